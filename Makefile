@@ -1,0 +1,34 @@
+# Notedesk: `make run` sets up and opens the app; `make test` sets up and runs every test.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+SYSTEM_PACKAGES := build/linux/system-packages.sh
+
+.PHONY: run test system-run system-test clean
+
+run: system-run $(VENV)/.installed-run
+	$(BIN)/python launcher.py
+
+test: system-test $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+system-run:
+	@$(SYSTEM_PACKAGES) run
+
+system-test:
+	@$(SYSTEM_PACKAGES) run test
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+# A stamp per extra: pip runs again only when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed-run
+
+clean:
+	rm -rf $(VENV) build/out dist collected_static

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a Notedesk target needs, and only those that are missing.
+# Usage: build/linux/system-packages.sh run|test|package …
+# As root it installs them; otherwise it prints the exact apt command and fails.
+set -euo pipefail
+
+declare -A GROUPS_PACKAGES=(
+  [run]="python3-venv python3-dev libgirepository1.0-dev libcairo2-dev pkg-config gir1.2-webkit2-4.1 fonts-dejavu-core"
+  [test]="xvfb xauth chromium imagemagick"
+  [package]="binutils dpkg-dev fakeroot desktop-file-utils"
+)
+
+wanted=()
+for group in "$@"; do
+  [[ -n "${GROUPS_PACKAGES[$group]:-}" ]] || { echo "unknown package group: $group" >&2; exit 2; }
+  for package in ${GROUPS_PACKAGES[$group]}; do wanted+=("$package"); done
+done
+
+missing=()
+for package in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "installed" ]] || missing+=("$package")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+command="apt-get install -y --no-install-recommends ${missing[*]}"
+if [[ $(id -u) -ne 0 ]]; then
+  echo "Notedesk needs these system packages. Install them, then run make again:" >&2
+  echo "  sudo apt-get update && sudo $command" >&2
+  exit 1
+fi
+echo "Installing system packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

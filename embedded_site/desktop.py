@@ -1,0 +1,52 @@
+"""What the desktop shell needs from the Django site, and all it may touch.
+
+A developer who ships another Django project in this shell replaces embedded_site/ and keeps
+these functions. The shell calls configure() once, then start() to get what it serves.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Site:
+    wsgi_app: object
+    launch_path: str  # opens a session; carries the per-launch secret, so never log it
+    health_path: str
+    auth_headers: dict  # lets the shell's own requests (the health poll) through the session gate
+
+
+def configure(data_dir: Path, *, port: int = 0, dev: bool = False) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "embedded_site.settings"
+    os.environ["NOTEDESK_DATA_DIR"] = str(data_dir)
+    os.environ["NOTEDESK_PORT"] = str(port)
+    os.environ["NOTEDESK_DEBUG"] = "1" if dev else "0"
+    import django
+
+    django.setup()
+
+
+def start(next_path: str = "/") -> Site:
+    """Bring the database up to date and return the WSGI app with its launch details."""
+    from urllib.parse import urlencode
+
+    from django.conf import settings
+    from django.core.wsgi import get_wsgi_application
+
+    from embedded_site.database import prepare_database
+
+    prepare_database()
+    token = settings.NOTEDESK_LAUNCH_TOKEN
+    return Site(
+        wsgi_app=get_wsgi_application(),
+        launch_path="/launch/?" + urlencode({"token": token, "next": next_path}),
+        health_path="/healthz",
+        auth_headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+def run_management_command(argv: list[str]) -> None:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["notedesk manage", *argv])

@@ -1,0 +1,125 @@
+"""Request guards for a server that listens on loopback.
+
+Any local process, and any web page open in the person's browser, can reach 127.0.0.1. These
+middlewares make sure only the app's own window (or the holder of the --headless launch URL)
+gets an answer. docs/security.md explains each defence and the attack it stops.
+"""
+
+import hmac
+import logging
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+
+from embedded_site.errors import error_response, server_error, wants_json
+
+logger = logging.getLogger(__name__)
+
+LAUNCH_PATH = "/launch/"
+
+
+class LoopbackHostMiddleware:
+    """Answer 400 unless Host is literally 127.0.0.1:<port> or localhost:<port> (DNS rebinding)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.allowed = frozenset(settings.NOTEDESK_ALLOWED_HOSTS)
+
+    def __call__(self, request):
+        if request.META.get("HTTP_HOST") not in self.allowed:
+            return error_response(request, 400, "This server only answers the Notedesk app.")
+        return self.get_response(request)
+
+
+class LaunchSessionMiddleware:
+    """Admit only requests carrying this launch's session cookie or its launch token.
+
+    GET /launch/?token=<launch token> trades the token for an HttpOnly, SameSite=Strict cookie
+    and redirects to the app, so the token leaves the address bar. Scripts and tests that hold the
+    token may instead send `Authorization: Bearer <token>`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.launch_token = settings.NOTEDESK_LAUNCH_TOKEN.encode()
+        self.session_token = settings.NOTEDESK_SESSION_TOKEN.encode()
+        self.cookie_name = settings.NOTEDESK_SESSION_COOKIE
+
+    def __call__(self, request):
+        if request.path == LAUNCH_PATH:
+            return self.launch(request)
+        if self.has_session(request) or self.has_bearer_token(request):
+            return self.get_response(request)
+        return error_response(request, 403, "Open Notedesk from its own window to use it.")
+
+    def launch(self, request):
+        if not self.matches(request.GET.get("token", ""), self.launch_token):
+            return error_response(request, 403, "This launch link is not valid. Start Notedesk again.")
+        response = HttpResponseRedirect(safe_next_path(request.GET.get("next", "/")))
+        response.set_cookie(
+            self.cookie_name,
+            settings.NOTEDESK_SESSION_TOKEN,
+            httponly=True,
+            samesite="Strict",
+            path="/",
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def has_session(self, request):
+        return self.matches(request.COOKIES.get(self.cookie_name, ""), self.session_token)
+
+    def has_bearer_token(self, request):
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        return scheme == "Bearer" and self.matches(token, self.launch_token)
+
+    @staticmethod
+    def matches(candidate: str, secret: bytes) -> bool:
+        return hmac.compare_digest(candidate.encode(), secret)
+
+
+def safe_next_path(path: str) -> str:
+    """Only a local absolute path may follow a launch: never another origin."""
+    if path.startswith("/") and not path.startswith("//") and "\\" not in path:
+        return path
+    return "/"
+
+
+class ErrorFormatMiddleware:
+    """Give every error answer the right form: JSON for AJAX, a readable page otherwise.
+
+    Views answer their own errors; this catches the ones Django makes itself (405 from
+    require_POST, 404, …), which come with an empty body, and every unhandled exception, which
+    is logged with its traceback and never shown as a debug page, even with --dev.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code < 400 or response.streaming or is_formatted(request, response):
+            return response
+        formatted = error_response(request, response.status_code, default_message(response))
+        if response.has_header("Allow"):
+            formatted["Allow"] = response["Allow"]
+        return formatted
+
+    def process_exception(self, request, exception):
+        logger.exception("Unhandled error in %s %s", request.method, request.path)
+        return server_error(request)
+
+
+def is_formatted(request, response) -> bool:
+    content_type = response.get("Content-Type", "")
+    if not response.content:
+        return False
+    if wants_json(request):
+        return content_type.startswith("application/json")
+    return content_type.startswith(("text/html", "application/json"))
+
+
+def default_message(response) -> str:
+    if response.status_code == 405:
+        return f"This address does not accept that method. Allowed: {response.get('Allow', 'none')}."
+    return response.reason_phrase + "."

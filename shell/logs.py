@@ -1,0 +1,32 @@
+"""Logging to a rotating, size-capped file in the data dir; the terminal gets only clear lines."""
+
+import logging
+import logging.handlers
+import os
+from pathlib import Path
+
+MAX_BYTES = 1_000_000
+BACKUPS = 3
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Every log file it opens, rotated ones included, is readable by the owner only."""
+
+    def _open(self):
+        stream = super()._open()
+        os.chmod(self.baseFilename, 0o600)
+        return stream
+
+
+def configure_logging(data_dir: Path, *, dev: bool) -> Path:
+    log_dir = data_dir / "logs"
+    log_dir.mkdir(mode=0o700, exist_ok=True)
+    log_file = log_dir / "notedesk.log"
+    handler = PrivateRotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if dev else logging.INFO)
+    # waitress warns "Task queue depth is N" whenever requests queue briefly: noise, not news.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    return log_file

@@ -1,0 +1,82 @@
+"""The Django site served by waitress on a loopback socket, in a daemon thread."""
+
+import errno
+import http.client
+import os
+import socket
+import threading
+import time
+
+import waitress
+from waitress import wasyncore
+
+from shell.errors import StartupError
+
+LOOPBACK = "127.0.0.1"
+WSAEADDRINUSE = 10048
+
+
+def bind_loopback(port: int) -> socket.socket:
+    """Bind 127.0.0.1:port (0: any free port) before Django starts, so its settings know the port."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if os.name == "nt":
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+    else:
+        # Lets a restart reuse a port whose old connections linger in TIME_WAIT. On POSIX it
+        # never lets two servers listen on one port.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((LOOPBACK, port))
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE or getattr(error, "winerror", None) == WSAEADDRINUSE:
+            raise StartupError(
+                f"Port {port} on {LOOPBACK} is already in use. Choose another with --port, or leave it out to pick a free one."
+            ) from None
+        raise StartupError(f"Cannot listen on {LOOPBACK}:{port}: {error.strerror}.") from None
+    return sock
+
+
+class ServerThread:
+    def __init__(self, app, sock: socket.socket, *, threads: int = 4):
+        self.server = waitress.create_server(
+            app, sockets=[sock], threads=threads, ident="Notedesk", clear_untrusted_proxy_headers=True
+        )
+        self.port = sock.getsockname()[1]
+        self.origin = f"http://{LOOPBACK}:{self.port}"
+        self.thread = threading.Thread(target=self.server.run, name="notedesk-server", daemon=True)
+
+    def start(self) -> "ServerThread":
+        self.thread.start()
+        return self
+
+    def stop(self, timeout: float = 1.5) -> None:
+        """Close the listening socket and open connections, then let the worker threads finish."""
+        if self.thread.is_alive():
+            # The thunk runs on the server's own loop thread, so the loop exits at once.
+            self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
+            self.thread.join(timeout)
+        else:
+            wasyncore.close_all(self.server._map)
+        self.server.task_dispatcher.shutdown(timeout=timeout)
+
+    def wait_until_ready(self, path: str, headers: dict[str, str], timeout: float = 15.0) -> None:
+        """Poll `path` until it answers 200, or give up with a StartupError at the deadline."""
+        deadline = time.monotonic() + timeout
+        last_problem = "no answer"
+        while time.monotonic() < deadline:
+            if not self.thread.is_alive():
+                raise StartupError("The Notedesk server stopped while starting. The log file has the details.")
+            connection = http.client.HTTPConnection(LOOPBACK, self.port, timeout=1)
+            try:
+                connection.request("GET", path, headers=headers)
+                status = connection.getresponse().status
+                if status == 200:
+                    return
+                last_problem = f"it answered {status}"
+            except OSError as error:
+                last_problem = str(error)
+            finally:
+                connection.close()
+            time.sleep(0.01)
+        raise StartupError(f"The Notedesk server did not become ready within {timeout:.0f} s ({last_problem}).")

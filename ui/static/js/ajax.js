@@ -1,0 +1,105 @@
+// The one door to the server. It adds the CSRF token and X-Requested-With, enforces a timeout,
+// shows JSON errors as toasts and a lost server as the offline banner, which clears itself once
+// the server answers again (the 'ajax:online' event tells waiting code to retry).
+import { toast, showOfflineBanner, hideOfflineBanner } from './feedback.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const DEFAULT_TIMEOUT_MS = 10000;
+const HEALTH_URL = '/healthz';
+const HEALTH_POLL_MS = 1500;
+
+export class AjaxError extends Error {
+  constructor(message, { status = 0, data = null, offline = false } = {}) {
+    super(message);
+    this.name = 'AjaxError';
+    this.status = status;
+    this.data = data;
+    this.offline = offline;
+  }
+}
+
+export function csrfToken() {
+  return document.querySelector('meta[name="csrf-token"]')?.content ?? '';
+}
+
+let healthTimer = null;
+
+export function isOffline() {
+  return healthTimer !== null;
+}
+
+function goOffline() {
+  showOfflineBanner();
+  if (healthTimer === null) healthTimer = setTimeout(pollHealth, HEALTH_POLL_MS);
+}
+
+function goOnline() {
+  if (healthTimer === null) return;
+  clearTimeout(healthTimer);
+  healthTimer = null;
+  hideOfflineBanner();
+  window.dispatchEvent(new Event('ajax:online'));
+}
+
+async function pollHealth() {
+  try {
+    const response = await fetch(HEALTH_URL, { signal: AbortSignal.timeout(HEALTH_POLL_MS), cache: 'no-store' });
+    if (response.status < 500) { goOnline(); return; }
+  } catch { /* still away */ }
+  healthTimer = setTimeout(pollHealth, HEALTH_POLL_MS);
+}
+
+async function parseBody(response) {
+  const type = response.headers.get('Content-Type') ?? '';
+  if (type.startsWith('application/json')) return response.json();
+  return response.text();
+}
+
+// ajax(url, {method, json, body, headers, timeout, signal, showErrors}) → parsed body.
+// `json` is sent as application/json; `body` (FormData, Blob, string) as it is.
+// Throws AjaxError: .status for HTTP errors (with .data, the server's JSON), .offline for no answer.
+export async function ajax(url, {
+  method = 'GET', json, body, headers = {}, timeout = DEFAULT_TIMEOUT_MS, signal, showErrors = true,
+} = {}) {
+  method = method.toUpperCase();
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeout);
+  signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  const init = {
+    method,
+    headers: { 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json', ...headers },
+    signal: controller.signal,
+    credentials: 'same-origin',
+  };
+  if (!SAFE_METHODS.has(method)) init.headers['X-CSRFToken'] = csrfToken();
+  if (json !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(json);
+  } else if (body !== undefined) {
+    init.body = body;
+  }
+
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch (cause) {
+    if (signal?.aborted) throw cause;
+    const timedOut = controller.signal.aborted;
+    goOffline();
+    throw new AjaxError(
+      timedOut ? 'The server did not answer in time.' : 'Cannot reach the Notedesk server.',
+      { offline: true },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+  goOnline();
+
+  const data = await parseBody(response);
+  if (!response.ok) {
+    const message = data?.error ?? `${response.status} ${response.statusText}`;
+    if (showErrors) toast(message, { kind: 'error' });
+    throw new AjaxError(message, { status: response.status, data });
+  }
+  return data;
+}

@@ -1,0 +1,53 @@
+// Toasts and the offline banner: the only places the ajax helper shows anything.
+
+function region() {
+  let node = document.getElementById('toasts');
+  if (!node) {
+    node = document.createElement('div');
+    node.id = 'toasts';
+    node.className = 'toasts';
+    node.setAttribute('role', 'status');
+    node.setAttribute('aria-live', 'polite');
+    document.body.append(node);
+  }
+  return node;
+}
+
+// Shows a short message. `action` ({label, run}) adds a button, e.g. Undo.
+export function toast(message, { kind = 'info', action = null, duration = 5000 } = {}) {
+  const node = document.createElement('div');
+  node.className = `toast toast-${kind}`;
+  const text = document.createElement('span');
+  text.textContent = message;
+  node.append(text);
+  const close = () => node.remove();
+  if (action) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'toast-action';
+    button.textContent = action.label;
+    button.addEventListener('click', () => { close(); action.run(); });
+    node.append(button);
+  }
+  region().append(node);
+  setTimeout(close, duration);
+  return node;
+}
+
+export function showOfflineBanner() {
+  let banner = document.getElementById('offlineBanner');
+  if (!banner) {
+    banner = document.createElement('div');
+    banner.id = 'offlineBanner';
+    banner.className = 'offline-banner';
+    banner.setAttribute('role', 'alert');
+    banner.textContent = 'Cannot reach the Notedesk server. Your work is kept here; retrying…';
+    document.body.prepend(banner);
+  }
+  banner.hidden = false;
+}
+
+export function hideOfflineBanner() {
+  const banner = document.getElementById('offlineBanner');
+  if (banner) banner.hidden = true;
+}
