@@ -45,13 +45,13 @@ def main(argv: list[str] | None = None) -> int:
             lifecycle.wait_for_stop_signal()
         elif args.self_test:
             self_test = SelfTest()
-            window.run_window(launch_url, on_start=self_test)
+            window.run_window(launch_url, launched_at=launched_at, on_start=self_test)
             if self_test.failure:
                 print(f"notedesk: self-test failed: {self_test.failure}", file=sys.stderr)
                 return 1
             print("notedesk: self-test passed")
         else:
-            window.run_window(launch_url)
+            window.run_window(launch_url, launched_at=launched_at)
         return 0
     except StartupError as error:
         logger.error("Could not start: %s", error)

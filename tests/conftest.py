@@ -4,11 +4,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+from urllib.parse import urlencode
+
 import pytest
 from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client
 
+from shell.server import ServerThread, bind_loopback
+
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
 HOST = f"127.0.0.1:{settings.PORT}"
 
 
@@ -69,3 +75,69 @@ def app_env(display, tmp_path):
     env.pop("NOTEDESK_DATA_DIR", None)
     env.pop("NOTEDESK_PORT", None)
     return env
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+class LiveApp:
+    """The site served by the launcher's own ServerThread on a free loopback port."""
+
+    def __init__(self, port_settings):
+        self.sock = bind_loopback(0)
+        self.port = self.sock.getsockname()[1]
+        self.origin = f"http://127.0.0.1:{self.port}"
+        port_settings.NOTEDESK_ALLOWED_HOSTS = [f"127.0.0.1:{self.port}", f"localhost:{self.port}"]
+        port_settings.CSRF_TRUSTED_ORIGINS = [f"http://{host}" for host in port_settings.NOTEDESK_ALLOWED_HOSTS]
+        self.wsgi_app = WSGIHandler()
+        self.server = None
+        self.start()
+
+    def start(self):
+        self.server = ServerThread(self.wsgi_app, self.sock).start()
+        self.server.wait_until_ready("/healthz", self.auth_headers)
+
+    def stop(self):
+        self.server.stop()
+        self.sock = None
+
+    def restart(self):
+        self.sock = bind_loopback(self.port)
+        self.start()
+
+    @property
+    def auth_headers(self):
+        return {"Authorization": f"Bearer {settings.NOTEDESK_LAUNCH_TOKEN}"}
+
+    def launch_url(self, next_path="/"):
+        return f"{self.origin}/launch/?{urlencode({'token': settings.NOTEDESK_LAUNCH_TOKEN, 'next': next_path})}"
+
+
+@pytest.fixture
+def live_app(transactional_db, settings):
+    app = LiveApp(settings)
+    yield app
+    if app.sock:
+        app.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_app):
+    context = chromium.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -1,0 +1,111 @@
+"""The launcher as a person runs it: a real process, its output and its exit code."""
+
+import http.cookiejar
+import signal
+import socket
+import subprocess
+import time
+import tomllib
+import urllib.request
+
+import pytest
+
+from tests.conftest import ROOT, launcher_command
+
+
+def start_headless(tmp_path, env, *args):
+    process = subprocess.Popen(
+        launcher_command("--headless", "--data-dir", str(tmp_path / "data"), *args),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    line = process.stdout.readline()
+    assert line.startswith("READY "), f"expected READY, got {line!r}; stderr: {process.stderr.read() if process.poll() is not None else ''}"
+    return process, line.split(" ", 1)[1].strip()
+
+
+def browser_opener():
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+
+def exit_code_within(process, seconds):
+    try:
+        return process.wait(seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail(f"the launcher did not exit within {seconds} s")
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_headless_prints_one_ready_url_that_opens_the_app_and_stops_cleanly(tmp_path, app_env, stop_signal):
+    process, url = start_headless(tmp_path, app_env)
+    try:
+        opener = browser_opener()
+        with opener.open(url, timeout=5) as response:
+            assert response.status == 200
+            assert "<h1>Notedesk</h1>" in response.read().decode()
+            assert "token" not in response.url
+        with opener.open(url.split("/launch/")[0] + "/ajax/fetch_json/", timeout=5) as response:
+            assert response.status == 200
+    finally:
+        started = time.monotonic()
+        process.send_signal(stop_signal)
+        code = exit_code_within(process, 2)
+    assert code == 0
+    assert time.monotonic() - started < 2
+    assert process.stdout.read() == ""  # READY was the only line
+
+
+def test_headless_serves_on_loopback_only_on_the_requested_port(tmp_path, app_env):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process, url = start_headless(tmp_path, app_env, "--port", str(port))
+    try:
+        assert url.startswith(f"http://127.0.0.1:{port}/launch/?token=")
+    finally:
+        process.terminate()
+        exit_code_within(process, 2)
+
+
+def test_a_port_in_use_gives_a_clear_error_and_a_nonzero_exit(tmp_path, app_env):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            launcher_command("--headless", "--port", str(port), "--data-dir", str(tmp_path)),
+            capture_output=True, text=True, env=app_env, timeout=30,
+        )
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        f"notedesk: Port {port} on 127.0.0.1 is already in use. "
+        "Choose another with --port, or leave it out to pick a free one."
+    )
+    assert result.stdout == ""
+
+
+def test_version_comes_from_pyproject(app_env):
+    with open(ROOT / "pyproject.toml", "rb") as file:
+        version = tomllib.load(file)["project"]["version"]
+    result = subprocess.run(launcher_command("--version"), capture_output=True, text=True, env=app_env, timeout=30)
+    assert result.stdout.strip() == f"Notedesk {version}"
+
+
+def test_manage_runs_a_django_command_on_the_data_dir(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    result = subprocess.run(
+        launcher_command("--data-dir", str(data_dir), "manage", "check"),
+        capture_output=True, text=True, env=app_env, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert (data_dir / "secret_key").exists()
+
+
+def test_window_mode_without_a_display_says_so(tmp_path, app_env):
+    env = {key: value for key, value in app_env.items() if key not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    result = subprocess.run(
+        launcher_command("--data-dir", str(tmp_path)), capture_output=True, text=True, env=env, timeout=30
+    )
+    assert result.returncode == 1
+    assert "No display was found" in result.stderr

@@ -1,0 +1,56 @@
+"""The real pywebview window under Xvfb."""
+
+import re
+import signal
+import subprocess
+import time
+
+import pytest
+
+from tests.conftest import launcher_command
+
+pytestmark = pytest.mark.window
+
+
+def test_self_test_passes_in_the_real_window(tmp_path, app_env):
+    result = subprocess.run(
+        launcher_command("--self-test", "--data-dir", str(tmp_path)),
+        capture_output=True, text=True, env=app_env, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "notedesk: self-test passed"
+
+
+def wait_for_page_loaded(log_file, process, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log_file.exists() and (match := re.search(r"Page loaded ([\d.]+) s", log_file.read_text())):
+            return float(match.group(1))
+        if process.poll() is not None:
+            pytest.fail(f"the launcher exited with {process.returncode}: {process.stderr.read()}")
+        time.sleep(0.05)
+    pytest.fail("the window never reported a loaded page")
+
+
+def test_the_window_shows_a_rendered_page_and_closes_cleanly_on_sigterm(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    process = subprocess.Popen(
+        launcher_command("--data-dir", str(data_dir)), env=app_env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        wait_for_page_loaded(data_dir / "logs" / "notedesk.log", process)
+        time.sleep(0.5)  # let WebKit paint the loaded page before the screenshot
+        shot = tmp_path / "window.png"
+        subprocess.run(["import", "-window", "root", str(shot)], check=True, env=app_env, timeout=30)
+        colours = subprocess.run(
+            ["identify", "-format", "%k", str(shot)], capture_output=True, text=True, check=True
+        ).stdout
+        assert int(colours) > 50, "the window looks blank"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            code = process.wait(2)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            pytest.fail("the window did not close within 2 s of SIGTERM")
+    assert code == 0
