@@ -1,8 +1,35 @@
-"""Bringing the SQLite database up to date at start."""
+"""Bringing the SQLite database up to date at start, without ever risking the person's notes.
 
+Migrations run under a file lock (a `manage` command may race a launch). Before any migration
+touches an existing database, a copy goes to <data dir>/backups through SQLite's backup API;
+the newest BACKUPS_KEPT copies are kept. A database SQLite cannot read stops the start with a
+message naming the file and the latest backup: nothing is overwritten.
+"""
+
+import os
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
+from filelock import FileLock
+
+BACKUPS_KEPT = 5
+
+
+class DatabaseUnusable(Exception):
+    """The database file cannot be read or is damaged; the message tells the person what to do."""
+
+
+def database_path() -> Path:
+    return Path(settings.DATABASES["default"]["NAME"])
+
+
+def backups_dir() -> Path:
+    return database_path().parent / "backups"
 
 
 def pending_migrations() -> list:
@@ -11,5 +38,50 @@ def pending_migrations() -> list:
 
 
 def prepare_database() -> None:
-    if pending_migrations():
-        call_command("migrate", interactive=False, verbosity=0)
+    path = database_path()
+    existed = path.exists() and path.stat().st_size > 0
+    with FileLock(path.parent / "migrate.lock"):
+        try:
+            plan = pending_migrations()
+        except DatabaseError as error:
+            raise DatabaseUnusable(unusable_message(path, error)) from error
+        if plan:
+            if existed:
+                backup_database(path)
+            call_command("migrate", interactive=False, verbosity=0)
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            os.chmod(file, 0o600)
+
+
+def backup_database(path: Path) -> Path:
+    folder = backups_dir()
+    folder.mkdir(mode=0o700, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"{path.stem}-{stamp}.sqlite3"
+    source = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    os.chmod(target, 0o600)
+    for old in sorted(folder.glob(f"{path.stem}-*.sqlite3"))[:-BACKUPS_KEPT]:
+        old.unlink()
+    return target
+
+
+def latest_backup() -> Path | None:
+    backups = sorted(backups_dir().glob(f"{database_path().stem}-*.sqlite3"))
+    return backups[-1] if backups else None
+
+
+def unusable_message(path: Path, error: Exception) -> str:
+    backup = latest_backup()
+    advice = (
+        f"The latest backup is {backup}: quit Notedesk, move the damaged file aside and copy the backup in its place."
+        if backup
+        else "There is no backup of it yet."
+    )
+    return f"Cannot open the database {path} ({error}). Notedesk has not changed it. {advice}"
