@@ -9,6 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+class SiteUnavailable(Exception):
+    """The site cannot start (say, its database is damaged); the message tells the person why."""
+
+
 @dataclass(frozen=True)
 class Site:
     wsgi_app: object
@@ -34,9 +38,12 @@ def start(next_path: str = "/") -> Site:
     from django.conf import settings
     from django.core.wsgi import get_wsgi_application
 
-    from embedded_site.database import prepare_database
+    from embedded_site.database import DatabaseUnusable, prepare_database
 
-    prepare_database()
+    try:
+        prepare_database()
+    except DatabaseUnusable as error:
+        raise SiteUnavailable(str(error)) from None
     token = settings.NOTEDESK_LAUNCH_TOKEN
     return Site(
         wsgi_app=get_wsgi_application(),

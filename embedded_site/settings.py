@@ -41,12 +41,14 @@ INSTALLED_APPS = [
     "embedded_site.ajax_patterns",
 ]
 
+# Order matters: the header middlewares come first so that every answer gets the headers,
+# including the 400 and 403 that the Host check and the session gate give.
 MIDDLEWARE = [
-    "embedded_site.middleware.LoopbackHostMiddleware",
-    "embedded_site.middleware.ErrorFormatMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "embedded_site.middleware.ErrorFormatMiddleware",
+    "embedded_site.middleware.LoopbackHostMiddleware",
     "embedded_site.middleware.LaunchSessionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -37,13 +37,18 @@ def bind_loopback(port: int) -> socket.socket:
     return sock
 
 
+def origin_of(sock: socket.socket) -> str:
+    return f"http://{LOOPBACK}:{sock.getsockname()[1]}"
+
+
 class ServerThread:
-    def __init__(self, app, sock: socket.socket, *, threads: int = 4):
+    def __init__(self, app, sock: socket.socket, *, threads: int = 4, launch_path: str = "/"):
         self.server = waitress.create_server(
             app, sockets=[sock], threads=threads, ident="Notedesk", clear_untrusted_proxy_headers=True
         )
         self.port = sock.getsockname()[1]
-        self.origin = f"http://{LOOPBACK}:{self.port}"
+        self.origin = origin_of(sock)
+        self.launch_url = self.origin + launch_path  # carries the launch secret: never log it
         self.thread = threading.Thread(target=self.server.run, name="notedesk-server", daemon=True)
 
     def start(self) -> "ServerThread":

@@ -1,15 +1,22 @@
 """The native window (pywebview: GTK on Linux, WebView2 on Windows, WebKit on macOS)."""
 
+import html
 import logging
 import os
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, TimeoutError
+from pathlib import Path
 
 from shell.errors import StartupError
 from shell.lifecycle import call_on_stop_signal
+from shell.navigation import NavigationLock
+from shell.window_state import Geometry, load_geometry, save_geometry, track_geometry
 
 TITLE = "Notedesk"
+SPLASH_AFTER_S = 0.3
+SPLASH_TEMPLATE = Path(__file__).resolve().parent.parent / "ui" / "splash.html"
 logger = logging.getLogger(__name__)
 
 
@@ -18,18 +25,87 @@ def ensure_display() -> None:
         raise StartupError("No display was found (DISPLAY is not set). Use --headless or --browser to run without a window.")
 
 
-def run_window(url: str, *, launched_at: float, on_start: Callable | None = None) -> None:
-    """Open the window on `url` and block until it is closed; `on_start(window)` runs in a thread."""
-    import webview
+def gui() -> str | None:
+    return "gtk" if sys.platform.startswith("linux") else None
 
-    window = webview.create_window(
-        TITLE, url, width=1120, height=760, min_size=(640, 420), background_color="#f5f6fa"
+
+def status_page(title: str, message: str, *, error: bool = False) -> str:
+    return SPLASH_TEMPLATE.read_text(encoding="utf-8").format(
+        state="error" if error else "", title=html.escape(title), message=html.escape(message)
     )
 
-    def log_first_load():
-        logger.info("Page loaded %.3f s after launch", time.perf_counter() - launched_at)
-        window.events.loaded -= log_first_load
 
-    window.events.loaded += log_first_load
+def run_window(
+    startup: Future,
+    *,
+    origin: str,
+    data_dir: Path,
+    launched_at: float,
+    navigation: NavigationLock,
+    on_start: Callable | None = None,
+    on_created: Callable | None = None,
+) -> None:
+    """Open the window and block until it is closed.
+
+    `startup` resolves to the server (with its launch_url) once it answers. If that takes longer
+    than SPLASH_AFTER_S, the window opens on a loading view first; if it fails, the window shows
+    why. `on_start(window)`
+    runs in a thread once the app page is requested; `on_created(window)` right after creation.
+    """
+    import webview
+
+    try:
+        first_url, first_html = startup.result(timeout=SPLASH_AFTER_S).launch_url, None
+    except TimeoutError:
+        first_url, first_html = None, status_page("Starting Notedesk…", "Opening your notes.")
+
+    geometry = load_geometry(data_dir, webview.screens)
+    window = webview.create_window(
+        TITLE, first_url, html=first_html, width=geometry.width, height=geometry.height,
+        x=geometry.x, y=geometry.y, min_size=(640, 420), background_color="#f5f6fa",
+    )
+    window.events.before_show += lambda: navigation.install(window)
+    track_geometry(window, geometry)
+    log_first_page_load(window, origin, launched_at)
     call_on_stop_signal(window.destroy)
-    webview.start(on_start, window, gui="gtk" if sys.platform.startswith("linux") else None, private_mode=True)
+    if on_created:
+        on_created(window)
+
+    def start(window):
+        if first_url is None and not show_app_when_ready(window, startup):
+            return
+        if on_start:
+            on_start(window)
+
+    webview.start(start, window, gui=gui(), private_mode=True)
+    save_geometry(data_dir, geometry)
+
+
+def show_app_when_ready(window, startup: Future) -> bool:
+    try:
+        window.load_url(startup.result().launch_url)
+        return True
+    except Exception as error:  # the launcher reports it too; here the person sees it in the window
+        message = str(error) if isinstance(error, StartupError) else f"{type(error).__name__}: {error}"
+        window.load_html(status_page("Notedesk could not start", message, error=True))
+        return False
+
+
+def log_first_page_load(window, origin: str, launched_at: float) -> None:
+    def on_loaded():
+        if (window.get_current_url() or "").startswith(origin):
+            logger.info("Page loaded %.3f s after launch", time.perf_counter() - launched_at)
+            window.events.loaded -= on_loaded
+
+    window.events.loaded += on_loaded
+
+
+def show_error_window(message: str) -> None:
+    """For a launch with no terminal: the person still sees why Notedesk did not start."""
+    import webview
+
+    webview.create_window(
+        "Notedesk could not start", html=status_page("Notedesk could not start", message, error=True),
+        width=640, height=360,
+    )
+    webview.start(gui=gui(), private_mode=True)

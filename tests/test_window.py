@@ -12,13 +12,18 @@ from tests.conftest import launcher_command
 pytestmark = pytest.mark.window
 
 
-def test_self_test_passes_in_the_real_window(tmp_path, app_env):
+def test_self_test_passes_in_the_real_window_and_external_links_leave_it_alone(tmp_path, app_env):
     result = subprocess.run(
         launcher_command("--self-test", "--data-dir", str(tmp_path)),
         capture_output=True, text=True, env=app_env, timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "notedesk: self-test passed"
+    assert result.stdout.splitlines() == [
+        "ok: an AJAX GET filled the page",
+        "ok: a CSRF-protected POST answered",
+        "ok: an external link went to the system browser, not the window",
+        "notedesk: self-test passed",
+    ]
 
 
 def wait_for_page_loaded(log_file, process, timeout=30):
