@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     args = cli.parse_args(argv)
     windowed = not (args.headless or args.browser)
     os.umask(0o077)  # everything Notedesk writes is for its owner only
+    logging.basicConfig(handlers=[logging.NullHandler()])  # until the log file exists: stderr gets our lines only
     startup = instance = None
     try:
         data_dir = paths.prepare_data_dir(paths.resolve_data_dir(args.data_dir), create_missing=True)
@@ -39,12 +40,11 @@ def main(argv: list[str] | None = None) -> int:
 
         sock = server.bind_loopback(args.port)
         startup = ThreadPoolExecutor(1, "notedesk-startup").submit(start_site, sock, data_dir, args, launched_at)
-        if args.headless:
-            print(f"READY {startup.result().launch_url}", flush=True)
-            lifecycle.wait_for_stop_signal()
-        elif args.browser:
-            webbrowser.open(startup.result().launch_url)
-            lifecycle.wait_for_stop_signal()
+        if args.headless or args.browser:
+            stop = lifecycle.watch_stop_signals()
+            launch_url = startup.result().launch_url
+            print(f"READY {launch_url}", flush=True) if args.headless else webbrowser.open(launch_url)
+            lifecycle.wait_for(stop)
         else:
             self_test = SelfTest() if args.self_test else None
             window.run_window(

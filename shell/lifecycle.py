@@ -12,9 +12,14 @@ def call_on_stop_signal(callback: Callable[[], None]) -> None:
         signal.signal(signum, lambda signum, frame: callback())
 
 
-def wait_for_stop_signal() -> None:
+def watch_stop_signals() -> threading.Event:
+    """From now on SIGINT and SIGTERM set the returned event instead of killing the process."""
     stop = threading.Event()
     call_on_stop_signal(stop.set)
+    return stop
+
+
+def wait_for(stop: threading.Event) -> None:
     # A timed wait keeps the main thread responsive to signals on every platform.
     while not stop.wait(0.5):
         pass

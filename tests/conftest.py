@@ -1,9 +1,10 @@
+import http.cookiejar
 import os
 import shutil
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
-
 from urllib.parse import urlencode
 
 import pytest
@@ -65,6 +66,28 @@ def display():
 
 def launcher_command(*args: str) -> list[str]:
     return [sys.executable, str(ROOT / "launcher.py"), *args]
+
+
+def start_headless(tmp_path, env, *args, data_dir=None):
+    process = subprocess.Popen(
+        launcher_command("--headless", "--data-dir", str(data_dir or tmp_path / "data"), *args),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    line = process.stdout.readline()
+    assert line.startswith("READY "), f"expected READY, got {line!r}; stderr: {process.stderr.read() if process.poll() is not None else ''}"
+    return process, line.split(" ", 1)[1].strip()
+
+
+def browser_opener():
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+
+def exit_code_within(process, seconds):
+    try:
+        return process.wait(seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail(f"the launcher did not exit within {seconds} s")
 
 
 @pytest.fixture

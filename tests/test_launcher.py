@@ -1,38 +1,14 @@
 """The launcher as a person runs it: a real process, its output and its exit code."""
 
-import http.cookiejar
 import signal
 import socket
 import subprocess
 import time
 import tomllib
-import urllib.request
 
 import pytest
 
-from tests.conftest import ROOT, launcher_command
-
-
-def start_headless(tmp_path, env, *args):
-    process = subprocess.Popen(
-        launcher_command("--headless", "--data-dir", str(tmp_path / "data"), *args),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )
-    line = process.stdout.readline()
-    assert line.startswith("READY "), f"expected READY, got {line!r}; stderr: {process.stderr.read() if process.poll() is not None else ''}"
-    return process, line.split(" ", 1)[1].strip()
-
-
-def browser_opener():
-    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-
-
-def exit_code_within(process, seconds):
-    try:
-        return process.wait(seconds)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        pytest.fail(f"the launcher did not exit within {seconds} s")
+from tests.conftest import ROOT, browser_opener, exit_code_within, launcher_command, start_headless
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])

@@ -59,3 +59,53 @@ def test_the_window_shows_a_rendered_page_and_closes_cleanly_on_sigterm(tmp_path
             process.kill()
             pytest.fail("the window did not close within 2 s of SIGTERM")
     assert code == 0
+
+
+def start_window(data_dir, env):
+    process = subprocess.Popen(launcher_command("--data-dir", str(data_dir)), env=env, stderr=subprocess.PIPE, text=True)
+    wait_for_page_loaded(data_dir / "logs" / "notedesk.log", process)
+    return process
+
+
+def close_with_sigterm(process):
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(5) == 0
+
+
+def xdotool(env, *args) -> str:
+    return subprocess.run(["xdotool", *args], capture_output=True, text=True, check=True, env=env, timeout=10).stdout
+
+
+def test_a_second_launch_brings_the_first_window_forward(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    first = start_window(data_dir, app_env)
+    try:
+        second = subprocess.run(
+            launcher_command("--data-dir", str(data_dir)), capture_output=True, text=True, env=app_env, timeout=30
+        )
+        assert second.returncode == 0, second.stderr
+        assert "its window was brought to the front" in second.stdout
+        deadline = time.monotonic() + 5
+        while "asked this window to show itself" not in (data_dir / "logs" / "notedesk.log").read_text():
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert first.poll() is None
+    finally:
+        close_with_sigterm(first)
+
+
+def test_the_window_size_is_remembered_between_launches(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    first = start_window(data_dir, app_env)
+    window_id = xdotool(app_env, "search", "--sync", "--name", "^Notedesk$").split()[0]
+    xdotool(app_env, "windowsize", "--sync", window_id, "900", "640")
+    time.sleep(0.3)  # the resize event reaches pywebview's handler asynchronously
+    close_with_sigterm(first)
+
+    second = start_window(data_dir, app_env)
+    try:
+        window_id = xdotool(app_env, "search", "--sync", "--name", "^Notedesk$").split()[0]
+        geometry = xdotool(app_env, "getwindowgeometry", window_id)
+        assert "Geometry: 900x640" in geometry
+    finally:
+        close_with_sigterm(second)

@@ -1,0 +1,158 @@
+"""The launched process as another local user or process sees it: files, sockets, locks, logs."""
+
+import hashlib
+import os
+import signal
+import sqlite3
+import stat
+import subprocess
+import time
+
+import psutil
+import pytest
+
+from tests.conftest import browser_opener, exit_code_within, launcher_command, start_headless
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@pytest.fixture
+def running(tmp_path, app_env):
+    process, url = start_headless(tmp_path, app_env)
+    yield process, url, tmp_path / "data"
+    if process.poll() is None:
+        process.terminate()
+        exit_code_within(process, 2)
+
+
+def test_data_dir_is_private_and_every_file_in_it_owner_only(running):
+    process, url, data_dir = running
+    browser_opener().open(url, timeout=5).read()
+    assert mode(data_dir) == 0o700
+    assert mode(data_dir / "logs") == 0o700
+    files = [path for path in data_dir.rglob("*") if path.is_file() and not path.name.endswith(".lock")]
+    assert {path.name for path in files} >= {"notedesk.sqlite3", "secret_key", "notedesk.log", "instance.key"}
+    for path in files:
+        assert mode(path) & 0o077 == 0, f"{path.name} is readable by others: {oct(mode(path))}"
+
+
+def test_the_server_listens_on_loopback_only(running):
+    process = running[0]
+    listening = [
+        connection.laddr for connection in psutil.Process(process.pid).net_connections(kind="inet")
+        if connection.status == psutil.CONN_LISTEN
+    ]
+    assert listening, "no listening socket found"
+    assert {address.ip for address in listening} == {"127.0.0.1"}
+
+
+def test_the_launch_token_never_reaches_the_log(running):
+    process, url, data_dir = running
+    opener = browser_opener()
+    opener.open(url, timeout=5).read()
+    token = url.split("token=")[1].split("&")[0]
+    for path in ["/nowhere/", "/launch/?token=wrong"]:
+        try:
+            opener.open(url.split("/launch/")[0] + path, timeout=5)
+        except OSError:
+            pass
+    process.terminate()
+    exit_code_within(process, 2)
+    log = (data_dir / "logs" / "notedesk.log").read_text()
+    assert "Server ready" in log
+    assert token not in log
+
+
+def test_a_second_launch_on_the_same_data_dir_asks_the_first_to_show_and_exits_0(running, app_env):
+    process, url, data_dir = running
+    second = subprocess.run(
+        launcher_command("--headless", "--data-dir", str(data_dir)), capture_output=True, text=True,
+        env=app_env, timeout=30,
+    )
+    assert second.returncode == 0, second.stderr
+    assert "already running" in second.stdout
+    deadline = time.monotonic() + 5
+    log_file = data_dir / "logs" / "notedesk.log"
+    while "asked this window to show itself" not in log_file.read_text():
+        assert time.monotonic() < deadline, "the first launch never heard from the second"
+        time.sleep(0.05)
+    assert process.poll() is None  # the first one is still serving
+
+
+def test_a_crashed_launch_leaves_no_lock_that_blocks_the_next(tmp_path, app_env):
+    first, _ = start_headless(tmp_path, app_env)
+    first.send_signal(signal.SIGKILL)
+    first.wait(5)
+    second, url = start_headless(tmp_path, app_env)
+    try:
+        assert browser_opener().open(url, timeout=5).status == 200
+    finally:
+        second.terminate()
+        assert exit_code_within(second, 2) == 0
+
+
+def run_headless_until_ready(tmp_path, env, data_dir):
+    process, _ = start_headless(tmp_path, env, data_dir=data_dir)
+    process.terminate()
+    assert exit_code_within(process, 2) == 0
+
+
+def test_a_backup_is_made_before_a_migration_touches_an_existing_db(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    run_headless_until_ready(tmp_path, app_env, data_dir)
+    assert not (data_dir / "backups").exists()  # a brand-new DB is not backed up
+    rollback = subprocess.run(
+        launcher_command("--data-dir", str(data_dir), "manage", "migrate", "contenttypes", "0001"),
+        capture_output=True, text=True, env=app_env, timeout=60,
+    )
+    assert rollback.returncode == 0, rollback.stderr
+
+    run_headless_until_ready(tmp_path, app_env, data_dir)
+    backups = list((data_dir / "backups").glob("notedesk-*.sqlite3"))
+    assert len(backups) == 1
+    assert oct(mode(backups[0])) == oct(0o600)
+    with sqlite3.connect(backups[0]) as backup:
+        columns = [row[1] for row in backup.execute("PRAGMA table_info(django_content_type)")]
+    assert "name" in columns  # the copy has the schema from before the migration
+    run_headless_until_ready(tmp_path, app_env, data_dir)
+    assert len(list((data_dir / "backups").glob("*.sqlite3"))) == 1  # nothing to migrate: no new backup
+
+
+def test_a_corrupt_db_stops_the_start_with_a_clear_message_and_is_left_untouched(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    run_headless_until_ready(tmp_path, app_env, data_dir)
+    database = data_dir / "notedesk.sqlite3"
+    for leftover in data_dir.glob("notedesk.sqlite3-*"):
+        leftover.unlink()
+    database.write_bytes(b"this is not a database, it was damaged" * 200)
+    before = hashlib.sha256(database.read_bytes()).hexdigest()
+
+    result = subprocess.run(
+        launcher_command("--headless", "--data-dir", str(data_dir)), capture_output=True, text=True,
+        env=app_env, timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert f"Cannot open the database {database}" in result.stderr
+    assert "Notedesk has not changed it" in result.stderr
+    assert hashlib.sha256(database.read_bytes()).hexdigest() == before
+
+
+def test_a_corrupt_db_message_names_the_latest_backup(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    run_headless_until_ready(tmp_path, app_env, data_dir)
+    backups = data_dir / "backups"
+    backups.mkdir()
+    for stamp in ["20260101-000000-000000", "20260301-000000-000000"]:
+        (backups / f"notedesk-{stamp}.sqlite3").write_bytes(b"")
+    (data_dir / "notedesk.sqlite3").write_bytes(b"\0garbage" * 512)
+    for leftover in data_dir.glob("notedesk.sqlite3-*"):
+        leftover.unlink()
+    result = subprocess.run(
+        launcher_command("--headless", "--data-dir", str(data_dir)), capture_output=True, text=True,
+        env=app_env, timeout=60,
+    )
+    assert result.returncode == 1
+    assert f"The latest backup is {backups / 'notedesk-20260301-000000-000000.sqlite3'}" in result.stderr
