@@ -7,6 +7,7 @@ these functions. The shell calls configure() once, then start() to get what it s
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 
 class SiteUnavailable(Exception):
@@ -19,6 +20,22 @@ class Site:
     launch_path: str  # opens a session; carries the per-launch secret, so never log it
     health_path: str
     auth_headers: dict  # lets the shell's own requests (the health poll) through the session gate
+
+
+class NativeFunctions(Protocol):
+    """What the window offers the page: the OS's own file dialogs. None means cancelled."""
+
+    def choose_save_path(self, suggested_name: str, file_types: tuple[str, ...] = ()) -> Path | None: ...
+
+    def choose_open_path(self, file_types: tuple[str, ...] = ()) -> Path | None: ...
+
+
+native_functions: NativeFunctions | None = None  # set only in window mode; a browser uses downloads
+
+
+def provide_native_functions(functions: NativeFunctions | None) -> None:
+    global native_functions
+    native_functions = functions
 
 
 def configure(data_dir: Path, *, port: int = 0, dev: bool = False) -> None:

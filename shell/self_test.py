@@ -8,7 +8,6 @@ import sys
 import time
 
 from shell.navigation import NavigationLock
-from shell.server import origin_of
 
 PATTERNS_PATH = "/ajax/data/"
 EXTERNAL_URL = "https://example.org/notedesk-self-test"
@@ -29,9 +28,9 @@ class SelfTest:
         self.passed: list[str] = []
         self.external_links: list[str] = []
 
-    def navigation_lock(self, sock) -> NavigationLock:
+    def navigation_lock(self, origin: str) -> NavigationLock:
         # During the self-test, links the lock sends to the browser are recorded, not opened.
-        return NavigationLock(origin_of(sock), open_external=self.external_links.append)
+        return NavigationLock(origin, open_external=self.external_links.append)
 
     def __call__(self, window) -> None:
         try:

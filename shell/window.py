@@ -3,6 +3,7 @@
 import html
 import logging
 import os
+import string
 import sys
 import time
 from collections.abc import Callable
@@ -30,7 +31,7 @@ def gui() -> str | None:
 
 
 def status_page(title: str, message: str, *, error: bool = False) -> str:
-    return SPLASH_TEMPLATE.read_text(encoding="utf-8").format(
+    return string.Template(SPLASH_TEMPLATE.read_text(encoding="utf-8")).substitute(
         state="error" if error else "", title=html.escape(title), message=html.escape(message)
     )
 
@@ -44,6 +45,7 @@ def run_window(
     navigation: NavigationLock,
     on_start: Callable | None = None,
     on_created: Callable | None = None,
+    close_on_failure: bool = False,
 ) -> None:
     """Open the window and block until it is closed.
 
@@ -51,6 +53,7 @@ def run_window(
     than SPLASH_AFTER_S, the window opens on a loading view first; if it fails, the window shows
     why. `on_start(window)`
     runs in a thread once the app page is requested; `on_created(window)` right after creation.
+    `close_on_failure` closes the window when the start fails (for --self-test).
     """
     import webview
 
@@ -58,6 +61,8 @@ def run_window(
         first_url, first_html = startup.result(timeout=SPLASH_AFTER_S).launch_url, None
     except TimeoutError:
         first_url, first_html = None, status_page("Starting Notedesk…", "Opening your notes.")
+    except Exception as error:  # the launcher reports it too; a window shows it to the person
+        first_url, first_html = None, failure_page(error)
 
     geometry = load_geometry(data_dir, webview.screens)
     window = webview.create_window(
@@ -73,6 +78,8 @@ def run_window(
 
     def start(window):
         if first_url is None and not show_app_when_ready(window, startup):
+            if close_on_failure:
+                window.destroy()
             return
         if on_start:
             on_start(window)
@@ -83,12 +90,17 @@ def run_window(
 
 def show_app_when_ready(window, startup: Future) -> bool:
     try:
-        window.load_url(startup.result().launch_url)
-        return True
-    except Exception as error:  # the launcher reports it too; here the person sees it in the window
-        message = str(error) if isinstance(error, StartupError) else f"{type(error).__name__}: {error}"
-        window.load_html(status_page("Notedesk could not start", message, error=True))
+        launch_url = startup.result().launch_url
+    except Exception as error:
+        window.load_html(failure_page(error), base_uri="about:blank")  # the navigation lock allows about:blank
         return False
+    window.load_url(launch_url)
+    return True
+
+
+def failure_page(error: Exception) -> str:
+    message = str(error) if isinstance(error, StartupError) else f"Unexpected error: {error!r}. The log file has the details."
+    return status_page("Notedesk could not start", message, error=True)
 
 
 def log_first_page_load(window, origin: str, launched_at: float) -> None:

@@ -26,15 +26,19 @@ def test_self_test_passes_in_the_real_window_and_external_links_leave_it_alone(t
     ]
 
 
-def wait_for_page_loaded(log_file, process, timeout=30):
+def wait_for_log(log_file, pattern, process, timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if log_file.exists() and (match := re.search(r"Page loaded ([\d.]+) s", log_file.read_text())):
-            return float(match.group(1))
+        if log_file.exists() and (match := re.search(pattern, log_file.read_text())):
+            return match
         if process.poll() is not None:
             pytest.fail(f"the launcher exited with {process.returncode}: {process.stderr.read()}")
         time.sleep(0.05)
-    pytest.fail("the window never reported a loaded page")
+    pytest.fail(f"the log never said {pattern!r}")
+
+
+def wait_for_page_loaded(log_file, process):
+    return float(wait_for_log(log_file, r"Page loaded ([\d.]+) s", process).group(1))
 
 
 def test_the_window_shows_a_rendered_page_and_closes_cleanly_on_sigterm(tmp_path, app_env):
@@ -85,11 +89,7 @@ def test_a_second_launch_brings_the_first_window_forward(tmp_path, app_env):
         )
         assert second.returncode == 0, second.stderr
         assert "its window was brought to the front" in second.stdout
-        deadline = time.monotonic() + 5
-        while "asked this window to show itself" not in (data_dir / "logs" / "notedesk.log").read_text():
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        assert first.poll() is None
+        wait_for_log(data_dir / "logs" / "notedesk.log", "asked this window to show itself", first, timeout=5)
     finally:
         close_with_sigterm(first)
 
@@ -109,3 +109,26 @@ def test_the_window_size_is_remembered_between_launches(tmp_path, app_env):
         assert "Geometry: 900x640" in geometry
     finally:
         close_with_sigterm(second)
+
+
+def take_screenshot_colours(env, path) -> int:
+    subprocess.run(["import", "-window", "root", str(path)], check=True, env=env, timeout=30)
+    return int(subprocess.run(["identify", "-format", "%k", str(path)], capture_output=True, text=True, check=True).stdout)
+
+
+def test_a_start_that_fails_shows_why_in_the_window(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    (data_dir / "notedesk.sqlite3").write_bytes(b"not a database" * 100)
+    process = subprocess.Popen(launcher_command("--data-dir", str(data_dir)), env=app_env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while take_screenshot_colours(app_env, tmp_path / "failed.png") <= 20:
+            assert time.monotonic() < deadline, "the window never showed anything"
+            time.sleep(0.2)
+        assert process.poll() is None, "the window closed before the person could read why"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(5)
+    assert code == 1
+    assert "Cannot open the database" in process.stderr.read()
