@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         logger.exception("Notedesk stopped on an unexpected error")
         message = f"Unexpected error: {error!r}. The log file has the details."
         print(f"notedesk: {message}", file=sys.stderr)
-        if not (args.headless or args.browser or args.self_test):
+        if not (args.headless or args.browser or args.self_test or args.command) and window.has_display():
             window.show_error_window(message)
         return 1
 

@@ -21,8 +21,12 @@ SPLASH_TEMPLATE = Path(__file__).resolve().parent.parent / "ui" / "splash.html"
 logger = logging.getLogger(__name__)
 
 
+def has_display() -> bool:
+    return not sys.platform.startswith("linux") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def ensure_display() -> None:
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    if not has_display():
         raise StartupError("No display was found (DISPLAY is not set). Use --headless or --browser to run without a window.")
 
 

@@ -4,6 +4,9 @@ import json
 
 import pytest
 from django.conf import settings
+from django.test import Client
+
+from tests.conftest import HOST
 
 XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 PROTECTED_PATHS = ["/", "/ajax/data/", "/ajax/fetch_json/", "/healthz", "/static/css/app.css", "/nowhere/"]
@@ -52,6 +55,15 @@ def test_a_forged_session_cookie_is_403(anonymous_client):
 def test_a_wrong_bearer_token_is_403(anonymous_client):
     response = anonymous_client.get("/healthz", HTTP_AUTHORIZATION="Bearer nope")
     assert response.status_code == 403
+
+
+def test_a_bearer_token_post_needs_no_csrf_token_but_a_cookie_post_does(csrf_client):
+    script = Client(HTTP_HOST=HOST, enforce_csrf_checks=True)
+    bearer = script.post(
+        "/ajax/submit/", {"username": "script"}, HTTP_AUTHORIZATION=f"Bearer {settings.NOTEDESK_LAUNCH_TOKEN}", **XHR
+    )
+    assert bearer.json() == {"message": "Hello, script!"}
+    assert csrf_client.post("/ajax/submit/", {"username": "page"}, **XHR).status_code == 403
 
 
 def test_the_launch_token_as_bearer_is_admitted(anonymous_client):
