@@ -32,3 +32,20 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 
 clean:
 	rm -rf $(VENV) build/out dist collected_static
+
+# Installers (Linux: the one-file binary, the one-folder bundle, its .tar.gz and the .deb, in dist/).
+# test-package builds them again in a temporary folder and tests them: too slow for `make test`.
+.PHONY: package test-package system-package
+
+package: system-package $(VENV)/.installed-package
+	PYTHON=$(BIN)/python build/linux/build.sh dist
+
+test-package: system-test system-package $(VENV)/.installed-test $(VENV)/.installed-package
+	$(BIN)/python -m pytest -m packaging tests/packaging $(PYTEST_ARGS)
+
+system-package:
+	@$(SYSTEM_PACKAGES) run package
+
+$(VENV)/.installed-package: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e ".[package]"
+	touch $@ $(VENV)/.installed-run

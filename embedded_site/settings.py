@@ -99,7 +99,7 @@ STATIC_URL = "/static/"
 # serves ui/static directly (and collectstatic writes where NOTEDESK_COLLECT_STATIC_TO says).
 FROZEN = getattr(sys, "frozen", False)
 STATIC_ROOT = BASE_DIR / "collected_static" if FROZEN else os.environ.get("NOTEDESK_COLLECT_STATIC_TO")
-STATICFILES_DIRS = [UI_DIR / "static"]
+STATICFILES_DIRS = [] if FROZEN else [UI_DIR / "static"]
 WHITENOISE_USE_FINDERS = not FROZEN
 WHITENOISE_AUTOREFRESH = DEBUG
 
