@@ -1,0 +1,108 @@
+"""The Linux installers as a person gets them: the one-file binary, the .tar.gz, and the .deb
+installed with dpkg, run, and removed."""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.packaging
+
+VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+MAX_ONE_FILE_BYTES = 50 * 1024 * 1024
+
+
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory):
+    """Every Linux installer, freshly built by the script `make package` runs."""
+    dist = tmp_path_factory.mktemp("dist")
+    subprocess.run([str(ROOT / "build" / "linux" / "build.sh"), str(dist)],
+                   check=True, env={**os.environ, "PYTHON": sys.executable}, timeout=900)
+    return dist
+
+
+def only(directory: Path, pattern: str) -> Path:
+    [match] = directory.glob(pattern)
+    return match
+
+
+def self_test(command: str, env: dict, *args: str) -> subprocess.CompletedProcess:
+    result = subprocess.run([command, "--self-test", *args], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "notedesk: self-test passed"
+    return result
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file() and not path.is_symlink()}
+
+
+def test_the_one_file_binary_is_small_passes_its_self_test_and_leaves_no_temporary_files(dist, app_env, tmp_path):
+    binary = dist / "notedesk"
+    assert binary.stat().st_size <= MAX_ONE_FILE_BYTES
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**app_env, "TMPDIR": str(temp)}
+
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True, env=env, timeout=30)
+    assert version.stdout.strip() == f"Notedesk {VERSION}"
+    self_test(str(binary), env, "--data-dir", str(tmp_path / "data"))
+
+    assert (tmp_path / "data" / "notedesk.sqlite3").exists()
+    assert list(temp.iterdir()) == []  # the unpacked bundle is gone, and nothing else was left there
+
+
+def test_the_tarball_holds_the_one_folder_bundle_with_the_manage_command(dist, app_env, tmp_path):
+    with tarfile.open(only(dist, f"notedesk-{VERSION}-linux-*.tar.gz")) as tarball:
+        tarball.extractall(tmp_path, filter="tar")
+    binary = tmp_path / f"notedesk-{VERSION}" / "notedesk"
+
+    result = subprocess.run([binary, "--data-dir", str(tmp_path / "data"), "manage", "migrate"],
+                            capture_output=True, text=True, env=app_env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "Applying contenttypes.0001_initial... OK" in result.stdout  # the migrations are in the bundle
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("dpkg"), reason="installing a .deb needs dpkg and root")
+def test_the_deb_installs_runs_from_the_menu_command_and_uninstalls_keeping_the_notes(dist, app_env, tmp_path):
+    deb = only(dist, f"notedesk_{VERSION}_*.deb")
+    fields = subprocess.run(["dpkg-deb", "--field", deb, "Version", "Depends"],
+                            capture_output=True, text=True, check=True).stdout
+    assert f"Version: {VERSION}" in fields
+    assert "libwebkit2gtk-4.1-0" in fields and "gir1.2-webkit2-4.1" in fields
+    env = {**app_env, "XDG_DATA_HOME": str(tmp_path / "xdg-data")}
+    data_dir = tmp_path / "xdg-data" / "Notedesk"  # the default user data dir, with no --data-dir
+
+    subprocess.run(["dpkg", "--install", deb], check=True, capture_output=True)
+    try:
+        assert "Exec=notedesk\n" in Path("/usr/share/applications/notedesk.desktop").read_text()
+        for size in (16, 32, 48, 128, 256):
+            assert Path(f"/usr/share/icons/hicolor/{size}x{size}/apps/notedesk.png").exists()
+        installed = tree_digest(Path("/opt/notedesk"))
+
+        self_test(shutil.which("notedesk", path="/usr/bin"), env)
+
+        assert tree_digest(Path("/opt/notedesk")) == installed  # the app writes only to the data dir
+        notes = tree_digest(data_dir)
+        assert "notedesk.sqlite3" in notes
+    finally:
+        subprocess.run(["dpkg", "--remove", "notedesk"], check=True, capture_output=True)
+    assert not Path("/opt/notedesk").exists() and not Path("/usr/bin/notedesk").exists()
+    assert tree_digest(data_dir) == notes
+
+
+def test_the_release_workflow_passes_actionlint():
+    actionlint = Path(sys.executable).parent / "actionlint"
+    result = subprocess.run([actionlint, ROOT / ".github" / "workflows" / "release.yml"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
