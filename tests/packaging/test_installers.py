@@ -34,11 +34,10 @@ def only(directory: Path, pattern: str) -> Path:
     return match
 
 
-def self_test(command: str, env: dict, *args: str) -> subprocess.CompletedProcess:
+def self_test(command: str, env: dict, *args: str) -> None:
     result = subprocess.run([command, "--self-test", *args], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "notedesk: self-test passed"
-    return result
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -74,7 +73,7 @@ def test_the_tarball_holds_the_one_folder_bundle_with_the_manage_command(dist, a
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("dpkg"), reason="installing a .deb needs dpkg and root")
-def test_the_deb_installs_runs_from_the_menu_command_and_uninstalls_keeping_the_notes(dist, app_env, tmp_path):
+def test_the_deb_installs_a_working_notedesk_command_and_uninstalls_keeping_the_notes(dist, app_env, tmp_path):
     deb = only(dist, f"notedesk_{VERSION}_*.deb")
     fields = subprocess.run(["dpkg-deb", "--field", deb, "Version", "Depends"],
                             capture_output=True, text=True, check=True).stdout
