@@ -49,6 +49,9 @@ def prepare_database() -> None:
             if existed:
                 backup_database(path)
             call_command("migrate", interactive=False, verbosity=0)
+    from embedded_site.notes.trash import purge_expired_trash
+
+    purge_expired_trash()
     for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if file.exists():
             os.chmod(file, 0o600)

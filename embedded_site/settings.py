@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "embedded_site.ajax_patterns",
+    "embedded_site.notes",
 ]
 
 # Order matters: the header middlewares come first so that every answer gets the headers,
@@ -88,6 +89,13 @@ DATABASES = {
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Uploads. A JSON request body (a note) may be a few MB; an upload above the memory size is
+# spooled to a temporary file. The notes app enforces its own file limits while it reads.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+NOTEDESK_MAX_ATTACHMENT_SIZE = 25 * 1024 * 1024
+NOTEDESK_MAX_IMPORT_SIZE = 200 * 1024 * 1024
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
     path("ajax/", include("embedded_site.ajax_patterns.urls")),
+    path("api/", include("embedded_site.notes.urls")),
 ]
 
 handler400 = "embedded_site.errors.bad_request"

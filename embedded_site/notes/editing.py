@@ -1,0 +1,48 @@
+"""Changing notes. Each change is one transaction; SQLite's IMMEDIATE mode (settings.py) takes
+the write lock when it begins."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from embedded_site.notes.models import Note
+from embedded_site.notes.tagging import set_tags
+
+
+def create_note(fields: dict) -> Note:
+    now = timezone.now()
+    with transaction.atomic():
+        note = Note.objects.create(
+            title=fields["title"], body=fields["body"], pinned=fields["pinned"], created=now, updated=now
+        )
+        set_tags({note.pk: fields["tags"]})
+    return note
+
+
+def update_note(note_id: int, expected_version: int, fields: dict) -> bool:
+    """Write `fields` only if the note is still at `expected_version`; False if it is not.
+
+    The version check and the write are one conditional UPDATE, so two saves from the same
+    version can never both succeed.
+    """
+    with transaction.atomic():
+        changed = Note.objects.filter(pk=note_id, version=expected_version).update(
+            title=fields["title"],
+            body=fields["body"],
+            pinned=fields["pinned"],
+            version=F("version") + 1,
+            updated=timezone.now(),
+        )
+        if changed:
+            set_tags({note_id: fields["tags"]})
+    return bool(changed)
+
+
+def move_to_trash(note_id: int) -> None:
+    Note.objects.filter(pk=note_id, trashed_at__isnull=True).update(
+        trashed_at=timezone.now(), version=F("version") + 1
+    )
+
+
+def restore_from_trash(note_id: int) -> None:
+    Note.objects.filter(pk=note_id, trashed_at__isnull=False).update(trashed_at=None, version=F("version") + 1)

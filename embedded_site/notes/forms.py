@@ -1,0 +1,129 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+
+from embedded_site.notes.models import TAG_MAX_LENGTH, Note
+from embedded_site.notes.tagging import normalise_tag
+
+BODY_MAX_LENGTH = 1_000_000
+MAX_TAGS_PER_NOTE = 20
+QUERY_MAX_LENGTH = 500
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+MAX_OFFSET = 10**9  # far beyond any real list, and well inside SQLite's 64-bit integers
+
+FLAG_VALUES = {"1": True, "true": True, "0": False, "false": False}
+
+
+def flag_field() -> forms.TypedChoiceField:
+    """An optional yes/no query parameter: 1/true or 0/false; anything else is an error."""
+    return forms.TypedChoiceField(
+        choices=[(value, value) for value in FLAG_VALUES],
+        coerce=FLAG_VALUES.get,
+        required=False,
+        empty_value=None,
+    )
+
+
+class TagListField(forms.Field):
+    """A JSON list of tag names, normalised (see normalise_tag) and without repeats."""
+
+    default_error_messages = {
+        "not_a_list": "Enter the tags as a list of strings.",
+        "too_long": f"A tag has at most {TAG_MAX_LENGTH} characters.",
+        "too_many": f"A note has at most {MAX_TAGS_PER_NOTE} tags.",
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+            raise ValidationError(self.error_messages["not_a_list"], code="not_a_list")
+        names = list(dict.fromkeys(filter(None, map(normalise_tag, value))))
+        for name in names:
+            ProhibitNullCharactersValidator()(name)
+            if len(name) > TAG_MAX_LENGTH:
+                raise ValidationError(self.error_messages["too_long"], code="too_long")
+        if len(names) > MAX_TAGS_PER_NOTE:
+            raise ValidationError(self.error_messages["too_many"], code="too_many")
+        return names
+
+
+class IsoDateTimeField(forms.DateTimeField):
+    """An ISO 8601 string from JSON: another JSON type is invalid, not a crash in strip()."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not isinstance(value, str):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class NoteForm(forms.ModelForm):
+    body = forms.CharField(required=False, strip=False, max_length=BODY_MAX_LENGTH)
+    tags = TagListField(required=False)
+
+    class Meta:
+        model = Note
+        fields = ["title", "body", "pinned"]
+
+    def clean(self):
+        cleaned = super().clean()
+        title, body = cleaned.get("title"), cleaned.get("body")
+        if title == "" and body is not None and not body.strip():
+            message = "A note needs a title or a body."
+            self.add_error("title", message)
+            self.add_error("body", message)
+        return cleaned
+
+
+class NoteChangeForm(NoteForm):
+    """A PATCH: the note's fields (the client's changes over the current values) and the
+    version the client last read."""
+
+    version = forms.IntegerField(min_value=1, max_value=2**62)
+
+
+class ImportedNoteForm(NoteForm):
+    uid = forms.UUIDField()
+    created = IsoDateTimeField()
+    updated = IsoDateTimeField()
+
+
+class NoteQueryForm(forms.Form):
+    q = forms.CharField(required=False, max_length=QUERY_MAX_LENGTH)
+    tag = forms.CharField(required=False, max_length=TAG_MAX_LENGTH)
+    pinned = flag_field()
+    trashed = flag_field()
+    limit = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
+    offset = forms.IntegerField(required=False, min_value=0, max_value=MAX_OFFSET)
+
+    def clean_tag(self):
+        return normalise_tag(self.cleaned_data["tag"])
+
+    def clean_trashed(self):
+        return bool(self.cleaned_data["trashed"])
+
+    def clean_limit(self):
+        return self.cleaned_data["limit"] or DEFAULT_PAGE_SIZE
+
+    def clean_offset(self):
+        return self.cleaned_data["offset"] or 0
+
+
+class NoteDeleteForm(forms.Form):
+    purge = flag_field()
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(allow_empty_file=True)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField()
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(choices=[("json", "JSON"), ("markdown", "Markdown")], required=False)
+
+    def clean_format(self):
+        return self.cleaned_data["format"] or "json"

@@ -1,0 +1,104 @@
+"""Fill the database with realistic demo notes, for benchmarks: `seed_demo_notes 100000`."""
+
+import random
+import time
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from embedded_site.notes.models import Note
+from embedded_site.notes.tagging import set_tags
+
+BATCH_SIZE = 1000
+PINNED_SHARE = 0.03
+SPREAD = timedelta(days=3 * 365)
+
+WORDS = """
+the a an and or but so of to in on at for with from by about into over after before under
+between through during without again then once here there when where why how all any both each
+few more most other some such only own same than too very can will just should now meeting
+project plan idea list notes draft review budget client team design launch release deadline
+follow up call email report summary question answer decision risk issue task goal week month
+quarter year morning evening today tomorrow yesterday monday friday weekend trip flight hotel
+train ticket booking passport museum beach mountain hike garden kitchen recipe dinner lunch
+breakfast coffee tea bread pasta soup salad chicken rice garlic onion tomato lemon butter
+cheese book chapter author quote film series music album concert guitar piano lesson course
+exam study research paper experiment data model chart server database backup upgrade bug fix
+test deploy feature branch merge commit script config password account invoice payment tax
+rent insurance doctor appointment dentist pharmacy gym run swim bike yoga sleep health habit
+family friend birthday gift party wedding holiday anniversary school teacher homework parent
+child dog cat vet walk park city street river lake forest island bridge harbour market shop
+price cost order delivery package address phone number update change improve remember forget
+check confirm cancel schedule move share write read watch listen buy sell pay send call ask
+tell think feel try start finish keep need want like love hate maybe probably definitely
+important urgent later soon quickly slowly carefully simple complex new old big small long
+short early late first last next previous good better best bad worse great nice quiet busy
+zebra giraffe elephant penguin dolphin falcon otter badger heron walrus
+""".split()
+
+TAGS = """
+work personal ideas todo reading recipes travel health finance family projects meetings
+journal learning music films shopping garden fitness home research writing code design
+archive someday urgent
+""".split()
+
+
+class DemoNotes:
+    """Random but plausible notes: short lists, long drafts, most somewhere in between."""
+
+    def __init__(self, seed: int):
+        self.random = random.Random(seed)
+        self.now = timezone.now()
+
+    def words(self, count: int) -> list[str]:
+        return self.random.choices(WORDS, k=count)
+
+    def sentence(self) -> str:
+        text = " ".join(self.words(self.random.randint(4, 16)))
+        return text[0].upper() + text[1:] + self.random.choice(".....?!")
+
+    def paragraph(self) -> str:
+        if self.random.random() < 0.2:
+            return "\n".join(f"- {' '.join(self.words(self.random.randint(1, 6)))}" for _ in range(self.random.randint(2, 7)))
+        return " ".join(self.sentence() for _ in range(self.random.randint(1, 6)))
+
+    def body(self) -> str:
+        # Paragraph counts from an exponential distribution: many short notes, a long tail.
+        paragraphs = min(int(self.random.expovariate(1 / 2.5)), 40)
+        return "\n\n".join(self.paragraph() for _ in range(paragraphs))
+
+    def title(self) -> str:
+        return " ".join(self.words(self.random.randint(1, 7))).capitalize()
+
+    def note(self) -> tuple[Note, list[str]]:
+        created = self.now - SPREAD * self.random.random()
+        updated = created + (self.now - created) * self.random.random() ** 3
+        note = Note(
+            title=self.title(),
+            body=self.body(),
+            pinned=self.random.random() < PINNED_SHARE,
+            created=created,
+            updated=updated,
+        )
+        tags = self.random.sample(TAGS, k=self.random.choice((0, 1, 1, 1, 2, 2, 3, 4)))
+        return note, tags
+
+
+class Command(BaseCommand):
+    help = "Add N realistic demo notes (titles, bodies, tags, some pinned) for benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("count", type=int, help="how many notes to add")
+        parser.add_argument("--seed", type=int, default=1, help="random seed, for the same notes every time")
+
+    def handle(self, *args, count, seed, **options):
+        started = time.perf_counter()
+        demo = DemoNotes(seed)
+        with transaction.atomic():
+            for start in range(0, count, BATCH_SIZE):
+                batch = [demo.note() for _ in range(min(BATCH_SIZE, count - start))]
+                notes = Note.objects.bulk_create(note for note, _ in batch)
+                set_tags({note.pk: tags for note, (_, tags) in zip(notes, batch)})
+        self.stdout.write(f"Added {count} demo notes in {time.perf_counter() - started:.1f} s.")

@@ -1,0 +1,56 @@
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+
+TITLE_MAX_LENGTH = 300
+TAG_MAX_LENGTH = 50
+ATTACHMENT_NAME_MAX_LENGTH = 255
+
+
+def attachment_storage() -> FileSystemStorage:
+    """Attachments live in the data dir, never in the (possibly read-only) app bundle."""
+    return FileSystemStorage(location=settings.DATA_DIR / "attachments")
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=TAG_MAX_LENGTH, unique=True)
+
+    def __str__(self):
+        return self.name
+
+
+class Note(models.Model):
+    # Identity across export and import: ids are per database, the uid travels with the note.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
+    body = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, related_name="notes", blank=True)
+    pinned = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    created = models.DateTimeField(default=timezone.now)
+    updated = models.DateTimeField(default=timezone.now)
+    trashed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The list's filter and order (read backwards: pinned first, newest first, then id).
+            models.Index(fields=["trashed_at", "pinned", "updated"], name="notes_listing"),
+        ]
+
+    def __str__(self):
+        return self.title or f"Note {self.pk}"
+
+
+class Attachment(models.Model):
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="attachments")
+    # What the person called the file, sanitised for display; the file on disk has a generated name.
+    name = models.CharField(max_length=ATTACHMENT_NAME_MAX_LENGTH)
+    file = models.FileField(storage=attachment_storage)
+    size = models.PositiveBigIntegerField()
+    created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,38 @@
+"""The JSON shapes of notes and attachments (docs/api.md)."""
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+
+from embedded_site.notes.models import Attachment, Note, Tag
+
+
+def with_relations(notes: QuerySet) -> QuerySet:
+    """The notes with what note_payload reads, in two more queries for the whole list."""
+    return notes.prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by("name")),
+        Prefetch("attachments", queryset=Attachment.objects.order_by("id")),
+    )
+
+
+def note_payload(note: Note) -> dict:
+    return {
+        "id": note.pk,
+        "title": note.title,
+        "body": note.body,
+        "tags": [tag.name for tag in note.tags.all()],
+        "pinned": note.pinned,
+        "version": note.version,
+        "created": note.created.isoformat(),
+        "updated": note.updated.isoformat(),
+        "trashed_at": note.trashed_at.isoformat() if note.trashed_at else None,
+        "attachments": [attachment_payload(attachment) for attachment in note.attachments.all()],
+    }
+
+
+def attachment_payload(attachment: Attachment) -> dict:
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "size": attachment.size,
+        "url": reverse("notes:attachment", args=[attachment.pk]),
+    }

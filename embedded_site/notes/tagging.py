@@ -1,0 +1,27 @@
+from itertools import chain
+
+from embedded_site.notes.models import Note, Tag
+
+NoteTags = Note.tags.through
+
+
+def normalise_tag(name: str) -> str:
+    """Tags are case-insensitive words: `  #Work  Ideas ` and `work ideas` are one tag."""
+    return " ".join(name.split()).lstrip("#").strip().lower()
+
+
+def tags_named(names: set[str]) -> dict[str, int]:
+    """The id of each named tag, creating the ones that do not exist yet."""
+    Tag.objects.bulk_create([Tag(name=name) for name in names], ignore_conflicts=True)
+    return dict(Tag.objects.filter(name__in=names).values_list("name", "id"))
+
+
+def set_tags(tag_names_by_note_id: dict[int, list[str]]) -> None:
+    """Replace the tags of many notes at once (one note is the common case)."""
+    tag_ids = tags_named(set(chain.from_iterable(tag_names_by_note_id.values())))
+    NoteTags.objects.filter(note_id__in=tag_names_by_note_id).delete()
+    NoteTags.objects.bulk_create(
+        NoteTags(note_id=note_id, tag_id=tag_ids[name])
+        for note_id, names in tag_names_by_note_id.items()
+        for name in names
+    )

@@ -1,0 +1,33 @@
+"""Deleting notes for good: their rows (the FTS index follows by trigger) and their files."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from embedded_site.notes.models import Attachment, Note
+
+TRASH_KEPT_FOR = timedelta(days=30)
+
+
+def purge_notes(notes: QuerySet) -> int:
+    """Delete the notes and, once that is committed, their attachment files. Returns how many."""
+    storage = Attachment.file.field.storage
+    with transaction.atomic():
+        stored_names = list(Attachment.objects.filter(note__in=notes).values_list("file", flat=True))
+        count = notes.count()
+        notes.delete()
+        transaction.on_commit(lambda: delete_files(storage, stored_names))
+    return count
+
+
+def delete_files(storage, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)
+
+
+def purge_expired_trash(now: datetime | None = None) -> int:
+    """Delete the notes that have been in the trash for longer than TRASH_KEPT_FOR."""
+    cutoff = (now or timezone.now()) - TRASH_KEPT_FOR
+    return purge_notes(Note.objects.filter(trashed_at__lt=cutoff))

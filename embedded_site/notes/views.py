@@ -1,0 +1,176 @@
+"""The notes JSON API (docs/api.md). Errors answer through api.ApiError."""
+
+import tempfile
+
+from django.db.models import Count, QuerySet
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from embedded_site.notes import editing, search
+from embedded_site.notes.api import ApiError, api_view, json_object, valid
+from embedded_site.notes.attachments import served_type, store_attachment
+from embedded_site.notes.exporting import export_json, export_markdown
+from embedded_site.notes.forms import (
+    AttachmentForm,
+    ExportForm,
+    ImportForm,
+    NoteChangeForm,
+    NoteDeleteForm,
+    NoteForm,
+    NoteQueryForm,
+)
+from embedded_site.notes.importing import ImportFileError, import_notes, read_import_file
+from embedded_site.notes.models import Attachment, Note
+from embedded_site.notes.progress import run_to_completion
+from embedded_site.notes.serialize import attachment_payload, note_payload, with_relations
+from embedded_site.notes.tagging import NoteTags
+from embedded_site.notes.trash import purge_notes
+from embedded_site.notes.uploads import upload_view
+
+EXPORTS = {
+    "json": (export_json, "json", "application/json"),
+    "markdown": (export_markdown, "zip", "application/zip"),
+}
+# An export stays in memory up to this size, then spills into a temporary file.
+EXPORT_MEMORY_SIZE = 8 * 1024 * 1024
+
+
+def existing_note(note_id: int) -> Note:
+    note = with_relations(Note.objects.filter(pk=note_id)).first()
+    if note is None:
+        raise ApiError(404, f"There is no note {note_id}.")
+    return note
+
+
+@require_http_methods(["GET", "POST"])
+@api_view
+def note_collection(request):
+    if request.method == "POST":
+        note = editing.create_note(valid(NoteForm(json_object(request))))
+        return JsonResponse(note_payload(existing_note(note.pk)), status=201)
+    return JsonResponse(note_list(valid(NoteQueryForm(request.GET))))
+
+
+def note_list(query: dict) -> dict:
+    notes = filtered_notes(query)
+    if not query["q"]:
+        total = notes.count()
+        page = notes.order_by("-pinned", "-updated", "-id")[query["offset"] : query["offset"] + query["limit"]]
+        return {"notes": [note_payload(note) for note in with_relations(page)], "total": total}
+    ids, total = search.ranked_page(query["q"], notes, query["limit"], query["offset"])
+    by_id = with_relations(Note.objects.filter(pk__in=ids)).in_bulk()
+    snippets = search.snippets(query["q"], ids)
+    return {
+        "notes": [{**note_payload(by_id[note_id]), "snippet": snippets[note_id]} for note_id in ids],
+        "total": total,
+    }
+
+
+def filtered_notes(query: dict) -> QuerySet:
+    notes = Note.objects.filter(trashed_at__isnull=not query["trashed"])
+    if query["pinned"] is not None:
+        notes = notes.filter(pinned=query["pinned"])
+    if query["tag"]:
+        notes = notes.filter(tags__name=query["tag"])
+    return notes
+
+
+@require_http_methods(["GET", "PATCH", "DELETE"])
+@api_view
+def note_detail(request, note_id):
+    note = existing_note(note_id)
+    if request.method == "PATCH":
+        return change_note(request, note)
+    if request.method == "DELETE":
+        return delete_note(request, note)
+    return JsonResponse(note_payload(note))
+
+
+def change_note(request, note: Note) -> JsonResponse:
+    current = {"title": note.title, "body": note.body, "pinned": note.pinned, "tags": [t.name for t in note.tags.all()]}
+    changes = valid(NoteChangeForm({**current, **json_object(request)}))
+    if not editing.update_note(note.pk, changes["version"], changes):
+        raise ApiError(
+            409,
+            "This note was changed elsewhere since you opened it. Nothing was saved.",
+            current=note_payload(existing_note(note.pk)),
+        )
+    return JsonResponse(note_payload(existing_note(note.pk)))
+
+
+def delete_note(request, note: Note) -> HttpResponse:
+    if not valid(NoteDeleteForm(request.GET))["purge"]:
+        editing.move_to_trash(note.pk)
+        return JsonResponse(note_payload(existing_note(note.pk)))
+    if not purge_notes(Note.objects.filter(pk=note.pk, trashed_at__isnull=False)):
+        raise ApiError(409, "Only a note in the trash can be deleted for good. Move it to the trash first.")
+    return HttpResponse(status=204)
+
+
+@require_POST
+@api_view
+def restore_note(request, note_id):
+    editing.restore_from_trash(existing_note(note_id).pk)
+    return JsonResponse(note_payload(existing_note(note_id)))
+
+
+@require_POST
+@api_view
+@upload_view("NOTEDESK_MAX_ATTACHMENT_SIZE")
+def upload_attachment(request, note_id):
+    note = existing_note(note_id)
+    upload = valid(AttachmentForm(request.POST, request.FILES))["file"]
+    return JsonResponse(attachment_payload(store_attachment(note, upload)), status=201)
+
+
+@require_GET
+@api_view
+def attachment_file(request, attachment_id):
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise ApiError(404, f"There is no attachment {attachment_id}.")
+    try:
+        file = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise ApiError(404, f"The file of attachment {attachment_id} is missing from the data folder.") from None
+    content_type, inline = served_type(attachment.name)
+    return FileResponse(file, as_attachment=not inline, filename=attachment.name, content_type=content_type)
+
+
+@require_GET
+@api_view
+def tag_counts(request):
+    # Excluding the (few) trashed notes is much faster than joining the many live ones.
+    trashed = Note.objects.filter(trashed_at__isnull=False).values("pk")
+    counts = (
+        NoteTags.objects.exclude(note_id__in=trashed)
+        .values_list("tag__name")
+        .annotate(count=Count("pk"))
+        .order_by("tag__name")
+    )
+    return JsonResponse({"tags": [{"name": name, "count": count} for name, count in counts]})
+
+
+@require_GET
+@api_view
+def export_notes(request):
+    export, extension, content_type = EXPORTS[valid(ExportForm(request.GET))["format"]]
+    file = tempfile.SpooledTemporaryFile(max_size=EXPORT_MEMORY_SIZE)
+    run_to_completion(export(file))
+    file.seek(0)
+    filename = f"notedesk-{timezone.localdate():%Y-%m-%d}.{extension}"
+    return FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
+
+
+@require_POST
+@api_view
+@upload_view("NOTEDESK_MAX_IMPORT_SIZE")
+def import_file(request):
+    upload = valid(ImportForm(request.POST, request.FILES))["file"]
+    try:
+        records = read_import_file(upload)
+    except ImportFileError as error:
+        raise ApiError(400, str(error), fields={"file": [str(error)]}) from None
+    result = run_to_completion(import_notes(records))
+    return JsonResponse({"created": result.created, "updated": result.updated, "unchanged": result.unchanged})

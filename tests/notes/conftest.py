@@ -1,0 +1,62 @@
+import json
+
+import pytest
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from embedded_site.notes.models import Attachment, Note
+from embedded_site.notes.tagging import set_tags
+
+XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
+
+
+def check_search_index() -> None:
+    """Raise unless the FTS5 index holds exactly the notes' current text (FTS5's own check)."""
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO notes_note_fts(notes_note_fts, rank) VALUES ('integrity-check', 1)")
+
+
+class Api:
+    """The notes API called as the UI's ajax.js calls it: X-Requested-With set, JSON bodies."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, path, params=None):
+        return self.client.get(path, params or {}, **XHR)
+
+    def post(self, path, payload=None):
+        return self.client.post(path, json.dumps(payload or {}), content_type="application/json", **XHR)
+
+    def patch(self, path, payload):
+        return self.client.patch(path, json.dumps(payload), content_type="application/json", **XHR)
+
+    def delete(self, path):
+        return self.client.delete(path, **XHR)
+
+    def upload(self, path, name, content, **extra):
+        return self.client.post(path, {"file": SimpleUploadedFile(name, content)}, **XHR, **extra)
+
+
+@pytest.fixture
+def api(client, db):
+    return Api(client)
+
+
+@pytest.fixture(autouse=True)
+def attachments_dir(tmp_path, monkeypatch):
+    """Each test's attachment files in a folder of its own, so a test can see all it stored."""
+    folder = tmp_path / "attachments"
+    monkeypatch.setattr(Attachment.file.field, "storage", FileSystemStorage(location=folder))
+    return folder
+
+
+@pytest.fixture
+def make_note(db):
+    def make(title="A note", body="", tags=(), **fields):
+        note = Note.objects.create(title=title, body=body, **fields)
+        set_tags({note.pk: list(tags)})
+        return note
+
+    return make

@@ -1,0 +1,168 @@
+"""POST /api/notes/<id>/attachments/ and GET /api/attachments/<id>/."""
+
+from datetime import datetime, timezone
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from embedded_site.notes.attachments import display_name
+from embedded_site.notes.models import Attachment
+
+MB = 1024 * 1024
+
+
+def stored_files(folder):
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def test_an_upload_answers_201_and_the_file_downloads_back(api, make_note, attachments_dir):
+    note = make_note()
+    response = api.upload(f"/api/notes/{note.pk}/attachments/", "report.pdf", b"%PDF-1.7 content")
+    assert response.status_code == 201
+    attachment = response.json()
+    assert attachment["name"] == "report.pdf"
+    assert attachment["size"] == 16
+    assert attachment["url"] == f"/api/attachments/{attachment['id']}/"
+    download = api.get(attachment["url"])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.7 content"
+    assert api.get(f"/api/notes/{note.pk}/").json()["attachments"] == [attachment]
+
+
+def test_the_file_is_stored_in_the_data_dir_under_a_generated_name(api, make_note, attachments_dir):
+    note = make_note()
+    api.upload(f"/api/notes/{note.pk}/attachments/", "../../etc/evil.sh", b"#!/bin/sh")
+    [stored] = stored_files(attachments_dir)
+    assert len(stored) == 32 and all(char in "0123456789abcdef" for char in stored)
+    assert Attachment.objects.get().name == "evil.sh"
+
+
+@pytest.mark.parametrize(
+    "client_name, shown",
+    [
+        ("C:\\Users\\me\\photo.png", "photo.png"),
+        ("invoice\u202egnp.exe", "invoicegnp.exe"),
+        ("tab\tand\nnewline.txt", "tabandnewline.txt"),
+        ("..", "attachment"),
+        ("x" * 300 + ".pdf", "x" * 251 + ".pdf"),
+    ],
+)
+def test_the_shown_name_has_no_folders_or_control_characters(client_name, shown):
+    assert display_name(client_name) == shown
+
+
+def test_a_declared_content_length_over_the_limit_is_413_before_reading_and_stores_nothing(
+    api, make_note, attachments_dir
+):
+    note = make_note()
+    response = api.upload(f"/api/notes/{note.pk}/attachments/", "small.txt", b"tiny", CONTENT_LENGTH=str(26 * MB))
+    assert response.status_code == 413
+    assert response.json()["error"] == "The file is larger than the limit of 25.0\xa0MB."
+    assert not Attachment.objects.exists()
+    assert stored_files(attachments_dir) == []
+
+
+def test_a_file_of_25_mb_and_one_byte_is_413_and_stores_nothing(api, make_note, attachments_dir, tmp_path):
+    note = make_note()
+    response = api.upload(f"/api/notes/{note.pk}/attachments/", "big.bin", b"\0" * (25 * MB + 1))
+    assert response.status_code == 413
+    assert not Attachment.objects.exists()
+    assert stored_files(attachments_dir) == []
+
+
+def test_the_limit_holds_while_streaming_when_the_declared_length_is_within_the_margin(
+    api, make_note, attachments_dir, settings
+):
+    settings.NOTEDESK_MAX_ATTACHMENT_SIZE = 1000
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 100  # the partial file spools to a temporary file
+    note = make_note()
+    response = api.upload(f"/api/notes/{note.pk}/attachments/", "just-over.bin", b"x" * 1001)
+    assert response.status_code == 413
+    assert not Attachment.objects.exists()
+    assert stored_files(attachments_dir) == []
+    assert api.upload(f"/api/notes/{note.pk}/attachments/", "at-limit.bin", b"x" * 1000).status_code == 201
+
+
+def test_an_upload_without_a_file_is_400_naming_the_field(api, make_note):
+    note = make_note()
+    response = api.client.post(f"/api/notes/{note.pk}/attachments/", {}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"file": ["This field is required."]}
+
+
+def test_an_upload_that_is_not_multipart_is_400(api, make_note):
+    note = make_note()
+    response = api.client.post(
+        f"/api/notes/{note.pk}/attachments/",
+        b"--x\r\nbroken",
+        content_type="multipart/form-data; boundary=",
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
+    assert response.status_code == 400
+
+
+def test_an_upload_to_a_missing_note_is_404_and_stores_nothing(api, attachments_dir):
+    assert api.upload("/api/notes/4040/attachments/", "a.txt", b"a").status_code == 404
+    assert stored_files(attachments_dir) == []
+
+
+def test_an_upload_without_the_csrf_token_is_403(csrf_client, db, make_note, attachments_dir):
+    note = make_note()
+    path = f"/api/notes/{note.pk}/attachments/"
+    response = csrf_client.post(path, {"file": SimpleUploadedFile("a.txt", b"a")}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 403
+    assert stored_files(attachments_dir) == []
+    token = str(csrf_client.get("/").context["csrf_token"])
+    response = csrf_client.post(
+        path, {"file": SimpleUploadedFile("a.txt", b"a")}, HTTP_X_CSRFTOKEN=token, HTTP_X_REQUESTED_WITH="XMLHttpRequest"
+    )
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "name, content_type, disposition",
+    [
+        ("photo.PNG", "image/png", 'inline; filename="photo.PNG"'),
+        ("scan.pdf", "application/pdf", 'inline; filename="scan.pdf"'),
+        ("readme.txt", "text/plain; charset=utf-8", 'inline; filename="readme.txt"'),
+        ("page.html", "application/octet-stream", 'attachment; filename="page.html"'),
+        ("drawing.svg", "application/octet-stream", 'attachment; filename="drawing.svg"'),
+        ("tool.exe", "application/octet-stream", 'attachment; filename="tool.exe"'),
+        ('say "hi".bin', "application/octet-stream", 'attachment; filename="say \\"hi\\".bin"'),
+        ("naïve résumé.doc", "application/octet-stream", "attachment; filename*=utf-8''na%C3%AFve%20r%C3%A9sum%C3%A9.doc"),
+    ],
+)
+def test_a_download_has_a_safe_type_and_disposition(api, make_note, name, content_type, disposition):
+    note = make_note()
+    url = api.upload(f"/api/notes/{note.pk}/attachments/", name, b"<script>alert(1)</script>").json()["url"]
+    response = api.get(url)
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == disposition
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_missing_attachment_is_404(api):
+    assert api.get("/api/attachments/4040/").status_code == 404
+
+
+def test_an_attachment_whose_file_is_gone_is_404(api, make_note, attachments_dir):
+    note = make_note()
+    url = api.upload(f"/api/notes/{note.pk}/attachments/", "a.txt", b"a").json()["url"]
+    for path in attachments_dir.iterdir():
+        path.unlink()
+    assert api.get(url).status_code == 404
+
+
+def test_purging_a_note_deletes_its_attachment_files(api, make_note, attachments_dir, django_capture_on_commit_callbacks):
+    note = make_note()
+    kept = make_note()
+    api.upload(f"/api/notes/{note.pk}/attachments/", "a.txt", b"a")
+    api.upload(f"/api/notes/{note.pk}/attachments/", "b.txt", b"b")
+    api.upload(f"/api/notes/{kept.pk}/attachments/", "c.txt", b"c")
+    kept_file = Attachment.objects.get(note=kept).file.name
+    note.trashed_at = datetime.now(timezone.utc)
+    note.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.delete(f"/api/notes/{note.pk}/?purge=1").status_code == 204
+    assert stored_files(attachments_dir) == [kept_file]
+    assert list(Attachment.objects.values_list("name", flat=True)) == ["c.txt"]

@@ -1,0 +1,128 @@
+"""Full-text search: GET /api/notes/?q=…"""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from embedded_site.notes.models import Note
+from embedded_site.notes.search import match_expression
+from tests.notes.conftest import check_search_index
+
+
+def titles(response):
+    assert response.status_code == 200, response.content
+    return [note["title"] for note in response.json()["notes"]]
+
+
+def test_search_finds_notes_by_the_start_of_a_word(api, make_note):
+    make_note(title="Animals", body="A zebra crossing")
+    make_note(title="Plants", body="A fern")
+    assert titles(api.get("/api/notes/", {"q": "zeb"})) == ["Animals"]
+
+
+def test_search_needs_every_word(api, make_note):
+    make_note(title="both", body="red apple")
+    make_note(title="one", body="red car")
+    assert titles(api.get("/api/notes/", {"q": "apple red"})) == ["both"]
+
+
+def test_search_ignores_case_and_accents(api, make_note):
+    make_note(title="Café crème")
+    assert titles(api.get("/api/notes/", {"q": "CAFE creme"})) == ["Café crème"]
+
+
+def test_a_title_match_ranks_before_body_matches(api, make_note):
+    make_note(title="Shopping", body="zebra zebra zebra zebra, and another zebra")
+    make_note(title="Zebra", body="Notes about stripes and a long walk through the savannah.")
+    make_note(title="Trip", body="We saw a zebra.")
+    assert titles(api.get("/api/notes/", {"q": "zebra"}))[0] == "Zebra"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'zebra" OR (',
+        '"',
+        '""',
+        "*",
+        "(",
+        ")))",
+        "zebra AND",
+        "NOT zebra",
+        "NEAR(zebra stripes)",
+        "title:zebra",
+        "{title body}: zebra",
+        "-zebra",
+        "^zebra",
+        "zebra*",
+        "'; DROP TABLE notes_note; --",
+        "\\",
+        "+",
+        ":",
+        "a\tb\nc",
+    ],
+)
+def test_search_syntax_from_the_person_is_taken_as_words_never_a_500(api, make_note, query):
+    make_note(title="zebra stripes")
+    response = api.get("/api/notes/", {"q": query})
+    assert response.status_code == 200
+    assert Note.objects.count() == 1
+
+
+def test_quotes_in_a_word_are_escaped_inside_the_phrase():
+    assert match_expression('zebra" OR (') == '"zebra"""* "OR"* "("*'
+
+
+def test_search_words_that_are_fts_keywords_are_searched_as_words(api, make_note):
+    make_note(title="Or else", body="near the end")
+    make_note(title="Other")
+    assert titles(api.get("/api/notes/", {"q": "OR NEAR"})) == ["Or else"]
+
+
+def test_the_snippet_marks_the_matching_words(api, make_note):
+    make_note(title="Trip", body="We saw a zebra by the river.")
+    snippet = api.get("/api/notes/", {"q": "zebra"}).json()["notes"][0]["snippet"]
+    assert "<mark>zebra</mark>" in snippet
+    assert snippet.count("<mark>") == snippet.count("</mark>") == 1
+
+
+def test_the_snippet_escapes_the_note_text_and_adds_only_mark_tags(api, make_note):
+    make_note(title="x", body='<script>alert("zebra")</script> & <b>zebra</b>')
+    snippet = api.get("/api/notes/", {"q": "zebra"}).json()["notes"][0]["snippet"]
+    assert "<script>" not in snippet and "<b>" not in snippet
+    assert "&lt;script&gt;alert(&quot;<mark>zebra</mark>&quot;)&lt;/script&gt; &amp; &lt;b&gt;<mark>zebra</mark>" in snippet
+
+
+def test_notes_without_a_query_have_no_snippet(api, make_note):
+    make_note(title="zebra")
+    assert "snippet" not in api.get("/api/notes/").json()["notes"][0]
+
+
+def test_search_keeps_the_filters_and_leaves_out_the_trash(api, make_note):
+    make_note(title="zebra at work", tags=["work"])
+    make_note(title="zebra at home", tags=["home"])
+    make_note(title="zebra in the trash", tags=["work"], trashed_at=datetime.now(timezone.utc))
+    assert titles(api.get("/api/notes/", {"q": "zebra", "tag": "work"})) == ["zebra at work"]
+    assert titles(api.get("/api/notes/", {"q": "zebra", "trashed": "1"})) == ["zebra in the trash"]
+
+
+def test_search_pages_and_counts_every_match(api, make_note):
+    for number in range(7):
+        make_note(title=f"zebra {number}")
+    make_note(title="giraffe")
+    response = api.get("/api/notes/", {"q": "zebra", "limit": 3, "offset": 6})
+    assert len(response.json()["notes"]) == 1
+    assert response.json()["total"] == 7
+
+
+def test_the_index_follows_every_write(api, make_note, django_capture_on_commit_callbacks):
+    note = make_note(title="zebra", body="stripes")
+    check_search_index()
+    api.patch(f"/api/notes/{note.pk}/", {"version": 1, "title": "giraffe"})
+    check_search_index()
+    assert titles(api.get("/api/notes/", {"q": "zebra"})) == []
+    assert titles(api.get("/api/notes/", {"q": "giraffe"})) == ["giraffe"]
+    api.delete(f"/api/notes/{note.pk}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        api.delete(f"/api/notes/{note.pk}/?purge=1")
+    check_search_index()

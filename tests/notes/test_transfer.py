@@ -1,0 +1,211 @@
+"""GET /api/export/ and POST /api/import/, and the progress generators behind them."""
+
+import io
+import json
+import zipfile
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from embedded_site.notes.exporting import export_json
+from embedded_site.notes.importing import ImportProgress, import_notes, read_import_file
+from embedded_site.notes.models import Note
+from tests.notes.conftest import check_search_index
+
+LONG_AGO = datetime(2020, 5, 17, 8, 30, 15, 123456, tzinfo=timezone.utc)
+
+
+def exported(api, export_format):
+    response = api.get("/api/export/", {"format": export_format})
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def imported(api, name, content):
+    return api.upload("/api/import/", name, content)
+
+
+def notes_as_exported():
+    return sorted(
+        (str(note.uid), note.title, note.body, sorted(note.tags.values_list("name", flat=True)), note.pinned,
+         note.created, note.updated)
+        for note in Note.objects.all()
+    )
+
+
+@pytest.fixture
+def two_notes(make_note):
+    make_note(title="Trip: Lisbon/Porto", body="---\nnot front matter\n\u2028line", tags=["travel", "todo"],
+              pinned=True, created=LONG_AGO, updated=LONG_AGO)
+    make_note(title="", body="untitled body with <html> & \"quotes\"", created=LONG_AGO)
+
+
+def test_the_json_export_holds_every_note_outside_the_trash(api, make_note, two_notes):
+    make_note(title="trashed", trashed_at=datetime.now(timezone.utc))
+    response = api.get("/api/export/", {"format": "json"})
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"].startswith('attachment; filename="notedesk-')
+    document = json.loads(b"".join(response.streaming_content))
+    assert document["format"] == "notedesk-notes" and document["version"] == 1
+    trip = next(note for note in document["notes"] if note["title"].startswith("Trip"))
+    assert trip == {
+        "uid": str(Note.objects.get(title__startswith="Trip").uid),
+        "title": "Trip: Lisbon/Porto",
+        "body": "---\nnot front matter\n\u2028line",
+        "tags": ["todo", "travel"],
+        "pinned": True,
+        "created": "2020-05-17T08:30:15.123456+00:00",
+        "updated": "2020-05-17T08:30:15.123456+00:00",
+    }
+    assert len(document["notes"]) == 2
+
+
+def test_the_markdown_export_is_a_zip_of_files_with_front_matter(api, two_notes):
+    archive = zipfile.ZipFile(io.BytesIO(exported(api, "markdown")))
+    assert sorted(archive.namelist()) == ["note.md", "trip-lisbonporto.md"]
+    text = archive.read("trip-lisbonporto.md").decode()
+    uid = Note.objects.get(title__startswith="Trip").uid
+    assert text == (
+        "---\n"
+        'title: "Trip: Lisbon/Porto"\n'
+        'tags: ["todo", "travel"]\n'
+        "pinned: true\n"
+        f'uid: "{uid}"\n'
+        'created: "2020-05-17T08:30:15.123456+00:00"\n'
+        'updated: "2020-05-17T08:30:15.123456+00:00"\n'
+        "---\n"
+        "---\nnot front matter\n\u2028line"
+    )
+
+
+def test_markdown_file_names_stay_unique_for_equal_titles(api, make_note):
+    for _ in range(3):
+        make_note(title="Same")
+    names = zipfile.ZipFile(io.BytesIO(exported(api, "markdown"))).namelist()
+    assert sorted(names) == ["same-2.md", "same-3.md", "same.md"]
+
+
+@pytest.mark.parametrize("export_format, file_name", [("json", "notes.json"), ("markdown", "notes.zip")])
+def test_an_export_imported_into_an_empty_database_gives_the_same_notes(api, two_notes, export_format, file_name):
+    before = notes_as_exported()
+    content = exported(api, export_format)
+    Note.objects.all().delete()
+    response = imported(api, file_name, content)
+    assert response.status_code == 200
+    assert response.json() == {"created": 2, "updated": 0, "unchanged": 0}
+    assert notes_as_exported() == before
+    check_search_index()
+
+
+@pytest.mark.parametrize("export_format, file_name", [("json", "notes.json"), ("markdown", "notes.zip")])
+def test_importing_the_same_file_again_creates_nothing(api, two_notes, export_format, file_name):
+    content = exported(api, export_format)
+    assert imported(api, file_name, content).json() == {"created": 0, "updated": 0, "unchanged": 2}
+    assert imported(api, file_name, content).json() == {"created": 0, "updated": 0, "unchanged": 2}
+    assert Note.objects.count() == 2
+
+
+def test_a_newer_note_in_the_file_wins_and_an_older_one_does_not(api, make_note):
+    newer_here = make_note(title="changed here", updated=LONG_AGO + timedelta(days=2))
+    older_here = make_note(title="changed in file", updated=LONG_AGO)
+    document = json.loads(exported(api, "json"))
+    for note in document["notes"]:
+        note["title"] += " (from file)"
+        note["updated"] = (LONG_AGO + timedelta(days=1)).isoformat()
+    response = imported(api, "notes.json", json.dumps(document).encode())
+    assert response.json() == {"created": 0, "updated": 1, "unchanged": 1}
+    newer_here.refresh_from_db()
+    older_here.refresh_from_db()
+    assert newer_here.title == "changed here"
+    assert (older_here.title, older_here.version) == ("changed in file (from file)", 2)
+    check_search_index()
+
+
+def bad_zip(entries):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in entries.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+UID = "5b0c3a8e-8d4f-4c41-9d7e-3f2f4a6b8c1d"
+GOOD = {"uid": UID, "title": "t", "body": "", "tags": [], "pinned": False,
+        "created": "2020-01-01T00:00:00+00:00", "updated": "2020-01-01T00:00:00+00:00"}
+
+
+def export_document(*notes):
+    return json.dumps({"format": "notedesk-notes", "version": 1, "notes": list(notes)}).encode()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"\x89PNG not an export", "This is neither a Notedesk JSON export nor a zip of Markdown notes."),
+        (b'{"notes": []}', "This JSON file is not a Notedesk export."),
+        (b'{"format": "notedesk-notes", "version": 9, "notes": []}', "This Notedesk export is not version 1"),
+        (export_document([1]), "Note 1: a note must be an object."),
+        (export_document({**GOOD, "uid": "nope"}), "Note 1: uid: Enter a valid UUID."),
+        (export_document({**GOOD, "updated": 20200101}), "Note 1: updated: Enter a valid date/time."),
+        (export_document({**GOOD, "title": "", "body": " "}), "Note 1: title: A note needs a title or a body."),
+        (export_document(GOOD, GOOD), f"The note {UID} is in the file more than once."),
+        (bad_zip({"photo.jpg": "x"}), "There are no Markdown notes (.md files) in this zip file."),
+        (bad_zip({"a.md": "just text"}), "a.md: it does not start with front matter (a line ---)."),
+        (bad_zip({"a.md": "---\ntitle: x\n"}), "a.md: its front matter does not end with a line ---."),
+        (bad_zip({"a.md": "---\nno colon here\n---\n"}), "a.md: the front matter line 'no colon here' is not `key: value`."),
+        (bad_zip({"a.md": "---\ntitle: x\n---\n"}), "a.md: uid: This field is required."),
+        (bad_zip({"a.md": b"---\n\xff\xfe\n---\n"}), "a.md: the file is not UTF-8 text."),
+        (bad_zip({"a.md": "damaged"}).replace(b"damaged", b"DAMAGED"), "The zip file cannot be read (Bad CRC-32"),
+    ],
+)
+def test_a_file_that_cannot_be_imported_is_400_with_a_clear_message_and_imports_nothing(api, content, message):
+    response = imported(api, "upload", content)
+    assert response.status_code == 400
+    assert response.json()["error"].startswith(message)
+    assert not Note.objects.exists()
+
+
+def test_an_import_without_a_file_is_400_naming_the_field(api):
+    response = api.client.post("/api/import/", {}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.json()["fields"] == {"file": ["This field is required."]}
+
+
+def test_an_import_file_over_its_limit_is_413(api, settings):
+    settings.NOTEDESK_MAX_IMPORT_SIZE = 100
+    assert imported(api, "notes.json", export_document(GOOD)).status_code == 413
+    assert not Note.objects.exists()
+
+
+def test_an_unknown_export_format_is_400(api):
+    response = api.get("/api/export/", {"format": "docx"})
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["format"]
+
+
+def test_the_export_answers_json_when_no_format_is_given(api, two_notes):
+    assert json.loads(b"".join(api.get("/api/export/").streaming_content))["format"] == "notedesk-notes"
+
+
+def test_the_export_reports_progress_in_batches(make_note, monkeypatch):
+    monkeypatch.setattr("embedded_site.notes.exporting.BATCH_SIZE", 2)
+    for number in range(5):
+        make_note(title=f"note {number}")
+    steps = [(step.done, step.total) for step in export_json(io.BytesIO())]
+    assert steps == [(0, 5), (2, 5), (4, 5), (5, 5)]
+
+
+def test_a_cancelled_import_keeps_the_batches_done_and_finishes_on_a_second_run(make_note, monkeypatch):
+    monkeypatch.setattr("embedded_site.notes.importing.BATCH_SIZE", 2)
+    records = [
+        {**GOOD, "uid": f"00000000-0000-4000-8000-00000000000{number}", "title": f"note {number}"}
+        for number in range(5)
+    ]
+    document = io.BytesIO(export_document(*records))
+    steps = import_notes(read_import_file(document))
+    assert next(steps) == ImportProgress(done=0, total=5)
+    assert next(steps) == ImportProgress(done=2, total=5, created=2)
+    steps.close()
+    assert Note.objects.count() == 2
+    document.seek(0)
+    *_, last = import_notes(read_import_file(document))
+    assert last == ImportProgress(done=5, total=5, created=3, unchanged=2)

@@ -1,0 +1,21 @@
+"""Notes in the trash for more than 30 days are deleted for good when the site starts."""
+
+from datetime import datetime, timedelta, timezone
+
+from embedded_site.database import prepare_database
+from embedded_site.notes.models import Note
+
+
+def test_starting_purges_notes_trashed_more_than_30_days_ago_with_their_files(
+    make_note, django_capture_on_commit_callbacks, api, attachments_dir
+):
+    now = datetime.now(timezone.utc)
+    expired = make_note(title="expired", trashed_at=now - timedelta(days=30, minutes=1))
+    api.upload(f"/api/notes/{expired.pk}/attachments/", "photo.png", b"png bytes")
+    make_note(title="recently trashed", trashed_at=now - timedelta(days=29, hours=23))
+    make_note(title="old but kept", created=now - timedelta(days=400), updated=now - timedelta(days=400))
+    assert len(list(attachments_dir.iterdir())) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        prepare_database()
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["old but kept", "recently trashed"]
+    assert list(attachments_dir.iterdir()) == []
