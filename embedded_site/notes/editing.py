@@ -45,4 +45,6 @@ def move_to_trash(note_id: int) -> None:
 
 
 def restore_from_trash(note_id: int) -> None:
-    Note.objects.filter(pk=note_id, trashed_at__isnull=False).update(trashed_at=None, version=F("version") + 1)
+    Note.objects.filter(pk=note_id, trashed_at__isnull=False).update(
+        trashed_at=None, version=F("version") + 1
+    )

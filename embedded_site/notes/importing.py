@@ -61,14 +61,18 @@ def json_sources(file: BinaryIO) -> list[tuple[str, object]]:
     if not (isinstance(document, dict) and document.get("format") == FORMAT_NAME):
         raise ImportFileError("This JSON file is not a Notedesk export.")
     if document.get("version") != FORMAT_VERSION or not isinstance(document.get("notes"), list):
-        raise ImportFileError(f"This Notedesk export is not version {FORMAT_VERSION}, the one this Notedesk reads.")
+        raise ImportFileError(
+            f"This Notedesk export is not version {FORMAT_VERSION}, the one this Notedesk reads."
+        )
     return [(f"Note {position}", raw) for position, raw in enumerate(document["notes"], start=1)]
 
 
 def markdown_sources(file: BinaryIO) -> list[tuple[str, dict]]:
     try:
         with zipfile.ZipFile(file) as archive:
-            members = [info for info in archive.infolist() if info.filename.endswith(".md") and not info.is_dir()]
+            members = [
+                info for info in archive.infolist() if info.filename.endswith(".md") and not info.is_dir()
+            ]
             if not members:
                 raise ImportFileError("There are no Markdown notes (.md files) in this zip file.")
             if sum(info.file_size for info in members) > MAX_ARCHIVE_CONTENT_SIZE:

@@ -19,7 +19,7 @@ def tags_named(names: set[str]) -> dict[str, int]:
 def set_tags(tag_names_by_note_id: dict[int, list[str]]) -> None:
     """Replace the tags of many notes at once (one note is the common case)."""
     tag_ids = tags_named(set(chain.from_iterable(tag_names_by_note_id.values())))
-    NoteTags.objects.filter(note_id__in=tag_names_by_note_id).delete()
+    NoteTags.objects.filter(note_id__in=list(tag_names_by_note_id)).delete()
     NoteTags.objects.bulk_create(
         NoteTags(note_id=note_id, tag_id=tag_ids[name])
         for note_id, names in tag_names_by_note_id.items()

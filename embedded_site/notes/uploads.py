@@ -57,7 +57,7 @@ def parse_upload(request, limit: int) -> None:
     handler = SizeLimitedUploadHandler(request, limit)
     request.upload_handlers.insert(0, handler)
     try:
-        request.FILES  # noqa: B018 (parses the body now, under the limit)
+        request.FILES  # reading it parses the body: here, under the limit
     except RequestDataTooBig:
         raise ApiError(413, "The form fields of the upload are too large.") from None
     except (MultiPartParserError, SuspiciousOperation):

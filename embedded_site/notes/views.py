@@ -56,7 +56,8 @@ def note_list(query: dict) -> dict:
     notes = filtered_notes(query)
     if not query["q"]:
         total = notes.count()
-        page = notes.order_by("-pinned", "-updated", "-id")[query["offset"] : query["offset"] + query["limit"]]
+        start, end = query["offset"], query["offset"] + query["limit"]
+        page = notes.order_by("-pinned", "-updated", "-id")[start:end]
         return {"notes": [note_payload(note) for note in with_relations(page)], "total": total}
     ids, total = search.ranked_page(query["q"], notes, query["limit"], query["offset"])
     by_id = with_relations(Note.objects.filter(pk__in=ids)).in_bulk()
@@ -88,7 +89,12 @@ def note_detail(request, note_id):
 
 
 def change_note(request, note: Note) -> JsonResponse:
-    current = {"title": note.title, "body": note.body, "pinned": note.pinned, "tags": [t.name for t in note.tags.all()]}
+    current = {
+        "title": note.title,
+        "body": note.body,
+        "pinned": note.pinned,
+        "tags": [tag.name for tag in note.tags.all()],
+    }
     changes = valid(NoteChangeForm({**current, **json_object(request)}))
     if not editing.update_note(note.pk, changes["version"], changes):
         raise ApiError(
@@ -133,7 +139,9 @@ def attachment_file(request, attachment_id):
     try:
         file = attachment.file.open("rb")
     except FileNotFoundError:
-        raise ApiError(404, f"The file of attachment {attachment_id} is missing from the data folder.") from None
+        raise ApiError(
+            404, f"The file of attachment {attachment_id} is missing from the data folder."
+        ) from None
     content_type, inline = served_type(attachment.name)
     return FileResponse(file, as_attachment=not inline, filename=attachment.name, content_type=content_type)
 

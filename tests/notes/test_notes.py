@@ -257,3 +257,18 @@ def test_a_bad_purge_parameter_is_400_and_trashes_nothing(api, make_note):
     assert api.delete(f"/api/notes/{note.pk}/?purge=please").status_code == 400
     note.refresh_from_db()
     assert note.trashed_at is None
+
+
+def test_a_json_body_over_the_upload_memory_limit_is_413(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = api.post("/api/notes/", {"body": "x" * 1001})
+    assert response.status_code == 413
+    assert not Note.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["patch", "delete"])
+def test_changing_a_missing_note_is_404(api, method):
+    path = "/api/notes/4040/"
+    response = api.patch(path, {"version": 1, "title": "x"}) if method == "patch" else api.delete(path)
+    assert response.status_code == 404
+    assert response.json() == {"error": "There is no note 4040."}

@@ -59,9 +59,12 @@ class DemoNotes:
         text = " ".join(self.words(self.random.randint(4, 16)))
         return text[0].upper() + text[1:] + self.random.choice(".....?!")
 
+    def list_item(self) -> str:
+        return "- " + " ".join(self.words(self.random.randint(1, 6)))
+
     def paragraph(self) -> str:
         if self.random.random() < 0.2:
-            return "\n".join(f"- {' '.join(self.words(self.random.randint(1, 6)))}" for _ in range(self.random.randint(2, 7)))
+            return "\n".join(self.list_item() for _ in range(self.random.randint(2, 7)))
         return " ".join(self.sentence() for _ in range(self.random.randint(1, 6)))
 
     def body(self) -> str:
