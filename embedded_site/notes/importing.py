@@ -60,19 +60,19 @@ def json_sources(file: BinaryIO) -> list[tuple[str, object]]:
         raise ImportFileError("This is neither a Notedesk JSON export nor a zip of Markdown notes.") from None
     if not (isinstance(document, dict) and document.get("format") == FORMAT_NAME):
         raise ImportFileError("This JSON file is not a Notedesk export.")
-    if document.get("version") != FORMAT_VERSION or not isinstance(document.get("notes"), list):
+    if document.get("version") != FORMAT_VERSION:
         raise ImportFileError(
             f"This Notedesk export is not version {FORMAT_VERSION}, the one this Notedesk reads."
         )
+    if not isinstance(document.get("notes"), list):
+        raise ImportFileError("This Notedesk export has no list of notes.")
     return [(f"Note {position}", raw) for position, raw in enumerate(document["notes"], start=1)]
 
 
 def markdown_sources(file: BinaryIO) -> list[tuple[str, dict]]:
     try:
         with zipfile.ZipFile(file) as archive:
-            members = [
-                info for info in archive.infolist() if info.filename.endswith(".md") and not info.is_dir()
-            ]
+            members = [info for info in archive.infolist() if is_markdown_note(info)]
             if not members:
                 raise ImportFileError("There are no Markdown notes (.md files) in this zip file.")
             if sum(info.file_size for info in members) > MAX_ARCHIVE_CONTENT_SIZE:
@@ -81,6 +81,11 @@ def markdown_sources(file: BinaryIO) -> list[tuple[str, dict]]:
     # Damaged, encrypted (RuntimeError) or compressed in a way zipfile cannot read.
     except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError) as error:
         raise ImportFileError(f"The zip file cannot be read ({error}).") from None
+
+
+def is_markdown_note(info: zipfile.ZipInfo) -> bool:
+    # macOS's Archive Utility adds a resource-fork file under __MACOSX/ for each file it zips.
+    return info.filename.endswith(".md") and not info.is_dir() and not info.filename.startswith("__MACOSX/")
 
 
 def markdown_record(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict:

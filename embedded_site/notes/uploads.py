@@ -2,7 +2,7 @@
 
 A body whose Content-Length is already too large is refused before a byte of it is read. Any
 other is parsed with SizeLimitedUploadHandler first in line, which stops the parser as soon as
-a file passes the limit; the parser then closes the partial files (temporary files included),
+the files pass the limit; the parser then closes the partial files (temporary files included),
 so nothing is kept.
 """
 
@@ -22,14 +22,12 @@ MULTIPART_OVERHEAD = 64 * 1024
 
 
 class SizeLimitedUploadHandler(FileUploadHandler):
+    """Counts the bytes of all the files in a request, and stops the parser past `limit`."""
+
     def __init__(self, request, limit: int):
         super().__init__(request)
         self.limit = limit
         self.exceeded = False
-        self.received = 0
-
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
         self.received = 0
 
     def receive_data_chunk(self, raw_data, start):
@@ -67,7 +65,7 @@ def parse_upload(request, limit: int) -> None:
 
 
 def upload_view(limit_setting: str):
-    """Decorate a view that receives files, at most settings.<limit_setting> bytes each.
+    """Decorate a view that receives files, at most settings.<limit_setting> bytes in all.
 
     The body must be parsed here, before CSRF middleware reads request.POST with the default
     handlers; so the view is exempt from the middleware and checked by csrf_protect instead,

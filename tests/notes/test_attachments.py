@@ -83,6 +83,15 @@ def test_the_limit_holds_while_streaming_when_the_declared_length_is_within_the_
     assert api.upload(f"/api/notes/{note.pk}/attachments/", "at-limit.bin", b"x" * 1000).status_code == 201
 
 
+def test_the_limit_counts_every_file_of_the_request(api, make_note, attachments_dir, settings):
+    settings.NOTEDESK_MAX_ATTACHMENT_SIZE = 1000
+    note = make_note()
+    files = {name: SimpleUploadedFile(name, b"x" * 600) for name in ("file", "other")}
+    response = api.client.post(f"/api/notes/{note.pk}/attachments/", files, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 413
+    assert stored_files(attachments_dir) == []
+
+
 def test_an_upload_without_a_file_is_400_naming_the_field(api, make_note):
     note = make_note()
     response = api.client.post(f"/api/notes/{note.pk}/attachments/", {}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
