@@ -45,7 +45,7 @@ def json_or_text(value: str):
 
 def file_name(record: dict, taken: set[str]) -> str:
     """A readable name from the title, unique within `taken` (which it joins)."""
-    stem = slugify(record["title"])[:MAX_NAME_LENGTH] or "note"
+    stem = slugify(record["title"], allow_unicode=True)[:MAX_NAME_LENGTH] or "note"
     name, number = f"{stem}.md", 2
     while name in taken:
         name, number = f"{stem}-{number}.md", number + 1

@@ -78,11 +78,11 @@ def test_the_markdown_export_is_a_zip_of_files_with_front_matter(api, two_notes)
     )
 
 
-def test_markdown_file_names_stay_unique_for_equal_titles(api, make_note):
-    for _ in range(3):
-        make_note(title="Same")
+def test_markdown_file_names_come_from_titles_and_stay_unique(api, make_note):
+    for title in ("Same", "Same", "Same", "日本の旅", "", "../../etc/passwd"):
+        make_note(title=title, body="body")
     names = zipfile.ZipFile(io.BytesIO(exported(api, "markdown"))).namelist()
-    assert sorted(names) == ["same-2.md", "same-3.md", "same.md"]
+    assert sorted(names) == ["etcpasswd.md", "note.md", "same-2.md", "same-3.md", "same.md", "日本の旅.md"]
 
 
 @pytest.mark.parametrize("export_format, file_name", [("json", "notes.json"), ("markdown", "notes.zip")])
