@@ -43,7 +43,10 @@ def run(args, launched_at: float) -> int:
     configure_logging(data_dir, dev=args.dev)
     if args.command == "manage":
         desktop.configure(data_dir, dev=args.dev)
-        desktop.run_management_command(args.manage_args)
+        try:
+            desktop.run_management_command(args.manage_args)
+        except desktop.SiteUnavailable as error:
+            raise StartupError(str(error)) from None
         return 0
     if not (args.headless or args.browser):
         window.ensure_display()

@@ -71,6 +71,13 @@ def start(next_path: str = "/") -> Site:
 
 
 def run_management_command(argv: list[str]) -> None:
+    """Run a Django command on the data dir, brought up to date first as a launch would."""
     from django.core.management import execute_from_command_line
 
+    from embedded_site.database import DatabaseUnusable, prepare_database
+
+    try:
+        prepare_database()
+    except DatabaseUnusable as error:
+        raise SiteUnavailable(str(error)) from None
     execute_from_command_line(["notedesk manage", *argv])

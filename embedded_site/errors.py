@@ -8,7 +8,8 @@ from django.template import loader
 
 def wants_json(request: HttpRequest) -> bool:
     return (
-        request.headers.get("X-Requested-With") == "XMLHttpRequest"
+        request.path.startswith("/api/")
+        or request.headers.get("X-Requested-With") == "XMLHttpRequest"
         or "application/json" in request.headers.get("Accept", "")
     )
 

@@ -9,11 +9,15 @@ import hmac
 import logging
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpResponseRedirect
+from django.http.multipartparser import MultiPartParserError
 
 from embedded_site.errors import error_response, server_error, wants_json
 
 logger = logging.getLogger(__name__)
+# The exceptions django.core.handlers.exception answers with a 4xx rather than a 500.
+ANSWERED_BY_DJANGO = (Http404, PermissionDenied, BadRequest, SuspiciousOperation, MultiPartParserError)
 
 LAUNCH_PATH = "/launch/"
 
@@ -112,6 +116,8 @@ class ErrorFormatMiddleware:
         return formatted
 
     def process_exception(self, request, exception):
+        if isinstance(exception, ANSWERED_BY_DJANGO):
+            return None  # Django turns these into their 4xx answer, which __call__ then formats
         logger.exception("Unhandled error in %s %s", request.method, request.path)
         return server_error(request)
 

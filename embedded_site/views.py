@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 @require_GET
 def home(request):
-    return render(request, "home.html")
+    return render(request, "notes/app.html")
 
 
 @require_GET

@@ -31,3 +31,15 @@ def test_error_page_does_not_echo_markup_from_the_path(client):
     response = client.get("/<script>alert(1)</script>/")
     assert response.status_code == 404
     assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_a_raised_404_stays_a_404_not_a_500(client):
+    response = client.get("/raises-404/", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 404
+    assert response.json() == {"error": "Nothing is at /raises-404/."}
+
+
+def test_api_errors_are_json_even_without_ajax_headers(client, db):
+    response = client.get("/api/notes/999999/")
+    assert response.status_code == 404
+    assert response.json()["error"]

@@ -18,7 +18,7 @@ def test_headless_prints_one_ready_url_that_opens_the_app_and_stops_cleanly(tmp_
         opener = browser_opener()
         with opener.open(url, timeout=5) as response:
             assert response.status == 200
-            assert "<h1>Notedesk</h1>" in response.read().decode()
+            assert "<title>Notedesk</title>" in response.read().decode()
             assert "token" not in response.url
         with opener.open(url.split("/launch/")[0] + "/ajax/fetch_json/", timeout=5) as response:
             assert response.status == 200

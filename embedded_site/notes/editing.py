@@ -1,6 +1,8 @@
 """Changing notes. Each change is one transaction; SQLite's IMMEDIATE mode (settings.py) takes
 the write lock when it begins."""
 
+import uuid
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -9,14 +11,19 @@ from embedded_site.notes.models import Note
 from embedded_site.notes.tagging import set_tags
 
 
-def create_note(fields: dict) -> Note:
+def create_note(fields: dict) -> tuple[Note, bool]:
+    """The new note and True; or, if a note with the given uid exists already, it and False."""
     now = timezone.now()
     with transaction.atomic():
+        existing = Note.objects.filter(uid=fields["uid"]).first() if fields.get("uid") else None
+        if existing:
+            return existing, False
         note = Note.objects.create(
-            title=fields["title"], body=fields["body"], pinned=fields["pinned"], created=now, updated=now
+            uid=fields.get("uid") or uuid.uuid4(),
+            title=fields["title"], body=fields["body"], pinned=fields["pinned"], created=now, updated=now,
         )
         set_tags({note.pk: fields["tags"]})
-    return note
+    return note, True
 
 
 def update_note(note_id: int, expected_version: int, fields: dict) -> bool:

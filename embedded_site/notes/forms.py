@@ -76,6 +76,13 @@ class NoteForm(forms.ModelForm):
         return cleaned
 
 
+class NoteCreateForm(NoteForm):
+    """A POST. The client may name the note's uid, so that a create retried after a lost answer
+    finds the note it already made instead of making a second one."""
+
+    uid = forms.UUIDField(required=False)
+
+
 class NoteChangeForm(NoteForm):
     """A PATCH: the note's fields (the client's changes over the current values) and the
     version the client last read."""
@@ -120,6 +127,15 @@ class AttachmentForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField()
+
+
+class ExportJobForm(forms.Form):
+    format = forms.ChoiceField(choices=[("json", "JSON"), ("markdown", "Markdown")])
+    destination = forms.ChoiceField(choices=[("download", "a download"), ("dialog", "a file chosen in a dialog")])
+
+
+class PreviewForm(forms.Form):
+    body = forms.CharField(required=False, strip=False, max_length=BODY_MAX_LENGTH)
 
 
 class ExportForm(forms.Form):

@@ -17,6 +17,7 @@ def with_relations(notes: QuerySet) -> QuerySet:
 def note_payload(note: Note) -> dict:
     return {
         "id": note.pk,
+        "uid": str(note.uid),
         "title": note.title,
         "body": note.body,
         "tags": [tag.name for tag in note.tags.all()],

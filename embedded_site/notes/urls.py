@@ -1,6 +1,6 @@
 from django.urls import path
 
-from embedded_site.notes import views
+from embedded_site.notes import job_views, views
 
 app_name = "notes"
 
@@ -11,6 +11,12 @@ urlpatterns = [
     path("notes/<int:note_id>/attachments/", views.upload_attachment, name="attachments"),
     path("attachments/<int:attachment_id>/", views.attachment_file, name="attachment"),
     path("tags/", views.tag_counts, name="tags"),
+    path("preview/", views.preview, name="preview"),
+    path("jobs/export/", job_views.start_export, name="export_job"),
+    path("jobs/import/", job_views.start_upload_import, name="upload_import_job"),
+    path("jobs/import-from-dialog/", job_views.start_dialog_import, name="dialog_import_job"),
+    path("jobs/<str:job_id>/", job_views.job_detail, name="job"),
+    path("jobs/<str:job_id>/file/", job_views.job_file, name="job_file"),
     path("export/", views.export_notes, name="export"),
     path("import/", views.import_file, name="import"),
 ]

@@ -17,10 +17,12 @@ from embedded_site.notes.forms import (
     ImportForm,
     NoteChangeForm,
     NoteDeleteForm,
-    NoteForm,
+    NoteCreateForm,
     NoteQueryForm,
+    PreviewForm,
 )
 from embedded_site.notes.importing import ImportFileError, import_notes, read_import_file
+from embedded_site.notes.markdown import render_markdown
 from embedded_site.notes.models import Attachment, Note
 from embedded_site.notes.progress import run_to_completion
 from embedded_site.notes.serialize import attachment_payload, note_payload, with_relations
@@ -47,8 +49,8 @@ def existing_note(note_id: int) -> Note:
 @api_view
 def note_collection(request):
     if request.method == "POST":
-        note = editing.create_note(valid(NoteForm(json_object(request))))
-        return JsonResponse(note_payload(existing_note(note.pk)), status=201)
+        note, created = editing.create_note(valid(NoteCreateForm(json_object(request))))
+        return JsonResponse(note_payload(existing_note(note.pk)), status=201 if created else 200)
     return JsonResponse(note_list(valid(NoteQueryForm(request.GET))))
 
 
@@ -144,6 +146,12 @@ def attachment_file(request, attachment_id):
         ) from None
     content_type, inline = served_type(attachment.name)
     return FileResponse(file, as_attachment=not inline, filename=attachment.name, content_type=content_type)
+
+
+@require_POST
+@api_view
+def preview(request):
+    return JsonResponse({"html": render_markdown(valid(PreviewForm(json_object(request)))["body"])})
 
 
 @require_GET

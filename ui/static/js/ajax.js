@@ -28,6 +28,12 @@ export function isOffline() {
   return healthTimer !== null;
 }
 
+function baseHeaders(method) {
+  const headers = { 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json' };
+  if (!SAFE_METHODS.has(method)) headers['X-CSRFToken'] = csrfToken();
+  return headers;
+}
+
 function goOffline() {
   showOfflineBanner();
   if (healthTimer === null) healthTimer = setTimeout(pollHealth, HEALTH_POLL_MS);
@@ -67,11 +73,10 @@ export async function ajax(url, {
   signal?.addEventListener('abort', () => controller.abort(), { once: true });
   const init = {
     method,
-    headers: { 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json', ...headers },
+    headers: { ...baseHeaders(method), ...headers },
     signal: controller.signal,
     credentials: 'same-origin',
   };
-  if (!SAFE_METHODS.has(method)) init.headers['X-CSRFToken'] = csrfToken();
   if (json !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(json);
@@ -95,11 +100,39 @@ export async function ajax(url, {
   }
   goOnline();
 
-  const data = await parseBody(response);
-  if (!response.ok) {
-    const message = data?.error ?? `${response.status} ${response.statusText}`;
-    if (showErrors) toast(message, { kind: 'error' });
-    throw new AjaxError(message, { status: response.status, data });
-  }
-  return data;
+  return settle(response.status, response.statusText, await parseBody(response), showErrors);
+}
+
+function settle(status, statusText, data, showErrors) {
+  if (status >= 200 && status < 300) return data;
+  const message = data?.error ?? `${status} ${statusText}`;
+  if (showErrors) toast(message, { kind: 'error' });
+  throw new AjaxError(message, { status, data });
+}
+
+// upload(url, formData, {onProgress, signal, timeout}) → parsed JSON. fetch() cannot report
+// upload progress, so this one request goes through XMLHttpRequest, with the same rules.
+export function upload(url, formData, { onProgress, signal, timeout = 10 * 60 * 1000, showErrors = true } = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    for (const [name, value] of Object.entries(baseHeaders('POST'))) xhr.setRequestHeader(name, value);
+    xhr.timeout = timeout;
+    xhr.responseType = 'json';
+    xhr.upload.onprogress = (event) => { if (event.lengthComputable) onProgress?.(event.loaded / event.total); };
+    const lost = (message) => () => { goOffline(); reject(new AjaxError(message, { offline: true })); };
+    xhr.onerror = lost('Cannot reach the Notedesk server.');
+    xhr.ontimeout = lost('The server did not answer in time.');
+    xhr.onabort = () => reject(new DOMException('The upload was cancelled.', 'AbortError'));
+    xhr.onload = () => {
+      goOnline();
+      try {
+        resolve(settle(xhr.status, xhr.statusText, xhr.response, showErrors));
+      } catch (error) {
+        reject(error);
+      }
+    };
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(formData);
+  });
 }

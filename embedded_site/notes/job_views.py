@@ -1,0 +1,94 @@
+"""Background import and export (jobs.py) over the API: start, follow, cancel, download.
+
+In the app's window the person picks files with the OS's own dialogs (desktop.native_functions);
+in a browser an export is downloaded and an import uploaded.
+"""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from embedded_site import desktop
+from embedded_site.notes import jobs
+from embedded_site.notes.api import ApiError, api_view, json_object, valid
+from embedded_site.notes.forms import ExportJobForm, ImportForm
+from embedded_site.notes.uploads import upload_view
+
+DIALOG_FILE_TYPES = {
+    "json": ("Notedesk export (*.json)",),
+    "markdown": ("Zip of Markdown notes (*.zip)",),
+    "import": ("Notedesk exports (*.json;*.zip)",),
+}
+
+
+def native_functions() -> desktop.NativeFunctions:
+    if desktop.native_functions is None:
+        raise ApiError(400, "File dialogs are only available in the Notedesk window.")
+    return desktop.native_functions
+
+
+def existing_job(job_id: str) -> jobs.Job:
+    job = jobs.find_job(job_id)
+    if job is None:
+        raise ApiError(404, "There is no such import or export (it may have finished long ago).")
+    return job
+
+
+@require_POST
+@api_view
+def start_export(request):
+    choice = valid(ExportJobForm(json_object(request)))
+    destination = None
+    if choice["destination"] == "dialog":
+        extension = jobs.EXPORTERS[choice["format"]][1]
+        destination = native_functions().choose_save_path(
+            f"notedesk-{timezone.localdate():%Y-%m-%d}.{extension}", DIALOG_FILE_TYPES[choice["format"]]
+        )
+        if destination is None:
+            return HttpResponse(status=204)  # the person closed the dialog
+    return JsonResponse(jobs.start_export(choice["format"], destination).payload(), status=202)
+
+
+@require_POST
+@api_view
+@upload_view("NOTEDESK_MAX_IMPORT_SIZE")
+def start_upload_import(request):
+    upload = valid(ImportForm(request.POST, request.FILES))["file"]
+    imports = Path(settings.DATA_DIR) / "imports"
+    imports.mkdir(mode=0o700, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=imports, delete=False) as copy:
+        shutil.copyfileobj(upload, copy)
+    return JsonResponse(jobs.start_import(Path(copy.name), remove_source=True).payload(), status=202)
+
+
+@require_POST
+@api_view
+def start_dialog_import(request):
+    source = native_functions().choose_open_path(DIALOG_FILE_TYPES["import"])
+    if source is None:
+        return HttpResponse(status=204)
+    return JsonResponse(jobs.start_import(source, remove_source=False).payload(), status=202)
+
+
+@require_http_methods(["GET", "DELETE"])
+@api_view
+def job_detail(request, job_id):
+    job = existing_job(job_id)
+    if request.method == "DELETE":
+        jobs.cancel(job)
+    return JsonResponse(job.payload())
+
+
+@require_GET
+@api_view
+def job_file(request, job_id):
+    job = existing_job(job_id)
+    if job.output is None or not job.output.exists():
+        raise ApiError(409, "This export has no file to download (yet).")
+    filename = f"notedesk-{timezone.localdate():%Y-%m-%d}{job.output.suffix}"
+    return FileResponse(job.output.open("rb"), as_attachment=True, filename=filename)

@@ -1,0 +1,156 @@
+"""Long imports and exports as background jobs.
+
+A job runs one of the progress generators (exporting.py, importing.py) in its own thread; the
+page polls it for progress and may cancel it, which closes the generator between two batches.
+An export is written to a temporary file beside its destination and moved into place only when
+complete, so a cancelled or failed export never leaves half a file behind.
+"""
+
+import logging
+import os
+import secrets
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from django.conf import settings
+from django.db import connection
+
+from embedded_site.notes.exporting import export_json, export_markdown
+from embedded_site.notes.importing import ImportFileError, import_notes, read_import_file
+from embedded_site.notes.progress import Progress
+
+logger = logging.getLogger(__name__)
+JOBS_KEPT = 20
+EXPORTERS: dict[str, tuple[Callable[[BinaryIO], Iterator[Progress]], str]] = {
+    "json": (export_json, "json"),
+    "markdown": (export_markdown, "zip"),
+}
+
+
+class JobError(Exception):
+    """The job cannot go on; the message says why, for the person."""
+
+
+@dataclass
+class Job:
+    kind: str
+    id: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+    state: str = "running"  # running, done, failed or cancelled
+    done: int = 0
+    total: int = 0
+    result: dict = field(default_factory=dict)
+    error: str = ""
+    output: Path | None = None  # the finished export, for a browser to download
+    cancel_requested: threading.Event = field(default_factory=threading.Event)
+
+    def payload(self) -> dict:
+        return {
+            "id": self.id, "kind": self.kind, "state": self.state, "done": self.done, "total": self.total,
+            "result": self.result, "error": self.error,
+        }
+
+
+jobs: OrderedDict[str, Job] = OrderedDict()
+jobs_lock = threading.Lock()
+
+
+def find_job(job_id: str) -> Job | None:
+    with jobs_lock:
+        return jobs.get(job_id)
+
+
+def start(job: Job, work: Callable[[Job], None]) -> Job:
+    with jobs_lock:
+        jobs[job.id] = job
+        while len(jobs) > JOBS_KEPT:
+            forget(jobs.popitem(last=False)[1])
+    threading.Thread(target=run, args=(job, work), name=f"notedesk-{job.kind}", daemon=True).start()
+    return job
+
+
+def forget(job: Job) -> None:
+    if job.output:
+        job.output.unlink(missing_ok=True)
+
+
+def run(job: Job, work: Callable[[Job], None]) -> None:
+    try:
+        work(job)
+        if job.state == "running":
+            job.state = "done"
+    except (ImportFileError, JobError) as error:
+        job.state, job.error = "failed", str(error)
+    except Exception:
+        logger.exception("The %s job failed", job.kind)
+        job.state, job.error = "failed", f"The {job.kind} failed unexpectedly. The log file has the details."
+    finally:
+        connection.close()  # this thread's own DB connection
+
+
+def follow(job: Job, steps: Iterator[Progress]) -> Progress | None:
+    """Record each step's progress on the job; stop early (closing `steps`) if it is cancelled."""
+    last = None
+    for last in steps:
+        job.done, job.total = last.done, last.total
+        if job.cancel_requested.is_set():
+            steps.close()
+            job.state = "cancelled"
+            return None
+    return last
+
+
+def start_export(export_format: str, destination: Path | None) -> Job:
+    """Export to `destination` (a path the person chose), or, with None, to a file to download."""
+    exporter, extension = EXPORTERS[export_format]
+    job = Job(kind="export")
+    exports = Path(settings.DATA_DIR) / "exports"
+    exports.mkdir(mode=0o700, exist_ok=True)
+    target = destination or exports / f"{job.id}.{extension}"
+
+    def work(job: Job) -> None:
+        try:
+            fd, draft = tempfile.mkstemp(dir=target.parent, prefix=".notedesk-export-")
+        except OSError as error:
+            raise JobError(f"Cannot write to {target.parent}: {error.strerror}.") from None
+        try:
+            with os.fdopen(fd, "wb") as file:
+                finished = follow(job, exporter(file))
+            if finished is None:
+                return
+            os.replace(draft, target)
+        except OSError as error:
+            raise JobError(f"Cannot write {target}: {error.strerror}.") from None
+        finally:
+            Path(draft).unlink(missing_ok=True)
+        job.result = {"notes": finished.total, "path": str(target) if destination else ""}
+        job.output = None if destination else target
+
+    return start(job, work)
+
+
+def start_import(source: Path, *, remove_source: bool) -> Job:
+    """Import the file at `source`; `remove_source` for an uploaded copy that is ours to delete."""
+
+    def work(job: Job) -> None:
+        try:
+            with source.open("rb") as file:
+                records = read_import_file(file)
+        except OSError as error:
+            raise JobError(f"Cannot read {source}: {error.strerror}.") from None
+        finally:
+            if remove_source:
+                source.unlink(missing_ok=True)
+        finished = follow(job, import_notes(records))
+        if finished is not None:
+            job.result = {"created": finished.created, "updated": finished.updated, "unchanged": finished.unchanged}
+
+    return start(Job(kind="import"), work)
+
+
+def cancel(job: Job) -> None:
+    job.cancel_requested.set()

@@ -1,0 +1,217 @@
+"""The notes app in Chromium: what a person does, against the launcher's own server thread."""
+
+import json
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def app(page, live_app):
+    page.goto(live_app.launch_url("/"))
+    expect(page.locator("#listStatus")).to_have_text("No notes yet")
+    return page
+
+
+def api(live_app, method, path, body=None):
+    """The API as another client (a second window, say) would use it, with the launch token."""
+    request = urllib.request.Request(
+        live_app.origin + path, method=method, data=json.dumps(body).encode() if body is not None else None,
+        headers={**live_app.auth_headers, "Content-Type": "application/json",
+                 "X-Requested-With": "XMLHttpRequest"},
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return json.loads(response.read() or "null")
+
+
+def create_note_in_page(app, title, body):
+    app.keyboard.press("Control+n")
+    app.fill("#noteTitle", title)
+    app.fill("#noteBody", body)
+    expect(app.locator("#saveState")).to_have_text("Saved")
+
+
+def test_a_new_note_is_saved_as_you_type_and_listed(app):
+    create_note_in_page(app, "Groceries", "Milk, eggs and bread")
+    expect(app.locator(".note-item-title")).to_have_text(["Groceries"])
+    app.reload()
+    expect(app.locator(".note-item-title")).to_have_text(["Groceries"])
+
+
+def test_search_finds_notes_and_marks_the_match(app):
+    create_note_in_page(app, "Zebra facts", "Stripes are unique")
+    create_note_in_page(app, "Shopping", "Buy a zebra-print umbrella")
+    app.keyboard.press("Control+f")
+    app.keyboard.type("zebra")
+    expect(app.locator("#listStatus")).to_have_text("2 notes found for “zebra”")
+    expect(app.locator(".note-item-title").first).to_have_text("Zebra facts")  # title matches rank first
+    expect(app.locator(".note-item-excerpt mark").first).to_have_text("zebra", ignore_case=True)
+
+
+def test_hostile_search_text_is_just_text(app):
+    create_note_in_page(app, "Plain", "Nothing special")
+    app.fill("#search", 'zebra" OR (')
+    expect(app.locator("#listStatus")).to_have_text("Nothing found for “zebra\" OR (”")
+    expect(app.locator(".toast-error")).to_have_count(0)
+
+
+def test_editing_autosaves_to_the_server(app, live_app):
+    create_note_in_page(app, "Draft", "First line")
+    app.fill("#noteBody", "First line\nSecond line")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    note = api(live_app, "GET", "/api/notes/")["notes"][0]
+    assert note["body"] == "First line\nSecond line"
+    assert note["version"] >= 2
+
+
+def test_a_conflict_shows_both_versions_and_keeps_the_chosen_one(app, live_app):
+    create_note_in_page(app, "Shared", "Original text")
+    note = api(live_app, "GET", "/api/notes/")["notes"][0]
+    api(live_app, "PATCH", f"/api/notes/{note['id']}/", {"body": "Changed in another window", "version": note["version"]})
+
+    app.fill("#noteBody", "My own change")
+    expect(app.locator("#saveState")).to_have_text("Conflict — choose a version")
+    expect(app.locator("#conflictMine")).to_contain_text("My own change")
+    expect(app.locator("#conflictTheirs")).to_contain_text("Changed in another window")
+    app.click("#keepMine")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    expect(app.locator("#conflict")).to_be_hidden()
+    assert api(live_app, "GET", f"/api/notes/{note['id']}/")["body"] == "My own change"
+
+
+def test_a_conflict_can_take_the_saved_version(app, live_app):
+    create_note_in_page(app, "Shared", "Original text")
+    note = api(live_app, "GET", "/api/notes/")["notes"][0]
+    api(live_app, "PATCH", f"/api/notes/{note['id']}/", {"body": "Theirs", "version": note["version"]})
+    app.fill("#noteBody", "Mine")
+    app.click("#keepTheirs")
+    expect(app.locator("#noteBody")).to_have_value("Theirs")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+
+
+def test_trash_with_undo_brings_the_note_back(app):
+    create_note_in_page(app, "Keep me", "Important")
+    app.click("#trashNote")
+    expect(app.locator("#listStatus")).to_have_text("No notes yet")
+    app.click(".toast-action")
+    expect(app.locator(".note-item-title")).to_have_text(["Keep me"])
+
+
+def test_trashed_notes_are_in_the_trash_view_and_can_be_restored(app):
+    create_note_in_page(app, "Old idea", "Maybe later")
+    app.click("#trashNote")
+    app.click("[data-view=trash]")
+    app.click(".note-item")
+    expect(app.locator("#saveState")).to_have_text("In the trash")
+    app.click("#restoreNote")
+    app.click("[data-view=all]")
+    expect(app.locator(".note-item-title")).to_have_text(["Old idea"])
+
+
+def test_an_attachment_uploads_with_progress_and_downloads_back(app, live_app, tmp_path):
+    create_note_in_page(app, "With a file", "See attached")
+    attachment = tmp_path / "report.txt"
+    attachment.write_text("quarterly numbers")
+    app.set_input_files("#attachmentInput", str(attachment))
+    link = app.locator("#attachmentList a")
+    expect(link).to_contain_text("report.txt")
+    request = urllib.request.Request(live_app.origin + link.get_attribute("href"), headers=live_app.auth_headers)
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.read() == b"quarterly numbers"
+
+
+def test_pin_and_tags_are_saved_and_shown(app, live_app):
+    create_note_in_page(app, "Tagged", "Body")
+    app.fill("#noteTags", "work, ideas")
+    app.press("#noteTags", "Enter")
+    app.click("#togglePin")
+    expect(app.locator("#togglePin")).to_have_attribute("aria-pressed", "true")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    note = api(live_app, "GET", "/api/notes/")["notes"][0]
+    assert note["pinned"] is True
+    assert sorted(note["tags"]) == ["ideas", "work"]
+    expect(app.locator(".tag-button")).to_have_count(2)
+
+
+def test_markdown_preview_is_rendered_and_sanitised(app):
+    create_note_in_page(app, "Formatted", "# Heading\n\n**bold** <script>window.pwned = 1</script> [link](javascript:alert(1))")
+    app.click("#togglePreview")
+    expect(app.locator("#preview h1")).to_have_text("Heading")
+    expect(app.locator("#preview strong")).to_have_text("bold")
+    assert app.locator("#preview script").count() == 0
+    assert app.evaluate("window.pwned") is None
+    assert app.locator("#preview a").count() == 0  # the javascript: link stays text
+
+
+def test_arrow_keys_move_through_the_list(app):
+    create_note_in_page(app, "First", "a")
+    create_note_in_page(app, "Second", "b")
+    expect(app.locator(".note-item-title")).to_have_text(["Second", "First"])
+    app.click(".note-item >> nth=0")
+    app.focus("#noteList")
+    app.keyboard.press("ArrowDown")
+    expect(app.locator("#noteTitle")).to_have_value("First")
+    app.keyboard.press("ArrowUp")
+    expect(app.locator("#noteTitle")).to_have_value("Second")
+
+
+def test_typing_while_the_server_is_away_is_kept_and_saved_once_it_is_back(app, live_app):
+    create_note_in_page(app, "Travel", "Start")
+    live_app.stop()
+    app.fill("#noteBody", "Start\nWritten while offline")
+    expect(app.locator("#saveState")).to_have_text("Offline — will save when the server is back")
+    expect(app.locator("#offlineBanner")).to_be_visible()
+    expect(app.locator("#noteBody")).to_have_value("Start\nWritten while offline")
+
+    live_app.restart()
+    expect(app.locator("#saveState")).to_have_text("Saved", timeout=20_000)
+    notes = api(live_app, "GET", "/api/notes/")["notes"]
+    assert [note["body"] for note in notes] == ["Start\nWritten while offline"]
+
+
+def test_a_new_note_typed_while_offline_is_created_exactly_once(app, live_app):
+    live_app.stop()
+    app.keyboard.press("Control+n")
+    app.fill("#noteTitle", "Offline idea")
+    expect(app.locator("#saveState")).to_have_text("Offline — will save when the server is back")
+    live_app.restart()
+    expect(app.locator("#saveState")).to_have_text("Saved", timeout=20_000)
+    titles = [note["title"] for note in api(live_app, "GET", "/api/notes/")["notes"]]
+    assert titles == ["Offline idea"]
+
+
+def test_export_downloads_every_note_and_import_brings_them_back_once(app, live_app, tmp_path):
+    create_note_in_page(app, "Exported", "Round trip")
+    with app.expect_download() as download_info:
+        app.click("#exportJson")
+    export = tmp_path / "export.json"
+    download_info.value.save_as(export)
+    assert [note["title"] for note in json.loads(export.read_text())["notes"]] == ["Exported"]
+    expect(app.locator(".toast").last).to_have_text("Exported 1 note")
+
+    app.set_input_files("#importFile", str(export))
+    expect(app.locator(".toast").last).to_have_text("Imported: 0 new, 0 updated, 1 unchanged")
+    note = api(live_app, "GET", "/api/notes/")["notes"][0]
+    api(live_app, "DELETE", f"/api/notes/{note['id']}/")
+    api(live_app, "DELETE", f"/api/notes/{note['id']}/?purge=1")
+
+    app.set_input_files("#importFile", str(export))
+    expect(app.locator(".toast").last).to_have_text("Imported: 1 new, 0 updated, 0 unchanged")
+    expect(app.locator(".note-item-title")).to_have_text(["Exported"])
+
+
+def test_a_markdown_export_downloads_a_zip(app, tmp_path):
+    create_note_in_page(app, "Zipped", "As Markdown")
+    with app.expect_download() as download_info:
+        app.click("#exportMarkdown")
+    assert download_info.value.suggested_filename.endswith(".zip")
+
+
+def test_importing_a_file_that_is_not_an_export_says_why(app, tmp_path):
+    bogus = tmp_path / "notes.json"
+    bogus.write_text('{"hello": "world"}')
+    app.set_input_files("#importFile", str(bogus))
+    expect(app.locator(".toast-error")).to_have_text("This JSON file is not a Notedesk export.")

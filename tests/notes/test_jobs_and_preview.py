@@ -1,0 +1,215 @@
+"""Background import and export jobs, idempotent creates, and the Markdown preview."""
+
+import json
+import threading
+import time
+import uuid
+import zipfile
+
+import pytest
+
+from embedded_site import desktop
+from embedded_site.notes import jobs
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def wait_for_job(api, job, timeout=10):
+    deadline = time.monotonic() + timeout
+    while job["state"] == "running":
+        assert time.monotonic() < deadline, "the job never finished"
+        time.sleep(0.02)
+        job = api.get(f"/api/jobs/{job['id']}/").json()
+    return job
+
+
+class FakeDialogs:
+    """Stands in for the OS's file dialogs: returns the path a person would have picked."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def choose_save_path(self, suggested_name, file_types=()):
+        self.suggested_name = suggested_name
+        return self.path
+
+    def choose_open_path(self, file_types=()):
+        return self.path
+
+
+@pytest.fixture
+def dialogs():
+    def provide(path):
+        fake = FakeDialogs(path)
+        desktop.provide_native_functions(fake)
+        return fake
+
+    yield provide
+    desktop.provide_native_functions(None)
+
+
+def make_notes(api, count):
+    for number in range(count):
+        assert api.post("/api/notes/", {"title": f"Note {number}", "body": "text", "tags": ["t"]}).status_code == 201
+
+
+def test_a_create_retried_with_the_same_uid_makes_one_note(api):
+    uid = str(uuid.uuid4())
+    first = api.post("/api/notes/", {"uid": uid, "title": "Once"})
+    again = api.post("/api/notes/", {"uid": uid, "title": "Once"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert first.json()["uid"] == uid
+    assert api.get("/api/notes/").json()["total"] == 1
+
+
+def test_a_malformed_uid_is_400(api):
+    response = api.post("/api/notes/", {"uid": "not-a-uuid", "title": "x"})
+    assert response.status_code == 400
+    assert "uid" in response.json()["fields"]
+
+
+def test_the_preview_renders_markdown_and_drops_what_is_unsafe(api):
+    body = "# Title\n\n**bold** <img src=x onerror=alert(1)> [x](javascript:alert(1)) [ok](https://example.org)"
+    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    assert "<h1>Title</h1>" in html and "<strong>bold</strong>" in html
+    assert "<img" not in html and 'href="javascript' not in html
+    assert '<a href="https://example.org" target="_blank" rel="noopener noreferrer">ok</a>' in html
+
+
+def test_an_export_job_reports_progress_and_its_file_downloads(api):
+    make_notes(api, 3)
+    job = api.post("/api/jobs/export/", {"format": "json", "destination": "download"})
+    assert job.status_code == 202
+    finished = wait_for_job(api, job.json())
+    assert finished["state"] == "done"
+    assert (finished["done"], finished["total"]) == (3, 3)
+    download = api.get(f"/api/jobs/{finished['id']}/file/")
+    assert download["Content-Disposition"].startswith("attachment;")
+    exported = json.loads(b"".join(download.streaming_content))
+    assert sorted(note["title"] for note in exported["notes"]) == ["Note 0", "Note 1", "Note 2"]
+
+
+def test_an_export_to_a_path_chosen_in_the_dialog_writes_the_file_there(api, dialogs, tmp_path):
+    make_notes(api, 2)
+    target = tmp_path / "my-notes.zip"
+    chooser = dialogs(target)
+    finished = wait_for_job(api, api.post("/api/jobs/export/", {"format": "markdown", "destination": "dialog"}).json())
+    assert finished["result"] == {"notes": 2, "path": str(target)}
+    assert chooser.suggested_name.endswith(".zip")
+    assert len(zipfile.ZipFile(target).namelist()) == 2
+    assert [path.name for path in tmp_path.iterdir()] == ["my-notes.zip"]  # no temporary file left
+
+
+def test_closing_the_save_dialog_starts_nothing(api, dialogs):
+    dialogs(None)
+    assert api.post("/api/jobs/export/", {"format": "json", "destination": "dialog"}).status_code == 204
+
+
+def test_dialogs_outside_the_window_are_a_clear_400(api):
+    response = api.post("/api/jobs/export/", {"format": "json", "destination": "dialog"})
+    assert response.status_code == 400
+    assert response.json()["error"] == "File dialogs are only available in the Notedesk window."
+
+
+def test_an_export_to_a_folder_that_cannot_be_written_fails_with_a_message(api, dialogs, tmp_path):
+    dialogs(tmp_path / "missing-folder" / "notes.json")
+    finished = wait_for_job(api, api.post("/api/jobs/export/", {"format": "json", "destination": "dialog"}).json())
+    assert finished["state"] == "failed"
+    assert finished["error"].startswith(f"Cannot write to {tmp_path / 'missing-folder'}")
+
+
+def test_an_uploaded_import_runs_as_a_job_and_is_idempotent(api):
+    document = {"format": "notedesk-notes", "version": 1, "notes": [
+        {"uid": str(uuid.uuid4()), "title": "Imported", "body": "b", "tags": ["x"], "pinned": False,
+         "created": "2026-01-01T00:00:00+00:00", "updated": "2026-01-02T00:00:00+00:00"},
+    ]}
+    content = json.dumps(document).encode()
+    first = wait_for_job(api, api.upload("/api/jobs/import/", "notes.json", content).json())
+    again = wait_for_job(api, api.upload("/api/jobs/import/", "notes.json", content).json())
+    assert first["result"] == {"created": 1, "updated": 0, "unchanged": 0}
+    assert again["result"] == {"created": 0, "updated": 0, "unchanged": 1}
+    assert api.get("/api/notes/").json()["total"] == 1
+
+
+def test_a_bad_import_file_fails_with_the_reason(api):
+    finished = wait_for_job(api, api.upload("/api/jobs/import/", "notes.json", b"{}").json())
+    assert finished["state"] == "failed"
+    assert finished["error"] == "This JSON file is not a Notedesk export."
+
+
+def test_an_import_from_the_open_dialog_reads_the_chosen_file(api, dialogs, tmp_path):
+    make_notes(api, 2)
+    export = tmp_path / "backup.json"
+    dialogs(export)
+    wait_for_job(api, api.post("/api/jobs/export/", {"format": "json", "destination": "dialog"}).json())
+    finished = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
+    assert finished["result"] == {"created": 0, "updated": 0, "unchanged": 2}
+    assert export.exists()  # the person's own file is never removed
+
+
+def test_a_cancelled_export_stops_and_leaves_no_file(api, monkeypatch):
+    make_notes(api, 3)
+    monkeypatch.setattr("embedded_site.notes.exporting.BATCH_SIZE", 1)
+    started = threading_gate(monkeypatch)
+    job = api.post("/api/jobs/export/", {"format": "json", "destination": "download"}).json()
+    started.wait(5)
+    api.delete(f"/api/jobs/{job['id']}/")
+    started.release()
+    finished = wait_for_job(api, job)
+    assert finished["state"] == "cancelled"
+    assert api.get(f"/api/jobs/{job['id']}/file/").status_code == 409
+
+
+class Gate:
+    """Holds a job after its first step until the test has asked for it to be cancelled."""
+
+    def __init__(self):
+        self.reached = threading.Event()
+        self.opened = threading.Event()
+
+    def wait(self, timeout):
+        assert self.reached.wait(timeout)
+
+    def release(self):
+        self.opened.set()
+
+
+def threading_gate(monkeypatch):
+    gate = Gate()
+    real_follow = jobs.follow
+
+    def gated_follow(job, steps):
+        def held(steps):
+            for step in steps:
+                yield step
+                gate.reached.set()
+                gate.opened.wait(5)
+
+        return real_follow(job, held(steps))
+
+    monkeypatch.setattr(jobs, "follow", gated_follow)
+    return gate
+
+
+def test_an_unknown_job_is_404(api):
+    assert api.get("/api/jobs/nope/").status_code == 404
+
+
+def test_an_export_job_with_a_bad_format_is_400(api):
+    response = api.post("/api/jobs/export/", {"format": "pdf", "destination": "download"})
+    assert response.status_code == 400
+    assert "format" in response.json()["fields"]
+
+
+def test_the_export_file_is_deleted_when_old_jobs_are_forgotten(api, monkeypatch):
+    monkeypatch.setattr(jobs, "JOBS_KEPT", 1)
+    first = wait_for_job(api, api.post("/api/jobs/export/", {"format": "json", "destination": "download"}).json())
+    output = jobs.find_job(first["id"]).output
+    wait_for_job(api, api.post("/api/jobs/export/", {"format": "json", "destination": "download"}).json())
+    assert not output.exists()
+    assert api.get(f"/api/jobs/{first['id']}/").status_code == 404
+
+
+def test_export_jobs_are_only_started_with_post(api):
+    assert api.get("/api/jobs/export/").status_code == 405

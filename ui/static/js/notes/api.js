@@ -1,0 +1,25 @@
+// The notes API (docs/api.md), through the ajax helper.
+import { ajax, upload } from '../ajax.js';
+
+const note = (id) => `/api/notes/${id}/`;
+
+export function listNotes(params, signal) {
+  const query = new URLSearchParams(Object.entries(params).filter(([, value]) => value !== '' && value != null));
+  return ajax(`/api/notes/?${query}`, { signal });
+}
+
+export const getNote = (id) => ajax(note(id));
+// Saves report their own errors (the save state shows them), so these do not toast.
+export const createNote = (fields) => ajax('/api/notes/', { method: 'POST', json: fields, showErrors: false });
+export const updateNote = (id, fields) => ajax(note(id), { method: 'PATCH', json: fields, showErrors: false });
+export const trashNote = (id) => ajax(note(id), { method: 'DELETE' });
+export const restoreNote = (id) => ajax(`${note(id)}restore/`, { method: 'POST' });
+export const purgeNote = (id) => ajax(`${note(id)}?purge=1`, { method: 'DELETE' });
+export const listTags = () => ajax('/api/tags/');
+export const renderPreview = (body) => ajax('/api/preview/', { method: 'POST', json: { body } });
+
+export function attachFile(id, file, options) {
+  const form = new FormData();
+  form.append('file', file);
+  return upload(`${note(id)}attachments/`, form, options);
+}

@@ -1,0 +1,215 @@
+// The notes app: sidebar views and tags, the searchable list, the editor, and the keyboard.
+import { toast } from '../feedback.js';
+import { listNotes, listTags, purgeNote, restoreNote, trashNote } from './api.js';
+import { pendingDrafts } from './drafts.js';
+import { Editor } from './editor.js';
+import { markSelected, noteTitle, renderList } from './list.js';
+import { NoteSaver, draftOf, newDraft } from './saver.js';
+import { setUpTransfers } from './transfer.js';
+
+const PAGE_SIZE = 50;
+const SEARCH_DELAY_MS = 200;
+const $ = (id) => document.getElementById(id);
+
+const state = { view: 'all', tag: null, query: '', notes: [], total: 0, selectedId: null };
+const savers = new Map();  // note id (or draft uid, before the first save) → NoteSaver
+const editor = new Editor();
+let listRequest = null;
+
+function saverFor(note) {
+  if (!savers.has(note.id)) savers.set(note.id, track(new NoteSaver(draftOf(note))));
+  return savers.get(note.id);
+}
+
+function track(saver) {
+  saver.addEventListener('saved', (event) => {
+    savers.delete(saver.key);
+    savers.set(event.detail.id, saver);
+    if (editor.saver === saver) state.selectedId = event.detail.id;
+    refreshSoon();
+  });
+  return saver;
+}
+
+let refreshTimer = null;
+function refreshSoon() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => { loadList(); loadTags(); }, 300);
+}
+
+async function loadList({ append = false } = {}) {
+  listRequest?.abort();
+  listRequest = new AbortController();
+  const params = {
+    q: state.query,
+    tag: state.tag,
+    pinned: state.view === 'pinned' ? 1 : '',
+    trashed: state.view === 'trash' ? 1 : '',
+    limit: PAGE_SIZE,
+    offset: append ? state.notes.length : 0,
+  };
+  try {
+    const { notes, total } = await listNotes(params, listRequest.signal);
+    state.notes = append ? [...state.notes, ...notes] : notes;
+    state.total = total;
+  } catch (error) {
+    if (error.name === 'AbortError') return;
+    $('listStatus').textContent = `Could not load notes: ${error.message}`;
+    return;
+  }
+  renderList($('noteList'), state.notes, state.selectedId);
+  $('loadMore').hidden = state.notes.length >= state.total;
+  $('listStatus').textContent = listStatus();
+}
+
+function listStatus() {
+  const count = `${state.total} ${state.total === 1 ? 'note' : 'notes'}`;
+  if (state.query) return state.total ? `${count} found for “${state.query}”` : `Nothing found for “${state.query}”`;
+  if (state.view === 'trash') return state.total ? `${count} in the trash` : 'The trash is empty';
+  return state.total ? count : 'No notes yet';
+}
+
+async function loadTags() {
+  const { tags } = await listTags();
+  $('tagList').replaceChildren(...tags.map(({ name, count }) => {
+    const button = Object.assign(document.createElement('button'), { type: 'button', className: 'tag-button' });
+    button.append(name, Object.assign(document.createElement('span'), { className: 'tag-count', textContent: count }));
+    button.setAttribute('aria-current', String(state.tag === name));
+    button.addEventListener('click', () => showView('all', state.tag === name ? null : name));
+    const item = document.createElement('li');
+    item.append(button);
+    return item;
+  }));
+}
+
+function showView(view, tag = null) {
+  state.view = view;
+  state.tag = tag;
+  for (const button of document.querySelectorAll('.view')) {
+    button.setAttribute('aria-current', String(button.dataset.view === view && !tag));
+  }
+  for (const button of document.querySelectorAll('.tag-button')) {
+    button.setAttribute('aria-current', String(button.firstChild.textContent === tag));
+  }
+  state.selectedId = null;
+  editor.close();
+  loadList();
+}
+
+function openNote(note) {
+  state.selectedId = note.id;
+  markSelected($('noteList'), note.id);
+  editor.open(saverFor(note), { readOnly: state.view === 'trash', attachments: note.attachments ?? [] });
+}
+
+function newNote() {
+  if (state.view === 'trash') showView('all');
+  const saver = track(new NoteSaver(newDraft({ tags: state.tag ? [state.tag] : [], pinned: state.view === 'pinned' })));
+  savers.set(saver.key, saver);
+  state.selectedId = null;
+  markSelected($('noteList'), null);
+  editor.open(saver);
+  $('noteTitle').focus();
+}
+
+async function moveToTrash() {
+  const saver = editor.saver;
+  await saver.save();
+  if (!saver.draft.noteId) {
+    editor.close();
+    return;
+  }
+  const note = await trashNote(saver.draft.noteId);
+  savers.delete(note.id);
+  editor.close();
+  state.selectedId = null;
+  refreshSoon();
+  toast(`“${noteTitle(note)}” moved to the trash`, {
+    action: { label: 'Undo', run: async () => { await restoreNote(note.id); refreshSoon(); } },
+  });
+}
+
+async function restoreSelected() {
+  await restoreNote(editor.saver.draft.noteId);
+  savers.delete(editor.saver.draft.noteId);
+  editor.close();
+  refreshSoon();
+  toast('Note restored');
+}
+
+async function purgeSelected() {
+  if (!window.confirm('Delete this note and its attachments for good? This cannot be undone.')) return;
+  await purgeNote(editor.saver.draft.noteId);
+  savers.delete(editor.saver.draft.noteId);
+  editor.close();
+  refreshSoon();
+}
+
+function keepBoth() {
+  const mine = editor.saver;
+  const copy = track(new NoteSaver(newDraft({ ...structuredClone(mine.draft.fields), title: `${mine.draft.fields.title} (my version)` }), { dirty: true }));
+  savers.set(copy.key, copy);
+  copy.save();
+  mine.useTheirs();
+  editor.showFields();
+}
+
+function moveSelection(step) {
+  if (!state.notes.length) return;
+  const index = state.notes.findIndex((note) => note.id === state.selectedId);
+  const next = state.notes[Math.min(state.notes.length - 1, Math.max(0, index + step))];
+  if (next) openNote(next);
+}
+
+function onKey(event) {
+  const ctrl = event.ctrlKey || event.metaKey;
+  if (ctrl && event.key.toLowerCase() === 'n') { event.preventDefault(); newNote(); }
+  else if (ctrl && event.key.toLowerCase() === 'f') { event.preventDefault(); $('search').focus(); $('search').select(); }
+  else if (ctrl && event.key.toLowerCase() === 's') { event.preventDefault(); editor.saver?.save(); }
+  else if (event.key === 'Escape') {
+    if (document.activeElement === $('search') && $('search').value) { $('search').value = ''; search(); }
+    else $('noteList').focus();
+  } else if (document.activeElement === $('noteList')) {
+    if (event.key === 'ArrowDown') { event.preventDefault(); moveSelection(1); }
+    else if (event.key === 'ArrowUp') { event.preventDefault(); moveSelection(-1); }
+    else if (event.key === 'Enter' && editor.saver) { event.preventDefault(); editor.focus(); }
+  }
+}
+
+let searchTimer = null;
+function search() {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => {
+    state.query = $('search').value.trim();
+    loadList();
+  }, SEARCH_DELAY_MS);
+}
+
+function resumeUnsavedDrafts() {
+  for (const draft of pendingDrafts()) {
+    const saver = track(new NoteSaver(draft, { dirty: true }));
+    savers.set(draft.noteId ?? draft.uid, saver);
+    saver.save();
+  }
+}
+
+$('newNote').addEventListener('click', newNote);
+$('search').addEventListener('input', search);
+$('loadMore').addEventListener('click', () => loadList({ append: true }));
+$('trashNote').addEventListener('click', moveToTrash);
+$('restoreNote').addEventListener('click', restoreSelected);
+$('purgeNote').addEventListener('click', purgeSelected);
+for (const button of document.querySelectorAll('.view')) button.addEventListener('click', () => showView(button.dataset.view));
+$('noteList').addEventListener('click', (event) => {
+  const row = event.target.closest('.note-item');
+  if (row) openNote(state.notes.find((note) => note.id === Number(row.dataset.id)));
+});
+editor.addEventListener('keep-both', keepBoth);
+document.addEventListener('keydown', onKey);
+window.addEventListener('ajax:online', () => { for (const saver of savers.values()) saver.retryIfOffline(); });
+
+setUpTransfers({ onImported: () => { loadList(); loadTags(); } });
+
+resumeUnsavedDrafts();
+loadList();
+loadTags();

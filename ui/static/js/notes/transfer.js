@@ -1,0 +1,104 @@
+// Import and export in the background, with progress and a Cancel button. In the Notedesk window
+// the OS's own file dialogs choose the files; in a browser an export is downloaded and an
+// import is picked with a file input and uploaded.
+import { ajax, upload } from '../ajax.js';
+import { toast } from '../feedback.js';
+
+const POLL_MS = 250;
+const DIALOG_TIMEOUT_MS = 30 * 60 * 1000;  // the request waits while the person browses for a file
+const $ = (id) => document.getElementById(id);
+const inWindow = () => document.body.dataset.nativeDialogs === 'true';
+const plural = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+let cancel = null;
+
+function showProgress(label, fraction, onCancel) {
+  $('transfer').hidden = false;
+  $('transferLabel').textContent = label;
+  if (fraction == null) $('transferProgress').removeAttribute('value');
+  else $('transferProgress').value = Math.round(fraction * 100);
+  cancel = onCancel;
+}
+
+function hideProgress() {
+  $('transfer').hidden = true;
+  cancel = null;
+}
+
+async function follow(job, label) {
+  let cancelled = false;
+  while (job.state === 'running') {
+    showProgress(`${label} ${job.total ? `${job.done} of ${job.total}` : '…'}`, job.total ? job.done / job.total : null, () => {
+      cancelled = true;
+      ajax(`/api/jobs/${job.id}/`, { method: 'DELETE' });
+    });
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    job = await ajax(`/api/jobs/${job.id}/`);
+  }
+  hideProgress();
+  if (job.state === 'failed') toast(job.error, { kind: 'error', duration: 10000 });
+  if (job.state === 'cancelled' || cancelled) toast(`${label} cancelled`);
+  return job;
+}
+
+async function exportNotes(format) {
+  try {
+    const job = await ajax('/api/jobs/export/', {
+      method: 'POST', json: { format, destination: inWindow() ? 'dialog' : 'download' }, timeout: DIALOG_TIMEOUT_MS,
+    });
+    if (!job) return;  // the person closed the save dialog
+    const finished = await follow(job, 'Exporting');
+    if (finished.state !== 'done') return;
+    if (!inWindow()) {
+      const link = Object.assign(document.createElement('a'), { href: `/api/jobs/${job.id}/file/`, download: '' });
+      document.body.append(link);
+      link.click();
+      link.remove();
+    }
+    const where = finished.result.path ? ` to ${finished.result.path}` : '';
+    toast(`Exported ${plural(finished.result.notes, 'note')}${where}`);
+  } catch { hideProgress(); /* the ajax helper has shown why */ }
+}
+
+async function importNotes(startImport, onImported) {
+  try {
+    const job = await startImport();
+    if (!job) return;  // the person closed the open dialog
+    const finished = await follow(job, 'Importing');
+    if (finished.state === 'done') {
+      const { created, updated, unchanged } = finished.result;
+      toast(`Imported: ${created} new, ${updated} updated, ${unchanged} unchanged`);
+    }
+    onImported();
+  } catch { hideProgress(); }
+}
+
+function importFromDialog() {
+  return ajax('/api/jobs/import-from-dialog/', { method: 'POST', json: {}, timeout: DIALOG_TIMEOUT_MS });
+}
+
+function importUpload(file) {
+  const controller = new AbortController();
+  showProgress(`Uploading ${file.name}`, 0, () => controller.abort());
+  const form = new FormData();
+  form.append('file', file);
+  return upload('/api/jobs/import/', form, {
+    signal: controller.signal,
+    onProgress: (fraction) => showProgress(`Uploading ${file.name}`, fraction, () => controller.abort()),
+  });
+}
+
+export function setUpTransfers({ onImported }) {
+  $('exportJson').addEventListener('click', () => exportNotes('json'));
+  $('exportMarkdown').addEventListener('click', () => exportNotes('markdown'));
+  $('transferCancel').addEventListener('click', () => cancel?.());
+  $('importNotes').addEventListener('click', () => {
+    if (inWindow()) importNotes(importFromDialog, onImported);
+    else $('importFile').click();
+  });
+  $('importFile').addEventListener('change', () => {
+    const [file] = $('importFile').files;
+    $('importFile').value = '';
+    if (file) importNotes(() => importUpload(file), onImported);
+  });
+}
