@@ -55,7 +55,7 @@ def run(args, launched_at: float) -> int:
         print("notedesk: Notedesk is already running on this data folder; its window was brought to the front.")
         return 0
 
-    sock = server.bind_loopback(args.port)
+    sock = server.bind_for(data_dir, args.port)
     startup = ThreadPoolExecutor(1, "notedesk-startup").submit(start_site, sock, data_dir, args, launched_at)
     try:
         if args.headless or args.browser:

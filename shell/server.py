@@ -6,6 +6,7 @@ import os
 import socket
 import threading
 import time
+from pathlib import Path
 
 import waitress
 from waitress import wasyncore
@@ -39,6 +40,20 @@ def bind_loopback(port: int) -> socket.socket:
 
 def origin_of(sock: socket.socket) -> str:
     return f"http://{LOOPBACK}:{sock.getsockname()[1]}"
+
+
+def bind_for(data_dir: Path, requested_port: int) -> socket.socket:
+    """Bind the requested port; without one, the port of the last launch if it is free (the
+    page's storage belongs to its origin, port included), else any free port."""
+    if requested_port:
+        return bind_loopback(requested_port)
+    last_port_file = data_dir / "last_port"
+    try:
+        sock = bind_loopback(int(last_port_file.read_text()))
+    except (OSError, ValueError, StartupError):
+        sock = bind_loopback(0)
+    last_port_file.write_text(str(sock.getsockname()[1]))
+    return sock
 
 
 class ServerThread:

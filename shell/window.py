@@ -88,7 +88,9 @@ def run_window(
         if on_start:
             on_start(window)
 
-    webview.start(start, window, gui=gui(), private_mode=True)
+    # A persistent (but private: data dir, mode 0700) web view storage keeps localStorage, where
+    # the page holds edits the server has not acknowledged yet, across a reload of the window.
+    webview.start(start, window, gui=gui(), private_mode=False, storage_path=str(data_dir / "webview"))
     save_geometry(data_dir, geometry)
 
 

@@ -85,3 +85,13 @@ def test_window_mode_without_a_display_says_so(tmp_path, app_env):
     )
     assert result.returncode == 1
     assert "No display was found" in result.stderr
+
+
+def test_a_relaunch_gets_the_same_port_so_the_page_keeps_its_storage(tmp_path, app_env):
+    ports = []
+    for _ in range(2):
+        process, url = start_headless(tmp_path, app_env)
+        ports.append(url.split(":")[2].split("/")[0])
+        process.terminate()
+        assert exit_code_within(process, 2) == 0
+    assert ports[0] == ports[1]
