@@ -1,13 +1,15 @@
 """The real pywebview window under Xvfb."""
 
+import json
 import re
 import signal
 import subprocess
+import sys
 import time
 
 import pytest
 
-from tests.conftest import launcher_command
+from tests.conftest import ROOT, launcher_command
 
 pytestmark = pytest.mark.window
 
@@ -132,3 +134,22 @@ def test_a_start_that_fails_shows_why_in_the_window(tmp_path, app_env):
         code = process.wait(5)
     assert code == 1
     assert "Cannot open the database" in process.stderr.read()
+
+
+def test_export_in_the_window_writes_where_the_native_save_dialog_says(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    seed = subprocess.run(
+        launcher_command("--data-dir", str(data_dir), "manage", "seed_demo_notes", "3"),
+        capture_output=True, text=True, env=app_env, timeout=60,
+    )
+    assert seed.returncode == 0, seed.stderr
+    chosen = tmp_path / "chosen" / "my-notes.json"
+    chosen.parent.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.drivers.native_export", str(data_dir), str(chosen)],
+        capture_output=True, text=True, env=app_env, timeout=60, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"toast: Exported 3 notes to {chosen}" in result.stdout
+    assert "dialogs: [('SAVE', 'notedesk-" in result.stdout  # one save dialog, with a suggested name
+    assert len(json.loads(chosen.read_text())["notes"]) == 3
