@@ -101,7 +101,9 @@ export class Editor extends EventTarget {
   async togglePreview() {
     this.setPreview($('preview').hidden);
     if ($('preview').hidden) return;
-    $('preview').innerHTML = (await renderPreview(this.saver.draft.fields.body)).html;  // sanitised by the server
+    const { html } = await renderPreview(this.saver.draft.fields.body);
+    if (html.trim()) $('preview').innerHTML = html;  // sanitised by the server
+    else $('preview').replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Nothing to preview yet.' }));
   }
 
   setPreview(on) {

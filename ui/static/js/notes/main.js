@@ -71,6 +71,7 @@ function listStatus() {
 
 async function loadTags() {
   const { tags } = await listTags();
+  $('tagsHeading').hidden = !tags.length;
   $('tagList').replaceChildren(...tags.map(({ name, count }) => {
     const button = Object.assign(document.createElement('button'), { type: 'button', className: 'tag-button' });
     button.append(name, Object.assign(document.createElement('span'), { className: 'tag-count', textContent: count }));
