@@ -79,8 +79,10 @@ def run(args, launched_at: float) -> int:
         startup.result()  # raises what stopped the start, if anything did
         return self_test.report() if self_test else 0
     finally:
+        logger.info("Stopping the server")
         stop_server(startup)
         instance.close()
+        logger.info("Stopped")
 
 
 def start_site(sock, data_dir, args, launched_at: float) -> server.ServerThread:

@@ -11,12 +11,14 @@ from concurrent.futures import Future, TimeoutError
 from pathlib import Path
 
 from shell.errors import StartupError
-from shell.lifecycle import call_on_stop_signal
+from shell.lifecycle import close_on_stop_signal
 from shell.navigation import NavigationLock
 from shell.window_state import Geometry, load_geometry, save_geometry, track_geometry
 
 TITLE = "Notedesk"
-SPLASH_AFTER_S = 0.3
+# 0: the window opens at once, on the loading view, and WebKit starts its processes while Django
+# starts (waiting for the server first made start-up ~0.3 s slower: docs/performance.md).
+SPLASH_AFTER_S = 0
 SPLASH_TEMPLATE = Path(__file__).resolve().parent.parent / "ui" / "splash.html"
 logger = logging.getLogger(__name__)
 
@@ -76,7 +78,7 @@ def run_window(
     window.events.before_show += lambda: navigation.install(window)
     track_geometry(window, geometry)
     log_first_page_load(window, origin, launched_at)
-    call_on_stop_signal(window.destroy)
+    close_on_stop_signal(window.destroy)
     if on_created:
         on_created(window)
 
