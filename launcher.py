@@ -104,4 +104,4 @@ def stop_server(startup: Future) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    lifecycle.exit_promptly(main())

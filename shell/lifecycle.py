@@ -3,11 +3,12 @@
 import logging
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-FORCED_EXIT_AFTER_S = 3.0
+FORCED_EXIT_AFTER_S = 1.5
 logger = logging.getLogger(__name__)
 
 
@@ -34,15 +35,27 @@ def close_on_stop_signal(close: Callable[[], None]) -> None:
     (a GUI toolkit stuck in teardown), end it anyway: every acknowledged save is already on disk."""
 
     def stop():
-        watchdog = threading.Timer(FORCED_EXIT_AFTER_S, force_exit)
-        watchdog.daemon = True  # a clean exit does not wait for it
-        watchdog.start()
+        start_watchdog(code=0)
         close()
 
     call_on_stop_signal(stop)
 
 
-def force_exit() -> None:
-    logger.warning("Did not stop within %.0f s of the stop signal; exiting now", FORCED_EXIT_AFTER_S)
+def force_exit(code: int = 0) -> None:
+    stray = [thread.name for thread in threading.enumerate() if thread.is_alive() and not thread.daemon]
+    logger.warning("Did not stop within %.0f s; exiting anyway (threads still running: %s)", FORCED_EXIT_AFTER_S, stray)
     logging.shutdown()
-    os._exit(0)
+    os._exit(code)
+
+
+def exit_promptly(code: int) -> None:
+    """Exit with `code`, even if a library left a thread that never ends (pywebview's GTK
+    backend can leave one waiting on a script result when the window closes right after a load)."""
+    start_watchdog(code)
+    sys.exit(code)
+
+
+def start_watchdog(code: int) -> None:
+    watchdog = threading.Timer(FORCED_EXIT_AFTER_S, force_exit, args=[code])
+    watchdog.daemon = True  # a clean exit does not wait for it
+    watchdog.start()

@@ -20,3 +20,18 @@ def test_a_stop_signal_ends_the_process_even_if_the_window_never_closes():
     result = subprocess.run([sys.executable, "-c", STUCK_WINDOW], cwd=ROOT, capture_output=True, text=True, timeout=20)
     assert result.returncode == 0
     assert time.monotonic() - started < 15  # far less than the 30 s the process would otherwise sleep
+
+
+LEFTOVER_THREAD = """
+import threading
+from shell.lifecycle import exit_promptly
+threading.Thread(target=threading.Event().wait, name="never-ends").start()  # a library's stuck thread
+exit_promptly(3)
+"""
+
+
+def test_the_exit_code_comes_through_even_with_a_thread_that_never_ends():
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", LEFTOVER_THREAD], cwd=ROOT, capture_output=True, text=True, timeout=20)
+    assert result.returncode == 3
+    assert time.monotonic() - started < 15
