@@ -46,7 +46,7 @@ INSTALLED_APPS = [
 # including the 400 and 403 that the Host check and the session gate give.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "embedded_site.csp_cache.CachedPolicyCSPMiddleware",  # django-csp's, with the header built once
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "embedded_site.middleware.ErrorFormatMiddleware",
     "embedded_site.middleware.LoopbackHostMiddleware",
