@@ -17,8 +17,12 @@ const editor = new Editor();
 let listRequest = null;
 
 function saverFor(note) {
-  if (!savers.has(note.id)) savers.set(note.id, track(new NoteSaver(draftOf(note))));
-  return savers.get(note.id);
+  const known = savers.get(note.id);
+  // A saver with nothing pending is only a cache: a newer version from the server replaces it.
+  if (known && (known.dirty || known.inFlight || note.version <= known.draft.version)) return known;
+  const saver = track(new NoteSaver(draftOf(note)));
+  savers.set(note.id, saver);
+  return saver;
 }
 
 function track(saver) {
