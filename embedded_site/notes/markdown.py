@@ -6,8 +6,9 @@ links. nh3 (Python bindings to Rust's ammonia sanitiser) then allows only the ta
 and URL schemes listed here, as a second line behind the page's CSP.
 """
 
+import functools
+
 import nh3
-from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
     "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "img",
@@ -15,12 +16,18 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
 
-renderer = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+@functools.cache
+def renderer():
+    # Imported at the first preview, not at start-up: importing markdown-it takes ~30 ms.
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
 def render_markdown(text: str) -> str:
     return nh3.clean(
-        renderer.render(text),
+        renderer().render(text),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
