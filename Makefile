@@ -49,3 +49,17 @@ system-package:
 $(VENV)/.installed-package: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e ".[package]"
 	touch $@ $(VENV)/.installed-run
+
+# Benchmarks (bench/, results in bench/results/, write-up in docs/performance.md). The installers
+# are built first: start-up and sizes measure them. BENCH_ARGS go to bench/run_all.py.
+.PHONY: bench system-bench
+
+bench: system-bench $(VENV)/.installed-bench package
+	$(BIN)/python -m bench.run_all $(BENCH_ARGS)
+
+system-bench:
+	@$(SYSTEM_PACKAGES) run test bench
+
+$(VENV)/.installed-bench: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	touch $@ $(VENV)/.installed-run

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a Notedesk target needs, and only those that are missing.
-# Usage: build/linux/system-packages.sh run|test|package …
+# Usage: build/linux/system-packages.sh run|test|package|bench …
 # As root it installs them; otherwise it prints the exact apt command and fails.
 set -euo pipefail
 
@@ -8,6 +8,7 @@ declare -A GROUPS_PACKAGES=(
   [run]="python3-venv python3-dev libgirepository1.0-dev libcairo2-dev pkg-config gir1.2-webkit2-4.1 fonts-dejavu-core"
   [test]="xvfb xauth chromium imagemagick xdotool"
   [package]="binutils dpkg-dev fakeroot desktop-file-utils shellcheck"
+  [bench]="wrk"
 )
 
 wanted=()

@@ -1,0 +1,167 @@
+"""Memory: peak RSS of the app process and of its WebKit child processes, with 10,000 notes.
+
+Notedesk opens its window (under Xvfb) on a database of demo notes; once the page has loaded, the
+benchmark pages through the note list and runs searches over HTTP, a bounded number of requests,
+then reads each process's peak resident set (VmHWM, kept by the kernel) before closing the app.
+RSS counts shared libraries once per process, so the sum is an upper bound; PSS, which splits
+shared pages between the processes that map them, is given beside it (at the end, not peak).
+The app runs from the source tree through bench/window_app.py, which is the launcher plus one
+printed line with the launch URL (a bundle keeps it to its window). Usage: memory.py [--notes N]
+"""
+
+import argparse
+import shutil
+import subprocess
+import threading
+import time
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import psutil
+
+from bench.common import (
+    PYTHON, ROOT, app_env, data_dir, display, machine, print_table, read_line_within, seed_notes, stop,
+    wait_for_log, write_results,
+)
+
+TARGET_MB = 250
+QUERIES = ["meeting", "zebra", "project deadline", "gard", "budget review client"]
+MAX_LIST_PAGES = 60
+SAMPLE_EVERY_S = 0.05
+
+
+def mb(value: float) -> float:
+    return round(value / 1e6, 1)
+
+
+def status_field(pid: int, field: str) -> int:
+    """A kB field of /proc/PID/status (VmHWM: the peak RSS), in bytes."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def family(root: psutil.Process) -> list[psutil.Process]:
+    return [root, *root.children(recursive=True)]
+
+
+def workload(port: int, token: str) -> int:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Bearer {token}", "X-Requested-With": "XMLHttpRequest"}
+    paths = [f"/api/notes/?{urlencode({'limit': 200, 'offset': 200 * page})}" for page in range(MAX_LIST_PAGES)]
+    paths += [f"/api/notes/?{urlencode({'q': query})}" for query in QUERIES * 4]
+    paths += ["/api/tags/", "/ajax/fragment/", "/"]
+    for path in paths:
+        connection.request("GET", path, headers=headers)
+        connection.getresponse().read()
+    connection.close()
+    return len(paths)
+
+
+def measure_family(root: psutil.Process, app_name: str) -> list[dict]:
+    processes = []
+    for member in family(root):
+        processes.append({
+            "name": app_name if member.pid == root.pid else member.name(),
+            "pid": member.pid,
+            "peak_rss_mb": mb(status_field(member.pid, "VmHWM")),
+            "pss_end_mb": mb(member.memory_full_info().pss),
+        })
+    return processes
+
+
+def totals_of(processes: list[dict]) -> dict:
+    return {
+        "sum_of_peak_rss_mb": round(sum(entry["peak_rss_mb"] for entry in processes), 1),
+        "pss_end_total_mb": round(sum(entry["pss_end_mb"] for entry in processes), 1),
+    }
+
+
+def baseline() -> dict:
+    """A bare pywebview window on a static file, measured the same way once it has loaded."""
+    process = subprocess.Popen([PYTHON, str(ROOT / "bench" / "baseline_window.py"), str(ROOT / "bench" / "hello.html"),
+                                "--stay"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=app_env())
+    try:
+        if not read_line_within(process, 60).startswith("LOADED "):
+            raise SystemExit("the baseline window did not load within 60 s")
+        time.sleep(1)
+        processes = measure_family(psutil.Process(process.pid), "pywebview (Python)")
+    finally:
+        stop(process)
+    return {"processes": processes, **totals_of(processes)}
+
+
+def sampled_peak(app: psutil.Process, done: threading.Event, peak: list[int]) -> None:
+    while not done.is_set():
+        total = 0
+        for member in family(app):
+            try:
+                total += member.memory_info().rss
+            except psutil.NoSuchProcess:
+                pass
+        peak[0] = max(peak[0], total)
+        time.sleep(SAMPLE_EVERY_S)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", type=int, default=10_000)
+    args = parser.parse_args()
+    facts = machine()
+    folder = data_dir("memory")
+    seed_notes(folder, args.notes)
+    log_file = folder / "logs" / "notedesk.log"
+    with display():
+        process = subprocess.Popen([PYTHON, str(ROOT / "bench" / "window_app.py"), "--data-dir", str(folder)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=app_env())
+        try:
+            ready = read_line_within(process, 60)
+            if not ready.startswith("READY ") or wait_for_log(log_file, r"Page loaded", process, 60) is None:
+                raise SystemExit("the window did not load its page within 60 s")
+            time.sleep(1)  # the page's own first requests (note list, tags) settle
+            app = psutil.Process(process.pid)
+            url = urlsplit(ready.split(" ", 1)[1].strip())
+            peak_sum, done = [0], threading.Event()
+            sampler = threading.Thread(target=sampled_peak, args=(app, done, peak_sum), daemon=True)
+            sampler.start()
+            requests = workload(url.port, parse_qs(url.query)["token"][0])
+            time.sleep(0.5)
+            done.set()
+            sampler.join()
+            processes = measure_family(app, "app (Python)")
+        finally:
+            stop(process)
+        bare = baseline()
+    shutil.rmtree(folder, ignore_errors=True)
+
+    totals = {
+        "app_peak_rss_mb": processes[0]["peak_rss_mb"],
+        "webkit_peak_rss_mb": round(sum(entry["peak_rss_mb"] for entry in processes[1:]), 1),
+        **totals_of(processes),
+        "peak_of_sampled_total_rss_mb": mb(peak_sum[0]),
+        "target_mb": TARGET_MB,
+    }
+    rows = [[entry["name"], f"{entry['peak_rss_mb']:.1f}", f"{entry['pss_end_mb']:.1f}"] for entry in processes]
+    rows.append(["total", f"{totals['sum_of_peak_rss_mb']:.1f}", f"{totals['pss_end_total_mb']:.1f}"])
+    rows += [[f"baseline: {entry['name']}", f"{entry['peak_rss_mb']:.1f}", f"{entry['pss_end_mb']:.1f}"]
+             for entry in bare["processes"]]
+    rows.append(["baseline total", f"{bare['sum_of_peak_rss_mb']:.1f}", f"{bare['pss_end_total_mb']:.1f}"])
+    print_table(f"Memory, MB (source tree, {args.notes} notes, {requests} requests after the page loaded)",
+                ["process", "peak RSS", "PSS at end"], rows)
+    print(f"peak of the sampled total RSS: {totals['peak_of_sampled_total_rss_mb']} MB (target ≤ {TARGET_MB} MB)")
+    write_results(
+        "memory", facts,
+        (f"window from the source tree under Xvfb on {args.notes} demo notes; after 'Page loaded', "
+         f"{requests} requests (the note list in pages of 200, searches, tags, a fragment, the page); "
+         "peak RSS = VmHWM per process; PSS at the end; baseline = a bare pywebview window on a static file"),
+        processes=processes,
+        totals=totals,
+        baseline=bare,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""The tables of docs/performance.md, from bench/results/*.json (between its two bench markers).
+
+Usage: python -m bench.report   (bench/run_all.py runs it after the benchmarks)
+"""
+
+import json
+import re
+
+from bench.common import RESULTS_DIR, ROOT
+
+DOC = ROOT / "docs" / "performance.md"
+BEGIN, END = "<!-- bench:begin (bench/report.py writes this part) -->", "<!-- bench:end -->"
+
+
+def load(name: str) -> dict | None:
+    path = RESULTS_DIR / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "**missed**"
+
+
+def seconds(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+def table(headers: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def summary_rows(startup, ajax, search, memory, sizes) -> list[list]:
+    rows = []
+    if startup:
+        results = startup["results"]
+        baseline = results.get("baseline", {}).get("page_loaded_median_s")
+        for variant, target in [("dev", 0.6), ("onedir", 0.6), ("onefile", 1.5)]:
+            if variant in results:
+                value = results[variant]["page_loaded_median_s"]
+                rows.append([f"Page loaded, {variant} (median of {results[variant]['runs']})", f"{value:.3f} s",
+                             f"≤ {target} s", verdict(value <= target)])
+        if baseline is not None:
+            rows.append(["Page loaded, bare pywebview window on a static file (baseline)", f"{baseline:.3f} s", "", ""])
+        for variant in ["dev", "onedir", "onefile"]:
+            if "headless_ready_median_s" in results.get(variant, {}):
+                rows.append([f"Server ready (--headless READY), {variant}",
+                             f"{results[variant]['headless_ready_median_s']:.3f} s", "", ""])
+    if ajax:
+        cell = ajax["results"]["json_get"]["8"]
+        rows.append(["JSON GET at 8 clients, req/s vs bare waitress", f"{cell['ratio_to_bare']:.2f}× ({cell['rps']:.0f} req/s)",
+                     "≥ 0.5×", verdict(cell["ratio_to_bare"] >= 0.5)])
+        rows.append(["JSON GET at 8 clients, p99", f"{cell['p99_ms']:.1f} ms", "≤ 10 ms", verdict(cell["p99_ms"] <= 10)])
+    if search and "100000" in search["results"]:
+        p95 = search["results"]["100000"]["all"]["p95_ms"]
+        rows.append(["Search at 100k notes, p95 over HTTP", f"{p95:.1f} ms", "≤ 25 ms", verdict(p95 <= 25)])
+    if memory:
+        totals = memory["totals"]
+        rows.append(["Memory at 10k notes: app + WebKit, sum of peak RSS", f"{totals['sum_of_peak_rss_mb']:.0f} MB",
+                     "≤ 250 MB", verdict(totals["sum_of_peak_rss_mb"] <= 250)])
+        rows.append(["Memory at 10k notes: app + WebKit, PSS (shared pages counted once)",
+                     f"{totals['pss_end_total_mb']:.0f} MB", "(≤ 250 MB)", verdict(totals["pss_end_total_mb"] <= 250)])
+        if "baseline" in memory:
+            base = memory["baseline"]
+            rows.append(["Memory, bare pywebview window (baseline): sum of peak RSS / PSS",
+                         f"{base['sum_of_peak_rss_mb']:.0f} / {base['pss_end_total_mb']:.0f} MB", "", ""])
+    if sizes:
+        for name, label in [("onefile", "one-file binary"), ("onedir", "one-folder bundle"), ("deb", ".deb"),
+                            ("tar_gz", ".tar.gz")]:
+            if name in sizes["sizes"]:
+                rows.append([f"Size, {label}", f"{sizes['sizes'][name]['mb']:.1f} MB", "", ""])
+    return rows
+
+
+def details(startup, ajax, search, memory) -> list[str]:
+    parts = []
+    if startup:
+        rows = []
+        for variant, entry in startup["results"].items():
+            rows.append([variant, entry["runs"], f"{entry['page_loaded_median_s']:.3f}",
+                         f"{entry['page_loaded_min_s']:.3f}–{entry['page_loaded_max_s']:.3f}",
+                         seconds(entry.get("in_process_loaded_median_s")), seconds(entry.get("headless_ready_median_s"))])
+        parts += ["### Start-up (s)", "", table(["variant", "runs", "page loaded, median", "range",
+                                                  "in-process (from main())", "--headless READY"], rows), ""]
+    if ajax:
+        rows = []
+        for name, cells in ajax["results"].items():
+            for clients, cell in cells.items():
+                rows.append([name, clients, f"{cell['rps']:.0f}", f"{cell['ratio_to_bare']:.2f}×", f"{cell['p50_ms']:.2f}",
+                             f"{cell['p99_ms']:.2f}", cell["errors"]])
+        parts += ["### AJAX (wrk)", "", table(["request", "clients", "req/s", "vs bare", "p50 ms", "p99 ms", "errors"], rows), ""]
+    if search:
+        queries = list(next(iter(search["results"].values()))["queries"])
+        rows = [[f"{int(size):,}", entry["all"]["samples"], f"{entry['all']['p50_ms']:.1f}", f"{entry['all']['p95_ms']:.1f}",
+                 *(f"{entry['queries'][query]['p50_ms']:.1f} ({entry['queries'][query]['matches']:,})" for query in queries)]
+                for size, entry in search["results"].items()]
+        parts += ["### Search over HTTP (ms; per query: p50, and in brackets how many notes match)", "",
+                  table(["notes", "samples", "p50", "p95", *(f"`{query}`" for query in queries)], rows), ""]
+        growth = "; ".join(f"{step.replace('->', ' → ')}: p50 ×{value['p50_x']}, p95 ×{value['p95_x']}"
+                           for step, value in search["growth"].items())
+        parts += [f"Growth per ×10 notes: {growth}.", ""]
+    if memory:
+        rows = [[entry["name"], f"{entry['peak_rss_mb']:.1f}", f"{entry['pss_end_mb']:.1f}"] for entry in memory["processes"]]
+        rows.append(["total", f"{memory['totals']['sum_of_peak_rss_mb']:.1f}", f"{memory['totals']['pss_end_total_mb']:.1f}"])
+        if "baseline" in memory:
+            rows += [[f"baseline: {entry['name']}", f"{entry['peak_rss_mb']:.1f}", f"{entry['pss_end_mb']:.1f}"]
+                     for entry in memory["baseline"]["processes"]]
+        parts += ["### Memory (MB, 10k notes)", "", table(["process", "peak RSS", "PSS at the end"], rows), ""]
+    return parts
+
+
+def machine_lines(results: dict) -> list[str]:
+    lines = []
+    first = next((entry for entry in results.values() if entry), None)
+    if first:
+        machine = first["machine"]
+        lines.append(f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gb']} GB, {machine['os']}, "
+                     f"Python {machine['python']}.")
+    loads = [f"{name} {entry['machine']['date'][:16].replace('T', ' ')} UTC (load {entry['machine']['load_average_1m_at_start']}"
+             f" → {entry['load_average_1m_at_end']})" for name, entry in results.items() if entry]
+    lines.append("Runs, with the 1-minute load average before → after each: " + "; ".join(loads) + ".")
+    return lines
+
+
+def render() -> str:
+    results = {name: load(name) for name in ["startup", "ajax", "search", "memory", "sizes"]}
+    lines = [BEGIN, "", *machine_lines(results), "",
+             table(["figure", "measured", "target", ""], summary_rows(*(results[name] for name in
+                                                                          ["startup", "ajax", "search", "memory", "sizes"]))),
+             "", *details(results["startup"], results["ajax"], results["search"], results["memory"]), END]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"{DOC} has no {BEGIN!r} … {END!r} markers")
+    DOC.write_text(pattern.sub(lambda _: render(), text), encoding="utf-8")
+    print(f"updated the tables in {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

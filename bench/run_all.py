@@ -1,0 +1,40 @@
+"""Every benchmark, one after the other, then the tables of docs/performance.md from their results.
+
+Usage: python -m bench.run_all [--only sizes,startup,ajax,search,memory]   (make bench runs it)
+"""
+
+import argparse
+import subprocess
+import sys
+import time
+
+from bench import report
+from bench.common import ROOT
+
+BENCHMARKS = ["sizes", "startup", "ajax", "search", "memory"]
+TIMEOUT_S = 1800  # each benchmark bounds itself well below this
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(BENCHMARKS), help="comma-separated benchmarks to run")
+    args = parser.parse_args()
+    chosen = [name for name in args.only.split(",") if name]
+    unknown = set(chosen) - set(BENCHMARKS)
+    if unknown:
+        parser.error(f"unknown benchmarks: {', '.join(sorted(unknown))}")
+    failed = []
+    for name in chosen:
+        started = time.monotonic()
+        print(f"\n== bench/{name}.py", flush=True)
+        if subprocess.run([sys.executable, "-m", f"bench.{name}"], cwd=ROOT, timeout=TIMEOUT_S).returncode:
+            failed.append(name)
+        print(f"(bench/{name}.py took {time.monotonic() - started:.0f} s)", flush=True)
+    report.main()
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
