@@ -50,6 +50,16 @@ $(VENV)/.installed-package: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e ".[package]"
 	touch $@ $(VENV)/.installed-run
 
+# The long reliability runs (docs/reliability.md); `make test` runs short versions of both.
+# soak: 20,000 mixed API requests from 8 clients, and 20 kill -9 rounds; fuzz: 1,000 examples an endpoint.
+.PHONY: soak fuzz
+
+soak: system-test $(VENV)/.installed-test
+	NOTEDESK_SOAK_REQUESTS=20000 NOTEDESK_CRASH_ROUNDS=20 $(BIN)/python -m pytest -s tests/reliability/test_soak.py tests/reliability/test_crash.py $(PYTEST_ARGS)
+
+fuzz: system-test $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -p no:logging --hypothesis-show-statistics tests/reliability/test_fuzz.py $(PYTEST_ARGS)
+
 # Benchmarks (bench/, results in bench/results/, write-up in docs/performance.md). The installers
 # are built first: start-up and sizes measure them. BENCH_ARGS go to bench/run_all.py.
 .PHONY: bench system-bench

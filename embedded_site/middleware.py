@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
 
 from embedded_site.errors import error_response, server_error, wants_json
+from embedded_site.storage_errors import storage_problem
 
 logger = logging.getLogger(__name__)
 # The exceptions django.core.handlers.exception answers with a 4xx rather than a 500.
@@ -100,7 +101,8 @@ class ErrorFormatMiddleware:
 
     Views answer their own errors; this catches the ones Django makes itself (405 from
     require_POST, 404, …), which come with an empty body, and every unhandled exception, which
-    is logged with its traceback and never shown as a debug page, even with --dev.
+    is logged with its traceback and never shown as a debug page, even with --dev. When the data
+    folder cannot take a write (storage_errors.py), the answer is a 503 saying why.
     """
 
     def __init__(self, get_response):
@@ -118,6 +120,10 @@ class ErrorFormatMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, ANSWERED_BY_DJANGO):
             return None  # Django turns these into their 4xx answer, which __call__ then formats
+        problem = storage_problem(exception)
+        if problem:  # a full disk, a read-only folder, a locked database: not a bug, so no traceback
+            logger.error("%s %s failed: %s (%s)", request.method, request.path, problem, exception)
+            return error_response(request, 503, problem)
         logger.exception("Unhandled error in %s %s", request.method, request.path)
         return server_error(request)
 

@@ -3,6 +3,7 @@
 import logging
 import logging.handlers
 import os
+import threading
 from pathlib import Path
 
 MAX_BYTES = 1_000_000
@@ -29,4 +30,14 @@ def configure_logging(data_dir: Path, *, dev: bool) -> Path:
     root.setLevel(logging.DEBUG if dev else logging.INFO)
     # waitress warns "Task queue depth is N" whenever requests queue briefly: noise, not news.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    threading.excepthook = log_uncaught_thread_error  # by default they go to stderr, unseen
     return log_file
+
+
+def log_uncaught_thread_error(args: threading.ExceptHookArgs) -> None:
+    if args.exc_type is SystemExit:
+        return
+    name = args.thread.name if args.thread else "unknown"
+    logging.getLogger("notedesk").error(
+        "Uncaught error in thread %s", name, exc_info=(args.exc_type, args.exc_value, args.exc_traceback)
+    )

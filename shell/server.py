@@ -2,6 +2,7 @@
 
 import errno
 import http.client
+import logging
 import os
 import socket
 import threading
@@ -15,6 +16,10 @@ from shell.errors import StartupError
 
 LOOPBACK = "127.0.0.1"
 WSAEADDRINUSE = 10048
+# An error escaping waitress's loop this often is not a passing one: the thread gives up.
+LOOP_FAILURES_ALLOWED = 10
+LOOP_FAILURE_WINDOW_S = 10.0
+logger = logging.getLogger(__name__)
 
 
 def bind_loopback(port: int) -> socket.socket:
@@ -56,15 +61,58 @@ def bind_for(data_dir: Path, requested_port: int) -> socket.socket:
     return sock
 
 
+def without_head_bodies(app):
+    """HTTP forbids a body in the answer to HEAD, and a client reusing the connection would read
+    one as the next answer. Django leaves dropping it to the server, and waitress sends what it
+    gets (or, given no Content-Length, chunks an empty body): so the body is dropped here, and its
+    length given as a GET would have it."""
+
+    def application(environ, start_response):
+        if environ["REQUEST_METHOD"] != "HEAD":
+            return app(environ, start_response)
+        answer = []
+        body = app(environ, lambda status, headers, exc_info=None: answer.append((status, headers, exc_info)))
+        try:
+            length = sum(len(chunk) for chunk in body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        status, headers, exc_info = answer[-1]
+        if not any(name.lower() == "content-length" for name, _ in headers):
+            headers = [*headers, ("Content-Length", str(length))]
+        start_response(status, headers, exc_info)
+        return []
+
+    return application
+
+
 class ServerThread:
     def __init__(self, app, sock: socket.socket, *, threads: int = 4, launch_path: str = "/"):
         self.server = waitress.create_server(
-            app, sockets=[sock], threads=threads, ident="Notedesk", clear_untrusted_proxy_headers=True
+            without_head_bodies(app), sockets=[sock], threads=threads, ident="Notedesk",
+            clear_untrusted_proxy_headers=True,
         )
         self.port = sock.getsockname()[1]
         self.origin = origin_of(sock)
         self.launch_url = self.origin + launch_path  # carries the launch secret: never log it
-        self.thread = threading.Thread(target=self.server.run, name="notedesk-server", daemon=True)
+        self.thread = threading.Thread(target=self.serve, name="notedesk-server", daemon=True)
+
+    def serve(self) -> None:
+        """waitress's loop. Errors in requests never reach here (waitress answers and logs them);
+        one that escapes the loop itself is a bug, but the window must not be left talking to a
+        dead server: log it and go on, unless it keeps happening."""
+        failures: list[float] = []
+        while True:
+            try:
+                self.server.run()
+                return  # stop() emptied the loop's map
+            except Exception:
+                now = time.monotonic()
+                failures = [moment for moment in failures if now - moment < LOOP_FAILURE_WINDOW_S] + [now]
+                if len(failures) > LOOP_FAILURES_ALLOWED:
+                    logger.critical("The server loop keeps failing; the server stops")
+                    raise
+                logger.exception("Error in the server loop; serving goes on")
 
     def start(self) -> "ServerThread":
         self.thread.start()

@@ -1,9 +1,11 @@
 """What every JSON view of the notes API shares: its error answers and reading its input."""
 
 import json
+from contextlib import contextmanager
 from functools import wraps
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import connection, transaction
 
 from embedded_site.errors import error_response, form_errors
 
@@ -19,15 +21,39 @@ class ApiError(Exception):
 
 
 def api_view(view):
-    # Only ApiError is answered here: any other exception reaching the middleware is a 500.
+    """Answer ApiError; any other exception goes on to the middleware. A GET reads one snapshot."""
+
     @wraps(view)
     def answering_errors(request, *args, **kwargs):
         try:
+            if request.method in ("GET", "HEAD"):
+                with read_snapshot():
+                    return view(request, *args, **kwargs)
             return view(request, *args, **kwargs)
         except ApiError as error:
             return error_response(request, error.status, error.message, **error.extra)
 
     return answering_errors
+
+
+@contextmanager
+def read_snapshot():
+    """Run the queries inside in one read transaction, so they all see the same state.
+
+    A search reads the ranked ids, then those notes, then their snippets: without this, a save
+    committed in between makes them disagree (a note ranked but no longer matching). The
+    transaction is DEFERRED, not the IMMEDIATE of settings.py: in WAL mode a reader takes no
+    lock and never waits for a writer. Only for reads: a write inside could not upgrade it.
+    """
+    connection.ensure_connection()
+    immediate = connection.transaction_mode
+    connection.transaction_mode = "DEFERRED"
+    try:
+        with transaction.atomic():  # BEGIN DEFERRED, on entry
+            connection.transaction_mode = immediate
+            yield
+    finally:
+        connection.transaction_mode = immediate
 
 
 def json_object(request) -> dict:

@@ -45,11 +45,12 @@ def served_type(name: str) -> tuple[str, bool]:
 
 def store_attachment(note: Note, upload: UploadedFile) -> Attachment:
     storage = Attachment.file.field.storage
-    stored_name = storage.save(uuid.uuid4().hex, upload)
+    stored_name = uuid.uuid4().hex
     try:
+        stored_name = storage.save(stored_name, upload)
         return Attachment.objects.create(
             note=note, name=display_name(upload.name), file=stored_name, size=upload.size
         )
     except BaseException:
-        storage.delete(stored_name)
+        storage.delete(stored_name)  # a file cut short by a full disk, too
         raise

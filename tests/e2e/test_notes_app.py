@@ -34,6 +34,32 @@ def create_note_in_page(app, title, body):
     expect(app.locator("#saveState")).to_have_text("Saved")
 
 
+def hold_next_save(page, reach_server=True) -> list:
+    """Hold back the answer to the next POST or PATCH of a note: the server gets it and saves it,
+    or (reach_server=False) it never leaves the page. Returns a list that gets the held route."""
+    held = []
+
+    def handler(route):
+        if route.request.method in ("POST", "PATCH") and not held:
+            if reach_server:
+                route.fetch()
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/api/notes/**", handler)
+    return held
+
+
+def wait_for(page, condition, timeout_ms=10_000):
+    """Let Playwright dispatch its events (route handlers run then) until condition() holds."""
+    for _ in range(timeout_ms // 20):
+        if condition():
+            return
+        page.wait_for_timeout(20)
+    pytest.fail("the save was not sent")
+
+
 def test_a_new_note_is_saved_as_you_type_and_listed(app):
     create_note_in_page(app, "Groceries", "Milk, eggs and bread")
     expect(app.locator(".note-item-title")).to_have_text(["Groceries"])
@@ -158,18 +184,29 @@ def test_arrow_keys_move_through_the_list(app):
     expect(app.locator("#noteTitle")).to_have_value("Second")
 
 
-def test_typing_while_the_server_is_away_is_kept_and_saved_once_it_is_back(app, live_app):
+@pytest.mark.parametrize("moment", ["before-typing", "after-saving-before-answering"])
+def test_typing_while_the_server_is_away_is_kept_and_saved_once_it_is_back(app, live_app, moment):
     create_note_in_page(app, "Travel", "Start")
-    live_app.stop()
-    app.fill("#noteBody", "Start\nWritten while offline")
-    expect(app.locator("#saveState")).to_have_text("Offline — will save when the server is back")
+    before = api(live_app, "GET", "/api/notes/")["notes"][0]
+    if moment == "before-typing":
+        live_app.stop()
+        app.fill("#noteBody", "Start\nWritten while offline")
+        expect(app.locator("#saveState")).to_have_text("Offline — will save when the server is back")
+    else:  # the server saves what was typed so far and goes away before it answers; typing goes on
+        held = hold_next_save(app)
+        app.locator("#noteBody").press_sequentially("\nWritten while")
+        wait_for(app, lambda: held)
+        live_app.stop()
+        held[0].abort("connectionreset")
+        app.locator("#noteBody").press_sequentially(" offline")
     expect(app.locator("#offlineBanner")).to_be_visible()
     expect(app.locator("#noteBody")).to_have_value("Start\nWritten while offline")
 
     live_app.restart()
-    expect(app.locator("#saveState")).to_have_text("Saved", timeout=20_000)
+    expect(app.locator("#saveState")).to_have_text("Saved", timeout=20_000)  # not a conflict with itself
     notes = api(live_app, "GET", "/api/notes/")["notes"]
     assert [note["body"] for note in notes] == ["Start\nWritten while offline"]
+    assert notes[0]["version"] == before["version"] + (1 if moment == "before-typing" else 2)
 
 
 def test_a_new_note_typed_while_offline_is_created_exactly_once(app, live_app):

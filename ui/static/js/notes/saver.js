@@ -6,6 +6,10 @@ import { putDraft, removeDraft } from './drafts.js';
 
 const SAVE_DELAY_MS = 600;
 const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 15000];
+const UNANSWERED_KEPT = 20;
+// What Python's str.strip() removes: the server trims titles with it.
+const SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const TRIMMED = new RegExp(`^${SPACE}+|${SPACE}+$`, 'g');
 
 export const STATE_LABELS = {
   new: 'New note',
@@ -13,6 +17,7 @@ export const STATE_LABELS = {
   saving: 'Saving…',
   saved: 'Saved',
   offline: 'Offline — will save when the server is back',
+  retrying: 'Not saved yet — will retry',
   conflict: 'Conflict — choose a version',
   error: 'Not saved',
 };
@@ -32,6 +37,21 @@ export function draftOf(note) {
 }
 
 const isBlank = (fields) => !fields.title.trim() && !fields.body.trim();
+
+// A 53-bit hash (cyrb53) of a note's text as the server stores it, to recognise a save of ours.
+export function textHash({ title, body, pinned }) {
+  const text = JSON.stringify([title.replace(TRIMMED, ''), body, pinned]);
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
 
 export class NoteSaver extends EventTarget {
   constructor(draft, { dirty = false } = {}) {
@@ -82,22 +102,24 @@ export class NoteSaver extends EventTarget {
     const sent = structuredClone(this.draft.fields);
     this.dirty = false;
     this.setState('saving');
+    // Until it is answered this save may land unseen (the page reloads, the answer is lost), and
+    // a later save then meets it as a 409: remembered (in drafts.js too), it is known as ours.
+    this.draft.unanswered = [...(this.draft.unanswered ?? []), textHash(sent)].slice(-UNANSWERED_KEPT);
+    putDraft(this.draft);
     try {
       const note = this.draft.noteId
         ? await updateNote(this.draft.noteId, { ...sent, version: this.draft.version })
         : await createNote({ ...sent, uid: this.draft.uid });
-      this.draft.noteId = note.id;
-      this.draft.version = note.version;
-      // A retried create answers with the note as first created: send what it lacks.
-      if (note.title !== sent.title || note.body !== sent.body || note.pinned !== sent.pinned) this.dirty = true;
-      this.retries = 0;
-      if (this.dirty) putDraft(this.draft); else removeDraft(this.draft.uid);
-      this.setState(this.dirty ? 'dirty' : 'saved');
-      this.dispatchEvent(new CustomEvent('saved', { detail: note }));
+      this.acknowledge(note, sent);
     } catch (error) {
+      const current = error.status === 409 ? error.data?.current : null;
+      if (current && this.draft.unanswered.includes(textHash(current))) {
+        this.acknowledge(current, sent);  // one of our own saves, whose answer was lost
+        return;
+      }
       this.dirty = true;
-      if (error.offline) {
-        this.setState('offline');
+      if (error.offline || error.status === 503) {  // 503: the server cannot write just now (disk, lock)
+        this.setState(error.offline ? 'offline' : 'retrying', error.offline ? '' : error.message);
         this.schedule(RETRY_DELAYS_MS[Math.min(this.retries++, RETRY_DELAYS_MS.length - 1)]);
       } else if (error.status === 409) {
         this.conflict = error.data.current;
@@ -114,6 +136,20 @@ export class NoteSaver extends EventTarget {
     }
   }
 
+  acknowledge(note, sent) {
+    this.draft.noteId = note.id;
+    this.draft.version = note.version;
+    this.draft.unanswered = [];
+    // A retried create answers with the note as first made, a lost answer's 409 with an earlier
+    // save of ours: send what the note lacks.
+    if (textHash(note) !== textHash(sent)) this.dirty = true;
+    this.retries = 0;
+    if (this.dirty) putDraft(this.draft); else removeDraft(this.draft.uid);
+    this.setState(this.dirty ? 'dirty' : 'saved');
+    this.dispatchEvent(new CustomEvent('saved', { detail: note }));
+    if (this.dirty) this.schedule(SAVE_DELAY_MS);
+  }
+
   retryIfOffline() {
     if (this.state === 'offline') this.save();
   }
@@ -127,7 +163,7 @@ export class NoteSaver extends EventTarget {
   }
 
   useTheirs() {
-    Object.assign(this.draft, draftOf({ ...this.conflict, uid: this.draft.uid }));
+    Object.assign(this.draft, draftOf({ ...this.conflict, uid: this.draft.uid }), { unanswered: [] });
     this.conflict = null;
     this.dirty = false;
     removeDraft(this.draft.uid);

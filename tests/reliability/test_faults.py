@@ -1,0 +1,180 @@
+"""Faults while Notedesk runs: a full disk, a data dir gone read-only, a database locked by
+another program, errors in the server's threads. Each gives the client a clear JSON error (503
+for the storage faults, docs/reliability.md) and loses nothing that was acknowledged."""
+
+import http.client
+import logging
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.http import StreamingHttpResponse
+
+from shell.logs import configure_logging
+from tests.reliability.conftest import (
+    another_program_holding_the_write_lock, data_dir_with_own_logs, fill_up, integrity_problems, new_uid, poll,
+    run, unmount,
+)
+
+MB = 1024 * 1024
+
+
+def create(api, body: str, expect: int = 201) -> dict:
+    answer = api.send_json("POST", "/api/notes/", {"uid": new_uid(), "title": "Kept", "body": body})
+    assert answer.status == expect, answer.body
+    return answer.json()
+
+
+def assert_storage_error(answer, words: str) -> None:
+    """A 503 the app's own page can show: JSON, with a sentence naming the problem."""
+    assert answer.status == 503, answer.body
+    assert answer.content_type.startswith("application/json")
+    assert words in answer.json()["error"], answer.json()
+
+
+def bodies_by_id(api) -> dict[int, str]:
+    return {note["id"]: note["body"] for note in api.request("GET", "/api/notes/?limit=200").json()["notes"]}
+
+
+def test_a_full_disk_answers_503_saying_so_keeps_what_was_saved_and_recovers(notedesk, mounts, tmp_path):
+    disk = mounts("-t", "tmpfs", "-o", "size=8m", "tmpfs", at=tmp_path / "disk")
+    app = notedesk(data_dir_with_own_logs(disk, tmp_path / "logs", mounts))
+    api = app.client()
+    saved = create(api, "written before the disk filled up")
+    filler = fill_up(disk)
+
+    big = "x" * 900_000  # more than the WAL file has room for, so SQLite must grow it
+    assert_storage_error(api.send_json("POST", "/api/notes/", {"uid": new_uid(), "body": big}), "disk")
+    edit = api.send_json("PATCH", f"/api/notes/{saved['id']}/", {"body": big, "version": saved["version"]})
+    assert_storage_error(edit, "disk")
+    upload = api.upload(f"/api/notes/{saved['id']}/attachments/", "photo.png", b"\x89PNG" * (MB // 4))
+    assert_storage_error(upload, "disk")
+    assert list((app.data_dir / "attachments").glob("*")) == [], "a partial attachment file takes up the disk"
+    assert bodies_by_id(api) == {saved["id"]: "written before the disk filled up"}  # reading still works
+    assert "disk" in app.log_text() and "full" in app.log_text()
+
+    filler.unlink()
+    after = create(api, big)
+    assert api.upload(f"/api/notes/{saved['id']}/attachments/", "photo.png", b"png").status == 201
+    app.stop()
+    assert integrity_problems(app.database) == []
+    api = notedesk(app.data_dir).client()
+    assert bodies_by_id(api) == {saved["id"]: "written before the disk filled up", after["id"]: big}
+
+
+def make_read_only(mount_point: Path) -> None:
+    """What the kernel does to an ext4 file system mounted errors=remount-ro when the disk fails:
+    it goes read-only at once, files held open for writing included."""
+    device = subprocess.run(["findmnt", "-no", "SOURCE", str(mount_point)], capture_output=True, text=True).stdout
+    Path(f"/sys/fs/ext4/{Path(device.strip()).name}/trigger_fs_error").write_text("notedesk reliability test")
+
+
+@pytest.fixture
+def ext4_disk(mounts, tmp_path):
+    """A small ext4 file system mounted like a USB disk set to go read-only on errors."""
+    image = tmp_path / "disk.ext4"
+    with open(image, "wb") as file:
+        file.truncate(32 * MB)
+    run("mkfs.ext4", "-q", "-F", str(image))
+    return mounts("-o", "loop,errors=remount-ro", str(image), at=tmp_path / "disk"), image
+
+
+def test_a_data_dir_gone_read_only_answers_503_saying_so_and_keeps_what_was_saved(notedesk, mounts, ext4_disk, tmp_path):
+    disk, image = ext4_disk
+    app = notedesk(data_dir_with_own_logs(disk, tmp_path / "logs", mounts))
+    api = app.client()
+    saved = [create(api, f"saved {number}") for number in range(3)]
+    make_read_only(disk)
+
+    edit = api.send_json("PATCH", f"/api/notes/{saved[0]['id']}/", {"body": "lost?", "version": saved[0]["version"]})
+    assert_storage_error(edit, "read-only")
+    assert_storage_error(api.send_json("POST", "/api/notes/", {"body": "new"}), "read-only")
+    assert_storage_error(api.upload(f"/api/notes/{saved[0]['id']}/attachments/", "a.txt", b"text"), "read-only")
+    assert "read-only" in app.log_text()
+
+    app.stop()
+    unmount(disk)
+    subprocess.run(["e2fsck", "-fy", str(image)], capture_output=True, timeout=60)  # as after a real disk error
+    mounts("-o", "loop", str(image), at=disk)
+    assert integrity_problems(app.database) == []
+    api = notedesk(app.data_dir).client()
+    assert bodies_by_id(api) == {note["id"]: note["body"] for note in saved}
+
+
+def test_a_database_locked_by_another_program_answers_503_after_the_timeout_and_reads_go_on(notedesk):
+    app = notedesk()
+    api = app.client()
+    saved = create(api, "before the lock")
+    with another_program_holding_the_write_lock(app.database):
+        assert api.request("GET", f"/api/notes/{saved['id']}/").status == 200  # WAL: readers never wait
+        edit = api.send_json("PATCH", f"/api/notes/{saved['id']}/", {"body": "after", "version": saved["version"]})
+        assert_storage_error(edit, "Another program")  # after the 10 s busy timeout
+    assert "Another program" in app.log_text()
+    edit = api.send_json("PATCH", f"/api/notes/{saved['id']}/", {"body": "after", "version": saved["version"]})
+    assert edit.status == 200
+    assert bodies_by_id(api) == {saved["id"]: "after"}
+
+
+class FailsOnce:
+    """A dispatcher in waitress's loop that raises out of the loop once (a bug there), then leaves."""
+
+    def __init__(self, loop_map):
+        self.loop_map = loop_map
+        self.loop_map[-1] = self
+
+    def readable(self):
+        del self.loop_map[-1]
+        raise RuntimeError("a bug in the server loop")
+
+    writable = readable
+
+
+def test_an_error_escaping_the_server_loop_is_logged_and_serving_goes_on(live_app, caplog):
+    with caplog.at_level(logging.ERROR):
+        FailsOnce(live_app.server.server._map)
+        live_app.server.server.trigger.pull_trigger()  # wake the loop so that it meets the bug now
+        poll(lambda: "a bug in the server loop" in caplog.text, 10, "logging the error")
+    connection = http.client.HTTPConnection("127.0.0.1", live_app.port, timeout=5)
+    connection.request("GET", "/healthz", headers=live_app.auth_headers)
+    assert connection.getresponse().status == 200
+
+
+def test_an_error_in_a_request_thread_is_logged_and_the_next_requests_are_served(live_app, caplog, monkeypatch):
+    """An error that escapes Django (here, in the answer's body as it is sent) reaches waitress,
+    which logs it and drops that one connection."""
+    def breaks_while_sending():
+        yield b"{"
+        raise RuntimeError("the body broke while sending")
+
+    with caplog.at_level(logging.ERROR):
+        monkeypatch.setattr(live_app.wsgi_app, "get_response", lambda request: StreamingHttpResponse(breaks_while_sending()))
+        connection = http.client.HTTPConnection("127.0.0.1", live_app.port, timeout=5)
+        with pytest.raises((http.client.HTTPException, OSError)):
+            connection.request("GET", "/healthz", headers=live_app.auth_headers)
+            connection.getresponse().read()
+        monkeypatch.undo()
+        poll(lambda: "the body broke while sending" in caplog.text, 10, "logging the error")
+    connection = http.client.HTTPConnection("127.0.0.1", live_app.port, timeout=5)
+    connection.request("GET", "/healthz", headers=live_app.auth_headers)
+    assert connection.getresponse().status == 200
+
+
+def test_an_uncaught_error_in_any_thread_reaches_the_log_file(tmp_path):
+    root = logging.getLogger()
+    handlers, level, hook = root.handlers[:], root.level, threading.excepthook
+    try:
+        log_file = configure_logging(tmp_path, dev=False)
+        thread = threading.Thread(target=lambda: 1 / 0, name="notedesk-doomed")
+        thread.start()
+        thread.join()
+        for handler in root.handlers:
+            handler.flush()
+        text = log_file.read_text()
+    finally:
+        for handler in root.handlers:
+            handler.close()
+        root.handlers[:], root.level, threading.excepthook = handlers, level, hook
+    assert "notedesk-doomed" in text and "ZeroDivisionError" in text and "Traceback" in text
