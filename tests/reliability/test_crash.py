@@ -137,7 +137,7 @@ def test_kill_9_during_writes_loses_no_acknowledged_write_and_leaves_a_sound_dat
         for writer in writers:
             writer.start()
         poll(lambda: ledger.acknowledged >= target or not any(w.is_alive() for w in writers), 60, "the writes")
-        assert all(writer.is_alive() for writer in writers), "the writers stopped before the kill"
+        assert all(writer.is_alive() for writer in writers), f"a writer stopped before the kill: {ledger.failures}"
         app.kill()
         for writer in writers:
             writer.join(30)
