@@ -295,3 +295,20 @@ def another_program_holding_the_write_lock(database: Path):
         yield
     finally:
         holder.communicate("", timeout=10)
+
+
+def make_read_only(mount_point: Path) -> None:
+    """What the kernel does to an ext4 file system mounted errors=remount-ro when the disk fails:
+    it goes read-only at once, files held open for writing included."""
+    device = subprocess.run(["findmnt", "-no", "SOURCE", str(mount_point)], capture_output=True, text=True).stdout
+    Path(f"/sys/fs/ext4/{Path(device.strip()).name}/trigger_fs_error").write_text("notedesk reliability test")
+
+
+@pytest.fixture
+def ext4_disk(mounts, tmp_path):
+    """A small ext4 file system mounted like a USB disk set to go read-only on errors."""
+    image = tmp_path / "disk.ext4"
+    with open(image, "wb") as file:
+        file.truncate(32 * 1024 * 1024)
+    run("mkfs.ext4", "-q", "-F", str(image))
+    return mounts("-o", "loop,errors=remount-ro", str(image), at=tmp_path / "disk"), image

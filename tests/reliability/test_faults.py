@@ -5,18 +5,15 @@ for the storage faults, docs/reliability.md) and loses nothing that was acknowle
 import http.client
 import logging
 import subprocess
-import sys
 import threading
-import time
-from pathlib import Path
 
 import pytest
 from django.http import StreamingHttpResponse
 
 from shell.logs import configure_logging
 from tests.reliability.conftest import (
-    another_program_holding_the_write_lock, data_dir_with_own_logs, fill_up, integrity_problems, new_uid, poll,
-    run, unmount,
+    another_program_holding_the_write_lock, data_dir_with_own_logs, fill_up, integrity_problems,
+    make_read_only, new_uid, poll, unmount,
 )
 
 MB = 1024 * 1024
@@ -63,23 +60,6 @@ def test_a_full_disk_answers_503_saying_so_keeps_what_was_saved_and_recovers(not
     assert integrity_problems(app.database) == []
     api = notedesk(app.data_dir).client()
     assert bodies_by_id(api) == {saved["id"]: "written before the disk filled up", after["id"]: big}
-
-
-def make_read_only(mount_point: Path) -> None:
-    """What the kernel does to an ext4 file system mounted errors=remount-ro when the disk fails:
-    it goes read-only at once, files held open for writing included."""
-    device = subprocess.run(["findmnt", "-no", "SOURCE", str(mount_point)], capture_output=True, text=True).stdout
-    Path(f"/sys/fs/ext4/{Path(device.strip()).name}/trigger_fs_error").write_text("notedesk reliability test")
-
-
-@pytest.fixture
-def ext4_disk(mounts, tmp_path):
-    """A small ext4 file system mounted like a USB disk set to go read-only on errors."""
-    image = tmp_path / "disk.ext4"
-    with open(image, "wb") as file:
-        file.truncate(32 * MB)
-    run("mkfs.ext4", "-q", "-F", str(image))
-    return mounts("-o", "loop,errors=remount-ro", str(image), at=tmp_path / "disk"), image
 
 
 def test_a_data_dir_gone_read_only_answers_503_saying_so_and_keeps_what_was_saved(notedesk, mounts, ext4_disk, tmp_path):

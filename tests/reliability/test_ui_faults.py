@@ -12,8 +12,9 @@ from playwright.sync_api import expect
 from tests.e2e.test_notes_app import (  # noqa: F401 (app is a fixture)
     api, app, create_note_in_page, hold_next_save, wait_for,
 )
-from tests.reliability.conftest import another_program_holding_the_write_lock, data_dir_with_own_logs, unmount
-from tests.reliability.test_faults import ext4_disk, make_read_only  # noqa: F401 (ext4_disk is a fixture)
+from tests.reliability.conftest import (
+    another_program_holding_the_write_lock, data_dir_with_own_logs, make_read_only, unmount,
+)
 
 pytestmark = pytest.mark.browser
 
