@@ -61,6 +61,7 @@ def machine() -> dict:
         "os": os_name,
         "python": platform.python_version(),
         "load_average_1m_at_start": round(os.getloadavg()[0], 2),
+        "niceness": os.nice(0),
     }
 
 

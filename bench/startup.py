@@ -7,7 +7,9 @@ moment of the machine hits every variant alike. Also the time to READY with --he
 The clock starts just before the process is spawned and stops at the wall-clock stamp of the
 window's "Page loaded" log line (the baseline prints its own stamp on the same pywebview event).
 Every data folder is used once before timing (the first launch creates the database), so the
-figures are those of an everyday launch. Usage: startup.py [--runs N] [--budget SECONDS]
+figures are those of an everyday launch. After each launch the benchmark waits until all its
+processes (WebKit's too) have exited, and 0.5 s more, so no launch shares the cores with the
+previous one's teardown. Usage: startup.py [--runs N] [--budget SECONDS]
 """
 
 import argparse
@@ -15,14 +17,29 @@ import shutil
 import subprocess
 import time
 
+import psutil
+
 from bench.common import (
     PYTHON, ROOT, VARIANTS, HeadlessApp, app_env, available_variants, data_dir, display, machine, median,
     print_table, read_line_within, stop, wait_for_log, write_results,
 )
 
 RUN_TIMEOUT_S = 30
+SETTLE_S = 0.5
 BASELINE = [PYTHON, str(ROOT / "bench" / "baseline_window.py"), str(ROOT / "bench" / "hello.html")]
 TARGETS_S = {"dev": 0.6, "onedir": 0.6, "onefile": 1.5}
+
+
+def stop_all(process: subprocess.Popen) -> None:
+    """Stop the launch and wait for all its processes (WebKit's exit after the app's) to be gone,
+    so that the next launch does not share the cores with this one's teardown."""
+    try:
+        family = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        family = []
+    stop(process)
+    psutil.wait_procs(family, timeout=5)
+    time.sleep(SETTLE_S)
 
 
 def window_run(variant: str, data) -> dict | None:
@@ -33,7 +50,7 @@ def window_run(variant: str, data) -> dict | None:
         try:
             line = read_line_within(process, RUN_TIMEOUT_S)
         finally:
-            stop(process)
+            stop_all(process)
         return {"loaded_s": float(line.split()[1]) - started} if line.startswith("LOADED ") else None
     log_file = data / "logs" / "notedesk.log"
     log_file.unlink(missing_ok=True)
@@ -43,7 +60,7 @@ def window_run(variant: str, data) -> dict | None:
     try:
         loaded = wait_for_log(log_file, r"Page loaded ([\d.]+) s after launch", process, RUN_TIMEOUT_S)
     finally:
-        stop(process)
+        stop_all(process)
     if loaded is None:
         return None
     ready = wait_for_log(log_file, r"Server ready on \S+ after ([\d.]+) s", process, 1)
@@ -61,7 +78,7 @@ def headless_run(variant: str, data) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7, help="timed launches per variant (at least 5)")
+    parser.add_argument("--runs", type=int, default=11, help="timed launches per variant (at least 5)")
     parser.add_argument("--budget", type=float, default=600, help="stop starting new runs after this many seconds")
     args = parser.parse_args()
     runs = max(5, args.runs)
@@ -116,7 +133,7 @@ def main() -> None:
         rows.append([
             variant, len(samples), f"{entry['page_loaded_median_s']:.3f}",
             f"{entry['page_loaded_min_s']:.3f}–{entry['page_loaded_max_s']:.3f}",
-            f"{entry['page_loaded_median_s'] - baseline:+.3f}" if baseline is not None else "",
+            f"{round(entry['page_loaded_median_s'] - baseline, 3) + 0.0:+.3f}" if baseline is not None else "",
             f"{entry['in_process_loaded_median_s']:.3f}" if "in_process_loaded_median_s" in entry else "",
             f"{entry['headless_ready_median_s']:.3f}" if "headless_ready_median_s" in entry else "",
             f"≤ {entry['target_s']}" if entry["target_s"] else "",
