@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args, launched_at: float) -> int:
-    data_dir = paths.prepare_data_dir(paths.resolve_data_dir(args.data_dir), create_missing=True)
+    data_dir = paths.prepare_data_dir(paths.resolve_data_dir(args.data_dir))
     configure_logging(data_dir, dev=args.dev)
     if args.command == "manage":
         desktop.configure(data_dir, dev=args.dev)

@@ -19,11 +19,9 @@ def resolve_data_dir(cli_value: str | None) -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=True))
 
 
-def prepare_data_dir(path: Path, *, create_missing: bool) -> Path:
+def prepare_data_dir(path: Path) -> Path:
     """Make sure the data dir exists (mode 0700) and is writable; fail with one clear line."""
     if not path.exists():
-        if not create_missing:
-            raise StartupError(f"The data folder {path} does not exist.")
         try:
             path.mkdir(mode=0o700, parents=True)
         except OSError as error:
