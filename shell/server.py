@@ -119,14 +119,25 @@ class ServerThread:
         return self
 
     def stop(self, timeout: float = 1.5) -> None:
-        """Close the listening socket and open connections, then let the worker threads finish."""
+        """Close the open connections, let the worker threads finish, then close the listening
+        socket and waitress's trigger: until then this thread and the workers may write to it."""
         if self.thread.is_alive():
-            # The thunk runs on the server's own loop thread, so the loop exits at once.
-            self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
+            self.server.trigger.pull_trigger(self.leave_loop)
             self.thread.join(timeout)
-        else:
-            wasyncore.close_all(self.server._map)
         self.server.task_dispatcher.shutdown(timeout=timeout)
+        wasyncore.close_all(self.server._map)  # anything the loop did not get to
+        self.server.close()
+
+    def leave_loop(self) -> None:
+        """Runs on the loop thread, which ends once its map is empty. The listening socket and the
+        trigger only leave the map: the loop can run this before pull_trigger has written its
+        wake-up byte, and a write to a closed descriptor fails, or lands in whatever file reused
+        its number."""
+        for channel in list(self.server._map.values()):
+            if channel not in (self.server, self.server.trigger):
+                channel.close()
+        self.server.del_channel()
+        self.server.trigger.del_channel()
 
     def wait_until_ready(self, path: str, headers: dict[str, str], timeout: float = 15.0) -> None:
         """Poll `path` until it answers 200, or give up with a StartupError at the deadline."""
