@@ -57,6 +57,8 @@ def test_a_save_refused_while_another_program_locks_the_database_is_retried_unti
     create_note_in_page(app, "Budget", "Rent")
     database = connections["default"].settings_dict
     monkeypatch.setitem(database["OPTIONS"], "timeout", 0.5)  # the real 10 s, shortened for the test
+    live_app.stop()
+    live_app.restart()  # new server threads, whose connections open with the shorter timeout
     with another_program_holding_the_write_lock(database["NAME"]):
         app.fill("#noteBody", "Rent\nFood")
         expect(app.locator("#saveState")).to_contain_text("Another program is using the notes database", timeout=15_000)
