@@ -90,6 +90,11 @@ def exit_code_within(process, seconds):
         pytest.fail(f"the launcher did not exit within {seconds} s")
 
 
+def assert_exits_cleanly_within(process, seconds):
+    code = exit_code_within(process, seconds)
+    assert code == 0, f"the launcher exited with {code}; stderr: {process.stderr.read() if process.stderr else ''}"
+
+
 @pytest.fixture
 def app_env(display, tmp_path):
     """The environment a launched Notedesk process gets in tests."""

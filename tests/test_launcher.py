@@ -8,7 +8,9 @@ import tomllib
 
 import pytest
 
-from tests.conftest import ROOT, browser_opener, exit_code_within, launcher_command, start_headless
+from tests.conftest import (
+    ROOT, assert_exits_cleanly_within, browser_opener, exit_code_within, launcher_command, start_headless,
+)
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
@@ -93,5 +95,5 @@ def test_a_relaunch_gets_the_same_port_so_the_page_keeps_its_storage(tmp_path, a
         process, url = start_headless(tmp_path, app_env)
         ports.append(url.split(":")[2].split("/")[0])
         process.terminate()
-        assert exit_code_within(process, 2) == 0
+        assert_exits_cleanly_within(process, 2)
     assert ports[0] == ports[1]

@@ -11,7 +11,9 @@ import time
 import psutil
 import pytest
 
-from tests.conftest import browser_opener, exit_code_within, launcher_command, start_headless
+from tests.conftest import (
+    assert_exits_cleanly_within, browser_opener, exit_code_within, launcher_command, start_headless,
+)
 
 
 def mode(path) -> int:
@@ -90,13 +92,13 @@ def test_a_crashed_launch_leaves_no_lock_that_blocks_the_next(tmp_path, app_env)
         assert browser_opener().open(url, timeout=5).status == 200
     finally:
         second.terminate()
-        assert exit_code_within(second, 2) == 0
+        assert_exits_cleanly_within(second, 2)
 
 
 def run_headless_until_ready(tmp_path, env, data_dir):
     process, _ = start_headless(tmp_path, env, data_dir=data_dir)
     process.terminate()
-    assert exit_code_within(process, 2) == 0
+    assert_exits_cleanly_within(process, 2)
 
 
 def test_a_backup_is_made_before_a_migration_touches_an_existing_db(tmp_path, app_env):
