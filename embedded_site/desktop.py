@@ -56,11 +56,15 @@ def start(next_path: str = "/") -> Site:
     from django.core.wsgi import get_wsgi_application
 
     from embedded_site.database import DatabaseUnusable, prepare_database
+    from embedded_site.notes.attachments import remove_orphan_files
 
     try:
         prepare_database()
     except DatabaseUnusable as error:
         raise SiteUnavailable(str(error)) from None
+    # Here, not in prepare_database: a `manage` command also prepares it, perhaps while the app
+    # runs, and would take an upload's file, written but not yet committed, for an orphan.
+    remove_orphan_files()
     token = settings.NOTEDESK_LAUNCH_TOKEN
     return Site(
         wsgi_app=get_wsgi_application(),

@@ -1,11 +1,21 @@
-"""Attachment files: stored under generated names, served with a safe type and disposition."""
+"""Attachment files: stored under generated names, served with a safe type and disposition.
+
+A file is on the disk (fsynced, durable.py) before the row naming it is committed, so a crash or
+power cut never leaves a row without its file. It can leave a file without a row (a crash
+between the two, or between deleting a row and its file): remove_orphan_files() deletes those
+when Notedesk starts.
+"""
 
 import os
 import unicodedata
 import uuid
+from collections.abc import Iterable
+from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 
+from embedded_site.notes.durable import durable_file
 from embedded_site.notes.models import ATTACHMENT_NAME_MAX_LENGTH, Attachment, Note
 
 FALLBACK_NAME = "attachment"
@@ -43,14 +53,47 @@ def served_type(name: str) -> tuple[str, bool]:
     return (content_type, True) if content_type else (DOWNLOAD_TYPE, False)
 
 
+def attachments_folder() -> Path:
+    return Path(Attachment.file.field.storage.location)
+
+
 def store_attachment(note: Note, upload: UploadedFile) -> Attachment:
-    storage = Attachment.file.field.storage
+    return save_attachment(note, display_name(upload.name), upload.chunks())
+
+
+def save_attachment(note: Note, name: str, chunks: Iterable[bytes]) -> Attachment:
+    """Write the file durably, then create its row; if either fails, neither is left."""
+    folder = attachments_folder()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stored_name = uuid.uuid4().hex
     try:
-        stored_name = storage.save(stored_name, upload)
-        return Attachment.objects.create(
-            note=note, name=display_name(upload.name), file=stored_name, size=upload.size
-        )
+        size = 0
+        with durable_file(folder / stored_name) as file:
+            for chunk in chunks:
+                file.write(chunk)
+                size += len(chunk)
+        return Attachment.objects.create(note=note, name=name, file=stored_name, size=size)
     except BaseException:
-        storage.delete(stored_name)  # a file cut short by a full disk, too
+        (folder / stored_name).unlink(missing_ok=True)
         raise
+
+
+def delete_attachment(attachment: Attachment) -> None:
+    """Delete the row and, once that is committed, the file."""
+    stored_name = attachment.file.name
+    with transaction.atomic():
+        attachment.delete()
+        transaction.on_commit(lambda: (attachments_folder() / stored_name).unlink(missing_ok=True))
+
+
+def remove_orphan_files() -> int:
+    """Delete the files in the attachments folder that no attachment names (temporary files of
+    writes cut short included). Only while nothing else writes there: at start, before serving."""
+    folder = attachments_folder()
+    if not folder.is_dir():
+        return 0
+    known = set(Attachment.objects.values_list("file", flat=True))
+    orphans = [path for path in folder.iterdir() if path.is_file() and path.name not in known]
+    for path in orphans:
+        path.unlink(missing_ok=True)
+    return len(orphans)

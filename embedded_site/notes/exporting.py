@@ -1,30 +1,40 @@
-"""Export of every note outside the trash, as one JSON document or a zip of Markdown files.
+"""Export of every note outside the trash, with its attachments, as one JSON document or a zip
+of Markdown files (docs/api.md has both formats).
 
-Both are generators of Progress that write to a binary file (see progress.py).
+Both are generators of Progress that write to a binary file (see progress.py). Attachment files
+are copied a chunk at a time, so an export holds at most one chunk of a file in memory.
 """
 
+import base64
 import json
+import shutil
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from django.db.models import Prefetch, QuerySet
 
-from embedded_site.notes.markdown_files import file_name, to_markdown
-from embedded_site.notes.models import Note, Tag
+from embedded_site.notes.markdown_files import file_name, to_markdown, unique_name
+from embedded_site.notes.models import Attachment, Note, Tag
 from embedded_site.notes.progress import Progress
 
 FORMAT_NAME = "notedesk-notes"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 added the attachments
 BATCH_SIZE = 500
+BASE64_CHUNK = 3 * 256 * 1024  # a multiple of 3: the encoded chunks join into one base64 text
 # Written around the notes, which are encoded one at a time rather than all held in memory.
 JSON_OPENING = f'{{"format": "{FORMAT_NAME}", "version": {FORMAT_VERSION}, "notes": ['.encode()
 JSON_CLOSING = b"\n]}\n"
 
 
+class ExportError(Exception):
+    """The export cannot be made; the message says why, for the person."""
+
+
 def exported_notes() -> QuerySet:
     tags = Prefetch("tags", queryset=Tag.objects.order_by("name"))
-    return Note.objects.filter(trashed_at__isnull=True).prefetch_related(tags).order_by("id")
+    attachments = Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+    return Note.objects.filter(trashed_at__isnull=True).prefetch_related(tags, attachments).order_by("id")
 
 
 def export_record(note: Note) -> dict:
@@ -39,32 +49,67 @@ def export_record(note: Note) -> dict:
     }
 
 
-def export_records(write: Callable[[int, dict], None]) -> Iterator[Progress]:
-    """Pass each exported note's record, with its position, to `write`."""
+def export_records(write: Callable[[int, dict, list[Attachment]], None]) -> Iterator[Progress]:
+    """Pass each exported note's record, with its position and attachments, to `write`."""
     notes = exported_notes()
     total = notes.count()
     done = 0
     yield Progress(done, total)
+    # A chunk size makes Django prefetch the attachments and tags of each chunk of notes.
     for done, note in enumerate(notes.iterator(chunk_size=BATCH_SIZE), start=1):
-        write(done - 1, export_record(note))
+        write(done - 1, export_record(note), list(note.attachments.all()))
         if done % BATCH_SIZE == 0:
             yield Progress(done, total)
     yield Progress(done, done)
 
 
+def open_attachment(attachment: Attachment) -> BinaryIO:
+    try:
+        return Attachment.file.field.storage.open(attachment.file.name, "rb")
+    except FileNotFoundError:
+        raise ExportError(
+            f"The file of the attachment “{attachment.name}” of the note “{attachment.note}” is missing "
+            "from the data folder. Remove that attachment from the note and export again."
+        ) from None
+
+
 def export_json(destination: BinaryIO) -> Iterator[Progress]:
-    def write(position: int, record: dict) -> None:
+    def write(position: int, record: dict, attachments: list[Attachment]) -> None:
         separator = b",\n" if position else b"\n"
-        destination.write(separator + json.dumps(record, ensure_ascii=False).encode())
+        # The record's closing brace is left off, for the attachments to follow, one at a time.
+        destination.write(separator + json.dumps(record, ensure_ascii=False)[:-1].encode() + b', "attachments": [')
+        for number, attachment in enumerate(attachments):
+            write_json_attachment(destination, attachment, b", " if number else b"")
+        destination.write(b"]}")
 
     destination.write(JSON_OPENING)
     yield from export_records(write)
     destination.write(JSON_CLOSING)
 
 
+def write_json_attachment(destination: BinaryIO, attachment: Attachment, separator: bytes) -> None:
+    described = json.dumps({"name": attachment.name, "size": attachment.size}, ensure_ascii=False)[:-1]
+    destination.write(separator + described.encode() + b', "data": "')
+    with open_attachment(attachment) as source:
+        while chunk := source.read(BASE64_CHUNK):
+            destination.write(base64.b64encode(chunk))
+    destination.write(b'"}')
+
+
 def export_markdown(destination: BinaryIO) -> Iterator[Progress]:
     taken_names: set[str] = set()
+
     with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
-        yield from export_records(
-            lambda position, record: archive.writestr(file_name(record, taken_names), to_markdown(record))
-        )
+
+        def write(position: int, record: dict, attachments: list[Attachment]) -> None:
+            name = file_name(record, taken_names)
+            folder = name.removesuffix(".md")  # unique, as the note's file name is
+            files, taken_in_folder = [], set()
+            for attachment in attachments:
+                member = f"{folder}/{unique_name(attachment.name, taken_in_folder)}"
+                with open_attachment(attachment) as source, archive.open(member, "w") as target:
+                    shutil.copyfileobj(source, target)
+                files.append({"name": attachment.name, "file": member})
+            archive.writestr(name, to_markdown(record, files))
+
+        yield from export_records(write)

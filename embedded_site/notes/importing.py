@@ -1,11 +1,16 @@
-"""Import of an export file (exporting.py), idempotent by each note's uid.
+"""Import of an export file (exporting.py), idempotent by each note's uid and, within a note,
+by each attachment's name and content.
 
-read_import_file() checks the whole file before anything is written. import_notes() then
-writes it in batches, a transaction each, so a long import never holds the write lock for
-long: cancelling it (closing the generator) keeps the batches already done, and importing the
-same file again completes it without creating anything twice.
+read_import_file() checks the whole file before anything is written, attachments included
+(each within the upload limit). import_notes() then writes it in batches, a transaction each,
+so a long import never holds the write lock for long: cancelling it (closing the generator)
+keeps the batches already done, and importing the same file again completes it without
+creating anything twice.
 """
 
+import base64
+import binascii
+import hashlib
 import json
 import zipfile
 import zlib
@@ -14,19 +19,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import BinaryIO
 
+from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 
+from embedded_site.notes.attachments import attachments_folder, display_name, save_attachment
 from embedded_site.notes.exporting import FORMAT_NAME, FORMAT_VERSION
 from embedded_site.notes.forms import ImportedNoteForm
-from embedded_site.notes.markdown_files import from_markdown
-from embedded_site.notes.models import Note
+from embedded_site.notes.markdown_files import ATTACHMENTS_KEY, from_markdown, valid_attachment_entry
+from embedded_site.notes.models import Attachment, Note
 from embedded_site.notes.progress import Progress
 from embedded_site.notes.tagging import set_tags
 
+READABLE_VERSIONS = (1, FORMAT_VERSION)
 BATCH_SIZE = 500
+# A batch also ends once its attachments add up to this, so that cancelling stays prompt.
+BATCH_ATTACHMENT_BYTES = 64 * 1024 * 1024
 IMPORTED_FIELDS = ("title", "body", "pinned", "updated")
 MAX_MARKDOWN_FILE_SIZE = 8 * 1024 * 1024
-# What the Markdown files of one zip may add up to once uncompressed: a zip bomb stops here.
+# What the files of one zip may add up to once uncompressed: a zip bomb stops here.
 MAX_ARCHIVE_CONTENT_SIZE = 512 * 1024 * 1024
 
 
@@ -39,53 +50,125 @@ class ImportProgress(Progress):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    attachments: int = 0  # added
+
+
+@dataclass(frozen=True)
+class ImportedAttachment:
+    name: str
+    content: bytes
 
 
 def read_import_file(file: BinaryIO) -> list[dict]:
-    """The validated note records of a JSON export or a zip of Markdown notes."""
+    """The validated note records of a JSON export or a zip of Markdown notes, each with its
+    "attachments": a list of ImportedAttachment."""
     is_zip = zipfile.is_zipfile(file)
     file.seek(0)  # is_zipfile leaves the file wherever its search ended
     sources = markdown_sources(file) if is_zip else json_sources(file)
-    records = [valid_record(where, raw) for where, raw in sources]
+    records = [{**valid_record(where, raw), "attachments": attachments} for where, raw, attachments in sources]
     repeated = [uid for uid, count in Counter(record["uid"] for record in records).items() if count > 1]
     if repeated:
         raise ImportFileError(f"The note {repeated[0]} is in the file more than once.")
     return records
 
 
-def json_sources(file: BinaryIO) -> list[tuple[str, object]]:
+def json_sources(file: BinaryIO) -> list[tuple[str, object, list[ImportedAttachment]]]:
     try:
         document = json.load(file)
     except (ValueError, RecursionError):
         raise ImportFileError("This is neither a Notedesk JSON export nor a zip of Markdown notes.") from None
     if not (isinstance(document, dict) and document.get("format") == FORMAT_NAME):
         raise ImportFileError("This JSON file is not a Notedesk export.")
-    if document.get("version") != FORMAT_VERSION:
+    if document.get("version") not in READABLE_VERSIONS:
         raise ImportFileError(
-            f"This Notedesk export is not version {FORMAT_VERSION}, the one this Notedesk reads."
+            f"This Notedesk export is not version {' or '.join(map(str, READABLE_VERSIONS))}, "
+            "the ones this Notedesk reads."
         )
     if not isinstance(document.get("notes"), list):
         raise ImportFileError("This Notedesk export has no list of notes.")
-    return [(f"Note {position}", raw) for position, raw in enumerate(document["notes"], start=1)]
+    sources = []
+    for position, raw in enumerate(document["notes"], start=1):
+        listed = raw.get(ATTACHMENTS_KEY, []) if isinstance(raw, dict) else []
+        sources.append((f"Note {position}", raw, json_attachments(f"Note {position}", listed)))
+    return sources
 
 
-def markdown_sources(file: BinaryIO) -> list[tuple[str, dict]]:
+def json_attachments(where: str, listed: object) -> list[ImportedAttachment]:
+    if not isinstance(listed, list):
+        raise ImportFileError(f"{where}: its attachments must be a list.")
+    attachments = []
+    for number, item in enumerate(listed, start=1):
+        if not (isinstance(item, dict) and isinstance(item.get("name"), str) and isinstance(item.get("data"), str)):
+            raise ImportFileError(f"{where}, attachment {number}: it needs a name and its data in base64.")
+        within_limit(where, item["name"], len(item["data"]) * 3 // 4 - 2)  # before decoding a huge one
+        try:
+            content = base64.b64decode(item["data"], validate=True)
+        except binascii.Error:
+            raise ImportFileError(f"{where}, attachment “{item['name']}”: its data is not valid base64.") from None
+        within_limit(where, item["name"], len(content))
+        attachments.append(ImportedAttachment(display_name(item["name"]), content))
+    return attachments
+
+
+def within_limit(where: str, name: str, size: int) -> None:
+    limit = settings.NOTEDESK_MAX_ATTACHMENT_SIZE
+    if size > limit:
+        raise ImportFileError(
+            f"{where}, attachment “{name}”: the file is larger than the limit of {filesizeformat(limit)} "
+            "for an attachment. Nothing was imported."
+        )
+
+
+def markdown_sources(file: BinaryIO) -> list[tuple[str, dict, list[ImportedAttachment]]]:
     try:
         with zipfile.ZipFile(file) as archive:
-            members = [info for info in archive.infolist() if is_markdown_note(info)]
+            names = set(archive.namelist())
+            members = [info for info in archive.infolist() if is_markdown_note(info, names)]
             if not members:
                 raise ImportFileError("There are no Markdown notes (.md files) in this zip file.")
-            if sum(info.file_size for info in members) > MAX_ARCHIVE_CONTENT_SIZE:
+            if sum(info.file_size for info in archive.infolist()) > MAX_ARCHIVE_CONTENT_SIZE:
                 raise ImportFileError("The notes in this zip file are too large to import at once.")
-            return [(info.filename, markdown_record(archive, info)) for info in members]
+            sources = []
+            for info in members:
+                raw = markdown_record(archive, info)
+                sources.append((info.filename, raw, zip_attachments(archive, info.filename, raw.get(ATTACHMENTS_KEY))))
+            return sources
     # Damaged, encrypted (RuntimeError) or compressed in a way zipfile cannot read.
     except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError) as error:
         raise ImportFileError(f"The zip file cannot be read ({error}).") from None
 
 
-def is_markdown_note(info: zipfile.ZipInfo) -> bool:
+def is_markdown_note(info: zipfile.ZipInfo, names: set[str]) -> bool:
     # macOS's Archive Utility adds a resource-fork file under __MACOSX/ for each file it zips.
-    return info.filename.endswith(".md") and not info.is_dir() and not info.filename.startswith("__MACOSX/")
+    return (
+        info.filename.endswith(".md")
+        and not info.is_dir()
+        and not info.filename.startswith("__MACOSX/")
+        and not in_a_note_folder(info.filename, names)
+    )
+
+
+def in_a_note_folder(path: str, names: set[str]) -> bool:
+    """Whether `path` is in the attachments folder of a note: under `groceries/` beside
+    `groceries.md` (an attached .md file is not a note)."""
+    folders = path.split("/")[:-1]
+    return any("/".join(folders[:depth]) + ".md" in names for depth in range(1, len(folders) + 1))
+
+
+def zip_attachments(archive: zipfile.ZipFile, where: str, listed: object) -> list[ImportedAttachment]:
+    if listed is None:
+        return []
+    if not (isinstance(listed, list) and all(valid_attachment_entry(item) for item in listed)):
+        raise ImportFileError(f"{where}: its attachments must be a list of {{\"name\", \"file\"}}.")
+    attachments = []
+    for item in listed:
+        try:
+            info = archive.getinfo(item["file"])
+        except KeyError:
+            raise ImportFileError(f"{where}: its attachment {item['file']} is not in the zip file.") from None
+        within_limit(where, item["name"], info.file_size)  # reading never yields more than file_size
+        attachments.append(ImportedAttachment(display_name(item["name"]), archive.read(info)))
+    return attachments
 
 
 def markdown_record(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict:
@@ -112,22 +195,42 @@ def valid_record(where: str, raw: object) -> dict:
 def import_notes(records: list[dict]) -> Iterator[ImportProgress]:
     progress = ImportProgress(done=0, total=len(records))
     yield progress
-    for start in range(0, len(records), BATCH_SIZE):
-        batch = records[start : start + BATCH_SIZE]
-        with transaction.atomic():
-            created, updated = import_batch(batch)
+    for batch in batches(records):
+        stored_files: list[str] = []
+        try:
+            with transaction.atomic():
+                created, updated, attached = import_batch(batch, stored_files)
+        except BaseException:
+            for name in stored_files:  # their rows were rolled back
+                (attachments_folder() / name).unlink(missing_ok=True)
+            raise
         progress = replace(
             progress,
             done=progress.done + len(batch),
             created=progress.created + created,
             updated=progress.updated + updated,
             unchanged=progress.unchanged + len(batch) - created - updated,
+            attachments=progress.attachments + attached,
         )
         yield progress
 
 
-def import_batch(records: list[dict]) -> tuple[int, int]:
-    """Create the notes whose uid is new and update those the file has a newer version of."""
+def batches(records: list[dict]) -> Iterator[list[dict]]:
+    batch, attachment_bytes = [], 0
+    for record in records:
+        if batch and (len(batch) == BATCH_SIZE or attachment_bytes >= BATCH_ATTACHMENT_BYTES):
+            yield batch
+            batch, attachment_bytes = [], 0
+        batch.append(record)
+        attachment_bytes += sum(len(attachment.content) for attachment in record["attachments"])
+    if batch:
+        yield batch
+
+
+def import_batch(records: list[dict], stored_files: list[str]) -> tuple[int, int, int]:
+    """Create the notes whose uid is new, update those the file has a newer version of, and add
+    the attachments a note lacks. Returns how many notes were created and updated, and how many
+    attachments added; each added attachment's file name goes into `stored_files`."""
     existing = Note.objects.in_bulk([record["uid"] for record in records], field_name="uid")
     new_records = [record for record in records if record["uid"] not in existing]
     newer = [
@@ -144,7 +247,45 @@ def import_batch(records: list[dict]) -> tuple[int, int]:
         note.version += 1
     Note.objects.bulk_update([note for note, _ in newer], [*IMPORTED_FIELDS, "version"])
     set_tags({note.pk: record["tags"] for note, record in [*zip(created, new_records), *newer]})
-    return len(created), len(newer)
+    notes = {**existing, **{record["uid"]: note for note, record in zip(created, new_records)}}
+    attached = 0
+    for record in records:
+        for attachment in missing_attachments(notes[record["uid"]], record["attachments"]):
+            stored = save_attachment(notes[record["uid"]], attachment.name, [attachment.content])
+            stored_files.append(stored.file.name)
+            attached += 1
+    return len(created), len(newer), attached
+
+
+def missing_attachments(note: Note, incoming: list[ImportedAttachment]) -> list[ImportedAttachment]:
+    """Those of `incoming` the note does not have yet: an attachment is the same one if its name
+    and content are (an attachment on it twice counts twice)."""
+    if not incoming:
+        return []
+    candidates = {(attachment.name, len(attachment.content)) for attachment in incoming}
+    present = Counter(
+        (attachment.name, digest)
+        for attachment in Attachment.objects.filter(note=note)
+        if (attachment.name, attachment.size) in candidates and (digest := stored_digest(attachment))
+    )
+    missing = []
+    for attachment in incoming:
+        key = (attachment.name, hashlib.sha256(attachment.content).hexdigest())
+        if present[key]:
+            present[key] -= 1
+        else:
+            missing.append(attachment)
+    return missing
+
+
+def stored_digest(attachment: Attachment) -> str | None:
+    """The SHA-256 of the attachment's file, or None if the file is missing (the import adds it
+    again)."""
+    try:
+        with Attachment.file.field.storage.open(attachment.file.name, "rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()
+    except FileNotFoundError:
+        return None
 
 
 def note_fields(record: dict) -> dict:

@@ -62,7 +62,11 @@ def start_upload_import(request):
     imports = Path(settings.DATA_DIR) / "imports"
     imports.mkdir(mode=0o700, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=imports, delete=False) as copy:
-        shutil.copyfileobj(upload, copy)
+        try:
+            shutil.copyfileobj(upload, copy)
+        except BaseException:  # a full disk: the middleware says so; the part copied goes
+            Path(copy.name).unlink()
+            raise
     return JsonResponse(jobs.start_import(Path(copy.name), remove_source=True).payload(), status=202)
 
 

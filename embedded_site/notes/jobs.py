@@ -3,13 +3,13 @@
 A job runs one of the progress generators (exporting.py, importing.py) in its own thread; the
 page polls it for progress and may cancel it, which closes the generator between two batches.
 An export is written to a temporary file beside its destination and moved into place only when
-complete, so a cancelled or failed export never leaves half a file behind.
+complete (durable.py), so a cancelled or failed export never leaves half a file behind. A full
+disk is named as such, with the place that is full.
 """
 
+import errno
 import logging
-import os
 import secrets
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 
-from embedded_site.notes.exporting import export_json, export_markdown
+from embedded_site.notes.durable import durable_file
+from embedded_site.notes.exporting import ExportError, export_json, export_markdown
 from embedded_site.notes.importing import ImportFileError, import_notes, read_import_file
 from embedded_site.notes.progress import Progress
+from embedded_site.storage_errors import FULL, storage_problem
 
 logger = logging.getLogger(__name__)
 JOBS_KEPT = 20
@@ -34,6 +36,10 @@ EXPORTERS: dict[str, tuple[Callable[[BinaryIO], Iterator[Progress]], str]] = {
 
 class JobError(Exception):
     """The job cannot go on; the message says why, for the person."""
+
+
+class JobCancelled(Exception):
+    """The person cancelled the job; raised between two of its steps."""
 
 
 @dataclass
@@ -81,9 +87,10 @@ def forget(job: Job) -> None:
 def run(job: Job, work: Callable[[Job], None]) -> None:
     try:
         work(job)
-        if job.state == "running":
-            job.state = "done"
-    except (ImportFileError, JobError) as error:
+        job.state = "done"
+    except JobCancelled:
+        job.state = "cancelled"
+    except (ImportFileError, ExportError, JobError) as error:
         job.state, job.error = "failed", str(error)
     except Exception:
         logger.exception("The %s job failed", job.kind)
@@ -92,16 +99,19 @@ def run(job: Job, work: Callable[[Job], None]) -> None:
         connection.close()  # this thread's own DB connection
 
 
-def follow(job: Job, steps: Iterator[Progress]) -> Progress | None:
-    """Record each step's progress on the job; stop early (closing `steps`) if it is cancelled."""
-    last = None
+def follow(job: Job, steps: Iterator[Progress]) -> Progress:
+    """Record each step's progress on the job; if it is cancelled, close `steps` and raise
+    JobCancelled."""
     for last in steps:
         job.done, job.total = last.done, last.total
         if job.cancel_requested.is_set():
             steps.close()
-            job.state = "cancelled"
-            return None
+            raise JobCancelled
     return last
+
+
+def is_disk_full(error: OSError) -> bool:
+    return error.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 def start_export(export_format: str, destination: Path | None) -> Job:
@@ -114,19 +124,15 @@ def start_export(export_format: str, destination: Path | None) -> Job:
 
     def work(job: Job) -> None:
         try:
-            fd, draft = tempfile.mkstemp(dir=target.parent, prefix=".notedesk-export-")
-        except OSError as error:
-            raise JobError(f"Cannot write to {target.parent}: {error.strerror}.") from None
-        try:
-            with os.fdopen(fd, "wb") as file:
+            with durable_file(target) as file:
                 finished = follow(job, exporter(file))
-            if finished is None:
-                return
-            os.replace(draft, target)
         except OSError as error:
-            raise JobError(f"Cannot write {target}: {error.strerror}.") from None
-        finally:
-            Path(draft).unlink(missing_ok=True)
+            if is_disk_full(error):
+                raise JobError(
+                    f"The disk is full: there is no room for the export in {target.parent}. "
+                    "Nothing was written there. Free some space, or choose another place, and export again."
+                ) from None
+            raise JobError(f"Cannot write to {target.parent}: {error.strerror}.") from None
         job.result = {"notes": finished.total, "path": str(target) if destination else ""}
         job.output = None if destination else target
 
@@ -145,9 +151,20 @@ def start_import(source: Path, *, remove_source: bool) -> Job:
         finally:
             if remove_source:
                 source.unlink(missing_ok=True)
-        finished = follow(job, import_notes(records))
-        if finished is not None:
-            job.result = {"created": finished.created, "updated": finished.updated, "unchanged": finished.unchanged}
+        try:
+            finished = follow(job, import_notes(records))
+        except (OSError, DatabaseError) as error:
+            if storage_problem(error) != FULL:
+                raise
+            raise JobError(
+                f"The disk that holds your notes ({settings.DATA_DIR}) is full: the import stopped after "
+                f"{job.done} of {job.total} notes. Those are kept, and nothing of the rest was written. "
+                "Free some space and import the file again to finish (nothing is imported twice)."
+            ) from None
+        job.result = {
+            "created": finished.created, "updated": finished.updated, "unchanged": finished.unchanged,
+            "attachments": finished.attachments,
+        }
 
     return start(Job(kind="import"), work)
 

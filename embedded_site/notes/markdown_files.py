@@ -1,18 +1,42 @@
 """A note as a Markdown file: front matter (one `key: value` line per field, the value written
-as JSON, which YAML readers accept too), then the body exactly as it is."""
+as JSON, which YAML readers accept too), then the body exactly as it is.
+
+A note with attachments also lists them in the front matter (`attachments`, each with its name
+and its file in the zip) and ends with links to them, which reading the file takes off again, so
+that the body comes back exactly.
+"""
 
 import json
+import os
+import re
+from urllib.parse import quote
 
 from django.utils.text import slugify
 
 FENCE = "---"
 FRONT_MATTER_KEYS = ("title", "tags", "pinned", "uid", "created", "updated")
 MAX_NAME_LENGTH = 60
+ATTACHMENTS_KEY = "attachments"
+MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
 
 
-def to_markdown(record: dict) -> str:
-    header = "\n".join(f"{key}: {json.dumps(record[key], ensure_ascii=False)}" for key in FRONT_MATTER_KEYS)
-    return f"{FENCE}\n{header}\n{FENCE}\n{record['body']}"
+def to_markdown(record: dict, attachments: list[dict]) -> str:
+    """`attachments`: {"name", "file"} for each, `file` being its path in the zip."""
+    fields = {**record, ATTACHMENTS_KEY: attachments} if attachments else record
+    keys = [*FRONT_MATTER_KEYS, ATTACHMENTS_KEY] if attachments else FRONT_MATTER_KEYS
+    header = "\n".join(f"{key}: {json.dumps(fields[key], ensure_ascii=False)}" for key in keys)
+    return f"{FENCE}\n{header}\n{FENCE}\n{record['body']}{attachment_links(attachments)}"
+
+
+def attachment_links(attachments: list[dict]) -> str:
+    if not attachments:
+        return ""
+    links = "\n".join(f"- [{escaped(item['name'])}]({quote(item['file'])})" for item in attachments)
+    return f"\n\n**Attachments**\n\n{links}\n"
+
+
+def escaped(text: str) -> str:
+    return MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
 def from_markdown(text: str) -> dict:
@@ -32,8 +56,15 @@ def from_markdown(text: str) -> dict:
         if not colon:
             raise ValueError(f"the front matter line {line!r} is not `key: value`")
         record[key.strip()] = json_or_text(value.strip())
+    attachments = record.get(ATTACHMENTS_KEY)
+    if isinstance(attachments, list) and all(valid_attachment_entry(item) for item in attachments):
+        body = body.removesuffix(attachment_links(attachments))
     record["body"] = body
     return record
+
+
+def valid_attachment_entry(item: object) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("name"), str) and isinstance(item.get("file"), str)
 
 
 def json_or_text(value: str):
@@ -51,3 +82,13 @@ def file_name(record: dict, taken: set[str]) -> str:
         name, number = f"{stem}-{number}.md", number + 1
     taken.add(name)
     return name
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name (2)`, `name (3)`…, before its extension: the first not in `taken` (which it joins)."""
+    stem, extension = os.path.splitext(name)
+    unique, number = name, 2
+    while unique in taken:
+        unique, number = f"{stem} ({number}){extension}", number + 1
+    taken.add(unique)
+    return unique

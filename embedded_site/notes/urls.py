@@ -9,6 +9,9 @@ urlpatterns = [
     path("notes/<int:note_id>/", views.note_detail, name="note"),
     path("notes/<int:note_id>/restore/", views.restore_note, name="restore"),
     path("notes/<int:note_id>/attachments/", views.upload_attachment, name="attachments"),
+    path(
+        "notes/<int:note_id>/attachments/<int:attachment_id>/", views.note_attachment, name="note_attachment"
+    ),
     path("attachments/<int:attachment_id>/", views.attachment_file, name="attachment"),
     path("tags/", views.tag_counts, name="tags"),
     path("preview/", views.preview, name="preview"),

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from embedded_site.notes import editing, search
 from embedded_site.notes.api import ApiError, api_view, json_object, valid
-from embedded_site.notes.attachments import served_type, store_attachment
-from embedded_site.notes.exporting import export_json, export_markdown
+from embedded_site.notes.attachments import delete_attachment, served_type, store_attachment
+from embedded_site.notes.exporting import ExportError, export_json, export_markdown
 from embedded_site.notes.forms import (
     AttachmentForm,
     ExportForm,
@@ -132,6 +132,16 @@ def upload_attachment(request, note_id):
     return JsonResponse(attachment_payload(store_attachment(note, upload)), status=201)
 
 
+@require_http_methods(["DELETE"])
+@api_view
+def note_attachment(request, note_id, attachment_id):
+    attachment = Attachment.objects.filter(pk=attachment_id, note_id=note_id).first()
+    if attachment is None:
+        raise ApiError(404, f"Note {note_id} has no attachment {attachment_id}.")
+    delete_attachment(attachment)
+    return HttpResponse(status=204)
+
+
 @require_GET
 @api_view
 def attachment_file(request, attachment_id):
@@ -173,7 +183,10 @@ def tag_counts(request):
 def export_notes(request):
     export, extension, content_type = EXPORTS[valid(ExportForm(request.GET))["format"]]
     file = tempfile.SpooledTemporaryFile(max_size=EXPORT_MEMORY_SIZE)
-    run_to_completion(export(file))
+    try:
+        run_to_completion(export(file))
+    except ExportError as error:
+        raise ApiError(409, str(error)) from None
     file.seek(0)
     filename = f"notedesk-{timezone.localdate():%Y-%m-%d}.{extension}"
     return FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
@@ -189,4 +202,7 @@ def import_file(request):
     except ImportFileError as error:
         raise ApiError(400, str(error), fields={"file": [str(error)]}) from None
     result = run_to_completion(import_notes(records))
-    return JsonResponse({"created": result.created, "updated": result.updated, "unchanged": result.unchanged})
+    return JsonResponse({
+        "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
+        "attachments": result.attachments,
+    })

@@ -149,6 +149,31 @@ def test_an_attachment_uploads_with_progress_and_downloads_back(app, live_app, t
         assert response.read() == b"quarterly numbers"
 
 
+def test_removing_an_attachment_deletes_it_and_undo_brings_the_same_file_back(app, live_app, tmp_path):
+    create_note_in_page(app, "With files", "Two attached")
+    for name, text in (("keep.txt", "kept"), ("drop.txt", "dropped bytes")):
+        (tmp_path / name).write_text(text)
+        app.set_input_files("#attachmentInput", str(tmp_path / name))
+        expect(app.locator("#attachmentList a", has_text=name)).to_be_visible()
+    note_id = api(live_app, "GET", "/api/notes/")["notes"][0]["id"]
+
+    app.get_by_role("button", name="Remove drop.txt").click()
+    expect(app.locator(".toast").last).to_contain_text("“drop.txt” removed")
+    expect(app.locator("#attachmentList a")).to_have_count(1)
+    assert [item["name"] for item in api(live_app, "GET", f"/api/notes/{note_id}/")["attachments"]] == ["keep.txt"]
+    app.click("[data-view=all]")  # the list, reloaded, shows the note without it when reopened
+    app.click(".note-item")
+    expect(app.locator("#attachmentList a")).to_have_count(1)
+
+    app.get_by_role("button", name="Remove keep.txt").click()
+    app.locator(".toast", has_text="“keep.txt” removed").get_by_role("button", name="Undo").click()
+    expect(app.locator("#attachmentList a", has_text="keep.txt")).to_be_visible()
+    [restored] = api(live_app, "GET", f"/api/notes/{note_id}/")["attachments"]
+    request = urllib.request.Request(live_app.origin + restored["url"], headers=live_app.auth_headers)
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert (restored["name"], response.read()) == ("keep.txt", b"kept")
+
+
 def test_pin_and_tags_are_saved_and_shown(app, live_app):
     create_note_in_page(app, "Tagged", "Body")
     app.fill("#noteTags", "work, ideas")

@@ -1,11 +1,15 @@
-"""POST /api/notes/<id>/attachments/ and GET /api/attachments/<id>/."""
+"""POST /api/notes/<id>/attachments/, DELETE /api/notes/<id>/attachments/<id>/ and
+GET /api/attachments/<id>/, and how attachment files reach the disk."""
 
+import os
+import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from embedded_site.notes.attachments import display_name
+from embedded_site.notes.attachments import display_name, remove_orphan_files, save_attachment
 from embedded_site.notes.models import Attachment
 
 MB = 1024 * 1024
@@ -175,3 +179,85 @@ def test_purging_a_note_deletes_its_attachment_files(api, make_note, attachments
         assert api.delete(f"/api/notes/{note.pk}/?purge=1").status_code == 204
     assert stored_files(attachments_dir) == [kept_file]
     assert list(Attachment.objects.values_list("name", flat=True)) == ["c.txt"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="names fsynced descriptors through /proc")
+def test_an_upload_is_fsynced_and_so_is_its_folder_before_its_row_is_committed(
+    api, make_note, attachments_dir, monkeypatch
+):
+    note = make_note()
+    synced = []  # (what was fsynced, its size if a file, how many attachment rows there were then)
+    real_fsync = os.fsync
+
+    def recording_fsync(fd):
+        path = Path(os.readlink(f"/proc/self/fd/{fd}"))
+        synced.append((path, None if path.is_dir() else path.stat().st_size, Attachment.objects.count()))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    content = os.urandom(300_000)
+    assert api.upload(f"/api/notes/{note.pk}/attachments/", "photo.jpg", content).status_code == 201
+    [(file, file_size, rows_then), (folder, _, rows_later)] = synced
+    assert (file.parent, file_size, rows_then) == (attachments_dir, len(content), 0)
+    assert (folder, rows_later) == (attachments_dir, 0)
+    assert (attachments_dir / Attachment.objects.get().file.name).read_bytes() == content
+
+
+def test_a_write_cut_short_leaves_neither_a_file_nor_a_row(make_note, attachments_dir):
+    def chunks_then_a_failing_disk():
+        yield b"first part"
+        raise OSError(5, "Input/output error")
+
+    with pytest.raises(OSError):
+        save_attachment(make_note(), "cut.bin", chunks_then_a_failing_disk())
+    assert stored_files(attachments_dir) == []
+    assert not Attachment.objects.exists()
+
+
+def test_files_without_a_row_are_removed_at_start_and_the_others_kept(api, make_note, attachments_dir):
+    note = make_note()
+    kept = api.upload(f"/api/notes/{note.pk}/attachments/", "kept.txt", b"kept").json()
+    (attachments_dir / "0123456789abcdef0123456789abcdef").write_bytes(b"its row was never committed")
+    (attachments_dir / ".notedesk-partial-x1y2").write_bytes(b"half a fi")
+    assert remove_orphan_files() == 2
+    assert stored_files(attachments_dir) == [Attachment.objects.get().file.name]
+    assert b"".join(api.get(kept["url"]).streaming_content) == b"kept"
+
+
+def test_removing_an_attachment_answers_204_and_deletes_its_row_and_file(
+    api, make_note, attachments_dir, django_capture_on_commit_callbacks
+):
+    note = make_note()
+    removed = api.upload(f"/api/notes/{note.pk}/attachments/", "old.pdf", b"old").json()
+    kept = api.upload(f"/api/notes/{note.pk}/attachments/", "new.pdf", b"new").json()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.delete(f"/api/notes/{note.pk}/attachments/{removed['id']}/")
+    assert response.status_code == 204
+    assert api.get(f"/api/notes/{note.pk}/").json()["attachments"] == [kept]
+    assert api.get(removed["url"]).status_code == 404
+    assert stored_files(attachments_dir) == [Attachment.objects.get().file.name]
+
+
+def test_removing_a_missing_attachment_or_another_notes_is_a_json_404_and_removes_nothing(
+    api, make_note, attachments_dir
+):
+    note, other = make_note(), make_note()
+    theirs = api.upload(f"/api/notes/{other.pk}/attachments/", "theirs.txt", b"theirs").json()
+    for path in (f"/api/notes/{note.pk}/attachments/{theirs['id']}/", f"/api/notes/{note.pk}/attachments/4040/"):
+        response = api.delete(path)
+        assert response.status_code == 404
+        assert response.json()["error"].startswith(f"Note {note.pk} has no attachment")
+    assert b"".join(api.get(theirs["url"]).streaming_content) == b"theirs"
+
+
+def test_removing_an_attachment_without_the_csrf_token_is_403(csrf_client, db, make_note, attachments_dir):
+    note = make_note()
+    token = str(csrf_client.get("/").context["csrf_token"])
+    attachment = csrf_client.post(
+        f"/api/notes/{note.pk}/attachments/", {"file": SimpleUploadedFile("a.txt", b"a")},
+        HTTP_X_CSRFTOKEN=token, HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    ).json()
+    path = f"/api/notes/{note.pk}/attachments/{attachment['id']}/"
+    assert csrf_client.delete(path, HTTP_X_REQUESTED_WITH="XMLHttpRequest").status_code == 403
+    assert Attachment.objects.filter(pk=attachment["id"]).exists()
+    assert csrf_client.delete(path, HTTP_X_CSRFTOKEN=token, HTTP_X_REQUESTED_WITH="XMLHttpRequest").status_code == 204

@@ -127,8 +127,8 @@ def test_an_uploaded_import_runs_as_a_job_and_is_idempotent(api):
     content = json.dumps(document).encode()
     first = wait_for_job(api, api.upload("/api/jobs/import/", "notes.json", content).json())
     again = wait_for_job(api, api.upload("/api/jobs/import/", "notes.json", content).json())
-    assert first["result"] == {"created": 1, "updated": 0, "unchanged": 0}
-    assert again["result"] == {"created": 0, "updated": 0, "unchanged": 1}
+    assert first["result"] == {"created": 1, "updated": 0, "unchanged": 0, "attachments": 0}
+    assert again["result"] == {"created": 0, "updated": 0, "unchanged": 1, "attachments": 0}
     assert api.get("/api/notes/").json()["total"] == 1
 
 
@@ -144,7 +144,7 @@ def test_an_import_from_the_open_dialog_reads_the_chosen_file(api, dialogs, tmp_
     dialogs(export)
     wait_for_job(api, api.post("/api/jobs/export/", {"format": "json", "destination": "dialog"}).json())
     finished = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
-    assert finished["result"] == {"created": 0, "updated": 0, "unchanged": 2}
+    assert finished["result"] == {"created": 0, "updated": 0, "unchanged": 2, "attachments": 0}
     assert export.exists()  # the person's own file is never removed
 
 

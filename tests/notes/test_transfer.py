@@ -1,5 +1,6 @@
 """GET /api/export/ and POST /api/import/, and the progress generators behind them."""
 
+import base64
 import io
 import json
 import zipfile
@@ -8,9 +9,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from embedded_site.notes.exporting import export_json
+from embedded_site.notes import importing
 from embedded_site.notes.importing import ImportProgress, import_notes, read_import_file
-from embedded_site.notes.models import Note
+from embedded_site.notes.models import Attachment, Note
+from embedded_site.notes.progress import run_to_completion
 from tests.notes.conftest import check_search_index
+from tests.notes.test_attachments import stored_files
 
 LONG_AGO = datetime(2020, 5, 17, 8, 30, 15, 123456, tzinfo=timezone.utc)
 
@@ -46,7 +50,7 @@ def test_the_json_export_holds_every_note_outside_the_trash(api, make_note, two_
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"].startswith('attachment; filename="notedesk-')
     document = json.loads(b"".join(response.streaming_content))
-    assert document["format"] == "notedesk-notes" and document["version"] == 1
+    assert document["format"] == "notedesk-notes" and document["version"] == 2
     trip = next(note for note in document["notes"] if note["title"].startswith("Trip"))
     assert trip == {
         "uid": str(Note.objects.get(title__startswith="Trip").uid),
@@ -56,6 +60,7 @@ def test_the_json_export_holds_every_note_outside_the_trash(api, make_note, two_
         "pinned": True,
         "created": "2020-05-17T08:30:15.123456+00:00",
         "updated": "2020-05-17T08:30:15.123456+00:00",
+        "attachments": [],
     }
     assert len(document["notes"]) == 2
 
@@ -92,7 +97,7 @@ def test_an_export_imported_into_an_empty_database_gives_the_same_notes(api, two
     Note.objects.all().delete()
     response = imported(api, file_name, content)
     assert response.status_code == 200
-    assert response.json() == {"created": 2, "updated": 0, "unchanged": 0}
+    assert response.json() == {"created": 2, "updated": 0, "unchanged": 0, "attachments": 0}
     assert notes_as_exported() == before
     check_search_index()
 
@@ -100,8 +105,8 @@ def test_an_export_imported_into_an_empty_database_gives_the_same_notes(api, two
 @pytest.mark.parametrize("export_format, file_name", [("json", "notes.json"), ("markdown", "notes.zip")])
 def test_importing_the_same_file_again_creates_nothing(api, two_notes, export_format, file_name):
     content = exported(api, export_format)
-    assert imported(api, file_name, content).json() == {"created": 0, "updated": 0, "unchanged": 2}
-    assert imported(api, file_name, content).json() == {"created": 0, "updated": 0, "unchanged": 2}
+    assert imported(api, file_name, content).json() == {"created": 0, "updated": 0, "unchanged": 2, "attachments": 0}
+    assert imported(api, file_name, content).json() == {"created": 0, "updated": 0, "unchanged": 2, "attachments": 0}
     assert Note.objects.count() == 2
 
 
@@ -113,7 +118,7 @@ def test_a_newer_note_in_the_file_wins_and_an_older_one_does_not(api, make_note)
         note["title"] += " (from file)"
         note["updated"] = (LONG_AGO + timedelta(days=1)).isoformat()
     response = imported(api, "notes.json", json.dumps(document).encode())
-    assert response.json() == {"created": 0, "updated": 1, "unchanged": 1}
+    assert response.json() == {"created": 0, "updated": 1, "unchanged": 1, "attachments": 0}
     newer_here.refresh_from_db()
     older_here.refresh_from_db()
     assert newer_here.title == "changed here"
@@ -143,7 +148,7 @@ def export_document(*notes):
     [
         (b"\x89PNG not an export", "This is neither a Notedesk JSON export nor a zip of Markdown notes."),
         (b'{"notes": []}', "This JSON file is not a Notedesk export."),
-        (b'{"format": "notedesk-notes", "version": 9, "notes": []}', "This Notedesk export is not version 1"),
+        (b'{"format": "notedesk-notes", "version": 9, "notes": []}', "This Notedesk export is not version 1 or 2"),
         (export_document([1]), "Note 1: a note must be an object."),
         (export_document({**GOOD, "uid": "nope"}), "Note 1: uid: Enter a valid UUID."),
         (export_document({**GOOD, "updated": 20200101}), "Note 1: updated: Enter a valid date/time."),
@@ -210,3 +215,129 @@ def test_a_cancelled_import_keeps_the_batches_done_and_finishes_on_a_second_run(
     document.seek(0)
     *_, last = import_notes(read_import_file(document))
     assert last == ImportProgress(done=5, total=5, created=3, unchanged=2)
+
+
+@pytest.fixture
+def note_with_attachments(api, make_note):
+    note = make_note(title="Receipts", body="Two scans\n", created=LONG_AGO, updated=LONG_AGO)
+    for name, content in (("scan (1).png", b"\x89PNG" + bytes(range(256)) * 40), ("scan (1).png", b"other bytes")):
+        assert api.upload(f"/api/notes/{note.pk}/attachments/", name, content).status_code == 201
+    return note
+
+
+def attachments_as_stored():
+    return sorted(
+        (str(attachment.note.uid), attachment.name, attachment.file.read())
+        for attachment in Attachment.objects.select_related("note")
+    )
+
+
+def empty_the_database(attachments_dir):
+    Note.objects.all().delete()
+    for path in attachments_dir.iterdir():
+        path.unlink()
+
+
+@pytest.mark.parametrize("export_format, file_name", [("json", "notes.json"), ("markdown", "notes.zip")])
+def test_attachments_travel_with_their_notes_and_importing_twice_adds_them_once(
+    api, note_with_attachments, attachments_dir, export_format, file_name
+):
+    notes, attachments = notes_as_exported(), attachments_as_stored()
+    content = exported(api, export_format)
+    empty_the_database(attachments_dir)
+    assert imported(api, file_name, content).json() == {"created": 1, "updated": 0, "unchanged": 0, "attachments": 2}
+    assert imported(api, file_name, content).json() == {"created": 0, "updated": 0, "unchanged": 1, "attachments": 0}
+    assert (notes_as_exported(), attachments_as_stored()) == (notes, attachments)
+    assert len(list(attachments_dir.iterdir())) == 2
+
+
+def test_an_import_adds_only_the_attachments_a_note_lacks(api, note_with_attachments, attachments_dir):
+    content = exported(api, "json")
+    Attachment.objects.filter(name="scan (1).png", size=len(b"other bytes")).delete()
+    assert imported(api, "notes.json", content).json()["attachments"] == 1
+    assert len(attachments_as_stored()) == 2
+
+
+def test_the_json_export_carries_each_attachment_in_base64(api, note_with_attachments):
+    [note] = json.loads(exported(api, "json"))["notes"]
+    assert [(item["name"], item["size"], base64.b64decode(item["data"])) for item in note["attachments"]] == [
+        (attachment.name, attachment.size, attachment.file.read()) for attachment in Attachment.objects.order_by("id")
+    ]
+
+
+def test_the_markdown_zip_has_the_files_in_a_folder_per_note_linked_from_its_markdown(api, note_with_attachments):
+    with zipfile.ZipFile(io.BytesIO(exported(api, "markdown"))) as archive:
+        assert sorted(archive.namelist()) == ["receipts.md", "receipts/scan (1) (2).png", "receipts/scan (1).png"]
+        markdown = archive.read("receipts.md").decode()
+        assert archive.read("receipts/scan (1) (2).png") == b"other bytes"
+    assert markdown.endswith(
+        "---\nTwo scans\n\n\n**Attachments**\n\n"
+        "- [scan \\(1\\)\\.png](receipts/scan%20%281%29.png)\n"
+        "- [scan \\(1\\)\\.png](receipts/scan%20%281%29%20%282%29.png)\n"
+    )
+
+
+def test_an_attached_markdown_file_is_imported_as_an_attachment_not_as_a_note(api, make_note, attachments_dir):
+    note = make_note(title="Plan", body="See the draft")
+    api.upload(f"/api/notes/{note.pk}/attachments/", "draft.md", b"# not a note, no front matter")
+    content = exported(api, "markdown")
+    empty_the_database(attachments_dir)
+    assert imported(api, "notes.zip", content).json()["created"] == 1
+    assert [(a.name, a.file.read()) for a in Attachment.objects.all()] == [("draft.md", b"# not a note, no front matter")]
+
+
+def markdown_zip_with_attachment(size):
+    with_attachment = (
+        f'---\ntitle: "t"\ntags: []\npinned: false\nuid: "{UID}"\ncreated: "2020-01-01T00:00:00+00:00"\n'
+        'updated: "2020-01-01T00:00:00+00:00"\nattachments: [{"name": "big.bin", "file": "t/big.bin"}]\n---\nbody'
+    )
+    return bad_zip({"t.md": with_attachment, "t/big.bin": b"\0" * size})
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (export_document({**GOOD, "attachments": [{"name": "big.bin", "data": base64.b64encode(b"\0" * 1025).decode()}]}),
+         "Note 1, attachment “big.bin”: the file is larger than the limit of 1.0\xa0KB for an attachment."),
+        (markdown_zip_with_attachment(1025),
+         "t.md, attachment “big.bin”: the file is larger than the limit of 1.0\xa0KB for an attachment."),
+        (export_document({**GOOD, "attachments": [{"name": "a.bin", "data": "not base64!"}]}),
+         "Note 1, attachment “a.bin”: its data is not valid base64."),
+        (export_document({**GOOD, "attachments": [{"name": "a.bin"}]}),
+         "Note 1, attachment 1: it needs a name and its data in base64."),
+        (export_document({**GOOD, "attachments": "a.bin"}), "Note 1: its attachments must be a list."),
+        (bad_zip({"t.md": f'---\nuid: "{UID}"\ntitle: "t"\nattachments: [{{"name": "x", "file": "t/x"}}]\n---\n'}),
+         "t.md: its attachment t/x is not in the zip file."),
+    ],
+)
+def test_an_attachment_that_cannot_be_imported_is_400_saying_why_and_imports_nothing(
+    api, settings, attachments_dir, content, message
+):
+    settings.NOTEDESK_MAX_ATTACHMENT_SIZE = 1024
+    good_note = {**GOOD, "uid": "00000000-0000-4000-8000-000000000001", "attachments": []}
+    if content.startswith(b"{"):  # a good note before the bad one, to show that it is not imported either
+        document = json.loads(content)
+        content = json.dumps({**document, "notes": [good_note, *document["notes"]]}).encode()
+        message = message.replace("Note 1", "Note 2")
+    response = imported(api, "upload", content)
+    assert response.status_code == 400
+    assert response.json()["error"].startswith(message)
+    assert not Note.objects.exists()
+    assert not attachments_dir.exists() or stored_files(attachments_dir) == []
+
+
+def test_a_batch_that_fails_leaves_none_of_its_attachment_files(db, attachments_dir, monkeypatch):
+    attachments = [{"name": name, "data": base64.b64encode(b"bytes").decode()} for name in ("a.bin", "b.bin")]
+    records = read_import_file(io.BytesIO(export_document({**GOOD, "attachments": attachments})))
+    real_save = importing.save_attachment
+
+    def disk_full_on_the_second(note, name, chunks):
+        if Attachment.objects.exists():
+            raise OSError(28, "No space left on device")
+        return real_save(note, name, chunks)
+
+    monkeypatch.setattr(importing, "save_attachment", disk_full_on_the_second)
+    with pytest.raises(OSError):
+        run_to_completion(import_notes(records))
+    assert not Note.objects.exists()
+    assert stored_files(attachments_dir) == []

@@ -1,5 +1,6 @@
 """Crash: `kill -9` a real Notedesk process while writers are busy, restart it on the same data
-dir, and find every acknowledged write; SQLite's integrity check must pass after each crash.
+dir, and find every acknowledged write; SQLite's integrity check must pass after each crash, and
+the attachment files must match the rows: no row without its whole file, no file without a row.
 
 `make test` runs NOTEDESK_CRASH_ROUNDS=5 (the default); `make soak` runs 20.
 """
@@ -7,8 +8,10 @@ dir, and find every acknowledged write; SQLite's integrity check must pass after
 import http.client
 import os
 import random
+import sqlite3
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tests.reliability.conftest import integrity_problems, new_uid, poll
 
@@ -113,7 +116,24 @@ def reconcile(api, ledger: Ledger) -> list[str]:
         answer = api.request("GET", f"/api/attachments/{attachment_id}/")
         if (answer.status, answer.body) != (200, content):
             problems.append(f"attachment {attachment_id}: {answer.status}, {len(answer.body)} bytes of {len(content)}")
+    for note in stored.values():  # those whose upload got no answer too: whole, or not there at all
+        for attachment in note["attachments"]:
+            if attachment["id"] not in ledger.attachments:
+                answer = api.request("GET", attachment["url"])
+                if (answer.status, len(answer.body)) != (200, attachment["size"]):
+                    problems.append(f"unacknowledged attachment {attachment['id']}: {answer.status}, {len(answer.body)} bytes")
     return problems
+
+
+def files_without_a_row(data_dir: Path) -> set[str]:
+    """The files of attachments/ that no attachment names (partial writes included)."""
+    connection = sqlite3.connect(data_dir / "notedesk.sqlite3")
+    try:
+        named = {row[0] for row in connection.execute("SELECT file FROM notes_attachment")}
+    finally:
+        connection.close()
+    folder = data_dir / "attachments"
+    return {path.name for path in folder.iterdir()} - named if folder.exists() else set()
 
 
 def test_kill_9_during_writes_loses_no_acknowledged_write_and_leaves_a_sound_database(notedesk, tmp_path):
@@ -124,6 +144,7 @@ def test_kill_9_during_writes_loses_no_acknowledged_write_and_leaves_a_sound_dat
         app = notedesk(tmp_path / "data")
         api = app.client()
         assert reconcile(api, ledger) == [], f"after crash {round_number}"
+        assert files_without_a_row(app.data_dir) == set(), f"left by crash {round_number}, not cleaned up at start"
         api.close()
 
         target = ledger.acknowledged + rng.randint(20, 80)

@@ -3,9 +3,13 @@ another program, errors in the server's threads. Each gives the client a clear J
 for the storage faults, docs/reliability.md) and loses nothing that was acknowledged."""
 
 import http.client
+import io
+import json
 import logging
+import os
 import subprocess
 import threading
+import zipfile
 
 import pytest
 from django.http import StreamingHttpResponse
@@ -13,7 +17,7 @@ from django.http import StreamingHttpResponse
 from shell.logs import configure_logging
 from tests.reliability.conftest import (
     another_program_holding_the_write_lock, data_dir_with_own_logs, fill_up, integrity_problems,
-    make_read_only, new_uid, poll, unmount,
+    make_read_only, multipart, new_uid, poll, unmount,
 )
 
 MB = 1024 * 1024
@@ -60,6 +64,76 @@ def test_a_full_disk_answers_503_saying_so_keeps_what_was_saved_and_recovers(not
     assert integrity_problems(app.database) == []
     api = notedesk(app.data_dir).client()
     assert bodies_by_id(api) == {saved["id"]: "written before the disk filled up", after["id"]: big}
+
+
+def finished_job(api, job: dict) -> dict:
+    def finished():
+        latest = api.request("GET", f"/api/jobs/{job['id']}/").json()
+        return latest if latest["state"] != "running" else None
+
+    return poll(finished, 30, f"the {job['kind']} job")
+
+
+def test_an_export_on_a_full_disk_fails_saying_the_disk_is_full_and_where_and_leaves_no_file(notedesk, mounts, tmp_path):
+    disk = mounts("-t", "tmpfs", "-o", "size=8m", "tmpfs", at=tmp_path / "disk")
+    app = notedesk(data_dir_with_own_logs(disk, tmp_path / "logs", mounts))
+    api = app.client()
+    note = create(api, "with a photo")
+    photo = os.urandom(2 * MB)  # does not compress: the zip needs as much room
+    assert api.upload(f"/api/notes/{note['id']}/attachments/", "photo.jpg", photo).status == 201
+    exports = app.data_dir / "exports"
+    filler = fill_up(disk)
+
+    for export_format in ("json", "markdown"):
+        job = api.send_json("POST", "/api/jobs/export/", {"format": export_format, "destination": "download"}).json()
+        failed = finished_job(api, job)
+        assert failed["state"] == "failed"
+        assert failed["error"].startswith(f"The disk is full: there is no room for the export in {exports}.")
+        assert list(exports.iterdir()) == [], "a partial export takes up the disk"
+
+    filler.unlink()
+    done = finished_job(api, api.send_json("POST", "/api/jobs/export/", {"format": "markdown", "destination": "download"}).json())
+    exported = zipfile.ZipFile(io.BytesIO(api.request("GET", f"/api/jobs/{done['id']}/file/").body))
+    assert exported.read("kept/photo.jpg") == photo
+
+
+def markdown_export_with(name: str, content: bytes) -> bytes:
+    uid = new_uid()
+    note = (
+        f'---\ntitle: "Scans"\ntags: []\npinned: false\nuid: "{uid}"\ncreated: "2025-01-01T00:00:00+00:00"\n'
+        f'updated: "2025-01-01T00:00:00+00:00"\nattachments: {json.dumps([{"name": name, "file": f"scans/{name}"}])}\n---\n'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("scans.md", note)
+        archive.writestr(f"scans/{name}", content)
+    return buffer.getvalue()
+
+
+def test_an_import_on_a_full_disk_fails_saying_the_disk_is_full_and_where_and_leaves_nothing_half_written(
+    notedesk, mounts, tmp_path
+):
+    disk = mounts("-t", "tmpfs", "-o", "size=8m", "tmpfs", at=tmp_path / "disk")
+    app = notedesk(data_dir_with_own_logs(disk, tmp_path / "logs", mounts))
+    api = app.client()
+    scan = b"\0" * (3 * MB)  # a few KB in the zip, 3 MB once imported
+    body, content_type = multipart([("file", "notes.zip", markdown_export_with("scan.tiff", scan))])
+    filler = fill_up(disk)
+    os.truncate(filler, filler.stat().st_size - MB)  # room for the upload, not for the scan
+
+    job = api.request("POST", "/api/jobs/import/", body, {"Content-Type": content_type}).json()
+    failed = finished_job(api, job)
+    assert failed["state"] == "failed"
+    assert failed["error"].startswith(f"The disk that holds your notes ({app.data_dir}) is full")
+    assert list((app.data_dir / "attachments").iterdir()) == [], "a partial attachment takes up the disk"
+    assert list((app.data_dir / "imports").iterdir()) == []
+    assert api.request("GET", "/api/notes/").json()["total"] == 0, "half an import: the note without its file"
+
+    filler.unlink()
+    job = api.request("POST", "/api/jobs/import/", body, {"Content-Type": content_type}).json()
+    assert finished_job(api, job)["result"] == {"created": 1, "updated": 0, "unchanged": 0, "attachments": 1}
+    [note] = api.request("GET", "/api/notes/").json()["notes"]
+    assert api.request("GET", note["attachments"][0]["url"]).body == scan
 
 
 def test_a_data_dir_gone_read_only_answers_503_saying_so_and_keeps_what_was_saved(notedesk, mounts, ext4_disk, tmp_path):

@@ -55,17 +55,18 @@ async function pollHealth() {
   healthTimer = setTimeout(pollHealth, HEALTH_POLL_MS);
 }
 
-async function parseBody(response) {
+async function parseBody(response, binary) {
   const type = response.headers.get('Content-Type') ?? '';
   if (type.startsWith('application/json')) return response.json();
-  return response.text();
+  return binary ? response.blob() : response.text();
 }
 
-// ajax(url, {method, json, body, headers, timeout, signal, showErrors}) → parsed body.
-// `json` is sent as application/json; `body` (FormData, Blob, string) as it is.
+// ajax(url, {method, json, body, headers, timeout, signal, showErrors, binary}) → parsed body.
+// `json` is sent as application/json; `body` (FormData, Blob, string) as it is. With `binary`,
+// an answer that is not JSON comes back as a Blob (a file), not as text.
 // Throws AjaxError: .status for HTTP errors (with .data, the server's JSON), .offline for no answer.
 export async function ajax(url, {
-  method = 'GET', json, body, headers = {}, timeout = DEFAULT_TIMEOUT_MS, signal, showErrors = true,
+  method = 'GET', json, body, headers = {}, timeout = DEFAULT_TIMEOUT_MS, signal, showErrors = true, binary = false,
 } = {}) {
   method = method.toUpperCase();
   const controller = new AbortController();
@@ -100,7 +101,7 @@ export async function ajax(url, {
   }
   goOnline();
 
-  return settle(response.status, response.statusText, await parseBody(response), showErrors);
+  return settle(response.status, response.statusText, await parseBody(response, binary), showErrors);
 }
 
 function settle(status, statusText, data, showErrors) {

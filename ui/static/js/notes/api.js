@@ -23,3 +23,7 @@ export function attachFile(id, file, options) {
   form.append('file', file);
   return upload(`${note(id)}attachments/`, form, options);
 }
+
+export const deleteAttachment = (id, attachmentId) => ajax(`${note(id)}attachments/${attachmentId}/`, { method: 'DELETE' });
+// The file itself, kept by the page so that removing it can be undone; null if it cannot be read.
+export const attachmentContent = (attachment) => ajax(attachment.url, { binary: true, showErrors: false }).catch(() => null);

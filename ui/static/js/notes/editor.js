@@ -1,6 +1,7 @@
 // The editor pane: shows one note's saver, turns typing into saver.change(), and shows the save
 // state, the Markdown preview, attachments and a conflict when there is one.
-import { attachFile, renderPreview } from './api.js';
+import { toast } from '../feedback.js';
+import { attachFile, attachmentContent, deleteAttachment, renderPreview } from './api.js';
 import { STATE_LABELS } from './saver.js';
 
 const $ = (id) => document.getElementById(id);
@@ -119,8 +120,44 @@ export class Editor extends EventTarget {
       const link = Object.assign(document.createElement('a'), { href: attachment.url, textContent: attachment.name });
       link.append(Object.assign(document.createElement('span'), { className: 'attachment-size', textContent: formatSize(attachment.size) }));
       item.append(link);
+      if (!this.readOnly) {
+        const remove = Object.assign(document.createElement('button'), {
+          type: 'button', className: 'attachment-remove', textContent: '×', title: `Remove ${attachment.name}`,
+        });
+        remove.setAttribute('aria-label', `Remove ${attachment.name}`);
+        remove.addEventListener('click', () => this.removeAttachment(attachment));
+        item.append(remove);
+      }
       return item;
     }));
+  }
+
+  // After a change to a note's attachments: shown if that note is still open; the list reloads.
+  attachmentsChanged(noteId, change) {
+    if (this.saver?.draft.noteId === noteId) {
+      this.attachments = change(this.attachments);
+      this.showAttachments();
+    }
+    this.dispatchEvent(new CustomEvent('attachments-changed'));
+  }
+
+  // Removed at once, as trash is; Undo attaches the same file again, from the copy read first.
+  async removeAttachment(attachment) {
+    const noteId = this.saver.draft.noteId;
+    const content = await attachmentContent(attachment);
+    try {
+      await deleteAttachment(noteId, attachment.id);
+    } catch { return; /* the ajax helper has shown why */ }
+    this.attachmentsChanged(noteId, (attachments) => attachments.filter((kept) => kept.id !== attachment.id));
+    const undo = { label: 'Undo', run: () => this.restoreAttachment(noteId, attachment, content) };
+    toast(`“${attachment.name}” removed`, { action: content && undo });
+  }
+
+  async restoreAttachment(noteId, attachment, content) {
+    try {
+      const restored = await attachFile(noteId, new File([content], attachment.name));
+      this.attachmentsChanged(noteId, (attachments) => [...attachments, restored]);
+    } catch { /* the ajax helper has shown why */ }
   }
 
   async attach(files) {
@@ -128,16 +165,16 @@ export class Editor extends EventTarget {
     await this.saver.save();
     if (!this.saver.draft.noteId) this.saver.change({ title: files[0].name }, { now: true });
     await this.saver.save();
+    const { noteId } = this.saver.draft;
     for (const file of files) {
       $('uploadStatus').hidden = false;
       $('uploadLabel').textContent = `Uploading ${file.name}…`;
       $('uploadProgress').value = 0;
       try {
-        const attachment = await attachFile(this.saver.draft.noteId, file, {
+        const attachment = await attachFile(noteId, file, {
           onProgress: (fraction) => { $('uploadProgress').value = Math.round(fraction * 100); },
         });
-        this.attachments = [...this.attachments, attachment];
-        this.showAttachments();
+        this.attachmentsChanged(noteId, (attachments) => [...attachments, attachment]);
       } catch { /* the ajax helper has shown why */ }
     }
     $('uploadStatus').hidden = true;

@@ -210,6 +210,7 @@ $('noteList').addEventListener('click', (event) => {
   if (row) openNote(state.notes.find((note) => note.id === Number(row.dataset.id)));
 });
 editor.addEventListener('keep-both', keepBoth);
+editor.addEventListener('attachments-changed', refreshSoon);
 document.addEventListener('keydown', onKey);
 window.addEventListener('ajax:online', () => { for (const saver of savers.values()) saver.retryIfOffline(); });
 

@@ -66,8 +66,9 @@ async function importNotes(startImport, onImported) {
     if (!job) return;  // the person closed the open dialog
     const finished = await follow(job, 'Importing');
     if (finished.state === 'done') {
-      const { created, updated, unchanged } = finished.result;
-      toast(`Imported: ${created} new, ${updated} updated, ${unchanged} unchanged`);
+      const { created, updated, unchanged, attachments } = finished.result;
+      const added = attachments ? `, ${plural(attachments, 'attachment')} added` : '';
+      toast(`Imported: ${created} new, ${updated} updated, ${unchanged} unchanged${added}`);
     }
     onImported();
   } catch { hideProgress(); }
