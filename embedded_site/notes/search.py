@@ -6,7 +6,6 @@ The person's words never reach FTS5 as query syntax: each is quoted as a prefix 
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 
 FTS_TABLE = "notes_note_fts"
@@ -25,25 +24,36 @@ def match_expression(text: str) -> str:
     return " ".join('"' + word.replace('"', '""') + '"*' for word in text.split())
 
 
-def ranked_page(text: str, candidates: QuerySet, limit: int, offset: int) -> tuple[list[int], int]:
-    """The ids of one page of the candidate notes that match `text`, best first, and how many
-    match in all.
+def ranked_page(
+    text: str, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int
+) -> tuple[list[int], int]:
+    """The ids of one page of the notes that match `text`, best first, and how many match in all.
 
-    FTS5 finds the matches and each is then checked against the candidates by primary key (a
-    correlated EXISTS). Comparing rowid with the candidates directly would let SQLite hand their
-    ids to FTS5 as rowid lookups, running the full-text query once per candidate.
+    Only notes in every set of `within` and in none of `outside` count; each set is a query of
+    note ids. SQLite builds each set once per statement, at about 0.5 µs a note, so they should be
+    the small side of each filter (the trash, the pinned notes, a tag's notes): checking every
+    match against the notes table instead cost as much as the ranking itself at 18,000 matches.
+    The `+` keeps SQLite from handing the ids to FTS5 as rowid lookups, which would run the
+    full-text query once per id.
     """
-    is_candidate = candidates.filter(pk=RawSQL(f"{FTS_TABLE}.rowid", ())).values("pk")
-    candidate_sql, candidate_params = is_candidate.query.sql_with_params()
+    conditions = [f"{FTS_TABLE} MATCH %s"]
+    params = [match_expression(text)]
+    for note_ids, operator in [*((ids, "IN") for ids in within), *((ids, "NOT IN") for ids in outside)]:
+        subquery, subquery_params = note_ids.query.sql_with_params()
+        conditions.append(f"+rowid {operator} ({subquery})")
+        params += subquery_params
+    where = " AND ".join(conditions)
     with connection.cursor() as cursor:
-        # Ranking scores every match anyway, so the ids of all of them give the total too.
+        cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {where}", params)
+        (total,) = cursor.fetchone()
+        # bm25 still scores every match, but only the page's rows are sorted and fetched.
         cursor.execute(
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND EXISTS ({candidate_sql}) "
-            f"ORDER BY bm25({FTS_TABLE}, %s, %s), rowid DESC",
-            [match_expression(text), *candidate_params, TITLE_WEIGHT, BODY_WEIGHT],
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {where} "
+            f"ORDER BY bm25({FTS_TABLE}, %s, %s), rowid DESC LIMIT %s OFFSET %s",
+            [*params, TITLE_WEIGHT, BODY_WEIGHT, limit, offset],
         )
-        ranked = [note_id for (note_id,) in cursor.fetchall()]
-    return ranked[offset : offset + limit], len(ranked)
+        page = [note_id for (note_id,) in cursor.fetchall()]
+    return page, total
 
 
 def snippets(text: str, note_ids: list[int]) -> dict[int, str]:

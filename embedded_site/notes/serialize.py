@@ -7,10 +7,14 @@ from embedded_site.notes.models import Attachment, Note, Tag
 
 
 def with_relations(notes: QuerySet) -> QuerySet:
-    """The notes with what note_payload reads, in two more queries for the whole list."""
+    """The notes with what note_payload reads, in two more queries for the whole list.
+
+    Into plain lists (to_attr): prefetching into note.tags.all() makes Django build a related
+    manager and a queryset per note and relation, 2 of the 5 ms it took to load and encode 50.
+    """
     return notes.prefetch_related(
-        Prefetch("tags", queryset=Tag.objects.order_by("name")),
-        Prefetch("attachments", queryset=Attachment.objects.order_by("id")),
+        Prefetch("tags", queryset=Tag.objects.order_by("name"), to_attr="sorted_tags"),
+        Prefetch("attachments", queryset=Attachment.objects.order_by("id"), to_attr="sorted_attachments"),
     )
 
 
@@ -20,13 +24,13 @@ def note_payload(note: Note) -> dict:
         "uid": str(note.uid),
         "title": note.title,
         "body": note.body,
-        "tags": [tag.name for tag in note.tags.all()],
+        "tags": [tag.name for tag in note.sorted_tags],
         "pinned": note.pinned,
         "version": note.version,
         "created": note.created.isoformat(),
         "updated": note.updated.isoformat(),
         "trashed_at": note.trashed_at.isoformat() if note.trashed_at else None,
-        "attachments": [attachment_payload(attachment) for attachment in note.attachments.all()],
+        "attachments": [attachment_payload(attachment) for attachment in note.sorted_attachments],
     }
 
 

@@ -2,7 +2,7 @@
 
 import tempfile
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Value
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -55,19 +55,38 @@ def note_collection(request):
 
 
 def note_list(query: dict) -> dict:
+    if query["q"]:
+        return search_results(query)
     notes = filtered_notes(query)
-    if not query["q"]:
-        total = notes.count()
-        start, end = query["offset"], query["offset"] + query["limit"]
-        page = notes.order_by("-pinned", "-updated", "-id")[start:end]
-        return {"notes": [note_payload(note) for note in with_relations(page)], "total": total}
-    ids, total = search.ranked_page(query["q"], notes, query["limit"], query["offset"])
+    total = notes.count()
+    start, end = query["offset"], query["offset"] + query["limit"]
+    page = notes.order_by("-pinned", "-updated", "-id")[start:end]
+    return {"notes": [note_payload(note) for note in with_relations(page)], "total": total}
+
+
+def search_results(query: dict) -> dict:
+    ids, total = search.ranked_page(query["q"], *search_scope(query), query["limit"], query["offset"])
     by_id = with_relations(Note.objects.filter(pk__in=ids)).in_bulk()
     snippets = search.snippets(query["q"], ids)
     return {
         "notes": [{**note_payload(by_id[note_id]), "snippet": snippets[note_id]} for note_id in ids],
         "total": total,
     }
+
+
+def search_scope(query: dict) -> tuple[list[QuerySet], list[QuerySet]]:
+    """The filters of filtered_notes() as sets of note ids that a search keeps (those in every
+    one) and leaves out (those in any): the trash, the pinned notes, a tag's notes."""
+    trash = Note.objects.filter(trashed_at__isnull=False).values("pk")
+    within, outside = ([trash], []) if query["trashed"] else ([], [trash])
+    if query["pinned"] is not None:
+        # Only those on the searched side of the trash, so that the notes_listing index finds just
+        # them; Value() makes Django write `pinned = 1`, which the index serves, not `pinned`.
+        pinned = Note.objects.filter(trashed_at__isnull=not query["trashed"], pinned=Value(True)).values("pk")
+        (within if query["pinned"] else outside).append(pinned)
+    if query["tag"]:
+        within.append(Note.tags.through.objects.filter(tag__name=query["tag"]).values("note_id"))
+    return within, outside
 
 
 def filtered_notes(query: dict) -> QuerySet:
@@ -95,7 +114,7 @@ def change_note(request, note: Note) -> JsonResponse:
         "title": note.title,
         "body": note.body,
         "pinned": note.pinned,
-        "tags": [tag.name for tag in note.tags.all()],
+        "tags": [tag.name for tag in note.sorted_tags],
     }
     changes = valid(NoteChangeForm({**current, **json_object(request)}))
     if not editing.update_note(note.pk, changes["version"], changes):

@@ -106,6 +106,34 @@ def test_search_keeps_the_filters_and_leaves_out_the_trash(api, make_note):
     assert titles(api.get("/api/notes/", {"q": "zebra", "trashed": "1"})) == ["zebra in the trash"]
 
 
+@pytest.mark.parametrize("trashed", ["0", "1"])
+@pytest.mark.parametrize("pinned", [None, "1", "0"])
+@pytest.mark.parametrize("tag", [None, "work"])
+def test_search_keeps_every_combination_of_filters_as_the_list_does(api, make_note, trashed, pinned, tag):
+    trashed_at = datetime.now(timezone.utc)
+    for in_trash in (False, True):
+        for is_pinned in (False, True):
+            for tags in ([], ["work"], ["home"], ["work", "home"]):
+                fields = {"pinned": is_pinned, "trashed_at": trashed_at if in_trash else None}
+                make_note(title=f"zebra {in_trash} {is_pinned} {tags}", tags=tags, **fields)
+                make_note(title=f"giraffe {in_trash} {is_pinned} {tags}", tags=tags, **fields)
+    filters = {name: value for name, value in [("trashed", trashed), ("pinned", pinned), ("tag", tag)] if value}
+    zebras = sorted(title for title in titles(api.get("/api/notes/", filters)) if title.startswith("zebra"))
+    found = api.get("/api/notes/", {**filters, "q": "zebra"})
+    assert sorted(titles(found)) == zebras and found.json()["total"] == len(zebras) > 0
+
+
+def test_search_pages_follow_the_ranking_and_count_every_match(api, make_note):
+    for number in range(12):
+        make_note(title="zebra" if number % 3 == 0 else f"note {number}", body="zebra " * (number % 4 + 1))
+    make_note(title="zebra in the trash", trashed_at=datetime.now(timezone.utc))
+    whole = api.get("/api/notes/", {"q": "zebra"})
+    pages = [api.get("/api/notes/", {"q": "zebra", "limit": 5, "offset": offset}) for offset in (0, 5, 10)]
+    assert [page.json()["total"] for page in [whole, *pages]] == [12] * 4
+    assert sum((titles(page) for page in pages), []) == titles(whole)
+    assert titles(whole)[:4] == ["zebra"] * 4
+
+
 def test_search_pages_and_counts_every_match(api, make_note):
     for number in range(7):
         make_note(title=f"zebra {number}")
