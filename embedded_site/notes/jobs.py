@@ -24,7 +24,7 @@ from embedded_site.notes.durable import durable_file
 from embedded_site.notes.exporting import ExportError, export_json, export_markdown
 from embedded_site.notes.importing import ImportFileError, import_notes, read_import_file
 from embedded_site.notes.progress import Progress
-from embedded_site.storage_errors import FULL, storage_problem
+from embedded_site.storage_errors import BUSY, DISK_ERROR, FULL, READ_ONLY, storage_problem
 
 logger = logging.getLogger(__name__)
 JOBS_KEPT = 20
@@ -139,6 +139,15 @@ def start_export(export_format: str, destination: Path | None) -> Job:
     return start(job, work)
 
 
+# Why an import stopped part-way, and what the person can do, for each storage_problem().
+IMPORT_STOPPED_BY = {
+    FULL: ("The disk that holds your notes ({data_dir}) is full", "Free some space"),
+    READ_ONLY: ("The folder that holds your notes ({data_dir}) has become read-only", "Make it writable again"),
+    BUSY: ("Another program is using the notes database", "Close that program, or wait a moment,"),
+    DISK_ERROR: ("The notes could not be written to the disk ({data_dir}): a disk error", "Check the disk"),
+}
+
+
 def start_import(source: Path, *, remove_source: bool) -> Job:
     """Import the file at `source`; `remove_source` for an uploaded copy that is ours to delete."""
 
@@ -154,12 +163,14 @@ def start_import(source: Path, *, remove_source: bool) -> Job:
         try:
             finished = follow(job, import_notes(records))
         except (OSError, DatabaseError) as error:
-            if storage_problem(error) != FULL:
+            problem = storage_problem(error)
+            if problem is None:
                 raise
+            cause, remedy = IMPORT_STOPPED_BY[problem]
             raise JobError(
-                f"The disk that holds your notes ({settings.DATA_DIR}) is full: the import stopped after "
-                f"{job.done} of {job.total} notes. Those are kept, and nothing of the rest was written. "
-                "Free some space and import the file again to finish (nothing is imported twice)."
+                f"{cause.format(data_dir=settings.DATA_DIR)}: the import stopped after {job.done} of {job.total} "
+                f"notes. Those are kept, and nothing of the rest was written. {remedy} and import the file again "
+                "to finish (nothing is imported twice)."
             ) from None
         job.result = {
             "created": finished.created, "updated": finished.updated, "unchanged": finished.unchanged,

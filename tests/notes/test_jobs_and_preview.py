@@ -1,12 +1,14 @@
 """Background import and export jobs, idempotent creates, and the Markdown preview."""
 
 import json
+import sqlite3
 import threading
 import time
 import uuid
 import zipfile
 
 import pytest
+from django.db import connection
 
 from embedded_site import desktop
 from embedded_site.notes import jobs
@@ -136,6 +138,29 @@ def test_a_bad_import_file_fails_with_the_reason(api):
     finished = wait_for_job(api, api.upload("/api/jobs/import/", "notes.json", b"{}").json())
     assert finished["state"] == "failed"
     assert finished["error"] == "This JSON file is not a Notedesk export."
+
+
+def test_an_import_stopped_by_another_program_locking_the_database_says_so_and_can_be_run_again(api, monkeypatch):
+    document = {"format": "notedesk-notes", "version": 1, "notes": [
+        {"uid": str(uuid.uuid4()), "title": f"Imported {number}", "body": "", "tags": [], "pinned": False,
+         "created": "2026-01-01T00:00:00+00:00", "updated": "2026-01-02T00:00:00+00:00"}
+        for number in range(3)
+    ]}
+    content = json.dumps(document).encode()
+    database = connection.settings_dict
+    monkeypatch.setitem(database["OPTIONS"], "timeout", 0.2)  # the job's own connection opens with it
+    other_program = sqlite3.connect(database["NAME"], isolation_level=None)
+    other_program.execute("BEGIN IMMEDIATE")
+    try:
+        stopped = wait_for_job(api, api.upload("/api/jobs/import/", "notes.json", content).json())
+    finally:
+        other_program.execute("ROLLBACK")
+        other_program.close()
+    assert stopped["state"] == "failed"
+    assert stopped["error"].startswith("Another program is using the notes database: the import stopped after 0 of 3")
+    assert "import the file again" in stopped["error"]
+    finished = wait_for_job(api, api.upload("/api/jobs/import/", "notes.json", content).json())
+    assert finished["result"]["created"] == 3
 
 
 def test_an_import_from_the_open_dialog_reads_the_chosen_file(api, dialogs, tmp_path):
