@@ -29,6 +29,7 @@ ENDPOINTS = {
     "/api/notes/{note}/": ["GET", "PATCH", "DELETE"],
     "/api/notes/{note}/restore/": ["POST"],
     "/api/notes/{note}/attachments/": ["POST"],
+    "/api/notes/{note}/attachments/{attachment}/": ["DELETE"],
     "/api/attachments/{attachment}/": ["GET"],
     "/api/tags/": ["GET"],
     "/api/preview/": ["POST"],
