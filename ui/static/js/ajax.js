@@ -4,7 +4,9 @@
 import { toast, showOfflineBanner, hideOfflineBanner } from './feedback.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const DEFAULT_TIMEOUT_MS = 10000;
+// Longer than the server's SQLite busy timeout (10 s), so that a save held up by another program
+// locking the database gets the server's answer saying so, rather than the offline banner.
+const DEFAULT_TIMEOUT_MS = 15000;
 const HEALTH_URL = '/healthz';
 const HEALTH_POLL_MS = 1500;
 
