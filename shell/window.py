@@ -13,7 +13,7 @@ from pathlib import Path
 from shell.errors import StartupError
 from shell.lifecycle import close_on_stop_signal
 from shell.navigation import NavigationLock
-from shell.window_state import Geometry, load_geometry, save_geometry, track_geometry
+from shell.window_state import load_geometry, save_geometry, track_geometry
 
 TITLE = "Notedesk"
 # 0: the window opens at once, on the loading view, and WebKit starts its processes while Django
