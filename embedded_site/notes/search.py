@@ -12,7 +12,9 @@ FTS_TABLE = "notes_note_fts"
 # bm25 weights per column (title, body): a word in the title counts ten times one in the body.
 TITLE_WEIGHT = 10.0
 BODY_WEIGHT = 1.0
-SNIPPET_TOKENS = 24
+# The list shows two lines of an excerpt, about 12 words; FTS5 may put a match at the end of its
+# window, so a longer window can hide the very word that matched.
+SNIPPET_TOKENS = 12
 # Private-use characters mark the matches inside FTS5's snippet, so the text can be escaped
 # first and only then the marks turned into <mark> tags.
 MARK_START = "\ue000"

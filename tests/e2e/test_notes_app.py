@@ -77,6 +77,19 @@ def test_search_finds_notes_and_marks_the_match(app):
     expect(app.locator(".note-item-excerpt mark").first).to_have_text("zebra", ignore_case=True)
 
 
+def test_a_search_result_shows_the_matched_word_even_late_in_a_long_sentence(app):
+    create_note_in_page(app, "Trip", (
+        "Pack the bags tonight. Insurance papers passport tickets charger adapters sunscreen towels "
+        "snacks water bottles books and a small umbrella for the beach in case it rains later."
+    ))
+    app.fill("#search", "beach")
+    mark = app.locator(".note-item-excerpt mark")
+    expect(mark).to_have_text("beach")
+    mark_box, excerpt_box = mark.bounding_box(), app.locator(".note-item-excerpt").bounding_box()
+    assert mark_box["y"] + mark_box["height"] <= excerpt_box["y"] + excerpt_box["height"], \
+        "the matched word is cut off below the excerpt's visible lines"
+
+
 def test_hostile_search_text_is_just_text(app):
     create_note_in_page(app, "Plain", "Nothing special")
     app.fill("#search", 'zebra" OR (')
