@@ -8,6 +8,7 @@ import { NoteSaver, draftOf, newDraft } from './saver.js';
 import { setUpTransfers } from './transfer.js';
 
 const PAGE_SIZE = 50;
+const MOST_ROWS_PER_REQUEST = 200;  // the API's limit
 const SEARCH_DELAY_MS = 200;
 const $ = (id) => document.getElementById(id);
 
@@ -38,24 +39,30 @@ function track(saver) {
 let refreshTimer = null;
 function refreshSoon() {
   clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(() => { loadList(); loadTags(); }, 300);
+  refreshTimer = setTimeout(() => { loadList({ refresh: true }); loadTags(); }, 300);
 }
 
-async function loadList({ append = false } = {}) {
+// The next page (append), the list again with as many rows as it shows (refresh), or its first page.
+async function loadList({ append = false, refresh = false } = {}) {
   listRequest?.abort();
   listRequest = new AbortController();
-  const params = {
+  const filters = {
     q: state.query,
     tag: state.tag,
     pinned: state.view === 'pinned' ? 1 : '',
     trashed: state.view === 'trash' ? 1 : '',
-    limit: PAGE_SIZE,
-    offset: append ? state.notes.length : 0,
   };
+  const offset = append ? state.notes.length : 0;
+  const wanted = refresh ? Math.max(PAGE_SIZE, state.notes.length) : PAGE_SIZE;
   try {
-    const { notes, total } = await listNotes(params, listRequest.signal);
-    state.notes = append ? [...state.notes, ...notes] : notes;
-    state.total = total;
+    const rows = [];
+    let page;
+    do {
+      page = await listNotes({ ...filters, limit: Math.min(MOST_ROWS_PER_REQUEST, wanted - rows.length), offset: offset + rows.length }, listRequest.signal);
+      rows.push(...page.notes);
+    } while (page.notes.length && rows.length < wanted && offset + rows.length < page.total);
+    state.notes = append ? [...state.notes, ...rows] : rows;
+    state.total = page.total;
   } catch (error) {
     if (error.name === 'AbortError') return;
     $('listStatus').textContent = `Could not load notes: ${error.message}`;
@@ -70,11 +77,19 @@ function listStatus() {
   const count = `${state.total} ${state.total === 1 ? 'note' : 'notes'}`;
   if (state.query) return state.total ? `${count} found for “${state.query}”` : `Nothing found for “${state.query}”`;
   if (state.view === 'trash') return state.total ? `${count} in the trash` : 'The trash is empty';
-  return state.total ? count : 'No notes yet';
+  if (state.total) return count;
+  if (state.tag) return `No notes tagged “${state.tag}”`;
+  return state.view === 'pinned' ? 'No pinned notes' : 'No notes yet';
 }
 
 async function loadTags() {
   const { tags } = await listTags();
+  if (state.tag && !tags.some(({ name }) => name === state.tag)) {
+    // The shown tag is on no note any more (its last one lost it): show all notes, and keep the editor open.
+    state.tag = null;
+    markCurrentView();
+    loadList();
+  }
   $('tagsHeading').hidden = !tags.length;
   $('tagList').replaceChildren(...tags.map(({ name, count }) => {
     const button = Object.assign(document.createElement('button'), { type: 'button', className: 'tag-button' });
@@ -87,15 +102,19 @@ async function loadTags() {
   }));
 }
 
+function markCurrentView() {
+  for (const button of document.querySelectorAll('.view')) {
+    button.setAttribute('aria-current', String(button.dataset.view === state.view && !state.tag));
+  }
+  for (const button of document.querySelectorAll('.tag-button')) {
+    button.setAttribute('aria-current', String(button.firstChild.textContent === state.tag));
+  }
+}
+
 function showView(view, tag = null) {
   state.view = view;
   state.tag = tag;
-  for (const button of document.querySelectorAll('.view')) {
-    button.setAttribute('aria-current', String(button.dataset.view === view && !tag));
-  }
-  for (const button of document.querySelectorAll('.tag-button')) {
-    button.setAttribute('aria-current', String(button.firstChild.textContent === tag));
-  }
+  markCurrentView();
   state.selectedId = null;
   editor.close();
   loadList();
@@ -159,9 +178,10 @@ function keepBoth() {
   editor.showFields();
 }
 
-function moveSelection(step) {
+async function moveSelection(step) {
   if (!state.notes.length) return;
   const index = state.notes.findIndex((note) => note.id === state.selectedId);
+  if (step > 0 && index === state.notes.length - 1 && state.notes.length < state.total) await loadList({ append: true });
   const next = state.notes[Math.min(state.notes.length - 1, Math.max(0, index + step))];
   if (next) openNote(next);
 }
