@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from embedded_site.ajax_patterns.forms import GreetingForm
 from embedded_site.errors import error_response, form_errors
+from embedded_site.notes.api import form_error_message
 
 
 def is_xhr(request) -> bool:
@@ -37,9 +38,7 @@ def submit_data(request):
         payload = request.POST
     form = GreetingForm(payload)
     if not form.is_valid():
-        return error_response(
-            request, 400, "Please correct the highlighted fields.", fields=form_errors(form)
-        )
+        return error_response(request, 400, form_error_message(form), fields=form_errors(form))
     return JsonResponse({"message": f"Hello, {form.cleaned_data['username']}!"})
 
 

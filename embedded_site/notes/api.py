@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection, transaction
+from django.forms.utils import pretty_name
 
 from embedded_site.errors import error_response, form_errors
 
@@ -68,8 +69,30 @@ def json_object(request) -> dict:
     return payload
 
 
+# What a person calls a field whose name alone would not say it.
+FIELD_LABELS = {"q": "Search"}
+
+
+def form_error_message(form) -> str:
+    """The form's problems as one sentence or a few, each after its field's label: "Tags: A note
+    has at most 20 tags." A problem on several fields ("A note needs a title or a body.", on
+    both) is said once, after all their labels."""
+    labels_by_message: dict[str, list[str]] = {}
+    for name, messages in form.errors.items():
+        field = form.fields.get(name)
+        label = FIELD_LABELS.get(name) or (str(field.label or pretty_name(name)) if field else None)
+        for message in messages:
+            labels = labels_by_message.setdefault(str(message), [])
+            if label and label not in labels:
+                labels.append(label)
+    return " ".join(
+        f"{', '.join(labels)}: {message}" if labels else message for message, labels in labels_by_message.items()
+    ) or "The request is not valid."
+
+
 def valid(form) -> dict:
-    """The form's cleaned data, or a 400 naming each field's problems."""
+    """The form's cleaned data, or a 400 that says each field's problems in `error` and names
+    them in `fields`."""
     if not form.is_valid():
-        raise ApiError(400, "Please correct the highlighted fields.", fields=form_errors(form))
+        raise ApiError(400, form_error_message(form), fields=form_errors(form))
     return form.cleaned_data

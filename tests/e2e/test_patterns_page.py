@@ -47,7 +47,7 @@ def test_the_fragment_is_inserted_into_the_page(patterns):
 def test_a_4xx_answer_shows_its_error_as_a_toast(patterns):
     patterns.click("#triggerError")
     toast = patterns.locator(".toast-error")
-    expect(toast).to_have_text("Please correct the highlighted fields.")
+    expect(toast).to_have_text("Username: This field is required.")
 
 
 def test_the_offline_banner_shows_while_the_server_is_away_and_clears_itself(patterns, live_app):

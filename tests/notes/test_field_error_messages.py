@@ -1,0 +1,46 @@
+"""A 400 for invalid fields says each field's problem in `error` itself (so that any client
+showing `error` shows the reason), and still names them in `fields`."""
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    "payload, field, error",
+    [
+        ({"title": "t", "tags": [f"tag{i}" for i in range(21)]}, "tags", "Tags: A note has at most 20 tags."),
+        ({"title": "t", "tags": ["x" * 51]}, "tags", "Tags: A tag has at most 50 characters."),
+        (
+            {"body": "x" * 1_000_001}, "body",
+            "Body: Ensure this value has at most 1000000 characters (it has 1000001).",
+        ),
+        ({"title": "", "body": " "}, "title", "Title, Body: A note needs a title or a body."),
+    ],
+)
+def test_a_400_says_each_fields_problem_in_error_and_keeps_fields(api, payload, field, error):
+    response = api.post("/api/notes/", payload)
+    assert response.status_code == 400
+    assert response.json()["error"] == error
+    assert field in response.json()["fields"]
+
+
+def test_a_patch_400_says_the_reason_too(api, make_note):
+    note = make_note()
+    response = api.patch(f"/api/notes/{note.pk}/", {"version": 1, "tags": [f"t{i}" for i in range(21)]})
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "Tags: A note has at most 20 tags.", "fields": {"tags": ["A note has at most 20 tags."]}
+    }
+
+
+def test_an_overlong_search_names_search_in_the_error(api):
+    response = api.get("/api/notes/", {"q": "x" * 501})
+    assert response.status_code == 400
+    assert response.json()["error"] == "Search: Ensure this value has at most 500 characters (it has 501)."
+    assert list(response.json()["fields"]) == ["q"]
+
+
+def test_several_bad_parameters_are_all_said(api):
+    response = api.get("/api/notes/", {"limit": "ten", "pinned": "maybe"})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert "Limit: Enter a whole number." in error and "Pinned: Select a valid choice." in error
