@@ -110,6 +110,11 @@ def note_detail(request, note_id):
 
 
 def change_note(request, note: Note) -> JsonResponse:
+    """A trashed note is not changed: an edit saved into it would vanish from the person's notes
+    with it, and be purged with it. Trashing (and restoring) moves the version on, so a note
+    trashed after this check still fails the version check below, and is answered as trashed."""
+    if note.trashed_at is not None:
+        raise in_the_trash(note)
     current = {
         "title": note.title,
         "body": note.body,
@@ -118,12 +123,21 @@ def change_note(request, note: Note) -> JsonResponse:
     }
     changes = valid(NoteChangeForm({**current, **json_object(request)}))
     if not editing.update_note(note.pk, changes["version"], changes):
+        now = existing_note(note.pk)
+        if now.trashed_at is not None:
+            raise in_the_trash(now)
         raise ApiError(
-            409,
-            "This note was changed elsewhere since you opened it. Nothing was saved.",
-            current=note_payload(existing_note(note.pk)),
+            409, "This note was changed elsewhere since you opened it. Nothing was saved.", current=note_payload(now)
         )
     return JsonResponse(note_payload(existing_note(note.pk)))
+
+
+def in_the_trash(note: Note) -> ApiError:
+    return ApiError(
+        409,
+        "This note is in the trash, so nothing was saved. Restore it to edit it.",
+        current=note_payload(note),
+    )
 
 
 def delete_note(request, note: Note) -> HttpResponse:

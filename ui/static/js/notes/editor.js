@@ -2,7 +2,7 @@
 // state, the Markdown preview, attachments and a conflict when there is one.
 import { toast } from '../feedback.js';
 import { attachFile, attachmentContent, deleteAttachment, renderPreview } from './api.js';
-import { STATE_LABELS } from './saver.js';
+import { STATE_LABELS, conflictWording } from './saver.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -93,6 +93,7 @@ export class Editor extends EventTarget {
     $('saveState').textContent = message ? `${label}: ${message}` : label;
     $('conflict').hidden = state !== 'conflict';
     if (state === 'conflict') {
+      for (const [selector, text] of Object.entries(conflictWording(conflict))) document.querySelector(selector).textContent = text;
       const mine = this.saver.draft.fields;
       $('conflictMine').textContent = `${mine.title}\n\n${mine.body}`;
       $('conflictTheirs').textContent = `${conflict.title}\n\n${conflict.body}`;

@@ -1,7 +1,8 @@
 // Autosave for one note: debounced saves, one request at a time, a retry queue while the server
 // is away, and conflicts kept for the person to resolve. Nothing typed is dropped: an edit stays
-// "dirty" (and in drafts.js) until a save that contained it is acknowledged.
-import { createNote, updateNote } from './api.js';
+// "dirty" (and in drafts.js) until a save that contained it is acknowledged. A note trashed
+// elsewhere is a conflict too: the server refuses to write into it, and the person chooses.
+import { createNote, restoreNote, updateNote } from './api.js';
 import { putDraft, removeDraft } from './drafts.js';
 
 const SAVE_DELAY_MS = 600;
@@ -19,8 +20,29 @@ export const STATE_LABELS = {
   offline: 'Offline — will save when the server is back',
   retrying: 'Not saved yet — will retry',
   conflict: 'Conflict — choose a version',
+  restoring: 'Restoring…',
+  trashed: 'In the trash — moved there elsewhere',
   error: 'Not saved',
 };
+
+const TRASHED_MESSAGE = 'this note was moved to the trash elsewhere; nothing was saved into it';
+
+// The conflict dialog's words (by selector in the editor), for a note changed elsewhere or one
+// trashed elsewhere: then "Keep mine" restores it with my edit, and "Keep both" keeps my edit as
+// a new note and leaves it in the trash.
+export function conflictWording(conflict) {
+  const trashed = Boolean(conflict?.trashed_at);
+  return {
+    '#conflictTitle': trashed ? 'This note was moved to the trash elsewhere' : 'This note was changed elsewhere',
+    '#conflict > p': trashed
+      ? 'Your edit was not saved into it, and nothing is lost: restore the note with your edit, or keep your edit as a new note.'
+      : 'Nothing is lost: choose which version to keep.',
+    '#theirsTitle': trashed ? 'In the trash' : 'Saved version',
+    '#keepMine': trashed ? 'Restore it with my edit' : 'Keep mine',
+    '#keepTheirs': trashed ? 'Discard my edit' : 'Use the saved version',
+    '#keepBoth': trashed ? 'Keep my edit as a new note' : 'Keep both',
+  };
+}
 
 export function newDraft(fields = {}) {
   return {
@@ -113,7 +135,8 @@ export class NoteSaver extends EventTarget {
       this.acknowledge(note, sent);
     } catch (error) {
       const current = error.status === 409 ? error.data?.current : null;
-      if (current && this.draft.unanswered.includes(textHash(current))) {
+      // (Not for a trashed note: even holding our text, it is in the trash, not saved.)
+      if (current && !current.trashed_at && this.draft.unanswered.includes(textHash(current))) {
         this.acknowledge(current, sent);  // one of our own saves, whose answer was lost
         return;
       }
@@ -121,9 +144,8 @@ export class NoteSaver extends EventTarget {
       if (error.offline || error.status === 503) {  // 503: the server cannot write just now (disk, lock)
         this.setState(error.offline ? 'offline' : 'retrying', error.offline ? '' : error.message);
         this.schedule(RETRY_DELAYS_MS[Math.min(this.retries++, RETRY_DELAYS_MS.length - 1)]);
-      } else if (error.status === 409) {
-        this.conflict = error.data.current;
-        this.setState('conflict');
+      } else if (error.status === 409 && current) {
+        this.showConflict(current);
       } else {
         this.setState('error', error.message);
       }
@@ -154,7 +176,13 @@ export class NoteSaver extends EventTarget {
     if (this.state === 'offline') this.save();
   }
 
+  showConflict(current) {
+    this.conflict = current;
+    this.setState('conflict', current.trashed_at ? TRASHED_MESSAGE : '');
+  }
+
   keepMine() {
+    if (this.conflict.trashed_at) return this.restoreWithMine();
     this.draft.version = this.conflict.version;
     this.conflict = null;
     this.dirty = true;
@@ -162,12 +190,36 @@ export class NoteSaver extends EventTarget {
     return this.save();
   }
 
+  // For a note trashed elsewhere: restore it, then save my edit over it, unless it changed again
+  // meanwhile (restored and edited elsewhere, trashed again): then that is the conflict shown.
+  // While the restore is under way, save() waits for it, as for a save in flight.
+  async restoreWithMine() {
+    if (this.inFlight) return this.inFlight;
+    const trashed = this.conflict;
+    this.setState('restoring');
+    this.inFlight = restoreNote(this.draft.noteId).catch((error) => error);
+    const restored = await this.inFlight;
+    this.inFlight = null;
+    this.saveAgain = false;
+    if (restored instanceof Error) {
+      this.dirty = true;
+      this.setState('conflict', `not restored: ${restored.message}`);
+    } else if (restored.trashed_at || restored.version !== trashed.version + 1) {
+      this.dirty = true;
+      this.showConflict(restored);
+    } else {
+      this.conflict = restored;
+      await this.keepMine();
+    }
+  }
+
   useTheirs() {
+    const trashed = Boolean(this.conflict.trashed_at);
     Object.assign(this.draft, draftOf({ ...this.conflict, uid: this.draft.uid }), { unanswered: [] });
     this.conflict = null;
     this.dirty = false;
     removeDraft(this.draft.uid);
-    this.setState('saved');
+    this.setState(trashed ? 'trashed' : 'saved');
   }
 
   setState(state, message = '') {
