@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from embedded_site.ajax_patterns.forms import GreetingForm
-from embedded_site.errors import error_response, form_errors
-from embedded_site.notes.api import form_error_message
+from embedded_site.errors import error_response, form_error_message, form_errors
 
 
 def is_xhr(request) -> bool:

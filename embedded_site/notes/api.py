@@ -6,9 +6,8 @@ from functools import wraps
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection, transaction
-from django.forms.utils import pretty_name
 
-from embedded_site.errors import error_response, form_errors
+from embedded_site.errors import error_response, form_error_message, form_errors
 
 
 class ApiError(Exception):
@@ -67,27 +66,6 @@ def json_object(request) -> dict:
     if not isinstance(payload, dict):
         raise ApiError(400, "The JSON body must be an object.")
     return payload
-
-
-# What a person calls a field whose name alone would not say it.
-FIELD_LABELS = {"q": "Search"}
-
-
-def form_error_message(form) -> str:
-    """The form's problems as one sentence or a few, each after its field's label: "Tags: A note
-    has at most 20 tags." A problem on several fields ("A note needs a title or a body.", on
-    both) is said once, after all their labels."""
-    labels_by_message: dict[str, list[str]] = {}
-    for name, messages in form.errors.items():
-        field = form.fields.get(name)
-        label = FIELD_LABELS.get(name) or (str(field.label or pretty_name(name)) if field else None)
-        for message in messages:
-            labels = labels_by_message.setdefault(str(message), [])
-            if label and label not in labels:
-                labels.append(label)
-    return " ".join(
-        f"{', '.join(labels)}: {message}" if labels else message for message, labels in labels_by_message.items()
-    ) or "The request is not valid."
 
 
 def valid(form) -> dict:

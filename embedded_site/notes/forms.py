@@ -97,7 +97,7 @@ class ImportedNoteForm(NoteForm):
 
 
 class NoteQueryForm(forms.Form):
-    q = forms.CharField(required=False, max_length=QUERY_MAX_LENGTH)
+    q = forms.CharField(required=False, max_length=QUERY_MAX_LENGTH, label="Search")
     tag = forms.CharField(required=False, max_length=TAG_MAX_LENGTH)
     pinned = flag_field()
     trashed = flag_field()
