@@ -10,6 +10,21 @@ export function parseTags(text) {
   return [...new Set(text.split(',').map((tag) => tag.trim()).filter(Boolean))];
 }
 
+// As the server stores a tag (tagging.normalise_tag): `  #Work  Ideas ` is `work ideas`. The
+// spaces are those of Python's str.split() and strip().
+const SPACES = '[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const RUNS_OF_SPACE = new RegExp(`${SPACES}+`, 'g');
+const EDGE_SPACE = new RegExp(`^${SPACES}+|${SPACES}+$`, 'g');
+const normaliseTag = (name) => name.replace(RUNS_OF_SPACE, ' ').replace(EDGE_SPACE, '').replace(/^#+/, '')
+  .replace(EDGE_SPACE, '').toLowerCase();
+const tagSet = (tags) => new Set(tags.map(normaliseTag).filter(Boolean));
+// The same tags once the server has normalised them, spelt or ordered differently or not.
+const sameTags = (a, b) => {
+  const left = tagSet(a);
+  const right = tagSet(b);
+  return left.size === right.size && [...left].every((tag) => right.has(tag));
+};
+
 function formatSize(bytes) {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
@@ -23,11 +38,20 @@ export class Editor extends EventTarget {
     this.readOnly = false;
     this.attachments = [];
     this.onSaverState = () => this.showState();
-    this.onSaverSaved = (event) => this.dispatchEvent(new CustomEvent('saved', { detail: event.detail }));
+    this.onSaverSaved = (event) => {
+      this.showTags();
+      this.dispatchEvent(new CustomEvent('saved', { detail: event.detail }));
+    };
+    this.adoptingTags = new WeakSet();  // the savers whose saves replace their tags with the server's spelling
 
     $('noteTitle').addEventListener('input', () => this.saver?.change({ title: $('noteTitle').value }));
     $('noteBody').addEventListener('input', () => this.saver?.change({ body: $('noteBody').value }));
-    $('noteTags').addEventListener('change', () => this.saver?.change({ tags: parseTags($('noteTags').value) }, { now: true }));
+    // Tags, like the title and body, go to the draft (and, debounced, to the server) as they are
+    // typed; Enter or leaving the field saves at once. The field shows the server's normalised
+    // tags only while it is not being typed in.
+    $('noteTags').addEventListener('input', () => this.changeTags());
+    $('noteTags').addEventListener('change', () => this.changeTags({ now: true }));
+    $('noteTags').addEventListener('blur', () => this.showTags());
     $('togglePin').addEventListener('click', () => {
       const pinned = !this.saver.draft.fields.pinned;
       this.saver.change({ pinned }, { now: true });
@@ -45,10 +69,42 @@ export class Editor extends EventTarget {
     this.listenForDrops();
   }
 
+  // What the Tags field holds, for the open note's saver; nothing if it holds that already.
+  changeTags({ now = false } = {}) {
+    const { saver } = this;
+    if (!saver || this.readOnly) return;
+    const tags = parseTags($('noteTags').value);
+    const saved = saver.draft.fields.tags;
+    if (tags.length !== saved.length || tags.some((tag, i) => tag !== saved[i])) saver.change({ tags }, { now });
+    else if (now && saver.dirty) saver.save();
+  }
+
+  // A save's answer carries the tags as the server normalised them ("#Work" is "work"): the
+  // draft takes them, unless they are no longer what the draft holds (typed on since, say).
+  adoptSavedTags(saver) {
+    if (this.adoptingTags.has(saver)) return;
+    this.adoptingTags.add(saver);
+    saver.addEventListener('saved', (event) => {
+      const { tags } = event.detail;
+      if (Array.isArray(tags) && sameTags(tags, saver.draft.fields.tags)) saver.draft.fields.tags = [...tags];
+    });
+  }
+
+  // Leaving a note: what was typed in it is saved now, to it, not to the next one.
+  leave(next = null) {
+    const left = this.saver;
+    if (!left || left === next) return;
+    left.removeEventListener('state', this.onSaverState);
+    left.removeEventListener('saved', this.onSaverSaved);
+    if (document.activeElement === $('noteTags')) this.changeTags();
+    if (left.dirty && left.state === 'dirty') left.save();  // not again after an error: that waits for an edit
+  }
+
   open(saver, { readOnly = false, attachments = [] } = {}) {
-    this.saver?.removeEventListener('state', this.onSaverState);
-    this.saver?.removeEventListener('saved', this.onSaverSaved);
+    const switching = saver !== this.saver;
+    this.leave(saver);
     this.saver = saver;
+    this.adoptSavedTags(saver);
     this.readOnly = readOnly;
     this.attachments = attachments;
     saver.addEventListener('state', this.onSaverState);
@@ -60,14 +116,13 @@ export class Editor extends EventTarget {
     for (const id of ['togglePin', 'attachFile', 'trashNote']) $(id).hidden = readOnly;
     for (const id of ['restoreNote', 'purgeNote']) $(id).hidden = !readOnly;
     this.setPreview(false);
-    this.showFields();
+    this.showFields({ tags: switching });
     this.showState();
     this.showAttachments();
   }
 
   close() {
-    this.saver?.removeEventListener('state', this.onSaverState);
-    this.saver?.removeEventListener('saved', this.onSaverSaved);
+    this.leave();
     this.saver = null;
     $('editor').hidden = true;
     $('emptyState').hidden = false;
@@ -77,13 +132,21 @@ export class Editor extends EventTarget {
     (this.saver?.draft.fields.title ? $('noteBody') : $('noteTitle')).focus();
   }
 
-  showFields() {
-    const { title, body, tags, pinned } = this.saver.draft.fields;
+  // tags: true refills the Tags field even while it has focus (another note was opened).
+  showFields({ tags = false } = {}) {
+    const { title, body, pinned } = this.saver.draft.fields;
     if ($('noteTitle').value !== title) $('noteTitle').value = title;
     if ($('noteBody').value !== body) $('noteBody').value = body;
-    if (document.activeElement !== $('noteTags')) $('noteTags').value = tags.join(', ');
+    this.showTags({ evenIfFocused: tags });
     $('togglePin').setAttribute('aria-pressed', String(pinned));
     $('togglePin').textContent = pinned ? 'Pinned' : 'Pin';
+  }
+
+  // Not while it is typed in: the text would be rewritten under the caret.
+  showTags({ evenIfFocused = false } = {}) {
+    if (!this.saver || (!evenIfFocused && document.activeElement === $('noteTags'))) return;
+    const text = this.saver.draft.fields.tags.join(', ');
+    if ($('noteTags').value !== text) $('noteTags').value = text;
   }
 
   showState() {
@@ -163,10 +226,14 @@ export class Editor extends EventTarget {
 
   async attach(files) {
     if (!files.length || this.readOnly) return;
-    await this.saver.save();
-    if (!this.saver.draft.noteId) this.saver.change({ title: files[0].name }, { now: true });
-    await this.saver.save();
-    const { noteId } = this.saver.draft;
+    const { saver } = this;  // the note the files were given to, even if another is opened meanwhile
+    await saver.save();
+    if (!saver.draft.noteId) {
+      saver.change({ title: files[0].name }, { now: true });
+      if (this.saver === saver) this.showFields();
+    }
+    await saver.save();
+    const { noteId } = saver.draft;
     for (const file of files) {
       $('uploadStatus').hidden = false;
       $('uploadLabel').textContent = `Uploading ${file.name}…`;

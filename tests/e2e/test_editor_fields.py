@@ -1,0 +1,89 @@
+"""The editor's fields in Chromium: what is typed goes to the note it was typed in, survives a
+reload, and the fields show what the server saved."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_notes_app import api, app, create_note_in_page  # noqa: F401 (app is a fixture)
+
+pytestmark = pytest.mark.browser
+
+
+def notes_by_title(live_app):
+    return {note["title"]: note for note in api(live_app, "GET", "/api/notes/")["notes"]}
+
+
+def test_ctrl_n_in_the_tags_field_keeps_the_tags_on_the_note_they_were_typed_in(app, live_app):
+    create_note_in_page(app, "Note A", "No tags yet")
+    app.click("#noteTags")
+    app.keyboard.type("ctrlntest")
+    app.keyboard.press("Control+n")  # without leaving the field first
+    expect(app.locator("#noteTags")).to_have_value("")
+    app.keyboard.type("Note B")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    expect(app.locator(".note-item-title")).to_have_text(["Note B", "Note A"])
+    notes = notes_by_title(live_app)
+    assert notes["Note A"]["tags"] == ["ctrlntest"]
+    assert notes["Note B"]["tags"] == []
+    app.click(".note-item >> nth=1")
+    expect(app.locator("#noteTags")).to_have_value("ctrlntest")
+
+
+def test_clicking_another_note_in_the_tags_field_keeps_the_tags_on_the_note_they_were_typed_in(app, live_app):
+    create_note_in_page(app, "First", "a")
+    create_note_in_page(app, "Second", "b")
+    app.click("#noteTags")
+    app.keyboard.type("typed here")
+    app.click(".note-item >> nth=1")
+    expect(app.locator("#noteTitle")).to_have_value("First")
+    expect(app.locator("#noteTags")).to_have_value("")
+    app.click(".note-item >> nth=0")
+    expect(app.locator("#noteTags")).to_have_value("typed here")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    notes = notes_by_title(live_app)
+    assert (notes["First"]["tags"], notes["Second"]["tags"]) == ([], ["typed here"])
+
+
+def test_tags_typed_but_not_committed_survive_a_reload(app, live_app):
+    create_note_in_page(app, "Kept", "Tags typed, then the window reloads")
+    app.route("**/api/notes/**", lambda route: route.abort("connectionrefused")
+              if route.request.method in ("POST", "PATCH") else route.continue_())
+    app.click("#noteTags")
+    app.keyboard.type("survivor")  # no Enter, no blur: only the draft can keep it
+    app.unroute("**/api/notes/**")
+    app.reload()
+    expect(app.locator(".note-item-title")).to_have_text(["Kept"])
+    app.click(".note-item")
+    expect(app.locator("#noteTags")).to_have_value("survivor")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert notes_by_title(live_app)["Kept"]["tags"] == ["survivor"]
+
+
+def test_tags_typed_are_autosaved_without_leaving_the_field(app, live_app):
+    create_note_in_page(app, "Autosaved", "Body")
+    app.click("#noteTags")
+    app.keyboard.type("Work, Ideas")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    expect(app.locator("#noteTags")).to_have_value("Work, Ideas")  # not rewritten while typing
+    assert sorted(notes_by_title(live_app)["Autosaved"]["tags"]) == ["ideas", "work"]
+
+
+def test_attaching_a_file_to_a_blank_note_shows_the_title_it_gets(app, live_app, tmp_path):
+    attachment = tmp_path / "report.txt"
+    attachment.write_text("quarterly numbers")
+    app.keyboard.press("Control+n")
+    app.set_input_files("#attachmentInput", str(attachment))
+    expect(app.locator("#attachmentList a")).to_contain_text("report.txt")
+    expect(app.locator("#noteTitle")).to_have_value("report.txt")
+    assert [note["title"] for note in api(live_app, "GET", "/api/notes/")["notes"]] == ["report.txt"]
+
+
+def test_the_tags_field_shows_the_tags_as_saved_once_left(app, live_app):
+    create_note_in_page(app, "Normalised", "Body")
+    app.fill("#noteTags", "qa, Test Tag, #hash, qa")
+    app.press("#noteTags", "Tab")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert notes_by_title(live_app)["Normalised"]["tags"] == ["hash", "qa", "test tag"]
+    expect(app.locator("#noteTags")).to_have_value("hash, qa, test tag")
+    app.click(".note-item")  # reopened from the list, it is the same
+    expect(app.locator("#noteTags")).to_have_value("hash, qa, test tag")
