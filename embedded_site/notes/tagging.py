@@ -6,8 +6,9 @@ NoteTags = Note.tags.through
 
 
 def normalise_tag(name: str) -> str:
-    """Tags are case-insensitive words: `  #Work  Ideas ` and `work ideas` are one tag."""
-    return " ".join(name.split()).lstrip("#").strip().lower()
+    """Tags are case-insensitive words: `  #Work  Ideas `, `# #work ideas` and `work ideas` are
+    one tag. A tag normalised again stays as it is, so a tag saved a second time is the same tag."""
+    return " ".join(name.split()).lstrip("# ").lower()
 
 
 def tags_named(names: set[str]) -> dict[str, int]:

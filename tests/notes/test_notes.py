@@ -55,6 +55,12 @@ def test_tags_are_trimmed_lower_cased_and_deduplicated(api):
     assert response.json()["tags"] == ["home", "work ideas"]
 
 
+def test_a_tag_saved_again_stays_the_same_tag(api):
+    first = api.post("/api/notes/", {"title": "t", "tags": ["# #Work"]}).json()
+    again = api.patch(f"/api/notes/{first['id']}/", {"tags": first["tags"], "version": first["version"]}).json()
+    assert first["tags"] == again["tags"] == ["work"]
+
+
 def test_unknown_fields_are_ignored(api):
     response = api.post("/api/notes/", {"title": "t", "id": 999, "version": 7, "colour": "red"})
     assert response.status_code == 201

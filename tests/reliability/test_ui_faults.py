@@ -41,6 +41,20 @@ def test_an_edit_reloaded_before_its_save_is_answered_is_kept_and_saved_once(app
     assert pending_drafts(app) == "{}"
 
 
+def test_tags_typed_on_after_a_save_whose_answer_was_lost_are_saved_too(app, live_app):
+    create_note_in_page(app, "Trip", "Bags")
+    held = hold_next_save(app)
+    app.fill("#noteTags", "travel")
+    wait_for(app, lambda: held)  # the server saved "travel"; its answer never comes
+    app.fill("#noteTags", "travel, beach")
+    app.reload()
+
+    app.click(".note-item")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert api(live_app, "GET", "/api/notes/")["notes"][0]["tags"] == ["beach", "travel"]
+    assert pending_drafts(app) == "{}"
+
+
 def test_a_new_note_reloaded_before_its_create_is_answered_is_created_once(app, live_app):
     held = hold_next_save(app)
     app.keyboard.press("Control+n")

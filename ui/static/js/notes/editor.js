@@ -3,27 +3,13 @@
 import { toast } from '../feedback.js';
 import { attachFile, attachmentContent, deleteAttachment, renderPreview } from './api.js';
 import { STATE_LABELS, conflictWording } from './saver.js';
+import { sameTags } from './stored_text.js';
 
 const $ = (id) => document.getElementById(id);
 
 export function parseTags(text) {
   return [...new Set(text.split(',').map((tag) => tag.trim()).filter(Boolean))];
 }
-
-// As the server stores a tag (tagging.normalise_tag): `  #Work  Ideas ` is `work ideas`. The
-// spaces are those of Python's str.split() and strip().
-const SPACES = '[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
-const RUNS_OF_SPACE = new RegExp(`${SPACES}+`, 'g');
-const EDGE_SPACE = new RegExp(`^${SPACES}+|${SPACES}+$`, 'g');
-const normaliseTag = (name) => name.replace(RUNS_OF_SPACE, ' ').replace(EDGE_SPACE, '').replace(/^#+/, '')
-  .replace(EDGE_SPACE, '').toLowerCase();
-const tagSet = (tags) => new Set(tags.map(normaliseTag).filter(Boolean));
-// The same tags once the server has normalised them, spelt or ordered differently or not.
-const sameTags = (a, b) => {
-  const left = tagSet(a);
-  const right = tagSet(b);
-  return left.size === right.size && [...left].every((tag) => right.has(tag));
-};
 
 function formatSize(bytes) {
   if (bytes < 1024) return `${bytes} B`;

@@ -4,13 +4,11 @@
 // elsewhere is a conflict too: the server refuses to write into it, and the person chooses.
 import { createNote, restoreNote, updateNote } from './api.js';
 import { putDraft, removeDraft } from './drafts.js';
+import { storedTags, trimmed } from './stored_text.js';
 
 const SAVE_DELAY_MS = 600;
 const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 15000];
 const UNANSWERED_KEPT = 20;
-// What Python's str.strip() removes: the server trims titles with it.
-const SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
-const TRIMMED = new RegExp(`^${SPACE}+|${SPACE}+$`, 'g');
 
 export const STATE_LABELS = {
   new: 'New note',
@@ -60,9 +58,9 @@ export function draftOf(note) {
 
 const isBlank = (fields) => !fields.title.trim() && !fields.body.trim();
 
-// A 53-bit hash (cyrb53) of a note's text as the server stores it, to recognise a save of ours.
-export function textHash({ title, body, pinned }) {
-  const text = JSON.stringify([title.replace(TRIMMED, ''), body, pinned]);
+// A 53-bit hash (cyrb53) of a note as the server stores it, to recognise a save of ours.
+export function textHash({ title, body, pinned, tags }) {
+  const text = JSON.stringify([trimmed(title), body, pinned, storedTags(tags)]);
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i += 1) {
@@ -87,6 +85,7 @@ export class NoteSaver extends EventTarget {
     this.saveAgain = false;
     this.timer = null;
     this.retries = 0;
+    this.resentFor = null;
   }
 
   get key() { return this.draft.uid; }
@@ -163,8 +162,12 @@ export class NoteSaver extends EventTarget {
     this.draft.version = note.version;
     this.draft.unanswered = [];
     // A retried create answers with the note as first made, a lost answer's 409 with an earlier
-    // save of ours: send what the note lacks.
-    if (textHash(note) !== textHash(sent)) this.dirty = true;
+    // save of ours: send what the note lacks. Only once for the same text: were the server to
+    // spell a tag otherwise than stored_text.js expects, resending would repeat for ever.
+    const sentHash = textHash(sent);
+    const lacking = textHash(note) !== sentHash && this.resentFor !== sentHash;
+    this.resentFor = lacking ? sentHash : null;
+    if (lacking) this.dirty = true;
     this.retries = 0;
     if (this.dirty) putDraft(this.draft); else removeDraft(this.draft.uid);
     this.setState(this.dirty ? 'dirty' : 'saved');
