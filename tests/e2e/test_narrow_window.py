@@ -1,0 +1,118 @@
+"""The notes app in a narrow window: at the window's minimum size (and at 700×600, where QA saw
+the layout break) every control can be seen and reached, and labels keep to one line."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_notes_app import api, app, create_note_in_page  # noqa: F401 (app is a fixture)
+
+pytestmark = pytest.mark.browser
+
+WINDOW_PY = Path(__file__).resolve().parents[2] / "shell" / "window.py"
+
+
+def minimum_window_size() -> tuple[int, int]:
+    """The min_size the app's window is created with: the test follows it if it changes."""
+    found = re.search(r"min_size=\((\d+),\s*(\d+)\)", WINDOW_PY.read_text(encoding="utf-8"))
+    assert found, "shell/window.py no longer sets the window's min_size"
+    return int(found[1]), int(found[2])
+
+
+SIZES = [pytest.param(minimum_window_size(), id="minimum"), pytest.param((700, 600), id="700x600")]
+
+# How many lines of text an element's content box holds.
+LINES = """el => {
+  const style = getComputedStyle(el);
+  const content = el.getBoundingClientRect().height
+    - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom)
+    - parseFloat(style.borderTopWidth) - parseFloat(style.borderBottomWidth);
+  return Math.round(content / parseFloat(style.lineHeight));
+}"""
+
+
+def overlap(a, b) -> bool:
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+def assert_inside_window(page, box, what):
+    size = page.viewport_size
+    assert box["x"] >= 0 and box["y"] >= 0, f"{what} starts outside the window: {box}"
+    assert box["x"] + box["width"] <= size["width"] and box["y"] + box["height"] <= size["height"], \
+        f"{what} ends outside the {size['width']}×{size['height']} window: {box}"
+
+
+def assert_toolbar_is_usable(page):
+    """Every toolbar button is in the window and clear of the title; the save state is one line."""
+    title = page.locator("#noteTitle").bounding_box()
+    buttons = page.locator(".editor-toolbar button:visible")
+    assert buttons.count() >= 4
+    for button in buttons.all():
+        name, box = button.inner_text(), button.bounding_box()
+        assert_inside_window(page, box, f"the {name} button")
+        assert not overlap(box, title), f"the {name} button is drawn over the title: {box} {title}"
+    save_state = page.locator("#saveState")
+    assert save_state.evaluate(LINES) == 1, f"the save state {save_state.inner_text()!r} wraps"
+    assert_inside_window(page, save_state.bounding_box(), "the save state")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_editor_has_room_for_a_title_and_its_toolbar(app, size):
+    app.set_viewport_size({"width": size[0], "height": size[1]})
+    create_note_in_page(app, "Only own (my notes)", "Some text")
+    assert app.locator("#noteTitle").evaluate("el => el.scrollWidth <= el.clientWidth"), \
+        "the title is cut off in the editor"
+    assert_toolbar_is_usable(app)
+    assert_inside_window(app, app.locator("#noteBody").bounding_box(), "the note text")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sidebar_links_and_attachment_sizes_stay_on_one_line(app, size, tmp_path):
+    app.set_viewport_size({"width": size[0], "height": size[1]})
+    create_note_in_page(app, "With a file", "See the attachment")
+    attachment = tmp_path / "minutes of the quarterly planning meeting.txt"
+    attachment.write_bytes(b"seventeen bytes!\n")
+    app.set_input_files("#attachmentInput", str(attachment))
+    size_label = app.locator(".attachment-size")
+    expect(size_label).to_have_text("17 B")
+    assert size_label.evaluate("el => el.getClientRects().length") == 1, "the attachment's size wraps"
+    assert_inside_window(app, app.locator(".attachment-list li").bounding_box(), "the attachment")
+
+    sidebar = app.locator(".sidebar").bounding_box()
+    for link in app.locator(".sidebar-footer .link-button").all():
+        name, box = link.inner_text(), link.bounding_box()
+        assert link.evaluate(LINES) == 1, f"the sidebar link {name!r} wraps"
+        assert box["x"] + box["width"] <= sidebar["x"] + sidebar["width"], f"{name!r} sticks out of the sidebar"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_conflict_can_be_scrolled_to_and_resolved(app, live_app, size):
+    app.set_viewport_size({"width": size[0], "height": size[1]})
+    create_note_in_page(app, "Shared", "Original text")
+    note = api(live_app, "GET", "/api/notes/")["notes"][0]
+    api(live_app, "PATCH", f"/api/notes/{note['id']}/", {"body": "Changed in another window", "version": note["version"]})
+    app.fill("#noteBody", "My own change")
+    expect(app.locator("#saveState")).to_have_text("Conflict — choose a version")
+    expect(app.locator("#conflict")).to_be_visible()
+    assert_toolbar_is_usable(app)
+
+    # The mouse wheel over the editor brings the dialog's buttons into the window.
+    keep_both = app.locator("#keepBoth")
+    title = app.locator("#noteTitle").bounding_box()
+    app.mouse.move(title["x"] + title["width"] / 2, title["y"] + title["height"] / 2)
+    for _ in range(50):
+        box = keep_both.bounding_box()
+        if box["y"] + box["height"] <= size[1]:
+            break
+        app.mouse.wheel(0, 200)
+        app.wait_for_timeout(50)
+    assert_inside_window(app, keep_both.bounding_box(), "Keep both, after scrolling the editor")
+
+    keep_both.click()
+    expect(app.locator("#conflict")).to_be_hidden()
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    titles = {n["title"] for n in api(live_app, "GET", "/api/notes/")["notes"]}
+    assert titles == {"Shared", "Shared (my version)"}
