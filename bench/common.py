@@ -112,8 +112,10 @@ def display():
     if not shutil.which("Xvfb"):
         raise SystemExit("Xvfb is not installed: `make bench` installs it")
     read_end, write_end = os.pipe()
+    # -noreset: by default the server resets each time its last client leaves, and a client
+    # connecting meanwhile (a screenshot between two windows) is refused.
     xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
         pass_fds=[write_end], stderr=subprocess.DEVNULL,
     )
     os.close(write_end)

@@ -49,8 +49,10 @@ def display():
     if not shutil.which("Xvfb"):
         pytest.fail("Xvfb is not installed: run `make test`, which installs it")
     read_end, write_end = os.pipe()
+    # -noreset: by default the server resets each time its last client leaves, and a client
+    # connecting meanwhile (a screenshot between two windows) is refused.
     xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
         pass_fds=[write_end],
         stderr=subprocess.DEVNULL,
     )
