@@ -2,6 +2,7 @@
 // state, the Markdown preview, attachments and a conflict when there is one.
 import { toast } from '../feedback.js';
 import { attachFile, attachmentContent, deleteAttachment, renderPreview } from './api.js';
+import { showConflictVersions } from './conflict_view.js';
 import { STATE_LABELS, conflictWording } from './saver.js';
 import { sameTags } from './stored_text.js';
 
@@ -143,9 +144,7 @@ export class Editor extends EventTarget {
     $('conflict').hidden = state !== 'conflict';
     if (state === 'conflict') {
       for (const [selector, text] of Object.entries(conflictWording(conflict))) document.querySelector(selector).textContent = text;
-      const mine = this.saver.draft.fields;
-      $('conflictMine').textContent = `${mine.title}\n\n${mine.body}`;
-      $('conflictTheirs').textContent = `${conflict.title}\n\n${conflict.body}`;
+      showConflictVersions(this.saver.draft.fields, conflict);
     }
   }
 

@@ -94,7 +94,9 @@ export class NoteSaver extends EventTarget {
     Object.assign(this.draft.fields, fields);
     this.dirty = true;
     putDraft(this.draft);
-    if (this.state !== 'conflict') this.setState('dirty');
+    // In a conflict, "Your version" shows what is typed meanwhile.
+    if (this.state === 'conflict') this.setState('conflict', this.message);
+    else this.setState('dirty');
     this.schedule(now ? 0 : SAVE_DELAY_MS);
   }
 
