@@ -9,7 +9,8 @@ when Notedesk starts.
 import os
 import unicodedata
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
@@ -57,12 +58,17 @@ def attachments_folder() -> Path:
     return Path(Attachment.file.field.storage.location)
 
 
-def store_attachment(note: Note, upload: UploadedFile) -> Attachment:
-    return save_attachment(note, display_name(upload.name), upload.chunks())
+def store_attachment(note: Note, upload: UploadedFile, check: Callable[[], None] | None = None) -> Attachment:
+    return save_attachment(note, display_name(upload.name), upload.chunks(), check)
 
 
-def save_attachment(note: Note, name: str, chunks: Iterable[bytes]) -> Attachment:
-    """Write the file durably, then create its row; if either fails, neither is left."""
+def save_attachment(
+    note: Note, name: str, chunks: Iterable[bytes], check: Callable[[], None] | None = None
+) -> Attachment:
+    """Write the file durably, then create its row; if either fails, neither is left.
+
+    `check`, if given, runs in the row's transaction, just before the row is created: raising
+    there (the note went to the trash while the file was written, say) leaves neither too."""
     folder = attachments_folder()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stored_name = uuid.uuid4().hex
@@ -72,7 +78,10 @@ def save_attachment(note: Note, name: str, chunks: Iterable[bytes]) -> Attachmen
             for chunk in chunks:
                 file.write(chunk)
                 size += len(chunk)
-        return Attachment.objects.create(note=note, name=name, file=stored_name, size=size)
+        with transaction.atomic() if check else nullcontext():
+            if check:
+                check()
+            return Attachment.objects.create(note=note, name=name, file=stored_name, size=size)
     except BaseException:
         (folder / stored_name).unlink(missing_ok=True)
         raise

@@ -12,6 +12,7 @@ urlpatterns = [
     path(
         "notes/<int:note_id>/attachments/<int:attachment_id>/", views.note_attachment, name="note_attachment"
     ),
+    path("trash/", views.empty_trash, name="trash"),
     path("attachments/<int:attachment_id>/", views.attachment_file, name="attachment"),
     path("tags/", views.tag_counts, name="tags"),
     path("preview/", views.preview, name="preview"),

@@ -2,6 +2,7 @@
 
 import tempfile
 
+from django.db import transaction
 from django.db.models import Count, QuerySet, Value
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -140,6 +141,16 @@ def in_the_trash(note: Note) -> ApiError:
     )
 
 
+def untrashed_note(note_id: int) -> Note:
+    """The note, if it is outside the trash: a trashed one is in_the_trash (409), as for an edit;
+    a missing one 404. Called inside the transaction of a write (IMMEDIATE: it holds the write
+    lock), the note cannot go to the trash between this check and that write."""
+    note = existing_note(note_id)
+    if note.trashed_at is not None:
+        raise in_the_trash(note)
+    return note
+
+
 def delete_note(request, note: Note) -> HttpResponse:
     if not valid(NoteDeleteForm(request.GET))["purge"]:
         editing.move_to_trash(note.pk)
@@ -160,19 +171,32 @@ def restore_note(request, note_id):
 @api_view
 @upload_view("NOTEDESK_MAX_ATTACHMENT_SIZE")
 def upload_attachment(request, note_id):
-    note = existing_note(note_id)
+    """Like an edit, an attachment is refused on a trashed note: checked before the file is
+    written, and again with the row's write, in case the note went to the trash meanwhile (the
+    file is then deleted)."""
+    note = untrashed_note(note_id)
     upload = valid(AttachmentForm(request.POST, request.FILES))["file"]
-    return JsonResponse(attachment_payload(store_attachment(note, upload)), status=201)
+    attachment = store_attachment(note, upload, check=lambda: untrashed_note(note_id))
+    return JsonResponse(attachment_payload(attachment), status=201)
 
 
 @require_http_methods(["DELETE"])
 @api_view
 def note_attachment(request, note_id, attachment_id):
-    attachment = Attachment.objects.filter(pk=attachment_id, note_id=note_id).first()
-    if attachment is None:
-        raise ApiError(404, f"Note {note_id} has no attachment {attachment_id}.")
-    delete_attachment(attachment)
+    with transaction.atomic():  # IMMEDIATE: the note cannot be trashed between the check and the delete
+        attachment = Attachment.objects.filter(pk=attachment_id, note_id=note_id).first()
+        if attachment is None:
+            raise ApiError(404, f"Note {note_id} has no attachment {attachment_id}.")
+        untrashed_note(note_id)
+        delete_attachment(attachment)
     return HttpResponse(status=204)
+
+
+@require_http_methods(["DELETE"])
+@api_view
+def empty_trash(request):
+    """Every note in the trash deleted for good, with its attachment files, as ?purge=1 does one."""
+    return JsonResponse({"deleted": purge_notes(Note.objects.filter(trashed_at__isnull=False))})
 
 
 @require_GET

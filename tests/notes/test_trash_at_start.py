@@ -10,8 +10,9 @@ def test_starting_purges_notes_trashed_more_than_30_days_ago_with_their_files(
     make_note, django_capture_on_commit_callbacks, api, attachments_dir
 ):
     now = datetime.now(timezone.utc)
-    expired = make_note(title="expired", trashed_at=now - timedelta(days=30, minutes=1))
-    api.upload(f"/api/notes/{expired.pk}/attachments/", "photo.png", b"png bytes")
+    expired = make_note(title="expired")
+    api.upload(f"/api/notes/{expired.pk}/attachments/", "photo.png", b"png bytes")  # before it was trashed
+    Note.objects.filter(pk=expired.pk).update(trashed_at=now - timedelta(days=30, minutes=1))
     make_note(title="recently trashed", trashed_at=now - timedelta(days=29, hours=23))
     make_note(title="old but kept", created=now - timedelta(days=400), updated=now - timedelta(days=400))
     assert len(list(attachments_dir.iterdir())) == 1

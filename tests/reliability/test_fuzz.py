@@ -30,6 +30,7 @@ ENDPOINTS = {
     "/api/notes/{note}/restore/": ["POST"],
     "/api/notes/{note}/attachments/": ["POST"],
     "/api/notes/{note}/attachments/{attachment}/": ["DELETE"],
+    "/api/trash/": ["DELETE"],
     "/api/attachments/{attachment}/": ["GET"],
     "/api/tags/": ["GET"],
     "/api/preview/": ["POST"],

@@ -15,6 +15,7 @@ export const updateNote = (id, fields) => ajax(note(id), { method: 'PATCH', json
 export const trashNote = (id) => ajax(note(id), { method: 'DELETE' });
 export const restoreNote = (id) => ajax(`${note(id)}restore/`, { method: 'POST' });
 export const purgeNote = (id) => ajax(`${note(id)}?purge=1`, { method: 'DELETE' });
+export const emptyTrash = () => ajax('/api/trash/', { method: 'DELETE' });
 export const listTags = () => ajax('/api/tags/');
 export const renderPreview = (body) => ajax('/api/preview/', { method: 'POST', json: { body } });
 

@@ -1,6 +1,6 @@
 // The notes app: sidebar views and tags, the searchable list, the editor, and the keyboard.
 import { toast } from '../feedback.js';
-import { listNotes, listTags, purgeNote, restoreNote, trashNote } from './api.js';
+import { emptyTrash, listNotes, listTags, purgeNote, restoreNote, trashNote } from './api.js';
 import { pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
 import { markSelected, noteTitle, renderList } from './list.js';
@@ -12,7 +12,7 @@ const MOST_ROWS_PER_REQUEST = 200;  // the API's limit
 const SEARCH_DELAY_MS = 200;
 const $ = (id) => document.getElementById(id);
 
-const state = { view: 'all', tag: null, query: '', notes: [], total: 0, selectedId: null };
+const state = { view: 'all', tag: null, query: '', notes: [], total: 0, trashTotal: 0, selectedId: null };
 const savers = new Map();  // note id (or draft uid, before the first save) → NoteSaver
 const editor = new Editor();
 let listRequest = null;
@@ -42,6 +42,9 @@ function refreshSoon() {
   refreshTimer = setTimeout(() => { loadList({ refresh: true }); loadTags(); }, 300);
 }
 
+// How many notes the whole trash holds, whatever the search.
+const trashCount = async (signal) => (await listNotes({ trashed: 1, limit: 1 }, signal)).total;
+
 // The next page (append), the list again with as many rows as it shows (refresh), or its first page.
 async function loadList({ append = false, refresh = false } = {}) {
   listRequest?.abort();
@@ -63,6 +66,8 @@ async function loadList({ append = false, refresh = false } = {}) {
     } while (page.notes.length && rows.length < wanted && offset + rows.length < page.total);
     state.notes = append ? [...state.notes, ...rows] : rows;
     state.total = page.total;
+    // A search shows only some of the trash; the Empty trash button is for all of it.
+    if (state.view === 'trash') state.trashTotal = state.query ? await trashCount(listRequest.signal) : state.total;
   } catch (error) {
     if (error.name === 'AbortError') return;
     $('listStatus').textContent = `Could not load notes: ${error.message}`;
@@ -70,6 +75,7 @@ async function loadList({ append = false, refresh = false } = {}) {
   }
   renderList($('noteList'), state.notes, state.selectedId);
   $('loadMore').hidden = state.notes.length >= state.total;
+  $('emptyTrash').hidden = state.view !== 'trash' || !state.trashTotal;
   $('listStatus').textContent = listStatus();
 }
 
@@ -169,6 +175,22 @@ async function purgeSelected() {
   refreshSoon();
 }
 
+async function emptyTheTrash() {
+  const shown = new Set(state.notes.map((note) => note.id));  // the trash view's notes
+  const count = await trashCount();  // now: another window may have trashed or purged notes since
+  if (!count) { loadList(); return; }
+  const [notes, their] = count === 1 ? ['1 note', 'its'] : [`${count} notes`, 'their'];
+  if (!window.confirm(`Delete ${notes} in the trash, and ${their} attachments, for good? This cannot be undone.`)) return;
+  const { deleted } = await emptyTrash();
+  for (const id of shown) savers.delete(id);
+  if (shown.has(editor.saver?.draft.noteId)) {
+    editor.close();
+    state.selectedId = null;
+  }
+  await loadList();
+  toast(`${deleted} ${deleted === 1 ? 'note' : 'notes'} deleted for good`);
+}
+
 function keepBoth() {
   const mine = editor.saver;
   const copy = track(new NoteSaver(newDraft({ ...structuredClone(mine.draft.fields), title: `${mine.draft.fields.title} (my version)` }), { dirty: true }));
@@ -224,6 +246,7 @@ $('loadMore').addEventListener('click', () => loadList({ append: true }));
 $('trashNote').addEventListener('click', moveToTrash);
 $('restoreNote').addEventListener('click', restoreSelected);
 $('purgeNote').addEventListener('click', purgeSelected);
+$('emptyTrash').addEventListener('click', emptyTheTrash);
 for (const button of document.querySelectorAll('.view')) button.addEventListener('click', () => showView(button.dataset.view));
 $('noteList').addEventListener('click', (event) => {
   const row = event.target.closest('.note-item');

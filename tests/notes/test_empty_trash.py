@@ -1,0 +1,81 @@
+"""DELETE /api/trash/: every note in the trash deleted for good, with its attachment files."""
+
+from datetime import datetime, timezone
+
+from embedded_site.notes.models import Attachment, Note
+from tests.notes.conftest import check_search_index
+
+XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
+
+
+def stored_files(folder):
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def trash(note):
+    note.trashed_at = datetime.now(timezone.utc)
+    note.save()
+
+
+def test_emptying_the_trash_deletes_only_the_trashed_notes_and_their_files(
+    api, make_note, attachments_dir, django_capture_on_commit_callbacks
+):
+    trashed = [make_note(title="zebra one", body="stripes"), make_note(title="zebra two", tags=["old"])]
+    live = make_note(title="zebra kept", body="still here", tags=["old"])
+    for note in (*trashed, live):
+        api.upload(f"/api/notes/{note.pk}/attachments/", "file.txt", f"bytes of {note.pk}".encode())
+    live_file = Attachment.objects.get(note=live).file.name
+    for note in trashed:
+        trash(note)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.delete("/api/trash/")
+    assert response.status_code == 200
+    assert response.json() == {"deleted": 2}
+
+    assert list(Note.objects.values_list("pk", flat=True)) == [live.pk]
+    assert stored_files(attachments_dir) == [live_file]
+    assert list(Attachment.objects.values_list("note_id", flat=True)) == [live.pk]
+    untouched = api.get(f"/api/notes/{live.pk}/").json()
+    assert (untouched["body"], untouched["version"], untouched["tags"]) == ("still here", 1, ["old"])
+    assert b"".join(api.get(untouched["attachments"][0]["url"]).streaming_content) == f"bytes of {live.pk}".encode()
+    assert api.get("/api/notes/", {"trashed": 1}).json() == {"notes": [], "total": 0}
+
+
+def test_the_search_index_follows(api, make_note, django_capture_on_commit_callbacks):
+    make_note(title="zebra gone", body="stripes", trashed_at=datetime.now(timezone.utc))
+    make_note(title="zebra kept")
+    with django_capture_on_commit_callbacks(execute=True):
+        api.delete("/api/trash/")
+    check_search_index()
+    for trashed in ("0", "1"):
+        found = api.get("/api/notes/", {"q": "zebra", "trashed": trashed}).json()
+        assert [note["title"] for note in found["notes"]] == (["zebra kept"] if trashed == "0" else [])
+    assert api.get("/api/notes/", {"q": "stripes", "trashed": "1"}).json()["total"] == 0
+
+
+def test_an_empty_trash_deletes_nothing(api, make_note):
+    make_note(title="live")
+    response = api.delete("/api/trash/")
+    assert (response.status_code, response.json()) == (200, {"deleted": 0})
+    assert Note.objects.count() == 1
+
+
+def test_emptying_the_trash_needs_the_csrf_token(csrf_client, db, make_note):
+    make_note(title="trashed", trashed_at=datetime.now(timezone.utc))
+    response = csrf_client.delete("/api/trash/", **XHR)
+    assert response.status_code == 403
+    assert "error" in response.json()
+    assert Note.objects.count() == 1
+    token = str(csrf_client.get("/").context["csrf_token"])
+    response = csrf_client.delete("/api/trash/", HTTP_X_CSRFTOKEN=token, **XHR)
+    assert (response.status_code, response.json()) == (200, {"deleted": 1})
+
+
+def test_other_methods_are_405_json_and_delete_nothing(api, make_note):
+    make_note(title="trashed", trashed_at=datetime.now(timezone.utc))
+    for response in (api.get("/api/trash/"), api.post("/api/trash/")):
+        assert response.status_code == 405
+        assert response["Allow"] == "DELETE"
+        assert "DELETE" in response.json()["error"]
+    assert Note.objects.count() == 1
