@@ -1,4 +1,5 @@
-"""The conflict view shows where the two versions differ, and what is typed while it is open."""
+"""The conflict view shows where the two versions differ and what is typed while it is open; an
+edit to a note deleted elsewhere is kept."""
 
 import pytest
 from playwright.sync_api import expect
@@ -48,3 +49,16 @@ def test_tags_that_differ_are_shown_with_each_version(app, live_app):
     expect(app.locator("#saveState")).to_have_text("Conflict — choose a version")
     expect(app.locator("#conflictMine .changed")).to_have_text(["Tags: work"])
     expect(app.locator("#conflictTheirs .changed")).to_have_text(["Tags: home"])
+
+
+def test_an_edit_to_a_note_deleted_for_good_elsewhere_is_saved_as_a_new_note(app, live_app):
+    create_note_in_page(app, "Doomed", "First draft")
+    note = api(live_app, "GET", "/api/notes/")["notes"][0]
+    api(live_app, "DELETE", f"/api/notes/{note['id']}/")
+    api(live_app, "DELETE", f"/api/notes/{note['id']}/?purge=1")
+
+    app.fill("#noteBody", "First draft, and the part I must not lose")
+    expect(app.locator("#saveState")).to_have_text("Saved: as a new note, because this one was deleted elsewhere")
+    notes = api(live_app, "GET", "/api/notes/")["notes"]
+    assert [(n["title"], n["body"]) for n in notes] == [("Doomed", "First draft, and the part I must not lose")]
+    expect(app.locator(".note-item-title")).to_have_text(["Doomed"])

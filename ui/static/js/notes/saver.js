@@ -24,6 +24,7 @@ export const STATE_LABELS = {
 };
 
 const TRASHED_MESSAGE = 'this note was moved to the trash elsewhere; nothing was saved into it';
+const RECREATED_MESSAGE = 'as a new note, because this one was deleted elsewhere';
 
 // The conflict dialog's words (by selector in the editor), for a note changed elsewhere or one
 // trashed elsewhere: then "Keep mine" restores it with my edit, and "Keep both" keeps my edit as
@@ -86,6 +87,7 @@ export class NoteSaver extends EventTarget {
     this.timer = null;
     this.retries = 0;
     this.resentFor = null;
+    this.notice = '';  // said with the next "Saved"
   }
 
   get key() { return this.draft.uid; }
@@ -147,6 +149,11 @@ export class NoteSaver extends EventTarget {
         this.schedule(RETRY_DELAYS_MS[Math.min(this.retries++, RETRY_DELAYS_MS.length - 1)]);
       } else if (error.status === 409 && current) {
         this.showConflict(current);
+      } else if (error.status === 404 && this.draft.noteId) {
+        // Deleted for good elsewhere: what was typed becomes a new note, not a save that never lands.
+        Object.assign(this.draft, { noteId: null, version: null, unanswered: [] });
+        this.notice = RECREATED_MESSAGE;
+        this.schedule(0);
       } else {
         this.setState('error', error.message);
       }
@@ -172,7 +179,8 @@ export class NoteSaver extends EventTarget {
     if (lacking) this.dirty = true;
     this.retries = 0;
     if (this.dirty) putDraft(this.draft); else removeDraft(this.draft.uid);
-    this.setState(this.dirty ? 'dirty' : 'saved');
+    this.setState(this.dirty ? 'dirty' : 'saved', this.dirty ? '' : this.notice);
+    if (!this.dirty) this.notice = '';
     this.dispatchEvent(new CustomEvent('saved', { detail: note }));
     if (this.dirty) this.schedule(SAVE_DELAY_MS);
   }
