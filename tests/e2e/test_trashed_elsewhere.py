@@ -1,6 +1,8 @@
 """A note open in two tabs, trashed in one and edited in the other: the edit is not written into
 the trash, the person is told the note was trashed, and chooses; nothing typed is lost."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -60,12 +62,14 @@ def test_restore_it_with_my_edit_brings_it_back_with_the_edit(two_tabs, live_app
     expect(app.locator(".note-item-title")).to_have_text(["Shared"])
 
 
-def test_keep_my_edit_as_a_new_note_leaves_the_trashed_one_as_it_was(two_tabs, live_app):
+def test_keep_my_edit_as_a_new_note_leaves_the_trashed_one_as_it_was_and_opens_the_new_one(two_tabs, live_app):
     _, other, note = two_tabs
     other.click("#keepBoth")
     expect(other.locator("#conflict")).to_be_hidden()
-    expect(other.locator("#saveState")).to_have_text("In the trash — moved there elsewhere")
+    expect(other.locator("#saveState")).to_have_text("Saved")
+    expect(other.locator("#noteTitle")).to_have_value("Shared (my version)")
     expect(other.locator(".note-item-title")).to_have_text(["Shared (my version)"])
+    expect(other.locator(".note-item[aria-selected=true]")).to_have_text(re.compile("Shared \\(my version\\)"))
     [copy] = api(live_app, "GET", "/api/notes/")["notes"]
     assert (copy["title"], copy["body"]) == ("Shared (my version)", "My edit after the trash")
     assert stored(live_app, note) == note  # untouched, still in the trash

@@ -191,13 +191,20 @@ async function emptyTheTrash() {
   toast(`${deleted} ${deleted === 1 ? 'note' : 'notes'} deleted for good`);
 }
 
+// The saved version stays open, unless it is in the trash: then the person goes on in their copy.
 function keepBoth() {
   const mine = editor.saver;
+  const trashed = Boolean(mine.conflict.trashed_at);
   const copy = track(new NoteSaver(newDraft({ ...structuredClone(mine.draft.fields), title: `${mine.draft.fields.title} (my version)` }), { dirty: true }));
   savers.set(copy.key, copy);
   copy.save();
   mine.useTheirs();
-  editor.showFields();
+  if (trashed) {
+    state.selectedId = null;
+    editor.open(copy);
+  } else {
+    editor.showFields();
+  }
 }
 
 async function moveSelection(step) {
