@@ -184,8 +184,9 @@ def upload_attachment(request, note_id):
 @api_view
 def note_attachment(request, note_id, attachment_id):
     with transaction.atomic():  # IMMEDIATE: the note cannot be trashed between the check and the delete
-        attachment = Attachment.objects.filter(pk=attachment_id, note_id=note_id).first()
-        if attachment is None:
+        # By pk alone: Django keeps an out-of-range pk from reaching SQLite, not a note_id.
+        attachment = Attachment.objects.filter(pk=attachment_id).first()
+        if attachment is None or attachment.note_id != note_id:
             raise ApiError(404, f"Note {note_id} has no attachment {attachment_id}.")
         untrashed_note(note_id)
         delete_attachment(attachment)

@@ -243,10 +243,10 @@ def test_removing_a_missing_attachment_or_another_notes_is_a_json_404_and_remove
 ):
     note, other = make_note(), make_note()
     theirs = api.upload(f"/api/notes/{other.pk}/attachments/", "theirs.txt", b"theirs").json()
-    for path in (f"/api/notes/{note.pk}/attachments/{theirs['id']}/", f"/api/notes/{note.pk}/attachments/4040/"):
-        response = api.delete(path)
+    for note_id, attachment_id in ((note.pk, theirs["id"]), (note.pk, 4040), (2**63, theirs["id"])):
+        response = api.delete(f"/api/notes/{note_id}/attachments/{attachment_id}/")
         assert response.status_code == 404
-        assert response.json()["error"].startswith(f"Note {note.pk} has no attachment")
+        assert response.json()["error"].startswith(f"Note {note_id} has no attachment")
     assert b"".join(api.get(theirs["url"]).streaming_content) == b"theirs"
 
 
