@@ -18,11 +18,17 @@ def tags_named(names: set[str]) -> dict[str, int]:
 
 
 def set_tags(tag_names_by_note_id: dict[int, list[str]]) -> None:
-    """Replace the tags of many notes at once (one note is the common case)."""
+    """Replace the tags of many notes at once (one note is the common case). A tag they lose that
+    no other note has is deleted: tags are saved as they are typed, and "wor" on the way to "work"
+    should not stay behind."""
+    note_ids = list(tag_names_by_note_id)
+    former_tag_ids = set(NoteTags.objects.filter(note_id__in=note_ids).values_list("tag_id", flat=True))
     tag_ids = tags_named(set(chain.from_iterable(tag_names_by_note_id.values())))
-    NoteTags.objects.filter(note_id__in=list(tag_names_by_note_id)).delete()
+    NoteTags.objects.filter(note_id__in=note_ids).delete()
     NoteTags.objects.bulk_create(
         NoteTags(note_id=note_id, tag_id=tag_ids[name])
         for note_id, names in tag_names_by_note_id.items()
         for name in names
     )
+    if dropped := former_tag_ids - set(tag_ids.values()):
+        Tag.objects.filter(pk__in=dropped, notes__isnull=True).delete()

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from embedded_site.notes.editing import update_note
-from embedded_site.notes.models import Note
+from embedded_site.notes.models import Note, Tag
 
 
 def test_creating_a_note_answers_201_with_the_whole_note(api):
@@ -53,6 +53,14 @@ def test_tags_that_are_not_a_list_of_strings_are_400(api, tags):
 def test_tags_are_trimmed_lower_cased_and_deduplicated(api):
     response = api.post("/api/notes/", {"title": "t", "tags": ["  Work  Ideas ", "#work ideas", "", "Home"]})
     assert response.json()["tags"] == ["home", "work ideas"]
+
+
+def test_a_tag_no_note_has_any_more_is_deleted_and_one_still_in_use_is_kept(api):
+    other = api.post("/api/notes/", {"title": "other", "tags": ["work"]}).json()
+    note = api.post("/api/notes/", {"title": "t", "tags": ["wor"]}).json()
+    api.patch(f"/api/notes/{note['id']}/", {"tags": ["work"], "version": note["version"]})
+    api.patch(f"/api/notes/{other['id']}/", {"tags": [], "version": other["version"]})
+    assert list(Tag.objects.values_list("name", flat=True)) == ["work"]
 
 
 def test_a_tag_saved_again_stays_the_same_tag(api):
