@@ -10,7 +10,6 @@ import os
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
 from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
@@ -78,7 +77,7 @@ def save_attachment(
             for chunk in chunks:
                 file.write(chunk)
                 size += len(chunk)
-        with transaction.atomic() if check else nullcontext():
+        with transaction.atomic():
             if check:
                 check()
             return Attachment.objects.create(note=note, name=name, file=stored_name, size=size)

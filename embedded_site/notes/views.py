@@ -114,8 +114,7 @@ def change_note(request, note: Note) -> JsonResponse:
     """A trashed note is not changed: an edit saved into it would vanish from the person's notes
     with it, and be purged with it. Trashing (and restoring) moves the version on, so a note
     trashed after this check still fails the version check below, and is answered as trashed."""
-    if note.trashed_at is not None:
-        raise in_the_trash(note)
+    outside_the_trash(note)
     current = {
         "title": note.title,
         "body": note.body,
@@ -124,31 +123,27 @@ def change_note(request, note: Note) -> JsonResponse:
     }
     changes = valid(NoteChangeForm({**current, **json_object(request)}))
     if not editing.update_note(note.pk, changes["version"], changes):
-        now = existing_note(note.pk)
-        if now.trashed_at is not None:
-            raise in_the_trash(now)
+        now = untrashed_note(note.pk)
         raise ApiError(
             409, "This note was changed elsewhere since you opened it. Nothing was saved.", current=note_payload(now)
         )
     return JsonResponse(note_payload(existing_note(note.pk)))
 
 
-def in_the_trash(note: Note) -> ApiError:
-    return ApiError(
-        409,
-        "This note is in the trash, so nothing was saved. Restore it to edit it.",
-        current=note_payload(note),
-    )
+def outside_the_trash(note: Note) -> Note:
+    """The note; or, if it is in the trash, a 409 saying so, with the note as `current`."""
+    if note.trashed_at is not None:
+        raise ApiError(
+            409, "This note is in the trash, so nothing was saved. Restore it to edit it.", current=note_payload(note)
+        )
+    return note
 
 
 def untrashed_note(note_id: int) -> Note:
-    """The note, if it is outside the trash: a trashed one is in_the_trash (409), as for an edit;
-    a missing one 404. Called inside the transaction of a write (IMMEDIATE: it holds the write
+    """The note, if it is outside the trash: a trashed one is a 409, as for an edit; a missing one
+    a 404. Called inside the transaction of a write (IMMEDIATE: it holds the write
     lock), the note cannot go to the trash between this check and that write."""
-    note = existing_note(note_id)
-    if note.trashed_at is not None:
-        raise in_the_trash(note)
-    return note
+    return outside_the_trash(existing_note(note_id))
 
 
 def delete_note(request, note: Note) -> HttpResponse:

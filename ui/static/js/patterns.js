@@ -23,13 +23,13 @@ function markFields(fields = {}) {
   }
 }
 
-function on(id, handler, { marksFields = false } = {}) {
+function on(id, handler) {
   document.getElementById(id).addEventListener('click', async () => {
     try {
       await handler();
     } catch (error) {
       show(`Error: ${error.message}`);
-      if (marksFields) markFields(error.data?.fields);
+      markFields(error.data?.fields);
     }
   });
 }
@@ -40,12 +40,12 @@ on('submitButton', async () => {
   const form = new FormData();
   form.append('username', document.getElementById('username').value);
   show((await ajax('/ajax/submit/', { method: 'POST', body: form })).message);
-}, { marksFields: true });
+});
 
 on('sendJson', async () => {
   const username = document.getElementById('username').value || 'John Doe';
   show((await ajax('/ajax/submit/', { method: 'POST', json: { username } })).message);
-}, { marksFields: true });
+});
 
 on('fetchJson', async () => show(await ajax('/ajax/fetch_json/')));
 

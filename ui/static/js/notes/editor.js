@@ -4,7 +4,6 @@ import { toast } from '../feedback.js';
 import { attachFile, attachmentContent, deleteAttachment, renderPreview } from './api.js';
 import { showConflictVersions } from './conflict_view.js';
 import { STATE_LABELS, conflictWording } from './saver.js';
-import { sameTags } from './stored_text.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -29,7 +28,6 @@ export class Editor extends EventTarget {
       this.showTags();
       this.dispatchEvent(new CustomEvent('saved', { detail: event.detail }));
     };
-    this.adoptingTags = new WeakSet();  // the savers whose saves replace their tags with the server's spelling
 
     $('noteTitle').addEventListener('input', () => this.saver?.change({ title: $('noteTitle').value }));
     $('noteBody').addEventListener('input', () => this.saver?.change({ body: $('noteBody').value }));
@@ -66,17 +64,6 @@ export class Editor extends EventTarget {
     else if (now && saver.dirty) saver.save();
   }
 
-  // A save's answer carries the tags as the server normalised them ("#Work" is "work"): the
-  // draft takes them, unless they are no longer what the draft holds (typed on since, say).
-  adoptSavedTags(saver) {
-    if (this.adoptingTags.has(saver)) return;
-    this.adoptingTags.add(saver);
-    saver.addEventListener('saved', (event) => {
-      const { tags } = event.detail;
-      if (Array.isArray(tags) && sameTags(tags, saver.draft.fields.tags)) saver.draft.fields.tags = [...tags];
-    });
-  }
-
   // Leaving a note: what was typed in it is saved now, to it, not to the next one.
   leave(next = null) {
     const left = this.saver;
@@ -91,7 +78,6 @@ export class Editor extends EventTarget {
     const switching = saver !== this.saver;
     this.leave(saver);
     this.saver = saver;
-    this.adoptSavedTags(saver);
     this.readOnly = readOnly;
     this.attachments = attachments;
     saver.addEventListener('state', this.onSaverState);

@@ -4,7 +4,7 @@
 // elsewhere is a conflict too: the server refuses to write into it, and the person chooses.
 import { createNote, restoreNote, updateNote } from './api.js';
 import { putDraft, removeDraft } from './drafts.js';
-import { storedTags, trimmed } from './stored_text.js';
+import { sameTags, storedTags, trimmed } from './stored_text.js';
 
 const SAVE_DELAY_MS = 600;
 const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 15000];
@@ -177,6 +177,9 @@ export class NoteSaver extends EventTarget {
     const lacking = textHash(note) !== sentHash && this.resentFor !== sentHash;
     this.resentFor = lacking ? sentHash : null;
     if (lacking) this.dirty = true;
+    // The answer spells the tags as the server stores them ("#Work" is "work"): the draft takes
+    // that spelling, unless its tags are no longer those (typed on since, say).
+    if (sameTags(note.tags, this.draft.fields.tags)) this.draft.fields.tags = [...note.tags];
     this.retries = 0;
     if (this.dirty) putDraft(this.draft); else removeDraft(this.draft.uid);
     this.setState(this.dirty ? 'dirty' : 'saved', this.dirty ? '' : this.notice);
