@@ -60,6 +60,14 @@ soak: system-test $(VENV)/.installed-test
 fuzz: system-test $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -p no:logging --hypothesis-show-statistics tests/reliability/test_fuzz.py $(PYTEST_ARGS)
 
+# The real-window and lifecycle runs, repeated until a rare failure shows itself (tests/stress.py):
+# STRESS_ARGS="--cycles 100 --suites 20 --load" by default; every failure is reported with its signal.
+.PHONY: stress
+STRESS_ARGS ?= --cycles 100 --suites 20 --load
+
+stress: system-test $(VENV)/.installed-test
+	$(BIN)/python -m tests.stress $(STRESS_ARGS)
+
 # Benchmarks (bench/, results in bench/results/, write-up in docs/performance.md). The installers
 # are built first: start-up and sizes measure them. BENCH_ARGS go to bench/run_all.py.
 .PHONY: bench system-bench

@@ -68,7 +68,7 @@ def run(args, launched_at: float) -> int:
         origin = server.origin_of(sock)
 
         def on_created(created_window):
-            instance.show_window_on_request(created_window)
+            instance.on_show = lambda: window.bring_to_front(created_window)
             desktop.provide_native_functions(WindowNativeFunctions(created_window))
 
         window.run_window(

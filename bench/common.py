@@ -32,7 +32,7 @@ VARIANTS = {
     "onedir": [str(DIST / "notedesk-dir" / "notedesk")],
     "onefile": [str(DIST / "notedesk")],
 }
-LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \w+ [\w.]+: (.*)$")
+LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \w+ \[[^\]]*\] [\w.]+: (.*)$")
 
 
 def available_variants(names) -> list[str]:

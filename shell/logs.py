@@ -24,7 +24,7 @@ def configure_logging(data_dir: Path, *, dev: bool) -> Path:
     log_dir.mkdir(mode=0o700, exist_ok=True)
     log_file = log_dir / "notedesk.log"
     handler = PrivateRotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(threadName)s] %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if dev else logging.INFO)

@@ -67,13 +67,6 @@ class PrimaryInstance:
             except Exception:
                 logger.warning("Ignored a bad message on the single-instance channel", exc_info=True)
 
-    def show_window_on_request(self, window) -> None:
-        def show():
-            window.show()
-            window.restore()  # un-minimises and asks the window manager for focus
-
-        self.on_show = show
-
     def close(self) -> None:
         self.listener.close()
         self.lock.release()

@@ -5,6 +5,7 @@ import logging
 import os
 import string
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, TimeoutError
@@ -78,7 +79,7 @@ def run_window(
     window.events.before_show += lambda: navigation.install(window)
     track_geometry(window, geometry)
     log_first_page_load(window, origin, launched_at)
-    close_on_stop_signal(window.destroy)
+    close_on_stop_signal(lambda: close_soon(window))
     if on_created:
         on_created(window)
 
@@ -94,6 +95,41 @@ def run_window(
     # the page holds edits the server has not acknowledged yet, across a reload of the window.
     webview.start(start, window, gui=gui(), private_mode=False, storage_path=str(data_dir / "webview"))
     save_geometry(data_dir, geometry)
+
+
+def close_soon(window) -> None:
+    """Close the window from a signal handler, which runs on the GUI's own thread: pywebview's
+    destroy() waits until the window has been shown, which that thread may not have done yet."""
+    threading.Thread(target=window.destroy, name="notedesk-close", daemon=True).start()
+
+
+def bring_to_front(window) -> None:
+    """Show, un-minimise and focus the window; callable from any thread, and a no-op once the
+    window is closing."""
+    if gui() == "gtk":
+        from gi.repository import GLib
+
+        GLib.idle_add(present_gtk_window, window.uid)
+    else:
+        window.show()
+        window.restore()
+
+
+def present_gtk_window(uid: str) -> bool:
+    """Runs on GTK's thread. pywebview's own show() and restore() queue their GTK calls once more
+    from there, so they could run after the window was closed, and present() on a destroyed
+    GtkApplicationWindow crashes the process (SIGSEGV in g_menu_model_get_n_items). Here the
+    window is looked up when the call runs: closing forgets it in the same step that destroys it."""
+    from webview.platforms.gtk import BrowserView
+
+    browser_view = BrowserView.instances.get(uid)
+    if browser_view is None:
+        logger.info("The window is closing: not brought to the front")
+    else:
+        browser_view.window.deiconify()
+        browser_view.window.present()
+        logger.info("Brought the window to the front")
+    return False  # GLib.SOURCE_REMOVE: run once
 
 
 def show_app_when_ready(window, startup: Future) -> bool:
