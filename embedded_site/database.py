@@ -37,15 +37,27 @@ def pending_migrations() -> list:
     return executor.migration_plan(executor.loader.graph.leaf_nodes())
 
 
+def has_data(path: Path) -> bool:
+    return path.exists() and path.stat().st_size > 0
+
+
+def migration_lock() -> FileLock:
+    return FileLock(database_path().parent / "migrate.lock")
+
+
+def readable_plan(path: Path) -> list:
+    try:
+        return pending_migrations()
+    except DatabaseError as error:
+        raise DatabaseUnusable(unusable_message(path, error)) from error
+
+
 def prepare_database() -> None:
+    """At a launch: back up, then apply whatever migrations are pending."""
     path = database_path()
-    existed = path.exists() and path.stat().st_size > 0
-    with FileLock(path.parent / "migrate.lock"):
-        try:
-            plan = pending_migrations()
-        except DatabaseError as error:
-            raise DatabaseUnusable(unusable_message(path, error)) from error
-        if plan:
+    existed = has_data(path)
+    with migration_lock():
+        if readable_plan(path):
             if existed:
                 backup_database(path)
             call_command("migrate", interactive=False, verbosity=0)
@@ -55,6 +67,25 @@ def prepare_database() -> None:
     for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if file.exists():
             os.chmod(file, 0o600)
+
+
+def run_migrate_command(argv: list[str], run) -> None:
+    """`manage migrate …`: the launch's backup first (unless it only reports), under the same lock."""
+    path = database_path()
+    with migration_lock():
+        readable_plan(path)
+        if has_data(path) and not {"--plan", "--check"} & set(argv):
+            backup_database(path)
+        run(argv)
+
+
+def pending_migrations_warning() -> str | None:
+    """For every other command, which sees the database as it is: say if a launch would change it."""
+    plan = readable_plan(database_path())
+    if not plan:
+        return None
+    return (f"{len(plan)} migration(s) are pending on this database, which is shown as it is; "
+            "starting the app, or `manage migrate`, applies them (after a backup).")
 
 
 def backup_database(path: Path) -> Path:

@@ -75,13 +75,23 @@ def start(next_path: str = "/") -> Site:
 
 
 def run_management_command(argv: list[str]) -> None:
-    """Run a Django command on the data dir, brought up to date first as a launch would."""
+    """Run a Django command on the data dir as it is: only a launch, or `migrate`, migrates."""
+    import sys
+
     from django.core.management import execute_from_command_line
 
-    from embedded_site.database import DatabaseUnusable, prepare_database
+    from embedded_site.database import DatabaseUnusable, pending_migrations_warning, run_migrate_command
+
+    def run(arguments):
+        execute_from_command_line(["notedesk manage", *arguments])
 
     try:
-        prepare_database()
+        if argv[:1] == ["migrate"]:
+            run_migrate_command(argv, run)
+            return
+        warning = pending_migrations_warning()
     except DatabaseUnusable as error:
         raise SiteUnavailable(str(error)) from None
-    execute_from_command_line(["notedesk manage", *argv])
+    if warning:
+        print(f"notedesk: {warning}", file=sys.stderr)
+    run(argv)

@@ -65,9 +65,10 @@ def test_the_tarball_holds_the_one_folder_bundle_with_the_manage_command(dist, a
         tarball.extractall(tmp_path, filter="tar")
     binary = tmp_path / f"notedesk-{VERSION}" / "notedesk"
 
-    result = subprocess.run([binary, "--data-dir", str(tmp_path / "data"), "manage", "showmigrations", "notes"],
-                            capture_output=True, text=True, env=app_env, timeout=60)
-    assert result.returncode == 0, result.stderr
+    for command in ("migrate", "showmigrations"):
+        result = subprocess.run([binary, "--data-dir", str(tmp_path / "data"), "manage", command, "notes"],
+                                capture_output=True, text=True, env=app_env, timeout=60)
+        assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert "[X] 0002_search" in result.stdout  # the migrations are in the bundle, and were applied
 

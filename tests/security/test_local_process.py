@@ -101,6 +101,11 @@ def run_headless_until_ready(tmp_path, env, data_dir):
     assert_exits_cleanly_within(process, 2)
 
 
+def schema_has_content_type_name(database) -> bool:
+    with sqlite3.connect(database) as connection:
+        return "name" in [row[1] for row in connection.execute("PRAGMA table_info(django_content_type)")]
+
+
 def test_a_backup_is_made_before_a_migration_touches_an_existing_db(tmp_path, app_env):
     data_dir = tmp_path / "data"
     run_headless_until_ready(tmp_path, app_env, data_dir)
@@ -110,16 +115,41 @@ def test_a_backup_is_made_before_a_migration_touches_an_existing_db(tmp_path, ap
         capture_output=True, text=True, env=app_env, timeout=60,
     )
     assert rollback.returncode == 0, rollback.stderr
+    [before_rollback] = (data_dir / "backups").glob("notedesk-*.sqlite3")
+    assert not schema_has_content_type_name(before_rollback)  # `manage migrate` backed up first
 
     run_headless_until_ready(tmp_path, app_env, data_dir)
-    backups = list((data_dir / "backups").glob("notedesk-*.sqlite3"))
-    assert len(backups) == 1
-    assert oct(mode(backups[0])) == oct(0o600)
-    with sqlite3.connect(backups[0]) as backup:
-        columns = [row[1] for row in backup.execute("PRAGMA table_info(django_content_type)")]
-    assert "name" in columns  # the copy has the schema from before the migration
+    backups = sorted((data_dir / "backups").glob("notedesk-*.sqlite3"))
+    assert len(backups) == 2
+    assert oct(mode(backups[-1])) == oct(0o600)
+    assert schema_has_content_type_name(backups[-1])  # the launch's copy has the schema from before it migrated
     run_headless_until_ready(tmp_path, app_env, data_dir)
-    assert len(list((data_dir / "backups").glob("*.sqlite3"))) == 1  # nothing to migrate: no new backup
+    assert len(list((data_dir / "backups").glob("*.sqlite3"))) == 2  # nothing to migrate: no new backup
+
+
+def manage(data_dir, *args, env):
+    return subprocess.run(
+        launcher_command("--data-dir", str(data_dir), "manage", *args), capture_output=True, text=True, env=env, timeout=60,
+    )
+
+
+def test_manage_shows_the_database_as_it_is_and_only_migrate_changes_it(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    plan = manage(data_dir, "migrate", "--plan", env=app_env)
+    assert plan.returncode == 0, plan.stderr
+    assert "notes.0001_initial" in plan.stdout  # a fresh folder: the whole plan, nothing applied first
+
+    listing = manage(data_dir, "showmigrations", "notes", env=app_env)
+    assert "[ ] 0001_initial" in listing.stdout
+    assert "migration(s) are pending on this database" in listing.stderr
+
+    assert manage(data_dir, "migrate", env=app_env).returncode == 0
+    listing = manage(data_dir, "showmigrations", "notes", env=app_env)
+    assert "[X] 0001_initial" in listing.stdout
+    assert listing.stderr == ""
+    backward = manage(data_dir, "migrate", "notes", "zero", env=app_env)
+    assert backward.returncode == 0, backward.stderr
+    assert "[ ] 0001_initial" in manage(data_dir, "showmigrations", "notes", env=app_env).stdout
 
 
 def test_a_corrupt_db_stops_the_start_with_a_clear_message_and_is_left_untouched(tmp_path, app_env):
