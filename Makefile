@@ -21,14 +21,25 @@ system-test:
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-# A stamp per extra: pip runs again only when pyproject.toml changes.
-$(VENV)/.installed-run: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e .
+# A stamp per extra: pip runs again only when a pyproject.toml changes. The desktop shell is
+# installed from its own project (editable here, so a change to it is live; `make shell-wheel`
+# builds the wheel other projects install).
+# (compat mode: a plain path on sys.path, which PyInstaller follows; the default finder hook it does not)
+DESKTOP_SHELL := --config-settings editable_mode=compat -e ./desktop_shell
+PROJECTS := pyproject.toml desktop_shell/pyproject.toml
+
+$(VENV)/.installed-run: $(PROJECTS) | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet $(DESKTOP_SHELL) -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: $(PROJECTS) | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet $(DESKTOP_SHELL) -e ".[test]"
 	touch $@ $(VENV)/.installed-run
+
+# The shell's wheel, for any Django project: dist/django_desktop_shell-VERSION-py3-none-any.whl.
+.PHONY: shell-wheel
+shell-wheel: $(VENV)/bin/python
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist ./desktop_shell
 
 clean:
 	rm -rf $(VENV) build/out dist collected_static
@@ -46,8 +57,8 @@ test-package: system-test system-package $(VENV)/.installed-test $(VENV)/.instal
 system-package:
 	@$(SYSTEM_PACKAGES) run package
 
-$(VENV)/.installed-package: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e ".[package]"
+$(VENV)/.installed-package: $(PROJECTS) | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet $(DESKTOP_SHELL) -e ".[package]"
 	touch $@ $(VENV)/.installed-run
 
 # The long reliability runs (docs/reliability.md); `make test` runs short versions of both.
@@ -60,13 +71,13 @@ soak: system-test $(VENV)/.installed-test
 fuzz: system-test $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -p no:logging --hypothesis-show-statistics tests/reliability/test_fuzz.py $(PYTEST_ARGS)
 
-# The real-window and lifecycle runs, repeated until a rare failure shows itself (tests/stress.py):
+# The real-window and lifecycle runs, repeated until a rare failure shows itself (tests/shell/stress.py):
 # STRESS_ARGS="--cycles 100 --suites 20 --load" by default; every failure is reported with its signal.
 .PHONY: stress
 STRESS_ARGS ?= --cycles 100 --suites 20 --load
 
 stress: system-test $(VENV)/.installed-test
-	$(BIN)/python -m tests.stress $(STRESS_ARGS)
+	$(BIN)/python -m tests.shell.stress $(STRESS_ARGS)
 
 # Benchmarks (bench/, results in bench/results/, write-up in docs/performance.md). The installers
 # are built first: start-up and sizes measure them. BENCH_ARGS go to bench/run_all.py.
@@ -78,6 +89,6 @@ bench: system-bench $(VENV)/.installed-bench package
 system-bench:
 	@$(SYSTEM_PACKAGES) run test bench
 
-$(VENV)/.installed-bench: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e ".[bench]"
+$(VENV)/.installed-bench: $(PROJECTS) | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet $(DESKTOP_SHELL) -e ".[bench]"
 	touch $@ $(VENV)/.installed-run

@@ -1,6 +1,6 @@
-from embedded_site import desktop
-from embedded_site.version import app_version
+from django_desktop_shell import native
+from django_desktop_shell.runtime import current
 
 
 def notedesk(request):
-    return {"notedesk_version": app_version(), "native_dialogs": desktop.native_functions is not None}
+    return {"notedesk_version": current.identity.version, "native_dialogs": native.functions is not None}

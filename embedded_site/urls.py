@@ -4,12 +4,11 @@ from embedded_site import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.health, name="health"),
     path("ajax/", include("embedded_site.ajax_patterns.urls")),
     path("api/", include("embedded_site.notes.urls")),
 ]
 
-handler400 = "embedded_site.errors.bad_request"
-handler403 = "embedded_site.errors.permission_denied"
-handler404 = "embedded_site.errors.page_not_found"
-handler500 = "embedded_site.errors.server_error"
+handler400 = "django_desktop_shell.errors.bad_request"
+handler403 = "django_desktop_shell.errors.permission_denied"
+handler404 = "django_desktop_shell.errors.page_not_found"
+handler500 = "django_desktop_shell.errors.server_error"

@@ -12,11 +12,13 @@ from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client
 
-from shell.server import ServerThread, bind_loopback
+from django_desktop_shell.process.server import ServerThread, bind_loopback
 
 ROOT = Path(__file__).resolve().parent.parent
+# The sites the shell's contract is tested on: each is a project folder with its own launcher.py.
+SITES = {"notedesk": ROOT, "polls": ROOT / "examples" / "polls"}
 CHROMIUM = "/usr/bin/chromium"
-HOST = f"127.0.0.1:{settings.PORT}"
+HOST = f"127.0.0.1:{settings.DESKTOP_PORT}"
 
 
 @pytest.fixture
@@ -28,7 +30,7 @@ def anonymous_client():
 @pytest.fixture
 def client(anonymous_client):
     """A client holding this launch's session cookie, as the app's window does."""
-    response = anonymous_client.get("/launch/", {"token": settings.NOTEDESK_LAUNCH_TOKEN})
+    response = anonymous_client.get("/launch/", {"token": settings.DESKTOP_LAUNCH_TOKEN})
     assert response.status_code == 302
     return anonymous_client
 
@@ -66,13 +68,17 @@ def display():
     del os.environ["DISPLAY"]
 
 
-def launcher_command(*args: str) -> list[str]:
-    return [sys.executable, str(ROOT / "launcher.py"), *args]
+def launcher_command(*args: str, site: str = "notedesk") -> list[str]:
+    return [sys.executable, str(SITES[site] / "launcher.py"), *args]
 
 
 def start_headless(tmp_path, env, *args, data_dir=None):
+    return start_site_headless("notedesk", data_dir or tmp_path / "data", env, *args)
+
+
+def start_site_headless(site, data_dir, env, *args):
     process = subprocess.Popen(
-        launcher_command("--headless", "--data-dir", str(data_dir or tmp_path / "data"), *args),
+        launcher_command("--headless", "--data-dir", str(data_dir), *args, site=site),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     line = process.stdout.readline()
@@ -97,8 +103,8 @@ def assert_exits_cleanly_within(process, seconds):
     assert code == 0, f"the launcher exited with {code}; stderr: {process.stderr.read() if process.stderr else ''}"
 
 
-@pytest.fixture
-def app_env(display, tmp_path):
+@pytest.fixture(scope="session")
+def app_env(display):
     """The environment a launched Notedesk process gets in tests."""
     env = dict(os.environ)
     env["WEBKIT_DISABLE_COMPOSITING_MODE"] = "1"
@@ -120,15 +126,15 @@ class LiveApp:
         self.sock = bind_loopback(0)
         self.port = self.sock.getsockname()[1]
         self.origin = f"http://127.0.0.1:{self.port}"
-        port_settings.NOTEDESK_ALLOWED_HOSTS = [f"127.0.0.1:{self.port}", f"localhost:{self.port}"]
-        port_settings.CSRF_TRUSTED_ORIGINS = [f"http://{host}" for host in port_settings.NOTEDESK_ALLOWED_HOSTS]
+        port_settings.DESKTOP_ALLOWED_HOSTS = [f"127.0.0.1:{self.port}", f"localhost:{self.port}"]
+        port_settings.CSRF_TRUSTED_ORIGINS = [f"http://{host}" for host in port_settings.DESKTOP_ALLOWED_HOSTS]
         self.wsgi_app = WSGIHandler()
         self.server = None
         self.start()
 
     def start(self):
         self.server = ServerThread(self.wsgi_app, self.sock).start()
-        self.server.wait_until_ready("/healthz", self.auth_headers)
+        self.server.wait_until_ready("/_desktop/health", self.auth_headers)
 
     def stop(self):
         self.server.stop()
@@ -140,10 +146,10 @@ class LiveApp:
 
     @property
     def auth_headers(self):
-        return {"Authorization": f"Bearer {settings.NOTEDESK_LAUNCH_TOKEN}"}
+        return {"Authorization": f"Bearer {settings.DESKTOP_LAUNCH_TOKEN}"}
 
     def launch_url(self, next_path="/"):
-        return f"{self.origin}/launch/?{urlencode({'token': settings.NOTEDESK_LAUNCH_TOKEN, 'next': next_path})}"
+        return f"{self.origin}/launch/?{urlencode({'token': settings.DESKTOP_LAUNCH_TOKEN, 'next': next_path})}"
 
 
 @pytest.fixture

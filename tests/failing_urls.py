@@ -18,7 +18,7 @@ urlpatterns = [
     path("", include("embedded_site.urls")),
 ]
 
-handler400 = "embedded_site.errors.bad_request"
-handler403 = "embedded_site.errors.permission_denied"
-handler404 = "embedded_site.errors.page_not_found"
-handler500 = "embedded_site.errors.server_error"
+handler400 = "django_desktop_shell.errors.bad_request"
+handler403 = "django_desktop_shell.errors.permission_denied"
+handler404 = "django_desktop_shell.errors.page_not_found"
+handler500 = "django_desktop_shell.errors.server_error"

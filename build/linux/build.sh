@@ -28,7 +28,7 @@ cp -a "$dist/notedesk-dir" "$package/opt/notedesk"
 ln -s /opt/notedesk/notedesk "$package/usr/bin/notedesk"
 install -Dm644 "$root/build/linux/notedesk.desktop" "$package/usr/share/applications/notedesk.desktop"
 desktop-file-validate "$package/usr/share/applications/notedesk.desktop"
-for png in "$out"/icons/png/*.png; do
+for png in "$out"/pyinstaller/app/desktop-shell/icons/png/*.png; do
   size=$(basename "$png" .png)
   install -Dm644 "$png" "$package/usr/share/icons/hicolor/${size}x${size}/apps/notedesk.png"
 done

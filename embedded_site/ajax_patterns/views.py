@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from embedded_site.ajax_patterns.forms import GreetingForm
-from embedded_site.errors import error_response, form_error_message, form_errors
+from django_desktop_shell.errors import error_response
+
+from embedded_site.errors import form_error_message, form_errors
 
 
 def is_xhr(request) -> bool:

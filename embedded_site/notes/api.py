@@ -7,17 +7,13 @@ from functools import wraps
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection, transaction
 
-from embedded_site.errors import error_response, form_error_message, form_errors
+from django_desktop_shell.errors import RequestRefused, error_response
+
+from embedded_site.errors import form_error_message, form_errors
 
 
-class ApiError(Exception):
+class ApiError(RequestRefused):
     """An answer other than success, raised from anywhere below a view and answered by api_view."""
-
-    def __init__(self, status: int, message: str, **extra):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.extra = extra
 
 
 def api_view(view):
@@ -30,7 +26,7 @@ def api_view(view):
                 with read_snapshot():
                     return view(request, *args, **kwargs)
             return view(request, *args, **kwargs)
-        except ApiError as error:
+        except RequestRefused as error:
             return error_response(request, error.status, error.message, **error.extra)
 
     return answering_errors

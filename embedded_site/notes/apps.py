@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class NotesConfig(AppConfig):
     name = "embedded_site.notes"
     verbose_name = "Notes"
+
+    def ready(self):
+        from django_desktop_shell.signals import database_ready
+
+        database_ready.connect(self.tidy_at_start, dispatch_uid="notes-tidy-at-start")
+
+    @staticmethod
+    def tidy_at_start(**kwargs):
+        """At each launch, before serving: nothing else writes the attachments folder yet, so a
+        file no attachment names is a write cut short. A `manage` command does not get here."""
+        from embedded_site.notes.attachments import remove_orphan_files
+        from embedded_site.notes.trash import purge_expired_trash
+
+        purge_expired_trash()
+        remove_orphan_files()

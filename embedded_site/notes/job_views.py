@@ -1,6 +1,6 @@
 """Background import and export (jobs.py) over the API: start, follow, cancel, download.
 
-In the app's window the person picks files with the OS's own dialogs (desktop.native_functions);
+In the app's window the person picks files with the OS's own dialogs (django_desktop_shell.native);
 in a browser an export is downloaded and an import uploaded.
 """
 
@@ -13,11 +13,11 @@ from django.http import FileResponse, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from embedded_site import desktop
+from django_desktop_shell import native
 from embedded_site.notes import jobs
 from embedded_site.notes.api import ApiError, api_view, json_object, valid
 from embedded_site.notes.forms import ExportJobForm, ImportForm
-from embedded_site.notes.uploads import upload_view
+from django_desktop_shell.uploads import upload_view
 
 DIALOG_FILE_TYPES = {
     "json": ("Notedesk export (*.json)",),
@@ -26,10 +26,10 @@ DIALOG_FILE_TYPES = {
 }
 
 
-def native_functions() -> desktop.NativeFunctions:
-    if desktop.native_functions is None:
+def native_functions() -> native.NativeFunctions:
+    if native.functions is None:
         raise ApiError(400, "File dialogs are only available in the Notedesk window.")
-    return desktop.native_functions
+    return native.functions
 
 
 def existing_job(job_id: str) -> jobs.Job:
@@ -59,7 +59,7 @@ def start_export(request):
 @upload_view("NOTEDESK_MAX_IMPORT_SIZE")
 def start_upload_import(request):
     upload = valid(ImportForm(request.POST, request.FILES))["file"]
-    imports = Path(settings.DATA_DIR) / "imports"
+    imports = Path(settings.DESKTOP_DATA_DIR) / "imports"
     imports.mkdir(mode=0o700, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=imports, delete=False) as copy:
         try:

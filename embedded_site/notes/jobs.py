@@ -20,11 +20,11 @@ from typing import BinaryIO
 from django.conf import settings
 from django.db import DatabaseError, connection
 
-from embedded_site.notes.durable import durable_file
+from django_desktop_shell.files import durable_file
 from embedded_site.notes.exporting import ExportError, export_json, export_markdown
 from embedded_site.notes.importing import ImportFileError, import_notes, read_import_file
 from embedded_site.notes.progress import Progress
-from embedded_site.storage_errors import BUSY, DISK_ERROR, FULL, READ_ONLY, storage_problem
+from django_desktop_shell.storage_errors import BUSY, DISK_ERROR, FULL, READ_ONLY, storage_problem
 
 logger = logging.getLogger(__name__)
 JOBS_KEPT = 20
@@ -118,7 +118,7 @@ def start_export(export_format: str, destination: Path | None) -> Job:
     """Export to `destination` (a path the person chose), or, with None, to a file to download."""
     exporter, extension = EXPORTERS[export_format]
     job = Job(kind="export")
-    exports = Path(settings.DATA_DIR) / "exports"
+    exports = Path(settings.DESKTOP_DATA_DIR) / "exports"
     exports.mkdir(mode=0o700, exist_ok=True)
     target = destination or exports / f"{job.id}.{extension}"
 
@@ -168,7 +168,7 @@ def start_import(source: Path, *, remove_source: bool) -> Job:
                 raise
             cause, remedy = IMPORT_STOPPED_BY[problem]
             raise JobError(
-                f"{cause.format(data_dir=settings.DATA_DIR)}: the import stopped after {job.done} of {job.total} "
+                f"{cause.format(data_dir=settings.DESKTOP_DATA_DIR)}: the import stopped after {job.done} of {job.total} "
                 f"notes. Those are kept, and nothing of the rest was written. {remedy} and import the file again "
                 "to finish (nothing is imported twice)."
             ) from None

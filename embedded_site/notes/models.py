@@ -12,7 +12,7 @@ ATTACHMENT_NAME_MAX_LENGTH = 255
 
 def attachment_storage() -> FileSystemStorage:
     """Attachments live in the data dir, never in the (possibly read-only) app bundle."""
-    return FileSystemStorage(location=settings.DATA_DIR / "attachments")
+    return FileSystemStorage(location=settings.DESKTOP_DATA_DIR / "attachments")
 
 
 class Tag(models.Model):

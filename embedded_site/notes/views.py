@@ -29,7 +29,7 @@ from embedded_site.notes.progress import run_to_completion
 from embedded_site.notes.serialize import attachment_payload, note_payload, with_relations
 from embedded_site.notes.tagging import NoteTags
 from embedded_site.notes.trash import purge_notes
-from embedded_site.notes.uploads import upload_view
+from django_desktop_shell.uploads import upload_view
 
 EXPORTS = {
     "json": (export_json, "json", "application/json"),

@@ -1,27 +1,17 @@
 """The notes app in a narrow window: at the window's minimum size (and at 700×600, where QA saw
 the layout break) every control can be seen and reached, and labels keep to one line."""
 
-import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_notes_app import api, app, create_note_in_page  # noqa: F401 (app is a fixture)
 
+from django_desktop_shell.process.window import MIN_SIZE
+
 pytestmark = pytest.mark.browser
 
-WINDOW_PY = Path(__file__).resolve().parents[2] / "shell" / "window.py"
-
-
-def minimum_window_size() -> tuple[int, int]:
-    """The min_size the app's window is created with: the test follows it if it changes."""
-    found = re.search(r"min_size=\((\d+),\s*(\d+)\)", WINDOW_PY.read_text(encoding="utf-8"))
-    assert found, "shell/window.py no longer sets the window's min_size"
-    return int(found[1]), int(found[2])
-
-
-SIZES = [pytest.param(minimum_window_size(), id="minimum"), pytest.param((700, 600), id="700x600")]
+SIZES = [pytest.param(MIN_SIZE, id="minimum"), pytest.param((700, 600), id="700x600")]
 
 # How many lines of text an element's content box holds.
 LINES = """el => {

@@ -218,7 +218,7 @@ def test_files_without_a_row_are_removed_at_start_and_the_others_kept(api, make_
     note = make_note()
     kept = api.upload(f"/api/notes/{note.pk}/attachments/", "kept.txt", b"kept").json()
     (attachments_dir / "0123456789abcdef0123456789abcdef").write_bytes(b"its row was never committed")
-    (attachments_dir / ".notedesk-partial-x1y2").write_bytes(b"half a fi")
+    (attachments_dir / ".partial-x1y2").write_bytes(b"half a fi")
     assert remove_orphan_files() == 2
     assert stored_files(attachments_dir) == [Attachment.objects.get().file.name]
     assert b"".join(api.get(kept["url"]).streaming_content) == b"kept"

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from django.db import connection
 
-from embedded_site import desktop
+from django_desktop_shell import native
 from embedded_site.notes import jobs
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,11 +43,11 @@ class FakeDialogs:
 def dialogs():
     def provide(path):
         fake = FakeDialogs(path)
-        desktop.provide_native_functions(fake)
+        native.provide(fake)
         return fake
 
     yield provide
-    desktop.provide_native_functions(None)
+    native.provide(None)
 
 
 def make_notes(api, count):

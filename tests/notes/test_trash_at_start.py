@@ -1,8 +1,10 @@
-"""Notes in the trash for more than 30 days are deleted for good when the site starts."""
+"""Notes in the trash for more than 30 days are deleted for good when the app starts (the shell's
+database_ready signal, which the notes app listens to)."""
 
 from datetime import datetime, timedelta, timezone
 
-from embedded_site.database import prepare_database
+from django_desktop_shell.process import site
+
 from embedded_site.notes.models import Note
 
 
@@ -17,6 +19,6 @@ def test_starting_purges_notes_trashed_more_than_30_days_ago_with_their_files(
     make_note(title="old but kept", created=now - timedelta(days=400), updated=now - timedelta(days=400))
     assert len(list(attachments_dir.iterdir())) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        prepare_database()
+        site.start()
     assert sorted(Note.objects.values_list("title", flat=True)) == ["old but kept", "recently trashed"]
     assert list(attachments_dir.iterdir()) == []

@@ -2,6 +2,7 @@
 installed with dpkg, run, and removed."""
 
 import hashlib
+import http.client
 import os
 import shutil
 import subprocess
@@ -9,10 +10,11 @@ import sys
 import tarfile
 import tomllib
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SITES
 
 pytestmark = pytest.mark.packaging
 
@@ -34,10 +36,10 @@ def only(directory: Path, pattern: str) -> Path:
     return match
 
 
-def self_test(command: str, env: dict, *args: str) -> None:
+def self_test(command: str, env: dict, *args: str, site: str = "notedesk") -> None:
     result = subprocess.run([command, "--self-test", *args], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "notedesk: self-test passed"
+    assert result.stdout.splitlines()[-1] == f"{site}: self-test passed"
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -65,8 +67,8 @@ def test_the_tarball_holds_the_one_folder_bundle_with_the_manage_command(dist, a
         tarball.extractall(tmp_path, filter="tar")
     binary = tmp_path / f"notedesk-{VERSION}" / "notedesk"
 
-    for command in ("migrate", "showmigrations"):
-        result = subprocess.run([binary, "--data-dir", str(tmp_path / "data"), "manage", command, "notes"],
+    for command in (["migrate"], ["showmigrations", "notes"]):
+        result = subprocess.run([binary, "--data-dir", str(tmp_path / "data"), "manage", *command],
                                 capture_output=True, text=True, env=app_env, timeout=60)
         assert result.returncode == 0, result.stderr
     assert result.stderr == ""
@@ -106,3 +108,26 @@ def test_the_release_workflow_passes_actionlint():
     result = subprocess.run([actionlint, ROOT / ".github" / "workflows" / "release.yml"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_another_site_builds_with_the_shell_alone_and_serves_its_admin(tmp_path, app_env):
+    """examples/polls, built by the shell's packaging command: its own templates, migrations and
+    admin are in the one-file binary, which passes the self-test and serves the admin."""
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "django_desktop_shell.packaging", str(SITES["polls"]), str(dist)],
+                   check=True, timeout=900)
+    binary = dist / "polls"
+    self_test(str(binary), app_env, "--data-dir", str(tmp_path / "data"), site="polls")
+    process = subprocess.Popen([binary, "--headless", "--data-dir", str(tmp_path / "data")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=app_env)
+    try:
+        parts = urlsplit(process.stdout.readline().split(" ", 1)[1].strip())
+        token = parse_qs(parts.query)["token"][0]
+        connection = http.client.HTTPConnection("127.0.0.1", parts.port, timeout=10)
+        connection.request("GET", "/admin/login/", headers={"Authorization": f"Bearer {token}"})
+        answer = connection.getresponse()
+        assert answer.status == 200
+        assert b"Django administration" in answer.read()
+    finally:
+        process.terminate()
+        assert process.wait(5) == 0

@@ -14,7 +14,7 @@ import zipfile
 import pytest
 from django.http import StreamingHttpResponse
 
-from shell.logs import configure_logging
+from django_desktop_shell.process.logs import configure_logging
 from tests.reliability.conftest import (
     another_program_holding_the_write_lock, data_dir_with_own_logs, fill_up, integrity_problems,
     make_read_only, multipart, new_uid, poll, unmount,
@@ -192,7 +192,7 @@ def test_an_error_escaping_the_server_loop_is_logged_and_serving_goes_on(live_ap
         live_app.server.server.trigger.pull_trigger()  # wake the loop so that it meets the bug now
         poll(lambda: "a bug in the server loop" in caplog.text, 10, "logging the error")
     connection = http.client.HTTPConnection("127.0.0.1", live_app.port, timeout=5)
-    connection.request("GET", "/healthz", headers=live_app.auth_headers)
+    connection.request("GET", "/_desktop/health", headers=live_app.auth_headers)
     assert connection.getresponse().status == 200
 
 
@@ -207,12 +207,12 @@ def test_an_error_in_a_request_thread_is_logged_and_the_next_requests_are_served
         monkeypatch.setattr(live_app.wsgi_app, "get_response", lambda request: StreamingHttpResponse(breaks_while_sending()))
         connection = http.client.HTTPConnection("127.0.0.1", live_app.port, timeout=5)
         with pytest.raises((http.client.HTTPException, OSError)):
-            connection.request("GET", "/healthz", headers=live_app.auth_headers)
+            connection.request("GET", "/_desktop/health", headers=live_app.auth_headers)
             connection.getresponse().read()
         monkeypatch.undo()
         poll(lambda: "the body broke while sending" in caplog.text, 10, "logging the error")
     connection = http.client.HTTPConnection("127.0.0.1", live_app.port, timeout=5)
-    connection.request("GET", "/healthz", headers=live_app.auth_headers)
+    connection.request("GET", "/_desktop/health", headers=live_app.auth_headers)
     assert connection.getresponse().status == 200
 
 
@@ -220,7 +220,7 @@ def test_an_uncaught_error_in_any_thread_reaches_the_log_file(tmp_path):
     root = logging.getLogger()
     handlers, level, hook = root.handlers[:], root.level, threading.excepthook
     try:
-        log_file = configure_logging(tmp_path, dev=False)
+        log_file = configure_logging(tmp_path, "notedesk", dev=False)
         thread = threading.Thread(target=lambda: 1 / 0, name="notedesk-doomed")
         thread.start()
         thread.join()

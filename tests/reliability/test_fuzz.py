@@ -19,7 +19,7 @@ from tests.reliability.conftest import ApiClient, multipart
 
 ENDPOINTS = {
     "/": ["GET"],
-    "/healthz": ["GET"],
+    "/_desktop/health": ["GET"],
     "/launch/": ["GET"],
     "/ajax/data/": ["GET"],
     "/ajax/submit/": ["POST"],

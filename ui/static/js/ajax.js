@@ -7,7 +7,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // Longer than the server's SQLite busy timeout (10 s), so that a save held up by another program
 // locking the database gets the server's answer saying so, rather than the offline banner.
 const DEFAULT_TIMEOUT_MS = 15000;
-const HEALTH_URL = '/healthz';
+const HEALTH_URL = '/_desktop/health';
 const HEALTH_POLL_MS = 1500;
 
 export class AjaxError extends Error {

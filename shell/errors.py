@@ -1,2 +1,0 @@
-class StartupError(Exception):
-    """A problem the person must fix before Notedesk can start; its message says how."""

@@ -1,0 +1,157 @@
+"""Requests from anyone but the app's own window: other local processes, web pages, rebinding."""
+
+import json
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests.conftest import HOST
+
+XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
+PROTECTED_PATHS = ["/", "/ajax/data/", "/ajax/fetch_json/", "/_desktop/health", "/static/css/app.css", "/nowhere/"]
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def assert_security_headers(response):
+    for header, value in SECURITY_HEADERS.items():
+        assert response[header] == value, header
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-eval" not in policy and "unsafe-inline" not in policy
+
+
+@pytest.mark.parametrize("path", PROTECTED_PATHS)
+def test_without_the_session_cookie_every_path_is_403(anonymous_client, path):
+    response = anonymous_client.get(path)
+    assert response.status_code == 403
+    assert "Open Notedesk from its own window" in response.content.decode()
+
+
+def test_without_the_session_cookie_ajax_gets_a_json_403(anonymous_client):
+    response = anonymous_client.get("/ajax/data/", **XHR)
+    assert response.status_code == 403
+    assert response.json() == {"error": "Open Notedesk from its own window to use it."}
+
+
+@pytest.mark.parametrize("token", ["", "wrong", "x" * 43, settings.DESKTOP_LAUNCH_TOKEN[:-1], "é" * 10])
+def test_a_wrong_launch_token_is_403_and_sets_no_cookie(anonymous_client, token):
+    response = anonymous_client.get("/launch/", {"token": token})
+    assert response.status_code == 403
+    assert not response.cookies
+    assert anonymous_client.get("/").status_code == 403
+
+
+def test_a_forged_session_cookie_is_403(anonymous_client):
+    anonymous_client.cookies[settings.DESKTOP_SESSION_COOKIE] = "forged"
+    assert anonymous_client.get("/").status_code == 403
+
+
+def test_a_wrong_bearer_token_is_403(anonymous_client):
+    response = anonymous_client.get("/_desktop/health", HTTP_AUTHORIZATION="Bearer nope")
+    assert response.status_code == 403
+
+
+def test_a_bearer_token_post_needs_no_csrf_token_but_a_cookie_post_does(csrf_client):
+    script = Client(HTTP_HOST=HOST, enforce_csrf_checks=True)
+    bearer = script.post(
+        "/ajax/submit/", {"username": "script"}, HTTP_AUTHORIZATION=f"Bearer {settings.DESKTOP_LAUNCH_TOKEN}", **XHR
+    )
+    assert bearer.json() == {"message": "Hello, script!"}
+    assert csrf_client.post("/ajax/submit/", {"username": "page"}, **XHR).status_code == 403
+
+
+def test_the_launch_token_as_bearer_is_admitted(anonymous_client):
+    response = anonymous_client.get("/_desktop/health", HTTP_AUTHORIZATION=f"Bearer {settings.DESKTOP_LAUNCH_TOKEN}")
+    assert response.json() == {"status": "ok"}
+
+
+def test_the_launch_sets_a_strict_httponly_cookie_and_drops_the_token_from_the_url(anonymous_client):
+    response = anonymous_client.get("/launch/", {"token": settings.DESKTOP_LAUNCH_TOKEN, "next": "/ajax/data/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/ajax/data/"
+    assert response["Cache-Control"] == "no-store"
+    cookie = response.cookies[settings.DESKTOP_SESSION_COOKIE]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Strict"
+    assert cookie["path"] == "/"
+    assert cookie.value == settings.DESKTOP_SESSION_TOKEN != settings.DESKTOP_LAUNCH_TOKEN
+
+
+@pytest.mark.parametrize("next_path", ["//evil.example/", "https://evil.example/", "/\\evil.example", "evil"])
+def test_the_launch_never_redirects_off_the_app(anonymous_client, next_path):
+    response = anonymous_client.get("/launch/", {"token": settings.DESKTOP_LAUNCH_TOKEN, "next": next_path})
+    assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize("host", [
+    "evil.example", "localhost.evil.example", "127.0.0.1", "localhost",
+    f"127.0.0.1:{settings.DESKTOP_PORT + 1}", f"evil.example:{settings.DESKTOP_PORT}", "127.0.0.2:" + str(settings.DESKTOP_PORT),
+])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_foreign_host_is_400_even_with_the_cookie(client, host, method):
+    response = getattr(client, method)("/ajax/data/", HTTP_HOST=host)
+    assert response.status_code == 400
+    assert "only answers the Notedesk app" in response.content.decode()
+
+
+def test_localhost_with_the_port_is_accepted(client):
+    assert client.get("/_desktop/health", HTTP_HOST=f"localhost:{settings.DESKTOP_PORT}").status_code == 200
+
+
+def test_a_post_without_the_csrf_token_is_403(csrf_client):
+    response = csrf_client.post("/ajax/submit/", {"username": "Mallory"}, **XHR)
+    assert response.status_code == 403
+
+
+def test_a_cross_site_post_with_the_cookie_and_a_token_but_a_foreign_origin_is_403(csrf_client):
+    token = str(csrf_client.get("/ajax/data/").context["csrf_token"])
+    response = csrf_client.post(
+        "/ajax/submit/", {"username": "Mallory"}, HTTP_X_CSRFTOKEN=token,
+        HTTP_ORIGIN="http://evil.example", **XHR,
+    )
+    assert response.status_code == 403
+
+
+def test_a_post_from_another_local_port_is_403(csrf_client):
+    token = str(csrf_client.get("/ajax/data/").context["csrf_token"])
+    response = csrf_client.post(
+        "/ajax/submit/", json.dumps({"username": "x"}), content_type="application/json",
+        HTTP_X_CSRFTOKEN=token, HTTP_ORIGIN=f"http://127.0.0.1:{settings.DESKTOP_PORT + 1}",
+    )
+    assert response.status_code == 403
+
+
+def test_a_post_from_the_apps_own_origin_passes(csrf_client):
+    token = str(csrf_client.get("/ajax/data/").context["csrf_token"])
+    response = csrf_client.post(
+        "/ajax/submit/", {"username": "Ada"}, HTTP_X_CSRFTOKEN=token,
+        HTTP_ORIGIN=f"http://127.0.0.1:{settings.DESKTOP_PORT}", **XHR,
+    )
+    assert response.json() == {"message": "Hello, Ada!"}
+
+
+def test_a_cross_site_post_without_the_cookie_is_403(anonymous_client):
+    response = anonymous_client.post("/ajax/submit/", {"username": "Mallory"}, HTTP_ORIGIN="http://evil.example")
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/", "/ajax/data/", "/ajax/fetch_json/", "/static/css/app.css", "/nowhere/"])
+def test_security_headers_are_on_every_answer(client, path):
+    assert_security_headers(client.get(path))
+
+
+def test_security_headers_are_on_the_gates_own_refusals(anonymous_client, client):
+    assert_security_headers(anonymous_client.get("/"))
+    assert_security_headers(client.get("/", HTTP_HOST="evil.example"))
+
+
+def test_the_launch_token_never_appears_in_a_page(client):
+    token = settings.DESKTOP_LAUNCH_TOKEN
+    for path in ["/", "/ajax/data/", "/ajax/fragment/", "/nowhere/"]:
+        assert token not in client.get(path).content.decode()

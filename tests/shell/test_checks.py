@@ -1,0 +1,110 @@
+"""The shell refuses an unsafe start, loudly: each system check breaks a copy of examples/polls'
+settings the way a developer might, and the launch stops with the message that says what to change."""
+
+import http.client
+import shutil
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import SITES, exit_code_within, start_site_headless
+
+SETTINGS = "mysite/settings.py"
+APPLY_DEFAULTS = "desktop_settings(globals())\n"
+
+
+@pytest.fixture
+def polls_copy(tmp_path):
+    project = tmp_path / "polls"
+    shutil.copytree(SITES["polls"], project, ignore=shutil.ignore_patterns("db.sqlite3", "__pycache__"))
+    return project
+
+
+def launch(project, data_dir, env, *args):
+    return subprocess.run([sys.executable, str(project / "launcher.py"), "--headless", "--data-dir", str(data_dir), *args],
+                          capture_output=True, text=True, env=env, timeout=60)
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("DEBUG = True", "DEBUG is on without --dev"),
+    ("SECRET_KEY = 'django-insecure-shared-by-every-install'", "SECRET_KEY is written in the settings"),
+    ("ALLOWED_HOSTS = ['*']", "ALLOWED_HOSTS allows '*'"),
+    ("CSRF_TRUSTED_ORIGINS = ['https://evil.example']", "CSRF_TRUSTED_ORIGINS trusts 'https://evil.example'"),
+    ("DATABASES['default']['NAME'] = BASE_DIR / 'db.sqlite3'", "outside the data folder"),
+    ("SESSION_COOKIE_SAMESITE = 'Lax'", "SESSION_COOKIE_SAMESITE='Lax'"),
+    ("CSRF_COOKIE_HTTPONLY = False", "CSRF_COOKIE_HTTPONLY=False"),
+    ("MESSAGE_STORAGE = 'django.contrib.messages.storage.cookie.CookieStorage'", "MESSAGE_STORAGE="),
+    ("MIDDLEWARE = MIDDLEWARE[1:]", "MIDDLEWARE is missing django.middleware.security.SecurityMiddleware"),
+    ("MIDDLEWARE = MIDDLEWARE[::-1]", "has the shell's middleware after the site's own"),
+])
+def test_a_setting_that_undoes_a_desktop_default_stops_the_start_saying_what_to_change(
+    polls_copy, tmp_path, app_env, line, message
+):
+    with (polls_copy / SETTINGS).open("a", encoding="utf-8") as settings:
+        settings.write(f"{line}\n")
+    result = launch(polls_copy, tmp_path / "data", app_env)
+    assert result.returncode == 1
+    assert "polls: The settings are not safe for a desktop app:" in result.stderr
+    assert message in result.stderr
+    assert "desktop_settings(globals())" in result.stderr  # the hint says how to fix it
+    assert "READY" not in result.stdout
+
+
+def test_settings_without_the_desktop_defaults_stop_the_start(polls_copy, tmp_path, app_env):
+    settings = polls_copy / SETTINGS
+    settings.write_text(settings.read_text(encoding="utf-8").replace(APPLY_DEFAULTS, ""), encoding="utf-8")
+    result = launch(polls_copy, tmp_path / "data", app_env)
+    assert result.returncode == 1
+    assert "does not apply the desktop defaults" in result.stderr
+
+
+def test_a_template_that_loads_a_remote_asset_is_a_warning_naming_it(polls_copy, tmp_path, app_env):
+    template = polls_copy / "polls" / "templates" / "polls" / "index.html"
+    template.write_text('<link rel="stylesheet" href="https://cdn.example/bulma.css">\n' + template.read_text())
+    process, _ = start_copy(polls_copy, tmp_path, app_env)
+    process.terminate()
+    assert exit_code_within(process, 5) == 0
+    log = (tmp_path / "data" / "logs" / "polls.log").read_text()
+    assert f"The template {template} loads https://cdn.example/bulma.css" in log
+    assert "Download it into your app's static/ folder" in log
+
+
+def start_copy(project, tmp_path, env, *args):
+    process = subprocess.Popen(
+        [sys.executable, str(project / "launcher.py"), "--headless", "--data-dir", str(tmp_path / "data"), *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    line = process.stdout.readline()
+    assert line.startswith("READY "), process.stderr.read()
+    return process, line.split(" ", 1)[1].strip()
+
+
+@pytest.mark.parametrize("site", list(SITES))
+def test_dev_mode_turns_debug_on_but_never_shows_django_s_debug_page(site, tmp_path, app_env):
+    process, launch_url = start_site_headless(site, tmp_path / "data", app_env, "--dev")
+    try:
+        parts = urlsplit(launch_url)
+        connection = http.client.HTTPConnection("127.0.0.1", parts.port, timeout=10)
+        connection.request("GET", "/nowhere/", headers={"Authorization": f"Bearer {parts.query.split('=')[1].split('&')[0]}"})
+        answer = connection.getresponse()
+        body = answer.read()
+        assert answer.status == 404
+        assert b"NOARCHIVE" not in body and b"URLconf" not in body and b"Nothing is at /nowhere/." in body
+    finally:
+        process.terminate()
+        assert exit_code_within(process, 5) == 0
+
+
+def test_the_log_says_which_of_the_project_s_settings_the_desktop_defaults_replaced(polls_copy, tmp_path, app_env):
+    process, _ = start_copy(polls_copy, tmp_path, app_env)
+    process.terminate()
+    assert exit_code_within(process, 5) == 0
+    replaced = [line.split("setting: ", 1)[1] for line in (tmp_path / "data" / "logs" / "polls.log").read_text().splitlines()
+                if "Desktop default applied over the project's setting" in line]
+    assert "DEBUG (was True)" in replaced
+    assert "SECRET_KEY" in replaced  # named, never shown
+    assert "ALLOWED_HOSTS (was [])" in replaced
+    assert f"DATABASES['default']['NAME'] (now in the data folder: {tmp_path / 'data' / 'polls.sqlite3'})" in replaced
+    assert not any("django-insecure" in line for line in replaced)

@@ -1,0 +1,66 @@
+"""The server thread the launcher runs Django in: it starts, answers and stops cleanly."""
+
+import socket
+import time
+
+import pytest
+
+from django_desktop_shell.process.server import ServerThread, bind_loopback
+
+
+def hello(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "5")])
+    return [b"hello"]
+
+
+@pytest.fixture
+def server():
+    running = ServerThread(hello, bind_loopback(0)).start()
+    running.wait_until_ready("/", {})
+    yield running
+    running.stop()
+
+
+def refuses_connections(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+def test_stop_closes_the_port_and_ends_the_thread(server):
+    server.stop()
+    assert not server.thread.is_alive()
+    assert refuses_connections(server.port)
+
+
+def test_stop_succeeds_when_the_loop_runs_it_before_its_wake_up_byte_is_written(server):
+    """waitress wakes its loop with a byte in a pipe, and every answer sent leaves one there: the
+    loop can run the stop request before stop() itself has written. Seen as a launcher exiting 1
+    with "Bad file descriptor" on SIGTERM right after serving a page."""
+    trigger = server.server.trigger
+    write_wake_up_byte = trigger._physical_pull
+
+    def loop_runs_the_request_first():
+        write_wake_up_byte()  # as an answer sent just before would have
+        deadline = time.monotonic() + 5
+        while trigger.thunks and time.monotonic() < deadline:
+            time.sleep(0.001)
+        assert not trigger.thunks, "the loop never ran the stop request"
+        write_wake_up_byte()
+
+    trigger._physical_pull = loop_runs_the_request_first
+    server.stop()
+    assert not server.thread.is_alive()
+    assert refuses_connections(server.port)
+
+
+def test_stop_while_a_client_holds_a_half_read_answer(server):
+    client = socket.create_connection(("127.0.0.1", server.port))
+    client.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    assert client.recv(8) == b"HTTP/1.1"
+    server.stop()
+    client.close()
+    assert not server.thread.is_alive()
+    assert refuses_connections(server.port)

@@ -1,0 +1,175 @@
+"""The real pywebview window under Xvfb."""
+
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT, launcher_command
+
+pytestmark = pytest.mark.window
+
+
+def test_self_test_passes_in_the_real_window_and_external_links_leave_it_alone(tmp_path, app_env):
+    result = subprocess.run(
+        launcher_command("--self-test", "--data-dir", str(tmp_path)),
+        capture_output=True, text=True, env=app_env, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "ok: an AJAX GET answered",
+        "ok: a CSRF-protected POST answered",
+        "ok: an external link went to the system browser, not the window",
+        "ok: the AJAX patterns page: a GET filled it and a CSRF-protected POST answered",
+        "notedesk: self-test passed",
+    ]
+
+
+def log_size(log_file) -> int:
+    return log_file.stat().st_size if log_file.exists() else 0
+
+
+def wait_for_log(log_file, pattern, process, timeout=30, after=0):
+    """Wait for `pattern` in what the log gained past byte `after` (a launch's own lines)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log_file.exists() and (match := re.search(pattern, log_file.read_bytes()[after:].decode())):
+            return match
+        if process.poll() is not None:
+            pytest.fail(f"the launcher exited with {process.returncode}: {process.stderr.read()}")
+        time.sleep(0.05)
+    pytest.fail(f"the log never said {pattern!r}")
+
+
+def wait_for_page_loaded(log_file, process, after=0):
+    return float(wait_for_log(log_file, r"Page loaded ([\d.]+) s", process, after=after).group(1))
+
+
+def test_the_window_shows_a_rendered_page_and_closes_cleanly_on_sigterm(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    process = subprocess.Popen(
+        launcher_command("--data-dir", str(data_dir)), env=app_env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        wait_for_page_loaded(data_dir / "logs" / "notedesk.log", process)
+        time.sleep(0.5)  # let WebKit paint the loaded page before the screenshot
+        shot = tmp_path / "window.png"
+        subprocess.run(["import", "-window", "root", str(shot)], check=True, env=app_env, timeout=30)
+        colours = subprocess.run(
+            ["identify", "-format", "%k", str(shot)], capture_output=True, text=True, check=True
+        ).stdout
+        assert int(colours) > 50, "the window looks blank"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            code = process.wait(2)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            pytest.fail("the window did not close within 2 s of SIGTERM")
+    assert code == 0
+
+
+def start_window(data_dir, env):
+    log_file = data_dir / "logs" / "notedesk.log"
+    earlier_launches = log_size(log_file)
+    process = subprocess.Popen(launcher_command("--data-dir", str(data_dir)), env=env, stderr=subprocess.PIPE, text=True)
+    wait_for_page_loaded(log_file, process, after=earlier_launches)
+    return process
+
+
+def close_with_sigterm(process):
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(5) == 0
+
+
+def xdotool(env, *args) -> str:
+    return subprocess.run(["xdotool", *args], capture_output=True, text=True, check=True, env=env, timeout=10).stdout
+
+
+def test_a_second_launch_brings_the_first_window_forward(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    first = start_window(data_dir, app_env)
+    try:
+        second = subprocess.run(
+            launcher_command("--data-dir", str(data_dir)), capture_output=True, text=True, env=app_env, timeout=30
+        )
+        assert second.returncode == 0, second.stderr
+        assert "its window was brought to the front" in second.stdout
+        # GTK is called on its own thread only: a call from another one can crash the process.
+        wait_for_log(data_dir / "logs" / "notedesk.log", r"\[MainThread\] django_desktop_shell.process.window: Brought the window to the front",
+                     first, timeout=5)
+    finally:
+        close_with_sigterm(first)
+
+
+def test_a_window_closed_right_after_a_request_to_bring_it_forward_does_not_crash(app_env):
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.shell.drivers.front_then_close"],
+        capture_output=True, text=True, env={**app_env, "PYTHONFAULTHANDLER": "1"}, timeout=60, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "closed cleanly"
+
+
+def test_the_window_size_is_remembered_between_launches(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    first = start_window(data_dir, app_env)
+    window_id = xdotool(app_env, "search", "--sync", "--name", "^Notedesk$").split()[0]
+    xdotool(app_env, "windowsize", "--sync", window_id, "900", "640")
+    time.sleep(0.3)  # the resize event reaches pywebview's handler asynchronously
+    close_with_sigterm(first)
+
+    second = start_window(data_dir, app_env)
+    try:
+        window_id = xdotool(app_env, "search", "--sync", "--name", "^Notedesk$").split()[0]
+        geometry = xdotool(app_env, "getwindowgeometry", window_id)
+        assert "Geometry: 900x640" in geometry
+    finally:
+        close_with_sigterm(second)
+
+
+def take_screenshot_colours(env, path) -> int:
+    subprocess.run(["import", "-window", "root", str(path)], check=True, env=env, timeout=30)
+    return int(subprocess.run(["identify", "-format", "%k", str(path)], capture_output=True, text=True, check=True).stdout)
+
+
+def test_a_start_that_fails_shows_why_in_the_window(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    (data_dir / "notedesk.sqlite3").write_bytes(b"not a database" * 100)
+    process = subprocess.Popen(launcher_command("--data-dir", str(data_dir)), env=app_env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while take_screenshot_colours(app_env, tmp_path / "failed.png") <= 20:
+            assert time.monotonic() < deadline, "the window never showed anything"
+            time.sleep(0.2)
+        assert process.poll() is None, "the window closed before the person could read why"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(5)
+    assert code == 1
+    assert "Cannot open the database" in process.stderr.read()
+
+
+def test_export_in_the_window_writes_where_the_native_save_dialog_says(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    for command in (["migrate"], ["seed_demo_notes", "3"]):
+        result = subprocess.run(
+            launcher_command("--data-dir", str(data_dir), "manage", *command),
+            capture_output=True, text=True, env=app_env, timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+    chosen = tmp_path / "chosen" / "my-notes.json"
+    chosen.parent.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.shell.drivers.native_export", str(data_dir), str(chosen)],
+        capture_output=True, text=True, env=app_env, timeout=60, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"toast: Exported 3 notes to {chosen}" in result.stdout
+    assert "dialogs: [('SAVE', 'notedesk-" in result.stdout  # one save dialog, with a suggested name
+    assert len(json.loads(chosen.read_text())["notes"]) == 3

@@ -1,0 +1,29 @@
+"""The remembered window geometry survives bad files and changed screens."""
+
+import json
+from types import SimpleNamespace
+
+from django_desktop_shell.process.window_state import Geometry, load_geometry, save_geometry
+
+SCREEN = SimpleNamespace(x=0, y=0, width=1920, height=1080)
+
+
+def test_a_saved_geometry_comes_back(tmp_path):
+    save_geometry(tmp_path, Geometry(width=900, height=640, x=100, y=80))
+    assert load_geometry(tmp_path, [SCREEN]) == Geometry(width=900, height=640, x=100, y=80)
+
+
+def test_no_file_gives_the_default_size_placed_by_the_os(tmp_path):
+    assert load_geometry(tmp_path, [SCREEN]) == Geometry()
+
+
+def test_a_position_on_a_screen_that_is_gone_is_dropped_but_the_size_kept(tmp_path):
+    save_geometry(tmp_path, Geometry(width=900, height=640, x=2500, y=80))
+    assert load_geometry(tmp_path, [SCREEN]) == Geometry(width=900, height=640, x=None, y=None)
+
+
+def test_an_unreadable_or_tampered_file_gives_the_default(tmp_path):
+    for content in ["{not json", json.dumps({"width": "big"}), json.dumps({"width": 50, "height": 50}),
+                    json.dumps({"width": 900, "height": 600, "x": "left", "y": 0}), json.dumps([1, 2])]:
+        (tmp_path / "window.json").write_text(content)
+        assert load_geometry(tmp_path, [SCREEN]) == Geometry(), content
