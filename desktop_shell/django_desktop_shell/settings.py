@@ -67,6 +67,7 @@ def desktop_settings(namespace: dict) -> list[str]:
     report.set("CSRF_TRUSTED_ORIGINS", [f"http://{host}" for host in hosts])
     namespace.update(
         DESKTOP_APP_NAME=identity.name,
+        DESKTOP_APP_VERSION=identity.version,
         DESKTOP_DATA_DIR=data_dir,
         DESKTOP_PORT=port,
         DESKTOP_ALLOWED_HOSTS=hosts,

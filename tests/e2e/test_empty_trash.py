@@ -72,8 +72,8 @@ def test_dismissing_the_confirm_deletes_nothing(app, live_app):
     app.click("[data-view=trash]")
     messages = []
     app.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
-    app.click("#emptyTrash")
-    app.wait_for_timeout(300)
+    with app.expect_event("dialog"):
+        app.click("#emptyTrash")
     assert messages == ["Delete 1 note in the trash, and its attachments, for good? This cannot be undone."]
     expect(app.locator("#listStatus")).to_have_text("1 note in the trash")
     assert api(live_app, "GET", "/api/notes/?trashed=1")["total"] == 1
