@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from embedded_site.notes import revisions
 from embedded_site.notes.models import Note
 from embedded_site.notes.tagging import set_tags
 
@@ -26,13 +27,15 @@ def create_note(fields: dict) -> tuple[Note, bool]:
     return note, True
 
 
-def update_note(note_id: int, expected_version: int, fields: dict) -> bool:
+def update_note(note_id: int, expected_version: int, fields: dict, reason: str = "edit") -> bool:
     """Write `fields` only if the note is still at `expected_version`; False if it is not.
 
     The version check and the write are one conditional UPDATE, so two saves from the same
-    version can never both succeed.
+    version can never both succeed. What the write replaces may be kept as a revision first
+    (revisions.py; `reason` says why the change is made).
     """
     with transaction.atomic():
+        revisions.keep_before_change(note_id, expected_version, fields, reason)
         changed = Note.objects.filter(pk=note_id, version=expected_version).update(
             title=fields["title"],
             body=fields["body"],
@@ -46,12 +49,16 @@ def update_note(note_id: int, expected_version: int, fields: dict) -> bool:
 
 
 def move_to_trash(note_id: int) -> None:
-    Note.objects.filter(pk=note_id, trashed_at__isnull=True).update(
-        trashed_at=timezone.now(), version=F("version") + 1
-    )
+    with transaction.atomic():
+        if Note.objects.filter(pk=note_id, trashed_at__isnull=True).update(
+            trashed_at=timezone.now(), version=F("version") + 1
+        ):
+            revisions.keep(note_id, "trash")
 
 
 def restore_from_trash(note_id: int) -> None:
-    Note.objects.filter(pk=note_id, trashed_at__isnull=False).update(
-        trashed_at=None, version=F("version") + 1
-    )
+    with transaction.atomic():
+        if Note.objects.filter(pk=note_id, trashed_at__isnull=False).update(
+            trashed_at=None, version=F("version") + 1
+        ):
+            revisions.keep(note_id, "restore")

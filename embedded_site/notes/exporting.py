@@ -14,12 +14,13 @@ from typing import BinaryIO
 
 from django.db.models import Prefetch, QuerySet
 
+from embedded_site.notes import revisions
 from embedded_site.notes.markdown_files import file_name, to_markdown, unique_name
 from embedded_site.notes.models import Attachment, Note, Tag
 from embedded_site.notes.progress import Progress
 
 FORMAT_NAME = "notedesk-notes"
-FORMAT_VERSION = 2  # 2 added the attachments
+FORMAT_VERSION = 3  # 2 added the attachments, 3 the revisions
 BATCH_SIZE = 500
 BASE64_CHUNK = 3 * 256 * 1024  # a multiple of 3: the encoded chunks join into one base64 text
 # Written around the notes, which are encoded one at a time rather than all held in memory.
@@ -77,6 +78,7 @@ def export_json(destination: BinaryIO) -> Iterator[Progress]:
     def write(position: int, record: dict, attachments: list[Attachment]) -> None:
         separator = b",\n" if position else b"\n"
         # The record's closing brace is left off, for the attachments to follow, one at a time.
+        record = {**record, "revisions": revisions.exported(record["uid"])}
         destination.write(separator + json.dumps(record, ensure_ascii=False)[:-1].encode() + b', "attachments": [')
         for number, attachment in enumerate(attachments):
             write_json_attachment(destination, attachment, b", " if number else b"")

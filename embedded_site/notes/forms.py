@@ -88,6 +88,8 @@ class NoteChangeForm(NoteForm):
     version the client last read."""
 
     version = forms.IntegerField(min_value=1, max_value=2**62)
+    # "Keep mine" in a conflict: what it overwrites is always kept as a revision.
+    resolves_conflict = forms.BooleanField(required=False)
 
 
 class ImportedNoteForm(NoteForm):

@@ -23,15 +23,16 @@ from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
+from embedded_site.notes import revisions
 from embedded_site.notes.attachments import attachments_folder, display_name, save_attachment
 from embedded_site.notes.exporting import FORMAT_NAME, FORMAT_VERSION
-from embedded_site.notes.forms import ImportedNoteForm
+from embedded_site.notes.forms import BODY_MAX_LENGTH, ImportedNoteForm
 from embedded_site.notes.markdown_files import ATTACHMENTS_KEY, from_markdown, valid_attachment_entry
 from embedded_site.notes.models import Attachment, Note
 from embedded_site.notes.progress import Progress
 from embedded_site.notes.tagging import set_tags
 
-READABLE_VERSIONS = (1, FORMAT_VERSION)
+READABLE_VERSIONS = (1, 2, FORMAT_VERSION)
 BATCH_SIZE = 500
 # A batch also ends once its attachments add up to this, so that cancelling stays prompt.
 BATCH_ATTACHMENT_BYTES = 64 * 1024 * 1024
@@ -65,7 +66,10 @@ def read_import_file(file: BinaryIO) -> list[dict]:
     is_zip = zipfile.is_zipfile(file)
     file.seek(0)  # is_zipfile leaves the file wherever its search ended
     sources = markdown_sources(file) if is_zip else json_sources(file)
-    records = [{**valid_record(where, raw), "attachments": attachments} for where, raw, attachments in sources]
+    records = [
+        {**valid_record(where, raw), "attachments": attachments, "revisions": valid_revisions(where, raw)}
+        for where, raw, attachments in sources
+    ]
     repeated = [uid for uid, count in Counter(record["uid"] for record in records).items() if count > 1]
     if repeated:
         raise ImportFileError(f"The note {repeated[0]} is in the file more than once.")
@@ -81,7 +85,7 @@ def json_sources(file: BinaryIO) -> list[tuple[str, object, list[ImportedAttachm
         raise ImportFileError("This JSON file is not a Notedesk export.")
     if document.get("version") not in READABLE_VERSIONS:
         raise ImportFileError(
-            f"This Notedesk export is not version {' or '.join(map(str, READABLE_VERSIONS))}, "
+            f"This Notedesk export is not version {', '.join(map(str, READABLE_VERSIONS[:-1]))} or {READABLE_VERSIONS[-1]}, "
             "the ones this Notedesk reads."
         )
     if not isinstance(document.get("notes"), list):
@@ -192,6 +196,14 @@ def valid_record(where: str, raw: object) -> dict:
     return form.cleaned_data
 
 
+def valid_revisions(where: str, raw: dict) -> list[dict]:
+    """The note's version history (JSON exports from version 3 on), checked."""
+    try:
+        return revisions.imported(raw.get("revisions"), BODY_MAX_LENGTH)
+    except revisions.RevisionError as error:
+        raise ImportFileError(f"{where}: {error}") from None
+
+
 def import_notes(records: list[dict]) -> Iterator[ImportProgress]:
     progress = ImportProgress(done=0, total=len(records))
     yield progress
@@ -241,6 +253,7 @@ def import_batch(records: list[dict], stored_files: list[str]) -> tuple[int, int
     created = Note.objects.bulk_create(
         Note(uid=record["uid"], created=record["created"], **note_fields(record)) for record in new_records
     )
+    revisions.keep_many([note.pk for note, _ in newer], "import")  # what the import overwrites
     for note, record in newer:
         for field, value in note_fields(record).items():
             setattr(note, field, value)
@@ -250,6 +263,7 @@ def import_batch(records: list[dict], stored_files: list[str]) -> tuple[int, int
     notes = {**existing, **{record["uid"]: note for note, record in zip(created, new_records)}}
     attached = 0
     for record in records:
+        revisions.import_revisions(notes[record["uid"]], record.get("revisions", []))
         for attachment in missing_attachments(notes[record["uid"]], record["attachments"]):
             stored = save_attachment(notes[record["uid"]], attachment.name, [attachment.content])
             stored_files.append(stored.file.name)

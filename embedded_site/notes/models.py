@@ -54,3 +54,30 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Revision(models.Model):
+    """A note as it was before a change that replaced it (revisions.py says when one is kept).
+
+    The body is zlib-compressed, either whole (a keyframe, `base` empty) or with the body of
+    `base`, the note's revision before it, as zlib's preset dictionary: consecutive versions of a
+    note share most of their text, so such a revision takes tens of bytes.
+    """
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="revisions")
+    created = models.DateTimeField(default=timezone.now)  # when it was kept
+    saved_at = models.DateTimeField()  # when the note got this text (its `updated` then)
+    reason = models.CharField(max_length=20)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
+    tags = models.JSONField(default=list)
+    pinned = models.BooleanField(default=False)
+    body = models.BinaryField()
+    base = models.ForeignKey(
+        "self", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    depth = models.PositiveSmallIntegerField(default=0)  # how many bases lead to a keyframe
+    size = models.PositiveIntegerField()  # of the body, in UTF-8 bytes
+    summary = models.CharField(max_length=200, blank=True)  # what changed since the revision before
+
+    class Meta:
+        indexes = [models.Index(fields=["created"], name="notes_revision_created")]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from embedded_site.notes import job_views, views
+from embedded_site.notes import job_views, revision_views, views
 
 app_name = "notes"
 
@@ -11,6 +11,13 @@ urlpatterns = [
     path("notes/<int:note_id>/attachments/", views.upload_attachment, name="attachments"),
     path(
         "notes/<int:note_id>/attachments/<int:attachment_id>/", views.note_attachment, name="note_attachment"
+    ),
+    path("notes/<int:note_id>/revisions/", revision_views.revision_list, name="revisions"),
+    path("notes/<int:note_id>/revisions/<int:revision_id>/", revision_views.revision_detail, name="revision"),
+    path(
+        "notes/<int:note_id>/revisions/<int:revision_id>/restore/",
+        revision_views.restore_revision,
+        name="restore_revision",
     ),
     path("trash/", views.empty_trash, name="trash"),
     path("attachments/<int:attachment_id>/", views.attachment_file, name="attachment"),

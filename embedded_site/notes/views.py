@@ -122,7 +122,8 @@ def change_note(request, note: Note) -> JsonResponse:
         "tags": [tag.name for tag in note.sorted_tags],
     }
     changes = valid(NoteChangeForm({**current, **json_object(request)}))
-    if not editing.update_note(note.pk, changes["version"], changes):
+    reason = "conflict" if changes["resolves_conflict"] else "edit"
+    if not editing.update_note(note.pk, changes["version"], changes, reason):
         now = untrashed_note(note.pk)
         raise ApiError(
             409, "This note was changed elsewhere since you opened it. Nothing was saved.", current=note_payload(now)

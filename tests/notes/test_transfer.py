@@ -50,7 +50,7 @@ def test_the_json_export_holds_every_note_outside_the_trash(api, make_note, two_
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"].startswith('attachment; filename="notedesk-')
     document = json.loads(b"".join(response.streaming_content))
-    assert document["format"] == "notedesk-notes" and document["version"] == 2
+    assert document["format"] == "notedesk-notes" and document["version"] == 3
     trip = next(note for note in document["notes"] if note["title"].startswith("Trip"))
     assert trip == {
         "uid": str(Note.objects.get(title__startswith="Trip").uid),
@@ -60,6 +60,7 @@ def test_the_json_export_holds_every_note_outside_the_trash(api, make_note, two_
         "pinned": True,
         "created": "2020-05-17T08:30:15.123456+00:00",
         "updated": "2020-05-17T08:30:15.123456+00:00",
+        "revisions": [],
         "attachments": [],
     }
     assert len(document["notes"]) == 2
@@ -148,7 +149,7 @@ def export_document(*notes):
     [
         (b"\x89PNG not an export", "This is neither a Notedesk JSON export nor a zip of Markdown notes."),
         (b'{"notes": []}', "This JSON file is not a Notedesk export."),
-        (b'{"format": "notedesk-notes", "version": 9, "notes": []}', "This Notedesk export is not version 1 or 2"),
+        (b'{"format": "notedesk-notes", "version": 9, "notes": []}', "This Notedesk export is not version 1, 2 or 3"),
         (export_document([1]), "Note 1: a note must be an object."),
         (export_document({**GOOD, "uid": "nope"}), "Note 1: uid: Enter a valid UUID."),
         (export_document({**GOOD, "updated": 20200101}), "Note 1: updated: Enter a valid date/time."),

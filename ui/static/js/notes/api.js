@@ -28,3 +28,8 @@ export function attachFile(id, file, options) {
 export const deleteAttachment = (id, attachmentId) => ajax(`${note(id)}attachments/${attachmentId}/`, { method: 'DELETE' });
 // The file itself, kept by the page so that removing it can be undone; null if it cannot be read.
 export const attachmentContent = (attachment) => ajax(attachment.url, { binary: true, showErrors: false }).catch(() => null);
+
+const revisions = (id) => `${note(id)}revisions/`;
+export const listRevisions = (id, signal) => ajax(revisions(id), { signal });
+export const getRevision = (id, revisionId) => ajax(`${revisions(id)}${revisionId}/`);
+export const restoreRevision = (id, revisionId, version) => ajax(`${revisions(id)}${revisionId}/restore/`, { method: 'POST', json: { version } });

@@ -1,37 +1,40 @@
 // The two versions of a note in conflict, side by side: each as its lines, the lines that differ
 // from the other version marked, and each box scrolled to the first of them (an edit is as often
-// at the end of a long note as at its start).
+// at the end of a long note as at its start). The History panel shows a revision the same way.
+import { lineDiff } from './line_diff.js';
 import { sameTags } from './stored_text.js';
 
 const $ = (id) => document.getElementById(id);
 
-function noteLines({ title, body, tags }, withTags) {
+export function noteLines({ title, body, tags }, withTags) {
   return [title, '', ...body.split('\n'), ...(withTags ? ['', `Tags: ${tags.join(', ')}`] : [])];
 }
 
-// Where the versions differ: the lines of each between their common start and common end.
-function changedLines(a, b) {
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start += 1;
-  let end = 0;
-  while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end += 1;
-  return [[start, a.length - end], [start, b.length - end]];
-}
-
-function showVersion(box, lines, [from, to]) {
+// `changed`: the indexes of the lines to mark (with `kind` as a second class, if given).
+export function showVersion(box, lines, changed, kind = '') {
   box.replaceChildren(...lines.map((line, index) => Object.assign(document.createElement('span'), {
-    className: index >= from && index < to ? 'conflict-line changed' : 'conflict-line',
+    className: changed.has(index) ? `conflict-line changed ${kind}`.trim() : 'conflict-line',
     textContent: line,
   })));
-  const firstChange = box.children[Math.min(from, lines.length - 1)];
+  let first = lines.length - 1;
+  for (const index of changed) first = Math.min(first, index);
+  if (!changed.size) first = 0;
+  const firstChange = box.children[Math.min(first, lines.length - 1)];
   box.scrollTop = Math.max(0, firstChange.offsetTop - firstChange.offsetHeight);
 }
 
+// Two versions of a note, each in its box, the lines that differ marked; the number of lines
+// that differ in each.
+export function showVersionPair([boxA, a, kindA], [boxB, b, kindB]) {
+  const withTags = !sameTags(a.tags, b.tags);
+  const linesA = noteLines(a, withTags);
+  const linesB = noteLines(b, withTags);
+  const [changedA, changedB] = lineDiff(linesA, linesB);
+  showVersion(boxA, linesA, changedA, kindA);
+  showVersion(boxB, linesB, changedB, kindB);
+  return [changedA.size, changedB.size];
+}
+
 export function showConflictVersions(mine, theirs) {
-  const withTags = !sameTags(mine.tags, theirs.tags);
-  const mineLines = noteLines(mine, withTags);
-  const theirLines = noteLines(theirs, withTags);
-  const [mineChanged, theirChanged] = changedLines(mineLines, theirLines);
-  showVersion($('conflictMine'), mineLines, mineChanged);
-  showVersion($('conflictTheirs'), theirLines, theirChanged);
+  showVersionPair([$('conflictMine'), mine], [$('conflictTheirs'), theirs]);
 }

@@ -3,18 +3,13 @@
 import { toast } from '../feedback.js';
 import { attachFile, attachmentContent, deleteAttachment, renderPreview } from './api.js';
 import { showConflictVersions } from './conflict_view.js';
+import { HistoryPanel, formatSize } from './history.js';
 import { STATE_LABELS, conflictWording } from './saver.js';
 
 const $ = (id) => document.getElementById(id);
 
 export function parseTags(text) {
   return [...new Set(text.split(',').map((tag) => tag.trim()).filter(Boolean))];
-}
-
-function formatSize(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 export class Editor extends EventTarget {
@@ -26,6 +21,7 @@ export class Editor extends EventTarget {
     this.onSaverState = () => this.showState();
     this.onSaverSaved = (event) => {
       this.showTags();
+      if (this.history.open) this.history.load({ keepSelection: true });  // a save may have kept a version
       this.dispatchEvent(new CustomEvent('saved', { detail: event.detail }));
     };
 
@@ -43,6 +39,8 @@ export class Editor extends EventTarget {
       this.showFields();
     });
     $('togglePreview').addEventListener('click', () => this.togglePreview());
+    this.history = new HistoryPanel(this);
+    $('toggleHistory').addEventListener('click', () => this.setHistory($('history').hidden));
     $('keepMine').addEventListener('click', () => this.saver.keepMine());
     $('keepTheirs').addEventListener('click', () => { this.saver.useTheirs(); this.showFields(); });
     $('keepBoth').addEventListener('click', () => this.dispatchEvent(new CustomEvent('keep-both')));
@@ -89,6 +87,7 @@ export class Editor extends EventTarget {
     for (const id of ['togglePin', 'attachFile', 'trashNote']) $(id).hidden = readOnly;
     for (const id of ['restoreNote', 'purgeNote']) $(id).hidden = !readOnly;
     this.setPreview(false);
+    this.setHistory(false);
     this.showFields({ tags: switching });
     this.showState();
     this.showAttachments();
@@ -132,6 +131,7 @@ export class Editor extends EventTarget {
       for (const [selector, text] of Object.entries(conflictWording(conflict))) document.querySelector(selector).textContent = text;
       showConflictVersions(this.saver.draft.fields, conflict);
     }
+    if (this.history.open) this.history.compare();
   }
 
   async togglePreview() {
@@ -143,9 +143,19 @@ export class Editor extends EventTarget {
   }
 
   setPreview(on) {
+    if (on) this.setHistory(false);
     $('preview').hidden = !on;
     $('noteBody').hidden = on;
     $('togglePreview').setAttribute('aria-pressed', String(on));
+  }
+
+  // The History panel in the place of the text (history.js).
+  setHistory(on) {
+    if (on) this.setPreview(false);
+    $('history').hidden = !on;
+    $('noteBody').hidden = on || !$('preview').hidden;
+    $('toggleHistory').setAttribute('aria-pressed', String(on));
+    if (on) this.history.load();
   }
 
   showAttachments() {

@@ -88,6 +88,7 @@ export class NoteSaver extends EventTarget {
     this.retries = 0;
     this.resentFor = null;
     this.notice = '';  // said with the next "Saved"
+    this.resolvingConflict = false;  // the next save is "Keep mine": the server keeps what it overwrites
   }
 
   get key() { return this.draft.uid; }
@@ -132,8 +133,9 @@ export class NoteSaver extends EventTarget {
     this.draft.unanswered = [...(this.draft.unanswered ?? []), textHash(sent)].slice(-UNANSWERED_KEPT);
     putDraft(this.draft);
     try {
+      const resolves = this.resolvingConflict ? { resolves_conflict: true } : {};
       const note = this.draft.noteId
-        ? await updateNote(this.draft.noteId, { ...sent, version: this.draft.version })
+        ? await updateNote(this.draft.noteId, { ...sent, version: this.draft.version, ...resolves })
         : await createNote({ ...sent, uid: this.draft.uid });
       this.acknowledge(note, sent);
     } catch (error) {
@@ -167,6 +169,7 @@ export class NoteSaver extends EventTarget {
   }
 
   acknowledge(note, sent) {
+    this.resolvingConflict = false;
     this.draft.noteId = note.id;
     this.draft.version = note.version;
     this.draft.unanswered = [];
@@ -202,6 +205,7 @@ export class NoteSaver extends EventTarget {
     this.draft.version = this.conflict.version;
     this.conflict = null;
     this.dirty = true;
+    this.resolvingConflict = true;
     this.setState('dirty');
     return this.save();
   }
@@ -236,6 +240,17 @@ export class NoteSaver extends EventTarget {
     this.dirty = false;
     removeDraft(this.draft.uid);
     this.setState(trashed ? 'trashed' : 'saved');
+  }
+
+  // The note as the server answered a change made elsewhere than in this saver (a revision
+  // restored): it replaces the draft, which had nothing pending.
+  adopt(note) {
+    clearTimeout(this.timer);
+    Object.assign(this.draft, draftOf({ ...note, uid: this.draft.uid }), { unanswered: [] });
+    this.dirty = false;
+    removeDraft(this.draft.uid);
+    this.setState('saved');
+    this.dispatchEvent(new CustomEvent('saved', { detail: note }));
   }
 
   setState(state, message = '') {

@@ -1,0 +1,402 @@
+"""Version history: revisions of a note, kept before a change replaces its text.
+
+When one is kept (always inside the transaction of the change itself, so a change and the
+revision of what it replaced commit together):
+
+- a save, when the note's last revision was kept REVISION_EVERY ago or more (or it has none), or
+  when the save changes a large part of the body (LARGE_CHANGE_*);
+- always: a move to the trash, a restore from it, an import that overwrites the note, a save
+  that resolves a conflict ("Keep mine"), restoring a revision (so that it can be undone), and
+  links rewritten after a rename.
+
+Storage: the body is zlib-compressed with the body of the note's revision before it as zlib's
+preset dictionary, so a revision that changes a few lines of a note costs tens of bytes; every
+KEYFRAME_EVERY-th is compressed alone, so reading one decompresses at most that many. Revisions
+older than settings.NOTEDESK_REVISIONS_KEPT_DAYS are pruned in the background after each launch.
+"""
+
+import logging
+import threading
+import zlib
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from embedded_site.notes.models import TITLE_MAX_LENGTH, Note, Revision
+from embedded_site.notes.tagging import NoteTags
+
+logger = logging.getLogger(__name__)
+
+REVISION_EVERY = timedelta(minutes=10)
+# A save that changes at least this many characters of the body, or this share of a body of at
+# least LARGE_CHANGE_MIN_BODY characters, keeps the text it replaces at once.
+LARGE_CHANGE_CHARS = 2000
+LARGE_CHANGE_SHARE = 0.5
+LARGE_CHANGE_MIN_BODY = 200
+KEYFRAME_EVERY = 16
+SUMMARY_QUOTE_LENGTH = 60
+# Why a revision was kept; the app shows these words.
+REASONS = {
+    "edit": "Edited",
+    "trash": "Before moving to the trash",
+    "restore": "Before restoring from the trash",
+    "import": "Before an import replaced it",
+    "conflict": "Before a conflict was resolved",
+    "revert": "Before restoring an earlier version",
+    "relink": "Before its links were renamed",
+}
+ALWAYS = frozenset(REASONS) - {"edit"}
+
+
+# Compression ------------------------------------------------------------------------------
+
+def compress(text: str, base: str | None) -> bytes:
+    packer = zlib.compressobj(9, zdict=base.encode()) if base else zlib.compressobj(9)
+    return packer.compress(text.encode()) + packer.flush()
+
+
+def decompress(data: bytes, base: str | None) -> str:
+    unpacker = zlib.decompressobj(zdict=base.encode()) if base else zlib.decompressobj()
+    return (unpacker.decompress(bytes(data)) + unpacker.flush()).decode()
+
+
+def bodies(revisions: list[Revision]) -> dict[int, str]:
+    """The body of each revision, by id; their bases must be among them or read here."""
+    by_id = {revision.pk: revision for revision in revisions}
+    texts: dict[int, str] = {}
+
+    def text_of(revision: Revision) -> None:
+        chain, current = [], revision
+        while current.pk not in texts:
+            chain.append(current)
+            if current.base_id is None:
+                break
+            if current.base_id not in by_id:
+                by_id.update((base.pk, base) for base in base_chain(current.base_id))
+            current = by_id[current.base_id]
+        for link in reversed(chain):
+            texts[link.pk] = decompress(link.body, texts[link.base_id] if link.base_id else None)
+
+    for revision in revisions:
+        text_of(revision)
+    return texts
+
+
+def base_chain(revision_id: int) -> list[Revision]:
+    """The revision and the ones before it of its note, enough to reach its keyframe."""
+    first = Revision.objects.get(pk=revision_id)
+    chain = list(Revision.objects.filter(note_id=first.note_id, pk__lte=revision_id).order_by("-pk")[: first.depth + 1])
+    return chain if chain and chain[0].pk == revision_id else [first]
+
+
+def body_of(revision: Revision) -> str:
+    return bodies([revision])[revision.pk]
+
+
+# Keeping revisions ------------------------------------------------------------------------
+
+def note_state(note_id: int, **conditions) -> dict | None:
+    row = (
+        Note.objects.filter(pk=note_id, **conditions)
+        .values("title", "body", "pinned", "updated")
+        .first()
+    )
+    if row is not None:
+        row["tags"] = sorted(NoteTags.objects.filter(note_id=note_id).values_list("tag__name", flat=True))
+    return row
+
+
+def keep(note_id: int, reason: str, state: dict | None = None, *, created: datetime | None = None) -> Revision | None:
+    """Keep the note's current state (or `state`) as a revision. Call inside the change's
+    transaction. None if the note is missing."""
+    state = state if state is not None else note_state(note_id)
+    if state is None:
+        return None
+    previous = Revision.objects.filter(note_id=note_id).order_by("-pk").first()
+    previous_body = body_of(previous) if previous else None
+    revision = new_revision(note_id, reason, state, previous, previous_body, created or timezone.now())
+    revision.save()
+    return revision
+
+
+def new_revision(
+    note_id: int, reason: str, state: dict, previous: Revision | None, previous_body: str | None, created: datetime
+) -> Revision:
+    keyframe = previous is None or previous.depth + 1 >= KEYFRAME_EVERY
+    before = None if previous is None else {"title": previous.title, "body": previous_body, "tags": previous.tags}
+    return Revision(
+        note_id=note_id,
+        created=created,
+        saved_at=state["updated"],
+        reason=reason,
+        title=state["title"],
+        tags=list(state["tags"]),
+        pinned=state["pinned"],
+        body=compress(state["body"], None if keyframe else previous_body),
+        base_id=None if keyframe else previous.pk,
+        depth=0 if keyframe else previous.depth + 1,
+        size=len(state["body"].encode()),
+        summary=change_summary(before, state),
+    )
+
+
+def keep_before_change(note_id: int, expected_version: int, fields: dict, reason: str = "edit") -> None:
+    """Before a save of `fields` over the note at `expected_version`: keep what it replaces, if
+    the rules above say so. Nothing if the note is no longer at that version (the save fails)."""
+    state = note_state(note_id, version=expected_version)
+    if state is None or not should_keep(note_id, state, fields, reason):
+        return
+    keep(note_id, reason, state)
+
+
+def should_keep(note_id: int, old: dict, new: dict, reason: str) -> bool:
+    if reason in ALWAYS:
+        return True
+    if old["title"] == new["title"] and old["body"] == new["body"]:
+        return False  # pin and tags alone are not versions of the text
+    last_kept = Revision.objects.filter(note_id=note_id).order_by("-pk").values_list("created", flat=True).first()
+    if last_kept is None or timezone.now() - last_kept >= REVISION_EVERY:
+        return True
+    changed = changed_characters(old["body"], new["body"])
+    return changed >= LARGE_CHANGE_CHARS or (
+        len(old["body"]) >= LARGE_CHANGE_MIN_BODY and changed >= LARGE_CHANGE_SHARE * len(old["body"])
+    )
+
+
+def changed_characters(old: str, new: str) -> int:
+    """How many characters lie between the common start and the common end of the two texts
+    (in the longer one). Slices compare in C; a binary search finds each boundary."""
+    limit = min(len(old), len(new))
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old[:middle] == new[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    prefix = low
+    low, high = 0, limit - prefix
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old[len(old) - middle :] == new[len(new) - middle :]:
+            low = middle
+        else:
+            high = middle - 1
+    return max(len(old), len(new)) - prefix - low
+
+
+def keep_many(note_ids: Iterable[int], reason: str) -> None:
+    for note_id in note_ids:
+        keep(note_id, reason)
+
+
+# Summaries --------------------------------------------------------------------------------
+
+def change_summary(before: dict | None, after: dict) -> str:
+    """One line on what changed from `before` to `after`: the title, the lines added and
+    removed with the first of them quoted, the tags."""
+    lines = after["body"].split("\n") if after["body"] else []
+    if before is None:
+        return f"Oldest kept version · {plural(len(lines), 'line')}"
+    parts = []
+    if before["title"] != after["title"]:
+        parts.append(f"Title “{shortened(before['title'])}” → “{shortened(after['title'])}”")
+    if before["body"] != after["body"]:
+        added, removed, first = line_changes(before["body"].split("\n"), after["body"].split("\n"))
+        counts = " ".join(count for count in (f"+{added}" if added else "", f"−{removed}" if removed else "") if count)
+        parts.append(f"{counts} {'line' if added + removed == 1 else 'lines'}" + (f": “{shortened(first)}”" if first else ""))
+    added_tags = sorted(set(after["tags"]) - set(before["tags"]))
+    removed_tags = sorted(set(before["tags"]) - set(after["tags"]))
+    if added_tags or removed_tags:
+        parts.append("Tags " + " ".join([*(f"+{tag}" for tag in added_tags), *(f"−{tag}" for tag in removed_tags)]))
+    return " · ".join(parts)[:200] or "No change to the text"
+
+
+def line_changes(old: list[str], new: list[str]) -> tuple[int, int, str]:
+    """Lines added, lines removed, and the first changed line that is not blank (new if any)."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    old_middle, new_middle = old[start : len(old) - end], new[start : len(new) - end]
+    if len(old_middle) * len(new_middle) <= 250_000:
+        import difflib
+
+        matcher = difflib.SequenceMatcher(None, old_middle, new_middle, autojunk=False)
+        kept = sum(block.size for block in matcher.get_matching_blocks())
+    else:
+        kept = 0
+    added, removed = len(new_middle) - kept, len(old_middle) - kept
+    common = set(old_middle) & set(new_middle)
+    changed = [line for line in new_middle if line not in common] or [line for line in old_middle if line not in common]
+    first = next((line.strip() for line in changed if line.strip()), "")
+    return added, removed, first
+
+
+def shortened(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SUMMARY_QUOTE_LENGTH else text[: SUMMARY_QUOTE_LENGTH - 1] + "…"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+# Reading ----------------------------------------------------------------------------------
+
+def revision_payload(revision: Revision) -> dict:
+    return {
+        "id": revision.pk,
+        "created": revision.created.isoformat(),
+        "saved_at": revision.saved_at.isoformat(),
+        "reason": revision.reason,
+        "reason_text": REASONS.get(revision.reason, revision.reason),
+        "title": revision.title,
+        "size": revision.size,
+        "summary": revision.summary,
+    }
+
+
+def full_payload(revision: Revision) -> dict:
+    return {**revision_payload(revision), "body": body_of(revision), "tags": revision.tags, "pinned": revision.pinned}
+
+
+# Pruning ----------------------------------------------------------------------------------
+
+def kept_for() -> timedelta:
+    return timedelta(days=settings.NOTEDESK_REVISIONS_KEPT_DAYS)
+
+
+def prune_expired(now: datetime | None = None) -> int:
+    """Delete the revisions older than the setting, one note a transaction (short write locks);
+    the revisions kept that were compressed against a deleted one are compressed again."""
+    cutoff = (now or timezone.now()) - kept_for()
+    note_ids = list(Revision.objects.filter(created__lt=cutoff).values_list("note_id", flat=True).distinct())
+    deleted = 0
+    for note_id in note_ids:
+        with transaction.atomic():
+            deleted += prune_note(note_id, cutoff)
+    return deleted
+
+
+def prune_note(note_id: int, cutoff: datetime) -> int:
+    revisions = list(Revision.objects.filter(note_id=note_id).order_by("pk"))
+    texts = bodies(revisions)
+    expired = [revision.pk for revision in revisions if revision.created < cutoff]
+    kept = [revision for revision in revisions if revision.created >= cutoff]
+    Revision.objects.filter(pk__in=expired).delete()
+    previous = None
+    for revision in kept:
+        keyframe = previous is None or previous.depth + 1 >= KEYFRAME_EVERY
+        base_id = None if keyframe else previous.pk
+        if revision.base_id != base_id:
+            revision.base_id = base_id
+            revision.depth = 0 if keyframe else previous.depth + 1
+            revision.body = compress(texts[revision.pk], None if keyframe else texts[previous.pk])
+            revision.save(update_fields=["base", "depth", "body"])
+        previous = revision
+    return len(expired)
+
+
+def prune_in_background() -> threading.Thread:
+    """Prune off the request path: in a thread of its own, with its own connection."""
+
+    def run() -> None:
+        try:
+            count = prune_expired()
+            if count:
+                logger.info("Pruned %d revisions older than %d days", count, kept_for().days)
+        except Exception:
+            logger.exception("Pruning old revisions failed; they are kept until the next launch")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name="notedesk-prune-revisions", daemon=True)
+    thread.start()
+    return thread
+
+
+# Export and import ------------------------------------------------------------------------
+
+EXPORTED_FIELDS = ("created", "saved_at", "reason", "title", "tags", "pinned", "body", "summary")
+
+
+def exported(note_uid: str) -> list[dict]:
+    """A note's revisions for the JSON export, oldest first."""
+    revisions = list(Revision.objects.filter(note__uid=note_uid).order_by("pk"))
+    texts = bodies(revisions)
+    return [
+        {
+            "created": revision.created.isoformat(),
+            "saved_at": revision.saved_at.isoformat(),
+            "reason": revision.reason,
+            "title": revision.title,
+            "tags": revision.tags,
+            "pinned": revision.pinned,
+            "body": texts[revision.pk],
+        }
+        for revision in revisions
+    ]
+
+
+class RevisionError(ValueError):
+    """An imported revision is not valid; the message names its field."""
+
+
+def imported(raw: object, body_max_length: int) -> list[dict]:
+    """The checked revisions of an imported note (its "revisions", absent before version 3)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise RevisionError("revisions: must be a list")
+    checked = []
+    for number, item in enumerate(raw, start=1):
+        where = f"revision {number}"
+        if not isinstance(item, dict):
+            raise RevisionError(f"{where}: must be an object")
+        record = {}
+        for field in ("created", "saved_at"):
+            value = parse_datetime(item.get(field)) if isinstance(item.get(field), str) else None
+            if value is None or timezone.is_naive(value):
+                raise RevisionError(f"{where}: {field}: Enter a date and time with its offset (ISO 8601).")
+            record[field] = value
+        reason = item.get("reason", "edit")
+        if reason not in REASONS:
+            raise RevisionError(f"{where}: reason: must be one of {', '.join(REASONS)}")
+        for field, limit in (("title", TITLE_MAX_LENGTH), ("body", body_max_length)):
+            value = item.get(field, "")
+            if not isinstance(value, str) or len(value) > limit or "\x00" in value:
+                raise RevisionError(f"{where}: {field}: must be text of at most {limit:,} characters")
+            record[field] = value
+        tags = item.get("tags", [])
+        if not isinstance(tags, list) or not all(isinstance(tag, str) and len(tag) <= 50 for tag in tags) or len(tags) > 20:
+            raise RevisionError(f"{where}: tags: must be a list of at most 20 tags")
+        if not isinstance(item.get("pinned", False), bool):
+            raise RevisionError(f"{where}: pinned: must be true or false")
+        checked.append({**record, "reason": reason, "tags": tags, "pinned": item.get("pinned", False)})
+    return checked
+
+
+def import_revisions(note: Note, incoming: list[dict]) -> int:
+    """Add the revisions the note lacks (the same `created` and reason: the same revision), in
+    order of time. Returns how many were added."""
+    if not incoming:
+        return 0
+    present = set(Revision.objects.filter(note=note).values_list("created", "reason"))
+    missing = sorted(
+        (item for item in incoming if (item["created"], item["reason"]) not in present), key=lambda item: item["created"]
+    )
+    previous = Revision.objects.filter(note=note).order_by("-pk").first()
+    previous_body = body_of(previous) if previous else None
+    for item in missing:
+        state = {**item, "updated": item["saved_at"]}
+        revision = new_revision(note.pk, item["reason"], state, previous, previous_body, item["created"])
+        revision.save()
+        previous, previous_body = revision, item["body"]
+    return len(missing)

@@ -1,0 +1,74 @@
+"""The History panel: earlier versions of a note, one beside the current text with the lines that
+differ marked, and restoring one (undoable)."""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_notes_app import api, app  # noqa: F401 (app is a fixture)
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(os.environ.get("NOTEDESK_SCREENSHOTS", "/tmp/notedesk-screenshots"))
+
+LIST = "Milk\nBread\nApples\nCoffee\nRice"
+
+
+def open_note(app, live_app, title, body):
+    note = api(live_app, "POST", "/api/notes/", {"title": title, "body": body})
+    app.reload()
+    app.click(f"#note-{note['id']}")
+    expect(app.locator("#noteTitle")).to_have_value(title)
+    return note
+
+
+def test_history_shows_a_version_beside_the_current_text_and_restores_it(app, live_app):
+    note = open_note(app, live_app, "Groceries", LIST)
+    app.fill("#noteBody", "Milk\nOat milk\nApples\nCoffee\nRice\nEggs")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+
+    app.click("#toggleHistory")
+    expect(app.locator("#noteBody")).to_be_hidden()
+    expect(app.locator("#historyStatus")).to_have_text("1 earlier version, kept for 90 days")
+    expect(app.locator(".revision .revision-reason")).to_have_text(["Edited"])
+    expect(app.locator(".revision .revision-size")).to_have_text(["29 B"])
+    expect(app.locator("#revisionText .removed")).to_have_text(["Bread"])
+    expect(app.locator("#currentText .added")).to_have_text(["Oat milk", "Eggs"])
+    expect(app.locator("#revisionDifference")).to_have_text("1 line only in this version, 2 only in the current text")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    app.set_viewport_size({"width": 1280, "height": 800})
+    app.screenshot(path=str(SHOTS / "history.png"))
+
+    app.click("#restoreRevision")
+    expect(app.locator(".toast")).to_contain_text("Restored the version of")
+    assert api(live_app, "GET", f"/api/notes/{note['id']}/")["body"] == LIST
+    expect(app.locator("#revisionDifference")).to_have_text("This version is the same as the current text.")
+    expect(app.locator("#restoreRevision")).to_be_disabled()
+    expect(app.locator(".revision .revision-reason")).to_have_text(["Before restoring an earlier version", "Edited"])
+
+    app.click(".toast-action")  # Undo
+    expect(app.locator("#revisionDifference")).to_have_text("1 line only in this version, 2 only in the current text")
+    assert api(live_app, "GET", f"/api/notes/{note['id']}/")["body"] == "Milk\nOat milk\nApples\nCoffee\nRice\nEggs"
+    app.click("#closeHistory")
+    expect(app.locator("#noteBody")).to_have_value("Milk\nOat milk\nApples\nCoffee\nRice\nEggs")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+
+
+def test_a_note_without_earlier_versions_says_so(app, live_app):
+    open_note(app, live_app, "Fresh", "Just written")
+    app.click("#toggleHistory")
+    expect(app.locator("#historyStatus")).to_contain_text("No earlier versions yet.")
+    expect(app.locator("#revisionCompare")).to_be_hidden()
+
+
+def test_keep_mine_in_a_conflict_keeps_the_other_version_in_the_history(app, live_app):
+    note = open_note(app, live_app, "Shared", "Original text")
+    api(live_app, "PATCH", f"/api/notes/{note['id']}/", {"body": "Changed in another window", "version": note["version"]})
+    app.fill("#noteBody", "My own change")
+    expect(app.locator("#saveState")).to_have_text("Conflict — choose a version")
+    app.click("#keepMine")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    app.click("#toggleHistory")
+    expect(app.locator(".revision .revision-reason").first).to_have_text("Before a conflict was resolved")
+    expect(app.locator("#revisionText")).to_contain_text("Changed in another window")
