@@ -19,30 +19,43 @@ from bench.common import (
 
 # What people type: a common word, a rarer one, two words, a prefix while typing, a miss.
 QUERIES = ["meeting", "zebra", "project deadline", "gard", "budget review client", "xylophone"]
+# The `[[` completion of note titles (GET /api/titles/?q=…): just `[[`, then as a title is typed.
+COMPLETIONS = ["", "m", "me", "meet", "project d", "zebra gi", "xyl"]
 PLOT = ROOT / "docs" / "search_latency.png"
 TARGET_P95_MS_AT_100K = 25
 
 
-def timed_queries(app: HeadlessApp, rounds: int, deadline: float) -> dict[str, list[float]]:
+def timed_queries(
+    app: HeadlessApp, rounds: int, deadline: float, queries: list[str] = QUERIES, path: str = "/api/notes/"
+) -> dict[str, list[float]]:
     connection = http.client.HTTPConnection(LOOPBACK, app.port, timeout=30)
     headers = {**app.bearer, "X-Requested-With": "XMLHttpRequest"}
-    timings = {query: [] for query in QUERIES}
-    for query in QUERIES:  # warm-up: the first query of each kind reads the index from disk
-        connection.request("GET", "/api/notes/?" + urlencode({"q": query}), headers=headers)
+    timings = {query: [] for query in queries}
+    for query in queries:  # warm-up: the first query of each kind reads the index from disk
+        connection.request("GET", f"{path}?" + urlencode({"q": query}), headers=headers)
         connection.getresponse().read()
     for _ in range(rounds):
         if time.monotonic() > deadline:
             break
-        for query in QUERIES:
+        for query in queries:
             started = time.perf_counter()
-            connection.request("GET", "/api/notes/?" + urlencode({"q": query}), headers=headers)
+            connection.request("GET", f"{path}?" + urlencode({"q": query}), headers=headers)
             response = connection.getresponse()
             response.read()
             timings[query].append(time.perf_counter() - started)
             if response.status != 200:
-                raise RuntimeError(f"search {query!r} answered {response.status}")
+                raise RuntimeError(f"{path} {query!r} answered {response.status}")
     connection.close()
     return timings
+
+
+def summary(timings: dict[str, list[float]]) -> dict:
+    every = [value for values in timings.values() for value in values]
+    return {
+        "all": {"samples": len(every), "p50_ms": ms(percentile(every, 0.5)), "p95_ms": ms(percentile(every, 0.95))},
+        "queries": {query: {"p50_ms": ms(percentile(values, 0.5)), "p95_ms": ms(percentile(values, 0.95))}
+                    for query, values in timings.items()},
+    }
 
 
 def match_counts(app: HeadlessApp) -> dict[str, int]:
@@ -109,12 +122,14 @@ def main() -> None:
         with HeadlessApp(folder) as app:
             counts = match_counts(app)
             timings = timed_queries(app, args.rounds, time.monotonic() + args.budget)
+            completions = summary(timed_queries(app, args.rounds, time.monotonic() + args.budget, COMPLETIONS, "/api/titles/"))
         every = [value for values in timings.values() for value in values]
         entry = {
             "all": {"samples": len(every), "p50_ms": ms(percentile(every, 0.5)), "p95_ms": ms(percentile(every, 0.95))},
             "queries": {query: {"matches": counts[query], "p50_ms": ms(percentile(values, 0.5)),
                                 "p95_ms": ms(percentile(values, 0.95))} for query, values in timings.items()},
         }
+        entry["completions"] = completions
         results[str(size)] = entry
         rows.append([size, entry["all"]["samples"], f"{entry['all']['p50_ms']:.1f}", f"{entry['all']['p95_ms']:.1f}",
                      *(f"{entry['queries'][query]['p50_ms']:.1f}" for query in QUERIES)])
@@ -122,6 +137,11 @@ def main() -> None:
 
     print_table("Search over HTTP, ms (p50 per query; 'all' = the whole mix)",
                 ["notes", "samples", "all p50", "all p95", *(f"{query!r}" for query in QUERIES)], rows)
+    print_table("`[[` completion, GET /api/titles/?q=… over HTTP, ms (p50 per query)",
+                ["notes", "samples", "all p50", "all p95", *(f"{query!r}" for query in COMPLETIONS)],
+                [[size, results[str(size)]["completions"]["all"]["samples"], results[str(size)]["completions"]["all"]["p50_ms"],
+                  results[str(size)]["completions"]["all"]["p95_ms"],
+                  *(results[str(size)]["completions"]["queries"][query]["p50_ms"] for query in COMPLETIONS)] for size in sizes])
     growth = {}
     for small, large in zip(sizes, sizes[1:]):
         factor = large / small

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from embedded_site.notes import revisions
-from embedded_site.notes.models import Note
+from embedded_site.notes import links, revisions
+from embedded_site.notes.models import Note, title_key
 from embedded_site.notes.tagging import set_tags
 
 
@@ -24,6 +24,7 @@ def create_note(fields: dict) -> tuple[Note, bool]:
             title=fields["title"], body=fields["body"], pinned=fields["pinned"], created=now, updated=now,
         )
         set_tags({note.pk: fields["tags"]})
+        links.set_links(note.pk, note.body)
     return note, True
 
 
@@ -38,6 +39,7 @@ def update_note(note_id: int, expected_version: int, fields: dict, reason: str =
         revisions.keep_before_change(note_id, expected_version, fields, reason)
         changed = Note.objects.filter(pk=note_id, version=expected_version).update(
             title=fields["title"],
+            title_key=title_key(fields["title"]),
             body=fields["body"],
             pinned=fields["pinned"],
             version=F("version") + 1,
@@ -45,6 +47,7 @@ def update_note(note_id: int, expected_version: int, fields: dict, reason: str =
         )
         if changed:
             set_tags({note_id: fields["tags"]})
+            links.set_links(note_id, fields["body"])
     return bool(changed)
 
 

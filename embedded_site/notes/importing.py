@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
-from embedded_site.notes import revisions
+from embedded_site.notes import links, revisions
 from embedded_site.notes.attachments import attachments_folder, display_name, save_attachment
 from embedded_site.notes.exporting import FORMAT_NAME, FORMAT_VERSION
 from embedded_site.notes.forms import BODY_MAX_LENGTH, ImportedNoteForm
@@ -260,6 +260,7 @@ def import_batch(records: list[dict], stored_files: list[str]) -> tuple[int, int
         note.version += 1
     Note.objects.bulk_update([note for note, _ in newer], [*IMPORTED_FIELDS, "version"])
     set_tags({note.pk: record["tags"] for note, record in [*zip(created, new_records), *newer]})
+    links.index_notes([*created, *(note for note, _ in newer)])
     notes = {**existing, **{record["uid"]: note for note, record in zip(created, new_records)}}
     attached = 0
     for record in records:

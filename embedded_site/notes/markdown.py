@@ -14,7 +14,14 @@ ALLOWED_TAGS = {
     "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "img",
     "li", "ol", "p", "pre", "s", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
+ALLOWED_TAGS |= {"small"}  # links.py: the warning after a link to a title that notes share
+# class and data-*: for links between notes (links.py), which only the renderer writes (raw
+# HTML in a note is shown as text).
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "class", "data-note", "data-title"},
+    "img": {"src", "alt", "title"},
+    "small": {"class", "title"},
+}
 
 
 @functools.cache
@@ -22,12 +29,15 @@ def renderer():
     # Imported at the first preview, not at start-up: importing markdown-it takes ~30 ms.
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    from embedded_site.notes.links import wikilink_plugin
+
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"]).use(wikilink_plugin)
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, wikilinks: dict | None = None) -> str:
+    """`wikilinks`: where each `[[Title]]` goes (links.preview_targets()); without, nowhere."""
     return nh3.clean(
-        renderer().render(text),
+        renderer().render(text, {"wikilinks": wikilinks or {}}),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},

@@ -15,6 +15,22 @@ def attachment_storage() -> FileSystemStorage:
     return FileSystemStorage(location=settings.DESKTOP_DATA_DIR / "attachments")
 
 
+def title_key(title: str) -> str:
+    """What titles are matched on, for links between notes: case-insensitively (Unicode case
+    folding: "Straße" is "STRASSE"), with runs of spaces as one."""
+    return " ".join(title.split()).casefold()
+
+
+class TitleKeyField(models.CharField):
+    """The note's title_key(title), set by every save() and bulk_create(); an update() or
+    bulk_update() that writes the title must write it too (editing.py, links.index_notes)."""
+
+    def pre_save(self, model_instance, add):
+        value = title_key(model_instance.title)
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class Tag(models.Model):
     name = models.CharField(max_length=TAG_MAX_LENGTH, unique=True)
 
@@ -26,6 +42,7 @@ class Note(models.Model):
     # Identity across export and import: ids are per database, the uid travels with the note.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
+    title_key = TitleKeyField(max_length=3 * TITLE_MAX_LENGTH, blank=True, default="", editable=False)
     body = models.TextField(blank=True)
     tags = models.ManyToManyField(Tag, related_name="notes", blank=True)
     pinned = models.BooleanField(default=False)
@@ -38,6 +55,8 @@ class Note(models.Model):
         indexes = [
             # The list's filter and order (read backwards: pinned first, newest first, then id).
             models.Index(fields=["trashed_at", "pinned", "updated"], name="notes_listing"),
+            # Links by title and the `[[` completion: a title, or the titles starting with some text.
+            models.Index(fields=["title_key"], name="notes_title_key"),
         ]
 
     def __str__(self):
@@ -81,3 +100,16 @@ class Revision(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["created"], name="notes_revision_created")]
+
+
+class NoteLink(models.Model):
+    """A `[[Title]]` in a note's body (links.py), written with the body in the same transaction:
+    the note it goes to is found by `target_key` (title_key of the title) when it is followed."""
+
+    source = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="links")
+    target_key = models.CharField(max_length=3 * TITLE_MAX_LENGTH)
+    snippet = models.CharField(max_length=300)  # the body around the first such link, for backlinks
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "target_key"], name="notes_link_once")]
+        indexes = [models.Index(fields=["target_key"], name="notes_link_target")]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from embedded_site.notes import job_views, revision_views, views
+from embedded_site.notes import job_views, link_views, revision_views, views
 
 app_name = "notes"
 
@@ -19,6 +19,10 @@ urlpatterns = [
         revision_views.restore_revision,
         name="restore_revision",
     ),
+    path("notes/<int:note_id>/backlinks/", link_views.backlinks, name="backlinks"),
+    path("notes/<int:note_id>/relink/", link_views.relink, name="relink"),
+    path("links/", link_views.title_links, name="links"),
+    path("titles/", link_views.title_completions, name="titles"),
     path("trash/", views.empty_trash, name="trash"),
     path("attachments/<int:attachment_id>/", views.attachment_file, name="attachment"),
     path("tags/", views.tag_counts, name="tags"),

@@ -8,7 +8,7 @@ from django.http import FileResponse, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from embedded_site.notes import editing, search
+from embedded_site.notes import editing, links, search
 from embedded_site.notes.api import ApiError, api_view, json_object, valid
 from embedded_site.notes.attachments import delete_attachment, served_type, store_attachment
 from embedded_site.notes.exporting import ExportError, export_json, export_markdown
@@ -215,7 +215,8 @@ def attachment_file(request, attachment_id):
 @require_POST
 @api_view
 def preview(request):
-    return JsonResponse({"html": render_markdown(valid(PreviewForm(json_object(request)))["body"])})
+    body = valid(PreviewForm(json_object(request)))["body"]
+    return JsonResponse({"html": render_markdown(body, links.preview_targets(body))})
 
 
 @require_GET

@@ -1,12 +1,17 @@
 // The editor pane: shows one note's saver, turns typing into saver.change(), and shows the save
 // state, the Markdown preview, attachments and a conflict when there is one.
 import { toast } from '../feedback.js';
-import { attachFile, attachmentContent, deleteAttachment, renderPreview } from './api.js';
+import { attachFile, attachmentContent, deleteAttachment, linksToTitle, relinkNote, renderPreview } from './api.js';
+import { Backlinks } from './backlinks.js';
 import { showConflictVersions } from './conflict_view.js';
 import { HistoryPanel, formatSize } from './history.js';
 import { STATE_LABELS, conflictWording } from './saver.js';
+import { TitleCompletion } from './title_completion.js';
 
 const $ = (id) => document.getElementById(id);
+
+// Titles as links match them (models.title_key: case and runs of spaces do not matter).
+const titleKey = (title) => title.split(/\s+/).filter(Boolean).join(' ').toLowerCase();
 
 export function parseTags(text) {
   return [...new Set(text.split(',').map((tag) => tag.trim()).filter(Boolean))];
@@ -21,6 +26,7 @@ export class Editor extends EventTarget {
     this.onSaverState = () => this.showState();
     this.onSaverSaved = (event) => {
       this.showTags();
+      if (event.detail.title !== this.backlinksTitle) this.showBacklinks();
       if (this.history.open) this.history.load({ keepSelection: true });  // a save may have kept a version
       this.dispatchEvent(new CustomEvent('saved', { detail: event.detail }));
     };
@@ -40,6 +46,18 @@ export class Editor extends EventTarget {
     });
     $('togglePreview').addEventListener('click', () => this.togglePreview());
     this.history = new HistoryPanel(this);
+    this.completion = new TitleCompletion($('noteBody'), $('titleCompletions'));
+    this.backlinks = new Backlinks(this);
+    $('preview').addEventListener('click', (event) => {
+      const link = event.target.closest('a.wikilink');
+      if (!link) return;
+      event.preventDefault();
+      const noteId = link.dataset.note ? Number(link.dataset.note) : null;
+      this.dispatchEvent(new CustomEvent('follow-link', { detail: { noteId, title: link.dataset.title } }));
+    });
+    // A renamed note: the links to its former title can follow it (asked once the field is left).
+    $('noteTitle').addEventListener('focus', () => { this.titleAtFocus = { saver: this.saver, title: this.saver?.draft.fields.title }; });
+    $('noteTitle').addEventListener('change', () => this.offerRelink());
     $('toggleHistory').addEventListener('click', () => this.setHistory($('history').hidden));
     $('keepMine').addEventListener('click', () => this.saver.keepMine());
     $('keepTheirs').addEventListener('click', () => { this.saver.useTheirs(); this.showFields(); });
@@ -88,9 +106,48 @@ export class Editor extends EventTarget {
     for (const id of ['restoreNote', 'purgeNote']) $(id).hidden = !readOnly;
     this.setPreview(false);
     this.setHistory(false);
+    this.completion.close();
+    this.titleAtFocus = document.activeElement === $('noteTitle') ? { saver, title: saver.draft.fields.title } : null;
+    this.showBacklinks();
     this.showFields({ tags: switching });
     this.showState();
     this.showAttachments();
+  }
+
+  showBacklinks() {
+    this.backlinksTitle = this.saver?.draft.fields.title;
+    this.backlinks.show(this.saver?.draft.noteId);
+  }
+
+  // After the title changed from what it was when the field got the focus: if notes link to the
+  // former title, a toast offers to point their links at the new one.
+  async offerRelink() {
+    const { saver } = this;
+    const before = this.titleAtFocus;
+    if (!saver || this.readOnly || before?.saver !== saver || !saver.draft.noteId) return;
+    const former = before.title;
+    const now = saver.draft.fields.title;
+    this.titleAtFocus = { saver, title: now };
+    if (!titleKey(former) || !titleKey(now) || titleKey(former) === titleKey(now)) return;
+    await saver.save();
+    if (saver.dirty) return;
+    const { total } = await linksToTitle(former);
+    if (!total) return;
+    const notes = total === 1 ? '1 note links' : `${total} notes link`;
+    toast(`${notes} to “${former}”. Point ${total === 1 ? 'that link' : 'those links'} to “${now}”?`, {
+      duration: 20000,
+      action: { label: 'Update links', run: () => this.relink(saver, former) },
+    });
+  }
+
+  async relink(saver, former) {
+    let updated;
+    try {
+      ({ updated } = await relinkNote(saver.draft.noteId, former));
+    } catch { return; /* the ajax helper has shown why */ }
+    toast(`Updated the links in ${updated} ${updated === 1 ? 'note' : 'notes'}`);
+    if (this.saver === saver) this.showBacklinks();
+    this.dispatchEvent(new CustomEvent('links-changed'));
   }
 
   close() {

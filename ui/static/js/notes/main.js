@@ -1,6 +1,6 @@
 // The notes app: sidebar views and tags, the searchable list, the editor, and the keyboard.
 import { toast } from '../feedback.js';
-import { emptyTrash, listNotes, listTags, purgeNote, restoreNote, trashNote } from './api.js';
+import { emptyTrash, getNote, listNotes, listTags, purgeNote, restoreNote, trashNote } from './api.js';
 import { pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
 import { markSelected, noteTitle, renderList } from './list.js';
@@ -129,17 +129,30 @@ function showView(view, tag = null) {
 function openNote(note) {
   state.selectedId = note.id;
   markSelected($('noteList'), note.id);
-  editor.open(saverFor(note), { readOnly: state.view === 'trash', attachments: note.attachments ?? [] });
+  editor.open(saverFor(note), { readOnly: Boolean(note.trashed_at), attachments: note.attachments ?? [] });
 }
 
-function newNote() {
+// A new note; with a title (a link to a missing note followed), saved at once, the text focused.
+function newNote({ title = '' } = {}) {
   if (state.view === 'trash') showView('all');
-  const saver = track(new NoteSaver(newDraft({ tags: state.tag ? [state.tag] : [], pinned: state.view === 'pinned' })));
+  const fields = { title, tags: state.tag ? [state.tag] : [], pinned: state.view === 'pinned' };
+  const saver = track(new NoteSaver(newDraft(fields), { dirty: Boolean(title) }));
   savers.set(saver.key, saver);
   state.selectedId = null;
   markSelected($('noteList'), null);
   editor.open(saver);
-  $('noteTitle').focus();
+  if (title) { saver.save(); $('noteBody').focus(); } else $('noteTitle').focus();
+}
+
+// A link followed, from the preview or the Backlinks section.
+async function followLink({ noteId, title }) {
+  if (noteId) {
+    try {
+      openNote(await getNote(noteId));
+    } catch { /* the ajax helper has shown why */ }
+    return;
+  }
+  toast(`No note is titled “${title}” yet.`, { action: { label: 'Create it', run: () => newNote({ title }) } });
 }
 
 async function moveToTrash() {
@@ -247,7 +260,7 @@ function resumeUnsavedDrafts() {
   }
 }
 
-$('newNote').addEventListener('click', newNote);
+$('newNote').addEventListener('click', () => newNote());
 $('search').addEventListener('input', search);
 $('loadMore').addEventListener('click', () => loadList({ append: true }));
 $('trashNote').addEventListener('click', moveToTrash);
@@ -261,6 +274,8 @@ $('noteList').addEventListener('click', (event) => {
 });
 editor.addEventListener('keep-both', keepBoth);
 editor.addEventListener('attachments-changed', refreshSoon);
+editor.addEventListener('follow-link', (event) => followLink(event.detail));
+editor.addEventListener('links-changed', refreshSoon);
 document.addEventListener('keydown', onKey);
 window.addEventListener('ajax:online', () => { for (const saver of savers.values()) saver.retryIfOffline(); });
 

@@ -1,0 +1,84 @@
+"""Links between notes over the API (docs/api.md): backlinks, the notes linking to a title, the
+`[[` completion, and pointing links at a renamed note."""
+
+from django import forms
+from django.db import transaction
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET, require_POST
+
+from embedded_site.notes import editing, links
+from embedded_site.notes.api import api_view, json_object, valid
+from embedded_site.notes.models import TITLE_MAX_LENGTH, Note, title_key
+from embedded_site.notes.views import existing_note, untrashed_note
+
+
+class CompletionForm(forms.Form):
+    q = forms.CharField(required=False, max_length=TITLE_MAX_LENGTH, strip=False, label="Title")
+    limit = forms.IntegerField(required=False, min_value=1, max_value=links.MAX_COMPLETIONS)
+
+
+class TitleField(forms.CharField):
+    """A note's title, as a link names it: not only spaces."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=TITLE_MAX_LENGTH, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if not title_key(value):
+            raise forms.ValidationError("Enter a title.", code="required")
+
+
+class TitleForm(forms.Form):
+    title = TitleField()
+
+
+class RelinkForm(forms.Form):
+    """The note's former title: the links to it are pointed at the note's title now."""
+
+    former_title = TitleField()
+
+
+@require_GET
+@api_view
+def backlinks(request, note_id):
+    return JsonResponse(links.backlinks(existing_note(note_id)))
+
+
+@require_GET
+@api_view
+def title_links(request):
+    """The notes outside the trash that link to a title (before a rename: how many to update)."""
+    title = valid(TitleForm(request.GET))["title"]
+    rows = links.linking_notes(title_key(title))
+    return JsonResponse({"notes": links.link_payloads(rows), "total": rows.count()})
+
+
+@require_GET
+@api_view
+def title_completions(request):
+    query = valid(CompletionForm(request.GET))
+    return JsonResponse({"titles": links.completions(query["q"], query["limit"] or 8)})
+
+
+@require_POST
+@api_view
+def relink(request, note_id):
+    """Every `[[former title]]` in the notes outside the trash becomes `[[title now]]` (shown text
+    kept); each note changed is a new version of it, keeping a revision."""
+    former = valid(RelinkForm(json_object(request)))["former_title"]
+    changed = []
+    with transaction.atomic():  # IMMEDIATE: the notes cannot change between the read and the writes
+        note = untrashed_note(note_id)
+        key = title_key(former)
+        if key != note.title_key:
+            sources = Note.objects.filter(pk__in=links.linking_notes(key).values("source_id")).prefetch_related("tags")
+            for source in sources:
+                body = links.rewritten(source.body, key, note.title)
+                fields = {
+                    "title": source.title, "body": body, "pinned": source.pinned,
+                    "tags": [tag.name for tag in source.tags.all()],
+                }
+                if body != source.body and editing.update_note(source.pk, source.version, fields, "relink"):
+                    changed.append(source.pk)
+    return JsonResponse({"updated": len(changed), "notes": changed})

@@ -1,0 +1,219 @@
+"""Links between notes: `[[Title]]` and `[[Title|shown text]]` in a body.
+
+A link names a title, matched as models.title_key() does (case-insensitively, spaces collapsed);
+of several notes outside the trash with that title, it goes to the one updated most recently.
+The links of each note are kept in NoteLink, written with the note in the same transaction
+(editing.py, and links.index_notes() for imports), so that backlinks, and the notes to update
+after a rename, are read from that table: nothing scans bodies at read time. A `[[…]]` inside
+code (a fenced block or a `code span`) is not a link.
+"""
+
+import re
+from html import escape
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from embedded_site.notes.models import Note, NoteLink, title_key
+from embedded_site.notes.search import FTS_TABLE
+
+LINK = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]*))?\]\]")
+CODE = re.compile(r"^(```|~~~).*?(?:^\1[^\n]*$|\Z)|`[^`\n]+`", re.DOTALL | re.MULTILINE)
+SNIPPET_CONTEXT = 70  # characters each side of the link
+MAX_COMPLETIONS = 20
+BACKLINKS_SHOWN = 200
+
+
+def links_in(body: str) -> dict[str, str]:
+    """The title key of each note the body links to, with a snippet around its first link."""
+    if "[[" not in body:
+        return {}
+    # Code becomes spaces of the same length, so that positions still point into the body.
+    text = CODE.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), body)
+    found: dict[str, str] = {}
+    for match in LINK.finditer(text):
+        key = title_key(match.group(1))
+        if key and key not in found:
+            found[key] = snippet_around(body, match.start(), match.end())
+    return found
+
+
+def snippet_around(body: str, start: int, end: int) -> str:
+    """The line of the link, cut to SNIPPET_CONTEXT characters each side, on one line."""
+    line_start = body.rfind("\n", 0, start) + 1
+    line_end = body.find("\n", end)
+    line_end = len(body) if line_end == -1 else line_end
+    before = body[max(line_start, start - SNIPPET_CONTEXT) : start]
+    after = body[end : min(line_end, end + SNIPPET_CONTEXT)]
+    text = ("…" if start - SNIPPET_CONTEXT > line_start else "") + before + body[start:end] + after
+    text += "…" if end + SNIPPET_CONTEXT < line_end else ""
+    return " ".join(text.split())[:300]
+
+
+def set_links(note_id: int, body: str) -> None:
+    """Make the note's rows in NoteLink those of `body`. Inside the save's transaction."""
+    wanted = links_in(body)
+    present = dict(NoteLink.objects.filter(source_id=note_id).values_list("target_key", "snippet"))
+    if present == wanted:
+        return
+    NoteLink.objects.filter(source_id=note_id).delete()
+    NoteLink.objects.bulk_create(NoteLink(source_id=note_id, target_key=key, snippet=snippet) for key, snippet in wanted.items())
+
+
+def index_notes(notes: list[Note]) -> None:
+    """After a bulk write of notes (an import): their title keys and links."""
+    for note in notes:
+        note.title_key = title_key(note.title)
+        set_links(note.pk, note.body)
+    Note.objects.bulk_update(notes, ["title_key"])
+
+
+# Following links ---------------------------------------------------------------------------
+
+def resolve(keys: set[str]) -> dict[str, dict]:
+    """For each title key that notes outside the trash have: the note a link goes to (the most
+    recently updated of them) and how many have it. `{key: {"id", "title", "count"}}`."""
+    targets: dict[str, dict] = {}
+    keys = [key for key in keys if key]
+    for start in range(0, len(keys), 500):
+        rows = (
+            Note.objects.filter(title_key__in=keys[start : start + 500], trashed_at__isnull=True)
+            .order_by("title_key", "-updated", "-id")
+            .values_list("title_key", "id", "title")
+        )
+        for key, note_id, title in rows:
+            if key in targets:
+                targets[key]["count"] += 1
+            else:
+                targets[key] = {"id": note_id, "title": title, "count": 1}
+    return targets
+
+
+def linking_notes(key: str, exclude_id: int | None = None) -> QuerySet:
+    """The NoteLink rows of notes outside the trash that link to the title `key`."""
+    rows = NoteLink.objects.filter(target_key=key, source__trashed_at__isnull=True)
+    if exclude_id is not None:
+        rows = rows.exclude(source_id=exclude_id)
+    return rows
+
+
+def link_payloads(rows: QuerySet) -> list[dict]:
+    return [
+        {"id": source_id, "title": title, "snippet": snippet}
+        for source_id, title, snippet in rows.order_by("-source__updated", "-source_id").values_list(
+            "source_id", "source__title", "snippet"
+        )[:BACKLINKS_SHOWN]
+    ]
+
+
+def backlinks(note: Note) -> dict:
+    """The notes whose links go to `note`. If another note with the same title was updated more
+    recently, the links go there instead: then `notes` is empty and `goes_to` names it."""
+    target = resolve({note.title_key}).get(note.title_key) if note.trashed_at is None else None
+    answer = {"ambiguous": bool(target and target["count"] > 1), "goes_to": None, "notes": [], "total": 0}
+    if target is None:
+        return answer
+    if target["id"] != note.pk:
+        answer["goes_to"] = {"id": target["id"], "title": target["title"]}
+        return answer
+    rows = linking_notes(note.title_key, exclude_id=note.pk)
+    return {**answer, "notes": link_payloads(rows), "total": rows.count()}
+
+
+# Completion --------------------------------------------------------------------------------
+
+def completions(text: str, limit: int) -> list[dict]:
+    """Titles for `[[text`: those starting with it, in alphabetical order, then those with a later
+    word starting with it; with no text, the notes listed first. Each title once, as the note a
+    link would go to spells it, with how many notes have it."""
+    key = title_key(text)
+    with connection.cursor() as cursor:
+        if not key:
+            cursor.execute(
+                "SELECT title, id, 1 FROM notes_note WHERE trashed_at IS NULL AND title_key != '' "
+                "ORDER BY pinned DESC, updated DESC, id DESC LIMIT %s",
+                [limit],
+            )
+            return [{"title": title, "id": note_id, "count": count} for title, note_id, count in cursor.fetchall()]
+        # The title_key index serves both the range and the grouping, so SQLite stops after
+        # `limit` titles. SQLite takes the bare columns from the row where max() is.
+        cursor.execute(
+            "SELECT title_key, title, id, max(updated), count(*) FROM notes_note "
+            "WHERE title_key >= %s AND title_key < %s AND trashed_at IS NULL "
+            "GROUP BY title_key ORDER BY title_key LIMIT %s",
+            [key, key + "\U0010ffff", limit],
+        )
+        found = {row[0]: {"title": row[1], "id": row[2], "count": row[4]} for row in cursor.fetchall()}
+        if len(found) < limit and any(character.isalnum() for character in key):
+            # Then titles with a later word starting with the text, newest notes first.
+            phrase = '"' + key.replace('"', '""') + '"*'
+            cursor.execute(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s",
+                [f"title : ({phrase})", 20 * limit],
+            )
+            ids = [note_id for (note_id,) in cursor.fetchall()]
+            more = resolve(set(
+                Note.objects.filter(pk__in=ids, trashed_at__isnull=True).exclude(title_key__in=list(found))
+                .values_list("title_key", flat=True)
+            ))
+            for extra_key in sorted(more, key=lambda extra: (extra.find(key) < 0, extra))[: limit - len(found)]:
+                found[extra_key] = more[extra_key]
+    return list(found.values())
+
+
+# Renaming ----------------------------------------------------------------------------------
+
+def rewritten(body: str, key: str, new_title: str) -> str:
+    """`body` with its links to the title `key` pointed at `new_title`, any shown text kept."""
+
+    def replace(match: re.Match) -> str:
+        if title_key(match.group(1)) != key:
+            return match.group(0)
+        shown = match.group(2)
+        return f"[[{new_title}|{shown}]]" if shown is not None else f"[[{new_title}]]"
+
+    return LINK.sub(replace, body)
+
+
+# The preview -------------------------------------------------------------------------------
+
+def wikilink_plugin(md) -> None:
+    """markdown-it: `[[…]]` as a link into the app; the targets come in env["wikilinks"]
+    (resolve() of the body's titles), so that rendering makes no query."""
+
+    def rule(state, silent: bool) -> bool:
+        if not state.src.startswith("[[", state.pos):
+            return False
+        match = LINK.match(state.src, state.pos)
+        if match is None or not title_key(match.group(1)):
+            return False
+        if not silent:
+            token = state.push("wikilink", "", 0)
+            token.meta = {"title": " ".join(match.group(1).split()), "shown": (match.group(2) or "").strip()}
+        state.pos = match.end()
+        return True
+
+    def render(renderer, tokens, index, options, env) -> str:
+        title, shown = tokens[index].meta["title"], tokens[index].meta["shown"] or tokens[index].meta["title"]
+        target = env.get("wikilinks", {}).get(title_key(title))
+        if target is None:
+            hint = escape(f"No note is titled “{title}” yet: click to create it")
+            return (
+                f'<a href="#new-note" class="wikilink missing" data-title="{escape(title)}" '
+                f'title="{hint}">{escape(shown)}</a>'
+            )
+        note_id, hint = target["id"], escape("Open “" + target["title"] + "”")
+        link = f'<a href="#note-{note_id}" class="wikilink" data-note="{note_id}" title="{hint}">{escape(shown)}</a>'
+
+        if target["count"] > 1:
+            warning = f"{target['count']} notes are titled “{title}”: this link opens the one updated most recently."
+            link += f' <small class="wikilink-ambiguous" title="{escape(warning)}">ambiguous title: {target["count"]} notes</small>'
+        return link
+
+    md.inline.ruler.before("link", "wikilink", rule)
+    md.add_render_rule("wikilink", render)
+
+
+def preview_targets(body: str) -> dict[str, dict]:
+    keys = {title_key(match.group(1)) for match in LINK.finditer(body)} if "[[" in body else set()
+    return resolve(keys)

@@ -1,0 +1,97 @@
+"""Links between notes in the app: the `[[` completion, links in the preview, Backlinks, and
+updating links after a rename."""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_notes_app import api, app  # noqa: F401 (app is a fixture)
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(os.environ.get("NOTEDESK_SCREENSHOTS", "/tmp/notedesk-screenshots"))
+
+
+def note(live_app, title, body=""):
+    return api(live_app, "POST", "/api/notes/", {"title": title, "body": body})
+
+
+def open_note(app, note_id):
+    app.reload()
+    app.click(f"#note-{note_id}")
+
+
+def test_typing_two_brackets_completes_a_title(app, live_app):
+    for title in ["Meeting notes", "Meetup ideas", "Team meeting", "Groceries"]:
+        note(live_app, title)
+    journal = note(live_app, "Journal", "Today")
+    open_note(app, journal["id"])
+    body = app.locator("#noteBody")
+    body.click()
+    body.press("End")
+    app.keyboard.type("\nSee [[mee")
+    options = app.locator("#titleCompletions [role=option] .completion-title")
+    expect(options).to_have_text(["Meeting notes", "Meetup ideas", "Team meeting"])
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    app.screenshot(path=str(SHOTS / "completion.png"))
+    app.keyboard.press("ArrowDown")
+    expect(app.locator("#titleCompletions [aria-selected=true]")).to_have_text("Meetup ideas")
+    app.keyboard.press("Enter")
+    expect(body).to_have_value("Today\nSee [[Meetup ideas]]")
+    expect(app.locator("#titleCompletions")).to_be_hidden()
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    app.keyboard.type(" and [[nothing like it")
+    expect(app.locator(".completion-empty")).to_have_text("No note is titled “nothing like it” yet")
+    app.keyboard.press("Escape")
+    expect(app.locator("#titleCompletions")).to_be_hidden()
+    expect(body).to_be_focused()
+
+
+def test_preview_links_open_notes_and_offer_to_create_missing_ones(app, live_app):
+    target = note(live_app, "Groceries", "Milk")
+    source = note(live_app, "Plan", "Buy [[groceries|the list]], then [[Recipes]].")
+    open_note(app, source["id"])
+    app.click("#togglePreview")
+    expect(app.locator("#preview a.wikilink.missing")).to_have_text("Recipes")
+    app.click("#preview a.wikilink:not(.missing)")
+    expect(app.locator("#noteTitle")).to_have_value("Groceries")
+    expect(app.locator("#note-%d" % target["id"])).to_have_attribute("aria-selected", "true")
+
+    expect(app.locator("#backlinksTitle")).to_have_text("Linked from 1 note")
+    expect(app.locator(".backlink-title")).to_have_text(["Plan"])
+    expect(app.locator(".backlink-snippet")).to_have_text(["Buy [[groceries|the list]], then [[Recipes]]."])
+    app.screenshot(path=str(SHOTS / "backlinks.png"))
+    app.click(".backlink")
+    expect(app.locator("#noteTitle")).to_have_value("Plan")
+
+    app.click("#togglePreview")
+    app.click("#preview a.wikilink.missing")
+    app.click(".toast-action")  # Create it
+    expect(app.locator("#noteTitle")).to_have_value("Recipes")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    titles = [n["title"] for n in api(live_app, "GET", "/api/notes/")["notes"]]
+    assert "Recipes" in titles
+
+
+def test_an_ambiguous_title_is_said_in_the_preview(app, live_app):
+    note(live_app, "Ideas")
+    note(live_app, "ideas")
+    source = note(live_app, "Index", "[[Ideas]]")
+    open_note(app, source["id"])
+    app.click("#togglePreview")
+    expect(app.locator("#preview .wikilink-ambiguous")).to_have_text("ambiguous title: 2 notes")
+
+
+def test_renaming_a_note_offers_to_update_the_links_to_it(app, live_app):
+    target = note(live_app, "Groceries")
+    source = note(live_app, "Plan", "Buy [[Groceries]]")
+    open_note(app, target["id"])
+    app.fill("#noteTitle", "Shopping list")
+    app.locator("#noteTitle").blur()
+    toast = app.locator(".toast", has_text="1 note links to “Groceries”")
+    expect(toast).to_contain_text("Point that link to “Shopping list”?")
+    toast.locator(".toast-action").click()
+    expect(app.locator(".toast", has_text="Updated the links in 1 note")).to_be_visible()
+    assert api(live_app, "GET", f"/api/notes/{source['id']}/")["body"] == "Buy [[Shopping list]]"
+    expect(app.locator(".backlink-title")).to_have_text(["Plan"])

@@ -1,0 +1,150 @@
+"""Links between notes: `[[Title]]`, the links table, backlinks, the preview, the `[[`
+completion and renaming (embedded_site/notes/links.py, link_views.py)."""
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from embedded_site.notes.links import links_in, rewritten
+from embedded_site.notes.models import Note, NoteLink
+from tests.notes.test_transfer import exported, imported
+
+LATER = datetime(2030, 1, 1, tzinfo=timezone.utc)
+
+
+def create(api, title, body="", **fields):
+    response = api.post("/api/notes/", {"title": title, "body": body, **fields})
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def save(api, note, **fields):
+    response = api.patch(f"/api/notes/{note['id']}/", {**fields, "version": note["version"]})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def link_keys(note):
+    return sorted(NoteLink.objects.filter(source_id=note["id"]).values_list("target_key", flat=True))
+
+
+def test_links_are_found_in_the_body_but_not_in_code():
+    body = "See [[Groceries]] and [[ trip  PLANS |the trip]].\n`[[not a link]]`\n```\n[[nor this]]\n```\n[[Last]]"
+    assert list(links_in(body)) == ["groceries", "trip plans", "last"]
+    assert links_in(body)["groceries"] == "See [[Groceries]] and [[ trip PLANS |the trip]]."
+    assert links_in("[[]] [[ ]] [[a|]] plain") == {"a": "[[]] [[ ]] [[a|]] plain"}
+
+
+def test_a_save_writes_the_links_in_the_same_transaction(api):
+    note = create(api, "Index", "[[Alpha]] and [[beta]]")
+    assert link_keys(note) == ["alpha", "beta"]
+    note = save(api, note, body="only [[Gamma]] now")
+    assert link_keys(note) == ["gamma"]
+    save(api, note, body="no links")
+    assert link_keys(note) == []
+
+
+def test_backlinks_list_the_notes_linking_here_with_a_snippet(api):
+    target = create(api, "Groceries")
+    create(api, "Monday", "Buy what is on [[groceries]] before noon")
+    create(api, "Tuesday", "[[GROCERIES|the list]] again")
+    trashed = create(api, "Old", "[[Groceries]] from the trash")
+    api.delete(f"/api/notes/{trashed['id']}/")
+    answer = api.get(f"/api/notes/{target['id']}/backlinks/").json()
+    assert answer["total"] == 2 and not answer["ambiguous"]
+    assert [(n["title"], n["snippet"]) for n in answer["notes"]] == [
+        ("Tuesday", "[[GROCERIES|the list]] again"),
+        ("Monday", "Buy what is on [[groceries]] before noon"),
+    ]
+
+
+def test_with_two_notes_of_one_title_links_go_to_the_most_recently_updated(api, make_note):
+    older = make_note(title="Plans", updated=LATER - timedelta(days=1))
+    newer = make_note(title="plans", updated=LATER)
+    create(api, "Linker", "see [[Plans]]")
+    answer = api.get(f"/api/notes/{newer.pk}/backlinks/").json()
+    assert answer["ambiguous"] and [n["title"] for n in answer["notes"]] == ["Linker"]
+    answer = api.get(f"/api/notes/{older.pk}/backlinks/").json()
+    assert answer["notes"] == [] and answer["goes_to"] == {"id": newer.pk, "title": "plans"}
+    html = api.post("/api/preview/", {"body": "[[PLANS]]"}).json()["html"]
+    assert f'href="#note-{newer.pk}"' in html
+    assert 'class="wikilink-ambiguous"' in html and "2 notes" in html
+
+
+def test_the_preview_links_to_notes_and_offers_missing_ones(api):
+    target = create(api, "Groceries")
+    html = api.post("/api/preview/", {"body": "[[groceries|the list]] and [[Nowhere <b>]] and `[[code]]`"}).json()["html"]
+    assert f'<a href="#note-{target["id"]}" class="wikilink" data-note="{target["id"]}"' in html
+    assert ">the list</a>" in html
+    assert 'class="wikilink missing" data-title="Nowhere &lt;b&gt;"' in html
+    assert "<b>" not in html
+    assert "<code>[[code]]</code>" in html
+
+
+def test_the_completion_lists_titles_starting_with_the_text_then_words_inside(api):
+    for title in ["Meeting notes", "meeting NOTES", "Meetings", "Team meeting", "Other"]:
+        create(api, title)
+    titles = api.get("/api/titles/", {"q": "MEET"}).json()["titles"]
+    assert [(t["title"], t["count"]) for t in titles] == [("meeting NOTES", 2), ("Meetings", 1), ("Team meeting", 1)]
+    assert len(api.get("/api/titles/", {"q": ""}).json()["titles"]) == 5
+    assert api.get("/api/titles/", {"q": "zzz"}).json()["titles"] == []
+    assert api.get("/api/titles/", {"q": '"*( OR'}).status_code == 200
+
+
+@pytest.mark.parametrize("params, field", [({"limit": "0"}, "limit"), ({"limit": "99"}, "limit"), ({"q": "x" * 301}, "q")])
+def test_bad_completion_parameters_are_400_naming_them(api, params, field):
+    response = api.get("/api/titles/", params)
+    assert response.status_code == 400
+    assert field in response.json()["fields"]
+
+
+def test_the_notes_linking_to_a_title_need_the_title(api):
+    create(api, "A", "[[Target]]")
+    assert api.get("/api/links/", {"title": "target"}).json()["total"] == 1
+    response = api.get("/api/links/", {"title": "  "})
+    assert response.status_code == 400 and response.json()["fields"] == {"title": ["This field is required."]}
+
+
+def test_renaming_points_the_links_at_the_new_title(api):
+    target = create(api, "Groceries")
+    linker = create(api, "Monday", "Buy [[groceries]], see [[Groceries|the list]], not [[Groceries list]]")
+    renamed = save(api, target, title="Shopping")
+    response = api.post(f"/api/notes/{renamed['id']}/relink/", {"former_title": "Groceries"})
+    assert response.json() == {"updated": 1, "notes": [linker["id"]]}
+    after = api.get(f"/api/notes/{linker['id']}/").json()
+    assert after["body"] == "Buy [[Shopping]], see [[Shopping|the list]], not [[Groceries list]]"
+    assert after["version"] == linker["version"] + 1
+    assert api.get(f"/api/notes/{renamed['id']}/backlinks/").json()["total"] == 1
+    [revision] = api.get(f"/api/notes/{linker['id']}/revisions/").json()["revisions"]
+    assert revision["reason"] == "relink"
+
+
+def test_relink_refuses_bad_input(api):
+    note = create(api, "Groceries")
+    response = api.post(f"/api/notes/{note['id']}/relink/", {})
+    assert response.status_code == 400 and list(response.json()["fields"]) == ["former_title"]
+    assert response.json()["error"] == "Former title: This field is required."
+    assert api.post("/api/notes/99999/relink/", {"former_title": "x"}).status_code == 404
+    api.delete(f"/api/notes/{note['id']}/")
+    assert api.post(f"/api/notes/{note['id']}/relink/", {"former_title": "x"}).status_code == 409
+
+
+def test_rewriting_leaves_other_links_and_text_alone():
+    assert rewritten("[[a]] [[A|x]] [[ab]] a", "a", "B") == "[[B]] [[B|x]] [[ab]] a"
+
+
+def test_imported_notes_get_their_title_keys_and_links(api):
+    target = create(api, "Target")
+    create(api, "Source", "[[target]]")
+    document = json.loads(exported(api, "json"))
+    Note.objects.all().delete()
+    assert imported(api, "notes.json", json.dumps(document).encode()).status_code == 200
+    new_target = Note.objects.get(title="Target")
+    assert new_target.title_key == "target"
+    assert api.get(f"/api/notes/{new_target.pk}/backlinks/").json()["total"] == 1
+    record = next(n for n in document["notes"] if n["title"] == "Target")
+    record.update(title="Renamed ÄRGER", updated=(LATER + timedelta(days=1)).isoformat())
+    imported(api, "notes.json", json.dumps(document).encode())
+    assert Note.objects.get(pk=new_target.pk).title_key == "renamed ärger"
+    assert target  # the original was deleted; the import made the notes again

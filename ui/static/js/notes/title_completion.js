@@ -1,0 +1,177 @@
+// `[[` in the note's text: a list of note titles under the caret, from the API as you type.
+// Arrow keys choose, Enter or Tab puts in `[[Title]]`, Escape closes it.
+import { completeTitles } from './api.js';
+
+const DELAY_MS = 60;
+const LOOK_BACK = 300;  // characters before the caret searched for the `[[`
+const MIRRORED = [
+  'boxSizing', 'width', 'paddingTop', 'paddingRight', 'paddingBottom', 'paddingLeft', 'borderTopWidth',
+  'borderRightWidth', 'borderBottomWidth', 'borderLeftWidth', 'fontFamily', 'fontSize', 'fontWeight', 'fontStyle',
+  'letterSpacing', 'lineHeight', 'textTransform', 'wordSpacing', 'tabSize',
+];
+
+// Where the caret is drawn in the textarea, from its top-left corner: a hidden copy of the text
+// up to the caret, laid out as the textarea lays it out, ends with a marker.
+function caretPoint(textarea, position) {
+  const style = getComputedStyle(textarea);
+  const mirror = document.createElement('div');
+  for (const property of MIRRORED) mirror.style[property] = style[property];
+  Object.assign(mirror.style, {
+    position: 'absolute', visibility: 'hidden', top: '0', left: '-9999px', whiteSpace: 'pre-wrap', overflowWrap: 'break-word',
+  });
+  mirror.textContent = textarea.value.slice(0, position);
+  const marker = document.createElement('span');
+  marker.textContent = '\u200b';
+  mirror.append(marker);
+  document.body.append(mirror);
+  const point = { left: marker.offsetLeft - textarea.scrollLeft, top: marker.offsetTop - textarea.scrollTop, height: marker.offsetHeight };
+  mirror.remove();
+  return point;
+}
+
+export class TitleCompletion {
+  constructor(textarea, list) {
+    this.textarea = textarea;
+    this.list = list;
+    this.options = [];
+    this.active = -1;
+    this.context = null;  // {start, query}: where the `[[` is and what follows it
+    this.timer = null;
+    this.request = null;
+    textarea.setAttribute('aria-controls', list.id);
+    textarea.setAttribute('aria-autocomplete', 'list');
+    textarea.addEventListener('input', () => this.update());
+    textarea.addEventListener('click', () => this.update());
+    textarea.addEventListener('keydown', (event) => this.onKey(event));
+    textarea.addEventListener('blur', () => setTimeout(() => this.close(), 150));
+    list.addEventListener('mousedown', (event) => event.preventDefault());  // the textarea keeps the focus
+    list.addEventListener('click', (event) => {
+      const option = event.target.closest('[role="option"]');
+      if (option) this.accept(Number(option.dataset.index));
+    });
+  }
+
+  get open() { return !this.list.hidden; }
+
+  // The `[[` the caret is in, if any: no `]`, `[`, `|` or line break between it and the caret.
+  findContext() {
+    const { value, selectionStart, selectionEnd } = this.textarea;
+    if (selectionStart !== selectionEnd) return null;
+    const before = value.slice(Math.max(0, selectionStart - LOOK_BACK), selectionStart);
+    const opening = before.lastIndexOf('[[');
+    if (opening < 0) return null;
+    const query = before.slice(opening + 2);
+    if (/[[\]|\n]/.test(query)) return null;
+    return { start: selectionStart - query.length - 2, query };
+  }
+
+  update() {
+    const context = this.findContext();
+    if (!context) { this.close(); return; }
+    const same = this.context && this.context.start === context.start && this.context.query === context.query;
+    this.context = context;
+    if (same && this.open) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.fetch(context), DELAY_MS);
+  }
+
+  async fetch(context) {
+    this.request?.abort();
+    const request = this.request = new AbortController();
+    let titles;
+    try {
+      ({ titles } = await completeTitles(context.query, request.signal));
+    } catch { return; }
+    if (request.signal.aborted || this.context !== context) return;
+    this.show(titles);
+  }
+
+  show(titles) {
+    this.options = titles;
+    this.active = titles.length ? 0 : -1;
+    const query = this.context.query.trim();
+    this.list.replaceChildren(...titles.map((title, index) => {
+      const option = document.createElement('li');
+      option.id = `titleOption${index}`;
+      option.dataset.index = index;
+      option.setAttribute('role', 'option');
+      option.append(Object.assign(document.createElement('span'), { className: 'completion-title', textContent: title.title }));
+      if (title.count > 1) option.append(Object.assign(document.createElement('span'), { className: 'completion-count', textContent: `${title.count} notes` }));
+      return option;
+    }));
+    if (!titles.length) {
+      this.list.append(Object.assign(document.createElement('li'), {
+        className: 'completion-empty', textContent: query ? `No note is titled “${query}” yet` : 'No notes with a title yet',
+      }));
+    }
+    this.list.hidden = false;
+    this.textarea.setAttribute('aria-expanded', 'true');
+    this.markActive();
+    this.place();
+  }
+
+  // Under the caret's line, inside the editor pane.
+  place() {
+    const pane = this.list.offsetParent ?? document.body;
+    const paneBox = pane.getBoundingClientRect();
+    const box = this.textarea.getBoundingClientRect();
+    const caret = caretPoint(this.textarea, this.context.start);
+    const left = Math.min(box.left - paneBox.left + caret.left, paneBox.width - this.list.offsetWidth - 8);
+    let top = box.top - paneBox.top + caret.top + caret.height + 4;
+    if (top + this.list.offsetHeight > paneBox.height) top = box.top - paneBox.top + caret.top - this.list.offsetHeight - 4;
+    this.list.style.left = `${Math.max(8, left)}px`;
+    this.list.style.top = `${Math.max(8, top)}px`;
+  }
+
+  markActive() {
+    for (const option of this.list.querySelectorAll('[role="option"]')) {
+      option.setAttribute('aria-selected', String(Number(option.dataset.index) === this.active));
+    }
+    const active = this.list.querySelector('[aria-selected="true"]');
+    if (active) {
+      this.textarea.setAttribute('aria-activedescendant', active.id);
+      active.scrollIntoView({ block: 'nearest' });
+    } else {
+      this.textarea.removeAttribute('aria-activedescendant');
+    }
+  }
+
+  onKey(event) {
+    if (!this.open) return;
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      if (!this.options.length) return;
+      event.preventDefault();
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      this.active = (this.active + step + this.options.length) % this.options.length;
+      this.markActive();
+    } else if ((event.key === 'Enter' || event.key === 'Tab') && this.active >= 0) {
+      event.preventDefault();
+      this.accept(this.active);
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();  // not the app's Escape, which leaves the editor
+      this.close();
+    }
+  }
+
+  // `[[query` (and a `]]` right after it, if typed already) becomes `[[Title]]`.
+  accept(index) {
+    const title = this.options[index]?.title;
+    if (title === undefined || !this.context) return;
+    const { value, selectionStart } = this.textarea;
+    const end = value.startsWith(']]', selectionStart) ? selectionStart + 2 : selectionStart;
+    this.textarea.setRangeText(`[[${title}]]`, this.context.start, end, 'end');
+    this.close();
+    this.textarea.dispatchEvent(new Event('input', { bubbles: true }));
+  }
+
+  close() {
+    clearTimeout(this.timer);
+    this.request?.abort();
+    this.context = null;
+    this.options = [];
+    this.list.hidden = true;
+    this.textarea.setAttribute('aria-expanded', 'false');
+    this.textarea.removeAttribute('aria-activedescendant');
+  }
+}
