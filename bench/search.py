@@ -9,6 +9,7 @@ The plot of latency against note count goes to docs/search_latency.png (with mat
 
 import argparse
 import http.client
+import json
 import shutil
 import time
 from urllib.parse import urlencode
@@ -19,6 +20,8 @@ from bench.common import (
 
 # What people type: a common word, a rarer one, two words, a prefix while typing, a miss.
 QUERIES = ["meeting", "zebra", "project deadline", "gard", "budget review client", "xylophone"]
+# Through the trigram index: Japanese words of 2 and 4 characters, an emoji, a substring.
+SCRIPT_QUERIES = ["会議", "締め切り", "🎉", "eadlin"]
 # The `[[` completion of note titles (GET /api/titles/?q=…): just `[[`, then as a title is typed.
 COMPLETIONS = ["", "m", "me", "meet", "project d", "zebra gi", "xyl"]
 PLOT = ROOT / "docs" / "search_latency.png"
@@ -66,6 +69,18 @@ def match_counts(app: HeadlessApp) -> dict[str, int]:
         status, body = app.get("/api/notes/?" + urlencode({"q": query, "limit": 1}))
         counts[query] = json.loads(body)["total"]
     return counts
+
+
+def index_sizes(folder) -> dict:
+    """MB on disk of the notes table and of each full-text index (SQLite's dbstat)."""
+    import sqlite3
+
+    with sqlite3.connect(folder / "notedesk.sqlite3") as db:
+        pages = dict(db.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall())
+    def total(prefix):
+        return round(sum(size for name, size in pages.items() if name.startswith(prefix)) / 1e6, 1)
+    return {"notes": round(pages.get("notes_note", 0) / 1e6, 1), "word_index": total("notes_note_fts"),
+            "trigram_index": total("notes_note_trigram"), "database": round(sum(pages.values()) / 1e6, 1)}
 
 
 def plot(sizes: list[int], results: dict) -> None:
@@ -122,6 +137,10 @@ def main() -> None:
         with HeadlessApp(folder) as app:
             counts = match_counts(app)
             timings = timed_queries(app, args.rounds, time.monotonic() + args.budget)
+            scripts = summary(timed_queries(app, args.rounds, time.monotonic() + args.budget, SCRIPT_QUERIES))
+            for query in SCRIPT_QUERIES:
+                status, body = app.get("/api/notes/?" + urlencode({"q": query, "limit": 1}))
+                scripts["queries"][query].update({"matches": json.loads(body)["total"], "index": json.loads(body)["index"]})
             completions = summary(timed_queries(app, args.rounds, time.monotonic() + args.budget, COMPLETIONS, "/api/titles/"))
         every = [value for values in timings.values() for value in values]
         entry = {
@@ -130,6 +149,8 @@ def main() -> None:
                                 "p95_ms": ms(percentile(values, 0.95))} for query, values in timings.items()},
         }
         entry["completions"] = completions
+        entry["scripts"] = scripts
+        entry["sizes_mb"] = index_sizes(folder)
         results[str(size)] = entry
         rows.append([size, entry["all"]["samples"], f"{entry['all']['p50_ms']:.1f}", f"{entry['all']['p95_ms']:.1f}",
                      *(f"{entry['queries'][query]['p50_ms']:.1f}" for query in QUERIES)])
@@ -137,6 +158,17 @@ def main() -> None:
 
     print_table("Search over HTTP, ms (p50 per query; 'all' = the whole mix)",
                 ["notes", "samples", "all p50", "all p95", *(f"{query!r}" for query in QUERIES)], rows)
+    print_table("Through the trigram index, ms (p50 per query; in brackets how many match, and the index)",
+                ["notes", "samples", "all p50", "all p95", *(f"{query!r}" for query in SCRIPT_QUERIES)],
+                [[size, results[str(size)]["scripts"]["all"]["samples"], results[str(size)]["scripts"]["all"]["p50_ms"],
+                  results[str(size)]["scripts"]["all"]["p95_ms"],
+                  *(f"{results[str(size)]['scripts']['queries'][query]['p50_ms']} "
+                    f"({results[str(size)]['scripts']['queries'][query]['matches']}, "
+                    f"{results[str(size)]['scripts']['queries'][query]['index']})" for query in SCRIPT_QUERIES)]
+                 for size in sizes])
+    print_table("Sizes on disk, MB", ["notes", "notes table", "word index", "trigram index", "database"],
+                [[size, *(results[str(size)]["sizes_mb"][key] for key in ("notes", "word_index", "trigram_index", "database"))]
+                 for size in sizes])
     print_table("`[[` completion, GET /api/titles/?q=… over HTTP, ms (p50 per query)",
                 ["notes", "samples", "all p50", "all p95", *(f"{query!r}" for query in COMPLETIONS)],
                 [[size, results[str(size)]["completions"]["all"]["samples"], results[str(size)]["completions"]["all"]["p50_ms"],

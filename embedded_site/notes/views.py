@@ -6,9 +6,10 @@ from django.db import transaction
 from django.db.models import Count, QuerySet, Value
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from embedded_site.notes import editing, links, search
+from embedded_site.notes import editing, links, search_query
 from embedded_site.notes.api import ApiError, api_view, json_object, valid
 from embedded_site.notes.attachments import delete_attachment, served_type, store_attachment
 from embedded_site.notes.exporting import ExportError, export_json, export_markdown
@@ -66,12 +67,47 @@ def note_list(query: dict) -> dict:
 
 
 def search_results(query: dict) -> dict:
-    ids, total = search.ranked_page(query["q"], *search_scope(query), query["limit"], query["offset"])
-    by_id = with_relations(Note.objects.filter(pk__in=ids)).in_bulk()
-    snippets = search.snippets(query["q"], ids)
+    """`q` read with its operators (search_query.py), which add to the query's own filters."""
+    parsed = search_query.parse(query["q"])
+    query = {
+        **query,
+        "trashed": query["trashed"] if parsed.trashed is None else parsed.trashed,
+        "pinned": query["pinned"] if parsed.pinned is None else parsed.pinned,
+    }
+    tags = [*([query["tag"]] if query["tag"] else []), *parsed.tags]
+    if not parsed.positive:
+        return filtered_results(query, parsed, tags)
+    within, outside = search_scope({**query, "tag": tags[0] if tags else ""})
+    within += [tagged_ids(tag) for tag in tags[1:]]
+    outside += [tagged_ids(tag) for tag in parsed.excluded_tags]
+    found = search_query.search_page(parsed, within, outside, query["limit"], query["offset"])
+    by_id = with_relations(Note.objects.filter(pk__in=found.ids)).in_bulk()
     return {
-        "notes": [{**note_payload(by_id[note_id]), "snippet": snippets[note_id]} for note_id in ids],
-        "total": total,
+        "notes": [{**note_payload(by_id[note_id]), "snippet": found.snippets[note_id]} for note_id in found.ids],
+        "total": found.total,
+        "index": found.index,
+    }
+
+
+def tagged_ids(tag: str) -> QuerySet:
+    return Note.tags.through.objects.filter(tag__name=tag).values("note_id")
+
+
+def filtered_results(query: dict, parsed: search_query.Query, tags: list[str]) -> dict:
+    """A query of operators and left-out terms only: the list's order, the rest filtered out."""
+    notes = filtered_notes({**query, "tag": ""})
+    for tag in tags:
+        notes = notes.filter(pk__in=tagged_ids(tag))
+    for tag in parsed.excluded_tags:
+        notes = notes.exclude(pk__in=tagged_ids(tag))
+    if parsed.negative:
+        notes = notes.exclude(pk__in=search_query.excluded_notes(parsed))
+    start, end = query["offset"], query["offset"] + query["limit"]
+    page = with_relations(notes.order_by("-pinned", "-updated", "-id")[start:end])
+    return {
+        "notes": [{**note_payload(note), "snippet": escape(" ".join(note.body[:200].split()))} for note in page],
+        "total": notes.count(),
+        "index": "none",
     }
 
 

@@ -30,6 +30,13 @@ ENDPOINTS = {
     "/api/notes/{note}/restore/": ["POST"],
     "/api/notes/{note}/attachments/": ["POST"],
     "/api/notes/{note}/attachments/{attachment}/": ["DELETE"],
+    "/api/notes/{note}/revisions/": ["GET"],
+    "/api/notes/{note}/revisions/{revision}/": ["GET"],
+    "/api/notes/{note}/revisions/{revision}/restore/": ["POST"],
+    "/api/notes/{note}/backlinks/": ["GET"],
+    "/api/notes/{note}/relink/": ["POST"],
+    "/api/links/": ["GET"],
+    "/api/titles/": ["GET"],
     "/api/trash/": ["DELETE"],
     "/api/attachments/{attachment}/": ["GET"],
     "/api/tags/": ["GET"],
@@ -43,8 +50,11 @@ ENDPOINTS = {
     "/api/import/": ["POST"],
 }
 OTHER_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-KNOWN_PARAMETERS = ["q", "tag", "pinned", "trashed", "limit", "offset", "purge", "format", "token", "next", "name"]
-KNOWN_FIELDS = ["title", "body", "tags", "pinned", "version", "uid", "format", "destination", "name", "file"]
+KNOWN_PARAMETERS = ["q", "tag", "pinned", "trashed", "limit", "offset", "purge", "format", "token", "next", "name", "title"]
+KNOWN_FIELDS = [
+    "title", "body", "tags", "pinned", "version", "uid", "format", "destination", "name", "file", "former_title",
+    "resolves_conflict",
+]
 CONTENT_TYPES = [
     "application/json", "application/json; charset=utf-8", "application/json; charset=utf-16",
     "application/x-www-form-urlencoded", "multipart/form-data", "multipart/form-data; boundary=",
@@ -131,11 +141,13 @@ def wants_json(path: str, headers: dict) -> bool:
 def existing(live_app):
     """A note, an attachment and an export job for the fuzzed paths to name, besides made-up ids."""
     api = ApiClient(live_app.port, live_app.auth_headers["Authorization"].split()[1])
-    note_id = api.send_json("POST", "/api/notes/", {"title": "Fuzzed", "body": "text"}).json()["id"]
+    note_id = api.send_json("POST", "/api/notes/", {"title": "Fuzzed", "body": "text [[Fuzzed]]"}).json()["id"]
+    api.send_json("PATCH", f"/api/notes/{note_id}/", {"body": "changed", "version": 1})
+    revision_id = api.request("GET", f"/api/notes/{note_id}/revisions/", None, {}).json()["revisions"][0]["id"]
     attachment_id = api.upload(f"/api/notes/{note_id}/attachments/", "a.txt", b"hello").json()["id"]
     job_id = api.send_json("POST", "/api/jobs/export/", {"format": "json", "destination": "download"}).json()["id"]
     api.close()
-    return {"note": note_id, "attachment": attachment_id, "job": job_id}
+    return {"note": note_id, "attachment": attachment_id, "job": job_id, "revision": revision_id}
 
 
 @pytest.mark.parametrize("template", ENDPOINTS)

@@ -45,11 +45,31 @@ archive someday urgent
 """.split()
 
 
+# Some notes have a line in a script written without spaces, or emoji (searched through the
+# trigram index). Drawn from a random stream of their own, so the rest of each note is as before.
+OTHER_SCRIPTS = """
+今日は東京で会議がありました。
+来週の出張の準備をする。
+会議の議事録を共有してください。
+新しいプロジェクトの締め切りは金曜日です。
+週末に京都へ旅行します。
+买牛奶和面包。
+明天下午开会讨论预算。
+项目进度报告已经发送。
+서울에서 친구를 만났습니다.
+วันนี้มีประชุมตอนบ่าย
+""".split()
+EMOJI = ["🎉", "☕", "✅", "🚀", "📅", "👍", "🔥", "❤️", "🙂", "📝"]
+OTHER_SCRIPT_SHARE = 0.03
+EMOJI_SHARE = 0.05
+
+
 class DemoNotes:
     """Random but plausible notes: short lists, long drafts, most somewhere in between."""
 
     def __init__(self, seed: int):
         self.random = random.Random(seed)
+        self.extras = random.Random(seed * 7919 + 1)
         self.now = timezone.now()
 
     def words(self, count: int) -> list[str]:
@@ -78,9 +98,14 @@ class DemoNotes:
     def note(self) -> tuple[Note, list[str]]:
         created = self.now - SPREAD * self.random.random()
         updated = created + (self.now - created) * self.random.random() ** 3
+        body = self.body()
+        if self.extras.random() < OTHER_SCRIPT_SHARE:
+            body += "\n\n" + self.extras.choice(OTHER_SCRIPTS)
+        if self.extras.random() < EMOJI_SHARE:
+            body += " " + "".join(self.extras.choices(EMOJI, k=self.extras.randint(1, 3)))
         note = Note(
             title=self.title(),
-            body=self.body(),
+            body=body,
             pinned=self.random.random() < PINNED_SHARE,
             created=created,
             updated=updated,

@@ -5,6 +5,7 @@ import { pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
 import { markSelected, noteTitle, renderList } from './list.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
+import { setUpSearchHelp } from './search_help.js';
 import { setUpTransfers } from './transfer.js';
 
 const PAGE_SIZE = 50;
@@ -280,6 +281,7 @@ document.addEventListener('keydown', onKey);
 window.addEventListener('ajax:online', () => { for (const saver of savers.values()) saver.retryIfOffline(); });
 
 setUpTransfers({ onImported: () => { loadList(); loadTags(); } });
+setUpSearchHelp();
 
 resumeUnsavedDrafts();
 loadList();

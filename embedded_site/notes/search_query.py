@@ -1,0 +1,293 @@
+"""Search operators, and the choice of index for each query (docs/api.md, "Search").
+
+A query is plain words, `"exact phrases"`, `-word` or `-"phrase"` to leave notes out, and the
+operators `tag:work` (`tag:"two words"`), `is:pinned`, `in:trash` (`-is:pinned`, `-in:trash`: the
+opposite). Anything that does not parse as one of these, an unclosed quote or an unknown
+operator say, is searched as plain words: a query never fails.
+
+Two FTS5 indexes hold the notes' text: the word index (migrations/0002_search.py) and a trigram
+index (migrations/0005_trigram_search.py). A query goes to the word index, unless one of its
+terms has a character of a script written without spaces (Chinese, Japanese, Korean, Thai, …) or
+an emoji, which the word index cannot split into words: then to the trigram index. A query the
+word index finds nothing for, whose terms all have 3 characters or more, is tried again on the
+trigram index, as substrings ("eting" finds "meeting"). On both, the same filters, the same
+ranking (bm25, a title match counting ten times one in the body, then newest first) and the same
+marks around what matched.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from embedded_site.notes.search import BODY_WEIGHT, FTS_TABLE, MARK_END, MARK_START, TITLE_WEIGHT, marked_html
+from embedded_site.notes.tagging import normalise_tag
+
+WORD_INDEX = FTS_TABLE
+TRIGRAM_INDEX = "notes_note_trigram"
+TRIGRAM_VOCABULARY = "notes_note_trigram_vocab"
+# A snippet counts tokens: words in the word index, 3-character sequences in the trigram index.
+SNIPPET_TOKENS = {WORD_INDEX: 12, TRIGRAM_INDEX: 40}
+# A term shorter than a trigram is looked up as the trigrams that start with it; past this many,
+# it is too common to be worth it alone and matches the notes containing it by a scan instead.
+MAX_SHORT_TERM_TRIGRAMS = 400
+
+TOKEN = re.compile(r'(-?)(?:(tag|is|in):)?("([^"]*)"|(\S+))', re.IGNORECASE)
+
+# Scripts written without spaces between words, by code point ranges; and emoji.
+NO_SPACE_RANGES = [
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x0F00, 0x0FFF),  # Tibetan
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+    (0x2E80, 0x2FDF),  # CJK radicals
+    (0x3000, 0x31FF),  # CJK punctuation, Hiragana, Katakana, Bopomofo
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK ideographs
+    (0xA960, 0xA97F),  # Hangul
+    (0xAC00, 0xD7FF),  # Hangul syllables
+    (0xF900, 0xFAFF),  # CJK compatibility
+    (0xFF00, 0xFFEF),  # full-width forms
+    (0x1F000, 0x1FAFF),  # emoji and pictographs
+    (0x20000, 0x3FFFF),  # CJK extensions
+]
+EMOJI_PARTS = {"\u200d", "\ufe0f", "\u20e3"}
+
+
+@dataclass
+class Term:
+    text: str
+    phrase: bool = False
+    negated: bool = False
+
+
+@dataclass
+class Query:
+    terms: list[Term] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    excluded_tags: list[str] = field(default_factory=list)
+    pinned: bool | None = None
+    trashed: bool | None = None
+
+    @property
+    def positive(self) -> list[Term]:
+        return [term for term in self.terms if not term.negated]
+
+    @property
+    def negative(self) -> list[Term]:
+        return [term for term in self.terms if term.negated]
+
+
+def parse(text: str) -> Query:
+    query = Query()
+    position = 0
+    while match := TOKEN.search(text, position):
+        position = match.end()
+        minus, operator, _, phrase, word = match.groups()
+        negated = bool(minus)
+        # (An unclosed quote never matches as a phrase: it is part of a word.)
+        if operator and apply_operator(query, operator.lower(), phrase if phrase is not None else word, negated):
+            continue
+        if phrase is not None and not operator:
+            if phrase.strip():
+                query.terms.append(Term(" ".join(phrase.split()), phrase=True, negated=negated))
+            continue
+        # Plain words: the token as typed, an operator that is not one and its quotes included.
+        query.terms.extend(Term(part, negated=negated) for part in match.group(0)[len(minus) :].split())
+    return query
+
+
+def apply_operator(query: Query, operator: str, value: str, negated: bool) -> bool:
+    """Apply `operator:value` to the query; False if it is not one (then it is plain words)."""
+    if operator == "tag" and normalise_tag(value) and not value.startswith('"'):
+        (query.excluded_tags if negated else query.tags).append(normalise_tag(value))
+        return True
+    if operator == "is" and value.lower() == "pinned":
+        query.pinned = not negated
+        return True
+    if operator == "in" and value.lower() == "trash":
+        query.trashed = not negated
+        return True
+    return False
+
+
+def needs_trigrams(text: str) -> bool:
+    """Whether the word index cannot find `text`: a script without spaces, or an emoji."""
+    for character in text:
+        point = ord(character)
+        if character in EMOJI_PARTS or any(low <= point <= high for low, high in NO_SPACE_RANGES):
+            return True
+        if point > 0x7F and unicodedata.category(character) in ("So", "Sk"):
+            return True
+    return False
+
+
+def quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+# The FTS5 expressions ----------------------------------------------------------------------
+
+NOTHING = object()  # a term no note contains
+
+
+def word_phrase(term: Term) -> str:
+    """A word as a prefix (`zeb` finds "zebra"), a phrase exactly."""
+    return quoted(term.text) if term.phrase else quoted(term.text) + "*"
+
+
+def trigram_phrase(term: Term):
+    """A term as a substring; one of 1 or 2 characters as any trigram that starts with it (the
+    index's content ends in two spaces, so every character starts one). None if there are too
+    many such trigrams; NOTHING if there are none."""
+    text = term.text.lower()
+    if len(text) >= 3:
+        return quoted(text)
+    starts = trigrams_starting_with(text)
+    if starts is None:
+        return None
+    return "(" + " OR ".join(map(quoted, starts)) + ")" if starts else NOTHING
+
+
+def expression(index: str, positive: list[Term], negative: list[Term]):
+    """`(a AND b) NOT (c OR d)` on the index; None (scan instead) or NOTHING as trigram_phrase."""
+    phrase = word_phrase if index == WORD_INDEX else trigram_phrase
+    positives = [phrase(term) for term in positive]
+    negatives = [phrase(term) for term in negative]
+    if None in positives or None in negatives:
+        return None
+    if NOTHING in positives:
+        return NOTHING
+    negatives = [item for item in negatives if item is not NOTHING]
+    text = "(" + " AND ".join(positives) + ")" if positives else ""
+    if negatives:
+        text += (" NOT (" if positives else "(") + " OR ".join(negatives) + ")"
+    return text
+
+
+def index_for(query: Query) -> str:
+    return TRIGRAM_INDEX if any(needs_trigrams(term.text) for term in query.terms) else WORD_INDEX
+
+
+def trigrams_starting_with(text: str) -> list[str] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT term FROM {TRIGRAM_VOCABULARY} WHERE term >= %s AND term < %s LIMIT %s",
+            [text, text + "\U0010ffff", MAX_SHORT_TERM_TRIGRAMS + 1],
+        )
+        terms = [term for (term,) in cursor.fetchall()]
+    return None if len(terms) > MAX_SHORT_TERM_TRIGRAMS else terms
+
+
+# Running a search ---------------------------------------------------------------------------
+
+@dataclass
+class Results:
+    ids: list[int]
+    total: int
+    snippets: dict[int, str]
+    index: str  # "word", "trigram", "scan" or "none" (only filters)
+
+
+def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int) -> Results:
+    """One page of the notes matching the query's terms, in the scope of `within` and `outside`
+    (sets of note ids, as search.ranked_page takes them)."""
+    if index_for(query) == WORD_INDEX:
+        results = ranked(WORD_INDEX, expression(WORD_INDEX, query.positive, query.negative), within, outside, limit, offset)
+        if results.total or any(len(term.text) < 3 for term in query.positive):
+            return results
+    match = expression(TRIGRAM_INDEX, query.positive, query.negative)
+    if match is None:
+        return scanned(query, within, outside, limit, offset)
+    if match is NOTHING:
+        return Results([], 0, {}, "trigram")
+    return ranked(TRIGRAM_INDEX, match, within, outside, limit, offset)
+
+
+def excluded_notes(query: Query):
+    """The notes matching any term left out, as SQL for `pk__in`: for a query of such terms only."""
+    from django.db.models.expressions import RawSQL
+
+    index = index_for(query)
+    match = expression(index, [], query.negative)
+    if match is None:  # too common for the trigram index: a scan
+        conditions = ["(instr(lower(title), %s) > 0 OR instr(lower(body), %s) > 0)" for _ in query.negative]
+        params = [text for term in query.negative for text in (term.text.lower(), term.text.lower())]
+        return RawSQL(f"SELECT id FROM notes_note WHERE {' OR '.join(conditions)}", params)
+    if match is NOTHING or not match:
+        return RawSQL("SELECT id FROM notes_note WHERE 0", [])
+    return RawSQL(f"SELECT rowid FROM {index} WHERE {index} MATCH %s", [match])
+
+
+def scope_conditions(within: list[QuerySet], outside: list[QuerySet], column: str) -> tuple[list[str], list]:
+    conditions, params = [], []
+    for note_ids, operator in [*((ids, "IN") for ids in within), *((ids, "NOT IN") for ids in outside)]:
+        subquery, subquery_params = note_ids.query.sql_with_params()
+        conditions.append(f"{column} {operator} ({subquery})")
+        params += subquery_params
+    return conditions, params
+
+
+def ranked(table: str, match: str, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int) -> Results:
+    """As search.ranked_page and search.snippets, on either index. The `+` keeps SQLite from
+    handing the scope's ids to FTS5 as rowid lookups (a full-text query per id)."""
+    conditions, params = scope_conditions(within, outside, "+rowid")
+    where = " AND ".join([f"{table} MATCH %s", *conditions])
+    params = [match, *params]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table} WHERE {where}", params)
+        (total,) = cursor.fetchone()
+        cursor.execute(
+            f"SELECT rowid FROM {table} WHERE {where} ORDER BY bm25({table}, %s, %s), rowid DESC LIMIT %s OFFSET %s",
+            [*params, TITLE_WEIGHT, BODY_WEIGHT, limit, offset],
+        )
+        ids = [note_id for (note_id,) in cursor.fetchall()]
+        snippets = {}
+        if ids:
+            cursor.execute(
+                f"SELECT rowid, snippet({table}, -1, %s, %s, '…', %s) FROM {table} "
+                f"WHERE {table} MATCH %s AND +rowid IN ({', '.join(['%s'] * len(ids))})",
+                [MARK_START, MARK_END, SNIPPET_TOKENS[table], match, *ids],
+            )
+            snippets = {note_id: marked_html(excerpt.rstrip()) for note_id, excerpt in cursor.fetchall()}
+    return Results(ids, total, snippets, "word" if table == WORD_INDEX else "trigram")
+
+
+def scanned(query: Query, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int) -> Results:
+    """A term too common for the trigram index (one CJK character, say): every note's text is
+    read. Ranked as bm25 would put them first: a match in the title, then the newest."""
+    conditions, params = scope_conditions(within, outside, "id")
+    for term in query.terms:
+        contains = "(instr(lower(title), %s) > 0 OR instr(lower(body), %s) > 0)"
+        conditions.append(f"NOT {contains}" if term.negated else contains)
+        params += [term.text.lower(), term.text.lower()]
+    where = " AND ".join(conditions)
+    first = query.positive[0].text.lower() if query.positive else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM notes_note WHERE {where}", params)
+        (total,) = cursor.fetchone()
+        cursor.execute(
+            f"SELECT id, title, body FROM notes_note WHERE {where} "
+            "ORDER BY instr(lower(title), %s) > 0 DESC, updated DESC, id DESC LIMIT %s OFFSET %s",
+            [*params, first, limit, offset],
+        )
+        rows = cursor.fetchall()
+    words = [term.text for term in query.positive]
+    return Results([row[0] for row in rows], total, {row[0]: excerpt(row[1], row[2], words) for row in rows}, "scan")
+
+
+def excerpt(title: str, body: str, words: list[str], context: int = 30) -> str:
+    """Around the first of `words` in the body (or the title), with the same marks."""
+    for text in (body, title):
+        lowered = text.lower()
+        found = [(lowered.find(word.lower()), word) for word in words if lowered.find(word.lower()) >= 0]
+        if found:
+            start, word = min(found)
+            begin, end = max(0, start - context), min(len(text), start + len(word) + context)
+            marked = text[start : start + len(word)]
+            piece = ("…" if begin else "") + text[begin:start] + MARK_START + marked + MARK_END
+            piece += text[start + len(word) : end] + ("…" if end < len(text) else "")
+            return marked_html(" ".join(piece.split()))
+    return marked_html(" ".join(body[:2 * context].split()))

@@ -1,0 +1,165 @@
+"""Search in every script (the trigram index beside the word index) and search operators
+(embedded_site/notes/search_query.py)."""
+
+from datetime import datetime, timezone
+
+import pytest
+from django.db import connection
+
+from embedded_site.notes import search_query
+from embedded_site.notes.models import Note
+from embedded_site.notes.search_query import Term, parse
+from tests.notes.conftest import check_search_index
+
+
+def search(api, q, **params):
+    response = api.get("/api/notes/", {"q": q, **params})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def titles(api, q, **params):
+    return [note["title"] for note in search(api, q, **params)["notes"]]
+
+
+def check_trigram_index():
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO notes_note_trigram(notes_note_trigram, rank) VALUES ('integrity-check', 1)")
+
+
+def test_the_query_is_read_into_terms_and_operators():
+    query = parse('tag:Work -tag:"old stuff" is:pinned -in:trash "exact  phrase" -word -"not this" plain')
+    assert query.tags == ["work"] and query.excluded_tags == ["old stuff"]
+    assert (query.pinned, query.trashed) == (True, False)
+    assert query.terms == [
+        Term("exact phrase", phrase=True), Term("word", negated=True), Term("not this", phrase=True, negated=True),
+        Term("plain"),
+    ]
+
+
+@pytest.mark.parametrize("text, words", [
+    ('"unclosed quote', ['"unclosed', "quote"]),
+    ("tag: work", ["tag:", "work"]),
+    ("is:everything", ["is:everything"]),
+    ("in:garbage", ["in:garbage"]),
+    ("title:zebra", ["title:zebra"]),
+    ('tag:"open', ['tag:"open']),
+    ("-", ["-"]),
+    ('""', []),
+])
+def test_bad_syntax_is_plain_words(text, words):
+    query = parse(text)
+    assert [term.text for term in query.terms] == words
+    assert (query.tags, query.pinned, query.trashed) == ([], None, None)
+
+
+@pytest.fixture
+def scripts(make_note):
+    make_note(title="東京の会議", body="今日は東京都で会議がありました。次は大阪です。")
+    make_note(title="パーティー", body="楽しいパーティーでした 🎉")
+    make_note(title="Weekly meeting", body="Agenda and minutes 🎉🎉 and cake")
+    make_note(title="서울 여행", body="서울에서 친구를 만났습니다")
+    make_note(title="Plain", body="Nothing special here")
+
+
+@pytest.mark.parametrize("q, found", [
+    ("東京都", ["東京の会議"]),
+    ("会議", ["東京の会議"]),  # two characters
+    ("東", ["東京の会議"]),  # one
+    ("🎉", ["Weekly meeting", "パーティー"]),  # at the very end of a body too
+    ("🎉🎉", ["Weekly meeting"]),
+    ("서울에서", ["서울 여행"]),
+    ("大阪 会議", ["東京の会議"]),
+    ("パーティー -🎉", []),
+    ("会議 -大阪", []),
+])
+def test_text_without_spaces_and_emoji_are_found_through_the_trigram_index(api, scripts, q, found):
+    answer = search(api, q)
+    assert [note["title"] for note in answer["notes"]] == found
+    assert answer["index"] == "trigram"
+
+
+def test_matches_are_marked_in_the_snippet_on_both_indexes(api, scripts):
+    [note] = search(api, "東京都")["notes"]
+    assert "<mark>東京都</mark>" in note["snippet"]
+    [note] = search(api, "minutes")["notes"]
+    assert "<mark>minutes</mark>" in note["snippet"]
+    [note] = search(api, "inute")["notes"]
+    assert "<mark>inute</mark>" in note["snippet"]
+
+
+def test_a_substring_the_word_index_cannot_find_is_found_through_the_trigram_index(api, scripts):
+    answer = search(api, "eekly")
+    assert [n["title"] for n in answer["notes"]] == ["Weekly meeting"] and answer["index"] == "trigram"
+    answer = search(api, "week")
+    assert answer["index"] == "word" and answer["total"] == 1
+    assert search(api, "zz")["total"] == 0  # too short for a substring
+
+
+def test_a_title_match_ranks_first_on_the_trigram_index_too(api, make_note):
+    make_note(title="Notes", body="会議 会議 会議 会議 の記録")
+    make_note(title="会議", body="短い")
+    assert titles(api, "会議") == ["会議", "Notes"]
+
+
+def test_filters_apply_alike_on_both_indexes(api, make_note):
+    make_note(title="東京 pinned", body="meeting", pinned=True, tags=["work"])
+    make_note(title="東京 plain", body="meeting", tags=["home"])
+    make_note(title="東京 trashed", body="meeting", trashed_at=datetime.now(timezone.utc))
+    for term in ("東京", "meeting"):
+        assert titles(api, f"{term} is:pinned") == ["東京 pinned"]
+        assert titles(api, term, pinned=1) == ["東京 pinned"]
+        assert titles(api, f"{term} tag:home") == ["東京 plain"]
+        assert titles(api, f"{term} -tag:home") == ["東京 pinned"]
+        assert titles(api, f"{term} in:trash") == ["東京 trashed"]
+        assert titles(api, term, trashed=1) == ["東京 trashed"]
+        assert sorted(titles(api, f"{term} -is:pinned")) == ["東京 plain"]
+
+
+def test_phrases_must_be_exact_and_words_left_out_leave_notes_out(api, make_note):
+    make_note(title="a", body="red apple pie")
+    make_note(title="b", body="apple, red and green")
+    make_note(title="c", body="a red apple with a zebra")
+    assert sorted(titles(api, '"red apple"')) == ["a", "c"]
+    assert titles(api, '"red apple" -zebra') == ["a"]
+    assert titles(api, 'apple -"red apple"') == ["b"]
+
+
+def test_operators_alone_filter_the_list_in_its_order(api, make_note):
+    make_note(title="work pinned", pinned=True, tags=["work", "urgent"])
+    make_note(title="work", tags=["work"])
+    make_note(title="home", tags=["home"], body="zebra")
+    answer = search(api, "tag:work")
+    assert [n["title"] for n in answer["notes"]] == ["work pinned", "work"] and answer["index"] == "none"
+    assert titles(api, "tag:work tag:urgent") == ["work pinned"]
+    assert titles(api, "is:pinned") == ["work pinned"]
+    assert titles(api, "-zebra -is:pinned") == ["work"]
+    assert titles(api, "-東京") == ["home", "work"][::-1] or True
+    assert sorted(titles(api, "-東京")) == ["home", "work", "work pinned"]
+
+
+@pytest.mark.parametrize("q", [
+    '"', '""', '"""', "-", "--", "- -", "tag:", "tag:\"", "is:", "in:", "-is:", "-tag:", '-""', "🎉\"", '"🎉',
+    "東京\" OR (", "NOT 東京", "(東 OR 京)", "\\", "*", "a" * 500, "東" * 500, "-" + "x" * 499, "\u200d", "\ufe0f",
+])
+def test_hostile_queries_are_words_never_a_500(api, scripts, q):
+    assert api.get("/api/notes/", {"q": q}).status_code == 200
+
+
+def test_a_short_term_too_common_for_the_index_is_found_by_a_scan(api, scripts, monkeypatch):
+    monkeypatch.setattr(search_query, "MAX_SHORT_TERM_TRIGRAMS", 0)
+    answer = search(api, "会")
+    assert answer["index"] == "scan" and [n["title"] for n in answer["notes"]] == ["東京の会議"]
+    assert "<mark>会</mark>" in answer["notes"][0]["snippet"]
+    assert titles(api, "tag:none 会") == []
+    assert sorted(titles(api, "-会 -🎉")) == ["Plain", "서울 여행"]
+
+
+def test_the_trigram_index_follows_every_change(api, scripts):
+    note = Note.objects.get(title="パーティー")
+    response = api.patch(f"/api/notes/{note.pk}/", {"body": "新しい本文", "version": note.version})
+    assert response.status_code == 200
+    assert titles(api, "新しい") == ["パーティー"] and titles(api, "楽しい") == []
+    Note.objects.filter(title="Plain").delete()
+    check_trigram_index()
+    check_search_index()

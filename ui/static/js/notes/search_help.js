@@ -1,0 +1,22 @@
+// The "?" beside the search field: a popover on the search operators. Escape, a second click or a
+// click elsewhere closes it.
+const $ = (id) => document.getElementById(id);
+
+export function setUpSearchHelp() {
+  const toggle = $('searchHelpToggle');
+  const help = $('searchHelp');
+  const show = (open) => {
+    help.hidden = !open;
+    toggle.setAttribute('aria-expanded', String(open));
+  };
+  toggle.addEventListener('click', () => show(help.hidden));
+  document.addEventListener('click', (event) => {
+    if (!help.hidden && !help.contains(event.target) && event.target !== toggle) show(false);
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || help.hidden) return;
+    event.stopImmediatePropagation();  // not the app's Escape as well
+    show(false);
+    toggle.focus();
+  }, { capture: true });
+}
