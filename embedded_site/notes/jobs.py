@@ -160,24 +160,29 @@ def start_import(source: Path, *, remove_source: bool) -> Job:
         finally:
             if remove_source:
                 source.unlink(missing_ok=True)
-        try:
-            finished = follow(job, import_notes(records))
-        except (OSError, DatabaseError) as error:
-            problem = storage_problem(error)
-            if problem is None:
-                raise
-            cause, remedy = IMPORT_STOPPED_BY[problem]
-            raise JobError(
-                f"{cause.format(data_dir=settings.DESKTOP_DATA_DIR)}: the import stopped after {job.done} of {job.total} "
-                f"notes. Those are kept, and nothing of the rest was written. {remedy} and import the file again "
-                "to finish (nothing is imported twice)."
-            ) from None
-        job.result = {
-            "created": finished.created, "updated": finished.updated, "unchanged": finished.unchanged,
-            "attachments": finished.attachments,
-        }
+        import_records(job, records)
 
     return start(Job(kind="import"), work)
+
+
+def import_records(job: Job, records: list[dict]) -> None:
+    """Import the checked records, following progress; a storage problem says how far it got."""
+    try:
+        finished = follow(job, import_notes(records))
+    except (OSError, DatabaseError) as error:
+        problem = storage_problem(error)
+        if problem is None:
+            raise
+        cause, remedy = IMPORT_STOPPED_BY[problem]
+        raise JobError(
+            f"{cause.format(data_dir=settings.DESKTOP_DATA_DIR)}: the import stopped after {job.done} of {job.total} "
+            f"notes. Those are kept, and nothing of the rest was written. {remedy} and import the file again "
+            "to finish (nothing is imported twice)."
+        ) from None
+    job.result = {
+        "created": finished.created, "updated": finished.updated, "unchanged": finished.unchanged,
+        "attachments": finished.attachments,
+    }
 
 
 def cancel(job: Job) -> None:

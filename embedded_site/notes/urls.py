@@ -1,6 +1,6 @@
 from django.urls import path
 
-from embedded_site.notes import job_views, link_views, revision_views, views
+from embedded_site.notes import foreign_views, job_views, link_views, revision_views, views
 
 app_name = "notes"
 
@@ -30,6 +30,8 @@ urlpatterns = [
     path("jobs/export/", job_views.start_export, name="export_job"),
     path("jobs/import/", job_views.start_upload_import, name="upload_import_job"),
     path("jobs/import-from-dialog/", job_views.start_dialog_import, name="dialog_import_job"),
+    path("jobs/import-other/", foreign_views.start_foreign_upload, name="foreign_import_job"),
+    path("jobs/import-other-from-dialog/", foreign_views.start_foreign_dialog, name="foreign_dialog_import_job"),
     path("jobs/<str:job_id>/", job_views.job_detail, name="job"),
     path("jobs/<str:job_id>/file/", job_views.job_file, name="job_file"),
     path("export/", views.export_notes, name="export"),

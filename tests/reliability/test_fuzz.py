@@ -44,6 +44,8 @@ ENDPOINTS = {
     "/api/jobs/export/": ["POST"],
     "/api/jobs/import/": ["POST"],
     "/api/jobs/import-from-dialog/": ["POST"],
+    "/api/jobs/import-other/": ["POST"],
+    "/api/jobs/import-other-from-dialog/": ["POST"],
     "/api/jobs/{job}/": ["GET", "DELETE"],
     "/api/jobs/{job}/file/": ["GET"],
     "/api/export/": ["GET"],
@@ -53,7 +55,7 @@ OTHER_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 KNOWN_PARAMETERS = ["q", "tag", "pinned", "trashed", "limit", "offset", "purge", "format", "token", "next", "name", "title"]
 KNOWN_FIELDS = [
     "title", "body", "tags", "pinned", "version", "uid", "format", "destination", "name", "file", "former_title",
-    "resolves_conflict",
+    "resolves_conflict", "source",
 ]
 CONTENT_TYPES = [
     "application/json", "application/json; charset=utf-8", "application/json; charset=utf-16",

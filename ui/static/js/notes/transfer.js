@@ -68,7 +68,9 @@ async function importNotes(startImport, onImported) {
     if (finished.state === 'done') {
       const { created, updated, unchanged, attachments } = finished.result;
       const added = attachments ? `, ${plural(attachments, 'attachment')} added` : '';
-      toast(`Imported: ${created} new, ${updated} updated, ${unchanged} unchanged${added}`);
+      const { skipped, skipped_files: left } = finished.result;
+      const leftOut = skipped ? `. ${plural(skipped, 'file')} left out (${left[0].path}: ${left[0].reason}${skipped > 1 ? ', …' : ''})` : '';
+      toast(`Imported: ${created} new, ${updated} updated, ${unchanged} unchanged${added}${leftOut}`, { duration: skipped ? 12000 : 5000 });
     }
     onImported();
   } catch { hideProgress(); }
@@ -78,18 +80,45 @@ function importFromDialog() {
   return ajax('/api/jobs/import-from-dialog/', { method: 'POST', json: {}, timeout: DIALOG_TIMEOUT_MS });
 }
 
-function importUpload(file) {
+// An upload to import: a Notedesk export, or with `fields` ({source}) a file of another app.
+function importUpload(file, url = '/api/jobs/import/', fields = {}) {
   const controller = new AbortController();
   showProgress(`Uploading ${file.name}`, 0, () => controller.abort());
   const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
   form.append('file', file);
-  return upload('/api/jobs/import/', form, {
+  return upload(url, form, {
     signal: controller.signal,
     onProgress: (fraction) => showProgress(`Uploading ${file.name}`, fraction, () => controller.abort()),
   });
 }
 
+// From other apps (foreign_views.py): `source` is 'markdown-folder' (a zip of the folder) or 'enex'.
+const OTHER_SOURCES = { 'markdown-folder': '.zip,application/zip', enex: '.enex' };
+let otherSource = null;
+
+function importOtherFromDialog(source) {
+  return ajax('/api/jobs/import-other-from-dialog/', { method: 'POST', json: { source }, timeout: DIALOG_TIMEOUT_MS });
+}
+
+function setUpOtherImports(onImported) {
+  for (const [id, source] of [['importMarkdownFolder', 'markdown-folder'], ['importEvernote', 'enex']]) {
+    $(id).addEventListener('click', () => {
+      if (inWindow()) { importNotes(() => importOtherFromDialog(source), onImported); return; }
+      otherSource = source;
+      $('importOtherFile').accept = OTHER_SOURCES[source];
+      $('importOtherFile').click();
+    });
+  }
+  $('importOtherFile').addEventListener('change', () => {
+    const [file] = $('importOtherFile').files;
+    $('importOtherFile').value = '';
+    if (file) importNotes(() => importUpload(file, '/api/jobs/import-other/', { source: otherSource }), onImported);
+  });
+}
+
 export function setUpTransfers({ onImported }) {
+  setUpOtherImports(onImported);
   $('exportJson').addEventListener('click', () => exportNotes('json'));
   $('exportMarkdown').addEventListener('click', () => exportNotes('markdown'));
   $('transferCancel').addEventListener('click', () => cancel?.());

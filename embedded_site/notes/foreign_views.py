@@ -1,0 +1,78 @@
+"""Imports from other apps over the API (docs/api.md): a folder of Markdown files (zipped, or
+chosen in the window's dialog as a zip) or an Evernote export, as background jobs (jobs.py)."""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.http import require_POST
+
+from django_desktop_shell.uploads import upload_view
+from embedded_site.notes import jobs
+from embedded_site.notes.api import api_view, json_object, valid
+from embedded_site.notes.foreign_import import read_enex, read_markdown_source
+from embedded_site.notes.job_views import native_functions
+
+SOURCE_CHOICES = [("markdown-folder", "a folder of Markdown files (zipped)"), ("enex", "an Evernote export (.enex)")]
+DIALOG_FILE_TYPES = {
+    "markdown-folder": ("Zip of a folder of Markdown notes (*.zip)",),
+    "enex": ("Evernote export (*.enex)",),
+}
+
+
+class ForeignSourceForm(forms.Form):
+    source = forms.ChoiceField(choices=SOURCE_CHOICES)
+
+
+class ForeignUploadForm(ForeignSourceForm):
+    file = forms.FileField()
+
+
+def start_foreign_import(kind: str, source: Path, *, remove_source: bool) -> jobs.Job:
+    """Read the source (a folder, a zip file, an .enex file) in a job, then import its notes."""
+
+    def work(job: jobs.Job) -> None:
+        try:
+            if kind == "enex":
+                with source.open("rb") as file:
+                    found = read_enex(file)
+            else:
+                found = read_markdown_source(source)
+        except OSError as error:
+            raise jobs.JobError(f"Cannot read {source.name}: {error.strerror}.") from None
+        finally:
+            if remove_source:
+                source.unlink(missing_ok=True)
+        jobs.import_records(job, found.records)
+        job.result.update(found.result())
+
+    return jobs.start(jobs.Job(kind="import"), work)
+
+
+@require_POST
+@api_view
+@upload_view("NOTEDESK_MAX_IMPORT_SIZE")
+def start_foreign_upload(request):
+    choice = valid(ForeignUploadForm(request.POST, request.FILES))
+    imports = Path(settings.DESKTOP_DATA_DIR) / "imports"
+    imports.mkdir(mode=0o700, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=imports, delete=False) as copy:
+        try:
+            shutil.copyfileobj(choice["file"], copy)
+        except BaseException:
+            Path(copy.name).unlink()
+            raise
+    return JsonResponse(start_foreign_import(choice["source"], Path(copy.name), remove_source=True).payload(), status=202)
+
+
+@require_POST
+@api_view
+def start_foreign_dialog(request):
+    kind = valid(ForeignSourceForm(json_object(request)))["source"]
+    path = native_functions().choose_open_path(DIALOG_FILE_TYPES[kind])
+    if path is None:
+        return HttpResponse(status=204)
+    return JsonResponse(start_foreign_import(kind, path, remove_source=False).payload(), status=202)

@@ -1,0 +1,33 @@
+"""Importing from other apps in the app: a zipped Markdown folder, uploaded from the sidebar."""
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_notes_app import app  # noqa: F401 (app is a fixture)
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_zipped_markdown_folder_is_imported_and_what_was_left_out_is_said(app, tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("vault/Plan.md", "---\ntags: [work]\n---\nSee [[Ideas]]")
+        archive.writestr("vault/Ideas.md", "Many ideas")
+        archive.writestr("../escape.md", "no")
+    path = tmp_path / "vault.zip"
+    path.write_bytes(buffer.getvalue())
+    with app.expect_file_chooser() as chooser:
+        app.click("#importMarkdownFolder")
+    chooser.value.set_files(str(path))
+    expect(app.locator(".toast").last).to_contain_text(
+        "Imported: 2 new, 0 updated, 0 unchanged. 1 file left out (../escape.md: a path out of the folder)")
+    expect(app.locator(".note-item-title")).to_have_count(2)
+    expect(app.locator(".tag-button")).to_have_text(["work1"])
+    shots = Path(os.environ.get("NOTEDESK_SCREENSHOTS", "/tmp/notedesk-screenshots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    app.screenshot(path=str(shots / "import.png"))

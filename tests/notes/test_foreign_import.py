@@ -1,0 +1,239 @@
+"""Imports from other apps: a folder of Markdown files (an Obsidian vault), as a folder or a zip,
+and Evernote's .enex, as jobs; hostile input refused cleanly. Every sample is made here."""
+
+import base64
+import io
+import os
+import zipfile
+from datetime import datetime, timezone
+
+import pytest
+
+from embedded_site.notes import foreign_views
+from embedded_site.notes.foreign_import import enml_to_markdown, front_matter, read_enex, read_markdown_source
+from embedded_site.notes.importing import ImportFileError
+from embedded_site.notes.models import Attachment, Note
+from tests.notes.test_jobs_and_preview import FakeDialogs, wait_for_job
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NOTE_WITH_FRONT_MATTER = """---
+title: Project plan
+tags: [work, "q3 plans"]
+created: 2025-03-01T09:30:00+00:00
+aliases:
+  - plan
+---
+The plan links to [[Meeting notes]] and has an #inline-tag, not `#code`.
+
+# A heading, not a tag
+"""
+
+
+def vault(root):
+    """An Obsidian vault, with what a hostile one may hold too."""
+    (root / "Projects" / "Deep").mkdir(parents=True)
+    (root / ".obsidian").mkdir()
+    (root / ".obsidian" / "workspace.md").write_text("not a note")
+    (root / "Projects" / "plan.md").write_text(NOTE_WITH_FRONT_MATTER)
+    (root / "Meeting notes.md").write_text("Agenda\n- budget\n")
+    (root / "Projects" / "Deep" / "idea.md").write_bytes("\ufeffAn idea with a BOM".encode())
+    (root / "latin1.md").write_bytes("caf\xe9".encode("latin-1"))
+    (root / "binary.md").write_bytes(b"text\x00more")
+    (root / "picture.png").write_bytes(b"\x89PNG")
+    outside = root.parent / "secret.md"
+    outside.write_text("a file outside the vault")
+    (root / "secret-link.md").symlink_to(outside)
+    (root / "linked-folder").symlink_to(root.parent, target_is_directory=True)
+    return root
+
+
+def test_a_vault_folder_becomes_notes_with_titles_tags_and_dates(tmp_path):
+    found = read_markdown_source(vault(tmp_path / "vault"))
+    notes = {record["title"]: record for record in found.records}
+    assert sorted(notes) == ["Meeting notes", "Project plan", "idea"]
+    plan = notes["Project plan"]
+    assert plan["tags"] == ["work", "q3 plans", "inline-tag"]
+    assert plan["created"] == datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)
+    assert plan["body"].startswith("The plan links to [[Meeting notes]]")
+    assert notes["idea"]["body"] == "An idea with a BOM"
+    assert sorted((item.path, item.reason) for item in found.skipped) == [
+        ("binary.md", "not text (it holds NUL characters)"),
+        ("latin1.md", "not UTF-8 text (byte 3)"),
+        ("linked-folder", "a link to a folder: not followed"),
+        ("secret-link.md", "a link to a file: not followed"),
+    ]
+
+
+def zipped(files: dict, links=()) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+        for name in links:
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (0o120777 << 16)
+            archive.writestr(info, "/etc/passwd")
+    return buffer.getvalue()
+
+
+def test_a_zipped_vault_refuses_paths_out_of_it_and_links(tmp_path):
+    content = zipped(
+        {"vault/a.md": "A", "../evil.md": "x", "/abs.md": "x", "C:/win.md": "x", "vault/.trash/old.md": "x",
+         "__MACOSX/vault/._a.md": "x", "vault/" + "d/" * 40 + "deep.md": "x"},
+        links=["vault/link.md"],
+    )
+    found = read_markdown_source(io.BytesIO(content))
+    assert [record["title"] for record in found.records] == ["a"]
+    assert sorted((item.path, item.reason) for item in found.skipped) == [
+        ("../evil.md", "a path out of the folder"),
+        ("/abs.md", "a path out of the folder"),
+        ("C:/win.md", "a path out of the folder"),
+        ("vault/" + "d/" * 40 + "deep.md", "nested more than 32 folders deep"),
+        ("vault/link.md", "a link to a file: not followed"),
+    ]
+    assert not (tmp_path.parent / "evil.md").exists()
+
+
+def test_a_zip_too_large_once_uncompressed_is_refused(monkeypatch):
+    monkeypatch.setattr("embedded_site.notes.foreign_import.MAX_TOTAL_SIZE", 1000)
+    with pytest.raises(ImportFileError, match="too large to import at once"):
+        read_markdown_source(io.BytesIO(zipped({"a.md": "x" * 2000})))
+
+
+def test_a_huge_markdown_file_is_skipped(monkeypatch):
+    monkeypatch.setattr("embedded_site.notes.foreign_import.MAX_FILE_SIZE", 100)
+    found = read_markdown_source(io.BytesIO(zipped({"big.md": "x" * 101, "small.md": "ok"})))
+    assert [r["title"] for r in found.records] == ["small"]
+    assert [(s.path, s.reason) for s in found.skipped] == [("big.md", "larger than 100\xa0bytes")]
+
+
+def test_something_without_notes_is_refused_saying_so():
+    with pytest.raises(ImportFileError, match="There are no Markdown notes"):
+        read_markdown_source(io.BytesIO(zipped({"a.txt": "x"})))
+    with pytest.raises(ImportFileError, match="neither a folder nor a zip file"):
+        read_markdown_source(io.BytesIO(b"plain bytes"))
+
+
+def test_front_matter_reads_simple_yaml():
+    values, body = front_matter("---\ntitle: 'Quoted'\ntags:\n  - one\n  - two\nempty:\n---\nBody")
+    assert values == {"title": "Quoted", "tags": ["one", "two"], "empty": []} and body == "Body"
+
+
+ENEX = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE en-export SYSTEM "http://xml.evernote.com/pub/evernote-export3.dtd">
+<en-export export-date="20250301T093000Z" application="Evernote" version="10">
+  <note>
+    <title>Groceries</title>
+    <content><![CDATA[<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE en-note SYSTEM "http://xml.evernote.com/pub/enml2.dtd">
+<en-note><div><b>Buy</b> these:</div><ul><li>milk</li><li>bread &amp; butter</li></ul>
+<div><en-todo checked="true"/>done</div><div><a href="https://example.com">shop</a> <a href="javascript:x">bad</a></div>
+<en-media type="image/png" hash="abc"/></en-note>]]></content>
+    <created>20250301T093000Z</created>
+    <updated>20250302T100000Z</updated>
+    <tag>home</tag><tag>Shopping</tag>
+    <resource><data encoding="base64">%s</data><mime>image/png</mime>
+      <resource-attributes><file-name>receipt.png</file-name></resource-attributes></resource>
+  </note>
+  <note><title>Second</title><content><![CDATA[<en-note>Plain</en-note>]]></content><created>20250101T000000Z</created></note>
+</en-export>
+""" % base64.b64encode(b"\x89PNG receipt").decode()
+
+
+def test_an_evernote_export_becomes_notes_with_markdown_tags_dates_and_attachments():
+    found = read_enex(io.BytesIO(ENEX.encode()))
+    groceries, second = found.records
+    assert groceries["title"] == "Groceries"
+    assert groceries["body"] == "**Buy** these:\n- milk\n- bread & butter\n- [x] done\n[shop](https://example.com) bad\n(attachment)"
+    assert groceries["tags"] == ["home", "shopping"]
+    assert groceries["updated"] == datetime(2025, 3, 2, 10, 0, tzinfo=timezone.utc)
+    assert [(a.name, a.content) for a in groceries["attachments"]] == [("receipt.png", b"\x89PNG receipt")]
+    assert second["body"] == "Plain"
+
+
+@pytest.mark.parametrize("content, message", [
+    (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><en-export><note>'
+     b"<title>&b;</title></note></en-export>", "declares entities or external references (EntitiesForbidden)"),
+    (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><en-export><note><title>&e;</title>'
+     b"</note></en-export>", "declares entities or external references"),
+    (b"<en-export>" + b"<div>" * 200 + b"</div>" * 200 + b"</en-export>", "nested more than 100 elements deep"),
+    (b"<en-export><note><title>caf\xe9</title></note></en-export>", "This is not a valid Evernote export: not well-formed"),
+    (b"<html></html>", "This XML file is not an Evernote export"),
+    (b"<en-export></en-export>", "This Evernote export has no notes."),
+    (b"not xml at all", "This is not a valid Evernote export: syntax error"),
+])
+def test_a_hostile_or_broken_evernote_export_is_refused_clearly(content, message):
+    with pytest.raises(ImportFileError) as refused:
+        read_enex(io.BytesIO(content))
+    assert message in str(refused.value)
+
+
+def test_enml_becomes_markdown():
+    assert enml_to_markdown("<en-note><h2>Title</h2><p>One <i>two</i></p><ol><li>a</li></ol><hr/>x</en-note>") == (
+        "## Title\nOne *two*\n1. a\n---\nx")
+
+
+def test_importing_the_same_vault_twice_creates_nothing_the_second_time(api, tmp_path):
+    content = zipped({"vault/a.md": "A [[b]]", "vault/b.md": "B", "../x.md": "x"})
+    first = wait_for_job(api, api.client.post("/api/jobs/import-other/", {
+        "source": "markdown-folder", "file": io.BytesIO(content)}, HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
+    assert first["state"] == "done", first
+    assert first["result"] == {"created": 2, "updated": 0, "unchanged": 0, "attachments": 0, "skipped": 1,
+                               "skipped_files": [{"path": "../x.md", "reason": "a path out of the folder"}]}
+    again = wait_for_job(api, api.client.post("/api/jobs/import-other/", {
+        "source": "markdown-folder", "file": io.BytesIO(content)}, HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
+    assert again["result"]["unchanged"] == 2 and again["result"]["created"] == 0
+    b = Note.objects.get(title="b")
+    assert api.get(f"/api/notes/{b.pk}/backlinks/").json()["total"] == 1
+
+
+def test_an_evernote_import_runs_as_a_job_with_its_attachments(api):
+    upload = io.BytesIO(ENEX.encode())
+    upload.name = "export.enex"
+    finished = wait_for_job(api, api.client.post("/api/jobs/import-other/", {"source": "enex", "file": upload},
+                                                 HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
+    assert finished["result"]["created"] == 2 and finished["result"]["attachments"] == 1
+    assert Attachment.objects.get().name == "receipt.png"
+
+
+def test_a_refused_evernote_export_fails_the_job_with_the_reason(api):
+    upload = io.BytesIO(b'<!DOCTYPE x [<!ENTITY a "b">]><en-export>&a;</en-export>')
+    finished = wait_for_job(api, api.client.post("/api/jobs/import-other/", {"source": "enex", "file": upload},
+                                                 HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
+    assert finished["state"] == "failed" and "declares entities" in finished["error"]
+    assert not Note.objects.exists()
+
+
+@pytest.mark.parametrize("data, fields", [
+    ({"source": "onenote", "file": io.BytesIO(b"x")}, ["source"]),
+    ({"file": io.BytesIO(b"x")}, ["source"]),
+    ({"source": "enex"}, ["file"]),
+])
+def test_a_bad_upload_is_400_naming_the_field(api, data, fields):
+    response = api.client.post("/api/jobs/import-other/", data, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == fields
+
+
+def test_the_window_imports_a_folder_picked_in_its_dialog(api, tmp_path, monkeypatch):
+    from django_desktop_shell import native
+
+    path = tmp_path / "vault.zip"
+    path.write_bytes(zipped({"note.md": "from the dialog"}))
+    monkeypatch.setattr(native, "functions", FakeDialogs(path))
+    finished = wait_for_job(api, api.post("/api/jobs/import-other-from-dialog/", {"source": "markdown-folder"}).json())
+    assert finished["result"]["created"] == 1
+    assert path.exists()  # the person's own file stays
+    monkeypatch.setattr(native, "functions", FakeDialogs(None))
+    assert api.post("/api/jobs/import-other-from-dialog/", {"source": "enex"}).status_code == 204
+    assert api.post("/api/jobs/import-other-from-dialog/", {"source": "x"}).status_code == 400
+
+
+def test_a_folder_is_read_whole_without_a_zip(tmp_path):
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "one.md").write_text("1")
+    os.mkfifo(root / "pipe.md")
+    found = read_markdown_source(root)
+    assert [r["title"] for r in found.records] == ["one"]
+    assert [(s.path, s.reason) for s in found.skipped] == [("pipe.md", "not a regular file")]
