@@ -91,8 +91,9 @@ class Revision(models.Model):
     tags = models.JSONField(default=list)
     pinned = models.BooleanField(default=False)
     body = models.BinaryField()
+    # Never looked up by: no index (reading a revision follows base from it to its keyframe).
     base = models.ForeignKey(
-        "self", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "self", null=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
     depth = models.PositiveSmallIntegerField(default=0)  # how many bases lead to a keyframe
     size = models.PositiveIntegerField()  # of the body, in UTF-8 bytes

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -99,15 +100,15 @@ def body_of(revision: Revision) -> str:
 
 # Keeping revisions ------------------------------------------------------------------------
 
-def note_state(note_id: int, **conditions) -> dict | None:
-    row = (
-        Note.objects.filter(pk=note_id, **conditions)
-        .values("title", "body", "pinned", "updated")
-        .first()
-    )
+def note_state(note_id: int) -> dict | None:
+    row = Note.objects.filter(pk=note_id).values("title", "body", "pinned", "updated").first()
     if row is not None:
-        row["tags"] = sorted(NoteTags.objects.filter(note_id=note_id).values_list("tag__name", flat=True))
+        row["tags"] = note_tags(note_id)
     return row
+
+
+def note_tags(note_id: int) -> list[str]:
+    return sorted(NoteTags.objects.filter(note_id=note_id).values_list("tag__name", flat=True))
 
 
 def keep(note_id: int, reason: str, state: dict | None = None, *, created: datetime | None = None) -> Revision | None:
@@ -147,18 +148,23 @@ def new_revision(
 def keep_before_change(note_id: int, expected_version: int, fields: dict, reason: str = "edit") -> None:
     """Before a save of `fields` over the note at `expected_version`: keep what it replaces, if
     the rules above say so. Nothing if the note is no longer at that version (the save fails)."""
-    state = note_state(note_id, version=expected_version)
-    if state is None or not should_keep(note_id, state, fields, reason):
+    # One query for the note and when its last revision was kept; the tags only if one is kept.
+    last_kept = Revision.objects.filter(note_id=OuterRef("pk")).order_by("-pk").values("created")[:1]
+    state = (
+        Note.objects.filter(pk=note_id, version=expected_version)
+        .values("title", "body", "pinned", "updated", last_kept=Subquery(last_kept))
+        .first()
+    )
+    if state is None or not should_keep(state, fields, reason, state.pop("last_kept")):
         return
-    keep(note_id, reason, state)
+    keep(note_id, reason, {**state, "tags": note_tags(note_id)})
 
 
-def should_keep(note_id: int, old: dict, new: dict, reason: str) -> bool:
+def should_keep(old: dict, new: dict, reason: str, last_kept: datetime | None) -> bool:
     if reason in ALWAYS:
         return True
     if old["title"] == new["title"] and old["body"] == new["body"]:
         return False  # pin and tags alone are not versions of the text
-    last_kept = Revision.objects.filter(note_id=note_id).order_by("-pk").values_list("created", flat=True).first()
     if last_kept is None or timezone.now() - last_kept >= REVISION_EVERY:
         return True
     changed = changed_characters(old["body"], new["body"])

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('depth', models.PositiveSmallIntegerField(default=0)),
                 ('size', models.PositiveIntegerField()),
                 ('summary', models.CharField(blank=True, max_length=200)),
-                ('base', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='notes.revision')),
+                ('base', models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='notes.revision')),
                 ('note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='notes.note')),
             ],
             options={
