@@ -209,7 +209,7 @@ def wikilink_plugin(md) -> None:
 
         if target["count"] > 1:
             warning = f"{target['count']} notes are titled “{title}”: this link opens the one updated most recently."
-            link += f' <small class="wikilink-ambiguous" title="{escape(warning)}">ambiguous title: {target["count"]} notes</small>'
+            link += f'<small class="wikilink-ambiguous" title="{escape(warning)}">ambiguous title: {target["count"]} notes</small>'
         return link
 
     md.inline.ruler.before("link", "wikilink", rule)

@@ -77,10 +77,13 @@ def test_preview_links_open_notes_and_offer_to_create_missing_ones(app, live_app
 def test_an_ambiguous_title_is_said_in_the_preview(app, live_app):
     note(live_app, "Ideas")
     note(live_app, "ideas")
-    source = note(live_app, "Index", "[[Ideas]]")
+    source = note(live_app, "Index", "Start from [[Ideas]], then [[Ideas|the other list]] and [[Someday]].")
     open_note(app, source["id"])
     app.click("#togglePreview")
-    expect(app.locator("#preview .wikilink-ambiguous")).to_have_text("ambiguous title: 2 notes")
+    expect(app.locator("#preview .wikilink-ambiguous").first).to_have_text("ambiguous title: 2 notes")
+    expect(app.locator("#preview a.wikilink.missing")).to_have_text("Someday")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    app.screenshot(path=str(SHOTS / "preview-links.png"))
 
 
 def test_renaming_a_note_offers_to_update_the_links_to_it(app, live_app):

@@ -43,6 +43,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         demo = DemoNotes(seed)
         now = timezone.now()
+        alone = 0  # what the bodies would take compressed each on its own, for comparison
         with transaction.atomic():
             for note in Note.objects.order_by("pk").iterator(chunk_size=1000):
                 state = {"title": note.title, "body": note.body, "tags": [], "pinned": note.pinned}
@@ -52,6 +53,10 @@ class Command(BaseCommand):
                     state = {**state, "body": edited(demo, state["body"]), "updated": when}
                     revision = revisions.new_revision(note.pk, "edit", state, previous, previous_body, when)
                     revision.save()
+                    alone += len(revisions.compress(state["body"], None))
                     previous, previous_body = revision, state["body"]
         total = Revision.objects.count()
-        self.stdout.write(f"Kept {total} revisions in {time.perf_counter() - started:.1f} s.")
+        self.stdout.write(
+            f"Kept {total} revisions in {time.perf_counter() - started:.1f} s; "
+            f"compressed each on its own, their bodies would take {alone} bytes."
+        )
