@@ -83,8 +83,7 @@ def test_the_window_shows_a_rendered_page_and_closes_cleanly_on_sigterm(tmp_path
     )
     try:
         wait_for_page_loaded(data_dir / "logs" / "notedesk.log", process)
-        time.sleep(0.5)  # let WebKit paint the loaded page before the screenshot
-        assert colour_count(screenshot(app_env)) > 50, "the window looks blank"
+        assert colour_count(settled_screen(app_env)) > 50, "the window looks blank"
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -142,7 +141,9 @@ def test_the_window_size_is_remembered_between_launches(tmp_path, app_env):
     first = start_window(data_dir, app_env)
     window_id = xdotool(app_env, "search", "--sync", "--name", "^Notedesk$").split()[0]
     xdotool(app_env, "windowsize", "--sync", window_id, "900", "640")
-    time.sleep(0.3)  # the resize event reaches pywebview's handler asynchronously
+    # GTK allocates the new size (pywebview then reports the resize the launcher records) before
+    # it repaints the page at that size: a settled screen comes after both.
+    settled_screen(app_env)
     close_with_sigterm(first)
 
     second = start_window(data_dir, app_env)
