@@ -7,6 +7,10 @@ icons rendered from the identity's SVG.
 
 builds DIST_DIR/<slug> (one file) and DIST_DIR/<slug>-dir/ (one folder). A project's own app.spec
 may exec() SPEC instead, to add to it.
+
+    python -m django_desktop_shell.packaging.identity PROJECT_DIR --format sh|json|github
+
+prints the names the installer scripts need, all from the identity (see identity.py here).
 """
 
 from pathlib import Path
