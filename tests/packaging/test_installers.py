@@ -186,3 +186,20 @@ def test_polls_built_by_the_same_script_installs_beside_notedesk_and_both_run(di
 def test_the_build_scripts_pass_shellcheck():
     result = subprocess.run(["shellcheck", *BUILD_SCRIPTS], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_project_installs_the_shell_from_its_wheel_like_any_dependency(tmp_path, app_env):
+    """The wheel `make shell-wheel` builds, in a new virtual environment with nothing of this
+    repository on its path: examples/polls, copied elsewhere, passes its self-test on it."""
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(tmp_path / "wheels"),
+                    str(ROOT / "desktop_shell")], check=True, timeout=300)
+    [wheel] = (tmp_path / "wheels").glob("django_desktop_shell-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "--quiet", str(wheel)], check=True, timeout=900)
+    project = shutil.copytree(SITES["polls"], tmp_path / "polls", ignore=shutil.ignore_patterns("db.sqlite3", "__pycache__"))
+    env = {key: value for key, value in app_env.items() if key != "PYTHONPATH"}
+    result = subprocess.run([venv / "bin" / "python", str(project / "launcher.py"), "--self-test", "--data-dir",
+                             str(tmp_path / "data")], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "polls: self-test passed"

@@ -17,3 +17,9 @@ from pathlib import Path
 
 SPEC = Path(__file__).resolve().parent / "desktop_app.spec"
 PROJECT_ENV = "DESKTOP_SHELL_PROJECT"
+
+
+def spec_for(project_dir: Path) -> Path:
+    """The project's own app.spec, which adds to the shell's, or the shell's."""
+    project_spec = project_dir / "app.spec"
+    return project_spec if project_spec.is_file() else SPEC

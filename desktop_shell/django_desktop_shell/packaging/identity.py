@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 
 from django_desktop_shell.identity import Identity, IdentityError, load
-from django_desktop_shell.packaging import SPEC
+from django_desktop_shell.packaging import spec_for
 
 WINDOWS_APP_ID_NAMESPACE = uuid.UUID("e60bb700-6e87-461e-8d66-96fa74212935")  # never change it
 # Debian archive sections for freedesktop.org main categories: the first category that has one.
@@ -31,7 +31,6 @@ DEB_SECTIONS = {
 
 
 def build_values(identity: Identity) -> dict[str, str]:
-    project_spec = identity.project_dir / "app.spec"
     values = {
         "name": identity.name,
         "slug": identity.slug,
@@ -44,8 +43,7 @@ def build_values(identity: Identity) -> dict[str, str]:
         "homepage": identity.homepage,
         "windows_app_id": str(uuid.uuid5(WINDOWS_APP_ID_NAMESPACE, identity.app_id)).upper(),
         "deb_section": next((DEB_SECTIONS[name] for name in identity.categories if name in DEB_SECTIONS), "misc"),
-        # The PyInstaller spec: the project's own app.spec, which adds to the shell's, or the shell's.
-        "spec": str(project_spec if project_spec.is_file() else SPEC),
+        "spec": str(spec_for(identity.project_dir)),
     }
     multiline = [key for key, value in values.items() if "\n" in value]
     if multiline:
