@@ -1,2 +1,0 @@
-class StartupError(Exception):
-    """A problem the person must fix before the app can start; its message says how."""
