@@ -1,8 +1,10 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 
-from embedded_site.notes.models import TAG_MAX_LENGTH, Note
+from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, Note
 from embedded_site.notes.tagging import normalise_tag
 
 BODY_MAX_LENGTH = 1_000_000
@@ -13,6 +15,23 @@ MAX_PAGE_SIZE = 200
 MAX_OFFSET = 10**9  # far beyond any real list, and well inside SQLite's 64-bit integers
 
 FLAG_VALUES = {"1": True, "true": True, "0": False, "false": False}
+# JSON's "\udc80" decodes to a lone surrogate, a str that has no UTF-8 form: SQLite (and any file
+# the text is written to) cannot take it.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def prohibit_surrogates(value: str) -> None:
+    if found := SURROGATE.search(value):
+        raise ValidationError(
+            "This text holds U+%(code)04X, half of a surrogate pair, which is not a character.",
+            code="surrogate", params={"code": ord(found[0])},
+        )
+
+
+class NoteTextField(forms.CharField):
+    """Text of a note: what SQLite can store (no NUL, which CharField refuses, and no lone surrogate)."""
+
+    default_validators = [prohibit_surrogates]
 
 
 def flag_field() -> forms.TypedChoiceField:
@@ -42,6 +61,7 @@ class TagListField(forms.Field):
         names = list(dict.fromkeys(filter(None, map(normalise_tag, value))))
         for name in names:
             ProhibitNullCharactersValidator()(name)
+            prohibit_surrogates(name)
             if len(name) > TAG_MAX_LENGTH:
                 raise ValidationError(self.error_messages["too_long"], code="too_long")
         if len(names) > MAX_TAGS_PER_NOTE:
@@ -59,7 +79,8 @@ class IsoDateTimeField(forms.DateTimeField):
 
 
 class NoteForm(forms.ModelForm):
-    body = forms.CharField(required=False, strip=False, max_length=BODY_MAX_LENGTH)
+    title = NoteTextField(required=False, max_length=TITLE_MAX_LENGTH)
+    body = NoteTextField(required=False, strip=False, max_length=BODY_MAX_LENGTH)
     tags = TagListField(required=False)
 
     class Meta:
@@ -135,7 +156,7 @@ class ExportJobForm(forms.Form):
 
 
 class PreviewForm(forms.Form):
-    body = forms.CharField(required=False, strip=False, max_length=BODY_MAX_LENGTH)
+    body = NoteTextField(required=False, strip=False, max_length=BODY_MAX_LENGTH)
 
 
 class ExportForm(forms.Form):

@@ -54,15 +54,28 @@ ACCEPTS = ["application/json", "text/html", "*/*", "", "application/json;q=0.1, 
 
 # Header values as http.client can send them: Latin-1, no line breaks.
 header_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"), max_size=60)
+# Text as JSON can carry it: any character, and now and then a lone surrogate (JSON's "\udc80"),
+# which has no UTF-8 form, so that no database or file can take it.
+json_text = st.lists(st.characters() | st.characters(categories=["Cs"]), max_size=40).map("".join)
 json_scalar = (
     st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
-    | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=40)
+    | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=40) | json_text
 )
 json_value = st.recursive(
     json_scalar, lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=10), inner, max_size=5),
     max_leaves=12,
 )
-json_object = st.dictionaries(st.sampled_from(KNOWN_FIELDS) | st.text(max_size=10), json_value, max_size=8)
+# Each known field mostly with a value of its own type, so that bodies get past the type checks to
+# the code behind them, and sometimes with any JSON value.
+TYPICAL_VALUES = {
+    "title": json_text, "body": json_text, "tags": st.lists(json_text, max_size=4), "pinned": st.booleans(),
+    "version": st.integers(0, 5), "uid": st.uuids().map(str), "format": st.sampled_from(["json", "markdown"]),
+    "destination": st.sampled_from(["download", "dialog"]), "name": json_text, "file": json_text,
+}
+json_object = (
+    st.fixed_dictionaries({}, optional={field: typical | json_value for field, typical in TYPICAL_VALUES.items()})
+    | st.dictionaries(st.sampled_from(KNOWN_FIELDS) | json_text, json_value, max_size=8)
+)
 parameters = st.lists(st.tuples(st.sampled_from(KNOWN_PARAMETERS) | st.text(max_size=8), st.text(max_size=30)), max_size=5)
 
 
