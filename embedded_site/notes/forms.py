@@ -28,10 +28,55 @@ def prohibit_surrogates(value: str) -> None:
         )
 
 
-class NoteTextField(forms.CharField):
+NOT_GIVEN = object()
+
+
+class JsonValue(forms.Widget):
+    """A key of a JSON object, read as it is: a missing key is NOT_GIVEN, and null is a value."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name, NOT_GIVEN)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data
+
+
+class JsonTyped:
+    """For a form field of a JSON object: a value of another JSON type (null included) is an error
+    naming the field, never converted ("5" for 5, true for "yes", "{'a': 1}" for an object). A
+    missing key is the field's empty value."""
+
+    widget = JsonValue
+    json_type: type = str
+
+    def to_python(self, value):
+        if value is NOT_GIVEN:
+            value = None
+        # In Python true is an int too; in JSON it is not.
+        elif not isinstance(value, self.json_type) or (isinstance(value, bool) and self.json_type is not bool):
+            raise ValidationError(self.error_messages["wrong_type"], code="wrong_type")
+        return super().to_python(value)
+
+
+class NoteTextField(JsonTyped, forms.CharField):
     """Text of a note: what SQLite can store (no NUL, which CharField refuses, and no lone surrogate)."""
 
+    default_error_messages = {"wrong_type": "Enter text (a JSON string)."}
     default_validators = [prohibit_surrogates]
+
+
+class JsonBooleanField(JsonTyped, forms.BooleanField):
+    default_error_messages = {"wrong_type": "Enter true or false."}
+    json_type = bool
+
+
+class JsonIntegerField(JsonTyped, forms.IntegerField):
+    default_error_messages = {"wrong_type": "Enter a whole number."}
+    json_type = int
+
+
+class JsonUUIDField(JsonTyped, forms.UUIDField):
+    default_error_messages = {"wrong_type": "Enter a valid UUID."}
 
 
 def flag_field() -> forms.TypedChoiceField:
@@ -44,20 +89,22 @@ def flag_field() -> forms.TypedChoiceField:
     )
 
 
-class TagListField(forms.Field):
+class TagListField(JsonTyped, forms.Field):
     """A JSON list of tag names, normalised (see normalise_tag) and without repeats."""
 
     default_error_messages = {
-        "not_a_list": "Enter the tags as a list of strings.",
+        "wrong_type": "Enter the tags as a list of strings.",
         "too_long": f"A tag has at most {TAG_MAX_LENGTH} characters.",
         "too_many": f"A note has at most {MAX_TAGS_PER_NOTE} tags.",
     }
+    json_type = list
 
     def to_python(self, value):
-        if value in self.empty_values:
+        value = super().to_python(value)
+        if value is None:
             return []
-        if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
-            raise ValidationError(self.error_messages["not_a_list"], code="not_a_list")
+        if not all(isinstance(name, str) for name in value):
+            raise ValidationError(self.error_messages["wrong_type"], code="wrong_type")
         names = list(dict.fromkeys(filter(None, map(normalise_tag, value))))
         for name in names:
             ProhibitNullCharactersValidator()(name)
@@ -69,19 +116,17 @@ class TagListField(forms.Field):
         return names
 
 
-class IsoDateTimeField(forms.DateTimeField):
-    """An ISO 8601 string from JSON: another JSON type is invalid, not a crash in strip()."""
+class IsoDateTimeField(JsonTyped, forms.DateTimeField):
+    """An ISO 8601 string from JSON."""
 
-    def to_python(self, value):
-        if value not in self.empty_values and not isinstance(value, str):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
+    default_error_messages = {"wrong_type": forms.DateTimeField.default_error_messages["invalid"]}
 
 
 class NoteForm(forms.ModelForm):
     title = NoteTextField(required=False, max_length=TITLE_MAX_LENGTH)
     body = NoteTextField(required=False, strip=False, max_length=BODY_MAX_LENGTH)
     tags = TagListField(required=False)
+    pinned = JsonBooleanField(required=False)
 
     class Meta:
         model = Note
@@ -101,18 +146,18 @@ class NoteCreateForm(NoteForm):
     """A POST. The client may name the note's uid, so that a create retried after a lost answer
     finds the note it already made instead of making a second one."""
 
-    uid = forms.UUIDField(required=False)
+    uid = JsonUUIDField(required=False)
 
 
 class NoteChangeForm(NoteForm):
     """A PATCH: the note's fields (the client's changes over the current values) and the
     version the client last read."""
 
-    version = forms.IntegerField(min_value=1, max_value=2**62)
+    version = JsonIntegerField(min_value=1, max_value=2**62)
 
 
 class ImportedNoteForm(NoteForm):
-    uid = forms.UUIDField()
+    uid = JsonUUIDField()
     created = IsoDateTimeField()
     updated = IsoDateTimeField()
 

@@ -79,7 +79,8 @@ def json_sources(file: BinaryIO) -> list[tuple[str, object, list[ImportedAttachm
         raise ImportFileError("This is neither a Notedesk JSON export nor a zip of Markdown notes.") from None
     if not (isinstance(document, dict) and document.get("format") == FORMAT_NAME):
         raise ImportFileError("This JSON file is not a Notedesk export.")
-    if document.get("version") not in READABLE_VERSIONS:
+    version = document.get("version")
+    if type(version) is not int or version not in READABLE_VERSIONS:  # true == 1 and 1.0 == 1 in Python
         raise ImportFileError(
             f"This Notedesk export is not version {' or '.join(map(str, READABLE_VERSIONS))}, "
             "the ones this Notedesk reads."

@@ -44,3 +44,43 @@ def test_a_whole_pair_is_text_like_any_other(api):
     response = api.post("/api/notes/", {"title": "\ud83d\ude00"})  # JSON's escape of 😀
     assert response.status_code == 201
     assert response.json()["title"] == "😀"
+
+
+@pytest.mark.parametrize("payload, field, message", [
+    ({"title": {"a": [1, 2]}}, "title", "Enter text (a JSON string)."),
+    ({"title": "t", "body": 5}, "body", "Enter text (a JSON string)."),
+    ({"title": None, "body": "b"}, "title", "Enter text (a JSON string)."),
+    ({"title": "t", "pinned": "yes"}, "pinned", "Enter true or false."),
+    ({"title": "t", "pinned": 1}, "pinned", "Enter true or false."),
+    ({"title": "t", "tags": "work"}, "tags", "Enter the tags as a list of strings."),
+    ({"title": "t", "tags": None}, "tags", "Enter the tags as a list of strings."),
+    ({"title": "t", "uid": 12345678123456781234567812345678}, "uid", "Enter a valid UUID."),
+])
+def test_a_value_of_the_wrong_type_is_400_naming_the_field_not_converted(api, payload, field, message):
+    response = api.post("/api/notes/", payload)
+    assert response.status_code == 400
+    assert response.json()["fields"] == {field: [message]}
+    assert not Note.objects.exists()
+
+
+@pytest.mark.parametrize("change, field, message", [
+    ({"version": True}, "version", "Enter a whole number."),
+    ({"version": "1"}, "version", "Enter a whole number."),
+    ({"version": 1.0}, "version", "Enter a whole number."),
+    ({"version": 1, "pinned": None}, "pinned", "Enter true or false."),
+    ({"version": 1, "body": ["b"]}, "body", "Enter text (a JSON string)."),
+])
+def test_a_patch_with_a_value_of_the_wrong_type_is_400_and_changes_nothing(api, make_note, change, field, message):
+    note = make_note(title="Kept", pinned=True)
+    response = api.patch(f"/api/notes/{note.pk}/", change)
+    assert response.status_code == 400
+    assert response.json()["fields"] == {field: [message]}
+    note.refresh_from_db()
+    assert (note.title, note.pinned, note.version) == ("Kept", True, 1)
+
+
+def test_fields_left_out_take_their_defaults_on_a_create_and_keep_their_values_on_a_patch(api):
+    created = api.post("/api/notes/", {"title": "t"}).json()
+    assert (created["body"], created["tags"], created["pinned"]) == ("", [], False)
+    changed = api.patch(f"/api/notes/{created['id']}/", {"version": 1, "pinned": True}).json()
+    assert (changed["title"], changed["pinned"], changed["version"]) == ("t", True, 2)
