@@ -1,4 +1,5 @@
 import re
+from datetime import timezone
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -117,9 +118,21 @@ class TagListField(JsonTyped, forms.Field):
 
 
 class IsoDateTimeField(JsonTyped, forms.DateTimeField):
-    """An ISO 8601 string from JSON."""
+    """An ISO 8601 string from JSON, of a moment the database can store: it keeps times in UTC, and
+    9999-12-31T23:59:59-01:00 is in the year 10000 there."""
 
-    default_error_messages = {"wrong_type": forms.DateTimeField.default_error_messages["invalid"]}
+    default_error_messages = {
+        "wrong_type": forms.DateTimeField.default_error_messages["invalid"],
+        "out_of_range": "Enter a date and time between the years 1 and 9999 in UTC.",
+    }
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        try:
+            moment and moment.astimezone(timezone.utc)
+        except OverflowError:
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range") from None
+        return moment
 
 
 class NoteForm(forms.ModelForm):

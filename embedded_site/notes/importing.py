@@ -2,10 +2,11 @@
 by each attachment's name and content.
 
 read_import_file() checks the whole file before anything is written, attachments included
-(each within the upload limit). import_notes() then writes it in batches, a transaction each,
-so a long import never holds the write lock for long: cancelling it (closing the generator)
-keeps the batches already done, and importing the same file again completes it without
-creating anything twice.
+(each within the upload limit): a note that could not be stored stops the import before its
+first write. import_notes() then writes it in batches, a transaction each, so a long import
+(a job) never holds the write lock for long: cancelling it (closing the generator) keeps the
+batches already done, and importing the same file again completes it without creating anything
+twice. POST /api/import/ writes it in one transaction instead: all or nothing.
 """
 
 import base64
@@ -193,10 +194,12 @@ def valid_record(where: str, raw: object) -> dict:
     return form.cleaned_data
 
 
-def import_notes(records: list[dict]) -> Iterator[ImportProgress]:
+def import_notes(records: list[dict], *, in_batches: bool = True) -> Iterator[ImportProgress]:
+    """Write the records in batches, a transaction each; or, with in_batches=False, all in one
+    transaction, so that an import stopped by anything (a full disk, say) leaves nothing."""
     progress = ImportProgress(done=0, total=len(records))
     yield progress
-    for batch in batches(records):
+    for batch in batches(records) if in_batches else [records]:
         stored_files: list[str] = []
         try:
             with transaction.atomic():

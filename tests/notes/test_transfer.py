@@ -158,6 +158,10 @@ def export_document(*notes):
         (b'{"format": "notedesk-notes", "version": true, "notes": []}', "This Notedesk export is not version 1 or 2"),
         (b'{"format": "notedesk-notes", "version": 1.0, "notes": []}', "This Notedesk export is not version 1 or 2"),
         (export_document({**GOOD, "pinned": "yes"}), "Note 1: pinned: Enter true or false."),
+        (export_document({**GOOD, "updated": "9999-12-31T23:59:59-01:00"}),
+         "Note 1: updated: Enter a date and time between the years 1 and 9999 in UTC."),
+        (export_document({**GOOD, "created": "0001-01-01T00:00:00+01:00"}),
+         "Note 1: created: Enter a date and time between the years 1 and 9999 in UTC."),
         (export_document({**GOOD, "body": 5}), "Note 1: body: Enter text (a JSON string)."),
         (export_document({**GOOD, "uid": 12345678123456781234567812345678}), "Note 1: uid: Enter a valid UUID."),
         (bad_zip({"a.md": f'---\nuid: "{UID}"\ntitle: "t"\npinned: yes\n---\n'}), "a.md: pinned: Enter true or false."),
@@ -175,6 +179,43 @@ def test_a_file_that_cannot_be_imported_is_400_with_a_clear_message_and_imports_
     assert response.status_code == 400
     assert response.json()["error"].startswith(message)
     assert not Note.objects.exists()
+
+
+def six_hundred_notes_the_551st_of_which_cannot_be_stored():
+    notes = [{**GOOD, "uid": f"00000000-0000-4000-8000-{number:012d}", "title": f"note {number}"}
+             for number in range(1, 601)]
+    notes[550]["body"] = "text the database cannot encode: \udc80"
+    return export_document(*notes)
+
+
+def test_an_import_is_all_or_nothing_a_bad_note_after_the_first_batch_imports_none(api):
+    response = imported(api, "notes.json", six_hundred_notes_the_551st_of_which_cannot_be_stored())
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "Note 551: body: This text holds U+DC80, half of a surrogate pair, which is not a character."
+    )
+    assert not Note.objects.exists()
+
+
+def test_an_import_stopped_by_a_full_disk_after_its_first_batch_is_503_and_leaves_nothing(
+    api, attachments_dir, monkeypatch
+):
+    monkeypatch.setattr(importing, "BATCH_SIZE", 1)
+    attachment = {"name": "a.bin", "data": base64.b64encode(b"bytes").decode()}
+    notes = [{**GOOD, "uid": f"00000000-0000-4000-8000-00000000000{number}", "attachments": [attachment]}
+             for number in range(3)]
+    real_save = importing.save_attachment
+
+    def disk_full_on_the_third(note, name, chunks):
+        if len(stored_files(attachments_dir)) == 2:
+            raise OSError(28, "No space left on device")
+        return real_save(note, name, chunks)
+
+    monkeypatch.setattr(importing, "save_attachment", disk_full_on_the_third)
+    response = imported(api, "notes.json", json.dumps({"format": "notedesk-notes", "version": 2, "notes": notes}).encode())
+    assert response.status_code == 503
+    assert not Note.objects.exists()
+    assert stored_files(attachments_dir) == []
 
 
 def test_an_import_without_a_file_is_400_naming_the_field(api):
