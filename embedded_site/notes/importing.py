@@ -13,6 +13,7 @@ import base64
 import binascii
 import hashlib
 import json
+import lzma
 import zipfile
 import zlib
 from collections import Counter
@@ -40,6 +41,12 @@ IMPORTED_FIELDS = ("title", "body", "pinned", "updated")
 MAX_MARKDOWN_FILE_SIZE = 8 * 1024 * 1024
 # What the files of one zip may add up to once uncompressed: a zip bomb stops here.
 MAX_ARCHIVE_CONTENT_SIZE = 512 * 1024 * 1024
+
+
+# What reading a damaged zip raises, besides the cases below: zipfile's own error, zlib's and
+# lzma's for corrupt data, EOFError for data that ends early, RuntimeError for an encrypted file
+# and NotImplementedError for a compression zipfile does not know.
+UNREADABLE_ZIP = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, RuntimeError, NotImplementedError)
 
 
 class ImportFileError(ValueError):
@@ -135,9 +142,14 @@ def markdown_sources(file: BinaryIO) -> list[tuple[str, dict, list[ImportedAttac
                 raw = markdown_record(archive, info)
                 sources.append((info.filename, raw, zip_attachments(archive, info.filename, raw.get(ATTACHMENTS_KEY))))
             return sources
-    # Damaged, encrypted (RuntimeError) or compressed in a way zipfile cannot read.
-    except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError) as error:
+    except UNREADABLE_ZIP as error:
         raise ImportFileError(f"The zip file cannot be read ({error}).") from None
+    except UnicodeDecodeError:  # a name not in the UTF-8 its flag claims (a note's text is checked in markdown_record)
+        raise ImportFileError("The zip file cannot be read (a file name in it is not UTF-8 text).") from None
+    except OSError as error:
+        if error.errno is not None:  # the disk, not the zip: said as such further up
+            raise
+        raise ImportFileError(f"The zip file cannot be read ({error}).") from None  # bz2's "Invalid data stream"
 
 
 def is_markdown_note(info: zipfile.ZipInfo, names: set[str]) -> bool:

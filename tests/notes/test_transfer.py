@@ -137,6 +137,22 @@ def bad_zip(entries):
 UID = "5b0c3a8e-8d4f-4c41-9d7e-3f2f4a6b8c1d"
 GOOD = {"uid": UID, "title": "t", "body": "", "tags": [], "pinned": False,
         "created": "2020-01-01T00:00:00+00:00", "updated": "2020-01-01T00:00:00+00:00"}
+GOOD_MARKDOWN = f'---\ntitle: "t"\nuid: "{UID}"\ncreated: "2020-01-01T00:00:00+00:00"\n---\n' + "body " * 100
+
+
+def zip_with_damaged_data(method):
+    """A zip of one note whose compressed data is damaged a few bytes in (its CRC would not be reached)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        archive.writestr("a.md", GOOD_MARKDOWN)
+    content = buffer.getvalue()
+    start = 30 + len("a.md") + 8  # past the local header and the first bytes of the data
+    return content[:start] + bytes(byte ^ 0x5A for byte in content[start:start + 32]) + content[start + 32:]
+
+
+def zip_with_a_name_that_is_not_utf8():
+    """The name is flagged as UTF-8 (it was written as café.md) but its bytes are not."""
+    return bad_zip({"café.md": GOOD_MARKDOWN}).replace("café".encode(), b"caf\xff\xfe")
 
 
 def export_document(*notes):
@@ -172,6 +188,10 @@ def export_document(*notes):
         (bad_zip({"a.md": "---\ntitle: x\n---\n"}), "a.md: uid: This field is required."),
         (bad_zip({"a.md": b"---\n\xff\xfe\n---\n"}), "a.md: the file is not UTF-8 text."),
         (bad_zip({"a.md": "damaged"}).replace(b"damaged", b"DAMAGED"), "The zip file cannot be read (Bad CRC-32"),
+        (zip_with_damaged_data(zipfile.ZIP_BZIP2), "The zip file cannot be read (Invalid data stream)."),
+        (zip_with_damaged_data(zipfile.ZIP_LZMA), "The zip file cannot be read (Corrupt input data)."),
+        (zip_with_damaged_data(zipfile.ZIP_DEFLATED), "The zip file cannot be read (Error -3 while decompressing data"),
+        (zip_with_a_name_that_is_not_utf8(), "The zip file cannot be read (a file name in it is not UTF-8 text)."),
     ],
 )
 def test_a_file_that_cannot_be_imported_is_400_with_a_clear_message_and_imports_nothing(api, content, message):

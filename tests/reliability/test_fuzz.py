@@ -7,8 +7,10 @@ Examples per endpoint come from the Hypothesis profile (tests/reliability/confte
 HYPOTHESIS_PROFILE=fuzz (`make fuzz`) runs 1000 each, `make test` 25.
 """
 
+import io
 import json
 import socket
+import zipfile
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -169,6 +171,68 @@ def test_no_request_gets_a_5xx_and_every_json_error_says_what_is_wrong(live_app,
             assert answer.content_type.startswith("application/json")
             error = answer.json()["error"]
             assert isinstance(error, str) and error
+
+    try:
+        check()
+    finally:
+        api.close()
+
+
+ZIP_METHODS = [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA]
+CENTRAL_DIRECTORY_ENTRY = b"PK\x01\x02"
+UTF8_NAME_FLAG = 0x800
+
+
+def repacked(content: bytes, method: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(buffer, "w", method) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+    return buffer.getvalue()
+
+
+@st.composite
+def zip_damage(draw, size: int) -> list[tuple]:
+    """What to do to a zip of `size` bytes: change a few bytes, cut it short, or flag a name as
+    UTF-8 that is not (the central directory entry found from an offset gets a non-UTF-8 byte)."""
+    return draw(st.lists(st.one_of(
+        st.tuples(st.just("bytes"), st.integers(0, size - 1), st.binary(min_size=1, max_size=16)),
+        st.tuples(st.just("cut"), st.integers(1, size - 1)),
+        st.tuples(st.just("name"), st.integers(0, size - 1), st.sampled_from([0x80, 0xC3, 0xFF])),
+    ), min_size=1, max_size=3))
+
+
+def damaged(content: bytes, damage: list[tuple]) -> bytes:
+    content = bytearray(content)
+    for kind, offset, *detail in damage:
+        offset = min(offset, len(content) - 1)
+        if kind == "bytes":
+            content[offset:offset + len(detail[0])] = detail[0]
+        elif kind == "cut":
+            del content[max(offset, 1):]
+        elif (entry := content.find(CENTRAL_DIRECTORY_ENTRY, offset)) >= 0 and entry + 46 < len(content):
+            flags = int.from_bytes(content[entry + 8:entry + 10], "little") | UTF8_NAME_FLAG
+            content[entry + 8:entry + 10] = flags.to_bytes(2, "little")
+            content[entry + 46] = detail[0]
+    return bytes(content)
+
+
+def test_a_damaged_zip_is_refused_with_a_sentence_never_a_5xx(live_app):
+    """Each of zipfile's compressions fails its own way on damaged data (zlib.error, OSError,
+    LZMAError, EOFError, a name that is not UTF-8): every one must be a 400 saying so."""
+    api = ApiClient(live_app.port, live_app.auth_headers["Authorization"].split()[1])
+    created = api.send_json("POST", "/api/notes/", {"title": "Zipped", "body": "text " * 200, "tags": ["z"]}).json()
+    api.upload(f"/api/notes/{created['id']}/attachments/", "scan.bin", bytes(range(256)) * 64)
+    export = api.request("GET", "/api/export/?format=markdown").body
+    originals = [repacked(export, method) for method in ZIP_METHODS]
+
+    @given(st.sampled_from(range(len(originals))), zip_damage(min(map(len, originals))))
+    def check(original, damage):
+        answer = api.upload("/api/import/", "notes.zip", damaged(originals[original], damage))
+        note(f"{answer.status} {answer.body[:300]!r}")
+        assert answer.status in (200, 400)
+        if answer.status == 400:
+            assert answer.json()["error"]
 
     try:
         check()
