@@ -173,6 +173,17 @@ def test_an_import_stopped_by_another_program_locking_the_database_says_so_and_c
     assert finished["result"]["created"] == 3
 
 
+def test_an_import_job_of_a_zip_writes_its_attachments_from_the_uploaded_file_and_then_removes_it(api, settings):
+    from tests.notes.test_transfer import zip_whose_notes_all_name_one_file
+
+    content = zip_whose_notes_all_name_one_file(notes=3, size=100_000)
+    finished = wait_for_job(api, api.upload("/api/jobs/import/", "notes.zip", content).json())
+    assert finished["result"] == {"created": 3, "updated": 0, "unchanged": 0, "attachments": 3}
+    notes = api.get("/api/notes/").json()["notes"]
+    assert [note["attachments"][0]["size"] for note in notes] == [100_000] * 3
+    assert list((settings.DESKTOP_DATA_DIR / "imports").iterdir()) == []
+
+
 def test_an_import_from_the_open_dialog_reads_the_chosen_file(api, dialogs, tmp_path):
     make_notes(api, 2)
     export = tmp_path / "backup.json"

@@ -3,6 +3,7 @@
 import base64
 import io
 import json
+import tracemalloc
 import zipfile
 from datetime import datetime, timedelta, timezone
 
@@ -370,6 +371,10 @@ def markdown_zip_with_attachment(size):
          "t.md, attachment “big.bin”: the file is larger than the limit of 1.0\xa0KB for an attachment."),
         (export_document({**GOOD, "attachments": [{"name": "a.bin", "data": "not base64!"}]}),
          "Note 1, attachment “a.bin”: its data is not valid base64."),
+        (export_document({**GOOD, "attachments": [{"name": "a.bin", "data": "QQ==QQ=="}]}),
+         "Note 1, attachment “a.bin”: its data is not valid base64."),
+        (export_document({**GOOD, "attachments": [{"name": "a.bin", "data": "é"}]}),
+         "Note 1, attachment “a.bin”: its data is not valid base64."),
         (export_document({**GOOD, "attachments": [{"name": "a.bin"}]}),
          "Note 1, attachment 1: it needs a name and its data in base64."),
         (export_document({**GOOD, "attachments": "a.bin"}), "Note 1: its attachments must be a list."),
@@ -408,3 +413,44 @@ def test_a_batch_that_fails_leaves_none_of_its_attachment_files(db, attachments_
         run_to_completion(import_notes(records))
     assert not Note.objects.exists()
     assert stored_files(attachments_dir) == []
+
+
+def zip_whose_notes_all_name_one_file(notes: int, size: int) -> bytes:
+    """`notes` notes, each naming the same file of `size` bytes as its attachment: one member of
+    the zip, written once per note."""
+    entries = {"shared/big.bin": b"\0" * size}
+    for number in range(notes):
+        entries[f"n{number}.md"] = (
+            f'---\ntitle: "n{number}"\nuid: "00000000-0000-4000-8000-{number:012d}"\n'
+            'created: "2020-01-01T00:00:00+00:00"\nupdated: "2020-01-01T00:00:00+00:00"\n'
+            'attachments: [{"name": "big.bin", "file": "shared/big.bin"}]\n---\nbody'
+        )
+    return bad_zip(entries)
+
+
+def test_a_file_named_by_many_notes_counts_against_the_zip_limit_once_for_each(api, attachments_dir, monkeypatch):
+    monkeypatch.setattr(importing, "MAX_ARCHIVE_CONTENT_SIZE", 32 * 1024)
+    content = zip_whose_notes_all_name_one_file(notes=4, size=10 * 1024)  # one member of 10 KB, 40 KB written
+    response = imported(api, "notes.zip", content)
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "The notes in this zip file and their attachments (each counted once for every note that names it) add up "
+        "to more than 32.0\xa0KB: too large to import at once."
+    )
+    assert not Note.objects.exists()
+    assert not attachments_dir.exists() or stored_files(attachments_dir) == []
+    assert imported(api, "notes.zip", zip_whose_notes_all_name_one_file(notes=3, size=10 * 1024)).status_code == 200
+
+
+def test_an_import_streams_its_attachments_rather_than_holding_them(db, attachments_dir):
+    size = 6 * 1024 * 1024
+    content = io.BytesIO(zip_whose_notes_all_name_one_file(notes=3, size=size))
+    tracemalloc.start()
+    try:
+        result = run_to_completion(import_notes(read_import_file(content)))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (result.created, result.attachments) == (3, 3)
+    assert [attachment.size for attachment in Attachment.objects.all()] == [size] * 3
+    assert peak < size / 2, f"the import held {peak / 2**20:.1f} MB at its peak"
