@@ -454,3 +454,22 @@ def test_an_import_streams_its_attachments_rather_than_holding_them(db, attachme
     assert (result.created, result.attachments) == (3, 3)
     assert [attachment.size for attachment in Attachment.objects.all()] == [size] * 3
     assert peak < size / 2, f"the import held {peak / 2**20:.1f} MB at its peak"
+
+
+def test_markdown_exports_have_names_windows_can_extract_and_import_back_unchanged(api, make_note, attachments_dir):
+    """Windows refuses device names (CON, NUL, with any extension), < > : " | ? * and names ending
+    in a dot or a space; it and macOS also take Scan.png and scan.png for one file."""
+    note = make_note(title="CON", body="device", created=LONG_AGO, updated=LONG_AGO)
+    for name in ("x:y.txt", "trailing.", "AUX.txt", "Scan.png", "scan.png", 'a<b>|c?"d*.txt'):
+        assert api.upload(f"/api/notes/{note.pk}/attachments/", name, name.encode()).status_code == 201
+    make_note(title="nul", body="other device", created=LONG_AGO, updated=LONG_AGO)
+    make_note(title="Aux.", body="a third", created=LONG_AGO, updated=LONG_AGO)
+    notes, attachments = notes_as_exported(), attachments_as_stored()
+    content = exported(api, "markdown")
+    assert sorted(zipfile.ZipFile(io.BytesIO(content)).namelist()) == [
+        "_aux.md", "_con.md", "_con/Scan.png", "_con/_AUX.txt", "_con/a_b__c__d_.txt", "_con/scan (2).png",
+        "_con/trailing", "_con/x_y.txt", "_nul.md",
+    ]
+    empty_the_database(attachments_dir)
+    assert imported(api, "notes.zip", content).json()["attachments"] == 6
+    assert (notes_as_exported(), attachments_as_stored()) == (notes, attachments)
