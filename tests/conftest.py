@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client
 
+from django_desktop_shell.process import site
 from django_desktop_shell.process.server import ServerThread, bind_loopback
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,7 +134,7 @@ class LiveApp:
         self.start()
 
     def start(self):
-        self.server = ServerThread(self.wsgi_app, self.sock).start()
+        self.server = ServerThread(self.wsgi_app, self.sock, body_guard=site.body_guard()).start()
         self.server.wait_until_ready("/_desktop/health", self.auth_headers)
 
     def stop(self):

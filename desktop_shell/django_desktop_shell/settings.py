@@ -12,17 +12,22 @@ import sys
 from pathlib import Path
 
 from csp.constants import NONE, SELF
+from django.conf import global_settings
 
 from django_desktop_shell import runtime
 from django_desktop_shell.secret_key import load_or_create_secret_key
 
 APP = "django_desktop_shell"
-# In this order, ahead of the project's own: every answer, the Host check's 400 and the gate's
-# 403 included, gets the security headers, and nothing of the site runs for a request the gate refuses.
-SHELL_MIDDLEWARE = [
+# The middleware that gives every answer its security headers.
+HEADER_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_desktop_shell.csp.CachedPolicyCSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+# In this order, ahead of the project's own: every answer, the Host check's 400 and the gate's
+# 403 included, gets the security headers, and nothing of the site runs for a request the gate refuses.
+SHELL_MIDDLEWARE = [
+    *HEADER_MIDDLEWARE,
     "django_desktop_shell.middleware.ErrorFormatMiddleware",
     "django_desktop_shell.middleware.LoopbackHostMiddleware",
     "django_desktop_shell.middleware.LaunchGateMiddleware",
@@ -40,6 +45,10 @@ DEFAULT_CSP = {
         "object-src": [NONE],
     }
 }
+# Room for the multipart boundaries and part headers around the files and fields of a body.
+MULTIPART_OVERHEAD = 64 * 1024
+# waitress's own limit, for a site that sets no limit on what Django takes in memory.
+UNLIMITED_BODY = 1024 * 1024 * 1024
 SQLITE_OPTIONS = {
     "timeout": 10,
     "transaction_mode": "IMMEDIATE",
@@ -75,6 +84,10 @@ def desktop_settings(namespace: dict) -> list[str]:
         DESKTOP_SESSION_COOKIE=cookie.format("launch"),
     )
     namespace.setdefault("DESKTOP_JSON_PATH_PREFIXES", ())
+    # The largest request body the server reads: it refuses a larger one, and any body of a request
+    # without the session, before reading it (process/server.py). A site that takes uploads says
+    # its largest; by default it is what Django takes in memory, with room for a form's boundaries.
+    namespace.setdefault("DESKTOP_MAX_REQUEST_BODY", default_max_request_body(namespace))
 
     apps = list(namespace.get("INSTALLED_APPS", []))
     for app in ("csp", APP):
@@ -122,6 +135,11 @@ def desktop_settings(namespace: dict) -> list[str]:
     report.set("MEDIA_ROOT", data_dir / "media")
     namespace["DESKTOP_REPLACED_SETTINGS"] = report.replaced
     return report.replaced
+
+
+def default_max_request_body(namespace: dict) -> int:
+    in_memory = namespace.get("DATA_UPLOAD_MAX_MEMORY_SIZE", global_settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    return UNLIMITED_BODY if in_memory is None else in_memory + MULTIPART_OVERHEAD
 
 
 class Report:

@@ -16,9 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from django_desktop_shell.errors import RequestRefused
-
-# Room for the multipart boundaries and part headers around a file of the largest allowed size.
-MULTIPART_OVERHEAD = 64 * 1024
+from django_desktop_shell.settings import MULTIPART_OVERHEAD
 # Django reads at most MAX_TOTAL_HEADER_SIZE (1 KB) of headers for each part of a multipart body.
 # A file's name is the only long thing in them: past it, the name is what to shorten.
 PART_HEADERS_TOO_LONG = "Request max total header size exceeded."

@@ -5,6 +5,7 @@ removing a site removes no security coverage)."""
 import http.client
 import json
 import re
+import socket
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlsplit
 
@@ -141,3 +142,19 @@ def test_errors_are_json_for_ajax_and_a_page_otherwise_never_a_debug_page(runnin
                                    session=False)
     assert wrong_method.status == 405 and "Allowed: GET" in json.loads(wrong_method.body)["error"]
 
+
+
+@pytest.mark.parametrize("framing", ["Content-Length: 104857600", "Transfer-Encoding: chunked"])
+def test_a_body_without_the_session_is_refused_from_its_headers_before_it_is_read(running, framing):
+    """The server answers once the headers are in: waitress would otherwise read the whole body
+    (100 MB here) into a temporary file before the gate could refuse it."""
+    with socket.create_connection(("127.0.0.1", running.port), timeout=10) as connection:
+        connection.sendall(f"POST /_desktop/probe/echo HTTP/1.1\r\nHost: {running.host}\r\n{framing}\r\n"
+                           "X-Requested-With: XMLHttpRequest\r\n\r\n".encode())
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 403 ")
+    assert b"X-Frame-Options: DENY" in head
+    assert "from its own window" in json.loads(body)["error"]

@@ -121,7 +121,8 @@ def start_site(identity, sock, data_dir, dev: bool, next_path: str, launched_at:
     for replaced in settings.DESKTOP_REPLACED_SETTINGS:
         logger.info("Desktop default applied over the project's setting: %s", replaced)
     started = site.start(next_path=next_path)
-    http_server = server.ServerThread(started.wsgi_app, sock, launch_path=started.launch_path, ident=identity.name).start()
+    http_server = server.ServerThread(started.wsgi_app, sock, launch_path=started.launch_path, ident=identity.name,
+                                      body_guard=started.body_guard).start()
     http_server.wait_until_ready(started.health_path, started.auth_headers)
     logger.info("Server ready on %s after %.3f s", http_server.origin, time.perf_counter() - launched_at)
     return http_server

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django_desktop_shell import runtime
 from django_desktop_shell.identity import Identity
 from django_desktop_shell.process.errors import StartupError
+from django_desktop_shell.process.server import BodyGuard
 
 SHELL_HEALTH_PATH = "/_desktop/health"
 PROBE_PATH = "/_desktop/probe/"
@@ -21,6 +22,7 @@ class Site:
     launch_path: str  # opens a session; carries the per-launch secret, so never log it
     health_path: str
     auth_headers: dict  # lets the shell's own requests (the health poll) through the launch gate
+    body_guard: BodyGuard
 
 
 def configure(identity: Identity, data_dir: Path, *, port: int = 0, dev: bool = False) -> None:
@@ -78,7 +80,17 @@ def start(next_path: str = "/") -> Site:
         launch_path="/launch/?" + urlencode({"token": token, "next": next_path}),
         health_path=identity.health_path or SHELL_HEALTH_PATH,
         auth_headers={"Authorization": f"Bearer {token}"},
+        body_guard=body_guard(),
     )
+
+
+def body_guard() -> BodyGuard:
+    """The server's check of request bodies (process/server.py), from the site's settings."""
+    from django.conf import settings
+
+    from django_desktop_shell.middleware import body_refusal
+
+    return BodyGuard(limit=settings.DESKTOP_MAX_REQUEST_BODY, refusal=body_refusal)
 
 
 def run_management_command(argv: list[str]) -> None:
