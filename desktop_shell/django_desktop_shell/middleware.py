@@ -36,7 +36,8 @@ DEBUG_PAGE_MARK = b'<meta name="robots" content="NONE,NOARCHIVE">'
 
 
 class LoopbackHostMiddleware:
-    """Answer 400 unless Host is literally 127.0.0.1:<port> or localhost:<port> (DNS rebinding)."""
+    """Answer 400 unless Host is literally one of this run's hosts with its port (DNS rebinding):
+    127.0.0.1, localhost, or this install's own name under .localhost (settings.host_settings)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -52,8 +53,10 @@ class LaunchGateMiddleware:
     """Admit only requests carrying this launch's session cookie or its launch token.
 
     GET /launch/?token=<launch token> trades the token for an HttpOnly, SameSite=Strict cookie
-    and redirects to the app, so the token leaves the address bar. Scripts and tests that hold the
-    token may instead send `Authorization: Bearer <token>` (and then need no CSRF token).
+    and redirects to the app, so the token leaves the address bar. The cookie is set on the
+    session's own host only (DESKTOP_SESSION_HOST): a launch on another of the app's hosts is sent
+    there first. Scripts and tests that hold the token may instead send
+    `Authorization: Bearer <token>` (and then need no CSRF token).
     """
 
     def __init__(self, get_response):
@@ -61,6 +64,7 @@ class LaunchGateMiddleware:
         self.launch_token = settings.DESKTOP_LAUNCH_TOKEN.encode()
         self.session_token = settings.DESKTOP_SESSION_TOKEN.encode()
         self.cookie_name = settings.DESKTOP_SESSION_COOKIE
+        self.session_host = settings.DESKTOP_SESSION_HOST
         self.app_name = settings.DESKTOP_APP_NAME
 
     def __call__(self, request):
@@ -85,14 +89,13 @@ class LaunchGateMiddleware:
     def launch(self, request):
         if not self.matches(request.GET.get("token", ""), self.launch_token):
             return error_response(request, 403, f"This launch link is not valid. Start {self.app_name} again.")
-        response = HttpResponseRedirect(safe_next_path(request.GET.get("next", "/")))
-        response.set_cookie(
-            self.cookie_name,
-            settings.DESKTOP_SESSION_TOKEN,
-            httponly=True,
-            samesite="Strict",
-            path="/",
-        )
+        if request.META["HTTP_HOST"] != self.session_host:  # the Host check let only the app's hosts this far
+            response = HttpResponseRedirect(f"http://{self.session_host}{request.get_full_path()}")
+        else:
+            response = HttpResponseRedirect(safe_next_path(request.GET.get("next", "/")))
+            # Host-only (no Domain): the browser sends it to this host name alone.
+            response.set_cookie(self.cookie_name, settings.DESKTOP_SESSION_TOKEN, httponly=True, samesite="Strict",
+                                path="/")
         response["Cache-Control"] = "no-store"
         return response
 

@@ -23,9 +23,10 @@ class Running:
     def __init__(self, site, launch_url, process):
         self.site = site
         self.process = process
+        self.launch_url = launch_url
         parts = urlsplit(launch_url)
         self.port = parts.port
-        self.host = f"127.0.0.1:{self.port}"
+        self.host = parts.netloc  # this install's own host name, which a browser resolves to 127.0.0.1
         self.token = parse_qs(parts.query)["token"][0]
         self.session = self.open_session()
 
@@ -88,6 +89,22 @@ def test_a_foreign_host_is_400_even_with_the_session(running, host):
 def test_a_wrong_launch_token_is_403_and_sets_no_cookie(running, token):
     response = running.request("GET", f"/launch/?token={token}", session=False)
     assert response.status == 403
+    assert not set_cookie_headers(response)
+
+
+def test_a_browser_s_session_lives_on_the_install_s_own_name_under_localhost(running):
+    slug = identity.load(SITES[running.site]).slug
+    assert re.fullmatch(rf"[0-9a-f]{{24}}\.{slug}\.localhost:{running.port}", running.host), running.host
+    assert running.request("GET", "/_desktop/probe/").status == 200
+
+
+@pytest.mark.parametrize("other_host", ["127.0.0.1:{port}", "localhost:{port}"])
+def test_a_launch_on_another_of_the_app_s_hosts_goes_to_the_session_s_host_and_sets_no_cookie(running, other_host):
+    response = running.request("GET", f"/launch/?token={running.token}&next=/x", session=False,
+                               host=other_host.format(port=running.port))
+    assert response.status == 302
+    assert response.getheader("Location") == f"http://{running.host}/launch/?token={running.token}&next=/x"
+    assert response.getheader("Cache-Control") == "no-store"
     assert not set_cookie_headers(response)
 
 

@@ -167,7 +167,7 @@ def guarded_channel(guard: BodyGuard) -> type[HTTPChannel]:
 
 
 class ServerThread:
-    def __init__(self, app, sock: socket.socket, *, threads: int = 4, launch_path: str = "/",
+    def __init__(self, app, sock: socket.socket, *, threads: int = 4, launch_path: str = "/", launch_origin: str = "",
                  ident: str = "desktop-shell", body_guard: BodyGuard | None = None):
         self.server = waitress.create_server(
             without_head_bodies(app), sockets=[sock], threads=threads, ident=ident,
@@ -179,7 +179,7 @@ class ServerThread:
             self.server.channel_class = guarded_channel(body_guard)
         self.port = sock.getsockname()[1]
         self.origin = origin_of(sock)
-        self.launch_url = self.origin + launch_path  # carries the launch secret: never log it
+        self.launch_url = (launch_origin or self.origin) + launch_path  # carries the launch secret: never log it
         self.thread = threading.Thread(target=self.serve, name="desktop-server", daemon=True)
 
     def serve(self) -> None:

@@ -20,14 +20,16 @@ PROBE_PATH = "/_desktop/probe/"
 class Site:
     wsgi_app: object
     launch_path: str  # opens a session; carries the per-launch secret, so never log it
+    session_origin: str  # where the session lives: 127.0.0.1 for the window, this install's own host in a browser
     health_path: str
     auth_headers: dict  # lets the shell's own requests (the health poll) through the launch gate
     body_guard: BodyGuard
 
 
-def configure(identity: Identity, data_dir: Path, *, port: int = 0, dev: bool = False) -> None:
-    """Set up Django with the project's settings, for this data folder and port."""
-    runtime.configure(runtime.Runtime(identity=identity, data_dir=data_dir, port=port, dev=dev))
+def configure(identity: Identity, data_dir: Path, *, port: int = 0, dev: bool = False, browser: bool = False) -> None:
+    """Set up Django with the project's settings, for this data folder and port, and for a browser
+    (--headless, --browser) or the app's own window."""
+    runtime.configure(runtime.Runtime(identity=identity, data_dir=data_dir, port=port, dev=dev, browser=browser))
     os.environ["DJANGO_SETTINGS_MODULE"] = identity.settings
     if str(identity.project_dir) not in sys.path:
         sys.path.insert(0, str(identity.project_dir))
@@ -78,6 +80,7 @@ def start(next_path: str = "/") -> Site:
     return Site(
         wsgi_app=get_wsgi_application(),
         launch_path="/launch/?" + urlencode({"token": token, "next": next_path}),
+        session_origin=f"http://{settings.DESKTOP_SESSION_HOST}",
         health_path=identity.health_path or SHELL_HEALTH_PATH,
         auth_headers={"Authorization": f"Bearer {token}"},
         body_guard=body_guard(),
