@@ -3,7 +3,7 @@ security middleware, cookies, SQLite) are applied over these by the last line.""
 
 from pathlib import Path
 
-from django_desktop_shell.settings import desktop_settings
+from django_desktop_shell.settings import MULTIPART_OVERHEAD, desktop_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 UI_DIR = BASE_DIR / "ui"
@@ -44,6 +44,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 NOTEDESK_MAX_ATTACHMENT_SIZE = 25 * 1024 * 1024
 NOTEDESK_MAX_IMPORT_SIZE = 200 * 1024 * 1024
+# The largest body the server reads at all: an import file, in its multipart form.
+DESKTOP_MAX_REQUEST_BODY = NOTEDESK_MAX_IMPORT_SIZE + MULTIPART_OVERHEAD
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -13,6 +13,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -22,7 +23,7 @@ from django.db import DatabaseError, connection
 
 from django_desktop_shell.files import durable_file
 from embedded_site.notes.exporting import ExportError, export_json, export_markdown
-from embedded_site.notes.importing import ImportFileError, import_notes, read_import_file
+from embedded_site.notes.importing import ImportFileError, ImportProgress, import_notes, read_import_file
 from embedded_site.notes.progress import Progress
 from django_desktop_shell.storage_errors import BUSY, DISK_ERROR, FULL, READ_ONLY, storage_problem
 
@@ -153,29 +154,34 @@ def start_import(source: Path, *, remove_source: bool) -> Job:
 
     def work(job: Job) -> None:
         try:
-            with source.open("rb") as file:
-                records = read_import_file(file)
-        except OSError as error:
-            raise JobError(f"Cannot read {source}: {error.strerror}.") from None
+            finished = import_from(job)
         finally:
             if remove_source:
                 source.unlink(missing_ok=True)
-        try:
-            finished = follow(job, import_notes(records))
-        except (OSError, DatabaseError) as error:
-            problem = storage_problem(error)
-            if problem is None:
-                raise
-            cause, remedy = IMPORT_STOPPED_BY[problem]
-            raise JobError(
-                f"{cause.format(data_dir=settings.DESKTOP_DATA_DIR)}: the import stopped after {job.done} of {job.total} "
-                f"notes. Those are kept, and nothing of the rest was written. {remedy} and import the file again "
-                "to finish (nothing is imported twice)."
-            ) from None
         job.result = {
             "created": finished.created, "updated": finished.updated, "unchanged": finished.unchanged,
             "attachments": finished.attachments,
         }
+
+    def import_from(job: Job) -> ImportProgress:
+        with ExitStack() as open_files:
+            try:
+                # Open to the end: the attachments are read from it again as they are written.
+                records = read_import_file(open_files.enter_context(source.open("rb")))
+            except OSError as error:
+                raise JobError(f"Cannot read {source}: {error.strerror}.") from None
+            try:
+                return follow(job, import_notes(records))
+            except (OSError, DatabaseError) as error:
+                problem = storage_problem(error)
+                if problem is None:
+                    raise
+                cause, remedy = IMPORT_STOPPED_BY[problem]
+                raise JobError(
+                    f"{cause.format(data_dir=settings.DESKTOP_DATA_DIR)}: the import stopped after {job.done} of "
+                    f"{job.total} notes. Those are kept, and nothing of the rest was written. {remedy} and import the "
+                    "file again to finish (nothing is imported twice)."
+                ) from None
 
     return start(Job(kind="import"), work)
 

@@ -1,5 +1,6 @@
 """The launcher as a person runs it: a real process, its output and its exit code."""
 
+import re
 import signal
 import socket
 import subprocess
@@ -39,7 +40,7 @@ def test_headless_serves_on_loopback_only_on_the_requested_port(tmp_path, app_en
         port = probe.getsockname()[1]
     process, url = start_headless(tmp_path, app_env, "--port", str(port))
     try:
-        assert url.startswith(f"http://127.0.0.1:{port}/launch/?token=")
+        assert re.match(rf"http://[0-9a-f]{{24}}\.notedesk\.localhost:{port}/launch/\?token=", url), url
     finally:
         process.terminate()
         exit_code_within(process, 2)

@@ -74,7 +74,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
     self_test = SelfTest(identity.slug) if args.mode == "self-test" else None
     next_path = SelfTest.start_path if self_test else identity.start_path
     startup = ThreadPoolExecutor(1, "desktop-startup").submit(
-        start_site, identity, sock, data_dir, args.dev, next_path, launched_at)
+        start_site, identity, sock, data_dir, args.dev, args.mode in ("headless", "browser"), next_path, launched_at)
     try:
         if args.mode in ("headless", "browser"):
             return serve_without_window(args.mode, startup)
@@ -111,9 +111,11 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
     return self_test.report() if self_test else 0
 
 
-def start_site(identity, sock, data_dir, dev: bool, next_path: str, launched_at: float) -> server.ServerThread:
-    """Runs beside the window's start-up: Django, its checks, migrations, the server thread, a health check."""
-    site.configure(identity, data_dir, port=sock.getsockname()[1], dev=dev)
+def start_site(identity, sock, data_dir, dev: bool, browser: bool, next_path: str, launched_at: float) -> server.ServerThread:
+    """Runs beside the window's start-up: Django, its checks, migrations, the server thread, a health check.
+    `browser`: the app is for a browser (--headless, --browser), whose session lives on this
+    install's own host name rather than 127.0.0.1 (settings.host_settings)."""
+    site.configure(identity, data_dir, port=sock.getsockname()[1], dev=dev, browser=browser)
     for warning in site.refuse_unsafe_settings():
         logger.warning("%s", warning)
     from django.conf import settings
@@ -121,7 +123,9 @@ def start_site(identity, sock, data_dir, dev: bool, next_path: str, launched_at:
     for replaced in settings.DESKTOP_REPLACED_SETTINGS:
         logger.info("Desktop default applied over the project's setting: %s", replaced)
     started = site.start(next_path=next_path)
-    http_server = server.ServerThread(started.wsgi_app, sock, launch_path=started.launch_path, ident=identity.name).start()
+    http_server = server.ServerThread(started.wsgi_app, sock, launch_path=started.launch_path,
+                                      launch_origin=started.session_origin, ident=identity.name,
+                                      body_guard=started.body_guard).start()
     http_server.wait_until_ready(started.health_path, started.auth_headers)
     logger.info("Server ready on %s after %.3f s", http_server.origin, time.perf_counter() - launched_at)
     return http_server
