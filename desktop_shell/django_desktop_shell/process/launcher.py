@@ -19,7 +19,9 @@ from pathlib import Path
 from django_desktop_shell import native
 from django_desktop_shell.identity import Identity, IdentityError, load
 from django_desktop_shell.process import cli, lifecycle, paths, server, single_instance, site, window
+from django_desktop_shell.menus import MenuError
 from django_desktop_shell.process.errors import StartupError
+from django_desktop_shell.process.integration import DesktopIntegration
 from django_desktop_shell.process.logs import configure_logging
 from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
 from django_desktop_shell.process.navigation import NavigationLock
@@ -59,7 +61,7 @@ def main(project_dir: Path, argv: list[str] | None = None) -> int:
 
 def run(identity: Identity, args, launched_at: float) -> int:
     data_dir = paths.prepare_data_dir(paths.resolve_data_dir(args.data_dir, identity))
-    configure_logging(data_dir, identity.slug, dev=args.dev)
+    log_file = configure_logging(data_dir, identity.slug, dev=args.dev)
     if args.mode == "manage":
         site.configure(identity, data_dir, dev=args.dev)
         site.run_management_command(args.manage_args)
@@ -78,7 +80,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
     try:
         if args.mode in ("headless", "browser"):
             return serve_without_window(args.mode, startup)
-        return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at)
+        return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file)
     finally:
         logger.info("Stopping the server")
         stop_server(startup)
@@ -97,8 +99,14 @@ def serve_without_window(mode: str, startup: Future) -> int:
     return 0
 
 
-def serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at) -> int:
+def serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file) -> int:
     origin = server.origin_of(sock)
+    if str(identity.project_dir) not in sys.path:  # the site's menu module is imported before Django starts
+        sys.path.insert(0, str(identity.project_dir))
+    try:
+        integration = DesktopIntegration(identity, data_dir, log_file, window.gui())
+    except MenuError as error:
+        raise StartupError(str(error)) from None
 
     def on_created(created_window):
         instance.on_show = lambda: window.bring_to_front(created_window)
@@ -106,7 +114,7 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
 
     hooks = window.WindowHooks(navigation=NavigationLock(origin), on_created=on_created)
     window.run_window(startup, title=identity.name, origin=origin, data_dir=data_dir, launched_at=launched_at,
-                      hooks=self_test.wrap(hooks) if self_test else hooks)
+                      hooks=self_test.wrap(hooks) if self_test else hooks, integration=integration)
     startup.result()  # raises what stopped the start, if anything did
     return self_test.report() if self_test else 0
 

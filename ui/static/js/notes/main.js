@@ -218,7 +218,7 @@ async function moveSelection(step) {
 function onKey(event) {
   const ctrl = event.ctrlKey || event.metaKey;
   if (ctrl && event.key.toLowerCase() === 'n') { event.preventDefault(); newNote(); }
-  else if (ctrl && event.key.toLowerCase() === 'f') { event.preventDefault(); $('search').focus(); $('search').select(); }
+  else if (ctrl && event.key.toLowerCase() === 'f') { event.preventDefault(); focusSearch(); }
   else if (ctrl && event.key.toLowerCase() === 's') { event.preventDefault(); editor.saver?.save(); }
   else if (event.key === 'Escape') {
     if (document.activeElement === $('search') && $('search').value) { $('search').value = ''; search(); }
@@ -229,6 +229,21 @@ function onKey(event) {
     else if (event.key === 'Enter' && editor.saver) { event.preventDefault(); editor.focus(); }
   }
 }
+
+function focusSearch() {
+  $('search').focus();
+  $('search').select();
+}
+
+// The window's menu (embedded_site/desktop_menu.py): each command runs what its button or shortcut runs.
+const menuCommands = {
+  'new-note': newNote,
+  'import': () => $('importNotes').click(),
+  'export-json': () => $('exportJson').click(),
+  'export-markdown': () => $('exportMarkdown').click(),
+  'find': focusSearch,
+  'toggle-preview': () => { if (editor.saver) $('togglePreview').click(); },
+};
 
 let searchTimer = null;
 function search() {
@@ -262,6 +277,7 @@ $('noteList').addEventListener('click', (event) => {
 editor.addEventListener('keep-both', keepBoth);
 editor.addEventListener('attachments-changed', refreshSoon);
 document.addEventListener('keydown', onKey);
+document.addEventListener('desktop:command', (event) => menuCommands[event.detail?.command]?.());
 window.addEventListener('ajax:online', () => { for (const saver of savers.values()) saver.retryIfOffline(); });
 
 setUpTransfers({ onImported: () => { loadList(); loadTags(); } });
