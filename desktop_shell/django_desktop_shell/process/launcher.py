@@ -18,13 +18,14 @@ from pathlib import Path
 
 from django_desktop_shell import native
 from django_desktop_shell.identity import Identity, IdentityError, load
-from django_desktop_shell.process import cli, lifecycle, paths, server, single_instance, site, window
+from django_desktop_shell.process import cli, lifecycle, open_requests, paths, server, single_instance, site, window
 from django_desktop_shell.menus import MenuError
 from django_desktop_shell.process.errors import StartupError
 from django_desktop_shell.process.integration import DesktopIntegration
 from django_desktop_shell.process.logs import configure_logging
 from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
 from django_desktop_shell.process.navigation import NavigationLock
+from django_desktop_shell.process.open_requests import OpenQueue
 from django_desktop_shell.process.self_test import SelfTest
 
 logger = logging.getLogger("django_desktop_shell")
@@ -68,9 +69,15 @@ def run(identity: Identity, args, launched_at: float) -> int:
         return 0
     if args.mode in ("window", "self-test"):
         window.ensure_display()
-    instance = single_instance.claim(data_dir, identity)
+    try:
+        messages = open_requests.messages_for(args.targets, identity, Path.cwd())
+    except open_requests.BadTarget as error:
+        logger.warning("Refused a command-line target: %s", error)
+        raise StartupError(str(error)) from None
+    instance = single_instance.claim(data_dir, identity, messages)
     if instance is None:
-        print(f"{identity.slug}: {identity.name} is already running on this data folder; its window was brought to the front.")
+        done = "the files and links were sent to its window" if messages else "its window was brought to the front"
+        print(f"{identity.slug}: {identity.name} is already running on this data folder; {done}.")
         return 0
     sock = server.bind_for(data_dir, args.port)
     self_test = SelfTest(identity.slug) if args.mode == "self-test" else None
@@ -80,7 +87,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
     try:
         if args.mode in ("headless", "browser"):
             return serve_without_window(args.mode, startup)
-        return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file)
+        return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages)
     finally:
         logger.info("Stopping the server")
         stop_server(startup)
@@ -99,17 +106,21 @@ def serve_without_window(mode: str, startup: Future) -> int:
     return 0
 
 
-def serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file) -> int:
+def serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages=()) -> int:
     origin = server.origin_of(sock)
     if str(identity.project_dir) not in sys.path:  # the site's menu module is imported before Django starts
         sys.path.insert(0, str(identity.project_dir))
     try:
-        integration = DesktopIntegration(identity, data_dir, log_file, window.gui())
+        integration = DesktopIntegration(identity, data_dir, log_file, window.gui(), origin)
     except MenuError as error:
         raise StartupError(str(error)) from None
 
     def on_created(created_window):
-        instance.on_show = lambda: window.bring_to_front(created_window)
+        opened = OpenQueue(identity, startup, integration.page_ready, integration.show_page_event,
+                           lambda: window.bring_to_front(created_window))
+        instance.on_message = opened.put
+        for message in messages:  # this launch's own files and links
+            opened.put(message)
         native.provide(WindowNativeFunctions(created_window))
 
     hooks = window.WindowHooks(navigation=NavigationLock(origin), on_created=on_created)

@@ -18,6 +18,7 @@ from django_desktop_shell.process.commands import gtk_view
 from django_desktop_shell.self_test import wait_for, window_check
 from tests.shell.drivers import gtk_menus
 from tests.shell.drivers.gtk_menus import on_gtk_thread
+from tests.shell.drivers.menu_clicks_support import screenshot as settled_screenshot
 
 ROOT = Path(__file__).resolve().parents[3]
 data_dir, shots = Path(sys.argv[1]), Path(sys.argv[2])
@@ -33,12 +34,7 @@ webview.Window.create_file_dialog = os_dialog_answer
 
 
 def screenshot(name):
-    """The settled screen (two grabs alike), kept for a person to look at."""
-    grab = lambda: subprocess.run(["import", "-window", "root", "ppm:-"], capture_output=True, check=True, timeout=30).stdout  # noqa: E731
-    previous, latest = None, grab()
-    while latest != previous:
-        previous, latest = latest, grab()
-    subprocess.run(["convert", "ppm:-", str(shots / f"{name}.png")], input=latest, check=True, timeout=30)
+    settled_screenshot(shots / f"{name}.png")
 
 
 def wait_until(condition, description, timeout=15):

@@ -245,6 +245,19 @@ const menuCommands = {
   'toggle-preview': () => { if (editor.saver) $('togglePreview').click(); },
 };
 
+function showOpened({ notes = [], messages = [] }) {
+  for (const { kind, text } of messages) toast(text, { kind: kind === 'info' ? 'info' : 'error', duration: 10000 });
+  if (!notes.length) return;
+  if (state.view === 'trash' || state.tag || state.query) {
+    $('search').value = '';
+    state.query = '';
+    showView('all');
+  }
+  refreshSoon();
+  openNote(notes[notes.length - 1]);
+  if (notes.length > 1) toast(`${notes.length} files opened as notes`);
+}
+
 let searchTimer = null;
 function search() {
   clearTimeout(searchTimer);
@@ -278,6 +291,8 @@ editor.addEventListener('keep-both', keepBoth);
 editor.addEventListener('attachments-changed', refreshSoon);
 document.addEventListener('keydown', onKey);
 document.addEventListener('desktop:command', (event) => menuCommands[event.detail?.command]?.());
+// Files (and notedesk:// links) opened from outside: the server has made them notes already.
+document.addEventListener('desktop:open', (event) => showOpened(event.detail ?? {}));
 window.addEventListener('ajax:online', () => { for (const saver of savers.values()) saver.retryIfOffline(); });
 
 setUpTransfers({ onImported: () => { loadList(); loadTags(); } });
