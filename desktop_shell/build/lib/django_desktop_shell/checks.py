@@ -1,0 +1,157 @@
+"""System checks that refuse a desktop start which would be unsafe, each saying what to change.
+
+They run at every launch (tag "desktop"); an Error stops the start. desktop_settings() sets all
+of this; these catch a project that does not call it, or undoes part of it afterwards.
+"""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+from django_desktop_shell import runtime
+from django_desktop_shell.settings import SHELL_MIDDLEWARE
+
+TAG = "desktop"
+FIX = "Call desktop_settings(globals()) at the end of your settings module, after every other setting."
+REMOTE_ASSET = re.compile(r"""<(?:script|link|img)\b[^>]*\b(?:src|href)\s*=\s*["'](?P<url>(?:https?:)?//[^"']+)["']""", re.I)
+TEMPLATE_SUFFIXES = (".html", ".htm", ".txt", ".xml")
+COOKIES = ("SESSION_COOKIE", "CSRF_COOKIE", "LANGUAGE_COOKIE")
+
+
+def running() -> runtime.Runtime | None:
+    return runtime.current if runtime.current and runtime.current.port else None
+
+
+@register(TAG, Tags.security)
+def check_middleware(app_configs, **kwargs):
+    middleware = list(settings.MIDDLEWARE)
+    if middleware[: len(SHELL_MIDDLEWARE)] == SHELL_MIDDLEWARE:
+        return []
+    missing = [name for name in SHELL_MIDDLEWARE if name not in middleware]
+    problem = f"is missing {', '.join(missing)}" if missing else "has the shell's middleware after the site's own"
+    return [Error(f"MIDDLEWARE {problem}: requests would reach the site without the launch gate and Host check.",
+                  hint=f"The shell's middleware must come first, in this order: {', '.join(SHELL_MIDDLEWARE)}. {FIX}",
+                  id="desktop.E001")]
+
+
+@register(TAG, Tags.security)
+def check_secret_key(app_configs, **kwargs):
+    run = running()
+    if not run:
+        return []
+    key_file = run.data_dir / "secret_key"
+    if key_file.exists() and settings.SECRET_KEY == key_file.read_text(encoding="ascii").strip():
+        return []
+    return [Error("SECRET_KEY is written in the settings, so every install shares it: anyone with the source can forge "
+                  "sessions and signatures.",
+                  hint=f"Remove the line that sets SECRET_KEY after desktop_settings(); the shell keeps a key per install "
+                       f"in the data folder. {FIX}",
+                  id="desktop.E002")]
+
+
+@register(TAG, Tags.security)
+def check_debug(app_configs, **kwargs):
+    run = running()
+    if not run or run.dev or not settings.DEBUG:
+        return []
+    return [Error("DEBUG is on without --dev: error pages would show source code and settings to any local program.",
+                  hint=f"Do not set DEBUG after desktop_settings(); start with --dev to turn it on. {FIX}", id="desktop.E003")]
+
+
+@register(TAG, Tags.security)
+def check_hosts(app_configs, **kwargs):
+    run = running()
+    if not run:
+        return []
+    errors = []
+    wider_hosts = sorted(set(settings.ALLOWED_HOSTS) - {"127.0.0.1", "localhost"})
+    if wider_hosts:
+        errors.append(Error(f"ALLOWED_HOSTS allows {', '.join(map(repr, wider_hosts))}, beyond this app's loopback address.",
+                            hint=f"Leave ALLOWED_HOSTS to the shell. {FIX}", id="desktop.E004"))
+    own_origins = {f"http://{host}" for host in settings.DESKTOP_ALLOWED_HOSTS}
+    wider_origins = sorted(set(settings.CSRF_TRUSTED_ORIGINS) - own_origins)
+    if wider_origins:
+        errors.append(Error(f"CSRF_TRUSTED_ORIGINS trusts {', '.join(map(repr, wider_origins))}: pages there could post "
+                            "to this app.", hint=f"Leave CSRF_TRUSTED_ORIGINS to the shell. {FIX}", id="desktop.E004"))
+    return errors
+
+
+@register(TAG, Tags.database)
+def check_database(app_configs, **kwargs):
+    run = running()
+    if not run:
+        return []
+    errors = []
+    for alias, database in settings.DATABASES.items():
+        if database.get("ENGINE") != "django.db.backends.sqlite3":
+            continue
+        location = Path(str(database.get("NAME", ""))).resolve()
+        if not location.is_relative_to(run.data_dir.resolve()):
+            errors.append(Error(
+                f"The database {alias!r} is at {location}, outside the data folder {run.data_dir}: in a packaged app that "
+                "is a read-only or temporary folder, and every change would be lost.",
+                hint=f"Leave DATABASES['{alias}']['NAME'] to the shell, or put it under settings.DESKTOP_DATA_DIR. {FIX}",
+                id="desktop.E005"))
+    return errors
+
+
+@register(TAG, Tags.security)
+def check_cookies(app_configs, **kwargs):
+    run = running()
+    if not run:
+        return []
+    weaker = []
+    for setting in COOKIES:
+        name = getattr(settings, f"{setting}_NAME")
+        if not name.endswith(f"_{run.port}") or not name.startswith(run.identity.cookie_prefix):
+            weaker.append(f"{setting}_NAME={name!r} (not named for this app and port)")
+        if getattr(settings, f"{setting}_SAMESITE") != "Strict":
+            weaker.append(f"{setting}_SAMESITE={getattr(settings, f'{setting}_SAMESITE')!r}")
+        if not getattr(settings, f"{setting}_HTTPONLY"):
+            weaker.append(f"{setting}_HTTPONLY=False")
+        if getattr(settings, f"{setting}_DOMAIN"):
+            weaker.append(f"{setting}_DOMAIN={getattr(settings, f'{setting}_DOMAIN')!r}")
+    if settings.MESSAGE_STORAGE != "django_desktop_shell.messages.DesktopMessageStorage":
+        weaker.append(f"MESSAGE_STORAGE={settings.MESSAGE_STORAGE!r} (its cookie is not named for this app and port)")
+    if not weaker:
+        return []
+    return [Error(f"Cookie settings weaker than the shell's: {'; '.join(weaker)}.",
+                  hint=f"Remove these lines after desktop_settings(). {FIX}", id="desktop.E006")]
+
+
+@register(TAG)
+def check_remote_assets(app_configs, **kwargs):
+    if not running():
+        return []
+    warnings = []
+    for directive, sources in (settings.CONTENT_SECURITY_POLICY or {}).get("DIRECTIVES", {}).items():
+        for source in sources or ():
+            if isinstance(source, str) and re.match(r"^(https?:)?//|^https?:$|^\*", source):
+                warnings.append(Warning(
+                    f"CONTENT_SECURITY_POLICY's {directive} allows {source!r}: the app would need the network, and "
+                    "trust it.", hint="Vendor the asset into static/ and drop the remote source.", id="desktop.W001"))
+    for template, url in remote_assets_in_templates():
+        warnings.append(Warning(
+            f"The template {template} loads {url}, which the Content-Security-Policy blocks (and which needs the network).",
+            hint=f"Download it into your app's static/ folder and load it with {{% static %}} instead.", id="desktop.W001"))
+    return warnings
+
+
+def remote_assets_in_templates():
+    for folder in template_folders():
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in TEMPLATE_SUFFIXES and path.is_file():
+                for match in REMOTE_ASSET.finditer(path.read_text(encoding="utf-8", errors="replace")):
+                    yield path, match["url"]
+
+
+def template_folders() -> list[Path]:
+    from django.apps import apps
+
+    folders = [Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])]
+    if any(engine.get("APP_DIRS") for engine in settings.TEMPLATES):
+        folders += [Path(config.path) / "templates" for config in apps.get_app_configs()
+                    if not config.name.startswith("django.")]
+    return [folder for folder in folders if folder.is_dir()]

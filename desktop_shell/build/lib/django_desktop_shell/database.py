@@ -1,0 +1,118 @@
+"""Bringing the SQLite database up to date at start, without ever risking the person's notes.
+
+Migrations run under a file lock (a `manage` command may race a launch). Before any migration
+touches an existing database, a copy goes to <data dir>/backups through SQLite's backup API;
+the newest BACKUPS_KEPT copies are kept. A database SQLite cannot read stops the start with a
+message naming the file and the latest backup: nothing is overwritten.
+"""
+
+import os
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+from filelock import FileLock
+
+BACKUPS_KEPT = 5
+
+
+class DatabaseUnusable(Exception):
+    """The database file cannot be read or is damaged; the message tells the person what to do."""
+
+
+def database_path() -> Path:
+    return Path(settings.DATABASES["default"]["NAME"])
+
+
+def backups_dir() -> Path:
+    return database_path().parent / "backups"
+
+
+def pending_migrations() -> list:
+    executor = MigrationExecutor(connection)
+    return executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+def has_data(path: Path) -> bool:
+    return path.exists() and path.stat().st_size > 0
+
+
+def migration_lock() -> FileLock:
+    return FileLock(database_path().parent / "migrate.lock")
+
+
+def readable_plan(path: Path) -> list:
+    try:
+        return pending_migrations()
+    except DatabaseError as error:
+        raise DatabaseUnusable(unusable_message(path, error)) from error
+
+
+def prepare_database() -> None:
+    """At a launch: back up, then apply whatever migrations are pending."""
+    path = database_path()
+    existed = has_data(path)
+    with migration_lock():
+        if readable_plan(path):
+            if existed:
+                backup_database(path)
+            call_command("migrate", interactive=False, verbosity=0)
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            os.chmod(file, 0o600)
+
+
+def run_migrate_command(argv: list[str], run) -> None:
+    """`manage migrate …`: the launch's backup first (unless it only reports), under the same lock."""
+    path = database_path()
+    with migration_lock():
+        readable_plan(path)
+        if has_data(path) and not {"--plan", "--check"} & set(argv):
+            backup_database(path)
+        run(argv)
+
+
+def pending_migrations_warning() -> str | None:
+    """For every other command, which sees the database as it is: say if a launch would change it."""
+    plan = readable_plan(database_path())
+    if not plan:
+        return None
+    return (f"{len(plan)} migration(s) are pending on this database, which is shown as it is; "
+            "starting the app, or `manage migrate`, applies them (after a backup).")
+
+
+def backup_database(path: Path) -> Path:
+    folder = backups_dir()
+    folder.mkdir(mode=0o700, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"{path.stem}-{stamp}.sqlite3"
+    source = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    os.chmod(target, 0o600)
+    for old in sorted(folder.glob(f"{path.stem}-*.sqlite3"))[:-BACKUPS_KEPT]:
+        old.unlink()
+    return target
+
+
+def latest_backup() -> Path | None:
+    backups = sorted(backups_dir().glob(f"{database_path().stem}-*.sqlite3"))
+    return backups[-1] if backups else None
+
+
+def unusable_message(path: Path, error: Exception) -> str:
+    backup = latest_backup()
+    advice = (
+        f"The latest backup is {backup}: quit {settings.DESKTOP_APP_NAME}, move the damaged file aside and copy the backup in its place."
+        if backup
+        else "There is no backup of it yet."
+    )
+    return f"Cannot open the database {path} ({error}). {settings.DESKTOP_APP_NAME} has not changed it. {advice}"

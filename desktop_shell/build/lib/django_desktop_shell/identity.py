@@ -1,0 +1,84 @@
+"""The app's identity: one table, `[tool.desktop-shell]` in the project's pyproject.toml.
+
+Everything that names the app reads it: the window title and loading view, the data folder, the
+lock, channel and log file names, the cookies, `--help` and `--version`, and every installer.
+The version is the project's own `[project] version`. A packaged build carries the file.
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+TABLE = "desktop-shell"
+REQUIRED = ("name", "app-id", "settings")
+KNOWN = {*REQUIRED, "description", "icon", "categories", "keywords", "start-path", "health-path", "data-files", "homepage"}
+APP_ID = re.compile(r"^[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z][A-Za-z0-9-]*)+$")
+
+
+class IdentityError(Exception):
+    """The identity table is missing or wrong; the message says what to write."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str  # what people see: "Notedesk"
+    app_id: str  # reverse DNS, unique per app: "org.notedesk.Notedesk"
+    version: str
+    settings: str  # the Django settings module
+    project_dir: Path
+    description: str = ""
+    icon: str = ""  # an SVG, relative to the project
+    categories: tuple[str, ...] = ()  # freedesktop.org main and additional categories
+    keywords: tuple[str, ...] = ()
+    start_path: str = "/"  # where the window opens
+    health_path: str = ""  # "": the shell's own health check
+    data_files: tuple[str, ...] = ()  # folders or files, relative to the project, that the build bundles
+    homepage: str = ""
+
+    @property
+    def slug(self) -> str:
+        """The program's name: the command, the log file, cookie and channel prefixes ("notedesk")."""
+        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
+
+    @property
+    def env_prefix(self) -> str:
+        return self.slug.upper().replace("-", "_")
+
+    @property
+    def cookie_prefix(self) -> str:
+        return self.slug.replace("-", "_")
+
+
+def load(project_dir: Path) -> Identity:
+    path = project_dir / "pyproject.toml"
+    try:
+        with path.open("rb") as file:
+            document = tomllib.load(file)
+    except FileNotFoundError:
+        raise IdentityError(f"{path} is missing: the desktop shell reads the app's identity from it.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise IdentityError(f"{path} is not valid TOML: {error}.") from None
+    table = document.get("tool", {}).get(TABLE)
+    if not isinstance(table, dict):
+        raise IdentityError(f"{path} has no [tool.{TABLE}] table. Add one with at least: {', '.join(REQUIRED)}.")
+    missing = [key for key in REQUIRED if not isinstance(table.get(key), str) or not table[key].strip()]
+    if missing:
+        raise IdentityError(f"[tool.{TABLE}] in {path} needs {', '.join(missing)}.")
+    if not APP_ID.match(table["app-id"]):
+        raise IdentityError(f"app-id {table['app-id']!r} in {path} must be reverse DNS, such as org.example.MyApp.")
+    version = document.get("project", {}).get("version")
+    if not isinstance(version, str):
+        raise IdentityError(f"{path} needs a version in its [project] table.")
+    for key in ("start-path", "health-path"):
+        if key in table and not (isinstance(table[key], str) and table[key].startswith("/")):
+            raise IdentityError(f"{key} in {path} must be a path starting with '/'.")
+    unknown = sorted(set(table) - KNOWN)
+    if unknown:
+        raise IdentityError(f"[tool.{TABLE}] in {path} has unknown keys: {', '.join(unknown)}. Known: {', '.join(sorted(KNOWN))}.")
+    return Identity(
+        name=table["name"].strip(), app_id=table["app-id"], version=version, settings=table["settings"],
+        project_dir=project_dir, description=table.get("description", document["project"].get("description", "")),
+        icon=table.get("icon", ""), categories=tuple(table.get("categories", ())), keywords=tuple(table.get("keywords", ())),
+        start_path=table.get("start-path", "/"), health_path=table.get("health-path", ""), data_files=tuple(table.get("data-files", ())), homepage=table.get("homepage", ""),
+    )

@@ -1,0 +1,178 @@
+"""Request guards for a server that listens on loopback, and the shell's own routes.
+
+Any local process, and any web page open in the person's browser, can reach 127.0.0.1. These
+middlewares make sure only the app's own window (or the holder of the --headless launch URL)
+gets an answer. docs/security.md explains each defence and the attack it stops.
+"""
+
+import hmac
+import logging
+
+from django.conf import settings
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpResponseRedirect
+from django.http.multipartparser import MultiPartParserError
+
+from django_desktop_shell.errors import RequestRefused, error_response, server_error, wants_json
+from django_desktop_shell.storage_errors import storage_problem
+
+logger = logging.getLogger(__name__)
+# The exceptions django.core.handlers.exception answers with a 4xx rather than a 500, with the
+# message each gets here (Django's own, in DEBUG, is its technical page).
+CLIENT_ERRORS = (
+    (Http404, 404, None),
+    (PermissionDenied, 403, "You are not allowed to do that."),
+    ((BadRequest, SuspiciousOperation, MultiPartParserError), 400, "The request could not be understood."),
+)
+
+LAUNCH_PATH = "/launch/"
+SHELL_PATH_PREFIX = "/_desktop/"
+SHELL_URLCONF = "django_desktop_shell.urls"
+DEBUG_PAGE_MARK = b'<meta name="robots" content="NONE,NOARCHIVE">'
+
+
+class LoopbackHostMiddleware:
+    """Answer 400 unless Host is literally 127.0.0.1:<port> or localhost:<port> (DNS rebinding)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.allowed = frozenset(settings.DESKTOP_ALLOWED_HOSTS)
+
+    def __call__(self, request):
+        if request.META.get("HTTP_HOST") not in self.allowed:
+            return error_response(request, 400, f"This server only answers the {settings.DESKTOP_APP_NAME} app.")
+        return self.get_response(request)
+
+
+class LaunchGateMiddleware:
+    """Admit only requests carrying this launch's session cookie or its launch token.
+
+    GET /launch/?token=<launch token> trades the token for an HttpOnly, SameSite=Strict cookie
+    and redirects to the app, so the token leaves the address bar. Scripts and tests that hold the
+    token may instead send `Authorization: Bearer <token>` (and then need no CSRF token).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.launch_token = settings.DESKTOP_LAUNCH_TOKEN.encode()
+        self.session_token = settings.DESKTOP_SESSION_TOKEN.encode()
+        self.cookie_name = settings.DESKTOP_SESSION_COOKIE
+        self.app_name = settings.DESKTOP_APP_NAME
+
+    def __call__(self, request):
+        if request.path == LAUNCH_PATH:
+            return self.launch(request)
+        if self.has_session(request):
+            return self.get_response(request)
+        if self.has_bearer_token(request):
+            # CSRF defends cookies, which browsers attach by themselves. A page cannot attach an
+            # Authorization header to a cross-origin request without a CORS preflight, which
+            # this server never grants, so token-bearing requests need no CSRF token.
+            request._dont_enforce_csrf_checks = True
+            return self.get_response(request)
+        return error_response(request, 403, f"Open {self.app_name} from its own window to use it.")
+
+    def launch(self, request):
+        if not self.matches(request.GET.get("token", ""), self.launch_token):
+            return error_response(request, 403, f"This launch link is not valid. Start {self.app_name} again.")
+        response = HttpResponseRedirect(safe_next_path(request.GET.get("next", "/")))
+        response.set_cookie(
+            self.cookie_name,
+            settings.DESKTOP_SESSION_TOKEN,
+            httponly=True,
+            samesite="Strict",
+            path="/",
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def has_session(self, request):
+        return self.matches(request.COOKIES.get(self.cookie_name, ""), self.session_token)
+
+    def has_bearer_token(self, request):
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        return scheme == "Bearer" and self.matches(token, self.launch_token)
+
+    @staticmethod
+    def matches(candidate: str, secret: bytes) -> bool:
+        return hmac.compare_digest(candidate.encode(), secret)
+
+
+def safe_next_path(path: str) -> str:
+    """Only a local absolute path may follow a launch: never another origin."""
+    if path.startswith("/") and not path.startswith("//") and "\\" not in path:
+        return path
+    return "/"
+
+
+class ErrorFormatMiddleware:
+    """Give every error answer the right form: JSON for AJAX, a readable page otherwise.
+
+    Views answer their own errors; this catches the ones Django makes itself (405 from
+    require_POST, 404, …), which come with an empty body, RequestRefused raised below a view, and
+    every unhandled exception, which is logged with its traceback. None is ever shown as Django's
+    debug page, even with --dev. When the data folder cannot take a write (storage_errors.py),
+    the answer is a 503 saying why.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code < 400 or response.streaming:
+            return response
+        if is_formatted(request, response) and not (settings.DEBUG and is_debug_page(response)):
+            return response
+        formatted = error_response(request, response.status_code, default_message(request, response))
+        if response.has_header("Allow"):
+            formatted["Allow"] = response["Allow"]
+        return formatted
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, RequestRefused):
+            return error_response(request, exception.status, exception.message, **exception.extra)
+        for kinds, status, message in CLIENT_ERRORS:
+            if isinstance(exception, kinds):
+                return error_response(request, status, message or f"Nothing is at {request.path}.")
+        problem = storage_problem(exception)
+        if problem:  # a full disk, a read-only folder, a locked database: not a bug, so no traceback
+            logger.error("%s %s failed: %s (%s)", request.method, request.path, problem, exception)
+            return error_response(request, 503, problem)
+        logger.exception("Unhandled error in %s %s", request.method, request.path)
+        return server_error(request)
+
+
+class ShellRoutesMiddleware:
+    """Paths under /_desktop/ go to the shell's URLconf (health check, self-test probe), behind the
+    gate and with CSRF like any page: the site's URLconf needs no line for them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(SHELL_PATH_PREFIX):
+            request.urlconf = SHELL_URLCONF
+        return self.get_response(request)
+
+
+def is_formatted(request, response) -> bool:
+    content_type = response.get("Content-Type", "")
+    if not response.content:
+        return False
+    if wants_json(request):
+        return content_type.startswith("application/json")
+    return content_type.startswith(("text/html", "application/json"))
+
+
+def is_debug_page(response) -> bool:
+    """Django's technical 404 and 500 pages (DEBUG on) carry this tag; nothing else of ours does."""
+    return DEBUG_PAGE_MARK in response.content
+
+
+def default_message(request, response) -> str:
+    if response.status_code == 404:
+        return f"Nothing is at {request.path}."
+    if response.status_code == 405:
+        return f"This address does not accept that method. Allowed: {response.get('Allow', 'none')}."
+    return response.reason_phrase + "."

@@ -1,0 +1,25 @@
+"""What the window offers a site's views: the OS's own file dialogs.
+
+`native.functions` is None in a browser (--browser, --headless): a site then uses downloads and
+uploads. Pages reach these through the site's own same-origin endpoints (behind the session and
+CSRF checks), not through pywebview's js_api, whose stubs need eval and so break the CSP.
+"""
+
+from pathlib import Path
+from typing import Protocol
+
+
+class NativeFunctions(Protocol):
+    """None means cancelled."""
+
+    def choose_save_path(self, suggested_name: str, file_types: tuple[str, ...] = ()) -> Path | None: ...
+
+    def choose_open_path(self, file_types: tuple[str, ...] = ()) -> Path | None: ...
+
+
+functions: NativeFunctions | None = None
+
+
+def provide(native_functions: NativeFunctions | None) -> None:
+    global functions
+    functions = native_functions

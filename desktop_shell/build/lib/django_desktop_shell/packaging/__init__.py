@@ -1,0 +1,19 @@
+"""Packaging any project that adopts the shell: a PyInstaller spec driven by the project's
+identity table and its settings (every installed app's modules, migrations, templates and
+package data; the collected static files; the identity's data-files), its Django hook, and the
+icons rendered from the identity's SVG.
+
+    python -m django_desktop_shell.packaging PROJECT_DIR DIST_DIR
+
+builds DIST_DIR/<slug> (one file) and DIST_DIR/<slug>-dir/ (one folder). A project's own app.spec
+may exec() SPEC instead, to add to it.
+
+    python -m django_desktop_shell.packaging.identity PROJECT_DIR --format sh|json|github
+
+prints the names the installer scripts need, all from the identity (see identity.py here).
+"""
+
+from pathlib import Path
+
+SPEC = Path(__file__).resolve().parent / "desktop_app.spec"
+PROJECT_ENV = "DESKTOP_SHELL_PROJECT"

@@ -1,0 +1,22 @@
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from django_desktop_shell.packaging import PROJECT_ENV, SPEC
+
+
+def main(project_dir: str, dist_dir: str) -> int:
+    with tempfile.TemporaryDirectory(prefix="desktop-shell-build-") as work:
+        return subprocess.run(
+            [sys.executable, "-m", "PyInstaller", "--clean", "--noconfirm", "--log-level", "WARN",
+             "--distpath", str(Path(dist_dir).resolve()), "--workpath", work, str(SPEC)],
+            env={**os.environ, PROJECT_ENV: str(Path(project_dir).resolve())},
+        ).returncode
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit("usage: python -m django_desktop_shell.packaging PROJECT_DIR DIST_DIR")
+    sys.exit(main(*sys.argv[1:]))

@@ -1,0 +1,43 @@
+import argparse
+
+from django_desktop_shell.identity import Identity
+
+MODES = ("window", "headless", "browser", "self-test", "manage")
+
+
+def parse_args(argv: list[str] | None, identity: Identity) -> argparse.Namespace:
+    """The command line; `mode` is one of MODES."""
+    parser = argparse.ArgumentParser(
+        prog=identity.slug,
+        description=f"{identity.name}: {identity.description}" if identity.description else identity.name,
+        epilog=f"{identity.slug} manage ARGS… runs a Django management command on the same data folder.",
+    )
+    parser.add_argument("--version", action="version", version=f"{identity.name} {identity.version}")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--headless", action="store_true",
+                      help="no window: print 'READY <url>' (open the URL in any browser) and serve until stopped")
+    mode.add_argument("--browser", action="store_true", help="open the app in the system browser instead of a window")
+    mode.add_argument("--self-test", action="store_true",
+                      help="open the window, check an AJAX GET and a CSRF-protected POST, close; exit 0 if they work")
+    parser.add_argument("--port", type=port_number, default=0, help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help=f"where data, settings and logs are kept (default: ${identity.env_prefix}_DATA_DIR, else your user data folder)")
+    parser.add_argument("--dev", action="store_true", help="developer mode: Django DEBUG on, verbose log")
+    parser.add_argument("command", nargs="?", choices=["manage"], help=argparse.SUPPRESS)
+    parser.add_argument("manage_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.manage_args and args.command != "manage":
+        parser.error(f"unrecognized arguments: {' '.join(args.manage_args)}")
+    args.mode = "manage" if args.command else next(
+        (mode for mode in ("headless", "browser", "self-test") if getattr(args, mode.replace("-", "_"))), "window")
+    return args
+
+
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not between 0 and 65535")
+    return port

@@ -1,0 +1,132 @@
+"""The launcher: read the identity, then start the site on a loopback port and open the window
+(or serve headless, open the browser, self-test, or run a management command).
+
+A project's launcher.py is only:
+
+    from pathlib import Path
+    from django_desktop_shell.process import launcher
+    launcher.run_and_exit(Path(__file__).resolve().parent)
+"""
+
+import logging
+import os
+import sys
+import time
+import webbrowser
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from django_desktop_shell import native
+from django_desktop_shell.identity import Identity, IdentityError, load
+from django_desktop_shell.process import cli, lifecycle, paths, server, single_instance, site, window
+from django_desktop_shell.process.errors import StartupError
+from django_desktop_shell.process.logs import configure_logging
+from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
+from django_desktop_shell.process.navigation import NavigationLock
+from django_desktop_shell.process.self_test import SelfTest
+
+logger = logging.getLogger("django_desktop_shell")
+
+
+def run_and_exit(project_dir: Path, argv: list[str] | None = None) -> None:
+    lifecycle.exit_promptly(main(project_dir, argv))
+
+
+def main(project_dir: Path, argv: list[str] | None = None) -> int:
+    launched_at = time.perf_counter()
+    try:
+        identity = load(project_dir)
+    except IdentityError as error:
+        print(f"desktop-shell: {error}", file=sys.stderr)
+        return 1
+    args = cli.parse_args(argv, identity)
+    os.umask(0o077)  # everything the app writes is for its owner only
+    logging.basicConfig(handlers=[logging.NullHandler()])  # stderr gets our own lines only
+    try:
+        return run(identity, args, launched_at)
+    except StartupError as error:
+        logger.error("Could not start: %s", error)
+        print(f"{identity.slug}: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:
+        logger.exception("Stopped on an unexpected error")
+        message = f"Unexpected error: {error!r}. The log file has the details."
+        print(f"{identity.slug}: {message}", file=sys.stderr)
+        if args.mode == "window" and window.has_display():
+            window.show_error_window(identity.name, message)
+        return 1
+
+
+def run(identity: Identity, args, launched_at: float) -> int:
+    data_dir = paths.prepare_data_dir(paths.resolve_data_dir(args.data_dir, identity))
+    configure_logging(data_dir, identity.slug, dev=args.dev)
+    if args.mode == "manage":
+        site.configure(identity, data_dir, dev=args.dev)
+        site.run_management_command(args.manage_args)
+        return 0
+    if args.mode in ("window", "self-test"):
+        window.ensure_display()
+    instance = single_instance.claim(data_dir, identity)
+    if instance is None:
+        print(f"{identity.slug}: {identity.name} is already running on this data folder; its window was brought to the front.")
+        return 0
+    sock = server.bind_for(data_dir, args.port)
+    self_test = SelfTest(identity.slug) if args.mode == "self-test" else None
+    next_path = SelfTest.start_path if self_test else identity.start_path
+    startup = ThreadPoolExecutor(1, "desktop-startup").submit(
+        start_site, identity, sock, data_dir, args.dev, next_path, launched_at)
+    try:
+        if args.mode in ("headless", "browser"):
+            return serve_without_window(args.mode, startup)
+        return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at)
+    finally:
+        logger.info("Stopping the server")
+        stop_server(startup)
+        instance.close()
+        logger.info("Stopped")
+
+
+def serve_without_window(mode: str, startup: Future) -> int:
+    stop = lifecycle.watch_stop_signals()
+    launch_url = startup.result().launch_url
+    if mode == "headless":
+        print(f"READY {launch_url}", flush=True)
+    else:
+        webbrowser.open(launch_url)
+    lifecycle.wait_for(stop)
+    return 0
+
+
+def serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at) -> int:
+    origin = server.origin_of(sock)
+
+    def on_created(created_window):
+        instance.on_show = lambda: window.bring_to_front(created_window)
+        native.provide(WindowNativeFunctions(created_window))
+
+    hooks = window.WindowHooks(navigation=NavigationLock(origin), on_created=on_created)
+    window.run_window(startup, title=identity.name, origin=origin, data_dir=data_dir, launched_at=launched_at,
+                      hooks=self_test.wrap(hooks) if self_test else hooks)
+    startup.result()  # raises what stopped the start, if anything did
+    return self_test.report() if self_test else 0
+
+
+def start_site(identity, sock, data_dir, dev: bool, next_path: str, launched_at: float) -> server.ServerThread:
+    """Runs beside the window's start-up: Django, its checks, migrations, the server thread, a health check."""
+    site.configure(identity, data_dir, port=sock.getsockname()[1], dev=dev)
+    for warning in site.refuse_unsafe_settings():
+        logger.warning("%s", warning)
+    from django.conf import settings
+
+    for replaced in settings.DESKTOP_REPLACED_SETTINGS:
+        logger.info("Desktop default applied over the project's setting: %s", replaced)
+    started = site.start(next_path=next_path)
+    http_server = server.ServerThread(started.wsgi_app, sock, launch_path=started.launch_path, ident=identity.name).start()
+    http_server.wait_until_ready(started.health_path, started.auth_headers)
+    logger.info("Server ready on %s after %.3f s", http_server.origin, time.perf_counter() - launched_at)
+    return http_server
+
+
+def stop_server(startup: Future) -> None:
+    if startup.done() and not startup.exception():
+        startup.result().stop()

@@ -1,0 +1,44 @@
+"""Logging to a rotating, size-capped file in the data dir; the terminal gets only clear lines."""
+
+import logging
+import logging.handlers
+import os
+import threading
+from pathlib import Path
+
+MAX_BYTES = 1_000_000
+BACKUPS = 3
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Every log file it opens, rotated ones included, is readable by the owner only."""
+
+    def _open(self):
+        stream = super()._open()
+        os.chmod(self.baseFilename, 0o600)
+        return stream
+
+
+def configure_logging(data_dir: Path, name: str, *, dev: bool) -> Path:
+    """Log to <data dir>/logs/<name>.log."""
+    log_dir = data_dir / "logs"
+    log_dir.mkdir(mode=0o700, exist_ok=True)
+    log_file = log_dir / f"{name}.log"
+    handler = PrivateRotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(threadName)s] %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if dev else logging.INFO)
+    # waitress warns "Task queue depth is N" whenever requests queue briefly: noise, not news.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    threading.excepthook = log_uncaught_thread_error  # by default they go to stderr, unseen
+    return log_file
+
+
+def log_uncaught_thread_error(args: threading.ExceptHookArgs) -> None:
+    if args.exc_type is SystemExit:
+        return
+    name = args.thread.name if args.thread else "unknown"
+    logging.getLogger("django_desktop_shell").error(
+        "Uncaught error in thread %s", name, exc_info=(args.exc_type, args.exc_value, args.exc_traceback)
+    )

@@ -1,0 +1,31 @@
+"""The native functions (django_desktop_shell.native) backed by the window's own OS dialogs.
+
+The page reaches them through the site's same-origin endpoints (behind the session and CSRF
+checks), not through pywebview's js_api, whose stubs need eval and so break our CSP.
+"""
+
+from pathlib import Path
+
+
+class WindowNativeFunctions:
+    def __init__(self, window):
+        self.window = window
+
+    def choose_save_path(self, suggested_name: str, file_types: tuple[str, ...] = ()) -> Path | None:
+        import webview
+
+        chosen = self.window.create_file_dialog(
+            webview.FileDialog.SAVE, directory=str(Path.home()), save_filename=suggested_name, file_types=file_types
+        )
+        return Path(first(chosen)) if chosen else None
+
+    def choose_open_path(self, file_types: tuple[str, ...] = ()) -> Path | None:
+        import webview
+
+        chosen = self.window.create_file_dialog(webview.FileDialog.OPEN, directory=str(Path.home()), file_types=file_types)
+        return Path(first(chosen)) if chosen else None
+
+
+def first(chosen) -> str:
+    # pywebview answers a save dialog with a path on some platforms and a 1-tuple on others.
+    return chosen if isinstance(chosen, str) else chosen[0]

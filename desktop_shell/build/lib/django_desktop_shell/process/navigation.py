@@ -1,0 +1,77 @@
+"""The navigation lock: the window stays on the app's origin.
+
+A link to another http(s) origin opens in the system browser; anything else that would take the
+window elsewhere (other schemes, redirects, scripts setting location) is refused. On GTK the lock
+is WebKit's own navigation policy, so it holds whatever the page does.
+"""
+
+import logging
+import sys
+import webbrowser
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+logger = logging.getLogger(__name__)
+
+EXTERNAL_SCHEMES = ("http", "https")
+
+
+def same_origin(url: str, origin: str) -> bool:
+    target, home = urlsplit(url), urlsplit(origin)
+    return (target.scheme, target.netloc) == (home.scheme, home.netloc)
+
+
+class NavigationLock:
+    def __init__(self, origin: str, open_external: Callable[[str], object] = webbrowser.open):
+        self.origin = origin
+        self.open_external = open_external
+
+    def allows(self, url: str) -> bool:
+        """True to let the window go to `url`; otherwise hand http(s) links to the browser."""
+        if same_origin(url, self.origin) or url == "about:blank":
+            return True
+        if urlsplit(url).scheme in EXTERNAL_SCHEMES:
+            logger.info("Opened an external link in the system browser")
+            self.open_external(url)
+        else:
+            logger.warning("Refused to navigate the window to a %s: URL", urlsplit(url).scheme)
+        return False
+
+    def install(self, window) -> None:
+        """Hook the lock into the platform's web view; call it from window.events.before_show."""
+        if sys.platform.startswith("linux"):
+            self.install_gtk(window)
+        else:
+            window.events.loaded += lambda: self.return_home_if_outside(window)
+
+    def install_gtk(self, window) -> None:
+        from gi.repository import WebKit2
+        from webview.platforms.gtk import BrowserView
+
+        browser_view = BrowserView.instances[window.uid]
+        # pywebview's own policy opens every target=_blank link, ours included, in the browser.
+        # Ours replaces it and hands it only the download decisions it also makes.
+        browser_view.webview.disconnect_by_func(browser_view.on_navigation)
+
+        def decide(view, decision, decision_type):
+            if decision_type == WebKit2.PolicyDecisionType.RESPONSE:
+                return browser_view.on_navigation(view, decision, decision_type)
+            url = decision.get_navigation_action().get_request().get_uri()
+            if self.allows(url):
+                if decision_type == WebKit2.PolicyDecisionType.NEW_WINDOW_ACTION:
+                    view.load_uri(url)  # an app link meant for a new window opens in this one
+                    decision.ignore()
+                else:
+                    decision.use()
+            else:
+                decision.ignore()
+            return True
+
+        browser_view.webview.connect("decide-policy", decide)
+
+    def return_home_if_outside(self, window) -> None:
+        """Where the platform gives no policy hook: undo a navigation away from the app."""
+        url = window.get_current_url() or ""
+        if not same_origin(url, self.origin):
+            self.allows(url)
+            window.load_url(self.origin + "/")

@@ -1,0 +1,35 @@
+"""Where the app keeps the person's data: --data-dir, else <APP>_DATA_DIR, else the OS's
+user data dir (platformdirs)."""
+
+import os
+import tempfile
+from pathlib import Path
+
+import platformdirs
+
+from django_desktop_shell.identity import Identity
+from django_desktop_shell.process.errors import StartupError
+
+def resolve_data_dir(cli_value: str | None, identity: Identity) -> Path:
+    chosen = cli_value or os.environ.get(f"{identity.env_prefix}_DATA_DIR")
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    return Path(platformdirs.user_data_dir(identity.name, appauthor=False, roaming=True))
+
+
+def prepare_data_dir(path: Path) -> Path:
+    """Make sure the data dir exists (mode 0700) and is writable; fail with one clear line."""
+    if not path.exists():
+        try:
+            path.mkdir(mode=0o700, parents=True)
+        except OSError as error:
+            raise StartupError(f"Cannot create the data folder {path}: {error.strerror}.") from None
+    if not path.is_dir():
+        raise StartupError(f"The data folder {path} is not a folder.")
+    try:
+        os.chmod(path, 0o700)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as error:
+        raise StartupError(f"Cannot write to the data folder {path}: {error.strerror}.") from None
+    return path

@@ -1,0 +1,161 @@
+"""The Django site served by waitress on a loopback socket, in a daemon thread."""
+
+import errno
+import http.client
+import logging
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import waitress
+from waitress import wasyncore
+
+from django_desktop_shell.process.errors import StartupError
+
+LOOPBACK = "127.0.0.1"
+WSAEADDRINUSE = 10048
+# An error escaping waitress's loop this often is not a passing one: the thread gives up.
+LOOP_FAILURES_ALLOWED = 10
+LOOP_FAILURE_WINDOW_S = 10.0
+logger = logging.getLogger(__name__)
+
+
+def bind_loopback(port: int) -> socket.socket:
+    """Bind 127.0.0.1:port (0: any free port) before Django starts, so its settings know the port."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if os.name == "nt":
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+    else:
+        # Lets a restart reuse a port whose old connections linger in TIME_WAIT. On POSIX it
+        # never lets two servers listen on one port.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((LOOPBACK, port))
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE or getattr(error, "winerror", None) == WSAEADDRINUSE:
+            raise StartupError(
+                f"Port {port} on {LOOPBACK} is already in use. Choose another with --port, or leave it out to pick a free one."
+            ) from None
+        raise StartupError(f"Cannot listen on {LOOPBACK}:{port}: {error.strerror}.") from None
+    return sock
+
+
+def origin_of(sock: socket.socket) -> str:
+    return f"http://{LOOPBACK}:{sock.getsockname()[1]}"
+
+
+def bind_for(data_dir: Path, requested_port: int) -> socket.socket:
+    """Bind the requested port; without one, the port of the last launch if it is free (the
+    page's storage belongs to its origin, port included), else any free port."""
+    if requested_port:
+        return bind_loopback(requested_port)
+    last_port_file = data_dir / "last_port"
+    try:
+        sock = bind_loopback(int(last_port_file.read_text()))
+    except (OSError, ValueError, StartupError):
+        sock = bind_loopback(0)
+    last_port_file.write_text(str(sock.getsockname()[1]))
+    return sock
+
+
+def without_head_bodies(app):
+    """HTTP forbids a body in the answer to HEAD, and a client reusing the connection would read
+    one as the next answer. Django leaves dropping it to the server, and waitress sends what it
+    gets (or, given no Content-Length, chunks an empty body): so the body is dropped here, and its
+    length given as a GET would have it."""
+
+    def application(environ, start_response):
+        if environ["REQUEST_METHOD"] != "HEAD":
+            return app(environ, start_response)
+        answer = []
+        body = app(environ, lambda status, headers, exc_info=None: answer.append((status, headers, exc_info)))
+        try:
+            length = sum(len(chunk) for chunk in body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        status, headers, exc_info = answer[-1]
+        if not any(name.lower() == "content-length" for name, _ in headers):
+            headers = [*headers, ("Content-Length", str(length))]
+        start_response(status, headers, exc_info)
+        return []
+
+    return application
+
+
+class ServerThread:
+    def __init__(self, app, sock: socket.socket, *, threads: int = 4, launch_path: str = "/", ident: str = "desktop-shell"):
+        self.server = waitress.create_server(
+            without_head_bodies(app), sockets=[sock], threads=threads, ident=ident,
+            clear_untrusted_proxy_headers=True,
+        )
+        self.port = sock.getsockname()[1]
+        self.origin = origin_of(sock)
+        self.launch_url = self.origin + launch_path  # carries the launch secret: never log it
+        self.thread = threading.Thread(target=self.serve, name="desktop-server", daemon=True)
+
+    def serve(self) -> None:
+        """waitress's loop. Errors in requests never reach here (waitress answers and logs them);
+        one that escapes the loop itself is a bug, but the window must not be left talking to a
+        dead server: log it and go on, unless it keeps happening."""
+        failures: list[float] = []
+        while True:
+            try:
+                self.server.run()
+                return  # stop() emptied the loop's map
+            except Exception:
+                now = time.monotonic()
+                failures = [moment for moment in failures if now - moment < LOOP_FAILURE_WINDOW_S] + [now]
+                if len(failures) > LOOP_FAILURES_ALLOWED:
+                    logger.critical("The server loop keeps failing; the server stops")
+                    raise
+                logger.exception("Error in the server loop; serving goes on")
+
+    def start(self) -> "ServerThread":
+        self.thread.start()
+        return self
+
+    def stop(self, timeout: float = 1.5) -> None:
+        """Close the open connections, let the worker threads finish, then close the listening
+        socket and waitress's trigger: until then this thread and the workers may write to it."""
+        if self.thread.is_alive():
+            self.server.trigger.pull_trigger(self.leave_loop)
+            self.thread.join(timeout)
+        self.server.task_dispatcher.shutdown(timeout=timeout)
+        wasyncore.close_all(self.server._map)  # anything the loop did not get to
+        self.server.close()
+
+    def leave_loop(self) -> None:
+        """Runs on the loop thread, which ends once its map is empty. The listening socket and the
+        trigger only leave the map: the loop can run this before pull_trigger has written its
+        wake-up byte, and a write to a closed descriptor fails, or lands in whatever file reused
+        its number."""
+        for channel in list(self.server._map.values()):
+            if channel not in (self.server, self.server.trigger):
+                channel.close()
+        self.server.del_channel()
+        self.server.trigger.del_channel()
+
+    def wait_until_ready(self, path: str, headers: dict[str, str], timeout: float = 15.0) -> None:
+        """Poll `path` until it answers 200, or give up with a StartupError at the deadline."""
+        deadline = time.monotonic() + timeout
+        last_problem = "no answer"
+        while time.monotonic() < deadline:
+            if not self.thread.is_alive():
+                raise StartupError("The app's server stopped while starting. The log file has the details.")
+            connection = http.client.HTTPConnection(LOOPBACK, self.port, timeout=1)
+            try:
+                connection.request("GET", path, headers=headers)
+                status = connection.getresponse().status
+                if status == 200:
+                    return
+                last_problem = f"it answered {status}"
+            except OSError as error:
+                last_problem = str(error)
+            finally:
+                connection.close()
+            time.sleep(0.01)
+        raise StartupError(f"The app's server did not become ready within {timeout:.0f} s ({last_problem}).")

@@ -1,0 +1,104 @@
+"""The Django side as the launcher sees it: set up the project's settings for this run, refuse
+an unsafe start, bring the database up to date, and hand over the WSGI app."""
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django_desktop_shell import runtime
+from django_desktop_shell.identity import Identity
+from django_desktop_shell.process.errors import StartupError
+
+SHELL_HEALTH_PATH = "/_desktop/health"
+PROBE_PATH = "/_desktop/probe/"
+
+
+@dataclass(frozen=True)
+class Site:
+    wsgi_app: object
+    launch_path: str  # opens a session; carries the per-launch secret, so never log it
+    health_path: str
+    auth_headers: dict  # lets the shell's own requests (the health poll) through the launch gate
+
+
+def configure(identity: Identity, data_dir: Path, *, port: int = 0, dev: bool = False) -> None:
+    """Set up Django with the project's settings, for this data folder and port."""
+    runtime.configure(runtime.Runtime(identity=identity, data_dir=data_dir, port=port, dev=dev))
+    os.environ["DJANGO_SETTINGS_MODULE"] = identity.settings
+    if str(identity.project_dir) not in sys.path:
+        sys.path.insert(0, str(identity.project_dir))
+    import django
+    from django.conf import settings
+
+    try:
+        django.setup()
+    except ImportError as error:
+        raise StartupError(f"Cannot import the settings module {identity.settings!r} named in pyproject.toml: {error}.") from None
+    if not hasattr(settings, "DESKTOP_LAUNCH_TOKEN"):
+        raise StartupError(
+            f"The settings module {identity.settings} does not apply the desktop defaults, so the app would run without "
+            "its protections. Add at its end:\n    from django_desktop_shell.settings import desktop_settings\n"
+            "    desktop_settings(globals())"
+        )
+
+
+def refuse_unsafe_settings() -> list[str]:
+    """Run the shell's system checks: raise on an Error, return the warnings' texts."""
+    from django.core.checks import ERROR, run_checks
+
+    from django_desktop_shell import checks
+
+    messages = run_checks(tags=[checks.TAG], include_deployment_checks=False)
+    errors = [message for message in messages if message.level >= ERROR]
+    if errors:
+        raise StartupError("The settings are not safe for a desktop app:\n" + "\n".join(
+            f"- {message.msg} ({message.id}) {message.hint}" for message in errors))
+    return [f"{message.msg} {message.hint} ({message.id})" for message in messages]
+
+
+def start(next_path: str = "/") -> Site:
+    """Bring the database up to date, let the apps do their start-up work, return the WSGI app."""
+    from django.conf import settings
+    from django.core.wsgi import get_wsgi_application
+
+    from django_desktop_shell.database import DatabaseUnusable, prepare_database
+    from django_desktop_shell.signals import database_ready
+
+    try:
+        prepare_database()
+    except DatabaseUnusable as error:
+        raise StartupError(str(error)) from None
+    database_ready.send(sender=Site)
+    identity = runtime.current.identity
+    token = settings.DESKTOP_LAUNCH_TOKEN
+    return Site(
+        wsgi_app=get_wsgi_application(),
+        launch_path="/launch/?" + urlencode({"token": token, "next": next_path}),
+        health_path=identity.health_path or SHELL_HEALTH_PATH,
+        auth_headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+def run_management_command(argv: list[str]) -> None:
+    """Run a Django command on the data folder as it is: only a launch, or `migrate`, migrates."""
+    from django.core.management import execute_from_command_line
+
+    from django_desktop_shell.database import DatabaseUnusable, pending_migrations_warning, run_migrate_command
+
+    program = f"{runtime.current.identity.slug} manage"
+
+    def run(arguments):
+        execute_from_command_line([program, *arguments])
+
+    try:
+        if argv[:1] == ["migrate"]:
+            run_migrate_command(argv, run)
+            return
+        warning = pending_migrations_warning()
+    except DatabaseUnusable as error:
+        raise StartupError(str(error)) from None
+    if warning:
+        print(f"{runtime.current.identity.slug}: {warning}", file=sys.stderr)
+    run(argv)

@@ -1,0 +1,181 @@
+"""The native window (pywebview: GTK on Linux, WebView2 on Windows, WebKit on macOS)."""
+
+import html
+import logging
+import os
+import string
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, TimeoutError
+from dataclasses import dataclass
+from pathlib import Path
+
+from django_desktop_shell.process.errors import StartupError
+from django_desktop_shell.process.lifecycle import close_on_stop_signal
+from django_desktop_shell.process.navigation import NavigationLock
+from django_desktop_shell.process.window_state import load_geometry, save_geometry, track_geometry
+
+# 0: the window opens at once, on the loading view, and WebKit starts its processes while Django
+# starts (waiting for the server first made start-up ~0.3 s slower: docs/performance.md).
+SPLASH_AFTER_S = 0
+MIN_SIZE = (640, 420)
+SPLASH_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "desktop_shell" / "splash.html"
+logger = logging.getLogger(__name__)
+
+
+def has_display() -> bool:
+    return not sys.platform.startswith("linux") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def ensure_display() -> None:
+    if not has_display():
+        raise StartupError("No display was found (DISPLAY is not set). Use --headless or --browser to run without a window.")
+
+
+def gui() -> str | None:
+    return "gtk" if sys.platform.startswith("linux") else None
+
+
+def status_page(title: str, message: str, *, error: bool = False) -> str:
+    return string.Template(SPLASH_TEMPLATE.read_text(encoding="utf-8")).substitute(
+        state="error" if error else "", title=html.escape(title), message=html.escape(message)
+    )
+
+
+@dataclass
+class WindowHooks:
+    """What a run of the window does beyond showing the app; --self-test wraps these."""
+
+    navigation: NavigationLock
+    on_created: Callable = lambda window: None  # right after the window is created
+    on_app_requested: Callable = lambda window: None  # in a thread, once the app page is requested
+    on_start_failed: Callable = lambda window: None  # in a thread, once the failure page is shown
+
+
+def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, launched_at: float, hooks: WindowHooks) -> None:
+    """Open the window and block until it is closed.
+
+    `startup` resolves to the server (with its launch_url) once it answers. If that takes longer
+    than SPLASH_AFTER_S, the window opens on a loading view first; if it fails, the window shows
+    why.
+    """
+    import webview
+
+    try:
+        first_url, first_html = startup.result(timeout=SPLASH_AFTER_S).launch_url, None
+    except TimeoutError:
+        first_url, first_html = None, status_page(f"Starting {title}…", "One moment.")
+    except Exception as error:  # the launcher reports it too; a window shows it to the person
+        first_url, first_html = None, failure_page(title, error)
+
+    geometry = load_geometry(data_dir, webview.screens)
+    window = webview.create_window(
+        title, first_url, html=first_html, width=geometry.width, height=geometry.height,
+        x=geometry.x, y=geometry.y, min_size=MIN_SIZE, background_color="#f5f6fa",
+    )
+    window.events.before_show += lambda: hooks.navigation.install(window)
+    window.events.before_show += lambda: redraw_on_each_commit(window)
+    track_geometry(window, geometry)
+    log_first_page_load(window, origin, launched_at)
+    close_on_stop_signal(lambda: close_soon(window))
+    hooks.on_created(window)
+
+    def start(window):
+        if first_url is None and not show_app_when_ready(window, title, startup):
+            hooks.on_start_failed(window)
+            return
+        hooks.on_app_requested(window)
+
+    # A persistent (but private: data dir, mode 0700) web view storage keeps localStorage, where
+    # the page holds edits the server has not acknowledged yet, across a reload of the window.
+    webview.start(start, window, gui=gui(), private_mode=False, storage_path=str(data_dir / "webview"))
+    save_geometry(data_dir, geometry)
+
+
+def redraw_on_each_commit(window) -> None:
+    """Runs on GTK's thread, from before_show. With compositing off (as under Xvfb), the app's page
+    replaces the loading view in a new web process, and WebKitGTK then redraws only what that page
+    damages after its commit: about half the launches that showed the loading view kept parts of
+    it on screen (issue 11). A full redraw at each commit shows the whole new page."""
+    if gui() != "gtk":
+        return
+    from gi.repository import WebKit2
+    from webview.platforms.gtk import BrowserView
+
+    def redraw(view, event):
+        if event == WebKit2.LoadEvent.COMMITTED:
+            view.queue_draw()
+
+    BrowserView.instances[window.uid].webview.connect("load-changed", redraw)
+
+
+def close_soon(window) -> None:
+    """Close the window from a signal handler, which runs on the GUI's own thread: pywebview's
+    destroy() waits until the window has been shown, which that thread may not have done yet."""
+    threading.Thread(target=window.destroy, name="desktop-close", daemon=True).start()
+
+
+def bring_to_front(window) -> None:
+    """Show, un-minimise and focus the window; callable from any thread, and a no-op once the
+    window is closing."""
+    if gui() == "gtk":
+        from gi.repository import GLib
+
+        GLib.idle_add(present_gtk_window, window.uid)
+    else:
+        window.show()
+        window.restore()
+
+
+def present_gtk_window(uid: str) -> bool:
+    """Runs on GTK's thread. pywebview's own show() and restore() queue their GTK calls once more
+    from there, so they could run after the window was closed, and present() on a destroyed
+    GtkApplicationWindow crashes the process (SIGSEGV in g_menu_model_get_n_items). Here the
+    window is looked up when the call runs: closing forgets it in the same step that destroys it."""
+    from webview.platforms.gtk import BrowserView
+
+    browser_view = BrowserView.instances.get(uid)
+    if browser_view is None:
+        logger.info("The window is closing: not brought to the front")
+    else:
+        browser_view.window.deiconify()
+        browser_view.window.present()
+        logger.info("Brought the window to the front")
+    return False  # GLib.SOURCE_REMOVE: run once
+
+
+def show_app_when_ready(window, title: str, startup: Future) -> bool:
+    try:
+        launch_url = startup.result().launch_url
+    except Exception as error:
+        window.load_html(failure_page(title, error), base_uri="about:blank")  # the navigation lock allows about:blank
+        return False
+    window.load_url(launch_url)
+    return True
+
+
+def failure_page(title: str, error: Exception) -> str:
+    message = str(error) if isinstance(error, StartupError) else f"Unexpected error: {error!r}. The log file has the details."
+    return status_page(f"{title} could not start", message, error=True)
+
+
+def log_first_page_load(window, origin: str, launched_at: float) -> None:
+    def on_loaded():
+        if (window.get_current_url() or "").startswith(origin):
+            logger.info("Page loaded %.3f s after launch", time.perf_counter() - launched_at)
+            window.events.loaded -= on_loaded
+
+    window.events.loaded += on_loaded
+
+
+def show_error_window(title: str, message: str) -> None:
+    """For a launch with no terminal: the person still sees why the app did not start."""
+    import webview
+
+    webview.create_window(
+        f"{title} could not start", html=status_page(f"{title} could not start", message, error=True),
+        width=640, height=360,
+    )
+    webview.start(gui=gui(), private_mode=True)

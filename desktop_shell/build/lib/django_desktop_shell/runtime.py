@@ -1,0 +1,33 @@
+"""What one run of the app is: set by the launcher before Django starts, read by the settings.
+
+The launcher (or a test's settings) calls configure(); `desktop_settings()` then reads it. A
+project whose settings are imported without it (plain `manage.py runserver`, say) is left as it
+is: it is not running as a desktop app.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django_desktop_shell.identity import Identity
+
+
+@dataclass(frozen=True)
+class Runtime:
+    identity: Identity
+    data_dir: Path
+    port: int = 0  # 0: not serving (a `manage` command)
+    dev: bool = False
+    # Per-launch secrets: the window (or the holder of the --headless URL) opens /launch/?token=…
+    # once, and from then on proves itself with the session cookie.
+    launch_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    session_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+
+
+current: Runtime | None = None
+
+
+def configure(runtime: Runtime) -> Runtime:
+    global current
+    current = runtime
+    return runtime

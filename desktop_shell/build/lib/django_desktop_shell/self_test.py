@@ -1,0 +1,50 @@
+"""A site's own --self-test checks, run in the real window after the shell's.
+
+    from django_desktop_shell.self_test import wait_for, window_check
+
+    @window_check("the orders page lists an order")
+    def orders_page(window, origin):
+        window.load_url(origin + "/orders/")
+        wait_for(window, "document.querySelectorAll('.order').length > 0", True, "the order list")
+
+Register them where Django imports them at start-up (an AppConfig's ready()). A check raises
+SelfTestFailure (wait_for and wait_until do) to fail the self-test with its message. Scripts go
+through window.run_js: pywebview's evaluate_js wraps them in eval(), which the CSP forbids.
+"""
+
+import time
+from collections.abc import Callable
+
+TIMEOUT_S = 15
+site_checks: list[tuple[str, Callable]] = []
+
+
+class SelfTestFailure(Exception):
+    pass
+
+
+def window_check(description: str):
+    def register(check: Callable) -> Callable:
+        site_checks.append((description, check))
+        return check
+
+    return register
+
+
+def wait_until(condition, description: str) -> None:
+    deadline = time.monotonic() + TIMEOUT_S
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SelfTestFailure(f"timed out waiting for {description}")
+        time.sleep(0.05)
+
+
+def wait_for(window, expression: str, expected, description: str) -> None:
+    deadline = time.monotonic() + TIMEOUT_S
+    value = None
+    while time.monotonic() < deadline:
+        value = window.run_js(expression)
+        if value == expected:
+            return
+        time.sleep(0.05)
+    raise SelfTestFailure(f"{description}: expected {expected!r}, the page showed {value!r}")

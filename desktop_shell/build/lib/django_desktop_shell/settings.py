@@ -1,0 +1,138 @@
+"""The desktop defaults, applied over a project's own settings by one call at the end of them:
+
+    from django_desktop_shell.settings import desktop_settings
+    desktop_settings(globals())
+
+What is safe is kept; what would leave the app open to other local programs and web pages, or
+write outside the data folder, is replaced, and `report` lists each replacement (the launcher logs
+them). The system checks (checks.py) then refuse a start if a later line undid any of it.
+"""
+
+import sys
+from pathlib import Path
+
+from csp.constants import NONE, SELF
+
+from django_desktop_shell import runtime
+from django_desktop_shell.secret_key import load_or_create_secret_key
+
+APP = "django_desktop_shell"
+# In this order, ahead of the project's own: every answer, the Host check's 400 and the gate's
+# 403 included, gets the security headers, and nothing of the site runs for a request the gate refuses.
+SHELL_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django_desktop_shell.csp.CachedPolicyCSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_desktop_shell.middleware.ErrorFormatMiddleware",
+    "django_desktop_shell.middleware.LoopbackHostMiddleware",
+    "django_desktop_shell.middleware.LaunchGateMiddleware",
+    "django_desktop_shell.middleware.ShellRoutesMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+]
+REQUIRED_AFTER = ["django.middleware.csrf.CsrfViewMiddleware"]
+DEFAULT_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+SQLITE_OPTIONS = {
+    "timeout": 10,
+    "transaction_mode": "IMMEDIATE",
+    # WAL lets pages read while a save commits. synchronous=FULL makes every acknowledged write
+    # durable even across a power cut, not only an app crash.
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+}
+
+
+def desktop_settings(namespace: dict) -> list[str]:
+    """Apply the desktop defaults to a settings module's globals(); return what was replaced."""
+    run = runtime.current
+    if run is None:
+        return []
+    report = Report(namespace)
+    identity, port, data_dir = run.identity, run.port, run.data_dir
+    hosts = [f"127.0.0.1:{port}", f"localhost:{port}"]
+    cookie = f"{identity.cookie_prefix}_{{}}_{port}"
+    frozen = getattr(sys, "frozen", False)
+
+    report.set("DEBUG", run.dev)
+    report.set("SECRET_KEY", load_or_create_secret_key(data_dir / "secret_key"), show=False)
+    # The Host check (LoopbackHostMiddleware) holds the port too; Django's own ignores it.
+    report.set("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+    report.set("CSRF_TRUSTED_ORIGINS", [f"http://{host}" for host in hosts])
+    namespace.update(
+        DESKTOP_APP_NAME=identity.name,
+        DESKTOP_APP_VERSION=identity.version,
+        DESKTOP_DATA_DIR=data_dir,
+        DESKTOP_PORT=port,
+        DESKTOP_ALLOWED_HOSTS=hosts,
+        DESKTOP_LAUNCH_TOKEN=run.launch_token,
+        DESKTOP_SESSION_TOKEN=run.session_token,
+        DESKTOP_SESSION_COOKIE=cookie.format("launch"),
+    )
+    namespace.setdefault("DESKTOP_JSON_PATH_PREFIXES", ())
+
+    apps = list(namespace.get("INSTALLED_APPS", []))
+    for app in ("csp", APP):
+        if app not in apps:
+            apps.append(app)
+    report.set("INSTALLED_APPS", apps, show=False)
+    project_middleware = [name for name in namespace.get("MIDDLEWARE", []) if name not in SHELL_MIDDLEWARE]
+    missing = [name for name in REQUIRED_AFTER if name not in project_middleware]
+    report.set("MIDDLEWARE", [*SHELL_MIDDLEWARE, *project_middleware, *missing])
+
+    databases = namespace.get("DATABASES") or {"default": {}}
+    default = databases.setdefault("default", {})
+    if default.get("ENGINE", "django.db.backends.sqlite3") == "django.db.backends.sqlite3":
+        wanted = {"ENGINE": "django.db.backends.sqlite3", "NAME": data_dir / f"{identity.slug}.sqlite3",
+                  "OPTIONS": {**default.get("OPTIONS", {}), **SQLITE_OPTIONS}}
+        # One connection per server thread, kept: opening one and running its PRAGMAs costs 1-2 ms.
+        default.setdefault("CONN_MAX_AGE", None)
+        if Path(str(default.get("NAME", ""))) != wanted["NAME"]:
+            report.replaced.append(f"DATABASES['default']['NAME'] (now in the data folder: {wanted['NAME']})")
+        default.update(wanted)
+    namespace["DATABASES"] = databases
+
+    for kind, setting in (("sessionid", "SESSION_COOKIE"), ("csrftoken", "CSRF_COOKIE"), ("language", "LANGUAGE_COOKIE")):
+        report.set(f"{setting}_NAME", cookie.format(kind))
+        report.set(f"{setting}_SAMESITE", "Strict")
+        report.set(f"{setting}_HTTPONLY", True)
+        report.set(f"{setting}_PATH", "/")
+        report.set(f"{setting}_DOMAIN", None)
+    report.set("MESSAGE_STORAGE", "django_desktop_shell.messages.DesktopMessageStorage")
+    report.set("CSRF_FAILURE_VIEW", "django_desktop_shell.errors.csrf_failure")
+    report.set("SECURE_CONTENT_TYPE_NOSNIFF", True)
+    report.set("SECURE_REFERRER_POLICY", "same-origin")
+    report.set("X_FRAME_OPTIONS", "DENY")
+    namespace.setdefault("CONTENT_SECURITY_POLICY", DEFAULT_CSP)
+    report.set("LOGGING_CONFIG", None, show=False)  # the shell logs to a rotating file in the data folder
+
+    # A packaged build serves the static files its build collected into the bundle; a source
+    # checkout serves them through the finders.
+    namespace.setdefault("STATIC_URL", "/static/")
+    if frozen:
+        namespace["STATIC_ROOT"] = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "collected_static"
+        namespace["STATICFILES_DIRS"] = []
+    namespace["WHITENOISE_USE_FINDERS"] = not frozen
+    namespace["WHITENOISE_AUTOREFRESH"] = run.dev
+    report.set("MEDIA_ROOT", data_dir / "media")
+    namespace["DESKTOP_REPLACED_SETTINGS"] = report.replaced
+    return report.replaced
+
+
+class Report:
+    """Sets settings, noting each one the project had set to something else."""
+
+    def __init__(self, namespace: dict):
+        self.namespace = namespace
+        self.replaced: list[str] = []
+
+    def set(self, name: str, value, *, show: bool = True) -> None:
+        if name in self.namespace and self.namespace[name] != value:
+            self.replaced.append(f"{name} (was {self.namespace[name]!r})" if show else name)
+        self.namespace[name] = value

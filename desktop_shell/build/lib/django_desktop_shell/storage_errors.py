@@ -1,0 +1,46 @@
+"""When the data folder cannot take a write: the disk is full, the folder went read-only, or
+another program holds the database past the busy timeout. None of these is a bug, and each is
+the person's to fix, so the answer says which it is (a 503: nothing was saved, try again later)
+instead of "something went wrong"."""
+
+import errno
+import sqlite3
+import tempfile
+
+from django.conf import settings
+
+FULL = "The disk that holds your data is full, so nothing was saved. Free some space and try again."
+READ_ONLY = (
+    "The folder that holds your data has become read-only, so nothing was saved. "
+    "Make it writable again (or restart the computer) and try again."
+)
+BUSY = "Another program is using the database, so nothing was saved. Try again in a moment."
+DISK_ERROR = "Your data could not be written to the disk (a disk error), so nothing was saved. Check the disk."
+
+
+def storage_problem(error: BaseException) -> str | None:
+    """The person's explanation of `error` if the data folder is what failed, else None."""
+    cause = error.__cause__ if isinstance(error.__cause__, sqlite3.Error) else error
+    code = getattr(cause, "sqlite_errorname", "")  # Django's DatabaseError wraps sqlite3's
+    number = error.errno if isinstance(error, OSError) else None
+    if code == "SQLITE_FULL" or number in (errno.ENOSPC, errno.EDQUOT):
+        return FULL
+    if code.startswith("SQLITE_READONLY") or number == errno.EROFS:
+        return READ_ONLY
+    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return BUSY
+    if code.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or number == errno.EIO:
+        return probe_data_dir() or DISK_ERROR
+    return None
+
+
+def probe_data_dir() -> str | None:
+    """SQLite reports a write that failed on a file it holds open as a plain I/O error: find out
+    whether the folder has gone read-only or full."""
+    try:
+        with tempfile.TemporaryFile(dir=settings.DESKTOP_DATA_DIR) as probe:
+            probe.write(b"\0" * 4096)
+            probe.flush()
+    except OSError as error:
+        return {errno.EROFS: READ_ONLY, errno.ENOSPC: FULL, errno.EDQUOT: FULL}.get(error.errno)
+    return None

@@ -1,0 +1,16 @@
+"""The shell's URLconf, used for paths under /_desktop/ only: the site's own URLconf never sees them."""
+
+from django.urls import path
+
+from django_desktop_shell import errors, views
+
+urlpatterns = [
+    path("_desktop/health", views.health, name="desktop_shell_health"),
+    path("_desktop/probe/", views.probe, name="desktop_shell_probe"),
+    path("_desktop/probe/echo", views.probe_echo, name="desktop_shell_probe_echo"),
+]
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
