@@ -9,7 +9,7 @@ dist=$(realpath -m "${1:-$root/dist}")
 project=$(realpath "${2:-$root}")
 python=${PYTHON:-$root/.venv/bin/python}
 
-declare name slug version description categories keywords icon homepage deb_section spec
+declare name slug version description categories keywords icon homepage deb_section spec mime_types exec_args
 identity=$("$python" -m django_desktop_shell.packaging.identity "$project" --format sh)
 eval "$identity"
 out=$root/build/out/$slug
@@ -33,11 +33,13 @@ ln -s "/opt/$slug/$slug" "$package/usr/bin/$slug"
 entry=$package/usr/share/applications/$slug.desktop
 mkdir -p "$(dirname "$entry")"
 {
-  printf '[Desktop Entry]\nType=Application\nName=%s\nComment=%s\nExec=%s\nTerminal=false\n' \
-    "$name" "$description" "$slug"
+  printf '[Desktop Entry]\nType=Application\nName=%s\nComment=%s\nExec=%s%s\nTerminal=false\n' \
+    "$name" "$description" "$slug" "$exec_args"
   [[ -z $icon ]] || echo "Icon=$slug"
   [[ -z $categories ]] || echo "Categories=$categories;"
   [[ -z $keywords ]] || echo "Keywords=$keywords;"
+  # The identity's file-types and url-schemes: Open with, double-click and SCHEME:// links.
+  [[ -z $mime_types ]] || echo "MimeType=$mime_types"
   printf 'StartupNotify=true\nStartupWMClass=%s\n' "$slug"
 } >"$entry"
 desktop-file-validate "$entry"

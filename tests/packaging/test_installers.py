@@ -161,6 +161,9 @@ def test_the_deb_and_its_desktop_entry_take_their_names_from_pyproject(dist, tmp
     assert (entry["Name"], entry["Comment"], entry["Icon"]) == (table["name"], table["description"], "notedesk")
     assert entry["Categories"] == ";".join(table["categories"]) + ";"
     assert entry["Keywords"] == ";".join(table["keywords"]) + ";"
+    # The identity's file-types and url-schemes: Open with, double-click, notedesk:// links.
+    assert entry["MimeType"] == "text/markdown;text/plain;x-scheme-handler/notedesk;"
+    assert entry["Exec"] == "notedesk %U"
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("dpkg"), reason="installing a .deb needs dpkg and root")

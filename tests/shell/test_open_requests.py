@@ -24,6 +24,8 @@ def test_command_line_files_become_absolute_paths_and_app_links_are_kept(tmp_pat
         {"type": "open-files", "paths": [str(tmp_path / "here" / "a.md"), str(tmp_path / "b.txt")]},
         {"type": "open-url", "url": "notedesk://note/5f0c"},
     ]
+    assert messages_for(["file:///home/me/My%20notes.md"], IDENTITY, tmp_path) == [
+        {"type": "open-files", "paths": ["/home/me/My notes.md"]}]  # a desktop entry's %U
     with pytest.raises(BadTarget, match="does not open https: links"):
         messages_for(["https://example.org"], IDENTITY, tmp_path)
 

@@ -15,7 +15,7 @@ import queue
 import threading
 from concurrent.futures import Future
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django_desktop_shell.identity import Identity
 
@@ -33,9 +33,11 @@ def messages_for(targets: list[str], identity: Identity, cwd: Path) -> list[dict
     """The messages for the command line's FILE and URL arguments (files made absolute)."""
     paths, messages = [], []
     for target in targets:
-        scheme = urlsplit(target).scheme if "://" in target else ""
-        if scheme:
-            if scheme.lower() not in identity.url_schemes:
+        scheme = urlsplit(target).scheme.lower() if "://" in target else ""
+        if scheme == "file":  # what a desktop entry's %U gives for a local file
+            paths.append(os.path.normpath(unquote(urlsplit(target).path)))
+        elif scheme:
+            if scheme not in identity.url_schemes:
                 raise BadTarget(f"{identity.name} does not open {scheme}: links.")
             messages.append({"type": "open-url", "url": target})
         else:
