@@ -1,16 +1,15 @@
 """Files and links opened from outside the window: `app FILE…` on the command line, a
 double-click or Open with in the file manager, an `app-scheme://…` link (the identity table's
-file-types and url-schemes say which), and files dropped onto the page.
+file-types and url-schemes say which). (Files dropped onto the page: native.take_dropped_files.)
 
 A site names its handlers in its settings, each a dotted path to a function:
 
     DESKTOP_OPEN_FILES = "my_site.opening.open_files"  # (paths: list[Path]) -> dict
     DESKTOP_OPEN_URL = "my_site.opening.open_url"      # (url: str) -> dict
-    DESKTOP_DROP_FILES = "my_site.opening.drop_files"  # (paths: list[Path], target: dict) -> dict
 
 The shell calls them in a thread of its own with Django set up, the paths absolute and the URL of
-one of the app's schemes, and hands what they return to the page as the `detail` of a DOM event
-(`desktop:open` or `desktop:drop`), which the page's own code answers. The handler reads the
+one of the app's schemes, and hands what they return to the page as the `detail` of a
+`desktop:open` DOM event, which the page's own code answers. The handler reads the
 files itself: their content never passes through the page. A site without a handler gets a
 message saying the app does not open such things.
 """
@@ -23,7 +22,6 @@ from django.db import close_old_connections, connection
 from django.utils.module_loading import import_string
 
 OPEN_EVENT = "desktop:open"
-DROP_EVENT = "desktop:drop"
 logger = logging.getLogger(__name__)
 
 
@@ -57,6 +55,3 @@ def open_files(paths: list[Path]) -> dict:
 def open_url(url: str) -> dict:
     return call("DESKTOP_OPEN_URL", url)
 
-
-def drop_files(paths: list[Path], target: dict) -> dict:
-    return call("DESKTOP_DROP_FILES", paths, target)

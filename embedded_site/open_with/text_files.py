@@ -41,24 +41,30 @@ def quoted(path: Path) -> str:
     return f"“{path.name or path}”"
 
 
-def read_text_file(path: Path, limit: int = MAX_FILE_BYTES) -> TextFile:
+def regular_file_size(path: Path, wanted: str) -> int:
+    """The size of the regular file at `path`; else RefusedFile, its sentence ending in `wanted`."""
     try:
         status = os.stat(path)
     except FileNotFoundError:
         raise RefusedFile(f"{quoted(path)} was not found: {path}") from None
     except OSError as error:
-        raise RefusedFile(f"{quoted(path)} could not be read: {error.strerror}.") from None
+        raise unreadable(path, error) from None
     if stat.S_ISDIR(status.st_mode):
-        raise RefusedFile(f"{quoted(path)} is a folder: open a text or Markdown file.")
+        raise RefusedFile(f"{quoted(path)} is a folder: {wanted}.")
     if not stat.S_ISREG(status.st_mode):
-        raise RefusedFile(f"{quoted(path)} is not a regular file: open a text or Markdown file.")
-    if status.st_size > limit:
-        raise RefusedFile(too_large(path, status.st_size, limit))
+        raise RefusedFile(f"{quoted(path)} is not a regular file: {wanted}.")
+    return status.st_size
+
+
+def read_text_file(path: Path, limit: int = MAX_FILE_BYTES) -> TextFile:
+    size = regular_file_size(path, "open a text or Markdown file")
+    if size > limit:
+        raise RefusedFile(too_large(path, size, limit))
     try:
         with open(path, "rb") as file:
             content = file.read(limit + 1)
     except OSError as error:
-        raise RefusedFile(f"{quoted(path)} could not be read: {error.strerror}.") from None
+        raise unreadable(path, error) from None
     if len(content) > limit:  # it grew since
         raise RefusedFile(too_large(path, len(content), limit))
     if b"\0" in content:  # what git and grep take for binary
@@ -68,6 +74,10 @@ def read_text_file(path: Path, limit: int = MAX_FILE_BYTES) -> TextFile:
     except UnicodeDecodeError:
         body, replaced = content.decode("utf-8", errors="replace"), True
     return TextFile(path, title_of(body, path), body, hashlib.sha256(content).hexdigest(), replaced)
+
+
+def unreadable(path: Path, error: OSError) -> RefusedFile:
+    return RefusedFile(f"{quoted(path)} could not be read: {error.strerror}.")
 
 
 def too_large(path: Path, size: int, limit: int) -> str:

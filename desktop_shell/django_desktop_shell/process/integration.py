@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from django_desktop_shell import menus
 from django_desktop_shell.identity import Identity
 from django_desktop_shell.process.commands import WindowCommands, page_event_script
+from django_desktop_shell.process.drops import DroppedFiles
 from django_desktop_shell.process.menu_bar import MenuBar
 from django_desktop_shell.process.window_state import WindowState
 
@@ -25,6 +26,7 @@ class DesktopIntegration:
         self.commands: WindowCommands | None = None
         self.window = None
         self.page_ready = threading.Event()  # the app's own page is loaded (its scripts listen)
+        self.dropped = DroppedFiles()
         # A site that declares no menu gets the standard one: Quit, editing, zoom, spell check, Help.
         declared = menus.load_menus(identity.menu) if identity.menu else menus.standard_menus()
         self.menu_bar = MenuBar(declared, identity.name, self.run)
@@ -48,8 +50,9 @@ class DesktopIntegration:
         """On GTK's thread there: the web view exists, nothing is shown yet."""
         self.menu_bar.install_accelerators(window, self.gui)
         if self.gui == "gtk":
-            from django_desktop_shell.process import spelling
+            from django_desktop_shell.process import drops, spelling
 
+            drops.install_gtk(window, self.dropped)
             logger.info("Zoom at start: %.0f %%", self.commands.state.zoom * 100)
             self.commands.set_gtk_zoom()
             spelling.apply_gtk(window, self.commands.state.spell_check)

@@ -121,7 +121,7 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
         instance.on_message = opened.put
         for message in messages:  # this launch's own files and links
             opened.put(message)
-        native.provide(WindowNativeFunctions(created_window))
+        native.provide(WindowNativeFunctions(created_window, integration.dropped))
 
     hooks = window.WindowHooks(navigation=NavigationLock(origin), on_created=on_created)
     window.run_window(startup, title=identity.name, origin=origin, data_dir=data_dir, launched_at=launched_at,
