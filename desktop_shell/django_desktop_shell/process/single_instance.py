@@ -70,7 +70,10 @@ class PrimaryInstance:
                     if message is None:
                         logger.warning("Ignored a message of an unknown form on the single-instance channel")
                         continue
-                    logger.info("Another launch sent: %s", message["type"])
+                    if message["type"] == "show":
+                        logger.info("Another launch asked this window to show itself")
+                    else:
+                        logger.info("Another launch sent: %s", message["type"])
                     self.on_message(message)
             except OSError:
                 return  # the listener was closed: the app is quitting

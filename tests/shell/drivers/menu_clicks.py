@@ -8,7 +8,6 @@ Usage: menu_clicks.py DATA_DIR SHOTS_DIR
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import webview
@@ -19,6 +18,7 @@ from django_desktop_shell.self_test import wait_for, window_check
 from tests.shell.drivers import gtk_menus
 from tests.shell.drivers.gtk_menus import on_gtk_thread
 from tests.shell.drivers.menu_clicks_support import screenshot as settled_screenshot
+from tests.shell.drivers.menu_clicks_support import wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
 data_dir, shots = Path(sys.argv[1]), Path(sys.argv[2])
@@ -35,14 +35,6 @@ webview.Window.create_file_dialog = os_dialog_answer
 
 def screenshot(name):
     settled_screenshot(shots / f"{name}.png")
-
-
-def wait_until(condition, description, timeout=15):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {description}")
-        time.sleep(0.05)
 
 
 def report(line):

@@ -1,6 +1,8 @@
-"""Screenshots for a person to look at, taken by the drivers once the screen has settled."""
+"""What the drivers share: screenshots for a person to look at, taken once the screen has settled,
+and waiting for a condition."""
 
 import subprocess
+import time
 from pathlib import Path
 
 
@@ -14,3 +16,11 @@ def screenshot(path: Path) -> None:
     while latest != previous:
         previous, latest = latest, grab()
     subprocess.run(["convert", "ppm:-", str(path)], input=latest, check=True, timeout=30)
+
+
+def wait_until(condition, description, timeout=30):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {description}")
+        time.sleep(0.05)
