@@ -59,5 +59,6 @@ DESKTOP_JSON_PATH_PREFIXES = ("/api/",)
 
 # Files and links opened from outside, and files dropped onto the editor (django_desktop_shell.opening).
 DESKTOP_OPEN_FILES = "embedded_site.open_with.handlers.open_files"
+DESKTOP_OPEN_URL = "embedded_site.open_with.handlers.open_url"
 
 desktop_settings(globals())

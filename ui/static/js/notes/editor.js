@@ -86,7 +86,7 @@ export class Editor extends EventTarget {
     $('editor').hidden = false;
     $('editor').classList.toggle('read-only', readOnly);
     for (const id of ['noteTitle', 'noteBody', 'noteTags']) $(id).readOnly = readOnly;
-    for (const id of ['togglePin', 'attachFile', 'trashNote']) $(id).hidden = readOnly;
+    for (const id of ['togglePin', 'attachFile', 'copyLink', 'trashNote']) $(id).hidden = readOnly;
     for (const id of ['restoreNote', 'purgeNote']) $(id).hidden = !readOnly;
     this.setPreview(false);
     this.showFields({ tags: switching });

@@ -282,6 +282,25 @@ async function exportPdf() {
   } catch { /* the ajax helper has shown why */ }
 }
 
+// A notedesk://note/<uid> link: opening it (double-click, a browser, another app) shows this note.
+async function copyLinkToNote() {
+  const { saver } = editor;
+  if (!saver) { toast('Open a note to copy a link to it.'); return; }
+  await saver.save();
+  if (!saver.draft.noteId) { toast('Write something first: an empty note has no link.'); return; }
+  const link = `notedesk://note/${saver.draft.uid}`;
+  try {
+    await navigator.clipboard.writeText(link);
+  } catch {
+    const field = Object.assign(document.createElement('textarea'), { value: link });
+    document.body.append(field);
+    field.select();
+    document.execCommand('copy');
+    field.remove();
+  }
+  toast(`Copied ${link}`);
+}
+
 // The window's menu (embedded_site/desktop_menu.py): each command runs what its button or shortcut runs.
 const menuCommands = {
   'new-note': newNote,
@@ -291,6 +310,7 @@ const menuCommands = {
   'find': focusSearch,
   'toggle-preview': () => { if (editor.saver) $('togglePreview').click(); },
   'print': printNote,
+  'copy-link': copyLinkToNote,
   'export-pdf': exportPdf,
 };
 
@@ -331,6 +351,7 @@ $('trashNote').addEventListener('click', moveToTrash);
 $('restoreNote').addEventListener('click', restoreSelected);
 $('purgeNote').addEventListener('click', purgeSelected);
 $('emptyTrash').addEventListener('click', emptyTheTrash);
+$('copyLink').addEventListener('click', copyLinkToNote);
 for (const button of document.querySelectorAll('.view')) button.addEventListener('click', () => showView(button.dataset.view));
 $('noteList').addEventListener('click', (event) => {
   const row = event.target.closest('.note-item');
