@@ -55,10 +55,11 @@ fi
 
 # The libraries the bundle links against come from the system (the spec leaves them out);
 # dpkg-shlibdeps names their packages. GTK and WebKitGTK are loaded through their typelibs,
-# which no ELF file names, so they are listed by hand.
+# which no ELF file names, so they are listed by hand; so is a hunspell dictionary, which
+# WebKitGTK's spell checker (enchant) needs to check spelling in the app's text fields.
 mapfile -t elf_files < <(find "$package/opt/$slug" -type f \( -name '*.so*' -o -path "$package/opt/$slug/$slug" \))
 shlibs=$(cd "$deb_work" && dpkg-shlibdeps -O --warnings=1 -l"$package/opt/$slug/_internal" "${elf_files[@]}")
-depends="gir1.2-webkit2-4.1, libwebkit2gtk-4.1-0, gir1.2-gtk-3.0, libgtk-3-0, ${shlibs#shlibs:Depends=}"
+depends="gir1.2-webkit2-4.1, libwebkit2gtk-4.1-0, gir1.2-gtk-3.0, libgtk-3-0, hunspell-en-us | hunspell-dictionary, ${shlibs#shlibs:Depends=}"
 
 {
   cat <<CONTROL

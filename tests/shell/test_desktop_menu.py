@@ -45,7 +45,8 @@ def test_menu_items_do_what_their_buttons_and_shortcuts_do(tmp_path, app_env):
 def test_file_quit_closes_the_window_and_the_zoom_comes_back(tmp_path, app_env):
     data_dir = tmp_path / "data"
     data_dir.mkdir(mode=0o700)
-    (data_dir / "window.json").write_text(json.dumps({"width": 1000, "height": 700, "zoom": 1.25}))
+    # A saved position too: pywebview then sets up GTK before the menu is known (menu_bar.install_gtk).
+    (data_dir / "window.json").write_text(json.dumps({"width": 1000, "height": 700, "x": 60, "y": 10, "zoom": 1.25}))
     process = start_window(data_dir, app_env)
     log_file = data_dir / "logs" / "notedesk.log"
     wait_for_log(log_file, r"Zoom at start: 125 %", process)

@@ -86,6 +86,8 @@ class WindowCommands:
         elif command == menus.SPELL_CHECK:
             self.state.spell_check = not self.state.spell_check
             self.apply_spell_check()
+            # A menu item cannot show a tick in pywebview: the page may say what changed.
+            self.window.run_js(page_event_script(menus.SETTING_EVENT, {"spell_check": self.state.spell_check}))
         elif command == menus.ABOUT:
             self.show_about()
         elif command == menus.OPEN_DATA_FOLDER:

@@ -55,6 +55,12 @@ class MenuBar:
     def install_gtk(self) -> None:
         from webview.platforms import gtk
 
+        if gtk._app.get_menubar() is None:
+            # pywebview sets the menu bar when it sets up its GTK application, and it set that up
+            # early, without the menu, if anything asked for webview.screens before
+            # webview.start() (window_state does, when the window's position was saved).
+            gtk._app.set_menubar(gtk.create_menu(self.native))
+
         for action_name, function in gtk._app_actions.items():
             accelerator = self.accelerators.get(function)
             if accelerator:

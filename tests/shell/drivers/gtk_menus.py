@@ -5,7 +5,10 @@ import subprocess
 import threading
 import time
 
-from gi.repository import GLib, Gtk
+import gi
+
+gi.require_version("Gtk", "3.0")
+from gi.repository import GLib, Gtk  # noqa: E402
 
 
 def on_gtk_thread(function, *args):

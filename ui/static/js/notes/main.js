@@ -364,6 +364,9 @@ window.addEventListener('beforeprint', printOpenNoteIfNotPrepared);
 document.addEventListener('desktop:command', (event) => menuCommands[event.detail?.command]?.());
 // Files (and notedesk:// links) opened from outside: the server has made them notes already.
 document.addEventListener('desktop:open', (event) => showOpened(event.detail ?? {}));
+document.addEventListener('desktop:setting', (event) => {
+  if ('spell_check' in (event.detail ?? {})) toast(`Spell check ${event.detail.spell_check ? 'on' : 'off'}`);
+});
 window.addEventListener('ajax:online', () => { for (const saver of savers.values()) saver.retryIfOffline(); });
 
 setUpTransfers({ onImported: () => { loadList(); loadTags(); } });
