@@ -121,6 +121,10 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
         instance.on_message = opened.put
         for message in messages:  # this launch's own files and links
             opened.put(message)
+        if sys.platform == "darwin":  # there the Finder sends them as Apple Events
+            from django_desktop_shell.process import macos_open_events
+
+            macos_open_events.install(lambda message: opened.put(message) if open_requests.valid_message(message) else None)
         native.provide(WindowNativeFunctions(created_window, integration.dropped))
 
     hooks = window.WindowHooks(navigation=NavigationLock(origin), on_created=on_created)
