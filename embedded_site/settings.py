@@ -13,6 +13,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "embedded_site.ajax_patterns",
     "embedded_site.notes",
+    "embedded_site.open_with",
 ]
 MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
@@ -57,5 +58,9 @@ STATICFILES_DIRS = [UI_DIR / "static"]
 
 # Clients of the JSON API (scripts holding the launch token) get JSON errors without asking.
 DESKTOP_JSON_PATH_PREFIXES = ("/api/",)
+
+# Files and links opened from outside, and files dropped onto the editor (django_desktop_shell.opening).
+DESKTOP_OPEN_FILES = "embedded_site.open_with.handlers.open_files"
+DESKTOP_OPEN_URL = "embedded_site.open_with.handlers.open_url"
 
 desktop_settings(globals())

@@ -9,7 +9,7 @@ dist=$(realpath -m "${1:-$root/dist}")
 project=$(realpath "${2:-$root}")
 python=${PYTHON:-$root/.venv/bin/python}
 
-declare name slug version description categories keywords icon homepage deb_section spec
+declare name slug version description categories keywords icon homepage deb_section spec mime_types exec_args
 identity=$("$python" -m django_desktop_shell.packaging.identity "$project" --format sh)
 eval "$identity"
 out=$root/build/out/$slug
@@ -33,11 +33,13 @@ ln -s "/opt/$slug/$slug" "$package/usr/bin/$slug"
 entry=$package/usr/share/applications/$slug.desktop
 mkdir -p "$(dirname "$entry")"
 {
-  printf '[Desktop Entry]\nType=Application\nName=%s\nComment=%s\nExec=%s\nTerminal=false\n' \
-    "$name" "$description" "$slug"
+  printf '[Desktop Entry]\nType=Application\nName=%s\nComment=%s\nExec=%s%s\nTerminal=false\n' \
+    "$name" "$description" "$slug" "$exec_args"
   [[ -z $icon ]] || echo "Icon=$slug"
   [[ -z $categories ]] || echo "Categories=$categories;"
   [[ -z $keywords ]] || echo "Keywords=$keywords;"
+  # The identity's file-types and url-schemes: Open with, double-click and SCHEME:// links.
+  [[ -z $mime_types ]] || echo "MimeType=$mime_types"
   printf 'StartupNotify=true\nStartupWMClass=%s\n' "$slug"
 } >"$entry"
 desktop-file-validate "$entry"
@@ -53,10 +55,11 @@ fi
 
 # The libraries the bundle links against come from the system (the spec leaves them out);
 # dpkg-shlibdeps names their packages. GTK and WebKitGTK are loaded through their typelibs,
-# which no ELF file names, so they are listed by hand.
+# which no ELF file names, so they are listed by hand; so is a hunspell dictionary, which
+# WebKitGTK's spell checker (enchant) needs to check spelling in the app's text fields.
 mapfile -t elf_files < <(find "$package/opt/$slug" -type f \( -name '*.so*' -o -path "$package/opt/$slug/$slug" \))
 shlibs=$(cd "$deb_work" && dpkg-shlibdeps -O --warnings=1 -l"$package/opt/$slug/_internal" "${elf_files[@]}")
-depends="gir1.2-webkit2-4.1, libwebkit2gtk-4.1-0, gir1.2-gtk-3.0, libgtk-3-0, ${shlibs#shlibs:Depends=}"
+depends="gir1.2-webkit2-4.1, libwebkit2gtk-4.1-0, gir1.2-gtk-3.0, libgtk-3-0, hunspell-en-us | hunspell-dictionary, ${shlibs#shlibs:Depends=}"
 
 {
   cat <<CONTROL

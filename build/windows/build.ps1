@@ -49,6 +49,14 @@ if ($App.icon) {
     $IsccArguments += "/DIconFile=$Work\pyinstaller\$SpecName\desktop-shell\icons\$($App.slug).ico"
 }
 
+# The identity's file-types and url-schemes, as [Registry] lines the installer includes.
+$Registration = Invoke-Native $Python @("-m", "django_desktop_shell.packaging.identity", $Project, "--format", "inno-registry")
+if ($Registration) {
+    New-Item -ItemType Directory -Force -Path $Work | Out-Null
+    Set-Content -Path "$Work\registration.iss" -Value $Registration -Encoding UTF8
+    $IsccArguments += "/DRegistration=$Work\registration.iss"
+}
+
 $Exe = "$($App.slug).exe"
 if ($env:WINDOWS_CERTIFICATE_FILE) {
     $SdkSignTools = Get-ChildItem "${env:ProgramFiles(x86)}\Windows Kits\10\bin\*\x64\signtool.exe" -ErrorAction SilentlyContinue |

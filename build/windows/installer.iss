@@ -2,7 +2,8 @@
 ; Start-menu entry and an uninstaller. build\windows\build.ps1 compiles it and passes every name
 ; from the app's identity: /DAppName, /DAppSlug (the program), /DAppGuid (the AppId),
 ; /DAppVersion, /DHomepage when there is one; /DSourceDir (the one-folder bundle), /DIconFile
-; when the app has an icon, and /DSign when signing.
+; when the app has an icon, /DRegistration (the [Registry] lines for the identity's file-types
+; and url-schemes, django_desktop_shell.packaging.registration) when it has any, and /DSign when signing.
 #ifndef AppGuid
   #error Compile this with build\windows\build.ps1, which passes the app's identity.
 #endif
@@ -32,6 +33,9 @@ SetupIconFile={#IconFile}
 UninstallDisplayIcon={app}\{#AppSlug}.exe
 UninstallDisplayName={#AppName}
 WizardStyle=modern
+#ifdef Registration
+ChangesAssociations=yes
+#endif
 Compression=lzma2
 SolidCompression=yes
 #ifdef Sign
@@ -48,6 +52,10 @@ Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs 
 [Icons]
 Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppSlug}.exe"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppSlug}.exe"; Tasks: desktopicon
+
+#ifdef Registration
+#include Registration
+#endif
 
 [Run]
 Filename: "{app}\{#AppSlug}.exe"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent

@@ -8,6 +8,7 @@ urlpatterns = [
     path("_desktop/health", views.health, name="desktop_shell_health"),
     path("_desktop/probe/", views.probe, name="desktop_shell_probe"),
     path("_desktop/probe/echo", views.probe_echo, name="desktop_shell_probe_echo"),
+    path("_desktop/print-to-pdf", views.print_to_pdf, name="desktop_shell_print_to_pdf"),
 ]
 
 handler400 = errors.bad_request

@@ -154,6 +154,8 @@ def test_the_deb_and_its_desktop_entry_take_their_names_from_pyproject(dist, tmp
     deb = only(dist, f"notedesk_{VERSION}_*.deb")
     fields = subprocess.run(["dpkg-deb", "--field", deb, "Package", "Section", "Homepage", "Description"],
                             capture_output=True, text=True, check=True).stdout
+    depends = subprocess.run(["dpkg-deb", "--field", deb, "Depends"], capture_output=True, text=True, check=True).stdout
+    assert "hunspell-en-us | hunspell-dictionary" in depends  # WebKitGTK's spell checker needs a dictionary
     assert "Package: notedesk\nSection: editors\n" in fields  # Office, in Debian's sections
     assert f"Homepage: {table['homepage']}\nDescription: {table['description'].rstrip('.')}\n" in fields
     subprocess.run(["dpkg-deb", "--extract", deb, tmp_path], check=True)
@@ -161,6 +163,9 @@ def test_the_deb_and_its_desktop_entry_take_their_names_from_pyproject(dist, tmp
     assert (entry["Name"], entry["Comment"], entry["Icon"]) == (table["name"], table["description"], "notedesk")
     assert entry["Categories"] == ";".join(table["categories"]) + ";"
     assert entry["Keywords"] == ";".join(table["keywords"]) + ";"
+    # The identity's file-types and url-schemes: Open with, double-click, notedesk:// links.
+    assert entry["MimeType"] == "text/markdown;text/plain;x-scheme-handler/notedesk;"
+    assert entry["Exec"] == "notedesk %U"
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("dpkg"), reason="installing a .deb needs dpkg and root")

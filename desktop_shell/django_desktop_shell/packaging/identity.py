@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django_desktop_shell.identity import Identity, IdentityError, load
 from django_desktop_shell.packaging import spec_for
+from django_desktop_shell.packaging.registration import desktop_exec_code, desktop_mime_types, inno_registry
 
 WINDOWS_APP_ID_NAMESPACE = uuid.UUID("e60bb700-6e87-461e-8d66-96fa74212935")  # never change it
 # Debian archive sections for freedesktop.org main categories: the first category that has one.
@@ -44,6 +45,8 @@ def build_values(identity: Identity) -> dict[str, str]:
         "windows_app_id": str(uuid.uuid5(WINDOWS_APP_ID_NAMESPACE, identity.app_id)).upper(),
         "deb_section": next((DEB_SECTIONS[name] for name in identity.categories if name in DEB_SECTIONS), "misc"),
         "spec": str(spec_for(identity.project_dir)),
+        "mime_types": desktop_mime_types(identity),  # the desktop entry's MimeType=, file-types and url-schemes
+        "exec_args": desktop_exec_code(identity),  # after Exec=SLUG: " %U" when the app opens files or links
     }
     multiline = [key for key, value in values.items() if "\n" in value]
     if multiline:
@@ -62,10 +65,15 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m django_desktop_shell.packaging.identity",
                                      description="Print the app's identity for build scripts.")
     parser.add_argument("project_dir", type=Path)
-    parser.add_argument("--format", choices=["sh", "json", "github"], default="sh")
+    # inno-registry: Inno Setup [Registry] lines for the file-types and url-schemes (registration.py)
+    parser.add_argument("--format", choices=["sh", "json", "github", "inno-registry"], default="sh")
     arguments = parser.parse_args(argv)
     try:
-        print(render(build_values(load(arguments.project_dir.resolve())), arguments.format))
+        identity = load(arguments.project_dir.resolve())
+        if arguments.format == "inno-registry":
+            print(inno_registry(identity), end="")
+        else:
+            print(render(build_values(identity), arguments.format))
     except IdentityError as error:
         print(error, file=sys.stderr)
         return 1

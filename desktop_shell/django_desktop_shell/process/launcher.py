@@ -18,11 +18,14 @@ from pathlib import Path
 
 from django_desktop_shell import native
 from django_desktop_shell.identity import Identity, IdentityError, load
-from django_desktop_shell.process import cli, lifecycle, paths, server, single_instance, site, window
+from django_desktop_shell.process import cli, lifecycle, open_requests, paths, server, single_instance, site, window
+from django_desktop_shell.menus import MenuError
 from django_desktop_shell.process.errors import StartupError
+from django_desktop_shell.process.integration import DesktopIntegration
 from django_desktop_shell.process.logs import configure_logging
 from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
 from django_desktop_shell.process.navigation import NavigationLock
+from django_desktop_shell.process.open_requests import OpenQueue
 from django_desktop_shell.process.self_test import SelfTest
 
 logger = logging.getLogger("django_desktop_shell")
@@ -59,16 +62,22 @@ def main(project_dir: Path, argv: list[str] | None = None) -> int:
 
 def run(identity: Identity, args, launched_at: float) -> int:
     data_dir = paths.prepare_data_dir(paths.resolve_data_dir(args.data_dir, identity))
-    configure_logging(data_dir, identity.slug, dev=args.dev)
+    log_file = configure_logging(data_dir, identity.slug, dev=args.dev)
     if args.mode == "manage":
         site.configure(identity, data_dir, dev=args.dev)
         site.run_management_command(args.manage_args)
         return 0
     if args.mode in ("window", "self-test"):
         window.ensure_display()
-    instance = single_instance.claim(data_dir, identity)
+    try:
+        messages = open_requests.messages_for(args.targets, identity, Path.cwd())
+    except open_requests.BadTarget as error:
+        logger.warning("Refused a command-line target: %s", error)
+        raise StartupError(str(error)) from None
+    instance = single_instance.claim(data_dir, identity, messages)
     if instance is None:
-        print(f"{identity.slug}: {identity.name} is already running on this data folder; its window was brought to the front.")
+        done = "the files and links were sent to its window" if messages else "its window was brought to the front"
+        print(f"{identity.slug}: {identity.name} is already running on this data folder; {done}.")
         return 0
     sock = server.bind_for(data_dir, args.port)
     self_test = SelfTest(identity.slug) if args.mode == "self-test" else None
@@ -78,7 +87,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
     try:
         if args.mode in ("headless", "browser"):
             return serve_without_window(args.mode, startup)
-        return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at)
+        return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages)
     finally:
         logger.info("Stopping the server")
         stop_server(startup)
@@ -97,16 +106,30 @@ def serve_without_window(mode: str, startup: Future) -> int:
     return 0
 
 
-def serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at) -> int:
+def serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages=()) -> int:
     origin = server.origin_of(sock)
+    if str(identity.project_dir) not in sys.path:  # the site's menu module is imported before Django starts
+        sys.path.insert(0, str(identity.project_dir))
+    try:
+        integration = DesktopIntegration(identity, data_dir, log_file, window.gui(), origin)
+    except MenuError as error:
+        raise StartupError(str(error)) from None
 
     def on_created(created_window):
-        instance.on_show = lambda: window.bring_to_front(created_window)
-        native.provide(WindowNativeFunctions(created_window))
+        opened = OpenQueue(identity, startup, integration.page_ready, integration.show_page_event,
+                           lambda: window.bring_to_front(created_window))
+        instance.on_message = opened.put
+        for message in messages:  # this launch's own files and links
+            opened.put(message)
+        if sys.platform == "darwin":  # there the Finder sends them as Apple Events
+            from django_desktop_shell.process import macos_open_events
+
+            macos_open_events.install(lambda message: opened.put(message) if open_requests.valid_message(message) else None)
+        native.provide(WindowNativeFunctions(created_window, integration.dropped))
 
     hooks = window.WindowHooks(navigation=NavigationLock(origin), on_created=on_created)
     window.run_window(startup, title=identity.name, origin=origin, data_dir=data_dir, launched_at=launched_at,
-                      hooks=self_test.wrap(hooks) if self_test else hooks)
+                      hooks=self_test.wrap(hooks) if self_test else hooks, integration=integration)
     startup.result()  # raises what stopped the start, if anything did
     return self_test.report() if self_test else 0
 

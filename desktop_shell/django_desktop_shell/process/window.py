@@ -54,7 +54,8 @@ class WindowHooks:
     on_start_failed: Callable = lambda window: None  # in a thread, once the failure page is shown
 
 
-def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, launched_at: float, hooks: WindowHooks) -> None:
+def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, launched_at: float, hooks: WindowHooks,
+               integration=None) -> None:
     """Open the window and block until it is closed.
 
     `startup` resolves to the server (with its launch_url) once it answers. If that takes longer
@@ -78,6 +79,8 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     window.events.before_show += lambda: hooks.navigation.install(window)
     window.events.before_show += lambda: redraw_on_each_commit(window)
     track_geometry(window, geometry)
+    if integration is not None:  # the menu bar, zoom, spell check, files and links from outside
+        integration.attach(window, geometry)
     log_first_page_load(window, origin, launched_at)
     close_on_stop_signal(lambda: close_soon(window))
     hooks.on_created(window)
@@ -90,7 +93,8 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
 
     # A persistent (but private: data dir, mode 0700) web view storage keeps localStorage, where
     # the page holds edits the server has not acknowledged yet, across a reload of the window.
-    webview.start(start, window, gui=gui(), private_mode=False, storage_path=str(data_dir / "webview"))
+    webview.start(start, window, gui=gui(), private_mode=False, storage_path=str(data_dir / "webview"),
+                  menu=integration.native_menu if integration is not None else [])
     save_geometry(data_dir, geometry)
 
 
