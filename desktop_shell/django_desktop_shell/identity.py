@@ -9,11 +9,16 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 TABLE = "desktop-shell"
 REQUIRED = ("name", "app-id", "settings")
-KNOWN = {*REQUIRED, "description", "icon", "categories", "keywords", "start-path", "health-path", "data-files", "homepage"}
+KNOWN = {*REQUIRED, "description", "icon", "categories", "keywords", "start-path", "health-path", "data-files", "homepage", "update-url"}
 APP_ID = re.compile(r"^[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z][A-Za-z0-9-]*)+$")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# The trusted root of the update repository, beside pyproject.toml (`make keys` writes it; the
+# build bundles it when update-url is set): docs/updates.md.
+UPDATE_ROOT_FILE = "update-root.json"
 
 
 class IdentityError(Exception):
@@ -35,6 +40,7 @@ class Identity:
     health_path: str = ""  # "": the shell's own health check
     data_files: tuple[str, ...] = ()  # folders or files, relative to the project, that the build bundles
     homepage: str = ""
+    update_url: str = ""  # "": no updates; else the signed update repository (docs/updates.md)
 
     @property
     def slug(self) -> str:
@@ -73,6 +79,8 @@ def load(project_dir: Path) -> Identity:
     for key in ("start-path", "health-path"):
         if key in table and not (isinstance(table[key], str) and table[key].startswith("/")):
             raise IdentityError(f"{key} in {path} must be a path starting with '/'.")
+    if "update-url" in table:
+        check_update_url(table["update-url"], path)
     unknown = sorted(set(table) - KNOWN)
     if unknown:
         raise IdentityError(f"[tool.{TABLE}] in {path} has unknown keys: {', '.join(unknown)}. Known: {', '.join(sorted(KNOWN))}.")
@@ -81,4 +89,20 @@ def load(project_dir: Path) -> Identity:
         project_dir=project_dir, description=table.get("description", document["project"].get("description", "")),
         icon=table.get("icon", ""), categories=tuple(table.get("categories", ())), keywords=tuple(table.get("keywords", ())),
         start_path=table.get("start-path", "/"), health_path=table.get("health-path", ""), data_files=tuple(table.get("data-files", ())), homepage=table.get("homepage", ""),
+        update_url=table.get("update-url", "").rstrip("/"),
     )
+
+
+def check_update_url(url, path: Path) -> None:
+    """https://, or http:// to this machine only (a test repository): the metadata is signed either
+    way, but https also hides what is downloaded and stops a network from holding updates back."""
+    where = f"update-url in {path}"
+    if not isinstance(url, str) or not url:
+        raise IdentityError(f"{where} must be the address of the update repository, such as https://example.org/updates.")
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise IdentityError(f"{where} must be an https:// address, such as https://example.org/updates; got {url!r}.")
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        raise IdentityError(f"{where} must use https:// (http:// is accepted for 127.0.0.1 and localhost only, for tests); got {url!r}.")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise IdentityError(f"{where} must be a plain address with no query, fragment or password; got {url!r}.")

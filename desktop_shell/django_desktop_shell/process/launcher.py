@@ -24,6 +24,7 @@ from django_desktop_shell.process.logs import configure_logging
 from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
 from django_desktop_shell.process.navigation import NavigationLock
 from django_desktop_shell.process.self_test import SelfTest
+from django_desktop_shell.updates import service as updates
 
 logger = logging.getLogger("django_desktop_shell")
 
@@ -70,20 +71,26 @@ def run(identity: Identity, args, launched_at: float) -> int:
     if instance is None:
         print(f"{identity.slug}: {identity.name} is already running on this data folder; its window was brought to the front.")
         return 0
+    updater = updates.for_run(identity, data_dir, args.mode)
+    if updater.note_start():  # an update was staged: it is installed now, and starts in our place
+        instance.close()
+        return 0
     sock = server.bind_for(data_dir, args.port)
     self_test = SelfTest(identity.slug) if args.mode == "self-test" else None
     next_path = SelfTest.start_path if self_test else identity.start_path
     startup = ThreadPoolExecutor(1, "desktop-startup").submit(
         start_site, identity, sock, data_dir, args.dev, next_path, launched_at)
+    updater.start_background(startup)
     try:
         if args.mode in ("headless", "browser"):
             return serve_without_window(args.mode, startup)
-        return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at)
+        return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, updater)
     finally:
         logger.info("Stopping the server")
         stop_server(startup)
         instance.close()
         logger.info("Stopped")
+        updater.after_exit()  # "Restart to update": the update is installed now that the data folder is free
 
 
 def serve_without_window(mode: str, startup: Future) -> int:
@@ -97,12 +104,13 @@ def serve_without_window(mode: str, startup: Future) -> int:
     return 0
 
 
-def serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at) -> int:
+def serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, updater=updates.NoUpdates()) -> int:
     origin = server.origin_of(sock)
 
     def on_created(created_window):
         instance.on_show = lambda: window.bring_to_front(created_window)
         native.provide(WindowNativeFunctions(created_window))
+        updater.on_window(created_window)
 
     hooks = window.WindowHooks(navigation=NavigationLock(origin), on_created=on_created)
     window.run_window(startup, title=identity.name, origin=origin, data_dir=data_dir, launched_at=launched_at,
@@ -124,6 +132,7 @@ def start_site(identity, sock, data_dir, dev: bool, next_path: str, launched_at:
     http_server = server.ServerThread(started.wsgi_app, sock, launch_path=started.launch_path, ident=identity.name).start()
     http_server.wait_until_ready(started.health_path, started.auth_headers)
     logger.info("Server ready on %s after %.3f s", http_server.origin, time.perf_counter() - launched_at)
+    updates.site_started(identity, data_dir)
     return http_server
 
 
