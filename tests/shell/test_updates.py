@@ -111,6 +111,11 @@ def test_a_release_must_be_newer_and_needs_the_keystore(signed, tmp_path):
         publish(signed["project"], signed["keystore"], served, make_bundle(tmp_path / "b", "1.1.0"), "1.1.0")
     with pytest.raises(release.ReleaseError, match="lacks the targets"):
         publish(signed["project"], tmp_path / "no-keys", served, make_bundle(tmp_path / "b", "2.0.0"), "2.0.0")
+    no_url = tmp_path / "no-url"
+    shutil.copytree(signed["project"], no_url)
+    (no_url / "pyproject.toml").write_text((no_url / "pyproject.toml").read_text().replace("update-url", "homepage"))
+    with pytest.raises(release.ReleaseError, match="has no update-url"):
+        publish(no_url, signed["keystore"], served, make_bundle(tmp_path / "b", "2.0.0"), "2.0.0")
 
 
 def test_the_online_keys_release_without_the_root_key(signed, tmp_path):
@@ -516,3 +521,42 @@ def test_every_site_page_gets_the_banner_script_only_while_the_app_updates_itsel
     service.current = None
     assert "updates.js" not in client.get("/").content.decode()
     assert client.get("/static/desktop_shell/updates.js").status_code == 200
+
+
+# -- key rotation and root re-signing --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["targets", "root"])
+def test_an_installed_app_follows_a_key_rotation_and_the_old_key_no_longer_signs(signed, tmp_path, role):
+    project = tmp_path / "project"
+    shutil.copytree(signed["project"], project)
+    keystore = tmp_path / "keystore"
+    shutil.copytree(signed["keystore"], keystore)
+    served = tmp_path / "served" / f"{SLUG}-updates"
+    shutil.copytree(signed["served"], served)
+    release.rotate_key(project, served.parent, role, keystore=keystore, repository=served)
+    metadata = platform_folder(served) / "metadata"
+    assert (metadata / "2.root.json").exists()
+    assert json.loads((project / "update-root.json").read_text())["signed"]["version"] == 2  # new builds trust it
+    assert len(list(keystore.glob(f"{role}.retired-*"))) == 2
+    publish(project, keystore, served, make_bundle(tmp_path / "b", "1.2.0"), "1.2.0")
+    with serving(served) as server:
+        # An app built with the first root follows root 1 -> 2 and takes the release signed with the new key.
+        assert client_for(signed, server, tmp_path).check().version == "1.2.0"
+    old_key = next(path for path in keystore.glob(f"{role}.retired-*") if path.suffix != ".pub")
+    if role == "targets":  # a release signed with the retired targets key is refused by the same app
+        shutil.copy(old_key, keystore / "targets")
+        publish(project, keystore, served, make_bundle(tmp_path / "c", "1.3.0"), "1.3.0")
+        with serving(served) as server, pytest.raises(UpdateRefused, match="not signed"):
+            client_for(signed, server, tmp_path).check()
+
+
+def test_the_root_is_re_signed_with_a_new_expiry_and_the_apps_follow(signed, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(signed["project"], project)
+    served = tmp_path / "served" / f"{SLUG}-updates"
+    shutil.copytree(signed["served"], served)
+    release.refresh(project, served.parent, keystore=signed["keystore"], repository=served, root=True)
+    assert (platform_folder(served) / "metadata" / "2.root.json").exists()
+    with serving(served) as server:
+        assert client_for(signed, server, tmp_path).check().version == "1.1.0"

@@ -56,11 +56,15 @@ def tree(folder: Path) -> dict:
 
 class RepositoryServer:
     """http.server on 127.0.0.1 serving `root`, with Range support and faults to order:
-    cut_after (bytes of a target, then the connection drops), requests (what was asked)."""
+    cut_after (bytes of a target, then the connection drops), pause_at (bytes of a target, then
+    `paused` is set and the rest waits for `go_on`), requests (what was asked)."""
 
     def __init__(self, root: Path):
         self.root = root
         self.cut_after: int | None = None
+        self.pause_at: int | None = None
+        self.paused = threading.Event()
+        self.go_on = threading.Event()
         self.requests: list[tuple[str, str]] = []
         server = self
 
@@ -97,6 +101,12 @@ class RepositoryServer:
                     self.close_connection = True
                     self.connection.shutdown(2)
                     return
+                if server.pause_at is not None and "/targets/" in self.path:
+                    self.wfile.write(body[: server.pause_at])
+                    self.wfile.flush()
+                    server.paused.set()
+                    server.go_on.wait(60)
+                    body = body[server.pause_at:]
                 self.wfile.write(body)
 
         self.http = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -176,11 +176,13 @@ def pending_trial(data_dir: Path) -> dict | None:
     return trial if isinstance(trial, dict) else None
 
 
-def note_start(data_dir: Path, version: str) -> None:
-    """The new version's first lines: its pid, for the Windows script to watch."""
+def note_start(data_dir: Path, version: str) -> bool:
+    """The new version's first lines: whether it is on trial; if so its pid, for the Windows script to watch."""
     trial = pending_trial(data_dir)
     if trial and trial.get("version") == version and not (updates_dir(data_dir) / RESULT_FILE).exists():
         (updates_dir(data_dir) / "trial.pid").write_text(str(os.getpid()), encoding="ascii")
+        return True
+    return False
 
 
 def pass_trial(data_dir: Path, version: str) -> bool:

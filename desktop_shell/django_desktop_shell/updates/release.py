@@ -15,9 +15,11 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from django_desktop_shell.identity import UPDATE_ROOT_FILE, Identity, IdentityError, load
@@ -65,19 +67,60 @@ def release(project_dir: Path, dist_dir: Path, *, keystore=None, repository: Pat
 
 
 def refresh(project_dir: Path, dist_dir: Path, *, keystore=None, repository: Path | None = None,
-            expiration_days: dict | None = None) -> Path:
-    """Re-sign targets, snapshot and timestamp with fresh expiry dates (no new version)."""
+            expiration_days: dict | None = None, root: bool = False) -> Path:
+    """Re-sign targets, snapshot and timestamp with fresh expiry dates (no new version); with
+    `root`, the root too (a new root version: the root key must be brought back for it)."""
     identity = load(project_dir.resolve())
     platform_repo = open_repository(identity, repository or repository_for(identity, dist_dir))
-    with tufup_repository(identity, platform_repo, keystore, expiration_days) as (repo, keys):
-        for role in ("targets", "snapshot", "timestamp"):
+    with tufup_repository(identity, platform_repo, keystore, expiration_days, need_root=root) as (repo, keys):
+        for role in (("root",) if root else ()) + ("targets", "snapshot", "timestamp"):
             repo.refresh_expiration_date(role)
         repo.publish_changes(private_key_dirs=[keys])
+    if root:
+        keep_newest_root(identity, platform_repo)
     return platform_repo
+
+
+def rotate_key(project_dir: Path, dist_dir: Path, role: str, *, keystore=None, repository: Path | None = None) -> Path:
+    """Replace one role's key (a lost or exposed key, or a routine change): a new key pair, a new root
+    version naming it, signed by the old and the new root keys so that installed apps follow. The
+    old private key is kept as <role>.retired-<time> in the keystore; delete it once the release is out."""
+    from securesystemslib.interface import generate_and_write_unencrypted_ed25519_keypair
+
+    if role not in ROLES:
+        raise ReleaseError(f"{role!r} is not a role: one of {', '.join(ROLES)}.")
+    identity = load(project_dir.resolve())
+    platform_repo = open_repository(identity, repository or repository_for(identity, dist_dir))
+    keys = keystore_for(identity, keystore)
+    staged = keys / f"{role}-next"
+    old_umask = os.umask(0o077)
+    try:
+        if not staged.exists():
+            generate_and_write_unencrypted_ed25519_keypair(filepath=str(staged))
+    finally:
+        os.umask(old_umask)
+    with tufup_repository(identity, platform_repo, keys, None, need_root=True) as (repo, _keys):
+        repo.replace_key(old_key_name=role, new_public_key_path=keys / f"{role}-next.pub", new_private_key_encrypted=False)
+        repo.refresh_expiration_date("root")
+        repo.publish_changes(private_key_dirs=[keys])
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for suffix in ("", ".pub"):
+        (keys / f"{role}{suffix}").replace(keys / f"{role}.retired-{stamp}{suffix}")
+        (keys / f"{role}-next{suffix}").replace(keys / f"{role}{suffix}")
+    keep_newest_root(identity, platform_repo)
+    return platform_repo
+
+
+def keep_newest_root(identity: Identity, platform_repo: Path) -> None:
+    """New builds ship the newest root; installed apps reach it through the numbered roots."""
+    shutil.copyfile(platform_repo / "metadata" / "root.json", identity.project_dir / UPDATE_ROOT_FILE)
 
 
 def open_repository(identity: Identity, repository: Path) -> Path:
     """The platform's folder, seeded with the project's trusted root on the first release."""
+    if not identity.update_url:
+        raise ReleaseError(f"[tool.desktop-shell] in {identity.project_dir / 'pyproject.toml'} has no update-url: the app "
+                           "would never look for this repository. Set it to where you will upload it.")
     trusted = identity.project_dir / UPDATE_ROOT_FILE
     if not trusted.exists():
         raise ReleaseError(f"{trusted} is missing: run `python -m django_desktop_shell.updates.keys {identity.project_dir}` once.")
@@ -98,14 +141,14 @@ def open_repository(identity: Identity, repository: Path) -> Path:
 
 
 @contextlib.contextmanager
-def tufup_repository(identity: Identity, platform_repo: Path, keystore, expiration_days: dict | None):
+def tufup_repository(identity: Identity, platform_repo: Path, keystore, expiration_days: dict | None, need_root: bool = False):
     """tufup's Repository on this folder and keystore. It keeps a config file in the working
     folder and would ask on stdin for a missing folder: it runs in a scratch folder, on folders
     that exist."""
     from tufup.repo import DEFAULT_EXPIRATION_DAYS, Repository
 
     keys = keystore_for(identity, keystore)
-    missing = [role for role in ROLES[1:] if not (keys / role).exists()]
+    missing = [role for role in (ROLES if need_root else ROLES[1:]) if not (keys / role).exists()]
     if missing or not (keys / "root.pub").exists():
         raise ReleaseError(f"The keystore {keys} lacks the {', '.join(missing) or 'root.pub'} key: "
                            "make keys once with `make keys`, or point --keystore or $DESKTOP_SHELL_UPDATE_KEYS at it.")
@@ -130,10 +173,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repository", type=Path, help="the update repository (default: DIST/<slug>-updates)")
     parser.add_argument("--no-patch", action="store_true", help="publish the full archive only")
     parser.add_argument("--refresh", action="store_true", help="only re-sign the metadata with fresh expiry dates")
+    parser.add_argument("--root", action="store_true", help="with --refresh: re-sign the root too (needs the root key)")
+    parser.add_argument("--rotate", choices=ROLES, help="replace this role's key (needs the root key)")
     args = parser.parse_args(argv)
     try:
-        if args.refresh:
-            where = refresh(args.project, args.dist, keystore=args.keystore, repository=args.repository)
+        if args.rotate:
+            where = rotate_key(args.project, args.dist, args.rotate, keystore=args.keystore, repository=args.repository)
+            print(f"The {args.rotate} key was replaced: {where / 'metadata'} has a new root; upload it, and commit "
+                  f"the project's {UPDATE_ROOT_FILE}.")
+        elif args.refresh:
+            where = refresh(args.project, args.dist, keystore=args.keystore, repository=args.repository, root=args.root)
             print(f"Re-signed {where / 'metadata'}: upload it.")
         else:
             where = release(args.project, args.dist, keystore=args.keystore, repository=args.repository, skip_patch=args.no_patch)

@@ -87,6 +87,7 @@ class Updater(NoUpdates):
         self.wake = threading.Event()
         self.window = None
         self.restart_requested = False
+        self.on_trial = False
         self.status = {"state": "idle", "message": "", "version": "", "done": 0, "total": 0}
         self.check_after_s = float(os.environ.get(f"{identity.env_prefix}_UPDATE_CHECK_AFTER", CHECK_AFTER_S))
         self.state = read_json(self.folder / STATE_FILE)
@@ -153,7 +154,7 @@ class Updater(NoUpdates):
 
     def note_start(self) -> bool:
         """Before anything else: a staged update is applied now (the app then exits at once)."""
-        apply.note_start(self.data_dir, self.identity.version)
+        self.on_trial = apply.note_start(self.data_dir, self.identity.version)
         ready = self.ready()
         if not ready or not self.install.updatable:
             return False
@@ -169,8 +170,21 @@ class Updater(NoUpdates):
         def run():
             if startup.exception() is None:
                 self.run()
+            elif self.on_trial:
+                self.quit_failed_trial()
 
         threading.Thread(target=run, name="desktop-updates", daemon=True).start()
+
+    def quit_failed_trial(self) -> None:
+        """This version, just installed, could not start: quit (exit code 1) rather than show the error
+        and wait, so the update's script puts the previous version back at once."""
+        logger.error("This version failed its start after an update: quitting, so the previous version is put back")
+        deadline = time.monotonic() + 10
+        while self.window is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if self.window is None:
+            os._exit(1)
+        self.window.destroy()
 
     def after_exit(self) -> None:
         """The server has stopped and the data folder is free: "Restart to update" hands over now."""
@@ -226,7 +240,7 @@ class Updater(NoUpdates):
             offer = client.check(skip_versions=tuple(self.state.get("failed_versions") or ()))
             self.save_state(last_check=time.time())
             if offer is None:
-                self.set(state="up-to-date", version="", message=f"{self.identity.name} {self.identity.version} is up to date.")
+                self.finish("up-to-date", f"{self.identity.name} {self.identity.version} is up to date.", version="")
                 return
             self.set(state="downloading", version=offer.version, total=offer.download_size,
                      message=f"Downloading {self.identity.name} {offer.version}…")
@@ -234,15 +248,20 @@ class Updater(NoUpdates):
             staging = client.stage(archive, self.install.staging_for(offer.version), self.install.executable)
             client.forget_other_archives(keep=offer.version)
             self.save_state(ready={"version": offer.version, "staging": str(staging)})
-            self.set(state="ready", message=f"{self.identity.name} {offer.version} is ready: restart to update.")
+            self.finish("ready", f"{self.identity.name} {offer.version} is ready: restart to update.")
         except UpdateRefused as error:
             self.save_state(last_check=time.time())
-            self.set(state="refused", message=f"Update refused: {error}")
+            self.finish("refused", f"Update refused: {error}")
         except UpdateUnavailable as error:
-            self.set(state="unavailable-now", message=str(error))
+            self.finish("unavailable-now", str(error))
         except Exception as error:  # the app goes on; the log has the details
             logger.exception("The update check failed")
-            self.set(state="unavailable-now", message=f"The update check failed ({error!r}); it is tried again later.")
+            self.finish("unavailable-now", f"The update check failed ({error!r}); it is tried again later.")
+
+    def finish(self, state: str, message: str, **changes) -> None:
+        """A check's outcome, shown now and kept in the data folder (the log has it too)."""
+        self.set(state=state, message=message, **changes)
+        self.save_state(last_result={"state": state, "message": message, "at": time.time()})
 
 
 def site_started(identity: Identity, data_dir: Path) -> None:
