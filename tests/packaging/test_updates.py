@@ -189,16 +189,20 @@ def test_the_installed_app_updates_itself_and_keeps_the_old_version_when_the_new
     identity_file = broken / "_internal" / "pyproject.toml"
     identity_file.write_text(identity_file.read_text().replace('version = "1.0.1"', 'version = "1.0.2"')
                              .replace('settings = "mysite.settings"', 'settings = "mysite.missing_settings"'))
+    # Published in a copy of the repository (the other tests use the one with 1.0.0 and 1.0.1), where the app now looks.
+    with_broken = releases["repository"].parent / "with-1.0.2"
+    shutil.copytree(releases["repository"], with_broken)
     subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from django_desktop_shell.updates import release; "
                     "release.release(Path(sys.argv[1]), Path(sys.argv[2]), keystore=sys.argv[3], repository=Path(sys.argv[4]), "
                     "bundle=Path(sys.argv[5]), version='1.0.2')",
-                    str(releases["project"]), str(root), str(releases["keystore"]), str(releases["repository"]), str(broken)],
+                    str(releases["project"]), str(root), str(releases["keystore"]), str(with_broken), str(broken)],
                    check=True, timeout=600)
+    pointed_at(binary, "with-1.0.2")
     releases["server"].requests.clear()
     a_day_later(data)  # it checked today already
     check_once(binary, data, app_env, outcome("ready"))
     fetched = [path for path, _range in releases["server"].requests if "/targets/" in path]
-    assert fetched == [f"/polls-updates/{platform_tag()}/targets/polls-1.0.2.patch"]
+    assert fetched == [f"/with-1.0.2/{platform_tag()}/targets/polls-1.0.2.patch"]
     before = tree(installed)
 
     relaunch = start_window(binary, data, app_env)

@@ -399,6 +399,17 @@ def test_checks_run_at_most_once_a_day_and_not_at_all_when_turned_off(signed, re
     assert updater.snapshot()["state"] == "off"
 
 
+def test_a_try_that_could_not_finish_is_not_the_days_check(signed, repository, tmp_path):
+    updater = updater_for(tmp_path, repository, signed)
+    repository.cut_after = 20_000
+    updater.check_once()
+    repository.cut_after = None
+    assert updater.snapshot()["state"] == "unavailable-now"
+    assert updater.due()  # tried again within the hour, not tomorrow
+    updater.check_once()
+    assert updater.snapshot()["state"] == "ready" and not updater.due()
+
+
 def test_a_refused_update_is_shown_and_the_version_kept(signed, repository, tmp_path):
     archive = target(repository, f"{SLUG}-1.1.0.tar.gz")
     archive.write_bytes(archive.read_bytes()[:-1] + b"x")

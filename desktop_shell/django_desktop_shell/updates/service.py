@@ -15,6 +15,7 @@ import importlib
 import json
 import logging
 import os
+import sqlite3
 import sys
 import threading
 import time
@@ -159,8 +160,7 @@ class Updater(NoUpdates):
         if not ready or not self.install.updatable:
             return False
         logger.info("Applying the staged update to %s", ready["version"])
-        self.begin_apply(ready)
-        return True
+        return self.begin_apply(ready)
 
     def on_window(self, window) -> None:
         self.window = window
@@ -192,11 +192,19 @@ class Updater(NoUpdates):
         if self.restart_requested and ready:
             self.begin_apply(ready)
 
-    def begin_apply(self, ready: dict) -> None:
+    def begin_apply(self, ready: dict) -> bool:
+        """Hand over to the update's script; if it cannot even start, this version goes on as it is."""
         self.save_state(ready=None)
-        apply.begin(install=self.install, staging=Path(ready["staging"]), version=ready["version"],
-                    current=self.identity.version, data_dir=self.data_dir, name=self.identity.name,
-                    slug=self.identity.slug, env_prefix=self.identity.env_prefix, argv=self.argv)
+        try:
+            apply.begin(install=self.install, staging=Path(ready["staging"]), version=ready["version"],
+                        current=self.identity.version, data_dir=self.data_dir, name=self.identity.name,
+                        slug=self.identity.slug, env_prefix=self.identity.env_prefix, argv=self.argv)
+        except (OSError, sqlite3.Error) as error:
+            logger.error("Could not start installing %s: %s", ready["version"], error)
+            self.save_state(notice=f"The update to {ready['version']} could not be installed ({error}); "
+                                   "it is downloaded again at the next check.")
+            return False
+        return True
 
     # -- what the routes ask ------------------------------------------------------------------
 
@@ -238,8 +246,8 @@ class Updater(NoUpdates):
         self.set(state="checking", message="Checking for updates…", done=0, total=0)
         try:
             offer = client.check(skip_versions=tuple(self.state.get("failed_versions") or ()))
-            self.save_state(last_check=time.time())
             if offer is None:
+                self.save_state(last_check=time.time())
                 self.finish("up-to-date", f"{self.identity.name} {self.identity.version} is up to date.", version="")
                 return
             self.set(state="downloading", version=offer.version, total=offer.download_size,
@@ -247,7 +255,7 @@ class Updater(NoUpdates):
             archive = client.download(offer, lambda done, total: self.set(done=done, total=total))
             staging = client.stage(archive, self.install.staging_for(offer.version), self.install.executable)
             client.forget_other_archives(keep=offer.version)
-            self.save_state(ready={"version": offer.version, "staging": str(staging)})
+            self.save_state(ready={"version": offer.version, "staging": str(staging)}, last_check=time.time())
             self.finish("ready", f"{self.identity.name} {offer.version} is ready: restart to update.")
         except UpdateRefused as error:
             self.save_state(last_check=time.time())

@@ -43,7 +43,7 @@
       const percent = status.total ? Math.floor((100 * status.done) / status.total) : 0;
       parts.push(`${status.message} ${percent}%`);
     } else if (status.state === "ready") {
-      parts.push(status.message, button("Restart to update", async () => {
+      parts.push(`${status.app} ${status.version} is ready.`, button("Restart to update", async () => {
         target.replaceChildren("Restarting to update…");
         show(await post("/_desktop/updates/restart"));
       }));
