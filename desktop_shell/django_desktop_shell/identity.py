@@ -9,11 +9,12 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 TABLE = "desktop-shell"
 REQUIRED = ("name", "app-id", "settings")
 KNOWN = {*REQUIRED, "description", "icon", "categories", "keywords", "start-path", "health-path", "data-files", "homepage",
-         "menu", "file-types", "url-schemes"}
+         "menu", "file-types", "url-schemes", "update-url"}
 APP_ID = re.compile(r"^[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z][A-Za-z0-9-]*)+$")
 MENU_REFERENCE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 MIME_TYPE = re.compile(r"^[a-z]+/[a-z0-9][a-z0-9.+-]*$")
@@ -21,6 +22,10 @@ EXTENSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$")
 URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]{1,31}$")
 # Schemes an app must never claim: the browser's and the OS's own.
 RESERVED_SCHEMES = {"http", "https", "file", "ftp", "mailto", "data", "javascript", "about", "blob", "ws", "wss"}
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# The trusted root of the update repository, beside pyproject.toml (`make keys` writes it; the
+# build bundles it when update-url is set): docs/updates.md.
+UPDATE_ROOT_FILE = "update-root.json"
 
 
 class IdentityError(Exception):
@@ -46,6 +51,7 @@ class Identity:
     file_types: tuple["FileType", ...] = ()  # the files the app opens: the installers register them
     url_schemes: tuple[str, ...] = ()  # scheme://… links the app handles: the installers register them
     licence: str = ""  # [project] license
+    update_url: str = ""  # "": no updates; else the signed update repository (docs/updates.md)
 
     @property
     def slug(self) -> str:
@@ -97,6 +103,8 @@ def load(project_dir: Path) -> Identity:
         raise IdentityError(f"menu in {path} must name where the menu is, as module:ATTRIBUTE.")
     file_types = parse_file_types(path, table.get("file-types", []))
     url_schemes = parse_url_schemes(path, table.get("url-schemes", []))
+    if "update-url" in table:
+        check_update_url(table["update-url"], path)
     unknown = sorted(set(table) - KNOWN)
     if unknown:
         raise IdentityError(f"[tool.{TABLE}] in {path} has unknown keys: {', '.join(unknown)}. Known: {', '.join(sorted(KNOWN))}.")
@@ -106,7 +114,7 @@ def load(project_dir: Path) -> Identity:
         icon=table.get("icon", ""), categories=tuple(table.get("categories", ())), keywords=tuple(table.get("keywords", ())),
         start_path=table.get("start-path", "/"), health_path=table.get("health-path", ""), data_files=tuple(table.get("data-files", ())), homepage=table.get("homepage", ""),
         menu=table.get("menu", ""), file_types=file_types, url_schemes=url_schemes,
-        licence=licence_of(document["project"]),
+        licence=licence_of(document["project"]), update_url=table.get("update-url", "").rstrip("/"),
     )
 
 
@@ -144,3 +152,18 @@ def licence_of(project: dict) -> str:
     if isinstance(licence, dict):
         licence = licence.get("text", "") or (f"See {licence['file']}" if "file" in licence else "")
     return licence if isinstance(licence, str) else ""
+
+
+def check_update_url(url, path: Path) -> None:
+    """https://, or http:// to this machine only (a test repository): the metadata is signed either
+    way, but https also hides what is downloaded and stops a network from holding updates back."""
+    where = f"update-url in {path}"
+    if not isinstance(url, str) or not url:
+        raise IdentityError(f"{where} must be the address of the update repository, such as https://example.org/updates.")
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise IdentityError(f"{where} must be an https:// address, such as https://example.org/updates; got {url!r}.")
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        raise IdentityError(f"{where} must use https:// (http:// is accepted for 127.0.0.1 and localhost only, for tests); got {url!r}.")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise IdentityError(f"{where} must be a plain address with no query, fragment or password; got {url!r}.")

@@ -33,6 +33,7 @@ SHELL_MIDDLEWARE = [
     "django_desktop_shell.middleware.LaunchGateMiddleware",
     "django_desktop_shell.middleware.ShellRoutesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django_desktop_shell.updates.banner.UpdateBannerMiddleware",  # does nothing unless the app updates itself
 ]
 REQUIRED_AFTER = ["django.middleware.csrf.CsrfViewMiddleware"]
 DEFAULT_CSP = {

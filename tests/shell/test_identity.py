@@ -36,10 +36,26 @@ def test_the_identity_gives_every_name(tmp_path):
     (MINIMAL + 'start-path = "polls/"\n', "start-path in"),
     (MINIMAL.replace('version = "2.1"\n', ""), "needs a version"),
     ("[project\n", "is not valid TOML"),
+    (MINIMAL + 'update-url = "ftp://example.org/updates"\n', "update-url in .* must be an https:// address"),
+    (MINIMAL + 'update-url = "http://example.org/updates"\n', "must use https://"),
+    (MINIMAL + 'update-url = "https://example.org/updates?token=1"\n', "no query"),
+    (MINIMAL + 'update-url = "https://user:secret@example.org/updates"\n', "no query, fragment or password"),
+    (MINIMAL + 'update-url = ""\n', "must be the address of the update repository"),
+    (MINIMAL + "update-url = 1\n", "must be the address of the update repository"),
 ])
 def test_a_wrong_identity_table_is_refused_saying_what_to_write(tmp_path, text, message):
     with pytest.raises(IdentityError, match=message.replace("[", r"\[").replace("]", r"\]")):
         load(project_with(tmp_path, text))
+
+
+@pytest.mark.parametrize(("url", "kept"), [
+    ("https://example.org/updates/", "https://example.org/updates"),
+    ("http://127.0.0.1:8123/repo", "http://127.0.0.1:8123/repo"),
+    ("http://localhost/repo", "http://localhost/repo"),
+])
+def test_an_update_url_is_https_or_loopback_http(tmp_path, url, kept):
+    assert load(project_with(tmp_path, MINIMAL + f'update-url = "{url}"\n')).update_url == kept
+    assert load(project_with(tmp_path, MINIMAL)).update_url == ""  # no key: no updates
 
 
 def test_two_apps_on_the_shell_run_side_by_side_each_in_its_own_data_folder(tmp_path, app_env):

@@ -27,6 +27,7 @@ from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
 from django_desktop_shell.process.navigation import NavigationLock
 from django_desktop_shell.process.open_requests import OpenQueue
 from django_desktop_shell.process.self_test import SelfTest
+from django_desktop_shell.updates import service as updates
 
 logger = logging.getLogger("django_desktop_shell")
 
@@ -79,20 +80,27 @@ def run(identity: Identity, args, launched_at: float) -> int:
         done = "the files and links were sent to its window" if messages else "its window was brought to the front"
         print(f"{identity.slug}: {identity.name} is already running on this data folder; {done}.")
         return 0
+    updater = updates.for_run(identity, data_dir, args.mode)
+    if updater.note_start():  # an update was staged: it is installed now, and starts in our place
+        instance.close()
+        return 0
     sock = server.bind_for(data_dir, args.port)
     self_test = SelfTest(identity.slug) if args.mode == "self-test" else None
     next_path = SelfTest.start_path if self_test else identity.start_path
     startup = ThreadPoolExecutor(1, "desktop-startup").submit(
         start_site, identity, sock, data_dir, args.dev, args.mode in ("headless", "browser"), next_path, launched_at)
+    updater.start_background(startup)
     try:
         if args.mode in ("headless", "browser"):
             return serve_without_window(args.mode, startup)
-        return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages)
+        return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages,
+                               updater)
     finally:
         logger.info("Stopping the server")
         stop_server(startup)
         instance.close()
         logger.info("Stopped")
+        updater.after_exit()  # "Restart to update": the update is installed now that the data folder is free
 
 
 def serve_without_window(mode: str, startup: Future) -> int:
@@ -106,7 +114,8 @@ def serve_without_window(mode: str, startup: Future) -> int:
     return 0
 
 
-def serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages=()) -> int:
+def serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages=(),
+                    updater=updates.NoUpdates()) -> int:
     origin = server.origin_of(sock)
     if str(identity.project_dir) not in sys.path:  # the site's menu module is imported before Django starts
         sys.path.insert(0, str(identity.project_dir))
@@ -126,6 +135,7 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
 
             macos_open_events.install(lambda message: opened.put(message) if open_requests.valid_message(message) else None)
         native.provide(WindowNativeFunctions(created_window, integration.dropped))
+        updater.on_window(created_window)
 
     hooks = window.WindowHooks(navigation=NavigationLock(origin), on_created=on_created)
     window.run_window(startup, title=identity.name, origin=origin, data_dir=data_dir, launched_at=launched_at,
@@ -151,6 +161,7 @@ def start_site(identity, sock, data_dir, dev: bool, browser: bool, next_path: st
                                       body_guard=started.body_guard).start()
     http_server.wait_until_ready(started.health_path, started.auth_headers)
     logger.info("Server ready on %s after %.3f s", http_server.origin, time.perf_counter() - launched_at)
+    updates.site_started(identity, data_dir)
     return http_server
 
 
