@@ -26,6 +26,9 @@ $(VENV)/bin/python:
 # builds the wheel other projects install).
 # (compat mode: a plain path on sys.path, which PyInstaller follows; the default finder hook it does not)
 DESKTOP_SHELL := --config-settings editable_mode=compat -e ./desktop_shell
+# With its optional `updates` extra (signed updates, docs/updates.md): the tests, the builds and
+# `make keys` / `make release` need it; `make run` does not.
+DESKTOP_SHELL_UPDATES := --config-settings editable_mode=compat -e "./desktop_shell[updates]"
 PROJECTS := pyproject.toml desktop_shell/pyproject.toml
 
 $(VENV)/.installed-run: $(PROJECTS) | $(VENV)/bin/python
@@ -33,7 +36,7 @@ $(VENV)/.installed-run: $(PROJECTS) | $(VENV)/bin/python
 	touch $@
 
 $(VENV)/.installed-test: $(PROJECTS) | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet $(DESKTOP_SHELL) -e ".[test]"
+	$(BIN)/python -m pip install --quiet $(DESKTOP_SHELL_UPDATES) -e ".[test]"
 	touch $@ $(VENV)/.installed-run
 
 # The shell's wheel, for any Django project: dist/django_desktop_shell-VERSION-py3-none-any.whl.
@@ -58,8 +61,20 @@ system-package:
 	@$(SYSTEM_PACKAGES) run package
 
 $(VENV)/.installed-package: $(PROJECTS) | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet $(DESKTOP_SHELL) -e ".[package]"
+	$(BIN)/python -m pip install --quiet $(DESKTOP_SHELL_UPDATES) -e ".[package]"
 	touch $@ $(VENV)/.installed-run
+
+# Signed updates (docs/updates.md). `make keys` once: the signing keys go to a keystore outside
+# the repository ($$DESKTOP_SHELL_UPDATE_KEYS, else ~/.config/notedesk-update-keys) and the trusted
+# root to update-root.json (commit it). `make release` after `make package`: the update repository
+# in dist/notedesk-updates/, beside the installers (upload it to the identity's update-url).
+.PHONY: keys release
+
+keys: $(VENV)/.installed-package
+	$(BIN)/python -m django_desktop_shell.updates.keys .
+
+release: package
+	$(BIN)/python -m django_desktop_shell.updates.release . dist
 
 # The long reliability runs (docs/reliability.md); `make test` runs short versions of both.
 # soak: 20,000 mixed API requests from 8 clients, and 20 kill -9 rounds; fuzz: 1,000 examples an endpoint.

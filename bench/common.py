@@ -185,11 +185,13 @@ class HeadlessApp:
     def session(self) -> dict:
         """The cookies and CSRF token the app's window holds after opening the launch URL."""
         connection = http.client.HTTPConnection(LOOPBACK, self.port, timeout=10)
-        connection.request("GET", urlsplit(self.launch_url)._replace(scheme="", netloc="").geturl())
+        launch = urlsplit(self.launch_url)  # on the install's own host name, which browsers resolve to 127.0.0.1
+        host = {"Host": launch.netloc}
+        connection.request("GET", launch._replace(scheme="", netloc="").geturl(), headers=host)
         response = connection.getresponse()
         response.read()
         cookies = cookie_pairs(response)
-        connection.request("GET", "/ajax/data/", headers={"Cookie": "; ".join(cookies)})
+        connection.request("GET", "/ajax/data/", headers={**host, "Cookie": "; ".join(cookies)})
         response = connection.getresponse()
         page = response.read().decode()
         cookies += cookie_pairs(response)

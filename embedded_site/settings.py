@@ -3,7 +3,7 @@ security middleware, cookies, SQLite) are applied over these by the last line.""
 
 from pathlib import Path
 
-from django_desktop_shell.settings import desktop_settings
+from django_desktop_shell.settings import MULTIPART_OVERHEAD, desktop_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 UI_DIR = BASE_DIR / "ui"
@@ -13,6 +13,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "embedded_site.ajax_patterns",
     "embedded_site.notes",
+    "embedded_site.open_with",
 ]
 MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
@@ -44,6 +45,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 NOTEDESK_MAX_ATTACHMENT_SIZE = 25 * 1024 * 1024
 NOTEDESK_MAX_IMPORT_SIZE = 200 * 1024 * 1024
+# The largest body the server reads at all: an import file, in its multipart form.
+DESKTOP_MAX_REQUEST_BODY = NOTEDESK_MAX_IMPORT_SIZE + MULTIPART_OVERHEAD
 # Version history (embedded_site/notes/revisions.py): how long a revision is kept.
 NOTEDESK_REVISIONS_KEPT_DAYS = 90
 
@@ -57,5 +60,9 @@ STATICFILES_DIRS = [UI_DIR / "static"]
 
 # Clients of the JSON API (scripts holding the launch token) get JSON errors without asking.
 DESKTOP_JSON_PATH_PREFIXES = ("/api/",)
+
+# Files and links opened from outside, and files dropped onto the editor (django_desktop_shell.opening).
+DESKTOP_OPEN_FILES = "embedded_site.open_with.handlers.open_files"
+DESKTOP_OPEN_URL = "embedded_site.open_with.handlers.open_url"
 
 desktop_settings(globals())

@@ -1,10 +1,12 @@
 from django.urls import include, path
 
 from embedded_site import views
+from embedded_site.open_with import dropped
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("ajax/", include("embedded_site.ajax_patterns.urls")),
+    path("api/notes/<int:note_id>/attachments/dropped/", dropped.attach_dropped_files, name="attach_dropped_files"),
     path("api/", include("embedded_site.notes.urls")),
 ]
 

@@ -1,9 +1,12 @@
+import http.client
 import http.cookiejar
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -12,7 +15,10 @@ from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client
 
+from django_desktop_shell import runtime
+from django_desktop_shell.process import site
 from django_desktop_shell.process.server import ServerThread, bind_loopback
+from django_desktop_shell.settings import host_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # The sites the shell's contract is tested on: each is a project folder with its own launcher.py.
@@ -86,11 +92,27 @@ def start_site_headless(site, data_dir, env, *args):
     return process, line.split(" ", 1)[1].strip()
 
 
+class LoopbackConnection(http.client.HTTPConnection):
+    """Connects to 127.0.0.1 whatever the host name: a browser resolves every name under
+    .localhost to the loopback address itself (RFC 6761); this system's resolver may not."""
+
+    def connect(self):
+        self.sock = socket.create_connection(("127.0.0.1", self.port), self.timeout)
+
+
+class LoopbackHandler(urllib.request.HTTPHandler):
+    def http_open(self, request):
+        return self.do_open(LoopbackConnection, request)
+
+
 def browser_opener():
-    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    """urllib as a browser: cookies kept, and names under .localhost reached on 127.0.0.1."""
+    return urllib.request.build_opener(LoopbackHandler, urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
 
 def exit_code_within(process, seconds):
+    """The launcher ends itself within 1.5 s of a stop signal (its watchdog); the tests allow more,
+    for a machine whose cores are all busy (make stress --load)."""
     try:
         return process.wait(seconds)
     except subprocess.TimeoutExpired:
@@ -108,6 +130,9 @@ def app_env(display):
     """The environment a launched Notedesk process gets in tests."""
     env = dict(os.environ)
     env["WEBKIT_DISABLE_COMPOSITING_MODE"] = "1"
+    # Classic scrollbars: with overlay ones, the same page settled on either of two screens
+    # (anti-aliasing at the edges of the note list's tag chips), 5 launches in 12.
+    env["GTK_OVERLAY_SCROLLING"] = "0"
     env.pop("NOTEDESK_DATA_DIR", None)
     env.pop("NOTEDESK_PORT", None)
     return env
@@ -126,14 +151,14 @@ class LiveApp:
         self.sock = bind_loopback(0)
         self.port = self.sock.getsockname()[1]
         self.origin = f"http://127.0.0.1:{self.port}"
-        port_settings.DESKTOP_ALLOWED_HOSTS = [f"127.0.0.1:{self.port}", f"localhost:{self.port}"]
-        port_settings.CSRF_TRUSTED_ORIGINS = [f"http://{host}" for host in port_settings.DESKTOP_ALLOWED_HOSTS]
+        for name, value in host_settings(replace(runtime.current, port=self.port)).items():
+            setattr(port_settings, name, value)
         self.wsgi_app = WSGIHandler()
         self.server = None
         self.start()
 
     def start(self):
-        self.server = ServerThread(self.wsgi_app, self.sock).start()
+        self.server = ServerThread(self.wsgi_app, self.sock, body_guard=site.body_guard()).start()
         self.server.wait_until_ready("/_desktop/health", self.auth_headers)
 
     def stop(self):

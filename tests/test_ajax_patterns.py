@@ -56,10 +56,11 @@ def test_submit_without_csrf_token_is_403_json(csrf_client):
     assert "security token" in response.json()["error"]
 
 
-def test_submit_with_malformed_json_is_400(csrf_client):
+@pytest.mark.parametrize("body", ["{not json", '{"a":' * 2000])  # the second: too deep for json's recursion
+def test_submit_with_malformed_json_is_400(csrf_client, body):
     token = csrf_token_from(csrf_client)
     response = csrf_client.post(
-        "/ajax/submit/", "{not json", content_type="application/json", HTTP_X_CSRFTOKEN=token, **XHR
+        "/ajax/submit/", body, content_type="application/json", HTTP_X_CSRFTOKEN=token, **XHR
     )
     assert response.status_code == 400
     assert response.json() == {"error": "The body is not valid JSON."}

@@ -1,58 +1,82 @@
 #!/usr/bin/env bash
-# Builds the Linux installers into DIST (default: dist/): the one-file notedesk, the one-folder
-# notedesk-dir/, notedesk-VERSION-linux-ARCH.tar.gz of that folder, and notedesk_VERSION_ARCH.deb.
-# Usage: build/linux/build.sh [DIST]   (PYTHON: the venv's python, with the `package` extra)
+# Builds the Linux installers of the Django project in PROJECT (default: this repository) into
+# DIST (default: dist/), every name from its [tool.desktop-shell] table: the one-file SLUG, the
+# one-folder SLUG-dir/, SLUG-VERSION-linux-ARCH.tar.gz of that folder, and SLUG_VERSION_ARCH.deb.
+# Usage: build/linux/build.sh [DIST [PROJECT]]   (PYTHON: the venv's python, with the `package` extra)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 dist=$(realpath -m "${1:-$root/dist}")
+project=$(realpath "${2:-$root}")
 python=${PYTHON:-$root/.venv/bin/python}
-out=$root/build/out
 
-"$python" -m PyInstaller --clean --noconfirm --log-level WARN \
-  --distpath "$dist" --workpath "$out/pyinstaller" "$root/app.spec"
+declare name slug version description categories keywords icon homepage deb_section spec mime_types exec_args
+identity=$("$python" -m django_desktop_shell.packaging.identity "$project" --format sh)
+eval "$identity"
+out=$root/build/out/$slug
+rm -rf "$out"
 
-version=$("$python" -c 'import sys, tomllib; print(tomllib.load(open(sys.argv[1], "rb"))["project"]["version"])' \
-  "$root/pyproject.toml")
+DESKTOP_SHELL_PROJECT=$project "$python" -m PyInstaller --clean --noconfirm --log-level WARN \
+  --distpath "$dist" --workpath "$out/pyinstaller" "$spec"
 arch=$(dpkg --print-architecture)
 
-tar -czf "$dist/notedesk-$version-linux-$arch.tar.gz" -C "$dist" \
-  --transform "s|^notedesk-dir|notedesk-$version|" notedesk-dir
+tar -czf "$dist/$slug-$version-linux-$arch.tar.gz" -C "$dist" \
+  --transform "s|^$slug-dir|$slug-$version|" "$slug-dir"
 
 # The .deb: dpkg-shlibdeps wants a source-package layout, debian/control and debian/PACKAGE/.
 deb_work=$out/deb
-package=$deb_work/debian/notedesk
-rm -rf "$deb_work"
+package=$deb_work/debian/$slug
 mkdir -p "$package/DEBIAN" "$package/opt" "$package/usr/bin"
-printf 'Source: notedesk\n\nPackage: notedesk\nArchitecture: any\n' >"$deb_work/debian/control"
-cp -a "$dist/notedesk-dir" "$package/opt/notedesk"
-ln -s /opt/notedesk/notedesk "$package/usr/bin/notedesk"
-install -Dm644 "$root/build/linux/notedesk.desktop" "$package/usr/share/applications/notedesk.desktop"
-desktop-file-validate "$package/usr/share/applications/notedesk.desktop"
-for png in "$out"/pyinstaller/app/desktop-shell/icons/png/*.png; do
-  size=$(basename "$png" .png)
-  install -Dm644 "$png" "$package/usr/share/icons/hicolor/${size}x${size}/apps/notedesk.png"
-done
-install -Dm644 "$root/ui/static/img/notedesk.svg" "$package/usr/share/icons/hicolor/scalable/apps/notedesk.svg"
+printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$slug" "$slug" >"$deb_work/debian/control"
+cp -a "$dist/$slug-dir" "$package/opt/$slug"
+ln -s "/opt/$slug/$slug" "$package/usr/bin/$slug"
 
-# The libraries the bundle links against come from the system (app.spec leaves them out);
+entry=$package/usr/share/applications/$slug.desktop
+mkdir -p "$(dirname "$entry")"
+{
+  printf '[Desktop Entry]\nType=Application\nName=%s\nComment=%s\nExec=%s%s\nTerminal=false\n' \
+    "$name" "$description" "$slug" "$exec_args"
+  [[ -z $icon ]] || echo "Icon=$slug"
+  [[ -z $categories ]] || echo "Categories=$categories;"
+  [[ -z $keywords ]] || echo "Keywords=$keywords;"
+  # The identity's file-types and url-schemes: Open with, double-click and SCHEME:// links.
+  [[ -z $mime_types ]] || echo "MimeType=$mime_types"
+  printf 'StartupNotify=true\nStartupWMClass=%s\n' "$slug"
+} >"$entry"
+desktop-file-validate "$entry"
+
+if [[ -n $icon ]]; then
+  # The spec renders the hicolor sizes from the SVG into its work folder, named after the spec.
+  for png in "$out/pyinstaller/$(basename "$spec" .spec)"/desktop-shell/icons/png/*.png; do
+    size=$(basename "$png" .png)
+    install -Dm644 "$png" "$package/usr/share/icons/hicolor/${size}x${size}/apps/$slug.png"
+  done
+  install -Dm644 "$icon" "$package/usr/share/icons/hicolor/scalable/apps/$slug.svg"
+fi
+
+# The libraries the bundle links against come from the system (the spec leaves them out);
 # dpkg-shlibdeps names their packages. GTK and WebKitGTK are loaded through their typelibs,
-# which no ELF file names, so they are listed by hand.
-mapfile -t elf_files < <(find "$package/opt/notedesk" -type f \( -name '*.so*' -o -path "$package/opt/notedesk/notedesk" \))
-shlibs=$(cd "$deb_work" && dpkg-shlibdeps -O --warnings=1 -l"$package/opt/notedesk/_internal" "${elf_files[@]}")
-depends="gir1.2-webkit2-4.1, libwebkit2gtk-4.1-0, gir1.2-gtk-3.0, libgtk-3-0, ${shlibs#shlibs:Depends=}"
+# which no ELF file names, so they are listed by hand; so is a hunspell dictionary, which
+# WebKitGTK's spell checker (enchant) needs to check spelling in the app's text fields.
+mapfile -t elf_files < <(find "$package/opt/$slug" -type f \( -name '*.so*' -o -path "$package/opt/$slug/$slug" \))
+shlibs=$(cd "$deb_work" && dpkg-shlibdeps -O --warnings=1 -l"$package/opt/$slug/_internal" "${elf_files[@]}")
+depends="gir1.2-webkit2-4.1, libwebkit2gtk-4.1-0, gir1.2-gtk-3.0, libgtk-3-0, hunspell-en-us | hunspell-dictionary, ${shlibs#shlibs:Depends=}"
 
-cat >"$package/DEBIAN/control" <<CONTROL
-Package: notedesk
+{
+  cat <<CONTROL
+Package: $slug
 Version: $version
 Architecture: $arch
-Maintainer: Notedesk maintainers <maintainers@notedesk.invalid>
+Maintainer: $name maintainers <maintainers@$slug.invalid>
 Installed-Size: $(du -sk "$package" | cut -f1)
 Depends: $depends
-Section: editors
+Section: $deb_section
 Priority: optional
-Description: fast, private notes in a desktop window
- Notedesk keeps your notes on this computer, in your own data folder, and
- shows them in a native window. Removing the package leaves your notes where
- they are.
 CONTROL
-dpkg-deb --build --root-owner-group "$package" "$dist/notedesk_${version}_$arch.deb"
+  [[ -z $homepage ]] || echo "Homepage: $homepage"
+  cat <<DESCRIPTION
+Description: ${description%.}
+ $name keeps each person's data in their own data folder and shows it in a
+ native window. Removing the package leaves that folder where it is.
+DESCRIPTION
+} >"$package/DEBIAN/control"
+dpkg-deb --build --root-owner-group "$package" "$dist/${slug}_${version}_$arch.deb"

@@ -1,10 +1,14 @@
-# Builds Notedesk for Windows into dist\: notedesk.exe (one file), notedesk-dir\ (one folder) and
-# Notedesk-<version>-setup.exe (Inno Setup 6, per user). Run from anywhere:
-#   powershell -ExecutionPolicy Bypass -File build\windows\build.ps1
+# Builds the Django project in -Project (default: this repository) for Windows into -Dist
+# (default: dist\), every name from its [tool.desktop-shell] table: SLUG.exe (one file), SLUG-dir\
+# (one folder) and NAME-VERSION-setup.exe (Inno Setup 6, per user). Run from anywhere:
+#   powershell -ExecutionPolicy Bypass -File build\windows\build.ps1 [-Dist DIST] [-Project PROJECT]
 # Needs Python 3.11 (py -3.11, or $env:PYTHON) and Inno Setup 6. When WINDOWS_CERTIFICATE_FILE
 # (a .pfx) and WINDOWS_CERTIFICATE_PASSWORD are set, the executables and the installer are signed.
+param([string]$Dist = "", [string]$Project = "")
 $ErrorActionPreference = "Stop"
 $Root = (Resolve-Path "$PSScriptRoot\..\..").Path
+$Dist = if ($Dist) { $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Dist) } else { "$Root\dist" }
+$Project = if ($Project) { (Resolve-Path $Project).Path } else { $Root }
 Set-Location $Root
 
 function Invoke-Native {
@@ -28,24 +32,42 @@ if (-not (Test-Path $Python)) {
     else { Invoke-Native "py" @("-3.11", "-m", "venv", ".venv") }
 }
 Invoke-Native $Python @("-m", "pip", "install", "--quiet", "-e", ".[package]")
+# One line of JSON, ASCII only: safe whatever code page the console decodes it with.
+$App = Invoke-Native $Python @("-m", "django_desktop_shell.packaging.identity", $Project, "--format", "json") | ConvertFrom-Json
+$Work = "$Root\build\out\$($App.slug)"
+$env:DESKTOP_SHELL_PROJECT = $Project
 Invoke-Native $Python @("-m", "PyInstaller", "--clean", "--noconfirm", "--log-level", "WARN",
-    "--distpath", "dist", "--workpath", "build\out\pyinstaller", "app.spec")
-$Version = & $Python -c "import tomllib; print(tomllib.load(open('pyproject.toml', 'rb'))['project']['version'])"
+    "--distpath", $Dist, "--workpath", "$Work\pyinstaller", $App.spec)
 
 $Iscc = Find-Program "ISCC.exe" @("${env:ProgramFiles(x86)}\Inno Setup 6\ISCC.exe", "$env:ProgramFiles\Inno Setup 6\ISCC.exe")
-$IsccArguments = @("/Qp", "/DAppVersion=$Version", "/DSourceDir=$Root\dist\notedesk-dir",
-    "/DIconFile=$Root\build\out\icons\notedesk.ico", "/O$Root\dist")
+$IsccArguments = @("/Qp", "/DAppName=$($App.name)", "/DAppSlug=$($App.slug)", "/DAppGuid=$($App.windows_app_id)",
+    "/DAppVersion=$($App.version)", "/DSourceDir=$Dist\$($App.slug)-dir", "/O$Dist")
+if ($App.homepage) { $IsccArguments += "/DHomepage=$($App.homepage)" }
+if ($App.icon) {
+    # The spec renders the .ico into its work folder, named after the spec.
+    $SpecName = [IO.Path]::GetFileNameWithoutExtension($App.spec)
+    $IsccArguments += "/DIconFile=$Work\pyinstaller\$SpecName\desktop-shell\icons\$($App.slug).ico"
+}
 
+# The identity's file-types and url-schemes, as [Registry] lines the installer includes.
+$Registration = Invoke-Native $Python @("-m", "django_desktop_shell.packaging.identity", $Project, "--format", "inno-registry")
+if ($Registration) {
+    New-Item -ItemType Directory -Force -Path $Work | Out-Null
+    Set-Content -Path "$Work\registration.iss" -Value $Registration -Encoding UTF8
+    $IsccArguments += "/DRegistration=$Work\registration.iss"
+}
+
+$Exe = "$($App.slug).exe"
 if ($env:WINDOWS_CERTIFICATE_FILE) {
     $SdkSignTools = Get-ChildItem "${env:ProgramFiles(x86)}\Windows Kits\10\bin\*\x64\signtool.exe" -ErrorAction SilentlyContinue |
         Sort-Object FullName -Descending | ForEach-Object FullName
     $SignTool = Find-Program "signtool.exe" @($SdkSignTools)
     $Sign = @("sign", "/f", $env:WINDOWS_CERTIFICATE_FILE, "/p", $env:WINDOWS_CERTIFICATE_PASSWORD,
         "/fd", "SHA256", "/tr", "http://timestamp.digicert.com", "/td", "SHA256")
-    Invoke-Native $SignTool ($Sign + @("dist\notedesk.exe", "dist\notedesk-dir\notedesk.exe"))
+    Invoke-Native $SignTool ($Sign + @("$Dist\$Exe", "$Dist\$($App.slug)-dir\$Exe"))
     # Inno Setup signs the installer and the uninstaller it writes with this command ($f: the file).
-    $IsccArguments += @("/DSign", "/Snotedesk=`"$SignTool`" $($Sign -join ' ') `$f")
+    $IsccArguments += @("/DSign", "/Ssigntool=`"$SignTool`" $($Sign -join ' ') `$f")
 }
 
-Invoke-Native $Iscc ($IsccArguments + @("build\windows\notedesk.iss"))
-Write-Host "Built dist\notedesk.exe, dist\notedesk-dir\ and dist\Notedesk-$Version-setup.exe"
+Invoke-Native $Iscc ($IsccArguments + @("build\windows\installer.iss"))
+Write-Host "Built $Dist\$Exe, $Dist\$($App.slug)-dir\ and $Dist\$($App.name)-$($App.version)-setup.exe"

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
 from django_desktop_shell import runtime
-from django_desktop_shell.settings import SHELL_MIDDLEWARE
+from django_desktop_shell.settings import SHELL_MIDDLEWARE, host_settings
 
 TAG = "desktop"
 FIX = "Call desktop_settings(globals()) at the end of your settings module, after every other setting."
@@ -66,15 +66,23 @@ def check_hosts(app_configs, **kwargs):
     if not run:
         return []
     errors = []
-    wider_hosts = sorted(set(settings.ALLOWED_HOSTS) - {"127.0.0.1", "localhost"})
+    own = host_settings(run)
+    wider_hosts = sorted(set(settings.ALLOWED_HOSTS) - set(own["ALLOWED_HOSTS"]))
     if wider_hosts:
         errors.append(Error(f"ALLOWED_HOSTS allows {', '.join(map(repr, wider_hosts))}, beyond this app's loopback address.",
                             hint=f"Leave ALLOWED_HOSTS to the shell. {FIX}", id="desktop.E004"))
-    own_origins = {f"http://{host}" for host in settings.DESKTOP_ALLOWED_HOSTS}
-    wider_origins = sorted(set(settings.CSRF_TRUSTED_ORIGINS) - own_origins)
+    wider_hosts = sorted(set(settings.DESKTOP_ALLOWED_HOSTS) - set(own["DESKTOP_ALLOWED_HOSTS"]))
+    if wider_hosts:
+        errors.append(Error(f"DESKTOP_ALLOWED_HOSTS allows {', '.join(map(repr, wider_hosts))}, beyond this app's loopback "
+                            "addresses.", hint=f"Leave DESKTOP_ALLOWED_HOSTS to the shell. {FIX}", id="desktop.E004"))
+    wider_origins = sorted(set(settings.CSRF_TRUSTED_ORIGINS) - set(own["CSRF_TRUSTED_ORIGINS"]))
     if wider_origins:
         errors.append(Error(f"CSRF_TRUSTED_ORIGINS trusts {', '.join(map(repr, wider_origins))}: pages there could post "
                             "to this app.", hint=f"Leave CSRF_TRUSTED_ORIGINS to the shell. {FIX}", id="desktop.E004"))
+    if settings.DESKTOP_SESSION_HOST != own["DESKTOP_SESSION_HOST"]:
+        errors.append(Error(f"DESKTOP_SESSION_HOST is {settings.DESKTOP_SESSION_HOST!r}: the session cookie would be set on "
+                            f"a host other than {own['DESKTOP_SESSION_HOST']!r}.",
+                            hint=f"Leave DESKTOP_SESSION_HOST to the shell. {FIX}", id="desktop.E004"))
     return errors
 
 

@@ -9,11 +9,23 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 TABLE = "desktop-shell"
 REQUIRED = ("name", "app-id", "settings")
-KNOWN = {*REQUIRED, "description", "icon", "categories", "keywords", "start-path", "health-path", "data-files", "homepage"}
+KNOWN = {*REQUIRED, "description", "icon", "categories", "keywords", "start-path", "health-path", "data-files", "homepage",
+         "menu", "file-types", "url-schemes", "update-url"}
 APP_ID = re.compile(r"^[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z][A-Za-z0-9-]*)+$")
+MENU_REFERENCE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+MIME_TYPE = re.compile(r"^[a-z]+/[a-z0-9][a-z0-9.+-]*$")
+EXTENSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$")
+URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]{1,31}$")
+# Schemes an app must never claim: the browser's and the OS's own.
+RESERVED_SCHEMES = {"http", "https", "file", "ftp", "mailto", "data", "javascript", "about", "blob", "ws", "wss"}
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# The trusted root of the update repository, beside pyproject.toml (`make keys` writes it; the
+# build bundles it when update-url is set): docs/updates.md.
+UPDATE_ROOT_FILE = "update-root.json"
 
 
 class IdentityError(Exception):
@@ -35,6 +47,11 @@ class Identity:
     health_path: str = ""  # "": the shell's own health check
     data_files: tuple[str, ...] = ()  # folders or files, relative to the project, that the build bundles
     homepage: str = ""
+    menu: str = ""  # "module:ATTRIBUTE" holding the menu bar (django_desktop_shell.menus); "": none
+    file_types: tuple["FileType", ...] = ()  # the files the app opens: the installers register them
+    url_schemes: tuple[str, ...] = ()  # scheme://… links the app handles: the installers register them
+    licence: str = ""  # [project] license
+    update_url: str = ""  # "": no updates; else the signed update repository (docs/updates.md)
 
     @property
     def slug(self) -> str:
@@ -48,6 +65,15 @@ class Identity:
     @property
     def cookie_prefix(self) -> str:
         return self.slug.replace("-", "_")
+
+
+@dataclass(frozen=True)
+class FileType:
+    """A kind of file the app opens (`app FILE`, double-click, Open with)."""
+
+    mime_type: str  # "text/markdown"
+    extensions: tuple[str, ...]  # without the dot: ("md", "markdown")
+    description: str = ""
 
 
 def load(project_dir: Path) -> Identity:
@@ -73,6 +99,12 @@ def load(project_dir: Path) -> Identity:
     for key in ("start-path", "health-path"):
         if key in table and not (isinstance(table[key], str) and table[key].startswith("/")):
             raise IdentityError(f"{key} in {path} must be a path starting with '/'.")
+    if "menu" in table and not (isinstance(table["menu"], str) and MENU_REFERENCE.match(table["menu"])):
+        raise IdentityError(f"menu in {path} must name where the menu is, as module:ATTRIBUTE.")
+    file_types = parse_file_types(path, table.get("file-types", []))
+    url_schemes = parse_url_schemes(path, table.get("url-schemes", []))
+    if "update-url" in table:
+        check_update_url(table["update-url"], path)
     unknown = sorted(set(table) - KNOWN)
     if unknown:
         raise IdentityError(f"[tool.{TABLE}] in {path} has unknown keys: {', '.join(unknown)}. Known: {', '.join(sorted(KNOWN))}.")
@@ -81,4 +113,57 @@ def load(project_dir: Path) -> Identity:
         project_dir=project_dir, description=table.get("description", document["project"].get("description", "")),
         icon=table.get("icon", ""), categories=tuple(table.get("categories", ())), keywords=tuple(table.get("keywords", ())),
         start_path=table.get("start-path", "/"), health_path=table.get("health-path", ""), data_files=tuple(table.get("data-files", ())), homepage=table.get("homepage", ""),
+        menu=table.get("menu", ""), file_types=file_types, url_schemes=url_schemes,
+        licence=licence_of(document["project"]), update_url=table.get("update-url", "").rstrip("/"),
     )
+
+
+def parse_file_types(path: Path, raw) -> tuple[FileType, ...]:
+    example = 'file-types = [{mime-type = "text/markdown", extensions = ["md"], description = "Markdown document"}]'
+    if not isinstance(raw, list):
+        raise IdentityError(f"file-types in {path} must be a list of tables, such as {example}.")
+    file_types = []
+    for number, entry in enumerate(raw, start=1):
+        where = f"file-types entry {number} in {path}"
+        if not isinstance(entry, dict) or set(entry) - {"mime-type", "extensions", "description"}:
+            raise IdentityError(f"{where} must be a table of mime-type, extensions and description, such as {example}.")
+        mime_type, extensions = entry.get("mime-type"), entry.get("extensions")
+        if not (isinstance(mime_type, str) and MIME_TYPE.match(mime_type)):
+            raise IdentityError(f"{where}: mime-type must be a MIME type such as text/markdown, not {mime_type!r}.")
+        if not (isinstance(extensions, list) and extensions and all(isinstance(e, str) and EXTENSION.match(e) for e in extensions)):
+            raise IdentityError(f"{where}: extensions must be a non-empty list of extensions without the dot, such as [\"md\"].")
+        if not isinstance(entry.get("description", ""), str):
+            raise IdentityError(f"{where}: description must be text.")
+        file_types.append(FileType(mime_type, tuple(e.lower() for e in extensions), entry.get("description", "")))
+    return tuple(file_types)
+
+
+def parse_url_schemes(path: Path, raw) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(scheme, str) and URL_SCHEME.match(scheme) for scheme in raw):
+        raise IdentityError(f"url-schemes in {path} must be a list of lower-case scheme names, such as [\"myapp\"].")
+    reserved = sorted(set(raw) & RESERVED_SCHEMES)
+    if reserved:
+        raise IdentityError(f"url-schemes in {path} cannot claim {', '.join(reserved)}: the browser and the OS handle those.")
+    return tuple(raw)
+
+
+def licence_of(project: dict) -> str:
+    licence = project.get("license", "")
+    if isinstance(licence, dict):
+        licence = licence.get("text", "") or (f"See {licence['file']}" if "file" in licence else "")
+    return licence if isinstance(licence, str) else ""
+
+
+def check_update_url(url, path: Path) -> None:
+    """https://, or http:// to this machine only (a test repository): the metadata is signed either
+    way, but https also hides what is downloaded and stops a network from holding updates back."""
+    where = f"update-url in {path}"
+    if not isinstance(url, str) or not url:
+        raise IdentityError(f"{where} must be the address of the update repository, such as https://example.org/updates.")
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise IdentityError(f"{where} must be an https:// address, such as https://example.org/updates; got {url!r}.")
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        raise IdentityError(f"{where} must use https:// (http:// is accepted for 127.0.0.1 and localhost only, for tests); got {url!r}.")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise IdentityError(f"{where} must be a plain address with no query, fragment or password; got {url!r}.")

@@ -10,10 +10,14 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.cookie import parse_cookie
 from django.http.multipartparser import MultiPartParserError
+from django.template.defaultfilters import filesizeformat
+from django.utils.module_loading import import_string
 
 from django_desktop_shell.errors import RequestRefused, error_response, server_error, wants_json
+from django_desktop_shell.settings import HEADER_MIDDLEWARE
 from django_desktop_shell.storage_errors import storage_problem
 
 logger = logging.getLogger(__name__)
@@ -32,7 +36,8 @@ DEBUG_PAGE_MARK = b'<meta name="robots" content="NONE,NOARCHIVE">'
 
 
 class LoopbackHostMiddleware:
-    """Answer 400 unless Host is literally 127.0.0.1:<port> or localhost:<port> (DNS rebinding)."""
+    """Answer 400 unless Host is literally one of this run's hosts with its port (DNS rebinding):
+    127.0.0.1, localhost, or this install's own name under .localhost (settings.host_settings)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,8 +53,10 @@ class LaunchGateMiddleware:
     """Admit only requests carrying this launch's session cookie or its launch token.
 
     GET /launch/?token=<launch token> trades the token for an HttpOnly, SameSite=Strict cookie
-    and redirects to the app, so the token leaves the address bar. Scripts and tests that hold the
-    token may instead send `Authorization: Bearer <token>` (and then need no CSRF token).
+    and redirects to the app, so the token leaves the address bar. The cookie is set on the
+    session's own host only (DESKTOP_SESSION_HOST): a launch on another of the app's hosts is sent
+    there first. Scripts and tests that hold the token may instead send
+    `Authorization: Bearer <token>` (and then need no CSRF token).
     """
 
     def __init__(self, get_response):
@@ -57,6 +64,7 @@ class LaunchGateMiddleware:
         self.launch_token = settings.DESKTOP_LAUNCH_TOKEN.encode()
         self.session_token = settings.DESKTOP_SESSION_TOKEN.encode()
         self.cookie_name = settings.DESKTOP_SESSION_COOKIE
+        self.session_host = settings.DESKTOP_SESSION_HOST
         self.app_name = settings.DESKTOP_APP_NAME
 
     def __call__(self, request):
@@ -70,19 +78,24 @@ class LaunchGateMiddleware:
             # this server never grants, so token-bearing requests need no CSRF token.
             request._dont_enforce_csrf_checks = True
             return self.get_response(request)
+        return self.refusal(request)
+
+    def refusal(self, request) -> HttpResponse:
         return error_response(request, 403, f"Open {self.app_name} from its own window to use it.")
+
+    def admits(self, request) -> bool:
+        return self.has_session(request) or self.has_bearer_token(request)
 
     def launch(self, request):
         if not self.matches(request.GET.get("token", ""), self.launch_token):
             return error_response(request, 403, f"This launch link is not valid. Start {self.app_name} again.")
-        response = HttpResponseRedirect(safe_next_path(request.GET.get("next", "/")))
-        response.set_cookie(
-            self.cookie_name,
-            settings.DESKTOP_SESSION_TOKEN,
-            httponly=True,
-            samesite="Strict",
-            path="/",
-        )
+        if request.META["HTTP_HOST"] != self.session_host:  # the Host check let only the app's hosts this far
+            response = HttpResponseRedirect(f"http://{self.session_host}{request.get_full_path()}")
+        else:
+            response = HttpResponseRedirect(safe_next_path(request.GET.get("next", "/")))
+            # Host-only (no Domain): the browser sends it to this host name alone.
+            response.set_cookie(self.cookie_name, settings.DESKTOP_SESSION_TOKEN, httponly=True, samesite="Strict",
+                                path="/")
         response["Cache-Control"] = "no-store"
         return response
 
@@ -96,6 +109,43 @@ class LaunchGateMiddleware:
     @staticmethod
     def matches(candidate: str, secret: bytes) -> bool:
         return hmac.compare_digest(candidate.encode(), secret)
+
+
+def body_refusal(environ: dict) -> tuple[tuple[str, list[tuple[str, str]], bytes], bool] | None:
+    """The answer to a request with a body that must not be read, and whether the gate admits
+    the sender; or None to read it.
+
+    The server calls this once a request's headers are in, before it keeps a byte of its body
+    (process/server.py): waitress would otherwise hold the whole body, up to its limit, before
+    Django could refuse it. Refused: any body of a request the launch gate would refuse (403),
+    and a body larger than settings.DESKTOP_MAX_REQUEST_BODY declares (413). `environ` is the
+    request's WSGI environ without its body; the answer is a WSGI status, headers and body, with
+    the security headers of any other answer.
+    """
+    request = HttpRequest()
+    request.META, request.method = environ, environ["REQUEST_METHOD"]
+    request.path = request.path_info = environ["PATH_INFO"]
+    request.COOKIES = parse_cookie(environ.get("HTTP_COOKIE", ""))
+    gate = LaunchGateMiddleware(get_response=None)
+    limit = settings.DESKTOP_MAX_REQUEST_BODY
+    admitted = gate.admits(request)
+    if not admitted:
+        response = gate.refusal(request)
+    elif int(environ.get("CONTENT_LENGTH") or 0) > limit:
+        response = error_response(request, 413, f"The request is larger than {filesizeformat(limit)}, the most "
+                                                f"{settings.DESKTOP_APP_NAME} takes.")
+    else:
+        return None
+    answer = with_security_headers(request, response)
+    return (f"{answer.status_code} {answer.reason_phrase}", list(answer.items()), answer.content), admitted
+
+
+def with_security_headers(request, response: HttpResponse) -> HttpResponse:
+    """`response` through the middleware that gives every answer its security headers."""
+    handler = lambda request: response  # noqa: E731
+    for path in reversed(HEADER_MIDDLEWARE):
+        handler = import_string(path)(handler)
+    return handler(request)
 
 
 def safe_next_path(path: str) -> str:

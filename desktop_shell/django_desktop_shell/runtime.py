@@ -18,6 +18,7 @@ class Runtime:
     data_dir: Path
     port: int = 0  # 0: not serving (a `manage` command)
     dev: bool = False
+    browser: bool = False  # serving a browser (--headless, --browser) rather than the app's own window
     # Per-launch secrets: the window (or the holder of the --headless URL) opens /launch/?token=…
     # once, and from then on proves itself with the session cookie.
     launch_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))

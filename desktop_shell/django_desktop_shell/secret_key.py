@@ -1,5 +1,8 @@
-"""The per-install SECRET_KEY, generated on first run and kept (mode 0600) in the data folder."""
+"""Per-install secrets, generated on first run and kept (mode 0600) in the data folder: the
+SECRET_KEY, and the label of the host name a browser reaches the app at."""
 
+import secrets
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
@@ -9,7 +12,17 @@ from django_desktop_shell.files import durable_file
 
 
 def load_or_create_secret_key(path: Path) -> str:
+    return per_install_value(path, get_random_secret_key)
+
+
+def load_or_create_host_label(path: Path) -> str:
+    """96 random bits in hex: a DNS label no other site or app shares, and none can guess."""
+    return per_install_value(path, lambda: secrets.token_hex(12))
+
+
+def per_install_value(path: Path, make: Callable[[], str]) -> str:
+    """The value kept in `path`; on first use, made by `make` and written there whole."""
     if not path.exists():
         with suppress(FileExistsError), durable_file(path, replace=False) as file:  # another process won the race
-            file.write(get_random_secret_key().encode("ascii"))
+            file.write(make().encode("ascii"))
     return path.read_text(encoding="ascii").strip()

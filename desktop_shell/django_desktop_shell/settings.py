@@ -12,22 +12,28 @@ import sys
 from pathlib import Path
 
 from csp.constants import NONE, SELF
+from django.conf import global_settings
 
 from django_desktop_shell import runtime
-from django_desktop_shell.secret_key import load_or_create_secret_key
+from django_desktop_shell.secret_key import load_or_create_host_label, load_or_create_secret_key
 
 APP = "django_desktop_shell"
-# In this order, ahead of the project's own: every answer, the Host check's 400 and the gate's
-# 403 included, gets the security headers, and nothing of the site runs for a request the gate refuses.
-SHELL_MIDDLEWARE = [
+# The middleware that gives every answer its security headers.
+HEADER_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_desktop_shell.csp.CachedPolicyCSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+# In this order, ahead of the project's own: every answer, the Host check's 400 and the gate's
+# 403 included, gets the security headers, and nothing of the site runs for a request the gate refuses.
+SHELL_MIDDLEWARE = [
+    *HEADER_MIDDLEWARE,
     "django_desktop_shell.middleware.ErrorFormatMiddleware",
     "django_desktop_shell.middleware.LoopbackHostMiddleware",
     "django_desktop_shell.middleware.LaunchGateMiddleware",
     "django_desktop_shell.middleware.ShellRoutesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django_desktop_shell.updates.banner.UpdateBannerMiddleware",  # does nothing unless the app updates itself
 ]
 REQUIRED_AFTER = ["django.middleware.csrf.CsrfViewMiddleware"]
 DEFAULT_CSP = {
@@ -40,6 +46,10 @@ DEFAULT_CSP = {
         "object-src": [NONE],
     }
 }
+# Room for the multipart boundaries and part headers around the files and fields of a body.
+MULTIPART_OVERHEAD = 64 * 1024
+# waitress's own limit, for a site that sets no limit on what Django takes in memory.
+UNLIMITED_BODY = 1024 * 1024 * 1024
 SQLITE_OPTIONS = {
     "timeout": 10,
     "transaction_mode": "IMMEDIATE",
@@ -56,26 +66,31 @@ def desktop_settings(namespace: dict) -> list[str]:
         return []
     report = Report(namespace)
     identity, port, data_dir = run.identity, run.port, run.data_dir
-    hosts = [f"127.0.0.1:{port}", f"localhost:{port}"]
     cookie = f"{identity.cookie_prefix}_{{}}_{port}"
     frozen = getattr(sys, "frozen", False)
 
     report.set("DEBUG", run.dev)
     report.set("SECRET_KEY", load_or_create_secret_key(data_dir / "secret_key"), show=False)
+    hosts = host_settings(run)
     # The Host check (LoopbackHostMiddleware) holds the port too; Django's own ignores it.
-    report.set("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-    report.set("CSRF_TRUSTED_ORIGINS", [f"http://{host}" for host in hosts])
+    report.set("ALLOWED_HOSTS", hosts["ALLOWED_HOSTS"])
+    report.set("CSRF_TRUSTED_ORIGINS", hosts["CSRF_TRUSTED_ORIGINS"])
     namespace.update(
         DESKTOP_APP_NAME=identity.name,
         DESKTOP_APP_VERSION=identity.version,
         DESKTOP_DATA_DIR=data_dir,
         DESKTOP_PORT=port,
-        DESKTOP_ALLOWED_HOSTS=hosts,
+        DESKTOP_ALLOWED_HOSTS=hosts["DESKTOP_ALLOWED_HOSTS"],
+        DESKTOP_SESSION_HOST=hosts["DESKTOP_SESSION_HOST"],
         DESKTOP_LAUNCH_TOKEN=run.launch_token,
         DESKTOP_SESSION_TOKEN=run.session_token,
         DESKTOP_SESSION_COOKIE=cookie.format("launch"),
     )
     namespace.setdefault("DESKTOP_JSON_PATH_PREFIXES", ())
+    # The largest request body the server reads: it refuses a larger one, and any body of a request
+    # without the session, before reading it (process/server.py). A site that takes uploads says
+    # its largest; by default it is what Django takes in memory, with room for a form's boundaries.
+    namespace.setdefault("DESKTOP_MAX_REQUEST_BODY", default_max_request_body(namespace))
 
     apps = list(namespace.get("INSTALLED_APPS", []))
     for app in ("csp", APP):
@@ -123,6 +138,32 @@ def desktop_settings(namespace: dict) -> list[str]:
     report.set("MEDIA_ROOT", data_dir / "media")
     namespace["DESKTOP_REPLACED_SETTINGS"] = report.replaced
     return report.replaced
+
+
+def host_settings(run: runtime.Runtime) -> dict:
+    """The hosts this run answers, and the one its session lives on.
+
+    The app's window uses 127.0.0.1. A browser gets a host name of this install's own,
+    <random label>.<slug>.localhost: browsers resolve every name under .localhost to the loopback
+    address themselves (RFC 6761), and they keep cookies by host name, not by port. On 127.0.0.1
+    the session and CSRF cookies would go to every server on 127.0.0.1, whatever its port, that a
+    link, a navigation or the address bar leads the browser to; on this name, only here. The
+    session is opened (/launch/) on one host only: 127.0.0.1 for the window, this name in a browser.
+    """
+    browser = f"{load_or_create_host_label(run.data_dir / 'host_label')}.{run.identity.slug}.localhost:{run.port}"
+    window = f"127.0.0.1:{run.port}"
+    hosts = [window, f"localhost:{run.port}", browser]
+    return {
+        "ALLOWED_HOSTS": [host.rsplit(":", 1)[0] for host in hosts],
+        "CSRF_TRUSTED_ORIGINS": [f"http://{host}" for host in hosts],
+        "DESKTOP_ALLOWED_HOSTS": hosts,
+        "DESKTOP_SESSION_HOST": browser if run.browser else window,
+    }
+
+
+def default_max_request_body(namespace: dict) -> int:
+    in_memory = namespace.get("DATA_UPLOAD_MAX_MEMORY_SIZE", global_settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    return UNLIMITED_BODY if in_memory is None else in_memory + MULTIPART_OVERHEAD
 
 
 class Report:

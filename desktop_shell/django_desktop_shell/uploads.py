@@ -11,14 +11,15 @@ from functools import wraps
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http.multipartparser import MultiPartParserError
+from django.http.multipartparser import MAX_TOTAL_HEADER_SIZE, MultiPartParserError
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from django_desktop_shell.errors import RequestRefused
-
-# Room for the multipart boundaries and part headers around a file of the largest allowed size.
-MULTIPART_OVERHEAD = 64 * 1024
+from django_desktop_shell.settings import MULTIPART_OVERHEAD
+# Django reads at most MAX_TOTAL_HEADER_SIZE (1 KB) of headers for each part of a multipart body.
+# A file's name is the only long thing in them: past it, the name is what to shorten.
+PART_HEADERS_TOO_LONG = "Request max total header size exceeded."
 
 
 class SizeLimitedUploadHandler(FileUploadHandler):
@@ -58,10 +59,20 @@ def parse_upload(request, limit: int) -> None:
         request.FILES  # reading it parses the body: here, under the limit
     except RequestDataTooBig:
         raise RequestRefused(413, "The form fields of the upload are too large.") from None
-    except (MultiPartParserError, SuspiciousOperation):
-        raise RequestRefused(400, "The upload could not be read. Send it as multipart/form-data.") from None
+    except MultiPartParserError as error:
+        if str(error) == PART_HEADERS_TOO_LONG:
+            raise RequestRefused(400, f"The file's name is too long to upload: with it, the headers of its part of the "
+                                      f"upload pass {MAX_TOTAL_HEADER_SIZE} bytes. Rename the file with a shorter name "
+                                      "and try again.") from None
+        raise unreadable_upload() from None
+    except SuspiciousOperation:
+        raise unreadable_upload() from None
     if handler.exceeded:
         raise too_large(limit)
+
+
+def unreadable_upload() -> RequestRefused:
+    return RequestRefused(400, "The upload could not be read. Send it as multipart/form-data.")
 
 
 def upload_view(limit_setting: str):

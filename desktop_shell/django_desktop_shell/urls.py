@@ -3,11 +3,19 @@
 from django.urls import path
 
 from django_desktop_shell import errors, views
+from django_desktop_shell.updates import views as updates
 
 urlpatterns = [
     path("_desktop/health", views.health, name="desktop_shell_health"),
     path("_desktop/probe/", views.probe, name="desktop_shell_probe"),
     path("_desktop/probe/echo", views.probe_echo, name="desktop_shell_probe_echo"),
+    path("_desktop/print-to-pdf", views.print_to_pdf, name="desktop_shell_print_to_pdf"),
+    path("_desktop/updates/", updates.page, name="desktop_shell_updates"),
+    path("_desktop/updates/status", updates.status, name="desktop_shell_updates_status"),
+    path("_desktop/updates/check", updates.check, name="desktop_shell_updates_check"),
+    path("_desktop/updates/settings", updates.preferences, name="desktop_shell_updates_settings"),
+    path("_desktop/updates/restart", updates.restart, name="desktop_shell_updates_restart"),
+    path("_desktop/updates/dismiss", updates.dismiss, name="desktop_shell_updates_dismiss"),
 ]
 
 handler400 = errors.bad_request

@@ -1,10 +1,17 @@
 """The shell's own pages, under /_desktop/ (ShellRoutesMiddleware routes them): the health check
-the launcher polls, and the self-test's probe page, which any site passes."""
+the launcher polls, the self-test's probe page, which any site passes, and the page's print to
+PDF."""
+
+import json
+import re
+from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from django_desktop_shell import native
 
 from django_desktop_shell.errors import error_response, render_shell_page
 
@@ -28,3 +35,30 @@ def probe_echo(request):
     if not echo or len(echo) > 100:
         return error_response(request, 400, "Send 'echo' with 1 to 100 characters.")
     return JsonResponse({"echo": f"{request.method} {echo}"})
+
+
+PDF_NAME = re.compile(r"^[^/\\\x00-\x1f]{1,120}\.pdf$")
+
+
+@require_POST
+def print_to_pdf(request):
+    """{"suggested_name": "Note.pdf"} (CSRF-checked): the native save dialog, then the window's
+    page, with its print stylesheet, written to the chosen path: {"path": …}, or {"path": null}
+    if the person cancelled. Only in the window (409 elsewhere: a page there calls window.print())."""
+    try:
+        suggested = json.loads(request.body or b"{}").get("suggested_name", "Page.pdf")
+    except (ValueError, AttributeError):
+        return error_response(request, 400, "Send {\"suggested_name\": \"Name.pdf\"} as JSON.")
+    if not (isinstance(suggested, str) and PDF_NAME.match(suggested)):
+        suggested = "Page.pdf"
+    if native.functions is None:
+        return error_response(request, 409, "Printing to a PDF file is for the app's window: use the browser's print dialog.")
+    path = native.functions.choose_save_path(suggested, ("PDF document (*.pdf)",))
+    if path is None:
+        return JsonResponse({"path": None})
+    path = path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+    try:
+        native.functions.print_to_pdf(Path(path))
+    except native.PrintFailed as error:
+        return error_response(request, 500, str(error))
+    return JsonResponse({"path": str(path)})

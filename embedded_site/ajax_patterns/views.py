@@ -31,7 +31,7 @@ def submit_data(request):
     if request.content_type == "application/json":
         try:
             payload = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
             return error_response(request, 400, "The body is not valid JSON.")
         if not isinstance(payload, dict):
             return error_response(request, 400, "The JSON body must be an object.")

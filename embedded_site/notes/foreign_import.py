@@ -19,8 +19,6 @@ Hostile input is refused file by file, or, for what would spoil the whole source
 Each skipped file is listed, with why, in the job's result.
 """
 
-import base64
-import binascii
 import os
 import re
 import stat
@@ -29,6 +27,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -38,7 +37,7 @@ from django.template.defaultfilters import filesizeformat
 
 from embedded_site.notes.attachments import display_name
 from embedded_site.notes.forms import BODY_MAX_LENGTH, MAX_TAGS_PER_NOTE, ImportedNoteForm
-from embedded_site.notes.importing import ImportedAttachment, ImportFileError
+from embedded_site.notes.importing import ImportedAttachment, ImportFileError, base64_chunks, measured
 from embedded_site.notes.models import TITLE_MAX_LENGTH
 
 MAX_FILES = 50_000
@@ -357,14 +356,15 @@ def enex_attachment(resource, number: int) -> ImportedAttachment | Skipped:
     limit = settings.NOTEDESK_MAX_ATTACHMENT_SIZE
     if len(data) * 3 // 4 > limit + 3:
         return Skipped("", f"its attachment {number} is larger than the limit for an attachment")
+    chunks = partial(base64_chunks, "".join(data.split()))  # decoded a chunk at a time, to check and to write
     try:
-        content = base64.b64decode("".join(data.split()), validate=True)
-    except binascii.Error:
+        size, digest = measured(chunks())
+    except ValueError:  # binascii.Error, or a character that is not ASCII
         return Skipped("", f"its attachment {number} is not valid base64")
-    if len(content) > limit:
+    if size > limit:
         return Skipped("", f"its attachment {number} is larger than the limit for an attachment")
     name = resource.findtext("resource-attributes/file-name") or f"attachment {number}"
-    return ImportedAttachment(display_name(name), content)
+    return ImportedAttachment(display_name(name), size, digest, chunks)
 
 
 class EnmlToMarkdown(HTMLParser):

@@ -1,8 +1,11 @@
+import re
+from datetime import timezone
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 
-from embedded_site.notes.models import TAG_MAX_LENGTH, Note
+from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, Note
 from embedded_site.notes.tagging import normalise_tag
 
 BODY_MAX_LENGTH = 1_000_000
@@ -13,6 +16,68 @@ MAX_PAGE_SIZE = 200
 MAX_OFFSET = 10**9  # far beyond any real list, and well inside SQLite's 64-bit integers
 
 FLAG_VALUES = {"1": True, "true": True, "0": False, "false": False}
+# JSON's "\udc80" decodes to a lone surrogate, a str that has no UTF-8 form: SQLite (and any file
+# the text is written to) cannot take it.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def prohibit_surrogates(value: str) -> None:
+    if found := SURROGATE.search(value):
+        raise ValidationError(
+            "This text holds U+%(code)04X, half of a surrogate pair, which is not a character.",
+            code="surrogate", params={"code": ord(found[0])},
+        )
+
+
+NOT_GIVEN = object()
+
+
+class JsonValue(forms.Widget):
+    """A key of a JSON object, read as it is: a missing key is NOT_GIVEN, and null is a value."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name, NOT_GIVEN)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data
+
+
+class JsonTyped:
+    """For a form field of a JSON object: a value of another JSON type (null included) is an error
+    naming the field, never converted ("5" for 5, true for "yes", "{'a': 1}" for an object). A
+    missing key is the field's empty value."""
+
+    widget = JsonValue
+    json_type: type = str
+
+    def to_python(self, value):
+        if value is NOT_GIVEN:
+            value = None
+        # In Python true is an int too; in JSON it is not.
+        elif not isinstance(value, self.json_type) or (isinstance(value, bool) and self.json_type is not bool):
+            raise ValidationError(self.error_messages["wrong_type"], code="wrong_type")
+        return super().to_python(value)
+
+
+class NoteTextField(JsonTyped, forms.CharField):
+    """Text of a note: what SQLite can store (no NUL, which CharField refuses, and no lone surrogate)."""
+
+    default_error_messages = {"wrong_type": "Enter text (a JSON string)."}
+    default_validators = [prohibit_surrogates]
+
+
+class JsonBooleanField(JsonTyped, forms.BooleanField):
+    default_error_messages = {"wrong_type": "Enter true or false."}
+    json_type = bool
+
+
+class JsonIntegerField(JsonTyped, forms.IntegerField):
+    default_error_messages = {"wrong_type": "Enter a whole number."}
+    json_type = int
+
+
+class JsonUUIDField(JsonTyped, forms.UUIDField):
+    default_error_messages = {"wrong_type": "Enter a valid UUID."}
 
 
 def flag_field() -> forms.TypedChoiceField:
@@ -25,23 +90,26 @@ def flag_field() -> forms.TypedChoiceField:
     )
 
 
-class TagListField(forms.Field):
+class TagListField(JsonTyped, forms.Field):
     """A JSON list of tag names, normalised (see normalise_tag) and without repeats."""
 
     default_error_messages = {
-        "not_a_list": "Enter the tags as a list of strings.",
+        "wrong_type": "Enter the tags as a list of strings.",
         "too_long": f"A tag has at most {TAG_MAX_LENGTH} characters.",
         "too_many": f"A note has at most {MAX_TAGS_PER_NOTE} tags.",
     }
+    json_type = list
 
     def to_python(self, value):
-        if value in self.empty_values:
+        value = super().to_python(value)
+        if value is None:
             return []
-        if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
-            raise ValidationError(self.error_messages["not_a_list"], code="not_a_list")
+        if not all(isinstance(name, str) for name in value):
+            raise ValidationError(self.error_messages["wrong_type"], code="wrong_type")
         names = list(dict.fromkeys(filter(None, map(normalise_tag, value))))
         for name in names:
             ProhibitNullCharactersValidator()(name)
+            prohibit_surrogates(name)
             if len(name) > TAG_MAX_LENGTH:
                 raise ValidationError(self.error_messages["too_long"], code="too_long")
         if len(names) > MAX_TAGS_PER_NOTE:
@@ -49,18 +117,29 @@ class TagListField(forms.Field):
         return names
 
 
-class IsoDateTimeField(forms.DateTimeField):
-    """An ISO 8601 string from JSON: another JSON type is invalid, not a crash in strip()."""
+class IsoDateTimeField(JsonTyped, forms.DateTimeField):
+    """An ISO 8601 string from JSON, of a moment the database can store: it keeps times in UTC, and
+    9999-12-31T23:59:59-01:00 is in the year 10000 there."""
+
+    default_error_messages = {
+        "wrong_type": forms.DateTimeField.default_error_messages["invalid"],
+        "out_of_range": "Enter a date and time between the years 1 and 9999 in UTC.",
+    }
 
     def to_python(self, value):
-        if value not in self.empty_values and not isinstance(value, str):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
+        moment = super().to_python(value)
+        try:
+            moment and moment.astimezone(timezone.utc)
+        except OverflowError:
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range") from None
+        return moment
 
 
 class NoteForm(forms.ModelForm):
-    body = forms.CharField(required=False, strip=False, max_length=BODY_MAX_LENGTH)
+    title = NoteTextField(required=False, max_length=TITLE_MAX_LENGTH)
+    body = NoteTextField(required=False, strip=False, max_length=BODY_MAX_LENGTH)
     tags = TagListField(required=False)
+    pinned = JsonBooleanField(required=False)
 
     class Meta:
         model = Note
@@ -80,20 +159,20 @@ class NoteCreateForm(NoteForm):
     """A POST. The client may name the note's uid, so that a create retried after a lost answer
     finds the note it already made instead of making a second one."""
 
-    uid = forms.UUIDField(required=False)
+    uid = JsonUUIDField(required=False)
 
 
 class NoteChangeForm(NoteForm):
     """A PATCH: the note's fields (the client's changes over the current values) and the
     version the client last read."""
 
-    version = forms.IntegerField(min_value=1, max_value=2**62)
+    version = JsonIntegerField(min_value=1, max_value=2**62)
     # "Keep mine" in a conflict: what it overwrites is always kept as a revision.
-    resolves_conflict = forms.BooleanField(required=False)
+    resolves_conflict = JsonBooleanField(required=False)
 
 
 class ImportedNoteForm(NoteForm):
-    uid = forms.UUIDField()
+    uid = JsonUUIDField()
     created = IsoDateTimeField()
     updated = IsoDateTimeField()
 
@@ -137,7 +216,7 @@ class ExportJobForm(forms.Form):
 
 
 class PreviewForm(forms.Form):
-    body = forms.CharField(required=False, strip=False, max_length=BODY_MAX_LENGTH)
+    body = NoteTextField(required=False, strip=False, max_length=BODY_MAX_LENGTH)
 
 
 class ExportForm(forms.Form):

@@ -2,21 +2,24 @@
 by each attachment's name and content.
 
 read_import_file() checks the whole file before anything is written, attachments included
-(each within the upload limit). import_notes() then writes it in batches, a transaction each,
-so a long import never holds the write lock for long: cancelling it (closing the generator)
-keeps the batches already done, and importing the same file again completes it without
-creating anything twice.
+(each within the upload limit): a note that could not be stored stops the import before its
+first write. Attachments are checked and written a chunk at a time, never held whole. import_notes() then writes it in batches, a transaction each, so a long import
+(a job) never holds the write lock for long: cancelling it (closing the generator) keeps the
+batches already done, and importing the same file again completes it without creating anything
+twice. POST /api/import/ writes it in one transaction instead: all or nothing.
 """
 
 import base64
 import binascii
 import hashlib
 import json
+import lzma
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import BinaryIO
 
 from django.conf import settings
@@ -38,8 +41,17 @@ BATCH_SIZE = 500
 BATCH_ATTACHMENT_BYTES = 64 * 1024 * 1024
 IMPORTED_FIELDS = ("title", "body", "pinned", "updated")
 MAX_MARKDOWN_FILE_SIZE = 8 * 1024 * 1024
-# What the files of one zip may add up to once uncompressed: a zip bomb stops here.
+# What the notes of one zip and their attachments may add up to once uncompressed, an attachment
+# counting once for each note that names it: a zip bomb stops here.
 MAX_ARCHIVE_CONTENT_SIZE = 512 * 1024 * 1024
+CHUNK_SIZE = 1024 * 1024
+BASE64_CHUNK = 4 * 256 * 1024  # characters, a multiple of 4: each decodes on its own
+
+
+# What reading a damaged zip raises, besides the cases below: zipfile's own error, zlib's and
+# lzma's for corrupt data, EOFError for data that ends early, RuntimeError for an encrypted file
+# and NotImplementedError for a compression zipfile does not know.
+UNREADABLE_ZIP = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, RuntimeError, NotImplementedError)
 
 
 class ImportFileError(ValueError):
@@ -56,8 +68,13 @@ class ImportProgress(Progress):
 
 @dataclass(frozen=True)
 class ImportedAttachment:
+    """An attachment of the file, checked whole; `chunks()` reads its content again, a chunk at a
+    time, to write it."""
+
     name: str
-    content: bytes
+    size: int
+    digest: str  # SHA-256 of the content
+    chunks: Callable[[], Iterator[bytes]]
 
 
 def read_import_file(file: BinaryIO) -> list[dict]:
@@ -83,7 +100,8 @@ def json_sources(file: BinaryIO) -> list[tuple[str, object, list[ImportedAttachm
         raise ImportFileError("This is neither a Notedesk JSON export nor a zip of Markdown notes.") from None
     if not (isinstance(document, dict) and document.get("format") == FORMAT_NAME):
         raise ImportFileError("This JSON file is not a Notedesk export.")
-    if document.get("version") not in READABLE_VERSIONS:
+    version = document.get("version")
+    if type(version) is not int or version not in READABLE_VERSIONS:  # true == 1 and 1.0 == 1 in Python
         raise ImportFileError(
             f"This Notedesk export is not version {', '.join(map(str, READABLE_VERSIONS[:-1]))} or {READABLE_VERSIONS[-1]}, "
             "the ones this Notedesk reads."
@@ -105,13 +123,30 @@ def json_attachments(where: str, listed: object) -> list[ImportedAttachment]:
         if not (isinstance(item, dict) and isinstance(item.get("name"), str) and isinstance(item.get("data"), str)):
             raise ImportFileError(f"{where}, attachment {number}: it needs a name and its data in base64.")
         within_limit(where, item["name"], len(item["data"]) * 3 // 4 - 2)  # before decoding a huge one
+        chunks = partial(base64_chunks, item["data"])
         try:
-            content = base64.b64decode(item["data"], validate=True)
-        except binascii.Error:
+            size, digest = measured(chunks())
+        except ValueError:  # binascii.Error, or a character that is not ASCII
             raise ImportFileError(f"{where}, attachment “{item['name']}”: its data is not valid base64.") from None
-        within_limit(where, item["name"], len(content))
-        attachments.append(ImportedAttachment(display_name(item["name"]), content))
+        within_limit(where, item["name"], size)
+        attachments.append(ImportedAttachment(display_name(item["name"]), size, digest, chunks))
     return attachments
+
+
+def base64_chunks(data: str) -> Iterator[bytes]:
+    if "=" in data.rstrip("="):
+        raise binascii.Error("padding before the end")
+    for start in range(0, len(data), BASE64_CHUNK):
+        yield base64.b64decode(data[start : start + BASE64_CHUNK], validate=True)
+
+
+def measured(chunks: Iterator[bytes]) -> tuple[int, str]:
+    """The size and SHA-256 of the content `chunks` yields."""
+    digest, size = hashlib.sha256(), 0
+    for chunk in chunks:
+        digest.update(chunk)
+        size += len(chunk)
+    return size, digest.hexdigest()
 
 
 def within_limit(where: str, name: str, size: int) -> None:
@@ -124,22 +159,37 @@ def within_limit(where: str, name: str, size: int) -> None:
 
 
 def markdown_sources(file: BinaryIO) -> list[tuple[str, dict, list[ImportedAttachment]]]:
+    """Every attachment a note names counts against MAX_ARCHIVE_CONTENT_SIZE, for each note that
+    names it: a small zip whose notes name one large file many times would otherwise write it many
+    times. Each file named is read once here, to check it, and then once per note as it is written."""
     try:
-        with zipfile.ZipFile(file) as archive:
-            names = set(archive.namelist())
-            members = [info for info in archive.infolist() if is_markdown_note(info, names)]
-            if not members:
-                raise ImportFileError("There are no Markdown notes (.md files) in this zip file.")
-            if sum(info.file_size for info in archive.infolist()) > MAX_ARCHIVE_CONTENT_SIZE:
-                raise ImportFileError("The notes in this zip file are too large to import at once.")
-            sources = []
-            for info in members:
-                raw = markdown_record(archive, info)
-                sources.append((info.filename, raw, zip_attachments(archive, info.filename, raw.get(ATTACHMENTS_KEY))))
-            return sources
-    # Damaged, encrypted (RuntimeError) or compressed in a way zipfile cannot read.
-    except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError) as error:
+        # Left open, and `file` with it (the archive does not own it): the import reads the
+        # attachments from it again.
+        archive = zipfile.ZipFile(file)
+        names = set(archive.namelist())
+        members = [info for info in archive.infolist() if is_markdown_note(info, names)]
+        if not members:
+            raise ImportFileError("There are no Markdown notes (.md files) in this zip file.")
+        within_archive_limit(members)
+        notes = [(info.filename, markdown_record(archive, info)) for info in members]
+        named = [zip_attachments(archive, where, raw.get(ATTACHMENTS_KEY)) for where, raw in notes]
+        within_archive_limit(members + [info for listed in named for _, info in listed])
+        checked = {info.filename: measured(member_chunks(archive, info)) for listed in named for _, info in listed}
+        return [
+            (where, raw, [
+                ImportedAttachment(name, *checked[info.filename], partial(member_chunks, archive, info))
+                for name, info in listed
+            ])
+            for (where, raw), listed in zip(notes, named)
+        ]
+    except UNREADABLE_ZIP as error:
         raise ImportFileError(f"The zip file cannot be read ({error}).") from None
+    except UnicodeDecodeError:  # a name not in the UTF-8 its flag claims (a note's text is checked in markdown_record)
+        raise ImportFileError("The zip file cannot be read (a file name in it is not UTF-8 text).") from None
+    except OSError as error:
+        if error.errno is not None:  # the disk, not the zip: said as such further up
+            raise
+        raise ImportFileError(f"The zip file cannot be read ({error}).") from None  # bz2's "Invalid data stream"
 
 
 def is_markdown_note(info: zipfile.ZipInfo, names: set[str]) -> bool:
@@ -159,7 +209,16 @@ def in_a_note_folder(path: str, names: set[str]) -> bool:
     return any("/".join(folders[:depth]) + ".md" in names for depth in range(1, len(folders) + 1))
 
 
-def zip_attachments(archive: zipfile.ZipFile, where: str, listed: object) -> list[ImportedAttachment]:
+def within_archive_limit(read: list[zipfile.ZipInfo]) -> None:
+    if sum(info.file_size for info in read) > MAX_ARCHIVE_CONTENT_SIZE:
+        raise ImportFileError(
+            "The notes in this zip file and their attachments (each counted once for every note that names it) "
+            f"add up to more than {filesizeformat(MAX_ARCHIVE_CONTENT_SIZE)}: too large to import at once."
+        )
+
+
+def zip_attachments(archive: zipfile.ZipFile, where: str, listed: object) -> list[tuple[str, zipfile.ZipInfo]]:
+    """The name and zip member of each attachment the note lists."""
     if listed is None:
         return []
     if not (isinstance(listed, list) and all(valid_attachment_entry(item) for item in listed)):
@@ -171,8 +230,14 @@ def zip_attachments(archive: zipfile.ZipFile, where: str, listed: object) -> lis
         except KeyError:
             raise ImportFileError(f"{where}: its attachment {item['file']} is not in the zip file.") from None
         within_limit(where, item["name"], info.file_size)  # reading never yields more than file_size
-        attachments.append(ImportedAttachment(display_name(item["name"]), archive.read(info)))
+        attachments.append((display_name(item["name"]), info))
     return attachments
+
+
+def member_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    with archive.open(info) as member:
+        while chunk := member.read(CHUNK_SIZE):
+            yield chunk
 
 
 def markdown_record(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict:
@@ -204,10 +269,12 @@ def valid_revisions(where: str, raw: dict) -> list[dict]:
         raise ImportFileError(f"{where}: {error}") from None
 
 
-def import_notes(records: list[dict]) -> Iterator[ImportProgress]:
+def import_notes(records: list[dict], *, in_batches: bool = True) -> Iterator[ImportProgress]:
+    """Write the records in batches, a transaction each; or, with in_batches=False, all in one
+    transaction, so that an import stopped by anything (a full disk, say) leaves nothing."""
     progress = ImportProgress(done=0, total=len(records))
     yield progress
-    for batch in batches(records):
+    for batch in batches(records) if in_batches else [records]:
         stored_files: list[str] = []
         try:
             with transaction.atomic():
@@ -234,7 +301,7 @@ def batches(records: list[dict]) -> Iterator[list[dict]]:
             yield batch
             batch, attachment_bytes = [], 0
         batch.append(record)
-        attachment_bytes += sum(len(attachment.content) for attachment in record["attachments"])
+        attachment_bytes += sum(attachment.size for attachment in record["attachments"])
     if batch:
         yield batch
 
@@ -266,7 +333,7 @@ def import_batch(records: list[dict], stored_files: list[str]) -> tuple[int, int
     for record in records:
         revisions.import_revisions(notes[record["uid"]], record.get("revisions", []))
         for attachment in missing_attachments(notes[record["uid"]], record["attachments"]):
-            stored = save_attachment(notes[record["uid"]], attachment.name, [attachment.content])
+            stored = save_attachment(notes[record["uid"]], attachment.name, attachment.chunks())
             stored_files.append(stored.file.name)
             attached += 1
     return len(created), len(newer), attached
@@ -277,7 +344,7 @@ def missing_attachments(note: Note, incoming: list[ImportedAttachment]) -> list[
     and content are (an attachment on it twice counts twice)."""
     if not incoming:
         return []
-    candidates = {(attachment.name, len(attachment.content)) for attachment in incoming}
+    candidates = {(attachment.name, attachment.size) for attachment in incoming}
     present = Counter(
         (attachment.name, digest)
         for attachment in Attachment.objects.filter(note=note)
@@ -285,7 +352,7 @@ def missing_attachments(note: Note, incoming: list[ImportedAttachment]) -> list[
     )
     missing = []
     for attachment in incoming:
-        key = (attachment.name, hashlib.sha256(attachment.content).hexdigest())
+        key = (attachment.name, attachment.digest)
         if present[key]:
             present[key] -= 1
         else:

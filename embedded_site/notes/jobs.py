@@ -13,6 +13,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -153,14 +154,19 @@ def start_import(source: Path, *, remove_source: bool) -> Job:
 
     def work(job: Job) -> None:
         try:
-            with source.open("rb") as file:
-                records = read_import_file(file)
-        except OSError as error:
-            raise JobError(f"Cannot read {source}: {error.strerror}.") from None
+            import_from(job)
         finally:
             if remove_source:
                 source.unlink(missing_ok=True)
-        import_records(job, records)
+
+    def import_from(job: Job) -> None:
+        with ExitStack() as open_files:
+            try:
+                # Open to the end: the attachments are read from it again as they are written.
+                records = read_import_file(open_files.enter_context(source.open("rb")))
+            except OSError as error:
+                raise JobError(f"Cannot read {source}: {error.strerror}.") from None
+            import_records(job, records)
 
     return start(Job(kind="import"), work)
 

@@ -18,6 +18,13 @@ FRONT_MATTER_KEYS = ("title", "tags", "pinned", "uid", "created", "updated")
 MAX_NAME_LENGTH = 60
 ATTACHMENTS_KEY = "attachments"
 MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
+# What Windows cannot create, so that a zip holding it does not extract there (Microsoft's "Naming
+# Files, Paths, and Namespaces"): the characters < > : " / \\ | ? * and controls, a name ending in
+# a space or a dot, and a device name (CON, NUL, COM1, …), with any extension and spaces before it.
+WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+WINDOWS_DEVICE = re.compile(r"(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³]) *(\..*)?", re.IGNORECASE)
+# Windows allows 255 characters in a name; this leaves room for " (2)" and the like.
+MAX_PORTABLE_LENGTH = 240
 
 
 def to_markdown(record: dict, attachments: list[dict]) -> str:
@@ -75,20 +82,35 @@ def json_or_text(value: str):
 
 
 def file_name(record: dict, taken: set[str]) -> str:
-    """A readable name from the title, unique within `taken` (which it joins)."""
-    stem = slugify(record["title"], allow_unicode=True)[:MAX_NAME_LENGTH] or "note"
+    """A readable, portable name from the title, unique within `taken` (which it joins)."""
+    stem = portable_name(slugify(record["title"], allow_unicode=True)[:MAX_NAME_LENGTH] or "note")
     name, number = f"{stem}.md", 2
-    while name in taken:
+    while name.casefold() in taken:
         name, number = f"{stem}-{number}.md", number + 1
-    taken.add(name)
+    taken.add(name.casefold())
     return name
 
 
 def unique_name(name: str, taken: set[str]) -> str:
-    """`name`, or `name (2)`, `name (3)`…, before its extension: the first not in `taken` (which it joins)."""
-    stem, extension = os.path.splitext(name)
-    unique, number = name, 2
-    while unique in taken:
+    """`name` made portable, or `name (2)`, `name (3)`…, before its extension: the first not in
+    `taken` (which it joins). Case does not count: Windows and macOS would extract "Scan.png" and
+    "scan.png" into one file."""
+    stem, extension = os.path.splitext(portable_name(name))
+    unique, number = stem + extension, 2
+    while unique.casefold() in taken:
         unique, number = f"{stem} ({number}){extension}", number + 1
-    taken.add(unique)
+    taken.add(unique.casefold())
     return unique
+
+
+def portable_name(name: str) -> str:
+    """`name` as a file name that Windows, macOS and Linux can all extract: a forbidden character
+    is "_", a trailing space or dot goes, a device name gets "_" before it, and a long name is cut
+    before its extension."""
+    name = WINDOWS_FORBIDDEN.sub("_", name).rstrip(" .")
+    if WINDOWS_DEVICE.fullmatch(name):
+        name = "_" + name
+    stem, extension = os.path.splitext(name)
+    if len(extension) > MAX_PORTABLE_LENGTH // 2:
+        stem, extension = name, ""
+    return (stem[: MAX_PORTABLE_LENGTH - len(extension)] + extension).rstrip(" .") or "_"

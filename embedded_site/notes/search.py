@@ -4,6 +4,8 @@ The person's words never reach FTS5 as query syntax: each is quoted as a prefix 
 `zebra" OR (` searches for the words zebra, or and ( rather than failing to parse.
 """
 
+import secrets
+
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils.html import escape
@@ -15,10 +17,11 @@ BODY_WEIGHT = 1.0
 # The list shows two lines of an excerpt, about 12 words; FTS5 may put a match at the end of its
 # window, so a longer window can hide the very word that matched.
 SNIPPET_TOKENS = 12
-# Private-use characters mark the matches inside FTS5's snippet, so the text can be escaped
-# first and only then the marks turned into <mark> tags.
-MARK_START = "\ue000"
-MARK_END = "\ue001"
+# FTS5's snippet marks the matches with markers of ours, so that the text can be escaped first
+# and only then the markers turned into <mark> tags. A note's text may hold any character (a
+# private-use one included), so the markers are made afresh for each search: 128 random bits,
+# which no note can hold, having been written before them.
+MARKER_BYTES = 16
 
 
 def match_expression(text: str) -> str:
@@ -63,14 +66,12 @@ def snippets(text: str, note_ids: list[int]) -> dict[int, str]:
     if not note_ids:
         return {}
     id_placeholders = ", ".join(["%s"] * len(note_ids))
+    start, end = (f"[{secrets.token_hex(MARKER_BYTES)}]" for _ in range(2))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT rowid, snippet({FTS_TABLE}, -1, %s, %s, '…', %s) FROM {FTS_TABLE} "
             f"WHERE {FTS_TABLE} MATCH %s AND +rowid IN ({id_placeholders})",
-            [MARK_START, MARK_END, SNIPPET_TOKENS, match_expression(text), *note_ids],
+            [start, end, SNIPPET_TOKENS, match_expression(text), *note_ids],
         )
-        return {note_id: marked_html(excerpt) for note_id, excerpt in cursor.fetchall()}
-
-
-def marked_html(excerpt: str) -> str:
-    return escape(excerpt).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+        return {note_id: escape(excerpt).replace(start, "<mark>").replace(end, "</mark>")
+                for note_id, excerpt in cursor.fetchall()}

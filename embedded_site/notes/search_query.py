@@ -16,13 +16,15 @@ marks around what matched.
 """
 
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils.html import escape
 
-from embedded_site.notes.search import BODY_WEIGHT, FTS_TABLE, MARK_END, MARK_START, TITLE_WEIGHT, marked_html
+from embedded_site.notes.search import BODY_WEIGHT, FTS_TABLE, TITLE_WEIGHT
 from embedded_site.notes.tagging import normalise_tag
 
 WORD_INDEX = FTS_TABLE
@@ -33,6 +35,11 @@ SNIPPET_TOKENS = {WORD_INDEX: 12, TRIGRAM_INDEX: 40}
 # A term shorter than a trigram is looked up as the trigrams that start with it; past this many,
 # it is too common to be worth it alone and matches the notes containing it by a scan instead.
 MAX_SHORT_TERM_TRIGRAMS = 400
+# A snippet marks the matches with markers of ours, so that the text can be escaped first and
+# only then the markers turned into <mark> tags. A note's text may hold any character (a
+# private-use one included), so the markers are made afresh for each search: 128 random bits,
+# which no note can hold, having been written before them.
+MARKER_BYTES = 16
 
 TOKEN = re.compile(r'(-?)(?:(tag|is|in):)?("([^"]*)"|(\S+))', re.IGNORECASE)
 
@@ -193,7 +200,7 @@ class Results:
 
 def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int) -> Results:
     """One page of the notes matching the query's terms, in the scope of `within` and `outside`
-    (sets of note ids, as search.ranked_page takes them)."""
+    (sets of note ids, as ranked() takes them)."""
     if index_for(query) == WORD_INDEX:
         results = ranked(WORD_INDEX, expression(WORD_INDEX, query.positive, query.negative), within, outside, limit, offset)
         if results.total or any(len(term.text) < 3 for term in query.positive):
@@ -230,9 +237,25 @@ def scope_conditions(within: list[QuerySet], outside: list[QuerySet], column: st
     return conditions, params
 
 
+def new_markers() -> tuple[str, str]:
+    """The start and end markers of one search's snippets."""
+    start, end = (f"[{secrets.token_hex(MARKER_BYTES)}]" for _ in range(2))
+    return start, end
+
+
+def marked_html(excerpt: str, markers: tuple[str, str]) -> str:
+    """The excerpt HTML-escaped, and only then its markers made <mark> tags."""
+    start, end = markers
+    return escape(excerpt).replace(start, "<mark>").replace(end, "</mark>")
+
+
 def ranked(table: str, match: str, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int) -> Results:
-    """As search.ranked_page and search.snippets, on either index. The `+` keeps SQLite from
-    handing the scope's ids to FTS5 as rowid lookups (a full-text query per id)."""
+    """One page of the notes matching `match` on either index, best first, with their snippets.
+
+    Each of `within` and `outside` is a query of note ids; SQLite builds each set once per
+    statement, so they should be the small side of each filter (the trash, the pinned notes, a
+    tag's notes). The `+` keeps SQLite from handing the scope's ids to FTS5 as rowid lookups (a
+    full-text query per id). bm25 still scores every match, but only the page's rows are sorted."""
     conditions, params = scope_conditions(within, outside, "+rowid")
     where = " AND ".join([f"{table} MATCH %s", *conditions])
     params = [match, *params]
@@ -246,12 +269,13 @@ def ranked(table: str, match: str, within: list[QuerySet], outside: list[QuerySe
         ids = [note_id for (note_id,) in cursor.fetchall()]
         snippets = {}
         if ids:
+            markers = new_markers()
             cursor.execute(
                 f"SELECT rowid, snippet({table}, -1, %s, %s, '…', %s) FROM {table} "
                 f"WHERE {table} MATCH %s AND +rowid IN ({', '.join(['%s'] * len(ids))})",
-                [MARK_START, MARK_END, SNIPPET_TOKENS[table], match, *ids],
+                [*markers, SNIPPET_TOKENS[table], match, *ids],
             )
-            snippets = {note_id: marked_html(excerpt.rstrip()) for note_id, excerpt in cursor.fetchall()}
+            snippets = {note_id: marked_html(excerpt.rstrip(), markers) for note_id, excerpt in cursor.fetchall()}
     return Results(ids, total, snippets, "word" if table == WORD_INDEX else "trigram")
 
 
@@ -274,11 +298,13 @@ def scanned(query: Query, within: list[QuerySet], outside: list[QuerySet], limit
             [*params, first, limit, offset],
         )
         rows = cursor.fetchall()
-    words = [term.text for term in query.positive]
-    return Results([row[0] for row in rows], total, {row[0]: excerpt(row[1], row[2], words) for row in rows}, "scan")
+    words, markers = [term.text for term in query.positive], new_markers()
+    return Results(
+        [row[0] for row in rows], total, {row[0]: excerpt(row[1], row[2], words, markers) for row in rows}, "scan"
+    )
 
 
-def excerpt(title: str, body: str, words: list[str], context: int = 30) -> str:
+def excerpt(title: str, body: str, words: list[str], markers: tuple[str, str], context: int = 30) -> str:
     """Around the first of `words` in the body (or the title), with the same marks."""
     for text in (body, title):
         lowered = text.lower()
@@ -287,7 +313,7 @@ def excerpt(title: str, body: str, words: list[str], context: int = 30) -> str:
             start, word = min(found)
             begin, end = max(0, start - context), min(len(text), start + len(word) + context)
             marked = text[start : start + len(word)]
-            piece = ("…" if begin else "") + text[begin:start] + MARK_START + marked + MARK_END
+            piece = ("…" if begin else "") + text[begin:start] + markers[0] + marked + markers[1]
             piece += text[start + len(word) : end] + ("…" if end < len(text) else "")
-            return marked_html(" ".join(piece.split()))
-    return marked_html(" ".join(body[:2 * context].split()))
+            return marked_html(" ".join(piece.split()), markers)
+    return marked_html(" ".join(body[:2 * context].split()), markers)

@@ -292,7 +292,7 @@ def import_file(request):
         records = read_import_file(upload)
     except ImportFileError as error:
         raise ApiError(400, str(error), fields={"file": [str(error)]}) from None
-    result = run_to_completion(import_notes(records))
+    result = run_to_completion(import_notes(records, in_batches=False))
     return JsonResponse({
         "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
         "attachments": result.attachments,

@@ -114,6 +114,19 @@ def test_an_upload_that_is_not_multipart_is_400(api, make_note):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("name", ["😀" * 240 + ".png", "𠀀" * 250 + ".txt"])
+def test_a_file_name_too_long_for_a_part_header_is_400_saying_so(api, make_note, attachments_dir, name):
+    """Django reads at most 1 KB of headers per part: a name of 250 characters of 4 bytes each in
+    UTF-8 (emoji, CJK extension B) passes it."""
+    response = api.upload(f"/api/notes/{make_note().pk}/attachments/", name, b"x")
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "The file's name is too long to upload: with it, the headers of its part of the upload pass 1024 bytes. "
+        "Rename the file with a shorter name and try again."
+    )
+    assert stored_files(attachments_dir) == []
+
+
 def test_an_upload_to_a_missing_note_is_404_and_stores_nothing(api, attachments_dir):
     assert api.upload("/api/notes/4040/attachments/", "a.txt", b"a").status_code == 404
     assert stored_files(attachments_dir) == []

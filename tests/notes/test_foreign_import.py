@@ -147,7 +147,7 @@ def test_an_evernote_export_becomes_notes_with_markdown_tags_dates_and_attachmen
     assert groceries["body"] == "**Buy** these:\n- milk\n- bread & butter\n- [x] done\n[shop](https://example.com) bad\n(attachment)"
     assert groceries["tags"] == ["home", "shopping"]
     assert groceries["updated"] == datetime(2025, 3, 2, 10, 0, tzinfo=timezone.utc)
-    assert [(a.name, a.content) for a in groceries["attachments"]] == [("receipt.png", b"\x89PNG receipt")]
+    assert [(a.name, b"".join(a.chunks())) for a in groceries["attachments"]] == [("receipt.png", b"\x89PNG receipt")]
     assert second["body"] == "Plain"
 
 

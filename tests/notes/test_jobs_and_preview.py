@@ -140,6 +140,16 @@ def test_a_bad_import_file_fails_with_the_reason(api):
     assert finished["error"] == "This JSON file is not a Notedesk export."
 
 
+def test_an_import_job_is_all_or_nothing_a_bad_note_after_the_first_batch_imports_none(api):
+    from tests.notes.test_transfer import six_hundred_notes_the_551st_of_which_cannot_be_stored
+
+    content = six_hundred_notes_the_551st_of_which_cannot_be_stored()
+    finished = wait_for_job(api, api.upload("/api/jobs/import/", "notes.json", content).json())
+    assert finished["state"] == "failed"
+    assert finished["error"] == "Note 551: body: This text holds U+DC80, half of a surrogate pair, which is not a character."
+    assert api.get("/api/notes/").json()["total"] == 0
+
+
 def test_an_import_stopped_by_another_program_locking_the_database_says_so_and_can_be_run_again(api, monkeypatch):
     document = {"format": "notedesk-notes", "version": 1, "notes": [
         {"uid": str(uuid.uuid4()), "title": f"Imported {number}", "body": "", "tags": [], "pinned": False,
@@ -161,6 +171,17 @@ def test_an_import_stopped_by_another_program_locking_the_database_says_so_and_c
     assert "import the file again" in stopped["error"]
     finished = wait_for_job(api, api.upload("/api/jobs/import/", "notes.json", content).json())
     assert finished["result"]["created"] == 3
+
+
+def test_an_import_job_of_a_zip_writes_its_attachments_from_the_uploaded_file_and_then_removes_it(api, settings):
+    from tests.notes.test_transfer import zip_whose_notes_all_name_one_file
+
+    content = zip_whose_notes_all_name_one_file(notes=3, size=100_000)
+    finished = wait_for_job(api, api.upload("/api/jobs/import/", "notes.zip", content).json())
+    assert finished["result"] == {"created": 3, "updated": 0, "unchanged": 0, "attachments": 3}
+    notes = api.get("/api/notes/").json()["notes"]
+    assert [note["attachments"][0]["size"] for note in notes] == [100_000] * 3
+    assert list((settings.DESKTOP_DATA_DIR / "imports").iterdir()) == []
 
 
 def test_an_import_from_the_open_dialog_reads_the_chosen_file(api, dialogs, tmp_path):

@@ -93,6 +93,13 @@ def test_the_snippet_escapes_the_note_text_and_adds_only_mark_tags(api, make_not
     assert "&lt;script&gt;alert(&quot;<mark>zebra</mark>&quot;)&lt;/script&gt; &amp; &lt;b&gt;<mark>zebra</mark>" in snippet
 
 
+def test_characters_of_the_note_never_turn_into_mark_tags(api, make_note):
+    """They were the markers: U+E000 and U+E001 in a note became <mark> and </mark>."""
+    make_note(title="Private use", body="before \ue000not a match\ue001 and a zebra [0] [mark]")
+    snippet = api.get("/api/notes/", {"q": "zebra"}).json()["notes"][0]["snippet"]
+    assert snippet == "before \ue000not a match\ue001 and a <mark>zebra</mark> [0] [mark]"
+
+
 def test_notes_without_a_query_have_no_snippet(api, make_note):
     make_note(title="zebra")
     assert "snippet" not in api.get("/api/notes/").json()["notes"][0]

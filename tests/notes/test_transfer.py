@@ -3,6 +3,7 @@
 import base64
 import io
 import json
+import tracemalloc
 import zipfile
 from datetime import datetime, timedelta, timezone
 
@@ -138,6 +139,22 @@ def bad_zip(entries):
 UID = "5b0c3a8e-8d4f-4c41-9d7e-3f2f4a6b8c1d"
 GOOD = {"uid": UID, "title": "t", "body": "", "tags": [], "pinned": False,
         "created": "2020-01-01T00:00:00+00:00", "updated": "2020-01-01T00:00:00+00:00"}
+GOOD_MARKDOWN = f'---\ntitle: "t"\nuid: "{UID}"\ncreated: "2020-01-01T00:00:00+00:00"\n---\n' + "body " * 100
+
+
+def zip_with_damaged_data(method):
+    """A zip of one note whose compressed data is damaged a few bytes in (its CRC would not be reached)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        archive.writestr("a.md", GOOD_MARKDOWN)
+    content = buffer.getvalue()
+    start = 30 + len("a.md") + 8  # past the local header and the first bytes of the data
+    return content[:start] + bytes(byte ^ 0x5A for byte in content[start:start + 32]) + content[start + 32:]
+
+
+def zip_with_a_name_that_is_not_utf8():
+    """The name is flagged as UTF-8 (it was written as café.md) but its bytes are not."""
+    return bad_zip({"café.md": GOOD_MARKDOWN}).replace("café".encode(), b"caf\xff\xfe")
 
 
 def export_document(*notes):
@@ -156,6 +173,16 @@ def export_document(*notes):
         (export_document({**GOOD, "title": "", "body": " "}), "Note 1: title: A note needs a title or a body."),
         (export_document(GOOD, GOOD), f"The note {UID} is in the file more than once."),
         (b'{"format": "notedesk-notes", "version": 1}', "This Notedesk export has no list of notes."),
+        (b'{"format": "notedesk-notes", "version": true, "notes": []}', "This Notedesk export is not version 1, 2 or 3"),
+        (b'{"format": "notedesk-notes", "version": 1.0, "notes": []}', "This Notedesk export is not version 1, 2 or 3"),
+        (export_document({**GOOD, "pinned": "yes"}), "Note 1: pinned: Enter true or false."),
+        (export_document({**GOOD, "updated": "9999-12-31T23:59:59-01:00"}),
+         "Note 1: updated: Enter a date and time between the years 1 and 9999 in UTC."),
+        (export_document({**GOOD, "created": "0001-01-01T00:00:00+01:00"}),
+         "Note 1: created: Enter a date and time between the years 1 and 9999 in UTC."),
+        (export_document({**GOOD, "body": 5}), "Note 1: body: Enter text (a JSON string)."),
+        (export_document({**GOOD, "uid": 12345678123456781234567812345678}), "Note 1: uid: Enter a valid UUID."),
+        (bad_zip({"a.md": f'---\nuid: "{UID}"\ntitle: "t"\npinned: yes\n---\n'}), "a.md: pinned: Enter true or false."),
         (bad_zip({"photo.jpg": "x", "__MACOSX/._a.md": "\0\5"}), "There are no Markdown notes (.md files) in this zip file."),
         (bad_zip({"a.md": "just text"}), "a.md: it does not start with front matter (a line ---)."),
         (bad_zip({"a.md": "---\ntitle: x\n"}), "a.md: its front matter does not end with a line ---."),
@@ -163,6 +190,10 @@ def export_document(*notes):
         (bad_zip({"a.md": "---\ntitle: x\n---\n"}), "a.md: uid: This field is required."),
         (bad_zip({"a.md": b"---\n\xff\xfe\n---\n"}), "a.md: the file is not UTF-8 text."),
         (bad_zip({"a.md": "damaged"}).replace(b"damaged", b"DAMAGED"), "The zip file cannot be read (Bad CRC-32"),
+        (zip_with_damaged_data(zipfile.ZIP_BZIP2), "The zip file cannot be read (Invalid data stream)."),
+        (zip_with_damaged_data(zipfile.ZIP_LZMA), "The zip file cannot be read (Corrupt input data)."),
+        (zip_with_damaged_data(zipfile.ZIP_DEFLATED), "The zip file cannot be read (Error -3 while decompressing data"),
+        (zip_with_a_name_that_is_not_utf8(), "The zip file cannot be read (a file name in it is not UTF-8 text)."),
     ],
 )
 def test_a_file_that_cannot_be_imported_is_400_with_a_clear_message_and_imports_nothing(api, content, message):
@@ -170,6 +201,43 @@ def test_a_file_that_cannot_be_imported_is_400_with_a_clear_message_and_imports_
     assert response.status_code == 400
     assert response.json()["error"].startswith(message)
     assert not Note.objects.exists()
+
+
+def six_hundred_notes_the_551st_of_which_cannot_be_stored():
+    notes = [{**GOOD, "uid": f"00000000-0000-4000-8000-{number:012d}", "title": f"note {number}"}
+             for number in range(1, 601)]
+    notes[550]["body"] = "text the database cannot encode: \udc80"
+    return export_document(*notes)
+
+
+def test_an_import_is_all_or_nothing_a_bad_note_after_the_first_batch_imports_none(api):
+    response = imported(api, "notes.json", six_hundred_notes_the_551st_of_which_cannot_be_stored())
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "Note 551: body: This text holds U+DC80, half of a surrogate pair, which is not a character."
+    )
+    assert not Note.objects.exists()
+
+
+def test_an_import_stopped_by_a_full_disk_after_its_first_batch_is_503_and_leaves_nothing(
+    api, attachments_dir, monkeypatch
+):
+    monkeypatch.setattr(importing, "BATCH_SIZE", 1)
+    attachment = {"name": "a.bin", "data": base64.b64encode(b"bytes").decode()}
+    notes = [{**GOOD, "uid": f"00000000-0000-4000-8000-00000000000{number}", "attachments": [attachment]}
+             for number in range(3)]
+    real_save = importing.save_attachment
+
+    def disk_full_on_the_third(note, name, chunks):
+        if len(stored_files(attachments_dir)) == 2:
+            raise OSError(28, "No space left on device")
+        return real_save(note, name, chunks)
+
+    monkeypatch.setattr(importing, "save_attachment", disk_full_on_the_third)
+    response = imported(api, "notes.json", json.dumps({"format": "notedesk-notes", "version": 2, "notes": notes}).encode())
+    assert response.status_code == 503
+    assert not Note.objects.exists()
+    assert stored_files(attachments_dir) == []
 
 
 def test_an_import_without_a_file_is_400_naming_the_field(api):
@@ -304,6 +372,10 @@ def markdown_zip_with_attachment(size):
          "t.md, attachment “big.bin”: the file is larger than the limit of 1.0\xa0KB for an attachment."),
         (export_document({**GOOD, "attachments": [{"name": "a.bin", "data": "not base64!"}]}),
          "Note 1, attachment “a.bin”: its data is not valid base64."),
+        (export_document({**GOOD, "attachments": [{"name": "a.bin", "data": "QQ==QQ=="}]}),
+         "Note 1, attachment “a.bin”: its data is not valid base64."),
+        (export_document({**GOOD, "attachments": [{"name": "a.bin", "data": "é"}]}),
+         "Note 1, attachment “a.bin”: its data is not valid base64."),
         (export_document({**GOOD, "attachments": [{"name": "a.bin"}]}),
          "Note 1, attachment 1: it needs a name and its data in base64."),
         (export_document({**GOOD, "attachments": "a.bin"}), "Note 1: its attachments must be a list."),
@@ -342,3 +414,63 @@ def test_a_batch_that_fails_leaves_none_of_its_attachment_files(db, attachments_
         run_to_completion(import_notes(records))
     assert not Note.objects.exists()
     assert stored_files(attachments_dir) == []
+
+
+def zip_whose_notes_all_name_one_file(notes: int, size: int) -> bytes:
+    """`notes` notes, each naming the same file of `size` bytes as its attachment: one member of
+    the zip, written once per note."""
+    entries = {"shared/big.bin": b"\0" * size}
+    for number in range(notes):
+        entries[f"n{number}.md"] = (
+            f'---\ntitle: "n{number}"\nuid: "00000000-0000-4000-8000-{number:012d}"\n'
+            'created: "2020-01-01T00:00:00+00:00"\nupdated: "2020-01-01T00:00:00+00:00"\n'
+            'attachments: [{"name": "big.bin", "file": "shared/big.bin"}]\n---\nbody'
+        )
+    return bad_zip(entries)
+
+
+def test_a_file_named_by_many_notes_counts_against_the_zip_limit_once_for_each(api, attachments_dir, monkeypatch):
+    monkeypatch.setattr(importing, "MAX_ARCHIVE_CONTENT_SIZE", 32 * 1024)
+    content = zip_whose_notes_all_name_one_file(notes=4, size=10 * 1024)  # one member of 10 KB, 40 KB written
+    response = imported(api, "notes.zip", content)
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "The notes in this zip file and their attachments (each counted once for every note that names it) add up "
+        "to more than 32.0\xa0KB: too large to import at once."
+    )
+    assert not Note.objects.exists()
+    assert not attachments_dir.exists() or stored_files(attachments_dir) == []
+    assert imported(api, "notes.zip", zip_whose_notes_all_name_one_file(notes=3, size=10 * 1024)).status_code == 200
+
+
+def test_an_import_streams_its_attachments_rather_than_holding_them(db, attachments_dir):
+    size = 6 * 1024 * 1024
+    content = io.BytesIO(zip_whose_notes_all_name_one_file(notes=3, size=size))
+    tracemalloc.start()
+    try:
+        result = run_to_completion(import_notes(read_import_file(content)))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (result.created, result.attachments) == (3, 3)
+    assert [attachment.size for attachment in Attachment.objects.all()] == [size] * 3
+    assert peak < size / 2, f"the import held {peak / 2**20:.1f} MB at its peak"
+
+
+def test_markdown_exports_have_names_windows_can_extract_and_import_back_unchanged(api, make_note, attachments_dir):
+    """Windows refuses device names (CON, NUL, with any extension), < > : " | ? * and names ending
+    in a dot or a space; it and macOS also take Scan.png and scan.png for one file."""
+    note = make_note(title="CON", body="device", created=LONG_AGO, updated=LONG_AGO)
+    for name in ("x:y.txt", "trailing.", "AUX.txt", "Scan.png", "scan.png", 'a<b>|c?"d*.txt'):
+        assert api.upload(f"/api/notes/{note.pk}/attachments/", name, name.encode()).status_code == 201
+    make_note(title="nul", body="other device", created=LONG_AGO, updated=LONG_AGO)
+    make_note(title="Aux.", body="a third", created=LONG_AGO, updated=LONG_AGO)
+    notes, attachments = notes_as_exported(), attachments_as_stored()
+    content = exported(api, "markdown")
+    assert sorted(zipfile.ZipFile(io.BytesIO(content)).namelist()) == [
+        "_aux.md", "_con.md", "_con/Scan.png", "_con/_AUX.txt", "_con/a_b__c__d_.txt", "_con/scan (2).png",
+        "_con/trailing", "_con/x_y.txt", "_nul.md",
+    ]
+    empty_the_database(attachments_dir)
+    assert imported(api, "notes.zip", content).json()["attachments"] == 6
+    assert (notes_as_exported(), attachments_as_stored()) == (notes, attachments)

@@ -1,5 +1,6 @@
 """The Linux installers as a person gets them: the one-file binary, the .tar.gz, and the .deb
-installed with dpkg, run, and removed."""
+installed with dpkg, run, and removed; every name in them from the app's identity, so that
+examples/polls, built by the same script, installs and runs beside Notedesk."""
 
 import hashlib
 import http.client
@@ -18,17 +19,28 @@ from tests.conftest import ROOT, SITES
 
 pytestmark = pytest.mark.packaging
 
-VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+VERSION = PYPROJECT["project"]["version"]
 MAX_ONE_FILE_BYTES = 50 * 1024 * 1024
+BUILD_SCRIPTS = [ROOT / "build" / "linux" / "build.sh", ROOT / "build" / "linux" / "system-packages.sh",
+                 ROOT / "build" / "macos" / "build.sh"]
+
+
+def build_linux(dist: Path, *project: Path) -> Path:
+    """Every Linux installer of the project, freshly built by the script `make package` runs."""
+    subprocess.run([str(ROOT / "build" / "linux" / "build.sh"), str(dist), *map(str, project)],
+                   check=True, env={**os.environ, "PYTHON": sys.executable}, timeout=900)
+    return dist
 
 
 @pytest.fixture(scope="session")
 def dist(tmp_path_factory):
-    """Every Linux installer, freshly built by the script `make package` runs."""
-    dist = tmp_path_factory.mktemp("dist")
-    subprocess.run([str(ROOT / "build" / "linux" / "build.sh"), str(dist)],
-                   check=True, env={**os.environ, "PYTHON": sys.executable}, timeout=900)
-    return dist
+    return build_linux(tmp_path_factory.mktemp("dist"))
+
+
+@pytest.fixture(scope="session")
+def polls_dist(tmp_path_factory):
+    return build_linux(tmp_path_factory.mktemp("polls-dist"), SITES["polls"])
 
 
 def only(directory: Path, pattern: str) -> Path:
@@ -131,3 +143,68 @@ def test_another_site_builds_with_the_shell_alone_and_serves_its_admin(tmp_path,
     finally:
         process.terminate()
         assert process.wait(5) == 0
+
+
+def desktop_entry(path: Path) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in path.read_text(encoding="utf-8").splitlines()[1:])
+
+
+def test_the_deb_and_its_desktop_entry_take_their_names_from_pyproject(dist, tmp_path):
+    table = PYPROJECT["tool"]["desktop-shell"]
+    deb = only(dist, f"notedesk_{VERSION}_*.deb")
+    fields = subprocess.run(["dpkg-deb", "--field", deb, "Package", "Section", "Homepage", "Description"],
+                            capture_output=True, text=True, check=True).stdout
+    depends = subprocess.run(["dpkg-deb", "--field", deb, "Depends"], capture_output=True, text=True, check=True).stdout
+    assert "hunspell-en-us | hunspell-dictionary" in depends  # WebKitGTK's spell checker needs a dictionary
+    assert "Package: notedesk\nSection: editors\n" in fields  # Office, in Debian's sections
+    assert f"Homepage: {table['homepage']}\nDescription: {table['description'].rstrip('.')}\n" in fields
+    subprocess.run(["dpkg-deb", "--extract", deb, tmp_path], check=True)
+    entry = desktop_entry(tmp_path / "usr" / "share" / "applications" / "notedesk.desktop")
+    assert (entry["Name"], entry["Comment"], entry["Icon"]) == (table["name"], table["description"], "notedesk")
+    assert entry["Categories"] == ";".join(table["categories"]) + ";"
+    assert entry["Keywords"] == ";".join(table["keywords"]) + ";"
+    # The identity's file-types and url-schemes: Open with, double-click, notedesk:// links.
+    assert entry["MimeType"] == "text/markdown;text/plain;x-scheme-handler/notedesk;"
+    assert entry["Exec"] == "notedesk %U"
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("dpkg"), reason="installing a .deb needs dpkg and root")
+def test_polls_built_by_the_same_script_installs_beside_notedesk_and_both_run(dist, polls_dist, app_env, tmp_path):
+    debs = {"notedesk": only(dist, f"notedesk_{VERSION}_*.deb"), "polls": only(polls_dist, "polls_1.0.0_*.deb")}
+    env = {**app_env, "XDG_DATA_HOME": str(tmp_path / "xdg-data")}
+    subprocess.run(["dpkg", "--install", *debs.values()], check=True, capture_output=True)
+    try:
+        entry = desktop_entry(Path("/usr/share/applications/polls.desktop"))
+        assert (entry["Name"], entry["Exec"]) == ("Polls", "polls")
+        assert "Icon" not in entry and "Categories" not in entry  # Polls names neither
+        for site in debs:
+            self_test(shutil.which(site, path="/usr/bin"), env, site=site)
+        assert sorted(path.name for path in (tmp_path / "xdg-data").iterdir()) == ["Notedesk", "Polls"]
+        subprocess.run(["dpkg", "--remove", "polls"], check=True, capture_output=True)
+        self_test("/usr/bin/notedesk", env)  # removing one leaves the other whole
+    finally:
+        subprocess.run(["dpkg", "--remove", *debs], check=True, capture_output=True)
+    assert not Path("/opt/polls").exists() and not Path("/opt/notedesk").exists()
+    assert (tmp_path / "xdg-data" / "Polls" / "polls.sqlite3").exists()
+
+
+def test_the_build_scripts_pass_shellcheck():
+    result = subprocess.run(["shellcheck", *BUILD_SCRIPTS], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_project_installs_the_shell_from_its_wheel_like_any_dependency(tmp_path, app_env):
+    """The wheel `make shell-wheel` builds, in a new virtual environment with nothing of this
+    repository on its path: examples/polls, copied elsewhere, passes its self-test on it."""
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(tmp_path / "wheels"),
+                    str(ROOT / "desktop_shell")], check=True, timeout=300)
+    [wheel] = (tmp_path / "wheels").glob("django_desktop_shell-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "--quiet", str(wheel)], check=True, timeout=900)
+    project = shutil.copytree(SITES["polls"], tmp_path / "polls", ignore=shutil.ignore_patterns("db.sqlite3", "__pycache__"))
+    env = {key: value for key, value in app_env.items() if key != "PYTHONPATH"}
+    result = subprocess.run([venv / "bin" / "python", str(project / "launcher.py"), "--self-test", "--data-dir",
+                             str(tmp_path / "data")], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "polls: self-test passed"

@@ -107,6 +107,7 @@ class NotedeskProcess:
         self.process: subprocess.Popen | None = None
         self.port = 0
         self.token = ""
+        self.launch_url = ""
 
     def start(self) -> "NotedeskProcess":
         env = {key: value for key, value in os.environ.items() if not key.startswith("NOTEDESK_")}
@@ -120,7 +121,8 @@ class NotedeskProcess:
         if not line.startswith("READY "):
             self.kill()
             pytest.fail(f"expected READY, got {line!r}; stderr: {self.process.stderr.read().decode()[-2000:]}")
-        url = urlsplit(line.split(" ", 1)[1].strip())
+        self.launch_url = line.split(" ", 1)[1].strip()  # on this install's own host name, for a browser
+        url = urlsplit(self.launch_url)
         self.port = url.port
         self.token = parse_qs(url.query)["token"][0]
         return self
@@ -135,10 +137,6 @@ class NotedeskProcess:
     @property
     def origin(self) -> str:
         return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def launch_url(self) -> str:
-        return f"{self.origin}/launch/?token={self.token}&next=/"
 
     def client(self, timeout: float = 30.0) -> ApiClient:
         return ApiClient(self.port, self.token, timeout)

@@ -7,8 +7,10 @@ Examples per endpoint come from the Hypothesis profile (tests/reliability/confte
 HYPOTHESIS_PROFILE=fuzz (`make fuzz`) runs 1000 each, `make test` 25.
 """
 
+import io
 import json
 import socket
+import zipfile
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -66,15 +68,28 @@ ACCEPTS = ["application/json", "text/html", "*/*", "", "application/json;q=0.1, 
 
 # Header values as http.client can send them: Latin-1, no line breaks.
 header_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"), max_size=60)
+# Text as JSON can carry it: any character, and now and then a lone surrogate (JSON's "\udc80"),
+# which has no UTF-8 form, so that no database or file can take it.
+json_text = st.lists(st.characters() | st.characters(categories=["Cs"]), max_size=40).map("".join)
 json_scalar = (
     st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
-    | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=40)
+    | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=40) | json_text
 )
 json_value = st.recursive(
     json_scalar, lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=10), inner, max_size=5),
     max_leaves=12,
 )
-json_object = st.dictionaries(st.sampled_from(KNOWN_FIELDS) | st.text(max_size=10), json_value, max_size=8)
+# Each known field mostly with a value of its own type, so that bodies get past the type checks to
+# the code behind them, and sometimes with any JSON value.
+TYPICAL_VALUES = {
+    "title": json_text, "body": json_text, "tags": st.lists(json_text, max_size=4), "pinned": st.booleans(),
+    "version": st.integers(0, 5), "uid": st.uuids().map(str), "format": st.sampled_from(["json", "markdown"]),
+    "destination": st.sampled_from(["download", "dialog"]), "name": json_text, "file": json_text,
+}
+json_object = (
+    st.fixed_dictionaries({}, optional={field: typical | json_value for field, typical in TYPICAL_VALUES.items()})
+    | st.dictionaries(st.sampled_from(KNOWN_FIELDS) | json_text, json_value, max_size=8)
+)
 parameters = st.lists(st.tuples(st.sampled_from(KNOWN_PARAMETERS) | st.text(max_size=8), st.text(max_size=30)), max_size=5)
 
 
@@ -170,6 +185,68 @@ def test_no_request_gets_a_5xx_and_every_json_error_says_what_is_wrong(live_app,
             assert answer.content_type.startswith("application/json")
             error = answer.json()["error"]
             assert isinstance(error, str) and error
+
+    try:
+        check()
+    finally:
+        api.close()
+
+
+ZIP_METHODS = [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA]
+CENTRAL_DIRECTORY_ENTRY = b"PK\x01\x02"
+UTF8_NAME_FLAG = 0x800
+
+
+def repacked(content: bytes, method: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(buffer, "w", method) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+    return buffer.getvalue()
+
+
+@st.composite
+def zip_damage(draw, size: int) -> list[tuple]:
+    """What to do to a zip of `size` bytes: change a few bytes, cut it short, or flag a name as
+    UTF-8 that is not (the central directory entry found from an offset gets a non-UTF-8 byte)."""
+    return draw(st.lists(st.one_of(
+        st.tuples(st.just("bytes"), st.integers(0, size - 1), st.binary(min_size=1, max_size=16)),
+        st.tuples(st.just("cut"), st.integers(1, size - 1)),
+        st.tuples(st.just("name"), st.integers(0, size - 1), st.sampled_from([0x80, 0xC3, 0xFF])),
+    ), min_size=1, max_size=3))
+
+
+def damaged(content: bytes, damage: list[tuple]) -> bytes:
+    content = bytearray(content)
+    for kind, offset, *detail in damage:
+        offset = min(offset, len(content) - 1)
+        if kind == "bytes":
+            content[offset:offset + len(detail[0])] = detail[0]
+        elif kind == "cut":
+            del content[max(offset, 1):]
+        elif (entry := content.find(CENTRAL_DIRECTORY_ENTRY, offset)) >= 0 and entry + 46 < len(content):
+            flags = int.from_bytes(content[entry + 8:entry + 10], "little") | UTF8_NAME_FLAG
+            content[entry + 8:entry + 10] = flags.to_bytes(2, "little")
+            content[entry + 46] = detail[0]
+    return bytes(content)
+
+
+def test_a_damaged_zip_is_refused_with_a_sentence_never_a_5xx(live_app):
+    """Each of zipfile's compressions fails its own way on damaged data (zlib.error, OSError,
+    LZMAError, EOFError, a name that is not UTF-8): every one must be a 400 saying so."""
+    api = ApiClient(live_app.port, live_app.auth_headers["Authorization"].split()[1])
+    created = api.send_json("POST", "/api/notes/", {"title": "Zipped", "body": "text " * 200, "tags": ["z"]}).json()
+    api.upload(f"/api/notes/{created['id']}/attachments/", "scan.bin", bytes(range(256)) * 64)
+    export = api.request("GET", "/api/export/?format=markdown").body
+    originals = [repacked(export, method) for method in ZIP_METHODS]
+
+    @given(st.sampled_from(range(len(originals))), zip_damage(min(map(len, originals))))
+    def check(original, damage):
+        answer = api.upload("/api/import/", "notes.zip", damaged(originals[original], damage))
+        note(f"{answer.status} {answer.body[:300]!r}")
+        assert answer.status in (200, 400)
+        if answer.status == 400:
+            assert answer.json()["error"]
 
     try:
         check()

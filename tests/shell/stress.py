@@ -4,8 +4,8 @@ Two parts, each on a fresh data folder every time:
 - cycles: launch the window, launch again (the first window is asked to show itself), SIGTERM;
 - suites: whole runs of the real-window and lifecycle test files with pytest.
 
-Every launcher runs with PYTHONFAULTHANDLER=1 and core dumps on. A non-zero exit is reported
-with its signal, the tail of its stderr and of its log, and, when it left a core, every thread's
+Every launcher runs with PYTHONFAULTHANDLER=1 and core dumps on. A non-zero exit, or an exit
+that only the watchdog (lifecycle.force_exit) brought about, is reported with its signal, the tail of its stderr and of its log, and, when it left a core, every thread's
 native stack from gdb. `--load` keeps every core busy meanwhile. The exit code is the number of
 failures (capped at 100).
 
@@ -32,6 +32,7 @@ LAUNCHER = [sys.executable, str(ROOT / "launcher.py")]
 SUITE_FILES = ["tests/shell/test_window.py", "tests/shell/test_self_test.py", "tests/shell/test_launcher.py",
                "tests/shell/security/test_local_process.py"]
 TAIL_LINES = 25
+FORCED_EXIT = "Did not stop within"  # the exit watchdog's log line: the process did not end by itself
 STEP_TIMEOUT_S = 60
 
 
@@ -99,6 +100,8 @@ def one_cycle(work: Path, env: dict) -> None:
         except subprocess.TimeoutExpired:
             first.kill()
             code = first.wait()
+    if log_file.exists() and FORCED_EXIT in log_file.read_text(errors="replace"):
+        raise Failure(f"the first launch exited {code}, but only through the watchdog:\n{tail(log_file.read_text())}")
     if code != 0:
         report = [f"the first launch: {exit_description(code)}", "stderr:", tail(first.stderr.read())]
         if log_file.exists():

@@ -5,6 +5,7 @@ removing a site removes no security coverage)."""
 import http.client
 import json
 import re
+import socket
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,9 +23,10 @@ class Running:
     def __init__(self, site, launch_url, process):
         self.site = site
         self.process = process
+        self.launch_url = launch_url
         parts = urlsplit(launch_url)
         self.port = parts.port
-        self.host = f"127.0.0.1:{self.port}"
+        self.host = parts.netloc  # this install's own host name, which a browser resolves to 127.0.0.1
         self.token = parse_qs(parts.query)["token"][0]
         self.session = self.open_session()
 
@@ -90,6 +92,22 @@ def test_a_wrong_launch_token_is_403_and_sets_no_cookie(running, token):
     assert not set_cookie_headers(response)
 
 
+def test_a_browser_s_session_lives_on_the_install_s_own_name_under_localhost(running):
+    slug = identity.load(SITES[running.site]).slug
+    assert re.fullmatch(rf"[0-9a-f]{{24}}\.{slug}\.localhost:{running.port}", running.host), running.host
+    assert running.request("GET", "/_desktop/probe/").status == 200
+
+
+@pytest.mark.parametrize("other_host", ["127.0.0.1:{port}", "localhost:{port}"])
+def test_a_launch_on_another_of_the_app_s_hosts_goes_to_the_session_s_host_and_sets_no_cookie(running, other_host):
+    response = running.request("GET", f"/launch/?token={running.token}&next=/x", session=False,
+                               host=other_host.format(port=running.port))
+    assert response.status == 302
+    assert response.getheader("Location") == f"http://{running.host}/launch/?token={running.token}&next=/x"
+    assert response.getheader("Cache-Control") == "no-store"
+    assert not set_cookie_headers(response)
+
+
 def test_the_launch_redirects_to_a_local_path_only(running):
     response = running.request("GET", f"/launch/?token={running.token}&next=//evil.example/", session=False)
     assert response.getheader("Location") == "/"
@@ -141,3 +159,19 @@ def test_errors_are_json_for_ajax_and_a_page_otherwise_never_a_debug_page(runnin
                                    session=False)
     assert wrong_method.status == 405 and "Allowed: GET" in json.loads(wrong_method.body)["error"]
 
+
+
+@pytest.mark.parametrize("framing", ["Content-Length: 104857600", "Transfer-Encoding: chunked"])
+def test_a_body_without_the_session_is_refused_from_its_headers_before_it_is_read(running, framing):
+    """The server answers once the headers are in: waitress would otherwise read the whole body
+    (100 MB here) into a temporary file before the gate could refuse it."""
+    with socket.create_connection(("127.0.0.1", running.port), timeout=10) as connection:
+        connection.sendall(f"POST /_desktop/probe/echo HTTP/1.1\r\nHost: {running.host}\r\n{framing}\r\n"
+                           "X-Requested-With: XMLHttpRequest\r\n\r\n".encode())
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 403 ")
+    assert b"X-Frame-Options: DENY" in head
+    assert "from its own window" in json.loads(body)["error"]

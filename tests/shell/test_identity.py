@@ -1,13 +1,18 @@
 """One identity table drives every name: a wrong table is refused with what to write, and two
 apps on the shell run side by side without touching each other's data."""
 
+import json
+import re
 import subprocess
+import sys
 
 import pytest
 
 from django_desktop_shell.identity import IdentityError, load
+from django_desktop_shell.packaging import SPEC
+from django_desktop_shell.packaging.identity import build_values
 
-from tests.conftest import SITES, exit_code_within, launcher_command
+from tests.conftest import ROOT, SITES, exit_code_within, launcher_command
 
 MINIMAL = '[project]\nversion = "2.1"\n\n[tool.desktop-shell]\nname = "My App"\napp-id = "org.example.MyApp"\nsettings = "x.settings"\n'
 
@@ -31,10 +36,26 @@ def test_the_identity_gives_every_name(tmp_path):
     (MINIMAL + 'start-path = "polls/"\n', "start-path in"),
     (MINIMAL.replace('version = "2.1"\n', ""), "needs a version"),
     ("[project\n", "is not valid TOML"),
+    (MINIMAL + 'update-url = "ftp://example.org/updates"\n', "update-url in .* must be an https:// address"),
+    (MINIMAL + 'update-url = "http://example.org/updates"\n', "must use https://"),
+    (MINIMAL + 'update-url = "https://example.org/updates?token=1"\n', "no query"),
+    (MINIMAL + 'update-url = "https://user:secret@example.org/updates"\n', "no query, fragment or password"),
+    (MINIMAL + 'update-url = ""\n', "must be the address of the update repository"),
+    (MINIMAL + "update-url = 1\n", "must be the address of the update repository"),
 ])
 def test_a_wrong_identity_table_is_refused_saying_what_to_write(tmp_path, text, message):
     with pytest.raises(IdentityError, match=message.replace("[", r"\[").replace("]", r"\]")):
         load(project_with(tmp_path, text))
+
+
+@pytest.mark.parametrize(("url", "kept"), [
+    ("https://example.org/updates/", "https://example.org/updates"),
+    ("http://127.0.0.1:8123/repo", "http://127.0.0.1:8123/repo"),
+    ("http://localhost/repo", "http://localhost/repo"),
+])
+def test_an_update_url_is_https_or_loopback_http(tmp_path, url, kept):
+    assert load(project_with(tmp_path, MINIMAL + f'update-url = "{url}"\n')).update_url == kept
+    assert load(project_with(tmp_path, MINIMAL)).update_url == ""  # no key: no updates
 
 
 def test_two_apps_on_the_shell_run_side_by_side_each_in_its_own_data_folder(tmp_path, app_env):
@@ -56,3 +77,58 @@ def test_two_apps_on_the_shell_run_side_by_side_each_in_its_own_data_folder(tmp_
         for process in processes:
             process.terminate()
             assert exit_code_within(process, 5) == 0
+
+
+def print_identity(project, form):
+    return subprocess.run([sys.executable, "-m", "django_desktop_shell.packaging.identity", str(project), "--format", form],
+                          capture_output=True, text=True, timeout=30)
+
+
+def test_the_build_scripts_read_every_name_from_the_identity():
+    values = build_values(load(ROOT))
+    assert {key: values[key] for key in ("name", "slug", "app_id", "categories", "keywords", "deb_section")} == {
+        "name": "Notedesk", "slug": "notedesk", "app_id": "org.notedesk.Notedesk", "categories": "Office",
+        "keywords": "notes;notebook;memo", "deb_section": "editors"}
+    assert values["icon"] == str(ROOT / "ui" / "static" / "img" / "notedesk.svg")
+    assert values["spec"] == str(ROOT / "app.spec")  # Notedesk's own spec, which adds to the shell's
+
+
+def test_optional_keys_left_out_give_plain_defaults_and_the_shells_spec(tmp_path):
+    values = build_values(load(project_with(tmp_path, MINIMAL)))
+    assert values["description"] == "My App"  # the .deb and the desktop entry need one
+    assert (values["categories"], values["keywords"], values["icon"], values["homepage"]) == ("", "", "", "")
+    assert values["deb_section"] == "misc"
+    assert values["spec"] == str(SPEC)
+
+
+def test_the_windows_app_id_is_derived_from_the_app_id_and_never_changes(tmp_path):
+    # Windows upgrades and uninstalls an app by this GUID: if this value changes, an update
+    # installs beside the old version instead of over it.
+    assert build_values(load(ROOT))["windows_app_id"] == "94EFE83E-D110-5B96-9F86-E757D60318E0"
+    other = build_values(load(project_with(tmp_path, MINIMAL)))["windows_app_id"]
+    assert other != "94EFE83E-D110-5B96-9F86-E757D60318E0" and len(other) == 36
+
+
+def test_the_sh_format_evaluates_to_the_values_quotes_and_all():
+    printed = print_identity(SITES["polls"], "sh")
+    assert printed.returncode == 0, printed.stderr
+    shell = subprocess.run(["bash", "-c", 'eval "$1"; printf "%s|%s|%s" "$slug" "$description" "$icon"', "-", printed.stdout],
+                           capture_output=True, text=True, check=True)
+    assert shell.stdout == "polls|Django's tutorial polls app, unchanged, used as an example of an existing Django project.|"
+
+
+def test_the_json_and_github_formats_give_the_same_values_one_line_each():
+    values = json.loads(print_identity(ROOT, "json").stdout)
+    assert values == build_values(load(ROOT))
+    lines = print_identity(ROOT, "github").stdout.splitlines()
+    assert lines == [f"{key}={value}" for key, value in values.items()]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (MINIMAL.replace('app-id = "org.example.MyApp"', 'app-id = "MyApp"'), "must be reverse DNS"),
+    (MINIMAL + 'description = """two\nlines"""\n', "description in .* must be one line"),
+])
+def test_the_printer_refuses_a_wrong_table_saying_why_and_prints_nothing(tmp_path, text, message):
+    printed = print_identity(project_with(tmp_path, text), "sh")
+    assert (printed.returncode, printed.stdout) == (1, "")
+    assert re.search(message, printed.stderr)

@@ -7,9 +7,19 @@ icons rendered from the identity's SVG.
 
 builds DIST_DIR/<slug> (one file) and DIST_DIR/<slug>-dir/ (one folder). A project's own app.spec
 may exec() SPEC instead, to add to it.
+
+    python -m django_desktop_shell.packaging.identity PROJECT_DIR --format sh|json|github
+
+prints the names the installer scripts need, all from the identity (see identity.py here).
 """
 
 from pathlib import Path
 
 SPEC = Path(__file__).resolve().parent / "desktop_app.spec"
 PROJECT_ENV = "DESKTOP_SHELL_PROJECT"
+
+
+def spec_for(project_dir: Path) -> Path:
+    """The project's own app.spec, which adds to the shell's, or the shell's."""
+    project_spec = project_dir / "app.spec"
+    return project_spec if project_spec.is_file() else SPEC

@@ -4,15 +4,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-from django_desktop_shell.packaging import PROJECT_ENV, SPEC
+from django_desktop_shell.packaging import PROJECT_ENV, spec_for
 
 
 def main(project_dir: str, dist_dir: str) -> int:
+    project = Path(project_dir).resolve()
     with tempfile.TemporaryDirectory(prefix="desktop-shell-build-") as work:
         return subprocess.run(
             [sys.executable, "-m", "PyInstaller", "--clean", "--noconfirm", "--log-level", "WARN",
-             "--distpath", str(Path(dist_dir).resolve()), "--workpath", work, str(SPEC)],
-            env={**os.environ, PROJECT_ENV: str(Path(project_dir).resolve())},
+             "--distpath", str(Path(dist_dir).resolve()), "--workpath", work, str(spec_for(project))],
+            env={**os.environ, PROJECT_ENV: str(project)},
         ).returncode
 
 

@@ -1,8 +1,10 @@
 import argparse
+import sys
 
 from django_desktop_shell.identity import Identity
 
 MODES = ("window", "headless", "browser", "self-test", "manage")
+OPTIONS_WITH_VALUES = ("--port", "--data-dir")
 
 
 def parse_args(argv: list[str] | None, identity: Identity) -> argparse.Namespace:
@@ -10,7 +12,8 @@ def parse_args(argv: list[str] | None, identity: Identity) -> argparse.Namespace
     parser = argparse.ArgumentParser(
         prog=identity.slug,
         description=f"{identity.name}: {identity.description}" if identity.description else identity.name,
-        epilog=f"{identity.slug} manage ARGS… runs a Django management command on the same data folder.",
+        epilog=f"{identity.slug} manage ARGS… runs a Django management command on the same data folder. "
+               f"Given files (or links), the app opens them: in the window already running on the data folder, if there is one.",
     )
     parser.add_argument("--version", action="version", version=f"{identity.name} {identity.version}")
     mode = parser.add_mutually_exclusive_group()
@@ -23,14 +26,33 @@ def parse_args(argv: list[str] | None, identity: Identity) -> argparse.Namespace
     parser.add_argument("--data-dir", metavar="DIR",
                         help=f"where data, settings and logs are kept (default: ${identity.env_prefix}_DATA_DIR, else your user data folder)")
     parser.add_argument("--dev", action="store_true", help="developer mode: Django DEBUG on, verbose log")
-    parser.add_argument("command", nargs="?", choices=["manage"], help=argparse.SUPPRESS)
-    parser.add_argument("manage_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.manage_args and args.command != "manage":
-        parser.error(f"unrecognized arguments: {' '.join(args.manage_args)}")
+    parser.add_argument("targets", nargs="*", metavar="FILE or LINK",
+                        help="files to open in the app" + (f", or {'/'.join(identity.url_schemes)}:// links" if identity.url_schemes else ""))
+    argv = list(sys.argv[1:] if argv is None else argv)
+    split = manage_position(argv)
+    args = parser.parse_args(argv[:split])
+    args.command, args.manage_args = (("manage", argv[split + 1:]) if split < len(argv) else (None, []))
     args.mode = "manage" if args.command else next(
         (mode for mode in ("headless", "browser", "self-test") if getattr(args, mode.replace("-", "_"))), "window")
+    if args.targets and args.mode != "window":
+        parser.error("files and links open in the window only: leave out --headless, --browser and --self-test")
     return args
+
+
+def manage_position(argv: list[str]) -> int:
+    """Where the word `manage` starts a management command (len(argv) if it does not): the first
+    argument that is neither an option nor an option's value."""
+    index = 0
+    while index < len(argv):
+        if argv[index] in OPTIONS_WITH_VALUES:
+            index += 2
+        elif argv[index] == "manage":
+            return index
+        elif argv[index] == "--":
+            return len(argv)
+        else:
+            index += 1
+    return len(argv)
 
 
 def port_number(text: str) -> int:

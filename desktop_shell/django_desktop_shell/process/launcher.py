@@ -18,12 +18,16 @@ from pathlib import Path
 
 from django_desktop_shell import native
 from django_desktop_shell.identity import Identity, IdentityError, load
-from django_desktop_shell.process import cli, lifecycle, paths, server, single_instance, site, window
+from django_desktop_shell.process import cli, lifecycle, open_requests, paths, server, single_instance, site, window
+from django_desktop_shell.menus import MenuError
 from django_desktop_shell.process.errors import StartupError
+from django_desktop_shell.process.integration import DesktopIntegration
 from django_desktop_shell.process.logs import configure_logging
 from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
 from django_desktop_shell.process.navigation import NavigationLock
+from django_desktop_shell.process.open_requests import OpenQueue
 from django_desktop_shell.process.self_test import SelfTest
+from django_desktop_shell.updates import service as updates
 
 logger = logging.getLogger("django_desktop_shell")
 
@@ -59,31 +63,44 @@ def main(project_dir: Path, argv: list[str] | None = None) -> int:
 
 def run(identity: Identity, args, launched_at: float) -> int:
     data_dir = paths.prepare_data_dir(paths.resolve_data_dir(args.data_dir, identity))
-    configure_logging(data_dir, identity.slug, dev=args.dev)
+    log_file = configure_logging(data_dir, identity.slug, dev=args.dev)
     if args.mode == "manage":
         site.configure(identity, data_dir, dev=args.dev)
         site.run_management_command(args.manage_args)
         return 0
     if args.mode in ("window", "self-test"):
         window.ensure_display()
-    instance = single_instance.claim(data_dir, identity)
+    try:
+        messages = open_requests.messages_for(args.targets, identity, Path.cwd())
+    except open_requests.BadTarget as error:
+        logger.warning("Refused a command-line target: %s", error)
+        raise StartupError(str(error)) from None
+    instance = single_instance.claim(data_dir, identity, messages)
     if instance is None:
-        print(f"{identity.slug}: {identity.name} is already running on this data folder; its window was brought to the front.")
+        done = "the files and links were sent to its window" if messages else "its window was brought to the front"
+        print(f"{identity.slug}: {identity.name} is already running on this data folder; {done}.")
+        return 0
+    updater = updates.for_run(identity, data_dir, args.mode)
+    if updater.note_start():  # an update was staged: it is installed now, and starts in our place
+        instance.close()
         return 0
     sock = server.bind_for(data_dir, args.port)
     self_test = SelfTest(identity.slug) if args.mode == "self-test" else None
     next_path = SelfTest.start_path if self_test else identity.start_path
     startup = ThreadPoolExecutor(1, "desktop-startup").submit(
-        start_site, identity, sock, data_dir, args.dev, next_path, launched_at)
+        start_site, identity, sock, data_dir, args.dev, args.mode in ("headless", "browser"), next_path, launched_at)
+    updater.start_background(startup)
     try:
         if args.mode in ("headless", "browser"):
             return serve_without_window(args.mode, startup)
-        return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at)
+        return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages,
+                               updater)
     finally:
         logger.info("Stopping the server")
         stop_server(startup)
         instance.close()
         logger.info("Stopped")
+        updater.after_exit()  # "Restart to update": the update is installed now that the data folder is free
 
 
 def serve_without_window(mode: str, startup: Future) -> int:
@@ -97,23 +114,41 @@ def serve_without_window(mode: str, startup: Future) -> int:
     return 0
 
 
-def serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at) -> int:
+def serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages=(),
+                    updater=updates.NoUpdates()) -> int:
     origin = server.origin_of(sock)
+    if str(identity.project_dir) not in sys.path:  # the site's menu module is imported before Django starts
+        sys.path.insert(0, str(identity.project_dir))
+    try:
+        integration = DesktopIntegration(identity, data_dir, log_file, window.gui(), origin)
+    except MenuError as error:
+        raise StartupError(str(error)) from None
 
     def on_created(created_window):
-        instance.on_show = lambda: window.bring_to_front(created_window)
-        native.provide(WindowNativeFunctions(created_window))
+        opened = OpenQueue(identity, startup, integration.page_ready, integration.show_page_event,
+                           lambda: window.bring_to_front(created_window))
+        instance.on_message = opened.put
+        for message in messages:  # this launch's own files and links
+            opened.put(message)
+        if sys.platform == "darwin":  # there the Finder sends them as Apple Events
+            from django_desktop_shell.process import macos_open_events
+
+            macos_open_events.install(lambda message: opened.put(message) if open_requests.valid_message(message) else None)
+        native.provide(WindowNativeFunctions(created_window, integration.dropped))
+        updater.on_window(created_window)
 
     hooks = window.WindowHooks(navigation=NavigationLock(origin), on_created=on_created)
     window.run_window(startup, title=identity.name, origin=origin, data_dir=data_dir, launched_at=launched_at,
-                      hooks=self_test.wrap(hooks) if self_test else hooks)
+                      hooks=self_test.wrap(hooks) if self_test else hooks, integration=integration)
     startup.result()  # raises what stopped the start, if anything did
     return self_test.report() if self_test else 0
 
 
-def start_site(identity, sock, data_dir, dev: bool, next_path: str, launched_at: float) -> server.ServerThread:
-    """Runs beside the window's start-up: Django, its checks, migrations, the server thread, a health check."""
-    site.configure(identity, data_dir, port=sock.getsockname()[1], dev=dev)
+def start_site(identity, sock, data_dir, dev: bool, browser: bool, next_path: str, launched_at: float) -> server.ServerThread:
+    """Runs beside the window's start-up: Django, its checks, migrations, the server thread, a health check.
+    `browser`: the app is for a browser (--headless, --browser), whose session lives on this
+    install's own host name rather than 127.0.0.1 (settings.host_settings)."""
+    site.configure(identity, data_dir, port=sock.getsockname()[1], dev=dev, browser=browser)
     for warning in site.refuse_unsafe_settings():
         logger.warning("%s", warning)
     from django.conf import settings
@@ -121,9 +156,12 @@ def start_site(identity, sock, data_dir, dev: bool, next_path: str, launched_at:
     for replaced in settings.DESKTOP_REPLACED_SETTINGS:
         logger.info("Desktop default applied over the project's setting: %s", replaced)
     started = site.start(next_path=next_path)
-    http_server = server.ServerThread(started.wsgi_app, sock, launch_path=started.launch_path, ident=identity.name).start()
+    http_server = server.ServerThread(started.wsgi_app, sock, launch_path=started.launch_path,
+                                      launch_origin=started.session_origin, ident=identity.name,
+                                      body_guard=started.body_guard).start()
     http_server.wait_until_ready(started.health_path, started.auth_headers)
     logger.info("Server ready on %s after %.3f s", http_server.origin, time.perf_counter() - launched_at)
+    updates.site_started(identity, data_dir)
     return http_server
 
 

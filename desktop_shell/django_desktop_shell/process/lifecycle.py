@@ -18,9 +18,15 @@ def call_on_stop_signal(callback: Callable[[], None]) -> None:
 
 
 def watch_stop_signals() -> threading.Event:
-    """From now on SIGINT and SIGTERM set the returned event instead of killing the process."""
+    """From now on SIGINT and SIGTERM set the returned event instead of killing the process; as
+    with a window, the process then ends within FORCED_EXIT_AFTER_S whatever its threads do."""
     stop = threading.Event()
-    call_on_stop_signal(stop.set)
+
+    def stop_soon():
+        start_watchdog(code=0)
+        stop.set()
+
+    call_on_stop_signal(stop_soon)
     return stop
 
 

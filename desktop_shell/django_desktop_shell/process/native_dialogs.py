@@ -8,8 +8,12 @@ from pathlib import Path
 
 
 class WindowNativeFunctions:
-    def __init__(self, window):
+    def __init__(self, window, dropped=None):
+        from django_desktop_shell.process.window import gui
+
         self.window = window
+        self.gui = gui()
+        self.dropped = dropped  # drops.DroppedFiles, where the platform gives the paths
 
     def choose_save_path(self, suggested_name: str, file_types: tuple[str, ...] = ()) -> Path | None:
         import webview
@@ -24,6 +28,15 @@ class WindowNativeFunctions:
 
         chosen = self.window.create_file_dialog(webview.FileDialog.OPEN, directory=str(Path.home()), file_types=file_types)
         return Path(first(chosen)) if chosen else None
+
+
+    def print_to_pdf(self, path: Path) -> None:
+        from django_desktop_shell.process.printing import print_to_pdf
+
+        print_to_pdf(self.window, self.gui, path)
+
+    def take_dropped_files(self, names: list[str]) -> list[Path | None]:
+        return self.dropped.take(names) if self.dropped else [None] * len(names)
 
 
 def first(chosen) -> str:

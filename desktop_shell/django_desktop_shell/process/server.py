@@ -7,14 +7,22 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import waitress
 from waitress import wasyncore
+from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
+from waitress.utilities import Error
 
 from django_desktop_shell.process.errors import StartupError
 
 LOOPBACK = "127.0.0.1"
+# The most a request's line and headers may take (waitress's default is 256 KB): the window's and
+# a browser's are a few KB. A connection without the session can make the server hold this much.
+MAX_HEADER_BYTES = 64 * 1024
 WSAEADDRINUSE = 10048
 # An error escaping waitress's loop this often is not a passing one: the thread gives up.
 LOOP_FAILURES_ALLOWED = 10
@@ -86,15 +94,92 @@ def without_head_bodies(app):
     return application
 
 
+# A WSGI status line, headers and body.
+Answer = tuple[str, list[tuple[str, str]], bytes]
+
+
+@dataclass(frozen=True)
+class BodyGuard:
+    """What a request's body may be, decided from its headers before a byte of the body is kept.
+
+    waitress reads a whole body (into memory, then a temporary file past 512 KB) before the app
+    sees the request, so a check in the app comes after the cost. `limit` is the largest body read
+    at all. `refusal`, given the WSGI environ of a request that has a body (without it), returns
+    the answer to send instead, or None; and whether the sender is admitted (the app's own page).
+    A stranger's connection is closed after the answer, its body unread. An admitted sender's body
+    is read and dropped, never kept, and then answered: a browser that is still sending when the
+    connection closes reports a network error, not the answer."""
+
+    limit: int
+    refusal: Callable[[dict], tuple[Answer, bool] | None]
+
+
+class RefusedBody(Error):
+    """A request answered from its headers: waitress sends the answer and closes the connection,
+    so an unread body is never taken as a next request."""
+
+    def __init__(self, answer: Answer):
+        super().__init__(answer[2])
+        self.answer = answer
+
+    def to_response(self, ident=None) -> Answer:
+        return self.answer
+
+
+def guarded_channel(guard: BodyGuard) -> type[HTTPChannel]:
+    class GuardedParser(HTTPRequestParser):
+        dropping = 0  # bytes of a refused body still to read and drop
+
+        def received(self, data):
+            if self.dropping:
+                dropped = min(len(data), self.dropping)
+                self.dropping -= dropped
+                self.completed = not self.dropping
+                return dropped
+            consumed = super().received(data)
+            if self.dropping:  # refused from the headers just parsed: not complete until the body is dropped
+                self.completed = False
+            return consumed
+
+        def parse_header(self, header_plus):
+            super().parse_header(header_plus)
+            if not (self.chunked or self.content_length):
+                return
+            refused = guard.refusal(self.environ())
+            if refused:
+                answer, admitted = refused
+                self.error = RefusedBody(answer)
+                self.completed = True
+                self.dropping = self.content_length if admitted else 0
+                # No body to keep, and no "100 Continue" asking for one.
+                self.body_rcv, self.content_length, self.chunked, self.expect_continue = None, 0, False, False
+
+        def environ(self) -> dict:
+            environ = {"REQUEST_METHOD": self.command, "PATH_INFO": self.path, "QUERY_STRING": self.query}
+            for key, value in self.headers.items():
+                environ[key if key in ("CONTENT_LENGTH", "CONTENT_TYPE") else f"HTTP_{key}"] = value
+            return environ
+
+    class GuardedChannel(HTTPChannel):
+        parser_class = GuardedParser
+
+    return GuardedChannel
+
+
 class ServerThread:
-    def __init__(self, app, sock: socket.socket, *, threads: int = 4, launch_path: str = "/", ident: str = "desktop-shell"):
+    def __init__(self, app, sock: socket.socket, *, threads: int = 4, launch_path: str = "/", launch_origin: str = "",
+                 ident: str = "desktop-shell", body_guard: BodyGuard | None = None):
         self.server = waitress.create_server(
             without_head_bodies(app), sockets=[sock], threads=threads, ident=ident,
-            clear_untrusted_proxy_headers=True,
+            clear_untrusted_proxy_headers=True, max_request_header_size=MAX_HEADER_BYTES,
+            # waitress refuses a body of max_request_body_size bytes or more; a chunked one as it comes.
+            **({"max_request_body_size": body_guard.limit + 1} if body_guard else {}),
         )
+        if body_guard:
+            self.server.channel_class = guarded_channel(body_guard)
         self.port = sock.getsockname()[1]
         self.origin = origin_of(sock)
-        self.launch_url = self.origin + launch_path  # carries the launch secret: never log it
+        self.launch_url = (launch_origin or self.origin) + launch_path  # carries the launch secret: never log it
         self.thread = threading.Thread(target=self.serve, name="desktop-server", daemon=True)
 
     def serve(self) -> None:

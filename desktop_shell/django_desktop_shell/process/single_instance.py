@@ -3,10 +3,14 @@
 The first launch holds a file lock, which the OS releases if the process dies, so a crash never
 leaves a stale lock. It listens on a local channel that is not the HTTP server: a Unix socket
 (mode 0600, in the 0700 data dir when the path is short enough) or, on Windows, a named pipe;
-both authenticated with a per-install key. A later launch sends "show" there and exits.
+both authenticated with a per-install key (multiprocessing's HMAC challenge, both ways). A later
+launch sends its messages there and exits: typed JSON objects (process/open_requests.py), "show"
+or the files and links it was given; anything else is logged and ignored. (A launch of an older
+version sends the pickled string "show", which is still understood.)
 """
 
 import hashlib
+import json
 import logging
 import os
 import secrets
@@ -17,6 +21,7 @@ import time
 from collections.abc import Callable
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Listener
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -24,8 +29,10 @@ from filelock import FileLock, Timeout
 from django_desktop_shell.files import write_file
 from django_desktop_shell.identity import Identity
 from django_desktop_shell.process.errors import StartupError
+from django_desktop_shell.process.open_requests import SHOW, valid_message
 
-SHOW = "show"
+LEGACY_SHOW = bytes(ForkingPickler.dumps("show"))
+MAX_MESSAGE_BYTES = 1024 * 1024
 MAX_UNIX_SOCKET_PATH = 100
 logger = logging.getLogger(__name__)
 
@@ -41,12 +48,13 @@ def channel_address(data_dir: Path, slug: str) -> str:
 
 
 class PrimaryInstance:
-    """Held by the launch that owns the data dir; `on_show` is called when another launch asks."""
+    """Held by the launch that owns the data dir; `on_message` gets each valid message another
+    launch sends (a dict: open_requests.py)."""
 
     def __init__(self, data_dir: Path, slug: str, lock: FileLock):
         self.lock = lock
         self.address = channel_address(data_dir, slug)
-        self.on_show: Callable[[], None] = lambda: None
+        self.on_message: Callable[[dict], None] = lambda message: None
         key_file = data_dir / "instance.key"
         write_file(key_file, secrets.token_bytes(32))  # a later launch never reads half a key
         if sys.platform != "win32" and os.path.exists(self.address):
@@ -58,9 +66,15 @@ class PrimaryInstance:
         while True:
             try:
                 with self.listener.accept() as connection:
-                    if connection.recv() == SHOW:
+                    message = decode(connection.recv_bytes(MAX_MESSAGE_BYTES))
+                    if message is None:
+                        logger.warning("Ignored a message of an unknown form on the single-instance channel")
+                        continue
+                    if message["type"] == "show":
                         logger.info("Another launch asked this window to show itself")
-                        self.on_show()
+                    else:
+                        logger.info("Another launch sent: %s", message["type"])
+                    self.on_message(message)
             except OSError:
                 return  # the listener was closed: the app is quitting
             except Exception:
@@ -71,25 +85,36 @@ class PrimaryInstance:
         self.lock.release()
 
 
-def claim(data_dir: Path, identity: Identity) -> PrimaryInstance | None:
-    """Become the primary instance, or tell the running one to show itself and return None."""
+def decode(data: bytes) -> dict | None:
+    if data == LEGACY_SHOW:
+        return SHOW
+    try:
+        return valid_message(json.loads(data.decode("utf-8")))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+
+
+def claim(data_dir: Path, identity: Identity, messages: list[dict] = ()) -> PrimaryInstance | None:
+    """Become the primary instance, or send the running one `messages` (or "show") and return None."""
     lock = FileLock(data_dir / "instance.lock")
     try:
         lock.acquire(blocking=False)
     except Timeout:
-        ask_running_instance_to_show(data_dir, identity)
+        send_to_running_instance(data_dir, identity, list(messages) or [SHOW])
         return None
     return PrimaryInstance(data_dir, identity.slug, lock)
 
 
-def ask_running_instance_to_show(data_dir: Path, identity: Identity, timeout: float = 10.0) -> None:
+def send_to_running_instance(data_dir: Path, identity: Identity, messages: list[dict], timeout: float = 10.0) -> None:
     # The running instance may still be starting up: retry until its channel answers.
     deadline = time.monotonic() + timeout
     while True:
         try:
             authkey = (data_dir / "instance.key").read_bytes()
-            with Client(channel_address(data_dir, identity.slug), authkey=authkey) as connection:
-                connection.send(SHOW)
+            while messages:  # one connection a message; a retry sends only those not sent yet
+                with Client(channel_address(data_dir, identity.slug), authkey=authkey) as connection:
+                    connection.send_bytes(json.dumps(messages[0]).encode("utf-8"))
+                messages = messages[1:]
             return
         except (OSError, EOFError, AuthenticationError) as error:
             if time.monotonic() > deadline:

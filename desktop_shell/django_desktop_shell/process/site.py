@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django_desktop_shell import runtime
 from django_desktop_shell.identity import Identity
 from django_desktop_shell.process.errors import StartupError
+from django_desktop_shell.process.server import BodyGuard
 
 SHELL_HEALTH_PATH = "/_desktop/health"
 PROBE_PATH = "/_desktop/probe/"
@@ -19,13 +20,16 @@ PROBE_PATH = "/_desktop/probe/"
 class Site:
     wsgi_app: object
     launch_path: str  # opens a session; carries the per-launch secret, so never log it
+    session_origin: str  # where the session lives: 127.0.0.1 for the window, this install's own host in a browser
     health_path: str
     auth_headers: dict  # lets the shell's own requests (the health poll) through the launch gate
+    body_guard: BodyGuard
 
 
-def configure(identity: Identity, data_dir: Path, *, port: int = 0, dev: bool = False) -> None:
-    """Set up Django with the project's settings, for this data folder and port."""
-    runtime.configure(runtime.Runtime(identity=identity, data_dir=data_dir, port=port, dev=dev))
+def configure(identity: Identity, data_dir: Path, *, port: int = 0, dev: bool = False, browser: bool = False) -> None:
+    """Set up Django with the project's settings, for this data folder and port, and for a browser
+    (--headless, --browser) or the app's own window."""
+    runtime.configure(runtime.Runtime(identity=identity, data_dir=data_dir, port=port, dev=dev, browser=browser))
     os.environ["DJANGO_SETTINGS_MODULE"] = identity.settings
     if str(identity.project_dir) not in sys.path:
         sys.path.insert(0, str(identity.project_dir))
@@ -76,9 +80,20 @@ def start(next_path: str = "/") -> Site:
     return Site(
         wsgi_app=get_wsgi_application(),
         launch_path="/launch/?" + urlencode({"token": token, "next": next_path}),
+        session_origin=f"http://{settings.DESKTOP_SESSION_HOST}",
         health_path=identity.health_path or SHELL_HEALTH_PATH,
         auth_headers={"Authorization": f"Bearer {token}"},
+        body_guard=body_guard(),
     )
+
+
+def body_guard() -> BodyGuard:
+    """The server's check of request bodies (process/server.py), from the site's settings."""
+    from django.conf import settings
+
+    from django_desktop_shell.middleware import body_refusal
+
+    return BodyGuard(limit=settings.DESKTOP_MAX_REQUEST_BODY, refusal=body_refusal)
 
 
 def run_management_command(argv: list[str]) -> None:

@@ -54,7 +54,8 @@ class WindowHooks:
     on_start_failed: Callable = lambda window: None  # in a thread, once the failure page is shown
 
 
-def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, launched_at: float, hooks: WindowHooks) -> None:
+def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, launched_at: float, hooks: WindowHooks,
+               integration=None) -> None:
     """Open the window and block until it is closed.
 
     `startup` resolves to the server (with its launch_url) once it answers. If that takes longer
@@ -76,7 +77,10 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
         x=geometry.x, y=geometry.y, min_size=MIN_SIZE, background_color="#f5f6fa",
     )
     window.events.before_show += lambda: hooks.navigation.install(window)
+    window.events.before_show += lambda: redraw_on_each_commit(window)
     track_geometry(window, geometry)
+    if integration is not None:  # the menu bar, zoom, spell check, files and links from outside
+        integration.attach(window, geometry)
     log_first_page_load(window, origin, launched_at)
     close_on_stop_signal(lambda: close_soon(window))
     hooks.on_created(window)
@@ -89,8 +93,26 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
 
     # A persistent (but private: data dir, mode 0700) web view storage keeps localStorage, where
     # the page holds edits the server has not acknowledged yet, across a reload of the window.
-    webview.start(start, window, gui=gui(), private_mode=False, storage_path=str(data_dir / "webview"))
+    webview.start(start, window, gui=gui(), private_mode=False, storage_path=str(data_dir / "webview"),
+                  menu=integration.native_menu if integration is not None else [])
     save_geometry(data_dir, geometry)
+
+
+def redraw_on_each_commit(window) -> None:
+    """Runs on GTK's thread, from before_show. With compositing off (as under Xvfb), the app's page
+    replaces the loading view in a new web process, and WebKitGTK then redraws only what that page
+    damages after its commit: about half the launches that showed the loading view kept parts of
+    it on screen (issue 11). A full redraw at each commit shows the whole new page."""
+    if gui() != "gtk":
+        return
+    from gi.repository import WebKit2
+    from webview.platforms.gtk import BrowserView
+
+    def redraw(view, event):
+        if event == WebKit2.LoadEvent.COMMITTED:
+            view.queue_draw()
+
+    BrowserView.instances[window.uid].webview.connect("load-changed", redraw)
 
 
 def close_soon(window) -> None:

@@ -1,4 +1,5 @@
-"""The window's size and position, remembered in <data dir>/window.json between launches."""
+"""The window's size and position, its zoom and whether spell checking is on: remembered per data
+folder, in <data dir>/window.json, between launches."""
 
 import json
 import logging
@@ -17,6 +18,22 @@ class Geometry:
     height: int = 760
     x: int | None = None  # None: let the OS place the window
     y: int | None = None
+    zoom: float = 1.0
+    spell_check: bool = True
+
+
+WindowState = Geometry  # what the menu's commands (zoom, spell check) change
+# Zoom levels, as browsers step through them.
+ZOOM_LEVELS = (0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
+
+
+def next_zoom(zoom: float, step: int) -> float:
+    """The next level up (step 1) or down (-1) from `zoom`, or 1.0 (step 0)."""
+    if step == 0:
+        return 1.0
+    if step > 0:
+        return next((level for level in ZOOM_LEVELS if level > zoom + 1e-6), ZOOM_LEVELS[-1])
+    return next((level for level in reversed(ZOOM_LEVELS) if level < zoom - 1e-6), ZOOM_LEVELS[0])
 
 
 def load_geometry(data_dir: Path, screens: list) -> Geometry:
@@ -29,6 +46,10 @@ def load_geometry(data_dir: Path, screens: list) -> Geometry:
         return Geometry()
     if not is_plausible(saved):
         return Geometry()
+    if not (isinstance(saved.zoom, (int, float)) and ZOOM_LEVELS[0] <= saved.zoom <= ZOOM_LEVELS[-1]):
+        saved.zoom = 1.0
+    if not isinstance(saved.spell_check, bool):
+        saved.spell_check = True
     if saved.x is None or saved.y is None or not on_a_screen(saved, screens):
         saved.x = saved.y = None
     return saved

@@ -9,7 +9,7 @@ from django.test import Client
 from tests.conftest import HOST
 
 XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
-PROTECTED_PATHS = ["/", "/ajax/data/", "/ajax/fetch_json/", "/_desktop/health", "/static/css/app.css", "/nowhere/"]
+PROTECTED_PATHS = ["/", "/ajax/data/", "/ajax/fetch_json/", "/_desktop/health", "/_desktop/probe/", "/static/css/app.css", "/nowhere/"]
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",

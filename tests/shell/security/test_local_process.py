@@ -26,7 +26,7 @@ def running(tmp_path, app_env):
     yield process, url, tmp_path / "data"
     if process.poll() is None:
         process.terminate()
-        exit_code_within(process, 2)
+        exit_code_within(process, 5)
 
 
 def test_data_dir_is_private_and_every_file_in_it_owner_only(running):
@@ -61,7 +61,7 @@ def test_the_launch_token_never_reaches_the_log(running):
         except OSError:
             pass
     process.terminate()
-    exit_code_within(process, 2)
+    exit_code_within(process, 5)
     log = (data_dir / "logs" / "notedesk.log").read_text()
     assert "Server ready" in log
     assert token not in log
@@ -92,13 +92,13 @@ def test_a_crashed_launch_leaves_no_lock_that_blocks_the_next(tmp_path, app_env)
         assert browser_opener().open(url, timeout=5).status == 200
     finally:
         second.terminate()
-        assert_exits_cleanly_within(second, 2)
+        assert_exits_cleanly_within(second, 5)
 
 
 def run_headless_until_ready(tmp_path, env, data_dir):
     process, _ = start_headless(tmp_path, env, data_dir=data_dir)
     process.terminate()
-    assert_exits_cleanly_within(process, 2)
+    assert_exits_cleanly_within(process, 5)
 
 
 def schema_has_content_type_name(database) -> bool:

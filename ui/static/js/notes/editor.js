@@ -1,7 +1,7 @@
 // The editor pane: shows one note's saver, turns typing into saver.change(), and shows the save
 // state, the Markdown preview, attachments and a conflict when there is one.
 import { toast } from '../feedback.js';
-import { attachFile, attachmentContent, deleteAttachment, linksToTitle, relinkNote, renderPreview } from './api.js';
+import { attachDroppedFiles, attachFile, attachmentContent, deleteAttachment, linksToTitle, relinkNote, renderPreview } from './api.js';
 import { Backlinks } from './backlinks.js';
 import { showConflictVersions } from './conflict_view.js';
 import { HistoryPanel, formatSize } from './history.js';
@@ -102,7 +102,7 @@ export class Editor extends EventTarget {
     $('editor').hidden = false;
     $('editor').classList.toggle('read-only', readOnly);
     for (const id of ['noteTitle', 'noteBody', 'noteTags']) $(id).readOnly = readOnly;
-    for (const id of ['togglePin', 'attachFile', 'trashNote']) $(id).hidden = readOnly;
+    for (const id of ['togglePin', 'attachFile', 'copyLink', 'trashNote']) $(id).hidden = readOnly;
     for (const id of ['restoreNote', 'purgeNote']) $(id).hidden = !readOnly;
     this.setPreview(false);
     this.setHistory(false);
@@ -262,8 +262,8 @@ export class Editor extends EventTarget {
     } catch { /* the ajax helper has shown why */ }
   }
 
-  async attach(files) {
-    if (!files.length || this.readOnly) return;
+  // The open note's id, saved first (a new note is titled after the first file).
+  async savedNoteFor(files) {
     const { saver } = this;  // the note the files were given to, even if another is opened meanwhile
     await saver.save();
     if (!saver.draft.noteId) {
@@ -271,7 +271,31 @@ export class Editor extends EventTarget {
       if (this.saver === saver) this.showFields();
     }
     await saver.save();
-    const { noteId } = saver.draft;
+    return saver.draft.noteId;
+  }
+
+  async attach(files) {
+    if (!files.length || this.readOnly) return;
+    await this.upload(await this.savedNoteFor(files), files);
+  }
+
+  // Dropped in the window: the server reads the files from the paths the OS gave the window,
+  // under their real names; a file with no path (dragged from a web page) is uploaded.
+  async attachDropped(files) {
+    if (!files.length || this.readOnly) return;
+    const noteId = await this.savedNoteFor(files);
+    let answer;
+    try {
+      answer = await attachDroppedFiles(noteId, files.map((file) => file.name));
+    } catch { return; /* the ajax helper has shown why */ }
+    if (answer.attachments.length) this.attachmentsChanged(noteId, (attachments) => [...attachments, ...answer.attachments]);
+    for (const message of answer.messages) toast(message, { kind: 'error', duration: 10000 });
+    const unmatched = [...answer.unmatched];
+    const rest = files.filter((file) => { const at = unmatched.indexOf(file.name); if (at < 0) return false; unmatched.splice(at, 1); return true; });
+    if (rest.length) await this.upload(noteId, rest);
+  }
+
+  async upload(noteId, files) {
     for (const file of files) {
       $('uploadStatus').hidden = false;
       $('uploadLabel').textContent = `Uploading ${file.name}…`;
@@ -298,7 +322,9 @@ export class Editor extends EventTarget {
       $('dropHint').hidden = true;
       if (!hasFiles(event)) return;
       event.preventDefault();
-      this.attach([...event.dataTransfer.files]);
+      const files = [...event.dataTransfer.files];
+      if (document.body.dataset.nativeDialogs === 'true') this.attachDropped(files);
+      else this.attach(files);
     });
   }
 }

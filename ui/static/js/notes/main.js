@@ -1,6 +1,7 @@
 // The notes app: sidebar views and tags, the searchable list, the editor, and the keyboard.
+import { ajax } from '../ajax.js';
 import { toast } from '../feedback.js';
-import { emptyTrash, getNote, listNotes, listTags, purgeNote, restoreNote, trashNote } from './api.js';
+import { emptyTrash, getNote, listNotes, listTags, purgeNote, renderPreview, restoreNote, trashNote } from './api.js';
 import { pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
 import { markSelected, noteTitle, renderList } from './list.js';
@@ -11,7 +12,9 @@ import { setUpTransfers } from './transfer.js';
 const PAGE_SIZE = 50;
 const MOST_ROWS_PER_REQUEST = 200;  // the API's limit
 const SEARCH_DELAY_MS = 200;
+const DIALOG_TIMEOUT_MS = 30 * 60 * 1000;  // a request waits while the person uses a native dialog
 const $ = (id) => document.getElementById(id);
+const inWindow = () => document.body.dataset.nativeDialogs === 'true';
 
 const state = { view: 'all', tag: null, query: '', notes: [], total: 0, trashTotal: 0, selectedId: null };
 const savers = new Map();  // note id (or draft uid, before the first save) → NoteSaver
@@ -232,8 +235,9 @@ async function moveSelection(step) {
 function onKey(event) {
   const ctrl = event.ctrlKey || event.metaKey;
   if (ctrl && event.key.toLowerCase() === 'n') { event.preventDefault(); newNote(); }
-  else if (ctrl && event.key.toLowerCase() === 'f') { event.preventDefault(); $('search').focus(); $('search').select(); }
+  else if (ctrl && event.key.toLowerCase() === 'f') { event.preventDefault(); focusSearch(); }
   else if (ctrl && event.key.toLowerCase() === 's') { event.preventDefault(); editor.saver?.save(); }
+  else if (ctrl && event.key.toLowerCase() === 'p') { event.preventDefault(); printNote(); }
   else if (event.key === 'Escape') {
     if (document.activeElement === $('search') && $('search').value) { $('search').value = ''; search(); }
     else $('noteList').focus();
@@ -242,6 +246,99 @@ function onKey(event) {
     else if (event.key === 'ArrowUp') { event.preventDefault(); moveSelection(-1); }
     else if (event.key === 'Enter' && editor.saver) { event.preventDefault(); editor.focus(); }
   }
+}
+
+function focusSearch() {
+  $('search').focus();
+  $('search').select();
+}
+
+// Print… and Export note as PDF…: the open note, rendered, alone on the page (print.css).
+async function preparePrint() {
+  if (!editor.saver) {
+    toast('Open a note to print it.');
+    return null;
+  }
+  const { title, body } = editor.saver.draft.fields;
+  const { html } = await renderPreview(body);
+  const heading = Object.assign(document.createElement('h1'), { className: 'print-title', textContent: title || 'Untitled note' });
+  const content = document.createElement('div');
+  content.innerHTML = html;  // sanitised by the server
+  $('printView').replaceChildren(heading, content);
+  $('printView').dataset.note = String(editor.saver.key);
+  return title || 'Untitled note';
+}
+
+// A print the browser starts itself (its menu, or Ctrl+P where it keeps the key) still prints
+// the open note: as plain text, if it has not been rendered for printing yet.
+function printOpenNoteIfNotPrepared() {
+  const key = editor.saver?.key;
+  if (!key || $('printView').dataset.note === String(key)) return;
+  const { title, body } = editor.saver.draft.fields;
+  const heading = Object.assign(document.createElement('h1'), { className: 'print-title', textContent: title || 'Untitled note' });
+  $('printView').replaceChildren(heading, Object.assign(document.createElement('pre'), { textContent: body }));
+}
+
+async function printNote() {
+  if (await preparePrint()) window.print();
+}
+
+// In the window, straight to the file chosen in the save dialog; in a browser, its print dialog
+// (which offers Save as PDF).
+async function exportPdf() {
+  const title = await preparePrint();
+  if (!title) return;
+  if (!inWindow()) { window.print(); return; }
+  const name = `${title.replace(/[\\/:*?"<>|\x00-\x1f]+/g, ' ').trim().slice(0, 100) || 'Note'}.pdf`;
+  try {
+    const { path } = await ajax('/_desktop/print-to-pdf', { method: 'POST', json: { suggested_name: name }, timeout: DIALOG_TIMEOUT_MS });
+    if (path) toast(`Exported the note to ${path}`);
+  } catch { /* the ajax helper has shown why */ }
+}
+
+// A notedesk://note/<uid> link: opening it (double-click, a browser, another app) shows this note.
+async function copyLinkToNote() {
+  const { saver } = editor;
+  if (!saver) { toast('Open a note to copy a link to it.'); return; }
+  await saver.save();
+  if (!saver.draft.noteId) { toast('Write something first: an empty note has no link.'); return; }
+  const link = `notedesk://note/${saver.draft.uid}`;
+  try {
+    await navigator.clipboard.writeText(link);
+  } catch {
+    const field = Object.assign(document.createElement('textarea'), { value: link });
+    document.body.append(field);
+    field.select();
+    document.execCommand('copy');
+    field.remove();
+  }
+  toast(`Copied ${link}`);
+}
+
+// The window's menu (embedded_site/desktop_menu.py): each command runs what its button or shortcut runs.
+const menuCommands = {
+  'new-note': newNote,
+  'import': () => $('importNotes').click(),
+  'export-json': () => $('exportJson').click(),
+  'export-markdown': () => $('exportMarkdown').click(),
+  'find': focusSearch,
+  'toggle-preview': () => { if (editor.saver) $('togglePreview').click(); },
+  'print': printNote,
+  'copy-link': copyLinkToNote,
+  'export-pdf': exportPdf,
+};
+
+function showOpened({ notes = [], messages = [] }) {
+  for (const { kind, text } of messages) toast(text, { kind: kind === 'info' ? 'info' : 'error', duration: 10000 });
+  if (!notes.length) return;
+  if (state.view === 'trash' || state.tag || state.query) {
+    $('search').value = '';
+    state.query = '';
+    showView('all');
+  }
+  refreshSoon();
+  openNote(notes[notes.length - 1]);
+  if (notes.length > 1) toast(`${notes.length} files opened as notes`);
 }
 
 let searchTimer = null;
@@ -268,6 +365,7 @@ $('trashNote').addEventListener('click', moveToTrash);
 $('restoreNote').addEventListener('click', restoreSelected);
 $('purgeNote').addEventListener('click', purgeSelected);
 $('emptyTrash').addEventListener('click', emptyTheTrash);
+$('copyLink').addEventListener('click', copyLinkToNote);
 for (const button of document.querySelectorAll('.view')) button.addEventListener('click', () => showView(button.dataset.view));
 $('noteList').addEventListener('click', (event) => {
   const row = event.target.closest('.note-item');
@@ -278,6 +376,13 @@ editor.addEventListener('attachments-changed', refreshSoon);
 editor.addEventListener('follow-link', (event) => followLink(event.detail));
 editor.addEventListener('links-changed', refreshSoon);
 document.addEventListener('keydown', onKey);
+window.addEventListener('beforeprint', printOpenNoteIfNotPrepared);
+document.addEventListener('desktop:command', (event) => menuCommands[event.detail?.command]?.());
+// Files (and notedesk:// links) opened from outside: the server has made them notes already.
+document.addEventListener('desktop:open', (event) => showOpened(event.detail ?? {}));
+document.addEventListener('desktop:setting', (event) => {
+  if ('spell_check' in (event.detail ?? {})) toast(`Spell check ${event.detail.spell_check ? 'on' : 'off'}`);
+});
 window.addEventListener('ajax:online', () => { for (const saver of savers.values()) saver.retryIfOffline(); });
 
 setUpTransfers({ onImported: () => { loadList(); loadTags(); } });

@@ -1,0 +1,150 @@
+"""The window's menu bar, declared by a site as plain data (no Django needed: the window is built
+before Django starts).
+
+A site names its menus in the identity table, `menu = "my_site.desktop_menu:MENUS"`:
+
+    from django_desktop_shell.menus import Item, SEPARATOR, standard_menus
+
+    MENUS = standard_menus(
+        file=[Item("New order", "new-order", "Ctrl+N"), SEPARATOR, Item("Print…", "print", "Ctrl+P")],
+        edit=[Item("Find", "find", "Ctrl+F")],
+        view=[Item("Preview", "toggle-preview")],
+    )
+
+An item whose command is the site's own (any name not starting "desktop.") reaches the page as a
+DOM event, which the page's existing handlers answer the way its buttons and shortcuts do:
+
+    document.addEventListener('desktop:command', (event) => commands[event.detail.command]?.());
+
+The shell's own commands (SHELL_COMMANDS: quit, editing, zoom, spell check, about, the data
+folder and the log file) it runs itself. standard_menus() puts them where each OS expects them:
+on macOS About and Quit go to the application menu.
+
+Accelerators are written "Ctrl+N", "Ctrl+=", "Ctrl+-", "Ctrl+0": Ctrl is Command on macOS.
+"""
+
+import importlib
+import re
+import sys
+from dataclasses import dataclass
+
+COMMAND_EVENT = "desktop:command"
+SETTING_EVENT = "desktop:setting"  # detail: the shell setting a menu item changed, e.g. {"spell_check": false}
+SITE_COMMAND = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
+ACCELERATOR = re.compile(r"^Ctrl\+(Shift\+)?([A-Z0-9]|=|-|F[1-9]|F1[0-2])$")
+
+QUIT, UNDO, REDO, CUT, COPY, PASTE, SELECT_ALL = (
+    "desktop.quit", "desktop.undo", "desktop.redo", "desktop.cut", "desktop.copy", "desktop.paste", "desktop.select-all")
+ZOOM_IN, ZOOM_OUT, ZOOM_RESET = "desktop.zoom-in", "desktop.zoom-out", "desktop.zoom-reset"
+SPELL_CHECK = "desktop.spell-check"
+ABOUT, OPEN_DATA_FOLDER, OPEN_LOG_FILE = "desktop.about", "desktop.open-data-folder", "desktop.open-log-file"
+SHELL_COMMANDS = frozenset({QUIT, UNDO, REDO, CUT, COPY, PASTE, SELECT_ALL, ZOOM_IN, ZOOM_OUT, ZOOM_RESET,
+                            SPELL_CHECK, ABOUT, OPEN_DATA_FOLDER, OPEN_LOG_FILE})
+
+
+class MenuError(ValueError):
+    """The site's menu declaration is wrong; the message says where."""
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str
+    command: str
+    accelerator: str = ""
+
+    @property
+    def is_shell_command(self) -> bool:
+        return self.command.startswith("desktop.")
+
+
+@dataclass(frozen=True)
+class Separator:
+    pass
+
+
+@dataclass(frozen=True)
+class Menu:
+    label: str
+    items: tuple  # of Item, Separator and Menu
+
+
+SEPARATOR = Separator()
+
+
+def standard_menus(*, file=(), edit=(), view=(), help=(), app_name: str = "{app}", platform: str | None = None) -> tuple[Menu, ...]:
+    """File, Edit, View and Help, with the site's items first and the shell's after them.
+    "{app}" in a label becomes the app's name when the window is built."""
+    platform = platform or sys.platform
+    mac = platform == "darwin"
+    editing = () if mac else (  # macOS's own Edit menu (pywebview adds it) has these, with their ⌘ keys
+        Item("Undo", UNDO), Item("Redo", REDO), SEPARATOR, Item("Cut", CUT), Item("Copy", COPY),
+        Item("Paste", PASTE), Item("Select all", SELECT_ALL))
+    zoom = (Item("Zoom in", ZOOM_IN, "Ctrl+="), Item("Zoom out", ZOOM_OUT, "Ctrl+-"), Item("Actual size", ZOOM_RESET, "Ctrl+0"))
+    about = Item(f"About {app_name}", ABOUT)
+    menus = [
+        Menu("File", (*file, *(() if mac else (SEPARATOR, Item("Quit", QUIT, "Ctrl+Q"))))),
+        Menu("Edit", join(editing, tuple(edit))),
+        Menu("View", join(zoom, (*view, Item("Spell check", SPELL_CHECK)))),
+        Menu("Help", join((() if mac else (about,)), (*help, Item("Open data folder", OPEN_DATA_FOLDER),
+                                                           Item("Open log file", OPEN_LOG_FILE)))),
+    ]
+    if mac:  # the application menu: pywebview's '__app__' menu, with Hide, Services and Quit ⌘Q of its own
+        menus.insert(0, Menu("__app__", (about,)))
+    return tuple(menu for menu in menus if menu.items)
+
+
+def join(first: tuple, second: tuple) -> tuple:
+    return (*first, SEPARATOR, *second) if first and second else (*first, *second)
+
+
+def load_menus(reference: str) -> tuple[Menu, ...]:
+    """Import "module:ATTRIBUTE" and check what it holds."""
+    module_name, _, attribute = reference.partition(":")
+    try:
+        menus = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as error:
+        raise MenuError(f"Cannot load the menu {reference!r}: {error}.") from None
+    validate(menus)
+    return tuple(menus)
+
+
+def validate(menus, where: str = "the menu bar") -> None:
+    if not isinstance(menus, (tuple, list)):
+        raise MenuError(f"{where} must be a list of Menu, Item and SEPARATOR.")
+    for entry in menus:
+        if isinstance(entry, Menu):
+            if not entry.label.strip():
+                raise MenuError(f"A menu in {where} has no label.")
+            validate(entry.items, f"the menu {entry.label!r}")
+        elif isinstance(entry, Item):
+            if not entry.label.strip():
+                raise MenuError(f"An item in {where} has no label.")
+            if entry.is_shell_command and entry.command not in SHELL_COMMANDS:
+                raise MenuError(f"{entry.label!r} in {where}: {entry.command!r} is not one of the shell's commands.")
+            if not entry.is_shell_command and not SITE_COMMAND.match(entry.command):
+                raise MenuError(f"{entry.label!r} in {where}: the command {entry.command!r} must be lower-case words joined by '-'.")
+            if entry.accelerator and not ACCELERATOR.match(entry.accelerator):
+                raise MenuError(f"{entry.label!r} in {where}: the accelerator {entry.accelerator!r} is not of the form Ctrl+N.")
+        elif not isinstance(entry, Separator):
+            raise MenuError(f"{where} holds {entry!r}: only Menu, Item and SEPARATOR.")
+
+
+def items(menus) -> list[Item]:
+    """Every Item, depth first."""
+    found = []
+    for entry in menus:
+        if isinstance(entry, Menu):
+            found.extend(items(entry.items))
+        elif isinstance(entry, Item):
+            found.append(entry)
+    return found
+
+
+def gtk_accelerators(accelerator: str) -> list[str]:
+    """"Ctrl+=" → GTK's accelerator names, keypad keys included."""
+    if not accelerator:
+        return []
+    *modifiers, key = accelerator.split("+")
+    prefix = "".join({"Ctrl": "<Primary>", "Shift": "<Shift>"}[modifier] for modifier in modifiers)
+    keys = {"=": ["equal", "plus", "KP_Add"], "-": ["minus", "KP_Subtract"], "0": ["0", "KP_0"]}.get(key, [key.lower()])
+    return [prefix + name for name in keys]

@@ -1,0 +1,130 @@
+"""What a menu item does: the shell's own commands run here; a site's command goes to the page as
+a `desktop:command` DOM event (menus.py), which the page's own handlers answer.
+
+Every GTK call goes through GLib.idle_add: menu actions run on a thread of their own.
+"""
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from django_desktop_shell import menus
+from django_desktop_shell.identity import Identity
+from django_desktop_shell.process.window_state import WindowState, next_zoom
+
+logger = logging.getLogger(__name__)
+GTK_EDITING = {menus.UNDO: "Undo", menus.REDO: "Redo", menus.CUT: "Cut", menus.COPY: "Copy", menus.PASTE: "Paste",
+               menus.SELECT_ALL: "SelectAll"}
+DOM_EDITING = {menus.UNDO: "undo", menus.REDO: "redo", menus.CUT: "cut", menus.COPY: "copy", menus.PASTE: "paste",
+               menus.SELECT_ALL: "selectAll"}
+
+
+def on_gtk_thread(function: Callable, *args) -> None:
+    from gi.repository import GLib
+
+    def once():
+        function(*args)
+        return False  # GLib.SOURCE_REMOVE
+
+    GLib.idle_add(once)
+
+
+def gtk_view(window):
+    """The window's WebKit2.WebView, or None once it is closing (closing forgets it)."""
+    from webview.platforms.gtk import BrowserView
+
+    browser_view = BrowserView.instances.get(window.uid)
+    return browser_view.webview if browser_view else None
+
+
+def open_in_os(path: Path) -> None:
+    """Open a file or folder with the OS's default application (a file manager for a folder)."""
+    if sys.platform == "win32":
+        os.startfile(path)  # noqa: S606 (a path of ours, not a command line)
+    else:
+        subprocess.Popen(["open" if sys.platform == "darwin" else "xdg-open", str(path)],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def page_event_script(event: str, detail: dict) -> str:
+    """A script that dispatches a CustomEvent on the document; run with window.run_js (no eval)."""
+    return f"document.dispatchEvent(new CustomEvent({json.dumps(event)}, {{detail: {json.dumps(detail)}}}))"
+
+
+class WindowCommands:
+    """Runs a menu item's command in `window`; `state` is the remembered window state (zoom, spell check)."""
+
+    def __init__(self, window, identity: Identity, data_dir: Path, state: WindowState, *,
+                 gui: str | None, log_file: Path, opener: Callable[[Path], None] = open_in_os):
+        self.window, self.identity, self.data_dir, self.state = window, identity, data_dir, state
+        self.gui, self.log_file, self.opener = gui, log_file, opener
+        self.about_shown = None  # the open About window, if any
+
+    def run(self, command: str) -> None:
+        logger.info("Menu command: %s", command)
+        try:
+            if command in menus.SHELL_COMMANDS:
+                self.run_shell_command(command)
+            else:
+                self.window.run_js(page_event_script(menus.COMMAND_EVENT, {"command": command}))
+        except Exception:
+            logger.exception("The menu command %s failed", command)
+
+    def run_shell_command(self, command: str) -> None:
+        if command == menus.QUIT:
+            self.window.destroy()
+        elif command in GTK_EDITING:
+            self.edit(command)
+        elif command in (menus.ZOOM_IN, menus.ZOOM_OUT, menus.ZOOM_RESET):
+            step = {menus.ZOOM_IN: 1, menus.ZOOM_OUT: -1, menus.ZOOM_RESET: 0}[command]
+            self.state.zoom = next_zoom(self.state.zoom, step)
+            self.apply_zoom()
+        elif command == menus.SPELL_CHECK:
+            self.state.spell_check = not self.state.spell_check
+            self.apply_spell_check()
+            # A menu item cannot show a tick in pywebview: the page may say what changed.
+            self.window.run_js(page_event_script(menus.SETTING_EVENT, {"spell_check": self.state.spell_check}))
+        elif command == menus.ABOUT:
+            self.show_about()
+        elif command == menus.OPEN_DATA_FOLDER:
+            self.opener(self.data_dir)
+        elif command == menus.OPEN_LOG_FILE:
+            self.opener(self.log_file)
+
+    def edit(self, command: str) -> None:
+        if self.gui == "gtk":
+            def execute():
+                view = gtk_view(self.window)
+                if view is not None:
+                    view.execute_editing_command(GTK_EDITING[command])
+            on_gtk_thread(execute)
+        else:
+            self.window.run_js(f"document.execCommand({json.dumps(DOM_EDITING[command])})")
+
+    def apply_zoom(self) -> None:
+        """Callable from any thread; also at start (before_show) and, off GTK, after each page load."""
+        logger.info("Zoom: %.0f %%", self.state.zoom * 100)
+        if self.gui == "gtk":
+            on_gtk_thread(self.set_gtk_zoom)
+        else:  # WebView2 and WKWebView: CSS zoom on the page, applied again on each load
+            self.window.run_js(f"document.documentElement.style.zoom = {self.state.zoom!r}")
+
+    def set_gtk_zoom(self) -> None:
+        view = gtk_view(self.window)
+        if view is not None:
+            view.set_zoom_level(self.state.zoom)
+
+    def apply_spell_check(self) -> None:
+        from django_desktop_shell.process import spelling
+
+        logger.info("Spell check: %s", "on" if self.state.spell_check else "off")
+        spelling.apply(self.window, self.gui, self.state.spell_check)
+
+    def show_about(self) -> None:
+        from django_desktop_shell.process import about
+
+        about.show(self.window, self.gui, about.facts(self.identity, self.data_dir, self.log_file))

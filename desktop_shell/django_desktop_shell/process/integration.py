@@ -1,0 +1,74 @@
+"""The window's desktop integration: its menu bar and what the menu's commands do, the zoom and
+spell-check state remembered with its geometry, and (from other modules) files and links opened
+from outside and files dropped onto it.
+
+The launcher makes one per window run; run_window() attaches it to the window it creates.
+"""
+
+import logging
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django_desktop_shell import menus
+from django_desktop_shell.identity import Identity
+from django_desktop_shell.process.commands import WindowCommands, page_event_script
+from django_desktop_shell.process.drops import DroppedFiles
+from django_desktop_shell.process.menu_bar import MenuBar
+from django_desktop_shell.process.window_state import WindowState
+
+logger = logging.getLogger(__name__)
+
+
+class DesktopIntegration:
+    def __init__(self, identity: Identity, data_dir: Path, log_file: Path, gui: str | None, origin: str = ""):
+        self.identity, self.data_dir, self.log_file, self.gui, self.origin = identity, data_dir, log_file, gui, origin
+        self.commands: WindowCommands | None = None
+        self.window = None
+        self.page_ready = threading.Event()  # the app's own page is loaded (its scripts listen)
+        self.dropped = DroppedFiles()
+        # A site that declares no menu gets the standard one: Quit, editing, zoom, spell check, Help.
+        declared = menus.load_menus(identity.menu) if identity.menu else menus.standard_menus()
+        self.menu_bar = MenuBar(declared, identity.name, self.run)
+
+    @property
+    def native_menu(self) -> list:
+        return self.menu_bar.native
+
+    def run(self, command: str) -> None:
+        if self.commands is not None:
+            self.commands.run(command)
+
+    def attach(self, window, state: WindowState) -> None:
+        """Right after the window is created, before it is shown."""
+        self.window = window
+        self.commands = WindowCommands(window, self.identity, self.data_dir, state, gui=self.gui, log_file=self.log_file)
+        window.events.before_show += self.before_show
+        window.events.loaded += self.on_loaded
+
+    def before_show(self, window) -> None:
+        """On GTK's thread there: the web view exists, nothing is shown yet."""
+        self.menu_bar.install_accelerators(window, self.gui)
+        if self.gui == "gtk":
+            from django_desktop_shell.process import drops, spelling
+
+            drops.install_gtk(window, self.dropped)
+            logger.info("Zoom at start: %.0f %%", self.commands.state.zoom * 100)
+            self.commands.set_gtk_zoom()
+            spelling.apply_gtk(window, self.commands.state.spell_check)
+
+    def show_page_event(self, event: str, detail: dict) -> None:
+        """Dispatch a DOM event on the app's start page (going there first if the window is elsewhere)."""
+        if urlsplit(self.window.get_current_url() or "").path != self.identity.start_path:
+            self.page_ready.clear()
+            self.window.load_url(self.origin + self.identity.start_path)
+            self.page_ready.wait(60)
+        self.window.run_js(page_event_script(event, detail))
+
+    def on_loaded(self) -> None:
+        """Where the zoom and the spell-check switch live in the page, each page load restores them."""
+        if self.origin and (self.window.get_current_url() or "").startswith(self.origin + "/"):
+            self.page_ready.set()
+        if self.gui != "gtk":
+            self.commands.apply_zoom()
+            self.commands.apply_spell_check()

@@ -1,0 +1,117 @@
+"""The site's menus (django_desktop_shell.menus) as pywebview's native menu bar, with accelerators.
+
+pywebview's menus have no accelerators: the shell adds them on each platform once the window
+exists (GTK: the application's accelerators for each menu action; Windows: each WinForms item's
+ShortcutKeys; macOS: each NSMenuItem's key equivalent).
+"""
+
+import logging
+import sys
+from collections.abc import Callable
+
+from django_desktop_shell import menus
+
+logger = logging.getLogger(__name__)
+
+
+class MenuBar:
+    """pywebview menus whose actions call `run(command)`; remembers each action's accelerator."""
+
+    def __init__(self, declared, app_name: str, run: Callable[[str], None]):
+        self.accelerators: dict[Callable, str] = {}  # a MenuAction's function → "Ctrl+N"
+        self.labels: dict[str, str] = {}  # a native item's label → "Ctrl+N"
+        self.run = run
+        self.native = [self.convert(menu, app_name) for menu in declared]
+
+    def convert(self, entry, app_name: str):
+        from webview.menu import Menu, MenuAction, MenuSeparator
+
+        if isinstance(entry, menus.Menu):
+            return Menu(entry.label, [self.convert(item, app_name) for item in entry.items])
+        if isinstance(entry, menus.Separator):
+            return MenuSeparator()
+        label = entry.label.replace("{app}", app_name)
+
+        def action(command=entry.command):
+            self.run(command)
+
+        if entry.accelerator:
+            self.accelerators[action] = entry.accelerator
+            self.labels[label] = entry.accelerator
+        return MenuAction(label, action)
+
+    def install_accelerators(self, window, gui: str | None) -> None:
+        """From window.events.before_show (on GTK's thread there)."""
+        try:
+            if gui == "gtk":
+                self.install_gtk()
+            elif sys.platform == "win32":
+                self.install_winforms(window)
+            elif sys.platform == "darwin":
+                self.install_cocoa()
+        except Exception:  # a menu without accelerators still works
+            logger.exception("Could not give the menu its accelerators")
+
+    def install_gtk(self) -> None:
+        from webview.platforms import gtk
+
+        if gtk._app.get_menubar() is None:
+            # pywebview sets the menu bar when it sets up its GTK application, and it set that up
+            # early, without the menu, if anything asked for webview.screens before
+            # webview.start() (window_state does, when the window's position was saved).
+            gtk._app.set_menubar(gtk.create_menu(self.native))
+
+        for action_name, function in gtk._app_actions.items():
+            accelerator = self.accelerators.get(function)
+            if accelerator:
+                gtk._app.set_accels_for_action(f"app.{action_name}", menus.gtk_accelerators(accelerator))
+
+    def install_winforms(self, window) -> None:  # not run in this project's tests: no Windows machine
+        import clr  # noqa: F401 (pythonnet, which pywebview's WinForms backend uses)
+        from System import Func, Type
+        from System.Windows.Forms import Keys, MenuStrip
+        from webview.platforms.winforms import BrowserView
+
+        form = BrowserView.instances[window.uid]
+
+        def shortcut(accelerator: str):
+            keys = Keys.Control
+            *modifiers, key = accelerator.split("+")
+            if "Shift" in modifiers:
+                keys |= Keys.Shift
+            named = {"=": Keys.Oemplus, "-": Keys.OemMinus, "0": Keys.D0}
+            return keys | (named.get(key) or getattr(Keys, f"D{key}" if key.isdigit() else key))
+
+        def walk(items):
+            for item in items:
+                accelerator = self.labels.get(str(item.Text))
+                if accelerator:
+                    item.ShortcutKeys = shortcut(accelerator)
+                if hasattr(item, "DropDownItems"):
+                    walk(item.DropDownItems)
+
+        def install():
+            for control in form.Controls:
+                if isinstance(control, MenuStrip):
+                    walk(control.Items)
+
+        form.Invoke(Func[Type](install))
+
+    def install_cocoa(self) -> None:  # not run in this project's tests: no macOS machine
+        import AppKit
+        from PyObjCTools import AppHelper
+
+        def walk(menu):
+            for item in menu.itemArray():
+                accelerator = self.labels.get(str(item.title()))
+                if accelerator:
+                    *modifiers, key = accelerator.split("+")
+                    mask = AppKit.NSEventModifierFlagCommand
+                    if "Shift" in modifiers:
+                        mask |= AppKit.NSEventModifierFlagShift
+                    item.setKeyEquivalent_(key.lower())
+                    item.setKeyEquivalentModifierMask_(mask)
+                if item.submenu():
+                    walk(item.submenu())
+
+        AppHelper.callAfter(lambda: walk(AppKit.NSApp.mainMenu()))

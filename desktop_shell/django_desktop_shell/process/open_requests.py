@@ -1,0 +1,109 @@
+"""Files and links given to the app from outside: on its command line, or sent by a later launch
+over the single-instance channel. Each becomes a typed message:
+
+    {"type": "show"}
+    {"type": "open-files", "paths": ["/abs/path.md", …]}
+    {"type": "open-url", "url": "notedesk://note/…"}
+
+and the window's OpenQueue hands it to the site (django_desktop_shell.opening) once the app's
+page is ready, then shows the window.
+"""
+
+import logging
+import os
+import queue
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django_desktop_shell.identity import Identity
+
+logger = logging.getLogger(__name__)
+SHOW = {"type": "show"}
+MAX_PATHS = 100
+MAX_TEXT = 4096
+
+
+class BadTarget(ValueError):
+    """A command-line target the app refuses; the message says why."""
+
+
+def messages_for(targets: list[str], identity: Identity, cwd: Path) -> list[dict]:
+    """The messages for the command line's FILE and URL arguments (files made absolute)."""
+    paths, messages = [], []
+    for target in targets:
+        scheme = urlsplit(target).scheme.lower() if "://" in target else ""
+        if scheme == "file":  # what a desktop entry's %U gives for a local file
+            paths.append(os.path.normpath(unquote(urlsplit(target).path)))
+        elif scheme:
+            if scheme not in identity.url_schemes:
+                raise BadTarget(f"{identity.name} does not open {scheme}: links.")
+            messages.append({"type": "open-url", "url": target})
+        else:
+            paths.append(os.path.normpath(cwd / Path(target).expanduser()))
+    if paths:
+        messages.insert(0, {"type": "open-files", "paths": paths})
+    return messages
+
+
+def valid_message(message) -> dict | None:
+    """The message if it is one of the three kinds, well formed; else None."""
+    if not isinstance(message, dict):
+        return None
+    kind = message.get("type")
+    if kind == "show" and set(message) == {"type"}:
+        return message
+    if kind == "open-files" and set(message) == {"type", "paths"}:
+        paths = message["paths"]
+        if (isinstance(paths, list) and 0 < len(paths) <= MAX_PATHS
+                and all(isinstance(path, str) and 0 < len(path) <= MAX_TEXT and Path(path).is_absolute() for path in paths)):
+            return message
+    if kind == "open-url" and set(message) == {"type", "url"}:
+        if isinstance(message["url"], str) and 0 < len(message["url"]) <= MAX_TEXT:
+            return message
+    return None
+
+
+class OpenQueue:
+    """Opens what arrives in the window, in order, each once the app's page is there to show it."""
+
+    def __init__(self, identity: Identity, startup: Future, page_ready: threading.Event, show_page_event, bring_forward):
+        self.identity, self.startup, self.page_ready = identity, startup, page_ready
+        self.show_page_event, self.bring_forward = show_page_event, bring_forward
+        self.pending: queue.Queue = queue.Queue()
+        threading.Thread(target=self.work, name="desktop-open", daemon=True).start()
+
+    def put(self, message: dict) -> None:
+        self.pending.put(message)
+
+    def work(self) -> None:
+        while True:
+            message = self.pending.get()
+            try:
+                self.open(message)
+            except Exception:
+                logger.exception("Could not open what was sent (%s)", message.get("type"))
+
+    def open(self, message: dict) -> None:
+        from django_desktop_shell import opening
+
+        self.bring_forward()
+        if message["type"] == "show":
+            return
+        try:
+            self.startup.result()
+        except Exception:
+            return  # the window shows why the app did not start
+        self.page_ready.wait()
+        if message["type"] == "open-files":
+            logger.info("Opening %d file(s) from outside", len(message["paths"]))
+            detail = opening.open_files([Path(path) for path in message["paths"]])
+        else:
+            scheme = urlsplit(message["url"]).scheme.lower()
+            if scheme not in self.identity.url_schemes:
+                logger.warning("Refused a link of the scheme %r", scheme[:40])
+                detail = {"messages": [{"kind": "error", "text": f"{self.identity.name} does not open {scheme}: links."}]}
+            else:
+                detail = opening.open_url(message["url"])
+        self.show_page_event(opening.OPEN_EVENT, detail)

@@ -1,0 +1,211 @@
+"""Installing a staged update: the swap, the new version's trial start, and the rollback.
+
+The running app cannot replace itself safely (its own files would change under it), so once it has
+quit, a small script does the work (POSIX sh on Linux and macOS, a batch file on Windows; no
+Python outside the bundle is needed):
+
+1. wait until the old process has exited (its data folder and single-instance lock are free);
+2. rename the install aside (`.<folder>.previous`) and the staged new version into its place:
+   two renames in one folder, so the install is never half-written;
+3. start the new version with the old one's arguments, and wait up to TRIAL_SECONDS for it to
+   write `trial-passed` (it does once its site has started and answered its health check);
+4. passed: delete the previous version; else (it exited, or hung): stop it, rename the previous
+   version back, restore the database copied before the update, and start the old version,
+   which shows why and skips that version from then on.
+
+Everything it does goes to <data folder>/updates/apply.log.
+"""
+
+import json
+import os
+import shlex
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django_desktop_shell.updates import updates_dir
+from django_desktop_shell.updates.install import Install
+
+TRIAL_SECONDS = 120
+TRIAL_FILE = "trial.json"
+PASSED_FILE = "trial-passed"
+RESULT_FILE = "trial-result"
+SNAPSHOT_FILE = "before-update.sqlite3"
+
+POSIX_SCRIPT = r"""#!/bin/sh
+# Written by django-desktop-shell (updates/apply.py): installs {name} {version} in place of
+# {current}, starts it, and puts {current} back if it does not pass its start within {timeout} s.
+pid={pid}; install={install}; staged={staged}; previous={previous}; failed={failed}
+exe={exe}; folder={folder}; database={database}; snapshot={snapshot}; timeout={timeout}; version={version}
+log() {{ printf '%s %s\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$*" >> "$folder/apply.log"; }}
+result() {{ printf '%s\n' "$1" > "$folder/trial-result"; log "$1"; }}
+while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+rm -f "$folder/trial-passed" "$folder/trial-exited" "$folder/trial.pid"
+rm -rf "$previous" "$failed"
+if ! mv "$install" "$previous"; then
+  result "failed: $install could not be moved aside; nothing was changed"
+  rm -rf "$staged"; exec "$install/$exe" "$@" </dev/null >/dev/null 2>&1
+fi
+if ! mv "$staged" "$install"; then
+  mv "$previous" "$install"
+  result "failed: the new version could not be moved into $install; nothing was changed"
+  exec "$install/$exe" "$@" </dev/null >/dev/null 2>&1
+fi
+log "installed $version in $install; starting it"
+( "$install/$exe" "$@" </dev/null >/dev/null 2>&1 & echo $! > "$folder/trial.pid"; wait $!; echo $? > "$folder/trial-exited" ) &
+waited=0
+while [ ! -f "$folder/trial-passed" ] && [ ! -f "$folder/trial-exited" ] && [ "$waited" -lt $((timeout * 5)) ]; do
+  sleep 0.2; waited=$((waited + 1))
+done
+if [ -f "$folder/trial-passed" ]; then
+  rm -rf "$previous"; rm -f "$snapshot"; result "passed: $version"; exit 0
+fi
+if [ -f "$folder/trial-exited" ]; then
+  why="it exited with code $(cat "$folder/trial-exited") before its start passed"
+else
+  why="its start did not pass within $timeout s"
+  child=$(cat "$folder/trial.pid" 2>/dev/null)
+  if [ -n "$child" ]; then kill "$child" 2>/dev/null; sleep 2; kill -9 "$child" 2>/dev/null; fi
+fi
+mv "$install" "$failed" && mv "$previous" "$install" && rm -rf "$failed"
+if [ -f "$snapshot" ]; then rm -f "$database-wal" "$database-shm"; cp -p "$snapshot" "$database" && rm -f "$snapshot"; fi
+result "rolled-back: $version: $why"
+exec "$install/$exe" "$@" </dev/null >/dev/null 2>&1
+"""
+
+# Not run by this project's tests (no Windows here): the same steps with cmd's own tools.
+WINDOWS_SCRIPT = r"""@echo off
+rem Written by django-desktop-shell (updates/apply.py): installs {name} {version} in place of
+rem {current}, starts it, and puts {current} back if it does not pass its start within {timeout} s.
+setlocal EnableExtensions
+set "install={install}"
+set "previous={previous}"
+set "staged={staged}"
+set "failed={failed}"
+set "folder={folder}"
+set "database={database}"
+set "snapshot={snapshot}"
+set /a waited=0
+:wait_old
+tasklist /fi "PID eq {pid}" 2>nul | find "{pid}" >nul && (timeout /t 1 /nobreak >nul & goto wait_old)
+del /q "%folder%\trial-passed" "%folder%\trial.pid" 2>nul
+if exist "%previous%" rmdir /s /q "%previous%"
+move "%install%" "%previous%" >nul || (echo failed: %install% could not be moved aside> "%folder%\trial-result" & rmdir /s /q "%staged%" & start "" "%install%\{exe}" {args} & exit /b 1)
+move "%staged%" "%install%" >nul || (move "%previous%" "%install%" >nul & echo failed: the new version could not be moved into %install%> "%folder%\trial-result" & start "" "%install%\{exe}" {args} & exit /b 1)
+start "" "%install%\{exe}" {args}
+:wait_new
+if exist "%folder%\trial-passed" goto passed
+if %waited% geq {timeout} goto rollback
+timeout /t 1 /nobreak >nul
+set /a waited+=1
+if exist "%folder%\trial.pid" (
+  set /p child=<"%folder%\trial.pid"
+  call tasklist /fi "PID eq %%child%%" 2>nul | call find "%%child%%" >nul || goto rollback
+)
+goto wait_new
+:passed
+rmdir /s /q "%previous%"
+del /q "%snapshot%" 2>nul
+echo passed: {version}> "%folder%\trial-result"
+exit /b 0
+:rollback
+if exist "%folder%\trial.pid" (set /p child=<"%folder%\trial.pid" & call taskkill /f /pid %%child%% >nul 2>nul)
+timeout /t 2 /nobreak >nul
+move "%install%" "%failed%" >nul && move "%previous%" "%install%" >nul && rmdir /s /q "%failed%"
+if exist "%snapshot%" (del /q "%database%-wal" "%database%-shm" 2>nul & copy /y "%snapshot%" "%database%" >nul & del /q "%snapshot%")
+echo rolled-back: {version}: its start did not pass within {timeout} s or it exited first> "%folder%\trial-result"
+start "" "%install%\{exe}" {args}
+"""
+
+
+def trial_seconds(env_prefix: str) -> int:
+    return int(os.environ.get(f"{env_prefix}_UPDATE_TRIAL_SECONDS", TRIAL_SECONDS))
+
+
+def begin(*, install: Install, staging: Path, version: str, current: str, data_dir: Path, name: str, slug: str,
+          env_prefix: str, argv: list[str], pid: int | None = None) -> subprocess.Popen:
+    """Hand over to the script; the caller then exits (the script waits for `pid` to end)."""
+    folder = updates_dir(data_dir)
+    for stale in (PASSED_FILE, RESULT_FILE):
+        (folder / stale).unlink(missing_ok=True)
+    database = data_dir / f"{slug}.sqlite3"
+    snapshot = folder / SNAPSHOT_FILE
+    snapshot.unlink(missing_ok=True)
+    if database.exists():
+        copy_database(database, snapshot)
+    (folder / TRIAL_FILE).write_text(json.dumps({"version": version, "from": current, "at": time.time()}), encoding="utf-8")
+    values = dict(
+        name=name, version=version, current=current, pid=pid or os.getpid(), install=install.folder, staged=staging,
+        previous=install.previous(), failed=install.folder.parent / f".{install.folder.name}.failed",
+        exe=install.executable, folder=folder, database=database, snapshot=snapshot, timeout=trial_seconds(env_prefix),
+    )
+    log = (folder / "apply.log").open("ab")
+    if sys.platform == "win32":
+        script = folder / "apply-update.bat"
+        script.write_text(WINDOWS_SCRIPT.format(**values, args=subprocess.list2cmdline(argv)), encoding="utf-8")
+        flags = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP
+        return subprocess.Popen(["cmd.exe", "/c", str(script)], creationflags=flags, stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=log, close_fds=True)
+    script = folder / "apply-update.sh"
+    script.write_text(POSIX_SCRIPT.format(**{key: shlex.quote(str(value)) for key, value in values.items()}), encoding="utf-8")
+    return subprocess.Popen(["/bin/sh", str(script), *argv], start_new_session=True, stdin=subprocess.DEVNULL,
+                            stdout=log, stderr=log, close_fds=True)
+
+
+def copy_database(database: Path, copy: Path) -> None:
+    """A consistent copy through SQLite's backup API (the WAL included), restored on a rollback."""
+    source = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(copy)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
+def pending_trial(data_dir: Path) -> dict | None:
+    folder = updates_dir(data_dir)
+    try:
+        trial = json.loads((folder / TRIAL_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return trial if isinstance(trial, dict) else None
+
+
+def note_start(data_dir: Path, version: str) -> bool:
+    """The new version's first lines: whether it is on trial; if so its pid, for the Windows script to watch."""
+    trial = pending_trial(data_dir)
+    if trial and trial.get("version") == version and not (updates_dir(data_dir) / RESULT_FILE).exists():
+        (updates_dir(data_dir) / "trial.pid").write_text(str(os.getpid()), encoding="ascii")
+        return True
+    return False
+
+
+def pass_trial(data_dir: Path, version: str) -> bool:
+    """Called once the site has started: if this version is on trial, tell the script it passed."""
+    trial = pending_trial(data_dir)
+    folder = updates_dir(data_dir)
+    if not trial or trial.get("version") != version or (folder / RESULT_FILE).exists():
+        return False
+    (folder / PASSED_FILE).write_text(version, encoding="utf-8")
+    return True
+
+
+def finished_trial(data_dir: Path) -> tuple[dict, str] | None:
+    """The last trial and the script's result ("passed: …", "rolled-back: …", "failed: …"), once it has one;
+    the trial's files are then removed."""
+    folder = updates_dir(data_dir)
+    trial = pending_trial(data_dir)
+    try:
+        result = (folder / RESULT_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    if trial is None:
+        return None
+    for name in (TRIAL_FILE, RESULT_FILE, PASSED_FILE, "trial.pid", "trial-exited"):
+        (folder / name).unlink(missing_ok=True)
+    return trial, result

@@ -1,0 +1,292 @@
+"""The app's side of updates: one Updater per run, in window mode only.
+
+- `for_run()` gives the launcher an Updater, or a no-op one when the app has no update-url, the
+  extra is not installed, or the mode is not the window (never in --headless, --browser,
+  --self-test or manage).
+- After the site has started (never before: the window is not delayed), a background thread
+  checks at most once a day (the last check is kept per data folder), if the per-data-folder
+  setting is on: check, download (progress shown), verify, unpack beside the install.
+- The shell's /_desktop/updates/ routes show the state; "Restart to update" closes the window,
+  and the launcher, once the server has stopped, hands over to apply.py. A staged update is also
+  applied at the next start.
+"""
+
+import importlib
+import json
+import logging
+import os
+import sqlite3
+import sys
+import threading
+import time
+from pathlib import Path
+
+from django_desktop_shell.identity import UPDATE_ROOT_FILE, Identity
+from django_desktop_shell.updates import apply, available, install as installs, updates_dir
+
+logger = logging.getLogger("django_desktop_shell.updates")
+DAY_S = 24 * 60 * 60
+CHECK_AFTER_S = 30  # after the site has started: the first minute belongs to the person
+SETTINGS_FILE = "settings.json"
+STATE_FILE = "state.json"
+
+current = None  # the running app's Updater, for the views; None when updates are off for this run
+
+
+def read_json(path: Path) -> dict:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def write_json(path: Path, value: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(value, indent=1), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def enabled(data_dir: Path) -> bool:
+    return read_json(updates_dir(data_dir) / SETTINGS_FILE).get("enabled", True) is not False
+
+
+def set_enabled(data_dir: Path, on: bool) -> None:
+    write_json(updates_dir(data_dir) / SETTINGS_FILE, {"enabled": bool(on)})
+
+
+class NoUpdates:
+    """What the launcher gets when updates are off for this run: every hook does nothing."""
+
+    active = False
+
+    def note_start(self) -> bool:
+        return False
+
+    def on_window(self, window) -> None:
+        pass
+
+    def start_background(self, startup) -> None:
+        pass
+
+    def after_exit(self) -> None:
+        pass
+
+
+class Updater(NoUpdates):
+    active = True
+
+    def __init__(self, identity: Identity, data_dir: Path, argv: list[str], install: installs.Install):
+        self.identity = identity
+        self.data_dir = data_dir
+        self.argv = list(argv)
+        self.install = install
+        self.folder = updates_dir(data_dir)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.lock = threading.Lock()
+        self.wake = threading.Event()
+        self.window = None
+        self.restart_requested = False
+        self.on_trial = False
+        self.status = {"state": "idle", "message": "", "version": "", "done": 0, "total": 0}
+        self.check_after_s = float(os.environ.get(f"{identity.env_prefix}_UPDATE_CHECK_AFTER", CHECK_AFTER_S))
+        self.state = read_json(self.folder / STATE_FILE)
+        self.take_trial_result()
+        if not install.updatable:
+            self.set(state="unavailable", message=install.reason)
+        elif self.ready():
+            self.set(state="ready", version=self.ready()["version"],
+                     message=f"{identity.name} {self.ready()['version']} is ready: restart to update.")
+
+    # -- state --------------------------------------------------------------------------------
+
+    def set(self, **changes) -> None:
+        with self.lock:
+            self.status.update(changes)
+        if "state" in changes:
+            logger.info("Updates: %s %s", changes["state"], changes.get("message", ""))
+
+    def save_state(self, **changes) -> None:
+        with self.lock:
+            self.state.update(changes)
+            write_json(self.folder / STATE_FILE, self.state)
+
+    def ready(self) -> dict | None:
+        ready = self.state.get("ready")
+        if isinstance(ready, dict) and Path(ready.get("staging", "")).is_dir() and ready.get("version") != self.identity.version:
+            return ready
+        return None
+
+    def take_trial_result(self) -> None:
+        """What the last update's script found: passed, or rolled back (that version is then skipped)."""
+        finished = apply.finished_trial(self.data_dir)
+        if not finished:
+            return
+        trial, result = finished
+        version = trial.get("version", "")
+        if result.startswith("passed") and version == self.identity.version:
+            self.save_state(ready=None, notice=f"Updated to {self.identity.name} {version}.")
+        elif result.startswith(("rolled-back", "failed")):
+            failed = dict(self.state.get("failed_versions") or {})
+            failed[version] = result
+            self.save_state(ready=None, failed_versions=failed,
+                            notice=f"The update to {version} did not start, so {self.identity.name} {self.identity.version} "
+                                   f"was kept. ({result})")
+        logger.info("Last update: %s", result)
+
+    def snapshot(self) -> dict:
+        self.take_trial_result()
+        with self.lock:
+            status = dict(self.status)
+        status.update(
+            app=self.identity.name, current_version=self.identity.version, enabled=enabled(self.data_dir),
+            last_check=self.state.get("last_check"), notice=self.state.get("notice", ""),
+            install=self.install.kind,
+        )
+        if not status["enabled"] and status["state"] in ("idle", "up-to-date"):
+            status.update(state="off", message="Automatic updates are off.")
+        return status
+
+    def dismiss_notice(self) -> None:
+        self.save_state(notice="")
+
+    # -- hooks the launcher calls -------------------------------------------------------------
+
+    def note_start(self) -> bool:
+        """Before anything else: a staged update is applied now (the app then exits at once)."""
+        self.on_trial = apply.note_start(self.data_dir, self.identity.version)
+        ready = self.ready()
+        if not ready or not self.install.updatable:
+            return False
+        logger.info("Applying the staged update to %s", ready["version"])
+        return self.begin_apply(ready)
+
+    def on_window(self, window) -> None:
+        self.window = window
+
+    def start_background(self, startup) -> None:
+        """Checks begin once the site has started (`startup`, a Future), never before."""
+        def run():
+            if startup.exception() is None:
+                self.run()
+            elif self.on_trial:
+                self.quit_failed_trial()
+
+        threading.Thread(target=run, name="desktop-updates", daemon=True).start()
+
+    def quit_failed_trial(self) -> None:
+        """This version, just installed, could not start: quit (exit code 1) rather than show the error
+        and wait, so the update's script puts the previous version back at once."""
+        logger.error("This version failed its start after an update: quitting, so the previous version is put back")
+        deadline = time.monotonic() + 10
+        while self.window is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if self.window is None:
+            os._exit(1)
+        self.window.destroy()
+
+    def after_exit(self) -> None:
+        """The server has stopped and the data folder is free: "Restart to update" hands over now."""
+        ready = self.ready()
+        if self.restart_requested and ready:
+            self.begin_apply(ready)
+
+    def begin_apply(self, ready: dict) -> bool:
+        """Hand over to the update's script; if it cannot even start, this version goes on as it is."""
+        self.save_state(ready=None)
+        try:
+            apply.begin(install=self.install, staging=Path(ready["staging"]), version=ready["version"],
+                        current=self.identity.version, data_dir=self.data_dir, name=self.identity.name,
+                        slug=self.identity.slug, env_prefix=self.identity.env_prefix, argv=self.argv)
+        except (OSError, sqlite3.Error) as error:
+            logger.error("Could not start installing %s: %s", ready["version"], error)
+            self.save_state(notice=f"The update to {ready['version']} could not be installed ({error}); "
+                                   "it is downloaded again at the next check.")
+            return False
+        return True
+
+    # -- what the routes ask ------------------------------------------------------------------
+
+    def request_check(self) -> bool:
+        if not enabled(self.data_dir) or not self.install.updatable:
+            return False
+        self.wake.set()
+        return True
+
+    def request_restart(self) -> bool:
+        if not self.ready() or self.window is None:
+            return False
+        self.restart_requested = True
+        threading.Thread(target=self.window.destroy, name="desktop-close", daemon=True).start()
+        return True
+
+    # -- the background thread ----------------------------------------------------------------
+
+    def due(self) -> bool:
+        """On, and not checked for a day (a failed try does not count as a check: it is tried again within the hour)."""
+        return enabled(self.data_dir) and time.time() - float(self.state.get("last_check") or 0) >= DAY_S
+
+    def run(self) -> None:
+        self.wake.wait(self.check_after_s)
+        while True:
+            if self.wake.is_set() or self.due():
+                self.wake.clear()
+                if self.install.updatable and not self.ready():
+                    self.check_once()
+            self.wake.wait(min(DAY_S, 3600))
+
+    def check_once(self) -> None:
+        # Imported by name: the build bundles the client (and python-tuf) only for an app with an update-url.
+        client_module = importlib.import_module("django_desktop_shell.updates.client")
+        Client, UpdateRefused, UpdateUnavailable = client_module.Client, client_module.UpdateRefused, client_module.UpdateUnavailable
+        client = Client(update_url=self.identity.update_url, data_dir=self.data_dir,
+                        trusted_root=self.identity.project_dir / UPDATE_ROOT_FILE, slug=self.identity.slug,
+                        current_version=self.identity.version)
+        self.set(state="checking", message="Checking for updates…", done=0, total=0)
+        try:
+            offer = client.check(skip_versions=tuple(self.state.get("failed_versions") or ()))
+            if offer is None:
+                self.save_state(last_check=time.time())
+                self.finish("up-to-date", f"{self.identity.name} {self.identity.version} is up to date.", version="")
+                return
+            self.set(state="downloading", version=offer.version, total=offer.download_size,
+                     message=f"Downloading {self.identity.name} {offer.version}…")
+            archive = client.download(offer, lambda done, total: self.set(done=done, total=total))
+            staging = client.stage(archive, self.install.staging_for(offer.version), self.install.executable)
+            client.forget_other_archives(keep=offer.version)
+            self.save_state(ready={"version": offer.version, "staging": str(staging)}, last_check=time.time())
+            self.finish("ready", f"{self.identity.name} {offer.version} is ready: restart to update.")
+        except UpdateRefused as error:
+            self.save_state(last_check=time.time())
+            self.finish("refused", f"Update refused: {error}")
+        except UpdateUnavailable as error:
+            self.finish("unavailable-now", str(error))
+        except Exception as error:  # the app goes on; the log has the details
+            logger.exception("The update check failed")
+            self.finish("unavailable-now", f"The update check failed ({error!r}); it is tried again later.")
+
+    def finish(self, state: str, message: str, **changes) -> None:
+        """A check's outcome, shown now and kept in the data folder (the log has it too)."""
+        self.set(state=state, message=message, **changes)
+        self.save_state(last_result={"state": state, "message": message, "at": time.time()})
+
+
+def site_started(identity: Identity, data_dir: Path) -> None:
+    """The site answered its health check: if this version is on trial after an update, it passed."""
+    if apply.pass_trial(data_dir, identity.version):
+        logger.info("This version passed its start after an update")
+
+
+def for_run(identity: Identity, data_dir: Path, mode: str, argv: list[str] | None = None) -> NoUpdates:
+    """The launcher's updater for this run (also set as `current` for the routes)."""
+    global current
+    current = None
+    if not identity.update_url or mode != "window":
+        return NoUpdates()
+    if not available():
+        logger.warning("update-url is set but the updates extra is not installed (pip install django-desktop-shell[updates])")
+        return NoUpdates()
+    install = installs.detect(identity.slug, identity.name)
+    current = Updater(identity, data_dir, sys.argv[1:] if argv is None else argv, install)
+    return current

@@ -1,0 +1,20 @@
+"""Notedesk's menu bar (named in pyproject.toml's [tool.desktop-shell] menu). Each of its own
+commands reaches the page as a `desktop:command` event, which ui/static/js/notes/main.js answers
+with the same functions as the buttons and shortcuts; the shell runs the rest itself."""
+
+from django_desktop_shell.menus import SEPARATOR, Item, standard_menus
+
+MENUS = standard_menus(
+    file=[
+        Item("New note", "new-note", "Ctrl+N"),
+        SEPARATOR,
+        Item("Import…", "import"),
+        Item("Export JSON…", "export-json"),
+        Item("Export Markdown…", "export-markdown"),
+        SEPARATOR,
+        Item("Print…", "print", "Ctrl+P"),
+        Item("Export note as PDF…", "export-pdf"),
+    ],
+    edit=[Item("Copy link to note", "copy-link"), Item("Find", "find", "Ctrl+F")],
+    view=[Item("Preview", "toggle-preview")],
+)

@@ -1,0 +1,73 @@
+"""What Notedesk does with files and links from outside (the shell's django_desktop_shell.opening
+calls these; settings.py names them). What each returns is the `detail` of the page's
+`desktop:open` event: the notes to show, and a message for each file that could not be opened."""
+
+import logging
+import re
+from pathlib import Path
+
+from django.db import transaction
+
+from embedded_site.notes.editing import create_note
+from embedded_site.notes.models import Note
+from embedded_site.notes.serialize import note_payload, with_relations
+from embedded_site.open_with.models import OpenedFile
+from embedded_site.open_with.text_files import RefusedFile, TextFile, quoted, read_text_file
+
+logger = logging.getLogger(__name__)
+# The one form of link to a note (the editor's "Copy link to note" makes it): nothing else is opened.
+NOTE_LINK = re.compile(r"^notedesk://note/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
+
+
+def open_files(paths: list[Path]) -> dict:
+    notes, messages = [], []
+    for path in paths:
+        try:
+            text = read_text_file(path)
+        except RefusedFile as refusal:
+            messages.append({"kind": "error", "text": str(refusal)})
+            continue
+        note, created = note_for(text)
+        notes.append(note.pk)
+        if text.replaced_bytes:
+            messages.append({"kind": "warning", "text": f"{quoted(path)} is not valid UTF-8: it was opened with � in place of "
+                                                        "the bytes that could not be read."})
+        elif not created:
+            messages.append({"kind": "info", "text": f"{quoted(path)} was opened before, unchanged: its note is open."})
+    return {"notes": payloads(notes), "messages": messages}
+
+
+def note_for(text: TextFile) -> tuple[Note, bool]:
+    """The note this path with this content became before (if it is not in the trash), or a new
+    one; the note and its record are written together or not at all."""
+    with transaction.atomic():
+        known = (OpenedFile.objects.filter(path=str(text.path), sha256=text.sha256, note__trashed_at__isnull=True)
+                 .select_related("note").order_by("-opened").first())
+        if known:
+            return known.note, False
+        note, _ = create_note({"title": text.title, "body": text.body, "pinned": False, "tags": []})
+        OpenedFile.objects.create(path=str(text.path), sha256=text.sha256, note=note)
+    return note, True
+
+
+def payloads(note_ids: list[int]) -> list[dict]:
+    found = {note.pk: note for note in with_relations(Note.objects.filter(pk__in=note_ids))}
+    return [note_payload(found[note_id]) for note_id in note_ids if note_id in found]
+
+
+def open_url(url: str) -> dict:
+    """A notedesk://note/<uid> link: that note, or a message saying why not."""
+    match = NOTE_LINK.match(url)
+    if not match:
+        logger.warning("Refused a link that is not notedesk://note/<uid>: %r", url[:200])
+        return {"notes": [], "messages": [{"kind": "error", "text": "This link is not a link to a Notedesk note: only "
+                                                                    "notedesk://note/ followed by a note's id opens."}]}
+    note = with_relations(Note.objects.filter(uid=match.group(1))).first()
+    if note is None:
+        logger.info("A link named a note that does not exist")
+        return {"notes": [], "messages": [{"kind": "error", "text": "No note has this link: it was deleted for good, or it is "
+                                                                    "in another Notedesk data folder."}]}
+    if note.trashed_at:
+        return {"notes": [], "messages": [{"kind": "error", "text": f"“{note.title or 'The note'}” is in the trash: restore it "
+                                                                    "from the Trash to open it."}]}
+    return {"notes": [note_payload(note)], "messages": []}

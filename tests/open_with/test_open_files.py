@@ -1,0 +1,108 @@
+"""Files opened from outside become notes (embedded_site/open_with), through the shell's
+django_desktop_shell.opening: title, exact body, the same file opening its note again, and each
+kind of bad file refused with a clear sentence, leaving nothing behind."""
+
+import os
+from unittest import mock
+
+import pytest
+
+from django_desktop_shell import opening
+from embedded_site.notes.models import Note
+from embedded_site.open_with.models import OpenedFile
+from embedded_site.open_with.text_files import MAX_FILE_BYTES, title_of
+
+pytestmark = pytest.mark.django_db
+
+
+def write(tmp_path, name, content: bytes):
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def test_a_markdown_file_becomes_a_note_titled_by_its_first_heading_with_its_body_exact(tmp_path):
+    body = "Intro line\r\n\n## Groceries ##\n\n- milk  \n- eggs\t\n\n\n"
+    path = write(tmp_path, "list.md", body.encode())
+    detail = opening.open_files([path])
+    assert detail["messages"] == []
+    [note] = detail["notes"]
+    assert (note["title"], note["body"]) == ("Groceries", body)
+    assert OpenedFile.objects.get().path == str(path)
+
+
+@pytest.mark.parametrize(("body", "title"), [
+    ("Title\n=====\n\ntext", "Title"),
+    ("```\n# not a heading\n```\n# Real one", "Real one"),
+    ("no heading at all\n", "notes"),
+    ("#hashtag is not a heading\n", "notes"),
+    ("    # indented code\n", "notes"),
+])
+def test_the_title_is_the_first_heading_else_the_file_name(tmp_path, body, title):
+    assert title_of(body, tmp_path / "notes.md") == title
+
+
+def test_the_same_path_and_content_opens_the_existing_note_and_a_change_makes_a_new_one(tmp_path):
+    path = write(tmp_path, "a.txt", b"first")
+    first = opening.open_files([path])["notes"][0]
+    again = opening.open_files([path])
+    assert again["notes"][0]["id"] == first["id"]
+    assert "opened before" in again["messages"][0]["text"]
+    path.write_bytes(b"second")
+    assert opening.open_files([path])["notes"][0]["id"] != first["id"]
+    assert Note.objects.count() == 2
+
+
+def test_several_files_at_once_each_become_a_note_and_the_bad_ones_say_why(tmp_path):
+    good = [write(tmp_path, f"n{number}.md", f"# Note {number}\n".encode()) for number in range(3)]
+    detail = opening.open_files([*good, tmp_path / "gone.md"])
+    assert [note["title"] for note in detail["notes"]] == ["Note 0", "Note 1", "Note 2"]
+    assert detail["messages"] == [{"kind": "error", "text": f"“gone.md” was not found: {tmp_path / 'gone.md'}"}]
+
+
+def refused(path):
+    before = (Note.objects.count(), OpenedFile.objects.count())
+    detail = opening.open_files([path])
+    assert detail["notes"] == [] and (Note.objects.count(), OpenedFile.objects.count()) == before
+    [message] = detail["messages"]
+    assert message["kind"] == "error"
+    return message["text"]
+
+
+def test_bad_files_are_refused_with_a_clear_message_and_nothing_imported(tmp_path):
+    assert refused(tmp_path / "missing.md") == f"“missing.md” was not found: {tmp_path / 'missing.md'}"
+    (tmp_path / "folder.md").mkdir()
+    assert refused(tmp_path / "folder.md") == "“folder.md” is a folder: open a text or Markdown file."
+    big = write(tmp_path, "big.md", b"a" * (MAX_FILE_BYTES + 1))
+    assert refused(big) == "“big.md” is 1.0 MB: too large to open as a note (the limit is 1 MB)."
+    binary = write(tmp_path, "photo.md", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+    assert refused(binary) == "“photo.md” is not a text file: only text and Markdown files open as notes."
+    os.mkfifo(tmp_path / "pipe.md")
+    assert refused(tmp_path / "pipe.md") == "“pipe.md” is not a regular file: open a text or Markdown file."
+    locked = write(tmp_path, "locked.md", b"secret")
+    locked.chmod(0)
+    if os.geteuid() != 0:  # root reads it anyway
+        assert refused(locked) == "“locked.md” could not be read: Permission denied."
+
+
+def test_invalid_utf8_opens_with_replacement_characters_and_says_so(tmp_path):
+    path = write(tmp_path, "latin1.txt", "café au lait".encode("latin-1"))
+    detail = opening.open_files([path])
+    assert detail["notes"][0]["body"] == "caf\ufffd au lait"
+    assert detail["messages"] == [{"kind": "warning", "text": "“latin1.txt” is not valid UTF-8: it was opened with � in "
+                                                              "place of the bytes that could not be read."}]
+
+
+def test_a_failure_while_recording_the_file_leaves_no_note(tmp_path):
+    path = write(tmp_path, "a.md", b"# A")
+    with mock.patch.object(OpenedFile.objects, "create", side_effect=RuntimeError("disk gone")):
+        detail = opening.open_files([path])
+    assert "went wrong" in detail["messages"][0]["text"]
+    assert Note.objects.count() == 0 and OpenedFile.objects.count() == 0
+
+
+def test_a_trashed_note_is_not_reopened_the_file_becomes_a_new_one(tmp_path):
+    path = write(tmp_path, "a.md", b"# A")
+    first = opening.open_files([path])["notes"][0]
+    Note.objects.filter(pk=first["id"]).update(trashed_at="2026-01-01T00:00:00Z")
+    assert opening.open_files([path])["notes"][0]["id"] != first["id"]

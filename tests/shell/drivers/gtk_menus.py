@@ -1,0 +1,93 @@
+"""Where a menu bar's items are on the screen, read from GTK itself, so that a test can click them
+with xdotool whatever the font: for drivers that run the real launcher in their own process."""
+
+import subprocess
+import threading
+import time
+
+import gi
+
+gi.require_version("Gtk", "3.0")
+from gi.repository import GLib, Gtk  # noqa: E402
+
+
+def on_gtk_thread(function, *args):
+    """Run `function` on GTK's thread and return what it returns."""
+    done = threading.Event()
+    result = {}
+
+    def run():
+        try:
+            result["value"] = function(*args)
+        except Exception as error:  # handed to the caller's thread
+            result["error"] = error
+        done.set()
+        return False
+
+    GLib.idle_add(run)
+    if not done.wait(10):
+        raise TimeoutError(f"GTK's thread did not run {function.__name__}")
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
+
+
+def find(widget, kind):
+    found = []
+
+    def visit(child):
+        if isinstance(child, kind):
+            found.append(child)
+        if isinstance(child, Gtk.Container):
+            child.forall(visit)
+
+    visit(widget)
+    return found
+
+
+def screen_centre(widget):
+    allocation = widget.get_allocation()
+    x, y = widget.get_window().get_origin()[1:]
+    # A menu item's allocation is relative to its GdkWindow's origin.
+    return x + allocation.x + allocation.width // 2, y + allocation.y + allocation.height // 2
+
+
+def top_level_item(window_uid, label):
+    from webview.platforms.gtk import BrowserView
+
+    toplevel = BrowserView.instances[window_uid].window
+    for bar in find(toplevel, Gtk.MenuBar):
+        for item in bar.get_children():
+            if item.get_label().replace("_", "") == label:
+                return item
+    raise LookupError(f"no menu {label!r} in the menu bar")
+
+
+def menu_item(window_uid, menu_label, item_label):
+    submenu = top_level_item(window_uid, menu_label).get_submenu()
+    for item in find(submenu, Gtk.MenuItem):
+        if (item.get_label() or "").replace("_", "") == item_label:
+            return item
+    raise LookupError(f"no item {item_label!r} in the menu {menu_label!r}")
+
+
+def is_open(window_uid, menu_label):
+    submenu = top_level_item(window_uid, menu_label).get_submenu()
+    return submenu.get_mapped() and submenu.get_allocated_width() > 1
+
+
+def xdotool(*args):
+    subprocess.run(["xdotool", *map(str, args)], check=True, timeout=10)
+
+
+def click(window_uid, menu_label, item_label):
+    """Open `menu_label` in the menu bar with a click, then click its item `item_label`."""
+    x, y = on_gtk_thread(lambda: screen_centre(top_level_item(window_uid, menu_label)))
+    xdotool("mousemove", x, y, "click", 1)
+    deadline = time.monotonic() + 10
+    while not on_gtk_thread(is_open, window_uid, menu_label):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the menu {menu_label} did not open")
+        time.sleep(0.05)
+    x, y = on_gtk_thread(lambda: screen_centre(menu_item(window_uid, menu_label, item_label)))
+    xdotool("mousemove", x, y, "click", 1)

@@ -1,0 +1,123 @@
+"""Clicks the real window's menu items with xdotool and prints what each did to the page.
+
+Notedesk's own launcher runs as a self-test with one more check, in this process, so the check
+can read GTK (where the menu items are, the web view's zoom) and the page (window.run_js). The OS
+dialogs are answered "cancel" and recorded; xdg-open is a stand-in that records its argument.
+Usage: menu_clicks.py DATA_DIR SHOTS_DIR
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import webview
+
+from django_desktop_shell.process import launcher
+from django_desktop_shell.process.commands import gtk_view
+from django_desktop_shell.self_test import wait_for, window_check
+from tests.shell.drivers import gtk_menus
+from tests.shell.drivers.gtk_menus import on_gtk_thread
+from tests.shell.drivers.menu_clicks_support import screenshot as settled_screenshot
+from tests.shell.drivers.menu_clicks_support import wait_until
+
+ROOT = Path(__file__).resolve().parents[3]
+data_dir, shots = Path(sys.argv[1]), Path(sys.argv[2])
+dialogs_opened = []
+
+
+def os_dialog_answer(self, dialog_type, directory="", allow_multiple=False, save_filename="", file_types=()):
+    dialogs_opened.append(webview.FileDialog(dialog_type).name)
+    return None
+
+
+webview.Window.create_file_dialog = os_dialog_answer
+
+
+def screenshot(name):
+    settled_screenshot(shots / f"{name}.png")
+
+
+def report(line):
+    print(line, flush=True)
+
+
+@window_check("the menu items did what their buttons and shortcuts do")
+def click_the_menus(window, origin):
+    uid = window.uid
+    window.load_url(origin + "/")
+    wait_for(window, "location.pathname === '/' && document.readyState === 'complete'", True, "the notes app")
+    wait_for(window, "document.getElementById('editor').hidden", True, "the notes app, no note open")
+
+    gtk_menus.click(uid, "File", "New note")
+    wait_for(window, "!document.getElementById('editor').hidden && document.activeElement.id", "noteTitle", "a new note")
+    report("File > New note: the editor opened on a new note, the title focused")
+
+    window.run_js("document.getElementById('noteTitle').value = ''")
+    gtk_menus.xdotool("type", "--delay", "20", "Menu words")
+    wait_for(window, "document.getElementById('noteTitle').value", "Menu words", "the typed title")
+    gtk_menus.click(uid, "Edit", "Select all")
+    wait_for(window, "(() => { const t = document.getElementById('noteTitle'); return t.selectionEnd - t.selectionStart; })()",
+             len("Menu words"), "the title selected")
+    gtk_menus.click(uid, "Edit", "Copy")
+    window.run_js("document.getElementById('noteBody').focus()")
+    gtk_menus.click(uid, "Edit", "Paste")
+    wait_for(window, "document.getElementById('noteBody').value", "Menu words", "the pasted text")
+    report("Edit > Select all, Copy, Paste: the title's text was pasted into the body")
+
+    gtk_menus.click(uid, "Edit", "Find")
+    wait_for(window, "document.activeElement.id", "search", "the search field focused")
+    report("Edit > Find: the search field has the focus")
+
+    window.run_js("document.getElementById('noteBody').focus()")
+    gtk_menus.click(uid, "View", "Preview")
+    wait_for(window, "!document.getElementById('preview').hidden && document.getElementById('preview').textContent.trim()",
+             "Menu words", "the preview")
+    report("View > Preview: the preview shows the note")
+
+    zoom = lambda: on_gtk_thread(lambda: round(gtk_view(window).get_zoom_level(), 2))  # noqa: E731
+    gtk_menus.click(uid, "View", "Zoom in")
+    wait_until(lambda: zoom() == 1.1, "zoom 110 %")
+    gtk_menus.xdotool("key", "ctrl+equal")
+    wait_until(lambda: zoom() == 1.25, "zoom 125 % (Ctrl+=)")
+    gtk_menus.xdotool("key", "ctrl+minus")
+    wait_until(lambda: zoom() == 1.1, "zoom 110 % (Ctrl+-)")
+    gtk_menus.click(uid, "View", "Actual size")
+    wait_until(lambda: zoom() == 1.0, "zoom 100 %")
+    gtk_menus.click(uid, "View", "Zoom in")
+    wait_until(lambda: zoom() == 1.1, "zoom 110 % again")
+    report("View > Zoom in, Ctrl+=, Ctrl+-, Actual size: the page zoom followed (left at 110 %)")
+
+    window.run_js("document.getElementById('noteList').focus()")
+    gtk_menus.xdotool("key", "ctrl+n")
+    wait_for(window, "document.activeElement.id", "noteTitle", "a new note (Ctrl+N)")
+    report("Ctrl+N: a new note")
+
+    gtk_menus.click(uid, "File", "Export JSON…")
+    wait_until(lambda: dialogs_opened[-1:] == ["SAVE"], "the save dialog")
+    wait_for(window, "document.getElementById('transfer').hidden", True, "the export given up")
+    report("File > Export JSON…: the save dialog opened")
+    gtk_menus.click(uid, "File", "Import…")
+    wait_until(lambda: dialogs_opened[-1:] == ["OPEN"], "the open dialog")
+    report("File > Import…: the open dialog opened")
+
+    gtk_menus.click(uid, "Help", "Open data folder")
+    opened = data_dir / "opened.txt"
+    wait_until(lambda: opened.exists() and str(data_dir) in opened.read_text(), "xdg-open on the data folder")
+    gtk_menus.click(uid, "Help", "Open log file")
+    wait_until(lambda: "notedesk.log" in opened.read_text(), "xdg-open on the log file")
+    report(f"Help > Open data folder, Open log file: opened {' and '.join(opened.read_text().split())}")
+
+    x, y = on_gtk_thread(lambda: gtk_menus.screen_centre(gtk_menus.top_level_item(uid, "Help")))
+    gtk_menus.xdotool("mousemove", x, y, "click", 1)
+    wait_until(lambda: on_gtk_thread(gtk_menus.is_open, uid, "Help"), "the Help menu")
+    screenshot("help-menu")
+    gtk_menus.xdotool("key", "Escape")
+    gtk_menus.click(uid, "Help", "About Notedesk")
+    wait_until(lambda: subprocess.run(["xdotool", "search", "--name", "^About Notedesk$"], capture_output=True).returncode == 0,
+               "the About window")
+    screenshot("about")
+    report("Help > About Notedesk: the About window opened")
+    gtk_menus.xdotool("key", "Escape")
+
+
+sys.exit(launcher.main(ROOT, ["--self-test", "--data-dir", str(data_dir)]))

@@ -1,0 +1,60 @@
+"""The menu bar in the real window: each item clicked with xdotool, and its effect checked."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, launcher_command
+from tests.shell.test_window import close_with_sigterm, start_window, wait_for_log, xdotool
+
+pytestmark = pytest.mark.window
+
+
+def fake_xdg_open(tmp_path, data_dir):
+    """A stand-in for xdg-open on PATH that records what it was asked to open."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "xdg-open"
+    script.write_text(f'#!/bin/sh\necho "$1" >> "{data_dir}/opened.txt"\n')
+    script.chmod(0o755)
+    return str(bin_dir)
+
+
+def test_menu_items_do_what_their_buttons_and_shortcuts_do(tmp_path, app_env):
+    data_dir, shots = tmp_path / "data", tmp_path / "shots"
+    data_dir.mkdir(mode=0o700)
+    shots.mkdir()
+    env = {**app_env, "PATH": fake_xdg_open(tmp_path, data_dir) + os.pathsep + app_env["PATH"]}
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.shell.drivers.menu_clicks", str(data_dir), str(shots)],
+        capture_output=True, text=True, env=env, timeout=180, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for effect in ("File > New note", "Edit > Select all, Copy, Paste", "Edit > Find", "View > Preview",
+                   "View > Zoom in, Ctrl+=, Ctrl+-, Actual size", "Ctrl+N", "File > Export JSON…", "File > Import…",
+                   "Help > Open data folder, Open log file", "Help > About Notedesk"):
+        assert effect in result.stdout
+    assert (shots / "help-menu.png").stat().st_size and (shots / "about.png").stat().st_size
+    # The zoom is remembered with the window's geometry.
+    assert json.loads((data_dir / "window.json").read_text())["zoom"] == 1.1
+
+
+def test_file_quit_closes_the_window_and_the_zoom_comes_back(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    # A saved position too: pywebview then sets up GTK before the menu is known (menu_bar.install_gtk).
+    (data_dir / "window.json").write_text(json.dumps({"width": 1000, "height": 700, "x": 60, "y": 10, "zoom": 1.25}))
+    process = start_window(data_dir, app_env)
+    log_file = data_dir / "logs" / "notedesk.log"
+    wait_for_log(log_file, r"Zoom at start: 125 %", process)
+    xdotool(app_env, "key", "ctrl+q")
+    try:
+        assert process.wait(15) == 0
+    finally:
+        if process.poll() is None:
+            close_with_sigterm(process)
+    wait_for_log(log_file, r"Menu command: desktop.quit", process)
+    assert json.loads((data_dir / "window.json").read_text())["zoom"] == 1.25

@@ -1,0 +1,72 @@
+"""Files and links from the command line, and the single-instance channel that carries them to a
+running window: typed JSON messages, authenticated, anything else ignored."""
+
+import queue
+from multiprocessing import AuthenticationError
+from multiprocessing.connection import Client
+from pathlib import Path
+
+import pytest
+
+from django_desktop_shell.identity import load
+from django_desktop_shell.process import single_instance
+from django_desktop_shell.process.cli import parse_args
+from django_desktop_shell.process.open_requests import BadTarget, messages_for, valid_message
+from tests.conftest import ROOT
+
+IDENTITY = load(ROOT)
+
+
+def test_command_line_files_become_absolute_paths_and_app_links_are_kept(tmp_path):
+    args = parse_args(["--data-dir", "d", "a.md", "../b.txt", "notedesk://note/5f0c"], IDENTITY)
+    assert args.mode == "window"
+    assert messages_for(args.targets, IDENTITY, tmp_path / "here") == [
+        {"type": "open-files", "paths": [str(tmp_path / "here" / "a.md"), str(tmp_path / "b.txt")]},
+        {"type": "open-url", "url": "notedesk://note/5f0c"},
+    ]
+    assert messages_for(["file:///home/me/My%20notes.md"], IDENTITY, tmp_path) == [
+        {"type": "open-files", "paths": ["/home/me/My notes.md"]}]  # a desktop entry's %U
+    with pytest.raises(BadTarget, match="does not open https: links"):
+        messages_for(["https://example.org"], IDENTITY, tmp_path)
+
+
+def test_manage_still_takes_the_rest_of_the_command_line():
+    args = parse_args(["--data-dir", "manage", "manage", "migrate", "--plan"], IDENTITY)
+    assert (args.mode, args.data_dir, args.manage_args, args.targets) == ("manage", "manage", ["migrate", "--plan"], [])
+
+
+def test_files_open_in_the_window_only(capsys):
+    with pytest.raises(SystemExit):
+        parse_args(["--headless", "a.md"], IDENTITY)
+    assert "open in the window only" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("message", [
+    "show", ["show"], {"type": "show", "extra": 1}, {"type": "open-files", "paths": ["relative.md"]},
+    {"type": "open-files", "paths": []}, {"type": "open-files", "paths": ["/a"] * 101}, {"type": "open-url", "url": 5},
+    {"type": "delete-everything"},
+])
+def test_a_message_of_another_form_is_not_valid(message):
+    assert valid_message(message) is None
+
+
+def test_the_channel_carries_typed_messages_and_refuses_a_client_without_the_key(tmp_path):
+    instance = single_instance.claim(tmp_path, IDENTITY)
+    received = queue.Queue()
+    instance.on_message = received.put
+    try:
+        sent = [{"type": "open-files", "paths": ["/tmp/a.md"]}, {"type": "open-url", "url": "notedesk://note/x"}]
+        assert single_instance.claim(tmp_path, IDENTITY, sent) is None  # a second launch sends them
+        assert [received.get(timeout=10), received.get(timeout=10)] == sent
+        with Client(single_instance.channel_address(tmp_path, IDENTITY.slug), authkey=(tmp_path / "instance.key").read_bytes()) as old:
+            old.send("show")  # a launch of an older version
+        assert received.get(timeout=10) == {"type": "show"}
+        with Client(single_instance.channel_address(tmp_path, IDENTITY.slug), authkey=(tmp_path / "instance.key").read_bytes()) as bad:
+            bad.send_bytes(b'{"type": "open-files", "paths": "/etc/passwd"}')
+        with pytest.raises(AuthenticationError):
+            Client(single_instance.channel_address(tmp_path, IDENTITY.slug), authkey=b"guessed")
+        single_instance.claim(tmp_path, IDENTITY)  # a plain second launch: "show"
+        assert received.get(timeout=10) == {"type": "show"}
+        assert received.empty()
+    finally:
+        instance.close()

@@ -1,0 +1,58 @@
+"""Open with, in the real window: `notedesk FILE.md` at start, and files sent by a second launch
+to the running window, each shown as a note; bad files say why in the window."""
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, launcher_command
+from tests.shell.test_window import close_with_sigterm, settled_screen, start_window, wait_for_log
+
+pytestmark = pytest.mark.window
+LIST = "# Shopping list\n\n- milk\r\n- bread  \n"
+
+
+def make_files(folder):
+    folder.mkdir()
+    (folder / "list.md").write_text(LIST, newline="")
+    (folder / "latin1.txt").write_bytes("café".encode("latin-1"))
+    (folder / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+    (folder / "folder").mkdir()
+    return folder
+
+
+def notes_in(data_dir):
+    with sqlite3.connect(f"file:{data_dir / 'notedesk.sqlite3'}?mode=ro", uri=True) as db:
+        return db.execute("SELECT title, body FROM notes_note ORDER BY id").fetchall()
+
+
+def test_a_file_on_the_command_line_opens_as_a_note(tmp_path, app_env):
+    data_dir, files = tmp_path / "data", make_files(tmp_path / "files")
+    process = start_window(data_dir, app_env, command=lambda *args: launcher_command(*args, str(files / "list.md")))
+    try:
+        wait_for_log(data_dir / "logs" / "notedesk.log", r"Opening 1 file\(s\) from outside", process)
+        subprocess.run(["convert", "ppm:-", str(tmp_path / "opened-at-start.png")], input=settled_screen(app_env), check=True)
+        assert notes_in(data_dir) == [("Shopping list", LIST)]
+    finally:
+        close_with_sigterm(process)
+
+
+def test_files_sent_by_a_second_launch_open_in_the_running_window(tmp_path, app_env):
+    data_dir, files, shots = tmp_path / "data", make_files(tmp_path / "files"), tmp_path / "shots"
+    shots.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.shell.drivers.open_files", str(data_dir), str(files), str(shots)],
+        capture_output=True, text=True, env=app_env, timeout=180, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "the files and links were sent to its window" in result.stdout
+    # A textarea shows CRLF as LF (the HTML standard); the note keeps the file's bytes exactly.
+    assert 'body: "# Shopping list\\n\\n- milk\\n- bread  \\n"' in result.stdout
+    toasts = result.stdout.split("toasts:\n", 1)[1].split("again:", 1)[0]
+    for message in (f"“missing.md” was not found: {files / 'missing.md'}", "“folder” is a folder",
+                    "“photo.png” is not a text file", "“latin1.txt” is not valid UTF-8", "2 files opened as notes"):
+        assert message in toasts
+    assert "“list.md” was opened before, unchanged: its note is open." in result.stdout.split("again:", 1)[1]
+    assert notes_in(data_dir) == [("latin1", "caf\ufffd"), ("Shopping list", LIST)]

@@ -1,0 +1,32 @@
+"""Spell checking in the real window: on at first, in the OS locale's language, with Debian's
+hunspell dictionary; View > Spell check turns it off, and the choice holds at the next launch."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.window
+
+
+def run_driver(data_dir, shots, env):
+    result = subprocess.run([sys.executable, "-m", "tests.shell.drivers.spell_check", str(data_dir), str(shots)],
+                            capture_output=True, text=True, env=env, timeout=180, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_spell_checking_is_in_force_and_the_menu_toggle_is_remembered(tmp_path, app_env):
+    data_dir, shots = tmp_path / "data", tmp_path / "shots"
+    shots.mkdir()
+    # The checker takes its languages from the locale: LANGUAGE first (C.UTF-8 is always generated).
+    env = {**app_env, "LANG": "C.UTF-8", "LANGUAGE": "en_US", "LC_ALL": "", "LC_MESSAGES": ""}
+    first = run_driver(data_dir, shots, env)
+    assert "at start: on en_US" in first and "after View > Spell check: off" in first
+    assert json.loads((data_dir / "window.json").read_text())["spell_check"] is False
+    second = run_driver(data_dir, shots, env)
+    assert "at start: off" in second and "after View > Spell check: on" in second
+    assert json.loads((data_dir / "window.json").read_text())["spell_check"] is True

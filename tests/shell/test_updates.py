@@ -1,0 +1,573 @@
+"""Signed updates (django_desktop_shell.updates) against a real repository: keys made in a temp
+folder, releases made by the release command, a real HTTP server on 127.0.0.1. Every refusal
+leaves the installed app as it was. tests/packaging/test_updates.py updates real bundles."""
+
+import contextlib
+import errno
+import json
+import os
+import pathlib
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from django_desktop_shell.identity import load
+from django_desktop_shell.updates import apply, install, keys, platform_tag, release, service, updates_dir
+from django_desktop_shell.updates.client import Client, UpdateRefused, UpdateUnavailable
+
+from tests.shell.update_repository import (
+    SLUG, RepositoryServer, make_bundle, make_keys, make_project, platform_folder, publish, tree,
+)
+
+
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory):
+    """Keys, and a repository with 1.0.0 and 1.1.0 (its archive and its patch from 1.0.0)."""
+    root = tmp_path_factory.mktemp("updates")
+    project, keystore = make_keys(root)
+    served = root / "served" / f"{SLUG}-updates"
+    publish(project, keystore, served, make_bundle(root / "b100", "1.0.0"), "1.0.0")
+    old_metadata = root / "metadata-after-1.0.0"
+    shutil.copytree(platform_folder(served) / "metadata", old_metadata)
+    publish(project, keystore, served, make_bundle(root / "b110", "1.1.0"), "1.1.0")
+    return {"root": root, "project": project, "keystore": keystore, "served": served, "old_metadata": old_metadata}
+
+
+@contextlib.contextmanager
+def serving(folder):
+    server = RepositoryServer(folder)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def repository(signed, tmp_path):
+    """A fresh copy of the signed repository, served; the test may tamper with its copy."""
+    copy = tmp_path / "served"
+    shutil.copytree(signed["served"], copy)
+    with serving(copy) as server:
+        yield server
+
+
+@pytest.fixture
+def installed(tmp_path):
+    """Version 1.0.0 installed in a folder of its own, as the .tar.gz unpacks."""
+    return make_bundle(tmp_path / "apps" / f"{SLUG}-1.0.0", "1.0.0")
+
+
+def client_for(signed, server, tmp_path, version="1.0.0"):
+    return Client(update_url=server.url, data_dir=tmp_path / "data", trusted_root=signed["project"] / "update-root.json",
+                  slug=SLUG, current_version=version)
+
+
+def target(server, name):
+    return platform_folder(server.root) / "targets" / name
+
+
+# -- keys and releases ----------------------------------------------------------------------------
+
+
+def test_keys_are_made_once_into_a_keystore_outside_the_project(tmp_path):
+    project = make_project(tmp_path / "project")
+    with pytest.raises(keys.KeysError, match="inside the project"):
+        keys.make_keys(project, project / "keys")
+    keystore, root_file = keys.make_keys(project, tmp_path / "keystore")
+    assert sorted(path.name for path in keystore.iterdir()) == sorted(
+        [*keys.ROLES, *(f"{role}.pub" for role in keys.ROLES)])
+    assert keystore.stat().st_mode & 0o077 == 0 and (keystore / "root").stat().st_mode & 0o077 == 0
+    root = json.loads(root_file.read_text())
+    assert root["signed"]["_type"] == "root" and root["signed"]["version"] == 1
+    assert "private" not in root_file.read_text()
+    with pytest.raises(keys.KeysError, match="already holds update keys"):
+        keys.make_keys(project, keystore)
+
+
+def test_a_release_writes_signed_metadata_the_full_archive_and_a_patch_from_the_previous_version(signed):
+    repo = platform_folder(signed["served"])
+    assert repo.name == platform_tag()
+    assert sorted(path.name for path in (repo / "metadata").iterdir()) == [
+        "1.root.json", "root.json", "snapshot.json", "targets.json", "timestamp.json"]
+    assert sorted(path.name for path in (repo / "targets").iterdir()) == [
+        f"{SLUG}-1.0.0.tar.gz", f"{SLUG}-1.1.0.patch", f"{SLUG}-1.1.0.tar.gz"]
+    targets = json.loads((repo / "metadata" / "targets.json").read_text())["signed"]["targets"]
+    patch = targets[f"{SLUG}-1.1.0.patch"]
+    assert patch["custom"]["tufup"]["tar_hash_algorithm"] == "sha256"
+    assert patch["length"] < targets[f"{SLUG}-1.1.0.tar.gz"]["length"] / 10
+
+
+def test_a_release_must_be_newer_and_needs_the_keystore(signed, tmp_path):
+    served = tmp_path / "served"
+    shutil.copytree(signed["served"], served)
+    with pytest.raises(release.ReleaseError, match="must be newer"):
+        publish(signed["project"], signed["keystore"], served, make_bundle(tmp_path / "b", "1.0.5"), "1.0.5")
+    with pytest.raises(release.ReleaseError, match="already in"):
+        publish(signed["project"], signed["keystore"], served, make_bundle(tmp_path / "b", "1.1.0"), "1.1.0")
+    with pytest.raises(release.ReleaseError, match="lacks the targets"):
+        publish(signed["project"], tmp_path / "no-keys", served, make_bundle(tmp_path / "b", "2.0.0"), "2.0.0")
+    no_url = tmp_path / "no-url"
+    shutil.copytree(signed["project"], no_url)
+    (no_url / "pyproject.toml").write_text((no_url / "pyproject.toml").read_text().replace("update-url", "homepage"))
+    with pytest.raises(release.ReleaseError, match="has no update-url"):
+        publish(no_url, signed["keystore"], served, make_bundle(tmp_path / "b", "2.0.0"), "2.0.0")
+
+
+def test_the_online_keys_release_without_the_root_key(signed, tmp_path):
+    """After the first release the root private key can live offline: releases need the other three."""
+    online = tmp_path / "online-keys"
+    shutil.copytree(signed["keystore"], online)
+    (online / "root").unlink()
+    served = tmp_path / "served"
+    shutil.copytree(signed["served"], served)
+    publish(signed["project"], online, served, make_bundle(tmp_path / "b", "1.2.0"), "1.2.0")
+    release.refresh(signed["project"], served.parent, keystore=online, repository=served)
+
+
+# -- finding, downloading, verifying, staging -----------------------------------------------------
+
+
+def test_an_update_is_found_downloaded_verified_and_staged_beside_the_install(signed, repository, installed, tmp_path):
+    before = tree(installed)
+    client = client_for(signed, repository, tmp_path)
+    offer = client.check()
+    assert offer.version == "1.1.0" and offer.patches == []  # no archive of 1.0.0 kept here: the full one
+    progress = []
+    archive = client.download(offer, lambda done, total: progress.append((done, total)))
+    assert progress[-1] == (offer.archive.length, offer.archive.length)
+    staging = client.stage(archive, installed.parent / f".{installed.name}.update-1.1.0", SLUG)
+    assert (staging / "_internal" / "VERSION").read_text() == "1.1.0"
+    assert tree(installed) == before
+    assert client_for(signed, repository, tmp_path, "1.1.0").check() is None  # up to date
+
+
+def test_a_patch_is_downloaded_when_the_installed_versions_archive_is_kept(signed, repository, tmp_path):
+    client = client_for(signed, repository, tmp_path)
+    client.refresh()
+    shutil.copy(target(repository, f"{SLUG}-1.0.0.tar.gz"), client.targets_dir)
+    offer = client.check()
+    assert [patch.path for patch in offer.patches] == [f"{SLUG}-1.1.0.patch"]
+    rebuilt = client.download(offer)
+    staging = client.stage(rebuilt, tmp_path / "staged", SLUG)
+    assert (staging / "_internal" / "VERSION").read_text() == "1.1.0"
+    assert not any("1.1.0.tar.gz" in path for path, _range in repository.requests)
+
+
+# -- refusals: each with a clear message, the installed app untouched ----------------------------
+
+
+def test_a_tampered_archive_is_refused_and_deleted(signed, repository, installed, tmp_path):
+    archive = target(repository, f"{SLUG}-1.1.0.tar.gz")
+    data = bytearray(archive.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    archive.write_bytes(bytes(data))
+    before, client = tree(installed), client_for(signed, repository, tmp_path)
+    with pytest.raises(UpdateRefused, match="does not match its signed hash"):
+        client.download(client.check())
+    assert list(client.targets_dir.iterdir()) == []
+    assert tree(installed) == before
+
+
+def test_metadata_signed_with_the_wrong_key_is_refused(signed, tmp_path):
+    other_project, other_keys = make_keys(tmp_path / "other")
+    served = tmp_path / "served" / f"{SLUG}-updates"
+    publish(other_project, other_keys, served, make_bundle(tmp_path / "b", "9.0.0"), "9.0.0")
+    # The attacker's repository, but under the root the app trusts: its timestamp is signed by a key that root does not name.
+    shutil.copy(signed["project"] / "update-root.json", platform_folder(served) / "metadata" / "root.json")
+    with serving(served) as server, pytest.raises(UpdateRefused, match="not signed by this app's publisher"):
+        client_for(signed, server, tmp_path).check()
+
+
+def test_expired_metadata_is_refused(signed, tmp_path):
+    served = tmp_path / "served" / f"{SLUG}-updates"
+    shutil.copytree(signed["served"], served)
+    publish(signed["project"], signed["keystore"], served, make_bundle(tmp_path / "b", "1.2.0"), "1.2.0",
+            expiration_days={"timestamp": -1})
+    with serving(served) as server, pytest.raises(UpdateRefused, match="expired.*freeze attack"):
+        client_for(signed, server, tmp_path).check()
+
+
+def test_older_metadata_after_newer_is_refused_as_a_rollback(signed, repository, tmp_path):
+    client = client_for(signed, repository, tmp_path, "0.9.0")
+    assert client.check().version == "1.1.0"
+    metadata = platform_folder(repository.root) / "metadata"
+    shutil.rmtree(metadata)
+    shutil.copytree(signed["old_metadata"], metadata)  # the server now offers what it signed before 1.1.0
+    with pytest.raises(UpdateRefused, match="rollback attack"):
+        client_for(signed, repository, tmp_path, "0.9.0").check()
+
+
+def test_an_older_version_is_never_offered(signed, repository, tmp_path):
+    assert client_for(signed, repository, tmp_path, "1.1.0").check() is None
+    assert client_for(signed, repository, tmp_path, "5.0").check() is None
+
+
+def test_a_truncated_download_is_refused(signed, repository, installed, tmp_path):
+    archive = target(repository, f"{SLUG}-1.1.0.tar.gz")
+    archive.write_bytes(archive.read_bytes()[:1000])  # the server's copy is short, and says so
+    before, client = tree(installed), client_for(signed, repository, tmp_path)
+    with pytest.raises(UpdateRefused, match="shorter than its signed length"):
+        client.download(client.check())
+    assert list(client.targets_dir.iterdir()) == []
+    assert tree(installed) == before
+
+
+def test_a_full_disk_during_the_download_is_refused_and_frees_what_it_wrote(signed, repository, installed, tmp_path, monkeypatch):
+    real_open = pathlib.Path.open
+
+    class FullDisk:
+        def __init__(self, file):
+            self.file, self.written = file, 0
+
+        def write(self, data):
+            if self.written + len(data) > 100_000:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            self.written += len(data)
+            return self.file.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self.file, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.file.close()
+
+    def open_on_a_full_disk(path, mode="r", *args, **kwargs):
+        file = real_open(path, mode, *args, **kwargs)
+        return FullDisk(file) if path.name.endswith(".part") and "b" in mode and mode != "rb" else file
+
+    before, client = tree(installed), client_for(signed, repository, tmp_path)
+    offer = client.check()
+    monkeypatch.setattr(pathlib.Path, "open", open_on_a_full_disk)
+    with pytest.raises(UpdateUnavailable, match="disk is full.*partial download was deleted"):
+        client.download(offer)
+    monkeypatch.undo()
+    assert list(client.targets_dir.iterdir()) == []
+    assert tree(installed) == before
+    assert client.download(offer).exists()  # room again: the next try works
+
+
+def test_not_enough_free_space_is_said_before_downloading(signed, repository, tmp_path, monkeypatch):
+    client = client_for(signed, repository, tmp_path)
+    offer = client.check()
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9, 1000))
+    with pytest.raises(UpdateUnavailable, match="Not enough disk space"):
+        client.download(offer)
+
+
+def test_a_server_gone_mid_download_is_resumed_at_the_next_try(signed, repository, installed, tmp_path):
+    before, client = tree(installed), client_for(signed, repository, tmp_path)
+    offer = client.check()
+    repository.cut_after = 50_000
+    with pytest.raises(UpdateUnavailable, match="resumes at the next check"):
+        client.download(offer)
+    part = client.targets_dir / f"{SLUG}-1.1.0.tar.gz.part"
+    kept = part.stat().st_size
+    assert 30_000 < kept <= 50_000  # what arrived, but for a chunk the dropped connection cut short
+    assert tree(installed) == before
+    repository.cut_after = None
+    client = client_for(signed, repository, tmp_path)
+    archive = client.download(client.check())
+    assert archive.exists() and not part.exists()
+    assert (f"/{platform_tag()}/targets/{SLUG}-1.1.0.tar.gz", f"bytes={kept}-") in repository.requests
+
+
+# -- installing: the swap, the trial start, the rollback -------------------------------------------
+
+
+def new_version(folder: Path, version: str, behaviour: str) -> Path:
+    """A staged version whose executable passes its start (as the shell's launcher does), fails, or hangs."""
+    data = folder.parent / "data"
+    body = {
+        "passes": f'printf {version} > "{updates_dir(data)}/trial-passed"\necho "$@" > "{folder.parent}/args"\nexit 0\n',
+        "fails": f'printf broken > "{data}/{SLUG}.sqlite3"\nexit 3\n',
+        "hangs": "sleep 60\n",
+    }[behaviour]
+    return make_bundle(folder, version, executable="#!/bin/sh\n" + body)
+
+
+def old_version_that_notes_its_start(folder: Path) -> Path:
+    return make_bundle(folder, "1.0.0", executable=f'#!/bin/sh\ntouch "{folder.parent}/old-started"\n')
+
+
+def run_apply(tmp_path, staged, env_timeout="20"):
+    installed = tmp_path / f"{SLUG}-1.0.0"
+    data = tmp_path / "data"
+    updates_dir(data).mkdir(parents=True, exist_ok=True)
+    database = sqlite3.connect(data / f"{SLUG}.sqlite3")
+    database.execute("create table notes (body text)")
+    database.execute("insert into notes values ('kept')")
+    database.commit()
+    database.close()
+    old_app = subprocess.Popen(["sleep", "0.5"])  # the quitting app: the script waits for it
+    os.environ[f"UPD_APP_UPDATE_TRIAL_SECONDS"] = env_timeout
+    try:
+        apply.begin(install=install.Install("folder", installed, SLUG), staging=staged, version="1.1.0", current="1.0.0",
+                    data_dir=data, name="Upd App", slug=SLUG, env_prefix="UPD_APP", argv=["--data-dir", str(data)],
+                    pid=old_app.pid)
+    finally:
+        del os.environ["UPD_APP_UPDATE_TRIAL_SECONDS"]
+    old_app.wait()
+    deadline = time.monotonic() + 40
+    while not (updates_dir(data) / apply.RESULT_FILE).exists():
+        assert time.monotonic() < deadline, (updates_dir(data) / "apply.log").read_text()
+        time.sleep(0.1)
+    time.sleep(0.3)
+    return installed, data, apply.finished_trial(data)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
+def test_the_new_version_replaces_the_old_once_it_passes_its_start(tmp_path):
+    old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
+    staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", "passes")
+    installed, data, (trial, result) = run_apply(tmp_path, staged)
+    assert result == "passed: 1.1.0" and trial["version"] == "1.1.0"
+    assert (installed / "_internal" / "VERSION").read_text() == "1.1.0"
+    assert (tmp_path / "args").read_text().strip() == f"--data-dir {data}"  # started as the old one was
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["args", "data", f"{SLUG}-1.0.0"]  # no previous, no staging
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
+@pytest.mark.parametrize("behaviour", ["fails", "hangs"])
+def test_a_new_version_that_fails_its_start_is_rolled_back_with_the_database(tmp_path, behaviour):
+    old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
+    before = tree(tmp_path / f"{SLUG}-1.0.0")
+    staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", behaviour)
+    installed, data, (trial, result) = run_apply(tmp_path, staged, env_timeout="2")
+    assert result.startswith("rolled-back: 1.1.0: ")
+    assert ("exited with code 3" if behaviour == "fails" else "did not pass within 2 s") in result
+    assert tree(installed) == before
+    assert (tmp_path / "old-started").exists()  # the old version was started again
+    rows = sqlite3.connect(data / f"{SLUG}.sqlite3").execute("select body from notes").fetchall()
+    assert rows == [("kept",)]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "old-started", f"{SLUG}-1.0.0"]
+
+
+# -- the app's side: when it checks, what it shows -------------------------------------------------
+
+
+def updater_for(tmp_path, server, signed, installed=None, version="1.0.0"):
+    project = make_project(tmp_path / f"project-{version}", version=version, url=server.url)
+    shutil.copy(signed["project"] / "update-root.json", project)
+    identity = load(project)
+    folder = installed or make_bundle(tmp_path / "apps" / f"{SLUG}-{version}", version)
+    return service.Updater(identity, tmp_path / "data", ["--data-dir", str(tmp_path / "data")],
+                           install.Install("folder", folder, SLUG))
+
+
+@pytest.mark.parametrize("mode", ["headless", "browser", "self-test", "manage"])
+def test_updates_run_in_the_window_only(tmp_path, signed, mode):
+    identity = load(make_project(tmp_path / "project", url="https://example.org/updates"))
+    assert not service.for_run(identity, tmp_path / "data", mode).active
+    assert service.current is None
+
+
+def test_an_app_without_an_update_url_has_no_updater(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nversion = "1"\n[tool.desktop-shell]\nname = "A"\n'
+                                             'app-id = "org.example.A"\nsettings = "x.settings"\n')
+    assert not service.for_run(load(tmp_path), tmp_path / "data", "window").active
+
+
+def test_the_background_check_stages_the_update_and_offers_a_restart(signed, repository, tmp_path):
+    updater = updater_for(tmp_path, repository, signed)
+    updater.check_once()
+    status = updater.snapshot()
+    assert status["state"] == "ready" and status["version"] == "1.1.0"
+    assert status["message"] == "Upd App 1.1.0 is ready: restart to update."
+    assert status["done"] == status["total"] > 0
+    assert updater.ready()["version"] == "1.1.0"
+    assert Path(updater.ready()["staging"]).parent == updater.install.folder.parent
+    assert not updater.due()  # checked: not again today
+
+
+def test_checks_run_at_most_once_a_day_and_not_at_all_when_turned_off(signed, repository, tmp_path):
+    updater = updater_for(tmp_path, repository, signed)
+    assert updater.due()
+    updater.save_state(last_check=time.time() - service.DAY_S + 60)
+    assert not updater.due()
+    updater.save_state(last_check=time.time() - service.DAY_S - 60)
+    assert updater.due()
+    service.set_enabled(updater.data_dir, False)
+    assert not updater.due() and not updater.request_check()
+    assert updater.snapshot()["state"] == "off"
+
+
+def test_a_try_that_could_not_finish_is_not_the_days_check(signed, repository, tmp_path):
+    updater = updater_for(tmp_path, repository, signed)
+    repository.cut_after = 20_000
+    updater.check_once()
+    repository.cut_after = None
+    assert updater.snapshot()["state"] == "unavailable-now"
+    assert updater.due()  # tried again within the hour, not tomorrow
+    updater.check_once()
+    assert updater.snapshot()["state"] == "ready" and not updater.due()
+
+
+def test_a_refused_update_is_shown_and_the_version_kept(signed, repository, tmp_path):
+    archive = target(repository, f"{SLUG}-1.1.0.tar.gz")
+    archive.write_bytes(archive.read_bytes()[:-1] + b"x")
+    updater = updater_for(tmp_path, repository, signed)
+    before = tree(updater.install.folder)
+    updater.check_once()
+    status = updater.snapshot()
+    assert status["state"] == "refused" and "does not match its signed hash" in status["message"]
+    assert tree(updater.install.folder) == before
+
+
+def test_restart_to_update_closes_the_window_and_hands_over_after_the_server_stops(signed, repository, tmp_path, monkeypatch):
+    updater = updater_for(tmp_path, repository, signed)
+    assert not updater.request_restart()  # nothing ready yet
+    updater.check_once()
+    closed, handed_over = [], []
+
+    class Window:
+        def destroy(self):
+            closed.append(True)
+
+    updater.on_window(Window())
+    monkeypatch.setattr(apply, "begin", lambda **kwargs: handed_over.append(kwargs))
+    assert updater.request_restart()
+    time.sleep(0.2)
+    assert closed == [True] and handed_over == []
+    updater.after_exit()
+    [kwargs] = handed_over
+    assert kwargs["version"] == "1.1.0" and kwargs["argv"] == ["--data-dir", str(tmp_path / "data")]
+    assert updater.ready() is None
+
+
+def test_a_staged_update_is_applied_at_the_next_start(signed, repository, tmp_path, monkeypatch):
+    updater = updater_for(tmp_path, repository, signed)
+    updater.check_once()
+    handed_over = []
+    monkeypatch.setattr(apply, "begin", lambda **kwargs: handed_over.append(kwargs))
+    again = updater_for(tmp_path, repository, signed, installed=updater.install.folder)
+    assert again.snapshot()["state"] == "ready"
+    assert again.note_start() and handed_over[0]["version"] == "1.1.0"
+
+
+def test_a_rolled_back_version_is_said_once_and_skipped(signed, repository, tmp_path):
+    updater = updater_for(tmp_path, repository, signed)
+    folder = updates_dir(updater.data_dir)
+    (folder / apply.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))
+    (folder / apply.RESULT_FILE).write_text("rolled-back: 1.1.0: it exited with code 3 before its start passed\n")
+    updater = updater_for(tmp_path, repository, signed, installed=updater.install.folder)
+    status = updater.snapshot()
+    assert "The update to 1.1.0 did not start, so Upd App 1.0.0 was kept" in status["notice"]
+    updater.check_once()
+    assert updater.snapshot()["state"] == "up-to-date"  # 1.1.0 is not offered again
+
+
+def test_the_new_version_passes_its_trial_once_its_site_has_started(signed, repository, tmp_path):
+    data = tmp_path / "data"
+    updates_dir(data).mkdir(parents=True)
+    (updates_dir(data) / apply.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))
+    assert not apply.pass_trial(data, "1.0.0")  # the old version on the same data folder: not the one on trial
+    assert apply.pass_trial(data, "1.1.0")
+    assert (updates_dir(data) / apply.PASSED_FILE).read_text() == "1.1.0"
+
+
+def test_the_install_kinds(tmp_path, monkeypatch):
+    assert install.detect("app", "App", frozen=False).kind == "source"
+    folder = make_bundle(tmp_path / "app-dir", "1")
+    monkeypatch.setattr(sys, "_MEIPASS", str(folder / "_internal"), raising=False)
+    found = install.detect(SLUG, "App", executable=str(folder / SLUG), frozen=True)
+    assert (found.kind, found.folder, found.executable) == ("folder", folder, SLUG)
+    dpkg = tmp_path / "dpkg"
+    dpkg.mkdir()
+    (dpkg / f"{SLUG}.list").write_text(f"/.\n{folder}\n{folder}/{SLUG}\n")
+    monkeypatch.setattr(install, "DPKG_INFO", dpkg)
+    deb = install.detect(SLUG, "App", executable=str(folder / SLUG), frozen=True)
+    assert deb.kind == "deb" and not deb.updatable and "apt" in deb.reason
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path / "_MEIabc"))
+    assert install.detect(SLUG, "App", executable=str(folder / SLUG), frozen=True).kind == "onefile"
+
+
+# -- the routes and the banner ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def running_updater(signed, repository, tmp_path):
+    updater = updater_for(tmp_path, repository, signed)
+    service.current = updater
+    yield updater
+    service.current = None
+
+
+def test_the_status_route_says_there_is_no_updater_in_tests(client):
+    status = client.get("/_desktop/updates/status").json()
+    assert status["state"] == "off" and status["csrf_token"]
+    assert client.post("/_desktop/updates/restart").status_code == 409
+
+
+def test_the_routes_show_the_state_and_keep_the_setting(client, running_updater):
+    running_updater.check_once()
+    status = client.get("/_desktop/updates/status").json()
+    assert (status["state"], status["version"], status["enabled"]) == ("ready", "1.1.0", True)
+    answer = client.post("/_desktop/updates/settings", {"enabled": "0"}, HTTP_ACCEPT="application/json")
+    assert answer.status_code == 200 and answer.json()["enabled"] is False
+    assert not service.enabled(running_updater.data_dir)
+    assert client.post("/_desktop/updates/check").status_code == 409
+    assert "Automatic updates are off" in client.get("/_desktop/updates/").content.decode()
+
+
+def test_the_routes_are_behind_the_launch_gate(anonymous_client, running_updater):
+    assert anonymous_client.get("/_desktop/updates/status").status_code == 403
+    assert anonymous_client.post("/_desktop/updates/restart").status_code == 403
+
+
+def test_the_routes_need_the_csrf_token(csrf_client, running_updater):
+    assert csrf_client.post("/_desktop/updates/restart").status_code == 403
+
+
+def test_every_site_page_gets_the_banner_script_only_while_the_app_updates_itself(client, running_updater):
+    page = client.get("/").content.decode()
+    assert '<script src="/static/desktop_shell/updates.js" defer></script></body>' in page
+    service.current = None
+    assert "updates.js" not in client.get("/").content.decode()
+    assert client.get("/static/desktop_shell/updates.js").status_code == 200
+
+
+# -- key rotation and root re-signing --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["targets", "root"])
+def test_an_installed_app_follows_a_key_rotation_and_the_old_key_no_longer_signs(signed, tmp_path, role):
+    project = tmp_path / "project"
+    shutil.copytree(signed["project"], project)
+    keystore = tmp_path / "keystore"
+    shutil.copytree(signed["keystore"], keystore)
+    served = tmp_path / "served" / f"{SLUG}-updates"
+    shutil.copytree(signed["served"], served)
+    release.rotate_key(project, served.parent, role, keystore=keystore, repository=served)
+    metadata = platform_folder(served) / "metadata"
+    assert (metadata / "2.root.json").exists()
+    assert json.loads((project / "update-root.json").read_text())["signed"]["version"] == 2  # new builds trust it
+    assert len(list(keystore.glob(f"{role}.retired-*"))) == 2
+    publish(project, keystore, served, make_bundle(tmp_path / "b", "1.2.0"), "1.2.0")
+    with serving(served) as server:
+        # An app built with the first root follows root 1 -> 2 and takes the release signed with the new key.
+        assert client_for(signed, server, tmp_path).check().version == "1.2.0"
+    old_key = next(path for path in keystore.glob(f"{role}.retired-*") if path.suffix != ".pub")
+    if role == "targets":  # a release signed with the retired targets key is refused by the same app
+        shutil.copy(old_key, keystore / "targets")
+        publish(project, keystore, served, make_bundle(tmp_path / "c", "1.3.0"), "1.3.0")
+        with serving(served) as server, pytest.raises(UpdateRefused, match="not signed"):
+            client_for(signed, server, tmp_path).check()
+
+
+def test_the_root_is_re_signed_with_a_new_expiry_and_the_apps_follow(signed, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(signed["project"], project)
+    served = tmp_path / "served" / f"{SLUG}-updates"
+    shutil.copytree(signed["served"], served)
+    release.refresh(project, served.parent, keystore=signed["keystore"], repository=served, root=True)
+    assert (platform_folder(served) / "metadata" / "2.root.json").exists()
+    with serving(served) as server:
+        assert client_for(signed, server, tmp_path).check().version == "1.1.0"
