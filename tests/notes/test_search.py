@@ -4,8 +4,8 @@ from datetime import datetime, timezone
 
 import pytest
 
+from embedded_site.notes import search_query
 from embedded_site.notes.models import Note
-from embedded_site.notes.search import match_expression
 from tests.notes.conftest import check_search_index
 
 
@@ -70,7 +70,8 @@ def test_search_syntax_from_the_person_is_taken_as_words_never_a_500(api, make_n
 
 
 def test_quotes_in_a_word_are_escaped_inside_the_phrase():
-    assert match_expression('zebra" OR (') == '"zebra"""* "OR"* "("*'
+    query = search_query.parse('zebra" OR (')
+    assert search_query.expression(search_query.WORD_INDEX, query.positive, query.negative) == '("zebra"""* AND "OR"* AND "("*)'
 
 
 def test_search_words_that_are_fts_keywords_are_searched_as_words(api, make_note):
@@ -98,6 +99,23 @@ def test_characters_of_the_note_never_turn_into_mark_tags(api, make_note):
     make_note(title="Private use", body="before \ue000not a match\ue001 and a zebra [0] [mark]")
     snippet = api.get("/api/notes/", {"q": "zebra"}).json()["notes"][0]["snippet"]
     assert snippet == "before \ue000not a match\ue001 and a <mark>zebra</mark> [0] [mark]"
+
+
+@pytest.mark.parametrize("query, index", [("会議", "trigram"), ("eting", "trigram"), ("zebra", "word")])
+def test_private_use_characters_stay_text_on_every_index(api, make_note, query, index):
+    make_note(title="Private use", body="今日の会議 \ue000not a match\ue001 meeting zebra")
+    response = api.get("/api/notes/", {"q": query}).json()
+    assert response["index"] == index
+    snippet = response["notes"][0]["snippet"]
+    assert "\ue000not a match\ue001" in snippet and snippet.count("<mark>") == snippet.count("</mark>") >= 1
+
+
+def test_a_scanned_search_marks_only_the_match(api, make_note, monkeypatch):
+    monkeypatch.setattr(search_query, "MAX_SHORT_TERM_TRIGRAMS", 0)
+    make_note(title="Private use", body="\ue000before\ue001 会 <b>")
+    response = api.get("/api/notes/", {"q": "会"}).json()
+    assert response["index"] == "scan"
+    assert response["notes"][0]["snippet"] == "\ue000before\ue001 <mark>会</mark> &lt;b&gt;"
 
 
 def test_notes_without_a_query_have_no_snippet(api, make_note):
