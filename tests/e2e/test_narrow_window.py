@@ -2,6 +2,8 @@
 the layout break) every control can be seen and reached, and labels keep to one line."""
 
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -104,5 +106,11 @@ def test_a_conflict_can_be_scrolled_to_and_resolved(app, live_app, size):
     keep_both.click()
     expect(app.locator("#conflict")).to_be_hidden()
     expect(app.locator("#saveState")).to_have_text("Saved")
+    # "Saved" is the note open in the editor; the copy's create may still be under way. The list
+    # is reloaded once the copy is saved: wait for both notes in it before asking the API.
+    listed = app.locator(".note-item-title")
+    for title in ("Shared", "Shared (my version)"):
+        expect(listed.filter(has_text=re.compile(f"^{re.escape(title)}$"))).to_have_count(1)
+    expect(listed).to_have_count(2)
     titles = {n["title"] for n in api(live_app, "GET", "/api/notes/")["notes"]}
     assert titles == {"Shared", "Shared (my version)"}
