@@ -14,6 +14,7 @@ from django_desktop_shell.uploads import upload_view
 from embedded_site.notes import jobs
 from embedded_site.notes.api import api_view, json_object, valid
 from embedded_site.notes.foreign_import import read_enex, read_markdown_source
+from embedded_site.notes.forms import JsonChoiceField
 from embedded_site.notes.job_views import native_functions
 
 SOURCE_CHOICES = [("markdown-folder", "a folder of Markdown files (zipped)"), ("enex", "an Evernote export (.enex)")]
@@ -24,7 +25,7 @@ DIALOG_FILE_TYPES = {
 
 
 class ForeignSourceForm(forms.Form):
-    source = forms.ChoiceField(choices=SOURCE_CHOICES)
+    source = JsonChoiceField(choices=SOURCE_CHOICES)
 
 
 class ForeignUploadForm(ForeignSourceForm):

@@ -80,6 +80,10 @@ class JsonUUIDField(JsonTyped, forms.UUIDField):
     default_error_messages = {"wrong_type": "Enter a valid UUID."}
 
 
+class JsonChoiceField(JsonTyped, forms.ChoiceField):
+    default_error_messages = {"wrong_type": "Enter one of the choices (a JSON string)."}
+
+
 def flag_field() -> forms.TypedChoiceField:
     """An optional yes/no query parameter: 1/true or 0/false; anything else is an error."""
     return forms.TypedChoiceField(

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from embedded_site.notes import editing, links
 from embedded_site.notes.api import api_view, json_object, valid
+from embedded_site.notes.forms import NoteTextField
 from embedded_site.notes.models import TITLE_MAX_LENGTH, Note, title_key
 from embedded_site.notes.views import existing_note, untrashed_note
 
@@ -17,8 +18,8 @@ class CompletionForm(forms.Form):
     limit = forms.IntegerField(required=False, min_value=1, max_value=links.MAX_COMPLETIONS)
 
 
-class TitleField(forms.CharField):
-    """A note's title, as a link names it: not only spaces."""
+class TitleField(NoteTextField):
+    """A note's title, as a link names it: not only spaces. Text only (in a JSON body, a string)."""
 
     def __init__(self, **kwargs):
         super().__init__(max_length=TITLE_MAX_LENGTH, **kwargs)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from embedded_site.notes import editing, revisions
 from embedded_site.notes.api import ApiError, api_view, json_object, valid
+from embedded_site.notes.forms import JsonIntegerField
 from embedded_site.notes.models import Revision
 from embedded_site.notes.serialize import note_payload
 from embedded_site.notes.views import existing_note, untrashed_note
@@ -23,7 +24,7 @@ class RevisionQueryForm(forms.Form):
 class RevisionRestoreForm(forms.Form):
     """The version of the note the person sees: the restore is refused if it changed since."""
 
-    version = forms.IntegerField(min_value=1, max_value=2**62)
+    version = JsonIntegerField(min_value=1, max_value=2**62)
 
 
 def existing_revision(note_id: int, revision_id: int) -> Revision:

@@ -20,13 +20,16 @@ import threading
 import zlib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from embedded_site.notes.forms import prohibit_surrogates
 from embedded_site.notes.models import TITLE_MAX_LENGTH, Note, Revision
 from embedded_site.notes.tagging import NoteTags
 
@@ -368,10 +371,7 @@ def imported(raw: object, body_max_length: int) -> list[dict]:
             raise RevisionError(f"{where}: must be an object")
         record = {}
         for field in ("created", "saved_at"):
-            value = parse_datetime(item.get(field)) if isinstance(item.get(field), str) else None
-            if value is None or timezone.is_naive(value):
-                raise RevisionError(f"{where}: {field}: Enter a date and time with its offset (ISO 8601).")
-            record[field] = value
+            record[field] = imported_moment(item.get(field), f"{where}: {field}")
         reason = item.get("reason", "edit")
         if reason not in REASONS:
             raise RevisionError(f"{where}: reason: must be one of {', '.join(REASONS)}")
@@ -379,14 +379,37 @@ def imported(raw: object, body_max_length: int) -> list[dict]:
             value = item.get(field, "")
             if not isinstance(value, str) or len(value) > limit or "\x00" in value:
                 raise RevisionError(f"{where}: {field}: must be text of at most {limit:,} characters")
+            refuse_surrogates(value, f"{where}: {field}")
             record[field] = value
         tags = item.get("tags", [])
         if not isinstance(tags, list) or not all(isinstance(tag, str) and len(tag) <= 50 for tag in tags) or len(tags) > 20:
             raise RevisionError(f"{where}: tags: must be a list of at most 20 tags")
+        for tag in tags:
+            refuse_surrogates(tag, f"{where}: tags")
         if not isinstance(item.get("pinned", False), bool):
             raise RevisionError(f"{where}: pinned: must be true or false")
         checked.append({**record, "reason": reason, "tags": tags, "pinned": item.get("pinned", False)})
     return checked
+
+
+def imported_moment(value: object, where: str) -> datetime:
+    """An ISO 8601 string with its offset, of a moment the database can store (in UTC)."""
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+        if moment is not None and not timezone.is_naive(moment):
+            moment.astimezone(dt_timezone.utc)  # 9999-12-31T23:59:59-01:00 is in the year 10000 in UTC
+            return moment
+    except (ValueError, OverflowError):  # well-formed but no such moment (February 30th, say)
+        pass
+    raise RevisionError(f"{where}: Enter a date and time with its offset (ISO 8601).")
+
+
+def refuse_surrogates(text: str, where: str) -> None:
+    """Text SQLite can store: a lone surrogate (JSON's "\\udc80") has no UTF-8 form."""
+    try:
+        prohibit_surrogates(text)
+    except ValidationError as error:
+        raise RevisionError(f"{where}: {error.messages[0]}") from None
 
 
 def import_revisions(note: Note, incoming: list[dict]) -> int:

@@ -3,7 +3,8 @@ changed: text the database cannot encode, and values of the wrong JSON type."""
 
 import pytest
 
-from embedded_site.notes.models import Note, Tag
+from embedded_site.notes import revisions
+from embedded_site.notes.models import Note, Revision, Tag
 
 LONE_SURROGATE = "\udc80"  # what JSON's "\udc80" decodes to: no UTF-8 form, so SQLite cannot store it
 
@@ -84,3 +85,24 @@ def test_fields_left_out_take_their_defaults_on_a_create_and_keep_their_values_o
     assert (created["body"], created["tags"], created["pinned"]) == ("", [], False)
     changed = api.patch(f"/api/notes/{created['id']}/", {"version": 1, "pinned": True}).json()
     assert (changed["title"], changed["pinned"], changed["version"]) == ("t", True, 2)
+
+
+@pytest.mark.parametrize("path, payload, field, message", [
+    ("/api/notes/{id}/relink/", {"former_title": 5}, "former_title", "Enter text (a JSON string)."),
+    ("/api/notes/{id}/relink/", {"former_title": None}, "former_title", "Enter text (a JSON string)."),
+    ("/api/notes/{id}/relink/", {"former_title": "a" + LONE_SURROGATE}, "former_title",
+     "This text holds U+DC80, half of a surrogate pair, which is not a character."),
+    ("/api/notes/{id}/revisions/{revision}/restore/", {"version": "1"}, "version", "Enter a whole number."),
+    ("/api/notes/{id}/revisions/{revision}/restore/", {"version": True}, "version", "Enter a whole number."),
+    ("/api/jobs/import-other-from-dialog/", {"source": ["enex"]}, "source", "Enter one of the choices (a JSON string)."),
+    ("/api/notes/{id}/", {"version": 1, "resolves_conflict": "yes"}, "resolves_conflict", "Enter true or false."),
+])
+def test_the_other_json_bodies_refuse_a_wrong_type_naming_the_field(api, make_note, path, payload, field, message):
+    note = make_note(title="Kept", body="kept")
+    revisions.keep_many([note.pk], "import")
+    url = path.format(id=note.pk, revision=Revision.objects.get().pk)
+    response = api.patch(url, payload) if url == f"/api/notes/{note.pk}/" else api.post(url, payload)
+    assert response.status_code == 400, response.content
+    assert response.json()["fields"] == {field: [message]}
+    note.refresh_from_db()
+    assert (note.title, note.body, note.version) == ("Kept", "kept", 1)

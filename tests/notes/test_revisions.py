@@ -219,6 +219,14 @@ def test_an_import_that_overwrites_a_note_keeps_what_it_overwrote(api, note):
          "Note 1: revision 1: body: must be text"),
         ([{"created": "2025-01-01T00:00:00+00:00", "saved_at": "2025-01-01T00:00:00+00:00", "tags": "a"}],
          "Note 1: revision 1: tags: must be a list"),
+        ([{"created": "2025-02-30T00:00:00+00:00", "saved_at": "2025-01-01T00:00:00+00:00"}],
+         "Note 1: revision 1: created: Enter a date and time with its offset (ISO 8601)."),
+        ([{"created": "2025-01-01T00:00:00+00:00", "saved_at": "9999-12-31T23:59:59-01:00"}],
+         "Note 1: revision 1: saved_at: Enter a date and time with its offset (ISO 8601)."),
+        ([{"created": "2025-01-01T00:00:00+00:00", "saved_at": "2025-01-01T00:00:00+00:00", "body": "a\udc80"}],
+         "Note 1: revision 1: body: This text holds U+DC80, half of a surrogate pair"),
+        ([{"created": "2025-01-01T00:00:00+00:00", "saved_at": "2025-01-01T00:00:00+00:00", "tags": ["\ud800"]}],
+         "Note 1: revision 1: tags: This text holds U+D800, half of a surrogate pair"),
     ],
 )
 def test_an_import_with_a_bad_revision_is_400_naming_it_and_imports_nothing(api, note, revisions_value, message):
