@@ -99,7 +99,7 @@ def test_the_deb_installs_a_working_notedesk_command_and_uninstalls_keeping_the_
 
     subprocess.run(["dpkg", "--install", deb], check=True, capture_output=True)
     try:
-        assert "Exec=notedesk\n" in Path("/usr/share/applications/notedesk.desktop").read_text()
+        assert "Exec=notedesk %U\n" in Path("/usr/share/applications/notedesk.desktop").read_text()
         for size in (16, 32, 48, 128, 256):
             assert Path(f"/usr/share/icons/hicolor/{size}x{size}/apps/notedesk.png").exists()
         installed = tree_digest(Path("/opt/notedesk"))
