@@ -13,8 +13,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from embedded_site.notes.models import Note
-
 from tests.conftest import exit_code_within, start_headless
 
 HUNDRED_MB = 100 * 1024 * 1024
@@ -95,9 +93,8 @@ def test_a_page_asking_for_html_gets_a_page(live_app):
 def test_the_refused_body_is_never_read_as_a_next_request(live_app):
     """The body of a refused request stays unread, and the connection is closed after the answer:
     a request hidden in it (here one that the launch token admits) is never served."""
-    payload = json.dumps({"title": "Smuggled"})
-    hidden = (f"POST /api/notes/ HTTP/1.1\r\nHost: 127.0.0.1:{live_app.port}\r\nContent-Length: {len(payload)}\r\n"
-              f"Authorization: {live_app.auth_headers['Authorization']}\r\n\r\n{payload}").encode()
+    hidden = (f"GET /_desktop/probe/echo?echo=Smuggled HTTP/1.1\r\nHost: 127.0.0.1:{live_app.port}\r\n"
+              f"Authorization: {live_app.auth_headers['Authorization']}\r\n\r\n").encode()
     connection = send_headers(live_app.port, post_head(live_app.port, f"Content-Length: {len(hidden)}"))
     with connection:
         connection.sendall(hidden)
@@ -106,9 +103,7 @@ def test_the_refused_body_is_never_read_as_a_next_request(live_app):
         except ConnectionResetError:  # closed with the body unread, which can lose the 403 on the way
             status, body = "reset", b""
     assert status in ("HTTP/1.1 403 Forbidden", "reset")
-    assert b"Smuggled" not in body
-    time.sleep(0.2)
-    assert not Note.objects.filter(title="Smuggled").exists()
+    assert b"Smuggled" not in body  # read_answer reads to the close: a served hidden request would answer here
 
 
 def test_a_body_with_the_session_and_within_the_limit_is_read(live_app):
