@@ -64,6 +64,12 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     """
     import webview
 
+    if gui() == "gtk":
+        # PyGObject's overrides break when two threads import them at once ("GLib has no attribute
+        # 'Idle'", seen when a file given on the command line was opened while GTK started): GTK's
+        # modules are imported here, on the main thread, before any thread of the shell uses them.
+        import webview.platforms.gtk  # noqa: F401
+
     try:
         first_url, first_html = startup.result(timeout=SPLASH_AFTER_S).launch_url, None
     except TimeoutError:
