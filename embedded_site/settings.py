@@ -15,8 +15,9 @@ INSTALLED_APPS = [
     "embedded_site.notes",
     "embedded_site.open_with",
 ]
+# Django's CommonMiddleware is left out: the shell checks the Host exactly and gives every answer
+# its length; its slash-appending redirects are for typed addresses, which the app has none of.
 MIDDLEWARE = [
-    "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
 ]
 

@@ -18,11 +18,13 @@ from django_desktop_shell import runtime
 from django_desktop_shell.secret_key import load_or_create_host_label, load_or_create_secret_key
 
 APP = "django_desktop_shell"
-# The middleware that gives every answer its security headers.
-HEADER_MIDDLEWARE = [
+# The middleware that gives every answer its security headers, and those it does the work of (a
+# project's MIDDLEWARE usually lists Django's two; kept, they would only do it again).
+HEADER_MIDDLEWARE = ["django_desktop_shell.headers.SecurityHeadersMiddleware"]
+REPLACED_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django_desktop_shell.csp.CachedPolicyCSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 # In this order, ahead of the project's own: every answer, the Host check's 400 and the gate's
 # 403 included, gets the security headers, and nothing of the site runs for a request the gate refuses.
@@ -97,7 +99,8 @@ def desktop_settings(namespace: dict) -> list[str]:
         if app not in apps:
             apps.append(app)
     report.set("INSTALLED_APPS", apps, show=False)
-    project_middleware = [name for name in namespace.get("MIDDLEWARE", []) if name not in SHELL_MIDDLEWARE]
+    project_middleware = [name for name in namespace.get("MIDDLEWARE", [])
+                          if name not in SHELL_MIDDLEWARE and name not in REPLACED_MIDDLEWARE]
     missing = [name for name in REQUIRED_AFTER if name not in project_middleware]
     report.set("MIDDLEWARE", [*SHELL_MIDDLEWARE, *project_middleware, *missing])
 

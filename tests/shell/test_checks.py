@@ -39,7 +39,7 @@ def launch(project, data_dir, env, *args):
     ("SESSION_COOKIE_SAMESITE = 'Lax'", "SESSION_COOKIE_SAMESITE='Lax'"),
     ("CSRF_COOKIE_HTTPONLY = False", "CSRF_COOKIE_HTTPONLY=False"),
     ("MESSAGE_STORAGE = 'django.contrib.messages.storage.cookie.CookieStorage'", "MESSAGE_STORAGE="),
-    ("MIDDLEWARE = MIDDLEWARE[1:]", "MIDDLEWARE is missing django.middleware.security.SecurityMiddleware"),
+    ("MIDDLEWARE = MIDDLEWARE[1:]", "MIDDLEWARE is missing django_desktop_shell.headers.SecurityHeadersMiddleware"),
     ("MIDDLEWARE = MIDDLEWARE[::-1]", "has the shell's middleware after the site's own"),
 ])
 def test_a_setting_that_undoes_a_desktop_default_stops_the_start_saying_what_to_change(
