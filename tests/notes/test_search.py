@@ -179,3 +179,40 @@ def test_the_index_follows_every_write(api, make_note, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         api.delete(f"/api/notes/{note.pk}/?purge=1")
     check_search_index()
+
+
+def test_past_the_scored_matches_the_best_of_the_newest_come_first_then_the_rest_newest_first(
+    api, make_note, monkeypatch
+):
+    monkeypatch.setattr(search_query, "MOST_SCORED", 4)
+    for number in range(6):
+        make_note(title=f"older {number}", body="zebra")
+    make_note(title="Zebra", body="the best match, among the four newest")
+    for number in range(3):
+        make_note(title=f"newer {number}", body="a zebra " + "and more words " * number)
+    whole = titles(api.get("/api/notes/", {"q": "zebra"}))
+    assert whole[0] == "Zebra"
+    assert sorted(whole[:4]) == ["Zebra", "newer 0", "newer 1", "newer 2"]
+    assert whole[4:] == [f"older {number}" for number in reversed(range(6))]
+    pages = [api.get("/api/notes/", {"q": "zebra", "limit": 3, "offset": offset}) for offset in (0, 3, 6, 9)]
+    assert sum((titles(page) for page in pages), []) == whole
+
+
+def test_the_count_stops_past_the_page_and_says_so(api, make_note, monkeypatch):
+    monkeypatch.setattr(search_query, "COUNT_AHEAD", 3)
+    for number in range(10):
+        make_note(title=f"zebra {number}")
+    first = api.get("/api/notes/", {"q": "zebra", "limit": 2}).json()
+    assert (first["total"], first["total_exact"]) == (5, False)
+    last = api.get("/api/notes/", {"q": "zebra", "limit": 2, "offset": 6}).json()
+    assert (last["total"], last["total_exact"], len(last["notes"])) == (10, True, 2)
+
+
+def test_a_search_of_an_empty_trash_or_an_unused_tag_finds_nothing_and_says_which_index(api, make_note):
+    make_note(title="zebra", tags=["animals"])
+    for query in ["in:trash zebra", "tag:plants zebra", "in:trash 東京"]:
+        answer = api.get("/api/notes/", {"q": query}).json()
+        assert (answer["notes"], answer["total"]) == ([], 0), query
+    assert api.get("/api/notes/", {"q": "in:trash 東京"}).json()["index"] == "trigram"
+    make_note(title="zebra, thrown away", trashed_at=datetime.now(timezone.utc))
+    assert titles(api.get("/api/notes/", {"q": "in:trash zebra"})) == ["zebra, thrown away"]
