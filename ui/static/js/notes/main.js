@@ -85,7 +85,7 @@ async function loadList({ append = false, refresh = false } = {}) {
 }
 
 function listStatus() {
-  // A search counts only so far past the page: then the total is a lower bound, shown as "1,050+".
+  // A search counts only so far past the page: then the total is a lower bound, shown as "250+".
   const count = state.totalExact
     ? `${state.total} ${state.total === 1 ? 'note' : 'notes'}`
     : `${state.total.toLocaleString('en')}+ notes`;
