@@ -42,8 +42,9 @@ SNIPPET_TOKENS = {WORD_INDEX: 12, TRIGRAM_INDEX: 40}
 # it is too common to be worth it alone and matches the notes containing it by a scan instead.
 MAX_SHORT_TERM_TRIGRAMS = 400
 # bm25 scores at most this many matches, the newest ones (FTS5 reads them newest first and stops):
-# it costs 2-4 µs a match (a look-up of the note's length each), 11 ms for the 18,000 notes of
-# 100,000 that have "meeting", and grows with the notes if every match is scored.
+# scored, every match of a common word takes a time that grows with the notes (a look-up of each
+# note's length; 18,000 matches among 100,000 notes). What no LIMIT bounds is bm25 counting, once
+# a statement, the notes that have each phrase (docs/performance.md, issue 18).
 MOST_SCORED = 500
 # Matches are counted up to this many past the page's end; beyond, the total is a lower bound.
 COUNT_AHEAD = 200

@@ -216,3 +216,14 @@ def test_a_search_of_an_empty_trash_or_an_unused_tag_finds_nothing_and_says_whic
     assert api.get("/api/notes/", {"q": "in:trash 東京"}).json()["index"] == "trigram"
     make_note(title="zebra, thrown away", trashed_at=datetime.now(timezone.utc))
     assert titles(api.get("/api/notes/", {"q": "in:trash zebra"})) == ["zebra, thrown away"]
+
+
+def test_tags_keep_and_leave_out_notes_alike_on_every_index_and_on_a_scan(api, make_note, monkeypatch):
+    monkeypatch.setattr(search_query, "MAX_SHORT_TERM_TRIGRAMS", 0)
+    make_note(title="会 work", body="zebra 東京都", tags=["work"])
+    make_note(title="会 home", body="zebra 東京都", tags=["home", "work"])
+    make_note(title="会 none", body="zebra 東京都")
+    for term, index in [("zebra", "word"), ("東京都", "trigram"), ("会", "scan")]:
+        kept = api.get("/api/notes/", {"q": f"{term} tag:work -tag:home"}).json()
+        assert ([note["title"] for note in kept["notes"]], kept["index"]) == (["会 work"], index)
+        assert sorted(titles(api.get("/api/notes/", {"q": f"{term} -tag:work"}))) == ["会 none"], term
