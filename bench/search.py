@@ -5,7 +5,7 @@ through the trigram index; the search operators), sent one at a time over a keep
 with the Bearer token, a bounded number of rounds within a time budget; then the `[[` completion.
 The seeded data folders are kept outside the repository (seeded_folder): a rerun does not reseed.
 With `--before CHECKOUT`, the same requests also go to that checkout's Notedesk on the same
-database, interleaved request by request: an A/B in one run. The targets are printed with
+notes, the two taking turns round by round: an A/B in one run. The targets are printed with
 pass/fail, and the plot of latency against note count goes to docs/search_latency.png (with
 matplotlib, the `bench` extra).
 Usage: search.py [--sizes 1000,10000,100000,1000000] [--rounds N] [--budget SECONDS] [--before DIR]
@@ -90,8 +90,8 @@ def seeded_folder(sizes: list[int], size: int) -> tuple[Path, dict]:
 def timed_queries(
     apps: dict[str, HeadlessApp], rounds: int, deadline: float, queries: list[str], path: str = "/api/notes/"
 ) -> dict[str, dict[str, list[float]]]:
-    """Seconds per request, by app and query. The apps take turns request by request, first one
-    then the other in alternate rounds, so that a burst of load on the machine hits both alike."""
+    """Seconds per request, by app and query. The apps take turns round by round, first one then
+    the other in alternate rounds, so that a burst of load on the machine hits both alike."""
     connections = {name: http.client.HTTPConnection(LOOPBACK, app.port, timeout=60) for name, app in apps.items()}
     headers = {name: {**app.bearer, "X-Requested-With": "XMLHttpRequest"} for name, app in apps.items()}
     timings = {name: {query: [] for query in queries} for name in apps}
@@ -111,9 +111,8 @@ def timed_queries(
     for round_number in range(rounds):
         if time.monotonic() > deadline:
             break
-        order = list(apps) if round_number % 2 == 0 else list(reversed(apps))
-        for query in queries:
-            for name in order:
+        for name in list(apps) if round_number % 2 == 0 else list(reversed(apps)):
+            for query in queries:
                 timings[name][query].append(send(name, query))
     for connection in connections.values():
         connection.close()
@@ -302,7 +301,8 @@ def main() -> None:
         "search", facts,
         ("one client, keep-alive, Bearer token, default page size; query mix "
          f"{SEARCH_MIX}, up to {args.rounds} rounds or {args.budget:g} s per size after one warm-up round"
-         + (f"; 'before' is {args.before} on the same databases, requests interleaved" if args.before else "")),
+         + (f"; 'before' is {args.before} on copies of the same databases, the two taking turns round by round"
+            if args.before else "")),
         targets=targets, results=results, growth=growth,
     )
     if len(sizes) > 1:
