@@ -46,6 +46,13 @@ MAX_SHORT_TERM_TRIGRAMS = 400
 # note's length; 18,000 matches among 100,000 notes). What no LIMIT bounds is bm25 counting, once
 # a statement, the notes that have each phrase (docs/performance.md, issue 18).
 MOST_SCORED = 500
+# FTS5's bm25 parameters, fixed in its source (fts5_aux.c), for bm25_order(); and how many notes
+# must have a phrase for it to be quicker than FTS5's bm25 (measured: at 18,000, bm25 3.6 ms
+# against 9.5; at 179,000, 59 against 6.6 ms).
+BM25_K1 = 1.2
+BM25_B = 0.75
+MANY_NOTES_WITH_PHRASE = 40_000
+PHRASE_SAMPLE = 50
 # Matches are counted up to this many past the page's end; beyond, the total is a lower bound.
 COUNT_AHEAD = 200
 # A snippet marks the matches with markers of ours, so that the text can be escaped first and
@@ -226,7 +233,8 @@ def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], l
         return scanned(query, within, outside, limit, offset)
     if match is NOTHING:
         return Results([], 0, {}, "trigram")
-    return ranked(TRIGRAM_INDEX, match, within, outside, limit, offset)
+    one_long_phrase = len(query.positive) == 1 and len(query.positive[0].text) > 3  # two trigrams or more
+    return ranked(TRIGRAM_INDEX, match, within, outside, limit, offset, one_long_phrase)
 
 
 def excluded_notes(query: Query):
@@ -271,7 +279,10 @@ def marked_html(excerpt: str, markers: tuple[str, str]) -> str:
     return escape(excerpt).replace(start, "<mark>").replace(end, "</mark>")
 
 
-def ranked(table: str, match: str, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int) -> Results:
+def ranked(
+    table: str, match: str, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int,
+    one_long_phrase: bool = False,
+) -> Results:
     """One page of the notes matching `match` on either index, best first, with their snippets.
 
     Each of `within` and `outside` is a query of note ids; SQLite builds each set once per
@@ -279,17 +290,20 @@ def ranked(table: str, match: str, within: list[QuerySet], outside: list[QuerySe
     tag's notes). The `+` keeps SQLite from handing the scope's ids to FTS5 as rowid lookups (a
     full-text query per id). FTS5 reads the matches newest first and stops at the LIMIT: the
     newest MOST_SCORED with their bm25 scores, sorted by them; then, without scores, the older
-    ones up to COUNT_AHEAD past the page, which follow newest first and make the count."""
+    ones up to COUNT_AHEAD past the page, which follow newest first and make the count. A phrase
+    of several trigrams that many notes have is scored by bm25_order() instead, in the same order."""
     conditions, params = scope_conditions(within, outside, f"+{table}.rowid")
     where = " AND ".join([f"{table} MATCH %s", *conditions])
     params = [match, *params]
     counted = offset + limit + COUNT_AHEAD
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT rowid, bm25({table}, %s, %s) FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s",
-            [TITLE_WEIGHT, BODY_WEIGHT, *params, MOST_SCORED],
-        )
-        scored = cursor.fetchall()
+        scored = bm25_order(cursor, table, where, params) if one_long_phrase else None
+        if scored is None:
+            cursor.execute(
+                f"SELECT rowid, bm25({table}, %s, %s) FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s",
+                [TITLE_WEIGHT, BODY_WEIGHT, *params, MOST_SCORED],
+            )
+            scored = cursor.fetchall()
         best_first = [note_id for note_id, _ in sorted(scored, key=lambda row: (row[1], -row[0]))]
         if len(scored) == MOST_SCORED and counted >= MOST_SCORED:
             cursor.execute(
@@ -310,6 +324,56 @@ def ranked(table: str, match: str, within: list[QuerySet], outside: list[QuerySe
             snippets = {note_id: marked_html(excerpt.rstrip(), markers) for note_id, excerpt in cursor.fetchall()}
     index = "word" if table == WORD_INDEX else "trigram"
     return Results(ids, min(len(best_first), counted), snippets, index, total_exact=len(best_first) <= counted)
+
+
+def bm25_order(cursor, table: str, where: str, params: list) -> list[tuple[int, float]] | None:
+    """The newest MOST_SCORED matches of a query of one phrase, each with bm25's score but for the
+    phrase's IDF, a factor the same for every note: so in bm25's order. None if few notes have
+    the phrase: then FTS5's bm25 is quicker.
+
+    On every statement, FTS5's bm25 counts the notes that have the phrase, checking its tokens'
+    positions in each: 59 ms for `eadlin` (179,000 notes) at a million notes. Here the matches in
+    each column are counted in highlight()'s marks (6.6 ms for the newest 500), the note's length
+    is read from the index's docsize table and the average length from its averages record, as
+    bm25 reads them. How many notes have the phrase is guessed from how far back its newest
+    PHRASE_SAMPLE go."""
+    cursor.execute(f"SELECT rowid FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s", [*params, PHRASE_SAMPLE])
+    newest = [note_id for (note_id,) in cursor.fetchall()]
+    if len(newest) < PHRASE_SAMPLE or PHRASE_SAMPLE * newest[0] / (newest[0] - newest[-1] + 1) < MANY_NOTES_WITH_PHRASE:
+        return None
+    cursor.execute(f"SELECT block FROM {table}_data WHERE id = 1")
+    rows, *column_totals = varints(cursor.fetchone()[0])
+    average_length = sum(column_totals) / rows
+    start, end = new_markers()
+    cursor.execute(
+        f"SELECT rowid, highlight({table}, 0, %s, %s), highlight({table}, 1, %s, %s), "
+        f"(SELECT sz FROM {table}_docsize WHERE id = {table}.rowid) FROM {table} WHERE {where} "
+        "ORDER BY rowid DESC LIMIT %s",
+        [start, end, start, end, *params, MOST_SCORED],
+    )
+    scored = []
+    for note_id, title, body, sizes in cursor.fetchall():
+        frequency = TITLE_WEIGHT * title.count(start) + BODY_WEIGHT * body.count(start)
+        saturation = BM25_K1 * (1 - BM25_B + BM25_B * sum(varints(sizes)) / average_length)
+        scored.append((note_id, -(frequency * (BM25_K1 + 1)) / (frequency + saturation)))
+    return scored
+
+
+def varints(data: bytes) -> list[int]:
+    """The numbers in SQLite's variable-length encoding, in which FTS5 keeps its sizes: 7 bits a
+    byte, the high bit set on all but the last, and a 9th byte of 8 bits."""
+    numbers, value, count = [], 0, 0
+    for byte in data:
+        count += 1
+        if count == 9:
+            numbers.append((value << 8) | byte)
+            value, count = 0, 0
+        elif byte & 0x80:
+            value = (value << 7) | (byte & 0x7F)
+        else:
+            numbers.append((value << 7) | byte)
+            value, count = 0, 0
+    return numbers
 
 
 def scanned(query: Query, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int) -> Results:

@@ -3,6 +3,7 @@
 from datetime import datetime, timezone
 
 import pytest
+from django.db import connection
 
 from embedded_site.notes import search_query
 from embedded_site.notes.models import Note
@@ -227,3 +228,29 @@ def test_tags_keep_and_leave_out_notes_alike_on_every_index_and_on_a_scan(api, m
         kept = api.get("/api/notes/", {"q": f"{term} tag:work -tag:home"}).json()
         assert ([note["title"] for note in kept["notes"]], kept["index"]) == (["会 work"], index)
         assert sorted(titles(api.get("/api/notes/", {"q": f"{term} -tag:work"}))) == ["会 none"], term
+
+
+@pytest.mark.parametrize("many", [0, 10**9])
+def test_a_substring_that_many_notes_have_is_ranked_in_bm25s_order_without_it(api, make_note, monkeypatch, many):
+    monkeypatch.setattr(search_query, "MOST_SCORED", 6)
+    monkeypatch.setattr(search_query, "MANY_NOTES_WITH_PHRASE", many)
+    monkeypatch.setattr(search_query, "PHRASE_SAMPLE", 3)
+    texts = [
+        ("older", "deadline"), ("older", "a deadline"), ("older", "deadlines"),
+        ("Deadline", "filler words here " * 30), ("x", "deadline deadline"), ("y", "deadline"),
+        ("Deadline notes", "deadline"), ("Long", "deadline " + "filler words here " * 40),
+        ("z", "deadline deadline deadline " + "filler words here " * 5),
+    ]
+    for title, body in texts:
+        make_note(title=title, body=body)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM notes_note_trigram WHERE notes_note_trigram MATCH %s AND rowid >= "
+            "(SELECT rowid FROM notes_note_trigram WHERE notes_note_trigram MATCH %s ORDER BY rowid DESC LIMIT 1 OFFSET 5) "
+            "ORDER BY bm25(notes_note_trigram, 10.0, 1.0), rowid DESC",
+            ['"eadlin"', '"eadlin"'],
+        )
+        expected = [note_id for (note_id,) in cursor.fetchall()]
+    found = api.get("/api/notes/", {"q": "eadlin"}).json()
+    assert found["index"] == "trigram" and len(expected) == 6
+    assert [note["id"] for note in found["notes"]][:6] == expected
