@@ -225,7 +225,9 @@ def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], l
     if not all(note_ids.exists() for note_ids in within):  # an empty trash, say: no pass over the matches
         return Results([], 0, {}, "word" if index_for(query) == WORD_INDEX else "trigram")
     if index_for(query) == WORD_INDEX:
-        results = ranked(WORD_INDEX, expression(WORD_INDEX, query.positive, query.negative), within, outside, limit, offset)
+        match = expression(WORD_INDEX, query.positive, query.negative)
+        words_phrase = len(query.positive) == 1 and query.positive[0].phrase and " " in query.positive[0].text
+        results = ranked(WORD_INDEX, match, within, outside, limit, offset, "always" if words_phrase else "")
         if results.total or any(len(term.text) < 3 for term in query.positive):
             return results
     match = expression(TRIGRAM_INDEX, query.positive, query.negative)
@@ -233,8 +235,8 @@ def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], l
         return scanned(query, within, outside, limit, offset)
     if match is NOTHING:
         return Results([], 0, {}, "trigram")
-    one_long_phrase = len(query.positive) == 1 and len(query.positive[0].text) > 3  # two trigrams or more
-    return ranked(TRIGRAM_INDEX, match, within, outside, limit, offset, one_long_phrase)
+    trigrams_phrase = len(query.positive) == 1 and len(query.positive[0].text) > 3  # two trigrams or more
+    return ranked(TRIGRAM_INDEX, match, within, outside, limit, offset, "if common" if trigrams_phrase else "")
 
 
 def excluded_notes(query: Query):
@@ -281,7 +283,7 @@ def marked_html(excerpt: str, markers: tuple[str, str]) -> str:
 
 def ranked(
     table: str, match: str, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int,
-    one_long_phrase: bool = False,
+    without_bm25: str = "",
 ) -> Results:
     """One page of the notes matching `match` on either index, best first, with their snippets.
 
@@ -290,14 +292,15 @@ def ranked(
     tag's notes). The `+` keeps SQLite from handing the scope's ids to FTS5 as rowid lookups (a
     full-text query per id). FTS5 reads the matches newest first and stops at the LIMIT: the
     newest MOST_SCORED with their bm25 scores, sorted by them; then, without scores, the older
-    ones up to COUNT_AHEAD past the page, which follow newest first and make the count. A phrase
-    of several trigrams that many notes have is scored by bm25_order() instead, in the same order."""
+    ones up to COUNT_AHEAD past the page, which follow newest first and make the count. A query
+    of one phrase of several tokens is scored by bm25_order() instead, in the same order:
+    `without_bm25` is "always" (a phrase of words), "if common" (of trigrams) or ""."""
     conditions, params = scope_conditions(within, outside, f"+{table}.rowid")
     where = " AND ".join([f"{table} MATCH %s", *conditions])
     params = [match, *params]
     counted = offset + limit + COUNT_AHEAD
     with connection.cursor() as cursor:
-        scored = bm25_order(cursor, table, where, params) if one_long_phrase else None
+        scored = bm25_order(cursor, table, where, params, without_bm25 == "if common") if without_bm25 else None
         if scored is None:
             cursor.execute(
                 f"SELECT rowid, bm25({table}, %s, %s) FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s",
@@ -326,21 +329,23 @@ def ranked(
     return Results(ids, min(len(best_first), counted), snippets, index, total_exact=len(best_first) <= counted)
 
 
-def bm25_order(cursor, table: str, where: str, params: list) -> list[tuple[int, float]] | None:
+def bm25_order(cursor, table: str, where: str, params: list, if_common: bool) -> list[tuple[int, float]] | None:
     """The newest MOST_SCORED matches of a query of one phrase, each with bm25's score but for the
-    phrase's IDF, a factor the same for every note: so in bm25's order. None if few notes have
-    the phrase: then FTS5's bm25 is quicker.
+    phrase's IDF, a factor the same for every note: so in bm25's order. With `if_common`, None
+    if few notes seem to have the phrase: then FTS5's bm25 is quicker.
 
     On every statement, FTS5's bm25 counts the notes that have the phrase, checking its tokens'
-    positions in each: 59 ms for `eadlin` (179,000 notes) at a million notes. Here the matches in
-    each column are counted in highlight()'s marks (6.6 ms for the newest 500), the note's length
-    is read from the index's docsize table and the average length from its averages record, as
-    bm25 reads them. How many notes have the phrase is guessed from how far back its newest
-    PHRASE_SAMPLE go."""
-    cursor.execute(f"SELECT rowid FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s", [*params, PHRASE_SAMPLE])
-    newest = [note_id for (note_id,) in cursor.fetchall()]
-    if len(newest) < PHRASE_SAMPLE or PHRASE_SAMPLE * newest[0] / (newest[0] - newest[-1] + 1) < MANY_NOTES_WITH_PHRASE:
-        return None
+    positions in each note that has them all: 59 ms for `eadlin` (179,000 notes) at a million
+    notes, 37 ms for "project deadline" (65,000 notes with both words). Here the matches in each
+    column are counted in highlight()'s marks (6.6 and 26 ms for the newest 500), the note's
+    length is read from the index's docsize table and the average length from its averages
+    record, as bm25 reads them. How many notes have a substring is guessed from how far back its
+    newest PHRASE_SAMPLE go; a phrase of words costs bm25 the notes with all its words, more."""
+    if if_common:
+        cursor.execute(f"SELECT rowid FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s", [*params, PHRASE_SAMPLE])
+        newest = [note_id for (note_id,) in cursor.fetchall()]
+        if len(newest) < PHRASE_SAMPLE or PHRASE_SAMPLE * newest[0] / (newest[0] - newest[-1] + 1) < MANY_NOTES_WITH_PHRASE:
+            return None
     cursor.execute(f"SELECT block FROM {table}_data WHERE id = 1")
     rows, *column_totals = varints(cursor.fetchone()[0])
     average_length = sum(column_totals) / rows

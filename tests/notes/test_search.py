@@ -254,3 +254,19 @@ def test_a_substring_that_many_notes_have_is_ranked_in_bm25s_order_without_it(ap
     found = api.get("/api/notes/", {"q": "eadlin"}).json()
     assert found["index"] == "trigram" and len(expected) == 6
     assert [note["id"] for note in found["notes"]][:6] == expected
+
+
+def test_a_phrase_of_words_is_ranked_in_bm25s_order_without_it(api, make_note):
+    texts = [
+        ("Red apple", "filler words here " * 30), ("x", "red apple red apple"), ("y", "a red apple"),
+        ("Red apple notes", "red apple"), ("Long", "red apple " + "filler words here " * 40),
+        ("z", "red apple, red apple and a red apple " + "filler words here " * 5), ("apple red", "apple red"),
+    ]
+    for title, body in texts:
+        make_note(title=title, body=body)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rowid FROM notes_note_fts WHERE notes_note_fts MATCH %s "
+                       "ORDER BY bm25(notes_note_fts, 10.0, 1.0), rowid DESC", ['"red apple"'])
+        expected = [note_id for (note_id,) in cursor.fetchall()]
+    found = api.get("/api/notes/", {"q": '"red apple"'}).json()
+    assert found["index"] == "word" and len(expected) == 6 and [note["id"] for note in found["notes"]] == expected
