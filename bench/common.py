@@ -167,10 +167,11 @@ def data_dir(prefix: str) -> Path:
 class HeadlessApp:
     """`notedesk --headless` on its own data dir: the launch URL, the token and a session."""
 
-    def __init__(self, data: Path, variant: str = "dev", timeout: float = 60):
+    def __init__(self, data: Path, variant: str = "dev", timeout: float = 60, program: list[str] | None = None,
+                 env: dict | None = None):
         self.started = time.perf_counter()
-        self.process = subprocess.Popen([*VARIANTS[variant], "--headless", "--data-dir", str(data)],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=app_env())
+        self.process = subprocess.Popen([*(program or VARIANTS[variant]), "--headless", "--data-dir", str(data)],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env or app_env())
         line = read_line_within(self.process, timeout)
         self.ready_after = time.perf_counter() - self.started
         if not line.startswith("READY "):

@@ -13,6 +13,10 @@ word index finds nothing for, whose terms all have 3 characters or more, is trie
 trigram index, as substrings ("eting" finds "meeting"). On both, the same filters, the same
 ranking (bm25, a title match counting ten times one in the body, then newest first) and the same
 marks around what matched.
+
+What a search costs is bounded, whatever the number of notes: of a query matching more than
+MOST_SCORED notes, bm25 scores only the MOST_SCORED newest matches (the rest follow them, newest
+first), and the count stops at COUNT_AHEAD matches past the page asked for.
 """
 
 import re
@@ -22,8 +26,10 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 
+from embedded_site.notes.models import Note
 from embedded_site.notes.search import BODY_WEIGHT, FTS_TABLE, TITLE_WEIGHT
 from embedded_site.notes.tagging import normalise_tag
 
@@ -35,6 +41,20 @@ SNIPPET_TOKENS = {WORD_INDEX: 12, TRIGRAM_INDEX: 40}
 # A term shorter than a trigram is looked up as the trigrams that start with it; past this many,
 # it is too common to be worth it alone and matches the notes containing it by a scan instead.
 MAX_SHORT_TERM_TRIGRAMS = 400
+# bm25 scores at most this many matches, the newest ones (FTS5 reads them newest first and stops):
+# scored, every match of a common word takes a time that grows with the notes (a look-up of each
+# note's length; 18,000 matches among 100,000 notes). What no LIMIT bounds is bm25 counting, once
+# a statement, the notes that have each phrase (docs/performance.md, issue 18).
+MOST_SCORED = 500
+# FTS5's bm25 parameters, fixed in its source (fts5_aux.c), for bm25_order(); and how many notes
+# must have a phrase for it to be quicker than FTS5's bm25 (measured: at 18,000, bm25 3.6 ms
+# against 9.5; at 179,000, 59 against 6.6 ms).
+BM25_K1 = 1.2
+BM25_B = 0.75
+MANY_NOTES_WITH_PHRASE = 40_000
+PHRASE_SAMPLE = 50
+# Matches are counted up to this many past the page's end; beyond, the total is a lower bound.
+COUNT_AHEAD = 200
 # A snippet marks the matches with markers of ours, so that the text can be escaped first and
 # only then the markers turned into <mark> tags. A note's text may hold any character (a
 # private-use one included), so the markers are made afresh for each search: 128 random bits,
@@ -196,13 +216,18 @@ class Results:
     total: int
     snippets: dict[int, str]
     index: str  # "word", "trigram", "scan" or "none" (only filters)
+    total_exact: bool = True  # False: more notes match than `total` (counting stopped there)
 
 
 def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int) -> Results:
     """One page of the notes matching the query's terms, in the scope of `within` and `outside`
     (sets of note ids, as ranked() takes them)."""
+    if not all(note_ids.exists() for note_ids in within):  # an empty trash, say: no pass over the matches
+        return Results([], 0, {}, "word" if index_for(query) == WORD_INDEX else "trigram")
     if index_for(query) == WORD_INDEX:
-        results = ranked(WORD_INDEX, expression(WORD_INDEX, query.positive, query.negative), within, outside, limit, offset)
+        match = expression(WORD_INDEX, query.positive, query.negative)
+        words_phrase = len(query.positive) == 1 and query.positive[0].phrase and " " in query.positive[0].text
+        results = ranked(WORD_INDEX, match, within, outside, limit, offset, "always" if words_phrase else "")
         if results.total or any(len(term.text) < 3 for term in query.positive):
             return results
     match = expression(TRIGRAM_INDEX, query.positive, query.negative)
@@ -210,13 +235,12 @@ def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], l
         return scanned(query, within, outside, limit, offset)
     if match is NOTHING:
         return Results([], 0, {}, "trigram")
-    return ranked(TRIGRAM_INDEX, match, within, outside, limit, offset)
+    trigrams_phrase = len(query.positive) == 1 and len(query.positive[0].text) > 3  # two trigrams or more
+    return ranked(TRIGRAM_INDEX, match, within, outside, limit, offset, "if common" if trigrams_phrase else "")
 
 
 def excluded_notes(query: Query):
     """The notes matching any term left out, as SQL for `pk__in`: for a query of such terms only."""
-    from django.db.models.expressions import RawSQL
-
     index = index_for(query)
     match = expression(index, [], query.negative)
     if match is None:  # too common for the trigram index: a scan
@@ -229,10 +253,18 @@ def excluded_notes(query: Query):
 
 
 def scope_conditions(within: list[QuerySet], outside: list[QuerySet], column: str) -> tuple[list[str], list]:
+    """SQL conditions keeping `column`'s notes in every set of `within` and out of every one of
+    `outside`. A set is built once per statement; but a tag's notes, of which a common tag has
+    60,000 among a million, are looked up for each row instead, in the (note, tag) index."""
     conditions, params = [], []
     for note_ids, operator in [*((ids, "IN") for ids in within), *((ids, "NOT IN") for ids in outside)]:
-        subquery, subquery_params = note_ids.query.sql_with_params()
-        conditions.append(f"{column} {operator} ({subquery})")
+        if note_ids.model is Note.tags.through:
+            correlated = note_ids.filter(note_id=RawSQL(column.lstrip("+"), []))
+            subquery, subquery_params = correlated.query.sql_with_params()
+            conditions.append(f"{'NOT ' if operator == 'NOT IN' else ''}EXISTS ({subquery})")
+        else:
+            subquery, subquery_params = note_ids.query.sql_with_params()
+            conditions.append(f"{column} {operator} ({subquery})")
         params += subquery_params
     return conditions, params
 
@@ -249,40 +281,110 @@ def marked_html(excerpt: str, markers: tuple[str, str]) -> str:
     return escape(excerpt).replace(start, "<mark>").replace(end, "</mark>")
 
 
-def ranked(table: str, match: str, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int) -> Results:
+def ranked(
+    table: str, match: str, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int,
+    without_bm25: str = "",
+) -> Results:
     """One page of the notes matching `match` on either index, best first, with their snippets.
 
     Each of `within` and `outside` is a query of note ids; SQLite builds each set once per
     statement, so they should be the small side of each filter (the trash, the pinned notes, a
     tag's notes). The `+` keeps SQLite from handing the scope's ids to FTS5 as rowid lookups (a
-    full-text query per id). bm25 still scores every match, but only the page's rows are sorted."""
-    conditions, params = scope_conditions(within, outside, "+rowid")
+    full-text query per id). FTS5 reads the matches newest first and stops at the LIMIT: the
+    newest MOST_SCORED with their bm25 scores, sorted by them; then, without scores, the older
+    ones up to COUNT_AHEAD past the page, which follow newest first and make the count. A query
+    of one phrase of several tokens is scored by bm25_order() instead, in the same order:
+    `without_bm25` is "always" (a phrase of words), "if common" (of trigrams) or ""."""
+    conditions, params = scope_conditions(within, outside, f"+{table}.rowid")
     where = " AND ".join([f"{table} MATCH %s", *conditions])
     params = [match, *params]
+    counted = offset + limit + COUNT_AHEAD
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {table} WHERE {where}", params)
-        (total,) = cursor.fetchone()
-        cursor.execute(
-            f"SELECT rowid FROM {table} WHERE {where} ORDER BY bm25({table}, %s, %s), rowid DESC LIMIT %s OFFSET %s",
-            [*params, TITLE_WEIGHT, BODY_WEIGHT, limit, offset],
-        )
-        ids = [note_id for (note_id,) in cursor.fetchall()]
+        scored = bm25_order(cursor, table, where, params, without_bm25 == "if common") if without_bm25 else None
+        if scored is None:
+            cursor.execute(
+                f"SELECT rowid, bm25({table}, %s, %s) FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s",
+                [TITLE_WEIGHT, BODY_WEIGHT, *params, MOST_SCORED],
+            )
+            scored = cursor.fetchall()
+        best_first = [note_id for note_id, _ in sorted(scored, key=lambda row: (row[1], -row[0]))]
+        if len(scored) == MOST_SCORED and counted >= MOST_SCORED:
+            cursor.execute(
+                f"SELECT rowid FROM {table} WHERE {where} AND rowid < %s ORDER BY rowid DESC LIMIT %s",
+                [*params, scored[-1][0], counted + 1 - MOST_SCORED],
+            )
+            best_first += [note_id for (note_id,) in cursor.fetchall()]
+        ids = best_first[offset : offset + limit]
         snippets = {}
         if ids:
             markers = new_markers()
+            # The bounds keep the pass to the matches between the page's oldest and newest notes.
             cursor.execute(
                 f"SELECT rowid, snippet({table}, -1, %s, %s, '…', %s) FROM {table} "
-                f"WHERE {table} MATCH %s AND +rowid IN ({', '.join(['%s'] * len(ids))})",
-                [*markers, SNIPPET_TOKENS[table], match, *ids],
+                f"WHERE {table} MATCH %s AND rowid BETWEEN %s AND %s AND +rowid IN ({', '.join(['%s'] * len(ids))})",
+                [*markers, SNIPPET_TOKENS[table], match, min(ids), max(ids), *ids],
             )
             snippets = {note_id: marked_html(excerpt.rstrip(), markers) for note_id, excerpt in cursor.fetchall()}
-    return Results(ids, total, snippets, "word" if table == WORD_INDEX else "trigram")
+    index = "word" if table == WORD_INDEX else "trigram"
+    return Results(ids, min(len(best_first), counted), snippets, index, total_exact=len(best_first) <= counted)
+
+
+def bm25_order(cursor, table: str, where: str, params: list, if_common: bool) -> list[tuple[int, float]] | None:
+    """The newest MOST_SCORED matches of a query of one phrase, each with bm25's score but for the
+    phrase's IDF, a factor the same for every note: so in bm25's order. With `if_common`, None
+    if few notes seem to have the phrase: then FTS5's bm25 is quicker.
+
+    On every statement, FTS5's bm25 counts the notes that have the phrase, checking its tokens'
+    positions in each note that has them all: 59 ms for `eadlin` (179,000 notes) at a million
+    notes, 37 ms for "project deadline" (65,000 notes with both words). Here the matches in each
+    column are counted in highlight()'s marks (6.6 and 26 ms for the newest 500), the note's
+    length is read from the index's docsize table and the average length from its averages
+    record, as bm25 reads them. How many notes have a substring is guessed from how far back its
+    newest PHRASE_SAMPLE go; a phrase of words costs bm25 the notes with all its words, more."""
+    if if_common:
+        cursor.execute(f"SELECT rowid FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s", [*params, PHRASE_SAMPLE])
+        newest = [note_id for (note_id,) in cursor.fetchall()]
+        if len(newest) < PHRASE_SAMPLE or PHRASE_SAMPLE * newest[0] / (newest[0] - newest[-1] + 1) < MANY_NOTES_WITH_PHRASE:
+            return None
+    cursor.execute(f"SELECT block FROM {table}_data WHERE id = 1")
+    rows, *column_totals = varints(cursor.fetchone()[0])
+    average_length = sum(column_totals) / rows
+    start, end = new_markers()
+    cursor.execute(
+        f"SELECT rowid, highlight({table}, 0, %s, %s), highlight({table}, 1, %s, %s), "
+        f"(SELECT sz FROM {table}_docsize WHERE id = {table}.rowid) FROM {table} WHERE {where} "
+        "ORDER BY rowid DESC LIMIT %s",
+        [start, end, start, end, *params, MOST_SCORED],
+    )
+    scored = []
+    for note_id, title, body, sizes in cursor.fetchall():
+        frequency = TITLE_WEIGHT * title.count(start) + BODY_WEIGHT * body.count(start)
+        saturation = BM25_K1 * (1 - BM25_B + BM25_B * sum(varints(sizes)) / average_length)
+        scored.append((note_id, -(frequency * (BM25_K1 + 1)) / (frequency + saturation)))
+    return scored
+
+
+def varints(data: bytes) -> list[int]:
+    """The numbers in SQLite's variable-length encoding, in which FTS5 keeps its sizes: 7 bits a
+    byte, the high bit set on all but the last, and a 9th byte of 8 bits."""
+    numbers, value, count = [], 0, 0
+    for byte in data:
+        count += 1
+        if count == 9:
+            numbers.append((value << 8) | byte)
+            value, count = 0, 0
+        elif byte & 0x80:
+            value = (value << 7) | (byte & 0x7F)
+        else:
+            numbers.append((value << 7) | byte)
+            value, count = 0, 0
+    return numbers
 
 
 def scanned(query: Query, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int) -> Results:
     """A term too common for the trigram index (one CJK character, say): every note's text is
     read. Ranked as bm25 would put them first: a match in the title, then the newest."""
-    conditions, params = scope_conditions(within, outside, "id")
+    conditions, params = scope_conditions(within, outside, "notes_note.id")
     for term in query.terms:
         contains = "(instr(lower(title), %s) > 0 OR instr(lower(body), %s) > 0)"
         conditions.append(f"NOT {contains}" if term.negated else contains)

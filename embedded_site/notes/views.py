@@ -85,6 +85,7 @@ def search_results(query: dict) -> dict:
     return {
         "notes": [{**note_payload(by_id[note_id]), "snippet": found.snippets[note_id]} for note_id in found.ids],
         "total": found.total,
+        "total_exact": found.total_exact,
         "index": found.index,
     }
 

@@ -3,6 +3,7 @@
 from datetime import datetime, timezone
 
 import pytest
+from django.db import connection
 
 from embedded_site.notes import search_query
 from embedded_site.notes.models import Note
@@ -179,3 +180,93 @@ def test_the_index_follows_every_write(api, make_note, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         api.delete(f"/api/notes/{note.pk}/?purge=1")
     check_search_index()
+
+
+def test_past_the_scored_matches_the_best_of_the_newest_come_first_then_the_rest_newest_first(
+    api, make_note, monkeypatch
+):
+    monkeypatch.setattr(search_query, "MOST_SCORED", 4)
+    for number in range(6):
+        make_note(title=f"older {number}", body="zebra")
+    make_note(title="Zebra", body="the best match, among the four newest")
+    for number in range(3):
+        make_note(title=f"newer {number}", body="a zebra " + "and more words " * number)
+    whole = titles(api.get("/api/notes/", {"q": "zebra"}))
+    assert whole[0] == "Zebra"
+    assert sorted(whole[:4]) == ["Zebra", "newer 0", "newer 1", "newer 2"]
+    assert whole[4:] == [f"older {number}" for number in reversed(range(6))]
+    pages = [api.get("/api/notes/", {"q": "zebra", "limit": 3, "offset": offset}) for offset in (0, 3, 6, 9)]
+    assert sum((titles(page) for page in pages), []) == whole
+
+
+def test_the_count_stops_past_the_page_and_says_so(api, make_note, monkeypatch):
+    monkeypatch.setattr(search_query, "COUNT_AHEAD", 3)
+    for number in range(10):
+        make_note(title=f"zebra {number}")
+    first = api.get("/api/notes/", {"q": "zebra", "limit": 2}).json()
+    assert (first["total"], first["total_exact"]) == (5, False)
+    last = api.get("/api/notes/", {"q": "zebra", "limit": 2, "offset": 6}).json()
+    assert (last["total"], last["total_exact"], len(last["notes"])) == (10, True, 2)
+
+
+def test_a_search_of_an_empty_trash_or_an_unused_tag_finds_nothing_and_says_which_index(api, make_note):
+    make_note(title="zebra", tags=["animals"])
+    for query in ["in:trash zebra", "tag:plants zebra", "in:trash 東京"]:
+        answer = api.get("/api/notes/", {"q": query}).json()
+        assert (answer["notes"], answer["total"]) == ([], 0), query
+    assert api.get("/api/notes/", {"q": "in:trash 東京"}).json()["index"] == "trigram"
+    make_note(title="zebra, thrown away", trashed_at=datetime.now(timezone.utc))
+    assert titles(api.get("/api/notes/", {"q": "in:trash zebra"})) == ["zebra, thrown away"]
+
+
+def test_tags_keep_and_leave_out_notes_alike_on_every_index_and_on_a_scan(api, make_note, monkeypatch):
+    monkeypatch.setattr(search_query, "MAX_SHORT_TERM_TRIGRAMS", 0)
+    make_note(title="会 work", body="zebra 東京都", tags=["work"])
+    make_note(title="会 home", body="zebra 東京都", tags=["home", "work"])
+    make_note(title="会 none", body="zebra 東京都")
+    for term, index in [("zebra", "word"), ("東京都", "trigram"), ("会", "scan")]:
+        kept = api.get("/api/notes/", {"q": f"{term} tag:work -tag:home"}).json()
+        assert ([note["title"] for note in kept["notes"]], kept["index"]) == (["会 work"], index)
+        assert sorted(titles(api.get("/api/notes/", {"q": f"{term} -tag:work"}))) == ["会 none"], term
+
+
+@pytest.mark.parametrize("many", [0, 10**9])
+def test_a_substring_that_many_notes_have_is_ranked_in_bm25s_order_without_it(api, make_note, monkeypatch, many):
+    monkeypatch.setattr(search_query, "MOST_SCORED", 6)
+    monkeypatch.setattr(search_query, "MANY_NOTES_WITH_PHRASE", many)
+    monkeypatch.setattr(search_query, "PHRASE_SAMPLE", 3)
+    texts = [
+        ("older", "deadline"), ("older", "a deadline"), ("older", "deadlines"),
+        ("Deadline", "filler words here " * 30), ("x", "deadline deadline"), ("y", "deadline"),
+        ("Deadline notes", "deadline"), ("Long", "deadline " + "filler words here " * 40),
+        ("z", "deadline deadline deadline " + "filler words here " * 5),
+    ]
+    for title, body in texts:
+        make_note(title=title, body=body)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM notes_note_trigram WHERE notes_note_trigram MATCH %s AND rowid >= "
+            "(SELECT rowid FROM notes_note_trigram WHERE notes_note_trigram MATCH %s ORDER BY rowid DESC LIMIT 1 OFFSET 5) "
+            "ORDER BY bm25(notes_note_trigram, 10.0, 1.0), rowid DESC",
+            ['"eadlin"', '"eadlin"'],
+        )
+        expected = [note_id for (note_id,) in cursor.fetchall()]
+    found = api.get("/api/notes/", {"q": "eadlin"}).json()
+    assert found["index"] == "trigram" and len(expected) == 6
+    assert [note["id"] for note in found["notes"]][:6] == expected
+
+
+def test_a_phrase_of_words_is_ranked_in_bm25s_order_without_it(api, make_note):
+    texts = [
+        ("Red apple", "filler words here " * 30), ("x", "red apple red apple"), ("y", "a red apple"),
+        ("Red apple notes", "red apple"), ("Long", "red apple " + "filler words here " * 40),
+        ("z", "red apple, red apple and a red apple " + "filler words here " * 5), ("apple red", "apple red"),
+    ]
+    for title, body in texts:
+        make_note(title=title, body=body)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rowid FROM notes_note_fts WHERE notes_note_fts MATCH %s "
+                       "ORDER BY bm25(notes_note_fts, 10.0, 1.0), rowid DESC", ['"red apple"'])
+        expected = [note_id for (note_id,) in cursor.fetchall()]
+    found = api.get("/api/notes/", {"q": '"red apple"'}).json()
+    assert found["index"] == "word" and len(expected) == 6 and [note["id"] for note in found["notes"]] == expected

@@ -16,7 +16,7 @@ const DIALOG_TIMEOUT_MS = 30 * 60 * 1000;  // a request waits while the person u
 const $ = (id) => document.getElementById(id);
 const inWindow = () => document.body.dataset.nativeDialogs === 'true';
 
-const state = { view: 'all', tag: null, query: '', notes: [], total: 0, trashTotal: 0, selectedId: null };
+const state = { view: 'all', tag: null, query: '', notes: [], total: 0, totalExact: true, trashTotal: 0, selectedId: null };
 const savers = new Map();  // note id (or draft uid, before the first save) → NoteSaver
 const editor = new Editor();
 let listRequest = null;
@@ -70,6 +70,7 @@ async function loadList({ append = false, refresh = false } = {}) {
     } while (page.notes.length && rows.length < wanted && offset + rows.length < page.total);
     state.notes = append ? [...state.notes, ...rows] : rows;
     state.total = page.total;
+    state.totalExact = page.total_exact ?? true;
     // A search shows only some of the trash; the Empty trash button is for all of it.
     if (state.view === 'trash') state.trashTotal = state.query ? await trashCount(listRequest.signal) : state.total;
   } catch (error) {
@@ -84,7 +85,10 @@ async function loadList({ append = false, refresh = false } = {}) {
 }
 
 function listStatus() {
-  const count = `${state.total} ${state.total === 1 ? 'note' : 'notes'}`;
+  // A search counts only so far past the page: then the total is a lower bound, shown as "250+".
+  const count = state.totalExact
+    ? `${state.total} ${state.total === 1 ? 'note' : 'notes'}`
+    : `${state.total.toLocaleString('en')}+ notes`;
   if (state.query) return state.total ? `${count} found for “${state.query}”` : `Nothing found for “${state.query}”`;
   if (state.view === 'trash') return state.total ? `${count} in the trash` : 'The trash is empty';
   if (state.total) return count;

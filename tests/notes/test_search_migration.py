@@ -1,0 +1,35 @@
+"""The word index's prefix indexes (migration 0006) carry an existing database forward."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from tests.notes.conftest import check_search_index
+
+BEFORE = [("notes", "0005_trigram_search")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notes_written_before_the_prefix_indexes_are_found_after_them_and_new_ones_too(api, make_note):
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("notes")
+    migrate(BEFORE)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO notes_note (uid, title, title_key, body, pinned, version, created, updated) VALUES "
+            "('00000000000000000000000000000001', 'Budget meeting', 'budget meeting', 'The quarterly review', "
+            "0, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+        )
+    migrate(latest)
+    check_search_index()
+    make_note(title="Meetings", body="another review")
+    for query, expected in [("meeting", 2), ("meetin", 2), ("quarterl", 1), ("review budg", 1)]:
+        assert api.get("/api/notes/", {"q": query}).json()["total"] == expected, query
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'notes_note_fts'")
+        assert "prefix='2 3 4 5 6 7 8'" in cursor.fetchone()[0]
