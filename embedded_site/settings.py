@@ -10,6 +10,7 @@ UI_DIR = BASE_DIR / "ui"
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
+    "django.contrib.auth",
     "django.contrib.staticfiles",
     "embedded_site.ajax_patterns",
     "embedded_site.notes",
@@ -18,6 +19,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # No login on the desktop: every request is the local owner's (embedded_site/notes/owners.py).
+    "embedded_site.notes.owners.LocalOwnerMiddleware",
 ]
 
 ROOT_URLCONF = "embedded_site.urls"

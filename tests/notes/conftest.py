@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from embedded_site.notes.models import Attachment, Note
+from embedded_site.notes.owners import local_owner
 from embedded_site.notes.tagging import set_tags
 
 XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
@@ -39,11 +40,6 @@ class Api:
         return self.client.post(path, {"file": SimpleUploadedFile(name, content)}, **XHR, **extra)
 
 
-@pytest.fixture
-def api(client, db):
-    return Api(client)
-
-
 @pytest.fixture(autouse=True)
 def attachments_dir(tmp_path, monkeypatch):
     """Each test's attachment files in a folder of its own, so a test can see all it stored."""
@@ -53,10 +49,22 @@ def attachments_dir(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def make_note(db):
+def owner(db):
+    """The desktop's local owner: whose notes the API shows a desktop client."""
+    return local_owner()
+
+
+@pytest.fixture
+def api(client, owner):
+    """As at a launch, the local owner exists before the first request."""
+    return Api(client)
+
+
+@pytest.fixture
+def make_note(owner):
     def make(title="A note", body="", tags=(), **fields):
-        note = Note.objects.create(title=title, body=body, **fields)
-        set_tags({note.pk: list(tags)})
+        note = Note.objects.create(owner=owner, title=title, body=body, **fields)
+        set_tags(owner, {note.pk: list(tags)})
         return note
 
     return make

@@ -248,10 +248,10 @@ def test_an_export_job_with_a_bad_format_is_400(api):
     assert "format" in response.json()["fields"]
 
 
-def test_the_export_file_is_deleted_when_old_jobs_are_forgotten(api, monkeypatch):
+def test_the_export_file_is_deleted_when_old_jobs_are_forgotten(api, owner, monkeypatch):
     monkeypatch.setattr(jobs, "JOBS_KEPT", 1)
     first = wait_for_job(api, api.post("/api/jobs/export/", {"format": "json", "destination": "download"}).json())
-    output = jobs.find_job(first["id"]).output
+    output = jobs.find_job(owner, first["id"]).output
     wait_for_job(api, api.post("/api/jobs/export/", {"format": "json", "destination": "download"}).json())
     assert not output.exists()
     assert api.get(f"/api/jobs/{first['id']}/").status_code == 404
