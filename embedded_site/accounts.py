@@ -11,7 +11,6 @@ import math
 import time
 from hashlib import sha256
 
-from django.conf import settings
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 from django.test import Client
 
 from tests.conftest import ROOT
