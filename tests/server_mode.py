@@ -18,11 +18,13 @@ SECURE = {"secure": True}
 
 @pytest.fixture(scope="session")
 def postgres_cluster():
+    """The session's cluster; afterwards, it and the server's data folder are deleted."""
     folder = settings.CLUSTER_FOLDER
     start_cluster(folder)
     yield folder
     stop_cluster(folder)
     shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(settings.DESKTOP_DATA_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
