@@ -15,9 +15,11 @@ class NotesConfig(AppConfig):
         """At each launch, before serving: nothing else writes the attachments folder yet, so a
         file no attachment names is a write cut short. A `manage` command does not get here."""
         from embedded_site.notes.attachments import remove_orphan_files
+        from embedded_site.notes.owners import local_owner
         from embedded_site.notes.revisions import prune_in_background
         from embedded_site.notes.trash import purge_expired_trash
 
+        local_owner()  # created now, outside any request's read-only transaction
         purge_expired_trash()
         remove_orphan_files()
         prune_in_background()  # old revisions: may take a while, so not before the first request

@@ -7,11 +7,14 @@ when Notedesk starts.
 """
 
 import os
+import tempfile
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -32,6 +35,7 @@ INLINE_TYPES = {
     ".txt": "text/plain; charset=utf-8",
 }
 DOWNLOAD_TYPE = "application/octet-stream"
+SPOOLED_SIZE = 2 * 1024 * 1024  # a file bound for S3 is held in memory up to this size, then on disk
 
 
 def display_name(client_name: str) -> str:
@@ -57,6 +61,28 @@ def attachments_folder() -> Path:
     return Path(Attachment.file.field.storage.location)
 
 
+def write_stored_file(name: str, chunks: Iterable[bytes]) -> int:
+    """Store the file under `name`; its size. On a disk, fsynced before this returns (durable.py);
+    on another storage (S3, on a server), through the storage's own save()."""
+    storage = Attachment.file.field.storage
+    size = 0
+    if isinstance(storage, FileSystemStorage):
+        folder = attachments_folder()
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with durable_file(folder / name) as file:
+            for chunk in chunks:
+                file.write(chunk)
+                size += len(chunk)
+        return size
+    with tempfile.SpooledTemporaryFile(max_size=SPOOLED_SIZE) as file:
+        for chunk in chunks:
+            file.write(chunk)
+            size += len(chunk)
+        file.seek(0)
+        storage.save(name, File(file))
+    return size
+
+
 def store_attachment(note: Note, upload: UploadedFile, check: Callable[[], None] | None = None) -> Attachment:
     return save_attachment(note, display_name(upload.name), upload.chunks(), check)
 
@@ -68,21 +94,15 @@ def save_attachment(
 
     `check`, if given, runs in the row's transaction, just before the row is created: raising
     there (the note went to the trash while the file was written, say) leaves neither too."""
-    folder = attachments_folder()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stored_name = uuid.uuid4().hex
     try:
-        size = 0
-        with durable_file(folder / stored_name) as file:
-            for chunk in chunks:
-                file.write(chunk)
-                size += len(chunk)
+        size = write_stored_file(stored_name, chunks)
         with transaction.atomic():
             if check:
                 check()
             return Attachment.objects.create(note=note, name=name, file=stored_name, size=size)
     except BaseException:
-        (folder / stored_name).unlink(missing_ok=True)
+        Attachment.file.field.storage.delete(stored_name)
         raise
 
 
@@ -91,12 +111,12 @@ def delete_attachment(attachment: Attachment) -> None:
     stored_name = attachment.file.name
     with transaction.atomic():
         attachment.delete()
-        transaction.on_commit(lambda: (attachments_folder() / stored_name).unlink(missing_ok=True))
+        transaction.on_commit(lambda: Attachment.file.field.storage.delete(stored_name))
 
 
 def remove_orphan_files() -> int:
     """Delete the files in the attachments folder that no attachment names (temporary files of
-    writes cut short included). Only while nothing else writes there: at start, before serving."""
+    writes cut short included). Only while nothing else writes there: at a desktop's start, before serving."""
     folder = attachments_folder()
     if not folder.is_dir():
         return 0

@@ -12,23 +12,23 @@ from embedded_site.notes.models import Note, title_key
 from embedded_site.notes.tagging import set_tags
 
 
-def create_note(fields: dict) -> tuple[Note, bool]:
-    """The new note and True; or, if a note with the given uid exists already, it and False."""
+def create_note(owner, fields: dict) -> tuple[Note, bool]:
+    """The owner's new note and True; or, if they have a note with the given uid already, it and False."""
     now = timezone.now()
     with transaction.atomic():
-        existing = Note.objects.filter(uid=fields["uid"]).first() if fields.get("uid") else None
+        existing = Note.objects.owned_by(owner).filter(uid=fields["uid"]).first() if fields.get("uid") else None
         if existing:
             return existing, False
         note = Note.objects.create(
-            uid=fields.get("uid") or uuid.uuid4(),
+            owner=owner, uid=fields.get("uid") or uuid.uuid4(),
             title=fields["title"], body=fields["body"], pinned=fields["pinned"], created=now, updated=now,
         )
-        set_tags({note.pk: fields["tags"]})
+        set_tags(owner, {note.pk: fields["tags"]})
         links.set_links(note.pk, note.body)
     return note, True
 
 
-def update_note(note_id: int, expected_version: int, fields: dict, reason: str = "edit") -> bool:
+def update_note(owner, note_id: int, expected_version: int, fields: dict, reason: str = "edit") -> bool:
     """Write `fields` only if the note is still at `expected_version`; False if it is not.
 
     The version check and the write are one conditional UPDATE, so two saves from the same
@@ -37,7 +37,7 @@ def update_note(note_id: int, expected_version: int, fields: dict, reason: str =
     """
     with transaction.atomic():
         revisions.keep_before_change(note_id, expected_version, fields, reason)
-        changed = Note.objects.filter(pk=note_id, version=expected_version).update(
+        changed = Note.objects.owned_by(owner).filter(pk=note_id, version=expected_version).update(
             title=fields["title"],
             title_key=title_key(fields["title"]),
             body=fields["body"],
@@ -46,22 +46,22 @@ def update_note(note_id: int, expected_version: int, fields: dict, reason: str =
             updated=timezone.now(),
         )
         if changed:
-            set_tags({note_id: fields["tags"]})
+            set_tags(owner, {note_id: fields["tags"]})
             links.set_links(note_id, fields["body"])
     return bool(changed)
 
 
-def move_to_trash(note_id: int) -> None:
+def move_to_trash(owner, note_id: int) -> None:
     with transaction.atomic():
-        if Note.objects.filter(pk=note_id, trashed_at__isnull=True).update(
+        if Note.objects.owned_by(owner).filter(pk=note_id, trashed_at__isnull=True).update(
             trashed_at=timezone.now(), version=F("version") + 1
         ):
             revisions.keep(note_id, "trash")
 
 
-def restore_from_trash(note_id: int) -> None:
+def restore_from_trash(owner, note_id: int) -> None:
     with transaction.atomic():
-        if Note.objects.filter(pk=note_id, trashed_at__isnull=False).update(
+        if Note.objects.owned_by(owner).filter(pk=note_id, trashed_at__isnull=False).update(
             trashed_at=None, version=F("version") + 1
         ):
             revisions.keep(note_id, "restore")

@@ -32,10 +32,10 @@ class ExportError(Exception):
     """The export cannot be made; the message says why, for the person."""
 
 
-def exported_notes() -> QuerySet:
+def exported_notes(owner) -> QuerySet:
     tags = Prefetch("tags", queryset=Tag.objects.order_by("name"))
     attachments = Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
-    return Note.objects.filter(trashed_at__isnull=True).prefetch_related(tags, attachments).order_by("id")
+    return Note.objects.owned_by(owner).filter(trashed_at__isnull=True).prefetch_related(tags, attachments).order_by("id")
 
 
 def export_record(note: Note) -> dict:
@@ -50,9 +50,9 @@ def export_record(note: Note) -> dict:
     }
 
 
-def export_records(write: Callable[[int, dict, list[Attachment]], None]) -> Iterator[Progress]:
-    """Pass each exported note's record, with its position and attachments, to `write`."""
-    notes = exported_notes()
+def export_records(owner, write: Callable[[int, dict, list[Attachment]], None]) -> Iterator[Progress]:
+    """Pass each of the owner's exported notes' record, with its position and attachments, to `write`."""
+    notes = exported_notes(owner)
     total = notes.count()
     done = 0
     yield Progress(done, total)
@@ -74,18 +74,18 @@ def open_attachment(attachment: Attachment) -> BinaryIO:
         ) from None
 
 
-def export_json(destination: BinaryIO) -> Iterator[Progress]:
+def export_json(owner, destination: BinaryIO) -> Iterator[Progress]:
     def write(position: int, record: dict, attachments: list[Attachment]) -> None:
         separator = b",\n" if position else b"\n"
         # The record's closing brace is left off, for the attachments to follow, one at a time.
-        record = {**record, "revisions": revisions.exported(record["uid"])}
+        record = {**record, "revisions": revisions.exported(owner, record["uid"])}
         destination.write(separator + json.dumps(record, ensure_ascii=False)[:-1].encode() + b', "attachments": [')
         for number, attachment in enumerate(attachments):
             write_json_attachment(destination, attachment, b", " if number else b"")
         destination.write(b"]}")
 
     destination.write(JSON_OPENING)
-    yield from export_records(write)
+    yield from export_records(owner, write)
     destination.write(JSON_CLOSING)
 
 
@@ -98,7 +98,7 @@ def write_json_attachment(destination: BinaryIO, attachment: Attachment, separat
     destination.write(b'"}')
 
 
-def export_markdown(destination: BinaryIO) -> Iterator[Progress]:
+def export_markdown(owner, destination: BinaryIO) -> Iterator[Progress]:
     taken_names: set[str] = set()
 
     with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -114,4 +114,4 @@ def export_markdown(destination: BinaryIO) -> Iterator[Progress]:
                 files.append({"name": attachment.name, "file": member})
             archive.writestr(name, to_markdown(record, files))
 
-        yield from export_records(write)
+        yield from export_records(owner, write)

@@ -32,7 +32,7 @@ class ForeignUploadForm(ForeignSourceForm):
     file = forms.FileField()
 
 
-def start_foreign_import(kind: str, source: Path, *, remove_source: bool) -> jobs.Job:
+def start_foreign_import(owner, kind: str, source: Path, *, remove_source: bool) -> jobs.Job:
     """Read the source (a folder, a zip file, an .enex file) in a job, then import its notes."""
 
     def work(job: jobs.Job) -> None:
@@ -47,10 +47,10 @@ def start_foreign_import(kind: str, source: Path, *, remove_source: bool) -> job
         finally:
             if remove_source:
                 source.unlink(missing_ok=True)
-        jobs.import_records(job, found.records)
+        jobs.import_records(owner, job, found.records)
         job.result.update(found.result())
 
-    return jobs.start(jobs.Job(kind="import"), work)
+    return jobs.start(jobs.Job(kind="import", owner_id=owner.pk), work)
 
 
 @require_POST
@@ -66,7 +66,7 @@ def start_foreign_upload(request):
         except BaseException:
             Path(copy.name).unlink()
             raise
-    return JsonResponse(start_foreign_import(choice["source"], Path(copy.name), remove_source=True).payload(), status=202)
+    return JsonResponse(start_foreign_import(request.user, choice["source"], Path(copy.name), remove_source=True).payload(), status=202)
 
 
 @require_POST
@@ -76,4 +76,4 @@ def start_foreign_dialog(request):
     path = native_functions().choose_open_path(DIALOG_FILE_TYPES[kind])
     if path is None:
         return HttpResponse(status=204)
-    return JsonResponse(start_foreign_import(kind, path, remove_source=False).payload(), status=202)
+    return JsonResponse(start_foreign_import(request.user, kind, path, remove_source=False).payload(), status=202)

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
 from embedded_site.notes import links, revisions
-from embedded_site.notes.attachments import attachments_folder, display_name, save_attachment
+from embedded_site.notes.attachments import display_name, save_attachment
 from embedded_site.notes.exporting import FORMAT_NAME, FORMAT_VERSION
 from embedded_site.notes.forms import BODY_MAX_LENGTH, ImportedNoteForm
 from embedded_site.notes.markdown_files import ATTACHMENTS_KEY, from_markdown, valid_attachment_entry
@@ -269,7 +269,7 @@ def valid_revisions(where: str, raw: dict) -> list[dict]:
         raise ImportFileError(f"{where}: {error}") from None
 
 
-def import_notes(records: list[dict], *, in_batches: bool = True) -> Iterator[ImportProgress]:
+def import_notes(owner, records: list[dict], *, in_batches: bool = True) -> Iterator[ImportProgress]:
     """Write the records in batches, a transaction each; or, with in_batches=False, all in one
     transaction, so that an import stopped by anything (a full disk, say) leaves nothing."""
     progress = ImportProgress(done=0, total=len(records))
@@ -278,10 +278,10 @@ def import_notes(records: list[dict], *, in_batches: bool = True) -> Iterator[Im
         stored_files: list[str] = []
         try:
             with transaction.atomic():
-                created, updated, attached = import_batch(batch, stored_files)
+                created, updated, attached = import_batch(owner, batch, stored_files)
         except BaseException:
             for name in stored_files:  # their rows were rolled back
-                (attachments_folder() / name).unlink(missing_ok=True)
+                Attachment.file.field.storage.delete(name)
             raise
         progress = replace(
             progress,
@@ -306,11 +306,12 @@ def batches(records: list[dict]) -> Iterator[list[dict]]:
         yield batch
 
 
-def import_batch(records: list[dict], stored_files: list[str]) -> tuple[int, int, int]:
-    """Create the notes whose uid is new, update those the file has a newer version of, and add
-    the attachments a note lacks. Returns how many notes were created and updated, and how many
-    attachments added; each added attachment's file name goes into `stored_files`."""
-    existing = Note.objects.in_bulk([record["uid"] for record in records], field_name="uid")
+def import_batch(owner, records: list[dict], stored_files: list[str]) -> tuple[int, int, int]:
+    """Create the owner's notes whose uid is new to them, update those the file has a newer version
+    of, and add the attachments a note lacks. Returns how many notes were created and updated, and
+    how many attachments added; each added attachment's file name goes into `stored_files`."""
+    uids = [record["uid"] for record in records]
+    existing = {note.uid: note for note in Note.objects.owned_by(owner).filter(uid__in=uids)}
     new_records = [record for record in records if record["uid"] not in existing]
     newer = [
         (existing[record["uid"]], record)
@@ -318,7 +319,8 @@ def import_batch(records: list[dict], stored_files: list[str]) -> tuple[int, int
         if record["uid"] in existing and record["updated"] > existing[record["uid"]].updated
     ]
     created = Note.objects.bulk_create(
-        Note(uid=record["uid"], created=record["created"], **note_fields(record)) for record in new_records
+        Note(owner=owner, uid=record["uid"], created=record["created"], **note_fields(record))
+        for record in new_records
     )
     revisions.keep_many([note.pk for note, _ in newer], "import")  # what the import overwrites
     for note, record in newer:
@@ -326,7 +328,7 @@ def import_batch(records: list[dict], stored_files: list[str]) -> tuple[int, int
             setattr(note, field, value)
         note.version += 1
     Note.objects.bulk_update([note for note, _ in newer], [*IMPORTED_FIELDS, "version"])
-    set_tags({note.pk: record["tags"] for note, record in [*zip(created, new_records), *newer]})
+    set_tags(owner, {note.pk: record["tags"] for note, record in [*zip(created, new_records), *newer]})
     links.index_notes([*created, *(note for note, _ in newer)])
     notes = {**existing, **{record["uid"]: note for note, record in zip(created, new_records)}}
     attached = 0

@@ -32,8 +32,8 @@ def native_functions() -> native.NativeFunctions:
     return native.functions
 
 
-def existing_job(job_id: str) -> jobs.Job:
-    job = jobs.find_job(job_id)
+def existing_job(owner, job_id: str) -> jobs.Job:
+    job = jobs.find_job(owner, job_id)
     if job is None:
         raise ApiError(404, "There is no such import or export (it may have finished long ago).")
     return job
@@ -51,7 +51,7 @@ def start_export(request):
         )
         if destination is None:
             return HttpResponse(status=204)  # the person closed the dialog
-    return JsonResponse(jobs.start_export(choice["format"], destination).payload(), status=202)
+    return JsonResponse(jobs.start_export(request.user, choice["format"], destination).payload(), status=202)
 
 
 @require_POST
@@ -67,7 +67,7 @@ def start_upload_import(request):
         except BaseException:  # a full disk: the middleware says so; the part copied goes
             Path(copy.name).unlink()
             raise
-    return JsonResponse(jobs.start_import(Path(copy.name), remove_source=True).payload(), status=202)
+    return JsonResponse(jobs.start_import(request.user, Path(copy.name), remove_source=True).payload(), status=202)
 
 
 @require_POST
@@ -76,13 +76,13 @@ def start_dialog_import(request):
     source = native_functions().choose_open_path(DIALOG_FILE_TYPES["import"])
     if source is None:
         return HttpResponse(status=204)
-    return JsonResponse(jobs.start_import(source, remove_source=False).payload(), status=202)
+    return JsonResponse(jobs.start_import(request.user, source, remove_source=False).payload(), status=202)
 
 
 @require_http_methods(["GET", "DELETE"])
 @api_view
 def job_detail(request, job_id):
-    job = existing_job(job_id)
+    job = existing_job(request.user, job_id)
     if request.method == "DELETE":
         jobs.cancel(job)
     return JsonResponse(job.payload())
@@ -91,7 +91,7 @@ def job_detail(request, job_id):
 @require_GET
 @api_view
 def job_file(request, job_id):
-    job = existing_job(job_id)
+    job = existing_job(request.user, job_id)
     if job.output is None or not job.output.exists():
         raise ApiError(409, "This export has no file to download (yet).")
     filename = f"notedesk-{timezone.localdate():%Y-%m-%d}{job.output.suffix}"

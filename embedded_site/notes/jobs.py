@@ -46,6 +46,7 @@ class JobCancelled(Exception):
 @dataclass
 class Job:
     kind: str
+    owner_id: int  # whose notes it reads or writes; only they can see it
     id: str = field(default_factory=lambda: secrets.token_urlsafe(12))
     state: str = "running"  # running, done, failed or cancelled
     done: int = 0
@@ -66,9 +67,10 @@ jobs: OrderedDict[str, Job] = OrderedDict()
 jobs_lock = threading.Lock()
 
 
-def find_job(job_id: str) -> Job | None:
+def find_job(owner, job_id: str) -> Job | None:
     with jobs_lock:
-        return jobs.get(job_id)
+        job = jobs.get(job_id)
+    return job if job is not None and job.owner_id == owner.pk else None
 
 
 def start(job: Job, work: Callable[[Job], None]) -> Job:
@@ -115,10 +117,10 @@ def is_disk_full(error: OSError) -> bool:
     return error.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
-def start_export(export_format: str, destination: Path | None) -> Job:
-    """Export to `destination` (a path the person chose), or, with None, to a file to download."""
+def start_export(owner, export_format: str, destination: Path | None) -> Job:
+    """Export the owner's notes to `destination` (a path the person chose), or, with None, to a file to download."""
     exporter, extension = EXPORTERS[export_format]
-    job = Job(kind="export")
+    job = Job(kind="export", owner_id=owner.pk)
     exports = Path(settings.DESKTOP_DATA_DIR) / "exports"
     exports.mkdir(mode=0o700, exist_ok=True)
     target = destination or exports / f"{job.id}.{extension}"
@@ -126,7 +128,7 @@ def start_export(export_format: str, destination: Path | None) -> Job:
     def work(job: Job) -> None:
         try:
             with durable_file(target) as file:
-                finished = follow(job, exporter(file))
+                finished = follow(job, exporter(owner, file))
         except OSError as error:
             if is_disk_full(error):
                 raise JobError(
@@ -149,8 +151,9 @@ IMPORT_STOPPED_BY = {
 }
 
 
-def start_import(source: Path, *, remove_source: bool) -> Job:
-    """Import the file at `source`; `remove_source` for an uploaded copy that is ours to delete."""
+def start_import(owner, source: Path, *, remove_source: bool) -> Job:
+    """Import the file at `source` into the owner's notes; `remove_source` for an uploaded copy
+    that is ours to delete."""
 
     def work(job: Job) -> None:
         try:
@@ -166,15 +169,15 @@ def start_import(source: Path, *, remove_source: bool) -> Job:
                 records = read_import_file(open_files.enter_context(source.open("rb")))
             except OSError as error:
                 raise JobError(f"Cannot read {source}: {error.strerror}.") from None
-            import_records(job, records)
+            import_records(owner, job, records)
 
-    return start(Job(kind="import"), work)
+    return start(Job(kind="import", owner_id=owner.pk), work)
 
 
-def import_records(job: Job, records: list[dict]) -> None:
+def import_records(owner, job: Job, records: list[dict]) -> None:
     """Import the checked records, following progress; a storage problem says how far it got."""
     try:
-        finished = follow(job, import_notes(records))
+        finished = follow(job, import_notes(owner, records))
     except (OSError, DatabaseError) as error:
         problem = storage_problem(error)
         if problem is None:

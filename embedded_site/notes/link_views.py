@@ -43,7 +43,7 @@ class RelinkForm(forms.Form):
 @require_GET
 @api_view
 def backlinks(request, note_id):
-    return JsonResponse(links.backlinks(existing_note(note_id)))
+    return JsonResponse(links.backlinks(request.user, existing_note(request.user, note_id)))
 
 
 @require_GET
@@ -51,7 +51,7 @@ def backlinks(request, note_id):
 def title_links(request):
     """The notes outside the trash that link to a title (before a rename: how many to update)."""
     title = valid(TitleForm(request.GET))["title"]
-    rows = links.linking_notes(title_key(title))
+    rows = links.linking_notes(request.user, title_key(title))
     return JsonResponse({"notes": links.link_payloads(rows), "total": rows.count()})
 
 
@@ -59,7 +59,7 @@ def title_links(request):
 @api_view
 def title_completions(request):
     query = valid(CompletionForm(request.GET))
-    return JsonResponse({"titles": links.completions(query["q"], query["limit"] or 8)})
+    return JsonResponse({"titles": links.completions(request.user, query["q"], query["limit"] or 8)})
 
 
 @require_POST
@@ -70,16 +70,17 @@ def relink(request, note_id):
     former = valid(RelinkForm(json_object(request)))["former_title"]
     changed = []
     with transaction.atomic():  # IMMEDIATE: the notes cannot change between the read and the writes
-        note = untrashed_note(note_id)
+        note = untrashed_note(request.user, note_id)
         key = title_key(former)
         if key != note.title_key:
-            sources = Note.objects.filter(pk__in=links.linking_notes(key).values("source_id")).prefetch_related("tags")
+            linking = links.linking_notes(request.user, key).values("source_id")
+            sources = Note.objects.owned_by(request.user).filter(pk__in=linking).prefetch_related("tags")
             for source in sources:
                 body = links.rewritten(source.body, key, note.title)
                 fields = {
                     "title": source.title, "body": body, "pinned": source.pinned,
                     "tags": [tag.name for tag in source.tags.all()],
                 }
-                if body != source.body and editing.update_note(source.pk, source.version, fields, "relink"):
+                if body != source.body and editing.update_note(request.user, source.pk, source.version, fields, "relink"):
                     changed.append(source.pk)
     return JsonResponse({"updated": len(changed), "notes": changed})

@@ -70,8 +70,8 @@ def index_notes(notes: list[Note]) -> None:
 
 # Following links ---------------------------------------------------------------------------
 
-def resolve(keys: set[str]) -> dict[str, dict]:
-    """For each title key that notes outside the trash have: the note a link goes to (the most
+def resolve(owner, keys: set[str]) -> dict[str, dict]:
+    """For each title key that the owner's notes outside the trash have: the note a link goes to (the most
     recently updated of them) and how many have it. `{key: {"id", "title", "count"}}`."""
     targets: dict[str, dict] = {}
     keys = [key for key in keys if key]
@@ -79,7 +79,7 @@ def resolve(keys: set[str]) -> dict[str, dict]:
         # The trash is checked here rather than in SQL: given `trashed_at IS NULL`, SQLite would
         # read every note outside the trash through the notes_listing index.
         rows = (
-            Note.objects.filter(title_key__in=keys[start : start + 500])
+            Note.objects.owned_by(owner).filter(title_key__in=keys[start : start + 500])
             .order_by("title_key", "-updated", "-id")
             .values_list("title_key", "id", "title", "trashed_at")
         )
@@ -93,10 +93,11 @@ def resolve(keys: set[str]) -> dict[str, dict]:
     return targets
 
 
-def linking_notes(key: str, exclude_id: int | None = None) -> QuerySet:
-    """The NoteLink rows of notes outside the trash that link to the title `key`."""
+def linking_notes(owner, key: str, exclude_id: int | None = None) -> QuerySet:
+    """The NoteLink rows of the owner's notes outside the trash that link to the title `key`."""
     # Leaving out the (few) trashed notes is much faster than joining the many live ones.
-    rows = NoteLink.objects.filter(target_key=key).exclude(source__in=Note.objects.filter(trashed_at__isnull=False))
+    trashed = Note.objects.owned_by(owner).filter(trashed_at__isnull=False)
+    rows = NoteLink.objects.owned_by(owner).filter(target_key=key).exclude(source__in=trashed)
     if exclude_id is not None:
         rows = rows.exclude(source_id=exclude_id)
     return rows
@@ -111,42 +112,46 @@ def link_payloads(rows: QuerySet) -> list[dict]:
     ]
 
 
-def backlinks(note: Note) -> dict:
+def backlinks(owner, note: Note) -> dict:
     """The notes whose links go to `note`. If another note with the same title was updated more
     recently, the links go there instead: then `notes` is empty and `goes_to` names it."""
-    target = resolve({note.title_key}).get(note.title_key) if note.trashed_at is None else None
+    target = resolve(owner, {note.title_key}).get(note.title_key) if note.trashed_at is None else None
     answer = {"ambiguous": bool(target and target["count"] > 1), "goes_to": None, "notes": [], "total": 0}
     if target is None:
         return answer
     if target["id"] != note.pk:
         answer["goes_to"] = {"id": target["id"], "title": target["title"]}
         return answer
-    rows = linking_notes(note.title_key, exclude_id=note.pk)
+    rows = linking_notes(owner, note.title_key, exclude_id=note.pk)
     return {**answer, "notes": link_payloads(rows), "total": rows.count()}
 
 
 # Completion --------------------------------------------------------------------------------
 
-def completions(text: str, limit: int) -> list[dict]:
+def completions(owner, text: str, limit: int) -> list[dict]:
     """Titles for `[[text`: those starting with it, in alphabetical order, then those with a later
     word starting with it; with no text, the notes listed first. Each title once, as the note a
     link would go to spells it, with how many notes have it."""
     key = title_key(text)
+    if connection.vendor == "postgresql":
+        from embedded_site.notes.search_postgres import title_completions
+
+        return title_completions(owner, key, limit)
     with connection.cursor() as cursor:
         if not key:
             cursor.execute(
-                "SELECT title, id, 1 FROM notes_note WHERE trashed_at IS NULL AND title_key != '' "
+                "SELECT title, id, 1 FROM notes_note WHERE owner_id = %s AND trashed_at IS NULL AND title_key != '' "
                 "ORDER BY pinned DESC, updated DESC, id DESC LIMIT %s",
-                [limit],
+                [owner.pk, limit],
             )
             return [{"title": title, "id": note_id, "count": count} for title, note_id, count in cursor.fetchall()]
         # The title_key index serves both the range and the grouping, so SQLite stops after
         # `limit` titles. SQLite takes the bare columns from the row where max() is.
         cursor.execute(
             "SELECT title_key, title, id, max(updated), count(*) FROM notes_note "
-            "WHERE title_key >= %s AND title_key < %s AND +trashed_at IS NULL "
+            "WHERE owner_id = %s AND title_key >= %s AND title_key < %s AND +trashed_at IS NULL "
             "GROUP BY title_key ORDER BY title_key LIMIT %s",
-            [key, key + "\U0010ffff", limit],
+            [owner.pk, key, key + "\U0010ffff", limit],
         )
         found = {row[0]: {"title": row[1], "id": row[2], "count": row[4]} for row in cursor.fetchall()}
         if len(found) < limit and any(character.isalnum() for character in key):
@@ -157,7 +162,8 @@ def completions(text: str, limit: int) -> list[dict]:
                 [f"title : ({phrase})", 20 * limit],
             )
             ids = [note_id for (note_id,) in cursor.fetchall()]
-            more = resolve(set(Note.objects.filter(pk__in=ids).values_list("title_key", flat=True)) - set(found))
+            titles = Note.objects.owned_by(owner).filter(pk__in=ids).values_list("title_key", flat=True)
+            more = resolve(owner, set(titles) - set(found))
             for extra_key in sorted(more, key=lambda extra: (extra.find(key) < 0, extra))[: limit - len(found)]:
                 found[extra_key] = more[extra_key]
     return list(found.values())
@@ -216,6 +222,6 @@ def wikilink_plugin(md) -> None:
     md.add_render_rule("wikilink", render)
 
 
-def preview_targets(body: str) -> dict[str, dict]:
+def preview_targets(owner, body: str) -> dict[str, dict]:
     keys = {title_key(match.group(1)) for match in LINK.finditer(body)} if "[[" in body else set()
-    return resolve(keys)
+    return resolve(owner, keys)

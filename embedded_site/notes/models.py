@@ -1,7 +1,7 @@
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import models
 from django.utils import timezone
 
@@ -10,9 +10,38 @@ TAG_MAX_LENGTH = 50
 ATTACHMENT_NAME_MAX_LENGTH = 255
 
 
-def attachment_storage() -> FileSystemStorage:
-    """Attachments live in the data dir, never in the (possibly read-only) app bundle."""
+def attachment_storage() -> Storage:
+    """Where attachment files go: the storage a server's settings name "attachments" (the file
+    system or S3, server_settings.py); on the desktop, the data folder, never the (possibly
+    read-only) app bundle."""
+    if "attachments" in settings.STORAGES:
+        return storages["attachments"]
     return FileSystemStorage(location=settings.DESKTOP_DATA_DIR / "attachments")
+
+
+class OwnedQuerySet(models.QuerySet):
+    """The one way every query of the notes app is scoped to a person: `Model.objects.owned_by(user)`.
+    A note and a tag have an owner; an attachment, a revision and a link belong through their note."""
+
+    owner_field = "owner"
+
+    # By the owner's id: given a user object (the desktop's is lazy), Django's lookups would
+    # inspect it at length, a few hundred microseconds a query.
+    def owned_by(self, user) -> "OwnedQuerySet":
+        return self.filter(**{f"{self.owner_field}_id": user.pk})
+
+    def owned_by_others_than(self, user) -> "OwnedQuerySet":
+        # Two ranges rather than `!=`, which no index serves: on the desktop both are empty.
+        owner_id = f"{self.owner_field}_id"
+        return self.filter(models.Q(**{f"{owner_id}__lt": user.pk}) | models.Q(**{f"{owner_id}__gt": user.pk}))
+
+
+class ThroughNoteQuerySet(OwnedQuerySet):
+    owner_field = "note__owner"
+
+
+class LinkQuerySet(OwnedQuerySet):
+    owner_field = "source__owner"
 
 
 def title_key(title: str) -> str:
@@ -32,7 +61,14 @@ class TitleKeyField(models.CharField):
 
 
 class Tag(models.Model):
-    name = models.CharField(max_length=TAG_MAX_LENGTH, unique=True)
+    # Indexed by the constraint below, which starts with it.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    name = models.CharField(max_length=TAG_MAX_LENGTH)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="notes_tag_name_per_owner")]
 
     def __str__(self):
         return self.name
@@ -40,7 +76,10 @@ class Tag(models.Model):
 
 class Note(models.Model):
     # Identity across export and import: ids are per database, the uid travels with the note.
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uid = models.UUIDField(default=uuid.uuid4, editable=False)
+    # Indexed only as the first column of the indexes below: an index of its own, which on the
+    # desktop holds one value, could be chosen by SQLite (which has no statistics) over a better one.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
     title_key = TitleKeyField(max_length=3 * TITLE_MAX_LENGTH, blank=True, default="", editable=False)
     body = models.TextField(blank=True)
@@ -51,12 +90,16 @@ class Note(models.Model):
     updated = models.DateTimeField(default=timezone.now)
     trashed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = OwnedQuerySet.as_manager()
+
     class Meta:
+        # A uid names a note within its owner's notes only: another person's uid touches nothing of theirs.
+        constraints = [models.UniqueConstraint(fields=["uid", "owner"], name="notes_uid_per_owner")]
         indexes = [
             # The list's filter and order (read backwards: pinned first, newest first, then id).
-            models.Index(fields=["trashed_at", "pinned", "updated"], name="notes_listing"),
+            models.Index(fields=["owner", "trashed_at", "pinned", "updated"], name="notes_listing"),
             # Links by title and the `[[` completion: a title, or the titles starting with some text.
-            models.Index(fields=["title_key"], name="notes_title_key"),
+            models.Index(fields=["owner", "title_key"], name="notes_title_key"),
         ]
 
     def __str__(self):
@@ -70,6 +113,8 @@ class Attachment(models.Model):
     file = models.FileField(storage=attachment_storage)
     size = models.PositiveBigIntegerField()
     created = models.DateTimeField(default=timezone.now)
+
+    objects = ThroughNoteQuerySet.as_manager()
 
     def __str__(self):
         return self.name
@@ -99,6 +144,8 @@ class Revision(models.Model):
     size = models.PositiveIntegerField()  # of the body, in UTF-8 bytes
     summary = models.CharField(max_length=200, blank=True)  # what changed since the revision before
 
+    objects = ThroughNoteQuerySet.as_manager()
+
     class Meta:
         indexes = [models.Index(fields=["created"], name="notes_revision_created")]
 
@@ -110,6 +157,8 @@ class NoteLink(models.Model):
     source = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="links")
     target_key = models.CharField(max_length=3 * TITLE_MAX_LENGTH)
     snippet = models.CharField(max_length=300)  # the body around the first such link, for backlinks
+
+    objects = LinkQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "target_key"], name="notes_link_once")]

@@ -27,8 +27,8 @@ class RevisionRestoreForm(forms.Form):
     version = JsonIntegerField(min_value=1, max_value=2**62)
 
 
-def existing_revision(note_id: int, revision_id: int) -> Revision:
-    revision = Revision.objects.filter(pk=revision_id).first()
+def existing_revision(owner, note_id: int, revision_id: int) -> Revision:
+    revision = Revision.objects.owned_by(owner).filter(pk=revision_id).first()
     if revision is None or revision.note_id != note_id:
         raise ApiError(404, f"Note {note_id} has no revision {revision_id}.")
     return revision
@@ -37,7 +37,7 @@ def existing_revision(note_id: int, revision_id: int) -> Revision:
 @require_GET
 @api_view
 def revision_list(request, note_id):
-    note = existing_note(note_id)
+    note = existing_note(request.user, note_id)
     query = valid(RevisionQueryForm(request.GET))
     start = query["offset"] or 0
     end = start + (query["limit"] or 100)
@@ -53,8 +53,8 @@ def revision_list(request, note_id):
 @require_GET
 @api_view
 def revision_detail(request, note_id, revision_id):
-    existing_note(note_id)
-    return JsonResponse(revisions.full_payload(existing_revision(note_id, revision_id)))
+    existing_note(request.user, note_id)
+    return JsonResponse(revisions.full_payload(existing_revision(request.user, note_id, revision_id)))
 
 
 @require_POST
@@ -63,16 +63,16 @@ def restore_revision(request, note_id, revision_id):
     """The revision's title, body and tags become the note's; what they replace is kept as a
     revision, named in `undo_revision`."""
     with transaction.atomic():  # IMMEDIATE: no change between the checks and the write
-        note = untrashed_note(note_id)
-        revision = existing_revision(note_id, revision_id)
+        note = untrashed_note(request.user, note_id)
+        revision = existing_revision(request.user, note_id, revision_id)
         version = valid(RevisionRestoreForm(json_object(request)))["version"]
         fields = {
             "title": revision.title, "body": revisions.body_of(revision), "tags": revision.tags, "pinned": note.pinned,
         }
-        if not editing.update_note(note.pk, version, fields, "revert"):
+        if not editing.update_note(request.user, note.pk, version, fields, "revert"):
             raise ApiError(
                 409, "This note was changed elsewhere since you opened it. Nothing was restored.",
-                current=note_payload(existing_note(note.pk)),
+                current=note_payload(existing_note(request.user, note.pk)),
             )
-        undo = Revision.objects.filter(note_id=note.pk).order_by("-pk").values_list("pk", flat=True).first()
-    return JsonResponse({**note_payload(existing_note(note.pk)), "undo_revision": undo})
+        undo = Revision.objects.owned_by(request.user).filter(note_id=note.pk).order_by("-pk").values_list("pk", flat=True).first()
+    return JsonResponse({**note_payload(existing_note(request.user, note.pk)), "undo_revision": undo})

@@ -336,9 +336,9 @@ def prune_in_background() -> threading.Thread:
 EXPORTED_FIELDS = ("created", "saved_at", "reason", "title", "tags", "pinned", "body", "summary")
 
 
-def exported(note_uid: str) -> list[dict]:
-    """A note's revisions for the JSON export, oldest first."""
-    revisions = list(Revision.objects.filter(note__uid=note_uid).order_by("pk"))
+def exported(owner, note_uid: str) -> list[dict]:
+    """The revisions of the owner's note for the JSON export, oldest first."""
+    revisions = list(Revision.objects.owned_by(owner).filter(note__uid=note_uid).order_by("pk"))
     texts = bodies(revisions)
     return [
         {

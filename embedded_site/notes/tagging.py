@@ -11,19 +11,19 @@ def normalise_tag(name: str) -> str:
     return " ".join(name.split()).lstrip("# ").lower()
 
 
-def tags_named(names: set[str]) -> dict[str, int]:
-    """The id of each named tag, creating the ones that do not exist yet."""
-    Tag.objects.bulk_create([Tag(name=name) for name in names], ignore_conflicts=True)
-    return dict(Tag.objects.filter(name__in=names).values_list("name", "id"))
+def tags_named(owner, names: set[str]) -> dict[str, int]:
+    """The id of each of the owner's tags named, creating the ones that do not exist yet."""
+    Tag.objects.bulk_create([Tag(owner=owner, name=name) for name in names], ignore_conflicts=True)
+    return dict(Tag.objects.owned_by(owner).filter(name__in=names).values_list("name", "id"))
 
 
-def set_tags(tag_names_by_note_id: dict[int, list[str]]) -> None:
-    """Replace the tags of many notes at once (one note is the common case). A tag they lose that
+def set_tags(owner, tag_names_by_note_id: dict[int, list[str]]) -> None:
+    """Replace the tags of many of the owner's notes at once (one note is the common case). A tag they lose that
     no other note has is deleted: tags are saved as they are typed, and "wor" on the way to "work"
     should not stay behind."""
     note_ids = list(tag_names_by_note_id)
     former_tag_ids = set(NoteTags.objects.filter(note_id__in=note_ids).values_list("tag_id", flat=True))
-    tag_ids = tags_named(set(chain.from_iterable(tag_names_by_note_id.values())))
+    tag_ids = tags_named(owner, set(chain.from_iterable(tag_names_by_note_id.values())))
     NoteTags.objects.filter(note_id__in=note_ids).delete()
     NoteTags.objects.bulk_create(
         NoteTags(note_id=note_id, tag_id=tag_ids[name])

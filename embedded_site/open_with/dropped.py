@@ -32,14 +32,14 @@ def attach_dropped_files(request, note_id):
         raise ApiError(400, f"Send the names of the dropped files: a list of 1 to {MAX_NAMES} names.")
     if native.functions is None:
         raise ApiError(409, "Only the app's window gives the paths of dropped files: upload them instead.")
-    note = untrashed_note(note_id)
+    note = untrashed_note(request.user, note_id)
     attachments, messages, unmatched = [], [], []
     for name, path in zip(names, native.functions.take_dropped_files(names)):
         if path is None:
             unmatched.append(name)
             continue
         try:
-            attachments.append(attachment_payload(attach_file(note, path, check=lambda: untrashed_note(note_id))))
+            attachments.append(attachment_payload(attach_file(note, path, check=lambda: untrashed_note(request.user, note_id))))
         except RefusedFile as refusal:
             messages.append(str(refusal))
     return JsonResponse({"attachments": attachments, "messages": messages, "unmatched": unmatched})

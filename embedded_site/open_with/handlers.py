@@ -10,6 +10,7 @@ from django.db import transaction
 
 from embedded_site.notes.editing import create_note
 from embedded_site.notes.models import Note
+from embedded_site.notes.owners import local_owner
 from embedded_site.notes.serialize import note_payload, with_relations
 from embedded_site.open_with.models import OpenedFile
 from embedded_site.open_with.text_files import RefusedFile, TextFile, quoted, read_text_file
@@ -27,31 +28,34 @@ def open_files(paths: list[Path]) -> dict:
         except RefusedFile as refusal:
             messages.append({"kind": "error", "text": str(refusal)})
             continue
-        note, created = note_for(text)
+        note, created = note_for(local_owner(), text)
         notes.append(note.pk)
         if text.replaced_bytes:
             messages.append({"kind": "warning", "text": f"{quoted(path)} is not valid UTF-8: it was opened with � in place of "
                                                         "the bytes that could not be read."})
         elif not created:
             messages.append({"kind": "info", "text": f"{quoted(path)} was opened before, unchanged: its note is open."})
-    return {"notes": payloads(notes), "messages": messages}
+    return {"notes": payloads(local_owner(), notes), "messages": messages}
 
 
-def note_for(text: TextFile) -> tuple[Note, bool]:
-    """The note this path with this content became before (if it is not in the trash), or a new
-    one; the note and its record are written together or not at all."""
+def note_for(owner, text: TextFile) -> tuple[Note, bool]:
+    """The owner's note this path with this content became before (if it is not in the trash), or
+    a new one; the note and its record are written together or not at all."""
     with transaction.atomic():
-        known = (OpenedFile.objects.filter(path=str(text.path), sha256=text.sha256, note__trashed_at__isnull=True)
-                 .select_related("note").order_by("-opened").first())
+        known = (
+            Note.objects.owned_by(owner)
+            .filter(opened_files__path=str(text.path), opened_files__sha256=text.sha256, trashed_at__isnull=True)
+            .order_by("-opened_files__opened").first()
+        )
         if known:
-            return known.note, False
-        note, _ = create_note({"title": text.title, "body": text.body, "pinned": False, "tags": []})
+            return known, False
+        note, _ = create_note(owner, {"title": text.title, "body": text.body, "pinned": False, "tags": []})
         OpenedFile.objects.create(path=str(text.path), sha256=text.sha256, note=note)
     return note, True
 
 
-def payloads(note_ids: list[int]) -> list[dict]:
-    found = {note.pk: note for note in with_relations(Note.objects.filter(pk__in=note_ids))}
+def payloads(owner, note_ids: list[int]) -> list[dict]:
+    found = {note.pk: note for note in with_relations(Note.objects.owned_by(owner).filter(pk__in=note_ids))}
     return [note_payload(found[note_id]) for note_id in note_ids if note_id in found]
 
 
@@ -62,7 +66,7 @@ def open_url(url: str) -> dict:
         logger.warning("Refused a link that is not notedesk://note/<uid>: %r", url[:200])
         return {"notes": [], "messages": [{"kind": "error", "text": "This link is not a link to a Notedesk note: only "
                                                                     "notedesk://note/ followed by a note's id opens."}]}
-    note = with_relations(Note.objects.filter(uid=match.group(1))).first()
+    note = with_relations(Note.objects.owned_by(local_owner()).filter(uid=match.group(1))).first()
     if note is None:
         logger.info("A link named a note that does not exist")
         return {"notes": [], "messages": [{"kind": "error", "text": "No note has this link: it was deleted for good, or it is "

@@ -150,6 +150,7 @@ def test_an_import_job_is_all_or_nothing_a_bad_note_after_the_first_batch_import
     assert api.get("/api/notes/").json()["total"] == 0
 
 
+@pytest.mark.desktop  # SQLite's lock, taken by another program
 def test_an_import_stopped_by_another_program_locking_the_database_says_so_and_can_be_run_again(api, monkeypatch):
     document = {"format": "notedesk-notes", "version": 1, "notes": [
         {"uid": str(uuid.uuid4()), "title": f"Imported {number}", "body": "", "tags": [], "pinned": False,
@@ -248,10 +249,10 @@ def test_an_export_job_with_a_bad_format_is_400(api):
     assert "format" in response.json()["fields"]
 
 
-def test_the_export_file_is_deleted_when_old_jobs_are_forgotten(api, monkeypatch):
+def test_the_export_file_is_deleted_when_old_jobs_are_forgotten(api, owner, monkeypatch):
     monkeypatch.setattr(jobs, "JOBS_KEPT", 1)
     first = wait_for_job(api, api.post("/api/jobs/export/", {"format": "json", "destination": "download"}).json())
-    output = jobs.find_job(first["id"]).output
+    output = jobs.find_job(owner, first["id"]).output
     wait_for_job(api, api.post("/api/jobs/export/", {"format": "json", "destination": "download"}).json())
     assert not output.exists()
     assert api.get(f"/api/jobs/{first['id']}/").status_code == 404

@@ -203,11 +203,11 @@ def test_a_patch_at_a_stale_version_is_409_with_the_current_note_and_overwrites_
     assert (note.body, note.version, list(note.tags.all())) == ("from window A", 2, [])
 
 
-def test_of_two_updates_from_the_same_version_only_the_first_is_written(make_note):
+def test_of_two_updates_from_the_same_version_only_the_first_is_written(make_note, owner):
     note = make_note(title="race")
     fields = {"title": "race", "pinned": False, "tags": []}
-    assert update_note(note.pk, 1, {**fields, "body": "first"}) is True
-    assert update_note(note.pk, 1, {**fields, "body": "second"}) is False
+    assert update_note(owner, note.pk, 1, {**fields, "body": "first"}) is True
+    assert update_note(owner, note.pk, 1, {**fields, "body": "second"}) is False
     note.refresh_from_db()
     assert (note.body, note.version) == ("first", 2)
 

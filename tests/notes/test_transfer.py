@@ -261,28 +261,28 @@ def test_the_export_answers_json_when_no_format_is_given(api, two_notes):
     assert json.loads(b"".join(api.get("/api/export/").streaming_content))["format"] == "notedesk-notes"
 
 
-def test_the_export_reports_progress_in_batches(make_note, monkeypatch):
+def test_the_export_reports_progress_in_batches(make_note, owner, monkeypatch):
     monkeypatch.setattr("embedded_site.notes.exporting.BATCH_SIZE", 2)
     for number in range(5):
         make_note(title=f"note {number}")
-    steps = [(step.done, step.total) for step in export_json(io.BytesIO())]
+    steps = [(step.done, step.total) for step in export_json(owner, io.BytesIO())]
     assert steps == [(0, 5), (2, 5), (4, 5), (5, 5)]
 
 
-def test_a_cancelled_import_keeps_the_batches_done_and_finishes_on_a_second_run(make_note, monkeypatch):
+def test_a_cancelled_import_keeps_the_batches_done_and_finishes_on_a_second_run(make_note, owner, monkeypatch):
     monkeypatch.setattr("embedded_site.notes.importing.BATCH_SIZE", 2)
     records = [
         {**GOOD, "uid": f"00000000-0000-4000-8000-00000000000{number}", "title": f"note {number}"}
         for number in range(5)
     ]
     document = io.BytesIO(export_document(*records))
-    steps = import_notes(read_import_file(document))
+    steps = import_notes(owner, read_import_file(document))
     assert next(steps) == ImportProgress(done=0, total=5)
     assert next(steps) == ImportProgress(done=2, total=5, created=2)
     steps.close()
     assert Note.objects.count() == 2
     document.seek(0)
-    *_, last = import_notes(read_import_file(document))
+    *_, last = import_notes(owner, read_import_file(document))
     assert last == ImportProgress(done=5, total=5, created=3, unchanged=2)
 
 
@@ -399,7 +399,7 @@ def test_an_attachment_that_cannot_be_imported_is_400_saying_why_and_imports_not
     assert not attachments_dir.exists() or stored_files(attachments_dir) == []
 
 
-def test_a_batch_that_fails_leaves_none_of_its_attachment_files(db, attachments_dir, monkeypatch):
+def test_a_batch_that_fails_leaves_none_of_its_attachment_files(owner, attachments_dir, monkeypatch):
     attachments = [{"name": name, "data": base64.b64encode(b"bytes").decode()} for name in ("a.bin", "b.bin")]
     records = read_import_file(io.BytesIO(export_document({**GOOD, "attachments": attachments})))
     real_save = importing.save_attachment
@@ -411,7 +411,7 @@ def test_a_batch_that_fails_leaves_none_of_its_attachment_files(db, attachments_
 
     monkeypatch.setattr(importing, "save_attachment", disk_full_on_the_second)
     with pytest.raises(OSError):
-        run_to_completion(import_notes(records))
+        run_to_completion(import_notes(owner, records))
     assert not Note.objects.exists()
     assert stored_files(attachments_dir) == []
 
@@ -443,12 +443,12 @@ def test_a_file_named_by_many_notes_counts_against_the_zip_limit_once_for_each(a
     assert imported(api, "notes.zip", zip_whose_notes_all_name_one_file(notes=3, size=10 * 1024)).status_code == 200
 
 
-def test_an_import_streams_its_attachments_rather_than_holding_them(db, attachments_dir):
+def test_an_import_streams_its_attachments_rather_than_holding_them(owner, attachments_dir):
     size = 6 * 1024 * 1024
     content = io.BytesIO(zip_whose_notes_all_name_one_file(notes=3, size=size))
     tracemalloc.start()
     try:
-        result = run_to_completion(import_notes(read_import_file(content)))
+        result = run_to_completion(import_notes(owner, read_import_file(content)))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

@@ -38,9 +38,9 @@ def test_a_note_trashed_between_the_check_and_the_write_is_answered_as_trashed(a
     note = make_note(body="original")
     real_update = editing.update_note
 
-    def trashed_first(note_id, version, fields, *reason):
-        editing.move_to_trash(note_id)
-        return real_update(note_id, version, fields, *reason)
+    def trashed_first(owner, note_id, version, fields, *reason):
+        editing.move_to_trash(owner, note_id)
+        return real_update(owner, note_id, version, fields, *reason)
 
     monkeypatch.setattr(editing, "update_note", trashed_first)
     response = api.patch(f"/api/notes/{note.pk}/", {"version": 1, "body": "mine"})

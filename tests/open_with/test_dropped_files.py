@@ -10,6 +10,7 @@ from django_desktop_shell import native
 from django_desktop_shell.process.drops import DroppedFiles
 from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
 from embedded_site.notes.models import Attachment, Note
+from embedded_site.notes.owners import local_owner
 from embedded_site.open_with import dropped as dropped_module
 from tests.notes.conftest import XHR
 
@@ -30,7 +31,7 @@ def drop(client, note_id, names):
 
 
 def test_dropped_files_are_attached_under_their_real_names_read_by_the_server(client, dropped, tmp_path):
-    note = Note.objects.create(title="n")
+    note = Note.objects.create(owner=local_owner(), title="n")
     (tmp_path / "report 2026.pdf").write_bytes(b"%PDF-1.4 content")
     (tmp_path / "photo.png").write_bytes(b"\x89PNG")
     dropped.record([tmp_path / "report 2026.pdf", tmp_path / "photo.png"])
@@ -45,7 +46,7 @@ def test_dropped_files_are_attached_under_their_real_names_read_by_the_server(cl
 
 
 def test_a_page_cannot_name_a_path_it_was_not_given(client, dropped, tmp_path):
-    note = Note.objects.create(title="n")
+    note = Note.objects.create(owner=local_owner(), title="n")
     dropped.record([tmp_path / "a.txt"])
     for names in (["/etc/passwd"], ["../a.txt"], ["passwd"]):
         assert drop(client, note.pk, names)[1]["unmatched"] == names
@@ -62,7 +63,7 @@ def test_over_the_limit_a_folder_an_unreadable_file_and_a_vanished_one_each_say_
         return open(path, mode)
 
     monkeypatch.setattr(dropped_module, "open", open_as_a_user, raising=False)
-    note = Note.objects.create(title="n")
+    note = Note.objects.create(owner=local_owner(), title="n")
     (tmp_path / "big.bin").write_bytes(b"x" * 1001)
     (tmp_path / "folder").mkdir()
     (tmp_path / "locked.txt").write_bytes(b"x")
@@ -86,7 +87,7 @@ def test_over_the_limit_a_folder_an_unreadable_file_and_a_vanished_one_each_say_
 
 
 def test_the_real_limit_is_25_mb_and_the_refusal_says_so(client, dropped, tmp_path):
-    note = Note.objects.create(title="n")
+    note = Note.objects.create(owner=local_owner(), title="n")
     with open(tmp_path / "huge.iso", "wb") as file:
         file.truncate(25 * 1024 * 1024 + 1)
     dropped.record([tmp_path / "huge.iso"])
@@ -95,8 +96,8 @@ def test_the_real_limit_is_25_mb_and_the_refusal_says_so(client, dropped, tmp_pa
 
 
 def test_outside_the_window_and_on_a_trashed_note_dropping_is_refused(client, dropped, monkeypatch):
-    note = Note.objects.create(title="n", trashed_at="2026-01-01T00:00:00Z")
+    note = Note.objects.create(owner=local_owner(), title="n", trashed_at="2026-01-01T00:00:00Z")
     assert drop(client, note.pk, ["a"])[0] == 409
     monkeypatch.setattr(native, "functions", None)
-    assert drop(client, Note.objects.create(title="m").pk, ["a"])[0] == 409
+    assert drop(client, Note.objects.create(owner=local_owner(), title="m").pk, ["a"])[0] == 409
     assert drop(client, 1, [])[0] == 400

@@ -12,13 +12,14 @@ from django_desktop_shell import opening
 from django_desktop_shell.identity import load
 from django_desktop_shell.process.open_requests import OpenQueue
 from embedded_site.notes.models import Note
+from embedded_site.notes.owners import local_owner
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_link_opens_its_note():
-    note = Note.objects.create(title="Linked")
+    note = Note.objects.create(owner=local_owner(), title="Linked")
     detail = opening.open_url(f"notedesk://note/{note.uid}")
     assert [opened["id"] for opened in detail["notes"]] == [note.pk] and detail["messages"] == []
 
@@ -26,14 +27,14 @@ def test_a_link_opens_its_note():
 def test_an_unknown_note_and_a_trashed_one_say_so():
     unknown = opening.open_url(f"notedesk://note/{uuid.uuid4()}")
     assert unknown["notes"] == [] and unknown["messages"][0]["text"].startswith("No note has this link")
-    trashed = Note.objects.create(title="Old", trashed_at="2026-01-01T00:00:00Z")
+    trashed = Note.objects.create(owner=local_owner(), title="Old", trashed_at="2026-01-01T00:00:00Z")
     assert "“Old” is in the trash" in opening.open_url(f"notedesk://note/{trashed.uid}")["messages"][0]["text"]
 
 
 @pytest.mark.parametrize("tail", ["note/{uid}/", "note/{uid}?edit=1", "note/{uid}#x", "notes/{uid}", "note/{upper}", "note/42",
                                   "note/", "note/{uid}/../../etc", "//note/{uid}"])
 def test_any_other_form_is_refused_and_logged(tail, caplog):
-    note = Note.objects.create(title="Linked")
+    note = Note.objects.create(owner=local_owner(), title="Linked")
     url = "notedesk://" + tail.format(uid=note.uid, upper=str(note.uid).upper())
     with caplog.at_level(logging.WARNING):
         detail = opening.open_url(url)

@@ -4,11 +4,13 @@ import random
 import time
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from embedded_site.notes.models import Note
+from embedded_site.notes.owners import local_owner
 from embedded_site.notes.tagging import set_tags
 
 BATCH_SIZE = 1000
@@ -120,13 +122,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("count", type=int, help="how many notes to add")
         parser.add_argument("--seed", type=int, default=1, help="random seed, for the same notes every time")
+        parser.add_argument("--owner", help="whose notes they are (a user name); by default the desktop's local owner")
 
-    def handle(self, *args, count, seed, **options):
+    def handle(self, *args, count, seed, owner, **options):
         started = time.perf_counter()
         demo = DemoNotes(seed)
+        owner = get_user_model().objects.get(username=owner) if owner else local_owner()
         with transaction.atomic():
             for start in range(0, count, BATCH_SIZE):
                 batch = [demo.note() for _ in range(min(BATCH_SIZE, count - start))]
+                for note, _ in batch:
+                    note.owner = owner
                 notes = Note.objects.bulk_create(note for note, _ in batch)
-                set_tags({note.pk: tags for note, (_, tags) in zip(notes, batch)})
+                set_tags(owner, {note.pk: tags for note, (_, tags) in zip(notes, batch)})
         self.stdout.write(f"Added {count} demo notes in {time.perf_counter() - started:.1f} s.")
