@@ -6,6 +6,7 @@ between the two, or between deleting a row and its file): remove_orphan_files() 
 when Notedesk starts.
 """
 
+import hashlib
 import os
 import unicodedata
 import uuid
@@ -16,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from django_desktop_shell.files import durable_file
+from embedded_site.notes import changes
 from embedded_site.notes.models import ATTACHMENT_NAME_MAX_LENGTH, Attachment, Note
 
 FALLBACK_NAME = "attachment"
@@ -72,15 +74,20 @@ def save_attachment(
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stored_name = uuid.uuid4().hex
     try:
-        size = 0
+        size, digest = 0, hashlib.sha256()
         with durable_file(folder / stored_name) as file:
             for chunk in chunks:
                 file.write(chunk)
+                digest.update(chunk)
                 size += len(chunk)
         with transaction.atomic():
             if check:
                 check()
-            return Attachment.objects.create(note=note, name=name, file=stored_name, size=size)
+            attachment = Attachment.objects.create(
+                note=note, name=name, file=stored_name, size=size, sha256=digest.hexdigest()
+            )
+            changes.notes_changed([note.pk])
+            return attachment
     except BaseException:
         (folder / stored_name).unlink(missing_ok=True)
         raise
@@ -91,6 +98,7 @@ def delete_attachment(attachment: Attachment) -> None:
     stored_name = attachment.file.name
     with transaction.atomic():
         attachment.delete()
+        changes.notes_changed([attachment.note_id])
         transaction.on_commit(lambda: (attachments_folder() / stored_name).unlink(missing_ok=True))
 
 

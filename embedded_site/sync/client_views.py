@@ -1,0 +1,47 @@
+"""The device's own sync endpoints, for its sidebar (docs/api.md): the state, connecting to a
+server and disconnecting, and "Sync now"."""
+
+from django import forms
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from embedded_site.notes.api import api_view, json_object, valid
+from embedded_site.sync import worker
+
+MAX_WAIT = 120
+
+
+class ConnectForm(forms.Form):
+    server_url = forms.URLField(max_length=2000, assume_scheme="https", label="Server address")
+    token = forms.CharField(max_length=500, label="Device token")
+
+
+class SyncNowForm(forms.Form):
+    wait = forms.FloatField(required=False, min_value=0, max_value=MAX_WAIT)
+
+
+@require_GET
+@api_view
+def sync_status(request):
+    return JsonResponse(worker.status())
+
+
+@require_http_methods(["POST", "DELETE"])
+@api_view
+def sync_connection(request):
+    if request.method == "DELETE":
+        worker.disconnect()
+    else:
+        details = valid(ConnectForm(json_object(request)))
+        worker.connect(details["server_url"], details["token"].strip())
+    return JsonResponse(worker.status())
+
+
+@require_POST
+@api_view
+def sync_now(request):
+    """A round at once; `?wait=S` answers once it ended (scripts and tests), else at once."""
+    if worker.current is None:
+        return JsonResponse({**worker.status(), "error": {"reason": "not_connected", "message": "Connect to a server first."}}, status=409)
+    worker.current.sync_now(wait=valid(SyncNowForm(request.GET))["wait"] or 0)
+    return JsonResponse(worker.status())
