@@ -7,6 +7,7 @@ transaction; contents are checked against their hash before they are kept.
 """
 
 import hashlib
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -63,7 +64,7 @@ class Server:
             if error.code in (401, 403):
                 raise SyncFailed("refused", f"The server refused this device: {message}") from None
             raise SyncFailed("server_error", f"The server answered {error.code}: {message}") from None
-        except (urllib.error.URLError, OSError, ValueError) as error:
+        except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
             reason = getattr(error, "reason", error)
             reason = getattr(reason, "strerror", None) or reason  # "Connection refused", not "[Errno 111] …"
             raise SyncFailed("unreachable", f"The server at {self.url} cannot be reached: {reason}") from None

@@ -1,11 +1,14 @@
 """The device's own sync endpoints, for its sidebar (docs/api.md): the state, connecting to a
 server and disconnecting, and "Sync now"."""
 
+from functools import wraps
+
 from django import forms
+from django.conf import settings
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from embedded_site.notes.api import api_view, json_object, valid
+from embedded_site.notes.api import ApiError, api_view, json_object, valid
 from embedded_site.sync import worker
 
 MAX_WAIT = 120
@@ -20,14 +23,28 @@ class SyncNowForm(forms.Form):
     wait = forms.FloatField(required=False, min_value=0, max_value=MAX_WAIT)
 
 
+def device_only(view):
+    """A server is what devices sync with: it has no server of its own."""
+
+    @wraps(view)
+    def on_a_device(request, *args, **kwargs):
+        if getattr(settings, "NOTEDESK_SERVER", False):
+            raise ApiError(404, "This is a Notedesk server: devices sync with it through /api/sync/v1/.")
+        return view(request, *args, **kwargs)
+
+    return on_a_device
+
+
 @require_GET
 @api_view
+@device_only
 def sync_status(request):
     return JsonResponse(worker.status())
 
 
 @require_http_methods(["POST", "DELETE"])
 @api_view
+@device_only
 def sync_connection(request):
     if request.method == "DELETE":
         worker.disconnect()
@@ -39,6 +56,7 @@ def sync_connection(request):
 
 @require_POST
 @api_view
+@device_only
 def sync_now(request):
     """A round at once; `?wait=S` answers once it ended (scripts and tests), else at once."""
     if worker.current is None:

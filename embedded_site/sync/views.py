@@ -4,6 +4,7 @@ is known by its token alone: `Authorization: Bearer <token>`; no session, no CSR
 from functools import wraps
 
 from django import forms
+from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +21,7 @@ MAX_HASHES = 1000
 def device_view(view):
     """The view, for a request that carries a device's valid token; a 401 saying why otherwise."""
 
+    @login_not_required
     @csrf_exempt
     @wraps(view)
     @api_view

@@ -107,7 +107,7 @@ def start(connection_details: dict) -> Worker:
 
 
 def start_if_connected() -> None:
-    details = read_connection()
+    details = None if getattr(settings, "NOTEDESK_SERVER", False) else read_connection()
     if details:
         start(details)
 

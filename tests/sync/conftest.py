@@ -5,8 +5,17 @@ protocol itself, and compared by uid, version and a hash of everything a note ho
 
 import hashlib
 import json
+import os
+import shutil
+import socket
 import sqlite3
+import subprocess
+import sys
+import tempfile
+import urllib.error
 import urllib.request
+import uuid
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +23,9 @@ from tests.reliability.conftest import NotedeskProcess, notedesk, poll  # noqa: 
 from tests.sync.proxy import CuttingProxy
 
 SYNC_WAIT = 60
+ROOT = Path(__file__).resolve().parents[2]
+CLUSTER_SCRIPT = ROOT / "build" / "linux" / "postgres.sh"
+SERVER_START_TIMEOUT = 60
 
 
 class Device:
@@ -118,6 +130,128 @@ def server_notes(server_url: str, token: str) -> dict[str, tuple[int, str]]:
         cursor = answer["cursor"]
         if not answer["more"]:
             return found
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """The suite's PostgreSQL (build/linux/postgres.sh), with the server's tables migrated once
+    into a template database that each test's server copies."""
+    folder = Path(tempfile.mkdtemp(prefix="notedesk-sync-pg-", dir="/tmp"))
+    started = subprocess.run(["bash", str(CLUSTER_SCRIPT), "start", str(folder)], capture_output=True, text=True)
+    if started.returncode:
+        pytest.fail(f"PostgreSQL did not start: {started.stderr}")
+    cluster = PostgresCluster(folder, started.stdout.strip().rsplit("/", 1)[0])
+    try:
+        cluster.create_database("sync_template")
+        server_python(cluster.environment("sync_template", folder / "template-data"), "-m", "django", "migrate", "--no-input")
+        yield cluster
+    finally:
+        subprocess.run(["bash", str(CLUSTER_SCRIPT), "stop", str(folder)], capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class PostgresCluster:
+    def __init__(self, folder: Path, url_base: str):
+        self.folder, self.url_base = folder, url_base
+        self.bin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+
+    def create_database(self, name: str, template: str | None = None) -> None:
+        command = [str(self.bin / "createdb"), f"--host={self.folder}", "--username=notedesk", name]
+        subprocess.run(command + ([f"--template={template}"] if template else []), check=True, capture_output=True)
+
+    def environment(self, database: str, data_dir: Path, port: int = 0) -> dict:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return {
+            **{key: value for key, value in os.environ.items() if not key.startswith(("NOTEDESK_", "DJANGO_"))},
+            "DJANGO_SETTINGS_MODULE": "embedded_site.server_settings",
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "desktop_shell"), str(ROOT)]),
+            "DATABASE_URL": f"{self.url_base}/{database}",
+            "SECRET_KEY": "sync-tests-" + "x" * 40,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "NOTEDESK_DATA_DIR": str(data_dir),
+            "NOTEDESK_HTTPS": "0",  # plain HTTP on loopback, between the test's processes
+            "NOTEDESK_LOG_LEVEL": "WARNING",
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+        }
+
+
+def server_python(environment: dict, *args: str) -> str:
+    done = subprocess.run([sys.executable, *args], env=environment, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    if done.returncode:
+        pytest.fail(f"{args} failed: {done.stderr[-3000:]}")
+    return done.stdout
+
+
+class SyncServer:
+    """Notedesk's server mode (python -m embedded_site.serve) on a database of its own, with one
+    person, whose devices the test creates and revokes."""
+
+    def __init__(self, cluster: PostgresCluster, folder: Path):
+        database = "sync_" + uuid.uuid4().hex[:12]
+        cluster.create_database(database, template="sync_template")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.environment = cluster.environment(database, folder, self.port)
+        self.log = folder / "server.log"
+        self.process: subprocess.Popen | None = None
+        self.tokens: dict[str, str] = {}
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "SyncServer":
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "embedded_site.serve"], env=self.environment, cwd=ROOT, stdout=log, stderr=log
+            )
+        poll(self.answers, SERVER_START_TIMEOUT, "the server answering")
+        return self
+
+    def answers(self) -> bool:
+        if self.process.poll() is not None:
+            pytest.fail(f"the server stopped: {self.log.read_text()[-3000:]}")
+        try:
+            urllib.request.urlopen(f"{self.url}/api/sync/v1/changes/?since=0", timeout=5)
+        except urllib.error.HTTPError as error:
+            return error.code == 401
+        except OSError:
+            return False
+        return True
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(15)
+        self.process = None
+
+    def new_device(self, name: str) -> str:
+        """A device of the server's one person, and its token."""
+        self.tokens[name] = server_python(self.environment, "-c", (
+            "import django; django.setup()\n"
+            "from django.contrib.auth import get_user_model\n"
+            "from embedded_site.devices.tokens import new_device\n"
+            "person, _ = get_user_model().objects.get_or_create(username='person')\n"
+            f"print(new_device(person, {name!r})[1])"
+        )).strip()
+        return self.tokens[name]
+
+    def revoke(self, name: str) -> None:
+        server_python(self.environment, "-c", (
+            "import django; django.setup()\n"
+            "from embedded_site.devices.tokens import device_for_token, revoke\n"
+            f"device = device_for_token({self.tokens[name]!r})\n"
+            "revoke(device.owner, device.pk)"
+        ))
+
+
+@pytest.fixture
+def sync_server(postgres_cluster, tmp_path):
+    server = SyncServer(postgres_cluster, tmp_path / "server").start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ function describe(status) {
 }
 
 export function setUpSyncPanel({ onSynced }) {
+  if (!$('syncPanel')) return;  // a server's page: it has no server of its own
   let lastSynced = null;
 
   function show(status) {
