@@ -78,10 +78,14 @@ release: package
 
 # The long reliability runs (docs/reliability.md); `make test` runs short versions of both.
 # soak: 20,000 mixed API requests from 8 clients, and 20 kill -9 rounds; fuzz: 1,000 examples an endpoint.
-.PHONY: soak fuzz
+.PHONY: soak soak-sync fuzz
 
 soak: system-test $(VENV)/.installed-test
 	NOTEDESK_SOAK_REQUESTS=20000 NOTEDESK_CRASH_ROUNDS=20 $(BIN)/python -m pytest -s tests/reliability/test_soak.py tests/reliability/test_crash.py $(PYTEST_ARGS)
+
+# Two devices and a server through many rounds of random changes (tests/sync/test_soak.py; docs/sync.md).
+soak-sync: system-test $(VENV)/.installed-test
+	NOTEDESK_SYNC_SOAK_ROUNDS=40 $(BIN)/python -m pytest -s tests/sync/test_soak.py $(PYTEST_ARGS)
 
 fuzz: system-test $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -p no:logging --hypothesis-show-statistics tests/reliability/test_fuzz.py $(PYTEST_ARGS)

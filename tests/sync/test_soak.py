@@ -37,11 +37,22 @@ def random_change(device, rng: random.Random, created: dict, purged: set, counte
         device.attach(uid, f"file{rng.randrange(3)}.txt", f"content {rng.randrange(3)}".encode() * 100)
 
 
+def edit_one_note_on_both(devices, rng: random.Random, created: dict) -> None:
+    """A concurrent edit: the same note, outside the trash on both, changed on both before either syncs."""
+    notes = [[device.note(uid) for device in devices] for uid in sorted(created)]
+    shared = [pair[0]["uid"] for pair in notes if all(note and note["trashed_at"] is None for note in pair)]
+    if shared:
+        uid = rng.choice(shared)
+        for device in devices:
+            device.edit(uid, body=f"{device.note(uid)['body']}\nconcurrent line from {device.name}")
+
+
 def test_random_changes_on_two_devices_converge(devices, sync_server):
     rng = random.Random(int(os.environ.get("NOTEDESK_SYNC_SOAK_SEED", "16")))
     tokens = connected(devices, sync_server)
     created, purged, counter = {}, set(), [0]
     for _ in range(ROUNDS):
+        edit_one_note_on_both(devices, rng, created)
         for device in devices:
             for _ in range(CHANGES_PER_ROUND):
                 random_change(device, rng, created, purged, counter)
