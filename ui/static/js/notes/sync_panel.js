@@ -14,8 +14,10 @@ function ago(iso) {
 
 function describe(status) {
   if (!status.connected) return 'Not connected: notes stay on this computer.';
-  const when = status.syncing ? 'Syncing…' : status.last_synced ? `Synced ${ago(status.last_synced)}` : 'Not synced yet';
-  const pending = status.pending ? ` · ${status.pending} change${status.pending === 1 ? '' : 's'} to send` : ' · up to date';
+  const synced = status.error ? 'Last synced' : 'Synced';
+  const when = status.syncing ? 'Syncing…' : status.last_synced ? `${synced} ${ago(status.last_synced)}` : 'Not synced yet';
+  const upToDate = status.error ? ' · nothing waiting to be sent' : ' · up to date';
+  const pending = status.pending ? ` · ${status.pending} change${status.pending === 1 ? '' : 's'} to send` : upToDate;
   return when + (status.pending || status.last_synced ? pending : '');
 }
 
