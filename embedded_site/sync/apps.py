@@ -12,7 +12,11 @@ class SyncConfig(AppConfig):
 
     @staticmethod
     def start_syncing(**kwargs):
-        """At each launch of a device that has a server: the background sync (worker.py)."""
-        from embedded_site.sync import worker
+        """At each launch of a device that has a server: the background sync (worker.py). The
+        worker and its HTTP client are imported only then: a launch without a server skips them."""
+        from embedded_site.sync.connection import read_connection
 
-        worker.start_if_connected()
+        if read_connection():
+            from embedded_site.sync import worker
+
+            worker.start_if_connected()

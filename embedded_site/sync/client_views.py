@@ -1,5 +1,6 @@
 """The device's own sync endpoints, for its sidebar (docs/api.md): the state, connecting to a
-server and disconnecting, and "Sync now"."""
+server and disconnecting, and "Sync now". The worker (and its HTTP client) is imported by the
+views that use it, not with the URLs: the first request of a launch does not pay for it."""
 
 from functools import wraps
 
@@ -9,7 +10,6 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from embedded_site.notes.api import ApiError, api_view, json_object, valid
-from embedded_site.sync import worker
 
 MAX_WAIT = 120
 
@@ -21,6 +21,12 @@ class ConnectForm(forms.Form):
 
 class SyncNowForm(forms.Form):
     wait = forms.FloatField(required=False, min_value=0, max_value=MAX_WAIT)
+
+
+def sync_worker():
+    from embedded_site.sync import worker
+
+    return worker
 
 
 def device_only(view):
@@ -39,13 +45,14 @@ def device_only(view):
 @api_view
 @device_only
 def sync_status(request):
-    return JsonResponse(worker.status())
+    return JsonResponse(sync_worker().status())
 
 
 @require_http_methods(["POST", "DELETE"])
 @api_view
 @device_only
 def sync_connection(request):
+    worker = sync_worker()
     if request.method == "DELETE":
         worker.disconnect()
     else:
@@ -59,6 +66,7 @@ def sync_connection(request):
 @device_only
 def sync_now(request):
     """A round at once; `?wait=S` answers once it ended (scripts and tests), else at once."""
+    worker = sync_worker()
     if worker.current is None:
         return JsonResponse({**worker.status(), "error": {"reason": "not_connected", "message": "Connect to a server first."}}, status=409)
     worker.current.sync_now(wait=valid(SyncNowForm(request.GET))["wait"] or 0)
