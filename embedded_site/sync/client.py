@@ -264,8 +264,14 @@ def pull(server: Server, owner) -> None:
     while True:
         cursor, _ = SyncCursor.objects.get_or_create(owner=owner)
         answer = server.json("GET", f"changes/?since={cursor.cursor}&limit={PULL_BATCH}")
+        own = f"{server.client_id}:"
         try:
-            pulled = [checked_note(change, change.get("uid")) for change in answer["changes"]]
+            # This device's own changes coming back are skipped: the server's later changes of a note clear change_id.
+            pulled = [
+                checked_note(change, change.get("uid"))
+                for change in answer["changes"]
+                if not str(change.get("change_id", "")).startswith(own)
+            ]
             next_cursor = int(answer["cursor"])
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise SyncFailed("bad_answer", f"The server sent changes that are not valid: {error}") from None

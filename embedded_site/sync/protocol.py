@@ -20,7 +20,12 @@ def changes_since(owner, cursor: int, limit: int) -> dict:
     }
     return {
         "changes": [
-            {"seq": change.seq, **(note_wire(notes[change.note_uid]) if change.note_uid in notes else tombstone(change.note_uid))}
+            {
+                "seq": change.seq,
+                # The device change this is (empty for a change made on the server): a device skips its own.
+                "change_id": change.applied_change,
+                **(note_wire(notes[change.note_uid]) if change.note_uid in notes else tombstone(change.note_uid)),
+            }
             for change in page
         ],
         "cursor": page[-1].seq if page else cursor,
