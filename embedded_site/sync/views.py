@@ -4,6 +4,7 @@ is known by its token alone: `Authorization: Bearer <token>`; no session, no CSR
 from functools import wraps
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -103,7 +104,7 @@ def missing_contents(request, owner):
 def content(request, owner, sha256):
     if request.method == "PUT":
         try:
-            blobs.receive(owner, sha256, iter(lambda: request.read(blobs.CHUNK), b""))
+            blobs.receive(owner, sha256, within_limit(iter(lambda: request.read(blobs.CHUNK), b"")))
         except blobs.ContentMismatch as error:
             raise ApiError(400, str(error)) from None
         return JsonResponse({"protocol": PROTOCOL, "sha256": sha256}, status=201)
@@ -111,3 +112,13 @@ def content(request, owner, sha256):
     if name is None:
         raise ApiError(404, f"There is no content {sha256}.")
     return FileResponse(blobs.storage().open(name, "rb"), content_type="application/octet-stream")
+
+
+def within_limit(chunks):
+    """The chunks of an uploaded content, up to the size of the largest attachment (a 413 past it)."""
+    limit, size = settings.NOTEDESK_MAX_ATTACHMENT_SIZE, 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, f"A content is at most {limit // (1024 * 1024)} MB, as an attachment is.")
+        yield chunk

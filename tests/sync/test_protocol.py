@@ -91,3 +91,9 @@ def test_contents_travel_by_hash_and_are_checked_on_arrival(sync_server, token):
     assert call(sync_server, "POST", "contents/missing/", {"sha256": [sha256]}, token)[1]["missing"] == []
     assert call(sync_server, "POST", "changes/", {"changes": [{"change_id": "a:1", "base_version": None, "note": note}]}, token)[0] == 200
     assert call(sync_server, "GET", f"contents/{sha256}/", token=token) == (200, content)
+
+
+def test_a_content_larger_than_an_attachment_may_be_is_refused(sync_server, token):
+    content = b"x" * (25 * 1024 * 1024 + 1)
+    status, answer = call(sync_server, "PUT", f"contents/{hashlib.sha256(content).hexdigest()}/", token=token, body=content)
+    assert status == 413 and "at most 25 MB" in answer["error"]
