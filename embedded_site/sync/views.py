@@ -27,7 +27,7 @@ def device_view(view):
     @wraps(view)
     @api_view
     def authenticated(request, *args, **kwargs):
-        from embedded_site.devices.tokens import device_for_token
+        from embedded_site.devices.tokens import device_for_token  # a server's app: not on a desktop
 
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():

@@ -265,6 +265,3 @@ def proxy(sync_server):
 def devices(notedesk, tmp_path):
     """Two devices, A and B, each on a data folder of its own."""
     return [Device(notedesk(tmp_path / name), name) for name in ("A", "B")]
-
-
-__all__ = ["Device", "poll", "server_notes"]
