@@ -1,5 +1,6 @@
 """A TCP proxy between a device and the server that can cut a connection in the middle of an
-answer: after `cut_after` bytes of it have reached the device (tests/sync/test_failures.py)."""
+answer, after `cut_after` bytes of it have reached the device, or hold the answers back, the
+device waiting for them (tests/sync/test_failures.py)."""
 
 import socket
 import threading
@@ -11,6 +12,7 @@ class CuttingProxy:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.cut_after: int | None = None  # for the next answers, until set back to None
+        self.holding = False  # answers are read from the server and never passed on
         self.cuts = 0
         self.requests: list[str] = []  # the first line of each request that passed
         self.running = True
@@ -33,12 +35,16 @@ class CuttingProxy:
                 client.close()
                 continue
             threading.Thread(target=self.pipe, args=(client, upstream, None, True), daemon=True).start()
-            threading.Thread(target=self.pipe, args=(upstream, client, self.cut_after), daemon=True).start()
+            answers = (upstream, client, self.cut_after, False, self.holding)
+            threading.Thread(target=self.pipe, args=answers, daemon=True).start()
 
-    def pipe(self, source: socket.socket, sink: socket.socket, cut_after: int | None, requests: bool = False) -> None:
+    def pipe(self, source: socket.socket, sink: socket.socket, cut_after: int | None, requests: bool = False,
+             holding: bool = False) -> None:
         sent = 0
         try:
             while chunk := source.recv(65536):
+                if holding:
+                    continue
                 if requests and sent == 0:
                     self.requests.append(chunk.split(b"\r\n", 1)[0].decode("latin-1"))
                 if cut_after is not None and sent + len(chunk) >= cut_after:

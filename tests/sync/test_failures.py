@@ -1,7 +1,8 @@
 """Sync when things go wrong (docs/sync.md, Failures): a connection cut in the middle of an
 answer, the server restarting, a token revoked. Each time nothing is lost or doubled."""
 
-from tests.sync.conftest import server_notes
+from tests.reliability.conftest import poll
+from tests.sync.conftest import Device, server_notes
 from tests.sync.test_two_devices import assert_same_everywhere, settle
 
 
@@ -39,6 +40,23 @@ def test_a_push_whose_answer_is_cut_is_not_applied_twice(devices, sync_server, p
     on_server = assert_same_everywhere(devices, sync_server, token)
     assert list(on_server) == [note["uid"]]  # no conflict copy of A's own text
     assert b.note(note["uid"])["body"] == "v2"
+
+
+def test_a_device_killed_while_it_waits_for_a_push_answer_resumes_after_a_restart(devices, sync_server, proxy):
+    a, b = devices
+    token = sync_server.new_device("A")
+    a.connect(proxy.url, token)
+    b.connect(sync_server.url, sync_server.new_device("B"))
+    uids = {a.create(f"Note {number}")["uid"] for number in range(20)}
+    proxy.holding = True  # the server applies the push; its answer never reaches A
+    a.api.request("POST", "/api/sync/now/")
+    poll(lambda: "POST /api/sync/v1/changes/ HTTP/1.1" in proxy.requests, 30, "A pushing")
+    poll(lambda: len(server_notes(sync_server.url, token)) == 20, 30, "the server applying the push")
+    a.process.kill()  # kill -9, with nothing acknowledged
+    proxy.holding = False
+    a = Device(a.process.start(), "A")  # the same data folder: it syncs again from where it was
+    settle([a, b])
+    assert set(assert_same_everywhere([a, b], sync_server, token)) == uids  # no conflict copy, nothing twice
 
 
 def test_a_server_restart_is_waited_out(devices, sync_server):
