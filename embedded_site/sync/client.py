@@ -17,14 +17,14 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from embedded_site.notes import changes, editing
+from embedded_site.notes import changes, editing, revisions
 from embedded_site.notes.attachments import save_attachment
 from embedded_site.notes.models import Note, NoteChange
 from embedded_site.notes.owners import local_owner
 from embedded_site.notes.trash import purge_notes
 from embedded_site.sync import blobs, store
 from embedded_site.sync.models import SyncCursor
-from embedded_site.sync.wire import PROTOCOL, WireError, note_wire, read_note, tombstone, with_everything
+from embedded_site.sync.wire import PROTOCOL, WireError, note_wire, read_note, read_revisions, tombstone, with_everything
 
 PUSH_BATCH = 50
 PUSH_PASSES = 3
@@ -165,12 +165,17 @@ def settle(server: Server, owner, sent_seq: int, result: dict, device: str) -> N
     if result.get("status") == "conflict":
         current = checked_note(result.get("current"), result.get("uid"))
         fetch_contents(server, owner, [current])
-    elif result.get("status") != "applied":
+    elif result.get("status") == "applied":
+        try:
+            from_elsewhere = read_revisions(result.get("revisions", []), f"note {result.get('uid')}")
+        except WireError as error:
+            raise SyncFailed("bad_answer", f"The server sent revisions that are not valid: {error}") from None
+    else:
         raise SyncFailed("bad_answer", f"The server's answer for note {result.get('uid')} is neither applied nor a conflict.")
     with transaction.atomic():
         record = NoteChange.objects.owned_by(owner).get(note_uid=result["uid"])
         if result["status"] == "applied":
-            acknowledge(owner, record, sent_seq, result.get("version"))
+            acknowledge(owner, record, sent_seq, result.get("version"), from_elsewhere)
         else:
             own_earlier_push = str(result.get("last_change", "")).startswith(f"{server.client_id}:")
             resolve(owner, record, current, own_earlier_push, device)
@@ -183,10 +188,14 @@ def checked_note(raw: object, uid: object) -> dict:
         raise SyncFailed("bad_answer", f"The server sent a note that is not valid: {error}") from None
 
 
-def acknowledge(owner, record: NoteChange, sent_seq: int, version: int | None) -> None:
+def acknowledge(owner, record: NoteChange, sent_seq: int, version: int | None, from_elsewhere: list[dict]) -> None:
     """The server has the change sent as `sent_seq`. The note takes the server's version number,
-    unless it changed here again meanwhile: then that change is pushed next, based on it."""
+    unless it changed here again meanwhile: then that change is pushed next, based on it. The
+    revisions the server has of it from other devices are added here."""
     record.server_version = version
+    local = Note.objects.owned_by(owner).filter(uid=record.note_uid).first()
+    if local is not None:
+        revisions.import_revisions(local, from_elsewhere)
     if record.seq == sent_seq:
         record.acknowledged_seq = sent_seq
         note = with_everything(Note.objects.owned_by(owner).filter(uid=record.note_uid)).first()

@@ -4,10 +4,10 @@ changes since a cursor and pushes its own, each based on the server version it l
 from django.db import transaction
 
 from embedded_site.notes import changes
-from embedded_site.notes.models import Note, NoteChange
+from embedded_site.notes.models import Note, NoteChange, Revision
 from embedded_site.notes.trash import purge_notes
 from embedded_site.sync import store
-from embedded_site.sync.wire import note_wire, tombstone, with_everything
+from embedded_site.sync.wire import note_wire, revisions_wire, tombstone, with_everything
 
 
 def changes_since(owner, cursor: int, limit: int) -> dict:
@@ -40,7 +40,7 @@ def apply_change(owner, change: dict) -> dict:
     with transaction.atomic():
         record = NoteChange.objects.owned_by(owner).filter(note_uid=uid).first()
         if record and record.applied_change == change["change_id"]:
-            return {"uid": uid, "status": "applied", "version": record.applied_version}
+            return applied(owner, note, record.applied_version)
         current = Note.objects.owned_by(owner).select_for_update().filter(uid=uid).first()
         if current is not None and current.version != change["base_version"]:
             # `last_change` lets a device see its own earlier push, whose answer it lost, in `current`.
@@ -57,7 +57,16 @@ def apply_change(owner, change: dict) -> dict:
         NoteChange.objects.owned_by(owner).filter(note_uid=uid).update(
             applied_change=change["change_id"], applied_version=version
         )
-    return {"uid": uid, "status": "applied", "version": version}
+    return applied(owner, note, version)
+
+
+def applied(owner, sent: dict, version: int | None) -> dict:
+    """The answer to an applied change: the note's version here, and the revisions it has here
+    that the device did not send (kept by another device), so that its history is the same."""
+    sent_revisions = [revision["uid"] for revision in sent.get("revisions", [])]
+    others = Revision.objects.filter(note__in=Note.objects.owned_by(owner).filter(uid=sent["uid"]))
+    return {"uid": sent["uid"], "status": "applied", "version": version,
+            "revisions": revisions_wire(list(others.exclude(uid__in=sent_revisions).order_by("created", "pk")))}
 
 
 def current_wire(owner, uid: str) -> dict:

@@ -32,7 +32,6 @@ def with_everything(notes):
 def note_wire(note: Note) -> dict:
     """The note as the API shows it, without its id (ids are per database), with its attachments
     by content and its whole history."""
-    texts = revisions.bodies(note.sorted_revisions)
     payload = note_payload(note)
     del payload["id"]
     return {
@@ -42,13 +41,18 @@ def note_wire(note: Note) -> dict:
              "created": attachment.created.isoformat()}
             for attachment in note.sorted_attachments
         ],
-        "revisions": [
-            {"uid": str(revision.uid), "created": revision.created.isoformat(),
-             "saved_at": revision.saved_at.isoformat(), "reason": revision.reason, "title": revision.title,
-             "tags": revision.tags, "pinned": revision.pinned, "body": texts[revision.pk]}
-            for revision in note.sorted_revisions
-        ],
+        "revisions": revisions_wire(note.sorted_revisions),
     }
+
+
+def revisions_wire(kept: list[Revision]) -> list[dict]:
+    texts = revisions.bodies(kept)
+    return [
+        {"uid": str(revision.uid), "created": revision.created.isoformat(),
+         "saved_at": revision.saved_at.isoformat(), "reason": revision.reason, "title": revision.title,
+         "tags": revision.tags, "pinned": revision.pinned, "body": texts[revision.pk]}
+        for revision in kept
+    ]
 
 
 def tombstone(uid) -> dict:

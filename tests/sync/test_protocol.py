@@ -61,7 +61,7 @@ def test_a_push_based_on_an_old_version_is_a_conflict_with_the_current_note(sync
     call(sync_server, "POST", "changes/", {"changes": [{"change_id": "a:1", "base_version": None, "note": note}]}, token)
     edited = {**note, "body": "edited on a"}
     answer = call(sync_server, "POST", "changes/", {"changes": [{"change_id": "a:2", "base_version": 1, "note": edited}]}, token)[1]
-    assert answer["results"][0] == {"uid": note["uid"], "status": "applied", "version": 2}
+    assert answer["results"][0] == {"uid": note["uid"], "status": "applied", "version": 2, "revisions": []}
     stale = {**note, "body": "edited on b"}
     result = call(sync_server, "POST", "changes/", {"changes": [{"change_id": "b:1", "base_version": 1, "note": stale}]}, token)[1]["results"][0]
     assert (result["status"], result["current"]["body"], result["current"]["version"]) == ("conflict", "edited on a", 2)
