@@ -84,7 +84,7 @@ soak: system-test $(VENV)/.installed-test
 	NOTEDESK_SOAK_REQUESTS=20000 NOTEDESK_CRASH_ROUNDS=20 $(BIN)/python -m pytest -s tests/reliability/test_soak.py tests/reliability/test_crash.py $(PYTEST_ARGS)
 
 # Two devices and a server through many rounds of random changes (tests/sync/test_soak.py; docs/sync.md).
-soak-sync: system-test $(VENV)/.installed-test
+soak-sync: system-test system-server $(VENV)/.installed-test $(VENV)/.installed-server
 	NOTEDESK_SYNC_SOAK_ROUNDS=40 $(BIN)/python -m pytest -s tests/sync/test_soak.py $(PYTEST_ARGS)
 
 fuzz: system-test $(VENV)/.installed-test
@@ -110,4 +110,42 @@ system-bench:
 
 $(VENV)/.installed-bench: $(PROJECTS) | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet $(DESKTOP_SHELL) -e ".[bench]"
+	touch $@ $(VENV)/.installed-run
+
+# Notedesk as a server on PostgreSQL (docs/server.md). `make serve` starts a throwaway cluster in a
+# temporary folder (build/linux/postgres.sh: Debian's postgresql, initdb and pg_ctl, as `nobody`
+# when run as root), migrates, creates the user SERVE_USER if given (SERVE_PASSWORD, or it asks),
+# and serves on http://127.0.0.1:$(SERVE_PORT) over plain HTTP (NOTEDESK_HTTPS=0: a local trial
+# only). Ctrl+C stops the server and the cluster, and deletes the folder.
+# `make test-server`: the notes API suite and tests/server/ (isolation, login limit, devices, HTTPS,
+# and the hostile requests of tests/shell/security that apply to a server) against a PostgreSQL
+# the tests start; then tests/sync/ (two desktops syncing with a server, docs/sync.md).
+.PHONY: serve test-server system-server
+SERVE_PORT ?= 8000
+SERVE_USER ?=
+SERVER_ENV = DJANGO_SETTINGS_MODULE=embedded_site.server_settings NOTEDESK_HTTPS=0 \
+	ALLOWED_HOSTS=127.0.0.1,localhost CSRF_TRUSTED_ORIGINS=http://127.0.0.1:$(SERVE_PORT),http://localhost:$(SERVE_PORT)
+
+serve: system-server $(VENV)/.installed-server
+	@folder=$$(mktemp -d /tmp/notedesk-serve.XXXXXX) && chmod 755 "$$folder" && \
+	trap 'build/linux/postgres.sh stop "$$folder/cluster"; rm -rf "$$folder"' EXIT && \
+	export $(SERVER_ENV) NOTEDESK_DATA_DIR="$$folder/data" \
+		SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		DATABASE_URL=$$(build/linux/postgres.sh start "$$folder/cluster") && \
+	$(BIN)/python -m django migrate --no-input && \
+	if [ -n "$(SERVE_USER)" ]; then \
+		if [ -n "$$SERVE_PASSWORD" ]; then DJANGO_SUPERUSER_PASSWORD="$$SERVE_PASSWORD" $(BIN)/python -m django createsuperuser --no-input --username "$(SERVE_USER)" --email ""; \
+		else $(BIN)/python -m django createsuperuser --username "$(SERVE_USER)" --email ""; fi; \
+	fi && \
+	PORT=$(SERVE_PORT) $(BIN)/python -m embedded_site.serve
+
+test-server: system-test system-server $(VENV)/.installed-test $(VENV)/.installed-server
+	$(BIN)/python -m pytest --ds=tests.server_settings tests/notes tests/server $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/sync $(PYTEST_ARGS)
+
+system-server:
+	@$(SYSTEM_PACKAGES) run server
+
+$(VENV)/.installed-server: $(PROJECTS) | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet $(DESKTOP_SHELL) -e ".[server]"
 	touch $@ $(VENV)/.installed-run

@@ -7,7 +7,6 @@ and a round with nothing to do. Prints the figures and the load average beside t
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,7 +18,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 django.setup()
 
 from tests.reliability.conftest import NotedeskProcess  # noqa: E402
-from tests.sync.conftest import CLUSTER_SCRIPT, Device, PostgresCluster, SyncServer, server_python  # noqa: E402
+from tests.postgres import start_cluster, stop_cluster  # noqa: E402
+from tests.sync.conftest import Device, PostgresCluster, SyncServer, server_python  # noqa: E402
 
 
 def timed(action) -> float:
@@ -55,8 +55,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="notedesk-sync-bench-"))
     # Directly under /tmp: as root, the cluster runs as `nobody`, who must reach its folder.
     cluster_folder = Path(tempfile.mkdtemp(prefix="notedesk-sync-bench-pg-", dir="/tmp"))
-    started = subprocess.run(["bash", str(CLUSTER_SCRIPT), "start", str(cluster_folder)], capture_output=True, text=True, check=True)
-    cluster = PostgresCluster(cluster_folder, started.stdout.strip().rsplit("/", 1)[0])
+    cluster = PostgresCluster(cluster_folder, start_cluster(cluster_folder).rsplit("/", 1)[0])
     try:
         cluster.create_database("sync_template")
         server_python(cluster.environment("sync_template", folder / "template-data"), "-m", "django", "migrate", "--no-input")
@@ -68,7 +67,7 @@ def main() -> None:
                   f"{count / figures['push']:>11.0f} {count / figures['pull']:>13.0f}  {figures['same on both']}")
         print(f"load average after: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
     finally:
-        subprocess.run(["bash", str(CLUSTER_SCRIPT), "stop", str(cluster_folder)], capture_output=True)
+        stop_cluster(cluster_folder)
         shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(cluster_folder, ignore_errors=True)
 

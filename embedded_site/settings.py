@@ -1,72 +1,23 @@
-"""Django settings for Notedesk. The desktop shell's defaults (data folder, port, secrets,
-security middleware, cookies, SQLite) are applied over these by the last line."""
-
-from pathlib import Path
+"""Django settings for Notedesk on the desktop: the settings both modes share, then the desktop
+shell's defaults (data folder, port, secrets, security middleware, cookies, SQLite), applied over
+them by the last line. A server uses server_settings.py instead."""
 
 from django_desktop_shell.settings import MULTIPART_OVERHEAD, desktop_settings
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-UI_DIR = BASE_DIR / "ui"
+from embedded_site.common_settings import *  # noqa: F403
+from embedded_site.common_settings import MIDDLEWARE, NOTEDESK_MAX_IMPORT_SIZE
 
-INSTALLED_APPS = [
-    "django.contrib.contenttypes",
-    "django.contrib.auth",
-    "django.contrib.staticfiles",
-    "embedded_site.ajax_patterns",
-    "embedded_site.notes",
-    "embedded_site.sync",
-    "embedded_site.open_with",
-]
-MIDDLEWARE = [
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    # No login on the desktop: every request is the local owner's (embedded_site/notes/owners.py).
-    "embedded_site.notes.owners.LocalOwnerMiddleware",
-]
+# No login on the desktop: every request is the local owner's (embedded_site/notes/owners.py).
+MIDDLEWARE = [*MIDDLEWARE, "embedded_site.notes.owners.LocalOwnerMiddleware"]
 
-ROOT_URLCONF = "embedded_site.urls"
-WSGI_APPLICATION = "embedded_site.wsgi.application"
-
-TEMPLATES = [
-    {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [UI_DIR / "templates"],
-        "APP_DIRS": False,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.csrf",
-                "django.template.context_processors.static",
-                "embedded_site.context_processors.notedesk",
-            ],
-        },
-    },
-]
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-# Uploads. A JSON request body (a note) may be a few MB; an upload above the memory size is
-# spooled to a temporary file. The notes app enforces its own file limits while it reads.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-NOTEDESK_MAX_ATTACHMENT_SIZE = 25 * 1024 * 1024
-NOTEDESK_MAX_IMPORT_SIZE = 200 * 1024 * 1024
 # The largest body the server reads at all: an import file, in its multipart form.
 DESKTOP_MAX_REQUEST_BODY = NOTEDESK_MAX_IMPORT_SIZE + MULTIPART_OVERHEAD
-# Version history (embedded_site/notes/revisions.py): how long a revision is kept.
-NOTEDESK_REVISIONS_KEPT_DAYS = 90
-
-LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
-USE_I18N = False
-USE_TZ = True
-
-STATIC_URL = "/static/"
-STATICFILES_DIRS = [UI_DIR / "static"]
-
-# Clients of the JSON API (scripts holding the launch token) get JSON errors without asking.
-DESKTOP_JSON_PATH_PREFIXES = ("/api/",)
 
 # Files and links opened from outside, and files dropped onto the editor (django_desktop_shell.opening).
 DESKTOP_OPEN_FILES = "embedded_site.open_with.handlers.open_files"
 DESKTOP_OPEN_URL = "embedded_site.open_with.handlers.open_url"
+
+# Sync with a server (docs/sync.md): how often, in seconds, a connected device asks it for news.
+NOTEDESK_SYNC_INTERVAL = 60
 
 desktop_settings(globals())

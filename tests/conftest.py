@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # The sites the shell's contract is tested on: each is a project folder with its own launcher.py.
 SITES = {"notedesk": ROOT, "polls": ROOT / "examples" / "polls"}
 CHROMIUM = "/usr/bin/chromium"
-HOST = f"127.0.0.1:{settings.DESKTOP_PORT}"
+# The desktop's Host (server mode has no DESKTOP_PORT: its clients use Django's testserver).
+HOST = f"127.0.0.1:{getattr(settings, 'DESKTOP_PORT', 0)}"
 
 
 @pytest.fixture
@@ -202,3 +203,28 @@ def page(chromium, live_app):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+# tests/server/ is of server mode only (make test-server): its apps are not installed on the desktop.
+# tests/sync/ (desktops syncing with a server on PostgreSQL) runs only when named: make test-server does.
+collect_ignore = ["sync"] + ([] if getattr(settings, "NOTEDESK_SERVER", False) else ["server"])
+
+if getattr(settings, "NOTEDESK_SERVER", False):
+    # Server mode (make test-server): its cluster and its logged-in clients replace the desktop's.
+    from tests.server_mode import (  # noqa: F401
+        anonymous_client,
+        client,
+        csrf_client,
+        django_db_modify_db_settings,
+        postgres_cluster,
+        server_user,
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """In server mode, the tests of what only a desktop has (marked `desktop`) do not run."""
+    if getattr(settings, "NOTEDESK_SERVER", False):
+        skip = pytest.mark.skip(reason="desktop only: this run is of server mode")
+        for item in items:
+            if "desktop" in item.keywords:
+                item.add_marker(skip)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a Notedesk target needs, and only those that are missing.
-# Usage: build/linux/system-packages.sh run|test|package|bench …
+# Usage: build/linux/system-packages.sh run|test|package|bench|server …
 # As root it installs them; otherwise it prints the exact apt command and fails.
 set -euo pipefail
 
@@ -9,6 +9,7 @@ declare -A GROUPS_PACKAGES=(
   [test]="xvfb xauth chromium imagemagick xdotool poppler-utils"
   [package]="binutils dpkg-dev fakeroot desktop-file-utils shellcheck"
   [bench]="wrk"
+  [server]="postgresql"
 )
 
 wanted=()

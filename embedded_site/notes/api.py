@@ -40,8 +40,18 @@ def read_snapshot():
     committed in between makes them disagree (a note ranked but no longer matching). The
     transaction is DEFERRED, not the IMMEDIATE of settings.py: in WAL mode a reader takes no
     lock and never waits for a writer. Only for reads: a write inside could not upgrade it.
+    On PostgreSQL, a REPEATABLE READ transaction gives the one snapshot (inside a transaction
+    begun already, a test's, that one's).
     """
     connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        begins = not connection.in_atomic_block
+        with transaction.atomic():
+            if begins:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            yield
+        return
     immediate = connection.transaction_mode
     connection.transaction_mode = "DEFERRED"
     try:

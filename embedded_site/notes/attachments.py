@@ -8,11 +8,14 @@ when Notedesk starts.
 
 import hashlib
 import os
+import tempfile
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -34,6 +37,7 @@ INLINE_TYPES = {
     ".txt": "text/plain; charset=utf-8",
 }
 DOWNLOAD_TYPE = "application/octet-stream"
+SPOOLED_SIZE = 2 * 1024 * 1024  # a file bound for S3 is held in memory up to this size, then on disk
 
 
 def display_name(client_name: str) -> str:
@@ -59,6 +63,35 @@ def attachments_folder() -> Path:
     return Path(Attachment.file.field.storage.location)
 
 
+def write_stored_file(name: str, chunks: Iterable[bytes]) -> int:
+    """Store the file under `name`; its size. On a disk, fsynced before this returns (durable.py);
+    on another storage (S3, on a server), through the storage's own save()."""
+    storage = Attachment.file.field.storage
+    size = 0
+    if isinstance(storage, FileSystemStorage):
+        folder = attachments_folder()
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with durable_file(folder / name) as file:
+            for chunk in chunks:
+                file.write(chunk)
+                size += len(chunk)
+        return size
+    with tempfile.SpooledTemporaryFile(max_size=SPOOLED_SIZE) as file:
+        for chunk in chunks:
+            file.write(chunk)
+            size += len(chunk)
+        file.seek(0)
+        storage.save(name, File(file))
+    return size
+
+
+def hashing(chunks: Iterable[bytes], digest) -> Iterable[bytes]:
+    """The chunks, each added to `digest` on the way (sync finds contents by their SHA-256)."""
+    for chunk in chunks:
+        digest.update(chunk)
+        yield chunk
+
+
 def store_attachment(note: Note, upload: UploadedFile, check: Callable[[], None] | None = None) -> Attachment:
     return save_attachment(note, display_name(upload.name), upload.chunks(), check)
 
@@ -70,16 +103,10 @@ def save_attachment(
 
     `check`, if given, runs in the row's transaction, just before the row is created: raising
     there (the note went to the trash while the file was written, say) leaves neither too."""
-    folder = attachments_folder()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stored_name = uuid.uuid4().hex
     try:
-        size, digest = 0, hashlib.sha256()
-        with durable_file(folder / stored_name) as file:
-            for chunk in chunks:
-                file.write(chunk)
-                digest.update(chunk)
-                size += len(chunk)
+        digest = hashlib.sha256()
+        size = write_stored_file(stored_name, hashing(chunks, digest))
         with transaction.atomic():
             if check:
                 check()
@@ -89,7 +116,7 @@ def save_attachment(
             changes.notes_changed([note.pk])
             return attachment
     except BaseException:
-        (folder / stored_name).unlink(missing_ok=True)
+        Attachment.file.field.storage.delete(stored_name)
         raise
 
 
@@ -99,12 +126,12 @@ def delete_attachment(attachment: Attachment) -> None:
     with transaction.atomic():
         attachment.delete()
         changes.notes_changed([attachment.note_id])
-        transaction.on_commit(lambda: (attachments_folder() / stored_name).unlink(missing_ok=True))
+        transaction.on_commit(lambda: Attachment.file.field.storage.delete(stored_name))
 
 
 def remove_orphan_files() -> int:
     """Delete the files in the attachments folder that no attachment names (temporary files of
-    writes cut short included). Only while nothing else writes there: at start, before serving."""
+    writes cut short included). Only while nothing else writes there: at a desktop's start, before serving."""
     folder = attachments_folder()
     if not folder.is_dir():
         return 0

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
 from embedded_site.notes import changes, links, revisions
-from embedded_site.notes.attachments import attachments_folder, display_name, save_attachment
+from embedded_site.notes.attachments import display_name, save_attachment
 from embedded_site.notes.exporting import FORMAT_NAME, FORMAT_VERSION
 from embedded_site.notes.forms import BODY_MAX_LENGTH, ImportedNoteForm
 from embedded_site.notes.markdown_files import ATTACHMENTS_KEY, from_markdown, valid_attachment_entry
@@ -281,7 +281,7 @@ def import_notes(owner, records: list[dict], *, in_batches: bool = True) -> Iter
                 created, updated, attached = import_batch(owner, batch, stored_files)
         except BaseException:
             for name in stored_files:  # their rows were rolled back
-                (attachments_folder() / name).unlink(missing_ok=True)
+                Attachment.file.field.storage.delete(name)
             raise
         progress = replace(
             progress,

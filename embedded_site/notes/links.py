@@ -133,6 +133,10 @@ def completions(owner, text: str, limit: int) -> list[dict]:
     word starting with it; with no text, the notes listed first. Each title once, as the note a
     link would go to spells it, with how many notes have it."""
     key = title_key(text)
+    if connection.vendor == "postgresql":
+        from embedded_site.notes.search_postgres import title_completions
+
+        return title_completions(owner, key, limit)
     with connection.cursor() as cursor:
         if not key:
             cursor.execute(

@@ -1,7 +1,7 @@
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import models
 from django.utils import timezone
 
@@ -10,8 +10,12 @@ TAG_MAX_LENGTH = 50
 ATTACHMENT_NAME_MAX_LENGTH = 255
 
 
-def attachment_storage() -> FileSystemStorage:
-    """Attachments live in the data dir, never in the (possibly read-only) app bundle."""
+def attachment_storage() -> Storage:
+    """Where attachment files go: the storage a server's settings name "attachments" (the file
+    system or S3, server_settings.py); on the desktop, the data folder, never the (possibly
+    read-only) app bundle."""
+    if "attachments" in settings.STORAGES:
+        return storages["attachments"]
     return FileSystemStorage(location=settings.DESKTOP_DATA_DIR / "attachments")
 
 

@@ -7,6 +7,7 @@ that gave notes an owner, for the notes there were then.
 """
 
 from django.contrib.auth import get_user_model
+from django.utils.functional import SimpleLazyObject
 
 # No password can match it (set_unusable_password), so no login can ever open it on a server.
 LOCAL_OWNER_USERNAME = "local-owner"
@@ -22,13 +23,13 @@ def local_owner():
 
 
 class LocalOwnerMiddleware:
-    """The desktop's request.user: the local owner, looked up before the view, outside its
-    transaction: created there (on a database no launch prepared), it would be a write inside a
-    GET's read-only snapshot (api.read_snapshot), which SQLite refuses once another write is in."""
+    """The desktop's request.user: the local owner, looked up only when a view asks. It exists
+    by then (NotesConfig made it before serving): looking it up is a read, which a GET's read-only
+    snapshot (api.read_snapshot) allows; creating it there would be a write SQLite can refuse."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.user = local_owner()
+        request.user = SimpleLazyObject(local_owner)
         return self.get_response(request)

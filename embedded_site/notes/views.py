@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from embedded_site.notes import editing, links, search_query
+from embedded_site.notes import editing, links, search, search_query
 from embedded_site.notes.api import ApiError, api_view, json_object, valid
 from embedded_site.notes.attachments import delete_attachment, served_type, store_attachment
 from embedded_site.notes.exporting import ExportError, export_json, export_markdown
@@ -80,7 +80,7 @@ def search_results(owner, query: dict) -> dict:
     within, outside = search_scope(owner, {**query, "tag": tags[0] if tags else ""})
     within += [tagged_ids(owner, tag) for tag in tags[1:]]
     outside += [tagged_ids(owner, tag) for tag in parsed.excluded_tags]
-    found = search_query.search_page(parsed, within, outside, query["limit"], query["offset"])
+    found = search.engine().search_page(parsed, within, outside, query["limit"], query["offset"])
     by_id = with_relations(Note.objects.owned_by(owner).filter(pk__in=found.ids)).in_bulk()
     return {
         "notes": [{**note_payload(by_id[note_id]), "snippet": found.snippets[note_id]} for note_id in found.ids],
@@ -102,7 +102,7 @@ def filtered_results(owner, query: dict, parsed: search_query.Query, tags: list[
     for tag in parsed.excluded_tags:
         notes = notes.exclude(pk__in=tagged_ids(owner, tag))
     if parsed.negative:
-        notes = notes.exclude(pk__in=search_query.excluded_notes(parsed))
+        notes = notes.exclude(pk__in=search.engine().excluded_notes(parsed))
     start, end = query["offset"], query["offset"] + query["limit"]
     page = with_relations(notes.order_by("-pinned", "-updated", "-id")[start:end])
     return {

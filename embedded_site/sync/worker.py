@@ -24,7 +24,7 @@ MAX_BACKOFF = 300.0
 
 
 def interval() -> float:
-    return float(getattr(settings, "NOTEDESK_SYNC_INTERVAL", 60))
+    return float(settings.NOTEDESK_SYNC_INTERVAL)
 
 
 class Worker:

@@ -150,6 +150,7 @@ def test_an_import_job_is_all_or_nothing_a_bad_note_after_the_first_batch_import
     assert api.get("/api/notes/").json()["total"] == 0
 
 
+@pytest.mark.desktop  # SQLite's lock, taken by another program
 def test_an_import_stopped_by_another_program_locking_the_database_says_so_and_can_be_run_again(api, monkeypatch):
     document = {"format": "notedesk-notes", "version": 1, "notes": [
         {"uid": str(uuid.uuid4()), "title": f"Imported {number}", "body": "", "tags": [], "pinned": False,

@@ -9,6 +9,8 @@ from embedded_site.notes.models import Note, Tag
 from embedded_site.notes.owners import LOCAL_OWNER_USERNAME
 from tests.notes.conftest import check_search_index
 
+pytestmark = pytest.mark.desktop  # a desktop database from before owners: SQLite and its FTS5 triggers
+
 BEFORE_OWNERS = [("notes", "0005_trigram_search")]
 
 

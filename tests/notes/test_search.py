@@ -6,7 +6,7 @@ import pytest
 
 from embedded_site.notes import search_query
 from embedded_site.notes.models import Note
-from tests.notes.conftest import check_search_index
+from tests.notes.conftest import SUBSTRING_INDEX, check_search_index
 
 
 def titles(response):
@@ -87,6 +87,7 @@ def test_the_snippet_marks_the_matching_words(api, make_note):
     assert snippet.count("<mark>") == snippet.count("</mark>") == 1
 
 
+@pytest.mark.desktop  # FTS5's snippet text; ts_headline drops what looks like a tag (docs/server.md)
 def test_the_snippet_escapes_the_note_text_and_adds_only_mark_tags(api, make_note):
     make_note(title="x", body='<script>alert("zebra")</script> & <b>zebra</b>')
     snippet = api.get("/api/notes/", {"q": "zebra"}).json()["notes"][0]["snippet"]
@@ -94,6 +95,7 @@ def test_the_snippet_escapes_the_note_text_and_adds_only_mark_tags(api, make_not
     assert "&lt;script&gt;alert(&quot;<mark>zebra</mark>&quot;)&lt;/script&gt; &amp; &lt;b&gt;<mark>zebra</mark>" in snippet
 
 
+@pytest.mark.desktop  # FTS5's snippet text; ts_headline drops what looks like a tag (docs/server.md)
 def test_characters_of_the_note_never_turn_into_mark_tags(api, make_note):
     """They were the markers: U+E000 and U+E001 in a note became <mark> and </mark>."""
     make_note(title="Private use", body="before \ue000not a match\ue001 and a zebra [0] [mark]")
@@ -101,7 +103,7 @@ def test_characters_of_the_note_never_turn_into_mark_tags(api, make_note):
     assert snippet == "before \ue000not a match\ue001 and a <mark>zebra</mark> [0] [mark]"
 
 
-@pytest.mark.parametrize("query, index", [("会議", "trigram"), ("eting", "trigram"), ("zebra", "word")])
+@pytest.mark.parametrize("query, index", [("会議", SUBSTRING_INDEX), ("eting", SUBSTRING_INDEX), ("zebra", "word")])
 def test_private_use_characters_stay_text_on_every_index(api, make_note, query, index):
     make_note(title="Private use", body="今日の会議 \ue000not a match\ue001 meeting zebra")
     response = api.get("/api/notes/", {"q": query}).json()

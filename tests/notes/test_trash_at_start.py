@@ -3,9 +3,13 @@ database_ready signal, which the notes app listens to)."""
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from django_desktop_shell.process import site
 
 from embedded_site.notes.models import Note
+
+pytestmark = pytest.mark.desktop  # a desktop launch
 
 
 def test_starting_purges_notes_trashed_more_than_30_days_ago_with_their_files(

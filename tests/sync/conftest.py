@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres import start_cluster, stop_cluster
 from tests.reliability.conftest import NotedeskProcess, notedesk, poll  # noqa: F401 (the fixture)
 from tests.sync.proxy import CuttingProxy
 
 SYNC_WAIT = 60
 ROOT = Path(__file__).resolve().parents[2]
-CLUSTER_SCRIPT = ROOT / "build" / "linux" / "postgres.sh"
 SERVER_START_TIMEOUT = 60
 
 
@@ -133,20 +133,18 @@ def server_notes(server_url: str, token: str) -> dict[str, tuple[int, str]]:
 
 
 @pytest.fixture(scope="session")
-def postgres_cluster():
-    """The suite's PostgreSQL (build/linux/postgres.sh), with the server's tables migrated once
-    into a template database that each test's server copies."""
+def sync_postgres():
+    """The suite's PostgreSQL (tests/postgres.py), with the server's tables migrated once into a
+    template database that each test's server copies."""
+    # Directly under /tmp: as root, the cluster runs as `nobody`, who must reach its folder.
     folder = Path(tempfile.mkdtemp(prefix="notedesk-sync-pg-", dir="/tmp"))
-    started = subprocess.run(["bash", str(CLUSTER_SCRIPT), "start", str(folder)], capture_output=True, text=True)
-    if started.returncode:
-        pytest.fail(f"PostgreSQL did not start: {started.stderr}")
-    cluster = PostgresCluster(folder, started.stdout.strip().rsplit("/", 1)[0])
+    cluster = PostgresCluster(folder, start_cluster(folder).rsplit("/", 1)[0])
     try:
         cluster.create_database("sync_template")
         server_python(cluster.environment("sync_template", folder / "template-data"), "-m", "django", "migrate", "--no-input")
         yield cluster
     finally:
-        subprocess.run(["bash", str(CLUSTER_SCRIPT), "stop", str(folder)], capture_output=True)
+        stop_cluster(folder)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -248,8 +246,8 @@ class SyncServer:
 
 
 @pytest.fixture
-def sync_server(postgres_cluster, tmp_path):
-    server = SyncServer(postgres_cluster, tmp_path / "server").start()
+def sync_server(sync_postgres, tmp_path):
+    server = SyncServer(sync_postgres, tmp_path / "server").start()
     yield server
     server.stop()
 

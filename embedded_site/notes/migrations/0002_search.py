@@ -7,6 +7,8 @@ write, whether it comes from the ORM, a bulk_create or raw SQL.
 
 from django.db import migrations
 
+from embedded_site.notes.vendor_sql import on_vendor
+
 CREATE = [
     """CREATE VIRTUAL TABLE notes_note_fts USING fts5(
         title, body,
@@ -40,4 +42,4 @@ DROP = [
 class Migration(migrations.Migration):
     dependencies = [("notes", "0001_initial")]
 
-    operations = [migrations.RunSQL(CREATE, DROP)]
+    operations = [on_vendor("sqlite", CREATE, DROP)]

@@ -10,6 +10,8 @@ as the trigrams that start with it (read from the fts5vocab table).
 
 from django.db import migrations
 
+from embedded_site.notes.vendor_sql import on_vendor
+
 CREATE = [
     """CREATE VIEW notes_note_trigram_content AS
         SELECT id, title || '  ' AS title, body || '  ' AS body FROM notes_note""",
@@ -47,4 +49,4 @@ DROP = [
 class Migration(migrations.Migration):
     dependencies = [("notes", "0004_links")]
 
-    operations = [migrations.RunSQL(CREATE, DROP)]
+    operations = [on_vendor("sqlite", CREATE, DROP)]

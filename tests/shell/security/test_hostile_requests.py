@@ -7,23 +7,10 @@ from django.conf import settings
 from django.test import Client
 
 from tests.conftest import HOST
+from tests.security_headers import assert_security_headers
 
 XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 PROTECTED_PATHS = ["/", "/ajax/data/", "/ajax/fetch_json/", "/_desktop/health", "/_desktop/probe/", "/static/css/app.css", "/nowhere/"]
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-}
-
-
-def assert_security_headers(response):
-    for header, value in SECURITY_HEADERS.items():
-        assert response[header] == value, header
-    policy = response["Content-Security-Policy"]
-    assert "default-src 'self'" in policy
-    assert "frame-ancestors 'none'" in policy
-    assert "unsafe-eval" not in policy and "unsafe-inline" not in policy
 
 
 @pytest.mark.parametrize("path", PROTECTED_PATHS)

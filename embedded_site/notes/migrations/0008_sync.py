@@ -28,7 +28,7 @@ def give_uids_and_hashes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("notes", "0006_owners"),
+        ("notes", "0007_postgres_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

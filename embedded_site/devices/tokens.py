@@ -1,0 +1,47 @@
+"""Device tokens: made once, shown once, kept only as their SHA-256.
+
+A token is 32 random bytes, so a plain hash is enough: nothing can be guessed from it, and a
+token can be found by its hash in one indexed lookup (a salted, slow hash would need a scan).
+"""
+
+import hashlib
+import secrets
+
+from django.utils import timezone
+
+from embedded_site.devices.models import Device
+
+TOKEN_PREFIX = "ndt_"  # says what it is, in a config file or a leaked log
+MAX_TOKEN_LENGTH = 100
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def new_device(owner, name: str) -> tuple[Device, str]:
+    """The new device and its token, which nothing can show again."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return Device.objects.create(owner=owner, name=name, token_hash=token_hash(raw)), raw
+
+
+def device_for_token(raw: str) -> Device | None:
+    """The device a token belongs to, with its owner, noting its use; None for a token that is
+    unknown, revoked, or whose owner can no longer log in."""
+    if not raw or len(raw) > MAX_TOKEN_LENGTH or not raw.isascii():
+        return None
+    device = Device.objects.select_related("owner").filter(token_hash=token_hash(raw), revoked_at__isnull=True).first()
+    if device is None or not device.owner.is_active:
+        return None
+    device.last_used = timezone.now()
+    Device.objects.filter(pk=device.pk).update(last_used=device.last_used)
+    return device
+
+
+def revoke(owner, device_id: int) -> Device | None:
+    """The owner's device, revoked (a revoked one stays listed, with when); None if they have no such device."""
+    device = Device.objects.owned_by(owner).filter(pk=device_id).first()
+    if device is not None and device.revoked_at is None:
+        device.revoked_at = timezone.now()
+        device.save(update_fields=["revoked_at"])
+    return device

@@ -1,0 +1,141 @@
+"""Full-text search on PostgreSQL (a server's database): the same queries (search_query.parse),
+the same filters and the same answer (search_query.Results) as the SQLite path, from
+PostgreSQL's own full-text search. docs/server.md says where the two differ.
+
+The text is indexed as words of `simple` with accents removed (no stemming, as FTS5's unicode61),
+the title weighted A and the body B, by a GIN index on that very expression (migration 0007):
+a query must build its vector exactly as SEARCH_VECTOR does for the index to serve it. A word
+matches as a prefix (`zeb` finds "zebra"), a phrase exactly. Ranking is ts_rank with a title match
+counting ten times one in the body, then newest first; snippets are ts_headline's, marked as
+the SQLite path marks them. A query with a term in a script written without spaces, or an emoji,
+and one whose words all have 3 characters or more but find nothing, match as substrings instead
+(`eting` finds "meeting"), by a scan: PostgreSQL's words are not FTS5's trigrams.
+"""
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models.functions import Lower, StrIndex
+
+from embedded_site.notes.models import Note
+from embedded_site.notes.search import BODY_WEIGHT, TITLE_WEIGHT
+from embedded_site.notes.search_query import Query, Results, Term, excerpt, marked_html, needs_trigrams, new_markers
+
+CONFIG = "notedesk_words"  # `simple` without accents (migration 0007)
+SEARCH_VECTOR = SearchVector("title", weight="A", config=CONFIG) + SearchVector("body", weight="B", config=CONFIG)
+# ts_rank's weights, for D, C, B and A: the body's B to the title's A as BODY_WEIGHT to TITLE_WEIGHT.
+RANK_WEIGHTS = [0.0, 0.0, BODY_WEIGHT / TITLE_WEIGHT, 1.0]
+HEADLINE_WORDS = {"max_words": 14, "min_words": 6, "short_word": 0}
+
+
+def term_query(term: Term) -> SearchQuery:
+    if term.phrase:
+        return SearchQuery(term.text, search_type="phrase", config=CONFIG)
+    # A raw tsquery of one quoted lexeme, as a prefix: quotes and backslashes escaped inside it.
+    lexeme = term.text.replace("\\", "\\\\").replace("'", "''")
+    return SearchQuery(f"'{lexeme}':*", search_type="raw", config=CONFIG)
+
+
+def full_text(positive: list[Term], negative: list[Term]) -> SearchQuery | None:
+    combined = None
+    for query in [term_query(term) for term in positive] + [~term_query(term) for term in negative]:
+        combined = query if combined is None else combined & query
+    return combined
+
+
+def scoped(within: list[QuerySet], outside: list[QuerySet]) -> QuerySet:
+    notes = Note.objects.all()
+    for note_ids in within:
+        notes = notes.filter(pk__in=note_ids)
+    for note_ids in outside:
+        notes = notes.exclude(pk__in=note_ids)
+    return notes
+
+
+def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int) -> Results:
+    """One page of the notes matching the query's terms, in the scope of `within` and `outside`."""
+    notes = scoped(within, outside)
+    if not any(needs_trigrams(term.text) for term in query.terms):
+        results = ranked(notes, query, limit, offset)
+        if results.total or any(len(term.text) < 3 for term in query.positive):
+            return results
+    return scanned(notes, query, limit, offset)
+
+
+def ranked(notes: QuerySet, query: Query, limit: int, offset: int) -> Results:
+    search = full_text(query.positive, query.negative)
+    matching = notes.annotate(search=SEARCH_VECTOR).filter(search=search)
+    total = matching.count()
+    markers = new_markers()
+    headline = {"config": CONFIG, "start_sel": markers[0], "stop_sel": markers[1], **HEADLINE_WORDS}
+    page = (
+        matching.annotate(rank=SearchRank(SEARCH_VECTOR, search, weights=RANK_WEIGHTS))
+        .annotate(
+            title_headline=SearchHeadline("title", search, **headline),
+            body_headline=SearchHeadline("body", search, **headline),
+        )
+        .order_by("-rank", "-id")
+        .values_list("id", "title_headline", "body_headline")[offset : offset + limit]
+    )
+    snippets = {}
+    for note_id, title_headline, body_headline in page:
+        best = body_headline if markers[0] in body_headline else title_headline
+        snippets[note_id] = marked_html(" ".join(best.split()), markers)
+    return Results(list(snippets), total, snippets, "word")
+
+
+def contains(term: Term) -> Q:
+    return Q(title__icontains=term.text) | Q(body__icontains=term.text)
+
+
+def scanned(notes: QuerySet, query: Query, limit: int, offset: int) -> Results:
+    """Substrings, each note's text read: a title match first, then the newest."""
+    for term in query.terms:
+        notes = notes.exclude(contains(term)) if term.negated else notes.filter(contains(term))
+    total = notes.count()
+    first = query.positive[0].text.lower() if query.positive else ""
+    rows = list(
+        notes.annotate(title_match=StrIndex(Lower("title"), Value(first)))
+        .annotate(in_title=Case(When(title_match__gt=0, then=1), default=0))
+        .order_by("-in_title", "-updated", "-id")
+        .values_list("id", "title", "body")[offset : offset + limit]
+    )
+    words, markers = [term.text for term in query.positive], new_markers()
+    return Results(
+        [row[0] for row in rows], total, {row[0]: excerpt(row[1], row[2], words, markers) for row in rows}, "scan"
+    )
+
+
+def excluded_notes(query: Query) -> QuerySet:
+    """The notes matching any term left out, as ids for `pk__in`: for a query of such terms only."""
+    if any(needs_trigrams(term.text) for term in query.negative):
+        matching = Q()
+        for term in query.negative:
+            matching |= contains(term)
+        return Note.objects.filter(matching).values("pk")
+    anything = None
+    for term in query.negative:
+        anything = term_query(term) if anything is None else anything | term_query(term)
+    return Note.objects.annotate(search=SEARCH_VECTOR).filter(search=anything).values("pk")
+
+
+def title_completions(owner, key: str, limit: int) -> list[dict]:
+    """links.completions() on PostgreSQL: titles starting with the text, then with a later word
+    starting with it; each title once, as the note a link goes to spells it, with how many have it."""
+    live = Note.objects.owned_by(owner).filter(trashed_at__isnull=True).exclude(title_key="")
+    if not key:
+        notes = live.order_by("-pinned", "-updated", "-id").values_list("title", "id")[:limit]
+        return [{"title": title, "id": note_id, "count": 1} for title, note_id in notes]
+    found: dict[str, dict] = {}
+    for matching in (Q(title_key__startswith=key), Q(title_key__contains=" " + key)):
+        rows = (
+            live.filter(matching).exclude(title_key__in=list(found))
+            .order_by("title_key", "-updated", "-id").values_list("title_key", "title", "id")
+        )
+        for title_key, title, note_id in rows.iterator():  # by title: a title's notes together, newest first
+            if title_key in found:
+                found[title_key]["count"] += 1
+            elif len(found) == limit:
+                break
+            else:
+                found[title_key] = {"title": title, "id": note_id, "count": 1}
+    return list(found.values())

@@ -1,0 +1,43 @@
+"""Serve Notedesk as a server with waitress: `python -m embedded_site.serve` (docs/server.md).
+
+HOST and PORT say where to listen (127.0.0.1:8000 by default: behind a reverse proxy on the same
+machine). Behind a proxy, TRUSTED_PROXY is its address (or `*`), and TRUSTED_PROXY_HEADERS the
+headers waitress takes from it (by default x-forwarded-for x-forwarded-proto x-forwarded-host),
+so that the client's address, which the login limit counts, and the scheme are the real ones.
+"""
+
+import os
+
+from waitress import serve
+
+from django_desktop_shell.settings import MULTIPART_OVERHEAD
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "embedded_site.server_settings")
+    from django.conf import settings
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+    proxy = {}
+    if trusted := os.environ.get("TRUSTED_PROXY"):
+        proxy = {
+            "trusted_proxy": trusted,
+            "trusted_proxy_headers": os.environ.get(
+                "TRUSTED_PROXY_HEADERS", "x-forwarded-for x-forwarded-proto x-forwarded-host"
+            ),
+            "clear_untrusted_proxy_headers": True,
+        }
+    serve(
+        application,
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=int(os.environ.get("PORT", "8000")),
+        threads=int(os.environ.get("THREADS", "8")),
+        max_request_body_size=settings.NOTEDESK_MAX_IMPORT_SIZE + MULTIPART_OVERHEAD,
+        ident="Notedesk",
+        **proxy,
+    )
+
+
+if __name__ == "__main__":
+    main()

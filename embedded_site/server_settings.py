@@ -1,0 +1,133 @@
+"""Django settings for Notedesk as a multi-user server (docs/server.md): the settings both modes
+share, configured from the environment, on PostgreSQL, behind a reverse proxy that ends HTTPS.
+
+None of the desktop shell's desktop layers is here (the loopback Host check, the launch token,
+per-port cookies), nor its app, whose system checks require them: people log in with Django's
+auth, and CSRF protects the browser UI as on the desktop. The shell's security headers, CSP and
+error answers are shared.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from django_desktop_shell.identity import load as load_identity
+from django_desktop_shell.settings import DEFAULT_CSP, HEADER_MIDDLEWARE
+
+from embedded_site.common_settings import *  # noqa: F403
+from embedded_site.common_settings import BASE_DIR, INSTALLED_APPS, TEMPLATES
+
+
+def environment(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name, default)
+    if value is None:
+        raise ImproperlyConfigured(f"Set the environment variable {name} (docs/server.md).")
+    return value
+
+
+def flag(name: str, default: bool) -> bool:
+    return environment(name, "1" if default else "0").strip().lower() in ("1", "true", "yes", "on")
+
+
+def names(name: str, default: str | None = None) -> list[str]:
+    return [item.strip() for item in environment(name, default).split(",") if item.strip()]
+
+
+NOTEDESK_SERVER = True
+identity = load_identity(BASE_DIR)
+DESKTOP_APP_NAME = identity.name
+DESKTOP_APP_VERSION = identity.version
+
+SECRET_KEY = environment("SECRET_KEY")
+DEBUG = False
+ALLOWED_HOSTS = names("ALLOWED_HOSTS")
+# The origins the browser UI is served from, as the browser sees them (https://notes.example.org).
+CSRF_TRUSTED_ORIGINS = names("CSRF_TRUSTED_ORIGINS", "")
+DATABASES = {"default": dj_database_url.parse(environment("DATABASE_URL"), conn_max_age=600, conn_health_checks=True)}
+
+# The server's own folder: uploads and exports being made, and attachments on the file system.
+DESKTOP_DATA_DIR = Path(environment("NOTEDESK_DATA_DIR"))
+
+# Attachments (models.attachment_storage): the file system by default; S3 with NOTEDESK_STORAGE=s3.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+match environment("NOTEDESK_STORAGE", "filesystem"):
+    case "filesystem":
+        STORAGES["attachments"] = {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": DESKTOP_DATA_DIR / "attachments"},
+        }
+    case "s3":
+        # Credentials as boto3 finds them: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance role.
+        STORAGES["attachments"] = {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": environment("NOTEDESK_S3_BUCKET"),
+                "region_name": environment("NOTEDESK_S3_REGION", "") or None,
+                "endpoint_url": environment("NOTEDESK_S3_ENDPOINT_URL", "") or None,
+                "location": environment("NOTEDESK_S3_PREFIX", "attachments"),
+                "default_acl": None,
+                "querystring_auth": True,  # files are served through the app, never from a public bucket
+                "file_overwrite": False,
+            },
+        }
+    case other:
+        raise ImproperlyConfigured(f"NOTEDESK_STORAGE is {other!r}: it is filesystem or s3.")
+
+INSTALLED_APPS = [
+    *INSTALLED_APPS,
+    "django.contrib.sessions",
+    "django.contrib.postgres",
+    "embedded_site.devices",
+    "csp",
+]
+MIDDLEWARE = [
+    *HEADER_MIDDLEWARE,
+    "django_desktop_shell.middleware.ErrorFormatMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "embedded_site.accounts.LoginRequiredMiddleware",
+]
+ROOT_URLCONF = "embedded_site.server_urls"
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.contrib.auth.context_processors.auth")
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
+# The login rate limit (accounts.py) counts in the cache: one waitress process, so its memory.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# HTTPS, ended by the reverse proxy. NOTEDESK_HTTPS=0 only to try the server on plain http://localhost.
+HTTPS = flag("NOTEDESK_HTTPS", True)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(environment("NOTEDESK_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = flag("NOTEDESK_HSTS_INCLUDE_SUBDOMAINS", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+# The header the proxy sets to say the request came over HTTPS: trust it only behind that proxy.
+if proxy_ssl_header := environment("NOTEDESK_PROXY_SSL_HEADER", ""):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Strict"
+CSRF_FAILURE_VIEW = "django_desktop_shell.errors.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = DEFAULT_CSP
+
+WHITENOISE_USE_FINDERS = True  # the UI's few static files, served from the source: no collectstatic
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": environment("NOTEDESK_LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,88 @@
+"""Logging in to the server: the login page with CSRF, and failed logins limited per user name
+and per client address, with a clear 429 and Retry-After."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+
+from embedded_site import accounts
+from tests.server_mode import PASSWORD, HttpsClient, make_user
+
+
+@pytest.fixture(autouse=True)
+def fresh_counts():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def browser(address="203.0.113.7"):
+    """A browser that, like a real one, sends the CSRF token its login page gave it."""
+    client = HttpsClient(enforce_csrf_checks=True, headers={"Origin": "https://testserver"}, REMOTE_ADDR=address)
+    client.get("/accounts/login/")
+    return client
+
+
+def log_in(client, username, password):
+    token = client.cookies["csrftoken"].value
+    return client.post("/accounts/login/", {"username": username, "password": password, "csrfmiddlewaretoken": token})
+
+
+def test_a_person_logs_in_on_the_login_page_and_sees_their_notes(db):
+    make_user("carol")
+    client = browser()
+    response = log_in(client, "carol", PASSWORD)
+    assert (response.status_code, response["Location"]) == (302, "/")
+    page = client.get("/")
+    assert page.status_code == 200 and b"Log out" in page.content
+
+
+def test_a_login_without_the_csrf_token_is_refused(db):
+    make_user("carol")
+    client = browser()
+    response = client.post("/accounts/login/", {"username": "carol", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
+
+
+def test_after_five_wrong_passwords_a_name_is_paused_with_a_429_and_retry_after_even_for_the_right_one(db):
+    make_user("carol")
+    for _ in range(accounts.LIMIT_PER_USERNAME):
+        response = log_in(browser(), "carol", "wrong")
+        assert response.status_code == 200 and b"enter a correct" in response.content
+    client = browser(address="198.51.100.9")  # another address: the name's own count stops it
+    response = log_in(client, "carol", PASSWORD)
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= accounts.LIMIT_WINDOW
+    assert b"Try again in 15 minutes" in response.content
+    assert "_auth_user_id" not in client.session
+    # Another person's name from another address logs in as usual.
+    make_user("dave")
+    assert log_in(browser(address="198.51.100.10"), "dave", PASSWORD).status_code == 302
+
+
+def test_one_address_trying_many_names_is_paused_too(db):
+    make_user("erin")
+    for number in range(accounts.LIMIT_PER_ADDRESS):
+        assert log_in(browser(), f"guess{number}", "wrong").status_code == 200
+    assert log_in(browser(), "erin", PASSWORD).status_code == 429
+    assert log_in(browser(address="198.51.100.11"), "erin", PASSWORD).status_code == 302
+
+
+def test_a_successful_login_clears_its_names_count(db):
+    make_user("frank")
+    for _ in range(accounts.LIMIT_PER_USERNAME - 1):
+        log_in(browser(), "frank", "wrong")
+    assert log_in(browser(), "frank", PASSWORD).status_code == 302
+    for _ in range(accounts.LIMIT_PER_USERNAME - 1):
+        log_in(browser(), "frank", "wrong")
+    assert log_in(browser(), "frank", PASSWORD).status_code == 302
+
+
+def test_the_login_page_names_no_reason_that_tells_a_name_exists(db):
+    make_user("gina")
+    known = log_in(browser(), "gina", "wrong").content
+    unknown = log_in(browser(address="198.51.100.12"), "nobody-here", "wrong").content
+    strip = lambda html: re.sub(rb'name="(csrf-token|csrfmiddlewaretoken|username)" [^>]*>', b"", html)  # noqa: E731
+    assert strip(known) == strip(unknown)
