@@ -10,6 +10,8 @@ from django.http import FileResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from django_desktop_shell.errors import error_response
+
 from embedded_site.notes.api import ApiError, api_view, json_object, valid
 from embedded_site.sync import blobs, protocol, store
 from embedded_site.sync.wire import PROTOCOL, WireError, read_note, read_sha256
@@ -20,23 +22,27 @@ MAX_HASHES = 1000
 
 
 def device_view(view):
-    """The view, for a request that carries a device's valid token; a 401 saying why otherwise."""
+    """The view, for a request that carries a device's valid token; a 401 saying why otherwise.
+
+    The token is checked before the view's read snapshot (api_view) begins: noting the device's
+    use is a write, which a GET's snapshot on PostgreSQL would refuse when another request of the
+    same device wrote that row meanwhile ("could not serialize access")."""
+    answering = api_view(view)
 
     @login_not_required
     @csrf_exempt
     @wraps(view)
-    @api_view
     def authenticated(request, *args, **kwargs):
         from embedded_site.devices.tokens import device_for_token  # a server's app: not on a desktop
 
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise ApiError(401, "Sync needs a device token: send it as `Authorization: Bearer <token>`.")
+            return error_response(request, 401, "Sync needs a device token: send it as `Authorization: Bearer <token>`.")
         device = device_for_token(token.strip())
         if device is None:
-            raise ApiError(401, "This device token is unknown or was revoked. Create a new device on the server.")
+            return error_response(request, 401, "This device token is unknown or was revoked. Create a new device on the server.")
         request.device = device
-        return view(request, device.owner, *args, **kwargs)
+        return answering(request, device.owner, *args, **kwargs)
 
     return authenticated
 

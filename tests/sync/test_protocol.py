@@ -3,6 +3,7 @@ a replayed push, conflicts, contents by hash."""
 
 import hashlib
 import json
+import threading
 import urllib.error
 import urllib.request
 import uuid
@@ -97,3 +98,30 @@ def test_a_content_larger_than_an_attachment_may_be_is_refused(sync_server, toke
     content = b"x" * (25 * 1024 * 1024 + 1)
     status, answer = call(sync_server, "PUT", f"contents/{hashlib.sha256(content).hexdigest()}/", token=token, body=content)
     assert status == 413 and "at most 25 MB" in answer["error"]
+
+
+def test_a_cursor_never_skips_a_change_pushed_meanwhile(sync_server, token):
+    """Two devices push notes one at a time while a third pulls: it sees every one of them. Each
+    change takes its number from its owner's counter and holds that row until it commits, so a
+    change cannot commit with a number below a cursor already handed out."""
+    other = sync_server.new_device("other")
+    pushed: list[str] = []
+
+    def push_notes(device_token: str, prefix: str) -> None:
+        for number in range(25):
+            note = a_note(title=f"{prefix} {number}")
+            change = {"change_id": f"{prefix}:{number}", "base_version": None, "note": note}
+            assert call(sync_server, "POST", "changes/", {"changes": [change]}, device_token)[0] == 200
+            pushed.append(note["uid"])
+
+    pushers = [threading.Thread(target=push_notes, args=args) for args in ((token, "a"), (other, "b"))]
+    for pusher in pushers:
+        pusher.start()
+    seen, cursor = set(), 0
+    while any(pusher.is_alive() for pusher in pushers) or len(seen) < len(pushed):
+        answer = call(sync_server, "GET", f"changes/?since={cursor}", token=token)[1]
+        seen |= {change["uid"] for change in answer["changes"]}
+        cursor = answer["cursor"]
+        if not answer["changes"] and not any(pusher.is_alive() for pusher in pushers):
+            break
+    assert seen == set(pushed) and len(pushed) == 50
