@@ -25,14 +25,15 @@ class OwnedQuerySet(models.QuerySet):
 
     owner_field = "owner"
 
+    # By the owner's id: given a user object (the desktop's is lazy), Django's lookups would
+    # inspect it at length, a few hundred microseconds a query.
     def owned_by(self, user) -> "OwnedQuerySet":
-        return self.filter(**{self.owner_field: user})
+        return self.filter(**{f"{self.owner_field}_id": user.pk})
 
     def owned_by_others_than(self, user) -> "OwnedQuerySet":
         # Two ranges rather than `!=`, which no index serves: on the desktop both are empty.
-        return self.filter(
-            models.Q(**{f"{self.owner_field}__lt": user}) | models.Q(**{f"{self.owner_field}__gt": user})
-        )
+        owner_id = f"{self.owner_field}_id"
+        return self.filter(models.Q(**{f"{owner_id}__lt": user.pk}) | models.Q(**{f"{owner_id}__gt": user.pk}))
 
 
 class ThroughNoteQuerySet(OwnedQuerySet):

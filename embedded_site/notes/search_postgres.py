@@ -3,8 +3,8 @@ the same filters and the same answer (search_query.Results) as the SQLite path, 
 PostgreSQL's own full-text search. docs/server.md says where the two differ.
 
 The text is indexed as words of `simple` with accents removed (no stemming, as FTS5's unicode61),
-the title weighted A and the body B, by a GIN index on that very expression (migration 0007):
-a query must build its vector exactly as SEARCH_VECTOR does for the index to serve it. A word
+the title weighted A and the body B, in a generated column with a GIN index (migration 0007),
+which the model does not declare (SQLite has no such column): SEARCH_VECTOR names it. A word
 matches as a prefix (`zeb` finds "zebra"), a phrase exactly. Ranking is ts_rank with a title match
 counting ten times one in the body, then newest first; snippets are ts_headline's, marked as
 the SQLite path marks them. A query with a term in a script written without spaces, or an emoji,
@@ -12,8 +12,9 @@ and one whose words all have 3 characters or more but find nothing, match as sub
 (`eting` finds "meeting"), by a scan: PostgreSQL's words are not FTS5's trigrams.
 """
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, StrIndex
 
 from embedded_site.notes.models import Note
@@ -21,7 +22,8 @@ from embedded_site.notes.search import BODY_WEIGHT, TITLE_WEIGHT
 from embedded_site.notes.search_query import Query, Results, Term, excerpt, marked_html, needs_trigrams, new_markers
 
 CONFIG = "notedesk_words"  # `simple` without accents (migration 0007)
-SEARCH_VECTOR = SearchVector("title", weight="A", config=CONFIG) + SearchVector("body", weight="B", config=CONFIG)
+# Unqualified, so that in a subquery it is the subquery's note's.
+SEARCH_VECTOR = RawSQL("search_vector", [], output_field=SearchVectorField())
 # ts_rank's weights, for D, C, B and A: the body's B to the title's A as BODY_WEIGHT to TITLE_WEIGHT.
 RANK_WEIGHTS = [0.0, 0.0, BODY_WEIGHT / TITLE_WEIGHT, 1.0]
 HEADLINE_WORDS = {"max_words": 14, "min_words": 6, "short_word": 0}

@@ -18,7 +18,7 @@ SUBSTRING_INDEX = "scan" if getattr(settings, "NOTEDESK_SERVER", False) else "tr
 
 def check_search_index() -> None:
     """Raise unless the FTS5 index holds exactly the notes' current text (FTS5's own check). On
-    PostgreSQL, whose GIN index is of an expression and so always current: unless it is there, valid."""
+    PostgreSQL, whose vector column the database generates: unless its GIN index is there, valid."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 'notes_note_search'::regclass")
