@@ -28,7 +28,7 @@ def give_uids_and_hashes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("notes", "0007_postgres_search"),
+        ("notes", "0008_sqlite_planner_stats"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
