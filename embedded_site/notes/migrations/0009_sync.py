@@ -67,7 +67,14 @@ class Migration(migrations.Migration):
                 ("owner", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "indexes": [models.Index(fields=["owner", "seq"], name="notes_change_seq")],
+                "indexes": [
+                    models.Index(fields=["owner", "seq"], name="notes_change_seq"),
+                    models.Index(
+                        condition=models.Q(("seq__gt", models.F("acknowledged_seq"))),
+                        fields=["owner", "seq"],
+                        name="notes_change_pending",
+                    ),
+                ],
                 "constraints": [models.UniqueConstraint(fields=("owner", "note_uid"), name="notes_change_once")],
             },
         ),
