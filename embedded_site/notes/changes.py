@@ -37,11 +37,20 @@ def record(owner, note_uids: Iterable, *, purged: bool, server_version: int | No
     if not uids:
         return 0
     last = next_numbers(owner_id, len(uids))
-    for seq, uid in enumerate(uids, start=last - len(uids) + 1):
-        fields = {"seq": seq, "purged": purged, "applied_change": "", "applied_version": None}
-        if server_version is not None:
-            fields |= {"acknowledged_seq": seq, "server_version": server_version}
-        NoteChange.objects.update_or_create(owner_id=owner_id, note_uid=uid, defaults=fields)
+    acknowledged = server_version is not None
+    rows = [
+        NoteChange(
+            owner_id=owner_id, note_uid=uid, seq=seq, purged=purged, applied_change="", applied_version=None,
+            acknowledged_seq=seq if acknowledged else 0, server_version=server_version,
+        )
+        for seq, uid in enumerate(uids, start=last - len(uids) + 1)
+    ]
+    # One upsert for all of them: a new note's row is made, a known one's updated.
+    NoteChange.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["owner", "note_uid"],
+        update_fields=["seq", "purged", "applied_change", "applied_version",
+                       *(["acknowledged_seq", "server_version"] if acknowledged else [])],
+    )
     if server_version is None:
         transaction.on_commit(lambda: local_change_committed.send(sender=None))
     return last
