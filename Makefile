@@ -78,10 +78,14 @@ release: package
 
 # The long reliability runs (docs/reliability.md); `make test` runs short versions of both.
 # soak: 20,000 mixed API requests from 8 clients, and 20 kill -9 rounds; fuzz: 1,000 examples an endpoint.
-.PHONY: soak fuzz
+.PHONY: soak soak-sync fuzz
 
 soak: system-test $(VENV)/.installed-test
 	NOTEDESK_SOAK_REQUESTS=20000 NOTEDESK_CRASH_ROUNDS=20 $(BIN)/python -m pytest -s tests/reliability/test_soak.py tests/reliability/test_crash.py $(PYTEST_ARGS)
+
+# Two devices and a server through many rounds of random changes (tests/sync/test_soak.py; docs/sync.md).
+soak-sync: system-test system-server $(VENV)/.installed-test $(VENV)/.installed-server
+	NOTEDESK_SYNC_SOAK_ROUNDS=40 $(BIN)/python -m pytest -s tests/sync/test_soak.py $(PYTEST_ARGS)
 
 fuzz: system-test $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -p no:logging --hypothesis-show-statistics tests/reliability/test_fuzz.py $(PYTEST_ARGS)
@@ -115,7 +119,7 @@ $(VENV)/.installed-bench: $(PROJECTS) | $(VENV)/bin/python
 # only). Ctrl+C stops the server and the cluster, and deletes the folder.
 # `make test-server`: the notes API suite and tests/server/ (isolation, login limit, devices, HTTPS,
 # and the hostile requests of tests/shell/security that apply to a server) against a PostgreSQL
-# the tests start.
+# the tests start; then tests/sync/ (two desktops syncing with a server, docs/sync.md).
 .PHONY: serve test-server system-server
 SERVE_PORT ?= 8000
 SERVE_USER ?=
@@ -137,6 +141,7 @@ serve: system-server $(VENV)/.installed-server
 
 test-server: system-test system-server $(VENV)/.installed-test $(VENV)/.installed-server
 	$(BIN)/python -m pytest --ds=tests.server_settings tests/notes tests/server $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/sync $(PYTEST_ARGS)
 
 system-server:
 	@$(SYSTEM_PACKAGES) run server

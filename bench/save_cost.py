@@ -1,6 +1,7 @@
 """What each part of a save costs since issue 14, in-process: editing.update_note() on a data
 folder of N demo notes, with the trigram index's triggers, the revision check and the links
-update each turned off in turn, and all three off (a save as before them). Interleaved rounds,
+update each turned off in turn, and all three off (a save as before them); and without the sync
+change log (embedded_site/notes/changes.py). Interleaved rounds,
 fresh notes for each "first save" (which keeps a revision) and the same notes again for the
 "later save" (which keeps none).
 
@@ -23,6 +24,7 @@ CONFIGURATIONS = {
     "without the revision check": {"revisions": False},
     "without the links update": {"links": False},
     "none of the three (as before)": {"trigram": False, "revisions": False, "links": False},
+    "without the change log (sync)": {"changes": False},
 }
 
 
@@ -56,8 +58,11 @@ def measure(folder: Path, rounds: int, per_round: int) -> dict:
     django.setup()
     from django.db import connection
 
-    from embedded_site.notes import editing, links, revisions
+    from embedded_site.notes import changes, editing, links, revisions
     from embedded_site.notes.models import Note
+    from embedded_site.notes.owners import local_owner
+
+    owner = local_owner()
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'notes_note_trigram_%'")
@@ -74,7 +79,7 @@ def measure(folder: Path, rounds: int, per_round: int) -> dict:
         note = Note.objects.get(pk=note_id)
         fields = {"title": note.title, "body": note.body + word, "pinned": note.pinned, "tags": []}
         started = time.perf_counter()
-        editing.update_note(note_id, note.version, fields)
+        editing.update_note(owner, note_id, note.version, fields)
         return time.perf_counter() - started
 
     ids = iter(Note.objects.order_by("?").values_list("id", flat=True)[: rounds * per_round * len(CONFIGURATIONS)])
@@ -84,7 +89,12 @@ def measure(folder: Path, rounds: int, per_round: int) -> dict:
             set_triggers(off.get("trigram", True))
             keep = revisions.keep_before_change if off.get("revisions", True) else (lambda *args: None)
             relink = links.set_links if off.get("links", True) else (lambda *args: None)
-            with mock.patch.object(revisions, "keep_before_change", keep), mock.patch.object(links, "set_links", relink):
+            record = changes.notes_changed if off.get("changes", True) else (lambda *args: None)
+            with (
+                mock.patch.object(revisions, "keep_before_change", keep),
+                mock.patch.object(links, "set_links", relink),
+                mock.patch.object(changes, "notes_changed", record),
+            ):
                 chosen = [next(ids) for _ in range(per_round)]
                 timings[name]["first"] += [save(note_id, " first") for note_id in chosen]
                 timings[name]["later"] += [save(note_id, " later") for note_id in chosen]

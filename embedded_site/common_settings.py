@@ -12,6 +12,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "embedded_site.ajax_patterns",
     "embedded_site.notes",
+    "embedded_site.sync",
     "embedded_site.open_with",
 ]
 MIDDLEWARE = [

@@ -20,4 +20,7 @@ DESKTOP_MAX_REQUEST_BODY = NOTEDESK_MAX_IMPORT_SIZE + MULTIPART_OVERHEAD
 DESKTOP_OPEN_FILES = "embedded_site.open_with.handlers.open_files"
 DESKTOP_OPEN_URL = "embedded_site.open_with.handlers.open_url"
 
+# Sync with a server (docs/sync.md): how often, in seconds, a connected device asks it for news.
+NOTEDESK_SYNC_INTERVAL = 60
+
 desktop_settings(globals())

@@ -206,7 +206,8 @@ def page(chromium, live_app):
 
 
 # tests/server/ is of server mode only (make test-server): its apps are not installed on the desktop.
-collect_ignore = [] if getattr(settings, "NOTEDESK_SERVER", False) else ["server"]
+# tests/sync/ (desktops syncing with a server on PostgreSQL) runs only when named: make test-server does.
+collect_ignore = ["sync"] + ([] if getattr(settings, "NOTEDESK_SERVER", False) else ["server"])
 
 if getattr(settings, "NOTEDESK_SERVER", False):
     # Server mode (make test-server): its cluster and its logged-in clients replace the desktop's.

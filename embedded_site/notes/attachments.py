@@ -6,6 +6,7 @@ between the two, or between deleting a row and its file): remove_orphan_files() 
 when Notedesk starts.
 """
 
+import hashlib
 import os
 import tempfile
 import unicodedata
@@ -19,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from django_desktop_shell.files import durable_file
+from embedded_site.notes import changes
 from embedded_site.notes.models import ATTACHMENT_NAME_MAX_LENGTH, Attachment, Note
 
 FALLBACK_NAME = "attachment"
@@ -83,6 +85,13 @@ def write_stored_file(name: str, chunks: Iterable[bytes]) -> int:
     return size
 
 
+def hashing(chunks: Iterable[bytes], digest) -> Iterable[bytes]:
+    """The chunks, each added to `digest` on the way (sync finds contents by their SHA-256)."""
+    for chunk in chunks:
+        digest.update(chunk)
+        yield chunk
+
+
 def store_attachment(note: Note, upload: UploadedFile, check: Callable[[], None] | None = None) -> Attachment:
     return save_attachment(note, display_name(upload.name), upload.chunks(), check)
 
@@ -96,11 +105,16 @@ def save_attachment(
     there (the note went to the trash while the file was written, say) leaves neither too."""
     stored_name = uuid.uuid4().hex
     try:
-        size = write_stored_file(stored_name, chunks)
+        digest = hashlib.sha256()
+        size = write_stored_file(stored_name, hashing(chunks, digest))
         with transaction.atomic():
             if check:
                 check()
-            return Attachment.objects.create(note=note, name=name, file=stored_name, size=size)
+            attachment = Attachment.objects.create(
+                note=note, name=name, file=stored_name, size=size, sha256=digest.hexdigest()
+            )
+            changes.notes_changed([note.pk])
+            return attachment
     except BaseException:
         Attachment.file.field.storage.delete(stored_name)
         raise
@@ -111,6 +125,7 @@ def delete_attachment(attachment: Attachment) -> None:
     stored_name = attachment.file.name
     with transaction.atomic():
         attachment.delete()
+        changes.notes_changed([attachment.note_id])
         transaction.on_commit(lambda: Attachment.file.field.storage.delete(stored_name))
 
 

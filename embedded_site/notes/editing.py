@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from embedded_site.notes import links, revisions
+from embedded_site.notes import changes, links, revisions
 from embedded_site.notes.models import Note, title_key
 from embedded_site.notes.tagging import set_tags
 
@@ -25,6 +25,7 @@ def create_note(owner, fields: dict) -> tuple[Note, bool]:
         )
         set_tags(owner, {note.pk: fields["tags"]})
         links.set_links(note.pk, note.body)
+        changes.notes_changed([note.pk])
     return note, True
 
 
@@ -48,6 +49,7 @@ def update_note(owner, note_id: int, expected_version: int, fields: dict, reason
         if changed:
             set_tags(owner, {note_id: fields["tags"]})
             links.set_links(note_id, fields["body"])
+            changes.notes_changed([note_id])
     return bool(changed)
 
 
@@ -57,6 +59,7 @@ def move_to_trash(owner, note_id: int) -> None:
             trashed_at=timezone.now(), version=F("version") + 1
         ):
             revisions.keep(note_id, "trash")
+            changes.notes_changed([note_id])
 
 
 def restore_from_trash(owner, note_id: int) -> None:
@@ -65,3 +68,4 @@ def restore_from_trash(owner, note_id: int) -> None:
             trashed_at=None, version=F("version") + 1
         ):
             revisions.keep(note_id, "restore")
+            changes.notes_changed([note_id])

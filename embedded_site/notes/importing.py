@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
-from embedded_site.notes import links, revisions
+from embedded_site.notes import changes, links, revisions
 from embedded_site.notes.attachments import display_name, save_attachment
 from embedded_site.notes.exporting import FORMAT_NAME, FORMAT_VERSION
 from embedded_site.notes.forms import BODY_MAX_LENGTH, ImportedNoteForm
@@ -332,12 +332,15 @@ def import_batch(owner, records: list[dict], stored_files: list[str]) -> tuple[i
     links.index_notes([*created, *(note for note, _ in newer)])
     notes = {**existing, **{record["uid"]: note for note, record in zip(created, new_records)}}
     attached = 0
+    changed = {note.pk for note in created} | {note.pk for note, _ in newer}
     for record in records:
-        revisions.import_revisions(notes[record["uid"]], record.get("revisions", []))
+        if revisions.import_revisions(notes[record["uid"]], record.get("revisions", [])):
+            changed.add(notes[record["uid"]].pk)
         for attachment in missing_attachments(notes[record["uid"]], record["attachments"]):
             stored = save_attachment(notes[record["uid"]], attachment.name, attachment.chunks())
             stored_files.append(stored.file.name)
             attached += 1
+    changes.notes_changed(changed)
     return len(created), len(newer), attached
 
 

@@ -413,19 +413,25 @@ def refuse_surrogates(text: str, where: str) -> None:
 
 
 def import_revisions(note: Note, incoming: list[dict]) -> int:
-    """Add the revisions the note lacks (the same `created` and reason: the same revision), in
-    order of time. Returns how many were added."""
+    """Add the revisions the note lacks, in order of time. Returns how many were added.
+
+    A revision with a uid (sync) is the same revision as the one of that uid; one without (a
+    JSON export) is the same as one with the same `created` and reason."""
     if not incoming:
         return 0
-    present = set(Revision.objects.filter(note=note).values_list("created", "reason"))
+    present = {str(uid) for uid in Revision.objects.filter(note=note).values_list("uid", flat=True)}
+    present |= set(Revision.objects.filter(note=note).values_list("created", "reason"))
     missing = sorted(
-        (item for item in incoming if (item["created"], item["reason"]) not in present), key=lambda item: item["created"]
+        (item for item in incoming if item.get("uid", (item["created"], item["reason"])) not in present),
+        key=lambda item: item["created"],
     )
     previous = Revision.objects.filter(note=note).order_by("-pk").first()
     previous_body = body_of(previous) if previous else None
     for item in missing:
         state = {**item, "updated": item["saved_at"]}
         revision = new_revision(note.pk, item["reason"], state, previous, previous_body, item["created"])
+        if "uid" in item:
+            revision.uid = item["uid"]
         revision.save()
         previous, previous_body = revision, item["body"]
     return len(missing)

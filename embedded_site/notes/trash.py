@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from embedded_site.notes import changes
 from embedded_site.notes.models import Attachment, Note
 
 TRASH_KEPT_FOR = timedelta(days=30)
@@ -16,10 +17,12 @@ def purge_notes(notes: QuerySet) -> int:
     storage = Attachment.file.field.storage
     with transaction.atomic():
         stored_names = list(Attachment.objects.filter(note__in=notes).values_list("file", flat=True))
-        count = notes.count()
+        gone = list(notes.values_list("owner_id", "uid"))
         notes.delete()
+        for owner_id, uid in gone:
+            changes.record(owner_id, [uid], purged=True)
         transaction.on_commit(lambda: delete_files(storage, stored_names))
-    return count
+    return len(gone)
 
 
 def delete_files(storage, names: list[str]) -> None:

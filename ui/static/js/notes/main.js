@@ -7,6 +7,7 @@ import { Editor } from './editor.js';
 import { markSelected, noteTitle, renderList } from './list.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
 import { setUpSearchHelp } from './search_help.js';
+import { setUpSyncPanel } from './sync_panel.js';
 import { setUpTransfers } from './transfer.js';
 
 const PAGE_SIZE = 50;
@@ -390,6 +391,7 @@ document.addEventListener('desktop:setting', (event) => {
 window.addEventListener('ajax:online', () => { for (const saver of savers.values()) saver.retryIfOffline(); });
 
 setUpTransfers({ onImported: () => { loadList(); loadTags(); } });
+setUpSyncPanel({ onSynced: () => { loadList(); loadTags(); } });
 setUpSearchHelp();
 
 resumeUnsavedDrafts();

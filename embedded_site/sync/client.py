@@ -1,0 +1,309 @@
+"""A device's side of sync (docs/sync.md): one round pushes what changed here since the server
+last acknowledged it, then pulls what changed there since the cursor.
+
+Every step can fail and be run again: a push is acknowledged note by note, each in the
+transaction that records it; a pulled batch is applied, and the cursor moved past it, in one
+transaction; contents are checked against their hash before they are kept.
+"""
+
+import hashlib
+import http.client
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from embedded_site.notes import changes, editing, revisions
+from embedded_site.notes.attachments import save_attachment
+from embedded_site.notes.models import Note, NoteChange
+from embedded_site.notes.owners import local_owner
+from embedded_site.notes.trash import purge_notes
+from embedded_site.sync import blobs, store
+from embedded_site.sync.models import SyncCursor
+from embedded_site.sync.wire import PROTOCOL, WireError, note_wire, read_note, read_revisions, tombstone, with_everything
+
+PUSH_BATCH = 50
+PUSH_PASSES = 3
+PUSH_BYTES = 4 * 1024 * 1024
+PULL_BATCH = 100
+TIMEOUT = 30
+
+
+class SyncFailed(Exception):
+    """A round that stopped; `reason` is one of REASONS, `message` says it for a person."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason, self.message = reason, message
+
+
+REASONS = ("unreachable", "refused", "server_error", "bad_answer")
+
+
+@dataclass
+class Server:
+    url: str
+    token: str
+    client_id: str
+
+    def call(self, method: str, path: str, payload: dict | None = None, body: bytes | None = None) -> bytes:
+        headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json",
+                   "Content-Type": "application/octet-stream"}
+        if payload is not None:
+            body, headers["Content-Type"] = json.dumps(payload).encode(), "application/json"
+        request = urllib.request.Request(f"{self.url}/api/sync/v1/{path}", data=body, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+                return response.read()
+        except urllib.error.HTTPError as error:
+            message = error_message(error)
+            if error.code in (401, 403):
+                raise SyncFailed("refused", f"The server refused this device: {message}") from None
+            raise SyncFailed("server_error", f"The server answered {error.code}: {message}") from None
+        except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
+            reason = getattr(error, "reason", error)
+            reason = getattr(reason, "strerror", None) or reason  # "Connection refused", not "[Errno 111] …"
+            raise SyncFailed("unreachable", f"The server at {self.url} cannot be reached: {reason}") from None
+
+    def json(self, method: str, path: str, payload: dict | None = None) -> dict:
+        raw = self.call(method, path, payload)
+        try:
+            answer = json.loads(raw)
+        except ValueError:
+            raise SyncFailed("bad_answer", f"The server at {self.url} did not answer with JSON: is it Notedesk?") from None
+        if not isinstance(answer, dict) or answer.get("protocol") != PROTOCOL:
+            raise SyncFailed("bad_answer", f"The server speaks another sync protocol than version {PROTOCOL}.")
+        return answer
+
+
+def error_message(error: urllib.error.HTTPError) -> str:
+    try:
+        return json.loads(error.read())["error"]
+    except (ValueError, KeyError, TypeError, OSError):
+        return error.reason or "no reason given"
+
+
+def sync_round(server: Server) -> None:
+    owner = local_owner()
+    push(server, owner)
+    pull(server, owner)
+    SyncCursor.objects.filter(owner=owner).update(last_synced=timezone.now())
+
+
+# Push -------------------------------------------------------------------------------------
+
+def push(server: Server, owner) -> None:
+    """The pending changes, in passes: a conflict's copy, or a change to push again over the
+    server's newer version, goes in the pass after the one that found the conflict."""
+    for _ in range(PUSH_PASSES):
+        if not push_pass(server, owner):
+            return
+
+
+def push_pass(server: Server, owner) -> bool:
+    """Each change pending when the pass began, once, in batches, oldest first; False if none."""
+    last = changes.pending(owner).order_by("-seq").values_list("seq", flat=True).first()
+    if last is None:
+        return False
+    after = 0
+    while records := list(changes.pending(owner).filter(seq__gt=after, seq__lte=last).order_by("seq")[:PUSH_BATCH]):
+        after = records[-1].seq
+        for batch in within_size([(record, change_to_send(server, owner, record)) for record in records]):
+            sent = [change for _, change in batch]
+            send_contents(server, owner, sent)
+            answer = server.json("POST", "changes/", {"protocol": PROTOCOL, "changes": sent})
+            results = answer.get("results")
+            if not isinstance(results, list) or [result.get("uid") for result in results] != [
+                change["note"]["uid"] for change in sent
+            ]:
+                raise SyncFailed("bad_answer", "The server's answer to a push does not match what was sent.")
+            for (record, _), result in zip(batch, results):
+                settle(server, owner, record.seq, result, answer.get("device") or "another device")
+    return True
+
+
+def within_size(changes_to_send: list[tuple]) -> list[list[tuple]]:
+    """The changes in batches whose JSON stays under PUSH_BYTES (the server reads at most 8 MB)."""
+    batches, size = [[]], 0
+    for item in changes_to_send:
+        item_size = len(json.dumps(item[1]))
+        if batches[-1] and size + item_size > PUSH_BYTES:
+            batches.append([])
+            size = 0
+        batches[-1].append(item)
+        size += item_size
+    return [batch for batch in batches if batch]
+
+
+def change_to_send(server: Server, owner, record: NoteChange) -> dict:
+    note = with_everything(Note.objects.owned_by(owner).filter(uid=record.note_uid)).first()
+    return {
+        "change_id": f"{server.client_id}:{record.seq}",
+        "base_version": record.server_version,
+        "note": note_wire(note) if note else tombstone(record.note_uid),
+    }
+
+
+def send_contents(server: Server, owner, sent: list[dict]) -> None:
+    """Upload the attachment contents the server lacks, each once."""
+    hashes = sorted({item["sha256"] for change in sent for item in change["note"].get("attachments", [])})
+    if not hashes:
+        return
+    for sha256 in server.json("POST", "contents/missing/", {"protocol": PROTOCOL, "sha256": hashes})["missing"]:
+        name = blobs.find_content(owner, sha256)
+        if name is not None:
+            server.call("PUT", f"contents/{sha256}/", body=b"".join(blobs.content_chunks(name)))
+
+
+def settle(server: Server, owner, sent_seq: int, result: dict, device: str) -> None:
+    """What the server said of one pushed change, recorded in one transaction (the contents a
+    conflicting note needs are downloaded before it, not while it holds the write lock)."""
+    if result.get("status") == "conflict":
+        current = checked_note(result.get("current"), result.get("uid"))
+        fetch_contents(server, owner, [current])
+    elif result.get("status") == "applied":
+        try:
+            from_elsewhere = read_revisions(result.get("revisions", []), f"note {result.get('uid')}")
+        except WireError as error:
+            raise SyncFailed("bad_answer", f"The server sent revisions that are not valid: {error}") from None
+    else:
+        raise SyncFailed("bad_answer", f"The server's answer for note {result.get('uid')} is neither applied nor a conflict.")
+    with transaction.atomic():
+        record = NoteChange.objects.owned_by(owner).get(note_uid=result["uid"])
+        if result["status"] == "applied":
+            acknowledge(owner, record, sent_seq, result.get("version"), from_elsewhere)
+        else:
+            own_earlier_push = str(result.get("last_change", "")).startswith(f"{server.client_id}:")
+            resolve(owner, record, current, own_earlier_push, device)
+
+
+def checked_note(raw: object, uid: object) -> dict:
+    try:
+        return read_note(raw, f"note {uid}")
+    except WireError as error:
+        raise SyncFailed("bad_answer", f"The server sent a note that is not valid: {error}") from None
+
+
+def acknowledge(owner, record: NoteChange, sent_seq: int, version: int | None, from_elsewhere: list[dict]) -> None:
+    """The server has the change sent as `sent_seq`. The note takes the server's version number,
+    unless it changed here again meanwhile: then that change is pushed next, based on it. The
+    revisions the server has of it from other devices are added here."""
+    record.server_version = version
+    local = Note.objects.owned_by(owner).filter(uid=record.note_uid).first()
+    if local is not None:
+        revisions.import_revisions(local, from_elsewhere)
+    if record.seq == sent_seq:
+        record.acknowledged_seq = sent_seq
+        note = with_everything(Note.objects.owned_by(owner).filter(uid=record.note_uid)).first()
+        if note is not None:
+            Note.objects.filter(pk=note.pk).update(version=version)
+            record.acknowledged_text = text_hash(note.title, note.body, [tag.name for tag in note.sorted_tags])
+    record.save(update_fields=["server_version", "acknowledged_seq", "acknowledged_text"])
+
+
+def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, device: str) -> None:
+    """The server's note moved on since this device's change was based on it (docs/sync.md)."""
+    local = with_everything(Note.objects.owned_by(owner).filter(uid=record.note_uid)).first()
+    edited_here = local is not None and record.acknowledged_text != text_hash(
+        local.title, local.body, [tag.name for tag in local.sorted_tags]
+    )
+    if own_earlier_push:
+        rebase(record, None if current["purged"] else current["version"])  # the server has this device's text
+    elif current["purged"]:
+        if edited_here:
+            rebase(record, None)  # edited here, purged there: the edit wins, the note comes back
+        else:
+            take_server_state(owner, current)
+    elif local is None:
+        take_server_state(owner, current)  # purged here, changed there: the change wins
+    elif edited_here and current["trashed_at"] is not None and local.trashed_at is None:
+        rebase(record, current["version"])  # edited here, trashed there: the edit wins, the note is restored
+    else:
+        if edited_here and text_hash(local.title, local.body, [tag.name for tag in local.sorted_tags]) != text_hash(
+            current["title"], current["body"], current["tags"]
+        ):
+            keep_conflict_copy(owner, local, device)
+        take_server_state(owner, current)
+        kept_here = {str(revision.uid) for revision in local.sorted_revisions}
+        if kept_here - {revision["uid"] for revision in current["revisions"]}:
+            changes.record(owner, [record.note_uid], purged=False)  # the history kept here goes up too
+
+
+def rebase(record: NoteChange, version: int | None) -> None:
+    """This device's note is pushed again, over the server's `version` of it."""
+    record.server_version = version
+    record.save(update_fields=["server_version"])
+
+
+def text_hash(title: str, body: str, tags: list[str]) -> str:
+    return hashlib.sha256(json.dumps([title, body, sorted(tags)]).encode()).hexdigest()
+
+
+def keep_conflict_copy(owner, local: Note, device: str) -> Note:
+    """This device's text as a note of its own, with its attachments, to be pushed as new."""
+    title = f"{local.title or 'Untitled'} (conflict, {device}, {date.today().isoformat()})"
+    copy, _ = editing.create_note(owner, {
+        "title": title[:300], "body": local.body, "pinned": local.pinned, "tags": [tag.name for tag in local.sorted_tags],
+    })
+    for attachment in local.sorted_attachments:
+        save_attachment(copy, attachment.name, blobs.content_chunks(attachment.file.name))
+    return copy
+
+
+def take_server_state(owner, current: dict) -> None:
+    """The note becomes the server's (or goes, for a tombstone), with nothing left to push."""
+    if current["purged"]:
+        purge_notes(Note.objects.owned_by(owner).filter(uid=current["uid"]))
+        changes.record(owner, [current["uid"]], purged=True, server_version=0)
+    else:
+        store.write_note(owner, current, current["version"])
+        changes.record(owner, [current["uid"]], purged=False, server_version=current["version"])
+        NoteChange.objects.owned_by(owner).filter(note_uid=current["uid"]).update(
+            acknowledged_text=text_hash(current["title"], current["body"], current["tags"])
+        )
+
+
+# Pull -------------------------------------------------------------------------------------
+
+def pull(server: Server, owner) -> None:
+    while True:
+        cursor, _ = SyncCursor.objects.get_or_create(owner=owner)
+        answer = server.json("GET", f"changes/?since={cursor.cursor}&limit={PULL_BATCH}")
+        own = f"{server.client_id}:"
+        try:
+            # This device's own changes coming back are skipped: the server's later changes of a note clear change_id.
+            pulled = [
+                checked_note(change, change.get("uid"))
+                for change in answer["changes"]
+                if not str(change.get("change_id", "")).startswith(own)
+            ]
+            next_cursor = int(answer["cursor"])
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise SyncFailed("bad_answer", f"The server sent changes that are not valid: {error}") from None
+        fetch_contents(server, owner, pulled)
+        with transaction.atomic():
+            for note in pulled:
+                if not changes.pending(owner).filter(note_uid=note["uid"]).exists():
+                    take_server_state(owner, note)
+                # A note changed here too is settled by its next push, which the server answers as a conflict.
+            SyncCursor.objects.filter(owner=owner).update(cursor=next_cursor)
+        if not answer.get("more"):
+            return
+
+
+def fetch_contents(server: Server, owner, notes: list[dict]) -> None:
+    """Download the attachment contents not here yet, each once, checked against its hash."""
+    wanted = {item["sha256"] for note in notes if not note["purged"] for item in note["attachments"]}
+    for sha256 in sorted(wanted):
+        if blobs.has_content(owner, sha256):
+            continue
+        content = server.call("GET", f"contents/{sha256}/")
+        if hashlib.sha256(content).hexdigest() != sha256:
+            raise SyncFailed("bad_answer", f"The content {sha256} arrived changed or cut short; it is fetched again next time.")
+        blobs.receive(owner, sha256, [content])
+
+

@@ -1,0 +1,74 @@
+"""The server's side of sync (docs/sync.md): a device, known by its token, pulls its owner's
+changes since a cursor and pushes its own, each based on the server version it last saw."""
+
+from django.db import transaction
+
+from embedded_site.notes import changes
+from embedded_site.notes.models import Note, NoteChange, Revision
+from embedded_site.notes.trash import purge_notes
+from embedded_site.sync import store
+from embedded_site.sync.wire import note_wire, revisions_wire, tombstone, with_everything
+
+
+def changes_since(owner, cursor: int, limit: int) -> dict:
+    """The owner's changes after `cursor`, oldest first: each note as it is now, or its tombstone."""
+    page = list(NoteChange.objects.owned_by(owner).filter(seq__gt=cursor).order_by("seq")[: limit + 1])
+    more, page = len(page) > limit, page[:limit]
+    notes = {
+        note.uid: note
+        for note in with_everything(Note.objects.owned_by(owner).filter(uid__in=[change.note_uid for change in page]))
+    }
+    return {
+        "changes": [
+            {
+                "seq": change.seq,
+                # The device change this is (empty for a change made on the server): a device skips its own.
+                "change_id": change.applied_change,
+                **(note_wire(notes[change.note_uid]) if change.note_uid in notes else tombstone(change.note_uid)),
+            }
+            for change in page
+        ],
+        "cursor": page[-1].seq if page else cursor,
+        "more": more,
+    }
+
+
+def apply_change(owner, change: dict) -> dict:
+    """One pushed change, in a transaction of its own: applied, or a conflict answered with the
+    note as the server has it. A change applied before (the same change_id) is answered as then."""
+    uid, note = change["note"]["uid"], change["note"]
+    with transaction.atomic():
+        record = NoteChange.objects.owned_by(owner).filter(note_uid=uid).first()
+        if record and record.applied_change == change["change_id"]:
+            return applied(owner, note, record.applied_version)
+        current = Note.objects.owned_by(owner).select_for_update().filter(uid=uid).first()
+        if current is not None and current.version != change["base_version"]:
+            # `last_change` lets a device see its own earlier push, whose answer it lost, in `current`.
+            return {"uid": uid, "status": "conflict", "current": current_wire(owner, uid),
+                    "last_change": record.applied_change if record else ""}
+        if note["purged"]:
+            version = None
+            purge_notes(Note.objects.owned_by(owner).filter(uid=uid))
+        else:
+            # A note the server no longer has (purged here meanwhile) comes back: an edit wins over a delete.
+            version = current.version + 1 if current else note["version"]
+            store.write_note(owner, note, version)
+        changes.record(owner, [uid], purged=note["purged"])
+        NoteChange.objects.owned_by(owner).filter(note_uid=uid).update(
+            applied_change=change["change_id"], applied_version=version
+        )
+    return applied(owner, note, version)
+
+
+def applied(owner, sent: dict, version: int | None) -> dict:
+    """The answer to an applied change: the note's version here, and the revisions it has here
+    that the device did not send (kept by another device), so that its history is the same."""
+    sent_revisions = [revision["uid"] for revision in sent.get("revisions", [])]
+    others = Revision.objects.filter(note__in=Note.objects.owned_by(owner).filter(uid=sent["uid"]))
+    return {"uid": sent["uid"], "status": "applied", "version": version,
+            "revisions": revisions_wire(list(others.exclude(uid__in=sent_revisions).order_by("created", "pk")))}
+
+
+def current_wire(owner, uid: str) -> dict:
+    note = with_everything(Note.objects.owned_by(owner).filter(uid=uid)).first()
+    return note_wire(note) if note else tombstone(uid)

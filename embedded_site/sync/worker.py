@@ -1,0 +1,147 @@
+"""The background sync of a device (docs/sync.md): a round a moment after local changes
+(debounced), every SYNC_INTERVAL otherwise, at once on "Sync now"; after a failure, again after
+a delay that doubles up to MAX_BACKOFF. Being offline is normal: a failure is a state to show,
+and the app works on without a server."""
+
+import logging
+import threading
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from embedded_site.notes import changes
+from embedded_site.notes.models import Note
+from embedded_site.notes.owners import local_owner
+from embedded_site.sync import client
+from embedded_site.sync.connection import forget_connection, read_connection, save_connection
+from embedded_site.sync.models import SyncCursor
+
+logger = logging.getLogger(__name__)
+
+DEBOUNCE = 2.0
+MAX_BACKOFF = 300.0
+
+
+def interval() -> float:
+    return float(settings.NOTEDESK_SYNC_INTERVAL)
+
+
+class Worker:
+    def __init__(self, connection: dict):
+        self.server = client.Server(connection["server_url"], connection["token"], connection["client_id"])
+        self.wake = threading.Event()
+        self.done = threading.Condition()
+        self.now = False
+        self.stopping = False
+        self.rounds = 0
+        self.syncing = False
+        self.failures = 0
+        self.error: client.SyncFailed | None = None
+        self.thread = threading.Thread(target=self.run, name="notedesk-sync", daemon=True)
+
+    def run(self) -> None:
+        while not self.stopping:
+            delay = min(2**self.failures, MAX_BACKOFF) if self.failures else interval()
+            if self.wake.wait(delay) and not self.now:
+                while self.wake.wait(DEBOUNCE) and not self.now and not self.stopping:
+                    self.wake.clear()  # changes keep coming: wait until they pause
+            if self.stopping:
+                break
+            self.wake.clear()
+            self.now = False
+            self.one_round()
+
+    def one_round(self) -> None:
+        self.syncing = True
+        try:
+            client.sync_round(self.server)
+            self.failures, self.error = 0, None
+        except client.SyncFailed as error:
+            self.failures, self.error = self.failures + 1, error
+            logger.info("Sync stopped (%s): %s", error.reason, error.message)
+        except Exception:
+            logger.exception("Sync failed")
+            self.failures += 1
+            self.error = client.SyncFailed("internal", "Sync failed inside Notedesk; the log says why. It is tried again.")
+        finally:
+            connection.close()
+            self.syncing = False
+            with self.done:
+                self.rounds += 1
+                self.done.notify_all()
+
+    def poke(self, **kwargs) -> None:
+        self.wake.set()
+
+    def sync_now(self, wait: float = 0) -> None:
+        """A round at once; with `wait`, return once it has ended (or that many seconds passed)."""
+        with self.done:
+            target = self.rounds + (2 if self.syncing else 1)
+            self.now = True
+            self.wake.set()
+            if wait:
+                self.done.wait_for(lambda: self.rounds >= target, timeout=wait)
+
+    def stop(self) -> None:
+        self.stopping = True
+        self.wake.set()
+        if self.thread.is_alive() and self.thread is not threading.current_thread():
+            self.thread.join(timeout=client.TIMEOUT + 5)
+
+
+current: Worker | None = None
+lock = threading.Lock()
+
+
+def start(connection_details: dict) -> Worker:
+    global current
+    with lock:
+        if current:
+            current.stop()
+        current = Worker(connection_details)
+        changes.local_change_committed.connect(current.poke, dispatch_uid="sync-worker")
+        current.thread.start()
+        current.sync_now()
+        return current
+
+
+def start_if_connected() -> None:
+    details = None if getattr(settings, "NOTEDESK_SERVER", False) else read_connection()
+    if details:
+        start(details)
+
+
+def connect(server_url: str, token: str) -> Worker:
+    """Sync with this server from now on: every note here is pushed, everything there pulled."""
+    owner = local_owner()
+    with transaction.atomic():
+        changes.notes_changed(Note.objects.owned_by(owner).values_list("pk", flat=True))
+        SyncCursor.objects.update_or_create(owner=owner, defaults={"cursor": 0})
+    return start(save_connection(server_url, token))
+
+
+def disconnect() -> None:
+    global current
+    with lock:
+        if current:
+            changes.local_change_committed.disconnect(dispatch_uid="sync-worker")
+            current.stop()
+            current = None
+        forget_connection()
+
+
+def status() -> dict:
+    owner = local_owner()
+    cursor = SyncCursor.objects.filter(owner=owner).first()
+    worker = current
+    error = worker.error if worker else None
+    return {
+        "connected": worker is not None,
+        "server_url": worker.server.url if worker else None,
+        "last_synced": cursor.last_synced.isoformat() if cursor and cursor.last_synced else None,
+        "pending": changes.pending(owner).count(),
+        "syncing": bool(worker and worker.syncing),
+        "error": {"reason": error.reason, "message": error.message} if error else None,
+        "checked": timezone.now().isoformat(),
+    }

@@ -1,0 +1,31 @@
+"""A device's own side of sync, with no server to reach: connecting, the state the sidebar
+shows, and the token kept in the data folder (docs/sync.md, Connecting)."""
+
+import json
+import stat
+
+from tests.sync.conftest import Device
+
+
+def test_a_device_offline_keeps_working_and_says_why_it_cannot_sync(notedesk, tmp_path):
+    device = Device(notedesk(tmp_path / "A"), "A")
+    written = device.create("Before connecting")
+    status = device.status()
+    assert (status["connected"], status["pending"], status["error"]) == (False, 1, None)
+    refused = device.api.send_json("POST", "/api/sync/connection/", {"server_url": "not a url", "token": ""})
+    assert refused.status == 400
+    assert refused.json()["fields"] == {"server_url": ["Enter a valid URL."], "token": ["This field is required."]}
+    device.connect("http://127.0.0.1:9", "a-device-token")  # nothing listens on port 9
+    state = device.sync()
+    assert state["error"]["reason"] == "unreachable"
+    assert "cannot be reached" in state["error"]["message"]
+    device.edit(written["uid"], body="edited offline")
+    device.create("Written offline")
+    assert device.status()["pending"] == 2
+    assert device.note(written["uid"])["body"] == "edited offline"
+    kept = device.process.data_dir / "sync.json"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert json.loads(kept.read_text())["token"] == "a-device-token"
+    answer = device.api.request("DELETE", "/api/sync/connection/")
+    assert answer.json()["connected"] is False and not kept.exists()
+    assert device.api.request("POST", "/api/sync/now/").status == 409

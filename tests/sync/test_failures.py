@@ -1,0 +1,97 @@
+"""Sync when things go wrong (docs/sync.md, Failures): a connection cut in the middle of an
+answer, the server restarting, a token revoked. Each time nothing is lost or doubled."""
+
+from tests.reliability.conftest import poll
+from tests.sync.conftest import Device, server_notes
+from tests.sync.test_two_devices import assert_same_everywhere, settle
+
+
+def test_a_connection_cut_in_the_middle_of_a_pull_is_pulled_again(devices, sync_server, proxy):
+    a, b = devices
+    token_a = sync_server.new_device("A")
+    a.connect(sync_server.url, token_a)
+    b.connect(proxy.url, sync_server.new_device("B"))
+    uids = {a.create(f"Note {number}", "some text " * 50)["uid"] for number in range(30)}
+    assert a.sync()["error"] is None
+    proxy.cut_after = 5000  # the pulled batch is longer than this
+    state = b.sync()
+    assert state["error"]["reason"] == "unreachable" and proxy.cuts
+    assert b.notes() == {}  # the batch that did not arrive whole was not applied
+    proxy.cut_after = None
+    assert b.sync()["error"] is None
+    assert set(b.notes()) == uids
+    assert_same_everywhere(devices, sync_server, token_a)
+
+
+def test_a_push_whose_answer_is_cut_is_not_applied_twice(devices, sync_server, proxy):
+    a, b = devices
+    token = sync_server.new_device("A")
+    a.connect(proxy.url, token)
+    b.connect(sync_server.url, sync_server.new_device("B"))
+    note = a.create("Pushed once", "v1")
+    assert a.sync()["error"] is None
+    a.edit(note["uid"], body="v2")
+    proxy.cut_after = 1  # the server applies the push, its answer never arrives
+    assert a.sync()["error"]["reason"] == "unreachable"
+    proxy.cut_after = None
+    state = a.sync()
+    assert state["error"] is None and state["pending"] == 0
+    settle(devices)
+    on_server = assert_same_everywhere(devices, sync_server, token)
+    assert list(on_server) == [note["uid"]]  # no conflict copy of A's own text
+    assert b.note(note["uid"])["body"] == "v2"
+
+
+def test_a_device_killed_while_it_waits_for_a_push_answer_resumes_after_a_restart(devices, sync_server, proxy):
+    a, b = devices
+    token = sync_server.new_device("A")
+    a.connect(proxy.url, token)
+    b.connect(sync_server.url, sync_server.new_device("B"))
+    uids = {a.create(f"Note {number}")["uid"] for number in range(20)}
+    proxy.holding = True  # the server applies the push; its answer never reaches A
+    a.api.request("POST", "/api/sync/now/")
+    poll(lambda: "POST /api/sync/v1/changes/ HTTP/1.1" in proxy.requests, 30, "A pushing")
+    poll(lambda: len(server_notes(sync_server.url, token)) == 20, 30, "the server applying the push")
+    a.process.kill()  # kill -9, with nothing acknowledged
+    proxy.holding = False
+    a = Device(a.process.start(), "A")  # the same data folder: it syncs again from where it was
+    settle([a, b])
+    assert set(assert_same_everywhere([a, b], sync_server, token)) == uids  # no conflict copy, nothing twice
+
+
+def test_a_server_restart_is_waited_out(devices, sync_server):
+    a, b = devices
+    token = sync_server.new_device("A")
+    a.connect(sync_server.url, token)
+    b.connect(sync_server.url, sync_server.new_device("B"))
+    a.create("Before the restart")
+    settle(devices)
+    sync_server.stop()
+    written = a.create("While the server was down")
+    state = a.sync()
+    assert state["error"]["reason"] == "unreachable" and state["pending"] == 1
+    sync_server.start()
+    settle(devices)
+    assert b.note(written["uid"])["title"] == "While the server was down"
+    assert_same_everywhere(devices, sync_server, token)
+
+
+def test_a_revoked_token_is_refused_and_nothing_is_lost(devices, sync_server):
+    a, _ = devices
+    token = sync_server.new_device("A")
+    a.connect(sync_server.url, token)
+    synced = a.create("Synced")
+    assert a.sync()["error"] is None
+    sync_server.revoke("A")
+    written = a.create("After the revocation", "kept here")
+    a.edit(synced["uid"], body="changed after the revocation")
+    state = a.sync()
+    assert state["error"]["reason"] == "refused"
+    assert "revoked" in state["error"]["message"]
+    assert state["pending"] == 2
+    assert a.note(written["uid"])["body"] == "kept here"
+    assert a.note(synced["uid"])["body"] == "changed after the revocation"
+    fresh = sync_server.new_device("A again")
+    a.connect(sync_server.url, fresh)
+    assert a.sync()["error"] is None
+    assert a.notes() == server_notes(sync_server.url, fresh)

@@ -1,0 +1,127 @@
+"""The server's sync endpoints as a device meets them (docs/api.md, Sync): the token, bad input,
+a replayed push, conflicts, contents by hash."""
+
+import hashlib
+import json
+import threading
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+
+def call(server, method: str, path: str, payload=None, token: str | None = "", body: bytes | None = None):
+    """(status, answer) of one request; JSON answers decoded."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if payload is not None:
+        body, headers["Content-Type"] = json.dumps(payload).encode(), "application/json"
+    request = urllib.request.Request(f"{server.url}/api/sync/v1/{path}", data=body, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            status, raw, kind = response.status, response.read(), response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as error:
+        status, raw, kind = error.code, error.read(), error.headers.get("Content-Type", "")
+    return status, json.loads(raw) if kind.startswith("application/json") else raw
+
+
+def a_note(**fields) -> dict:
+    return {
+        "uid": str(uuid.uuid4()), "title": "A note", "body": "text", "tags": ["work"], "pinned": False,
+        "version": 1, "created": "2026-12-01T10:00:00+00:00", "updated": "2026-12-01T10:00:00+00:00",
+        "trashed_at": None, "attachments": [], "revisions": [], **fields,
+    }
+
+
+@pytest.fixture
+def token(sync_server):
+    return sync_server.new_device("script")
+
+
+def test_a_request_without_a_valid_token_is_refused_with_the_reason(sync_server, token):
+    status, answer = call(sync_server, "GET", "changes/?since=0", token=None)
+    assert (status, answer["error"]) == (401, "Sync needs a device token: send it as `Authorization: Bearer <token>`.")
+    status, answer = call(sync_server, "GET", "changes/?since=0", token="ndt_not-a-token")
+    assert status == 401 and "unknown or was revoked" in answer["error"]
+    sync_server.revoke("script")
+    assert call(sync_server, "GET", "changes/?since=0", token=token)[0] == 401
+
+
+def test_a_replayed_push_changes_nothing_and_is_answered_the_same(sync_server, token):
+    push = {"protocol": 1, "changes": [{"change_id": "device-1:1", "base_version": None, "note": a_note()}]}
+    first = call(sync_server, "POST", "changes/", push, token)
+    again = call(sync_server, "POST", "changes/", push, token)
+    assert first == again
+    assert first[1]["results"][0]["status"] == "applied"
+    pulled = call(sync_server, "GET", "changes/?since=0", token=token)[1]
+    assert [(note["title"], note["version"]) for note in pulled["changes"]] == [("A note", 1)]
+
+
+def test_a_push_based_on_an_old_version_is_a_conflict_with_the_current_note(sync_server, token):
+    note = a_note()
+    call(sync_server, "POST", "changes/", {"changes": [{"change_id": "a:1", "base_version": None, "note": note}]}, token)
+    edited = {**note, "body": "edited on a"}
+    answer = call(sync_server, "POST", "changes/", {"changes": [{"change_id": "a:2", "base_version": 1, "note": edited}]}, token)[1]
+    assert answer["results"][0] == {"uid": note["uid"], "status": "applied", "version": 2, "revisions": []}
+    stale = {**note, "body": "edited on b"}
+    result = call(sync_server, "POST", "changes/", {"changes": [{"change_id": "b:1", "base_version": 1, "note": stale}]}, token)[1]["results"][0]
+    assert (result["status"], result["current"]["body"], result["current"]["version"]) == ("conflict", "edited on a", 2)
+
+
+def test_a_change_that_is_not_valid_is_refused_whole(sync_server, token):
+    good, bad = a_note(), a_note(tags="work")
+    status, answer = call(sync_server, "POST", "changes/", {"changes": [
+        {"change_id": "a:1", "base_version": None, "note": good},
+        {"change_id": "a:2", "base_version": None, "note": bad},
+    ]}, token)
+    assert status == 400 and answer["error"].startswith("change 2: tags:")
+    assert call(sync_server, "GET", "changes/?since=0", token=token)[1]["changes"] == []
+
+
+def test_contents_travel_by_hash_and_are_checked_on_arrival(sync_server, token):
+    content = b"attached bytes"
+    sha256 = hashlib.sha256(content).hexdigest()
+    assert call(sync_server, "POST", "contents/missing/", {"sha256": [sha256]}, token)[1]["missing"] == [sha256]
+    note = a_note(attachments=[{"sha256": sha256, "name": "a.txt", "size": len(content), "created": "2026-12-01T10:00:00+00:00"}])
+    status, answer = call(sync_server, "POST", "changes/", {"changes": [{"change_id": "a:1", "base_version": None, "note": note}]}, token)
+    assert status == 409 and "has not arrived" in answer["error"]
+    status, answer = call(sync_server, "PUT", f"contents/{sha256}/", token=token, body=b"other bytes")
+    assert status == 400 and "does not match" in answer["error"]
+    assert call(sync_server, "GET", f"contents/{sha256}/", token=token)[0] == 404
+    assert call(sync_server, "PUT", f"contents/{sha256}/", token=token, body=content)[0] == 201
+    assert call(sync_server, "POST", "contents/missing/", {"sha256": [sha256]}, token)[1]["missing"] == []
+    assert call(sync_server, "POST", "changes/", {"changes": [{"change_id": "a:1", "base_version": None, "note": note}]}, token)[0] == 200
+    assert call(sync_server, "GET", f"contents/{sha256}/", token=token) == (200, content)
+
+
+def test_a_content_larger_than_an_attachment_may_be_is_refused(sync_server, token):
+    content = b"x" * (25 * 1024 * 1024 + 1)
+    status, answer = call(sync_server, "PUT", f"contents/{hashlib.sha256(content).hexdigest()}/", token=token, body=content)
+    assert status == 413 and "at most 25 MB" in answer["error"]
+
+
+def test_a_cursor_never_skips_a_change_pushed_meanwhile(sync_server, token):
+    """Two devices push notes one at a time while a third pulls: it sees every one of them. Each
+    change takes its number from its owner's counter and holds that row until it commits, so a
+    change cannot commit with a number below a cursor already handed out."""
+    other = sync_server.new_device("other")
+    pushed: list[str] = []
+
+    def push_notes(device_token: str, prefix: str) -> None:
+        for number in range(25):
+            note = a_note(title=f"{prefix} {number}")
+            change = {"change_id": f"{prefix}:{number}", "base_version": None, "note": note}
+            assert call(sync_server, "POST", "changes/", {"changes": [change]}, device_token)[0] == 200
+            pushed.append(note["uid"])
+
+    pushers = [threading.Thread(target=push_notes, args=args) for args in ((token, "a"), (other, "b"))]
+    for pusher in pushers:
+        pusher.start()
+    seen, cursor = set(), 0
+    while any(pusher.is_alive() for pusher in pushers) or len(seen) < len(pushed):
+        answer = call(sync_server, "GET", f"changes/?since={cursor}", token=token)[1]
+        seen |= {change["uid"] for change in answer["changes"]}
+        cursor = answer["cursor"]
+        if not answer["changes"] and not any(pusher.is_alive() for pusher in pushers):
+            break
+    assert seen == set(pushed) and len(pushed) == 50

@@ -1,0 +1,134 @@
+"""Two devices and one server: what each device sees after sync (docs/sync.md)."""
+
+from tests.sync.conftest import server_notes
+
+
+def connected(devices, sync_server):
+    tokens = {}
+    for device in devices:
+        tokens[device.name] = sync_server.new_device(device.name)
+        device.connect(sync_server.url, tokens[device.name])
+    return tokens
+
+
+def settle(devices):
+    """Rounds enough for every change to reach every device: A, B, then A again."""
+    for device in (*devices, devices[0]):
+        state = device.sync()
+        assert state["error"] is None, state["error"]
+
+
+def assert_same_everywhere(devices, sync_server, token):
+    on_server = server_notes(sync_server.url, token)
+    for device in devices:
+        assert device.notes() == on_server, f"device {device.name} differs from the server"
+    return on_server
+
+
+def test_offline_edits_on_both_devices_meet(devices, sync_server):
+    a, b = devices
+    first = a.create("From A", "written on A while offline", tags=["work"])
+    second = b.create("From B", "written on B while offline")
+    b.edit(second["uid"], body="edited on B, still offline")
+    tokens = connected(devices, sync_server)
+    settle(devices)
+    on_server = assert_same_everywhere(devices, sync_server, tokens["A"])
+    assert set(on_server) == {first["uid"], second["uid"]}
+    assert b.note(first["uid"])["tags"] == ["work"]
+    assert a.note(second["uid"])["body"] == "edited on B, still offline"
+    assert a.status()["pending"] == 0 and a.status()["last_synced"]
+
+
+def test_concurrent_edits_keep_both_texts(devices, sync_server):
+    a, b = devices
+    tokens = connected(devices, sync_server)
+    note = a.create("Plan", "first draft")
+    settle(devices)
+    a.edit(note["uid"], body="A's version")
+    b.edit(note["uid"], body="B's version")
+    settle(devices)
+    on_server = assert_same_everywhere(devices, sync_server, tokens["A"])
+    assert a.note(note["uid"])["body"] == b.note(note["uid"])["body"] == "A's version"
+    copies = [b.note(uid) for uid in on_server if uid != note["uid"]]
+    assert [(copy["body"], copy["title"].startswith("Plan (conflict, B, ")) for copy in copies] == [("B's version", True)]
+
+
+def test_an_edit_wins_over_a_move_to_the_trash(devices, sync_server):
+    a, b = devices
+    tokens = connected(devices, sync_server)
+    note = a.create("Keep me", "before")
+    settle(devices)
+    a.trash(note["uid"])
+    b.edit(note["uid"], body="edited while A trashed it")
+    settle(devices)
+    assert_same_everywhere(devices, sync_server, tokens["A"])
+    for device in devices:
+        kept = device.note(note["uid"])
+        assert (kept["trashed_at"], kept["body"]) == (None, "edited while A trashed it")
+
+
+def test_an_edit_wins_over_a_purge(devices, sync_server):
+    a, b = devices
+    tokens = connected(devices, sync_server)
+    note = a.create("Purged on A", "before")
+    settle(devices)
+    a.trash(note["uid"])
+    a.purge(note["uid"])
+    b.edit(note["uid"], body="edited on B")
+    settle(devices)
+    assert_same_everywhere(devices, sync_server, tokens["A"])
+    assert a.note(note["uid"])["body"] == "edited on B"
+
+
+def test_trash_restore_and_purge_reach_the_other_device(devices, sync_server):
+    a, b = devices
+    tokens = connected(devices, sync_server)
+    kept, purged = a.create("Restored"), a.create("Purged")
+    settle(devices)
+    for uid in (kept["uid"], purged["uid"]):
+        a.trash(uid)
+    settle(devices)
+    assert b.note(kept["uid"])["trashed_at"] and b.note(purged["uid"])["trashed_at"]
+    a.restore(kept["uid"])
+    a.purge(purged["uid"])
+    settle(devices)
+    assert b.note(kept["uid"])["trashed_at"] is None
+    assert b.note(purged["uid"]) is None
+    assert_same_everywhere(devices, sync_server, tokens["A"])
+
+
+def test_attachments_travel_by_content_once(devices, sync_server, proxy):
+    a, b = devices
+    token = sync_server.new_device("A")
+    a.connect(proxy.url, token)
+    b.connect(sync_server.url, sync_server.new_device("B"))
+    content = b"\x89PNG same picture on two notes" * 1000
+    first, second = a.create("One"), a.create("Two")
+    a.attach(first["uid"], "picture.png", content)
+    a.attach(second["uid"], "copy.png", content)
+    settle(devices)
+    assert [line for line in proxy.requests if line.startswith("PUT ")] == [
+        f"PUT /api/sync/v1/contents/{__import__('hashlib').sha256(content).hexdigest()}/ HTTP/1.1"
+    ]
+    names = {attachment["name"] for uid in (first["uid"], second["uid"]) for attachment in b.note(uid)["attachments"]}
+    assert names == {"picture.png", "copy.png"}
+    attachment = b.note(first["uid"])["attachments"][0]
+    assert b.api.request("GET", attachment["url"]).body == content
+    assert_same_everywhere(devices, sync_server, token)
+
+
+def test_history_and_links_follow_the_note(devices, sync_server):
+    a, b = devices
+    tokens = connected(devices, sync_server)
+    target = a.create("Target", "linked to")
+    source = a.create("Source", "see [[Target]]")
+    restored = a.api.request("GET", f"/api/notes/{a.note(source['uid'])['id']}/revisions/").json()
+    assert restored["total"] == 0
+    a.trash(source["uid"])  # moving to the trash and back keeps two revisions
+    a.restore(source["uid"])
+    settle(devices)
+    assert_same_everywhere(devices, sync_server, tokens["A"])
+    history = b.api.request("GET", f"/api/notes/{b.note(source['uid'])['id']}/revisions/").json()
+    assert [revision["reason"] for revision in history["revisions"]] == ["restore", "trash"]
+    backlinks = b.api.request("GET", f"/api/notes/{b.note(target['uid'])['id']}/backlinks/").json()
+    assert [link["title"] for link in backlinks["notes"]] == ["Source"]

@@ -1,0 +1,74 @@
+// The sidebar's sync state: when the notes last synced, what is waiting to go, and why sync
+// stopped if it did. Polled, so it follows the background sync; connecting and "Sync now" here.
+import { ajax } from '../ajax.js';
+
+const POLL_MS = 3000;
+const $ = (id) => document.getElementById(id);
+
+function ago(iso) {
+  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  if (seconds < 60) return 'just now';
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+  return new Date(iso).toLocaleString();
+}
+
+function describe(status) {
+  if (!status.connected) return 'Not connected: notes stay on this computer.';
+  const synced = status.error ? 'Last synced' : 'Synced';
+  const when = status.syncing ? 'Syncing…' : status.last_synced ? `${synced} ${ago(status.last_synced)}` : 'Not synced yet';
+  const upToDate = status.error ? ' · nothing waiting to be sent' : ' · up to date';
+  const pending = status.pending ? ` · ${status.pending} change${status.pending === 1 ? '' : 's'} to send` : upToDate;
+  return when + (status.pending || status.last_synced ? pending : '');
+}
+
+export function setUpSyncPanel({ onSynced }) {
+  if (!$('syncPanel')) return;  // a server's page: it has no server of its own
+  let lastSynced = null;
+
+  function show(status) {
+    $('syncState').textContent = describe(status);
+    $('syncState').classList.toggle('pending', status.pending > 0);
+    $('syncState').title = status.server_url ?? '';
+    $('syncError').hidden = !status.error;
+    $('syncError').textContent = status.error ? status.error.message : '';
+    $('syncNow').hidden = !status.connected;
+    $('syncDisconnect').hidden = !status.connected;
+    $('syncSetup').textContent = status.connected ? 'Server…' : 'Connect to a server…';
+    if (status.last_synced && status.last_synced !== lastSynced) {
+      if (lastSynced !== null) onSynced();
+      lastSynced = status.last_synced;
+    }
+  }
+
+  async function refresh() {
+    try { show(await ajax('/api/sync/status/', { showErrors: false })); } catch { /* the offline banner says it */ }
+  }
+
+  $('syncSetup').addEventListener('click', () => {
+    const form = $('syncForm');
+    form.hidden = !form.hidden;
+    $('syncSetup').setAttribute('aria-expanded', String(!form.hidden));
+    if (!form.hidden) $('syncServerUrl').focus();
+  });
+  $('syncForm').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const status = await ajax('/api/sync/connection/', {
+      method: 'POST', json: { server_url: $('syncServerUrl').value, token: $('syncToken').value },
+    }).catch(() => null);
+    if (!status) return;
+    $('syncToken').value = '';
+    $('syncForm').hidden = true;
+    show(status);
+  });
+  $('syncDisconnect').addEventListener('click', async () => {
+    show(await ajax('/api/sync/connection/', { method: 'DELETE' }));
+    $('syncForm').hidden = true;
+  });
+  $('syncNow').addEventListener('click', async () => {
+    $('syncState').textContent = 'Syncing…';
+    show(await ajax('/api/sync/now/?wait=60', { method: 'POST', timeout: 65000 }));
+  });
+
+  refresh();
+  setInterval(refresh, POLL_MS);
+}
