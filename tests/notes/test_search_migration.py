@@ -1,4 +1,4 @@
-"""The word index's prefix indexes (migration 0006) carry an existing database forward."""
+"""The word index's prefix indexes (migration 0010) carry an existing database forward."""
 
 import pytest
 from django.db import connection

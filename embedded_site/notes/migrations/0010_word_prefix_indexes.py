@@ -4,9 +4,12 @@ index of its length, FTS5 first merges the lists of every word starting so into 
 cost that grows with the notes (6 ms for "meeting" at a million notes); with one, it reads a
 single list newest first and stops once it has enough. The index takes about 1.8 times the
 space (77 → 140 MB at 100,000 notes). The triggers of 0002 name the table and stay as they are.
+SQLite only: on PostgreSQL, search has its own index (0007).
 """
 
 from django.db import migrations
+
+from embedded_site.notes.vendor_sql import on_vendor
 
 
 def word_index(prefix_lengths: str) -> list[str]:
@@ -23,6 +26,6 @@ def word_index(prefix_lengths: str) -> list[str]:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notes", "0005_trigram_search")]
+    dependencies = [("notes", "0009_sync")]
 
-    operations = [migrations.RunSQL(word_index("2 3 4 5 6 7 8"), word_index("2 3"))]
+    operations = [on_vendor("sqlite", word_index("2 3 4 5 6 7 8"), word_index("2 3"))]
