@@ -186,6 +186,15 @@ def live_app(transactional_db, settings):
         app.stop()
 
 
+@pytest.fixture
+def local_owner_made(transactional_db):
+    """As at a launch (the notes app's start-up work, on database_ready), Notedesk's local owner
+    exists before the first request: a GET only reads it, inside its read-only snapshot."""
+    from embedded_site.notes.owners import local_owner
+
+    local_owner()
+
+
 @pytest.fixture(scope="session")
 def chromium():
     from playwright.sync_api import sync_playwright

@@ -1,9 +1,6 @@
 import pytest
 
-from embedded_site.notes.owners import local_owner
-
 
 @pytest.fixture(autouse=True)
-def local_owner_made(transactional_db):
-    """As at a launch (NotesConfig, on database_ready), the local owner exists before the first request."""
-    local_owner()
+def every_test_has_the_local_owner(local_owner_made):
+    """Every page here is Notedesk's, whose requests are its local owner's."""

@@ -5,13 +5,14 @@ from playwright.sync_api import expect
 
 from embedded_site.notes import search_query
 from embedded_site.notes.models import Note
+from embedded_site.notes.owners import local_owner
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_count_that_stopped_is_shown_as_at_least_and_the_rest_still_loads(page, live_app, monkeypatch):
     monkeypatch.setattr(search_query, "COUNT_AHEAD", 2)
-    Note.objects.bulk_create(Note(title=f"Zebra {number}") for number in range(80))
+    Note.objects.bulk_create(Note(owner=local_owner(), title=f"Zebra {number}") for number in range(80))
     page.goto(live_app.launch_url("/"))
     expect(page.locator("#listStatus")).to_have_text("80 notes")
     page.keyboard.press("Control+f")

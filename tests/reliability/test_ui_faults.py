@@ -16,7 +16,7 @@ from tests.reliability.conftest import (
     another_program_holding_the_write_lock, data_dir_with_own_logs, make_read_only, unmount,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("local_owner_made")]
 
 
 def pending_drafts(page) -> str:
