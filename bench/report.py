@@ -69,6 +69,11 @@ def summary_rows(startup, ajax, search, memory, sizes) -> list[list]:
                      "≤ 250 MB", verdict(totals["sum_of_peak_rss_mb"] <= 250)])
         rows.append(["Memory at 10k notes: app + WebKit, PSS (shared pages counted once)",
                      f"{totals['pss_end_total_mb']:.0f} MB", "(≤ 250 MB)", verdict(totals["pss_end_total_mb"] <= 250)])
+        if "pss_over_bare_mb" in totals:
+            rows.append([f"Memory at 10k notes, all {totals['notes_listed']:,} listed in the window and searched: "
+                         "PSS over the bare window's", f"{totals['pss_over_bare_mb']:+.0f} MB",
+                         f"≤ +{totals['target_over_bare_mb']} MB",
+                         verdict(totals["pss_over_bare_mb"] <= totals["target_over_bare_mb"])])
         if "baseline" in memory:
             base = memory["baseline"]
             rows.append(["Memory, bare pywebview window (baseline): sum of peak RSS / PSS",
