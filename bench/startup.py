@@ -23,6 +23,7 @@ import argparse
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -151,7 +152,10 @@ def main() -> None:
     facts = machine()
 
     own_tree = {"PYTHONPATH": f"{ROOT / 'desktop_shell'}:{ROOT}"}
-    variants = {name: (command, {}) for name, command in PEERS.items()}
+    # flaskwebgui leaves a Chromium profile in the temporary folder at each launch it does not close itself.
+    scratch = Path(tempfile.mkdtemp(prefix="notedesk-bench-startup-"))
+    variants = {name: (command, {"TMPDIR": str(scratch)} if name == "flaskwebgui" else {})
+                for name, command in PEERS.items()}
     variants |= {name: (VARIANTS[name], own_tree if name == "dev" else {})
                  for name in available_variants(["dev", "onedir", "onefile"])}
     for spec in args.other:
@@ -191,7 +195,7 @@ def main() -> None:
                     continue
                 if round_number >= 0:
                     samples[name].append(result)
-    for folder in [seeded, *folders.values()]:
+    for folder in [seeded, scratch, *folders.values()]:
         shutil.rmtree(folder, ignore_errors=True)
 
     bare = median(r["shown_s"] for r in samples["bare window"]) if samples.get("bare window") else None
