@@ -6,7 +6,7 @@ SYSTEM_PACKAGES := build/linux/system-packages.sh
 
 .PHONY: run test system-run system-test clean
 
-run: system-run $(VENV)/.installed-run
+run: system-run $(VENV)/.installed-run bytecode
 	$(BIN)/python launcher.py
 
 test: system-test $(VENV)/.installed-test
@@ -30,6 +30,12 @@ DESKTOP_SHELL := --config-settings editable_mode=compat -e ./desktop_shell
 # `make keys` / `make release` need it; `make run` does not.
 DESKTOP_SHELL_UPDATES := --config-settings editable_mode=compat -e "./desktop_shell[updates]"
 PROJECTS := pyproject.toml desktop_shell/pyproject.toml
+
+# The checkout's own modules compiled ahead (compileall skips those up to date): with
+# PYTHONDONTWRITEBYTECODE set, each launch would compile them again (docs/performance.md).
+.PHONY: bytecode
+bytecode: | $(VENV)/bin/python
+	$(BIN)/python -m compileall -q launcher.py desktop_shell/django_desktop_shell embedded_site
 
 $(VENV)/.installed-run: $(PROJECTS) | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet $(DESKTOP_SHELL) -e .

@@ -1,155 +1,243 @@
-"""Start-up: wall time from process start to the page loaded in the window, under Xvfb.
+"""Start-up: wall time from spawning the process until the screen shows its final content, under Xvfb.
 
-For the source checkout (`python launcher.py`), the one-folder and the one-file bundle, against a
-bare pywebview window on a static HTML file, in the same run and interleaved, so that a busy
-moment of the machine hits every variant alike. Also the time to READY with --headless.
+The screen itself is the clock: the benchmark grabs the Xvfb root window every ~40 ms from just
+before the spawn. The final state is the last screen once it has not changed for 1.5 s; the time
+is that of the first grab equal to it (the list painted, not just the page loaded). Beside it, the
+"Page loaded" moment the app reports (Notedesk's log line; the others print `LOADED <time>` on
+pywebview's same event), and the PSS of the whole process tree (psutil, summed) once settled.
 
-The clock starts just before the process is spawned and stops at the wall-clock stamp of the
-window's "Page loaded" log line (the baseline prints its own stamp on the same pywebview event).
-Every data folder is used once before timing (the first launch creates the database), so the
-figures are those of an everyday launch. After each launch the benchmark waits until all its
-processes (WebKit's too) have exited, and 0.5 s more, so no launch shares the cores with the
-previous one's teardown. Usage: startup.py [--runs N] [--budget SECONDS]
+Variants, in one run, interleaved (each round in a rotated order) so that a busy moment of the
+machine hits them alike: a bare pywebview window on a static file (bench/baseline_window.py), a
+minimal Django + waitress + pywebview app (bench/minimal_app.py), flaskwebgui serving that same
+app in Chromium's app mode, and Notedesk from the source tree (dev), the one-folder and the
+one-file bundle, each on a data folder of 30 demo notes launched once before the timed runs.
+A checkout's own modules are compiled to bytecode first (--source-only: not), as after a first
+launch, since this machine sets PYTHONDONTWRITEBYTECODE=1 and the bundles hold their bytecode.
+`--other NAME=PATH` adds Notedesk from another checkout (a folder: its own launcher and shell) or
+another build (a bundle's program) as variant NAME, for A/B.
+After each launch the benchmark stops every process of the tree and waits until they are gone.
+Usage: startup.py [--runs N] [--only a,b] [--other NAME=PATH] [--source-only] [--screens DIR] [--budget SECONDS]
 """
 
 import argparse
+import os
 import shutil
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 import psutil
+from PIL import ImageGrab
 
 from bench.common import (
-    PYTHON, ROOT, VARIANTS, HeadlessApp, app_env, available_variants, data_dir, display, machine, median,
-    print_table, read_line_within, stop, wait_for_log, write_results,
+    PYTHON, ROOT, VARIANTS, app_env, available_variants, data_dir, display, machine, median, print_table,
+    read_line_within, seed_notes, stop, wait_for_log, write_results,
 )
 
 RUN_TIMEOUT_S = 30
+STEADY_S = 1.5
+POLL_S = 0.04
 SETTLE_S = 0.5
-BASELINE = [PYTHON, str(ROOT / "bench" / "baseline_window.py"), str(ROOT / "bench" / "hello.html")]
-TARGETS_S = {"dev": 0.6, "onedir": 0.6, "onefile": 1.5}
+NOTES = 30
+PEERS = {
+    "bare window": [PYTHON, str(ROOT / "bench" / "baseline_window.py"), str(ROOT / "bench" / "hello.html"), "--stay"],
+    "minimal app": [PYTHON, str(ROOT / "bench" / "minimal_app.py")],
+    "flaskwebgui": [PYTHON, str(ROOT / "bench" / "minimal_app.py"), "--flaskwebgui"],
+}
+TARGET_X_BARE = 1.25
 
 
-def stop_all(process: subprocess.Popen) -> None:
-    """Stop the launch and wait for all its processes (WebKit's exit after the app's) to be gone,
-    so that the next launch does not share the cores with this one's teardown."""
+def grab() -> bytes:
+    return ImageGrab.grab(xdisplay=os.environ["DISPLAY"]).tobytes()
+
+
+def watch_screen(process: subprocess.Popen, started: float) -> tuple[float, bytes]:
+    """(seconds from the spawn to the first grab equal to the final screen, that screen)."""
+    changes = []  # (time, screen) at each change
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while time.monotonic() < deadline and process.poll() is None:
+        polled = time.time()
+        shot = grab()
+        if not changes or shot != changes[-1][1]:
+            changes.append((polled, shot))
+        elif polled - changes[-1][0] >= STEADY_S and len(changes) > 1:
+            final = changes[-1][1]
+            return next(moment for moment, screen in changes if screen == final) - started, final
+        time.sleep(max(0.0, POLL_S - (time.time() - polled)))
+    raise RuntimeError("the screen did not settle" if process.poll() is None else f"exited with {process.returncode}")
+
+
+def tree_pss(process: subprocess.Popen) -> float:
+    total = 0
+    for member in [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]:
+        try:
+            total += member.memory_full_info().pss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+    return total / 1e6
+
+
+def stop_tree(process: subprocess.Popen) -> None:
+    """SIGTERM the launch, then whatever of its tree is left (flaskwebgui leaves Chromium), and wait
+    until all are gone, so that the next launch does not share the cores with this one's teardown."""
     try:
         family = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
     except psutil.NoSuchProcess:
         family = []
     stop(process)
-    psutil.wait_procs(family, timeout=5)
+    for member in family:
+        try:
+            member.terminate()
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(family, timeout=5)
+    for member in alive:
+        member.kill()
     time.sleep(SETTLE_S)
 
 
-def window_run(variant: str, data) -> dict | None:
-    """One launch: seconds to page loaded (wall, and as the app itself logs it), or None."""
-    if variant == "baseline":
-        started = time.time()
-        process = subprocess.Popen(BASELINE, stdout=subprocess.PIPE, text=True, env=app_env())
-        try:
-            line = read_line_within(process, RUN_TIMEOUT_S)
-        finally:
-            stop_all(process)
-        return {"loaded_s": float(line.split()[1]) - started} if line.startswith("LOADED ") else None
-    log_file = data / "logs" / "notedesk.log"
-    log_file.unlink(missing_ok=True)
+def launch(command: list[str], env: dict, data: Path | None, screens: Path | None, label: str) -> dict:
+    """One launch: seconds to the final screen and to page loaded, and the tree's PSS."""
+    log_file = data / "logs" / "notedesk.log" if data else None
+    if log_file:
+        log_file.unlink(missing_ok=True)
+        command = [*command, "--data-dir", str(data)]
     started = time.time()
-    process = subprocess.Popen([*VARIANTS[variant], "--data-dir", str(data)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=app_env())
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     try:
-        loaded = wait_for_log(log_file, r"Page loaded ([\d.]+) s after launch", process, RUN_TIMEOUT_S)
+        shown, screen = watch_screen(process, started)
+        pss = tree_pss(process)
+        if log_file:
+            loaded = wait_for_log(log_file, r"Page loaded ([\d.]+) s after launch", process, 1)
+            loaded_s = loaded[0] - started if loaded else None
+        else:
+            line = read_line_within(process, 0.1)
+            loaded_s = float(line.split()[1]) - started if line.startswith("LOADED ") else None
     finally:
-        stop_all(process)
-    if loaded is None:
-        return None
-    ready = wait_for_log(log_file, r"Server ready on \S+ after ([\d.]+) s", process, 1)
-    return {
-        "loaded_s": loaded[0] - started,
-        "in_process_loaded_s": float(loaded[1].group(1)),
-        "in_process_server_ready_s": float(ready[1].group(1)) if ready else None,
-    }
+        stop_tree(process)
+    if screens:
+        ImageGrab.Image.frombytes("RGB", (1280, 800), screen).save(screens / f"{label}.png")
+    return {"shown_s": shown, "loaded_s": loaded_s, "pss_mb": pss}
 
 
-def headless_run(variant: str, data) -> float:
-    with HeadlessApp(data, variant, timeout=RUN_TIMEOUT_S) as app:
-        return app.ready_after
+def compile_bytecode(tree: Path) -> None:
+    """Compile a checkout's own modules, as a launch without PYTHONDONTWRITEBYTECODE leaves them
+    after the first: with it set (as on the shared machine), every dev launch compiles them again."""
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(tree / "launcher.py"),
+                    str(tree / "desktop_shell" / "django_desktop_shell"), str(tree / "embedded_site")],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+def other_variant(path: Path) -> tuple[list[str], dict]:
+    """Notedesk from another checkout (a folder) or another build (a program)."""
+    if path.is_dir():
+        return [PYTHON, str(path / "launcher.py")], {"PYTHONPATH": f"{path / 'desktop_shell'}:{path}"}
+    return [str(path)], {}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=11, help="timed launches per variant (at least 5)")
-    parser.add_argument("--budget", type=float, default=600, help="stop starting new runs after this many seconds")
+    parser.add_argument("--runs", type=int, default=10, help="timed launches per variant")
+    parser.add_argument("--only", help="comma-separated variants to run (default: all)")
+    parser.add_argument("--other", action="append", default=[], metavar="NAME=PATH",
+                        help="also Notedesk from the checkout or the bundle's program at PATH, as variant NAME (A/B)")
+    parser.add_argument("--screens", type=Path, help="save each variant's final screen as a PNG here")
+    parser.add_argument("--budget", type=float, default=1200, help="stop starting new rounds after this many seconds")
+    parser.add_argument("--source-only", action="store_true",
+                        help="do not compile the checkouts' bytecode first (each dev launch then compiles it)")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results/startup.json alone")
     args = parser.parse_args()
-    runs = max(5, args.runs)
     deadline = time.monotonic() + args.budget
-    variants = available_variants(["dev", "onedir", "onefile"])
-    folders = {variant: data_dir(f"startup-{variant}") for variant in variants}
     facts = machine()
 
-    window = {variant: [] for variant in ["baseline", *variants]}
-    headless = {variant: [] for variant in variants}
+    own_tree = {"PYTHONPATH": f"{ROOT / 'desktop_shell'}:{ROOT}"}
+    # flaskwebgui leaves a Chromium profile in the temporary folder at each launch it does not close itself.
+    scratch = Path(tempfile.mkdtemp(prefix="notedesk-bench-startup-"))
+    variants = {name: (command, {"TMPDIR": str(scratch)} if name == "flaskwebgui" else {})
+                for name, command in PEERS.items()}
+    variants |= {name: (VARIANTS[name], own_tree if name == "dev" else {})
+                 for name in available_variants(["dev", "onedir", "onefile"])}
+    for spec in args.other:
+        name, path = spec.split("=", 1)
+        variants[name] = other_variant(Path(path).resolve())
+    if args.only:
+        variants = {name: variants[name] for name in args.only.split(",")}
+    notedesk = [name for name in variants if name not in PEERS]
+    if not args.source_only:
+        for name in notedesk:
+            if "PYTHONPATH" in variants[name][1]:
+                compile_bytecode(Path(variants[name][0][1]).parent)
+    seeded = data_dir("startup-seed")
+    if notedesk:
+        seed_notes(seeded, NOTES)
+    folders = {name: shutil.copytree(seeded, data_dir(f"startup-{name}"), dirs_exist_ok=True) for name in notedesk}
+    if args.screens:
+        args.screens.mkdir(parents=True, exist_ok=True)
+
+    samples = {name: [] for name in variants}
     failures = []
+    loads = []
+    names = list(variants)
     with display():
-        for variant in window:  # warm-up: creates each database, fills the page cache
-            window_run(variant, folders.get(variant))
-        for _ in range(runs):
-            for variant in window:
-                if time.monotonic() > deadline:
-                    break
-                result = window_run(variant, folders.get(variant))
-                (window[variant].append(result) if result else failures.append(f"window {variant}"))
-        for variant in headless:
-            headless_run(variant, folders[variant])
-            for _ in range(runs):
-                if time.monotonic() > deadline:
-                    break
-                headless[variant].append(headless_run(variant, folders[variant]))
-    for folder in folders.values():
+        for round_number in range(-1, args.runs):  # round -1 warms up: the first launch of each data folder
+            if time.monotonic() > deadline:
+                break
+            loads.append(os.getloadavg()[0])
+            order = names[round_number % len(names):] + names[:round_number % len(names)]
+            for name in order:
+                command, extra = variants[name]
+                try:
+                    result = launch(command, {**app_env(), **extra}, folders.get(name),
+                                    args.screens if round_number == 0 else None, name.replace(" ", "-"))
+                except RuntimeError as error:
+                    failures.append(f"{name}: {error}")
+                    continue
+                if round_number >= 0:
+                    samples[name].append(result)
+    for folder in [seeded, scratch, *folders.values()]:
         shutil.rmtree(folder, ignore_errors=True)
 
-    baseline = median(r["loaded_s"] for r in window["baseline"]) if window["baseline"] else None
+    bare = median(r["shown_s"] for r in samples["bare window"]) if samples.get("bare window") else None
     rows, results = [], {}
-    for variant, samples in window.items():
-        if not samples:
+    for name, runs in samples.items():
+        if not runs:
             continue
-        loaded = [r["loaded_s"] for r in samples]
+        shown = [r["shown_s"] for r in runs]
+        loaded = [r["loaded_s"] for r in runs if r["loaded_s"] is not None]
         entry = {
-            "runs": len(samples),
-            "page_loaded_median_s": round(median(loaded), 3),
-            "page_loaded_min_s": round(min(loaded), 3),
-            "page_loaded_max_s": round(max(loaded), 3),
-            "page_loaded_samples_s": [round(value, 3) for value in loaded],
-            "target_s": TARGETS_S.get(variant),
+            "runs": len(runs),
+            "shown_median_s": round(median(shown), 3),
+            "shown_min_s": round(min(shown), 3),
+            "shown_max_s": round(max(shown), 3),
+            "x_bare": round(median(shown) / bare, 2) if bare else None,
+            "page_loaded_median_s": round(median(loaded), 3) if loaded else None,
+            "pss_median_mb": round(median(r["pss_mb"] for r in runs), 1),
+            "shown_samples_s": [round(value, 3) for value in shown],
         }
-        if variant != "baseline":
-            entry["in_process_loaded_median_s"] = round(median(r["in_process_loaded_s"] for r in samples), 3)
-            entry["in_process_server_ready_median_s"] = round(
-                median(r["in_process_server_ready_s"] for r in samples if r["in_process_server_ready_s"] is not None), 3)
-        if headless.get(variant):
-            entry["headless_ready_median_s"] = round(median(headless[variant]), 3)
-            entry["headless_ready_samples_s"] = [round(value, 3) for value in headless[variant]]
-        results[variant] = entry
+        results[name] = entry
         rows.append([
-            variant, len(samples), f"{entry['page_loaded_median_s']:.3f}",
-            f"{entry['page_loaded_min_s']:.3f}–{entry['page_loaded_max_s']:.3f}",
-            f"{round(entry['page_loaded_median_s'] - baseline, 3) + 0.0:+.3f}" if baseline is not None else "",
-            f"{entry['in_process_loaded_median_s']:.3f}" if "in_process_loaded_median_s" in entry else "",
-            f"{entry['headless_ready_median_s']:.3f}" if "headless_ready_median_s" in entry else "",
-            f"≤ {entry['target_s']}" if entry["target_s"] else "",
+            name, entry["runs"], f"{entry['shown_median_s']:.3f}", f"{entry['shown_min_s']:.3f}–{entry['shown_max_s']:.3f}",
+            f"{entry['x_bare']:.2f}" if entry["x_bare"] else "",
+            f"{entry['page_loaded_median_s']:.3f}" if loaded else "", f"{entry['pss_median_mb']:.0f}",
         ])
-    print_table(
-        "Start-up (s): process start to page loaded in the window (median), and to READY with --headless",
-        ["variant", "runs", "loaded", "range", "vs baseline", "in-process", "headless READY", "target"], rows,
-    )
-    write_results(
-        "startup", facts,
-        ("wall time from just before spawning the process to the 'Page loaded' log stamp "
-         "(baseline: the stamp it prints on the same pywebview event); warm data folder; "
-         "variants interleaved; in-process = the app's own figure, from main() on"),
-        failures=failures,
-        results=results,
-    )
+    load_note = f"load average (1 min) at each round's start: {' '.join(f'{value:.2f}' for value in loads)}"
+    print_table(f"Start-up (s): spawn to the screen's final state, median; {load_note}",
+                ["variant", "runs", "content shown", "range", "× bare", "page loaded", "PSS MB"], rows)
+    if failures:
+        print("failures:", *failures, sep="\n  ")
+    if not args.no_write:
+        write_results(
+            "startup", facts,
+            ("wall time from just before spawning the process to the first screen grab (Xvfb root window, every "
+             f"{POLL_S * 1000:.0f} ms) equal to the final screen (unchanged for {STEADY_S} s); page loaded = the app's "
+             "'Page loaded' log stamp or the LOADED line printed on pywebview's loaded event; PSS = the process tree's, "
+             f"summed, once settled; Notedesk on {NOTES} demo notes, warm data folder; variants interleaved; "
+             + ("dev from source only (PYTHONDONTWRITEBYTECODE=1)" if args.source_only else
+                "dev with its modules compiled to bytecode first")),
+            round_loads=[round(value, 2) for value in loads], target_x_bare=TARGET_X_BARE, failures=failures,
+            results=results,
+        )
 
 
 if __name__ == "__main__":

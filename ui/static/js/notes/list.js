@@ -39,6 +39,11 @@ export function renderList(container, notes, selectedId) {
   else container.removeAttribute('aria-activedescendant');
 }
 
+// "Load more": only the new rows are made; the ones shown stay as they are.
+export function appendToList(container, notes, selectedId) {
+  container.append(...notes.map((note) => noteRow(note, selectedId)));
+}
+
 export function markSelected(container, selectedId) {
   for (const row of container.children) row.setAttribute('aria-selected', String(Number(row.dataset.id) === selectedId));
   const row = document.getElementById(`note-${selectedId}`);

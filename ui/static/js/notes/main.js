@@ -4,7 +4,7 @@ import { toast } from '../feedback.js';
 import { emptyTrash, getNote, listNotes, listTags, purgeNote, renderPreview, restoreNote, trashNote } from './api.js';
 import { pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
-import { markSelected, noteTitle, renderList } from './list.js';
+import { appendToList, markSelected, noteTitle, renderList } from './list.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
 import { setUpSearchHelp } from './search_help.js';
 import { setUpSyncPanel } from './sync_panel.js';
@@ -79,7 +79,8 @@ async function loadList({ append = false, refresh = false } = {}) {
     $('listStatus').textContent = `Could not load notes: ${error.message}`;
     return;
   }
-  renderList($('noteList'), state.notes, state.selectedId);
+  if (append) appendToList($('noteList'), state.notes.slice(offset), state.selectedId);
+  else renderList($('noteList'), state.notes, state.selectedId);
   $('loadMore').hidden = state.notes.length >= state.total;
   $('emptyTrash').hidden = state.view !== 'trash' || !state.trashTotal;
   $('listStatus').textContent = listStatus();
