@@ -201,6 +201,7 @@ def test_past_the_scored_matches_the_best_of_the_newest_come_first_then_the_rest
     assert sum((titles(page) for page in pages), []) == whole
 
 
+@pytest.mark.desktop  # the SQLite engine stops counting; PostgreSQL counts every match (docs/server.md)
 def test_the_count_stops_past_the_page_and_says_so(api, make_note, monkeypatch):
     monkeypatch.setattr(search_query, "COUNT_AHEAD", 3)
     for number in range(10):
@@ -211,6 +212,7 @@ def test_the_count_stops_past_the_page_and_says_so(api, make_note, monkeypatch):
     assert (last["total"], last["total_exact"], len(last["notes"])) == (10, True, 2)
 
 
+@pytest.mark.desktop  # the SQLite indexes' names; PostgreSQL says "scan" for substrings (docs/server.md)
 def test_a_search_of_an_empty_trash_or_an_unused_tag_finds_nothing_and_says_which_index(api, make_note):
     make_note(title="zebra", tags=["animals"])
     for query in ["in:trash zebra", "tag:plants zebra", "in:trash 東京"]:
@@ -221,6 +223,7 @@ def test_a_search_of_an_empty_trash_or_an_unused_tag_finds_nothing_and_says_whic
     assert titles(api.get("/api/notes/", {"q": "in:trash zebra"})) == ["zebra, thrown away"]
 
 
+@pytest.mark.desktop  # the SQLite indexes' names; PostgreSQL says "scan" for substrings (docs/server.md)
 def test_tags_keep_and_leave_out_notes_alike_on_every_index_and_on_a_scan(api, make_note, monkeypatch):
     monkeypatch.setattr(search_query, "MAX_SHORT_TERM_TRIGRAMS", 0)
     make_note(title="会 work", body="zebra 東京都", tags=["work"])
@@ -232,6 +235,7 @@ def test_tags_keep_and_leave_out_notes_alike_on_every_index_and_on_a_scan(api, m
         assert sorted(titles(api.get("/api/notes/", {"q": f"{term} -tag:work"}))) == ["会 none"], term
 
 
+@pytest.mark.desktop  # against FTS5's own bm25
 @pytest.mark.parametrize("many", [0, 10**9])
 def test_a_substring_that_many_notes_have_is_ranked_in_bm25s_order_without_it(api, make_note, monkeypatch, many):
     monkeypatch.setattr(search_query, "MOST_SCORED", 6)
@@ -258,6 +262,7 @@ def test_a_substring_that_many_notes_have_is_ranked_in_bm25s_order_without_it(ap
     assert [note["id"] for note in found["notes"]][:6] == expected
 
 
+@pytest.mark.desktop  # against FTS5's own bm25
 def test_a_phrase_of_words_is_ranked_in_bm25s_order_without_it(api, make_note):
     texts = [
         ("Red apple", "filler words here " * 30), ("x", "red apple red apple"), ("y", "a red apple"),

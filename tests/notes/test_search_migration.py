@@ -8,6 +8,8 @@ from tests.notes.conftest import check_search_index
 
 BEFORE = [("notes", "0005_trigram_search")]
 
+pytestmark = pytest.mark.desktop  # a desktop database from before the prefix indexes: SQLite's FTS5
+
 
 def migrate(targets):
     executor = MigrationExecutor(connection)
