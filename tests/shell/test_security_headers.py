@@ -97,3 +97,21 @@ def test_https_answers_get_hsts_when_the_settings_ask_for_it(settings):
 def test_a_streamed_answer_gets_no_length():
     streamed = answer(lambda request: StreamingHttpResponse(iter([b"a", b"b"])))
     assert "Content-Length" not in streamed and streamed["X-Frame-Options"] == "DENY"
+
+
+def test_only_a_browser_gets_the_cross_origin_opener_policy(tmp_path):
+    """In the app's window the header bought nothing and cost a second web process at each launch."""
+    from django_desktop_shell import runtime
+    from django_desktop_shell.settings import desktop_settings
+
+    ours = runtime.current
+    policies = {}
+    for browser in (False, True):
+        runtime.configure(runtime.Runtime(identity=ours.identity, data_dir=tmp_path, port=8765, browser=browser))
+        try:
+            namespace = {}
+            desktop_settings(namespace)
+        finally:
+            runtime.configure(ours)
+        policies[browser] = namespace["SECURE_CROSS_ORIGIN_OPENER_POLICY"]
+    assert policies == {False: None, True: "same-origin"}

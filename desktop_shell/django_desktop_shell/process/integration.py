@@ -26,6 +26,7 @@ class DesktopIntegration:
         self.commands: WindowCommands | None = None
         self.window = None
         self.page_ready = threading.Event()  # the app's own page is loaded (its scripts listen)
+        self.spell_checker_set = False
         self.dropped = DroppedFiles()
         # A site that declares no menu gets the standard one: Quit, editing, zoom, spell check, Help.
         declared = menus.load_menus(identity.menu) if identity.menu else menus.standard_menus()
@@ -50,12 +51,11 @@ class DesktopIntegration:
         """On GTK's thread there: the web view exists, nothing is shown yet."""
         self.menu_bar.install_accelerators(window, self.gui)
         if self.gui == "gtk":
-            from django_desktop_shell.process import drops, spelling
+            from django_desktop_shell.process import drops
 
             drops.install_gtk(window, self.dropped)
             logger.info("Zoom at start: %.0f %%", self.commands.state.zoom * 100)
             self.commands.set_gtk_zoom()
-            spelling.apply_gtk(window, self.commands.state.spell_check)
 
     def show_page_event(self, event: str, detail: dict) -> None:
         """Dispatch a DOM event on the app's start page (going there first if the window is elsewhere)."""
@@ -67,8 +67,16 @@ class DesktopIntegration:
 
     def on_loaded(self) -> None:
         """Where the zoom and the spell-check switch live in the page, each page load restores them."""
-        if self.origin and (self.window.get_current_url() or "").startswith(self.origin + "/"):
+        on_app_page = bool(self.origin) and (self.window.get_current_url() or "").startswith(self.origin + "/")
+        if on_app_page:
             self.page_ready.set()
         if self.gui != "gtk":
             self.commands.apply_zoom()
             self.commands.apply_spell_check()
+        elif on_app_page and not self.spell_checker_set:
+            # WebKitGTK's checker is set once for the window, once its first page is shown: loading
+            # the dictionaries took 30-60 ms of the launch before it (docs/performance.md).
+            self.spell_checker_set = True
+            from django_desktop_shell.process import spelling
+
+            spelling.apply(self.window, self.gui, self.commands.state.spell_check)

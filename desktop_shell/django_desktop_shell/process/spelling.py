@@ -40,7 +40,7 @@ def apply(window, gui: str | None, enabled: bool) -> None:
 
 
 def apply_gtk(window, enabled: bool) -> None:
-    """On GTK's thread (before_show at start, then from the menu)."""
+    """On GTK's thread (once the first page is shown, then from the menu)."""
     from django_desktop_shell.process.commands import gtk_view
 
     view = gtk_view(window)
