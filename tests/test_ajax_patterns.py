@@ -131,6 +131,6 @@ def test_unknown_url_is_a_readable_404_page_for_a_browser(client):
     assert "404 Not Found" in response.content.decode()
 
 
-def test_home_links_to_the_patterns_page(client):
+def test_home_links_to_the_patterns_page(client, local_owner_made):
     response = client.get("/")
     assert 'href="/ajax/data/"' in response.content.decode()

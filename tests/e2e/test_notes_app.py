@@ -2,6 +2,7 @@
 
 import json
 import urllib.request
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -290,3 +291,15 @@ def test_importing_a_file_that_is_not_an_export_says_why(app, tmp_path):
     bogus.write_text('{"hello": "world"}')
     app.set_input_files("#importFile", str(bogus))
     expect(app.locator(".toast-error")).to_have_text("This JSON file is not a Notedesk export.")
+
+
+def test_the_page_opens_on_its_list_and_tags_without_asking_the_api_for_them(page, live_app):
+    api(live_app, "POST", "/api/notes/", {"title": "Seeds to order", "body": "Beans", "tags": ["garden"]})
+    asked = []
+    page.on("request", lambda request: asked.append(urlsplit(request.url).path))
+    page.goto(live_app.launch_url("/"))
+    expect(page.locator(".note-item-title")).to_have_text(["Seeds to order"])
+    expect(page.locator("#listStatus")).to_have_text("1 note")
+    expect(page.locator(".tag-button")).to_have_text(["garden1"])
+    page.wait_for_load_state("networkidle")
+    assert "/api/notes/" not in asked and "/api/tags/" not in asked

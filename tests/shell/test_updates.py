@@ -526,7 +526,7 @@ def test_the_routes_need_the_csrf_token(csrf_client, running_updater):
     assert csrf_client.post("/_desktop/updates/restart").status_code == 403
 
 
-def test_every_site_page_gets_the_banner_script_only_while_the_app_updates_itself(client, running_updater):
+def test_every_site_page_gets_the_banner_script_only_while_the_app_updates_itself(client, running_updater, local_owner_made):
     page = client.get("/").content.decode()
     assert '<script src="/static/desktop_shell/updates.js" defer></script></body>' in page
     service.current = None

@@ -69,9 +69,7 @@ async function loadList({ append = false, refresh = false } = {}) {
       page = await listNotes({ ...filters, limit: Math.min(MOST_ROWS_PER_REQUEST, wanted - rows.length), offset: offset + rows.length }, listRequest.signal);
       rows.push(...page.notes);
     } while (page.notes.length && rows.length < wanted && offset + rows.length < page.total);
-    state.notes = append ? [...state.notes, ...rows] : rows;
-    state.total = page.total;
-    state.totalExact = page.total_exact ?? true;
+    takePage({ ...page, notes: rows }, append);
     // A search shows only some of the trash; the Empty trash button is for all of it.
     if (state.view === 'trash') state.trashTotal = state.query ? await trashCount(listRequest.signal) : state.total;
   } catch (error) {
@@ -79,7 +77,18 @@ async function loadList({ append = false, refresh = false } = {}) {
     $('listStatus').textContent = `Could not load notes: ${error.message}`;
     return;
   }
-  if (append) appendToList($('noteList'), state.notes.slice(offset), state.selectedId);
+  showList(append ? offset : null);
+}
+
+function takePage(page, append = false) {
+  state.notes = append ? [...state.notes, ...page.notes] : page.notes;
+  state.total = page.total;
+  state.totalExact = page.total_exact ?? true;
+}
+
+// The list as state has it; from `appendedFrom` on only, when a page was added to it.
+function showList(appendedFrom = null) {
+  if (appendedFrom !== null) appendToList($('noteList'), state.notes.slice(appendedFrom), state.selectedId);
   else renderList($('noteList'), state.notes, state.selectedId);
   $('loadMore').hidden = state.notes.length >= state.total;
   $('emptyTrash').hidden = state.view !== 'trash' || !state.trashTotal;
@@ -100,6 +109,10 @@ function listStatus() {
 
 async function loadTags() {
   const { tags } = await listTags();
+  showTags(tags);
+}
+
+function showTags(tags) {
   if (state.tag && !tags.some(({ name }) => name === state.tag)) {
     // The shown tag is on no note any more (its last one lost it): show all notes, and keep the editor open.
     state.tag = null;
@@ -396,5 +409,8 @@ setUpSyncPanel({ onSynced: () => { loadList(); loadTags(); } });
 setUpSearchHelp();
 
 resumeUnsavedDrafts();
-loadList();
-loadTags();
+// The page carries its first list and tags (as the API answers them), so its first paint shows them.
+const firstPage = JSON.parse($('firstPage').textContent);
+takePage(firstPage.notes);
+showList();
+showTags(firstPage.tags);
