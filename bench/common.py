@@ -147,10 +147,10 @@ def stop(process: subprocess.Popen, timeout: float = 10) -> None:
             process.wait(5)
 
 
-def manage(data_dir: Path, *args: str) -> str:
+def manage(data_dir: Path, *args: str, timeout: float = 600) -> str:
     """`launcher.py manage …` on a data dir, from the source tree."""
     result = subprocess.run([*VARIANTS["dev"], "--data-dir", str(data_dir), "manage", *args],
-                            check=True, capture_output=True, text=True, env=app_env(), timeout=600)
+                            check=True, capture_output=True, text=True, env=app_env(), timeout=timeout)
     return result.stdout
 
 

@@ -68,7 +68,9 @@ def seeded_folder(sizes: list[int], size: int) -> tuple[Path, dict]:
             work.mkdir(parents=True)
         manage(work, "migrate", "--verbosity", "0")
         started = time.perf_counter()
-        manage(work, "seed_demo_notes", str(size - (steps[-2] if before else 0)), "--seed", str(len(steps)))
+        # 900,000 notes take 7 min on a quiet machine, more than 10 under load.
+        manage(work, "seed_demo_notes", str(size - (steps[-2] if before else 0)), "--seed", str(len(steps)),
+               timeout=3600)
         seconds = time.perf_counter() - started
         earlier = json.loads((before / "seeding.json").read_text())["seconds"] if before else 0
         (work / "seeding.json").write_text(json.dumps({

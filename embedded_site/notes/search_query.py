@@ -53,6 +53,11 @@ BM25_K1 = 1.2
 BM25_B = 0.75
 MANY_NOTES_WITH_PHRASE = 40_000
 PHRASE_SAMPLE = 50
+# A quoted phrase of words is looked for among the newest PHRASE_WINDOW notes (by id), then among
+# the PHRASE_WINDOW before them, until the page is full: checking the words' positions in each
+# note that has them all is what a phrase costs (65,000 notes have both words of "project
+# deadline" among a million, 725 the phrase), so a page costs what a window of notes does.
+PHRASE_WINDOW = 100_000
 # Matches are counted up to this many past the page's end; beyond, the total is a lower bound.
 COUNT_AHEAD = 200
 # A snippet marks the matches with markers of ours, so that the text can be escaped first and
@@ -227,7 +232,7 @@ def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], l
     if index_for(query) == WORD_INDEX:
         match = expression(WORD_INDEX, query.positive, query.negative)
         words_phrase = len(query.positive) == 1 and query.positive[0].phrase and " " in query.positive[0].text
-        results = ranked(WORD_INDEX, match, within, outside, limit, offset, "always" if words_phrase else "")
+        results = ranked(WORD_INDEX, match, within, outside, limit, offset, words_phrase=words_phrase)
         if results.total or any(len(term.text) < 3 for term in query.positive):
             return results
     match = expression(TRIGRAM_INDEX, query.positive, query.negative)
@@ -236,7 +241,7 @@ def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], l
     if match is NOTHING:
         return Results([], 0, {}, "trigram")
     trigrams_phrase = len(query.positive) == 1 and len(query.positive[0].text) > 3  # two trigrams or more
-    return ranked(TRIGRAM_INDEX, match, within, outside, limit, offset, "if common" if trigrams_phrase else "")
+    return ranked(TRIGRAM_INDEX, match, within, outside, limit, offset, common_substring=trigrams_phrase)
 
 
 def excluded_notes(query: Query):
@@ -283,7 +288,7 @@ def marked_html(excerpt: str, markers: tuple[str, str]) -> str:
 
 def ranked(
     table: str, match: str, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int,
-    without_bm25: str = "",
+    common_substring: bool = False, words_phrase: bool = False,
 ) -> Results:
     """One page of the notes matching `match` on either index, best first, with their snippets.
 
@@ -293,27 +298,33 @@ def ranked(
     full-text query per id). FTS5 reads the matches newest first and stops at the LIMIT: the
     newest MOST_SCORED with their bm25 scores, sorted by them; then, without scores, the older
     ones up to COUNT_AHEAD past the page, which follow newest first and make the count. A query
-    of one phrase of several tokens is scored by bm25_order() instead, in the same order:
-    `without_bm25` is "always" (a phrase of words), "if common" (of trigrams) or ""."""
+    of one phrase of several tokens is scored by bm25_order() instead, in the same order: a
+    substring of several trigrams when `common_substring` and many notes seem to have it; a
+    phrase of words always (`words_phrase`), window by window (phrase_windows())."""
     conditions, params = scope_conditions(within, outside, f"+{table}.rowid")
     where = " AND ".join([f"{table} MATCH %s", *conditions])
     params = [match, *params]
     counted = offset + limit + COUNT_AHEAD
     with connection.cursor() as cursor:
-        scored = bm25_order(cursor, table, where, params, without_bm25 == "if common") if without_bm25 else None
-        if scored is None:
-            cursor.execute(
-                f"SELECT rowid, bm25({table}, %s, %s) FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s",
-                [TITLE_WEIGHT, BODY_WEIGHT, *params, MOST_SCORED],
-            )
-            scored = cursor.fetchall()
-        best_first = [note_id for note_id, _ in sorted(scored, key=lambda row: (row[1], -row[0]))]
-        if len(scored) == MOST_SCORED and counted >= MOST_SCORED:
-            cursor.execute(
-                f"SELECT rowid FROM {table} WHERE {where} AND rowid < %s ORDER BY rowid DESC LIMIT %s",
-                [*params, scored[-1][0], counted + 1 - MOST_SCORED],
-            )
-            best_first += [note_id for (note_id,) in cursor.fetchall()]
+        if words_phrase:
+            best_first, every_match = phrase_windows(cursor, table, where, params, offset + limit + 1)
+            total, total_exact = len(best_first), every_match
+        else:
+            scored = bm25_order(cursor, table, where, params, if_common=True) if common_substring else None
+            if scored is None:
+                cursor.execute(
+                    f"SELECT rowid, bm25({table}, %s, %s) FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s",
+                    [TITLE_WEIGHT, BODY_WEIGHT, *params, MOST_SCORED],
+                )
+                scored = cursor.fetchall()
+            best_first = best_first_of(scored)
+            if len(scored) == MOST_SCORED and counted >= MOST_SCORED:
+                cursor.execute(
+                    f"SELECT rowid FROM {table} WHERE {where} AND rowid < %s ORDER BY rowid DESC LIMIT %s",
+                    [*params, scored[-1][0], counted + 1 - MOST_SCORED],
+                )
+                best_first += [note_id for (note_id,) in cursor.fetchall()]
+            total, total_exact = min(len(best_first), counted), len(best_first) <= counted
         ids = best_first[offset : offset + limit]
         snippets = {}
         if ids:
@@ -326,7 +337,34 @@ def ranked(
             )
             snippets = {note_id: marked_html(excerpt.rstrip(), markers) for note_id, excerpt in cursor.fetchall()}
     index = "word" if table == WORD_INDEX else "trigram"
-    return Results(ids, min(len(best_first), counted), snippets, index, total_exact=len(best_first) <= counted)
+    return Results(ids, total, snippets, index, total_exact=total_exact)
+
+
+def best_first_of(scored: list[tuple[int, float]]) -> list[int]:
+    """Note ids by bm25's score (lower is better), then newest first."""
+    return [note_id for note_id, _ in sorted(scored, key=lambda row: (row[1], -row[0]))]
+
+
+def phrase_windows(cursor, table: str, where: str, params: list, wanted: int) -> tuple[list[int], bool]:
+    """At least `wanted` matches of a query of one phrase of words, if it has so many, and
+    whether they are all of them. They come window by window, newest first, each window best
+    first: a window is PHRASE_WINDOW notes by id, the newest first, or fewer if its matches
+    reach MOST_SCORED (then it ends at the last of them). The windows do not depend on the page
+    asked for, so that pages asked one after the other follow one order."""
+    cursor.execute("SELECT max(id) FROM notes_note")
+    found, upper = [], (cursor.fetchone()[0] or 0) + 1
+    while True:
+        lower = upper - PHRASE_WINDOW
+        window = f"{where} AND rowid >= %s AND rowid < %s"
+        scored = bm25_order(cursor, table, window, [*params, lower, upper], if_common=False)
+        found += best_first_of(scored)
+        if len(scored) == MOST_SCORED:
+            lower = scored[-1][0]
+        if lower <= 1:
+            return found, True
+        if len(found) >= wanted:
+            return found, False
+        upper = lower
 
 
 def bm25_order(cursor, table: str, where: str, params: list, if_common: bool) -> list[tuple[int, float]] | None:

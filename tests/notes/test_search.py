@@ -277,3 +277,24 @@ def test_a_phrase_of_words_is_ranked_in_bm25s_order_without_it(api, make_note):
         expected = [note_id for (note_id,) in cursor.fetchall()]
     found = api.get("/api/notes/", {"q": '"red apple"'}).json()
     assert found["index"] == "word" and len(expected) == 6 and [note["id"] for note in found["notes"]] == expected
+
+
+@pytest.mark.desktop  # the SQLite engine's windows; PostgreSQL ranks every match (docs/server.md)
+def test_a_phrase_is_ranked_window_by_window_of_the_newest_notes(api, make_note, monkeypatch):
+    monkeypatch.setattr(search_query, "PHRASE_WINDOW", 4)
+    texts = [  # oldest first; every note has both words, half of them side by side
+        ("Red apple", "red apple"), ("apart 1", "red and apple"), ("old weak", "a red apple " + "filler " * 30),
+        ("apart 2", "apple, red"), ("new weak", "red apple " + "filler " * 30), ("apart 3", "red, then apple"),
+        ("Red apple notes", "red apple"), ("apart 4", "apple and red"),
+    ]
+    for title, body in texts:
+        make_note(title=title, body=body)
+    whole = api.get("/api/notes/", {"q": '"red apple"'}).json()
+    # The newest four notes hold two with the phrase, best first; then the four before them.
+    assert [note["title"] for note in whole["notes"]] == ["Red apple notes", "new weak", "Red apple", "old weak"]
+    assert (whole["total"], whole["total_exact"]) == (4, True)
+    first = api.get("/api/notes/", {"q": '"red apple"', "limit": 1}).json()
+    assert (first["total"], first["total_exact"]) == (2, False)  # "2+ notes": the page is full, the rest unread
+    pages = [api.get("/api/notes/", {"q": '"red apple"', "limit": 1, "offset": offset}).json() for offset in range(4)]
+    assert [note["title"] for page in pages for note in page["notes"]] == [note["title"] for note in whole["notes"]]
+    assert (pages[-1]["total"], pages[-1]["total_exact"]) == (4, True)
