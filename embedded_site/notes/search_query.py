@@ -58,6 +58,10 @@ PHRASE_SAMPLE = 50
 # note that has them all is what a phrase costs (65,000 notes have both words of "project
 # deadline" among a million, 725 the phrase), so a page costs what a window of notes does.
 PHRASE_WINDOW = 100_000
+# The pinned notes outside the trash are read through a partial index of their ids (migrations/0011),
+# which SQLite does not pick by itself: the filters that make a set of them.
+PINNED_INDEX = "notes_pinned"
+PINNED_OUTSIDE_THE_TRASH = {("pinned", "exact", True), ("trashed_at", "isnull", True)}
 # Matches are counted up to this many past the page's end; beyond, the total is a lower bound.
 COUNT_AHEAD = 200
 # A snippet marks the matches with markers of ours, so that the text can be escaped first and
@@ -227,7 +231,7 @@ class Results:
 def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int) -> Results:
     """One page of the notes matching the query's terms, in the scope of `within` and `outside`
     (sets of note ids, as ranked() takes them)."""
-    if not all(note_ids.exists() for note_ids in within):  # an empty trash, say: no pass over the matches
+    if any(is_empty(note_ids) for note_ids in within):  # an empty trash, say: no pass over the matches
         return Results([], 0, {}, "word" if index_for(query) == WORD_INDEX else "trigram")
     if index_for(query) == WORD_INDEX:
         match = expression(WORD_INDEX, query.positive, query.negative)
@@ -259,8 +263,9 @@ def excluded_notes(query: Query):
 
 def scope_conditions(within: list[QuerySet], outside: list[QuerySet], column: str) -> tuple[list[str], list]:
     """SQL conditions keeping `column`'s notes in every set of `within` and out of every one of
-    `outside`. A set is built once per statement; but a tag's notes, of which a common tag has
-    60,000 among a million, are looked up for each row instead, in the (note, tag) index."""
+    `outside`. A set is built once per statement (the pinned notes outside the trash from their
+    own index); but a tag's notes, of which a common tag has 60,000 among a million, are looked
+    up for each row instead, in the (note, tag) index."""
     conditions, params = [], []
     for note_ids, operator in [*((ids, "IN") for ids in within), *((ids, "NOT IN") for ids in outside)]:
         if note_ids.model is Note.tags.through:
@@ -268,10 +273,35 @@ def scope_conditions(within: list[QuerySet], outside: list[QuerySet], column: st
             subquery, subquery_params = correlated.query.sql_with_params()
             conditions.append(f"{'NOT ' if operator == 'NOT IN' else ''}EXISTS ({subquery})")
         else:
-            subquery, subquery_params = note_ids.query.sql_with_params()
+            subquery, subquery_params = set_sql(note_ids)
             conditions.append(f"{column} {operator} ({subquery})")
         params += subquery_params
     return conditions, params
+
+
+def set_sql(note_ids: QuerySet) -> tuple[str, list]:
+    """A set's SQL as Django writes it, the pinned notes outside the trash read through their index."""
+    sql, params = note_ids.query.sql_with_params()
+    if note_ids.model is Note and PINNED_OUTSIDE_THE_TRASH <= filters(note_ids):
+        table = f'FROM "{Note._meta.db_table}"'
+        sql = sql.replace(table, f"{table} INDEXED BY {PINNED_INDEX}", 1)
+    return sql, list(params)
+
+
+def is_empty(note_ids: QuerySet) -> bool:
+    sql, params = set_sql(note_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT NOT EXISTS ({sql})", params)
+        return bool(cursor.fetchone()[0])
+
+
+def filters(note_ids: QuerySet) -> set[tuple]:
+    """The (field, lookup, value) filters that a set's notes all pass."""
+    where = note_ids.query.where
+    if where.connector != "AND" or where.negated:
+        return set()
+    return {(lookup.lhs.target.name, lookup.lookup_name, lookup.rhs) for lookup in where.children
+            if hasattr(lookup, "lookup_name")}
 
 
 def new_markers() -> tuple[str, str]:

@@ -3,7 +3,7 @@
 import tempfile
 
 from django.db import transaction
-from django.db.models import Count, QuerySet, Value
+from django.db.models import Count, QuerySet
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.html import escape
@@ -122,9 +122,9 @@ def search_scope(owner, query: dict) -> tuple[list[QuerySet], list[QuerySet]]:
     trash = owned.filter(trashed_at__isnull=False).values("pk")
     within, outside = ([trash], [others]) if query["trashed"] else ([], [trash, others])
     if query["pinned"] is not None:
-        # Only those on the searched side of the trash, so that the notes_listing index finds just
-        # them; Value() makes Django write `pinned = 1`, which the index serves, not `pinned`.
-        pinned = owned.filter(trashed_at__isnull=not query["trashed"], pinned=Value(True)).values("pk")
+        # Only those on the searched side of the trash, which an index finds: notes_listing in the
+        # trash, the partial index of 0011 outside it (whose condition has `pinned`, as Django writes it).
+        pinned = owned.filter(trashed_at__isnull=not query["trashed"], pinned=True).values("pk")
         (within if query["pinned"] else outside).append(pinned)
     if query["tag"]:
         within.append(tagged_ids(owner, query["tag"]))

@@ -1,4 +1,7 @@
-"""The word index's prefix indexes (migration 0010) carry an existing database forward."""
+"""The word index's prefix indexes (migration 0010) and the pinned notes' index (0011) carry an
+existing database forward."""
+
+from datetime import datetime, timezone
 
 import pytest
 from django.db import connection
@@ -35,3 +38,23 @@ def test_notes_written_before_the_prefix_indexes_are_found_after_them_and_new_on
     with connection.cursor() as cursor:
         cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'notes_note_fts'")
         assert "prefix='2 3 4 5 6 7 8'" in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notes_pinned_before_the_pinned_index_are_found_by_is_pinned_after_it(api, make_note):
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("notes")
+    make_note(title="zebra pinned", pinned=True)
+    make_note(title="zebra loose")
+    make_note(title="zebra pinned, thrown away", pinned=True, trashed_at=datetime.now(timezone.utc))
+    migrate([("notes", "0010_word_prefix_indexes")])
+    migrate(latest)
+    later = make_note(title="zebra pinned later")
+    api.patch(f"/api/notes/{later.pk}/", {"pinned": True, "version": later.version})
+    for query, expected in [
+        ("is:pinned zebra", ["zebra pinned", "zebra pinned later"]), ("-is:pinned zebra", ["zebra loose"]),
+        ("in:trash is:pinned zebra", ["zebra pinned, thrown away"]),
+    ]:
+        assert sorted(note["title"] for note in api.get("/api/notes/", {"q": query}).json()["notes"]) == expected, query
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'notes_pinned'")
+        assert "WHERE \"pinned\" AND \"trashed_at\" IS NULL" in cursor.fetchone()[0]
