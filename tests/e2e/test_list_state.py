@@ -120,16 +120,15 @@ def test_a_save_keeps_the_rows_loaded_and_the_place_in_the_list(app, live_app):
 
 def test_arrow_down_past_the_last_loaded_row_loads_the_next_page(app, live_app):
     add_notes(live_app, 55)
-    failed = []
+    server_busy = [True]
 
-    def fail_once(route):
-        if failed:
-            route.continue_()
-        else:
-            failed.append(route)
+    def next_page(route):
+        if server_busy[0]:
             route.fulfill(status=500, json={"error": "The database is busy"})
+        else:
+            route.continue_()
 
-    app.route("**/api/notes/?*offset=50*", fail_once)
+    app.route("**/api/notes/?*offset=50*", next_page)
     app.reload()
     scroll_list_to(app, "list.scrollHeight")  # the next page fails: the list says so and stops there
     expect(app.locator("#listStatus")).to_contain_text("Could not load notes")
@@ -137,6 +136,7 @@ def test_arrow_down_past_the_last_loaded_row_loads_the_next_page(app, live_app):
     app.locator(".note-item[aria-posinset='50']").click()
     expect(app.locator("#noteTitle")).to_have_value("Note 5")
     app.focus("#noteList")
+    server_busy[0] = False
     app.keyboard.press("ArrowDown")
     expect(app.locator("#noteTitle")).to_have_value("Note 4")
     expect(app.locator("#listStatus")).to_have_text("55 notes")
@@ -166,3 +166,39 @@ def test_removing_the_shown_tag_from_its_last_note_shows_all_notes(app, live_app
 def test_an_empty_tag_or_pinned_view_says_what_it_shows(app, live_app):
     app.locator(".view[data-view='pinned']").click()
     expect(app.locator("#listStatus")).to_have_text("No pinned notes")
+
+
+def test_scrolling_with_the_wheel_never_shows_a_gap_where_rows_should_be(app, live_app):
+    bulk_add_notes(150)
+    app.reload()
+    expect(app.locator("#listStatus")).to_have_text("150 notes")
+    # At every frame the page paints, the rows made cover the list's visible part.
+    app.evaluate("""() => {
+      window.gaps = [];
+      window.frames = 0;
+      const list = document.getElementById('noteList');
+      const check = () => {
+        const view = list.getBoundingClientRect();
+        const rows = list.querySelectorAll('.note-item');
+        const top = rows[0].getBoundingClientRect().top;
+        const bottom = rows[rows.length - 1].getBoundingClientRect().bottom;
+        const atEnd = list.scrollTop + list.clientHeight >= list.scrollHeight - 1;
+        if (top > view.top + 1 || (bottom < view.bottom - 13 && !atEnd)) window.gaps.push([list.scrollTop, top, bottom, view.top, view.bottom]);
+        window.frames += 1;
+        requestAnimationFrame(check);
+      };
+      requestAnimationFrame(check);
+    }""")
+    box = app.locator("#noteList").bounding_box()
+    app.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    last = app.locator(".note-item[aria-posinset='150']")
+    for _ in range(200):  # down to the last note, the next pages loading on the way
+        if last.count():
+            break
+        app.mouse.wheel(0, 700)
+    expect(last).to_be_attached()
+    for _ in range(30):
+        app.mouse.wheel(0, -900)
+    expect(app.locator(".note-item[aria-posinset='1']")).to_be_attached()
+    assert app.evaluate("window.frames") > 10
+    assert app.evaluate("window.gaps") == []

@@ -21,6 +21,7 @@ const state = { view: 'all', tag: null, query: '', notes: [], total: 0, totalExa
 const savers = new Map();  // note id (or draft uid, before the first save) → NoteSaver
 const editor = new Editor();
 let listRequest = null;
+let nextPage = null;  // the next page's loading, while it is on its way
 
 function saverFor(note) {
   const known = savers.get(note.id);
@@ -83,12 +84,14 @@ async function loadList({ append = false, refresh = false } = {}) {
   showList({ fromTop: !append && !refresh });
 }
 
-// The list scrolled to its last loaded note: the next page, unless the list is loading already.
-// After an error, the next scroll tries again.
+// The list scrolled (or the selection moved) to its last loaded note: the next page, or the one on
+// its way already. After an error, the next scroll tries again.
 function loadNextPage() {
-  if (listRequest || state.notes.length >= state.total) return;
-  $('listLoading').hidden = false;
-  loadList({ append: true });
+  if (!nextPage && !listRequest && state.notes.length < state.total) {
+    $('listLoading').hidden = false;
+    nextPage = loadList({ append: true }).finally(() => { nextPage = null; });
+  }
+  return nextPage;
 }
 
 function takePage(page, append = false) {
@@ -253,10 +256,11 @@ function keepBoth() {
   }
 }
 
+// Keys pressed while the next page loads each move on from where the one before left the selection.
 async function moveSelection(step) {
   if (!state.notes.length) return;
+  if (step > 0 && state.notes.at(-1).id === state.selectedId) await loadNextPage();
   const index = state.notes.findIndex((note) => note.id === state.selectedId);
-  if (step > 0 && index === state.notes.length - 1 && state.notes.length < state.total) await loadList({ append: true });
   const next = state.notes[Math.min(state.notes.length - 1, Math.max(0, index + step))];
   if (next) openNote(next);
 }
