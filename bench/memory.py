@@ -1,11 +1,14 @@
 """Memory: PSS and peak RSS of the app process and of its WebKit child processes, with 10,000 notes.
 
 Notedesk opens its window (under Xvfb) on a database of demo notes; once the list shows, the window
-is used as a person would (bench/window_app.py --browse): "Load more" until every note is listed,
-then five searches typed into the search field; then the benchmark reads each process's PSS and
-peak resident set (VmHWM, kept by the kernel) before closing the app.
+is used as a person would (bench/window_app.py --browse): the list scrolled a screenful at a time
+to its last note (its pages load on the way), then five searches typed into the search field;
+then the benchmark reads each process's PSS and peak resident set (VmHWM, kept by the kernel)
+before closing the app.
 RSS counts shared libraries once per process, so the sum is an upper bound; PSS, which splits
-shared pages between the processes that map them, is given beside it (at the end, not peak).
+shared pages between the processes that map them, is given beside it (at the end, not peak), and
+USS, the pages no other process maps (what closing the process would give back; PSS varies with
+how many other WebKit processes run on the machine, USS does not).
 The app runs from the source tree through bench/window_app.py, which is the launcher plus one
 printed line with the launch URL (a bundle keeps it to its window). Usage: memory.py [--notes N]
 """
@@ -51,11 +54,13 @@ def family(root: psutil.Process) -> list[psutil.Process]:
 def measure_family(root: psutil.Process, app_name: str) -> list[dict]:
     processes = []
     for member in family(root):
+        memory = member.memory_full_info()
         processes.append({
             "name": app_name if member.pid == root.pid else member.name(),
             "pid": member.pid,
             "peak_rss_mb": mb(status_field(member.pid, "VmHWM")),
-            "pss_end_mb": mb(member.memory_full_info().pss),
+            "pss_end_mb": mb(memory.pss),
+            "uss_end_mb": mb(memory.uss),
         })
     return processes
 
@@ -64,6 +69,7 @@ def totals_of(processes: list[dict]) -> dict:
     return {
         "sum_of_peak_rss_mb": round(sum(entry["peak_rss_mb"] for entry in processes), 1),
         "pss_end_total_mb": round(sum(entry["pss_end_mb"] for entry in processes), 1),
+        "uss_end_total_mb": round(sum(entry["uss_end_mb"] for entry in processes), 1),
     }
 
 
@@ -132,23 +138,27 @@ def main() -> None:
         "target_mb": TARGET_MB,
         "notes_listed": listed,
         "pss_over_bare_mb": round(totals_of(processes)["pss_end_total_mb"] - bare["pss_end_total_mb"], 1),
+        "uss_over_bare_mb": round(totals_of(processes)["uss_end_total_mb"] - bare["uss_end_total_mb"], 1),
         "target_over_bare_mb": TARGET_OVER_BARE_MB,
     }
-    rows = [[entry["name"], f"{entry['peak_rss_mb']:.1f}", f"{entry['pss_end_mb']:.1f}"] for entry in processes]
-    rows.append(["total", f"{totals['sum_of_peak_rss_mb']:.1f}", f"{totals['pss_end_total_mb']:.1f}"])
-    rows += [[f"baseline: {entry['name']}", f"{entry['peak_rss_mb']:.1f}", f"{entry['pss_end_mb']:.1f}"]
-             for entry in bare["processes"]]
-    rows.append(["baseline total", f"{bare['sum_of_peak_rss_mb']:.1f}", f"{bare['pss_end_total_mb']:.1f}"])
+    rows = [[entry["name"], f"{entry['peak_rss_mb']:.1f}", f"{entry['pss_end_mb']:.1f}", f"{entry['uss_end_mb']:.1f}"]
+            for entry in processes]
+    rows.append(["total", f"{totals['sum_of_peak_rss_mb']:.1f}", f"{totals['pss_end_total_mb']:.1f}",
+                 f"{totals['uss_end_total_mb']:.1f}"])
+    rows += [[f"baseline: {entry['name']}", f"{entry['peak_rss_mb']:.1f}", f"{entry['pss_end_mb']:.1f}",
+              f"{entry['uss_end_mb']:.1f}"] for entry in bare["processes"]]
+    rows.append(["baseline total", f"{bare['sum_of_peak_rss_mb']:.1f}", f"{bare['pss_end_total_mb']:.1f}",
+                 f"{bare['uss_end_total_mb']:.1f}"])
     print_table(f"Memory, MB (source tree, {args.notes} notes, {listed} listed in the window, then {len(QUERIES)} searches)",
-                ["process", "peak RSS", "PSS at end"], rows)
+                ["process", "peak RSS", "PSS at end", "USS at end"], rows)
     print(f"peak of the sampled total RSS: {totals['peak_of_sampled_total_rss_mb']} MB (target ≤ {TARGET_MB} MB)")
     print(f"PSS over the bare window's: {totals['pss_over_bare_mb']:+.1f} MB (target ≤ +{TARGET_OVER_BARE_MB} MB); "
-          f"load average {os.getloadavg()[0]:.2f}")
+          f"USS over it: {totals['uss_over_bare_mb']:+.1f} MB; load average {os.getloadavg()[0]:.2f}")
     write_results(
         "memory", facts,
         (f"window from the source tree under Xvfb on {args.notes} demo notes; once the list showed, "
-         f"'Load more' in the window until all {listed} notes were listed, then {len(QUERIES)} searches typed in; "
-         "peak RSS = VmHWM per process; PSS at the end; baseline = a bare pywebview window on a static file"),
+         f"the list scrolled a screenful at a time to its last note, {listed}, then {len(QUERIES)} searches typed in; "
+         "peak RSS = VmHWM per process; PSS and USS at the end; baseline = a bare pywebview window on a static file"),
         processes=processes,
         totals=totals,
         baseline=bare,

@@ -133,12 +133,16 @@ def details(startup, ajax, search, memory) -> list[str]:
         parts += ["### Search: seeding (`seed_demo_notes`, s) and sizes on disk (MB)", "",
                   table(["notes", "seeded in", "word index", "trigram index", "database", "load (1 min)"], rows), ""]
     if memory:
-        rows = [[entry["name"], f"{entry['peak_rss_mb']:.1f}", f"{entry['pss_end_mb']:.1f}"] for entry in memory["processes"]]
-        rows.append(["total", f"{memory['totals']['sum_of_peak_rss_mb']:.1f}", f"{memory['totals']['pss_end_total_mb']:.1f}"])
+        def cells(entry: dict) -> list[str]:
+            return [f"{entry['peak_rss_mb']:.1f}", f"{entry['pss_end_mb']:.1f}", f"{entry['uss_end_mb']:.1f}"]
+
+        totals = memory["totals"]
+        rows = [[entry["name"], *cells(entry)] for entry in memory["processes"]]
+        rows.append(["total", f"{totals['sum_of_peak_rss_mb']:.1f}", f"{totals['pss_end_total_mb']:.1f}",
+                     f"{totals['uss_end_total_mb']:.1f}"])
         if "baseline" in memory:
-            rows += [[f"baseline: {entry['name']}", f"{entry['peak_rss_mb']:.1f}", f"{entry['pss_end_mb']:.1f}"]
-                     for entry in memory["baseline"]["processes"]]
-        parts += ["### Memory (MB, 10k notes)", "", table(["process", "peak RSS", "PSS at the end"], rows), ""]
+            rows += [[f"baseline: {entry['name']}", *cells(entry)] for entry in memory["baseline"]["processes"]]
+        parts += ["### Memory (MB, 10k notes)", "", table(["process", "peak RSS", "PSS at the end", "USS at the end"], rows), ""]
     return parts
 
 

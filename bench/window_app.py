@@ -1,7 +1,7 @@
 """Notedesk's window, from the source tree, that also prints `READY <launch url>` once its server
-answers, and with --browse uses the window as a person would once it shows the list: "Load more"
-until every note is listed (the list scrolled to its end each time), then a search for each query
-given, each shown before the next; then it prints `BROWSED <notes listed>`.
+answers, and with --browse uses the window as a person would once it shows the list: the list
+scrolled a screenful at a time until its last note shows (its pages load on the way), then a search
+for each query given, each shown before the next; then it prints `BROWSED <notes listed>`.
 Usage: window_app.py [--browse QUERY,QUERY…] [launcher options]
 """
 
@@ -37,14 +37,20 @@ def wait_for(app_window, expression: str, wanted) -> object:
 
 
 def browse(app_window, queries: list[str]) -> None:
-    listed = "document.querySelectorAll('#noteList > li').length"
-    wait_for(app_window, listed, lambda count: count and count > 0)
-    while app_window.run_js("document.getElementById('loadMore').hidden") is False:
-        before = app_window.run_js(listed)
-        app_window.run_js("(() => { const list = document.getElementById('noteList'); list.scrollTop = list.scrollHeight;"
-                          " document.getElementById('loadMore').click(); return true; })()")
-        wait_for(app_window, listed, lambda count, before=before: count > before)
-    count = app_window.run_js(listed)
+    """Scroll the list a screenful at a time to its last note (the next pages load on the way)."""
+    last_shown = ("(() => { const list = document.getElementById('noteList'); const last = list.lastElementChild;"
+                  " return last ? [Number(last.getAttribute('aria-posinset')), Number(last.getAttribute('aria-setsize'))] : null; })()")
+    wait_for(app_window, last_shown, bool)
+    scroll = ("(() => { const list = document.getElementById('noteList'); list.scrollTop += list.clientHeight;"
+              " return true; })()")
+    while True:
+        position, total = wait_for(app_window, last_shown, bool)
+        if position >= total:
+            break
+        app_window.run_js(scroll)
+        # The next screenful is made at the scroll; at the end of the loaded notes, the next page comes first.
+        wait_for(app_window, last_shown, lambda shown, position=position: shown and shown[0] > position)
+    count = position
     for query in queries:
         app_window.run_js(f"(() => {{ const search = document.getElementById('search'); search.value = {json.dumps(query)};"
                           " search.dispatchEvent(new Event('input')); return true; })()")

@@ -1,9 +1,12 @@
-"""The note list keeps its place: the rows loaded, the filter shown, the selection moving on."""
+"""The note list keeps its place: the rows loaded, the filter shown, the selection moving on; it makes
+rows only for the notes in view, and loads the next page as it is scrolled to its end."""
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_notes_app import api, app  # noqa: F401 (app is a fixture)
+from embedded_site.notes.models import Note
+from embedded_site.notes.owners import local_owner
+from tests.e2e.test_notes_app import api, app, wait_for  # noqa: F401 (app is a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -13,30 +16,131 @@ def add_notes(live_app, count, **fields):
     return [api(live_app, "POST", "/api/notes/", {"title": f"Note {n}", "body": "text", **fields}) for n in range(count)]
 
 
-def test_a_save_keeps_the_rows_loaded_with_load_more(app, live_app):
-    add_notes(live_app, 120)
+MOST_ROWS_MADE = 40  # the rows in view (about 6 in this page's list) and a margin of 10 above and below
+
+
+def bulk_add_notes(count):
+    # Oldest first, as add_notes: the list shows "Note <count - 1>" at the top and "Note 0" at the end.
+    Note.objects.bulk_create(Note(owner=local_owner(), title=f"Note {n}", body="text") for n in range(count))
+
+
+def rows_made(app):
+    return app.locator(".note-item").count()
+
+
+def scroll_list_to(app, where):
+    app.locator("#noteList").evaluate(f"list => {{ list.scrollTop = {where}; }}")
+
+
+def scroll_to_the_last_note(app, total):
+    """Scroll down as a person would, a screenful at a time, until the last note shows; the list
+    never has more than MOST_ROWS_MADE rows on the way."""
+    last = app.locator(f".note-item[aria-posinset='{total}']")
+    for _ in range(1000):
+        assert rows_made(app) <= MOST_ROWS_MADE
+        if last.count() and last.is_visible():
+            return last
+        app.locator("#noteList").evaluate("list => { list.scrollTop += list.clientHeight; }")
+        app.wait_for_timeout(20)
+    raise AssertionError(f"note {total} never showed")
+
+
+def assert_in_view(app, row):
+    box, list_box = row.bounding_box(), app.locator("#noteList").bounding_box()
+    assert list_box["y"] <= box["y"] and box["y"] + box["height"] <= list_box["y"] + list_box["height"], \
+        "the row is not inside the list's visible part"
+
+
+def test_scrolling_to_the_end_loads_every_page_and_makes_only_the_rows_in_view(app, live_app):
+    bulk_add_notes(300)
+    held = []
+    app.route("**/api/notes/?*offset=50*", lambda route: route.continue_() if held else held.append(route))
     app.reload()
-    app.click("#loadMore")
-    app.click("#loadMore")
-    expect(app.locator(".note-item")).to_have_count(120)
-    app.locator(".note-item-title").get_by_text("Note 10", exact=True).click()
+    expect(app.locator("#listStatus")).to_have_text("300 notes")
+    scroll_list_to(app, "list.scrollHeight")
+    expect(app.locator("#listLoading")).to_be_visible()  # while the next page is on its way
+    wait_for(app, lambda: held)
+    held[0].continue_()
+    expect(app.locator("#listLoading")).to_be_hidden()
+
+    last = scroll_to_the_last_note(app, 300)
+    expect(last).to_contain_text("Note 0")
+    expect(last).to_have_attribute("aria-setsize", "300")
+    expect(app.locator("#listStatus")).to_have_text("300 notes")
+    expect(app.locator("#listLoading")).to_be_hidden()
+
+
+def test_arrow_keys_go_on_to_rows_not_made_yet_and_keep_the_selection_in_view(app, live_app):
+    bulk_add_notes(120)
+    app.reload()
+    app.locator(".note-item").first.click()
+    expect(app.locator("#noteTitle")).to_have_value("Note 119")
+    app.focus("#noteList")
+    for _ in range(60):  # past the first page of 50, and far past the rows made at first
+        app.keyboard.press("ArrowDown")
+    expect(app.locator("#noteTitle")).to_have_value("Note 59")
+    selected = app.locator(".note-item[aria-selected='true']")
+    expect(selected).to_have_count(1)
+    expect(selected).to_have_attribute("aria-posinset", "61")
+    expect(app.locator("#noteList")).to_have_attribute("aria-activedescendant", selected.get_attribute("id"))
+    assert_in_view(app, selected)
+    assert rows_made(app) <= MOST_ROWS_MADE
+    app.keyboard.press("ArrowUp")
+    expect(app.locator("#noteTitle")).to_have_value("Note 60")
+    assert_in_view(app, app.locator(".note-item[aria-selected='true']"))
+
+
+def test_the_selection_survives_scrolling_away_and_back(app, live_app):
+    bulk_add_notes(200)
+    app.reload()
+    app.locator(".note-item-title").get_by_text("Note 197", exact=True).click()
+    scroll_to_the_last_note(app, 200)
+    expect(app.locator(".note-item[aria-selected='true']")).to_have_count(0)  # its row is not made now
+    scroll_list_to(app, 0)
+    selected = app.locator(".note-item[aria-selected='true']")
+    expect(selected).to_have_count(1)
+    expect(selected.locator(".note-item-title")).to_have_text("Note 197")
+    expect(app.locator("#noteTitle")).to_have_value("Note 197")
+
+
+def test_a_save_keeps_the_rows_loaded_and_the_place_in_the_list(app, live_app):
+    bulk_add_notes(120)
+    app.reload()
+    scroll_to_the_last_note(app, 120)
+    app.locator(".note-item-title").get_by_text("Note 3", exact=True).click()
     app.fill("#noteBody", "text, edited far down the list")
     expect(app.locator("#saveState")).to_have_text("Saved")
-    expect(app.locator(".note-item-title").first).to_have_text("Note 10")  # the list was reloaded
-    expect(app.locator(".note-item")).to_have_count(120)
-    expect(app.locator("#loadMore")).to_be_hidden()
+    # The list is loaded again, its 120 rows: the edited note first now, the place kept.
+    expect(app.locator(".note-item[aria-posinset='120']")).to_contain_text("Note 0")
+    expect(app.locator("#listLoading")).to_be_hidden()
+    scroll_list_to(app, 0)
+    expect(app.locator(".note-item[aria-posinset='1']")).to_contain_text("Note 3")
+    expect(app.locator(".note-item[aria-posinset='1']")).to_have_attribute("aria-selected", "true")
 
 
 def test_arrow_down_past_the_last_loaded_row_loads_the_next_page(app, live_app):
     add_notes(live_app, 55)
+    server_busy = [True]
+
+    def next_page(route):
+        if server_busy[0]:
+            route.fulfill(status=500, json={"error": "The database is busy"})
+        else:
+            route.continue_()
+
+    app.route("**/api/notes/?*offset=50*", next_page)
     app.reload()
-    expect(app.locator(".note-item")).to_have_count(50)
-    app.locator(".note-item").nth(49).click()
+    scroll_list_to(app, "list.scrollHeight")  # the next page fails: the list says so and stops there
+    expect(app.locator("#listStatus")).to_contain_text("Could not load notes")
+    expect(app.locator("#listLoading")).to_be_hidden()
+    app.locator(".note-item[aria-posinset='50']").click()
     expect(app.locator("#noteTitle")).to_have_value("Note 5")
     app.focus("#noteList")
+    server_busy[0] = False
     app.keyboard.press("ArrowDown")
     expect(app.locator("#noteTitle")).to_have_value("Note 4")
-    expect(app.locator(".note-item")).to_have_count(55)
+    expect(app.locator("#listStatus")).to_have_text("55 notes")
+    expect(app.locator(".note-item[aria-posinset='51']")).to_have_attribute("aria-selected", "true")
 
 
 def test_removing_the_shown_tag_from_its_last_note_shows_all_notes(app, live_app):
@@ -62,3 +166,39 @@ def test_removing_the_shown_tag_from_its_last_note_shows_all_notes(app, live_app
 def test_an_empty_tag_or_pinned_view_says_what_it_shows(app, live_app):
     app.locator(".view[data-view='pinned']").click()
     expect(app.locator("#listStatus")).to_have_text("No pinned notes")
+
+
+def test_scrolling_with_the_wheel_never_shows_a_gap_where_rows_should_be(app, live_app):
+    bulk_add_notes(150)
+    app.reload()
+    expect(app.locator("#listStatus")).to_have_text("150 notes")
+    # At every frame the page paints, the rows made cover the list's visible part.
+    app.evaluate("""() => {
+      window.gaps = [];
+      window.frames = 0;
+      const list = document.getElementById('noteList');
+      const check = () => {
+        const view = list.getBoundingClientRect();
+        const rows = list.querySelectorAll('.note-item');
+        const top = rows[0].getBoundingClientRect().top;
+        const bottom = rows[rows.length - 1].getBoundingClientRect().bottom;
+        const atEnd = list.scrollTop + list.clientHeight >= list.scrollHeight - 1;
+        if (top > view.top + 1 || (bottom < view.bottom - 13 && !atEnd)) window.gaps.push([list.scrollTop, top, bottom, view.top, view.bottom]);
+        window.frames += 1;
+        requestAnimationFrame(check);
+      };
+      requestAnimationFrame(check);
+    }""")
+    box = app.locator("#noteList").bounding_box()
+    app.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    last = app.locator(".note-item[aria-posinset='150']")
+    for _ in range(200):  # down to the last note, the next pages loading on the way
+        if last.count():
+            break
+        app.mouse.wheel(0, 700)
+    expect(last).to_be_attached()
+    for _ in range(30):
+        app.mouse.wheel(0, -900)
+    expect(app.locator(".note-item[aria-posinset='1']")).to_be_attached()
+    assert app.evaluate("window.frames") > 10
+    assert app.evaluate("window.gaps") == []

@@ -1,18 +1,34 @@
-// The list pane: one row per note, the selected one marked for screen readers too.
+// The list pane: a row per note, made only for the notes in view plus a margin (10,000 rows made
+// once stay in WebKit's memory after they are gone). Every row has the same height (app.css), so
+// a note's place is its index times the row's stride, and the space of the rows not made is the
+// list's ::before and ::after.
+
+const MARGIN_ROWS = 10;  // made above and below the view, so a fast scroll never shows a gap
+const FIRST_ROWS = 30;   // made to measure the stride, before it is known
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+const list = {
+  container: null,
+  notes: [],
+  total: 0,
+  totalExact: true,
+  selectedId: null,
+  stride: 0,          // a row's height plus the gap to the next, in px; 0 until measured
+  rows: new Map(),    // note → its row, for the notes in view
+  onNearEnd: () => {},
+};
 
 export function noteTitle(note) {
   return note.title.trim() || note.body.trim().split('\n')[0].slice(0, 80) || 'Untitled';
 }
 
-function noteRow(note, selectedId) {
+function noteRow(note) {
   const row = document.createElement('li');
   row.className = 'note-item';
   row.id = `note-${note.id}`;
   row.dataset.id = note.id;
   row.setAttribute('role', 'option');
-  row.setAttribute('aria-selected', String(note.id === selectedId));
 
   const title = document.createElement('div');
   title.className = 'note-item-title';
@@ -26,6 +42,8 @@ function noteRow(note, selectedId) {
 
   const meta = document.createElement('div');
   meta.className = 'note-item-meta';
+  // The row keeps one line of tags; the rest are named on hover.
+  if (note.tags.length) meta.title = `Tags: ${note.tags.join(', ')}`;
   meta.append(Object.assign(document.createElement('time'), { dateTime: note.updated, textContent: dateFormat.format(new Date(note.updated)) }));
   for (const tag of note.tags) meta.append(Object.assign(document.createElement('span'), { className: 'chip', textContent: tag }));
 
@@ -33,20 +51,91 @@ function noteRow(note, selectedId) {
   return row;
 }
 
-export function renderList(container, notes, selectedId) {
-  container.replaceChildren(...notes.map((note) => noteRow(note, selectedId)));
-  if (selectedId != null) container.setAttribute('aria-activedescendant', `note-${selectedId}`);
+// onNearEnd: called when the rows made reach the last note loaded, for the next page.
+export function setUpList(container, { onNearEnd }) {
+  list.container = container;
+  list.onNearEnd = onNearEnd;
+  container.addEventListener('scroll', render, { passive: true });
+  let width = container.clientWidth;
+  // A narrower list (the window's narrow layout) has other paddings: the stride is measured again.
+  new ResizeObserver(() => {
+    if (container.clientWidth !== width) list.stride = 0;
+    width = container.clientWidth;
+    render();
+  }).observe(container);
+}
+
+// The notes loaded (the first `total` of the list, or at least that many when not `totalExact`).
+// fromTop: a new list (another view or search), shown from its first note.
+export function showNotes(notes, { total, totalExact, selectedId, fromTop = false }) {
+  Object.assign(list, { notes, total, totalExact, selectedId });
+  list.rows.clear();
+  if (fromTop) list.container.scrollTop = 0;
+  render();
+}
+
+export function markSelected(selectedId) {
+  list.selectedId = selectedId;
+  const index = list.notes.findIndex((note) => note.id === selectedId);
+  if (index >= 0 && list.stride) scrollToRow(index);
+  render();
+}
+
+// The row at `index` scrolled into view, as scrollIntoView({ block: 'nearest' }) would, before it is made.
+function scrollToRow(index) {
+  const { container, stride } = list;
+  const top = index * stride;
+  if (top < container.scrollTop) container.scrollTop = top;
+  else if (top + stride > container.scrollTop + container.clientHeight) container.scrollTop = top + stride - container.clientHeight;
+}
+
+function render() {
+  const { container, notes } = list;
+  if (!container) return;
+  let first = 0;
+  let last = Math.min(notes.length, FIRST_ROWS);
+  if (list.stride) {
+    first = Math.max(0, Math.floor(container.scrollTop / list.stride) - MARGIN_ROWS);
+    last = Math.min(notes.length, Math.ceil((container.scrollTop + container.clientHeight) / list.stride) + MARGIN_ROWS);
+  }
+  const shown = notes.slice(first, last);
+  const rows = new Map(shown.map((note) => [note, list.rows.get(note) ?? noteRow(note)]));
+  const setSize = list.totalExact ? String(list.total) : '-1';  // -1: not known yet
+  shown.forEach((note, offset) => {
+    const row = rows.get(note);
+    row.setAttribute('aria-setsize', setSize);
+    row.setAttribute('aria-posinset', String(first + offset + 1));
+    row.setAttribute('aria-selected', String(note.id === list.selectedId));
+  });
+  if (!sameRows(rows)) container.replaceChildren(...rows.values());
+  list.rows = rows;
+
+  if (!list.stride && rows.size) {
+    list.stride = measureStride();  // 0 while the list is not laid out (then it is measured at its next render)
+    if (list.stride) {
+      render();
+      return;
+    }
+  }
+  container.style.setProperty('--rows-above', `${first * list.stride}px`);
+  container.style.setProperty('--rows-below', `${(notes.length - last) * list.stride}px`);
+  const selected = list.selectedId != null && document.getElementById(`note-${list.selectedId}`);
+  if (selected) container.setAttribute('aria-activedescendant', selected.id);
   else container.removeAttribute('aria-activedescendant');
+  if (last === notes.length && notes.length) list.onNearEnd();
 }
 
-// "Load more": only the new rows are made; the ones shown stay as they are.
-export function appendToList(container, notes, selectedId) {
-  container.append(...notes.map((note) => noteRow(note, selectedId)));
+function sameRows(rows) {
+  const children = list.container.children;
+  if (children.length !== rows.size) return false;
+  let index = 0;
+  for (const row of rows.values()) if (children[index++] !== row) return false;
+  return true;
 }
 
-export function markSelected(container, selectedId) {
-  for (const row of container.children) row.setAttribute('aria-selected', String(Number(row.dataset.id) === selectedId));
-  const row = document.getElementById(`note-${selectedId}`);
-  row?.scrollIntoView({ block: 'nearest' });
-  if (row) container.setAttribute('aria-activedescendant', row.id);
+function measureStride() {
+  const [row, next] = list.container.children;
+  const box = row.getBoundingClientRect();
+  if (next) return next.getBoundingClientRect().top - box.top;
+  return box.height + parseFloat(getComputedStyle(row).marginBottom);
 }

@@ -4,7 +4,7 @@ import { toast } from '../feedback.js';
 import { emptyTrash, getNote, listNotes, listTags, purgeNote, renderPreview, restoreNote, trashNote } from './api.js';
 import { pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
-import { appendToList, markSelected, noteTitle, renderList } from './list.js';
+import { markSelected, noteTitle, setUpList, showNotes } from './list.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
 import { setUpSearchHelp } from './search_help.js';
 import { setUpSyncPanel } from './sync_panel.js';
@@ -21,6 +21,7 @@ const state = { view: 'all', tag: null, query: '', notes: [], total: 0, totalExa
 const savers = new Map();  // note id (or draft uid, before the first save) → NoteSaver
 const editor = new Editor();
 let listRequest = null;
+let nextPage = null;  // the next page's loading, while it is on its way
 
 function saverFor(note) {
   const known = savers.get(note.id);
@@ -74,10 +75,23 @@ async function loadList({ append = false, refresh = false } = {}) {
     if (state.view === 'trash') state.trashTotal = state.query ? await trashCount(listRequest.signal) : state.total;
   } catch (error) {
     if (error.name === 'AbortError') return;
+    listRequest = null;
+    $('listLoading').hidden = true;
     $('listStatus').textContent = `Could not load notes: ${error.message}`;
     return;
   }
-  showList(append ? offset : null);
+  listRequest = null;
+  showList({ fromTop: !append && !refresh });
+}
+
+// The list scrolled (or the selection moved) to its last loaded note: the next page, or the one on
+// its way already. After an error, the next scroll tries again.
+function loadNextPage() {
+  if (!nextPage && !listRequest && state.notes.length < state.total) {
+    $('listLoading').hidden = false;
+    nextPage = loadList({ append: true }).finally(() => { nextPage = null; });
+  }
+  return nextPage;
 }
 
 function takePage(page, append = false) {
@@ -86,11 +100,10 @@ function takePage(page, append = false) {
   state.totalExact = page.total_exact ?? true;
 }
 
-// The list as state has it; from `appendedFrom` on only, when a page was added to it.
-function showList(appendedFrom = null) {
-  if (appendedFrom !== null) appendToList($('noteList'), state.notes.slice(appendedFrom), state.selectedId);
-  else renderList($('noteList'), state.notes, state.selectedId);
-  $('loadMore').hidden = state.notes.length >= state.total;
+// The list as state has it; fromTop: a new list, shown from its first note.
+function showList({ fromTop = false } = {}) {
+  $('listLoading').hidden = true;
+  showNotes(state.notes, { total: state.total, totalExact: state.totalExact, selectedId: state.selectedId, fromTop });
   $('emptyTrash').hidden = state.view !== 'trash' || !state.trashTotal;
   $('listStatus').textContent = listStatus();
 }
@@ -151,7 +164,7 @@ function showView(view, tag = null) {
 
 function openNote(note) {
   state.selectedId = note.id;
-  markSelected($('noteList'), note.id);
+  markSelected(note.id);
   editor.open(saverFor(note), { readOnly: Boolean(note.trashed_at), attachments: note.attachments ?? [] });
 }
 
@@ -162,7 +175,7 @@ function newNote({ title = '' } = {}) {
   const saver = track(new NoteSaver(newDraft(fields), { dirty: Boolean(title) }));
   savers.set(saver.key, saver);
   state.selectedId = null;
-  markSelected($('noteList'), null);
+  markSelected(null);
   editor.open(saver);
   if (title) { saver.save(); $('noteBody').focus(); } else $('noteTitle').focus();
 }
@@ -243,10 +256,11 @@ function keepBoth() {
   }
 }
 
+// Keys pressed while the next page loads each move on from where the one before left the selection.
 async function moveSelection(step) {
   if (!state.notes.length) return;
+  if (step > 0 && state.notes.at(-1).id === state.selectedId) await loadNextPage();
   const index = state.notes.findIndex((note) => note.id === state.selectedId);
-  if (step > 0 && index === state.notes.length - 1 && state.notes.length < state.total) await loadList({ append: true });
   const next = state.notes[Math.min(state.notes.length - 1, Math.max(0, index + step))];
   if (next) openNote(next);
 }
@@ -379,7 +393,6 @@ function resumeUnsavedDrafts() {
 
 $('newNote').addEventListener('click', () => newNote());
 $('search').addEventListener('input', search);
-$('loadMore').addEventListener('click', () => loadList({ append: true }));
 $('trashNote').addEventListener('click', moveToTrash);
 $('restoreNote').addEventListener('click', restoreSelected);
 $('purgeNote').addEventListener('click', purgeSelected);
@@ -404,6 +417,7 @@ document.addEventListener('desktop:setting', (event) => {
 });
 window.addEventListener('ajax:online', () => { for (const saver of savers.values()) saver.retryIfOffline(); });
 
+setUpList($('noteList'), { onNearEnd: loadNextPage });
 setUpTransfers({ onImported: () => { loadList(); loadTags(); } });
 setUpSyncPanel({ onSynced: () => { loadList(); loadTags(); } });
 setUpSearchHelp();
