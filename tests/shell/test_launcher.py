@@ -98,3 +98,16 @@ def test_a_relaunch_gets_the_same_port_so_the_page_keeps_its_storage(tmp_path, a
         process.terminate()
         assert_exits_cleanly_within(process, 5)
     assert ports[0] == ports[1]
+
+
+def test_a_crash_of_the_process_leaves_every_thread_s_stack_in_the_crash_log(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    crash = "import ctypes; ctypes.string_at(0)"  # reads address 0: SIGSEGV
+    result = subprocess.run(
+        launcher_command("--data-dir", str(data_dir), "manage", "shell", "--command", crash),
+        capture_output=True, text=True, env=app_env, timeout=60,
+    )
+    assert result.returncode == -signal.SIGSEGV
+    crash_log = (data_dir / "logs" / "crashes.log").read_text()
+    assert "Segmentation fault" in crash_log and "string_at" in crash_log
+    assert (data_dir / "logs" / "crashes.log").stat().st_mode & 0o777 == 0o600

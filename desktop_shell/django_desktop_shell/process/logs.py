@@ -1,5 +1,8 @@
-"""Logging to a rotating, size-capped file in the data dir; the terminal gets only clear lines."""
+"""Logging to a rotating, size-capped file in the data dir; the terminal gets only clear lines.
+A crash of the process itself (a fault in GTK or WebKit) leaves every thread's Python stack in
+<data dir>/logs/crashes.log."""
 
+import faulthandler
 import logging
 import logging.handlers
 import os
@@ -8,6 +11,7 @@ from pathlib import Path
 
 MAX_BYTES = 1_000_000
 BACKUPS = 3
+CRASH_LOG_MAX_BYTES = 1_000_000
 
 
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
@@ -32,7 +36,18 @@ def configure_logging(data_dir: Path, name: str, *, dev: bool) -> Path:
     # waitress warns "Task queue depth is N" whenever requests queue briefly: noise, not news.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     threading.excepthook = log_uncaught_thread_error  # by default they go to stderr, unseen
+    record_crashes(log_dir / "crashes.log")
     return log_file
+
+
+def record_crashes(path: Path) -> None:
+    """On SIGSEGV, SIGABRT and the like, Python writes each thread's stack here before it dies.
+    Appended to, and started afresh once it holds a megabyte of old crashes."""
+    if path.exists() and path.stat().st_size > CRASH_LOG_MAX_BYTES:
+        path.unlink()
+    crash_log = open(path, "a", encoding="utf-8")  # kept open: the handler writes to its descriptor
+    os.chmod(path, 0o600)
+    faulthandler.enable(crash_log, all_threads=True)
 
 
 def log_uncaught_thread_error(args: threading.ExceptHookArgs) -> None:
