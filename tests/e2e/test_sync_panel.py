@@ -32,3 +32,34 @@ def test_the_sidebar_says_why_it_cannot_sync_and_what_waits(app, disconnected_af
     app.click("#syncDisconnect")
     expect(app.locator("#syncState")).to_have_text("Not connected: notes stay on this computer.")
     expect(app.locator(".note-item-title")).to_have_text(["Another one", "Written offline"])
+
+
+def test_a_status_asked_before_a_disconnect_and_answered_after_it_does_not_undo_it(app, disconnected_after):
+    app.click("#syncSetup")
+    app.fill("#syncServerUrl", "http://127.0.0.1:9")
+    app.fill("#syncToken", "a-device-token")
+    app.click("#syncForm button[type=submit]")
+    expect(app.locator("#syncError")).to_contain_text("cannot be reached")
+    held = []  # the first poll from now, answered by the server while still connected, its answer held back
+
+    def hold_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append((route, route.fetch()))
+
+    app.route("**/api/sync/status/", hold_first)
+    for _ in range(100):  # the panel polls every 3 s
+        if held:
+            break
+        app.wait_for_timeout(100)
+    assert held, "the panel did not poll"
+    app.click("#syncSetup")
+    app.click("#syncDisconnect")
+    expect(app.locator("#syncState")).to_have_text("Not connected: notes stay on this computer.")
+    route, stale_answer = held[0]
+    route.fulfill(response=stale_answer)
+    app.wait_for_timeout(300)  # the stale answer's turn to be shown, if it were; the next poll is ~2 s away
+    # Read once, not retried: a retrying check would pass on the next poll's answer.
+    assert app.locator("#syncState").text_content() == "Not connected: notes stay on this computer."
+    assert app.locator("#syncDisconnect").is_hidden()

@@ -24,6 +24,12 @@ function describe(status) {
 export function setUpSyncPanel({ onSynced }) {
   if (!$('syncPanel')) return;  // a server's page: it has no server of its own
   let lastSynced = null;
+  let changes = 0;  // the panel's own changes (connect, disconnect, sync now): a poll asked before one is stale
+
+  function showChanged(status) {
+    changes += 1;
+    show(status);
+  }
 
   function show(status) {
     $('syncState').textContent = describe(status);
@@ -41,7 +47,11 @@ export function setUpSyncPanel({ onSynced }) {
   }
 
   async function refresh() {
-    try { show(await ajax('/api/sync/status/', { showErrors: false })); } catch { /* the offline banner says it */ }
+    const asked = changes;
+    try {
+      const status = await ajax('/api/sync/status/', { showErrors: false });
+      if (asked === changes) show(status);
+    } catch { /* the offline banner says it */ }
   }
 
   $('syncSetup').addEventListener('click', () => {
@@ -58,15 +68,15 @@ export function setUpSyncPanel({ onSynced }) {
     if (!status) return;
     $('syncToken').value = '';
     $('syncForm').hidden = true;
-    show(status);
+    showChanged(status);
   });
   $('syncDisconnect').addEventListener('click', async () => {
-    show(await ajax('/api/sync/connection/', { method: 'DELETE' }));
+    showChanged(await ajax('/api/sync/connection/', { method: 'DELETE' }));
     $('syncForm').hidden = true;
   });
   $('syncNow').addEventListener('click', async () => {
     $('syncState').textContent = 'Syncing…';
-    show(await ajax('/api/sync/now/?wait=60', { method: 'POST', timeout: 65000 }));
+    showChanged(await ajax('/api/sync/now/?wait=60', { method: 'POST', timeout: 65000 }));
   });
 
   refresh();
