@@ -303,3 +303,10 @@ def test_the_page_opens_on_its_list_and_tags_without_asking_the_api_for_them(pag
     expect(page.locator(".tag-button")).to_have_text(["garden1"])
     page.wait_for_load_state("networkidle")
     assert "/api/notes/" not in asked and "/api/tags/" not in asked
+
+
+def test_a_note_with_a_title_only_says_so_in_the_list(page, live_app):
+    api(live_app, "POST", "/api/notes/", {"title": "Call the plumber", "body": ""})
+    api(live_app, "POST", "/api/notes/", {"title": "Groceries", "body": "Milk"})
+    page.goto(live_app.launch_url("/"))
+    expect(page.locator(".note-item-excerpt")).to_have_text(["Milk", "No additional text"])

@@ -38,7 +38,12 @@ function noteRow(note) {
   const excerpt = document.createElement('div');
   excerpt.className = 'note-item-excerpt';
   if (note.snippet) excerpt.innerHTML = note.snippet;  // escaped by the server, with <mark> around matches
-  else excerpt.textContent = note.body.slice(0, 200);
+  else if (note.body.trim()) excerpt.textContent = note.body.slice(0, 200);
+  else {
+    // Rows are of one height: the room of the text says there is none rather than stay blank.
+    excerpt.textContent = 'No additional text';
+    excerpt.classList.add('empty');
+  }
 
   const meta = document.createElement('div');
   meta.className = 'note-item-meta';
