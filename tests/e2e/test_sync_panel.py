@@ -17,13 +17,17 @@ def disconnected_after():
     worker.disconnect()  # the background sync thread ends with the test
 
 
-def test_the_sidebar_says_why_it_cannot_sync_and_what_waits(app, disconnected_after):
-    expect(app.locator("#syncState")).to_have_text("Not connected: notes stay on this computer.")
-    create_note_in_page(app, "Written offline", "Still here")
+def connect_to_an_unreachable_server(app):
     app.click("#syncSetup")
     app.fill("#syncServerUrl", "http://127.0.0.1:9")  # nothing listens there
     app.fill("#syncToken", "a-device-token")
     app.click("#syncForm button[type=submit]")
+
+
+def test_the_sidebar_says_why_it_cannot_sync_and_what_waits(app, disconnected_after):
+    expect(app.locator("#syncState")).to_have_text("Not connected: notes stay on this computer.")
+    create_note_in_page(app, "Written offline", "Still here")
+    connect_to_an_unreachable_server(app)
     expect(app.locator("#syncError")).to_contain_text("cannot be reached: Connection refused")
     expect(app.locator("#syncState")).to_have_text("Not synced yet · 1 change to send")
     create_note_in_page(app, "Another one", "Also kept")
@@ -35,10 +39,7 @@ def test_the_sidebar_says_why_it_cannot_sync_and_what_waits(app, disconnected_af
 
 
 def test_a_status_asked_before_a_disconnect_and_answered_after_it_does_not_undo_it(app, disconnected_after):
-    app.click("#syncSetup")
-    app.fill("#syncServerUrl", "http://127.0.0.1:9")
-    app.fill("#syncToken", "a-device-token")
-    app.click("#syncForm button[type=submit]")
+    connect_to_an_unreachable_server(app)
     expect(app.locator("#syncError")).to_contain_text("cannot be reached")
     held = []  # the first poll from now, answered by the server while still connected, its answer held back
 
