@@ -12,10 +12,14 @@ from urllib.parse import urlsplit
 
 from django_desktop_shell import menus
 from django_desktop_shell.identity import Identity
-from django_desktop_shell.process.commands import WindowCommands, page_event_script
+from django_desktop_shell.process.commands import WindowCommands, on_gtk_thread, page_event_script
 from django_desktop_shell.process.drops import DroppedFiles
 from django_desktop_shell.process.menu_bar import MenuBar
 from django_desktop_shell.process.window_state import WindowState
+
+# Loading the spell checker's dictionaries holds GTK's thread for 30-90 ms; until it lets go, the
+# page's first full paint does not reach the screen (docs/performance.md). Nobody types that soon.
+SPELL_CHECKER_AFTER_LOAD_MS = 1000
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +78,10 @@ class DesktopIntegration:
             self.commands.apply_zoom()
             self.commands.apply_spell_check()
         elif on_app_page and not self.spell_checker_set:
-            # WebKitGTK's checker is set once for the window, once its first page is shown: loading
-            # the dictionaries took 30-60 ms of the launch before it (docs/performance.md).
+            # WebKitGTK's checker is set once for the window, a moment after its first page is shown,
+            # as the menu has it then.
             self.spell_checker_set = True
             from django_desktop_shell.process import spelling
 
-            spelling.apply(self.window, self.gui, self.commands.state.spell_check)
+            on_gtk_thread(lambda: spelling.apply_gtk(self.window, self.commands.state.spell_check),
+                          after_ms=SPELL_CHECKER_AFTER_LOAD_MS)

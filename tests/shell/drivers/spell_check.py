@@ -18,6 +18,13 @@ ROOT = Path(__file__).resolve().parents[3]
 data_dir, shots = Path(sys.argv[1]), Path(sys.argv[2])
 
 
+def checker_settings_logged() -> int:
+    return sum(log.read_text().count("Spell checking ") for log in (data_dir / "logs").glob("*.log"))
+
+
+logged_before_launch = checker_settings_logged()
+
+
 def checker(window):
     context = gtk_view(window).get_context()
     return context.get_spell_checking_enabled(), list(context.get_spell_checking_languages() or [])
@@ -27,6 +34,7 @@ def checker(window):
 def spell_check(window, origin):
     window.load_url(origin + "/")
     wait_for(window, "location.pathname === '/' && document.readyState === 'complete'", True, "the notes app")
+    wait_until(lambda: checker_settings_logged() > logged_before_launch, "the checker set, a moment after the first page is shown")
     enabled, languages = on_gtk_thread(checker, window)
     print(f"at start: {'on' if enabled else 'off'} {','.join(languages)}", flush=True)
     window.run_js("document.getElementById('newNote').click()")
