@@ -18,10 +18,12 @@ from django_desktop_shell import runtime
 from django_desktop_shell.secret_key import load_or_create_host_label, load_or_create_secret_key
 
 APP = "django_desktop_shell"
-# The middleware that gives every answer its security headers, and those it does the work of (a
-# project's MIDDLEWARE usually lists Django's two; kept, they would only do it again).
+# The middleware that gives every answer its security headers, and those the shell's own do the
+# work of (a project's MIDDLEWARE usually lists Django's two, and often WhiteNoise, which the
+# shell's StaticFilesMiddleware is; kept, they would only do it again).
 HEADER_MIDDLEWARE = ["django_desktop_shell.headers.SecurityHeadersMiddleware"]
 REPLACED_MIDDLEWARE = [
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -34,9 +36,10 @@ SHELL_MIDDLEWARE = [
     "django_desktop_shell.middleware.LoopbackHostMiddleware",
     "django_desktop_shell.middleware.LaunchGateMiddleware",
     "django_desktop_shell.middleware.ShellRoutesMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django_desktop_shell.static_files.StaticFilesMiddleware",
     "django_desktop_shell.updates.banner.UpdateBannerMiddleware",  # does nothing unless the app updates itself
 ]
+PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 REQUIRED_AFTER = ["django.middleware.csrf.CsrfViewMiddleware"]
 DEFAULT_CSP = {
     "DIRECTIVES": {
@@ -142,6 +145,9 @@ def desktop_settings(namespace: dict) -> list[str]:
         namespace["STATIC_ROOT"] = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "collected_static"
         namespace["STATICFILES_DIRS"] = []
     namespace["WHITENOISE_USE_FINDERS"] = not frozen
+    storages = namespace.setdefault("STORAGES", {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}})
+    if storages.get("staticfiles", {}).get("BACKEND", PLAIN_STATIC_STORAGE) == PLAIN_STATIC_STORAGE:
+        storages["staticfiles"] = {"BACKEND": "django_desktop_shell.static_files.FingerprintedStaticFilesStorage"}
     namespace["WHITENOISE_AUTOREFRESH"] = run.dev
     report.set("MEDIA_ROOT", data_dir / "media")
     namespace["DESKTOP_REPLACED_SETTINGS"] = report.replaced

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.templatetags.static import static
 
 from django_desktop_shell.identity import load
 from django_desktop_shell.updates import apply, install, keys, platform_tag, release, service, updates_dir
@@ -528,10 +529,11 @@ def test_the_routes_need_the_csrf_token(csrf_client, running_updater):
 
 def test_every_site_page_gets_the_banner_script_only_while_the_app_updates_itself(client, running_updater, local_owner_made):
     page = client.get("/").content.decode()
-    assert '<script src="/static/desktop_shell/updates.js" defer></script></body>' in page
+    script = static("desktop_shell/updates.js")
+    assert f'<script src="{script}" defer></script></body>' in page
     service.current = None
     assert "updates.js" not in client.get("/").content.decode()
-    assert client.get("/static/desktop_shell/updates.js").status_code == 200
+    assert client.get(script).status_code == 200
 
 
 # -- key rotation and root re-signing --------------------------------------------------------------

@@ -1,0 +1,64 @@
+"""Static files the window keeps for good, and never keeps too long.
+
+WhiteNoise serves a static file with `max-age=60`: a window opened more than a minute after the
+last one asked for every stylesheet, script and ES module again (each answered 304), and a page's
+modules are found one import at a time, so its first paint waited on a chain of round trips
+(docs/performance.md). Here every static file is also served under a path that carries a
+fingerprint of the contents of all of them, STATIC_URL + "v-<fingerprint>/", with
+`Cache-Control: immutable`, and `{% static %}` gives that path: relative URLs in a stylesheet or a
+module's imports stay under it. A new version of any file, an update or an edit, gives every file
+a new address. The plain paths still answer, as WhiteNoise has them, for any address written out
+in full. With --dev (WhiteNoise's autorefresh) files change while the app runs: only plain paths.
+"""
+
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles.storage import StaticFilesStorage
+from whitenoise.middleware import WhiteNoiseMiddleware
+
+FINGERPRINT_MARK = "v-"
+# Where the served files are: set when the middleware starts, which is before any page is made.
+fingerprinted_prefix: str | None = None
+
+
+def fingerprint(paths_by_url: dict[str, str]) -> str:
+    digest = hashlib.blake2b(digest_size=8)
+    for url in sorted(paths_by_url):
+        digest.update(url.encode() + b"\0" + Path(paths_by_url[url]).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    def __init__(self, get_response=None, settings=settings):
+        global fingerprinted_prefix
+        self.versioned_prefix = None
+        self.paths_by_url: dict[str, str] = {}
+        super().__init__(get_response, settings)
+        if not self.autorefresh:
+            plain = {url: path for url, path in self.paths_by_url.items() if url.startswith(self.static_prefix)}
+            self.versioned_prefix = f"{self.static_prefix}{FINGERPRINT_MARK}{fingerprint(plain)}/"
+            for url, path in plain.items():
+                super().add_file_to_dictionary(self.versioned_prefix + url[len(self.static_prefix):], path)
+        fingerprinted_prefix = self.versioned_prefix
+
+    def add_file_to_dictionary(self, url, path, stat_cache=None):
+        super().add_file_to_dictionary(url, path, stat_cache=stat_cache)
+        if url in self.files:  # not a compressed variant of another file
+            self.paths_by_url[url] = path
+
+    def immutable_file_test(self, path, url):
+        if self.versioned_prefix and url.startswith(self.versioned_prefix):
+            return True
+        return super().immutable_file_test(path, url)
+
+
+class FingerprintedStaticFilesStorage(StaticFilesStorage):
+    """`{% static %}`: the file's fingerprinted address once the middleware serves one."""
+
+    def url(self, name):
+        plain = super().url(name)
+        if fingerprinted_prefix and plain.startswith(self.base_url):
+            return fingerprinted_prefix + plain[len(self.base_url):]
+        return plain

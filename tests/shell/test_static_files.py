@@ -1,0 +1,72 @@
+"""Static files at addresses the window keeps for good: a page opened a minute after the last asks
+for none of them again, and a changed file is never taken from the cache."""
+
+import re
+from urllib.parse import urljoin
+
+import pytest
+from django.http import HttpResponseNotFound
+from django.templatetags.static import static
+from django.test import RequestFactory
+
+from django_desktop_shell import static_files
+from django_desktop_shell.static_files import StaticFilesMiddleware
+
+
+@pytest.fixture
+def static_root(tmp_path, settings):
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "app.js").write_text("import { ready } from './ready.js';")
+    (tmp_path / "js" / "ready.js").write_text("export const ready = true;")
+    settings.STATIC_ROOT = tmp_path
+    settings.WHITENOISE_USE_FINDERS = False
+    settings.WHITENOISE_AUTOREFRESH = False
+    served_before = static_files.fingerprinted_prefix
+    yield tmp_path
+    static_files.fingerprinted_prefix = served_before  # as the app's own middleware left it
+
+
+def start() -> StaticFilesMiddleware:
+    return StaticFilesMiddleware(lambda request: HttpResponseNotFound())
+
+
+def get(middleware, url):
+    answer = middleware(RequestFactory().get(url))
+    body = b"".join(answer.streaming_content) if answer.status_code == 200 else b""
+    return answer, body
+
+
+def test_a_page_s_static_address_carries_a_fingerprint_and_may_be_kept_for_good(static_root):
+    middleware = start()
+    url = static("js/app.js")
+    assert re.fullmatch(r"/static/v-[0-9a-f]{16}/js/app\.js", url)
+    answer, body = get(middleware, url)
+    assert answer.status_code == 200 and body == b"import { ready } from './ready.js';"
+    assert answer["Cache-Control"] == "max-age=315360000, public, immutable"
+    imported, body = get(middleware, urljoin(url, "./ready.js"))  # a module's import stays under it
+    assert imported["Cache-Control"] == "max-age=315360000, public, immutable" and body == b"export const ready = true;"
+
+
+def test_the_plain_address_still_answers_but_is_asked_again_after_a_minute(static_root):
+    answer, body = get(start(), "/static/js/app.js")
+    assert answer.status_code == 200 and body == b"import { ready } from './ready.js';"
+    assert answer["Cache-Control"] == "max-age=60, public"
+
+
+def test_a_changed_file_moves_every_file_to_a_new_address(static_root):
+    start()
+    before = static("js/ready.js")
+    (static_root / "js" / "app.js").write_text("import { ready } from './ready.js'; console.log(ready);")
+    middleware = start()
+    after = static("js/ready.js")
+    assert after != before
+    assert get(middleware, after)[0].status_code == 200
+    assert get(middleware, before)[0].status_code == 404
+
+
+def test_with_dev_s_autorefresh_the_addresses_are_plain(static_root, settings):
+    settings.WHITENOISE_AUTOREFRESH = True
+    middleware = start()
+    assert static("js/app.js") == "/static/js/app.js"
+    answer, _ = get(middleware, "/static/js/app.js")
+    assert answer.status_code == 200
