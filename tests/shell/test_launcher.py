@@ -11,7 +11,6 @@ import pytest
 
 from tests.conftest import (
     ROOT, assert_exits_cleanly_within, browser_opener, exit_code_within, launcher_command, start_headless,
-    start_site_headless,
 )
 
 
@@ -62,23 +61,6 @@ def test_a_port_in_use_gives_a_clear_error_and_a_nonzero_exit(tmp_path, app_env)
         "Choose another with --port, or leave it out to pick a free one."
     )
     assert result.stdout == ""
-
-
-def test_the_start_page_is_asked_for_once_as_soon_as_the_server_is_ready(tmp_path, app_env):
-    """Its first answer's one-time costs are paid before the window asks for it; the log says what they were."""
-    data_dir = tmp_path / "data"
-    process, _ = start_site_headless("polls", data_dir, app_env)
-    try:
-        deadline = time.monotonic() + 30
-        warmed = []
-        while not warmed and time.monotonic() < deadline:
-            log = "".join(path.read_text() for path in (data_dir / "logs").glob("*.log"))
-            warmed = re.findall(r"Warmed up (\S+): (\d+) in \d+\.\d+ s", log)
-            time.sleep(0.05)
-    finally:
-        process.terminate()
-        assert_exits_cleanly_within(process, 5)
-    assert warmed == [("/polls/", "200")]
 
 
 def test_version_comes_from_pyproject(app_env):

@@ -1,7 +1,6 @@
 """The server thread the launcher runs Django in: it starts, answers and stops cleanly."""
 
 import socket
-import threading
 import time
 
 import pytest
@@ -65,21 +64,3 @@ def test_stop_while_a_client_holds_a_half_read_answer(server):
     client.close()
     assert not server.thread.is_alive()
     assert refuses_connections(server.port)
-
-
-def test_warm_up_asks_for_the_page_once_with_the_shell_s_credentials_and_drops_the_answer():
-    asked = []
-    answered = threading.Event()
-
-    def page(environ, start_response):
-        asked.append((environ["REQUEST_METHOD"], environ["PATH_INFO"], environ.get("HTTP_AUTHORIZATION")))
-        answered.set()
-        return hello(environ, start_response)
-
-    running = ServerThread(page, bind_loopback(0)).start()
-    try:
-        running.warm_up("/start/", {"Authorization": "Bearer launch-secret"})
-        assert answered.wait(10)
-    finally:
-        running.stop()
-    assert asked == [("GET", "/start/", "Bearer launch-secret")]

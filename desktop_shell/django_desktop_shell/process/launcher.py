@@ -160,7 +160,6 @@ def start_site(identity, sock, data_dir, dev: bool, browser: bool, next_path: st
                                       launch_origin=started.session_origin, ident=identity.name,
                                       body_guard=started.body_guard).start()
     http_server.wait_until_ready(started.health_path, started.auth_headers)
-    http_server.warm_up(next_path, started.auth_headers)
     logger.info("Server ready on %s after %.3f s", http_server.origin, time.perf_counter() - launched_at)
     updates.site_started(identity, data_dir)
     return http_server

@@ -27,7 +27,6 @@ WSAEADDRINUSE = 10048
 # An error escaping waitress's loop this often is not a passing one: the thread gives up.
 LOOP_FAILURES_ALLOWED = 10
 LOOP_FAILURE_WINDOW_S = 10.0
-WARM_UP_TIMEOUT_S = 30.0
 logger = logging.getLogger(__name__)
 
 
@@ -232,40 +231,16 @@ class ServerThread:
         while time.monotonic() < deadline:
             if not self.thread.is_alive():
                 raise StartupError("The app's server stopped while starting. The log file has the details.")
+            connection = http.client.HTTPConnection(LOOPBACK, self.port, timeout=1)
             try:
-                status = self.status_of(path, headers, timeout=1)
+                connection.request("GET", path, headers=headers)
+                status = connection.getresponse().status
                 if status == 200:
                     return
                 last_problem = f"it answered {status}"
             except OSError as error:
                 last_problem = str(error)
+            finally:
+                connection.close()
             time.sleep(0.01)
         raise StartupError(f"The app's server did not become ready within {timeout:.0f} s ({last_problem}).")
-
-    def status_of(self, path: str, headers: dict[str, str], timeout: float) -> int:
-        """GET `path` from this server, read the answer and return its status."""
-        connection = http.client.HTTPConnection(LOOPBACK, self.port, timeout=timeout)
-        try:
-            connection.request("GET", path, headers=headers)
-            answer = connection.getresponse()
-            answer.read()
-            return answer.status
-        finally:
-            connection.close()
-
-    def warm_up(self, path: str, headers: dict[str, str]) -> None:
-        """Ask for `path` once in the background and drop the answer. A page's first answer pays
-        one-time costs (its URLconf and views imported, its templates compiled: ~25 ms of CPU for
-        Notedesk's page); asked for as soon as the server is ready, they are paid while the window
-        is still on its way to the page rather than while it waits for it."""
-
-        def ask():
-            asked = time.perf_counter()
-            try:
-                status = self.status_of(path, headers, timeout=WARM_UP_TIMEOUT_S)
-            except (OSError, http.client.HTTPException) as error:
-                logger.info("Warming up %s went unanswered: %s", path, error)
-                return
-            logger.info("Warmed up %s: %s in %.3f s", path, status, time.perf_counter() - asked)
-
-        threading.Thread(target=ask, name="desktop-warm-up", daemon=True).start()
