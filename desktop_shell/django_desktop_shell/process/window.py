@@ -70,6 +70,10 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
         # modules are imported here, on the main thread, before any thread of the shell uses them.
         import webview.platforms.gtk  # noqa: F401
 
+        from django_desktop_shell.process import web_memory
+
+        web_memory.install_gtk()
+
     try:
         first_url, first_html = startup.result(timeout=SPLASH_AFTER_S).launch_url, None
     except TimeoutError:
