@@ -131,8 +131,9 @@ class RefusedBody(Error):
 class OneWriteTask(WSGITask):
     """waitress sends an answer's status line and headers, then each part of its body, each in a
     write of its own to the socket: a small answer went out as two packets, which cost the server
-    a system call and the client a second wake-up (about a sixth of the server's CPU time on a
-    small JSON answer, docs/performance.md). Here the headers go out with the body's first part."""
+    a system call and the client a second wake-up (an eighth of the server's CPU time on a small
+    JSON answer at 8 clients, docs/performance.md). Here the headers go out with the body's first
+    part."""
 
     def write(self, data):
         if self.wrote_header or not data:
