@@ -1,16 +1,27 @@
 """The server thread the launcher runs Django in: it starts, answers and stops cleanly."""
 
+import http.client
 import socket
 import time
 
 import pytest
 
-from django_desktop_shell.process.server import ServerThread, bind_loopback
+from django_desktop_shell.process.server import ShellChannel, ServerThread, bind_loopback
 
 
 def hello(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "5")])
     return [b"hello"]
+
+
+def streamed(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return iter([b"first ", b"second ", b"third"])
+
+
+def no_content(environ, start_response):
+    start_response("204 No Content", [])
+    return [b"ignored"]
 
 
 @pytest.fixture
@@ -64,3 +75,41 @@ def test_stop_while_a_client_holds_a_half_read_answer(server):
     client.close()
     assert not server.thread.is_alive()
     assert refuses_connections(server.port)
+
+
+def test_a_small_answer_leaves_in_one_write(server, monkeypatch):
+    """waitress wrote an answer's headers and its body apart: two packets, and two wake-ups of
+    the client, for every small answer."""
+    writes = []
+    send = ShellChannel.send
+
+    def recorded(channel, data, do_close=True):
+        writes.append(bytes(data))
+        return send(channel, data, do_close)
+
+    monkeypatch.setattr(ShellChannel, "send", recorded)
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    for _ in range(2):  # and the connection still serves the next request
+        connection.request("GET", "/")
+        assert connection.getresponse().read() == b"hello"
+    connection.close()
+    assert len(writes) == 2
+    assert all(write.startswith(b"HTTP/1.1 200 OK\r\n") and write.endswith(b"\r\n\r\nhello") for write in writes)
+
+
+@pytest.mark.parametrize("app, method, status, body", [
+    (streamed, "GET", 200, b"first second third"),  # no length: sent in chunks
+    (no_content, "GET", 204, b""),  # a body HTTP forbids is left out
+    (hello, "HEAD", 200, b""),
+])
+def test_answers_whose_body_is_chunked_or_left_out_arrive_whole(app, method, status, body):
+    running = ServerThread(app, bind_loopback(0)).start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=5)
+        for _ in range(2):
+            connection.request(method, "/")
+            response = connection.getresponse()
+            assert (response.status, response.read()) == (status, body)
+        connection.close()
+    finally:
+        running.stop()
