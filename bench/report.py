@@ -57,9 +57,12 @@ def summary_rows(startup, ajax, search, memory, sizes) -> list[list]:
                 rows.append([f"Content shown, {name}", f"{results[name]['shown_median_s']:.3f} s", "", ""])
     if ajax:
         cell = ajax["results"]["json_get"]["8"]
-        rows.append(["JSON GET at 8 clients, req/s vs Django with no middleware, same run (the floor on stock waitress, which sends an answer in two writes; the app's server in one: see below)",
-                     f"{cell['ratio_to_django_floor']:.2f}× ({cell['rps']:.0f} req/s; CPU per answer "
-                     f"{cell['cpu_ratio_to_django_floor']:.2f}×)", "≥ 0.85×", verdict(cell["ratio_to_django_floor"] >= 0.85)])
+        rows.append(["JSON GET at 8 clients, req/s vs Django with no middleware on the same server (the shell's), same run",
+                     f"{cell['ratio_to_django_floor_shell_server']:.2f}× ({cell['rps']:.0f} req/s; CPU per answer "
+                     f"{cell['cpu_ratio_to_django_floor_shell_server']:.2f}×)", "≥ 0.85×",
+                     verdict(cell["ratio_to_django_floor_shell_server"] >= 0.85)])
+        rows.append(["JSON GET at 8 clients, req/s vs Django with no middleware on waitress as it comes (two writes an answer, the shell's server one)",
+                     f"{cell['ratio_to_django_floor']:.2f}×", "", ""])
         rows.append(["JSON GET at 8 clients, p99", f"{cell['p99_ms']:.1f} ms", "≤ 10 ms", verdict(cell["p99_ms"] <= 10)])
     if search:
         for item in search["targets"]:
@@ -109,11 +112,13 @@ def details(startup, ajax, search, memory) -> list[str]:
         for name, cells in ajax["results"].items():
             for clients, cell in cells.items():
                 rows.append([name, clients, f"{cell['rps']:.0f}", f"{cell['ratio_to_bare_waitress']:.2f}×",
-                             f"{cell['ratio_to_django_floor']:.2f}×", f"{cell['cpu_us_per_request']:.0f}",
-                             f"{cell['p50_ms']:.2f}", f"{cell['p99_ms']:.2f}", cell["errors"]])
+                             f"{cell['ratio_to_django_floor']:.2f}×", f"{cell['ratio_to_django_floor_shell_server']:.2f}×",
+                             f"{cell['cpu_us_per_request']:.0f}", f"{cell['p50_ms']:.2f}", f"{cell['p99_ms']:.2f}",
+                             cell["errors"]])
         parts += ["### AJAX (wrk; medians of rounds that measure every row in turn)", "",
                   table(["request", "clients", "req/s", "vs bare waitress", "vs Django, no middleware",
-                         "server CPU µs per answer", "p50 ms", "p99 ms", "errors"], rows), ""]
+                         "vs Django, no middleware, on the shell's server", "server CPU µs per answer", "p50 ms",
+                         "p99 ms", "errors"], rows), ""]
     if search:
         queries = list(next(iter(search["results"].values()))["after"]["queries"])
         for variant in [name for name in ("after", "before") if name in next(iter(search["results"].values()))]:
