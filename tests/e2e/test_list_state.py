@@ -202,3 +202,17 @@ def test_scrolling_with_the_wheel_never_shows_a_gap_where_rows_should_be(app, li
     expect(app.locator(".note-item[aria-posinset='1']")).to_be_attached()
     assert app.evaluate("window.frames") > 10
     assert app.evaluate("window.gaps") == []
+
+
+def test_the_first_paint_of_the_page_already_shows_its_notes(page, live_app):
+    """No frame of the page without its list: the page is painted first once main.js has shown it."""
+    add_notes(live_app, 3)
+    page.goto(live_app.launch_url("/"))
+    expect(page.locator(".note-item")).to_have_count(3)
+    first_paint, list_shown = page.evaluate("""() => new Promise((resolve) => {
+        new PerformanceObserver((entries, observer) => {
+            observer.disconnect();
+            resolve([entries.getEntries()[0].startTime, performance.getEntriesByName('notes:first-list-shown')[0].startTime]);
+        }).observe({ type: 'paint', buffered: true });
+    })""")
+    assert first_paint >= list_shown

@@ -423,8 +423,10 @@ setUpSyncPanel({ onSynced: () => { loadList(); loadTags(); } });
 setUpSearchHelp();
 
 resumeUnsavedDrafts();
-// The page carries its first list and tags (as the API answers them), so its first paint shows them.
+// The page carries its first list and tags (as the API answers them), and app.html holds its
+// first paint until this module has run (blocking="render"), so that first paint shows them.
 const firstPage = JSON.parse($('firstPage').textContent);
 takePage(firstPage.notes);
 showList();
 showTags(firstPage.tags);
+performance.mark('notes:first-list-shown');
