@@ -4,7 +4,7 @@
 // list's ::before and ::after.
 
 const MARGIN_ROWS = 10;  // made above and below the view, so a fast scroll never shows a gap
-const FIRST_ROWS = 30;   // made to measure the stride, before it is known
+const FIRST_ROWS = 2;    // made to measure the stride; once it is known, the rows in view are made
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
