@@ -156,22 +156,39 @@ def test_the_window_size_is_remembered_between_launches(tmp_path, app_env):
         close_with_sigterm(second)
 
 
-def test_a_start_that_fails_shows_why_in_the_window(tmp_path, app_env):
-    data_dir = tmp_path / "data"
+def sigterm_a_start_that_fails_once_the_window_shows(data_dir, env, command=launcher_command) -> tuple[int, str]:
+    """Launch on a data folder whose database is not one; SIGTERM once the window shows something.
+    Returns the exit code and stderr."""
     data_dir.mkdir(mode=0o700)
     (data_dir / "notedesk.sqlite3").write_bytes(b"not a database" * 100)
-    process = subprocess.Popen(launcher_command("--data-dir", str(data_dir)), env=app_env, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command("--data-dir", str(data_dir)), env=env, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         deadline = time.monotonic() + 20
-        while colour_count(screenshot(app_env)) <= 20:
+        while colour_count(screenshot(env)) <= 20:
             assert time.monotonic() < deadline, "the window never showed anything"
             time.sleep(0.2)
         assert process.poll() is None, "the window closed before the person could read why"
     finally:
         process.send_signal(signal.SIGTERM)
         code = process.wait(5)
+    return code, process.stderr.read()
+
+
+def test_a_start_that_fails_shows_why_in_the_window(tmp_path, app_env):
+    code, stderr = sigterm_a_start_that_fails_once_the_window_shows(tmp_path / "data", app_env)
     assert code == 1
-    assert "Cannot open the database" in process.stderr.read()
+    assert "Cannot open the database" in stderr
+
+
+def leftover_thread_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "tests.shell.drivers.leftover_thread", *args]
+
+
+def test_a_start_that_fails_exits_1_even_when_a_thread_outlives_the_window(tmp_path, app_env):
+    """The stop signal's exit watchdog ends such a process: with the run's code, not 0."""
+    code, stderr = sigterm_a_start_that_fails_once_the_window_shows(tmp_path / "data", app_env, leftover_thread_command)
+    assert code == 1
+    assert "Cannot open the database" in stderr
 
 
 def seed(data_dir, env, notes: int):

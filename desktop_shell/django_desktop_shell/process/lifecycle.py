@@ -10,6 +10,10 @@ from collections.abc import Callable
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 FORCED_EXIT_AFTER_S = 1.5
 logger = logging.getLogger(__name__)
+# Set by exit_promptly: once the run has returned, any watchdog that fires ends the process with
+# the run's code. A stop signal's watchdog, started before that with 0, fires first: a failed start
+# closed by SIGTERM exited 0 whenever pywebview left a thread waiting on the closed window.
+run_exit_code: int | None = None
 
 
 def call_on_stop_signal(callback: Callable[[], None]) -> None:
@@ -48,15 +52,18 @@ def close_on_stop_signal(close: Callable[[], None]) -> None:
 
 
 def force_exit(code: int = 0) -> None:
+    """End the process with the run's exit code if it has one by now, else with `code`."""
     stray = [thread.name for thread in threading.enumerate() if thread.is_alive() and not thread.daemon]
-    logger.warning("Did not stop within %.0f s; exiting anyway (threads still running: %s)", FORCED_EXIT_AFTER_S, stray)
+    logger.warning("Did not stop within %.1f s; exiting anyway (threads still running: %s)", FORCED_EXIT_AFTER_S, stray)
     logging.shutdown()
-    os._exit(code)
+    os._exit(code if run_exit_code is None else run_exit_code)
 
 
 def exit_promptly(code: int) -> None:
     """Exit with `code`, even if a library left a thread that never ends (pywebview's GTK
     backend can leave one waiting on a script result when the window closes right after a load)."""
+    global run_exit_code
+    run_exit_code = code
     start_watchdog(code)
     sys.exit(code)
 
