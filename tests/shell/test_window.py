@@ -180,13 +180,15 @@ def test_a_start_that_fails_shows_why_in_the_window(tmp_path, app_env):
     assert "Cannot open the database" in stderr
 
 
-def leftover_thread_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "tests.shell.drivers.leftover_thread", *args]
+def stuck_exit_command(way: str):
+    return lambda *args: [sys.executable, "-m", "tests.shell.drivers.stuck_exit", way, *args]
 
 
-def test_a_start_that_fails_exits_1_even_when_a_thread_outlives_the_window(tmp_path, app_env):
-    """The stop signal's exit watchdog ends such a process: with the run's code, not 0."""
-    code, stderr = sigterm_a_start_that_fails_once_the_window_shows(tmp_path / "data", app_env, leftover_thread_command)
+@pytest.mark.parametrize("way", ["leftover-thread", "stuck-teardown"])
+def test_a_start_that_fails_says_why_and_exits_1_even_when_the_exit_watchdog_ends_it(tmp_path, app_env, way):
+    """The watchdog ends the process 1.5 s after SIGTERM, before the run returns (a teardown that
+    never ends) or after (a thread left running): either way with the run's code, not 0."""
+    code, stderr = sigterm_a_start_that_fails_once_the_window_shows(tmp_path / "data", app_env, stuck_exit_command(way))
     assert code == 1
     assert "Cannot open the database" in stderr
 
