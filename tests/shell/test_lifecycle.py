@@ -35,3 +35,23 @@ def test_the_exit_code_comes_through_even_with_a_thread_that_never_ends():
     result = subprocess.run([sys.executable, "-c", LEFTOVER_THREAD], cwd=ROOT, capture_output=True, text=True, timeout=20)
     assert result.returncode == 3
     assert time.monotonic() - started < 15
+
+
+STOPPED_RUN_WITH_A_LEFTOVER_THREAD = """
+import os, signal, threading
+from django_desktop_shell.process.lifecycle import close_on_stop_signal, exit_promptly
+closed = threading.Event()
+close_on_stop_signal(closed.set)
+os.kill(os.getpid(), signal.SIGTERM)
+closed.wait()
+# pywebview's, waiting on a script that the closed window never runs
+threading.Thread(target=threading.Event().wait, name="never-ends").start()
+exit_promptly(1)  # a start that failed
+"""
+
+
+def test_a_run_closed_by_a_stop_signal_still_exits_with_its_own_code():
+    """The stop signal's watchdog fires first: it must end the process with the run's code, not 0."""
+    result = subprocess.run([sys.executable, "-c", STOPPED_RUN_WITH_A_LEFTOVER_THREAD], cwd=ROOT,
+                            capture_output=True, text=True, timeout=20)
+    assert result.returncode == 1

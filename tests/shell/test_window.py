@@ -77,6 +77,17 @@ def colour_count(shot: bytes) -> int:
     return int(subprocess.run(["identify", "-format", "%k", "ppm:-"], input=shot, capture_output=True, check=True).stdout)
 
 
+def shows_colour(shot: bytes, colour: str) -> bool:
+    """Whether a pixel of a PPM screenshot is `colour` (hex RGB); `import` writes 16 bits a sample."""
+    header = re.match(rb"P6\s+\d+\s+\d+\s+(\d+)\s", shot)
+    sample_bytes = 1 if int(header.group(1)) < 256 else 2
+    pixel = b"".join(bytes([value]) * sample_bytes for value in bytes.fromhex(colour))
+    at = shot.find(pixel, header.end())
+    while at != -1 and (at - header.end()) % len(pixel):
+        at = shot.find(pixel, at + 1)
+    return at != -1
+
+
 def test_the_window_shows_a_rendered_page_and_closes_cleanly_on_sigterm(tmp_path, app_env):
     data_dir = tmp_path / "data"
     process = subprocess.Popen(
@@ -156,22 +167,44 @@ def test_the_window_size_is_remembered_between_launches(tmp_path, app_env):
         close_with_sigterm(second)
 
 
-def test_a_start_that_fails_shows_why_in_the_window(tmp_path, app_env):
-    data_dir = tmp_path / "data"
+FAILURE_LOGO = "c0392b"  # the logo's colour on the page saying why the start failed (splash.html)
+
+
+def sigterm_a_start_that_fails_once_the_window_says_why(data_dir, env, command=launcher_command) -> tuple[int, str]:
+    """Launch on a data folder whose database is not one; SIGTERM once the window shows the failure.
+    Returns the exit code and stderr."""
     data_dir.mkdir(mode=0o700)
     (data_dir / "notedesk.sqlite3").write_bytes(b"not a database" * 100)
-    process = subprocess.Popen(launcher_command("--data-dir", str(data_dir)), env=app_env, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command("--data-dir", str(data_dir)), env=env, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         deadline = time.monotonic() + 20
-        while colour_count(screenshot(app_env)) <= 20:
-            assert time.monotonic() < deadline, "the window never showed anything"
+        while not shows_colour(screenshot(env), FAILURE_LOGO):
+            assert time.monotonic() < deadline, "the window never showed why the start failed"
             time.sleep(0.2)
         assert process.poll() is None, "the window closed before the person could read why"
     finally:
         process.send_signal(signal.SIGTERM)
         code = process.wait(5)
+    return code, process.stderr.read()
+
+
+def test_a_start_that_fails_shows_why_in_the_window(tmp_path, app_env):
+    code, stderr = sigterm_a_start_that_fails_once_the_window_says_why(tmp_path / "data", app_env)
     assert code == 1
-    assert "Cannot open the database" in process.stderr.read()
+    assert "Cannot open the database" in stderr
+
+
+def stuck_exit_command(way: str):
+    return lambda *args: [sys.executable, "-m", "tests.shell.drivers.stuck_exit", way, *args]
+
+
+@pytest.mark.parametrize("way", ["leftover-thread", "stuck-teardown"])
+def test_a_start_that_fails_says_why_and_exits_1_even_when_the_exit_watchdog_ends_it(tmp_path, app_env, way):
+    """The watchdog ends the process 1.5 s after SIGTERM, before the run returns (a teardown that
+    never ends) or after (a thread left running): either way with the run's code, not 0."""
+    code, stderr = sigterm_a_start_that_fails_once_the_window_says_why(tmp_path / "data", app_env, stuck_exit_command(way))
+    assert code == 1
+    assert "Cannot open the database" in stderr
 
 
 def seed(data_dir, env, notes: int):

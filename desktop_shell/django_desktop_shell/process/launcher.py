@@ -20,7 +20,7 @@ from django_desktop_shell import native
 from django_desktop_shell.identity import Identity, IdentityError, load
 from django_desktop_shell.process import cli, lifecycle, open_requests, paths, server, single_instance, site, window
 from django_desktop_shell.menus import MenuError
-from django_desktop_shell.process.errors import StartupError
+from django_desktop_shell.process.errors import StartupError, failure_message
 from django_desktop_shell.process.integration import DesktopIntegration
 from django_desktop_shell.process.logs import configure_logging
 from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
@@ -49,16 +49,30 @@ def main(project_dir: Path, argv: list[str] | None = None) -> int:
     try:
         return run(identity, args, launched_at)
     except StartupError as error:
-        logger.error("Could not start: %s", error)
-        print(f"{identity.slug}: {error}", file=sys.stderr)
-        return 1
+        return report_failure(identity, error)
     except Exception as error:
-        logger.exception("Stopped on an unexpected error")
-        message = f"Unexpected error: {error!r}. The log file has the details."
-        print(f"{identity.slug}: {message}", file=sys.stderr)
+        report_failure(identity, error)
         if args.mode == "window" and window.has_display():
-            window.show_error_window(identity.name, message)
+            window.show_error_window(identity.name, failure_message(error))
         return 1
+
+
+def report_failure(identity: Identity, error: Exception) -> int:
+    """Say why the run failed, in the log and at the terminal; returns the exit code."""
+    if isinstance(error, StartupError):
+        logger.error("Could not start: %s", error)
+    else:
+        logger.error("Stopped on an unexpected error", exc_info=error)
+    print(f"{identity.slug}: {failure_message(error)}", file=sys.stderr)
+    return 1
+
+
+def forced_exit_code(identity: Identity, startup: Future) -> int:
+    """If the exit watchdog ends the run before it returns (a window whose teardown outlasts it), a
+    start that failed still says why and exits 1. Should the run be reporting it at that very
+    moment, the person reads it twice rather than not at all: exit_promptly comes after the report."""
+    failure = startup.exception() if startup.done() else None
+    return 0 if failure is None else report_failure(identity, failure)
 
 
 def run(identity: Identity, args, launched_at: float) -> int:
@@ -89,6 +103,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
     next_path = SelfTest.start_path if self_test else identity.start_path
     startup = ThreadPoolExecutor(1, "desktop-startup").submit(
         start_site, identity, sock, data_dir, args.dev, args.mode in ("headless", "browser"), next_path, launched_at)
+    lifecycle.end_forced_exits_with(lambda: forced_exit_code(identity, startup))
     updater.start_background(startup)
     try:
         if args.mode in ("headless", "browser"):

@@ -10,6 +10,17 @@ from collections.abc import Callable
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 FORCED_EXIT_AFTER_S = 1.5
 logger = logging.getLogger(__name__)
+# Asked by a watchdog when it fires: the code to end the process with (it may first say why the run
+# failed). A stop signal's watchdog starts before the run has a code, and fires before exit_promptly's:
+# with its own 0, a failed start closed by SIGTERM exited 0.
+forced_exit_code: Callable[[], int] = lambda: 0
+
+
+def end_forced_exits_with(exit_code: Callable[[], int]) -> None:
+    """From now on a forced exit ends the process with `exit_code()`: the run sets what it would
+    return, and exit_promptly what it did return."""
+    global forced_exit_code
+    forced_exit_code = exit_code
 
 
 def call_on_stop_signal(callback: Callable[[], None]) -> None:
@@ -23,7 +34,7 @@ def watch_stop_signals() -> threading.Event:
     stop = threading.Event()
 
     def stop_soon():
-        start_watchdog(code=0)
+        start_watchdog()
         stop.set()
 
     call_on_stop_signal(stop_soon)
@@ -41,15 +52,20 @@ def close_on_stop_signal(close: Callable[[], None]) -> None:
     (a GUI toolkit stuck in teardown), end it anyway: every acknowledged save is already on disk."""
 
     def stop():
-        start_watchdog(code=0)
+        start_watchdog()
         close()
 
     call_on_stop_signal(stop)
 
 
-def force_exit(code: int = 0) -> None:
+def force_exit() -> None:
     stray = [thread.name for thread in threading.enumerate() if thread.is_alive() and not thread.daemon]
-    logger.warning("Did not stop within %.0f s; exiting anyway (threads still running: %s)", FORCED_EXIT_AFTER_S, stray)
+    logger.warning("Did not stop within %.1f s; exiting anyway (threads still running: %s)", FORCED_EXIT_AFTER_S, stray)
+    try:
+        code = forced_exit_code()
+    except Exception:  # the process ends whatever happens here (a closed stderr, say)
+        logger.exception("Could not tell how the run ended")
+        code = 1
     logging.shutdown()
     os._exit(code)
 
@@ -57,11 +73,12 @@ def force_exit(code: int = 0) -> None:
 def exit_promptly(code: int) -> None:
     """Exit with `code`, even if a library left a thread that never ends (pywebview's GTK
     backend can leave one waiting on a script result when the window closes right after a load)."""
-    start_watchdog(code)
+    end_forced_exits_with(lambda: code)
+    start_watchdog()
     sys.exit(code)
 
 
-def start_watchdog(code: int) -> None:
-    watchdog = threading.Timer(FORCED_EXIT_AFTER_S, force_exit, args=[code])
+def start_watchdog() -> None:
+    watchdog = threading.Timer(FORCED_EXIT_AFTER_S, force_exit)
     watchdog.daemon = True  # a clean exit does not wait for it
     watchdog.start()

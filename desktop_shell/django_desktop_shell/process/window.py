@@ -12,7 +12,7 @@ from concurrent.futures import Future, TimeoutError
 from dataclasses import dataclass
 from pathlib import Path
 
-from django_desktop_shell.process.errors import StartupError
+from django_desktop_shell.process.errors import StartupError, failure_message
 from django_desktop_shell.process.lifecycle import close_on_stop_signal
 from django_desktop_shell.process.navigation import NavigationLock
 from django_desktop_shell.process.window_state import load_geometry, save_geometry, track_geometry
@@ -171,8 +171,7 @@ def show_app_when_ready(window, title: str, startup: Future) -> bool:
 
 
 def failure_page(title: str, error: Exception) -> str:
-    message = str(error) if isinstance(error, StartupError) else f"Unexpected error: {error!r}. The log file has the details."
-    return status_page(f"{title} could not start", message, error=True)
+    return status_page(f"{title} could not start", failure_message(error), error=True)
 
 
 def log_first_page_load(window, origin: str, launched_at: float) -> None:
