@@ -1,5 +1,9 @@
 """Bringing the SQLite database up to date at start, without ever risking the person's notes.
 
+A launch whose database has every migration file of the installed apps recorded as applied (the
+usual case) learns it from the file names and one query, without importing the migrations.
+Otherwise Django's migration graph decides what is pending.
+
 Migrations run under a file lock (a `manage` command may race a launch). Before any migration
 touches an existing database, a copy goes to <data dir>/backups through SQLite's backup API;
 the newest BACKUPS_KEPT copies are kept. A database SQLite cannot read stops the start with a
@@ -7,14 +11,15 @@ message naming the file and the latest backup: nothing is overwritten.
 """
 
 import os
+import pkgutil
 import sqlite3
 from datetime import datetime, timezone
+from importlib import import_module
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
-from django.core.management import call_command
 from django.db import DatabaseError, connection
-from django.db.migrations.executor import MigrationExecutor
 from filelock import FileLock
 
 BACKUPS_KEPT = 5
@@ -33,8 +38,44 @@ def backups_dir() -> Path:
 
 
 def pending_migrations() -> list:
+    if every_migration_file_applied():
+        return []
+    from django.db.migrations.executor import MigrationExecutor
+
     executor = MigrationExecutor(connection)
     return executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+def every_migration_file_applied() -> bool:
+    """True when each migration file the installed apps have is recorded in django_migrations, so
+    that nothing can be pending. False whenever that is not certain; Django's graph then decides."""
+    on_disk = set()
+    for app_config in apps.get_app_configs():
+        # Where MigrationLoader.migrations_module() looks; importing it would import every operation.
+        module_name = settings.MIGRATION_MODULES.get(app_config.label, f"{app_config.name}.migrations")
+        if module_name is None:
+            continue
+        try:
+            package = import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name and (module_name == error.name or module_name.startswith(error.name + ".")):
+                continue  # an app without migrations
+            return False
+        except ImportError:
+            return False
+        if not hasattr(package, "__path__"):
+            return False
+        on_disk |= {(app_config.label, name) for _, name, is_package in pkgutil.iter_modules(package.__path__)
+                    if not is_package and name[0] not in "_~"}
+    try:
+        with connection.cursor() as cursor:
+            if "django_migrations" not in connection.introspection.table_names(cursor):
+                return False
+            cursor.execute("SELECT app, name FROM django_migrations")
+            applied = set(cursor.fetchall())
+    except DatabaseError:
+        return False  # a damaged file: the full check says so
+    return on_disk <= applied
 
 
 def has_data(path: Path) -> bool:
@@ -60,6 +101,8 @@ def prepare_database() -> None:
         if readable_plan(path):
             if existed:
                 backup_database(path)
+            from django.core.management import call_command
+
             call_command("migrate", interactive=False, verbosity=0)
     for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if file.exists():

@@ -97,10 +97,11 @@ def desktop_settings(namespace: dict) -> list[str]:
     # its largest; by default it is what Django takes in memory, with room for a form's boundaries.
     namespace.setdefault("DESKTOP_MAX_REQUEST_BODY", default_max_request_body(namespace))
 
+    # django-csp works as middleware alone; its app (template tags, checks for its 3.x settings)
+    # stays only where the project lists it: its checks import importlib.metadata, ~5 ms a launch.
     apps = list(namespace.get("INSTALLED_APPS", []))
-    for app in ("csp", APP):
-        if app not in apps:
-            apps.append(app)
+    if APP not in apps:
+        apps.append(APP)
     report.set("INSTALLED_APPS", apps, show=False)
     project_middleware = [name for name in namespace.get("MIDDLEWARE", [])
                           if name not in SHELL_MIDDLEWARE and name not in REPLACED_MIDDLEWARE]

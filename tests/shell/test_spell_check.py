@@ -1,5 +1,6 @@
 """Spell checking in the real window: on at first, in the OS locale's language, with Debian's
-hunspell dictionary; View > Spell check turns it off, and the choice holds at the next launch."""
+hunspell dictionary, its dictionaries loaded only once the person types; View > Spell check
+turns it off, and the choice holds at the next launch."""
 
 import json
 import subprocess
@@ -25,6 +26,7 @@ def test_spell_checking_is_in_force_and_the_menu_toggle_is_remembered(tmp_path, 
     # The checker takes its languages from the locale: LANGUAGE first (C.UTF-8 is always generated).
     env = {**app_env, "LANG": "C.UTF-8", "LANGUAGE": "en_US", "LC_ALL": "", "LC_MESSAGES": ""}
     first = run_driver(data_dir, shots, env)
+    assert "before the first key: not set, off" in first
     assert "at start: on en_US" in first and "after View > Spell check: off" in first
     assert json.loads((data_dir / "window.json").read_text())["spell_check"] is False
     second = run_driver(data_dir, shots, env)

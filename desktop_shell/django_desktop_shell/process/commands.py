@@ -23,17 +23,14 @@ DOM_EDITING = {menus.UNDO: "undo", menus.REDO: "redo", menus.CUT: "cut", menus.C
                menus.SELECT_ALL: "selectAll"}
 
 
-def on_gtk_thread(function: Callable, *args, after_ms: int = 0) -> None:
+def on_gtk_thread(function: Callable, *args) -> None:
     from gi.repository import GLib
 
     def once():
         function(*args)
         return False  # GLib.SOURCE_REMOVE
 
-    if after_ms:
-        GLib.timeout_add(after_ms, once)
-    else:
-        GLib.idle_add(once)
+    GLib.idle_add(once)
 
 
 def gtk_view(window):

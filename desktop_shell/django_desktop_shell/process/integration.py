@@ -17,10 +17,6 @@ from django_desktop_shell.process.drops import DroppedFiles
 from django_desktop_shell.process.menu_bar import MenuBar
 from django_desktop_shell.process.window_state import WindowState
 
-# Loading the spell checker's dictionaries holds GTK's thread for 30-90 ms; until it lets go, the
-# page's first full paint does not reach the screen (docs/performance.md). Nobody types that soon.
-SPELL_CHECKER_AFTER_LOAD_MS = 1000
-
 logger = logging.getLogger(__name__)
 
 
@@ -30,7 +26,7 @@ class DesktopIntegration:
         self.commands: WindowCommands | None = None
         self.window = None
         self.page_ready = threading.Event()  # the app's own page is loaded (its scripts listen)
-        self.spell_checker_set = False
+        self.spell_checker_pending = True  # on GTK, set at the first key press (set_spell_checker_at_first_key)
         self.dropped = DroppedFiles()
         # A site that declares no menu gets the standard one: Quit, editing, zoom, spell check, Help.
         declared = menus.load_menus(identity.menu) if identity.menu else menus.standard_menus()
@@ -77,11 +73,25 @@ class DesktopIntegration:
         if self.gui != "gtk":
             self.commands.apply_zoom()
             self.commands.apply_spell_check()
-        elif on_app_page and not self.spell_checker_set:
-            # WebKitGTK's checker is set once for the window, a moment after its first page is shown,
-            # as the menu has it then.
-            self.spell_checker_set = True
-            from django_desktop_shell.process import spelling
+        elif on_app_page and self.spell_checker_pending:
+            self.spell_checker_pending = False
+            on_gtk_thread(self.set_spell_checker_at_first_key)
 
-            on_gtk_thread(lambda: spelling.apply_gtk(self.window, self.commands.state.spell_check),
-                          after_ms=SPELL_CHECKER_AFTER_LOAD_MS)
+    def set_spell_checker_at_first_key(self) -> None:
+        """WebKitGTK's checker is set, as the menu has it then, when the person first types in the
+        window: its dictionaries take ~7 MB and hold GTK's thread for 30-90 ms as they load
+        (docs/performance.md), which a window only read never pays. The keystroke waits for it, so
+        the first word typed is checked. The menu's toggle sets it at once, as before."""
+        from django_desktop_shell.process import spelling
+        from django_desktop_shell.process.commands import gtk_view
+
+        view = gtk_view(self.window)
+        if view is None:
+            return
+
+        def on_first_key(widget, event):
+            widget.disconnect(handler)
+            spelling.apply_gtk(self.window, self.commands.state.spell_check)
+            return False  # the key goes on to the page
+
+        handler = view.connect("key-press-event", on_first_key)

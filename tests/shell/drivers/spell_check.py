@@ -1,10 +1,11 @@
-"""Spell checking in the real window: reports whether WebKitGTK's checker is on and in which
-languages, types misspelt words in the body (a screenshot shows their marks), then toggles it
-with View > Spell check and reports again.
+"""Spell checking in the real window: reports that WebKitGTK's checker is not set before the first
+key press, types misspelt words in the body (a screenshot shows their marks), reports whether the
+checker is on and in which languages, then toggles it with View > Spell check and reports again.
 Usage: spell_check.py DATA_DIR SHOTS_DIR
 """
 
 import sys
+import time
 from pathlib import Path
 
 from django_desktop_shell.process import launcher
@@ -34,13 +35,17 @@ def checker(window):
 def spell_check(window, origin):
     window.load_url(origin + "/")
     wait_for(window, "location.pathname === '/' && document.readyState === 'complete'", True, "the notes app")
-    wait_until(lambda: checker_settings_logged() > logged_before_launch, "the checker set, a moment after the first page is shown")
-    enabled, languages = on_gtk_thread(checker, window)
-    print(f"at start: {'on' if enabled else 'off'} {','.join(languages)}", flush=True)
+    time.sleep(1.5)
+    before_typing = on_gtk_thread(checker, window)
+    print(f"before the first key: {'set' if checker_settings_logged() > logged_before_launch else 'not set'}, "
+          f"{'on' if before_typing[0] else 'off'} {','.join(before_typing[1])}", flush=True)
     window.run_js("document.getElementById('newNote').click()")
     window.run_js("document.getElementById('noteBody').focus()")
     gtk_menus.xdotool("type", "--delay", "15", "Thiss sentense is mispelled. ")
     wait_for(window, "document.getElementById('noteBody').value", "Thiss sentense is mispelled. ", "the typed text")
+    wait_until(lambda: checker_settings_logged() > logged_before_launch, "the checker set at the first key press")
+    enabled, languages = on_gtk_thread(checker, window)
+    print(f"at start: {'on' if enabled else 'off'} {','.join(languages)}", flush=True)
     screenshot(shots / f"spelling-{'on' if enabled else 'off'}.png")
     gtk_menus.click(window.uid, "View", "Spell check")
     wait_until(lambda: on_gtk_thread(checker, window)[0] != enabled, "the checker switched")

@@ -1,0 +1,56 @@
+"""What a launch learns about the database's migrations: an up-to-date database is seen as such
+without reading the migrations, and a migration not yet applied is never missed."""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from django.db import connection
+
+from django_desktop_shell.database import every_migration_file_applied, pending_migrations
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.django_db
+
+
+def forget_applied(app: str, name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM django_migrations WHERE app = %s AND name = %s", [app, name])
+
+
+def test_a_database_with_every_migration_applied_has_none_pending():
+    assert every_migration_file_applied()
+    assert pending_migrations() == []
+
+
+def test_a_migration_that_is_not_recorded_as_applied_is_pending():
+    forget_applied("notes", "0011_pinned_notes_index")
+    assert not every_migration_file_applied()
+    assert [(migration.app_label, migration.name) for migration, _ in pending_migrations()] == [
+        ("notes", "0011_pinned_notes_index")]
+
+
+def test_a_database_without_the_migrations_table_has_them_all_pending():
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE django_migrations RENAME TO django_migrations_elsewhere")
+    assert not every_migration_file_applied()
+
+
+@pytest.mark.desktop
+def test_a_launch_on_an_up_to_date_database_does_not_import_the_migrations(tmp_path):
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from django_desktop_shell.identity import load
+        from django_desktop_shell.process import paths, site
+        data = Path({str(tmp_path / "data")!r}); paths.prepare_data_dir(data)
+        site.configure(load(Path({str(ROOT)!r})), data)
+        from django_desktop_shell.database import prepare_database
+        prepare_database()  # a new database: migrated
+        print(sorted(name for name in sys.modules if ".migrations.0" in name or name.endswith(".migrations.loader")))
+    """)
+    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert "notes.migrations.0001_initial" in first.stdout
+    again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert again.stdout.strip() == "[]", again.stdout
