@@ -143,6 +143,31 @@ def test_arrow_down_past_the_last_loaded_row_loads_the_next_page(app, live_app):
     expect(app.locator(".note-item[aria-posinset='51']")).to_have_attribute("aria-selected", "true")
 
 
+def test_arrow_down_moves_on_even_when_the_page_on_its_way_then_fails(app, live_app):
+    add_notes(live_app, 55)
+    held = []  # the next page asked for while the server is busy, answered when the test says
+
+    def next_page(route):
+        if held is not None:
+            held.append(route)
+        else:
+            route.continue_()
+
+    app.route("**/api/notes/?*offset=50*", next_page)
+    app.reload()
+    scroll_list_to(app, "list.scrollHeight")  # the next page is on its way
+    expect(app.locator("#listLoading")).to_be_visible()
+    app.locator(".note-item[aria-posinset='50']").click()  # the last loaded row
+    expect(app.locator("#noteTitle")).to_have_value("Note 5")
+    app.focus("#noteList")
+    app.keyboard.press("ArrowDown")  # waits for that page
+    on_its_way, held = held, None  # from now on the server answers
+    for route in on_its_way:
+        route.fulfill(status=500, json={"error": "The database is busy"})
+    expect(app.locator("#noteTitle")).to_have_value("Note 4")
+    expect(app.locator(".note-item[aria-posinset='51']")).to_have_attribute("aria-selected", "true")
+
+
 def test_removing_the_shown_tag_from_its_last_note_shows_all_notes(app, live_app):
     add_notes(live_app, 2)
     api(live_app, "POST", "/api/notes/", {"title": "Only one", "body": "text", "tags": ["solo"]})

@@ -259,7 +259,11 @@ function keepBoth() {
 // Keys pressed while the next page loads each move on from where the one before left the selection.
 async function moveSelection(step) {
   if (!state.notes.length) return;
-  if (step > 0 && state.notes.at(-1).id === state.selectedId) await loadNextPage();
+  const atTheLastLoaded = () => step > 0 && state.notes.at(-1).id === state.selectedId;
+  // A page already on its way when the key was pressed (a scroll's) may fail; the key then asks
+  // for it once more itself.
+  if (atTheLastLoaded()) await loadNextPage();
+  if (atTheLastLoaded()) await loadNextPage();
   const index = state.notes.findIndex((note) => note.id === state.selectedId);
   const next = state.notes[Math.min(state.notes.length - 1, Math.max(0, index + step))];
   if (next) openNote(next);
