@@ -1,5 +1,6 @@
-"""The sidebar's sync state (docs/sync.md): not connected at first; connected to a server that
-cannot be reached, it says so and counts what waits to be sent; the app works on meanwhile."""
+"""The sidebar's sync state (docs/sync.md): not connected at first, and then asking nothing while
+the window is idle; connected to a server that cannot be reached, it says so and counts what
+waits to be sent; the app works on meanwhile."""
 
 import pytest
 from playwright.sync_api import expect
@@ -22,6 +23,15 @@ def connect_to_an_unreachable_server(app):
     app.fill("#syncServerUrl", "http://127.0.0.1:9")  # nothing listens there
     app.fill("#syncToken", "a-device-token")
     app.click("#syncForm button[type=submit]")
+
+
+def test_a_window_without_a_server_does_not_keep_asking_for_the_sync_state(app):
+    asked = []
+    app.on("request", lambda request: asked.append(request.url) if "/api/sync/status/" in request.url else None)
+    app.reload()
+    expect(app.locator("#syncState")).to_have_text("Not connected: notes stay on this computer.")
+    app.wait_for_timeout(4000)  # longer than the panel's poll while connected (3 s)
+    assert len(asked) == 1, asked
 
 
 def test_the_sidebar_says_why_it_cannot_sync_and_what_waits(app, disconnected_after):

@@ -1,5 +1,6 @@
 // The sidebar's sync state: when the notes last synced, what is waiting to go, and why sync
-// stopped if it did. Polled, so it follows the background sync; connecting and "Sync now" here.
+// stopped if it did. Polled while connected, so it follows the background sync (a device without
+// a server has nothing to follow, and an idle window asks nothing); connecting and "Sync now" here.
 import { ajax } from '../ajax.js';
 
 const POLL_MS = 3000;
@@ -25,6 +26,8 @@ export function setUpSyncPanel({ onSynced }) {
   if (!$('syncPanel')) return;  // a server's page: it has no server of its own
   let lastSynced = null;
   let changes = 0;  // the panel's own changes (connect, disconnect, sync now): a poll asked before one is stale
+  let connected = false;
+  let pollTimer = null;
 
   function showChanged(status) {
     changes += 1;
@@ -44,6 +47,13 @@ export function setUpSyncPanel({ onSynced }) {
       if (lastSynced !== null) onSynced();
       lastSynced = status.last_synced;
     }
+    connected = status.connected;
+    pollSoon();
+  }
+
+  function pollSoon() {
+    clearTimeout(pollTimer);
+    pollTimer = connected ? setTimeout(refresh, POLL_MS) : null;
   }
 
   async function refresh() {
@@ -51,7 +61,10 @@ export function setUpSyncPanel({ onSynced }) {
     try {
       const status = await ajax('/api/sync/status/', { showErrors: false });
       if (asked === changes) show(status);
-    } catch { /* the offline banner says it */ }
+      else pollSoon();
+    } catch {
+      pollSoon();  // the offline banner says it
+    }
   }
 
   $('syncSetup').addEventListener('click', () => {
@@ -80,5 +93,4 @@ export function setUpSyncPanel({ onSynced }) {
   });
 
   refresh();
-  setInterval(refresh, POLL_MS);
 }
