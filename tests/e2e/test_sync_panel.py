@@ -48,6 +48,24 @@ def test_the_sidebar_says_why_it_cannot_sync_and_what_waits(app, disconnected_af
     expect(app.locator(".note-item-title")).to_have_text(["Another one", "Written offline"])
 
 
+def test_syncing_shown_by_a_poll_gives_way_to_the_outcome_at_once(app, disconnected_after):
+    connect_to_an_unreachable_server(app)
+    expect(app.locator("#syncError")).to_contain_text("cannot be reached")
+    answered = []  # the next poll lands in a round: its answer says "syncing"
+
+    def as_if_in_a_round(route):
+        if answered:
+            route.continue_()
+            return
+        answer = route.fetch()
+        answered.append(answer)
+        route.fulfill(response=answer, json={**answer.json(), "syncing": True})
+
+    app.route("**/api/sync/status/", as_if_in_a_round)
+    expect(app.locator("#syncState")).to_have_text("Syncing…", timeout=5000)
+    expect(app.locator("#syncState")).to_have_text("Not synced yet", timeout=2000)  # not the 3 s of a poll
+
+
 def test_a_status_asked_before_a_disconnect_and_answered_after_it_does_not_undo_it(app, disconnected_after):
     connect_to_an_unreachable_server(app)
     expect(app.locator("#syncError")).to_contain_text("cannot be reached")

@@ -4,6 +4,7 @@
 import { ajax } from '../ajax.js';
 
 const POLL_MS = 3000;
+const POLL_WHILE_SYNCING_MS = 500;  // a round takes a moment: "Syncing…" is not left up for 3 s after it
 const $ = (id) => document.getElementById(id);
 
 function ago(iso) {
@@ -27,6 +28,7 @@ export function setUpSyncPanel({ onSynced }) {
   let lastSynced = null;
   let changes = 0;  // the panel's own changes (connect, disconnect, sync now): a poll asked before one is stale
   let connected = false;
+  let syncing = false;
   let pollTimer = null;
 
   function showChanged(status) {
@@ -48,12 +50,13 @@ export function setUpSyncPanel({ onSynced }) {
       lastSynced = status.last_synced;
     }
     connected = status.connected;
+    syncing = status.syncing;
     pollSoon();
   }
 
   function pollSoon() {
     clearTimeout(pollTimer);
-    pollTimer = connected ? setTimeout(refresh, POLL_MS) : null;
+    pollTimer = connected ? setTimeout(refresh, syncing ? POLL_WHILE_SYNCING_MS : POLL_MS) : null;
   }
 
   async function refresh() {
