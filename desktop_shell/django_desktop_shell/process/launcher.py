@@ -153,6 +153,8 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
         updater.on_window(created_window)
 
     hooks = window.WindowHooks(navigation=NavigationLock(origin), on_created=on_created)
+    if not identity.javascript_jit:
+        window.turn_off_javascript_jit()
     window.run_window(startup, title=identity.name, origin=origin, data_dir=data_dir, launched_at=launched_at,
                       hooks=self_test.wrap(hooks) if self_test else hooks, integration=integration)
     startup.result()  # raises what stopped the start, if anything did

@@ -108,6 +108,16 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     save_geometry(data_dir, geometry)
 
 
+def turn_off_javascript_jit() -> None:
+    """For `javascript-jit = false`: WebKitGTK's JavaScriptCore reads its options from the
+    environment of each process as it starts, the web process included, which starts after this.
+    Scripts then run in its interpreter only: ~7 MB less in the web process, compute-heavy
+    scripts several times slower (docs/shipping-your-django-app.md). Elsewhere the engine is the
+    OS's, with its JIT."""
+    if gui() == "gtk":
+        os.environ["JSC_useJIT"] = "0"
+
+
 def redraw_on_each_commit(window) -> None:
     """Runs on GTK's thread, from before_show. With compositing off (as under Xvfb), the app's page
     replaces the loading view in a new web process, and WebKitGTK then redraws only what that page
