@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from django_desktop_shell import menus
 from django_desktop_shell.identity import Identity
-from django_desktop_shell.process.commands import WindowCommands, on_gtk_thread, page_event_script
+from django_desktop_shell.process.commands import WindowCommands, gtk_view, on_gtk_thread, page_event_script
 from django_desktop_shell.process.drops import DroppedFiles
 from django_desktop_shell.process.menu_bar import MenuBar
 from django_desktop_shell.process.window_state import WindowState
@@ -83,7 +83,6 @@ class DesktopIntegration:
         (docs/performance.md), which a window only read never pays. The keystroke waits for it, so
         the first word typed is checked. The menu's toggle sets it at once, as before."""
         from django_desktop_shell.process import spelling
-        from django_desktop_shell.process.commands import gtk_view
 
         view = gtk_view(self.window)
         if view is None:
