@@ -36,9 +36,9 @@ TIMEOUT = 30
 class SyncFailed(Exception):
     """A round that stopped; `reason` is one of REASONS, `message` says it for a person."""
 
-    def __init__(self, reason: str, message: str):
+    def __init__(self, reason: str, message: str, status: int | None = None):
         super().__init__(message)
-        self.reason, self.message = reason, message
+        self.reason, self.message, self.status = reason, message, status
 
 
 REASONS = ("unreachable", "refused", "server_error", "bad_answer")
@@ -63,7 +63,7 @@ class Server:
             message = error_message(error)
             if error.code in (401, 403):
                 raise SyncFailed("refused", f"The server refused this device: {message}") from None
-            raise SyncFailed("server_error", f"The server answered {error.code}: {message}") from None
+            raise SyncFailed("server_error", f"The server answered {error.code}: {message}", error.code) from None
         except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
             reason = getattr(error, "reason", error)
             reason = getattr(reason, "strerror", None) or reason  # "Connection refused", not "[Errno 111] …"
@@ -114,8 +114,7 @@ def push_pass(server: Server, owner) -> bool:
         after = records[-1].seq
         for batch in within_size([(record, change_to_send(server, owner, record)) for record in records]):
             sent = [change for _, change in batch]
-            send_contents(server, owner, sent)
-            answer = server.json("POST", "changes/", {"protocol": PROTOCOL, "changes": sent})
+            answer = pushed(server, owner, sent)
             results = answer.get("results")
             if not isinstance(results, list) or [result.get("uid") for result in results] != [
                 change["note"]["uid"] for change in sent
@@ -148,6 +147,21 @@ def change_to_send(server: Server, owner, record: NoteChange) -> dict:
     }
 
 
+def pushed(server: Server, owner, sent: list[dict]) -> dict:
+    """The server's answer to a batch, its contents uploaded first. A 409 is a content the server
+    had when asked, and lost before the change that names it, to a change earlier in the batch
+    that removed the last attachment holding it: the contents are asked for again and the batch
+    sent again, its changes applied so far answered as then. Each 409 is at least one change further."""
+    attempts = len(sent) + 1
+    for attempt in range(attempts):
+        send_contents(server, owner, sent)
+        try:
+            return server.json("POST", "changes/", {"protocol": PROTOCOL, "changes": sent})
+        except SyncFailed as error:
+            if error.status != 409 or attempt == attempts - 1:
+                raise
+
+
 def send_contents(server: Server, owner, sent: list[dict]) -> None:
     """Upload the attachment contents the server lacks, each once."""
     hashes = sorted({item["sha256"] for change in sent for item in change["note"].get("attachments", [])})
@@ -178,7 +192,7 @@ def settle(server: Server, owner, sent_seq: int, result: dict, device: str) -> N
             acknowledge(owner, record, sent_seq, result.get("version"), from_elsewhere)
         else:
             own_earlier_push = str(result.get("last_change", "")).startswith(f"{server.client_id}:")
-            resolve(owner, record, current, own_earlier_push, device)
+            resolve(owner, record, current, own_earlier_push, device, store.contents_here(owner, [current]))
 
 
 def checked_note(raw: object, uid: object) -> dict:
@@ -205,7 +219,7 @@ def acknowledge(owner, record: NoteChange, sent_seq: int, version: int | None, f
     record.save(update_fields=["server_version", "acknowledged_seq", "acknowledged_text"])
 
 
-def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, device: str) -> None:
+def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, device: str, contents: dict) -> None:
     """The server's note moved on since this device's change was based on it (docs/sync.md)."""
     local = with_everything(Note.objects.owned_by(owner).filter(uid=record.note_uid)).first()
     edited_here = local is not None and record.acknowledged_text != text_hash(
@@ -217,9 +231,9 @@ def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, de
         if edited_here:
             rebase(record, None)  # edited here, purged there: the edit wins, the note comes back
         else:
-            take_server_state(owner, current)
+            take_server_state(owner, current, contents)
     elif local is None:
-        take_server_state(owner, current)  # purged here, changed there: the change wins
+        take_server_state(owner, current, contents)  # purged here, changed there: the change wins
     elif edited_here and current["trashed_at"] is not None and local.trashed_at is None:
         rebase(record, current["version"])  # edited here, trashed there: the edit wins, the note is restored
     else:
@@ -227,7 +241,7 @@ def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, de
             current["title"], current["body"], current["tags"]
         ):
             keep_conflict_copy(owner, local, device)
-        take_server_state(owner, current)
+        take_server_state(owner, current, contents)
         kept_here = {str(revision.uid) for revision in local.sorted_revisions}
         if kept_here - {revision["uid"] for revision in current["revisions"]}:
             changes.record(owner, [record.note_uid], purged=False)  # the history kept here goes up too
@@ -254,13 +268,13 @@ def keep_conflict_copy(owner, local: Note, device: str) -> Note:
     return copy
 
 
-def take_server_state(owner, current: dict) -> None:
+def take_server_state(owner, current: dict, contents: dict[str, str]) -> None:
     """The note becomes the server's (or goes, for a tombstone), with nothing left to push."""
     if current["purged"]:
         purge_notes(Note.objects.owned_by(owner).filter(uid=current["uid"]))
         changes.record(owner, [current["uid"]], purged=True, server_version=0)
     else:
-        store.write_note(owner, current, current["version"])
+        store.write_note(owner, current, current["version"], contents)
         changes.record(owner, [current["uid"]], purged=False, server_version=current["version"])
         NoteChange.objects.owned_by(owner).filter(note_uid=current["uid"]).update(
             acknowledged_text=text_hash(current["title"], current["body"], current["tags"])
@@ -286,9 +300,10 @@ def pull(server: Server, owner) -> None:
             raise SyncFailed("bad_answer", f"The server sent changes that are not valid: {error}") from None
         fetch_contents(server, owner, pulled)
         with transaction.atomic():
+            contents = store.contents_here(owner, pulled)
             for note in pulled:
                 if not changes.pending(owner).filter(note_uid=note["uid"]).exists():
-                    take_server_state(owner, note)
+                    take_server_state(owner, note, contents)
                 # A note changed here too is settled by its next push, which the server answers as a conflict.
             SyncCursor.objects.filter(owner=owner).update(cursor=next_cursor)
         if not answer.get("more"):

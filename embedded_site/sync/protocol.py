@@ -52,7 +52,7 @@ def apply_change(owner, change: dict) -> dict:
         else:
             # A note the server no longer has (purged here meanwhile) comes back: an edit wins over a delete.
             version = current.version + 1 if current else note["version"]
-            store.write_note(owner, note, version)
+            store.write_note(owner, note, version, store.contents_here(owner, [note]))
         changes.record(owner, [uid], purged=note["purged"])
         NoteChange.objects.owned_by(owner).filter(note_uid=uid).update(
             applied_change=change["change_id"], applied_version=version

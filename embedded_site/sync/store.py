@@ -16,10 +16,20 @@ class MissingContent(LookupError):
     """A note names an attachment content that is not here (docs/sync.md: upload it first)."""
 
 
-def write_note(owner, wire: dict, version: int) -> Note:
+def contents_here(owner, notes: list[dict]) -> dict[str, str]:
+    """SHA-256 → the stored name of a file holding it, for each attachment content the notes name
+    that is here. Found before any of them is written: a write that removes the last attachment
+    holding a content deletes the file only once its transaction commits, so the name stays
+    readable for a note later in the same transaction that takes the content over."""
+    wanted = {item["sha256"] for note in notes if not note["purged"] for item in note["attachments"]}
+    found = {sha256: blobs.find_content(owner, sha256) for sha256 in sorted(wanted)}
+    return {sha256: name for sha256, name in found.items() if name is not None}
+
+
+def write_note(owner, wire: dict, version: int, contents: dict[str, str]) -> Note:
     """Make the owner's note of `wire["uid"]` what `wire` says, at `version`: its fields and tags,
-    its links, the revisions it lacks, and its attachments (by content)."""
-    missing = [item["sha256"] for item in wire["attachments"] if not blobs.has_content(owner, item["sha256"])]
+    its links, the revisions it lacks, and its attachments (by content, from `contents_here`)."""
+    missing = [item["sha256"] for item in wire["attachments"] if item["sha256"] not in contents]
     if missing:
         raise MissingContent(f"The content {missing[0]} of an attachment of note {wire['uid']} has not arrived.")
     fields = {field: wire[field] for field in NOTE_FIELDS}
@@ -34,11 +44,11 @@ def write_note(owner, wire: dict, version: int) -> Note:
     set_tags(owner, {note.pk: wire["tags"]})
     links.set_links(note.pk, note.body)
     revisions.import_revisions(note, wire["revisions"])
-    set_attachments(owner, note, wire["attachments"])
+    set_attachments(owner, note, wire["attachments"], contents)
     return note
 
 
-def set_attachments(owner, note: Note, wanted: list[dict]) -> None:
+def set_attachments(owner, note: Note, wanted: list[dict], contents: dict[str, str]) -> None:
     """The note's attachments become `wanted`: an attachment is the same one if its name and
     content are; the others are deleted, the new ones copied from the content found here."""
     needed = Counter((item["sha256"], item["name"]) for item in wanted)
@@ -52,5 +62,5 @@ def set_attachments(owner, note: Note, wanted: list[dict]) -> None:
         key = (item["sha256"], item["name"])
         if needed[key]:
             needed[key] -= 1
-            save_attachment(note, item["name"], blobs.content_chunks(blobs.find_content(owner, item["sha256"])))
+            save_attachment(note, item["name"], blobs.content_chunks(contents[item["sha256"]]))
     blobs.forget_arrivals(owner, {item["sha256"] for item in wanted})

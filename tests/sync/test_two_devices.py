@@ -14,8 +14,12 @@ def connected(devices, sync_server):
 def settle(devices):
     """Rounds enough for every change to reach every device: A, B, then A again."""
     for device in (*devices, devices[0]):
-        state = device.sync()
-        assert state["error"] is None, state["error"]
+        synced_without_error(device)
+
+
+def synced_without_error(device) -> None:
+    state = device.sync()
+    assert state["error"] is None, f"{state['error']} on {device.name}; its log:\n{device.process.log_text()[-6000:]}"
 
 
 def assert_same_everywhere(devices, sync_server, token):
@@ -115,6 +119,26 @@ def test_attachments_travel_by_content_once(devices, sync_server, proxy):
     attachment = b.note(first["uid"])["attachments"][0]
     assert b.api.request("GET", attachment["url"]).body == content
     assert_same_everywhere(devices, sync_server, token)
+
+
+def test_a_content_that_moves_from_a_purged_note_to_another_arrives_on_both_sides(devices, sync_server):
+    """The server and the other device hold the content only on the note purged in the same
+    round: both apply the purge before the note that takes the content over."""
+    a, b = devices
+    tokens = connected(devices, sync_server)
+    content = b"the only copy of a scanned letter " * 500
+    old, new = a.create("Old home"), a.create("New home")
+    a.attach(old["uid"], "letter.pdf", content)
+    settle(devices)
+    b.trash(old["uid"])
+    b.purge(old["uid"])
+    b.attach(new["uid"], "letter.pdf", content)
+    synced_without_error(b)
+    synced_without_error(a)
+    assert a.note(old["uid"]) is None
+    attachment = a.note(new["uid"])["attachments"][0]
+    assert a.api.request("GET", attachment["url"]).body == content
+    assert_same_everywhere(devices, sync_server, tokens["A"])
 
 
 def test_history_and_links_follow_the_note(devices, sync_server):
