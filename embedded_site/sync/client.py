@@ -151,26 +151,28 @@ def pushed(server: Server, owner, sent: list[dict]) -> dict:
     """The server's answer to a batch, its contents uploaded first. A 409 is a content the server
     had when asked, and lost before the change that names it, to a change earlier in the batch
     that removed the last attachment holding it: the contents are asked for again and the batch
-    sent again, its changes applied so far answered as then. Each 409 is at least one change further."""
-    attempts = len(sent) + 1
-    for attempt in range(attempts):
-        send_contents(server, owner, sent)
+    sent again, its changes applied so far answered as then, for as long as that uploads something."""
+    send_contents(server, owner, sent)
+    while True:
         try:
             return server.json("POST", "changes/", {"protocol": PROTOCOL, "changes": sent})
         except SyncFailed as error:
-            if error.status != 409 or attempt == attempts - 1:
+            if error.status != 409 or not send_contents(server, owner, sent):
                 raise
 
 
-def send_contents(server: Server, owner, sent: list[dict]) -> None:
-    """Upload the attachment contents the server lacks, each once."""
+def send_contents(server: Server, owner, sent: list[dict]) -> int:
+    """Upload the attachment contents the server lacks, each once; returns how many."""
     hashes = sorted({item["sha256"] for change in sent for item in change["note"].get("attachments", [])})
     if not hashes:
-        return
+        return 0
+    uploaded = 0
     for sha256 in server.json("POST", "contents/missing/", {"protocol": PROTOCOL, "sha256": hashes})["missing"]:
         name = blobs.find_content(owner, sha256)
         if name is not None:
             server.call("PUT", f"contents/{sha256}/", body=b"".join(blobs.content_chunks(name)))
+            uploaded += 1
+    return uploaded
 
 
 def settle(server: Server, owner, sent_seq: int, result: dict, device: str) -> None:
