@@ -15,6 +15,7 @@ from django_desktop_shell.self_test import wait_for, window_check
 
 project_dir, data_dir = Path(sys.argv[1]), Path(sys.argv[2])
 
+
 def web_process_environments():
     for child in psutil.Process(os.getpid()).children(recursive=True):
         if child.name().startswith("WebKitWebProces"):
