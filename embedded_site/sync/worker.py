@@ -53,7 +53,10 @@ class Worker:
             self.one_round()
 
     def one_round(self) -> None:
-        self.syncing = True
+        # `syncing` and `rounds` change under `done`'s lock, so sync_now never counts the end of a
+        # round that began before it was asked.
+        with self.done:
+            self.syncing = True
         try:
             client.sync_round(self.server)
             self.failures, self.error = 0, None
@@ -66,8 +69,8 @@ class Worker:
             self.error = client.SyncFailed("internal", "Sync failed inside Notedesk; the log says why. It is tried again.")
         finally:
             connection.close()
-            self.syncing = False
             with self.done:
+                self.syncing = False
                 self.rounds += 1
                 self.done.notify_all()
 
