@@ -51,7 +51,9 @@ def apply_change(owner, change: dict) -> dict:
             purge_notes(Note.objects.owned_by(owner).filter(uid=uid))
         else:
             # A note the server no longer has (purged here meanwhile) comes back: an edit wins over a delete.
-            version = current.version + 1 if current else note["version"]
+            # The device's own version if it is ahead: it moves on at each save there, so the device,
+            # taking this version as its own, keeps the one its open editor holds (docs/sync.md).
+            version = max(current.version + 1, note["version"]) if current else note["version"]
             store.write_note(owner, note, version, store.contents_here(owner, [note]))
         changes.record(owner, [uid], purged=note["purged"])
         NoteChange.objects.owned_by(owner).filter(note_uid=uid).update(

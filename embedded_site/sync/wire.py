@@ -59,8 +59,12 @@ def tombstone(uid) -> dict:
     return {"uid": str(uid), "purged": True}
 
 
+# A note's version is stored in a PositiveIntegerField: at most this on every database.
+MAX_VERSION = 2**31 - 1
+
+
 class SyncedNoteForm(ImportedNoteForm):
-    version = JsonIntegerField(min_value=1, max_value=2**62)
+    version = JsonIntegerField(min_value=1, max_value=MAX_VERSION)
     trashed_at = IsoDateTimeField(required=False)
 
 

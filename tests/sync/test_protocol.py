@@ -68,6 +68,27 @@ def test_a_push_based_on_an_old_version_is_a_conflict_with_the_current_note(sync
     assert (result["status"], result["current"]["body"], result["current"]["version"]) == ("conflict", "edited on a", 2)
 
 
+def test_an_applied_change_keeps_the_devices_version_when_it_is_ahead(sync_server, token):
+    """A device's version moves on at each save there; the server's answer must not set it back,
+    or the device's open editor would meet its next save as a conflict."""
+    note = a_note()
+    call(sync_server, "POST", "changes/", {"changes": [{"change_id": "a:1", "base_version": None, "note": note}]}, token)
+    saved_five_times = {**note, "body": "saved five times on a", "version": 6}
+    answer = call(sync_server, "POST", "changes/", {"changes": [{"change_id": "a:6", "base_version": 1, "note": saved_five_times}]}, token)[1]
+    assert answer["results"][0]["version"] == 6
+    behind = {**note, "body": "saved once more on a", "version": 3}
+    answer = call(sync_server, "POST", "changes/", {"changes": [{"change_id": "a:7", "base_version": 6, "note": behind}]}, token)[1]
+    assert answer["results"][0]["version"] == 7
+
+
+def test_a_version_no_database_can_store_is_refused(sync_server, token):
+    status, answer = call(sync_server, "POST", "changes/", {"changes": [
+        {"change_id": "a:1", "base_version": None, "note": a_note(version=2**31)},
+    ]}, token)
+    assert status == 400 and answer["error"].startswith("change 1: version:")
+    assert call(sync_server, "GET", "changes/?since=0", token=token)[1]["changes"] == []
+
+
 def test_a_change_that_is_not_valid_is_refused_whole(sync_server, token):
     good, bad = a_note(), a_note(tags="work")
     status, answer = call(sync_server, "POST", "changes/", {"changes": [

@@ -57,6 +57,27 @@ def test_concurrent_edits_keep_both_texts(devices, sync_server):
     assert [(copy["body"], copy["title"].startswith("Plan (conflict, B, ")) for copy in copies] == [("B's version", True)]
 
 
+def test_an_editor_saving_on_after_a_sync_round_is_not_a_conflict(devices, sync_server):
+    """The window's editor saves every few seconds while the person types, each save based on the
+    version the last one was answered with; a sync round runs when they pause. Their next save is
+    not a conflict with their own text."""
+    a, _ = devices
+    connected(devices, sync_server)
+    note = a.create("Typed on", "first words")
+    synced_without_error(a)
+    opened = a.note(note["uid"])
+    version = opened["version"]
+    for text in ("first words and", "first words and more", "first words and more words"):
+        answer = a.api.send_json("PATCH", f"/api/notes/{opened['id']}/", {"version": version, "body": text})
+        assert answer.status == 200, answer.body
+        version = answer.json()["version"]
+    synced_without_error(a)
+    answer = a.api.send_json("PATCH", f"/api/notes/{opened['id']}/", {"version": version, "body": "typed on after the pause"})
+    assert answer.status == 200, answer.body
+    synced_without_error(a)
+    assert server_notes(sync_server.url, sync_server.tokens["A"])[note["uid"]][0] == answer.json()["version"]
+
+
 def test_an_edit_wins_over_a_move_to_the_trash(devices, sync_server):
     a, b = devices
     tokens = connected(devices, sync_server)
