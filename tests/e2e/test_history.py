@@ -42,6 +42,7 @@ def test_history_shows_a_version_beside_the_current_text_and_restores_it(app, li
 
     app.click("#restoreRevision")
     expect(app.locator(".toast")).to_contain_text("Restored the version of")
+    app.hover(".toast")  # it stays while the pointer is on it, however long the checks below take
     assert api(live_app, "GET", f"/api/notes/{note['id']}/")["body"] == LIST
     expect(app.locator("#revisionDifference")).to_have_text("This version is the same as the current text.")
     expect(app.locator("#restoreRevision")).to_be_disabled()

@@ -140,6 +140,18 @@ def test_trash_with_undo_brings_the_note_back(app):
     expect(app.locator(".note-item-title")).to_have_text(["Keep me"])
 
 
+def test_an_undo_offered_stays_while_the_pointer_is_on_it_and_goes_once_it_leaves(app):
+    create_note_in_page(app, "Keep me", "Important")
+    app.clock.install()
+    app.click("#trashNote")
+    app.hover(".toast")
+    app.clock.run_for(20_000)
+    expect(app.locator(".toast-action")).to_have_text("Undo")
+    app.hover("#listStatus")
+    app.clock.run_for(6_000)
+    expect(app.locator(".toast")).to_have_count(0)
+
+
 def test_trashed_notes_are_in_the_trash_view_and_can_be_restored(app):
     create_note_in_page(app, "Old idea", "Maybe later")
     app.click("#trashNote")

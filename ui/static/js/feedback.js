@@ -13,7 +13,8 @@ function region() {
   return node;
 }
 
-// Shows a short message. `action` ({label, run}) adds a button, e.g. Undo.
+// Shows a short message for `duration` ms. `action` ({label, run}) adds a button, e.g. Undo. The
+// toast stays while the pointer is on it or its button has the focus, and counts down again after.
 export function toast(message, { kind = 'info', action = null, duration = 5000 } = {}) {
   const node = document.createElement('div');
   node.className = `toast toast-${kind}`;
@@ -29,8 +30,14 @@ export function toast(message, { kind = 'info', action = null, duration = 5000 }
     button.addEventListener('click', () => { close(); action.run(); });
     node.append(button);
   }
+  let timer;
+  const countDown = () => { clearTimeout(timer); timer = setTimeout(close, duration); };
+  node.addEventListener('pointerenter', () => clearTimeout(timer));
+  node.addEventListener('focusin', () => clearTimeout(timer));
+  node.addEventListener('pointerleave', () => { if (!node.contains(document.activeElement)) countDown(); });
+  node.addEventListener('focusout', (event) => { if (!node.contains(event.relatedTarget) && !node.matches(':hover')) countDown(); });
   region().append(node);
-  setTimeout(close, duration);
+  countDown();
   return node;
 }
 
