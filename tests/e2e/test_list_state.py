@@ -1,6 +1,8 @@
 """The note list keeps its place: the rows loaded, the filter shown, the selection moving on; it makes
 rows only for the notes in view, and loads the next page as it is scrolled to its end."""
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -217,10 +219,10 @@ def test_scrolling_with_the_wheel_never_shows_a_gap_where_rows_should_be(app, li
     box = app.locator("#noteList").bounding_box()
     app.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     last = app.locator(".note-item[aria-posinset='150']")
-    for _ in range(200):  # down to the last note, the next pages loading on the way
-        if last.count():
-            break
+    deadline = time.monotonic() + 30
+    while not last.count() and time.monotonic() < deadline:  # down to the last note, the next pages loading on the way
         app.mouse.wheel(0, 700)
+        app.wait_for_timeout(20)
     expect(last).to_be_attached()
     for _ in range(30):
         app.mouse.wheel(0, -900)

@@ -63,7 +63,13 @@ def test_syncing_shown_by_a_poll_gives_way_to_the_outcome_at_once(app, disconnec
 
     app.route("**/api/sync/status/", as_if_in_a_round)
     expect(app.locator("#syncState")).to_have_text("Syncing…", timeout=5000)
-    expect(app.locator("#syncState")).to_have_text("Not synced yet", timeout=2000)  # not the 3 s of a poll
+    expect(app.locator("#syncState")).to_have_text("Not synced yet", timeout=10_000)
+    asked_again_after_ms = app.evaluate("""() => {
+      const [syncing, next] = performance.getEntriesByType('resource')
+        .filter((entry) => entry.name.includes('/api/sync/status/')).slice(-2);
+      return next.startTime - syncing.responseEnd;
+    }""")
+    assert asked_again_after_ms < 2000  # at once, not after the 3 s of a poll
 
 
 def test_a_status_asked_before_a_disconnect_and_answered_after_it_does_not_undo_it(app, disconnected_after):

@@ -231,7 +231,7 @@ def threading_gate(monkeypatch):
             for step in steps:
                 yield step
                 gate.reached.set()
-                gate.opened.wait(5)
+                gate.opened.wait(60)
 
         return real_follow(job, held(steps))
 

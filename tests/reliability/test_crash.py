@@ -148,7 +148,7 @@ def test_kill_9_during_writes_loses_no_acknowledged_write_and_leaves_a_sound_dat
         api.close()
 
         target = ledger.acknowledged + rng.randint(20, 80)
-        clients = [app.client(timeout=10) for _ in range(WRITERS)]
+        clients = [app.client(timeout=30) for _ in range(WRITERS)]  # above the database's 10 s busy timeout
         writers = [
             threading.Thread(
                 target=write_until_killed, args=(clients[i], ledger, writer_notes[i], random.Random(rng.random()), round_number)

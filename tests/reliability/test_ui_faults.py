@@ -73,7 +73,7 @@ def test_a_save_refused_while_another_program_locks_the_database_says_so_and_is_
     create_note_in_page(app, "Budget", "Rent")
     with another_program_holding_the_write_lock(connections["default"].settings_dict["NAME"]):
         app.fill("#noteBody", "Rent\nFood")
-        expect(app.locator("#saveState")).to_contain_text("Another program is using the database", timeout=14_000)
+        expect(app.locator("#saveState")).to_contain_text("Another program is using the database", timeout=30_000)
         expect(app.locator("#offlineBanner")).to_be_hidden()
     expect(app.locator("#saveState")).to_have_text("Saved", timeout=20_000)
     assert [note["body"] for note in api(live_app, "GET", "/api/notes/")["notes"]] == ["Rent\nFood"]

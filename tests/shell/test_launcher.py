@@ -4,7 +4,6 @@ import re
 import signal
 import socket
 import subprocess
-import time
 import tomllib
 
 import pytest
@@ -26,11 +25,11 @@ def test_headless_prints_one_ready_url_that_opens_the_app_and_stops_cleanly(tmp_
         with opener.open(url.split("/launch/")[0] + "/ajax/fetch_json/", timeout=5) as response:
             assert response.status == 200
     finally:
-        started = time.monotonic()
         process.send_signal(stop_signal)
         code = exit_code_within(process, 5)
     assert code == 0
-    assert time.monotonic() - started < 2
+    # Stopped by itself, not ended by the watchdog that forces an exit 1.5 s after the signal.
+    assert "Did not stop within" not in (tmp_path / "data" / "logs" / "notedesk.log").read_text()
     assert process.stdout.read() == ""  # READY was the only line
 
 

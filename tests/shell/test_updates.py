@@ -320,7 +320,10 @@ def run_apply(tmp_path, staged, env_timeout="20"):
     while not (updates_dir(data) / apply.RESULT_FILE).exists():
         assert time.monotonic() < deadline, (updates_dir(data) / "apply.log").read_text()
         time.sleep(0.1)
-    time.sleep(0.3)
+    # The version started after the result (the new one, or the old one again) notes its start.
+    while not any((tmp_path / marker).exists() for marker in ("args", "old-started")):
+        assert time.monotonic() < deadline, (updates_dir(data) / "apply.log").read_text()
+        time.sleep(0.1)
     return installed, data, apply.finished_trial(data)
 
 
@@ -435,7 +438,9 @@ def test_restart_to_update_closes_the_window_and_hands_over_after_the_server_sto
     updater.on_window(Window())
     monkeypatch.setattr(apply, "begin", lambda **kwargs: handed_over.append(kwargs))
     assert updater.request_restart()
-    time.sleep(0.2)
+    deadline = time.monotonic() + 10
+    while not closed and time.monotonic() < deadline:  # the window is closed from a thread of its own
+        time.sleep(0.05)
     assert closed == [True] and handed_over == []
     updater.after_exit()
     [kwargs] = handed_over

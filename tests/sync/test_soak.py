@@ -15,26 +15,42 @@ CHANGES_PER_ROUND = 8
 
 
 def random_change(device, rng: random.Random, created: dict, purged: set, counter: list) -> None:
-    alive = {uid: note for uid in created if (note := device.note(uid)) is not None}
     kind = rng.choice(["create", "create", "edit", "edit", "edit", "trash", "restore", "purge", "attach"])
-    if kind == "create" or not alive:
+    known = sorted(set(created) - purged)
+    note = device.note(rng.choice(known)) if kind != "create" and known else None
+    if note is None:  # a create, or a note this device does not have (yet, or any more)
         counter[0] += 1
-        note = device.create(f"soak {counter[0]}", f"made on {device.name}", tags=[rng.choice(["a", "b", "c"])])
-        created[note["uid"]] = note["title"]
+        made = device.create(f"soak {counter[0]}", f"made on {device.name}", tags=[rng.choice(["a", "b", "c"])])
+        created[made["uid"]] = made["title"]
         return
-    uid = rng.choice(sorted(alive))
-    note = alive[uid]
-    if kind == "edit" and note["trashed_at"] is None:
-        device.edit(uid, body=f"{note['body']}\nline {rng.randrange(10**6)} from {device.name}", pinned=rng.random() < 0.3)
-    elif kind == "trash" and note["trashed_at"] is None:
-        device.trash(uid)
-    elif kind == "restore" and note["trashed_at"] is not None:
-        device.restore(uid)
-    elif kind == "purge" and note["trashed_at"] is not None:
-        device.purge(uid)
-        purged.add(uid)
-    elif kind == "attach" and note["trashed_at"] is None:
-        device.attach(uid, f"file{rng.randrange(3)}.txt", f"content {rng.randrange(3)}".encode() * 100)
+    path, trashed = f"/api/notes/{note['id']}/", note["trashed_at"] is not None
+    if kind == "edit" and not trashed:
+        answer = device.api.send_json("PATCH", path, {
+            "version": note["version"], "pinned": rng.random() < 0.3,
+            "body": f"{note['body']}\nline {rng.randrange(10**6)} from {device.name}",
+        })
+    elif kind == "trash" and not trashed:
+        answer = device.api.request("DELETE", path)
+    elif kind == "restore" and trashed:
+        answer = device.api.request("POST", f"{path}restore/")
+    elif kind == "purge" and trashed:
+        answer = device.api.request("DELETE", f"{path}?purge=1")
+    elif kind == "attach" and not trashed:
+        answer = device.api.upload(f"{path}attachments/", f"file{rng.randrange(3)}.txt", f"content {rng.randrange(3)}".encode() * 100)
+    else:
+        return
+    if answer.status < 300:
+        if kind == "purge":
+            purged.add(note["uid"])
+    else:
+        assert_changed_meanwhile(device, note, f"{kind}: {answer.status} {answer.body[:300]!r}")
+
+
+def assert_changed_meanwhile(device, before: dict, refusal: str) -> None:
+    """A refusal is right only if the note changed on the device since it was read: the device's
+    background sync rounds pull the other device's changes while this one is changed."""
+    now = device.note(before["uid"])
+    assert now is None or now["version"] != before["version"], f"{before['title']} on {device.name}, unchanged, refused {refusal}"
 
 
 def edit_one_note_on_both(devices, rng: random.Random, created: dict) -> None:
@@ -44,7 +60,13 @@ def edit_one_note_on_both(devices, rng: random.Random, created: dict) -> None:
     if shared:
         uid = rng.choice(shared)
         for device in devices:
-            device.edit(uid, body=f"{device.note(uid)['body']}\nconcurrent line from {device.name}")
+            note = device.note(uid)
+            if note is None or note["trashed_at"] is not None:
+                continue  # purged or trashed there meanwhile, by a background round
+            answer = device.api.send_json("PATCH", f"/api/notes/{note['id']}/", {
+                "version": note["version"], "body": f"{note['body']}\nconcurrent line from {device.name}"})
+            if answer.status != 200:
+                assert_changed_meanwhile(device, note, f"edit: {answer.status} {answer.body[:300]!r}")
 
 
 def test_random_changes_on_two_devices_converge(devices, sync_server):

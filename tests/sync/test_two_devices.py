@@ -49,6 +49,7 @@ def test_concurrent_edits_keep_both_texts(devices, sync_server):
     note = a.create("Plan", "first draft")
     settle(devices)
     a.edit(note["uid"], body="A's version")
+    synced_without_error(a)  # first, whenever B's background round runs
     b.edit(note["uid"], body="B's version")
     settle(devices)
     on_server = assert_same_everywhere(devices, sync_server, tokens["A"])
