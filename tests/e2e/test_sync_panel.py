@@ -1,11 +1,14 @@
 """The sidebar's sync state (docs/sync.md): not connected at first, and then asking nothing while
 the window is idle; connected to a server that cannot be reached, it says so and counts what
-waits to be sent; the app works on meanwhile."""
+waits to be sent; the app works on meanwhile. After a sync round the open note shows what the
+round brought, unless something typed here waits to be saved."""
+
+import itertools
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_notes_app import app, create_note_in_page  # noqa: F401 (app is a fixture)
+from tests.e2e.test_notes_app import api, app, create_note_in_page  # noqa: F401 (app is a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -98,3 +101,50 @@ def test_a_status_asked_before_a_disconnect_and_answered_after_it_does_not_undo_
     # Read once, not retried: a retrying check would pass on the next poll's answer.
     assert app.locator("#syncState").text_content() == "Not connected: notes stay on this computer."
     assert app.locator("#syncDisconnect").is_hidden()
+
+
+def rounds_every_poll(app):
+    """The panel's every poll from now on says a sync round has just ended (a new last_synced)."""
+    seconds = itertools.count()
+    status = {"connected": True, "syncing": False, "pending": 0, "error": None, "server_url": "https://notes.example"}
+    app.route("**/api/sync/status/", lambda route: route.fulfill(
+        json={**status, "last_synced": f"2026-12-03T08:00:{next(seconds) % 60:02d}+00:00"}))
+    app.reload()
+
+
+def test_the_open_note_shows_what_a_sync_round_brought(app, live_app):
+    rounds_every_poll(app)
+    create_note_in_page(app, "Shared", "Written here")
+    app.focus("#noteBody")
+    app.evaluate("document.getElementById('noteBody').setSelectionRange(3, 3)")
+    note = api(live_app, "GET", "/api/notes/")["notes"][0]
+    api(live_app, "PATCH", f"/api/notes/{note['id']}/", {"version": note["version"], "body": "Written on the laptop", "tags": ["work"]})
+    expect(app.locator("#noteBody")).to_have_value("Written on the laptop", timeout=10_000)
+    expect(app.locator("#noteTags")).to_have_value("work")
+    assert app.evaluate("document.getElementById('noteBody').selectionStart") == 3
+    app.keyboard.type("xyz")  # typed on from there: saved over the version shown, no conflict
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert api(live_app, "GET", f"/api/notes/{note['id']}/")["body"] == "Wrixyztten on the laptop"
+
+
+def test_a_sync_round_never_replaces_what_was_typed_here(app, live_app):
+    rounds_every_poll(app)
+    create_note_in_page(app, "Shared", "Written here")
+    note = api(live_app, "GET", "/api/notes/")["notes"][0]
+    api(live_app, "PATCH", f"/api/notes/{note['id']}/", {"version": note["version"], "body": "Written on the laptop"})
+    app.fill("#noteBody", "Typed here meanwhile")
+    expect(app.locator("#saveState")).to_have_text("Conflict — choose a version")
+    app.wait_for_timeout(4000)  # a poll, and so a round, later
+    expect(app.locator("#noteBody")).to_have_value("Typed here meanwhile")
+    expect(app.locator("#saveState")).to_have_text("Conflict — choose a version")
+
+
+def test_a_note_deleted_elsewhere_closes_and_one_trashed_there_opens_read_only(app, live_app):
+    rounds_every_poll(app)
+    create_note_in_page(app, "Trashed elsewhere", "one")
+    note = api(live_app, "GET", "/api/notes/")["notes"][0]
+    api(live_app, "DELETE", f"/api/notes/{note['id']}/")
+    expect(app.locator("#saveState")).to_have_text("In the trash", timeout=10_000)
+    expect(app.locator("#restoreNote")).to_be_visible()
+    api(live_app, "DELETE", f"/api/notes/{note['id']}/?purge=1")
+    expect(app.locator("#emptyState")).to_be_visible(timeout=10_000)

@@ -8,7 +8,7 @@ export function listNotes(params, signal) {
   return ajax(`/api/notes/?${query}`, { signal });
 }
 
-export const getNote = (id) => ajax(note(id));
+export const getNote = (id, options = {}) => ajax(note(id), options);
 // Saves report their own errors (the save state shows them), so these do not toast.
 export const createNote = (fields) => ajax('/api/notes/', { method: 'POST', json: fields, showErrors: false });
 export const updateNote = (id, fields) => ajax(note(id), { method: 'PATCH', json: fields, showErrors: false });

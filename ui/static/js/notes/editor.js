@@ -161,6 +161,18 @@ export class Editor extends EventTarget {
     (this.saver?.draft.fields.title ? $('noteBody') : $('noteTitle')).focus();
   }
 
+  // The open note's newer version, adopted by its saver (a sync round brought it): its fields,
+  // attachments and preview, with the caret left where it was in the text.
+  showNewerVersion(note) {
+    const body = $('noteBody');
+    const caret = document.activeElement === body ? [body.selectionStart, body.selectionEnd] : null;
+    this.showFields({ tags: true });
+    if (caret) body.setSelectionRange(...caret);
+    this.attachments = note.attachments ?? [];
+    this.showAttachments();
+    if (!$('preview').hidden) this.showPreview();
+  }
+
   // tags: true refills the Tags field even while it has focus (another note was opened).
   showFields({ tags = false } = {}) {
     const { title, body, pinned } = this.saver.draft.fields;
@@ -193,7 +205,10 @@ export class Editor extends EventTarget {
 
   async togglePreview() {
     this.setPreview($('preview').hidden);
-    if ($('preview').hidden) return;
+    if (!$('preview').hidden) await this.showPreview();
+  }
+
+  async showPreview() {
     const { html } = await renderPreview(this.saver.draft.fields.body);
     if (html.trim()) $('preview').innerHTML = html;  // sanitised by the server
     else $('preview').replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Nothing to preview yet.' }));

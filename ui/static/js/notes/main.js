@@ -168,6 +168,34 @@ function openNote(note) {
   editor.open(saverFor(note), { readOnly: Boolean(note.trashed_at), attachments: note.attachments ?? [] });
 }
 
+// After a sync round, the open note as it is now, if the round changed it and nothing typed here
+// waits to be saved (else the next save meets the change as a conflict, and the person chooses):
+// its newer text, or read-only in the trash, or closed if it was deleted for good.
+async function showOpenNoteAsSynced() {
+  const saver = editor.saver;
+  const id = saver?.draft.noteId;
+  const untouched = () => editor.saver === saver && !saver.dirty && !saver.inFlight && saver.state === 'saved';
+  if (!id || !untouched()) return;
+  let now;
+  try {
+    now = await getNote(id, { showErrors: false });
+  } catch (error) {
+    if (error.status === 404 && untouched()) {
+      savers.delete(id);
+      state.selectedId = null;
+      editor.close();
+    }
+    return;
+  }
+  if (!untouched() || now.version <= saver.draft.version) return;
+  if (Boolean(now.trashed_at) !== editor.readOnly) {
+    openNote(now);
+  } else {
+    saver.adopt(now);
+    editor.showNewerVersion(now);
+  }
+}
+
 // A new note; with a title (a link to a missing note followed), saved at once, the text focused.
 function newNote({ title = '' } = {}) {
   if (state.view === 'trash') showView('all');
@@ -423,7 +451,7 @@ window.addEventListener('ajax:online', () => { for (const saver of savers.values
 
 setUpList($('noteList'), { onNearEnd: loadNextPage });
 setUpTransfers({ onImported: () => { loadList(); loadTags(); } });
-setUpSyncPanel({ onSynced: () => { loadList(); loadTags(); } });
+setUpSyncPanel({ onSynced: () => { loadList(); loadTags(); showOpenNoteAsSynced(); } });
 setUpSearchHelp();
 
 resumeUnsavedDrafts();
