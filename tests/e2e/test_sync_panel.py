@@ -148,3 +148,15 @@ def test_a_note_deleted_elsewhere_closes_and_one_trashed_there_opens_read_only(a
     expect(app.locator("#restoreNote")).to_be_visible()
     api(live_app, "DELETE", f"/api/notes/{note['id']}/?purge=1")
     expect(app.locator("#emptyState")).to_be_visible(timeout=10_000)
+
+
+def test_a_sync_round_leaves_the_list_where_it_was_scrolled(app, live_app):
+    from tests.e2e.test_list_state import bulk_add_notes, scroll_to_the_last_note
+
+    bulk_add_notes(120)
+    rounds_every_poll(app)
+    last = scroll_to_the_last_note(app, 120)
+    scrolled = app.locator("#noteList").evaluate("list => list.scrollTop")
+    app.wait_for_timeout(4000)  # a poll, and so a round, later: the list is shown again
+    expect(last).to_be_visible()
+    assert app.locator("#noteList").evaluate("list => list.scrollTop") == scrolled

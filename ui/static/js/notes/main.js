@@ -451,7 +451,8 @@ window.addEventListener('ajax:online', () => { for (const saver of savers.values
 
 setUpList($('noteList'), { onNearEnd: loadNextPage });
 setUpTransfers({ onImported: () => { loadList(); loadTags(); } });
-setUpSyncPanel({ onSynced: () => { loadList(); loadTags(); showOpenNoteAsSynced(); } });
+// The list as it was (its rows loaded, where it was scrolled), with what the round brought.
+setUpSyncPanel({ onSynced: () => { refreshSoon(); showOpenNoteAsSynced(); } });
 setUpSearchHelp();
 
 resumeUnsavedDrafts();
