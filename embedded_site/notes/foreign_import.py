@@ -1,8 +1,9 @@
 """Imports from other apps: a folder of Markdown files (an Obsidian vault, say), as a folder or a
-zip of it, and Evernote's export (.enex). Both become the records of importing.py, so they are
-written by import_notes(): in batches, a transaction each, idempotent (each note's uid comes from
-where it was: the file's path in the folder, or the Evernote note's title and creation time; a
-second import updates only what the source changed since).
+zip of it, with the files its notes link to as their attachments, and Evernote's export (.enex),
+with its attached files (docs/api.md says what becomes of each). Both become the records of
+importing.py, so they are written by import_notes(): in batches, a transaction each, idempotent
+(each note's uid comes from where it was: the file's path in the folder, or the Evernote note's
+title and creation time; a second import updates only what the source changed since).
 
 Hostile input is refused file by file, or, for what would spoil the whole source, as a whole:
 
@@ -12,6 +13,8 @@ Hostile input is refused file by file, or, for what would spoil the whole source
   `C:\\x`) or that is a link is skipped; more than MAX_FILES files, or more than
   MAX_TOTAL_SIZE once uncompressed, refuses the zip;
 - a file over MAX_FILE_SIZE, not UTF-8, or holding NUL characters is skipped;
+- a file a note links to is one listed in the folder (a regular file, or a zip entry that would
+  be read as a note): a link never reaches outside it, and never through a link;
 - an ENEX file is parsed with defusedxml: entity declarations (the "billion laughs") and
   external references are refused, and so is nesting deeper than MAX_XML_DEPTH; what is not
   well-formed XML refuses the file, saying where.
@@ -20,6 +23,7 @@ Each skipped file is listed, with why, in the job's result.
 """
 
 import os
+import posixpath
 import re
 import stat
 import uuid
@@ -31,14 +35,18 @@ from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from embedded_site.notes.attachments import display_name
 from embedded_site.notes.forms import BODY_MAX_LENGTH, MAX_TAGS_PER_NOTE, ImportedNoteForm
-from embedded_site.notes.importing import ImportedAttachment, ImportFileError, base64_chunks, measured
-from embedded_site.notes.models import TITLE_MAX_LENGTH
+from embedded_site.notes.importing import (
+    CHUNK_SIZE, UNREADABLE_ZIP, ImportedAttachment, ImportFileError, base64_chunks, measured,
+)
+from embedded_site.notes.links import LINK
+from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, title_key
 
 MAX_FILES = 50_000
 MAX_FILE_SIZE = 8 * 1024 * 1024
@@ -51,6 +59,10 @@ NAMESPACE = uuid.UUID("6f1c9a52-3f0e-4b7a-9d55-2c1b8e7a4d10")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 INLINE_TAG = re.compile(r"(?<![\w&#/])#([^\W\d][\w/-]*)")
 CODE = re.compile(r"^(```|~~~).*?(?:^\1[^\n]*$|\Z)|`[^`\n]+`", re.DOTALL | re.MULTILINE)
+HEADING = re.compile(r"^# +(.+?)(?: +#+)? *$", re.MULTILINE)
+# `[text](target)` and `![alt](target)`, the target maybe in <>, maybe with a "title" after it.
+MARKDOWN_LINK = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s<>]+)>?(?:\s+[\"'(][^)\n]*)?\)")
+URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 @dataclass
@@ -81,18 +93,36 @@ class Entry:
     read: Callable[[], bytes]
 
 
+@dataclass
+class LinkableFile:
+    """A file other than a note, which a note may link to: read when one does."""
+
+    size: int
+    chunks: Callable[[], Iterator[bytes]]
+
+
+@dataclass
+class Vault:
+    """A folder's Markdown files, and the other files they may link to, by path. `root` is the
+    prefix of every path that names the folder itself (a zip of "vault/…" has "vault/")."""
+
+    notes: list[Entry] = field(default_factory=list)
+    files: dict[str, LinkableFile] = field(default_factory=dict)
+    root: str = ""
+
+
 # A folder of Markdown files ---------------------------------------------------------------
 
 def read_markdown_source(source: Path | BinaryIO) -> ForeignSource:
-    """The notes of a folder, or of a zip file of one (a path or an open file)."""
+    """The notes of a folder, or of a zip file of one (a path or an open file). A zip's attached
+    files are read from it again as they are written: it must stay in place until the import ends."""
     found = ForeignSource()
     if isinstance(source, Path) and source.is_dir():
-        entries = folder_entries(source, found.skipped)
-        notes_from_entries(entries, found)
+        notes_from_vault(folder_vault(source, found.skipped), found)
         return found
     try:
         with zipfile.ZipFile(source) as archive:
-            notes_from_entries(zip_entries(archive, found.skipped), found)
+            notes_from_vault(zip_vault(archive, source, found.skipped), found)
     except zipfile.BadZipFile:
         raise ImportFileError("This is neither a folder nor a zip file of one.") from None
     except (zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError) as error:
@@ -100,13 +130,21 @@ def read_markdown_source(source: Path | BinaryIO) -> ForeignSource:
     return found
 
 
-def notes_from_entries(entries: Iterator[Entry], found: ForeignSource) -> None:
-    for entry in entries:
-        note = markdown_note(entry)
-        if isinstance(note, Skipped):
-            found.skipped.append(note)
-        else:
-            found.records.append(note)
+def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
+    notes = []
+    for entry in vault.notes:
+        note = markdown_note(entry, vault.root)
+        (found.skipped if isinstance(note, Skipped) else notes).append(note)
+    titles = titles_by_link_target(notes, vault.root)
+    files_by_name: dict[str, list[str]] = {}
+    for path in vault.files:
+        files_by_name.setdefault(PurePosixPath(path).name, []).append(path)
+    for note in notes:
+        note["body"] = links_pointed_at_titles(note["body"], titles)
+        linked = linked_files(note, vault, files_by_name)
+        attachments = [attachment for path in linked if (attachment := attachment_of(path, vault, found))]
+        record = checked_record(note["path"], {key: value for key, value in note.items() if key != "path"}, attachments)
+        (found.skipped if isinstance(record, Skipped) else found.records).append(record)
     if not found.records:
         raise ImportFileError(
             "There are no Markdown notes (.md files) to import here."
@@ -119,9 +157,13 @@ def hidden(part: str) -> bool:
     return (part.startswith(".") and part not in (".", "..")) or part == "__MACOSX"
 
 
-def folder_entries(root: Path, skipped: list[Skipped]) -> Iterator[Entry]:
+def is_note(name: str) -> bool:
+    return name.lower().endswith(".md")
+
+
+def folder_vault(root: Path, skipped: list[Skipped]) -> Vault:
     root = root.resolve(strict=True)
-    count = 0
+    vault = Vault()
     for folder, folders, files in os.walk(root, followlinks=False):
         relative = Path(folder).relative_to(root)
         kept = []
@@ -137,20 +179,24 @@ def folder_entries(root: Path, skipped: list[Skipped]) -> Iterator[Entry]:
                 kept.append(name)
         folders[:] = kept
         for name in sorted(files):
-            if hidden(name) or not name.lower().endswith(".md"):
+            if hidden(name):
                 continue
             path, where = Path(folder) / name, (relative / name).as_posix()
             info = path.lstat()
+            if not is_note(name):
+                if stat.S_ISREG(info.st_mode):  # a link is never read, as a note or as an attachment
+                    vault.files[where] = LinkableFile(info.st_size, partial(file_chunks, path))
+                continue
             if stat.S_ISLNK(info.st_mode):
                 skipped.append(Skipped(where, "a link to a file: not followed"))
                 continue
             if not stat.S_ISREG(info.st_mode):
                 skipped.append(Skipped(where, "not a regular file"))
                 continue
-            count += 1
-            if count > MAX_FILES:
+            if len(vault.notes) == MAX_FILES:
                 raise ImportFileError(f"The folder has more than {MAX_FILES:,} Markdown files: import it in parts.")
-            yield Entry(where, info.st_size, datetime.fromtimestamp(info.st_mtime, timezone.utc), reader(path))
+            vault.notes.append(Entry(where, info.st_size, datetime.fromtimestamp(info.st_mtime, timezone.utc), reader(path)))
+    return vault
 
 
 def reader(path: Path) -> Callable[[], bytes]:
@@ -163,29 +209,55 @@ def reader(path: Path) -> Callable[[], bytes]:
     return read
 
 
-def zip_entries(archive: zipfile.ZipFile, skipped: list[Skipped]) -> Iterator[Entry]:
+def file_chunks(path: Path) -> Iterator[bytes]:
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(descriptor, "rb") as file:
+        while chunk := file.read(CHUNK_SIZE):
+            yield chunk
+
+
+def zip_vault(archive: zipfile.ZipFile, source: Path | BinaryIO, skipped: list[Skipped]) -> Vault:
     infos = archive.infolist()
     if len(infos) > MAX_FILES:
         raise ImportFileError(f"The zip file has more than {MAX_FILES:,} files: import it in parts.")
     if sum(info.file_size for info in infos) > MAX_TOTAL_SIZE:
         raise ImportFileError("The files in this zip file are too large to import at once.")
+    vault = Vault()
     for info in infos:
         name = info.filename.replace("\\", "/")
         parts = PurePosixPath(name).parts
-        if info.is_dir() or not name.lower().endswith(".md") or any(hidden(part) for part in parts):
+        if info.is_dir() or any(hidden(part) for part in parts):
             continue
-        if name.startswith("/") or ".." in parts or re.match(r"^[A-Za-z]:", name):
+        unsafe = name.startswith("/") or ".." in parts or re.match(r"^[A-Za-z]:", name)
+        link = stat.S_ISLNK(info.external_attr >> 16)
+        if not is_note(name):
+            if not unsafe and not link and len(parts) <= MAX_DEPTH + 1:
+                vault.files[name.lstrip("./")] = LinkableFile(info.file_size, partial(zip_member_chunks, source, info.filename))
+        elif unsafe:
             skipped.append(Skipped(info.filename, "a path out of the folder"))
-        elif stat.S_ISLNK(info.external_attr >> 16):
+        elif link:
             skipped.append(Skipped(info.filename, "a link to a file: not followed"))
         elif len(parts) > MAX_DEPTH + 1:
             skipped.append(Skipped(info.filename, f"nested more than {MAX_DEPTH} folders deep"))
         else:
             modified = datetime(*info.date_time, tzinfo=timezone.utc)
-            yield Entry(name.lstrip("./"), info.file_size, modified, lambda info=info: archive.read(info))
+            vault.notes.append(Entry(name.lstrip("./"), info.file_size, modified, lambda info=info: archive.read(info)))
+    tops = {PurePosixPath(entry.path).parts[0] for entry in vault.notes}
+    if len(tops) == 1 and all(len(PurePosixPath(entry.path).parts) > 1 for entry in vault.notes):
+        vault.root = f"{tops.pop()}/"  # the zip of a folder: the folder is the vault, not a sub-folder of it
+    return vault
 
 
-def markdown_note(entry: Entry) -> dict | Skipped:
+def zip_member_chunks(source: Path | BinaryIO, name: str) -> Iterator[bytes]:
+    with zipfile.ZipFile(source) as archive, archive.open(name) as member:
+        while chunk := member.read(CHUNK_SIZE):
+            yield chunk
+
+
+def markdown_note(entry: Entry, root: str) -> dict | Skipped:
+    """The note of a Markdown file, its fields not checked yet: titled by its front matter, else its
+    first `# heading`, else its file name; tagged with its folders, its front matter's tags and
+    its `#tags`."""
     too_large = Skipped(entry.path, f"larger than {filesizeformat(MAX_FILE_SIZE)}")
     if entry.size > MAX_FILE_SIZE:
         return too_large
@@ -200,16 +272,102 @@ def markdown_note(entry: Entry) -> dict | Skipped:
         return Skipped(entry.path, "not text (it holds NUL characters)")
     front, body = front_matter(text)
     stem = PurePosixPath(entry.path).name[:-3]
-    title = str(front.get("title") or stem).strip()[:TITLE_MAX_LENGTH] or stem[:TITLE_MAX_LENGTH]
-    tags = [*as_list(front.get("tags")), *as_list(front.get("tag")), *inline_tags(body)]
+    title = str(front.get("title") or first_heading(body) or stem).strip()[:TITLE_MAX_LENGTH] or stem[:TITLE_MAX_LENGTH]
+    folders = [part[:TAG_MAX_LENGTH] for part in PurePosixPath(entry.path.removeprefix(root)).parts[:-1]]
+    tags = [*folders, *as_list(front.get("tags")), *as_list(front.get("tag")), *inline_tags(body)]
     created = front_date(front.get("created") or front.get("date")) or entry.modified
     updated = max(front_date(front.get("updated") or front.get("modified")) or entry.modified, created)
-    raw = {
-        "uid": str(uuid.uuid5(NAMESPACE, "markdown:" + entry.path.casefold())),
+    return {
+        "path": entry.path, "uid": str(uuid.uuid5(NAMESPACE, "markdown:" + entry.path.casefold())),
         "title": title, "body": body, "tags": list(dict.fromkeys(tags))[:MAX_TAGS_PER_NOTE], "pinned": False,
         "created": created.isoformat(), "updated": updated.isoformat(),
     }
-    return checked_record(entry.path, raw)
+
+
+def without_code(text: str) -> str:
+    """`text` with its code blocks and spans blanked out, so that positions still point into it."""
+    return CODE.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)
+
+
+def first_heading(body: str) -> str:
+    match = HEADING.search(without_code(body))
+    return body[match.start(1) : match.end(1)].strip() if match else ""
+
+
+def link_name(target: str) -> str:
+    """The file a `[[link]]` names: without Obsidian's `#heading` or `^block`, nor `.md`."""
+    return re.split(r"[#^]", target, maxsplit=1)[0].strip().removesuffix(".md")
+
+
+def titles_by_link_target(notes: list[dict], root: str) -> dict[str, str]:
+    """Each way a `[[link]]` may name a note of the folder (its file name; its path in the folder),
+    with the title it has here. A file name two notes share names neither."""
+    by_path, by_name = {}, {}
+    for note in notes:
+        path = note["path"].removeprefix(root)[:-3]
+        by_path[title_key(path)] = note["title"]
+        name = title_key(PurePosixPath(path).name)
+        by_name[name] = None if name in by_name else note["title"]
+    return {**{name: title for name, title in by_name.items() if title is not None}, **by_path}
+
+
+def links_pointed_at_titles(body: str, titles: dict[str, str]) -> str:
+    """Links name files in Obsidian and titles here: each `[[link]]` to a note whose title is not
+    what the link says becomes `[[Title|what the link said]]`, so that it still leads there and
+    reads the same. Links in code are left as they are."""
+    if "[[" not in body:
+        return body
+    pieces, done = [], 0
+    for match in LINK.finditer(without_code(body)):
+        target, shown = body[match.start(1) : match.end(1)], match.group(2)
+        title = titles.get(title_key(link_name(target)))
+        if title is None or title_key(title) == title_key(target):
+            continue
+        pieces += [body[done : match.start()], f"[[{title}|{body[match.start(2) : match.end(2)] if shown is not None else target}]]"]
+        done = match.end()
+    return "".join(pieces) + body[done:]
+
+
+def linked_files(note: dict, vault: Vault, files_by_name: dict[str, list[str]]) -> list[str]:
+    """The paths of the files other than notes that the note links to or embeds: `[text](path)`
+    and `![alt](path)` relative to its folder, and Obsidian's `[[file.pdf]]` and `![[image.png]]`
+    by path in the folder or by file name. Each once, in the order of the text."""
+    text, folder = without_code(note["body"]), PurePosixPath(note["path"]).parent
+    found: dict[str, None] = {}
+    for match in MARKDOWN_LINK.finditer(text):
+        target = unquote(match.group(1)).split("#")[0].split("?")[0]
+        if not target or URL_SCHEME.match(target) or target.startswith("/"):
+            continue
+        path = posixpath.normpath((folder / target).as_posix())
+        if path in vault.files:
+            found[path] = None
+    for match in LINK.finditer(text):  # a link to a note names no file here, and finds none
+        name = link_name(match.group(1))
+        paths = [path for path in (vault.root + name, (folder / name).as_posix()) if path in vault.files]
+        # Else by file name, as Obsidian does: the one in the note's folder, or the least nested.
+        paths = paths or sorted(files_by_name.get(PurePosixPath(name).name, []),
+                                key=lambda path: (PurePosixPath(path).parent != folder, path.count("/"), path))
+        if paths:
+            found[paths[0]] = None
+    return list(found)
+
+
+def attachment_of(path: str, vault: Vault, found: ForeignSource) -> ImportedAttachment | None:
+    """The file a note links to, as its attachment; None, and listed as skipped, if it cannot be one."""
+    file, limit = vault.files[path], settings.NOTEDESK_MAX_ATTACHMENT_SIZE
+    too_large = Skipped(path, f"a linked file larger than the limit for an attachment ({filesizeformat(limit)})")
+    if file.size > limit:
+        found.skipped.append(too_large)
+        return None
+    try:
+        size, digest = measured(file.chunks())
+    except (OSError, *UNREADABLE_ZIP) as error:
+        found.skipped.append(Skipped(path, f"a linked file that cannot be read ({error})"))
+        return None
+    if size > limit:
+        found.skipped.append(too_large)
+        return None
+    return ImportedAttachment(display_name(PurePosixPath(path).name), size, digest, file.chunks)
 
 
 def checked_record(where: str, raw: dict, attachments: list[ImportedAttachment] = ()) -> dict | Skipped:

@@ -37,18 +37,19 @@ def start_foreign_import(owner, kind: str, source: Path, *, remove_source: bool)
 
     def work(job: jobs.Job) -> None:
         try:
-            if kind == "enex":
-                with source.open("rb") as file:
-                    found = read_enex(file)
-            else:
-                found = read_markdown_source(source)
-        except OSError as error:
-            raise jobs.JobError(f"Cannot read {source.name}: {error.strerror}.") from None
+            try:
+                if kind == "enex":
+                    with source.open("rb") as file:
+                        found = read_enex(file)
+                else:
+                    found = read_markdown_source(source)
+            except OSError as error:
+                raise jobs.JobError(f"Cannot read {source.name}: {error.strerror}.") from None
+            jobs.import_records(owner, job, found.records)  # a zip's attached files are read from it meanwhile
+            job.result.update(found.result())
         finally:
             if remove_source:
                 source.unlink(missing_ok=True)
-        jobs.import_records(owner, job, found.records)
-        job.result.update(found.result())
 
     return jobs.start(jobs.Job(kind="import", owner_id=owner.pk), work)
 

@@ -53,16 +53,78 @@ def test_a_vault_folder_becomes_notes_with_titles_tags_and_dates(tmp_path):
     notes = {record["title"]: record for record in found.records}
     assert sorted(notes) == ["Meeting notes", "Project plan", "idea"]
     plan = notes["Project plan"]
-    assert plan["tags"] == ["work", "q3 plans", "inline-tag"]
+    assert plan["tags"] == ["projects", "work", "q3 plans", "inline-tag"]  # its folder first
     assert plan["created"] == datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)
     assert plan["body"].startswith("The plan links to [[Meeting notes]]")
     assert notes["idea"]["body"] == "An idea with a BOM"
+    assert notes["idea"]["tags"] == ["projects", "deep"]
     assert sorted((item.path, item.reason) for item in found.skipped) == [
         ("binary.md", "not text (it holds NUL characters)"),
         ("latin1.md", "not UTF-8 text (byte 3)"),
         ("linked-folder", "a link to a folder: not followed"),
         ("secret-link.md", "a link to a file: not followed"),
     ]
+
+
+DAILY_NOTE = """# Monday standup
+See [[plan]], [[Plan#Goals|the goals]] and [[Projects/plan]]; not `[[plan]]` in code.
+![[diagram.png]] and [the brief](../Files/brief%20v2.pdf "the brief"), [a site](https://example.com/a.png),
+![gone](missing.png) and [[Meeting notes]].
+"""
+
+
+def linked_vault(root):
+    """A vault whose notes link to each other by file name and to files beside them."""
+    for folder in ("Daily", "Projects", "Files", "Images", "Other"):
+        (root / folder).mkdir(parents=True)
+    (root / "Daily" / "2025-03-03.md").write_text(DAILY_NOTE)
+    (root / "Projects" / "plan.md").write_text("---\ntitle: Project plan\n---\n# Not the title\nGoals")
+    (root / "Meeting notes.md").write_text("```\n# not a heading in code\n```\n## A second-level heading\n")
+    (root / "Files" / "brief v2.pdf").write_bytes(b"%PDF-1.7 the brief")
+    (root / "Images" / "diagram.png").write_bytes(b"\x89PNG the diagram")
+    (root / "Other" / "diagram.png").write_bytes(b"\x89PNG another diagram")
+    return root
+
+
+def test_a_vault_note_is_titled_by_its_first_heading_and_its_links_still_lead_where_they_did(tmp_path):
+    found = read_markdown_source(linked_vault(tmp_path / "vault"))
+    notes = {record["title"]: record for record in found.records}
+    assert sorted(notes) == ["Meeting notes", "Monday standup", "Project plan"]  # front matter, heading, file name
+    daily = notes["Monday standup"]
+    assert daily["tags"] == ["daily"]
+    assert daily["body"].splitlines()[1] == (
+        "See [[Project plan|plan]], [[Project plan|the goals]] and [[Project plan|Projects/plan]]; not `[[plan]]` in code."
+    )
+    assert "and [[Meeting notes]]." in daily["body"]
+    attached = [(attachment.name, b"".join(attachment.chunks())) for attachment in daily["attachments"]]
+    assert attached == [("brief v2.pdf", b"%PDF-1.7 the brief"), ("diagram.png", b"\x89PNG the diagram")]
+    assert found.skipped == []
+
+
+def test_a_linked_file_over_the_attachment_limit_is_left_out_saying_so(tmp_path, settings):
+    settings.NOTEDESK_MAX_ATTACHMENT_SIZE = 10
+    found = read_markdown_source(linked_vault(tmp_path / "vault"))
+    assert [record["title"] for record in found.records if record["attachments"]] == []
+    assert sorted(item.path for item in found.skipped) == ["Files/brief v2.pdf", "Images/diagram.png"]
+    assert "larger than the limit for an attachment" in found.skipped[0].reason
+
+
+def test_a_zipped_vault_imports_its_linked_files_and_a_second_import_adds_none(api):
+    content = zipped({"vault/Daily/today.md": "# Today\n![[photo.jpg]] see [[plan]]", "vault/plan.md": "# The plan",
+                      "vault/Daily/photo.jpg": b"\xff\xd8 a photo", "vault/../outside.jpg": b"x"})
+    for created in (2, 0):
+        finished = wait_for_job(api, api.client.post("/api/jobs/import-other/", {
+            "source": "markdown-folder", "file": io.BytesIO(content)}, HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
+        assert finished["state"] == "done", finished
+        assert (finished["result"]["created"], finished["result"]["attachments"]) == (created, 1 if created else 0)
+    today = Note.objects.get(title="Today")
+    assert [tag.name for tag in today.tags.all()] == ["daily"]  # not "vault": the zip's folder is the vault
+    assert today.body == "# Today\n![[photo.jpg]] see [[The plan|plan]]"  # the heading stays in the text too
+    attachment = Attachment.objects.get()
+    assert (attachment.note_id, attachment.name) == (today.pk, "photo.jpg")
+    assert b"".join(api.get(f"/api/attachments/{attachment.pk}/").streaming_content) == b"\xff\xd8 a photo"
+    plan = Note.objects.get(title="The plan")
+    assert api.get(f"/api/notes/{plan.pk}/backlinks/").json()["total"] == 1
 
 
 def zipped(files: dict, links=()) -> bytes:
