@@ -22,6 +22,7 @@ Hostile input is refused file by file, or, for what would spoil the whole source
 Each skipped file is listed, with why, in the job's result.
 """
 
+import hashlib
 import os
 import posixpath
 import re
@@ -483,23 +484,32 @@ def enex_note(element, number: int, taken: set[str]) -> dict | Skipped:
     content = element.findtext("content") or ""
     if len(content) > MAX_FILE_SIZE:
         return Skipped(where, f"its text is larger than {filesizeformat(MAX_FILE_SIZE)}")
-    attachments = []
+    attachments, names_by_md5 = [], {}
     for resource in element.findall("resource"):
         attachment = enex_attachment(resource, len(attachments) + 1)
         if isinstance(attachment, Skipped):
             return Skipped(where, attachment.reason)
         attachments.append(attachment)
+        names_by_md5[md5_of(attachment.chunks())] = attachment.name
     key = f"enex:{title}\n{created.isoformat()}"
     while key in taken:  # two notes of one title made in the same second
         key += "+"
     taken.add(key)
     raw = {
         "uid": str(uuid.uuid5(NAMESPACE, key)),
-        "title": title[:TITLE_MAX_LENGTH], "body": enml_to_markdown(content)[:BODY_MAX_LENGTH + 1],
+        "title": title[:TITLE_MAX_LENGTH], "body": enml_to_markdown(content, names_by_md5)[:BODY_MAX_LENGTH + 1],
         "tags": [tag.text.strip() for tag in element.findall("tag") if tag.text and tag.text.strip()][:MAX_TAGS_PER_NOTE],
         "pinned": False, "created": created.isoformat(), "updated": updated.isoformat(),
     }
     return checked_record(where, raw, attachments)
+
+
+def md5_of(chunks: Iterator[bytes]) -> str:
+    """How ENML's <en-media hash="…"> names the resource it shows."""
+    digest = hashlib.md5(usedforsecurity=False)
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def enex_date(text: str | None) -> datetime | None:
@@ -532,8 +542,9 @@ class EnmlToMarkdown(HTMLParser):
 
     BLOCKS = {"div", "p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "hr", "pre", "blockquote", "table", "ul", "ol"}
 
-    def __init__(self):
+    def __init__(self, names_by_md5: dict[str, str]):
         super().__init__(convert_charrefs=True)
+        self.names_by_md5 = names_by_md5
         self.parts: list[str] = []
         self.lists: list[str] = []
         self.links: list[str | None] = []
@@ -568,8 +579,9 @@ class EnmlToMarkdown(HTMLParser):
             self.links.append(href if re.match(r"^(https?|mailto):", href) else None)
             if self.links[-1]:
                 self.parts.append("[")
-        elif tag == "en-media":
-            self.parts.append("(attachment)")
+        elif tag == "en-media":  # where an attached file was shown: named, if it is one of the note's
+            name = self.names_by_md5.get((attributes.get("hash") or "").lower())
+            self.parts.append(f"(attachment: {name})" if name else "(attachment)")
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -604,11 +616,11 @@ class EnmlToMarkdown(HTMLParser):
         return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 
 
-def enml_to_markdown(content: str) -> str:
+def enml_to_markdown(content: str, names_by_md5: dict[str, str] | None = None) -> str:
     # The ENML's own XML declaration and DOCTYPE are not markup of the note.
     content = re.sub(r"^\s*<\?xml[^>]*\?>", "", content)
     content = re.sub(r"^\s*<!DOCTYPE[^>]*>", "", content)
-    parser = EnmlToMarkdown()
+    parser = EnmlToMarkdown(names_by_md5 or {})
     parser.feed(content)
     parser.close()
     return parser.text()

@@ -2,6 +2,7 @@
 and Evernote's .enex, as jobs; hostile input refused cleanly. Every sample is made here."""
 
 import base64
+import hashlib
 import io
 import os
 import zipfile
@@ -190,7 +191,7 @@ ENEX = """<?xml version="1.0" encoding="UTF-8"?>
     <content><![CDATA[<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE en-note SYSTEM "http://xml.evernote.com/pub/enml2.dtd">
 <en-note><div><b>Buy</b> these:</div><ul><li>milk</li><li>bread &amp; butter</li></ul>
 <div><en-todo checked="true"/>done</div><div><a href="https://example.com">shop</a> <a href="javascript:x">bad</a></div>
-<en-media type="image/png" hash="abc"/></en-note>]]></content>
+<en-media type="image/png" hash="%s"/> <en-media type="image/png" hash="abc"/></en-note>]]></content>
     <created>20250301T093000Z</created>
     <updated>20250302T100000Z</updated>
     <tag>home</tag><tag>Shopping</tag>
@@ -199,14 +200,14 @@ ENEX = """<?xml version="1.0" encoding="UTF-8"?>
   </note>
   <note><title>Second</title><content><![CDATA[<en-note>Plain</en-note>]]></content><created>20250101T000000Z</created></note>
 </en-export>
-""" % base64.b64encode(b"\x89PNG receipt").decode()
+""" % (hashlib.md5(b"\x89PNG receipt").hexdigest(), base64.b64encode(b"\x89PNG receipt").decode())
 
 
 def test_an_evernote_export_becomes_notes_with_markdown_tags_dates_and_attachments():
     found = read_enex(io.BytesIO(ENEX.encode()))
     groceries, second = found.records
     assert groceries["title"] == "Groceries"
-    assert groceries["body"] == "**Buy** these:\n- milk\n- bread & butter\n- [x] done\n[shop](https://example.com) bad\n(attachment)"
+    assert groceries["body"] == "**Buy** these:\n- milk\n- bread & butter\n- [x] done\n[shop](https://example.com) bad\n(attachment: receipt.png) (attachment)"  # by its MD5, as ENML names it
     assert groceries["tags"] == ["home", "shopping"]
     assert groceries["updated"] == datetime(2025, 3, 2, 10, 0, tzinfo=timezone.utc)
     assert [(a.name, b"".join(a.chunks())) for a in groceries["attachments"]] == [("receipt.png", b"\x89PNG receipt")]
