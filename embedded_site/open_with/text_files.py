@@ -13,6 +13,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from embedded_site.notes.foreign_import import front_matter
 from embedded_site.notes.forms import BODY_MAX_LENGTH
 from embedded_site.notes.models import TITLE_MAX_LENGTH
 
@@ -85,11 +86,14 @@ def too_large(path: Path, size: int, limit: int) -> str:
 
 
 def title_of(body: str, path: Path) -> str:
-    """The text of the first Markdown heading (outside code blocks), else the file's name
-    without its extension."""
+    """The `title` of the file's front matter, else the text of its first Markdown heading after
+    the front matter (outside code blocks), else the file's name without its extension."""
+    front, text = front_matter(body.removeprefix("\ufeff"))
+    if title := str(front.get("title") or "").strip():
+        return title[:TITLE_MAX_LENGTH]
     fence = None
     previous = ""
-    for line in body.splitlines():
+    for line in text.splitlines():
         opening = FENCE.match(line)
         if fence:
             if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):

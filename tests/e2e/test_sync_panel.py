@@ -134,7 +134,8 @@ def test_a_sync_round_never_replaces_what_was_typed_here(app, live_app):
     api(live_app, "PATCH", f"/api/notes/{note['id']}/", {"version": note["version"], "body": "Written on the laptop"})
     app.fill("#noteBody", "Typed here meanwhile")
     expect(app.locator("#saveState")).to_have_text("Conflict — choose a version")
-    app.wait_for_timeout(4000)  # a poll, and so a round, later
+    with app.expect_response("**/api/notes/?*", timeout=15_000):
+        pass  # the list shown again after a round: the round has been seen
     expect(app.locator("#noteBody")).to_have_value("Typed here meanwhile")
     expect(app.locator("#saveState")).to_have_text("Conflict — choose a version")
 
@@ -157,6 +158,8 @@ def test_a_sync_round_leaves_the_list_where_it_was_scrolled(app, live_app):
     rounds_every_poll(app)
     last = scroll_to_the_last_note(app, 120)
     scrolled = app.locator("#noteList").evaluate("list => list.scrollTop")
-    app.wait_for_timeout(4000)  # a poll, and so a round, later: the list is shown again
+    with app.expect_response("**/api/notes/?*offset=0*", timeout=15_000):
+        pass  # the list asked for again after a round, from its first note
+    app.wait_for_timeout(300)  # and shown
     expect(last).to_be_visible()
     assert app.locator("#noteList").evaluate("list => list.scrollTop") == scrolled

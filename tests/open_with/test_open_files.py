@@ -37,6 +37,9 @@ def test_a_markdown_file_becomes_a_note_titled_by_its_first_heading_with_its_bod
     ("no heading at all\n", "notes"),
     ("#hashtag is not a heading\n", "notes"),
     ("    # indented code\n", "notes"),
+    ("---\ntitle: From the front matter\ntags: [a]\n---\n# A heading\n", "From the front matter"),
+    ("---\nupdated: 2024-01-01\n---\nA line, not the front matter's underline\n", "notes"),
+    ("\ufeff# Saved with a byte order mark\n", "Saved with a byte order mark"),
 ])
 def test_the_title_is_the_first_heading_else_the_file_name(tmp_path, body, title):
     assert title_of(body, tmp_path / "notes.md") == title
