@@ -456,7 +456,7 @@ def read_enex(file: BinaryIO) -> ForeignSource:
                 continue
             depth -= 1
             if element.tag == "note" and depth == 1:
-                note = enex_note(element, len(found.records) + len(found.skipped) + 1, taken)
+                note = enex_note(element, len(found.records) + len(found.skipped) + 1, taken, found.skipped)
                 (found.skipped if isinstance(note, Skipped) else found.records).append(note)
                 element.clear()
     except DefusedXmlException as error:
@@ -476,7 +476,9 @@ def reason_of(error) -> str:
     return str(error).split(":")[0]
 
 
-def enex_note(element, number: int, taken: set[str]) -> dict | Skipped:
+def enex_note(element, number: int, taken: set[str], skipped: list[Skipped]) -> dict | Skipped:
+    """The note; an attached file that cannot be one of its attachments is left out of it, listed
+    in `skipped`."""
     title = (element.findtext("title") or "").strip()
     where = f"Note {number}" + (f" “{title[:60]}”" if title else "")
     created = enex_date(element.findtext("created")) or datetime.now(timezone.utc)
@@ -485,10 +487,11 @@ def enex_note(element, number: int, taken: set[str]) -> dict | Skipped:
     if len(content) > MAX_FILE_SIZE:
         return Skipped(where, f"its text is larger than {filesizeformat(MAX_FILE_SIZE)}")
     attachments, names_by_md5 = [], {}
-    for resource in element.findall("resource"):
-        attachment = enex_attachment(resource, len(attachments) + 1)
+    for resource_number, resource in enumerate(element.findall("resource"), start=1):
+        attachment = enex_attachment(resource, resource_number)
         if isinstance(attachment, Skipped):
-            return Skipped(where, attachment.reason)
+            skipped.append(Skipped(where, f"{attachment.reason}: the note is imported without it"))
+            continue
         attachments.append(attachment)
         names_by_md5[md5_of(attachment.chunks())] = attachment.name
     key = f"enex:{title}\n{created.isoformat()}"

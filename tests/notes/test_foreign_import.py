@@ -214,6 +214,23 @@ def test_an_evernote_export_becomes_notes_with_markdown_tags_dates_and_attachmen
     assert second["body"] == "Plain"
 
 
+def test_an_evernote_note_keeps_its_text_when_an_attached_file_cannot_come_with_it(settings):
+    settings.NOTEDESK_MAX_ATTACHMENT_SIZE = 20
+    resource = "<resource><data>%s</data><resource-attributes><file-name>%s</file-name></resource-attributes></resource>"
+    found = read_enex(io.BytesIO(f"""<en-export><note><title>Trip</title><content>&lt;en-note&gt;Important words&lt;/en-note&gt;</content>
+        {resource % (base64.b64encode(b"x" * 100).decode(), "large.jpg")}
+        {resource % ("not base64!", "broken.png")}
+        {resource % (base64.b64encode(b"small").decode(), "small.txt")}
+        </note></en-export>""".encode()))
+    [trip] = found.records
+    assert (trip["title"], trip["body"]) == ("Trip", "Important words")
+    assert [attachment.name for attachment in trip["attachments"]] == ["small.txt"]
+    assert [(item.path, item.reason) for item in found.skipped] == [
+        ("Note 1 “Trip”", "its attachment 1 is larger than the limit for an attachment: the note is imported without it"),
+        ("Note 1 “Trip”", "its attachment 2 is not valid base64: the note is imported without it"),
+    ]
+
+
 @pytest.mark.parametrize("content, message", [
     (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><en-export><note>'
      b"<title>&b;</title></note></en-export>", "declares entities or external references (EntitiesForbidden)"),
