@@ -1,5 +1,5 @@
-"""Imports from other apps over the API (docs/api.md): a folder of Markdown files (zipped, or
-chosen in the window's dialog as a zip) or an Evernote export, as background jobs (jobs.py)."""
+"""Imports from other apps over the API (docs/api.md): a folder of Markdown files (uploaded as a
+zip, or chosen in the window's folder dialog) or an Evernote export, as background jobs (jobs.py)."""
 
 import shutil
 import tempfile
@@ -18,10 +18,7 @@ from embedded_site.notes.forms import JsonChoiceField
 from embedded_site.notes.job_views import native_functions
 
 SOURCE_CHOICES = [("markdown-folder", "a folder of Markdown files (zipped)"), ("enex", "an Evernote export (.enex)")]
-DIALOG_FILE_TYPES = {
-    "markdown-folder": ("Zip of a folder of Markdown notes (*.zip)",),
-    "enex": ("Evernote export (*.enex)",),
-}
+DIALOG_FILE_TYPES = {"enex": ("Evernote export (*.enex)",)}
 
 
 class ForeignSourceForm(forms.Form):
@@ -74,7 +71,9 @@ def start_foreign_upload(request):
 @api_view
 def start_foreign_dialog(request):
     kind = valid(ForeignSourceForm(json_object(request)))["source"]
-    path = native_functions().choose_open_path(DIALOG_FILE_TYPES[kind])
+    # In the window a vault is picked as the folder it is; a browser uploads a zip of it.
+    chooser = native_functions()
+    path = chooser.choose_folder() if kind == "markdown-folder" else chooser.choose_open_path(DIALOG_FILE_TYPES[kind])
     if path is None:
         return HttpResponse(status=204)
     return JsonResponse(start_foreign_import(request.user, kind, path, remove_source=False).payload(), status=202)

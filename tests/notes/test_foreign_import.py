@@ -298,12 +298,11 @@ def test_a_bad_upload_is_400_naming_the_field(api, data, fields):
 def test_the_window_imports_a_folder_picked_in_its_dialog(api, tmp_path, monkeypatch):
     from django_desktop_shell import native
 
-    path = tmp_path / "vault.zip"
-    path.write_bytes(zipped({"note.md": "from the dialog"}))
+    path = linked_vault(tmp_path / "vault")
     monkeypatch.setattr(native, "functions", FakeDialogs(path))
     finished = wait_for_job(api, api.post("/api/jobs/import-other-from-dialog/", {"source": "markdown-folder"}).json())
-    assert finished["result"]["created"] == 1
-    assert path.exists()  # the person's own file stays
+    assert (finished["result"]["created"], finished["result"]["attachments"]) == (3, 2)
+    assert (path / "Files" / "brief v2.pdf").exists()  # the person's own files stay
     monkeypatch.setattr(native, "functions", FakeDialogs(None))
     assert api.post("/api/jobs/import-other-from-dialog/", {"source": "enex"}).status_code == 204
     assert api.post("/api/jobs/import-other-from-dialog/", {"source": "x"}).status_code == 400

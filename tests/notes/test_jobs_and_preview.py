@@ -38,6 +38,9 @@ class FakeDialogs:
     def choose_open_path(self, file_types=()):
         return self.path
 
+    def choose_folder(self):
+        return self.path
+
 
 @pytest.fixture
 def dialogs():

@@ -29,6 +29,12 @@ class WindowNativeFunctions:
         chosen = self.window.create_file_dialog(webview.FileDialog.OPEN, directory=str(Path.home()), file_types=file_types)
         return Path(first(chosen)) if chosen else None
 
+    def choose_folder(self) -> Path | None:
+        import webview
+
+        chosen = self.window.create_file_dialog(webview.FileDialog.FOLDER, directory=str(Path.home()))
+        return Path(first(chosen)) if chosen else None
+
 
     def print_to_pdf(self, path: Path) -> None:
         from django_desktop_shell.process.printing import print_to_pdf
