@@ -83,6 +83,7 @@ def desktop_settings(namespace: dict) -> list[str]:
     namespace.update(
         DESKTOP_APP_NAME=identity.name,
         DESKTOP_APP_VERSION=identity.version,
+        DESKTOP_START_PATH=identity.start_path,
         DESKTOP_DATA_DIR=data_dir,
         DESKTOP_PORT=port,
         DESKTOP_ALLOWED_HOSTS=hosts["DESKTOP_ALLOWED_HOSTS"],

@@ -422,7 +422,10 @@ def test_a_refused_update_is_shown_and_the_version_kept(signed, repository, tmp_
     updater.check_once()
     status = updater.snapshot()
     assert status["state"] == "refused" and "does not match its signed hash" in status["message"]
+    assert status["notice"] == status["message"]  # the update bar says it until it is dismissed
     assert tree(updater.install.folder) == before
+    updater.dismiss_notice()
+    assert updater.snapshot()["notice"] == ""
 
 
 def test_restart_to_update_closes_the_window_and_hands_over_after_the_server_stops(signed, repository, tmp_path, monkeypatch):
@@ -520,7 +523,9 @@ def test_the_routes_show_the_state_and_keep_the_setting(client, running_updater)
     assert answer.status_code == 200 and answer.json()["enabled"] is False
     assert not service.enabled(running_updater.data_dir)
     assert client.post("/_desktop/updates/check").status_code == 409
-    assert "Automatic updates are off" in client.get("/_desktop/updates/").content.decode()
+    page = client.get("/_desktop/updates/").content.decode()
+    assert "Automatic updates are off" in page
+    assert '<a href="/">Back to ' in page  # a window has no address bar: the way back to the app
 
 
 def test_the_routes_are_behind_the_launch_gate(anonymous_client, running_updater):

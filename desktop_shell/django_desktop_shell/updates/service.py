@@ -258,7 +258,8 @@ class Updater(NoUpdates):
             self.save_state(ready={"version": offer.version, "staging": str(staging)}, last_check=time.time())
             self.finish("ready", f"{self.identity.name} {offer.version} is ready: restart to update.")
         except UpdateRefused as error:
-            self.save_state(last_check=time.time())
+            # Said in the update bar until dismissed: a refusal may be an attack on the updates.
+            self.save_state(last_check=time.time(), notice=f"Update refused: {error}")
             self.finish("refused", f"Update refused: {error}")
         except UpdateUnavailable as error:
             self.finish("unavailable-now", str(error))

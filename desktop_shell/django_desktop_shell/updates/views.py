@@ -28,7 +28,7 @@ def status_of(request) -> dict:
 
 @require_GET
 def page(request):
-    context = {"app_name": settings.DESKTOP_APP_NAME, "status": status_of(request)}
+    context = {"app_name": settings.DESKTOP_APP_NAME, "start_path": settings.DESKTOP_START_PATH, "status": status_of(request)}
     return HttpResponse(render_shell_page("desktop_shell/updates.html", context))
 
 

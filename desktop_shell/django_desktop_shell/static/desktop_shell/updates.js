@@ -50,7 +50,8 @@
     } else if (status.state === "restarting") {
       parts.push(status.message);
     } else if (status.notice) {
-      parts.push(status.notice, button("OK", async () => show(await post("/_desktop/updates/dismiss"))));
+      const details = Object.assign(document.createElement("a"), { href: "/_desktop/updates/", textContent: "Details" });
+      parts.push(status.notice, " ", details, button("OK", async () => show(await post("/_desktop/updates/dismiss"))));
     }
     target.replaceChildren(...parts);
     target.hidden = parts.length === 0;
