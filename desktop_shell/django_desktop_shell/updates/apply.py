@@ -25,6 +25,7 @@ import sys
 import time
 from pathlib import Path
 
+from django_desktop_shell.files import write_file
 from django_desktop_shell.updates import updates_dir
 from django_desktop_shell.updates.install import Install
 
@@ -135,7 +136,7 @@ def begin(*, install: Install, staging: Path, version: str, current: str, data_d
     snapshot.unlink(missing_ok=True)
     if database.exists():
         copy_database(database, snapshot)
-    (folder / TRIAL_FILE).write_text(json.dumps({"version": version, "from": current, "at": time.time()}), encoding="utf-8")
+    write_file(folder / TRIAL_FILE, json.dumps({"version": version, "from": current, "at": time.time()}).encode())
     values = dict(
         name=name, version=version, current=current, pid=pid or os.getpid(), install=install.folder, staged=staging,
         previous=install.previous(), failed=install.folder.parent / f".{install.folder.name}.failed",

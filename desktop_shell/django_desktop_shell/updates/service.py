@@ -21,6 +21,7 @@ import threading
 import time
 from pathlib import Path
 
+from django_desktop_shell.files import write_file
 from django_desktop_shell.identity import UPDATE_ROOT_FILE, Identity
 from django_desktop_shell.updates import apply, available, install as installs, updates_dir
 
@@ -43,9 +44,7 @@ def read_json(path: Path) -> dict:
 
 def write_json(path: Path, value: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(value, indent=1), encoding="utf-8")
-    os.replace(temporary, path)
+    write_file(path, json.dumps(value, indent=1).encode())
 
 
 def enabled(data_dir: Path) -> bool:
