@@ -19,6 +19,9 @@ def main() -> None:
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()
+    from embedded_site.notes.upkeep import keep_up_in_background
+
+    keep_up_in_background()
     proxy = {}
     if trusted := os.environ.get("TRUSTED_PROXY"):
         proxy = {

@@ -416,13 +416,17 @@ def import_revisions(note: Note, incoming: list[dict]) -> int:
     """Add the revisions the note lacks, in order of time. Returns how many were added.
 
     A revision with a uid (sync) is the same revision as the one of that uid; one without (a
-    JSON export) is the same as one with the same `created` and reason."""
+    JSON export) is the same as one with the same `created` and reason. One older than revisions
+    are kept for is not added: it was pruned here, or would be (another device, or the server,
+    may not have pruned it yet)."""
     if not incoming:
         return 0
     present = {str(uid) for uid in Revision.objects.filter(note=note).values_list("uid", flat=True)}
     present |= set(Revision.objects.filter(note=note).values_list("created", "reason"))
+    cutoff = timezone.now() - kept_for()
     missing = sorted(
-        (item for item in incoming if item.get("uid", (item["created"], item["reason"])) not in present),
+        (item for item in incoming
+         if item["created"] >= cutoff and item.get("uid", (item["created"], item["reason"])) not in present),
         key=lambda item: item["created"],
     )
     previous = Revision.objects.filter(note=note).order_by("-pk").first()

@@ -198,6 +198,40 @@ def test_revisions_travel_in_the_json_export_and_import_once(api, note):
     assert api.get(f"/api/notes/{restored.pk}/revisions/{revision['id']}/").json()["body"] == "milk\nbread"
 
 
+def test_an_import_leaves_out_revisions_older_than_they_are_kept_for(api, note, settings):
+    settings.NOTEDESK_REVISIONS_KEPT_DAYS = 90
+    save(api, note.pk, title="Shopping", body="milk only")
+    document = json.loads(exported(api, "json"))
+    [recent] = document["notes"][0]["revisions"]
+    old = {**recent, "created": (timezone.now() - timedelta(days=91)).isoformat(), "body": "pruned long ago"}
+    document["notes"][0]["revisions"] = [old, recent]
+    Note.objects.all().delete()
+    assert imported(api, "notes.json", json.dumps(document).encode()).status_code == 200
+    assert [revision["created"] for revision in history(api, Note.objects.get().pk)] == [recent["created"]]
+
+
+@pytest.mark.django_db(transaction=True)  # the upkeep's thread has a connection of its own
+def test_a_servers_upkeep_purges_the_expired_trash_and_prunes_old_revisions_now_and_daily(make_note, monkeypatch):
+    from embedded_site.notes import upkeep
+
+    expired, recent = make_note(title="Trashed long ago"), make_note(title="Trashed today")
+    Note.objects.filter(pk=expired.pk).update(trashed_at=timezone.now() - timedelta(days=31))
+    Note.objects.filter(pk=recent.pk).update(trashed_at=timezone.now())
+    created = timezone.now() - timedelta(days=400)
+    revisions.keep(recent.pk, "edit", {"title": "T", "body": "old", "tags": [], "pinned": False, "updated": created}, created=created)
+    rounds = threading.Semaphore(0)
+    real_keep_up = upkeep.keep_up
+    monkeypatch.setattr(upkeep, "keep_up", lambda: (real_keep_up(), rounds.release()))
+    monkeypatch.setattr(upkeep, "UPKEEP_EVERY", timedelta(seconds=0.2))
+    stop = threading.Event()
+    thread = upkeep.keep_up_in_background(stop)
+    assert rounds.acquire(timeout=10) and rounds.acquire(timeout=10)  # at once, and again a period later
+    stop.set()
+    thread.join(5)
+    assert list(Note.objects.values_list("title", flat=True)) == ["Trashed today"]
+    assert not Revision.objects.exists()
+
+
 def test_an_import_that_overwrites_a_note_keeps_what_it_overwrote(api, note):
     document = json.loads(exported(api, "json"))
     document["notes"][0].update(body="from the other computer", updated=(timezone.now() + timedelta(hours=1)).isoformat())
