@@ -18,6 +18,7 @@ from django.core.files import File
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 
 from django_desktop_shell.files import durable_file
 from embedded_site.notes import changes
@@ -57,6 +58,16 @@ def served_type(name: str) -> tuple[str, bool]:
     """The Content-Type to serve a file with, and whether it may show inline."""
     content_type = INLINE_TYPES.get(os.path.splitext(name)[1].lower())
     return (content_type, True) if content_type else (DOWNLOAD_TYPE, False)
+
+
+def attached_files(owner, note_id: int) -> dict[str, dict]:
+    """The note's attachments by file name (case-folded), as its text may name them: where each
+    is served, and whether it is an image a page may show."""
+    files = {}
+    for pk, name in Attachment.objects.filter(note__owner=owner, note_id=note_id).order_by("pk").values_list("pk", "name"):
+        content_type, inline = served_type(name)
+        files.setdefault(name.casefold(), {"url": reverse("notes:attachment", args=[pk]), "image": inline and content_type.startswith("image/")})
+    return files
 
 
 def attachments_folder() -> Path:

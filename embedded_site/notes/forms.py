@@ -221,6 +221,7 @@ class ExportJobForm(forms.Form):
 
 class PreviewForm(forms.Form):
     body = NoteTextField(required=False, strip=False, max_length=BODY_MAX_LENGTH)
+    note = JsonIntegerField(required=False, min_value=1, max_value=2**62)  # whose attachments the text may show
 
 
 class ExportForm(forms.Form):

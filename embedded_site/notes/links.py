@@ -10,6 +10,7 @@ code (a fenced block or a `code span`) is not a link.
 
 import re
 from html import escape
+from pathlib import PurePosixPath
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -190,19 +191,25 @@ def wikilink_plugin(md) -> None:
     (resolve() of the body's titles), so that rendering makes no query."""
 
     def rule(state, silent: bool) -> bool:
-        if not state.src.startswith("[[", state.pos):
+        embed = state.src.startswith("![[", state.pos)  # Obsidian's embed: `![[photo.png]]`
+        if not embed and not state.src.startswith("[[", state.pos):
             return False
-        match = LINK.match(state.src, state.pos)
+        match = LINK.match(state.src, state.pos + embed)
         if match is None or not title_key(match.group(1)):
             return False
         if not silent:
             token = state.push("wikilink", "", 0)
-            token.meta = {"title": " ".join(match.group(1).split()), "shown": (match.group(2) or "").strip()}
+            token.meta = {"title": " ".join(match.group(1).split()), "shown": (match.group(2) or "").strip(), "embed": embed}
         state.pos = match.end()
         return True
 
     def render(renderer, tokens, index, options, env) -> str:
         title, shown = tokens[index].meta["title"], tokens[index].meta["shown"] or tokens[index].meta["title"]
+        attached = env.get("attachments", {}).get(PurePosixPath(title).name.casefold())
+        if attached:  # a file of this note (a note imported from a folder links to its files so)
+            if tokens[index].meta["embed"] and attached["image"]:
+                return f'<img src="{attached["url"]}" alt="{escape(shown)}">'
+            return f'<span class="attachment-ref" title="{escape("Attached to this note: see Attachments")}">{escape(shown)}</span>'
         target = env.get("wikilinks", {}).get(title_key(title))
         if target is None:
             hint = escape(f"No note is titled “{title}” yet: click to create it")

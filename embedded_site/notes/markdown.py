@@ -7,6 +7,9 @@ and URL schemes listed here, as a second line behind the page's CSP.
 """
 
 import functools
+import re
+from pathlib import PurePosixPath
+from urllib.parse import unquote
 
 import nh3
 
@@ -15,12 +18,14 @@ ALLOWED_TAGS = {
     "li", "ol", "p", "pre", "s", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }
 ALLOWED_TAGS |= {"small"}  # links.py: the warning after a link to a title that notes share
+ALLOWED_TAGS |= {"span"}  # links.py: a file of the note named by a [[link]]
 # class and data-*: for links between notes (links.py), which only the renderer writes (raw
 # HTML in a note is shown as text).
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class", "data-note", "data-title"},
     "img": {"src", "alt", "title"},
     "small": {"class", "title"},
+    "span": {"class", "title"},
 }
 
 
@@ -31,13 +36,28 @@ def renderer():
 
     from embedded_site.notes.links import wikilink_plugin
 
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"]).use(wikilink_plugin)
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"]).use(wikilink_plugin)
+    show_image = md.renderer.rules["image"]
+
+    def image(renderer, tokens, index, options, env):
+        # `![alt](images/photo.png)`, as a note imported from a folder has it: the note's attachment of that name.
+        token, source = tokens[index], tokens[index].attrGet("src") or ""
+        relative = not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:|/", source)
+        attached = env.get("attachments", {}).get(unquote(PurePosixPath(source).name).casefold()) if relative else None
+        if attached and attached["image"]:
+            token.attrSet("src", attached["url"])
+        return show_image(tokens, index, options, env)
+
+    md.add_render_rule("image", image)
+    return md
 
 
-def render_markdown(text: str, wikilinks: dict | None = None) -> str:
-    """`wikilinks`: where each `[[Title]]` goes (links.preview_targets()); without, nowhere."""
+def render_markdown(text: str, wikilinks: dict | None = None, attachments: dict | None = None) -> str:
+    """`wikilinks`: where each `[[Title]]` goes (links.preview_targets()); without, nowhere.
+    `attachments`: the note's files by name (attachments.attached_files()), which its text may
+    show (`![alt](photo.png)`, `![[photo.png]]`) or name (`[[report.pdf]]`)."""
     return nh3.clean(
-        renderer().render(text, {"wikilinks": wikilinks or {}}),
+        renderer().render(text, {"wikilinks": wikilinks or {}, "attachments": attachments or {}}),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},

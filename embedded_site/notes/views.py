@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from embedded_site.notes import editing, links, search, search_query
 from embedded_site.notes.api import ApiError, api_view, json_object, read_snapshot, valid
-from embedded_site.notes.attachments import delete_attachment, served_type, store_attachment
+from embedded_site.notes.attachments import attached_files, delete_attachment, served_type, store_attachment
 from embedded_site.notes.exporting import ExportError, export_json, export_markdown
 from embedded_site.notes.forms import (
     AttachmentForm,
@@ -256,8 +256,9 @@ def attachment_file(request, attachment_id):
 @require_POST
 @api_view
 def preview(request):
-    body = valid(PreviewForm(json_object(request)))["body"]
-    return JsonResponse({"html": render_markdown(body, links.preview_targets(request.user, body))})
+    asked = valid(PreviewForm(json_object(request)))
+    files = attached_files(request.user, asked["note"]) if asked["note"] else {}
+    return JsonResponse({"html": render_markdown(asked["body"], links.preview_targets(request.user, asked["body"]), files)})
 
 
 @require_GET

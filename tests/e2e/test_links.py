@@ -98,3 +98,19 @@ def test_renaming_a_note_offers_to_update_the_links_to_it(app, live_app):
     expect(app.locator(".toast", has_text="Updated the links in 1 note")).to_be_visible()
     assert api(live_app, "GET", f"/api/notes/{source['id']}/")["body"] == "Buy [[Shopping list]]"
     expect(app.locator(".backlink-title")).to_have_text(["Plan"])
+
+
+def test_the_preview_shows_the_images_attached_to_the_note_where_its_text_embeds_them(app, live_app, tmp_path):
+    import base64
+
+    picture = tmp_path / "beach.png"  # a real 1×1 PNG, so the image must load to have a width
+    picture.write_bytes(base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="))
+    trip = note(live_app, "Trip", "Imported from a vault: ![[beach.png]]")
+    open_note(app, trip["id"])
+    app.set_input_files("#attachmentInput", str(picture))
+    expect(app.locator("#attachmentList li")).to_have_count(1)
+    app.click("#togglePreview")
+    [attachment] = api(live_app, "GET", f"/api/notes/{trip['id']}/")["attachments"]
+    expect(app.locator("#preview img")).to_have_attribute("src", attachment["url"])
+    app.wait_for_function("() => document.querySelector('#preview img').naturalWidth === 1")

@@ -82,6 +82,24 @@ def test_the_preview_links_to_notes_and_offers_missing_ones(api):
     assert "<code>[[code]]</code>" in html
 
 
+def test_the_preview_of_a_note_shows_its_attached_images_where_its_text_names_them(api, make_note, attachments_dir):
+    note, other = make_note(title="Trip"), make_note(title="Other")
+    photo = api.upload(f"/api/notes/{note.pk}/attachments/", "Beach photo.PNG", b"\x89PNG beach").json()
+    report = api.upload(f"/api/notes/{note.pk}/attachments/", "report.pdf", b"%PDF-1.7").json()
+    api.upload(f"/api/notes/{other.pk}/attachments/", "theirs.png", b"\x89PNG theirs")
+    body = ("![[beach photo.png]] ![the beach](images/Beach%20photo.png) [[report.pdf]] "
+            "![[theirs.png]] ![remote](https://example.com/Beach%20photo.png)")
+    html = api.post("/api/preview/", {"body": body, "note": note.pk}).json()["html"]
+    assert html.count(f'<img src="{photo["url"]}"') == 2
+    assert '<span class="attachment-ref" title="Attached to this note: see Attachments">report.pdf</span>' in html
+    assert report["url"] not in html
+    assert 'data-title="theirs.png"' in html  # another note's file: not this note's, so a missing title
+    assert '<img src="https://example.com/Beach%20photo.png" alt="remote">' in html  # not a file of the note
+    without_the_note = api.post("/api/preview/", {"body": body}).json()["html"]
+    assert photo["url"] not in without_the_note
+    assert api.post("/api/preview/", {"body": body, "note": "one"}).status_code == 400
+
+
 def test_the_completion_lists_titles_starting_with_the_text_then_words_inside(api):
     for title in ["Meeting notes", "meeting NOTES", "Meetings", "Team meeting", "Other"]:
         create(api, title)

@@ -17,7 +17,8 @@ export const restoreNote = (id) => ajax(`${note(id)}restore/`, { method: 'POST' 
 export const purgeNote = (id) => ajax(`${note(id)}?purge=1`, { method: 'DELETE' });
 export const emptyTrash = () => ajax('/api/trash/', { method: 'DELETE' });
 export const listTags = () => ajax('/api/tags/');
-export const renderPreview = (body) => ajax('/api/preview/', { method: 'POST', json: { body } });
+// With the note's id, the text may show that note's attached images (`![[photo.png]]`).
+export const renderPreview = (body, note = null) => ajax('/api/preview/', { method: 'POST', json: note ? { body, note } : { body } });
 
 export function attachFile(id, file, options) {
   const form = new FormData();

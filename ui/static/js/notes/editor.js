@@ -209,7 +209,7 @@ export class Editor extends EventTarget {
   }
 
   async showPreview() {
-    const { html } = await renderPreview(this.saver.draft.fields.body);
+    const { html } = await renderPreview(this.saver.draft.fields.body, this.saver.draft.noteId);
     if (html.trim()) $('preview').innerHTML = html;  // sanitised by the server
     else $('preview').replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Nothing to preview yet.' }));
   }

@@ -325,7 +325,7 @@ async function preparePrint() {
     return null;
   }
   const { title, body } = editor.saver.draft.fields;
-  const { html } = await renderPreview(body);
+  const { html } = await renderPreview(body, editor.saver.draft.noteId);
   const heading = Object.assign(document.createElement('h1'), { className: 'print-title', textContent: title || 'Untitled note' });
   const content = document.createElement('div');
   content.innerHTML = html;  // sanitised by the server
