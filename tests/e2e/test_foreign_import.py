@@ -31,3 +31,26 @@ def test_a_zipped_markdown_folder_is_imported_and_what_was_left_out_is_said(app,
     shots = Path(os.environ.get("NOTEDESK_SCREENSHOTS", "/tmp/notedesk-screenshots"))
     shots.mkdir(parents=True, exist_ok=True)
     app.screenshot(path=str(shots / "import.png"))
+
+
+def test_every_file_an_import_left_out_can_be_listed(app, tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("vault/Kept.md", "kept")
+        for name in ("../one.md", "/two.md", "C:/three.md"):
+            archive.writestr(name, "no")
+    path = tmp_path / "vault.zip"
+    path.write_bytes(buffer.getvalue())
+    with app.expect_file_chooser() as chooser:
+        app.click("#importMarkdownFolder")
+    chooser.value.set_files(str(path))
+    expect(app.locator(".toast").last).to_contain_text("3 files left out (../one.md: a path out of the folder, …)")
+    app.locator(".toast").last.locator(".toast-action").click()  # Show all
+    expect(app.locator("#skippedFiles li")).to_have_text([
+        "../one.md: a path out of the folder", "/two.md: a path out of the folder", "C:/three.md: a path out of the folder"])
+    expect(app.locator("#skippedFilesMore")).to_be_hidden()
+    shots = Path(os.environ.get("NOTEDESK_SCREENSHOTS", "/tmp/notedesk-screenshots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    app.screenshot(path=str(shots / "import-left-out.png"))
+    app.keyboard.press("Escape")
+    expect(app.locator("#skippedFiles")).to_be_hidden()

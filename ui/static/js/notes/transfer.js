@@ -70,10 +70,23 @@ async function importNotes(startImport, onImported) {
       const added = attachments ? `, ${plural(attachments, 'attachment')} added` : '';
       const { skipped, skipped_files: left } = finished.result;
       const leftOut = skipped ? `. ${plural(skipped, 'file')} left out (${left[0].path}: ${left[0].reason}${skipped > 1 ? ', …' : ''})` : '';
-      toast(`Imported: ${created} new, ${updated} updated, ${unchanged} unchanged${added}${leftOut}`, { duration: skipped ? 12000 : 5000 });
+      const action = skipped > 1 ? { label: 'Show all', run: () => showSkipped(skipped, left) } : null;
+      toast(`Imported: ${created} new, ${updated} updated, ${unchanged} unchanged${added}${leftOut}`, { duration: skipped ? 12000 : 5000, action });
     }
     onImported();
   } catch { hideProgress(); }
+}
+
+// Every file an import left out, with why (the job lists the first 50).
+function showSkipped(count, listed) {
+  $('skippedFilesList').replaceChildren(...listed.map(({ path, reason }) => {
+    const item = document.createElement('li');
+    item.append(Object.assign(document.createElement('code'), { textContent: path }), `: ${reason}`);
+    return item;
+  }));
+  $('skippedFilesMore').hidden = count <= listed.length;
+  $('skippedFilesMore').textContent = `And ${count - listed.length} more, not listed here.`;
+  $('skippedFiles').showModal();
 }
 
 function importFromDialog() {
