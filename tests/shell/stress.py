@@ -30,7 +30,7 @@ from bench.common import app_env, display
 ROOT = Path(__file__).resolve().parents[2]
 LAUNCHER = [sys.executable, str(ROOT / "launcher.py")]
 SUITE_FILES = ["tests/shell/test_window.py", "tests/shell/test_self_test.py", "tests/shell/test_launcher.py",
-               "tests/shell/security/test_local_process.py"]
+               "tests/shell/test_lifecycle.py", "tests/shell/security/test_local_process.py"]
 TAIL_LINES = 25
 FORCED_EXIT = "Did not stop within"  # the exit watchdog's log line: the process did not end by itself
 STEP_TIMEOUT_S = 60

@@ -74,6 +74,18 @@ def test_a_template_that_loads_a_remote_asset_is_a_warning_naming_it(polls_copy,
     assert "Download it into your app's static/ folder" in log
 
 
+def test_a_remote_source_in_the_content_security_policy_is_a_warning_naming_it(polls_copy, tmp_path, app_env):
+    with (polls_copy / SETTINGS).open("a", encoding="utf-8") as settings:
+        settings.write('CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], '
+                       '"img-src": ["\'self\'", "https://images.example"]}}\n')
+    process, _ = start_copy(polls_copy, tmp_path, app_env)
+    process.terminate()
+    assert exit_code_within(process, 5) == 0
+    log = (tmp_path / "data" / "logs" / "polls.log").read_text()
+    assert "CONTENT_SECURITY_POLICY's img-src allows 'https://images.example'" in log
+    assert "Vendor the asset into static/" in log
+
+
 def start_copy(project, tmp_path, env, *args):
     process = subprocess.Popen(
         [sys.executable, str(project / "launcher.py"), "--headless", "--data-dir", str(tmp_path / "data"), *args],
