@@ -10,17 +10,71 @@ clears its name's count.
 import math
 import time
 from hashlib import sha256
+from importlib import import_module
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
+from django.db import close_old_connections, connection
+from django.http import HttpRequest, parse_cookie
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 
 from django_desktop_shell.errors import error_response, wants_json
+from django_desktop_shell.middleware import with_security_headers
+from django_desktop_shell.settings import MULTIPART_OVERHEAD
 
 LIMIT_WINDOW = 15 * 60
 LIMIT_PER_USERNAME = 5
 LIMIT_PER_ADDRESS = 20
+# The largest body read from a sender who is neither logged in nor a device: the login form's.
+ANONYMOUS_BODY_LIMIT = 64 * 1024
+
+
+def largest_body() -> int:
+    """The largest request body the server reads: an import's file and its form."""
+    return settings.NOTEDESK_MAX_IMPORT_SIZE + MULTIPART_OVERHEAD
+
+
+def body_refusal(environ: dict):
+    """The server's check of a request's body from its headers, before waitress keeps a byte of
+    it (django_desktop_shell.process.server.BodyGuard): waitress would otherwise write a stranger's
+    body, up to the largest an import may send, to a temporary file before the login check refuses
+    the request. A body over ANONYMOUS_BODY_LIMIT (or of unknown length) from a sender with neither
+    a logged-in session nor a live device token is a 401, its connection closed unread; any body
+    over largest_body() is a 413. None: read it."""
+    request = HttpRequest()
+    request.META, request.method = environ, environ["REQUEST_METHOD"]
+    request.path = request.path_info = environ["PATH_INFO"]
+    request.COOKIES = parse_cookie(environ.get("HTTP_COOKIE", ""))
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    unknown_length = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    small = length <= ANONYMOUS_BODY_LIMIT and not unknown_length
+    known = small or known_sender(request)
+    if not known:
+        response = error_response(request, 401, "Log in first: a request this large is read only from a signed-in "
+                                                "browser or a device with its token.")
+    elif length > largest_body():
+        response = error_response(request, 413, f"The request is larger than {filesizeformat(largest_body())}, "
+                                                "the most this server takes.")
+    else:
+        return None
+    answer = with_security_headers(request, response)
+    return (f"{answer.status_code} {answer.reason_phrase}", list(answer.items()), answer.content), known
+
+
+def known_sender(request: HttpRequest) -> bool:
+    """A logged-in session, or a live device token (the sync API's)."""
+    from embedded_site.devices.tokens import bearer_token, live_device
+
+    if not connection.in_atomic_block:  # in waitress's own thread, outside any request: its connection may be stale
+        close_old_connections()
+    if token := bearer_token(request.headers.get("Authorization", "")):
+        return live_device(token) is not None
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    return bool(session_key) and import_module(settings.SESSION_ENGINE).SessionStore(session_key).get(SESSION_KEY) is not None
 
 
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):

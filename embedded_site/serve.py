@@ -8,17 +8,18 @@ so that the client's address, which the login limit counts, and the scheme are t
 
 import os
 
-from waitress import serve
+import waitress
 
-from django_desktop_shell.settings import MULTIPART_OVERHEAD
+from django_desktop_shell.process.server import BodyGuard, guarded_channel
 
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "embedded_site.server_settings")
-    from django.conf import settings
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()
+    # Imported once Django is set up: they use its models and settings.
+    from embedded_site.accounts import body_refusal, largest_body
     from embedded_site.notes.upkeep import keep_up_in_background
 
     keep_up_in_background()
@@ -31,15 +32,19 @@ def main() -> None:
             ),
             "clear_untrusted_proxy_headers": True,
         }
-    serve(
+    server = waitress.create_server(
         application,
         host=os.environ.get("HOST", "127.0.0.1"),
         port=int(os.environ.get("PORT", "8000")),
         threads=int(os.environ.get("THREADS", "8")),
-        max_request_body_size=settings.NOTEDESK_MAX_IMPORT_SIZE + MULTIPART_OVERHEAD,
+        # waitress refuses a body of max_request_body_size bytes or more; the guard, before that, a stranger's.
+        max_request_body_size=largest_body() + 1,
         ident="Notedesk",
         **proxy,
     )
+    server.channel_class = guarded_channel(BodyGuard(limit=largest_body(), refusal=body_refusal))
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
 
 
 if __name__ == "__main__":

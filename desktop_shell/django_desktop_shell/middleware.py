@@ -141,11 +141,11 @@ def body_refusal(environ: dict) -> tuple[tuple[str, list[tuple[str, str]], bytes
 
 
 def with_security_headers(request, response: HttpResponse) -> HttpResponse:
-    """`response` through the middleware that gives every answer its security headers."""
-    handler = lambda request: response  # noqa: E731
+    """`response` with the security headers every answer gets: the answer side of the middleware
+    that gives them, not its request side (whose HTTPS redirect, on a server, would replace it)."""
     for path in reversed(HEADER_MIDDLEWARE):
-        handler = import_string(path)(handler)
-    return handler(request)
+        response = import_string(path)(lambda request: response).process_response(request, response)
+    return response
 
 
 def safe_next_path(path: str) -> str:

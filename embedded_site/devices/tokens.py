@@ -25,13 +25,25 @@ def new_device(owner, name: str) -> tuple[Device, str]:
     return Device.objects.create(owner=owner, name=name, token_hash=token_hash(raw)), raw
 
 
-def device_for_token(raw: str) -> Device | None:
-    """The device a token belongs to, with its owner, noting its use; None for a token that is
-    unknown, revoked, or whose owner can no longer log in."""
+def bearer_token(authorization: str) -> str:
+    """The token of an `Authorization: Bearer <token>` header; "" for any other."""
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def live_device(raw: str) -> Device | None:
+    """The device a token belongs to, with its owner; None for a token that is unknown, revoked,
+    or whose owner can no longer log in."""
     if not raw or len(raw) > MAX_TOKEN_LENGTH or not raw.isascii():
         return None
     device = Device.objects.select_related("owner").filter(token_hash=token_hash(raw), revoked_at__isnull=True).first()
-    if device is None or not device.owner.is_active:
+    return device if device is not None and device.owner.is_active else None
+
+
+def device_for_token(raw: str) -> Device | None:
+    """live_device(), noting the token's use."""
+    device = live_device(raw)
+    if device is None:
         return None
     device.last_used = timezone.now()
     Device.objects.filter(pk=device.pk).update(last_used=device.last_used)

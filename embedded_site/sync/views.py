@@ -33,12 +33,12 @@ def device_view(view):
     @csrf_exempt
     @wraps(view)
     def authenticated(request, *args, **kwargs):
-        from embedded_site.devices.tokens import device_for_token  # a server's app: not on a desktop
+        from embedded_site.devices.tokens import bearer_token, device_for_token  # a server's app: not on a desktop
 
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = bearer_token(request.headers.get("Authorization", ""))
+        if not token:
             return error_response(request, 401, "Sync needs a device token: send it as `Authorization: Bearer <token>`.")
-        device = device_for_token(token.strip())
+        device = device_for_token(token)
         if device is None:
             return error_response(request, 401, "This device token is unknown or was revoked. Create a new device on the server.")
         request.device = device

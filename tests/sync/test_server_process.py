@@ -1,5 +1,8 @@
-"""The server process keeps its notes within their limits from its start (embedded_site/notes/
-upkeep.py): a note trashed longer ago than the trash keeps notes is gone, one trashed today stays."""
+"""The server process (embedded_site/serve.py): it keeps its notes within their limits from its
+start (notes/upkeep.py), and refuses a stranger's large request from its headers alone
+(accounts.body_refusal), before waitress keeps a byte of its body."""
+
+import socket
 
 from tests.reliability.conftest import poll
 from tests.sync.conftest import SyncServer, server_python
@@ -31,3 +34,14 @@ def test_the_server_empties_its_expired_trash_once_started(sync_postgres, tmp_pa
         poll(lambda: titles() == "['Trashed today']", 30, "the expired trash emptied")
     finally:
         server.stop()
+
+
+def test_a_strangers_large_upload_is_refused_before_its_body_is_sent(sync_server):
+    with socket.create_connection(("127.0.0.1", sync_server.port), timeout=10) as connection:
+        connection.sendall(b"POST /api/jobs/import/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n"
+                           b"Content-Type: application/octet-stream\r\nContent-Length: 100000000\r\n\r\n")
+        answer = b""  # answered at once, though not one byte of the body was sent, and closed
+        while chunk := connection.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 401 "), answer[:200]
+    assert b"Log in first" in answer
