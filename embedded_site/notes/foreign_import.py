@@ -13,8 +13,8 @@ Hostile input is refused file by file, or, for what would spoil the whole source
   `C:\\x`) or that is a link is skipped; more than MAX_FILES files, or more than
   MAX_TOTAL_SIZE once uncompressed, refuses the zip;
 - a file over MAX_FILE_SIZE, not UTF-8, or holding NUL characters is skipped;
-- a file a note links to is one listed in the folder (a regular file, or a zip entry that would
-  be read as a note): a link never reaches outside it, and never through a link;
+- a file a note links to is read only if it is in the folder: a regular file there (never a
+  link), or a zip entry that passes a note's checks; a link never reaches outside the folder;
 - an ENEX file is parsed with defusedxml: entity declarations (the "billion laughs") and
   external references are refused, and so is nesting deeper than MAX_XML_DEPTH; what is not
   well-formed XML refuses the file, saying where.
@@ -444,7 +444,7 @@ def read_enex(file: BinaryIO) -> ForeignSource:
 
     found = ForeignSource()
     taken: set[str] = set()
-    depth = 0
+    depth, notes_read = 0, 0
     try:
         for event, element in iterparse(file, events=("start", "end")):
             if event == "start":
@@ -456,7 +456,8 @@ def read_enex(file: BinaryIO) -> ForeignSource:
                 continue
             depth -= 1
             if element.tag == "note" and depth == 1:
-                note = enex_note(element, len(found.records) + len(found.skipped) + 1, taken, found.skipped)
+                notes_read += 1
+                note = enex_note(element, notes_read, taken, found.skipped)
                 (found.skipped if isinstance(note, Skipped) else found.records).append(note)
                 element.clear()
     except DefusedXmlException as error:

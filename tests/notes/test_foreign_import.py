@@ -221,13 +221,15 @@ def test_an_evernote_note_keeps_its_text_when_an_attached_file_cannot_come_with_
         {resource % (base64.b64encode(b"x" * 100).decode(), "large.jpg")}
         {resource % ("not base64!", "broken.png")}
         {resource % (base64.b64encode(b"small").decode(), "small.txt")}
-        </note></en-export>""".encode()))
-    [trip] = found.records
+        </note><note><title>Next</title><content>&lt;en-note/&gt;</content><resource><data>!</data></resource></note>
+        </en-export>""".encode()))
+    trip, _ = found.records
     assert (trip["title"], trip["body"]) == ("Trip", "Important words")
     assert [attachment.name for attachment in trip["attachments"]] == ["small.txt"]
     assert [(item.path, item.reason) for item in found.skipped] == [
         ("Note 1 “Trip”", "its attachment 1 is larger than the limit for an attachment: the note is imported without it"),
         ("Note 1 “Trip”", "its attachment 2 is not valid base64: the note is imported without it"),
+        ("Note 2 “Next”", "its attachment 1 is not valid base64: the note is imported without it"),  # still note 2
     ]
 
 
