@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from embedded_site.notes import changes, editing, revisions
 from embedded_site.notes.attachments import save_attachment
-from embedded_site.notes.models import Note, NoteChange
+from embedded_site.notes.models import Note, NoteChange, Revision
 from embedded_site.notes.owners import local_owner
 from embedded_site.notes.trash import purge_notes
 from embedded_site.sync import blobs, store
@@ -243,8 +243,9 @@ def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, de
             current["title"], current["body"], current["tags"]
         ):
             keep_conflict_copy(owner, local, device)
+            revisions.keep(local.pk, "conflict")  # the note's History has the text the server's replaced here too
         take_server_state(owner, current, contents)
-        kept_here = {str(revision.uid) for revision in local.sorted_revisions}
+        kept_here = {str(uid) for uid in Revision.objects.filter(note_id=local.pk).values_list("uid", flat=True)}
         if kept_here - {revision["uid"] for revision in current["revisions"]}:
             changes.record(owner, [record.note_uid], purged=False)  # the history kept here goes up too
 

@@ -56,6 +56,12 @@ def test_concurrent_edits_keep_both_texts(devices, sync_server):
     assert a.note(note["uid"])["body"] == b.note(note["uid"])["body"] == "A's version"
     copies = [b.note(uid) for uid in on_server if uid != note["uid"]]
     assert [(copy["body"], copy["title"].startswith("Plan (conflict, B, ")) for copy in copies] == [("B's version", True)]
+    for device in devices:  # the note's History, on both, has the text the conflict replaced on B
+        history = device.api.request("GET", f"/api/notes/{device.note(note['uid'])['id']}/revisions/").json()["revisions"]
+        replaced = [revision for revision in history if revision["reason"] == "conflict"]
+        assert len(replaced) == 1, history
+        url = f"/api/notes/{device.note(note['uid'])['id']}/revisions/{replaced[0]['id']}/"
+        assert device.api.request("GET", url).json()["body"] == "B's version"
 
 
 def test_an_editor_saving_on_after_a_sync_round_is_not_a_conflict(devices, sync_server):
