@@ -18,12 +18,12 @@ from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.db import close_old_connections, connection
-from django.http import HttpRequest, parse_cookie
+from django.http import HttpRequest
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 
 from django_desktop_shell.errors import error_response, wants_json
-from django_desktop_shell.middleware import with_security_headers
+from django_desktop_shell.middleware import request_from_headers, wsgi_answer
 from django_desktop_shell.settings import MULTIPART_OVERHEAD
 
 LIMIT_WINDOW = 15 * 60
@@ -45,10 +45,7 @@ def body_refusal(environ: dict):
     the request. A body over ANONYMOUS_BODY_LIMIT (or of unknown length) from a sender with neither
     a logged-in session nor a live device token is a 401, its connection closed unread; any body
     over largest_body() is a 413. None: read it."""
-    request = HttpRequest()
-    request.META, request.method = environ, environ["REQUEST_METHOD"]
-    request.path = request.path_info = environ["PATH_INFO"]
-    request.COOKIES = parse_cookie(environ.get("HTTP_COOKIE", ""))
+    request = request_from_headers(environ)
     length = int(environ.get("CONTENT_LENGTH") or 0)
     unknown_length = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
     small = length <= ANONYMOUS_BODY_LIMIT and not unknown_length
@@ -61,8 +58,7 @@ def body_refusal(environ: dict):
                                                 "the most this server takes.")
     else:
         return None
-    answer = with_security_headers(request, response)
-    return (f"{answer.status_code} {answer.reason_phrase}", list(answer.items()), answer.content), known
+    return wsgi_answer(request, response), known
 
 
 def known_sender(request: HttpRequest) -> bool:

@@ -122,10 +122,7 @@ def body_refusal(environ: dict) -> tuple[tuple[str, list[tuple[str, str]], bytes
     request's WSGI environ without its body; the answer is a WSGI status, headers and body, with
     the security headers of any other answer.
     """
-    request = HttpRequest()
-    request.META, request.method = environ, environ["REQUEST_METHOD"]
-    request.path = request.path_info = environ["PATH_INFO"]
-    request.COOKIES = parse_cookie(environ.get("HTTP_COOKIE", ""))
+    request = request_from_headers(environ)
     gate = LaunchGateMiddleware(get_response=None)
     limit = settings.DESKTOP_MAX_REQUEST_BODY
     admitted = gate.admits(request)
@@ -136,8 +133,22 @@ def body_refusal(environ: dict) -> tuple[tuple[str, list[tuple[str, str]], bytes
                                                 f"{settings.DESKTOP_APP_NAME} takes.")
     else:
         return None
+    return wsgi_answer(request, response), admitted
+
+
+def request_from_headers(environ: dict) -> HttpRequest:
+    """A request of a WSGI environ without its body: what a BodyGuard's refusal decides from."""
+    request = HttpRequest()
+    request.META, request.method = environ, environ["REQUEST_METHOD"]
+    request.path = request.path_info = environ["PATH_INFO"]
+    request.COOKIES = parse_cookie(environ.get("HTTP_COOKIE", ""))
+    return request
+
+
+def wsgi_answer(request, response: HttpResponse) -> tuple[str, list[tuple[str, str]], bytes]:
+    """`response`, with the security headers of any other answer, as a BodyGuard's refusal gives it."""
     answer = with_security_headers(request, response)
-    return (f"{answer.status_code} {answer.reason_phrase}", list(answer.items()), answer.content), admitted
+    return f"{answer.status_code} {answer.reason_phrase}", list(answer.items()), answer.content
 
 
 def with_security_headers(request, response: HttpResponse) -> HttpResponse:

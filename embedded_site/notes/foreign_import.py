@@ -46,7 +46,7 @@ from embedded_site.notes.forms import BODY_MAX_LENGTH, MAX_TAGS_PER_NOTE, Import
 from embedded_site.notes.importing import (
     CHUNK_SIZE, UNREADABLE_ZIP, ImportedAttachment, ImportFileError, base64_chunks, measured,
 )
-from embedded_site.notes.links import LINK
+from embedded_site.notes.links import LINK, without_code
 from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, title_key
 
 MAX_FILES = 50_000
@@ -59,7 +59,6 @@ SKIPPED_SHOWN = 50
 NAMESPACE = uuid.UUID("6f1c9a52-3f0e-4b7a-9d55-2c1b8e7a4d10")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 INLINE_TAG = re.compile(r"(?<![\w&#/])#([^\W\d][\w/-]*)")
-CODE = re.compile(r"^(```|~~~).*?(?:^\1[^\n]*$|\Z)|`[^`\n]+`", re.DOTALL | re.MULTILINE)
 HEADING = re.compile(r"^# +(.+?)(?: +#+)? *$", re.MULTILINE)
 # `[text](target)` and `![alt](target)`, the target maybe in <>, maybe with a "title" after it.
 MARKDOWN_LINK = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s<>]+)>?(?:\s+[\"'(][^)\n]*)?\)")
@@ -285,11 +284,6 @@ def markdown_note(entry: Entry, root: str) -> dict | Skipped:
     }
 
 
-def without_code(text: str) -> str:
-    """`text` with its code blocks and spans blanked out, so that positions still point into it."""
-    return CODE.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)
-
-
 def first_heading(body: str) -> str:
     match = HEADING.search(without_code(body))
     return body[match.start(1) : match.end(1)].strip() if match else ""
@@ -419,7 +413,7 @@ def as_list(value) -> list[str]:
 
 def inline_tags(body: str) -> list[str]:
     """Obsidian's `#tag` in the text (not in code, not a heading's `# `)."""
-    return INLINE_TAG.findall(CODE.sub("", body)) if "#" in body else []
+    return INLINE_TAG.findall(without_code(body)) if "#" in body else []
 
 
 def front_date(value) -> datetime | None:

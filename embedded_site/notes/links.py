@@ -25,12 +25,16 @@ MAX_COMPLETIONS = 20
 BACKLINKS_SHOWN = 200
 
 
+def without_code(text: str) -> str:
+    """`text` with its code blocks and spans blanked out, so that positions still point into it."""
+    return CODE.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)
+
+
 def links_in(body: str) -> dict[str, str]:
     """The title key of each note the body links to, with a snippet around its first link."""
     if "[[" not in body:
         return {}
-    # Code becomes spaces of the same length, so that positions still point into the body.
-    text = CODE.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), body)
+    text = without_code(body)
     found: dict[str, str] = {}
     for match in LINK.finditer(text):
         key = title_key(match.group(1))
