@@ -22,6 +22,7 @@ Hostile input is refused file by file, or, for what would spoil the whole source
 Each skipped file is listed, with why, in the job's result.
 """
 
+import base64
 import hashlib
 import os
 import posixpath
@@ -44,7 +45,7 @@ from django.template.defaultfilters import filesizeformat
 from embedded_site.notes.attachments import display_name
 from embedded_site.notes.forms import BODY_MAX_LENGTH, MAX_TAGS_PER_NOTE, ImportedNoteForm
 from embedded_site.notes.importing import (
-    CHUNK_SIZE, UNREADABLE_ZIP, ImportedAttachment, ImportFileError, base64_chunks, measured,
+    CHUNK_SIZE, UNREADABLE_ZIP, ImportedAttachment, ImportFileError, measured,
 )
 from embedded_site.notes.links import LINK, without_code
 from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, title_key
@@ -428,32 +429,23 @@ def front_date(value) -> datetime | None:
 
 # Evernote --------------------------------------------------------------------------------
 
-def read_enex(file: BinaryIO) -> ForeignSource:
+def read_enex(file: BinaryIO, spool: BinaryIO) -> ForeignSource:
     """The notes of an Evernote export: title, content (ENML, as Markdown), tags, dates and the
-    attached files (resources)."""
+    attached files (resources). The file is read a megabyte at a time, and each attached file is
+    decoded as it comes into `spool` (a temporary file, kept until the notes are imported), so
+    that an export of any size takes little memory: only what a note's record keeps."""
     from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import iterparse
+    from defusedxml.ElementTree import XMLParser
 
     found = ForeignSource()
-    taken: set[str] = set()
-    depth, notes_read = 0, 0
+    notes = EnexNotes(spool, found)
+    parser = XMLParser(target=notes)
     try:
-        for event, element in iterparse(file, events=("start", "end")):
-            if event == "start":
-                depth += 1
-                if depth == 1 and element.tag != "en-export":
-                    raise ImportFileError("This XML file is not an Evernote export (its root is not <en-export>).")
-                if depth > MAX_XML_DEPTH:
-                    raise ImportFileError(f"This Evernote export is nested more than {MAX_XML_DEPTH} elements deep.")
-                continue
-            depth -= 1
-            if element.tag == "note" and depth == 1:
-                notes_read += 1
-                note = enex_note(element, notes_read, taken, found.skipped)
-                (found.skipped if isinstance(note, Skipped) else found.records).append(note)
-                element.clear()
+        while chunk := file.read(CHUNK_SIZE):
+            parser.feed(chunk)
+        parser.close()
     except DefusedXmlException as error:
         raise ImportFileError(
             f"This Evernote export declares entities or external references ({type(error).__name__}), which "
@@ -471,43 +463,169 @@ def reason_of(error) -> str:
     return str(error).split(":")[0]
 
 
-def enex_note(element, number: int, taken: set[str], skipped: list[Skipped]) -> dict | Skipped:
+@dataclass
+class SpooledResource:
+    """An attached file of an Evernote note, decoded into the spool as it was read."""
+
+    name: str = ""
+    size: int = 0
+    offset: int = 0
+    sha256: object = field(default_factory=hashlib.sha256)
+    md5: object = field(default_factory=lambda: hashlib.md5(usedforsecurity=False))  # how ENML's <en-media> names it
+    problem: str = ""  # why it cannot be one of the note's attachments
+    pending: str = ""  # base64 characters not yet decoded: fewer than a group of four
+    padded: bool = False
+
+
+@dataclass
+class EnexNote:
+    texts: dict[str, str] = field(default_factory=dict)  # the first title, content, created, updated
+    oversized: set[str] = field(default_factory=set)
+    tags: list[str] = field(default_factory=list)
+    resources: list[SpooledResource] = field(default_factory=list)
+
+
+class EnexNotes:
+    """The XML parser's target: each <note> of the export becomes a record (or a Skipped) once
+    its end tag is read. Only the text of the elements read below is kept, each up to a limit;
+    a resource's data goes to the spool."""
+
+    TEXTS = {"title", "content", "created", "updated"}
+    MAX_TEXT = MAX_FILE_SIZE + 1  # characters: the largest text kept, and one more to tell it is larger
+
+    def __init__(self, spool: BinaryIO, found: ForeignSource):
+        self.spool, self.found = spool, found
+        self.taken: set[str] = set()
+        self.open: list[str] = []
+        self.note: EnexNote | None = None
+        self.text: list[str] | None = None  # the text of the element being kept
+        self.text_depth = 0  # that element's depth
+        self.kept = 0
+        self.notes_read = 0
+
+    def start(self, tag: str, attributes: dict) -> None:
+        self.open.append(tag)
+        if len(self.open) == 1 and tag != "en-export":
+            raise ImportFileError("This XML file is not an Evernote export (its root is not <en-export>).")
+        if len(self.open) > MAX_XML_DEPTH:
+            raise ImportFileError(f"This Evernote export is nested more than {MAX_XML_DEPTH} elements deep.")
+        inside = self.open[1:]
+        if inside == ["note"]:
+            self.note = EnexNote()
+        elif self.note is None or inside[0] != "note":
+            return
+        elif inside[1:] == ["resource"]:
+            self.note.resources.append(SpooledResource(offset=self.spool.tell()))
+        elif inside[1:] in (["resource", "resource-attributes", "file-name"], ["tag"]) or (
+                len(inside) == 2 and tag in self.TEXTS):
+            self.text, self.text_depth, self.kept = [], len(self.open), 0
+
+    def data(self, text: str) -> None:
+        if self.text is not None:
+            if self.kept < self.MAX_TEXT:
+                self.text.append(text[: self.MAX_TEXT - self.kept])
+            self.kept += len(text)
+        elif self.open[1:] == ["note", "resource", "data"]:
+            self.decode(self.note.resources[-1], text)
+
+    def end(self, tag: str) -> None:
+        inside, note = self.open[1:], self.note
+        self.open.pop()
+        if note is None or not inside or inside[0] != "note":
+            return
+        if self.text is not None and len(inside) + 1 == self.text_depth:
+            text, self.text = "".join(self.text), None
+            if tag == "tag":
+                if len(note.tags) < MAX_TAGS_PER_NOTE and text.strip():
+                    note.tags.append(text.strip())
+            elif tag == "file-name":
+                note.resources[-1].name = note.resources[-1].name or text
+            elif tag not in note.texts:
+                note.texts[tag] = text
+                if self.kept >= self.MAX_TEXT:
+                    note.oversized.add(tag)
+        elif inside[1:] == ["resource", "data"]:
+            self.finish(note.resources[-1])
+        elif inside == ["note"]:
+            self.notes_read += 1
+            record = enex_note(note, self.notes_read, self.taken, self.found.skipped, self.spool)
+            (self.found.skipped if isinstance(record, Skipped) else self.found.records).append(record)
+            self.note = None
+
+    def close(self) -> None:
+        pass
+
+    def decode(self, resource: SpooledResource, text: str) -> None:
+        if resource.problem:
+            return
+        letters = resource.pending + "".join(text.split())
+        whole = len(letters) - len(letters) % 4
+        resource.pending = letters[whole:]
+        if whole:
+            self.write(resource, letters[:whole])
+
+    def finish(self, resource: SpooledResource) -> None:
+        if resource.pending and not resource.problem:
+            self.write(resource, resource.pending)  # not a whole group: refused as not valid base64
+        resource.pending = ""
+
+    def write(self, resource: SpooledResource, letters: str) -> None:
+        try:
+            if resource.padded:
+                raise ValueError("data after the padding")
+            decoded = base64.b64decode(letters, validate=True)
+        except ValueError:  # binascii.Error, or a character that is not ASCII
+            resource.problem = "is not valid base64"
+            return
+        resource.padded = letters.endswith("=")
+        resource.size += len(decoded)
+        if resource.size > settings.NOTEDESK_MAX_ATTACHMENT_SIZE:
+            resource.problem = "is larger than the limit for an attachment"
+            return
+        self.spool.write(decoded)
+        resource.sha256.update(decoded)
+        resource.md5.update(decoded)
+
+
+def enex_note(note: EnexNote, number: int, taken: set[str], skipped: list[Skipped], spool: BinaryIO) -> dict | Skipped:
     """The note; an attached file that cannot be one of its attachments is left out of it, listed
     in `skipped`."""
-    title = (element.findtext("title") or "").strip()
+    title = note.texts.get("title", "").strip()
     where = f"Note {number}" + (f" “{title[:60]}”" if title else "")
-    created = enex_date(element.findtext("created")) or datetime.now(timezone.utc)
-    updated = max(enex_date(element.findtext("updated")) or created, created)
-    content = element.findtext("content") or ""
-    if len(content) > MAX_FILE_SIZE:
+    if "content" in note.oversized:
         return Skipped(where, f"its text is larger than {filesizeformat(MAX_FILE_SIZE)}")
+    created = enex_date(note.texts.get("created")) or datetime.now(timezone.utc)
+    updated = max(enex_date(note.texts.get("updated")) or created, created)
     attachments, names_by_md5 = [], {}
-    for resource_number, resource in enumerate(element.findall("resource"), start=1):
-        attachment = enex_attachment(resource, resource_number)
-        if isinstance(attachment, Skipped):
-            skipped.append(Skipped(where, f"{attachment.reason}: the note is imported without it"))
+    for resource_number, resource in enumerate(note.resources, start=1):
+        if resource.problem:
+            skipped.append(Skipped(where, f"its attachment {resource_number} {resource.problem}: the note is imported without it"))
             continue
-        attachments.append(attachment)
-        names_by_md5[md5_of(attachment.chunks())] = attachment.name
+        name = display_name(resource.name or f"attachment {resource_number}")
+        attachments.append(ImportedAttachment(name, resource.size, resource.sha256.hexdigest(),
+                                              partial(spooled_chunks, spool, resource.offset, resource.size)))
+        names_by_md5[resource.md5.hexdigest()] = name
     key = f"enex:{title}\n{created.isoformat()}"
     while key in taken:  # two notes of one title made in the same second
         key += "+"
     taken.add(key)
     raw = {
         "uid": str(uuid.uuid5(NAMESPACE, key)),
-        "title": title[:TITLE_MAX_LENGTH], "body": enml_to_markdown(content, names_by_md5)[:BODY_MAX_LENGTH + 1],
-        "tags": [tag.text.strip() for tag in element.findall("tag") if tag.text and tag.text.strip()][:MAX_TAGS_PER_NOTE],
-        "pinned": False, "created": created.isoformat(), "updated": updated.isoformat(),
+        "title": title[:TITLE_MAX_LENGTH],
+        "body": enml_to_markdown(note.texts.get("content", ""), names_by_md5)[:BODY_MAX_LENGTH + 1],
+        "tags": note.tags, "pinned": False, "created": created.isoformat(), "updated": updated.isoformat(),
     }
     return checked_record(where, raw, attachments)
 
 
-def md5_of(chunks: Iterator[bytes]) -> str:
-    """How ENML's <en-media hash="…"> names the resource it shows."""
-    digest = hashlib.md5(usedforsecurity=False)
-    for chunk in chunks:
-        digest.update(chunk)
-    return digest.hexdigest()
+def spooled_chunks(spool: BinaryIO, offset: int, size: int) -> Iterator[bytes]:
+    while size > 0:
+        spool.seek(offset)
+        chunk = spool.read(min(size, CHUNK_SIZE))
+        if not chunk:
+            raise OSError("the import's temporary file ended early")
+        offset, size = offset + len(chunk), size - len(chunk)
+        yield chunk
 
 
 def enex_date(text: str | None) -> datetime | None:
@@ -515,22 +633,6 @@ def enex_date(text: str | None) -> datetime | None:
         return datetime.strptime((text or "").strip(), "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
     except ValueError:
         return None
-
-
-def enex_attachment(resource, number: int) -> ImportedAttachment | Skipped:
-    data = resource.findtext("data") or ""
-    limit = settings.NOTEDESK_MAX_ATTACHMENT_SIZE
-    if len(data) * 3 // 4 > limit + 3:
-        return Skipped("", f"its attachment {number} is larger than the limit for an attachment")
-    chunks = partial(base64_chunks, "".join(data.split()))  # decoded a chunk at a time, to check and to write
-    try:
-        size, digest = measured(chunks())
-    except ValueError:  # binascii.Error, or a character that is not ASCII
-        return Skipped("", f"its attachment {number} is not valid base64")
-    if size > limit:
-        return Skipped("", f"its attachment {number} is larger than the limit for an attachment")
-    name = resource.findtext("resource-attributes/file-name") or f"attachment {number}"
-    return ImportedAttachment(display_name(name), size, digest, chunks)
 
 
 class EnmlToMarkdown(HTMLParser):

@@ -3,10 +3,10 @@ zip, or chosen in the window's folder dialog) or an Evernote export, as backgrou
 
 import shutil
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_POST
 
@@ -34,16 +34,26 @@ def start_foreign_import(owner, kind: str, source: Path, *, remove_source: bool)
 
     def work(job: jobs.Job) -> None:
         try:
-            try:
-                if kind == "enex":
-                    with source.open("rb") as file:
-                        found = read_enex(file)
-                else:
-                    found = read_markdown_source(source)
-            except OSError as error:
-                raise jobs.JobError(f"Cannot read {source.name}: {error.strerror}.") from None
-            jobs.import_records(owner, job, found.records)  # a zip's attached files are read from it meanwhile
-            job.result.update(found.result())
+            with ExitStack() as open_files:
+                try:
+                    if kind == "enex":
+                        # An Evernote note's attached files are decoded into it as the export is read.
+                        spool = open_files.enter_context(tempfile.TemporaryFile(dir=jobs.imports_folder()))
+                        with source.open("rb") as file:
+                            found = read_enex(file, spool)
+                    else:
+                        found = read_markdown_source(source)
+                except OSError as error:
+                    if jobs.is_disk_full(error):
+                        raise jobs.JobError(
+                            f"The disk is full: there is no room to read {source.name} (its attached files are "
+                            f"decoded into {jobs.imports_folder()} first). Nothing was imported. Free some space "
+                            "and import it again."
+                        ) from None
+                    raise jobs.JobError(f"Cannot read {source.name}: {error.strerror}.") from None
+                # A zip's or the spool's attached files are read from it meanwhile.
+                jobs.import_records(owner, job, found.records)
+                job.result.update(found.result())
         finally:
             if remove_source:
                 source.unlink(missing_ok=True)
@@ -56,9 +66,7 @@ def start_foreign_import(owner, kind: str, source: Path, *, remove_source: bool)
 @upload_view("NOTEDESK_MAX_IMPORT_SIZE")
 def start_foreign_upload(request):
     choice = valid(ForeignUploadForm(request.POST, request.FILES))
-    imports = Path(settings.DESKTOP_DATA_DIR) / "imports"
-    imports.mkdir(mode=0o700, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=imports, delete=False) as copy:
+    with tempfile.NamedTemporaryFile(dir=jobs.imports_folder(), delete=False) as copy:
         try:
             shutil.copyfileobj(choice["file"], copy)
         except BaseException:

@@ -8,7 +8,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -59,9 +58,7 @@ def start_export(request):
 @upload_view("NOTEDESK_MAX_IMPORT_SIZE")
 def start_upload_import(request):
     upload = valid(ImportForm(request.POST, request.FILES))["file"]
-    imports = Path(settings.DESKTOP_DATA_DIR) / "imports"
-    imports.mkdir(mode=0o700, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=imports, delete=False) as copy:
+    with tempfile.NamedTemporaryFile(dir=jobs.imports_folder(), delete=False) as copy:
         try:
             shutil.copyfileobj(upload, copy)
         except BaseException:  # a full disk: the middleware says so; the part copied goes

@@ -151,6 +151,14 @@ IMPORT_STOPPED_BY = {
 }
 
 
+def imports_folder() -> Path:
+    """Where an uploaded file waits for its import, and an import keeps what it decoded (in the
+    data folder, like the notes themselves, not in the system's shared temporary folder)."""
+    imports = Path(settings.DESKTOP_DATA_DIR) / "imports"
+    imports.mkdir(mode=0o700, exist_ok=True)
+    return imports
+
+
 def start_import(owner, source: Path, *, remove_source: bool) -> Job:
     """Import the file at `source` into the owner's notes; `remove_source` for an uploaded copy
     that is ours to delete."""

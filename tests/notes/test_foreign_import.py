@@ -204,7 +204,7 @@ ENEX = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_an_evernote_export_becomes_notes_with_markdown_tags_dates_and_attachments():
-    found = read_enex(io.BytesIO(ENEX.encode()))
+    found = read_enex(io.BytesIO(ENEX.encode()), io.BytesIO())
     groceries, second = found.records
     assert groceries["title"] == "Groceries"
     assert groceries["body"] == "**Buy** these:\n- milk\n- bread & butter\n- [x] done\n[shop](https://example.com) bad\n(attachment: receipt.png) (attachment)"  # by its MD5, as ENML names it
@@ -222,7 +222,7 @@ def test_an_evernote_note_keeps_its_text_when_an_attached_file_cannot_come_with_
         {resource % ("not base64!", "broken.png")}
         {resource % (base64.b64encode(b"small").decode(), "small.txt")}
         </note><note><title>Next</title><content>&lt;en-note/&gt;</content><resource><data>!</data></resource></note>
-        </en-export>""".encode()))
+        </en-export>""".encode()), io.BytesIO())
     trip, _ = found.records
     assert (trip["title"], trip["body"]) == ("Trip", "Important words")
     assert [attachment.name for attachment in trip["attachments"]] == ["small.txt"]
@@ -230,6 +230,46 @@ def test_an_evernote_note_keeps_its_text_when_an_attached_file_cannot_come_with_
         ("Note 1 “Trip”", "its attachment 1 is larger than the limit for an attachment: the note is imported without it"),
         ("Note 1 “Trip”", "its attachment 2 is not valid base64: the note is imported without it"),
         ("Note 2 “Next”", "its attachment 1 is not valid base64: the note is imported without it"),  # still note 2
+    ]
+
+
+def test_a_large_evernote_export_is_read_without_holding_its_attached_files_in_memory(tmp_path, settings):
+    import tracemalloc
+
+    photos = [os.urandom(1_500_000) for _ in range(12)]
+    export = tmp_path / "photos.enex"
+    with export.open("w") as file:
+        file.write("<en-export>")
+        for number, photo in enumerate(photos):
+            file.write(f"<note><title>Photo {number}</title><content>&lt;en-note&gt;Seen&lt;/en-note&gt;</content>"
+                       f"<resource><data>{base64.encodebytes(photo).decode()}</data></resource></note>")
+        file.write("</en-export>")
+    assert export.stat().st_size > 24_000_000
+    tracemalloc.start()
+    try:
+        with export.open("rb") as file, (tmp_path / "spool").open("w+b") as spool:
+            found = read_enex(file, spool)
+            _, peak = tracemalloc.get_traced_memory()
+            read_back = [b"".join(record["attachments"][0].chunks()) for record in found.records]
+    finally:
+        tracemalloc.stop()
+    assert read_back == photos
+    assert [record["attachments"][0].size for record in found.records] == [len(photo) for photo in photos]
+    assert peak < 6_000_000  # the whole file's attached files would be 18 MB decoded, 24 MB as text
+
+
+def test_an_evernote_note_too_large_or_with_data_after_its_padding_is_skipped_and_the_rest_imported():
+    content = "x" * (8 * 1024 * 1024 + 1)
+    found = read_enex(io.BytesIO(f"""<en-export>
+        <note><title>Huge</title><content>{content}</content></note>
+        <note><title>Padded</title><content>&lt;en-note&gt;Kept&lt;/en-note&gt;</content>
+          <resource><data>QQ==QUFB</data></resource><resource><data>QQ==\n</data></resource></note>
+        </en-export>""".encode()), io.BytesIO())
+    padded, = found.records
+    assert padded["body"] == "Kept" and [b"".join(a.chunks()) for a in padded["attachments"]] == [b"A"]
+    assert [(item.path, item.reason) for item in found.skipped] == [
+        ("Note 1 “Huge”", "its text is larger than 8.0\xa0MB"),
+        ("Note 2 “Padded”", "its attachment 1 is not valid base64: the note is imported without it"),
     ]
 
 
@@ -246,7 +286,7 @@ def test_an_evernote_note_keeps_its_text_when_an_attached_file_cannot_come_with_
 ])
 def test_a_hostile_or_broken_evernote_export_is_refused_clearly(content, message):
     with pytest.raises(ImportFileError) as refused:
-        read_enex(io.BytesIO(content))
+        read_enex(io.BytesIO(content), io.BytesIO())
     assert message in str(refused.value)
 
 
