@@ -22,8 +22,6 @@ Hostile input is refused file by file, or, for what would spoil the whole source
 Each skipped file is listed, with why, in the job's result.
 """
 
-import base64
-import hashlib
 import os
 import posixpath
 import re
@@ -45,7 +43,7 @@ from django.template.defaultfilters import filesizeformat
 from embedded_site.notes.attachments import display_name
 from embedded_site.notes.forms import BODY_MAX_LENGTH, MAX_TAGS_PER_NOTE, ImportedNoteForm
 from embedded_site.notes.importing import (
-    CHUNK_SIZE, UNREADABLE_ZIP, ImportedAttachment, ImportFileError, measured,
+    CHUNK_SIZE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, measured,
 )
 from embedded_site.notes.links import LINK, without_code
 from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, title_key
@@ -440,7 +438,7 @@ def read_enex(file: BinaryIO, spool: BinaryIO) -> ForeignSource:
     from defusedxml.ElementTree import XMLParser
 
     found = ForeignSource()
-    notes = EnexNotes(spool, found)
+    notes = EnexNotes(AttachmentSpool(spool), found)
     parser = XMLParser(target=notes)
     try:
         while chunk := file.read(CHUNK_SIZE):
@@ -464,17 +462,11 @@ def reason_of(error) -> str:
 
 
 @dataclass
-class SpooledResource:
-    """An attached file of an Evernote note, decoded into the spool as it was read."""
+class EnexResource:
+    """An attached file of an Evernote note."""
 
+    decoding: Decoding
     name: str = ""
-    size: int = 0
-    offset: int = 0
-    sha256: object = field(default_factory=hashlib.sha256)
-    md5: object = field(default_factory=lambda: hashlib.md5(usedforsecurity=False))  # how ENML's <en-media> names it
-    problem: str = ""  # why it cannot be one of the note's attachments
-    pending: str = ""  # base64 characters not yet decoded: fewer than a group of four
-    padded: bool = False
 
 
 @dataclass
@@ -482,7 +474,7 @@ class EnexNote:
     texts: dict[str, str] = field(default_factory=dict)  # the first title, content, created, updated
     oversized: set[str] = field(default_factory=set)
     tags: list[str] = field(default_factory=list)
-    resources: list[SpooledResource] = field(default_factory=list)
+    resources: list[EnexResource] = field(default_factory=list)
 
 
 class EnexNotes:
@@ -493,7 +485,7 @@ class EnexNotes:
     TEXTS = {"title", "content", "created", "updated"}
     MAX_TEXT = MAX_FILE_SIZE + 1  # characters: the largest text kept, and one more to tell it is larger
 
-    def __init__(self, spool: BinaryIO, found: ForeignSource):
+    def __init__(self, spool: AttachmentSpool, found: ForeignSource):
         self.spool, self.found = spool, found
         self.taken: set[str] = set()
         self.open: list[str] = []
@@ -515,7 +507,7 @@ class EnexNotes:
         elif self.note is None or inside[0] != "note":
             return
         elif inside[1:] == ["resource"]:
-            self.note.resources.append(SpooledResource(offset=self.spool.tell()))
+            self.note.resources.append(EnexResource(self.spool.begin(md5=True)))
         elif inside[1:] in (["resource", "resource-attributes", "file-name"], ["tag"]) or (
                 len(inside) == 2 and tag in self.TEXTS):
             self.text, self.text_depth, self.kept = [], len(self.open), 0
@@ -526,7 +518,7 @@ class EnexNotes:
                 self.text.append(text[: self.MAX_TEXT - self.kept])
             self.kept += len(text)
         elif self.open[1:] == ["note", "resource", "data"]:
-            self.decode(self.note.resources[-1], text)
+            self.spool.feed(self.note.resources[-1].decoding, text)
 
     def end(self, tag: str) -> None:
         inside, note = self.open[1:], self.note
@@ -545,7 +537,7 @@ class EnexNotes:
                 if self.kept >= self.MAX_TEXT:
                     note.oversized.add(tag)
         elif inside[1:] == ["resource", "data"]:
-            self.finish(note.resources[-1])
+            self.spool.finish(note.resources[-1].decoding)
         elif inside == ["note"]:
             self.notes_read += 1
             record = enex_note(note, self.notes_read, self.taken, self.found.skipped, self.spool)
@@ -555,39 +547,8 @@ class EnexNotes:
     def close(self) -> None:
         pass
 
-    def decode(self, resource: SpooledResource, text: str) -> None:
-        if resource.problem:
-            return
-        letters = resource.pending + "".join(text.split())
-        whole = len(letters) - len(letters) % 4
-        resource.pending = letters[whole:]
-        if whole:
-            self.write(resource, letters[:whole])
 
-    def finish(self, resource: SpooledResource) -> None:
-        if resource.pending and not resource.problem:
-            self.write(resource, resource.pending)  # not a whole group: refused as not valid base64
-        resource.pending = ""
-
-    def write(self, resource: SpooledResource, letters: str) -> None:
-        try:
-            if resource.padded:
-                raise ValueError("data after the padding")
-            decoded = base64.b64decode(letters, validate=True)
-        except ValueError:  # binascii.Error, or a character that is not ASCII
-            resource.problem = "is not valid base64"
-            return
-        resource.padded = letters.endswith("=")
-        resource.size += len(decoded)
-        if resource.size > settings.NOTEDESK_MAX_ATTACHMENT_SIZE:
-            resource.problem = "is larger than the limit for an attachment"
-            return
-        self.spool.write(decoded)
-        resource.sha256.update(decoded)
-        resource.md5.update(decoded)
-
-
-def enex_note(note: EnexNote, number: int, taken: set[str], skipped: list[Skipped], spool: BinaryIO) -> dict | Skipped:
+def enex_note(note: EnexNote, number: int, taken: set[str], skipped: list[Skipped], spool: AttachmentSpool) -> dict | Skipped:
     """The note; an attached file that cannot be one of its attachments is left out of it, listed
     in `skipped`."""
     title = note.texts.get("title", "").strip()
@@ -598,13 +559,11 @@ def enex_note(note: EnexNote, number: int, taken: set[str], skipped: list[Skippe
     updated = max(enex_date(note.texts.get("updated")) or created, created)
     attachments, names_by_md5 = [], {}
     for resource_number, resource in enumerate(note.resources, start=1):
-        if resource.problem:
-            skipped.append(Skipped(where, f"its attachment {resource_number} {resource.problem}: the note is imported without it"))
+        if resource.decoding.problem:
+            skipped.append(Skipped(where, f"its attachment {resource_number} {resource.decoding.problem}: the note is imported without it"))
             continue
-        name = display_name(resource.name or f"attachment {resource_number}")
-        attachments.append(ImportedAttachment(name, resource.size, resource.sha256.hexdigest(),
-                                              partial(spooled_chunks, spool, resource.offset, resource.size)))
-        names_by_md5[resource.md5.hexdigest()] = name
+        attachments.append(spool.attachment(resource.decoding, display_name(resource.name or f"attachment {resource_number}")))
+        names_by_md5[resource.decoding.md5.hexdigest()] = attachments[-1].name
     key = f"enex:{title}\n{created.isoformat()}"
     while key in taken:  # two notes of one title made in the same second
         key += "+"
@@ -616,16 +575,6 @@ def enex_note(note: EnexNote, number: int, taken: set[str], skipped: list[Skippe
         "tags": note.tags, "pinned": False, "created": created.isoformat(), "updated": updated.isoformat(),
     }
     return checked_record(where, raw, attachments)
-
-
-def spooled_chunks(spool: BinaryIO, offset: int, size: int) -> Iterator[bytes]:
-    while size > 0:
-        spool.seek(offset)
-        chunk = spool.read(min(size, CHUNK_SIZE))
-        if not chunk:
-            raise OSError("the import's temporary file ended early")
-        offset, size = offset + len(chunk), size - len(chunk)
-        yield chunk
 
 
 def enex_date(text: str | None) -> datetime | None:

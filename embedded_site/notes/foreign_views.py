@@ -14,6 +14,7 @@ from django_desktop_shell.uploads import upload_view
 from embedded_site.notes import jobs
 from embedded_site.notes.api import api_view, json_object, valid
 from embedded_site.notes.foreign_import import read_enex, read_markdown_source
+from embedded_site.notes.importing import imports_folder
 from embedded_site.notes.forms import JsonChoiceField
 from embedded_site.notes.job_views import native_functions
 
@@ -38,19 +39,13 @@ def start_foreign_import(owner, kind: str, source: Path, *, remove_source: bool)
                 try:
                     if kind == "enex":
                         # An Evernote note's attached files are decoded into it as the export is read.
-                        spool = open_files.enter_context(tempfile.TemporaryFile(dir=jobs.imports_folder()))
+                        spool = open_files.enter_context(tempfile.TemporaryFile(dir=imports_folder()))
                         with source.open("rb") as file:
                             found = read_enex(file, spool)
                     else:
                         found = read_markdown_source(source)
                 except OSError as error:
-                    if jobs.is_disk_full(error):
-                        raise jobs.JobError(
-                            f"The disk is full: there is no room to read {source.name} (its attached files are "
-                            f"decoded into {jobs.imports_folder()} first). Nothing was imported. Free some space "
-                            "and import it again."
-                        ) from None
-                    raise jobs.JobError(f"Cannot read {source.name}: {error.strerror}.") from None
+                    raise jobs.unreadable(source, error) from None
                 # A zip's or the spool's attached files are read from it meanwhile.
                 jobs.import_records(owner, job, found.records)
                 job.result.update(found.result())
@@ -66,7 +61,7 @@ def start_foreign_import(owner, kind: str, source: Path, *, remove_source: bool)
 @upload_view("NOTEDESK_MAX_IMPORT_SIZE")
 def start_foreign_upload(request):
     choice = valid(ForeignUploadForm(request.POST, request.FILES))
-    with tempfile.NamedTemporaryFile(dir=jobs.imports_folder(), delete=False) as copy:
+    with tempfile.NamedTemporaryFile(dir=imports_folder(), delete=False) as copy:
         try:
             shutil.copyfileobj(choice["file"], copy)
         except BaseException:

@@ -3,23 +3,28 @@ by each attachment's name and content.
 
 read_import_file() checks the whole file before anything is written, attachments included
 (each within the upload limit): a note that could not be stored stops the import before its
-first write. Attachments are checked and written a chunk at a time, never held whole. import_notes() then writes it in batches, a transaction each, so a long import
+first write. Attachments are checked and written a chunk at a time, never held whole: a zip's
+are read from it, a JSON export's decoded into a temporary file (AttachmentSpool) as its notes
+are read one at a time. import_notes() then writes it in batches, a transaction each, so a long import
 (a job) never holds the write lock for long: cancelling it (closing the generator) keeps the
 batches already done, and importing the same file again completes it without creating anything
 twice. POST /api/import/ writes it in one transaction instead: all or nothing.
 """
 
 import base64
-import binascii
+import codecs
 import hashlib
+import io
 import json
 import lzma
+import re
 import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
+from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
@@ -46,6 +51,10 @@ MAX_MARKDOWN_FILE_SIZE = 8 * 1024 * 1024
 MAX_ARCHIVE_CONTENT_SIZE = 512 * 1024 * 1024
 CHUNK_SIZE = 1024 * 1024
 BASE64_CHUNK = 4 * 256 * 1024  # characters, a multiple of 4: each decodes on its own
+# A Notedesk JSON export as exporting.py writes it, up to the "[" of its notes.
+EXPORT_HEAD = re.compile(r'\s*\{\s*"format"\s*:\s*"(?P<format>[^"\\]*)"\s*,\s*"version"\s*:\s*(?P<version>\d{1,9})\s*,\s*"notes"\s*:\s*\[')
+NOT_SPACE = re.compile(r"[^ \t\n\r]")
+JSON_DECODER = json.JSONDecoder()
 
 
 # What reading a damaged zip raises, besides the cases below: zipfile's own error, zlib's and
@@ -77,12 +86,13 @@ class ImportedAttachment:
     chunks: Callable[[], Iterator[bytes]]
 
 
-def read_import_file(file: BinaryIO) -> list[dict]:
+def read_import_file(file: BinaryIO, spool: BinaryIO) -> list[dict]:
     """The validated note records of a JSON export or a zip of Markdown notes, each with its
-    "attachments": a list of ImportedAttachment."""
+    "attachments": a list of ImportedAttachment. A JSON export's attached files are decoded into
+    `spool` (a temporary file, kept until the records are imported) as its notes are read."""
     is_zip = zipfile.is_zipfile(file)
     file.seek(0)  # is_zipfile leaves the file wherever its search ended
-    sources = markdown_sources(file) if is_zip else json_sources(file)
+    sources = markdown_sources(file) if is_zip else json_sources(file, AttachmentSpool(spool))
     records = [
         {**valid_record(where, raw), "attachments": attachments, "revisions": valid_revisions(where, raw)}
         for where, raw, attachments in sources
@@ -93,29 +103,121 @@ def read_import_file(file: BinaryIO) -> list[dict]:
     return records
 
 
-def json_sources(file: BinaryIO) -> list[tuple[str, object, list[ImportedAttachment]]]:
+def imports_folder() -> Path:
+    """Where an uploaded file waits for its import, and an import keeps what it decoded (in the
+    data folder, like the notes themselves, not in the system's shared temporary folder)."""
+    imports = Path(settings.DESKTOP_DATA_DIR) / "imports"
+    imports.mkdir(mode=0o700, exist_ok=True)
+    return imports
+
+
+def json_sources(file: BinaryIO, spool: "AttachmentSpool") -> Iterator[tuple[str, object, list[ImportedAttachment]]]:
+    """Each note of the export as it is read, its attached files already in the spool."""
+    for position, raw in enumerate(json_notes(file), start=1):
+        # Taken out of the note: its checks (a Django form, freed only by the garbage collector's
+        # rounds) would otherwise keep the attached files' base64 text alive long after.
+        listed = raw.pop(ATTACHMENTS_KEY, []) if isinstance(raw, dict) else []
+        yield f"Note {position}", raw, json_attachments(f"Note {position}", listed, spool)
+
+
+def json_notes(file: BinaryIO) -> Iterator[object]:
+    """The notes of a Notedesk JSON export, one at a time. An export laid out as Notedesk writes
+    it (its format and version, then its notes) is read a megabyte at a time, holding one note's
+    text at most; the same JSON laid out otherwise is read whole."""
     try:
-        document = json.load(file)
+        stream = JsonStream(file)
+        head = EXPORT_HEAD.match(stream.text)
+    except ValueError:  # its start is not UTF-8: not written by Notedesk
+        head = None
+    if head is None:
+        file.seek(0)
+        try:
+            document = json.load(file)
+        except (ValueError, RecursionError):
+            raise ImportFileError("This is neither a Notedesk JSON export nor a zip of Markdown notes.") from None
+        if not isinstance(document, dict):
+            raise ImportFileError("This JSON file is not a Notedesk export.")
+        readable_export(document.get("format"), document.get("version"))
+        if not isinstance(document.get("notes"), list):
+            raise ImportFileError("This Notedesk export has no list of notes.")
+        yield from document["notes"]
+        return
+    readable_export(head["format"], int(head["version"]))
+    stream.position = head.end()
+    read = 0
+    try:
+        while (next_character := stream.skip_space()) != "]":
+            if read:
+                if next_character != ",":
+                    raise ValueError("a note not followed by a comma")
+                stream.position += 1
+                stream.skip_space()
+            note = stream.value()
+            read += 1
+            yield note
+        stream.position += 1
+        if stream.skip_space() != "}":
+            raise ValueError("the list of notes not followed by the end of the export")
+        stream.position += 1
+        if stream.skip_space():
+            raise ValueError("more after the end of the export")
     except (ValueError, RecursionError):
-        raise ImportFileError("This is neither a Notedesk JSON export nor a zip of Markdown notes.") from None
-    if not (isinstance(document, dict) and document.get("format") == FORMAT_NAME):
+        raise ImportFileError(
+            f"This Notedesk export is damaged after its note {read} (not valid JSON there): it may have been cut "
+            "short while it was copied. Nothing was imported."
+        ) from None
+
+
+def readable_export(format_name: object, version: object) -> None:
+    if format_name != FORMAT_NAME:
         raise ImportFileError("This JSON file is not a Notedesk export.")
-    version = document.get("version")
     if type(version) is not int or version not in READABLE_VERSIONS:  # true == 1 and 1.0 == 1 in Python
         raise ImportFileError(
             f"This Notedesk export is not version {', '.join(map(str, READABLE_VERSIONS[:-1]))} or {READABLE_VERSIONS[-1]}, "
             "the ones this Notedesk reads."
         )
-    if not isinstance(document.get("notes"), list):
-        raise ImportFileError("This Notedesk export has no list of notes.")
-    sources = []
-    for position, raw in enumerate(document["notes"], start=1):
-        listed = raw.get(ATTACHMENTS_KEY, []) if isinstance(raw, dict) else []
-        sources.append((f"Note {position}", raw, json_attachments(f"Note {position}", listed)))
-    return sources
 
 
-def json_attachments(where: str, listed: object) -> list[ImportedAttachment]:
+class JsonStream:
+    """The text of a JSON file, read as far as the value being decoded needs."""
+
+    def __init__(self, file: BinaryIO):
+        self.file = file
+        self.utf8 = codecs.getincrementaldecoder("utf-8")()
+        self.text, self.position, self.ended = "", 0, False
+        self.read_more(CHUNK_SIZE)
+
+    def read_more(self, at_least: int) -> None:
+        data = self.file.read(max(at_least, CHUNK_SIZE))
+        self.ended = not data
+        self.text = self.text[self.position:] + self.utf8.decode(data, final=self.ended)
+        self.position = 0
+
+    def skip_space(self) -> str:
+        """The next character that is not white space, or "" at the end of the file."""
+        while (found := NOT_SPACE.search(self.text, self.position)) is None and not self.ended:
+            self.position = len(self.text)
+            self.read_more(CHUNK_SIZE)
+        if found is None:
+            self.position = len(self.text)
+            return ""
+        self.position = found.start()
+        return self.text[self.position]
+
+    def value(self) -> object:
+        while True:
+            try:
+                value, self.position = JSON_DECODER.raw_decode(self.text, self.position)
+                return value
+            except json.JSONDecodeError as error:
+                # A value the text read so far cuts short: a string not ended, or an error at its very end.
+                cut_short = error.msg.startswith("Unterminated string") or error.pos >= len(self.text) - 6
+                if self.ended or not cut_short:
+                    raise
+                self.read_more(len(self.text) - self.position)  # twice what is held: reading stays linear
+
+
+def json_attachments(where: str, listed: object, spool: "AttachmentSpool") -> list[ImportedAttachment]:
     if not isinstance(listed, list):
         raise ImportFileError(f"{where}: its attachments must be a list.")
     attachments = []
@@ -123,21 +225,96 @@ def json_attachments(where: str, listed: object) -> list[ImportedAttachment]:
         if not (isinstance(item, dict) and isinstance(item.get("name"), str) and isinstance(item.get("data"), str)):
             raise ImportFileError(f"{where}, attachment {number}: it needs a name and its data in base64.")
         within_limit(where, item["name"], len(item["data"]) * 3 // 4 - 2)  # before decoding a huge one
-        chunks = partial(base64_chunks, item["data"])
-        try:
-            size, digest = measured(chunks())
-        except ValueError:  # binascii.Error, or a character that is not ASCII
-            raise ImportFileError(f"{where}, attachment “{item['name']}”: its data is not valid base64.") from None
-        within_limit(where, item["name"], size)
-        attachments.append(ImportedAttachment(display_name(item["name"]), size, digest, chunks))
+        decoded = spool.decoded(item["data"])
+        if decoded.problem == TOO_LARGE:
+            within_limit(where, item["name"], decoded.size)
+        if decoded.problem:
+            raise ImportFileError(f"{where}, attachment “{item['name']}”: its data is not valid base64.")
+        attachments.append(spool.attachment(decoded, display_name(item["name"])))
     return attachments
 
 
-def base64_chunks(data: str) -> Iterator[bytes]:
-    if "=" in data.rstrip("="):
-        raise binascii.Error("padding before the end")
-    for start in range(0, len(data), BASE64_CHUNK):
-        yield base64.b64decode(data[start : start + BASE64_CHUNK], validate=True)
+@dataclass
+class Decoding:
+    """An attached file being decoded from base64 into the spool."""
+
+    offset: int
+    md5: object = None  # also its MD5, for an Evernote note's <en-media>, which names it so
+    size: int = 0
+    sha256: object = field(default_factory=hashlib.sha256)
+    problem: str = ""  # NOT_BASE64 or TOO_LARGE: then it cannot be an attachment
+    pending: str = ""  # base64 characters not yet decoded: fewer than a group of four
+    padded: bool = False
+
+
+NOT_BASE64 = "is not valid base64"
+TOO_LARGE = "is larger than the limit for an attachment"
+
+
+class AttachmentSpool:
+    """An import's attached files, decoded from base64 into one temporary file as the import file
+    is read, so that memory never holds them: each is read back, a chunk at a time, as it is
+    written. One within the attachment limit only; white space in the base64 text is left out."""
+
+    def __init__(self, file: BinaryIO):
+        self.file = file
+
+    def begin(self, *, md5: bool = False) -> Decoding:
+        self.file.seek(0, io.SEEK_END)
+        return Decoding(offset=self.file.tell(), md5=hashlib.md5(usedforsecurity=False) if md5 else None)
+
+    def feed(self, decoding: Decoding, text: str) -> None:
+        if decoding.problem:
+            return
+        letters = decoding.pending + "".join(text.split())
+        whole = len(letters) - len(letters) % 4
+        decoding.pending = letters[whole:]
+        if whole:
+            self.write(decoding, letters[:whole])
+
+    def finish(self, decoding: Decoding) -> Decoding:
+        if decoding.pending and not decoding.problem:
+            self.write(decoding, decoding.pending)  # not a whole group of four: refused as not base64
+        decoding.pending = ""
+        return decoding
+
+    def decoded(self, text: str) -> Decoding:
+        decoding = self.begin()
+        for start in range(0, len(text), BASE64_CHUNK):
+            self.feed(decoding, text[start : start + BASE64_CHUNK])
+        return self.finish(decoding)
+
+    def write(self, decoding: Decoding, letters: str) -> None:
+        try:
+            if decoding.padded:
+                raise ValueError("data after the padding")
+            decoded = base64.b64decode(letters, validate=True)
+        except ValueError:  # binascii.Error, or a character that is not ASCII
+            decoding.problem = NOT_BASE64
+            return
+        decoding.padded = letters.endswith("=")
+        decoding.size += len(decoded)
+        if decoding.size > settings.NOTEDESK_MAX_ATTACHMENT_SIZE:
+            decoding.problem = TOO_LARGE
+            return
+        self.file.seek(0, io.SEEK_END)
+        self.file.write(decoded)
+        decoding.sha256.update(decoded)
+        if decoding.md5 is not None:
+            decoding.md5.update(decoded)
+
+    def attachment(self, decoding: Decoding, name: str) -> ImportedAttachment:
+        return ImportedAttachment(name, decoding.size, decoding.sha256.hexdigest(),
+                                  partial(self.chunks, decoding.offset, decoding.size))
+
+    def chunks(self, offset: int, size: int) -> Iterator[bytes]:
+        while size > 0:
+            self.file.seek(offset)
+            chunk = self.file.read(min(size, CHUNK_SIZE))
+            if not chunk:
+                raise OSError("the import's temporary file ended early")
+            offset, size = offset + len(chunk), size - len(chunk)
+            yield chunk
 
 
 def measured(chunks: Iterator[bytes]) -> tuple[int, str]:
@@ -324,8 +501,8 @@ def import_batch(owner, records: list[dict], stored_files: list[str]) -> tuple[i
     )
     revisions.keep_many([note.pk for note, _ in newer], "import")  # what the import overwrites
     for note, record in newer:
-        for field, value in note_fields(record).items():
-            setattr(note, field, value)
+        for name, value in note_fields(record).items():
+            setattr(note, name, value)
         note.version += 1
     Note.objects.bulk_update([note for note, _ in newer], [*IMPORTED_FIELDS, "version"])
     set_tags(owner, {note.pk: record["tags"] for note, record in [*zip(created, new_records), *newer]})

@@ -16,6 +16,7 @@ from django_desktop_shell import native
 from embedded_site.notes import jobs
 from embedded_site.notes.api import ApiError, api_view, json_object, valid
 from embedded_site.notes.forms import ExportJobForm, ImportForm
+from embedded_site.notes.importing import imports_folder
 from django_desktop_shell.uploads import upload_view
 
 DIALOG_FILE_TYPES = {
@@ -58,7 +59,7 @@ def start_export(request):
 @upload_view("NOTEDESK_MAX_IMPORT_SIZE")
 def start_upload_import(request):
     upload = valid(ImportForm(request.POST, request.FILES))["file"]
-    with tempfile.NamedTemporaryFile(dir=jobs.imports_folder(), delete=False) as copy:
+    with tempfile.NamedTemporaryFile(dir=imports_folder(), delete=False) as copy:
         try:
             shutil.copyfileobj(upload, copy)
         except BaseException:  # a full disk: the middleware says so; the part copied goes

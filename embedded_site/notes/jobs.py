@@ -10,6 +10,7 @@ disk is named as such, with the place that is full.
 import errno
 import logging
 import secrets
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -23,7 +24,7 @@ from django.db import DatabaseError, connection
 
 from django_desktop_shell.files import durable_file
 from embedded_site.notes.exporting import ExportError, export_json, export_markdown
-from embedded_site.notes.importing import ImportFileError, import_notes, read_import_file
+from embedded_site.notes.importing import ImportFileError, import_notes, imports_folder, read_import_file
 from embedded_site.notes.progress import Progress
 from django_desktop_shell.storage_errors import BUSY, DISK_ERROR, FULL, READ_ONLY, storage_problem
 
@@ -151,14 +152,6 @@ IMPORT_STOPPED_BY = {
 }
 
 
-def imports_folder() -> Path:
-    """Where an uploaded file waits for its import, and an import keeps what it decoded (in the
-    data folder, like the notes themselves, not in the system's shared temporary folder)."""
-    imports = Path(settings.DESKTOP_DATA_DIR) / "imports"
-    imports.mkdir(mode=0o700, exist_ok=True)
-    return imports
-
-
 def start_import(owner, source: Path, *, remove_source: bool) -> Job:
     """Import the file at `source` into the owner's notes; `remove_source` for an uploaded copy
     that is ours to delete."""
@@ -173,13 +166,23 @@ def start_import(owner, source: Path, *, remove_source: bool) -> Job:
     def import_from(job: Job) -> None:
         with ExitStack() as open_files:
             try:
-                # Open to the end: the attachments are read from it again as they are written.
-                records = read_import_file(open_files.enter_context(source.open("rb")))
+                # Both open to the end: the attachments are read from them again as they are written.
+                spool = open_files.enter_context(tempfile.TemporaryFile(dir=imports_folder()))
+                records = read_import_file(open_files.enter_context(source.open("rb")), spool)
             except OSError as error:
-                raise JobError(f"Cannot read {source}: {error.strerror}.") from None
+                raise unreadable(source, error) from None
             import_records(owner, job, records)
 
     return start(Job(kind="import", owner_id=owner.pk), work)
+
+
+def unreadable(source: Path, error: OSError) -> JobError:
+    if is_disk_full(error):
+        return JobError(
+            f"The disk is full: there is no room to read {source.name} (its attached files are decoded into "
+            f"{imports_folder()} first). Nothing was imported. Free some space and import it again."
+        )
+    return JobError(f"Cannot read {source}: {error.strerror}.")
 
 
 def import_records(owner, job: Job, records: list[dict]) -> None:

@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 
 import pytest
 
-from embedded_site.notes import foreign_views
 from embedded_site.notes.foreign_import import enml_to_markdown, front_matter, read_enex, read_markdown_source
 from embedded_site.notes.importing import ImportFileError
 from embedded_site.notes.models import Attachment, Note

@@ -137,6 +137,7 @@ def bad_zip(entries):
 
 
 UID = "5b0c3a8e-8d4f-4c41-9d7e-3f2f4a6b8c1d"
+OTHER_UID = "0f6a3e55-2b1d-4f8e-9a77-6c5d4e3b2a10"
 GOOD = {"uid": UID, "title": "t", "body": "", "tags": [], "pinned": False,
         "created": "2020-01-01T00:00:00+00:00", "updated": "2020-01-01T00:00:00+00:00"}
 GOOD_MARKDOWN = f'---\ntitle: "t"\nuid: "{UID}"\ncreated: "2020-01-01T00:00:00+00:00"\n---\n' + "body " * 100
@@ -182,6 +183,8 @@ def export_document(*notes):
          "Note 1: created: Enter a date and time between the years 1 and 9999 in UTC."),
         (export_document({**GOOD, "body": 5}), "Note 1: body: Enter text (a JSON string)."),
         (export_document({**GOOD, "uid": 12345678123456781234567812345678}), "Note 1: uid: Enter a valid UUID."),
+        (export_document(GOOD, {**GOOD, "uid": OTHER_UID})[:-30], "This Notedesk export is damaged after its note 1"),
+        (export_document(GOOD) + b",{}", "This Notedesk export is damaged after its note 1"),
         (bad_zip({"a.md": f'---\nuid: "{UID}"\ntitle: "t"\npinned: yes\n---\n'}), "a.md: pinned: Enter true or false."),
         (bad_zip({"photo.jpg": "x", "__MACOSX/._a.md": "\0\5"}), "There are no Markdown notes (.md files) in this zip file."),
         (bad_zip({"a.md": "just text"}), "a.md: it does not start with front matter (a line ---)."),
@@ -276,13 +279,13 @@ def test_a_cancelled_import_keeps_the_batches_done_and_finishes_on_a_second_run(
         for number in range(5)
     ]
     document = io.BytesIO(export_document(*records))
-    steps = import_notes(owner, read_import_file(document))
+    steps = import_notes(owner, read_import_file(document, io.BytesIO()))
     assert next(steps) == ImportProgress(done=0, total=5)
     assert next(steps) == ImportProgress(done=2, total=5, created=2)
     steps.close()
     assert Note.objects.count() == 2
     document.seek(0)
-    *_, last = import_notes(owner, read_import_file(document))
+    *_, last = import_notes(owner, read_import_file(document, io.BytesIO()))
     assert last == ImportProgress(done=5, total=5, created=3, unchanged=2)
 
 
@@ -401,7 +404,7 @@ def test_an_attachment_that_cannot_be_imported_is_400_saying_why_and_imports_not
 
 def test_a_batch_that_fails_leaves_none_of_its_attachment_files(owner, attachments_dir, monkeypatch):
     attachments = [{"name": name, "data": base64.b64encode(b"bytes").decode()} for name in ("a.bin", "b.bin")]
-    records = read_import_file(io.BytesIO(export_document({**GOOD, "attachments": attachments})))
+    records = read_import_file(io.BytesIO(export_document({**GOOD, "attachments": attachments})), io.BytesIO())
     real_save = importing.save_attachment
 
     def disk_full_on_the_second(note, name, chunks):
@@ -448,13 +451,48 @@ def test_an_import_streams_its_attachments_rather_than_holding_them(owner, attac
     content = io.BytesIO(zip_whose_notes_all_name_one_file(notes=3, size=size))
     tracemalloc.start()
     try:
-        result = run_to_completion(import_notes(owner, read_import_file(content)))
+        result = run_to_completion(import_notes(owner, read_import_file(content, io.BytesIO())))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert (result.created, result.attachments) == (3, 3)
     assert [attachment.size for attachment in Attachment.objects.all()] == [size] * 3
     assert peak < size / 2, f"the import held {peak / 2**20:.1f} MB at its peak"
+
+
+def test_a_large_json_export_is_read_a_note_at_a_time_its_attached_files_never_held(owner, attachments_dir, tmp_path):
+    files = [bytes([number]) * 1_000_000 for number in range(24)]
+    notes = [{**GOOD, "uid": f"00000000-0000-4000-8000-{number:012d}", "title": f"photo {number}",
+              "attachments": [{"name": "photo.jpg", "data": base64.b64encode(file).decode()}]}
+             for number, file in enumerate(files)]
+    content = io.BytesIO(export_document(*notes))
+    assert len(content.getvalue()) > 32_000_000
+    tracemalloc.start()
+    try:
+        with (tmp_path / "spool").open("w+b") as spool:
+            records = read_import_file(content, spool)
+            _, peak = tracemalloc.get_traced_memory()
+            read_back = [b"".join(record["attachments"][0].chunks()) for record in records]
+    finally:
+        tracemalloc.stop()
+    assert read_back == files
+    assert peak < 16_000_000, f"reading held {peak / 2**20:.1f} MB at its peak"  # a few notes' text, not the file's 32 MB
+
+
+@pytest.mark.parametrize("layout", [
+    {},  # as Notedesk writes it
+    {"indent": 2},
+    {"notes_first": True},
+])
+def test_a_json_export_laid_out_any_way_imports_the_same(owner, attachments_dir, layout):
+    notes = [{**GOOD, "attachments": [{"name": "a.txt", "data": base64.b64encode(b"attached").decode()}]},
+             {**GOOD, "uid": OTHER_UID, "title": "second"}]
+    document = {"format": "notedesk-notes", "version": 2, "notes": notes}
+    if layout.pop("notes_first", False):
+        document = {"notes": notes, "version": 2, "format": "notedesk-notes"}
+    result = run_to_completion(import_notes(owner, read_import_file(io.BytesIO(json.dumps(document, **layout).encode()), io.BytesIO())))
+    assert (result.created, result.attachments) == (2, 1)
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["second", "t"]
 
 
 def test_markdown_exports_have_names_windows_can_extract_and_import_back_unchanged(api, make_note, attachments_dir):
