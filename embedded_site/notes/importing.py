@@ -54,6 +54,8 @@ BASE64_CHUNK = 4 * 256 * 1024  # characters, a multiple of 4: each decodes on it
 # A Notedesk JSON export as exporting.py writes it, up to the "[" of its notes.
 EXPORT_HEAD = re.compile(r'\s*\{\s*"format"\s*:\s*"(?P<format>[^"\\]*)"\s*,\s*"version"\s*:\s*(?P<version>\d{1,9})\s*,\s*"notes"\s*:\s*\[')
 NOT_SPACE = re.compile(r"[^ \t\n\r]")
+NUMBER_PART = re.compile(r"[0-9.eE+-]*")
+HEAD_SIZE = 4096  # bytes read at least before the head is looked for: any spacing of it
 JSON_DECODER = json.JSONDecoder()
 
 
@@ -185,7 +187,7 @@ class JsonStream:
         self.file = file
         self.utf8 = codecs.getincrementaldecoder("utf-8")()
         self.text, self.position, self.ended = "", 0, False
-        self.read_more(CHUNK_SIZE)
+        self.read_more(HEAD_SIZE)
 
     def read_more(self, at_least: int) -> None:
         data = self.file.read(max(at_least, CHUNK_SIZE))
@@ -207,14 +209,18 @@ class JsonStream:
     def value(self) -> object:
         while True:
             try:
-                value, self.position = JSON_DECODER.raw_decode(self.text, self.position)
-                return value
+                value, end = JSON_DECODER.raw_decode(self.text, self.position)
             except json.JSONDecodeError as error:
-                # A value the text read so far cuts short: a string not ended, or an error at its very end.
-                cut_short = error.msg.startswith("Unterminated string") or error.pos >= len(self.text) - 6
-                if self.ended or not cut_short:
+                # Cut short by the end of the text read so far: a string not ended, or an error at its very end?
+                if self.ended or not (error.msg.startswith("Unterminated string") or error.pos >= len(self.text) - 6):
                     raise
-                self.read_more(len(self.text) - self.position)  # twice what is held: reading stays linear
+            else:
+                # A number the text read so far ends in may go on ("1" of "12", "1." of "1.5", "1e" of "1e9").
+                number_may_go_on = type(value) in (int, float) and NUMBER_PART.fullmatch(self.text, end)
+                if self.ended or not number_may_go_on:
+                    self.position = end
+                    return value
+            self.read_more(len(self.text) - self.position)  # twice what is held: reading stays linear
 
 
 def json_attachments(where: str, listed: object, spool: "AttachmentSpool") -> list[ImportedAttachment]:

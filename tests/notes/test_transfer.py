@@ -8,10 +8,13 @@ import zipfile
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from embedded_site.notes.exporting import export_json
 from embedded_site.notes import importing
-from embedded_site.notes.importing import ImportProgress, import_notes, read_import_file
+from embedded_site.notes.importing import ImportFileError, ImportProgress, import_notes, read_import_file
 from embedded_site.notes.models import Attachment, Note
 from embedded_site.notes.progress import run_to_completion
 from tests.notes.conftest import check_search_index
@@ -493,6 +496,41 @@ def test_a_json_export_laid_out_any_way_imports_the_same(owner, attachments_dir,
     result = run_to_completion(import_notes(owner, read_import_file(io.BytesIO(json.dumps(document, **layout).encode()), io.BytesIO())))
     assert (result.created, result.attachments) == (2, 1)
     assert sorted(Note.objects.values_list("title", flat=True)) == ["second", "t"]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12,
+)
+
+
+# Derandomized, so that a run is repeatable (15,000 random examples passed when it was written).
+@hypothesis_settings(max_examples=300, derandomize=True, database=None, deadline=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(notes=st.lists(st.floats(allow_nan=False, allow_infinity=False) | JSON_VALUES, max_size=6),
+       indent=st.sampled_from([None, 0, 2]), ascii_only=st.booleans(), chunk=st.integers(min_value=1, max_value=16),
+       cut=st.integers(min_value=0, max_value=10_000))
+def test_a_json_export_read_a_chunk_at_a_time_gives_what_json_gives_and_a_cut_one_is_refused(
+        monkeypatch, notes, indent, ascii_only, chunk, cut):
+    # The boundaries between reads fall everywhere: in strings, numbers, escapes.
+    monkeypatch.setattr(importing, "HEAD_SIZE", 80)
+    monkeypatch.setattr(importing, "CHUNK_SIZE", chunk)
+    content = json.dumps({"format": "notedesk-notes", "version": 3, "notes": notes}, indent=indent,
+                         ensure_ascii=ascii_only).encode()
+    assert list(importing.json_notes(io.BytesIO(content))) == json.loads(content)["notes"]
+    shortened = content[:cut % len(content)]
+    with pytest.raises(ImportFileError):
+        list(importing.json_notes(io.BytesIO(shortened)))
+
+
+@pytest.mark.parametrize("chunk", range(1, 40))
+def test_a_number_split_between_two_reads_is_read_whole(monkeypatch, chunk):
+    monkeypatch.setattr(importing, "HEAD_SIZE", 60)
+    monkeypatch.setattr(importing, "CHUNK_SIZE", chunk)
+    notes = [4.70814227879526e+16, 1000000000000000.0, -12345678, 0.25, True, None, "1e5"]
+    content = json.dumps({"format": "notedesk-notes", "version": 3, "notes": notes}).encode()
+    assert list(importing.json_notes(io.BytesIO(content))) == notes
 
 
 def test_markdown_exports_have_names_windows_can_extract_and_import_back_unchanged(api, make_note, attachments_dir):
