@@ -9,9 +9,12 @@ import zipfile
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from embedded_site.notes.foreign_import import enml_to_markdown, front_matter, read_enex, read_markdown_source
-from embedded_site.notes.importing import ImportFileError
+from embedded_site.notes.importing import AttachmentSpool, ImportFileError
 from embedded_site.notes.models import Attachment, Note
 from tests.notes.test_jobs_and_preview import FakeDialogs, wait_for_job
 
@@ -255,6 +258,24 @@ def test_a_large_evernote_export_is_read_without_holding_its_attached_files_in_m
     assert read_back == photos
     assert [record["attachments"][0].size for record in found.records] == [len(photo) for photo in photos]
     assert peak < 6_000_000  # the whole file's attached files would be 18 MB decoded, 24 MB as text
+
+
+@hypothesis_settings(max_examples=200, derandomize=True, database=None, deadline=None)
+@given(data=st.binary(max_size=2000), line=st.integers(min_value=0, max_value=80), cuts=st.lists(st.integers(0, 3000)))
+def test_an_attached_file_fed_in_any_pieces_is_decoded_whole(data, line, cuts):
+    text = base64.b64encode(data).decode()
+    if line:  # as Evernote writes it, lines of base64
+        text = "\n".join(text[start:start + line] for start in range(0, len(text), line))
+    spool = AttachmentSpool(io.BytesIO())
+    decoding = spool.begin(md5=True)
+    bounds = sorted({0, len(text), *(cut % (len(text) + 1) for cut in cuts)})
+    for start, end in zip(bounds, bounds[1:]):
+        spool.feed(decoding, text[start:end])
+    spool.finish(decoding)
+    attachment = spool.attachment(decoding, "file")
+    assert decoding.problem == "" and b"".join(attachment.chunks()) == data
+    assert (attachment.size, attachment.digest, decoding.md5.hexdigest()) == (
+        len(data), hashlib.sha256(data).hexdigest(), hashlib.md5(data).hexdigest())
 
 
 def test_an_evernote_note_too_large_or_with_data_after_its_padding_is_skipped_and_the_rest_imported():
