@@ -188,6 +188,23 @@ def test_an_import_job_of_a_zip_writes_its_attachments_from_the_uploaded_file_an
     assert list((settings.DESKTOP_DATA_DIR / "imports").iterdir()) == []
 
 
+def test_an_import_whose_attached_files_find_the_disk_full_says_so_and_imports_nothing(api, settings, monkeypatch):
+    from embedded_site.notes.importing import AttachmentSpool
+    from tests.notes.test_transfer import GOOD, export_document
+
+    def disk_full(spool, decoding, letters):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(AttachmentSpool, "write", disk_full)
+    content = export_document({**GOOD, "attachments": [{"name": "a.bin", "data": "Ynl0ZXM="}]})
+    finished = wait_for_job(api, api.upload("/api/jobs/import/", "backup.json", content).json())
+    assert finished["state"] == "failed"
+    assert finished["error"].startswith("The disk is full: there is no room to read ")
+    assert "Nothing was imported." in finished["error"]
+    assert api.get("/api/notes/").json()["notes"] == []
+    assert list((settings.DESKTOP_DATA_DIR / "imports").iterdir()) == []  # neither the upload nor what was decoded
+
+
 def test_an_import_from_the_open_dialog_reads_the_chosen_file(api, dialogs, tmp_path):
     make_notes(api, 2)
     export = tmp_path / "backup.json"
