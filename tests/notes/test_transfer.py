@@ -505,7 +505,7 @@ JSON_VALUES = st.recursive(
 )
 
 
-# Derandomized, so that a run is repeatable (15,000 random examples passed when it was written).
+# Derandomized, so that a run is repeatable (10,000 random examples passed when it was written).
 @hypothesis_settings(max_examples=300, derandomize=True, database=None, deadline=None,
                      suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(notes=st.lists(st.floats(allow_nan=False, allow_infinity=False) | JSON_VALUES, max_size=6),
