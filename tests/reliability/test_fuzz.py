@@ -206,9 +206,9 @@ def repacked(content: bytes, method: int) -> bytes:
 
 
 @st.composite
-def zip_damage(draw, size: int) -> list[tuple]:
-    """What to do to a zip of `size` bytes: change a few bytes, cut it short, or flag a name as
-    UTF-8 that is not (the central directory entry found from an offset gets a non-UTF-8 byte)."""
+def file_damage(draw, size: int) -> list[tuple]:
+    """What to do to a file of `size` bytes: change a few bytes, cut it short, or, in a zip, flag a
+    name as UTF-8 that is not (the central directory entry found from an offset gets a non-UTF-8 byte)."""
     return draw(st.lists(st.one_of(
         st.tuples(st.just("bytes"), st.integers(0, size - 1), st.binary(min_size=1, max_size=16)),
         st.tuples(st.just("cut"), st.integers(1, size - 1)),
@@ -240,9 +240,33 @@ def test_a_damaged_zip_is_refused_with_a_sentence_never_a_5xx(live_app):
     export = api.request("GET", "/api/export/?format=markdown").body
     originals = [repacked(export, method) for method in ZIP_METHODS]
 
-    @given(st.sampled_from(range(len(originals))), zip_damage(min(map(len, originals))))
+    @given(st.sampled_from(range(len(originals))), file_damage(min(map(len, originals))))
     def check(original, damage):
         answer = api.upload("/api/import/", "notes.zip", damaged(originals[original], damage))
+        note(f"{answer.status} {answer.body[:300]!r}")
+        assert answer.status in (200, 400)
+        if answer.status == 400:
+            assert answer.json()["error"]
+
+    try:
+        check()
+    finally:
+        api.close()
+
+
+def test_a_damaged_json_export_is_refused_with_a_sentence_never_a_5xx(live_app):
+    """The JSON export is read a note at a time and its attachments decoded as they come: a change
+    anywhere (in a note, in an attachment's base64, between notes) or a cut must be a 400 saying
+    what is wrong, or, if what is left is still a valid export, an import."""
+    api = ApiClient(live_app.port, live_app.auth_headers["Authorization"].split()[1])
+    for number in range(3):
+        created = api.send_json("POST", "/api/notes/", {"title": f"Exported {number}", "body": "text " * 50}).json()
+        api.upload(f"/api/notes/{created['id']}/attachments/", "scan.bin", bytes(range(256)) * 16)
+    export = api.request("GET", "/api/export/?format=json").body
+
+    @given(file_damage(len(export)))
+    def check(damage):
+        answer = api.upload("/api/import/", "notes.json", damaged(export, damage))
         note(f"{answer.status} {answer.body[:300]!r}")
         assert answer.status in (200, 400)
         if answer.status == 400:
