@@ -231,6 +231,14 @@ def damaged(content: bytes, damage: list[tuple]) -> bytes:
     return bytes(content)
 
 
+def imported_or_refused_with_a_sentence(api: ApiClient, name: str, content: bytes) -> None:
+    answer = api.upload("/api/import/", name, content)
+    note(f"{answer.status} {answer.body[:300]!r}")
+    assert answer.status in (200, 400)
+    if answer.status == 400:
+        assert answer.json()["error"]
+
+
 def test_a_damaged_zip_is_refused_with_a_sentence_never_a_5xx(live_app):
     """Each of zipfile's compressions fails its own way on damaged data (zlib.error, OSError,
     LZMAError, EOFError, a name that is not UTF-8): every one must be a 400 saying so."""
@@ -242,11 +250,7 @@ def test_a_damaged_zip_is_refused_with_a_sentence_never_a_5xx(live_app):
 
     @given(st.sampled_from(range(len(originals))), file_damage(min(map(len, originals))))
     def check(original, damage):
-        answer = api.upload("/api/import/", "notes.zip", damaged(originals[original], damage))
-        note(f"{answer.status} {answer.body[:300]!r}")
-        assert answer.status in (200, 400)
-        if answer.status == 400:
-            assert answer.json()["error"]
+        imported_or_refused_with_a_sentence(api, "notes.zip", damaged(originals[original], damage))
 
     try:
         check()
@@ -266,11 +270,7 @@ def test_a_damaged_json_export_is_refused_with_a_sentence_never_a_5xx(live_app):
 
     @given(file_damage(len(export)))
     def check(damage):
-        answer = api.upload("/api/import/", "notes.json", damaged(export, damage))
-        note(f"{answer.status} {answer.body[:300]!r}")
-        assert answer.status in (200, 400)
-        if answer.status == 400:
-            assert answer.json()["error"]
+        imported_or_refused_with_a_sentence(api, "notes.json", damaged(export, damage))
 
     try:
         check()
