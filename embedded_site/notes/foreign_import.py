@@ -544,9 +544,6 @@ class EnexNotes:
             (self.found.skipped if isinstance(record, Skipped) else self.found.records).append(record)
             self.note = None
 
-    def close(self) -> None:
-        pass
-
 
 def enex_note(note: EnexNote, number: int, taken: set[str], skipped: list[Skipped], spool: AttachmentSpool) -> dict | Skipped:
     """The note; an attached file that cannot be one of its attachments is left out of it, listed
