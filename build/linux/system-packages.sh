@@ -6,7 +6,7 @@ set -euo pipefail
 
 declare -A GROUPS_PACKAGES=(
   [run]="python3-venv python3-dev libgirepository1.0-dev libcairo2-dev pkg-config gir1.2-webkit2-4.1 fonts-dejavu-core hunspell-en-us"
-  [test]="xvfb xauth chromium imagemagick xdotool poppler-utils"
+  [test]="xvfb xauth chromium imagemagick xdotool poppler-utils desktop-file-utils"
   [package]="binutils dpkg-dev fakeroot desktop-file-utils shellcheck"
   [bench]="wrk"
   [server]="postgresql"

@@ -1,8 +1,11 @@
 """What the installers register for the identity's file-types and url-schemes, generated from the
 identity table (django_desktop_shell.packaging.registration); the build scripts use it."""
 
+import shutil
 import subprocess
 import sys
+
+import pytest
 
 from django_desktop_shell.identity import load
 from django_desktop_shell.packaging.identity import build_values
@@ -13,6 +16,8 @@ NOTEDESK = load(ROOT)
 
 
 def test_the_desktop_entry_gets_the_mime_types_and_a_field_code_for_files_and_links(tmp_path):
+    if not shutil.which("desktop-file-validate"):
+        pytest.fail("desktop-file-validate is not installed: run `make test`, which installs desktop-file-utils")
     values = build_values(NOTEDESK)
     assert values["mime_types"] == "text/markdown;text/plain;x-scheme-handler/notedesk;"
     assert values["exec_args"] == " %U"
