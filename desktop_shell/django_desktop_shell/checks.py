@@ -18,6 +18,8 @@ FIX = "Call desktop_settings(globals()) at the end of your settings module, afte
 REMOTE_ASSET = re.compile(r"""<(?:script|link|img)\b[^>]*\b(?:src|href)\s*=\s*["'](?P<url>(?:https?:)?//[^"']+)["']""", re.I)
 TEMPLATE_SUFFIXES = (".html", ".htm", ".txt", ".xml")
 COOKIES = ("SESSION_COOKIE", "CSRF_COOKIE", "LANGUAGE_COOKIE")
+FILE_SYSTEM_STORAGE = "django.core.files.storage.FileSystemStorage"
+PRIVATE_REFERRER_POLICIES = {"same-origin", "no-referrer"}
 
 
 def running() -> runtime.Runtime | None:
@@ -71,6 +73,11 @@ def check_hosts(app_configs, **kwargs):
     if wider_hosts:
         errors.append(Error(f"ALLOWED_HOSTS allows {', '.join(map(repr, wider_hosts))}, beyond this app's loopback address.",
                             hint=f"Leave ALLOWED_HOSTS to the shell. {FIX}", id="desktop.E004"))
+    missing_hosts = sorted(set(own["ALLOWED_HOSTS"]) - set(settings.ALLOWED_HOSTS) - {"*"})
+    if missing_hosts:
+        errors.append(Error(f"ALLOWED_HOSTS leaves out {', '.join(map(repr, missing_hosts))}: Django would refuse the "
+                            "launch and the app's own pages with a 400.",
+                            hint=f"Leave ALLOWED_HOSTS to the shell. {FIX}", id="desktop.E004"))
     wider_hosts = sorted(set(settings.DESKTOP_ALLOWED_HOSTS) - set(own["DESKTOP_ALLOWED_HOSTS"]))
     if wider_hosts:
         errors.append(Error(f"DESKTOP_ALLOWED_HOSTS allows {', '.join(map(repr, wider_hosts))}, beyond this app's loopback "
@@ -103,6 +110,53 @@ def check_database(app_configs, **kwargs):
                 hint=f"Leave DATABASES['{alias}']['NAME'] to the shell, or put it under settings.DESKTOP_DATA_DIR. {FIX}",
                 id="desktop.E005"))
     return errors
+
+
+@register(TAG, Tags.files)
+def check_media_root(app_configs, **kwargs):
+    run = running()
+    if not run or settings.STORAGES.get("default", {}).get("BACKEND") != FILE_SYSTEM_STORAGE:
+        return []
+    location = Path(settings.STORAGES["default"].get("OPTIONS", {}).get("location") or settings.MEDIA_ROOT).resolve()
+    if location.is_relative_to(run.data_dir.resolve()):
+        return []
+    return [Error(f"Uploaded files go to {location}, outside the data folder {run.data_dir}: in a packaged app that is "
+                  "a read-only or temporary folder, and every upload would be lost.",
+                  hint=f"Leave MEDIA_ROOT to the shell, or put it under settings.DESKTOP_DATA_DIR. {FIX}", id="desktop.E005")]
+
+
+@register(TAG, Tags.security)
+def check_plain_http(app_configs, **kwargs):
+    if not running():
+        return []
+    https_only = [name for name in ("SECURE_SSL_REDIRECT", *(f"{cookie}_SECURE" for cookie in COOKIES))
+                  if getattr(settings, name)]
+    if not https_only:
+        return []
+    return [Error(f"{', '.join(https_only)} {'is' if len(https_only) == 1 else 'are'} on, but the app is served over plain "
+                  "HTTP on 127.0.0.1: every request would be redirected to an https:// address nothing answers, or its "
+                  "cookies never sent back, so every form would be refused.",
+                  hint=f"Remove these lines after desktop_settings(); loopback traffic never leaves the machine. {FIX}",
+                  id="desktop.E007")]
+
+
+@register(TAG, Tags.security)
+def check_security_headers(app_configs, **kwargs):
+    if not running():
+        return []
+    weaker = []
+    if not settings.SECURE_CONTENT_TYPE_NOSNIFF:
+        weaker.append("SECURE_CONTENT_TYPE_NOSNIFF=False")
+    if settings.X_FRAME_OPTIONS != "DENY":
+        weaker.append(f"X_FRAME_OPTIONS={settings.X_FRAME_OPTIONS!r}")
+    policy = settings.SECURE_REFERRER_POLICY
+    policies = {part.strip() for part in policy.split(",")} if isinstance(policy, str) else set(policy or ())
+    if not policies or not policies <= PRIVATE_REFERRER_POLICIES:
+        weaker.append(f"SECURE_REFERRER_POLICY={policy!r} (other sites would learn the app's address)")
+    if not weaker:
+        return []
+    return [Error(f"Security headers weaker than the shell's: {'; '.join(weaker)}.",
+                  hint=f"Remove these lines after desktop_settings(). {FIX}", id="desktop.E008")]
 
 
 @register(TAG, Tags.security)

@@ -16,6 +16,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
 from django.utils.module_loading import import_string
 
+from django_desktop_shell import media
 from django_desktop_shell.errors import RequestRefused, error_response, server_error, wants_json
 from django_desktop_shell.settings import HEADER_MIDDLEWARE
 from django_desktop_shell.storage_errors import storage_problem
@@ -29,6 +30,7 @@ CLIENT_ERRORS = (
     ((BadRequest, SuspiciousOperation, MultiPartParserError), 400, "The request could not be understood."),
 )
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 LAUNCH_PATH = "/launch/"
 SHELL_PATH_PREFIX = "/_desktop/"
 SHELL_URLCONF = "django_desktop_shell.urls"
@@ -61,6 +63,7 @@ class LaunchGateMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.own_origins = frozenset(f"http://{host}" for host in settings.DESKTOP_ALLOWED_HOSTS)
         self.launch_token = settings.DESKTOP_LAUNCH_TOKEN.encode()
         self.session_token = settings.DESKTOP_SESSION_TOKEN.encode()
         self.cookie_name = settings.DESKTOP_SESSION_COOKIE
@@ -70,6 +73,8 @@ class LaunchGateMiddleware:
     def __call__(self, request):
         if request.path == LAUNCH_PATH:
             return self.launch(request)
+        if request.method not in SAFE_METHODS and self.sent_by_another_site(request):
+            return error_response(request, 403, f"Refused: this request was sent by a page that is not {self.app_name}'s.")
         if self.has_session(request):
             return self.get_response(request)
         if self.has_bearer_token(request):
@@ -98,6 +103,15 @@ class LaunchGateMiddleware:
                                 path="/")
         response["Cache-Control"] = "no-store"
         return response
+
+    def sent_by_another_site(self, request) -> bool:
+        """A request a browser says came from another origin, another port of 127.0.0.1 included
+        (those are the same site, so even a SameSite=Strict cookie goes with them). Django's CSRF
+        check refuses these too, but not for a view the site exempted from it."""
+        origin = request.META.get("HTTP_ORIGIN")
+        if origin is not None and origin not in self.own_origins:
+            return True
+        return request.META.get("HTTP_SEC_FETCH_SITE", "same-origin") not in ("same-origin", "none")
 
     def has_session(self, request):
         return self.matches(request.COOKIES.get(self.cookie_name, ""), self.session_token)
@@ -206,14 +220,19 @@ class ErrorFormatMiddleware:
 
 class ShellRoutesMiddleware:
     """Paths under /_desktop/ go to the shell's URLconf (health check, self-test probe), behind the
-    gate and with CSRF like any page: the site's URLconf needs no line for them."""
+    gate and with CSRF like any page: the site's URLconf needs no line for them. Uploaded files
+    at MEDIA_URL that the site's URLconf does not serve itself are the shell's too (media.py)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.media_prefix = media.media_prefix()
 
     def __call__(self, request):
-        if request.path_info.startswith(SHELL_PATH_PREFIX):
+        path = request.path_info
+        if path.startswith(SHELL_PATH_PREFIX):
             request.urlconf = SHELL_URLCONF
+        elif self.media_prefix and path.startswith(self.media_prefix) and not media.site_serves(path):
+            return media.media_file(request, path[len(self.media_prefix):])
         return self.get_response(request)
 
 

@@ -127,11 +127,13 @@ def desktop_settings(namespace: dict) -> list[str]:
         report.set(f"{setting}_HTTPONLY", True)
         report.set(f"{setting}_PATH", "/")
         report.set(f"{setting}_DOMAIN", None)
+        report.set(f"{setting}_SECURE", False)  # the app is served over plain HTTP on loopback
     report.set("MESSAGE_STORAGE", "django_desktop_shell.messages.DesktopMessageStorage")
     report.set("CSRF_FAILURE_VIEW", "django_desktop_shell.errors.csrf_failure")
     report.set("SECURE_CONTENT_TYPE_NOSNIFF", True)
     report.set("SECURE_REFERRER_POLICY", "same-origin")
     report.set("X_FRAME_OPTIONS", "DENY")
+    report.set("SECURE_SSL_REDIRECT", False)  # nothing answers https:// on loopback
     # Cross-Origin-Opener-Policy keeps pages of other sites from holding a reference to this one
     # across window.open. A browser needs it; the app's own window never holds a page of another
     # origin (the navigation lock sends those to the browser), and there the header made WebKit
@@ -139,6 +141,8 @@ def desktop_settings(namespace: dict) -> list[str]:
     report.set("SECURE_CROSS_ORIGIN_OPENER_POLICY", "same-origin" if run.browser else None)
     namespace.setdefault("CONTENT_SECURITY_POLICY", DEFAULT_CSP)
     report.set("LOGGING_CONFIG", None, show=False)  # the shell logs to a rotating file in the data folder
+    if namespace.get("LOGGING"):
+        report.replaced.append("LOGGING (every logger writes to the shell's log, in the data folder's logs/)")
 
     # A packaged build serves the static files its build collected into the bundle; a source
     # checkout serves them through the finders.

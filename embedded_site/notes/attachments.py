@@ -1,4 +1,5 @@
-"""Attachment files: stored under generated names, served with a safe type and disposition.
+"""Attachment files: stored under generated names, served with a safe type and disposition (the
+shell's rule for uploaded files, django_desktop_shell.media).
 
 A file is on the disk (fsynced, durable.py) before the row naming it is committed, so a crash or
 power cut never leaves a row without its file. It can leave a file without a row (a crash
@@ -21,23 +22,12 @@ from django.db import transaction
 from django.urls import reverse
 
 from django_desktop_shell.files import durable_file
+from django_desktop_shell.media import served_type
 from embedded_site.notes import changes
 from embedded_site.notes.models import ATTACHMENT_NAME_MAX_LENGTH, Attachment, Note
 
 FALLBACK_NAME = "attachment"
 MAX_KEPT_EXTENSION = 16  # a longer "extension" is cut like the rest of the name
-# Types a browser shows without running anything; every other file downloads as opaque bytes
-# (SVG and HTML, which can carry scripts, included).
-INLINE_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".pdf": "application/pdf",
-    ".txt": "text/plain; charset=utf-8",
-}
-DOWNLOAD_TYPE = "application/octet-stream"
 SPOOLED_SIZE = 2 * 1024 * 1024  # a file bound for S3 is held in memory up to this size, then on disk
 
 
@@ -52,12 +42,6 @@ def display_name(client_name: str) -> str:
     if len(extension) > MAX_KEPT_EXTENSION:
         stem, extension = name, ""
     return stem[: ATTACHMENT_NAME_MAX_LENGTH - len(extension)] + extension
-
-
-def served_type(name: str) -> tuple[str, bool]:
-    """The Content-Type to serve a file with, and whether it may show inline."""
-    content_type = INLINE_TYPES.get(os.path.splitext(name)[1].lower())
-    return (content_type, True) if content_type else (DOWNLOAD_TYPE, False)
 
 
 def attached_files(owner, note_id: int) -> dict[str, dict]:

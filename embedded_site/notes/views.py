@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from django_desktop_shell.media import served_type
 from embedded_site.notes import editing, links, search, search_query
 from embedded_site.notes.api import ApiError, api_view, json_object, read_snapshot, valid
-from embedded_site.notes.attachments import attached_files, delete_attachment, served_type, store_attachment
+from embedded_site.notes.attachments import attached_files, delete_attachment, store_attachment
 from embedded_site.notes.exporting import ExportError, export_json, export_markdown
 from embedded_site.notes.forms import (
     AttachmentForm,

@@ -39,6 +39,13 @@ def launch(project, data_dir, env, *args):
     ("SESSION_COOKIE_SAMESITE = 'Lax'", "SESSION_COOKIE_SAMESITE='Lax'"),
     ("CSRF_COOKIE_HTTPONLY = False", "CSRF_COOKIE_HTTPONLY=False"),
     ("MESSAGE_STORAGE = 'django.contrib.messages.storage.cookie.CookieStorage'", "MESSAGE_STORAGE="),
+    ("ALLOWED_HOSTS = ['localhost', '127.0.0.1']", "ALLOWED_HOSTS leaves out '"),
+    ("MEDIA_ROOT = BASE_DIR / 'media'", "Uploaded files go to"),
+    ("SECURE_SSL_REDIRECT = True", "SECURE_SSL_REDIRECT is on, but the app is served over plain HTTP"),
+    ("SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True", "SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE are on"),
+    ("SECURE_CONTENT_TYPE_NOSNIFF = False", "SECURE_CONTENT_TYPE_NOSNIFF=False"),
+    ("X_FRAME_OPTIONS = 'SAMEORIGIN'", "X_FRAME_OPTIONS='SAMEORIGIN'"),
+    ("SECURE_REFERRER_POLICY = 'unsafe-url'", "SECURE_REFERRER_POLICY='unsafe-url'"),
     ("MIDDLEWARE = MIDDLEWARE[1:]", "MIDDLEWARE is missing django_desktop_shell.headers.SecurityHeadersMiddleware"),
     ("MIDDLEWARE = MIDDLEWARE[::-1]", "has the shell's middleware after the site's own"),
 ])
@@ -123,3 +130,27 @@ def test_the_log_says_which_of_the_project_s_settings_the_desktop_defaults_repla
     assert "ALLOWED_HOSTS (was [])" in replaced
     assert f"DATABASES['default']['NAME'] (now in the data folder: {tmp_path / 'data' / 'polls.sqlite3'})" in replaced
     assert not any("django-insecure" in line for line in replaced)
+
+
+def test_production_settings_before_the_desktop_defaults_are_replaced_and_the_app_starts(polls_copy, tmp_path, app_env):
+    settings = polls_copy / SETTINGS
+    production = ("SECURE_SSL_REDIRECT = True\nSESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True\n"
+                  "LOGGING = {'version': 1, 'handlers': {'file': {'class': 'logging.FileHandler', "
+                  "'filename': BASE_DIR / 'polls.log'}}, 'root': {'handlers': ['file']}}\n")
+    settings.write_text(settings.read_text(encoding="utf-8").replace(APPLY_DEFAULTS, production + APPLY_DEFAULTS),
+                        encoding="utf-8")
+    process, launch_url = start_copy(polls_copy, tmp_path, app_env)
+    try:
+        parts = urlsplit(launch_url)
+        connection = http.client.HTTPConnection("127.0.0.1", parts.port, timeout=10)
+        connection.request("GET", launch_url[len(f"http://{parts.netloc}"):], headers={"Host": parts.netloc})
+        answer = connection.getresponse()
+        assert answer.status == 302 and answer.getheader("Location") == "/polls/"  # not to https://
+        assert "Secure" not in answer.getheader("Set-Cookie")
+    finally:
+        process.terminate()
+        assert exit_code_within(process, 5) == 0
+    replaced = (tmp_path / "data" / "logs" / "polls.log").read_text()
+    assert "SECURE_SSL_REDIRECT (was True)" in replaced and "CSRF_COOKIE_SECURE (was True)" in replaced
+    assert "LOGGING (every logger writes to the shell's log, in the data folder's logs/)" in replaced
+    assert not (polls_copy / "polls.log").exists()

@@ -123,6 +123,26 @@ def test_a_post_from_the_apps_own_origin_passes(csrf_client):
     assert response.json() == {"message": "Hello, Ada!"}
 
 
+@pytest.mark.parametrize("sender", [
+    {"HTTP_ORIGIN": "http://evil.example"},
+    {"HTTP_ORIGIN": f"http://127.0.0.1:{settings.DESKTOP_PORT + 1}"},
+    {"HTTP_ORIGIN": "null"},
+    {"HTTP_SEC_FETCH_SITE": "same-site"},
+    {"HTTP_SEC_FETCH_SITE": "cross-site"},
+])
+def test_a_post_from_another_site_is_refused_even_where_a_view_skips_the_csrf_check(client, sender):
+    # The test client skips CSRF checks, as a view marked csrf_exempt does: the gate refuses alone.
+    response = client.post("/ajax/submit/", {"username": "Mallory"}, **sender, **XHR)
+    assert response.status_code == 403
+    assert response.json() == {"error": "Refused: this request was sent by a page that is not Notedesk's."}
+
+
+def test_a_post_the_browser_marks_as_the_app_s_own_passes_the_gate(client):
+    response = client.post("/ajax/submit/", {"username": "Ada"}, HTTP_SEC_FETCH_SITE="same-origin",
+                           HTTP_ORIGIN=f"http://127.0.0.1:{settings.DESKTOP_PORT}", **XHR)
+    assert response.json() == {"message": "Hello, Ada!"}
+
+
 def test_a_cross_site_post_without_the_cookie_is_403(anonymous_client):
     response = anonymous_client.post("/ajax/submit/", {"username": "Mallory"}, HTTP_ORIGIN="http://evil.example")
     assert response.status_code == 403

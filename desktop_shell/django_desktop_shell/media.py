@@ -1,0 +1,72 @@
+"""Uploaded files (MEDIA_ROOT, which desktop_settings() puts in the data folder), served at
+MEDIA_URL to the app's own window whatever DEBUG is.
+
+Django serves them only with DEBUG on, through a line in the project's URLconf (`static()`), and a
+packaged app has no other server: without this, a page's uploaded images show with --dev and
+never in the shipped app. A project whose URLconf serves MEDIA_URL itself (a view that checks who
+may see a file) keeps its views: the shell answers only the paths that URLconf does not match.
+
+A file shows in the page only if its type runs nothing (images, PDF, plain text). Every other
+file, SVG and HTML included, downloads as opaque bytes, so that no file someone uploaded can run
+script in the app's origin, where it could use the app's session.
+"""
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.http import FileResponse
+from django.urls import Resolver404, resolve
+from django.utils._os import safe_join
+
+from django_desktop_shell.errors import error_response
+
+INLINE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".pdf": "application/pdf",
+    ".txt": "text/plain; charset=utf-8",
+}
+DOWNLOAD_TYPE = "application/octet-stream"
+
+
+def served_type(name: str) -> tuple[str, bool]:
+    """The Content-Type to serve a file with, and whether it may show inline."""
+    content_type = INLINE_TYPES.get(os.path.splitext(name)[1].lower())
+    return (content_type, True) if content_type else (DOWNLOAD_TYPE, False)
+
+
+def media_prefix() -> str | None:
+    """MEDIA_URL when it is a path on this server (not another host's URL, not unset)."""
+    url = settings.MEDIA_URL or ""
+    if url.startswith("/") and not url.startswith("//") and url != "/":
+        return url
+    return None
+
+
+def site_serves(path: str) -> bool:
+    try:
+        resolve(path, settings.ROOT_URLCONF)
+    except Resolver404:
+        return False
+    return True
+
+
+def media_file(request, relative_path: str):
+    """The file at `relative_path` under MEDIA_ROOT, for a GET or HEAD; 404 for anything else there."""
+    if request.method not in ("GET", "HEAD"):
+        refusal = error_response(request, 405, "Uploaded files can only be read here.")
+        refusal["Allow"] = "GET, HEAD"
+        return refusal
+    try:
+        path = Path(safe_join(settings.MEDIA_ROOT, relative_path))
+    except SuspiciousFileOperation:
+        path = None
+    if path is None or not path.is_file():
+        return error_response(request, 404, f"Nothing is at {request.path}.")
+    content_type, inline = served_type(path.name)
+    return FileResponse(path.open("rb"), as_attachment=not inline, filename=path.name, content_type=content_type)

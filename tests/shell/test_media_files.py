@@ -1,0 +1,65 @@
+"""Uploaded files at MEDIA_URL are served to the app's window whatever DEBUG is (Django serves them
+only in DEBUG): images show, a file that could run script downloads, nothing outside MEDIA_ROOT is
+reached, and the site's own views under MEDIA_URL keep their paths."""
+
+import pytest
+
+PNG = b"\x89PNG\r\n\x1a\n a photo"
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Set before the client's first request, when the shell's middleware reads MEDIA_URL."""
+    settings.MEDIA_URL = "/media/"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "media" / "photos").mkdir(parents=True)
+    (tmp_path / "media" / "photos" / "pancake.png").write_bytes(PNG)
+    (tmp_path / "media" / "page.html").write_text("<script>fetch('/api/notes/')</script>")
+    (tmp_path / "media" / "drawing.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>")
+    (tmp_path / "outside.txt").write_text("not an upload")
+    return tmp_path / "media"
+
+
+def test_an_uploaded_image_is_shown_from_the_data_folder_with_debug_off(media_root, client, settings):
+    assert not settings.DEBUG
+    answer = client.get("/media/photos/pancake.png")
+    assert answer.status_code == 200
+    assert b"".join(answer.streaming_content) == PNG
+    assert answer["Content-Type"] == "image/png"
+    assert answer["Content-Disposition"].startswith("inline")
+    assert answer["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("name", ["page.html", "drawing.svg"])
+def test_an_uploaded_file_that_could_run_script_downloads_instead(media_root, client, name):
+    answer = client.get(f"/media/{name}")
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/octet-stream"
+    assert answer["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize("path", ["/media/missing.png", "/media/photos/", "/media/../outside.txt", "/media/%2e%2e/outside.txt"])
+def test_nothing_but_a_file_under_media_root_is_served(media_root, client, path):
+    answer = client.get(path, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert answer.status_code == 404
+    assert answer.json()["error"].startswith("Nothing is at")
+
+
+def test_uploaded_files_need_the_window_s_session(media_root, anonymous_client):
+    answer = anonymous_client.get("/media/photos/pancake.png")
+    assert answer.status_code == 403
+
+
+def test_uploaded_files_are_only_read(media_root, client):
+    answer = client.post("/media/photos/pancake.png", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert answer.status_code == 405 and answer["Allow"] == "GET, HEAD"
+    assert (media_root / "photos" / "pancake.png").read_bytes() == PNG
+
+
+def test_the_site_s_own_views_under_media_url_keep_their_paths(db, settings, tmp_path, client):
+    settings.MEDIA_URL = "/api/"  # a prefix Notedesk's URLconf serves: its views, not the folder, answer
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "notes").mkdir()
+    client.handler.load_middleware()
+    answer = client.get("/api/notes/", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert answer.status_code == 200 and "notes" in answer.json()
