@@ -1,7 +1,11 @@
-"""A URLconf with a view that fails, to see what a person gets from an unhandled exception."""
+"""A URLconf with views that fail (to see what a person gets from an unhandled exception), are
+slow or redirect, over Notedesk's own."""
 
-from django.http import Http404
+import time
+
+from django.http import Http404, HttpResponse
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 
 def broken_view(request):
@@ -12,9 +16,17 @@ def missing_view(request):
     raise Http404("no such thing")
 
 
+def slow_view(request):
+    time.sleep(3)
+    return HttpResponse("late")
+
+
 urlpatterns = [
     path("broken/", broken_view),
     path("raises-404/", missing_view),
+    path("slow/", slow_view),
+    path("redirects-to-broken/", RedirectView.as_view(url="/broken/")),
+    path("redirects-home/", RedirectView.as_view(url="/")),
     path("", include("embedded_site.urls")),
 ]
 

@@ -12,8 +12,10 @@ SelfTestFailure (wait_for and wait_until do) to fail the self-test with its mess
 through window.run_js: pywebview's evaluate_js wraps them in eval(), which the CSP forbids.
 """
 
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 
 TIMEOUT_S = 15
 site_checks: list[tuple[str, Callable]] = []
@@ -33,7 +35,7 @@ def window_check(description: str):
 
 def wait_until(condition, description: str) -> None:
     deadline = time.monotonic() + TIMEOUT_S
-    while not condition():
+    while not answer_before(deadline, condition):
         if time.monotonic() > deadline:
             raise SelfTestFailure(f"timed out waiting for {description}")
         time.sleep(0.05)
@@ -43,8 +45,27 @@ def wait_for(window, expression: str, expected, description: str) -> None:
     deadline = time.monotonic() + TIMEOUT_S
     value = None
     while time.monotonic() < deadline:
-        value = window.run_js(expression)
+        value = answer_before(deadline, lambda: window.run_js(expression))
         if value == expected:
             return
         time.sleep(0.05)
     raise SelfTestFailure(f"{description}: expected {expected!r}, the page showed {value!r}")
+
+
+def answer_before(deadline: float, call: Callable):
+    """call()'s answer, or None if it has none by the deadline: run_js waits, without a time limit,
+    while a page is still loading (a server that never answers would hold the self-test forever).
+    A call left waiting runs on in its daemon thread, its answer unused."""
+    answer = Future()
+
+    def run():
+        try:
+            answer.set_result(call())
+        except Exception as error:
+            answer.set_exception(error)
+
+    threading.Thread(target=run, name="self-test-call", daemon=True).start()
+    try:
+        return answer.result(timeout=max(0.0, deadline - time.monotonic()))
+    except TimeoutError:
+        return None

@@ -1,6 +1,8 @@
-"""--self-test in the real window passes for every site: the shell's checks use its own probe page."""
+"""--self-test in the real window: it passes for every site whose start page loads (the shell's own
+checks use its probe page), and fails, saying why, for one whose start page does not."""
 
 import subprocess
+import sys
 
 import pytest
 
@@ -8,6 +10,7 @@ from tests.conftest import SITES, launcher_command
 
 pytestmark = pytest.mark.window
 
+START_PAGES = {"notedesk": "/", "polls": "/polls/"}
 SHELL_CHECKS = [
     "ok: an AJAX GET answered",
     "ok: a CSRF-protected POST answered",
@@ -23,5 +26,41 @@ def test_the_self_test_passes_in_the_real_window(site, tmp_path, app_env):
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[:3] == SHELL_CHECKS
+    assert lines[:4] == [f"ok: the start page {START_PAGES[site]} answered 200 OK", *SHELL_CHECKS]
     assert lines[-1] == f"{site}: self-test passed"
+
+
+def self_test_with_start_page(start_path, data_dir, env, timeout_s=15):
+    return subprocess.run(
+        [sys.executable, "-m", "tests.shell.drivers.start_page", start_path, str(timeout_s),
+         "--self-test", "--data-dir", str(data_dir)],
+        capture_output=True, text=True, env=env, timeout=60,
+    )
+
+
+@pytest.mark.parametrize(("start_path", "failure"), [
+    ("/broken/", "the start page /broken/ answered 500 Internal Server Error"),
+    ("/raises-404/", "the start page /raises-404/ answered 404 Not Found"),
+    ("/redirects-to-broken/",
+     "the start page /redirects-to-broken/, redirected to /broken/, answered 500 Internal Server Error"),
+])
+def test_the_self_test_fails_with_the_status_and_address_of_a_start_page_that_errs(start_path, failure, tmp_path,
+                                                                                    app_env):
+    result = self_test_with_start_page(start_path, tmp_path, app_env)
+    assert result.returncode == 1, result.stdout
+    assert result.stdout == ""
+    assert result.stderr == f"notedesk: self-test failed: {failure}\n"
+
+
+def test_the_self_test_fails_when_the_start_page_does_not_load_in_time(tmp_path, app_env):
+    result = self_test_with_start_page("/slow/", tmp_path, app_env, timeout_s=1)
+    assert result.returncode == 1, result.stdout
+    assert result.stderr == "notedesk: self-test failed: timed out waiting for the start page /slow/ to load\n"
+
+
+def test_a_start_page_that_redirects_to_one_that_loads_passes(tmp_path, app_env):
+    result = self_test_with_start_page("/redirects-home/", tmp_path, app_env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:4] == ["ok: the start page /redirects-home/, redirected to /, answered 200 OK", *SHELL_CHECKS]
+    assert lines[-1] == "notedesk: self-test passed"

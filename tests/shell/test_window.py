@@ -26,6 +26,7 @@ def test_self_test_passes_in_the_real_window_and_external_links_leave_it_alone(t
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
+        "ok: the start page / answered 200 OK",
         "ok: an AJAX GET answered",
         "ok: a CSRF-protected POST answered",
         "ok: an external link went to the system browser, not the window",

@@ -99,10 +99,9 @@ def run(identity: Identity, args, launched_at: float) -> int:
         instance.close()
         return 0
     sock = server.bind_for(data_dir, args.port)
-    self_test = SelfTest(identity.slug) if args.mode == "self-test" else None
-    next_path = SelfTest.start_path if self_test else identity.start_path
+    self_test = SelfTest(identity, server.origin_of(sock)) if args.mode == "self-test" else None
     startup = ThreadPoolExecutor(1, "desktop-startup").submit(
-        start_site, identity, sock, data_dir, args.dev, args.mode in ("headless", "browser"), next_path, launched_at)
+        start_site, identity, sock, data_dir, args.dev, args.mode in ("headless", "browser"), launched_at, self_test)
     lifecycle.end_forced_exits_with(lambda: forced_exit_code(identity, startup))
     updater.start_background(startup)
     try:
@@ -161,10 +160,12 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
     return self_test.report() if self_test else 0
 
 
-def start_site(identity, sock, data_dir, dev: bool, browser: bool, next_path: str, launched_at: float) -> server.ServerThread:
+def start_site(identity, sock, data_dir, dev: bool, browser: bool, launched_at: float,
+               self_test: SelfTest | None) -> server.ServerThread:
     """Runs beside the window's start-up: Django, its checks, migrations, the server thread, a health check.
     `browser`: the app is for a browser (--headless, --browser), whose session lives on this
-    install's own host name rather than 127.0.0.1 (settings.host_settings)."""
+    install's own host name rather than 127.0.0.1 (settings.host_settings). `self_test`: it is
+    told the status of each answer."""
     site.configure(identity, data_dir, port=sock.getsockname()[1], dev=dev, browser=browser)
     for warning in site.refuse_unsafe_settings():
         logger.warning("%s", warning)
@@ -172,8 +173,9 @@ def start_site(identity, sock, data_dir, dev: bool, browser: bool, next_path: st
 
     for replaced in settings.DESKTOP_REPLACED_SETTINGS:
         logger.info("Desktop default applied over the project's setting: %s", replaced)
-    started = site.start(next_path=next_path)
-    http_server = server.ServerThread(started.wsgi_app, sock, launch_path=started.launch_path,
+    started = site.start(next_path=identity.start_path)
+    wsgi_app = self_test.recording_statuses(started.wsgi_app) if self_test else started.wsgi_app
+    http_server = server.ServerThread(wsgi_app, sock, launch_path=started.launch_path,
                                       launch_origin=started.session_origin, ident=identity.name,
                                       body_guard=started.body_guard).start()
     http_server.wait_until_ready(started.health_path, started.auth_headers)
