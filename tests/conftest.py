@@ -23,6 +23,9 @@ from django_desktop_shell.settings import host_settings
 ROOT = Path(__file__).resolve().parent.parent
 # The sites the shell's contract is tested on: each is a project folder with its own launcher.py.
 SITES = {"notedesk": ROOT, "polls": ROOT / "examples" / "polls"}
+# A project laid out as many are, for the packaging tests: split settings, an ImageField, templates
+# in a top-level folder (tests/packaging/cookbook/README.md).
+COOKBOOK = ROOT / "tests" / "packaging" / "cookbook"
 CHROMIUM = "/usr/bin/chromium"
 # The desktop's Host (server mode has no DESKTOP_PORT: its clients use Django's testserver).
 HOST = f"127.0.0.1:{getattr(settings, 'DESKTOP_PORT', 0)}"

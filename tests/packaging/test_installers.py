@@ -15,7 +15,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import ROOT, SITES
+from django_desktop_shell.identity import load
+
+from tests.conftest import COOKBOOK, ROOT, SITES
 
 pytestmark = pytest.mark.packaging
 
@@ -122,27 +124,50 @@ def test_the_release_workflow_passes_actionlint():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_another_site_builds_with_the_shell_alone_and_serves_its_admin(tmp_path, app_env):
-    """examples/polls, built by the shell's packaging command: its own templates, migrations and
-    admin are in the one-file binary, which passes the self-test and serves the admin."""
-    dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "django_desktop_shell.packaging", str(SITES["polls"]), str(dist)],
+def build_with_the_shell(project: Path, dist: Path) -> Path:
+    """The one-file binary of the project, built by the shell's packaging command."""
+    subprocess.run([sys.executable, "-m", "django_desktop_shell.packaging", str(project), str(dist)],
                    check=True, timeout=900)
-    binary = dist / "polls"
-    self_test(str(binary), app_env, "--data-dir", str(tmp_path / "data"), site="polls")
-    process = subprocess.Popen([binary, "--headless", "--data-dir", str(tmp_path / "data")],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=app_env)
+    return dist / load(project).slug
+
+
+def headless_get(binary: Path, data_dir: Path, path: str, env: dict) -> tuple[int, bytes]:
+    """GET path from the binary started headless, with the launch token; the binary is stopped after."""
+    process = subprocess.Popen([binary, "--headless", "--data-dir", str(data_dir)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         parts = urlsplit(process.stdout.readline().split(" ", 1)[1].strip())
         token = parse_qs(parts.query)["token"][0]
         connection = http.client.HTTPConnection("127.0.0.1", parts.port, timeout=10)
-        connection.request("GET", "/admin/login/", headers={"Authorization": f"Bearer {token}"})
+        connection.request("GET", path, headers={"Authorization": f"Bearer {token}"})
         answer = connection.getresponse()
-        assert answer.status == 200
-        assert b"Django administration" in answer.read()
+        return answer.status, answer.read()
     finally:
         process.terminate()
         assert process.wait(5) == 0
+
+
+def test_another_site_builds_with_the_shell_alone_and_serves_its_admin(tmp_path, app_env):
+    """examples/polls, built by the shell's packaging command: its own templates, migrations and
+    admin are in the one-file binary, which passes the self-test and serves the admin."""
+    binary = build_with_the_shell(SITES["polls"], tmp_path / "dist")
+    self_test(str(binary), app_env, "--data-dir", str(tmp_path / "data"), site="polls")
+    status, body = headless_get(binary, tmp_path / "data", "/admin/login/", app_env)
+    assert status == 200
+    assert b"Django administration" in body
+
+
+def test_a_site_with_an_image_field_and_a_top_level_templates_folder_builds_whole(tmp_path, app_env):
+    """tests/packaging/cookbook: PIL, which it depends on, is in the one-file binary (Django's checks
+    refuse an ImageField without it, fields.E210), and so are the templates of the folder its
+    TEMPLATES DIRS names (its identity names no data-files)."""
+    binary = build_with_the_shell(COOKBOOK, tmp_path / "dist")
+    check = subprocess.run([binary, "--data-dir", str(tmp_path / "data"), "manage", "check"],
+                           capture_output=True, text=True, env=app_env, timeout=60)
+    assert check.returncode == 0, check.stdout + check.stderr
+    status, body = headless_get(binary, tmp_path / "data", "/", app_env)
+    assert status == 200
+    assert b"<h1>Cookbook recipes</h1>" in body
 
 
 def desktop_entry(path: Path) -> dict[str, str]:

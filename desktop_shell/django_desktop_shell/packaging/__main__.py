@@ -1,3 +1,4 @@
+import importlib.util
 import os
 import subprocess
 import sys
@@ -6,8 +7,13 @@ from pathlib import Path
 
 from django_desktop_shell.packaging import PROJECT_ENV, spec_for
 
+MISSING_PYINSTALLER = 'Packaging needs PyInstaller, which is not installed: pip install "django-desktop-shell[packaging]"'
+
 
 def main(project_dir: str, dist_dir: str) -> int:
+    if importlib.util.find_spec("PyInstaller") is None:
+        print(MISSING_PYINSTALLER, file=sys.stderr)
+        return 2
     project = Path(project_dir).resolve()
     with tempfile.TemporaryDirectory(prefix="desktop-shell-build-") as work:
         return subprocess.run(

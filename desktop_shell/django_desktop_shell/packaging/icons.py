@@ -9,15 +9,17 @@ import io
 import sys
 from pathlib import Path
 
-import resvg_py
-from PIL import Image
-
 PNG_SIZES = [16, 24, 32, 48, 64, 128, 256, 512]
 ICO_SIZES = [16, 24, 32, 48, 64, 128, 256]
 ICNS_BASE = 1024  # Pillow's ICNS writer scales every size macOS wants down from this one
 
 
-def render(source: Path, size: int) -> Image.Image:
+def render(source: Path, size: int):
+    """The SVG as a PIL image of size × size. The converters are imported here, so that a project
+    with no icon builds without them."""
+    import resvg_py
+    from PIL import Image
+
     # Each size is rendered from the vector, so small icons stay sharp instead of being shrunk.
     png = resvg_py.svg_to_bytes(svg_path=str(source), width=size, height=size)
     return Image.open(io.BytesIO(bytes(png))).convert("RGBA")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.db.models import ImageField
 
 DOTTED = re.compile(r"[A-Za-z_]\w*(\.\w+)+")
 
@@ -42,5 +43,7 @@ print(json.dumps({
     "language": settings.LANGUAGE_CODE,
     "engines": [database["ENGINE"] for database in settings.DATABASES.values()],
     "static_dirs": [str(folder if isinstance(folder, (str, Path)) else folder[1]) for folder in settings.STATICFILES_DIRS],
+    "template_dirs": [str(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])],
+    "image_fields": any(isinstance(field, ImageField) for model in apps.get_models() for field in model._meta.fields),
     "dotted_paths": sorted(dotted - {None}),
 }))

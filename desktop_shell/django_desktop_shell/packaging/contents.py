@@ -1,0 +1,103 @@
+"""What desktop_app.spec puts in the bundle beyond what PyInstaller's analysis finds, decided from
+the project's pyproject.toml and its settings (site_facts.py) by plain functions, so that the
+decisions are tested without a build."""
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+SITE_FACTS = Path(__file__).resolve().parent / "site_facts.py"
+
+
+class BuildError(Exception):
+    """The project cannot be packaged as it is; the message says what to change."""
+
+
+def manage(project_dir: Path, data_dir: str, *args: str) -> str:
+    """Run a Django management command on the source tree, as `launcher.py manage` does."""
+    command = [sys.executable, str(project_dir / "launcher.py"), "--data-dir", data_dir, "manage", *args]
+    return subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
+
+
+def site_facts(project_dir: Path, data_dir: str) -> dict:
+    return json.loads(manage(project_dir, data_dir, "shell", "--no-imports", "--command",
+                             SITE_FACTS.read_text(encoding="utf-8")))
+
+
+def declared_dependencies(project_dir: Path) -> list[str]:
+    with open(project_dir / "pyproject.toml", "rb") as file:
+        return tomllib.load(file).get("project", {}).get("dependencies", [])
+
+
+def distributions_required(requirements: list[str]) -> set[str]:
+    """The distributions the requirements name and, as installed here, the ones those require in
+    turn (extras and environment markers followed), by canonical name."""
+    names = set()
+    followed = set()
+    pending = [(Requirement(text), {""}) for text in requirements]
+    while pending:
+        requirement, extras_asked = pending.pop()
+        if requirement.marker and not any(requirement.marker.evaluate({"extra": extra}) for extra in extras_asked):
+            continue
+        name = canonicalize_name(requirement.name)
+        names.add(name)
+        if (name, frozenset(requirement.extras)) in followed:
+            continue
+        followed.add((name, frozenset(requirement.extras)))
+        try:
+            requires = metadata.requires(requirement.name) or []
+        except metadata.PackageNotFoundError:
+            continue  # not installed here: what it requires is unknown
+        pending += [(Requirement(text), requirement.extras or {""}) for text in requires]
+    return names
+
+
+def app_uses_pillow(project_dir: Path, site: dict) -> bool:
+    """Whether the running app needs PIL: the project, or one of its dependencies, requires Pillow,
+    or a model has an ImageField. Otherwise Pillow is only the build's icon renderer."""
+    return site["image_fields"] or "pillow" in distributions_required(declared_dependencies(project_dir))
+
+
+def place_in_project(project_dir: Path, path: Path) -> Path | None:
+    """The path relative to the project, as written or with its links resolved; None if outside."""
+    for candidate in (Path(os.path.normpath(path)), path.resolve()):
+        if candidate.is_relative_to(project_dir):
+            return candidate.relative_to(project_dir)
+    return None
+
+
+def template_folders(project_dir: Path, template_dirs: list[str]) -> list[Path]:
+    """The TEMPLATES DIRS folders that exist. Each goes in at its place in the project, where the
+    settings, finding it from their own file (BASE_DIR), look for it in the bundle; a folder outside
+    the project would be looked for at its build-machine path, which the installed app lacks."""
+    folders = [project_dir / folder for folder in template_dirs if (project_dir / folder).is_dir()]
+    for folder in folders:
+        if place_in_project(project_dir, folder) is None:
+            raise BuildError(
+                f"TEMPLATES DIRS names {folder}, outside the project {project_dir}, so the installed app "
+                f"would not have it: move the folder into the project and name it from BASE_DIR "
+                f'(BASE_DIR / "templates"), then build again.')
+    return folders
+
+
+def project_data_files(project_dir: Path, entries: list[Path], static_dirs: list[str]) -> list[tuple[str, str]]:
+    """Every file of the entries (files or folders of the project) at its place in the project, but
+    for those in static folders, whose collected copy goes in instead."""
+    static_folders = [Path(folder).resolve() for folder in static_dirs]
+    files = []
+    for entry in entries:
+        place = place_in_project(project_dir, entry)
+        if place is None:
+            raise BuildError(f"{entry} is outside the project {project_dir}: data-files must lie inside it.")
+        folder, place = (entry.parent, place.parent) if entry.is_file() else (entry, place)
+        paths = [entry] if entry.is_file() else entry.rglob("*")
+        files += [(str(path), str(place / path.parent.relative_to(folder))) for path in paths
+                  if path.is_file() and not any(path.resolve().is_relative_to(static) for static in static_folders)]
+    return list(dict.fromkeys(files))

