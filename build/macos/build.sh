@@ -16,7 +16,7 @@ cd "$root"
 
 python=.venv/bin/python
 [[ -x $python ]] || "${PYTHON:-python3.11}" -m venv .venv
-"$python" -m pip install --quiet -e ".[package]"
+"$python" -m pip install --quiet --config-settings editable_mode=compat -e "./desktop_shell[updates]" -e ".[package]"
 declare name slug version spec
 identity=$("$python" -m django_desktop_shell.packaging.identity "$project" --format sh)
 eval "$identity"

@@ -31,7 +31,7 @@ if (-not (Test-Path $Python)) {
     if ($env:PYTHON) { Invoke-Native $env:PYTHON @("-m", "venv", ".venv") }
     else { Invoke-Native "py" @("-3.11", "-m", "venv", ".venv") }
 }
-Invoke-Native $Python @("-m", "pip", "install", "--quiet", "-e", ".[package]")
+Invoke-Native $Python @("-m", "pip", "install", "--quiet", "--config-settings", "editable_mode=compat", "-e", "./desktop_shell[updates]", "-e", ".[package]")
 # One line of JSON, ASCII only: safe whatever code page the console decodes it with.
 $App = Invoke-Native $Python @("-m", "django_desktop_shell.packaging.identity", $Project, "--format", "json") | ConvertFrom-Json
 $Work = "$Root\build\out\$($App.slug)"
