@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from django_desktop_shell.files import durable_file
 from django_desktop_shell.media import served_type
-from embedded_site.notes import changes
+from embedded_site.notes import changes, links
 from embedded_site.notes.models import ATTACHMENT_NAME_MAX_LENGTH, Attachment, Note
 
 FALLBACK_NAME = "attachment"
@@ -108,6 +108,7 @@ def save_attachment(
             attachment = Attachment.objects.create(
                 note=note, name=name, file=stored_name, size=size, sha256=digest.hexdigest()
             )
+            links.set_links(note.pk, Note.objects.values_list("body", flat=True).get(pk=note.pk))
             changes.notes_changed([note.pk])
             return attachment
     except BaseException:
@@ -120,6 +121,7 @@ def delete_attachment(attachment: Attachment) -> None:
     stored_name = attachment.file.name
     with transaction.atomic():
         attachment.delete()
+        links.set_links(attachment.note_id, Note.objects.values_list("body", flat=True).get(pk=attachment.note_id))
         changes.notes_changed([attachment.note_id])
         transaction.on_commit(lambda: Attachment.file.field.storage.delete(stored_name))
 

@@ -75,8 +75,9 @@ def relink(request, note_id):
         if key != note.title_key:
             linking = links.linking_notes(request.user, key).values("source_id")
             sources = Note.objects.owned_by(request.user).filter(pk__in=linking).prefetch_related("tags")
+            files = links.attachment_keys([source.pk for source in sources])
             for source in sources:
-                body = links.rewritten(source.body, key, note.title)
+                body = links.rewritten(source.body, key, note.title, files.get(source.pk, frozenset()))
                 fields = {
                     "title": source.title, "body": body, "pinned": source.pinned,
                     "tags": [tag.name for tag in source.tags.all()],

@@ -2,6 +2,9 @@
 
 A link names a title, matched as models.title_key() does (case-insensitively, spaces collapsed);
 of several notes outside the trash with that title, it goes to the one updated most recently.
+A `[[report.pdf]]` or `![[photo.png]]` naming a file attached to the note itself is that file,
+as Obsidian's vaults use it, and never a link to a note of that title: it is not indexed, and a
+rename of such a note leaves it alone.
 The links of each note are kept in NoteLink, written with the note in the same transaction
 (editing.py, and links.index_notes() for imports), so that backlinks, and the notes to update
 after a rename, are read from that table: nothing scans bodies at read time. A `[[…]]` inside
@@ -15,7 +18,7 @@ from pathlib import PurePosixPath
 from django.db import connection
 from django.db.models import QuerySet
 
-from embedded_site.notes.models import Note, NoteLink, title_key
+from embedded_site.notes.models import Attachment, Note, NoteLink, title_key
 from embedded_site.notes.search import FTS_TABLE
 
 LINK = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]*))?\]\]")
@@ -30,15 +33,29 @@ def without_code(text: str) -> str:
     return CODE.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)
 
 
-def links_in(body: str) -> dict[str, str]:
-    """The title key of each note the body links to, with a snippet around its first link."""
+def file_key(target: str) -> str:
+    """How `[[target]]` names a file of the note: its last path part, case-folded."""
+    return PurePosixPath(" ".join(target.split())).name.casefold()
+
+
+def attachment_keys(note_ids) -> dict[int, frozenset[str]]:
+    """The file keys of the files attached to each note."""
+    keys: dict[int, set[str]] = {}
+    for note_id, name in Attachment.objects.filter(note_id__in=note_ids).values_list("note_id", "name"):
+        keys.setdefault(note_id, set()).add(file_key(name))
+    return {note_id: frozenset(names) for note_id, names in keys.items()}
+
+
+def links_in(body: str, files: frozenset[str] = frozenset()) -> dict[str, str]:
+    """The title key of each note the body links to, with a snippet around its first link;
+    `files`: the file keys of the note's attachments, which its `[[…]]` may name instead."""
     if "[[" not in body:
         return {}
     text = without_code(body)
     found: dict[str, str] = {}
     for match in LINK.finditer(text):
         key = title_key(match.group(1))
-        if key and key not in found:
+        if key and key not in found and file_key(match.group(1)) not in files:
             found[key] = snippet_around(body, match.start(), match.end())
     return found
 
@@ -55,9 +72,12 @@ def snippet_around(body: str, start: int, end: int) -> str:
     return " ".join(text.split())[:300]
 
 
-def set_links(note_id: int, body: str) -> None:
-    """Make the note's rows in NoteLink those of `body`. Inside the save's transaction."""
-    wanted = links_in(body)
+def set_links(note_id: int, body: str, files: frozenset[str] | None = None) -> None:
+    """Make the note's rows in NoteLink those of `body`. Inside the save's transaction. `files`:
+    the note's attachment_keys(), read here if not given."""
+    if files is None:
+        files = attachment_keys([note_id]).get(note_id, frozenset()) if "[[" in body else frozenset()
+    wanted = links_in(body, files)
     present = dict(NoteLink.objects.filter(source_id=note_id).values_list("target_key", "snippet"))
     if present == wanted:
         return
@@ -67,9 +87,10 @@ def set_links(note_id: int, body: str) -> None:
 
 def index_notes(notes: list[Note]) -> None:
     """After a bulk write of notes (an import): their title keys and links."""
+    files = attachment_keys([note.pk for note in notes])
     for note in notes:
         note.title_key = title_key(note.title)
-        set_links(note.pk, note.body)
+        set_links(note.pk, note.body, files.get(note.pk, frozenset()))
     Note.objects.bulk_update(notes, ["title_key"])
 
 
@@ -176,11 +197,12 @@ def completions(owner, text: str, limit: int) -> list[dict]:
 
 # Renaming ----------------------------------------------------------------------------------
 
-def rewritten(body: str, key: str, new_title: str) -> str:
-    """`body` with its links to the title `key` pointed at `new_title`, any shown text kept."""
+def rewritten(body: str, key: str, new_title: str, files: frozenset[str]) -> str:
+    """`body` with its links to the title `key` pointed at `new_title`, any shown text kept;
+    `files`: the file keys of its note's attachments, whose names stay as they are."""
 
     def replace(match: re.Match) -> str:
-        if title_key(match.group(1)) != key:
+        if title_key(match.group(1)) != key or file_key(match.group(1)) in files:
             return match.group(0)
         shown = match.group(2)
         return f"[[{new_title}|{shown}]]" if shown is not None else f"[[{new_title}]]"
@@ -209,7 +231,7 @@ def wikilink_plugin(md) -> None:
 
     def render(renderer, tokens, index, options, env) -> str:
         title, shown = tokens[index].meta["title"], tokens[index].meta["shown"] or tokens[index].meta["title"]
-        attached = env.get("attachments", {}).get(PurePosixPath(title).name.casefold())
+        attached = env.get("attachments", {}).get(file_key(title))
         if attached:  # a file of this note (a note imported from a folder links to its files so)
             if tokens[index].meta["embed"] and attached["image"]:
                 return f'<img src="{attached["url"]}" alt="{escape(shown)}">'

@@ -5,6 +5,8 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from embedded_site.notes.links import links_in, rewritten
 from embedded_site.notes.models import Note, NoteLink
@@ -138,6 +140,42 @@ def test_renaming_points_the_links_at_the_new_title(api):
     assert revision["reason"] == "relink"
 
 
+def test_a_note_s_own_files_named_in_its_text_are_not_links_and_a_rename_leaves_them_alone(api, attachments_dir):
+    trip = create(api, "Trip", "Image: ![[photo.png]]\n\nPDF: [[Report.pdf]], and the note [[report.pdf]] too")
+    api.upload(f"/api/notes/{trip['id']}/attachments/", "photo.png", b"\x89PNG beach")
+    api.upload(f"/api/notes/{trip['id']}/attachments/", "report.pdf", b"%PDF-1.7")
+    assert link_keys(trip) == []  # both name the note's own files
+    # A note given a file's name (Attach on a new note titled so) has no backlinks from them...
+    named = create(api, "photo.png")
+    assert api.get(f"/api/notes/{named['id']}/backlinks/").json()["total"] == 0
+    # ...and renaming it, then updating the links to it, leaves the files' names as they were.
+    renamed = save(api, named, title="Photo note")
+    assert api.post(f"/api/notes/{renamed['id']}/relink/", {"former_title": "photo.png"}).json()["updated"] == 0
+    assert api.get(f"/api/notes/{trip['id']}/").json()["body"] == trip["body"]
+
+
+def test_a_file_attached_after_its_name_was_written_stops_being_a_link(api, attachments_dir):
+    trip = create(api, "Trip", "See [[notes.txt]]")
+    assert link_keys(trip) == ["notes.txt"]
+    attachment = api.upload(f"/api/notes/{trip['id']}/attachments/", "notes.txt", b"the file").json()
+    assert link_keys(trip) == []
+    api.delete(f"/api/notes/{trip['id']}/attachments/{attachment['id']}/")
+    assert link_keys(trip) == ["notes.txt"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_drops_the_links_indexed_for_a_note_s_own_files(api, attachments_dir):
+    trip = create(api, "Trip", "![[photo.png]] and [[Packing list]]")
+    api.upload(f"/api/notes/{trip['id']}/attachments/", "photo.png", b"\x89PNG beach")
+    NoteLink.objects.create(source_id=trip["id"], target_key="photo.png", snippet="![[photo.png]]")  # as indexed before
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("notes")
+    executor.migrate([("notes", "0011_pinned_notes_index")])
+    executor = MigrationExecutor(connection)
+    executor.migrate(latest)
+    assert link_keys(trip) == ["packing list"]
+
+
 def test_relink_refuses_bad_input(api):
     note = create(api, "Groceries")
     response = api.post(f"/api/notes/{note['id']}/relink/", {})
@@ -149,7 +187,7 @@ def test_relink_refuses_bad_input(api):
 
 
 def test_rewriting_leaves_other_links_and_text_alone():
-    assert rewritten("[[a]] [[A|x]] [[ab]] a", "a", "B") == "[[B]] [[B|x]] [[ab]] a"
+    assert rewritten("[[a]] [[A|x]] [[ab]] a", "a", "B", frozenset()) == "[[B]] [[B|x]] [[ab]] a"
 
 
 def test_imported_notes_get_their_title_keys_and_links(api):

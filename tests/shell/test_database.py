@@ -25,10 +25,10 @@ def test_a_database_with_every_migration_applied_has_none_pending():
 
 
 def test_a_migration_that_is_not_recorded_as_applied_is_pending():
-    forget_applied("notes", "0011_pinned_notes_index")
+    forget_applied("notes", "0012_links_skip_own_files")
     assert not every_migration_file_applied()
     assert [(migration.app_label, migration.name) for migration, _ in pending_migrations()] == [
-        ("notes", "0011_pinned_notes_index")]
+        ("notes", "0012_links_skip_own_files")]
 
 
 def test_a_database_without_the_migrations_table_has_them_all_pending():
