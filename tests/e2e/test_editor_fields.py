@@ -87,3 +87,25 @@ def test_the_tags_field_shows_the_tags_as_saved_once_left(app, live_app):
     expect(app.locator("#noteTags")).to_have_value("hash, qa, test tag")
     app.click(".note-item")  # reopened from the list, it is the same
     expect(app.locator("#noteTags")).to_have_value("hash, qa, test tag")
+
+
+def test_tags_the_server_refuses_never_hold_back_the_words(app, live_app):
+    too_many = ", ".join(f"t{number}" for number in range(21))
+    app.click("#newNote")
+    app.keyboard.type("Trip plan")
+    app.click("#noteTags")
+    app.keyboard.type(too_many)
+    app.click("#noteBody")
+    app.keyboard.type("Pack the tent")
+    expect(app.locator("#saveState")).to_have_text("Saved, except the tags: A note has at most 20 tags.")
+    expect(app.locator("#noteTags")).to_have_attribute("aria-invalid", "")
+    saved = notes_by_title(live_app)["Trip plan"]
+    assert (saved["body"], saved["tags"]) == ("Pack the tent", [])
+    app.keyboard.type(" and the stove")  # words typed meanwhile are saved too
+    expect(app.locator("#saveState")).to_have_text("Saved, except the tags: A note has at most 20 tags.")
+    assert notes_by_title(live_app)["Trip plan"]["body"] == "Pack the tent and the stove"
+    app.fill("#noteTags", "trip, camping")  # fixed: the tags are saved, the mark goes
+    app.click("#noteBody")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    expect(app.locator("#noteTags")).not_to_have_attribute("aria-invalid", "")
+    assert notes_by_title(live_app)["Trip plan"]["tags"] == ["camping", "trip"]

@@ -15,14 +15,14 @@ def test_too_many_tags_says_so_in_the_save_state(app):
     create_note_in_page(app, "Tagged", "text")
     app.fill("#noteTags", ", ".join(f"tag{n}" for n in range(21)))
     app.press("#noteTags", "Tab")
-    expect(app.locator("#saveState")).to_have_text("Not saved: Tags: A note has at most 20 tags.")
+    expect(app.locator("#saveState")).to_have_text("Saved, except the tags: A note has at most 20 tags.")
 
 
 def test_an_overlong_tag_says_so_in_the_save_state(app):
     create_note_in_page(app, "Tagged", "text")
     app.fill("#noteTags", "x" * 51)
     app.press("#noteTags", "Tab")
-    expect(app.locator("#saveState")).to_have_text("Not saved: Tags: A tag has at most 50 characters.")
+    expect(app.locator("#saveState")).to_have_text("Saved, except the tags: A tag has at most 50 characters.")
 
 
 def test_an_overlong_body_says_so_in_the_save_state(app):

@@ -195,6 +195,7 @@ export class Editor extends EventTarget {
     const label = this.readOnly ? 'In the trash' : STATE_LABELS[state];
     $('saveState').dataset.state = this.readOnly ? 'trash' : state;
     $('saveState').textContent = message ? `${label}: ${message}` : label;
+    $('noteTags').toggleAttribute('aria-invalid', state === 'tagsRefused');
     $('conflict').hidden = state !== 'conflict';
     if (state === 'conflict') {
       for (const [selector, text] of Object.entries(conflictWording(conflict))) document.querySelector(selector).textContent = text;

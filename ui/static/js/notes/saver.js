@@ -15,6 +15,7 @@ export const STATE_LABELS = {
   dirty: 'Editing…',
   saving: 'Saving…',
   saved: 'Saved',
+  tagsRefused: 'Saved, except the tags',
   offline: 'Offline — will save when the server is back',
   retrying: 'Not saved yet — will retry',
   conflict: 'Conflict — choose a version',
@@ -58,6 +59,7 @@ export function draftOf(note) {
 }
 
 const isBlank = (fields) => !fields.title.trim() && !fields.body.trim();
+const refusesOnlyTags = (fields) => Boolean(fields) && Object.keys(fields).join() === 'tags';
 
 // A 53-bit hash (cyrb53) of a note as the server stores it, to recognise a save of ours.
 export function textHash({ title, body, pinned, tags }) {
@@ -89,6 +91,9 @@ export class NoteSaver extends EventTarget {
     this.resentFor = null;
     this.notice = '';  // said with the next "Saved"
     this.resolvingConflict = false;  // the next save is "Keep mine": the server keeps what it overwrites
+    // Tags the server refused ({tags, message}): until they are changed, the rest of the note is
+    // saved without them, so that no word waits on a tag.
+    this.refusedTags = null;
   }
 
   get key() { return this.draft.uid; }
@@ -126,18 +131,22 @@ export class NoteSaver extends EventTarget {
 
   async send() {
     const sent = structuredClone(this.draft.fields);
+    const withoutTags = Boolean(this.refusedTags) && sameTags(this.refusedTags.tags, sent.tags);
+    if (!withoutTags) this.refusedTags = null;
+    const { tags, ...rest } = sent;
+    const fields = withoutTags ? rest : sent;  // a change without tags keeps the note's own
     this.dirty = false;
     this.setState('saving');
     // Until it is answered this save may land unseen (the page reloads, the answer is lost), and
     // a later save then meets it as a 409: remembered (in drafts.js too), it is known as ours.
-    this.draft.unanswered = [...(this.draft.unanswered ?? []), textHash(sent)].slice(-UNANSWERED_KEPT);
+    if (!withoutTags) this.draft.unanswered = [...(this.draft.unanswered ?? []), textHash(sent)].slice(-UNANSWERED_KEPT);
     putDraft(this.draft);
     try {
       const resolves = this.resolvingConflict ? { resolves_conflict: true } : {};
       const note = this.draft.noteId
-        ? await updateNote(this.draft.noteId, { ...sent, version: this.draft.version, ...resolves })
-        : await createNote({ ...sent, uid: this.draft.uid });
-      this.acknowledge(note, sent);
+        ? await updateNote(this.draft.noteId, { ...fields, version: this.draft.version, ...resolves })
+        : await createNote({ ...fields, uid: this.draft.uid });
+      this.acknowledge(note, withoutTags ? { ...rest, tags: note.tags } : sent);
     } catch (error) {
       const current = error.status === 409 ? error.data?.current : null;
       // (Not for a trashed note: even holding our text, it is in the trash, not saved.)
@@ -149,6 +158,9 @@ export class NoteSaver extends EventTarget {
       if (error.offline || error.status === 503) {  // 503: the server cannot write just now (disk, lock)
         this.setState(error.offline ? 'offline' : 'retrying', error.offline ? '' : error.message);
         this.schedule(RETRY_DELAYS_MS[Math.min(this.retries++, RETRY_DELAYS_MS.length - 1)]);
+      } else if (error.status === 400 && refusesOnlyTags(error.data?.fields) && !withoutTags) {
+        this.refusedTags = { tags, message: error.data.fields.tags.join(' ') };
+        this.schedule(0);
       } else if (error.status === 409 && current) {
         this.showConflict(current);
       } else if (error.status === 404 && this.draft.noteId) {
@@ -185,7 +197,8 @@ export class NoteSaver extends EventTarget {
     if (sameTags(note.tags, this.draft.fields.tags)) this.draft.fields.tags = [...note.tags];
     this.retries = 0;
     if (this.dirty) putDraft(this.draft); else removeDraft(this.draft.uid);
-    this.setState(this.dirty ? 'dirty' : 'saved', this.dirty ? '' : this.notice);
+    const saved = this.refusedTags ? ['tagsRefused', this.refusedTags.message] : ['saved', this.notice];
+    this.setState(...(this.dirty ? ['dirty', ''] : saved));
     if (!this.dirty) this.notice = '';
     this.dispatchEvent(new CustomEvent('saved', { detail: note }));
     if (this.dirty) this.schedule(SAVE_DELAY_MS);
