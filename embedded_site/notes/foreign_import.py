@@ -581,92 +581,278 @@ def enex_date(text: str | None) -> datetime | None:
         return None
 
 
-class EnmlToMarkdown(HTMLParser):
-    """Evernote's note markup (XHTML) as Markdown text: paragraphs, line breaks, headings, lists,
-    to-dos, bold, italics, links (http, https and mailto only) and code. Other markup is dropped;
-    its text is kept. The stdlib's HTML parser expands no declared entities."""
+@dataclass
+class Element:
+    """An element of a note's ENML; its children are Elements and strings of text."""
 
-    BLOCKS = {"div", "p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "hr", "pre", "blockquote", "table", "ul", "ol"}
+    tag: str
+    attributes: dict[str, str]
+    children: list = field(default_factory=list)
 
-    def __init__(self, names_by_md5: dict[str, str]):
+
+class EnmlTree(HTMLParser):
+    """Evernote's note markup (XHTML) as a tree of Elements. An element nested deeper than
+    MAX_XML_DEPTH is left out, its text kept, so that converting the tree never recurses deeper.
+    The stdlib's HTML parser expands no declared entities."""
+
+    EMPTY = {"br", "hr", "img", "en-media", "en-todo"}
+
+    def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.names_by_md5 = names_by_md5
-        self.parts: list[str] = []
-        self.lists: list[str] = []
-        self.links: list[str | None] = []
-
-    def newline(self) -> None:
-        if self.parts and not self.parts[-1].endswith("\n"):
-            self.parts.append("\n")
+        self.root = Element("en-note", {})
+        self.open = [self.root]
+        self.too_deep = 0  # start tags left out, whose end tags are left out too
 
     def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag in self.BLOCKS:
-            self.newline()
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            self.parts.append("#" * int(tag[1]) + " ")
-        elif tag in ("ul", "ol"):
-            self.lists.append(tag)
-        elif tag == "li":
-            marker = "1." if self.lists and self.lists[-1] == "ol" else "-"
-            self.parts.append("  " * max(0, len(self.lists) - 1) + marker + " ")
-        elif tag == "en-todo":
-            self.parts.append("- [x] " if attributes.get("checked") == "true" else "- [ ] ")
-        elif tag in ("b", "strong"):
-            self.parts.append("**")
-        elif tag in ("i", "em"):
-            self.parts.append("*")
-        elif tag == "code":
-            self.parts.append("`")
-        elif tag == "hr":
-            self.parts.append("---\n")
-        elif tag == "a":
-            href = attributes.get("href") or ""
-            self.links.append(href if re.match(r"^(https?|mailto):", href) else None)
-            if self.links[-1]:
-                self.parts.append("[")
-        elif tag == "en-media":  # where an attached file was shown: named, if it is one of the note's
-            name = self.names_by_md5.get((attributes.get("hash") or "").lower())
-            self.parts.append(f"(attachment: {name})" if name else "(attachment)")
+        if len(self.open) > MAX_XML_DEPTH:
+            self.too_deep += tag not in self.EMPTY
+            return
+        element = Element(tag, {name: value or "" for name, value in attrs})
+        self.open[-1].children.append(element)
+        if tag not in self.EMPTY:
+            self.open.append(element)
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
-        if tag not in ("br", "hr", "en-todo", "en-media"):
-            self.handle_endtag(tag)
+        if tag not in self.EMPTY and len(self.open) > 1 and self.open[-1].tag == tag:
+            self.open.pop()
 
     def handle_endtag(self, tag):
-        if tag in ("b", "strong"):
-            self.parts.append("**")
-        elif tag in ("i", "em"):
-            self.parts.append("*")
-        elif tag == "code":
-            self.parts.append("`")
-        elif tag in ("ul", "ol") and self.lists:
-            self.lists.pop()
-        elif tag == "a" and self.links:
-            href = self.links.pop()
-            if href:
-                self.parts.append(f"]({href})")
-        if tag in self.BLOCKS - {"br"}:
-            self.newline()
+        if self.too_deep:
+            self.too_deep -= 1
+            return
+        for depth in range(len(self.open) - 1, 0, -1):  # an end tag with no start tag is left out
+            if self.open[depth].tag == tag:
+                del self.open[depth:]
+                return
 
     def handle_data(self, data):
-        text = re.sub(r"\s+", " ", data)
-        if not self.parts or self.parts[-1].endswith("\n"):
-            text = text.lstrip()
-        if text:
-            self.parts.append(text)
+        self.open[-1].children.append(data)
 
-    def text(self) -> str:
-        lines = [line.rstrip() for line in "".join(self.parts).split("\n")]
-        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+@dataclass
+class Block:
+    """A block of the Markdown text: a paragraph, a list, a table… A to-do outside a list is a
+    "task", written "[ ] text" here and "- [ ] text" where it stands alone."""
+
+    text: str
+    kind: str = ""  # "task", "list" or ""
+
+
+HARD_BREAK = "\\\n"
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Elements that hold blocks, whose content becomes blocks of its own (lines in Evernote are <div>s).
+CONTAINERS = {"en-note", "div", "p", "li", "tr", "td", "th", "thead", "tbody", "tfoot"}
+BLOCK_TAGS = CONTAINERS | HEADINGS | {"ul", "ol", "table", "blockquote", "pre", "hr"}
+SAFE_LINK = re.compile(r"^(https?|mailto):")
 
 
 def enml_to_markdown(content: str, names_by_md5: dict[str, str] | None = None) -> str:
+    """An Evernote note's text as Markdown: blocks apart by a blank line, nested lists, to-dos
+    (`- [x]`), `<br>` as a hard line break, tables as pipe tables, fenced code, bold, italics,
+    strikethrough, code, links (http, https and mailto only: another keeps its text), and where it
+    showed an attached file (`<en-media>`, named by its MD5 in `names_by_md5`) the app's embed of
+    it, `![[photo.png]]` for an image, `[[file.pdf]]` for another file. Other markup is dropped;
+    its text is kept."""
     # The ENML's own XML declaration and DOCTYPE are not markup of the note.
     content = re.sub(r"^\s*<\?xml[^>]*\?>", "", content)
     content = re.sub(r"^\s*<!DOCTYPE[^>]*>", "", content)
-    parser = EnmlToMarkdown(names_by_md5 or {})
-    parser.feed(content)
-    parser.close()
-    return parser.text()
+    tree = EnmlTree()
+    tree.feed(content)
+    tree.close()
+    return joined(markdown_blocks(tree.root.children, names_by_md5 or {}))
+
+
+def markdown_blocks(nodes: list, names_by_md5: dict[str, str]) -> list[Block]:
+    """Each block element a block, and each run of text and inline elements between them a paragraph."""
+    blocks, run = [], []
+    for node in [*nodes, None]:
+        if node is not None and not (isinstance(node, Element) and node.tag in BLOCK_TAGS):
+            run.append(node)
+            continue
+        if run:
+            blocks.append(paragraph(run, names_by_md5))
+            run = []
+        if node is not None:
+            blocks += block_of(node, names_by_md5)
+    return [block for block in blocks if block.text]
+
+
+def block_of(element: Element, names_by_md5: dict[str, str]) -> list[Block]:
+    tag = element.tag
+    if tag == "pre" or "-en-codeblock:true" in element.attributes.get("style", "").replace(" ", ""):
+        return [Block(fenced(plain_text(element).strip("\n")))]
+    if tag in CONTAINERS:
+        return markdown_blocks(element.children, names_by_md5)
+    if tag in HEADINGS:
+        text = one_line(paragraph(element.children, names_by_md5).text)
+        return [Block(f"{'#' * int(tag[1])} {text}" if text else "")]
+    if tag in ("ul", "ol"):
+        return [list_block(element, names_by_md5)]
+    if tag == "table":
+        return [table_block(element, names_by_md5)]
+    if tag == "blockquote":
+        lines = joined(markdown_blocks(element.children, names_by_md5)).split("\n")
+        return [Block("\n".join(f"> {line}" if line else ">" for line in lines))]
+    return [Block("---")]  # hr
+
+
+def joined(blocks: list[Block], in_item: bool = False) -> str:
+    """The blocks as Markdown, a blank line apart; to-dos one after another make one list, and a
+    list nested in a list item follows its text on the next line. In a list item the first block
+    follows its marker (a to-do's "[ ]" included)."""
+    text = ""
+    for number, block in enumerate(blocks):
+        if number:
+            tight = (block.kind == "task" and blocks[number - 1].kind == "task") or (in_item and block.kind == "list")
+            text += "\n" if tight else "\n\n"
+        standalone_task = block.kind == "task" and not (in_item and number == 0)
+        text += list_item("- ", block.text) if standalone_task else block.text
+    return text
+
+
+def list_item(marker: str, text: str) -> str:
+    """`text` after the marker, its further lines indented to line up with its first."""
+    lines = text.split("\n")
+    return "\n".join([marker + lines[0], *(" " * len(marker) + line if line else "" for line in lines[1:])]).rstrip()
+
+
+def list_block(element: Element, names_by_md5: dict[str, str]) -> Block:
+    items: list[list[Block]] = []
+    for child in element.children:
+        if isinstance(child, Element) and child.tag in ("ul", "ol") and items:
+            items[-1].append(list_block(child, names_by_md5))  # Evernote puts a nested list after its item, not in it
+        elif isinstance(child, Element) or child.strip():
+            items.append(markdown_blocks(child.children if isinstance(child, Element) and child.tag == "li" else [child], names_by_md5))
+    start = element.attributes.get("start", "")
+    first = int(start) if start.isdigit() and len(start) < 10 else 1
+    markers = [f"{first + number}. " if element.tag == "ol" else "- " for number in range(len(items))]
+    return Block("\n".join(list_item(marker, joined(blocks, in_item=True)) for marker, blocks in zip(markers, items)), "list")
+
+
+def table_block(element: Element, names_by_md5: dict[str, str]) -> Block:
+    """A GFM pipe table, its first row the header (GFM has no table without one)."""
+    rows = [
+        [table_cell(cell, names_by_md5) for cell in row.children if isinstance(cell, Element) and cell.tag in ("td", "th")]
+        for row in table_rows(element)
+    ]
+    width = max(map(len, rows), default=0)
+    if not width:
+        return Block("")
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    lines = ["| " + " | ".join(cells) + " |" for cells in [rows[0], ["---"] * width, *rows[1:]]]
+    return Block("\n".join(lines))
+
+
+def table_rows(element: Element) -> Iterator[Element]:
+    for child in element.children:
+        if isinstance(child, Element) and child.tag == "tr":
+            yield child
+        elif isinstance(child, Element) and child.tag in ("thead", "tbody", "tfoot"):
+            yield from table_rows(child)
+
+
+def table_cell(cell: Element, names_by_md5: dict[str, str]) -> str:
+    """The cell on one line (a table row cannot hold more), its `|` escaped."""
+    text = " ".join(block.text for block in markdown_blocks(cell.children, names_by_md5))
+    return one_line(text).replace("|", "\\|")
+
+
+def one_line(text: str) -> str:
+    return re.sub(r"\s*\\\n\s*|\s*\n\s*", " ", text).strip()
+
+
+def paragraph(nodes: list, names_by_md5: dict[str, str]) -> Block:
+    lines = [line.strip() for line in inline_markdown(nodes, names_by_md5).split(HARD_BREAK)]
+    while lines and not lines[-1]:  # a <br> that ends a line, as Evernote's empty <div><br/></div> has
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    first = next((node for node in nodes if not (isinstance(node, str) and not node.strip())), None)
+    task = isinstance(first, Element) and first.tag == "en-todo"
+    return Block(HARD_BREAK.join(lines), "task" if task else "")
+
+
+def inline_markdown(nodes: list, names_by_md5: dict[str, str]) -> str:
+    pieces = []
+    for node in nodes:
+        if isinstance(node, str):
+            pieces.append(re.sub(r"[ \t\r\n\f]+", " ", node))
+            continue
+        tag, inner = node.tag, partial(inline_markdown, node.children, names_by_md5)
+        if tag == "br":
+            pieces.append(HARD_BREAK)
+        elif tag == "en-todo":
+            pieces.append("[x] " if node.attributes.get("checked") == "true" else "[ ] ")
+        elif tag == "en-media":
+            pieces.append(media_markdown(node.attributes, names_by_md5))
+        elif tag in ("b", "strong"):
+            pieces.append(emphasised("**", inner()))
+        elif tag in ("i", "em"):
+            pieces.append(emphasised("*", inner()))
+        elif tag in ("s", "strike", "del"):
+            pieces.append(emphasised("~~", inner()))
+        elif tag == "code":
+            pieces.append(code_span(plain_text(node)))
+        elif tag == "a" and SAFE_LINK.match(href := node.attributes.get("href", "")):
+            pieces.append(f"[{inner().strip() or href}]({href})")
+        else:
+            pieces.append(inner())
+    return "".join(pieces)
+
+
+def emphasised(marker: str, text: str) -> str:
+    """`text` between the markers, its spaces outside them: `** bold**` would not be bold."""
+    core = text.strip()
+    if not core:
+        return text
+    return text[: len(text) - len(text.lstrip())] + marker + core + marker + text[len(text.rstrip()) :]
+
+
+def code_span(text: str) -> str:
+    text = " ".join(text.split())
+    ticks = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    padding = " " if "`" in text else ""
+    return f"{ticks}{padding}{text}{padding}{ticks}" if text else ""
+
+
+def fenced(code: str) -> str:
+    fence = "`" * max(3, max(map(len, re.findall("`+", code)), default=0) + 1)
+    return f"{fence}\n{code}\n{fence}"
+
+
+def plain_text(element: Element) -> str:
+    """The element's text as it is, a line for each <br> and each block in it (the lines of
+    Evernote's code block are <div>s)."""
+    pieces: list[str] = []
+
+    def end_line() -> None:
+        if pieces and not pieces[-1].endswith("\n"):
+            pieces.append("\n")
+
+    def add(node: Element) -> None:
+        for child in node.children:
+            if isinstance(child, str):
+                pieces.append(child)
+            elif child.tag == "br":
+                pieces.append("\n")
+            elif child.tag in BLOCK_TAGS:
+                end_line()
+                add(child)
+                end_line()
+            else:
+                add(child)
+
+    add(element)
+    return "".join(pieces)
+
+
+def media_markdown(attributes: dict[str, str], names_by_md5: dict[str, str]) -> str:
+    """Where the note showed an attached file: the app's embed of it, found by the MD5 ENML
+    names it by. A name a `[[link]]` cannot hold, and a file not imported, are said in words."""
+    name = names_by_md5.get(attributes.get("hash", "").lower())
+    if not name:
+        return "(attachment)"
+    if not LINK.fullmatch(f"[[{name}]]") or " ".join(name.split()) != name:
+        return f"(attachment: {name})"
+    return f"![[{name}]]" if attributes.get("type", "").startswith("image/") else f"[[{name}]]"

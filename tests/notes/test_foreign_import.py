@@ -209,7 +209,8 @@ def test_an_evernote_export_becomes_notes_with_markdown_tags_dates_and_attachmen
     found = read_enex(io.BytesIO(ENEX.encode()), io.BytesIO())
     groceries, second = found.records
     assert groceries["title"] == "Groceries"
-    assert groceries["body"] == "**Buy** these:\n- milk\n- bread & butter\n- [x] done\n[shop](https://example.com) bad\n(attachment: receipt.png) (attachment)"  # by its MD5, as ENML names it
+    assert groceries["body"] == (  # the image found by its MD5, as ENML names it
+        "**Buy** these:\n\n- milk\n- bread & butter\n\n- [x] done\n\n[shop](https://example.com) bad\n\n![[receipt.png]] (attachment)")
     assert groceries["tags"] == ["home", "shopping"]
     assert groceries["updated"] == datetime(2025, 3, 2, 10, 0, tzinfo=timezone.utc)
     assert [(a.name, b"".join(a.chunks())) for a in groceries["attachments"]] == [("receipt.png", b"\x89PNG receipt")]
@@ -312,7 +313,104 @@ def test_a_hostile_or_broken_evernote_export_is_refused_clearly(content, message
 
 def test_enml_becomes_markdown():
     assert enml_to_markdown("<en-note><h2>Title</h2><p>One <i>two</i></p><ol><li>a</li></ol><hr/>x</en-note>") == (
-        "## Title\nOne *two*\n1. a\n---\nx")
+        "## Title\n\nOne *two*\n\n1. a\n\n---\n\nx")
+
+
+SHOPPING_ENML = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE en-note SYSTEM "http://xml.evernote.com/pub/enml2.dtd">
+<en-note><div><en-todo checked="false"/>bread</div><div><en-todo checked="true"/>milk</div><div><br/></div>
+<div><b>Bold </b>and <i>italic</i> text<br/>on two lines<br/></div>
+<ul><li><div>one</div></li><li><div>two</div><ul><li>two a</li></ul></li><ul><li>two b</li></ul></ul>
+<div>A paragraph after the list.</div>
+<ol><li>first<ol><li>inner</li></ol></li><li>second</li></ol>
+<table style="border-collapse: collapse;"><tbody><tr><td><div>c1</div></td><td><div>c2</div></td></tr>
+<tr><td><div>a | b</div></td><td><div>x</div><div>y</div></td></tr></tbody></table>
+<div><en-media type="image/png" hash="%s"/></div>
+<div><en-media type="application/pdf" hash="%s"/></div>
+<h2>Notes</h2><blockquote><div>quoted</div></blockquote><hr/>
+<div style="box-sizing: border-box; padding: 8px; -en-codeblock: true;"><div>def total(items):</div><div>    return sum(items)</div></div>
+<pre>x = 1
+y = 2</pre>
+</en-note>""" % (hashlib.md5(b"\x89PNG receipt").hexdigest(), hashlib.md5(b"%PDF warranty").hexdigest())
+
+SHOPPING_MARKDOWN = """- [ ] bread
+- [x] milk
+
+**Bold** and *italic* text\\
+on two lines
+
+- one
+- two
+  - two a
+  - two b
+
+A paragraph after the list.
+
+1. first
+   1. inner
+2. second
+
+| c1 | c2 |
+| --- | --- |
+| a \\| b | x y |
+
+![[receipt.png]]
+
+[[warranty.pdf]]
+
+## Notes
+
+> quoted
+
+---
+
+```
+def total(items):
+    return sum(items)
+```
+
+```
+x = 1
+y = 2
+```"""
+
+
+def test_an_evernote_note_keeps_its_structure_as_markdown_and_shows_its_attached_files():
+    resource = ("<resource><data encoding=\"base64\">%s</data><mime>%s</mime>"
+                "<resource-attributes><file-name>%s</file-name></resource-attributes></resource>")
+    receipt, warranty = b"\x89PNG receipt", b"%PDF warranty"
+    export = f"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE en-export SYSTEM "http://xml.evernote.com/pub/evernote-export4.dtd">
+<en-export export-date="20250301T093000Z" application="Evernote" version="10.105.4">
+  <note><title>Shopping</title><content><![CDATA[{SHOPPING_ENML}]]></content>
+    <created>20250301T093000Z</created><updated>20250301T100000Z</updated>
+    {resource % (base64.b64encode(receipt).decode(), "image/png", "receipt.png")}
+    {resource % (base64.b64encode(warranty).decode(), "application/pdf", "warranty.pdf")}
+  </note>
+</en-export>"""
+    (shopping,) = read_enex(io.BytesIO(export.encode()), io.BytesIO()).records
+    assert shopping["body"] == SHOPPING_MARKDOWN
+    assert [attachment.name for attachment in shopping["attachments"]] == ["receipt.png", "warranty.pdf"]
+
+
+def test_the_markdown_of_an_evernote_note_shows_as_it_did_in_evernote(api, make_note):
+    note = make_note(title="Shopping", body=enml_to_markdown(SHOPPING_ENML, {
+        hashlib.md5(b"\x89PNG receipt").hexdigest(): "receipt.png", hashlib.md5(b"%PDF warranty").hexdigest(): "warranty.pdf"}))
+    for name, content in (("receipt.png", b"\x89PNG receipt"), ("warranty.pdf", b"%PDF warranty")):
+        assert api.upload(f"/api/notes/{note.pk}/attachments/", name, content).status_code == 201
+    html = api.post("/api/preview/", {"body": note.body, "note": note.pk}).json()["html"]
+    assert "<li>[ ] bread</li>\n<li>[x] milk</li>" in html
+    assert "<strong>Bold</strong> and <em>italic</em> text<br>\non two lines" in html
+    assert "<li>two\n<ul>\n<li>two a</li>\n<li>two b</li>\n</ul>\n</li>\n</ul>\n<p>A paragraph after the list.</p>" in html
+    assert "<td>a | b</td>\n<td>x y</td>" in html
+    assert '<img src="/api/attachments/' in html and 'class="attachment-ref"' in html and "warranty.pdf</span>" in html
+    assert "<pre><code>def total(items):\n    return sum(items)\n</code></pre>" in html
+
+
+def test_deeply_nested_enml_is_converted_without_recursing_without_end():
+    nested = "<en-note>" + "<div><ul><li><b>" * 400 + "deep" + "</b></li></ul></div>" * 400 + "<div>after</div></en-note>"
+    text = enml_to_markdown(nested)
+    assert "deep" in text and text.endswith("after")
 
 
 def test_importing_the_same_vault_twice_creates_nothing_the_second_time(api, tmp_path):
