@@ -14,7 +14,7 @@ from django_desktop_shell.uploads import upload_view
 from embedded_site.notes import jobs
 from embedded_site.notes.api import api_view, json_object, valid
 from embedded_site.notes.foreign_import import read_enex, read_markdown_source
-from embedded_site.notes.importing import imports_folder
+from embedded_site.notes.importing import imports_folder, is_notedesk_markdown_zip
 from embedded_site.notes.forms import JsonChoiceField
 from embedded_site.notes.job_views import native_functions
 
@@ -35,6 +35,10 @@ def start_foreign_import(owner, kind: str, source: Path, *, remove_source: bool)
 
     def work(job: jobs.Job) -> None:
         try:
+            if kind == "markdown-folder" and not source.is_dir() and is_notedesk_markdown_zip(source):
+                # Notedesk's own Markdown export: imported as one, by its notes' uids, not as new notes.
+                jobs.import_export_file(owner, job, source)
+                return
             with ExitStack() as open_files:
                 try:
                     if kind == "enex":

@@ -35,7 +35,9 @@ from embedded_site.notes import changes, links, revisions
 from embedded_site.notes.attachments import display_name, save_attachment
 from embedded_site.notes.exporting import FORMAT_NAME, FORMAT_VERSION
 from embedded_site.notes.forms import BODY_MAX_LENGTH, ImportedNoteForm
-from embedded_site.notes.markdown_files import ATTACHMENTS_KEY, from_markdown, valid_attachment_entry
+from embedded_site.notes.markdown_files import (
+    ATTACHMENTS_KEY, EXPORTED_HEAD_SIZE, from_markdown, valid_attachment_entry, written_by_notedesk,
+)
 from embedded_site.notes.models import Attachment, Note
 from embedded_site.notes.progress import Progress
 from embedded_site.notes.tagging import set_tags
@@ -57,6 +59,11 @@ NOT_SPACE = re.compile(r"[^ \t\n\r]")
 NUMBER_PART = re.compile(r"[0-9.eE+-]*")
 HEAD_SIZE = 4096  # bytes read at least before the head is looked for: any spacing of it
 JSON_DECODER = json.JSONDecoder()
+# After why a zip of Markdown files that Notedesk did not write cannot be imported as its export.
+OTHER_APPS_MARKDOWN = (
+    "This zip file is not a Notedesk export: to import Markdown files from another app (an Obsidian vault, "
+    "say), use “Import Markdown…”."
+)
 
 
 # What reading a damaged zip raises, besides the cases below: zipfile's own error, zlib's and
@@ -94,15 +101,39 @@ def read_import_file(file: BinaryIO, spool: BinaryIO) -> list[dict]:
     `spool` (a temporary file, kept until the records are imported) as its notes are read."""
     is_zip = zipfile.is_zipfile(file)
     file.seek(0)  # is_zipfile leaves the file wherever its search ended
-    sources = markdown_sources(file) if is_zip else json_sources(file, AttachmentSpool(spool))
-    records = [
-        {**valid_record(where, raw), "attachments": attachments, "revisions": valid_revisions(where, raw)}
-        for where, raw, attachments in sources
-    ]
+    try:
+        sources = markdown_sources(file) if is_zip else json_sources(file, AttachmentSpool(spool))
+        records = [
+            {**valid_record(where, raw), "attachments": attachments, "revisions": valid_revisions(where, raw)}
+            for where, raw, attachments in sources
+        ]
+    except ImportFileError as error:
+        if is_zip and is_notedesk_markdown_zip(file) is False:
+            raise ImportFileError(f"{error} {OTHER_APPS_MARKDOWN}") from None
+        raise
     repeated = [uid for uid, count in Counter(record["uid"] for record in records).items() if count > 1]
     if repeated:
         raise ImportFileError(f"The note {repeated[0]} is in the file more than once.")
     return records
+
+
+def is_notedesk_markdown_zip(file: Path | BinaryIO) -> bool | None:
+    """Whether a zip is a Markdown export of Notedesk's (export_markdown): each of its notes starts
+    as Notedesk writes one. None if it cannot be read (the disk included) or has no notes: its
+    import then says why."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+            notes = [info for info in archive.infolist() if is_markdown_note(info, names)]
+            if not notes:
+                return None
+            for info in notes:
+                with archive.open(info) as member:
+                    if not written_by_notedesk(member.read(EXPORTED_HEAD_SIZE)):
+                        return False
+            return True
+    except (*UNREADABLE_ZIP, UnicodeDecodeError, OSError):
+        return None
 
 
 def imports_folder() -> Path:

@@ -158,22 +158,24 @@ def start_import(owner, source: Path, *, remove_source: bool) -> Job:
 
     def work(job: Job) -> None:
         try:
-            import_from(job)
+            import_export_file(owner, job, source)
         finally:
             if remove_source:
                 source.unlink(missing_ok=True)
 
-    def import_from(job: Job) -> None:
-        with ExitStack() as open_files:
-            try:
-                # Both open to the end: the attachments are read from them again as they are written.
-                spool = open_files.enter_context(tempfile.TemporaryFile(dir=imports_folder()))
-                records = read_import_file(open_files.enter_context(source.open("rb")), spool)
-            except OSError as error:
-                raise unreadable(source, error) from None
-            import_records(owner, job, records)
-
     return start(Job(kind="import", owner_id=owner.pk), work)
+
+
+def import_export_file(owner, job: Job, source: Path) -> None:
+    """Import the Notedesk export at `source` (JSON, or a zip of Markdown notes) in the job."""
+    with ExitStack() as open_files:
+        try:
+            # Both open to the end: the attachments are read from them again as they are written.
+            spool = open_files.enter_context(tempfile.TemporaryFile(dir=imports_folder()))
+            records = read_import_file(open_files.enter_context(source.open("rb")), spool)
+        except OSError as error:
+            raise unreadable(source, error) from None
+        import_records(owner, job, records)
 
 
 def unreadable(source: Path, error: OSError) -> JobError:

@@ -25,6 +25,11 @@ WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 WINDOWS_DEVICE = re.compile(r"(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³]) *(\..*)?", re.IGNORECASE)
 # Windows allows 255 characters in a name; this leaves room for " (2)" and the like.
 MAX_PORTABLE_LENGTH = 240
+# How to_markdown() starts a note: its front matter, holding the note's uid. Another app's
+# Markdown file may have front matter, but not this line in it.
+EXPORTED_HEAD = re.compile(r'---\n(?:(?!---\n)[^\n]*\n){0,%d}uid: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"\n' % len(FRONT_MATTER_KEYS))
+# Enough of a file to hold that line after the longest title and tags.
+EXPORTED_HEAD_SIZE = 16 * 1024
 
 
 def to_markdown(record: dict, attachments: list[dict]) -> str:
@@ -68,6 +73,12 @@ def from_markdown(text: str) -> dict:
         body = body.removesuffix(attachment_links(attachments))
     record["body"] = body
     return record
+
+
+def written_by_notedesk(head: bytes) -> bool:
+    """Whether a Markdown file starting with `head` (its first EXPORTED_HEAD_SIZE bytes) is a note
+    as to_markdown() writes one."""
+    return EXPORTED_HEAD.match(head.decode("utf-8", errors="replace")) is not None
 
 
 def valid_attachment_entry(item: object) -> bool:

@@ -7,6 +7,7 @@ import io
 import os
 import zipfile
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -17,6 +18,9 @@ from embedded_site.notes.foreign_import import enml_to_markdown, front_matter, r
 from embedded_site.notes.importing import AttachmentSpool, ImportFileError
 from embedded_site.notes.models import Attachment, Note
 from tests.notes.test_jobs_and_preview import FakeDialogs, wait_for_job
+from tests.notes.test_transfer import (  # noqa: F401 (two_notes and note_with_attachments are fixtures)
+    attachments_as_stored, empty_the_database, exported, note_with_attachments, notes_as_exported, two_notes,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -476,3 +480,42 @@ def test_a_folder_is_read_whole_without_a_zip(tmp_path):
     found = read_markdown_source(root)
     assert [r["title"] for r in found.records] == ["one"]
     assert [(s.path, s.reason) for s in found.skipped] == [("pipe.md", "not a regular file")]
+
+
+IMPORT_MARKDOWN = ("/api/jobs/import-other/", {"source": "markdown-folder"})  # the page's "Import Markdown…"
+NOTEDESK_IMPORT = ("/api/jobs/import/", {})  # the page's "Import…"
+
+
+def import_job(api, button, content):
+    path, data = button
+    return wait_for_job(api, api.client.post(path, {**data, "file": io.BytesIO(content)},
+                                             HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
+
+
+@pytest.mark.parametrize("first, second", [
+    (IMPORT_MARKDOWN, IMPORT_MARKDOWN), (IMPORT_MARKDOWN, NOTEDESK_IMPORT), (NOTEDESK_IMPORT, IMPORT_MARKDOWN),
+])
+def test_a_notedesk_markdown_export_imports_as_notedesks_own_whichever_button_is_used(
+    api, two_notes, note_with_attachments, attachments_dir, first, second
+):
+    notes, attachments = notes_as_exported(), attachments_as_stored()
+    content = exported(api, "markdown")
+    unchanged = {"created": 0, "updated": 0, "unchanged": 3, "attachments": 0}
+    assert import_job(api, IMPORT_MARKDOWN, content)["result"] == unchanged  # its notes are these: none again
+    assert (notes_as_exported(), attachments_as_stored()) == (notes, attachments)
+    empty_the_database(attachments_dir)
+    assert import_job(api, first, content)["result"] == {"created": 3, "updated": 0, "unchanged": 0, "attachments": 2}
+    assert import_job(api, second, content)["result"] == unchanged
+    # Same uids, pinned kept, each body without the export's Attachments links, each attachment once.
+    assert (notes_as_exported(), attachments_as_stored()) == (notes, attachments)
+
+
+def test_a_zip_of_another_apps_markdown_given_to_notedesks_own_import_says_which_import_reads_it(api):
+    content = zipped({"MyVault/ideas.md": "# Ideas\n", "MyVault/plan.md": "---\ntitle: Plan\n---\nSteps"})
+    refusal = ("MyVault/ideas.md: it does not start with front matter (a line ---). This zip file is not a Notedesk "
+               "export: to import Markdown files from another app (an Obsidian vault, say), use “Import Markdown…”.")
+    assert api.upload("/api/import/", "vault.zip", content).json()["error"] == refusal
+    assert import_job(api, NOTEDESK_IMPORT, content)["error"] == refusal
+    assert ">Import Markdown…</button>" in (Path(__file__).parents[2] / "ui/templates/notes/app.html").read_text()
+    assert not Note.objects.exists()
+    assert import_job(api, IMPORT_MARKDOWN, content)["result"]["created"] == 2
