@@ -2,8 +2,9 @@
 
 markdown-it-py is a well-kept CommonMark implementation (the parser behind MyST and Jupyter
 Book); with `html` off, raw HTML in a note is shown as text, and it refuses javascript:/data:
-links. nh3 (Python bindings to Rust's ammonia sanitiser) then allows only the tags, attributes
-and URL schemes listed here, as a second line behind the page's CSP.
+links. Its plugins (mdit-py-plugins) add footnotes and task lists (`- [ ]`, `- [x]`), as Obsidian
+and Joplin show them. nh3 (Python bindings to Rust's ammonia sanitiser) then allows only the tags,
+attributes and URL schemes listed here, as a second line behind the page's CSP.
 """
 
 import functools
@@ -19,24 +20,32 @@ ALLOWED_TAGS = {
 }
 ALLOWED_TAGS |= {"small"}  # links.py: the warning after a link to a title that notes share
 ALLOWED_TAGS |= {"span"}  # links.py: a file of the note named by a [[link]]
+ALLOWED_TAGS |= {"sup", "section", "input"}  # footnotes, and task lists' checkboxes
 # class and data-*: for links between notes (links.py), which only the renderer writes (raw
 # HTML in a note is shown as text).
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "class", "data-note", "data-title"},
+    "a": {"href", "title", "class", "data-note", "data-title", "id"},
     "img": {"src", "alt", "title"},
     "small": {"class", "title"},
     "span": {"class", "title"},
+    "sup": {"class"}, "section": {"class"}, "hr": {"class"}, "ol": {"class"}, "ul": {"class"}, "li": {"class", "id"},
 }
+# A task list's checkbox, the only input the renderer writes: shown, never a form field.
+ALLOWED_VALUES = {"input": {"type": {"checkbox"}, "checked": {"checked"}, "disabled": {"disabled"},
+                            "class": {"task-list-item-checkbox"}}}
 
 
 @functools.cache
 def renderer():
     # Imported at the first preview, not at start-up: importing markdown-it takes ~30 ms.
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.tasklists import tasklists_plugin
 
     from embedded_site.notes.links import wikilink_plugin
 
-    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"]).use(wikilink_plugin)
+    md = (MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+          .use(wikilink_plugin).use(footnote_plugin).use(tasklists_plugin))
     show_image = md.renderer.rules["image"]
 
     def image(renderer, tokens, index, options, env):
@@ -60,6 +69,7 @@ def render_markdown(text: str, wikilinks: dict | None = None, attachments: dict 
         renderer().render(text, {"wikilinks": wikilinks or {}, "attachments": attachments or {}}),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        tag_attribute_values=ALLOWED_VALUES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
         set_tag_attribute_values={"a": {"target": "_blank"}},

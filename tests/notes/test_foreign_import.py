@@ -403,7 +403,9 @@ def test_the_markdown_of_an_evernote_note_shows_as_it_did_in_evernote(api, make_
     for name, content in (("receipt.png", b"\x89PNG receipt"), ("warranty.pdf", b"%PDF warranty")):
         assert api.upload(f"/api/notes/{note.pk}/attachments/", name, content).status_code == 201
     html = api.post("/api/preview/", {"body": note.body, "note": note.pk}).json()["html"]
-    assert "<li>[ ] bread</li>\n<li>[x] milk</li>" in html
+    assert ('<input class="task-list-item-checkbox" disabled="disabled" type="checkbox"> bread</li>\n'
+            '<li class="task-list-item"><input class="task-list-item-checkbox" checked="checked" disabled="disabled" '
+            'type="checkbox"> milk</li>') in html
     assert "<strong>Bold</strong> and <em>italic</em> text<br>\non two lines" in html
     assert "<li>two\n<ul>\n<li>two a</li>\n<li>two b</li>\n</ul>\n</li>\n</ul>\n<p>A paragraph after the list.</p>" in html
     assert "<td>a | b</td>\n<td>x y</td>" in html

@@ -82,6 +82,17 @@ def test_the_preview_renders_markdown_and_drops_what_is_unsafe(api):
     assert '<a href="https://example.org" target="_blank" rel="noopener noreferrer">ok</a>' in html
 
 
+def test_the_preview_shows_footnotes_in_the_note_and_task_lists_as_checkboxes(api):
+    body = "Booked[^1].\n\n- [ ] bread\n- [x] milk\n\n<input type=text name=x>\n\n[^1]: Flight at 9."
+    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    # (Before footnotes, `[^1]: Flight at 9.` defined a link to the address "Flight", off the app.)
+    assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1"' in html
+    assert '<li id="fn1" class="footnote-item"><p>Flight at 9.' in html
+    assert '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox"> bread' in html
+    assert '<input class="task-list-item-checkbox" checked="checked" disabled="disabled" type="checkbox"> milk' in html
+    assert "&lt;input type=text name=x&gt;" in html and html.count("<input") == 2
+
+
 def test_an_export_job_reports_progress_and_its_file_downloads(api):
     make_notes(api, 3)
     job = api.post("/api/jobs/export/", {"format": "json", "destination": "download"})

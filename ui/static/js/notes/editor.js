@@ -49,6 +49,12 @@ export class Editor extends EventTarget {
     this.completion = new TitleCompletion($('noteBody'), $('titleCompletions'));
     this.backlinks = new Backlinks(this);
     $('preview').addEventListener('click', (event) => {
+      const footnote = event.target.closest('a[href^="#fn"]');
+      if (footnote) {  // to the footnote and back, within the preview
+        event.preventDefault();
+        document.getElementById(footnote.getAttribute('href').slice(1))?.scrollIntoView({ block: 'nearest' });
+        return;
+      }
       const link = event.target.closest('a.wikilink');
       if (!link) return;
       event.preventDefault();
