@@ -32,11 +32,13 @@ function noteRow(note) {
 
   const title = document.createElement('div');
   title.className = 'note-item-title';
+  title.dir = 'auto';
   if (note.pinned) title.append(Object.assign(document.createElement('span'), { className: 'pin', textContent: '●', title: 'Pinned' }));
   title.append(noteTitle(note));
 
   const excerpt = document.createElement('div');
   excerpt.className = 'note-item-excerpt';
+  excerpt.dir = 'auto';
   if (note.snippet) excerpt.innerHTML = note.snippet;  // escaped by the server, with <mark> around matches
   else if (note.body.trim()) excerpt.textContent = note.body.slice(0, 200);
   else {
