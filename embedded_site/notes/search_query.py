@@ -3,7 +3,9 @@
 A query is plain words, `"exact phrases"`, `-word` or `-"phrase"` to leave notes out, and the
 operators `tag:work` (`tag:"two words"`), `is:pinned`, `in:trash` (`-is:pinned`, `-in:trash`: the
 opposite). Anything that does not parse as one of these, an unclosed quote or an unknown
-operator say, is searched as plain words: a query never fails.
+operator say, is searched as plain words: a query never fails. A term of punctuation alone (`-`,
+`"`, as when `-word` or a phrase is half typed) is left out: no index holds punctuation as words,
+so it would match no note, and the list would empty as the person types.
 
 Two FTS5 indexes hold the notes' text: the word index (migrations/0002_search.py) and a trigram
 index (migrations/0005_trigram_search.py). A query goes to the word index, unless one of its
@@ -127,12 +129,17 @@ def parse(text: str) -> Query:
         if operator and apply_operator(query, operator.lower(), phrase if phrase is not None else word, negated):
             continue
         if phrase is not None and not operator:
-            if phrase.strip():
+            if has_searchable_text(phrase):
                 query.terms.append(Term(" ".join(phrase.split()), phrase=True, negated=negated))
             continue
         # Plain words: the token as typed, an operator that is not one and its quotes included.
-        query.terms.extend(Term(part, negated=negated) for part in match.group(0)[len(minus) :].split())
+        query.terms.extend(Term(part, negated=negated) for part in match.group(0)[len(minus) :].split()
+                           if has_searchable_text(part))
     return query
+
+
+def has_searchable_text(text: str) -> bool:
+    return any(not char.isspace() and not unicodedata.category(char).startswith("P") for char in text)
 
 
 def apply_operator(query: Query, operator: str, value: str, negated: bool) -> bool:

@@ -44,8 +44,10 @@ def test_the_query_is_read_into_terms_and_operators():
     ("in:garbage", ["in:garbage"]),
     ("title:zebra", ["title:zebra"]),
     ('tag:"open', ['tag:"open']),
-    ("-", ["-"]),
+    ("-", []),
     ('""', []),
+    ('" -- ...', []),
+    ("C++ -", ["C++"]),
 ])
 def test_bad_syntax_is_plain_words(text, words):
     query = parse(text)
@@ -123,6 +125,15 @@ def test_phrases_must_be_exact_and_words_left_out_leave_notes_out(api, make_note
     assert sorted(titles(api, '"red apple"')) == ["a", "c"]
     assert titles(api, '"red apple" -zebra') == ["a"]
     assert titles(api, 'apple -"red apple"') == ["b"]
+
+
+def test_punctuation_half_typed_leaves_the_list_as_it_was(api, make_note):
+    make_note(title="Weekly meeting", body="zebra crossing")
+    make_note(title="Other meeting")
+    make_note(title="Groceries")
+    assert titles(api, "-") == titles(api, '"') == titles(api, "") == ["Groceries", "Other meeting", "Weekly meeting"]
+    assert titles(api, "meeting -") == titles(api, 'meeting "') == titles(api, "meeting")
+    assert titles(api, "meeting -zebra") == ["Other meeting"]
 
 
 def test_operators_alone_filter_the_list_in_its_order(api, make_note):
