@@ -238,7 +238,7 @@ def wikilink_plugin(md) -> None:
             return f'<span class="attachment-ref" title="{escape("Attached to this note: see Attachments")}">{escape(shown)}</span>'
         target = env.get("wikilinks", {}).get(title_key(title))
         if target is None:
-            hint = escape(f"No note is titled “{title}” yet: click to create it")
+            hint = escape(f"No note is titled “{title}” yet: click it for a way to create one")
             return (
                 f'<a href="#new-note" class="wikilink missing" data-title="{escape(title)}" '
                 f'title="{hint}">{escape(shown)}</a>'
