@@ -62,6 +62,17 @@ def test_the_editor_has_room_for_a_title_and_its_toolbar(app, size):
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_the_undo_of_a_toast_stays_on_one_line(app, size):
+    app.set_viewport_size({"width": size[0], "height": size[1]})
+    create_note_in_page(app, "Minutes of the quarterly planning meeting with the whole team", "Some text")
+    app.click("#trashNote")
+    undo = app.locator(".toast-action")
+    expect(undo).to_have_text("Undo")
+    assert undo.evaluate(LINES) == 1, "the toast's Undo wraps"
+    assert_inside_window(app, undo.bounding_box(), "the toast's Undo")
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_sidebar_links_and_attachment_sizes_stay_on_one_line(app, size, tmp_path):
     app.set_viewport_size({"width": size[0], "height": size[1]})
     create_note_in_page(app, "With a file", "See the attachment")
