@@ -3,12 +3,14 @@ the database locked by another program, the data dir going read-only. Whatever w
 on screen and is saved exactly once. (tests/e2e/test_notes_app.py has the offline cases: typing
 while the server is stopped, or after it saved but before it answered; a note made offline.)"""
 
+import json
 import subprocess
 
 import pytest
 from django.db import connections
 from playwright.sync_api import expect
 
+from tests.e2e.test_drafts import STORED_DRAFTS
 from tests.e2e.test_notes_app import (  # noqa: F401 (app is a fixture)
     api, app, create_note_in_page, hold_next_save, wait_for,
 )
@@ -19,8 +21,8 @@ from tests.reliability.conftest import (
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("local_owner_made")]
 
 
-def pending_drafts(page) -> str:
-    return page.evaluate("localStorage.getItem('notedesk.drafts')")
+def pending_drafts(page) -> dict:
+    return page.evaluate(STORED_DRAFTS)
 
 
 @pytest.mark.parametrize("reach_server", [True, False], ids=["the-server-saved-it", "it-never-reached-the-server"])
@@ -38,7 +40,7 @@ def test_an_edit_reloaded_before_its_save_is_answered_is_kept_and_saved_once(app
     expect(app.locator("#saveState")).to_have_text("Saved")
     notes = api(live_app, "GET", "/api/notes/")["notes"]
     assert [(note["body"], note["version"]) for note in notes] == [("Monday\nTuesday", before["version"] + 1)]
-    assert pending_drafts(app) == "{}"
+    assert pending_drafts(app) == {}
 
 
 def test_tags_typed_on_after_a_save_whose_answer_was_lost_are_saved_too(app, live_app):
@@ -52,7 +54,7 @@ def test_tags_typed_on_after_a_save_whose_answer_was_lost_are_saved_too(app, liv
     app.click(".note-item")
     expect(app.locator("#saveState")).to_have_text("Saved")
     assert api(live_app, "GET", "/api/notes/")["notes"][0]["tags"] == ["beach", "travel"]
-    assert pending_drafts(app) == "{}"
+    assert pending_drafts(app) == {}
 
 
 def test_a_new_note_reloaded_before_its_create_is_answered_is_created_once(app, live_app):
@@ -64,7 +66,7 @@ def test_a_new_note_reloaded_before_its_create_is_answered_is_created_once(app, 
 
     expect(app.locator(".note-item-title")).to_have_text(["Born during a reload"])
     assert [note["title"] for note in api(live_app, "GET", "/api/notes/")["notes"]] == ["Born during a reload"]
-    assert pending_drafts(app) == "{}"
+    assert pending_drafts(app) == {}
 
 
 def test_a_save_refused_while_another_program_locks_the_database_says_so_and_is_retried_until_it_saves(app, live_app):
@@ -95,7 +97,7 @@ def test_typing_while_the_data_dir_is_read_only_is_kept_and_saved_after_a_restar
         page.fill("#noteBody", "Day one\nDay two")
         expect(page.locator("#saveState")).to_contain_text("read-only")
         expect(page.locator("#noteBody")).to_have_value("Day one\nDay two")
-        assert "Day two" in pending_drafts(page)
+        assert "Day two" in json.dumps(pending_drafts(page))
 
         # The person fixes the disk and starts Notedesk again, on the same port (the page's storage).
         port = notes_app.port

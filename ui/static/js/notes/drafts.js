@@ -1,32 +1,61 @@
 // Unsaved edits, kept in localStorage until the server acknowledges them, so a reload of the
-// window in the middle of an autosave loses nothing. Storage may be unavailable: then this is
-// a no-op and the in-memory retry queue is the only safety net.
-const STORAGE_KEY = 'notedesk.drafts';
+// window in the middle of an autosave loses nothing. Each note's draft has its own key, and a
+// changed draft is written WRITE_DELAY_MS later, or at once by flushDrafts() (main.js calls it
+// when the page may go away or a field is left): a keystroke costs no serialisation of a large
+// note, nor of the other notes' drafts. Storage may be unavailable: then this is a no-op and
+// the in-memory retry queue is the only safety net.
+const PREFIX = 'notedesk.draft:';
+const FORMER_KEY = 'notedesk.drafts';  // every draft in one JSON, before each had its own key
+const WRITE_DELAY_MS = 300;
 
-function readAll() {
-  try {
-    return JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}');
-  } catch {
-    return {};
-  }
-}
+const unwritten = new Map();  // uid → a draft changed since it was last written
+let timer = null;
 
-function writeAll(drafts) {
+function write(draft) {
   try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(drafts));
+    localStorage.setItem(PREFIX + draft.uid, JSON.stringify(draft));
   } catch { /* storage full or unavailable: the retry queue still holds the edit */ }
 }
 
-export function putDraft(draft) {
-  writeAll({ ...readAll(), [draft.uid]: draft });
+export function flushDrafts() {
+  clearTimeout(timer);
+  timer = null;
+  for (const draft of unwritten.values()) write(draft);
+  unwritten.clear();
+}
+
+// now: written before this returns (a save about to be sent, whose hash a reload must find).
+export function putDraft(draft, { now = false } = {}) {
+  unwritten.set(draft.uid, draft);
+  if (now) flushDrafts();
+  else timer ??= setTimeout(flushDrafts, WRITE_DELAY_MS);
 }
 
 export function removeDraft(uid) {
-  const drafts = readAll();
-  delete drafts[uid];
-  writeAll(drafts);
+  unwritten.delete(uid);
+  try {
+    localStorage.removeItem(PREFIX + uid);
+  } catch { /* unavailable: nothing was kept */ }
 }
 
+// The drafts under the former single key get their own keys; that key goes once they have them.
+function moveFormerDrafts() {
+  const former = localStorage.getItem(FORMER_KEY);
+  if (former === null) return;
+  for (const draft of Object.values(JSON.parse(former))) localStorage.setItem(PREFIX + draft.uid, JSON.stringify(draft));
+  localStorage.removeItem(FORMER_KEY);
+}
+
+// The drafts an earlier page left unsaved.
 export function pendingDrafts() {
-  return Object.values(readAll());
+  try {
+    moveFormerDrafts();
+  } catch { /* unreadable or storage full: the former key stays as it is */ }
+  const drafts = [];
+  try {
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith(PREFIX)) drafts.push(JSON.parse(localStorage.getItem(key)));
+    }
+  } catch { /* unavailable */ }
+  return drafts;
 }

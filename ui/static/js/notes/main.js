@@ -2,7 +2,7 @@
 import { ajax } from '../ajax.js';
 import { toast } from '../feedback.js';
 import { emptyTrash, getNote, listNotes, listTags, purgeNote, renderPreview, restoreNote, trashNote } from './api.js';
-import { pendingDrafts } from './drafts.js';
+import { flushDrafts, pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
 import { markSelected, noteTitle, setUpList, showNotes } from './list.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
@@ -447,6 +447,9 @@ document.addEventListener('desktop:open', (event) => showOpened(event.detail ?? 
 document.addEventListener('desktop:setting', (event) => {
   if ('spell_check' in (event.detail ?? {})) toast(`Spell check ${event.detail.spell_check ? 'on' : 'off'}`);
 });
+// What was typed reaches storage before the page may go away, and when a field or the window is left.
+for (const type of ['pagehide', 'beforeunload', 'blur']) window.addEventListener(type, flushDrafts);
+for (const type of ['visibilitychange', 'focusout']) document.addEventListener(type, flushDrafts);
 window.addEventListener('ajax:online', () => { for (const saver of savers.values()) saver.retryIfOffline(); });
 
 setUpList($('noteList'), { onNearEnd: loadNextPage });

@@ -140,7 +140,7 @@ export class NoteSaver extends EventTarget {
     // Until it is answered this save may land unseen (the page reloads, the answer is lost), and
     // a later save then meets it as a 409: remembered (in drafts.js too), it is known as ours.
     if (!withoutTags) this.draft.unanswered = [...(this.draft.unanswered ?? []), textHash(sent)].slice(-UNANSWERED_KEPT);
-    putDraft(this.draft);
+    putDraft(this.draft, { now: true });
     try {
       const resolves = this.resolvingConflict ? { resolves_conflict: true } : {};
       const note = this.draft.noteId

@@ -1,0 +1,69 @@
+"""Unsaved edits kept in the page's storage (drafts.js): each note's draft under its own key,
+written once in a while as it is typed and whenever the page may go away, so typing in a large
+note stays quick and a reload right after typing loses nothing."""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_notes_app import api, app, create_note_in_page  # noqa: F401 (app is a fixture)
+
+pytestmark = pytest.mark.browser
+
+# Counts the writes of drafts to localStorage, by key.
+COUNT_DRAFT_WRITES = """() => {
+  const setItem = Storage.prototype.setItem;
+  window.draftWrites = [];
+  Storage.prototype.setItem = function (key, value) {
+    if (key.startsWith('notedesk.draft')) window.draftWrites.push(key);
+    return setItem.call(this, key, value);
+  };
+}"""
+
+STORED_DRAFTS = """() => Object.fromEntries(Object.keys(localStorage)
+  .filter((key) => key.startsWith('notedesk.draft:')).map((key) => [key, JSON.parse(localStorage.getItem(key))]))"""
+
+
+def test_typing_writes_the_draft_of_that_note_once_in_a_while_not_at_every_key(app):
+    create_note_in_page(app, "Other", "Left alone")
+    create_note_in_page(app, "Typed in", "Start")
+    app.clock.install()
+    app.evaluate(COUNT_DRAFT_WRITES)
+    app.locator("#noteBody").press("End")
+    app.keyboard.type(" and thirty more characters....")
+    assert len(app.evaluate("window.draftWrites")) <= 1, "the draft is written at every key"
+
+    app.clock.run_for(400)
+    writes = app.evaluate("window.draftWrites")
+    assert 1 <= len(writes) <= 2 and len(set(writes)) == 1, writes
+    draft = app.evaluate(STORED_DRAFTS)[writes[0]]
+    assert draft["fields"]["body"] == "Start and thirty more characters...."
+
+
+def test_a_draft_survives_a_reload_right_after_typing(app, live_app):
+    create_note_in_page(app, "Diary", "Monday")
+    app.clock.install()  # no timer runs between the typing and the reload: the page going writes the draft
+    app.locator("#noteBody").press("End")
+    app.keyboard.type("\nTuesday")
+    app.reload()
+    app.clock.run_for(2000)
+
+    app.click(".note-item")
+    expect(app.locator("#noteBody")).to_have_value("Monday\nTuesday")
+    app.clock.run_for(2000)
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert [note["body"] for note in api(live_app, "GET", "/api/notes/")["notes"]] == ["Monday\nTuesday"]
+    assert app.evaluate(STORED_DRAFTS) == {}
+
+
+def test_drafts_kept_under_the_former_single_key_are_saved_and_the_key_goes(app, live_app):
+    draft = {"uid": "0b6f4ad2-4a39-4d7e-9a51-6f2a0c2f7d11", "noteId": None, "version": None,
+             "fields": {"title": "Typed before an update", "body": "Not saved yet", "tags": [], "pinned": False}}
+    app.evaluate("drafts => localStorage.setItem('notedesk.drafts', drafts)", json.dumps({draft["uid"]: draft}))
+    app.reload()
+
+    expect(app.locator(".note-item-title")).to_have_text(["Typed before an update"])
+    assert [note["body"] for note in api(live_app, "GET", "/api/notes/")["notes"]] == ["Not saved yet"]
+    assert app.evaluate("localStorage.getItem('notedesk.drafts')") is None
+    assert app.evaluate(STORED_DRAFTS) == {}
