@@ -4,6 +4,7 @@ import { toast } from '../feedback.js';
 import { emptyTrash, getNote, listNotes, listTags, purgeNote, renderPreview, restoreNote, trashNote } from './api.js';
 import { flushDrafts, pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
+import { closeSidebar, setUpLayout, showPane } from './layout.js';
 import { markSelected, noteTitle, setUpList, showNotes } from './list.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
 import { setUpSearchHelp } from './search_help.js';
@@ -162,10 +163,12 @@ function showView(view, tag = null) {
   loadList();
 }
 
-function openNote(note) {
+// reveal: the editor shown, where the window has room for the list or the editor only.
+function openNote(note, { reveal = true } = {}) {
   state.selectedId = note.id;
   markSelected(note.id);
   editor.open(saverFor(note), { readOnly: Boolean(note.trashed_at), attachments: note.attachments ?? [] });
+  if (reveal) showPane('editor');
 }
 
 // After a sync round, the open note as it is now, if the round changed it and nothing typed here
@@ -189,7 +192,7 @@ async function showOpenNoteAsSynced() {
   }
   if (!untouched() || now.version <= saver.draft.version) return;
   if (Boolean(now.trashed_at) !== editor.readOnly) {
-    openNote(now);
+    openNote(now, { reveal: false });
   } else {
     saver.adopt(now);
     editor.showNewerVersion(now);
@@ -205,6 +208,7 @@ function newNote({ title = '' } = {}) {
   state.selectedId = null;
   markSelected(null);
   editor.open(saver);
+  showPane('editor');
   if (title) { saver.save(); $('noteBody').focus(); } else $('noteTitle').focus();
 }
 
@@ -294,7 +298,7 @@ async function moveSelection(step) {
   if (atTheLastLoaded()) await loadNextPage();
   const index = state.notes.findIndex((note) => note.id === state.selectedId);
   const next = state.notes[Math.min(state.notes.length - 1, Math.max(0, index + step))];
-  if (next) openNote(next);
+  if (next) openNote(next, { reveal: false });  // the list keeps the keyboard
 }
 
 function onKey(event) {
@@ -304,16 +308,23 @@ function onKey(event) {
   else if (ctrl && event.key.toLowerCase() === 's') { event.preventDefault(); editor.saver?.save(); }
   else if (ctrl && event.key.toLowerCase() === 'p') { event.preventDefault(); printNote(); }
   else if (event.key === 'Escape') {
+    if (closeSidebar()) return;
     if (document.activeElement === $('search') && $('search').value) { $('search').value = ''; search(); }
-    else $('noteList').focus();
+    else focusList();
   } else if (document.activeElement === $('noteList')) {
     if (event.key === 'ArrowDown') { event.preventDefault(); moveSelection(1); }
     else if (event.key === 'ArrowUp') { event.preventDefault(); moveSelection(-1); }
-    else if (event.key === 'Enter' && editor.saver) { event.preventDefault(); editor.focus(); }
+    else if (event.key === 'Enter' && editor.saver) { event.preventDefault(); showPane('editor'); editor.focus(); }
   }
 }
 
+function focusList() {
+  showPane('list');
+  $('noteList').focus();
+}
+
 function focusSearch() {
+  showPane('list');
   $('search').focus();
   $('search').select();
 }
@@ -436,6 +447,7 @@ $('noteList').addEventListener('click', (event) => {
   if (row) openNote(state.notes.find((note) => note.id === Number(row.dataset.id)));
 });
 editor.addEventListener('keep-both', keepBoth);
+editor.addEventListener('closed', () => showPane('list'));
 editor.addEventListener('attachments-changed', refreshSoon);
 editor.addEventListener('follow-link', (event) => followLink(event.detail));
 editor.addEventListener('links-changed', refreshSoon);
@@ -457,6 +469,7 @@ setUpTransfers({ onImported: () => { loadList(); loadTags(); } });
 // The list as it was (its rows loaded, where it was scrolled), with what the round brought.
 setUpSyncPanel({ onSynced: () => { refreshSoon(); showOpenNoteAsSynced(); } });
 setUpSearchHelp();
+setUpLayout({ onBack: focusList });
 
 resumeUnsavedDrafts();
 // The page carries its first list and tags (as the API answers them), and app.html holds its

@@ -1,0 +1,31 @@
+// Narrow windows (app.css): the sidebar opens over the list from the menu button, and in the
+// narrowest the list and the editor take the window in turn (.app's data-pane).
+const $ = (id) => document.getElementById(id);
+const app = document.querySelector('.app');
+
+// 'list' or 'editor': the one shown when only one fits.
+export function showPane(pane) {
+  app.dataset.pane = pane;
+}
+
+function setSidebar(open) {
+  app.classList.toggle('sidebar-open', open);
+  $('sidebarToggle').setAttribute('aria-expanded', String(open));
+}
+
+// Closes the sidebar if it is open over the list (Escape), the focus back on its button.
+export function closeSidebar() {
+  if (!app.classList.contains('sidebar-open')) return false;
+  setSidebar(false);
+  $('sidebarToggle').focus();
+  return true;
+}
+
+export function setUpLayout({ onBack }) {
+  $('sidebarToggle').addEventListener('click', () => setSidebar(!app.classList.contains('sidebar-open')));
+  $('sidebar').addEventListener('click', (event) => {
+    if (event.target.closest('.view, .tag-button')) setSidebar(false);
+  });
+  app.addEventListener('click', (event) => { if (event.target === app) setSidebar(false); });
+  $('backToList').addEventListener('click', onBack);
+}
