@@ -12,6 +12,7 @@ in full. With --dev (WhiteNoise's autorefresh) files change while the app runs: 
 """
 
 import hashlib
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -42,6 +43,14 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
             for url, path in plain.items():
                 super().add_file_to_dictionary(self.versioned_prefix + url[len(self.static_prefix):], path)
         fingerprinted_prefix = self.versioned_prefix
+
+    def add_files(self, root, prefix=None):
+        # From source the finders serve the files, and the project's STATIC_ROOT is only where
+        # collectstatic would put them: most often not made yet, which is nothing to warn about
+        # on every launch. A packaged build serves its STATIC_ROOT alone: missing, it is warned of.
+        if self.use_finders and root == self.static_root and not os.path.isdir(root):
+            return
+        super().add_files(root, prefix)
 
     def add_file_to_dictionary(self, url, path, stat_cache=None):
         super().add_file_to_dictionary(url, path, stat_cache=stat_cache)

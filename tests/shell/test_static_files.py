@@ -70,3 +70,28 @@ def test_with_dev_s_autorefresh_the_addresses_are_plain(static_root, settings):
     assert static("js/app.js") == "/static/js/app.js"
     answer, _ = get(middleware, "/static/js/app.js")
     assert answer.status_code == 200
+
+
+def test_from_source_a_static_root_not_collected_yet_is_no_warning(tmp_path, settings, recwarn):
+    settings.STATIC_ROOT = tmp_path / "staticfiles"  # the project's, before any collectstatic
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = False
+    served_before = static_files.fingerprinted_prefix
+    try:
+        middleware = start()
+    finally:
+        static_files.fingerprinted_prefix = served_before
+    assert [str(warning.message) for warning in recwarn] == []
+    assert any(url.endswith("/desktop_shell/shell.css") for url in middleware.files), "the finders serve"
+
+
+def test_a_packaged_build_without_its_collected_files_is_still_warned_of(tmp_path, settings):
+    settings.STATIC_ROOT = tmp_path / "collected_static"
+    settings.WHITENOISE_USE_FINDERS = False
+    settings.WHITENOISE_AUTOREFRESH = False
+    served_before = static_files.fingerprinted_prefix
+    try:
+        with pytest.warns(UserWarning, match="No directory at"):
+            start()
+    finally:
+        static_files.fingerprinted_prefix = served_before
