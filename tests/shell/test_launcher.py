@@ -8,6 +8,9 @@ import tomllib
 
 import pytest
 
+from django_desktop_shell.identity import load
+from django_desktop_shell.process.launcher import handed_over
+from django_desktop_shell.process.single_instance import RunningInstance
 from tests.conftest import (
     ROOT, assert_exits_cleanly_within, browser_opener, exit_code_within, launcher_command, start_headless,
 )
@@ -87,6 +90,24 @@ def test_window_mode_without_a_display_says_so(tmp_path, app_env):
     )
     assert result.returncode == 1
     assert "No display was found" in result.stderr
+
+
+@pytest.mark.parametrize("running, messages, to_terminal, said", [
+    (RunningInstance("window", 8123), [], True, "Notedesk is already running on this data folder; its window was brought to the front."),
+    (RunningInstance("self-test", 8123), [{"type": "open-url", "url": "notedesk://note/1"}], False,
+     "Notedesk is already running on this data folder; the files and links were sent to its window."),
+    (RunningInstance("headless", 8123, "http://a.notedesk.localhost:8123/launch/?token=t"), [], True,
+     "Notedesk is already running headless on this data folder, on port 8123: open http://a.notedesk.localhost:8123/launch/?token=t"),
+    (RunningInstance("headless", 8123, "http://a.notedesk.localhost:8123/launch/?token=t"), [], False,
+     "Notedesk is already running headless on this data folder, on port 8123: open the link its READY line gives."),
+    (RunningInstance("headless"), [{"type": "open-files", "paths": ["/a.md"]}], True,
+     "Notedesk is already running headless on this data folder, still starting (it has no window to open files and "
+     "links in): open the link its READY line gives."),
+    (RunningInstance("browser", 8123), [], False,
+     "Notedesk is already running in the browser on this data folder, on port 8123; it opened the app in a new browser tab."),
+])
+def test_a_second_launch_says_what_the_running_one_is_and_how_to_reach_it(running, messages, to_terminal, said):
+    assert handed_over(load(ROOT), running, messages, to_terminal) == said
 
 
 def test_a_relaunch_gets_the_same_port_so_the_page_keeps_its_storage(tmp_path, app_env):

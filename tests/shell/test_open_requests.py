@@ -2,8 +2,9 @@
 running window: typed JSON messages, authenticated, anything else ignored."""
 
 import queue
+import threading
 from multiprocessing import AuthenticationError
-from multiprocessing.connection import Client
+from multiprocessing.connection import Client, Listener
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,8 @@ def test_the_channel_carries_typed_messages_and_refuses_a_client_without_the_key
     instance.on_message = received.put
     try:
         sent = [{"type": "open-files", "paths": ["/tmp/a.md"]}, {"type": "open-url", "url": "notedesk://note/x"}]
-        assert single_instance.claim(tmp_path, IDENTITY, sent) is None  # a second launch sends them
+        # a second launch sends them, and hears what the running one is
+        assert single_instance.claim(tmp_path, IDENTITY, sent) == single_instance.RunningInstance("window")
         assert [received.get(timeout=10), received.get(timeout=10)] == sent
         with Client(single_instance.channel_address(tmp_path, IDENTITY.slug), authkey=(tmp_path / "instance.key").read_bytes()) as old:
             old.send("show")  # a launch of an older version
@@ -70,3 +72,26 @@ def test_the_channel_carries_typed_messages_and_refuses_a_client_without_the_key
         assert received.empty()
     finally:
         instance.close()
+
+
+def test_the_running_instance_answers_what_it_is(tmp_path):
+    instance = single_instance.claim(tmp_path, IDENTITY)
+    try:
+        instance.running_as = single_instance.RunningInstance("headless", 8123, "http://x.localhost:8123/launch/?token=t")
+        assert single_instance.claim(tmp_path, IDENTITY) == instance.running_as
+    finally:
+        instance.close()
+
+
+def test_a_running_instance_of_an_older_version_answers_nothing_and_has_a_window(tmp_path):
+    (tmp_path / "instance.key").write_bytes(b"k" * 32)
+    with Listener(single_instance.channel_address(tmp_path, IDENTITY.slug), authkey=b"k" * 32) as older:
+        def take_one_message():
+            with older.accept() as connection:
+                connection.recv_bytes()
+
+        listening = threading.Thread(target=take_one_message)
+        listening.start()
+        running = single_instance.send_to_running_instance(tmp_path, IDENTITY, [{"type": "show"}])
+        listening.join(10)
+    assert running == single_instance.RunningInstance("window")

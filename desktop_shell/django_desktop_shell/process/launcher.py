@@ -14,6 +14,7 @@ import sys
 import time
 import webbrowser
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from django_desktop_shell import native
@@ -82,23 +83,30 @@ def run(identity: Identity, args, launched_at: float) -> int:
         site.configure(identity, data_dir, dev=args.dev)
         site.run_management_command(args.manage_args)
         return 0
-    if args.mode in ("window", "self-test"):
-        window.ensure_display()
     try:
         messages = open_requests.messages_for(args.targets, identity, Path.cwd())
     except open_requests.BadTarget as error:
         logger.warning("Refused a command-line target: %s", error)
         raise StartupError(str(error)) from None
+    # Before the display is looked for: a launch with none (a file opened from a terminal without
+    # DISPLAY) still reaches the app already running.
     instance = single_instance.claim(data_dir, identity, messages)
-    if instance is None:
-        done = "the files and links were sent to its window" if messages else "its window was brought to the front"
-        print(f"{identity.slug}: {identity.name} is already running on this data folder; {done}.")
+    if isinstance(instance, single_instance.RunningInstance):
+        print(f"{identity.slug}: {handed_over(identity, instance, messages, sys.stdout.isatty())}")
         return 0
+    instance.running_as = single_instance.RunningInstance(args.mode)
+    if args.mode in ("window", "self-test"):
+        try:
+            window.ensure_display()
+        except StartupError:
+            instance.close()
+            raise
     updater = updates.for_run(identity, data_dir, args.mode)
     if updater.note_start():  # an update was staged: it is installed now, and starts in our place
         instance.close()
         return 0
     sock = server.bind_for(data_dir, args.port)
+    instance.running_as = replace(instance.running_as, port=sock.getsockname()[1])
     self_test = SelfTest(identity, server.origin_of(sock)) if args.mode == "self-test" else None
     startup = ThreadPoolExecutor(1, "desktop-startup").submit(
         start_site, identity, sock, data_dir, args.dev, args.mode in ("headless", "browser"), launched_at, self_test)
@@ -106,7 +114,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
     updater.start_background(startup)
     try:
         if args.mode in ("headless", "browser"):
-            return serve_without_window(args.mode, startup)
+            return serve_without_window(args.mode, startup, instance)
         return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages,
                                updater)
     finally:
@@ -117,15 +125,39 @@ def run(identity: Identity, args, launched_at: float) -> int:
         updater.after_exit()  # "Restart to update": the update is installed now that the data folder is free
 
 
-def serve_without_window(mode: str, startup: Future) -> int:
+def serve_without_window(mode: str, startup: Future, instance: single_instance.PrimaryInstance) -> int:
     stop = lifecycle.watch_stop_signals()
     launch_url = startup.result().launch_url
     if mode == "headless":
         print(f"READY {launch_url}", flush=True)
+        instance.running_as = replace(instance.running_as, launch_url=launch_url)
     else:
         webbrowser.open(launch_url)
+        # Another launch's "show": the app again, in a new tab (the launch URL never leaves this process).
+        instance.on_message = lambda message: webbrowser.open(launch_url) if message == open_requests.SHOW else None
     lifecycle.wait_for(stop)
     return 0
+
+
+def handed_over(identity: Identity, running: single_instance.RunningInstance, messages: list[dict],
+                to_terminal: bool) -> str:
+    """What a later launch says once it has handed over to the one running on its data folder: true
+    for the running one's mode, and how to reach it."""
+    if running.mode not in ("headless", "browser"):
+        done = "the files and links were sent to its window" if messages else "its window was brought to the front"
+        return f"{identity.name} is already running on this data folder; {done}."
+    on_port = f", on port {running.port}" if running.port else ", still starting"
+    if running.mode == "browser":
+        done = "it opened the app in a new browser tab" if not messages else "it has no window to open files and links in"
+        return f"{identity.name} is already running in the browser on this data folder{on_port}; {done}."
+    # The launch URL grants a session. The running instance gives it to this launch, which holds
+    # the key of the channel, so it is the same user, who can read the data folder (the database,
+    # the secret key) anyway. It is printed only to a terminal, as READY prints it to the first
+    # launch's: redirected, it would last in a file or a job's log others may read.
+    reach = f"open {running.launch_url}" if running.launch_url and to_terminal else \
+        "open the link its READY line gives."
+    unopened = " (it has no window to open files and links in)" if messages else ""
+    return f"{identity.name} is already running headless on this data folder{on_port}{unopened}: {reach}"
 
 
 def serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages=(),

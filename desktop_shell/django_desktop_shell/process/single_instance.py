@@ -6,7 +6,9 @@ leaves a stale lock. It listens on a local channel that is not the HTTP server: 
 both authenticated with a per-install key (multiprocessing's HMAC challenge, both ways). A later
 launch sends its messages there and exits: typed JSON objects (process/open_requests.py), "show"
 or the files and links it was given; anything else is logged and ignored. (A launch of an older
-version sends the pickled string "show", which is still understood.)
+version sends the pickled string "show", which is still understood.) The running launch answers
+each message with what it is (RunningInstance), so that the later one tells the person the truth;
+a launch of an older version answers nothing, and has a window.
 """
 
 import hashlib
@@ -19,6 +21,8 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import asdict, dataclass
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Listener
 from multiprocessing.reduction import ForkingPickler
@@ -34,6 +38,7 @@ from django_desktop_shell.process.open_requests import SHOW, valid_message
 LEGACY_SHOW = bytes(ForkingPickler.dumps("show"))
 MAX_MESSAGE_BYTES = 1024 * 1024
 MAX_UNIX_SOCKET_PATH = 100
+ANSWER_TIMEOUT = 5.0
 logger = logging.getLogger(__name__)
 
 
@@ -47,14 +52,25 @@ def channel_address(data_dir: Path, slug: str) -> str:
     return str(Path(tempfile.gettempdir()) / f"{slug}-{os.getuid()}-{digest}.sock")
 
 
+@dataclass(frozen=True)
+class RunningInstance:
+    """What the launch that owns the data folder says it is. `mode` is a cli.MODES; `port` is 0
+    until its server is bound; `launch_url` (headless only, once it is serving) opens a session."""
+
+    mode: str = "window"
+    port: int = 0
+    launch_url: str = ""
+
+
 class PrimaryInstance:
     """Held by the launch that owns the data dir; `on_message` gets each valid message another
-    launch sends (a dict: open_requests.py)."""
+    launch sends (a dict: open_requests.py); `running_as` is what it answers."""
 
     def __init__(self, data_dir: Path, slug: str, lock: FileLock):
         self.lock = lock
         self.address = channel_address(data_dir, slug)
         self.on_message: Callable[[dict], None] = lambda message: None
+        self.running_as = RunningInstance()
         key_file = data_dir / "instance.key"
         write_file(key_file, secrets.token_bytes(32))  # a later launch never reads half a key
         if sys.platform != "win32" and os.path.exists(self.address):
@@ -70,6 +86,8 @@ class PrimaryInstance:
                     if message is None:
                         logger.warning("Ignored a message of an unknown form on the single-instance channel")
                         continue
+                    with suppress(OSError):  # a launch of an older version hangs up without reading it
+                        connection.send_bytes(json.dumps(asdict(self.running_as)).encode("utf-8"))
                     if message["type"] == "show":
                         logger.info("Another launch asked this window to show itself")
                     else:
@@ -94,31 +112,46 @@ def decode(data: bytes) -> dict | None:
         return None
 
 
-def claim(data_dir: Path, identity: Identity, messages: list[dict] = ()) -> PrimaryInstance | None:
-    """Become the primary instance, or send the running one `messages` (or "show") and return None."""
+def claim(data_dir: Path, identity: Identity, messages: list[dict] = ()) -> PrimaryInstance | RunningInstance:
+    """Become the primary instance, or send the running one `messages` (or "show") and return what
+    it says it is."""
     lock = FileLock(data_dir / "instance.lock")
     try:
         lock.acquire(blocking=False)
     except Timeout:
-        send_to_running_instance(data_dir, identity, list(messages) or [SHOW])
-        return None
+        return send_to_running_instance(data_dir, identity, list(messages) or [SHOW])
     return PrimaryInstance(data_dir, identity.slug, lock)
 
 
-def send_to_running_instance(data_dir: Path, identity: Identity, messages: list[dict], timeout: float = 10.0) -> None:
+def send_to_running_instance(data_dir: Path, identity: Identity, messages: list[dict],
+                             timeout: float = 10.0) -> RunningInstance:
     # The running instance may still be starting up: retry until its channel answers.
     deadline = time.monotonic() + timeout
+    running = RunningInstance()
     while True:
         try:
             authkey = (data_dir / "instance.key").read_bytes()
             while messages:  # one connection a message; a retry sends only those not sent yet
                 with Client(channel_address(data_dir, identity.slug), authkey=authkey) as connection:
                     connection.send_bytes(json.dumps(messages[0]).encode("utf-8"))
+                    running = read_answer(connection)
                 messages = messages[1:]
-            return
+            return running
         except (OSError, EOFError, AuthenticationError) as error:
             if time.monotonic() > deadline:
                 raise StartupError(
                     f"{identity.name} is already running on {data_dir} but did not answer ({error}). Close it and try again."
                 ) from None
             time.sleep(0.1)
+
+
+def read_answer(connection) -> RunningInstance:
+    """What the running instance says it is: a launch of an older version hangs up without a word,
+    and has a window."""
+    try:
+        if not connection.poll(ANSWER_TIMEOUT):
+            return RunningInstance()
+        answer = json.loads(connection.recv_bytes(MAX_MESSAGE_BYTES).decode("utf-8"))
+        return RunningInstance(mode=str(answer["mode"]), port=int(answer["port"]), launch_url=str(answer["launch_url"]))
+    except (EOFError, OSError, ValueError, TypeError, KeyError):
+        return RunningInstance()

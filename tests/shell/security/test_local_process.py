@@ -74,13 +74,60 @@ def test_a_second_launch_on_the_same_data_dir_asks_the_first_to_show_and_exits_0
         env=app_env, timeout=30,
     )
     assert second.returncode == 0, second.stderr
-    assert "already running" in second.stdout
+    port = url.split(":")[2].split("/")[0]
+    # The truth about a headless instance, and how to reach it; its launch link is not repeated
+    # to an output that is not a terminal.
+    assert second.stdout == (
+        f"notedesk: Notedesk is already running headless on this data folder, on port {port}: "
+        "open the link its READY line gives.\n"
+    )
     deadline = time.monotonic() + 5
     log_file = data_dir / "logs" / "notedesk.log"
     while "asked this window to show itself" not in log_file.read_text():
         assert time.monotonic() < deadline, "the first launch never heard from the second"
         time.sleep(0.05)
     assert process.poll() is None  # the first one is still serving
+
+
+def test_a_window_launch_without_a_display_hands_over_to_the_running_app(running, app_env, tmp_path):
+    process, url, data_dir = running
+    no_display = {key: value for key, value in app_env.items() if key not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    second = subprocess.run(
+        launcher_command("--data-dir", str(data_dir)), capture_output=True, text=True, env=no_display, timeout=30,
+    )
+    assert (second.returncode, second.stderr) == (0, "")
+    assert "is already running headless on this data folder" in second.stdout
+
+
+def test_a_second_launch_opens_a_browser_instance_again_in_the_browser(tmp_path, app_env):
+    opened = tmp_path / "opened"
+    record = tmp_path / "record-url"
+    record.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
+    record.chmod(0o700)
+    env = {**app_env, "BROWSER": f"{record} %s"}
+    data_dir = tmp_path / "data"
+    first = subprocess.Popen(launcher_command("--browser", "--data-dir", str(data_dir)), env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_lines(opened, 1)
+        second = subprocess.run(launcher_command("--headless", "--data-dir", str(data_dir)),
+                                capture_output=True, text=True, env=env, timeout=30)
+        assert second.returncode == 0, second.stderr
+        assert "is already running in the browser on this data folder, on port" in second.stdout
+        assert second.stdout.endswith("it opened the app in a new browser tab.\n")
+        first_url, again = wait_for_lines(opened, 2)
+        assert again == first_url and "token=" in again  # the link never left the running launch
+    finally:
+        first.terminate()
+        exit_code_within(first, 5)
+
+
+def wait_for_lines(path, count: int, timeout: float = 60) -> list[str]:
+    deadline = time.monotonic() + timeout
+    while not path.exists() or len(path.read_text().splitlines()) < count:
+        assert time.monotonic() < deadline, f"expected {count} lines in {path.name}"
+        time.sleep(0.1)
+    return path.read_text().splitlines()
 
 
 def test_a_crashed_launch_leaves_no_lock_that_blocks_the_next(tmp_path, app_env):
