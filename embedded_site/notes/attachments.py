@@ -87,8 +87,15 @@ def hashing(chunks: Iterable[bytes], digest) -> Iterable[bytes]:
         yield chunk
 
 
+def form_data_file_name(name: str) -> str:
+    """A multipart upload's file name with the browser's escapes undone: the HTML standard has it
+    send `"`, CR and LF as %22, %0D and %0A, and Django's parser leaves them. Only there: any
+    other "%22" (in a dropped file's name, a synced one) is the name's own."""
+    return name.replace("%22", '"').replace("%0D", "\r").replace("%0A", "\n")
+
+
 def store_attachment(note: Note, upload: UploadedFile, check: Callable[[], None] | None = None) -> Attachment:
-    return save_attachment(note, display_name(upload.name), upload.chunks(), check)
+    return save_attachment(note, display_name(form_data_file_name(upload.name)), upload.chunks(), check)
 
 
 def save_attachment(

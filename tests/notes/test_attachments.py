@@ -55,6 +55,16 @@ def test_the_shown_name_has_no_folders_or_control_characters(client_name, shown)
     assert display_name(client_name) == shown
 
 
+def test_an_uploaded_name_keeps_the_characters_a_browser_escapes_in_form_data(api, make_note, attachments_dir):
+    """Chromium, Firefox and WebKit send `"`, CR and LF as %22, %0D and %0A (the HTML standard's
+    multipart/form-data encoding); a % of the name itself is sent as it is."""
+    note = make_note()
+    as_sent = 'weird name ü 🎉 <>:%22|?*%0D%0A 100%.png'
+    response = api.upload(f"/api/notes/{note.pk}/attachments/", as_sent, b"\x89PNG")
+    assert response.json()["name"] == 'weird name ü 🎉 <>:"|?* 100%.png'
+    assert Attachment.objects.get().name == 'weird name ü 🎉 <>:"|?* 100%.png'
+
+
 def test_a_declared_content_length_over_the_limit_is_413_before_reading_and_stores_nothing(
     api, make_note, attachments_dir
 ):
