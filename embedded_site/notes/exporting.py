@@ -15,7 +15,8 @@ from typing import BinaryIO
 from django.db.models import Prefetch, QuerySet
 
 from embedded_site.notes import revisions
-from embedded_site.notes.markdown_files import file_name, to_markdown, unique_name
+from embedded_site.notes.attachments import FALLBACK_NAME
+from embedded_site.notes.markdown_files import note_file_names, note_stem, portable_name, to_markdown, unique_name
 from embedded_site.notes.models import Attachment, Note, Tag
 from embedded_site.notes.progress import Progress
 
@@ -99,16 +100,21 @@ def write_json_attachment(destination: BinaryIO, attachment: Attachment, separat
 
 
 def export_markdown(owner, destination: BinaryIO) -> Iterator[Progress]:
+    """Each note is named after its title (note_file_names()), as Obsidian names them, so that the
+    bodies' `[[Title]]` links lead to them once the zip is opened as a vault."""
     taken_names: set[str] = set()
+    listed = Note.objects.owned_by(owner).filter(trashed_at__isnull=True).values_list("id", "uid", "title", "created", "updated")
+    names = note_file_names(((note_id, str(uid), *rest) for note_id, uid, *rest in listed), taken_names)
 
     with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
 
         def write(position: int, record: dict, attachments: list[Attachment]) -> None:
-            name = file_name(record, taken_names)
+            # A note created while the export runs is not in `names`.
+            name = names.get(record["uid"]) or unique_name(note_stem(record["title"]) + ".md", taken_names)
             folder = name.removesuffix(".md")  # unique, as the note's file name is
             files, taken_in_folder = [], set()
             for attachment in attachments:
-                member = f"{folder}/{unique_name(attachment.name, taken_in_folder)}"
+                member = f"{folder}/{unique_name(portable_name(attachment.name) or FALLBACK_NAME, taken_in_folder)}"
                 with open_attachment(attachment) as source, archive.open(member, "w") as target:
                     shutil.copyfileobj(source, target)
                 files.append({"name": attachment.name, "file": member})

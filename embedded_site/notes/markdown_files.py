@@ -9,22 +9,25 @@ that the body comes back exactly.
 import json
 import os
 import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import datetime
 from urllib.parse import quote
-
-from django.utils.text import slugify
 
 FENCE = "---"
 FRONT_MATTER_KEYS = ("title", "tags", "pinned", "uid", "created", "updated")
-MAX_NAME_LENGTH = 60
 ATTACHMENTS_KEY = "attachments"
 MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
-# What Windows cannot create, so that a zip holding it does not extract there (Microsoft's "Naming
-# Files, Paths, and Namespaces"): the characters < > : " / \\ | ? * and controls, a name ending in
-# a space or a dot, and a device name (CON, NUL, COM1, …), with any extension and spaces before it.
-WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+# What Windows cannot create, the strictest of the common file systems, so that a zip holding it
+# does not extract there (Microsoft's "Naming Files, Paths, and Namespaces"): the characters
+# < > : " / \\ | ? * and controls, a name ending in a space or a dot, and a device name (CON, NUL,
+# COM1, …), with any extension and spaces before it.
+FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f]')
 WINDOWS_DEVICE = re.compile(r"(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³]) *(\..*)?", re.IGNORECASE)
-# Windows allows 255 characters in a name; this leaves room for " (2)" and the like.
-MAX_PORTABLE_LENGTH = 240
+# ext4 and others allow 255 bytes in a name, Windows and macOS 255 UTF-16 units: this leaves
+# room for " 2", ".md" and the like.
+MAX_NAME_BYTES = 200
+UNTITLED = "Untitled"  # as the app shows a note without a title
 # How to_markdown() starts a note: its front matter, holding the note's uid. Another app's
 # Markdown file may have front matter, but not this line in it.
 EXPORTED_HEAD = re.compile(r'---\n(?:(?!---\n)[^\n]*\n){0,%d}uid: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"\n' % len(FRONT_MATTER_KEYS))
@@ -92,36 +95,56 @@ def json_or_text(value: str):
         return value
 
 
-def file_name(record: dict, taken: set[str]) -> str:
-    """A readable, portable name from the title, unique within `taken` (which it joins)."""
-    stem = portable_name(slugify(record["title"], allow_unicode=True)[:MAX_NAME_LENGTH] or "note")
-    name, number = f"{stem}.md", 2
-    while name.casefold() in taken:
-        name, number = f"{stem}-{number}.md", number + 1
-    taken.add(name.casefold())
-    return name
+def note_file_names(notes: Iterable[tuple[int, str, str, datetime, datetime]], taken: set[str]) -> dict[str, str]:
+    """The file name in the export of each note (id, uid, title, created, updated), by uid: its
+    note_stem() and ".md", unique within `taken` (which they join). Of notes whose names collide,
+    the one a link `[[Title]]` opens in the app keeps the name, so that Obsidian's link opens it
+    too: the most recently updated (then the highest id, as links.resolve() orders them) of those
+    whose stem is their title. The others get " 2", " 3"…, oldest first."""
+    notes = list(notes)
+    stems = {uid: note_stem(title) for _, uid, title, _, _ in notes}
+    linked: dict[str, str] = {}  # a name's key → the uid of the note its link opens
+    for _, uid, title, _, _ in sorted(notes, key=lambda note: (note[4], note[0])):
+        if stems[uid] == " ".join(title.split()):
+            linked[name_key(stems[uid] + ".md")] = uid
+    names = {uid: stems[uid] + ".md" for uid in linked.values()}
+    taken.update(linked)
+    for _, uid, _, _, _ in sorted(notes, key=lambda note: (note[3], note[0])):
+        if uid not in names:
+            names[uid] = unique_name(stems[uid] + ".md", taken)
+    return names
+
+
+def note_stem(title: str) -> str:
+    """The title, runs of spaces as one as links match them, as a portable name."""
+    return portable_name(" ".join(title.split())) or UNTITLED
+
+
+def name_key(name: str) -> str:
+    """What makes two names one file on macOS or Windows, which fold case (and macOS normalises)."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def unique_name(name: str, taken: set[str]) -> str:
-    """`name` made portable, or `name (2)`, `name (3)`…, before its extension: the first not in
-    `taken` (which it joins). Case does not count: Windows and macOS would extract "Scan.png" and
-    "scan.png" into one file."""
-    stem, extension = os.path.splitext(portable_name(name))
-    unique, number = stem + extension, 2
-    while unique.casefold() in taken:
-        unique, number = f"{stem} ({number}){extension}", number + 1
-    taken.add(unique.casefold())
+    """`name`, or `name 2`, `name 3`… before its extension: the first not in `taken` (which it
+    joins), by name_key()."""
+    stem, extension = os.path.splitext(name)
+    unique, number = name, 2
+    while name_key(unique) in taken:
+        unique, number = f"{stem} {number}{extension}", number + 1
+    taken.add(name_key(unique))
     return unique
 
 
 def portable_name(name: str) -> str:
-    """`name` as a file name that Windows, macOS and Linux can all extract: a forbidden character
-    is "_", a trailing space or dot goes, a device name gets "_" before it, and a long name is cut
-    before its extension."""
-    name = WINDOWS_FORBIDDEN.sub("_", name).rstrip(" .")
-    if WINDOWS_DEVICE.fullmatch(name):
-        name = "_" + name
+    """`name` as a file name that every common file system accepts, "" if nothing is left of it:
+    a forbidden character is "_", leading and trailing spaces and dots go (a leading dot hides a
+    file), a device name gets "_" before it, and a long name is cut before its extension to
+    MAX_NAME_BYTES of UTF-8, on a character boundary."""
+    name = FORBIDDEN.sub("_", name).strip(" .")
     stem, extension = os.path.splitext(name)
-    if len(extension) > MAX_PORTABLE_LENGTH // 2:
+    if len(extension.encode()) > MAX_NAME_BYTES // 2:
         stem, extension = name, ""
-    return (stem[: MAX_PORTABLE_LENGTH - len(extension)] + extension).rstrip(" .") or "_"
+    stem = stem.encode()[: MAX_NAME_BYTES - len(extension.encode())].decode(errors="ignore")
+    name = (stem.rstrip(" .") + extension).strip(" .")
+    return "_" + name if WINDOWS_DEVICE.fullmatch(name) else name

@@ -6,6 +6,7 @@ import json
 import tracemalloc
 import zipfile
 from datetime import datetime, timedelta, timezone
+from pathlib import PurePosixPath
 
 import pytest
 from hypothesis import HealthCheck, given
@@ -13,9 +14,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from embedded_site.notes.exporting import export_json
+from embedded_site.notes.links import LINK, attachment_keys, file_key, resolve
 from embedded_site.notes import importing
 from embedded_site.notes.importing import ImportFileError, ImportProgress, import_notes, read_import_file
-from embedded_site.notes.models import Attachment, Note
+from embedded_site.notes.models import Attachment, Note, title_key
 from embedded_site.notes.progress import run_to_completion
 from tests.notes.conftest import check_search_index
 from tests.notes.test_attachments import stored_files
@@ -72,8 +74,8 @@ def test_the_json_export_holds_every_note_outside_the_trash(api, make_note, two_
 
 def test_the_markdown_export_is_a_zip_of_files_with_front_matter(api, two_notes):
     archive = zipfile.ZipFile(io.BytesIO(exported(api, "markdown")))
-    assert sorted(archive.namelist()) == ["note.md", "trip-lisbonporto.md"]
-    text = archive.read("trip-lisbonporto.md").decode()
+    assert sorted(archive.namelist()) == ["Trip_ Lisbon_Porto.md", "Untitled.md"]
+    text = archive.read("Trip_ Lisbon_Porto.md").decode()
     uid = Note.objects.get(title__startswith="Trip").uid
     assert text == (
         "---\n"
@@ -88,11 +90,103 @@ def test_the_markdown_export_is_a_zip_of_files_with_front_matter(api, two_notes)
     )
 
 
-def test_markdown_file_names_come_from_titles_and_stay_unique(api, make_note):
-    for title in ("Same", "Same", "Same", "日本の旅", "", "../../etc/passwd"):
-        make_note(title=title, body="body")
-    names = zipfile.ZipFile(io.BytesIO(exported(api, "markdown"))).namelist()
-    assert sorted(names) == ["etcpasswd.md", "note.md", "same-2.md", "same-3.md", "same.md", "日本の旅.md"]
+@pytest.mark.parametrize(
+    "title, file_name",
+    [
+        ("Meeting notes 🎉", "Meeting notes 🎉.md"),
+        ("Café au lait", "Café au lait.md"),
+        ("  spaced   out  ", "spaced out.md"),
+        ("Trip: Lisbon/Porto", "Trip_ Lisbon_Porto.md"),
+        ('a\\b*c?d"e<f>g|h\x07end\tthere', "a_b_c_d_e_f_g_h_end there.md"),
+        ("..hidden..", "hidden.md"),
+        ("CON", "_CON.md"),
+        ("nul.txt", "_nul.txt.md"),
+        ("Com1 ", "_Com1.md"),
+        ("", "Untitled.md"),
+        ("...", "Untitled.md"),
+        ("日本の旅" * 20, "日本の旅" * 16 + "日本.md"),  # 200 bytes: 66 characters of 3 bytes
+        ("a" * 199 + "é", "a" * 199 + ".md"),  # é would end at byte 201
+    ],
+)
+def test_a_markdown_file_is_named_after_its_title_as_every_file_system_accepts_it(api, make_note, title, file_name):
+    make_note(title=title, body="body")
+    assert zipfile.ZipFile(io.BytesIO(exported(api, "markdown"))).namelist() == [file_name]
+
+
+def test_notes_whose_names_collide_are_numbered_oldest_first_after_the_one_links_open(api, make_note):
+    """Case counts for no name: macOS and Windows would extract "Same.md" and "same.md" into one
+    file. The note a `[[Same]]` opens in the app, the most recently updated, keeps the name."""
+    day = timedelta(days=1)
+    oldest = make_note(title="same", created=LONG_AGO, updated=LONG_AGO + 5 * day)
+    newest = make_note(title="Same", created=LONG_AGO + day, updated=LONG_AGO + 9 * day)
+    middle = make_note(title="SAME", created=LONG_AGO + 2 * day, updated=LONG_AGO + 2 * day)
+    unsafe = make_note(title="Same.", created=LONG_AGO - day, updated=LONG_AGO + 20 * day)
+    titled_2 = make_note(title="Same 2", created=LONG_AGO + 3 * day, updated=LONG_AGO + 3 * day)
+    untitled = make_note(title="", created=LONG_AGO, updated=LONG_AGO)
+    titled_untitled = make_note(title="untitled", created=LONG_AGO + day, updated=LONG_AGO + day)
+    names = {note.pk: name for note, name in zip(Note.objects.order_by("pk"), vault_notes(exported(api, "markdown")))}
+    assert names == {
+        newest.pk: "Same.md",
+        titled_2.pk: "Same 2.md",
+        unsafe.pk: "Same 3.md",  # its file name is not its title: no link names it
+        oldest.pk: "same 4.md",
+        middle.pk: "SAME 5.md",
+        titled_untitled.pk: "untitled.md",
+        untitled.pk: "Untitled 2.md",
+    }
+
+
+def vault_notes(content: bytes) -> list[str]:
+    """The file names of the notes in a Markdown export, in the order of the notes' ids."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        notes = [name for name in archive.namelist() if name.endswith(".md") and "/" not in name]
+        uids = {name: json.loads(archive.read(name).decode().split("\nuid: ", 1)[1].split("\n", 1)[0]) for name in notes}
+    order = [str(uid) for uid in Note.objects.order_by("pk").values_list("uid", flat=True)]
+    return sorted(notes, key=lambda name: order.index(uids[name]))
+
+
+def obsidian_target(link: str, files: list[str]) -> str | None:
+    """The file a vault's `[[link]]` opens, as Obsidian finds it: by file name without the folder
+    or `.md`, case aside."""
+    matches = [name for name in files if PurePosixPath(name).name.removesuffix(".md").casefold() == link.casefold()]
+    return matches[0] if len(matches) == 1 else None
+
+
+def test_every_link_of_an_exported_vault_opens_the_file_of_the_note_the_app_opens(api, owner, make_note):
+    """Of two notes titled alike, a link opens the most recently updated; a link naming a file of
+    its own note opens that file."""
+    day = timedelta(days=1)
+    for title, body, created, updated in (
+        ("Meeting notes", "See [[Meeting notes]], [[meeting notes|the meeting]] and [[Café ☕]].", 0, 1),
+        ("Plan", "Back to [[Plan]] and ![[photo.png]], then [[report.pdf]].", 1, 9),
+        ("Café ☕", "[[PLAN]] and [[Meeting Notes]], not yet [[Someday]]", 2, 2),
+        ("meeting NOTES", "", 3, 8),
+        ("Plan", "", 4, 4),
+    ):
+        make_note(title=title, body=body, created=LONG_AGO + created * day, updated=LONG_AGO + updated * day)
+    note = Note.objects.get(body__startswith="Back to")
+    for name in ("photo.png", "report.pdf"):
+        assert api.upload(f"/api/notes/{note.pk}/attachments/", name, b"bytes").status_code == 201
+    content = exported(api, "markdown")
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    file_of = dict(zip(Note.objects.order_by("pk").values_list("pk", flat=True), vault_notes(content)))
+    followed = []
+    for source in Note.objects.all():
+        attached = attachment_keys([source.pk]).get(source.pk, frozenset())
+        assert source.body in archive.read(file_of[source.pk]).decode()
+        for match in LINK.finditer(source.body):
+            target = match.group(1)
+            if file_key(target) in attached:
+                expected = f"{file_of[source.pk].removesuffix('.md')}/{target}"
+            else:
+                expected = file_of.get(resolve(owner, {title_key(target)}).get(title_key(target), {}).get("id"))
+            assert obsidian_target(target, archive.namelist()) == expected
+            followed.append((target, expected))
+    assert followed == [
+        ("Meeting notes", "meeting NOTES.md"), ("meeting notes", "meeting NOTES.md"), ("Café ☕", "Café ☕.md"),
+        ("Plan", "Plan.md"), ("photo.png", "Plan/photo.png"), ("report.pdf", "Plan/report.pdf"),
+        ("PLAN", "Plan.md"), ("Meeting Notes", "meeting NOTES.md"), ("Someday", None),
+    ]
 
 
 @pytest.mark.parametrize("export_format, file_name", [("json", "notes.json"), ("markdown", "notes.zip")])
@@ -342,13 +436,13 @@ def test_the_json_export_carries_each_attachment_in_base64(api, note_with_attach
 
 def test_the_markdown_zip_has_the_files_in_a_folder_per_note_linked_from_its_markdown(api, note_with_attachments):
     with zipfile.ZipFile(io.BytesIO(exported(api, "markdown"))) as archive:
-        assert sorted(archive.namelist()) == ["receipts.md", "receipts/scan (1) (2).png", "receipts/scan (1).png"]
-        markdown = archive.read("receipts.md").decode()
-        assert archive.read("receipts/scan (1) (2).png") == b"other bytes"
+        assert sorted(archive.namelist()) == ["Receipts.md", "Receipts/scan (1) 2.png", "Receipts/scan (1).png"]
+        markdown = archive.read("Receipts.md").decode()
+        assert archive.read("Receipts/scan (1) 2.png") == b"other bytes"
     assert markdown.endswith(
         "---\nTwo scans\n\n\n**Attachments**\n\n"
-        "- [scan \\(1\\)\\.png](receipts/scan%20%281%29.png)\n"
-        "- [scan \\(1\\)\\.png](receipts/scan%20%281%29%20%282%29.png)\n"
+        "- [scan \\(1\\)\\.png](Receipts/scan%20%281%29.png)\n"
+        "- [scan \\(1\\)\\.png](Receipts/scan%20%281%29%202.png)\n"
     )
 
 
@@ -544,8 +638,8 @@ def test_markdown_exports_have_names_windows_can_extract_and_import_back_unchang
     notes, attachments = notes_as_exported(), attachments_as_stored()
     content = exported(api, "markdown")
     assert sorted(zipfile.ZipFile(io.BytesIO(content)).namelist()) == [
-        "_aux.md", "_con.md", "_con/Scan.png", "_con/_AUX.txt", "_con/a_b__c__d_.txt", "_con/scan (2).png",
-        "_con/trailing", "_con/x_y.txt", "_nul.md",
+        "_Aux.md", "_CON.md", "_CON/Scan.png", "_CON/_AUX.txt", "_CON/a_b__c__d_.txt", "_CON/scan 2.png",
+        "_CON/trailing", "_CON/x_y.txt", "_nul.md",
     ]
     empty_the_database(attachments_dir)
     assert imported(api, "notes.zip", content).json()["attachments"] == 6

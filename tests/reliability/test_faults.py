@@ -94,7 +94,7 @@ def test_an_export_on_a_full_disk_fails_saying_the_disk_is_full_and_where_and_le
     filler.unlink()
     done = finished_job(api, api.send_json("POST", "/api/jobs/export/", {"format": "markdown", "destination": "download"}).json())
     exported = zipfile.ZipFile(io.BytesIO(api.request("GET", f"/api/jobs/{done['id']}/file/").body))
-    assert exported.read("kept/photo.jpg") == photo
+    assert exported.read("Kept/photo.jpg") == photo
 
 
 def markdown_export_with(name: str, content: bytes) -> bytes:
