@@ -94,6 +94,14 @@ def flag_field() -> forms.TypedChoiceField:
     )
 
 
+def check_tag(name: str, too_long_message: str) -> None:
+    """A normalised tag name the database can store (no NUL, no lone surrogate, TAG_MAX_LENGTH)."""
+    ProhibitNullCharactersValidator()(name)
+    prohibit_surrogates(name)
+    if len(name) > TAG_MAX_LENGTH:
+        raise ValidationError(too_long_message, code="too_long")
+
+
 class TagListField(JsonTyped, forms.Field):
     """A JSON list of tag names, normalised (see normalise_tag) and without repeats."""
 
@@ -112,13 +120,27 @@ class TagListField(JsonTyped, forms.Field):
             raise ValidationError(self.error_messages["wrong_type"], code="wrong_type")
         names = list(dict.fromkeys(filter(None, map(normalise_tag, value))))
         for name in names:
-            ProhibitNullCharactersValidator()(name)
-            prohibit_surrogates(name)
-            if len(name) > TAG_MAX_LENGTH:
-                raise ValidationError(self.error_messages["too_long"], code="too_long")
+            check_tag(name, self.error_messages["too_long"])
         if len(names) > MAX_TAGS_PER_NOTE:
             raise ValidationError(self.error_messages["too_many"], code="too_many")
         return names
+
+
+class TagNameField(JsonTyped, forms.CharField):
+    """One tag's new name (a rename), normalised as a note's tags are."""
+
+    default_error_messages = {
+        "wrong_type": "Enter the tag's name (a JSON string).",
+        "required": "Enter a tag name.",
+        "too_long": f"A tag has at most {TAG_MAX_LENGTH} characters.",
+    }
+
+    def to_python(self, value):
+        return normalise_tag(super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        check_tag(value, self.error_messages["too_long"])
 
 
 class IsoDateTimeField(JsonTyped, forms.DateTimeField):

@@ -6,8 +6,8 @@ revision of what it replaced commit together):
 - a save, when the note's last revision was kept REVISION_EVERY ago or more (or it has none), or
   when the save changes a large part of the body (LARGE_CHANGE_*);
 - always: a move to the trash, a restore from it, an import that overwrites the note, a save
-  that resolves a conflict ("Keep mine"), restoring a revision (so that it can be undone), and
-  links rewritten after a rename.
+  that resolves a conflict ("Keep mine"), restoring a revision (so that it can be undone),
+  links rewritten after a rename, and a tag renamed or deleted (or that undone).
 
 Storage: the body is zlib-compressed with the body of the note's revision before it as zlib's
 preset dictionary, so a revision that changes a few lines of a note costs tens of bytes; every
@@ -52,6 +52,7 @@ REASONS = {
     "conflict": "Before a conflict was resolved",
     "revert": "Before restoring an earlier version",
     "relink": "Before its links were renamed",
+    "tags": "Before a tag was renamed or deleted",
 }
 ALWAYS = frozenset(REASONS) - {"edit"}
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from embedded_site.notes import foreign_views, job_views, link_views, revision_views, views
+from embedded_site.notes import foreign_views, job_views, link_views, revision_views, tag_views, views
 
 app_name = "notes"
 
@@ -26,6 +26,9 @@ urlpatterns = [
     path("trash/", views.empty_trash, name="trash"),
     path("attachments/<int:attachment_id>/", views.attachment_file, name="attachment"),
     path("tags/", views.tag_counts, name="tags"),
+    # A tag's name may hold any character, a "/" too (sent as %2F, which Django decodes first).
+    path("tags/<path:name>/", tag_views.tag_detail, name="tag"),
+    path("tag-changes/undo/", tag_views.undo_tag_change, name="undo_tag_change"),
     path("preview/", views.preview, name="preview"),
     path("jobs/export/", job_views.start_export, name="export_job"),
     path("jobs/import/", job_views.start_upload_import, name="upload_import_job"),
