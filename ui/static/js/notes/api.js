@@ -41,3 +41,10 @@ export const completeTitles = (q, signal) => ajax(`/api/titles/?${new URLSearchP
 export const getBacklinks = (id, signal) => ajax(`${note(id)}backlinks/`, { signal });
 export const linksToTitle = (title) => ajax(`/api/links/?${new URLSearchParams({ title })}`);
 export const relinkNote = (id, formerTitle) => ajax(`${note(id)}relink/`, { method: 'POST', json: { former_title: formerTitle } });
+
+// A tag's name in the path: any character, a "/" too (docs/api.md).
+const tag = (name) => `/api/tags/${encodeURIComponent(name)}/`;
+// The dialog shows why a rename is refused, beside the name.
+export const renameTag = (name, newName) => ajax(tag(name), { method: 'PATCH', json: { name: newName }, showErrors: false });
+export const deleteTag = (name) => ajax(tag(name), { method: 'DELETE' });
+export const undoTagChange = (notes) => ajax('/api/tag-changes/undo/', { method: 'POST', json: { notes } });

@@ -9,6 +9,7 @@ import { markSelected, noteTitle, setUpList, showNotes } from './list.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
 import { setUpSearchHelp } from './search_help.js';
 import { setUpSyncPanel } from './sync_panel.js';
+import { editTag, setUpTagEditor } from './tag_editor.js';
 import { setUpTransfers } from './transfer.js';
 
 const PAGE_SIZE = 50;
@@ -139,10 +140,50 @@ function showTags(tags) {
     button.append(name, Object.assign(document.createElement('span'), { className: 'tag-count', textContent: count }));
     button.setAttribute('aria-current', String(state.tag === name));
     button.addEventListener('click', () => showView('all', state.tag === name ? null : name));
-    const item = document.createElement('li');
-    item.append(button);
+    const edit = Object.assign(document.createElement('button'), {
+      type: 'button', className: 'tag-edit', textContent: '⋯', title: 'Rename or delete this tag',
+    });
+    edit.setAttribute('aria-label', `Rename or delete the tag “${name}”`);
+    edit.setAttribute('aria-haspopup', 'dialog');
+    edit.addEventListener('click', () => editTag({ name, count }, tags, { beforeChange: saveOpenNote, onChanged: tagsChanged }));
+    const item = Object.assign(document.createElement('li'), { className: 'tag-item' });
+    item.append(button, edit);
     return item;
   }));
+}
+
+// What was typed in the open note, saved before a tag changes: the change then comes after it.
+const saveOpenNote = () => editor.saver?.save();
+
+// After a tag was renamed or deleted, or that undone: the list and tags as they are now (the list
+// of a renamed tag follows it), and the open note if the change made it a new version.
+async function tagsChanged({ notes, renamed = null }) {
+  if (renamed && state.tag === renamed.from) state.tag = renamed.to;
+  await Promise.all([loadList({ refresh: true }), loadTags(), showOpenNoteRetagged(notes)]);
+}
+
+// The open note, changed by a tag change: adopted, or, if what is typed in it waits to be saved,
+// rebased on it, so that that is saved on top of the new version. If it was saving meanwhile or
+// changed elsewhere too, it is left as it is: its next save meets the change as a conflict, and
+// the person chooses (nothing typed is lost either way).
+async function showOpenNoteRetagged(notes) {
+  const saver = editor.saver;
+  const changed = notes.find((note) => note.id === saver?.draft.noteId);
+  const inStep = () => editor.saver === saver && !saver.inFlight && saver.state !== 'conflict'
+    && saver.draft.version === changed.version - 1;
+  if (!changed || !inStep()) return;
+  let now;
+  try {
+    now = await getNote(changed.id);
+  } catch { return; /* the ajax helper has shown why */ }
+  if (!inStep() || now.version !== changed.version) return;
+  if (saver.dirty) {
+    saver.rebase(now);
+    editor.showTags();
+  } else {
+    saver.adopt(now);
+    editor.showNewerVersion(now);
+  }
 }
 
 function markCurrentView() {
@@ -470,6 +511,7 @@ setUpTransfers({ onImported: () => { loadList(); loadTags(); } });
 setUpSyncPanel({ onSynced: () => { refreshSoon(); showOpenNoteAsSynced(); } });
 setUpSearchHelp();
 setUpLayout({ onBack: focusList });
+setUpTagEditor();
 
 resumeUnsavedDrafts();
 // The page carries its first list and tags (as the API answers them), and app.html holds its

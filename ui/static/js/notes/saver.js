@@ -266,6 +266,14 @@ export class NoteSaver extends EventTarget {
     this.dispatchEvent(new CustomEvent('saved', { detail: note }));
   }
 
+  // The note as a change of its tags alone made elsewhere left it (a tag renamed), while what is
+  // typed here waits to be saved: that is saved on top of it, with its tags.
+  rebase(note) {
+    this.draft.version = note.version;
+    this.draft.fields.tags = [...note.tags];
+    putDraft(this.draft);
+  }
+
   setState(state, message = '') {
     this.state = state;
     this.message = message;

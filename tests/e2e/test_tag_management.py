@@ -1,0 +1,73 @@
+"""The sidebar's tags: renaming one (onto another: a merge, said before it is made), deleting one
+after a confirm naming how many notes lose it, and Undo; the list, the counts and the open note
+follow, and what was typed in the open note is kept."""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_empty_trash import accept_next_dialog
+from tests.e2e.test_notes_app import api, app  # noqa: F401 (app is a fixture)
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(os.environ.get("NOTEDESK_SCREENSHOTS", "/tmp/notedesk-screenshots"))
+
+
+def edit_tag(app, name):
+    app.locator(".tag-item", has=app.locator(".tag-button", has_text=name)).hover()
+    app.get_by_role("button", name=f"Rename or delete the tag “{name}”").click()
+    expect(app.locator("#tagDialog")).to_be_visible()
+
+
+def test_a_tag_is_renamed_merged_and_deleted_from_the_sidebar_and_the_open_note_follows(app, live_app):
+    plan = api(live_app, "POST", "/api/notes/", {"title": "Plan", "body": "Draft", "tags": ["work", "ideas"]})
+    api(live_app, "POST", "/api/notes/", {"title": "Budget", "body": "Numbers", "tags": ["work"]})
+    api(live_app, "POST", "/api/notes/", {"title": "Jobs", "body": "Listings", "tags": ["job"]})
+    app.set_viewport_size({"width": 1280, "height": 800})
+    app.reload()
+    expect(app.locator(".tag-button")).to_have_text(["ideas1", "job1", "work2"])
+    app.click(f"#note-{plan['id']}")
+    app.locator("#noteBody").press_sequentially(" and more")  # not saved yet when the dialog opens
+
+    edit_tag(app, "work")
+    expect(app.locator("#tagDialogCount")).to_have_text("On 2 notes")
+    app.fill("#tagName", "#Job")
+    expect(app.locator("#tagHint")).to_have_text("“job” is a tag already, on 1 note: renaming merges the two into “job”.")
+    expect(app.locator("#renameTag")).to_have_text("Merge")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    app.screenshot(path=str(SHOTS / "tag-merge-dialog.png"))
+    app.click("#renameTag")
+    expect(app.locator("#tagDialog")).to_be_hidden()
+    expect(app.locator(".toast", has_text="Merged “work” into “job” (2 notes)")).to_be_visible()
+    expect(app.locator(".tag-button")).to_have_text(["ideas1", "job3"])
+    expect(app.locator("#noteTags")).to_have_value("ideas, job")
+    expect(app.locator("#noteBody")).to_have_value("Draft and more")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+
+    app.locator(".tag-item").first.hover()
+    app.screenshot(path=str(SHOTS / "tag-list-hover.png"))
+    edit_tag(app, "ideas")
+    confirm = accept_next_dialog(app)
+    app.click("#deleteTag")
+    expect(app.locator(".tag-button")).to_have_text(["job3"])
+    assert confirm == ["Remove the tag “ideas” from 1 note? The notes stay."]
+    expect(app.locator("#noteTags")).to_have_value("job")
+    app.locator(".toast", has_text="Removed the tag “ideas” from 1 note").get_by_role("button", name="Undo").click()
+    expect(app.locator(".tag-button")).to_have_text(["ideas1", "job3"])
+    expect(app.locator("#noteTags")).to_have_value("ideas, job")
+
+    # A rename to a name the server refuses is said in the dialog, which stays open.
+    edit_tag(app, "job")
+    app.keyboard.press("Control+a")
+    app.keyboard.type("x" * 51)
+    app.keyboard.press("Enter")
+    expect(app.locator("#tagHint")).to_have_text("A tag has at most 50 characters.")
+    app.keyboard.press("Escape")
+    expect(app.locator("#tagDialog")).to_be_hidden()
+
+    app.reload()
+    app.click(f"#note-{plan['id']}")
+    expect(app.locator("#noteBody")).to_have_value("Draft and more")
+    expect(app.locator("#noteTags")).to_have_value("ideas, job")
