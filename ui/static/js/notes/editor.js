@@ -1,10 +1,12 @@
 // The editor pane: shows one note's saver, turns typing into saver.change(), and shows the save
-// state, the Markdown preview, attachments and a conflict when there is one.
+// state, the Markdown preview, attachments (files attached, pasted or dropped are named in the text
+// at the caret) and a conflict when there is one.
 import { toast } from '../feedback.js';
 import { attachDroppedFiles, attachFile, attachmentContent, deleteAttachment, linksToTitle, relinkNote, renderPreview } from './api.js';
 import { Backlinks } from './backlinks.js';
 import { showConflictVersions } from './conflict_view.js';
 import { HistoryPanel, formatSize } from './history.js';
+import { reference, shifted, withPastedNames } from './references.js';
 import { STATE_LABELS, conflictWording } from './saver.js';
 import { TitleCompletion } from './title_completion.js';
 
@@ -23,6 +25,7 @@ export class Editor extends EventTarget {
     this.saver = null;
     this.readOnly = false;
     this.attachments = [];
+    this.marks = new Set();  // where references to files on their way will go (markCaret)
     this.onSaverState = () => this.showState();
     this.onSaverSaved = (event) => {
       this.showTags();
@@ -32,7 +35,14 @@ export class Editor extends EventTarget {
     };
 
     $('noteTitle').addEventListener('input', () => this.saver?.change({ title: $('noteTitle').value }));
-    $('noteBody').addEventListener('input', () => this.saver?.change({ body: $('noteBody').value }));
+    $('noteBody').addEventListener('input', () => this.changeBody(this.saver, $('noteBody').value, $('noteBody').selectionEnd));
+    $('noteBody').addEventListener('paste', (event) => {
+      const { files, types } = event.clipboardData;
+      // Text first: a spreadsheet's cells, copied, come with a picture of them too.
+      if (!files.length || types.includes('text/plain')) return;
+      event.preventDefault();
+      this.attach(withPastedNames([...files], this.attachments.map(({ name }) => name)));
+    });
     // Tags, like the title and body, go to the draft (and, debounced, to the server) as they are
     // typed; Enter or leaving the field saves at once. The field shows the server's normalised
     // tags only while it is not being typed in.
@@ -84,6 +94,42 @@ export class Editor extends EventTarget {
     const saved = saver.draft.fields.tags;
     if (tags.length !== saved.length || tags.some((tag, i) => tag !== saved[i])) saver.change({ tags }, { now });
     else if (now && saver.dirty) saver.save();
+  }
+
+  // Every change to a note's text: the places waiting for references to files follow it.
+  changeBody(saver, body, caret) {
+    const before = saver.draft.fields.body;
+    for (const mark of this.marks) {
+      if (mark.saver !== saver) continue;
+      mark.at = shifted(shifted(mark.at, mark.body, before), before, body, caret);  // also past a sync round's change
+      mark.body = body;
+    }
+    saver.change({ body });
+  }
+
+  // The caret in the open note's text now, where references to files given now will go.
+  markCaret() {
+    const mark = { saver: this.saver, at: $('noteBody').selectionEnd, body: this.saver.draft.fields.body };
+    this.marks.add(mark);
+    return mark;
+  }
+
+  // References to the attachments at the mark, even if the note has been left meanwhile. The
+  // caret and the selection stay by the text they were by; a caret at the mark goes past them.
+  insertReferences(mark, attachments) {
+    this.marks.delete(mark);
+    if (!attachments.length) return;
+    const { saver } = mark;
+    const text = attachments.map(({ name }) => reference(name)).join('\n');
+    const body = saver.draft.fields.body;
+    const at = shifted(mark.at, mark.body, body);
+    this.changeBody(saver, body.slice(0, at) + text + body.slice(at), at + text.length);
+    if (this.saver !== saver) return;
+    const field = $('noteBody');
+    const [start, end] = [field.selectionStart, field.selectionEnd].map((position) => (position < at ? position : position + text.length));
+    field.setRangeText(text, at, at);
+    field.setSelectionRange(start, end);
+    if (!$('preview').hidden) this.showPreview();
   }
 
   // Leaving a note: what was typed in it is saved now, to it, not to the next one.
@@ -300,26 +346,34 @@ export class Editor extends EventTarget {
 
   async attach(files) {
     if (!files.length || this.readOnly) return;
-    await this.upload(await this.savedNoteFor(files), files);
+    const mark = this.markCaret();
+    const noteId = await this.savedNoteFor(files);
+    this.insertReferences(mark, await this.upload(noteId, files));
   }
 
   // Dropped in the window: the server reads the files from the paths the OS gave the window,
   // under their real names; a file with no path (dragged from a web page) is uploaded.
   async attachDropped(files) {
     if (!files.length || this.readOnly) return;
+    const mark = this.markCaret();
     const noteId = await this.savedNoteFor(files);
     let answer;
     try {
       answer = await attachDroppedFiles(noteId, files.map((file) => file.name));
-    } catch { return; /* the ajax helper has shown why */ }
+    } catch {  // the ajax helper has shown why
+      this.marks.delete(mark);
+      return;
+    }
     if (answer.attachments.length) this.attachmentsChanged(noteId, (attachments) => [...attachments, ...answer.attachments]);
     for (const message of answer.messages) toast(message, { kind: 'error', duration: 10000 });
     const unmatched = [...answer.unmatched];
     const rest = files.filter((file) => { const at = unmatched.indexOf(file.name); if (at < 0) return false; unmatched.splice(at, 1); return true; });
-    if (rest.length) await this.upload(noteId, rest);
+    this.insertReferences(mark, [...answer.attachments, ...await this.upload(noteId, rest)]);
   }
 
+  // The attachments made of the files; a file refused is left out.
   async upload(noteId, files) {
+    const uploaded = [];
     for (const file of files) {
       $('uploadStatus').hidden = false;
       $('uploadLabel').textContent = `Uploading ${file.name}…`;
@@ -329,9 +383,11 @@ export class Editor extends EventTarget {
           onProgress: (fraction) => { $('uploadProgress').value = Math.round(fraction * 100); },
         });
         this.attachmentsChanged(noteId, (attachments) => [...attachments, attachment]);
+        uploaded.push(attachment);
       } catch { /* the ajax helper has shown why */ }
     }
     $('uploadStatus').hidden = true;
+    return uploaded;
   }
 
   listenForDrops() {

@@ -1,0 +1,142 @@
+"""Files pasted into a note's text, or given to Attach: attached to the note, and named in its text
+at the caret (`![[image.png]]`, `[[file.pdf]]`), which the preview shows."""
+
+import base64
+import os
+import re
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_notes_app import api, app, create_note_in_page, wait_for  # noqa: F401 (app is a fixture)
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(os.environ.get("NOTEDESK_SCREENSHOTS", "/tmp/notedesk-screenshots"))
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="  # 1×1
+PASTED_NAME = r"Pasted image \d{4}-\d\d-\d\d \d\d-\d\d-\d\d\.png"
+LIMIT = 25 * 1024 * 1024
+SCREENSHOT = {"name": "image.png", "type": "image/png", "base64": PNG}  # as a browser names a pasted bitmap
+
+
+def paste(app, *files, text=None) -> bool:
+    """A paste into the note's text as the browser dispatches one, its DataTransfer holding the
+    files ({name, type, and base64 or size}) and the text. Whether the page left it to the browser."""
+    return app.evaluate(
+        """([files, text]) => {
+          const data = new DataTransfer();
+          for (const { name, type, base64, size } of files) {
+            const bytes = base64 ? Uint8Array.from(atob(base64), (char) => char.charCodeAt(0)) : new Uint8Array(size);
+            data.items.add(new File([bytes], name, { type }));
+          }
+          if (text !== null) data.setData('text/plain', text);
+          return document.getElementById('noteBody').dispatchEvent(
+            new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+        }""",
+        [list(files), text],
+    )
+
+
+def put_caret(app, position):
+    app.locator("#noteBody").evaluate("(body, at) => { body.focus(); body.setSelectionRange(at, at); }", position)
+
+
+def saved_note(live_app):
+    [note] = api(live_app, "GET", "/api/notes/")["notes"]
+    return api(live_app, "GET", f"/api/notes/{note['id']}/")
+
+
+def test_a_pasted_screenshot_is_attached_and_shown_where_the_caret_was(app, live_app):
+    create_note_in_page(app, "Trip", "Before after")
+    put_caret(app, len("Before "))
+    assert not paste(app, SCREENSHOT)
+    expect(app.locator("#noteBody")).to_have_value(re.compile(rf"^Before !\[\[{PASTED_NAME}\]\]after$"))
+    app.keyboard.type("!")  # the caret is past the reference
+    expect(app.locator("#saveState")).to_have_text("Saved")
+
+    note = saved_note(live_app)
+    [attachment] = note["attachments"]
+    assert re.fullmatch(PASTED_NAME, attachment["name"])
+    assert note["body"] == f"Before ![[{attachment['name']}]]!after"
+    with urllib.request.urlopen(urllib.request.Request(live_app.origin + attachment["url"], headers=live_app.auth_headers), timeout=5) as response:
+        assert response.read() == base64.b64decode(PNG)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    app.screenshot(path=str(SHOTS / "pasted-image-text.png"))
+    app.click("#togglePreview")
+    expect(app.locator("#preview img")).to_have_attribute("src", attachment["url"])
+    app.wait_for_function("() => document.querySelector('#preview img').naturalWidth === 1")
+    app.screenshot(path=str(SHOTS / "pasted-image-preview.png"))
+
+
+def test_a_paste_into_a_new_note_saves_it_first(app, live_app):
+    app.keyboard.press("Control+n")
+    app.click("#noteBody")
+    paste(app, SCREENSHOT, SCREENSHOT)  # two at once get two names
+    expect(app.locator("#attachmentList li")).to_have_count(2)
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    note = saved_note(live_app)
+    first, second = (attachment["name"] for attachment in note["attachments"])
+    assert second == first.replace(".png", " 1.png")
+    assert (note["title"], note["body"]) == (first, f"![[{first}]]\n![[{second}]]")
+
+
+def test_typing_while_a_paste_uploads_is_kept_and_the_file_is_named_where_the_paste_was(app, live_app):
+    create_note_in_page(app, "Minutes", "Minutes")
+    held = []
+    app.route("**/attachments/", lambda route: held.append(route))
+    put_caret(app, len("Minutes"))
+    # The server stores the name without its invisible character: the text names the file so.
+    paste(app, {"name": "report\u200b.pdf", "type": "application/pdf", "base64": base64.b64encode(b"%PDF-1.4").decode()})
+    wait_for(app, lambda: held)
+    expect(app.locator("#uploadStatus")).to_be_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    app.screenshot(path=str(SHOTS / "pasted-file-uploading.png"))
+    app.keyboard.type(" typed after")
+    app.keyboard.press("Control+Home")
+    app.keyboard.type("Draft: ")
+    held[0].continue_()
+    expect(app.locator("#noteBody")).to_have_value("Draft: Minutes[[report.pdf]] typed after")
+    expect(app.locator("#uploadStatus")).to_be_hidden()
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    note = saved_note(live_app)
+    assert [attachment["name"] for attachment in note["attachments"]] == ["report.pdf"]
+    assert note["body"] == "Draft: Minutes[[report.pdf]] typed after"
+
+
+def test_a_pasted_file_over_the_limit_is_refused_saying_why_and_names_nothing(app, live_app):
+    create_note_in_page(app, "Scans", "Keep me")
+    put_caret(app, len("Keep"))
+    paste(app, {"name": "scan.png", "type": "image/png", "size": LIMIT + 1})
+    expect(app.locator(".toast").last).to_contain_text("The file is larger than the limit of 25.0")
+    expect(app.locator("#uploadStatus")).to_be_hidden()
+    expect(app.locator("#noteBody")).to_have_value("Keep me")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert (saved_note(live_app)["body"], saved_note(live_app)["attachments"]) == ("Keep me", [])
+    app.screenshot(path=str(SHOTS / "pasted-image-too-large.png"))
+
+
+def test_pasted_text_is_pasted_as_before(app, live_app):
+    create_note_in_page(app, "Copied", "one three")
+    app.locator("#noteBody").evaluate("(body) => { body.focus(); body.setSelectionRange(0, 4); }")
+    app.keyboard.press("Control+c")
+    put_caret(app, len("one "))
+    app.keyboard.press("Control+v")
+    expect(app.locator("#noteBody")).to_have_value("one one three")
+    # Cells copied from a spreadsheet come as text and as a picture of them: the text is pasted.
+    assert paste(app, SCREENSHOT, text="a\tb")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert (saved_note(live_app)["body"], saved_note(live_app)["attachments"]) == ("one one three", [])
+
+
+def test_files_attached_are_named_at_the_caret(app, live_app, tmp_path):
+    create_note_in_page(app, "Agenda", "Agenda\nNotes")
+    (tmp_path / "report.txt").write_text("quarterly numbers")
+    (tmp_path / "photo.png").write_bytes(base64.b64decode(PNG))
+    put_caret(app, len("Agenda\n"))
+    app.set_input_files("#attachmentInput", [str(tmp_path / "report.txt"), str(tmp_path / "photo.png")])
+    expect(app.locator("#noteBody")).to_have_value("Agenda\n[[report.txt]]\n![[photo.png]]Notes")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    note = saved_note(live_app)
+    assert [attachment["name"] for attachment in note["attachments"]] == ["report.txt", "photo.png"]
+    assert note["body"] == "Agenda\n[[report.txt]]\n![[photo.png]]Notes"
