@@ -69,6 +69,20 @@ def test_a_pasted_screenshot_is_attached_and_shown_where_the_caret_was(app, live
     app.screenshot(path=str(SHOTS / "pasted-image-preview.png"))
 
 
+def test_an_image_on_the_clipboard_is_pasted_with_ctrl_v(app, live_app):
+    app.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_app.origin)
+    create_note_in_page(app, "Clipboard", "ab")
+    put_caret(app, 1)
+    app.evaluate("""async () => {
+      const canvas = new OffscreenCanvas(20, 20);
+      canvas.getContext('2d').fillRect(0, 0, 20, 20);
+      await navigator.clipboard.write([new ClipboardItem({ 'image/png': await canvas.convertToBlob() })]);
+    }""")
+    app.keyboard.press("Control+v")
+    expect(app.locator("#noteBody")).to_have_value(re.compile(rf"^a!\[\[{PASTED_NAME}\]\]b$"))
+    expect(app.locator("#attachmentList li")).to_have_count(1)
+
+
 def test_a_paste_into_a_new_note_saves_it_first(app, live_app):
     app.keyboard.press("Control+n")
     app.click("#noteBody")
