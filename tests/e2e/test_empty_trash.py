@@ -85,7 +85,7 @@ def test_the_button_counts_the_whole_trash_while_searching_it(app, live_app):
         trash_open_note(app, title)
     app.click("[data-view=trash]")
     app.fill("#search", "zzz")
-    expect(app.locator("#listStatus")).to_have_text("Nothing found for “zzz”")
+    expect(app.locator("#listStatus")).to_have_text("Nothing in the trash found for “zzz”")
     expect(app.locator("#emptyTrash")).to_be_visible()
     messages = accept_next_dialog(app)
     app.click("#emptyTrash")

@@ -175,7 +175,12 @@ def test_removing_the_shown_tag_from_its_last_note_shows_all_notes(app, live_app
     api(live_app, "POST", "/api/notes/", {"title": "Only one", "body": "text", "tags": ["solo"]})
     app.reload()
     app.locator(".tag-button", has_text="solo").click()
-    expect(app.locator("#listStatus")).to_have_text("1 note")
+    expect(app.locator("#listStatus")).to_have_text("1 note tagged “solo”")
+    app.fill("#search", "text")  # a search within the tag says so
+    expect(app.locator("#listStatus")).to_have_text("1 note tagged “solo” found for “text”")
+    app.fill("#search", "zebra")
+    expect(app.locator("#listStatus")).to_have_text("Nothing tagged “solo” found for “zebra”")
+    app.fill("#search", "")
     app.locator(".note-item", has_text="Only one").click()
     app.fill("#noteTags", "")
     app.click("#noteBody")

@@ -115,9 +115,11 @@ function listStatus() {
   const count = state.totalExact
     ? `${state.total} ${state.total === 1 ? 'note' : 'notes'}`
     : `${state.total.toLocaleString('en')}+ notes`;
-  if (state.query) return state.total ? `${count} found for “${state.query}”` : `Nothing found for “${state.query}”`;
+  // What the list is limited to, said with the count: a search looks only there.
+  const scope = state.tag ? ` tagged “${state.tag}”` : { pinned: ' pinned', trash: ' in the trash' }[state.view] ?? '';
+  if (state.query) return state.total ? `${count}${scope} found for “${state.query}”` : `Nothing${scope} found for “${state.query}”`;
   if (state.view === 'trash') return state.total ? `${count} in the trash` : 'The trash is empty';
-  if (state.total) return count;
+  if (state.total) return `${count}${scope}`;
   if (state.tag) return `No notes tagged “${state.tag}”`;
   return state.view === 'pinned' ? 'No pinned notes' : 'No notes yet';
 }
