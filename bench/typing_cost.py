@@ -2,7 +2,7 @@
 in the notes app (Chromium, headless, the launcher's own server) and in a bare textarea holding
 the same text. Not a test: a figure to compare before and after a change to the editor.
 
-Usage: python -m bench.typing [--size 900000] [--chars 96] [--rounds 3]
+Usage: python -m bench.typing_cost [--size 900000] [--chars 96] [--rounds 3]
 """
 
 import argparse
