@@ -40,6 +40,12 @@ def served_type(name: str) -> tuple[str, bool]:
     return (content_type, True) if content_type else (DOWNLOAD_TYPE, False)
 
 
+def shows_as_image(name: str) -> bool:
+    """Whether a page may show the file of this name as an image."""
+    content_type, inline = served_type(name)
+    return inline and content_type.startswith("image/")
+
+
 def media_prefix() -> str | None:
     """MEDIA_URL when it is a path on this server (not another host's URL, not unset)."""
     url = settings.MEDIA_URL or ""

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from django_desktop_shell.files import durable_file
-from django_desktop_shell.media import served_type
+from django_desktop_shell.media import shows_as_image
 from embedded_site.notes import changes, links
 from embedded_site.notes.models import ATTACHMENT_NAME_MAX_LENGTH, Attachment, Note
 
@@ -49,8 +49,7 @@ def attached_files(owner, note_id: int) -> dict[str, dict]:
     is served, and whether it is an image a page may show."""
     files = {}
     for pk, name in Attachment.objects.filter(note__owner=owner, note_id=note_id).order_by("pk").values_list("pk", "name"):
-        content_type, inline = served_type(name)
-        files.setdefault(name.casefold(), {"url": reverse("notes:attachment", args=[pk]), "image": inline and content_type.startswith("image/")})
+        files.setdefault(name.casefold(), {"url": reverse("notes:attachment", args=[pk]), "image": shows_as_image(name)})
     return files
 
 

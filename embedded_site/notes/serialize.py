@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
+from django_desktop_shell.media import shows_as_image
 from embedded_site.notes.models import Attachment, Note, Tag
 
 
@@ -40,4 +41,5 @@ def attachment_payload(attachment: Attachment) -> dict:
         "name": attachment.name,
         "size": attachment.size,
         "url": reverse("notes:attachment", args=[attachment.pk]),
+        "image": shows_as_image(attachment.name),
     }

@@ -120,7 +120,7 @@ export class Editor extends EventTarget {
     this.marks.delete(mark);
     if (!attachments.length) return;
     const { saver } = mark;
-    const text = attachments.map(({ name }) => reference(name)).join('\n');
+    const text = attachments.map(reference).join('\n');
     const body = saver.draft.fields.body;
     const at = shifted(mark.at, mark.body, body);
     this.changeBody(saver, body.slice(0, at) + text + body.slice(at), at + text.length);

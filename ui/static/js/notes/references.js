@@ -1,11 +1,10 @@
 // A note's text naming its own files (links.py): what pasting, dropping or attaching files inserts,
 // under what name, and where.
 
-// The images the preview shows (django_desktop_shell.media INLINE_TYPES); other files are named.
-const SHOWN_IMAGE = /\.(png|jpe?g|gif|webp)$/i;
 const EXTENSIONS = { 'image/jpeg': '.jpg', 'image/svg+xml': '.svg' };
 
-export const reference = (name) => (SHOWN_IMAGE.test(name) ? `![[${name}]]` : `[[${name}]]`);
+// An attachment as the server answers it: an image the preview shows is embedded, another file named.
+export const reference = ({ name, image }) => (image ? `![[${name}]]` : `[[${name}]]`);
 
 const pad = (number) => String(number).padStart(2, '0');
 
