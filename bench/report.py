@@ -132,6 +132,15 @@ def details(startup, ajax, search, memory) -> list[str]:
             growth = "; ".join(f"{step.replace('->', ' → ')}: p50 ×{value['p50_x']}, p95 ×{value['p95_x']}"
                                for step, value in search["growth"][variant].items())
             parts += [f"Growth per ×10 notes, {variant}: {growth}.", ""]
+            browsed = [(size, sizes[variant]["browsing"]) for size, sizes in search["results"].items()
+                       if "browsing" in sizes[variant]]
+            if browsed:
+                labels = list(browsed[0][1]["queries"])
+                rows = [[f"{int(size):,}", *(f"{entry['queries'][label]['p50_ms']:.1f} / {entry['queries'][label]['p95_ms']:.1f}"
+                                             for label in labels)] for size, entry in browsed]
+                parts += [f"### Browsing over HTTP, {variant} (ms, p50 / p95: the start page carries the list's first "
+                          "page and the tags; then each on its own, and the sidebar's filters)", "",
+                          table(["notes", *labels], rows), ""]
         rows = [[f"{int(size):,}", entry["seeding"]["seconds"], entry["sizes_mb"]["word_index"],
                  entry["sizes_mb"]["trigram_index"], entry["sizes_mb"]["database"], entry["load_average_1m"]]
                 for size, entry in search["results"].items()]

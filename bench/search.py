@@ -2,7 +2,9 @@
 
 At each size a headless Notedesk serves a fixed mix of queries (words; CJK, emoji and a substring
 through the trigram index; the search operators), sent one at a time over a keep-alive connection
-with the Bearer token, a bounded number of rounds within a time budget; then the `[[` completion.
+with the Bearer token, a bounded number of rounds within a time budget; then the `[[` completion,
+and browsing: the start page (which carries the list's first page and the tags), those two on
+their own, and the sidebar's filters (a tag's notes, the pinned notes, the trash).
 The seeded data folders are kept outside the repository (seeded_folder): a rerun does not reseed.
 With `--before CHECKOUT`, the same requests also go to that checkout's Notedesk on the same
 notes, the two taking turns round by round: an A/B in one run. The targets are printed with
@@ -37,6 +39,8 @@ OPERATOR_QUERIES = ["tag:work meeting", '"project deadline"', "meeting -zebra", 
 SEARCH_MIX = QUERIES + SCRIPT_QUERIES + OPERATOR_QUERIES
 # The `[[` completion of note titles (GET /api/titles/?q=…): just `[[`, then as a title is typed.
 COMPLETIONS = ["", "m", "me", "meet", "project d", "zebra gi", "xyl"]
+BROWSING = {"start page": "/", "list": "/api/notes/", "tags": "/api/tags/", "a tag": "/api/notes/?tag=work",
+            "pinned": "/api/notes/?pinned=1", "trash": "/api/notes/?trashed=1"}
 PLOT = ROOT / "docs" / "search_latency.png"
 # Seeded data folders are kept here, outside the repository: a million notes take minutes to seed.
 CACHE = Path(os.environ.get("NOTEDESK_BENCH_CACHE") or Path.home() / ".cache" / "notedesk-bench")
@@ -89,33 +93,38 @@ def seeded_folder(sizes: list[int], size: int) -> tuple[Path, dict]:
 
 
 
+def queried(path: str, queries: list[str]) -> dict[str, str]:
+    return {query: f"{path}?" + urlencode({"q": query}) for query in queries}
+
+
 def timed_queries(
-    apps: dict[str, HeadlessApp], rounds: int, deadline: float, queries: list[str], path: str = "/api/notes/"
+    apps: dict[str, HeadlessApp], rounds: int, deadline: float, targets: dict[str, str]
 ) -> dict[str, dict[str, list[float]]]:
-    """Seconds per request, by app and query. The apps take turns round by round, first one then
-    the other in alternate rounds, so that a burst of load on the machine hits both alike."""
+    """Seconds per request, by app and by the name of each target (its path). The apps take
+    turns round by round, first one then the other in alternate rounds, so that a burst of load
+    on the machine hits both alike."""
     connections = {name: http.client.HTTPConnection(LOOPBACK, app.port, timeout=60) for name, app in apps.items()}
     headers = {name: {**app.bearer, "X-Requested-With": "XMLHttpRequest"} for name, app in apps.items()}
-    timings = {name: {query: [] for query in queries} for name in apps}
+    timings = {name: {label: [] for label in targets} for name in apps}
 
-    def send(name: str, query: str) -> float:
+    def send(name: str, label: str) -> float:
         started = time.perf_counter()
-        connections[name].request("GET", f"{path}?" + urlencode({"q": query}), headers=headers[name])
+        connections[name].request("GET", targets[label], headers=headers[name])
         response = connections[name].getresponse()
         response.read()
         if response.status != 200:
-            raise RuntimeError(f"{name}: {path} {query!r} answered {response.status}")
+            raise RuntimeError(f"{name}: {targets[label]} answered {response.status}")
         return time.perf_counter() - started
 
-    for query in queries:  # warm-up: the first query of each kind reads the index from disk
+    for label in targets:  # warm-up: the first query of each kind reads the index from disk
         for name in apps:
-            send(name, query)
+            send(name, label)
     for round_number in range(rounds):
         if time.monotonic() > deadline:
             break
         for name in list(apps) if round_number % 2 == 0 else list(reversed(apps)):
-            for query in queries:
-                timings[name][query].append(send(name, query))
+            for label in targets:
+                timings[name][label].append(send(name, label))
     for connection in connections.values():
         connection.close()
     return timings
@@ -167,8 +176,9 @@ def measure(folder: Path, before: Path | None, rounds: int, budget: float) -> di
         if before:
             apps["before"] = before_app(before, folder)
         found = {name: matches(app) for name, app in apps.items()}
-        searches = timed_queries(apps, rounds, time.monotonic() + budget, SEARCH_MIX)
-        completions = timed_queries(apps, rounds, time.monotonic() + budget / 4, COMPLETIONS, "/api/titles/")
+        searches = timed_queries(apps, rounds, time.monotonic() + budget, queried("/api/notes/", SEARCH_MIX))
+        completions = timed_queries(apps, rounds, time.monotonic() + budget / 4, queried("/api/titles/", COMPLETIONS))
+        browsing = timed_queries(apps, rounds, time.monotonic() + budget / 4, BROWSING)
     finally:
         for app in apps.values():
             app.close()
@@ -178,6 +188,7 @@ def measure(folder: Path, before: Path | None, rounds: int, budget: float) -> di
         for query, facts in found[name].items():
             entry["queries"][query].update(facts)
         entry["completions"] = summary(completions[name])
+        entry["browsing"] = summary(browsing[name])
         entries[name] = entry
     return entries
 
@@ -287,6 +298,10 @@ def main() -> None:
                     [[size, entry["all"]["samples"], entry["all"]["p50_ms"], entry["all"]["p95_ms"],
                       *(entry["queries"][query]["p50_ms"] for query in COMPLETIONS)]
                      for size in sizes for entry in [results[str(size)][variant]["completions"]]])
+        print_table(f"Browsing, {variant}, ms (p50, p95)", ["notes", *BROWSING],
+                    [[size, *(f"{entry['queries'][label]['p50_ms']}, {entry['queries'][label]['p95_ms']}"
+                              for label in BROWSING)]
+                     for size in sizes for entry in [results[str(size)][variant]["browsing"]]])
     print_table("Seeding and sizes on disk, MB", ["notes", "seeded in (s)", "notes table", "word index",
                                                   "trigram index", "database", "load (1 min)"],
                 [[size, results[str(size)]["seeding"]["seconds"],

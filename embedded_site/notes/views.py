@@ -3,7 +3,7 @@
 import tempfile
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.html import escape
@@ -57,14 +57,48 @@ def note_collection(request):
     return JsonResponse(note_list(request.user, valid(NoteQueryForm(request.GET))))
 
 
+LIST_ORDER = ("-pinned", "-updated", "-id")
+
+
 def note_list(owner, query: dict) -> dict:
     if query["q"]:
         return search_results(owner, query)
-    notes = filtered_notes(owner, query)
-    total = notes.count()
     start, end = query["offset"], query["offset"] + query["limit"]
-    page = notes.order_by("-pinned", "-updated", "-id")[start:end]
+    if query["tag"]:
+        page, total = tagged_page(owner, query, start, end)
+    else:
+        notes = filtered_notes(owner, query)
+        page, total = notes.order_by(*LIST_ORDER)[start:end], notes.count()
     return {"notes": [note_payload(note) for note in with_relations(page)], "total": total}
+
+
+def tagged_page(owner, query: dict, start: int, end: int) -> tuple[QuerySet, int]:
+    """A page of a tag's notes, and how many there are, read the way that scales with the tag.
+
+    The list's index, read in the list's order and each note's tags checked, gives a page after
+    reading (page's end × notes ÷ the tag's notes) entries: a few dozen for a common tag, every
+    note for a rare one (5 s at a million notes). The tag's own notes, looked up and sorted,
+    cost as many lookups as the tag has notes. The page takes whichever reads less. The count
+    is the tag's entries in its own index less those of its trashed notes (few), rather than a
+    lookup of each note."""
+    tag = Tag.objects.owned_by(owner).filter(name=query["tag"]).values_list("pk", flat=True).first()
+    if tag is None:
+        return Note.objects.none(), 0
+    carried = NoteTags.objects.filter(tag_id=tag)
+    carried_count = carried.count()
+    notes = filtered_notes(owner, query)
+    if query["pinned"] is not None:
+        total = notes.filter(pk__in=carried.values("note_id")).count()
+    else:
+        trash = Note.objects.owned_by(owner).filter(trashed_at__isnull=False).values("pk")
+        trashed = carried.filter(note_id__in=trash).count()
+        total = trashed if query["trashed"] else carried_count - trashed
+    notes_at_most = Note.objects.aggregate(last=Max("pk"))["last"] or 0  # the highest id: read at once, never too few
+    if end * notes_at_most <= carried_count * carried_count:
+        page = notes.filter(tags__name=query["tag"])  # SQLite reads the list's index, in order
+    else:
+        page = notes.filter(pk__in=carried.values("note_id"))  # SQLite starts from the tag's notes
+    return page.order_by(*LIST_ORDER)[start:end], total
 
 
 def search_results(owner, query: dict) -> dict:
@@ -98,7 +132,7 @@ def tagged_ids(owner, tag: str) -> QuerySet:
 
 def filtered_results(owner, query: dict, parsed: search_query.Query, tags: list[str]) -> dict:
     """A query of operators and left-out terms only: the list's order, the rest filtered out."""
-    notes = filtered_notes(owner, {**query, "tag": ""})
+    notes = filtered_notes(owner, query)
     for tag in tags:
         notes = notes.filter(pk__in=tagged_ids(owner, tag))
     for tag in parsed.excluded_tags:
@@ -106,7 +140,7 @@ def filtered_results(owner, query: dict, parsed: search_query.Query, tags: list[
     if parsed.negative:
         notes = notes.exclude(pk__in=search.engine().excluded_notes(parsed))
     start, end = query["offset"], query["offset"] + query["limit"]
-    page = with_relations(notes.order_by("-pinned", "-updated", "-id")[start:end])
+    page = with_relations(notes.order_by(*LIST_ORDER)[start:end])
     return {
         "notes": [{**note_payload(note), "snippet": escape(" ".join(note.body[:200].split()))} for note in page],
         "total": notes.count(),
@@ -115,7 +149,7 @@ def filtered_results(owner, query: dict, parsed: search_query.Query, tags: list[
 
 
 def search_scope(owner, query: dict) -> tuple[list[QuerySet], list[QuerySet]]:
-    """The filters of filtered_notes() as sets of note ids that a search keeps (those in every
+    """The filters of a query as sets of note ids that a search keeps (those in every
     one) and leaves out (those in any): the owner's notes, the trash, the pinned notes, a tag's notes."""
     # Other people's notes are left out rather than the owner's kept: on the desktop there are none.
     others = Note.objects.owned_by_others_than(owner).values("pk")
@@ -133,11 +167,11 @@ def search_scope(owner, query: dict) -> tuple[list[QuerySet], list[QuerySet]]:
 
 
 def filtered_notes(owner, query: dict) -> QuerySet:
+    """The owner's notes in the trash or out of it, pinned or not: the filters of a query but its tag."""
     notes = Note.objects.owned_by(owner).filter(trashed_at__isnull=not query["trashed"])
     if query["pinned"] is not None:
-        notes = notes.filter(pinned=query["pinned"])
-    if query["tag"]:
-        notes = notes.filter(tags__name=query["tag"])
+        # IN: Django writes `pinned = true` as a bare "pinned", which no column of an index serves.
+        notes = notes.filter(pinned__in=[query["pinned"]])
     return notes
 
 
@@ -269,17 +303,23 @@ def tag_counts(request):
 
 
 def tag_list(owner) -> list[dict]:
-    # Excluding the (few) trashed notes is much faster than joining the many live ones.
-    trashed = Note.objects.owned_by(owner).filter(trashed_at__isnull=False).values("pk")
-    counts = (
-        # The owner's tags (Tag.objects.owned_by) on the join itself: as a subquery, 40% slower at 20k notes.
-        NoteTags.objects.filter(tag__owner_id=owner.pk)
-        .exclude(note_id__in=trashed)
-        .values_list("tag__name")
-        .annotate(count=Count("pk"))
-        .order_by("tag__name")
+    # Each tag's notes are counted in the tag's own index entries, and the (few) trashed notes'
+    # tags taken away after: filtering every tagged note against the trash read each row of the
+    # table (76 ms at 100,000 notes, against 5 ms for the index alone).
+    carried = NoteTags.objects.filter(tag_id=OuterRef("pk")).order_by().values("tag_id").annotate(notes=Count("*"))
+    tags = (
+        Tag.objects.owned_by(owner)
+        .annotate(carried_by=Subquery(carried.values("notes")))
+        .order_by("name")
+        .values_list("pk", "name", "carried_by")
     )
-    return [{"name": name, "count": count} for name, count in counts]
+    trashed = Note.objects.owned_by(owner).filter(trashed_at__isnull=False).values("pk")
+    in_trash = dict(NoteTags.objects.filter(note_id__in=trashed).order_by().values_list("tag_id").annotate(Count("pk")))
+    return [
+        {"name": name, "count": count}
+        for pk, name, carried_by in tags
+        if (count := (carried_by or 0) - in_trash.get(pk, 0))
+    ]
 
 
 def first_page(owner) -> dict:

@@ -151,6 +151,29 @@ def test_the_list_filters_by_tag_and_pinned(api, make_note):
     assert {n["title"] for n in api.get("/api/notes/", {"pinned": "false"}).json()["notes"]} == {"work", "home"}
 
 
+def test_a_tags_notes_page_in_the_lists_order_whether_the_tag_is_common_or_rare(api, make_note):
+    # A page of a common tag is read from the list's index, of a rare one from the tag's notes:
+    # every page is the same either way, counted without the trashed notes.
+    now = datetime.now(timezone.utc)
+    for number in range(8):
+        make_note(title=f"common {number}", tags=["common"], updated=now - timedelta(minutes=number),
+                  pinned=number == 5, trashed_at=now if number == 2 else None)
+    make_note(title="rare", tags=["rare", "common"], updated=now - timedelta(minutes=20))
+    make_note(title="untagged", updated=now)
+
+    def titles(**params):
+        answer = api.get("/api/notes/", params).json()
+        return [note["title"] for note in answer["notes"]], answer["total"]
+
+    expected = ["common 5", "common 0", "common 1", "common 3", "common 4", "common 6", "common 7", "rare"]
+    assert [title for offset in range(8) for title in titles(tag="common", limit=1, offset=offset)[0]] == expected
+    assert titles(tag="common", limit=3, offset=5) == (expected[5:], 8)
+    assert titles(tag="common", pinned="false", limit=2) == (expected[1:3], 7)
+    assert titles(tag="common", trashed="1") == (["common 2"], 1)
+    assert titles(tag="rare") == (["rare"], 1)
+    assert titles(tag="nobody's") == ([], 0)
+
+
 @pytest.mark.parametrize(
     "params, field",
     [

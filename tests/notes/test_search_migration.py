@@ -1,7 +1,7 @@
-"""The word index's prefix indexes (migration 0010) and the pinned notes' index (0011) carry an
-existing database forward."""
+"""The word index's prefix indexes (migration 0010), the pinned notes' index (0011) and the trashed
+notes' index (0013) carry an existing database forward."""
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from django.db import connection
@@ -58,3 +58,25 @@ def test_notes_pinned_before_the_pinned_index_are_found_by_is_pinned_after_it(ap
     with connection.cursor() as cursor:
         cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'notes_pinned'")
         assert "WHERE \"pinned\" AND \"trashed_at\" IS NULL" in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notes_trashed_before_the_trash_index_are_listed_from_it_in_the_lists_order(api, make_note):
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("notes")
+    now = datetime.now(timezone.utc)
+    make_note(title="thrown away first", trashed_at=now, updated=now - timedelta(days=2))
+    make_note(title="kept")
+    migrate([("notes", "0012_links_skip_own_files")])
+    migrate(latest)
+    make_note(title="thrown away pinned", trashed_at=now, pinned=True, updated=now - timedelta(days=9))
+    later = make_note(title="thrown away later")
+    api.delete(f"/api/notes/{later.pk}/")
+    answer = api.get("/api/notes/", {"trashed": "1"}).json()
+    assert [note["title"] for note in answer["notes"]] == ["thrown away pinned", "thrown away later", "thrown away first"]
+    assert answer["total"] == 3
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM notes_note WHERE owner_id = 1 AND trashed_at IS NOT NULL "
+            "ORDER BY pinned DESC, updated DESC, id DESC LIMIT 50"
+        )
+        assert "USING INDEX notes_trashed" in " ".join(row[3] for row in cursor.fetchall())
