@@ -106,6 +106,25 @@ class Note(models.Model):
         return self.title or f"Note {self.pk}"
 
 
+class OwnerNoteCount(models.Model):
+    """How many notes an owner has out of the trash and in it, kept by the database's own triggers
+    as notes are added, trashed, restored and deleted (migration 0014): the list's total is read,
+    not counted (70 ms at a million notes, at every refresh of the list). The app never writes it."""
+
+    owner_id = models.BigIntegerField(primary_key=True)
+    live = models.BigIntegerField(default=0)
+    trashed = models.BigIntegerField(default=0)
+
+
+class TagNoteCount(models.Model):
+    """How many notes carry a tag, in the trash or not, kept by the database's own triggers as tags
+    are added to and taken from notes (migration 0014): the sidebar's counts are read, not counted
+    (190 ms at a million notes). The app never writes it."""
+
+    tag = models.OneToOneField(Tag, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    notes = models.BigIntegerField(default=0)
+
+
 class Attachment(models.Model):
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="attachments")
     # What the person called the file, sanitised for display; the file on disk has a generated name.
