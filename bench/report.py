@@ -167,8 +167,10 @@ def machine_lines(results: dict) -> list[str]:
         machine = first["machine"]
         lines.append(f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gb']} GB, {machine['os']}, "
                      f"Python {machine['python']}.")
+    # Runs on another CPU than the first say which: figures from two machines do not compare.
     loads = [f"{name} {entry['machine']['date'][:16].replace('T', ' ')} UTC (load {entry['machine']['load_average_1m_at_start']}"
-             f" → {entry['load_average_1m_at_end']}, nice {entry['machine'].get('niceness', 0)})"
+             f" → {entry['load_average_1m_at_end']}, nice {entry['machine'].get('niceness', 0)}"
+             + (f", on {entry['machine']['cpu']}" if entry["machine"]["cpu"] != first["machine"]["cpu"] else "") + ")"
              for name, entry in results.items() if entry]
     lines.append("Runs, with the 1-minute load average before → after each and the niceness they ran at: "
                  + "; ".join(loads) + ".")
