@@ -1,4 +1,5 @@
-"""A search matching more notes than are counted: the list says so, and scrolling on loads the rest."""
+"""How the list counts its notes: thousands with their separators; a search matching more notes
+than are counted says so, and scrolling on loads the rest."""
 
 import pytest
 from playwright.sync_api import expect
@@ -6,6 +7,7 @@ from playwright.sync_api import expect
 from embedded_site.notes import search_query
 from embedded_site.notes.models import Note
 from embedded_site.notes.owners import local_owner
+from embedded_site.notes.tagging import set_tags
 
 pytestmark = pytest.mark.browser
 
@@ -22,3 +24,13 @@ def test_a_count_that_stopped_is_shown_as_at_least_and_the_rest_still_loads(page
     expect(page.locator("#listStatus")).to_have_text("80 notes found for “zebra”")
     page.locator("#noteList").evaluate("list => { list.scrollTop = list.scrollHeight; }")
     expect(page.locator(".note-item[aria-posinset='80']")).to_contain_text("Zebra")
+
+
+def test_counts_of_thousands_are_written_with_their_separators(page, live_app):
+    notes = Note.objects.bulk_create(Note(owner=local_owner(), title=f"Note {number}") for number in range(1200))
+    set_tags(local_owner(), {note.pk: ["work"] for note in notes})
+    page.goto(live_app.launch_url("/"))
+    expect(page.locator("#listStatus")).to_have_text("1,200 notes")
+    expect(page.locator(".tag-button .tag-count")).to_have_text("1,200")
+    page.locator(".tag-button", has_text="work").click()
+    expect(page.locator("#listStatus")).to_have_text("1,200 notes tagged “work”")

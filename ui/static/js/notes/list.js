@@ -19,6 +19,10 @@ const list = {
   onNearEnd: () => {},
 };
 
+// A count as the page writes it: 99,500 rather than 99500.
+export const countText = (count) => count.toLocaleString('en');
+export const notesCount = (count) => `${countText(count)} ${count === 1 ? 'note' : 'notes'}`;
+
 export function noteTitle(note) {
   return note.title.trim() || note.body.trim().split('\n')[0].slice(0, 80) || 'Untitled';
 }

@@ -5,7 +5,7 @@ import { emptyTrash, getNote, listNotes, listTags, purgeNote, renderPreview, res
 import { flushDrafts, pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
 import { closeSidebar, setUpLayout, showPane } from './layout.js';
-import { markSelected, noteTitle, setUpList, showNotes } from './list.js';
+import { countText, markSelected, notesCount, noteTitle, setUpList, showNotes } from './list.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
 import { setUpSearchHelp } from './search_help.js';
 import { setUpSyncPanel } from './sync_panel.js';
@@ -112,9 +112,7 @@ function showList({ fromTop = false } = {}) {
 
 function listStatus() {
   // A search counts only so far past the page: then the total is a lower bound, shown as "250+".
-  const count = state.totalExact
-    ? `${state.total} ${state.total === 1 ? 'note' : 'notes'}`
-    : `${state.total.toLocaleString('en')}+ notes`;
+  const count = state.totalExact ? notesCount(state.total) : `${countText(state.total)}+ notes`;
   // What the list is limited to, said with the count: a search looks only there.
   const scope = state.tag ? ` tagged “${state.tag}”` : { pinned: ' pinned', trash: ' in the trash' }[state.view] ?? '';
   if (state.query) return state.total ? `${count}${scope} found for “${state.query}”` : `Nothing${scope} found for “${state.query}”`;
@@ -139,7 +137,7 @@ function showTags(tags) {
   $('tagsHeading').hidden = !tags.length;
   $('tagList').replaceChildren(...tags.map(({ name, count }) => {
     const button = Object.assign(document.createElement('button'), { type: 'button', className: 'tag-button' });
-    button.append(name, Object.assign(document.createElement('span'), { className: 'tag-count', textContent: count }));
+    button.append(name, Object.assign(document.createElement('span'), { className: 'tag-count', textContent: countText(count) }));
     button.setAttribute('aria-current', String(state.tag === name));
     button.addEventListener('click', () => showView('all', state.tag === name ? null : name));
     const edit = Object.assign(document.createElement('button'), {

@@ -2,10 +2,10 @@
 // from the tag's Edit button. A change is undone from its toast.
 import { toast } from '../feedback.js';
 import { deleteTag, renameTag, undoTagChange } from './api.js';
+import { notesCount } from './list.js';
 import { storedTags } from './stored_text.js';
 
 const $ = (id) => document.getElementById(id);
-const notesCount = (count) => `${count} ${count === 1 ? 'note' : 'notes'}`;
 // The name as the server will store it (tagging.normalise_tag); empty if it has none.
 const normalised = (name) => storedTags([name])[0] ?? '';
 
