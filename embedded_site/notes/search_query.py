@@ -423,6 +423,8 @@ def bm25_order(cursor, table: str, where: str, params: list, if_common: bool) ->
             return None
     cursor.execute(f"SELECT block FROM {table}_data WHERE id = 1")
     rows, *column_totals = varints(cursor.fetchone()[0])
+    if not rows:  # an index of no notes: before the first, or after the last was deleted
+        return []
     average_length = sum(column_totals) / rows
     start, end = new_markers()
     cursor.execute(

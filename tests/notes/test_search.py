@@ -184,6 +184,27 @@ def test_the_index_follows_every_write(api, make_note, django_capture_on_commit_
     check_search_index()
 
 
+EVERY_KIND_OF_QUERY = ["zebra", "red apple", '"red apple"', "eadlin", "会議", "🎉", "tag:work zebra", "zebra -apple",
+                       "is:pinned zebra", "in:trash zebra"]
+
+
+@pytest.mark.parametrize("query", EVERY_KIND_OF_QUERY)
+def test_every_kind_of_query_finds_nothing_before_the_first_note_and_after_the_last(
+    api, make_note, django_capture_on_commit_callbacks, query
+):
+    def found():
+        response = api.get("/api/notes/", {"q": query})
+        assert response.status_code == 200, response.content
+        return response.json()["notes"], response.json()["total"]
+
+    assert found() == ([], 0)
+    note = make_note(title="gone", body="red apple zebra")
+    api.delete(f"/api/notes/{note.pk}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        api.delete(f"/api/notes/{note.pk}/?purge=1")
+    assert found() == ([], 0)
+
+
 def test_past_the_scored_matches_the_best_of_the_newest_come_first_then_the_rest_newest_first(
     api, make_note, monkeypatch
 ):
