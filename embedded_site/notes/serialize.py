@@ -1,22 +1,35 @@
 """The JSON shapes of notes and attachments (docs/api.md)."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from django_desktop_shell.media import shows_as_image
-from embedded_site.notes.models import Attachment, Note, Tag
+from embedded_site.notes.models import Attachment, Note
+from embedded_site.notes.tagging import NoteTags
 
 
-def with_relations(notes: QuerySet) -> QuerySet:
-    """The notes with what note_payload reads, in two more queries for the whole list.
+def with_relations(notes: QuerySet) -> list[Note]:
+    """The notes, each with its tags' names in order (sorted_tags) and its attachments
+    (sorted_attachments), in two more queries for the whole list.
 
-    Into plain lists (to_attr): prefetching into note.tags.all() makes Django build a related
-    manager and a queryset per note and relation, 2 of the 5 ms it took to load and encode 50.
-    """
-    return notes.prefetch_related(
-        Prefetch("tags", queryset=Tag.objects.order_by("name"), to_attr="sorted_tags"),
-        Prefetch("attachments", queryset=Attachment.objects.order_by("id"), to_attr="sorted_attachments"),
-    )
+    The tags are read as names, not Tag objects: Django's prefetch_related made a Tag and went
+    through its machinery for each tag of each note, 1.4 of the 3.3 ms it took to load 50 notes."""
+    loaded = list(notes)
+    by_id = {note.pk: note for note in loaded}
+    for note in loaded:
+        note.sorted_tags, note.sorted_attachments = [], []
+    if by_id:
+        named = NoteTags.objects.filter(note_id__in=by_id).order_by("tag__name").values_list("note_id", "tag__name")
+        for note_id, name in named:
+            by_id[note_id].sorted_tags.append(name)
+        for attachment in Attachment.objects.filter(note_id__in=by_id).order_by("id"):
+            by_id[attachment.note_id].sorted_attachments.append(attachment)
+    return loaded
+
+
+def note_with_relations(notes: QuerySet) -> Note | None:
+    """The one note `notes` selects (by its id or uid), as with_relations() gives it, or None."""
+    return next(iter(with_relations(notes[:1])), None)
 
 
 def note_payload(note: Note) -> dict:
@@ -25,7 +38,7 @@ def note_payload(note: Note) -> dict:
         "uid": str(note.uid),
         "title": note.title,
         "body": note.body,
-        "tags": [tag.name for tag in note.sorted_tags],
+        "tags": note.sorted_tags,
         "pinned": note.pinned,
         "version": note.version,
         "created": note.created.isoformat(),

@@ -28,7 +28,7 @@ from embedded_site.notes.importing import ImportFileError, import_notes, imports
 from embedded_site.notes.markdown import render_markdown
 from embedded_site.notes.models import Attachment, Note, OwnerNoteCount, Tag, TagNoteCount
 from embedded_site.notes.progress import run_to_completion
-from embedded_site.notes.serialize import attachment_payload, note_payload, with_relations
+from embedded_site.notes.serialize import attachment_payload, note_payload, note_with_relations, with_relations
 from embedded_site.notes.tagging import NoteTags
 from embedded_site.notes.trash import purge_notes
 from django_desktop_shell.uploads import upload_view
@@ -42,7 +42,7 @@ EXPORT_MEMORY_SIZE = 8 * 1024 * 1024
 
 
 def existing_note(owner, note_id: int) -> Note:
-    note = with_relations(Note.objects.owned_by(owner).filter(pk=note_id)).first()
+    note = note_with_relations(Note.objects.owned_by(owner).filter(pk=note_id))
     if note is None:
         raise ApiError(404, f"There is no note {note_id}.")
     return note
@@ -122,7 +122,7 @@ def search_results(owner, query: dict) -> dict:
     within += [tagged_ids(owner, tag) for tag in tags[1:]]
     outside += [tagged_ids(owner, tag) for tag in parsed.excluded_tags]
     found = search.engine().search_page(parsed, within, outside, query["limit"], query["offset"])
-    by_id = with_relations(Note.objects.owned_by(owner).filter(pk__in=found.ids)).in_bulk()
+    by_id = {note.pk: note for note in with_relations(Note.objects.owned_by(owner).filter(pk__in=found.ids))}
     return {
         "notes": [{**note_payload(by_id[note_id]), "snippet": found.snippets[note_id]} for note_id in found.ids],
         "total": found.total,
@@ -201,7 +201,7 @@ def change_note(request, note: Note) -> JsonResponse:
         "title": note.title,
         "body": note.body,
         "pinned": note.pinned,
-        "tags": [tag.name for tag in note.sorted_tags],
+        "tags": note.sorted_tags,
     }
     changes = valid(NoteChangeForm({**current, **json_object(request)}))
     reason = "conflict" if changes["resolves_conflict"] else "edit"

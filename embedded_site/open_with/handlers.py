@@ -11,7 +11,7 @@ from django.db import transaction
 from embedded_site.notes.editing import create_note
 from embedded_site.notes.models import Note
 from embedded_site.notes.owners import local_owner
-from embedded_site.notes.serialize import note_payload, with_relations
+from embedded_site.notes.serialize import note_payload, note_with_relations, with_relations
 from embedded_site.open_with.models import OpenedFile
 from embedded_site.open_with.text_files import RefusedFile, TextFile, quoted, read_text_file
 
@@ -66,7 +66,7 @@ def open_url(url: str) -> dict:
         logger.warning("Refused a link that is not notedesk://note/<uid>: %r", url[:200])
         return {"notes": [], "messages": [{"kind": "error", "text": "This link is not a link to a Notedesk note: only "
                                                                     "notedesk://note/ followed by a note's id opens."}]}
-    note = with_relations(Note.objects.owned_by(local_owner()).filter(uid=match.group(1))).first()
+    note = note_with_relations(Note.objects.owned_by(local_owner()).filter(uid=match.group(1)))
     if note is None:
         logger.info("A link named a note that does not exist")
         return {"notes": [], "messages": [{"kind": "error", "text": "No note has this link: it was deleted for good, or it is "

@@ -24,7 +24,7 @@ from embedded_site.notes.owners import local_owner
 from embedded_site.notes.trash import purge_notes
 from embedded_site.sync import blobs, store
 from embedded_site.sync.models import SyncCursor
-from embedded_site.sync.wire import PROTOCOL, WireError, note_wire, read_note, read_revisions, tombstone, with_everything
+from embedded_site.sync.wire import PROTOCOL, WireError, note_wire, note_with_everything, read_note, read_revisions, tombstone
 
 PUSH_BATCH = 50
 PUSH_PASSES = 3
@@ -139,7 +139,7 @@ def within_size(changes_to_send: list[tuple]) -> list[list[tuple]]:
 
 
 def change_to_send(server: Server, owner, record: NoteChange) -> dict:
-    note = with_everything(Note.objects.owned_by(owner).filter(uid=record.note_uid)).first()
+    note = note_with_everything(Note.objects.owned_by(owner).filter(uid=record.note_uid))
     return {
         "change_id": f"{server.client_id}:{record.seq}",
         "base_version": record.server_version,
@@ -214,18 +214,18 @@ def acknowledge(owner, record: NoteChange, sent_seq: int, version: int | None, f
         revisions.import_revisions(local, from_elsewhere)
     if record.seq == sent_seq:
         record.acknowledged_seq = sent_seq
-        note = with_everything(Note.objects.owned_by(owner).filter(uid=record.note_uid)).first()
+        note = note_with_everything(Note.objects.owned_by(owner).filter(uid=record.note_uid))
         if note is not None:
             Note.objects.filter(pk=note.pk).update(version=version)
-            record.acknowledged_text = text_hash(note.title, note.body, [tag.name for tag in note.sorted_tags])
+            record.acknowledged_text = text_hash(note.title, note.body, note.sorted_tags)
     record.save(update_fields=["server_version", "acknowledged_seq", "acknowledged_text"])
 
 
 def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, device: str, contents: dict) -> None:
     """The server's note moved on since this device's change was based on it (docs/sync.md)."""
-    local = with_everything(Note.objects.owned_by(owner).filter(uid=record.note_uid)).first()
+    local = note_with_everything(Note.objects.owned_by(owner).filter(uid=record.note_uid))
     edited_here = local is not None and record.acknowledged_text != text_hash(
-        local.title, local.body, [tag.name for tag in local.sorted_tags]
+        local.title, local.body, local.sorted_tags
     )
     if own_earlier_push:
         rebase(record, None if current["purged"] else current["version"])  # the server has this device's text
@@ -239,7 +239,7 @@ def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, de
     elif edited_here and current["trashed_at"] is not None and local.trashed_at is None:
         rebase(record, current["version"])  # edited here, trashed there: the edit wins, the note is restored
     else:
-        if edited_here and text_hash(local.title, local.body, [tag.name for tag in local.sorted_tags]) != text_hash(
+        if edited_here and text_hash(local.title, local.body, local.sorted_tags) != text_hash(
             current["title"], current["body"], current["tags"]
         ):
             keep_conflict_copy(owner, local, device)
@@ -264,7 +264,7 @@ def keep_conflict_copy(owner, local: Note, device: str) -> Note:
     """This device's text as a note of its own, with its attachments, to be pushed as new."""
     title = f"{local.title or 'Untitled'} (conflict, {device}, {date.today().isoformat()})"
     copy, _ = editing.create_note(owner, {
-        "title": title[:300], "body": local.body, "pinned": local.pinned, "tags": [tag.name for tag in local.sorted_tags],
+        "title": title[:300], "body": local.body, "pinned": local.pinned, "tags": local.sorted_tags,
     })
     for attachment in local.sorted_attachments:
         save_attachment(copy, attachment.name, blobs.content_chunks(attachment.file.name))

@@ -7,7 +7,7 @@ from embedded_site.notes import changes
 from embedded_site.notes.models import Note, NoteChange, Revision
 from embedded_site.notes.trash import purge_notes
 from embedded_site.sync import store
-from embedded_site.sync.wire import note_wire, revisions_wire, tombstone, with_everything
+from embedded_site.sync.wire import note_wire, note_with_everything, revisions_wire, tombstone, with_everything
 
 
 def changes_since(owner, cursor: int, limit: int) -> dict:
@@ -72,5 +72,5 @@ def applied(owner, sent: dict, version: int | None) -> dict:
 
 
 def current_wire(owner, uid: str) -> dict:
-    note = with_everything(Note.objects.owned_by(owner).filter(uid=uid)).first()
+    note = note_with_everything(Note.objects.owned_by(owner).filter(uid=uid))
     return note_wire(note) if note else tombstone(uid)
