@@ -23,7 +23,7 @@ def open_note(app, note_id):
 
 
 def test_typing_two_brackets_completes_a_title(app, live_app):
-    for title in ["Meeting notes", "Meetup ideas", "Team meeting", "Groceries"]:
+    for title in ["Meeting notes", "Meetup ideas", "Team meeting", "Team meeting", "Groceries"]:
         note(live_app, title)
     journal = note(live_app, "Journal", "Today")
     open_note(app, journal["id"])
@@ -33,6 +33,7 @@ def test_typing_two_brackets_completes_a_title(app, live_app):
     app.keyboard.type("\nSee [[mee")
     options = app.locator("#titleCompletions [role=option] .completion-title")
     expect(options).to_have_text(["Meeting notes", "Meetup ideas", "Team meeting"])
+    expect(app.locator("#titleCompletions [role=option]").nth(2).locator(".completion-count")).to_have_text("2 notes")
     SHOTS.mkdir(parents=True, exist_ok=True)
     app.screenshot(path=str(SHOTS / "completion.png"))
     app.keyboard.press("ArrowDown")

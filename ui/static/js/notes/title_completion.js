@@ -1,6 +1,7 @@
 // `[[` in the note's text: a list of note titles under the caret, from the API as you type.
 // Arrow keys choose, Enter or Tab puts in `[[Title]]`, Escape closes it.
 import { completeTitles } from './api.js';
+import { notesCount } from './list.js';
 
 const DELAY_MS = 60;
 const LOOK_BACK = 300;  // characters before the caret searched for the `[[`
@@ -96,7 +97,7 @@ export class TitleCompletion {
       option.dataset.index = index;
       option.setAttribute('role', 'option');
       option.append(Object.assign(document.createElement('span'), { className: 'completion-title', textContent: title.title }));
-      if (title.count > 1) option.append(Object.assign(document.createElement('span'), { className: 'completion-count', textContent: `${title.count} notes` }));
+      if (title.count > 1) option.append(Object.assign(document.createElement('span'), { className: 'completion-count', textContent: notesCount(title.count) }));
       return option;
     }));
     if (!titles.length) {
