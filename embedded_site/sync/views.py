@@ -33,6 +33,8 @@ def device_view(view):
     @csrf_exempt
     @wraps(view)
     def authenticated(request, *args, **kwargs):
+        if not getattr(settings, "NOTEDESK_SERVER", False):
+            return error_response(request, 404, "This is a Notedesk device: it syncs with a server, and is not one.")
         from embedded_site.devices.tokens import bearer_token, device_for_token  # a server's app: not on a desktop
 
         token = bearer_token(request.headers.get("Authorization", ""))

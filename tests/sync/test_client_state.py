@@ -29,3 +29,14 @@ def test_a_device_offline_keeps_working_and_says_why_it_cannot_sync(notedesk, tm
     answer = device.api.request("DELETE", "/api/sync/connection/")
     assert answer.json()["connected"] is False and not kept.exists()
     assert device.api.request("POST", "/api/sync/now/").status == 409
+
+
+def test_a_device_is_no_server_and_says_so(notedesk, tmp_path):
+    device = Device(notedesk(tmp_path / "A"), "A")
+    for method, path, body in [("GET", "/api/sync/v1/changes/?since=0", None),
+                               ("POST", "/api/sync/v1/changes/", {"changes": []}),
+                               ("POST", "/api/sync/v1/contents/missing/", {"sha256": []}),
+                               ("GET", f"/api/sync/v1/contents/{'0' * 64}/", None)]:
+        answer = device.api.send_json(method, path, body) if body is not None else device.api.request(method, path)
+        assert answer.status == 404, (path, answer.status)
+        assert answer.json()["error"] == "This is a Notedesk device: it syncs with a server, and is not one."
