@@ -19,7 +19,7 @@ from django.db.models.functions import Lower, StrIndex
 
 from embedded_site.notes.models import Note
 from embedded_site.notes.search import BODY_WEIGHT, TITLE_WEIGHT
-from embedded_site.notes.search_query import Query, Results, Term, excerpt, marked_html, needs_trigrams, new_markers
+from embedded_site.notes.search_query import Query, Results, Term, excerpts, marked_html, needs_trigrams, new_markers
 
 CONFIG = "notedesk_words"  # `simple` without accents (migration 0007)
 # Unqualified, so that in a subquery it is the subquery's note's.
@@ -101,10 +101,7 @@ def scanned(notes: QuerySet, query: Query, limit: int, offset: int) -> Results:
         .order_by("-in_title", "-updated", "-id")
         .values_list("id", "title", "body")[offset : offset + limit]
     )
-    words, markers = [term.text for term in query.positive], new_markers()
-    return Results(
-        [row[0] for row in rows], total, {row[0]: excerpt(row[1], row[2], words, markers) for row in rows}, "scan"
-    )
+    return Results([row[0] for row in rows], total, excerpts(rows, [term.text for term in query.positive]), "scan")
 
 
 def excluded_notes(query: Query) -> QuerySet:

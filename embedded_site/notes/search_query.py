@@ -38,8 +38,8 @@ from embedded_site.notes.tagging import normalise_tag
 WORD_INDEX = FTS_TABLE
 TRIGRAM_INDEX = "notes_note_trigram"
 TRIGRAM_VOCABULARY = "notes_note_trigram_vocab"
-# A snippet counts tokens: words in the word index, 3-character sequences in the trigram index.
-SNIPPET_TOKENS = {WORD_INDEX: 12, TRIGRAM_INDEX: 40}
+# How many words FTS5's snippet() shows of the word index's matches (excerpt() makes the others').
+SNIPPET_WORDS = 12
 # A term shorter than a trigram is looked up as the trigrams that start with it; past this many,
 # it is too common to be worth it alone and matches the notes containing it by a scan instead.
 MAX_SHORT_TERM_TRIGRAMS = 400
@@ -252,7 +252,8 @@ def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], l
     if match is NOTHING:
         return Results([], 0, {}, "trigram")
     trigrams_phrase = len(query.positive) == 1 and len(query.positive[0].text) > 3  # two trigrams or more
-    return ranked(TRIGRAM_INDEX, match, within, outside, limit, offset, common_substring=trigrams_phrase)
+    return ranked(TRIGRAM_INDEX, match, within, outside, limit, offset, common_substring=trigrams_phrase,
+                  marked=[term.text for term in query.positive])
 
 
 def excluded_notes(query: Query):
@@ -325,7 +326,7 @@ def marked_html(excerpt: str, markers: tuple[str, str]) -> str:
 
 def ranked(
     table: str, match: str, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int,
-    common_substring: bool = False, words_phrase: bool = False,
+    common_substring: bool = False, words_phrase: bool = False, marked: list[str] | None = None,
 ) -> Results:
     """One page of the notes matching `match` on either index, best first, with their snippets.
 
@@ -337,7 +338,10 @@ def ranked(
     ones up to COUNT_AHEAD past the page, which follow newest first and make the count. A query
     of one phrase of several tokens is scored by bm25_order() instead, in the same order: a
     substring of several trigrams when `common_substring` and many notes seem to have it; a
-    phrase of words always (`words_phrase`), window by window (phrase_windows())."""
+    phrase of words always (`words_phrase`), window by window (phrase_windows()). With `marked`
+    (the trigram index: substrings), the snippets are excerpts of the notes' text with those
+    marked, not FTS5's: its snippet() read every match between the page's notes again, an OR of
+    84 trigrams for one emoji, and marked the trigram a short term matched."""
     conditions, params = scope_conditions(within, outside, f"+{table}.rowid")
     where = " AND ".join([f"{table} MATCH %s", *conditions])
     params = [match, *params]
@@ -364,13 +368,16 @@ def ranked(
             total, total_exact = min(len(best_first), counted), len(best_first) <= counted
         ids = best_first[offset : offset + limit]
         snippets = {}
-        if ids:
+        if ids and marked is not None:
+            cursor.execute(f"SELECT id, title, body FROM notes_note WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)
+            snippets = excerpts(cursor.fetchall(), marked)
+        elif ids:
             markers = new_markers()
             # The bounds keep the pass to the matches between the page's oldest and newest notes.
             cursor.execute(
                 f"SELECT rowid, snippet({table}, -1, %s, %s, '…', %s) FROM {table} "
                 f"WHERE {table} MATCH %s AND rowid BETWEEN %s AND %s AND +rowid IN ({', '.join(['%s'] * len(ids))})",
-                [*markers, SNIPPET_TOKENS[table], match, min(ids), max(ids), *ids],
+                [*markers, SNIPPET_WORDS, match, min(ids), max(ids), *ids],
             )
             snippets = {note_id: marked_html(excerpt.rstrip(), markers) for note_id, excerpt in cursor.fetchall()}
     index = "word" if table == WORD_INDEX else "trigram"
@@ -477,22 +484,29 @@ def scanned(query: Query, within: list[QuerySet], outside: list[QuerySet], limit
             [*params, first, limit, offset],
         )
         rows = cursor.fetchall()
-    words, markers = [term.text for term in query.positive], new_markers()
-    return Results(
-        [row[0] for row in rows], total, {row[0]: excerpt(row[1], row[2], words, markers) for row in rows}, "scan"
-    )
+    return Results([row[0] for row in rows], total, excerpts(rows, [term.text for term in query.positive]), "scan")
 
 
-def excerpt(title: str, body: str, words: list[str], markers: tuple[str, str], context: int = 30) -> str:
-    """Around the first of `words` in the body (or the title), with the same marks."""
+def excerpts(rows: list[tuple[int, str, str]], words: list[str]) -> dict[int, str]:
+    """The snippet of each (id, title, body), made here rather than by FTS5: see excerpt()."""
+    pattern = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))), re.IGNORECASE) if words else None
+    return {note_id: excerpt(title, body, pattern) for note_id, title, body in rows}
+
+
+def excerpt(title: str, body: str, pattern: re.Pattern | None, context: int = 30) -> str:
+    """HTML: the text around the first match in the body (else in the title), each match in it
+    marked as the note writes it; the start of the body if neither matches."""
     for text in (body, title):
-        lowered = text.lower()
-        found = [(lowered.find(word.lower()), word) for word in words if lowered.find(word.lower()) >= 0]
+        found = list(pattern.finditer(text)) if pattern else []
         if found:
-            start, word = min(found)
-            begin, end = max(0, start - context), min(len(text), start + len(word) + context)
-            marked = text[start : start + len(word)]
-            piece = ("…" if begin else "") + text[begin:start] + markers[0] + marked + markers[1]
-            piece += text[start + len(word) : end] + ("…" if end < len(text) else "")
-            return marked_html(" ".join(piece.split()), markers)
-    return marked_html(" ".join(body[:2 * context].split()), markers)
+            begin, end = max(0, found[0].start() - context), found[0].end() + context
+            parts, at = ["…" if begin else ""], begin
+            for match in found:
+                if match.start() >= end:
+                    break
+                parts += [escape(text[at : match.start()]), "<mark>", escape(match.group()), "</mark>"]
+                at, end = match.end(), max(end, match.end())
+            end = min(end, len(text))
+            parts += [escape(text[at:end]), "…" if end < len(text) else ""]
+            return " ".join("".join(parts).split())
+    return escape(" ".join(body[: 2 * context].split()))

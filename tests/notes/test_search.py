@@ -121,6 +121,21 @@ def test_a_scanned_search_marks_only_the_match(api, make_note, monkeypatch):
     assert response["notes"][0]["snippet"] == "\ue000before\ue001 <mark>会</mark> &lt;b&gt;"
 
 
+@pytest.mark.parametrize("query, marked", [
+    ("会", "今日の<mark>会</mark>議と<mark>会</mark>食、それから長い文章。長い文章。長い文章。長い文章。長…"),
+    ("🎉", "Party <mark>🎉</mark> then cake <mark>🎉</mark>"),
+    ("会議 会食", "今日の<mark>会議</mark>と<mark>会食</mark>、それから長い文章。長い文章。長い文章。長い文章。長い…"),
+    ("EADLIN", "the d<mark>eadlin</mark>e, and the D<mark>EADLIN</mark>E and more w…"),
+])
+def test_a_substring_is_marked_wherever_the_excerpt_has_it_as_the_note_writes_it(api, make_note, query, marked):
+    make_note(title="Party", body="Party 🎉 then cake 🎉")
+    make_note(title="予定", body="今日の会議と会食、それから" + "長い文章。" * 20)
+    make_note(title="Dates", body="the deadline, and the DEADLINE" + " and more words" * 10)
+    response = api.get("/api/notes/", {"q": query}).json()
+    assert response["index"] == SUBSTRING_INDEX
+    assert [note["snippet"] for note in response["notes"]] == [marked]
+
+
 def test_notes_without_a_query_have_no_snippet(api, make_note):
     make_note(title="zebra")
     assert "snippet" not in api.get("/api/notes/").json()["notes"][0]
