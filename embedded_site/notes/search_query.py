@@ -49,11 +49,11 @@ MAX_SHORT_TERM_TRIGRAMS = 400
 # a statement, the notes that have each phrase (docs/performance.md, issue 18).
 MOST_SCORED = 500
 # FTS5's bm25 parameters, fixed in its source (fts5_aux.c), for bm25_order(); and how many notes
-# must have a phrase for it to be quicker than FTS5's bm25 (measured: at 18,000, bm25 3.6 ms
-# against 9.5; at 179,000, 59 against 6.6 ms).
+# must have a substring for bm25_order() to be quicker than FTS5's bm25 (measured, medians of 40:
+# at 1,740 notes 3.3 against 2.2 ms; at 17,900, 3.6 against 6.4 ms; at 179,000, 5.2 against 60).
 BM25_K1 = 1.2
 BM25_B = 0.75
-MANY_NOTES_WITH_PHRASE = 40_000
+MANY_NOTES_WITH_PHRASE = 8_000
 PHRASE_SAMPLE = 50
 # A quoted phrase of words is looked for among the newest PHRASE_WINDOW notes (by id), then among
 # the PHRASE_WINDOW before them, until the page is full: checking the words' positions in each
@@ -251,8 +251,9 @@ def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], l
         return scanned(query, within, outside, limit, offset)
     if match is NOTHING:
         return Results([], 0, {}, "trigram")
-    trigrams_phrase = len(query.positive) == 1 and len(query.positive[0].text) > 3  # two trigrams or more
-    return ranked(TRIGRAM_INDEX, match, within, outside, limit, offset, common_substring=trigrams_phrase,
+    two_trigrams_or_more = len(query.positive) == 1 and len(query.positive[0].text) > 3
+    return ranked(TRIGRAM_INDEX, match, within, outside, limit, offset,
+                  common_substring=query.positive[0].text.lower() if two_trigrams_or_more else None,
                   marked=[term.text for term in query.positive])
 
 
@@ -326,7 +327,7 @@ def marked_html(excerpt: str, markers: tuple[str, str]) -> str:
 
 def ranked(
     table: str, match: str, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int,
-    common_substring: bool = False, words_phrase: bool = False, marked: list[str] | None = None,
+    common_substring: str | None = None, words_phrase: bool = False, marked: list[str] | None = None,
 ) -> Results:
     """One page of the notes matching `match` on either index, best first, with their snippets.
 
@@ -337,7 +338,7 @@ def ranked(
     newest MOST_SCORED with their bm25 scores, sorted by them; then, without scores, the older
     ones up to COUNT_AHEAD past the page, which follow newest first and make the count. A query
     of one phrase of several tokens is scored by bm25_order() instead, in the same order: a
-    substring of several trigrams when `common_substring` and many notes seem to have it; a
+    substring of several trigrams (`common_substring`, lower-cased) when many notes seem to have it; a
     phrase of words always (`words_phrase`), window by window (phrase_windows()). With `marked`
     (the trigram index: substrings), the snippets are excerpts of the notes' text with those
     marked, not FTS5's: its snippet() read every match between the page's notes again, an OR of
@@ -351,7 +352,7 @@ def ranked(
             best_first, every_match = phrase_windows(cursor, table, where, params, offset + limit + 1)
             total, total_exact = len(best_first), every_match
         else:
-            scored = bm25_order(cursor, table, where, params, if_common=True) if common_substring else None
+            scored = bm25_order(cursor, table, where, params, substring=common_substring) if common_substring else None
             if scored is None:
                 cursor.execute(
                     f"SELECT rowid, bm25({table}, %s, %s) FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s",
@@ -400,7 +401,7 @@ def phrase_windows(cursor, table: str, where: str, params: list, wanted: int) ->
     while True:
         lower = upper - PHRASE_WINDOW
         window = f"{where} AND rowid >= %s AND rowid < %s"
-        scored = bm25_order(cursor, table, window, [*params, lower, upper], if_common=False)
+        scored = bm25_order(cursor, table, window, [*params, lower, upper])
         found += best_first_of(scored)
         if len(scored) == MOST_SCORED:
             lower = scored[-1][0]
@@ -411,19 +412,21 @@ def phrase_windows(cursor, table: str, where: str, params: list, wanted: int) ->
         upper = lower
 
 
-def bm25_order(cursor, table: str, where: str, params: list, if_common: bool) -> list[tuple[int, float]] | None:
+def bm25_order(cursor, table: str, where: str, params: list, substring: str | None = None) -> list[tuple[int, float]] | None:
     """The newest MOST_SCORED matches of a query of one phrase, each with bm25's score but for the
-    phrase's IDF, a factor the same for every note: so in bm25's order. With `if_common`, None
-    if few notes seem to have the phrase: then FTS5's bm25 is quicker.
+    phrase's IDF, a factor the same for every note: so in bm25's order. For a `substring` (the
+    trigram index), None if few notes seem to have it: then FTS5's bm25 is quicker.
 
     On every statement, FTS5's bm25 counts the notes that have the phrase, checking its tokens'
     positions in each note that has them all: 59 ms for `eadlin` (179,000 notes) at a million
-    notes, 37 ms for "project deadline" (65,000 notes with both words). Here the matches in each
-    column are counted in highlight()'s marks (6.6 and 26 ms for the newest 500), the note's
-    length is read from the index's docsize table and the average length from its averages
-    record, as bm25 reads them. How many notes have a substring is guessed from how far back its
-    newest PHRASE_SAMPLE go; a phrase of words costs bm25 the notes with all its words, more."""
-    if if_common:
+    notes, 37 ms for "project deadline" (65,000 notes with both words). Here the phrase's matches
+    in each column are counted: a substring in the note's own text, lower-cased as the trigram
+    index folds it; a phrase of words in highlight()'s marks, which tokenizes each note again (26
+    ms for the newest 500 at a million notes, the substring's count 5). The note's length is read
+    from the index's docsize table and the average length from its averages record, as bm25
+    reads them. How many notes have a substring is guessed from how far back its newest
+    PHRASE_SAMPLE go; a phrase of words costs bm25 the notes with all its words, more."""
+    if substring is not None:
         cursor.execute(f"SELECT rowid FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s", [*params, PHRASE_SAMPLE])
         newest = [note_id for (note_id,) in cursor.fetchall()]
         if len(newest) < PHRASE_SAMPLE or PHRASE_SAMPLE * newest[0] / (newest[0] - newest[-1] + 1) < MANY_NOTES_WITH_PHRASE:
@@ -433,19 +436,38 @@ def bm25_order(cursor, table: str, where: str, params: list, if_common: bool) ->
     if not rows:  # an index of no notes: before the first, or after the last was deleted
         return []
     average_length = sum(column_totals) / rows
-    start, end = new_markers()
-    cursor.execute(
-        f"SELECT rowid, highlight({table}, 0, %s, %s), highlight({table}, 1, %s, %s), "
-        f"(SELECT sz FROM {table}_docsize WHERE id = {table}.rowid) FROM {table} WHERE {where} "
-        "ORDER BY rowid DESC LIMIT %s",
-        [start, end, start, end, *params, MOST_SCORED],
-    )
+    size = f"(SELECT sz FROM {table}_docsize WHERE id = {table}.rowid)"
+    if substring is not None:
+        cursor.execute(
+            f"SELECT {table}.rowid, note.title, note.body, {size} FROM {table} "
+            f"JOIN notes_note note ON note.id = {table}.rowid WHERE {where} ORDER BY {table}.rowid DESC LIMIT %s",
+            [*params, MOST_SCORED],
+        )
+        counted = [(note_id, occurrences(title.lower(), substring), occurrences(body.lower(), substring), sizes)
+                   for note_id, title, body, sizes in cursor.fetchall()]
+    else:
+        start, end = new_markers()
+        cursor.execute(
+            f"SELECT rowid, highlight({table}, 0, %s, %s), highlight({table}, 1, %s, %s), {size} FROM {table} "
+            f"WHERE {where} ORDER BY rowid DESC LIMIT %s",
+            [start, end, start, end, *params, MOST_SCORED],
+        )
+        counted = [(note_id, title.count(start), body.count(start), sizes) for note_id, title, body, sizes in cursor.fetchall()]
     scored = []
-    for note_id, title, body, sizes in cursor.fetchall():
-        frequency = TITLE_WEIGHT * title.count(start) + BODY_WEIGHT * body.count(start)
+    for note_id, in_title, in_body, sizes in counted:
+        frequency = TITLE_WEIGHT * in_title + BODY_WEIGHT * in_body
         saturation = BM25_K1 * (1 - BM25_B + BM25_B * sum(varints(sizes)) / average_length)
         scored.append((note_id, -(frequency * (BM25_K1 + 1)) / (frequency + saturation)))
     return scored
+
+
+def occurrences(text: str, substring: str) -> int:
+    """How many times `substring` is in `text`, overlapping ones too: a phrase of trigrams matches
+    at each place it starts."""
+    count, at = 0, text.find(substring)
+    while at >= 0:
+        count, at = count + 1, text.find(substring, at + 1)
+    return count
 
 
 def varints(data: bytes) -> list[int]:

@@ -281,6 +281,7 @@ def test_a_substring_that_many_notes_have_is_ranked_in_bm25s_order_without_it(ap
         ("older", "deadline"), ("older", "a deadline"), ("older", "deadlines"),
         ("Deadline", "filler words here " * 30), ("x", "deadline deadline"), ("y", "deadline"),
         ("Deadline notes", "deadline"), ("Long", "deadline " + "filler words here " * 40),
+        ("DEADLINE", "the title's match, in capitals: " + "filler words here " * 5),
         ("z", "deadline deadline deadline " + "filler words here " * 5),
     ]
     for title, body in texts:
