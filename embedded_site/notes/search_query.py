@@ -412,7 +412,9 @@ def phrase_windows(cursor, table: str, where: str, params: list, wanted: int) ->
         upper = lower
 
 
-def bm25_order(cursor, table: str, where: str, params: list, substring: str | None = None) -> list[tuple[int, float]] | None:
+def bm25_order(
+    cursor, table: str, where: str, params: list, substring: str | None = None
+) -> list[tuple[int, float]] | None:
     """The newest MOST_SCORED matches of a query of one phrase, each with bm25's score but for the
     phrase's IDF, a factor the same for every note: so in bm25's order. For a `substring` (the
     trigram index), None if few notes seem to have it: then FTS5's bm25 is quicker.
@@ -452,7 +454,8 @@ def bm25_order(cursor, table: str, where: str, params: list, substring: str | No
             f"WHERE {where} ORDER BY rowid DESC LIMIT %s",
             [start, end, start, end, *params, MOST_SCORED],
         )
-        counted = [(note_id, title.count(start), body.count(start), sizes) for note_id, title, body, sizes in cursor.fetchall()]
+        counted = [(note_id, title.count(start), body.count(start), sizes)
+                   for note_id, title, body, sizes in cursor.fetchall()]
     scored = []
     for note_id, in_title, in_body, sizes in counted:
         frequency = TITLE_WEIGHT * in_title + BODY_WEIGHT * in_body
@@ -511,7 +514,8 @@ def scanned(query: Query, within: list[QuerySet], outside: list[QuerySet], limit
 
 def excerpts(rows: list[tuple[int, str, str]], words: list[str]) -> dict[int, str]:
     """The snippet of each (id, title, body), made here rather than by FTS5: see excerpt()."""
-    pattern = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))), re.IGNORECASE) if words else None
+    longest_first = sorted(words, key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, longest_first)), re.IGNORECASE) if words else None
     return {note_id: excerpt(title, body, pattern) for note_id, title, body in rows}
 
 

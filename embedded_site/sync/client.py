@@ -24,7 +24,9 @@ from embedded_site.notes.owners import local_owner
 from embedded_site.notes.trash import purge_notes
 from embedded_site.sync import blobs, store
 from embedded_site.sync.models import SyncCursor
-from embedded_site.sync.wire import PROTOCOL, WireError, note_wire, note_with_everything, read_note, read_revisions, tombstone
+from embedded_site.sync.wire import (
+    PROTOCOL, WireError, note_wire, note_with_everything, read_note, read_revisions, tombstone,
+)
 
 PUSH_BATCH = 50
 PUSH_PASSES = 3
