@@ -23,6 +23,7 @@ first), and the count stops at COUNT_AHEAD matches past the page asked for.
 
 import re
 import secrets
+import string
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -40,6 +41,9 @@ TRIGRAM_INDEX = "notes_note_trigram"
 TRIGRAM_VOCABULARY = "notes_note_trigram_vocab"
 # How many words FTS5's snippet() shows of the word index's matches (excerpt() makes the others').
 SNIPPET_WORDS = 12
+# What may follow a lone letter in a word of the word index, as its tokenizer folds words: a word
+# that goes on with another character (`aß`, `a中`) is not found by a search of its first letter.
+LETTER_FOLLOWERS = string.ascii_lowercase + string.digits
 # A term shorter than a trigram is looked up as the trigrams that start with it; past this many,
 # it is too common to be worth it alone and matches the notes containing it by a scan instead.
 MAX_SHORT_TERM_TRIGRAMS = 400
@@ -177,8 +181,24 @@ NOTHING = object()  # a term no note contains
 
 
 def word_phrase(term: Term) -> str:
-    """A word as a prefix (`zeb` finds "zebra"), a phrase exactly."""
-    return quoted(term.text) if term.phrase else quoted(term.text) + "*"
+    """A word as a prefix (`zeb` finds "zebra"), a phrase exactly. A lone Latin letter or digit
+    is the word itself or a prefix of two characters, which the index has (0010), in any of
+    LETTER_FOLLOWERS: the prefix of one character alone made FTS5 merge the lists of every word
+    that starts with it first (`a`: 311 ms at a million notes, against 2 ms)."""
+    if term.phrase:
+        return quoted(term.text)
+    letter = lone_letter(term)
+    if letter:
+        return "(" + " OR ".join([quoted(letter), *(quoted(letter + follower) + "*" for follower in LETTER_FOLLOWERS)]) + ")"
+    return quoted(term.text) + "*"
+
+
+def lone_letter(term: Term) -> str | None:
+    """The Latin letter or digit a term of one character is, as the word index folds it (`É`: e)."""
+    if len(term.text) != 1 or term.phrase:
+        return None
+    folded = "".join(c for c in unicodedata.normalize("NFKD", term.text.lower()) if not unicodedata.combining(c))
+    return folded if len(folded) == 1 and folded in LETTER_FOLLOWERS else None
 
 
 def trigram_phrase(term: Term):
@@ -243,7 +263,9 @@ def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], l
     if index_for(query) == WORD_INDEX:
         match = expression(WORD_INDEX, query.positive, query.negative)
         words_phrase = len(query.positive) == 1 and query.positive[0].phrase and " " in query.positive[0].text
-        results = ranked(WORD_INDEX, match, within, outside, limit, offset, words_phrase=words_phrase)
+        letters_only = all(lone_letter(term) for term in query.positive)
+        results = ranked(WORD_INDEX, match, within, outside, limit, offset, words_phrase=words_phrase,
+                         newest_first=letters_only)
         if results.total or any(len(term.text) < 3 for term in query.positive):
             return results
     match = expression(TRIGRAM_INDEX, query.positive, query.negative)
@@ -328,6 +350,7 @@ def marked_html(excerpt: str, markers: tuple[str, str]) -> str:
 def ranked(
     table: str, match: str, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int,
     common_substring: str | None = None, words_phrase: bool = False, marked: list[str] | None = None,
+    newest_first: bool = False,
 ) -> Results:
     """One page of the notes matching `match` on either index, best first, with their snippets.
 
@@ -339,7 +362,9 @@ def ranked(
     ones up to COUNT_AHEAD past the page, which follow newest first and make the count. A query
     of one phrase of several tokens is scored by bm25_order() instead, in the same order: a
     substring of several trigrams (`common_substring`, lower-cased) when many notes seem to have it; a
-    phrase of words always (`words_phrase`), window by window (phrase_windows()). With `marked`
+    phrase of words always (`words_phrase`), window by window (phrase_windows()). `newest_first`:
+    not ranked at all (a query of lone letters, which most notes match: bm25's IDF pass over the
+    lists of 37 prefixes took 101 ms at a million notes for `a`). With `marked`
     (the trigram index: substrings), the snippets are excerpts of the notes' text with those
     marked, not FTS5's: its snippet() read every match between the page's notes again, an OR of
     84 trigrams for one emoji, and marked the trigram a short term matched."""
@@ -353,7 +378,11 @@ def ranked(
             total, total_exact = len(best_first), every_match
         else:
             scored = bm25_order(cursor, table, where, params, substring=common_substring) if common_substring else None
-            if scored is None:
+            if scored is None and newest_first:
+                cursor.execute(f"SELECT rowid, 0 FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s",
+                               [*params, MOST_SCORED])
+                scored = cursor.fetchall()
+            elif scored is None:
                 cursor.execute(
                     f"SELECT rowid, bm25({table}, %s, %s) FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s",
                     [TITLE_WEIGHT, BODY_WEIGHT, *params, MOST_SCORED],

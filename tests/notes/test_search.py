@@ -136,6 +136,19 @@ def test_a_substring_is_marked_wherever_the_excerpt_has_it_as_the_note_writes_it
     assert [note["snippet"] for note in response["notes"]] == [marked]
 
 
+@pytest.mark.desktop  # the SQLite engine's order; PostgreSQL ranks every match (docs/server.md)
+@pytest.mark.parametrize("letter", ["a", "A", "á", "7"])
+def test_a_lone_letter_finds_every_word_it_starts_newest_first(api, make_note, letter):
+    found = {"a": ["Écrit", "apple", "a", "Avocado"], "7": ["7zip"]}["7" if letter == "7" else "a"]
+    for title in ["Avocado", "banana", "a", "cherry", "apple", "Écrit", "7zip", "bread"]:
+        make_note(title=title, body="an écrit" if title == "Écrit" else "")
+    answer = api.get("/api/notes/", {"q": letter}).json()
+    assert [note["title"] for note in answer["notes"]] == found  # newest first: one letter is not ranked
+    assert (answer["total"], answer["total_exact"]) == (len(found), True)
+    if letter == "a":
+        assert sorted(titles(api.get("/api/notes/", {"q": "-a"}))) == ["7zip", "banana", "bread", "cherry"]
+
+
 def test_notes_without_a_query_have_no_snippet(api, make_note):
     make_note(title="zebra")
     assert "snippet" not in api.get("/api/notes/").json()["notes"][0]
