@@ -378,14 +378,11 @@ def ranked(
             total, total_exact = len(best_first), every_match
         else:
             scored = bm25_order(cursor, table, where, params, substring=common_substring) if common_substring else None
-            if scored is None and newest_first:
-                cursor.execute(f"SELECT rowid, 0 FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s",
-                               [*params, MOST_SCORED])
-                scored = cursor.fetchall()
-            elif scored is None:
+            if scored is None:
+                score, weights = ("0", []) if newest_first else (f"bm25({table}, %s, %s)", [TITLE_WEIGHT, BODY_WEIGHT])
                 cursor.execute(
-                    f"SELECT rowid, bm25({table}, %s, %s) FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s",
-                    [TITLE_WEIGHT, BODY_WEIGHT, *params, MOST_SCORED],
+                    f"SELECT rowid, {score} FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s",
+                    [*weights, *params, MOST_SCORED],
                 )
                 scored = cursor.fetchall()
             best_first = best_first_of(scored)
