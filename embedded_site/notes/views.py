@@ -28,7 +28,7 @@ from embedded_site.notes.importing import ImportFileError, import_notes, imports
 from embedded_site.notes.markdown import render_markdown
 from embedded_site.notes.models import Attachment, Note, OwnerNoteCount, Tag, TagNoteCount
 from embedded_site.notes.progress import run_to_completion
-from embedded_site.notes.serialize import attachment_payload, note_payload, note_with_relations, with_relations
+from embedded_site.notes.serialize import attachment_payload, note_payload, note_with_relations, payloads
 from embedded_site.notes.tagging import NoteTags
 from embedded_site.notes.trash import purge_notes
 from django_desktop_shell.uploads import upload_view
@@ -70,7 +70,7 @@ def note_list(owner, query: dict) -> dict:
         notes = filtered_notes(owner, query)
         page = notes.order_by(*LIST_ORDER)[start:end]
         total = notes.count() if query["pinned"] is not None else counted_notes(owner, query["trashed"])
-    return {"notes": [note_payload(note) for note in with_relations(page)], "total": total}
+    return {"notes": payloads(owner, list(page.values_list("pk", flat=True))), "total": total}
 
 
 def counted_notes(owner, trashed: bool) -> int:
@@ -122,9 +122,8 @@ def search_results(owner, query: dict) -> dict:
     within += [tagged_ids(owner, tag) for tag in tags[1:]]
     outside += [tagged_ids(owner, tag) for tag in parsed.excluded_tags]
     found = search.engine().search_page(parsed, within, outside, query["limit"], query["offset"])
-    by_id = {note.pk: note for note in with_relations(Note.objects.owned_by(owner).filter(pk__in=found.ids))}
     return {
-        "notes": [{**note_payload(by_id[note_id]), "snippet": found.snippets[note_id]} for note_id in found.ids],
+        "notes": [{**payload, "snippet": found.snippets[payload["id"]]} for payload in payloads(owner, found.ids)],
         "total": found.total,
         "total_exact": found.total_exact,
         "index": found.index,
@@ -146,9 +145,9 @@ def filtered_results(owner, query: dict, parsed: search_query.Query, tags: list[
     if parsed.negative:
         notes = notes.exclude(pk__in=search.engine().excluded_notes(parsed))
     start, end = query["offset"], query["offset"] + query["limit"]
-    page = with_relations(notes.order_by(*LIST_ORDER)[start:end])
+    page = payloads(owner, list(notes.order_by(*LIST_ORDER)[start:end].values_list("pk", flat=True)))
     return {
-        "notes": [{**note_payload(note), "snippet": escape(" ".join(note.body[:200].split()))} for note in page],
+        "notes": [{**payload, "snippet": escape(" ".join(payload["body"][:200].split()))} for payload in page],
         "total": notes.count(),
         "index": "none",
     }

@@ -11,7 +11,7 @@ from django.db import transaction
 from embedded_site.notes.editing import create_note
 from embedded_site.notes.models import Note
 from embedded_site.notes.owners import local_owner
-from embedded_site.notes.serialize import note_payload, note_with_relations, with_relations
+from embedded_site.notes.serialize import note_payload, note_with_relations, payloads
 from embedded_site.open_with.models import OpenedFile
 from embedded_site.open_with.text_files import RefusedFile, TextFile, quoted, read_text_file
 
@@ -52,11 +52,6 @@ def note_for(owner, text: TextFile) -> tuple[Note, bool]:
         note, _ = create_note(owner, {"title": text.title, "body": text.body, "pinned": False, "tags": []})
         OpenedFile.objects.create(path=str(text.path), sha256=text.sha256, note=note)
     return note, True
-
-
-def payloads(owner, note_ids: list[int]) -> list[dict]:
-    found = {note.pk: note for note in with_relations(Note.objects.owned_by(owner).filter(pk__in=note_ids))}
-    return [note_payload(found[note_id]) for note_id in note_ids if note_id in found]
 
 
 def open_url(url: str) -> dict:

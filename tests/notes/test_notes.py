@@ -100,6 +100,17 @@ def test_reading_a_note_answers_it(api, make_note):
     assert response.json()["tags"] == ["a", "b"]
 
 
+@pytest.mark.parametrize("listing", [{}, {"q": "walrus"}, {"q": "tag:zoo"}, {"pinned": "1"}, {"q": "-nothing"}])
+def test_every_list_shows_a_note_exactly_as_it_reads_alone(api, make_note, listing):
+    note = make_note(title="Walrus", body="The walrus naps", tags=["zoo", "animals"], pinned=True)
+    api.upload(f"/api/notes/{note.pk}/attachments/", "walrus.png", b"\x89PNG picture")
+    make_note(title="Another note", tags=["zoo"])
+    alone = api.get(f"/api/notes/{note.pk}/").json()
+    assert alone["attachments"] and alone["tags"] == ["animals", "zoo"] and alone["updated"].endswith("+00:00")
+    listed = [entry for entry in api.get("/api/notes/", listing).json()["notes"] if entry["id"] == note.pk]
+    assert [{key: value for key, value in entry.items() if key != "snippet"} for entry in listed] == [alone]
+
+
 @pytest.mark.parametrize("note_id", ["12345", "99999999999999999999999"])
 def test_a_missing_note_is_404_json(api, note_id):
     response = api.get(f"/api/notes/{note_id}/")
