@@ -104,7 +104,10 @@ def test_a_title_match_ranks_first_on_the_trigram_index_too(api, make_note):
     assert titles(api, "会議") == ["会議", "Notes"]
 
 
-def test_filters_apply_alike_on_both_indexes(api, make_note):
+# A tag's notes kept as a set (search_query.few_to_keep(): a tag of few notes) or looked up for each match.
+@pytest.mark.parametrize("tag_set_factor", [10**9, 0])
+def test_filters_apply_alike_on_both_indexes(api, make_note, monkeypatch, tag_set_factor):
+    monkeypatch.setattr(search_query, "TAG_SET_FACTOR", tag_set_factor)
     make_note(title="東京 pinned", body="meeting", pinned=True, tags=["work"])
     make_note(title="東京 plain", body="meeting", tags=["home"])
     make_note(title="東京 trashed", body="meeting", trashed_at=datetime.now(timezone.utc))
