@@ -136,19 +136,25 @@ def tagged_ids(owner, tag: str) -> QuerySet:
 
 
 def filtered_results(owner, query: dict, parsed: search_query.Query, tags: list[str]) -> dict:
-    """A query of operators and left-out terms only: the list's order, the rest filtered out."""
-    notes = filtered_notes(owner, query)
-    for tag in tags:
-        notes = notes.filter(pk__in=tagged_ids(owner, tag))
-    for tag in parsed.excluded_tags:
-        notes = notes.exclude(pk__in=tagged_ids(owner, tag))
-    if parsed.negative:
-        notes = notes.exclude(pk__in=search.engine().excluded_notes(parsed))
-    start, end = query["offset"], query["offset"] + query["limit"]
-    page = payloads(owner, list(notes.order_by(*LIST_ORDER)[start:end].values_list("pk", flat=True)))
+    """A query of operators and left-out terms only: the list's order, the rest filtered out. With
+    one tag at most and nothing left out, the list itself, read as the sidebar's filters read it
+    (`tag:work` alone at a million notes: 332 ms with each note's tags looked up and every one counted)."""
+    if len(tags) <= 1 and not parsed.excluded_tags and not parsed.negative:
+        listed = note_list(owner, {**query, "q": "", "tag": tags[0] if tags else ""})
+    else:
+        notes = filtered_notes(owner, query)
+        for tag in tags:
+            notes = notes.filter(pk__in=tagged_ids(owner, tag))
+        for tag in parsed.excluded_tags:
+            notes = notes.exclude(pk__in=tagged_ids(owner, tag))
+        if parsed.negative:
+            notes = notes.exclude(pk__in=search.engine().excluded_notes(parsed))
+        start, end = query["offset"], query["offset"] + query["limit"]
+        listed = {"notes": payloads(owner, list(notes.order_by(*LIST_ORDER)[start:end].values_list("pk", flat=True))),
+                  "total": notes.count()}
     return {
-        "notes": [{**payload, "snippet": escape(" ".join(payload["body"][:200].split()))} for payload in page],
-        "total": notes.count(),
+        "notes": [{**payload, "snippet": escape(" ".join(payload["body"][:200].split()))} for payload in listed["notes"]],
+        "total": listed["total"],
         "index": "none",
     }
 
