@@ -18,7 +18,8 @@ def with_relations(notes: QuerySet) -> list[Note]:
     (sorted_attachments), in two more queries for the whole list.
 
     The tags are read as names, not Tag objects: Django's prefetch_related made a Tag and went
-    through its machinery for each tag of each note, 1.4 of the 3.3 ms it took to load 50 notes."""
+    through its machinery for each tag of each note, 1.4 of the 3.3 ms it took to load 50 notes.
+    A page of a list is read as JSON by payloads(), without the ORM's objects."""
     loaded = list(notes)
     by_id = {note.pk: note for note in loaded}
     for note in loaded:
