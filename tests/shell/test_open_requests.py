@@ -36,6 +36,15 @@ def test_manage_still_takes_the_rest_of_the_command_line():
     assert (args.mode, args.data_dir, args.manage_args, args.targets) == ("manage", "manage", ["migrate", "--plan"], [])
 
 
+@pytest.mark.parametrize("argv", [["manage", "migrate", "--data-dir", "/tmp/my notes", "--plan"],
+                                  ["manage", "migrate", "--data-dir=/tmp/my notes", "--plan"]])
+def test_a_data_folder_named_after_manage_is_refused_with_the_command_line_that_works(capsys, argv):
+    with pytest.raises(SystemExit) as exit:
+        parse_args(argv, IDENTITY)
+    assert exit.value.code == 2
+    assert "--data-dir goes before 'manage': notedesk --data-dir '/tmp/my notes' manage migrate --plan" in capsys.readouterr().err
+
+
 def test_files_open_in_the_window_only(capsys):
     with pytest.raises(SystemExit):
         parse_args(["--headless", "a.md"], IDENTITY)

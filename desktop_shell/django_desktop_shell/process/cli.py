@@ -1,4 +1,5 @@
 import argparse
+import shlex
 import sys
 
 from django_desktop_shell.identity import Identity
@@ -36,7 +37,24 @@ def parse_args(argv: list[str] | None, identity: Identity) -> argparse.Namespace
         (mode for mode in ("headless", "browser", "self-test") if getattr(args, mode.replace("-", "_"))), "window")
     if args.targets and args.mode != "window":
         parser.error("files and links open in the window only: leave out --headless, --browser and --self-test")
+    misplaced = data_dir_after_manage(args.manage_args)
+    if misplaced is not None and args.data_dir is None:
+        # Django's parser would refuse it, once the command had started on the default data folder.
+        folder, command = misplaced
+        parser.error(f"--data-dir goes before 'manage': {shlex.join([identity.slug, '--data-dir', folder, 'manage', *command])}")
     return args
+
+
+def data_dir_after_manage(manage_args: list[str]) -> tuple[str, list[str]] | None:
+    """For a `--data-dir DIR` (or `--data-dir=DIR`) given after `manage`: the folder, and the
+    command without it. None if there is none."""
+    for index, arg in enumerate(manage_args):
+        if arg == "--data-dir":
+            return (manage_args[index + 1] if index + 1 < len(manage_args) else "DIR",
+                    manage_args[:index] + manage_args[index + 2:])
+        if arg.startswith("--data-dir="):
+            return arg.split("=", 1)[1], manage_args[:index] + manage_args[index + 1:]
+    return None
 
 
 def manage_position(argv: list[str]) -> int:
