@@ -137,10 +137,13 @@ def tagged_ids(owner, tag: str) -> QuerySet:
 
 def filtered_results(owner, query: dict, parsed: search_query.Query, tags: list[str]) -> dict:
     """A query of operators and left-out terms only: the list's order, the rest filtered out. With
-    one tag at most and nothing left out, the list itself, read as the sidebar's filters read it
-    (`tag:work` alone at a million notes: 332 ms with each note's tags looked up and every one counted)."""
+    one tag at most and nothing left out, the list itself, read as the sidebar's filters read it,
+    its count exact (`tag:work` alone at a million notes: 332 ms with each note's tags looked up and
+    every one counted). Otherwise counted as a search counts, up to COUNT_AHEAD past the page:
+    `-meeting` at a million notes counted 820,000 notes in 790 ms."""
     if len(tags) <= 1 and not parsed.excluded_tags and not parsed.negative:
         listed = note_list(owner, {**query, "q": "", "tag": tags[0] if tags else ""})
+        total, total_exact = listed["total"], True
     else:
         notes = filtered_notes(owner, query)
         for tag in tags:
@@ -150,11 +153,14 @@ def filtered_results(owner, query: dict, parsed: search_query.Query, tags: list[
         if parsed.negative:
             notes = notes.exclude(pk__in=search.engine().excluded_notes(parsed))
         start, end = query["offset"], query["offset"] + query["limit"]
-        listed = {"notes": payloads(owner, list(notes.order_by(*LIST_ORDER)[start:end].values_list("pk", flat=True))),
-                  "total": notes.count()}
+        listed = {"notes": payloads(owner, list(notes.order_by(*LIST_ORDER)[start:end].values_list("pk", flat=True)))}
+        counted = end + search_query.COUNT_AHEAD
+        found = notes[: counted + 1].count()
+        total, total_exact = min(found, counted), found <= counted
     return {
         "notes": [{**payload, "snippet": escape(" ".join(payload["body"][:200].split()))} for payload in listed["notes"]],
-        "total": listed["total"],
+        "total": total,
+        "total_exact": total_exact,
         "index": "none",
     }
 

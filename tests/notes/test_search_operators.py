@@ -152,6 +152,20 @@ def test_operators_alone_filter_the_list_in_its_order(api, make_note):
     assert sorted(titles(api, "-東京")) == ["home", "work", "work pinned"]
 
 
+def test_left_out_terms_alone_are_counted_as_a_search_counts(api, make_note, monkeypatch):
+    monkeypatch.setattr(search_query, "COUNT_AHEAD", 1)
+    for number in range(5):
+        make_note(title=f"note {number}", tags=["home"])
+    make_note(title="zebra note")
+    for q in ("-zebra", "-tag:work -zebra"):
+        answer = search(api, q, limit=2)
+        assert (len(answer["notes"]), answer["total"], answer["total_exact"]) == (2, 3, False)
+        answer = search(api, q, limit=4)
+        assert (len(answer["notes"]), answer["total"], answer["total_exact"]) == (4, 5, True)
+    answer = search(api, "tag:home", limit=2)
+    assert (answer["total"], answer["total_exact"]) == (5, True)  # the list's own count, exact
+
+
 @pytest.mark.parametrize("q", [
     '"', '""', '"""', "-", "--", "- -", "tag:", "tag:\"", "is:", "in:", "-is:", "-tag:", '-""', "🎉\"", '"🎉',
     "東京\" OR (", "NOT 東京", "(東 OR 京)", "\\", "*", "a" * 500, "東" * 500, "-" + "x" * 499, "\u200d", "\ufe0f",
