@@ -87,18 +87,23 @@ def tagged_page(owner, query: dict, start: int, end: int) -> tuple[QuerySet, int
     note for a rare one (5 s at a million notes). The tag's own notes, looked up and sorted,
     cost as many lookups as the tag has notes. The page takes whichever reads less. The count
     is the tag's count (TagNoteCount) less its trashed notes (few), rather than a lookup of each
-    note."""
+    note; with a pinning filter, the tag's links among the pinned notes (or the trash's), a set
+    read from an index, each of the tag's links looked up in it (pinned notes of a tag of 64,000
+    at a million notes: 161 → 25 ms; the notes looked up one by one had each read its row)."""
     tag = Tag.objects.owned_by(owner).filter(name=query["tag"]).values_list("pk", flat=True).first()
     if tag is None:
         return Note.objects.none(), 0
     carried = NoteTags.objects.filter(tag_id=tag)
     carried_count = TagNoteCount.objects.filter(tag_id=tag).values_list("notes", flat=True).first() or 0
     notes = filtered_notes(owner, query)
-    if query["pinned"] is not None:
-        total = notes.filter(pk__in=carried.values("note_id")).count()
-    else:
-        trashed = trashed_tag_counts(owner).get(tag, 0)
+    trashed = trashed_tag_counts(owner).get(tag, 0)
+    if query["pinned"] is None:
         total = trashed if query["trashed"] else carried_count - trashed
+    elif query["pinned"] or query["trashed"]:
+        total = carried.filter(note_id__in=notes.values("pk")).count()
+    else:  # the unpinned notes, nearly all of them: the tag's less its pinned ones
+        pinned = filtered_notes(owner, {**query, "pinned": True})
+        total = carried_count - trashed - carried.filter(note_id__in=pinned.values("pk")).count()
     notes_at_most = Note.objects.aggregate(last=Max("pk"))["last"] or 0  # the highest id: read at once, never too few
     if end * notes_at_most <= carried_count * carried_count:
         page = notes.filter(tags__name=query["tag"])  # SQLite reads the list's index, in order

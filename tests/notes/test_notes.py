@@ -180,7 +180,10 @@ def test_a_tags_notes_page_in_the_lists_order_whether_the_tag_is_common_or_rare(
     assert [title for offset in range(8) for title in titles(tag="common", limit=1, offset=offset)[0]] == expected
     assert titles(tag="common", limit=3, offset=5) == (expected[5:], 8)
     assert titles(tag="common", pinned="false", limit=2) == (expected[1:3], 7)
+    assert titles(tag="common", pinned="true") == (["common 5"], 1)
     assert titles(tag="common", trashed="1") == (["common 2"], 1)
+    assert titles(tag="common", trashed="1", pinned="false") == (["common 2"], 1)
+    assert titles(tag="common", trashed="1", pinned="true") == ([], 0)
     assert titles(tag="rare") == (["rare"], 1)
     assert titles(tag="nobody's") == ([], 0)
 
