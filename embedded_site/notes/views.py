@@ -96,14 +96,15 @@ def tagged_page(owner, query: dict, start: int, end: int) -> tuple[QuerySet, int
     carried = NoteTags.objects.filter(tag_id=tag)
     carried_count = TagNoteCount.objects.filter(tag_id=tag).values_list("notes", flat=True).first() or 0
     notes = filtered_notes(owner, query)
-    trashed = trashed_tag_counts(owner).get(tag, 0)
-    if query["pinned"] is None:
-        total = trashed if query["trashed"] else carried_count - trashed
-    elif query["pinned"] or query["trashed"]:
+    if query["pinned"] or (query["pinned"] is not None and query["trashed"]):
         total = carried.filter(note_id__in=notes.values("pk")).count()
-    else:  # the unpinned notes, nearly all of them: the tag's less its pinned ones
-        pinned = filtered_notes(owner, {**query, "pinned": True})
-        total = carried_count - trashed - carried.filter(note_id__in=pinned.values("pk")).count()
+    else:
+        trashed = trashed_tag_counts(owner).get(tag, 0)
+        if query["pinned"] is None:
+            total = trashed if query["trashed"] else carried_count - trashed
+        else:  # the unpinned notes, nearly all of them: the tag's less its pinned ones
+            pinned = filtered_notes(owner, {**query, "pinned": True})
+            total = carried_count - trashed - carried.filter(note_id__in=pinned.values("pk")).count()
     notes_at_most = Note.objects.aggregate(last=Max("pk"))["last"] or 0  # the highest id: read at once, never too few
     if end * notes_at_most <= carried_count * carried_count:
         page = notes.filter(tags__name=query["tag"])  # SQLite reads the list's index, in order
