@@ -17,14 +17,16 @@ SUBSTRING_INDEX = "scan" if getattr(settings, "NOTEDESK_SERVER", False) else "tr
 
 
 def check_search_index() -> None:
-    """Raise unless the FTS5 index holds exactly the notes' current text (FTS5's own check). On
-    PostgreSQL, whose vector column the database generates: unless its GIN index is there, valid."""
+    """Raise unless the FTS5 word indexes hold exactly the notes' current text, and the pinned
+    notes' one theirs alone (FTS5's own check). On PostgreSQL, whose vector column the database
+    generates: unless its GIN index is there, valid."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 'notes_note_search'::regclass")
             assert cursor.fetchone() == (True,)
             return
-        cursor.execute("INSERT INTO notes_note_fts(notes_note_fts, rank) VALUES ('integrity-check', 1)")
+        for index in ("notes_note_fts", "notes_note_pinned_fts"):
+            cursor.execute(f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)")
 
 
 class Api:

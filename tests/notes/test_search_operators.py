@@ -4,6 +4,7 @@
 from datetime import datetime, timezone
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 
 from embedded_site.notes import search_query
@@ -119,6 +120,34 @@ def test_filters_apply_alike_on_both_indexes(api, make_note, monkeypatch, tag_se
         assert titles(api, f"{term} in:trash") == ["東京 trashed"]
         assert titles(api, term, trashed=1) == ["東京 trashed"]
         assert sorted(titles(api, f"{term} -is:pinned")) == ["東京 plain"]
+
+
+@pytest.mark.desktop  # the pinned notes' own word index (migration 0016) and its triggers
+def test_is_pinned_follows_every_pin_trash_edit_and_delete_and_keeps_to_the_owner(api, make_note, owner):
+    someone = get_user_model().objects.create(username="someone-else")
+    Note.objects.create(owner=someone, title="zebra of someone else", pinned=True)
+    note = make_note(title="zebra", body="quince")
+    make_note(title="zebra too", body="quince", pinned=True)
+
+    def pinned_titles(query):
+        check_search_index()
+        return sorted(titles(api, f"is:pinned {query}"))
+
+    assert pinned_titles("zebra") == ["zebra too"]
+    version = api.patch(f"/api/notes/{note.pk}/", {"version": note.version, "pinned": True}).json()["version"]
+    assert pinned_titles("zebra") == ["zebra", "zebra too"]
+    version = api.patch(f"/api/notes/{note.pk}/", {"version": version, "body": "plum"}).json()["version"]
+    assert (pinned_titles("quince"), pinned_titles("plum")) == (["zebra too"], ["zebra"])
+    assert search(api, "is:pinned plum")["notes"][0]["snippet"] == "<mark>plum</mark>"
+    api.delete(f"/api/notes/{note.pk}/")  # to the trash
+    assert pinned_titles("zebra") == ["zebra too"] and titles(api, "in:trash is:pinned plum") == ["zebra"]
+    api.post(f"/api/notes/{note.pk}/restore/")
+    assert pinned_titles("plum") == ["zebra"]
+    version = api.get(f"/api/notes/{note.pk}/").json()["version"]
+    api.patch(f"/api/notes/{note.pk}/", {"version": version, "pinned": False})
+    assert pinned_titles("zebra") == ["zebra too"] and titles(api, "-is:pinned plum") == ["zebra"]
+    Note.objects.filter(title="zebra too").delete()
+    assert pinned_titles("zebra") == []
 
 
 def test_phrases_must_be_exact_and_words_left_out_leave_notes_out(api, make_note):

@@ -194,10 +194,11 @@ def integrity_problems(database: Path) -> list[str]:
     try:
         problems = [row[0] for row in connection.execute("PRAGMA integrity_check") if row[0] != "ok"]
         problems += [f"foreign key: {row}" for row in connection.execute("PRAGMA foreign_key_check")]
-        try:
-            connection.execute("INSERT INTO notes_note_fts(notes_note_fts, rank) VALUES ('integrity-check', 1)")
-        except sqlite3.DatabaseError as error:
-            problems.append(f"search index: {error}")
+        for index in ("notes_note_fts", "notes_note_pinned_fts"):
+            try:
+                connection.execute(f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)")
+            except sqlite3.DatabaseError as error:
+                problems.append(f"search index {index}: {error}")
         connection.commit()
     finally:
         connection.close()
