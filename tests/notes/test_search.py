@@ -312,6 +312,12 @@ def test_a_substring_that_many_notes_have_is_ranked_in_bm25s_order_without_it(ap
     assert [note["id"] for note in found["notes"]][:6] == expected
 
 
+def test_a_substring_is_counted_wherever_a_trigram_phrase_matches_it_overlaps_included():
+    assert search_query.occurrences("banana bandana", "ana") == 3
+    assert search_query.occurrences("a deadline, two deadlines", "eadlin") == 2
+    assert search_query.occurrences("🎉🎉🎉", "🎉🎉") == 2
+
+
 @pytest.mark.desktop  # against FTS5's own bm25
 def test_a_phrase_of_words_is_ranked_in_bm25s_order_without_it(api, make_note):
     texts = [
