@@ -136,6 +136,16 @@ def test_a_substring_is_marked_wherever_the_excerpt_has_it_as_the_note_writes_it
     assert [note["snippet"] for note in response["notes"]] == [marked]
 
 
+@pytest.mark.desktop  # an excerpt of highlight()'s text; ts_headline on PostgreSQL (docs/server.md)
+def test_a_phrase_is_marked_where_the_note_has_it_and_its_words_elsewhere_are_not(api, make_note):
+    make_note(title="Red apple", body='A red <b>apple</b> \ue000, then a "Red  Apple" pie and red apples' + " and more" * 9)
+    make_note(title="Plain", body="apple red")
+    found = api.get("/api/notes/", {"q": '"red apple"'}).json()
+    assert found["index"] == "word" and [note["snippet"] for note in found["notes"]] == [
+        'A red &lt;b&gt;apple&lt;/b&gt; \ue000, then a &quot;<mark>Red Apple</mark>&quot; pie and red apples and more …'
+    ]
+
+
 @pytest.mark.desktop  # the SQLite engine's order; PostgreSQL ranks every match (docs/server.md)
 @pytest.mark.parametrize("letter", ["a", "A", "á", "7"])
 def test_a_lone_letter_finds_every_word_it_starts_newest_first(api, make_note, letter):
