@@ -87,6 +87,7 @@ COUNT_AHEAD = 200
 # which no note can hold, having been written before them.
 MARKER_BYTES = 16
 
+WHITESPACE = re.compile(r"\s")
 TOKEN = re.compile(r'(-?)(?:(tag|is|in):)?("([^"]*)"|(\S+))', re.IGNORECASE)
 
 # Scripts written without spaces between words, by code point ranges; and emoji.
@@ -626,11 +627,14 @@ def excerpts(rows: list[tuple[int, str, str]], words: list[str]) -> dict[int, st
 def excerpt(title: str, body: str, pattern: re.Pattern | None, context: int = 30) -> str:
     """HTML: the text around the first match in the body (else in the title), each match in it
     marked as the note writes it, or its first group if the pattern has one (what is between two
-    markers); the start of the body if neither matches."""
+    markers); the start of the body if neither matches. Where the text has spaces between words,
+    it starts and ends with whole words."""
     for text in (body, title):
         found = list(pattern.finditer(text)) if pattern else []
         if found:
             begin, end = max(0, found[0].start() - context), found[0].end() + context
+            if begin and not text[begin - 1].isspace():  # from the next word on, if there is one
+                begin = next((space.end() for space in WHITESPACE.finditer(text, begin, found[0].start())), begin)
             parts, at = ["…" if begin else ""], begin
             for match in found:
                 if match.start() >= end:
@@ -638,6 +642,8 @@ def excerpt(title: str, body: str, pattern: re.Pattern | None, context: int = 30
                 parts += [escape(text[at : match.start()]), "<mark>", escape(match.group(match.lastindex or 0)), "</mark>"]
                 at, end = match.end(), max(end, match.end())
             end = min(end, len(text))
+            if end < len(text) and not text[end].isspace():  # up to the last whole word, if there is one
+                end = max([space.start() for space in WHITESPACE.finditer(text, at, end)], default=end)
             parts += [escape(text[at:end]), "…" if end < len(text) else ""]
             return " ".join("".join(parts).split())
     return escape(" ".join(body[: 2 * context].split()))

@@ -125,7 +125,7 @@ def test_a_scanned_search_marks_only_the_match(api, make_note, monkeypatch):
     ("会", "今日の<mark>会</mark>議と<mark>会</mark>食、それから長い文章。長い文章。長い文章。長い文章。長…"),
     ("🎉", "Party <mark>🎉</mark> then cake <mark>🎉</mark>"),
     ("会議 会食", "今日の<mark>会議</mark>と<mark>会食</mark>、それから長い文章。長い文章。長い文章。長い文章。長い…"),
-    ("EADLIN", "the d<mark>eadlin</mark>e, and the D<mark>EADLIN</mark>E and more w…"),
+    ("EADLIN", "the d<mark>eadlin</mark>e, and the D<mark>EADLIN</mark>E and more…"),
 ])
 def test_a_substring_is_marked_wherever_the_excerpt_has_it_as_the_note_writes_it(api, make_note, query, marked):
     make_note(title="Party", body="Party 🎉 then cake 🎉")
@@ -138,11 +138,11 @@ def test_a_substring_is_marked_wherever_the_excerpt_has_it_as_the_note_writes_it
 
 @pytest.mark.desktop  # an excerpt of highlight()'s text; ts_headline on PostgreSQL (docs/server.md)
 def test_a_phrase_is_marked_where_the_note_has_it_and_its_words_elsewhere_are_not(api, make_note):
-    make_note(title="Red apple", body='A red <b>apple</b> \ue000, then a "Red  Apple" pie and red apples' + " and more" * 9)
+    make_note(title="Red apple", body='Words first: a red <b>apple</b> \ue000, then a "Red  Apple" pie and red apples' + " and more" * 9)
     make_note(title="Plain", body="apple red")
     found = api.get("/api/notes/", {"q": '"red apple"'}).json()
     assert found["index"] == "word" and [note["snippet"] for note in found["notes"]] == [
-        'A red &lt;b&gt;apple&lt;/b&gt; \ue000, then a &quot;<mark>Red Apple</mark>&quot; pie and red apples and more …'
+        '…a red &lt;b&gt;apple&lt;/b&gt; \ue000, then a &quot;<mark>Red Apple</mark>&quot; pie and red apples and more…'
     ]
 
 
