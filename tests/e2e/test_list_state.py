@@ -120,6 +120,37 @@ def test_a_save_keeps_the_rows_loaded_and_the_place_in_the_list(app, live_app):
     expect(app.locator(".note-item[aria-posinset='1']")).to_have_attribute("aria-selected", "true")
 
 
+def test_a_click_on_a_row_opens_its_note_while_the_list_makes_and_loads_rows(app, live_app):
+    """A row that stays in the list is never taken out and put back: moved between the press and
+    the release of the button, it lost the click (as the list made rows at the end of a scroll, or
+    was loaded again after a save)."""
+    bulk_add_notes(60)
+    app.reload()
+
+    def press_on(title):
+        box = app.locator(".note-item-title").get_by_text(title, exact=True).bounding_box()
+        app.mouse.move(box["x"] + 5, box["y"] + 5)
+        app.mouse.down()
+
+    made = rows_made(app)
+    press_on("Note 58")
+    app.set_viewport_size({"width": 1280, "height": 1000})  # more rows in view, made as the button is held
+    wait_for(app, lambda: rows_made(app) > made)
+    app.mouse.up()
+    expect(app.locator("#noteTitle")).to_have_value("Note 58")
+
+    held = []
+    app.route("**/api/notes/?*", lambda route: held.append(route) if route.request.method == "GET" else route.continue_())
+    app.fill("#noteBody", "edited")  # saved, and the list loaded again (held here) 300 ms later
+    wait_for(app, lambda: held)
+    press_on("Note 57")
+    held[0].continue_()
+    app.unroute("**/api/notes/?*")
+    expect(app.locator(".note-item[aria-posinset='1']")).to_contain_text("Note 58")  # the edited note first now
+    app.mouse.up()
+    expect(app.locator("#noteTitle")).to_have_value("Note 57")
+
+
 def test_arrow_down_past_the_last_loaded_row_loads_the_next_page(app, live_app):
     add_notes(live_app, 55)
     server_busy = [True]

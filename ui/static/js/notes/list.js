@@ -15,13 +15,17 @@ const list = {
   totalExact: true,
   selectedId: null,
   stride: 0,          // a row's height plus the gap to the next, in px; 0 until measured
-  rows: new Map(),    // note → its row, for the notes in view
+  rows: new Map(),    // rowKey(note) → its row, for the notes in view
   onNearEnd: () => {},
 };
 
 // A count as the page writes it: 99,500 rather than 99500.
 export const countText = (count) => count.toLocaleString('en');
 export const notesCount = (count) => `${countText(count)} ${count === 1 ? 'note' : 'notes'}`;
+
+// A row shows a note as it is at one version (its text, tags, pinning), with one search's snippet:
+// the list loaded again keeps the rows of the notes that did not change.
+const rowKey = (note) => `${note.id}:${note.version}:${note.snippet ?? ''}`;
 
 export function noteTitle(note) {
   return note.title.trim() || note.body.trim().split('\n')[0].slice(0, 80) || 'Untitled';
@@ -80,7 +84,6 @@ export function setUpList(container, { onNearEnd }) {
 // fromTop: a new list (another view or search), shown from its first note.
 export function showNotes(notes, { total, totalExact, selectedId, fromTop = false }) {
   Object.assign(list, { notes, total, totalExact, selectedId });
-  list.rows.clear();
   if (fromTop) list.container.scrollTop = 0;
   render();
 }
@@ -110,15 +113,15 @@ function render() {
     last = Math.min(notes.length, Math.ceil((container.scrollTop + container.clientHeight) / list.stride) + MARGIN_ROWS);
   }
   const shown = notes.slice(first, last);
-  const rows = new Map(shown.map((note) => [note, list.rows.get(note) ?? noteRow(note)]));
+  const rows = new Map(shown.map((note) => [rowKey(note), list.rows.get(rowKey(note)) ?? noteRow(note)]));
   const setSize = list.totalExact ? String(list.total) : '-1';  // -1: not known yet
   shown.forEach((note, offset) => {
-    const row = rows.get(note);
+    const row = rows.get(rowKey(note));
     row.setAttribute('aria-setsize', setSize);
     row.setAttribute('aria-posinset', String(first + offset + 1));
     row.setAttribute('aria-selected', String(note.id === list.selectedId));
   });
-  if (!sameRows(rows)) container.replaceChildren(...rows.values());
+  placeRows([...rows.values()]);
   list.rows = rows;
 
   if (!list.stride && rows.size) {
@@ -136,12 +139,17 @@ function render() {
   if (last === notes.length && notes.length) list.onNearEnd();
 }
 
-function sameRows(rows) {
-  const children = list.container.children;
-  if (children.length !== rows.size) return false;
-  let index = 0;
-  for (const row of rows.values()) if (children[index++] !== row) return false;
-  return true;
+// The list's children made `rows`, in order, without taking out a row that stays: a row taken out
+// and put back between the press and the release of the mouse button loses the click.
+function placeRows(rows) {
+  const { container } = list;
+  const staying = new Set(rows);
+  for (const child of [...container.children]) if (!staying.has(child)) child.remove();
+  let next = container.firstElementChild;
+  for (const row of rows) {
+    if (row === next) next = next.nextElementSibling;
+    else container.insertBefore(row, next);
+  }
 }
 
 function measureStride() {
