@@ -8,6 +8,7 @@ from django.db import connection
 
 from embedded_site.notes.models import Attachment, Note
 from embedded_site.notes.owners import local_owner
+from embedded_site.notes.search_query import PINNED_WORD_INDEX, WORD_INDEX
 from embedded_site.notes.tagging import set_tags
 
 XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
@@ -25,7 +26,7 @@ def check_search_index() -> None:
             cursor.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 'notes_note_search'::regclass")
             assert cursor.fetchone() == (True,)
             return
-        for index in ("notes_note_fts", "notes_note_pinned_fts"):
+        for index in (WORD_INDEX, PINNED_WORD_INDEX):
             cursor.execute(f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)")
 
 

@@ -3,7 +3,7 @@
 Through the word index of all notes, `is:pinned budget` read every match of `budget` to keep the
 pinned ones: 18,000 matches at 100,000 notes to find 527, 180,000 at a million. This index holds
 the pinned notes only (3% of the demo notes), so FTS5 reads their matches alone: the statement
-that ranks them, 3.6 → 0.6 ms at 100,000 notes (docs/performance.md). It is made as the word
+that ranks them, 3.6 → 0.9 ms at 100,000 notes (docs/performance.md). It is made as the word
 index is (0010), so that a query reads both alike. Its content is a view of those notes, so that
 FTS5's integrity check compares it with them; triggers keep it in step with every write that
 pins, unpins, trashes, restores, edits or deletes a pinned note, whatever makes it (the API,
