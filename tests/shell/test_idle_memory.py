@@ -1,0 +1,87 @@
+"""Once the app has served no request for a while, the server threads' database connections give
+back their page caches (process/idle_memory.py): never while a request runs, never sooner."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from django_desktop_shell.process.idle_memory import IdleMemory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+QUIET_S = 0.2
+SHRINK = "PRAGMA shrink_memory"
+
+
+class RequestThread:
+    """A server thread: its own connection, whose statements are recorded, and requests run on it."""
+
+    def __init__(self, idle: IdleMemory):
+        self.idle = idle
+        self.statements = []
+        self.finished_at = None
+        self.go, self.done = threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        connection.ensure_connection()
+        connection.connection.set_trace_callback(self.statements.append)
+        self.idle.request_started()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_master")
+        self.go.wait()
+        self.idle.request_finished()
+        self.finished_at = time.monotonic()
+        self.done.wait()
+        connection.close()
+
+    def finish_request(self):
+        self.go.set()
+
+    def end(self):
+        self.go.set()
+        self.done.set()
+        self.thread.join(5)
+
+    def emptied_at(self, within_s: float = 10) -> float | None:
+        deadline = time.monotonic() + within_s
+        while time.monotonic() < deadline:
+            if SHRINK in self.statements:
+                return time.monotonic()
+            time.sleep(0.01)
+        return None
+
+
+@pytest.fixture
+def idle():
+    watcher = IdleMemory(idle_s=QUIET_S)
+    threading.Thread(target=watcher.run, daemon=True).start()
+    return watcher
+
+
+def test_a_connection_that_served_a_request_is_emptied_once_the_app_is_quiet(idle):
+    server_thread = RequestThread(idle)
+    try:
+        server_thread.finish_request()
+        emptied_at = server_thread.emptied_at()
+        assert emptied_at is not None, server_thread.statements
+        assert emptied_at - server_thread.finished_at >= QUIET_S
+        assert server_thread.statements.count(SHRINK) == 1  # and not again until it serves another request
+    finally:
+        server_thread.end()
+
+
+def test_nothing_is_emptied_while_a_request_runs(idle):
+    first, second = RequestThread(idle), RequestThread(idle)
+    try:
+        first.finish_request()
+        assert first.emptied_at(within_s=QUIET_S * 4) is None  # the second is still answering
+        second.finish_request()
+        assert first.emptied_at() is not None and second.emptied_at() is not None
+        assert first.statements.count(SHRINK) == second.statements.count(SHRINK) == 1
+    finally:
+        first.end()
+        second.end()
