@@ -155,7 +155,12 @@ def parse(text: str) -> Query:
 
 
 def has_searchable_text(text: str) -> bool:
-    return any(not char.isspace() and not unicodedata.category(char).startswith("P") for char in text)
+    """Whether one of the indexes holds a character of `text`: the word index's letters, numbers
+    and private-use characters (unicode61's own categories), or a character that sends a term to
+    the trigram index (needs_trigrams). Punctuation and symbols such as `+`, `=`, `$` or `^` are
+    neither: a term of them alone would match nothing."""
+    return any(unicodedata.category(char)[0] in "LN" or unicodedata.category(char) == "Co" or needs_trigrams(char)
+               for char in text)
 
 
 def apply_operator(query: Query, operator: str, value: str, negated: bool) -> bool:
