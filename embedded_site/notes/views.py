@@ -221,6 +221,10 @@ def change_note(request, note: Note) -> JsonResponse:
         "tags": note.sorted_tags,
     }
     changes = valid(NoteChangeForm({**current, **json_object(request)}))
+    unchanged = all(changes[name] == value for name, value in current.items() if name != "tags") \
+        and sorted(changes["tags"]) == sorted(current["tags"])
+    if unchanged and changes["version"] == note.version:  # nothing to write: the version stays, others' saves still fit
+        return JsonResponse(note_payload(note))
     reason = "conflict" if changes["resolves_conflict"] else "edit"
     if not editing.update_note(request.user, note.pk, changes["version"], changes, reason):
         now = untrashed_note(request.user, note.pk)

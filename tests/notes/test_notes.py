@@ -229,6 +229,17 @@ def test_a_patch_keeps_the_fields_it_does_not_send(api, make_note):
     assert response.json()["pinned"] is True
 
 
+def test_a_patch_that_changes_nothing_keeps_the_version_so_a_save_elsewhere_still_fits(api, make_note):
+    note = make_note(title="same", body="text", tags=["b", "a"])
+    for unchanged in [{}, {"title": "same", "body": "text"}, {"tags": ["a", "b"]}, {"uid": "ignored"}]:
+        response = api.patch(f"/api/notes/{note.pk}/", {"version": 1, **unchanged})
+        assert response.status_code == 200 and response.json()["version"] == 1, unchanged
+    assert note.revisions.count() == 0  # nothing was replaced, so nothing was kept
+    assert api.patch(f"/api/notes/{note.pk}/", {"version": 1, "body": "from the other window"}).json()["version"] == 2
+    note.refresh_from_db()
+    assert (note.body, note.version) == ("from the other window", 2)
+
+
 def test_a_patch_at_a_stale_version_is_409_with_the_current_note_and_overwrites_nothing(api, make_note):
     note = make_note(title="shared", body="first")
     assert api.patch(f"/api/notes/{note.pk}/", {"version": 1, "body": "from window A"}).status_code == 200
