@@ -6,17 +6,33 @@ from functools import wraps
 
 from django import forms
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from embedded_site.notes.api import ApiError, api_view, json_object, valid
+from embedded_site.notes.forms import JsonTyped
 
 MAX_WAIT = 120
 
 
+class JsonURLField(JsonTyped, forms.URLField):
+    default_error_messages = {"wrong_type": "Enter the address as text (a JSON string)."}
+
+
+class DeviceTokenField(JsonTyped, forms.CharField):
+    """The token a server made for this device (devices/tokens.py: URL-safe ASCII): it goes in an
+    Authorization header, which can carry no space, line break or character outside ASCII."""
+
+    default_error_messages = {"wrong_type": "Enter the token as text (a JSON string)."}
+    default_validators = [RegexValidator(
+        r"\A[!-~]+\Z", "Paste the token exactly as the server showed it: it has no spaces, line breaks or "
+        "characters outside ASCII.")]
+
+
 class ConnectForm(forms.Form):
-    server_url = forms.URLField(max_length=2000, assume_scheme="https", label="Server address")
-    token = forms.CharField(max_length=500, label="Device token")
+    server_url = JsonURLField(max_length=2000, assume_scheme="https", label="Server address")
+    token = DeviceTokenField(max_length=500, label="Device token")
 
 
 class SyncNowForm(forms.Form):
@@ -57,7 +73,7 @@ def sync_connection(request):
         worker.disconnect()
     else:
         details = valid(ConnectForm(json_object(request)))
-        worker.connect(details["server_url"], details["token"].strip())
+        worker.connect(details["server_url"], details["token"])
     return JsonResponse(worker.status())
 
 

@@ -31,6 +31,21 @@ def test_a_device_offline_keeps_working_and_says_why_it_cannot_sync(notedesk, tm
     assert device.api.request("POST", "/api/sync/now/").status == 409
 
 
+def test_a_token_that_could_not_be_sent_is_refused_when_connecting_not_blamed_on_the_network(notedesk, tmp_path):
+    """A token goes in an Authorization header: a line break or a character outside ASCII could
+    never be sent, and each round would fail as "cannot be reached"; another JSON type is not text."""
+    device = Device(notedesk(tmp_path / "A"), "A")
+    for token in [["x"], 5, True, None, "a\nb", "tok\u00e9", "two words"]:
+        refused = device.api.send_json("POST", "/api/sync/connection/", {"server_url": "http://127.0.0.1:9", "token": token})
+        assert refused.status == 400 and list(refused.json()["fields"]) == ["token"], token
+        assert "Device token:" in refused.json()["error"]
+    refused = device.api.send_json("POST", "/api/sync/connection/", {"server_url": ["http://127.0.0.1:9"], "token": "t"})
+    assert refused.status == 400 and list(refused.json()["fields"]) == ["server_url"]
+    assert device.status()["connected"] is False
+    device.connect("http://127.0.0.1:9", "  nd_pasted-with-spaces  ")
+    assert json.loads((device.process.data_dir / "sync.json").read_text())["token"] == "nd_pasted-with-spaces"
+
+
 def test_a_device_is_no_server_and_says_so(notedesk, tmp_path):
     device = Device(notedesk(tmp_path / "A"), "A")
     for method, path, body in [("GET", "/api/sync/v1/changes/?since=0", None),
