@@ -86,6 +86,19 @@ def test_submit_without_username_is_400_with_the_field_error(csrf_client, payloa
     assert response.json()["fields"] == {"username": ["This field is required."]}
 
 
+@pytest.mark.parametrize("username, problem", [
+    (5, "Enter text (a JSON string)."), ({"a": 1}, "Enter text (a JSON string)."), (["x"], "Enter text (a JSON string)."),
+    (True, "Enter text (a JSON string)."), ("\udc80", "half of a surrogate pair"),
+])
+def test_submit_with_a_json_username_that_is_no_text_is_400_naming_it(csrf_client, username, problem):
+    token = csrf_token_from(csrf_client)
+    response = csrf_client.post("/ajax/submit/", json.dumps({"username": username}), content_type="application/json",
+                                HTTP_X_CSRFTOKEN=token, **XHR)
+    assert response.status_code == 400
+    assert problem in response.json()["fields"]["username"][0]
+    assert response.json()["error"].startswith("Username: ")
+
+
 def test_submit_with_an_overlong_username_is_400(csrf_client):
     token = csrf_token_from(csrf_client)
     response = csrf_client.post("/ajax/submit/", {"username": "x" * 151}, HTTP_X_CSRFTOKEN=token, **XHR)
