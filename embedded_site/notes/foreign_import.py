@@ -10,8 +10,9 @@ Hostile input is refused file by file, or, for what would spoil the whole source
 - a folder is walked without following links: a linked file or folder is skipped, and so is
   anything nested deeper than MAX_DEPTH;
 - a zip's entries are never written to disk; one with a path out of the folder (`../x.md`, `/x`,
-  `C:\\x`) or that is a link is skipped; more than MAX_FILES files, or more than
-  MAX_TOTAL_SIZE once uncompressed, refuses the zip;
+  `C:\\x`), that is a link, that is damaged, or that comes twice is skipped; more than MAX_FILES
+  files, or more than MAX_TOTAL_SIZE once uncompressed (a file a note links to counted once for
+  every note that does), refuses the zip;
 - a file over MAX_FILE_SIZE, not UTF-8, or holding NUL characters is skipped;
 - a file a note links to is read only if it is in the folder: a regular file there (never a
   link), or a zip entry that passes a note's checks; a link never reaches outside the folder;
@@ -43,7 +44,7 @@ from django.template.defaultfilters import filesizeformat
 from embedded_site.notes.attachments import display_name
 from embedded_site.notes.forms import BODY_MAX_LENGTH, MAX_TAGS_PER_NOTE, ImportedNoteForm
 from embedded_site.notes.importing import (
-    CHUNK_SIZE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, measured,
+    CHUNK_SIZE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, measured, unreadable_zip,
 )
 from embedded_site.notes.links import LINK, without_code
 from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, title_key
@@ -108,6 +109,7 @@ class Vault:
     notes: list[Entry] = field(default_factory=list)
     files: dict[str, LinkableFile] = field(default_factory=dict)
     root: str = ""
+    size_limit: int | None = None  # a zip's: what its notes and the files they link to may add up to
 
 
 # A folder of Markdown files ---------------------------------------------------------------
@@ -120,27 +122,47 @@ def read_markdown_source(source: Path | BinaryIO) -> ForeignSource:
         notes_from_vault(folder_vault(source, found.skipped), found)
         return found
     try:
-        with zipfile.ZipFile(source) as archive:
-            notes_from_vault(zip_vault(archive, source, found.skipped), found)
+        archive = zipfile.ZipFile(source)
     except zipfile.BadZipFile:
         raise ImportFileError("This is neither a folder nor a zip file of one.") from None
-    except (zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError) as error:
-        raise ImportFileError(f"The zip file cannot be read ({error}).") from None
+    except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError) as error:
+        raise unreadable_zip(error) from None
+    with archive:
+        notes_from_vault(zip_vault(archive, source, found.skipped), found)
     return found
 
 
 def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
     notes = []
+    paths, uids = set(), set()
     for entry in vault.notes:
+        if entry.path in paths:
+            found.skipped.append(Skipped(entry.path, "in the zip file twice: the first one was imported"))
+            continue
+        paths.add(entry.path)
         note = markdown_note(entry, vault.root)
-        (found.skipped if isinstance(note, Skipped) else notes).append(note)
+        if isinstance(note, Skipped):
+            found.skipped.append(note)
+            continue
+        if note["uid"] in uids:  # its path differs from another's only in case
+            note["uid"] = str(uuid.uuid5(NAMESPACE, "markdown-exact:" + entry.path))
+        uids.add(note["uid"])
+        notes.append(note)
     titles = titles_by_link_target(notes, vault.root)
     files_by_name: dict[str, list[str]] = {}
     for path in vault.files:
         files_by_name.setdefault(PurePosixPath(path).name, []).append(path)
+    read_at_most = vault.size_limit - sum(entry.size for entry in vault.notes) if vault.size_limit else None
     for note in notes:
         note["body"] = links_pointed_at_titles(note["body"], titles)
         linked = linked_files(note, vault, files_by_name)
+        if read_at_most is not None:
+            read_at_most -= sum(vault.files[path].size for path in linked)
+            if read_at_most < 0:  # one small file linked from many notes: a copy of it each
+                raise ImportFileError(
+                    "The notes in this zip file and the files they link to (each counted once for every note that "
+                    f"links to it) add up to more than {filesizeformat(vault.size_limit)}: too large to import at once."
+                )
         attachments = [attachment for path in linked if (attachment := attachment_of(path, vault, found))]
         record = checked_record(note["path"], {key: value for key, value in note.items() if key != "path"}, attachments)
         (found.skipped if isinstance(record, Skipped) else found.records).append(record)
@@ -221,7 +243,7 @@ def zip_vault(archive: zipfile.ZipFile, source: Path | BinaryIO, skipped: list[S
         raise ImportFileError(f"The zip file has more than {MAX_FILES:,} files: import it in parts.")
     if sum(info.file_size for info in infos) > MAX_TOTAL_SIZE:
         raise ImportFileError("The files in this zip file are too large to import at once.")
-    vault = Vault()
+    vault = Vault(size_limit=MAX_TOTAL_SIZE)
     for info in infos:
         name = info.filename.replace("\\", "/")
         parts = PurePosixPath(name).parts
@@ -239,12 +261,20 @@ def zip_vault(archive: zipfile.ZipFile, source: Path | BinaryIO, skipped: list[S
         elif len(parts) > MAX_DEPTH + 1:
             skipped.append(Skipped(info.filename, f"nested more than {MAX_DEPTH} folders deep"))
         else:
-            modified = datetime(*info.date_time, tzinfo=timezone.utc)
-            vault.notes.append(Entry(name.lstrip("./"), info.file_size, modified, lambda info=info: archive.read(info)))
+            vault.notes.append(Entry(name.lstrip("./"), info.file_size, entry_date(info), lambda info=info: archive.read(info)))
     tops = {PurePosixPath(entry.path).parts[0] for entry in vault.notes}
     if len(tops) == 1 and all(len(PurePosixPath(entry.path).parts) > 1 for entry in vault.notes):
         vault.root = f"{tops.pop()}/"  # the zip of a folder: the folder is the vault, not a sub-folder of it
     return vault
+
+
+def entry_date(info: zipfile.ZipInfo) -> datetime:
+    """When a zip entry was last changed; a date no calendar has (month 0, say) is the earliest a
+    zip can hold, 1980-01-01, the same at every import."""
+    try:
+        return datetime(*info.date_time, tzinfo=timezone.utc)
+    except ValueError:
+        return datetime(1980, 1, 1, tzinfo=timezone.utc)
 
 
 def zip_member_chunks(source: Path | BinaryIO, name: str) -> Iterator[bytes]:
@@ -260,7 +290,10 @@ def markdown_note(entry: Entry, root: str) -> dict | Skipped:
     too_large = Skipped(entry.path, f"larger than {filesizeformat(MAX_FILE_SIZE)}")
     if entry.size > MAX_FILE_SIZE:
         return too_large
-    data = entry.read()
+    try:
+        data = entry.read()
+    except (OSError, *UNREADABLE_ZIP) as error:  # damaged in the zip, or taken away from the folder
+        return Skipped(entry.path, f"cannot be read ({error})")
     if len(data) > MAX_FILE_SIZE:
         return too_large
     try:

@@ -396,10 +396,8 @@ def markdown_sources(file: BinaryIO) -> list[tuple[str, dict, list[ImportedAttac
             ])
             for (where, raw), listed in zip(notes, named)
         ]
-    except UNREADABLE_ZIP as error:
-        raise ImportFileError(f"The zip file cannot be read ({error}).") from None
-    except UnicodeDecodeError:  # a name not in the UTF-8 its flag claims (a note's text is checked in markdown_record)
-        raise ImportFileError("The zip file cannot be read (a file name in it is not UTF-8 text).") from None
+    except (*UNREADABLE_ZIP, UnicodeDecodeError) as error:  # a note's text is checked in markdown_record
+        raise unreadable_zip(error) from None
     except OSError as error:
         if error.errno is not None:  # the disk, not the zip: said as such further up
             raise
@@ -421,6 +419,14 @@ def in_a_note_folder(path: str, names: set[str]) -> bool:
     `groceries.md` (an attached .md file is not a note)."""
     folders = path.split("/")[:-1]
     return any("/".join(folders[:depth]) + ".md" in names for depth in range(1, len(folders) + 1))
+
+
+def unreadable_zip(error: Exception) -> ImportFileError:
+    """What to say of a zip file that breaks as it is read: damaged, or naming a file in the UTF-8
+    its flag claims and not in it."""
+    if isinstance(error, UnicodeDecodeError):
+        return ImportFileError("The zip file cannot be read (a file name in it is not UTF-8 text).")
+    return ImportFileError(f"The zip file cannot be read ({error}).")
 
 
 def within_archive_limit(read: list[zipfile.ZipInfo]) -> None:

@@ -170,6 +170,62 @@ def test_a_zip_too_large_once_uncompressed_is_refused(monkeypatch):
         read_markdown_source(io.BytesIO(zipped({"a.md": "x" * 2000})))
 
 
+def test_a_file_linked_from_many_notes_counts_once_for_each_against_the_zip_limit(monkeypatch):
+    """Each note that links a file gets a copy of it: a 26 KB zip of 13 notes linking one 24 MB file
+    of zeros wrote 312 MB of attachments."""
+    monkeypatch.setattr("embedded_site.notes.foreign_import.MAX_TOTAL_SIZE", 1000)
+    notes = {f"n{number}.md": "[[blob.bin]]" for number in range(5)}
+    with pytest.raises(ImportFileError, match="each counted once for every note that links to it"):
+        read_markdown_source(io.BytesIO(zipped({**notes, "blob.bin": b"\0" * 300})))
+    found = read_markdown_source(io.BytesIO(zipped({"n1.md": "[[blob.bin]]", "n2.md": "[[blob.bin]]", "blob.bin": b"\0" * 300})))
+    assert [len(record["attachments"]) for record in found.records] == [1, 1]
+
+
+def test_notes_whose_paths_differ_only_in_case_are_both_imported_once(api):
+    """A note's uid comes from its path, whatever its case: two such files had one uid, and the
+    import failed, or kept one file's text over the other's."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive, pytest.warns(UserWarning, match="Duplicate name"):
+        for name, text in [("vault/Plan.md", "upper"), ("vault/plan.md", "lower"), ("vault/same.md", "first"),
+                           ("vault/same.md", "second")]:
+            archive.writestr(name, text)
+    for created, unchanged in [(3, 0), (0, 3)]:
+        finished = wait_for_job(api, api.client.post("/api/jobs/import-other/", {
+            "source": "markdown-folder", "file": io.BytesIO(buffer.getvalue())}, HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
+        assert finished["state"] == "done", finished
+        assert (finished["result"]["created"], finished["result"]["unchanged"]) == (created, unchanged)
+        assert finished["result"]["skipped_files"] == [
+            {"path": "vault/same.md", "reason": "in the zip file twice: the first one was imported"}]
+    assert sorted(Note.objects.values_list("title", "body")) == [("Plan", "upper"), ("plan", "lower"), ("same", "first")]
+
+
+def test_a_damaged_file_in_a_zip_is_skipped_saying_so_and_the_rest_imported():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("damaged.md", "words " * 200)
+        archive.writestr("fine.md", "fine")
+    data = bytearray(buffer.getvalue())
+    start = 30 + len("damaged.md")  # the first entry's compressed data, after its local header
+    data[start:start + 8] = b"\xff" * 8
+    found = read_markdown_source(io.BytesIO(bytes(data)))
+    assert [record["title"] for record in found.records] == ["fine"]
+    assert [(item.path, item.reason.startswith("cannot be read (")) for item in found.skipped] == [("damaged.md", True)]
+
+
+def test_a_zip_naming_a_file_in_a_utf8_that_is_not_is_refused_saying_so():
+    content = zipped({"u/\u00e9t\u00e9.md": "text"}).replace("\u00e9t\u00e9".encode(), b"\xff\xfet\xc3\xa9")
+    with pytest.raises(ImportFileError, match="a file name in it is not UTF-8 text"):
+        read_markdown_source(io.BytesIO(content))
+
+
+def test_a_zip_entry_dated_on_no_calendar_day_is_dated_1980():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("undated.md", date_time=(1980, 0, 0, 0, 0, 0)), "text")
+    (record,) = read_markdown_source(io.BytesIO(buffer.getvalue())).records
+    assert record["created"] == record["updated"] == datetime(1980, 1, 1, tzinfo=timezone.utc)
+
+
 def test_a_huge_markdown_file_is_skipped(monkeypatch):
     monkeypatch.setattr("embedded_site.notes.foreign_import.MAX_FILE_SIZE", 100)
     found = read_markdown_source(io.BytesIO(zipped({"big.md": "x" * 101, "small.md": "ok"})))
