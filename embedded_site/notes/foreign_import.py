@@ -48,6 +48,7 @@ from embedded_site.notes.importing import (
 )
 from embedded_site.notes.links import LINK, without_code
 from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, title_key
+from embedded_site.notes.tagging import normalise_tag
 
 MAX_FILES = 50_000
 MAX_FILE_SIZE = 8 * 1024 * 1024
@@ -164,7 +165,8 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
                     f"links to it) add up to more than {filesizeformat(vault.size_limit)}: too large to import at once."
                 )
         attachments = [attachment for path in linked if (attachment := attachment_of(path, vault, found))]
-        record = checked_record(note["path"], {key: value for key, value in note.items() if key != "path"}, attachments)
+        raw = fitted(note["path"], {key: value for key, value in note.items() if key != "path"}, found.skipped)
+        record = checked_record(note["path"], raw, attachments)
         (found.skipped if isinstance(record, Skipped) else found.records).append(record)
     if not found.records:
         raise ImportFileError(
@@ -304,14 +306,14 @@ def markdown_note(entry: Entry, root: str) -> dict | Skipped:
         return Skipped(entry.path, "not text (it holds NUL characters)")
     front, body = front_matter(text)
     stem = PurePosixPath(entry.path).name[:-3]
-    title = str(front.get("title") or first_heading(body) or stem).strip()[:TITLE_MAX_LENGTH] or stem[:TITLE_MAX_LENGTH]
+    title = str(front.get("title") or first_heading(body) or stem).strip() or stem
     folders = [part[:TAG_MAX_LENGTH] for part in PurePosixPath(entry.path.removeprefix(root)).parts[:-1]]
     tags = [*folders, *as_list(front.get("tags")), *as_list(front.get("tag")), *inline_tags(body)]
     created = front_date(front.get("created") or front.get("date")) or entry.modified
     updated = max(front_date(front.get("updated") or front.get("modified")) or entry.modified, created)
     return {
         "path": entry.path, "uid": str(uuid.uuid5(NAMESPACE, "markdown:" + entry.path.casefold())),
-        "title": title, "body": body, "tags": list(dict.fromkeys(tags))[:MAX_TAGS_PER_NOTE], "pinned": False,
+        "title": title, "body": body, "tags": tags, "pinned": False,
         "created": created.isoformat(), "updated": updated.isoformat(),
     }
 
@@ -395,6 +397,24 @@ def attachment_of(path: str, vault: Vault, found: ForeignSource) -> ImportedAtta
         found.skipped.append(too_large)
         return None
     return ImportedAttachment(display_name(PurePosixPath(path).name), size, digest, file.chunks)
+
+
+def fitted(where: str, raw: dict, skipped: list[Skipped], tags_left_out: int = 0) -> dict:
+    """`raw` with its title and tags cut to what a note holds, each cut said in `skipped` (the note
+    itself is imported): a title past TITLE_MAX_LENGTH characters, a tag past TAG_MAX_LENGTH, the
+    tags past MAX_TAGS_PER_NOTE (with `tags_left_out`, those the reader did not keep)."""
+    if len(raw["title"]) > TITLE_MAX_LENGTH:
+        skipped.append(Skipped(where, f"its title is longer than {TITLE_MAX_LENGTH} characters: "
+                                      f"the note is imported with the first {TITLE_MAX_LENGTH}"))
+    tags = list(dict.fromkeys(name for name in map(normalise_tag, raw["tags"]) if name))
+    for name in (name for name in tags if len(name) > TAG_MAX_LENGTH):
+        skipped.append(Skipped(where, f"its tag “{name[:40]}…” is longer than {TAG_MAX_LENGTH} characters: "
+                                      "the note is imported without it"))
+    tags = [name for name in tags if len(name) <= TAG_MAX_LENGTH]
+    if len(tags) + tags_left_out > MAX_TAGS_PER_NOTE:
+        skipped.append(Skipped(where, f"it has {len(tags) + tags_left_out} tags, more than the {MAX_TAGS_PER_NOTE} a "
+                                      f"note holds: the note is imported with the first {MAX_TAGS_PER_NOTE}"))
+    return {**raw, "title": raw["title"][:TITLE_MAX_LENGTH], "tags": tags[:MAX_TAGS_PER_NOTE]}
 
 
 def checked_record(where: str, raw: dict, attachments: list[ImportedAttachment] = ()) -> dict | Skipped:
@@ -507,6 +527,7 @@ class EnexNote:
     texts: dict[str, str] = field(default_factory=dict)  # the first title, content, created, updated
     oversized: set[str] = field(default_factory=set)
     tags: list[str] = field(default_factory=list)
+    tags_left_out: int = 0  # past MAX_TAGS_PER_NOTE: counted, not kept
     resources: list[EnexResource] = field(default_factory=list)
 
 
@@ -560,9 +581,11 @@ class EnexNotes:
             return
         if self.text is not None and len(inside) + 1 == self.text_depth:
             text, self.text = "".join(self.text), None
-            if tag == "tag":
-                if len(note.tags) < MAX_TAGS_PER_NOTE and text.strip():
+            if tag == "tag" and text.strip():
+                if len(note.tags) < MAX_TAGS_PER_NOTE:
                     note.tags.append(text.strip())
+                else:
+                    note.tags_left_out += 1
             elif tag == "file-name":
                 note.resources[-1].name = note.resources[-1].name or text
             elif tag not in note.texts:
@@ -600,11 +623,11 @@ def enex_note(note: EnexNote, number: int, taken: set[str], skipped: list[Skippe
     taken.add(key)
     raw = {
         "uid": str(uuid.uuid5(NAMESPACE, key)),
-        "title": title[:TITLE_MAX_LENGTH],
+        "title": title,
         "body": enml_to_markdown(note.texts.get("content", ""), names_by_md5)[:BODY_MAX_LENGTH + 1],
         "tags": note.tags, "pinned": False, "created": created.isoformat(), "updated": updated.isoformat(),
     }
-    return checked_record(where, raw, attachments)
+    return checked_record(where, fitted(where, raw, skipped, note.tags_left_out), attachments)
 
 
 def enex_date(text: str | None) -> datetime | None:

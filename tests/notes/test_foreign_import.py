@@ -296,6 +296,29 @@ def test_an_evernote_note_keeps_its_text_when_an_attached_file_cannot_come_with_
     ]
 
 
+def test_a_title_or_tags_past_what_a_note_holds_are_cut_saying_so_and_the_note_imported():
+    """A title was cut to 300 characters without a word, tags past 20 were dropped, and one tag
+    too long skipped the whole note."""
+    tags = "".join(f"<tag>tag {number}</tag>" for number in range(24)) + f"<tag>{'long' * 20}</tag>"
+    found = read_enex(io.BytesIO(f"""<en-export><note><title>{'t' * 400}</title>
+        <content>&lt;en-note&gt;Kept&lt;/en-note&gt;</content>{tags}</note></en-export>""".encode()), io.BytesIO())
+    (note,) = found.records
+    assert (note["title"], note["body"], note["tags"]) == ("t" * 300, "Kept", [f"tag {number}" for number in range(20)])
+    where = f"Note 1 “{'t' * 60}”"
+    assert [(item.path, item.reason) for item in found.skipped] == [
+        (where, "its title is longer than 300 characters: the note is imported with the first 300"),
+        (where, "it has 25 tags, more than the 20 a note holds: the note is imported with the first 20"),
+    ]
+    found = read_markdown_source(io.BytesIO(zipped({
+        "plan.md": f"---\ntitle: {'p' * 301}\ntags: [{'x' * 51}, work]\n---\nText #idea"})))
+    (note,) = found.records
+    assert (len(note["title"]), note["tags"]) == (300, ["work", "idea"])
+    assert [item.reason for item in found.skipped] == [
+        "its title is longer than 300 characters: the note is imported with the first 300",
+        f"its tag “{'x' * 40}…” is longer than 50 characters: the note is imported without it",
+    ]
+
+
 def test_a_large_evernote_export_is_read_without_holding_its_attached_files_in_memory(tmp_path, settings):
     import tracemalloc
 
