@@ -101,6 +101,18 @@ def stop_tree(process: subprocess.Popen) -> None:
     time.sleep(SETTLE_S)
 
 
+def crash_record(data: Path | None) -> str:
+    """The crashed thread's stack from the launch's crashes.log (the data folder is deleted after
+    the run), or nothing."""
+    crashes = data / "logs" / "crashes.log" if data else None
+    if not crashes or not crashes.exists():
+        return ""
+    last = crashes.read_text(errors="replace").rsplit("Fatal Python error", 1)[-1]
+    crashed = last.split("Current thread", 1)[-1].split("\n\n", 1)[0]
+    crashes.unlink()  # a later failure reports its own
+    return "; its crashed thread:\n    Current thread" + crashed.replace("\n", "\n    ")
+
+
 def launch(command: list[str], env: dict, data: Path | None, screens: Path | None, label: str) -> dict:
     """One launch: seconds to the final screen and to page loaded, and the tree's PSS."""
     log_file = data / "logs" / "notedesk.log" if data else None
@@ -110,7 +122,10 @@ def launch(command: list[str], env: dict, data: Path | None, screens: Path | Non
     started = time.time()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     try:
-        shown, screen = watch_screen(process, started)
+        try:
+            shown, screen = watch_screen(process, started)
+        except RuntimeError as error:
+            raise RuntimeError(f"{error}{crash_record(data)}") from None
         time.sleep(max(0.0, started + shown + MEMORY_AFTER_S - time.time()))
         pss = tree_pss(process)
         if log_file:
