@@ -51,17 +51,19 @@ class IdleMemory:
             self.in_flight += 1
 
     def request_finished(self, **kwargs) -> None:
-        used = [wrapper for wrapper in connections.all(initialized_only=True) if wrapper.vendor == "sqlite"]
         with self.condition:
             self.in_flight = max(0, self.in_flight - 1)  # Django sends it again if an answer is closed twice
-            self.used[threading.get_ident()] = used
+            thread = threading.get_ident()
+            if not self.used.get(thread):  # a thread keeps its connections: looked up once per quiet time
+                self.used[thread] = [wrapper for wrapper in connections.all(initialized_only=True)
+                                     if wrapper.vendor == "sqlite"]
             self.last_request_at = time.monotonic()
             self.condition.notify()
 
     def run(self) -> None:
         with self.condition:
             while True:
-                self.condition.wait_for(lambda: self.used and not self.in_flight)
+                self.condition.wait_for(lambda: any(self.used.values()) and not self.in_flight)
                 quiet_for = time.monotonic() - self.last_request_at
                 if quiet_for < self.idle_s:
                     self.condition.wait(self.idle_s - quiet_for)
