@@ -16,27 +16,29 @@ SHRINK = "PRAGMA shrink_memory"
 
 
 class RequestThread:
-    """A server thread: its own connection, whose statements are recorded, and requests run on it."""
+    """A server thread: its own connection, whose statements are recorded, and one request answered
+    through the app IdleMemory watches, held until finish_request()."""
 
-    def __init__(self, idle: IdleMemory):
-        self.idle = idle
+    def __init__(self, application):
         self.statements = []
         self.finished_at = None
         self.go, self.done = threading.Event(), threading.Event()
-        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread = threading.Thread(target=self.serve, args=(application,), daemon=True)
         self.thread.start()
 
-    def serve(self):
+    def serve(self, application):
         connection.ensure_connection()
         connection.connection.set_trace_callback(self.statements.append)
-        self.idle.request_started()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM sqlite_master")
-        self.go.wait()
-        self.idle.request_finished()
+        application({"answer": self.answer}, lambda status, headers: None)
         self.finished_at = time.monotonic()
         self.done.wait()
         connection.close()
+
+    def answer(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_master")
+        self.go.wait()
+        return [b"answered"]
 
     def finish_request(self):
         self.go.set()
@@ -56,14 +58,12 @@ class RequestThread:
 
 
 @pytest.fixture
-def idle():
-    watcher = IdleMemory(idle_s=QUIET_S)
-    threading.Thread(target=watcher.run, daemon=True).start()
-    return watcher
+def application():
+    return IdleMemory(idle_s=QUIET_S).watching(lambda environ, start_response: environ["answer"]())
 
 
-def test_a_connection_that_served_a_request_is_emptied_once_the_app_is_quiet(idle):
-    server_thread = RequestThread(idle)
+def test_a_connection_that_served_a_request_is_emptied_once_the_app_is_quiet(application):
+    server_thread = RequestThread(application)
     try:
         server_thread.finish_request()
         emptied_at = server_thread.emptied_at()
@@ -74,8 +74,8 @@ def test_a_connection_that_served_a_request_is_emptied_once_the_app_is_quiet(idl
         server_thread.end()
 
 
-def test_nothing_is_emptied_while_a_request_runs(idle):
-    first, second = RequestThread(idle), RequestThread(idle)
+def test_nothing_is_emptied_while_a_request_runs(application):
+    first, second = RequestThread(application), RequestThread(application)
     try:
         first.finish_request()
         assert first.emptied_at(within_s=QUIET_S * 4) is None  # the second is still answering

@@ -12,9 +12,9 @@ glibc returns its heap's free pages to the system.
 A smaller page cache would have saved as much, but for good: a write of many pages (an import)
 spills them to the database's log before its end when they no longer fit.
 
-Connections are only touched between requests: a request that starts while they are emptied
-waits for that (about a millisecond). The connections of the app's own background threads (an
-import, sync) are never touched: they serve no request.
+Connections are only touched between requests: those of a thread that has started to answer
+one meanwhile are left for the next time. The connections of the app's own background threads
+(an import, sync) are never touched: they serve no request.
 """
 
 import ctypes
@@ -24,7 +24,6 @@ import sys
 import threading
 import time
 
-from django.core.signals import request_finished, request_started
 from django.db import connections
 
 logger = logging.getLogger(__name__)
@@ -35,46 +34,56 @@ IDLE_S = 2.0
 class IdleMemory:
     def __init__(self, idle_s: float = IDLE_S):
         self.idle_s = idle_s
-        self.condition = threading.Condition()
-        self.in_flight = 0
         self.last_request_at = time.monotonic()
-        self.used = {}  # a request thread → its SQLite connections, since the last time they were emptied
+        # Written by each request thread for itself, without a lock: a lock taken at every answer,
+        # and waking this watcher at each, cost the server CPU at every answer.
+        self.answering: dict[int, bool] = {}  # a request thread → whether it is answering one now
+        self.condition = threading.Condition()  # guards `used`; tells the watcher the first request came
+        self.used: dict[int, list] = {}  # a request thread → its SQLite connections, since they were last emptied
 
-    def watch(self) -> "IdleMemory":
-        request_started.connect(self.request_started, dispatch_uid="desktop-idle-memory-started")
-        request_finished.connect(self.request_finished, dispatch_uid="desktop-idle-memory-finished")
-        threading.Thread(target=self.run, name="desktop-idle-memory", daemon=True).start()
-        return self
+    def watching(self, app):
+        """The WSGI app, each request noted on its way through; and the watcher started. (Django's
+        request signals did it for ~10 µs more of the server's CPU an answer, at 8 clients.)"""
 
-    def request_started(self, **kwargs) -> None:
-        with self.condition:
-            self.in_flight += 1
-
-    def request_finished(self, **kwargs) -> None:
-        with self.condition:
-            self.in_flight = max(0, self.in_flight - 1)  # Django sends it again if an answer is closed twice
+        def application(environ, start_response):
             thread = threading.get_ident()
-            if not self.used.get(thread):  # a thread keeps its connections: looked up once per quiet time
-                self.used[thread] = [wrapper for wrapper in connections.all(initialized_only=True)
-                                     if wrapper.vendor == "sqlite"]
-            self.last_request_at = time.monotonic()
-            self.condition.notify()
+            self.answering[thread] = True
+            try:
+                return app(environ, start_response)
+            finally:
+                self.answering[thread] = False
+                self.last_request_at = time.monotonic()
+                if not self.used.get(thread):  # a thread keeps its connections: looked up once per quiet time
+                    self.note_connections(thread)
+
+        threading.Thread(target=self.run, name="desktop-idle-memory", daemon=True).start()
+        return application
+
+    def note_connections(self, thread: int) -> None:
+        with self.condition:
+            first = not any(self.used.values())
+            self.used[thread] = [wrapper for wrapper in connections.all(initialized_only=True) if wrapper.vendor == "sqlite"]
+            if first and self.used[thread]:
+                self.condition.notify()
 
     def run(self) -> None:
-        with self.condition:
-            while True:
-                self.condition.wait_for(lambda: any(self.used.values()) and not self.in_flight)
-                quiet_for = time.monotonic() - self.last_request_at
-                if quiet_for < self.idle_s:
-                    self.condition.wait(self.idle_s - quiet_for)
-                    continue  # a request may have come meanwhile: look again
+        while True:
+            with self.condition:
+                self.condition.wait_for(lambda: any(self.used.values()))
+            while (quiet_for := time.monotonic() - self.last_request_at) < self.idle_s or any(list(self.answering.values())):
+                time.sleep(max(self.idle_s - quiet_for, self.idle_s / 4))
+            with self.condition:
                 self.give_back()
 
     def give_back(self) -> None:
-        """Runs with the condition held: no request runs meanwhile."""
+        """With the condition held. A thread that has started to answer a request meanwhile keeps
+        its connections as they are until the next time (SQLite would make them take turns)."""
         started = time.perf_counter()
         emptied = 0
-        for wrappers in self.used.values():
+        for thread, wrappers in list(self.used.items()):
+            if self.answering.get(thread):
+                continue
+            del self.used[thread]
             for wrapper in wrappers:
                 if wrapper.connection is None:  # closed since (Django closes a connection left unusable)
                     continue
@@ -83,7 +92,6 @@ class IdleMemory:
                     emptied += 1
                 except sqlite3.Error as error:
                     logger.warning("Could not empty a database connection's cache: %s", error)
-        self.used.clear()
         trim_c_heap()
         logger.debug("Idle: emptied %d connections' caches and trimmed the heap in %.1f ms",
                      emptied, (time.perf_counter() - started) * 1000)

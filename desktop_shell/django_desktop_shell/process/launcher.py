@@ -206,10 +206,10 @@ def start_site(identity, sock, data_dir, dev: bool, browser: bool, launched_at: 
     for replaced in settings.DESKTOP_REPLACED_SETTINGS:
         logger.info("Desktop default applied over the project's setting: %s", replaced)
     started = site.start(next_path=identity.start_path)
-    from django_desktop_shell.process.idle_memory import IdleMemory  # it imports Django's signals: once Django is set up
+    from django_desktop_shell.process.idle_memory import IdleMemory  # it imports Django's database layer: once set up
 
-    IdleMemory().watch()
-    wsgi_app = self_test.recording_statuses(started.wsgi_app) if self_test else started.wsgi_app
+    wsgi_app = IdleMemory().watching(started.wsgi_app)
+    wsgi_app = self_test.recording_statuses(wsgi_app) if self_test else wsgi_app
     http_server = server.ServerThread(wsgi_app, sock, launch_path=started.launch_path,
                                       launch_origin=started.session_origin, ident=identity.name,
                                       body_guard=started.body_guard).start()
