@@ -237,8 +237,8 @@ class ImportForm(forms.Form):
 
 
 class ExportJobForm(forms.Form):
-    format = forms.ChoiceField(choices=[("json", "JSON"), ("markdown", "Markdown")])
-    destination = forms.ChoiceField(choices=[("download", "a download"), ("dialog", "a file chosen in a dialog")])
+    format = JsonChoiceField(choices=[("json", "JSON"), ("markdown", "Markdown")])
+    destination = JsonChoiceField(choices=[("download", "a download"), ("dialog", "a file chosen in a dialog")])
 
 
 class PreviewForm(forms.Form):

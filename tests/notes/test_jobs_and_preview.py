@@ -280,6 +280,13 @@ def test_an_export_job_with_a_bad_format_is_400(api):
     assert "format" in response.json()["fields"]
 
 
+def test_an_export_job_with_a_choice_that_is_no_json_string_is_400_naming_it_without_python_in_the_words(api):
+    response = api.post("/api/jobs/export/", {"format": ["json"], "destination": 1})
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"format": ["Enter one of the choices (a JSON string)."],
+                                         "destination": ["Enter one of the choices (a JSON string)."]}
+
+
 def test_the_export_file_is_deleted_when_old_jobs_are_forgotten(api, owner, monkeypatch):
     monkeypatch.setattr(jobs, "JOBS_KEPT", 1)
     first = wait_for_job(api, api.post("/api/jobs/export/", {"format": "json", "destination": "download"}).json())
