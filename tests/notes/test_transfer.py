@@ -263,6 +263,7 @@ def export_document(*notes):
     "content, message",
     [
         (b"\x89PNG not an export", "This is neither a Notedesk JSON export nor a zip of Markdown notes."),
+        (b'{"notes": [{"title": "caf\xe9"}]}', "This JSON file is not UTF-8 text (byte 25 is not), as a Notedesk export is."),
         (b'{"notes": []}', "This JSON file is not a Notedesk export."),
         (b'{"format": "notedesk-notes", "version": 9, "notes": []}', "This Notedesk export is not version 1, 2 or 3"),
         (export_document([1]), "Note 1: a note must be an object."),
