@@ -166,13 +166,11 @@ def json_notes(file: BinaryIO) -> Iterator[object]:
         file.seek(0)
         try:
             document = json.load(file)
-        except UnicodeDecodeError as error:
+        except (ValueError, RecursionError) as error:
             file.seek(0)
-            if file.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):  # JSON, but not in UTF-8
-                raise ImportFileError(
+            if isinstance(error, UnicodeDecodeError) and file.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+                raise ImportFileError(  # JSON, but not in UTF-8
                     f"This JSON file is not UTF-8 text (byte {error.start} is not), as a Notedesk export is.") from None
-            raise ImportFileError("This is neither a Notedesk JSON export nor a zip of Markdown notes.") from None
-        except (ValueError, RecursionError):
             raise ImportFileError("This is neither a Notedesk JSON export nor a zip of Markdown notes.") from None
         if not isinstance(document, dict):
             raise ImportFileError("This JSON file is not a Notedesk export.")
