@@ -249,3 +249,22 @@ def test_export_in_the_window_writes_where_the_native_save_dialog_says(tmp_path,
     assert f"toast: Exported 3 notes to {chosen}" in result.stdout
     assert "dialogs: [('SAVE', 'notedesk-" in result.stdout  # one save dialog, with a suggested name
     assert len(json.loads(chosen.read_text())["notes"]) == 3
+
+
+def test_an_attachment_opened_in_the_window_is_saved_where_the_save_dialog_says_and_the_page_stays(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    seed(data_dir, app_env, 3)
+    save_folder = tmp_path / "chosen"
+    save_folder.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.shell.drivers.download_attachment", str(data_dir), str(save_folder)],
+        capture_output=True, text=True, env=app_env, timeout=90, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    # JSON, which WebKit would show in place of the page, and a zip, which it would have saved
+    # unasked (to the home folder) or not at all.
+    assert "after json: / app" in result.stdout
+    assert "after markdown: / app" in result.stdout
+    assert re.search(r"suggested: \['notedesk-[\d-]+\.json', 'notedesk-[\d-]+\.zip'\]", result.stdout), result.stdout
+    assert len(json.loads((save_folder / "saved-1").read_text())["notes"]) == 3
+    assert (save_folder / "saved-2").read_bytes()[:2] == b"PK"

@@ -11,6 +11,8 @@ import webbrowser
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from django_desktop_shell.process import downloads
+
 logger = logging.getLogger(__name__)
 
 EXTERNAL_SCHEMES = ("http", "https")
@@ -49,13 +51,20 @@ class NavigationLock:
         from webview.platforms.gtk import BrowserView
 
         browser_view = BrowserView.instances[window.uid]
-        # pywebview's own policy opens every target=_blank link, ours included, in the browser.
-        # Ours replaces it and hands it only the download decisions it also makes.
+        # pywebview's own policy opens every target=_blank link, ours included, in the browser,
+        # and shows an attachment in place of the page when the web view can show its type
+        # (downloads.py has what is saved instead).
         browser_view.webview.disconnect_by_func(browser_view.on_navigation)
 
         def decide(view, decision, decision_type):
             if decision_type == WebKit2.PolicyDecisionType.RESPONSE:
-                return browser_view.on_navigation(view, decision, decision_type)
+                headers = decision.get_response().get_http_headers()
+                disposition = headers.get_one("Content-Disposition") if headers is not None else None
+                if downloads.is_download(disposition, decision.is_mime_type_supported()):
+                    decision.download()
+                else:
+                    decision.use()
+                return True
             url = decision.get_navigation_action().get_request().get_uri()
             if self.allows(url):
                 if decision_type == WebKit2.PolicyDecisionType.NEW_WINDOW_ACTION:

@@ -12,6 +12,7 @@ from concurrent.futures import Future, TimeoutError
 from dataclasses import dataclass
 from pathlib import Path
 
+from django_desktop_shell.process import downloads
 from django_desktop_shell.process.errors import StartupError, failure_message
 from django_desktop_shell.process.lifecycle import close_on_stop_signal
 from django_desktop_shell.process.navigation import NavigationLock
@@ -64,6 +65,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     """
     import webview
 
+    downloads.allow()
     if gui() == "gtk":
         # PyGObject's overrides break when two threads import them at once ("GLib has no attribute
         # 'Idle'", seen when a file given on the command line was opened while GTK started): GTK's
@@ -88,6 +90,8 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     )
     window.events.before_show += lambda: hooks.navigation.install(window)
     window.events.before_show += lambda: redraw_on_each_commit(window)
+    if gui() == "gtk":
+        window.events.before_show += lambda: downloads.install_gtk(window)
     track_geometry(window, geometry)
     if integration is not None:  # the menu bar, zoom, spell check, files and links from outside
         integration.attach(window, geometry)
