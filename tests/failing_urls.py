@@ -3,6 +3,7 @@ slow or redirect, over Notedesk's own."""
 
 import time
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -16,6 +17,10 @@ def missing_view(request):
     raise Http404("no such thing")
 
 
+def forbidden_view(request):
+    raise PermissionDenied
+
+
 def slow_view(request):
     time.sleep(3)
     return HttpResponse("late")
@@ -24,6 +29,7 @@ def slow_view(request):
 urlpatterns = [
     path("broken/", broken_view),
     path("raises-404/", missing_view),
+    path("raises-403/", forbidden_view),
     path("slow/", slow_view),
     path("redirects-to-broken/", RedirectView.as_view(url="/broken/")),
     path("redirects-home/", RedirectView.as_view(url="/")),

@@ -1,20 +1,26 @@
 """Error answers: JSON `{"error": …}` for AJAX requests, a short readable page otherwise.
 
-The page is the template "desktop_shell/error.html": the site's own if it has one (to match its
-look), else the shell's. It is rendered without a request context: an error page must not need
-the database, CSRF or a session.
+The page is the site's own 404.html, 403.html, 400.html or 500.html if it has one, rendered as
+Django's default error views render it (whether the error came from Django or was raised in a
+view). Otherwise it is the template "desktop_shell/error.html": the site's own if it has one (to
+match its look), else the shell's, rendered without a request context: an error page must not
+need the database, CSRF or a session.
 """
 
 import functools
+import logging
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import Context, Engine, TemplateDoesNotExist, loader
 
 ERROR_TEMPLATE = "desktop_shell/error.html"
+SITE_ERROR_TEMPLATES = {400: "400.html", 403: "403.html", 404: "404.html", 500: "500.html"}  # django.views.defaults' names
 SHELL_TEMPLATES = Path(__file__).resolve().parent / "templates"
+logger = logging.getLogger(__name__)
 
 
 class RequestRefused(Exception):
@@ -38,9 +44,36 @@ def wants_json(request: HttpRequest) -> bool:
 def error_response(request: HttpRequest, status: int, message: str, **extra) -> HttpResponse:
     if wants_json(request):
         return JsonResponse({"error": message, **extra}, status=status)
-    title = f"{status} {HTTPStatus(status).phrase}"
-    context = {"title": title, "message": message, "app_name": settings.DESKTOP_APP_NAME}
-    return HttpResponse(render_shell_page(ERROR_TEMPLATE, context, site_may_override=True), status=status)
+    page = site_error_page(request, status, message)
+    if page is None:
+        title = f"{status} {HTTPStatus(status).phrase}"
+        context = {"title": title, "message": message, "app_name": settings.DESKTOP_APP_NAME}
+        page = render_shell_page(ERROR_TEMPLATE, context, site_may_override=True)
+    return HttpResponse(page, status=status)
+
+
+def site_error_page(request: HttpRequest, status: int, message: str) -> str | None:
+    """The site's own error template for `status`, with the context Django's default views give
+    it; None if it has none, or if rendering it failed (logged: the shell's page is shown)."""
+    name = SITE_ERROR_TEMPLATES.get(status)
+    if name is None:
+        return None
+    try:
+        template = loader.get_template(name)
+    except TemplateDoesNotExist:
+        return None
+    except Exception:
+        logger.exception("The site's %s could not be read; the shell's error page was shown instead", name)
+        return None
+    try:
+        if status == 404:
+            return template.render({"request_path": quote(request.path), "exception": message}, request)
+        if status == 403:
+            return template.render({"exception": message}, request)
+        return template.render()
+    except Exception:
+        logger.exception("The site's %s could not be rendered; the shell's error page was shown instead", name)
+        return None
 
 
 def render_shell_page(name: str, context: dict, *, site_may_override: bool = False) -> str:

@@ -43,3 +43,44 @@ def test_api_errors_are_json_even_without_ajax_headers(client, db):
     response = client.get("/api/notes/999999/")
     assert response.status_code == 404
     assert response.json()["error"]
+
+
+@pytest.fixture
+def site_error_templates(tmp_path, settings):
+    """A site with its own 404.html, 403.html and 500.html, as Django's convention has them."""
+    for status in (404, 403, 500):
+        (tmp_path / f"{status}.html").write_text(f"<h1>Our own {status}</h1>{{{{ request_path }}}}", encoding="utf-8")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+
+
+@pytest.mark.parametrize(("path", "status"), [
+    ("/no-such-page/", 404),  # Django's own 404
+    ("/raises-404/", 404),  # Http404 raised in a view
+    ("/raises-403/", 403),
+    ("/broken/", 500),
+])
+def test_a_browser_gets_the_sites_own_error_template_whether_django_or_a_view_raised_it(
+        client, site_error_templates, path, status):
+    response = client.get(path)
+    assert response.status_code == status
+    assert f"<h1>Our own {status}</h1>" in response.content.decode()
+
+
+def test_ajax_still_gets_json_where_the_site_has_its_own_error_templates(client, site_error_templates):
+    response = client.get("/raises-403/", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 403
+    assert response.json() == {"error": "You are not allowed to do that."}
+
+
+@pytest.mark.parametrize(("template", "failure"), [
+    ("{% load no_such_library %}", "could not be read"),
+    ("{% include 'no-such-part.html' %}", "could not be rendered"),
+])
+def test_a_site_error_template_that_fails_gives_the_shells_page(client, tmp_path, settings, caplog, template, failure):
+    (tmp_path / "404.html").write_text(template, encoding="utf-8")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    with caplog.at_level(logging.ERROR):
+        response = client.get("/raises-404/")
+    assert response.status_code == 404
+    assert "Nothing is at /raises-404/." in response.content.decode()
+    assert f"The site's 404.html {failure}" in caplog.text
