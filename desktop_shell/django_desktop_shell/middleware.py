@@ -16,9 +16,9 @@ from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
 from django.utils.module_loading import import_string
 
-from django_desktop_shell import media
+from django_desktop_shell import csp_reports, media
 from django_desktop_shell.errors import RequestRefused, error_response, server_error, wants_json
-from django_desktop_shell.settings import HEADER_MIDDLEWARE
+from django_desktop_shell.settings import CSP_REPORT_PATH, HEADER_MIDDLEWARE
 from django_desktop_shell.storage_errors import storage_problem
 
 logger = logging.getLogger(__name__)
@@ -73,6 +73,8 @@ class LaunchGateMiddleware:
     def __call__(self, request):
         if request.path == LAUNCH_PATH:
             return self.launch(request)
+        if request.path == CSP_REPORT_PATH and self.has_session(request):
+            return csp_reports.receive(request)  # sent with Origin: null and no CSRF token (csp_reports.py)
         if request.method not in SAFE_METHODS and self.sent_by_another_site(request):
             return error_response(request, 403, f"Refused: this request was sent by a page that is not {self.app_name}'s.")
         if self.has_session(request):

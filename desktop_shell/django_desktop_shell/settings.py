@@ -41,6 +41,7 @@ SHELL_MIDDLEWARE = [
 ]
 PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 REQUIRED_AFTER = ["django.middleware.csrf.CsrfViewMiddleware"]
+CSP_REPORT_PATH = "/_desktop/csp-report"  # csp_reports.py
 DEFAULT_CSP = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -49,6 +50,7 @@ DEFAULT_CSP = {
         "form-action": [SELF],
         "base-uri": [NONE],
         "object-src": [NONE],
+        "report-uri": [CSP_REPORT_PATH],
     }
 }
 # Room for the multipart boundaries and part headers around the files and fields of a body.
@@ -139,7 +141,9 @@ def desktop_settings(namespace: dict) -> list[str]:
     # origin (the navigation lock sends those to the browser), and there the header made WebKit
     # start a second web process for the first page, 0.11 s of every launch (docs/performance.md).
     report.set("SECURE_CROSS_ORIGIN_OPENER_POLICY", "same-origin" if run.browser else None)
-    namespace.setdefault("CONTENT_SECURITY_POLICY", DEFAULT_CSP)
+    policy = namespace.setdefault("CONTENT_SECURITY_POLICY", DEFAULT_CSP)
+    if isinstance(policy, dict):  # a site's own policy reports its refusals to the log too
+        policy.setdefault("DIRECTIVES", {}).setdefault("report-uri", [CSP_REPORT_PATH])
     report.set("LOGGING_CONFIG", None, show=False)  # the shell logs to a rotating file in the data folder
     if namespace.get("LOGGING"):
         report.replaced.append("LOGGING (every logger writes to the shell's log, in the data folder's logs/)")

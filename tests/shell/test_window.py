@@ -268,3 +268,17 @@ def test_an_attachment_opened_in_the_window_is_saved_where_the_save_dialog_says_
     assert re.search(r"suggested: \['notedesk-[\d-]+\.json', 'notedesk-[\d-]+\.zip'\]", result.stdout), result.stdout
     assert len(json.loads((save_folder / "saved-1").read_text())["notes"]) == 3
     assert (save_folder / "saved-2").read_bytes()[:2] == b"PK"
+
+
+def test_the_self_test_fails_naming_what_the_content_security_policy_refused(tmp_path, app_env):
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.shell.drivers.csp_refusal", str(tmp_path / "data")],
+        capture_output=True, text=True, env=app_env, timeout=90, cwd=ROOT,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "self-test failed: The Content-Security-Policy refused " in result.stderr
+    # in the order the reports came, which the web view sends at once
+    assert "refused a style= attribute on the page /, line 1" in result.stderr
+    assert "refused an inline <script> on the page /, line 1" in result.stderr
+    log = (tmp_path / "data" / "logs" / "notedesk.log").read_text()
+    assert "WARNING" in log and "refused a style= attribute on the page /" in log

@@ -111,8 +111,12 @@ class SelfTest:
         self.passed.append(f"the start page {address} answered {status}")
 
     def report(self) -> int:
+        from django_desktop_shell.csp_reports import refusals
+
         for check in self.passed:
             print(f"ok: {check}")
+        if not self.failure and refusals.texts():
+            self.failure = "; ".join(refusals.texts())
         if self.failure:
             print(f"{self.slug}: self-test failed: {self.failure}", file=sys.stderr)
             return 1

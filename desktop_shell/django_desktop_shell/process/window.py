@@ -87,6 +87,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     window = webview.create_window(
         title, first_url, html=first_html, width=geometry.width, height=geometry.height,
         x=geometry.x, y=geometry.y, min_size=MIN_SIZE, background_color="#f5f6fa",
+        text_select=True,  # False has pywebview add an inline style to each page, which the CSP refuses
     )
     window.events.before_show += lambda: hooks.navigation.install(window)
     window.events.before_show += lambda: redraw_on_each_commit(window)

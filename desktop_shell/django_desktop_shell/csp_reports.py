@@ -1,0 +1,102 @@
+"""What the Content-Security-Policy refused, in the log.
+
+The shell's policy refuses inline `<script>` and `<style>` blocks, `style=` and `on…=` attributes,
+`javascript:` links and anything from another origin. A page that relied on one of them loses it
+silently: the web view sends nothing to the terminal. The policy's `report-uri` has the web view
+report each refusal here, and the shell logs it once (and prints it with --dev), so that the
+developer finds why a script did not run or a style did not apply. `--self-test` fails on any.
+
+A report is taken only with the session's cookie (the web view sends it: the report goes to the
+page's own origin) and as `application/csp-report`, a type no other page can send here without a
+CORS preflight, which this server never grants. It comes with `Origin: null` and without a CSRF
+token, so the launch gate answers it before its cross-site check and Django's CSRF check; it
+changes nothing but the log, which takes at most MAX_LOGGED distinct refusals a run.
+"""
+
+import json
+import logging
+import sys
+import threading
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpResponse
+
+from django_desktop_shell.errors import error_response
+
+REPORT_TYPE = "application/csp-report"
+MAX_REPORT_BYTES = 16 * 1024
+MAX_LOGGED = 100
+logger = logging.getLogger(__name__)
+
+
+class Refusals:
+    """The distinct refusals of this run, as the log gives them."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.logged: dict[tuple, str] = {}
+
+    def note(self, report: dict) -> None:
+        key = tuple(str(report.get(field, "")) for field in (
+            "document-uri", "effective-directive", "blocked-uri", "source-file", "line-number", "column-number"))
+        with self.lock:
+            if key in self.logged or len(self.logged) >= MAX_LOGGED:
+                return
+            self.logged[key] = text = describe(report)
+        logger.warning("%s", text)
+        if settings.DEBUG:  # --dev: the developer is at the terminal
+            print(f"{settings.DESKTOP_APP_NAME}: {text}", file=sys.stderr, flush=True)
+
+    def texts(self) -> list[str]:
+        with self.lock:
+            return list(self.logged.values())
+
+
+refusals = Refusals()
+
+
+INLINE = {
+    "script-src-elem": "an inline <script>",
+    "script-src-attr": "an event handler attribute (onclick=… and the like)",
+    "style-src-elem": "an inline <style>",
+    "style-src-attr": "a style= attribute",
+}
+
+
+def describe(report: dict) -> str:
+    directive = str(report.get("effective-directive") or report.get("violated-directive") or "?")
+    blocked = str(report.get("blocked-uri") or "?")
+    if blocked == "inline":
+        what = INLINE.get(directive, f"an inline {directive.split('-')[0]}")
+    elif blocked == "eval":
+        what = "eval() or new Function()"
+    else:
+        what = f"{blocked} ({directive})"
+    page = urlsplit(str(report.get("document-uri", "")))
+    where = f"the page {page.path}{'?' + page.query if page.query else ''}"
+    source = str(report.get("source-file") or "")
+    if source and urlsplit(source)[:3] != page[:3]:
+        where += f", in {source}"
+    if report.get("line-number"):
+        where += f", line {report['line-number']}"
+    return f"The Content-Security-Policy refused {what} on {where}"
+
+
+def receive(request) -> HttpResponse:
+    if request.method != "POST" or request.content_type != REPORT_TYPE:
+        return error_response(request, 400, f"Send a POST of {REPORT_TYPE}.")
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = -1
+    if not 0 < length <= MAX_REPORT_BYTES:
+        return error_response(request, 400, f"A report is 1 to {MAX_REPORT_BYTES} bytes.")
+    try:
+        report = json.loads(request.body)["csp-report"]
+    except (ValueError, KeyError, TypeError):
+        return error_response(request, 400, "This is not a Content-Security-Policy report.")
+    if not isinstance(report, dict):
+        return error_response(request, 400, "This is not a Content-Security-Policy report.")
+    refusals.note(report)
+    return HttpResponse(status=204)

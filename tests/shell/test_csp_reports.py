@@ -1,0 +1,78 @@
+"""What the Content-Security-Policy refuses reaches the log, once (the window's self-test fails on
+it: tests/shell/test_window.py)."""
+
+import json
+import logging
+
+import pytest
+
+from django_desktop_shell import csp_reports
+from django_desktop_shell.settings import CSP_REPORT_PATH
+
+REPORT = {"csp-report": {
+    "document-uri": "http://127.0.0.1:8123/books/?page=2", "violated-directive": "style-src-attr",
+    "effective-directive": "style-src-attr", "blocked-uri": "inline", "status-code": 200,
+    "source-file": "http://127.0.0.1:8123/books/?page=2", "line-number": 14, "column-number": 9,
+}}
+
+
+@pytest.fixture(autouse=True)
+def fresh_refusals(monkeypatch):
+    monkeypatch.setattr(csp_reports, "refusals", csp_reports.Refusals())
+
+
+def logged(caplog) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.name == csp_reports.logger.name]
+
+
+def send(client, body, content_type=csp_reports.REPORT_TYPE):
+    # As the web view sends it: Origin null, no CSRF token.
+    return client.post(CSP_REPORT_PATH, data=body, content_type=content_type, HTTP_ORIGIN="null")
+
+
+def test_every_page_names_the_report_address_in_its_policy(client):
+    assert f"report-uri {CSP_REPORT_PATH}" in client.get("/_desktop/probe/")["Content-Security-Policy"]
+
+
+def test_a_refusal_is_logged_once_in_words_the_developer_can_act_on(csrf_client, caplog):
+    with caplog.at_level(logging.WARNING, logger="django_desktop_shell.csp_reports"):
+        assert send(csrf_client, json.dumps(REPORT)).status_code == 204
+        assert send(csrf_client, json.dumps(REPORT)).status_code == 204
+    assert logged(caplog) == [
+        "The Content-Security-Policy refused a style= attribute on the page /books/?page=2, line 14"]
+
+
+def test_a_script_from_another_origin_is_named(csrf_client, caplog):
+    report = {"csp-report": {**REPORT["csp-report"], "effective-directive": "script-src-elem",
+                             "blocked-uri": "https://cdn.example/htmx.js", "line-number": 3}}
+    with caplog.at_level(logging.WARNING, logger="django_desktop_shell.csp_reports"):
+        send(csrf_client, json.dumps(report))
+    assert "refused https://cdn.example/htmx.js (script-src-elem) on the page /books/?page=2, line 3" in caplog.text
+
+
+def test_without_the_session_a_report_is_refused_and_not_logged(anonymous_client, caplog):
+    with caplog.at_level(logging.WARNING, logger="django_desktop_shell.csp_reports"):
+        assert send(anonymous_client, json.dumps(REPORT)).status_code == 403
+    assert not logged(caplog)
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    (json.dumps(REPORT), "text/plain"),  # what a page of another origin could send without a preflight
+    ("not json", csp_reports.REPORT_TYPE),
+    (json.dumps({"csp-report": ["x"]}), csp_reports.REPORT_TYPE),
+    (json.dumps({"other": 1}), csp_reports.REPORT_TYPE),
+    (json.dumps({"csp-report": {"blocked-uri": "x" * csp_reports.MAX_REPORT_BYTES}}), csp_reports.REPORT_TYPE),
+])
+def test_anything_but_a_report_is_a_400_and_not_logged(client, caplog, body, content_type):
+    with caplog.at_level(logging.WARNING, logger="django_desktop_shell.csp_reports"):
+        response = send(client, body, content_type)
+    assert response.status_code == 400
+    assert response.json()["error"]
+    assert not logged(caplog)
+
+
+def test_the_log_takes_a_bounded_number_of_refusals(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="django_desktop_shell.csp_reports"):
+        for line in range(csp_reports.MAX_LOGGED + 20):
+            send(client, json.dumps({"csp-report": {**REPORT["csp-report"], "line-number": line}}))
+    assert len(logged(caplog)) == csp_reports.MAX_LOGGED
