@@ -19,6 +19,7 @@ from django_desktop_shell import runtime
 from django_desktop_shell.process import site
 from django_desktop_shell.process.server import ServerThread, bind_loopback
 from django_desktop_shell.settings import host_settings
+from django_desktop_shell.testing import DesktopClient
 
 ROOT = Path(__file__).resolve().parent.parent
 # The sites the shell's contract is tested on: each is a project folder with its own launcher.py.
@@ -38,11 +39,9 @@ def anonymous_client():
 
 
 @pytest.fixture
-def client(anonymous_client):
+def client():
     """A client holding this launch's session cookie, as the app's window does."""
-    response = anonymous_client.get("/launch/", {"token": settings.DESKTOP_LAUNCH_TOKEN})
-    assert response.status_code == 302
-    return anonymous_client
+    return DesktopClient()
 
 
 @pytest.fixture

@@ -1,16 +1,12 @@
 """Settings for pytest-django: Notedesk's real settings, as the shell sets them up for a launch,
-on a throwaway data folder and a fixed port."""
+on a throwaway data folder and a fixed port (docs/shipping-your-django-app.md, "Testing")."""
 
 import os
-import tempfile
 from pathlib import Path
 
-from django_desktop_shell import identity, runtime
+from django_desktop_shell import testing
 
-ROOT = Path(__file__).resolve().parent.parent
-runtime.configure(runtime.Runtime(
-    identity=identity.load(ROOT), data_dir=Path(tempfile.mkdtemp(prefix="notedesk-test-")), port=8765,
-))
+testing.configure(Path(__file__).resolve().parent.parent)
 
 from embedded_site.settings import *  # noqa: E402,F403
 

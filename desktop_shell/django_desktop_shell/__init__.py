@@ -8,7 +8,7 @@ The Django side (add "django_desktop_shell" to INSTALLED_APPS, or let desktop_se
 - storage_errors.storage_problem: a full disk, a read-only folder or a locked database, in words;
 - files.durable_file, uploads.upload_view: writing files whole, size-limited uploads;
 - self_test.window_check: a site's own checks for --self-test;
-- runtime.configure: for a test harness, the run the launcher would set up (tests/settings.py).
+- testing.configure, testing.DesktopClient: a project's tests under the desktop defaults.
 
 The process side: process.launcher.main(project_dir), which reads [tool.desktop-shell] in the
 project's pyproject.toml. docs/shipping-your-django-app.md walks through adopting it.

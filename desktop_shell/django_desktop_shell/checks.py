@@ -19,6 +19,7 @@ REMOTE_ASSET = re.compile(r"""<(?:script|link|img)\b[^>]*\b(?:src|href)\s*=\s*["
 TEMPLATE_SUFFIXES = (".html", ".htm", ".txt", ".xml")
 COOKIES = ("SESSION_COOKIE", "CSRF_COOKIE", "LANGUAGE_COOKIE")
 FILE_SYSTEM_STORAGE = "django.core.files.storage.FileSystemStorage"
+TEST_RUNNER_HOST = "testserver"  # what django.test.utils.setup_test_environment adds to ALLOWED_HOSTS
 PRIVATE_REFERRER_POLICIES = {"same-origin", "no-referrer"}
 
 
@@ -69,7 +70,8 @@ def check_hosts(app_configs, **kwargs):
         return []
     errors = []
     own = host_settings(run)
-    wider_hosts = sorted(set(settings.ALLOWED_HOSTS) - set(own["ALLOWED_HOSTS"]))
+    test_runner_host = {TEST_RUNNER_HOST} if run.testing else set()
+    wider_hosts = sorted(set(settings.ALLOWED_HOSTS) - set(own["ALLOWED_HOSTS"]) - test_runner_host)
     if wider_hosts:
         errors.append(Error(f"ALLOWED_HOSTS allows {', '.join(map(repr, wider_hosts))}, beyond this app's loopback address.",
                             hint=f"Leave ALLOWED_HOSTS to the shell. {FIX}", id="desktop.E004"))
@@ -96,7 +98,7 @@ def check_hosts(app_configs, **kwargs):
 @register(TAG, Tags.database)
 def check_database(app_configs, **kwargs):
     run = running()
-    if not run:
+    if not run or run.testing:  # the test runner's database is a throwaway one (in memory, by default)
         return []
     errors = []
     for alias, database in settings.DATABASES.items():

@@ -1,6 +1,6 @@
 """What one run of the app is: set by the launcher before Django starts, read by the settings.
 
-The launcher (or a test's settings) calls configure(); `desktop_settings()` then reads it. A
+The launcher (or a test's settings, through testing.configure) calls configure(); `desktop_settings()` then reads it. A
 project whose settings are imported without it (plain `manage.py runserver`, say) is left as it
 is: it is not running as a desktop app.
 """
@@ -19,6 +19,7 @@ class Runtime:
     port: int = 0  # 0: not serving (a `manage` command)
     dev: bool = False
     browser: bool = False  # serving a browser (--headless, --browser) rather than the app's own window
+    testing: bool = False  # a test run (testing.configure): Django's test runner's host and test database are allowed
     # Per-launch secrets: the window (or the holder of the --headless URL) opens /launch/?token=…
     # once, and from then on proves itself with the session cookie.
     launch_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))

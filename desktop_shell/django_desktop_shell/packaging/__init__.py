@@ -18,11 +18,13 @@ from pathlib import Path
 
 SPEC = Path(__file__).resolve().parent / "desktop_app.spec"
 PROJECT_ENV = "DESKTOP_SHELL_PROJECT"
-# The shell's modules that run on the developer's machine, never in the app: packaging, and the
-# update keys and releases (with them came TUF's signing backends, cryptography and boto3: 40 MB).
-# The update client goes in only for an identity with an update-url (the spec adds it).
+# The shell's modules that run on the developer's machine, never in the app: packaging, the test
+# helpers (with them came django.test), and the update keys and releases (with them came TUF's
+# signing backends, cryptography and boto3: 40 MB). The update client goes in only for an
+# identity with an update-url (the spec adds it).
 BUILD_TIME_MODULES = (
     "django_desktop_shell.packaging",
+    "django_desktop_shell.testing",
     "django_desktop_shell.updates.keys",
     "django_desktop_shell.updates.release",
     "django_desktop_shell.updates.client",

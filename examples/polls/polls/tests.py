@@ -4,6 +4,8 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from django_desktop_shell.testing import DesktopClient
+
 from .models import Question
 
 
@@ -47,6 +49,7 @@ def create_question(question_text, days):
 
 
 class QuestionIndexViewTests(TestCase):
+    client_class = DesktopClient  # the app's own address and session, under the desktop defaults
     def test_no_questions(self):
         """
         If no questions exist, an appropriate message is displayed.
@@ -105,6 +108,7 @@ class QuestionIndexViewTests(TestCase):
 
 
 class QuestionDetailViewTests(TestCase):
+    client_class = DesktopClient
     def test_future_question(self):
         """
         The detail view of a question with a pub_date in the future
