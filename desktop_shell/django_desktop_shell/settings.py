@@ -160,6 +160,10 @@ def desktop_settings(namespace: dict) -> list[str]:
         storages["staticfiles"] = {"BACKEND": "django_desktop_shell.static_files.FingerprintedStaticFilesStorage"}
     namespace["WHITENOISE_AUTOREFRESH"] = run.dev
     report.set("MEDIA_ROOT", data_dir / "media")
+    # Django's default gives every upload 0644: the data folder is the owner's only, and what is
+    # copied out of it (a backup) keeps its modes.
+    report.set("FILE_UPLOAD_PERMISSIONS", 0o600)
+    report.set("FILE_UPLOAD_DIRECTORY_PERMISSIONS", 0o700)
     namespace["DESKTOP_REPLACED_SETTINGS"] = report.replaced
     return report.replaced
 

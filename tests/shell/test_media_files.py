@@ -2,6 +2,9 @@
 only in DEBUG): images show, a file that could run script downloads, nothing outside MEDIA_ROOT is
 reached, and the site's own views under MEDIA_URL keep their paths."""
 
+import stat
+from pathlib import Path
+
 import pytest
 
 PNG = b"\x89PNG\r\n\x1a\n a photo"
@@ -63,3 +66,17 @@ def test_the_site_s_own_views_under_media_url_keep_their_paths(db, settings, tmp
     client.handler.load_middleware()
     answer = client.get("/api/notes/", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
     assert answer.status_code == 200 and "notes" in answer.json()
+
+
+def test_an_upload_and_its_folder_are_the_owners_only():
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("private-check/notes.txt", ContentFile(b"only mine"))
+    try:
+        path = Path(default_storage.path(name))
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    finally:
+        default_storage.delete(name)
+        Path(default_storage.path("private-check")).rmdir()
