@@ -154,3 +154,15 @@ def test_production_settings_before_the_desktop_defaults_are_replaced_and_the_ap
     assert "SECURE_SSL_REDIRECT (was True)" in replaced and "CSRF_COOKIE_SECURE (was True)" in replaced
     assert "LOGGING (every logger writes to the shell's log, in the data folder's logs/)" in replaced
     assert not (polls_copy / "polls.log").exists()
+
+
+def test_without_the_desktop_defaults_the_refusal_is_said_once_even_with_a_console_logging_config(
+        polls_copy, tmp_path, app_env):
+    settings = polls_copy / SETTINGS
+    console_logging = ('LOGGING = {"version": 1, "disable_existing_loggers": False, "handlers": {"console": '
+                       '{"class": "logging.StreamHandler"}}, "root": {"handlers": ["console"], "level": "INFO"}}\n')
+    settings.write_text(settings.read_text(encoding="utf-8").replace(APPLY_DEFAULTS, console_logging), encoding="utf-8")
+    result = launch(polls_copy, tmp_path / "data", app_env)
+    assert result.returncode == 1
+    assert result.stderr.count("does not apply the desktop defaults") == 1, result.stderr
+    assert result.stderr.startswith("polls: The settings module")  # no log lines of the shell before it

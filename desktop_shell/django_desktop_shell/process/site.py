@@ -37,10 +37,14 @@ def configure(identity: Identity, data_dir: Path, *, port: int = 0, dev: bool = 
     from django.conf import settings
 
     try:
-        django.setup()
+        # Read before django.setup(), which would set up the project's own LOGGING if the desktop
+        # defaults did not replace it: the refusal below would then reach its handlers too.
+        defaults_applied = hasattr(settings, "DESKTOP_LAUNCH_TOKEN")
+        if defaults_applied:
+            django.setup()
     except ImportError as error:
         raise StartupError(f"Cannot import the settings module {identity.settings!r} named in pyproject.toml: {error}.") from None
-    if not hasattr(settings, "DESKTOP_LAUNCH_TOKEN"):
+    if not defaults_applied:
         raise StartupError(
             f"The settings module {identity.settings} does not apply the desktop defaults, so the app would run without "
             "its protections. Add at its end:\n    from django_desktop_shell.settings import desktop_settings\n"
