@@ -56,6 +56,26 @@ def test_history_shows_a_version_beside_the_current_text_and_restores_it(app, li
     expect(app.locator("#saveState")).to_have_text("Saved")
 
 
+def test_what_was_typed_after_a_restore_is_kept_as_a_version_by_its_undo(app, live_app):
+    note = open_note(app, live_app, "Groceries", LIST)
+    app.fill("#noteBody", "Milk\nOat milk\nApples\nCoffee\nRice\nEggs")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    app.click("#toggleHistory")
+    app.click(".revision")
+    app.click("#restoreRevision")
+    expect(app.locator(".toast")).to_contain_text("Restored the version of")
+    app.hover(".toast")
+    app.click("#closeHistory")
+    app.locator("#noteBody").press("End")
+    app.locator("#noteBody").type(" NEW WORDS")  # and Undo at once, before the edit's own save
+    app.click(".toast-action")
+    expect(app.locator("#noteBody")).to_have_value("Milk\nOat milk\nApples\nCoffee\nRice\nEggs")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    revisions = api(live_app, "GET", f"/api/notes/{note['id']}/revisions/")["revisions"]
+    kept = [api(live_app, "GET", f"/api/notes/{note['id']}/revisions/{revision['id']}/")["body"] for revision in revisions]
+    assert LIST + " NEW WORDS" in kept
+
+
 def test_a_note_without_earlier_versions_says_so(app, live_app):
     open_note(app, live_app, "Fresh", "Just written")
     app.click("#toggleHistory")

@@ -109,18 +109,25 @@ export class HistoryPanel {
   async restore() {
     const { saver } = this.editor;
     const revision = this.selected;
-    if (!saver || !revision || this.editor.readOnly) return;
-    await saver.save();  // what was typed is saved first, so that the restore keeps it as a version
-    if (saver.dirty || saver.state === 'conflict') {
-      toast('Your latest edit is not saved yet, so nothing was restored. Try again once it is saved.', { kind: 'error' });
-      return;
-    }
+    if (!saver || !revision || this.editor.readOnly || !(await this.savedFirst(saver))) return;
     const when = dateFormat.format(new Date(revision.saved_at));
     if (await this.restoreInto(saver, revision.id)) {
       toast(`Restored the version of ${when}`, {
-        action: { label: 'Undo', run: () => this.restoreInto(saver, this.undoRevision) },
+        action: {
+          label: 'Undo',
+          // What was typed since the restore is saved first too, and kept as a version by the undo.
+          run: async () => { if (await this.savedFirst(saver)) await this.restoreInto(saver, this.undoRevision); },
+        },
       });
     }
+  }
+
+  // What was typed is saved first, so that a restore keeps it as a version; false, saying so, if it could not be.
+  async savedFirst(saver) {
+    await saver.save();
+    if (!saver.dirty && saver.state !== 'conflict') return true;
+    toast('Your latest edit is not saved yet, so nothing was restored. Try again once it is saved.', { kind: 'error' });
+    return false;
   }
 
   // Restores a revision into the saver's note; true if it was.
