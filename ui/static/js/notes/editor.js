@@ -76,7 +76,7 @@ export class Editor extends EventTarget {
     $('noteTitle').addEventListener('change', () => this.offerRelink());
     $('toggleHistory').addEventListener('click', () => this.setHistory($('history').hidden));
     $('keepMine').addEventListener('click', () => this.saver.keepMine());
-    $('keepTheirs').addEventListener('click', () => { this.saver.useTheirs(); this.showFields(); });
+    $('keepTheirs').addEventListener('click', () => this.useTheirs());
     $('keepBoth').addEventListener('click', () => this.dispatchEvent(new CustomEvent('keep-both')));
     $('attachFile').addEventListener('click', () => $('attachmentInput').click());
     $('attachmentInput').addEventListener('change', () => {
@@ -84,6 +84,24 @@ export class Editor extends EventTarget {
       $('attachmentInput').value = '';
     });
     this.listenForDrops();
+  }
+
+  // The saved version, in a conflict: my edit is discarded, and an Undo brings it back and saves it.
+  useTheirs() {
+    const { saver } = this;
+    const trashed = Boolean(saver.conflict?.trashed_at);
+    const mine = saver.useTheirs();
+    this.showFields({ tags: true });
+    if (trashed) return;  // "Discard my edit": the trashed note stays as it was
+    toast('Your edit was discarded for the saved version', {
+      action: {
+        label: 'Undo',
+        run: () => {
+          saver.change(mine, { now: true });
+          if (this.saver === saver) this.showFields({ tags: true });
+        },
+      },
+    });
   }
 
   // What the Tags field holds, for the open note's saver; nothing if it holds that already.

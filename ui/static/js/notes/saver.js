@@ -36,7 +36,7 @@ export function conflictWording(conflict) {
     '#conflictTitle': trashed ? 'This note was moved to the trash elsewhere' : 'This note was changed elsewhere',
     '#conflict > p': trashed
       ? 'Your edit was not saved into it, and nothing is lost: restore the note with your edit, or keep your edit as a new note.'
-      : 'Nothing is lost: choose which version to keep.',
+      : 'Choose which version to keep. Keeping yours keeps the saved one in the note’s history; using the saved one can be undone for a moment.',
     '#theirsTitle': trashed ? 'In the trash' : 'Saved version',
     '#keepMine': trashed ? 'Restore it with my edit' : 'Keep mine',
     '#keepTheirs': trashed ? 'Discard my edit' : 'Use the saved version',
@@ -246,13 +246,16 @@ export class NoteSaver extends EventTarget {
     }
   }
 
+  // Returns my edit's fields, for an Undo to bring back with change().
   useTheirs() {
     const trashed = Boolean(this.conflict.trashed_at);
+    const mine = structuredClone(this.draft.fields);
     Object.assign(this.draft, draftOf({ ...this.conflict, uid: this.draft.uid }), { unanswered: [] });
     this.conflict = null;
     this.dirty = false;
     removeDraft(this.draft.uid);
     this.setState(trashed ? 'trashed' : 'saved');
+    return mine;
   }
 
   // The note as the server answered a change made elsewhere than in this saver (a revision
