@@ -122,24 +122,15 @@ def test_a_conflict_shows_both_versions_and_keeps_the_chosen_one(app, live_app):
     assert api(live_app, "GET", f"/api/notes/{note['id']}/")["body"] == "My own change"
 
 
-def test_a_conflict_can_take_the_saved_version(app, live_app):
-    create_note_in_page(app, "Shared", "Original text")
-    note = api(live_app, "GET", "/api/notes/")["notes"][0]
-    api(live_app, "PATCH", f"/api/notes/{note['id']}/", {"body": "Theirs", "version": note["version"]})
-    app.fill("#noteBody", "Mine")
-    app.click("#keepTheirs")
-    expect(app.locator("#noteBody")).to_have_value("Theirs")
-    expect(app.locator("#saveState")).to_have_text("Saved")
-    expect(app.locator(".toast")).to_contain_text("Your edit was discarded for the saved version")
-
-
-def test_taking_the_saved_version_in_a_conflict_can_be_undone_and_saves_my_edit(app, live_app):
+def test_a_conflict_can_take_the_saved_version_and_undo_it_saving_my_edit(app, live_app):
     create_note_in_page(app, "Shared", "Original text")
     note = api(live_app, "GET", "/api/notes/")["notes"][0]
     api(live_app, "PATCH", f"/api/notes/{note['id']}/", {"body": "Theirs", "version": note["version"]})
     app.fill("#noteBody", "Mine, which took a while to write")
     app.click("#keepTheirs")
     expect(app.locator("#noteBody")).to_have_value("Theirs")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    expect(app.locator(".toast")).to_contain_text("Your edit was discarded for the saved version")
     app.click(".toast-action")  # Undo
     expect(app.locator("#noteBody")).to_have_value("Mine, which took a while to write")
     expect(app.locator("#saveState")).to_have_text("Saved")
