@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from django_desktop_shell.process.server import ShellChannel, ServerThread, bind_loopback
+from django_desktop_shell.process.server import HOME_PORTS, ShellChannel, ServerThread, bind_for, bind_loopback
 
 
 def hello(environ, start_response):
@@ -113,3 +113,22 @@ def test_answers_whose_body_is_chunked_or_left_out_arrive_whole(app, method, sta
         connection.close()
     finally:
         running.stop()
+
+
+def test_every_launch_uses_the_home_port_and_one_that_finds_it_taken_leaves_it_for_the_next(tmp_path):
+    first = bind_for(tmp_path, 0)
+    home = first.getsockname()[1]
+    assert home in HOME_PORTS  # below the ports outgoing connections are given
+    first.close()
+    again = bind_for(tmp_path, 0)
+    assert again.getsockname()[1] == home
+    again.listen()
+    # Another program listens on it (the socket above): this launch goes elsewhere...
+    elsewhere = bind_for(tmp_path, 0)
+    assert elsewhere.getsockname()[1] != home
+    again.close()
+    elsewhere.close()
+    # ...and the next one is home again, where the page's unsaved edits are kept.
+    back = bind_for(tmp_path, 0)
+    assert back.getsockname()[1] == home
+    back.close()

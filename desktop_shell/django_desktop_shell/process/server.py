@@ -4,6 +4,7 @@ import errno
 import http.client
 import logging
 import os
+import random
 import socket
 import threading
 import time
@@ -22,6 +23,8 @@ from waitress.utilities import Error
 from django_desktop_shell.process.errors import StartupError
 
 LOOPBACK = "127.0.0.1"
+# Below the ephemeral ports of Linux (32768–60999), Windows and macOS (49152–65535).
+HOME_PORTS = range(20000, 32768)
 # The most a request's line and headers may take (waitress's default is 256 KB): the window's and
 # a browser's are a few KB. A connection without the session can make the server hold this much.
 MAX_HEADER_BYTES = 64 * 1024
@@ -58,17 +61,40 @@ def origin_of(sock: socket.socket) -> str:
 
 
 def bind_for(data_dir: Path, requested_port: int) -> socket.socket:
-    """Bind the requested port; without one, the port of the last launch if it is free (the
-    page's storage belongs to its origin, port included), else any free port."""
+    """Bind the requested port; without one, the app's home port: the page's storage, where it
+    keeps the edits it has not saved yet, belongs to its origin, port included, so every launch
+    uses the port the first one chose (kept in the data folder). While another program holds it,
+    a launch takes any free port and leaves the home port as it is."""
     if requested_port:
         return bind_loopback(requested_port)
-    last_port_file = data_dir / "last_port"
+    home_port_file = data_dir / "last_port"  # the name it has had since before it was a home port
     try:
-        sock = bind_loopback(int(last_port_file.read_text()))
-    except (OSError, ValueError, StartupError):
-        sock = bind_loopback(0)
-    last_port_file.write_text(str(sock.getsockname()[1]))
+        home_port = int(home_port_file.read_text())
+    except (OSError, ValueError):
+        home_port = None
+    if home_port is not None:
+        try:
+            return bind_loopback(home_port)
+        except (OSError, StartupError) as error:
+            sock = bind_loopback(0)
+            logger.warning("The app's own port %d is taken (%s): this launch uses port %d. Edits its page had not "
+                           "saved are kept for that port and come back at a launch on it.", home_port, error,
+                           sock.getsockname()[1])
+            return sock
+    sock = bind_new_home_port()
+    home_port_file.write_text(str(sock.getsockname()[1]))
     return sock
+
+
+def bind_new_home_port() -> socket.socket:
+    """A free port below those the OS hands outgoing connections, so that another program's
+    connection is unlikely to be holding it at a later launch."""
+    for port in random.sample(HOME_PORTS, 20):
+        try:
+            return bind_loopback(port)
+        except (OSError, StartupError):
+            continue
+    return bind_loopback(0)
 
 
 def without_head_bodies(app):
