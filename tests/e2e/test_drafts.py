@@ -67,3 +67,25 @@ def test_drafts_kept_under_the_former_single_key_are_saved_and_the_key_goes(app,
     assert [note["body"] for note in api(live_app, "GET", "/api/notes/")["notes"]] == ["Not saved yet"]
     assert app.evaluate("localStorage.getItem('notedesk.drafts')") is None
     assert app.evaluate(STORED_DRAFTS) == {}
+
+
+FULL_STORAGE = """() => {
+  const setItem = Storage.prototype.setItem;
+  Storage.prototype.setItem = function (key, value) {
+    if (key.startsWith('notedesk.draft')) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    return setItem.call(this, key, value);
+  };
+}"""
+
+
+def test_a_draft_the_full_storage_cannot_keep_is_said_and_the_edit_saved_once_the_server_is_back(app, live_app):
+    create_note_in_page(app, "Big", "Start")
+    app.evaluate(FULL_STORAGE)
+    live_app.stop()
+    app.locator("#noteBody").press("End")
+    app.keyboard.type(" written offline")
+    expect(app.locator(".toast-error")).to_contain_text("could not be kept in the window’s storage, which is full")
+    expect(app.locator("#offlineBanner")).to_contain_text("only in this open window (its storage is full): keep it open")
+    live_app.restart()
+    expect(app.locator("#saveState")).to_have_text("Saved", timeout=20_000)
+    assert [note["body"] for note in api(live_app, "GET", "/api/notes/")["notes"]] == ["Start written offline"]

@@ -41,6 +41,10 @@ export function toast(message, { kind = 'info', action = null, duration = 5000 }
   return node;
 }
 
+let offlineDetail = 'Your work is kept here;';
+
+const offlineText = () => `Cannot reach the Notedesk server. ${offlineDetail} retrying…`;
+
 export function showOfflineBanner() {
   let banner = document.getElementById('offlineBanner');
   if (!banner) {
@@ -48,10 +52,17 @@ export function showOfflineBanner() {
     banner.id = 'offlineBanner';
     banner.className = 'offline-banner';
     banner.setAttribute('role', 'alert');
-    banner.textContent = 'Cannot reach the Notedesk server. Your work is kept here; retrying…';
+    banner.textContent = offlineText();
     document.body.prepend(banner);
   }
   banner.hidden = false;
+}
+
+// What the banner says of the person's work while the server is away (drafts.js knows).
+export function setOfflineDetail(detail) {
+  offlineDetail = detail;
+  const banner = document.getElementById('offlineBanner');
+  if (banner) banner.textContent = offlineText();
 }
 
 export function hideOfflineBanner() {
