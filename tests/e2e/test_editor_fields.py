@@ -109,3 +109,20 @@ def test_tags_the_server_refuses_never_hold_back_the_words(app, live_app):
     expect(app.locator("#saveState")).to_have_text("Saved")
     expect(app.locator("#noteTags")).not_to_have_attribute("aria-invalid", "")
     assert notes_by_title(live_app)["Trip plan"]["tags"] == ["camping", "trip"]
+
+
+@pytest.mark.parametrize("unstorable", ["\\u0000", "\\uD800"])
+def test_a_pasted_character_that_cannot_be_stored_does_not_stop_the_note_saving(app, live_app, unstorable):
+    create_note_in_page(app, "Pasted", "Start")
+    # As a paste from a binary file puts it in the field: a NUL, or half of a surrogate pair.
+    app.evaluate(f"""() => {{
+      const body = document.getElementById('noteBody');
+      body.value = 'before{unstorable}after';
+      body.dispatchEvent(new Event('input', {{ bubbles: true }}));
+    }}""")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert notes_by_title(live_app)["Pasted"]["body"] == "before\ufffdafter"
+    app.locator("#noteBody").press("End")
+    app.keyboard.type(" and more")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert notes_by_title(live_app)["Pasted"]["body"] == "before\ufffdafter and more"

@@ -59,6 +59,11 @@ export function draftOf(note) {
 }
 
 const isBlank = (fields) => !fields.title.trim() && !fields.body.trim();
+// A NUL or half of a surrogate pair (pasted from a binary file, say) cannot be stored, and the
+// server refuses the whole save: each becomes U+FFFD, which shows where it was.
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const storable = (fields) => Object.fromEntries(Object.entries(fields).map(
+  ([name, value]) => [name, typeof value === 'string' ? value.replace(UNSTORABLE, '\uFFFD') : value]));
 const refusesOnlyTags = (fields) => Boolean(fields) && Object.keys(fields).join() === 'tags';
 
 // A 53-bit hash (cyrb53) of a note as the server stores it, to recognise a save of ours.
@@ -99,7 +104,7 @@ export class NoteSaver extends EventTarget {
   get key() { return this.draft.uid; }
 
   change(fields, { now = false } = {}) {
-    Object.assign(this.draft.fields, fields);
+    Object.assign(this.draft.fields, storable(fields));
     this.dirty = true;
     putDraft(this.draft);
     // In a conflict, "Your version" shows what is typed meanwhile.
