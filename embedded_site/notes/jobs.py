@@ -118,13 +118,31 @@ def is_disk_full(error: OSError) -> bool:
     return error.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
+def remove_job_leftovers() -> int:
+    """Delete what the jobs of an earlier run left in the data folder: uploads waiting for their
+    import, an import's decoded files, exports never downloaded (a run cut short by a crash or
+    kill -9 left them for good). Jobs live as long as their process, so at a desktop's start,
+    before serving, none of these is in use."""
+    removed = 0
+    for folder in (imports_folder(), exports_folder()):
+        for path in folder.iterdir():
+            if path.is_file():
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+def exports_folder() -> Path:
+    exports = Path(settings.DESKTOP_DATA_DIR) / "exports"
+    exports.mkdir(mode=0o700, exist_ok=True)
+    return exports
+
+
 def start_export(owner, export_format: str, destination: Path | None) -> Job:
     """Export the owner's notes to `destination` (a path the person chose), or, with None, to a file to download."""
     exporter, extension = EXPORTERS[export_format]
     job = Job(kind="export", owner_id=owner.pk)
-    exports = Path(settings.DESKTOP_DATA_DIR) / "exports"
-    exports.mkdir(mode=0o700, exist_ok=True)
-    target = destination or exports / f"{job.id}.{extension}"
+    target = destination or exports_folder() / f"{job.id}.{extension}"
 
     def work(job: Job) -> None:
         try:

@@ -26,3 +26,13 @@ def test_starting_purges_notes_trashed_more_than_30_days_ago_with_their_files(
         site.start()
     assert sorted(Note.objects.values_list("title", flat=True)) == ["old but kept", "recently trashed"]
     assert list(attachments_dir.iterdir()) == []
+
+
+def test_starting_removes_what_jobs_of_an_earlier_run_left(db):
+    from embedded_site.notes.importing import imports_folder
+    from embedded_site.notes.jobs import exports_folder
+
+    (imports_folder() / "tmpab12cd").write_bytes(b"an upload a killed run was importing" * 1000)
+    (exports_folder() / "job-1.zip").write_bytes(b"an export never downloaded")
+    site.start()
+    assert list(imports_folder().iterdir()) == [] and list(exports_folder().iterdir()) == []
