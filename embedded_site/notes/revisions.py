@@ -4,7 +4,7 @@ When one is kept (always inside the transaction of the change itself, so a chang
 revision of what it replaced commit together):
 
 - a save, when the note's last revision was kept REVISION_EVERY ago or more (or it has none), or
-  when the save changes a large part of the body (LARGE_CHANGE_*);
+  when the save removes a large part of the body (LARGE_CHANGE_*);
 - always: a move to the trash, a restore from it, an import that overwrites the note, a save
   that resolves a conflict ("Keep mine"), restoring a revision (so that it can be undone),
   links rewritten after a rename, and a tag renamed or deleted (or that undone).
@@ -36,11 +36,12 @@ from embedded_site.notes.tagging import NoteTags
 logger = logging.getLogger(__name__)
 
 REVISION_EVERY = timedelta(minutes=10)
-# A save that changes at least this many characters of the body, or this share of a body of at
-# least LARGE_CHANGE_MIN_BODY characters, keeps the text it replaces at once.
-LARGE_CHANGE_CHARS = 2000
+# A save that removes (deletes or replaces) at least this many characters of the body, or this
+# share of a body of at least LARGE_CHANGE_MIN_BODY characters, keeps the text it replaces at
+# once: what a save only adds to is still in the note, what it removes is only in the version.
+LARGE_CHANGE_CHARS = 200
 LARGE_CHANGE_SHARE = 0.5
-LARGE_CHANGE_MIN_BODY = 200
+LARGE_CHANGE_MIN_BODY = 20
 KEYFRAME_EVERY = 16
 SUMMARY_QUOTE_LENGTH = 60
 # Why a revision was kept; the app shows these words.
@@ -171,15 +172,16 @@ def should_keep(old: dict, new: dict, reason: str, last_kept: datetime | None) -
         return False  # pin and tags alone are not versions of the text
     if last_kept is None or timezone.now() - last_kept >= REVISION_EVERY:
         return True
-    changed = changed_characters(old["body"], new["body"])
-    return changed >= LARGE_CHANGE_CHARS or (
-        len(old["body"]) >= LARGE_CHANGE_MIN_BODY and changed >= LARGE_CHANGE_SHARE * len(old["body"])
+    removed = removed_characters(old["body"], new["body"])
+    return removed >= LARGE_CHANGE_CHARS or (
+        len(old["body"]) >= LARGE_CHANGE_MIN_BODY and removed >= LARGE_CHANGE_SHARE * len(old["body"])
     )
 
 
-def changed_characters(old: str, new: str) -> int:
-    """How many characters lie between the common start and the common end of the two texts
-    (in the longer one). Slices compare in C; a binary search finds each boundary."""
+def removed_characters(old: str, new: str) -> int:
+    """How many characters of `old` lie between the common start and the common end of the two
+    texts: what the change deleted or replaced. Slices compare in C; a binary search finds each
+    boundary."""
     limit = min(len(old), len(new))
     low, high = 0, limit
     while low < high:
@@ -196,7 +198,7 @@ def changed_characters(old: str, new: str) -> int:
             low = middle
         else:
             high = middle - 1
-    return max(len(old), len(new)) - prefix - low
+    return len(old) - prefix - low
 
 
 def keep_many(note_ids: Iterable[int], reason: str) -> None:

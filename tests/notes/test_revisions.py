@@ -62,6 +62,31 @@ def test_a_large_change_keeps_a_revision_at_once(api, make_note):
     assert [r["size"] for r in history(api, long_note.pk)] == [5003, 5000]
 
 
+def test_a_short_note_typed_over_or_a_paragraph_deleted_keeps_what_it_removed_at_once(api, make_note):
+    # An accidental select-all and type in a short note.
+    short = make_note(title="Codes", body="draft")
+    save(api, short.pk, body="draft v2")
+    codes = "Door 4411, bike lock 9023, the spare key is under the blue pot; call the plumber on Monday at 8."
+    save(api, short.pk, body=codes)  # only added to what was there: the note still holds it all
+    assert len(history(api, short.pk)) == 1
+    save(api, short.pk, body="oops")
+    assert history(api, short.pk)[0]["size"] == len(codes)
+    # A paragraph deleted from a long note.
+    long_note = make_note(title="Long", body="word " * 2000)
+    save(api, long_note.pk, body="word " * 2000 + "important final paragraph " * 74)
+    save(api, long_note.pk, body="word " * 2000)  # 1,924 characters go
+    assert history(api, long_note.pk)[0]["size"] == len("word " * 2000 + "important final paragraph " * 74)
+
+
+def test_typing_on_keeps_no_version_at_each_save(api, note):
+    text = ""
+    for word in ["Monday:", " call", " the", " plumber,", " then", " the", " bank."] * 10:
+        text += word
+        save(api, note.pk, body=text)
+    save(api, note.pk, body=text[:-20])  # a few words taken back
+    assert len(history(api, note.pk)) == 1  # the first save's
+
+
 def test_pin_and_tags_alone_keep_no_revision(api, note):
     save(api, note.pk, body="milk\nbread\neggs")
     age_revisions(timedelta(hours=1))
@@ -279,5 +304,6 @@ def test_change_summaries_say_what_changed():
     assert revisions.change_summary(before, {"title": "B", "body": "one\n2\nthree", "tags": ["x", "y"]}) == (
         "Title “A” → “B” · +1 −1 lines: “2” · Tags +y")
     assert revisions.change_summary(before, dict(before)) == "No change to the text"
-    assert revisions.changed_characters("abcdef", "abXdef") == 1
-    assert revisions.changed_characters("", "abc") == 3
+    assert revisions.removed_characters("abcdef", "abXdef") == 1
+    assert revisions.removed_characters("", "abc") == 0
+    assert revisions.removed_characters("abc", "") == 3
