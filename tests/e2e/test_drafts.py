@@ -48,6 +48,7 @@ def test_a_draft_survives_a_reload_right_after_typing(app, live_app):
     app.keyboard.type("\nTuesday")
     app.reload()
     app.clock.run_for(2000)
+    expect(app.locator(".toast")).to_have_text("Recovered what was not saved when Notedesk last closed, in “Diary”: saving it now.")
 
     app.click(".note-item")
     expect(app.locator("#noteBody")).to_have_value("Monday\nTuesday")

@@ -467,12 +467,18 @@ function search() {
   }, SEARCH_DELAY_MS);
 }
 
+// What an earlier page left unsaved (the window closed, the app stopped) is saved now, and said.
 function resumeUnsavedDrafts() {
-  for (const draft of pendingDrafts()) {
+  const drafts = pendingDrafts();
+  for (const draft of drafts) {
     const saver = track(new NoteSaver(draft, { dirty: true }));
     savers.set(draft.noteId ?? draft.uid, saver);
     saver.save();
   }
+  if (!drafts.length) return;
+  const titles = drafts.slice(0, 3).map((draft) => `“${draft.fields.title.trim() || 'Untitled'}”`);
+  if (drafts.length > 3) titles.push(`${drafts.length - 3} more`);
+  toast(`Recovered what was not saved when Notedesk last closed, in ${titles.join(', ')}: saving it now.`, { duration: 10000 });
 }
 
 $('newNote').addEventListener('click', () => newNote());
