@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse
 from django.urls import Resolver404, resolve
+from django.views.static import serve as static_serve
 from django.utils._os import safe_join
 
 from django_desktop_shell.errors import error_response
@@ -55,11 +56,15 @@ def media_prefix() -> str | None:
 
 
 def site_serves(path: str) -> bool:
+    """Whether the site's URLconf has a view of its own for `path`. Django's `static()` helper
+    (`urlpatterns += static(MEDIA_URL, …)`, there with DEBUG on, so with --dev) does not count: it
+    would show an uploaded HTML file as a page of the app's origin, whose uploaded scripts the
+    policy then lets run; the shell serves those files as it does without --dev."""
     try:
-        resolve(path, settings.ROOT_URLCONF)
+        match = resolve(path, settings.ROOT_URLCONF)
     except Resolver404:
         return False
-    return True
+    return match.func is not static_serve
 
 
 def media_file(request, relative_path: str):

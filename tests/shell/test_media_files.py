@@ -41,6 +41,14 @@ def test_an_uploaded_file_that_could_run_script_downloads_instead(media_root, cl
     assert answer["Content-Disposition"].startswith("attachment")
 
 
+@pytest.mark.urls("tests.media_static_urls")
+def test_a_site_serving_uploads_with_djangos_static_view_still_gets_them_served_safely(media_root, client):
+    answer = client.get("/media/page.html")  # served inline as a page, its uploaded scripts would run
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/octet-stream"
+    assert answer["Content-Disposition"].startswith("attachment")
+
+
 @pytest.mark.parametrize("path", ["/media/missing.png", "/media/photos/", "/media/../outside.txt", "/media/%2e%2e/outside.txt"])
 def test_nothing_but_a_file_under_media_root_is_served(media_root, client, path):
     answer = client.get(path, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
