@@ -64,22 +64,28 @@ INLINE = {
 }
 
 
+def field(report: dict, name: str) -> str:
+    """A field of the report as one line of at most 300 characters: the page sends it, so it goes
+    to the log without line breaks or other control characters."""
+    return "".join(c if c.isprintable() else " " for c in str(report.get(name) or ""))[:300]
+
+
 def describe(report: dict) -> str:
-    directive = str(report.get("effective-directive") or report.get("violated-directive") or "?")
-    blocked = str(report.get("blocked-uri") or "?")
+    directive = field(report, "effective-directive") or field(report, "violated-directive") or "?"
+    blocked = field(report, "blocked-uri") or "?"
     if blocked == "inline":
         what = INLINE.get(directive, f"an inline {directive.split('-')[0]}")
     elif blocked == "eval":
         what = "eval() or new Function()"
     else:
         what = f"{blocked} ({directive})"
-    page = urlsplit(str(report.get("document-uri", "")))
+    page = urlsplit(field(report, "document-uri"))
     where = f"the page {page.path}{'?' + page.query if page.query else ''}"
-    source = str(report.get("source-file") or "")
+    source = field(report, "source-file")
     if source and urlsplit(source)[:3] != page[:3]:
         where += f", in {source}"
-    if report.get("line-number"):
-        where += f", line {report['line-number']}"
+    if field(report, "line-number"):
+        where += f", line {field(report, 'line-number')}"
     return f"The Content-Security-Policy refused {what} on {where}"
 
 

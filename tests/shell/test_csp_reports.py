@@ -76,3 +76,13 @@ def test_the_log_takes_a_bounded_number_of_refusals(client, caplog):
         for line in range(csp_reports.MAX_LOGGED + 20):
             send(client, json.dumps({"csp-report": {**REPORT["csp-report"], "line-number": line}}))
     assert len(logged(caplog)) == csp_reports.MAX_LOGGED
+
+
+def test_what_the_page_sends_reaches_the_log_as_one_line(client, caplog):
+    report = {"csp-report": {**REPORT["csp-report"], "document-uri": "http://127.0.0.1:8123/a\nWARNING forged line",
+                             "blocked-uri": "https://cdn.example/" + "x" * 1000}}
+    with caplog.at_level(logging.WARNING, logger="django_desktop_shell.csp_reports"):
+        send(client, json.dumps(report))
+    [line] = logged(caplog)
+    assert "\n" not in line and len(line) < 800
+    assert "/a WARNING forged line" in line

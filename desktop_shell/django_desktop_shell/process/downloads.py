@@ -49,8 +49,10 @@ def install_gtk(window) -> None:
             return True
         download.set_allow_overwrite(True)  # the person chose this file in the dialog
         download.set_destination(GLib.filename_to_uri(chosen[0]))
-        download.connect("finished", lambda download: logger.info("A download was saved"))
-        download.connect("failed", lambda download, error: tell_failed(Path(chosen[0]).name, error))
+        failures = []
+        # "finished" comes after "failed" too.
+        download.connect("finished", lambda download: None if failures else logger.info("A download was saved"))
+        download.connect("failed", lambda download, error: failures.append(error) or tell_failed(Path(chosen[0]).name, error))
         return True
 
     def tell_failed(name: str, error) -> None:
