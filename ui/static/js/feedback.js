@@ -41,7 +41,8 @@ export function toast(message, { kind = 'info', action = null, duration = 5000 }
   return node;
 }
 
-let offlineDetail = 'Your work is kept here;';
+export const KEPT_OFFLINE = 'Your work is kept here;';
+let offlineDetail = KEPT_OFFLINE;
 
 const offlineText = () => `Cannot reach the Notedesk server. ${offlineDetail} retrying…`;
 

@@ -5,13 +5,12 @@
 // note, nor of the other notes' drafts. Storage may be unavailable or full: then the in-memory
 // retry queue is the only safety net, and the person is told so, once, and by the offline banner
 // (a window closed then loses the edit).
-import { setOfflineDetail, toast } from '../feedback.js';
+import { KEPT_OFFLINE, setOfflineDetail, toast } from '../feedback.js';
 
 const PREFIX = 'notedesk.draft:';
 const FORMER_KEY = 'notedesk.drafts';  // every draft in one JSON, before each had its own key
 const WRITE_DELAY_MS = 300;
 
-const KEPT_DETAIL = 'Your work is kept here;';
 const UNKEPT_DETAIL = 'Your latest edits are only in this open window (its storage is full): keep it open;';
 
 const unwritten = new Map();  // uid → a draft changed since it was last written
@@ -33,7 +32,7 @@ function write(draft) {
 }
 
 function kept(uid) {
-  if (unkept.delete(uid) && !unkept.size) setOfflineDetail(KEPT_DETAIL);
+  if (unkept.delete(uid) && !unkept.size) setOfflineDetail(KEPT_OFFLINE);
 }
 
 export function flushDrafts() {
