@@ -16,7 +16,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
 from django.utils.module_loading import import_string
 
-from django_desktop_shell import csp_reports, media
+from django_desktop_shell import csp_reports, media, runtime
 from django_desktop_shell.errors import RequestRefused, error_response, server_error, wants_json
 from django_desktop_shell.settings import CSP_REPORT_PATH, HEADER_MIDDLEWARE
 from django_desktop_shell.storage_errors import storage_problem
@@ -69,6 +69,12 @@ class LaunchGateMiddleware:
         self.cookie_name = settings.DESKTOP_SESSION_COOKIE
         self.session_host = settings.DESKTOP_SESSION_HOST
         self.app_name = settings.DESKTOP_APP_NAME
+        if runtime.current and runtime.current.browser:  # --browser, --headless: a tab may outlive its session
+            self.refusal_message = (f"Open {self.app_name} from the link it gave when it started: this page has no "
+                                    f"session with it (it was opened before {self.app_name} was started again, or "
+                                    "not from that link).")
+        else:
+            self.refusal_message = f"Open {self.app_name} from its own window to use it."
 
     def __call__(self, request):
         if request.path == LAUNCH_PATH:
@@ -88,7 +94,7 @@ class LaunchGateMiddleware:
         return self.refusal(request)
 
     def refusal(self, request) -> HttpResponse:
-        return error_response(request, 403, f"Open {self.app_name} from its own window to use it.")
+        return error_response(request, 403, self.refusal_message)
 
     def admits(self, request) -> bool:
         return self.has_session(request) or self.has_bearer_token(request)
