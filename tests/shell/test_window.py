@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -282,3 +283,15 @@ def test_the_self_test_fails_naming_what_the_content_security_policy_refused(tmp
     assert "refused an inline <script> on the page /, line 1" in result.stderr
     log = (tmp_path / "data" / "logs" / "notedesk.log").read_text()
     assert "WARNING" in log and "refused a style= attribute on the page /" in log
+
+
+def test_the_shells_save_dialog_asks_before_replacing_a_file(tmp_path, app_env):
+    # pywebview's GTK save dialog replaced an existing file without asking.
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.shell.drivers.save_dialog", str(tmp_path / "data")],
+        capture_output=True, text=True, env=app_env, timeout=60, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'confirms_overwrite': True, 'name': 'notes.json'" in result.stdout
+    assert f"'folder': '{Path.home()}'" in result.stdout and "'filters': ['JSON file']" in result.stdout
+    assert "answer: [None]" in result.stdout  # cancelled: nothing chosen

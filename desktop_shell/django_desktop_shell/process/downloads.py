@@ -5,12 +5,12 @@ somewhere the person did not choose.
 
 On GTK the shell decides (navigation.py hands it the answers, this module the save dialog): WebKitGTK
 would show an attachment of a type it can show (a PDF, a CSV) in place of the page, and pywebview's
-own save dialog opens on the Downloads folder, which a system without XDG folders does not have.
+own save dialog opens on the Downloads folder, which a system without XDG folders does not have,
+and replaces a file that exists without asking (native_dialogs.gtk_save_dialog asks).
 Elsewhere pywebview's ALLOW_DOWNLOADS does it with the OS's save dialog.
 """
 
 import logging
-from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
@@ -33,26 +33,25 @@ def allow() -> None:
 
 def install_gtk(window) -> None:
     """Runs on GTK's thread, from before_show: each download asks where to save it."""
-    import webview
     from gi.repository import GLib, Gtk, WebKit2
     from webview.platforms.gtk import BrowserView
+
+    from django_desktop_shell.process.native_dialogs import gtk_save_dialog
 
     browser_view = BrowserView.instances[window.uid]
 
     def decide_destination(download, suggested_name):
-        # On GTK's own thread: pywebview's dialog call would wait for this very thread.
-        chosen = browser_view.create_file_dialog(
-            webview.FileDialog.SAVE, str(Path.home()), False, suggested_name or "download", ())
-        if not chosen:
+        chosen = gtk_save_dialog(window, suggested_name or "download")  # on GTK's thread already
+        if chosen is None:
             logger.info("A download was not saved: the save dialog was cancelled")
             download.cancel()
             return True
-        download.set_allow_overwrite(True)  # the person chose this file in the dialog
-        download.set_destination(GLib.filename_to_uri(chosen[0]))
+        download.set_allow_overwrite(True)  # the person chose this file in the dialog, and said to replace it
+        download.set_destination(GLib.filename_to_uri(str(chosen)))
         failures = []
         # "finished" comes after "failed" too.
         download.connect("finished", lambda download: None if failures else logger.info("A download was saved"))
-        download.connect("failed", lambda download, error: failures.append(error) or tell_failed(Path(chosen[0]).name, error))
+        download.connect("failed", lambda download, error: failures.append(error) or tell_failed(chosen.name, error))
         return True
 
     def tell_failed(name: str, error) -> None:

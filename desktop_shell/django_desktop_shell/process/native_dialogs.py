@@ -4,6 +4,7 @@ The page reaches them through the site's same-origin endpoints (behind the sessi
 checks), not through pywebview's js_api, whose stubs need eval and so break our CSP.
 """
 
+import threading
 from pathlib import Path
 
 
@@ -18,6 +19,8 @@ class WindowNativeFunctions:
     def choose_save_path(self, suggested_name: str, file_types: tuple[str, ...] = ()) -> Path | None:
         import webview
 
+        if self.gui == "gtk":
+            return on_gtk_thread(lambda: gtk_save_dialog(self.window, suggested_name, file_types))
         chosen = self.window.create_file_dialog(
             webview.FileDialog.SAVE, directory=str(Path.home()), save_filename=suggested_name, file_types=file_types
         )
@@ -48,3 +51,52 @@ class WindowNativeFunctions:
 def first(chosen) -> str:
     # pywebview answers a save dialog with a path on some platforms and a 1-tuple on others.
     return chosen if isinstance(chosen, str) else chosen[0]
+
+
+def gtk_save_dialog(window, suggested_name: str, file_types: tuple[str, ...] = ()) -> Path | None:
+    """GTK's save dialog, on GTK's thread, in the home folder. pywebview's replaces a file that
+    exists without asking; this one asks first, as the Windows and macOS dialogs do."""
+    from gi.repository import Gtk
+    from webview.platforms.gtk import BrowserView
+    from webview.util import parse_file_type
+
+    dialog = Gtk.FileChooserDialog(title="Save", transient_for=BrowserView.instances[window.uid].window,
+                                   action=Gtk.FileChooserAction.SAVE)
+    dialog.add_buttons("_Cancel", Gtk.ResponseType.CANCEL, "_Save", Gtk.ResponseType.OK)
+    dialog.set_default_response(Gtk.ResponseType.OK)
+    dialog.set_do_overwrite_confirmation(True)
+    dialog.set_current_folder(str(Path.home()))
+    dialog.set_current_name(suggested_name)
+    for file_type in file_types:
+        description, patterns = parse_file_type(file_type)
+        file_filter = Gtk.FileFilter()
+        file_filter.set_name(description)
+        for pattern in patterns.split(";"):
+            file_filter.add_pattern(pattern)
+        dialog.add_filter(file_filter)
+    try:
+        return Path(dialog.get_filename()) if dialog.run() == Gtk.ResponseType.OK else None
+    finally:
+        dialog.destroy()
+
+
+def on_gtk_thread(function):
+    """Run `function` on GTK's thread and return what it returns (from any other thread)."""
+    from gi.repository import GLib
+
+    done = threading.Event()
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = function()
+        except Exception as error:  # raised again in the calling thread
+            outcome["error"] = error
+        done.set()
+        return False  # GLib.SOURCE_REMOVE: once
+
+    GLib.idle_add(run)
+    done.wait()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

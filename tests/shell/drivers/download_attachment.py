@@ -13,22 +13,21 @@ import sys
 import time
 from pathlib import Path
 
-import webview.platforms.gtk
-
 from django_desktop_shell.process import launcher
 from django_desktop_shell.self_test import wait_for, window_check
+from tests.shell.drivers import os_dialogs
 
 ROOT = Path(__file__).resolve().parents[3]
 data_dir, save_folder = Path(sys.argv[1]), Path(sys.argv[2])
 suggested = []
 
 
-def os_save_dialog(self, dialog_type, directory, allow_multiple, save_filename, file_types):
-    suggested.append(save_filename)
-    return (str(save_folder / f"saved-{len(suggested)}"),)
+def os_dialog_answer(kind, suggested_name, file_types):
+    suggested.append(suggested_name)
+    return save_folder / f"saved-{len(suggested)}"
 
 
-webview.platforms.gtk.BrowserView.create_file_dialog = os_save_dialog
+os_dialogs.substitute(os_dialog_answer)
 
 
 @window_check("attachments were saved where the save dialog said, and the page stayed")

@@ -15,7 +15,7 @@ import webview
 from django_desktop_shell.process import launcher
 from django_desktop_shell.process.commands import gtk_view
 from django_desktop_shell.self_test import wait_for, window_check
-from tests.shell.drivers import gtk_menus
+from tests.shell.drivers import gtk_menus, os_dialogs
 from tests.shell.drivers.gtk_menus import on_gtk_thread
 from tests.shell.drivers.menu_clicks_support import screenshot as settled_screenshot
 from tests.shell.drivers.menu_clicks_support import wait_until
@@ -25,12 +25,12 @@ data_dir, shots = Path(sys.argv[1]), Path(sys.argv[2])
 dialogs_opened = []
 
 
-def os_dialog_answer(self, dialog_type, directory="", allow_multiple=False, save_filename="", file_types=()):
-    dialogs_opened.append(webview.FileDialog(dialog_type).name)
+def os_dialog_answer(kind, suggested_name, file_types):
+    dialogs_opened.append(kind)
     return None
 
 
-webview.Window.create_file_dialog = os_dialog_answer
+os_dialogs.substitute(os_dialog_answer)
 
 
 def screenshot(name):

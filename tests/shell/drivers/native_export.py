@@ -14,18 +14,19 @@ import webview
 
 from django_desktop_shell.process import launcher
 from django_desktop_shell.self_test import wait_for, window_check
+from tests.shell.drivers import os_dialogs
 
 ROOT = Path(__file__).resolve().parents[3]
 data_dir, chosen = Path(sys.argv[1]), sys.argv[2]
 dialogs_opened = []
 
 
-def os_dialog_answer(self, dialog_type, directory="", allow_multiple=False, save_filename="", file_types=()):
-    dialogs_opened.append((webview.FileDialog(dialog_type).name, save_filename))
-    return (chosen,)
+def os_dialog_answer(kind, suggested_name, file_types):
+    dialogs_opened.append((kind, suggested_name))
+    return chosen
 
 
-webview.Window.create_file_dialog = os_dialog_answer
+os_dialogs.substitute(os_dialog_answer)
 
 
 @window_check("an export went where the native save dialog said")

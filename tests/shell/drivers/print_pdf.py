@@ -14,7 +14,7 @@ import webview
 
 from django_desktop_shell.process import launcher
 from django_desktop_shell.self_test import wait_for, window_check
-from tests.shell.drivers import gtk_menus
+from tests.shell.drivers import gtk_menus, os_dialogs
 from tests.shell.drivers.menu_clicks_support import screenshot, wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -22,12 +22,12 @@ data_dir, chosen, shots = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 BODY = "# Trip plan\\n\\nPack the **tent** and the `stove`.\\n\\n- Day one: the lake\\n- Day two: the ridge\\n"
 
 
-def os_dialog_answer(self, dialog_type, directory="", allow_multiple=False, save_filename="", file_types=()):
-    print(f"save dialog: {save_filename} {list(file_types)}", flush=True)
-    return (chosen,)
+def os_dialog_answer(kind, suggested_name, file_types):
+    print(f"save dialog: {suggested_name} {list(file_types)}", flush=True)
+    return chosen
 
 
-webview.Window.create_file_dialog = os_dialog_answer
+os_dialogs.substitute(os_dialog_answer)
 
 
 def window_named(name):

@@ -1,0 +1,25 @@
+"""The OS's file dialogs, substituted in a driver's window: nobody is there to click them.
+
+`substitute(answer)`: every dialog, pywebview's and the shell's own save dialog alike, asks
+`answer(kind, suggested_name, file_types)` ("OPEN", "SAVE" or "FOLDER"), which gives the path the
+person would have chosen, or None for Cancel.
+"""
+
+from pathlib import Path
+
+import webview
+
+from django_desktop_shell.process import native_dialogs
+
+
+def substitute(answer) -> None:
+    def pywebview_dialog(self, dialog_type, directory="", allow_multiple=False, save_filename="", file_types=()):
+        chosen = answer(webview.FileDialog(dialog_type).name, save_filename, tuple(file_types))
+        return None if chosen is None else (str(chosen),)
+
+    def shell_save_dialog(window, suggested_name, file_types=()):
+        chosen = answer("SAVE", suggested_name, tuple(file_types))
+        return None if chosen is None else Path(chosen)
+
+    webview.Window.create_file_dialog = pywebview_dialog
+    native_dialogs.gtk_save_dialog = shell_save_dialog
