@@ -33,6 +33,32 @@ def on_gtk_thread(function: Callable, *args) -> None:
     GLib.idle_add(once)
 
 
+def answer_from_gtk_thread(function: Callable, *args, timeout: float | None = None):
+    """Run `function` on GTK's thread and return what it returns, from any other thread (a dialog
+    may keep it waiting as long as the person takes); what it raises is raised here."""
+    import threading
+
+    from gi.repository import GLib
+
+    done = threading.Event()
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = function(*args)
+        except Exception as error:
+            outcome["error"] = error
+        done.set()
+        return False  # GLib.SOURCE_REMOVE
+
+    GLib.idle_add(run)
+    if not done.wait(timeout):
+        raise TimeoutError(f"GTK's thread did not run {function.__name__} within {timeout} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def gtk_view(window):
     """The window's WebKit2.WebView, or None once it is closing (closing forgets it)."""
     from webview.platforms.gtk import BrowserView

@@ -21,18 +21,18 @@ def is_download(content_disposition: str | None, type_shown: bool) -> bool:
     return kind == "attachment" or not type_shown
 
 
-def allow() -> None:
-    """Before the window is created."""
-    import webview
+def install(window, gui: str | None) -> None:
+    """From before_show: each download asks where to save it."""
+    if gui == "gtk":
+        install_gtk(window)
+    else:  # read when a download starts
+        import webview
 
-    from django_desktop_shell.process.window import gui
-
-    if gui() != "gtk":
         webview.settings["ALLOW_DOWNLOADS"] = True
 
 
 def install_gtk(window) -> None:
-    """Runs on GTK's thread, from before_show: each download asks where to save it."""
+    """Runs on GTK's thread."""
     from gi.repository import GLib, Gtk, WebKit2
     from webview.platforms.gtk import BrowserView
 

@@ -4,7 +4,6 @@ The page reaches them through the site's same-origin endpoints (behind the sessi
 checks), not through pywebview's js_api, whose stubs need eval and so break our CSP.
 """
 
-import threading
 from pathlib import Path
 
 
@@ -20,7 +19,9 @@ class WindowNativeFunctions:
         import webview
 
         if self.gui == "gtk":
-            return on_gtk_thread(lambda: gtk_save_dialog(self.window, suggested_name, file_types))
+            from django_desktop_shell.process.commands import answer_from_gtk_thread
+
+            return answer_from_gtk_thread(gtk_save_dialog, self.window, suggested_name, file_types)
         chosen = self.window.create_file_dialog(
             webview.FileDialog.SAVE, directory=str(Path.home()), save_filename=suggested_name, file_types=file_types
         )
@@ -79,24 +80,3 @@ def gtk_save_dialog(window, suggested_name: str, file_types: tuple[str, ...] = (
     finally:
         dialog.destroy()
 
-
-def on_gtk_thread(function):
-    """Run `function` on GTK's thread and return what it returns (from any other thread)."""
-    from gi.repository import GLib
-
-    done = threading.Event()
-    outcome = {}
-
-    def run():
-        try:
-            outcome["value"] = function()
-        except Exception as error:  # raised again in the calling thread
-            outcome["error"] = error
-        done.set()
-        return False  # GLib.SOURCE_REMOVE: once
-
-    GLib.idle_add(run)
-    done.wait()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]

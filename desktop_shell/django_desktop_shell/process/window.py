@@ -65,7 +65,6 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     """
     import webview
 
-    downloads.allow()
     if gui() == "gtk":
         # PyGObject's overrides break when two threads import them at once ("GLib has no attribute
         # 'Idle'", seen when a file given on the command line was opened while GTK started): GTK's
@@ -91,8 +90,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     )
     window.events.before_show += lambda: hooks.navigation.install(window)
     window.events.before_show += lambda: redraw_on_each_commit(window)
-    if gui() == "gtk":
-        window.events.before_show += lambda: downloads.install_gtk(window)
+    window.events.before_show += lambda: downloads.install(window, gui())
     track_geometry(window, geometry)
     if integration is not None:  # the menu bar, zoom, spell check, files and links from outside
         integration.attach(window, geometry)

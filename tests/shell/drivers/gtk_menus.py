@@ -2,34 +2,19 @@
 with xdotool whatever the font: for drivers that run the real launcher in their own process."""
 
 import subprocess
-import threading
 import time
 
 import gi
 
 gi.require_version("Gtk", "3.0")
-from gi.repository import GLib, Gtk  # noqa: E402
+from gi.repository import Gtk  # noqa: E402
+
+from django_desktop_shell.process.commands import answer_from_gtk_thread  # noqa: E402
 
 
 def on_gtk_thread(function, *args):
-    """Run `function` on GTK's thread and return what it returns."""
-    done = threading.Event()
-    result = {}
-
-    def run():
-        try:
-            result["value"] = function(*args)
-        except Exception as error:  # handed to the caller's thread
-            result["error"] = error
-        done.set()
-        return False
-
-    GLib.idle_add(run)
-    if not done.wait(10):
-        raise TimeoutError(f"GTK's thread did not run {function.__name__}")
-    if "error" in result:
-        raise result["error"]
-    return result.get("value")
+    """Run `function` on GTK's thread and return what it returns; a test waits 10 s at most."""
+    return answer_from_gtk_thread(function, *args, timeout=10)
 
 
 def find(widget, kind):

@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 from django_desktop_shell.process import launcher
-from django_desktop_shell.process.native_dialogs import gtk_save_dialog, on_gtk_thread
+from django_desktop_shell.process.commands import answer_from_gtk_thread
+from django_desktop_shell.process.native_dialogs import gtk_save_dialog
 from django_desktop_shell.self_test import window_check
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -35,8 +36,8 @@ def open_the_save_dialog(created_window, origin):
 
     seen = {}
     answer = []
-    asking = threading.Thread(target=lambda: answer.append(on_gtk_thread(
-        lambda: gtk_save_dialog(created_window, "notes.json", ("JSON file (*.json)",)))))
+    asking = threading.Thread(target=lambda: answer.append(answer_from_gtk_thread(
+        gtk_save_dialog, created_window, "notes.json", ("JSON file (*.json)",))))
     asking.start()
     time.sleep(0.5)
     GLib.timeout_add(50, read_and_cancel_the_dialog, seen)
