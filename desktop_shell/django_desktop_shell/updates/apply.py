@@ -41,7 +41,8 @@ POSIX_SCRIPT = r"""#!/bin/sh
 pid={pid}; install={install}; staged={staged}; previous={previous}; failed={failed}
 exe={exe}; folder={folder}; database={database}; snapshot={snapshot}; timeout={timeout}; version={version}
 log() {{ printf '%s %s\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$*" >> "$folder/apply.log"; }}
-result() {{ printf '%s\n' "$1" > "$folder/trial-result"; log "$1"; }}
+# The log line first: whoever sees the result (the new version, a test) then finds it in the log too.
+result() {{ log "$1"; printf '%s\n' "$1" > "$folder/trial-result"; }}
 while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
 rm -f "$folder/trial-passed" "$folder/trial-exited" "$folder/trial.pid"
 rm -rf "$previous" "$failed"
