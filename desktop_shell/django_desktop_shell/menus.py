@@ -16,11 +16,12 @@ DOM event, which the page's existing handlers answer the way its buttons and sho
 
     document.addEventListener('desktop:command', (event) => commands[event.detail.command]?.());
 
-The shell's own commands (SHELL_COMMANDS: quit, editing, zoom, spell check, about, the data
-folder and the log file) it runs itself. standard_menus() puts them where each OS expects them:
+The shell's own commands (SHELL_COMMANDS: quit, editing, zoom, back and forward, spell check,
+about, the data folder and the log file) it runs itself. standard_menus() puts them where each OS expects them:
 on macOS About and Quit go to the application menu.
 
-Accelerators are written "Ctrl+N", "Ctrl+=", "Ctrl+-", "Ctrl+0": Ctrl is Command on macOS.
+Accelerators are written "Ctrl+N", "Ctrl+=", "Ctrl+-", "Ctrl+0", "Ctrl+[": Ctrl is Command on macOS.
+"Alt+Left" and "Alt+Right" are Back and Forward on Linux and Windows (macOS has Command+[ and ]).
 """
 
 import importlib
@@ -31,15 +32,16 @@ from dataclasses import dataclass
 COMMAND_EVENT = "desktop:command"
 SETTING_EVENT = "desktop:setting"  # detail: the shell setting a menu item changed, e.g. {"spell_check": false}
 SITE_COMMAND = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
-ACCELERATOR = re.compile(r"^Ctrl\+(Shift\+)?([A-Z0-9]|=|-|F[1-9]|F1[0-2])$")
+ACCELERATOR = re.compile(r"^(Ctrl\+(Shift\+)?([A-Z0-9]|=|-|\[|\]|F[1-9]|F1[0-2])|Alt\+(Left|Right))$")
 
 QUIT, UNDO, REDO, CUT, COPY, PASTE, SELECT_ALL = (
     "desktop.quit", "desktop.undo", "desktop.redo", "desktop.cut", "desktop.copy", "desktop.paste", "desktop.select-all")
 ZOOM_IN, ZOOM_OUT, ZOOM_RESET = "desktop.zoom-in", "desktop.zoom-out", "desktop.zoom-reset"
+BACK, FORWARD = "desktop.back", "desktop.forward"
 SPELL_CHECK = "desktop.spell-check"
 ABOUT, OPEN_DATA_FOLDER, OPEN_LOG_FILE = "desktop.about", "desktop.open-data-folder", "desktop.open-log-file"
 SHELL_COMMANDS = frozenset({QUIT, UNDO, REDO, CUT, COPY, PASTE, SELECT_ALL, ZOOM_IN, ZOOM_OUT, ZOOM_RESET,
-                            SPELL_CHECK, ABOUT, OPEN_DATA_FOLDER, OPEN_LOG_FILE})
+                            BACK, FORWARD, SPELL_CHECK, ABOUT, OPEN_DATA_FOLDER, OPEN_LOG_FILE})
 
 
 class MenuError(ValueError):
@@ -80,11 +82,14 @@ def standard_menus(*, file=(), edit=(), view=(), help=(), app_name: str = "{app}
         Item("Undo", UNDO), Item("Redo", REDO), SEPARATOR, Item("Cut", CUT), Item("Copy", COPY),
         Item("Paste", PASTE), Item("Select all", SELECT_ALL))
     zoom = (Item("Zoom in", ZOOM_IN, "Ctrl+="), Item("Zoom out", ZOOM_OUT, "Ctrl+-"), Item("Actual size", ZOOM_RESET, "Ctrl+0"))
+    # A window has no toolbar: these are how a person gets back from a page a link led to.
+    navigation = (Item("Back", BACK, "Ctrl+[" if mac else "Alt+Left"),
+                  Item("Forward", FORWARD, "Ctrl+]" if mac else "Alt+Right"))
     about = Item(f"About {app_name}", ABOUT)
     menus = [
         Menu("File", (*file, *(() if mac else (SEPARATOR, Item("Quit", QUIT, "Ctrl+Q"))))),
         Menu("Edit", join(editing, tuple(edit))),
-        Menu("View", join(zoom, (*view, Item("Spell check", SPELL_CHECK)))),
+        Menu("View", join(join(zoom, navigation), (*view, Item("Spell check", SPELL_CHECK)))),
         Menu("Help", join((() if mac else (about,)), (*help, Item("Open data folder", OPEN_DATA_FOLDER),
                                                            Item("Open log file", OPEN_LOG_FILE)))),
     ]
@@ -124,7 +129,7 @@ def validate(menus, where: str = "the menu bar") -> None:
             if not entry.is_shell_command and not SITE_COMMAND.match(entry.command):
                 raise MenuError(f"{entry.label!r} in {where}: the command {entry.command!r} must be lower-case words joined by '-'.")
             if entry.accelerator and not ACCELERATOR.match(entry.accelerator):
-                raise MenuError(f"{entry.label!r} in {where}: the accelerator {entry.accelerator!r} is not of the form Ctrl+N.")
+                raise MenuError(f"{entry.label!r} in {where}: the accelerator {entry.accelerator!r} is not of the form Ctrl+N (or Alt+Left, Alt+Right).")
         elif not isinstance(entry, Separator):
             raise MenuError(f"{where} holds {entry!r}: only Menu, Item and SEPARATOR.")
 
@@ -145,6 +150,8 @@ def gtk_accelerators(accelerator: str) -> list[str]:
     if not accelerator:
         return []
     *modifiers, key = accelerator.split("+")
-    prefix = "".join({"Ctrl": "<Primary>", "Shift": "<Shift>"}[modifier] for modifier in modifiers)
-    keys = {"=": ["equal", "plus", "KP_Add"], "-": ["minus", "KP_Subtract"], "0": ["0", "KP_0"]}.get(key, [key.lower()])
+    prefix = "".join({"Ctrl": "<Primary>", "Shift": "<Shift>", "Alt": "<Alt>"}[modifier] for modifier in modifiers)
+    keys = {"=": ["equal", "plus", "KP_Add"], "-": ["minus", "KP_Subtract"], "0": ["0", "KP_0"],
+            "[": ["bracketleft"], "]": ["bracketright"], "Left": ["Left", "KP_Left"], "Right": ["Right", "KP_Right"],
+            }.get(key, [key.lower()])
     return [prefix + name for name in keys]

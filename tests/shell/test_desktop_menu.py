@@ -8,19 +8,9 @@ import sys
 import pytest
 
 from tests.conftest import ROOT, launcher_command
-from tests.shell.test_window import close_with_sigterm, start_window, wait_for_log, xdotool
+from tests.shell.test_window import close_with_sigterm, fake_xdg_open, start_window, wait_for_log, xdotool
 
 pytestmark = pytest.mark.window
-
-
-def fake_xdg_open(tmp_path, data_dir):
-    """A stand-in for xdg-open on PATH that records what it was asked to open."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    script = bin_dir / "xdg-open"
-    script.write_text(f'#!/bin/sh\necho "$1" >> "{data_dir}/opened.txt"\n')
-    script.chmod(0o755)
-    return str(bin_dir)
 
 
 def test_menu_items_do_what_their_buttons_and_shortcuts_do(tmp_path, app_env):
@@ -58,3 +48,14 @@ def test_file_quit_closes_the_window_and_the_zoom_comes_back(tmp_path, app_env):
             close_with_sigterm(process)
     wait_for_log(log_file, r"Menu command: desktop.quit", process)
     assert json.loads((data_dir / "window.json").read_text())["zoom"] == 1.25
+
+
+def test_back_and_forward_go_through_a_sites_pages_by_keyboard_and_mouse(tmp_path, app_env):
+    # A window has no toolbar: a site of several pages had no way back from a page a link led to.
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.shell.drivers.back_and_forward", str(tmp_path / "data")],
+        capture_output=True, text=True, env=app_env, timeout=120, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for press in ("key alt+Left: /polls/", "key alt+Right: /polls/1/", "click 8: /polls/", "click 9: /polls/1/"):
+        assert f"after {press}" in result.stdout, result.stdout

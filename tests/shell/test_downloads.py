@@ -2,7 +2,7 @@
 
 import pytest
 
-from django_desktop_shell.process.downloads import is_download
+from django_desktop_shell.process.downloads import is_download, opens_in_viewer, viewer_copy_name
 
 
 @pytest.mark.parametrize(("disposition", "type_shown", "saved"), [
@@ -15,3 +15,30 @@ from django_desktop_shell.process.downloads import is_download
 ])
 def test_an_attachment_or_a_type_the_window_cannot_show_is_saved(disposition, type_shown, saved):
     assert is_download(disposition, type_shown) is saved
+
+
+@pytest.mark.parametrize(("mime_type", "disposition", "method", "main_frame", "viewer"), [
+    ("image/png", 'inline; filename="cover.png"', "GET", True, True),
+    ("image/jpeg", None, "GET", True, True),  # a link to an image, as the admin has to an upload
+    ("application/pdf", None, "GET", True, True),  # an invoice a view makes
+    ("text/plain", 'inline; filename="todo.txt"', "GET", True, True),
+    ("text/plain", None, "GET", True, False),  # a view's plain-text answer is a page
+    ("text/html", None, "GET", True, False),
+    ("image/svg+xml", None, "GET", True, False),  # could run script: shown only as the site serves it
+    ("image/png", None, "POST", True, False),  # a form's answer
+    ("image/png", None, "GET", False, False),  # an image in a frame
+])
+def test_a_file_the_window_would_show_in_place_of_the_page_opens_in_the_os_viewer(mime_type, disposition, method, main_frame, viewer):
+    assert opens_in_viewer(mime_type, disposition, method, main_frame) is viewer
+
+
+@pytest.mark.parametrize(("suggested", "mime_type", "copy"), [
+    ("Café menu.png", "image/png", "Café menu.png"),
+    ("invoice.pdf.exe", "application/pdf", "invoice.pdf.pdf"),  # the type names the copy, never the answer
+    ("../../etc/passwd", "text/plain", "passwd.txt"),
+    ("a;b|c$(d).jpeg", "image/jpeg", "a_b_c__d_.jpg"),
+    ("", "image/webp", "file.webp"),
+    (None, "application/pdf", "file.pdf"),
+])
+def test_the_viewers_copy_is_named_for_its_type(suggested, mime_type, copy):
+    assert viewer_copy_name(suggested, mime_type) == copy

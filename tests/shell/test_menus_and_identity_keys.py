@@ -20,8 +20,9 @@ def test_standard_menus_put_the_site_items_first_and_the_shell_ones_after():
     assert [menu.label for menu in declared] == ["File", "Edit", "View", "Help"]
     assert labels(declared[0]) == ["New", "-", "Quit"]
     assert labels(declared[1]) == ["Undo", "Redo", "-", "Cut", "Copy", "Paste", "Select all", "-", "Find"]
-    assert labels(declared[2]) == ["Zoom in", "Zoom out", "Actual size", "-", "Spell check"]
+    assert labels(declared[2]) == ["Zoom in", "Zoom out", "Actual size", "-", "Back", "Forward", "-", "Spell check"]
     assert labels(declared[3]) == ["About {app}", "-", "Open data folder", "Open log file"]
+    assert [item.accelerator for item in declared[2].items[4:6]] == ["Alt+Left", "Alt+Right"]
     menus.validate(declared)
 
 
@@ -30,12 +31,15 @@ def test_on_macos_about_goes_to_the_application_menu_and_the_os_gives_quit_and_e
     assert declared[0].label == "__app__" and labels(declared[0]) == ["About {app}"]
     assert labels(declared[1]) == ["New"]
     assert "Undo" not in labels(declared[2]) and "About {app}" not in labels(declared[-1])
+    back_and_forward = {item.label: item.accelerator for item in menus.items(declared) if item.command in (menus.BACK, menus.FORWARD)}
+    assert back_and_forward == {"Back": "Ctrl+[", "Forward": "Ctrl+]"}  # Command-[ and Command-]
 
 
 @pytest.mark.parametrize(("entry", "message"), [
     (menus.Item("Go", "Go Home"), "lower-case words"),
     (menus.Item("Go", "desktop.launch-rockets"), "not one of the shell's commands"),
     (menus.Item("Go", "go", "Alt+G"), "not of the form Ctrl"),
+    (menus.Item("Go", "go", "Ctrl+Left"), "not of the form Ctrl"),
     (menus.Item(" ", "go"), "has no label"),
     ("Go", "only Menu, Item and SEPARATOR"),
 ])
@@ -53,7 +57,7 @@ def test_notedesks_menu_loads_and_has_the_issue_items():
     assert found["Quit"] == (menus.QUIT, "Ctrl+Q")
     assert found["Zoom in"][1] == "Ctrl+=" and found["Zoom out"][1] == "Ctrl+-" and found["Actual size"][1] == "Ctrl+0"
     for label in ("Import…", "Export JSON…", "Export Markdown…", "Export note as PDF…", "Undo", "Redo", "Cut", "Copy",
-                  "Paste", "Select all", "Preview", "Spell check", "About {app}", "Open data folder", "Open log file"):
+                  "Paste", "Select all", "Preview", "Back", "Forward", "Spell check", "About {app}", "Open data folder", "Open log file"):
         assert label in found
 
 
@@ -61,6 +65,8 @@ def test_accelerators_become_gtks_names_keypad_included():
     assert menus.gtk_accelerators("Ctrl+N") == ["<Primary>n"]
     assert menus.gtk_accelerators("Ctrl+=") == ["<Primary>equal", "<Primary>plus", "<Primary>KP_Add"]
     assert menus.gtk_accelerators("Ctrl+Shift+P") == ["<Primary><Shift>p"]
+    assert menus.gtk_accelerators("Alt+Left") == ["<Alt>Left", "<Alt>KP_Left"]
+    assert menus.gtk_accelerators("Ctrl+[") == ["<Primary>bracketleft"]
 
 
 def test_zoom_steps_and_is_remembered_with_the_geometry(tmp_path):

@@ -1,6 +1,7 @@
 """The real pywebview window under Xvfb."""
 
 import json
+import os
 import re
 import shutil
 import signal
@@ -111,6 +112,16 @@ def start_window(data_dir, env, command=launcher_command):
     process = subprocess.Popen(command("--data-dir", str(data_dir)), env=env, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     wait_for_page_loaded(log_file, process, after=earlier_launches)
     return process
+
+
+def fake_xdg_open(tmp_path, data_dir):
+    """A stand-in for xdg-open on PATH that records what it was asked to open."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "xdg-open"
+    script.write_text(f'#!/bin/sh\necho "$1" >> "{data_dir}/opened.txt"\n')
+    script.chmod(0o755)
+    return str(bin_dir)
 
 
 def close_with_sigterm(process):
@@ -269,6 +280,21 @@ def test_an_attachment_opened_in_the_window_is_saved_where_the_save_dialog_says_
     assert re.search(r"suggested: \['notedesk-[\d-]+\.json', 'notedesk-[\d-]+\.zip'\]", result.stdout), result.stdout
     assert len(json.loads((save_folder / "saved-1").read_text())["notes"]) == 3
     assert (save_folder / "saved-2").read_bytes()[:2] == b"PK"
+
+
+def test_an_image_a_pdf_or_a_text_file_a_link_would_show_in_place_of_the_page_opens_in_the_os_viewer(tmp_path, app_env):
+    # The window has no Back button: the note's attachment shown in place of the app was a dead end.
+    data_dir = tmp_path / "data"
+    seed(data_dir, app_env, 1)
+    env = {**app_env, "PATH": fake_xdg_open(tmp_path, data_dir) + os.pathsep + app_env["PATH"]}
+    result = subprocess.run([sys.executable, "-m", "tests.shell.drivers.open_in_viewer", str(data_dir)],
+                            capture_output=True, text=True, env=env, timeout=90, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name in ("Café menu.png", "scan.pdf", "todo.txt"):
+        assert f"after {name}: / app" in result.stdout
+    # Copies kept in the data folder, each named for its type whatever name it was sent with.
+    for copy in ("Café menu.png", "scan.pdf", "todo.txt"):
+        assert f"opened: opened/{copy} True" in result.stdout
 
 
 def test_the_self_test_fails_naming_what_the_content_security_policy_refused(tmp_path, app_env):

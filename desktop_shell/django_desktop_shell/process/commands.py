@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django_desktop_shell import menus
 from django_desktop_shell.identity import Identity
+from django_desktop_shell.process.navigation import same_origin
 from django_desktop_shell.process.window_state import WindowState, next_zoom
 
 logger = logging.getLogger(__name__)
@@ -109,6 +110,8 @@ class WindowCommands:
             step = {menus.ZOOM_IN: 1, menus.ZOOM_OUT: -1, menus.ZOOM_RESET: 0}[command]
             self.state.zoom = next_zoom(self.state.zoom, step)
             self.apply_zoom()
+        elif command in (menus.BACK, menus.FORWARD):
+            self.go(back=command == menus.BACK)
         elif command == menus.SPELL_CHECK:
             self.state.spell_check = not self.state.spell_check
             self.apply_spell_check()
@@ -130,6 +133,24 @@ class WindowCommands:
             on_gtk_thread(execute)
         else:
             self.window.run_js(f"document.execCommand({json.dumps(DOM_EDITING[command])})")
+
+    def go(self, back: bool) -> None:
+        """Back or forward in the window's history (a person who followed a link to a page of the
+        site has no toolbar to come back by), among the app's own pages only: never back to the
+        loading view the window may have shown first."""
+        if self.gui == "gtk":
+            on_gtk_thread(self.go_gtk, back)
+        else:
+            self.window.run_js("history.back()" if back else "history.forward()")
+
+    def go_gtk(self, back: bool) -> None:
+        view = gtk_view(self.window)
+        if view is None:
+            return
+        history = view.get_back_forward_list()
+        item = history.get_back_item() if back else history.get_forward_item()
+        if item is not None and same_origin(item.get_uri(), view.get_uri() or ""):
+            view.go_back() if back else view.go_forward()
 
     def apply_zoom(self) -> None:
         """Callable from any thread; also at start (before_show) and, off GTK, after each page load."""

@@ -54,8 +54,20 @@ class DesktopIntegration:
             from django_desktop_shell.process import drops
 
             drops.install_gtk(window, self.dropped)
+            self.go_with_mouse_buttons()
             logger.info("Zoom at start: %.0f %%", self.commands.state.zoom * 100)
             self.commands.set_gtk_zoom()
+
+    def go_with_mouse_buttons(self) -> None:
+        """A mouse's back and forward buttons (8 and 9) do what they do in a browser; WebKitGTK
+        leaves them to the application."""
+        def on_button(view, event):
+            if event.button not in (8, 9):
+                return False
+            self.run(menus.BACK if event.button == 8 else menus.FORWARD)
+            return True
+
+        gtk_view(self.window).connect("button-press-event", on_button)
 
     def show_page_event(self, event: str, detail: dict) -> None:
         """Dispatch a DOM event on the app's start page (going there first if the window is elsewhere)."""

@@ -75,11 +75,12 @@ class MenuBar:
         form = BrowserView.instances[window.uid]
 
         def shortcut(accelerator: str):
-            keys = Keys.Control
             *modifiers, key = accelerator.split("+")
+            keys = Keys.Alt if "Alt" in modifiers else Keys.Control
             if "Shift" in modifiers:
                 keys |= Keys.Shift
-            named = {"=": Keys.Oemplus, "-": Keys.OemMinus, "0": Keys.D0}
+            named = {"=": Keys.Oemplus, "-": Keys.OemMinus, "0": Keys.D0, "[": Keys.OemOpenBrackets,
+                     "]": Keys.OemCloseBrackets}
             return keys | (named.get(key) or getattr(Keys, f"D{key}" if key.isdigit() else key))
 
         def walk(items):
@@ -106,10 +107,11 @@ class MenuBar:
                 accelerator = self.labels.get(str(item.title()))
                 if accelerator:
                     *modifiers, key = accelerator.split("+")
-                    mask = AppKit.NSEventModifierFlagCommand
+                    mask = AppKit.NSEventModifierFlagOption if "Alt" in modifiers else AppKit.NSEventModifierFlagCommand
                     if "Shift" in modifiers:
                         mask |= AppKit.NSEventModifierFlagShift
-                    item.setKeyEquivalent_(key.lower())
+                    arrows = {"Left": chr(AppKit.NSLeftArrowFunctionKey), "Right": chr(AppKit.NSRightArrowFunctionKey)}
+                    item.setKeyEquivalent_(arrows.get(key, key.lower()))
                     item.setKeyEquivalentModifierMask_(mask)
                 if item.submenu():
                     walk(item.submenu())

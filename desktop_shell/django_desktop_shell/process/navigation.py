@@ -53,17 +53,12 @@ class NavigationLock:
         browser_view = BrowserView.instances[window.uid]
         # pywebview's own policy opens every target=_blank link, ours included, in the browser,
         # and shows an attachment in place of the page when the web view can show its type
-        # (downloads.py has what is saved instead).
+        # (downloads.py has what is saved or opened in a viewer instead).
         browser_view.webview.disconnect_by_func(browser_view.on_navigation)
 
         def decide(view, decision, decision_type):
             if decision_type == WebKit2.PolicyDecisionType.RESPONSE:
-                headers = decision.get_response().get_http_headers()
-                disposition = headers.get_one("Content-Disposition") if headers is not None else None
-                if downloads.is_download(disposition, decision.is_mime_type_supported()):
-                    decision.download()
-                else:
-                    decision.use()
+                downloads.decide_response_gtk(decision)
                 return True
             url = decision.get_navigation_action().get_request().get_uri()
             if self.allows(url):

@@ -90,7 +90,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     )
     window.events.before_show += lambda: hooks.navigation.install(window)
     window.events.before_show += lambda: redraw_on_each_commit(window)
-    window.events.before_show += lambda: downloads.install(window, gui())
+    window.events.before_show += lambda: downloads.install(window, gui(), data_dir / "opened")
     track_geometry(window, geometry)
     if integration is not None:  # the menu bar, zoom, spell check, files and links from outside
         integration.attach(window, geometry)
