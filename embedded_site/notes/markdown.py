@@ -50,15 +50,38 @@ def renderer():
 
     def image(renderer, tokens, index, options, env):
         # `![alt](images/photo.png)`, as a note imported from a folder has it: the note's attachment of that name.
-        token, source = tokens[index], tokens[index].attrGet("src") or ""
-        relative = not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:|/", source)
-        attached = env.get("attachments", {}).get(unquote(PurePosixPath(source).name).casefold()) if relative else None
+        token = tokens[index]
+        attached = attachment_at(token.attrGet("src") or "", env)
         if attached and attached["image"]:
             token.attrSet("src", attached["url"])
         return show_image(tokens, index, options, env)
 
+    def link_open(renderer, tokens, index, options, env):
+        # `[Manual](../_resources/manual.pdf)` or `[Trip](../Notebook/Trip.md)`, as other apps
+        # export them: the note's file of that name, or text. Followed, the address was a 404
+        # page in place of the app.
+        token, target = tokens[index], tokens[index].attrGet("href") or ""
+        if is_relative(target) and not target.startswith("#"):
+            if attached := attachment_at(target, env):
+                token.attrSet("href", attached["url"])
+            else:
+                closing = next(later for later in tokens[index + 1:] if later.type == "link_close" and later.level == token.level)
+                token.tag = closing.tag = "span"
+                token.attrs = {"class": "unlinked", "title": f"Not a note or a file of this note: {unquote(target)}"}
+        return renderer.renderToken(tokens, index, options, env)
+
     md.add_render_rule("image", image)
+    md.add_render_rule("link_open", link_open)
     return md
+
+
+def is_relative(address: str) -> bool:
+    return not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:|/", address)
+
+
+def attachment_at(address: str, env: dict) -> dict | None:
+    """The note's file that a relative address names by its file name, if any."""
+    return env.get("attachments", {}).get(unquote(PurePosixPath(address).name).casefold()) if is_relative(address) else None
 
 
 def render_markdown(text: str, wikilinks: dict | None = None, attachments: dict | None = None) -> str:

@@ -204,3 +204,20 @@ def test_imported_notes_get_their_title_keys_and_links(api):
     imported(api, "notes.json", json.dumps(document).encode())
     assert Note.objects.get(pk=new_target.pk).title_key == "renamed ärger"
     assert target  # the original was deleted; the import made the notes again
+
+
+def test_a_relative_link_goes_to_the_notes_file_of_that_name_or_is_shown_as_text(api, make_note, attachments_dir):
+    # As Joplin's and Obsidian's Markdown exports write them; followed, the address was a 404 page
+    # in place of the app.
+    note = make_note(title="Trip")
+    manual = api.upload(f"/api/notes/{note.pk}/attachments/", "Manual.pdf", b"%PDF-1.7").json()
+    body = ("[the manual](../_resources/Manual.pdf) [Trip plan](../Notebook%20B/Trip%20plan.md) "
+            "[top](#top) [site](https://example.org) [api](/api/tags/)")
+    html = api.post("/api/preview/", {"body": body, "note": note.pk}).json()["html"]
+    assert f'<a href="{manual["url"]}" target="_blank" rel="noopener noreferrer">the manual</a>' in html
+    assert ('<span class="unlinked" title="Not a note or a file of this note: ../Notebook B/Trip plan.md">'
+            'Trip plan</span>') in html
+    assert "Trip%20plan.md" not in html
+    assert 'href="#top"' in html and 'href="https://example.org"' in html and 'href="/api/tags/"' in html
+    without_the_note = api.post("/api/preview/", {"body": body}).json()["html"]
+    assert manual["url"] not in without_the_note and '<span class="unlinked"' in without_the_note
