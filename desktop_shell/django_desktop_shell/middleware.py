@@ -7,10 +7,12 @@ gets an answer. docs/security.md explains each defence and the attack it stops.
 
 import hmac
 import logging
+from html import escape
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseRedirectBase
 from django.http.cookie import parse_cookie
 from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
@@ -32,6 +34,9 @@ CLIENT_ERRORS = (
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 LAUNCH_PATH = "/launch/"
+# The most a launch form's body may be (its token and the next path): the only body read from a
+# sender without the session.
+LAUNCH_BODY_LIMIT = 1024
 SHELL_PATH_PREFIX = "/_desktop/"
 SHELL_URLCONF = "django_desktop_shell.urls"
 DEBUG_PAGE_MARK = b'<meta name="robots" content="NONE,NOARCHIVE">'
@@ -55,9 +60,11 @@ class LaunchGateMiddleware:
     """Admit only requests carrying this launch's session cookie or its launch token.
 
     GET /launch/?token=<launch token> trades the token for an HttpOnly, SameSite=Strict cookie
-    and redirects to the app, so the token leaves the address bar. The cookie is set on the
-    session's own host only (DESKTOP_SESSION_HOST): a launch on another of the app's hosts is sent
-    there first. Scripts and tests that hold the token may instead send
+    and redirects to the app, so the token leaves the address bar. A browser opened by --browser
+    POSTs the token instead, from a page in the data folder (launcher.write_launch_page), so it is
+    on no command line and in no history. The cookie is set on the session's own host only
+    (DESKTOP_SESSION_HOST): a launch on another of the app's hosts is sent there first. Scripts
+    and tests that hold the token may instead send
     `Authorization: Bearer <token>` (and then need no CSRF token).
     """
 
@@ -100,12 +107,18 @@ class LaunchGateMiddleware:
         return self.has_session(request) or self.has_bearer_token(request)
 
     def launch(self, request):
-        if not self.matches(request.GET.get("token", ""), self.launch_token):
+        # The POST comes from a file:// page (Origin: null) and carries no CSRF token: only the
+        # launch token, which is what proves the sender.
+        fields = request.POST if request.method == "POST" else request.GET
+        if not self.matches(fields.get("token", ""), self.launch_token):
             return error_response(request, 403, f"This launch link is not valid. Start {self.app_name} again.")
         if request.META["HTTP_HOST"] != self.session_host:  # the Host check let only the app's hosts this far
-            response = HttpResponseRedirect(f"http://{self.session_host}{request.get_full_path()}")
+            response = (TemporaryRedirect if request.method == "POST" else HttpResponseRedirect)(
+                f"http://{self.session_host}{request.get_full_path()}")
         else:
-            response = HttpResponseRedirect(safe_next_path(request.GET.get("next", "/")))
+            next_path = safe_next_path(fields.get("next", "/"))
+            response = page_moving_on_to(next_path, self.app_name) if request.method == "POST" else \
+                HttpResponseRedirect(next_path)
             # Host-only (no Domain): the browser sends it to this host name alone.
             response.set_cookie(self.cookie_name, settings.DESKTOP_SESSION_TOKEN, httponly=True, samesite="Strict",
                                 path="/")
@@ -133,24 +146,38 @@ class LaunchGateMiddleware:
         return hmac.compare_digest(candidate.encode(), secret)
 
 
+class TemporaryRedirect(HttpResponseRedirectBase):
+    """A 307: the browser sends the same method and body on, as a POST launch needs."""
+
+    status_code = 307
+
+
 def body_refusal(environ: dict) -> tuple[tuple[str, list[tuple[str, str]], bytes], bool] | None:
     """The answer to a request with a body that must not be read, and whether the gate admits
     the sender; or None to read it.
 
     The server calls this once a request's headers are in, before it keeps a byte of its body
     (process/server.py): waitress would otherwise hold the whole body, up to its limit, before
-    Django could refuse it. Refused: any body of a request the launch gate would refuse (403),
-    and a body larger than settings.DESKTOP_MAX_REQUEST_BODY declares (413). `environ` is the
-    request's WSGI environ without its body; the answer is a WSGI status, headers and body, with
-    the security headers of any other answer.
+    Django could refuse it. Refused: any body of a request the launch gate would refuse (403) but
+    a launch form's, urlencoded and of at most LAUNCH_BODY_LIMIT bytes (413 if larger), and a
+    body larger than settings.DESKTOP_MAX_REQUEST_BODY declares (413). `environ` is the request's
+    WSGI environ without its body; the answer is a WSGI status, headers and body, with the
+    security headers of any other answer.
     """
     request = request_from_headers(environ)
     gate = LaunchGateMiddleware(get_response=None)
     limit = settings.DESKTOP_MAX_REQUEST_BODY
     admitted = gate.admits(request)
-    if not admitted:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    launch_form = (request.path == LAUNCH_PATH and request.method == "POST"
+                   and environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"))
+    if not admitted and launch_form:
+        if 0 < length <= LAUNCH_BODY_LIMIT:
+            return None
+        response = error_response(request, 413, f"A launch sends only its token: at most {LAUNCH_BODY_LIMIT} bytes.")
+    elif not admitted:
         response = gate.refusal(request)
-    elif int(environ.get("CONTENT_LENGTH") or 0) > limit:
+    elif length > limit:
         response = error_response(request, 413, f"The request is larger than {filesizeformat(limit)}, the most "
                                                 f"{settings.DESKTOP_APP_NAME} takes.")
     else:
@@ -179,6 +206,15 @@ def with_security_headers(request, response: HttpResponse) -> HttpResponse:
     for path in reversed(HEADER_MIDDLEWARE):
         response = import_string(path)(lambda request: response).process_response(request, response)
     return response
+
+
+def page_moving_on_to(path: str, app_name: str) -> HttpResponse:
+    """A page that moves on to `path` itself. A POST launch comes from a file:// page, another
+    site: a redirect would be part of that site's navigation, which a browser sends no
+    SameSite=Strict cookie with, so the app would open without its session. The page's own move is
+    the app's navigation, which does send it."""
+    return HttpResponse(f'<!doctype html><meta http-equiv="refresh" content="0; url={escape(path)}">'
+                        f'<title>{escape(app_name)}</title><a href="{escape(path)}">Open {escape(app_name)}</a>')
 
 
 def safe_next_path(path: str) -> str:

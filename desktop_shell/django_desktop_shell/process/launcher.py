@@ -4,10 +4,12 @@
 A project's launcher.py is only:
 
     from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
     from django_desktop_shell.process import launcher
     launcher.run_and_exit(Path(__file__).resolve().parent)
 """
 
+import html
 import logging
 import os
 import sys
@@ -16,6 +18,7 @@ import webbrowser
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 from django_desktop_shell import native
 from django_desktop_shell.identity import Identity, IdentityError, load
@@ -31,6 +34,13 @@ from django_desktop_shell.process.self_test import SelfTest
 from django_desktop_shell.updates import service as updates
 
 logger = logging.getLogger("django_desktop_shell")
+LAUNCH_PAGE_NAME = "launch.html"
+LAUNCH_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>Opening {name}</title></head>
+<body onload="document.forms[0].submit()">
+<form method="post" action="{action}">{fields}<button type="submit">Open {name}</button></form>
+</body></html>
+"""
 
 
 def run_and_exit(project_dir: Path, argv: list[str] | None = None) -> None:
@@ -114,7 +124,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
     updater.start_background(startup)
     try:
         if args.mode in ("headless", "browser"):
-            return serve_without_window(args.mode, startup, instance)
+            return serve_without_window(identity, data_dir, args.mode, startup, instance)
         return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages,
                                updater)
     finally:
@@ -125,18 +135,41 @@ def run(identity: Identity, args, launched_at: float) -> int:
         updater.after_exit()  # "Restart to update": the update is installed now that the data folder is free
 
 
-def serve_without_window(mode: str, startup: Future, instance: single_instance.PrimaryInstance) -> int:
+def serve_without_window(identity: Identity, data_dir: Path, mode: str, startup: Future,
+                         instance: single_instance.PrimaryInstance) -> int:
     stop = lifecycle.watch_stop_signals()
     launch_url = startup.result().launch_url
     if mode == "headless":
         print(f"READY {launch_url}", flush=True)
         instance.running_as = replace(instance.running_as, launch_url=launch_url)
-    else:
-        webbrowser.open(launch_url)
+        lifecycle.wait_for(stop)
+        return 0
+    launch_page = write_launch_page(identity, data_dir, launch_url)
+    try:
+        webbrowser.open(launch_page.as_uri())
         # Another launch's "show": the app again, in a new tab (the launch URL never leaves this process).
-        instance.on_message = lambda message: webbrowser.open(launch_url) if message == open_requests.SHOW else None
-    lifecycle.wait_for(stop)
+        instance.on_message = lambda message: (webbrowser.open(launch_page.as_uri())
+                                               if message == open_requests.SHOW else None)
+        lifecycle.wait_for(stop)
+    finally:
+        launch_page.unlink(missing_ok=True)
     return 0
+
+
+def write_launch_page(identity: Identity, data_dir: Path, launch_url: str) -> Path:
+    """A page, readable by its owner only, that opens a session in the browser by POSTing the
+    launch token: the browser is given this page's path rather than the launch URL, which would
+    sit on its command line (in /proc, where every user of the machine reads it) and in its
+    history. The form submits itself; its button is for a browser without script."""
+    url = urlsplit(launch_url)
+    fields = "".join(f'<input type="hidden" name="{html.escape(name)}" value="{html.escape(value)}">'
+                     for name, value in parse_qsl(url.query))
+    page = data_dir / LAUNCH_PAGE_NAME
+    page.unlink(missing_ok=True)  # one an earlier run left: a new file gets this run's mode
+    with os.fdopen(os.open(page, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as file:
+        file.write(LAUNCH_PAGE.format(name=html.escape(identity.name), fields=fields,
+                                      action=html.escape(f"{url.scheme}://{url.netloc}{url.path}")))
+    return page
 
 
 def handed_over(identity: Identity, running: single_instance.RunningInstance, messages: list[dict],

@@ -6,12 +6,13 @@ against a second local server that records every request it gets."""
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
 from django_desktop_shell import identity
+from django_desktop_shell.process import launcher
 from tests.conftest import SITES, exit_code_within, start_site_headless
 
 pytestmark = pytest.mark.browser
@@ -130,5 +131,31 @@ def test_every_site_gets_it_polls_too(chromium, other_server, launched):
         for typed in other_urls(other_server, slug, "typed"):
             page.goto(typed)
         assert_no_cookie_reached(other_server, context, url)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("launched", ["notedesk"], indirect=True)
+def test_the_launch_page_opens_the_app_with_the_token_on_no_command_line_and_in_no_history(
+    chromium, launched, tmp_path
+):
+    """--browser gives the browser a page in the data folder, not the launch URL: the page POSTs
+    the token, so the browser's command line (in /proc, readable by every user) and its history
+    hold only the page's path."""
+    site, url = launched
+    launch_page = launcher.write_launch_page(identity.load(SITES[site]), tmp_path, url)
+    context = chromium.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    visited = []
+    page.on("framenavigated", lambda frame: visited.append(frame.url))
+    try:
+        page.goto(launch_page.as_uri())
+        expect(page.locator("#listStatus")).to_have_text("No notes yet")
+        assert urlsplit(page.url).netloc == urlsplit(url).netloc and urlsplit(page.url).path == "/"
+        token = parse_qs(urlsplit(url).query)["token"][0]
+        assert visited and not [address for address in visited if token in address]
+        page.go_back()  # what the history holds before the app: no launch URL
+        assert token not in page.url
     finally:
         context.close()

@@ -70,6 +70,35 @@ def test_the_launch_sets_a_strict_httponly_cookie_and_drops_the_token_from_the_u
     assert cookie.value == settings.DESKTOP_SESSION_TOKEN != settings.DESKTOP_LAUNCH_TOKEN
 
 
+def test_a_posted_launch_token_sets_the_session_cookie_and_moves_on_to_the_app(anonymous_client):
+    """--browser's launch page POSTs the token from a file:// page (Origin: null, no CSRF token)."""
+    strict = Client(HTTP_HOST=HOST, enforce_csrf_checks=True)
+    response = strict.post("/launch/", {"token": settings.DESKTOP_LAUNCH_TOKEN, "next": "/ajax/data/"},
+                           HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="cross-site")
+    assert response.status_code == 200
+    assert '<meta http-equiv="refresh" content="0; url=/ajax/data/">' in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+    cookie = response.cookies[settings.DESKTOP_SESSION_COOKIE]
+    assert (cookie.value, cookie["httponly"], cookie["samesite"]) == (settings.DESKTOP_SESSION_TOKEN, True, "Strict")
+    assert strict.get("/ajax/data/").status_code == 200
+
+
+@pytest.mark.parametrize("token", ["", "wrong", settings.DESKTOP_LAUNCH_TOKEN[:-1]])
+def test_a_wrong_posted_launch_token_is_403_and_sets_no_cookie(anonymous_client, token):
+    response = anonymous_client.post("/launch/", {"token": token}, HTTP_ORIGIN="null")
+    assert response.status_code == 403
+    assert not response.cookies
+    assert anonymous_client.get("/").status_code == 403
+
+
+def test_a_posted_launch_on_another_of_the_app_s_hosts_is_sent_on_with_its_body(anonymous_client):
+    other_host = Client(HTTP_HOST=f"localhost:{settings.DESKTOP_PORT}")
+    response = other_host.post("/launch/", {"token": settings.DESKTOP_LAUNCH_TOKEN})
+    assert response.status_code == 307  # a browser posts the same body there
+    assert response["Location"] == f"http://{settings.DESKTOP_SESSION_HOST}/launch/"
+    assert not response.cookies
+
+
 @pytest.mark.parametrize("next_path", ["//evil.example/", "https://evil.example/", "/\\evil.example", "evil"])
 def test_the_launch_never_redirects_off_the_app(anonymous_client, next_path):
     response = anonymous_client.get("/launch/", {"token": settings.DESKTOP_LAUNCH_TOKEN, "next": next_path})

@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import re
 import signal
 import sqlite3
 import stat
@@ -99,7 +100,10 @@ def test_a_window_launch_without_a_display_hands_over_to_the_running_app(running
     assert "is already running headless on this data folder" in second.stdout
 
 
-def test_a_second_launch_opens_a_browser_instance_again_in_the_browser(tmp_path, app_env):
+def test_a_browser_is_given_a_page_of_its_owner_s_not_the_launch_token(tmp_path, app_env):
+    """Every user of the machine reads a browser's command line in /proc: it gets the path of a
+    page in the data folder, readable by its owner only, that POSTs the token; the page goes when
+    the app stops. A second launch has the app opened again in the browser from the same page."""
     opened = tmp_path / "opened"
     record = tmp_path / "record-url"
     record.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
@@ -109,17 +113,25 @@ def test_a_second_launch_opens_a_browser_instance_again_in_the_browser(tmp_path,
     first = subprocess.Popen(launcher_command("--browser", "--data-dir", str(data_dir)), env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_for_lines(opened, 1)
+        [given] = wait_for_lines(opened, 1)
+        launch_page = data_dir / "launch.html"
+        assert given == launch_page.as_uri()
+        assert mode(launch_page) == 0o600 and mode(data_dir) == 0o700
+        page = launch_page.read_text()
+        token = re.search(r'<input type="hidden" name="token" value="([^"]+)">', page)[1]
+        assert re.search(r'<form method="post" action="http://[0-9a-f]{24}\.notedesk\.localhost:\d+/launch/">', page)
+        assert 'onload="document.forms[0].submit()"' in page and "<button" in page  # and a button without script
+        assert token not in " ".join(psutil.Process(first.pid).cmdline())
         second = subprocess.run(launcher_command("--headless", "--data-dir", str(data_dir)),
                                 capture_output=True, text=True, env=env, timeout=30)
         assert second.returncode == 0, second.stderr
         assert "is already running in the browser on this data folder, on port" in second.stdout
         assert second.stdout.endswith("it opened the app in a new browser tab.\n")
-        first_url, again = wait_for_lines(opened, 2)
-        assert again == first_url and "token=" in again  # the link never left the running launch
+        assert wait_for_lines(opened, 2) == [given, given]
     finally:
         first.terminate()
         exit_code_within(first, 5)
+    assert not launch_page.exists()
 
 
 def wait_for_lines(path, count: int, timeout: float = 60) -> list[str]:

@@ -117,6 +117,39 @@ def test_a_body_with_the_session_and_within_the_limit_is_read(live_app):
     assert json.loads(body)["title"] == "Read"
 
 
+def test_a_launch_form_is_the_one_body_read_without_the_session(live_app):
+    form = f"token={settings.DESKTOP_LAUNCH_TOKEN}&next=%2F".encode()
+    head = "\n".join(["POST /launch/ HTTP/1.1", f"Host: 127.0.0.1:{live_app.port}", "Origin: null",
+                      "Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(form)}",
+                      "Connection: close", ""])
+    with send_headers(live_app.port, head) as connection:
+        connection.sendall(form)
+        status, headers, _ = read_answer(connection)
+    assert status == "HTTP/1.1 200 OK"
+    session = f"{settings.DESKTOP_SESSION_COOKIE}={settings.DESKTOP_SESSION_TOKEN};"
+    assert headers["Set-Cookie"].strip().startswith(session)
+
+
+@pytest.mark.parametrize("framing", ["Content-Length: 1025", f"Content-Length: {HUNDRED_MB}",
+                                     "Transfer-Encoding: chunked"])
+def test_a_launch_body_larger_than_a_launch_form_is_refused_unread(live_app, framing):
+    head = "\n".join(["POST /launch/ HTTP/1.1", f"Host: 127.0.0.1:{live_app.port}", "X-Requested-With: XMLHttpRequest",
+                      "Content-Type: application/x-www-form-urlencoded", framing, ""])
+    with send_headers(live_app.port, head) as connection:
+        status, headers, body = read_answer(connection)
+    assert status == "HTTP/1.1 413 Request Entity Too Large"
+    assert json.loads(body) == {"error": "A launch sends only its token: at most 1024 bytes."}
+    assert headers["Connection"] == "close"
+
+
+def test_a_launch_body_of_another_type_is_refused_as_any_stranger_s(live_app):
+    head = post_head(live_app.port, "Content-Length: 100", path="/launch/")  # JSON
+    with send_headers(live_app.port, head) as connection:
+        status, _, body = read_answer(connection)
+    assert status == "HTTP/1.1 403 Forbidden"
+    assert json.loads(body) == {"error": "Open Notedesk from its own window to use it."}
+
+
 def memory_and_spooled(pid: int) -> tuple[int, int]:
     """The process's resident memory, and the bytes in the unnamed temporary files it holds open
     (waitress spools a body past 512 KB to one)."""
