@@ -31,6 +31,34 @@ def test_command_line_files_become_absolute_paths_and_app_links_are_kept(tmp_pat
         messages_for(["https://example.org"], IDENTITY, tmp_path)
 
 
+@pytest.mark.parametrize("link", ["notedesk:../../../../root/.ssh/id_ed25519", "NoteDesk:/etc/passwd",
+                                  "notedesk:note/5f0c"])
+def test_an_app_link_without_slashes_is_a_link_never_a_path(tmp_path, link):
+    """A web page's link reaches the app as its argument: read as a path, it had the running app
+    import any text file of the person's as a note."""
+    assert messages_for([link], IDENTITY, tmp_path) == [{"type": "open-url", "url": link}]
+
+
+@pytest.mark.parametrize("link, scheme", [("javascript:alert(1)", "javascript"), ("mailto:me@example.org", "mailto"),
+                                          ("c:relative.md", "c"), ("data:text/plain,x", "data")])
+def test_a_link_of_another_scheme_is_refused_with_or_without_slashes(tmp_path, link, scheme):
+    with pytest.raises(BadTarget, match=f"^Notedesk does not open {scheme}: links.$"):
+        messages_for([link], IDENTITY, tmp_path)
+
+
+def test_file_links_become_paths_and_windows_drives_and_bare_names_stay_paths(tmp_path):
+    assert messages_for(["file:/home/me/a.md", "file://localhost/home/me/b%23.md", "C:\\notes\\c.md", "D:/d.md",
+                         "notes-2024.md", "./x:y.md"], IDENTITY, tmp_path) == [{"type": "open-files", "paths": [
+        "/home/me/a.md", "/home/me/b#.md", str(tmp_path / "C:\\notes\\c.md"), str(tmp_path / "D:" / "d.md"),
+        str(tmp_path / "notes-2024.md"), str(tmp_path / "x:y.md")]}]
+
+
+@pytest.mark.parametrize("link", ["file://server/share/a.md", "file:a.md", "file:../../.ssh/id_ed25519"])
+def test_a_file_link_to_another_computer_or_without_a_full_path_is_refused(tmp_path, link):
+    with pytest.raises(BadTarget, match="opens only files on this computer, by their full path"):
+        messages_for([link], IDENTITY, tmp_path)
+
+
 def test_manage_still_takes_the_rest_of_the_command_line():
     args = parse_args(["--data-dir", "manage", "manage", "migrate", "--plan"], IDENTITY)
     assert (args.mode, args.data_dir, args.manage_args, args.targets) == ("manage", "manage", ["migrate", "--plan"], [])

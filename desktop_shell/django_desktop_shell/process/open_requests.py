@@ -12,10 +12,12 @@ page is ready, then shows the window.
 import logging
 import os
 import queue
+import re
 import threading
 from concurrent.futures import Future
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from django_desktop_shell.identity import Identity
 
@@ -23,6 +25,8 @@ logger = logging.getLogger(__name__)
 SHOW = {"type": "show"}
 MAX_PATHS = 100
 MAX_TEXT = 4096
+URL_START = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # RFC 3986's scheme
+WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 
 
 class BadTarget(ValueError):
@@ -30,18 +34,26 @@ class BadTarget(ValueError):
 
 
 def messages_for(targets: list[str], identity: Identity, cwd: Path) -> list[dict]:
-    """The messages for the command line's FILE and URL arguments (files made absolute)."""
+    """The messages for the command line's FILE and URL arguments (files made absolute).
+
+    Anything that starts as a URL does (`scheme:`) is one, with or without `//`: a web page's link
+    `notedesk:../../.ssh/id_ed25519` reaches the app as that argument, and taken as a path it had
+    the app import the person's file as a note. Only a Windows drive (`C:\\`, `C:/`) starts a path."""
     paths, messages = [], []
     for target in targets:
-        scheme = urlsplit(target).scheme.lower() if "://" in target else ""
+        if not (URL_START.match(target) and not WINDOWS_DRIVE.match(target)):
+            paths.append(os.path.normpath(cwd / Path(target).expanduser()))
+            continue
+        url = urlsplit(target)
+        scheme = url.scheme.lower()
         if scheme == "file":  # what a desktop entry's %U gives for a local file
-            paths.append(os.path.normpath(unquote(urlsplit(target).path)))
-        elif scheme:
-            if scheme not in identity.url_schemes:
-                raise BadTarget(f"{identity.name} does not open {scheme}: links.")
+            if url.netloc not in ("", "localhost") or not url.path.startswith("/"):
+                raise BadTarget(f"{identity.name} opens only files on this computer, by their full path: not {target}.")
+            paths.append(os.path.normpath(url2pathname(url.path)))
+        elif scheme in identity.url_schemes:
             messages.append({"type": "open-url", "url": target})
         else:
-            paths.append(os.path.normpath(cwd / Path(target).expanduser()))
+            raise BadTarget(f"{identity.name} does not open {scheme}: links.")
     if paths:
         messages.insert(0, {"type": "open-files", "paths": paths})
     return messages
