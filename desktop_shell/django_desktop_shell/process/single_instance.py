@@ -2,7 +2,8 @@
 
 The first launch holds a file lock, which the OS releases if the process dies, so a crash never
 leaves a stale lock. It listens on a local channel that is not the HTTP server: a Unix socket
-(mode 0600, in the 0700 data dir when the path is short enough) or, on Windows, a named pipe;
+(mode 0600, in the 0700 data dir when the path is short enough, else in a folder of the user's
+own) or, on Windows, a named pipe;
 both authenticated with a per-install key (multiprocessing's HMAC challenge, both ways). A later
 launch sends its messages there and exits: typed JSON objects (process/open_requests.py), "show"
 or the files and links it was given; anything else is logged and ignored. (A launch of an older
@@ -16,6 +17,7 @@ import json
 import logging
 import os
 import secrets
+import stat
 import sys
 import tempfile
 import threading
@@ -49,7 +51,32 @@ def channel_address(data_dir: Path, slug: str) -> str:
     in_data_dir = str(data_dir / "instance.sock")
     if len(in_data_dir) <= MAX_UNIX_SOCKET_PATH:
         return in_data_dir
-    return str(Path(tempfile.gettempdir()) / f"{slug}-{os.getuid()}-{digest}.sock")
+    return str(private_folder(slug) / f"{slug}-{digest}.sock")
+
+
+def private_folder(slug: str) -> Path:
+    """A folder for the channel of a data folder whose path is too long for a socket: the session's
+    XDG_RUNTIME_DIR, or one of this user's own in the temporary folder. Not the temporary folder
+    itself: another user who made a directory at the socket's name there, which anyone can
+    predict, kept the app from starting."""
+    runtime_dir = os.environ.get("XDG_RUNTIME_DIR", "")
+    if os.path.isabs(runtime_dir):
+        folder = Path(runtime_dir)
+    else:
+        folder = Path(tempfile.gettempdir()) / f"{slug}-{os.getuid()}"
+        with suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+    try:
+        status = folder.lstat()
+    except OSError as error:
+        raise StartupError(f"Cannot use {folder} for the app's single-instance channel: {error.strerror}.") from None
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or status.st_mode & 0o077:
+        raise StartupError(
+            f"{folder}, where the app keeps its single-instance channel, is not a folder of this user's alone (not a "
+            "symbolic link, mode 0700): another user may have made it. Remove it, or use a data folder with a "
+            "shorter path."
+        )
+    return folder
 
 
 @dataclass(frozen=True)

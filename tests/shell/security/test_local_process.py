@@ -3,18 +3,27 @@
 import hashlib
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import stat
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 import psutil
 import pytest
 
+from django_desktop_shell.identity import load
+from django_desktop_shell.process import single_instance
+from django_desktop_shell.process.errors import StartupError
+from django_desktop_shell.process.open_requests import SHOW
 from tests.conftest import (
-    assert_exits_cleanly_within, browser_opener, exit_code_within, launcher_command, start_headless,
+    ROOT, assert_exits_cleanly_within, browser_opener, exit_code_within, launcher_command, start_headless,
 )
+
+IDENTITY = load(ROOT)
 
 
 def mode(path) -> int:
@@ -247,3 +256,76 @@ def test_a_corrupt_db_message_names_the_latest_backup(tmp_path, app_env):
     )
     assert result.returncode == 1
     assert f"The latest backup is {backups / 'notedesk-20260301-000000-000000.sqlite3'}" in result.stderr
+
+
+LONG_DATA_DIR = "a-data-folder-with-a-rather-long-path/because/home/folders/and/cloud-sync/folders/are/often/this/deep"
+
+
+@pytest.fixture
+def long_data_dir(tmp_path, monkeypatch):
+    """A data folder whose path is too long for a Unix socket, and a temporary folder of the test's
+    (with a short path, as the system's is)."""
+    temporary = Path(tempfile.mkdtemp(prefix="nd-"))
+    temporary.chmod(0o1777)
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    data_dir = tmp_path / LONG_DATA_DIR
+    data_dir.mkdir(parents=True, mode=0o700)
+    yield data_dir, temporary
+    shutil.rmtree(temporary)
+
+
+def test_a_long_data_folder_s_channel_is_in_the_session_s_runtime_folder(long_data_dir, tmp_path, monkeypatch):
+    data_dir, _ = long_data_dir
+    runtime_dir = tmp_path / "run"
+    runtime_dir.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime_dir))
+    assert Path(single_instance.channel_address(data_dir, "notedesk")).parent == runtime_dir
+
+
+def test_without_a_runtime_folder_the_channel_is_in_a_folder_of_the_user_s_own(long_data_dir):
+    """Not in the temporary folder itself: another user made a directory at the socket's name,
+    which anyone can predict, and the app could not start."""
+    data_dir, temporary = long_data_dir
+    address = Path(single_instance.channel_address(data_dir, "notedesk"))
+    assert address.parent == temporary / f"notedesk-{os.getuid()}"
+    assert mode(address.parent) == 0o700 and not address.parent.is_symlink()
+    instance = single_instance.claim(data_dir, IDENTITY)
+    try:
+        assert stat.S_ISSOCK(os.stat(address).st_mode)
+        assert single_instance.send_to_running_instance(data_dir, IDENTITY, [SHOW]).mode == "window"
+    finally:
+        instance.close()
+
+
+@pytest.mark.parametrize("made_by_another", ["open to all", "a symbolic link", "another user's"])
+def test_a_channel_folder_another_user_made_stops_the_start_with_a_clear_message(long_data_dir, made_by_another):
+    data_dir, temporary = long_data_dir
+    folder = temporary / f"notedesk-{os.getuid()}"
+    if made_by_another == "a symbolic link":
+        (temporary / "elsewhere").mkdir(mode=0o700)
+        folder.symlink_to(temporary / "elsewhere")
+    else:
+        folder.mkdir()
+        folder.chmod(0o777 if made_by_another == "open to all" else 0o700)
+        if made_by_another == "another user's":
+            if os.getuid() != 0:
+                pytest.skip("only root can give a folder to another user")
+            os.chown(folder, 65534, 65534)
+    with pytest.raises(StartupError, match=f"^{re.escape(str(folder))}, where the app keeps its single-instance "
+                                           "channel, is not a folder of this user's alone"):
+        single_instance.claim(data_dir, IDENTITY)
+
+
+def test_the_launcher_says_at_the_terminal_why_it_cannot_use_the_channel_folder(long_data_dir, app_env):
+    data_dir, temporary = long_data_dir
+    folder = temporary / f"notedesk-{os.getuid()}"
+    folder.mkdir()
+    folder.chmod(0o777)
+    env = {**app_env, "TMPDIR": str(temporary)}
+    env.pop("XDG_RUNTIME_DIR", None)
+    launch = subprocess.run(launcher_command("--headless", "--data-dir", str(data_dir)), capture_output=True,
+                            text=True, env=env, timeout=60)
+    assert launch.returncode == 1 and launch.stdout == ""
+    assert launch.stderr.startswith(f"notedesk: {folder}, where the app keeps its single-instance channel, is not a "
+                                    "folder of this user's alone")
