@@ -327,6 +327,30 @@ def run_apply(tmp_path, staged, env_timeout="20"):
     return installed, data, apply.finished_trial(data)
 
 
+def test_the_windows_script_holds_none_of_the_launch_s_arguments(tmp_path, monkeypatch):
+    """cmd reads a batch file's text as commands, and no quoting keeps & or %VAR% from running: a
+    link a web page gave (notedesk://note/x&calc.exe) would have run calc at "Restart to update".
+    The versions the script starts get the data folder from its environment instead."""
+    started = []
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(subprocess, "DETACHED_PROCESS", 0x8, raising=False)
+    monkeypatch.setattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200, raising=False)
+    monkeypatch.setattr(subprocess, "Popen", lambda command, **options: started.append((command, options)))
+    data = tmp_path / "data"
+    updates_dir(data).mkdir(parents=True)
+    link, file = "notedesk://note/x&calc.exe", "C:\\Users\\me\\Tom&Jerry %USERPROFILE%.md"
+    apply.begin(install=install.Install("folder", tmp_path / f"{SLUG}-1.0.0", SLUG), staging=tmp_path / "staged",
+                version="1.1.0", current="1.0.0", data_dir=data, name="Upd App", slug=SLUG, env_prefix="UPD_APP",
+                argv=["--data-dir", str(data), link, file], pid=1234)
+    script = (updates_dir(data) / "apply-update.bat").read_text(encoding="utf-8")
+    assert "calc" not in script and "Jerry" not in script and "USERPROFILE" not in script
+    starts = [line.strip() for line in script.splitlines() if 'start ""' in line]
+    assert len(starts) == 4 and all(line.endswith(('start "" "%install%\\upd-app"', 'start "" "%install%\\upd-app" & exit /b 1)'))
+                                    for line in starts), starts
+    [(command, options)] = started
+    assert command[:2] == ["cmd.exe", "/c"] and options["env"]["UPD_APP_DATA_DIR"] == str(data)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
 def test_the_new_version_replaces_the_old_once_it_passes_its_start(tmp_path):
     old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")

@@ -7,8 +7,9 @@ Python outside the bundle is needed):
 1. wait until the old process has exited (its data folder and single-instance lock are free);
 2. rename the install aside (`.<folder>.previous`) and the staged new version into its place:
    two renames in one folder, so the install is never half-written;
-3. start the new version with the old one's arguments, and wait up to TRIAL_SECONDS for it to
-   write `trial-passed` (it does once its site has started and answered its health check);
+3. start the new version with the old one's arguments (on Windows, on the same data folder but
+   without them: cmd would run what they hold), and wait up to TRIAL_SECONDS for it to write
+   `trial-passed` (it does once its site has started and answered its health check);
 4. passed: delete the previous version; else (it exited, or hung): stop it, rename the previous
    version back, restore the database copied before the update, and start the old version,
    which shows why and skips that version from then on.
@@ -94,9 +95,9 @@ set /a waited=0
 tasklist /fi "PID eq {pid}" 2>nul | find "{pid}" >nul && (timeout /t 1 /nobreak >nul & goto wait_old)
 del /q "%folder%\trial-passed" "%folder%\trial.pid" 2>nul
 if exist "%previous%" rmdir /s /q "%previous%"
-move "%install%" "%previous%" >nul || (echo failed: %install% could not be moved aside> "%folder%\trial-result" & rmdir /s /q "%staged%" & start "" "%install%\{exe}" {args} & exit /b 1)
-move "%staged%" "%install%" >nul || (move "%previous%" "%install%" >nul & echo failed: the new version could not be moved into %install%> "%folder%\trial-result" & start "" "%install%\{exe}" {args} & exit /b 1)
-start "" "%install%\{exe}" {args}
+move "%install%" "%previous%" >nul || (echo failed: %install% could not be moved aside> "%folder%\trial-result" & rmdir /s /q "%staged%" & start "" "%install%\{exe}" & exit /b 1)
+move "%staged%" "%install%" >nul || (move "%previous%" "%install%" >nul & echo failed: the new version could not be moved into %install%> "%folder%\trial-result" & start "" "%install%\{exe}" & exit /b 1)
+start "" "%install%\{exe}"
 :wait_new
 if exist "%folder%\trial-passed" goto passed
 if %waited% geq {timeout} goto rollback
@@ -118,7 +119,7 @@ timeout /t 2 /nobreak >nul
 move "%install%" "%failed%" >nul && move "%previous%" "%install%" >nul && rmdir /s /q "%failed%"
 if exist "%snapshot%" (del /q "%database%-wal" "%database%-shm" 2>nul & copy /y "%snapshot%" "%database%" >nul & del /q "%snapshot%")
 echo rolled-back: {version}: its start did not pass within {timeout} s or it exited first> "%folder%\trial-result"
-start "" "%install%\{exe}" {args}
+start "" "%install%\{exe}"
 """
 
 
@@ -146,10 +147,14 @@ def begin(*, install: Install, staging: Path, version: str, current: str, data_d
     log = (folder / "apply.log").open("ab")
     if sys.platform == "win32":
         script = folder / "apply-update.bat"
-        script.write_text(WINDOWS_SCRIPT.format(**values, args=subprocess.list2cmdline(argv)), encoding="utf-8")
+        script.write_text(WINDOWS_SCRIPT.format(**values), encoding="utf-8")
         flags = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP
+        # cmd reads what a batch file holds as commands, and no quoting keeps & or %VAR% in an
+        # argument from running (a link a web page gave, notedesk://note/x&calc.exe): the arguments
+        # stay out of it. The versions it starts get the data folder from the environment instead.
         return subprocess.Popen(["cmd.exe", "/c", str(script)], creationflags=flags, stdin=subprocess.DEVNULL,
-                                stdout=log, stderr=log, close_fds=True)
+                                stdout=log, stderr=log, close_fds=True,
+                                env={**os.environ, f"{env_prefix}_DATA_DIR": str(data_dir)})
     script = folder / "apply-update.sh"
     script.write_text(POSIX_SCRIPT.format(**{key: shlex.quote(str(value)) for key, value in values.items()}), encoding="utf-8")
     return subprocess.Popen(["/bin/sh", str(script), *argv], start_new_session=True, stdin=subprocess.DEVNULL,
