@@ -23,7 +23,7 @@ from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 
 from django_desktop_shell.errors import error_response, wants_json
-from django_desktop_shell.middleware import request_from_headers, wsgi_answer
+from django_desktop_shell.middleware import declared_length, request_from_headers, wsgi_answer
 from django_desktop_shell.settings import MULTIPART_OVERHEAD
 
 LIMIT_WINDOW = 15 * 60
@@ -46,14 +46,13 @@ def body_refusal(environ: dict):
     a logged-in session nor a live device token is a 401, its connection closed unread; any body
     over largest_body() is a 413. None: read it."""
     request = request_from_headers(environ)
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    unknown_length = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-    small = length <= ANONYMOUS_BODY_LIMIT and not unknown_length
+    length = declared_length(environ)
+    small = length is not None and length <= ANONYMOUS_BODY_LIMIT
     known = small or known_sender(request)
     if not known:
         response = error_response(request, 401, "Log in first: a request this large is read only from a signed-in "
                                                 "browser or a device with its token.")
-    elif length > largest_body():
+    elif length is not None and length > largest_body():  # a chunked body waitress bounds as it comes
         response = error_response(request, 413, f"The request is larger than {filesizeformat(largest_body())}, "
                                                 "the most this server takes.")
     else:

@@ -12,12 +12,13 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
+from waitress.adjustments import Adjustments
 from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client
 
 from django_desktop_shell import runtime
 from django_desktop_shell.process import site
-from django_desktop_shell.process.server import ServerThread, bind_loopback
+from django_desktop_shell.process.server import BodyGuard, ServerThread, bind_loopback, guarded_channel
 from django_desktop_shell.settings import host_settings
 from django_desktop_shell.testing import DesktopClient
 
@@ -145,6 +146,17 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
+
+
+def environ_the_body_guard_gets(head: str) -> dict:
+    """The environ the server's parser gives a BodyGuard's refusal for a request with these
+    headers (lines joined by \n)."""
+    given = []
+    parser = guarded_channel(BodyGuard(limit=1024, refusal=lambda environ: given.append(environ))).parser_class(
+        Adjustments())
+    parser.received(head.replace("\n", "\r\n").encode() + b"\r\n\r\n")
+    [environ] = given
+    return environ
 
 
 class LiveApp:

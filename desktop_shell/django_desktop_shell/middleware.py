@@ -20,6 +20,7 @@ from django.utils.module_loading import import_string
 
 from django_desktop_shell import csp_reports, media, runtime
 from django_desktop_shell.errors import RequestRefused, error_response, server_error, wants_json
+from django_desktop_shell.process.server import CHUNKED_BODY
 from django_desktop_shell.settings import CSP_REPORT_PATH, HEADER_MIDDLEWARE
 from django_desktop_shell.storage_errors import storage_problem
 
@@ -168,21 +169,29 @@ def body_refusal(environ: dict) -> tuple[tuple[str, list[tuple[str, str]], bytes
     gate = LaunchGateMiddleware(get_response=None)
     limit = settings.DESKTOP_MAX_REQUEST_BODY
     admitted = gate.admits(request)
-    length = int(environ.get("CONTENT_LENGTH") or 0)
+    length = declared_length(environ)
     launch_form = (request.path == LAUNCH_PATH and request.method == "POST"
                    and environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"))
     if not admitted and launch_form:
-        if 0 < length <= LAUNCH_BODY_LIMIT:
+        if length is not None and 0 < length <= LAUNCH_BODY_LIMIT:
             return None
         response = error_response(request, 413, f"A launch sends only its token: at most {LAUNCH_BODY_LIMIT} bytes.")
     elif not admitted:
         response = gate.refusal(request)
-    elif length > limit:
+    elif length is not None and length > limit:  # a chunked body waitress bounds as it comes
         response = error_response(request, 413, f"The request is larger than {filesizeformat(limit)}, the most "
                                                 f"{settings.DESKTOP_APP_NAME} takes.")
     else:
         return None
     return wsgi_answer(request, response), admitted
+
+
+def declared_length(environ: dict) -> int | None:
+    """The length a request's headers give its body; None for a chunked body, whose length no
+    header says (the server marks it: waitress's parser keeps no Transfer-Encoding header)."""
+    if environ.get(CHUNKED_BODY):
+        return None
+    return int(environ.get("CONTENT_LENGTH") or 0)
 
 
 def request_from_headers(environ: dict) -> HttpRequest:

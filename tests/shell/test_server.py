@@ -6,7 +6,10 @@ import time
 
 import pytest
 
-from django_desktop_shell.process.server import HOME_PORTS, ShellChannel, ServerThread, bind_for, bind_loopback
+from django_desktop_shell.process.server import (
+    CHUNKED_BODY, HOME_PORTS, ShellChannel, ServerThread, bind_for, bind_loopback,
+)
+from tests.conftest import environ_the_body_guard_gets
 
 
 def hello(environ, start_response):
@@ -132,3 +135,11 @@ def test_every_launch_uses_the_home_port_and_one_that_finds_it_taken_leaves_it_f
     back = bind_for(tmp_path, 0)
     assert back.getsockname()[1] == home
     back.close()
+
+
+@pytest.mark.parametrize("framing, chunked", [("Transfer-Encoding: chunked", True), ("Content-Length: 5", False)])
+def test_the_body_guard_is_told_a_body_is_chunked(framing, chunked):
+    """waitress's parser keeps no Transfer-Encoding header: a guard that looked for one read a
+    stranger's chunked body as none, and had it spooled to disk."""
+    environ = environ_the_body_guard_gets(f"POST /api/notes/ HTTP/1.1\nHost: 127.0.0.1\n{framing}")
+    assert environ[CHUNKED_BODY] is chunked and "HTTP_TRANSFER_ENCODING" not in environ

@@ -124,6 +124,9 @@ def without_head_bodies(app):
 
 # A WSGI status line, headers and body.
 Answer = tuple[str, list[tuple[str, str]], bytes]
+# In the environ a BodyGuard's refusal gets: whether the body is chunked, so of a length no header
+# says. waitress's parser takes Transfer-Encoding out of the headers it keeps.
+CHUNKED_BODY = "django_desktop_shell.chunked_body"
 
 
 @dataclass(frozen=True)
@@ -217,7 +220,8 @@ def guarded_channel(guard: BodyGuard) -> type[HTTPChannel]:
                 self.body_rcv, self.content_length, self.chunked, self.expect_continue = None, 0, False, False
 
         def environ(self) -> dict:
-            environ = {"REQUEST_METHOD": self.command, "PATH_INFO": self.path, "QUERY_STRING": self.query}
+            environ = {"REQUEST_METHOD": self.command, "PATH_INFO": self.path, "QUERY_STRING": self.query,
+                       CHUNKED_BODY: self.chunked}
             for key, value in self.headers.items():
                 environ[key if key in ("CONTENT_LENGTH", "CONTENT_TYPE") else f"HTTP_{key}"] = value
             return environ
