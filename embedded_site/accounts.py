@@ -9,6 +9,7 @@ clears its name's count.
 
 import math
 import time
+import unicodedata
 from hashlib import sha256
 from importlib import import_module
 
@@ -83,7 +84,9 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
 
 def failure_keys(request) -> list[tuple[str, int]]:
     """The cache keys that count this login's failures, each with its limit."""
-    username = request.POST.get("username", "").strip().casefold()
+    # As Django's login form reads the name (UsernameField: NFKC), so that no other spelling of it
+    # (ａlice, ᵃlice) gets tries of its own; then casefolded, as names differing in case count as one.
+    username = unicodedata.normalize("NFKC", request.POST.get("username", "").strip()).casefold()
     address = request.META.get("REMOTE_ADDR", "")
     return [
         ("login-failures:name:" + sha256(username.encode()).hexdigest(), LIMIT_PER_USERNAME),

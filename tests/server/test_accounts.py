@@ -62,6 +62,18 @@ def test_after_five_wrong_passwords_a_name_is_paused_with_a_429_and_retry_after_
     assert log_in(browser(address="198.51.100.10"), "dave", PASSWORD).status_code == 302
 
 
+@pytest.mark.parametrize("spelling", ["\uff41lice", "al\uff49ce", "\u1d43lice", " alice "])
+def test_another_spelling_of_a_name_that_logs_in_as_it_shares_its_count(db, spelling):
+    """Django logs in with the name as NFKC makes it: counted apart, each spelling had 5 tries more."""
+    make_user("alice")
+    assert log_in(browser(), spelling, PASSWORD).status_code == 302  # it is alice's name
+    for _ in range(accounts.LIMIT_PER_USERNAME):
+        log_in(browser(), "alice", "wrong")
+    client = browser(address="198.51.100.13")
+    assert log_in(client, spelling, PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
 def test_one_address_trying_many_names_is_paused_too(db):
     make_user("erin")
     for number in range(accounts.LIMIT_PER_ADDRESS):
