@@ -4,7 +4,6 @@
 A project's launcher.py is only:
 
     from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
     from django_desktop_shell.process import launcher
     launcher.run_and_exit(Path(__file__).resolve().parent)
 """
