@@ -1,0 +1,52 @@
+"""Tab in the note's text indents, as in Obsidian and Joplin, instead of leaving the field with
+what is typed next going nowhere (ui/static/js/notes/indent.js)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_notes_app import api, app, create_note_in_page  # noqa: F401 (app is a fixture)
+
+pytestmark = pytest.mark.browser
+
+
+def saved_body(live_app):
+    return api(live_app, "GET", "/api/notes/")["notes"][0]["body"]
+
+
+def test_tab_on_a_list_item_makes_it_a_sub_item_and_what_is_typed_next_goes_into_the_note(app, live_app):
+    create_note_in_page(app, "Tab test", "- item one\n- sub")
+    app.press("#noteBody", "End")
+    app.keyboard.press("Tab")
+    app.keyboard.type(" item")
+    expect(app.locator("#noteBody")).to_be_focused()
+    expect(app.locator("#noteBody")).to_have_value("- item one\n\t- sub item")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert saved_body(live_app) == "- item one\n\t- sub item"
+    app.keyboard.press("Shift+Tab")
+    expect(app.locator("#noteBody")).to_have_value("- item one\n- sub item")
+    app.keyboard.press("Control+z")  # the outdent is undone as one edit, and saved
+    expect(app.locator("#noteBody")).to_have_value("- item one\n\t- sub item")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert saved_body(live_app) == "- item one\n\t- sub item"
+    app.keyboard.press("Escape")  # the way out of the field for the keyboard
+    expect(app.locator("#noteList")).to_be_focused()
+
+
+def test_tab_indents_every_line_of_a_selection_and_shift_tab_takes_it_back(app, live_app):
+    create_note_in_page(app, "Poem", "first\nsecond\n    third\nfourth")
+    app.locator("#noteBody").evaluate("(field) => field.setSelectionRange(2, 20)")  # "rst" to "thi"
+    app.keyboard.press("Tab")
+    expect(app.locator("#noteBody")).to_have_value("\tfirst\n\tsecond\n\t    third\nfourth")
+    app.keyboard.press("Shift+Tab")
+    app.keyboard.press("Shift+Tab")
+    expect(app.locator("#noteBody")).to_have_value("first\nsecond\nthird\nfourth")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert saved_body(live_app) == "first\nsecond\nthird\nfourth"
+
+
+def test_tab_within_a_line_of_prose_types_a_tab(app, live_app):
+    create_note_in_page(app, "Table", "name")
+    app.press("#noteBody", "End")
+    app.keyboard.press("Tab")
+    app.keyboard.type("age")
+    expect(app.locator("#noteBody")).to_have_value("name\tage")

@@ -1,0 +1,48 @@
+// Tab and Shift+Tab in the note's text, as in Obsidian and Joplin: Tab indents the lines of the
+// selection, or the line of the caret if it is a list item (a sub-item then), and elsewhere types
+// a tab; Shift+Tab outdents. Each is one edit that Undo takes back. Escape leaves the field (for
+// the list of notes; Tab moves on from there), as everywhere in the app; in a note in the trash,
+// which cannot be edited, Tab moves on as usual.
+const LIST_ITEM = /^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/;
+const INDENT = '\t';
+const OUTDENT = /^(?:\t| {1,4})/;  // a tab, or up to four spaces typed or pasted for one
+
+export function indentWithTab(textarea) {
+  textarea.addEventListener('keydown', (event) => {
+    // Not a key the title completion took (Tab there accepts a title), nor Ctrl+Tab and the like.
+    if (event.key !== 'Tab' || event.defaultPrevented || event.isComposing || textarea.readOnly) return;
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    event.preventDefault();
+    const { value, selectionStart: start, selectionEnd: end } = textarea;
+    const lines = linesOf(value, start, end);
+    const text = value.slice(lines.start, lines.end);
+    const wholeLines = event.shiftKey || text.includes('\n') || LIST_ITEM.test(text);
+    if (!wholeLines) {
+      replace(textarea, start, end, INDENT);
+      return;
+    }
+    const changed = text.split('\n').map((line) => (event.shiftKey ? line.replace(OUTDENT, '') : INDENT + line));
+    const firstLineShift = changed[0].length - text.split('\n', 1)[0].length;
+    const shift = changed.join('\n').length - text.length;
+    if (!shift) return;
+    replace(textarea, lines.start, lines.end, changed.join('\n'));
+    const caret = Math.max(lines.start, start + firstLineShift);
+    textarea.setSelectionRange(caret, start === end ? caret : Math.max(caret, end + shift));
+  });
+}
+
+// From the start of the selection's first line to the end of its last; a selection that ends
+// just after a line break leaves the next line alone.
+function linesOf(value, start, end) {
+  const last = end > start && value[end - 1] === '\n' ? end - 1 : end;
+  const lineEnd = value.indexOf('\n', last);
+  return { start: start && value.lastIndexOf('\n', start - 1) + 1, end: lineEnd === -1 ? value.length : lineEnd };
+}
+
+// As typing would: the edit joins the field's undo history and its input event reaches the saver.
+function replace(textarea, start, end, text) {
+  textarea.setSelectionRange(start, end);
+  if (document.execCommand('insertText', false, text)) return;
+  textarea.setRangeText(text, start, end, 'end');
+  textarea.dispatchEvent(new Event('input', { bubbles: true }));
+}
