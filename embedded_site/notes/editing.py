@@ -37,7 +37,7 @@ def update_note(owner, note_id: int, expected_version: int, fields: dict, reason
     (revisions.py; `reason` says why the change is made).
     """
     with transaction.atomic():
-        revisions.keep_before_change(note_id, expected_version, fields, reason)
+        removed_since_revision = revisions.keep_before_change(note_id, expected_version, fields, reason)
         changed = Note.objects.owned_by(owner).filter(pk=note_id, version=expected_version).update(
             title=fields["title"],
             title_key=title_key(fields["title"]),
@@ -45,6 +45,7 @@ def update_note(owner, note_id: int, expected_version: int, fields: dict, reason
             pinned=fields["pinned"],
             version=F("version") + 1,
             updated=timezone.now(),
+            removed_since_revision=removed_since_revision,
         )
         if changed:
             set_tags(owner, {note_id: fields["tags"]})

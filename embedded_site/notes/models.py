@@ -89,6 +89,9 @@ class Note(models.Model):
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(default=timezone.now)
     trashed_at = models.DateTimeField(null=True, blank=True)
+    # How many characters of the body the saves since its last revision removed (revisions.py);
+    # null for none counted yet. Nullable so that adding it left the table as it was (no rebuild).
+    removed_since_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = OwnedQuerySet.as_manager()
 

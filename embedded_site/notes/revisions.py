@@ -4,7 +4,8 @@ When one is kept (always inside the transaction of the change itself, so a chang
 revision of what it replaced commit together):
 
 - a save, when the note's last revision was kept REVISION_EVERY ago or more (or it has none), or
-  when the save removes a large part of the body (LARGE_CHANGE_*);
+  when the saves since then, this one included, have removed a large part of the body
+  (LARGE_CHANGE_*): text typed then deleted a little at each save is kept too;
 - always: a move to the trash, a restore from it, an import that overwrites the note, a save
   that resolves a conflict ("Keep mine"), restoring a revision (so that it can be undone),
   links rewritten after a rename, and a tag renamed or deleted (or that undone).
@@ -36,9 +37,11 @@ from embedded_site.notes.tagging import NoteTags
 logger = logging.getLogger(__name__)
 
 REVISION_EVERY = timedelta(minutes=10)
-# A save that removes (deletes or replaces) at least this many characters of the body, or this
-# share of a body of at least LARGE_CHANGE_MIN_BODY characters, keeps the text it replaces at
-# once: what a save only adds to is still in the note, what it removes is only in the version.
+# A save after which the saves since the last revision have removed (deleted or replaced) at
+# least this many characters of the body, or this share of a body of at least
+# LARGE_CHANGE_MIN_BODY characters, keeps the text it replaces at once: what saves only add to is
+# still in the note, what they remove is only in the versions. Counted across saves
+# (Note.removed_since_revision), since a paragraph may go a sentence at a time.
 LARGE_CHANGE_CHARS = 200
 LARGE_CHANGE_SHARE = 0.5
 LARGE_CHANGE_MIN_BODY = 20
@@ -150,29 +153,34 @@ def new_revision(
     )
 
 
-def keep_before_change(note_id: int, expected_version: int, fields: dict, reason: str = "edit") -> None:
+def keep_before_change(note_id: int, expected_version: int, fields: dict, reason: str = "edit") -> int:
     """Before a save of `fields` over the note at `expected_version`: keep what it replaces, if
-    the rules above say so. Nothing if the note is no longer at that version (the save fails)."""
+    the rules above say so. Nothing if the note is no longer at that version (the save fails).
+    Returns what the save is to write as the note's removed_since_revision."""
     # One query for the note and when its last revision was kept; the tags only if one is kept.
     last_kept = Revision.objects.filter(note_id=OuterRef("pk")).order_by("-pk").values("created")[:1]
     state = (
         Note.objects.filter(pk=note_id, version=expected_version)
-        .values("title", "body", "pinned", "updated", last_kept=Subquery(last_kept))
+        .values("title", "body", "pinned", "updated", "removed_since_revision", last_kept=Subquery(last_kept))
         .first()
     )
-    if state is None or not should_keep(state, fields, reason, state.pop("last_kept")):
-        return
+    if state is None:
+        return 0
+    removed = (state.pop("removed_since_revision") or 0) + removed_characters(state["body"], fields["body"])
+    if not should_keep(state, fields, reason, state.pop("last_kept"), removed):
+        return removed
     keep(note_id, reason, {**state, "tags": note_tags(note_id)})
+    return 0
 
 
-def should_keep(old: dict, new: dict, reason: str, last_kept: datetime | None) -> bool:
+def should_keep(old: dict, new: dict, reason: str, last_kept: datetime | None, removed: int) -> bool:
+    """`removed`: the characters of the body removed since the last revision, by this save too."""
     if reason in ALWAYS:
         return True
     if old["title"] == new["title"] and old["body"] == new["body"]:
         return False  # pin and tags alone are not versions of the text
     if last_kept is None or timezone.now() - last_kept >= REVISION_EVERY:
         return True
-    removed = removed_characters(old["body"], new["body"])
     return removed >= LARGE_CHANGE_CHARS or (
         len(old["body"]) >= LARGE_CHANGE_MIN_BODY and removed >= LARGE_CHANGE_SHARE * len(old["body"])
     )

@@ -78,6 +78,20 @@ def test_a_short_note_typed_over_or_a_paragraph_deleted_keeps_what_it_removed_at
     assert history(api, long_note.pk)[0]["size"] == len("word " * 2000 + "important final paragraph " * 74)
 
 
+def test_a_paragraph_deleted_a_few_sentences_per_save_is_kept_once_the_deletions_add_up(api, make_note):
+    note = make_note(title="Essay", body="Start.")
+    save(api, note.pk, body="Start. first edit")  # keeps the first revision
+    sentences = [f"Sentence {i} of the important paragraph I wrote today." for i in range(20)]
+    save(api, note.pk, body="Start. first edit\n\n" + " ".join(sentences))
+    for left in range(17, -1, -3):  # about 180 characters per save, under the 200 of one large change
+        save(api, note.pk, body="Start. first edit\n\n" + " ".join(sentences[: max(left, 0)]))
+    kept = " ".join(api.get(f"/api/notes/{note.pk}/revisions/{r['id']}/").json()["body"] for r in history(api, note.pk))
+    lost = [sentence for sentence in sentences if sentence not in kept]
+    # As for one save: less than a large change may go unkept (the first three sentences deleted).
+    assert lost == sentences[17:]
+    assert len(" ".join(lost)) < revisions.LARGE_CHANGE_CHARS
+
+
 def test_typing_on_keeps_no_version_at_each_save(api, note):
     text = ""
     for word in ["Monday:", " call", " the", " plumber,", " then", " the", " bank."] * 10:
