@@ -46,7 +46,7 @@ from embedded_site.notes.forms import BODY_MAX_LENGTH, MAX_TAGS_PER_NOTE, Import
 from embedded_site.notes.importing import (
     CHUNK_SIZE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, measured, unreadable_zip,
 )
-from embedded_site.notes.links import LINK, without_code
+from embedded_site.notes.links import LINK, links_replaced, without_code
 from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, title_key
 from embedded_site.notes.tagging import normalise_tag
 
@@ -346,15 +346,15 @@ def links_pointed_at_titles(body: str, titles: dict[str, str]) -> str:
     reads the same. Links in code are left as they are."""
     if "[[" not in body:
         return body
-    pieces, done = [], 0
-    for match in LINK.finditer(without_code(body)):
-        target, shown = body[match.start(1) : match.end(1)], match.group(2)
+
+    def pointed_at_title(match: re.Match) -> str | None:
+        target, shown = match.group(1), match.group(2)
         title = titles.get(title_key(link_name(target)))
         if title is None or title_key(title) == title_key(target):
-            continue
-        pieces += [body[done : match.start()], f"[[{title}|{body[match.start(2) : match.end(2)] if shown is not None else target}]]"]
-        done = match.end()
-    return "".join(pieces) + body[done:]
+            return None
+        return f"[[{title}|{shown if shown is not None else target}]]"
+
+    return links_replaced(body, pointed_at_title)
 
 
 def linked_files(note: dict, vault: Vault, files_by_name: dict[str, list[str]]) -> list[str]:

@@ -12,6 +12,7 @@ code (a fenced block or a `code span`) is not a link.
 """
 
 import re
+from collections.abc import Callable
 from html import escape
 from pathlib import PurePosixPath
 
@@ -31,6 +32,20 @@ BACKLINKS_SHOWN = 200
 def without_code(text: str) -> str:
     """`text` with its code blocks and spans blanked out, so that positions still point into it."""
     return CODE.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)
+
+
+def links_replaced(body: str, replacement: Callable[[re.Match], str | None]) -> str:
+    """`body` with each `[[link]]` outside code replaced by replacement(its match in `body`), or
+    left as it is where that is None."""
+    pieces, done = [], 0
+    for found in LINK.finditer(without_code(body)):
+        # Matched again in the body itself: a link around a code span is no link there.
+        match = LINK.fullmatch(body, found.start(), found.end())
+        if match is None or (text := replacement(match)) is None:
+            continue
+        pieces += [body[done : match.start()], text]
+        done = match.end()
+    return "".join(pieces) + body[done:]
 
 
 def file_key(target: str) -> str:
@@ -199,15 +214,16 @@ def completions(owner, text: str, limit: int) -> list[dict]:
 
 def rewritten(body: str, key: str, new_title: str, files: frozenset[str]) -> str:
     """`body` with its links to the title `key` pointed at `new_title`, any shown text kept;
-    `files`: the file keys of its note's attachments, whose names stay as they are."""
+    `files`: the file keys of its note's attachments, whose names stay as they are. A `[[…]]` in
+    code is an example, not a link: it stays as written."""
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match) -> str | None:
         if title_key(match.group(1)) != key or file_key(match.group(1)) in files:
-            return match.group(0)
+            return None
         shown = match.group(2)
         return f"[[{new_title}|{shown}]]" if shown is not None else f"[[{new_title}]]"
 
-    return LINK.sub(replace, body)
+    return links_replaced(body, replace)
 
 
 # The preview -------------------------------------------------------------------------------

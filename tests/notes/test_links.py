@@ -140,6 +140,15 @@ def test_renaming_points_the_links_at_the_new_title(api):
     assert revision["reason"] == "relink"
 
 
+def test_renaming_leaves_links_written_in_code_as_they_were(api):
+    target = create(api, "Old name")
+    body = "Real link: [[Old name]]\n\n```markdown\nExample of syntax: [[Old name]]\n```\n\nInline `[[Old name]]` code.\n"
+    docs = create(api, "Docs about links", body)
+    renamed = save(api, target, title="New name")
+    assert api.post(f"/api/notes/{renamed['id']}/relink/", {"former_title": "Old name"}).json()["updated"] == 1
+    assert api.get(f"/api/notes/{docs['id']}/").json()["body"] == body.replace("Real link: [[Old name]]", "Real link: [[New name]]")
+
+
 def test_a_note_s_own_files_named_in_its_text_are_not_links_and_a_rename_leaves_them_alone(api, attachments_dir):
     trip = create(api, "Trip", "Image: ![[photo.png]]\n\nPDF: [[Report.pdf]], and the note [[report.pdf]] too")
     api.upload(f"/api/notes/{trip['id']}/attachments/", "photo.png", b"\x89PNG beach")
