@@ -58,7 +58,8 @@ MAX_XML_DEPTH = 100
 SKIPPED_SHOWN = 50
 # The uids of imported notes: uuid5 of where each came from, in this namespace.
 NAMESPACE = uuid.UUID("6f1c9a52-3f0e-4b7a-9d55-2c1b8e7a4d10")
-FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:(.*?)\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
 INLINE_TAG = re.compile(r"(?<![\w&#/])#([^\W\d][\w/-]*)")
 HEADING = re.compile(r"^# +(.+?)(?: +#+)? *$", re.MULTILINE)
 # `[text](target)` and `![alt](target)`, the target maybe in <>, maybe with a "title" after it.
@@ -304,13 +305,19 @@ def markdown_note(entry: Entry, root: str) -> dict | Skipped:
         return Skipped(entry.path, f"not UTF-8 text (byte {error.start})")
     if "\x00" in text:
         return Skipped(entry.path, "not text (it holds NUL characters)")
-    front, body = front_matter(text)
+    front, front_text, body = split_front_matter(text)
     stem = PurePosixPath(entry.path).name[:-3]
-    title = str(front.get("title") or first_heading(body) or stem).strip() or stem
+    front_title = str(front.get("title") or "").strip()
+    title = front_title or first_heading(body) or stem
     folders = [part[:TAG_MAX_LENGTH] for part in PurePosixPath(entry.path.removeprefix(root)).parts[:-1]]
     tags = [*folders, *as_list(front.get("tags")), *as_list(front.get("tag")), *inline_tags(body)]
-    created = front_date(front.get("created") or front.get("date")) or entry.modified
-    updated = max(front_date(front.get("updated") or front.get("modified")) or entry.modified, created)
+    created_key, created = first_date(front, ("created", "date"))
+    updated_key, updated = first_date(front, ("updated", "modified"))
+    created = created or entry.modified
+    updated = max(updated or entry.modified, created)
+    used = {"tags", "tag", created_key, updated_key} | ({"title"} if front_title else set())
+    if kept := front_matter_without(front_text, used):  # the rest stays in the note, as it was
+        body = f"---\n{kept}\n---\n{body}"
     return {
         "path": entry.path, "uid": str(uuid.uuid5(NAMESPACE, "markdown:" + entry.path.casefold())),
         "title": title, "body": body, "tags": tags, "pinned": False,
@@ -428,26 +435,55 @@ def checked_record(where: str, raw: dict, attachments: list[ImportedAttachment] 
 def front_matter(text: str) -> tuple[dict, str]:
     """A YAML front matter's simple keys (`key: value`, a `[a, b]` list or `- item` lines), and
     the body after it. Anything else in it is left alone."""
+    values, _, body = split_front_matter(text)
+    return values, body
+
+
+def split_front_matter(text: str) -> tuple[dict, str, str]:
+    """As front_matter(), with the front matter's own text (between its `---` lines) as well."""
     match = FRONT_MATTER.match(text)
     if not match:
-        return {}, text
+        return {}, "", text
     values: dict = {}
     key = None
-    for line in match.group(1).splitlines():
+    front_text = match.group(1) or ""
+    for line in front_text.splitlines():
         item = re.match(r"^\s+-\s+(.*)$", line) or re.match(r"^-\s+(.*)$", line)
         if item and key:
             values.setdefault(key, [])
             if isinstance(values[key], list):
                 values[key].append(unquoted(item.group(1)))
             continue
-        pair = re.match(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$", line)
+        pair = FRONT_MATTER_KEY.match(line)
         if pair:
             key, value = pair.group(1).lower(), pair.group(2).strip()
             if value.startswith("[") and value.endswith("]"):
                 values[key] = [unquoted(part) for part in value[1:-1].split(",") if part.strip()]
             else:
                 values[key] = unquoted(value) if value else []
-    return values, text[match.end() :]
+    return values, front_text, text[match.end() :]
+
+
+def front_matter_without(front_text: str, keys: set) -> str:
+    """The front matter's lines but those of `keys`: each key's line, and the lines under it
+    (indented, or `- item`). "" if nothing else is in it but blank lines."""
+    kept, keeping = [], True
+    for line in front_text.splitlines():
+        if pair := FRONT_MATTER_KEY.match(line):
+            keeping = pair.group(1).lower() not in keys
+        elif line.strip() and not line[0].isspace() and not line.startswith("-"):
+            keeping = True  # a line of its own, a comment say
+        if keeping:
+            kept.append(line)
+    return "\n".join(kept) if any(line.strip() for line in kept) else ""
+
+
+def first_date(front: dict, keys: tuple[str, ...]) -> tuple[str | None, datetime | None]:
+    """The first of the front matter's `keys` that holds a date, and that date."""
+    for key in keys:
+        if parsed := front_date(front.get(key)):
+            return key, parsed
+    return None, None
 
 
 def unquoted(value: str) -> str:

@@ -62,7 +62,7 @@ def test_a_vault_folder_becomes_notes_with_titles_tags_and_dates(tmp_path):
     plan = notes["Project plan"]
     assert plan["tags"] == ["projects", "work", "q3 plans", "inline-tag"]  # its folder first
     assert plan["created"] == datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)
-    assert plan["body"].startswith("The plan links to [[Meeting notes]]")
+    assert plan["body"].startswith("---\naliases:\n  - plan\n---\nThe plan links to [[Meeting notes]]")
     assert notes["idea"]["body"] == "An idea with a BOM"
     assert notes["idea"]["tags"] == ["projects", "deep"]
     assert sorted((item.path, item.reason) for item in found.skipped) == [
@@ -238,6 +238,23 @@ def test_something_without_notes_is_refused_saying_so():
         read_markdown_source(io.BytesIO(zipped({"a.txt": "x"})))
     with pytest.raises(ImportFileError, match="neither a folder nor a zip file"):
         read_markdown_source(io.BytesIO(b"plain bytes"))
+
+
+def test_front_matter_keys_not_made_title_tags_or_dates_stay_at_the_top_of_the_text_as_they_were():
+    book = ("---\nauthor: Ursula K. Le Guin\nsource: https://example.org/important-url\nrating: 5\naliases:\n"
+            "  - Earthsea\nstatus: reading\ncssclasses: wide\ntags: [books]\n---\nMy review of the book.\n")
+    found = read_markdown_source(io.BytesIO(zipped({
+        "V2/Book.md": book,
+        "V2/Dated.md": "---\ntitle: Plans\ncreated: 2025-03-01\ndate: 2024-01-01\nmodified: not a date\n---\nText",
+        "V2/Dashed.md": "---\n---\nempty front matter\n",
+    })))
+    notes = {record["title"]: record for record in found.records}
+    assert notes["Book"]["body"] == book.replace("tags: [books]\n", "")
+    assert notes["Book"]["tags"] == ["books"]
+    # `date` was not the created date (`created` was), nor `modified` a date: both stay.
+    assert notes["Plans"]["body"] == "---\ndate: 2024-01-01\nmodified: not a date\n---\nText"
+    assert notes["Dashed"]["body"] == "empty front matter\n"
+    assert found.skipped == []
 
 
 def test_front_matter_reads_simple_yaml():
