@@ -60,7 +60,8 @@ SKIPPED_SHOWN = 50
 NAMESPACE = uuid.UUID("6f1c9a52-3f0e-4b7a-9d55-2c1b8e7a4d10")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:(.*?)\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
-INLINE_TAG = re.compile(r"(?<![\w&#/])#([^\W\d][\w/-]*)")
+# Not `&#38;`, `##`, a path's or URL's `/#`, nor a link to a heading of the note, `[[#Heading]]`.
+INLINE_TAG = re.compile(r"(?<![\w&#/\[])#([^\W\d][\w/-]*)")
 HEADING = re.compile(r"^# +(.+?)(?: +#+)? *$", re.MULTILINE)
 # `[text](target)` and `![alt](target)`, the target maybe in <>, maybe with a "title" after it.
 MARKDOWN_LINK = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s<>]+)>?(?:\s+[\"'(][^)\n]*)?\)")

@@ -31,7 +31,7 @@ created: 2025-03-01T09:30:00+00:00
 aliases:
   - plan
 ---
-The plan links to [[Meeting notes]] and has an #inline-tag, not `#code`.
+The plan links to [[Meeting notes]] and has an #inline-tag, not `#code`, nor [[#A heading]].
 
 # A heading, not a tag
 """
