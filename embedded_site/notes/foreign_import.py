@@ -29,6 +29,7 @@ import re
 import stat
 import uuid
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -62,7 +63,6 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:(.*?)\r?\n)?---[ \t]*(?:\r?\n|\Z)
 FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
 # Not `&#38;`, `##`, a path's or URL's `/#`, nor a link to a heading of the note, `[[#Heading]]`.
 INLINE_TAG = re.compile(r"(?<![\w&#/\[])#([^\W\d][\w/-]*)")
-HEADING = re.compile(r"^# +(.+?)(?: +#+)? *$", re.MULTILINE)
 # `[text](target)` and `![alt](target)`, the target maybe in <>, maybe with a "title" after it.
 MARKDOWN_LINK = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s<>]+)>?(?:\s+[\"'(][^)\n]*)?\)")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -151,6 +151,7 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
             note["uid"] = str(uuid.uuid5(NAMESPACE, "markdown-exact:" + entry.path))
         uids.add(note["uid"])
         notes.append(note)
+    unique_titles(notes, vault.root, found.skipped)
     titles = titles_by_link_target(notes, vault.root)
     files_by_name: dict[str, list[str]] = {}
     for path in vault.files:
@@ -289,7 +290,7 @@ def zip_member_chunks(source: Path | BinaryIO, name: str) -> Iterator[bytes]:
 
 def markdown_note(entry: Entry, root: str) -> dict | Skipped:
     """The note of a Markdown file, its fields not checked yet: titled by its front matter, else its
-    first `# heading`, else its file name; tagged with its folders, its front matter's tags and
+    file name (its name in Obsidian, which its links use); tagged with its folders, its front matter's tags and
     its `#tags`."""
     too_large = Skipped(entry.path, f"larger than {filesizeformat(MAX_FILE_SIZE)}")
     if entry.size > MAX_FILE_SIZE:
@@ -309,7 +310,7 @@ def markdown_note(entry: Entry, root: str) -> dict | Skipped:
     front, front_text, body = split_front_matter(text)
     stem = PurePosixPath(entry.path).name[:-3]
     front_title = str(front.get("title") or "").strip()
-    title = front_title or first_heading(body) or stem
+    title = front_title or stem
     folders = [part[:TAG_MAX_LENGTH] for part in PurePosixPath(entry.path.removeprefix(root)).parts[:-1]]
     tags = [*folders, *as_list(front.get("tags")), *as_list(front.get("tag")), *inline_tags(body)]
     created_key, created = first_date(front, ("created", "date"))
@@ -326,9 +327,33 @@ def markdown_note(entry: Entry, root: str) -> dict | Skipped:
     }
 
 
-def first_heading(body: str) -> str:
-    match = HEADING.search(without_code(body))
-    return body[match.start(1) : match.end(1)].strip() if match else ""
+def unique_titles(notes: list[dict], root: str, skipped: list[Skipped]) -> None:
+    """Notes that would share a title (as links match titles) each get one of their own, after
+    their folder ("Meeting (Work)"), or their path where two are in one folder, or numbered; the
+    first at the top of the folder keeps it. Links here go to a title: shared, they would all lead
+    to one of the notes. Each title changed is said in `skipped`."""
+    sharing: dict[str, list[dict]] = {}
+    for note in notes:
+        sharing.setdefault(title_key(note["title"]), []).append(note)
+    taken = set(sharing)
+    for group in (group for group in sharing.values() if len(group) > 1):
+        group.sort(key=lambda note: note["path"])
+        paths = [note["path"].removeprefix(root)[:-3] for note in group]
+        folders = Counter(posixpath.dirname(path) for path in paths)
+        keeper = next((path for path in paths if not posixpath.dirname(path)), None)
+        for note, path in zip(group, paths):
+            if path == keeper:
+                continue
+            folder, shared = posixpath.dirname(path), note["title"]
+            where = folder if folder and folders[folder] == 1 else path
+            title = base = f"{shared} ({where})" if title_key(where) != title_key(shared) else shared
+            number = 1
+            while title_key(title) in taken:
+                number += 1
+                title = f"{base} {number}"
+            taken.add(title_key(title))
+            note["title"] = title
+            skipped.append(Skipped(note["path"], f"another imported note is titled “{shared}” too: this one is titled “{title}”"))
 
 
 def link_name(target: str) -> str:

@@ -93,11 +93,13 @@ def linked_vault(root):
     return root
 
 
-def test_a_vault_note_is_titled_by_its_first_heading_and_its_links_still_lead_where_they_did(tmp_path):
+def test_a_vault_note_is_titled_by_its_front_matter_else_its_file_name_and_its_links_still_lead_where_they_did(tmp_path):
     found = read_markdown_source(linked_vault(tmp_path / "vault"))
     notes = {record["title"]: record for record in found.records}
-    assert sorted(notes) == ["Meeting notes", "Monday standup", "Project plan"]  # front matter, heading, file name
-    daily = notes["Monday standup"]
+    assert sorted(notes) == ["2025-03-03", "Meeting notes", "Project plan"]  # not its first heading, as in Obsidian
+    daily = notes["2025-03-03"]
+    assert daily["body"] == DAILY_NOTE.replace("See [[plan]], [[Plan#Goals|the goals]] and [[Projects/plan]]",
+                                               "See [[Project plan|plan]], [[Project plan|the goals]] and [[Project plan|Projects/plan]]")
     assert daily["tags"] == ["daily"]
     assert daily["body"].splitlines()[1] == (
         "See [[Project plan|plan]], [[Project plan|the goals]] and [[Project plan|Projects/plan]]; not `[[plan]]` in code."
@@ -106,6 +108,29 @@ def test_a_vault_note_is_titled_by_its_first_heading_and_its_links_still_lead_wh
     attached = [(attachment.name, b"".join(attachment.chunks())) for attachment in daily["attachments"]]
     assert attached == [("brief v2.pdf", b"%PDF-1.7 the brief"), ("diagram.png", b"\x89PNG the diagram")]
     assert found.skipped == []
+
+
+def test_notes_that_would_share_a_title_get_one_each_and_links_lead_to_the_right_one(tmp_path):
+    found = read_markdown_source(io.BytesIO(zipped({
+        **{f"V4/Daily/2024-03-0{day}.md": f"# Daily note\n\nWhat happened on 2024-03-0{day}." for day in (1, 2, 3)},
+        "V4/Work/Meeting.md": "Work meeting notes", "V4/Home/Meeting.md": "Home meeting notes",
+        "V4/Meeting.md": "The meeting at the top of the vault",
+        "V4/Trips/rome.md": "---\ntitle: Trip\n---\nRome", "V4/Trips/paris.md": "---\ntitle: Trip\n---\nParis",
+        "V4/Hub.md": "[[2024-03-02]], [[Work/Meeting]], [[Home/Meeting|home one]], [[Meeting]], [[Trips/paris]]",
+    })))
+    notes = {record["title"]: record["body"] for record in found.records}
+    assert sorted(notes) == [
+        "2024-03-01", "2024-03-02", "2024-03-03", "Hub", "Meeting", "Meeting (Home)", "Meeting (Work)",
+        "Trip (Trips/paris)", "Trip (Trips/rome)",
+    ]
+    assert notes["Hub"] == ("[[2024-03-02]], [[Meeting (Work)|Work/Meeting]], [[Meeting (Home)|home one]], [[Meeting]], "
+                            "[[Trip (Trips/paris)|Trips/paris]]")
+    assert sorted((item.path, item.reason) for item in found.skipped) == [
+        ("V4/Home/Meeting.md", "another imported note is titled “Meeting” too: this one is titled “Meeting (Home)”"),
+        ("V4/Trips/paris.md", "another imported note is titled “Trip” too: this one is titled “Trip (Trips/paris)”"),
+        ("V4/Trips/rome.md", "another imported note is titled “Trip” too: this one is titled “Trip (Trips/rome)”"),
+        ("V4/Work/Meeting.md", "another imported note is titled “Meeting” too: this one is titled “Meeting (Work)”"),
+    ]
 
 
 def test_a_linked_file_over_the_attachment_limit_is_left_out_saying_so(tmp_path, settings):
@@ -117,7 +142,7 @@ def test_a_linked_file_over_the_attachment_limit_is_left_out_saying_so(tmp_path,
 
 
 def test_a_zipped_vault_imports_its_linked_files_and_a_second_import_adds_none(api):
-    content = zipped({"vault/Daily/today.md": "# Today\n![[photo.jpg]] see [[plan]]", "vault/plan.md": "# The plan",
+    content = zipped({"vault/Daily/Today.md": "# Today\n![[photo.jpg]] see [[plan]]", "vault/plan.md": "---\ntitle: The plan\n---\n",
                       "vault/Daily/photo.jpg": b"\xff\xd8 a photo", "vault/../outside.jpg": b"x"})
     for created in (2, 0):
         finished = wait_for_job(api, api.client.post("/api/jobs/import-other/", {
@@ -126,7 +151,7 @@ def test_a_zipped_vault_imports_its_linked_files_and_a_second_import_adds_none(a
         assert (finished["result"]["created"], finished["result"]["attachments"]) == (created, 1 if created else 0)
     today = Note.objects.get(title="Today")
     assert [tag.name for tag in today.tags.all()] == ["daily"]  # not "vault": the zip's folder is the vault
-    assert today.body == "# Today\n![[photo.jpg]] see [[The plan|plan]]"  # the heading stays in the text too
+    assert today.body == "# Today\n![[photo.jpg]] see [[The plan|plan]]"
     attachment = Attachment.objects.get()
     assert (attachment.note_id, attachment.name) == (today.pk, "photo.jpg")
     assert b"".join(api.get(f"/api/attachments/{attachment.pk}/").streaming_content) == b"\xff\xd8 a photo"
@@ -195,8 +220,9 @@ def test_notes_whose_paths_differ_only_in_case_are_both_imported_once(api):
         assert finished["state"] == "done", finished
         assert (finished["result"]["created"], finished["result"]["unchanged"]) == (created, unchanged)
         assert finished["result"]["skipped_files"] == [
-            {"path": "vault/same.md", "reason": "in the zip file twice: the first one was imported"}]
-    assert sorted(Note.objects.values_list("title", "body")) == [("Plan", "upper"), ("plan", "lower"), ("same", "first")]
+            {"path": "vault/same.md", "reason": "in the zip file twice: the first one was imported"},
+            {"path": "vault/plan.md", "reason": "another imported note is titled “plan” too: this one is titled “plan 2”"}]
+    assert sorted(Note.objects.values_list("title", "body")) == [("Plan", "upper"), ("plan 2", "lower"), ("same", "first")]
 
 
 def test_a_damaged_file_in_a_zip_is_skipped_saying_so_and_the_rest_imported():
