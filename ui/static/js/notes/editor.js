@@ -268,7 +268,6 @@ export class Editor extends EventTarget {
     const label = this.readOnly ? 'In the trash' : STATE_LABELS[state];
     $('saveState').dataset.state = this.readOnly ? 'trash' : state;
     $('saveState').textContent = message ? `${label}: ${message}` : label;
-    $('saveState').title = $('saveState').textContent;  // cut short with an ellipsis in a narrow toolbar
     $('noteTags').toggleAttribute('aria-invalid', state === 'tagsRefused');
     $('conflict').hidden = state !== 'conflict';
     if (state === 'conflict') {
