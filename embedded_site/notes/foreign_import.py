@@ -27,6 +27,7 @@ import os
 import posixpath
 import re
 import stat
+import unicodedata
 import uuid
 import zipfile
 from collections import Counter
@@ -151,8 +152,8 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
             note["uid"] = str(uuid.uuid5(NAMESPACE, "markdown-exact:" + entry.path))
         uids.add(note["uid"])
         notes.append(note)
-    unique_titles(notes, vault.root, found.skipped)
-    titles = titles_by_link_target(notes, vault.root)
+    unique_titles(notes, found.skipped)
+    titles = titles_by_link_target(notes)
     files_by_name: dict[str, list[str]] = {}
     for path in vault.files:
         files_by_name.setdefault(PurePosixPath(path).name, []).append(path)
@@ -168,7 +169,7 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
                     f"links to it) add up to more than {filesizeformat(vault.size_limit)}: too large to import at once."
                 )
         attachments = [attachment for path in linked if (attachment := attachment_of(path, vault, found))]
-        raw = fitted(note["path"], {key: value for key, value in note.items() if key != "path"}, found.skipped)
+        raw = fitted(note["path"], {key: value for key, value in note.items() if key not in ("path", "name")}, found.skipped)
         record = checked_record(note["path"], raw, attachments)
         (found.skipped if isinstance(record, Skipped) else found.records).append(record)
     if not found.records:
@@ -308,11 +309,11 @@ def markdown_note(entry: Entry, root: str) -> dict | Skipped:
     if "\x00" in text:
         return Skipped(entry.path, "not text (it holds NUL characters)")
     front, front_text, body = split_front_matter(text)
-    stem = PurePosixPath(entry.path).name[:-3]
-    front_title = str(front.get("title") or "").strip()
-    title = front_title or stem
-    folders = [part[:TAG_MAX_LENGTH] for part in PurePosixPath(entry.path.removeprefix(root)).parts[:-1]]
-    tags = [*folders, *as_list(front.get("tags")), *as_list(front.get("tag")), *inline_tags(body)]
+    name = composed(entry.path.removeprefix(root)[:-3])  # as Obsidian and its links name the note
+    front_title = composed(str(front.get("title") or "").strip())
+    title = front_title or PurePosixPath(name).name
+    folders = [part[:TAG_MAX_LENGTH] for part in PurePosixPath(name).parts[:-1]]
+    tags = [*folders, *map(composed, [*as_list(front.get("tags")), *as_list(front.get("tag")), *inline_tags(body)])]
     created_key, created = first_date(front, ("created", "date"))
     updated_key, updated = first_date(front, ("updated", "modified"))
     created = created or entry.modified
@@ -321,13 +322,19 @@ def markdown_note(entry: Entry, root: str) -> dict | Skipped:
     if kept := front_matter_without(front_text, used):  # the rest stays in the note, as it was
         body = f"---\n{kept}\n---\n{body}"
     return {
-        "path": entry.path, "uid": str(uuid.uuid5(NAMESPACE, "markdown:" + entry.path.casefold())),
+        "path": entry.path, "name": name, "uid": str(uuid.uuid5(NAMESPACE, "markdown:" + entry.path.casefold())),
         "title": title, "body": body, "tags": tags, "pinned": False,
         "created": created.isoformat(), "updated": updated.isoformat(),
     }
 
 
-def unique_titles(notes: list[dict], root: str, skipped: list[Skipped]) -> None:
+def composed(text: str) -> str:
+    """`text` in Unicode's composed form (NFC), as it is typed: a zip made on macOS names files
+    decomposed ("e" and a combining accent for "é"), which a title or tag typed here would not match."""
+    return unicodedata.normalize("NFC", text)
+
+
+def unique_titles(notes: list[dict], skipped: list[Skipped]) -> None:
     """Notes that would share a title (as links match titles) each get one of their own, after
     their folder ("Meeting (Work)"), or their path where two are in one folder, or numbered; the
     first at the top of the folder keeps it. Links here go to a title: shared, they would all lead
@@ -338,7 +345,7 @@ def unique_titles(notes: list[dict], root: str, skipped: list[Skipped]) -> None:
     taken = set(sharing)
     for group in (group for group in sharing.values() if len(group) > 1):
         group.sort(key=lambda note: note["path"])
-        paths = [note["path"].removeprefix(root)[:-3] for note in group]
+        paths = [note["name"] for note in group]
         folders = Counter(posixpath.dirname(path) for path in paths)
         keeper = next((path for path in paths if not posixpath.dirname(path)), None)
         for note, path in zip(group, paths):
@@ -361,12 +368,12 @@ def link_name(target: str) -> str:
     return re.split(r"[#^]", target, maxsplit=1)[0].strip().removesuffix(".md")
 
 
-def titles_by_link_target(notes: list[dict], root: str) -> dict[str, str]:
+def titles_by_link_target(notes: list[dict]) -> dict[str, str]:
     """Each way a `[[link]]` may name a note of the folder (its file name; its path in the folder),
     with the title it has here. A file name two notes share names neither."""
     by_path, by_name = {}, {}
     for note in notes:
-        path = note["path"].removeprefix(root)[:-3]
+        path = note["name"]
         by_path[title_key(path)] = note["title"]
         name = title_key(PurePosixPath(path).name)
         by_name[name] = None if name in by_name else note["title"]
@@ -382,7 +389,7 @@ def links_pointed_at_titles(body: str, titles: dict[str, str]) -> str:
 
     def pointed_at_title(match: re.Match) -> str | None:
         target, shown = match.group(1), match.group(2)
-        title = titles.get(title_key(link_name(target)))
+        title = titles.get(title_key(composed(link_name(target))))
         if title is None or title_key(title) == title_key(target):
             return None
         return f"[[{title}|{shown if shown is not None else target}]]"

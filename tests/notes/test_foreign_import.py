@@ -5,6 +5,7 @@ import base64
 import hashlib
 import io
 import os
+import unicodedata
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -131,6 +132,24 @@ def test_notes_that_would_share_a_title_get_one_each_and_links_lead_to_the_right
         ("V4/Trips/rome.md", "another imported note is titled “Trip” too: this one is titled “Trip (Trips/rome)”"),
         ("V4/Work/Meeting.md", "another imported note is titled “Meeting” too: this one is titled “Meeting (Work)”"),
     ]
+
+
+def test_names_a_mac_zip_stores_decomposed_become_titles_and_tags_as_typed(api):
+    decomposed = unicodedata.normalize("NFD", "Café")
+    assert decomposed != "Café"
+    content = zipped({
+        f"vault/{decomposed}/{decomposed} notes.md": f"---\ntags: [{decomposed}]\n---\nEspresso",
+        "vault/Hub.md": "See [[Café notes]]",
+    })
+    finished = wait_for_job(api, api.client.post("/api/jobs/import-other/", {
+        "source": "markdown-folder", "file": io.BytesIO(content)}, HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
+    assert finished["state"] == "done", finished
+    cafe = Note.objects.get(body__endswith="Espresso")
+    assert (cafe.title, [tag.name for tag in cafe.tags.all()]) == ("Café notes", ["café"])
+    # A link typed here, as the vault's own link, leads to it.
+    assert api.get(f"/api/notes/{cafe.pk}/backlinks/").json()["total"] == 1
+    assert api.get("/api/links/", {"title": "Café notes"}).json()["total"] == 1
+    assert Note.objects.get(title="Hub").body == "See [[Café notes]]"
 
 
 def test_a_linked_file_over_the_attachment_limit_is_left_out_saying_so(tmp_path, settings):
