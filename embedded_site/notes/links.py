@@ -111,10 +111,12 @@ def index_notes(notes: list[Note]) -> None:
 
 # Following links ---------------------------------------------------------------------------
 
-def resolve(owner, keys: set[str]) -> dict[str, dict]:
+def resolve(owner, keys: set[str], trashed: dict[str, int] | None = None) -> dict[str, dict]:
     """For each title key that the owner's notes outside the trash have: the note a link goes to (the most
-    recently updated of them) and how many have it. `{key: {"id", "title", "count"}}`."""
+    recently updated of them) and how many have it. `{key: {"id", "title", "count"}}`. `trashed`, if
+    given, gets the id of a note in the trash for each key that only such notes have."""
     targets: dict[str, dict] = {}
+    in_trash: dict[str, int] = {}
     keys = [key for key in keys if key]
     for start in range(0, len(keys), 500):
         # The trash is checked here rather than in SQL: given `trashed_at IS NULL`, SQLite would
@@ -126,11 +128,14 @@ def resolve(owner, keys: set[str]) -> dict[str, dict]:
         )
         for key, note_id, title, trashed_at in rows:
             if trashed_at is not None:
+                in_trash.setdefault(key, note_id)
                 continue
             if key in targets:
                 targets[key]["count"] += 1
             else:
                 targets[key] = {"id": note_id, "title": title, "count": 1}
+    if trashed is not None:
+        trashed.update((key, note_id) for key, note_id in in_trash.items() if key not in targets)
     return targets
 
 
@@ -230,7 +235,7 @@ def rewritten(body: str, key: str, new_title: str, files: frozenset[str]) -> str
 
 def wikilink_plugin(md) -> None:
     """markdown-it: `[[…]]` as a link into the app; the targets come in env["wikilinks"]
-    (resolve() of the body's titles), so that rendering makes no query."""
+    (preview_targets()), so that rendering makes no query."""
 
     def rule(state, silent: bool) -> bool:
         embed = state.src.startswith("![[", state.pos)  # Obsidian's embed: `![[photo.png]]`
@@ -259,6 +264,12 @@ def wikilink_plugin(md) -> None:
                 f'<a href="#new-note" class="wikilink missing" data-title="{escape(title)}" '
                 f'title="{hint}">{escape(shown)}</a>'
             )
+        if target.get("in_trash"):
+            hint = escape(f"“{title}” is in the trash: click it for a way to restore it")
+            return (
+                f'<a href="#trash-note-{target["id"]}" class="wikilink missing" data-title="{escape(title)}" '
+                f'data-in-trash="{target["id"]}" title="{hint}">{escape(shown)}</a>'
+            )
         note_id, hint = target["id"], escape("Open “" + target["title"] + "”")
         link = f'<a href="#note-{note_id}" class="wikilink" data-note="{note_id}" title="{hint}">{escape(shown)}</a>'
 
@@ -272,5 +283,9 @@ def wikilink_plugin(md) -> None:
 
 
 def preview_targets(owner, body: str) -> dict[str, dict]:
+    """resolve() of the body's titles, and `{"id", "in_trash": True}` for a title only notes in the
+    trash have: the link offers to restore one rather than to create another."""
     keys = {title_key(match.group(1)) for match in LINK.finditer(body)} if "[[" in body else set()
-    return resolve(owner, keys)
+    trashed: dict[str, int] = {}
+    targets = resolve(owner, keys, trashed)
+    return {**targets, **{key: {"id": note_id, "in_trash": True} for key, note_id in trashed.items()}}

@@ -75,6 +75,22 @@ def test_preview_links_open_notes_and_offer_to_create_missing_ones(app, live_app
     assert "Recipes" in titles
 
 
+def test_a_link_to_a_note_in_the_trash_offers_to_restore_it(app, live_app):
+    trip = note(live_app, "Trip to Rome", "Flights booked")
+    api(live_app, "DELETE", f"/api/notes/{trip['id']}/")
+    source = note(live_app, "Plans", "See [[Trip to Rome]].")
+    open_note(app, source["id"])
+    app.click("#togglePreview")
+    app.click("#preview a.wikilink.missing")
+    expect(app.locator(".toast").last).to_contain_text("“Trip to Rome” is in the trash.")
+    app.click(".toast-action")  # Restore it
+    expect(app.locator("#noteTitle")).to_have_value("Trip to Rome")
+    expect(app.locator("#noteBody")).to_have_value("Flights booked")
+    expect(app.locator("#noteBody")).to_be_editable()
+    assert api(live_app, "GET", f"/api/notes/{trip['id']}/")["trashed_at"] is None
+    assert [n["title"] for n in api(live_app, "GET", "/api/notes/")["notes"]].count("Trip to Rome") == 1
+
+
 def test_an_ambiguous_title_is_said_in_the_preview(app, live_app):
     note(live_app, "Ideas")
     note(live_app, "ideas")

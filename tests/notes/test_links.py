@@ -84,6 +84,17 @@ def test_the_preview_links_to_notes_and_offers_missing_ones(api):
     assert "<code>[[code]]</code>" in html
 
 
+def test_the_preview_offers_to_restore_a_linked_note_that_is_in_the_trash(api):
+    trashed = create(api, "Old trip")
+    assert api.delete(f"/api/notes/{trashed['id']}/").status_code == 200
+    html = api.post("/api/preview/", {"body": "See [[old trip]]"}).json()["html"]
+    assert f'class="wikilink missing" data-title="old trip" data-in-trash="{trashed["id"]}"' in html
+    assert "“old trip” is in the trash: click it for a way to restore it" in html
+    live = create(api, "Old trip")  # a note of the title outside the trash is the one a link opens
+    html = api.post("/api/preview/", {"body": "See [[old trip]]"}).json()["html"]
+    assert f'data-note="{live["id"]}"' in html and "data-in-trash" not in html
+
+
 def test_the_preview_of_a_note_shows_its_attached_images_where_its_text_names_them(api, make_note, attachments_dir):
     note, other = make_note(title="Trip"), make_note(title="Other")
     photo = api.upload(f"/api/notes/{note.pk}/attachments/", "Beach photo.PNG", b"\x89PNG beach").json()

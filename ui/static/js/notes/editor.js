@@ -71,7 +71,8 @@ export class Editor extends EventTarget {
       if (!link) return;
       event.preventDefault();
       const noteId = link.dataset.note ? Number(link.dataset.note) : null;
-      this.dispatchEvent(new CustomEvent('follow-link', { detail: { noteId, title: link.dataset.title } }));
+      const trashedId = link.dataset.inTrash ? Number(link.dataset.inTrash) : null;
+      this.dispatchEvent(new CustomEvent('follow-link', { detail: { noteId, trashedId, title: link.dataset.title } }));
     });
     // A renamed note: the links to its former title can follow it (asked once the field is left).
     $('noteTitle').addEventListener('focus', () => { this.titleAtFocus = { saver: this.saver, title: this.saver?.draft.fields.title }; });

@@ -253,15 +253,28 @@ function newNote({ title = '' } = {}) {
   if (title) { saver.save(); $('noteBody').focus(); } else $('noteTitle').focus();
 }
 
-// A link followed, from the preview or the Backlinks section.
-async function followLink({ noteId, title }) {
+// A link followed, from the preview or the Backlinks section. A link to a note in the trash
+// offers it back rather than a second note of its title.
+async function followLink({ noteId, trashedId, title }) {
   if (noteId) {
     try {
       openNote(await getNote(noteId));
     } catch { /* the ajax helper has shown why */ }
     return;
   }
+  if (trashedId) {
+    toast(`“${title}” is in the trash.`, { action: { label: 'Restore it', run: () => restoreAndOpen(trashedId) } });
+    return;
+  }
   toast(`No note is titled “${title}” yet.`, { action: { label: 'Create it', run: () => newNote({ title }) } });
+}
+
+async function restoreAndOpen(noteId) {
+  try {
+    await restoreNote(noteId);
+    openNote(await getNote(noteId));
+  } catch { /* the ajax helper has shown why */ }
+  refreshSoon();
 }
 
 async function moveToTrash() {
