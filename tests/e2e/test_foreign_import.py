@@ -25,7 +25,7 @@ def test_a_zipped_markdown_folder_is_imported_and_what_was_left_out_is_said(app,
         app.click("#importMarkdownFolder")
     chooser.value.set_files(str(path))
     expect(app.locator(".toast").last).to_contain_text(
-        "Imported: 2 new, 0 updated, 0 unchanged. 1 file left out (../escape.md: a path out of the folder)")
+        "Imported: 2 new, 0 updated, 0 unchanged. 1 file left out or changed (../escape.md: a path out of the folder)")
     expect(app.locator(".note-item-title")).to_have_count(2)
     expect(app.locator(".tag-button")).to_have_text(["work1"])
     shots = Path(os.environ.get("NOTEDESK_SCREENSHOTS", "/tmp/notedesk-screenshots"))
@@ -44,7 +44,7 @@ def test_every_file_an_import_left_out_can_be_listed(app, tmp_path):
     with app.expect_file_chooser() as chooser:
         app.click("#importMarkdownFolder")
     chooser.value.set_files(str(path))
-    expect(app.locator(".toast").last).to_contain_text("3 files left out (../one.md: a path out of the folder, …)")
+    expect(app.locator(".toast").last).to_contain_text("3 files left out or changed (../one.md: a path out of the folder, …)")
     app.locator(".toast").last.locator(".toast-action").click()  # Show all
     expect(app.locator("#skippedFiles li")).to_have_text([
         "../one.md: a path out of the folder", "/two.md: a path out of the folder", "C:/three.md: a path out of the folder"])

@@ -69,7 +69,7 @@ async function importNotes(startImport, onImported) {
       const { created, updated, unchanged, attachments } = finished.result;
       const added = attachments ? `, ${plural(attachments, 'attachment')} added` : '';
       const { skipped, skipped_files: left } = finished.result;
-      const leftOut = skipped ? `. ${plural(skipped, 'file')} left out (${left[0].path}: ${left[0].reason}${skipped > 1 ? ', …' : ''})` : '';
+      const leftOut = skipped ? `. ${plural(skipped, 'file')} left out or changed (${left[0].path}: ${left[0].reason}${skipped > 1 ? ', …' : ''})` : '';
       const action = skipped > 1 ? { label: 'Show all', run: () => showSkipped(skipped, left) } : null;
       toast(`Imported: ${created} new, ${updated} updated, ${unchanged} unchanged${added}${leftOut}`, { duration: skipped ? 12000 : 5000, action });
     }
@@ -77,7 +77,7 @@ async function importNotes(startImport, onImported) {
   } catch { hideProgress(); }
 }
 
-// Every file an import left out, with why (the job lists the first 50).
+// Every file an import left out or changed (a title given to tell two notes apart, a tag cut), with why (the job lists the first 50).
 function showSkipped(count, listed) {
   $('skippedFilesList').replaceChildren(...listed.map(({ path, reason }) => {
     const item = document.createElement('li');
