@@ -240,6 +240,25 @@ def test_arrow_keys_move_through_the_list(app):
     expect(app.locator("#noteTitle")).to_have_value("Second")
 
 
+def test_down_and_enter_in_the_search_field_go_to_the_results(app):
+    # Reaching the results from the search field took Tab, Tab, ↓ (found by a switcher's audit).
+    create_note_in_page(app, "Zebra facts", "Stripes")
+    create_note_in_page(app, "Shopping", "Buy a zebra-print umbrella")
+    create_note_in_page(app, "Other", "nothing")
+    app.keyboard.press("Control+f")
+    app.keyboard.type("zebra")
+    app.keyboard.press("ArrowDown")  # at once: the search is run first
+    expect(app.locator("#noteTitle")).to_have_value("Zebra facts")
+    expect(app.locator("#noteList")).to_be_focused()
+    app.keyboard.press("ArrowDown")
+    expect(app.locator("#noteTitle")).to_have_value("Shopping")
+    app.keyboard.press("Control+f")
+    app.keyboard.type(" facts")
+    app.keyboard.press("Enter")
+    expect(app.locator("#noteTitle")).to_have_value("Zebra facts")
+    expect(app.locator("#noteBody")).to_be_focused()
+
+
 @pytest.mark.parametrize("moment", ["before-typing", "after-saving-before-answering"])
 def test_typing_while_the_server_is_away_is_kept_and_saved_once_it_is_back(app, live_app, moment):
     create_note_in_page(app, "Travel", "Start")

@@ -365,10 +365,31 @@ function onKey(event) {
     if (closeSidebar()) return;
     if (document.activeElement === $('search') && $('search').value) { $('search').value = ''; search(); }
     else focusList();
+  } else if (document.activeElement === $('search') && (event.key === 'ArrowDown' || event.key === 'Enter')) {
+    event.preventDefault();
+    fromSearchToResults(event.key);
   } else if (document.activeElement === $('noteList')) {
     if (event.key === 'ArrowDown') { event.preventDefault(); moveSelection(1); }
     else if (event.key === 'ArrowUp') { event.preventDefault(); moveSelection(-1); }
     else if (event.key === 'Enter' && editor.saver) { event.preventDefault(); showPane('editor'); editor.focus(); }
+  }
+}
+
+// ↓ in the search field goes to the results, the first one open; Enter opens the first to edit.
+// A search still being typed is run first, so that the first result is the text's.
+async function fromSearchToResults(key) {
+  if (state.query !== $('search').value.trim()) {
+    clearTimeout(searchTimer);
+    state.query = $('search').value.trim();
+    await loadList();
+  }
+  if (!state.notes.length) return;
+  openNote(state.notes[0], { reveal: false });
+  if (key === 'Enter') {
+    showPane('editor');
+    editor.focus();
+  } else {
+    focusList();
   }
 }
 
