@@ -19,7 +19,7 @@ const DIALOG_TIMEOUT_MS = 30 * 60 * 1000;  // a request waits while the person u
 const $ = (id) => document.getElementById(id);
 const inWindow = () => document.body.dataset.nativeDialogs === 'true';
 
-const state = { view: 'all', tag: null, query: '', notes: [], total: 0, totalExact: true, trashTotal: 0, selectedId: null };
+const state = { view: 'all', tag: null, query: '', listedQuery: '', notes: [], total: 0, totalExact: true, trashTotal: 0, selectedId: null };
 const savers = new Map();  // note id (or draft uid, before the first save) → NoteSaver
 const editor = new Editor();
 let listRequest = null;
@@ -72,6 +72,7 @@ async function loadList({ append = false, refresh = false } = {}) {
       page = await listNotes({ ...filters, limit: Math.min(MOST_ROWS_PER_REQUEST, wanted - rows.length), offset: offset + rows.length }, listRequest.signal);
       rows.push(...page.notes);
     } while (page.notes.length && rows.length < wanted && offset + rows.length < page.total);
+    state.listedQuery = filters.q;
     takePage({ ...page, notes: rows }, append);
     // A search shows only some of the trash; the Empty trash button is for all of it.
     if (state.view === 'trash') state.trashTotal = state.query ? await trashCount(listRequest.signal) : state.total;
@@ -376,11 +377,12 @@ function onKey(event) {
 }
 
 // ↓ in the search field goes to the results, the first one open; Enter opens the first to edit.
-// A search still being typed is run first, so that the first result is the text's.
+// A search still being typed, or on its way, is run first, so that the first result is the text's.
 async function fromSearchToResults(key) {
-  if (state.query !== $('search').value.trim()) {
+  const typed = $('search').value.trim();
+  if (state.query !== typed || state.listedQuery !== typed) {
     clearTimeout(searchTimer);
-    state.query = $('search').value.trim();
+    state.query = typed;
     await loadList();
   }
   if (!state.notes.length) return;
