@@ -38,10 +38,12 @@ def apply_change(owner, change: dict) -> dict:
     note as the server has it. A change applied before (the same change_id) is answered as then."""
     uid, note = change["note"]["uid"], change["note"]
     with transaction.atomic():
+        current = Note.objects.owned_by(owner).select_for_update().filter(uid=uid).first()
+        # Read under the note's lock: read before it, a push that waited there for another device's
+        # would answer with the change applied before that one, maybe its own, and take it for its own.
         record = NoteChange.objects.owned_by(owner).filter(note_uid=uid).first()
         if record and record.applied_change == change["change_id"]:
             return applied(owner, note, record.applied_version)
-        current = Note.objects.owned_by(owner).select_for_update().filter(uid=uid).first()
         if current is not None and current.version != change["base_version"]:
             # `last_change` lets a device see its own earlier push, whose answer it lost, in `current`.
             return {"uid": uid, "status": "conflict", "current": current_wire(owner, uid),

@@ -15,7 +15,10 @@ import tempfile
 import urllib.error
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
+
+import psycopg
 
 import pytest
 
@@ -224,6 +227,20 @@ class SyncServer:
             self.process.terminate()
             self.process.wait(15)
         self.process = None
+
+    @contextmanager
+    def note_locked(self, uid: str):
+        """The server's row of the note locked, as a push applying a change to it holds it: pushes
+        of the same note wait until the block ends, in the order they arrived."""
+        with psycopg.connect(self.environment["DATABASE_URL"]) as database, database.transaction():
+            assert database.execute("SELECT id FROM notes_note WHERE uid = %s FOR UPDATE", [uid]).fetchall()
+            yield
+
+    def requests_waiting_for_a_lock(self) -> int:
+        with psycopg.connect(self.environment["DATABASE_URL"]) as database:
+            return database.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            ).fetchone()[0]
 
     def new_device(self, name: str) -> str:
         """A device of the server's one person, and its token."""

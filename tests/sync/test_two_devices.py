@@ -1,5 +1,6 @@
 """Two devices and one server: what each device sees after sync (docs/sync.md)."""
 
+from tests.reliability.conftest import poll
 from tests.sync.conftest import server_notes
 
 
@@ -62,6 +63,29 @@ def test_concurrent_edits_keep_both_texts(devices, sync_server):
         assert len(replaced) == 1, history
         url = f"/api/notes/{device.note(note['uid'])['id']}/revisions/{replaced[0]['id']}/"
         assert device.api.request("GET", url).json()["body"] == "B's version"
+
+
+def test_two_devices_pushing_one_note_at_the_same_moment_keep_both_texts(devices, sync_server):
+    """B pushed the note last; then A's and B's next pushes of it reach the server together, B's
+    waiting for A's to be applied. B must meet A's text as a conflict, not as its own earlier push
+    (until this, B's text went over A's: A's words were lost, with no copy and no revision)."""
+    a, b = devices
+    tokens = connected(devices, sync_server)
+    note = a.create("Shopping", "bread")
+    settle(devices)
+    b.edit(note["uid"], body="bread, milk")
+    synced_without_error(b)
+    synced_without_error(a)
+    a.edit(note["uid"], body="bread, milk, A's eggs")
+    b.edit(note["uid"], body="bread, milk, B's apples")
+    with sync_server.note_locked(note["uid"]):
+        for waiting, device in enumerate((a, b), start=1):
+            device.api.request("POST", "/api/sync/now/")
+            poll(lambda: sync_server.requests_waiting_for_a_lock() >= waiting, 60, f"{device.name}'s push waiting")
+    settle(devices)
+    on_server = assert_same_everywhere(devices, sync_server, tokens["A"])
+    bodies = sorted(a.note(uid)["body"] for uid in on_server)
+    assert bodies == ["bread, milk, A's eggs", "bread, milk, B's apples"]
 
 
 def test_an_editor_saving_on_after_a_sync_round_is_not_a_conflict(devices, sync_server):
