@@ -11,6 +11,7 @@ import http.client
 import json
 import urllib.error
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -219,15 +220,15 @@ def acknowledge(owner, record: NoteChange, sent_seq: int, version: int | None, f
         note = note_with_everything(Note.objects.owned_by(owner).filter(uid=record.note_uid))
         if note is not None:
             Note.objects.filter(pk=note.pk).update(version=version)
-            record.acknowledged_text = text_hash(note.title, note.body, note.sorted_tags)
+            record.acknowledged_text = acknowledged_state(note.title, note.body, note.sorted_tags, note.pinned)
     record.save(update_fields=["server_version", "acknowledged_seq", "acknowledged_text"])
 
 
 def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, device: str, contents: dict) -> None:
     """The server's note moved on since this device's change was based on it (docs/sync.md)."""
     local = note_with_everything(Note.objects.owned_by(owner).filter(uid=record.note_uid))
-    edited_here = local is not None and record.acknowledged_text != text_hash(
-        local.title, local.body, local.sorted_tags
+    edited_here = local is not None and not record.acknowledged_text.startswith(
+        text_hash(local.title, local.body, local.sorted_tags)[:TEXT_HASH_KEPT]
     )
     if own_earlier_push:
         rebase(record, None if current["purged"] else current["version"])  # the server has this device's text
@@ -241,15 +242,35 @@ def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, de
     elif edited_here and current["trashed_at"] is not None and local.trashed_at is None:
         rebase(record, current["version"])  # edited here, trashed there: the edit wins, the note is restored
     else:
-        if edited_here and text_hash(local.title, local.body, local.sorted_tags) != text_hash(
+        copied = edited_here and text_hash(local.title, local.body, local.sorted_tags) != text_hash(
             current["title"], current["body"], current["tags"]
-        ):
+        )
+        if copied:
             keep_conflict_copy(owner, local, device)
             revisions.keep(local.pk, "conflict")  # the note's History has the text the server's replaced here too
-        take_server_state(owner, current, contents)
+        kept = current if copied else merged_onto(current, local, pinned_here(record, local))
+        # Past the version an editor open here holds: its next save is a conflict, not a write over the server's text.
+        version = max(current["version"], local.version + 1)
+        take_server_state(owner, current, {**contents, **store.contents_here(owner, [kept])}, kept, version)
         kept_here = {str(uid) for uid in Revision.objects.filter(note_id=local.pk).values_list("uid", flat=True)}
-        if kept_here - {revision["uid"] for revision in current["revisions"]}:
-            changes.record(owner, [record.note_uid], purged=False)  # the history kept here goes up too
+        if kept is not current or version != current["version"] or kept_here - {revision["uid"] for revision in current["revisions"]}:
+            changes.record(owner, [record.note_uid], purged=False)  # what this device keeps goes up too
+
+
+def merged_onto(current: dict, local: Note, pinned: bool | None) -> dict:
+    """The server's note with what this device changed besides the text, or `current` itself if
+    nothing: the pin, if it was changed here (`pinned`), and the attachments the server's lacks."""
+    theirs = Counter((item["sha256"], item["name"]) for item in current["attachments"])
+    added_here = []
+    for attachment in local.sorted_attachments:
+        if theirs[(attachment.sha256, attachment.name)]:
+            theirs[(attachment.sha256, attachment.name)] -= 1
+        else:
+            added_here.append({"sha256": attachment.sha256, "name": attachment.name, "created": attachment.created})
+    if not added_here and pinned in (None, current["pinned"]):
+        return current
+    return {**current, "pinned": current["pinned"] if pinned is None else pinned,
+            "attachments": current["attachments"] + added_here}
 
 
 def rebase(record: NoteChange, version: int | None) -> None:
@@ -260,6 +281,22 @@ def rebase(record: NoteChange, version: int | None) -> None:
 
 def text_hash(title: str, body: str, tags: list[str]) -> str:
     return hashlib.sha256(json.dumps([title, body, sorted(tags)]).encode()).hexdigest()
+
+
+# acknowledged_text keeps the note's state when last in step with the server in its 64 characters:
+# the start of its text's hash, then ":1" if it was pinned, ":0" if not. (A device that synced
+# before the pin was kept has the whole hash there: the text compares the same, the pin is unknown.)
+TEXT_HASH_KEPT = 62
+
+
+def acknowledged_state(title: str, body: str, tags: list[str], pinned: bool) -> str:
+    return f"{text_hash(title, body, tags)[:TEXT_HASH_KEPT]}:{int(pinned)}"
+
+
+def pinned_here(record: NoteChange, local: Note) -> bool | None:
+    """The note's pin if it was changed here since the note was last in step with the server, else None."""
+    pinned_then = {":0": False, ":1": True}.get(record.acknowledged_text[TEXT_HASH_KEPT:])
+    return local.pinned if pinned_then is not None and pinned_then != local.pinned else None
 
 
 def keep_conflict_copy(owner, local: Note, device: str) -> Note:
@@ -273,16 +310,19 @@ def keep_conflict_copy(owner, local: Note, device: str) -> Note:
     return copy
 
 
-def take_server_state(owner, current: dict, contents: dict[str, str]) -> None:
-    """The note becomes the server's (or goes, for a tombstone), with nothing left to push."""
+def take_server_state(owner, current: dict, contents: dict[str, str], kept: dict | None = None,
+                      version: int | None = None) -> None:
+    """The note becomes the server's (or goes, for a tombstone), with nothing left to push; or,
+    in a conflict, `kept` (the server's note with what this device keeps of its own) at `version`,
+    the caller recording that there is then something to push."""
     if current["purged"]:
         purge_notes(Note.objects.owned_by(owner).filter(uid=current["uid"]))
         changes.record(owner, [current["uid"]], purged=True, server_version=0)
     else:
-        store.write_note(owner, current, current["version"], contents)
+        store.write_note(owner, kept or current, version or current["version"], contents)
         changes.record(owner, [current["uid"]], purged=False, server_version=current["version"])
         NoteChange.objects.owned_by(owner).filter(note_uid=current["uid"]).update(
-            acknowledged_text=text_hash(current["title"], current["body"], current["tags"])
+            acknowledged_text=acknowledged_state(current["title"], current["body"], current["tags"], current["pinned"])
         )
 
 

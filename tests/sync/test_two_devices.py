@@ -23,6 +23,14 @@ def synced_without_error(device) -> None:
     assert state["error"] is None, f"{state['error']} on {device.name}; its log:\n{device.process.log_text()[-6000:]}"
 
 
+def a_note_on_both(devices, sync_server, title: str, body: str) -> tuple[dict, dict]:
+    """Both devices connected, and a note written on A that both have: (tokens, the note)."""
+    tokens = connected(devices, sync_server)
+    note = devices[0].create(title, body)
+    settle(devices)
+    return tokens, note
+
+
 def assert_same_everywhere(devices, sync_server, token):
     on_server = server_notes(sync_server.url, token)
     for device in devices:
@@ -46,9 +54,7 @@ def test_offline_edits_on_both_devices_meet(devices, sync_server):
 
 def test_concurrent_edits_keep_both_texts(devices, sync_server):
     a, b = devices
-    tokens = connected(devices, sync_server)
-    note = a.create("Plan", "first draft")
-    settle(devices)
+    tokens, note = a_note_on_both(devices, sync_server, "Plan", "first draft")
     a.edit(note["uid"], body="A's version")
     synced_without_error(a)  # first, whenever B's background round runs
     b.edit(note["uid"], body="B's version")
@@ -70,9 +76,7 @@ def test_two_devices_pushing_one_note_at_the_same_moment_keep_both_texts(devices
     waiting for A's to be applied. B must meet A's text as a conflict, not as its own earlier push
     (until this, B's text went over A's: A's words were lost, with no copy and no revision)."""
     a, b = devices
-    tokens = connected(devices, sync_server)
-    note = a.create("Shopping", "bread")
-    settle(devices)
+    tokens, note = a_note_on_both(devices, sync_server, "Shopping", "bread")
     b.edit(note["uid"], body="bread, milk")
     synced_without_error(b)
     synced_without_error(a)
@@ -107,6 +111,43 @@ def test_an_editor_saving_on_after_a_sync_round_is_not_a_conflict(devices, sync_
     assert answer.status == 200, answer.body
     synced_without_error(a)
     assert server_notes(sync_server.url, sync_server.tokens["A"])[note["uid"]][0] == answer.json()["version"]
+
+
+def test_a_pin_here_and_words_there_both_stay_and_the_open_editor_meets_the_words(devices, sync_server):
+    """A pins the note, its editor open on it, while B adds words and syncs first. A's round takes
+    B's words and pushes its pin over them; the editor's next save, based on the version it held,
+    is a conflict the person resolves (until this, A took B's text at the very version its editor
+    held, so that save went through and B's words were gone everywhere, and the pin too)."""
+    a, b = devices
+    tokens, note = a_note_on_both(devices, sync_server, "Week", "item 1")
+    b.edit(note["uid"], body="item 1\nB: medicine for mum")
+    synced_without_error(b)
+    opened = a.edit(note["uid"], pinned=True)
+    synced_without_error(a)
+    stale_save = a.api.send_json("PATCH", f"/api/notes/{opened['id']}/", {"version": opened["version"], "body": "item 1, item 2"})
+    assert stale_save.status == 409, stale_save.body
+    settle(devices)
+    assert_same_everywhere(devices, sync_server, tokens["A"])
+    for device in devices:
+        kept = device.note(note["uid"])
+        assert (kept["body"], kept["pinned"]) == ("item 1\nB: medicine for mum", True), device.name
+
+
+def test_an_attachment_added_here_and_words_there_both_stay(devices, sync_server):
+    """Until this, A took B's text over its note and deleted the file it had attached."""
+    a, b = devices
+    tokens, note = a_note_on_both(devices, sync_server, "Receipts", "March")
+    b.edit(note["uid"], body="March and April")
+    synced_without_error(b)
+    content = b"%PDF- the only copy of a receipt"
+    a.attach(note["uid"], "receipt.pdf", content)
+    settle(devices)
+    assert_same_everywhere(devices, sync_server, tokens["A"])
+    for device in devices:
+        kept = device.note(note["uid"])
+        assert kept["body"] == "March and April", device.name
+        assert [attachment["name"] for attachment in kept["attachments"]] == ["receipt.pdf"], device.name
+        assert device.api.request("GET", kept["attachments"][0]["url"]).body == content
 
 
 def test_an_edit_wins_over_a_move_to_the_trash(devices, sync_server):
