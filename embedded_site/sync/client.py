@@ -26,7 +26,7 @@ from embedded_site.notes.trash import purge_notes
 from embedded_site.sync import blobs, store
 from embedded_site.sync.models import SyncCursor
 from embedded_site.sync.wire import (
-    PROTOCOL, WireError, note_wire, note_with_everything, read_note, read_revisions, tombstone,
+    MAX_VERSION, PROTOCOL, WireError, note_wire, note_with_everything, read_note, read_revisions, tombstone,
 )
 
 PUSH_BATCH = 50
@@ -123,8 +123,8 @@ def push_pass(server: Server, owner) -> bool:
                 change["note"]["uid"] for change in sent
             ]:
                 raise SyncFailed("bad_answer", "The server's answer to a push does not match what was sent.")
-            for (record, _), result in zip(batch, results):
-                settle(server, owner, record.seq, result, answer.get("device") or "another device")
+            for (record, change), result in zip(batch, results):
+                settle(server, owner, record.seq, change, result, answer.get("device") or "another device")
     return True
 
 
@@ -178,13 +178,17 @@ def send_contents(server: Server, owner, sent: list[dict]) -> int:
     return uploaded
 
 
-def settle(server: Server, owner, sent_seq: int, result: dict, device: str) -> None:
+def settle(server: Server, owner, sent_seq: int, sent: dict, result: dict, device: str) -> None:
     """What the server said of one pushed change, recorded in one transaction (the contents a
     conflicting note needs are downloaded before it, not while it holds the write lock)."""
     if result.get("status") == "conflict":
         current = checked_note(result.get("current"), result.get("uid"))
         fetch_contents(server, owner, [current])
     elif result.get("status") == "applied":
+        if not (sent["note"].get("purged") and result.get("version") is None or is_version(result.get("version"))):
+            # Taken as the note's version, one out of range would make every later save and push here fail.
+            raise SyncFailed("bad_answer", f"The server answered note {result.get('uid')} with a version that is "
+                             f"not one (from 1 to {MAX_VERSION}): {result.get('version')!r}.")
         try:
             from_elsewhere = read_revisions(result.get("revisions", []), f"note {result.get('uid')}")
         except WireError as error:
@@ -198,6 +202,10 @@ def settle(server: Server, owner, sent_seq: int, result: dict, device: str) -> N
         else:
             own_earlier_push = str(result.get("last_change", "")).startswith(f"{server.client_id}:")
             resolve(owner, record, current, own_earlier_push, device, store.contents_here(owner, [current]))
+
+
+def is_version(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_VERSION
 
 
 def checked_note(raw: object, uid: object) -> dict:
