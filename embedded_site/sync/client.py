@@ -351,6 +351,10 @@ def pull(server: Server, owner) -> None:
             next_cursor = int(answer["cursor"])
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise SyncFailed("bad_answer", f"The server sent changes that are not valid: {error}") from None
+        if answer.get("more") and next_cursor <= cursor.cursor:
+            # Asked again from the same place, it would answer the same, for ever.
+            raise SyncFailed("bad_answer", f"The server says more changes follow, but its cursor ({next_cursor}) "
+                             f"did not move past {cursor.cursor}.")
         fetch_contents(server, owner, pulled)
         with transaction.atomic():
             contents = store.contents_here(owner, pulled)

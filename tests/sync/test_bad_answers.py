@@ -50,3 +50,12 @@ def test_a_push_answered_with_a_version_that_is_not_one_is_a_bad_answer_and_the_
     assert state["pending"] == 1
     assert device.edit(note["uid"], body="typed later")["body"] == "typed later"
 
+
+def test_a_pull_that_says_more_follows_without_moving_its_cursor_is_a_bad_answer_not_a_loop(device, canned):
+    """Until this, the device asked again at once, for ever (6,145 requests in 10 s)."""
+    server = canned(lambda method, path, body: json_answer({**NOTHING_TO_PULL, "more": True}))
+    device.connect(server.url, "a-device-token")
+    state = device.sync()
+    assert state["error"]["reason"] == "bad_answer" and "did not move" in state["error"]["message"]
+    pulls = [path for method, path, _ in server.requests if method == "GET"]
+    assert pulls == ["/api/sync/v1/changes/?since=0&limit=100"] * len(pulls) and len(pulls) <= 2  # one a round
