@@ -57,7 +57,7 @@ class Server:
         headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json",
                    "Content-Type": "application/octet-stream"}
         if payload is not None:
-            body, headers["Content-Type"] = json.dumps(payload).encode(), "application/json"
+            body, headers["Content-Type"] = json_bytes(payload), "application/json"
         request = urllib.request.Request(f"{self.url}/api/sync/v1/{path}", data=body, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
@@ -83,6 +83,11 @@ class Server:
         return answer
 
 
+def json_bytes(payload: dict) -> bytes:
+    # UTF-8 as it is: escaped (\\uXXXX), a character of Chinese, say, took 6 bytes, not 3, past the server's 8 MB.
+    return json.dumps(payload, ensure_ascii=False).encode()
+
+
 def error_message(error: urllib.error.HTTPError) -> str:
     try:
         return json.loads(error.read())["error"]
@@ -92,32 +97,52 @@ def error_message(error: urllib.error.HTTPError) -> str:
 
 def sync_round(server: Server) -> None:
     owner = local_owner()
-    push(server, owner)
+    too_large = push(server, owner)
     pull(server, owner)
     SyncCursor.objects.filter(owner=owner).update(last_synced=timezone.now())
+    if too_large:
+        names = ", ".join(f"“{title or 'Untitled'}”" for title in too_large.values())
+        raise SyncFailed("server_error", f"The server refused as too large (a note with its history is at most 8 MB "
+                         f"there, an attachment 25 MB), so kept on this device only: {names}. Everything else was synced.", 413)
 
 
 # Push -------------------------------------------------------------------------------------
 
-def push(server: Server, owner) -> None:
+def push(server: Server, owner) -> dict[str, str]:
     """The pending changes, in passes: a conflict's copy, or a change to push again over the
-    server's newer version, goes in the pass after the one that found the conflict."""
+    server's newer version, goes in the pass after the one that found the conflict. Returns the
+    notes the server refused as too large (uid → title), left pending for the next round."""
+    too_large: dict[str, str] = {}
     for _ in range(PUSH_PASSES):
-        if not push_pass(server, owner):
-            return
+        if not push_pass(server, owner, too_large):
+            break
+    return too_large
 
 
-def push_pass(server: Server, owner) -> bool:
-    """Each change pending when the pass began, once, in batches, oldest first; False if none."""
-    last = changes.pending(owner).order_by("-seq").values_list("seq", flat=True).first()
+def push_pass(server: Server, owner, too_large: dict[str, str]) -> bool:
+    """Each change pending when the pass began, once, in batches, oldest first; False if none.
+    A note the server refuses as too large is left out, and the others pushed all the same."""
+    pending = changes.pending(owner).exclude(note_uid__in=list(too_large))
+    last = pending.order_by("-seq").values_list("seq", flat=True).first()
     if last is None:
         return False
     after = 0
-    while records := list(changes.pending(owner).filter(seq__gt=after, seq__lte=last).order_by("seq")[:PUSH_BATCH]):
+    while records := list(pending.filter(seq__gt=after, seq__lte=last).order_by("seq")[:PUSH_BATCH]):
         after = records[-1].seq
-        for batch in within_size([(record, change_to_send(server, owner, record)) for record in records]):
+        batches = within_size([(record, change_to_send(server, owner, record)) for record in records])
+        while batches:
+            batch = batches.pop(0)
             sent = [change for _, change in batch]
-            answer = pushed(server, owner, sent)
+            try:
+                answer = pushed(server, owner, sent)
+            except SyncFailed as error:
+                if error.status != 413:
+                    raise
+                if len(batch) > 1:
+                    batches[:0] = [[item] for item in batch]  # which of them is too large: each on its own
+                else:
+                    too_large[sent[0]["note"]["uid"]] = sent[0]["note"].get("title", "")
+                continue
             results = answer.get("results")
             if not isinstance(results, list) or [result.get("uid") for result in results] != [
                 change["note"]["uid"] for change in sent
@@ -132,7 +157,7 @@ def within_size(changes_to_send: list[tuple]) -> list[list[tuple]]:
     """The changes in batches whose JSON stays under PUSH_BYTES (the server reads at most 8 MB)."""
     batches, size = [[]], 0
     for item in changes_to_send:
-        item_size = len(json.dumps(item[1]))
+        item_size = len(json_bytes(item[1]))
         if batches[-1] and size + item_size > PUSH_BYTES:
             batches.append([])
             size = 0
