@@ -10,11 +10,15 @@ import hashlib
 import http.client
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,6 +37,8 @@ PUSH_BATCH = 50
 PUSH_PASSES = 3
 PUSH_BYTES = 4 * 1024 * 1024
 PULL_BATCH = 100
+MAX_ANSWER = 32 * 1024 * 1024  # of JSON: a pull answered larger asks for fewer changes at a time
+MAX_ERROR_ANSWER = 64 * 1024
 TIMEOUT = 30
 
 
@@ -54,23 +60,52 @@ class Server:
     client_id: str
 
     def call(self, method: str, path: str, payload: dict | None = None, body: bytes | None = None) -> bytes:
+        """The answer, at most MAX_ANSWER bytes of it."""
+        with self.answer(method, path, payload, body) as response:
+            return b"".join(self.chunks(response, MAX_ANSWER))
+
+    @contextmanager
+    def answer(self, method: str, path: str, payload: dict | None = None, body: bytes | None = None):
+        """The server's answer to a request, to read within the block; SyncFailed saying why there is none."""
         headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json",
                    "Content-Type": "application/octet-stream"}
         if payload is not None:
             body, headers["Content-Type"] = json_bytes(payload), "application/json"
         request = urllib.request.Request(f"{self.url}/api/sync/v1/{path}", data=body, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-                return response.read()
+            response = OPENER.open(request, timeout=TIMEOUT)
         except urllib.error.HTTPError as error:
             message = error_message(error)
             if error.code in (401, 403):
                 raise SyncFailed("refused", f"The server refused this device: {message}") from None
             raise SyncFailed("server_error", f"The server answered {error.code}: {message}", error.code) from None
         except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
-            reason = getattr(error, "reason", error)
-            reason = getattr(reason, "strerror", None) or reason  # "Connection refused", not "[Errno 111] …"
-            raise SyncFailed("unreachable", f"The server at {self.url} cannot be reached: {reason}") from None
+            raise self.unreachable(error) from None
+        with response:
+            yield response
+
+    def unreachable(self, error: Exception) -> SyncFailed:
+        reason = getattr(error, "reason", error)
+        reason = getattr(reason, "strerror", None) or reason  # "Connection refused", not "[Errno 111] …"
+        return SyncFailed("unreachable", f"The server at {self.url} cannot be reached: {reason}")
+
+    def chunks(self, response, limit: int) -> Iterator[bytes]:
+        """The answer's body as it arrives; SyncFailed past `limit` bytes, before they are all kept."""
+        size = 0
+        while True:
+            try:
+                chunk = response.read(blobs.CHUNK)
+            except (http.client.HTTPException, OSError) as error:  # cut short, or the server stopped answering
+                raise self.unreachable(error) from None
+            if not chunk:
+                if response.length:  # read(n) does not say that fewer bytes came than the answer announced
+                    raise self.unreachable(http.client.IncompleteRead(b"", response.length))
+                return
+            size += len(chunk)
+            if size > limit:
+                raise AnswerTooLarge("bad_answer", f"The server at {self.url} sent an answer larger than "
+                                     f"{limit // (1024 * 1024)} MB: it is not read further.")
+            yield chunk
 
     def json(self, method: str, path: str, payload: dict | None = None) -> dict:
         raw = self.call(method, path, payload)
@@ -83,6 +118,29 @@ class Server:
         return answer
 
 
+class AnswerTooLarge(SyncFailed):
+    """An answer longer than the device reads (a pull then asks for fewer changes at a time)."""
+
+
+def origin(url: str) -> tuple:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+
+
+class SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect to another scheme, host or port is refused: the device token would go there too."""
+
+    def redirect_request(self, request, answer, code, message, headers, new_url):
+        if origin(new_url) != origin(request.full_url):
+            raise SyncFailed("bad_answer", f"The server redirected to another address ({new_url}); sync does not "
+                             "follow it, so that the device token goes nowhere else. If the server has moved there, "
+                             "disconnect and connect to that address.")
+        return super().redirect_request(request, answer, code, message, headers, new_url)
+
+
+OPENER = urllib.request.build_opener(SameOriginRedirects)
+
+
 def json_bytes(payload: dict) -> bytes:
     # UTF-8 as it is: escaped (\\uXXXX), a character of Chinese, say, took 6 bytes, not 3, past the server's 8 MB.
     return json.dumps(payload, ensure_ascii=False).encode()
@@ -90,7 +148,7 @@ def json_bytes(payload: dict) -> bytes:
 
 def error_message(error: urllib.error.HTTPError) -> str:
     try:
-        return json.loads(error.read())["error"]
+        return json.loads(error.read(MAX_ERROR_ANSWER))["error"]
     except (ValueError, KeyError, TypeError, OSError):
         return error.reason or "no reason given"
 
@@ -362,9 +420,16 @@ def take_server_state(owner, current: dict, contents: dict[str, str], kept: dict
 # Pull -------------------------------------------------------------------------------------
 
 def pull(server: Server, owner) -> None:
+    limit = PULL_BATCH
     while True:
         cursor, _ = SyncCursor.objects.get_or_create(owner=owner)
-        answer = server.json("GET", f"changes/?since={cursor.cursor}&limit={PULL_BATCH}")
+        try:
+            answer = server.json("GET", f"changes/?since={cursor.cursor}&limit={limit}")
+        except AnswerTooLarge:
+            if limit == 1:
+                raise
+            limit //= 2  # notes with long histories: fewer at a time
+            continue
         own = f"{server.client_id}:"
         try:
             # This device's own changes coming back are skipped: the server's later changes of a note clear change_id.
@@ -398,9 +463,11 @@ def fetch_contents(server: Server, owner, notes: list[dict]) -> None:
     for sha256 in sorted(wanted):
         if blobs.has_content(owner, sha256):
             continue
-        content = server.call("GET", f"contents/{sha256}/")
-        if hashlib.sha256(content).hexdigest() != sha256:
-            raise SyncFailed("bad_answer", f"The content {sha256} arrived changed or cut short; it is fetched again next time.")
-        blobs.receive(owner, sha256, [content])
+        with server.answer("GET", f"contents/{sha256}/") as response:
+            try:
+                blobs.receive(owner, sha256, server.chunks(response, settings.NOTEDESK_MAX_ATTACHMENT_SIZE))
+            except blobs.ContentMismatch:
+                raise SyncFailed("bad_answer", f"The content {sha256} arrived changed or cut short; "
+                                 "it is fetched again next time.") from None
 
 

@@ -59,3 +59,38 @@ def test_a_pull_that_says_more_follows_without_moving_its_cursor_is_a_bad_answer
     assert state["error"]["reason"] == "bad_answer" and "did not move" in state["error"]["message"]
     pulls = [path for method, path, _ in server.requests if method == "GET"]
     assert pulls == ["/api/sync/v1/changes/?since=0&limit=100"] * len(pulls) and len(pulls) <= 2  # one a round
+
+
+def test_a_redirect_to_another_address_is_refused_and_the_token_goes_nowhere_else(device, canned):
+    """Until this, the device followed it, sending its token to whatever host the answer named."""
+    elsewhere = canned(lambda method, path, body: json_answer(NOTHING_TO_PULL))
+    moved = canned(lambda method, path, body: (302, {"Location": f"{elsewhere.url.replace('127.0.0.1', 'localhost')}{path}"}, b""))
+    device.create("Pending", "words")
+    device.connect(moved.url, "a-device-token")
+    state = device.sync()
+    assert state["error"]["reason"] == "bad_answer"
+    assert "redirected to another address (http://localhost:" in state["error"]["message"]
+    assert elsewhere.requests == [] and state["pending"] == 1
+
+
+def test_an_answer_too_large_to_be_one_is_not_read_to_its_end(device, canned):
+    """Until this, the device read all of it into memory (400 MB took the app to 1.7 GB)."""
+    device.create("Pending", "words")
+    server = canned(lambda method, path, body: (200, {"Content-Type": "application/json"}, b" " * (40 * 1024 * 1024)))
+    device.connect(server.url, "a-device-token")
+    state = device.sync()
+    assert state["error"]["reason"] == "bad_answer" and "larger than 32 MB" in state["error"]["message"]
+    assert state["pending"] == 1
+
+
+def test_a_pull_answered_too_large_asks_for_fewer_changes_at_a_time(device, canned):
+    """Notes with long histories: 100 of them can pass what the device reads of an answer."""
+    def answer(method, path, body):
+        if int(path.rsplit("limit=", 1)[1]) > 25:
+            return 200, {"Content-Type": "application/json"}, b" " * (40 * 1024 * 1024)
+        return json_answer(NOTHING_TO_PULL)
+
+    server = canned(answer)
+    device.connect(server.url, "a-device-token")
+    assert device.sync()["error"] is None
+    assert [path.rsplit("limit=", 1)[1] for _, path, _ in server.requests][-3:] == ["100", "50", "25"]
