@@ -44,7 +44,10 @@ def apply_change(owner, change: dict) -> dict:
         record = NoteChange.objects.owned_by(owner).filter(note_uid=uid).first()
         if record and record.applied_change == change["change_id"]:
             return applied(owner, note, record.applied_version)
-        if current is not None and current.version != change["base_version"]:
+        purged_since = current is None and record is not None and record.purged and change["base_version"] is not None
+        if purged_since or current is not None and current.version != change["base_version"]:
+            # A device that had the note before it was purged here learns of the purge: it takes it, unless it
+            # edited the note, which it then pushes again as new (base_version null): the edit wins.
             # `last_change` lets a device see its own earlier push, whose answer it lost, in `current`.
             return {"uid": uid, "status": "conflict", "current": current_wire(owner, uid),
                     "last_change": record.applied_change if record else ""}
@@ -52,7 +55,7 @@ def apply_change(owner, change: dict) -> dict:
             version = None
             purge_notes(Note.objects.owned_by(owner).filter(uid=uid))
         else:
-            # A note the server no longer has (purged here meanwhile) comes back: an edit wins over a delete.
+            # A note the server no longer has, pushed as new, comes back: an edit wins over a purge.
             # The device's own version if it is ahead: it moves on at each save there, so the device,
             # taking this version as its own, keeps the one its open editor holds (docs/sync.md).
             version = max(current.version + 1, note["version"]) if current else note["version"]

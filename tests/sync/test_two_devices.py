@@ -177,6 +177,22 @@ def test_an_edit_wins_over_a_purge(devices, sync_server):
     assert a.note(note["uid"])["body"] == "edited on B"
 
 
+def test_a_note_purged_while_a_device_was_disconnected_stays_purged_when_it_reconnects(devices, sync_server):
+    """Connecting sends every note of the device once; until this, the server took the note it had
+    purged, unchanged on that device since, as new, and it came back on every device."""
+    a, b = devices
+    tokens, note = a_note_on_both(devices, sync_server, "Old receipts", "shredded")
+    kept = a.create("Kept", "still here")
+    synced_without_error(a)
+    assert a.api.request("DELETE", "/api/sync/connection/").json()["connected"] is False
+    b.trash(note["uid"])
+    b.purge(note["uid"])
+    synced_without_error(b)
+    a.connect(sync_server.url, tokens["A"])
+    settle(devices)
+    assert set(assert_same_everywhere(devices, sync_server, tokens["A"])) == {kept["uid"]}
+
+
 def test_trash_restore_and_purge_reach_the_other_device(devices, sync_server):
     a, b = devices
     tokens = connected(devices, sync_server)
