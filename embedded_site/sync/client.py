@@ -20,6 +20,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from embedded_site.notes import changes, editing, revisions
@@ -28,6 +29,7 @@ from embedded_site.notes.models import Note, NoteChange, Revision
 from embedded_site.notes.owners import local_owner
 from embedded_site.notes.trash import purge_notes
 from embedded_site.sync import blobs, store
+from embedded_site.sync.connection import save_connection
 from embedded_site.sync.models import SyncCursor
 from embedded_site.sync.wire import (
     MAX_VERSION, PROTOCOL, WireError, note_wire, note_with_everything, read_note, read_revisions, tombstone,
@@ -75,7 +77,10 @@ class Server:
         try:
             response = OPENER.open(request, timeout=TIMEOUT)
         except urllib.error.HTTPError as error:
-            message = error_message(error)
+            details = error_details(error)
+            message = details.get("error") or error.reason or "no reason given"
+            if details.get("start_afresh") is True:
+                raise StartAfresh("server_error", f"The server answered {error.code}: {message}") from None
             if error.code in (401, 403):
                 raise SyncFailed("refused", f"The server refused this device: {message}") from None
             raise SyncFailed("server_error", f"The server answered {error.code}: {message}", error.code) from None
@@ -118,6 +123,11 @@ class Server:
         return answer
 
 
+class StartAfresh(SyncFailed):
+    """The server has had more changes from this device than it has made: its data folder was
+    restored from an older copy (docs/sync.md, Failures)."""
+
+
 class AnswerTooLarge(SyncFailed):
     """An answer longer than the device reads (a pull then asks for fewer changes at a time)."""
 
@@ -146,22 +156,36 @@ def json_bytes(payload: dict) -> bytes:
     return json.dumps(payload, ensure_ascii=False).encode()
 
 
-def error_message(error: urllib.error.HTTPError) -> str:
+def error_details(error: urllib.error.HTTPError) -> dict:
+    """The JSON object a server's error answer holds ({"error": message, …}), or {}."""
     try:
-        return json.loads(error.read(MAX_ERROR_ANSWER))["error"]
-    except (ValueError, KeyError, TypeError, OSError):
-        return error.reason or "no reason given"
+        details = json.loads(error.read(MAX_ERROR_ANSWER))
+    except (ValueError, OSError):
+        return {}
+    return details if isinstance(details, dict) and isinstance(details.get("error", ""), str) else {}
 
 
 def sync_round(server: Server) -> None:
     owner = local_owner()
-    too_large = push(server, owner)
+    try:
+        too_large = push(server, owner)
+    except StartAfresh:
+        server.client_id = save_connection(server.url, server.token)["client_id"]
+        send_everything(owner)
+        too_large = push(server, owner)
     pull(server, owner)
     SyncCursor.objects.filter(owner=owner).update(last_synced=timezone.now())
     if too_large:
         names = ", ".join(f"“{title or 'Untitled'}”" for title in too_large.values())
         raise SyncFailed("server_error", f"The server refused as too large (a note with its history is at most 8 MB "
                          f"there, an attachment 25 MB), so kept on this device only: {names}. Everything else was synced.", 413)
+
+
+def send_everything(owner) -> None:
+    """Every note here is pushed, and everything on the server pulled, as on a first connection."""
+    with transaction.atomic():
+        changes.notes_changed(Note.objects.owned_by(owner).values_list("pk", flat=True))
+        SyncCursor.objects.update_or_create(owner=owner, defaults={"cursor": 0})
 
 
 # Push -------------------------------------------------------------------------------------
@@ -226,11 +250,11 @@ def within_size(changes_to_send: list[tuple]) -> list[list[tuple]]:
 
 def change_to_send(server: Server, owner, record: NoteChange) -> dict:
     note = note_with_everything(Note.objects.owned_by(owner).filter(uid=record.note_uid))
-    return {
-        "change_id": f"{server.client_id}:{record.seq}",
-        "base_version": record.server_version,
-        "note": note_wire(note) if note else tombstone(record.note_uid),
-    }
+    sent = note_wire(note) if note else tombstone(record.note_uid)
+    # The state's hash too: a device restored from an older copy numbers its changes again, and a
+    # number alone would make its next change of a note look like a replay of the one it lost.
+    state = hashlib.sha256(json.dumps(sent, sort_keys=True).encode()).hexdigest()[:16]
+    return {"change_id": f"{server.client_id}:{record.seq}:{state}", "base_version": record.server_version, "note": sent}
 
 
 def pushed(server: Server, owner, sent: list[dict]) -> dict:
@@ -241,7 +265,9 @@ def pushed(server: Server, owner, sent: list[dict]) -> dict:
     send_contents(server, owner, sent)
     while True:
         try:
-            return server.json("POST", "changes/", {"protocol": PROTOCOL, "changes": sent})
+            return server.json("POST", "changes/", {"protocol": PROTOCOL, "changes": sent, "client": {
+                "id": server.client_id, "last_seq": NoteChange.objects.owned_by(owner).aggregate(last=Max("seq"))["last"] or 0,
+            }})
         except SyncFailed as error:
             if error.status != 409 or not send_contents(server, owner, sent):
                 raise
@@ -430,13 +456,11 @@ def pull(server: Server, owner) -> None:
                 raise
             limit //= 2  # notes with long histories: fewer at a time
             continue
-        own = f"{server.client_id}:"
         try:
-            # This device's own changes coming back are skipped: the server's later changes of a note clear change_id.
             pulled = [
                 checked_note(change, change.get("uid"))
                 for change in answer["changes"]
-                if not str(change.get("change_id", "")).startswith(own)
+                if not own_change_here(server, owner, change)
             ]
             next_cursor = int(answer["cursor"])
         except (KeyError, TypeError, ValueError, AttributeError) as error:
@@ -455,6 +479,13 @@ def pull(server: Server, owner) -> None:
             SyncCursor.objects.filter(owner=owner).update(cursor=next_cursor)
         if not answer.get("more"):
             return
+
+
+def own_change_here(server: Server, owner, change: dict) -> bool:
+    """A change this device pushed, coming back, that it has (the server's later changes of a note
+    clear change_id; a device restored from an older copy has not the changes it pushed since)."""
+    return str(change.get("change_id", "")).startswith(f"{server.client_id}:") and NoteChange.objects.owned_by(
+        owner).filter(note_uid=change.get("uid"), server_version=change.get("version")).exists()
 
 
 def fetch_contents(server: Server, owner, notes: list[dict]) -> None:

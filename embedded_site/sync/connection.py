@@ -23,7 +23,7 @@ def read_connection() -> dict | None:
 
 
 def save_connection(server_url: str, token: str) -> dict:
-    # A new client_id per connection: change ids (client_id:seq) never repeat across connections.
+    # A new client_id per connection: change ids (client_id:seq:state) never repeat across connections.
     connection = {"server_url": server_url.rstrip("/"), "token": token, "client_id": uuid.uuid4().hex}
     write_file(connection_file(), json.dumps(connection).encode())
     return connection

@@ -9,3 +9,16 @@ class SyncCursor(models.Model):
     owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     cursor = models.BigIntegerField(default=0)
     last_synced = models.DateTimeField(null=True)
+
+
+class SyncClient(models.Model):
+    """On the server, a device's connection, by the client id its change ids begin with, and the
+    last change number the device had made when it last pushed: a device that later reports fewer
+    was restored from an older copy of its data folder, and starts afresh (docs/sync.md)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    client_id = models.CharField(max_length=100)
+    last_seq = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "client_id"], name="sync_client_once")]

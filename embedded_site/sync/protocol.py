@@ -7,6 +7,7 @@ from embedded_site.notes import changes
 from embedded_site.notes.models import Note, NoteChange, Revision
 from embedded_site.notes.trash import purge_notes
 from embedded_site.sync import store
+from embedded_site.sync.models import SyncClient
 from embedded_site.sync.wire import note_wire, note_with_everything, revisions_wire, tombstone, with_everything
 
 
@@ -31,6 +32,18 @@ def changes_since(owner, cursor: int, limit: int) -> dict:
         "cursor": page[-1].seq if page else cursor,
         "more": more,
     }
+
+
+def client_numbered(owner, client_id: str, last_seq: int) -> bool:
+    """Keep the last change number the device says it made; False if it made more when it pushed
+    before. Its numbers only grow, unless its data folder was restored from an older copy: then its
+    change ids repeat ones applied here, and its own earlier pushes are no longer its own."""
+    with transaction.atomic():
+        client, _ = SyncClient.objects.select_for_update().get_or_create(owner=owner, client_id=client_id)
+        if client.last_seq > last_seq:
+            return False
+        SyncClient.objects.filter(pk=client.pk).update(last_seq=last_seq)
+    return True
 
 
 def apply_change(owner, change: dict) -> dict:

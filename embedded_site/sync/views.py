@@ -69,6 +69,10 @@ def push(request, owner):
     if not isinstance(listed, list) or len(listed) > MAX_PUSH:
         raise ApiError(400, f"changes: must be a list of at most {MAX_PUSH} changes.")
     read = [read_change(item, f"change {number}") for number, item in enumerate(listed, start=1)]
+    client = read_client(payload.get("client"))
+    if client and not protocol.client_numbered(owner, *client):
+        raise ApiError(409, "This device has made fewer changes than it had when it last pushed: its data folder "
+                       "was restored from an older copy. It starts afresh, with a new client id.", start_afresh=True)
     results = []
     for change in read:
         try:
@@ -77,6 +81,17 @@ def push(request, owner):
             raise ApiError(409, f"{error} Upload it to /api/sync/v1/contents/<sha256>/ first.",
                            results=results) from None
     return JsonResponse({"protocol": PROTOCOL, "device": request.device.name, "results": results})
+
+
+def read_client(raw: object) -> tuple[str, int] | None:
+    """The pushing device's client id and the last change number it has made (docs/sync.md);
+    None from a device that does not send them."""
+    if raw is None:
+        return None
+    if (not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not 0 < len(raw["id"]) <= 100
+            or not isinstance(raw.get("last_seq"), int) or isinstance(raw["last_seq"], bool) or raw["last_seq"] < 0):
+        raise ApiError(400, "client: must be {\"id\": text of 1 to 100 characters, \"last_seq\": a whole number}.")
+    return raw["id"], raw["last_seq"]
 
 
 def read_change(item: object, where: str) -> dict:

@@ -7,11 +7,10 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from embedded_site.notes import changes
-from embedded_site.notes.models import Note
 from embedded_site.notes.owners import local_owner
 from embedded_site.sync import client
 from embedded_site.sync.connection import forget_connection, read_connection, save_connection
@@ -117,10 +116,7 @@ def start_if_connected() -> None:
 
 def connect(server_url: str, token: str) -> Worker:
     """Sync with this server from now on: every note here is pushed, everything there pulled."""
-    owner = local_owner()
-    with transaction.atomic():
-        changes.notes_changed(Note.objects.owned_by(owner).values_list("pk", flat=True))
-        SyncCursor.objects.update_or_create(owner=owner, defaults={"cursor": 0})
+    client.send_everything(local_owner())
     return start(save_connection(server_url, token))
 
 

@@ -1,6 +1,8 @@
 """Sync when things go wrong (docs/sync.md, Failures): a connection cut in the middle of an
 answer, the server restarting, a token revoked. Each time nothing is lost or doubled."""
 
+import shutil
+
 from tests.reliability.conftest import poll
 from tests.sync.conftest import Device, server_notes
 from tests.sync.test_two_devices import assert_same_everywhere, settle
@@ -96,3 +98,33 @@ def test_a_revoked_token_is_refused_and_nothing_is_lost(devices, sync_server):
     a.connect(sync_server.url, fresh)
     assert a.sync()["error"] is None
     assert a.notes() == server_notes(sync_server.url, fresh)
+
+
+def test_a_device_restored_from_an_older_copy_of_its_data_folder_loses_nothing(devices, sync_server, tmp_path):
+    """The copy numbers its changes again from where it was: until this, its next edit of a note
+    was taken for a replay of the edit it had pushed after the copy (and dropped), and the changes
+    it had pushed since were skipped as its own when it pulled them."""
+    a, b = devices
+    token = sync_server.new_device("A")
+    a.connect(sync_server.url, token)
+    b.connect(sync_server.url, sync_server.new_device("B"))
+    budget = a.create("Budget", "rent 900")
+    settle(devices)
+    a.process.stop()
+    shutil.copytree(a.process.data_dir, tmp_path / "A-copy")
+    a = Device(a.process.start(), "A")
+    a.edit(budget["uid"], body="rent 900\nsalary 3000")
+    made_after = a.create("Made after the copy", "words written after the copy")
+    settle([a, b])
+    a.process.stop()
+    shutil.rmtree(a.process.data_dir)
+    shutil.copytree(tmp_path / "A-copy", a.process.data_dir)
+    sync_server.stop()  # the copy's edit is made before it syncs
+    a = Device(a.process.start(), "A")
+    a.edit(budget["uid"], body="rent 900\ngroceries 400")
+    sync_server.start()
+    settle([a, b])
+    on_server = assert_same_everywhere([a, b], sync_server, token)
+    assert a.note(made_after["uid"])["body"] == "words written after the copy"
+    bodies = sorted(a.note(uid)["body"] for uid in on_server if uid != made_after["uid"])
+    assert bodies == ["rent 900\ngroceries 400", "rent 900\nsalary 3000"]

@@ -149,3 +149,17 @@ def test_a_cursor_never_skips_a_change_pushed_meanwhile(sync_server, token):
         if pushes_answered and not answer["changes"]:
             break
     assert seen == set(pushed) and len(pushed) == 50
+
+
+def test_a_device_whose_change_numbers_went_back_is_told_to_start_afresh_and_nothing_is_applied(sync_server, token):
+    """Its data folder was restored from an older copy: its change ids would repeat ones applied."""
+    client = {"id": "c0ffee", "last_seq": 7}
+    pushed = call(sync_server, "POST", "changes/", {"client": client, "changes": [
+        {"change_id": "c0ffee:7:aa", "base_version": None, "note": a_note(title="Before the copy")}]}, token)
+    assert pushed[0] == 200
+    status, answer = call(sync_server, "POST", "changes/", {"client": {**client, "last_seq": 5}, "changes": [
+        {"change_id": "c0ffee:5:bb", "base_version": None, "note": a_note(title="From the restored copy")}]}, token)
+    assert (status, answer["start_afresh"]) == (409, True) and "restored from an older copy" in answer["error"]
+    titles = [note["title"] for note in call(sync_server, "GET", "changes/?since=0", token=token)[1]["changes"]]
+    assert titles == ["Before the copy"]
+    assert call(sync_server, "POST", "changes/", {"client": {"id": "c0ffee", "last_seq": "7"}, "changes": []}, token)[0] == 400
