@@ -359,13 +359,16 @@ def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, de
     elif edited_here and current["trashed_at"] is not None and local.trashed_at is None:
         rebase(record, current["version"])  # edited here, trashed there: the edit wins, the note is restored
     else:
-        copied = edited_here and text_hash(local.title, local.body, local.sorted_tags) != text_hash(
-            current["title"], current["body"], current["tags"]
-        )
+        text_here = text_hash(local.title, local.body, local.sorted_tags)
+        text_there = text_hash(current["title"], current["body"], current["tags"])
+        edited_there = not record.acknowledged_text.startswith(text_there[:TEXT_HASH_KEPT])
+        copied = edited_here and edited_there and text_here != text_there
         if copied:
             keep_conflict_copy(owner, local, device)
             revisions.keep(local.pk, "conflict")  # the note's History has the text the server's replaced here too
-        kept = current if copied else merged_onto(current, local, pinned_here(record, local))
+        # Only the pin, the attachments or the trash changed there: this device's text goes onto the server's note.
+        own_text = edited_here and not edited_there and text_here != text_there
+        kept = current if copied else merged_onto(current, local, pinned_here(record, local), own_text)
         # Past the version an editor open here holds: its next save is a conflict, not a write over the server's text.
         version = max(current["version"], local.version + 1)
         take_server_state(owner, current, {**contents, **store.contents_here(owner, [kept])}, kept, version)
@@ -374,9 +377,10 @@ def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, de
             changes.record(owner, [record.note_uid], purged=False)  # what this device keeps goes up too
 
 
-def merged_onto(current: dict, local: Note, pinned: bool | None) -> dict:
-    """The server's note with what this device changed besides the text, or `current` itself if
-    nothing: the pin, if it was changed here (`pinned`), and the attachments the server's lacks."""
+def merged_onto(current: dict, local: Note, pinned: bool | None, own_text: bool) -> dict:
+    """The server's note with what this device changed, or `current` itself if nothing: the pin, if
+    it was changed here (`pinned`), the attachments the server's lacks, and with `own_text` the
+    title, body and tags."""
     theirs = Counter((item["sha256"], item["name"]) for item in current["attachments"])
     added_here = []
     for attachment in local.sorted_attachments:
@@ -384,10 +388,13 @@ def merged_onto(current: dict, local: Note, pinned: bool | None) -> dict:
             theirs[(attachment.sha256, attachment.name)] -= 1
         else:
             added_here.append({"sha256": attachment.sha256, "name": attachment.name, "created": attachment.created})
-    if not added_here and pinned in (None, current["pinned"]):
+    if not added_here and pinned in (None, current["pinned"]) and not own_text:
         return current
-    return {**current, "pinned": current["pinned"] if pinned is None else pinned,
-            "attachments": current["attachments"] + added_here}
+    merged = {**current, "pinned": current["pinned"] if pinned is None else pinned,
+              "attachments": current["attachments"] + added_here}
+    if own_text:
+        merged.update(title=local.title, body=local.body, tags=local.sorted_tags, updated=local.updated)
+    return merged
 
 
 def rebase(record: NoteChange, version: int | None) -> None:

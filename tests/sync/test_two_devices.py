@@ -133,6 +133,22 @@ def test_a_pin_here_and_words_there_both_stay_and_the_open_editor_meets_the_word
         assert (kept["body"], kept["pinned"]) == ("item 1\nB: medicine for mum", True), device.name
 
 
+def test_words_here_go_onto_a_note_pinned_and_given_an_attachment_there_with_no_conflict_copy(devices, sync_server):
+    """Until this, the words typed on B went into a conflict copy, and the note kept its old text."""
+    a, b = devices
+    tokens, note = a_note_on_both(devices, sync_server, "Trip", "tickets")
+    a.edit(note["uid"], pinned=True)
+    a.attach(note["uid"], "ticket.pdf", b"%PDF- a train ticket")
+    synced_without_error(a)
+    b.edit(note["uid"], body="tickets, and B's hotel booking")
+    settle(devices)
+    assert list(assert_same_everywhere(devices, sync_server, tokens["A"])) == [note["uid"]]
+    for device in devices:
+        kept = device.note(note["uid"])
+        assert (kept["body"], kept["pinned"]) == ("tickets, and B's hotel booking", True), device.name
+        assert [attachment["name"] for attachment in kept["attachments"]] == ["ticket.pdf"], device.name
+
+
 def test_an_attachment_added_here_and_words_there_both_stay(devices, sync_server):
     """Until this, A took B's text over its note and deleted the file it had attached."""
     a, b = devices
