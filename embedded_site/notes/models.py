@@ -207,6 +207,9 @@ class NoteChange(models.Model):
     # What the note's text was when last in step with the server (sync/client.py text_hash): a
     # conflict keeps this device's text as a copy only if it changed since.
     acknowledged_text = models.CharField(max_length=64, blank=True)
+    # Whether it was pinned then: a pin changed here since goes onto the server's note in a
+    # conflict. None where the device last synced the note before this was kept.
+    acknowledged_pinned = models.BooleanField(null=True)
     applied_change = models.CharField(max_length=100, blank=True)
     applied_version = models.PositiveIntegerField(null=True)
 

@@ -337,16 +337,15 @@ def acknowledge(owner, record: NoteChange, sent_seq: int, version: int | None, f
         note = note_with_everything(Note.objects.owned_by(owner).filter(uid=record.note_uid))
         if note is not None:
             Note.objects.filter(pk=note.pk).update(version=version)
-            record.acknowledged_text = acknowledged_state(note.title, note.body, note.sorted_tags, note.pinned)
-    record.save(update_fields=["server_version", "acknowledged_seq", "acknowledged_text"])
+            record.acknowledged_text = text_hash(note.title, note.body, note.sorted_tags)
+            record.acknowledged_pinned = note.pinned
+    record.save(update_fields=["server_version", "acknowledged_seq", "acknowledged_text", "acknowledged_pinned"])
 
 
 def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, device: str, contents: dict) -> None:
     """The server's note moved on since this device's change was based on it (docs/sync.md)."""
     local = note_with_everything(Note.objects.owned_by(owner).filter(uid=record.note_uid))
-    edited_here = local is not None and not record.acknowledged_text.startswith(
-        text_hash(local.title, local.body, local.sorted_tags)[:TEXT_HASH_KEPT]
-    )
+    edited_here = local is not None and record.acknowledged_text != text_hash(local.title, local.body, local.sorted_tags)
     if own_earlier_push:
         rebase(record, None if current["purged"] else current["version"])  # the server has this device's text
     elif current["purged"]:
@@ -361,7 +360,7 @@ def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, de
     else:
         text_here = text_hash(local.title, local.body, local.sorted_tags)
         text_there = text_hash(current["title"], current["body"], current["tags"])
-        edited_there = not record.acknowledged_text.startswith(text_there[:TEXT_HASH_KEPT])
+        edited_there = record.acknowledged_text != text_there
         copied = edited_here and edited_there and text_here != text_there
         if copied:
             keep_conflict_copy(owner, local, device)
@@ -407,19 +406,9 @@ def text_hash(title: str, body: str, tags: list[str]) -> str:
     return hashlib.sha256(json.dumps([title, body, sorted(tags)]).encode()).hexdigest()
 
 
-# acknowledged_text keeps the note's state when last in step with the server in its 64 characters:
-# the start of its text's hash, then ":1" if it was pinned, ":0" if not. (A device that synced
-# before the pin was kept has the whole hash there: the text compares the same, the pin is unknown.)
-TEXT_HASH_KEPT = 62
-
-
-def acknowledged_state(title: str, body: str, tags: list[str], pinned: bool) -> str:
-    return f"{text_hash(title, body, tags)[:TEXT_HASH_KEPT]}:{int(pinned)}"
-
-
 def pinned_here(record: NoteChange, local: Note) -> bool | None:
     """The note's pin if it was changed here since the note was last in step with the server, else None."""
-    pinned_then = {":0": False, ":1": True}.get(record.acknowledged_text[TEXT_HASH_KEPT:])
+    pinned_then = record.acknowledged_pinned
     return local.pinned if pinned_then is not None and pinned_then != local.pinned else None
 
 
@@ -446,7 +435,8 @@ def take_server_state(owner, current: dict, contents: dict[str, str], kept: dict
         store.write_note(owner, kept or current, version or current["version"], contents)
         changes.record(owner, [current["uid"]], purged=False, server_version=current["version"])
         NoteChange.objects.owned_by(owner).filter(note_uid=current["uid"]).update(
-            acknowledged_text=acknowledged_state(current["title"], current["body"], current["tags"], current["pinned"])
+            acknowledged_text=text_hash(current["title"], current["body"], current["tags"]),
+            acknowledged_pinned=current["pinned"],
         )
 
 
