@@ -124,8 +124,10 @@ class Server:
 
 
 class StartAfresh(SyncFailed):
-    """The server has had more changes from this device than it has made: its data folder was
-    restored from an older copy (docs/sync.md, Failures)."""
+    """The server and this device disagree on what was synced, one of them restored from an older
+    copy: the server has had more changes from this device than it has made (its data folder was
+    restored), or its pull answers come from another history of changes (the server's database
+    was). The device sends every note again (docs/sync.md, Failures)."""
 
 
 class AnswerTooLarge(SyncFailed):
@@ -169,11 +171,16 @@ def sync_round(server: Server) -> None:
     owner = local_owner()
     try:
         too_large = push(server, owner)
-    except StartAfresh:
+    except StartAfresh:  # this device's data folder was restored from an older copy
         server.client_id = save_connection(server.url, server.token)["client_id"]
         send_everything(owner)
         too_large = push(server, owner)
-    pull(server, owner)
+    try:
+        pull(server, owner)
+    except StartAfresh:  # the server was: it lacks what was synced since, which this device has
+        send_everything(owner)
+        too_large = push(server, owner)
+        pull(server, owner)
     SyncCursor.objects.filter(owner=owner).update(last_synced=timezone.now())
     if too_large:
         names = ", ".join(f"“{title or 'Untitled'}”" for title in too_large.values())
@@ -462,6 +469,10 @@ def pull(server: Server, owner) -> None:
             next_cursor = int(answer["cursor"])
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise SyncFailed("bad_answer", f"The server sent changes that are not valid: {error}") from None
+        history = answer.get("history") if isinstance(answer.get("history"), str) else ""
+        if history and cursor.history and history != cursor.history and cursor.cursor:
+            raise StartAfresh("server_error", "The server was restored from an older copy, which lacks what was "
+                              "synced after it: this device sends all its notes again.")
         if answer.get("more") and next_cursor <= cursor.cursor:
             # Asked again from the same place, it would answer the same, for ever.
             raise SyncFailed("bad_answer", f"The server says more changes follow, but its cursor ({next_cursor}) "
@@ -473,7 +484,7 @@ def pull(server: Server, owner) -> None:
                 if not changes.pending(owner).filter(note_uid=note["uid"]).exists():
                     take_server_state(owner, note, contents)
                 # A note changed here too is settled by its next push, which the server answers as a conflict.
-            SyncCursor.objects.filter(owner=owner).update(cursor=next_cursor)
+            SyncCursor.objects.filter(owner=owner).update(cursor=next_cursor, history=history or cursor.history)
         if not answer.get("more"):
             return
 

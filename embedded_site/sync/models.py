@@ -9,6 +9,9 @@ class SyncCursor(models.Model):
     owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     cursor = models.BigIntegerField(default=0)
     last_synced = models.DateTimeField(null=True)
+    # The server's history the cursor is a place in (protocol.database_history): a new one means
+    # the server was restored from an older copy, and the device starts afresh.
+    history = models.CharField(max_length=40, blank=True)
 
 
 class SyncClient(models.Model):

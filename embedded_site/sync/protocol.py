@@ -1,7 +1,7 @@
 """The server's side of sync (docs/sync.md): a device, known by its token, pulls its owner's
 changes since a cursor and pushes its own, each based on the server version it last saw."""
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from embedded_site.notes import changes
 from embedded_site.notes.models import Note, NoteChange, Revision
@@ -31,7 +31,20 @@ def changes_since(owner, cursor: int, limit: int) -> dict:
         ],
         "cursor": page[-1].seq if page else cursor,
         "more": more,
+        "history": database_history(),
     }
+
+
+def database_history() -> str:
+    """What tells this database's history of changes from another's: PostgreSQL's number for the
+    changes table, which a restore from a dump makes anew (pg_restore --clean, or into a new
+    database), and nothing else changes. A device that sees it change has synced with a history
+    the server no longer has: what was synced after the backup (docs/sync.md, Failures)."""
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::regclass::oid", [NoteChange._meta.db_table])
+        return str(cursor.fetchone()[0])
 
 
 def client_numbered(owner, client_id: str, last_seq: int) -> bool:

@@ -160,6 +160,9 @@ class PostgresCluster:
         command = [str(self.bin / "createdb"), f"--host={self.folder}", "--username=notedesk", name]
         subprocess.run(command + ([f"--template={template}"] if template else []), check=True, capture_output=True)
 
+    def run(self, program: str, *args: str) -> None:
+        subprocess.run([str(self.bin / program), *args], check=True, capture_output=True)
+
     def environment(self, database: str, data_dir: Path, port: int = 0) -> dict:
         data_dir.mkdir(parents=True, exist_ok=True)
         return {
@@ -189,7 +192,7 @@ class SyncServer:
     person, whose devices the test creates and revokes."""
 
     def __init__(self, cluster: PostgresCluster, folder: Path):
-        database = "sync_" + uuid.uuid4().hex[:12]
+        self.cluster, database = cluster, "sync_" + uuid.uuid4().hex[:12]
         cluster.create_database(database, template="sync_template")
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
@@ -227,6 +230,16 @@ class SyncServer:
             self.process.terminate()
             self.process.wait(15)
         self.process = None
+
+    def back_up(self, dump: Path) -> None:
+        """The server's database dumped to `dump`, as docs/server.md backs one up."""
+        self.cluster.run("pg_dump", "--format=custom", f"--file={dump}", self.environment["DATABASE_URL"])
+
+    def restore(self, dump: Path) -> None:
+        """The server's database restored from `dump`, as docs/server.md restores one."""
+        self.stop()
+        self.cluster.run("pg_restore", "--clean", f"--dbname={self.environment['DATABASE_URL']}", str(dump))
+        self.start()
 
     @contextmanager
     def note_locked(self, uid: str):

@@ -128,3 +128,27 @@ def test_a_device_restored_from_an_older_copy_of_its_data_folder_loses_nothing(d
     assert a.note(made_after["uid"])["body"] == "words written after the copy"
     bodies = sorted(a.note(uid)["body"] for uid in on_server if uid != made_after["uid"])
     assert bodies == ["rent 900\ngroceries 400", "rent 900\nsalary 3000"]
+
+
+def test_devices_lose_nothing_when_the_server_is_restored_from_an_older_backup(devices, sync_server, tmp_path):
+    """The restored server lacks what was synced after its backup; the devices' cursors were past
+    its last change, so nothing written since reached it, nor what another device wrote after the
+    restore, with no error anywhere (found by a sync audit)."""
+    a, b = devices
+    token = sync_server.new_device("A")
+    a.connect(sync_server.url, token)
+    b.connect(sync_server.url, sync_server.new_device("B"))
+    a.create("Before the backup", "kept by the backup")
+    settle(devices)
+    sync_server.back_up(tmp_path / "server.dump")
+    after_backup = a.create("Written after the server backup", "only the devices have it")
+    a.create("Also after it", "more")
+    settle(devices)
+    sync_server.restore(tmp_path / "server.dump")
+    after_restore = b.create("Written on B after the restore", "new words")
+    settle(devices)
+    on_server = assert_same_everywhere(devices, sync_server, token)
+    titles = sorted(a.note(uid)["title"] for uid in on_server)
+    assert titles == ["Also after it", "Before the backup", "Written after the server backup", "Written on B after the restore"]
+    assert b.note(after_backup["uid"])["body"] == "only the devices have it"
+    assert a.note(after_restore["uid"])["body"] == "new words"
