@@ -6,12 +6,14 @@ Usage: open_in_viewer.py DATA_DIR (with at least one note); prints where the pag
 click.
 """
 
+import json
 import sys
 import time
+import urllib.request
+import uuid
 from pathlib import Path
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.conf import settings
 
 from django_desktop_shell.process import launcher
 from django_desktop_shell.self_test import wait_for, window_check
@@ -27,17 +29,14 @@ FILES = [("Café menu.png", PNG), ("scan.pdf", PDF), ("todo.txt", "milk\n".encod
 
 @window_check("files shown by a link open in the OS's viewer, and the page stays")
 def open_in_viewer(window, origin):
-    from embedded_site.notes.attachments import store_attachment
-    from embedded_site.notes.models import Note
-
     window.load_url(origin + "/")
     wait_for(window, "location.pathname === '/' && document.readyState === 'complete'", True, "the notes app")
-    note = Note.objects.order_by("id").first()
+    note_id = api(origin, "/api/notes/")["notes"][0]["id"]
     for number, (name, content) in enumerate(FILES, start=1):
-        attachment = store_attachment(note, SimpleUploadedFile(name, content))
+        attachment = attach(origin, note_id, name, content)
         window.run_js(
             "{ const link = document.createElement('a');"
-            f"link.href = '{reverse('notes:attachment', args=[attachment.pk])}';"
+            f"link.href = '{attachment['url']}';"
             "document.body.append(link); link.click(); }")
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and len(opened()) < number:
@@ -47,6 +46,21 @@ def open_in_viewer(window, origin):
         print(f"after {name}: {page}", flush=True)
     for path in opened():
         print(f"opened: {Path(path).relative_to(data_dir)} {Path(path).read_bytes() == dict(FILES)[name_of(path)]}")
+
+
+def api(origin: str, path: str, body: bytes | None = None, content_type: str = "") -> dict:
+    """The site's API, as a script holding the launch token calls it (docs/api.md)."""
+    request = urllib.request.Request(origin + path, data=body, headers={
+        "Authorization": f"Bearer {settings.DESKTOP_LAUNCH_TOKEN}", **({"Content-Type": content_type} if body else {})})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.load(answer)
+
+
+def attach(origin: str, note_id: int, name: str, content: bytes) -> dict:
+    boundary = uuid.uuid4().hex
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return api(origin, f"/api/notes/{note_id}/attachments/", body, f"multipart/form-data; boundary={boundary}")
 
 
 def opened() -> list[str]:
