@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 TABLE = "desktop-shell"
 REQUIRED = ("name", "app-id", "settings")
 KNOWN = {*REQUIRED, "description", "icon", "categories", "keywords", "start-path", "health-path", "data-files", "homepage",
-         "menu", "file-types", "url-schemes", "update-url", "javascript-jit"}
+         "menu", "file-types", "url-schemes", "update-url", "javascript-jit",
+         "keep-start-page"}
 APP_ID = re.compile(r"^[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z][A-Za-z0-9-]*)+$")
 MENU_REFERENCE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 MIME_TYPE = re.compile(r"^[a-z]+/[a-z0-9][a-z0-9.+-]*$")
@@ -53,6 +54,7 @@ class Identity:
     licence: str = ""  # [project] license
     update_url: str = ""  # "": no updates; else the signed update repository (docs/updates.md)
     javascript_jit: bool = True  # False: the window's JavaScript engine without its JIT (less memory, slower scripts)
+    keep_start_page: bool = False  # True: the window shows the last run's start page before Django starts (process/start_page.py)
 
     @property
     def slug(self) -> str:
@@ -66,6 +68,10 @@ class Identity:
     @property
     def cookie_prefix(self) -> str:
         return self.slug.replace("-", "_")
+
+    def cookie_name(self, kind: str, port: int) -> str:
+        """The name of the app's cookie of this kind ("launch", "csrftoken", …) on this port."""
+        return f"{self.cookie_prefix}_{kind}_{port}"
 
 
 @dataclass(frozen=True)
@@ -106,8 +112,9 @@ def load(project_dir: Path) -> Identity:
     url_schemes = parse_url_schemes(path, table.get("url-schemes", []))
     if "update-url" in table:
         check_update_url(table["update-url"], path)
-    if not isinstance(table.get("javascript-jit", True), bool):
-        raise IdentityError(f"javascript-jit in {path} must be true or false.")
+    for key, default in (("javascript-jit", True), ("keep-start-page", False)):
+        if not isinstance(table.get(key, default), bool):
+            raise IdentityError(f"{key} in {path} must be true or false.")
     unknown = sorted(set(table) - KNOWN)
     if unknown:
         raise IdentityError(f"[tool.{TABLE}] in {path} has unknown keys: {', '.join(unknown)}. Known: {', '.join(sorted(KNOWN))}.")
@@ -118,7 +125,7 @@ def load(project_dir: Path) -> Identity:
         start_path=table.get("start-path", "/"), health_path=table.get("health-path", ""), data_files=tuple(table.get("data-files", ())), homepage=table.get("homepage", ""),
         menu=table.get("menu", ""), file_types=file_types, url_schemes=url_schemes,
         licence=licence_of(document["project"]), update_url=table.get("update-url", "").rstrip("/"),
-        javascript_jit=table.get("javascript-jit", True),
+        javascript_jit=table.get("javascript-jit", True), keep_start_page=table.get("keep-start-page", False),
     )
 
 

@@ -21,6 +21,7 @@ from django.utils.module_loading import import_string
 from django_desktop_shell import csp_reports, media, runtime
 from django_desktop_shell.errors import RequestRefused, error_response, server_error, wants_json
 from django_desktop_shell.process.server import CHUNKED_BODY
+from django_desktop_shell.process.site import LAUNCH_PATH
 from django_desktop_shell.settings import CSP_REPORT_PATH, HEADER_MIDDLEWARE
 from django_desktop_shell.storage_errors import storage_problem
 
@@ -34,7 +35,6 @@ CLIENT_ERRORS = (
 )
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-LAUNCH_PATH = "/launch/"
 # The most a launch form's body may be (its token and the next path): the only body read from a
 # sender without the session.
 LAUNCH_BODY_LIMIT = 1024

@@ -73,7 +73,6 @@ def desktop_settings(namespace: dict) -> list[str]:
         return []
     report = Report(namespace)
     identity, port, data_dir = run.identity, run.port, run.data_dir
-    cookie = f"{identity.cookie_prefix}_{{}}_{port}"
     frozen = getattr(sys, "frozen", False)
 
     report.set("DEBUG", run.dev)
@@ -92,7 +91,7 @@ def desktop_settings(namespace: dict) -> list[str]:
         DESKTOP_SESSION_HOST=hosts["DESKTOP_SESSION_HOST"],
         DESKTOP_LAUNCH_TOKEN=run.launch_token,
         DESKTOP_SESSION_TOKEN=run.session_token,
-        DESKTOP_SESSION_COOKIE=cookie.format("launch"),
+        DESKTOP_SESSION_COOKIE=identity.cookie_name("launch", port),
     )
     namespace.setdefault("DESKTOP_JSON_PATH_PREFIXES", ())
     # The largest request body the server reads: it refuses a larger one, and any body of a request
@@ -124,7 +123,7 @@ def desktop_settings(namespace: dict) -> list[str]:
     namespace["DATABASES"] = databases
 
     for kind, setting in (("sessionid", "SESSION_COOKIE"), ("csrftoken", "CSRF_COOKIE"), ("language", "LANGUAGE_COOKIE")):
-        report.set(f"{setting}_NAME", cookie.format(kind))
+        report.set(f"{setting}_NAME", identity.cookie_name(kind, port))
         report.set(f"{setting}_SAMESITE", "Strict")
         report.set(f"{setting}_HTTPONLY", True)
         report.set(f"{setting}_PATH", "/")

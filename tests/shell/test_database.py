@@ -43,10 +43,11 @@ def test_a_launch_on_an_up_to_date_database_does_not_import_the_migrations(tmp_p
     script = textwrap.dedent(f"""
         import sys
         from pathlib import Path
+        from django_desktop_shell import runtime
         from django_desktop_shell.identity import load
         from django_desktop_shell.process import paths, site
         data = Path({str(tmp_path / "data")!r}); paths.prepare_data_dir(data)
-        site.configure(load(Path({str(ROOT)!r})), data)
+        site.configure(runtime.Runtime(identity=load(Path({str(ROOT)!r})), data_dir=data))
         from django_desktop_shell.database import prepare_database
         prepare_database()  # a new database: migrated
         print(sorted(name for name in sys.modules if ".migrations.0" in name or name.endswith(".migrations.loader")))

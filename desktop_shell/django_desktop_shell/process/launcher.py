@@ -19,9 +19,9 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from django_desktop_shell import native
+from django_desktop_shell import native, runtime
 from django_desktop_shell.identity import Identity, IdentityError, load
-from django_desktop_shell.process import cli, lifecycle, open_requests, paths, server, single_instance, site, window
+from django_desktop_shell.process import cli, lifecycle, open_requests, paths, server, single_instance, site, start_page, window
 from django_desktop_shell.menus import MenuError
 from django_desktop_shell.process.errors import StartupError, failure_message
 from django_desktop_shell.process.integration import DesktopIntegration
@@ -89,7 +89,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
     data_dir = paths.prepare_data_dir(paths.resolve_data_dir(args.data_dir, identity))
     log_file = configure_logging(data_dir, identity.slug, dev=args.dev)
     if args.mode == "manage":
-        site.configure(identity, data_dir, dev=args.dev)
+        site.configure(runtime.Runtime(identity=identity, data_dir=data_dir, dev=args.dev))
         site.run_management_command(args.manage_args)
         return 0
     try:
@@ -116,19 +116,27 @@ def run(identity: Identity, args, launched_at: float) -> int:
         return 0
     sock = server.bind_for(data_dir, args.port)
     instance.running_as = replace(instance.running_as, port=sock.getsockname()[1])
+    run_state = runtime.Runtime(identity=identity, data_dir=data_dir, port=sock.getsockname()[1], dev=args.dev,
+                                browser=args.mode in ("headless", "browser"))
     self_test = SelfTest(identity, server.origin_of(sock)) if args.mode == "self-test" else None
+    front = start_page.StartPage(run_state, start_page.load(data_dir, run_state)) \
+        if args.mode in ("window", "self-test") and identity.keep_start_page and not args.dev else None
+    early_server = serve_kept_page(front, sock) if front and front.kept else None
     startup = ThreadPoolExecutor(1, "desktop-startup").submit(
-        start_site, identity, sock, data_dir, args.dev, args.mode in ("headless", "browser"), launched_at, self_test)
+        start_site, run_state, sock, launched_at, self_test, front, early_server)
     lifecycle.end_forced_exits_with(lambda: forced_exit_code(identity, startup))
     updater.start_background(startup)
     try:
         if args.mode in ("headless", "browser"):
             return serve_without_window(identity, data_dir, args.mode, startup, instance)
         return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages,
-                               updater)
+                               updater, front, early_server)
     finally:
         logger.info("Stopping the server")
-        stop_server(startup)
+        page_for_next_run = keep_start_page(front, startup)
+        stop_server(startup, early_server)
+        if front:
+            front.keep(page_for_next_run, data_dir)
         instance.close()
         logger.info("Stopped")
         updater.after_exit()  # "Restart to update": the update is installed now that the data folder is free
@@ -193,7 +201,7 @@ def handed_over(identity: Identity, running: single_instance.RunningInstance, me
 
 
 def serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages=(),
-                    updater=updates.NoUpdates()) -> int:
+                    updater=updates.NoUpdates(), front=None, early_server=None) -> int:
     origin = server.origin_of(sock)
     if str(identity.project_dir) not in sys.path:  # the site's menu module is imported before Django starts
         sys.path.insert(0, str(identity.project_dir))
@@ -219,18 +227,42 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
     if not identity.javascript_jit:
         window.turn_off_javascript_jit()
     window.run_window(startup, title=identity.name, origin=origin, data_dir=data_dir, launched_at=launched_at,
-                      hooks=self_test.wrap(hooks) if self_test else hooks, integration=integration)
+                      hooks=self_test.wrap(hooks) if self_test else hooks, integration=integration,
+                      first_url=early_server.launch_url if early_server else None,
+                      page_is_current=front.shown_page_is_current if early_server else lambda: True)
     startup.result()  # raises what stopped the start, if anything did
     return self_test.report() if self_test else 0
 
 
-def start_site(identity, sock, data_dir, dev: bool, browser: bool, launched_at: float,
-               self_test: SelfTest | None) -> server.ServerThread:
+def serve_kept_page(front: start_page.StartPage, sock) -> server.ServerThread:
+    """The server, started before Django so that the window gets the kept start page at once."""
+    identity = front.run.identity
+    guard = server.BodyGuard(limit=0, refusal=front.refuse_body)  # the site's limit is set once it has started
+    return server.ServerThread(front, sock, ident=identity.name, body_guard=guard,
+                               launch_path=site.launch_path(front.run.launch_token, identity.start_path)).start()
+
+
+def start_site(run_state: runtime.Runtime, sock, launched_at: float, self_test: SelfTest | None,
+               front: start_page.StartPage | None = None,
+               early_server: server.ServerThread | None = None) -> server.ServerThread:
     """Runs beside the window's start-up: Django, its checks, migrations, the server thread, a health check.
-    `browser`: the app is for a browser (--headless, --browser), whose session lives on this
-    install's own host name rather than 127.0.0.1 (settings.host_settings). `self_test`: it is
-    told the status of each answer."""
-    site.configure(identity, data_dir, port=sock.getsockname()[1], dev=dev, browser=browser)
+    A browser's run (--headless, --browser) has its session on this install's own host name
+    rather than 127.0.0.1 (settings.host_settings). `self_test`: it is told the status of each
+    answer. `front`: the start page kept for the next run, and served from the last, in front of
+    the site; `early_server`: the server already serving it."""
+    try:
+        return start_and_serve_site(run_state, sock, launched_at, self_test, front, early_server)
+    except BaseException:
+        if front:
+            front.site_failed()
+        raise
+
+
+def start_and_serve_site(run_state, sock, launched_at, self_test, front, early_server) -> server.ServerThread:
+    identity = run_state.identity
+    if front:
+        front.hold_site()
+    site.configure(run_state)
     for warning in site.refuse_unsafe_settings():
         logger.warning("%s", warning)
     from django.conf import settings
@@ -242,15 +274,34 @@ def start_site(identity, sock, data_dir, dev: bool, browser: bool, launched_at: 
 
     wsgi_app = IdleMemory().watching(started.wsgi_app)
     wsgi_app = self_test.recording_statuses(wsgi_app) if self_test else wsgi_app
-    http_server = server.ServerThread(wsgi_app, sock, launch_path=started.launch_path,
-                                      launch_origin=started.session_origin, ident=identity.name,
-                                      body_guard=started.body_guard).start()
+    if early_server:
+        http_server = early_server
+        http_server.limit_bodies(started.body_guard.limit)
+    else:
+        http_server = server.ServerThread(front or wsgi_app, sock, launch_path=started.launch_path,
+                                          launch_origin=started.session_origin, ident=identity.name,
+                                          body_guard=started.body_guard).start()
+    if front:
+        front.site_started(wsgi_app, started.body_guard)
     http_server.wait_until_ready(started.health_path, started.auth_headers)
     logger.info("Server ready on %s after %.3f s", http_server.origin, time.perf_counter() - launched_at)
-    updates.site_started(identity, data_dir)
+    updates.site_started(identity, run_state.data_dir)
     return http_server
 
 
-def stop_server(startup: Future) -> None:
+def keep_start_page(front: start_page.StartPage | None, startup: Future) -> dict | None:
+    """The start page to keep for the next run, asked for while the server still runs."""
+    if front is None or not startup.done() or startup.exception():
+        return None
+    try:
+        return front.page_for_next_run()
+    except Exception:
+        logger.exception("Could not keep the start page for the next launch")
+        return None
+
+
+def stop_server(startup: Future, early_server: server.ServerThread | None = None) -> None:
     if startup.done() and not startup.exception():
         startup.result().stop()
+    elif early_server:
+        early_server.stop()

@@ -96,7 +96,7 @@ class SelfTest:
         """The launch link's redirect to the start page, and any redirects from there, end on a
         page of the app that did not answer with an error. (A launch link refused stays on its own
         address, which carries the launch secret: it is waited past, never named.)"""
-        from django_desktop_shell.middleware import LAUNCH_PATH  # imports Django, set up by now
+        from django_desktop_shell.process.site import LAUNCH_PATH
 
         landed = (f"location.origin === '{self.origin}' && location.pathname !== '{LAUNCH_PATH}'"
                   " && document.readyState === 'complete'")

@@ -247,6 +247,11 @@ class ServerThread:
         self.launch_url = (launch_origin or self.origin) + launch_path  # carries the launch secret: never log it
         self.thread = threading.Thread(target=self.serve, name="desktop-server", daemon=True)
 
+    def limit_bodies(self, limit: int) -> None:
+        """The largest body, for a server started before the site that sets it (process/start_page.py):
+        waitress reads the limit as each request's body comes."""
+        self.server.adj.max_request_body_size = limit + 1
+
     def serve(self) -> None:
         """waitress's loop. Errors in requests never reach here (waitress answers and logs them);
         one that escapes the loop itself is a bug, but the window must not be left talking to a

@@ -4,15 +4,14 @@ an unsafe start, bring the database up to date, and hand over the WSGI app."""
 import os
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django_desktop_shell import runtime
-from django_desktop_shell.identity import Identity
 from django_desktop_shell.process.errors import StartupError
 from django_desktop_shell.process.server import BodyGuard
 
 SHELL_HEALTH_PATH = "/_desktop/health"
+LAUNCH_PATH = "/launch/"  # where the window's launch opens a session (middleware.LaunchGateMiddleware)
 PROBE_PATH = "/_desktop/probe/"
 
 
@@ -26,10 +25,11 @@ class Site:
     body_guard: BodyGuard
 
 
-def configure(identity: Identity, data_dir: Path, *, port: int = 0, dev: bool = False, browser: bool = False) -> None:
-    """Set up Django with the project's settings, for this data folder and port, and for a browser
-    (--headless, --browser) or the app's own window."""
-    runtime.configure(runtime.Runtime(identity=identity, data_dir=data_dir, port=port, dev=dev, browser=browser))
+def configure(run: runtime.Runtime) -> None:
+    """Set up Django with the project's settings for this run: its data folder and port, a browser
+    (--headless, --browser) or the app's own window, its launch secrets."""
+    runtime.configure(run)
+    identity = run.identity
     os.environ["DJANGO_SETTINGS_MODULE"] = identity.settings
     if str(identity.project_dir) not in sys.path:
         sys.path.insert(0, str(identity.project_dir))
@@ -83,12 +83,16 @@ def start(next_path: str = "/") -> Site:
     token = settings.DESKTOP_LAUNCH_TOKEN
     return Site(
         wsgi_app=get_wsgi_application(),
-        launch_path="/launch/?" + urlencode({"token": token, "next": next_path}),
+        launch_path=launch_path(token, next_path),
         session_origin=f"http://{settings.DESKTOP_SESSION_HOST}",
         health_path=identity.health_path or SHELL_HEALTH_PATH,
         auth_headers={"Authorization": f"Bearer {token}"},
         body_guard=body_guard(),
     )
+
+
+def launch_path(token: str, next_path: str) -> str:
+    return f"{LAUNCH_PATH}?{urlencode({'token': token, 'next': next_path})}"
 
 
 def body_guard() -> BodyGuard:

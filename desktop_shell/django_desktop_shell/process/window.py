@@ -56,12 +56,15 @@ class WindowHooks:
 
 
 def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, launched_at: float, hooks: WindowHooks,
-               integration=None) -> None:
+               integration=None, first_url: str | None = None,
+               page_is_current: Callable[[], bool] = lambda: True) -> None:
     """Open the window and block until it is closed.
 
     `startup` resolves to the server (with its launch_url) once it answers. If that takes longer
     than SPLASH_AFTER_S, the window opens on a loading view first; if it fails, the window shows
-    why.
+    why. `first_url`: the launch URL, for a server that answers it before the site has started
+    (process/start_page.py); once the site has, the window loads it again unless
+    `page_is_current()`.
     """
     import webview
 
@@ -75,8 +78,9 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
 
         web_memory.install_gtk()
 
+    first_html = None
     try:
-        first_url, first_html = startup.result(timeout=SPLASH_AFTER_S).launch_url, None
+        first_url = first_url or startup.result(timeout=SPLASH_AFTER_S).launch_url
     except TimeoutError:
         first_url, first_html = None, status_page(f"Starting {title}…", "One moment.")
     except Exception as error:  # the launcher reports it too; a window shows it to the person
@@ -99,9 +103,15 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     hooks.on_created(window)
 
     def start(window):
-        if first_url is None and not show_app_when_ready(window, title, startup):
+        launch_url = app_url_once_started(window, title, startup)
+        if launch_url is None:
             hooks.on_start_failed(window)
             return
+        if first_url is None:
+            window.load_url(launch_url)
+        elif not page_is_current():
+            logger.info("The start page kept from the last run was out of date: the site's own replaces it")
+            window.load_url(launch_url)
         hooks.on_app_requested(window)
 
     # A persistent (but private: data dir, mode 0700) web view storage keeps localStorage, where
@@ -173,14 +183,13 @@ def present_gtk_window(uid: str) -> bool:
     return False  # GLib.SOURCE_REMOVE: run once
 
 
-def show_app_when_ready(window, title: str, startup: Future) -> bool:
+def app_url_once_started(window, title: str, startup: Future) -> str | None:
+    """The launch URL once the site has started; None, the window showing why, if it could not."""
     try:
-        launch_url = startup.result().launch_url
+        return startup.result().launch_url
     except Exception as error:
         window.load_html(failure_page(title, error), base_uri="about:blank")  # the navigation lock allows about:blank
-        return False
-    window.load_url(launch_url)
-    return True
+        return None
 
 
 def failure_page(title: str, error: Exception) -> str:

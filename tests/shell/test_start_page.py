@@ -1,0 +1,194 @@
+"""The start page kept from the last run (process/start_page.py): a window shows it before Django
+has started, to the window's own cookies only, and a stale copy gives way to the site's page."""
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import threading
+from dataclasses import replace
+
+import pytest
+from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+
+from django_desktop_shell.identity import load
+from django_desktop_shell.process import start_page
+from django_desktop_shell.process.server import BodyGuard
+from django_desktop_shell.runtime import Runtime
+from tests.conftest import ROOT
+
+CSRF_COOKIE = "notedesk_csrftoken_8765"
+SESSION_COOKIE = "notedesk_launch_8765"
+WINDOW_HOST = "127.0.0.1:8765"
+
+
+@pytest.fixture
+def run(tmp_path):
+    return Runtime(identity=load(ROOT), data_dir=tmp_path, port=8765)
+
+
+def kept_page(cookies=None) -> start_page.KeptPage:
+    return start_page.KeptPage(cookies={CSRF_COOKIE: "a" * 32} if cookies is None else cookies,
+                               headers=[("Content-Type", "text/html; charset=utf-8"), ("X-Frame-Options", "DENY")],
+                               body=b"<!doctype html><title>Kept</title>")
+
+
+def request(path="/", query="", host=WINDOW_HOST, cookies="", method="GET") -> dict:
+    return {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query, "HTTP_HOST": host,
+            **({"HTTP_COOKIE": cookies} if cookies else {})}
+
+
+def window_cookies(run, csrf="a" * 32) -> str:
+    return f"{CSRF_COOKIE}={csrf}; {SESSION_COOKIE}={run.session_token}"
+
+
+def answer_of(app, environ) -> tuple[str, dict, bytes]:
+    got = []
+    body = b"".join(app(environ, lambda status, headers, exc_info=None: got.append((status, headers))))
+    return got[0][0], dict(got[0][1]), body
+
+
+def test_the_launch_and_the_start_page_are_answered_from_the_copy_before_the_site_starts(run):
+    front = start_page.StartPage(run, kept_page())
+    launch = front.early_answer(request("/launch/", f"token={run.launch_token}&next=%2F"))
+    assert launch[0] == "302 Found"
+    headers = dict(launch[1])
+    assert headers["Location"] == "/" and headers["X-Frame-Options"] == "DENY"
+    assert headers["Set-Cookie"] == f"{SESSION_COOKIE}={run.session_token}; HttpOnly; Path=/; SameSite=Strict"
+    status, headers, body = answer_of(front, request(cookies=window_cookies(run)))
+    assert (status, body) == ("200 OK", b"<!doctype html><title>Kept</title>")
+    assert headers["Content-Length"] == str(len(body)) and front.page_sent.is_set()
+
+
+@pytest.mark.parametrize("environ", [
+    request("/launch/", "token=guess&next=%2F"),
+    request("/launch/", "next=%2F"),
+    request("/launch/", "token={launch}&next=%2Felsewhere%2F"),
+    request("/launch/", "token={launch}&next=%2F", host="evil.example:8765"),
+    request(cookies=f"{CSRF_COOKIE}={'a' * 32}"),  # no session
+    request(cookies=f"{CSRF_COOKIE}={'a' * 32}; {SESSION_COOKIE}=guess"),
+    request(cookies=f"{CSRF_COOKIE}={'b' * 32}; {SESSION_COOKIE}={{session}}"),  # not the cookies it was made for
+    request(cookies=f"{SESSION_COOKIE}={{session}}"),
+    request(cookies=f"{CSRF_COOKIE}={'a' * 32}; {SESSION_COOKIE}={{session}}", host="localhost:8765"),
+    request(query="q=x", cookies=f"{CSRF_COOKIE}={'a' * 32}; {SESSION_COOKIE}={{session}}"),
+    request(cookies=f"{CSRF_COOKIE}={'a' * 32}; {SESSION_COOKIE}={{session}}", method="HEAD"),
+    request("/api/notes/", cookies=f"{CSRF_COOKIE}={'a' * 32}; {SESSION_COOKIE}={{session}}"),
+])
+def test_anything_else_waits_for_the_site(run, environ):
+    environ = {key: value.replace("{launch}", run.launch_token).replace("{session}", run.session_token)
+               for key, value in environ.items()}
+    front = start_page.StartPage(run, kept_page())
+    assert front.early_answer(environ) is None
+    answered = []
+    waiting = threading.Thread(target=lambda: answered.append(answer_of(front, environ)))
+    waiting.start()
+    waiting.join(0.2)
+    assert not answered  # it waits
+    front.site_started(lambda environ, start_response: start_response("200 OK", []) or [b"the site"], guard=None)
+    waiting.join(5)
+    assert answered[0][2] == b"the site"
+
+
+def test_without_a_copy_nothing_is_answered_early(run):
+    front = start_page.StartPage(run, None)
+    assert front.early_answer(request(cookies=window_cookies(run))) is None
+    assert front.early_answer(request("/launch/", f"token={run.launch_token}&next=%2F")) is None
+
+
+def test_requests_are_answered_503_if_the_site_could_not_start(run):
+    front = start_page.StartPage(run, kept_page())
+    front.site_failed()
+    status, _, body = answer_of(front, request("/api/notes/", cookies=window_cookies(run)))
+    assert status.startswith("503") and b"could not start" in body
+    assert front.refuse_body(request("/api/notes/", method="POST"))[0][0].startswith("503")
+
+
+def test_a_body_sent_before_the_site_starts_is_judged_by_the_sites_guard(run):
+    front = start_page.StartPage(run, kept_page())
+    judged = []
+    refusal = threading.Thread(target=lambda: judged.append(front.refuse_body(request(method="POST"))))
+    refusal.start()
+    refusal.join(0.2)
+    assert not judged
+    refused = (("403 Forbidden", [], b"no"), False)
+    front.site_started(app=None, guard=BodyGuard(limit=10, refusal=lambda environ: refused))
+    refusal.join(5)
+    assert judged == [refused]
+
+
+def test_the_site_starts_once_the_copy_has_gone_out_or_after_a_while(run, monkeypatch):
+    front = start_page.StartPage(run, kept_page())
+    monkeypatch.setattr(start_page, "HOLD_SITE_S", 5)
+    held = threading.Thread(target=front.hold_site)
+    held.start()
+    held.join(0.2)
+    assert held.is_alive()
+    answer_of(front, request(cookies=window_cookies(run)))
+    held.join(1)
+    assert not held.is_alive()
+    monkeypatch.setattr(start_page, "HOLD_SITE_S", 0.1)
+    start_page.StartPage(run, kept_page()).hold_site()  # never asked for: returns all the same
+    start_page.StartPage(run, None).hold_site()
+
+
+def test_the_copy_is_kept_only_while_the_app_and_its_database_are_as_they_were(run, tmp_path):
+    database = tmp_path / "notedesk.sqlite3"
+    database.write_bytes(b"notes")
+    page = {"cookies": {CSRF_COOKIE: "a" * 32}, "headers": [["Content-Type", "text/html"]], "body": "<p>Kept</p>",
+            "database": str(database)}
+    keeper = start_page.StartPage(run, None)
+    keeper.keep(page, tmp_path)
+    assert start_page.load(tmp_path, run).body == b"<p>Kept</p>"
+    assert not (tmp_path / start_page.KEPT_FILE).exists()  # read once: a run that ends without keeping leaves none
+    keeper.keep(page, tmp_path)
+    assert start_page.load(tmp_path, replace(run, identity=replace(run.identity, version="9.9"))) is None
+    keeper.keep(page, tmp_path)
+    (tmp_path / "notedesk.sqlite3-wal").write_bytes(b"a write")
+    assert start_page.load(tmp_path, run) is None
+    keeper.keep(page, tmp_path)
+    os.utime(database, ns=(0, 0))
+    assert start_page.load(tmp_path, run) is None
+    keeper.keep(page, tmp_path)
+    keeper.keep(None, tmp_path)  # the last run had no page to keep
+    assert start_page.load(tmp_path, run) is None
+    (tmp_path / start_page.KEPT_FILE).write_text("{not json")
+    assert start_page.load(tmp_path, run) is None
+
+
+def test_pages_that_differ_only_in_their_csrf_tokens_are_the_same_page():
+    secret, other = _get_new_csrf_string(), _get_new_csrf_string()
+    page = '<meta name="csrf-token" content="{}"><form><input value="{}"></form>'
+    once = page.format(_mask_cipher_secret(secret), _mask_cipher_secret(secret)).encode()
+    again = page.format(_mask_cipher_secret(secret), _mask_cipher_secret(secret)).encode()
+    assert once != again
+    assert start_page.without_csrf_tokens(once, secret) == start_page.without_csrf_tokens(again, secret)
+    another = page.format(_mask_cipher_secret(other), _mask_cipher_secret(other)).encode()
+    assert start_page.without_csrf_tokens(once, secret) != start_page.without_csrf_tokens(another, secret)
+
+
+@pytest.mark.window
+def test_a_window_shows_the_last_runs_start_page_before_the_site_starts_and_it_works(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+
+    def launch():
+        result = subprocess.run([sys.executable, "-m", "tests.shell.drivers.kept_start_page", str(data_dir)],
+                                capture_output=True, text=True, env=app_env, timeout=120, cwd=ROOT)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout, (data_dir / "logs" / "notedesk.log").read_text()
+
+    first, _ = launch()
+    assert "kept start page sent" not in first  # a first launch has none
+    again, _ = launch()
+    assert "kept start page sent, the site started: False" in again
+    assert "saved a note" in again  # the copy's CSRF token goes with the window's cookie
+    kept_file = data_dir / start_page.KEPT_FILE
+    kept = json.loads(kept_file.read_text())
+    assert "Saved at once" in kept["body"]  # the copy is the page as the app closed
+    assert stat.S_IMODE(kept_file.stat().st_mode) == 0o600
+    kept["body"] = kept["body"].replace("Saved at once", "Not this title")
+    kept_file.write_text(json.dumps(kept))
+    stale, log = launch()
+    assert "kept start page sent" in stale
+    assert "The start page kept from the last run was out of date: the site's own replaces it" in log
+    assert "Not this title" not in kept_file.read_text()
