@@ -58,7 +58,7 @@ def test_the_launch_and_the_start_page_are_answered_from_the_copy_before_the_sit
     assert headers["Set-Cookie"] == f"{SESSION_COOKIE}={run.session_token}; HttpOnly; Path=/; SameSite=Strict"
     status, headers, body = answer_of(front, request(cookies=window_cookies(run)))
     assert (status, body) == ("200 OK", b"<!doctype html><title>Kept</title>")
-    assert headers["Content-Length"] == str(len(body)) and front.page_sent.is_set()
+    assert headers["Content-Length"] == str(len(body)) and front.site_wanted.is_set()
 
 
 @pytest.mark.parametrize("environ", [
@@ -117,7 +117,7 @@ def test_a_body_sent_before_the_site_starts_is_judged_by_the_sites_guard(run):
     assert judged == [refused]
 
 
-def test_the_site_starts_once_the_copy_has_gone_out_or_after_a_while(run, monkeypatch):
+def test_the_site_starts_once_the_copy_has_gone_out_or_is_not_wanted_or_after_a_while(run, monkeypatch):
     front = start_page.StartPage(run, kept_page())
     monkeypatch.setattr(start_page, "HOLD_SITE_S", 5)
     held = threading.Thread(target=front.hold_site)
@@ -127,6 +127,13 @@ def test_the_site_starts_once_the_copy_has_gone_out_or_after_a_while(run, monkey
     answer_of(front, request(cookies=window_cookies(run)))
     held.join(1)
     assert not held.is_alive()
+    asked_elsewhere = start_page.StartPage(run, kept_page())
+    held = threading.Thread(target=asked_elsewhere.hold_site)
+    held.start()
+    threading.Thread(target=answer_of, args=(asked_elsewhere, request("/api/notes/")), daemon=True).start()
+    held.join(1)
+    assert not held.is_alive()  # a request the copy cannot answer needs the site now
+    asked_elsewhere.site_failed()
     monkeypatch.setattr(start_page, "HOLD_SITE_S", 0.1)
     start_page.StartPage(run, kept_page()).hold_site()  # never asked for: returns all the same
     start_page.StartPage(run, None).hold_site()
@@ -154,6 +161,12 @@ def test_the_copy_is_kept_only_while_the_app_and_its_database_are_as_they_were(r
     assert start_page.load(tmp_path, run) is None
     (tmp_path / start_page.KEPT_FILE).write_text("{not json")
     assert start_page.load(tmp_path, run) is None
+
+
+def test_a_copy_that_cannot_be_written_is_left_out_with_a_line_in_the_log(run, tmp_path, caplog):
+    page = {"cookies": {}, "headers": [], "body": "<p>Kept</p>", "database": str(tmp_path / "notedesk.sqlite3")}
+    start_page.StartPage(run, None).keep(page, tmp_path / "a folder that is gone")
+    assert "Could not keep the start page for the next launch" in caplog.text
 
 
 def test_pages_that_differ_only_in_their_csrf_tokens_are_the_same_page():

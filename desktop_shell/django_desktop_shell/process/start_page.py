@@ -111,7 +111,7 @@ class StartPage:
         self.launch_cookie = run.identity.cookie_name("launch", run.port)
         self.site = self.site_guard = None
         self.started = threading.Event()  # the site has started, or could not
-        self.page_sent = threading.Event()
+        self.site_wanted = threading.Event()  # the copy has gone out, or a request needs the site
         self.sent_with: str | None = None  # the Cookie header the window got the kept page with
         self.window_cookies: str | None = None  # the Cookie header of the window's last request
 
@@ -122,6 +122,7 @@ class StartPage:
                 status, headers, body = early
                 start_response(status, headers)
                 return [body]
+            self.site_wanted.set()
             self.started.wait()
         if self.site is None:
             start_response(*NOT_STARTED[:2])
@@ -149,7 +150,7 @@ class StartPage:
         if not matches(cookies.pop(self.launch_cookie, ""), self.run.session_token) or cookies != self.kept.cookies:
             return None
         self.sent_with = self.window_cookies = environ["HTTP_COOKIE"]
-        self.page_sent.set()
+        self.site_wanted.set()
         return "200 OK", [*self.kept.headers, ("Content-Length", str(len(self.kept.body)))], self.kept.body
 
     def security_headers(self) -> list[tuple[str, str]]:
@@ -161,9 +162,10 @@ class StartPage:
         return (NOT_STARTED, False) if self.site_guard is None else self.site_guard.refusal(environ)
 
     def hold_site(self) -> None:
-        """Django's start waits until the window has the kept page (process/launcher.start_site)."""
+        """Django's start waits until the window has the kept page, or a request needs the site
+        (process/launcher.start_site)."""
         if self.kept is not None:
-            self.page_sent.wait(HOLD_SITE_S)
+            self.site_wanted.wait(HOLD_SITE_S)
 
     def site_started(self, app, guard: BodyGuard) -> None:
         self.site, self.site_guard = app, guard
@@ -227,11 +229,13 @@ class StartPage:
         """Once the server has stopped: keep `page` for the next run with the database's state
         now, or forget the last one if there is none."""
         kept_file = data_dir / KEPT_FILE
-        if page is None:
-            kept_file.unlink(missing_ok=True)
-            return
-        page = {**page, "state": state_of(self.run, Path(page["database"]))}
-        write_file(kept_file, json.dumps(page).encode("utf-8"))
+        try:
+            if page is None:
+                kept_file.unlink(missing_ok=True)
+            else:
+                write_file(kept_file, json.dumps({**page, "state": state_of(self.run, Path(page["database"]))}).encode("utf-8"))
+        except OSError as error:
+            logger.warning("Could not keep the start page for the next launch: %s", error)
 
 
 def csrf_cookie_name() -> str:
