@@ -2,6 +2,7 @@
 
 Two parts, each on a fresh data folder every time:
 - cycles: launch the window, launch again (the first window is asked to show itself), SIGTERM;
+  then the same again on that data folder, from the start page the first run kept;
 - suites: whole runs of the real-window and lifecycle test files with pytest.
 
 Every launcher runs with PYTHONFAULTHANDLER=1 and core dumps on. A non-zero exit, or an exit
@@ -76,22 +77,29 @@ def native_stacks(core: Path) -> str:
 
 
 def one_cycle(work: Path, env: dict) -> None:
-    """Launch, ask a second launch to show the first window, SIGTERM: the first must exit 0."""
+    """Twice on one data folder (the second launch then opens on the start page the first kept):
+    launch, ask a second launch to show the first window, SIGTERM: the first must exit 0."""
+    for _ in range(2):
+        launch_and_hand_over(work, env)
+
+
+def launch_and_hand_over(work: Path, env: dict) -> None:
     data_dir = work / "data"
     log_file = data_dir / "logs" / "notedesk.log"
+    logged_before = log_file.stat().st_size if log_file.exists() else 0
     first = subprocess.Popen(
         [*LAUNCHER, "--data-dir", str(data_dir)], env=env, cwd=work,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=allow_core_dumps,
     )
     try:
-        wait_for_log(log_file, r"Page loaded", first)
+        wait_for_log(log_file, r"Page loaded", first, logged_before)
         second = subprocess.run(
             [*LAUNCHER, "--data-dir", str(data_dir)], env=env, cwd=work,
             capture_output=True, text=True, timeout=STEP_TIMEOUT_S, preexec_fn=allow_core_dumps,
         )
         if second.returncode != 0:
             raise Failure(f"the second launch: {exit_description(second.returncode)}\n{tail(second.stderr)}")
-        wait_for_log(log_file, r"asked this window to show itself", first)
+        wait_for_log(log_file, r"asked this window to show itself", first, logged_before)
     finally:
         if first.poll() is None:
             first.send_signal(signal.SIGTERM)
@@ -100,7 +108,7 @@ def one_cycle(work: Path, env: dict) -> None:
         except subprocess.TimeoutExpired:
             first.kill()
             code = first.wait()
-    if log_file.exists() and FORCED_EXIT in log_file.read_text(errors="replace"):
+    if log_file.exists() and FORCED_EXIT in log_file.read_bytes()[logged_before:].decode(errors="replace"):
         raise Failure(f"the first launch exited {code}, but only through the watchdog:\n{tail(log_file.read_text())}")
     if code != 0:
         report = [f"the first launch: {exit_description(code)}", "stderr:", tail(first.stderr.read())]

@@ -158,6 +158,7 @@ class StartPage:
 
     def refuse_body(self, environ) -> tuple[Answer, bool] | None:
         """The body guard of a server started before the site: the site's, once it has started."""
+        self.site_wanted.set()
         self.started.wait()
         return (NOT_STARTED, False) if self.site_guard is None else self.site_guard.refusal(environ)
 
