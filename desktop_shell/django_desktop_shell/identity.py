@@ -14,8 +14,7 @@ from urllib.parse import urlsplit
 TABLE = "desktop-shell"
 REQUIRED = ("name", "app-id", "settings")
 KNOWN = {*REQUIRED, "description", "icon", "categories", "keywords", "start-path", "health-path", "data-files", "homepage",
-         "menu", "file-types", "url-schemes", "update-url", "javascript-jit",
-         "keep-start-page"}
+         "menu", "file-types", "url-schemes", "update-url", "javascript-jit", "keep-start-page"}
 APP_ID = re.compile(r"^[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z][A-Za-z0-9-]*)+$")
 MENU_REFERENCE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 MIME_TYPE = re.compile(r"^[a-z]+/[a-z0-9][a-z0-9.+-]*$")
