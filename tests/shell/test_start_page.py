@@ -7,6 +7,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import replace
 
 import pytest
@@ -14,7 +15,7 @@ from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 
 from django_desktop_shell.identity import load
 from django_desktop_shell.process import start_page
-from django_desktop_shell.process.server import BodyGuard
+from django_desktop_shell.process.server import BodyGuard, ServerThread, bind_loopback
 from django_desktop_shell.runtime import Runtime
 from tests.conftest import ROOT
 
@@ -167,6 +168,25 @@ def test_a_copy_that_cannot_be_written_is_left_out_with_a_line_in_the_log(run, t
     page = {"cookies": {}, "headers": [], "body": "<p>Kept</p>", "database": str(tmp_path / "notedesk.sqlite3")}
     start_page.StartPage(run, None).keep(page, tmp_path / "a folder that is gone")
     assert "Could not keep the start page for the next launch" in caplog.text
+
+
+def test_a_site_too_busy_to_answer_as_the_app_closes_leaves_no_copy_and_does_not_hold_the_exit(tmp_path):
+    def busy_site(environ, start_response):
+        time.sleep(3)
+        start_response("200 OK", [("Content-Type", "text/html")])
+        return [b"<p>Late</p>"]
+
+    sock = bind_loopback(0)
+    server = ServerThread(busy_site, sock).start()
+    try:
+        front = start_page.StartPage(Runtime(identity=load(ROOT), data_dir=tmp_path, port=sock.getsockname()[1]), None)
+        front.site_started(busy_site, guard=None)
+        front.window_cookies = f"{CSRF_COOKIE}={'a' * 32}"
+        asked = time.monotonic()
+        assert front.page_for_next_run() is None
+        assert time.monotonic() - asked < start_page.KEEP_WITHIN_S + 0.5
+    finally:
+        server.stop()
 
 
 def test_pages_that_differ_only_in_their_csrf_tokens_are_the_same_page():

@@ -36,6 +36,9 @@ from django_desktop_shell.runtime import Runtime
 KEPT_FILE = "start_page.json"
 # The longest Django's start waits for the window to ask for the kept page.
 HOLD_SITE_S = 1.0
+# The longest the app's exit waits for the page to keep (a stop signal's exit has 1.5 s in all:
+# lifecycle.FORCED_EXIT_AFTER_S); a site too busy to answer by then leaves no copy.
+KEEP_WITHIN_S = 0.5
 # The kept answer's headers that a launch's redirect carries too.
 SECURITY_HEADERS = {"content-security-policy", "cross-origin-opener-policy", "referrer-policy", "server",
                     "x-content-type-options", "x-frame-options"}
@@ -185,14 +188,14 @@ class StartPage:
         secret = cookies_of(self.sent_with).get(csrf_cookie_name(), "")
         return without_csrf_tokens(fresh[2], secret) == without_csrf_tokens(self.kept.body, secret)
 
-    def ask_site(self, cookies: str) -> Answer | None:
+    def ask_site(self, cookies: str, timeout: float = 5) -> Answer | None:
         """The start page, asked for through the server with the window's cookies; None if not a page to keep."""
-        connection = http.client.HTTPConnection(LOOPBACK, self.run.port, timeout=5)
+        connection = http.client.HTTPConnection(LOOPBACK, self.run.port, timeout=timeout)
         try:
             connection.request("GET", self.start_path, headers={"Host": self.window_host, "Cookie": cookies})
             answer = connection.getresponse()
             body = answer.read()
-        except OSError as error:
+        except (OSError, http.client.HTTPException) as error:
             logger.warning("Could not ask for the start page: %s", error)
             return None
         finally:
@@ -215,7 +218,7 @@ class StartPage:
         database = settings.DATABASES["default"]
         if database["ENGINE"] != "django.db.backends.sqlite3":
             return None
-        answer = self.ask_site(self.window_cookies)
+        answer = self.ask_site(self.window_cookies, KEEP_WITHIN_S)
         if answer is None:
             return None
         cookies = cookies_of(self.window_cookies)
