@@ -2,14 +2,14 @@
 (`keep-start-page = true` in the identity table).
 
 When the app closes, the shell asks for its start page once more, with the cookies the window
-last asked for it with, and keeps the answer in the data folder beside the state of the database
-then (each of its files' size and modification time). At the next launch in a window, if the
-app's version, its program and its database are as they were, the server starts at once with a
-StartPage in front of the site. It answers the window's launch and its request for the start page
-from the copy (only to the same cookies) and every other request once the site has started.
-Django starts once that page has gone out, or after HOLD_SITE_S: started beside the window, it
-shares the one interpreter lock with GTK's start and slows the window by as much as it saves
-(docs/performance.md). Once the site is up, the page is asked for again with the window's cookies
+last sent, and keeps the answer in the data folder beside the state of the database then (each
+of its files' size and modification time). At the next launch in a window, if the app's version,
+its program and its database are as they were, the server starts at once with a StartPage in
+front of the site. It answers the window's launch and its request for the start page from the
+copy (only to the same cookies) and every other request once the site has started. Django starts
+once that page has gone out, a request needs the site, or HOLD_SITE_S has passed: started beside
+the window, it shares the one interpreter lock with GTK's start and slows the window by as much
+as it saves (docs/performance.md). Once the site is up, the page is asked for again with the window's cookies
 and compared with the copy, CSRF tokens aside; if they differ (the code changed without a new
 version, say), the window loads the site's own.
 
