@@ -212,8 +212,9 @@ def test_a_window_shows_the_last_runs_start_page_before_the_site_starts_and_it_w
 
     first, _ = launch()
     assert "kept start page sent" not in first  # a first launch has none
-    again, _ = launch()
+    again, log = launch()
     assert "kept start page sent, the site started: False" in again
+    assert log.count("The start page went out from the copy the last run kept") == 1
     assert "saved a note" in again  # the copy's CSRF token goes with the window's cookie
     kept_file = data_dir / start_page.KEPT_FILE
     kept = json.loads(kept_file.read_text())

@@ -154,6 +154,7 @@ class StartPage:
             return None
         self.sent_with = self.window_cookies = environ["HTTP_COOKIE"]
         self.site_wanted.set()
+        logger.info("The start page went out from the copy the last run kept, before the site started")
         return "200 OK", [*self.kept.headers, ("Content-Length", str(len(self.kept.body)))], self.kept.body
 
     def security_headers(self) -> list[tuple[str, str]]:
