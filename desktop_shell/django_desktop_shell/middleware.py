@@ -5,7 +5,6 @@ middlewares make sure only the app's own window (or the holder of the --headless
 gets an answer. docs/security.md explains each defence and the attack it stops.
 """
 
-import hmac
 import logging
 from html import escape
 
@@ -72,8 +71,8 @@ class LaunchGateMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.own_origins = frozenset(f"http://{host}" for host in settings.DESKTOP_ALLOWED_HOSTS)
-        self.launch_token = settings.DESKTOP_LAUNCH_TOKEN.encode()
-        self.session_token = settings.DESKTOP_SESSION_TOKEN.encode()
+        self.launch_token = settings.DESKTOP_LAUNCH_TOKEN
+        self.session_token = settings.DESKTOP_SESSION_TOKEN
         self.cookie_name = settings.DESKTOP_SESSION_COOKIE
         self.session_host = settings.DESKTOP_SESSION_HOST
         self.app_name = settings.DESKTOP_APP_NAME
@@ -111,7 +110,7 @@ class LaunchGateMiddleware:
         # The POST comes from a file:// page (Origin: null) and carries no CSRF token: only the
         # launch token, which is what proves the sender.
         fields = request.POST if request.method == "POST" else request.GET
-        if not self.matches(fields.get("token", ""), self.launch_token):
+        if not runtime.matches(fields.get("token", ""), self.launch_token):
             return error_response(request, 403, f"This launch link is not valid. Start {self.app_name} again.")
         if request.META["HTTP_HOST"] != self.session_host:  # the Host check let only the app's hosts this far
             response = (TemporaryRedirect if request.method == "POST" else HttpResponseRedirect)(
@@ -136,15 +135,11 @@ class LaunchGateMiddleware:
         return request.META.get("HTTP_SEC_FETCH_SITE", "same-origin") not in ("same-origin", "none")
 
     def has_session(self, request):
-        return self.matches(request.COOKIES.get(self.cookie_name, ""), self.session_token)
+        return runtime.matches(request.COOKIES.get(self.cookie_name, ""), self.session_token)
 
     def has_bearer_token(self, request):
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        return scheme == "Bearer" and self.matches(token, self.launch_token)
-
-    @staticmethod
-    def matches(candidate: str, secret: bytes) -> bool:
-        return hmac.compare_digest(candidate.encode(), secret)
+        return scheme == "Bearer" and runtime.matches(token, self.launch_token)
 
 
 class TemporaryRedirect(HttpResponseRedirectBase):

@@ -5,6 +5,7 @@ project whose settings are imported without it (plain `manage.py runserver`, say
 is: it is not running as a desktop app.
 """
 
+import hmac
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,3 +34,8 @@ def configure(runtime: Runtime) -> Runtime:
     global current
     current = runtime
     return runtime
+
+
+def matches(candidate: str, secret: str) -> bool:
+    """Whether `candidate` is the per-launch `secret`, compared in constant time."""
+    return hmac.compare_digest(candidate.encode(), secret.encode())

@@ -16,7 +16,6 @@ version, say), the window loads the site's own.
 A site opts in when its start page depends on its database and the request's cookies alone.
 """
 
-import hmac
 import http.client
 import json
 import logging
@@ -31,7 +30,7 @@ from urllib.parse import parse_qs
 from django_desktop_shell.files import write_file
 from django_desktop_shell.process.server import LOOPBACK, Answer, BodyGuard
 from django_desktop_shell.process.site import LAUNCH_PATH
-from django_desktop_shell.runtime import Runtime
+from django_desktop_shell.runtime import Runtime, matches
 
 KEPT_FILE = "start_page.json"
 # The longest Django's start waits for the window to ask for the kept page.
@@ -96,10 +95,6 @@ def cookies_of(header: str) -> dict[str, str]:
     except CookieError:
         return {}
     return {name: morsel.value for name, morsel in jar.items()}
-
-
-def matches(candidate: str, secret: str) -> bool:
-    return hmac.compare_digest(candidate.encode(), secret.encode())
 
 
 class StartPage:
@@ -186,7 +181,9 @@ class StartPage:
         fresh = self.ask_site(self.sent_with)
         if fresh is None:
             return False
-        secret = cookies_of(self.sent_with).get(csrf_cookie_name(), "")
+        from django.conf import settings
+
+        secret = cookies_of(self.sent_with).get(settings.CSRF_COOKIE_NAME, "")
         return without_csrf_tokens(fresh[2], secret) == without_csrf_tokens(self.kept.body, secret)
 
     def ask_site(self, cookies: str, timeout: float = 5) -> Answer | None:
@@ -241,12 +238,6 @@ class StartPage:
                 write_file(kept_file, json.dumps({**page, "state": state_of(self.run, Path(page["database"]))}).encode("utf-8"))
         except OSError as error:
             logger.warning("Could not keep the start page for the next launch: %s", error)
-
-
-def csrf_cookie_name() -> str:
-    from django.conf import settings
-
-    return settings.CSRF_COOKIE_NAME
 
 
 def without_csrf_tokens(body: bytes, secret: str) -> bytes:
