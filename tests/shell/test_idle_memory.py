@@ -30,7 +30,6 @@ class RequestThread:
         connection.ensure_connection()
         connection.connection.set_trace_callback(self.statements.append)
         application({"answer": self.answer}, lambda status, headers: None)
-        self.finished_at = time.monotonic()
         self.done.wait()
         connection.close()
 
@@ -41,6 +40,9 @@ class RequestThread:
         return [b"answered"]
 
     def finish_request(self):
+        # Taken before the request may end, not after: a thread descheduled once its request had
+        # ended took this moment late, under load, and the quiet time looked shorter than it was.
+        self.finished_at = time.monotonic()
         self.go.set()
 
     def end(self):
