@@ -95,7 +95,7 @@ def summary_rows(startup, ajax, search, memory, sizes) -> list[list]:
     return rows
 
 
-def details(startup, ajax, search, memory) -> list[str]:
+def details(startup, phases, ajax, search, memory) -> list[str]:
     parts = []
     if startup:
         rows = [[variant, entry["runs"], f"{entry['shown_median_s']:.3f}",
@@ -106,6 +106,24 @@ def details(startup, ajax, search, memory) -> list[str]:
         parts += ["### Start-up (s): spawn to the final screen", "",
                   table(["variant", "runs", "content shown, median", "range", "× bare", "page loaded, median",
                          "PSS of the tree, MB"], rows), "",
+                  f"1-minute load average at the start of each round: {loads}.", ""]
+    if phases:
+        medians = phases["results"]
+        first = next(iter(medians))
+        headers = ["moment"]
+        for name in medians:
+            headers += [f"{name} ({phases['runs'][name]} runs)"] + ([f"{name} − {first}"] if name != first else [])
+        rows = []
+        for phase in phases["phase_order"]:
+            row = [phase]
+            for name, moments in medians.items():
+                row.append(seconds(moments.get(phase)))
+                if name != first:
+                    both = phase in moments and phase in medians[first]
+                    row.append(f"{(moments[phase] - medians[first][phase]) * 1000:+.0f} ms" if both else "")
+            rows.append(row)
+        loads = " ".join(f"{value:.1f}" for value in phases["round_loads"])
+        parts += ["### Start-up phases (s after the spawn, medians; `bench/phases.py`)", "", table(headers, rows), "",
                   f"1-minute load average at the start of each round: {loads}.", ""]
     if ajax:
         rows = []
@@ -178,11 +196,11 @@ def machine_lines(results: dict) -> list[str]:
 
 
 def render() -> str:
-    results = {name: load(name) for name in ["startup", "ajax", "search", "memory", "sizes"]}
+    results = {name: load(name) for name in ["startup", "phases", "ajax", "search", "memory", "sizes"]}
     lines = [BEGIN, "", *machine_lines(results), "",
              table(["figure", "measured", "target", ""], summary_rows(*(results[name] for name in
                                                                           ["startup", "ajax", "search", "memory", "sizes"]))),
-             "", *details(results["startup"], results["ajax"], results["search"], results["memory"]), END]
+             "", *details(results["startup"], results["phases"], results["ajax"], results["search"], results["memory"]), END]
     return "\n".join(lines)
 
 

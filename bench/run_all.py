@@ -1,6 +1,6 @@
 """Every benchmark, one after the other, then the tables of docs/performance.md from their results.
 
-Usage: python -m bench.run_all [--only sizes,startup,ajax,search,memory,history] [--nice N]   (make bench runs it)
+Usage: python -m bench.run_all [--only sizes,startup,phases,ajax,search,memory,history] [--nice N]   (make bench runs it)
 """
 
 import argparse
@@ -12,7 +12,7 @@ import time
 from bench import report
 from bench.common import ROOT
 
-BENCHMARKS = ["sizes", "startup", "ajax", "search", "memory", "history"]
+BENCHMARKS = ["sizes", "startup", "phases", "ajax", "search", "memory", "history"]
 TIMEOUT_S = 1800  # each benchmark bounds itself well below this
 # On a shared machine, other work disturbs the figures less when the benchmarks (and the apps and
 # servers they start) run at a higher priority; only root may raise it. --nice 0 turns it off.

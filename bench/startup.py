@@ -149,6 +149,13 @@ def compile_bytecode(tree: Path) -> None:
                    check=True, stdout=subprocess.DEVNULL)
 
 
+def interleaved_rounds(names: list[str], runs: int):
+    """(round number, the variants in that round's order): round -1 warms up (the first launch of
+    each data folder), then each round starts one variant further on, so a busy moment hits all alike."""
+    for round_number in range(-1, runs):
+        yield round_number, names[round_number % len(names):] + names[:round_number % len(names)]
+
+
 def other_variant(path: Path) -> tuple[list[str], dict]:
     """Notedesk from another checkout (a folder) or another build (a program)."""
     if path.is_dir():
@@ -198,13 +205,11 @@ def main() -> None:
     samples = {name: [] for name in variants}
     failures = []
     loads = []
-    names = list(variants)
     with display():
-        for round_number in range(-1, args.runs):  # round -1 warms up: the first launch of each data folder
+        for round_number, order in interleaved_rounds(list(variants), args.runs):
             if time.monotonic() > deadline:
                 break
             loads.append(os.getloadavg()[0])
-            order = names[round_number % len(names):] + names[:round_number % len(names)]
             for name in order:
                 command, extra = variants[name]
                 try:
