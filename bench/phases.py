@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from bench.common import PYTHON, ROOT, app_env, data_dir, display, machine, median, print_table, seed_notes, write_results
+from bench.report import phase_table
 from bench.startup import NOTES, PEERS, compile_bytecode, interleaved_rounds, other_variant, stop_tree, watch_screen
 
 TRACER = str(ROOT / "bench" / "phase_trace.py")
@@ -110,22 +111,10 @@ def main() -> None:
     reference = max(medians.values(), key=len, default={})  # Notedesk's: it has the page's own marks too
     order = sorted({phase for phases in medians.values() for phase in phases},
                    key=lambda phase: reference.get(phase, min(phases.get(phase, 99) for phases in medians.values())))
-    first = next(iter(medians), None)
-    headers, rows = ["phase"], []
-    for name in medians:
-        headers += [f"{name} (n={len(samples[name])})"] + ([f"{name} − {first}"] if name != first else [])
-    for phase in order:
-        row = [phase]
-        for name, phases in medians.items():
-            value = phases.get(phase)
-            row.append("" if value is None else f"{value:.3f}")
-            if name != first:
-                base = medians[first].get(phase)
-                row.append("" if value is None or base is None else f"{(value - base) * 1000:+.0f} ms")
-        rows.append(row)
+    phases = {"results": medians, "runs": {name: len(runs) for name, runs in samples.items()}, "phase_order": order}
     print_table("Start-up phases (s after the spawn, median; "
                 f"load average (1 min) at each round's start: {' '.join(f'{value:.2f}' for value in loads)})",
-                headers, rows)
+                *phase_table(phases))
     if failures:
         print("failures:", *failures, sep="\n  ")
     if not args.no_write:
@@ -135,8 +124,7 @@ def main() -> None:
              "mark timing, in seconds after the spawn; content shown = the first screen grab equal to the final "
              f"screen, as in bench/startup.py; Notedesk from source on {NOTES} demo notes, warm data folder, its "
              "modules compiled to bytecode first; variants interleaved; medians"),
-            round_loads=[round(value, 2) for value in loads], failures=failures, phase_order=order,
-            runs={name: len(runs) for name, runs in samples.items()}, results=medians,
+            round_loads=[round(value, 2) for value in loads], failures=failures, **phases,
         )
 
 

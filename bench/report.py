@@ -95,6 +95,26 @@ def summary_rows(startup, ajax, search, memory, sizes) -> list[list]:
     return rows
 
 
+def phase_table(phases: dict) -> tuple[list[str], list[list]]:
+    """bench/phases.py's results as a table: each moment's median per variant, and each variant
+    after the first against the first."""
+    medians = phases["results"]
+    first = next(iter(medians), None)
+    headers = ["moment"]
+    for name in medians:
+        headers += [f"{name} ({phases['runs'][name]} runs)"] + ([f"{name} − {first}"] if name != first else [])
+    rows = []
+    for phase in phases["phase_order"]:
+        row = [phase]
+        for name, moments in medians.items():
+            row.append(seconds(moments.get(phase)))
+            if name != first:
+                both = phase in moments and phase in medians[first]
+                row.append(f"{(moments[phase] - medians[first][phase]) * 1000:+.0f} ms" if both else "")
+        rows.append(row)
+    return headers, rows
+
+
 def details(startup, phases, ajax, search, memory) -> list[str]:
     parts = []
     if startup:
@@ -108,20 +128,7 @@ def details(startup, phases, ajax, search, memory) -> list[str]:
                          "PSS of the tree, MB"], rows), "",
                   f"1-minute load average at the start of each round: {loads}.", ""]
     if phases:
-        medians = phases["results"]
-        first = next(iter(medians))
-        headers = ["moment"]
-        for name in medians:
-            headers += [f"{name} ({phases['runs'][name]} runs)"] + ([f"{name} − {first}"] if name != first else [])
-        rows = []
-        for phase in phases["phase_order"]:
-            row = [phase]
-            for name, moments in medians.items():
-                row.append(seconds(moments.get(phase)))
-                if name != first:
-                    both = phase in moments and phase in medians[first]
-                    row.append(f"{(moments[phase] - medians[first][phase]) * 1000:+.0f} ms" if both else "")
-            rows.append(row)
+        headers, rows = phase_table(phases)
         loads = " ".join(f"{value:.1f}" for value in phases["round_loads"])
         parts += ["### Start-up phases (s after the spawn, medians; `bench/phases.py`)", "", table(headers, rows), "",
                   f"1-minute load average at the start of each round: {loads}.", ""]
