@@ -51,7 +51,7 @@ shell-wheel: $(VENV)/bin/python
 	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist ./desktop_shell
 
 clean:
-	rm -rf $(VENV) build/out dist collected_static
+	rm -rf $(VENV) dist collected_static
 
 # Installers (Linux: the one-file binary, the one-folder bundle, its .tar.gz and the .deb, in dist/).
 # test-package builds them again in a temporary folder and tests them: too slow for `make test`.

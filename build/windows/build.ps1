@@ -1,5 +1,6 @@
 # Builds the Django project in -Project (default: this repository) for Windows into -Dist
-# (default: dist\), every name from its [tool.desktop-shell] table: SLUG.exe (one file), SLUG-dir\
+# (default: dist\), with the shell's own packaging (django_desktop_shell\packaging\installers\
+# windows.ps1), every name from its [tool.desktop-shell] table: SLUG.exe (one file), SLUG-dir\
 # (one folder) and NAME-VERSION-setup.exe (Inno Setup 6, per user). Run from anywhere:
 #   powershell -ExecutionPolicy Bypass -File build\windows\build.ps1 [-Dist DIST] [-Project PROJECT]
 # Needs Python 3.11 (py -3.11, or $env:PYTHON) and Inno Setup 6. When WINDOWS_CERTIFICATE_FILE
@@ -17,57 +18,10 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) { throw "$Program exited with $LASTEXITCODE" }
 }
 
-function Find-Program {
-    param([string]$Name, [string[]]$Candidates)
-    $found = Get-Command $Name -ErrorAction SilentlyContinue
-    if ($found) { return $found.Source }
-    $path = $Candidates | Where-Object { $_ -and (Test-Path $_) } | Select-Object -First 1
-    if (-not $path) { throw "$Name was not found. Install it, then run this script again." }
-    return $path
-}
-
 $Python = "$Root\.venv\Scripts\python.exe"
 if (-not (Test-Path $Python)) {
     if ($env:PYTHON) { Invoke-Native $env:PYTHON @("-m", "venv", ".venv") }
     else { Invoke-Native "py" @("-3.11", "-m", "venv", ".venv") }
 }
 Invoke-Native $Python @("-m", "pip", "install", "--quiet", "--config-settings", "editable_mode=compat", "-e", "./desktop_shell[updates]", "-e", ".[package]")
-# One line of JSON, ASCII only: safe whatever code page the console decodes it with.
-$App = Invoke-Native $Python @("-m", "django_desktop_shell.packaging.identity", $Project, "--format", "json") | ConvertFrom-Json
-$Work = "$Root\build\out\$($App.slug)"
-$env:DESKTOP_SHELL_PROJECT = $Project
-Invoke-Native $Python @("-m", "PyInstaller", "--clean", "--noconfirm", "--log-level", "WARN",
-    "--distpath", $Dist, "--workpath", "$Work\pyinstaller", $App.spec)
-
-$Iscc = Find-Program "ISCC.exe" @("${env:ProgramFiles(x86)}\Inno Setup 6\ISCC.exe", "$env:ProgramFiles\Inno Setup 6\ISCC.exe")
-$IsccArguments = @("/Qp", "/DAppName=$($App.name)", "/DAppSlug=$($App.slug)", "/DAppGuid=$($App.windows_app_id)",
-    "/DAppVersion=$($App.version)", "/DSourceDir=$Dist\$($App.slug)-dir", "/O$Dist")
-if ($App.homepage) { $IsccArguments += "/DHomepage=$($App.homepage)" }
-if ($App.icon) {
-    # The spec renders the .ico into its work folder, named after the spec.
-    $SpecName = [IO.Path]::GetFileNameWithoutExtension($App.spec)
-    $IsccArguments += "/DIconFile=$Work\pyinstaller\$SpecName\desktop-shell\icons\$($App.slug).ico"
-}
-
-# The identity's file-types and url-schemes, as [Registry] lines the installer includes.
-$Registration = Invoke-Native $Python @("-m", "django_desktop_shell.packaging.identity", $Project, "--format", "inno-registry")
-if ($Registration) {
-    New-Item -ItemType Directory -Force -Path $Work | Out-Null
-    Set-Content -Path "$Work\registration.iss" -Value $Registration -Encoding UTF8
-    $IsccArguments += "/DRegistration=$Work\registration.iss"
-}
-
-$Exe = "$($App.slug).exe"
-if ($env:WINDOWS_CERTIFICATE_FILE) {
-    $SdkSignTools = Get-ChildItem "${env:ProgramFiles(x86)}\Windows Kits\10\bin\*\x64\signtool.exe" -ErrorAction SilentlyContinue |
-        Sort-Object FullName -Descending | ForEach-Object FullName
-    $SignTool = Find-Program "signtool.exe" @($SdkSignTools)
-    $Sign = @("sign", "/f", $env:WINDOWS_CERTIFICATE_FILE, "/p", $env:WINDOWS_CERTIFICATE_PASSWORD,
-        "/fd", "SHA256", "/tr", "http://timestamp.digicert.com", "/td", "SHA256")
-    Invoke-Native $SignTool ($Sign + @("$Dist\$Exe", "$Dist\$($App.slug)-dir\$Exe"))
-    # Inno Setup signs the installer and the uninstaller it writes with this command ($f: the file).
-    $IsccArguments += @("/DSign", "/Ssigntool=`"$SignTool`" $($Sign -join ' ') `$f")
-}
-
-Invoke-Native $Iscc ($IsccArguments + @("build\windows\installer.iss"))
-Write-Host "Built $Dist\$Exe, $Dist\$($App.slug)-dir\ and $Dist\$($App.name)-$($App.version)-setup.exe"
+Invoke-Native $Python @("-m", "django_desktop_shell.packaging", $Project, $Dist, "--installers")

@@ -1,14 +1,17 @@
-"""System checks that refuse a desktop start which would be unsafe, each saying what to change.
+"""System checks that refuse a desktop start which would be unsafe, or would not work, each saying
+what to change.
 
 They run at every launch (tag "desktop"); an Error stops the start. desktop_settings() sets all
 of this; these catch a project that does not call it, or undoes part of it afterwards.
 """
 
 import re
+import sys
 from pathlib import Path
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 
 from django_desktop_shell import runtime
 from django_desktop_shell.settings import SHELL_MIDDLEWARE, host_settings
@@ -23,6 +26,15 @@ TEST_RUNNER_HOST = "testserver"  # what django.test.utils.setup_test_environment
 PRIVATE_REFERRER_POLICIES = {"same-origin", "no-referrer"}
 
 
+def fix() -> str:
+    """How to apply the defaults again; for split settings, in which module."""
+    applied_in = getattr(settings, "DESKTOP_SETTINGS_APPLIED_IN", None)
+    if applied_in and applied_in != settings.SETTINGS_MODULE:
+        return (f"desktop_settings(globals()) ran in {applied_in}, and {settings.SETTINGS_MODULE}, the settings module the "
+                f"app starts with, sets its own values after it: call it at the end of {settings.SETTINGS_MODULE} instead.")
+    return FIX
+
+
 def running() -> runtime.Runtime | None:
     return runtime.current if runtime.current and runtime.current.port else None
 
@@ -35,7 +47,7 @@ def check_middleware(app_configs, **kwargs):
     missing = [name for name in SHELL_MIDDLEWARE if name not in middleware]
     problem = f"is missing {', '.join(missing)}" if missing else "has the shell's middleware after the site's own"
     return [Error(f"MIDDLEWARE {problem}: requests would reach the site without the launch gate and Host check.",
-                  hint=f"The shell's middleware must come first, in this order: {', '.join(SHELL_MIDDLEWARE)}. {FIX}",
+                  hint=f"The shell's middleware must come first, in this order: {', '.join(SHELL_MIDDLEWARE)}. {fix()}",
                   id="desktop.E001")]
 
 
@@ -50,7 +62,7 @@ def check_secret_key(app_configs, **kwargs):
     return [Error("SECRET_KEY is written in the settings, so every install shares it: anyone with the source can forge "
                   "sessions and signatures.",
                   hint=f"Remove the line that sets SECRET_KEY after desktop_settings(); the shell keeps a key per install "
-                       f"in the data folder. {FIX}",
+                       f"in the data folder. {fix()}",
                   id="desktop.E002")]
 
 
@@ -60,7 +72,7 @@ def check_debug(app_configs, **kwargs):
     if not run or run.dev or not settings.DEBUG:
         return []
     return [Error("DEBUG is on without --dev: error pages would show source code and settings to any local program.",
-                  hint=f"Do not set DEBUG after desktop_settings(); start with --dev to turn it on. {FIX}", id="desktop.E003")]
+                  hint=f"Do not set DEBUG after desktop_settings(); start with --dev to turn it on. {fix()}", id="desktop.E003")]
 
 
 @register(TAG, Tags.security)
@@ -74,24 +86,24 @@ def check_hosts(app_configs, **kwargs):
     wider_hosts = sorted(set(settings.ALLOWED_HOSTS) - set(own["ALLOWED_HOSTS"]) - test_runner_host)
     if wider_hosts:
         errors.append(Error(f"ALLOWED_HOSTS allows {', '.join(map(repr, wider_hosts))}, beyond this app's loopback address.",
-                            hint=f"Leave ALLOWED_HOSTS to the shell. {FIX}", id="desktop.E004"))
+                            hint=f"Leave ALLOWED_HOSTS to the shell. {fix()}", id="desktop.E004"))
     missing_hosts = sorted(set(own["ALLOWED_HOSTS"]) - set(settings.ALLOWED_HOSTS) - {"*"})
     if missing_hosts:
         errors.append(Error(f"ALLOWED_HOSTS leaves out {', '.join(map(repr, missing_hosts))}: Django would refuse the "
                             "launch and the app's own pages with a 400.",
-                            hint=f"Leave ALLOWED_HOSTS to the shell. {FIX}", id="desktop.E004"))
+                            hint=f"Leave ALLOWED_HOSTS to the shell. {fix()}", id="desktop.E004"))
     wider_hosts = sorted(set(settings.DESKTOP_ALLOWED_HOSTS) - set(own["DESKTOP_ALLOWED_HOSTS"]))
     if wider_hosts:
         errors.append(Error(f"DESKTOP_ALLOWED_HOSTS allows {', '.join(map(repr, wider_hosts))}, beyond this app's loopback "
-                            "addresses.", hint=f"Leave DESKTOP_ALLOWED_HOSTS to the shell. {FIX}", id="desktop.E004"))
+                            "addresses.", hint=f"Leave DESKTOP_ALLOWED_HOSTS to the shell. {fix()}", id="desktop.E004"))
     wider_origins = sorted(set(settings.CSRF_TRUSTED_ORIGINS) - set(own["CSRF_TRUSTED_ORIGINS"]))
     if wider_origins:
         errors.append(Error(f"CSRF_TRUSTED_ORIGINS trusts {', '.join(map(repr, wider_origins))}: pages there could post "
-                            "to this app.", hint=f"Leave CSRF_TRUSTED_ORIGINS to the shell. {FIX}", id="desktop.E004"))
+                            "to this app.", hint=f"Leave CSRF_TRUSTED_ORIGINS to the shell. {fix()}", id="desktop.E004"))
     if settings.DESKTOP_SESSION_HOST != own["DESKTOP_SESSION_HOST"]:
         errors.append(Error(f"DESKTOP_SESSION_HOST is {settings.DESKTOP_SESSION_HOST!r}: the session cookie would be set on "
                             f"a host other than {own['DESKTOP_SESSION_HOST']!r}.",
-                            hint=f"Leave DESKTOP_SESSION_HOST to the shell. {FIX}", id="desktop.E004"))
+                            hint=f"Leave DESKTOP_SESSION_HOST to the shell. {fix()}", id="desktop.E004"))
     return errors
 
 
@@ -109,7 +121,7 @@ def check_database(app_configs, **kwargs):
             errors.append(Error(
                 f"The database {alias!r} is at {location}, outside the data folder {run.data_dir}: in a packaged app that "
                 "is a read-only or temporary folder, and every change would be lost.",
-                hint=f"Leave DATABASES['{alias}']['NAME'] to the shell, or put it under settings.DESKTOP_DATA_DIR. {FIX}",
+                hint=f"Leave DATABASES['{alias}']['NAME'] to the shell, or put it under settings.DESKTOP_DATA_DIR. {fix()}",
                 id="desktop.E005"))
     return errors
 
@@ -124,7 +136,7 @@ def check_media_root(app_configs, **kwargs):
         return []
     return [Error(f"Uploaded files go to {location}, outside the data folder {run.data_dir}: in a packaged app that is "
                   "a read-only or temporary folder, and every upload would be lost.",
-                  hint=f"Leave MEDIA_ROOT to the shell, or put it under settings.DESKTOP_DATA_DIR. {FIX}", id="desktop.E005")]
+                  hint=f"Leave MEDIA_ROOT to the shell, or put it under settings.DESKTOP_DATA_DIR. {fix()}", id="desktop.E005")]
 
 
 @register(TAG, Tags.security)
@@ -138,7 +150,7 @@ def check_plain_http(app_configs, **kwargs):
     return [Error(f"{', '.join(https_only)} {'is' if len(https_only) == 1 else 'are'} on, but the app is served over plain "
                   "HTTP on 127.0.0.1: every request would be redirected to an https:// address nothing answers, or its "
                   "cookies never sent back, so every form would be refused.",
-                  hint=f"Remove these lines after desktop_settings(); loopback traffic never leaves the machine. {FIX}",
+                  hint=f"Remove these lines after desktop_settings(); loopback traffic never leaves the machine. {fix()}",
                   id="desktop.E007")]
 
 
@@ -158,7 +170,7 @@ def check_security_headers(app_configs, **kwargs):
     if not weaker:
         return []
     return [Error(f"Security headers weaker than the shell's: {'; '.join(weaker)}.",
-                  hint=f"Remove these lines after desktop_settings(). {FIX}", id="desktop.E008")]
+                  hint=f"Remove these lines after desktop_settings(). {fix()}", id="desktop.E008")]
 
 
 @register(TAG, Tags.security)
@@ -182,7 +194,39 @@ def check_cookies(app_configs, **kwargs):
     if not weaker:
         return []
     return [Error(f"Cookie settings weaker than the shell's: {'; '.join(weaker)}.",
-                  hint=f"Remove these lines after desktop_settings(). {FIX}", id="desktop.E006")]
+                  hint=f"Remove these lines after desktop_settings(). {fix()}", id="desktop.E006")]
+
+
+@register(TAG, Tags.staticfiles)
+def check_static_manifest(app_configs, **kwargs):
+    """A manifest storage (Django's ManifestStaticFilesStorage, WhiteNoise's compressed one) names
+    each static file by the manifest `collectstatic` writes; without one every page that uses
+    {% static %} is a 500, the error page included. A build collects the files (and writes the
+    manifest) into the bundle; run from the source, there may be none. With DEBUG (--dev) the
+    storage gives the plain names and needs none."""
+    if not running() or getattr(sys, "frozen", False) or settings.DEBUG:
+        return []
+    from django.contrib.staticfiles.storage import ManifestFilesMixin
+    from django.core.files.storage import storages
+
+    storage = storages["staticfiles"]
+    if not isinstance(storage, ManifestFilesMixin):
+        return []
+    try:
+        if storage.read_manifest() is not None:
+            return []
+        where = f"there is none at {storage.manifest_storage.path(storage.manifest_name)}"
+    except ImproperlyConfigured:
+        where = "and STATIC_ROOT, where it would be, is not set"
+    backend = settings.STORAGES["staticfiles"]["BACKEND"]
+    return [Error(
+        f"STORAGES['staticfiles'] is {backend}, which names every static file by the manifest collectstatic writes, "
+        f"{where}: every page that uses {{% static %}} would fail with a 500.",
+        hint="Leave the static files to the shell: in the settings module the desktop app starts with, set "
+             "STORAGES = {\"default\": STORAGES[\"default\"]} before desktop_settings(globals()); its own storage gives "
+             "each file a fingerprinted address without a collectstatic, and a build collects them either way. Or run "
+             "`python launcher.py manage collectstatic --noinput`, again after every change to a static file.",
+        id="desktop.E009")]
 
 
 @register(TAG)

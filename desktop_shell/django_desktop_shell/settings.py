@@ -72,6 +72,7 @@ def desktop_settings(namespace: dict) -> list[str]:
     if run is None:
         return []
     report = Report(namespace)
+    namespace["DESKTOP_SETTINGS_APPLIED_IN"] = namespace.get("__name__")  # for the checks' hints, with split settings
     identity, port, data_dir = run.identity, run.port, run.data_dir
     frozen = getattr(sys, "frozen", False)
 

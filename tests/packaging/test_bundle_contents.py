@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, project_data_files, site_facts,
-                                                     template_folders)
+from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, manage, project_data_files,
+                                                     site_facts, template_folders)
 
 from tests.conftest import COOKBOOK, ROOT, SITES
 
@@ -23,6 +23,20 @@ NO_IMAGE_FIELDS = {"image_fields": False}
 def facts(tmp_path_factory):
     """site_facts.py's answer for each project, as the spec gets it."""
     return {name: site_facts(project, str(tmp_path_factory.mktemp(name))) for name, project in PROJECTS.items()}
+
+
+def test_the_builds_own_new_database_is_not_reported_to_the_developer(tmp_path, capfd):
+    """The build runs its commands on an empty data folder of its own: the launcher's word that
+    migrations are pending on it would read as if the developer's database needed them."""
+    site_facts(SITES["polls"], str(tmp_path))
+    assert "pending" not in capfd.readouterr().err
+
+
+def test_a_command_the_build_runs_that_fails_stops_it_with_that_commands_own_words(tmp_path):
+    (tmp_path / "launcher.py").write_text("import sys\nsys.exit('polls: settings module not found')\n")
+    with pytest.raises(BuildError, match=r"manage collect_bundle_static` failed \(status 1\):\n"
+                                         r"polls: settings module not found$"):
+        manage(tmp_path, str(tmp_path / "data"), "collect_bundle_static", str(tmp_path / "static"))
 
 
 def test_site_facts_name_the_template_folders_and_the_image_fields(facts):

@@ -1,6 +1,6 @@
 """The Linux installers as a person gets them: the one-file binary, the .tar.gz, and the .deb
 installed with dpkg, run, and removed; every name in them from the app's identity, so that
-examples/polls, built by the same script, installs and runs beside Notedesk."""
+examples/polls, built by the shell's own packaging command, installs and runs beside Notedesk."""
 
 import hashlib
 import http.client
@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tarfile
 import tomllib
+import zipfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -24,25 +25,27 @@ pytestmark = pytest.mark.packaging
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 VERSION = PYPROJECT["project"]["version"]
 MAX_ONE_FILE_BYTES = 50 * 1024 * 1024
+INSTALLERS = ROOT / "desktop_shell" / "django_desktop_shell" / "packaging" / "installers"
 BUILD_SCRIPTS = [ROOT / "build" / "linux" / "build.sh", ROOT / "build" / "linux" / "system-packages.sh",
-                 ROOT / "build" / "macos" / "build.sh"]
+                 ROOT / "build" / "macos" / "build.sh", INSTALLERS / "linux.sh", INSTALLERS / "macos.sh"]
 
 
-def build_linux(dist: Path, *project: Path) -> Path:
-    """Every Linux installer of the project, freshly built by the script `make package` runs."""
-    subprocess.run([str(ROOT / "build" / "linux" / "build.sh"), str(dist), *map(str, project)],
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory):
+    """Every Linux installer of Notedesk, freshly built by the script `make package` runs."""
+    dist = tmp_path_factory.mktemp("dist")
+    subprocess.run([str(ROOT / "build" / "linux" / "build.sh"), str(dist)],
                    check=True, env={**os.environ, "PYTHON": sys.executable}, timeout=900)
     return dist
 
 
 @pytest.fixture(scope="session")
-def dist(tmp_path_factory):
-    return build_linux(tmp_path_factory.mktemp("dist"))
-
-
-@pytest.fixture(scope="session")
 def polls_dist(tmp_path_factory):
-    return build_linux(tmp_path_factory.mktemp("polls-dist"), SITES["polls"])
+    """examples/polls' installers, built as any project on the shell builds them: by the shell alone."""
+    dist = tmp_path_factory.mktemp("polls-dist")
+    subprocess.run([sys.executable, "-m", "django_desktop_shell.packaging", str(SITES["polls"]), str(dist), "--installers"],
+                   check=True, timeout=900)
+    return dist
 
 
 def only(directory: Path, pattern: str) -> Path:
@@ -194,7 +197,7 @@ def test_the_deb_and_its_desktop_entry_take_their_names_from_pyproject(dist, tmp
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("dpkg"), reason="installing a .deb needs dpkg and root")
-def test_polls_built_by_the_same_script_installs_beside_notedesk_and_both_run(dist, polls_dist, app_env, tmp_path):
+def test_polls_built_by_the_shell_alone_installs_beside_notedesk_and_both_run(dist, polls_dist, app_env, tmp_path):
     debs = {"notedesk": only(dist, f"notedesk_{VERSION}_*.deb"), "polls": only(polls_dist, "polls_1.0.0_*.deb")}
     env = {**app_env, "XDG_DATA_HOME": str(tmp_path / "xdg-data")}
     subprocess.run(["dpkg", "--install", *debs.values()], check=True, capture_output=True)
@@ -224,6 +227,10 @@ def test_a_project_installs_the_shell_from_its_wheel_like_any_dependency(tmp_pat
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(tmp_path / "wheels"),
                     str(ROOT / "desktop_shell")], check=True, timeout=300)
     [wheel] = (tmp_path / "wheels").glob("django_desktop_shell-*.whl")
+    with zipfile.ZipFile(wheel) as archive:  # what `packaging PROJECT DIST --installers` runs
+        packaged = {name.removeprefix("django_desktop_shell/packaging/") for name in archive.namelist()}
+    assert {"desktop_app.spec", "installers/linux.sh", "installers/macos.sh", "installers/entitlements.plist",
+            "installers/windows.ps1", "installers/installer.iss"} <= packaged
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "--quiet", str(wheel)], check=True, timeout=900)

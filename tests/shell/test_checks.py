@@ -22,6 +22,12 @@ def polls_copy(tmp_path):
     return project
 
 
+def set_before_the_defaults(project, lines: str) -> None:
+    settings = project / SETTINGS
+    settings.write_text(settings.read_text(encoding="utf-8").replace(APPLY_DEFAULTS, lines + APPLY_DEFAULTS),
+                        encoding="utf-8")
+
+
 def launch(project, data_dir, env, *args):
     return subprocess.run([sys.executable, str(project / "launcher.py"), "--headless", "--data-dir", str(data_dir), *args],
                           capture_output=True, text=True, env=env, timeout=60)
@@ -56,7 +62,7 @@ def test_a_setting_that_undoes_a_desktop_default_stops_the_start_saying_what_to_
         settings.write(f"{line}\n")
     result = launch(polls_copy, tmp_path / "data", app_env)
     assert result.returncode == 1
-    assert "polls: The settings are not safe for a desktop app:" in result.stderr
+    assert "polls: The settings cannot be used for a desktop app:" in result.stderr
     assert message in result.stderr
     assert "desktop_settings(globals())" in result.stderr  # the hint says how to fix it
     assert "READY" not in result.stdout
@@ -133,12 +139,9 @@ def test_the_log_says_which_of_the_project_s_settings_the_desktop_defaults_repla
 
 
 def test_production_settings_before_the_desktop_defaults_are_replaced_and_the_app_starts(polls_copy, tmp_path, app_env):
-    settings = polls_copy / SETTINGS
-    production = ("SECURE_SSL_REDIRECT = True\nSESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True\n"
-                  "LOGGING = {'version': 1, 'handlers': {'file': {'class': 'logging.FileHandler', "
-                  "'filename': BASE_DIR / 'polls.log'}}, 'root': {'handlers': ['file']}}\n")
-    settings.write_text(settings.read_text(encoding="utf-8").replace(APPLY_DEFAULTS, production + APPLY_DEFAULTS),
-                        encoding="utf-8")
+    set_before_the_defaults(polls_copy, "SECURE_SSL_REDIRECT = True\nSESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True\n"
+                            "LOGGING = {'version': 1, 'handlers': {'file': {'class': 'logging.FileHandler', "
+                            "'filename': BASE_DIR / 'polls.log'}}, 'root': {'handlers': ['file']}}\n")
     process, launch_url = start_copy(polls_copy, tmp_path, app_env)
     try:
         parts = urlsplit(launch_url)
@@ -166,3 +169,37 @@ def test_without_the_desktop_defaults_the_refusal_is_said_once_even_with_a_conso
     assert result.returncode == 1
     assert result.stderr.count("does not apply the desktop defaults") == 1, result.stderr
     assert result.stderr.startswith("polls: The settings module")  # no log lines of the shell before it
+
+
+def test_a_manifest_storage_with_no_manifest_stops_the_start_saying_how_to_fix_it(polls_copy, tmp_path, app_env):
+    """Production settings often name Django's manifest storage; from the source there is no
+    manifest until collectstatic has run, and every page, the error page included, would be a 500."""
+    set_before_the_defaults(polls_copy, "STATIC_ROOT = BASE_DIR / 'collected'\nSTORAGES = {'default': {'BACKEND': "
+                            "'django.core.files.storage.FileSystemStorage'}, 'staticfiles': {'BACKEND': "
+                            "'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'}}\n")
+    result = launch(polls_copy, tmp_path / "data", app_env)
+    assert result.returncode == 1
+    assert ("STORAGES['staticfiles'] is django.contrib.staticfiles.storage.ManifestStaticFilesStorage, which names every "
+            f"static file by the manifest collectstatic writes, there is none at {polls_copy / 'collected' / 'staticfiles.json'}"
+            ) in result.stderr
+    assert "(desktop.E009)" in result.stderr
+
+    collect = subprocess.run([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"),
+                              "manage", "collectstatic", "--noinput"], capture_output=True, text=True, env=app_env, timeout=60)
+    assert collect.returncode == 0, collect.stderr
+    result = subprocess.run([sys.executable, str(polls_copy / "launcher.py"), "--self-test", "--data-dir",
+                             str(tmp_path / "data")], capture_output=True, text=True, env=app_env, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+def test_split_settings_that_set_their_own_values_after_the_defaults_are_told_which_module_to_apply_them_in(
+        polls_copy, tmp_path, app_env):
+    (polls_copy / "mysite" / "local_settings.py").write_text("from mysite.settings import *  # noqa\nDEBUG = True\n")
+    pyproject = polls_copy / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('settings = "mysite.settings"', 'settings = "mysite.local_settings"'))
+    result = launch(polls_copy, tmp_path / "data", app_env)
+    assert result.returncode == 1
+    assert ("DEBUG is on without --dev: error pages would show source code and settings to any local program. (desktop.E003) "
+            "Do not set DEBUG after desktop_settings(); start with --dev to turn it on. desktop_settings(globals()) ran in "
+            "mysite.settings, and mysite.local_settings, the settings module the app starts with, sets its own values after "
+            "it: call it at the end of mysite.local_settings instead.") in result.stderr

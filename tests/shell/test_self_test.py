@@ -49,13 +49,14 @@ def test_the_self_test_fails_with_the_status_and_address_of_a_start_page_that_er
     result = self_test_with_start_page(start_path, tmp_path, app_env)
     assert result.returncode == 1, result.stdout
     assert result.stdout == ""
-    assert result.stderr == f"notedesk: self-test failed: {failure}\n"
+    assert result.stderr == f"notedesk: self-test failed: {failure} (the log: {tmp_path / 'logs' / 'notedesk.log'})\n"
 
 
 def test_the_self_test_fails_when_the_start_page_does_not_load_in_time(tmp_path, app_env):
     result = self_test_with_start_page("/slow/", tmp_path, app_env, timeout_s=1)
     assert result.returncode == 1, result.stdout
-    assert result.stderr == "notedesk: self-test failed: timed out waiting for the start page /slow/ to load\n"
+    assert result.stderr == ("notedesk: self-test failed: timed out waiting for the start page /slow/ to load "
+                             f"(the log: {tmp_path / 'logs' / 'notedesk.log'})\n")
 
 
 def test_a_start_page_that_redirects_to_one_that_loads_passes(tmp_path, app_env):

@@ -4,10 +4,11 @@ package data; the collected static files; the TEMPLATES DIRS folders and the ide
 data-files: contents.py), its Django hook, and the icons rendered from the identity's SVG.
 It needs the shell's `packaging` extra: pip install "django-desktop-shell[packaging]".
 
-    python -m django_desktop_shell.packaging PROJECT_DIR DIST_DIR
+    python -m django_desktop_shell.packaging PROJECT_DIR DIST_DIR [--installers]
 
-builds DIST_DIR/<slug> (one file) and DIST_DIR/<slug>-dir/ (one folder). A project's own app.spec
-may exec() SPEC instead, to add to it.
+builds DIST_DIR/<slug> (one file) and DIST_DIR/<slug>-dir/ (one folder), and with --installers
+this OS's installers around them (installers/: the .tar.gz and the .deb, the Inno Setup
+setup.exe, the .dmg). A project's own app.spec may exec() SPEC instead, to add to it.
 
     python -m django_desktop_shell.packaging.identity PROJECT_DIR --format sh|json|github
 
@@ -17,6 +18,7 @@ prints the names the installer scripts need, all from the identity (see identity
 from pathlib import Path
 
 SPEC = Path(__file__).resolve().parent / "desktop_app.spec"
+INSTALLERS = Path(__file__).resolve().parent / "installers"
 PROJECT_ENV = "DESKTOP_SHELL_PROJECT"
 # The shell's modules that run on the developer's machine, never in the app: packaging, the test
 # helpers (with them came django.test), and the update keys and releases (with them came TUF's

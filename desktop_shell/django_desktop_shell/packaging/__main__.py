@@ -1,3 +1,4 @@
+import argparse
 import importlib.util
 import os
 import subprocess
@@ -5,25 +6,45 @@ import sys
 import tempfile
 from pathlib import Path
 
-from django_desktop_shell.packaging import PROJECT_ENV, spec_for
+from django_desktop_shell.packaging import INSTALLERS, PROJECT_ENV, spec_for
 
 MISSING_PYINSTALLER = 'Packaging needs PyInstaller, which is not installed: pip install "django-desktop-shell[packaging]"'
 
 
-def main(project_dir: str, dist_dir: str) -> int:
+def installer_command(dist: Path, project: Path, work: str) -> list[str]:
+    """This OS's installer script (packaging/installers/), run on the bundles just built."""
+    if sys.platform == "win32":
+        return ["powershell", "-NoProfile", "-ExecutionPolicy", "Bypass", "-File", str(INSTALLERS / "windows.ps1"),
+                "-Dist", str(dist), "-Project", str(project), "-Work", work, "-Python", sys.executable]
+    script = "macos.sh" if sys.platform == "darwin" else "linux.sh"
+    return ["bash", str(INSTALLERS / script), str(dist), str(project), work]
+
+
+def main(project_dir: str, dist_dir: str, installers: bool = False) -> int:
     if importlib.util.find_spec("PyInstaller") is None:
         print(MISSING_PYINSTALLER, file=sys.stderr)
         return 2
-    project = Path(project_dir).resolve()
+    project, dist = Path(project_dir).resolve(), Path(dist_dir).resolve()
+    env = {**os.environ, PROJECT_ENV: str(project), "PYTHON": sys.executable}
     with tempfile.TemporaryDirectory(prefix="desktop-shell-build-") as work:
-        return subprocess.run(
+        status = subprocess.run(
             [sys.executable, "-m", "PyInstaller", "--clean", "--noconfirm", "--log-level", "WARN",
-             "--distpath", str(Path(dist_dir).resolve()), "--workpath", work, str(spec_for(project))],
-            env={**os.environ, PROJECT_ENV: str(project)},
+             "--distpath", str(dist), "--workpath", work, str(spec_for(project))],
+            env=env,
         ).returncode
+        if status or not installers:
+            return status
+        # The installers take the icons the spec rendered into the work folder.
+        return subprocess.run(installer_command(dist, project, work), env=env).returncode
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: python -m django_desktop_shell.packaging PROJECT_DIR DIST_DIR")
-    sys.exit(main(*sys.argv[1:]))
+    parser = argparse.ArgumentParser(prog="python -m django_desktop_shell.packaging",
+                                     description="Build the project's one-file and one-folder bundles into DIST_DIR.")
+    parser.add_argument("project_dir", metavar="PROJECT_DIR", help="the folder of the project's pyproject.toml")
+    parser.add_argument("dist_dir", metavar="DIST_DIR")
+    parser.add_argument("--installers", action="store_true",
+                        help="then this OS's installers around them: Linux .tar.gz and .deb, Windows setup.exe "
+                             "(Inno Setup 6), macOS .dmg")
+    arguments = parser.parse_args()
+    sys.exit(main(arguments.project_dir, arguments.dist_dir, arguments.installers))

@@ -21,9 +21,15 @@ class BuildError(Exception):
 
 
 def manage(project_dir: Path, data_dir: str, *args: str) -> str:
-    """Run a Django management command on the source tree, as `launcher.py manage` does."""
+    """Run a Django management command on the source tree, as `launcher.py manage` does. Its
+    data folder is the build's own, empty: what the launcher says of it (the migrations pending
+    on its new database) is not about the developer's, so it is shown only if the command fails."""
     command = [sys.executable, str(project_dir / "launcher.py"), "--data-dir", data_dir, "manage", *args]
-    return subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode:
+        raise BuildError(f"`{project_dir / 'launcher.py'} manage {args[0]}` failed (status {result.returncode}):\n"
+                         f"{result.stderr.rstrip()}")
+    return result.stdout
 
 
 def site_facts(project_dir: Path, data_dir: str) -> dict:

@@ -118,7 +118,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
     instance.running_as = replace(instance.running_as, port=sock.getsockname()[1])
     run_state = runtime.Runtime(identity=identity, data_dir=data_dir, port=sock.getsockname()[1], dev=args.dev,
                                 browser=args.mode in ("headless", "browser"))
-    self_test = SelfTest(identity, server.origin_of(sock)) if args.mode == "self-test" else None
+    self_test = SelfTest(identity, server.origin_of(sock), log_file) if args.mode == "self-test" else None
     front = start_page.StartPage(run_state, start_page.load(data_dir, run_state)) \
         if args.mode in ("window", "self-test") and identity.keep_start_page and not args.dev else None
     early_server = serve_kept_page(front, sock) if front and front.kept else None
@@ -153,7 +153,11 @@ def serve_without_window(identity: Identity, data_dir: Path, mode: str, startup:
         return 0
     launch_page = write_launch_page(identity, data_dir, launch_url)
     try:
-        webbrowser.open(launch_page.as_uri())
+        if webbrowser.open(launch_page.as_uri()):
+            print(f"{identity.name} is open in your browser. Ctrl+C here stops it.", flush=True)
+        else:
+            print(f"{identity.name} found no browser to open: open {launch_page.as_uri()} in one (it signs that browser "
+                  "in). Ctrl+C here stops the app.", flush=True)
         # Another launch's "show": the app again, in a new tab (the launch URL never leaves this process).
         instance.on_message = lambda message: (webbrowser.open(launch_page.as_uri())
                                                if message == open_requests.SHOW else None)

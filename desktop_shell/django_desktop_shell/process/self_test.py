@@ -12,6 +12,7 @@ Content-Security-Policy forbids, while run_js hands it to the web view as it is.
 
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 from django_desktop_shell.identity import Identity
 from django_desktop_shell.process.navigation import NavigationLock
@@ -25,8 +26,9 @@ EXTERNAL_URL = "https://example.org/desktop-shell-self-test"
 class SelfTest:
     """Run as the window's start function; then report() prints the outcome and gives the exit code."""
 
-    def __init__(self, identity: Identity, origin: str):
+    def __init__(self, identity: Identity, origin: str, log_file: Path):
         self.slug = identity.slug
+        self.log_file = log_file  # where a failure's traceback is
         self.start_path = identity.start_path
         self.origin = origin
         self.failure: str | None = "the window closed before the self-test ran"
@@ -118,7 +120,7 @@ class SelfTest:
         if not self.failure and refusals.texts():
             self.failure = "; ".join(refusals.texts())
         if self.failure:
-            print(f"{self.slug}: self-test failed: {self.failure}", file=sys.stderr)
+            print(f"{self.slug}: self-test failed: {self.failure} (the log: {self.log_file})", file=sys.stderr)
             return 1
         print(f"{self.slug}: self-test passed")
         return 0

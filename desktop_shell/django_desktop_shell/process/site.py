@@ -53,7 +53,8 @@ def configure(run: runtime.Runtime) -> None:
 
 
 def refuse_unsafe_settings() -> list[str]:
-    """Run the shell's system checks: raise on an Error, return the warnings' texts."""
+    """Run the shell's system checks: raise on an Error (a setting that is unsafe, or that would
+    stop the app from working), return the warnings' texts."""
     from django.core.checks import ERROR, run_checks
 
     from django_desktop_shell import checks
@@ -61,7 +62,7 @@ def refuse_unsafe_settings() -> list[str]:
     messages = run_checks(tags=[checks.TAG], include_deployment_checks=False)
     errors = [message for message in messages if message.level >= ERROR]
     if errors:
-        raise StartupError("The settings are not safe for a desktop app:\n" + "\n".join(
+        raise StartupError("The settings cannot be used for a desktop app:\n" + "\n".join(
             f"- {message.msg} ({message.id}) {message.hint}" for message in errors))
     return [f"{message.msg} {message.hint} ({message.id})" for message in messages]
 

@@ -120,8 +120,9 @@ def test_a_browser_is_given_a_page_of_its_owner_s_not_the_launch_token(tmp_path,
     env = {**app_env, "BROWSER": f"{record} %s"}
     data_dir = tmp_path / "data"
     first = subprocess.Popen(launcher_command("--browser", "--data-dir", str(data_dir)), env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
+        assert first.stdout.readline() == "Notedesk is open in your browser. Ctrl+C here stops it.\n"
         [given] = wait_for_lines(opened, 1)
         launch_page = data_dir / "launch.html"
         assert given == launch_page.as_uri()

@@ -1,11 +1,11 @@
 ; The Windows installer of an app on the desktop shell (Inno Setup 6): a per-user install with a
-; Start-menu entry and an uninstaller. build\windows\build.ps1 compiles it and passes every name
+; Start-menu entry and an uninstaller. windows.ps1 beside it compiles it and passes every name
 ; from the app's identity: /DAppName, /DAppSlug (the program), /DAppGuid (the AppId),
 ; /DAppVersion, /DHomepage when there is one; /DSourceDir (the one-folder bundle), /DIconFile
 ; when the app has an icon, /DRegistration (the [Registry] lines for the identity's file-types
 ; and url-schemes, django_desktop_shell.packaging.registration) when it has any, and /DSign when signing.
 #ifndef AppGuid
-  #error Compile this with build\windows\build.ps1, which passes the app's identity.
+  #error Compile this with windows.ps1 (python -m django_desktop_shell.packaging PROJECT DIST --installers), which passes the app's identity.
 #endif
 
 [Setup]
