@@ -126,3 +126,15 @@ def test_a_pasted_character_that_cannot_be_stored_does_not_stop_the_note_saving(
     app.keyboard.type(" and more")
     expect(app.locator("#saveState")).to_have_text("Saved")
     assert notes_by_title(live_app)["Pasted"]["body"] == "before\ufffdafter and more"
+
+
+def test_one_undo_takes_back_what_was_typed_in_one_go_not_a_letter(app, live_app):
+    create_note_in_page(app, "Undo", "First line")
+    expect(app.locator(".note-item-title")).to_have_text(["Undo"])  # the list, shown again after the save
+    app.click("#noteBody")
+    app.keyboard.press("End")
+    app.keyboard.type(" and more words", delay=10)  # the save state is shown at each key
+    app.keyboard.press("Control+z")
+    expect(app.locator("#noteBody")).to_have_value("First line")
+    app.keyboard.press("Control+Shift+z")
+    expect(app.locator("#noteBody")).to_have_value("First line and more words")

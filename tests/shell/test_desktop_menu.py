@@ -50,6 +50,16 @@ def test_file_quit_closes_the_window_and_the_zoom_comes_back(tmp_path, app_env):
     assert json.loads((data_dir / "window.json").read_text())["zoom"] == 1.25
 
 
+def test_undo_and_redo_keys_work_in_a_sites_text_fields_and_leave_a_page_its_own(tmp_path, app_env):
+    # WebKitGTK leaves Ctrl+Z to the application: in the window it did nothing.
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.shell.drivers.undo_keys", str(tmp_path / "data")],
+        capture_output=True, text=True, env=app_env, timeout=120, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "after ctrl+z: ''\nafter ctrl+shift+z: 'hello'\nafter the page's own ctrl+z and a key: 'hello!'\n" in result.stdout
+
+
 def test_back_and_forward_go_through_a_sites_pages_by_keyboard_and_mouse(tmp_path, app_env):
     # A window has no toolbar: a site of several pages had no way back from a page a link led to.
     result = subprocess.run(

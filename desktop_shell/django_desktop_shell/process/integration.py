@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from django_desktop_shell import menus
 from django_desktop_shell.identity import Identity
-from django_desktop_shell.process.commands import WindowCommands, gtk_view, on_gtk_thread, page_event_script
+from django_desktop_shell.process.commands import GTK_EDITING, WindowCommands, gtk_view, on_gtk_thread, page_event_script
 from django_desktop_shell.process.drops import DroppedFiles
 from django_desktop_shell.process.menu_bar import MenuBar
 from django_desktop_shell.process.window_state import WindowState
@@ -55,6 +55,7 @@ class DesktopIntegration:
 
             drops.install_gtk(window, self.dropped)
             self.go_with_mouse_buttons()
+            self.undo_with_keys()
             logger.info("Zoom at start: %.0f %%", self.commands.state.zoom * 100)
             self.commands.set_gtk_zoom()
 
@@ -68,6 +69,33 @@ class DesktopIntegration:
             return True
 
         gtk_view(self.window).connect("button-press-event", on_button)
+
+    def undo_with_keys(self) -> None:
+        """Ctrl+Z undoes and Ctrl+Shift+Z or Ctrl+Y redo in the page's text fields, as in a browser.
+        WebKitGTK binds a text field's other editing keys (copy, paste, select all) but leaves these
+        to the application, and an accelerator would take them from the page too (an editor that
+        undoes on Ctrl+Z itself). So the page has the key first: a key it leaves alone, WebKitGTK
+        gives back to the view as the same event a second time, and only then does the view undo."""
+        from gi.repository import Gdk
+
+        control, shift = Gdk.ModifierType.CONTROL_MASK, Gdk.ModifierType.SHIFT_MASK
+        modifiers = control | shift | Gdk.ModifierType.MOD1_MASK | Gdk.ModifierType.SUPER_MASK
+        commands = {(Gdk.KEY_z, control): menus.UNDO, (Gdk.KEY_z, control | shift): menus.REDO,
+                    (Gdk.KEY_y, control): menus.REDO}
+        given_to_the_page = {"at": None}  # the time of the key last given to the page
+
+        def on_key(view, event):
+            command = commands.get((Gdk.keyval_to_lower(event.keyval), event.state & modifiers))
+            if command is None:
+                return False
+            if given_to_the_page["at"] != event.time:
+                given_to_the_page["at"] = event.time
+                return False
+            given_to_the_page["at"] = None
+            view.execute_editing_command(GTK_EDITING[command])
+            return True
+
+        gtk_view(self.window).connect("key-press-event", on_key)
 
     def show_page_event(self, event: str, detail: dict) -> None:
         """Dispatch a DOM event on the app's start page (going there first if the window is elsewhere)."""

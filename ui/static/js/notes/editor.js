@@ -267,8 +267,13 @@ export class Editor extends EventTarget {
   showState() {
     const { state, message, conflict } = this.saver;
     const label = this.readOnly ? 'In the trash' : STATE_LABELS[state];
+    const text = message ? `${label}: ${message}` : label;
     $('saveState').dataset.state = this.readOnly ? 'trash' : state;
-    $('saveState').textContent = message ? `${label}: ${message}` : label;
+    // Shown at each key typed: its text node's data changes, for a node replaced (textContent)
+    // ended the typing that one undo takes back, and Chromium undid it a letter at a time.
+    const shown = $('saveState').firstChild;
+    if (shown?.nodeType === Node.TEXT_NODE) shown.data = text;
+    else $('saveState').textContent = text;
     $('noteTags').toggleAttribute('aria-invalid', state === 'tagsRefused');
     $('conflict').hidden = state !== 'conflict';
     if (state === 'conflict') {
