@@ -32,6 +32,7 @@ import uuid
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
@@ -46,9 +47,11 @@ from django.template.defaultfilters import filesizeformat
 from embedded_site.notes.attachments import display_name
 from embedded_site.notes.forms import BODY_MAX_LENGTH, MAX_TAGS_PER_NOTE, ImportedNoteForm
 from embedded_site.notes.importing import (
-    CHUNK_SIZE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, measured, unreadable_zip,
+    CHUNK_SIZE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, entry_date,
+    is_notedesk_markdown_zip, measured, unreadable_zip,
 )
 from embedded_site.notes.links import LINK, links_replaced, without_code
+from embedded_site.notes.markdown_files import EXPORTED_HEAD_SIZE, written_by_notedesk
 from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, title_key
 from embedded_site.notes.tagging import normalise_tag
 
@@ -226,6 +229,26 @@ def folder_vault(root: Path, skipped: list[Skipped]) -> Vault:
     return vault
 
 
+def zipped_notedesk_export(folder: Path, into: Path) -> Path | None:
+    """A folder holding Notedesk's Markdown export, extracted (and edited in another app since,
+    perhaps), as the zip `into` of its files, each dated as its file is, for Notedesk's own import:
+    by its notes' uids, over the notes it came from. None, and no copy made, for another folder."""
+    files = sorted(path for path in folder.rglob("*")
+                   if not any(hidden(part) for part in path.relative_to(folder).parts)
+                   and path.is_file() and not path.is_symlink())
+    first_note = next((path for path in files if path.parent == folder and is_note(path.name)), None)
+    with first_note.open("rb") if first_note else nullcontext(None) as head:
+        if head is None or not written_by_notedesk(head.read(EXPORTED_HEAD_SIZE)):
+            return None
+    with zipfile.ZipFile(into, "w") as archive:
+        for path in files:
+            archive.write(path, path.relative_to(folder).as_posix())
+    if is_notedesk_markdown_zip(into):
+        return into
+    into.unlink()
+    return None
+
+
 def reader(path: Path) -> Callable[[], bytes]:
     def read() -> bytes:
         # O_NOFOLLOW: a file swapped for a link since it was listed is not read either.
@@ -272,15 +295,6 @@ def zip_vault(archive: zipfile.ZipFile, source: Path | BinaryIO, skipped: list[S
     if len(tops) == 1 and all(len(PurePosixPath(entry.path).parts) > 1 for entry in vault.notes):
         vault.root = f"{tops.pop()}/"  # the zip of a folder: the folder is the vault, not a sub-folder of it
     return vault
-
-
-def entry_date(info: zipfile.ZipInfo) -> datetime:
-    """When a zip entry was last changed; a date no calendar has (month 0, say) is the earliest a
-    zip can hold, 1980-01-01, the same at every import."""
-    try:
-        return datetime(*info.date_time, tzinfo=timezone.utc)
-    except ValueError:
-        return datetime(1980, 1, 1, tzinfo=timezone.utc)
 
 
 def zip_member_chunks(source: Path | BinaryIO, name: str) -> Iterator[bytes]:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from django_desktop_shell.uploads import upload_view
 from embedded_site.notes import jobs
 from embedded_site.notes.api import api_view, json_object, valid
-from embedded_site.notes.foreign_import import read_enex, read_markdown_source
+from embedded_site.notes.foreign_import import read_enex, read_markdown_source, zipped_notedesk_export
 from embedded_site.notes.importing import imports_folder, is_notedesk_markdown_zip
 from embedded_site.notes.forms import JsonChoiceField
 from embedded_site.notes.job_views import native_functions
@@ -35,9 +35,7 @@ def start_foreign_import(owner, kind: str, source: Path, *, remove_source: bool)
 
     def work(job: jobs.Job) -> None:
         try:
-            if kind == "markdown-folder" and not source.is_dir() and is_notedesk_markdown_zip(source):
-                # Notedesk's own Markdown export: imported as one, by its notes' uids, not as new notes.
-                jobs.import_export_file(owner, job, source)
+            if kind == "markdown-folder" and imported_as_notedesk_export(owner, job, source):
                 return
             with ExitStack() as open_files:
                 try:
@@ -58,6 +56,25 @@ def start_foreign_import(owner, kind: str, source: Path, *, remove_source: bool)
                 source.unlink(missing_ok=True)
 
     return jobs.start(jobs.Job(kind="import", owner_id=owner.pk), work)
+
+
+def imported_as_notedesk_export(owner, job: jobs.Job, source: Path) -> bool:
+    """Notedesk's own Markdown export, zipped or extracted into a folder: imported as one, by its
+    notes' uids, not as new notes. False, with nothing done, for another source."""
+    if not source.is_dir():
+        if not is_notedesk_markdown_zip(source):
+            return False
+        jobs.import_export_file(owner, job, source)
+        return True
+    with tempfile.TemporaryDirectory(dir=imports_folder()) as work_folder:
+        try:
+            zipped = zipped_notedesk_export(source, Path(work_folder) / "export.zip")
+        except OSError as error:
+            raise jobs.unreadable(source, error) from None
+        if zipped is None:
+            return False
+        jobs.import_export_file(owner, job, zipped)
+        return True
 
 
 @require_POST

@@ -23,6 +23,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO
@@ -40,7 +41,7 @@ from embedded_site.notes.markdown_files import (
 )
 from embedded_site.notes.models import Attachment, Note
 from embedded_site.notes.progress import Progress
-from embedded_site.notes.tagging import set_tags
+from embedded_site.notes.tagging import NoteTags, set_tags
 
 READABLE_VERSIONS = (1, 2, FORMAT_VERSION)
 BATCH_SIZE = 500
@@ -104,8 +105,9 @@ def read_import_file(file: BinaryIO, spool: BinaryIO) -> list[dict]:
     try:
         sources = markdown_sources(file) if is_zip else json_sources(file, AttachmentSpool(spool))
         records = [
-            {**valid_record(where, raw), "attachments": attachments, "revisions": valid_revisions(where, raw)}
-            for where, raw, attachments in sources
+            {**valid_record(where, raw), "attachments": attachments, "revisions": valid_revisions(where, raw),
+             "file_modified": file_modified}
+            for where, raw, attachments, file_modified in sources
         ]
     except ImportFileError as error:
         if is_zip and is_notedesk_markdown_zip(file) is False:
@@ -144,13 +146,18 @@ def imports_folder() -> Path:
     return imports
 
 
-def json_sources(file: BinaryIO, spool: "AttachmentSpool") -> Iterator[tuple[str, object, list[ImportedAttachment]]]:
+# Where a note is in the file, its fields as read, its attached files, and when its own file was
+# changed (a Markdown file's; None in a JSON export).
+Source = tuple[str, object, list[ImportedAttachment], datetime | None]
+
+
+def json_sources(file: BinaryIO, spool: "AttachmentSpool") -> Iterator[Source]:
     """Each note of the export as it is read, its attached files already in the spool."""
     for position, raw in enumerate(json_notes(file), start=1):
         # Taken out of the note: its checks (a Django form, freed only by the garbage collector's
         # rounds) would otherwise keep the attached files' base64 text alive long after.
         listed = raw.pop(ATTACHMENTS_KEY, []) if isinstance(raw, dict) else []
-        yield f"Note {position}", raw, json_attachments(f"Note {position}", listed, spool)
+        yield f"Note {position}", raw, json_attachments(f"Note {position}", listed, spool), None
 
 
 def json_notes(file: BinaryIO) -> Iterator[object]:
@@ -376,7 +383,7 @@ def within_limit(where: str, name: str, size: int) -> None:
         )
 
 
-def markdown_sources(file: BinaryIO) -> list[tuple[str, dict, list[ImportedAttachment]]]:
+def markdown_sources(file: BinaryIO) -> list[Source]:
     """Every attachment a note names counts against MAX_ARCHIVE_CONTENT_SIZE, for each note that
     names it: a small zip whose notes name one large file many times would otherwise write it many
     times. Each file named is read once here, to check it, and then once per note as it is written."""
@@ -389,16 +396,16 @@ def markdown_sources(file: BinaryIO) -> list[tuple[str, dict, list[ImportedAttac
         if not members:
             raise ImportFileError("There are no Markdown notes (.md files) in this zip file.")
         within_archive_limit(members)
-        notes = [(info.filename, markdown_record(archive, info)) for info in members]
-        named = [zip_attachments(archive, where, raw.get(ATTACHMENTS_KEY)) for where, raw in notes]
+        notes = [(info, markdown_record(archive, info)) for info in members]
+        named = [zip_attachments(archive, info.filename, raw.get(ATTACHMENTS_KEY)) for info, raw in notes]
         within_archive_limit(members + [info for listed in named for _, info in listed])
         checked = {info.filename: measured(member_chunks(archive, info)) for listed in named for _, info in listed}
         return [
-            (where, raw, [
+            (note.filename, raw, [
                 ImportedAttachment(name, *checked[info.filename], partial(member_chunks, archive, info))
                 for name, info in listed
-            ])
-            for (where, raw), listed in zip(notes, named)
+            ], entry_date(note))
+            for (note, raw), listed in zip(notes, named)
         ]
     except (*UNREADABLE_ZIP, UnicodeDecodeError) as error:  # a note's text is checked in markdown_record
         raise unreadable_zip(error) from None
@@ -475,6 +482,15 @@ def markdown_record(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict:
         raise ImportFileError(f"{info.filename}: {problem}.") from None
 
 
+def entry_date(info: zipfile.ZipInfo) -> datetime:
+    """When a zip entry was last changed, in the local time zip tools write; a date no calendar
+    has (month 0, say) is the earliest a zip can hold, 1980-01-01, the same at every import."""
+    try:
+        return datetime(*info.date_time).astimezone()
+    except ValueError:
+        return datetime(1980, 1, 1).astimezone()
+
+
 def valid_record(where: str, raw: object) -> dict:
     if not isinstance(raw, dict):
         raise ImportFileError(f"{where}: a note must be an object.")
@@ -531,24 +547,30 @@ def batches(records: list[dict]) -> Iterator[list[dict]]:
 
 
 def import_batch(owner, records: list[dict], stored_files: list[str]) -> tuple[int, int, int]:
-    """Create the owner's notes whose uid is new to them, update those the file has a newer version
-    of, and add the attachments a note lacks. Returns how many notes were created and updated, and
-    how many attachments added; each added attachment's file name goes into `stored_files`."""
+    """Create the owner's notes whose uid is new to them, update those the file has a newer and
+    different version of, and add the attachments a note lacks. Returns how many notes were created
+    and updated, and how many attachments added; each added attachment's file name goes into
+    `stored_files`."""
     uids = [record["uid"] for record in records]
     existing = {note.uid: note for note in Note.objects.owned_by(owner).filter(uid__in=uids)}
     new_records = [record for record in records if record["uid"] not in existing]
-    newer = [
-        (existing[record["uid"]], record)
-        for record in records
-        if record["uid"] in existing and record["updated"] > existing[record["uid"]].updated
-    ]
+    later = [(existing[record["uid"]], record) for record in records
+             if record["uid"] in existing and last_changed(record) > existing[record["uid"]].updated]
+    tags_now = {note.pk: [] for note, _ in later}
+    for note_id, name in (NoteTags.objects.filter(note_id__in=tags_now).order_by("tag__name")
+                          .values_list("note_id", "tag__name")):
+        tags_now[note_id].append(name)
+    # Newer but the same (a file's time moved by copying it, say): nothing to change, no version to keep.
+    newer = [(note, record) for note, record in later
+             if any(getattr(note, name) != record[name] for name in ("title", "body", "pinned"))
+             or tags_now[note.pk] != sorted(record["tags"])]
     created = Note.objects.bulk_create(
         Note(owner=owner, uid=record["uid"], created=record["created"], **note_fields(record))
         for record in new_records
     )
     revisions.keep_many([note.pk for note, _ in newer], "import")  # what the import overwrites
     for note, record in newer:
-        for name, value in note_fields(record).items():
+        for name, value in {**note_fields(record), "updated": last_changed(record)}.items():
             setattr(note, name, value)
         note.version += 1
     Note.objects.bulk_update([note for note, _ in newer], [*IMPORTED_FIELDS, "version"])
@@ -597,6 +619,13 @@ def stored_digest(attachment: Attachment) -> str | None:
             return hashlib.file_digest(file, "sha256").hexdigest()
     except FileNotFoundError:
         return None
+
+
+def last_changed(record: dict) -> datetime:
+    """When the note in the file was last changed: its `updated` or, if later, its file's time. A
+    note exported as Markdown and edited in another app (Obsidian) keeps the front matter the export
+    wrote: only its file's time says it is newer than the note here."""
+    return max(record["updated"], record.get("file_modified") or record["updated"])
 
 
 def note_fields(record: dict) -> dict:

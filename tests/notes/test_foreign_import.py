@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from embedded_site.notes.foreign_import import enml_to_markdown, front_matter, read_enex, read_markdown_source
 from embedded_site.notes.importing import AttachmentSpool, ImportFileError
 from embedded_site.notes.models import Attachment, Note
+from embedded_site.notes.revisions import body_of
 from tests.notes.test_jobs_and_preview import FakeDialogs, wait_for_job
 from tests.notes.test_transfer import (  # noqa: F401 (two_notes and note_with_attachments are fixtures)
     attachments_as_stored, empty_the_database, exported, note_with_attachments, notes_as_exported, two_notes,
@@ -651,6 +652,68 @@ def test_a_notedesk_markdown_export_imports_as_notedesks_own_whichever_button_is
     assert import_job(api, second, content)["result"] == unchanged
     # Same uids, pinned kept, each body without the export's Attachments links, each attachment once.
     assert (notes_as_exported(), attachments_as_stored()) == (notes, attachments)
+
+
+def with_file_changed(content: bytes, name: str, change, at: datetime) -> bytes:
+    """The zip `content`, its file `name` changed by `change` and dated `at` (as editing it in
+    another app, then zipping it again, would leave it)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as original:
+        files = {info.filename: (info, original.read(info)) for info in original.infolist()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for info, data in files.values():
+            if info.filename == name:
+                info = zipfile.ZipInfo(name, date_time=at.astimezone().timetuple()[:6])
+                data = change(data.decode()).encode()
+            archive.writestr(info, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("button", [IMPORT_MARKDOWN, NOTEDESK_IMPORT])
+def test_a_note_of_the_markdown_export_edited_in_another_app_is_imported_over_the_older_one(api, two_notes, button):
+    """An app such as Obsidian changes the text and leaves the front matter the export wrote, its
+    `updated` too: the file's own time says the note is newer. The text it replaces is kept in the
+    note's history."""
+    trip = Note.objects.get(title__startswith="Trip")
+    content = exported(api, "markdown")
+    edited = with_file_changed(content, "Trip_ Lisbon_Porto.md", lambda text: text + "\nBooked the train.",
+                               at=datetime(2026, 1, 2, 10, 0, tzinfo=timezone.utc))
+    assert import_job(api, button, edited)["result"] == {"created": 0, "updated": 1, "unchanged": 1, "attachments": 0}
+    trip.refresh_from_db()
+    assert trip.body == "---\nnot front matter\n\u2028line\nBooked the train."
+    assert trip.updated == datetime(2026, 1, 2, 10, 0, tzinfo=timezone.utc)
+    assert [body_of(revision) for revision in trip.revisions.all()] == ["---\nnot front matter\n\u2028line"]
+
+
+def test_the_markdown_export_extracted_into_a_folder_and_edited_there_imports_over_its_notes(
+        api, two_notes, note_with_attachments, attachments_dir, tmp_path, monkeypatch):
+    """The folder picked in the window's dialog (an Obsidian vault made of the export, say): its
+    notes are the notes they came from, not new ones, and the one edited there replaces its note."""
+    from django_desktop_shell import native
+
+    with zipfile.ZipFile(io.BytesIO(exported(api, "markdown"))) as archive:
+        archive.extractall(tmp_path / "vault")
+    (tmp_path / "vault" / ".obsidian").mkdir()  # Obsidian's own settings: not part of the export
+    (tmp_path / "vault" / ".obsidian" / "app.json").write_text("{}")
+    trip = tmp_path / "vault" / "Trip_ Lisbon_Porto.md"
+    trip.write_text(trip.read_text() + "\nBooked the train.")
+    monkeypatch.setattr(native, "functions", FakeDialogs(tmp_path / "vault"))
+    finished = wait_for_job(api, api.post("/api/jobs/import-other-from-dialog/", {"source": "markdown-folder"}).json())
+    assert finished["result"] == {"created": 0, "updated": 1, "unchanged": 2, "attachments": 0}
+    assert Note.objects.get(title__startswith="Trip").body.endswith("\nBooked the train.")
+    assert Note.objects.count() == 3
+
+
+def test_a_file_older_than_the_note_here_does_not_replace_it(api, two_notes):
+    trip = Note.objects.get(title__startswith="Trip")
+    content = exported(api, "markdown")
+    trip.body, trip.updated = "Written here since", datetime(2026, 1, 3, tzinfo=timezone.utc)
+    trip.save()
+    edited = with_file_changed(content, "Trip_ Lisbon_Porto.md", lambda text: text + "\nElsewhere, before.",
+                               at=datetime(2026, 1, 2, tzinfo=timezone.utc))
+    assert import_job(api, NOTEDESK_IMPORT, edited)["result"]["updated"] == 0
+    trip.refresh_from_db()
+    assert trip.body == "Written here since"
 
 
 def test_a_zip_of_another_apps_markdown_given_to_notedesks_own_import_says_which_import_reads_it(api):
