@@ -23,6 +23,7 @@ Hostile input is refused file by file, or, for what would spoil the whole source
 Each skipped file is listed, with why, in the job's result.
 """
 
+import json
 import os
 import posixpath
 import re
@@ -487,27 +488,32 @@ def front_matter(text: str) -> tuple[dict, str]:
 
 
 def split_front_matter(text: str) -> tuple[dict, str, str]:
-    """As front_matter(), with the front matter's own text (between its `---` lines) as well."""
+    """As front_matter(), with the front matter's own text (between its `---` lines) as well. A
+    front matter that is not YAML (a list not closed, a quote not ended) is no front matter: it
+    stays in the text as it was, and none of it is read."""
     match = FRONT_MATTER.match(text)
     if not match:
         return {}, "", text
     values: dict = {}
     key = None
     front_text = match.group(1) or ""
-    for line in front_text.splitlines():
-        item = re.match(r"^\s+-\s+(.*)$", line) or re.match(r"^-\s+(.*)$", line)
-        if item and key:
-            values.setdefault(key, [])
-            if isinstance(values[key], list):
-                values[key].append(unquoted(item.group(1)))
-            continue
-        pair = FRONT_MATTER_KEY.match(line)
-        if pair:
-            key, value = pair.group(1).lower(), pair.group(2).strip()
-            if value.startswith("[") and value.endswith("]"):
-                values[key] = [unquoted(part) for part in value[1:-1].split(",") if part.strip()]
-            else:
-                values[key] = unquoted(value) if value else []
+    try:
+        for line in front_text.splitlines():
+            item = re.match(r"^\s+-\s+(.*)$", line) or re.match(r"^-\s+(.*)$", line)
+            if item and key:
+                values.setdefault(key, [])
+                if isinstance(values[key], list):
+                    values[key].append(yaml_scalar(item.group(1)))
+                continue
+            pair = FRONT_MATTER_KEY.match(line)
+            if pair:
+                key, value = pair.group(1).lower(), pair.group(2).strip()
+                if value.startswith("["):
+                    values[key] = yaml_flow_list(value)
+                else:
+                    values[key] = yaml_scalar(value) if value else []
+    except ValueError:
+        return {}, "", text
     return values, front_text, text[match.end() :]
 
 
@@ -533,9 +539,43 @@ def first_date(front: dict, keys: tuple[str, ...]) -> tuple[str | None, datetime
     return None, None
 
 
-def unquoted(value: str) -> str:
+def yaml_scalar(value: str) -> str:
+    """A YAML scalar's text: "double quoted" with its escapes (JSON's, which YAML's include),
+    'single quoted' with '' for a quote, or plain. ValueError for a quote not ended."""
     value = value.strip()
-    return value[1:-1] if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"" else value
+    if value[:1] == '"':
+        try:
+            text = json.loads(value)
+        except json.JSONDecodeError:
+            raise ValueError(f"not a YAML string: {value}") from None
+        if not isinstance(text, str):
+            raise ValueError(f"not a YAML string: {value}")
+        return text
+    if value[:1] == "'":
+        if len(value) < 2 or value[-1] != "'" or "'" in value[1:-1].replace("''", ""):
+            raise ValueError(f"not a YAML string: {value}")
+        return value[1:-1].replace("''", "'")
+    return value
+
+
+def yaml_flow_list(value: str) -> list[str]:
+    """`[a, "b, c", 'd']`: its items, a comma inside quotes kept in its item."""
+    if not value.endswith("]"):
+        raise ValueError(f"a list not closed: {value}")
+    items, start, quote = [], 1, None
+    for at, character in enumerate(value[1:-1], start=1):
+        if quote:
+            if character == quote and not (quote == '"' and value[at - 1] == "\\"):
+                quote = None
+        elif character in "'\"":
+            quote = character
+        elif character == ",":
+            items.append(value[start:at])
+            start = at + 1
+    if quote:
+        raise ValueError(f"a quote not ended: {value}")
+    items.append(value[start:-1])
+    return [yaml_scalar(item) for item in items if item.strip()]
 
 
 def as_list(value) -> list[str]:

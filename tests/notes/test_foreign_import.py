@@ -725,3 +725,15 @@ def test_a_zip_of_another_apps_markdown_given_to_notedesks_own_import_says_which
     assert ">Import Markdown…</button>" in (Path(__file__).parents[2] / "ui/templates/notes/app.html").read_text()
     assert not Note.objects.exists()
     assert import_job(api, IMPORT_MARKDOWN, content)["result"]["created"] == 2
+
+
+def test_front_matter_reads_quoted_yaml_as_yaml_does():
+    values, _ = front_matter('---\ntags: [work, "a, b", \'it\'\'s\']\ntitle: "He said \\"hi\\"\\u00e9"\n'
+                             "alias: 'It''s mine'\n---\nBody")
+    assert values == {"tags": ["work", "a, b", "it's"], "title": 'He said "hi"é', "alias": "It's mine"}
+
+
+@pytest.mark.parametrize("broken", ["tags: [unclosed", "title: \"not ended", "tags: [a, 'b]"])
+def test_a_front_matter_that_is_not_yaml_stays_in_the_text_and_none_of_it_is_read(broken):
+    text = f"---\n{broken}\n---\nBody"
+    assert front_matter(text) == ({}, text)
