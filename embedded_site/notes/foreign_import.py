@@ -731,8 +731,14 @@ def enex_note(note: EnexNote, number: int, taken: set[str], skipped: list[Skippe
     where = f"Note {number}" + (f" “{title[:60]}”" if title else "")
     if "content" in note.oversized:
         return Skipped(where, f"its text is larger than {filesizeformat(MAX_FILE_SIZE)}")
-    created = enex_date(note.texts.get("created")) or datetime.now(timezone.utc)
-    updated = max(enex_date(note.texts.get("updated")) or created, created)
+    created_text, updated_text = (note.texts.get(name, "").strip() for name in ("created", "updated"))
+    created_moment, updated_moment = enex_date(created_text), enex_date(updated_text)
+    if created_text and not created_moment:
+        skipped.append(Skipped(where, f"its creation date “{created_text[:40]}” is not a date: the import time is used"))
+    if updated_text and not updated_moment:
+        skipped.append(Skipped(where, f"its modification date “{updated_text[:40]}” is not a date: its creation date is used"))
+    created = created_moment or datetime.now(timezone.utc)
+    updated = max(updated_moment or created, created)
     attachments, names_by_md5 = [], {}
     for resource_number, resource in enumerate(note.resources, start=1):
         if resource.decoding.problem:
@@ -740,22 +746,26 @@ def enex_note(note: EnexNote, number: int, taken: set[str], skipped: list[Skippe
             continue
         attachments.append(spool.attachment(resource.decoding, display_name(resource.name or f"attachment {resource_number}")))
         names_by_md5[resource.decoding.md5.hexdigest()] = attachments[-1].name
-    key = f"enex:{title}\n{created.isoformat()}"
+    # Without a date of its own, the note's uid comes from the date's text, so that importing it again finds it.
+    key = f"enex:{title}\n{created_moment.isoformat() if created_moment else created_text}"
     while key in taken:  # two notes of one title made in the same second
         key += "+"
     taken.add(key)
+    left_out: list[str] = []
+    body = enml_to_markdown(note.texts.get("content", ""), names_by_md5, left_out)
+    skipped += [Skipped(where, reason) for reason in left_out]
     raw = {
         "uid": str(uuid.uuid5(NAMESPACE, key)),
         "title": title,
-        "body": enml_to_markdown(note.texts.get("content", ""), names_by_md5)[:BODY_MAX_LENGTH + 1],
+        "body": body[:BODY_MAX_LENGTH + 1],
         "tags": note.tags, "pinned": False, "created": created.isoformat(), "updated": updated.isoformat(),
     }
     return checked_record(where, fitted(where, raw, skipped, note.tags_left_out), attachments)
 
 
-def enex_date(text: str | None) -> datetime | None:
+def enex_date(text: str) -> datetime | None:
     try:
-        return datetime.strptime((text or "").strip(), "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
     except ValueError:
         return None
 
@@ -781,12 +791,14 @@ class EnmlTree(HTMLParser):
         self.root = Element("en-note", {})
         self.open = [self.root]
         self.too_deep = 0  # start tags left out, whose end tags are left out too
+        self.encrypted = 0  # <en-crypt> elements
 
     def handle_starttag(self, tag, attrs):
         if len(self.open) > MAX_XML_DEPTH:
             self.too_deep += tag not in self.EMPTY
             return
         element = Element(tag, {name: value or "" for name, value in attrs})
+        self.encrypted += tag == "en-crypt"
         self.open[-1].children.append(element)
         if tag not in self.EMPTY:
             self.open.append(element)
@@ -822,38 +834,61 @@ HARD_BREAK = "\\\n"
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Elements that hold blocks, whose content becomes blocks of its own (lines in Evernote are <div>s).
 CONTAINERS = {"en-note", "div", "p", "li", "tr", "td", "th", "thead", "tbody", "tfoot"}
-BLOCK_TAGS = CONTAINERS | HEADINGS | {"ul", "ol", "table", "blockquote", "pre", "hr"}
+BLOCK_TAGS = CONTAINERS | HEADINGS | {"ul", "ol", "table", "blockquote", "pre", "hr", "en-crypt"}
 SAFE_LINK = re.compile(r"^(https?|mailto):")
+# Inline CSS that has a Markdown mark (web clips write bold as a styled <span>); underline has none.
+STYLE_MARKS = (
+    (re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)\b"), "**"),
+    (re.compile(r"font-style\s*:\s*(italic|oblique)\b"), "*"),
+    (re.compile(r"text-decoration(-line)?\s*:[^;]*\bline-through\b"), "~~"),
+)
 
 
-def enml_to_markdown(content: str, names_by_md5: dict[str, str] | None = None) -> str:
+def enml_to_markdown(content: str, names_by_md5: dict[str, str] | None = None, left_out: list[str] | None = None) -> str:
     """An Evernote note's text as Markdown: blocks apart by a blank line, nested lists, to-dos
-    (`- [x]`), `<br>` as a hard line break, tables as pipe tables, fenced code, bold, italics,
-    strikethrough, code, links (http, https and mailto only: another keeps its text), and where it
-    showed an attached file (`<en-media>`, named by its MD5 in `names_by_md5`) the app's embed of
-    it, `![[photo.png]]` for an image, `[[file.pdf]]` for another file. Other markup is dropped;
-    its text is kept."""
+    (`- [x]`, each an item of its own), `<br>` as a hard line break, tables as pipe tables, fenced
+    code, bold, italics and strikethrough (as tags or as inline styles), code, links (http, https
+    and mailto only: another keeps its text), and where it showed an attached file (`<en-media>`,
+    named by its MD5 in `names_by_md5`) the app's embed of it, `![[photo.png]]` for an image,
+    `[[file.pdf]]` for another file. Encrypted text (`<en-crypt>`) is marked as not imported, its
+    cipher text kept in a code block, and said in `left_out`. Other markup is dropped; its text
+    is kept."""
     # The ENML's own XML declaration and DOCTYPE are not markup of the note.
     content = re.sub(r"^\s*<\?xml[^>]*\?>", "", content)
     content = re.sub(r"^\s*<!DOCTYPE[^>]*>", "", content)
     tree = EnmlTree()
     tree.feed(content)
     tree.close()
+    if tree.encrypted and left_out is not None:
+        texts = "an encrypted text" if tree.encrypted == 1 else f"{tree.encrypted} encrypted texts"
+        left_out.append(f"it holds {texts}, which only Evernote can read, with the passphrase: the note is "
+                        "imported with each marked “Encrypted content from Evernote: not imported”")
     return joined(markdown_blocks(tree.root.children, names_by_md5 or {}))
 
 
 def markdown_blocks(nodes: list, names_by_md5: dict[str, str]) -> list[Block]:
-    """Each block element a block, and each run of text and inline elements between them a paragraph."""
+    """Each block element a block, and each run of text and inline elements between them a
+    paragraph. A to-do starts a run of its own, which a line break ends: Evernote often writes
+    to-dos a `<br>` apart in one `<div>`."""
     blocks, run = [], []
-    for node in [*nodes, None]:
-        if node is not None and not (isinstance(node, Element) and node.tag in BLOCK_TAGS):
-            run.append(node)
-            continue
+
+    def end_run() -> None:
         if run:
             blocks.append(paragraph(run, names_by_md5))
-            run = []
-        if node is not None:
+            run.clear()
+
+    for node in nodes:
+        if isinstance(node, Element) and node.tag == "en-todo":
+            end_run()
+            run.append(node)
+        elif isinstance(node, Element) and node.tag == "br" and is_task(run):
+            end_run()
+        elif isinstance(node, Element) and node.tag in BLOCK_TAGS:
+            end_run()
             blocks += block_of(node, names_by_md5)
+        else:
+            run.append(node)
+    end_run()
     return [block for block in blocks if block.text]
 
 
@@ -873,6 +908,8 @@ def block_of(element: Element, names_by_md5: dict[str, str]) -> list[Block]:
     if tag == "blockquote":
         lines = joined(markdown_blocks(element.children, names_by_md5)).split("\n")
         return [Block("\n".join(f"> {line}" if line else ">" for line in lines))]
+    if tag == "en-crypt":
+        return [Block(f"{encrypted_mark(element)}\n\n{fenced(plain_text(element).strip())}")]
     return [Block("---")]  # hr
 
 
@@ -947,9 +984,12 @@ def paragraph(nodes: list, names_by_md5: dict[str, str]) -> Block:
         lines.pop()
     while lines and not lines[0]:
         lines.pop(0)
+    return Block(HARD_BREAK.join(lines), "task" if is_task(nodes) else "")
+
+
+def is_task(nodes: list) -> bool:
     first = next((node for node in nodes if not (isinstance(node, str) and not node.strip())), None)
-    task = isinstance(first, Element) and first.tag == "en-todo"
-    return Block(HARD_BREAK.join(lines), "task" if task else "")
+    return isinstance(first, Element) and first.tag == "en-todo"
 
 
 def inline_markdown(nodes: list, names_by_md5: dict[str, str]) -> str:
@@ -965,6 +1005,8 @@ def inline_markdown(nodes: list, names_by_md5: dict[str, str]) -> str:
             pieces.append("[x] " if node.attributes.get("checked") == "true" else "[ ] ")
         elif tag == "en-media":
             pieces.append(media_markdown(node.attributes, names_by_md5))
+        elif tag == "en-crypt":  # inside an inline element: its cipher text would not fit on the line
+            pieces.append(encrypted_mark(node))
         elif tag in ("b", "strong"):
             pieces.append(emphasised("**", inner()))
         elif tag in ("i", "em"):
@@ -974,10 +1016,28 @@ def inline_markdown(nodes: list, names_by_md5: dict[str, str]) -> str:
         elif tag == "code":
             pieces.append(code_span(plain_text(node)))
         elif tag == "a" and SAFE_LINK.match(href := node.attributes.get("href", "")):
-            pieces.append(f"[{inner().strip() or href}]({href})")
+            pieces.append(markdown_link(inner(), href))
+        elif tag == "img" and SAFE_LINK.match(src := node.attributes.get("src", "")):
+            pieces.append(markdown_link(node.attributes.get("alt", ""), src))  # a link: the app shows no image from elsewhere
         else:
-            pieces.append(inner())
+            pieces.append(styled(node.attributes.get("style", "").lower(), inner()))
     return "".join(pieces)
+
+
+def markdown_link(text: str, address: str) -> str:
+    return f"[{text.strip() or address}]({address})"
+
+
+def styled(style: str, text: str) -> str:
+    for pattern, marker in STYLE_MARKS:
+        if pattern.search(style):
+            text = emphasised(marker, text)
+    return text
+
+
+def encrypted_mark(element: Element) -> str:
+    hint = one_line(element.attributes.get("hint", ""))
+    return f"[Encrypted content from Evernote: not imported{f' (hint: {hint})' if hint else ''}]"
 
 
 def emphasised(marker: str, text: str) -> str:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from embedded_site.notes.foreign_import import enml_to_markdown, front_matter, read_enex, read_markdown_source
 from embedded_site.notes.importing import AttachmentSpool, ImportFileError
+from embedded_site.notes.markdown import render_markdown
 from embedded_site.notes.models import Attachment, Note
 from embedded_site.notes.revisions import body_of
 from tests.notes.test_jobs_and_preview import FakeDialogs, wait_for_job
@@ -553,6 +554,68 @@ def test_the_markdown_of_an_evernote_note_shows_as_it_did_in_evernote(api, make_
     assert "<td>a | b</td>\n<td>x y</td>" in html
     assert '<img src="/api/attachments/' in html and 'class="attachment-ref"' in html and "warranty.pdf</span>" in html
     assert "<pre><code>def total(items):\n    return sum(items)\n</code></pre>" in html
+
+
+def enex_of(content: str, dates: str = "") -> bytes:
+    return f"<en-export><note><title>Note</title><content><![CDATA[{content}]]></content>{dates}</note></en-export>".encode()
+
+
+def test_each_evernote_to_do_is_a_task_list_item_whether_its_lines_are_br_div_or_p():
+    """To-dos a `<br>` apart in one `<div>`, as Evernote often writes them: the second was
+    `  [ ] open B`, a literal "[ ]" in the preview."""
+    found = read_enex(io.BytesIO(enex_of(
+        '<en-note><div><en-todo checked="true"/>buy milk</div><div><en-todo/>call mum</div>'
+        '<div><en-todo checked="true"/>done A<br/><en-todo/>open B<br/></div><p><en-todo/>in a p</p>'
+        '<div>Before<br/><en-todo/>task<br/>after, not the task\'s</div></en-note>')), io.BytesIO())
+    (note,) = found.records
+    assert note["body"] == ("- [x] buy milk\n- [ ] call mum\n- [x] done A\n- [ ] open B\n- [ ] in a p\n\n"
+                            "Before\n\n- [ ] task\n\nafter, not the task's")
+    html = render_markdown(note["body"])
+    assert html.count('<li class="task-list-item">') == 6 and "[ ]" not in html
+
+
+def test_encrypted_evernote_text_is_marked_not_imported_and_said_in_skipped():
+    found = read_enex(io.BytesIO(enex_of(
+        '<en-note><div>Wifi:</div><div><en-crypt hint="the usual" cipher="AES" length="128">RU5DMA==</en-crypt></div>'
+        '<div>PIN <span><en-crypt>UklOMA==</en-crypt></span></div></en-note>')), io.BytesIO())
+    (note,) = found.records
+    assert note["body"] == (
+        "Wifi:\n\n[Encrypted content from Evernote: not imported (hint: the usual)]\n\n```\nRU5DMA==\n```\n\n"
+        "PIN [Encrypted content from Evernote: not imported]")  # a cipher text in a line would read as its text
+    assert [(item.path, item.reason) for item in found.skipped] == [(
+        "Note 1 “Note”", "it holds 2 encrypted texts, which only Evernote can read, with the passphrase: the note is "
+                         "imported with each marked “Encrypted content from Evernote: not imported”")]
+
+
+def test_bold_italics_and_strikethrough_written_as_inline_styles_are_kept():
+    assert enml_to_markdown(
+        '<en-note><div><span style="font-weight:bold">bold</span>, <span style="font-weight: 700;">700</span>, '
+        '<span style="Font-Style: italic">italic</span>, <font style="font-weight:bold;font-style:italic">both</font>, '
+        '<span style="text-decoration: line-through">struck</span>, <span style="text-decoration:underline">under</span>, '
+        '<span style="font-weight:400">normal</span></div></en-note>'
+    ) == "**bold**, **700**, *italic*, ***both***, ~~struck~~, under, normal"
+
+
+def test_an_image_a_web_clip_shows_from_elsewhere_becomes_a_link_to_it():
+    assert enml_to_markdown(
+        '<en-note><div>Map: <img src="https://example.com/map.png" alt="the map"/> '
+        '<img src="https://example.com/logo.png"/> <img src="javascript:x"/></div></en-note>'
+    ) == "Map: [the map](https://example.com/map.png) [https://example.com/logo.png](https://example.com/logo.png)"
+
+
+def test_an_evernote_note_with_dates_that_are_not_dates_is_imported_saying_so_and_found_again():
+    content = "<en-note>Kept</en-note>"
+    dates = "<created>notadate</created><updated>2024-13-45</updated>"
+    first = read_enex(io.BytesIO(enex_of(content, dates)), io.BytesIO())
+    (note,) = first.records
+    assert note["body"] == "Kept" and abs(note["created"] - datetime.now(timezone.utc)).total_seconds() < 60
+    assert note["updated"] == note["created"]
+    assert [(item.path, item.reason) for item in first.skipped] == [
+        ("Note 1 “Note”", "its creation date “notadate” is not a date: the import time is used"),
+        ("Note 1 “Note”", "its modification date “2024-13-45” is not a date: its creation date is used"),
+    ]
+    (again,) = read_enex(io.BytesIO(enex_of(content, dates)), io.BytesIO()).records
+    assert again["uid"] == note["uid"]  # it was the import time's: a second import made the note twice
 
 
 def test_deeply_nested_enml_is_converted_without_recursing_without_end():
