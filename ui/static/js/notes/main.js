@@ -267,7 +267,21 @@ async function followLink({ noteId, trashedId, title }) {
     toast(`“${title}” is in the trash.`, { action: { label: 'Restore it', run: () => restoreAndOpen(trashedId) } });
     return;
   }
-  toast(`No note is titled “${title}” yet.`, { action: { label: 'Create it', run: () => newNote({ title }) } });
+  toast(`No note is titled “${title}” yet.`, { action: { label: 'Create it', run: () => createLinkedNote(title) } });
+}
+
+// A link may name a longer title than a note can have: the note takes as much of it as fits
+// (whole characters, as the server counts them), and the link, naming the whole title, does not
+// lead to that note.
+function createLinkedNote(title) {
+  const characters = Array.from(title);
+  const maxLength = $('noteTitle').maxLength;
+  if (characters.length <= maxLength) {
+    newNote({ title });
+    return;
+  }
+  newNote({ title: characters.slice(0, maxLength).join('') });
+  toast(`The title is cut to its first ${maxLength} characters, the most a title holds: the link, naming the whole title, does not lead to this note.`);
 }
 
 async function restoreAndOpen(noteId) {
