@@ -1,9 +1,12 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from embedded_site.notes.forms import NoteForm, NoteQueryForm
 from embedded_site.notes.views import first_page
 
 
 @require_GET
 def home(request):
-    return render(request, "notes/app.html", {"first_page": first_page(request.user)})
+    # The page's fields stop where the API's forms would refuse the text.
+    limits = {"title_max_length": NoteForm.base_fields["title"].max_length, "query_max_length": NoteQueryForm.base_fields["q"].max_length}
+    return render(request, "notes/app.html", {"first_page": first_page(request.user), **limits})

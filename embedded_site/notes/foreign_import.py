@@ -49,7 +49,7 @@ from embedded_site.notes.attachments import display_name
 from embedded_site.notes.forms import BODY_MAX_LENGTH, MAX_TAGS_PER_NOTE, ImportedNoteForm
 from embedded_site.notes.importing import (
     CHUNK_SIZE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, entry_date,
-    is_notedesk_markdown_zip, measured, unreadable_zip,
+    is_notedesk_markdown_zip, measured, starts_as_zip, unreadable_zip,
 )
 from embedded_site.notes.links import LINK, links_replaced, without_code
 from embedded_site.notes.markdown_files import EXPORTED_HEAD_SIZE, written_by_notedesk
@@ -131,9 +131,9 @@ def read_markdown_source(source: Path | BinaryIO) -> ForeignSource:
         return found
     try:
         archive = zipfile.ZipFile(source)
-    except zipfile.BadZipFile:
-        raise ImportFileError("This is neither a folder nor a zip file of one.") from None
     except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError) as error:
+        if isinstance(error, zipfile.BadZipFile) and not starts_as_zip(source):
+            raise ImportFileError("This is neither a folder nor a zip file of one.") from None
         raise unreadable_zip(error) from None
     with archive:
         notes_from_vault(zip_vault(archive, source, found.skipped), found)

@@ -71,6 +71,8 @@ OTHER_APPS_MARKDOWN = (
 # lzma's for corrupt data, EOFError for data that ends early, RuntimeError for an encrypted file
 # and NotImplementedError for a compression zipfile does not know.
 UNREADABLE_ZIP = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, RuntimeError, NotImplementedError)
+# How a zip's first file starts: a zip cut short keeps it, while its list of files, at its end, is lost.
+ZIP_SIGNATURE = b"PK\x03\x04"
 
 
 class ImportFileError(ValueError):
@@ -100,7 +102,7 @@ def read_import_file(file: BinaryIO, spool: BinaryIO) -> list[dict]:
     """The validated note records of a JSON export or a zip of Markdown notes, each with its
     "attachments": a list of ImportedAttachment. A JSON export's attached files are decoded into
     `spool` (a temporary file, kept until the records are imported) as its notes are read."""
-    is_zip = zipfile.is_zipfile(file)
+    is_zip = zipfile.is_zipfile(file) or starts_as_zip(file)
     file.seek(0)  # is_zipfile leaves the file wherever its search ended
     try:
         sources = markdown_sources(file) if is_zip else json_sources(file, AttachmentSpool(spool))
@@ -432,11 +434,24 @@ def in_a_note_folder(path: str, names: set[str]) -> bool:
     return any("/".join(folders[:depth]) + ".md" in names for depth in range(1, len(folders) + 1))
 
 
+def starts_as_zip(source: Path | BinaryIO) -> bool:
+    if isinstance(source, Path):
+        with source.open("rb") as file:
+            return file.read(len(ZIP_SIGNATURE)) == ZIP_SIGNATURE
+    source.seek(0)
+    return source.read(len(ZIP_SIGNATURE)) == ZIP_SIGNATURE
+
+
 def unreadable_zip(error: Exception) -> ImportFileError:
-    """What to say of a zip file that breaks as it is read: damaged, or naming a file in the UTF-8
-    its flag claims and not in it."""
+    """What to say of a zip file that breaks as it is read: damaged (its structure, as a copy cut
+    short leaves it, or its data), or naming a file in the UTF-8 its flag claims and not in it."""
     if isinstance(error, UnicodeDecodeError):
         return ImportFileError("The zip file cannot be read (a file name in it is not UTF-8 text).")
+    if isinstance(error, (zipfile.BadZipFile, EOFError)) and not str(error).startswith("Bad CRC-32"):
+        # zipfile's words for a zip that starts as one but has no list of its files at its end
+        missing_list = str(error) == "File is not a zip file"
+        detail = "the list of its files, at its end, is missing" if missing_list else error
+        return ImportFileError(f"This zip file is damaged (cut short?): {detail}. Nothing was imported.")
     return ImportFileError(f"The zip file cannot be read ({error}).")
 
 

@@ -23,10 +23,18 @@ from embedded_site.notes.models import Attachment, Note, NoteLink, title_key
 from embedded_site.notes.search import FTS_TABLE
 
 LINK = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]*))?\]\]")
+# What a link's title cannot hold (LINK): a note titled with one cannot be linked to, and the
+# completion leaves it out rather than write a link that leads elsewhere.
+NOT_IN_LINKS = ("[", "]", "|")
+LINKABLE_SQL = " AND ".join(f"instr(title_key, '{character}') = 0" for character in NOT_IN_LINKS)
 CODE = re.compile(r"^(```|~~~).*?(?:^\1[^\n]*$|\Z)|`[^`\n]+`", re.DOTALL | re.MULTILINE)
 SNIPPET_CONTEXT = 70  # characters each side of the link
 MAX_COMPLETIONS = 20
 BACKLINKS_SHOWN = 200
+
+
+def is_linkable(title: str) -> bool:
+    return not any(character in title for character in NOT_IN_LINKS)
 
 
 def without_code(text: str) -> str:
@@ -187,6 +195,7 @@ def completions(owner, text: str, limit: int) -> list[dict]:
         if not key:
             cursor.execute(
                 "SELECT title, id, 1 FROM notes_note WHERE owner_id = %s AND trashed_at IS NULL AND title_key != '' "
+                f"AND {LINKABLE_SQL} "
                 "ORDER BY pinned DESC, updated DESC, id DESC LIMIT %s",
                 [owner.pk, limit],
             )
@@ -195,7 +204,7 @@ def completions(owner, text: str, limit: int) -> list[dict]:
         # `limit` titles. SQLite takes the bare columns from the row where max() is.
         cursor.execute(
             "SELECT title_key, title, id, max(updated), count(*) FROM notes_note "
-            "WHERE owner_id = %s AND title_key >= %s AND title_key < %s AND +trashed_at IS NULL "
+            f"WHERE owner_id = %s AND title_key >= %s AND title_key < %s AND +trashed_at IS NULL AND {LINKABLE_SQL} "
             "GROUP BY title_key ORDER BY title_key LIMIT %s",
             [owner.pk, key, key + "\U0010ffff", limit],
         )
@@ -209,7 +218,7 @@ def completions(owner, text: str, limit: int) -> list[dict]:
             )
             ids = [note_id for (note_id,) in cursor.fetchall()]
             titles = Note.objects.owned_by(owner).filter(pk__in=ids).values_list("title_key", flat=True)
-            more = resolve(owner, set(titles) - set(found))
+            more = resolve(owner, {title for title in titles if is_linkable(title)} - set(found))
             for extra_key in sorted(more, key=lambda extra: (extra.find(key) < 0, extra))[: limit - len(found)]:
                 found[extra_key] = more[extra_key]
     return list(found.values())

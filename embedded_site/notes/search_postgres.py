@@ -17,6 +17,7 @@ from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, StrIndex
 
+from embedded_site.notes.links import NOT_IN_LINKS
 from embedded_site.notes.models import Note
 from embedded_site.notes.search import BODY_WEIGHT, TITLE_WEIGHT
 from embedded_site.notes.search_query import Query, Results, Term, excerpts, marked_html, needs_trigrams, new_markers
@@ -121,6 +122,8 @@ def title_completions(owner, key: str, limit: int) -> list[dict]:
     """links.completions() on PostgreSQL: titles starting with the text, then with a later word
     starting with it; each title once, as the note a link goes to spells it, with how many have it."""
     live = Note.objects.owned_by(owner).filter(trashed_at__isnull=True).exclude(title_key="")
+    for character in NOT_IN_LINKS:
+        live = live.exclude(title_key__contains=character)
     if not key:
         notes = live.order_by("-pinned", "-updated", "-id").values_list("title", "id")[:limit]
         return [{"title": title, "id": note_id, "count": 1} for title, note_id in notes]

@@ -138,3 +138,19 @@ def test_one_undo_takes_back_what_was_typed_in_one_go_not_a_letter(app, live_app
     expect(app.locator("#noteBody")).to_have_value("First line")
     app.keyboard.press("Control+Shift+z")
     expect(app.locator("#noteBody")).to_have_value("First line and more words")
+
+
+def test_a_pasted_title_or_query_stops_at_the_length_the_server_takes(app, live_app):
+    from embedded_site.notes.forms import NoteForm, NoteQueryForm
+
+    create_note_in_page(app, "Short", "text")
+    app.click("#noteTitle")
+    app.keyboard.press("Control+a")
+    app.keyboard.insert_text("T" * 1000)  # as a paste does
+    expect(app.locator("#noteTitle")).to_have_value("T" * NoteForm.base_fields["title"].max_length)
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    app.click("#search")
+    app.keyboard.insert_text("q" * 1000)
+    expect(app.locator("#search")).to_have_value("q" * NoteQueryForm.base_fields["q"].max_length)
+    expect(app.locator("#listStatus")).to_contain_text("Nothing found")
+    expect(app.locator(".toast")).to_have_count(0)

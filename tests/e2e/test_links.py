@@ -134,3 +134,18 @@ def test_the_preview_shows_the_images_attached_to_the_note_where_its_text_embeds
     for image in app.locator("#preview img").all():
         expect(image).to_have_attribute("src", attachment["url"])
     app.wait_for_function("() => document.querySelector('#preview img').naturalWidth === 1")
+
+
+def test_create_it_on_a_link_to_a_title_too_long_for_a_note_cuts_it_to_whole_characters(app, live_app):
+    # 301 characters, the emoji two UTF-16 code units each: cut by code units, one would be split.
+    long_title = "a" + "😀" * 300
+    source = note(live_app, "Plan", f"See [[{long_title}]].")
+    open_note(app, source["id"])
+    app.click("#togglePreview")
+    app.click("#preview a.wikilink.missing")
+    app.click(".toast-action")  # Create it
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    expect(app.locator(".toast").last).to_contain_text("The title is cut to its first 300 characters")
+    expect(app.locator("#noteTitle")).to_have_value(long_title[:-1])
+    titles = [n["title"] for n in api(live_app, "GET", "/api/notes/")["notes"]]
+    assert long_title[:-1] in titles

@@ -76,6 +76,8 @@ def test_search_finds_notes_and_marks_the_match(app):
     expect(app.locator("#listStatus")).to_have_text("2 notes found for “zebra”")
     expect(app.locator(".note-item-title").first).to_have_text("Zebra facts")  # title matches rank first
     expect(app.locator(".note-item-excerpt mark").first).to_have_text("zebra", ignore_case=True)
+    app.fill("#search", '"zebra facts"')
+    expect(app.locator("#listStatus")).to_have_text('1 note found for "zebra facts"')  # not “"zebra facts"”
 
 
 def test_a_search_result_shows_the_matched_word_even_late_in_a_long_sentence(app):

@@ -63,6 +63,21 @@ def test_restore_it_with_my_edit_brings_it_back_with_the_edit(two_tabs, live_app
     expect(app.locator(".note-item-title")).to_have_text(["Shared"])
 
 
+def test_restore_it_with_my_edit_after_the_trash_was_emptied_elsewhere_saves_the_edit_as_a_new_note(two_tabs, live_app):
+    _, other, note = two_tabs
+    expect(other.locator("#conflictTitle")).to_have_text("This note was moved to the trash elsewhere")
+    api(live_app, "DELETE", "/api/trash/")  # emptied in a third window
+
+    other.click("#keepMine")
+    expect(other.locator("#saveState")).to_have_text("Saved: as a new note, because this one was deleted elsewhere")
+    expect(other.locator("#conflict")).to_be_hidden()
+    expect(other.locator(".toast")).to_have_count(0)  # not "There is no note …"
+    [saved] = api(live_app, "GET", "/api/notes/")["notes"]
+    assert (saved["title"], saved["body"]) == ("Shared", "My edit after the trash")
+    assert saved["id"] != note["id"]
+    expect(other.locator(".note-item-title")).to_have_text(["Shared"])
+
+
 def test_keep_my_edit_as_a_new_note_leaves_the_trashed_one_as_it_was_and_opens_the_new_one(two_tabs, live_app):
     _, other, note = two_tabs
     other.click("#keepBoth")

@@ -287,6 +287,12 @@ def test_something_without_notes_is_refused_saying_so():
         read_markdown_source(io.BytesIO(b"plain bytes"))
 
 
+def test_a_zip_cut_short_is_said_to_be_damaged_not_to_be_no_zip():
+    content = zipped({"a.md": "text " * 200, "b.md": "more " * 200})
+    with pytest.raises(ImportFileError, match=r"^This zip file is damaged \(cut short\?\): the list of its files"):
+        read_markdown_source(io.BytesIO(content[: len(content) // 2]))
+
+
 def test_front_matter_keys_not_made_title_tags_or_dates_stay_at_the_top_of_the_text_as_they_were():
     book = ("---\nauthor: Ursula K. Le Guin\nsource: https://example.org/important-url\nrating: 5\naliases:\n"
             "  - Earthsea\nstatus: reading\ncssclasses: wide\ntags: [books]\n---\nMy review of the book.\n")

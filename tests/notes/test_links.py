@@ -123,6 +123,15 @@ def test_the_completion_lists_titles_starting_with_the_text_then_words_inside(ap
     assert api.get("/api/titles/", {"q": '"*( OR'}).status_code == 200
 
 
+def test_the_completion_leaves_out_titles_a_link_cannot_hold(api):
+    # `[[a|b]]` is a link to "a" shown as "b", and `[[x [1]]]` no link: offered, they would lead elsewhere.
+    for title in ["a|b", "x [1]", "Plan ]] B", "Plan A", "Team a|b"]:
+        create(api, title)
+    assert [t["title"] for t in api.get("/api/titles/", {"q": "a"}).json()["titles"]] == ["Plan A"]
+    assert [t["title"] for t in api.get("/api/titles/", {"q": "plan"}).json()["titles"]] == ["Plan A"]
+    assert [t["title"] for t in api.get("/api/titles/", {"q": ""}).json()["titles"]] == ["Plan A"]
+
+
 @pytest.mark.parametrize("params, field", [({"limit": "0"}, "limit"), ({"limit": "99"}, "limit"), ({"q": "x" * 301}, "q")])
 def test_bad_completion_parameters_are_400_naming_them(api, params, field):
     response = api.get("/api/titles/", params)

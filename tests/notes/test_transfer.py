@@ -3,6 +3,7 @@
 import base64
 import io
 import json
+import struct
 import tracemalloc
 import zipfile
 from datetime import datetime, timedelta, timezone
@@ -250,6 +251,20 @@ def zip_with_damaged_data(method):
     return content[:start] + bytes(byte ^ 0x5A for byte in content[start:start + 32]) + content[start + 32:]
 
 
+def zip_cut_short():
+    """A Markdown export whose copy stopped half way: its first file's header is there, its list of files is not."""
+    content = bad_zip({"a.md": GOOD_MARKDOWN, "b.md": GOOD_MARKDOWN})
+    return content[: len(content) // 2]
+
+
+def zip_with_its_list_of_files_cut():
+    """The end record is there, but the list of files (the central directory) it points to is cut short."""
+    content = bad_zip({"a.md": GOOD_MARKDOWN, "b.md": GOOD_MARKDOWN})
+    end = content.rfind(b"PK\x05\x06")
+    (list_start,) = struct.unpack("<I", content[end + 16 : end + 20])
+    return content[: list_start + 20] + content[end:]
+
+
 def zip_with_a_name_that_is_not_utf8():
     """The name is flagged as UTF-8 (it was written as café.md) but its bytes are not."""
     return bad_zip({"café.md": GOOD_MARKDOWN}).replace("café".encode(), b"caf\xff\xfe")
@@ -295,6 +310,10 @@ def export_document(*notes):
         (zip_with_damaged_data(zipfile.ZIP_LZMA), "The zip file cannot be read (Corrupt input data)."),
         (zip_with_damaged_data(zipfile.ZIP_DEFLATED), "The zip file cannot be read (Error -3 while decompressing data"),
         (zip_with_a_name_that_is_not_utf8(), "The zip file cannot be read (a file name in it is not UTF-8 text)."),
+        (zip_cut_short(), "This zip file is damaged (cut short?): the list of its files, at its end, is missing. "
+                          "Nothing was imported."),
+        (zip_with_its_list_of_files_cut(),
+         "This zip file is damaged (cut short?): Bad magic number for central directory. Nothing was imported."),
     ],
 )
 def test_a_file_that_cannot_be_imported_is_400_with_a_clear_message_and_imports_nothing(api, content, message):

@@ -13,7 +13,7 @@ export const getNote = (id, options = {}) => ajax(note(id), options);
 export const createNote = (fields) => ajax('/api/notes/', { method: 'POST', json: fields, showErrors: false });
 export const updateNote = (id, fields) => ajax(note(id), { method: 'PATCH', json: fields, showErrors: false });
 export const trashNote = (id) => ajax(note(id), { method: 'DELETE' });
-export const restoreNote = (id) => ajax(`${note(id)}restore/`, { method: 'POST' });
+export const restoreNote = (id, options = {}) => ajax(`${note(id)}restore/`, { method: 'POST', ...options });
 export const purgeNote = (id) => ajax(`${note(id)}?purge=1`, { method: 'DELETE' });
 export const emptyTrash = () => ajax('/api/trash/', { method: 'DELETE' });
 export const listTags = () => ajax('/api/tags/');

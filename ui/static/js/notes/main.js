@@ -111,12 +111,15 @@ function showList({ fromTop = false } = {}) {
   $('listStatus').textContent = listStatus();
 }
 
+// A query that is a quoted phrase is shown as typed, not in quotes again.
+const shownQuery = (query) => (/^".*"$/s.test(query) ? query : `“${query}”`);
+
 function listStatus() {
   // A search counts only so far past the page: then the total is a lower bound, shown as "250+".
   const count = state.totalExact ? notesCount(state.total) : `${countText(state.total)}+ notes`;
   // What the list is limited to, said with the count: a search looks only there.
   const scope = state.tag ? ` tagged “${state.tag}”` : { pinned: ' pinned', trash: ' in the trash' }[state.view] ?? '';
-  if (state.query) return state.total ? `${count}${scope} found for “${state.query}”` : `Nothing${scope} found for “${state.query}”`;
+  if (state.query) return `${state.total ? count : 'Nothing'}${scope} found for ${shownQuery(state.query)}`;
   if (state.view === 'trash') return state.total ? `${count} in the trash` : 'The trash is empty';
   if (state.total) return `${count}${scope}`;
   if (state.tag) return `No notes tagged “${state.tag}”`;
@@ -267,7 +270,21 @@ async function followLink({ noteId, trashedId, title }) {
     toast(`“${title}” is in the trash.`, { action: { label: 'Restore it', run: () => restoreAndOpen(trashedId) } });
     return;
   }
-  toast(`No note is titled “${title}” yet.`, { action: { label: 'Create it', run: () => newNote({ title }) } });
+  toast(`No note is titled “${title}” yet.`, { action: { label: 'Create it', run: () => createLinkedNote(title) } });
+}
+
+// A link may name a longer title than a note can have: the note takes as much of it as fits
+// (whole characters, as the server counts them), and the link, naming the whole title, does not
+// lead to that note.
+function createLinkedNote(title) {
+  const characters = Array.from(title);
+  const maxLength = $('noteTitle').maxLength;
+  if (characters.length <= maxLength) {
+    newNote({ title });
+    return;
+  }
+  newNote({ title: characters.slice(0, maxLength).join('') });
+  toast(`The title is cut to its first ${maxLength} characters, the most a title holds: the link, naming the whole title, does not lead to this note.`);
 }
 
 async function restoreAndOpen(noteId) {

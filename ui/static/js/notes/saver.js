@@ -169,10 +169,7 @@ export class NoteSaver extends EventTarget {
       } else if (error.status === 409 && current) {
         this.showConflict(current);
       } else if (error.status === 404 && this.draft.noteId) {
-        // Deleted for good elsewhere: what was typed becomes a new note, not a save that never lands.
-        Object.assign(this.draft, { noteId: null, version: null, unanswered: [] });
-        this.notice = RECREATED_MESSAGE;
-        this.schedule(0);
+        this.saveAsNewNote();
       } else {
         this.setState('error', error.message);
       }
@@ -209,6 +206,13 @@ export class NoteSaver extends EventTarget {
     if (this.dirty) this.schedule(SAVE_DELAY_MS);
   }
 
+  // Deleted for good elsewhere: what was typed becomes a new note, not a save that never lands.
+  saveAsNewNote() {
+    Object.assign(this.draft, { noteId: null, version: null, unanswered: [] });
+    this.notice = RECREATED_MESSAGE;
+    this.schedule(0);
+  }
+
   retryIfOffline() {
     if (this.state === 'offline') this.save();
   }
@@ -229,19 +233,25 @@ export class NoteSaver extends EventTarget {
   }
 
   // For a note trashed elsewhere: restore it, then save my edit over it, unless it changed again
-  // meanwhile (restored and edited elsewhere, trashed again): then that is the conflict shown.
+  // meanwhile (restored and edited elsewhere, trashed again): then that is the conflict shown;
+  // or unless it was deleted for good meanwhile (the trash emptied): then my edit is a new note.
   // While the restore is under way, save() waits for it, as for a save in flight.
   async restoreWithMine() {
     if (this.inFlight) return this.inFlight;
     const trashed = this.conflict;
     this.setState('restoring');
-    this.inFlight = restoreNote(this.draft.noteId).catch((error) => error);
+    this.inFlight = restoreNote(this.draft.noteId, { showErrors: false }).catch((error) => error);
     const restored = await this.inFlight;
     this.inFlight = null;
     this.saveAgain = false;
     if (restored instanceof Error) {
       this.dirty = true;
-      this.setState('conflict', `not restored: ${restored.message}`);
+      if (restored.status === 404) {
+        this.conflict = null;
+        this.saveAsNewNote();
+      } else {
+        this.setState('conflict', `not restored: ${restored.message}`);
+      }
     } else if (restored.trashed_at || restored.version !== trashed.version + 1) {
       this.dirty = true;
       this.showConflict(restored);
