@@ -50,3 +50,32 @@ def test_tab_within_a_line_of_prose_types_a_tab(app, live_app):
     app.keyboard.press("Tab")
     app.keyboard.type("age")
     expect(app.locator("#noteBody")).to_have_value("name\tage")
+
+
+def test_enter_in_a_list_item_starts_the_next_and_in_an_empty_one_ends_the_list(app, live_app):
+    create_note_in_page(app, "Lists", "Shopping:")
+    app.press("#noteBody", "End")
+    app.keyboard.press("Enter")
+    app.keyboard.type("- milk")
+    app.keyboard.press("Enter")
+    app.keyboard.type("bread")
+    app.keyboard.press("Enter")
+    app.keyboard.press("Enter")  # an empty item: the list ends
+    app.keyboard.type("1. first")
+    app.keyboard.press("Enter")
+    app.keyboard.type("second")
+    app.keyboard.press("Enter")
+    app.keyboard.press("Enter")
+    app.keyboard.type("\t- [x] done")
+    app.keyboard.press("Enter")
+    app.keyboard.type("open")
+    app.keyboard.press("Shift+Enter")
+    app.keyboard.type("more of it")
+    expect(app.locator("#noteBody")).to_have_value(
+        "Shopping:\n- milk\n- bread\n1. first\n2. second\n\t- [x] done\n\t- [ ] open\nmore of it")
+    app.keyboard.press("Control+z")  # one undo takes back what was typed since the last item began
+    expect(app.locator("#noteBody")).not_to_have_value(
+        "Shopping:\n- milk\n- bread\n1. first\n2. second\n\t- [x] done\n\t- [ ] open\nmore of it")
+    app.keyboard.press("Control+Shift+z")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert saved_body(live_app) == "Shopping:\n- milk\n- bread\n1. first\n2. second\n\t- [x] done\n\t- [ ] open\nmore of it"

@@ -6,7 +6,7 @@ import { attachDroppedFiles, attachFile, attachmentContent, deleteAttachment, li
 import { Backlinks } from './backlinks.js';
 import { showConflictVersions } from './conflict_view.js';
 import { HistoryPanel, formatSize } from './history.js';
-import { indentWithTab } from './indent.js';
+import { continueListsOnEnter, indentWithTab } from './indent.js';
 import { reference, shifted, withPastedNames } from './references.js';
 import { STATE_LABELS, conflictWording } from './saver.js';
 import { TitleCompletion } from './title_completion.js';
@@ -58,7 +58,8 @@ export class Editor extends EventTarget {
     $('togglePreview').addEventListener('click', () => this.togglePreview());
     this.history = new HistoryPanel(this);
     this.completion = new TitleCompletion($('noteBody'), $('titleCompletions'));
-    indentWithTab($('noteBody'));  // after the completion, whose Tab comes first
+    indentWithTab($('noteBody'));  // after the completion, whose Tab and Enter come first
+    continueListsOnEnter($('noteBody'));
     this.backlinks = new Backlinks(this);
     $('preview').addEventListener('click', (event) => {
       const footnote = event.target.closest('a[href^="#fn"]');

@@ -1,9 +1,13 @@
-// Tab and Shift+Tab in the note's text, as in Obsidian and Joplin: Tab indents the lines of the
+// Tab and Enter in the note's text, as in Obsidian and Joplin. Tab indents the lines of the
 // selection, or the line of the caret if it is a list item (a sub-item then), and elsewhere types
-// a tab; Shift+Tab outdents. Each is one edit that Undo takes back. Escape leaves the field (for
-// the list of notes; Tab moves on from there), as everywhere in the app; in a note in the trash,
-// which cannot be edited, Tab moves on as usual.
+// a tab; Shift+Tab outdents. Enter in a list item starts the next item (the next number, an open
+// to-do), and in an empty one ends the list; Shift+Enter is a plain line break. Each is one edit
+// that Undo takes back. Escape leaves the field (for the list of notes; Tab moves on from there),
+// as everywhere in the app; in a note in the trash, which cannot be edited, Tab moves on as usual.
 const LIST_ITEM = /^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/;
+// A list item's start: its indent, its bullet or number and the number's delimiter, the space
+// after it, a to-do's box.
+const ITEM_START = /^([ \t]*)(?:([-*+])|(\d{1,9})([.)]))([ \t]+)(\[[ xX]\][ \t]+)?/;
 const INDENT = '\t';
 const OUTDENT = /^(?:\t| {1,4})/;  // a tab, or up to four spaces typed or pasted for one
 
@@ -31,6 +35,28 @@ export function indentWithTab(textarea) {
   });
 }
 
+export function continueListsOnEnter(textarea) {
+  textarea.addEventListener('keydown', (event) => {
+    // Not Enter the title completion took (it puts a title in), nor Shift+Enter and the like.
+    if (event.key !== 'Enter' || event.defaultPrevented || event.isComposing || textarea.readOnly) return;
+    if (event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) return;
+    const { value, selectionStart: caret, selectionEnd } = textarea;
+    if (caret !== selectionEnd) return;
+    const lineStart = value.lastIndexOf('\n', caret - 1) + 1;
+    const item = ITEM_START.exec(value.slice(lineStart, caret));
+    if (!item) return;
+    event.preventDefault();
+    const lineEnd = value.indexOf('\n', caret) === -1 ? value.length : value.indexOf('\n', caret);
+    const [start, indent, bullet, number, delimiter, space, box] = item;
+    if (!value.slice(lineStart + start.length, lineEnd).trim()) {
+      replace(textarea, lineStart, lineEnd, '');  // an empty item: the list ends here
+      return;
+    }
+    const marker = bullet ?? `${Number(number) + 1}${delimiter}`;
+    replace(textarea, caret, caret, `\n${indent}${marker}${space}${box ? '[ ] ' : ''}`);
+  });
+}
+
 // From the start of the selection's first line to the end of its last; a selection that ends
 // just after a line break leaves the next line alone.
 function linesOf(value, start, end) {
@@ -42,7 +68,8 @@ function linesOf(value, start, end) {
 // As typing would: the edit joins the field's undo history and its input event reaches the saver.
 function replace(textarea, start, end, text) {
   textarea.setSelectionRange(start, end);
-  if (document.execCommand('insertText', false, text)) return;
+  // (insertText with no text took the line break before the selection too, in Chromium.)
+  if (document.execCommand(text ? 'insertText' : 'delete', false, text)) return;
   textarea.setRangeText(text, start, end, 'end');
   textarea.dispatchEvent(new Event('input', { bubbles: true }));
 }
