@@ -54,7 +54,7 @@ from embedded_site.notes.importing import (
 from embedded_site.notes.links import LINK, links_replaced, without_code
 from embedded_site.notes.markdown_files import EXPORTED_HEAD_SIZE, written_by_notedesk
 from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, title_key
-from embedded_site.notes.tagging import normalise_tag
+from embedded_site.notes.tagging import normalise_foreign_tags
 
 MAX_FILES = 50_000
 MAX_FILE_SIZE = 8 * 1024 * 1024
@@ -461,7 +461,7 @@ def fitted(where: str, raw: dict, skipped: list[Skipped], tags_left_out: int = 0
     if len(raw["title"]) > TITLE_MAX_LENGTH:
         skipped.append(Skipped(where, f"its title is longer than {TITLE_MAX_LENGTH} characters: "
                                       f"the note is imported with the first {TITLE_MAX_LENGTH}"))
-    tags = list(dict.fromkeys(name for name in map(normalise_tag, raw["tags"]) if name))
+    tags = normalise_foreign_tags(raw["tags"])
     for name in (name for name in tags if len(name) > TAG_MAX_LENGTH):
         skipped.append(Skipped(where, f"its tag “{name[:40]}…” is longer than {TAG_MAX_LENGTH} characters: "
                                       "the note is imported without it"))

@@ -1,4 +1,5 @@
 import re
+from collections.abc import Callable
 from datetime import timezone
 
 from django import forms
@@ -6,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 
 from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, Note
-from embedded_site.notes.tagging import normalise_tag
+from embedded_site.notes.tagging import normalise_foreign_tags, normalise_tag, normalise_tags
 
 BODY_MAX_LENGTH = 1_000_000
 MAX_TAGS_PER_NOTE = 20
@@ -94,23 +95,37 @@ def flag_field() -> forms.TypedChoiceField:
     )
 
 
-def check_tag(name: str, too_long_message: str) -> None:
-    """A normalised tag name the database can store (no NUL, no lone surrogate, TAG_MAX_LENGTH)."""
+TAG_NAME_ERROR_MESSAGES = {
+    "too_long": f"A tag has at most {TAG_MAX_LENGTH} characters.",
+    "comma": "A tag's name cannot contain a comma: the Tags field separates tags with commas.",
+}
+
+
+def check_tag(name: str, error_messages: dict[str, str]) -> None:
+    """A normalised tag name the database can store (no NUL, no lone surrogate, TAG_MAX_LENGTH)
+    and the Tags field can show (no comma)."""
     ProhibitNullCharactersValidator()(name)
     prohibit_surrogates(name)
     if len(name) > TAG_MAX_LENGTH:
-        raise ValidationError(too_long_message, code="too_long")
+        raise ValidationError(error_messages["too_long"], code="too_long")
+    if "," in name:
+        raise ValidationError(error_messages["comma"], code="comma")
 
 
 class TagListField(JsonTyped, forms.Field):
-    """A JSON list of tag names, normalised (see normalise_tag) and without repeats."""
+    """A JSON list of tag names, normalised by `normalise` (normalise_tags, or normalise_foreign_tags
+    for tags from elsewhere)."""
 
     default_error_messages = {
         "wrong_type": "Enter the tags as a list of strings.",
-        "too_long": f"A tag has at most {TAG_MAX_LENGTH} characters.",
         "too_many": f"A note has at most {MAX_TAGS_PER_NOTE} tags.",
+        **TAG_NAME_ERROR_MESSAGES,
     }
     json_type = list
+
+    def __init__(self, *, normalise: Callable[[list[str]], list[str]] = normalise_tags, **kwargs):
+        super().__init__(**kwargs)
+        self.normalise = normalise
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -118,9 +133,9 @@ class TagListField(JsonTyped, forms.Field):
             return []
         if not all(isinstance(name, str) for name in value):
             raise ValidationError(self.error_messages["wrong_type"], code="wrong_type")
-        names = list(dict.fromkeys(filter(None, map(normalise_tag, value))))
+        names = self.normalise(value)
         for name in names:
-            check_tag(name, self.error_messages["too_long"])
+            check_tag(name, self.error_messages)
         if len(names) > MAX_TAGS_PER_NOTE:
             raise ValidationError(self.error_messages["too_many"], code="too_many")
         return names
@@ -132,7 +147,7 @@ class TagNameField(JsonTyped, forms.CharField):
     default_error_messages = {
         "wrong_type": "Enter the tag's name (a JSON string).",
         "required": "Enter a tag name.",
-        "too_long": f"A tag has at most {TAG_MAX_LENGTH} characters.",
+        **TAG_NAME_ERROR_MESSAGES,
     }
 
     def to_python(self, value):
@@ -140,7 +155,7 @@ class TagNameField(JsonTyped, forms.CharField):
 
     def validate(self, value):
         super().validate(value)
-        check_tag(value, self.error_messages["too_long"])
+        check_tag(value, self.error_messages)
 
 
 class IsoDateTimeField(JsonTyped, forms.DateTimeField):
@@ -198,6 +213,10 @@ class NoteChangeForm(NoteForm):
 
 
 class ImportedNoteForm(NoteForm):
+    """A note from a file or a sync: its tags are another app's or an older Notedesk's, whose
+    commas separate tags rather than being refused."""
+
+    tags = TagListField(required=False, normalise=normalise_foreign_tags)
     uid = JsonUUIDField()
     created = IsoDateTimeField()
     updated = IsoDateTimeField()

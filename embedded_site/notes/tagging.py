@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from itertools import chain
 
 from embedded_site.notes.models import Note, Tag
@@ -9,6 +10,18 @@ def normalise_tag(name: str) -> str:
     """Tags are case-insensitive words: `  #Work  Ideas `, `# #work ideas` and `work ideas` are
     one tag. A tag normalised again stays as it is, so a tag saved a second time is the same tag."""
     return " ".join(name.split()).lstrip("# ").lower()
+
+
+def normalise_tags(names: Iterable[str]) -> list[str]:
+    """The names normalised (see normalise_tag), in their order, without empty ones and repeats."""
+    return list(dict.fromkeys(filter(None, map(normalise_tag, names))))
+
+
+def normalise_foreign_tags(names: Iterable[str]) -> list[str]:
+    """Tags from elsewhere (an import, a sync) normalised, a name holding commas being the tags
+    between them: the editor's Tags field separates tags with commas, so no tag may hold one, and
+    Evernote, Obsidian and Joplin allow none either, so such a name is a list typed as one tag."""
+    return normalise_tags(part for name in names for part in name.split(","))
 
 
 def tags_named(owner, names: set[str]) -> dict[str, int]:

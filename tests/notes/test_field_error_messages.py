@@ -3,12 +3,15 @@ showing `error` shows the reason), and still names them in `fields`."""
 
 import pytest
 
+COMMA_IN_TAG = "A tag's name cannot contain a comma: the Tags field separates tags with commas."
+
 
 @pytest.mark.parametrize(
     "payload, field, error",
     [
         ({"title": "t", "tags": [f"tag{i}" for i in range(21)]}, "tags", "Tags: A note has at most 20 tags."),
         ({"title": "t", "tags": ["x" * 51]}, "tags", "Tags: A tag has at most 50 characters."),
+        ({"title": "t", "tags": ["work, stuff"]}, "tags", f"Tags: {COMMA_IN_TAG}"),
         (
             {"body": "x" * 1_000_001}, "body",
             "Body: Ensure this value has at most 1000000 characters (it has 1000001).",
@@ -30,6 +33,14 @@ def test_a_patch_400_says_the_reason_too(api, make_note):
     assert response.json() == {
         "error": "Tags: A note has at most 20 tags.", "fields": {"tags": ["A note has at most 20 tags."]}
     }
+
+
+def test_a_patch_giving_a_tag_with_a_comma_is_refused_and_the_note_keeps_its_tags(api, make_note):
+    note = make_note(tags=["work"])
+    response = api.patch(f"/api/notes/{note.pk}/", {"version": 1, "tags": ["work", "a, b"]})
+    assert response.status_code == 400
+    assert response.json() == {"error": f"Tags: {COMMA_IN_TAG}", "fields": {"tags": [COMMA_IN_TAG]}}
+    assert api.get(f"/api/notes/{note.pk}/").json()["tags"] == ["work"]
 
 
 def test_an_overlong_search_names_search_in_the_error(api):

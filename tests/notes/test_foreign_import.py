@@ -806,3 +806,20 @@ def test_front_matter_reads_quoted_yaml_as_yaml_does():
 def test_a_front_matter_that_is_not_yaml_stays_in_the_text_and_none_of_it_is_read(broken):
     text = f"---\n{broken}\n---\nBody"
     assert front_matter(text) == ({}, text)
+
+
+def test_a_tag_holding_commas_becomes_the_tags_between_them_and_the_note_is_imported():
+    """Evernote and Obsidian allow no comma in a tag name, and Notedesk's Tags field separates tags
+    with commas: a tag "Work, Stuff" in a file is the tags it lists."""
+    found = read_enex(io.BytesIO(b"""<en-export><note><title>Plan</title><content>&lt;en-note&gt;Text&lt;/en-note&gt;</content>
+        <tag>Work, Stuff</tag><tag>stuff</tag><tag> , </tag></note></en-export>"""), io.BytesIO())
+    assert ([note["tags"] for note in found.records], found.skipped) == ([["work", "stuff"]], [])
+    found = read_markdown_source(io.BytesIO(zipped({"plan.md": "---\ntags:\n  - Work, Stuff\n  - home\n---\nText"})))
+    assert ([note["tags"] for note in found.records], found.skipped) == ([["work", "stuff", "home"]], [])
+    # Split past the tags a note holds, the note is still imported, with the first of them.
+    tags = "".join(f"<tag>tag {number}</tag>" for number in range(19)) + "<tag>Work, Stuff</tag>"
+    found = read_enex(io.BytesIO(f"""<en-export><note><title>Many</title>
+        <content>&lt;en-note&gt;Kept&lt;/en-note&gt;</content>{tags}</note></en-export>""".encode()), io.BytesIO())
+    assert [note["tags"] for note in found.records] == [[*(f"tag {number}" for number in range(19)), "work"]]
+    assert [item.reason for item in found.skipped] == [
+        "it has 21 tags, more than the 20 a note holds: the note is imported with the first 20"]

@@ -323,6 +323,17 @@ def test_a_file_that_cannot_be_imported_is_400_with_a_clear_message_and_imports_
     assert not Note.objects.exists()
 
 
+@pytest.mark.parametrize("file_name, content", [
+    ("notes.json", export_document({**GOOD, "tags": ["Work, Stuff", "home"]})),
+    ("notes.zip", bad_zip({"t.md": f'---\ntitle: "t"\ntags: ["Work, Stuff", "home"]\nuid: "{UID}"\n'
+                                   'created: "2020-01-01T00:00:00+00:00"\nupdated: "2020-01-01T00:00:00+00:00"\n---\nbody'})),
+])
+def test_a_tag_holding_commas_from_an_older_notedesk_is_imported_as_the_tags_between_them(api, file_name, content):
+    """The Tags field separates tags with commas, so a tag cannot hold one (one made before that was refused)."""
+    assert imported(api, file_name, content).status_code == 200
+    assert sorted(Note.objects.get().tags.values_list("name", flat=True)) == ["home", "stuff", "work"]
+
+
 def six_hundred_notes_the_551st_of_which_cannot_be_stored():
     notes = [{**GOOD, "uid": f"00000000-0000-4000-8000-{number:012d}", "title": f"note {number}"}
              for number in range(1, 601)]
