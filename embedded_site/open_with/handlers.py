@@ -1,6 +1,7 @@
 """What Notedesk does with files and links from outside (the shell's django_desktop_shell.opening
 calls these; settings.py names them). What each returns is the `detail` of the page's
-`desktop:open` event: the notes to show, and a message for each file that could not be opened."""
+`desktop:open` event: the notes to show, the imports started (a file that is an export of notes),
+and a message for each file that could not be opened."""
 
 import logging
 import re
@@ -8,7 +9,11 @@ from pathlib import Path
 
 from django.db import transaction
 
+from embedded_site.notes import jobs
 from embedded_site.notes.editing import create_note
+from embedded_site.notes.exporting import FORMAT_NAME
+from embedded_site.notes.foreign_views import start_foreign_import
+from embedded_site.notes.importing import is_notedesk_markdown_zip
 from embedded_site.notes.models import Note
 from embedded_site.notes.owners import local_owner
 from embedded_site.notes.serialize import note_payload, note_with_relations, payloads
@@ -16,13 +21,19 @@ from embedded_site.open_with.models import OpenedFile
 from embedded_site.open_with.text_files import RefusedFile, TextFile, quoted, read_text_file
 
 logger = logging.getLogger(__name__)
+# How Notedesk's JSON export starts, whatever its version.
+NOTEDESK_JSON_HEAD = f'{{"format": "{FORMAT_NAME}"'.encode()
 # The one form of link to a note (the editor's "Copy link to note" makes it): nothing else is opened.
 NOTE_LINK = re.compile(r"^notedesk://note/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
 
 
 def open_files(paths: list[Path]) -> dict:
-    notes, messages = [], []
+    notes, messages, imports = [], [], []
     for path in paths:
+        job = import_of(path)
+        if job is not None:
+            imports.append(job.payload())
+            continue
         try:
             text = read_text_file(path)
         except RefusedFile as refusal:
@@ -35,7 +46,7 @@ def open_files(paths: list[Path]) -> dict:
                                                         "the bytes that could not be read."})
         elif not created:
             messages.append({"kind": "info", "text": f"{quoted(path)} was opened before, unchanged: its note is open."})
-    return {"notes": payloads(local_owner(), notes), "messages": messages}
+    return {"notes": payloads(local_owner(), notes), "messages": messages, "imports": imports}
 
 
 def note_for(owner, text: TextFile) -> tuple[Note, bool]:
@@ -52,6 +63,27 @@ def note_for(owner, text: TextFile) -> tuple[Note, bool]:
         note, _ = create_note(owner, {"title": text.title, "body": text.body, "pinned": False, "tags": []})
         OpenedFile.objects.create(path=str(text.path), sha256=text.sha256, note=note)
     return note, True
+
+
+def import_of(path: Path) -> jobs.Job | None:
+    """The import, started, of a file that holds notes rather than being one: an Evernote export,
+    Notedesk's JSON export (of any version), a zip of Markdown notes (Notedesk's export, or another
+    app's vault). Read where it is: the file stays the person's."""
+    owner, suffix = local_owner(), path.suffix.lower()
+    try:
+        if suffix == ".enex":
+            return start_foreign_import(owner, "enex", path, remove_source=False)
+        if suffix == ".json":
+            with path.open("rb") as file:
+                if file.read(len(NOTEDESK_JSON_HEAD)) == NOTEDESK_JSON_HEAD:
+                    return jobs.start_import(owner, path, remove_source=False)
+        if suffix == ".zip" and path.is_file():
+            if is_notedesk_markdown_zip(path):
+                return jobs.start_import(owner, path, remove_source=False)
+            return start_foreign_import(owner, "markdown-folder", path, remove_source=False)
+    except OSError:
+        pass  # opened as a file, which says why it cannot be read
+    return None
 
 
 def open_url(url: str) -> dict:

@@ -54,3 +54,15 @@ def test_every_file_an_import_left_out_can_be_listed(app, tmp_path):
     app.screenshot(path=str(shots / "import-left-out.png"))
     app.keyboard.press("Escape")
     expect(app.locator("#skippedFiles")).to_be_hidden()
+
+
+def test_an_export_opened_with_the_app_is_imported_with_the_progress_and_result_an_import_shows(app, tmp_path):
+    from django_desktop_shell import opening
+
+    enex = tmp_path / "Notebook.enex"
+    enex.write_bytes(b"<en-export><note><title>From Evernote</title>"
+                     b"<content>&lt;en-note&gt;Hi&lt;/en-note&gt;</content></note></en-export>")
+    detail = opening.open_files([enex])  # as the shell does for a file given to the app, then tells the page
+    app.evaluate("(detail) => document.dispatchEvent(new CustomEvent('desktop:open', { detail }))", detail)
+    expect(app.locator(".toast").last).to_contain_text("Imported: 1 new, 0 updated, 0 unchanged")
+    expect(app.locator(".note-item-title")).to_have_text(["From Evernote"])

@@ -2,7 +2,10 @@
 django_desktop_shell.opening: title, exact body, the same file opening its note again, and each
 kind of bad file refused with a clear sentence, leaving nothing behind."""
 
+import json
 import os
+import time
+import zipfile
 from unittest import mock
 
 import pytest
@@ -109,3 +112,35 @@ def test_a_trashed_note_is_not_reopened_the_file_becomes_a_new_one(tmp_path):
     first = opening.open_files([path])["notes"][0]
     Note.objects.filter(pk=first["id"]).update(trashed_at="2026-01-01T00:00:00Z")
     assert opening.open_files([path])["notes"][0]["id"] != first["id"]
+
+
+def finished(job_payload: dict) -> dict:
+    from embedded_site.notes import jobs
+
+    deadline = time.monotonic() + 10
+    while (payload := jobs.jobs[job_payload["id"]].payload())["state"] == "running":
+        assert time.monotonic() < deadline, "the import never finished"
+        time.sleep(0.02)
+    return payload
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_that_holds_notes_is_imported_not_opened_as_a_note_of_its_text(tmp_path):
+    """An Evernote export, Notedesk's JSON export or a zip of Markdown notes, opened with the app
+    (from a terminal, or dropped on the window): its notes are imported, as its Import button
+    would, and the file stays where it was."""
+    enex = write(tmp_path, "Notebook.enex", b"<en-export><note><title>From Evernote</title>"
+                                            b"<content>&lt;en-note&gt;Hi&lt;/en-note&gt;</content></note></en-export>")
+    export = write(tmp_path, "notedesk.json", json.dumps({"format": "notedesk-notes", "version": 3, "notes": [
+        {"uid": "0a46ec72-6fe4-43aa-b825-271a92d856f9", "title": "From Notedesk", "body": "", "tags": [],
+         "pinned": False, "created": "2025-01-01T00:00:00+00:00", "updated": "2025-01-01T00:00:00+00:00"}]}).encode())
+    vault = tmp_path / "vault.zip"
+    with zipfile.ZipFile(vault, "w") as archive:
+        archive.writestr("Vault/From Obsidian.md", "Text")
+    settings_file = write(tmp_path, "settings.json", b'{"theme": "dark"}')
+    detail = opening.open_files([enex, export, vault, settings_file])
+    assert [note["title"] for note in detail["notes"]] == ["settings"]  # another JSON file is a text, as before
+    assert [finished(job)["result"]["created"] for job in detail["imports"]] == [1, 1, 1]
+    assert sorted(Note.objects.values_list("title", flat=True)) == [
+        "From Evernote", "From Notedesk", "From Obsidian", "settings"]
+    assert enex.exists() and export.exists() and vault.exists()

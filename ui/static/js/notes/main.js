@@ -10,7 +10,7 @@ import { NoteSaver, draftOf, newDraft } from './saver.js';
 import { setUpSearchHelp } from './search_help.js';
 import { setUpSyncPanel } from './sync_panel.js';
 import { editTag, setUpTagEditor } from './tag_editor.js';
-import { setUpTransfers } from './transfer.js';
+import { followImport, setUpTransfers } from './transfer.js';
 
 const PAGE_SIZE = 50;
 const MOST_ROWS_PER_REQUEST = 200;  // the API's limit
@@ -498,8 +498,9 @@ const menuCommands = {
   'export-pdf': exportPdf,
 };
 
-function showOpened({ notes = [], messages = [] }) {
+function showOpened({ notes = [], messages = [], imports = [] }) {
   for (const { kind, text } of messages) toast(text, { kind: kind === 'info' ? 'info' : 'error', duration: 10000 });
+  for (const job of imports) followImport(job);
   if (!notes.length) return;
   if (state.view === 'trash' || state.tag || state.query) {
     $('search').value = '';

@@ -130,7 +130,16 @@ function setUpOtherImports(onImported) {
   });
 }
 
+let afterImport = () => {};
+
+// An import the app started itself (an export of notes opened with the app): followed as one
+// started here is.
+export function followImport(job) {
+  importNotes(async () => job, afterImport);
+}
+
 export function setUpTransfers({ onImported }) {
+  afterImport = onImported;
   setUpOtherImports(onImported);
   $('exportJson').addEventListener('click', () => exportNotes('json'));
   $('exportMarkdown').addEventListener('click', () => exportNotes('markdown'));
