@@ -6,7 +6,7 @@ from functools import wraps
 
 from django import forms
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,8 +16,14 @@ from embedded_site.notes.forms import JsonTyped
 MAX_WAIT = 120
 
 
+WEB_ADDRESS = "Enter the server's address as its page gives it, starting with https:// (or http:// on your own network)."
+
+
 class JsonURLField(JsonTyped, forms.URLField):
-    default_error_messages = {"wrong_type": "Enter the address as text (a JSON string)."}
+    """A server's address: the web's (Django's URLField takes ftp:// too, which no server answers)."""
+
+    default_error_messages = {"wrong_type": "Enter the address as text (a JSON string).", "invalid": WEB_ADDRESS}
+    default_validators = [URLValidator(schemes=["https", "http"])]
 
 
 class DeviceTokenField(JsonTyped, forms.CharField):

@@ -12,9 +12,11 @@ def test_a_device_offline_keeps_working_and_says_why_it_cannot_sync(notedesk, tm
     written = device.create("Before connecting")
     status = device.status()
     assert (status["connected"], status["pending"], status["error"]) == (False, 1, None)
-    refused = device.api.send_json("POST", "/api/sync/connection/", {"server_url": "not a url", "token": ""})
-    assert refused.status == 400
-    assert refused.json()["fields"] == {"server_url": ["Enter a valid URL."], "token": ["This field is required."]}
+    web_address = "Enter the server's address as its page gives it, starting with https:// (or http:// on your own network)."
+    for server_url in ("not a url", "ftp://notes.example.org/"):
+        refused = device.api.send_json("POST", "/api/sync/connection/", {"server_url": server_url, "token": ""})
+        assert refused.status == 400
+        assert refused.json()["fields"] == {"server_url": [web_address], "token": ["This field is required."]}
     device.connect("http://127.0.0.1:9", "a-device-token")  # nothing listens on port 9
     state = device.sync()
     assert state["error"]["reason"] == "unreachable"
