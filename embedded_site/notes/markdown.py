@@ -29,10 +29,13 @@ ALLOWED_ATTRIBUTES = {
     "small": {"class", "title"},
     "span": {"class", "title"},
     "sup": {"class"}, "section": {"class"}, "hr": {"class"}, "ol": {"class"}, "ul": {"class"}, "li": {"class", "id"},
+    "input": {"data-line"},
 }
-# A task list's checkbox, the only input the renderer writes: shown, never a form field.
-ALLOWED_VALUES = {"input": {"type": {"checkbox"}, "checked": {"checked"}, "disabled": {"disabled"},
-                            "class": {"task-list-item-checkbox"}}}
+# A task list's checkbox, the only input the renderer writes: ticked in the preview, it ticks the
+# line of the text its data-line names (editor.js), never a form field.
+ALLOWED_VALUES = {"input": {"type": {"checkbox"}, "checked": {"checked"}, "class": {"task-list-item-checkbox"}}}
+TASK_CHECKBOX = '<input class="task-list-item-checkbox"'
+
 
 
 @functools.cache
@@ -45,7 +48,16 @@ def renderer():
     from embedded_site.notes.links import wikilink_plugin
 
     md = (MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-          .use(wikilink_plugin).use(footnote_plugin).use(tasklists_plugin))
+          .use(wikilink_plugin).use(footnote_plugin).use(tasklists_plugin, enabled=True))
+
+    def task_lines(state):
+        """Each task's checkbox names the line of the text its item starts on."""
+        for token in state.tokens:
+            first = token.children[0] if token.type == "inline" and token.children else None
+            if first is not None and first.type == "html_inline" and first.content.startswith(TASK_CHECKBOX):
+                first.content = f'{TASK_CHECKBOX} data-line="{token.map[0]}"{first.content[len(TASK_CHECKBOX):]}'
+
+    md.core.ruler.after("github-tasklists", "task_lines", task_lines)
     show_image = md.renderer.rules["image"]
 
     def image(renderer, tokens, index, options, env):

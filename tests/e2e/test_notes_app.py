@@ -230,6 +230,28 @@ def test_markdown_preview_is_rendered_and_sanitised(app):
     assert app.locator("#preview a").count() == 0  # the javascript: link stays text
 
 
+def test_a_to_do_ticked_in_the_preview_ticks_its_line_of_the_text_unless_the_note_is_in_the_trash(app, live_app):
+    create_note_in_page(app, "Groceries", "Buy:\n\n- [ ] milk\n- [x] bread\n  1. [ ] rye")
+    app.click("#togglePreview")
+    boxes = app.locator("#preview input.task-list-item-checkbox")
+    expect(boxes).to_have_count(3)
+    boxes.nth(0).click()
+    boxes.nth(1).click()
+    boxes.nth(2).click()
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    ticked = "Buy:\n\n- [x] milk\n- [ ] bread\n  1. [x] rye"
+    assert api(live_app, "GET", "/api/notes/")["notes"][0]["body"] == ticked
+    app.click("#togglePreview")
+    expect(app.locator("#noteBody")).to_have_value(ticked)
+    app.click("#trashNote")
+    app.click("[data-view=trash]")
+    app.click(".note-item")
+    app.click("#togglePreview")
+    app.locator("#preview input.task-list-item-checkbox").nth(0).click()
+    expect(app.locator("#preview input.task-list-item-checkbox").nth(0)).to_be_checked()  # unchanged
+    assert api(live_app, "GET", "/api/notes/?trashed=1")["notes"][0]["body"] == ticked
+
+
 def test_arrow_keys_move_through_the_list(app):
     create_note_in_page(app, "First", "a")
     create_note_in_page(app, "Second", "b")

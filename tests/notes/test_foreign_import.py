@@ -552,9 +552,8 @@ def test_the_markdown_of_an_evernote_note_shows_as_it_did_in_evernote(api, make_
     for name, content in (("receipt.png", b"\x89PNG receipt"), ("warranty.pdf", b"%PDF warranty")):
         assert api.upload(f"/api/notes/{note.pk}/attachments/", name, content).status_code == 201
     html = api.post("/api/preview/", {"body": note.body, "note": note.pk}).json()["html"]
-    assert ('<input class="task-list-item-checkbox" disabled="disabled" type="checkbox"> bread</li>\n'
-            '<li class="task-list-item"><input class="task-list-item-checkbox" checked="checked" disabled="disabled" '
-            'type="checkbox"> milk</li>') in html
+    assert ('type="checkbox"> bread</li>\n<li class="task-list-item enabled"><input class="task-list-item-checkbox" '
+            'data-line="1" checked="checked" type="checkbox"> milk</li>') in html
     assert "<strong>Bold</strong> and <em>italic</em> text<br>\non two lines" in html
     assert "<li>two\n<ul>\n<li>two a</li>\n<li>two b</li>\n</ul>\n</li>\n</ul>\n<p>A paragraph after the list.</p>" in html
     assert "<td>a | b</td>\n<td>x y</td>" in html
@@ -577,7 +576,7 @@ def test_each_evernote_to_do_is_a_task_list_item_whether_its_lines_are_br_div_or
     assert note["body"] == ("- [x] buy milk\n- [ ] call mum\n- [x] done A\n- [ ] open B\n- [ ] in a p\n\n"
                             "Before\n\n- [ ] task\n\nafter, not the task's")
     html = render_markdown(note["body"])
-    assert html.count('<li class="task-list-item">') == 6 and "[ ]" not in html
+    assert html.count('<li class="task-list-item enabled">') == 6 and "[ ]" not in html
 
 
 def test_encrypted_evernote_text_is_marked_not_imported_and_said_in_skipped():

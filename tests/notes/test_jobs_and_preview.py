@@ -88,8 +88,9 @@ def test_the_preview_shows_footnotes_in_the_note_and_task_lists_as_checkboxes(ap
     # (Before footnotes, `[^1]: Flight at 9.` defined a link to the address "Flight", off the app.)
     assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1"' in html
     assert '<li id="fn1" class="footnote-item"><p>Flight at 9.' in html
-    assert '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox"> bread' in html
-    assert '<input class="task-list-item-checkbox" checked="checked" disabled="disabled" type="checkbox"> milk' in html
+    # Each to-do names its line of the text, which ticking it in the preview ticks (editor.js).
+    assert '<input class="task-list-item-checkbox" data-line="2" type="checkbox"> bread' in html
+    assert '<input class="task-list-item-checkbox" data-line="3" checked="checked" type="checkbox"> milk' in html
     assert "&lt;input type=text name=x&gt;" in html and html.count("<input") == 2
 
 

@@ -20,6 +20,9 @@ export function parseTags(text) {
   return [...new Set(text.split(',').map((tag) => tag.trim()).filter(Boolean))];
 }
 
+// A to-do's box at the start of a list item: `- [ ]`, `1. [x]`, indented or not.
+const TASK_BOX = /^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[[ xX]\]/;
+
 export class Editor extends EventTarget {
   constructor() {
     super();
@@ -62,6 +65,11 @@ export class Editor extends EventTarget {
     continueListsOnEnter($('noteBody'));
     this.backlinks = new Backlinks(this);
     $('preview').addEventListener('click', (event) => {
+      const task = event.target.closest('input.task-list-item-checkbox');
+      if (task) {
+        this.tickTask(task, event);
+        return;
+      }
       const footnote = event.target.closest('a[href^="#fn"]');
       if (footnote) {  // to the footnote and back, within the preview
         event.preventDefault();
@@ -249,6 +257,21 @@ export class Editor extends EventTarget {
   }
 
   // tags: true refills the Tags field even while it has focus (another note was opened).
+  // A to-do ticked in the preview ticks its line of the text, as in Obsidian and Joplin; in a note
+  // in the trash, or a line no longer a to-do (the text changed meanwhile), it stays as it was.
+  tickTask(checkbox, event) {
+    const lines = this.saver?.draft.fields.body.split('\n') ?? [];
+    const line = Number(checkbox.dataset.line);
+    const ticked = lines[line]?.replace(TASK_BOX, (_, start) => `${start}[${checkbox.checked ? 'x' : ' '}]`);
+    if (this.readOnly || ticked === undefined || ticked === lines[line]) {
+      event.preventDefault();
+      return;
+    }
+    lines[line] = ticked;
+    this.saver.change({ body: lines.join('\n') });
+    this.showFields();
+  }
+
   showFields({ tags = false } = {}) {
     const { title, body, pinned } = this.saver.draft.fields;
     if ($('noteTitle').value !== title) $('noteTitle').value = title;
