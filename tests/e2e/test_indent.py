@@ -79,3 +79,12 @@ def test_enter_in_a_list_item_starts_the_next_and_in_an_empty_one_ends_the_list(
     app.keyboard.press("Control+Shift+z")
     expect(app.locator("#saveState")).to_have_text("Saved")
     assert saved_body(live_app) == "Shopping:\n- milk\n- bread\n1. first\n2. second\n\t- [x] done\n\t- [ ] open\nmore of it"
+
+
+def test_enter_in_a_fenced_code_block_is_a_plain_line_break(app):
+    create_note_in_page(app, "Config", "```yaml\nitems:\n  - one")
+    app.press("#noteBody", "End")
+    app.keyboard.press("Enter")
+    app.keyboard.type("  - two\n```\n- after")
+    app.keyboard.press("Enter")
+    expect(app.locator("#noteBody")).to_have_value("```yaml\nitems:\n  - one\n  - two\n```\n- after\n- ")

@@ -1,13 +1,15 @@
 // Tab and Enter in the note's text, as in Obsidian and Joplin. Tab indents the lines of the
 // selection, or the line of the caret if it is a list item (a sub-item then), and elsewhere types
 // a tab; Shift+Tab outdents. Enter in a list item starts the next item (the next number, an open
-// to-do), and in an empty one ends the list; Shift+Enter is a plain line break. Each is one edit
-// that Undo takes back. Escape leaves the field (for the list of notes; Tab moves on from there),
-// as everywhere in the app; in a note in the trash, which cannot be edited, Tab moves on as usual.
+// to-do), and in an empty one ends the list (not in a fenced code block, where `- ` may be YAML);
+// Shift+Enter is a plain line break. Each is one edit that Undo takes back. Escape leaves the
+// field (for the list of notes; Tab moves on from there), as everywhere in the app; in a note in
+// the trash, which cannot be edited, Tab moves on as usual.
 const LIST_ITEM = /^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/;
 // A list item's start: its indent, its bullet or number and the number's delimiter, the space
 // after it, a to-do's box.
 const ITEM_START = /^([ \t]*)(?:([-*+])|(\d{1,9})([.)]))([ \t]+)(\[[ xX]\][ \t]+)?/;
+const CODE_FENCE = /^[ \t]*(?:```|~~~)/gm;
 const INDENT = '\t';
 const OUTDENT = /^(?:\t| {1,4})/;  // a tab, or up to four spaces typed or pasted for one
 
@@ -44,7 +46,8 @@ export function continueListsOnEnter(textarea) {
     if (caret !== selectionEnd) return;
     const lineStart = value.lastIndexOf('\n', caret - 1) + 1;
     const item = ITEM_START.exec(value.slice(lineStart, caret));
-    if (!item) return;
+    const inCode = (value.slice(0, lineStart).match(CODE_FENCE) ?? []).length % 2 === 1;
+    if (!item || inCode) return;
     event.preventDefault();
     const lineEnd = value.indexOf('\n', caret) === -1 ? value.length : value.indexOf('\n', caret);
     const [start, indent, bullet, number, delimiter, space, box] = item;
