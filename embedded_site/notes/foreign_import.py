@@ -33,7 +33,6 @@ import uuid
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
@@ -238,8 +237,10 @@ def zipped_notedesk_export(folder: Path, into: Path) -> Path | None:
                    if not any(hidden(part) for part in path.relative_to(folder).parts)
                    and path.is_file() and not path.is_symlink())
     first_note = next((path for path in files if path.parent == folder and is_note(path.name)), None)
-    with first_note.open("rb") if first_note else nullcontext(None) as head:
-        if head is None or not written_by_notedesk(head.read(EXPORTED_HEAD_SIZE)):
+    if first_note is None:
+        return None
+    with first_note.open("rb") as head:
+        if not written_by_notedesk(head.read(EXPORTED_HEAD_SIZE)):
             return None
     with zipfile.ZipFile(into, "w") as archive:
         for path in files:

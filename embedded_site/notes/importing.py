@@ -572,13 +572,12 @@ def import_batch(owner, records: list[dict], stored_files: list[str]) -> tuple[i
     later = [(existing[record["uid"]], record) for record in records
              if record["uid"] in existing and last_changed(record) > existing[record["uid"]].updated]
     tags_now = {note.pk: [] for note, _ in later}
-    for note_id, name in (NoteTags.objects.filter(note_id__in=tags_now).order_by("tag__name")
-                          .values_list("note_id", "tag__name")):
+    for note_id, name in NoteTags.objects.filter(note_id__in=tags_now).values_list("note_id", "tag__name"):
         tags_now[note_id].append(name)
     # Newer but the same (a file's time moved by copying it, say): nothing to change, no version to keep.
     newer = [(note, record) for note, record in later
              if any(getattr(note, name) != record[name] for name in ("title", "body", "pinned"))
-             or tags_now[note.pk] != sorted(record["tags"])]
+             or set(tags_now[note.pk]) != set(record["tags"])]
     created = Note.objects.bulk_create(
         Note(owner=owner, uid=record["uid"], created=record["created"], **note_fields(record))
         for record in new_records

@@ -49,7 +49,8 @@ export function continueListsOnEnter(textarea) {
     const inCode = (value.slice(0, lineStart).match(CODE_FENCE) ?? []).length % 2 === 1;
     if (!item || inCode) return;
     event.preventDefault();
-    const lineEnd = value.indexOf('\n', caret) === -1 ? value.length : value.indexOf('\n', caret);
+    const nextLine = value.indexOf('\n', caret);
+    const lineEnd = nextLine === -1 ? value.length : nextLine;
     const [start, indent, bullet, number, delimiter, space, box] = item;
     if (!value.slice(lineStart + start.length, lineEnd).trim()) {
       replace(textarea, lineStart, lineEnd, '');  // an empty item: the list ends here
