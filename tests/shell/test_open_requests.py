@@ -1,7 +1,10 @@
 """Files and links from the command line, and the single-instance channel that carries them to a
 running window: typed JSON messages, authenticated, anything else ignored."""
 
+import os
 import queue
+import subprocess
+import sys
 import threading
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Listener
@@ -12,7 +15,7 @@ import pytest
 from django_desktop_shell.identity import load
 from django_desktop_shell.process import single_instance
 from django_desktop_shell.process.cli import parse_args
-from django_desktop_shell.process.open_requests import BadTarget, messages_for, valid_message
+from django_desktop_shell.process.open_requests import BadTarget, messages_for, refuse_missing_files, valid_message
 from tests.conftest import ROOT
 
 IDENTITY = load(ROOT)
@@ -57,6 +60,24 @@ def test_file_links_become_paths_and_windows_drives_and_bare_names_stay_paths(tm
 def test_a_file_link_to_another_computer_or_without_a_full_path_is_refused(tmp_path, link):
     with pytest.raises(BadTarget, match="opens only files on this computer, by their full path"):
         messages_for([link], IDENTITY, tmp_path)
+
+
+def test_a_file_that_is_not_there_is_refused_with_its_name(tmp_path):
+    (tmp_path / "here.md").write_text("here")
+    (tmp_path / "folder").mkdir()
+    present = messages_for(["here.md", "folder", "notedesk://note/5f0c"], IDENTITY, tmp_path)
+    refuse_missing_files(present)  # a folder is the site's to judge
+    with pytest.raises(BadTarget, match=f"^There is no file {tmp_path / 'gone.md'}: nothing was opened.$"):
+        refuse_missing_files(messages_for(["here.md", "gone.md"], IDENTITY, tmp_path))
+
+
+def test_the_launcher_says_at_the_terminal_that_a_file_is_not_there_and_exits_1(tmp_path):
+    """Before: "the files and links were sent to its window", exit 0, from a second launch."""
+    env = {key: value for key, value in os.environ.items() if key not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    launch = subprocess.run([sys.executable, str(ROOT / "launcher.py"), "--data-dir", str(tmp_path / "data"), "nope.md"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert (launch.returncode, launch.stdout) == (1, "")
+    assert launch.stderr == f"notedesk: There is no file {tmp_path / 'nope.md'}: nothing was opened.\n"
 
 
 def test_manage_still_takes_the_rest_of_the_command_line():

@@ -94,6 +94,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
         return 0
     try:
         messages = open_requests.messages_for(args.targets, identity, Path.cwd())
+        open_requests.refuse_missing_files(messages)
     except open_requests.BadTarget as error:
         logger.warning("Refused a command-line target: %s", error)
         raise StartupError(str(error)) from None

@@ -59,6 +59,16 @@ def messages_for(targets: list[str], identity: Identity, cwd: Path) -> list[dict
     return messages
 
 
+def refuse_missing_files(messages: list[dict]) -> None:
+    """A file named on the command line that is not there is said at the terminal, before a
+    window opens or a running one is sent anything (`notedesk nope.md` had said "sent to its
+    window" and exited 0)."""
+    missing = [path for message in messages if message["type"] == "open-files"
+               for path in message["paths"] if not os.path.exists(path)]
+    if missing:
+        raise BadTarget(f"There is no file {' and no file '.join(missing)}: nothing was opened.")
+
+
 def valid_message(message) -> dict | None:
     """The message if it is one of the three kinds, well formed; else None."""
     if not isinstance(message, dict):

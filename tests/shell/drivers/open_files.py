@@ -18,18 +18,19 @@ data_dir, files, shots = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 TOASTS = "[...document.querySelectorAll('.toast')].map((toast) => toast.textContent).join('\\n')"
 
 
-def second_launch(*names):
+def second_launch(*names, exit_code=0):
     result = subprocess.run([sys.executable, str(ROOT / "launcher.py"), "--data-dir", str(data_dir), *names],
                             capture_output=True, text=True, timeout=60, cwd=files)
-    assert result.returncode == 0, result.stderr
-    print(f"second launch: {result.stdout.strip()}", flush=True)
+    assert result.returncode == exit_code, result.stderr
+    print(f"second launch: {(result.stdout + result.stderr).strip()}", flush=True)
 
 
 @window_check("files sent by a second launch became notes in the window")
 def open_from_a_second_launch(window, origin):
     window.load_url(origin + "/")
     wait_for(window, "location.pathname === '/' && document.readyState === 'complete'", True, "the notes app")
-    second_launch("missing.md", "folder", "photo.png", "latin1.txt", "list.md")
+    second_launch("missing.md", "list.md", exit_code=1)
+    second_launch("folder", "photo.png", "latin1.txt", "list.md")
     wait_for(window, "document.getElementById('noteTitle').value", "Shopping list", "the last file's note open")
     wait_for(window, "document.querySelectorAll('.note-item').length", 2, "both notes in the list")
     body = window.run_js("JSON.stringify(document.getElementById('noteBody').value)")
