@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_notes_app import app  # noqa: F401 (app is a fixture)
+from tests.e2e.test_notes_app import app, click_transfer  # noqa: F401 (app is a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ def test_a_zipped_markdown_folder_is_imported_and_what_was_left_out_is_said(app,
     path = tmp_path / "vault.zip"
     path.write_bytes(buffer.getvalue())
     with app.expect_file_chooser() as chooser:
-        app.click("#importMarkdownFolder")
+        click_transfer(app, "importMarkdownFolder")
     chooser.value.set_files(str(path))
     expect(app.locator(".toast").last).to_contain_text(
         "Imported: 2 new, 0 updated, 0 unchanged. 1 file left out or changed (../escape.md: a path out of the folder)")
@@ -42,7 +42,7 @@ def test_every_file_an_import_left_out_can_be_listed(app, tmp_path):
     path = tmp_path / "vault.zip"
     path.write_bytes(buffer.getvalue())
     with app.expect_file_chooser() as chooser:
-        app.click("#importMarkdownFolder")
+        click_transfer(app, "importMarkdownFolder")
     chooser.value.set_files(str(path))
     expect(app.locator(".toast").last).to_contain_text("3 files left out or changed (../one.md: a path out of the folder, …)")
     app.locator(".toast").last.locator(".toast-action").click()  # Show all

@@ -28,6 +28,13 @@ def api(live_app, method, path, body=None):
         return json.loads(response.read() or "null")
 
 
+def click_transfer(page, button_id):
+    """Import and export are folded in the sidebar: unfolded, then the button clicked."""
+    if page.locator(".transfers").get_attribute("open") is None:
+        page.click(".transfers > summary")
+    page.click(f"#{button_id}")
+
+
 def create_note_in_page(app, title, body):
     app.keyboard.press("Control+n")
     app.fill("#noteTitle", title)
@@ -322,7 +329,7 @@ def test_a_new_note_typed_while_offline_is_created_exactly_once(app, live_app):
 def test_export_downloads_every_note_and_import_brings_them_back_once(app, live_app, tmp_path):
     create_note_in_page(app, "Exported", "Round trip")
     with app.expect_download() as download_info:
-        app.click("#exportJson")
+        click_transfer(app, "exportJson")
     export = tmp_path / "export.json"
     download_info.value.save_as(export)
     assert [note["title"] for note in json.loads(export.read_text())["notes"]] == ["Exported"]
@@ -342,7 +349,7 @@ def test_export_downloads_every_note_and_import_brings_them_back_once(app, live_
 def test_a_markdown_export_downloads_a_zip(app, tmp_path):
     create_note_in_page(app, "Zipped", "As Markdown")
     with app.expect_download() as download_info:
-        app.click("#exportMarkdown")
+        click_transfer(app, "exportMarkdown")
     assert download_info.value.suggested_filename.endswith(".zip")
 
 

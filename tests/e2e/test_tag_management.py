@@ -76,3 +76,37 @@ def test_a_tag_is_renamed_merged_and_deleted_from_the_sidebar_and_the_open_note_
     app.click(f"#note-{plan['id']}")
     expect(app.locator("#noteBody")).to_have_value("Draft and more")
     expect(app.locator("#noteTags")).to_have_value("ideas, job")
+
+
+def test_the_tags_are_one_tab_stop_walked_with_the_arrow_keys(app, live_app):
+    """Thirty tags were sixty Tab stops (each tag and its ⋯) between the views and the rest."""
+    for tag in ("alpha", "beta", "gamma"):
+        api(live_app, "POST", "/api/notes/", {"title": tag, "body": "", "tags": [tag]})
+    app.reload()
+    expect(app.locator(".tag-button")).to_have_count(3)
+    tag = lambda name: app.locator(".tag-button", has_text=name)  # noqa: E731
+    app.focus(".view[data-view='trash']")
+    app.keyboard.press("Tab")
+    expect(app.locator(".tag-button").first).to_be_focused()
+    app.keyboard.press("Tab")
+    expect(app.locator("#syncSetup")).to_be_focused()
+    app.keyboard.press("Shift+Tab")
+    expect(app.locator(".tag-button").first).to_be_focused()
+    app.keyboard.press("End")
+    expect(tag("gamma")).to_be_focused()
+    app.keyboard.press("ArrowUp")
+    expect(tag("beta")).to_be_focused()
+    app.keyboard.press("Enter")
+    expect(app.locator("#listStatus")).to_have_text("1 note tagged “beta”")
+    app.keyboard.press("ArrowRight")
+    expect(app.get_by_role("button", name="Rename or delete the tag “beta”")).to_be_focused()
+    app.keyboard.press("Enter")
+    expect(app.locator("#tagName")).to_have_value("beta")
+    app.keyboard.press("Escape")
+    expect(app.locator("#tagDialog")).to_be_hidden()
+    app.focus("#syncSetup")
+    app.keyboard.press("Shift+Tab")  # back to where the keyboard left the tags
+    expect(app.get_by_role("button", name="Rename or delete the tag “beta”")).to_be_focused()
+    app.keyboard.press("ArrowLeft")
+    app.keyboard.press("F2")
+    expect(app.locator("#tagName")).to_have_value("beta")

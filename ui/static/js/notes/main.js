@@ -139,21 +139,52 @@ function showTags(tags) {
     loadList();
   }
   $('tagsHeading').hidden = !tags.length;
+  const focused = $('tagList').contains(document.activeElement) ? document.activeElement : null;
+  const focusedTag = focused?.closest('.tag-item').querySelector('.tag-button').firstChild.textContent;
   $('tagList').replaceChildren(...tags.map(({ name, count }) => {
     const button = Object.assign(document.createElement('button'), { type: 'button', className: 'tag-button' });
     button.append(name, Object.assign(document.createElement('span'), { className: 'tag-count', textContent: countText(count) }));
     button.setAttribute('aria-current', String(state.tag === name));
     button.addEventListener('click', () => showView('all', state.tag === name ? null : name));
     const edit = Object.assign(document.createElement('button'), {
-      type: 'button', className: 'tag-edit', textContent: '⋯', title: 'Rename or delete this tag',
+      type: 'button', className: 'tag-edit', textContent: '⋯', title: 'Rename or delete this tag (F2)',
     });
     edit.setAttribute('aria-label', `Rename or delete the tag “${name}”`);
     edit.setAttribute('aria-haspopup', 'dialog');
     edit.addEventListener('click', () => editTag({ name, count }, tags, { beforeChange: saveOpenNote, onChanged: tagsChanged }));
     const item = Object.assign(document.createElement('li'), { className: 'tag-item' });
+    button.tabIndex = edit.tabIndex = -1;
     item.append(button, edit);
     return item;
   }));
+  const buttons = [...$('tagList').querySelectorAll('.tag-button')];
+  const stop = buttons.find((button) => button.firstChild.textContent === focusedTag)
+    ?? buttons.find((button) => button.getAttribute('aria-current') === 'true') ?? buttons[0];
+  if (!stop) return;
+  const focusAgain = focused?.classList.contains('tag-edit') ? stop.nextElementSibling : stop;
+  focusAgain.tabIndex = 0;
+  if (focused) focusAgain.focus();
+}
+
+// The tags are one Tab stop, as a list is: ↑ ↓ Home End move between them, → goes to a tag's
+// Rename or delete button and ← back, F2 opens that; the button last focused keeps the stop.
+function moveThroughTags(event) {
+  const item = event.target.closest('.tag-item');
+  if (!item || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  const tags = [...$('tagList').querySelectorAll('.tag-button')];
+  const tag = item.querySelector('.tag-button');
+  const index = tags.indexOf(tag);
+  const edit = item.querySelector('.tag-edit');
+  if (event.key === 'F2') { event.preventDefault(); edit.click(); return; }
+  const next = { ArrowDown: tags[index + 1], ArrowUp: tags[index - 1], Home: tags[0], End: tags.at(-1),
+                 ArrowRight: edit, ArrowLeft: tag }[event.key];
+  if (!next) return;
+  event.preventDefault();
+  next.focus();
+}
+
+function holdTagTabStop(event) {
+  for (const button of $('tagList').querySelectorAll('button')) button.tabIndex = button === event.target ? 0 : -1;
 }
 
 // What was typed in the open note, saved before a tag changes: the change then comes after it.
@@ -543,6 +574,8 @@ $('purgeNote').addEventListener('click', purgeSelected);
 $('emptyTrash').addEventListener('click', emptyTheTrash);
 $('copyLink').addEventListener('click', copyLinkToNote);
 for (const button of document.querySelectorAll('.view')) button.addEventListener('click', () => showView(button.dataset.view));
+$('tagList').addEventListener('keydown', moveThroughTags);
+$('tagList').addEventListener('focusin', holdTagTabStop);
 $('noteList').addEventListener('click', (event) => {
   const row = event.target.closest('.note-item');
   if (row) openNote(state.notes.find((note) => note.id === Number(row.dataset.id)));
