@@ -87,6 +87,24 @@ def test_search_finds_notes_and_marks_the_match(app):
     expect(app.locator("#listStatus")).to_have_text('1 note found for "zebra facts"')  # not “"zebra facts"”
 
 
+def test_a_long_note_opened_from_a_search_shows_its_match(app, live_app):
+    lines = [f"Line {number} of the minutes." for number in range(300)]
+    lines[240] = "The Zebra crossing budget was approved."
+    api(live_app, "POST", "/api/notes/", {"title": "Minutes", "body": "\n".join(lines)})
+    app.reload()
+    app.fill("#search", "zebra")
+    expect(app.locator("#listStatus")).to_have_text("1 note found for “zebra”")
+    app.click(".note-item")
+    body = app.locator("#noteBody")
+    at = "\n".join(lines).index("Zebra")
+    expect(body).to_have_js_property("selectionStart", at)
+    expect(body).to_have_js_property("selectionEnd", at + len("Zebra"))
+    # the match's line is in the field's view, not 240 lines below its top
+    top, height = body.evaluate("el => [el.scrollTop, el.clientHeight]")
+    line_height = body.evaluate("el => parseFloat(getComputedStyle(el).lineHeight)")
+    assert top < 240 * line_height < top + height, (top, height, line_height)
+
+
 def test_a_search_result_shows_the_matched_word_even_late_in_a_long_sentence(app):
     create_note_in_page(app, "Trip", (
         "Pack the bags tonight. Insurance papers passport tickets charger adapters sunscreen towels "

@@ -4,6 +4,7 @@
 import { toast } from '../feedback.js';
 import { attachDroppedFiles, attachFile, attachmentContent, deleteAttachment, linksToTitle, relinkNote, renderPreview } from './api.js';
 import { Backlinks } from './backlinks.js';
+import { caretPoint } from './caret_point.js';
 import { showConflictVersions } from './conflict_view.js';
 import { HistoryPanel, formatSize } from './history.js';
 import { continueListsOnEnter, indentWithTab } from './indent.js';
@@ -172,7 +173,8 @@ export class Editor extends EventTarget {
     if (left.dirty && left.state === 'dirty') left.save();  // not again after an error: that waits for an edit
   }
 
-  open(saver, { readOnly = false, attachments = [] } = {}) {
+  // match: what a search found in the note (its first marked word), shown in its text.
+  open(saver, { readOnly = false, attachments = [], match = null } = {}) {
     const switching = saver !== this.saver;
     this.leave(saver);
     this.saver = saver;
@@ -194,6 +196,19 @@ export class Editor extends EventTarget {
     this.showFields({ tags: switching });
     this.showState();
     this.showAttachments();
+    if (switching && match) this.showMatch(match);
+  }
+
+  // The first place the text has what the search matched: selected, and scrolled to a third of the
+  // way down the field (a long note opened from a search showed its top, the match screens below).
+  showMatch(match) {
+    const body = $('noteBody');
+    const text = body.value;
+    const folded = text.toLowerCase();
+    const at = folded.length === text.length ? folded.indexOf(match.toLowerCase()) : text.indexOf(match);
+    if (at < 0) return;
+    body.setSelectionRange(at, at + match.length);
+    body.scrollTop = Math.max(0, body.scrollTop + caretPoint(body, at).top - body.clientHeight / 3);
   }
 
   showBacklinks() {

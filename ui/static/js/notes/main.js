@@ -243,8 +243,16 @@ function showView(view, tag = null) {
 function openNote(note, { reveal = true } = {}) {
   state.selectedId = note.id;
   markSelected(note.id);
-  editor.open(saverFor(note), { readOnly: Boolean(note.trashed_at), attachments: note.attachments ?? [] });
+  editor.open(saverFor(note), { readOnly: Boolean(note.trashed_at), attachments: note.attachments ?? [], match: firstMatch(note) });
   if (reveal) showPane('editor');
+}
+
+// The first word a search result's snippet marks (the server escapes the snippet and marks the matches).
+function firstMatch({ snippet }) {
+  if (!snippet) return null;
+  const parsed = document.createElement('template');
+  parsed.innerHTML = snippet;
+  return parsed.content.querySelector('mark')?.textContent || null;
 }
 
 // After a sync round, the open note as it is now, if the round changed it and nothing typed here
