@@ -75,6 +75,17 @@ def test_a_new_note_is_saved_as_you_type_and_listed(app):
     expect(app.locator(".note-item-title")).to_have_text(["Groceries"])
 
 
+def test_the_editor_counts_the_words_of_the_note(app, live_app):
+    api(live_app, "POST", "/api/notes/", {"title": "One", "body": "Alone"})
+    create_note_in_page(app, "Counted", "Three short words")
+    expect(app.locator("#wordCount")).to_have_text("3 words")
+    app.locator("#noteBody").press("End")
+    app.keyboard.type(" 会議")  # a word for each character, as Obsidian counts them
+    expect(app.locator("#wordCount")).to_have_text("5 words")
+    app.locator(".note-item", has_text="One").click()
+    expect(app.locator("#wordCount")).to_have_text("1 word")
+
+
 def test_search_finds_notes_and_marks_the_match(app):
     create_note_in_page(app, "Zebra facts", "Stripes are unique")
     create_note_in_page(app, "Shopping", "Buy a zebra-print umbrella")

@@ -12,6 +12,9 @@ import { reference, shifted, withPastedNames } from './references.js';
 import { STATE_LABELS, conflictWording } from './saver.js';
 import { TitleCompletion } from './title_completion.js';
 
+const COUNT_DELAY_MS = 400;
+const WORD = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]|[^\s\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]+/gu;
+
 const $ = (id) => document.getElementById(id);
 
 // Titles as links match them (models.title_key: case and runs of spaces do not matter).
@@ -40,7 +43,11 @@ export class Editor extends EventTarget {
     };
 
     $('noteTitle').addEventListener('input', () => this.saver?.change({ title: $('noteTitle').value }));
-    $('noteBody').addEventListener('input', () => this.changeBody(this.saver, $('noteBody').value, $('noteBody').selectionEnd));
+    $('noteBody').addEventListener('input', () => {
+      this.changeBody(this.saver, $('noteBody').value, $('noteBody').selectionEnd);
+      clearTimeout(this.countTimer);
+      this.countTimer = setTimeout(() => this.countWords(), COUNT_DELAY_MS);
+    });
     $('noteBody').addEventListener('paste', (event) => {
       const { files, types } = event.clipboardData;
       // Text first: a spreadsheet's cells, copied, come with a picture of them too.
@@ -291,9 +298,21 @@ export class Editor extends EventTarget {
     const { title, body, pinned } = this.saver.draft.fields;
     if ($('noteTitle').value !== title) $('noteTitle').value = title;
     if ($('noteBody').value !== body) $('noteBody').value = body;
+    this.countWords();
     this.showTags({ evenIfFocused: tags });
     $('togglePin').setAttribute('aria-pressed', String(pinned));
     $('togglePin').textContent = pinned ? 'Pinned' : 'Pin';
+  }
+
+  // How long the text is, in words as Obsidian counts them (each Chinese or Japanese character
+  // one), once typing pauses. Its text node's data changes, as the save state's does (below).
+  countWords() {
+    clearTimeout(this.countTimer);
+    const words = $('noteBody').value.match(WORD)?.length ?? 0;
+    const text = words === 1 ? '1 word' : `${words.toLocaleString()} words`;
+    const shown = $('wordCount').firstChild;
+    if (shown) shown.data = text;
+    else $('wordCount').textContent = text;
   }
 
   // Not while it is typed in: the text would be rewritten under the caret.
