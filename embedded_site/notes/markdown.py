@@ -24,7 +24,7 @@ ALLOWED_TAGS |= {"sup", "section", "input"}  # footnotes, and task lists' checkb
 # class and data-*: for links between notes (links.py), which only the renderer writes (raw
 # HTML in a note is shown as text).
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "class", "data-note", "data-title", "data-in-trash", "id"},
+    "a": {"href", "title", "class", "data-note", "data-title", "data-in-trash", "data-heading", "id"},
     "img": {"src", "alt", "title"},
     "small": {"class", "title"},
     "span": {"class", "title"},

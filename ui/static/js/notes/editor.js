@@ -76,12 +76,19 @@ export class Editor extends EventTarget {
         document.getElementById(footnote.getAttribute('href').slice(1))?.scrollIntoView({ block: 'nearest' });
         return;
       }
+      const toHeading = event.target.closest('a.heading-link');
+      if (toHeading) {  // `[[#Heading]]`: a heading of this note
+        event.preventDefault();
+        this.scrollToHeading(toHeading.dataset.heading);
+        return;
+      }
       const link = event.target.closest('a.wikilink');
       if (!link) return;
       event.preventDefault();
       const noteId = link.dataset.note ? Number(link.dataset.note) : null;
       const trashedId = link.dataset.inTrash ? Number(link.dataset.inTrash) : null;
-      this.dispatchEvent(new CustomEvent('follow-link', { detail: { noteId, trashedId, title: link.dataset.title } }));
+      const heading = link.dataset.heading || null;
+      this.dispatchEvent(new CustomEvent('follow-link', { detail: { noteId, trashedId, title: link.dataset.title, heading } }));
     });
     // A renamed note: the links to its former title can follow it (asked once the field is left).
     $('noteTitle').addEventListener('focus', () => { this.titleAtFocus = { saver: this.saver, title: this.saver?.draft.fields.title }; });
@@ -316,6 +323,24 @@ export class Editor extends EventTarget {
     const { html } = await renderPreview(this.saver.draft.fields.body, this.saver.draft.noteId);
     if (html.trim()) $('preview').innerHTML = html;  // sanitised by the server
     else $('preview').replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Nothing to preview yet.' }));
+  }
+
+  // A link's `#Heading` (or Obsidian's `#^block`): the open note's preview, scrolled to it.
+  async showHeading(heading) {
+    if ($('preview').hidden) {
+      this.setPreview(true);
+      await this.showPreview();
+    }
+    this.scrollToHeading(heading);
+  }
+
+  scrollToHeading(heading) {
+    const wanted = titleKey(heading);
+    const blocks = wanted.startsWith('^')
+      ? [...$('preview').querySelectorAll('p, li')].filter((block) => titleKey(block.textContent).endsWith(wanted))
+      : [...$('preview').querySelectorAll('h1, h2, h3, h4, h5, h6')].filter((block) => titleKey(block.textContent) === wanted);
+    blocks[0]?.scrollIntoView({ block: 'start' });
+    return Boolean(blocks[0]);
   }
 
   setPreview(on) {
