@@ -9,6 +9,7 @@ attributes and URL schemes listed here, as a second line behind the page's CSP.
 
 import functools
 import re
+from html import escape
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
@@ -30,6 +31,7 @@ ALLOWED_ATTRIBUTES = {
     "span": {"class", "title"},
     "sup": {"class"}, "section": {"class"}, "hr": {"class"}, "ol": {"class"}, "ul": {"class"}, "li": {"class", "id"},
     "input": {"data-line"},
+    "pre": {"class"},  # the note's front matter (its properties), shown apart from its text
 }
 # A task list's checkbox, the only input the renderer writes: ticked in the preview, it ticks the
 # line of the text its data-line names (editor.js), never a form field.
@@ -43,12 +45,13 @@ def renderer():
     # Imported at the first preview, not at start-up: importing markdown-it takes ~30 ms.
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
     from mdit_py_plugins.tasklists import tasklists_plugin
 
     from embedded_site.notes.links import wikilink_plugin
 
     md = (MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-          .use(wikilink_plugin).use(footnote_plugin).use(tasklists_plugin, enabled=True))
+          .use(front_matter_plugin).use(wikilink_plugin).use(footnote_plugin).use(tasklists_plugin, enabled=True))
 
     def task_lines(state):
         """Each task's checkbox names the line of the text its item starts on."""
@@ -82,6 +85,12 @@ def renderer():
                 token.attrs = {"class": "unlinked", "title": f"Not a note or a file of this note: {unquote(target)}"}
         return renderer.renderToken(tokens, index, options, env)
 
+    def front_matter(renderer, tokens, index, options, env):
+        # Obsidian's properties (`---` lines around `aliases: …` at the top), which an import keeps
+        # in the text: as they are written, apart, not as a rule and a heading of `aliases: …`.
+        return f'<pre class="front-matter"><code>{escape(tokens[index].content)}</code></pre>'
+
+    md.add_render_rule("front_matter", front_matter)
     md.add_render_rule("image", image)
     md.add_render_rule("link_open", link_open)
     return md

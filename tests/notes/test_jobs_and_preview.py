@@ -94,6 +94,16 @@ def test_the_preview_shows_footnotes_in_the_note_and_task_lists_as_checkboxes(ap
     assert "&lt;input type=text name=x&gt;" in html and html.count("<input") == 2
 
 
+def test_the_preview_shows_a_front_matter_apart_not_as_a_heading(api):
+    # An Obsidian note's properties, as an import keeps them at the top of the text.
+    body = "---\naliases: [Start page]\nstatus: <done>\n---\n# Home\n\n- [ ] call\n\nText\n\n---\nnot: properties\n---\n"
+    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    assert html.startswith('<pre class="front-matter"><code>aliases: [Start page]\nstatus: &lt;done&gt;</code></pre>\n<h1>Home</h1>')
+    assert "<h2>aliases" not in html
+    assert 'data-line="6"' in html  # the to-do's line of the text, counted from the top
+    assert "<h2>not: properties</h2>" in html  # `---` lines further down are no front matter
+
+
 def test_an_export_job_reports_progress_and_its_file_downloads(api):
     make_notes(api, 3)
     job = api.post("/api/jobs/export/", {"format": "json", "destination": "download"})
