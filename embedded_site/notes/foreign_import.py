@@ -405,10 +405,14 @@ def links_pointed_at_titles(body: str, titles: dict[str, str]) -> str:
 
     def pointed_at_title(match: re.Match) -> str | None:
         target, shown = match.group(1), match.group(2)
-        title = titles.get(title_key(composed(link_name(target))))
-        if title is None or title_key(title) == title_key(target):
+        name = link_name(target)
+        title = titles.get(title_key(composed(name)))
+        if title is None or title_key(title) == title_key(name):
             return None
-        return f"[[{title}|{shown if shown is not None else target}]]"
+        # `[[plan#Goals]]` keeps its heading (or `^block`), which the app's links lead to too.
+        heading = target.strip()[len(name):] if target.strip().startswith(name) else ""
+        heading = heading.removeprefix(".md")
+        return f"[[{title}{heading}|{shown if shown is not None else target}]]"
 
     return links_replaced(body, pointed_at_title)
 

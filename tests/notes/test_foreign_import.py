@@ -102,10 +102,10 @@ def test_a_vault_note_is_titled_by_its_front_matter_else_its_file_name_and_its_l
     assert sorted(notes) == ["2025-03-03", "Meeting notes", "Project plan"]  # not its first heading, as in Obsidian
     daily = notes["2025-03-03"]
     assert daily["body"] == DAILY_NOTE.replace("See [[plan]], [[Plan#Goals|the goals]] and [[Projects/plan]]",
-                                               "See [[Project plan|plan]], [[Project plan|the goals]] and [[Project plan|Projects/plan]]")
+                                               "See [[Project plan|plan]], [[Project plan#Goals|the goals]] and [[Project plan|Projects/plan]]")
     assert daily["tags"] == ["daily"]
     assert daily["body"].splitlines()[1] == (
-        "See [[Project plan|plan]], [[Project plan|the goals]] and [[Project plan|Projects/plan]]; not `[[plan]]` in code."
+        "See [[Project plan|plan]], [[Project plan#Goals|the goals]] and [[Project plan|Projects/plan]]; not `[[plan]]` in code."
     )
     assert "and [[Meeting notes]]." in daily["body"]
     attached = [(attachment.name, b"".join(attachment.chunks())) for attachment in daily["attachments"]]
@@ -822,3 +822,14 @@ def test_a_tag_holding_commas_becomes_the_tags_between_them_and_the_note_is_impo
     assert [note["tags"] for note in found.records] == [[*(f"tag {number}" for number in range(19)), "work"]]
     assert [item.reason for item in found.skipped] == [
         "it has 21 tags, more than the 20 a note holds: the note is imported with the first 20"]
+
+
+def test_an_imported_link_to_a_heading_keeps_its_heading():
+    from embedded_site.notes.foreign_import import links_pointed_at_titles
+
+    titles = {"plan": "Project plan", "projects/plan": "Project plan", "project plan": "Project plan"}
+    body = "[[plan#Risks]], [[Projects/plan#^abc123]], [[plan.md#Goals|goals]], [[Project plan#Goals]], [[plan]]"
+    assert links_pointed_at_titles(body, titles) == (
+        "[[Project plan#Risks|plan#Risks]], [[Project plan#^abc123|Projects/plan#^abc123]], "
+        "[[Project plan#Goals|goals]], [[Project plan#Goals]], [[Project plan|plan]]"
+    )
