@@ -50,7 +50,7 @@ from embedded_site.notes.importing import (
     CHUNK_SIZE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, entry_date,
     is_notedesk_markdown_zip, measured, starts_as_zip, unreadable_zip,
 )
-from embedded_site.notes.links import LINK, links_replaced, without_code
+from embedded_site.notes.links import LINK, is_linkable, links_replaced, without_code
 from embedded_site.notes.markdown_files import EXPORTED_HEAD_SIZE, written_by_notedesk
 from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, title_key
 from embedded_site.notes.tagging import normalise_foreign_tags
@@ -140,6 +140,9 @@ def read_markdown_source(source: Path | BinaryIO) -> ForeignSource:
 
 
 def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
+    if is_joplin_raw_export(vault):
+        notes_from_joplin_raw_export(vault, found)
+        return
     notes = []
     paths, uids = set(), set()
     for entry in vault.notes:
@@ -180,6 +183,137 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
             "There are no Markdown notes (.md files) to import here."
             + (f" {len(found.skipped)} were left out: {found.skipped[0].path}: {found.skipped[0].reason}." if found.skipped else "")
         )
+
+
+# Joplin's "RAW - Joplin Export Directory" ------------------------------------------------
+# One `<id>.md` per item (note, notebook, resource, tag, a tag on a note), each its title, a blank
+# line, its text, a blank line and its properties, `key: value` a line, the last `type_: <n>`;
+# the resources' files in `resources/<id>.<extension>`. Read as another app's folder, each note
+# was titled by its id and ended in thirty lines of Joplin's properties.
+
+JOPLIN_ID = re.compile(r"^[0-9a-f]{32}$")
+JOPLIN_PROPERTY = re.compile(r"^([a-z_]+): ?(.*)$")
+JOPLIN_NOTE, JOPLIN_FOLDER, JOPLIN_RESOURCE, JOPLIN_TAG, JOPLIN_NOTE_TAG = "1", "2", "4", "5", "6"
+# `[text](:/<id>)` and `![alt](:/<id>)`: Joplin's links to a note or a resource.
+JOPLIN_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(:/([0-9a-f]{32})(#[^)\s]*)?\)")
+
+
+def joplin_item_id(entry: Entry, root: str) -> str | None:
+    name = entry.path.removeprefix(root)
+    return name[:-3] if "/" not in name and JOPLIN_ID.match(name[:-3]) else None
+
+
+def is_joplin_raw_export(vault: Vault) -> bool:
+    """Every Markdown file of the folder, at its top, is named by a Joplin id, and the first ends in
+    Joplin's `type_:` property."""
+    if not vault.notes or not all(joplin_item_id(entry, vault.root) for entry in vault.notes):
+        return False
+    try:
+        text = vault.notes[0].read()[-4096:].decode("utf-8", "replace")
+    except (OSError, *UNREADABLE_ZIP):
+        return False
+    return re.search(r"(?m)^type_: \d+\s*\Z", text) is not None
+
+
+def joplin_item(text: str) -> tuple[str, str, dict[str, str]]:
+    """An item's title, text and properties, read as Joplin writes them: the properties from the
+    end up to a blank line, then the title (its first line) and the text after the blank line."""
+    lines = text.replace("\r\n", "\n").rstrip("\n").split("\n")
+    properties: dict[str, str] = {}
+    while lines and (match := JOPLIN_PROPERTY.match(lines[-1])):
+        properties[match.group(1)] = match.group(2).replace("\\n", "\n")
+        lines.pop()
+    if lines and lines[-1] == "":
+        lines.pop()
+    title = lines[0] if lines else ""
+    body = "\n".join(lines[2:] if len(lines) > 1 and lines[1] == "" else lines[1:])
+    return title.strip(), body, properties
+
+
+def joplin_date(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None
+
+
+def notes_from_joplin_raw_export(vault: Vault, found: ForeignSource) -> None:
+    items: dict[str, tuple[str, str, dict[str, str], Entry]] = {}
+    for entry in vault.notes:
+        try:
+            data = entry.read()
+        except (OSError, *UNREADABLE_ZIP) as error:
+            found.skipped.append(Skipped(entry.path, f"cannot be read ({error})"))
+            continue
+        if len(data) > MAX_FILE_SIZE:
+            found.skipped.append(Skipped(entry.path, f"larger than {filesizeformat(MAX_FILE_SIZE)}"))
+            continue
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            found.skipped.append(Skipped(entry.path, f"not UTF-8 text (byte {error.start})"))
+            continue
+        title, body, properties = joplin_item(text)
+        items[joplin_item_id(entry, vault.root)] = (title, body, properties, entry)
+    of_type = lambda kind: {item_id: item for item_id, item in items.items() if item[2].get("type_") == kind}  # noqa: E731
+    folders, tags, resources = of_type(JOPLIN_FOLDER), of_type(JOPLIN_TAG), of_type(JOPLIN_RESOURCE)
+    notes = {item_id: item for item_id, item in of_type(JOPLIN_NOTE).items() if item[2].get("deleted_time", "0") in ("", "0")}
+    tags_of: dict[str, list[str]] = {}
+    for _title, _body, properties, _entry in of_type(JOPLIN_NOTE_TAG).values():
+        if properties.get("tag_id") in tags:
+            tags_of.setdefault(properties.get("note_id", ""), []).append(tags[properties["tag_id"]][0])
+
+    def notebooks(folder_id: str) -> list[str]:
+        """The notebook's name and its parents', outermost first."""
+        path, seen = [], set()
+        while folder_id in folders and folder_id not in seen:
+            seen.add(folder_id)
+            path.insert(0, folders[folder_id][0][:TAG_MAX_LENGTH])
+            folder_id = folders[folder_id][2].get("parent_id", "")
+        return path
+
+    files = {PurePosixPath(path).stem: path for path in vault.files if PurePosixPath(path).parent.name == "resources"}
+    titles = {item_id: title for item_id, (title, *_rest) in notes.items()}
+    for item_id, (title, body, properties, entry) in notes.items():
+        if properties.get("encryption_applied") == "1":
+            found.skipped.append(Skipped(entry.path, "encrypted by Joplin: decrypt it in Joplin, then export again"))
+            continue
+        attachments: dict[str, ImportedAttachment] = {}
+
+        def joplin_link(match: re.Match) -> str:
+            embed, text, target, anchor = match.group(1), match.group(2), match.group(3), match.group(4) or ""
+            if target in titles and is_linkable(titles[target]) and titles[target]:
+                heading = "#" + anchor[1:] if anchor else ""
+                shown = text if text and text != titles[target] else ""
+                return f"[[{titles[target]}{heading}{'|' + shown if shown else ''}]]"
+            if target in resources and target in files:
+                resource = resources[target]
+                name = display_name(resource[0] or PurePosixPath(files[target]).name)
+                if PurePosixPath(name).suffix == "" and PurePosixPath(files[target]).suffix:
+                    name += PurePosixPath(files[target]).suffix
+                if target not in attachments and (attached := attachment_of(files[target], vault, found)):
+                    attachments[target] = ImportedAttachment(name, attached.size, attached.digest, attached.chunks)
+                if target in attachments:
+                    return f"{embed}[{text}](<{attachments[target].name}>)"
+            return match.group(0)
+
+        body = JOPLIN_LINK.sub(joplin_link, body)
+        created = joplin_date(properties.get("user_created_time") or properties.get("created_time")) or entry.modified
+        updated = joplin_date(properties.get("user_updated_time") or properties.get("updated_time")) or created
+        if properties.get("is_todo") == "1":  # a Joplin to-do: its box, ticked if done, at the top
+            done = properties.get("todo_completed", "0") not in ("", "0")
+            body = f"- [{'x' if done else ' '}] {title}\n\n{body}".rstrip("\n") + "\n"
+        raw = {
+            "uid": str(uuid.uuid5(NAMESPACE, "joplin:" + item_id)),
+            "title": composed(title) or "Untitled", "body": body,
+            "tags": [*notebooks(properties.get("parent_id", "")), *map(composed, tags_of.get(item_id, []))],
+            "pinned": False, "created": created.isoformat(), "updated": max(updated, created).isoformat(),
+        }
+        record = checked_record(entry.path, fitted(entry.path, raw, found.skipped), list(attachments.values()))
+        (found.skipped if isinstance(record, Skipped) else found.records).append(record)
+    if not found.records:
+        raise ImportFileError("This Joplin export has no notes to import."
+                              + (f" {len(found.skipped)} were left out: {found.skipped[0].path}: {found.skipped[0].reason}." if found.skipped else ""))
 
 
 def hidden(part: str) -> bool:
