@@ -6,7 +6,7 @@ import { attachDroppedFiles, attachFile, attachmentContent, deleteAttachment, li
 import { Backlinks } from './backlinks.js';
 import { showConflictVersions } from './conflict_view.js';
 import { HistoryPanel, formatSize } from './history.js';
-import { continueListsOnEnter, indentWithTab } from './indent.js';
+import { continueListsOnEnter, emphasisOnKeys, indentWithTab } from './indent.js';
 import { reference, shifted, withPastedNames } from './references.js';
 import { STATE_LABELS, conflictWording } from './saver.js';
 import { TitleCompletion } from './title_completion.js';
@@ -63,6 +63,7 @@ export class Editor extends EventTarget {
     this.completion = new TitleCompletion($('noteBody'), $('titleCompletions'));
     indentWithTab($('noteBody'));  // after the completion, whose Tab and Enter come first
     continueListsOnEnter($('noteBody'));
+    emphasisOnKeys($('noteBody'));
     this.backlinks = new Backlinks(this);
     $('preview').addEventListener('click', (event) => {
       const task = event.target.closest('input.task-list-item-checkbox');
