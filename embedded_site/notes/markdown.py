@@ -61,6 +61,7 @@ def renderer():
                 first.content = f'{TASK_CHECKBOX} data-line="{token.map[0]}"{first.content[len(TASK_CHECKBOX):]}'
 
     md.core.ruler.after("github-tasklists", "task_lines", task_lines)
+    md.inline.ruler.before("linkify", "bare_url", bare_url)
     show_image = md.renderer.rules["image"]
 
     def image(renderer, tokens, index, options, env):
@@ -94,6 +95,42 @@ def renderer():
     md.add_render_rule("image", image)
     md.add_render_rule("link_open", link_open)
     return md
+
+
+# An address typed or pasted as it is (`https://example.org/a?b=1`), which Obsidian, Joplin and
+# Standard Notes show as a link: up to a space, and without the punctuation after it in a sentence.
+BARE_URL_SCHEME = re.compile(r"(?:^|[^A-Za-z0-9.+-])(https?)$", re.IGNORECASE)
+BARE_URL_REST = re.compile(r"://[^\s<>\"'`]+")
+BARE_URL_END = ".,:;!?*_~'\""
+
+
+def bare_url(state, silent: bool) -> bool:
+    """markdown-it inline rule, at the `:` of `https://`, as its own linkify is (which needs
+    linkify-it-py): the scheme is the end of the text before it. Not inside a link's text."""
+    if state.linkLevel > 0 or not state.src.startswith("://", state.pos):
+        return False
+    scheme = BARE_URL_SCHEME.search(state.pending)
+    rest = BARE_URL_REST.match(state.src, state.pos, state.posMax)
+    if scheme is None or rest is None:
+        return False
+    url = scheme.group(1) + rest.group()
+    while url[-1] in BARE_URL_END or (url[-1] == ")" and url.count("(") < url.count(")")):
+        url = url[:-1]
+    if len(url) <= len(scheme.group(1)) + 3:
+        return False
+    address = state.md.normalizeLink(url)
+    if not state.md.validateLink(address):
+        return False
+    if not silent:
+        state.pending = state.pending[: -len(scheme.group(1))]
+        token = state.push("link_open", "a", 1)
+        token.attrs = {"href": address}
+        token.markup, token.info = "linkify", "auto"
+        state.push("text", "", 0).content = state.md.normalizeLinkText(url)
+        token = state.push("link_close", "a", -1)
+        token.markup, token.info = "linkify", "auto"
+    state.pos += len(url) - len(scheme.group(1))
+    return True
 
 
 def is_relative(address: str) -> bool:

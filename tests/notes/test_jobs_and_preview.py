@@ -309,3 +309,17 @@ def test_the_export_file_is_deleted_when_old_jobs_are_forgotten(api, owner, monk
 
 def test_export_jobs_are_only_started_with_post(api):
     assert api.get("/api/jobs/export/").status_code == 405
+
+
+def test_an_address_typed_as_it_is_is_a_link(api):
+    body = ("See https://example.org/a?b=1&c=(2). Or http://example.com/path_(x), then `https://in.code/x`, "
+            "[text https://inside.link](https://example.net) and <https://angle.example>; nothing for https:// alone.")
+    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    assert '<a href="https://example.org/a?b=1&amp;c=(2)" target="_blank" rel="noopener noreferrer">https://example.org/a?b=1&amp;c=(2)</a>.' in html
+    assert '<a href="http://example.com/path_(x)" target="_blank" rel="noopener noreferrer">http://example.com/path_(x)</a>,' in html
+    assert "<code>https://in.code/x</code>" in html
+    assert html.count("<a ") == 4  # the link's text stays text; the one in angle brackets is one link
+    assert "nothing for https:// alone." in html
+    html = api.post("/api/preview/", {"body": "(see https://example.org/x) and javascript://alert(1)"}).json()["html"]
+    assert '(see <a href="https://example.org/x" target="_blank" rel="noopener noreferrer">https://example.org/x</a>)' in html
+    assert "javascript" in html and html.count("<a ") == 1
