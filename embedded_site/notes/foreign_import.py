@@ -70,6 +70,8 @@ INLINE_TAG = re.compile(r"(?<![\w&#/\[])#([^\W\d][\w/-]*)")
 # `[text](target)` and `![alt](target)`, the target maybe in <>, maybe with a "title" after it.
 MARKDOWN_LINK = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s<>]+)>?(?:\s+[\"'(][^)\n]*)?\)")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# `[text](other note.md)`: a link (not an image) whose target may be in <> with spaces in it.
+NOTE_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*(?:<([^>\n]+)>|([^)\s<>]+))(?:\s+[\"'(][^)\n]*)?\)")
 
 
 @dataclass
@@ -164,8 +166,10 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
     for path in vault.files:
         files_by_name.setdefault(PurePosixPath(path).name, []).append(path)
     read_at_most = vault.size_limit - sum(entry.size for entry in vault.notes) if vault.size_limit else None
+    titles_by_path = {note["path"]: note["title"] for note in notes}
     for note in notes:
         note["body"] = links_pointed_at_titles(note["body"], titles)
+        note["body"] = markdown_links_to_notes(note["body"], note["path"], vault.root, titles_by_path)
         linked = linked_files(note, vault, files_by_name)
         if read_at_most is not None:
             read_at_most -= sum(vault.files[path].size for path in linked)
@@ -549,6 +553,33 @@ def links_pointed_at_titles(body: str, titles: dict[str, str]) -> str:
         return f"[[{title}{heading}|{shown if shown is not None else target}]]"
 
     return links_replaced(body, pointed_at_title)
+
+
+def markdown_links_to_notes(body: str, path: str, root: str, titles_by_path: dict[str, str]) -> str:
+    """`[text](../Work/Plan.md)`, as Joplin's Markdown export and Obsidian's Markdown links write a
+    link to another note (relative to the note, or to the folder): `[[Plan|text]]` (`[[Plan]]` if
+    the text is the title, `#heading` kept), a link here, which the preview shows as none. Links in
+    code, to files that are not notes of the folder, and whose text holds a `|` stay as they are."""
+    if ".md" not in body.lower():
+        return body
+    pieces, done, text = [], 0, without_code(body)
+    for found in NOTE_LINK.finditer(text):
+        match = NOTE_LINK.fullmatch(body, found.start(), found.end())
+        if match is None:
+            continue
+        shown, target = match.group(1), unquote(match.group(2) or match.group(3))
+        target, _, heading = target.partition("#")
+        if not target.lower().endswith(".md") or URL_SCHEME.match(target) or "|" in shown:
+            continue
+        candidates = [posixpath.normpath((PurePosixPath(path).parent / target).as_posix()), posixpath.normpath(root + target.lstrip("/"))]
+        title = next((titles_by_path[candidate] for candidate in candidates if candidate in titles_by_path), None)
+        if title is None or not is_linkable(title):
+            continue
+        link = title + (f"#{heading}" if heading else "")
+        shown = " ".join(shown.split())
+        pieces += [body[done : match.start()], f"[[{link}]]" if shown in ("", title) and not heading else f"[[{link}|{shown or title}]]"]
+        done = match.end()
+    return "".join(pieces) + body[done:]
 
 
 def linked_files(note: dict, vault: Vault, files_by_name: dict[str, list[str]]) -> list[str]:

@@ -890,3 +890,25 @@ def test_a_joplin_raw_export_becomes_its_notes_with_notebooks_tags_dates_links_a
     assert f'data-note="{plan.pk}"' in html
     assert api.get(f"/api/notes/{plan.pk}/backlinks/").json()["total"] == 1
     assert Note.objects.get(title="Call the bank").body == "- [x] Call the bank\n"
+
+
+def test_markdown_links_between_the_notes_of_a_folder_become_links_between_notes(api):
+    # Joplin's Markdown export, and Obsidian with "Use [[Wikilinks]]" off, link notes so; the
+    # preview showed them as text ("Not a note or a file of this note").
+    content = zipped({
+        "export/Work/Meeting.md": "# Meeting\n\nSee [Plan](../Work/Plan.md), [the plan](<../Work/Plan.md#Goals>), "
+                                  "[Trip](../Home/Trip%20to%20Rome.md) and [x](Work/Plan.md); not `[Plan](Plan.md)`, "
+                                  "[gone](Gone.md) nor [site](https://example.org/a.md).",
+        "export/Work/Plan.md": "# Plan\n\n## Goals\n",
+        "export/Home/Trip to Rome.md": "Flights",
+    })
+    finished = wait_for_job(api, api.client.post("/api/jobs/import-other/", {
+        "source": "markdown-folder", "file": io.BytesIO(content)}, HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
+    assert finished["state"] == "done", finished
+    meeting = Note.objects.get(title="Meeting")
+    assert meeting.body == (
+        "# Meeting\n\nSee [[Plan]], [[Plan#Goals|the plan]], [[Trip to Rome|Trip]] and [[Plan|x]]; not `[Plan](Plan.md)`, "
+        "[gone](Gone.md) nor [site](https://example.org/a.md)."
+    )
+    plan = Note.objects.get(title="Plan")
+    assert api.get(f"/api/notes/{plan.pk}/backlinks/").json()["total"] == 1
