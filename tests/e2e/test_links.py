@@ -173,3 +173,24 @@ def test_a_heading_link_opens_its_note_at_the_heading(app, live_app):
     app.click("#preview a.heading-link")
     expect(local).to_be_in_viewport()
     assert app.locator(".toast").count() == 0
+
+
+def test_after_a_hash_the_completion_lists_the_note_s_headings(app, live_app):
+    note(live_app, "Project plan", "# Goals\n\nShip.\n\n## Risks and costs\n\n```\n# not a heading\n```\n\n### Go-live\n")
+    journal = note(live_app, "Journal", "## Today\n\nSee ")
+    open_note(app, journal["id"])
+    body = app.locator("#noteBody")
+    body.click()
+    body.press("Control+End")
+    app.keyboard.type("[[project plan#go")
+    options = app.locator("#titleCompletions [role=option] .completion-title")
+    expect(options).to_have_text(["Goals", "Go-live"])
+    app.keyboard.press("ArrowDown")
+    app.keyboard.press("Enter")
+    expect(body).to_have_value("## Today\n\nSee [[Project plan#Go-live]]")
+    app.keyboard.type(" and [[#")  # this note's own headings
+    expect(options).to_have_text(["Today"])
+    app.keyboard.press("Enter")
+    expect(body).to_have_value("## Today\n\nSee [[Project plan#Go-live]] and [[#Today]]")
+    app.keyboard.type(" [[Project plan#nothing")
+    expect(app.locator(".completion-empty")).to_have_text("No such heading in “Project plan”, or no note of that title")
