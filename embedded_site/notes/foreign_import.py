@@ -28,6 +28,7 @@ import os
 import posixpath
 import re
 import stat
+import tarfile
 import unicodedata
 import uuid
 import zipfile
@@ -129,6 +130,9 @@ def read_markdown_source(source: Path | BinaryIO) -> ForeignSource:
     found = ForeignSource()
     if isinstance(source, Path) and source.is_dir():
         notes_from_vault(folder_vault(source, found.skipped), found)
+        return found
+    if is_tar(source):  # Joplin's JEX export: a tar of its RAW export directory
+        notes_from_vault(tar_vault(source, found.skipped), found)
         return found
     try:
         archive = zipfile.ZipFile(source)
@@ -435,6 +439,84 @@ def zip_vault(archive: zipfile.ZipFile, source: Path | BinaryIO, skipped: list[S
     if len(tops) == 1 and all(len(PurePosixPath(entry.path).parts) > 1 for entry in vault.notes):
         vault.root = f"{tops.pop()}/"  # the zip of a folder: the folder is the vault, not a sub-folder of it
     return vault
+
+
+def is_tar(source: Path | BinaryIO) -> bool:
+    """Whether the source is a tar archive (`ustar` at offset 257 of its first header)."""
+    if isinstance(source, Path):
+        with source.open("rb") as file:
+            head = file.read(512)
+    else:
+        source.seek(0)
+        head = source.read(512)
+        source.seek(0)
+    return len(head) == 512 and head[257:262] == b"ustar"
+
+
+def open_tar(source: Path | BinaryIO) -> tarfile.TarFile:
+    """Uncompressed, as Joplin writes it: its files are then read at their offsets."""
+    if isinstance(source, Path):
+        return tarfile.open(source, "r:")
+    source.seek(0)
+    return tarfile.open(fileobj=source, mode="r:")
+
+
+def tar_vault(source: Path | BinaryIO, skipped: list[Skipped]) -> Vault:
+    """A tar's files as a zip's are read (zip_vault): its notes read when asked for, its other
+    files by their path, from the tar again; nothing written to disk, no link followed."""
+    try:
+        with open_tar(source) as archive:
+            members = archive.getmembers()
+    except (tarfile.TarError, EOFError, OSError) as error:
+        raise ImportFileError(f"This tar file cannot be read: {error}.") from None
+    if len(members) > MAX_FILES:
+        raise ImportFileError(f"The tar file has more than {MAX_FILES:,} files: import it in parts.")
+    if sum(member.size for member in members if member.isfile()) > MAX_TOTAL_SIZE:
+        raise ImportFileError("The files in this tar file are too large to import at once.")
+    vault = Vault(size_limit=MAX_TOTAL_SIZE)
+    for member in members:
+        name = member.name.replace("\\", "/")
+        parts = PurePosixPath(name).parts
+        if member.isdir() or any(hidden(part) for part in parts):
+            continue
+        unsafe = name.startswith("/") or ".." in parts or re.match(r"^[A-Za-z]:", name)
+        if not is_note(name):
+            if member.isfile() and not unsafe and len(parts) <= MAX_DEPTH + 1:
+                vault.files[name.lstrip("./")] = LinkableFile(member.size, partial(tar_member_chunks, source, member.offset_data, member.size))
+        elif unsafe:
+            skipped.append(Skipped(member.name, "a path out of the folder"))
+        elif not member.isfile():
+            skipped.append(Skipped(member.name, "a link to a file: not followed"))
+        elif len(parts) > MAX_DEPTH + 1:
+            skipped.append(Skipped(member.name, f"nested more than {MAX_DEPTH} folders deep"))
+        else:
+            vault.notes.append(Entry(name.lstrip("./"), member.size, datetime.fromtimestamp(member.mtime, timezone.utc),
+                                     partial(tar_member_bytes, source, member.offset_data, member.size)))
+    tops = {PurePosixPath(entry.path).parts[0] for entry in vault.notes}
+    if len(tops) == 1 and all(len(PurePosixPath(entry.path).parts) > 1 for entry in vault.notes):
+        vault.root = f"{tops.pop()}/"
+    return vault
+
+
+def tar_member_bytes(source: Path | BinaryIO, offset: int, size: int) -> bytes:
+    return b"".join(tar_member_chunks(source, offset, size))
+
+
+def tar_member_chunks(source: Path | BinaryIO, offset: int, size: int) -> Iterator[bytes]:
+    """A file of an uncompressed tar (as Joplin writes a JEX) is its bytes at its offset: read there,
+    not by reading the tar's headers again for each file."""
+    file = source.open("rb") if isinstance(source, Path) else source
+    try:
+        file.seek(offset)
+        while size > 0:
+            chunk = file.read(min(CHUNK_SIZE, size))
+            if not chunk:
+                raise OSError("the tar file ends before this file does")
+            size -= len(chunk)
+            yield chunk
+    finally:
+        if isinstance(source, Path):
+            file.close()
 
 
 def zip_member_chunks(source: Path | BinaryIO, name: str) -> Iterator[bytes]:

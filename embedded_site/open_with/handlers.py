@@ -75,6 +75,8 @@ def import_of(path: Path) -> jobs.Job | None:
     try:
         if suffix == ".enex":
             return start_foreign_import(owner, "enex", path, remove_source=False)
+        if suffix == ".jex" and path.is_file():  # Joplin's export file
+            return start_foreign_import(owner, "markdown-folder", path, remove_source=False)
         if suffix in (".json", ".txt"):
             with path.open("rb") as file:
                 head = file.read(256)

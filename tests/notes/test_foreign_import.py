@@ -912,3 +912,27 @@ def test_markdown_links_between_the_notes_of_a_folder_become_links_between_notes
     )
     plan = Note.objects.get(title="Plan")
     assert api.get(f"/api/notes/{plan.pk}/backlinks/").json()["total"] == 1
+
+
+def test_a_joplin_jex_export_is_imported_as_its_raw_export_directory_is(api):
+    # JEX, Joplin's own export file, is a tar of that directory's files.
+    import tarfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(joplin_raw_export())) as raw, tarfile.open(fileobj=buffer, mode="w") as archive:
+        for info in raw.infolist():
+            content = raw.read(info)
+            member = tarfile.TarInfo(info.filename.removeprefix("export/"))
+            member.size, member.mtime = len(content), 1700000000
+            archive.addfile(member, io.BytesIO(content))
+        link = tarfile.TarInfo("evil.md")
+        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        archive.addfile(link)
+    finished = wait_for_job(api, api.client.post("/api/jobs/import-other/", {
+        "source": "markdown-folder", "file": io.BytesIO(buffer.getvalue())}, HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
+    assert finished["state"] == "done", finished
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["Call the bank", "Meeting", "Project plan"]
+    meeting = Note.objects.get(title="Meeting")
+    [attachment] = meeting.attachments.all()
+    assert b"".join(api.get(f"/api/attachments/{attachment.pk}/").streaming_content) == b"\x89PNG the diagram"
+    assert finished["result"]["skipped_files"] == [{"path": "evil.md", "reason": "a link to a file: not followed"}]

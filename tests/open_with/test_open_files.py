@@ -157,3 +157,23 @@ def test_a_standard_notes_backup_opened_with_the_app_is_imported(tmp_path):
     assert [note["title"] for note in detail["notes"]] == ["list"]  # another text file is a note, as before
     assert [finished(job)["result"]["created"] for job in detail["imports"]] == [1]
     assert Note.objects.get(title="From Standard Notes").body == "Hi"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_joplin_jex_file_opened_with_the_app_is_imported(tmp_path):
+    import io
+    import tarfile
+
+    from tests.notes.test_foreign_import import joplin_raw_export
+
+    jex = tmp_path / "Joplin.jex"
+    with zipfile.ZipFile(io.BytesIO(joplin_raw_export())) as raw, tarfile.open(jex, "w") as archive:
+        for info in raw.infolist():
+            content = raw.read(info)
+            member = tarfile.TarInfo(info.filename.removeprefix("export/"))
+            member.size = len(content)
+            archive.addfile(member, io.BytesIO(content))
+    detail = opening.open_files([jex])
+    assert detail["notes"] == []
+    assert [finished(job)["result"]["created"] for job in detail["imports"]] == [3]
+    assert jex.exists()
