@@ -113,3 +113,19 @@ def test_ctrl_b_and_ctrl_i_mark_the_selection_bold_or_italic_and_take_it_back(ap
     expect(body).to_have_value("*make* this bold and *that* italic**loud**")
     app.keyboard.press("Control+z")  # one edit, which Undo takes back
     expect(body).to_have_value("make this bold and *that* italic**loud**")
+
+
+def test_ctrl_k_makes_the_selection_a_link(app, live_app):
+    create_note_in_page(app, "Links", "read the manual at https://example.org/manual")
+    body = app.locator("#noteBody")
+    body.evaluate("(field) => field.setSelectionRange(5, 15)")  # "the manual"
+    app.keyboard.press("Control+k")
+    app.keyboard.type("https://example.org")
+    expect(body).to_have_value("read [the manual](https://example.org) at https://example.org/manual")
+    body.evaluate("(field) => field.setSelectionRange(field.value.length - 26, field.value.length)")  # the address
+    app.keyboard.press("Control+k")
+    app.keyboard.type("it")
+    expect(body).to_have_value("read [the manual](https://example.org) at [it](https://example.org/manual)")
+    app.keyboard.press("Control+z")
+    app.keyboard.press("Control+z")
+    expect(body).to_have_value("read [the manual](https://example.org) at https://example.org/manual")
