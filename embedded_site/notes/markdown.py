@@ -22,6 +22,7 @@ ALLOWED_TAGS = {
 ALLOWED_TAGS |= {"small"}  # links.py: the warning after a link to a title that notes share
 ALLOWED_TAGS |= {"span"}  # links.py: a file of the note named by a [[link]]
 ALLOWED_TAGS |= {"sup", "section", "input"}  # footnotes, and task lists' checkboxes
+ALLOWED_TAGS |= {"mark"}  # Obsidian's ==highlight==
 # class and data-*: for links between notes (links.py), which only the renderer writes (raw
 # HTML in a note is shown as text).
 ALLOWED_ATTRIBUTES = {
@@ -32,6 +33,7 @@ ALLOWED_ATTRIBUTES = {
     "sup": {"class"}, "section": {"class"}, "hr": {"class"}, "ol": {"class"}, "ul": {"class"}, "li": {"class", "id"},
     "input": {"data-line"},
     "pre": {"class"},  # the note's front matter (its properties), shown apart from its text
+    "blockquote": {"class"}, "p": {"class"},  # Obsidian's callouts, `> [!note] Title`
 }
 # A task list's checkbox, the only input the renderer writes: ticked in the preview, it ticks the
 # line of the text its data-line names (editor.js), never a form field.
@@ -62,6 +64,8 @@ def renderer():
 
     md.core.ruler.after("github-tasklists", "task_lines", task_lines)
     md.inline.ruler.before("linkify", "bare_url", bare_url)
+    md.inline.ruler.before("emphasis", "highlight", highlight)
+    md.core.ruler.after("inline", "callouts", callouts)
     show_image = md.renderer.rules["image"]
 
     def image(renderer, tokens, index, options, env):
@@ -131,6 +135,60 @@ def bare_url(state, silent: bool) -> bool:
         token.markup, token.info = "linkify", "auto"
     state.pos += len(url) - len(scheme.group(1))
     return True
+
+
+def highlight(state, silent: bool) -> bool:
+    """markdown-it inline rule: Obsidian's `==text==` as <mark>, on one line, the text not
+    starting or ending with a space; its inside parsed as any text is."""
+    start = state.pos
+    if not state.src.startswith("==", start) or state.src.startswith("===", start):
+        return False
+    end = state.src.find("==", start + 2, state.posMax)
+    inner = state.src[start + 2 : end] if end != -1 else ""
+    if not inner or inner != inner.strip() or "\n" in inner or state.src.startswith("===", end):
+        return False
+    if not silent:
+        state.push("mark_open", "mark", 1).markup = "=="
+        old_max, state.pos, state.posMax = state.posMax, start + 2, end
+        state.md.inline.tokenize(state)
+        state.posMax = old_max
+        state.push("mark_close", "mark", -1).markup = "=="
+    state.pos = end + 2
+    return True
+
+
+CALLOUT = re.compile(r"^\[!([A-Za-z][\w-]*)\][+-]?[ \t]*(.*)$")
+
+
+def callouts(state) -> None:
+    """markdown-it core rule: Obsidian's callout, a quote starting `[!note] Title`, as a quote of
+    the class `callout callout-note` whose first paragraph is its title (the type's, if none)."""
+    tokens = state.tokens
+    for token in [token for token in tokens if token.type == "blockquote_open"]:
+        index = next(position for position, candidate in enumerate(tokens) if candidate is token)
+        if index + 2 >= len(tokens) or tokens[index + 1].type != "paragraph_open":
+            continue
+        inline = tokens[index + 2]
+        first_line, _, rest = inline.content.partition("\n")
+        match = CALLOUT.match(first_line)
+        if match is None:
+            continue
+        kind = match.group(1).lower()
+        token.attrSet("class", f"callout callout-{kind}")
+        title = match.group(2) or kind.capitalize()
+        if rest:  # the title a paragraph of its own, the rest of the lines after it
+            title_tokens = state.md.parseInline(title, state.env)[0].children
+            body_tokens = state.md.parseInline(rest, state.env)[0].children
+            inline.content, inline.children = rest, body_tokens
+            opening = tokens[index + 1]
+            new = [opening.__class__("paragraph_open", "p", 1), opening.__class__("inline", "", 0), opening.__class__("paragraph_close", "p", -1)]
+            new[0].attrSet("class", "callout-title")
+            new[1].content, new[1].children = title, title_tokens
+            tokens[index + 1 : index + 1] = new
+        else:
+            tokens[index + 1].attrSet("class", "callout-title")
+            inline.content = title
+            inline.children = state.md.parseInline(title, state.env)[0].children
 
 
 def is_relative(address: str) -> bool:

@@ -323,3 +323,15 @@ def test_an_address_typed_as_it_is_is_a_link(api):
     html = api.post("/api/preview/", {"body": "(see https://example.org/x) and javascript://alert(1)"}).json()["html"]
     assert '(see <a href="https://example.org/x" target="_blank" rel="noopener noreferrer">https://example.org/x</a>)' in html
     assert "javascript" in html and html.count("<a ") == 1
+
+
+def test_obsidian_s_highlights_and_callouts_are_shown_as_such(api):
+    body = ("A ==very **important**== point, not == this == nor a===b.\n\n"
+            "> [!warning] Mind the gap\n> Trains *stop* here.\n\n> [!tip]\n> No title of its own.\n\n> [!note] Title only\n\n> A plain quote")
+    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    assert "A <mark>very <strong>important</strong></mark> point, not == this == nor a===b." in html
+    assert ('<blockquote class="callout callout-warning">\n<p class="callout-title">Mind the gap</p>'
+            "<p>Trains <em>stop</em> here.</p>") in html
+    assert '<blockquote class="callout callout-tip">\n<p class="callout-title">Tip</p><p>No title of its own.</p>' in html
+    assert '<blockquote class="callout callout-note">\n<p class="callout-title">Title only</p>' in html
+    assert "<blockquote>\n<p>A plain quote</p>" in html
