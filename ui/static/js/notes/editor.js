@@ -7,6 +7,7 @@ import { Backlinks } from './backlinks.js';
 import { showConflictVersions } from './conflict_view.js';
 import { HistoryPanel, formatSize } from './history.js';
 import { continueListsOnEnter, emphasisOnKeys, indentWithTab } from './indent.js';
+import { insideCodeBlock, markdownFromHtml } from './paste_html.js';
 import { reference, shifted, withPastedNames } from './references.js';
 import { STATE_LABELS, conflictWording } from './saver.js';
 import { TitleCompletion } from './title_completion.js';
@@ -42,6 +43,19 @@ export class Editor extends EventTarget {
     $('noteBody').addEventListener('input', () => this.changeBody(this.saver, $('noteBody').value, $('noteBody').selectionEnd));
     $('noteBody').addEventListener('paste', (event) => {
       const { files, types } = event.clipboardData;
+      if (types.includes('text/html') && !this.readOnly) {  // rich text: as Markdown (paste_html.js)
+        const field = $('noteBody');
+        const markdown = insideCodeBlock(field.value, field.selectionStart) ? null : markdownFromHtml(event.clipboardData.getData('text/html'));
+        if (markdown !== null && markdown !== event.clipboardData.getData('text/plain').trim()) {
+          event.preventDefault();
+          // As typing would: one edit that Undo takes back, which the saver hears.
+          if (!document.execCommand('insertText', false, markdown)) {
+            field.setRangeText(markdown, field.selectionStart, field.selectionEnd, 'end');
+            field.dispatchEvent(new Event('input', { bubbles: true }));
+          }
+          return;
+        }
+      }
       // Text first: a spreadsheet's cells, copied, come with a picture of them too.
       if (!files.length || types.includes('text/plain')) return;
       event.preventDefault();
