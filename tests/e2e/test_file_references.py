@@ -199,3 +199,12 @@ def test_rich_text_pasted_is_pasted_as_markdown(app, live_app):
     assert paste_html(app, "<span>just text</span>", "just text")
     body.evaluate("(field) => { field.value = '```\\n'; field.setSelectionRange(4, 4); }")
     assert paste_html(app, "<b>in code</b>", "in code")  # inside a fenced block
+
+
+def test_a_google_docs_copy_keeps_its_own_bold_and_italics_only(app, live_app):
+    create_note_in_page(app, "Docs", "")
+    html = ('<meta charset="utf-8"><b style="font-weight:normal;" id="docs-internal-guid-1"><p dir="ltr">'
+            '<span style="font-weight:400;">Plain, </span><span style="font-weight:700;">bold</span>'
+            '<span style="font-weight:400;"> and </span><span style="font-style:italic;font-weight:400;">italic</span></p></b>')
+    assert not paste_html(app, html, "Plain, bold and italic")
+    expect(app.locator("#noteBody")).to_have_value("Plain, **bold** and *italic*")

@@ -8,7 +8,7 @@ const BLOCKS = new Set(['P', 'DIV', 'SECTION', 'ARTICLE', 'HEADER', 'FOOTER', 'M
 const SKIPPED = new Set(['SCRIPT', 'STYLE', 'HEAD', 'META', 'TITLE', 'LINK', 'NOSCRIPT', 'TEMPLATE', 'BUTTON', 'SELECT', 'TEXTAREA']);
 const SAFE_ADDRESS = /^(?:https?:|mailto:)/i;
 // What makes HTML worth turning into Markdown: something Markdown writes.
-const MEANINGFUL = 'a[href], h1, h2, h3, h4, h5, h6, li, strong, b, em, i, blockquote, table, pre, code, hr, s, del';
+const MEANINGFUL = 'a[href], h1, h2, h3, h4, h5, h6, li, strong, b, em, i, blockquote, table, pre, code, hr, s, del, span[style*="font-weight"], span[style*="italic"]';
 const CODE_FENCE = /^[ \t]*(?:```|~~~)/gm;
 // An address's parentheses and spaces, which would end a Markdown link early.
 const escapeAddress = (character) => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
@@ -57,7 +57,15 @@ function convert(node, depth) {
   switch (tag) {
     case 'BR': return '\n';
     case 'HR': return '\n\n---\n\n';
-    case 'STRONG': case 'B': return wrapped('**', inline(node, depth));
+    case 'STRONG': case 'B':  // (Google Docs wraps a whole copy in <b style="font-weight:normal">)
+      return /font-weight:\s*(?:normal|[1-4]00)/i.test(node.getAttribute('style') ?? '') ? blocks(node, depth) : wrapped('**', inline(node, depth));
+    case 'SPAN': {  // a word processor's bold and italics, as styles
+      const style = node.getAttribute('style') ?? '';
+      let text = inline(node, depth);
+      if (/font-weight:\s*(?:bold|[6-9]00)/i.test(style)) text = wrapped('**', text);
+      if (/font-style:\s*italic/i.test(style)) text = wrapped('*', text);
+      return text;
+    }
     case 'EM': case 'I': return wrapped('*', inline(node, depth));
     case 'S': case 'DEL': case 'STRIKE': return wrapped('~~', inline(node, depth));
     case 'CODE': return node.closest('pre') ? node.textContent : codeSpan(node.textContent);
