@@ -159,9 +159,9 @@ def parse(text: str) -> Query:
         minus, operator, _, _, word = match.groups()
         last = query.terms[-1] if query.terms and not query.terms[-1].negated else None
         # `a OR b`, as Obsidian, Standard Notes and web searches have it: either; `a AND b` is `a b`.
-        # A lower-case "or", or an OR with no word before it, is a word.
-        if word in ("OR", "AND") and not minus and not operator and last is not None:
-            either = either or word == "OR"
+        # A lower-case "or", or an OR with no term before it, is a word.
+        if word in ("OR", "AND") and not minus and not operator and query.terms:
+            either = either or (word == "OR" and last is not None)  # (after a left-out term, as a space)
             continue
         if either:
             either = False

@@ -242,6 +242,7 @@ def test_or_between_terms_is_either_and_and_is_both():
     ]
     assert [term.text for term in parse("OR AND").terms] == ["OR"]  # no word before it: a word
     assert parse("budget OR").terms == [Term("budget")]  # being typed
+    assert parse("budget -old OR new").terms == [Term("budget"), Term("old", negated=True), Term("new")]
 
 
 @pytest.mark.parametrize("q", ["budget OR Fahrplan", "Fahrplan OR budget", "budg OR Fahrpl", "预算 OR Fahrplan"])
