@@ -28,6 +28,7 @@ import os
 import posixpath
 import re
 import stat
+import tarfile
 import unicodedata
 import uuid
 import zipfile
@@ -50,7 +51,7 @@ from embedded_site.notes.importing import (
     CHUNK_SIZE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, entry_date,
     is_notedesk_markdown_zip, measured, starts_as_zip, unreadable_zip,
 )
-from embedded_site.notes.links import LINK, links_replaced, without_code
+from embedded_site.notes.links import LINK, is_linkable, links_replaced, without_code
 from embedded_site.notes.markdown_files import EXPORTED_HEAD_SIZE, written_by_notedesk
 from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, title_key
 from embedded_site.notes.tagging import normalise_foreign_tags
@@ -70,6 +71,8 @@ INLINE_TAG = re.compile(r"(?<![\w&#/\[])#([^\W\d][\w/-]*)")
 # `[text](target)` and `![alt](target)`, the target maybe in <>, maybe with a "title" after it.
 MARKDOWN_LINK = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s<>]+)>?(?:\s+[\"'(][^)\n]*)?\)")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# `[text](other note.md)`: a link (not an image) whose target may be in <> with spaces in it.
+NOTE_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*(?:<([^>\n]+)>|([^)\s<>]+))(?:\s+[\"'(][^)\n]*)?\)")
 
 
 @dataclass
@@ -128,6 +131,9 @@ def read_markdown_source(source: Path | BinaryIO) -> ForeignSource:
     if isinstance(source, Path) and source.is_dir():
         notes_from_vault(folder_vault(source, found.skipped), found)
         return found
+    if is_tar(source):  # Joplin's JEX export: a tar of its RAW export directory
+        notes_from_vault(tar_vault(source, found.skipped), found)
+        return found
     try:
         archive = zipfile.ZipFile(source)
     except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError) as error:
@@ -140,6 +146,9 @@ def read_markdown_source(source: Path | BinaryIO) -> ForeignSource:
 
 
 def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
+    if is_joplin_raw_export(vault):
+        notes_from_joplin_raw_export(vault, found)
+        return
     notes = []
     paths, uids = set(), set()
     for entry in vault.notes:
@@ -161,8 +170,10 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
     for path in vault.files:
         files_by_name.setdefault(PurePosixPath(path).name, []).append(path)
     read_at_most = vault.size_limit - sum(entry.size for entry in vault.notes) if vault.size_limit else None
+    titles_by_path = {note["path"]: note["title"] for note in notes}
     for note in notes:
         note["body"] = links_pointed_at_titles(note["body"], titles)
+        note["body"] = markdown_links_to_notes(note["body"], note["path"], vault.root, titles_by_path)
         linked = linked_files(note, vault, files_by_name)
         if read_at_most is not None:
             read_at_most -= sum(vault.files[path].size for path in linked)
@@ -180,6 +191,137 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
             "There are no Markdown notes (.md files) to import here."
             + (f" {len(found.skipped)} were left out: {found.skipped[0].path}: {found.skipped[0].reason}." if found.skipped else "")
         )
+
+
+# Joplin's "RAW - Joplin Export Directory" ------------------------------------------------
+# One `<id>.md` per item (note, notebook, resource, tag, a tag on a note), each its title, a blank
+# line, its text, a blank line and its properties, `key: value` a line, the last `type_: <n>`;
+# the resources' files in `resources/<id>.<extension>`. Read as another app's folder, each note
+# was titled by its id and ended in thirty lines of Joplin's properties.
+
+JOPLIN_ID = re.compile(r"^[0-9a-f]{32}$")
+JOPLIN_PROPERTY = re.compile(r"^([a-z_]+): ?(.*)$")
+JOPLIN_NOTE, JOPLIN_FOLDER, JOPLIN_RESOURCE, JOPLIN_TAG, JOPLIN_NOTE_TAG = "1", "2", "4", "5", "6"
+# `[text](:/<id>)` and `![alt](:/<id>)`: Joplin's links to a note or a resource.
+JOPLIN_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(:/([0-9a-f]{32})(#[^)\s]*)?\)")
+
+
+def joplin_item_id(entry: Entry, root: str) -> str | None:
+    name = entry.path.removeprefix(root)
+    return name[:-3] if "/" not in name and JOPLIN_ID.match(name[:-3]) else None
+
+
+def is_joplin_raw_export(vault: Vault) -> bool:
+    """Every Markdown file of the folder, at its top, is named by a Joplin id, and the first ends in
+    Joplin's `type_:` property."""
+    if not vault.notes or not all(joplin_item_id(entry, vault.root) for entry in vault.notes):
+        return False
+    try:
+        text = vault.notes[0].read()[-4096:].decode("utf-8", "replace")
+    except (OSError, *UNREADABLE_ZIP):
+        return False
+    return re.search(r"(?m)^type_: \d+\s*\Z", text) is not None
+
+
+def joplin_item(text: str) -> tuple[str, str, dict[str, str]]:
+    """An item's title, text and properties, read as Joplin writes them: the properties from the
+    end up to a blank line, then the title (its first line) and the text after the blank line."""
+    lines = text.replace("\r\n", "\n").rstrip("\n").split("\n")
+    properties: dict[str, str] = {}
+    while lines and (match := JOPLIN_PROPERTY.match(lines[-1])):
+        properties[match.group(1)] = match.group(2).replace("\\n", "\n")
+        lines.pop()
+    if lines and lines[-1] == "":
+        lines.pop()
+    title = lines[0] if lines else ""
+    body = "\n".join(lines[2:] if len(lines) > 1 and lines[1] == "" else lines[1:])
+    return title.strip(), body, properties
+
+
+def joplin_date(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None
+
+
+def notes_from_joplin_raw_export(vault: Vault, found: ForeignSource) -> None:
+    items: dict[str, tuple[str, str, dict[str, str], Entry]] = {}
+    for entry in vault.notes:
+        try:
+            data = entry.read()
+        except (OSError, *UNREADABLE_ZIP) as error:
+            found.skipped.append(Skipped(entry.path, f"cannot be read ({error})"))
+            continue
+        if len(data) > MAX_FILE_SIZE:
+            found.skipped.append(Skipped(entry.path, f"larger than {filesizeformat(MAX_FILE_SIZE)}"))
+            continue
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            found.skipped.append(Skipped(entry.path, f"not UTF-8 text (byte {error.start})"))
+            continue
+        title, body, properties = joplin_item(text)
+        items[joplin_item_id(entry, vault.root)] = (title, body, properties, entry)
+    of_type = lambda kind: {item_id: item for item_id, item in items.items() if item[2].get("type_") == kind}  # noqa: E731
+    folders, tags, resources = of_type(JOPLIN_FOLDER), of_type(JOPLIN_TAG), of_type(JOPLIN_RESOURCE)
+    notes = {item_id: item for item_id, item in of_type(JOPLIN_NOTE).items() if item[2].get("deleted_time", "0") in ("", "0")}
+    tags_of: dict[str, list[str]] = {}
+    for _title, _body, properties, _entry in of_type(JOPLIN_NOTE_TAG).values():
+        if properties.get("tag_id") in tags:
+            tags_of.setdefault(properties.get("note_id", ""), []).append(tags[properties["tag_id"]][0])
+
+    def notebooks(folder_id: str) -> list[str]:
+        """The notebook's name and its parents', outermost first."""
+        path, seen = [], set()
+        while folder_id in folders and folder_id not in seen:
+            seen.add(folder_id)
+            path.insert(0, folders[folder_id][0][:TAG_MAX_LENGTH])
+            folder_id = folders[folder_id][2].get("parent_id", "")
+        return path
+
+    files = {PurePosixPath(path).stem: path for path in vault.files if PurePosixPath(path).parent.name == "resources"}
+    titles = {item_id: title for item_id, (title, *_rest) in notes.items()}
+    for item_id, (title, body, properties, entry) in notes.items():
+        if properties.get("encryption_applied") == "1":
+            found.skipped.append(Skipped(entry.path, "encrypted by Joplin: decrypt it in Joplin, then export again"))
+            continue
+        attachments: dict[str, ImportedAttachment] = {}
+
+        def joplin_link(match: re.Match) -> str:
+            embed, text, target, anchor = match.group(1), match.group(2), match.group(3), match.group(4) or ""
+            if target in titles and is_linkable(titles[target]) and titles[target]:
+                heading = "#" + anchor[1:] if anchor else ""
+                shown = text if text and text != titles[target] else ""
+                return f"[[{titles[target]}{heading}{'|' + shown if shown else ''}]]"
+            if target in resources and target in files:
+                resource = resources[target]
+                name = display_name(resource[0] or PurePosixPath(files[target]).name)
+                if PurePosixPath(name).suffix == "" and PurePosixPath(files[target]).suffix:
+                    name += PurePosixPath(files[target]).suffix
+                if target not in attachments and (attached := attachment_of(files[target], vault, found)):
+                    attachments[target] = ImportedAttachment(name, attached.size, attached.digest, attached.chunks)
+                if target in attachments:
+                    return f"{embed}[{text}](<{attachments[target].name}>)"
+            return match.group(0)
+
+        body = JOPLIN_LINK.sub(joplin_link, body)
+        created = joplin_date(properties.get("user_created_time") or properties.get("created_time")) or entry.modified
+        updated = joplin_date(properties.get("user_updated_time") or properties.get("updated_time")) or created
+        if properties.get("is_todo") == "1":  # a Joplin to-do: its box, ticked if done, at the top
+            done = properties.get("todo_completed", "0") not in ("", "0")
+            body = f"- [{'x' if done else ' '}] {title}\n\n{body}".rstrip("\n") + "\n"
+        raw = {
+            "uid": str(uuid.uuid5(NAMESPACE, "joplin:" + item_id)),
+            "title": composed(title) or "Untitled", "body": body,
+            "tags": [*notebooks(properties.get("parent_id", "")), *map(composed, tags_of.get(item_id, []))],
+            "pinned": False, "created": created.isoformat(), "updated": max(updated, created).isoformat(),
+        }
+        record = checked_record(entry.path, fitted(entry.path, raw, found.skipped), list(attachments.values()))
+        (found.skipped if isinstance(record, Skipped) else found.records).append(record)
+    if not found.records:
+        raise ImportFileError("This Joplin export has no notes to import."
+                              + (f" {len(found.skipped)} were left out: {found.skipped[0].path}: {found.skipped[0].reason}." if found.skipped else ""))
 
 
 def hidden(part: str) -> bool:
@@ -299,6 +441,84 @@ def zip_vault(archive: zipfile.ZipFile, source: Path | BinaryIO, skipped: list[S
     return vault
 
 
+def is_tar(source: Path | BinaryIO) -> bool:
+    """Whether the source is a tar archive (`ustar` at offset 257 of its first header)."""
+    if isinstance(source, Path):
+        with source.open("rb") as file:
+            head = file.read(512)
+    else:
+        source.seek(0)
+        head = source.read(512)
+        source.seek(0)
+    return len(head) == 512 and head[257:262] == b"ustar"
+
+
+def open_tar(source: Path | BinaryIO) -> tarfile.TarFile:
+    """Uncompressed, as Joplin writes it: its files are then read at their offsets."""
+    if isinstance(source, Path):
+        return tarfile.open(source, "r:")
+    source.seek(0)
+    return tarfile.open(fileobj=source, mode="r:")
+
+
+def tar_vault(source: Path | BinaryIO, skipped: list[Skipped]) -> Vault:
+    """A tar's files as a zip's are read (zip_vault): its notes read when asked for, its other
+    files by their path, from the tar again; nothing written to disk, no link followed."""
+    try:
+        with open_tar(source) as archive:
+            members = archive.getmembers()
+    except (tarfile.TarError, EOFError, OSError) as error:
+        raise ImportFileError(f"This tar file cannot be read: {error}.") from None
+    if len(members) > MAX_FILES:
+        raise ImportFileError(f"The tar file has more than {MAX_FILES:,} files: import it in parts.")
+    if sum(member.size for member in members if member.isfile()) > MAX_TOTAL_SIZE:
+        raise ImportFileError("The files in this tar file are too large to import at once.")
+    vault = Vault(size_limit=MAX_TOTAL_SIZE)
+    for member in members:
+        name = member.name.replace("\\", "/")
+        parts = PurePosixPath(name).parts
+        if member.isdir() or any(hidden(part) for part in parts):
+            continue
+        unsafe = name.startswith("/") or ".." in parts or re.match(r"^[A-Za-z]:", name)
+        if not is_note(name):
+            if member.isfile() and not unsafe and len(parts) <= MAX_DEPTH + 1:
+                vault.files[name.lstrip("./")] = LinkableFile(member.size, partial(tar_member_chunks, source, member.offset_data, member.size))
+        elif unsafe:
+            skipped.append(Skipped(member.name, "a path out of the folder"))
+        elif not member.isfile():
+            skipped.append(Skipped(member.name, "a link to a file: not followed"))
+        elif len(parts) > MAX_DEPTH + 1:
+            skipped.append(Skipped(member.name, f"nested more than {MAX_DEPTH} folders deep"))
+        else:
+            vault.notes.append(Entry(name.lstrip("./"), member.size, datetime.fromtimestamp(member.mtime, timezone.utc),
+                                     partial(tar_member_bytes, source, member.offset_data, member.size)))
+    tops = {PurePosixPath(entry.path).parts[0] for entry in vault.notes}
+    if len(tops) == 1 and all(len(PurePosixPath(entry.path).parts) > 1 for entry in vault.notes):
+        vault.root = f"{tops.pop()}/"
+    return vault
+
+
+def tar_member_bytes(source: Path | BinaryIO, offset: int, size: int) -> bytes:
+    return b"".join(tar_member_chunks(source, offset, size))
+
+
+def tar_member_chunks(source: Path | BinaryIO, offset: int, size: int) -> Iterator[bytes]:
+    """A file of an uncompressed tar (as Joplin writes a JEX) is its bytes at its offset: read there,
+    not by reading the tar's headers again for each file."""
+    file = source.open("rb") if isinstance(source, Path) else source
+    try:
+        file.seek(offset)
+        while size > 0:
+            chunk = file.read(min(CHUNK_SIZE, size))
+            if not chunk:
+                raise OSError("the tar file ends before this file does")
+            size -= len(chunk)
+            yield chunk
+    finally:
+        if isinstance(source, Path):
+            file.close()
+
+
 def zip_member_chunks(source: Path | BinaryIO, name: str) -> Iterator[bytes]:
     with zipfile.ZipFile(source) as archive, archive.open(name) as member:
         while chunk := member.read(CHUNK_SIZE):
@@ -405,12 +625,43 @@ def links_pointed_at_titles(body: str, titles: dict[str, str]) -> str:
 
     def pointed_at_title(match: re.Match) -> str | None:
         target, shown = match.group(1), match.group(2)
-        title = titles.get(title_key(composed(link_name(target))))
-        if title is None or title_key(title) == title_key(target):
+        name = link_name(target)
+        title = titles.get(title_key(composed(name)))
+        if title is None or title_key(title) == title_key(name):
             return None
-        return f"[[{title}|{shown if shown is not None else target}]]"
+        # `[[plan#Goals]]` keeps its heading (or `^block`), which the app's links lead to too.
+        heading = target.strip()[len(name):] if target.strip().startswith(name) else ""
+        heading = heading.removeprefix(".md")
+        return f"[[{title}{heading}|{shown if shown is not None else target}]]"
 
     return links_replaced(body, pointed_at_title)
+
+
+def markdown_links_to_notes(body: str, path: str, root: str, titles_by_path: dict[str, str]) -> str:
+    """`[text](../Work/Plan.md)`, as Joplin's Markdown export and Obsidian's Markdown links write a
+    link to another note (relative to the note, or to the folder): `[[Plan|text]]` (`[[Plan]]` if
+    the text is the title, `#heading` kept), a link here, which the preview shows as none. Links in
+    code, to files that are not notes of the folder, and whose text holds a `|` stay as they are."""
+    if ".md" not in body.lower():
+        return body
+    pieces, done, text = [], 0, without_code(body)
+    for found in NOTE_LINK.finditer(text):
+        match = NOTE_LINK.fullmatch(body, found.start(), found.end())
+        if match is None:
+            continue
+        shown, target = match.group(1), unquote(match.group(2) or match.group(3))
+        target, _, heading = target.partition("#")
+        if not target.lower().endswith(".md") or URL_SCHEME.match(target) or "|" in shown:
+            continue
+        candidates = [posixpath.normpath((PurePosixPath(path).parent / target).as_posix()), posixpath.normpath(root + target.lstrip("/"))]
+        title = next((titles_by_path[candidate] for candidate in candidates if candidate in titles_by_path), None)
+        if title is None or not is_linkable(title):
+            continue
+        link = title + (f"#{heading}" if heading else "")
+        shown = " ".join(shown.split())
+        pieces += [body[done : match.start()], f"[[{link}]]" if shown in ("", title) and not heading else f"[[{link}|{shown or title}]]"]
+        done = match.end()
+    return "".join(pieces) + body[done:]
 
 
 def linked_files(note: dict, vault: Vault, files_by_name: dict[str, list[str]]) -> list[str]:

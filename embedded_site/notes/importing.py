@@ -183,6 +183,11 @@ def json_notes(file: BinaryIO) -> Iterator[object]:
             raise ImportFileError("This is neither a Notedesk JSON export nor a zip of Markdown notes.") from None
         if not isinstance(document, dict):
             raise ImportFileError("This JSON file is not a Notedesk export.")
+        if "format" not in document and isinstance(document.get("items"), list):
+            from embedded_site.notes.standard_notes import standard_notes_backup
+
+            yield from standard_notes_backup(document)
+            return
         readable_export(document.get("format"), document.get("version"))
         if not isinstance(document.get("notes"), list):
             raise ImportFileError("This Notedesk export has no list of notes.")

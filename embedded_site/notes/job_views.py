@@ -22,7 +22,7 @@ from django_desktop_shell.uploads import upload_view
 DIALOG_FILE_TYPES = {
     "json": ("Notedesk export (*.json)",),
     "markdown": ("Zip of Markdown notes (*.zip)",),
-    "import": ("Notedesk exports (*.json;*.zip)",),
+    "import": ("Notedesk exports, Standard Notes backups (*.json;*.zip;*.txt)",),
 }
 
 

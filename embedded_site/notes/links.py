@@ -33,6 +33,26 @@ MAX_COMPLETIONS = 20
 BACKLINKS_SHOWN = 200
 
 
+def split_target(target: str) -> tuple[str, str | None]:
+    """A link's target as Obsidian writes it: `Title#Heading` (or `Title#^block`) is the note
+    titled `Title`, at that heading; `#Heading` is a heading of the note itself (title "").
+    `(target, None)` when it names no heading."""
+    if "#" not in target:
+        return target, None
+    title, heading = target.split("#", 1)
+    return title.strip(), " ".join(heading.split())
+
+
+def target_keys(target: str) -> list[str]:
+    """The title keys a link's target may lead to: the whole of it (a note may be titled `C#`),
+    then, for `Title#Heading`, the title before the `#`."""
+    keys = [title_key(target)]
+    title, heading = split_target(target)
+    if heading is not None and title and title_key(title) not in keys:
+        keys.append(title_key(title))
+    return [key for key in keys if key]
+
+
 def is_linkable(title: str) -> bool:
     return not any(character in title for character in NOT_IN_LINKS)
 
@@ -77,9 +97,11 @@ def links_in(body: str, files: frozenset[str] = frozenset()) -> dict[str, str]:
     text = without_code(body)
     found: dict[str, str] = {}
     for match in LINK.finditer(text):
-        key = title_key(match.group(1))
-        if key and key not in found and file_key(match.group(1)) not in files:
-            found[key] = snippet_around(body, match.start(), match.end())
+        if file_key(match.group(1)) in files:
+            continue
+        for key in target_keys(match.group(1)):  # `[[Plan#Goals]]` is a link to "Plan" too
+            if key not in found:
+                found[key] = snippet_around(body, match.start(), match.end())
     return found
 
 
@@ -232,10 +254,18 @@ def rewritten(body: str, key: str, new_title: str, files: frozenset[str]) -> str
     code is an example, not a link: it stays as written."""
 
     def replace(match: re.Match) -> str | None:
-        if title_key(match.group(1)) != key or file_key(match.group(1)) in files:
+        target = match.group(1)
+        if file_key(target) in files:
             return None
+        if title_key(target) == key:
+            new_target = new_title
+        else:
+            title, heading = split_target(target)
+            if heading is None or not title or title_key(title) != key:
+                return None
+            new_target = f"{new_title}#{target.split('#', 1)[1]}"  # the heading as it was written
         shown = match.group(2)
-        return f"[[{new_title}|{shown}]]" if shown is not None else f"[[{new_title}]]"
+        return f"[[{new_target}|{shown}]]" if shown is not None else f"[[{new_target}]]"
 
     return links_replaced(body, replace)
 
@@ -260,13 +290,25 @@ def wikilink_plugin(md) -> None:
         return True
 
     def render(renderer, tokens, index, options, env) -> str:
-        title, shown = tokens[index].meta["title"], tokens[index].meta["shown"] or tokens[index].meta["title"]
+        title, shown = tokens[index].meta["title"], tokens[index].meta["shown"]
         attached = env.get("attachments", {}).get(file_key(title))
         if attached:  # a file of this note (a note imported from a folder links to its files so)
+            shown = shown or title
             if tokens[index].meta["embed"] and attached["image"]:
                 return f'<img src="{attached["url"]}" alt="{escape(shown)}">'
             return f'<span class="attachment-ref" title="{escape("Attached to this note: see Attachments")}">{escape(shown)}</span>'
-        target = env.get("wikilinks", {}).get(title_key(title))
+        targets = env.get("wikilinks", {})
+        target, heading = targets.get(title_key(title)), None
+        if target is None and split_target(title)[1] is not None:  # `[[Plan#Goals]]`, `[[#Goals]]`
+            title, heading = split_target(title)
+            if not title:  # a heading of this very note
+                shown = shown or heading.removeprefix("^")
+                hint = escape(f"Go to “{heading}” in this note")
+                return f'<a href="#heading" class="heading-link" data-heading="{escape(heading)}" title="{hint}">{escape(shown)}</a>'
+            target = targets.get(title_key(title))
+            shown = shown or (f"{title} › {heading.removeprefix('^')}" if heading else title)
+        shown = shown or title
+        heading_data = f' data-heading="{escape(heading)}"' if heading else ""
         if target is None:
             hint = escape(f"No note is titled “{title}” yet: click it for a way to create one")
             return (
@@ -279,8 +321,8 @@ def wikilink_plugin(md) -> None:
                 f'<a href="#trash-note-{target["id"]}" class="wikilink missing" data-title="{escape(title)}" '
                 f'data-in-trash="{target["id"]}" title="{hint}">{escape(shown)}</a>'
             )
-        note_id, hint = target["id"], escape("Open “" + target["title"] + "”")
-        link = f'<a href="#note-{note_id}" class="wikilink" data-note="{note_id}" title="{hint}">{escape(shown)}</a>'
+        note_id, hint = target["id"], escape("Open “" + target["title"] + "”" + (f" at “{heading}”" if heading else ""))
+        link = f'<a href="#note-{note_id}" class="wikilink" data-note="{note_id}"{heading_data} title="{hint}">{escape(shown)}</a>'
 
         if target["count"] > 1:
             warning = f"{target['count']} notes are titled “{title}”: this link opens the one updated most recently."
@@ -294,7 +336,7 @@ def wikilink_plugin(md) -> None:
 def preview_targets(owner, body: str) -> dict[str, dict]:
     """resolve() of the body's titles, and `{"id", "in_trash": True}` for a title only notes in the
     trash have: the link offers to restore one rather than to create another."""
-    keys = {title_key(match.group(1)) for match in LINK.finditer(body)} if "[[" in body else set()
+    keys = {key for match in LINK.finditer(body) for key in target_keys(match.group(1))} if "[[" in body else set()
     trashed: dict[str, int] = {}
     targets = resolve(owner, keys, trashed)
     return {**targets, **{key: {"id": note_id, "in_trash": True} for key, note_id in trashed.items()}}

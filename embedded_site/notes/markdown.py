@@ -9,6 +9,7 @@ attributes and URL schemes listed here, as a second line behind the page's CSP.
 
 import functools
 import re
+from html import escape
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
@@ -21,15 +22,18 @@ ALLOWED_TAGS = {
 ALLOWED_TAGS |= {"small"}  # links.py: the warning after a link to a title that notes share
 ALLOWED_TAGS |= {"span"}  # links.py: a file of the note named by a [[link]]
 ALLOWED_TAGS |= {"sup", "section", "input"}  # footnotes, and task lists' checkboxes
+ALLOWED_TAGS |= {"mark"}  # Obsidian's ==highlight==
 # class and data-*: for links between notes (links.py), which only the renderer writes (raw
 # HTML in a note is shown as text).
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "class", "data-note", "data-title", "data-in-trash", "id"},
+    "a": {"href", "title", "class", "data-note", "data-title", "data-in-trash", "data-heading", "id"},
     "img": {"src", "alt", "title"},
     "small": {"class", "title"},
     "span": {"class", "title"},
     "sup": {"class"}, "section": {"class"}, "hr": {"class"}, "ol": {"class"}, "ul": {"class"}, "li": {"class", "id"},
     "input": {"data-line"},
+    "pre": {"class"},  # the note's front matter (its properties), shown apart from its text
+    "blockquote": {"class"}, "p": {"class"},  # Obsidian's callouts, `> [!note] Title`
 }
 # A task list's checkbox, the only input the renderer writes: ticked in the preview, it ticks the
 # line of the text its data-line names (editor.js), never a form field.
@@ -43,12 +47,13 @@ def renderer():
     # Imported at the first preview, not at start-up: importing markdown-it takes ~30 ms.
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
     from mdit_py_plugins.tasklists import tasklists_plugin
 
     from embedded_site.notes.links import wikilink_plugin
 
     md = (MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-          .use(wikilink_plugin).use(footnote_plugin).use(tasklists_plugin, enabled=True))
+          .use(front_matter_plugin).use(wikilink_plugin).use(footnote_plugin).use(tasklists_plugin, enabled=True))
 
     def task_lines(state):
         """Each task's checkbox names the line of the text its item starts on."""
@@ -58,6 +63,9 @@ def renderer():
                 first.content = f'{TASK_CHECKBOX} data-line="{token.map[0]}"{first.content[len(TASK_CHECKBOX):]}'
 
     md.core.ruler.after("github-tasklists", "task_lines", task_lines)
+    md.inline.ruler.before("linkify", "bare_url", bare_url)
+    md.inline.ruler.before("emphasis", "highlight", highlight)
+    md.core.ruler.after("inline", "callouts", callouts)
     show_image = md.renderer.rules["image"]
 
     def image(renderer, tokens, index, options, env):
@@ -82,9 +90,105 @@ def renderer():
                 token.attrs = {"class": "unlinked", "title": f"Not a note or a file of this note: {unquote(target)}"}
         return renderer.renderToken(tokens, index, options, env)
 
+    def front_matter(renderer, tokens, index, options, env):
+        # Obsidian's properties (`---` lines around `aliases: …` at the top), which an import keeps
+        # in the text: as they are written, apart, not as a rule and a heading of `aliases: …`.
+        return f'<pre class="front-matter"><code>{escape(tokens[index].content)}</code></pre>'
+
+    md.add_render_rule("front_matter", front_matter)
     md.add_render_rule("image", image)
     md.add_render_rule("link_open", link_open)
     return md
+
+
+# An address typed or pasted as it is (`https://example.org/a?b=1`), which Obsidian, Joplin and
+# Standard Notes show as a link: up to a space, and without the punctuation after it in a sentence.
+BARE_URL_SCHEME = re.compile(r"(?:^|[^A-Za-z0-9.+-])(https?)$", re.IGNORECASE)
+BARE_URL_REST = re.compile(r"://[^\s<>\"'`]+")
+BARE_URL_END = ".,:;!?*_~'\""
+
+
+def bare_url(state, silent: bool) -> bool:
+    """markdown-it inline rule, at the `:` of `https://`, as its own linkify is (which needs
+    linkify-it-py): the scheme is the end of the text before it. Not inside a link's text."""
+    if state.linkLevel > 0 or not state.src.startswith("://", state.pos):
+        return False
+    scheme = BARE_URL_SCHEME.search(state.pending)
+    rest = BARE_URL_REST.match(state.src, state.pos, state.posMax)
+    if scheme is None or rest is None:
+        return False
+    url = scheme.group(1) + rest.group()
+    while url[-1] in BARE_URL_END or (url[-1] == ")" and url.count("(") < url.count(")")):
+        url = url[:-1]
+    if len(url) <= len(scheme.group(1)) + 3:
+        return False
+    address = state.md.normalizeLink(url)
+    if not state.md.validateLink(address):
+        return False
+    if not silent:
+        state.pending = state.pending[: -len(scheme.group(1))]
+        token = state.push("link_open", "a", 1)
+        token.attrs = {"href": address}
+        token.markup, token.info = "linkify", "auto"
+        state.push("text", "", 0).content = state.md.normalizeLinkText(url)
+        token = state.push("link_close", "a", -1)
+        token.markup, token.info = "linkify", "auto"
+    state.pos += len(url) - len(scheme.group(1))
+    return True
+
+
+def highlight(state, silent: bool) -> bool:
+    """markdown-it inline rule: Obsidian's `==text==` as <mark>, on one line, the text not
+    starting or ending with a space; its inside parsed as any text is."""
+    start = state.pos
+    if not state.src.startswith("==", start) or state.src.startswith("===", start):
+        return False
+    end = state.src.find("==", start + 2, state.posMax)
+    inner = state.src[start + 2 : end] if end != -1 else ""
+    if not inner or inner != inner.strip() or "\n" in inner or state.src.startswith("===", end):
+        return False
+    if not silent:
+        state.push("mark_open", "mark", 1).markup = "=="
+        old_max, state.pos, state.posMax = state.posMax, start + 2, end
+        state.md.inline.tokenize(state)
+        state.posMax = old_max
+        state.push("mark_close", "mark", -1).markup = "=="
+    state.pos = end + 2
+    return True
+
+
+CALLOUT = re.compile(r"^\[!([A-Za-z][\w-]*)\][+-]?[ \t]*(.*)$")
+
+
+def callouts(state) -> None:
+    """markdown-it core rule: Obsidian's callout, a quote starting `[!note] Title`, as a quote of
+    the class `callout callout-note` whose first paragraph is its title (the type's, if none)."""
+    tokens = state.tokens
+    for token in [token for token in tokens if token.type == "blockquote_open"]:
+        index = next(position for position, candidate in enumerate(tokens) if candidate is token)
+        if index + 2 >= len(tokens) or tokens[index + 1].type != "paragraph_open":
+            continue
+        inline = tokens[index + 2]
+        first_line, _, rest = inline.content.partition("\n")
+        match = CALLOUT.match(first_line)
+        if match is None:
+            continue
+        kind = match.group(1).lower()
+        token.attrSet("class", f"callout callout-{kind}")
+        title = match.group(2) or kind.capitalize()
+        if rest:  # the title a paragraph of its own, the rest of the lines after it
+            title_tokens = state.md.parseInline(title, state.env)[0].children
+            body_tokens = state.md.parseInline(rest, state.env)[0].children
+            inline.content, inline.children = rest, body_tokens
+            opening = tokens[index + 1]
+            new = [opening.__class__("paragraph_open", "p", 1), opening.__class__("inline", "", 0), opening.__class__("paragraph_close", "p", -1)]
+            new[0].attrSet("class", "callout-title")
+            new[1].content, new[1].children = title, title_tokens
+            tokens[index + 1 : index + 1] = new
+        else:
+            tokens[index + 1].attrSet("class", "callout-title")
+            inline.content = title
+            inline.children = state.md.parseInline(title, state.env)[0].children
 
 
 def is_relative(address: str) -> bool:

@@ -31,16 +31,39 @@ UNTITLED = "Untitled"  # as the app shows a note without a title
 # How to_markdown() starts a note: its front matter, holding the note's uid. Another app's
 # Markdown file may have front matter, but not this line in it.
 EXPORTED_HEAD = re.compile(r'---\n(?:(?!---\n)[^\n]*\n){0,%d}uid: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"\n' % len(FRONT_MATTER_KEYS))
+# A note's own front matter, at the top of its text (Obsidian's properties, kept by an import):
+# its `key: value` lines, and the lines that go on a value (`  - item`).
+NOTE_FRONT_MATTER = re.compile(r"\A---\n((?:(?!---\n)[^\n]*\n)+?)---\n")
+FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:")
 # Enough of a file to hold that line after the longest title and tags.
 EXPORTED_HEAD_SIZE = 16 * 1024
 
 
 def to_markdown(record: dict, attachments: list[dict]) -> str:
-    """`attachments`: {"name", "file"} for each, `file` being its path in the zip."""
+    """`attachments`: {"name", "file"} for each, `file` being its path in the zip. A front matter
+    the note's text starts with (Obsidian's properties, which an import keeps there) joins the
+    file's, after Notedesk's keys: two front matters one after the other, Obsidian read the
+    second as a rule and a heading, and lost the note's properties."""
     fields = {**record, ATTACHMENTS_KEY: attachments} if attachments else record
     keys = [*FRONT_MATTER_KEYS, ATTACHMENTS_KEY] if attachments else FRONT_MATTER_KEYS
     header = "\n".join(f"{key}: {json.dumps(fields[key], ensure_ascii=False)}" for key in keys)
-    return f"{FENCE}\n{header}\n{FENCE}\n{record['body']}{attachment_links(attachments)}"
+    body = record["body"]
+    if own := own_front_matter(body):
+        header += "\n" + own.group(1).removesuffix("\n")
+        body = body[own.end():]
+    return f"{FENCE}\n{header}\n{FENCE}\n{body}{attachment_links(attachments)}"
+
+
+def own_front_matter(body: str) -> re.Match | None:
+    """The front matter a note's text starts with, if the file's can take it in: its first line
+    a key, and none of its keys one of Notedesk's (reading the file back gives those to the note)."""
+    match = NOTE_FRONT_MATTER.match(body)
+    if match is None or not FRONT_MATTER_KEY.match(match.group(1)):
+        return None
+    ours = {*FRONT_MATTER_KEYS, ATTACHMENTS_KEY}
+    if any((key := FRONT_MATTER_KEY.match(line)) and key.group(1) in ours for line in match.group(1).split("\n")):
+        return None
+    return match
 
 
 def attachment_links(attachments: list[dict]) -> str:
@@ -65,12 +88,17 @@ def from_markdown(text: str) -> dict:
     header, fence, body = text[len(FENCE) + 1 :].partition(f"\n{FENCE}\n")
     if not fence:
         raise ValueError(f"its front matter does not end with a line {FENCE}")
-    record = {}
+    record, own, ours = {}, [], {*FRONT_MATTER_KEYS, ATTACHMENTS_KEY}
     for line in header.split("\n"):
         key, colon, value = line.partition(":")
-        if not colon:
+        if colon and key.strip() in ours:
+            record[key.strip()] = json_or_text(value.strip())
+        elif own or FRONT_MATTER_KEY.match(line):  # the note's own (to_markdown), and what goes on its values
+            own.append(line)
+        else:
             raise ValueError(f"the front matter line {line!r} is not `key: value`")
-        record[key.strip()] = json_or_text(value.strip())
+    if own:  # back at the top of the text, as the note had it
+        body = f"{FENCE}\n" + "\n".join(own) + f"\n{FENCE}\n{body}"
     attachments = record.get(ATTACHMENTS_KEY)
     if isinstance(attachments, list) and all(valid_attachment_entry(item) for item in attachments):
         body = body.removesuffix(attachment_links(attachments))

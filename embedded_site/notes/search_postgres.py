@@ -31,6 +31,12 @@ HEADLINE_WORDS = {"max_words": 14, "min_words": 6, "short_word": 0}
 
 
 def term_query(term: Term) -> SearchQuery:
+    if term.alternatives:  # `a OR b`
+        combined = None
+        for choice in term.choices:
+            query = term_query(Term(choice.text, phrase=choice.phrase))
+            combined = query if combined is None else combined | query
+        return combined
     if term.phrase:
         return SearchQuery(term.text, search_type="phrase", config=CONFIG)
     # A raw tsquery of one quoted lexeme, as a prefix: quotes and backslashes escaped inside it.
@@ -57,9 +63,9 @@ def scoped(within: list[QuerySet], outside: list[QuerySet]) -> QuerySet:
 def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int) -> Results:
     """One page of the notes matching the query's terms, in the scope of `within` and `outside`."""
     notes = scoped(within, outside)
-    if not any(needs_trigrams(term.text) for term in query.terms):
+    if not any(needs_trigrams(term.text) for term in query.searched):
         results = ranked(notes, query, limit, offset)
-        if results.total or any(len(term.text) < 3 for term in query.positive):
+        if results.total or any(len(text) < 3 for text in query.words):
             return results
     return scanned(notes, query, limit, offset)
 
@@ -87,7 +93,10 @@ def ranked(notes: QuerySet, query: Query, limit: int, offset: int) -> Results:
 
 
 def contains(term: Term) -> Q:
-    return Q(title__icontains=term.text) | Q(body__icontains=term.text)
+    found = Q()
+    for choice in term.choices:
+        found |= Q(title__icontains=choice.text) | Q(body__icontains=choice.text)
+    return found
 
 
 def scanned(notes: QuerySet, query: Query, limit: int, offset: int) -> Results:
@@ -102,7 +111,7 @@ def scanned(notes: QuerySet, query: Query, limit: int, offset: int) -> Results:
         .order_by("-in_title", "-updated", "-id")
         .values_list("id", "title", "body")[offset : offset + limit]
     )
-    return Results([row[0] for row in rows], total, excerpts(rows, [term.text for term in query.positive]), "scan")
+    return Results([row[0] for row in rows], total, excerpts(rows, query.words), "scan")
 
 
 def excluded_notes(query: Query) -> QuerySet:

@@ -115,6 +115,12 @@ class Term:
     text: str
     phrase: bool = False
     negated: bool = False
+    # `budget OR Fahrplan`: the terms after an OR, any of which matches in this one's place.
+    alternatives: list["Term"] = field(default_factory=list)
+
+    @property
+    def choices(self) -> list["Term"]:
+        return [self, *self.alternatives]
 
 
 @dataclass
@@ -133,25 +139,54 @@ class Query:
     def negative(self) -> list[Term]:
         return [term for term in self.terms if term.negated]
 
+    @property
+    def searched(self) -> list[Term]:
+        """Every term, each of an OR's too."""
+        return [choice for term in self.terms for choice in term.choices]
+
+    @property
+    def words(self) -> list[str]:
+        """What the notes found may hold (to mark in their snippets): each term, each of an OR's too."""
+        return [choice.text for term in self.positive for choice in term.choices]
+
 
 def parse(text: str) -> Query:
     query = Query()
     position = 0
+    either = False  # an OR between the last term and the next
     while match := TOKEN.search(text, position):
         position = match.end()
-        minus, operator, _, phrase, word = match.groups()
-        negated = bool(minus)
-        # (An unclosed quote never matches as a phrase: it is part of a word.)
-        if operator and apply_operator(query, operator.lower(), phrase if phrase is not None else word, negated):
+        minus, operator, _, _, word = match.groups()
+        last = query.terms[-1] if query.terms and not query.terms[-1].negated else None
+        # `a OR b`, as Obsidian, Standard Notes and web searches have it: either; `a AND b` is `a b`.
+        # A lower-case "or", or an OR with no term before it, is a word.
+        if word in ("OR", "AND") and not minus and not operator and query.terms:
+            either = either or (word == "OR" and last is not None)  # (after a left-out term, as a space)
             continue
-        if phrase is not None and not operator:
-            if has_searchable_text(phrase):
-                query.terms.append(Term(" ".join(phrase.split()), phrase=True, negated=negated))
+        if either:
+            either = False
+            count = len(query.terms)
+            parse_token(query, match)
+            if len(query.terms) > count and not query.terms[count].negated:
+                last.alternatives.append(query.terms.pop(count))
             continue
-        # Plain words: the token as typed, an operator that is not one and its quotes included.
-        query.terms.extend(Term(part, negated=negated) for part in match.group(0)[len(minus) :].split()
-                           if has_searchable_text(part))
+        parse_token(query, match)
     return query
+
+
+def parse_token(query: Query, match: re.Match) -> None:
+    minus, operator, _, phrase, word = match.groups()
+    negated = bool(minus)
+    # (An unclosed quote never matches as a phrase: it is part of a word.)
+    if operator and apply_operator(query, operator.lower(), phrase if phrase is not None else word, negated):
+        return
+    if phrase is not None and not operator:
+        if has_searchable_text(phrase):
+            query.terms.append(Term(" ".join(phrase.split()), phrase=True, negated=negated))
+        return
+    # Plain words: the token as typed, an operator that is not one and its quotes included.
+    query.terms.extend(Term(part, negated=negated) for part in match.group(0)[len(minus) :].split()
+                       if has_searchable_text(part))
 
 
 def has_searchable_text(text: str) -> bool:
@@ -233,7 +268,17 @@ def trigram_phrase(term: Term):
 
 def expression(index: str, positive: list[Term], negative: list[Term]):
     """`(a AND b) NOT (c OR d)` on the index; None (scan instead) or NOTHING as trigram_phrase."""
-    phrase = word_phrase if index == WORD_INDEX else trigram_phrase
+    single = word_phrase if index == WORD_INDEX else trigram_phrase
+
+    def phrase(term: Term):
+        if not term.alternatives:
+            return single(term)
+        choices = [single(choice) for choice in term.choices]
+        if None in choices:
+            return None
+        choices = [choice for choice in choices if choice is not NOTHING]
+        return "(" + " OR ".join(choices) + ")" if choices else NOTHING
+
     positives = [phrase(term) for term in positive]
     negatives = [phrase(term) for term in negative]
     if None in positives or None in negatives:
@@ -248,7 +293,7 @@ def expression(index: str, positive: list[Term], negative: list[Term]):
 
 
 def index_for(query: Query) -> str:
-    return TRIGRAM_INDEX if any(needs_trigrams(term.text) for term in query.terms) else WORD_INDEX
+    return TRIGRAM_INDEX if any(needs_trigrams(term.text) for term in query.searched) else WORD_INDEX
 
 
 def trigrams_starting_with(text: str) -> list[str] | None:
@@ -279,24 +324,25 @@ def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], l
         return Results([], 0, {}, "word" if index_for(query) == WORD_INDEX else "trigram")
     if index_for(query) == WORD_INDEX:
         match = expression(WORD_INDEX, query.positive, query.negative)
-        words_phrase = len(query.positive) == 1 and query.positive[0].phrase and " " in query.positive[0].text
-        letters_only = all(lone_letter(term) for term in query.positive)
+        words_phrase = (len(query.positive) == 1 and query.positive[0].phrase and " " in query.positive[0].text
+                        and not query.positive[0].alternatives)
+        letters_only = all(lone_letter(term) and not term.alternatives for term in query.positive)
         # Kept to the pinned notes outside the trash, the search reads their own index: through the
         # whole one, it read every match of its words to keep the pinned few (issue 18).
         table = PINNED_WORD_INDEX if any(map(pinned_outside_the_trash, within)) else WORD_INDEX
         results = ranked(table, match, within, outside, limit, offset, words_phrase=words_phrase,
                          newest_first=letters_only)
-        if results.total or any(len(term.text) < 3 for term in query.positive):
+        if results.total or any(len(text) < 3 for text in query.words):
             return results
     match = expression(TRIGRAM_INDEX, query.positive, query.negative)
     if match is None:
         return scanned(query, within, outside, limit, offset)
     if match is NOTHING:
         return Results([], 0, {}, "trigram")
-    two_trigrams_or_more = len(query.positive) == 1 and len(query.positive[0].text) > 3
+    two_trigrams_or_more = len(query.positive) == 1 and len(query.positive[0].text) > 3 and not query.positive[0].alternatives
     return ranked(TRIGRAM_INDEX, match, within, outside, limit, offset,
                   common_substring=query.positive[0].text.lower() if two_trigrams_or_more else None,
-                  marked=[term.text for term in query.positive])
+                  marked=query.words)
 
 
 def excluded_notes(query: Query):
@@ -605,9 +651,9 @@ def scanned(query: Query, within: list[QuerySet], outside: list[QuerySet], limit
     read. Ranked as bm25 would put them first: a match in the title, then the newest."""
     conditions, params = scope_conditions(within, outside, "notes_note.id")
     for term in query.terms:
-        contains = "(instr(lower(title), %s) > 0 OR instr(lower(body), %s) > 0)"
+        contains = "(" + " OR ".join(["(instr(lower(title), %s) > 0 OR instr(lower(body), %s) > 0)"] * len(term.choices)) + ")"
         conditions.append(f"NOT {contains}" if term.negated else contains)
-        params += [term.text.lower(), term.text.lower()]
+        params += [text for choice in term.choices for text in (choice.text.lower(), choice.text.lower())]
     where = " AND ".join(conditions)
     first = query.positive[0].text.lower() if query.positive else ""
     with connection.cursor() as cursor:
@@ -619,7 +665,7 @@ def scanned(query: Query, within: list[QuerySet], outside: list[QuerySet], limit
             [*params, first, limit, offset],
         )
         rows = cursor.fetchall()
-    return Results([row[0] for row in rows], total, excerpts(rows, [term.text for term in query.positive]), "scan")
+    return Results([row[0] for row in rows], total, excerpts(rows, query.words), "scan")
 
 
 def excerpts(rows: list[tuple[int, str, str]], words: list[str]) -> dict[int, str]:

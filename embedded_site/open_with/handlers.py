@@ -23,6 +23,8 @@ from embedded_site.open_with.text_files import RefusedFile, TextFile, quoted, re
 logger = logging.getLogger(__name__)
 # How Notedesk's JSON export starts, whatever its version.
 NOTEDESK_JSON_HEAD = f'{{"format": "{FORMAT_NAME}"'.encode()
+# How a Standard Notes backup starts (its decrypted "Download backup" file, .txt or .json).
+STANDARD_NOTES_HEAD = re.compile(rb'\A\s*\{\s*"version"\s*:\s*"\d+"\s*,\s*"items"\s*:\s*\[')
 # The one form of link to a note (the editor's "Copy link to note" makes it): nothing else is opened.
 NOTE_LINK = re.compile(r"^notedesk://note/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
 
@@ -73,10 +75,13 @@ def import_of(path: Path) -> jobs.Job | None:
     try:
         if suffix == ".enex":
             return start_foreign_import(owner, "enex", path, remove_source=False)
-        if suffix == ".json":
+        if suffix == ".jex" and path.is_file():  # Joplin's export file
+            return start_foreign_import(owner, "markdown-folder", path, remove_source=False)
+        if suffix in (".json", ".txt"):
             with path.open("rb") as file:
-                if file.read(len(NOTEDESK_JSON_HEAD)) == NOTEDESK_JSON_HEAD:
-                    return jobs.start_import(owner, path, remove_source=False)
+                head = file.read(256)
+            if (suffix == ".json" and head.startswith(NOTEDESK_JSON_HEAD)) or STANDARD_NOTES_HEAD.match(head):
+                return jobs.start_import(owner, path, remove_source=False)
         if suffix == ".zip" and path.is_file():
             if is_notedesk_markdown_zip(path):
                 return jobs.start_import(owner, path, remove_source=False)

@@ -154,3 +154,57 @@ def test_files_attached_are_named_at_the_caret(app, live_app, tmp_path):
     note = saved_note(live_app)
     assert [attachment["name"] for attachment in note["attachments"]] == ["report.txt", "photo.png"]
     assert note["body"] == "Agenda\n[[report.txt]]\n![[photo.png]]Notes"
+
+
+def paste_html(app, html, text):
+    return app.evaluate(
+        """([html, text]) => {
+          const data = new DataTransfer();
+          data.setData('text/html', html);
+          data.setData('text/plain', text);
+          return document.getElementById('noteBody').dispatchEvent(
+            new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+        }""",
+        [html, text],
+    )
+
+
+def test_rich_text_pasted_is_pasted_as_markdown(app, live_app):
+    """Copied from a web page: its headings, lists, links, emphasis, quotes, code and tables kept,
+    as Obsidian and Joplin paste them (it was pasted as its bare text, links lost)."""
+    create_note_in_page(app, "Clipping", "Start\n")
+    body = app.locator("#noteBody")
+    body.evaluate("(field) => { field.focus(); field.setSelectionRange(6, 6); }")
+    html = (
+        '<meta charset="utf-8"><h2>Release <em>notes</em></h2><p>Read <a href="https://example.org/a(b)">the '
+        '<b>full</b> post</a> and <a href="javascript:alert(1)">this</a>.<br>Next line</p>'
+        "<ul><li>one</li><li>two<ul><li>two and a half</li></ul></li></ul><ol start=3><li>third</li></ol>"
+        "<blockquote><p>Quoted</p></blockquote><pre><code>x = 1\n</code></pre><p>Use <code>pip</code>.</p>"
+        "<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2|3</td></tr></table>"
+        '<p><img src="https://example.org/p.png" alt="Photo"></p>'
+    )
+    assert not paste_html(app, html, "Release notes\nRead the full post and this.")
+    expected = (
+        "Start\n## Release *notes*\n\nRead [the **full** post](https://example.org/a%28b%29) and this.\nNext line\n\n"
+        "- one\n- two\n\t- two and a half\n\n3. third\n\n> Quoted\n\n```\nx = 1\n```\n\nUse `pip`.\n\n"
+        "| A | B |\n| --- | --- |\n| 1 | 2\\|3 |\n\n[Photo](https://example.org/p.png)"
+    )
+    expect(body).to_have_value(expected)
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    app.keyboard.press("Control+z")  # one edit
+    expect(body).to_have_value("Start\n")
+    # A code editor's copy, and a plain span, are pasted as their text (the browser's own paste).
+    code = '<div style="color: #d4d4d4;white-space: pre;"><div><span style="color: #569cd6;">def</span> f():</div></div>'
+    assert paste_html(app, code, "def f():")
+    assert paste_html(app, "<span>just text</span>", "just text")
+    body.evaluate("(field) => { field.value = '```\\n'; field.setSelectionRange(4, 4); }")
+    assert paste_html(app, "<b>in code</b>", "in code")  # inside a fenced block
+
+
+def test_a_google_docs_copy_keeps_its_own_bold_and_italics_only(app, live_app):
+    create_note_in_page(app, "Docs", "")
+    html = ('<meta charset="utf-8"><b style="font-weight:normal;" id="docs-internal-guid-1"><p dir="ltr">'
+            '<span style="font-weight:400;">Plain, </span><span style="font-weight:700;">bold</span>'
+            '<span style="font-weight:400;"> and </span><span style="font-style:italic;font-weight:400;">italic</span></p></b>')
+    assert not paste_html(app, html, "Plain, bold and italic")
+    expect(app.locator("#noteBody")).to_have_value("Plain, **bold** and *italic*")

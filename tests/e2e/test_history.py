@@ -93,3 +93,20 @@ def test_keep_mine_in_a_conflict_keeps_the_other_version_in_the_history(app, liv
     app.click("#toggleHistory")
     expect(app.locator(".revision .revision-reason").first).to_have_text("Before a conflict was resolved")
     expect(app.locator("#revisionText")).to_contain_text("Changed in another window")
+
+
+def test_restoring_a_version_of_another_title_offers_to_point_the_links_back(app, live_app):
+    note = api(live_app, "POST", "/api/notes/", {"title": "Trip plans", "body": LIST})
+    renamed = api(live_app, "PATCH", f"/api/notes/{note['id']}/", {"title": "Rome trip", "version": note["version"]})
+    linker = api(live_app, "POST", "/api/notes/", {"title": "Index", "body": "See [[Rome trip]]"})
+    app.reload()
+    app.click(f"#note-{note['id']}")
+    expect(app.locator("#noteTitle")).to_have_value(renamed["title"])
+    app.click("#toggleHistory")
+    app.click("#restoreRevision")  # the version titled "Trip plans"
+    expect(app.locator("#noteTitle")).to_have_value("Trip plans")
+    offer = app.locator(".toast", has_text="1 note links to “Rome trip”. Point that link to “Trip plans”?")
+    expect(offer).to_be_visible()
+    offer.locator(".toast-action").click()
+    expect(app.locator(".toast", has_text="Updated the links in 1 note")).to_be_visible()
+    assert api(live_app, "GET", f"/api/notes/{linker['id']}/")["body"] == "See [[Trip plans]]"

@@ -88,3 +88,44 @@ def test_enter_in_a_fenced_code_block_is_a_plain_line_break(app):
     app.keyboard.type("  - two\n```\n- after")
     app.keyboard.press("Enter")
     expect(app.locator("#noteBody")).to_have_value("```yaml\nitems:\n  - one\n  - two\n```\n- after\n- ")
+
+
+def test_ctrl_b_and_ctrl_i_mark_the_selection_bold_or_italic_and_take_it_back(app, live_app):
+    create_note_in_page(app, "Emphasis", "make this bold and that italic")
+    body = app.locator("#noteBody")
+    body.evaluate("(field) => field.setSelectionRange(5, 9)")  # "this"
+    app.keyboard.press("Control+b")
+    expect(body).to_have_value("make **this** bold and that italic")
+    assert body.evaluate("(field) => [field.selectionStart, field.selectionEnd]") == [7, 11]  # still "this"
+    app.keyboard.press("Control+b")  # again: plain again
+    expect(body).to_have_value("make this bold and that italic")
+    body.evaluate("(field) => field.setSelectionRange(19, 23)")  # "that"
+    app.keyboard.press("Control+i")
+    expect(body).to_have_value("make this bold and *that* italic")
+    app.keyboard.press("End")
+    app.keyboard.press("Control+b")  # nothing selected: a pair, the caret between
+    app.keyboard.type("loud")
+    expect(body).to_have_value("make this bold and *that* italic**loud**")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert saved_body(live_app) == "make this bold and *that* italic**loud**"
+    body.evaluate("(field) => field.setSelectionRange(0, 4)")  # "make"
+    app.keyboard.press("Control+i")
+    expect(body).to_have_value("*make* this bold and *that* italic**loud**")
+    app.keyboard.press("Control+z")  # one edit, which Undo takes back
+    expect(body).to_have_value("make this bold and *that* italic**loud**")
+
+
+def test_ctrl_k_makes_the_selection_a_link(app, live_app):
+    create_note_in_page(app, "Links", "read the manual at https://example.org/manual")
+    body = app.locator("#noteBody")
+    body.evaluate("(field) => field.setSelectionRange(5, 15)")  # "the manual"
+    app.keyboard.press("Control+k")
+    app.keyboard.type("https://example.org")
+    expect(body).to_have_value("read [the manual](https://example.org) at https://example.org/manual")
+    body.evaluate("(field) => field.setSelectionRange(field.value.length - 26, field.value.length)")  # the address
+    app.keyboard.press("Control+k")
+    app.keyboard.type("it")
+    expect(body).to_have_value("read [the manual](https://example.org) at [it](https://example.org/manual)")
+    app.keyboard.press("Control+z")
+    app.keyboard.press("Control+z")
+    expect(body).to_have_value("read [the manual](https://example.org) at https://example.org/manual")

@@ -149,3 +149,48 @@ def test_create_it_on_a_link_to_a_title_too_long_for_a_note_cuts_it_to_whole_cha
     expect(app.locator("#noteTitle")).to_have_value(long_title[:-1])
     titles = [n["title"] for n in api(live_app, "GET", "/api/notes/")["notes"]]
     assert long_title[:-1] in titles
+
+
+def test_a_heading_link_opens_its_note_at_the_heading(app, live_app):
+    app.set_viewport_size({"width": 1000, "height": 600})
+    filler = "\n\n".join(f"Paragraph {n} of the plan." for n in range(60))
+    target = note(live_app, "Project plan", f"# Intro\n\n{filler}\n\n## Goals\n\nShip it.\n\n{filler}\n")
+    source = note(live_app, "Index", "See [[Project plan#Goals|the goals]], or [[#Local]].\n\n" + filler + "\n\n## Local\n\nThe end.")
+    open_note(app, source["id"])
+    app.click("#togglePreview")
+    expect(app.locator("#preview a.wikilink")).to_have_text("the goals")
+    app.click("#preview a.wikilink")
+    expect(app.locator("#noteTitle")).to_have_value("Project plan")
+    expect(app.locator("#note-%d" % target["id"])).to_have_attribute("aria-selected", "true")
+    goals = app.locator("#preview h2", has_text="Goals")
+    expect(goals).to_be_in_viewport()
+    expect(app.locator("#preview h1", has_text="Intro")).not_to_be_in_viewport()
+    # `[[#Local]]`: a heading of the same note.
+    open_note(app, source["id"])
+    app.click("#togglePreview")
+    local = app.locator("#preview h2", has_text="Local")
+    expect(local).not_to_be_in_viewport()
+    app.click("#preview a.heading-link")
+    expect(local).to_be_in_viewport()
+    assert app.locator(".toast").count() == 0
+
+
+def test_after_a_hash_the_completion_lists_the_note_s_headings(app, live_app):
+    note(live_app, "Project plan", "# Goals\n\nShip.\n\n## Risks and costs\n\n```\n# not a heading\n```\n\n### Go-live\n")
+    journal = note(live_app, "Journal", "## Today\n\nSee ")
+    open_note(app, journal["id"])
+    body = app.locator("#noteBody")
+    body.click()
+    body.press("Control+End")
+    app.keyboard.type("[[project plan#go")
+    options = app.locator("#titleCompletions [role=option] .completion-title")
+    expect(options).to_have_text(["Goals", "Go-live"])
+    app.keyboard.press("ArrowDown")
+    app.keyboard.press("Enter")
+    expect(body).to_have_value("## Today\n\nSee [[Project plan#Go-live]]")
+    app.keyboard.type(" and [[#")  # this note's own headings
+    expect(options).to_have_text(["Today"])
+    app.keyboard.press("Enter")
+    expect(body).to_have_value("## Today\n\nSee [[Project plan#Go-live]] and [[#Today]]")
+    app.keyboard.type(" [[Project plan#nothing")
+    expect(app.locator(".completion-empty")).to_have_text("No such heading in “Project plan”, or no note of that title")

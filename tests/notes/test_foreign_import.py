@@ -102,10 +102,10 @@ def test_a_vault_note_is_titled_by_its_front_matter_else_its_file_name_and_its_l
     assert sorted(notes) == ["2025-03-03", "Meeting notes", "Project plan"]  # not its first heading, as in Obsidian
     daily = notes["2025-03-03"]
     assert daily["body"] == DAILY_NOTE.replace("See [[plan]], [[Plan#Goals|the goals]] and [[Projects/plan]]",
-                                               "See [[Project plan|plan]], [[Project plan|the goals]] and [[Project plan|Projects/plan]]")
+                                               "See [[Project plan|plan]], [[Project plan#Goals|the goals]] and [[Project plan|Projects/plan]]")
     assert daily["tags"] == ["daily"]
     assert daily["body"].splitlines()[1] == (
-        "See [[Project plan|plan]], [[Project plan|the goals]] and [[Project plan|Projects/plan]]; not `[[plan]]` in code."
+        "See [[Project plan|plan]], [[Project plan#Goals|the goals]] and [[Project plan|Projects/plan]]; not `[[plan]]` in code."
     )
     assert "and [[Meeting notes]]." in daily["body"]
     attached = [(attachment.name, b"".join(attachment.chunks())) for attachment in daily["attachments"]]
@@ -822,3 +822,117 @@ def test_a_tag_holding_commas_becomes_the_tags_between_them_and_the_note_is_impo
     assert [note["tags"] for note in found.records] == [[*(f"tag {number}" for number in range(19)), "work"]]
     assert [item.reason for item in found.skipped] == [
         "it has 21 tags, more than the 20 a note holds: the note is imported with the first 20"]
+
+
+def test_an_imported_link_to_a_heading_keeps_its_heading():
+    from embedded_site.notes.foreign_import import links_pointed_at_titles
+
+    titles = {"plan": "Project plan", "projects/plan": "Project plan", "project plan": "Project plan"}
+    body = "[[plan#Risks]], [[Projects/plan#^abc123]], [[plan.md#Goals|goals]], [[Project plan#Goals]], [[plan]]"
+    assert links_pointed_at_titles(body, titles) == (
+        "[[Project plan#Risks|plan#Risks]], [[Project plan#^abc123|Projects/plan#^abc123]], "
+        "[[Project plan#Goals|goals]], [[Project plan#Goals]], [[Project plan|plan]]"
+    )
+
+
+def joplin_item(item_id, title, body, **properties):
+    lines = [f"{key}: {value}" for key, value in {"id": item_id, **properties}.items()]
+    head = f"{title}\n\n{body}\n\n" if body else (f"{title}\n\n" if title else "")
+    return head + "\n".join(lines)
+
+
+JOPLIN_DATES = {"created_time": "2024-02-01T10:00:00.000Z", "updated_time": "2024-02-02T10:00:00.000Z",
+                "user_created_time": "2024-02-01T10:00:00.000Z", "user_updated_time": "2024-02-02T10:00:00.000Z"}
+
+
+def joplin_raw_export() -> bytes:
+    work, projects, plan, meeting, todo, gone, image, tag = (f"{n:032x}" for n in range(1, 9))
+    return zipped({
+        f"export/{work}.md": joplin_item(work, "Work", "", **JOPLIN_DATES, parent_id="", type_=2),
+        f"export/{projects}.md": joplin_item(projects, "Projects", "", **JOPLIN_DATES, parent_id=work, type_=2),
+        f"export/{plan}.md": joplin_item(plan, "Project plan", "# Goals\n\nShip it.", parent_id=projects, is_todo=0,
+                                         encryption_applied=0, deleted_time=0, **JOPLIN_DATES, latitude="0.00000000", type_=1),
+        f"export/{meeting}.md": joplin_item(
+            meeting, "Meeting", f"See [the plan](:/{plan}) and [Project plan](:/{plan}#goals).\n\n![diagram.png](:/{image})",
+            parent_id=work, is_todo=0, encryption_applied=0, deleted_time=0, **JOPLIN_DATES, type_=1),
+        f"export/{todo}.md": joplin_item(todo, "Call the bank", "", parent_id=work, is_todo=1, todo_completed=1700000000000,
+                                         encryption_applied=0, deleted_time=0, **JOPLIN_DATES, type_=1),
+        f"export/{gone}.md": joplin_item(gone, "In Joplin's trash", "old", parent_id=work, is_todo=0, encryption_applied=0,
+                                         deleted_time=1700000000000, **JOPLIN_DATES, type_=1),
+        f"export/{image}.md": joplin_item(image, "diagram.png", "", mime="image/png", file_extension="png", **JOPLIN_DATES, type_=4),
+        f"export/resources/{image}.png": b"\x89PNG the diagram",
+        f"export/{tag}.md": joplin_item(tag, "Urgent", "", **JOPLIN_DATES, type_=5),
+        f"export/{'f' * 32}.md": joplin_item("f" * 32, "", "", note_id=meeting, tag_id=tag, **JOPLIN_DATES, type_=6),
+    })
+
+
+def test_a_joplin_raw_export_becomes_its_notes_with_notebooks_tags_dates_links_and_files(api):
+    # It was read as another app's folder: each note titled by its id, its text ending in
+    # Joplin's thirty lines of properties, each notebook and file a note of its own.
+    content = joplin_raw_export()
+    for created in (3, 0):
+        finished = wait_for_job(api, api.client.post("/api/jobs/import-other/", {
+            "source": "markdown-folder", "file": io.BytesIO(content)}, HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
+        assert finished["state"] == "done", finished
+        assert finished["result"]["created"] == created
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["Call the bank", "Meeting", "Project plan"]
+    plan = Note.objects.get(title="Project plan")
+    assert plan.body == "# Goals\n\nShip it."
+    assert sorted(tag.name for tag in plan.tags.all()) == ["projects", "work"]
+    assert plan.created.isoformat() == "2024-02-01T10:00:00+00:00" and plan.updated.isoformat() == "2024-02-02T10:00:00+00:00"
+    meeting = Note.objects.get(title="Meeting")
+    assert meeting.body == "See [[Project plan|the plan]] and [[Project plan#goals]].\n\n![diagram.png](<diagram.png>)"
+    assert sorted(tag.name for tag in meeting.tags.all()) == ["urgent", "work"]
+    [attachment] = meeting.attachments.all()
+    assert attachment.name == "diagram.png"
+    html = api.post("/api/preview/", {"body": meeting.body, "note": meeting.pk}).json()["html"]
+    assert f'<img src="/api/attachments/{attachment.pk}/" alt="diagram.png">' in html
+    assert f'data-note="{plan.pk}"' in html
+    assert api.get(f"/api/notes/{plan.pk}/backlinks/").json()["total"] == 1
+    assert Note.objects.get(title="Call the bank").body == "- [x] Call the bank\n"
+
+
+def test_markdown_links_between_the_notes_of_a_folder_become_links_between_notes(api):
+    # Joplin's Markdown export, and Obsidian with "Use [[Wikilinks]]" off, link notes so; the
+    # preview showed them as text ("Not a note or a file of this note").
+    content = zipped({
+        "export/Work/Meeting.md": "# Meeting\n\nSee [Plan](../Work/Plan.md), [the plan](<../Work/Plan.md#Goals>), "
+                                  "[Trip](../Home/Trip%20to%20Rome.md) and [x](Work/Plan.md); not `[Plan](Plan.md)`, "
+                                  "[gone](Gone.md) nor [site](https://example.org/a.md).",
+        "export/Work/Plan.md": "# Plan\n\n## Goals\n",
+        "export/Home/Trip to Rome.md": "Flights",
+    })
+    finished = wait_for_job(api, api.client.post("/api/jobs/import-other/", {
+        "source": "markdown-folder", "file": io.BytesIO(content)}, HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
+    assert finished["state"] == "done", finished
+    meeting = Note.objects.get(title="Meeting")
+    assert meeting.body == (
+        "# Meeting\n\nSee [[Plan]], [[Plan#Goals|the plan]], [[Trip to Rome|Trip]] and [[Plan|x]]; not `[Plan](Plan.md)`, "
+        "[gone](Gone.md) nor [site](https://example.org/a.md)."
+    )
+    plan = Note.objects.get(title="Plan")
+    assert api.get(f"/api/notes/{plan.pk}/backlinks/").json()["total"] == 1
+
+
+def test_a_joplin_jex_export_is_imported_as_its_raw_export_directory_is(api):
+    # JEX, Joplin's own export file, is a tar of that directory's files.
+    import tarfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(joplin_raw_export())) as raw, tarfile.open(fileobj=buffer, mode="w") as archive:
+        for info in raw.infolist():
+            content = raw.read(info)
+            member = tarfile.TarInfo(info.filename.removeprefix("export/"))
+            member.size, member.mtime = len(content), 1700000000
+            archive.addfile(member, io.BytesIO(content))
+        link = tarfile.TarInfo("evil.md")
+        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        archive.addfile(link)
+    finished = wait_for_job(api, api.client.post("/api/jobs/import-other/", {
+        "source": "markdown-folder", "file": io.BytesIO(buffer.getvalue())}, HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
+    assert finished["state"] == "done", finished
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["Call the bank", "Meeting", "Project plan"]
+    meeting = Note.objects.get(title="Meeting")
+    [attachment] = meeting.attachments.all()
+    assert b"".join(api.get(f"/api/attachments/{attachment.pk}/").streaming_content) == b"\x89PNG the diagram"
+    assert finished["result"]["skipped_files"] == [{"path": "evil.md", "reason": "a link to a file: not followed"}]

@@ -94,6 +94,16 @@ def test_the_preview_shows_footnotes_in_the_note_and_task_lists_as_checkboxes(ap
     assert "&lt;input type=text name=x&gt;" in html and html.count("<input") == 2
 
 
+def test_the_preview_shows_a_front_matter_apart_not_as_a_heading(api):
+    # An Obsidian note's properties, as an import keeps them at the top of the text.
+    body = "---\naliases: [Start page]\nstatus: <done>\n---\n# Home\n\n- [ ] call\n\nText\n\n---\nnot: properties\n---\n"
+    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    assert html.startswith('<pre class="front-matter"><code>aliases: [Start page]\nstatus: &lt;done&gt;</code></pre>\n<h1>Home</h1>')
+    assert "<h2>aliases" not in html
+    assert 'data-line="6"' in html  # the to-do's line of the text, counted from the top
+    assert "<h2>not: properties</h2>" in html  # `---` lines further down are no front matter
+
+
 def test_an_export_job_reports_progress_and_its_file_downloads(api):
     make_notes(api, 3)
     job = api.post("/api/jobs/export/", {"format": "json", "destination": "download"})
@@ -299,3 +309,29 @@ def test_the_export_file_is_deleted_when_old_jobs_are_forgotten(api, owner, monk
 
 def test_export_jobs_are_only_started_with_post(api):
     assert api.get("/api/jobs/export/").status_code == 405
+
+
+def test_an_address_typed_as_it_is_is_a_link(api):
+    body = ("See https://example.org/a?b=1&c=(2). Or http://example.com/path_(x), then `https://in.code/x`, "
+            "[text https://inside.link](https://example.net) and <https://angle.example>; nothing for https:// alone.")
+    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    assert '<a href="https://example.org/a?b=1&amp;c=(2)" target="_blank" rel="noopener noreferrer">https://example.org/a?b=1&amp;c=(2)</a>.' in html
+    assert '<a href="http://example.com/path_(x)" target="_blank" rel="noopener noreferrer">http://example.com/path_(x)</a>,' in html
+    assert "<code>https://in.code/x</code>" in html
+    assert html.count("<a ") == 4  # the link's text stays text; the one in angle brackets is one link
+    assert "nothing for https:// alone." in html
+    html = api.post("/api/preview/", {"body": "(see https://example.org/x) and javascript://alert(1)"}).json()["html"]
+    assert '(see <a href="https://example.org/x" target="_blank" rel="noopener noreferrer">https://example.org/x</a>)' in html
+    assert "javascript" in html and html.count("<a ") == 1
+
+
+def test_obsidian_s_highlights_and_callouts_are_shown_as_such(api):
+    body = ("A ==very **important**== point, not == this == nor a===b.\n\n"
+            "> [!warning] Mind the gap\n> Trains *stop* here.\n\n> [!tip]\n> No title of its own.\n\n> [!note] Title only\n\n> A plain quote")
+    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    assert "A <mark>very <strong>important</strong></mark> point, not == this == nor a===b." in html
+    assert ('<blockquote class="callout callout-warning">\n<p class="callout-title">Mind the gap</p>'
+            "<p>Trains <em>stop</em> here.</p>") in html
+    assert '<blockquote class="callout callout-tip">\n<p class="callout-title">Tip</p><p>No title of its own.</p>' in html
+    assert '<blockquote class="callout callout-note">\n<p class="callout-title">Title only</p>' in html
+    assert "<blockquote>\n<p>A plain quote</p>" in html

@@ -250,3 +250,40 @@ def test_a_relative_link_goes_to_the_notes_file_of_that_name_or_is_shown_as_text
     assert 'href="#top"' in html and 'href="https://example.org"' in html and 'href="/api/tags/"' in html
     without_the_note = api.post("/api/preview/", {"body": body}).json()["html"]
     assert manual["url"] not in without_the_note and '<span class="unlinked"' in without_the_note
+
+
+def test_a_link_to_a_heading_is_a_link_to_its_note():
+    # Obsidian's `[[Note#Heading]]`, `[[Note#Heading|text]]` and `[[Note#^block]]` link to "Note";
+    # a note may be titled with a `#` too (`C#`), so the whole target is a key as well.
+    assert list(links_in("[[Plan#Goals]] [[plan#Risks|the risks]] [[Plan#^abc123]] [[C#]]")) == [
+        "plan#goals", "plan", "plan#risks", "plan#^abc123", "c#", "c",
+    ]
+    assert list(links_in("[[#A heading of this note]]")) == ["#a heading of this note"]
+
+
+def test_the_preview_leads_a_heading_link_to_its_note_at_the_heading(api):
+    target = create(api, "Project plan", "# Goals\n\nShip.\n")
+    html = api.post("/api/preview/", {"body": "[[Project plan#Goals]] and [[project plan#Goals|the goals]]"}).json()["html"]
+    assert html.count(f'class="wikilink" data-note="{target["id"]}" data-heading="Goals"') == 2
+    assert ">Project plan › Goals</a>" in html and ">the goals</a>" in html
+    assert "missing" not in html
+    # A heading of the note itself; a note missing, whose creation makes the title, not "Title#Heading".
+    html = api.post("/api/preview/", {"body": "[[#Goals]] and [[Nowhere#Goals]]"}).json()["html"]
+    assert '<a href="#heading" class="heading-link" data-heading="Goals"' in html and ">Goals</a>" in html
+    assert 'class="wikilink missing" data-title="Nowhere"' in html
+    # A note titled with the `#` is the one the whole target names.
+    sharp = create(api, "C#")
+    html = api.post("/api/preview/", {"body": "[[C#]]"}).json()["html"]
+    assert f'data-note="{sharp["id"]}"' in html and "data-heading" not in html
+
+
+def test_heading_links_are_backlinks_and_follow_a_rename(api):
+    target = create(api, "Project plan", "# Goals\n")
+    linker = create(api, "Index", "[[Project plan#Goals]], [[project plan#Goals|goals]], [[Project plan#^abc]], [[Project planet#x]]")
+    assert [n["title"] for n in api.get(f"/api/notes/{target['id']}/backlinks/").json()["notes"]] == ["Index"]
+    save(api, target, title="Plan B")
+    response = api.post(f"/api/notes/{target['id']}/relink/", {"former_title": "Project plan"})
+    assert response.json() == {"updated": 1, "notes": [linker["id"]]}
+    assert api.get(f"/api/notes/{linker['id']}/").json()["body"] == (
+        "[[Plan B#Goals]], [[Plan B#Goals|goals]], [[Plan B#^abc]], [[Project planet#x]]"
+    )

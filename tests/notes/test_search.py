@@ -71,8 +71,10 @@ def test_search_syntax_from_the_person_is_taken_as_words_never_a_500(api, make_n
 
 
 def test_quotes_in_a_word_are_escaped_inside_the_phrase():
-    query = search_query.parse('zebra" OR (')
-    assert search_query.expression(search_query.WORD_INDEX, query.positive, query.negative) == '("zebra"""* AND "OR"*)'
+    query = search_query.parse('zebra" OR (')  # (an OR with nothing after it is left out, as being typed)
+    assert search_query.expression(search_query.WORD_INDEX, query.positive, query.negative) == '("zebra"""*)'
+    query = search_query.parse('zebra" OR "NEAR" OR (')
+    assert search_query.expression(search_query.WORD_INDEX, query.positive, query.negative) == '(("zebra"""* OR "NEAR"))'
 
 
 def test_search_words_that_are_fts_keywords_are_searched_as_words(api, make_note):

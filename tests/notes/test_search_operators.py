@@ -232,3 +232,25 @@ def test_the_trigram_index_follows_every_change(api, scripts):
     Note.objects.filter(title="Plain").delete()
     check_trigram_index()
     check_search_index()
+
+
+def test_or_between_terms_is_either_and_and_is_both():
+    query = parse('budget OR "train times" OR Fahrplan AND lang -old or')
+    assert query.terms == [
+        Term("budget", alternatives=[Term("train times", phrase=True), Term("Fahrplan")]),
+        Term("lang"), Term("old", negated=True), Term("or"),
+    ]
+    assert [term.text for term in parse("OR AND").terms] == ["OR"]  # no word before it: a word
+    assert parse("budget OR").terms == [Term("budget")]  # being typed
+    assert parse("budget -old OR new").terms == [Term("budget"), Term("old", negated=True), Term("new")]
+
+
+@pytest.mark.parametrize("q", ["budget OR Fahrplan", "Fahrplan OR budget", "budg OR Fahrpl", "预算 OR Fahrplan"])
+def test_a_search_with_or_finds_the_notes_with_either(api, make_note, q):
+    make_note(title="Money", body="The budget for 2027, 预算")
+    make_note(title="Trains", body="Der Fahrplan ist lang.")
+    make_note(title="Other", body="Nothing of either")
+    found = search(api, q)
+    assert sorted(note["title"] for note in found["notes"]) == ["Money", "Trains"] and found["total"] == 2
+    assert titles(api, q + " -lang") == ["Money"]
+    assert titles(api, "Fahrplan AND lang") == ["Trains"]

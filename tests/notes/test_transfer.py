@@ -675,3 +675,31 @@ def test_markdown_exports_have_names_windows_can_extract_and_import_back_unchang
     empty_the_database(attachments_dir)
     assert imported(api, "notes.zip", content).json()["attachments"] == 6
     assert (notes_as_exported(), attachments_as_stored()) == (notes, attachments)
+
+
+def test_a_note_s_own_front_matter_joins_the_export_s_and_comes_back_as_it_was(api, make_note):
+    # Obsidian's properties, kept at the top of the text by an import: exported as a second front
+    # matter, Obsidian read them as a rule and a heading "aliases: [Start page]".
+    body = "---\naliases: [Start page]\nstatus: active\nlinks:\n  - one\n  - two\n---\n# Home\n\nText\n"
+    note = make_note(title="Home", body=body)
+    kept = make_note(title="Odd", body="---\ntitle: mine\n---\nA title key of its own stays in the text\n")
+    archive = zipfile.ZipFile(io.BytesIO(exported(api, "markdown")))
+    text = archive.read("Home.md").decode()
+    assert text == (
+        "---\n"
+        'title: "Home"\n'
+        'tags: []\n'
+        "pinned: false\n"
+        f'uid: "{note.uid}"\n'
+        f'created: "{note.created.isoformat()}"\n'
+        f'updated: "{note.updated.isoformat()}"\n'
+        "aliases: [Start page]\nstatus: active\nlinks:\n  - one\n  - two\n"
+        "---\n"
+        "# Home\n\nText\n"
+    )
+    assert archive.read("Odd.md").decode().endswith("---\n---\ntitle: mine\n---\nA title key of its own stays in the text\n")
+    content = exported(api, "markdown")
+    Note.objects.all().delete()
+    assert imported(api, "notes.zip", content).status_code == 200
+    assert Note.objects.get(title="Home").body == body
+    assert Note.objects.get(title="Odd").body == kept.body

@@ -144,3 +144,36 @@ def test_a_file_that_holds_notes_is_imported_not_opened_as_a_note_of_its_text(tm
     assert sorted(Note.objects.values_list("title", flat=True)) == [
         "From Evernote", "From Notedesk", "From Obsidian", "settings"]
     assert enex.exists() and export.exists() and vault.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_standard_notes_backup_opened_with_the_app_is_imported(tmp_path):
+    backup = {"version": "004", "items": [
+        {"uuid": "0a46ec72-6fe4-43aa-b825-271a92d856fa", "content_type": "Note", "created_at": "2025-01-01T00:00:00.000Z",
+         "updated_at": "2025-01-01T00:00:00.000Z", "content": {"title": "From Standard Notes", "text": "Hi", "references": []}}]}
+    text = write(tmp_path, "Standard Notes Backup and Import File.txt", json.dumps(backup, indent=2).encode())
+    plain = write(tmp_path, "list.txt", b"Milk\nBread\n")
+    detail = opening.open_files([text, plain])
+    assert [note["title"] for note in detail["notes"]] == ["list"]  # another text file is a note, as before
+    assert [finished(job)["result"]["created"] for job in detail["imports"]] == [1]
+    assert Note.objects.get(title="From Standard Notes").body == "Hi"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_joplin_jex_file_opened_with_the_app_is_imported(tmp_path):
+    import io
+    import tarfile
+
+    from tests.notes.test_foreign_import import joplin_raw_export
+
+    jex = tmp_path / "Joplin.jex"
+    with zipfile.ZipFile(io.BytesIO(joplin_raw_export())) as raw, tarfile.open(jex, "w") as archive:
+        for info in raw.infolist():
+            content = raw.read(info)
+            member = tarfile.TarInfo(info.filename.removeprefix("export/"))
+            member.size = len(content)
+            archive.addfile(member, io.BytesIO(content))
+    detail = opening.open_files([jex])
+    assert detail["notes"] == []
+    assert [finished(job)["result"]["created"] for job in detail["imports"]] == [3]
+    assert jex.exists()

@@ -7,7 +7,8 @@ import { Backlinks } from './backlinks.js';
 import { caretPoint } from './caret_point.js';
 import { showConflictVersions } from './conflict_view.js';
 import { HistoryPanel, formatSize } from './history.js';
-import { continueListsOnEnter, indentWithTab } from './indent.js';
+import { continueListsOnEnter, emphasisOnKeys, indentWithTab } from './indent.js';
+import { insideCodeBlock, markdownFromHtml } from './paste_html.js';
 import { reference, shifted, withPastedNames } from './references.js';
 import { STATE_LABELS, conflictWording } from './saver.js';
 import { TitleCompletion } from './title_completion.js';
@@ -50,6 +51,19 @@ export class Editor extends EventTarget {
     });
     $('noteBody').addEventListener('paste', (event) => {
       const { files, types } = event.clipboardData;
+      if (types.includes('text/html') && !this.readOnly) {  // rich text: as Markdown (paste_html.js)
+        const field = $('noteBody');
+        const markdown = insideCodeBlock(field.value, field.selectionStart) ? null : markdownFromHtml(event.clipboardData.getData('text/html'));
+        if (markdown !== null && markdown !== event.clipboardData.getData('text/plain').trim()) {
+          event.preventDefault();
+          // As typing would: one edit that Undo takes back, which the saver hears.
+          if (!document.execCommand('insertText', false, markdown)) {
+            field.setRangeText(markdown, field.selectionStart, field.selectionEnd, 'end');
+            field.dispatchEvent(new Event('input', { bubbles: true }));
+          }
+          return;
+        }
+      }
       // Text first: a spreadsheet's cells, copied, come with a picture of them too.
       if (!files.length || types.includes('text/plain')) return;
       event.preventDefault();
@@ -71,6 +85,7 @@ export class Editor extends EventTarget {
     this.completion = new TitleCompletion($('noteBody'), $('titleCompletions'));
     indentWithTab($('noteBody'));  // after the completion, whose Tab and Enter come first
     continueListsOnEnter($('noteBody'));
+    emphasisOnKeys($('noteBody'));
     this.backlinks = new Backlinks(this);
     $('preview').addEventListener('click', (event) => {
       const task = event.target.closest('input.task-list-item-checkbox');
@@ -84,12 +99,19 @@ export class Editor extends EventTarget {
         document.getElementById(footnote.getAttribute('href').slice(1))?.scrollIntoView({ block: 'nearest' });
         return;
       }
+      const toHeading = event.target.closest('a.heading-link');
+      if (toHeading) {  // `[[#Heading]]`: a heading of this note
+        event.preventDefault();
+        this.scrollToHeading(toHeading.dataset.heading);
+        return;
+      }
       const link = event.target.closest('a.wikilink');
       if (!link) return;
       event.preventDefault();
       const noteId = link.dataset.note ? Number(link.dataset.note) : null;
       const trashedId = link.dataset.inTrash ? Number(link.dataset.inTrash) : null;
-      this.dispatchEvent(new CustomEvent('follow-link', { detail: { noteId, trashedId, title: link.dataset.title } }));
+      const heading = link.dataset.heading || null;
+      this.dispatchEvent(new CustomEvent('follow-link', { detail: { noteId, trashedId, title: link.dataset.title, heading } }));
     });
     // A renamed note: the links to its former title can follow it (asked once the field is left).
     $('noteTitle').addEventListener('focus', () => { this.titleAtFocus = { saver: this.saver, title: this.saver?.draft.fields.title }; });
@@ -350,6 +372,24 @@ export class Editor extends EventTarget {
     const { html } = await renderPreview(this.saver.draft.fields.body, this.saver.draft.noteId);
     if (html.trim()) $('preview').innerHTML = html;  // sanitised by the server
     else $('preview').replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Nothing to preview yet.' }));
+  }
+
+  // A link's `#Heading` (or Obsidian's `#^block`): the open note's preview, scrolled to it.
+  async showHeading(heading) {
+    if ($('preview').hidden) {
+      this.setPreview(true);
+      await this.showPreview();
+    }
+    this.scrollToHeading(heading);
+  }
+
+  scrollToHeading(heading) {
+    const wanted = titleKey(heading);
+    const blocks = wanted.startsWith('^')
+      ? [...$('preview').querySelectorAll('p, li')].filter((block) => titleKey(block.textContent).endsWith(wanted))
+      : [...$('preview').querySelectorAll('h1, h2, h3, h4, h5, h6')].filter((block) => titleKey(block.textContent) === wanted);
+    blocks[0]?.scrollIntoView({ block: 'start' });
+    return Boolean(blocks[0]);
   }
 
   setPreview(on) {

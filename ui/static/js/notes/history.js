@@ -133,6 +133,7 @@ export class HistoryPanel {
   // Restores a revision into the saver's note; true if it was.
   async restoreInto(saver, revisionId) {
     let note;
+    const former = saver.draft.fields.title;
     try {
       note = await restoreRevision(saver.draft.noteId, revisionId, saver.draft.version);
     } catch { return false; /* the ajax helper has shown why */ }
@@ -141,6 +142,9 @@ export class HistoryPanel {
     if (this.editor.saver === saver) {
       this.editor.showFields({ tags: true });
       if (this.open) await this.load({ keepSelection: true });
+      // A version of another title renames the note back: the links to the title it had can follow, as after a rename.
+      this.editor.titleAtFocus = { saver, title: former };
+      this.editor.offerRelink();
     }
     return true;
   }

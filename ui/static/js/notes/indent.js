@@ -61,6 +61,56 @@ export function continueListsOnEnter(textarea) {
   });
 }
 
+// Ctrl+B and Ctrl+I (⌘ on macOS) put `**` or `*` around the selection, or take them off if it has
+// them (inside or just outside it), as Obsidian, Joplin and Standard Notes do; with nothing
+// selected, a pair with the caret between. Ctrl+K makes a link (insertLink). One edit that Undo
+// takes back.
+export function emphasisOnKeys(textarea) {
+  textarea.addEventListener('keydown', (event) => {
+    if (event.defaultPrevented || event.isComposing || textarea.readOnly) return;
+    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+    if (event.key.toLowerCase() === 'k') {
+      event.preventDefault();
+      insertLink(textarea);
+      return;
+    }
+    const marker = { b: '**', i: '*' }[event.key.toLowerCase()];
+    if (!marker) return;
+    event.preventDefault();
+    const { value, selectionStart: start, selectionEnd: end } = textarea;
+    const selected = value.slice(start, end);
+    const size = marker.length;
+    const marked = (text) => text.length >= 2 * size && text.startsWith(marker) && text.endsWith(marker)
+      && (size === 2 || !text.startsWith('**') || text.startsWith('***'));  // `*` alone, not a bold's `**`
+    if (marked(selected)) {
+      replace(textarea, start, end, selected.slice(size, -size));
+      textarea.setSelectionRange(start, end - 2 * size);
+    } else if (start >= size && marked(value.slice(start - size, end + size))) {
+      replace(textarea, start - size, end + size, selected);
+      textarea.setSelectionRange(start - size, end - size);
+    } else {
+      replace(textarea, start, end, marker + selected + marker);
+      textarea.setSelectionRange(start + size, end + size);
+    }
+  });
+}
+
+// Ctrl+K, as Obsidian's and Joplin's: the selection as a link's text, `[text]()`, the caret
+// where the address goes; a selected address as the address, `[](https://…)`, the caret where
+// the text goes.
+function insertLink(textarea) {
+  const { value, selectionStart: start, selectionEnd: end } = textarea;
+  const selected = value.slice(start, end);
+  if (/^(?:https?:\/\/|mailto:)\S+$/i.test(selected)) {
+    replace(textarea, start, end, `[](${selected})`);
+    textarea.setSelectionRange(start + 1, start + 1);
+  } else {
+    replace(textarea, start, end, `[${selected}]()`);
+    const caret = start + selected.length + 3;
+    textarea.setSelectionRange(caret, caret);
+  }
+}
+
 // From the start of the selection's first line to the end of its last; a selection that ends
 // just after a line break leaves the next line alone.
 function linesOf(value, start, end) {

@@ -298,11 +298,12 @@ function newNote({ title = '' } = {}) {
 
 // A link followed, from the preview or the Backlinks section. A link to a note in the trash
 // offers it back rather than a second note of its title.
-async function followLink({ noteId, trashedId, title }) {
+async function followLink({ noteId, trashedId, title, heading }) {
   if (noteId) {
     try {
       openNote(await getNote(noteId));
-    } catch { /* the ajax helper has shown why */ }
+    } catch { return; /* the ajax helper has shown why */ }
+    if (heading) await editor.showHeading(heading);
     return;
   }
   if (trashedId) {

@@ -1,11 +1,33 @@
 // `[[` in the note's text: a list of note titles under the caret, from the API as you type.
-// Arrow keys choose, Enter or Tab puts in `[[Title]]`, Escape closes it.
-import { completeTitles } from './api.js';
+// Arrow keys choose, Enter or Tab puts in `[[Title]]`, Escape closes it. After a `#`, as in
+// Obsidian, the headings of that note (`[[Title#`), or of this one (`[[#`): `[[Title#Heading]]`.
+import { completeTitles, getNote } from './api.js';
 import { caretPoint } from './caret_point.js';
 import { notesCount } from './list.js';
 
 const DELAY_MS = 60;
+const HEADING = /^#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
+const FENCE = /^[ \t]*(?:```|~~~)/;
+const key = (text) => text.split(/\s+/).filter(Boolean).join(' ').toLowerCase();
+
+// The headings of a note's text, outside its code blocks.
+export function headingsOf(text) {
+  const headings = [];
+  let inCode = false;
+  for (const line of text.split('\n')) {
+    if (FENCE.test(line)) inCode = !inCode;
+    else if (!inCode && HEADING.test(line)) headings.push(HEADING.exec(line)[1].trim());
+  }
+  return [...new Set(headings)];
+}
 const LOOK_BACK = 300;  // characters before the caret searched for the `[[`
+
+function emptyText(query) {
+  if (!query) return 'No notes with a title yet';
+  if (!query.includes('#')) return `No note is titled “${query}” yet`;
+  const title = query.slice(0, query.indexOf('#')).trim();
+  return title ? `No such heading in “${title}”, or no note of that title` : 'No such heading in this note';
+}
 
 export class TitleCompletion {
   constructor(textarea, list) {
@@ -58,10 +80,28 @@ export class TitleCompletion {
     const request = this.request = new AbortController();
     let titles;
     try {
-      ({ titles } = await completeTitles(context.query, request.signal));
+      titles = context.query.includes('#')
+        ? await this.headings(context.query, request.signal)
+        : (await completeTitles(context.query, request.signal)).titles;
     } catch { return; }
     if (request.signal.aborted || this.context !== context) return;
     this.show(titles);
+  }
+
+  // `Title#Head`: the headings of the note a link to that title opens that start with (or hold)
+  // what follows the `#`; `#Head`, this note's own.
+  async headings(query, signal) {
+    const at = query.indexOf('#');
+    const [title, wanted] = [query.slice(0, at).trim(), key(query.slice(at + 1))];
+    let [text, linked] = [this.textarea.value, ''];
+    if (title) {
+      const found = (await completeTitles(title, signal)).titles.find((option) => key(option.title) === key(title));
+      if (!found) return [];
+      ({ body: text, title: linked } = await getNote(found.id, { signal, showErrors: false }));
+    }
+    const headings = headingsOf(text).filter((heading) => key(heading).includes(wanted) && !/[[\]|]/.test(heading))
+      .sort((a, b) => Number(!key(a).startsWith(wanted)) - Number(!key(b).startsWith(wanted)));
+    return headings.map((heading) => ({ title: `${linked}#${heading}`, label: heading, count: 1 }));
   }
 
   show(titles) {
@@ -73,13 +113,13 @@ export class TitleCompletion {
       option.id = `titleOption${index}`;
       option.dataset.index = index;
       option.setAttribute('role', 'option');
-      option.append(Object.assign(document.createElement('span'), { className: 'completion-title', textContent: title.title }));
+      option.append(Object.assign(document.createElement('span'), { className: 'completion-title', textContent: title.label ?? title.title }));
       if (title.count > 1) option.append(Object.assign(document.createElement('span'), { className: 'completion-count', textContent: notesCount(title.count) }));
       return option;
     }));
     if (!titles.length) {
       this.list.append(Object.assign(document.createElement('li'), {
-        className: 'completion-empty', textContent: query ? `No note is titled “${query}” yet` : 'No notes with a title yet',
+        className: 'completion-empty', textContent: emptyText(query),
       }));
     }
     this.list.hidden = false;
