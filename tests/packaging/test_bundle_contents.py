@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, manage, project_data_files,
-                                                     site_facts, template_folders)
+from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, manage, module_collection_modes,
+                                                     project_data_files, site_facts, template_folders)
 
 from tests.conftest import COOKBOOK, ROOT, SITES
 
@@ -51,6 +51,14 @@ def test_pil_goes_in_only_for_a_project_that_uses_pillow(facts):
     # Notedesk and polls: Pillow is installed only to render the icons, and stays out.
     assert not app_uses_pillow(ROOT, facts["notedesk"])
     assert not app_uses_pillow(SITES["polls"], facts["polls"])
+
+
+def test_the_settings_package_goes_in_with_its_source_files_for_settings_that_resolve_their_file():
+    """cookiecutter-django's `Path(__file__).resolve(strict=True)` needs the file there: the
+    cookbook's settings do the same, and test_installers.py builds and starts it."""
+    assert module_collection_modes("cookbook.settings.desktop") == {"cookbook": "pyz+py"}
+    assert module_collection_modes("config.settings.desktop") == {"config": "pyz+py"}
+    assert module_collection_modes("mysite.settings") == {"mysite": "pyz+py"}
 
 
 def project_depending_on(folder: Path, *requirements: str) -> Path:

@@ -79,6 +79,15 @@ def place_in_project(project_dir: Path, path: Path) -> Path | None:
     return None
 
 
+def module_collection_modes(settings_module: str) -> dict[str, str]:
+    """PyInstaller's collection mode for the package of the settings module: in the archive, and
+    its source files too, at their place in the bundle. Settings find the project from their own
+    file, and many resolve it strictly (cookiecutter-django's `BASE_DIR =
+    Path(__file__).resolve(strict=True).parent.parent.parent`): a module only in the archive has
+    no file at its `__file__`, and the app would stop at its first start with FileNotFoundError."""
+    return {settings_module.split(".")[0]: "pyz+py"}
+
+
 def template_folders(project_dir: Path, template_dirs: list[str]) -> list[Path]:
     """The TEMPLATES DIRS folders that exist. Each goes in at its place in the project, where the
     settings, finding it from their own file (BASE_DIR), look for it in the bundle; a folder outside

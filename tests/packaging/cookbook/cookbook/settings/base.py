@@ -1,6 +1,7 @@
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# As cookiecutter-django writes it: strict, so the file must exist where the bundle says it is.
+BASE_DIR = Path(__file__).resolve(strict=True).parent.parent.parent
 
 SECRET_KEY = "django-insecure-cookbook-example"
 DEBUG = True
