@@ -155,3 +155,23 @@ def test_an_unexpected_error_at_start_says_what_failed_on_which_file_and_where_t
         f"ledger: Unexpected error: FileNotFoundError: [Errno 2] No such file or directory: '{project / 'config'}'. "
         f"The traceback is in {log}.")
     assert "ledger_settings.py" in log.read_text()
+
+
+@pytest.mark.parametrize("webview_first", [True, False])
+def test_pywebviews_own_records_go_to_the_log_file_not_the_terminal(tmp_path, webview_first):
+    """pywebview gives its logger a handler of its own, to stderr: a script it runs in a page that
+    is navigating away ("window.pywebview._createApi" undefined) printed "[pywebview]
+    WebKitJavascriptError…" and its traceback at the terminal, even in a passing self-test, where
+    the terminal gets only the shell's own lines."""
+    code = "\n".join([
+        "import logging, pathlib, sys",
+        "from django_desktop_shell.process.logs import configure_logging",
+        *(["import webview"] if webview_first else []),
+        f"configure_logging(pathlib.Path({str(tmp_path)!r}), 'polls', dev=False)",
+        "import webview",
+        "logging.getLogger('pywebview').error('WebKitJavascriptError: a test')",
+    ])
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "ERROR [MainThread] pywebview: WebKitJavascriptError: a test" in (tmp_path / "logs" / "polls.log").read_text()
