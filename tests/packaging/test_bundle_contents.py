@@ -57,9 +57,13 @@ def test_pil_goes_in_only_for_a_project_that_uses_pillow(facts):
 def test_the_settings_package_goes_in_with_its_source_files_for_settings_that_resolve_their_file():
     """cookiecutter-django's `Path(__file__).resolve(strict=True)` needs the file there: the
     cookbook's settings do the same, and test_installers.py builds and starts it."""
-    assert module_collection_modes("cookbook.settings.desktop") == {"cookbook": "pyz+py"}
-    assert module_collection_modes("config.settings.desktop") == {"config": "pyz+py"}
-    assert module_collection_modes("mysite.settings") == {"mysite": "pyz+py"}
+    assert module_collection_modes("cookbook.settings.desktop") == {"cookbook.settings": "pyz+py"}
+    assert module_collection_modes("config.settings.desktop") == {"config.settings": "pyz+py"}
+    # A settings module of the project's own package comes alone: the rest of Notedesk's
+    # embedded_site, or polls' mysite, stays compiled in the archive.
+    assert module_collection_modes("mysite.settings") == {"mysite.settings": "pyz+py"}
+    assert module_collection_modes("embedded_site.settings") == {"embedded_site.settings": "pyz+py"}
+    assert module_collection_modes("ledger_settings") == {"ledger_settings": "pyz+py"}
 
 
 def project_depending_on(folder: Path, *requirements: str) -> Path:

@@ -80,12 +80,15 @@ def place_in_project(project_dir: Path, path: Path) -> Path | None:
 
 
 def module_collection_modes(settings_module: str) -> dict[str, str]:
-    """PyInstaller's collection mode for the package of the settings module: in the archive, and
-    its source files too, at their place in the bundle. Settings find the project from their own
-    file, and many resolve it strictly (cookiecutter-django's `BASE_DIR =
-    Path(__file__).resolve(strict=True).parent.parent.parent`): a module only in the archive has
-    no file at its `__file__`, and the app would stop at its first start with FileNotFoundError."""
-    return {settings_module.split(".")[0]: "pyz+py"}
+    """PyInstaller's collection mode for the settings: in the archive, and their source files too,
+    at their place in the bundle. Settings find the project from their own file, and many resolve
+    it strictly (cookiecutter-django's `BASE_DIR = Path(__file__).resolve(strict=True).parent.parent.parent`):
+    a module only in the archive has no file at its `__file__`, and the app would stop at its first
+    start with FileNotFoundError. Split settings (config.settings.desktop) bring their package of
+    settings (config.settings: base.py, which desktop.py imports); a settings module of the
+    project's package (mysite.settings) comes alone, the rest of the project staying compiled."""
+    parts = settings_module.split(".")
+    return {".".join(parts[:-1]) if len(parts) > 2 else settings_module: "pyz+py"}
 
 
 def template_folders(project_dir: Path, template_dirs: list[str]) -> list[Path]:
