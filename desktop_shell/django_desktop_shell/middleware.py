@@ -174,6 +174,12 @@ def body_refusal(environ: dict) -> tuple[tuple[str, list[tuple[str, str]], bytes
     elif not admitted:
         response = gate.refusal(request)
     elif length is not None and length > limit:  # a chunked body waitress bounds as it comes
+        # The page is the person's; the log says the developer's part: under runserver the same
+        # upload reached the site's form (Django's own limits leave files out).
+        logger.warning("Refused %s %s (413): its body, %s bytes, is larger than DESKTOP_MAX_REQUEST_BODY, %s bytes. "
+                       "A site that takes larger uploads sets DESKTOP_MAX_REQUEST_BODY in its settings (its largest "
+                       "upload plus django_desktop_shell.settings.MULTIPART_OVERHEAD); its forms' own size checks "
+                       "never see a body refused here.", request.method, request.path, f"{length:,}", f"{limit:,}")
         response = error_response(request, 413, f"The request is larger than {filesizeformat(limit)}, the most "
                                                 f"{settings.DESKTOP_APP_NAME} takes.")
     else:

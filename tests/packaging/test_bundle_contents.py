@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, manage, project_data_files,
-                                                     site_facts, template_folders)
+from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, in_languages, locale_folders, manage,
+                                                     module_collection_modes, project_data_files, site_facts,
+                                                     template_folders)
 
 from tests.conftest import COOKBOOK, ROOT, SITES
 
@@ -51,6 +52,18 @@ def test_pil_goes_in_only_for_a_project_that_uses_pillow(facts):
     # Notedesk and polls: Pillow is installed only to render the icons, and stays out.
     assert not app_uses_pillow(ROOT, facts["notedesk"])
     assert not app_uses_pillow(SITES["polls"], facts["polls"])
+
+
+def test_the_settings_package_goes_in_with_its_source_files_for_settings_that_resolve_their_file():
+    """cookiecutter-django's `Path(__file__).resolve(strict=True)` needs the file there: the
+    cookbook's settings do the same, and test_installers.py builds and starts it."""
+    assert module_collection_modes("cookbook.settings.desktop") == {"cookbook.settings": "pyz+py"}
+    assert module_collection_modes("config.settings.desktop") == {"config.settings": "pyz+py"}
+    # A settings module of the project's own package comes alone: the rest of Notedesk's
+    # embedded_site, or polls' mysite, stays compiled in the archive.
+    assert module_collection_modes("mysite.settings") == {"mysite.settings": "pyz+py"}
+    assert module_collection_modes("embedded_site.settings") == {"embedded_site.settings": "pyz+py"}
+    assert module_collection_modes("ledger_settings") == {"ledger_settings": "pyz+py"}
 
 
 def project_depending_on(folder: Path, *requirements: str) -> Path:
@@ -97,6 +110,35 @@ def test_a_template_folder_outside_the_project_stops_the_build_saying_how_to_fix
         template_folders(project, [str(project / "templates"), str(tmp_path / "shared" / "templates")])
     # A folder that does not exist holds nothing to bundle, inside the project or out.
     assert template_folders(project, [str(project / "missing"), str(tmp_path / "missing")]) == []
+
+
+def test_site_facts_name_the_languages_the_app_speaks_and_its_locale_folders(facts):
+    # The cookbook's LANGUAGES (English, French) beside its LANGUAGE_CODE, en-us; polls and
+    # Notedesk keep Django's LANGUAGES, every language there is, which no project chose: theirs alone.
+    assert facts["cookbook"]["languages"] == ["en", "en_US", "fr"]
+    assert facts["polls"]["languages"] == ["en", "en_US"]
+    assert facts["cookbook"]["locale_paths"] == [str(COOKBOOK / "locale")]
+    assert facts["polls"]["locale_paths"] == []
+
+
+def test_the_locale_folders_go_in_at_their_place_with_djangos_translations_of_those_languages(facts):
+    cookbook = project_data_files(COOKBOOK, locale_folders(COOKBOOK, facts["cookbook"]["locale_paths"]),
+                                  facts["cookbook"]["static_dirs"])
+    assert sorted(cookbook) == [(str(COOKBOOK / "locale" / "fr" / "LC_MESSAGES" / name), "locale/fr/LC_MESSAGES")
+                                for name in ("django.mo", "django.po")]
+    languages = facts["cookbook"]["languages"]
+    assert in_languages("django/conf/locale/fr/LC_MESSAGES/django.mo", languages)
+    assert in_languages("django/contrib/admin/locale/en/LC_MESSAGES/djangojs.mo", languages)
+    assert not in_languages("django/conf/locale/de/LC_MESSAGES/django.mo", languages)
+    assert in_languages("django/contrib/admin/templates/admin/base.html", languages)
+
+
+def test_a_locale_folder_outside_the_project_stops_the_build_saying_how_to_fix_it(tmp_path):
+    project = project_depending_on(tmp_path / "project")
+    (tmp_path / "shared" / "locale").mkdir(parents=True)
+    with pytest.raises(BuildError, match=r"LOCALE_PATHS names .*shared/locale, outside the project .*"
+                                         r'name it from BASE_DIR \(BASE_DIR / "locale"\)'):
+        locale_folders(project, [str(tmp_path / "shared" / "locale")])
 
 
 def run_python(code: str) -> subprocess.CompletedProcess:

@@ -134,15 +134,16 @@ def build_with_the_shell(project: Path, dist: Path) -> Path:
     return dist / load(project).slug
 
 
-def headless_get(binary: Path, data_dir: Path, path: str, env: dict) -> tuple[int, bytes]:
-    """GET path from the binary started headless, with the launch token; the binary is stopped after."""
+def headless_get(binary: Path, data_dir: Path, path: str, env: dict, headers: dict | None = None) -> tuple[int, bytes]:
+    """GET path from the binary started headless, with the launch token (and the headers given);
+    the binary is stopped after."""
     process = subprocess.Popen([binary, "--headless", "--data-dir", str(data_dir)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         parts = urlsplit(process.stdout.readline().split(" ", 1)[1].strip())
         token = parse_qs(parts.query)["token"][0]
         connection = http.client.HTTPConnection("127.0.0.1", parts.port, timeout=10)
-        connection.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+        connection.request("GET", path, headers={"Authorization": f"Bearer {token}", **(headers or {})})
         answer = connection.getresponse()
         return answer.status, answer.read()
     finally:
@@ -163,7 +164,8 @@ def test_another_site_builds_with_the_shell_alone_and_serves_its_admin(tmp_path,
 def test_a_site_with_an_image_field_and_a_top_level_templates_folder_builds_whole(tmp_path, app_env):
     """tests/packaging/cookbook: PIL, which it depends on, is in the one-file binary (Django's checks
     refuse an ImageField without it, fields.E210), and so are the templates of the folder its
-    TEMPLATES DIRS names (its identity names no data-files)."""
+    TEMPLATES DIRS names and the translations of its LOCALE_PATHS (its identity names no
+    data-files), and Django's own for each of its LANGUAGES."""
     binary = build_with_the_shell(COOKBOOK, tmp_path / "dist")
     check = subprocess.run([binary, "--data-dir", str(tmp_path / "data"), "manage", "check"],
                            capture_output=True, text=True, env=app_env, timeout=60)
@@ -171,6 +173,13 @@ def test_a_site_with_an_image_field_and_a_top_level_templates_folder_builds_whol
     status, body = headless_get(binary, tmp_path / "data", "/", app_env)
     assert status == 200
     assert b"<h1>Cookbook recipes</h1>" in body
+
+    # In French, as LocaleMiddleware picks it from the system's language: the project's own
+    # catalogue (LOCALE_PATHS, a top-level folder) and Django's (its "Yes") are in the bundle.
+    status, body = headless_get(binary, tmp_path / "data", "/", app_env, {"Accept-Language": "fr"})
+    assert status == 200
+    assert "<h1>Recettes du livre de cuisine</h1>" in body.decode()
+    assert "<p>Oui</p>" in body.decode()
 
 
 def desktop_entry(path: Path) -> dict[str, str]:

@@ -76,6 +76,28 @@ def test_settings_without_the_desktop_defaults_stop_the_start(polls_copy, tmp_pa
     assert "does not apply the desktop defaults" in result.stderr
 
 
+@pytest.mark.parametrize("init", ["mysite/settings/__init__.py", "mysite/settings"])  # a folder without __init__.py too
+def test_a_settings_package_named_for_the_settings_says_to_name_a_module_of_it(polls_copy, tmp_path, app_env, init):
+    """cookiecutter-django's settings are a package, config/settings/ (base.py, local.py,
+    production.py): `settings = "config.settings"` was answered "Add at its end: …", which sent
+    the developer to an empty __init__.py, where the two lines apply the defaults to no settings."""
+    package = polls_copy / "mysite" / "settings"
+    package.mkdir()
+    (polls_copy / SETTINGS).rename(package / "base.py")
+    if init.endswith(".py"):
+        (package / "__init__.py").write_text("")
+    (package / "production.py").write_text("from .base import *  # noqa\n")
+    result = launch(polls_copy, tmp_path / "data", app_env)  # its pyproject.toml names mysite.settings
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"polls: The settings module mysite.settings is a package ({init}), not the module of "
+        "your settings: name one of its modules in pyproject.toml's settings (mysite.settings.base, "
+        "mysite.settings.production). With split settings, one of the app's own is clearest, mysite.settings.desktop, "
+        "holding `from .base import *` and, last, the desktop defaults:\n"
+        "    from django_desktop_shell.settings import desktop_settings\n"
+        "    desktop_settings(globals())")
+
+
 def test_a_template_that_loads_a_remote_asset_is_a_warning_naming_it(polls_copy, tmp_path, app_env):
     template = polls_copy / "polls" / "templates" / "polls" / "index.html"
     template.write_text('<link rel="stylesheet" href="https://cdn.example/bulma.css">\n' + template.read_text())

@@ -1,8 +1,10 @@
-"""Which answers the window saves rather than shows (the window's own test saves two)."""
+"""Which answers the window saves rather than shows (the window's own tests save them), and which
+files a page's script made it saves."""
 
 import pytest
 
 from django_desktop_shell.process.downloads import is_download, opens_in_viewer, viewer_copy_name
+from django_desktop_shell.process.navigation import made_by_the_page
 
 
 @pytest.mark.parametrize(("disposition", "type_shown", "saved"), [
@@ -42,3 +44,16 @@ def test_a_file_the_window_would_show_in_place_of_the_page_opens_in_the_os_viewe
 ])
 def test_the_viewers_copy_is_named_for_its_type(suggested, mime_type, copy):
     assert viewer_copy_name(suggested, mime_type) == copy
+
+
+@pytest.mark.parametrize(("url", "made"), [
+    ("blob:http://127.0.0.1:8123/8d4d9130-995f-428b-b782-77f1165c0c4e", True),
+    ("data:text/csv;charset=utf-8,a%2Cb%0A1%2C2%0A", True),
+    ("DATA:text/plain,x", True),
+    ("blob:http://127.0.0.1:9999/8d4d9130-995f-428b-b782-77f1165c0c4e", False),  # another origin's
+    ("blob:null/8d4d9130", False),
+    ("http://127.0.0.1:8123/export.csv", False),  # the app's own answers: decided from their headers
+    ("file:///etc/passwd", False),
+])
+def test_a_file_the_pages_script_made_is_saved_and_nothing_else_is(url, made):
+    assert made_by_the_page(url, "http://127.0.0.1:8123") is made

@@ -4,6 +4,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -131,3 +132,46 @@ def test_a_crash_of_the_process_leaves_every_thread_s_stack_in_the_crash_log(tmp
     crash_log = (data_dir / "logs" / "crashes.log").read_text()
     assert "Segmentation fault" in crash_log and "string_at" in crash_log
     assert (data_dir / "logs" / "crashes.log").stat().st_mode & 0o777 == 0o600
+
+
+def test_an_unexpected_error_at_start_says_what_failed_on_which_file_and_where_the_log_is(tmp_path, app_env):
+    """cookiecutter-django's settings resolve their own file strictly; a file that is not there (a
+    build that left it out) stopped the start with "FileNotFoundError(2, 'No such file or
+    directory'). The log file has the details.": neither the file nor the log's place."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nversion = "1"\n\n[tool.desktop-shell]\nname = "Ledger"\n'
+                                            'app-id = "org.example.Ledger"\nsettings = "ledger_settings"\n')
+    (project / "ledger_settings.py").write_text(
+        "from pathlib import Path\n\nBASE_DIR = Path(__file__).parent.joinpath('config').resolve(strict=True)\n")
+    (project / "launcher.py").write_text("from pathlib import Path\n\nfrom django_desktop_shell.process import launcher\n\n"
+                                         "launcher.run_and_exit(Path(__file__).resolve().parent)\n")
+    data_dir = tmp_path / "data"
+    result = subprocess.run([sys.executable, str(project / "launcher.py"), "--headless", "--data-dir", str(data_dir)],
+                            capture_output=True, text=True, env=app_env, timeout=30)
+    assert result.returncode == 1
+    log = data_dir / "logs" / "ledger.log"
+    assert result.stderr.strip() == (
+        f"ledger: Unexpected error: FileNotFoundError: [Errno 2] No such file or directory: '{project / 'config'}'. "
+        f"The traceback is in {log}.")
+    assert "ledger_settings.py" in log.read_text()
+
+
+@pytest.mark.parametrize("webview_first", [True, False])
+def test_pywebviews_own_records_go_to_the_log_file_not_the_terminal(tmp_path, webview_first):
+    """pywebview gives its logger a handler of its own, to stderr: a script it runs in a page that
+    is navigating away ("window.pywebview._createApi" undefined) printed "[pywebview]
+    WebKitJavascriptError…" and its traceback at the terminal, even in a passing self-test, where
+    the terminal gets only the shell's own lines."""
+    code = "\n".join([
+        "import logging, pathlib, sys",
+        "from django_desktop_shell.process.logs import configure_logging",
+        *(["import webview"] if webview_first else []),
+        f"configure_logging(pathlib.Path({str(tmp_path)!r}), 'polls', dev=False)",
+        "import webview",
+        "logging.getLogger('pywebview').error('WebKitJavascriptError: a test')",
+    ])
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "ERROR [MainThread] pywebview: WebKitJavascriptError: a test" in (tmp_path / "logs" / "polls.log").read_text()

@@ -282,6 +282,24 @@ def test_an_attachment_opened_in_the_window_is_saved_where_the_save_dialog_says_
     assert (save_folder / "saved-2").read_bytes()[:2] == b"PK"
 
 
+def test_a_file_the_pages_script_made_is_saved_where_the_save_dialog_says_and_the_page_stays(tmp_path, app_env):
+    """A Blob or data: URL behind an `<a download>` link, the usual way a page exports what it
+    shows, was refused as a navigation away from the app ("Refused to navigate the window to a
+    blob: URL"): the click did nothing, where a browser saves the file."""
+    save_folder = tmp_path / "chosen"
+    save_folder.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.shell.drivers.download_script_made", str(tmp_path / "data"), str(save_folder)],
+        capture_output=True, text=True, env=app_env, timeout=90, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "after blob: / app; saved: 'title,words\\nTea,3\\n'" in result.stdout, result.stdout
+    assert "after data: / app; saved: 'title,words\\nCoffee,4\\n'" in result.stdout
+    assert "after new window: / app; saved: 'title,words\\nTea,3\\n'" in result.stdout
+    # The names the links' download attributes give; a Blob opened in a new window has none.
+    assert re.search(r"suggested: \['blob-export.csv', 'data-export.csv', '[\w-]+'\]", result.stdout), result.stdout
+
+
 def test_an_image_a_pdf_or_a_text_file_a_link_would_show_in_place_of_the_page_opens_in_the_os_viewer(tmp_path, app_env):
     # The window has no Back button: the note's attachment shown in place of the app was a dead end.
     data_dir = tmp_path / "data"

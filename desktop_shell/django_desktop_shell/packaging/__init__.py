@@ -1,6 +1,6 @@
 """Packaging any project that adopts the shell: a PyInstaller spec driven by the project's
 identity table and its settings (every installed app's modules, migrations, templates and
-package data; the collected static files; the TEMPLATES DIRS folders and the identity's
+package data; the collected static files; the TEMPLATES DIRS and LOCALE_PATHS folders and the identity's
 data-files: contents.py), its Django hook, and the icons rendered from the identity's SVG.
 It needs the shell's `packaging` extra: pip install "django-desktop-shell[packaging]".
 

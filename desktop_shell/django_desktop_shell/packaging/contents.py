@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tomllib
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -79,18 +79,47 @@ def place_in_project(project_dir: Path, path: Path) -> Path | None:
     return None
 
 
+def module_collection_modes(settings_module: str) -> dict[str, str]:
+    """PyInstaller's collection mode for the settings: in the archive, and their source files too,
+    at their place in the bundle. Settings find the project from their own file, and many resolve
+    it strictly (cookiecutter-django's `BASE_DIR = Path(__file__).resolve(strict=True).parent.parent.parent`):
+    a module only in the archive has no file at its `__file__`, and the app would stop at its first
+    start with FileNotFoundError. Split settings (config.settings.desktop) bring their package of
+    settings (config.settings: base.py, which desktop.py imports); a settings module of the
+    project's package (mysite.settings) comes alone, the rest of the project staying compiled."""
+    parts = settings_module.split(".")
+    return {".".join(parts[:-1]) if len(parts) > 2 else settings_module: "pyz+py"}
+
+
 def template_folders(project_dir: Path, template_dirs: list[str]) -> list[Path]:
     """The TEMPLATES DIRS folders that exist. Each goes in at its place in the project, where the
     settings, finding it from their own file (BASE_DIR), look for it in the bundle; a folder outside
     the project would be looked for at its build-machine path, which the installed app lacks."""
-    folders = [project_dir / folder for folder in template_dirs if (project_dir / folder).is_dir()]
+    return project_folders(project_dir, template_dirs, "TEMPLATES DIRS", "templates")
+
+
+def locale_folders(project_dir: Path, locale_paths: list[str]) -> list[Path]:
+    """The LOCALE_PATHS folders (the project's own translations) that exist, as template_folders:
+    left out, the installed app would speak only the language of its source strings."""
+    return project_folders(project_dir, locale_paths, "LOCALE_PATHS", "locale")
+
+
+def project_folders(project_dir: Path, named: list[str], setting: str, example: str) -> list[Path]:
+    folders = [project_dir / folder for folder in named if (project_dir / folder).is_dir()]
     for folder in folders:
         if place_in_project(project_dir, folder) is None:
             raise BuildError(
-                f"TEMPLATES DIRS names {folder}, outside the project {project_dir}, so the installed app "
+                f"{setting} names {folder}, outside the project {project_dir}, so the installed app "
                 f"would not have it: move the folder into the project and name it from BASE_DIR "
-                f'(BASE_DIR / "templates"), then build again.')
+                f'(BASE_DIR / "{example}"), then build again.')
     return folders
+
+
+def in_languages(destination: str, languages: list[str]) -> bool:
+    """Whether a data file of Django's goes in: any file but a translation (a `locale/<name>/`
+    one) of a language other than the app's (site_facts' "languages", Django's locale names)."""
+    parts = PurePath(destination).parts
+    return "locale" not in parts[:-1] or parts[parts.index("locale") + 1] in languages
 
 
 def project_data_files(project_dir: Path, entries: list[Path], static_dirs: list[str]) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db.models import ImageField
+from django.utils.translation import to_locale
 
 DOTTED = re.compile(r"[A-Za-z_]\w*(\.\w+)+")
 
@@ -38,9 +39,19 @@ def module_of(path):
 # PyInstaller's sight. Django's defaults point into Django itself, which goes in whole.
 dotted = {module_of(text) for name in dir(settings) if name.isupper() and settings.is_overridden(name)
           for text in strings(getattr(settings, name)) if DOTTED.fullmatch(text)}
+# The languages the app may speak: LANGUAGE_CODE's, and those of the project's LANGUAGES
+# (LocaleMiddleware picks one of them from the system's language or a language switch); Django's
+# default LANGUAGES, every language it has, is not the project's choice. Each as Django's locale
+# folders name it, and its general language, which Django falls back on (pt_BR, pt).
+codes = [settings.LANGUAGE_CODE]
+if settings.USE_I18N and settings.is_overridden("LANGUAGES"):
+    codes += [code for code, _name in settings.LANGUAGES]
+languages = sorted({name for code in codes for name in (to_locale(code), to_locale(code).split("_")[0])})
+
 print(json.dumps({
     "apps": [config.name for config in apps.get_app_configs()],  # module paths, not AppConfig paths
-    "language": settings.LANGUAGE_CODE,
+    "languages": languages,
+    "locale_paths": [str(folder) for folder in settings.LOCALE_PATHS],
     "engines": [database["ENGINE"] for database in settings.DATABASES.values()],
     "static_dirs": [str(folder if isinstance(folder, (str, Path)) else folder[1]) for folder in settings.STATICFILES_DIRS],
     "template_dirs": [str(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])],

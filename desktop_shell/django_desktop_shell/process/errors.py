@@ -1,7 +1,21 @@
+import logging
+
+
 class StartupError(Exception):
     """A problem the person must fix before the app can start; its message says how."""
 
 
 def failure_message(error: Exception) -> str:
-    """What the person is told about an error that stopped the start."""
-    return str(error) if isinstance(error, StartupError) else f"Unexpected error: {error!r}. The log file has the details."
+    """What the person is told about an error that stopped the start: a StartupError's own words;
+    any other error's type and message (a FileNotFoundError's repr left out the file it names),
+    and the log file that holds its traceback."""
+    if isinstance(error, StartupError):
+        return str(error)
+    return f"Unexpected error: {type(error).__name__}: {error}. {see_the_log('The traceback is in {}.')}"
+
+
+def see_the_log(sentence: str) -> str:
+    """The sentence with the log file's path in it, or "The log file has the details." before the
+    log is set up (a data folder that could not be made)."""
+    files = [handler.baseFilename for handler in logging.getLogger().handlers if isinstance(handler, logging.FileHandler)]
+    return sentence.format(files[0]) if files else "The log file has the details."

@@ -33,6 +33,11 @@ def configure_logging(data_dir: Path, name: str, *, dev: bool) -> Path:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if dev else logging.INFO)
+    # pywebview gives its logger a handler to stderr, unless it has one already: its records (a
+    # script it runs in a page that is navigating away, with the traceback) reached the terminal.
+    # A handler that writes nothing keeps pywebview from adding its own; the records go to the
+    # file as every other logger's.
+    logging.getLogger("pywebview").handlers[:] = [logging.NullHandler()]
     # waitress warns "Task queue depth is N" whenever requests queue briefly: noise, not news.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     threading.excepthook = log_uncaught_thread_error  # by default they go to stderr, unseen

@@ -1,8 +1,10 @@
 """The navigation lock: the window stays on the app's origin.
 
-A link to another http(s) origin opens in the system browser; anything else that would take the
-window elsewhere (other schemes, redirects, scripts setting location) is refused. On GTK the lock
-is WebKit's own navigation policy, so it holds whatever the page does.
+A link to another http(s) origin opens in the system browser; a file the page's own script made
+(a data: URL, a blob: URL of the app's origin) is saved where the person says, as a browser saves
+it from an `<a download>` link; anything else that would take the window elsewhere (other
+schemes, redirects, scripts setting location) is refused. On GTK the lock is WebKit's own
+navigation policy, so it holds whatever the page does.
 """
 
 import logging
@@ -21,6 +23,13 @@ EXTERNAL_SCHEMES = ("http", "https")
 def same_origin(url: str, origin: str) -> bool:
     target, home = urlsplit(url), urlsplit(origin)
     return (target.scheme, target.netloc) == (home.scheme, home.netloc)
+
+
+def made_by_the_page(url: str, origin: str) -> bool:
+    """A file the page's script made: a data: URL, or a blob: URL of the app's own origin
+    (`URL.createObjectURL(new Blob([csv]))`, the usual way a page exports what it shows)."""
+    scheme, _, rest = url.partition(":")
+    return scheme.lower() == "data" or (scheme.lower() == "blob" and same_origin(rest, origin))
 
 
 class NavigationLock:
@@ -61,6 +70,11 @@ class NavigationLock:
                 downloads.decide_response_gtk(decision)
                 return True
             url = decision.get_navigation_action().get_request().get_uri()
+            if made_by_the_page(url, self.origin):
+                # Saved, never shown: downloads.py asks where, with the name of the link's download
+                # attribute (a page shown from it would leave the window without a way back).
+                decision.download()
+                return True
             if self.allows(url):
                 if decision_type == WebKit2.PolicyDecisionType.NEW_WINDOW_ACTION:
                     view.load_uri(url)  # an app link meant for a new window opens in this one

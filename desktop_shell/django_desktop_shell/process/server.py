@@ -20,7 +20,7 @@ from waitress.parser import HTTPRequestParser
 from waitress.task import WSGITask
 from waitress.utilities import Error
 
-from django_desktop_shell.process.errors import StartupError
+from django_desktop_shell.process.errors import StartupError, see_the_log
 
 LOOPBACK = "127.0.0.1"
 # Below the ephemeral ports of Linux (32768–60999), Windows and macOS (49152–65535).
@@ -300,7 +300,7 @@ class ServerThread:
         last_problem = "no answer"
         while time.monotonic() < deadline:
             if not self.thread.is_alive():
-                raise StartupError("The app's server stopped while starting. The log file has the details.")
+                raise StartupError("The app's server stopped while starting. " + see_the_log("The log, {}, says why."))
             connection = http.client.HTTPConnection(LOOPBACK, self.port, timeout=1)
             try:
                 connection.request("GET", path, headers=headers)

@@ -2,8 +2,10 @@
 an unsafe start, bring the database up to date, and hand over the WSGI app."""
 
 import os
+import pkgutil
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django_desktop_shell import runtime
@@ -45,11 +47,28 @@ def configure(run: runtime.Runtime) -> None:
     except ImportError as error:
         raise StartupError(f"Cannot import the settings module {identity.settings!r} named in pyproject.toml: {error}.") from None
     if not defaults_applied:
-        raise StartupError(
-            f"The settings module {identity.settings} does not apply the desktop defaults, so the app would run without "
-            "its protections. Add at its end:\n    from django_desktop_shell.settings import desktop_settings\n"
-            "    desktop_settings(globals())"
-        )
+        raise StartupError(defaults_not_applied(identity))
+
+
+APPLY_DEFAULTS = "    from django_desktop_shell.settings import desktop_settings\n    desktop_settings(globals())"
+
+
+def defaults_not_applied(identity) -> str:
+    """Why the settings module named was refused, and what to write where. A package (split
+    settings, cookiecutter-django's config/settings/) is not where the lines go: its __init__.py
+    holds no settings for them to apply to."""
+    name = identity.settings
+    module = sys.modules.get(name)
+    if module is None or not hasattr(module, "__path__"):
+        return (f"The settings module {name} does not apply the desktop defaults, so the app would run without its "
+                f"protections. Add at its end:\n{APPLY_DEFAULTS}")
+    init = Path(module.__file__ or next(iter(module.__path__)))  # a folder without __init__.py has no file
+    if init.is_relative_to(identity.project_dir):
+        init = init.relative_to(identity.project_dir)
+    modules = ", ".join(sorted(f"{name}.{found.name}" for found in pkgutil.iter_modules(module.__path__) if not found.ispkg))
+    return (f"The settings module {name} is a package ({init}), not the module of your settings: name one of its "
+            f"modules in pyproject.toml's settings ({modules}). With split settings, one of the app's own is clearest, "
+            f"{name}.desktop, holding `from .base import *` and, last, the desktop defaults:\n{APPLY_DEFAULTS}")
 
 
 def refuse_unsafe_settings() -> list[str]:

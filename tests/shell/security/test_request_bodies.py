@@ -75,6 +75,28 @@ def test_a_body_declared_over_the_site_s_limit_is_413_and_dropped_unkept_for_the
     assert headers["Connection"] == "close"
 
 
+def test_a_body_over_the_limit_is_logged_naming_the_setting_that_raises_it(live_app, settings, caplog):
+    """A ported project's form takes uploads larger than the default limit (Django's
+    DATA_UPLOAD_MAX_MEMORY_SIZE, which runserver never applies to files): the window shows a 413
+    page, and the log says which setting to raise, and why the form's own check was not reached."""
+    settings.DESKTOP_MAX_REQUEST_BODY = 1024 * 1024
+    too_large = settings.DESKTOP_MAX_REQUEST_BODY + 1
+    connection = send_headers(live_app.port, post_head(live_app.port, f"Content-Length: {too_large}",
+                                                       f"Authorization: {live_app.auth_headers['Authorization']}",
+                                                       path="/api/import/"))
+    with caplog.at_level("WARNING", logger="django_desktop_shell"), connection:
+        connection.sendall(b"x" * too_large)
+        status, _, _ = read_answer(connection)
+    assert status == "HTTP/1.1 413 Request Entity Too Large"
+    [record] = [record for record in caplog.records if "DESKTOP_MAX_REQUEST_BODY" in record.getMessage()]
+    assert record.levelname == "WARNING"
+    assert record.getMessage() == (
+        "Refused POST /api/import/ (413): its body, 1,048,577 bytes, is larger than DESKTOP_MAX_REQUEST_BODY, "
+        "1,048,576 bytes. A site that takes larger uploads sets DESKTOP_MAX_REQUEST_BODY in its settings (its "
+        "largest upload plus django_desktop_shell.settings.MULTIPART_OVERHEAD); its forms' own size checks never "
+        "see a body refused here.")
+
+
 def test_notedesk_s_largest_body_is_an_import(live_app):
     from django_desktop_shell.settings import MULTIPART_OVERHEAD
 

@@ -2,30 +2,27 @@
 
 This one takes Django's core (Django imports much of it by dotted path at run time) with its
 data files, minus what app.spec passes in hooksconfig "django": "leave_out", the modules the
-site does not use, and "language", the one language whose formats and translations go in.
+site does not use; of its formats and translations, only those of "languages", the languages the
+site speaks (site_facts.py).
 """
 
-from pathlib import PurePath
-
 from PyInstaller.utils.hooks import collect_data_files, collect_submodules, get_hook_config
+
+from django_desktop_shell.packaging.contents import in_languages
 
 PROJECT_TEMPLATES = ["conf/app_template/**", "conf/project_template/**"]  # for startapp/startproject
 
 
 def hook(hook_api):
     leave_out = tuple(get_hook_config(hook_api, "django", "leave_out"))
-    language = get_hook_config(hook_api, "django", "language")
+    languages = get_hook_config(hook_api, "django", "languages")
 
     def wanted_module(name: str) -> bool:
         if name.startswith("django.conf.locale."):
-            return name.split(".")[3] == language
+            return name.split(".")[3] in languages
         return not any(name == left or name.startswith(left + ".") for left in leave_out)
-
-    def wanted_data(destination: str) -> bool:
-        parts = PurePath(destination).parts
-        return "locale" not in parts[:-1] or parts[parts.index("locale") + 1] == language
 
     hook_api.add_imports(*collect_submodules("django", filter=wanted_module, on_error="ignore"))
     left_out_dirs = [module.removeprefix("django.").replace(".", "/") + "/**" for module in leave_out]
     datas = collect_data_files("django", excludes=PROJECT_TEMPLATES + left_out_dirs)
-    hook_api.add_datas([(source, destination) for source, destination in datas if wanted_data(destination)])
+    hook_api.add_datas([(source, destination) for source, destination in datas if in_languages(destination, languages)])
