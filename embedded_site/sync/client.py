@@ -42,6 +42,7 @@ PULL_BATCH = 100
 MAX_ANSWER = 32 * 1024 * 1024  # of JSON: a pull answered larger asks for fewer changes at a time
 MAX_ERROR_ANSWER = 64 * 1024
 TIMEOUT = 30
+MAX_CURSOR = 2**62  # the largest the server takes
 
 
 class SyncFailed(Exception):
@@ -60,6 +61,7 @@ class Server:
     url: str
     token: str
     client_id: str
+    account_checked: bool = False  # same_account() done for this connection
 
     def call(self, method: str, path: str, payload: dict | None = None, body: bytes | None = None) -> bytes:
         """The answer, at most MAX_ANSWER bytes of it."""
@@ -169,6 +171,9 @@ def error_details(error: urllib.error.HTTPError) -> dict:
 
 def sync_round(server: Server) -> None:
     owner = local_owner()
+    if not server.account_checked:
+        same_account(server, owner)
+        server.account_checked = True
     try:
         too_large = push(server, owner)
     except StartAfresh:  # this device's data folder was restored from an older copy
@@ -193,6 +198,34 @@ def send_everything(owner) -> None:
     with transaction.atomic():
         changes.notes_changed(Note.objects.owned_by(owner).values_list("pk", flat=True))
         SyncCursor.objects.update_or_create(owner=owner, defaults={"cursor": 0})
+
+
+def same_account(server: Server, owner) -> None:
+    """Before the first push of a connection: if this device was last in step with another
+    account, or another server, what it knew of those notes (each note's server version, the text
+    and pin last in step) is forgotten, and every note sent again as to a server it never synced
+    with. Kept, a version of one account's note was taken for the other's (a push went over the
+    other's note unseen when the numbers agreed) and the other's text for the one last in step
+    (an edit made meanwhile was taken for no edit, and the server's text written over it)."""
+    try:
+        answer = server.json("GET", f"changes/?since={MAX_CURSOR}&limit=1")  # no changes: who is this
+    except SyncFailed as error:
+        if error.status == 400:  # a server that refuses the question answers the round's pull as it can
+            return
+        raise
+    account = answer.get("account")
+    if not isinstance(account, str) or not account:
+        return  # a server from before accounts were named: it cannot be told
+    here = f"{server.url}#{account}"
+    with transaction.atomic():
+        cursor, _ = SyncCursor.objects.select_for_update().get_or_create(owner=owner)
+        if cursor.account == here:
+            return
+        if cursor.account:  # empty: the first connection, or a device from before accounts were named
+            NoteChange.objects.owned_by(owner).update(server_version=None, acknowledged_text="", acknowledged_pinned=None)
+            send_everything(owner)
+            SyncCursor.objects.filter(owner=owner).update(history="")
+        SyncCursor.objects.filter(owner=owner).update(account=here)
 
 
 # Push -------------------------------------------------------------------------------------

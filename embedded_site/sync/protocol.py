@@ -32,6 +32,9 @@ def changes_since(owner, cursor: int, limit: int) -> dict:
         "cursor": page[-1].seq if page else cursor,
         "more": more,
         "history": database_history(),
+        # Whose notes these are: a device that was in step with another account (or server) does
+        # not take what it knew of that one's notes for this one's (docs/sync.md, Connecting).
+        "account": str(owner.pk),
     }
 
 
