@@ -222,7 +222,8 @@ def same_account(server: Server, owner) -> None:
         if cursor.account == here:
             return
         if cursor.account:  # empty: the first connection, or a device from before accounts were named
-            NoteChange.objects.owned_by(owner).update(server_version=None, acknowledged_text="", acknowledged_pinned=None)
+            NoteChange.objects.owned_by(owner).update(
+                server_version=None, acknowledged_text="", acknowledged_pinned=None, acknowledged_attachments=None)
             send_everything(owner)
             SyncCursor.objects.filter(owner=owner).update(history="")
         SyncCursor.objects.filter(owner=owner).update(account=here)
@@ -379,7 +380,10 @@ def acknowledge(owner, record: NoteChange, sent_seq: int, version: int | None, f
             Note.objects.filter(pk=note.pk).update(version=version)
             record.acknowledged_text = text_hash(note.title, note.body, note.sorted_tags)
             record.acknowledged_pinned = note.pinned
-    record.save(update_fields=["server_version", "acknowledged_seq", "acknowledged_text", "acknowledged_pinned"])
+            record.acknowledged_attachments = attachment_keys(
+                {"sha256": item.sha256, "name": item.name} for item in note.sorted_attachments)
+    record.save(update_fields=["server_version", "acknowledged_seq", "acknowledged_text", "acknowledged_pinned",
+                               "acknowledged_attachments"])
 
 
 def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, device: str, contents: dict) -> None:
@@ -407,7 +411,8 @@ def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, de
             revisions.keep(local.pk, "conflict")  # the note's History has the text the server's replaced here too
         # Only the pin, the attachments or the trash changed there: this device's text goes onto the server's note.
         own_text = edited_here and not edited_there and text_here != text_there
-        kept = current if copied else merged_onto(current, local, pinned_here(record, local), own_text)
+        kept = current if copied else merged_onto(current, local, pinned_here(record, local), own_text,
+                                                   record.acknowledged_attachments)
         # Past the version an editor open here holds: its next save is a conflict, not a write over the server's text.
         version = max(current["version"], local.version + 1)
         take_server_state(owner, current, {**contents, **store.contents_here(owner, [kept])}, kept, version)
@@ -416,24 +421,46 @@ def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, de
             changes.record(owner, [record.note_uid], purged=False)  # what this device keeps goes up too
 
 
-def merged_onto(current: dict, local: Note, pinned: bool | None, own_text: bool) -> dict:
+def merged_onto(current: dict, local: Note, pinned: bool | None, own_text: bool,
+                acknowledged: list | None = None) -> dict:
     """The server's note with what this device changed, or `current` itself if nothing: the pin, if
-    it was changed here (`pinned`), the attachments the server's lacks, and with `own_text` the
-    title, body and tags."""
+    it was changed here (`pinned`), the attachments added here and those removed here since the
+    note was last in step (`acknowledged`, their [sha256, name]s; None if not known: then every
+    attachment the server's note lacks is added, and none removed), and with `own_text` the title,
+    body and tags."""
     theirs = Counter((item["sha256"], item["name"]) for item in current["attachments"])
+    mine = Counter((attachment.sha256, attachment.name) for attachment in local.sorted_attachments)
+    if acknowledged is None:
+        to_add, to_remove = mine - theirs, Counter()
+    else:
+        then = Counter(tuple(key) for key in acknowledged)
+        # Added here and not there too; removed here (a file removed there too is gone already).
+        to_add, to_remove = (mine - then) - (theirs - then), (then - mine) & theirs
     added_here = []
     for attachment in local.sorted_attachments:
-        if theirs[(attachment.sha256, attachment.name)]:
-            theirs[(attachment.sha256, attachment.name)] -= 1
-        else:
+        key = (attachment.sha256, attachment.name)
+        if to_add[key]:
+            to_add[key] -= 1
             added_here.append({"sha256": attachment.sha256, "name": attachment.name, "created": attachment.created})
-    if not added_here and pinned in (None, current["pinned"]) and not own_text:
+    kept_there = []
+    for item in current["attachments"]:
+        key = (item["sha256"], item["name"])
+        if to_remove[key]:
+            to_remove[key] -= 1
+        else:
+            kept_there.append(item)
+    if not added_here and len(kept_there) == len(current["attachments"]) and pinned in (None, current["pinned"]) and not own_text:
         return current
     merged = {**current, "pinned": current["pinned"] if pinned is None else pinned,
-              "attachments": current["attachments"] + added_here}
+              "attachments": kept_there + added_here}
     if own_text:
         merged.update(title=local.title, body=local.body, tags=local.sorted_tags, updated=local.updated)
     return merged
+
+
+def attachment_keys(attachments) -> list[list[str]]:
+    """A note's attachments as NoteChange.acknowledged_attachments keeps them: [[sha256, name], …], sorted."""
+    return sorted([item["sha256"], item["name"]] for item in attachments)
 
 
 def rebase(record: NoteChange, version: int | None) -> None:
@@ -477,6 +504,7 @@ def take_server_state(owner, current: dict, contents: dict[str, str], kept: dict
         NoteChange.objects.owned_by(owner).filter(note_uid=current["uid"]).update(
             acknowledged_text=text_hash(current["title"], current["body"], current["tags"]),
             acknowledged_pinned=current["pinned"],
+            acknowledged_attachments=attachment_keys(current["attachments"]),
         )
 
 

@@ -166,6 +166,49 @@ def test_an_attachment_added_here_and_words_there_both_stay(devices, sync_server
         assert device.api.request("GET", kept["attachments"][0]["url"]).body == content
 
 
+def remove_attachment(device, uid: str, name: str) -> None:
+    note = device.note(uid)
+    attachment = next(item for item in note["attachments"] if item["name"] == name)
+    assert device.api.request("DELETE", f"/api/notes/{note['id']}/attachments/{attachment['id']}/").status == 204
+
+
+def test_an_attachment_removed_there_stays_removed_when_words_are_written_here(devices, sync_server):
+    """Until this, B's edit put back the file A had removed (B still had it, the server's note
+    did not): a scan deleted on purpose was back on every device."""
+    a, b = devices
+    tokens, note = a_note_on_both(devices, sync_server, "Receipt", "text")
+    a.attach(note["uid"], "passport.jpg", b"a scan of a passport")
+    a.attach(note["uid"], "kept.pdf", b"%PDF- stays")
+    settle(devices)
+    remove_attachment(a, note["uid"], "passport.jpg")
+    synced_without_error(a)
+    b.edit(note["uid"], body="text, and B's words")
+    b.attach(note["uid"], "added-on-b.pdf", b"%PDF- added on B")
+    settle(devices)
+    assert list(assert_same_everywhere(devices, sync_server, tokens["A"])) == [note["uid"]]
+    for device in devices:
+        kept = device.note(note["uid"])
+        assert kept["body"] == "text, and B's words", device.name
+        assert sorted(item["name"] for item in kept["attachments"]) == ["added-on-b.pdf", "kept.pdf"], device.name
+
+
+def test_an_attachment_removed_here_stays_removed_when_words_were_written_there(devices, sync_server):
+    """Until this, the server's note brought back the file B had removed, when A had edited the note."""
+    a, b = devices
+    tokens, note = a_note_on_both(devices, sync_server, "Receipt", "text")
+    a.attach(note["uid"], "passport.jpg", b"a scan of a passport")
+    settle(devices)
+    a.edit(note["uid"], body="text, and A's words")
+    synced_without_error(a)
+    remove_attachment(b, note["uid"], "passport.jpg")
+    settle(devices)
+    assert list(assert_same_everywhere(devices, sync_server, tokens["A"])) == [note["uid"]]
+    for device in devices:
+        kept = device.note(note["uid"])
+        assert kept["body"] == "text, and A's words", device.name
+        assert kept["attachments"] == [], device.name
+
+
 def test_an_edit_wins_over_a_move_to_the_trash(devices, sync_server):
     a, b = devices
     tokens = connected(devices, sync_server)
