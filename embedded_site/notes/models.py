@@ -214,6 +214,10 @@ class NoteChange(models.Model):
     # server's note and one removed here comes off it, and one the server's lacks is not put back
     # unless it was added here. None where the device last synced the note before this was kept.
     acknowledged_attachments = models.JSONField(null=True)
+    # Its text then in parts, {"title": hash, "body": hash, "tags": [names]}: a conflict whose two
+    # sides changed different parts (or tags each) merges them instead of keeping a copy. None
+    # where the device last synced the note before this was kept.
+    acknowledged_parts = models.JSONField(null=True)
     applied_change = models.CharField(max_length=100, blank=True)
     applied_version = models.PositiveIntegerField(null=True)
 

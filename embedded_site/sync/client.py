@@ -223,7 +223,8 @@ def same_account(server: Server, owner) -> None:
             return
         if cursor.account:  # empty: the first connection, or a device from before accounts were named
             NoteChange.objects.owned_by(owner).update(
-                server_version=None, acknowledged_text="", acknowledged_pinned=None, acknowledged_attachments=None)
+                server_version=None, acknowledged_text="", acknowledged_pinned=None, acknowledged_attachments=None,
+                acknowledged_parts=None)
             send_everything(owner)
             SyncCursor.objects.filter(owner=owner).update(history="")
         SyncCursor.objects.filter(owner=owner).update(account=here)
@@ -380,10 +381,11 @@ def acknowledge(owner, record: NoteChange, sent_seq: int, version: int | None, f
             Note.objects.filter(pk=note.pk).update(version=version)
             record.acknowledged_text = text_hash(note.title, note.body, note.sorted_tags)
             record.acknowledged_pinned = note.pinned
+            record.acknowledged_parts = text_parts(note.title, note.body, note.sorted_tags)
             record.acknowledged_attachments = attachment_keys(
                 {"sha256": item.sha256, "name": item.name} for item in note.sorted_attachments)
     record.save(update_fields=["server_version", "acknowledged_seq", "acknowledged_text", "acknowledged_pinned",
-                               "acknowledged_attachments"])
+                               "acknowledged_attachments", "acknowledged_parts"])
 
 
 def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, device: str, contents: dict) -> None:
@@ -406,11 +408,16 @@ def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, de
         text_there = text_hash(current["title"], current["body"], current["tags"])
         edited_there = record.acknowledged_text != text_there
         copied = edited_here and edited_there and text_here != text_there
+        # Both changed the text, but different parts of it (or its tags each): merged, no copy.
+        merged_text_here = merged_text(record.acknowledged_parts, local, current) if copied else None
+        copied = copied and merged_text_here is None
         if copied:
             keep_conflict_copy(owner, local, device)
             revisions.keep(local.pk, "conflict")  # the note's History has the text the server's replaced here too
         # Only the pin, the attachments or the trash changed there: this device's text goes onto the server's note.
-        own_text = edited_here and not edited_there and text_here != text_there
+        own_text = merged_text_here or (
+            {"title": local.title, "body": local.body, "tags": local.sorted_tags}
+            if edited_here and not edited_there and text_here != text_there else None)
         kept = current if copied else merged_onto(current, local, pinned_here(record, local), own_text,
                                                    record.acknowledged_attachments)
         # Past the version an editor open here holds: its next save is a conflict, not a write over the server's text.
@@ -421,13 +428,39 @@ def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, de
             changes.record(owner, [record.note_uid], purged=False)  # what this device keeps goes up too
 
 
-def merged_onto(current: dict, local: Note, pinned: bool | None, own_text: bool,
+def merged_text(then: dict | None, local: Note, current: dict) -> dict | None:
+    """The note's title, body and tags with what each side changed since they were last in step
+    (`then`, NoteChange.acknowledged_parts): the title or body changed on one side only, that
+    side's; the tags, the server's with those added here and without those removed here. None if
+    both changed the title, or the body (a conflict copy keeps this device's text), or if `then`
+    is not known."""
+    if not isinstance(then, dict) or not {"title", "body", "tags"} <= then.keys():
+        return None
+    here = text_parts(local.title, local.body, local.sorted_tags)
+    there = text_parts(current["title"], current["body"], current["tags"])
+    merged = {}
+    for part, mine, theirs in (("title", local.title, current["title"]), ("body", local.body, current["body"])):
+        if here[part] != then[part] and there[part] != then[part] and here[part] != there[part]:
+            return None
+        merged[part] = mine if here[part] != then[part] else theirs
+    tags_then, tags_here = set(then["tags"]), set(here["tags"])
+    merged["tags"] = sorted((set(there["tags"]) - (tags_then - tags_here)) | (tags_here - tags_then))
+    return merged
+
+
+def text_parts(title: str, body: str, tags: list[str]) -> dict:
+    """NoteChange.acknowledged_parts: the title and body as hashes, the tags as they are."""
+    return {"title": hashlib.sha256(title.encode()).hexdigest(), "body": hashlib.sha256(body.encode()).hexdigest(),
+            "tags": sorted(tags)}
+
+
+def merged_onto(current: dict, local: Note, pinned: bool | None, own_text: dict | None,
                 acknowledged: list | None = None) -> dict:
     """The server's note with what this device changed, or `current` itself if nothing: the pin, if
     it was changed here (`pinned`), the attachments added here and those removed here since the
     note was last in step (`acknowledged`, their [sha256, name]s; None if not known: then every
-    attachment the server's note lacks is added, and none removed), and with `own_text` the title,
-    body and tags."""
+    attachment the server's note lacks is added, and none removed), and `own_text`: the title,
+    body and tags to give it (this device's, or merged_text's)."""
     theirs = Counter((item["sha256"], item["name"]) for item in current["attachments"])
     mine = Counter((attachment.sha256, attachment.name) for attachment in local.sorted_attachments)
     if acknowledged is None:
@@ -454,7 +487,7 @@ def merged_onto(current: dict, local: Note, pinned: bool | None, own_text: bool,
     merged = {**current, "pinned": current["pinned"] if pinned is None else pinned,
               "attachments": kept_there + added_here}
     if own_text:
-        merged.update(title=local.title, body=local.body, tags=local.sorted_tags, updated=local.updated)
+        merged.update(title=own_text["title"], body=own_text["body"], tags=own_text["tags"], updated=local.updated)
     return merged
 
 
@@ -505,6 +538,7 @@ def take_server_state(owner, current: dict, contents: dict[str, str], kept: dict
             acknowledged_text=text_hash(current["title"], current["body"], current["tags"]),
             acknowledged_pinned=current["pinned"],
             acknowledged_attachments=attachment_keys(current["attachments"]),
+            acknowledged_parts=text_parts(current["title"], current["body"], current["tags"]),
         )
 
 

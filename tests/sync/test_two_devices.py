@@ -209,6 +209,37 @@ def test_an_attachment_removed_here_stays_removed_when_words_were_written_there(
         assert kept["attachments"] == [], device.name
 
 
+def test_a_tag_renamed_on_one_device_and_words_or_tags_changed_on_the_other_merge_with_no_conflict_copy(devices, sync_server):
+    """Until this, title, body and tags were one text: the rename made a conflict copy of every
+    note the other device had changed, which brought the old tag back."""
+    a, b = devices
+    tokens = connected(devices, sync_server)
+    first = a.create("T1", "x", tags=["alpha", "beta"])
+    second = a.create("T2", "y", tags=["alpha"])
+    settle(devices)
+    assert a.api.send_json("PATCH", "/api/tags/alpha/", {"name": "gamma"}).status == 200
+    b.edit(second["uid"], body="y, edited on B")
+    assert b.api.request("DELETE", "/api/tags/beta/").status == 200
+    synced_without_error(a)
+    settle([b, a])
+    on_server = assert_same_everywhere(devices, sync_server, tokens["A"])
+    assert sorted(on_server) == sorted([first["uid"], second["uid"]])  # no conflict copy
+    for device in devices:
+        assert (device.note(first["uid"])["body"], device.note(first["uid"])["tags"]) == ("x", ["gamma"]), device.name
+        assert (device.note(second["uid"])["body"], device.note(second["uid"])["tags"]) == ("y, edited on B", ["gamma"]), device.name
+
+
+def test_the_same_words_changed_on_both_devices_still_make_a_conflict_copy(devices, sync_server):
+    a, b = devices
+    tokens, note = a_note_on_both(devices, sync_server, "Plan", "v0")
+    a.edit(note["uid"], body="A's words", tags=["a"])
+    b.edit(note["uid"], body="B's words")
+    settle(devices)
+    on_server = assert_same_everywhere(devices, sync_server, tokens["A"])
+    assert len(on_server) == 2
+    assert {body for (body,) in a.sql("SELECT body FROM notes_note")} == {"A's words", "B's words"}
+
+
 def test_an_edit_wins_over_a_move_to_the_trash(devices, sync_server):
     a, b = devices
     tokens = connected(devices, sync_server)
