@@ -62,6 +62,7 @@ class Server:
     token: str
     client_id: str
     account_checked: bool = False  # same_account() done for this connection
+    received: int = 0  # notes pulled in the round under way, for the sidebar (worker.status)
 
     def call(self, method: str, path: str, payload: dict | None = None, body: bytes | None = None) -> bytes:
         """The answer, at most MAX_ANSWER bytes of it."""
@@ -171,6 +172,7 @@ def error_details(error: urllib.error.HTTPError) -> dict:
 
 def sync_round(server: Server) -> None:
     owner = local_owner()
+    server.received = 0
     if not server.account_checked:
         same_account(server, owner)
         server.account_checked = True
@@ -580,6 +582,7 @@ def pull(server: Server, owner) -> None:
                     take_server_state(owner, note, contents)
                 # A note changed here too is settled by its next push, which the server answers as a conflict.
             SyncCursor.objects.filter(owner=owner).update(cursor=next_cursor, history=history or cursor.history)
+        server.received += len(pulled)
         if not answer.get("more"):
             return
 

@@ -355,3 +355,21 @@ def test_history_and_links_follow_the_note(devices, sync_server):
     assert [revision["reason"] for revision in history["revisions"]] == ["restore", "trash"]
     backlinks = b.api.request("GET", f"/api/notes/{b.note(target['uid'])['id']}/backlinks/").json()
     assert [link["title"] for link in backlinks["notes"]] == ["Source"]
+
+
+def test_a_first_pull_says_how_many_notes_have_arrived_while_it_runs(devices, sync_server, proxy):
+    """Until this, a device pulling thousands of notes said "Syncing…" and nothing else for as long
+    as it took (41 s for 5,000), its list empty until the round ended."""
+    a, b = devices
+    a.connect(sync_server.url, sync_server.new_device("A"))
+    for number in range(150):
+        a.create(f"Note {number}")
+    synced_without_error(a)
+    proxy.pause_on = "since=100&"  # the first pull's second batch (100 changes a batch)
+    b.connect(proxy.url, sync_server.new_device("B"))
+    assert proxy.paused.wait(60)
+    state = b.status()
+    proxy.go_on.set()
+    assert state["syncing"] and state["received"] == 100
+    synced_without_error(b)
+    assert b.status()["received"] == 0 and len(b.notes()) == 150
