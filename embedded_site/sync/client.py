@@ -204,7 +204,7 @@ def send_everything(owner) -> None:
 
 def same_account(server: Server, owner) -> None:
     """Before the first push of a connection: if this device was last in step with another
-    account, or another server, what it knew of those notes (each note's server version, the text
+    account (on this server or another; the same account at a new address is the same), what it knew of those notes (each note's server version, the text
     and pin last in step) is forgotten, and every note sent again as to a server it never synced
     with. Kept, a version of one account's note was taken for the other's (a push went over the
     other's note unseen when the numbers agreed) and the other's text for the one last in step
@@ -218,7 +218,7 @@ def same_account(server: Server, owner) -> None:
     account = answer.get("account")
     if not isinstance(account, str) or not account:
         return  # a server from before accounts were named: it cannot be told
-    here = f"{server.url}#{account}"
+    here = account[:100]
     with transaction.atomic():
         cursor, _ = SyncCursor.objects.select_for_update().get_or_create(owner=owner)
         if cursor.account == here:

@@ -72,3 +72,21 @@ def test_a_note_of_the_same_version_on_another_account_is_not_overwritten(sync_s
     synced_without_error(desktop)
     for device in (laptop, desktop):
         assert {"the second account's words", "the first account's third words"} <= texts(device), device.name
+
+
+def test_the_same_account_at_a_new_address_is_the_same_account(sync_server, devices, proxy):
+    """A server that moved (docs/server.md: disconnect, connect to the new address) holds the
+    notes the device was in step with: nothing is copied as a conflict for what changed there."""
+    laptop, desktop = devices
+    laptop.connect(sync_server.url, sync_server.new_device("laptop"))
+    desktop.connect(sync_server.url, sync_server.new_device("desktop"))
+    note = laptop.create("Plan", "first words")
+    synced_without_error(laptop)
+    synced_without_error(desktop)
+    desktop.edit(note["uid"], body="the desktop's words")
+    synced_without_error(desktop)
+
+    laptop.disconnect()
+    laptop.connect(proxy.url, sync_server.new_device("laptop at the new address"))  # another port: another address
+    synced_without_error(laptop)
+    assert texts(laptop) == {"the desktop's words"}

@@ -11,6 +11,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='synccursor',
             name='account',
-            field=models.CharField(blank=True, max_length=2100),
+            field=models.CharField(blank=True, max_length=100),
         ),
     ]
