@@ -210,6 +210,14 @@ class NoteChange(models.Model):
     # Whether it was pinned then: a pin changed here since goes onto the server's note in a
     # conflict. None where the device last synced the note before this was kept.
     acknowledged_pinned = models.BooleanField(null=True)
+    # Its attachments then, [[sha256, name], …]: in a conflict, one added here goes onto the
+    # server's note and one removed here comes off it, and one the server's lacks is not put back
+    # unless it was added here. None where the device last synced the note before this was kept.
+    acknowledged_attachments = models.JSONField(null=True)
+    # Its text then in parts, {"title": hash, "body": hash, "tags": [names]}: a conflict whose two
+    # sides changed different parts (or tags each) merges them instead of keeping a copy. None
+    # where the device last synced the note before this was kept.
+    acknowledged_parts = models.JSONField(null=True)
     applied_change = models.CharField(max_length=100, blank=True)
     applied_version = models.PositiveIntegerField(null=True)
 

@@ -179,7 +179,10 @@ def should_keep(old: dict, new: dict, reason: str, last_kept: datetime | None, r
         return True
     if old["title"] == new["title"] and old["body"] == new["body"]:
         return False  # pin and tags alone are not versions of the text
-    if last_kept is None or timezone.now() - last_kept >= REVISION_EVERY:
+    now = timezone.now()
+    # One timed ahead of this clock (synced from a computer whose clock is ahead, or kept before
+    # this clock was set back) says nothing of how long ago it was: as if none.
+    if last_kept is None or last_kept > now or now - last_kept >= REVISION_EVERY:
         return True
     return removed >= LARGE_CHANGE_CHARS or (
         len(old["body"]) >= LARGE_CHANGE_MIN_BODY and removed >= LARGE_CHANGE_SHARE * len(old["body"])

@@ -42,6 +42,7 @@ PULL_BATCH = 100
 MAX_ANSWER = 32 * 1024 * 1024  # of JSON: a pull answered larger asks for fewer changes at a time
 MAX_ERROR_ANSWER = 64 * 1024
 TIMEOUT = 30
+MAX_CURSOR = 2**62  # the largest the server takes
 
 
 class SyncFailed(Exception):
@@ -60,6 +61,8 @@ class Server:
     url: str
     token: str
     client_id: str
+    account_checked: bool = False  # same_account() done for this connection
+    received: int = 0  # notes pulled in the round under way, for the sidebar (worker.status)
 
     def call(self, method: str, path: str, payload: dict | None = None, body: bytes | None = None) -> bytes:
         """The answer, at most MAX_ANSWER bytes of it."""
@@ -169,6 +172,10 @@ def error_details(error: urllib.error.HTTPError) -> dict:
 
 def sync_round(server: Server) -> None:
     owner = local_owner()
+    server.received = 0
+    if not server.account_checked:
+        same_account(server, owner)
+        server.account_checked = True
     try:
         too_large = push(server, owner)
     except StartAfresh:  # this device's data folder was restored from an older copy
@@ -193,6 +200,36 @@ def send_everything(owner) -> None:
     with transaction.atomic():
         changes.notes_changed(Note.objects.owned_by(owner).values_list("pk", flat=True))
         SyncCursor.objects.update_or_create(owner=owner, defaults={"cursor": 0})
+
+
+def same_account(server: Server, owner) -> None:
+    """Before the first push of a connection: if this device was last in step with another
+    account (on this server or another; the same account at a new address is the same), what it knew of those notes (each note's server version, the text
+    and pin last in step) is forgotten, and every note sent again as to a server it never synced
+    with. Kept, a version of one account's note was taken for the other's (a push went over the
+    other's note unseen when the numbers agreed) and the other's text for the one last in step
+    (an edit made meanwhile was taken for no edit, and the server's text written over it)."""
+    try:
+        answer = server.json("GET", f"changes/?since={MAX_CURSOR}&limit=1")  # no changes: who is this
+    except SyncFailed as error:
+        if error.status == 400:  # a server that refuses the question answers the round's pull as it can
+            return
+        raise
+    account = answer.get("account")
+    if not isinstance(account, str) or not account:
+        return  # a server from before accounts were named: it cannot be told
+    here = account[:100]
+    with transaction.atomic():
+        cursor, _ = SyncCursor.objects.select_for_update().get_or_create(owner=owner)
+        if cursor.account == here:
+            return
+        if cursor.account:  # empty: the first connection, or a device from before accounts were named
+            NoteChange.objects.owned_by(owner).update(
+                server_version=None, acknowledged_text="", acknowledged_pinned=None, acknowledged_attachments=None,
+                acknowledged_parts=None)
+            send_everything(owner)
+            SyncCursor.objects.filter(owner=owner).update(history="")
+        SyncCursor.objects.filter(owner=owner).update(account=here)
 
 
 # Push -------------------------------------------------------------------------------------
@@ -346,7 +383,11 @@ def acknowledge(owner, record: NoteChange, sent_seq: int, version: int | None, f
             Note.objects.filter(pk=note.pk).update(version=version)
             record.acknowledged_text = text_hash(note.title, note.body, note.sorted_tags)
             record.acknowledged_pinned = note.pinned
-    record.save(update_fields=["server_version", "acknowledged_seq", "acknowledged_text", "acknowledged_pinned"])
+            record.acknowledged_parts = text_parts(note.title, note.body, note.sorted_tags)
+            record.acknowledged_attachments = attachment_keys(
+                {"sha256": item.sha256, "name": item.name} for item in note.sorted_attachments)
+    record.save(update_fields=["server_version", "acknowledged_seq", "acknowledged_text", "acknowledged_pinned",
+                               "acknowledged_attachments", "acknowledged_parts"])
 
 
 def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, device: str, contents: dict) -> None:
@@ -369,12 +410,18 @@ def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, de
         text_there = text_hash(current["title"], current["body"], current["tags"])
         edited_there = record.acknowledged_text != text_there
         copied = edited_here and edited_there and text_here != text_there
+        # Both changed the text, but different parts of it (or its tags each): merged, no copy.
+        merged_text_here = merged_text(record.acknowledged_parts, local, current) if copied else None
+        copied = copied and merged_text_here is None
         if copied:
             keep_conflict_copy(owner, local, device)
             revisions.keep(local.pk, "conflict")  # the note's History has the text the server's replaced here too
         # Only the pin, the attachments or the trash changed there: this device's text goes onto the server's note.
-        own_text = edited_here and not edited_there and text_here != text_there
-        kept = current if copied else merged_onto(current, local, pinned_here(record, local), own_text)
+        own_text = merged_text_here or (
+            {"title": local.title, "body": local.body, "tags": local.sorted_tags}
+            if edited_here and not edited_there and text_here != text_there else None)
+        kept = current if copied else merged_onto(current, local, pinned_here(record, local), own_text,
+                                                   record.acknowledged_attachments)
         # Past the version an editor open here holds: its next save is a conflict, not a write over the server's text.
         version = max(current["version"], local.version + 1)
         take_server_state(owner, current, {**contents, **store.contents_here(owner, [kept])}, kept, version)
@@ -383,24 +430,72 @@ def resolve(owner, record: NoteChange, current: dict, own_earlier_push: bool, de
             changes.record(owner, [record.note_uid], purged=False)  # what this device keeps goes up too
 
 
-def merged_onto(current: dict, local: Note, pinned: bool | None, own_text: bool) -> dict:
+def merged_text(then: dict | None, local: Note, current: dict) -> dict | None:
+    """The note's title, body and tags with what each side changed since they were last in step
+    (`then`, NoteChange.acknowledged_parts): the title or body changed on one side only, that
+    side's; the tags, the server's with those added here and without those removed here. None if
+    both changed the title, or the body (a conflict copy keeps this device's text), or if `then`
+    is not known."""
+    if not isinstance(then, dict) or not {"title", "body", "tags"} <= then.keys():
+        return None
+    here = text_parts(local.title, local.body, local.sorted_tags)
+    there = text_parts(current["title"], current["body"], current["tags"])
+    merged = {}
+    for part, mine, theirs in (("title", local.title, current["title"]), ("body", local.body, current["body"])):
+        if here[part] != then[part] and there[part] != then[part] and here[part] != there[part]:
+            return None
+        merged[part] = mine if here[part] != then[part] else theirs
+    tags_then, tags_here = set(then["tags"]), set(here["tags"])
+    merged["tags"] = sorted((set(there["tags"]) - (tags_then - tags_here)) | (tags_here - tags_then))
+    return merged
+
+
+def text_parts(title: str, body: str, tags: list[str]) -> dict:
+    """NoteChange.acknowledged_parts: the title and body as hashes, the tags as they are."""
+    return {"title": hashlib.sha256(title.encode()).hexdigest(), "body": hashlib.sha256(body.encode()).hexdigest(),
+            "tags": sorted(tags)}
+
+
+def merged_onto(current: dict, local: Note, pinned: bool | None, own_text: dict | None,
+                acknowledged: list | None = None) -> dict:
     """The server's note with what this device changed, or `current` itself if nothing: the pin, if
-    it was changed here (`pinned`), the attachments the server's lacks, and with `own_text` the
-    title, body and tags."""
+    it was changed here (`pinned`), the attachments added here and those removed here since the
+    note was last in step (`acknowledged`, their [sha256, name]s; None if not known: then every
+    attachment the server's note lacks is added, and none removed), and `own_text`: the title,
+    body and tags to give it (this device's, or merged_text's)."""
     theirs = Counter((item["sha256"], item["name"]) for item in current["attachments"])
+    mine = Counter((attachment.sha256, attachment.name) for attachment in local.sorted_attachments)
+    if acknowledged is None:
+        to_add, to_remove = mine - theirs, Counter()
+    else:
+        then = Counter(tuple(key) for key in acknowledged)
+        # Added here and not there too; removed here (a file removed there too is gone already).
+        to_add, to_remove = (mine - then) - (theirs - then), (then - mine) & theirs
     added_here = []
     for attachment in local.sorted_attachments:
-        if theirs[(attachment.sha256, attachment.name)]:
-            theirs[(attachment.sha256, attachment.name)] -= 1
-        else:
+        key = (attachment.sha256, attachment.name)
+        if to_add[key]:
+            to_add[key] -= 1
             added_here.append({"sha256": attachment.sha256, "name": attachment.name, "created": attachment.created})
-    if not added_here and pinned in (None, current["pinned"]) and not own_text:
+    kept_there = []
+    for item in current["attachments"]:
+        key = (item["sha256"], item["name"])
+        if to_remove[key]:
+            to_remove[key] -= 1
+        else:
+            kept_there.append(item)
+    if not added_here and len(kept_there) == len(current["attachments"]) and pinned in (None, current["pinned"]) and not own_text:
         return current
     merged = {**current, "pinned": current["pinned"] if pinned is None else pinned,
-              "attachments": current["attachments"] + added_here}
+              "attachments": kept_there + added_here}
     if own_text:
-        merged.update(title=local.title, body=local.body, tags=local.sorted_tags, updated=local.updated)
+        merged.update(title=own_text["title"], body=own_text["body"], tags=own_text["tags"], updated=local.updated)
     return merged
+
+
+def attachment_keys(attachments) -> list[list[str]]:
+    """A note's attachments as NoteChange.acknowledged_attachments keeps them: [[sha256, name], …], sorted."""
+    return sorted([item["sha256"], item["name"]] for item in attachments)
 
 
 def rebase(record: NoteChange, version: int | None) -> None:
@@ -444,6 +539,8 @@ def take_server_state(owner, current: dict, contents: dict[str, str], kept: dict
         NoteChange.objects.owned_by(owner).filter(note_uid=current["uid"]).update(
             acknowledged_text=text_hash(current["title"], current["body"], current["tags"]),
             acknowledged_pinned=current["pinned"],
+            acknowledged_attachments=attachment_keys(current["attachments"]),
+            acknowledged_parts=text_parts(current["title"], current["body"], current["tags"]),
         )
 
 
@@ -485,6 +582,7 @@ def pull(server: Server, owner) -> None:
                     take_server_state(owner, note, contents)
                 # A note changed here too is settled by its next push, which the server answers as a conflict.
             SyncCursor.objects.filter(owner=owner).update(cursor=next_cursor, history=history or cursor.history)
+        server.received += len(pulled)
         if not answer.get("more"):
             return
 

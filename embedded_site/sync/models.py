@@ -12,6 +12,9 @@ class SyncCursor(models.Model):
     # The server's history the cursor is a place in (protocol.database_history): a new one means
     # the server was restored from an older copy, and the device starts afresh.
     history = models.CharField(max_length=40, blank=True)
+    # The account the device's sync state is about (each note's server version and the text last in
+    # step), as the server names it (protocol.account_id, client.same_account). Empty: not known yet.
+    account = models.CharField(max_length=100, blank=True)
 
 
 class SyncClient(models.Model):

@@ -2,6 +2,7 @@
 changes since a cursor and pushes its own, each based on the server version it last saw."""
 
 from django.db import connection, transaction
+from django.utils.crypto import salted_hmac
 
 from embedded_site.notes import changes
 from embedded_site.notes.models import Note, NoteChange, Revision
@@ -32,7 +33,16 @@ def changes_since(owner, cursor: int, limit: int) -> dict:
         "cursor": page[-1].seq if page else cursor,
         "more": more,
         "history": database_history(),
+        # Whose notes these are: a device that was in step with another account (or server) does
+        # not take what it knew of that one's notes for this one's (docs/sync.md, Connecting).
+        "account": account_id(owner),
     }
+
+
+def account_id(owner) -> str:
+    """The owner's account, unlike any other account on this server or on another (keyed with the
+    server's SECRET_KEY), and the same at any address the server moves to."""
+    return salted_hmac("notedesk.sync.account", str(owner.pk), algorithm="sha256").hexdigest()[:32]
 
 
 def database_history() -> str:

@@ -141,6 +141,8 @@ def status() -> dict:
         "last_synced": cursor.last_synced.isoformat() if cursor and cursor.last_synced else None,
         "pending": changes.pending(owner).count(),
         "syncing": bool(worker and worker.syncing),
+        # Notes received so far in the round under way: a first pull of thousands takes a while.
+        "received": worker.server.received if worker and worker.syncing else 0,
         "error": {"reason": error.reason, "message": error.message} if error else None,
         "checked": timezone.now().isoformat(),
     }

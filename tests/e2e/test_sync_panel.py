@@ -37,6 +37,13 @@ def test_a_window_without_a_server_does_not_keep_asking_for_the_sync_state(app):
     assert len(asked) == 1, asked
 
 
+def test_the_connect_form_says_that_every_note_here_goes_to_the_account(app):
+    """Until this, nothing said so: a laptop connected to a work account sent it every personal note."""
+    app.click("#syncSetup")
+    expect(app.locator("#syncForm")).to_contain_text(
+        "Every note on this computer is sent to the account this token belongs to, and stays there after you disconnect.")
+
+
 def test_the_sidebar_says_why_it_cannot_sync_and_what_waits(app, disconnected_after):
     expect(app.locator("#syncState")).to_have_text("Not connected: notes stay on this computer.")
     create_note_in_page(app, "Written offline", "Still here")

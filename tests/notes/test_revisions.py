@@ -55,6 +55,19 @@ def test_a_save_ten_minutes_after_the_last_revision_keeps_one(api, note):
     assert newest["summary"] == "+1 line: “eggs”"
 
 
+def test_a_revision_timed_ahead_of_this_clock_does_not_stop_versions_being_kept_here(api, note):
+    """A revision synced from a computer whose clock is hours ahead is the note's newest. Until
+    this, the time since it was negative here for those hours, and no save kept a version: hours of
+    edits had no history on this computer (docs/sync.md)."""
+    save(api, note.pk, body="milk\nbread\neggs")
+    Revision.objects.filter(note_id=note.pk).update(created=timezone.now() + timedelta(hours=5))
+    save(api, note.pk, body="milk\nbread\neggs\nbutter")
+    age_revisions(timedelta(minutes=11))
+    save(api, note.pk, body="milk\nbread\neggs\nbutter\njam")
+    assert sorted(r["size"] for r in history(api, note.pk)) == [
+        len("milk\nbread"), len("milk\nbread\neggs"), len("milk\nbread\neggs\nbutter")]
+
+
 def test_a_large_change_keeps_a_revision_at_once(api, make_note):
     long_note = make_note(title="Draft", body="word " * 1000)
     save(api, long_note.pk, body="word " * 1000 + "end")

@@ -43,6 +43,11 @@ class Device:
         assert answer.status == 200, answer.body
         return answer.json()
 
+    def disconnect(self) -> dict:
+        answer = self.api.request("DELETE", "/api/sync/connection/")
+        assert answer.status == 200, answer.body
+        return answer.json()
+
     def sync(self) -> dict:
         """A round now, answered once it ended: the sidebar's state after it."""
         answer = self.api.request("POST", f"/api/sync/now/?wait={SYNC_WAIT}")
@@ -255,13 +260,13 @@ class SyncServer:
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
             ).fetchone()[0]
 
-    def new_device(self, name: str) -> str:
-        """A device of the server's one person, and its token."""
+    def new_device(self, name: str, person: str = "person") -> str:
+        """A device of one of the server's people (by default its one person), and its token."""
         self.tokens[name] = server_python(self.environment, "-c", (
             "import django; django.setup()\n"
             "from django.contrib.auth import get_user_model\n"
             "from embedded_site.devices.tokens import new_device\n"
-            "person, _ = get_user_model().objects.get_or_create(username='person')\n"
+            f"person, _ = get_user_model().objects.get_or_create(username={person!r})\n"
             f"print(new_device(person, {name!r})[1])"
         )).strip()
         return self.tokens[name]

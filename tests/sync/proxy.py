@@ -15,6 +15,9 @@ class CuttingProxy:
         self.holding = False  # answers are read from the server and never passed on
         self.cuts = 0
         self.requests: list[str] = []  # the first line of each request that passed
+        # A request whose first line holds `pause_on` waits, once `paused` is set, until `go_on` is.
+        self.pause_on: str | None = None
+        self.paused, self.go_on = threading.Event(), threading.Event()
         self.running = True
         self.thread = threading.Thread(target=self.accept, daemon=True)
         self.thread.start()
@@ -47,6 +50,9 @@ class CuttingProxy:
                     continue
                 if requests and sent == 0:
                     self.requests.append(chunk.split(b"\r\n", 1)[0].decode("latin-1"))
+                    if self.pause_on and self.pause_on in self.requests[-1]:
+                        self.paused.set()
+                        self.go_on.wait(60)
                 if cut_after is not None and sent + len(chunk) >= cut_after:
                     sink.sendall(chunk[: cut_after - sent])
                     self.cuts += 1

@@ -57,7 +57,8 @@ def test_a_pull_that_says_more_follows_without_moving_its_cursor_is_a_bad_answer
     device.connect(server.url, "a-device-token")
     state = device.sync()
     assert state["error"]["reason"] == "bad_answer" and "did not move" in state["error"]["message"]
-    pulls = [path for method, path, _ in server.requests if method == "GET"]
+    # Past the connection's first question (whose account: past the last change, so none come)
+    pulls = [path for method, path, _ in server.requests if method == "GET" and f"since={2**62}&" not in path]
     assert pulls == ["/api/sync/v1/changes/?since=0&limit=100"] * len(pulls) and len(pulls) <= 2  # one a round
 
 

@@ -166,6 +166,80 @@ def test_an_attachment_added_here_and_words_there_both_stay(devices, sync_server
         assert device.api.request("GET", kept["attachments"][0]["url"]).body == content
 
 
+def remove_attachment(device, uid: str, name: str) -> None:
+    note = device.note(uid)
+    attachment = next(item for item in note["attachments"] if item["name"] == name)
+    assert device.api.request("DELETE", f"/api/notes/{note['id']}/attachments/{attachment['id']}/").status == 204
+
+
+def test_an_attachment_removed_there_stays_removed_when_words_are_written_here(devices, sync_server):
+    """Until this, B's edit put back the file A had removed (B still had it, the server's note
+    did not): a scan deleted on purpose was back on every device."""
+    a, b = devices
+    tokens, note = a_note_on_both(devices, sync_server, "Receipt", "text")
+    a.attach(note["uid"], "passport.jpg", b"a scan of a passport")
+    a.attach(note["uid"], "kept.pdf", b"%PDF- stays")
+    settle(devices)
+    remove_attachment(a, note["uid"], "passport.jpg")
+    synced_without_error(a)
+    b.edit(note["uid"], body="text, and B's words")
+    b.attach(note["uid"], "added-on-b.pdf", b"%PDF- added on B")
+    settle(devices)
+    assert list(assert_same_everywhere(devices, sync_server, tokens["A"])) == [note["uid"]]
+    for device in devices:
+        kept = device.note(note["uid"])
+        assert kept["body"] == "text, and B's words", device.name
+        assert sorted(item["name"] for item in kept["attachments"]) == ["added-on-b.pdf", "kept.pdf"], device.name
+
+
+def test_an_attachment_removed_here_stays_removed_when_words_were_written_there(devices, sync_server):
+    """Until this, the server's note brought back the file B had removed, when A had edited the note."""
+    a, b = devices
+    tokens, note = a_note_on_both(devices, sync_server, "Receipt", "text")
+    a.attach(note["uid"], "passport.jpg", b"a scan of a passport")
+    settle(devices)
+    a.edit(note["uid"], body="text, and A's words")
+    synced_without_error(a)
+    remove_attachment(b, note["uid"], "passport.jpg")
+    settle(devices)
+    assert list(assert_same_everywhere(devices, sync_server, tokens["A"])) == [note["uid"]]
+    for device in devices:
+        kept = device.note(note["uid"])
+        assert kept["body"] == "text, and A's words", device.name
+        assert kept["attachments"] == [], device.name
+
+
+def test_a_tag_renamed_on_one_device_and_words_or_tags_changed_on_the_other_merge_with_no_conflict_copy(devices, sync_server):
+    """Until this, title, body and tags were one text: the rename made a conflict copy of every
+    note the other device had changed, which brought the old tag back."""
+    a, b = devices
+    tokens = connected(devices, sync_server)
+    first = a.create("T1", "x", tags=["alpha", "beta"])
+    second = a.create("T2", "y", tags=["alpha"])
+    settle(devices)
+    assert a.api.send_json("PATCH", "/api/tags/alpha/", {"name": "gamma"}).status == 200
+    b.edit(second["uid"], body="y, edited on B")
+    assert b.api.request("DELETE", "/api/tags/beta/").status == 200
+    synced_without_error(a)
+    settle([b, a])
+    on_server = assert_same_everywhere(devices, sync_server, tokens["A"])
+    assert sorted(on_server) == sorted([first["uid"], second["uid"]])  # no conflict copy
+    for device in devices:
+        assert (device.note(first["uid"])["body"], device.note(first["uid"])["tags"]) == ("x", ["gamma"]), device.name
+        assert (device.note(second["uid"])["body"], device.note(second["uid"])["tags"]) == ("y, edited on B", ["gamma"]), device.name
+
+
+def test_the_same_words_changed_on_both_devices_still_make_a_conflict_copy(devices, sync_server):
+    a, b = devices
+    tokens, note = a_note_on_both(devices, sync_server, "Plan", "v0")
+    a.edit(note["uid"], body="A's words", tags=["a"])
+    b.edit(note["uid"], body="B's words")
+    settle(devices)
+    on_server = assert_same_everywhere(devices, sync_server, tokens["A"])
+    assert len(on_server) == 2
+    assert {body for (body,) in a.sql("SELECT body FROM notes_note")} == {"A's words", "B's words"}
+
+
 def test_an_edit_wins_over_a_move_to_the_trash(devices, sync_server):
     a, b = devices
     tokens = connected(devices, sync_server)
@@ -281,3 +355,21 @@ def test_history_and_links_follow_the_note(devices, sync_server):
     assert [revision["reason"] for revision in history["revisions"]] == ["restore", "trash"]
     backlinks = b.api.request("GET", f"/api/notes/{b.note(target['uid'])['id']}/backlinks/").json()
     assert [link["title"] for link in backlinks["notes"]] == ["Source"]
+
+
+def test_a_first_pull_says_how_many_notes_have_arrived_while_it_runs(devices, sync_server, proxy):
+    """Until this, a device pulling thousands of notes said "Syncing…" and nothing else for as long
+    as it took (41 s for 5,000), its list empty until the round ended."""
+    a, b = devices
+    a.connect(sync_server.url, sync_server.new_device("A"))
+    for number in range(150):
+        a.create(f"Note {number}")
+    synced_without_error(a)
+    proxy.pause_on = "since=100&"  # the first pull's second batch (100 changes a batch)
+    b.connect(proxy.url, sync_server.new_device("B"))
+    assert proxy.paused.wait(60)
+    state = b.status()
+    proxy.go_on.set()
+    assert state["syncing"] and state["received"] == 100
+    synced_without_error(b)
+    assert b.status()["received"] == 0 and len(b.notes()) == 150

@@ -17,7 +17,8 @@ function ago(iso) {
 function describe(status) {
   if (!status.connected) return 'Not connected: notes stay on this computer.';
   const synced = status.error ? 'Last synced' : 'Synced';
-  const when = status.syncing ? 'Syncing…' : status.last_synced ? `${synced} ${ago(status.last_synced)}` : 'Not synced yet';
+  const received = status.received ? ` ${status.received.toLocaleString()} note${status.received === 1 ? '' : 's'} received` : '';
+  const when = status.syncing ? `Syncing…${received}` : status.last_synced ? `${synced} ${ago(status.last_synced)}` : 'Not synced yet';
   const upToDate = status.error ? ' · nothing waiting to be sent' : ' · up to date';
   const pending = status.pending ? ` · ${status.pending} change${status.pending === 1 ? '' : 's'} to send` : upToDate;
   return when + (status.pending || status.last_synced ? pending : '');
