@@ -204,9 +204,9 @@ def send_everything(owner) -> None:
 
 def same_account(server: Server, owner) -> None:
     """Before the first push of a connection: if this device was last in step with another
-    account (on this server or another; the same account at a new address is the same), what it knew of those notes (each note's server version, the text
-    and pin last in step) is forgotten, and every note sent again as to a server it never synced
-    with. Kept, a version of one account's note was taken for the other's (a push went over the
+    account (on this server or another; the same account at a new address is the same), what it
+    knew of those notes (each note's server version, the text and pin last in step) is forgotten,
+    and every note sent again as to a server it never synced with. Kept, a version of one account's note was taken for the other's (a push went over the
     other's note unseen when the numbers agreed) and the other's text for the one last in step
     (an edit made meanwhile was taken for no edit, and the server's text written over it)."""
     try:

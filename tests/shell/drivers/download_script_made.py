@@ -18,15 +18,7 @@ from tests.shell.drivers import os_dialogs
 
 ROOT = Path(__file__).resolve().parents[3]
 data_dir, save_folder = Path(sys.argv[1]), Path(sys.argv[2])
-suggested = []
-
-
-def os_dialog_answer(kind, suggested_name, file_types):
-    suggested.append(suggested_name)
-    return save_folder / f"saved-{len(suggested)}"
-
-
-os_dialogs.substitute(os_dialog_answer)
+suggested = os_dialogs.saving_into(save_folder)
 
 LINKS = {
     "blob": "URL.createObjectURL(new Blob(['title,words\\nTea,3\\n'], {type: 'text/csv'}))",

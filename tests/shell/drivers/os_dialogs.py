@@ -2,7 +2,8 @@
 
 `substitute(answer)`: every dialog, pywebview's and the shell's own save dialog alike, asks
 `answer(kind, suggested_name, file_types)` ("OPEN", "SAVE" or "FOLDER"), which gives the path the
-person would have chosen, or None for Cancel.
+person would have chosen, or None for Cancel. `saving_into(folder)`: each dialog saves into the
+folder, as saved-1, saved-2…, and the names it suggested are kept in the list it returns.
 """
 
 from pathlib import Path
@@ -23,3 +24,14 @@ def substitute(answer) -> None:
 
     webview.Window.create_file_dialog = pywebview_dialog
     native_dialogs.gtk_save_dialog = shell_save_dialog
+
+
+def saving_into(folder: Path) -> list[str]:
+    suggested = []
+
+    def save_numbered(kind, suggested_name, file_types):
+        suggested.append(suggested_name)
+        return folder / f"saved-{len(suggested)}"
+
+    substitute(save_numbered)
+    return suggested
