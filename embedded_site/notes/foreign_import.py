@@ -410,12 +410,24 @@ def file_chunks(path: Path) -> Iterator[bytes]:
             yield chunk
 
 
+def check_archive_size(kind: str, files: int, total_size: int) -> None:
+    if files > MAX_FILES:
+        raise ImportFileError(f"The {kind} file has more than {MAX_FILES:,} files: import it in parts.")
+    if total_size > MAX_TOTAL_SIZE:
+        raise ImportFileError(f"The files in this {kind} file are too large to import at once.")
+
+
+def archived_folder(notes: list[Entry]) -> str:
+    """The archive of a folder: the folder is the vault, not a sub-folder of it ("" otherwise)."""
+    tops = {PurePosixPath(entry.path).parts[0] for entry in notes}
+    if len(tops) == 1 and all(len(PurePosixPath(entry.path).parts) > 1 for entry in notes):
+        return f"{tops.pop()}/"
+    return ""
+
+
 def zip_vault(archive: zipfile.ZipFile, source: Path | BinaryIO, skipped: list[Skipped]) -> Vault:
     infos = archive.infolist()
-    if len(infos) > MAX_FILES:
-        raise ImportFileError(f"The zip file has more than {MAX_FILES:,} files: import it in parts.")
-    if sum(info.file_size for info in infos) > MAX_TOTAL_SIZE:
-        raise ImportFileError("The files in this zip file are too large to import at once.")
+    check_archive_size("zip", len(infos), sum(info.file_size for info in infos))
     vault = Vault(size_limit=MAX_TOTAL_SIZE)
     for info in infos:
         name = info.filename.replace("\\", "/")
@@ -435,9 +447,7 @@ def zip_vault(archive: zipfile.ZipFile, source: Path | BinaryIO, skipped: list[S
             skipped.append(Skipped(info.filename, f"nested more than {MAX_DEPTH} folders deep"))
         else:
             vault.notes.append(Entry(name.lstrip("./"), info.file_size, entry_date(info), lambda info=info: archive.read(info)))
-    tops = {PurePosixPath(entry.path).parts[0] for entry in vault.notes}
-    if len(tops) == 1 and all(len(PurePosixPath(entry.path).parts) > 1 for entry in vault.notes):
-        vault.root = f"{tops.pop()}/"  # the zip of a folder: the folder is the vault, not a sub-folder of it
+    vault.root = archived_folder(vault.notes)
     return vault
 
 
@@ -469,10 +479,7 @@ def tar_vault(source: Path | BinaryIO, skipped: list[Skipped]) -> Vault:
             members = archive.getmembers()
     except (tarfile.TarError, EOFError, OSError) as error:
         raise ImportFileError(f"This tar file cannot be read: {error}.") from None
-    if len(members) > MAX_FILES:
-        raise ImportFileError(f"The tar file has more than {MAX_FILES:,} files: import it in parts.")
-    if sum(member.size for member in members if member.isfile()) > MAX_TOTAL_SIZE:
-        raise ImportFileError("The files in this tar file are too large to import at once.")
+    check_archive_size("tar", len(members), sum(member.size for member in members if member.isfile()))
     vault = Vault(size_limit=MAX_TOTAL_SIZE)
     for member in members:
         name = member.name.replace("\\", "/")
@@ -492,9 +499,7 @@ def tar_vault(source: Path | BinaryIO, skipped: list[Skipped]) -> Vault:
         else:
             vault.notes.append(Entry(name.lstrip("./"), member.size, datetime.fromtimestamp(member.mtime, timezone.utc),
                                      partial(tar_member_bytes, source, member.offset_data, member.size)))
-    tops = {PurePosixPath(entry.path).parts[0] for entry in vault.notes}
-    if len(tops) == 1 and all(len(PurePosixPath(entry.path).parts) > 1 for entry in vault.notes):
-        vault.root = f"{tops.pop()}/"
+    vault.root = archived_folder(vault.notes)
     return vault
 
 

@@ -9,13 +9,19 @@ def texts(device) -> set[str]:
     return {body for (body,) in device.sql("SELECT body FROM notes_note")}
 
 
-def test_an_edit_made_on_another_account_is_kept_when_the_device_comes_back(sync_server, devices):
-    laptop, desktop = devices
+def both_in_step_on_one_note(sync_server, laptop, desktop) -> dict:
+    """Both devices connected to one account, the laptop's note "Plan" synced to both."""
     laptop.connect(sync_server.url, sync_server.new_device("laptop"))
     desktop.connect(sync_server.url, sync_server.new_device("desktop"))
     note = laptop.create("Plan", "first words")
     synced_without_error(laptop)
     synced_without_error(desktop)
+    return note
+
+
+def test_an_edit_made_on_another_account_is_kept_when_the_device_comes_back(sync_server, devices):
+    laptop, desktop = devices
+    note = both_in_step_on_one_note(sync_server, laptop, desktop)
 
     laptop.disconnect()
     laptop.connect(sync_server.url, sync_server.new_device("laptop at work", person="colleague"))
@@ -78,11 +84,7 @@ def test_the_same_account_at_a_new_address_is_the_same_account(sync_server, devi
     """A server that moved (docs/server.md: disconnect, connect to the new address) holds the
     notes the device was in step with: nothing is copied as a conflict for what changed there."""
     laptop, desktop = devices
-    laptop.connect(sync_server.url, sync_server.new_device("laptop"))
-    desktop.connect(sync_server.url, sync_server.new_device("desktop"))
-    note = laptop.create("Plan", "first words")
-    synced_without_error(laptop)
-    synced_without_error(desktop)
+    note = both_in_step_on_one_note(sync_server, laptop, desktop)
     desktop.edit(note["uid"], body="the desktop's words")
     synced_without_error(desktop)
 
