@@ -11,6 +11,7 @@ import sys
 import tarfile
 import tomllib
 import zipfile
+import zlib
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -77,6 +78,21 @@ def test_the_one_file_binary_is_small_passes_its_self_test_and_leaves_no_tempora
 
     assert (tmp_path / "data" / "notedesk.sqlite3").exists()
     assert list(temp.iterdir()) == []  # the unpacked bundle is gone, and nothing else was left there
+
+
+def test_the_one_file_binarys_python_archive_is_compressed_as_hard_as_zlib_goes(dist):
+    from PyInstaller.archive.readers import CArchiveReader
+
+    archive = CArchiveReader(str(dist / "notedesk")).open_embedded_archive("PYZ.pyz")
+    for module in ("django.db.models.query", "django_desktop_shell.process.window", "embedded_site.notes.views"):
+        _, _, stored_length = archive.toc[module]
+        assert stored_length == len(zlib.compress(archive.extract(module, raw=True), 9)), module
+
+
+def test_the_bundle_carries_only_the_page_scripts_this_systems_web_view_is_given(dist):
+    scripts = dist / "notedesk-dir" / "_internal" / "webview" / "js"
+    assert (scripts / "api.js").exists()
+    assert not (scripts / "lib" / "polyfill.js").exists()  # for Windows' old MSHTML engine only
 
 
 def test_the_tarball_holds_the_one_folder_bundle_with_the_manage_command(dist, app_env, tmp_path):
