@@ -276,12 +276,14 @@ export class Editor extends EventTarget {
     this.dispatchEvent(new CustomEvent('links-changed'));
   }
 
+  // focusWasIn: the focus was on something the closing hid (the Trash button, say).
   close() {
     this.leave();
     this.saver = null;
+    const focusWasIn = $('editor').contains(document.activeElement);
     $('editor').hidden = true;
     $('emptyState').hidden = false;
-    this.dispatchEvent(new CustomEvent('closed'));
+    this.dispatchEvent(new CustomEvent('closed', { detail: { focusWasIn } }));
   }
 
   focus() {
@@ -402,6 +404,8 @@ export class Editor extends EventTarget {
   // The History panel in the place of the text (history.js).
   setHistory(on) {
     if (on) this.setPreview(false);
+    // Closed with the focus in it (its Close button): the focus goes back to the button that opened it.
+    if (!on && $('history').contains(document.activeElement)) $('toggleHistory').focus();
     $('history').hidden = !on;
     $('noteBody').hidden = on || !$('preview').hidden;
     $('toggleHistory').setAttribute('aria-pressed', String(on));

@@ -590,7 +590,8 @@ $('noteList').addEventListener('click', (event) => {
   if (row) openNote(state.notes.find((note) => note.id === Number(row.dataset.id)));
 });
 editor.addEventListener('keep-both', keepBoth);
-editor.addEventListener('closed', () => showPane('list'));
+// A note closed from its own buttons (Trash, Restore, Delete forever): the keyboard goes on in the list.
+editor.addEventListener('closed', (event) => (event.detail.focusWasIn ? focusList() : showPane('list')));
 editor.addEventListener('attachments-changed', refreshSoon);
 editor.addEventListener('follow-link', (event) => followLink(event.detail));
 editor.addEventListener('links-changed', refreshSoon);
