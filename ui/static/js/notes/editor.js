@@ -14,6 +14,7 @@ import { STATE_LABELS, conflictWording } from './saver.js';
 import { TitleCompletion } from './title_completion.js';
 
 const COUNT_DELAY_MS = 400;
+const SAVE_PROBLEMS = new Set(['tagsRefused', 'offline', 'retrying', 'conflict', 'trashed', 'error']);
 const WORD = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]|[^\s\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]+/gu;
 
 const $ = (id) => document.getElementById(id);
@@ -351,6 +352,8 @@ export class Editor extends EventTarget {
     const label = this.readOnly ? 'In the trash' : STATE_LABELS[state];
     const text = message ? `${label}: ${message}` : label;
     $('saveState').dataset.state = this.readOnly ? 'trash' : state;
+    // A screen reader hears a save that went wrong, not "Editing…, Saving…, Saved" at each pause in typing.
+    $('saveState').setAttribute('aria-live', !this.readOnly && SAVE_PROBLEMS.has(state) ? 'polite' : 'off');
     // Shown at each key typed: its text node's data changes, for a node replaced (textContent)
     // ended the typing that one undo takes back, and Chromium undid it a letter at a time.
     const shown = $('saveState').firstChild;
