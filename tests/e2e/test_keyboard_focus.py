@@ -52,3 +52,24 @@ def test_closing_history_puts_the_focus_back_on_its_button(app, live_app):
     press(app, "closeHistory")
     expect(app.locator("#history")).to_be_hidden()
     expect(app.locator("#toggleHistory")).to_be_focused()
+
+
+def test_ctrl_z_outside_the_text_runs_the_toast_s_undo_and_inside_it_undoes_the_typing(app, live_app):
+    groceries = api(live_app, "POST", "/api/notes/", {"title": "Groceries", "body": "Text"})
+    open_note(app, live_app, "Old plans")
+    press(app, "trashNote")
+    expect(app.locator(".toast-action")).to_have_attribute("title", "Undo (Ctrl+Z)")
+    app.hover(".toast")  # it stays while the pointer is on it, however long the checks below take
+    app.click(f"#note-{groceries['id']}")
+    app.hover(".toast")
+    app.press("#noteBody", "End")
+    app.keyboard.type(" and milk")
+    app.keyboard.press("Control+z")  # the text's own undo
+    expect(app.locator("#noteBody")).to_have_value("Text")
+    expect(app.locator(".note-item-title")).to_have_text(["Groceries"])
+
+    app.keyboard.press("Escape")  # to the list
+    expect(app.locator("#noteList")).to_be_focused()
+    app.keyboard.press("Control+z")
+    expect(app.locator(".note-item-title")).to_have_text(["Old plans", "Groceries"])
+    expect(app.locator(".toast")).to_have_count(0)
