@@ -143,7 +143,10 @@ function showTags(tags) {
   const focusedTag = focused?.closest('.tag-item').querySelector('.tag-button').firstChild.textContent;
   $('tagList').replaceChildren(...tags.map(({ name, count }) => {
     const button = Object.assign(document.createElement('button'), { type: 'button', className: 'tag-button' });
-    button.append(name, Object.assign(document.createElement('span'), { className: 'tag-count', textContent: countText(count) }));
+    button.append(
+      Object.assign(document.createElement('span'), { className: 'tag-name', textContent: name, title: name }),
+      Object.assign(document.createElement('span'), { className: 'tag-count', textContent: countText(count) }),
+    );
     button.setAttribute('aria-current', String(state.tag === name));
     button.addEventListener('click', () => showView('all', state.tag === name ? null : name));
     const edit = Object.assign(document.createElement('button'), {
