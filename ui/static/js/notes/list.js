@@ -41,7 +41,12 @@ function noteRow(note) {
   const title = document.createElement('div');
   title.className = 'note-item-title';
   title.dir = 'auto';
-  if (note.pinned) title.append(Object.assign(document.createElement('span'), { className: 'pin', textContent: '●', title: 'Pinned' }));
+  if (note.pinned) {
+    const pin = Object.assign(document.createElement('span'), { className: 'pin', textContent: '●', title: 'Pinned' });
+    pin.setAttribute('role', 'img');  // read as "Pinned", not "black circle"
+    pin.setAttribute('aria-label', 'Pinned');
+    title.append(pin);
+  }
   title.append(noteTitle(note));
 
   const excerpt = document.createElement('div');

@@ -147,6 +147,7 @@ function showTags(tags) {
       Object.assign(document.createElement('span'), { className: 'tag-name', textContent: name, title: name }),
       Object.assign(document.createElement('span'), { className: 'tag-count', textContent: countText(count) }),
     );
+    button.setAttribute('aria-label', `${name}, ${notesCount(count)}`);  // its text reads "work2"
     button.setAttribute('aria-current', String(state.tag === name));
     button.addEventListener('click', () => showView('all', state.tag === name ? null : name));
     const edit = Object.assign(document.createElement('button'), {
