@@ -73,3 +73,16 @@ def test_ctrl_z_outside_the_text_runs_the_toast_s_undo_and_inside_it_undoes_the_
     app.keyboard.press("Control+z")
     expect(app.locator(".note-item-title")).to_have_text(["Old plans", "Groceries"])
     expect(app.locator(".toast")).to_have_count(0)
+
+
+def test_the_list_shows_the_focus_with_no_note_selected(app, live_app):
+    api(live_app, "POST", "/api/notes/", {"title": "Groceries", "body": "Text"})
+    app.reload()
+    app.keyboard.press("Control+f")
+    app.keyboard.press("Tab")  # the search help button
+    app.keyboard.press("Tab")
+    expect(app.locator("#noteList")).to_be_focused()
+    expect(app.locator("#noteList")).to_have_css("outline-style", "solid")
+    app.keyboard.press("ArrowDown")  # then the selected note shows it
+    expect(app.locator(".note-item[aria-selected='true']")).to_have_css("outline-style", "solid")
+    expect(app.locator("#noteList")).to_have_css("outline-style", "none")
