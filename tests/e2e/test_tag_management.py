@@ -124,3 +124,20 @@ def test_a_long_tag_name_is_cut_short_in_the_sidebar_and_its_count_stays(app, li
     assert name_box["x"] + name_box["width"] <= count_box["x"]
     assert count_box["x"] + count_box["width"] <= tag_box["x"] + tag_box["width"]
     assert name.evaluate("element => element.scrollWidth > element.clientWidth")  # cut, with an ellipsis
+
+
+def test_a_focused_tag_shows_its_whole_focus_ring_inside_the_scrolling_tag_list(app, live_app):
+    api(live_app, "POST", "/api/notes/", {"title": "Plan", "body": "Draft", "tags": ["ideas", "work"]})
+    app.reload()
+    app.focus("#search")
+    for _ in range(4):  # back past the sidebar's links to the tags
+        app.keyboard.press("Shift+Tab")
+    tag = app.locator(".tag-button", has_text="ideas")
+    expect(tag).to_be_focused()
+    ring = tag.evaluate("""button => {
+        const style = getComputedStyle(button), box = button.getBoundingClientRect();
+        const reach = parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset);
+        return { top: box.top - reach, bottom: box.bottom + reach };
+    }""")
+    tag_list = app.locator("#tagList").bounding_box()
+    assert tag_list["y"] <= ring["top"] and ring["bottom"] <= tag_list["y"] + tag_list["height"]
