@@ -4,6 +4,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.test_conflict_view import conflict_on_the_last_line
 from tests.e2e.test_notes_app import api, app  # noqa: F401 (app is a fixture)
 
 pytestmark = pytest.mark.browser
@@ -86,3 +87,44 @@ def test_the_list_shows_the_focus_with_no_note_selected(app, live_app):
     app.keyboard.press("ArrowDown")  # then the selected note shows it
     expect(app.locator(".note-item[aria-selected='true']")).to_have_css("outline-style", "solid")
     expect(app.locator("#noteList")).to_have_css("outline-style", "none")
+
+
+@pytest.mark.parametrize("choice", ["keepMine", "keepTheirs", "keepBoth"])
+def test_a_conflict_resolved_from_the_keyboard_leaves_the_focus_in_the_text(app, live_app, choice):
+    conflict_on_the_last_line(app, live_app)
+    press(app, choice)
+    expect(app.locator("#conflict")).to_be_hidden()
+    expect(app.locator("#noteBody")).to_be_focused()
+
+
+def test_emptying_the_trash_leaves_the_focus_in_the_list(app, live_app):
+    app.on("dialog", lambda dialog: dialog.accept())
+    note = api(live_app, "POST", "/api/notes/", {"title": "Scrap", "body": "Text"})
+    api(live_app, "DELETE", f"/api/notes/{note['id']}/")
+    app.reload()
+    app.click(".view[data-view='trash']")
+    press(app, "emptyTrash")
+    expect(app.locator("#listStatus")).to_have_text("The trash is empty")
+    expect(app.locator("#noteList")).to_be_focused()
+
+
+def test_deleting_the_last_tag_leaves_the_focus_on_the_view_shown(app, live_app):
+    app.on("dialog", lambda dialog: dialog.accept())
+    api(live_app, "POST", "/api/notes/", {"title": "Plan", "body": "Draft", "tags": ["work"]})
+    app.reload()
+    app.focus(".tag-button")
+    app.keyboard.press("F2")
+    press(app, "deleteTag")
+    expect(app.locator(".tag-button")).to_have_count(0)
+    expect(app.locator(".view[data-view='all']")).to_be_focused()
+
+
+def test_a_view_chosen_in_the_narrow_window_s_sidebar_leaves_the_focus_in_the_list(app, live_app):
+    app.set_viewport_size({"width": 560, "height": 500})
+    press(app, "sidebarToggle")
+    expect(app.locator(".view[data-view='pinned']")).to_be_visible()
+    app.focus(".view[data-view='pinned']")
+    app.keyboard.press("Enter")
+    expect(app.locator("#listStatus")).to_have_text("No pinned notes")
+    expect(app.locator("#sidebar")).to_be_hidden()
+    expect(app.locator("#noteList")).to_be_focused()

@@ -8,6 +8,7 @@ import { caretPoint } from './caret_point.js';
 import { showConflictVersions } from './conflict_view.js';
 import { HistoryPanel, formatSize } from './history.js';
 import { continueListsOnEnter, emphasisOnKeys, indentWithTab } from './indent.js';
+import { handFocusOn } from './layout.js';
 import { insideCodeBlock, markdownFromHtml } from './paste_html.js';
 import { reference, shifted, withPastedNames } from './references.js';
 import { STATE_LABELS, conflictWording } from './saver.js';
@@ -360,6 +361,7 @@ export class Editor extends EventTarget {
     if (shown?.nodeType === Node.TEXT_NODE) shown.data = text;
     else $('saveState').textContent = text;
     $('noteTags').toggleAttribute('aria-invalid', state === 'tagsRefused');
+    if (state !== 'conflict') handFocusOn($('conflict'), $('noteBody'));  // resolved: back to the writing
     $('conflict').hidden = state !== 'conflict';
     if (state === 'conflict') {
       for (const [selector, text] of Object.entries(conflictWording(conflict))) document.querySelector(selector).textContent = text;
@@ -407,8 +409,7 @@ export class Editor extends EventTarget {
   // The History panel in the place of the text (history.js).
   setHistory(on) {
     if (on) this.setPreview(false);
-    // Closed with the focus in it (its Close button): the focus goes back to the button that opened it.
-    if (!on && $('history').contains(document.activeElement)) $('toggleHistory').focus();
+    if (!on) handFocusOn($('history'), $('toggleHistory'));
     $('history').hidden = !on;
     $('noteBody').hidden = on || !$('preview').hidden;
     $('toggleHistory').setAttribute('aria-pressed', String(on));

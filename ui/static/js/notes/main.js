@@ -4,7 +4,7 @@ import { toast } from '../feedback.js';
 import { emptyTrash, getNote, listNotes, listTags, purgeNote, renderPreview, restoreNote, trashNote } from './api.js';
 import { flushDrafts, pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
-import { closeSidebar, setUpLayout, showPane } from './layout.js';
+import { closeSidebar, handFocusOn, setUpLayout, showPane } from './layout.js';
 import { countText, markSelected, notesCount, noteTitle, setUpList, showNotes } from './list.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
 import { setUpSearchHelp } from './search_help.js';
@@ -107,7 +107,9 @@ function takePage(page, append = false) {
 function showList({ fromTop = false } = {}) {
   $('listLoading').hidden = true;
   showNotes(state.notes, { total: state.total, totalExact: state.totalExact, selectedId: state.selectedId, fromTop });
-  $('emptyTrash').hidden = state.view !== 'trash' || !state.trashTotal;
+  const emptyTrashShown = state.view === 'trash' && state.trashTotal > 0;
+  if (!emptyTrashShown) handFocusOn($('emptyTrash'), $('noteList'));
+  $('emptyTrash').hidden = !emptyTrashShown;
   $('listStatus').textContent = listStatus();
 }
 
@@ -164,7 +166,10 @@ function showTags(tags) {
   const buttons = [...$('tagList').querySelectorAll('.tag-button')];
   const stop = buttons.find((button) => button.firstChild.textContent === focusedTag)
     ?? buttons.find((button) => button.getAttribute('aria-current') === 'true') ?? buttons[0];
-  if (!stop) return;
+  if (!stop) {  // the last tag deleted from its dialog: on to the view the list shows
+    if (focused) document.querySelector(`.view[data-view="${state.view}"]`).focus();
+    return;
+  }
   const focusAgain = focused?.classList.contains('tag-edit') ? stop.nextElementSibling : stop;
   focusAgain.tabIndex = 0;
   if (focused) focusAgain.focus();

@@ -2,6 +2,7 @@
 // stopped if it did. Polled while connected, so it follows the background sync (a device without
 // a server has nothing to follow, and an idle window asks nothing); connecting and "Sync now" here.
 import { ajax } from '../ajax.js';
+import { handFocusOn } from './layout.js';
 
 const POLL_MS = 3000;
 const POLL_WHILE_SYNCING_MS = 500;  // a round takes a moment: "Syncing…" is not left up for 3 s after it
@@ -75,10 +76,9 @@ export function setUpSyncPanel({ onSynced }) {
     }
   }
 
-  // The form folded with the focus in it (Connect, Disconnect): the focus goes back to its button.
   function showForm(open) {
     const form = $('syncForm');
-    if (!open && form.contains(document.activeElement)) $('syncSetup').focus();
+    if (!open) handFocusOn(form, $('syncSetup'));  // folded by Connect or Disconnect
     form.hidden = !open;
     $('syncSetup').setAttribute('aria-expanded', String(open));
     if (open) $('syncServerUrl').focus();
