@@ -4,7 +4,7 @@ as its symbol ("question mark", "black circle") or as its text run together ("wo
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_notes_app import api, app  # noqa: F401 (app is a fixture)
+from tests.e2e.test_notes_app import api, app, create_note_in_page, wait_for  # noqa: F401 (app is a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -27,3 +27,15 @@ def test_every_control_has_a_name_and_a_tag_says_how_many_notes_it_is_on(app, li
     expect(app.get_by_role("button", name="How to search")).to_be_visible()
     expect(app.get_by_role("button", name="work, 2 notes", exact=True)).to_be_visible()
     expect(app.get_by_role("img", name="Pinned")).to_have_count(1)
+
+
+def test_an_upload_s_progress_bar_is_named_after_its_file(app, tmp_path):
+    (tmp_path / "report.txt").write_text("Numbers")
+    create_note_in_page(app, "Minutes", "Text")
+    held = []
+    app.route("**/attachments/", lambda route: held.append(route))
+    app.set_input_files("#attachmentInput", str(tmp_path / "report.txt"))
+    wait_for(app, lambda: held)
+    expect(app.get_by_role("progressbar", name="Uploading report.txt…")).to_be_visible()
+    held[0].continue_()
+    expect(app.locator("#uploadStatus")).to_be_hidden()
