@@ -128,3 +128,12 @@ def test_a_view_chosen_in_the_narrow_window_s_sidebar_leaves_the_focus_in_the_li
     expect(app.locator("#listStatus")).to_have_text("No pinned notes")
     expect(app.locator("#sidebar")).to_be_hidden()
     expect(app.locator("#noteList")).to_be_focused()
+
+
+def test_escape_in_the_text_goes_to_a_conflict_s_choice_and_then_to_the_list(app, live_app):
+    conflict_on_the_last_line(app, live_app)
+    app.focus("#noteBody")
+    app.keyboard.press("Escape")
+    expect(app.locator("#keepMine")).to_be_focused()
+    app.keyboard.press("Escape")
+    expect(app.locator("#noteList")).to_be_focused()

@@ -431,6 +431,7 @@ function onKey(event) {
   else if (event.key === 'Escape') {
     if (closeSidebar()) return;
     if (document.activeElement === $('search') && $('search').value) { $('search').value = ''; search(); }
+    else if (!$('conflict').hidden && document.activeElement.matches('#noteTitle, #noteTags, #noteBody')) $('keepMine').focus();
     else focusList();
   } else if (document.activeElement === $('search') && (event.key === 'ArrowDown' || event.key === 'Enter')) {
     event.preventDefault();
