@@ -137,3 +137,16 @@ def test_escape_in_the_text_goes_to_a_conflict_s_choice_and_then_to_the_list(app
     expect(app.locator("#keepMine")).to_be_focused()
     app.keyboard.press("Escape")
     expect(app.locator("#noteList")).to_be_focused()
+
+
+def test_the_menu_s_preview_and_a_link_followed_in_it_keep_the_focus(app, live_app):
+    api(live_app, "POST", "/api/notes/", {"title": "Recipes", "body": "Soup"})
+    open_note(app, live_app, "Plan")
+    app.fill("#noteBody", "See [[Recipes]]")
+    app.evaluate("document.dispatchEvent(new CustomEvent('desktop:command', { detail: { command: 'toggle-preview' } }))")
+    expect(app.locator("#preview a.wikilink")).to_have_text("Recipes")
+    expect(app.locator("#togglePreview")).to_be_focused()  # the text it was in is hidden
+    app.focus("#preview a.wikilink")
+    app.keyboard.press("Enter")
+    expect(app.locator("#noteTitle")).to_have_value("Recipes")
+    expect(app.locator("#noteBody")).to_be_focused()

@@ -399,10 +399,13 @@ export class Editor extends EventTarget {
     return Boolean(blocks[0]);
   }
 
+  // The focus in what hides (the text, at the menu's Preview; a link followed in the preview) goes on.
   setPreview(on) {
     if (on) this.setHistory(false);
-    $('preview').hidden = !on;
+    if (on) handFocusOn($('noteBody'), $('togglePreview'));
     $('noteBody').hidden = on;
+    if (!on) handFocusOn($('preview'), $('noteBody'));
+    $('preview').hidden = !on;
     $('togglePreview').setAttribute('aria-pressed', String(on));
   }
 
