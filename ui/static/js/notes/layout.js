@@ -30,7 +30,7 @@ export function closeSidebar() {
 export function setUpLayout({ onBack }) {
   $('sidebarToggle').addEventListener('click', () => setSidebar(!app.classList.contains('sidebar-open')));
   $('sidebar').addEventListener('click', (event) => {
-    if (!event.target.closest('.view, .tag-button')) return;
+    if (!event.target.closest('.view, .tag-button') || !app.classList.contains('sidebar-open')) return;
     handFocusOn($('sidebar'), $('noteList'));  // on to the notes of the view or tag chosen
     setSidebar(false);
   });
