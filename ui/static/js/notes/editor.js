@@ -30,6 +30,13 @@ export function parseTags(text) {
 // A to-do's box at the start of a list item: `- [ ]`, `1. [x]`, indented or not.
 const TASK_BOX = /^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[[ xX]\]/;
 
+// A to-do's text, which names its checkbox for a screen reader (else "checkbox, not checked" and
+// no more): its item's, without the items nested in it.
+function taskText(checkbox) {
+  const nodes = [...checkbox.parentElement.childNodes].filter((node) => !(node.nodeName === 'UL' || node.nodeName === 'OL'));
+  return nodes.map((node) => node.textContent).join('').trim();
+}
+
 export class Editor extends EventTarget {
   constructor() {
     super();
@@ -379,6 +386,7 @@ export class Editor extends EventTarget {
     const { html } = await renderPreview(this.saver.draft.fields.body, this.saver.draft.noteId);
     if (html.trim()) $('preview').innerHTML = html;  // sanitised by the server
     else $('preview').replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Nothing to preview yet.' }));
+    for (const task of $('preview').querySelectorAll('input.task-list-item-checkbox')) task.setAttribute('aria-label', taskText(task));
   }
 
   // A link's `#Heading` (or Obsidian's `#^block`): the open note's preview, scrolled to it.
