@@ -39,3 +39,7 @@ def test_an_upload_s_progress_bar_is_named_after_its_file(app, tmp_path):
     expect(app.get_by_role("progressbar", name="Uploading report.txt…")).to_be_visible()
     held[0].continue_()
     expect(app.locator("#uploadStatus")).to_be_hidden()
+
+
+def test_the_window_s_headings_start_with_one_that_names_the_app(app):
+    expect(app.get_by_role("heading", level=1)).to_have_text("Notedesk")
