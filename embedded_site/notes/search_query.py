@@ -679,22 +679,64 @@ def excerpt(title: str, body: str, pattern: re.Pattern | None, context: int = 30
     """HTML: the text around the first match in the body (else in the title), each match in it
     marked as the note writes it, or its first group if the pattern has one (what is between two
     markers); the start of the body if neither matches. Where the text has spaces between words,
-    it starts and ends with whole words."""
+    it starts and ends with whole words; it is cut, and a match marked, between whole characters
+    as they are seen (an emoji's skin tone, a flag's second letter, an accent stay with theirs)."""
     for text in (body, title):
         found = list(pattern.finditer(text)) if pattern else []
         if found:
             begin, end = max(0, found[0].start() - context), found[0].end() + context
             if begin and not text[begin - 1].isspace():  # from the next word on, if there is one
                 begin = next((space.end() for space in WHITESPACE.finditer(text, begin, found[0].start())), begin)
+            begin = whole_characters_start(text, begin)
             parts, at = ["…" if begin else ""], begin
             for match in found:
                 if match.start() >= end:
                     break
-                parts += [escape(text[at : match.start()]), "<mark>", escape(match.group(match.lastindex or 0)), "</mark>"]
-                at, end = match.end(), max(end, match.end())
-            end = min(end, len(text))
+                if match.lastindex:
+                    start, marked, after = match.start(), match.group(match.lastindex), match.end()
+                else:
+                    start, after = max(at, whole_characters_start(text, match.start())), whole_characters_end(text, match.end())
+                    marked = text[start:after]
+                parts += [escape(text[at:start]), "<mark>", escape(marked), "</mark>"]
+                at, end = after, max(end, after)
+            end = whole_characters_end(text, min(end, len(text)))
             if end < len(text) and not text[end].isspace():  # up to the last whole word, if there is one
                 end = max([space.start() for space in WHITESPACE.finditer(text, at, end)], default=end)
             parts += [escape(text[at:end]), "…" if end < len(text) else ""]
             return " ".join("".join(parts).split())
-    return escape(" ".join(body[: 2 * context].split()))
+    return escape(" ".join(body[: whole_characters_end(body, 2 * context)].split()))
+
+
+SKIN_TONES = range(0x1F3FB, 0x1F400)
+EMOJI_TAGS = range(0xE0020, 0xE0080)  # a subdivision flag's letters (🏴 England)
+REGIONAL_INDICATORS = range(0x1F1E6, 0x1F200)  # a flag is two of them
+
+
+def continues_a_character(text: str, at: int) -> bool:
+    """Whether text[at] belongs to the character seen before it: a combining accent, a variation
+    selector or skin tone, what a zero-width joiner joins, a flag's second letter."""
+    if not 0 < at < len(text):
+        return False
+    point, before = ord(text[at]), text[at - 1]
+    if unicodedata.category(text[at]) in ("Mn", "Me", "Mc") or point in SKIN_TONES or point in EMOJI_TAGS:
+        return True
+    if text[at] == "\u200d" or before == "\u200d":
+        return True
+    if point in REGIONAL_INDICATORS:
+        letters = 0  # the regional indicators just before it: an odd number, and it closes a flag
+        while at - letters > 0 and ord(text[at - letters - 1]) in REGIONAL_INDICATORS:
+            letters += 1
+        return letters % 2 == 1
+    return False
+
+
+def whole_characters_start(text: str, at: int) -> int:
+    while continues_a_character(text, at):
+        at -= 1
+    return at
+
+
+def whole_characters_end(text: str, at: int) -> int:
+    while continues_a_character(text, at):
+        at += 1
+    return at

@@ -48,6 +48,18 @@ def test_history_shows_a_version_beside_the_current_text_and_restores_it(app, li
     expect(app.locator("#restoreRevision")).to_be_disabled()
     expect(app.locator(".revision .revision-reason")).to_have_text(["Before restoring an earlier version", "Edited"])
 
+    app.focus("#closeHistory")  # the versions are one Tab stop, the one shown (the second); ↑ ↓ go on
+    app.keyboard.press("Tab")
+    expect(app.locator(".revision").nth(1)).to_be_focused()
+    app.keyboard.press("Tab")
+    expect(app.locator(".revision:focus")).to_have_count(0)  # past the list, not to its next version
+    app.keyboard.press("Shift+Tab")
+    app.keyboard.press("ArrowUp")
+    expect(app.locator(".revision").nth(0)).to_be_focused()
+    expect(app.locator(".revision").nth(0)).to_have_attribute("aria-current", "true")
+    app.keyboard.press("ArrowDown")
+    expect(app.locator(".revision").nth(1)).to_have_attribute("aria-current", "true")
+
     app.click(".toast-action")  # Undo
     expect(app.locator("#revisionDifference")).to_have_text("1 line only in this version, 2 only in the current text")
     assert api(live_app, "GET", f"/api/notes/{note['id']}/")["body"] == "Milk\nOat milk\nApples\nCoffee\nRice\nEggs"

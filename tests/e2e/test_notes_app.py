@@ -271,6 +271,8 @@ def test_a_to_do_ticked_in_the_preview_ticks_its_line_of_the_text_unless_the_not
     app.click("#togglePreview")
     boxes = app.locator("#preview input.task-list-item-checkbox")
     expect(boxes).to_have_count(3)
+    for name in ("milk", "bread", "rye"):  # as a screen reader names each
+        expect(app.get_by_role("checkbox", name=name, exact=True)).to_have_count(1)
     boxes.nth(0).click()
     boxes.nth(1).click()
     boxes.nth(2).click()

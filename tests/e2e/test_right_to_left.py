@@ -4,12 +4,29 @@ left to right: the title, the tags, the text, the list's rows and each paragraph
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_notes_app import app, create_note_in_page  # noqa: F401 (app is a fixture)
+from tests.e2e.test_notes_app import api, app, create_note_in_page  # noqa: F401 (app is a fixture)
 
 pytestmark = pytest.mark.browser
 
 ARABIC_TITLE = "ملاحظات الاجتماع"
 ARABIC_TEXT = "جدول الأعمال للأسبوع القادم"
+
+
+# Where each element's text lies in its content box: [gap on the left, gap on the right].
+TEXT_GAPS = """elements => elements.map((element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    const text = range.getBoundingClientRect(), box = element.getBoundingClientRect();
+    const style = getComputedStyle(element);
+    return [text.left - box.left - parseFloat(style.paddingLeft), box.right - parseFloat(style.paddingRight) - text.right];
+})"""
+
+
+def assert_right_then_left(text_gaps):
+    """The first text against its box's right edge (Arabic), the second against its left (Latin)."""
+    (arabic_left_gap, arabic_right_gap), (latin_left_gap, latin_right_gap) = text_gaps
+    assert arabic_right_gap < 2 < arabic_left_gap
+    assert latin_left_gap < 2 < latin_right_gap
 
 
 def direction(app, selector):
@@ -27,14 +44,29 @@ def test_right_to_left_text_runs_right_to_left_and_latin_text_beside_it_does_not
     paragraphs = app.locator("#preview p")
     expect(paragraphs).to_have_count(2)
     # Where each paragraph's text lies: the Arabic line against the right edge, the Latin one the left.
-    text_boxes = paragraphs.evaluate_all("""ps => ps.map((p) => {
-        const range = document.createRange();
-        range.selectNodeContents(p);
-        const text = range.getBoundingClientRect(), box = p.getBoundingClientRect();
-        return [text.left - box.left, box.right - text.right];
-    })""")
-    (arabic_left_gap, arabic_right_gap), (latin_left_gap, latin_right_gap) = text_boxes
-    assert arabic_right_gap < 2 < arabic_left_gap
-    assert latin_left_gap < 2 < latin_right_gap
+    text_boxes = paragraphs.evaluate_all(TEXT_GAPS)
+    assert_right_then_left(text_boxes)
     create_note_in_page(app, "Latin", "Plain text")
     assert direction(app, "#noteTitle") == "ltr"
+
+
+def test_a_search_typed_in_arabic_runs_right_to_left(app):
+    app.keyboard.press("Control+f")
+    app.keyboard.type(ARABIC_TEXT)
+    assert direction(app, "#search") == "rtl"
+
+
+def test_history_and_backlinks_show_each_line_in_its_own_direction(app, live_app):
+    note = api(live_app, "POST", "/api/notes/", {"title": "Agenda", "body": f"{ARABIC_TEXT}\nMeeting at 9"})
+    api(live_app, "POST", "/api/notes/", {"title": "More links", "body": "See [[Agenda]] too"})
+    api(live_app, "POST", "/api/notes/", {"title": "Links", "body": f"{ARABIC_TEXT} [[Agenda]]"})
+    app.reload()
+    app.click(f"#note-{note['id']}")
+    expect(app.locator(".backlink-title")).to_have_text(["Links", "More links"])  # the newest first
+    assert_right_then_left(app.locator(".backlink-snippet").evaluate_all(TEXT_GAPS))
+    app.fill("#noteBody", f"{ARABIC_TEXT}\nMeeting at 10")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    app.click("#toggleHistory")
+    expect(app.locator("#revisionText .conflict-line")).to_have_count(4)  # the title, a blank line, two lines
+    lines = app.locator("#revisionText .conflict-line")
+    assert_right_then_left(lines.evaluate_all(TEXT_GAPS)[2:])

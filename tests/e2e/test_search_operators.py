@@ -48,3 +48,7 @@ def test_the_help_popover_explains_the_operators(notes):
     app.keyboard.press("Escape")
     expect(app.locator("#searchHelp")).to_be_hidden()
     expect(app.locator("#searchHelpToggle")).to_be_focused()
+    app.keyboard.press("Enter")
+    expect(app.locator("#searchHelp")).to_be_visible()
+    app.keyboard.press("Tab")  # on to the list: the help no longer covers it
+    expect(app.locator("#searchHelp")).to_be_hidden()

@@ -110,3 +110,34 @@ def test_the_tags_are_one_tab_stop_walked_with_the_arrow_keys(app, live_app):
     app.keyboard.press("ArrowLeft")
     app.keyboard.press("F2")
     expect(app.locator("#tagName")).to_have_value("beta")
+
+
+def test_a_long_tag_name_is_cut_short_in_the_sidebar_and_its_count_stays(app, live_app):
+    long_name = "quarterly-planning-and-budget-review"
+    api(live_app, "POST", "/api/notes/", {"title": "Plan", "body": "Draft", "tags": [long_name]})
+    app.set_viewport_size({"width": 1280, "height": 800})
+    app.reload()
+    tag = app.locator(".tag-item")
+    name, count = app.locator(".tag-name"), app.locator(".tag-count")
+    expect(name).to_have_attribute("title", long_name)  # read whole on hover
+    tag_box, name_box, count_box = tag.bounding_box(), name.bounding_box(), count.bounding_box()
+    assert name_box["x"] + name_box["width"] <= count_box["x"]
+    assert count_box["x"] + count_box["width"] <= tag_box["x"] + tag_box["width"]
+    assert name.evaluate("element => element.scrollWidth > element.clientWidth")  # cut, with an ellipsis
+
+
+def test_a_focused_tag_shows_its_whole_focus_ring_inside_the_scrolling_tag_list(app, live_app):
+    api(live_app, "POST", "/api/notes/", {"title": "Plan", "body": "Draft", "tags": ["ideas", "work"]})
+    app.reload()
+    app.focus("#search")
+    for _ in range(4):  # back past the sidebar's links to the tags
+        app.keyboard.press("Shift+Tab")
+    tag = app.locator(".tag-button", has_text="ideas")
+    expect(tag).to_be_focused()
+    ring = tag.evaluate("""button => {
+        const style = getComputedStyle(button), box = button.getBoundingClientRect();
+        const reach = parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset);
+        return { top: box.top - reach, bottom: box.bottom + reach };
+    }""")
+    tag_list = app.locator("#tagList").bounding_box()
+    assert tag_list["y"] <= ring["top"] and ring["bottom"] <= tag_list["y"] + tag_list["height"]

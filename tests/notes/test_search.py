@@ -139,6 +139,17 @@ def test_a_substring_is_marked_wherever_the_excerpt_has_it_as_the_note_writes_it
 
 
 @pytest.mark.desktop  # an excerpt of highlight()'s text; ts_headline on PostgreSQL (docs/server.md)
+@pytest.mark.parametrize("body, query, snippet", [
+    ("Votes 👍🏿👍🏻 and 👍", "👍", "Votes <mark>👍🏿</mark><mark>👍🏻</mark> and <mark>👍</mark>"),  # skin tones kept
+    ("🇫🇷" * 20 + "。会議", "会議", "…" + "🇫🇷" * 15 + "。<mark>会議</mark>"),  # not a flag's second letter first
+    ("x👩‍💻" * 20 + "。会議", "会議", "…" + "👩‍💻" + "x👩‍💻" * 7 + "。<mark>会議</mark>"),  # nor what a ZWJ joins
+])
+def test_a_snippet_cuts_and_marks_between_whole_characters_as_they_are_seen(api, make_note, body, query, snippet):
+    make_note(title="Signs", body=body)
+    response = api.get("/api/notes/", {"q": query}).json()
+    assert [note["snippet"] for note in response["notes"]] == [snippet]
+
+
 def test_a_phrase_is_marked_where_the_note_has_it_and_its_words_elsewhere_are_not(api, make_note):
     make_note(title="Red apple", body='Words first: a red <b>apple</b> \ue000, then a "Red  Apple" pie and red apples' + " and more" * 9)
     make_note(title="Plain", body="apple red")

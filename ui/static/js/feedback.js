@@ -1,5 +1,7 @@
 // Toasts and the offline banner: the only places the ajax helper shows anything.
 
+const UNDO = 'Undo';  // an action so labelled is also run by Ctrl+Z (below)
+
 function region() {
   let node = document.getElementById('toasts');
   if (!node) {
@@ -28,6 +30,10 @@ export function toast(message, { kind = 'info', action = null, duration = 5000 }
     button.className = 'toast-action';
     button.textContent = action.label;
     button.addEventListener('click', () => { close(); action.run(); });
+    if (action.label === UNDO) {
+      button.title = 'Undo (Ctrl+Z)';
+      button.setAttribute('aria-keyshortcuts', 'Control+Z');
+    }
     node.append(button);
   }
   let timer;
@@ -40,6 +46,19 @@ export function toast(message, { kind = 'info', action = null, duration = 5000 }
   countDown();
   return node;
 }
+
+// Ctrl+Z outside a text field (whose own Undo it is) runs the newest toast's Undo: a keyboard
+// reaches it there before the toast goes, rather than by tabbing through the whole window to it.
+const editable = (element) => element.matches('input, textarea, [contenteditable]:not([contenteditable="false"])');
+
+document.addEventListener('keydown', (event) => {
+  if (event.key.toLowerCase() !== 'z' || !(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey) return;
+  if (editable(document.activeElement)) return;
+  const undo = [...document.querySelectorAll('.toast-action[aria-keyshortcuts="Control+Z"]')].at(-1);
+  if (!undo) return;
+  event.preventDefault();
+  undo.click();
+});
 
 export const KEPT_OFFLINE = 'Your work is kept here;';
 let offlineDetail = KEPT_OFFLINE;

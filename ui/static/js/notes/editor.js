@@ -8,12 +8,14 @@ import { caretPoint } from './caret_point.js';
 import { showConflictVersions } from './conflict_view.js';
 import { HistoryPanel, formatSize } from './history.js';
 import { continueListsOnEnter, emphasisOnKeys, indentWithTab } from './indent.js';
+import { handFocusOn } from './layout.js';
 import { insideCodeBlock, markdownFromHtml } from './paste_html.js';
 import { reference, shifted, withPastedNames } from './references.js';
 import { STATE_LABELS, conflictWording } from './saver.js';
 import { TitleCompletion } from './title_completion.js';
 
 const COUNT_DELAY_MS = 400;
+const SAVE_PROBLEMS = new Set(['tagsRefused', 'offline', 'retrying', 'conflict', 'trashed', 'error']);
 const WORD = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]|[^\s\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]+/gu;
 
 const $ = (id) => document.getElementById(id);
@@ -27,6 +29,13 @@ export function parseTags(text) {
 
 // A to-do's box at the start of a list item: `- [ ]`, `1. [x]`, indented or not.
 const TASK_BOX = /^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[[ xX]\]/;
+
+// A to-do's text, which names its checkbox for a screen reader (else "checkbox, not checked" and
+// no more): its item's, without the items nested in it.
+function taskText(checkbox) {
+  const nodes = [...checkbox.parentElement.childNodes].filter((node) => !(node.nodeName === 'UL' || node.nodeName === 'OL'));
+  return nodes.map((node) => node.textContent).join('').trim();
+}
 
 export class Editor extends EventTarget {
   constructor() {
@@ -276,12 +285,14 @@ export class Editor extends EventTarget {
     this.dispatchEvent(new CustomEvent('links-changed'));
   }
 
+  // focusWasIn: the focus was on something the closing hid (the Trash button, say).
   close() {
     this.leave();
     this.saver = null;
+    const focusWasIn = $('editor').contains(document.activeElement);
     $('editor').hidden = true;
     $('emptyState').hidden = false;
-    this.dispatchEvent(new CustomEvent('closed'));
+    this.dispatchEvent(new CustomEvent('closed', { detail: { focusWasIn } }));
   }
 
   focus() {
@@ -349,12 +360,15 @@ export class Editor extends EventTarget {
     const label = this.readOnly ? 'In the trash' : STATE_LABELS[state];
     const text = message ? `${label}: ${message}` : label;
     $('saveState').dataset.state = this.readOnly ? 'trash' : state;
+    // A screen reader hears a save that went wrong, not "Editing…, Saving…, Saved" at each pause in typing.
+    $('saveState').setAttribute('aria-live', !this.readOnly && SAVE_PROBLEMS.has(state) ? 'polite' : 'off');
     // Shown at each key typed: its text node's data changes, for a node replaced (textContent)
     // ended the typing that one undo takes back, and Chromium undid it a letter at a time.
     const shown = $('saveState').firstChild;
     if (shown?.nodeType === Node.TEXT_NODE) shown.data = text;
     else $('saveState').textContent = text;
     $('noteTags').toggleAttribute('aria-invalid', state === 'tagsRefused');
+    if (state !== 'conflict') handFocusOn($('conflict'), $('noteBody'));  // resolved: back to the writing
     $('conflict').hidden = state !== 'conflict';
     if (state === 'conflict') {
       for (const [selector, text] of Object.entries(conflictWording(conflict))) document.querySelector(selector).textContent = text;
@@ -372,6 +386,7 @@ export class Editor extends EventTarget {
     const { html } = await renderPreview(this.saver.draft.fields.body, this.saver.draft.noteId);
     if (html.trim()) $('preview').innerHTML = html;  // sanitised by the server
     else $('preview').replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Nothing to preview yet.' }));
+    for (const task of $('preview').querySelectorAll('input.task-list-item-checkbox')) task.setAttribute('aria-label', taskText(task));
   }
 
   // A link's `#Heading` (or Obsidian's `#^block`): the open note's preview, scrolled to it.
@@ -392,16 +407,20 @@ export class Editor extends EventTarget {
     return Boolean(blocks[0]);
   }
 
+  // The focus in what hides (the text, at the menu's Preview; a link followed in the preview) goes on.
   setPreview(on) {
     if (on) this.setHistory(false);
-    $('preview').hidden = !on;
+    if (on) handFocusOn($('noteBody'), $('togglePreview'));
     $('noteBody').hidden = on;
+    if (!on) handFocusOn($('preview'), $('noteBody'));
+    $('preview').hidden = !on;
     $('togglePreview').setAttribute('aria-pressed', String(on));
   }
 
   // The History panel in the place of the text (history.js).
   setHistory(on) {
     if (on) this.setPreview(false);
+    if (!on) handFocusOn($('history'), $('toggleHistory'));
     $('history').hidden = !on;
     $('noteBody').hidden = on || !$('preview').hidden;
     $('toggleHistory').setAttribute('aria-pressed', String(on));

@@ -65,6 +65,7 @@ export class HistoryPanel {
       const row = Object.assign(document.createElement('button'), { type: 'button', className: 'revision' });
       row.dataset.id = revision.id;
       row.setAttribute('aria-current', 'false');
+      row.tabIndex = -1;
       const time = Object.assign(document.createElement('time'), {
         className: 'revision-time', dateTime: revision.saved_at, textContent: dateFormat.format(new Date(revision.saved_at)),
       });
@@ -79,8 +80,10 @@ export class HistoryPanel {
 
   async select(revisionId) {
     const noteId = this.noteId;
+    // The list is one Tab stop, the version shown (↑ ↓ move), as the sidebar's tags are.
     for (const row of $('revisionList').querySelectorAll('.revision')) {
       row.setAttribute('aria-current', String(Number(row.dataset.id) === revisionId));
+      row.tabIndex = Number(row.dataset.id) === revisionId ? 0 : -1;
     }
     let revision;
     try {

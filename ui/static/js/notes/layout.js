@@ -3,6 +3,12 @@
 const $ = (id) => document.getElementById(id);
 const app = document.querySelector('.app');
 
+// Called before `from` is hidden: if the focus is in it, it goes to `to`, rather than fall to
+// <body> (where a screen reader says nothing and Tab starts again from the top of the window).
+export function handFocusOn(from, to) {
+  if (from.contains(document.activeElement)) to.focus();
+}
+
 // 'list' or 'editor': the one shown when only one fits.
 export function showPane(pane) {
   app.dataset.pane = pane;
@@ -24,7 +30,9 @@ export function closeSidebar() {
 export function setUpLayout({ onBack }) {
   $('sidebarToggle').addEventListener('click', () => setSidebar(!app.classList.contains('sidebar-open')));
   $('sidebar').addEventListener('click', (event) => {
-    if (event.target.closest('.view, .tag-button')) setSidebar(false);
+    if (!event.target.closest('.view, .tag-button') || !app.classList.contains('sidebar-open')) return;
+    handFocusOn($('sidebar'), $('noteList'));  // on to the notes of the view or tag chosen
+    setSidebar(false);
   });
   app.addEventListener('click', (event) => { if (event.target === app) setSidebar(false); });
   $('backToList').addEventListener('click', onBack);

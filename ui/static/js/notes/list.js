@@ -27,8 +27,13 @@ export const notesCount = (count) => `${countText(count)} ${count === 1 ? 'note'
 // the list loaded again keeps the rows of the notes that did not change.
 const rowKey = (note) => `${note.id}:${note.version}:${note.snippet ?? ''}`;
 
+// The first `count` characters as they are seen: an emoji's skin tone, a flag's second letter, an
+// accent stay with theirs (slice() cut 👍🏿 into 👍 and half of the skin tone's code).
+const characters = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const firstCharacters = (text, count) => Array.from(characters.segment(text), ({ segment }) => segment).slice(0, count).join('');
+
 export function noteTitle(note) {
-  return note.title.trim() || note.body.trim().split('\n')[0].slice(0, 80) || 'Untitled';
+  return note.title.trim() || firstCharacters(note.body.trim().split('\n')[0], 80) || 'Untitled';
 }
 
 function noteRow(note) {
@@ -41,14 +46,19 @@ function noteRow(note) {
   const title = document.createElement('div');
   title.className = 'note-item-title';
   title.dir = 'auto';
-  if (note.pinned) title.append(Object.assign(document.createElement('span'), { className: 'pin', textContent: '●', title: 'Pinned' }));
+  if (note.pinned) {
+    const pin = Object.assign(document.createElement('span'), { className: 'pin', textContent: '●', title: 'Pinned' });
+    pin.setAttribute('role', 'img');  // read as "Pinned", not "black circle"
+    pin.setAttribute('aria-label', 'Pinned');
+    title.append(pin);
+  }
   title.append(noteTitle(note));
 
   const excerpt = document.createElement('div');
   excerpt.className = 'note-item-excerpt';
   excerpt.dir = 'auto';
   if (note.snippet) excerpt.innerHTML = note.snippet;  // escaped by the server, with <mark> around matches
-  else if (note.body.trim()) excerpt.textContent = note.body.slice(0, 200);
+  else if (note.body.trim()) excerpt.textContent = firstCharacters(note.body, 200);
   else {
     // Rows are of one height: the room of the text says there is none rather than stay blank.
     excerpt.textContent = 'No additional text';

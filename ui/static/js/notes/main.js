@@ -4,7 +4,7 @@ import { toast } from '../feedback.js';
 import { emptyTrash, getNote, listNotes, listTags, purgeNote, renderPreview, restoreNote, trashNote } from './api.js';
 import { flushDrafts, pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
-import { closeSidebar, setUpLayout, showPane } from './layout.js';
+import { closeSidebar, handFocusOn, setUpLayout, showPane } from './layout.js';
 import { countText, markSelected, notesCount, noteTitle, setUpList, showNotes } from './list.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
 import { setUpSearchHelp } from './search_help.js';
@@ -107,7 +107,9 @@ function takePage(page, append = false) {
 function showList({ fromTop = false } = {}) {
   $('listLoading').hidden = true;
   showNotes(state.notes, { total: state.total, totalExact: state.totalExact, selectedId: state.selectedId, fromTop });
-  $('emptyTrash').hidden = state.view !== 'trash' || !state.trashTotal;
+  const emptyTrashShown = state.view === 'trash' && state.trashTotal > 0;
+  if (!emptyTrashShown) handFocusOn($('emptyTrash'), $('noteList'));
+  $('emptyTrash').hidden = !emptyTrashShown;
   $('listStatus').textContent = listStatus();
 }
 
@@ -143,7 +145,11 @@ function showTags(tags) {
   const focusedTag = focused?.closest('.tag-item').querySelector('.tag-button').firstChild.textContent;
   $('tagList').replaceChildren(...tags.map(({ name, count }) => {
     const button = Object.assign(document.createElement('button'), { type: 'button', className: 'tag-button' });
-    button.append(name, Object.assign(document.createElement('span'), { className: 'tag-count', textContent: countText(count) }));
+    button.append(
+      Object.assign(document.createElement('span'), { className: 'tag-name', textContent: name, title: name }),
+      Object.assign(document.createElement('span'), { className: 'tag-count', textContent: countText(count) }),
+    );
+    button.setAttribute('aria-label', `${name}, ${notesCount(count)}`);  // its text reads "work2"
     button.setAttribute('aria-current', String(state.tag === name));
     button.addEventListener('click', () => showView('all', state.tag === name ? null : name));
     const edit = Object.assign(document.createElement('button'), {
@@ -160,7 +166,10 @@ function showTags(tags) {
   const buttons = [...$('tagList').querySelectorAll('.tag-button')];
   const stop = buttons.find((button) => button.firstChild.textContent === focusedTag)
     ?? buttons.find((button) => button.getAttribute('aria-current') === 'true') ?? buttons[0];
-  if (!stop) return;
+  if (!stop) {  // the last tag deleted from its dialog: on to the view the list shows
+    if (focused) document.querySelector(`.view[data-view="${state.view}"]`).focus();
+    return;
+  }
   const focusAgain = focused?.classList.contains('tag-edit') ? stop.nextElementSibling : stop;
   focusAgain.tabIndex = 0;
   if (focused) focusAgain.focus();
@@ -422,6 +431,7 @@ function onKey(event) {
   else if (event.key === 'Escape') {
     if (closeSidebar()) return;
     if (document.activeElement === $('search') && $('search').value) { $('search').value = ''; search(); }
+    else if (!$('conflict').hidden && document.activeElement.matches('#noteTitle, #noteTags, #noteBody')) $('keepMine').focus();
     else focusList();
   } else if (document.activeElement === $('search') && (event.key === 'ArrowDown' || event.key === 'Enter')) {
     event.preventDefault();
@@ -590,7 +600,8 @@ $('noteList').addEventListener('click', (event) => {
   if (row) openNote(state.notes.find((note) => note.id === Number(row.dataset.id)));
 });
 editor.addEventListener('keep-both', keepBoth);
-editor.addEventListener('closed', () => showPane('list'));
+// A note closed from its own buttons (Trash, Restore, Delete forever): the keyboard goes on in the list.
+editor.addEventListener('closed', (event) => (event.detail.focusWasIn ? focusList() : showPane('list')));
 editor.addEventListener('attachments-changed', refreshSoon);
 editor.addEventListener('follow-link', (event) => followLink(event.detail));
 editor.addEventListener('links-changed', refreshSoon);

@@ -1,5 +1,5 @@
-// The "?" beside the search field: a popover on the search operators. Escape, a second click or a
-// click elsewhere closes it.
+// The "?" beside the search field: a popover on the search operators. Escape, a second click, a
+// click elsewhere or the focus moved elsewhere closes it.
 const $ = (id) => document.getElementById(id);
 
 export function setUpSearchHelp() {
@@ -13,6 +13,12 @@ export function setUpSearchHelp() {
   document.addEventListener('click', (event) => {
     if (!help.hidden && !help.contains(event.target) && event.target !== toggle) show(false);
   });
+  // And so does the focus going elsewhere in the window (Tab): it stayed open over the list.
+  for (const element of [toggle, help]) {
+    element.addEventListener('focusout', ({ relatedTarget }) => {
+      if (relatedTarget && !help.contains(relatedTarget) && relatedTarget !== toggle) show(false);
+    });
+  }
   document.addEventListener('keydown', (event) => {
     if (event.key !== 'Escape' || help.hidden) return;
     event.stopImmediatePropagation();  // not the app's Escape as well

@@ -2,6 +2,7 @@
 // stopped if it did. Polled while connected, so it follows the background sync (a device without
 // a server has nothing to follow, and an idle window asks nothing); connecting and "Sync now" here.
 import { ajax } from '../ajax.js';
+import { handFocusOn } from './layout.js';
 
 const POLL_MS = 3000;
 const POLL_WHILE_SYNCING_MS = 500;  // a round takes a moment: "Syncing…" is not left up for 3 s after it
@@ -32,17 +33,21 @@ export function setUpSyncPanel({ onSynced }) {
   let syncing = false;
   let pollTimer = null;
 
+  // What the person asked for (connect, disconnect, sync now) is read out; a poll's news is not
+  // ("Synced 2 min ago" each minute talked over the writing), but for a new error.
   function showChanged(status) {
     changes += 1;
-    show(status);
+    show(status, { readOut: true });
   }
 
-  function show(status) {
+  function show(status, { readOut = false } = {}) {
+    $('syncState').setAttribute('aria-live', readOut ? 'polite' : 'off');
     $('syncState').textContent = describe(status);
     $('syncState').classList.toggle('pending', status.pending > 0);
     $('syncState').title = status.server_url ?? '';
     $('syncError').hidden = !status.error;
-    $('syncError').textContent = status.error ? status.error.message : '';
+    const error = status.error ? status.error.message : '';
+    if ($('syncError').textContent !== error) $('syncError').textContent = error;
     $('syncNow').hidden = !status.connected;
     $('syncDisconnect').hidden = !status.connected;
     $('syncSetup').textContent = status.connected ? 'Server…' : 'Connect to a server…';
@@ -71,12 +76,15 @@ export function setUpSyncPanel({ onSynced }) {
     }
   }
 
-  $('syncSetup').addEventListener('click', () => {
+  function showForm(open) {
     const form = $('syncForm');
-    form.hidden = !form.hidden;
-    $('syncSetup').setAttribute('aria-expanded', String(!form.hidden));
-    if (!form.hidden) $('syncServerUrl').focus();
-  });
+    if (!open) handFocusOn(form, $('syncSetup'));  // folded by Connect or Disconnect
+    form.hidden = !open;
+    $('syncSetup').setAttribute('aria-expanded', String(open));
+    if (open) $('syncServerUrl').focus();
+  }
+
+  $('syncSetup').addEventListener('click', () => showForm($('syncForm').hidden));
   $('syncForm').addEventListener('submit', async (event) => {
     event.preventDefault();
     const status = await ajax('/api/sync/connection/', {
@@ -84,14 +92,15 @@ export function setUpSyncPanel({ onSynced }) {
     }).catch(() => null);
     if (!status) return;
     $('syncToken').value = '';
-    $('syncForm').hidden = true;
+    showForm(false);
     showChanged(status);
   });
   $('syncDisconnect').addEventListener('click', async () => {
     showChanged(await ajax('/api/sync/connection/', { method: 'DELETE' }));
-    $('syncForm').hidden = true;
+    showForm(false);
   });
   $('syncNow').addEventListener('click', async () => {
+    $('syncState').setAttribute('aria-live', 'polite');
     $('syncState').textContent = 'Syncing…';
     showChanged(await ajax('/api/sync/now/?wait=60', { method: 'POST', timeout: 65000 }));
   });

@@ -1,0 +1,59 @@
+"""Text is read against what is behind it at 4.5:1 at least (WCAG AA), in the light scheme and the
+dark one: the save state, a note without text's placeholder, the selected tag's count."""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_notes_app import api, app, create_note_in_page  # noqa: F401 (app is a fixture)
+
+pytestmark = pytest.mark.browser
+
+# The contrast of an element's text with the first background behind it that is not transparent,
+# its colour taken as it shows through the element's and its ancestors' opacity.
+CONTRAST = """(element) => {
+  const rgba = (text) => text.match(/[\\d.]+/g).map(Number);
+  const luminance = ([r, g, b]) => {
+    const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  };
+  let background = null, opacity = 1;
+  for (let node = element; node; node = node.parentElement) {
+    const style = getComputedStyle(node);
+    opacity *= Number(style.opacity);
+    const color = rgba(style.backgroundColor);
+    if (!background && (color[3] ?? 1) === 1) background = color;
+  }
+  background ??= [255, 255, 255];
+  const color = rgba(getComputedStyle(element).color);
+  const alpha = (color[3] ?? 1) * opacity;
+  const shown = color.slice(0, 3).map((c, i) => c * alpha + background[i] * (1 - alpha));
+  const [light, dark] = [luminance(shown), luminance(background)].sort((a, b) => b - a);
+  return (light + 0.05) / (dark + 0.05);
+}"""
+
+
+def assert_readable(app, selector):
+    contrast = app.locator(selector).first.evaluate(CONTRAST)
+    assert contrast >= 4.5, f"{selector}: {contrast:.2f}:1"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_small_text_has_a_contrast_of_4_5_to_1(app, live_app, scheme):
+    app.emulate_media(color_scheme=scheme)
+    api(live_app, "POST", "/api/notes/", {"title": "Empty", "body": "", "tags": ["work"]})
+    app.reload()
+    expect(app.locator(".note-item-excerpt.empty")).to_have_text("No additional text")
+    assert_readable(app, ".note-item-excerpt.empty")
+    app.click(".tag-button")
+    expect(app.locator(".tag-button[aria-current='true']")).to_have_count(1)
+    assert_readable(app, ".tag-button[aria-current='true'] .tag-count")
+    create_note_in_page(app, "Letter", "Dear Anna")
+    assert_readable(app, "#saveState")
+    app.route("**/api/notes/*/", lambda route: route.fulfill(
+        status=400, content_type="application/json", body=json.dumps({"error": "Refused."}))
+        if route.request.method == "PATCH" else route.continue_())
+    app.keyboard.type(",")
+    expect(app.locator("#saveState")).to_have_text("Not saved: Refused.")
+    assert_readable(app, "#saveState")

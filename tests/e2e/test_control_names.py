@@ -1,0 +1,45 @@
+"""What a screen reader names each control and mark of the window: none is left unnamed or read
+as its symbol ("question mark", "black circle") or as its text run together ("work2")."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_notes_app import api, app, create_note_in_page, wait_for  # noqa: F401 (app is a fixture)
+
+pytestmark = pytest.mark.browser
+
+# The controls a person can reach whose name is empty: nothing but a symbol, or nothing at all.
+UNNAMED = """() => [...document.querySelectorAll('button, input:not([type=file]), textarea, a[href], summary, [role=listbox]')]
+  .filter((element) => element.getClientRects().length)
+  .filter((element) => {
+    const named = element.getAttribute('aria-label') || element.getAttribute('aria-labelledby') || element.labels?.length;
+    return !named && !/\\p{L}/u.test(element.textContent);
+  })
+  .map((element) => element.outerHTML.slice(0, 120))"""
+
+
+def test_every_control_has_a_name_and_a_tag_says_how_many_notes_it_is_on(app, live_app):
+    api(live_app, "POST", "/api/notes/", {"title": "Plan", "body": "Draft", "tags": ["work"], "pinned": True})
+    api(live_app, "POST", "/api/notes/", {"title": "Budget", "body": "Numbers", "tags": ["work"]})
+    app.reload()
+    app.click(".note-item >> nth=0")
+    assert app.evaluate(UNNAMED) == []
+    expect(app.get_by_role("button", name="How to search")).to_be_visible()
+    expect(app.get_by_role("button", name="work, 2 notes", exact=True)).to_be_visible()
+    expect(app.get_by_role("img", name="Pinned")).to_have_count(1)
+
+
+def test_an_upload_s_progress_bar_is_named_after_its_file(app, tmp_path):
+    (tmp_path / "report.txt").write_text("Numbers")
+    create_note_in_page(app, "Minutes", "Text")
+    held = []
+    app.route("**/attachments/", lambda route: held.append(route))
+    app.set_input_files("#attachmentInput", str(tmp_path / "report.txt"))
+    wait_for(app, lambda: held)
+    expect(app.get_by_role("progressbar", name="Uploading report.txt…")).to_be_visible()
+    held[0].continue_()
+    expect(app.locator("#uploadStatus")).to_be_hidden()
+
+
+def test_the_window_s_headings_start_with_one_that_names_the_app(app):
+    expect(app.get_by_role("heading", level=1)).to_have_text("Notedesk")

@@ -1,0 +1,152 @@
+"""Keyboard only: what closes with the focus in it hands the focus on, rather than to the page's
+<body> (where a screen reader says nothing and Tab starts again from the top of the window)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_conflict_view import conflict_on_the_last_line
+from tests.e2e.test_notes_app import api, app  # noqa: F401 (app is a fixture)
+
+pytestmark = pytest.mark.browser
+
+
+def open_note(app, live_app, title):
+    note = api(live_app, "POST", "/api/notes/", {"title": title, "body": "Text"})
+    app.reload()
+    app.click(f"#note-{note['id']}")
+    expect(app.locator("#noteTitle")).to_have_value(title)
+    return note
+
+
+def press(app, button_id):
+    app.focus(f"#{button_id}")
+    app.keyboard.press("Enter")
+
+
+def test_trash_restore_and_delete_forever_leave_the_focus_in_the_list(app, live_app):
+    app.on("dialog", lambda dialog: dialog.accept())  # Delete forever's "cannot be undone"
+    open_note(app, live_app, "Old plans")
+    press(app, "trashNote")
+    expect(app.locator(".toast")).to_contain_text("moved to the trash")
+    expect(app.locator("#noteList")).to_be_focused()
+
+    app.click(".view[data-view='trash']")
+    app.click(".note-item")
+    press(app, "restoreNote")
+    expect(app.locator(".toast").last).to_have_text("Note restored")
+    expect(app.locator("#noteList")).to_be_focused()
+
+    scrap = api(live_app, "POST", "/api/notes/", {"title": "Scrap", "body": "Text"})
+    api(live_app, "DELETE", f"/api/notes/{scrap['id']}/")
+    app.click(".view[data-view='all']")
+    app.click(".view[data-view='trash']")
+    app.click(f"#note-{scrap['id']}")
+    press(app, "purgeNote")
+    expect(app.locator("#editor")).to_be_hidden()
+    expect(app.locator("#noteList")).to_be_focused()
+
+
+def test_closing_history_puts_the_focus_back_on_its_button(app, live_app):
+    open_note(app, live_app, "Groceries")
+    press(app, "toggleHistory")
+    expect(app.locator("#history")).to_be_visible()
+    press(app, "closeHistory")
+    expect(app.locator("#history")).to_be_hidden()
+    expect(app.locator("#toggleHistory")).to_be_focused()
+
+
+def test_ctrl_z_outside_the_text_runs_the_toast_s_undo_and_inside_it_undoes_the_typing(app, live_app):
+    groceries = api(live_app, "POST", "/api/notes/", {"title": "Groceries", "body": "Text"})
+    open_note(app, live_app, "Old plans")
+    press(app, "trashNote")
+    expect(app.locator(".toast-action")).to_have_attribute("title", "Undo (Ctrl+Z)")
+    app.hover(".toast")  # it stays while the pointer is on it, however long the checks below take
+    app.click(f"#note-{groceries['id']}")
+    app.hover(".toast")
+    app.press("#noteBody", "End")
+    app.keyboard.type(" and milk")
+    app.keyboard.press("Control+z")  # the text's own undo
+    expect(app.locator("#noteBody")).to_have_value("Text")
+    expect(app.locator(".note-item-title")).to_have_text(["Groceries"])
+
+    app.keyboard.press("Escape")  # to the list
+    expect(app.locator("#noteList")).to_be_focused()
+    app.keyboard.press("Control+z")
+    expect(app.locator(".note-item-title")).to_have_text(["Old plans", "Groceries"])
+    expect(app.locator(".toast")).to_have_count(0)
+
+
+def test_the_list_shows_the_focus_with_no_note_selected(app, live_app):
+    api(live_app, "POST", "/api/notes/", {"title": "Groceries", "body": "Text"})
+    app.reload()
+    app.keyboard.press("Control+f")
+    app.keyboard.press("Tab")  # the search help button
+    app.keyboard.press("Tab")
+    expect(app.locator("#noteList")).to_be_focused()
+    expect(app.locator("#noteList")).to_have_css("outline-style", "solid")
+    app.keyboard.press("ArrowDown")  # then the selected note shows it
+    expect(app.locator(".note-item[aria-selected='true']")).to_have_css("outline-style", "solid")
+    expect(app.locator("#noteList")).to_have_css("outline-style", "none")
+
+
+@pytest.mark.parametrize("choice", ["keepMine", "keepTheirs", "keepBoth"])
+def test_a_conflict_resolved_from_the_keyboard_leaves_the_focus_in_the_text(app, live_app, choice):
+    conflict_on_the_last_line(app, live_app)
+    press(app, choice)
+    expect(app.locator("#conflict")).to_be_hidden()
+    expect(app.locator("#noteBody")).to_be_focused()
+
+
+def test_emptying_the_trash_leaves_the_focus_in_the_list(app, live_app):
+    app.on("dialog", lambda dialog: dialog.accept())
+    note = api(live_app, "POST", "/api/notes/", {"title": "Scrap", "body": "Text"})
+    api(live_app, "DELETE", f"/api/notes/{note['id']}/")
+    app.reload()
+    app.click(".view[data-view='trash']")
+    press(app, "emptyTrash")
+    expect(app.locator("#listStatus")).to_have_text("The trash is empty")
+    expect(app.locator("#noteList")).to_be_focused()
+
+
+def test_deleting_the_last_tag_leaves_the_focus_on_the_view_shown(app, live_app):
+    app.on("dialog", lambda dialog: dialog.accept())
+    api(live_app, "POST", "/api/notes/", {"title": "Plan", "body": "Draft", "tags": ["work"]})
+    app.reload()
+    app.focus(".tag-button")
+    app.keyboard.press("F2")
+    press(app, "deleteTag")
+    expect(app.locator(".tag-button")).to_have_count(0)
+    expect(app.locator(".view[data-view='all']")).to_be_focused()
+
+
+def test_a_view_chosen_in_the_narrow_window_s_sidebar_leaves_the_focus_in_the_list(app, live_app):
+    app.set_viewport_size({"width": 560, "height": 500})
+    press(app, "sidebarToggle")
+    expect(app.locator(".view[data-view='pinned']")).to_be_visible()
+    app.focus(".view[data-view='pinned']")
+    app.keyboard.press("Enter")
+    expect(app.locator("#listStatus")).to_have_text("No pinned notes")
+    expect(app.locator("#sidebar")).to_be_hidden()
+    expect(app.locator("#noteList")).to_be_focused()
+
+
+def test_escape_in_the_text_goes_to_a_conflict_s_choice_and_then_to_the_list(app, live_app):
+    conflict_on_the_last_line(app, live_app)
+    app.focus("#noteBody")
+    app.keyboard.press("Escape")
+    expect(app.locator("#keepMine")).to_be_focused()
+    app.keyboard.press("Escape")
+    expect(app.locator("#noteList")).to_be_focused()
+
+
+def test_the_menu_s_preview_and_a_link_followed_in_it_keep_the_focus(app, live_app):
+    api(live_app, "POST", "/api/notes/", {"title": "Recipes", "body": "Soup"})
+    open_note(app, live_app, "Plan")
+    app.fill("#noteBody", "See [[Recipes]]")
+    app.evaluate("document.dispatchEvent(new CustomEvent('desktop:command', { detail: { command: 'toggle-preview' } }))")
+    expect(app.locator("#preview a.wikilink")).to_have_text("Recipes")
+    expect(app.locator("#togglePreview")).to_be_focused()  # the text it was in is hidden
+    app.focus("#preview a.wikilink")
+    app.keyboard.press("Enter")
+    expect(app.locator("#noteTitle")).to_have_value("Recipes")
+    expect(app.locator("#noteBody")).to_be_focused()
