@@ -30,7 +30,15 @@ const rowKey = (note) => `${note.id}:${note.version}:${note.snippet ?? ''}`;
 // The first `count` characters as they are seen: an emoji's skin tone, a flag's second letter, an
 // accent stay with theirs (slice() cut 👍🏿 into 👍 and half of the skin tone's code).
 const characters = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-const firstCharacters = (text, count) => Array.from(characters.segment(text), ({ segment }) => segment).slice(0, count).join('');
+// The segments are read one by one up to `count`: a row of a note of megabytes segments 200 of them.
+function firstCharacters(text, count) {
+  let end = 0;
+  for (const { index, segment } of characters.segment(text)) {
+    if (count-- === 0) break;
+    end = index + segment.length;
+  }
+  return text.slice(0, end);
+}
 
 export function noteTitle(note) {
   return note.title.trim() || firstCharacters(note.body.trim().split('\n')[0], 80) || 'Untitled';
