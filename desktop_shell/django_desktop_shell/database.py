@@ -56,6 +56,31 @@ def pending_migrations() -> list:
 def every_migration_file_applied() -> bool:
     """True when each migration file the installed apps have is recorded in django_migrations, so
     that nothing can be pending. False whenever that is not certain; Django's graph then decides."""
+    on_disk = migration_files()
+    applied = applied_migrations()
+    return on_disk is not None and applied is not None and on_disk <= applied
+
+
+def migrations_of_a_newer_version() -> list[str]:
+    """Migrations recorded as applied to an installed app that none of its files is, nor replaces
+    (a squashed one): a newer version of the app wrote this database."""
+    on_disk = migration_files()
+    applied = applied_migrations()
+    if not on_disk or not applied:
+        return []
+    apps_with_files = {app for app, _ in on_disk}
+    unknown = {(app, name) for app, name in applied if app in apps_with_files} - on_disk
+    if unknown:
+        from django.db.migrations.loader import MigrationLoader
+
+        replacements = MigrationLoader(None, ignore_no_migrations=True).replacements.values()
+        unknown -= {replaced for squashed in replacements for replaced in squashed.replaces}
+    return sorted(f"{app}.{name}" for app, name in unknown)
+
+
+def migration_files() -> set | None:
+    """(app label, migration name) of each migration file of the installed apps; None if a
+    migrations module cannot be listed without Django's loader."""
     on_disk = set()
     for app_config in apps.get_app_configs():
         # Where MigrationLoader.migrations_module() looks; importing it would import every operation.
@@ -67,22 +92,27 @@ def every_migration_file_applied() -> bool:
         except ModuleNotFoundError as error:
             if error.name and (module_name == error.name or module_name.startswith(error.name + ".")):
                 continue  # an app without migrations
-            return False
+            return None
         except ImportError:
-            return False
+            return None
         if not hasattr(package, "__path__"):
-            return False
+            return None
         on_disk |= {(app_config.label, name) for _, name, is_package in pkgutil.iter_modules(package.__path__)
                     if not is_package and name[0] not in "_~"}
+    return on_disk
+
+
+def applied_migrations() -> set | None:
+    """(app label, migration name) of each migration recorded as applied; None without the table
+    or when the file cannot be read (the full check says why)."""
     try:
         with connection.cursor() as cursor:
             if "django_migrations" not in connection.introspection.table_names(cursor):
-                return False
+                return None
             cursor.execute("SELECT app, name FROM django_migrations")
-            applied = set(cursor.fetchall())
+            return set(cursor.fetchall())
     except DatabaseError:
-        return False  # a damaged file: the full check says so
-    return on_disk <= applied
+        return None
 
 
 def has_data(path: Path) -> bool:
@@ -95,9 +125,13 @@ def migration_lock() -> FileLock:
 
 def readable_plan(path: Path) -> list:
     try:
-        return pending_migrations()
+        plan = pending_migrations()
     except DatabaseError as error:
         raise DatabaseUnusable(unusable_message(path, error)) from error
+    newer = migrations_of_a_newer_version()
+    if newer:
+        raise DatabaseUnusable(newer_version_message(path, newer))
+    return plan
 
 
 def prepare_database() -> None:
@@ -171,6 +205,13 @@ def backup_database(path: Path) -> Path:
 def latest_backup() -> Path | None:
     backups = sorted(backups_dir().glob(f"{database_path().stem}-*.sqlite3"))
     return backups[-1] if backups else None
+
+
+def newer_version_message(path: Path, newer: list[str]) -> str:
+    name, version = settings.DESKTOP_APP_NAME, settings.DESKTOP_APP_VERSION
+    return (f"The database {path} was last used by a newer version of {name}: it has changes that this one (version "
+            f"{version}) does not know ({', '.join(newer)}). Opened here, it could be misread, or written in a way the "
+            f"newer version cannot read. {name} has not changed it: install the newer version again to open it.")
 
 
 def unusable_message(path: Path, error: Exception) -> str:
