@@ -5,9 +5,11 @@ usual case) learns it from the file names and one query, without importing the m
 Otherwise Django's migration graph decides what is pending.
 
 Migrations run under a file lock (a `manage` command may race a launch). Before any migration
-touches an existing database, a copy goes to <data dir>/backups through SQLite's backup API;
-the newest BACKUPS_KEPT copies are kept. A database SQLite cannot read stops the start with a
-message naming the file and the latest backup: nothing is overwritten.
+touches an existing database, and at the first launch of a day, a copy goes to <data dir>/backups
+through SQLite's backup API, once SQLite's quick check has found the file sound; the newest
+BACKUPS_KEPT copies are kept. A database SQLite cannot read, or that the check finds damaged,
+stops the start with a message naming the file and the latest backup: nothing is overwritten,
+and a damaged copy never pushes a sound one out.
 
 At a clean stop the write-ahead log is folded into the database file, so that the file alone
 holds everything (a copy of it to another computer, or a backup that skips `-wal` files).
@@ -18,7 +20,7 @@ import os
 import pkgutil
 import sqlite3
 from contextlib import closing
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from importlib import import_module
 from pathlib import Path
 
@@ -28,6 +30,8 @@ from django.db import DatabaseError, connection
 from filelock import FileLock
 
 BACKUPS_KEPT = 5
+BACKUP_EVERY = timedelta(days=1)
+BACKUP_STAMP = "%Y%m%d-%H%M%S-%f"  # in the backup's name, which orders the backups
 FOLD_WAIT_S = 0.5  # well within the 1.5 s a stop signal leaves the process
 logger = logging.getLogger(__name__)
 
@@ -135,13 +139,14 @@ def readable_plan(path: Path) -> list:
 
 
 def prepare_database() -> None:
-    """At a launch: back up, then apply whatever migrations are pending."""
+    """At a launch: back up (before a migration, or once a day), then apply whatever migrations are pending."""
     path = database_path()
     existed = has_data(path)
     with migration_lock():
-        if readable_plan(path):
-            if existed:
-                backup_database(path)
+        plan = readable_plan(path)
+        if existed and (plan or backup_is_due()):
+            backup_database(path)
+        if plan:
             from django.core.management import call_command
 
             call_command("migrate", interactive=False, verbosity=0)
@@ -185,26 +190,52 @@ def fold_write_ahead_log() -> None:
 
 
 def backup_database(path: Path) -> Path:
+    """A copy of the database in the backups folder, if SQLite's quick check finds it sound."""
     folder = backups_dir()
     folder.mkdir(mode=0o700, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"{path.stem}-{stamp}.sqlite3"
-    source = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    copy = sqlite3.connect(target)
-    try:
-        source.backup(copy)
-    finally:
-        copy.close()
-        source.close()
+    taken_at = datetime.now(timezone.utc)
+    kept = backups()
+    if kept and kept[-1][0] >= taken_at:  # the clock was set back: the newest copy is still named last
+        taken_at = kept[-1][0] + timedelta(microseconds=1)
+    target = folder / f"{path.stem}-{taken_at.strftime(BACKUP_STAMP)}.sqlite3"
+    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as source:
+        try:
+            [[verdict], *_] = source.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as error:
+            verdict = str(error)
+        if verdict != "ok":
+            raise DatabaseUnusable(unusable_message(path, f"it is damaged: {verdict}"))
+        with closing(sqlite3.connect(target)) as copy:
+            source.backup(copy)
     os.chmod(target, 0o600)
-    for old in sorted(folder.glob(f"{path.stem}-*.sqlite3"))[:-BACKUPS_KEPT]:
+    for _, old in backups()[:-BACKUPS_KEPT]:
         old.unlink()
     return target
 
 
+def backups() -> list[tuple[datetime, Path]]:
+    """The backups of the database, oldest first, each with when it was taken (from its name)."""
+    prefix = f"{database_path().stem}-"
+    found = []
+    for path in backups_dir().glob(f"{prefix}*.sqlite3"):
+        try:
+            found.append((datetime.strptime(path.stem.removeprefix(prefix), BACKUP_STAMP).replace(tzinfo=timezone.utc), path))
+        except ValueError:
+            continue  # a file of the person's own
+    return sorted(found)
+
+
+def backup_is_due() -> bool:
+    kept = backups()
+    if not kept:
+        return True
+    age = datetime.now(timezone.utc) - kept[-1][0]
+    return not timedelta(0) <= age < BACKUP_EVERY  # less than 0: the clock was set back since
+
+
 def latest_backup() -> Path | None:
-    backups = sorted(backups_dir().glob(f"{database_path().stem}-*.sqlite3"))
-    return backups[-1] if backups else None
+    kept = backups()
+    return kept[-1][1] if kept else None
 
 
 def newer_version_message(path: Path, newer: list[str]) -> str:
@@ -214,7 +245,7 @@ def newer_version_message(path: Path, newer: list[str]) -> str:
             f"newer version cannot read. {name} has not changed it: install the newer version again to open it.")
 
 
-def unusable_message(path: Path, error: Exception) -> str:
+def unusable_message(path: Path, error: Exception | str) -> str:
     backup = latest_backup()
     advice = (
         f"The latest backup is {backup}: quit {settings.DESKTOP_APP_NAME}, move the damaged file aside and copy the backup in its place."
