@@ -26,3 +26,30 @@ def test_after_a_quit_the_database_file_alone_holds_every_note(notedesk, tmp_pat
     with sqlite3.connect(copied) as connection:
         assert {uid.replace("-", "") for (uid,) in connection.execute("SELECT uid FROM notes_note")} == {
             uid.replace("-", "") for uid in uids}
+
+
+def test_a_launch_on_another_database_leaves_the_attachment_files_for_the_one_put_back(notedesk, tmp_path):
+    """As after "move the damaged file aside and copy the backup in its place", or a database file
+    moved away by mistake: the files the database in place does not name are still someone's."""
+    app = notedesk()
+    api = app.client()
+    note = api.send_json("POST", "/api/notes/", {"title": "Photos", "body": "of the trip"}).json()
+    photos = {f"photo{number}.jpg": bytes([number]) * 5000 for number in range(3)}
+    for name, content in photos.items():
+        assert api.upload(f"/api/notes/{note['id']}/attachments/", name, content).status == 201
+    api.close()
+    app.stop()
+
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    for file in app.data_dir.glob("notedesk.sqlite3*"):
+        file.rename(aside / file.name)
+    notedesk().stop()  # a launch on a fresh database
+    for file in app.data_dir.glob("notedesk.sqlite3*"):
+        file.unlink()
+    for file in aside.iterdir():
+        file.rename(app.data_dir / file.name)
+
+    api = notedesk().client()
+    attachments = api.request("GET", f"/api/notes/{note['id']}/").json()["attachments"]
+    assert {attachment["name"]: api.request("GET", attachment["url"]).body for attachment in attachments} == photos
