@@ -119,6 +119,18 @@ def applied_migrations() -> set | None:
         return None
 
 
+def another_programs_tables(path: Path) -> list[str]:
+    """The tables of a database Django never migrated (another program's file put in the app's
+    place); [] for the app's own, or a new empty one. Read before Django's connection, which
+    would turn the file to WAL."""
+    if not has_data(path):
+        return []
+    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as reading:
+        tables = [name for (name,) in reading.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")]
+    return [] if "django_migrations" in tables else tables
+
+
 def has_data(path: Path) -> bool:
     return path.exists() and path.stat().st_size > 0
 
@@ -129,8 +141,14 @@ def migration_lock() -> FileLock:
 
 def readable_plan(path: Path) -> list:
     try:
+        foreign = another_programs_tables(path)
+        if foreign:
+            name = settings.DESKTOP_APP_NAME
+            raise DatabaseUnusable(
+                f"The database {path} is not {name}'s: it holds another program's tables ({', '.join(foreign[:5])}) "
+                f"and none of {name}'s. {name} has not changed it. Move it out of the data folder, then start {name} again.")
         plan = pending_migrations()
-    except DatabaseError as error:
+    except (sqlite3.DatabaseError, DatabaseError) as error:
         raise DatabaseUnusable(unusable_message(path, error)) from error
     newer = migrations_of_a_newer_version()
     if newer:

@@ -262,6 +262,30 @@ def test_a_corrupt_db_message_names_the_latest_backup(tmp_path, app_env):
     assert f"The latest backup is {backups / 'notedesk-20260301-000000-000000.sqlite3'}" in result.stderr
 
 
+def test_another_programs_database_in_place_of_the_apps_is_refused_unchanged(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    database = data_dir / "notedesk.sqlite3"
+    with closing(sqlite3.connect(database)) as connection:
+        connection.execute("CREATE TABLE contacts (id INTEGER PRIMARY KEY, name TEXT)")
+        connection.execute("INSERT INTO contacts (name) VALUES ('Ada')")
+        connection.commit()
+    refused_launch(data_dir, app_env, f"The database {database} is not Notedesk's: it holds another program's tables (contacts)")
+
+
+def refused_launch(data_dir, env, saying: str) -> None:
+    """A launch on `data_dir` that stops with exit code 1 saying `saying`, and leaves the database as it was."""
+    database = data_dir / "notedesk.sqlite3"
+    before = database.read_bytes()
+    result = subprocess.run(
+        launcher_command("--headless", "--data-dir", str(data_dir)), capture_output=True, text=True, env=env, timeout=60,
+    )
+    assert result.returncode == 1
+    assert saying in result.stderr
+    assert "Notedesk has not changed it" in result.stderr
+    assert database.read_bytes() == before
+
+
 def backups_of(data_dir) -> list[Path]:
     return sorted((data_dir / "backups").glob("notedesk-*.sqlite3"))
 
@@ -324,14 +348,7 @@ def test_a_database_damaged_inside_is_found_at_the_days_check_and_never_backed_u
     notes_root = slice((root - 1) * page_size, root * page_size)  # the page that leads to every note
     damaged[notes_root] = bytes(byte ^ 0xFF for byte in damaged[notes_root])
     database.write_bytes(damaged)
-    result = subprocess.run(
-        launcher_command("--headless", "--data-dir", str(data_dir)), capture_output=True, text=True,
-        env=app_env, timeout=60,
-    )
-    assert result.returncode == 1
-    assert f"Cannot open the database {database} (it is damaged" in result.stderr
-    assert "Notedesk has not changed it" in result.stderr
-    assert database.read_bytes() == damaged
+    refused_launch(data_dir, app_env, f"Cannot open the database {database} (it is damaged")
     assert backups_of(data_dir) == []
 
 
