@@ -162,9 +162,15 @@ def saves_sent_before_closing(window, startup: Future) -> Callable[[], bool]:
     put_off = threading.Event()
 
     def close_once_answered():
+        # run_js returns once the page has run the script (its saves then on their way), but a page
+        # that never runs it (a web process hung) must not hold the window open.
+        telling = threading.Thread(target=window.run_js, args=(page_event_script(menus.CLOSING_EVENT, {}),),
+                                   name="desktop-closing-event", daemon=True)
+        deadline = time.monotonic() + CLOSE_WAIT_S
+        telling.start()
+        telling.join(CLOSE_WAIT_S)
         try:
-            window.run_js(page_event_script(menus.CLOSING_EVENT, {}))
-            startup.result().wait_until_quiet(CLOSE_QUIET_S, CLOSE_WAIT_S)
+            startup.result().wait_until_quiet(CLOSE_QUIET_S, deadline - time.monotonic())
         except Exception:
             logger.exception("Could not wait for the page's last saves; closing anyway")
         window.destroy()
