@@ -5,15 +5,22 @@ usual case) learns it from the file names and one query, without importing the m
 Otherwise Django's migration graph decides what is pending.
 
 Migrations run under a file lock (a `manage` command may race a launch). Before any migration
-touches an existing database, a copy goes to <data dir>/backups through SQLite's backup API;
-the newest BACKUPS_KEPT copies are kept. A database SQLite cannot read stops the start with a
-message naming the file and the latest backup: nothing is overwritten.
+touches an existing database, and at the first launch of a day, a copy goes to <data dir>/backups
+through SQLite's backup API, once SQLite's quick check has found the file sound; the newest
+BACKUPS_KEPT copies are kept. A database SQLite cannot read, or that the check finds damaged,
+stops the start with a message naming the file and the latest backup: nothing is overwritten,
+and a damaged copy never pushes a sound one out.
+
+At a clean stop the write-ahead log is folded into the database file, so that the file alone
+holds everything (a copy of it to another computer, or a backup that skips `-wal` files).
 """
 
+import logging
 import os
 import pkgutil
 import sqlite3
-from datetime import datetime, timezone
+from contextlib import closing
+from datetime import datetime, timedelta, timezone
 from importlib import import_module
 from pathlib import Path
 
@@ -23,6 +30,10 @@ from django.db import DatabaseError, connection
 from filelock import FileLock
 
 BACKUPS_KEPT = 5
+BACKUP_EVERY = timedelta(days=1)
+BACKUP_STAMP = "%Y%m%d-%H%M%S-%f"  # in the backup's name, which orders the backups
+FOLD_WAIT_S = 0.5  # well within the 1.5 s a stop signal leaves the process
+logger = logging.getLogger(__name__)
 
 
 class DatabaseUnusable(Exception):
@@ -49,6 +60,31 @@ def pending_migrations() -> list:
 def every_migration_file_applied() -> bool:
     """True when each migration file the installed apps have is recorded in django_migrations, so
     that nothing can be pending. False whenever that is not certain; Django's graph then decides."""
+    on_disk = migration_files()
+    applied = applied_migrations()
+    return on_disk is not None and applied is not None and on_disk <= applied
+
+
+def migrations_of_a_newer_version() -> list[str]:
+    """Migrations recorded as applied to an installed app that none of its files is, nor replaces
+    (a squashed one): a newer version of the app wrote this database."""
+    on_disk = migration_files()
+    applied = applied_migrations()
+    if not on_disk or not applied:
+        return []
+    apps_with_files = {app for app, _ in on_disk}
+    unknown = {(app, name) for app, name in applied if app in apps_with_files} - on_disk
+    if unknown:
+        from django.db.migrations.loader import MigrationLoader
+
+        replacements = MigrationLoader(None, ignore_no_migrations=True).replacements.values()
+        unknown -= {replaced for squashed in replacements for replaced in squashed.replaces}
+    return sorted(f"{app}.{name}" for app, name in unknown)
+
+
+def migration_files() -> set | None:
+    """(app label, migration name) of each migration file of the installed apps; None if a
+    migrations module cannot be listed without Django's loader."""
     on_disk = set()
     for app_config in apps.get_app_configs():
         # Where MigrationLoader.migrations_module() looks; importing it would import every operation.
@@ -60,22 +96,39 @@ def every_migration_file_applied() -> bool:
         except ModuleNotFoundError as error:
             if error.name and (module_name == error.name or module_name.startswith(error.name + ".")):
                 continue  # an app without migrations
-            return False
+            return None
         except ImportError:
-            return False
+            return None
         if not hasattr(package, "__path__"):
-            return False
+            return None
         on_disk |= {(app_config.label, name) for _, name, is_package in pkgutil.iter_modules(package.__path__)
                     if not is_package and name[0] not in "_~"}
+    return on_disk
+
+
+def applied_migrations() -> set | None:
+    """(app label, migration name) of each migration recorded as applied; None without the table
+    or when the file cannot be read (the full check says why)."""
     try:
         with connection.cursor() as cursor:
             if "django_migrations" not in connection.introspection.table_names(cursor):
-                return False
+                return None
             cursor.execute("SELECT app, name FROM django_migrations")
-            applied = set(cursor.fetchall())
+            return set(cursor.fetchall())
     except DatabaseError:
-        return False  # a damaged file: the full check says so
-    return on_disk <= applied
+        return None
+
+
+def another_programs_tables(path: Path) -> list[str]:
+    """The tables of a database Django never migrated (another program's file put in the app's
+    place); [] for the app's own, or a new empty one. Read before Django's connection, which
+    would turn the file to WAL."""
+    if not has_data(path):
+        return []
+    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as reading:
+        tables = [name for (name,) in reading.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")]
+    return [] if "django_migrations" in tables else tables
 
 
 def has_data(path: Path) -> bool:
@@ -88,19 +141,30 @@ def migration_lock() -> FileLock:
 
 def readable_plan(path: Path) -> list:
     try:
-        return pending_migrations()
-    except DatabaseError as error:
+        foreign = another_programs_tables(path)
+        if foreign:
+            name = settings.DESKTOP_APP_NAME
+            raise DatabaseUnusable(
+                f"The database {path} is not {name}'s: it holds another program's tables ({', '.join(foreign[:5])}) "
+                f"and none of {name}'s. {name} has not changed it. Move it out of the data folder, then start {name} again.")
+        plan = pending_migrations()
+    except (sqlite3.DatabaseError, DatabaseError) as error:
         raise DatabaseUnusable(unusable_message(path, error)) from error
+    newer = migrations_of_a_newer_version()
+    if newer:
+        raise DatabaseUnusable(newer_version_message(path, newer))
+    return plan
 
 
 def prepare_database() -> None:
-    """At a launch: back up, then apply whatever migrations are pending."""
+    """At a launch: back up (before a migration, or once a day), then apply whatever migrations are pending."""
     path = database_path()
     existed = has_data(path)
     with migration_lock():
-        if readable_plan(path):
-            if existed:
-                backup_database(path)
+        plan = readable_plan(path)
+        if existed and (plan or backup_is_due()):
+            backup_database(path)
+        if plan:
             from django.core.management import call_command
 
             call_command("migrate", interactive=False, verbosity=0)
@@ -128,30 +192,78 @@ def pending_migrations_warning() -> str | None:
             "starting the app, or `manage migrate`, applies them (after a backup).")
 
 
+def fold_write_ahead_log() -> None:
+    """After the server has stopped: move the commits in `<db>-wal` into the database file and
+    empty the log. SQLite does it by itself only when the last connection closes, and the
+    threads that served requests keep theirs to the end."""
+    path = database_path()
+    try:
+        with closing(sqlite3.connect(path, timeout=FOLD_WAIT_S)) as folding:
+            busy, _, _ = folding.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.Error as error:
+        logger.warning("Could not fold the write-ahead log into %s (%s); it stays beside it, and is read from there", path, error)
+        return
+    if busy:
+        logger.warning("Could not fold all of the write-ahead log into %s: a connection was still using it", path)
+
+
 def backup_database(path: Path) -> Path:
+    """A copy of the database in the backups folder, if SQLite's quick check finds it sound."""
     folder = backups_dir()
     folder.mkdir(mode=0o700, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"{path.stem}-{stamp}.sqlite3"
-    source = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    copy = sqlite3.connect(target)
-    try:
-        source.backup(copy)
-    finally:
-        copy.close()
-        source.close()
+    taken_at = datetime.now(timezone.utc)
+    kept = backups()
+    if kept and kept[-1][0] >= taken_at:  # the clock was set back: the newest copy is still named last
+        taken_at = kept[-1][0] + timedelta(microseconds=1)
+    target = folder / f"{path.stem}-{taken_at.strftime(BACKUP_STAMP)}.sqlite3"
+    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as source:
+        try:
+            [[verdict], *_] = source.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as error:
+            verdict = str(error)
+        if verdict != "ok":
+            raise DatabaseUnusable(unusable_message(path, f"it is damaged: {verdict}"))
+        with closing(sqlite3.connect(target)) as copy:
+            source.backup(copy)
     os.chmod(target, 0o600)
-    for old in sorted(folder.glob(f"{path.stem}-*.sqlite3"))[:-BACKUPS_KEPT]:
+    for _, old in backups()[:-BACKUPS_KEPT]:
         old.unlink()
     return target
 
 
+def backups() -> list[tuple[datetime, Path]]:
+    """The backups of the database, oldest first, each with when it was taken (from its name)."""
+    prefix = f"{database_path().stem}-"
+    found = []
+    for path in backups_dir().glob(f"{prefix}*.sqlite3"):
+        try:
+            found.append((datetime.strptime(path.stem.removeprefix(prefix), BACKUP_STAMP).replace(tzinfo=timezone.utc), path))
+        except ValueError:
+            continue  # a file of the person's own
+    return sorted(found)
+
+
+def backup_is_due() -> bool:
+    kept = backups()
+    if not kept:
+        return True
+    age = datetime.now(timezone.utc) - kept[-1][0]
+    return not timedelta(0) <= age < BACKUP_EVERY  # less than 0: the clock was set back since
+
+
 def latest_backup() -> Path | None:
-    backups = sorted(backups_dir().glob(f"{database_path().stem}-*.sqlite3"))
-    return backups[-1] if backups else None
+    kept = backups()
+    return kept[-1][1] if kept else None
 
 
-def unusable_message(path: Path, error: Exception) -> str:
+def newer_version_message(path: Path, newer: list[str]) -> str:
+    name, version = settings.DESKTOP_APP_NAME, settings.DESKTOP_APP_VERSION
+    return (f"The database {path} was last used by a newer version of {name}: it has changes that this one (version "
+            f"{version}) does not know ({', '.join(newer)}). Opened here, it could be misread, or written in a way the "
+            f"newer version cannot read. {name} has not changed it: install the newer version again to open it.")
+
+
+def unusable_message(path: Path, error: Exception | str) -> str:
     backup = latest_backup()
     advice = (
         f"The latest backup is {backup}: quit {settings.DESKTOP_APP_NAME}, move the damaged file aside and copy the backup in its place."

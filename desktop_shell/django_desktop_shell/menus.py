@@ -30,6 +30,7 @@ import sys
 from dataclasses import dataclass
 
 COMMAND_EVENT = "desktop:command"
+CLOSING_EVENT = "desktop:closing"  # the window is about to close: the page sends what it has not saved
 SETTING_EVENT = "desktop:setting"  # detail: the shell setting a menu item changed, e.g. {"spell_check": false}
 SITE_COMMAND = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
 ACCELERATOR = re.compile(r"^(Ctrl\+(Shift\+)?([A-Z0-9]|=|-|\[|\]|F[1-9]|F1[0-2])|Alt\+(Left|Right))$")

@@ -1,11 +1,12 @@
-"""When the data folder cannot take a write: the disk is full, the folder went read-only, or
-another program holds the database past the busy timeout. None of these is a bug, and each is
+"""When the data folder cannot take a write: the disk is full, the folder went read-only, another
+program holds the database past the busy timeout, or the database file was deleted under the app. None of these is a bug, and each is
 the person's to fix, so the answer says which it is (a 503: nothing was saved, try again later)
 instead of "something went wrong"."""
 
 import errno
 import sqlite3
 import tempfile
+from pathlib import Path
 
 from django.conf import settings
 
@@ -16,6 +17,8 @@ READ_ONLY = (
 )
 BUSY = "Another program is using the database, so nothing was saved. Try again in a moment."
 DISK_ERROR = "Your data could not be written to the disk (a disk error), so nothing was saved. Check the disk."
+GONE = ("The database file was moved or deleted while {app} was running, so nothing was saved. Quit {app}, "
+        "put its data folder back, and start it again.")
 
 
 def storage_problem(error: BaseException) -> str | None:
@@ -23,6 +26,8 @@ def storage_problem(error: BaseException) -> str | None:
     cause = error.__cause__ if isinstance(error.__cause__, sqlite3.Error) else error
     code = getattr(cause, "sqlite_errorname", "")  # Django's DatabaseError wraps sqlite3's
     number = error.errno if isinstance(error, OSError) else None
+    if code.startswith(("SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN")) and not database_file_exists():
+        return GONE.format(app=settings.DESKTOP_APP_NAME)
     if code == "SQLITE_FULL" or number in (errno.ENOSPC, errno.EDQUOT):
         return FULL
     if code.startswith("SQLITE_READONLY") or number == errno.EROFS:
@@ -32,6 +37,10 @@ def storage_problem(error: BaseException) -> str | None:
     if code.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or number == errno.EIO:
         return probe_data_dir() or DISK_ERROR
     return None
+
+
+def database_file_exists() -> bool:
+    return Path(settings.DATABASES["default"]["NAME"]).exists()
 
 
 def probe_data_dir() -> str | None:

@@ -13,8 +13,8 @@ class NotesConfig(AppConfig):
     @staticmethod
     def tidy_at_start(**kwargs):
         """At each launch, before serving: nothing else writes the attachments folder yet, so a
-        file no attachment names is a write cut short. A `manage` command does not get here."""
-        from embedded_site.notes.attachments import remove_orphan_files
+        temporary file there is a write cut short. A `manage` command does not get here."""
+        from embedded_site.notes.attachments import remove_partial_files
         from embedded_site.notes.jobs import remove_job_leftovers
         from embedded_site.notes.owners import local_owner
         from embedded_site.notes.revisions import prune_in_background
@@ -22,6 +22,6 @@ class NotesConfig(AppConfig):
 
         local_owner()  # created now, outside any request's read-only transaction
         purge_expired_trash()
-        remove_orphan_files()
+        remove_partial_files()
         remove_job_leftovers()
         prune_in_background()  # old revisions: may take a while, so not before the first request

@@ -3,11 +3,14 @@ shell's rule for uploaded files, django_desktop_shell.media).
 
 A file is on the disk (fsynced, durable.py) before the row naming it is committed, so a crash or
 power cut never leaves a row without its file. It can leave a file without a row (a crash
-between the two, or between deleting a row and its file): remove_orphan_files() deletes those
-when Notedesk starts.
+between the two, or between deleting a row and its file), which is kept: the database beside the
+folder may not be the one that wrote it (a backup put back, a database moved away by mistake),
+and the file the only copy of what a note had attached. Only the temporary files of writes cut
+short are deleted when Notedesk starts (remove_partial_files()).
 """
 
 import hashlib
+import logging
 import os
 import tempfile
 import unicodedata
@@ -21,7 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 
-from django_desktop_shell.files import durable_file
+from django_desktop_shell.files import TEMPORARY_PREFIX, durable_file
 from django_desktop_shell.media import shows_as_image
 from embedded_site.notes import changes, links
 from embedded_site.notes.models import ATTACHMENT_NAME_MAX_LENGTH, Attachment, Note
@@ -29,6 +32,7 @@ from embedded_site.notes.models import ATTACHMENT_NAME_MAX_LENGTH, Attachment, N
 FALLBACK_NAME = "attachment"
 MAX_KEPT_EXTENSION = 16  # a longer "extension" is cut like the rest of the name
 SPOOLED_SIZE = 2 * 1024 * 1024  # a file bound for S3 is held in memory up to this size, then on disk
+logger = logging.getLogger(__name__)
 
 
 def display_name(client_name: str) -> str:
@@ -132,14 +136,19 @@ def delete_attachment(attachment: Attachment) -> None:
         transaction.on_commit(lambda: Attachment.file.field.storage.delete(stored_name))
 
 
-def remove_orphan_files() -> int:
-    """Delete the files in the attachments folder that no attachment names (temporary files of
-    writes cut short included). Only while nothing else writes there: at a desktop's start, before serving."""
+def remove_partial_files() -> int:
+    """Delete the temporary files of attachment writes cut short. Only while nothing else writes
+    there: at a desktop's start, before serving. Whole files no attachment names are kept, and
+    logged."""
     folder = attachments_folder()
     if not folder.is_dir():
         return 0
-    known = set(Attachment.objects.values_list("file", flat=True))
-    orphans = [path for path in folder.iterdir() if path.is_file() and path.name not in known]
-    for path in orphans:
+    partial = list(folder.glob(f"{TEMPORARY_PREFIX}*"))
+    for path in partial:
         path.unlink(missing_ok=True)
-    return len(orphans)
+    known = set(Attachment.objects.values_list("file", flat=True))
+    unnamed = [path for path in folder.iterdir() if path.is_file() and path.name not in known]
+    if unnamed:
+        logger.info("%d files in %s are named by no attachment (%.1f MB), kept: the database may have been put back "
+                    "from a backup", len(unnamed), folder, sum(path.stat().st_size for path in unnamed) / 1e6)
+    return len(partial)

@@ -23,6 +23,7 @@ from embedded_site.notes.progress import Progress
 FORMAT_NAME = "notedesk-notes"
 FORMAT_VERSION = 3  # 2 added the attachments, 3 the revisions
 BATCH_SIZE = 500
+MISSING_NAMED = 20  # in the message that refuses an export whose attachment files are missing
 BASE64_CHUNK = 3 * 256 * 1024  # a multiple of 3: the encoded chunks join into one base64 text
 # Written around the notes, which are encoded one at a time rather than all held in memory.
 JSON_OPENING = f'{{"format": "{FORMAT_NAME}", "version": {FORMAT_VERSION}, "notes": ['.encode()
@@ -65,37 +66,58 @@ def export_records(owner, write: Callable[[int, dict, list[Attachment]], None]) 
     yield Progress(done, done)
 
 
-def open_attachment(attachment: Attachment) -> BinaryIO:
-    try:
-        return Attachment.file.field.storage.open(attachment.file.name, "rb")
-    except FileNotFoundError:
+def opened_attachments(attachments: list[Attachment], missing: list[Attachment]) -> Iterator[tuple[Attachment, BinaryIO]]:
+    """Each attachment with its file open for reading; one whose file is missing goes to `missing`."""
+    for attachment in attachments:
+        try:
+            source = Attachment.file.field.storage.open(attachment.file.name, "rb")
+        except FileNotFoundError:
+            missing.append(attachment)
+            continue
+        with source:
+            yield attachment, source
+
+
+def refuse_missing_files(missing: list[Attachment]) -> None:
+    """After the whole export has been read: every missing file named at once, rather than one per try."""
+    if len(missing) == 1:
+        [attachment] = missing
         raise ExportError(
-            f"The file of the attachment “{attachment.name}” of the note “{attachment.note}” is missing "
-            "from the data folder. Remove that attachment from the note and export again."
-        ) from None
+            f"The file of the attachment “{attachment.name}” of the note “{attachment.note}” is missing from the data "
+            "folder. Put it back in the data folder’s attachments, or remove that attachment from the note, and export again."
+        )
+    if missing:
+        named = ", ".join(f"“{attachment.name}” of the note “{attachment.note}”" for attachment in missing[:MISSING_NAMED])
+        more = f", and {len(missing) - MISSING_NAMED} more" if len(missing) > MISSING_NAMED else ""
+        raise ExportError(
+            f"The files of {len(missing)} attachments are missing from the data folder: {named}{more}. Put them back "
+            "in the data folder’s attachments, or remove those attachments from their notes, and export again."
+        )
 
 
 def export_json(owner, destination: BinaryIO) -> Iterator[Progress]:
+    missing: list[Attachment] = []
+
     def write(position: int, record: dict, attachments: list[Attachment]) -> None:
         separator = b",\n" if position else b"\n"
         # The record's closing brace is left off, for the attachments to follow, one at a time.
         record = {**record, "revisions": revisions.exported(owner, record["uid"])}
         destination.write(separator + json.dumps(record, ensure_ascii=False)[:-1].encode() + b', "attachments": [')
-        for number, attachment in enumerate(attachments):
-            write_json_attachment(destination, attachment, b", " if number else b"")
+        for number, (attachment, source) in enumerate(opened_attachments(attachments, missing)):
+            write_json_attachment(destination, attachment, source, b", " if number else b"")
         destination.write(b"]}")
 
     destination.write(JSON_OPENING)
     yield from export_records(owner, write)
+    refuse_missing_files(missing)
     destination.write(JSON_CLOSING)
 
 
-def write_json_attachment(destination: BinaryIO, attachment: Attachment, separator: bytes) -> None:
+def write_json_attachment(destination: BinaryIO, attachment: Attachment, source: BinaryIO, separator: bytes) -> None:
     described = json.dumps({"name": attachment.name, "size": attachment.size}, ensure_ascii=False)[:-1]
     destination.write(separator + described.encode() + b', "data": "')
-    with open_attachment(attachment) as source:
-        while chunk := source.read(BASE64_CHUNK):
-            destination.write(base64.b64encode(chunk))
+    while chunk := source.read(BASE64_CHUNK):
+        destination.write(base64.b64encode(chunk))
     destination.write(b'"}')
 
 
@@ -105,6 +127,7 @@ def export_markdown(owner, destination: BinaryIO) -> Iterator[Progress]:
     taken_names: set[str] = set()
     listed = Note.objects.owned_by(owner).filter(trashed_at__isnull=True).values_list("id", "uid", "title", "created", "updated")
     names = note_file_names(((note_id, str(uid), *rest) for note_id, uid, *rest in listed), taken_names)
+    missing: list[Attachment] = []
 
     with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
 
@@ -113,11 +136,12 @@ def export_markdown(owner, destination: BinaryIO) -> Iterator[Progress]:
             name = names.get(record["uid"]) or unique_name(note_stem(record["title"]) + ".md", taken_names)
             folder = name.removesuffix(".md")  # unique, as the note's file name is
             files, taken_in_folder = [], set()
-            for attachment in attachments:
+            for attachment, source in opened_attachments(attachments, missing):
                 member = f"{folder}/{unique_name(portable_name(attachment.name) or FALLBACK_NAME, taken_in_folder)}"
-                with open_attachment(attachment) as source, archive.open(member, "w") as target:
+                with archive.open(member, "w") as target:
                     shutil.copyfileobj(source, target)
                 files.append({"name": attachment.name, "file": member})
             archive.writestr(name, to_markdown(record, files))
 
         yield from export_records(owner, write)
+        refuse_missing_files(missing)

@@ -184,8 +184,9 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
                 )
         attachments = [attachment for path in linked if (attachment := attachment_of(path, vault, found))]
         raw = fitted(note["path"], {key: value for key, value in note.items() if key not in ("path", "name")}, found.skipped)
-        record = checked_record(note["path"], raw, attachments)
-        (found.skipped if isinstance(record, Skipped) else found.records).append(record)
+        for number, part in enumerate(parts_of(note["path"], raw, found.skipped)):
+            record = checked_record(note["path"], part, attachments if number == 0 else [])
+            (found.skipped if isinstance(record, Skipped) else found.records).append(record)
     if not found.records:
         raise ImportFileError(
             "There are no Markdown notes (.md files) to import here."
@@ -727,6 +728,31 @@ def fitted(where: str, raw: dict, skipped: list[Skipped], tags_left_out: int = 0
         skipped.append(Skipped(where, f"it has {len(tags) + tags_left_out} tags, more than the {MAX_TAGS_PER_NOTE} a "
                                       f"note holds: the note is imported with the first {MAX_TAGS_PER_NOTE}"))
     return {**raw, "title": raw["title"][:TITLE_MAX_LENGTH], "tags": tags[:MAX_TAGS_PER_NOTE]}
+
+
+def parts_of(where: str, raw: dict, skipped: list[Skipped]) -> list[dict]:
+    """`raw`, or, when its body is longer than a note holds, a note for each part of it, cut between
+    lines: the first keeps the title and uid (the links to it lead there), the next are titled
+    "… (2 of n)" and so on. Said in `skipped`."""
+    body = raw["body"]
+    if len(body) <= BODY_MAX_LENGTH:
+        return [raw]
+    pieces, start = [], 0
+    while start < len(body):
+        end = start + BODY_MAX_LENGTH
+        if end < len(body):
+            line_end = body.rfind("\n", start, end)
+            end = line_end + 1 if line_end >= start else end  # a line longer than a note is cut where it must be
+        pieces.append(body[start:end])
+        start = end
+    count = len(pieces)
+    suffixes = ["", *(f" ({number} of {count})" for number in range(2, count + 1))]
+    titles = [raw["title"][:TITLE_MAX_LENGTH - len(suffix)] + suffix for suffix in suffixes]
+    skipped.append(Skipped(where, f"longer than the {BODY_MAX_LENGTH:,} characters a note holds: imported as {count} "
+                                  f"notes, “{titles[0]}” to “{titles[-1]}”"))
+    return [{**raw, "title": title, "body": piece,
+             "uid": raw["uid"] if number == 0 else str(uuid.uuid5(NAMESPACE, f"{raw['uid']} part {number + 1}"))}
+            for number, (title, piece) in enumerate(zip(titles, pieces))]
 
 
 def checked_record(where: str, raw: dict, attachments: list[ImportedAttachment] = ()) -> dict | Skipped:

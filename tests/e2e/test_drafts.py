@@ -58,6 +58,17 @@ def test_a_draft_survives_a_reload_right_after_typing(app, live_app):
     assert app.evaluate(STORED_DRAFTS) == {}
 
 
+def test_typing_without_a_pause_reaches_the_server_every_few_seconds(app, live_app):
+    create_note_in_page(app, "Dictation", "Start")
+    app.clock.install()
+    app.locator("#noteBody").press("End")
+    for letter in "abcdefghijklmnopq":  # a key every 400 ms for 7 s: never the pause a save waits for
+        app.keyboard.type(letter)
+        app.clock.run_for(400)
+    saved = api(live_app, "GET", "/api/notes/")["notes"][0]["body"]
+    assert saved.startswith("Startabcdefghijkl"), "what is typed without a pause stays only in the page's storage"
+
+
 def test_drafts_kept_under_the_former_single_key_are_saved_and_the_key_goes(app, live_app):
     draft = {"uid": "0b6f4ad2-4a39-4d7e-9a51-6f2a0c2f7d11", "noteId": None, "version": None,
              "fields": {"title": "Typed before an update", "body": "Not saved yet", "tags": [], "pinned": False}}

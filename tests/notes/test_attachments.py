@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from embedded_site.notes.attachments import display_name, remove_orphan_files, save_attachment
+from embedded_site.notes.attachments import display_name, remove_partial_files, save_attachment
 from embedded_site.notes.models import Attachment
 
 MB = 1024 * 1024
@@ -237,13 +237,14 @@ def test_a_write_cut_short_leaves_neither_a_file_nor_a_row(make_note, attachment
     assert not Attachment.objects.exists()
 
 
-def test_files_without_a_row_are_removed_at_start_and_the_others_kept(api, make_note, attachments_dir):
+def test_at_start_writes_cut_short_are_removed_and_whole_files_kept_even_without_a_row(api, make_note, attachments_dir):
     note = make_note()
     kept = api.upload(f"/api/notes/{note.pk}/attachments/", "kept.txt", b"kept").json()
-    (attachments_dir / "0123456789abcdef0123456789abcdef").write_bytes(b"its row was never committed")
+    unnamed = "0123456789abcdef0123456789abcdef"  # a row never committed, or a database put back from a backup
+    (attachments_dir / unnamed).write_bytes(b"a whole file")
     (attachments_dir / ".partial-x1y2").write_bytes(b"half a fi")
-    assert remove_orphan_files() == 2
-    assert stored_files(attachments_dir) == [Attachment.objects.get().file.name]
+    assert remove_partial_files() == 1
+    assert stored_files(attachments_dir) == sorted([Attachment.objects.get().file.name, unnamed])
     assert b"".join(api.get(kept["url"]).streaming_content) == b"kept"
 
 

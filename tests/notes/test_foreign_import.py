@@ -280,6 +280,18 @@ def test_a_huge_markdown_file_is_skipped(monkeypatch):
     assert [(s.path, s.reason) for s in found.skipped] == [("big.md", "larger than 100\xa0bytes")]
 
 
+def test_a_note_longer_than_a_note_holds_is_imported_in_parts_cut_between_lines():
+    journal = "".join(f"day {number}: what happened\n" for number in range(90000))  # 2.4 million characters
+    found = read_markdown_source(io.BytesIO(zipped({"Journal.md": journal, "links.md": "see [[Journal]]"})))
+    parts = [record for record in found.records if record["title"].startswith("Journal")]
+    assert [part["title"] for part in parts] == ["Journal", "Journal (2 of 3)", "Journal (3 of 3)"]
+    assert "".join(part["body"] for part in parts) == journal
+    assert all(part["body"].endswith("\n") for part in parts)
+    assert len({part["uid"] for part in parts}) == 3
+    assert [(item.path, item.reason) for item in found.skipped] == [
+        ("Journal.md", "longer than the 1,000,000 characters a note holds: imported as 3 notes, “Journal” to “Journal (3 of 3)”")]
+
+
 def test_something_without_notes_is_refused_saying_so():
     with pytest.raises(ImportFileError, match="There are no Markdown notes"):
         read_markdown_source(io.BytesIO(zipped({"a.txt": "x"})))

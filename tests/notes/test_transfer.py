@@ -465,6 +465,22 @@ def test_the_json_export_carries_each_attachment_in_base64(api, note_with_attach
     ]
 
 
+@pytest.mark.parametrize("export_format", ["json", "markdown"])
+def test_an_export_names_every_attachment_whose_file_is_missing_at_once(
+    api, make_note, note_with_attachments, attachments_dir, export_format
+):
+    other = make_note(title="Trip")
+    assert api.upload(f"/api/notes/{other.pk}/attachments/", "map.pdf", b"%PDF").status_code == 201
+    for attachment in Attachment.objects.exclude(name="scan (1).png", size=len(b"other bytes")):
+        (attachments_dir / attachment.file.name).unlink()  # a data folder copied without them, say
+    response = api.get("/api/export/", {"format": export_format})
+    assert response.status_code == 409
+    assert response.json()["error"] == (
+        "The files of 2 attachments are missing from the data folder: “scan (1).png” of the note “Receipts”, "
+        "“map.pdf” of the note “Trip”. Put them back in the data folder’s attachments, or remove those "
+        "attachments from their notes, and export again.")
+
+
 def test_the_markdown_zip_has_the_files_in_a_folder_per_note_linked_from_its_markdown(api, note_with_attachments):
     with zipfile.ZipFile(io.BytesIO(exported(api, "markdown"))) as archive:
         assert sorted(archive.namelist()) == ["Receipts.md", "Receipts/scan (1) 2.png", "Receipts/scan (1).png"]

@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import subprocess
 import threading
 import zipfile
@@ -170,6 +171,16 @@ def test_a_database_locked_by_another_program_answers_503_after_the_timeout_and_
     edit = api.send_json("PATCH", f"/api/notes/{saved['id']}/", {"body": "after", "version": saved["version"]})
     assert edit.status == 200
     assert bodies_by_id(api) == {saved["id"]: "after"}
+
+
+def test_a_data_folder_deleted_while_running_answers_503_saying_so_not_a_disk_error(notedesk):
+    app = notedesk()
+    api = app.client()
+    saved = create(api, "before the folder went")
+    shutil.rmtree(app.data_dir)  # a clean-up of the home folder, a sync client removing it
+    edit = api.send_json("PATCH", f"/api/notes/{saved['id']}/", {"body": "after", "version": saved["version"]})
+    assert_storage_error(edit, "The database file was moved or deleted while Notedesk was running")
+    assert "put its data folder back" in edit.json()["error"]
 
 
 class FailsOnce:

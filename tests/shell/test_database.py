@@ -4,12 +4,15 @@ without reading the migrations, and a migration not yet applied is never missed.
 import subprocess
 import sys
 import textwrap
+from unittest import mock
 
 import pytest
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
-from django_desktop_shell.database import every_migration_file_applied, pending_migrations
+from django_desktop_shell.database import (
+    DatabaseUnusable, every_migration_file_applied, migrations_of_a_newer_version, pending_migrations, prepare_database,
+)
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +59,30 @@ def test_a_launch_on_an_up_to_date_database_does_not_import_the_migrations(tmp_p
     assert "notes.migrations.0001_initial" in first.stdout
     again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
     assert again.stdout.strip() == "[]", again.stdout
+
+
+def record_applied(app: str, name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, '2030-01-01')", [app, name])
+
+
+def test_a_database_a_newer_version_migrated_is_refused_unchanged(settings):
+    record_applied("notes", "9999_what_a_newer_version_brings")
+    with pytest.raises(DatabaseUnusable) as refusal:
+        prepare_database()
+    message = str(refusal.value)
+    assert "was last used by a newer version of Notedesk" in message
+    assert "notes.9999_what_a_newer_version_brings" in message
+    assert f"this one (version {settings.DESKTOP_APP_VERSION})" in message
+    assert "has not changed it" in message
+
+
+def test_migrations_replaced_by_a_squashed_one_or_of_an_app_no_longer_installed_are_not_a_newer_version():
+    record_applied("an_app_removed_since", "0001_initial")
+    assert migrations_of_a_newer_version() == []
+    record_applied("notes", "0001_squashed_away")
+    assert migrations_of_a_newer_version() == ["notes.0001_squashed_away"]
+    squashed = mock.Mock(replaces=[("notes", "0001_squashed_away")])
+    with mock.patch("django.db.migrations.loader.MigrationLoader") as loader:
+        loader.return_value.replacements = {("notes", "0001_squashed"): squashed}
+        assert migrations_of_a_newer_version() == []

@@ -5,9 +5,11 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -131,6 +133,24 @@ def close_with_sigterm(process):
 
 def xdotool(env, *args) -> str:
     return subprocess.run(["xdotool", *args], capture_output=True, text=True, check=True, env=env, timeout=10).stdout
+
+
+def test_a_note_typed_just_before_quit_is_in_the_database_when_the_app_has_ended(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    process = start_window(data_dir, app_env)
+    try:
+        xdotool(app_env, "key", "ctrl+n")
+        time.sleep(1)
+        xdotool(app_env, "type", "--delay", "20", "Last words")
+        xdotool(app_env, "key", "Tab", "Tab")
+        xdotool(app_env, "type", "--delay", "20", "typed, then Quit at once")
+        xdotool(app_env, "key", "ctrl+q")  # well within the autosave's pause
+        assert process.wait(15) == 0
+    finally:
+        if process.poll() is None:
+            close_with_sigterm(process)
+    with closing(sqlite3.connect(data_dir / "notedesk.sqlite3")) as connection:
+        assert connection.execute("SELECT title, body FROM notes_note").fetchall() == [("Last words", "typed, then Quit at once")]
 
 
 def test_a_second_launch_brings_the_first_window_forward(tmp_path, app_env):

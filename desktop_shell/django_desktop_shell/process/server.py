@@ -294,6 +294,19 @@ class ServerThread:
         self.server.del_channel()
         self.server.trigger.del_channel()
 
+    def wait_until_quiet(self, quiet_s: float, timeout: float) -> None:
+        """Return once no request has waited or run for `quiet_s`, or after `timeout`."""
+        dispatcher = self.server.task_dispatcher
+        start = quiet_since = time.monotonic()
+        while (now := time.monotonic()) - start < timeout:
+            with dispatcher.lock:
+                busy = dispatcher.queue or dispatcher.active_count
+            if busy:
+                quiet_since = now
+            elif now - quiet_since >= quiet_s:
+                return
+            time.sleep(0.02)
+
     def wait_until_ready(self, path: str, headers: dict[str, str], timeout: float = 15.0) -> None:
         """Poll `path` until it answers 200, or give up with a StartupError at the deadline."""
         deadline = time.monotonic() + timeout

@@ -12,7 +12,9 @@ from concurrent.futures import Future, TimeoutError
 from dataclasses import dataclass
 from pathlib import Path
 
+from django_desktop_shell import menus
 from django_desktop_shell.process import downloads
+from django_desktop_shell.process.commands import page_event_script
 from django_desktop_shell.process.errors import StartupError, failure_message
 from django_desktop_shell.process.lifecycle import close_on_stop_signal
 from django_desktop_shell.process.navigation import NavigationLock
@@ -21,6 +23,10 @@ from django_desktop_shell.process.window_state import load_geometry, save_geomet
 # 0: the window opens at once, on the loading view, and WebKit starts its processes while Django
 # starts (waiting for the server first made start-up ~0.3 s slower: docs/performance.md).
 SPLASH_AFTER_S = 0
+# A close waits for the requests the page sends when told (menus.CLOSING_EVENT): until none has
+# come or run for CLOSE_QUIET_S, at most CLOSE_WAIT_S (within the 1.5 s a stop signal allows).
+CLOSE_QUIET_S = 0.15
+CLOSE_WAIT_S = 1.2
 MIN_SIZE = (640, 420)
 SPLASH_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "desktop_shell" / "splash.html"
 logger = logging.getLogger(__name__)
@@ -99,6 +105,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     if integration is not None:  # the menu bar, zoom, spell check, files and links from outside
         integration.attach(window, geometry)
     log_first_page_load(window, origin, launched_at)
+    window.events.closing += saves_sent_before_closing(window, startup)
     close_on_stop_signal(lambda: close_soon(window))
     hooks.on_created(window)
 
@@ -146,6 +153,36 @@ def redraw_on_each_commit(window) -> None:
             view.queue_draw()
 
     BrowserView.instances[window.uid].webview.connect("load-changed", redraw)
+
+
+def saves_sent_before_closing(window, startup: Future) -> Callable[[], bool]:
+    """pywebview's `closing` handler: the first close is put off while the page is told
+    (menus.CLOSING_EVENT) and the server answers what it sends then, so that an edit typed just
+    before Quit is in the database when the process ends, not only in the page's storage."""
+    put_off = threading.Event()
+
+    def close_once_answered():
+        # run_js returns once the page has run the script (its saves then on their way), but a page
+        # that never runs it (a web process hung) must not hold the window open.
+        telling = threading.Thread(target=window.run_js, args=(page_event_script(menus.CLOSING_EVENT, {}),),
+                                   name="desktop-closing-event", daemon=True)
+        deadline = time.monotonic() + CLOSE_WAIT_S
+        telling.start()
+        telling.join(CLOSE_WAIT_S)
+        try:
+            startup.result().wait_until_quiet(CLOSE_QUIET_S, deadline - time.monotonic())
+        except Exception:
+            logger.exception("Could not wait for the page's last saves; closing anyway")
+        window.destroy()
+
+    def closing() -> bool:
+        if put_off.is_set() or not startup.done() or startup.exception():
+            return True
+        put_off.set()
+        threading.Thread(target=close_once_answered, name="desktop-closing", daemon=True).start()
+        return False
+
+    return closing
 
 
 def close_soon(window) -> None:

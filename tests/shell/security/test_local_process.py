@@ -10,11 +10,14 @@ import stat
 import subprocess
 import tempfile
 import time
+from contextlib import closing
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import psutil
 import pytest
 
+from django_desktop_shell.database import BACKUPS_KEPT
 from django_desktop_shell.identity import load
 from django_desktop_shell.process import single_instance
 from django_desktop_shell.process.errors import StartupError
@@ -257,6 +260,96 @@ def test_a_corrupt_db_message_names_the_latest_backup(tmp_path, app_env):
     )
     assert result.returncode == 1
     assert f"The latest backup is {backups / 'notedesk-20260301-000000-000000.sqlite3'}" in result.stderr
+
+
+def test_another_programs_database_in_place_of_the_apps_is_refused_unchanged(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    database = data_dir / "notedesk.sqlite3"
+    with closing(sqlite3.connect(database)) as connection:
+        connection.execute("CREATE TABLE contacts (id INTEGER PRIMARY KEY, name TEXT)")
+        connection.execute("INSERT INTO contacts (name) VALUES ('Ada')")
+        connection.commit()
+    refused_launch(data_dir, app_env, f"The database {database} is not Notedesk's: it holds another program's tables (contacts)")
+
+
+def refused_launch(data_dir, env, saying: str) -> None:
+    """A launch on `data_dir` that stops with exit code 1 saying `saying`, and leaves the database as it was."""
+    database = data_dir / "notedesk.sqlite3"
+    before = database.read_bytes()
+    result = subprocess.run(
+        launcher_command("--headless", "--data-dir", str(data_dir)), capture_output=True, text=True, env=env, timeout=60,
+    )
+    assert result.returncode == 1
+    assert saying in result.stderr
+    assert "Notedesk has not changed it" in result.stderr
+    assert database.read_bytes() == before
+
+
+def backups_of(data_dir) -> list[Path]:
+    return sorted((data_dir / "backups").glob("notedesk-*.sqlite3"))
+
+
+def notes_in(database) -> int:
+    with closing(sqlite3.connect(database)) as connection:
+        return connection.execute("SELECT count(*) FROM notes_note").fetchone()[0]
+
+
+def seed(data_dir, count: int, env) -> None:
+    seeded = manage(data_dir, "seed_demo_notes", str(count), env=env)
+    assert seeded.returncode == 0, seeded.stderr
+
+
+def backed_up_data_dir(tmp_path, env) -> tuple[Path, Path]:
+    """A data folder of 3 notes after the day's first launch that found them, and its backup."""
+    data_dir = tmp_path / "data"
+    run_headless_until_ready(tmp_path, env, data_dir)
+    seed(data_dir, 3, env)
+    run_headless_until_ready(tmp_path, env, data_dir)
+    [backup] = backups_of(data_dir)
+    return data_dir, backup
+
+
+def test_the_first_launch_of_a_day_backs_up_the_notes(tmp_path, app_env):
+    data_dir, first = backed_up_data_dir(tmp_path, app_env)
+    assert notes_in(first) == 3
+    run_headless_until_ready(tmp_path, app_env, data_dir)
+    assert backups_of(data_dir) == [first]  # the same day: no second copy
+
+    yesterday = first.with_name(f"notedesk-{(datetime.now(timezone.utc) - timedelta(hours=25)):%Y%m%d-%H%M%S-%f}.sqlite3")
+    first.rename(yesterday)
+    seed(data_dir, 2, app_env)
+    run_headless_until_ready(tmp_path, app_env, data_dir)
+    [older, newest] = backups_of(data_dir)
+    assert (older, notes_in(older), notes_in(newest)) == (yesterday, 3, 5)
+
+
+def test_with_the_clock_set_back_a_launch_still_backs_up_and_names_its_copy_the_latest(tmp_path, app_env):
+    data_dir, taken = backed_up_data_dir(tmp_path, app_env)
+    from_the_future = taken.rename(taken.with_name("notedesk-20990101-000000-000000.sqlite3"))
+    seed(data_dir, 2, app_env)
+    for launch in range(BACKUPS_KEPT):
+        run_headless_until_ready(tmp_path, app_env, data_dir)
+    kept = backups_of(data_dir)
+    assert from_the_future not in kept  # pushed out by the copies made since, not the other way round
+    assert len(kept) == BACKUPS_KEPT and notes_in(kept[-1]) == 5
+
+
+def test_a_database_damaged_inside_is_found_at_the_days_check_and_never_backed_up(tmp_path, app_env):
+    data_dir = tmp_path / "data"
+    run_headless_until_ready(tmp_path, app_env, data_dir)
+    seed(data_dir, 300, app_env)
+    database = data_dir / "notedesk.sqlite3"
+    with closing(sqlite3.connect(database)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every page in the file, none in the -wal
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        [root] = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'notes_note'").fetchone()
+    damaged = bytearray(database.read_bytes())
+    notes_root = slice((root - 1) * page_size, root * page_size)  # the page that leads to every note
+    damaged[notes_root] = bytes(byte ^ 0xFF for byte in damaged[notes_root])
+    database.write_bytes(damaged)
+    refused_launch(data_dir, app_env, f"Cannot open the database {database} (it is damaged")
+    assert backups_of(data_dir) == []
 
 
 LONG_DATA_DIR = "a-data-folder-with-a-rather-long-path/because/home/folders/and/cloud-sync/folders/are/often/this/deep"

@@ -613,6 +613,8 @@ document.addEventListener('desktop:open', (event) => showOpened(event.detail ?? 
 document.addEventListener('desktop:setting', (event) => {
   if ('spell_check' in (event.detail ?? {})) toast(`Spell check ${event.detail.spell_check ? 'on' : 'off'}`);
 });
+// The window is closing: what waits for a pause in the typing is sent now, and the window waits for it.
+document.addEventListener('desktop:closing', () => { for (const saver of savers.values()) saver.save(); });
 // What was typed reaches storage before the page may go away, and when a field or the window is left.
 for (const type of ['pagehide', 'beforeunload', 'blur']) window.addEventListener(type, flushDrafts);
 for (const type of ['visibilitychange', 'focusout']) document.addEventListener(type, flushDrafts);

@@ -7,6 +7,9 @@ import { putDraft, removeDraft } from './drafts.js';
 import { sameTags, storedTags, trimmed } from './stored_text.js';
 
 const SAVE_DELAY_MS = 600;
+// Typing without a pause is still saved this often: the page's storage (drafts.js) is not fsynced,
+// and goes with the window's data if the computer loses power.
+const SAVE_AT_LEAST_EVERY_MS = 5000;
 const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 15000];
 const UNANSWERED_KEPT = 20;
 
@@ -86,6 +89,7 @@ export class NoteSaver extends EventTarget {
     super();
     this.draft = draft;
     this.dirty = dirty;
+    this.unsavedSince = null;  // the first change no save has sent yet
     this.state = dirty ? 'dirty' : (draft.noteId ? 'saved' : 'new');
     this.message = '';
     this.conflict = null;
@@ -110,7 +114,9 @@ export class NoteSaver extends EventTarget {
     // In a conflict, "Your version" shows what is typed meanwhile.
     if (this.state === 'conflict') this.setState('conflict', this.message);
     else this.setState('dirty');
-    this.schedule(now ? 0 : SAVE_DELAY_MS);
+    this.unsavedSince ??= Date.now();
+    const longestWait = this.unsavedSince + SAVE_AT_LEAST_EVERY_MS - Date.now();
+    this.schedule(now ? 0 : Math.max(0, Math.min(SAVE_DELAY_MS, longestWait)));
   }
 
   schedule(delay) {
@@ -141,6 +147,7 @@ export class NoteSaver extends EventTarget {
     const { tags, ...rest } = sent;
     const fields = withoutTags ? rest : sent;  // a change without tags keeps the note's own
     this.dirty = false;
+    this.unsavedSince = null;
     this.setState('saving');
     // Until it is answered this save may land unseen (the page reloads, the answer is lost), and
     // a later save then meets it as a 409: remembered (in drafts.js too), it is known as ours.
@@ -268,6 +275,7 @@ export class NoteSaver extends EventTarget {
     Object.assign(this.draft, draftOf({ ...this.conflict, uid: this.draft.uid }), { unanswered: [] });
     this.conflict = null;
     this.dirty = false;
+    this.unsavedSince = null;
     removeDraft(this.draft.uid);
     this.setState(trashed ? 'trashed' : 'saved');
     return mine;
