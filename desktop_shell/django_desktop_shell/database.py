@@ -1,10 +1,11 @@
-"""Bringing the SQLite database up to date at start, without ever risking the person's notes.
+"""Bringing the SQLite databases up to date at start, without ever risking the person's notes.
 
 A launch whose database has every migration file of the installed apps recorded as applied (the
 usual case) learns it from the file names and one query, without importing the migrations.
 Otherwise Django's migration graph decides what is pending.
 
-Migrations run under a file lock (a `manage` command may race a launch). Before any migration
+Each database a launch keeps is brought up to date: the default, and every other SQLite database
+of the project's (desktop_settings() put them all in the data folder). Migrations run under a file lock (a `manage` command may race a launch). Before any migration
 touches an existing database, a copy goes to <data dir>/backups through SQLite's backup API;
 the newest BACKUPS_KEPT copies are kept. A database SQLite cannot read stops the start with a
 message naming the file and the latest backup: nothing is overwritten.
@@ -19,8 +20,10 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from filelock import FileLock
+
+from django_desktop_shell.settings import SQLITE
 
 BACKUPS_KEPT = 5
 
@@ -29,24 +32,30 @@ class DatabaseUnusable(Exception):
     """The database file cannot be read or is damaged; the message tells the person what to do."""
 
 
-def database_path() -> Path:
-    return Path(settings.DATABASES["default"]["NAME"])
+def database_path(alias: str = DEFAULT_DB_ALIAS) -> Path:
+    return Path(settings.DATABASES[alias]["NAME"])
+
+
+def kept_databases() -> list[str]:
+    """The databases a launch migrates and backs up: the default, and every SQLite one."""
+    return [alias for alias, database in settings.DATABASES.items()
+            if alias == DEFAULT_DB_ALIAS or database.get("ENGINE") == SQLITE]
 
 
 def backups_dir() -> Path:
     return database_path().parent / "backups"
 
 
-def pending_migrations() -> list:
-    if every_migration_file_applied():
+def pending_migrations(alias: str = DEFAULT_DB_ALIAS) -> list:
+    if every_migration_file_applied(alias):
         return []
     from django.db.migrations.executor import MigrationExecutor
 
-    executor = MigrationExecutor(connection)
+    executor = MigrationExecutor(connections[alias])
     return executor.migration_plan(executor.loader.graph.leaf_nodes())
 
 
-def every_migration_file_applied() -> bool:
+def every_migration_file_applied(alias: str = DEFAULT_DB_ALIAS) -> bool:
     """True when each migration file the installed apps have is recorded in django_migrations, so
     that nothing can be pending. False whenever that is not certain; Django's graph then decides."""
     on_disk = set()
@@ -67,6 +76,7 @@ def every_migration_file_applied() -> bool:
             return False
         on_disk |= {(app_config.label, name) for _, name, is_package in pkgutil.iter_modules(package.__path__)
                     if not is_package and name[0] not in "_~"}
+    connection = connections[alias]
     try:
         with connection.cursor() as cursor:
             if "django_migrations" not in connection.introspection.table_names(cursor):
@@ -86,42 +96,45 @@ def migration_lock() -> FileLock:
     return FileLock(database_path().parent / "migrate.lock")
 
 
-def readable_plan(path: Path) -> list:
+def readable_plan(alias: str) -> list:
     try:
-        return pending_migrations()
+        return pending_migrations(alias)
     except DatabaseError as error:
-        raise DatabaseUnusable(unusable_message(path, error)) from error
+        raise DatabaseUnusable(unusable_message(database_path(alias), error)) from error
 
 
 def prepare_database() -> None:
-    """At a launch: back up, then apply whatever migrations are pending."""
-    path = database_path()
-    existed = has_data(path)
-    with migration_lock():
-        if readable_plan(path):
-            if existed:
-                backup_database(path)
-            from django.core.management import call_command
+    """At a launch: back up each database with migrations pending, then apply them."""
+    from django.core.management import call_command
 
-            call_command("migrate", interactive=False, verbosity=0)
-    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        if file.exists():
-            os.chmod(file, 0o600)
+    with migration_lock():
+        for alias in kept_databases():
+            path = database_path(alias)
+            existed = has_data(path)
+            if readable_plan(alias):
+                if existed:
+                    backup_database(path)
+                call_command("migrate", database=alias, interactive=False, verbosity=0)
+    for alias in kept_databases():
+        path = database_path(alias)
+        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if file.exists():
+                os.chmod(file, 0o600)
 
 
 def run_migrate_command(argv: list[str], run) -> None:
-    """`manage migrate …`: the launch's backup first (unless it only reports), under the same lock."""
-    path = database_path()
+    """`manage migrate …`: the launch's backups first (unless it only reports), under the same lock."""
     with migration_lock():
-        readable_plan(path)
-        if has_data(path) and not {"--plan", "--check"} & set(argv):
-            backup_database(path)
+        for alias in kept_databases():
+            readable_plan(alias)
+            if has_data(database_path(alias)) and not {"--plan", "--check"} & set(argv):
+                backup_database(database_path(alias))
         run(argv)
 
 
 def pending_migrations_warning() -> str | None:
-    """For every other command, which sees the database as it is: say if a launch would change it."""
-    plan = readable_plan(database_path())
+    """For every other command, which sees the databases as they are: say if a launch would change them."""
+    plan = [migration for alias in kept_databases() for migration in readable_plan(alias)]
     if not plan:
         return None
     return (f"{len(plan)} migration(s) are pending on this database, which is shown as it is; "
@@ -146,13 +159,13 @@ def backup_database(path: Path) -> Path:
     return target
 
 
-def latest_backup() -> Path | None:
-    backups = sorted(backups_dir().glob(f"{database_path().stem}-*.sqlite3"))
+def latest_backup(path: Path) -> Path | None:
+    backups = sorted(backups_dir().glob(f"{path.stem}-*.sqlite3"))
     return backups[-1] if backups else None
 
 
 def unusable_message(path: Path, error: Exception) -> str:
-    backup = latest_backup()
+    backup = latest_backup(path)
     advice = (
         f"The latest backup is {backup}: quit {settings.DESKTOP_APP_NAME}, move the damaged file aside and copy the backup in its place."
         if backup
