@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, imported_by, in_languages,
+from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, contrib_apps_imported_by,
+                                                     imported_by, in_languages,
                                                      locale_folders, manage, module_collection_modes, project_data_files,
                                                      project_module_files, site_facts, template_folders)
 
@@ -193,3 +194,20 @@ def test_what_the_build_leaves_out_goes_in_when_the_sites_own_modules_import_it(
     assert imported_by(files, left_out) == {"tarfile", "xml.dom"}
     notedesk = project_module_files(ROOT, ["embedded_site"])
     assert imported_by(notedesk, left_out) == {"tarfile"}
+
+
+def test_a_contrib_app_a_third_party_app_imports_goes_in(tmp_path, monkeypatch):
+    """Django REST framework's schemas import django.contrib.admindocs, which a site does not list:
+    the build left it out, and in the built app every page of a site with an API router was a 500,
+    "No module named 'django.contrib.admindocs'"."""
+    api = tmp_path / "api_framework"
+    (api / "schemas").mkdir(parents=True)
+    (api / "__init__.py").write_text("")
+    (api / "schemas" / "__init__.py").write_text("from django.contrib.admindocs.views import simplify_regex\n")
+    (api / "tests").mkdir()
+    (api / "tests" / "test_sites.py").write_text("from django.contrib.sites.models import Site\n")  # tests do not go in
+    (api / "admin.py").write_text("from django.contrib.flatpages.models import FlatPage\n")  # only with the admin
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert contrib_apps_imported_by(["api_framework"]) == {"django.contrib.admindocs"}
+    assert contrib_apps_imported_by(["api_framework", "django.contrib.admin"]) >= {
+        "django.contrib.admindocs", "django.contrib.flatpages"}
