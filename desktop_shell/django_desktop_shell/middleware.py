@@ -248,7 +248,10 @@ class ErrorFormatMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        except Exception as error:  # Django's own 500 failed too: it looks its view up in a URLconf that fails to import
+            return self.process_exception(request, error)
         if response.status_code < 400 or response.streaming:
             return response
         if is_formatted(request, response) and not (settings.DEBUG and is_debug_page(response)):
