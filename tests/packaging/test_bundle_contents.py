@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, contrib_apps_imported_by,
-                                                     imported_by, in_languages,
+                                                     imported_by, in_languages, named_project_paths,
                                                      locale_folders, manage, module_collection_modes, project_data_files,
                                                      project_module_files, site_facts, template_folders)
 
@@ -111,6 +111,20 @@ def test_a_template_folder_outside_the_project_stops_the_build_saying_how_to_fix
         template_folders(project, [str(project / "templates"), str(tmp_path / "shared" / "templates")])
     # A folder that does not exist holds nothing to bundle, inside the project or out.
     assert template_folders(project, [str(project / "missing"), str(tmp_path / "missing")]) == []
+
+
+@pytest.mark.parametrize(("key", "names", "missing"), [
+    ("data-files", ("fixtures", "catalog/seed.json"), "'catalog/seed.json', which is"),
+    ("icon", ("static/logo.svg",), "'static/logo.svg', which is"),
+])
+def test_a_path_pyproject_names_that_is_not_in_the_project_stops_the_build_naming_it(tmp_path, key, names, missing):
+    """A data file named with a typo went unbundled without a word, and the built app failed where
+    it read it; a missing icon stopped the build with resvg's "`svg_path` contains empty invalid svg"."""
+    (tmp_path / "fixtures").mkdir()
+    with pytest.raises(BuildError, match=rf"{key} in .*pyproject.toml names {missing} not in the project: give each "
+                                         rf"path relative to {tmp_path}"):
+        named_project_paths(tmp_path, key, names)
+    assert named_project_paths(tmp_path, "data-files", ("fixtures",)) == [tmp_path / "fixtures"]
 
 
 def test_site_facts_name_the_languages_the_app_speaks_and_its_locale_folders(facts):

@@ -147,6 +147,18 @@ def contrib_apps_imported_by(apps: list[str]) -> set[str]:
     return named
 
 
+def named_project_paths(project_dir: Path, key: str, names: tuple[str, ...]) -> list[Path]:
+    """The files or folders that pyproject.toml's `key` (icon, data-files) names, relative to the
+    project. One that is not there stops the build: a missing data file was left out without a word,
+    to fail only in the built app, and a missing icon stopped the build with resvg's traceback."""
+    missing = [name for name in names if not (project_dir / name).exists()]
+    if missing:
+        raise BuildError(f"{key} in {project_dir / 'pyproject.toml'} names {', '.join(map(repr, missing))}, which "
+                         f"{'is' if len(missing) == 1 else 'are'} not in the project: give each path relative to "
+                         f"{project_dir}, then build again.")
+    return [project_dir / name for name in names]
+
+
 def template_folders(project_dir: Path, template_dirs: list[str]) -> list[Path]:
     """The TEMPLATES DIRS folders that exist. Each goes in at its place in the project, where the
     settings, finding it from their own file (BASE_DIR), look for it in the bundle; a folder outside
