@@ -104,3 +104,15 @@ def test_a_urlconf_that_fails_to_import_is_a_500_in_the_requests_form_with_the_e
     assert answer in response.content.decode()
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert "No module named 'tests.a_urlconf_the_build_left_out'" in caplog.text
+
+
+def test_a_failing_view_asked_again_and_again_logs_its_traceback_once(client, caplog):
+    """A page polling a view that fails (htmx's hx-trigger="every 3s") wrote the same 50-line
+    traceback every 3 s: within the hour the log's rotated files held nothing else."""
+    with caplog.at_level(logging.ERROR, logger="django_desktop_shell.middleware"):
+        answers = [client.get("/broken/", HTTP_X_REQUESTED_WITH="XMLHttpRequest").status_code for _ in range(3)]
+    assert answers == [500, 500, 500]
+    shell_records = [record for record in caplog.records if record.name == "django_desktop_shell.middleware"]
+    assert [record.exc_info is not None for record in shell_records] == [True, False, False]
+    assert shell_records[-1].getMessage() == ("Unhandled error in GET /broken/ again: RuntimeError: boom: the view "
+                                              "failed (its traceback is logged above)")
