@@ -134,11 +134,16 @@ def run_migrate_command(argv: list[str], run) -> None:
 
 def pending_migrations_warning() -> str | None:
     """For every other command, which sees the databases as they are: say if a launch would change them."""
-    plan = [migration for alias in kept_databases() for migration in readable_plan(alias)]
-    if not plan:
+    aliases = kept_databases()
+    pending = {alias: len(plan) for alias in aliases if (plan := readable_plan(alias))}
+    if not pending:
         return None
-    return (f"{len(plan)} migration(s) are pending on this database, which is shown as it is; "
-            "starting the app, or `manage migrate`, applies them (after a backup).")
+    if aliases == [DEFAULT_DB_ALIAS]:
+        return (f"{pending[DEFAULT_DB_ALIAS]} migration(s) are pending on this database, which is shown as it is; "
+                "starting the app, or `manage migrate`, applies them (after a backup).")
+    counts = " and ".join(f"{count} on {alias!r}" for alias, count in pending.items())
+    return (f"Migrations are pending ({counts}), and the databases are shown as they are; starting the app applies them, "
+            "or `manage migrate --database <alias>` for each (after a backup).")
 
 
 def backup_database(path: Path) -> Path:

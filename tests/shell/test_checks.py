@@ -180,6 +180,19 @@ def test_a_second_sqlite_database_goes_to_the_data_folder_with_its_tables(polls_
         tmp_path / "data" / "logs" / "polls.log").read_text()
 
 
+def test_manage_says_which_of_two_databases_have_migrations_pending(polls_copy, tmp_path, app_env):
+    """With a second database, `manage` counted both databases' migrations as "pending on this
+    database", where `manage migrate` alone migrates only the default."""
+    set_before_the_defaults(polls_copy, "DATABASES['archive'] = {'ENGINE': 'django.db.backends.sqlite3', "
+                            "'NAME': BASE_DIR / 'archive.sqlite3'}\n")
+    manage = [sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"), "manage"]
+    assert subprocess.run([*manage, "migrate"], capture_output=True, env=app_env, timeout=60).returncode == 0
+    listing = subprocess.run([*manage, "showmigrations", "polls"], capture_output=True, text=True, env=app_env, timeout=60)
+    assert listing.stderr == ("polls: Migrations are pending (19 on 'archive'), and the databases are shown as they are; "
+                              "starting the app applies them, or `manage migrate --database <alias>` for each (after a "
+                              "backup).\n")
+
+
 def test_production_settings_before_the_desktop_defaults_are_replaced_and_the_app_starts(polls_copy, tmp_path, app_env):
     set_before_the_defaults(polls_copy, "SECURE_SSL_REDIRECT = True\nSESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True\n"
                             "LOGGING = {'version': 1, 'handlers': {'file': {'class': 'logging.FileHandler', "
