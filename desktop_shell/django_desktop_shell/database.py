@@ -5,9 +5,10 @@ usual case) learns it from the file names and one query, without importing the m
 Otherwise Django's migration graph decides what is pending.
 
 Each database a launch keeps is brought up to date: the default, and every other SQLite database
-of the project's (desktop_settings() put them all in the data folder). Migrations run under a file lock (a `manage` command may race a launch). Before any migration
-touches an existing database, a copy goes to <data dir>/backups through SQLite's backup API;
-the newest BACKUPS_KEPT copies are kept. A database SQLite cannot read stops the start with a
+of the project's (desktop_settings() put them all in the data folder). Migrations run under a
+file lock (a `manage` command may race a launch). Before any migration touches an existing
+database, a copy goes to <data dir>/backups through SQLite's backup API; the newest BACKUPS_KEPT
+copies of each are kept. A database SQLite cannot read stops the start with a
 message naming the file and the latest backup: nothing is overwritten.
 """
 
