@@ -1,17 +1,19 @@
-"""Bringing the SQLite database up to date at start, without ever risking the person's notes.
+"""Bringing the SQLite databases up to date at start, without ever risking the person's notes.
 
 A launch whose database has every migration file of the installed apps recorded as applied (the
 usual case) learns it from the file names and one query, without importing the migrations.
 Otherwise Django's migration graph decides what is pending.
 
-Migrations run under a file lock (a `manage` command may race a launch). Before any migration
-touches an existing database, and at the first launch of a day, a copy goes to <data dir>/backups
-through SQLite's backup API, once SQLite's quick check has found the file sound; the newest
-BACKUPS_KEPT copies are kept. A database SQLite cannot read, or that the check finds damaged,
+Each database a launch keeps is brought up to date: the default, and every other SQLite database
+of the project's (desktop_settings() put them all in the data folder). Migrations run under a
+file lock (a `manage` command may race a launch). Before any migration touches an existing
+database, and at the first launch of a day, a copy goes to <data dir>/backups through SQLite's
+backup API, once SQLite's quick check has found the file sound; the newest BACKUPS_KEPT copies of
+each are kept. A database SQLite cannot read, or that the check finds damaged,
 stops the start with a message naming the file and the latest backup: nothing is overwritten,
 and a damaged copy never pushes a sound one out.
 
-At a clean stop the write-ahead log is folded into the database file, so that the file alone
+At a clean stop each write-ahead log is folded into the database file, so that the file alone
 holds everything (a copy of it to another computer, or a backup that skips `-wal` files).
 """
 
@@ -26,8 +28,10 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from filelock import FileLock
+
+from django_desktop_shell.settings import SQLITE
 
 BACKUPS_KEPT = 5
 BACKUP_EVERY = timedelta(days=1)
@@ -40,36 +44,42 @@ class DatabaseUnusable(Exception):
     """The database file cannot be read or is damaged; the message tells the person what to do."""
 
 
-def database_path() -> Path:
-    return Path(settings.DATABASES["default"]["NAME"])
+def database_path(alias: str = DEFAULT_DB_ALIAS) -> Path:
+    return Path(settings.DATABASES[alias]["NAME"])
+
+
+def kept_databases() -> list[str]:
+    """The databases a launch migrates and backs up: the default, and every SQLite one."""
+    return [alias for alias, database in settings.DATABASES.items()
+            if alias == DEFAULT_DB_ALIAS or database.get("ENGINE") == SQLITE]
 
 
 def backups_dir() -> Path:
     return database_path().parent / "backups"
 
 
-def pending_migrations() -> list:
-    if every_migration_file_applied():
+def pending_migrations(alias: str = DEFAULT_DB_ALIAS) -> list:
+    if every_migration_file_applied(alias):
         return []
     from django.db.migrations.executor import MigrationExecutor
 
-    executor = MigrationExecutor(connection)
+    executor = MigrationExecutor(connections[alias])
     return executor.migration_plan(executor.loader.graph.leaf_nodes())
 
 
-def every_migration_file_applied() -> bool:
+def every_migration_file_applied(alias: str = DEFAULT_DB_ALIAS) -> bool:
     """True when each migration file the installed apps have is recorded in django_migrations, so
     that nothing can be pending. False whenever that is not certain; Django's graph then decides."""
     on_disk = migration_files()
-    applied = applied_migrations()
+    applied = applied_migrations(alias)
     return on_disk is not None and applied is not None and on_disk <= applied
 
 
-def migrations_of_a_newer_version() -> list[str]:
+def migrations_of_a_newer_version(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
     """Migrations recorded as applied to an installed app that none of its files is, nor replaces
     (a squashed one): a newer version of the app wrote this database."""
     on_disk = migration_files()
-    applied = applied_migrations()
+    applied = applied_migrations(alias)
     if not on_disk or not applied:
         return []
     apps_with_files = {app for app, _ in on_disk}
@@ -106,9 +116,10 @@ def migration_files() -> set | None:
     return on_disk
 
 
-def applied_migrations() -> set | None:
+def applied_migrations(alias: str = DEFAULT_DB_ALIAS) -> set | None:
     """(app label, migration name) of each migration recorded as applied; None without the table
     or when the file cannot be read (the full check says why)."""
+    connection = connections[alias]
     try:
         with connection.cursor() as cursor:
             if "django_migrations" not in connection.introspection.table_names(cursor):
@@ -139,7 +150,8 @@ def migration_lock() -> FileLock:
     return FileLock(database_path().parent / "migrate.lock")
 
 
-def readable_plan(path: Path) -> list:
+def readable_plan(alias: str) -> list:
+    path = database_path(alias)
     try:
         foreign = another_programs_tables(path)
         if foreign:
@@ -147,56 +159,69 @@ def readable_plan(path: Path) -> list:
             raise DatabaseUnusable(
                 f"The database {path} is not {name}'s: it holds another program's tables ({', '.join(foreign[:5])}) "
                 f"and none of {name}'s. {name} has not changed it. Move it out of the data folder, then start {name} again.")
-        plan = pending_migrations()
+        plan = pending_migrations(alias)
     except (sqlite3.DatabaseError, DatabaseError) as error:
         raise DatabaseUnusable(unusable_message(path, error)) from error
-    newer = migrations_of_a_newer_version()
+    newer = migrations_of_a_newer_version(alias)
     if newer:
         raise DatabaseUnusable(newer_version_message(path, newer))
     return plan
 
 
 def prepare_database() -> None:
-    """At a launch: back up (before a migration, or once a day), then apply whatever migrations are pending."""
-    path = database_path()
-    existed = has_data(path)
-    with migration_lock():
-        plan = readable_plan(path)
-        if existed and (plan or backup_is_due()):
-            backup_database(path)
-        if plan:
-            from django.core.management import call_command
+    """At a launch: back up each database (before a migration, or once a day), then apply whatever migrations are pending."""
+    from django.core.management import call_command
 
-            call_command("migrate", interactive=False, verbosity=0)
-    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        if file.exists():
-            os.chmod(file, 0o600)
+    with migration_lock():
+        for alias in kept_databases():
+            path = database_path(alias)
+            existed = has_data(path)
+            plan = readable_plan(alias)
+            if existed and (plan or backup_is_due(path)):
+                backup_database(path)
+            if plan:
+                call_command("migrate", database=alias, interactive=False, verbosity=0)
+    for alias in kept_databases():
+        path = database_path(alias)
+        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if file.exists():
+                os.chmod(file, 0o600)
 
 
 def run_migrate_command(argv: list[str], run) -> None:
-    """`manage migrate …`: the launch's backup first (unless it only reports), under the same lock."""
-    path = database_path()
+    """`manage migrate …`: the launch's backups first (unless it only reports), under the same lock."""
     with migration_lock():
-        readable_plan(path)
-        if has_data(path) and not {"--plan", "--check"} & set(argv):
-            backup_database(path)
+        for alias in kept_databases():
+            readable_plan(alias)
+            if has_data(database_path(alias)) and not {"--plan", "--check"} & set(argv):
+                backup_database(database_path(alias))
         run(argv)
 
 
 def pending_migrations_warning() -> str | None:
-    """For every other command, which sees the database as it is: say if a launch would change it."""
-    plan = readable_plan(database_path())
-    if not plan:
+    """For every other command, which sees the databases as they are: say if a launch would change them."""
+    aliases = kept_databases()
+    pending = {alias: len(plan) for alias in aliases if (plan := readable_plan(alias))}
+    if not pending:
         return None
-    return (f"{len(plan)} migration(s) are pending on this database, which is shown as it is; "
-            "starting the app, or `manage migrate`, applies them (after a backup).")
+    if aliases == [DEFAULT_DB_ALIAS]:
+        return (f"{pending[DEFAULT_DB_ALIAS]} migration(s) are pending on this database, which is shown as it is; "
+                "starting the app, or `manage migrate`, applies them (after a backup).")
+    counts = " and ".join(f"{count} on {alias!r}" for alias, count in pending.items())
+    return (f"Migrations are pending ({counts}), and the databases are shown as they are; starting the app applies them, "
+            "or `manage migrate --database <alias>` for each (after a backup).")
 
 
-def fold_write_ahead_log() -> None:
-    """After the server has stopped: move the commits in `<db>-wal` into the database file and
-    empty the log. SQLite does it by itself only when the last connection closes, and the
+def fold_write_ahead_logs() -> None:
+    """After the server has stopped: move the commits in each SQLite database's `<db>-wal` into its
+    file and empty the log. SQLite does it by itself only when the last connection closes, and the
     threads that served requests keep theirs to the end."""
-    path = database_path()
+    for alias in kept_databases():
+        if settings.DATABASES[alias].get("ENGINE") == SQLITE:
+            fold_write_ahead_log(database_path(alias))
+
+
+def fold_write_ahead_log(path: Path) -> None:
     try:
         with closing(sqlite3.connect(path, timeout=FOLD_WAIT_S)) as folding:
             busy, _, _ = folding.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
@@ -212,7 +237,7 @@ def backup_database(path: Path) -> Path:
     folder = backups_dir()
     folder.mkdir(mode=0o700, exist_ok=True)
     taken_at = datetime.now(timezone.utc)
-    kept = backups()
+    kept = backups(path)
     if kept and kept[-1][0] >= taken_at:  # the clock was set back: the newest copy is still named last
         taken_at = kept[-1][0] + timedelta(microseconds=1)
     target = folder / f"{path.stem}-{taken_at.strftime(BACKUP_STAMP)}.sqlite3"
@@ -226,14 +251,14 @@ def backup_database(path: Path) -> Path:
         with closing(sqlite3.connect(target)) as copy:
             source.backup(copy)
     os.chmod(target, 0o600)
-    for _, old in backups()[:-BACKUPS_KEPT]:
+    for _, old in backups(path)[:-BACKUPS_KEPT]:
         old.unlink()
     return target
 
 
-def backups() -> list[tuple[datetime, Path]]:
-    """The backups of the database, oldest first, each with when it was taken (from its name)."""
-    prefix = f"{database_path().stem}-"
+def backups(path: Path) -> list[tuple[datetime, Path]]:
+    """The backups of the database at `path`, oldest first, each with when it was taken (from its name)."""
+    prefix = f"{path.stem}-"
     found = []
     for path in backups_dir().glob(f"{prefix}*.sqlite3"):
         try:
@@ -243,16 +268,16 @@ def backups() -> list[tuple[datetime, Path]]:
     return sorted(found)
 
 
-def backup_is_due() -> bool:
-    kept = backups()
+def backup_is_due(path: Path) -> bool:
+    kept = backups(path)
     if not kept:
         return True
     age = datetime.now(timezone.utc) - kept[-1][0]
     return not timedelta(0) <= age < BACKUP_EVERY  # less than 0: the clock was set back since
 
 
-def latest_backup() -> Path | None:
-    kept = backups()
+def latest_backup(path: Path) -> Path | None:
+    kept = backups(path)
     return kept[-1][1] if kept else None
 
 
@@ -264,7 +289,7 @@ def newer_version_message(path: Path, newer: list[str]) -> str:
 
 
 def unusable_message(path: Path, error: Exception | str) -> str:
-    backup = latest_backup()
+    backup = latest_backup(path)
     advice = (
         f"The latest backup is {backup}: quit {settings.DESKTOP_APP_NAME}, move the damaged file aside and copy the backup in its place."
         if backup

@@ -25,6 +25,8 @@ from django_desktop_shell.settings import CSP_REPORT_PATH, HEADER_MIDDLEWARE
 from django_desktop_shell.storage_errors import storage_problem
 
 logger = logging.getLogger(__name__)
+# Distinct unhandled errors a run whose traceback is logged (ErrorFormatMiddleware.log_unhandled).
+MAX_TRACEBACKS = 100
 # The exceptions django.core.handlers.exception answers with a 4xx rather than a 500, with the
 # message each gets here (Django's own, in DEBUG, is its technical page).
 CLIENT_ERRORS = (
@@ -246,9 +248,13 @@ class ErrorFormatMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.errors_logged: set[tuple] = set()
 
     def __call__(self, request):
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        except Exception as error:  # Django's own 500 failed too: it looks its view up in a URLconf that fails to import
+            return self.process_exception(request, error)
         if response.status_code < 400 or response.streaming:
             return response
         if is_formatted(request, response) and not (settings.DEBUG and is_debug_page(response)):
@@ -268,8 +274,21 @@ class ErrorFormatMiddleware:
         if problem:  # a full disk, a read-only folder, a locked database: not a bug, so no traceback
             logger.error("%s %s failed: %s (%s)", request.method, request.path, problem, exception)
             return error_response(request, 503, problem)
-        logger.exception("Unhandled error in %s %s", request.method, request.path)
+        self.log_unhandled(request, exception)
         return server_error(request)
+
+    def log_unhandled(self, request, exception) -> None:
+        """Its traceback once a run for each path and error, a line each time after: a page polling a
+        view that fails (htmx's hx-trigger="every 3s") wrote the same 50 lines every 3 s, and within
+        the hour the log's four rotated files held nothing else."""
+        key = (request.path, type(exception), str(exception))
+        if key in self.errors_logged:
+            logger.error("Unhandled error in %s %s again: %s: %s (its traceback is logged above)", request.method,
+                         request.path, type(exception).__name__, exception)
+            return
+        if len(self.errors_logged) < MAX_TRACEBACKS:
+            self.errors_logged.add(key)
+        logger.exception("Unhandled error in %s %s", request.method, request.path)
 
 
 class ShellRoutesMiddleware:

@@ -39,6 +39,7 @@ SHELL_MIDDLEWARE = [
     "django_desktop_shell.static_files.StaticFilesMiddleware",
     "django_desktop_shell.updates.banner.UpdateBannerMiddleware",  # does nothing unless the app updates itself
 ]
+SQLITE = "django.db.backends.sqlite3"
 PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 REQUIRED_AFTER = ["django.middleware.csrf.CsrfViewMiddleware"]
 CSP_REPORT_PATH = "/_desktop/csp-report"  # csp_reports.py
@@ -112,15 +113,17 @@ def desktop_settings(namespace: dict) -> list[str]:
     report.set("MIDDLEWARE", [*SHELL_MIDDLEWARE, *project_middleware, *missing])
 
     databases = namespace.get("DATABASES") or {"default": {}}
-    default = databases.setdefault("default", {})
-    if default.get("ENGINE", "django.db.backends.sqlite3") == "django.db.backends.sqlite3":
-        wanted = {"ENGINE": "django.db.backends.sqlite3", "NAME": data_dir / f"{identity.slug}.sqlite3",
-                  "OPTIONS": {**default.get("OPTIONS", {}), **SQLITE_OPTIONS}}
+    databases.setdefault("default", {})
+    for alias, database in databases.items():
+        if database.get("ENGINE", SQLITE) != SQLITE:
+            continue
+        wanted = {"ENGINE": SQLITE, "NAME": data_dir / sqlite_file_name(identity.slug, alias),
+                  "OPTIONS": {**database.get("OPTIONS", {}), **SQLITE_OPTIONS}}
         # One connection per server thread, kept: opening one and running its PRAGMAs costs 1-2 ms.
-        default.setdefault("CONN_MAX_AGE", None)
-        if Path(str(default.get("NAME", ""))) != wanted["NAME"]:
-            report.replaced.append(f"DATABASES['default']['NAME'] (now in the data folder: {wanted['NAME']})")
-        default.update(wanted)
+        database.setdefault("CONN_MAX_AGE", None)
+        if Path(str(database.get("NAME", ""))) != wanted["NAME"]:
+            report.replaced.append(f"DATABASES[{alias!r}]['NAME'] (now in the data folder: {wanted['NAME']})")
+        database.update(wanted)
     namespace["DATABASES"] = databases
 
     for kind, setting in (("sessionid", "SESSION_COOKIE"), ("csrftoken", "CSRF_COOKIE"), ("language", "LANGUAGE_COOKIE")):
@@ -166,6 +169,12 @@ def desktop_settings(namespace: dict) -> list[str]:
     report.set("FILE_UPLOAD_DIRECTORY_PERMISSIONS", 0o700)
     namespace["DESKTOP_REPLACED_SETTINGS"] = report.replaced
     return report.replaced
+
+
+def sqlite_file_name(slug: str, alias: str) -> str:
+    """The default database is <slug>.sqlite3; another SQLite database of the project's (an archive,
+    a cache) is <slug>.<alias>.sqlite3 beside it, whose backups' names never match the default's."""
+    return f"{slug}.sqlite3" if alias == "default" else f"{slug}.{alias}.sqlite3"
 
 
 def host_settings(run: runtime.Runtime) -> dict:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, imported_by, in_languages,
+from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, contrib_apps_imported_by,
+                                                     imported_by, in_languages, named_project_paths,
                                                      locale_folders, manage, module_collection_modes, project_data_files,
                                                      project_module_files, site_facts, template_folders)
 
@@ -112,6 +113,20 @@ def test_a_template_folder_outside_the_project_stops_the_build_saying_how_to_fix
     assert template_folders(project, [str(project / "missing"), str(tmp_path / "missing")]) == []
 
 
+@pytest.mark.parametrize(("key", "names", "missing"), [
+    ("data-files", ("fixtures", "catalog/seed.json"), "'catalog/seed.json', which is"),
+    ("icon", ("static/logo.svg",), "'static/logo.svg', which is"),
+])
+def test_a_path_pyproject_names_that_is_not_in_the_project_stops_the_build_naming_it(tmp_path, key, names, missing):
+    """A data file named with a typo went unbundled without a word, and the built app failed where
+    it read it; a missing icon stopped the build with resvg's "`svg_path` contains empty invalid svg"."""
+    (tmp_path / "fixtures").mkdir()
+    with pytest.raises(BuildError, match=rf"{key} in .*pyproject.toml names {missing} not in the project: give each "
+                                         rf"path relative to {tmp_path}"):
+        named_project_paths(tmp_path, key, names)
+    assert named_project_paths(tmp_path, "data-files", ("fixtures",)) == [tmp_path / "fixtures"]
+
+
 def test_site_facts_name_the_languages_the_app_speaks_and_its_locale_folders(facts):
     # The cookbook's LANGUAGES (English, French) beside its LANGUAGE_CODE, en-us; polls and
     # Notedesk keep Django's LANGUAGES, every language there is, which no project chose: theirs alone.
@@ -193,3 +208,20 @@ def test_what_the_build_leaves_out_goes_in_when_the_sites_own_modules_import_it(
     assert imported_by(files, left_out) == {"tarfile", "xml.dom"}
     notedesk = project_module_files(ROOT, ["embedded_site"])
     assert imported_by(notedesk, left_out) == {"tarfile"}
+
+
+def test_a_contrib_app_a_third_party_app_imports_goes_in(tmp_path, monkeypatch):
+    """Django REST framework's schemas import django.contrib.admindocs, which a site does not list:
+    the build left it out, and in the built app every page of a site with an API router was a 500,
+    "No module named 'django.contrib.admindocs'"."""
+    api = tmp_path / "api_framework"
+    (api / "schemas").mkdir(parents=True)
+    (api / "__init__.py").write_text("")
+    (api / "schemas" / "__init__.py").write_text("from django.contrib.admindocs.views import simplify_regex\n")
+    (api / "tests").mkdir()
+    (api / "tests" / "test_sites.py").write_text("from django.contrib.sites.models import Site\n")  # tests do not go in
+    (api / "admin.py").write_text("from django.contrib.flatpages.models import FlatPage\n")  # only with the admin
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert contrib_apps_imported_by(["api_framework"]) == {"django.contrib.admindocs"}
+    assert contrib_apps_imported_by(["api_framework", "django.contrib.admin"]) >= {
+        "django.contrib.admindocs", "django.contrib.flatpages"}

@@ -1,8 +1,10 @@
 """The shell refuses an unsafe start, loudly: each system check breaks a copy of examples/polls'
 settings the way a developer might, and the launch stops with the message that says what to change."""
 
+import contextlib
 import http.client
 import shutil
+import sqlite3
 import subprocess
 import sys
 from urllib.parse import urlsplit
@@ -158,6 +160,37 @@ def test_the_log_says_which_of_the_project_s_settings_the_desktop_defaults_repla
     assert "ALLOWED_HOSTS (was [])" in replaced
     assert f"DATABASES['default']['NAME'] (now in the data folder: {tmp_path / 'data' / 'polls.sqlite3'})" in replaced
     assert not any("django-insecure" in line for line in replaced)
+
+
+def test_a_second_sqlite_database_goes_to_the_data_folder_with_its_tables(polls_copy, tmp_path, app_env):
+    """A project with an archive in a second SQLite database was refused (desktop.E005, "Leave
+    DATABASES['archive']['NAME'] to the shell", which left it where it was); moved by hand after
+    the defaults, it started with no tables in it, and each page reading it was a 500."""
+    set_before_the_defaults(polls_copy, "DATABASES['archive'] = {'ENGINE': 'django.db.backends.sqlite3', "
+                            "'NAME': BASE_DIR / 'archive.sqlite3'}\n")
+    process, _ = start_copy(polls_copy, tmp_path, app_env)
+    process.terminate()
+    assert exit_code_within(process, 5) == 0
+    archive = tmp_path / "data" / "polls.archive.sqlite3"
+    with contextlib.closing(sqlite3.connect(archive)) as database:
+        tables = {name for (name,) in database.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "polls_question" in tables
+    assert not (polls_copy / "archive.sqlite3").exists()
+    assert f"DATABASES['archive']['NAME'] (now in the data folder: {archive})" in (
+        tmp_path / "data" / "logs" / "polls.log").read_text()
+
+
+def test_manage_says_which_of_two_databases_have_migrations_pending(polls_copy, tmp_path, app_env):
+    """With a second database, `manage` counted both databases' migrations as "pending on this
+    database", where `manage migrate` alone migrates only the default."""
+    set_before_the_defaults(polls_copy, "DATABASES['archive'] = {'ENGINE': 'django.db.backends.sqlite3', "
+                            "'NAME': BASE_DIR / 'archive.sqlite3'}\n")
+    manage = [sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"), "manage"]
+    assert subprocess.run([*manage, "migrate"], capture_output=True, env=app_env, timeout=60).returncode == 0
+    listing = subprocess.run([*manage, "showmigrations", "polls"], capture_output=True, text=True, env=app_env, timeout=60)
+    assert listing.stderr == ("polls: Migrations are pending (19 on 'archive'), and the databases are shown as they are; "
+                              "starting the app applies them, or `manage migrate --database <alias>` for each (after a "
+                              "backup).\n")
 
 
 def test_production_settings_before_the_desktop_defaults_are_replaced_and_the_app_starts(polls_copy, tmp_path, app_env):

@@ -84,3 +84,35 @@ def test_a_site_error_template_that_fails_gives_the_shells_page(client, tmp_path
     assert response.status_code == 404
     assert "Nothing is at /raises-404/." in response.content.decode()
     assert f"The site's 404.html {failure}" in caplog.text
+
+
+@pytest.mark.parametrize(("headers", "answer"), [
+    ({}, "500 Internal Server Error"),
+    ({"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}, '{"error": "Something went wrong on our side. It has been logged."}'),
+])
+def test_a_urlconf_that_fails_to_import_is_a_500_in_the_requests_form_with_the_error_logged(
+        client, settings, caplog, headers, answer):
+    """An import the built app lacks, in a module the URLconf imports (a library's), failed Django's
+    own 500 too, which looks the error view up in that URLconf: the error left Django, and the
+    window got waitress's bare "Internal Server Error", without the app's page or its headers, and
+    the self-test said the server "sent no answer"."""
+    settings.ROOT_URLCONF = "tests.a_urlconf_the_build_left_out"
+    client.raise_request_exception = False
+    with caplog.at_level(logging.ERROR):
+        response = client.get("/", **headers)
+    assert response.status_code == 500
+    assert answer in response.content.decode()
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "No module named 'tests.a_urlconf_the_build_left_out'" in caplog.text
+
+
+def test_a_failing_view_asked_again_and_again_logs_its_traceback_once(client, caplog):
+    """A page polling a view that fails (htmx's hx-trigger="every 3s") wrote the same 50-line
+    traceback every 3 s: within the hour the log's rotated files held nothing else."""
+    with caplog.at_level(logging.ERROR, logger="django_desktop_shell.middleware"):
+        answers = [client.get("/broken/", HTTP_X_REQUESTED_WITH="XMLHttpRequest").status_code for _ in range(3)]
+    assert answers == [500, 500, 500]
+    shell_records = [record for record in caplog.records if record.name == "django_desktop_shell.middleware"]
+    assert [record.exc_info is not None for record in shell_records] == [True, False, False]
+    assert shell_records[-1].getMessage() == ("Unhandled error in GET /broken/ again: RuntimeError: boom: the view "
+                                              "failed (its traceback is logged above)")

@@ -1,5 +1,6 @@
 """A stop signal ends Notedesk even when the GUI toolkit does not finish closing."""
 
+import os
 import subprocess
 import sys
 import time
@@ -35,6 +36,27 @@ def test_the_exit_code_comes_through_even_with_a_thread_that_never_ends():
     result = subprocess.run([sys.executable, "-c", LEFTOVER_THREAD], cwd=ROOT, capture_output=True, text=True, timeout=20)
     assert result.returncode == 3
     assert time.monotonic() - started < 15
+
+
+PRINTED_THEN_LEFTOVER_THREAD = """
+import threading
+from django_desktop_shell.process.lifecycle import exit_promptly
+print('[{"model": "catalog.item", "pk": 1}]')  # a command's output, going to a pipe or a file
+threading.Thread(target=threading.Event().wait, name="refresher").start()  # the project's job, not a daemon
+exit_promptly(0)
+"""
+
+
+def test_what_a_run_printed_comes_through_when_a_thread_that_never_ends_forces_the_exit():
+    """A project's background thread kept the process alive until the watchdog ended it, and what the
+    run had printed to a pipe or a file was dropped: the built app's `manage dumpdata > data.json`
+    wrote an empty file and exited 0, and its `--self-test` in CI printed nothing. (The built app
+    ignores PYTHONUNBUFFERED, which the test runs without.)"""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    result = subprocess.run([sys.executable, "-c", PRINTED_THEN_LEFTOVER_THREAD], cwd=ROOT, capture_output=True,
+                            text=True, env=env, timeout=20)
+    assert result.returncode == 0
+    assert result.stdout == '[{"model": "catalog.item", "pk": 1}]\n'
 
 
 STOPPED_RUN_WITH_A_LEFTOVER_THREAD = """

@@ -288,7 +288,7 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
     data = folder.parent / "data"
     body = {
         "passes": f'printf {version} > "{updates_dir(data)}/trial-passed"\necho "$@" > "{folder.parent}/args"\nexit 0\n',
-        "fails": f'printf broken > "{data}/{SLUG}.sqlite3"\nexit 3\n',
+        "fails": f'printf broken > "{data}/{SLUG}.sqlite3"\nprintf broken > "{data}/{SLUG}.archive.sqlite3"\nexit 3\n',
         "hangs": "sleep 60\n",
     }[behaviour]
     return make_bundle(folder, version, executable="#!/bin/sh\n" + body)
@@ -302,11 +302,12 @@ def run_apply(tmp_path, staged, env_timeout="20"):
     installed = tmp_path / f"{SLUG}-1.0.0"
     data = tmp_path / "data"
     updates_dir(data).mkdir(parents=True, exist_ok=True)
-    database = sqlite3.connect(data / f"{SLUG}.sqlite3")
-    database.execute("create table notes (body text)")
-    database.execute("insert into notes values ('kept')")
-    database.commit()
-    database.close()
+    for name in (f"{SLUG}.sqlite3", f"{SLUG}.archive.sqlite3"):  # the default database and a second one
+        database = sqlite3.connect(data / name)
+        database.execute("create table notes (body text)")
+        database.execute("insert into notes values ('kept')")
+        database.commit()
+        database.close()
     old_app = subprocess.Popen(["sleep", "0.5"])  # the quitting app: the script waits for it
     os.environ[f"UPD_APP_UPDATE_TRIAL_SECONDS"] = env_timeout
     try:
@@ -364,7 +365,9 @@ def test_the_new_version_replaces_the_old_once_it_passes_its_start(tmp_path):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
 @pytest.mark.parametrize("behaviour", ["fails", "hangs"])
-def test_a_new_version_that_fails_its_start_is_rolled_back_with_the_database(tmp_path, behaviour):
+def test_a_new_version_that_fails_its_start_is_rolled_back_with_the_databases(tmp_path, behaviour):
+    """A second SQLite database of the project's (<slug>.archive.sqlite3) was not copied before the
+    update: the version rolled back to found it as the failed version had left it."""
     old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
     before = tree(tmp_path / f"{SLUG}-1.0.0")
     staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", behaviour)
@@ -373,8 +376,9 @@ def test_a_new_version_that_fails_its_start_is_rolled_back_with_the_database(tmp
     assert ("exited with code 3" if behaviour == "fails" else "did not pass within 2 s") in result
     assert tree(installed) == before
     assert (tmp_path / "old-started").exists()  # the old version was started again
-    rows = sqlite3.connect(data / f"{SLUG}.sqlite3").execute("select body from notes").fetchall()
-    assert rows == [("kept",)]
+    for name in (f"{SLUG}.sqlite3", f"{SLUG}.archive.sqlite3"):
+        assert sqlite3.connect(data / name).execute("select body from notes").fetchall() == [("kept",)]
+    assert not (updates_dir(data) / apply.SNAPSHOTS_DIR).exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "old-started", f"{SLUG}-1.0.0"]
 
 

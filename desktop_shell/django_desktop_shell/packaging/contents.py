@@ -3,8 +3,10 @@ the project's pyproject.toml and its settings (site_facts.py) by plain functions
 decisions are tested without a build."""
 
 import ast
+import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -15,6 +17,8 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 SITE_FACTS = Path(__file__).resolve().parent / "site_facts.py"
+ADMIN = "django.contrib.admin"
+IMPORTED_CONTRIB = re.compile(r"^\s*(?:from|import)\s+django\.contrib\.(\w+)", re.M)
 
 
 class BuildError(Exception):
@@ -122,6 +126,37 @@ def imported_by(files: list[Path], modules: list[str]) -> set[str]:
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 imported.add(node.module)
     return {module for module in modules if any(name == module or name.startswith(module + ".") for name in imported)}
+
+
+def contrib_apps_imported_by(apps: list[str]) -> set[str]:
+    """The contrib apps the installed apps' code imports, which go in though the settings do not list
+    them: Django's own apps import others (admin and auth import sites), and so do third-party ones
+    (Django REST framework's schemas import admindocs: left out, every page of a site with an API
+    router was a 500 in the built app alone, "No module named 'django.contrib.admindocs'")."""
+    named = set()
+    for app in apps:
+        spec = importlib.util.find_spec(app)
+        folders = [Path(folder) for folder in spec.submodule_search_locations or []]
+        files = [path for folder in folders for path in folder.rglob("*.py")
+                 if "tests" not in path.relative_to(folder).parts] if folders else [Path(spec.origin)]
+        for path in files:
+            if path.name == "admin.py" and ADMIN not in apps:  # only the admin's autodiscovery imports these
+                continue
+            source = path.read_text("utf-8", errors="replace")
+            named |= {f"django.contrib.{name}" for name in IMPORTED_CONTRIB.findall(source)}
+    return named
+
+
+def named_project_paths(project_dir: Path, key: str, names: tuple[str, ...]) -> list[Path]:
+    """The files or folders that pyproject.toml's `key` (icon, data-files) names, relative to the
+    project. One that is not there stops the build: a missing data file was left out without a word,
+    to fail only in the built app, and a missing icon stopped the build with resvg's traceback."""
+    missing = [name for name in names if not (project_dir / name).exists()]
+    if missing:
+        raise BuildError(f"{key} in {project_dir / 'pyproject.toml'} names {', '.join(map(repr, missing))}, which "
+                         f"{'is' if len(missing) == 1 else 'are'} not in the project: give each path relative to "
+                         f"{project_dir}, then build again.")
+    return [project_dir / name for name in names]
 
 
 def template_folders(project_dir: Path, template_dirs: list[str]) -> list[Path]:

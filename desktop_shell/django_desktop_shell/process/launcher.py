@@ -308,8 +308,8 @@ def keep_start_page(front: start_page.StartPage | None, startup: Future) -> dict
 def stop_server(startup: Future, early_server: server.ServerThread | None = None) -> None:
     if startup.done() and not startup.exception():
         startup.result().stop()
-        from django_desktop_shell.database import fold_write_ahead_log  # it imports Django: once set up
+        from django_desktop_shell.database import fold_write_ahead_logs  # it imports Django: once set up
 
-        fold_write_ahead_log()
+        fold_write_ahead_logs()
     elif early_server:
         early_server.stop()

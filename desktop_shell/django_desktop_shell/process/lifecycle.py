@@ -1,5 +1,6 @@
 """Process signals: SIGINT and SIGTERM end the app as cleanly as closing its window."""
 
+import contextlib
 import logging
 import os
 import signal
@@ -67,6 +68,10 @@ def force_exit() -> None:
         logger.exception("Could not tell how the run ended")
         code = 1
     logging.shutdown()
+    # os._exit drops what print() left in the buffers: a command's output to a pipe or a file.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # closed, or none (a windowed app)
+            stream.flush()
     os._exit(code)
 
 

@@ -11,7 +11,7 @@ Python outside the bundle is needed):
    without them: cmd would run what they hold), and wait up to TRIAL_SECONDS for it to write
    `trial-passed` (it does once its site has started and answered its health check);
 4. passed: delete the previous version; else (it exited, or hung): stop it, rename the previous
-   version back, restore the database copied before the update, and start the old version,
+   version back, restore the databases copied before the update, and start the old version,
    which shows why and skips that version from then on.
 
 Everything it does goes to <data folder>/updates/apply.log.
@@ -20,6 +20,7 @@ Everything it does goes to <data folder>/updates/apply.log.
 import json
 import os
 import shlex
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -34,13 +35,13 @@ TRIAL_SECONDS = 120
 TRIAL_FILE = "trial.json"
 PASSED_FILE = "trial-passed"
 RESULT_FILE = "trial-result"
-SNAPSHOT_FILE = "before-update.sqlite3"
+SNAPSHOTS_DIR = "before-update"  # a copy of each SQLite database of the data folder, by its name
 
 POSIX_SCRIPT = r"""#!/bin/sh
 # Written by django-desktop-shell (updates/apply.py): installs {name} {version} in place of
 # {current}, starts it, and puts {current} back if it does not pass its start within {timeout} s.
 pid={pid}; install={install}; staged={staged}; previous={previous}; failed={failed}
-exe={exe}; folder={folder}; database={database}; snapshot={snapshot}; timeout={timeout}; version={version}
+exe={exe}; folder={folder}; data={data}; snapshots={snapshots}; timeout={timeout}; version={version}
 log() {{ printf '%s %s\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$*" >> "$folder/apply.log"; }}
 # The log line first: whoever sees the result (the new version, a test) then finds it in the log too.
 result() {{ log "$1"; printf '%s\n' "$1" > "$folder/trial-result"; }}
@@ -63,7 +64,7 @@ while [ ! -f "$folder/trial-passed" ] && [ ! -f "$folder/trial-exited" ] && [ "$
   sleep 0.2; waited=$((waited + 1))
 done
 if [ -f "$folder/trial-passed" ]; then
-  rm -rf "$previous"; rm -f "$snapshot"; result "passed: $version"; exit 0
+  rm -rf "$previous" "$snapshots"; result "passed: $version"; exit 0
 fi
 if [ -f "$folder/trial-exited" ]; then
   why="it exited with code $(cat "$folder/trial-exited") before its start passed"
@@ -73,7 +74,12 @@ else
   if [ -n "$child" ]; then kill "$child" 2>/dev/null; sleep 2; kill -9 "$child" 2>/dev/null; fi
 fi
 mv "$install" "$failed" && mv "$previous" "$install" && rm -rf "$failed"
-if [ -f "$snapshot" ]; then rm -f "$database-wal" "$database-shm"; cp -p "$snapshot" "$database" && rm -f "$snapshot"; fi
+for copy in "$snapshots"/*.sqlite3; do
+  [ -f "$copy" ] || continue
+  database="$data/$(basename "$copy")"
+  rm -f "$database-wal" "$database-shm"; cp -p "$copy" "$database" && rm -f "$copy"
+done
+rmdir "$snapshots" 2>/dev/null
 result "rolled-back: $version: $why"
 exec "$install/$exe" "$@" </dev/null >/dev/null 2>&1
 """
@@ -88,8 +94,8 @@ set "previous={previous}"
 set "staged={staged}"
 set "failed={failed}"
 set "folder={folder}"
-set "database={database}"
-set "snapshot={snapshot}"
+set "data={data}"
+set "snapshots={snapshots}"
 set /a waited=0
 :wait_old
 tasklist /fi "PID eq {pid}" 2>nul | find "{pid}" >nul && (timeout /t 1 /nobreak >nul & goto wait_old)
@@ -110,14 +116,15 @@ if exist "%folder%\trial.pid" (
 goto wait_new
 :passed
 rmdir /s /q "%previous%"
-del /q "%snapshot%" 2>nul
+rmdir /s /q "%snapshots%" 2>nul
 echo passed: {version}> "%folder%\trial-result"
 exit /b 0
 :rollback
 if exist "%folder%\trial.pid" (set /p child=<"%folder%\trial.pid" & call taskkill /f /pid %%child%% >nul 2>nul)
 timeout /t 2 /nobreak >nul
 move "%install%" "%failed%" >nul && move "%previous%" "%install%" >nul && rmdir /s /q "%failed%"
-if exist "%snapshot%" (del /q "%database%-wal" "%database%-shm" 2>nul & copy /y "%snapshot%" "%database%" >nul & del /q "%snapshot%")
+for %%f in ("%snapshots%\*.sqlite3") do (del /q "%data%\%%~nxf-wal" "%data%\%%~nxf-shm" 2>nul & copy /y "%%f" "%data%\%%~nxf" >nul && del /q "%%f")
+rmdir "%snapshots%" 2>nul
 echo rolled-back: {version}: its start did not pass within {timeout} s or it exited first> "%folder%\trial-result"
 start "" "%install%\{exe}"
 """
@@ -133,16 +140,17 @@ def begin(*, install: Install, staging: Path, version: str, current: str, data_d
     folder = updates_dir(data_dir)
     for stale in (PASSED_FILE, RESULT_FILE):
         (folder / stale).unlink(missing_ok=True)
-    database = data_dir / f"{slug}.sqlite3"
-    snapshot = folder / SNAPSHOT_FILE
-    snapshot.unlink(missing_ok=True)
-    if database.exists():
-        copy_database(database, snapshot)
+    snapshots = folder / SNAPSHOTS_DIR
+    shutil.rmtree(snapshots, ignore_errors=True)
+    snapshots.mkdir()
+    # The default database and every other SQLite one of the project's (settings.sqlite_file_name).
+    for database in sorted([*data_dir.glob(f"{slug}.sqlite3"), *data_dir.glob(f"{slug}.*.sqlite3")]):
+        copy_database(database, snapshots / database.name)
     write_file(folder / TRIAL_FILE, json.dumps({"version": version, "from": current, "at": time.time()}).encode())
     values = dict(
         name=name, version=version, current=current, pid=pid or os.getpid(), install=install.folder, staged=staging,
         previous=install.previous(), failed=install.folder.parent / f".{install.folder.name}.failed",
-        exe=install.executable, folder=folder, database=database, snapshot=snapshot, timeout=trial_seconds(env_prefix),
+        exe=install.executable, folder=folder, data=data_dir, snapshots=snapshots, timeout=trial_seconds(env_prefix),
     )
     log = (folder / "apply.log").open("ab")
     if sys.platform == "win32":
