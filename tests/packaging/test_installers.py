@@ -80,19 +80,27 @@ def test_the_one_file_binary_is_small_passes_its_self_test_and_leaves_no_tempora
     assert list(temp.iterdir()) == []  # the unpacked bundle is gone, and nothing else was left there
 
 
-def test_the_one_file_binarys_python_archive_is_compressed_as_hard_as_zlib_goes(dist):
+def python_archive(binary: Path):
+    """The modules of a one-file binary (PyInstaller's archive reader: the packaging extra)."""
     from PyInstaller.archive.readers import CArchiveReader
 
-    archive = CArchiveReader(str(dist / "notedesk")).open_embedded_archive("PYZ.pyz")
+    return CArchiveReader(str(binary)).open_embedded_archive("PYZ.pyz")
+
+
+def test_the_one_file_binarys_python_archive_is_compressed_as_hard_as_zlib_goes(dist):
+    archive = python_archive(dist / "notedesk")
     for module in ("django.db.models.query", "django_desktop_shell.process.window", "embedded_site.notes.views"):
         _, _, stored_length = archive.toc[module]
         assert stored_length == len(zlib.compress(archive.extract(module, raw=True), 9)), module
 
 
-def test_the_bundle_carries_only_the_page_scripts_this_systems_web_view_is_given(dist):
+def test_the_bundle_carries_only_this_systems_parts_of_pywebview_and_platformdirs(dist):
     scripts = dist / "notedesk-dir" / "_internal" / "webview" / "js"
     assert (scripts / "api.js").exists()
     assert not (scripts / "lib" / "polyfill.js").exists()  # for Windows' old MSHTML engine only
+    modules = python_archive(dist / "notedesk").toc
+    assert {"webview.platforms.gtk", "platformdirs.unix"} <= modules.keys()
+    assert not {"webview.platforms.winforms", "platformdirs.windows", "platformdirs.macos"} & modules.keys()
 
 
 def test_the_tarball_holds_the_one_folder_bundle_with_the_manage_command(dist, app_env, tmp_path):
