@@ -37,6 +37,17 @@ def test_a_window_without_a_server_does_not_keep_asking_for_the_sync_state(app):
     assert len(asked) == 1, asked
 
 
+def test_the_sync_panel_lines_up_with_the_sidebars_links(app):
+    def left(selector):
+        return app.locator(selector).evaluate("element => Math.round(element.getBoundingClientRect().left)")
+
+    def text_left(selector):  # where its text starts, inside its padding
+        return app.locator(selector).evaluate(
+            "element => Math.round(element.getBoundingClientRect().left + parseFloat(getComputedStyle(element).paddingLeft))")
+
+    assert left("#syncHeading") == text_left("#syncState") == text_left("#syncSetup") == text_left(".transfers > summary")
+
+
 def test_the_connect_form_says_that_every_note_here_goes_to_the_account(app):
     """Until this, nothing said so: a laptop connected to a work account sent it every personal note."""
     app.click("#syncSetup")
