@@ -1,7 +1,7 @@
 """When the data folder cannot take a write: the disk is full, the folder went read-only, another
-program holds the database past the busy timeout, or the database file was deleted under the app. None of these is a bug, and each is
-the person's to fix, so the answer says which it is (a 503: nothing was saved, try again later)
-instead of "something went wrong"."""
+program holds the database past the busy timeout, or the database file was deleted under the app.
+None of these is a bug, and each is the person's to fix, so the answer says which it is (a 503:
+nothing was saved, try again later) instead of "something went wrong"."""
 
 import errno
 import sqlite3
