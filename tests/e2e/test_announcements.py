@@ -51,8 +51,12 @@ def test_connecting_by_keyboard_is_read_out_and_the_sync_panel_s_polls_are_not(a
     expect(app.locator("#syncSetup")).to_have_attribute("aria-expanded", "false")
     expect(app.locator("#syncError")).to_contain_text("cannot be reached")
     expect(app.locator("#syncError")).to_have_attribute("role", "alert")
+    # Connecting starts a round, which its answer finds on ("Syncing…") or not yet begun: either way
+    # what is read out ends with how the round ended.
+    expect(app.locator("#syncState")).to_have_text("Not synced yet", timeout=10_000)
     heard_at_connect = app.evaluate("window.heard")
-    assert heard_at_connect and heard_at_connect[-1].startswith("Not synced yet")
+    assert heard_at_connect[-1] == "Not synced yet"
+    assert set(heard_at_connect[:-1]) <= {"Syncing…"}
 
     create_note_in_page(app, "Written offline", "Still here")  # a poll then counts it, silently
     expect(app.locator("#syncState")).to_have_text("Not synced yet · 1 change to send", timeout=10_000)

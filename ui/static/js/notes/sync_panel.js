@@ -32,11 +32,14 @@ export function setUpSyncPanel({ onSynced }) {
   let connected = false;
   let syncing = false;
   let pollTimer = null;
+  let outcomeAwaited = false;  // a round the person started is still on: its end is read out too
 
-  // What the person asked for (connect, disconnect, sync now) is read out; a poll's news is not
-  // ("Synced 2 min ago" each minute talked over the writing), but for a new error.
+  // What the person asked for (connect, disconnect, sync now) is read out, and how the round it
+  // started ended; a poll's other news is not ("Synced 2 min ago" each minute talked over the
+  // writing), but for a new error.
   function showChanged(status) {
     changes += 1;
+    outcomeAwaited = status.syncing;
     show(status, { readOut: true });
   }
 
@@ -69,8 +72,12 @@ export function setUpSyncPanel({ onSynced }) {
     const asked = changes;
     try {
       const status = await ajax('/api/sync/status/', { showErrors: false });
-      if (asked === changes) show(status);
-      else pollSoon();
+      if (asked !== changes) pollSoon();
+      else {
+        const roundEnded = outcomeAwaited && !status.syncing;
+        if (roundEnded) outcomeAwaited = false;
+        show(status, { readOut: roundEnded });
+      }
     } catch {
       pollSoon();  // the offline banner says it
     }
