@@ -19,6 +19,9 @@ def open_note(app, live_app, title):
 
 
 def press(app, button_id):
+    """The keyboard's Enter on the button, once it shows: focus() alone does not wait for that, and
+    Enter then went to whatever had the focus (Empty trash, pressed before the trash view showed)."""
+    expect(app.locator(f"#{button_id}")).to_be_visible()
     app.focus(f"#{button_id}")
     app.keyboard.press("Enter")
 
