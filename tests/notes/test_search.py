@@ -150,6 +150,7 @@ def test_a_snippet_cuts_and_marks_between_whole_characters_as_they_are_seen(api,
     assert [note["snippet"] for note in response["notes"]] == [snippet]
 
 
+@pytest.mark.desktop  # an excerpt of highlight()'s text; ts_headline on PostgreSQL (docs/server.md)
 def test_a_phrase_is_marked_where_the_note_has_it_and_its_words_elsewhere_are_not(api, make_note):
     make_note(title="Red apple", body='Words first: a red <b>apple</b> \ue000, then a "Red  Apple" pie and red apples' + " and more" * 9)
     make_note(title="Plain", body="apple red")
