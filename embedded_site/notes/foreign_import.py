@@ -20,7 +20,9 @@ Hostile input is refused file by file, or, for what would spoil the whole source
   external references are refused, and so is nesting deeper than MAX_XML_DEPTH; what is not
   well-formed XML refuses the file, saying where.
 
-Each skipped file is listed, with why, in the job's result.
+A note longer than a note holds (a book draft, a pasted log), whichever app it comes from, is
+imported as several notes cut between lines (parts_of), said in the job's result. Each skipped
+file is listed, with why, in the job's result.
 """
 
 import json
@@ -184,9 +186,7 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
                 )
         attachments = [attachment for path in linked if (attachment := attachment_of(path, vault, found))]
         raw = fitted(note["path"], {key: value for key, value in note.items() if key not in ("path", "name")}, found.skipped)
-        for number, part in enumerate(parts_of(note["path"], raw, found.skipped)):
-            record = checked_record(note["path"], part, attachments if number == 0 else [])
-            (found.skipped if isinstance(record, Skipped) else found.records).append(record)
+        add_in_parts(found, note["path"], raw, attachments)
     if not found.records:
         raise ImportFileError(
             "There are no Markdown notes (.md files) to import here."
@@ -318,8 +318,7 @@ def notes_from_joplin_raw_export(vault: Vault, found: ForeignSource) -> None:
             "tags": [*notebooks(properties.get("parent_id", "")), *map(composed, tags_of.get(item_id, []))],
             "pinned": False, "created": created.isoformat(), "updated": max(updated, created).isoformat(),
         }
-        record = checked_record(entry.path, fitted(entry.path, raw, found.skipped), list(attachments.values()))
-        (found.skipped if isinstance(record, Skipped) else found.records).append(record)
+        add_in_parts(found, entry.path, fitted(entry.path, raw, found.skipped), list(attachments.values()))
     if not found.records:
         raise ImportFileError("This Joplin export has no notes to import."
                               + (f" {len(found.skipped)} were left out: {found.skipped[0].path}: {found.skipped[0].reason}." if found.skipped else ""))
@@ -755,6 +754,14 @@ def parts_of(where: str, raw: dict, skipped: list[Skipped]) -> list[dict]:
             for number, (title, piece) in enumerate(zip(titles, pieces))]
 
 
+def add_in_parts(found: ForeignSource, where: str, raw: dict, attachments: list[ImportedAttachment]) -> None:
+    """The note as a record of `found`, in parts if it is longer than a note holds (parts_of), the
+    first part with its attachments; or, if it cannot be a note, as skipped, with why."""
+    for number, part in enumerate(parts_of(where, raw, found.skipped)):
+        record = checked_record(where, part, attachments if number == 0 else [])
+        (found.skipped if isinstance(record, Skipped) else found.records).append(record)
+
+
 def checked_record(where: str, raw: dict, attachments: list[ImportedAttachment] = ()) -> dict | Skipped:
     form = ImportedNoteForm(raw)
     if not form.is_valid():
@@ -1002,18 +1009,19 @@ class EnexNotes:
             self.spool.finish(note.resources[-1].decoding)
         elif inside == ["note"]:
             self.notes_read += 1
-            record = enex_note(note, self.notes_read, self.taken, self.found.skipped, self.spool)
-            (self.found.skipped if isinstance(record, Skipped) else self.found.records).append(record)
+            enex_note(note, self.notes_read, self.taken, self.found, self.spool)
             self.note = None
 
 
-def enex_note(note: EnexNote, number: int, taken: set[str], skipped: list[Skipped], spool: AttachmentSpool) -> dict | Skipped:
-    """The note; an attached file that cannot be one of its attachments is left out of it, listed
-    in `skipped`."""
+def enex_note(note: EnexNote, number: int, taken: set[str], found: ForeignSource, spool: AttachmentSpool) -> None:
+    """The note, added to `found` (in parts if it is longer than a note holds); an attached file
+    that cannot be one of its attachments is left out of it, listed as skipped."""
+    skipped = found.skipped
     title = note.texts.get("title", "").strip()
     where = f"Note {number}" + (f" “{title[:60]}”" if title else "")
     if "content" in note.oversized:
-        return Skipped(where, f"its text is larger than {filesizeformat(MAX_FILE_SIZE)}")
+        skipped.append(Skipped(where, f"its text is larger than {filesizeformat(MAX_FILE_SIZE)}"))
+        return
     created_text, updated_text = (note.texts.get(name, "").strip() for name in ("created", "updated"))
     created_moment, updated_moment = enex_date(created_text), enex_date(updated_text)
     if created_text and not created_moment:
@@ -1040,10 +1048,10 @@ def enex_note(note: EnexNote, number: int, taken: set[str], skipped: list[Skippe
     raw = {
         "uid": str(uuid.uuid5(NAMESPACE, key)),
         "title": title,
-        "body": body[:BODY_MAX_LENGTH + 1],
+        "body": body,
         "tags": note.tags, "pinned": False, "created": created.isoformat(), "updated": updated.isoformat(),
     }
-    return checked_record(where, fitted(where, raw, skipped, note.tags_left_out), attachments)
+    add_in_parts(found, where, fitted(where, raw, skipped, note.tags_left_out), attachments)
 
 
 def enex_date(text: str) -> datetime | None:

@@ -98,14 +98,16 @@ class ImportedAttachment:
     chunks: Callable[[], Iterator[bytes]]
 
 
-def read_import_file(file: BinaryIO, spool: BinaryIO) -> list[dict]:
+def read_import_file(file: BinaryIO, spool: BinaryIO, changed: list | None = None) -> list[dict]:
     """The validated note records of a JSON export or a zip of Markdown notes, each with its
     "attachments": a list of ImportedAttachment. A JSON export's attached files are decoded into
-    `spool` (a temporary file, kept until the records are imported) as its notes are read."""
+    `spool` (a temporary file, kept until the records are imported) as its notes are read. A note of
+    a Standard Notes backup longer than a note holds is split into parts, each split said in
+    `changed` (foreign_import.Skipped)."""
     is_zip = zipfile.is_zipfile(file) or starts_as_zip(file)
     file.seek(0)  # is_zipfile leaves the file wherever its search ended
     try:
-        sources = markdown_sources(file) if is_zip else json_sources(file, AttachmentSpool(spool))
+        sources = markdown_sources(file) if is_zip else json_sources(file, AttachmentSpool(spool), [] if changed is None else changed)
         records = [
             {**valid_record(where, raw), "attachments": attachments, "revisions": valid_revisions(where, raw),
              "file_modified": file_modified}
@@ -153,16 +155,16 @@ def imports_folder() -> Path:
 Source = tuple[str, object, list[ImportedAttachment], datetime | None]
 
 
-def json_sources(file: BinaryIO, spool: "AttachmentSpool") -> Iterator[Source]:
+def json_sources(file: BinaryIO, spool: "AttachmentSpool", changed: list) -> Iterator[Source]:
     """Each note of the export as it is read, its attached files already in the spool."""
-    for position, raw in enumerate(json_notes(file), start=1):
+    for position, raw in enumerate(json_notes(file, changed), start=1):
         # Taken out of the note: its checks (a Django form, freed only by the garbage collector's
         # rounds) would otherwise keep the attached files' base64 text alive long after.
         listed = raw.pop(ATTACHMENTS_KEY, []) if isinstance(raw, dict) else []
         yield f"Note {position}", raw, json_attachments(f"Note {position}", listed, spool), None
 
 
-def json_notes(file: BinaryIO) -> Iterator[object]:
+def json_notes(file: BinaryIO, changed: list) -> Iterator[object]:
     """The notes of a Notedesk JSON export, one at a time. An export laid out as Notedesk writes
     it (its format and version, then its notes) is read a megabyte at a time, holding one note's
     text at most; the same JSON laid out otherwise is read whole."""
@@ -186,7 +188,7 @@ def json_notes(file: BinaryIO) -> Iterator[object]:
         if "format" not in document and isinstance(document.get("items"), list):
             from embedded_site.notes.standard_notes import standard_notes_backup
 
-            yield from standard_notes_backup(document)
+            yield from standard_notes_backup(document, changed)
             return
         readable_export(document.get("format"), document.get("version"))
         if not isinstance(document.get("notes"), list):

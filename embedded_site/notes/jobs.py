@@ -24,6 +24,7 @@ from django.db import DatabaseError, connection
 
 from django_desktop_shell.files import durable_file
 from embedded_site.notes.exporting import ExportError, export_json, export_markdown
+from embedded_site.notes.foreign_import import ForeignSource
 from embedded_site.notes.importing import ImportFileError, import_notes, imports_folder, read_import_file
 from embedded_site.notes.progress import Progress
 from django_desktop_shell.storage_errors import BUSY, DISK_ERROR, FULL, READ_ONLY, storage_problem
@@ -186,14 +187,17 @@ def start_import(owner, source: Path, *, remove_source: bool) -> Job:
 
 def import_export_file(owner, job: Job, source: Path) -> None:
     """Import the Notedesk export at `source` (JSON, or a zip of Markdown notes) in the job."""
+    changed = ForeignSource()
     with ExitStack() as open_files:
         try:
             # Both open to the end: the attachments are read from them again as they are written.
             spool = open_files.enter_context(tempfile.TemporaryFile(dir=imports_folder()))
-            records = read_import_file(open_files.enter_context(source.open("rb")), spool)
+            records = read_import_file(open_files.enter_context(source.open("rb")), spool, changed.skipped)
         except OSError as error:
             raise unreadable(source, error) from None
         import_records(owner, job, records)
+    if changed.skipped:
+        job.result.update(changed.result())
 
 
 def unreadable(source: Path, error: OSError) -> JobError:

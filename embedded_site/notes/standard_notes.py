@@ -2,12 +2,14 @@
 backup's items are its notes, its tags (which name the notes they are on) and the app's own
 settings. Each note keeps its uuid (a second import updates it, as for a Notedesk export), title,
 text, pinned state, tags (a nested tag as its own name) and dates; notes in Standard Notes' trash
-are left out. A Super note's text, which Standard Notes stores as the editor's JSON document, is
+are left out. A note longer than a note holds is split into parts, as in any import from
+another app (foreign_import.parts_of). A Super note's text, which Standard Notes stores as the editor's JSON document, is
 made Markdown: its headings, paragraphs, lists, to-dos, quotes and code blocks.
 """
 
 import json
 
+from embedded_site.notes.foreign_import import parts_of
 from embedded_site.notes.forms import MAX_TAGS_PER_NOTE
 from embedded_site.notes.importing import ImportFileError
 from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH
@@ -15,8 +17,9 @@ from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH
 APP_DATA = "org.standardnotes.sn"
 
 
-def standard_notes_backup(document: dict):
-    """The backup's notes as a Notedesk export's: each a dict of its fields."""
+def standard_notes_backup(document: dict, changed: list):
+    """The backup's notes as a Notedesk export's: each a dict of its fields; each note split into
+    parts said in `changed`."""
     items = [item for item in document["items"] if isinstance(item, dict)]
     if any(isinstance(item.get("content"), str) and item["content"][:4].startswith("00") for item in items):
         raise ImportFileError(
@@ -45,15 +48,16 @@ def standard_notes_backup(document: dict):
             text = super_markdown(text)
         created = item.get("created_at")
         updated = app_data.get("client_updated_at") or item.get("updated_at") or created
-        yield {
+        title = " ".join(str(content.get("title") or "").split())[:TITLE_MAX_LENGTH]
+        yield from parts_of(title or str(item.get("uuid")), {
             "uid": item.get("uuid"),
-            "title": " ".join(str(content.get("title") or "").split())[:TITLE_MAX_LENGTH],
+            "title": title,
             "body": text,
             "tags": list(dict.fromkeys(tags.get(str(item.get("uuid")), [])))[:MAX_TAGS_PER_NOTE],
             "pinned": bool(content.get("pinned") or app_data.get("pinned")),
             "created": created,
             "updated": max(str(updated), str(created)) if created and updated else updated,
-        }
+        }, changed)
 
 
 def super_markdown(text: str) -> str:

@@ -24,6 +24,7 @@ from embedded_site.notes.forms import (
     NoteQueryForm,
     PreviewForm,
 )
+from embedded_site.notes.foreign_import import ForeignSource
 from embedded_site.notes.importing import ImportFileError, import_notes, imports_folder, read_import_file
 from embedded_site.notes.markdown import render_markdown
 from embedded_site.notes.models import Attachment, Note, OwnerNoteCount, Tag, TagNoteCount
@@ -374,13 +375,14 @@ def export_notes(request):
 @upload_view("NOTEDESK_MAX_IMPORT_SIZE")
 def import_file(request):
     upload = valid(ImportForm(request.POST, request.FILES))["file"]
+    changed = ForeignSource()
     with tempfile.TemporaryFile(dir=imports_folder()) as spool:
         try:
-            records = read_import_file(upload, spool)
+            records = read_import_file(upload, spool, changed.skipped)
         except ImportFileError as error:
             raise ApiError(400, str(error), fields={"file": [str(error)]}) from None
         result = run_to_completion(import_notes(request.user, records, in_batches=False))
     return JsonResponse({
         "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-        "attachments": result.attachments,
+        "attachments": result.attachments, **(changed.result() if changed.skipped else {}),
     })

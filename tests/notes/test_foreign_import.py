@@ -292,6 +292,32 @@ def test_a_note_longer_than_a_note_holds_is_imported_in_parts_cut_between_lines(
         ("Journal.md", "longer than the 1,000,000 characters a note holds: imported as 3 notes, “Journal” to “Journal (3 of 3)”")]
 
 
+BOOK_DRAFT = "".join(f"Chapter line {number}: and then it rained.\n" for number in range(40000))  # 1.5 million characters
+
+
+def test_a_book_draft_in_an_evernote_export_is_imported_in_parts_not_left_out():
+    # It was left out: "body: Ensure this value has at most 1000000 characters".
+    found = read_enex(io.BytesIO(enex_of(f"<en-note><pre>{BOOK_DRAFT}</pre></en-note>")), io.BytesIO())
+    assert [record["title"] for record in found.records] == ["Note", "Note (2 of 2)"]
+    assert "".join(record["body"] for record in found.records).split() == ["```", *BOOK_DRAFT.split(), "```"]
+    assert [(item.path, item.reason) for item in found.skipped] == [
+        ("Note 1 “Note”", "longer than the 1,000,000 characters a note holds: imported as 2 notes, “Note” to “Note (2 of 2)”")]
+
+
+def test_a_book_draft_in_a_joplin_export_is_imported_in_parts_not_left_out(api):
+    book = f"{9:032x}"
+    content = zipped({f"export/{book}.md": joplin_item(book, "Book draft", BOOK_DRAFT, is_todo=0, encryption_applied=0,
+                                                       **JOPLIN_DATES, type_=1)})
+    finished = wait_for_job(api, api.client.post("/api/jobs/import-other/", {
+        "source": "markdown-folder", "file": io.BytesIO(content)}, HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
+    assert finished["state"] == "done", finished
+    assert finished["result"]["skipped_files"] == [{"path": f"export/{book}.md", "reason": (
+        "longer than the 1,000,000 characters a note holds: imported as 2 notes, “Book draft” to “Book draft (2 of 2)”")}]
+    parts = Note.objects.order_by("title")
+    assert [note.title for note in parts] == ["Book draft", "Book draft (2 of 2)"]
+    assert "".join(note.body for note in parts) == BOOK_DRAFT
+
+
 def test_something_without_notes_is_refused_saying_so():
     with pytest.raises(ImportFileError, match="There are no Markdown notes"):
         read_markdown_source(io.BytesIO(zipped({"a.txt": "x"})))

@@ -69,6 +69,21 @@ def test_a_standard_notes_backup_imports_its_notes_tags_pins_and_dates(api):
     assert Note.objects.get(title="Project plan").body == "# Goals\n\nShipped."
 
 
+def test_a_book_draft_in_a_standard_notes_backup_is_imported_in_parts_saying_so(api):
+    # The whole import failed: "Note 1: body: Ensure this value has at most 1000000 characters".
+    draft = "".join(f"Chapter line {number}: and then it rained.\n" for number in range(40000))  # 1.5 million characters
+    finished = run_import(api, backup(title="Book draft", text=draft))
+    assert finished["state"] == "done", finished
+    assert finished["result"]["created"] == 3
+    assert finished["result"]["skipped_files"] == [{"path": "Book draft", "reason": (
+        "longer than the 1,000,000 characters a note holds: imported as 2 notes, “Book draft” to “Book draft (2 of 2)”")}]
+    parts = Note.objects.filter(title__startswith="Book draft").order_by("title")
+    assert [note.title for note in parts] == ["Book draft", "Book draft (2 of 2)"]
+    assert str(parts[0].uid) == PLAN and "".join(note.body for note in parts) == draft
+    answer = api.upload("/api/import/", "Standard Notes Backup.txt", json.dumps(backup(title="Book draft", text=draft)).encode())
+    assert answer.status_code == 200 and answer.json()["skipped_files"] == finished["result"]["skipped_files"]
+
+
 def test_an_encrypted_standard_notes_backup_is_refused_saying_what_to_do(api):
     document = {"version": "004", "items": [{"uuid": PLAN, "content_type": "Note", "content": "004:abc:def", "enc_item_key": "004:x"}]}
     finished = run_import(api, document)

@@ -659,10 +659,10 @@ def test_a_json_export_read_a_chunk_at_a_time_gives_what_json_gives_and_a_cut_on
     monkeypatch.setattr(importing, "CHUNK_SIZE", chunk)
     content = json.dumps({"format": "notedesk-notes", "version": 3, "notes": notes}, indent=indent,
                          ensure_ascii=ascii_only).encode()
-    assert list(importing.json_notes(io.BytesIO(content))) == json.loads(content)["notes"]
+    assert list(importing.json_notes(io.BytesIO(content), [])) == json.loads(content)["notes"]
     shortened = content[:cut % len(content)]
     with pytest.raises(ImportFileError):
-        list(importing.json_notes(io.BytesIO(shortened)))
+        list(importing.json_notes(io.BytesIO(shortened), []))
 
 
 @pytest.mark.parametrize("chunk", range(1, 40))
@@ -671,7 +671,7 @@ def test_a_number_split_between_two_reads_is_read_whole(monkeypatch, chunk):
     monkeypatch.setattr(importing, "CHUNK_SIZE", chunk)
     notes = [4.70814227879526e+16, 1000000000000000.0, -12345678, 0.25, True, None, "1e5"]
     content = json.dumps({"format": "notedesk-notes", "version": 3, "notes": notes}).encode()
-    assert list(importing.json_notes(io.BytesIO(content))) == notes
+    assert list(importing.json_notes(io.BytesIO(content), [])) == notes
 
 
 def test_markdown_exports_have_names_windows_can_extract_and_import_back_unchanged(api, make_note, attachments_dir):
