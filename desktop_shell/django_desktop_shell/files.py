@@ -22,12 +22,23 @@ def durable_file(target: Path, *, replace: bool = True) -> Iterator[BinaryIO]:
 
     With replace=False an existing `target` is kept and FileExistsError raised: of two processes
     creating the same file, the first one's content wins, whole."""
+    with durable_path(target, replace=replace) as draft, draft.open("r+b") as file:
+        yield file
+
+
+@contextmanager
+def durable_path(target: Path, *, replace: bool = True) -> Iterator[Path]:
+    """As durable_file, for a writer that opens the file by its name (SQLite): the path of an
+    empty file to write, which becomes `target` once the block ends without an exception."""
     fd, draft = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY_PREFIX)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as file:
-            yield file
-            file.flush()
-            os.fsync(file.fileno())
+        yield Path(draft)
+        fd = os.open(draft, os.O_RDWR)  # Windows's fsync needs a handle that may write
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         if replace:
             os.replace(draft, target)
         else:
