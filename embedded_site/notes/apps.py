@@ -18,10 +18,10 @@ class NotesConfig(AppConfig):
         from embedded_site.notes.jobs import remove_job_leftovers
         from embedded_site.notes.owners import local_owner
         from embedded_site.notes.revisions import prune_in_background
-        from embedded_site.notes.trash import purge_expired_trash
+        from embedded_site.notes.trash import purge_expired_trash_at_launch
 
         local_owner()  # created now, outside any request's read-only transaction
-        purge_expired_trash()
+        purge_expired_trash_at_launch()
         remove_partial_files()
         remove_job_leftovers()
         prune_in_background()  # old revisions: may take a while, so not before the first request

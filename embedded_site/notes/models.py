@@ -241,3 +241,11 @@ class ChangeCounter(models.Model):
 
     owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     last = models.BigIntegerField(default=0)
+
+
+class LaunchDay(models.Model):
+    """A day, by the clock, on which the desktop app was launched: a note's time in the trash is
+    counted in these days too, so that a clock set days ahead for a while does not empty the
+    trash early (trash.py)."""
+
+    day = models.DateField(unique=True)

@@ -1,13 +1,15 @@
-"""Notes in the trash for more than 30 days are deleted for good when the app starts (the shell's
-database_ready signal, which the notes app listens to)."""
+"""Notes in the trash for more than 30 days, on 30 days the app ran, are deleted for good when the
+app starts (the shell's database_ready signal, which the notes app listens to)."""
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from django.utils.timezone import localdate
 
 from django_desktop_shell.process import site
 
-from embedded_site.notes.models import Note
+from embedded_site.notes.models import Note, LaunchDay
+from embedded_site.notes.trash import purge_expired_trash_at_launch
 
 pytestmark = pytest.mark.desktop  # a desktop launch
 
@@ -21,11 +23,46 @@ def test_starting_purges_notes_trashed_more_than_30_days_ago_with_their_files(
     Note.objects.filter(pk=expired.pk).update(trashed_at=now - timedelta(days=30, minutes=1))
     make_note(title="recently trashed", trashed_at=now - timedelta(days=29, hours=23))
     make_note(title="old but kept", created=now - timedelta(days=400), updated=now - timedelta(days=400))
+    ran_on_days_before(now, 30)
     assert len(list(attachments_dir.iterdir())) == 1
     with django_capture_on_commit_callbacks(execute=True):
         site.start()
     assert sorted(Note.objects.values_list("title", flat=True)) == ["old but kept", "recently trashed"]
     assert list(attachments_dir.iterdir()) == []
+
+
+def ran_on_days_before(now: datetime, count: int) -> None:
+    LaunchDay.objects.bulk_create(LaunchDay(day=localdate(now - timedelta(days=number))) for number in range(1, count + 1))
+
+
+def titles() -> list[str]:
+    return sorted(Note.objects.values_list("title", flat=True))
+
+
+def test_a_clock_set_a_month_ahead_for_a_day_does_not_empty_the_trash(make_note):
+    # The launch on the wrong day purged every note trashed more than 30 days before it, a sync
+    # carried that to every device, and the notes were gone when the clock came back.
+    now = datetime.now(timezone.utc)
+    ran_on_days_before(now, 14)  # every day for two weeks
+    make_note(title="trashed last week", trashed_at=now - timedelta(days=7))
+    purge_expired_trash_at_launch(now + timedelta(days=40))  # the wrong day
+    purge_expired_trash_at_launch(now)  # the clock put right
+    assert titles() == ["trashed last week"]
+    for day in range(1, 23):  # the wrong day counted as one day the app ran, not forty
+        purge_expired_trash_at_launch(now + timedelta(days=day))
+    assert titles() == ["trashed last week"]
+    purge_expired_trash_at_launch(now + timedelta(days=23, hours=1))  # 30 days by the clock, and 31 days the app ran on
+    assert titles() == []
+
+
+def test_an_app_opened_now_and_then_keeps_a_trashed_note_until_it_has_run_on_30_days_since(make_note):
+    now = datetime.now(timezone.utc)
+    make_note(title="trashed long ago", trashed_at=now - timedelta(days=90))
+    ran_on_days_before(now, 28)
+    purge_expired_trash_at_launch(now)  # the 29th day it ran on since
+    assert titles() == ["trashed long ago"]
+    purge_expired_trash_at_launch(now + timedelta(days=1))  # the 30th
+    assert titles() == []
 
 
 def test_starting_removes_what_jobs_of_an_earlier_run_left(db):
