@@ -107,7 +107,8 @@ def read_import_file(file: BinaryIO, spool: BinaryIO, changed: list | None = Non
     is_zip = zipfile.is_zipfile(file) or starts_as_zip(file)
     file.seek(0)  # is_zipfile leaves the file wherever its search ended
     try:
-        sources = markdown_sources(file) if is_zip else json_sources(file, AttachmentSpool(spool), [] if changed is None else changed)
+        changed = [] if changed is None else changed
+        sources = markdown_sources(file) if is_zip else json_sources(file, AttachmentSpool(spool), changed)
         records = [
             {**valid_record(where, raw), "attachments": attachments, "revisions": valid_revisions(where, raw),
              "file_modified": file_modified}

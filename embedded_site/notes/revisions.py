@@ -350,9 +350,8 @@ def prune_in_background() -> threading.Thread:
 EXPORTED_FIELDS = ("created", "saved_at", "reason", "title", "tags", "pinned", "body", "summary")
 
 
-def exported(owner, note_uid: str) -> list[dict]:
-    """The revisions of the owner's note for the JSON export, oldest first."""
-    revisions = list(Revision.objects.owned_by(owner).filter(note__uid=note_uid).order_by("pk"))
+def exported(revisions: list[Revision]) -> list[dict]:
+    """A note's revisions, all of them, oldest first, for the JSON export."""
     texts = bodies(revisions)
     return [
         {
