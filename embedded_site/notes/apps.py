@@ -16,11 +16,13 @@ class NotesConfig(AppConfig):
         temporary file there is a write cut short. A `manage` command does not get here."""
         from embedded_site.notes.attachments import remove_partial_files
         from embedded_site.notes.jobs import remove_job_leftovers
+        from embedded_site.notes.launch_days import record_launch
         from embedded_site.notes.owners import local_owner
         from embedded_site.notes.revisions import prune_in_background
         from embedded_site.notes.trash import purge_expired_trash_at_launch
 
         local_owner()  # created now, outside any request's read-only transaction
+        record_launch()
         purge_expired_trash_at_launch()
         remove_partial_files()
         remove_job_leftovers()

@@ -244,8 +244,6 @@ class ChangeCounter(models.Model):
 
 
 class LaunchDay(models.Model):
-    """A day, by the clock, on which the desktop app was launched: a note's time in the trash is
-    counted in these days too, so that a clock set days ahead for a while does not empty the
-    trash early (trash.py)."""
+    """A day, by the clock, on which the desktop app was launched (launch_days.py)."""
 
     day = models.DateField(unique=True)

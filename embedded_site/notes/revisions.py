@@ -30,6 +30,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from embedded_site.notes import launch_days
 from embedded_site.notes.forms import prohibit_surrogates
 from embedded_site.notes.models import TITLE_MAX_LENGTH, Note, Revision
 from embedded_site.notes.tagging import NoteTags
@@ -297,9 +298,13 @@ def kept_for() -> timedelta:
 
 
 def prune_expired(now: datetime | None = None) -> int:
-    """Delete the revisions older than the setting, one note a transaction (short write locks);
-    the revisions kept that were compressed against a deleted one are compressed again."""
-    cutoff = (now or timezone.now()) - kept_for()
+    """Delete the revisions older than the setting (a server's upkeep)."""
+    return prune_before((now or timezone.now()) - kept_for())
+
+
+def prune_before(cutoff: datetime) -> int:
+    """Delete the revisions made before `cutoff`, one note a transaction (short write locks); the
+    revisions kept that were compressed against a deleted one are compressed again."""
     note_ids = list(Revision.objects.filter(created__lt=cutoff).values_list("note_id", flat=True).distinct())
     deleted = 0
     for note_id in note_ids:
@@ -328,11 +333,13 @@ def prune_note(note_id: int, cutoff: datetime) -> int:
 
 
 def prune_in_background() -> threading.Thread:
-    """Prune off the request path: in a thread of its own, with its own connection."""
+    """At a launch, prune the revisions older than the setting by the clock and in launch days
+    (launch_days.py), off the request path: in a thread of its own, with its own connection."""
+    cutoff = launch_days.cutoff(kept_for())
 
     def run() -> None:
         try:
-            count = prune_expired()
+            count = prune_before(cutoff) if cutoff else 0
             if count:
                 logger.info("Pruned %d revisions older than %d days", count, kept_for().days)
         except Exception:

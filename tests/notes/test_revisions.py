@@ -235,7 +235,8 @@ def test_pruning_deletes_old_revisions_and_keeps_the_rest_readable(note, setting
 def test_the_prune_runs_in_a_thread_of_its_own_at_start(db, monkeypatch):
     ran = threading.Event()
     threads = []
-    monkeypatch.setattr(revisions, "prune_expired", lambda: threads.append(threading.current_thread().name) or ran.set() or 0)
+    monkeypatch.setattr(revisions.launch_days, "cutoff", lambda kept_for: timezone.now() - kept_for)
+    monkeypatch.setattr(revisions, "prune_before", lambda cutoff: threads.append(threading.current_thread().name) or ran.set() or 0)
     NotesConfig.tidy_at_start()
     assert ran.wait(5)
     assert threads == ["notedesk-prune-revisions"]

@@ -1,14 +1,18 @@
 """Notes in the trash for more than 30 days, on 30 days the app ran, are deleted for good when the
-app starts (the shell's database_ready signal, which the notes app listens to)."""
+app starts (the shell's database_ready signal, which the notes app listens to); so are revisions
+older than they are kept for, in days the app ran too (launch_days.py)."""
 
 from datetime import datetime, timedelta, timezone
+from unittest import mock
 
 import pytest
 from django.utils.timezone import localdate
 
 from django_desktop_shell.process import site
 
-from embedded_site.notes.models import Note, LaunchDay
+from embedded_site.notes import revisions
+from embedded_site.notes.models import LaunchDay, Note, Revision
+from embedded_site.notes.launch_days import record_launch
 from embedded_site.notes.trash import purge_expired_trash_at_launch
 
 pytestmark = pytest.mark.desktop  # a desktop launch
@@ -35,6 +39,14 @@ def ran_on_days_before(now: datetime, count: int) -> None:
     LaunchDay.objects.bulk_create(LaunchDay(day=localdate(now - timedelta(days=number))) for number in range(1, count + 1))
 
 
+def launch_on(moment: datetime) -> None:
+    """A launch's upkeep (as NotesConfig.tidy_at_start's) with the clock at `moment`, its pruning waited for."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        record_launch()
+        purge_expired_trash_at_launch()
+        revisions.prune_in_background().join(30)
+
+
 def titles() -> list[str]:
     return sorted(Note.objects.values_list("title", flat=True))
 
@@ -45,23 +57,39 @@ def test_a_clock_set_a_month_ahead_for_a_day_does_not_empty_the_trash(make_note)
     now = datetime.now(timezone.utc)
     ran_on_days_before(now, 14)  # every day for two weeks
     make_note(title="trashed last week", trashed_at=now - timedelta(days=7))
-    purge_expired_trash_at_launch(now + timedelta(days=40))  # the wrong day
-    purge_expired_trash_at_launch(now)  # the clock put right
+    launch_on(now + timedelta(days=40))  # the wrong day
+    launch_on(now)  # the clock put right
     assert titles() == ["trashed last week"]
     for day in range(1, 23):  # the wrong day counted as one day the app ran, not forty
-        purge_expired_trash_at_launch(now + timedelta(days=day))
+        launch_on(now + timedelta(days=day))
     assert titles() == ["trashed last week"]
-    purge_expired_trash_at_launch(now + timedelta(days=23, hours=1))  # 30 days by the clock, and 31 days the app ran on
+    launch_on(now + timedelta(days=23, hours=1))  # 30 days by the clock, and 31 days the app ran on
     assert titles() == []
+
+
+@pytest.mark.django_db(transaction=True)  # the pruning's thread has a connection of its own
+def test_a_clock_set_a_year_ahead_for_a_day_keeps_the_notes_history(make_note, settings):
+    # That launch pruned every revision kept more than 90 days before the wrong date: all of them.
+    settings.NOTEDESK_REVISIONS_KEPT_DAYS = 90
+    now = datetime.now(timezone.utc)
+    ran_on_days_before(now, 100)
+    note = make_note(title="Plan")
+    revisions.keep(note.pk, "edit", created=now - timedelta(days=30))
+    launch_on(now + timedelta(days=365))
+    launch_on(now)
+    assert Revision.objects.filter(note=note).count() == 1
+    for day in range(1, 61):  # 90 days by the clock, 91 launches
+        launch_on(now + timedelta(days=day, hours=1))
+    assert not Revision.objects.exists()
 
 
 def test_an_app_opened_now_and_then_keeps_a_trashed_note_until_it_has_run_on_30_days_since(make_note):
     now = datetime.now(timezone.utc)
     make_note(title="trashed long ago", trashed_at=now - timedelta(days=90))
     ran_on_days_before(now, 28)
-    purge_expired_trash_at_launch(now)  # the 29th day it ran on since
+    launch_on(now)  # the 29th day it ran on since
     assert titles() == ["trashed long ago"]
-    purge_expired_trash_at_launch(now + timedelta(days=1))  # the 30th
+    launch_on(now + timedelta(days=1))  # the 30th
     assert titles() == []
 
 

@@ -1,5 +1,5 @@
-"""The days the desktop app was launched on (models.LaunchDay): a note is purged once it has been
-in the trash for 30 of them, as well as 30 days by the clock."""
+"""The days the desktop app was launched on (launch_days.py): what a launch deletes for its age
+must be that old in these days too."""
 
 from django.db import migrations, models
 
