@@ -63,7 +63,7 @@ MAX_FILE_SIZE = 8 * 1024 * 1024
 MAX_TOTAL_SIZE = 512 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_XML_DEPTH = 100
-SKIPPED_SHOWN = 50
+SKIPPED_SHOWN = 2000  # in the job's result: each one, for an archive of hundreds of videos over the limit
 # The uids of imported notes: uuid5 of where each came from, in this namespace.
 NAMESPACE = uuid.UUID("6f1c9a52-3f0e-4b7a-9d55-2c1b8e7a4d10")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:(.*?)\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)

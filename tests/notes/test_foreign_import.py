@@ -162,6 +162,17 @@ def test_a_linked_file_over_the_attachment_limit_is_left_out_saying_so(tmp_path,
     assert "larger than the limit for an attachment" in found.skipped[0].reason
 
 
+def test_every_one_of_hundreds_of_videos_over_the_attachment_limit_is_listed_for_the_person(tmp_path, settings):
+    # The job listed the first 50 ("And 250 more, not listed here."): which videos to keep
+    # elsewhere could not be told.
+    settings.NOTEDESK_MAX_ATTACHMENT_SIZE = 10
+    for number in range(300):
+        (tmp_path / f"Trip {number}.md").write_text(f"![[trip {number}.mp4]]")
+        (tmp_path / f"trip {number}.mp4").write_bytes(b"a long video")
+    listed = read_markdown_source(tmp_path).result()["skipped_files"]
+    assert sorted(item["path"] for item in listed) == sorted(f"trip {number}.mp4" for number in range(300))
+
+
 def test_a_zipped_vault_imports_its_linked_files_and_a_second_import_adds_none(api):
     content = zipped({"vault/Daily/Today.md": "# Today\n![[photo.jpg]] see [[plan]]", "vault/plan.md": "---\ntitle: The plan\n---\n",
                       "vault/Daily/photo.jpg": b"\xff\xd8 a photo", "vault/../outside.jpg": b"x"})

@@ -77,7 +77,7 @@ async function importNotes(startImport, onImported) {
   } catch { hideProgress(); }
 }
 
-// Every file an import left out or changed (a title given to tell two notes apart, a tag cut), with why (the job lists the first 50).
+// Every file an import left out or changed (a title given to tell two notes apart, a tag cut), with why (the job lists the first 2,000).
 function showSkipped(count, listed) {
   $('skippedFilesList').replaceChildren(...listed.map(({ path, reason }) => {
     const item = document.createElement('li');
