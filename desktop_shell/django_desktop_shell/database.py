@@ -26,7 +26,7 @@ import os
 import pkgutil
 import sqlite3
 import threading
-from contextlib import closing
+from contextlib import closing, suppress
 from datetime import datetime, timedelta, timezone
 from importlib import import_module
 from pathlib import Path
@@ -43,7 +43,7 @@ BACKUPS_KEPT = 5
 BACKUP_EVERY = timedelta(days=1)
 BACKUP_STAMP = "%Y%m%d-%H%M%S-%f"  # in the backup's name, which orders the backups
 FOLD_WAIT_S = 0.5  # well within the 1.5 s a stop signal leaves the process
-BACKUP_FINISH_WAIT_S = 0.5  # with FOLD_WAIT_S, within those 1.5 s too
+BACKUP_FINISH_WAIT_S = 0.3  # twice, with FOLD_WAIT_S, within those 1.5 s too
 logger = logging.getLogger(__name__)
 
 
@@ -325,8 +325,9 @@ class BackgroundBackup:
         with backup.guard:
             backup.stopping.set()
             if backup.open is not None:
-                backup.open.interrupt()
-        backup.thread.join()
+                with suppress(sqlite3.ProgrammingError):  # closed already, between its two connections
+                    backup.open.interrupt()
+        backup.thread.join(BACKUP_FINISH_WAIT_S)  # a thread still waiting for the lock ends with the process
 
     def opened(self, connection: sqlite3.Connection) -> None:
         with self.guard:
