@@ -63,6 +63,9 @@ MAX_FILE_SIZE = 8 * 1024 * 1024
 MAX_TOTAL_SIZE = 512 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_XML_DEPTH = 100
+# What to do instead: a folder is read file by file, with no total limit.
+UNPACK_IT = ("Unpack it, and import the folder with Import Markdown… in the Notedesk window: a folder has no such limit "
+             "(only its files larger than an attachment may be are left out, each listed).")
 SKIPPED_SHOWN = 2000  # in the job's result: each one, for an archive of hundreds of videos over the limit
 # The uids of imported notes: uuid5 of where each came from, in this namespace.
 NAMESPACE = uuid.UUID("6f1c9a52-3f0e-4b7a-9d55-2c1b8e7a4d10")
@@ -182,7 +185,8 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
             if read_at_most < 0:  # one small file linked from many notes: a copy of it each
                 raise ImportFileError(
                     "The notes in this zip file and the files they link to (each counted once for every note that "
-                    f"links to it) add up to more than {filesizeformat(vault.size_limit)}: too large to import at once."
+                    f"links to it) add up to more than {filesizeformat(vault.size_limit)}: too large to import at once. "
+                    + UNPACK_IT
                 )
         attachments = [attachment for path in linked if (attachment := attachment_of(path, vault, found))]
         raw = fitted(note["path"], {key: value for key, value in note.items() if key not in ("path", "name")}, found.skipped)
@@ -414,7 +418,9 @@ def check_archive_size(kind: str, files: int, total_size: int) -> None:
     if files > MAX_FILES:
         raise ImportFileError(f"The {kind} file has more than {MAX_FILES:,} files: import it in parts.")
     if total_size > MAX_TOTAL_SIZE:
-        raise ImportFileError(f"The files in this {kind} file are too large to import at once.")
+        raise ImportFileError(
+            f"The files in this {kind} file add up to {filesizeformat(total_size)} once unpacked, more than the "
+            f"{filesizeformat(MAX_TOTAL_SIZE)} an archive may hold to be imported at once. {UNPACK_IT}")
 
 
 def archived_folder(notes: list[Entry]) -> str:
