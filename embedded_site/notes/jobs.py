@@ -24,7 +24,6 @@ from django.db import DatabaseError, connection
 
 from django_desktop_shell.files import durable_file
 from embedded_site.notes.exporting import ExportError, export_json, export_markdown
-from embedded_site.notes.foreign_import import ForeignSource
 from embedded_site.notes.importing import ImportFileError, import_notes, imports_folder, read_import_file
 from embedded_site.notes.progress import Progress
 from django_desktop_shell.storage_errors import BUSY, DISK_ERROR, FULL, READ_ONLY, storage_problem
@@ -187,6 +186,9 @@ def start_import(owner, source: Path, *, remove_source: bool) -> Job:
 
 def import_export_file(owner, job: Job, source: Path) -> None:
     """Import the Notedesk export at `source` (JSON, or a zip of Markdown notes) in the job."""
+    # Not at the top: this module is imported at each launch, before the first screen, which this one would hold up.
+    from embedded_site.notes.foreign_import import ForeignSource
+
     changed = ForeignSource()
     with ExitStack() as open_files:
         try:
