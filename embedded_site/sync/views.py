@@ -14,11 +14,13 @@ from django_desktop_shell.errors import error_response
 
 from embedded_site.notes.api import ApiError, api_view, json_object, valid
 from embedded_site.sync import blobs, protocol, store
-from embedded_site.sync.wire import PROTOCOL, WireError, read_note, read_sha256
+from embedded_site.sync.wire import MAX_VERSION, PROTOCOL, WireError, read_note, read_sha256
 
 MAX_PULL = 500
 MAX_PUSH = 200
 MAX_HASHES = 1000
+# A change number, kept in a BigIntegerField: a larger one reached the database, whose refusal was a 500.
+MAX_SEQ = 2**62
 
 
 def device_view(view):
@@ -50,7 +52,7 @@ def device_view(view):
 
 
 class PullForm(forms.Form):
-    since = forms.IntegerField(min_value=0, max_value=2**62)
+    since = forms.IntegerField(min_value=0, max_value=MAX_SEQ)
     limit = forms.IntegerField(required=False, min_value=1, max_value=MAX_PULL)
 
 
@@ -89,8 +91,10 @@ def read_client(raw: object) -> tuple[str, int] | None:
     if raw is None:
         return None
     if (not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not 0 < len(raw["id"]) <= 100
-            or not isinstance(raw.get("last_seq"), int) or isinstance(raw["last_seq"], bool) or raw["last_seq"] < 0):
-        raise ApiError(400, "client: must be {\"id\": text of 1 to 100 characters, \"last_seq\": a whole number}.")
+            or not isinstance(raw.get("last_seq"), int) or isinstance(raw["last_seq"], bool)
+            or not 0 <= raw["last_seq"] <= MAX_SEQ):
+        raise ApiError(400, "client: must be {\"id\": text of 1 to 100 characters, \"last_seq\": a whole number "
+                       f"from 0 to {MAX_SEQ}}}.")
     return raw["id"], raw["last_seq"]
 
 
@@ -101,7 +105,7 @@ def read_change(item: object, where: str) -> dict:
         change_id, base = item.get("change_id"), item.get("base_version")
         if not isinstance(change_id, str) or not 0 < len(change_id) <= 100:
             raise WireError(f"{where}: change_id: must be text of 1 to 100 characters")
-        if base is not None and (not isinstance(base, int) or isinstance(base, bool) or base < 1):
+        if base is not None and (not isinstance(base, int) or isinstance(base, bool) or not 1 <= base <= MAX_VERSION):
             raise WireError(f"{where}: base_version: must be a version number, or null for a note new to the server")
         return {"change_id": change_id, "base_version": base, "note": read_note(item.get("note"), where)}
     except WireError as error:

@@ -163,3 +163,16 @@ def test_a_device_whose_change_numbers_went_back_is_told_to_start_afresh_and_not
     titles = [note["title"] for note in call(sync_server, "GET", "changes/?since=0", token=token)[1]["changes"]]
     assert titles == ["Before the copy"]
     assert call(sync_server, "POST", "changes/", {"client": {"id": "c0ffee", "last_seq": "7"}, "changes": []}, token)[0] == 400
+
+
+@pytest.mark.parametrize(("field", "change"), [
+    ("client", {"client": {"id": "c0ffee", "last_seq": 2**64}}),
+    ("change 1: base_version", {"base_version": 2**64}),
+])
+def test_a_number_no_database_can_store_is_a_400_and_nothing_is_applied(sync_server, token, field, change):
+    """Until this, a client's last_seq past PostgreSQL's bigint was a 500 ("Something went wrong
+    on our side"), and a base_version past any version was taken as one."""
+    status, answer = call(sync_server, "POST", "changes/", {"client": change.get("client"), "changes": [
+        {"change_id": "c0ffee:1:aa", "base_version": change.get("base_version"), "note": a_note()}]}, token)
+    assert status == 400 and answer["error"].startswith(f"{field}: ")
+    assert call(sync_server, "GET", "changes/?since=0", token=token)[1]["changes"] == []
