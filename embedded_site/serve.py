@@ -7,6 +7,7 @@ so that the client's address, which the login limit counts, and the scheme are t
 """
 
 import os
+import sys
 
 import waitress
 
@@ -18,6 +19,8 @@ def main() -> None:
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()
+    if problem := database_problem():
+        sys.exit(f"Notedesk does not start: {problem}")
     # Imported once Django is set up: they use its models and settings.
     from embedded_site.accounts import body_refusal, largest_body
     from embedded_site.notes.upkeep import keep_up_in_background
@@ -45,6 +48,24 @@ def main() -> None:
     server.channel_class = guarded_channel(BodyGuard(limit=largest_body(), refusal=body_refusal))
     server.print_listen("Serving on http://{}:{}")
     server.run()
+
+
+def database_problem() -> str | None:
+    """Why the database cannot serve, in words; None when it can. Until this, the server started
+    all the same and answered every request with a 500 (a wrong password, a database not yet
+    migrated after an upgrade), which only the log's tracebacks explained."""
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as error:
+        return f"cannot reach the database of DATABASE_URL: {str(error).strip()}"
+    if pending:
+        return (f"the database lacks {len(pending)} migration(s) of this version: "
+                "run `python -m django migrate` first (docs/server.md).")
+    return None
 
 
 if __name__ == "__main__":
