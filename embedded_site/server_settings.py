@@ -173,6 +173,7 @@ WHITENOISE_USE_FINDERS = True  # the UI's few static files, served from the sour
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"dated": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "dated"}},
     "root": {"handlers": ["console"], "level": environment("NOTEDESK_LOG_LEVEL", "INFO")},
 }

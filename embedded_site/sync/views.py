@@ -1,6 +1,7 @@
 """The sync endpoints of the server, under /api/sync/v1/ (docs/api.md, docs/sync.md). A device
 is known by its token alone: `Authorization: Bearer <token>`; no session, no CSRF token."""
 
+import logging
 from functools import wraps
 
 from django import forms
@@ -16,6 +17,8 @@ from embedded_site.notes.api import ApiError, api_view, json_object, valid
 from embedded_site.sync import blobs, protocol, store
 from embedded_site.sync.wire import MAX_VERSION, PROTOCOL, WireError, read_note, read_sha256
 
+logger = logging.getLogger(__name__)
+
 MAX_PULL = 500
 MAX_PUSH = 200
 MAX_HASHES = 1000
@@ -29,7 +32,7 @@ def device_view(view):
     The token is checked before the view's read snapshot (api_view) begins: noting the device's
     use is a write, which a GET's snapshot on PostgreSQL would refuse when another request of the
     same device wrote that row meanwhile ("could not serialize access")."""
-    answering = api_view(view)
+    answering = api_view(refusals_logged(view))
 
     @login_not_required
     @csrf_exempt
@@ -37,18 +40,36 @@ def device_view(view):
     def authenticated(request, *args, **kwargs):
         if not getattr(settings, "NOTEDESK_SERVER", False):
             return error_response(request, 404, "This is a Notedesk device: it syncs with a server, and is not one.")
-        from embedded_site.devices.tokens import bearer_token, device_for_token  # a server's app: not on a desktop
+        from embedded_site.devices.tokens import bearer_token, device_for_token, refused_device  # a server's app
 
         token = bearer_token(request.headers.get("Authorization", ""))
         if not token:
+            logger.warning("Sync refused a request from %s without a device token.", request.META.get("REMOTE_ADDR"))
             return error_response(request, 401, "Sync needs a device token: send it as `Authorization: Bearer <token>`.")
         device = device_for_token(token)
         if device is None:
+            logger.warning("Sync refused a request from %s with %s.", request.META.get("REMOTE_ADDR"), refused_device(token))
             return error_response(request, 401, "This device token is unknown or was revoked. Create a new device on the server.")
         request.device = device
         return answering(request, device.owner, *args, **kwargs)
 
     return authenticated
+
+
+def refusals_logged(view):
+    """The view, its refusals logged with the device and the reason (never a note's text: the
+    reasons name a field and a limit), so the host can tell why someone's device does not sync."""
+
+    @wraps(view)
+    def logging_refusals(request, owner, *args, **kwargs):
+        try:
+            return view(request, owner, *args, **kwargs)
+        except ApiError as error:
+            logger.warning("Sync refused %s %s from device %d (%r of %s): %d %s", request.method, request.path,
+                           request.device.pk, request.device.name, owner.username, error.status, error.message)
+            raise
+
+    return logging_refusals
 
 
 class PullForm(forms.Form):

@@ -3,6 +3,7 @@ a replayed push, conflicts, contents by hash."""
 
 import hashlib
 import json
+import re
 import threading
 import urllib.error
 import urllib.request
@@ -176,3 +177,19 @@ def test_a_number_no_database_can_store_is_a_400_and_nothing_is_applied(sync_ser
         {"change_id": "c0ffee:1:aa", "base_version": change.get("base_version"), "note": a_note()}]}, token)
     assert status == 400 and answer["error"].startswith(f"{field}: ")
     assert call(sync_server, "GET", "changes/?since=0", token=token)[1]["changes"] == []
+
+
+def test_the_servers_log_says_which_device_was_refused_and_why_without_the_notes_text(sync_server, token):
+    """Until this, the log said "Bad Request: /api/sync/v1/changes/" and "Unauthorized: …": not
+    whose device, nor why, so the host could not tell why someone's laptop stopped syncing."""
+    secret_title = "Diary entry nobody else reads"
+    call(sync_server, "POST", "changes/", {"changes": [
+        {"change_id": "a:1", "base_version": None, "note": a_note(title=secret_title, pinned="yes")}]}, token)
+    sync_server.revoke("script")
+    call(sync_server, "GET", "changes/?since=0", token=token)
+    call(sync_server, "GET", "changes/?since=0", token="ndt_never-made")
+    log = sync_server.log.read_text()
+    assert re.search(r"Sync refused POST /api/sync/v1/changes/ from device \d+ \('script' of person\): 400 change 1: pinned:", log)
+    assert re.search(r"with the token of device \d+ \('script' of person\), revoked 20", log)
+    assert "with a token this server never made." in log
+    assert secret_title not in log and token not in log
