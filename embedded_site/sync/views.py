@@ -7,7 +7,7 @@ from functools import wraps
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -88,6 +88,8 @@ def changes(request, owner):
 
 def push(request, owner):
     payload = json_object(request)
+    if payload.get("protocol", PROTOCOL) != PROTOCOL:
+        raise ApiError(400, protocol_mismatch(payload["protocol"]))
     listed = payload.get("changes")
     if not isinstance(listed, list) or len(listed) > MAX_PUSH:
         raise ApiError(400, f"changes: must be a list of at most {MAX_PUSH} changes.")
@@ -104,6 +106,19 @@ def push(request, owner):
             raise ApiError(409, f"{error} Upload it to /api/sync/v1/contents/<sha256>/ first.",
                            results=results) from None
     return JsonResponse({"protocol": PROTOCOL, "device": request.device.name, "results": results})
+
+
+def protocol_mismatch(theirs: object) -> str:
+    return (f"This server speaks sync protocol version {PROTOCOL}, and this device version {theirs}: "
+            "update Notedesk on the server, or on the device, whichever is older. Nothing was applied.")
+
+
+@login_not_required
+@csrf_exempt
+def other_protocol(request, version: int, rest: str):
+    if version == PROTOCOL or not getattr(settings, "NOTEDESK_SERVER", False):
+        raise Http404
+    return error_response(request, 404, protocol_mismatch(version), protocol=PROTOCOL)
 
 
 def read_client(raw: object) -> tuple[str, int] | None:

@@ -193,3 +193,19 @@ def test_the_servers_log_says_which_device_was_refused_and_why_without_the_notes
     assert re.search(r"with the token of device \d+ \('script' of person\), revoked 20", log)
     assert "with a token this server never made." in log
     assert secret_title not in log and token not in log
+
+
+def test_a_device_of_another_protocol_version_is_told_which_this_server_speaks_and_nothing_is_applied(sync_server, token):
+    """A newer Notedesk on a device, the server not yet updated: until this, its requests to
+    /api/sync/v2/ were a bare "not found", and a v2 push to v1's address was applied as v1."""
+    request = urllib.request.Request(f"{sync_server.url}/api/sync/v2/changes/?since=0", headers={"Authorization": f"Bearer {token}"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    answer = json.loads(refused.value.read())
+    assert (refused.value.code, answer["protocol"]) == (404, 1)
+    assert answer["error"].startswith("This server speaks sync protocol version 1, and this device version 2: update Notedesk")
+    status, answer = call(sync_server, "POST", "changes/", {"protocol": 2, "changes": [
+        {"change_id": "a:1", "base_version": None, "note": a_note()}]}, token)
+    assert status == 400 and "version 2" in answer["error"]
+    assert call(sync_server, "GET", "changes/?since=0", token=token)[1]["changes"] == []
+    assert call(sync_server, "GET", "nowhere/", token=token)[0] == 404
