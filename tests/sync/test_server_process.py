@@ -6,6 +6,8 @@ import re
 import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 import uuid
 
 import pytest
@@ -69,3 +71,17 @@ def test_the_server_does_not_start_on_a_database_it_cannot_serve_from(sync_postg
                              capture_output=True, text=True, timeout=120)
     assert started.returncode == 1
     assert re.match(f"Notedesk does not start: {message}", started.stderr)
+
+
+def test_a_request_through_a_proxy_the_server_does_not_trust_is_named_in_the_log_once(sync_server):
+    """Behind nginx without TRUSTED_PROXY: until this, HTTPS requests were redirected to HTTPS for
+    ever, and the log said nothing of why."""
+    for _ in range(2):
+        request = urllib.request.Request(f"{sync_server.url}/api/sync/v1/changes/?since=0", headers={
+            "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"})
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(request, timeout=30)
+    log = sync_server.log.read_text()
+    assert log.count("A request came through a reverse proxy (X-Forwarded-For, X-Forwarded-Proto, …) from 127.0.0.1, "
+                     "which TRUSTED_PROXY does not name: its headers are ignored") == 1
+    assert "Set TRUSTED_PROXY to the proxy's address (docs/server.md, Behind nginx)." in log
