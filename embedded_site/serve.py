@@ -26,6 +26,8 @@ def main() -> None:
     if problem := database_problem():
         sys.exit(f"Notedesk does not start: {problem}")
     # Imported once Django is set up: they use its models and settings.
+    from django.conf import settings
+
     from embedded_site.accounts import body_refusal, largest_body
     from embedded_site.notes.upkeep import keep_up_in_background
 
@@ -45,9 +47,9 @@ def main() -> None:
         proxy = {"clear_untrusted_proxy_headers": False}
     server = waitress.create_server(
         application,
-        host=os.environ.get("HOST", "127.0.0.1"),
-        port=int(os.environ.get("PORT", "8000")),
-        threads=int(os.environ.get("THREADS", "8")),
+        host=settings.SERVE_HOST,
+        port=settings.SERVE_PORT,
+        threads=settings.SERVE_THREADS,
         # waitress refuses a body of max_request_body_size bytes or more; the guard, before that, a stranger's.
         max_request_body_size=largest_body() + 1,
         ident="Notedesk",

@@ -81,6 +81,10 @@ def database(url: str) -> dict:
 
 
 NOTEDESK_SERVER = True
+# Where waitress listens, and its threads (serve.py).
+SERVE_HOST = environment("HOST", "127.0.0.1")
+SERVE_PORT = number("PORT", "8000")
+SERVE_THREADS = number("THREADS", "8")
 identity = load_identity(BASE_DIR)
 DESKTOP_APP_NAME = identity.name
 DESKTOP_APP_VERSION = identity.version

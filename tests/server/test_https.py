@@ -88,6 +88,7 @@ def test_a_missing_setting_says_which():
     ("NOTEDESK_HTTPS", "ture", "NOTEDESK_HTTPS is 'ture': set it to 1 or 0"),
     ("NOTEDESK_HTTPS", "", "NOTEDESK_HTTPS is '': set it to 1 or 0"),
     ("NOTEDESK_HSTS_SECONDS", "1y", "NOTEDESK_HSTS_SECONDS is '1y': set it to a whole number"),
+    ("PORT", "eighty", "PORT is 'eighty': set it to a whole number"),
 ])
 def test_a_wrong_setting_stops_the_start_saying_what_is_wrong(setting, value, message):
     """Until this, each started: a short key, an empty host list (every request a 400), a typo in
