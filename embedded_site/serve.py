@@ -32,7 +32,6 @@ def main() -> None:
     from embedded_site.notes.upkeep import keep_up_in_background
 
     keep_up_in_background()
-    proxy = {}
     if trusted := os.environ.get("TRUSTED_PROXY"):
         proxy = {
             "trusted_proxy": trusted,
