@@ -6,11 +6,16 @@ headers waitress takes from it (by default x-forwarded-for x-forwarded-proto x-f
 so that the client's address, which the login limit counts, and the scheme are the real ones.
 """
 
+import logging
 import os
+import sys
 
 import waitress
+from waitress.proxy_headers import PROXY_HEADERS, clear_untrusted_headers
 
 from django_desktop_shell.process.server import BodyGuard, guarded_channel
+
+logger = logging.getLogger("embedded_site.serve")  # run as __main__
 
 
 def main() -> None:
@@ -18,12 +23,15 @@ def main() -> None:
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()
+    if problem := database_problem():
+        sys.exit(f"Notedesk does not start: {problem}")
     # Imported once Django is set up: they use its models and settings.
+    from django.conf import settings
+
     from embedded_site.accounts import body_refusal, largest_body
     from embedded_site.notes.upkeep import keep_up_in_background
 
     keep_up_in_background()
-    proxy = {}
     if trusted := os.environ.get("TRUSTED_PROXY"):
         proxy = {
             "trusted_proxy": trusted,
@@ -32,11 +40,15 @@ def main() -> None:
             ),
             "clear_untrusted_proxy_headers": True,
         }
+    else:
+        # The proxy headers are cleared by the wrapper, once it has looked at them, not by waitress before it.
+        application = warning_of_an_untrusted_proxy(application)
+        proxy = {"clear_untrusted_proxy_headers": False}
     server = waitress.create_server(
         application,
-        host=os.environ.get("HOST", "127.0.0.1"),
-        port=int(os.environ.get("PORT", "8000")),
-        threads=int(os.environ.get("THREADS", "8")),
+        host=settings.SERVE_HOST,
+        port=settings.SERVE_PORT,
+        threads=settings.SERVE_THREADS,
         # waitress refuses a body of max_request_body_size bytes or more; the guard, before that, a stranger's.
         max_request_body_size=largest_body() + 1,
         ident="Notedesk",
@@ -45,6 +57,48 @@ def main() -> None:
     server.channel_class = guarded_channel(BodyGuard(limit=largest_body(), refusal=body_refusal))
     server.print_listen("Serving on http://{}:{}")
     server.run()
+
+
+def warning_of_an_untrusted_proxy(application):
+    """The application, saying once in the log when a request came through a reverse proxy that
+    TRUSTED_PROXY does not name, whose headers waitress would drop: behind nginx without
+    TRUSTED_PROXY, every request over HTTPS was redirected to HTTPS again (the browser: "too many
+    redirects"; NOTEDESK_PROXY_SSL_HEADER did not help, its header dropped), and the login limit
+    counted every person as the proxy's one address, with nothing in the log."""
+    warned = False
+
+    def warning_once(environ, start_response):
+        nonlocal warned
+        if not warned and any(f"HTTP_{header}" in environ for header in PROXY_HEADERS):
+            warned = True
+            logger.warning(
+                "A request came through a reverse proxy (X-Forwarded-For, X-Forwarded-Proto, …) from %s, which "
+                "TRUSTED_PROXY does not name: its headers are ignored, so requests made over HTTPS are redirected "
+                "to HTTPS again and again, and the login limit counts every person's failed logins as that one "
+                "address's. Set TRUSTED_PROXY to the proxy's address (docs/server.md, Behind nginx).",
+                environ.get("REMOTE_ADDR"))
+        clear_untrusted_headers(environ, PROXY_HEADERS)
+        return application(environ, start_response)
+
+    return warning_once
+
+
+def database_problem() -> str | None:
+    """Why the database cannot serve, in words; None when it can. Until this, the server started
+    all the same and answered every request with a 500 (a wrong password, a database not yet
+    migrated after an upgrade), which only the log's tracebacks explained."""
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as error:
+        return f"cannot reach the database of DATABASE_URL: {str(error).strip()}"
+    if pending:
+        return (f"the database lacks {len(pending)} migration(s) of this version: "
+                "run `python -m django migrate` first (docs/server.md).")
+    return None
 
 
 if __name__ == "__main__":

@@ -27,25 +27,74 @@ def environment(name: str, default: str | None = None) -> str:
     return value
 
 
+FLAG_VALUES = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
 def flag(name: str, default: bool) -> bool:
-    return environment(name, "1" if default else "0").strip().lower() in ("1", "true", "yes", "on")
+    value = environment(name, "1" if default else "0").strip().lower()
+    if value not in FLAG_VALUES:
+        # A typo must not turn a protection off: NOTEDESK_HTTPS=ture was taken as 0.
+        raise ImproperlyConfigured(f"{name} is {value!r}: set it to 1 or 0 (docs/server.md).")
+    return FLAG_VALUES[value]
+
+
+def number(name: str, default: str) -> int:
+    value = environment(name, default).strip()
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} is {value!r}: set it to a whole number (docs/server.md).")
+    return int(value)
 
 
 def names(name: str, default: str | None = None) -> list[str]:
     return [item.strip() for item in environment(name, default).split(",") if item.strip()]
 
 
+def secret_key() -> str:
+    """SECRET_KEY, refused when it is too short or too plain to keep sessions and device
+    accounts unforgeable (Django's own deploy check asks the same, but only when run)."""
+    key = environment("SECRET_KEY")
+    if len(key) < 50 or len(set(key)) < 5:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be 50 or more random characters (docs/server.md): make one with "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+    return key
+
+
+def allowed_hosts() -> list[str]:
+    hosts = names("ALLOWED_HOSTS")
+    if not hosts:
+        raise ImproperlyConfigured("ALLOWED_HOSTS is empty: every request would be refused. Set it to the host "
+                                   "names the server answers, comma-separated: notes.example.org (docs/server.md).")
+    return hosts
+
+
+def database(url: str) -> dict:
+    try:
+        parsed = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    except ValueError:
+        parsed = {"ENGINE": None}
+    if parsed["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_URL is not a PostgreSQL database's URL: the server's is "
+                                   "postgres://USER:PASSWORD@HOST:5432/NAME (docs/server.md).")
+    return parsed
+
+
 NOTEDESK_SERVER = True
+# Where waitress listens, and its threads (serve.py).
+SERVE_HOST = environment("HOST", "127.0.0.1")
+SERVE_PORT = number("PORT", "8000")
+SERVE_THREADS = number("THREADS", "8")
 identity = load_identity(BASE_DIR)
 DESKTOP_APP_NAME = identity.name
 DESKTOP_APP_VERSION = identity.version
 
-SECRET_KEY = environment("SECRET_KEY")
+SECRET_KEY = secret_key()
 DEBUG = False
-ALLOWED_HOSTS = names("ALLOWED_HOSTS")
+ALLOWED_HOSTS = allowed_hosts()
 # The origins the browser UI is served from, as the browser sees them (https://notes.example.org).
 CSRF_TRUSTED_ORIGINS = names("CSRF_TRUSTED_ORIGINS", "")
-DATABASES = {"default": dj_database_url.parse(environment("DATABASE_URL"), conn_max_age=600, conn_health_checks=True)}
+DATABASES = {"default": database(environment("DATABASE_URL"))}
 
 # The server's own folder: uploads and exports being made, and attachments on the file system.
 DESKTOP_DATA_DIR = Path(environment("NOTEDESK_DATA_DIR"))
@@ -106,7 +155,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # HTTPS, ended by the reverse proxy. NOTEDESK_HTTPS=0 only to try the server on plain http://localhost.
 HTTPS = flag("NOTEDESK_HTTPS", True)
 SECURE_SSL_REDIRECT = HTTPS
-SECURE_HSTS_SECONDS = int(environment("NOTEDESK_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_SECONDS = number("NOTEDESK_HSTS_SECONDS", "31536000") if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = flag("NOTEDESK_HSTS_INCLUDE_SUBDOMAINS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -128,6 +177,7 @@ WHITENOISE_USE_FINDERS = True  # the UI's few static files, served from the sour
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"dated": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "dated"}},
     "root": {"handlers": ["console"], "level": environment("NOTEDESK_LOG_LEVEL", "INFO")},
 }

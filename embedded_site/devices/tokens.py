@@ -40,6 +40,18 @@ def live_device(raw: str) -> Device | None:
     return device if device is not None and device.owner.is_active else None
 
 
+def refused_device(raw: str) -> str:
+    """Whose a refused token is, for the server's log: a revoked device, or a deactivated
+    person's, or none known."""
+    if raw and len(raw) <= MAX_TOKEN_LENGTH and raw.isascii():
+        device = Device.objects.select_related("owner").filter(token_hash=token_hash(raw)).first()
+        if device is not None and device.revoked_at is not None:
+            return f"the token of device {device.pk} ({device.name!r} of {device.owner.username}), revoked {device.revoked_at:%Y-%m-%d %H:%M} UTC"
+        if device is not None:
+            return f"the token of device {device.pk} ({device.name!r} of {device.owner.username}, whose account is deactivated)"
+    return "a token this server never made"
+
+
 def device_for_token(raw: str) -> Device | None:
     """live_device(), noting the token's use."""
     device = live_device(raw)

@@ -22,8 +22,12 @@ def storage():
     return Attachment.file.field.storage
 
 
+def arrivals_folder(owner) -> str:
+    return f"sync-arrivals/{owner.pk}"
+
+
 def arrival_name(owner, sha256: str) -> str:
-    return f"sync-arrivals/{owner.pk}/{sha256}"
+    return f"{arrivals_folder(owner)}/{sha256}"
 
 
 def has_content(owner, sha256: str) -> bool:

@@ -122,8 +122,20 @@ class Server:
         except ValueError:
             raise SyncFailed("bad_answer", f"The server at {self.url} did not answer with JSON: is it Notedesk?") from None
         if not isinstance(answer, dict) or answer.get("protocol") != PROTOCOL:
-            raise SyncFailed("bad_answer", f"The server speaks another sync protocol than version {PROTOCOL}.")
+            raise SyncFailed("bad_answer", other_protocol(answer.get("protocol") if isinstance(answer, dict) else None))
         return answer
+
+
+def other_protocol(theirs: object) -> str:
+    """What to do about a server that speaks another sync protocol: who must update. Nothing is
+    lost meanwhile: the changes wait here."""
+    if isinstance(theirs, int) and not isinstance(theirs, bool) and theirs > PROTOCOL:
+        return (f"The server speaks a newer sync protocol (version {theirs}) than this Notedesk (version {PROTOCOL}): "
+                "update Notedesk on this device. Your changes wait here until then.")
+    if isinstance(theirs, int) and not isinstance(theirs, bool):
+        return (f"The server speaks an older sync protocol (version {theirs}) than this Notedesk (version {PROTOCOL}): "
+                "the server's Notedesk must be updated. Your changes wait here until then.")
+    return f"The server does not speak Notedesk's sync protocol (version {PROTOCOL}): is the address the right one?"
 
 
 class StartAfresh(SyncFailed):

@@ -26,4 +26,6 @@ urlpatterns = [
     path("v1/changes/", views.changes, name="changes"),
     path("v1/contents/missing/", views.missing_contents, name="missing_contents"),
     path("v1/contents/<sha256:sha256>/", views.content, name="content"),
+    # A device of another version of the protocol (a newer Notedesk): told which this server speaks.
+    path("v<int:version>/<path:rest>", views.other_protocol, name="other_protocol"),
 ]

@@ -1,12 +1,13 @@
 """The sync endpoints of the server, under /api/sync/v1/ (docs/api.md, docs/sync.md). A device
 is known by its token alone: `Authorization: Bearer <token>`; no session, no CSRF token."""
 
+import logging
 from functools import wraps
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,11 +15,15 @@ from django_desktop_shell.errors import error_response
 
 from embedded_site.notes.api import ApiError, api_view, json_object, valid
 from embedded_site.sync import blobs, protocol, store
-from embedded_site.sync.wire import PROTOCOL, WireError, read_note, read_sha256
+from embedded_site.sync.wire import MAX_VERSION, PROTOCOL, WireError, read_note, read_sha256
+
+logger = logging.getLogger(__name__)
 
 MAX_PULL = 500
 MAX_PUSH = 200
 MAX_HASHES = 1000
+# A change number, kept in a BigIntegerField: a larger one reached the database, whose refusal was a 500.
+MAX_SEQ = 2**62
 
 
 def device_view(view):
@@ -27,7 +32,7 @@ def device_view(view):
     The token is checked before the view's read snapshot (api_view) begins: noting the device's
     use is a write, which a GET's snapshot on PostgreSQL would refuse when another request of the
     same device wrote that row meanwhile ("could not serialize access")."""
-    answering = api_view(view)
+    answering = api_view(refusals_logged(view))
 
     @login_not_required
     @csrf_exempt
@@ -35,13 +40,15 @@ def device_view(view):
     def authenticated(request, *args, **kwargs):
         if not getattr(settings, "NOTEDESK_SERVER", False):
             return error_response(request, 404, "This is a Notedesk device: it syncs with a server, and is not one.")
-        from embedded_site.devices.tokens import bearer_token, device_for_token  # a server's app: not on a desktop
+        from embedded_site.devices.tokens import bearer_token, device_for_token, refused_device  # a server's app
 
         token = bearer_token(request.headers.get("Authorization", ""))
         if not token:
+            logger.warning("Sync refused a request from %s without a device token.", request.META.get("REMOTE_ADDR"))
             return error_response(request, 401, "Sync needs a device token: send it as `Authorization: Bearer <token>`.")
         device = device_for_token(token)
         if device is None:
+            logger.warning("Sync refused a request from %s with %s.", request.META.get("REMOTE_ADDR"), refused_device(token))
             return error_response(request, 401, "This device token is unknown or was revoked. Create a new device on the server.")
         request.device = device
         return answering(request, device.owner, *args, **kwargs)
@@ -49,8 +56,24 @@ def device_view(view):
     return authenticated
 
 
+def refusals_logged(view):
+    """The view, its refusals logged with the device and the reason (never a note's text: the
+    reasons name a field and a limit), so the host can tell why someone's device does not sync."""
+
+    @wraps(view)
+    def logging_refusals(request, owner, *args, **kwargs):
+        try:
+            return view(request, owner, *args, **kwargs)
+        except ApiError as error:
+            logger.warning("Sync refused %s %s from device %d (%r of %s): %d %s", request.method, request.path,
+                           request.device.pk, request.device.name, owner.username, error.status, error.message)
+            raise
+
+    return logging_refusals
+
+
 class PullForm(forms.Form):
-    since = forms.IntegerField(min_value=0, max_value=2**62)
+    since = forms.IntegerField(min_value=0, max_value=MAX_SEQ)
     limit = forms.IntegerField(required=False, min_value=1, max_value=MAX_PULL)
 
 
@@ -65,6 +88,8 @@ def changes(request, owner):
 
 def push(request, owner):
     payload = json_object(request)
+    if payload.get("protocol", PROTOCOL) != PROTOCOL:
+        raise ApiError(400, protocol_mismatch(payload["protocol"]))
     listed = payload.get("changes")
     if not isinstance(listed, list) or len(listed) > MAX_PUSH:
         raise ApiError(400, f"changes: must be a list of at most {MAX_PUSH} changes.")
@@ -83,14 +108,29 @@ def push(request, owner):
     return JsonResponse({"protocol": PROTOCOL, "device": request.device.name, "results": results})
 
 
+def protocol_mismatch(theirs: object) -> str:
+    return (f"This server speaks sync protocol version {PROTOCOL}, and this device version {theirs}: "
+            "update Notedesk on the server, or on the device, whichever is older. Nothing was applied.")
+
+
+@login_not_required
+@csrf_exempt
+def other_protocol(request, version: int, rest: str):
+    if version == PROTOCOL or not getattr(settings, "NOTEDESK_SERVER", False):
+        raise Http404
+    return error_response(request, 404, protocol_mismatch(version), protocol=PROTOCOL)
+
+
 def read_client(raw: object) -> tuple[str, int] | None:
     """The pushing device's client id and the last change number it has made (docs/sync.md);
     None from a device that does not send them."""
     if raw is None:
         return None
     if (not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not 0 < len(raw["id"]) <= 100
-            or not isinstance(raw.get("last_seq"), int) or isinstance(raw["last_seq"], bool) or raw["last_seq"] < 0):
-        raise ApiError(400, "client: must be {\"id\": text of 1 to 100 characters, \"last_seq\": a whole number}.")
+            or not isinstance(raw.get("last_seq"), int) or isinstance(raw["last_seq"], bool)
+            or not 0 <= raw["last_seq"] <= MAX_SEQ):
+        raise ApiError(400, "client: must be {\"id\": text of 1 to 100 characters, \"last_seq\": a whole number "
+                       f"from 0 to {MAX_SEQ}}}.")
     return raw["id"], raw["last_seq"]
 
 
@@ -101,7 +141,7 @@ def read_change(item: object, where: str) -> dict:
         change_id, base = item.get("change_id"), item.get("base_version")
         if not isinstance(change_id, str) or not 0 < len(change_id) <= 100:
             raise WireError(f"{where}: change_id: must be text of 1 to 100 characters")
-        if base is not None and (not isinstance(base, int) or isinstance(base, bool) or base < 1):
+        if base is not None and (not isinstance(base, int) or isinstance(base, bool) or not 1 <= base <= MAX_VERSION):
             raise WireError(f"{where}: base_version: must be a version number, or null for a note new to the server")
         return {"change_id": change_id, "base_version": base, "note": read_note(item.get("note"), where)}
     except WireError as error:

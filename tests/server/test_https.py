@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.test import Client
 
 from tests.conftest import ROOT
@@ -31,6 +32,9 @@ def test_answers_carry_hsts_and_the_session_and_csrf_cookies_are_secure_and_http
     assert "Content-Security-Policy" in page and page["X-Frame-Options"] == "DENY"
 
 
+GOOD_KEY = "settings-test-" + "k" * 40
+
+
 def server_settings(**environment) -> dict:
     """Some of the server's settings, as they come out of this environment."""
     code = (
@@ -40,7 +44,7 @@ def server_settings(**environment) -> dict:
         "'backend': type(__import__('django.core.files.storage', fromlist=['x']).storages.create_storage(s.STORAGES['attachments'])).__name__}, default=str))"
     )
     base = {
-        "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "notes.example.org", "NOTEDESK_DATA_DIR": "/tmp/notedesk-settings-test",
+        "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "notes.example.org", "NOTEDESK_DATA_DIR": "/tmp/notedesk-settings-test",
         "DATABASE_URL": "postgres://notedesk:secret@db.example.org:5432/notedesk", "DJANGO_SETTINGS_MODULE": "embedded_site.server_settings",
     }
     env = {**os.environ, **base, **environment}
@@ -73,3 +77,26 @@ def test_a_missing_setting_says_which():
     result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, cwd=ROOT, capture_output=True, text=True)
     assert result.returncode != 0
     assert "Set the environment variable SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(("setting", "value", "message"), [
+    ("SECRET_KEY", "changeme", "SECRET_KEY must be 50 or more random characters"),
+    ("SECRET_KEY", "x" * 60, "SECRET_KEY must be 50 or more random characters"),
+    ("ALLOWED_HOSTS", " , ", "ALLOWED_HOSTS is empty"),
+    ("DATABASE_URL", "notedesk@localhost/notedesk", "DATABASE_URL is not a PostgreSQL database's URL"),
+    ("DATABASE_URL", "sqlite:///notes.sqlite3", "DATABASE_URL is not a PostgreSQL database's URL"),
+    ("NOTEDESK_HTTPS", "ture", "NOTEDESK_HTTPS is 'ture': set it to 1 or 0"),
+    ("NOTEDESK_HTTPS", "", "NOTEDESK_HTTPS is '': set it to 1 or 0"),
+    ("NOTEDESK_HSTS_SECONDS", "1y", "NOTEDESK_HSTS_SECONDS is '1y': set it to a whole number"),
+    ("PORT", "eighty", "PORT is 'eighty': set it to a whole number"),
+])
+def test_a_wrong_setting_stops_the_start_saying_what_is_wrong(setting, value, message):
+    """Until this, each started: a short key, an empty host list (every request a 400), a typo in
+    NOTEDESK_HTTPS (HTTPS off, silently), or a URL dj-database-url could not read (its traceback)."""
+    env = {**os.environ, "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "notes.example.org", "NOTEDESK_DATA_DIR": "/tmp/x",
+           "DATABASE_URL": "postgres://a@b/c", "DJANGO_SETTINGS_MODULE": "embedded_site.server_settings", setting: value}
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {message}" in result.stderr
+    if setting == "SECRET_KEY":
+        assert value not in result.stderr

@@ -95,3 +95,18 @@ def test_a_pull_answered_too_large_asks_for_fewer_changes_at_a_time(device, cann
     device.connect(server.url, "a-device-token")
     assert device.sync()["error"] is None
     assert [path.rsplit("limit=", 1)[1] for _, path, _ in server.requests][-3:] == ["100", "50", "25"]
+
+
+@pytest.mark.parametrize(("protocol", "message"), [
+    (2, "The server speaks a newer sync protocol (version 2) than this Notedesk (version 1): update Notedesk on this device."),
+    (0, "The server speaks an older sync protocol (version 0) than this Notedesk (version 1): the server's Notedesk must be updated."),
+    (None, "The server does not speak Notedesk's sync protocol (version 1): is the address the right one?"),
+])
+def test_a_server_speaking_another_protocol_says_who_must_update_and_nothing_is_lost(device, canned, protocol, message):
+    """Until this, each was "The server speaks another sync protocol than version 1.": not whose to update."""
+    server = canned(lambda method, path, body: json_answer({**NOTHING_TO_PULL, "protocol": protocol}))
+    note = device.create("Written offline", "words")
+    device.connect(server.url, "a-device-token")
+    state = device.sync()
+    assert state["error"]["reason"] == "bad_answer" and state["error"]["message"].startswith(message)
+    assert state["pending"] == 1 and device.note(note["uid"])["body"] == "words"

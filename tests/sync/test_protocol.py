@@ -3,6 +3,7 @@ a replayed push, conflicts, contents by hash."""
 
 import hashlib
 import json
+import re
 import threading
 import urllib.error
 import urllib.request
@@ -163,3 +164,48 @@ def test_a_device_whose_change_numbers_went_back_is_told_to_start_afresh_and_not
     titles = [note["title"] for note in call(sync_server, "GET", "changes/?since=0", token=token)[1]["changes"]]
     assert titles == ["Before the copy"]
     assert call(sync_server, "POST", "changes/", {"client": {"id": "c0ffee", "last_seq": "7"}, "changes": []}, token)[0] == 400
+
+
+@pytest.mark.parametrize(("field", "change"), [
+    ("client", {"client": {"id": "c0ffee", "last_seq": 2**64}}),
+    ("change 1: base_version", {"base_version": 2**64}),
+])
+def test_a_number_no_database_can_store_is_a_400_and_nothing_is_applied(sync_server, token, field, change):
+    """Until this, a client's last_seq past PostgreSQL's bigint was a 500 ("Something went wrong
+    on our side"), and a base_version past any version was taken as one."""
+    status, answer = call(sync_server, "POST", "changes/", {"client": change.get("client"), "changes": [
+        {"change_id": "c0ffee:1:aa", "base_version": change.get("base_version"), "note": a_note()}]}, token)
+    assert status == 400 and answer["error"].startswith(f"{field}: ")
+    assert call(sync_server, "GET", "changes/?since=0", token=token)[1]["changes"] == []
+
+
+def test_the_servers_log_says_which_device_was_refused_and_why_without_the_notes_text(sync_server, token):
+    """Until this, the log said "Bad Request: /api/sync/v1/changes/" and "Unauthorized: …": not
+    whose device, nor why, so the host could not tell why someone's laptop stopped syncing."""
+    secret_title = "Diary entry nobody else reads"
+    call(sync_server, "POST", "changes/", {"changes": [
+        {"change_id": "a:1", "base_version": None, "note": a_note(title=secret_title, pinned="yes")}]}, token)
+    sync_server.revoke("script")
+    call(sync_server, "GET", "changes/?since=0", token=token)
+    call(sync_server, "GET", "changes/?since=0", token="ndt_never-made")
+    log = sync_server.log.read_text()
+    assert re.search(r"Sync refused POST /api/sync/v1/changes/ from device \d+ \('script' of person\): 400 change 1: pinned:", log)
+    assert re.search(r"with the token of device \d+ \('script' of person\), revoked 20", log)
+    assert "with a token this server never made." in log
+    assert secret_title not in log and token not in log
+
+
+def test_a_device_of_another_protocol_version_is_told_which_this_server_speaks_and_nothing_is_applied(sync_server, token):
+    """A newer Notedesk on a device, the server not yet updated: until this, its requests to
+    /api/sync/v2/ were a bare "not found", and a v2 push to v1's address was applied as v1."""
+    request = urllib.request.Request(f"{sync_server.url}/api/sync/v2/changes/?since=0", headers={"Authorization": f"Bearer {token}"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    answer = json.loads(refused.value.read())
+    assert (refused.value.code, answer["protocol"]) == (404, 1)
+    assert answer["error"].startswith("This server speaks sync protocol version 1, and this device version 2: update Notedesk")
+    status, answer = call(sync_server, "POST", "changes/", {"protocol": 2, "changes": [
+        {"change_id": "a:1", "base_version": None, "note": a_note()}]}, token)
+    assert status == 400 and "version 2" in answer["error"]
+    assert call(sync_server, "GET", "changes/?since=0", token=token)[1]["changes"] == []
+    assert call(sync_server, "GET", "nowhere/", token=token)[0] == 404
