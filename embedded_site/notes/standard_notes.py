@@ -57,12 +57,14 @@ def standard_notes_backup(document: dict):
 
 
 def super_markdown(text: str) -> str:
-    """A Super note's document (Lexical's JSON) as Markdown; the text as it is if it is not one."""
+    """A Super note's document (Lexical's JSON) as Markdown; the text as it is if it is not one, or
+    not one this reads (crafted, or from an editor version it does not know): the note keeps its
+    text, and the rest of the backup imports."""
     try:
         root = json.loads(text)["root"]
-    except (ValueError, KeyError, TypeError):
+        return "\n\n".join(block for block in (markdown_block(node) for node in root.get("children", [])) if block) + "\n"
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return text
-    return "\n\n".join(block for block in (markdown_block(node) for node in root.get("children", [])) if block) + "\n"
 
 
 def inline_text(node: dict) -> str:
