@@ -16,6 +16,7 @@ from django.http.response import HttpResponseRedirectBase
 from django.http.cookie import parse_cookie
 from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 
 from django_desktop_shell import csp_reports, media, runtime
@@ -270,8 +271,10 @@ def page_moving_on_to(path: str, app_name: str) -> HttpResponse:
 
 
 def safe_next_path(path: str) -> str:
-    """Only a local absolute path may follow a launch: never another origin."""
-    if path.startswith("/") and not path.startswith("//") and "\\" not in path:
+    """Only a local absolute path may follow a launch: never another origin. Django's check knows
+    what a browser makes of a URL: a backslash is a slash, and tabs and line breaks are dropped
+    (`/<tab>/evil.example` is `//evil.example`)."""
+    if path.startswith("/") and url_has_allowed_host_and_scheme(path, allowed_hosts=None):
         return path
     return "/"
 

@@ -101,10 +101,22 @@ def test_a_posted_launch_on_another_of_the_app_s_hosts_is_sent_on_with_its_body(
     assert not response.cookies
 
 
-@pytest.mark.parametrize("next_path", ["//evil.example/", "https://evil.example/", "/\\evil.example", "evil"])
+NEXT_PATHS_OFF_THE_APP = ["//evil.example/", "https://evil.example/", "/\\evil.example", "evil",
+                          "/\t/evil.example/", "/\n/evil.example/", "/\r/evil.example/"]
+
+
+@pytest.mark.parametrize("next_path", NEXT_PATHS_OFF_THE_APP)
 def test_the_launch_never_redirects_off_the_app(anonymous_client, next_path):
     response = anonymous_client.get("/launch/", {"token": settings.DESKTOP_LAUNCH_TOKEN, "next": next_path})
     assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize("next_path", NEXT_PATHS_OFF_THE_APP)
+def test_a_posted_launch_never_moves_on_off_the_app(anonymous_client, next_path):
+    """A browser drops tabs and line breaks from a URL: the page's `url=/<tab>/evil.example/` took
+    it to //evil.example/, another site."""
+    response = anonymous_client.post("/launch/", {"token": settings.DESKTOP_LAUNCH_TOKEN, "next": next_path})
+    assert '<meta http-equiv="refresh" content="0; url=/">' in response.content.decode()
 
 
 @pytest.mark.parametrize("host", [
