@@ -32,14 +32,15 @@ def standard_notes_backup(document: dict):
         if item.get("content_type") != "Tag" or not isinstance(content, dict) or content.get("trashed"):
             continue
         name = str(content.get("title") or "").strip()[:TAG_MAX_LENGTH]
-        for reference in content.get("references") or []:
+        references = content.get("references")
+        for reference in references if isinstance(references, list) else []:
             if isinstance(reference, dict) and reference.get("content_type") == "Note" and name:
                 tags.setdefault(str(reference.get("uuid")), []).append(name)
     for item in notes:
         content = item["content"]
         if content.get("trashed"):
             continue
-        app_data = (content.get("appData") or {}).get(APP_DATA) or {}
+        app_data = object_or_empty(object_or_empty(content.get("appData")).get(APP_DATA))
         text = str(content.get("text") or "")
         if content.get("noteType") == "super":
             text = super_markdown(text)
@@ -54,6 +55,11 @@ def standard_notes_backup(document: dict):
             "created": created,
             "updated": max(str(updated), str(created)) if created and updated else updated,
         }
+
+
+def object_or_empty(value: object) -> dict:
+    """A JSON object of the backup, or {} where it has something else (crafted, or damaged)."""
+    return value if isinstance(value, dict) else {}
 
 
 def super_markdown(text: str) -> str:

@@ -93,3 +93,18 @@ def test_a_super_note_whose_document_is_not_lexicals_keeps_its_text_and_the_back
     assert finished["state"] == "done", finished
     assert finished["result"]["created"] == 2
     assert Note.objects.get(title="Shopping").body == document
+
+
+@pytest.mark.parametrize(("item", "field", "value"), [
+    (0, "appData", 5),
+    (0, "appData", {"org.standardnotes.sn": "pinned"}),
+    (3, "references", 5),
+])
+def test_a_backup_with_a_note_or_tag_field_of_another_type_imports_the_rest(api, item, field, value):
+    # Each failed the whole import: "The import failed unexpectedly. The log file has the details."
+    crafted = backup()
+    crafted["items"][item]["content"][field] = value
+    finished = run_import(api, crafted)
+    assert finished["state"] == "done", finished
+    assert finished["result"]["created"] == 2
+    assert Note.objects.get(title="Shopping").body.startswith("## Groceries")
