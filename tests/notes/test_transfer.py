@@ -304,6 +304,9 @@ def export_document(*notes):
         (bad_zip({"a.md": "---\ntitle: x\n"}), "a.md: its front matter does not end with a line ---."),
         (bad_zip({"a.md": "---\nno colon here\n---\n"}), "a.md: the front matter line 'no colon here' is not `key: value`."),
         (bad_zip({"a.md": "---\ntitle: x\n---\n"}), "a.md: uid: This field is required."),
+        # Nested deeper than Python's JSON parser goes: a 500, "Something went wrong".
+        (bad_zip({"a.md": f'---\nuid: "{UID}"\ntitle: "t"\ntags: {"[" * 5000}\n---\n'}),
+         "a.md: tags: Enter the tags as a list of strings."),
         (bad_zip({"a.md": b"---\n\xff\xfe\n---\n"}), "a.md: the file is not UTF-8 text."),
         (bad_zip({"a.md": "damaged"}).replace(b"damaged", b"DAMAGED"), "The zip file cannot be read (Bad CRC-32"),
         (zip_with_damaged_data(zipfile.ZIP_BZIP2), "The zip file cannot be read (Invalid data stream)."),
