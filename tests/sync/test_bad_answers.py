@@ -95,3 +95,11 @@ def test_a_pull_answered_too_large_asks_for_fewer_changes_at_a_time(device, cann
     device.connect(server.url, "a-device-token")
     assert device.sync()["error"] is None
     assert [path.rsplit("limit=", 1)[1] for _, path, _ in server.requests][-3:] == ["100", "50", "25"]
+
+
+def test_an_answer_nested_deeper_than_json_is_read_is_a_bad_answer(device, canned):
+    """It stopped the round as an internal error, its traceback in the log."""
+    server = canned(lambda method, path, body: (200, {"Content-Type": "application/json"}, b"[" * 100_000))
+    device.connect(server.url, "a-device-token")
+    state = device.sync()
+    assert state["error"]["reason"] == "bad_answer" and "did not answer with JSON" in state["error"]["message"]
