@@ -108,3 +108,14 @@ def test_a_backup_with_a_note_or_tag_field_of_another_type_imports_the_rest(api,
     assert finished["state"] == "done", finished
     assert finished["result"]["created"] == 2
     assert Note.objects.get(title="Shopping").body.startswith("## Groceries")
+
+
+def test_a_backup_whose_texts_hold_millions_of_commas_imports(api):
+    # Only its values count against the limit of a JSON file read whole, not what its texts hold.
+    document = backup()
+    for n in range(3):
+        document["items"].append({**document["items"][0], "uuid": f"6f1c9a52-3f0e-4b7a-9d55-2c1b8e7a4e{n:02}",
+                                  "content": {"title": f"Commas {n}", "text": "," * 800_000, "references": []}})
+    finished = run_import(api, document)
+    assert finished["state"] == "done", finished
+    assert Note.objects.get(title="Commas 2").body == "," * 800_000
