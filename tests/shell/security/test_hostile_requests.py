@@ -6,8 +6,8 @@ import logging
 import pytest
 from django.conf import settings
 from django.test import Client
-from django_desktop_shell import middleware
 
+from django_desktop_shell import middleware
 from tests.conftest import HOST
 from tests.security_headers import assert_security_headers
 
