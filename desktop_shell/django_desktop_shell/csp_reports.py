@@ -100,7 +100,7 @@ def receive(request) -> HttpResponse:
         return error_response(request, 400, f"A report is 1 to {MAX_REPORT_BYTES} bytes.")
     try:
         report = json.loads(request.body)["csp-report"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return error_response(request, 400, "This is not a Content-Security-Policy report.")
     if not isinstance(report, dict):
         return error_response(request, 400, "This is not a Content-Security-Policy report.")

@@ -41,10 +41,16 @@ def wants_json(request: HttpRequest) -> bool:
     )
 
 
-def error_response(request: HttpRequest, status: int, message: str, **extra) -> HttpResponse:
+def error_response(request: HttpRequest, status: int, message: str, *, outsider: bool = False,
+                   **extra) -> HttpResponse:
+    """The error in the request's form. An `outsider` (a request the Host check or the launch gate
+    refuses) never gets the site's own 4xx template: it renders with the request, so the site's
+    context processors and template tags would run for it and their data (a base.html's list of
+    the person's records) would be its answer. It gets the shell's page, which the site's
+    desktop_shell/error.html may replace (rendered without the request)."""
     if wants_json(request):
         return JsonResponse({"error": message, **extra}, status=status)
-    page = site_error_page(request, status, message)
+    page = None if outsider else site_error_page(request, status, message)
     if page is None:
         title = f"{status} {HTTPStatus(status).phrase}"
         context = {"title": title, "message": message, "app_name": settings.DESKTOP_APP_NAME}

@@ -6,6 +6,7 @@ gets an answer. docs/security.md explains each defence and the attack it stops.
 """
 
 import logging
+import threading
 from html import escape
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.http.response import HttpResponseRedirectBase
 from django.http.cookie import parse_cookie
 from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 
 from django_desktop_shell import csp_reports, media, runtime
@@ -35,6 +37,9 @@ CLIENT_ERRORS = (
     ((BadRequest, SuspiciousOperation, MultiPartParserError), 400, "The request could not be understood."),
 )
 
+# Refusals of requests from outside the app logged a run, and how much of each path (OutsiderRefusals).
+MAX_OUTSIDER_REFUSALS_LOGGED = 20
+LOGGED_PATH_LENGTH = 200
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # The most a launch form's body may be (its token and the next path): the only body read from a
 # sender without the session.
@@ -42,6 +47,42 @@ LAUNCH_BODY_LIMIT = 1024
 SHELL_PATH_PREFIX = "/_desktop/"
 SHELL_URLCONF = "django_desktop_shell.urls"
 DEBUG_PAGE_MARK = b'<meta name="robots" content="NONE,NOARCHIVE">'
+
+
+class OutsiderRefusals:
+    """The log of requests refused for coming from outside the app (the Host check's 400, the
+    gate's 403): anyone on the machine can send them, as many and with paths as long (64 KB) as
+    they like. Django's own line for each ("Forbidden: <path>") let any local program rotate the
+    whole log away, the app's own errors with it, in 70 requests; the first
+    MAX_OUTSIDER_REFUSALS_LOGGED of a run are logged here instead, each path escaped (as Django
+    does: a %0A in it starts no line of its own) and cut short, then one line saying the rest are not."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.count = 0
+
+    def note(self, request, status: int) -> None:
+        with self.lock:
+            self.count += 1
+            count = self.count
+        if count <= MAX_OUTSIDER_REFUSALS_LOGGED:
+            path = request.path.encode("unicode_escape").decode("ascii")
+            path = path if len(path) <= LOGGED_PATH_LENGTH else path[:LOGGED_PATH_LENGTH] + "..."
+            logger.warning("Refused %s %s (%s): it did not come from the app", request.method, path, status)
+        elif count == MAX_OUTSIDER_REFUSALS_LOGGED + 1:
+            logger.warning("Refused %s requests that did not come from the app this run: further requests refused "
+                           "so are not logged", MAX_OUTSIDER_REFUSALS_LOGGED)
+
+
+outsider_refusals = OutsiderRefusals()
+
+
+def outsider_refusal(request, status: int, message: str) -> HttpResponse:
+    """The answer to a request refused for coming from outside the app, logged within bounds."""
+    outsider_refusals.note(request, status)
+    response = error_response(request, status, message, outsider=True)
+    response._has_been_logged = True  # django.utils.log.log_response: Django logs it no more
+    return response
 
 
 class LoopbackHostMiddleware:
@@ -54,7 +95,7 @@ class LoopbackHostMiddleware:
 
     def __call__(self, request):
         if request.META.get("HTTP_HOST") not in self.allowed:
-            return error_response(request, 400, f"This server only answers the {settings.DESKTOP_APP_NAME} app.")
+            return outsider_refusal(request, 400, f"This server only answers the {settings.DESKTOP_APP_NAME} app.")
         return self.get_response(request)
 
 
@@ -91,7 +132,7 @@ class LaunchGateMiddleware:
         if request.path == CSP_REPORT_PATH and self.has_session(request):
             return csp_reports.receive(request)  # sent with Origin: null and no CSRF token (csp_reports.py)
         if request.method not in SAFE_METHODS and self.sent_by_another_site(request):
-            return error_response(request, 403, f"Refused: this request was sent by a page that is not {self.app_name}'s.")
+            return outsider_refusal(request, 403, f"Refused: this request was sent by a page that is not {self.app_name}'s.")
         if self.has_session(request):
             return self.get_response(request)
         if self.has_bearer_token(request):
@@ -103,7 +144,7 @@ class LaunchGateMiddleware:
         return self.refusal(request)
 
     def refusal(self, request) -> HttpResponse:
-        return error_response(request, 403, self.refusal_message)
+        return outsider_refusal(request, 403, self.refusal_message)
 
     def admits(self, request) -> bool:
         return self.has_session(request) or self.has_bearer_token(request)
@@ -113,7 +154,7 @@ class LaunchGateMiddleware:
         # launch token, which is what proves the sender.
         fields = request.POST if request.method == "POST" else request.GET
         if not runtime.matches(fields.get("token", ""), self.launch_token):
-            return error_response(request, 403, f"This launch link is not valid. Start {self.app_name} again.")
+            return outsider_refusal(request, 403, f"This launch link is not valid. Start {self.app_name} again.")
         if request.META["HTTP_HOST"] != self.session_host:  # the Host check let only the app's hosts this far
             response = (TemporaryRedirect if request.method == "POST" else HttpResponseRedirect)(
                 f"http://{self.session_host}{request.get_full_path()}")
@@ -172,7 +213,7 @@ def body_refusal(environ: dict) -> tuple[tuple[str, list[tuple[str, str]], bytes
     if not admitted and launch_form:
         if length is not None and 0 < length <= LAUNCH_BODY_LIMIT:
             return None
-        response = error_response(request, 413, f"A launch sends only its token: at most {LAUNCH_BODY_LIMIT} bytes.")
+        response = outsider_refusal(request, 413, f"A launch sends only its token: at most {LAUNCH_BODY_LIMIT} bytes.")
     elif not admitted:
         response = gate.refusal(request)
     elif length is not None and length > limit:  # a chunked body waitress bounds as it comes
@@ -230,8 +271,10 @@ def page_moving_on_to(path: str, app_name: str) -> HttpResponse:
 
 
 def safe_next_path(path: str) -> str:
-    """Only a local absolute path may follow a launch: never another origin."""
-    if path.startswith("/") and not path.startswith("//") and "\\" not in path:
+    """Only a local absolute path may follow a launch: never another origin. Django's check knows
+    what a browser makes of a URL: a backslash is a slash, and tabs and line breaks are dropped
+    (`/<tab>/evil.example` is `//evil.example`)."""
+    if path.startswith("/") and url_has_allowed_host_and_scheme(path, allowed_hosts=None):
         return path
     return "/"
 

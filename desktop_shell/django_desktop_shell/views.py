@@ -47,7 +47,7 @@ def print_to_pdf(request):
     if the person cancelled. Only in the window (409 elsewhere: a page there calls window.print())."""
     try:
         suggested = json.loads(request.body or b"{}").get("suggested_name", "Page.pdf")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return error_response(request, 400, "Send {\"suggested_name\": \"Name.pdf\"} as JSON.")
     if not (isinstance(suggested, str) and PDF_NAME.match(suggested)):
         suggested = "Page.pdf"

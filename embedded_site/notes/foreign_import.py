@@ -924,6 +924,12 @@ def read_enex(file: BinaryIO, spool: BinaryIO) -> ForeignSource:
     except ParseError as error:
         line, column = error.position
         raise ImportFileError(f"This is not a valid Evernote export: {reason_of(error)} (line {line}, column {column}).") from None
+    except LookupError as error:  # codecs.lookup() of the encoding its <?xml?> names
+        if type(error) is not LookupError:  # a KeyError or an IndexError: ours, not the file's
+            raise
+        encoding = str(error).rpartition(": ")[2]
+        raise ImportFileError(f"This is not a valid Evernote export: its encoding, {encoding}, is not one Notedesk "
+                              "knows (Evernote writes UTF-8).") from None
     if not found.records and not found.skipped:
         raise ImportFileError("This Evernote export has no notes.")
     return found

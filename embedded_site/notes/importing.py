@@ -60,6 +60,10 @@ NOT_SPACE = re.compile(r"[^ \t\n\r]")
 NUMBER_PART = re.compile(r"[0-9.eE+-]*")
 HEAD_SIZE = 4096  # bytes read at least before the head is looked for: any spacing of it
 JSON_DECODER = json.JSONDecoder()
+JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+# The values of a JSON file read whole (refuse_too_many_values): at most about 150 MB of Python
+# objects. A Standard Notes backup holds some 10 to 30 a note: this is 60,000 notes or more.
+MAX_WHOLE_JSON_VALUES = 2_000_000
 # After why a zip of Markdown files that Notedesk did not write cannot be imported as its export.
 OTHER_APPS_MARKDOWN = (
     "This zip file is not a Notedesk export: to import Markdown files from another app (an Obsidian vault, "
@@ -176,8 +180,10 @@ def json_notes(file: BinaryIO, changed: list) -> Iterator[object]:
         head = None
     if head is None:
         file.seek(0)
+        data = file.read()
+        refuse_too_many_values(data)
         try:
-            document = json.load(file)
+            document = json.loads(data)
         except (ValueError, RecursionError) as error:
             file.seek(0)
             if isinstance(error, UnicodeDecodeError) and file.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
@@ -220,6 +226,24 @@ def json_notes(file: BinaryIO, changed: list) -> Iterator[object]:
             f"This Notedesk export is damaged after its note {read} (not valid JSON there): it may have been cut "
             "short while it was copied. Nothing was imported."
         ) from None
+
+
+def refuse_too_many_values(data: bytes) -> None:
+    """Refuse a JSON file to be read whole (another app's, or an export not laid out as Notedesk
+    writes one) that holds more than MAX_WHOLE_JSON_VALUES values. Each becomes a Python object,
+    an empty one (`{}`, three bytes) 25 times its size in memory: a 200 MB file, within the
+    import's limit, took 5 GB. Its values are counted (about), not its bytes: a long text costs
+    no more than its size."""
+    if json_values(data) <= MAX_WHOLE_JSON_VALUES:  # its texts' commas and brackets counted too: at most this many
+        return
+    if json_values(JSON_STRING.sub(b"", data)) > MAX_WHOLE_JSON_VALUES:  # its texts taken out
+        raise ImportFileError(f"This JSON file holds more than {MAX_WHOLE_JSON_VALUES:,} values, more than Notedesk "
+                              "reads at once from a file that is not one of its own exports. Nothing was imported.")
+
+
+def json_values(structure: bytes) -> int:
+    """About how many values JSON holds: its arrays, its objects and the commas between values."""
+    return structure.count(b",") + structure.count(b"[") + structure.count(b"{")
 
 
 def readable_export(format_name: object, version: object) -> None:

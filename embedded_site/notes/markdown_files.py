@@ -119,7 +119,7 @@ def valid_attachment_entry(item: object) -> bool:
 def json_or_text(value: str):
     try:
         return json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):
         return value
 
 

@@ -35,14 +35,15 @@ def standard_notes_backup(document: dict, changed: list):
         if item.get("content_type") != "Tag" or not isinstance(content, dict) or content.get("trashed"):
             continue
         name = str(content.get("title") or "").strip()[:TAG_MAX_LENGTH]
-        for reference in content.get("references") or []:
+        references = content.get("references")
+        for reference in references if isinstance(references, list) else []:
             if isinstance(reference, dict) and reference.get("content_type") == "Note" and name:
                 tags.setdefault(str(reference.get("uuid")), []).append(name)
     for item in notes:
         content = item["content"]
         if content.get("trashed"):
             continue
-        app_data = (content.get("appData") or {}).get(APP_DATA) or {}
+        app_data = object_or_empty(object_or_empty(content.get("appData")).get(APP_DATA))
         text = str(content.get("text") or "")
         if content.get("noteType") == "super":
             text = super_markdown(text)
@@ -60,13 +61,20 @@ def standard_notes_backup(document: dict, changed: list):
         }, changed)
 
 
+def object_or_empty(value: object) -> dict:
+    """A JSON object of the backup, or {} where it has something else (crafted, or damaged)."""
+    return value if isinstance(value, dict) else {}
+
+
 def super_markdown(text: str) -> str:
-    """A Super note's document (Lexical's JSON) as Markdown; the text as it is if it is not one."""
+    """A Super note's document (Lexical's JSON) as Markdown; the text as it is if it is not one, or
+    not one this reads (crafted, or from an editor version it does not know): the note keeps its
+    text, and the rest of the backup imports."""
     try:
         root = json.loads(text)["root"]
-    except (ValueError, KeyError, TypeError):
+        return "\n\n".join(block for block in (markdown_block(node) for node in root.get("children", [])) if block) + "\n"
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return text
-    return "\n\n".join(block for block in (markdown_block(node) for node in root.get("children", [])) if block) + "\n"
 
 
 def inline_text(node: dict) -> str:

@@ -119,7 +119,7 @@ class Server:
         raw = self.call(method, path, payload)
         try:
             answer = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise SyncFailed("bad_answer", f"The server at {self.url} did not answer with JSON: is it Notedesk?") from None
         if not isinstance(answer, dict) or answer.get("protocol") != PROTOCOL:
             raise SyncFailed("bad_answer", other_protocol(answer.get("protocol") if isinstance(answer, dict) else None))

@@ -512,6 +512,9 @@ def test_an_evernote_note_too_large_or_with_data_after_its_padding_is_skipped_an
     (b"<html></html>", "This XML file is not an Evernote export"),
     (b"<en-export></en-export>", "This Evernote export has no notes."),
     (b"not xml at all", "This is not a valid Evernote export: syntax error"),
+    # An encoding Python does not know failed the import "unexpectedly".
+    (b'<?xml version="1.0" encoding="x-evernote"?><en-export></en-export>',
+     "This is not a valid Evernote export: its encoding, x-evernote, is not one Notedesk knows"),
 ])
 def test_a_hostile_or_broken_evernote_export_is_refused_clearly(content, message):
     with pytest.raises(ImportFileError) as refused:

@@ -280,6 +280,9 @@ def export_document(*notes):
         (b"\x89PNG not an export", "This is neither a Notedesk JSON export nor a zip of Markdown notes."),
         (b'{"notes": [{"title": "caf\xe9"}]}', "This JSON file is not UTF-8 text (byte 25 is not), as a Notedesk export is."),
         (b'{"notes": []}', "This JSON file is not a Notedesk export."),
+        # Read whole, each of its 2.2 million empty objects a Python dict: 25 times its size in memory
+        # (a 200 MB file, within the import's limit, took 5 GB).
+        (b"[" + b"{}," * 1_100_000 + b"{}]", "This JSON file holds more than 2,000,000 values, more than Notedesk reads at once"),
         (b'{"format": "notedesk-notes", "version": 9, "notes": []}', "This Notedesk export is not version 1, 2 or 3"),
         (export_document([1]), "Note 1: a note must be an object."),
         (export_document({**GOOD, "uid": "nope"}), "Note 1: uid: Enter a valid UUID."),
@@ -304,6 +307,9 @@ def export_document(*notes):
         (bad_zip({"a.md": "---\ntitle: x\n"}), "a.md: its front matter does not end with a line ---."),
         (bad_zip({"a.md": "---\nno colon here\n---\n"}), "a.md: the front matter line 'no colon here' is not `key: value`."),
         (bad_zip({"a.md": "---\ntitle: x\n---\n"}), "a.md: uid: This field is required."),
+        # Nested deeper than Python's JSON parser goes: a 500, "Something went wrong".
+        (bad_zip({"a.md": f'---\nuid: "{UID}"\ntitle: "t"\ntags: {"[" * 5000}\n---\n'}),
+         "a.md: tags: Enter the tags as a list of strings."),
         (bad_zip({"a.md": b"---\n\xff\xfe\n---\n"}), "a.md: the file is not UTF-8 text."),
         (bad_zip({"a.md": "damaged"}).replace(b"damaged", b"DAMAGED"), "The zip file cannot be read (Bad CRC-32"),
         (zip_with_damaged_data(zipfile.ZIP_BZIP2), "The zip file cannot be read (Invalid data stream)."),

@@ -62,6 +62,7 @@ def test_without_the_session_a_report_is_refused_and_not_logged(anonymous_client
     (json.dumps({"csp-report": ["x"]}), csp_reports.REPORT_TYPE),
     (json.dumps({"other": 1}), csp_reports.REPORT_TYPE),
     (json.dumps({"csp-report": {"blocked-uri": "x" * csp_reports.MAX_REPORT_BYTES}}), csp_reports.REPORT_TYPE),
+    ("[" * 8000, csp_reports.REPORT_TYPE),  # deeper than Python's parser goes: a 500, its traceback logged
 ])
 def test_anything_but_a_report_is_a_400_and_not_logged(client, caplog, body, content_type):
     with caplog.at_level(logging.WARNING, logger="django_desktop_shell.csp_reports"):

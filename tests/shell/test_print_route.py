@@ -45,3 +45,11 @@ def test_cancelled_failed_and_outside_the_window(client, monkeypatch):
     assert status == 500 and answer["error"] == "Printing to PDF failed: no printer."
     monkeypatch.setattr(native, "functions", None)
     assert post(client, {})[0] == 409
+
+
+@pytest.mark.parametrize("body", ["not json", "[" * 8000])
+def test_a_body_that_is_not_a_json_object_is_a_400(client, monkeypatch, body):
+    # One nested deeper than Python's parser goes was a 500, its traceback in the log.
+    monkeypatch.setattr(native, "functions", FakeWindow(Path("/home/me/Trip")))
+    response = client.post("/_desktop/print-to-pdf", body, content_type="application/json", **XHR)
+    assert (response.status_code, response.json()) == (400, {"error": "Send {\"suggested_name\": \"Name.pdf\"} as JSON."})

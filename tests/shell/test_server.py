@@ -143,3 +143,24 @@ def test_the_body_guard_is_told_a_body_is_chunked(framing, chunked):
     stranger's chunked body as none, and had it spooled to disk."""
     environ = environ_the_body_guard_gets(f"POST /api/notes/ HTTP/1.1\nHost: 127.0.0.1\n{framing}")
     assert environ[CHUNKED_BODY] is chunked and "HTTP_TRANSFER_ENCODING" not in environ
+
+
+@pytest.mark.parametrize(("request_bytes", "status"), [
+    (b"GET / HTTP/1.1\r\nHost: x\r\n<script>alert(1)</script>\r\n\r\n", 400),  # waitress echoes the line
+    (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 431),
+])
+def test_waitress_s_own_answer_to_a_request_it_cannot_parse_has_the_security_headers(request_bytes, status):
+    """It came before Django, text/plain, without nosniff, a frame refusal or a policy: the one
+    answer of the app without them."""
+    running = ServerThread(hello, bind_loopback(0)).start()
+    try:
+        with socket.create_connection(("127.0.0.1", running.port), timeout=10) as client:
+            client.sendall(request_bytes)
+            answer = http.client.HTTPResponse(client)
+            answer.begin()
+            assert answer.status == status
+            assert answer.getheader("X-Content-Type-Options") == "nosniff"
+            assert answer.getheader("X-Frame-Options") == "DENY"
+            assert answer.getheader("Content-Security-Policy") == "default-src 'none'; frame-ancestors 'none'"
+    finally:
+        running.stop()

@@ -110,3 +110,11 @@ def test_a_server_speaking_another_protocol_says_who_must_update_and_nothing_is_
     state = device.sync()
     assert state["error"]["reason"] == "bad_answer" and state["error"]["message"].startswith(message)
     assert state["pending"] == 1 and device.note(note["uid"])["body"] == "words"
+
+
+def test_an_answer_nested_deeper_than_json_is_read_is_a_bad_answer(device, canned):
+    """It stopped the round as an internal error, its traceback in the log."""
+    server = canned(lambda method, path, body: (200, {"Content-Type": "application/json"}, b"[" * 100_000))
+    device.connect(server.url, "a-device-token")
+    state = device.sync()
+    assert state["error"]["reason"] == "bad_answer" and "did not answer with JSON" in state["error"]["message"]

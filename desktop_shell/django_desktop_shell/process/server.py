@@ -17,7 +17,7 @@ import waitress
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
-from waitress.task import WSGITask
+from waitress.task import ErrorTask, WSGITask
 from waitress.utilities import Error
 
 from django_desktop_shell.process.errors import StartupError, see_the_log
@@ -28,6 +28,13 @@ HOME_PORTS = range(20000, 32768)
 # The most a request's line and headers may take (waitress's default is 256 KB): the window's and
 # a browser's are a few KB. A connection without the session can make the server hold this much.
 MAX_HEADER_BYTES = 64 * 1024
+# waitress's own error answers (PlainErrorTask): plain text that nothing may sniff, frame or run.
+PLAIN_ERROR_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+    ("Referrer-Policy", "same-origin"),
+)
 WSAEADDRINUSE = 10048
 # An error escaping waitress's loop this often is not a passing one: the thread gives up.
 LOOP_FAILURES_ALLOWED = 10
@@ -171,8 +178,22 @@ class OneWriteTask(WSGITask):
             super().write(data)
 
 
+class PlainErrorTask(ErrorTask):
+    """waitress's own answer to a request it cannot parse (a malformed header line, a 400 that
+    quotes the line; headers over MAX_HEADER_BYTES, a 431), made before Django sees the request:
+    with the headers every other answer of the app has, so that no browser sniffs it as another
+    type, frames it or runs anything in it. A body guard's refusal (RefusedBody) has them already."""
+
+    def execute(self):
+        _, headers, _ = self.request.error.to_response(self.channel.server.adj.ident)
+        present = {name.lower() for name, _ in headers}
+        self.response_headers.extend(header for header in PLAIN_ERROR_HEADERS if header[0].lower() not in present)
+        super().execute()
+
+
 class ShellChannel(HTTPChannel):
     task_class = OneWriteTask
+    error_task_class = PlainErrorTask
     joined: list[bytes] | None = None  # while a task's writes are being joined: what they wrote
 
     @contextmanager

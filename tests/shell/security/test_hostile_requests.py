@@ -1,11 +1,13 @@
 """Requests from anyone but the app's own window: other local processes, web pages, rebinding."""
 
 import json
+import logging
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
+from django_desktop_shell import middleware
 from tests.conftest import HOST
 from tests.security_headers import assert_security_headers
 
@@ -99,10 +101,22 @@ def test_a_posted_launch_on_another_of_the_app_s_hosts_is_sent_on_with_its_body(
     assert not response.cookies
 
 
-@pytest.mark.parametrize("next_path", ["//evil.example/", "https://evil.example/", "/\\evil.example", "evil"])
+NEXT_PATHS_OFF_THE_APP = ["//evil.example/", "https://evil.example/", "/\\evil.example", "evil",
+                          "/\t/evil.example/", "/\n/evil.example/", "/\r/evil.example/"]
+
+
+@pytest.mark.parametrize("next_path", NEXT_PATHS_OFF_THE_APP)
 def test_the_launch_never_redirects_off_the_app(anonymous_client, next_path):
     response = anonymous_client.get("/launch/", {"token": settings.DESKTOP_LAUNCH_TOKEN, "next": next_path})
     assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize("next_path", NEXT_PATHS_OFF_THE_APP)
+def test_a_posted_launch_never_moves_on_off_the_app(anonymous_client, next_path):
+    """A browser drops tabs and line breaks from a URL: the page's `url=/<tab>/evil.example/` took
+    it to //evil.example/, another site."""
+    response = anonymous_client.post("/launch/", {"token": settings.DESKTOP_LAUNCH_TOKEN, "next": next_path})
+    assert '<meta http-equiv="refresh" content="0; url=/">' in response.content.decode()
 
 
 @pytest.mark.parametrize("host", [
@@ -191,3 +205,61 @@ def test_the_launch_token_never_appears_in_a_page(client):
     token = settings.DESKTOP_LAUNCH_TOKEN
     for path in ["/", "/ajax/data/", "/ajax/fragment/", "/nowhere/"]:
         assert token not in client.get(path).content.decode()
+
+
+def private_sidebar(request):
+    """A context processor such as a site's base.html lists its records with."""
+    return {"sidebar": "Titles of the person's notes"}
+
+
+@pytest.fixture
+def site_error_pages(tmp_path, settings):
+    """A site with its own 400.html and 403.html, which show what its context processor gives."""
+    for status in (400, 403):
+        (tmp_path / f"{status}.html").write_text(f"<h1>Our own {status}</h1>{{{{ sidebar }}}}", encoding="utf-8")
+    engine = settings.TEMPLATES[0]
+    processors = [*engine["OPTIONS"].get("context_processors", []), f"{__name__}.private_sidebar"]
+    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path, *engine["DIRS"]],
+                           "OPTIONS": {**engine["OPTIONS"], "context_processors": processors}}]
+
+
+@pytest.mark.parametrize(("request_args", "status", "message"), [
+    ({"path": "/"}, 403, "Open Notedesk from its own window"),
+    ({"path": "/launch/", "data": {"token": "wrong"}}, 403, "This launch link is not valid"),
+    ({"path": "/ajax/submit/", "method": "post", "HTTP_ORIGIN": "http://evil.example"}, 403, "sent by a page that is not"),
+    ({"path": "/", "HTTP_HOST": "evil.example"}, 400, "This server only answers the Notedesk app"),
+])
+def test_a_request_from_outside_the_app_gets_the_shells_page_never_the_sites_own(
+        anonymous_client, site_error_pages, request_args, status, message):
+    """The site's 403.html renders with the request: its context processors and template tags ran
+    for any local process without the session, and what they showed (a sidebar of the person's
+    records, in a base.html it extends) was the answer. A DNS-rebinding page reads the 400."""
+    args = dict(request_args)
+    send = getattr(anonymous_client, args.pop("method", "get"))
+    response = send(args.pop("path"), args.pop("data", {}), **args)
+    page = response.content.decode()
+    assert response.status_code == status
+    assert message in page
+    assert "Our own" not in page and "Titles of the person's notes" not in page
+
+
+def test_requests_refused_at_the_gate_fill_no_more_than_a_few_lines_of_the_log(anonymous_client, caplog, monkeypatch):
+    """Each refusal was a line naming its whole path (up to the 64 KB a request's headers may be):
+    any local program, without the session, rotated the person's log (4 MB) away with 70 requests,
+    the app's own errors with it."""
+    monkeypatch.setattr(middleware, "outsider_refusals", middleware.OutsiderRefusals())  # a run of its own
+    with caplog.at_level(logging.INFO):
+        answers = {anonymous_client.get(f"/{n}-{'x' * 10_000}").status_code for n in range(300)}
+        answers.add(anonymous_client.get("/", HTTP_HOST="evil.example").status_code)
+    assert answers == {403, 400}
+    assert len(caplog.text) < 20_000
+    assert "Refused GET /0-xxx" in caplog.text
+    assert "further requests refused" in caplog.text
+
+
+def test_a_refused_path_starts_no_line_of_its_own_in_the_log(anonymous_client, caplog, monkeypatch):
+    monkeypatch.setattr(middleware, "outsider_refusals", middleware.OutsiderRefusals())
+    with caplog.at_level(logging.INFO):
+        anonymous_client.get("/x%0A2026-01-01 00:00:00,000 ERROR forged line")
+    assert "Refused GET /x\\n2026-01-01" in caplog.text
+    assert "\n2026-01-01" not in caplog.text
