@@ -55,6 +55,18 @@ def test_the_connect_form_says_that_every_note_here_goes_to_the_account(app):
         "Every note on this computer is sent to the account this token belongs to, and stays there after you disconnect.")
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_connect_forms_fields_are_drawn_as_the_search_field_is(app, scheme):
+    """They were the sidebar's own colour with a faint edge: in the dark scheme two blank lines
+    under "Server address" and "Device token", not fields to type in."""
+    app.emulate_media(color_scheme=scheme)
+    app.click("#syncSetup")
+    look = "el => { const s = getComputedStyle(el); return [s.backgroundColor, s.borderTopColor, s.borderTopLeftRadius]; }"
+    search = app.locator("#search").evaluate(look)
+    assert app.locator("#syncServerUrl").evaluate(look) == app.locator("#syncToken").evaluate(look) == search
+    assert search[0] != app.locator("#sidebar").evaluate("el => getComputedStyle(el).backgroundColor")
+
+
 def test_the_sidebar_says_why_it_cannot_sync_and_what_waits(app, disconnected_after):
     expect(app.locator("#syncState")).to_have_text("Not connected: notes stay on this computer.")
     create_note_in_page(app, "Written offline", "Still here")
