@@ -172,6 +172,19 @@ def test_a_phone_wide_window_shows_the_list_or_the_editor_and_the_sidebar_from_a
 
 
 @pytest.mark.parametrize("size", MORE_SIZES)
+def test_the_search_fields_placeholder_is_read_whole(app, size):
+    """At 700 px it read "Search no", cut by the field's edge between the menu button and the ?."""
+    app.set_viewport_size({"width": size[0], "height": size[1]})
+    room, text = app.locator("#search").evaluate("""el => {
+      const style = getComputedStyle(el), context = document.createElement('canvas').getContext('2d');
+      context.font = `${style.fontSize} ${style.fontFamily}`;
+      return [el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+              context.measureText(el.placeholder).width];
+    }""")
+    assert text <= room, f"the placeholder needs {text:.0f} px, the field has {room:.0f}"
+
+
+@pytest.mark.parametrize("size", MORE_SIZES)
 def test_the_undo_of_a_toast_stays_on_one_line(app, size):
     app.set_viewport_size({"width": size[0], "height": size[1]})
     create_note_in_page(app, "Minutes of the quarterly planning meeting with the whole team", "Some text")
