@@ -38,6 +38,10 @@ ALLOWED_ATTRIBUTES = {
 # A task list's checkbox, the only input the renderer writes: ticked in the preview, it ticks the
 # line of the text its data-line names (editor.js), never a form field.
 ALLOWED_VALUES = {"input": {"type": {"checkbox"}, "checked": {"checked"}, "class": {"task-list-item-checkbox"}}}
+# A table column's alignment (`|---:|`), which markdown-it writes as a style= that the sanitiser
+# and the CSP refuse: a class instead (app.css).
+CELL_ALIGNMENTS = {"text-align:left": "align-left", "text-align:center": "align-center", "text-align:right": "align-right"}
+ALLOWED_VALUES |= {cell: {"class": set(CELL_ALIGNMENTS.values())} for cell in ("th", "td")}
 TASK_CHECKBOX = '<input class="task-list-item-checkbox"'
 
 
@@ -62,7 +66,13 @@ def renderer():
             if first is not None and first.type == "html_inline" and first.content.startswith(TASK_CHECKBOX):
                 first.content = f'{TASK_CHECKBOX} data-line="{token.map[0]}"{first.content[len(TASK_CHECKBOX):]}'
 
+    def cell_alignments(state):
+        for token in state.tokens:
+            if token.type in ("th_open", "td_open") and (alignment := token.attrs.pop("style", None)):
+                token.attrSet("class", CELL_ALIGNMENTS[alignment])
+
     md.core.ruler.after("github-tasklists", "task_lines", task_lines)
+    md.core.ruler.push("cell_alignments", cell_alignments)
     md.inline.ruler.before("linkify", "bare_url", bare_url)
     md.inline.ruler.before("emphasis", "highlight", highlight)
     md.core.ruler.after("inline", "callouts", callouts)

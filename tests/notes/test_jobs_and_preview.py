@@ -94,6 +94,14 @@ def test_the_preview_shows_footnotes_in_the_note_and_task_lists_as_checkboxes(ap
     assert "&lt;input type=text name=x&gt;" in html and html.count("<input") == 2
 
 
+def test_the_preview_aligns_a_tables_columns_as_its_text_says(api):
+    # `---:` right-aligns a column of figures; the style= markdown-it wrote for it was dropped.
+    body = "| Item | Q1 | Note |\n|:--|--:|:-:|\n| Rent | 1,200 | x |\n"
+    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    assert '<th class="align-left">Item</th>\n<th class="align-right">Q1</th>\n<th class="align-center">Note</th>' in html
+    assert '<td class="align-right">1,200</td>' in html and "style" not in html
+
+
 def test_the_preview_shows_a_front_matter_apart_not_as_a_heading(api):
     # An Obsidian note's properties, as an import keeps them at the top of the text.
     body = "---\naliases: [Start page]\nstatus: <done>\n---\n# Home\n\n- [ ] call\n\nText\n\n---\nnot: properties\n---\n"
