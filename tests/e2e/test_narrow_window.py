@@ -19,6 +19,10 @@ pytestmark = pytest.mark.browser
 SIZES = [pytest.param(MIN_SIZE, id="minimum"), pytest.param((700, 600), id="700x600")]
 # Where the reviewer saw the tags disappear (800×600) and the editor squeezed to 140 px (480×700).
 MORE_SIZES = [*SIZES, pytest.param((800, 600), id="800x600"), pytest.param((480, 700), id="480x700")]
+# The window at its first size (1120×735) zoomed in twice (Ctrl+=, 125 %), where Copy link and
+# Trash ran off the window's edge, and either side of the widths between the layouts.
+WIDER_SIZES = [pytest.param((896, 588), id="1120x735-zoomed-in-twice"), pytest.param((861, 600), id="861x600"),
+               pytest.param((960, 600), id="960x600"), pytest.param((961, 600), id="961x600")]
 
 # How many lines of text an element's content box holds.
 LINES = """el => {
@@ -74,10 +78,12 @@ def assert_toolbar_is_usable(page):
     assert_no_horizontal_overflow(page)
 
 
-@pytest.mark.parametrize("size", MORE_SIZES)
+@pytest.mark.parametrize("size", [*MORE_SIZES, *WIDER_SIZES])
 def test_the_editor_has_room_for_a_title_and_its_toolbar(app, size):
     app.set_viewport_size({"width": size[0], "height": size[1]})
     create_note_in_page(app, "Only own (my notes)", "Some text")
+    app.click("#togglePin")  # its longest label
+    expect(app.locator("#togglePin")).to_have_text("Pinned")
     assert app.locator("#noteTitle").evaluate("el => el.scrollWidth <= el.clientWidth"), \
         "the title is cut off in the editor"
     assert_toolbar_is_usable(app)
