@@ -177,6 +177,28 @@ def test_a_phone_wide_window_shows_the_list_or_the_editor_and_the_sidebar_from_a
     assert_no_horizontal_overflow(app)
 
 
+@pytest.mark.parametrize("size", [*SIZES, pytest.param((1280, 760), id="1280x760")])
+def test_a_rows_tags_show_whole_or_not_at_all(app, live_app, size):
+    """A tag that did not fit showed as the start of its chip at the row's edge: "fi", "pe"."""
+    app.set_viewport_size({"width": size[0], "height": size[1]})
+    api(live_app, "POST", "/api/notes/", {"title": "Tagged", "body": "text",
+                                          "tags": ["finance", "personal", "reading", "journal", "travel plans"]})
+    app.reload()
+    meta = app.locator(".note-item-meta").first
+    expect(meta).to_have_attribute("title", re.compile("travel plans"))
+    row = meta.bounding_box()
+    shown = 0
+    for chip in meta.locator(".chip").all():
+        box = chip.bounding_box()
+        if box["y"] >= row["y"] + row["height"]:
+            continue  # on the line the row does not show
+        shown += 1
+        assert row["x"] <= box["x"] and box["x"] + box["width"] <= row["x"] + row["width"], \
+            f"the {chip.inner_text()!r} chip is cut by the row's edge: {box} {row}"
+    if size[0] >= 1000:
+        assert shown >= 2, "the tags that fit are not shown"
+
+
 @pytest.mark.parametrize("size", MORE_SIZES)
 def test_the_search_fields_placeholder_is_read_whole(app, size):
     """At 700 px it read "Search no", cut by the field's edge between the menu button and the ?."""
