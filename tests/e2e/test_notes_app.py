@@ -68,6 +68,19 @@ def wait_for(page, condition, timeout_ms=10_000):
     pytest.fail("the save was not sent")
 
 
+def test_the_first_launch_asks_for_a_first_note_not_to_select_one(app, live_app):
+    """With no note at all, the editor's place said "Select a note"."""
+    first, select = app.locator("#emptyState .first-note"), app.locator("#emptyState .pick-note")
+    expect(first).to_have_text("No notes yet: press Ctrl+N, or New note, to write your first one.")
+    expect(first).to_be_visible()
+    expect(select).to_be_hidden()
+    api(live_app, "POST", "/api/notes/", {"title": "One", "body": "text"})
+    app.reload()
+    expect(select).to_have_text("Select a note, or press Ctrl+N to start a new one.")
+    expect(select).to_be_visible()
+    expect(first).to_be_hidden()
+
+
 def test_a_new_note_is_saved_as_you_type_and_listed(app):
     create_note_in_page(app, "Groceries", "Milk, eggs and bread")
     expect(app.locator(".note-item-title")).to_have_text(["Groceries"])

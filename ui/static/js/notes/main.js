@@ -111,6 +111,7 @@ function showList({ fromTop = false } = {}) {
   if (!emptyTrashShown) handFocusOn($('emptyTrash'), $('noteList'));
   $('emptyTrash').hidden = !emptyTrashShown;
   $('listStatus').textContent = listStatus();
+  $('emptyState').classList.toggle('no-notes', state.view === 'all' && !state.tag && !state.query && !state.total);
 }
 
 // A query that is a quoted phrase is shown as typed, not in quotes again.
