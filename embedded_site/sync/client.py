@@ -32,7 +32,8 @@ from embedded_site.sync import blobs, store
 from embedded_site.sync.connection import save_connection
 from embedded_site.sync.models import SyncCursor
 from embedded_site.sync.wire import (
-    MAX_VERSION, PROTOCOL, WireError, note_wire, note_with_everything, read_note, read_revisions, tombstone,
+    MAX_VERSION, PROTOCOL, WireError, note_wire, note_with_everything, read_note, read_revisions, speaks_this_protocol,
+    tombstone,
 )
 
 PUSH_BATCH = 50
@@ -121,7 +122,7 @@ class Server:
             answer = json.loads(raw)
         except (ValueError, RecursionError):
             raise SyncFailed("bad_answer", f"The server at {self.url} did not answer with JSON: is it Notedesk?") from None
-        if not isinstance(answer, dict) or answer.get("protocol") != PROTOCOL:
+        if not isinstance(answer, dict) or not speaks_this_protocol(answer.get("protocol")):
             raise SyncFailed("bad_answer", other_protocol(answer.get("protocol") if isinstance(answer, dict) else None))
         return answer
 
@@ -129,13 +130,13 @@ class Server:
 def other_protocol(theirs: object) -> str:
     """What to do about a server that speaks another sync protocol: who must update. Nothing is
     lost meanwhile: the changes wait here."""
-    if isinstance(theirs, int) and not isinstance(theirs, bool) and theirs > PROTOCOL:
+    if not isinstance(theirs, int) or isinstance(theirs, bool):
+        return f"The server does not speak Notedesk's sync protocol (version {PROTOCOL}): is the address the right one?"
+    if theirs > PROTOCOL:
         return (f"The server speaks a newer sync protocol (version {theirs}) than this Notedesk (version {PROTOCOL}): "
                 "update Notedesk on this device. Your changes wait here until then.")
-    if isinstance(theirs, int) and not isinstance(theirs, bool):
-        return (f"The server speaks an older sync protocol (version {theirs}) than this Notedesk (version {PROTOCOL}): "
-                "the server's Notedesk must be updated. Your changes wait here until then.")
-    return f"The server does not speak Notedesk's sync protocol (version {PROTOCOL}): is the address the right one?"
+    return (f"The server speaks an older sync protocol (version {theirs}) than this Notedesk (version {PROTOCOL}): "
+            "the server's Notedesk must be updated. Your changes wait here until then.")
 
 
 class StartAfresh(SyncFailed):

@@ -15,7 +15,7 @@ from django_desktop_shell.errors import error_response
 
 from embedded_site.notes.api import ApiError, api_view, json_object, valid
 from embedded_site.sync import blobs, protocol, store
-from embedded_site.sync.wire import MAX_VERSION, PROTOCOL, WireError, read_note, read_sha256
+from embedded_site.sync.wire import MAX_VERSION, PROTOCOL, WireError, read_note, read_sha256, speaks_this_protocol
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def changes(request, owner):
 
 def push(request, owner):
     payload = json_object(request)
-    if payload.get("protocol", PROTOCOL) != PROTOCOL:
+    if not speaks_this_protocol(payload.get("protocol", PROTOCOL)):
         raise ApiError(400, protocol_mismatch(payload["protocol"]))
     listed = payload.get("changes")
     if not isinstance(listed, list) or len(listed) > MAX_PUSH:
@@ -109,6 +109,8 @@ def push(request, owner):
 
 
 def protocol_mismatch(theirs: object) -> str:
+    if type(theirs) is not int:
+        return f"protocol: must be a version number; this server speaks version {PROTOCOL}. Nothing was applied."
     return (f"This server speaks sync protocol version {PROTOCOL}, and this device version {theirs}: "
             "update Notedesk on the server, or on the device, whichever is older. Nothing was applied.")
 

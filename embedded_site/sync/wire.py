@@ -16,6 +16,11 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 UID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
+def speaks_this_protocol(version: object) -> bool:
+    """True only for the number itself: JSON's true equals 1 in Python, and is no version."""
+    return type(version) is int and version == PROTOCOL
+
+
 class WireError(ValueError):
     """What is wrong with a note or change as sent; the message names where."""
 

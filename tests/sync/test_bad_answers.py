@@ -101,6 +101,8 @@ def test_a_pull_answered_too_large_asks_for_fewer_changes_at_a_time(device, cann
     (2, "The server speaks a newer sync protocol (version 2) than this Notedesk (version 1): update Notedesk on this device."),
     (0, "The server speaks an older sync protocol (version 0) than this Notedesk (version 1): the server's Notedesk must be updated."),
     (None, "The server does not speak Notedesk's sync protocol (version 1): is the address the right one?"),
+    (True, "The server does not speak Notedesk's sync protocol (version 1): is the address the right one?"),
+    ("2", "The server does not speak Notedesk's sync protocol (version 1): is the address the right one?"),
 ])
 def test_a_server_speaking_another_protocol_says_who_must_update_and_nothing_is_lost(device, canned, protocol, message):
     """Until this, each was "The server speaks another sync protocol than version 1.": not whose to update."""

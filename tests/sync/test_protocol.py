@@ -207,5 +207,8 @@ def test_a_device_of_another_protocol_version_is_told_which_this_server_speaks_a
     status, answer = call(sync_server, "POST", "changes/", {"protocol": 2, "changes": [
         {"change_id": "a:1", "base_version": None, "note": a_note()}]}, token)
     assert status == 400 and "version 2" in answer["error"]
+    status, answer = call(sync_server, "POST", "changes/", {"protocol": True, "changes": [
+        {"change_id": "a:2", "base_version": None, "note": a_note()}]}, token)
+    assert (status, answer["error"]) == (400, "protocol: must be a version number; this server speaks version 1. Nothing was applied.")
     assert call(sync_server, "GET", "changes/?since=0", token=token)[1]["changes"] == []
     assert call(sync_server, "GET", "nowhere/", token=token)[0] == 404
