@@ -40,16 +40,21 @@ def live_device(raw: str) -> Device | None:
     return device if device is not None and device.owner.is_active else None
 
 
-def refused_device(raw: str) -> str:
-    """Whose a refused token is, for the server's log: a revoked device, or a deactivated
-    person's, or none known."""
+REVOKED = "This device token is unknown or was revoked. Create a new device on the server."
+DEACTIVATED = ("The account this device syncs with is deactivated on the server: ask the server's host to "
+               "reactivate it. Your notes stay on this device.")
+
+
+def refused_device(raw: str) -> tuple[str, str]:
+    """Why a token is refused: for the server's log, whose it is (a revoked device, a deactivated
+    person's, or none known); and for the device, what to do."""
     if raw and len(raw) <= MAX_TOKEN_LENGTH and raw.isascii():
         device = Device.objects.select_related("owner").filter(token_hash=token_hash(raw)).first()
         if device is not None and device.revoked_at is not None:
-            return f"the token of device {device.pk} ({device.name!r} of {device.owner.username}), revoked {device.revoked_at:%Y-%m-%d %H:%M} UTC"
+            return f"the token of device {device.pk} ({device.name!r} of {device.owner.username}), revoked {device.revoked_at:%Y-%m-%d %H:%M} UTC", REVOKED
         if device is not None:
-            return f"the token of device {device.pk} ({device.name!r} of {device.owner.username}, whose account is deactivated)"
-    return "a token this server never made"
+            return f"the token of device {device.pk} ({device.name!r} of {device.owner.username}, whose account is deactivated)", DEACTIVATED
+    return "a token this server never made", REVOKED
 
 
 def device_for_token(raw: str) -> Device | None:

@@ -48,8 +48,9 @@ def device_view(view):
             return error_response(request, 401, "Sync needs a device token: send it as `Authorization: Bearer <token>`.")
         device = device_for_token(token)
         if device is None:
-            logger.warning("Sync refused a request from %s with %s.", request.META.get("REMOTE_ADDR"), refused_device(token))
-            return error_response(request, 401, "This device token is unknown or was revoked. Create a new device on the server.")
+            whose, message = refused_device(token)
+            logger.warning("Sync refused a request from %s with %s.", request.META.get("REMOTE_ADDR"), whose)
+            return error_response(request, 401, message)
         request.device = device
         return answering(request, device.owner, *args, **kwargs)
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from embedded_site.devices.models import Device
-from embedded_site.devices.tokens import device_for_token
+from embedded_site.devices.tokens import device_for_token, new_device
 from tests.notes.conftest import XHR, Api
 from tests.server_mode import HttpsClient, make_user
 
@@ -74,3 +74,16 @@ def test_the_devices_page_creates_shows_the_token_once_and_revokes(client):
 
 def test_the_devices_api_needs_a_login(anonymous_client, db):
     assert anonymous_client.get("/api/devices/", **XHR).status_code == 401
+
+
+def test_a_deactivated_persons_device_is_told_its_account_is_deactivated_not_that_its_token_is_unknown(server_user):
+    """Until this, it was told "This device token is unknown or was revoked. Create a new
+    device on the server.", which sent the person after a new token that would not work either."""
+    _, token = new_device(server_user, "Laptop")
+    server_user.is_active = False
+    server_user.save()
+    response = HttpsClient().get("/api/sync/v1/changes/?since=0", HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT="application/json")
+    assert response.status_code == 401
+    assert response.json()["error"].startswith("The account this device syncs with is deactivated on the server")
+    revoked = HttpsClient().get("/api/sync/v1/changes/?since=0", HTTP_AUTHORIZATION="Bearer ndt_never-made", HTTP_ACCEPT="application/json")
+    assert revoked.json()["error"] == "This device token is unknown or was revoked. Create a new device on the server."
