@@ -40,8 +40,65 @@ function firstCharacters(text, count) {
   return text.slice(0, end);
 }
 
+// A note's text as its row shows it: the words without the Markdown around them (`# `, `**`,
+// `[text](address)`, `[[Title|shown]]`, a table's pipes, front matter, fences), as in the preview.
+// Only the first lines are read: enough for a row of a note of megabytes.
+const PLAIN_TEXT_CHARACTERS = 400;
+const LONGEST_LINE = 2000;
+const SKIPPED_LINE = /^\s*(?:(?:```|~~~).*|\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?|([-*_])(?:\s*\1){2,})\s*$/;
+const LINE_START = /^\s*(?:>\s?)*(?:#{1,6}\s+|(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\]\s+)?(?:\[![\w-]+\][+-]?\s*)?/;
+const NOTE_LINK = /!?\[\[([^\]|#]*)(?:#([^\]|]*))?(?:\|([^\]]*))?\]\]/g;
+const INLINE = [
+  [/!?\[([^\]]*)\]\([^)]*\)/g, '$1'],
+  [/\[\^[^\]]+\]/g, ''],
+  [/(\*\*|__|~~|==)(?=\S)(.+?)\1/g, '$2'],
+  [/(^|[\s(])([*_])(?=\S)(.+?)\2(?=$|[\s).,;:!?])/g, '$1$3'],
+  [/`([^`]+)`/g, '$1'],
+  [/<\/?[a-zA-Z][^>]*>/g, ''],
+  [/\\([\\`*_{}[\]()#+\-.!|>~=])/g, '$1'],
+];
+
+function plainLine(line) {
+  let text = line.replace(LINE_START, '').replace(NOTE_LINK, (_, title, heading, shown) => shown || title || heading || '');
+  if (text.includes('|')) text = text.replace(/^\s*\|/, '').replace(/\|\s*$/, '').split(/\s*(?<!\\)\|\s*/).join(' · ');
+  for (const [pattern, replacement] of INLINE) text = text.replace(pattern, replacement);
+  return text.trim();
+}
+
+// The note's first lines that hold words, each as plainLine() makes it, until `enough` characters.
+function plainLines(markdown, enough) {
+  const lines = [];
+  let length = 0;
+  let start = 0;
+  if (/^---\r?\n/.test(markdown)) {
+    const end = markdown.search(/\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/);
+    if (end > 0) start = markdown.indexOf('\n', end + 1) + 1 || markdown.length;
+  }
+  while (start < markdown.length && length < enough) {
+    const newline = markdown.indexOf('\n', start);
+    const end = newline === -1 ? markdown.length : newline;
+    let line = markdown.slice(start, Math.min(end, start + LONGEST_LINE));
+    if (/[\uD800-\uDBFF]$/.test(line)) line = line.slice(0, -1);
+    start = end + 1;
+    if (SKIPPED_LINE.test(line)) continue;
+    const text = plainLine(line);
+    if (text) {
+      lines.push(text);
+      length += text.length + 1;
+    }
+  }
+  return lines;
+}
+
 export function noteTitle(note) {
-  return note.title.trim() || firstCharacters(note.body.trim().split('\n')[0], 80) || 'Untitled';
+  return note.title.trim() || firstCharacters(plainLines(note.body, 1)[0] ?? '', 80) || 'Untitled';
+}
+
+// The row's text: the note's, less a first line that only repeats its title (`# Title`).
+export function excerptText(note) {
+  const lines = plainLines(note.body, PLAIN_TEXT_CHARACTERS);
+  if (lines.length && lines[0].toLowerCase() === noteTitle(note).toLowerCase()) lines.shift();
+  return firstCharacters(lines.join(' '), 200);
 }
 
 function noteRow(note) {
@@ -62,11 +119,12 @@ function noteRow(note) {
   }
   title.append(noteTitle(note));
 
+  const text = note.snippet ? '' : excerptText(note);
   const excerpt = document.createElement('div');
   excerpt.className = 'note-item-excerpt';
   excerpt.dir = 'auto';
   if (note.snippet) excerpt.innerHTML = note.snippet;  // escaped by the server, with <mark> around matches
-  else if (note.body.trim()) excerpt.textContent = firstCharacters(note.body, 200);
+  else if (text) excerpt.textContent = text;
   else {
     // Rows are of one height: the room of the text says there is none rather than stay blank.
     excerpt.textContent = 'No additional text';
