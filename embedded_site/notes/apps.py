@@ -14,7 +14,7 @@ class NotesConfig(AppConfig):
     def tidy_at_start(**kwargs):
         """At each launch, before serving: nothing else writes the attachments folder yet, so a
         temporary file there is a write cut short. A `manage` command does not get here."""
-        from embedded_site.notes.attachments import remove_partial_files
+        from embedded_site.notes.attachments import delete_discarded_files, remove_partial_files
         from embedded_site.notes.jobs import remove_job_leftovers
         from embedded_site.notes.launch_days import record_launch
         from embedded_site.notes.owners import local_owner
@@ -25,5 +25,6 @@ class NotesConfig(AppConfig):
         record_launch()
         purge_expired_trash_at_launch()
         remove_partial_files()
+        delete_discarded_files()
         remove_job_leftovers()
         prune_in_background()  # old revisions: may take a while, so not before the first request

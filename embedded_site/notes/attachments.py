@@ -7,27 +7,35 @@ between the two, or between deleting a row and its file), which is kept: the dat
 folder may not be the one that wrote it (a backup put back, a database moved away by mistake),
 and the file the only copy of what a note had attached. Only the temporary files of writes cut
 short are deleted when Notedesk starts (remove_partial_files()).
+
+On a desktop, a file whose attachment is deleted (removed, or its note deleted for good) stays
+while one of the database's daily backups names it, so that the backup, put back after a mistake,
+has its files; a later launch deletes it once none does (discard_files()).
 """
 
 import hashlib
 import logging
 import os
+import sqlite3
 import tempfile
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 
+from django_desktop_shell import database
 from django_desktop_shell.files import TEMPORARY_PREFIX, durable_file
 from django_desktop_shell.media import shows_as_image
 from embedded_site.notes import changes, links
-from embedded_site.notes.models import ATTACHMENT_NAME_MAX_LENGTH, Attachment, Note
+from embedded_site.notes.models import ATTACHMENT_NAME_MAX_LENGTH, Attachment, DiscardedFile, Note
 
 FALLBACK_NAME = "attachment"
 MAX_KEPT_EXTENSION = 16  # a longer "extension" is cut like the rest of the name
@@ -133,7 +141,48 @@ def delete_attachment(attachment: Attachment) -> None:
         attachment.delete()
         links.set_links(attachment.note_id, Note.objects.values_list("body", flat=True).get(pk=attachment.note_id))
         changes.notes_changed([attachment.note_id])
-        transaction.on_commit(lambda: Attachment.file.field.storage.delete(stored_name))
+        transaction.on_commit(lambda: discard_files([stored_name]))
+
+
+def discard_files(stored_names: list[str]) -> None:
+    """The files of attachments whose rows are gone (committed): deleted, except on a desktop those a
+    backup of the database names, which are recorded for delete_discarded_files()."""
+    kept = set() if getattr(settings, "NOTEDESK_SERVER", False) else names_in_backups(stored_names)
+    for name in stored_names:
+        if name not in kept:
+            Attachment.file.field.storage.delete(name)
+    DiscardedFile.objects.bulk_create([DiscardedFile(name=name) for name in kept], ignore_conflicts=True)
+
+
+def delete_discarded_files() -> int:
+    """At a launch: delete the discarded files that no backup names any more (the oldest ones the
+    day's backup pushed out named them), and forget those the database names again (a backup was
+    put back). Returns how many were deleted."""
+    recorded = set(DiscardedFile.objects.values_list("name", flat=True))
+    if not recorded:
+        return 0
+    in_use = recorded & set(Attachment.objects.values_list("file", flat=True))
+    gone = recorded - in_use - names_in_backups(recorded - in_use)
+    for name in gone:
+        Attachment.file.field.storage.delete(name)
+    DiscardedFile.objects.filter(name__in=gone | in_use).delete()
+    return len(gone)
+
+
+def names_in_backups(stored_names: Iterable[str]) -> set[str]:
+    """Those of the stored file names that a kept backup of the database names. A backup SQLite
+    cannot read may name any of them; one made before the tables were (at a first launch) names none."""
+    wanted = set(stored_names)
+    found = set()
+    table = Attachment._meta.db_table
+    for _, backup in database.backups(database.database_path()):
+        try:
+            with closing(sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)) as connection:
+                if connection.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [table]).fetchone():
+                    found.update(name for (name,) in connection.execute(f"SELECT file FROM {table}") if name in wanted)
+        except sqlite3.Error:
+            return wanted
+    return found
 
 
 def remove_partial_files() -> int:
@@ -146,7 +195,7 @@ def remove_partial_files() -> int:
     partial = list(folder.glob(f"{TEMPORARY_PREFIX}*"))
     for path in partial:
         path.unlink(missing_ok=True)
-    known = set(Attachment.objects.values_list("file", flat=True))
+    known = set(Attachment.objects.values_list("file", flat=True)) | set(DiscardedFile.objects.values_list("name", flat=True))
     unnamed = [path for path in folder.iterdir() if path.is_file() and path.name not in known]
     if unnamed:
         logger.info("%d files in %s are named by no attachment (%.1f MB), kept: the database may have been put back "

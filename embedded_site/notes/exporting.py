@@ -10,6 +10,7 @@ import json
 import shutil
 import zipfile
 from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
 from typing import BinaryIO
 
 from django.db.models import Prefetch, QuerySet
@@ -25,6 +26,9 @@ FORMAT_VERSION = 3  # 2 added the attachments, 3 the revisions
 BATCH_SIZE = 500
 MISSING_NAMED = 20  # in the message that refuses an export whose attachment files are missing
 BASE64_CHUNK = 3 * 256 * 1024  # a multiple of 3: the encoded chunks join into one base64 text
+# The years a zip's dates hold (1980 to 2107), a day within them whatever the local time zone.
+ZIP_EARLIEST = datetime(1980, 1, 2, tzinfo=timezone.utc)
+ZIP_LATEST = datetime(2107, 12, 30, tzinfo=timezone.utc)
 # Written around the notes, which are encoded one at a time rather than all held in memory.
 JSON_OPENING = f'{{"format": "{FORMAT_NAME}", "version": {FORMAT_VERSION}, "notes": ['.encode()
 JSON_CLOSING = b"\n]}\n"
@@ -128,6 +132,19 @@ def write_json_attachment(destination: BinaryIO, attachment: Attachment, source:
     destination.write(b'"}')
 
 
+def zip_entry(name: str, changed: datetime) -> zipfile.ZipInfo:
+    """A member dated when the note or file last changed, in the local time zip tools read (within
+    the years a zip can hold): unzipped, each file has that time, which Obsidian sorts and shows
+    by, and which an import of the zip takes as the note's newest (importing.last_changed). It was
+    the time of the export, later than an edit made elsewhere meanwhile, which the import then
+    overwrote with the note as exported."""
+    local = min(max(changed, ZIP_EARLIEST), ZIP_LATEST).astimezone()
+    entry = zipfile.ZipInfo(name, date_time=local.timetuple()[:6])
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o600 << 16  # as ZipFile.writestr gives a member it names
+    return entry
+
+
 def export_markdown(owner, destination: BinaryIO) -> Iterator[Progress]:
     """Each note is named after its title (note_file_names()), as Obsidian names them, so that the
     bodies' `[[Title]]` links lead to them once the zip is opened as a vault."""
@@ -145,10 +162,10 @@ def export_markdown(owner, destination: BinaryIO) -> Iterator[Progress]:
             files, taken_in_folder = [], set()
             for attachment, source in opened_attachments(attachments, missing):
                 member = f"{folder}/{unique_name(portable_name(attachment.name) or FALLBACK_NAME, taken_in_folder)}"
-                with archive.open(member, "w") as target:
+                with archive.open(zip_entry(member, attachment.created), "w") as target:
                     shutil.copyfileobj(source, target)
                 files.append({"name": attachment.name, "file": member})
-            archive.writestr(name, to_markdown(record, files))
+            archive.writestr(zip_entry(name, datetime.fromisoformat(record["updated"])), to_markdown(record, files))
 
         yield from export_records(owner, write)
         refuse_missing_files(missing)

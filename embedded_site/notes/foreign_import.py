@@ -54,7 +54,9 @@ from embedded_site.notes.importing import (
     is_notedesk_markdown_zip, measured, starts_as_zip, unreadable_zip,
 )
 from embedded_site.notes.links import LINK, is_linkable, links_replaced, without_code
-from embedded_site.notes.markdown_files import EXPORTED_HEAD_SIZE, written_by_notedesk
+from embedded_site.notes.markdown_files import (
+    ATTACHMENTS_KEY, EXPORTED_HEAD_SIZE, valid_attachment_entry, without_attachment_list, written_by_notedesk,
+)
 from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, title_key
 from embedded_site.notes.tagging import normalise_foreign_tags
 
@@ -71,6 +73,8 @@ SKIPPED_SHOWN = 2000  # in the job's result: each one, for an archive of hundred
 NAMESPACE = uuid.UUID("6f1c9a52-3f0e-4b7a-9d55-2c1b8e7a4d10")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:(.*?)\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
+# An attachment in the block list Obsidian rewrites the export's `attachments` as.
+EXPORTED_ATTACHMENT = re.compile(r"^\s*- name: *(.+?) *\n\s+file: *(.+?) *$", re.MULTILINE)
 # Not `&#38;`, `##`, a path's or URL's `/#`, nor a link to a heading of the note, `[[#Heading]]`.
 INLINE_TAG = re.compile(r"(?<![\w&#/\[])#([^\W\d][\w/-]*)")
 # `[text](target)` and `![alt](target)`, the target maybe in <>, maybe with a "title" after it.
@@ -169,7 +173,8 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
             note["uid"] = str(uuid.uuid5(NAMESPACE, "markdown-exact:" + entry.path))
         uids.add(note["uid"])
         notes.append(note)
-    unique_titles(notes, found.skipped)
+    unique_titles([note for note in notes if not note["exported"]], found.skipped,
+                  kept={title_key(note["title"]) for note in notes if note["exported"]})
     titles = titles_by_link_target(notes)
     files_by_name: dict[str, list[str]] = {}
     for path in vault.files:
@@ -180,6 +185,8 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
         note["body"] = links_pointed_at_titles(note["body"], titles)
         note["body"] = markdown_links_to_notes(note["body"], note["path"], vault.root, titles_by_path)
         linked = linked_files(note, vault, files_by_name)
+        if note.pop("exported"):  # its attachments are found, by the links the export ended it with
+            note["body"] = without_attachment_list(note["body"])
         if read_at_most is not None:
             read_at_most -= sum(vault.files[path].size for path in linked)
             if read_at_most < 0:  # one small file linked from many notes: a copy of it each
@@ -188,7 +195,8 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
                     f"links to it) add up to more than {filesizeformat(vault.size_limit)}: too large to import at once. "
                     + UNPACK_IT
                 )
-        attachments = [attachment for path in linked if (attachment := attachment_of(path, vault, found))]
+        names = note.pop("attachment_names")
+        attachments = [attachment for path in linked if (attachment := attachment_of(path, vault, found, names.get(path)))]
         raw = fitted(note["path"], {key: value for key, value in note.items() if key not in ("path", "name")}, found.skipped)
         add_in_parts(found, note["path"], raw, attachments)
     if not found.records:
@@ -566,13 +574,46 @@ def markdown_note(entry: Entry, root: str) -> dict | Skipped:
     created = created or entry.modified
     updated = max(updated or entry.modified, created)
     used = {"tags", "tag", created_key, updated_key} | ({"title"} if front_title else set())
+    exported = exported_uid(front)
+    if exported:  # edited elsewhere, the file's time says so, as Notedesk's own import reads it
+        used |= {"uid", "pinned", ATTACHMENTS_KEY}
+        updated = max(updated, entry.modified)
     if kept := front_matter_without(front_text, used):  # the rest stays in the note, as it was
         body = f"---\n{kept}\n---\n{body}"
     return {
-        "path": entry.path, "name": name, "uid": str(uuid.uuid5(NAMESPACE, "markdown:" + entry.path.casefold())),
-        "title": title, "body": body, "tags": tags, "pinned": False,
-        "created": created.isoformat(), "updated": updated.isoformat(),
+        "path": entry.path, "name": name, "uid": exported or str(uuid.uuid5(NAMESPACE, "markdown:" + entry.path.casefold())),
+        "title": title, "body": body, "tags": tags, "pinned": exported is not None and front["pinned"] == "true",
+        "created": created.isoformat(), "updated": updated.isoformat(), "exported": exported is not None,
+        "attachment_names": exported_attachment_names(front, front_text, entry.path) if exported else {},
     }
+
+
+def exported_attachment_names(front: dict, front_text: str, path: str) -> dict[str, str]:
+    """The own names of a note's attachments, by their paths in the vault, from the front matter of
+    Notedesk's export (JSON, or the block list Obsidian rewrites it as): the file names were made
+    portable, and the attachment is the same one if its name is."""
+    listed = front.get(ATTACHMENTS_KEY)
+    pairs = [(item["file"], item["name"]) for item in listed if valid_attachment_entry(item)] if isinstance(listed, list) else []
+    try:
+        pairs += [(yaml_scalar(file), yaml_scalar(name)) for name, file in EXPORTED_ATTACHMENT.findall(front_text)]
+    except ValueError:
+        pass
+    folder = PurePosixPath(path).parent
+    return {posixpath.normpath((folder / file).as_posix()): name for file, name in pairs}
+
+
+def exported_uid(front: dict) -> str | None:
+    """The uid of a note of Notedesk's Markdown export (front matter with its uid, pin and dates, as
+    the export wrote it or as Obsidian rewrote it, a property edited there): the note it came from,
+    which the import updates, rather than a new one beside it. A vault made of an export that has
+    notes written since is not an export as a whole, so it comes to this import, which finds here
+    the notes that came from one."""
+    if not all(isinstance(front.get(key), str) for key in ("uid", "pinned", "created", "updated")):
+        return None
+    try:
+        return str(uuid.UUID(front["uid"]))
+    except ValueError:
+        return None
 
 
 def composed(text: str) -> str:
@@ -581,20 +622,23 @@ def composed(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def unique_titles(notes: list[dict], skipped: list[Skipped]) -> None:
+def unique_titles(notes: list[dict], skipped: list[Skipped], kept: set[str] = frozenset()) -> None:
     """Notes that would share a title (as links match titles) each get one of their own, after
     their folder ("Meeting (Work)"), or their path where two are in one folder, or numbered; the
-    first at the top of the folder keeps it. Links here go to a title: shared, they would all lead
+    first at the top of the folder keeps it, unless it is one of `kept` (the title keys of notes of
+    Notedesk's export, which keep theirs). Links here go to a title: shared, they would all lead
     to one of the notes. Each title changed is said in `skipped`."""
     sharing: dict[str, list[dict]] = {}
     for note in notes:
         sharing.setdefault(title_key(note["title"]), []).append(note)
-    taken = set(sharing)
-    for group in (group for group in sharing.values() if len(group) > 1):
+    taken = set(sharing) | kept
+    for key, group in sharing.items():
+        if len(group) == 1 and key not in kept:
+            continue
         group.sort(key=lambda note: note["path"])
         paths = [note["name"] for note in group]
         folders = Counter(posixpath.dirname(path) for path in paths)
-        keeper = next((path for path in paths if not posixpath.dirname(path)), None)
+        keeper = None if key in kept else next((path for path in paths if not posixpath.dirname(path)), None)
         for note, path in zip(group, paths):
             if path == keeper:
                 continue
@@ -691,16 +735,19 @@ def linked_files(note: dict, vault: Vault, files_by_name: dict[str, list[str]]) 
     for match in LINK.finditer(text):  # a link to a note names no file here, and finds none
         name = link_name(match.group(1))
         paths = [path for path in (vault.root + name, (folder / name).as_posix()) if path in vault.files]
-        # Else by file name, as Obsidian does: the one in the note's folder, or the least nested.
-        paths = paths or sorted(files_by_name.get(PurePosixPath(name).name, []),
-                                key=lambda path: (PurePosixPath(path).parent != folder, path.count("/"), path))
+        # Else by file name, as Obsidian does: the one in the note's folder, or the least nested; first
+        # the one in the folder named like the note, where Notedesk's export puts a note's files.
+        own_folder = PurePosixPath(note["path"]).with_suffix("")
+        paths = paths or sorted(files_by_name.get(PurePosixPath(name).name, []), key=lambda path: (
+            PurePosixPath(path).parent != own_folder, PurePosixPath(path).parent != folder, path.count("/"), path))
         if paths:
             found[paths[0]] = None
     return list(found)
 
 
-def attachment_of(path: str, vault: Vault, found: ForeignSource) -> ImportedAttachment | None:
-    """The file a note links to, as its attachment; None, and listed as skipped, if it cannot be one."""
+def attachment_of(path: str, vault: Vault, found: ForeignSource, name: str | None = None) -> ImportedAttachment | None:
+    """The file a note links to, as its attachment (named `name`, or as the file is); None, and
+    listed as skipped, if it cannot be one."""
     file, limit = vault.files[path], settings.NOTEDESK_MAX_ATTACHMENT_SIZE
     too_large = Skipped(path, f"a linked file larger than the limit for an attachment ({filesizeformat(limit)})")
     if file.size > limit:
@@ -714,7 +761,7 @@ def attachment_of(path: str, vault: Vault, found: ForeignSource) -> ImportedAtta
     if size > limit:
         found.skipped.append(too_large)
         return None
-    return ImportedAttachment(display_name(PurePosixPath(path).name), size, digest, file.chunks)
+    return ImportedAttachment(display_name(name or PurePosixPath(path).name), size, digest, file.chunks)
 
 
 def fitted(where: str, raw: dict, skipped: list[Skipped], tags_left_out: int = 0) -> dict:
@@ -805,7 +852,7 @@ def split_front_matter(text: str) -> tuple[dict, str, str]:
             if pair:
                 key, value = pair.group(1).lower(), pair.group(2).strip()
                 if value.startswith("["):
-                    values[key] = yaml_flow_list(value)
+                    values[key] = json_or_flow_list(value)
                 else:
                     values[key] = yaml_scalar(value) if value else []
     except ValueError:
@@ -852,6 +899,16 @@ def yaml_scalar(value: str) -> str:
             raise ValueError(f"not a YAML string: {value}")
         return value[1:-1].replace("''", "'")
     return value
+
+
+def json_or_flow_list(value: str) -> list:
+    """A list written as JSON (Notedesk's export writes its attachments so, objects in it), else as
+    YAML's flow list."""
+    try:
+        parsed = json.loads(value)
+    except (ValueError, RecursionError):
+        return yaml_flow_list(value)
+    return parsed if isinstance(parsed, list) else yaml_flow_list(value)
 
 
 def yaml_flow_list(value: str) -> list[str]:

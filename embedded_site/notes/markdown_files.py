@@ -35,6 +35,8 @@ EXPORTED_HEAD = re.compile(r'---\n(?:(?!---\n)[^\n]*\n){0,%d}uid: "[0-9a-f]{8}-[
 # its `key: value` lines, and the lines that go on a value (`  - item`).
 NOTE_FRONT_MATTER = re.compile(r"\A---\n((?:(?!---\n)[^\n]*\n)+?)---\n")
 FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:")
+# What attachment_links() ends a note with.
+ATTACHMENT_LIST = re.compile(r"\n\n\*\*Attachments\*\*\n\n(?:- \[(?:\\.|[^\\\]\n])*\]\([^()\s]*\)\n)+\Z")
 # Enough of a file to hold that line after the longest title and tags.
 EXPORTED_HEAD_SIZE = 16 * 1024
 
@@ -71,6 +73,12 @@ def attachment_links(attachments: list[dict]) -> str:
         return ""
     links = "\n".join(f"- [{escaped(item['name'])}]({quote(item['file'])})" for item in attachments)
     return f"\n\n**Attachments**\n\n{links}\n"
+
+
+def without_attachment_list(body: str) -> str:
+    """The body without the links to its attachments that to_markdown() ended it with, however
+    the front matter was rewritten since (Obsidian rewrites it when a property is edited)."""
+    return ATTACHMENT_LIST.sub("", body)
 
 
 def escaped(text: str) -> str:

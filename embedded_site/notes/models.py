@@ -144,6 +144,13 @@ class Attachment(models.Model):
         return self.name
 
 
+class DiscardedFile(models.Model):
+    """An attachment file whose row is gone, kept on a desktop while a backup of the database names
+    it (attachments.discard_files)."""
+
+    name = models.CharField(max_length=100, unique=True)  # Attachment.file's stored name
+
+
 class Revision(models.Model):
     """A note as it was before a change that replaced it (revisions.py says when one is kept).
 

@@ -11,21 +11,22 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from embedded_site.notes import changes, launch_days
+from embedded_site.notes.attachments import discard_files
 from embedded_site.notes.models import Attachment, Note
 
 TRASH_KEPT_FOR = timedelta(days=30)
 
 
 def purge_notes(notes: QuerySet) -> int:
-    """Delete the notes and, once that is committed, their attachment files. Returns how many."""
-    storage = Attachment.file.field.storage
+    """Delete the notes and, once that is committed, their attachment files (attachments.discard_files).
+    Returns how many."""
     with transaction.atomic():
         stored_names = list(Attachment.objects.filter(note__in=notes).values_list("file", flat=True))
         gone = list(notes.values_list("owner_id", "uid"))
         notes.delete()
         for owner_id, uid in gone:
             changes.record(owner_id, [uid], purged=True)
-        transaction.on_commit(lambda: delete_files(storage, stored_names))
+        transaction.on_commit(lambda: discard_files(stored_names))
     return len(gone)
 
 

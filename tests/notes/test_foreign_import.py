@@ -830,6 +830,39 @@ def test_the_markdown_export_extracted_into_a_folder_and_edited_there_imports_ov
     assert Note.objects.count() == 3
 
 
+def test_a_vault_made_of_the_markdown_export_and_changed_in_obsidian_imports_over_its_notes(
+    api, two_notes, note_with_attachments, attachments_dir
+):
+    """A note written in Obsidian since, and another's properties edited there, which rewrites its
+    front matter as YAML of Obsidian's own: "Import Markdown…" adds the one, updates the other with
+    its own attachments' names, and doubles nothing. Every note of the vault was a new one."""
+    receipts = Note.objects.get(title="Receipts")
+    attachments = attachments_as_stored()
+    exported_text = zipfile.ZipFile(io.BytesIO(exported(api, "markdown"))).read("Receipts.md").decode()
+    obsidians = (
+        f"---\ntitle: Receipts\ntags:\n  - tax\n  - home\npinned: true\nuid: {receipts.uid}\n"
+        "created: 2020-05-17T08:30:15.123456+00:00\nupdated: 2020-05-17T08:30:15.123456+00:00\nattachments:\n"
+        "  - name: scan (1).png\n    file: Receipts/scan (1).png\n  - name: scan (1).png\n    file: Receipts/scan (1) 2.png\n---\n"
+    )
+    changed = with_file_changed(
+        exported(api, "markdown"), "Receipts.md",
+        lambda text: obsidians + text.split("\n---\n", 1)[1].replace("Two scans", "Two scans, filed"),
+        at=datetime(2026, 1, 2, 10, 0, tzinfo=timezone.utc),
+    )
+    out = io.BytesIO(changed)
+    with zipfile.ZipFile(out, "a") as archive:
+        archive.writestr("Written in Obsidian.md", "About the [[Receipts]].\n")
+
+    result = import_job(api, IMPORT_MARKDOWN, out.getvalue())["result"]
+    assert result == {"created": 1, "updated": 1, "unchanged": 2, "attachments": 0, "skipped": 0, "skipped_files": []}
+    receipts.refresh_from_db()
+    assert (receipts.body, receipts.pinned, sorted(receipts.tags.values_list("name", flat=True))) == (
+        "Two scans, filed\n", True, ["home", "tax"])
+    assert "**Attachments**" in exported_text  # the links the import took off again
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Receipts", "Trip: Lisbon/Porto", "Written in Obsidian"]
+    assert attachments_as_stored() == attachments
+
+
 def test_a_file_older_than_the_note_here_does_not_replace_it(api, two_notes):
     trip = Note.objects.get(title__startswith="Trip")
     content = exported(api, "markdown")

@@ -91,6 +91,42 @@ def test_the_markdown_export_is_a_zip_of_files_with_front_matter(api, two_notes)
     )
 
 
+def zip_time(moment: datetime) -> tuple:
+    """As a zip holds a time: local, to the even second below."""
+    *day_and_minute, second = moment.astimezone().timetuple()[:6]
+    return (*day_and_minute, second - second % 2)
+
+
+def test_the_markdown_exports_files_are_dated_when_their_note_and_attachment_last_changed(
+    api, two_notes, attachments_dir
+):
+    """Unzipped into an Obsidian vault, the files sort by when the notes changed, not all at the export's time."""
+    trip = Note.objects.get(title__startswith="Trip")
+    api.upload(f"/api/notes/{trip.pk}/attachments/", "ticket.pdf", b"%PDF ticket")
+    attached = datetime(2021, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
+    Attachment.objects.update(created=attached)
+    Note.objects.filter(pk=trip.pk).update(updated=LONG_AGO)
+    archive = zipfile.ZipFile(io.BytesIO(exported(api, "markdown")))
+    note_file, attachment_file = archive.getinfo("Trip_ Lisbon_Porto.md"), archive.getinfo("Trip_ Lisbon_Porto/ticket.pdf")
+    assert note_file.date_time == zip_time(LONG_AGO)
+    assert attachment_file.date_time == zip_time(attached)
+    assert {note_file.external_attr >> 16, attachment_file.external_attr >> 16} == {0o600}
+    assert archive.read(attachment_file) == b"%PDF ticket"
+
+
+def test_a_markdown_export_imported_elsewhere_leaves_an_edit_made_there_before_the_export(api, two_notes):
+    """Exported from one computer and imported on another, where the note was edited after its last
+    change on the first but before the export: the edit stays. The file's time was the export's,
+    so the older note replaced it."""
+    trip = Note.objects.get(title__startswith="Trip")
+    content = exported(api, "markdown")
+    edited_elsewhere = datetime.now(timezone.utc) - timedelta(hours=1)
+    Note.objects.filter(pk=trip.pk).update(body="Edited on the other computer", updated=edited_elsewhere)
+    assert imported(api, "notes.zip", content).json()["updated"] == 0
+    trip.refresh_from_db()
+    assert (trip.body, trip.updated) == ("Edited on the other computer", edited_elsewhere)
+
+
 @pytest.mark.parametrize(
     "title, file_name",
     [

@@ -119,8 +119,10 @@ class NotedeskProcess:
         )
         line = self.first_line(START_TIMEOUT)
         if not line.startswith("READY "):
+            self.process.kill()
+            stderr = self.process.stderr.read().decode()  # before kill() closes it
             self.kill()
-            pytest.fail(f"expected READY, got {line!r}; stderr: {self.process.stderr.read().decode()[-2000:]}")
+            pytest.fail(f"expected READY, got {line!r}; stderr: {stderr[-2000:]}")
         self.launch_url = line.split(" ", 1)[1].strip()  # on this install's own host name, for a browser
         url = urlsplit(self.launch_url)
         self.port = url.port

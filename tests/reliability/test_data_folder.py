@@ -4,7 +4,7 @@ closed: the files they copy hold every note."""
 import shutil
 import sqlite3
 
-from tests.reliability.conftest import new_uid
+from tests.reliability.conftest import new_uid, poll
 
 
 def test_after_a_quit_the_database_file_alone_holds_every_note(notedesk, tmp_path):
@@ -53,3 +53,42 @@ def test_a_launch_on_another_database_leaves_the_attachment_files_for_the_one_pu
     api = notedesk().client()
     attachments = api.request("GET", f"/api/notes/{note['id']}/").json()["attachments"]
     assert {attachment["name"]: api.request("GET", attachment["url"]).body for attachment in attachments} == photos
+
+
+def test_a_daily_backup_put_back_after_the_trash_was_emptied_has_the_notes_files_until_no_backup_needs_them(notedesk):
+    """A note deleted by mistake and the trash emptied: the day's backup, put back as the README
+    says, has the note and its attached file. Once no kept backup names the file, a launch deletes it."""
+    app = notedesk()
+    api = app.client()
+    note = api.send_json("POST", "/api/notes/", {"title": "Receipts", "body": "for the tax return"}).json()
+    assert api.upload(f"/api/notes/{note['id']}/attachments/", "scan.pdf", b"%PDF scan " * 500).status == 201
+    api.close()
+    app.stop()
+    backups = app.data_dir / "backups"
+    shutil.rmtree(backups, ignore_errors=True)  # so that the next launch backs the database up, as a new day's first does
+
+    app = notedesk()
+    poll(lambda: list(backups.glob("notedesk-*.sqlite3")), 60, "the day's backup")
+    api = app.client()
+    assert api.request("DELETE", f"/api/notes/{note['id']}/").status == 200
+    assert api.request("DELETE", "/api/trash/").json() == {"deleted": 1}
+    api.close()
+    app.stop()
+
+    (backup,) = backups.glob("notedesk-*.sqlite3")
+    app.database.rename(app.data_dir / "notedesk.sqlite3.mistake")
+    shutil.copyfile(backup, app.database)
+    app = notedesk()
+    api = app.client()
+    (attachment,) = api.request("GET", f"/api/notes/{note['id']}/").json()["attachments"]
+    assert api.request("GET", attachment["url"]).body == b"%PDF scan " * 500
+    assert api.request("GET", "/api/export/?format=json").status == 200
+
+    assert api.request("DELETE", f"/api/notes/{note['id']}/").status == 200
+    assert api.request("DELETE", "/api/trash/").json() == {"deleted": 1}
+    api.close()
+    app.stop()
+    assert len(list((app.data_dir / "attachments").iterdir())) == 1  # the backup still names it
+    shutil.rmtree(backups)  # five days on, the copies that named it have been replaced
+    app = notedesk()
+    assert list((app.data_dir / "attachments").iterdir()) == []
