@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, exit_code_within, launcher_command
+from tests.conftest import ROOT, SITES, exit_code_within, launcher_command
 
 pytestmark = pytest.mark.window
 # A screen unchanged this long has settled: the app's last paints (its lists, fetched after the
@@ -318,6 +318,21 @@ def test_a_file_the_pages_script_made_is_saved_where_the_save_dialog_says_and_th
     assert "after new window: / app; saved: 'title,words\\nTea,3\\n'" in result.stdout
     # The names the links' download attributes give; a Blob opened in a new window has none.
     assert re.search(r"suggested: \['blob-export.csv', 'data-export.csv', '[\w-]+'\]", result.stdout), result.stdout
+
+
+def test_the_django_admins_add_another_popup_opens_in_a_window_and_hands_its_object_back(tmp_path, app_env):
+    """The admin's +, pencil and eye buttons and its raw_id_fields lookups open a popup with
+    window.open(), which answers its opener: in the window the click did nothing at all."""
+    project = tmp_path / "polls"
+    shutil.copytree(SITES["polls"], project, ignore=shutil.ignore_patterns("db.sqlite3", "__pycache__"))
+    with (project / "polls" / "admin.py").open("a", encoding="utf-8") as admin:
+        admin.write("\nadmin.site.register(Choice)\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.shell.drivers.admin_popup", str(project), str(tmp_path / "data")],
+        capture_output=True, text=True, env=app_env, timeout=120, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "popup windows: 1\nthe form's question: Tea or coffee?\nthe popup closed\n" in result.stdout
 
 
 def test_an_image_a_pdf_or_a_text_file_a_link_would_show_in_place_of_the_page_opens_in_the_os_viewer(tmp_path, app_env):

@@ -1,0 +1,50 @@
+"""The Django admin's "add another" button in the real window, on a copy of the polls example whose
+admin also registers Choice: its question's + button opens the admin's popup with window.open(),
+and the question saved there comes back to the choice's form through window.opener, as in a
+browser, and the popup closes.
+Usage: admin_popup.py PROJECT DATA_DIR; prints the popup's window, then the form's question.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from django_desktop_shell.process import launcher
+from django_desktop_shell.self_test import wait_for, wait_until, window_check
+
+project, data_dir = Path(sys.argv[1]), Path(sys.argv[2])
+PASSWORD = "a long enough passphrase"
+# The page reaches the popup as the admin's own script names it: a field's id and a count.
+POPUP = "window.open('', 'id_question__1')"
+
+
+def visible_windows(title: str) -> int:
+    found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", title], capture_output=True, text=True, timeout=10)
+    return len(found.stdout.split())
+
+
+@window_check("the admin's add-another popup adds a question to a choice's form")
+def add_another(window, origin):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("owner", password=PASSWORD)
+    window.load_url(origin + "/admin/login/?next=/admin/polls/choice/add/")
+    wait_for(window, "document.readyState === 'complete' && !!document.getElementById('login-form')", True, "the login")
+    window.run_js(f"document.getElementById('id_username').value = 'owner'; document.getElementById('id_password').value = '{PASSWORD}';"
+                  "document.getElementById('login-form').submit()")
+    wait_for(window, "location.pathname + ' ' + document.readyState", "/admin/polls/choice/add/ complete", "the choice's form")
+    window.run_js("document.getElementById('add_id_question').click()")
+    wait_for(window, f"(popup => !!popup && popup.document.readyState === 'complete' && !!popup.document.getElementById('id_question_text'))({POPUP})",
+             True, "the popup's question form")
+    print(f"popup windows: {visible_windows('^Add question')}", flush=True)
+    window.run_js(f"(popup => {{ const form = popup.document;"
+                  "form.getElementById('id_question_text').value = 'Tea or coffee?';"
+                  "form.getElementById('id_pub_date_0').value = '2026-01-02'; form.getElementById('id_pub_date_1').value = '10:00:00';"
+                  f"form.querySelector('input[name=_save]').click(); }})({POPUP})")
+    wait_for(window, "document.querySelector('#id_question option:checked').textContent", "Tea or coffee?", "the form's question")
+    print("the form's question: Tea or coffee?", flush=True)
+    wait_until(lambda: visible_windows("question") == 0, "the popup to close")
+    print("the popup closed", flush=True)
+
+
+sys.exit(launcher.main(project, ["--self-test", "--data-dir", str(data_dir)]))
