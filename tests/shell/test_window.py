@@ -332,7 +332,8 @@ def test_the_django_admins_add_another_popup_opens_in_a_window_and_hands_its_obj
         capture_output=True, text=True, env=app_env, timeout=120, cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "popup windows: 1\nthe form's question: Tea or coffee?\nthe popup closed\n" in result.stdout
+    assert ("popup windows: 1\nthe popup centred on the app's window: True\n"
+            "the form's question: Tea or coffee?\nthe popup closed\n") in result.stdout, result.stdout
 
 
 def test_an_image_a_pdf_or_a_text_file_a_link_would_show_in_place_of_the_page_opens_in_the_os_viewer(tmp_path, app_env):

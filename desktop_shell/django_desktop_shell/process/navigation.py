@@ -106,11 +106,12 @@ class NavigationLock:
 
     def popup_gtk(self, opener, opener_window):
         """A web view related to `opener` (same web process, so window.opener works), shown in a
-        window of its own above the opener's once WebKit has its size and position."""
+        window of its own, centred above the opener's, at the size the page asked for."""
         from gi.repository import Gtk, WebKit2
 
         popup = WebKit2.WebView.new_with_related_view(opener)
-        popup_window = Gtk.Window(transient_for=opener_window, destroy_with_parent=True)
+        popup_window = Gtk.Window(transient_for=opener_window, destroy_with_parent=True,
+                                  window_position=Gtk.WindowPosition.CENTER_ON_PARENT)
         popup_window.add(popup)
         self.guard_gtk(popup, popup_window)
 

@@ -2,7 +2,7 @@
 admin also registers Choice: its question's + button opens the admin's popup with window.open(),
 and the question saved there comes back to the choice's form through window.opener, as in a
 browser, and the popup closes.
-Usage: admin_popup.py PROJECT DATA_DIR; prints the popup's window, then the form's question.
+Usage: admin_popup.py PROJECT DATA_DIR; prints the popup's window and where it is, then the form's question.
 """
 
 import subprocess
@@ -18,9 +18,16 @@ PASSWORD = "a long enough passphrase"
 POPUP = "window.open('', 'id_question__1')"
 
 
-def visible_windows(title: str) -> int:
+def visible_windows(title: str) -> list[str]:
     found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", title], capture_output=True, text=True, timeout=10)
-    return len(found.stdout.split())
+    return found.stdout.split()
+
+
+def centre(window_id: str) -> tuple[int, int]:
+    geometry = subprocess.run(["xdotool", "getwindowgeometry", "--shell", window_id], capture_output=True, text=True,
+                              check=True, timeout=10).stdout
+    values = dict(line.split("=") for line in geometry.split())
+    return int(values["X"]) + int(values["WIDTH"]) // 2, int(values["Y"]) + int(values["HEIGHT"]) // 2
 
 
 @window_check("the admin's add-another popup adds a question to a choice's form")
@@ -36,14 +43,17 @@ def add_another(window, origin):
     window.run_js("document.getElementById('add_id_question').click()")
     wait_for(window, f"(popup => !!popup && popup.document.readyState === 'complete' && !!popup.document.getElementById('id_question_text'))({POPUP})",
              True, "the popup's question form")
-    print(f"popup windows: {visible_windows('^Add question')}", flush=True)
+    popups = visible_windows("^Add question")
+    print(f"popup windows: {len(popups)}", flush=True)
+    (popup_x, popup_y), (app_x, app_y) = centre(popups[0]), centre(visible_windows("^polls$")[0])
+    print(f"the popup centred on the app's window: {abs(popup_x - app_x) <= 2 and abs(popup_y - app_y) <= 2}", flush=True)
     window.run_js(f"(popup => {{ const form = popup.document;"
                   "form.getElementById('id_question_text').value = 'Tea or coffee?';"
                   "form.getElementById('id_pub_date_0').value = '2026-01-02'; form.getElementById('id_pub_date_1').value = '10:00:00';"
                   f"form.querySelector('input[name=_save]').click(); }})({POPUP})")
     wait_for(window, "document.querySelector('#id_question option:checked').textContent", "Tea or coffee?", "the form's question")
     print("the form's question: Tea or coffee?", flush=True)
-    wait_until(lambda: visible_windows("question") == 0, "the popup to close")
+    wait_until(lambda: not visible_windows("question"), "the popup to close")
     print("the popup closed", flush=True)
 
 
