@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from django_desktop_shell.process.window_state import STATE_FILE
 from tests.conftest import ROOT, SITES, exit_code_within, launcher_command
 
 pytestmark = pytest.mark.window
@@ -340,8 +341,11 @@ def admin_in_window(tmp_path, env, check):
 def test_the_django_admins_add_another_popup_opens_in_a_window_and_hands_its_object_back(tmp_path, app_env):
     """The admin's +, pencil and eye buttons and its raw_id_fields lookups open a popup with
     window.open(), which answers its opener: in the window the click did nothing at all."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    (data_dir / STATE_FILE).write_text(json.dumps({"zoom": 1.5}))  # the app zoomed in with Ctrl+= at an earlier launch
     shown = admin_in_window(tmp_path, app_env, "popup")
-    assert ("popup windows: 1\nthe popup centred on the app's window: True\n"
+    assert ("popup windows: 1\nthe popup centred on the app's window: True\nzoom: the app's 1.5, the popup's 1.5\n"
             "the form's question: Tea or coffee?\nthe popup closed\n") in shown, shown
 
 

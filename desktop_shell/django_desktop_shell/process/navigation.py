@@ -110,6 +110,7 @@ class NavigationLock:
         from gi.repository import Gtk, WebKit2
 
         popup = WebKit2.WebView.new_with_related_view(opener)
+        popup.set_zoom_level(opener.get_zoom_level())  # the zoom the person chose for the app
         popup_window = Gtk.Window(transient_for=opener_window, destroy_with_parent=True,
                                   window_position=Gtk.WindowPosition.CENTER_ON_PARENT)
         popup_window.add(popup)

@@ -54,6 +54,8 @@ def add_another(window, origin):
     print(f"popup windows: {len(popups)}", flush=True)
     (popup_x, popup_y), (app_x, app_y) = centre(popups[0]), centre(visible_windows("^polls$")[0])
     print(f"the popup centred on the app's window: {abs(popup_x - app_x) <= 2 and abs(popup_y - app_y) <= 2}", flush=True)
+    zoom = "(view => Math.round(view.outerWidth / view.innerWidth * 10) / 10)"
+    print(f"zoom: the app's {window.run_js(f'{zoom}(window)')}, the popup's {window.run_js(f'{zoom}({POPUP})')}", flush=True)
     window.run_js(f"(popup => {{ const form = popup.document;"
                   "form.getElementById('id_question_text').value = 'Tea or coffee?';"
                   "form.getElementById('id_pub_date_0').value = '2026-01-02'; form.getElementById('id_pub_date_1').value = '10:00:00';"
