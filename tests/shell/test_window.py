@@ -346,7 +346,7 @@ def test_the_django_admins_add_another_popup_opens_in_a_window_and_hands_its_obj
     (data_dir / STATE_FILE).write_text(json.dumps({"zoom": 1.5}))  # the app zoomed in with Ctrl+= at an earlier launch
     shown = admin_in_window(tmp_path, app_env, "popup")
     assert ("popup windows: 1\nthe popup centred on the app's window: True\nzoom: the app's 1.5, the popup's 1.5\n"
-            "the form's question: Tea or coffee?\nthe popup closed\n") in shown, shown
+            "the form's question: Tea or coffee?\nthe popup closed\na blank popup the page wrote: shown, then closed\n") in shown, shown
 
 
 def test_a_pdf_an_admin_action_answers_opens_in_the_os_viewer_and_the_list_stays(tmp_path, app_env):

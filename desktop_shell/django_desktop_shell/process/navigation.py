@@ -96,8 +96,9 @@ class NavigationLock:
 
         def open_popup(view, navigation_action):
             # A link's target=_blank never comes here (decide() keeps it in its window): this is
-            # window.open(). Returning None refuses it; window.open() then returns null.
-            if not self.allows(navigation_action.get_request().get_uri()):
+            # window.open(), whose popup without an address (one the page writes) is about:blank.
+            # Returning None refuses it; window.open() then returns null.
+            if not self.allows(navigation_action.get_request().get_uri() or "about:blank"):
                 return None
             return self.popup_gtk(view, gtk_window)
 

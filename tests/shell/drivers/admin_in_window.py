@@ -3,8 +3,9 @@ Choice and gives Question an action that answers with a PDF (the test writes bot
 
 popup: a choice's question + button opens the admin's popup with window.open(), and the question
 saved there comes back to the choice's form through window.opener, as in a browser, and the popup
-closes. pdf-action: the action, run from the list's form (a POST), opens its PDF in the OS's
-viewer (a stand-in xdg-open, which the test puts on PATH, records it) and the list stays.
+closes; so does a popup without an address, which the page writes. pdf-action: the action, run
+from the list's form (a POST), opens its PDF in the OS's viewer (a stand-in xdg-open, which the
+test puts on PATH, records it) and the list stays.
 Usage: admin_in_window.py PROJECT DATA_DIR popup|pdf-action; prints what it saw.
 """
 
@@ -64,6 +65,12 @@ def add_another(window, origin):
     print("the form's question: Tea or coffee?", flush=True)
     wait_until(lambda: not visible_windows("question"), "the popup to close")
     print("the popup closed", flush=True)
+    # A popup with no address, which the page writes (a printable list, say), as scripts do.
+    window.run_js("window.blankPopup = window.open(); window.blankPopup.document.title = 'Printable list'")
+    wait_until(lambda: visible_windows("^Printable list$"), "the blank popup")
+    window.run_js("window.blankPopup.close()")
+    wait_until(lambda: not visible_windows("^Printable list$"), "the blank popup to close")
+    print("a blank popup the page wrote: shown, then closed", flush=True)
 
 
 def pdf_action(window, origin):
