@@ -208,24 +208,26 @@ def check_static_manifest(app_configs, **kwargs):
         return []
     from django.contrib.staticfiles.storage import ManifestFilesMixin
     from django.core.files.storage import storages
+    from django.utils.module_loading import import_string
 
-    storage = storages["staticfiles"]
-    if not isinstance(storage, ManifestFilesMixin):
+    backend = settings.STORAGES["staticfiles"]["BACKEND"]
+    if not issubclass(import_string(backend), ManifestFilesMixin):
         return []
-    try:
+    try:  # Django's manifest storage reads its manifest as it is made: without STATIC_ROOT, it cannot be made
+        storage = storages["staticfiles"]
         if storage.read_manifest() is not None:
             return []
         where = f"there is none at {storage.manifest_storage.path(storage.manifest_name)}"
     except ImproperlyConfigured:
         where = "and STATIC_ROOT, where it would be, is not set"
-    backend = settings.STORAGES["staticfiles"]["BACKEND"]
     return [Error(
         f"STORAGES['staticfiles'] is {backend}, which names every static file by the manifest collectstatic writes, "
         f"{where}: every page that uses {{% static %}} would fail with a 500.",
         hint="Leave the static files to the shell: in the settings module the desktop app starts with, set "
              "STORAGES = {\"default\": STORAGES[\"default\"]} before desktop_settings(globals()); its own storage gives "
-             "each file a fingerprinted address without a collectstatic, and a build collects them either way. Or run "
-             "`python launcher.py manage collectstatic --noinput`, again after every change to a static file.",
+             "each file a fingerprinted address without a collectstatic, and a build collects them either way. Or, with a "
+             "STATIC_ROOT set, run `python launcher.py manage collectstatic --noinput`, again after every change to a "
+             "static file.",
         id="desktop.E009")]
 
 

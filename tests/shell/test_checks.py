@@ -247,6 +247,20 @@ def test_a_manifest_storage_with_no_manifest_stops_the_start_saying_how_to_fix_i
     assert result.returncode == 0, result.stderr
 
 
+def test_a_manifest_storage_without_a_static_root_stops_the_start_saying_so(polls_copy, tmp_path, app_env):
+    """Django's manifest storage reads its manifest as it is made, and without a STATIC_ROOT that
+    raised inside the check: the start stopped with "Unexpected error: ImproperlyConfigured: You're
+    using the staticfiles app without having set the STATIC_ROOT setting to a filesystem path.."."""
+    set_before_the_defaults(polls_copy, "STORAGES = {'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'}, "
+                            "'staticfiles': {'BACKEND': 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'}}\n")
+    result = launch(polls_copy, tmp_path / "data", app_env)
+    assert result.returncode == 1
+    assert "Unexpected error" not in result.stderr
+    assert ("STORAGES['staticfiles'] is django.contrib.staticfiles.storage.ManifestStaticFilesStorage, which names every "
+            "static file by the manifest collectstatic writes, and STATIC_ROOT, where it would be, is not set") in result.stderr
+    assert "(desktop.E009)" in result.stderr
+
+
 def test_split_settings_that_set_their_own_values_after_the_defaults_are_told_which_module_to_apply_them_in(
         polls_copy, tmp_path, app_env):
     (polls_copy / "mysite" / "local_settings.py").write_text("from mysite.settings import *  # noqa\nDEBUG = True\n")

@@ -8,8 +8,10 @@ import sys
 import tomllib
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from django_desktop_shell.identity import load
+from django_desktop_shell.process.errors import failure_message
 from django_desktop_shell.process.launcher import handed_over
 from django_desktop_shell.process.single_instance import RunningInstance
 from tests.conftest import (
@@ -155,6 +157,13 @@ def test_an_unexpected_error_at_start_says_what_failed_on_which_file_and_where_t
         f"ledger: Unexpected error: FileNotFoundError: [Errno 2] No such file or directory: '{project / 'config'}'. "
         f"The traceback is in {log}.")
     assert "ledger_settings.py" in log.read_text()
+
+
+def test_an_unexpected_errors_message_that_ends_a_sentence_is_not_given_a_second_full_stop():
+    # Django's own messages end with one: "…without having set the STATIC_ROOT setting to a filesystem path.."
+    error = ImproperlyConfigured("You're using the staticfiles app without having set the STATIC_ROOT setting to a filesystem path.")
+    assert failure_message(error).startswith("Unexpected error: ImproperlyConfigured: You're using the staticfiles app "
+                                             "without having set the STATIC_ROOT setting to a filesystem path. The ")
 
 
 @pytest.mark.parametrize("webview_first", [True, False])

@@ -2,10 +2,11 @@
 
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SITES
 
 DOC = ROOT / "docs" / "shipping-your-django-app.md"
 
@@ -35,3 +36,25 @@ def test_the_docs_apt_line_has_what_the_repositorys_own_setup_installs_for_the_w
     [apt_command] = [command for command in re.findall(r"`(apt install [^`]*)`", DOC.read_text(encoding="utf-8"))
                      if "gir1.2-webkit2-4.1" in command]  # not the installers' tools
     assert run_group <= set(apt_command.split()), run_group - set(apt_command.split())
+
+
+def test_the_docs_mixin_for_windows_and_macos_leaves_the_admins_popup_buttons_out(tmp_path, app_env):
+    """The popups section's WithoutPopups, run on the polls example's choice form: its question
+    loses the +, pencil, eye and × buttons, which open nothing on Windows and macOS."""
+    [snippet] = re.findall(r"```python\n(from django\.contrib\.admin\.widgets import RelatedFieldWidgetWrapper\n.*?)```",
+                           DOC.read_text(encoding="utf-8"), re.DOTALL)
+    project = shutil.copytree(SITES["polls"], tmp_path / "polls", ignore=shutil.ignore_patterns("db.sqlite3", "__pycache__"))
+    (project / "snippet.py").write_text(snippet, encoding="utf-8")
+    question_field = (
+        "from django.contrib import admin\nfrom django.contrib.auth.models import AnonymousUser\n"
+        "from django.test import RequestFactory\nfrom polls.models import Choice\nfrom snippet import WithoutPopups\n"
+        "request = RequestFactory().get('/')\nrequest.user = type('Owner', (AnonymousUser,), {'has_perm': lambda *a: True})()\n"
+        "for bases in [(WithoutPopups, admin.ModelAdmin), (admin.ModelAdmin,)]:\n"
+        "    html = str(type('ChoiceAdmin', bases, {})(Choice, admin.site).get_form(request)()['question'])\n"
+        "    print([button for button in ('add', 'change', 'view', 'delete') if f'{button}_id_question' in html])\n")
+    for command in (["migrate", "-v0"], ["shell", "-c", question_field]):
+        result = subprocess.run([sys.executable, str(project / "launcher.py"), "--data-dir", str(tmp_path / "data"), "manage",
+                                 *command], capture_output=True, text=True, env=app_env, cwd=project, timeout=120)
+        assert result.returncode == 0, result.stderr
+    # (no × either way: a choice's question is on_delete=CASCADE)
+    assert result.stdout.splitlines()[-2:] == ["[]", "['add', 'change', 'view']"], result.stdout

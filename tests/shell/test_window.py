@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, exit_code_within, launcher_command
+from django_desktop_shell.process.window_state import STATE_FILE
+from tests.conftest import ROOT, SITES, exit_code_within, launcher_command
 
 pytestmark = pytest.mark.window
 # A screen unchanged this long has settled: the app's last paints (its lists, fetched after the
@@ -318,6 +319,45 @@ def test_a_file_the_pages_script_made_is_saved_where_the_save_dialog_says_and_th
     assert "after new window: / app; saved: 'title,words\\nTea,3\\n'" in result.stdout
     # The names the links' download attributes give; a Blob opened in a new window has none.
     assert re.search(r"suggested: \['blob-export.csv', 'data-export.csv', '[\w-]+'\]", result.stdout), result.stdout
+
+
+def admin_in_window(tmp_path, env, check):
+    """The polls example's copy, its admin given what tests.shell.drivers.admin_in_window uses."""
+    project = tmp_path / "polls"
+    shutil.copytree(SITES["polls"], project, ignore=shutil.ignore_patterns("db.sqlite3", "__pycache__"))
+    with (project / "polls" / "admin.py").open("a", encoding="utf-8") as admin:
+        admin.write("\nadmin.site.register(Choice)\n\n\n"
+                    "@admin.action(description='Print as PDF')\ndef print_pdf(modeladmin, request, queryset):\n"
+                    "    from django.http import HttpResponse\n    return HttpResponse(b'%PDF-1.4\\n%%EOF\\n', content_type='application/pdf')\n\n\n"
+                    "QuestionAdmin.actions = [print_pdf]\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.shell.drivers.admin_in_window", str(project), str(tmp_path / "data"), check],
+        capture_output=True, text=True, env=env, timeout=120, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_the_django_admins_add_another_popup_opens_in_a_window_and_hands_its_object_back(tmp_path, app_env):
+    """The admin's +, pencil and eye buttons and its raw_id_fields lookups open a popup with
+    window.open(), which answers its opener: in the window the click did nothing at all."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    (data_dir / STATE_FILE).write_text(json.dumps({"zoom": 1.5}))  # the app zoomed in with Ctrl+= at an earlier launch
+    shown = admin_in_window(tmp_path, app_env, "popup")
+    assert ("popup windows: 1\nthe popup centred on the app's window: True\nzoom: the app's 1.5, the popup's 1.5\n"
+            "the form's question: Tea or coffee?\nthe popup closed\na blank popup the page wrote: shown, then closed\n") in shown, shown
+
+
+def test_a_pdf_an_admin_action_answers_opens_in_the_os_viewer_and_the_list_stays(tmp_path, app_env):
+    """An action's answer comes to the list's form, a POST: it replaced the list with the web
+    view's PDF viewer, drawn 300 by 150 pixels in the window's corner (the page's Content-Security-
+    Policy refused the viewer's style= attributes), with no way back but Alt+Left."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    env = {**app_env, "PATH": fake_xdg_open(tmp_path, data_dir) + os.pathsep + app_env["PATH"]}
+    shown = admin_in_window(tmp_path, env, "pdf-action")
+    assert "opened: b'%PDF-'; the page: /admin/polls/question/ text/html" in shown, shown
 
 
 def test_an_image_a_pdf_or_a_text_file_a_link_would_show_in_place_of_the_page_opens_in_the_os_viewer(tmp_path, app_env):

@@ -9,9 +9,10 @@ own save dialog opens on the Downloads folder, which a system without XDG folder
 and replaces a file that exists without asking (native_dialogs.gtk_save_dialog asks).
 Elsewhere pywebview's ALLOW_DOWNLOADS does it with the OS's save dialog.
 
-A link to a file the window would show in place of the page (an image, a PDF, a named text file:
-an uploaded file, a generated invoice) opens it in the OS's viewer for its type on GTK, and the
-page stays: a window has no toolbar, and few people know Alt+Left. The copy the viewer opens is
+A link or a form whose answer the window would show in place of the page (an image, a PDF, a named
+text file: an uploaded file, a generated invoice, an admin action's labels) opens it in the OS's
+viewer for its type on GTK, and the page stays: a window has no toolbar, few people know Alt+Left,
+and WebKit's PDF viewer does not draw under the page's Content-Security-Policy. The copy the viewer opens is
 kept in the data folder's `opened` folder until the next launch.
 """
 
@@ -35,11 +36,11 @@ def is_download(content_disposition: str | None, type_shown: bool) -> bool:
     return kind == "attachment" or not type_shown
 
 
-def opens_in_viewer(mime_type: str | None, content_disposition: str | None, method: str | None,
-                    main_frame: bool) -> bool:
-    """A file the window would show in place of the page: the page's own GET answered by an image
-    or a PDF, or by text sent as a named file (not a view's plain-text answer)."""
-    if not main_frame or method != "GET" or mime_type not in VIEWER_TYPES:
+def opens_in_viewer(mime_type: str | None, content_disposition: str | None, main_frame: bool) -> bool:
+    """A file the window would show in place of the page: the page's own answer (to a link, or to
+    a form, such as an admin action's) that is an image or a PDF, or text sent as a named file
+    (not a view's plain-text answer)."""
+    if not main_frame or mime_type not in VIEWER_TYPES:
         return False
     return mime_type != "text/plain" or "filename" in (content_disposition or "").lower()
 
@@ -57,8 +58,7 @@ def decide_response_gtk(decision) -> None:
     disposition = headers.get_one("Content-Disposition") if headers is not None else None
     if is_download(disposition, decision.is_mime_type_supported()):
         decision.download()
-    elif opens_in_viewer(response.get_mime_type(), disposition, decision.get_request().get_http_method(),
-                         decision.is_main_frame_main_resource()):
+    elif opens_in_viewer(response.get_mime_type(), disposition, decision.is_main_frame_main_resource()):
         to_view.add(decision.get_request().get_uri())
         decision.download()
     else:

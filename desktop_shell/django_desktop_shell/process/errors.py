@@ -11,7 +11,9 @@ def failure_message(error: Exception) -> str:
     and the log file that holds its traceback."""
     if isinstance(error, StartupError):
         return str(error)
-    return f"Unexpected error: {type(error).__name__}: {error}. {see_the_log('The traceback is in {}.')}"
+    message = str(error)
+    ending = "" if message.endswith((".", "!", "?")) else "."
+    return f"Unexpected error: {type(error).__name__}: {message}{ending} {see_the_log('The traceback is in {}.')}"
 
 
 def see_the_log(sentence: str) -> str:

@@ -5,6 +5,11 @@ A link to another http(s) origin opens in the system browser; a file the page's 
 it from an `<a download>` link; anything else that would take the window elsewhere (other
 schemes, redirects, scripts setting location) is refused. On GTK the lock is WebKit's own
 navigation policy, so it holds whatever the page does.
+
+A page of the app that calls `window.open()` (the Django admin's "add another", "change" and
+lookup buttons, any page's popup) gets a window of its own on GTK, as in a browser: the popup's
+`window.opener` is the page that opened it, which the admin's popups answer through, and its
+`window.close()` closes it. The popup is held by the same lock, and opens popups in turn.
 """
 
 import logging
@@ -56,7 +61,6 @@ class NavigationLock:
             window.events.loaded += lambda: self.return_home_if_outside(window)
 
     def install_gtk(self, window) -> None:
-        from gi.repository import WebKit2
         from webview.platforms.gtk import BrowserView
 
         browser_view = BrowserView.instances[window.uid]
@@ -64,6 +68,11 @@ class NavigationLock:
         # and shows an attachment in place of the page when the web view can show its type
         # (downloads.py has what is saved or opened in a viewer instead).
         browser_view.webview.disconnect_by_func(browser_view.on_navigation)
+        self.guard_gtk(browser_view.webview, browser_view.window)
+
+    def guard_gtk(self, webview, gtk_window) -> None:
+        """Hold `webview` (the window's, or a popup's in `gtk_window`) to the app's origin."""
+        from gi.repository import WebKit2
 
         def decide(view, decision, decision_type):
             if decision_type == WebKit2.PolicyDecisionType.RESPONSE:
@@ -85,7 +94,39 @@ class NavigationLock:
                 decision.ignore()
             return True
 
-        browser_view.webview.connect("decide-policy", decide)
+        def open_popup(view, navigation_action):
+            # A link's target=_blank never comes here (decide() keeps it in its window): this is
+            # window.open(), whose popup without an address (one the page writes) is about:blank.
+            # Returning None refuses it; window.open() then returns null.
+            if not self.allows(navigation_action.get_request().get_uri() or "about:blank"):
+                return None
+            return self.popup_gtk(view, gtk_window)
+
+        webview.connect("decide-policy", decide)
+        webview.connect("create", open_popup)
+
+    def popup_gtk(self, opener, opener_window):
+        """A web view related to `opener` (same web process, so window.opener works), shown in a
+        window of its own, centred above the opener's, at the size the page asked for."""
+        from gi.repository import Gtk, WebKit2
+
+        popup = WebKit2.WebView.new_with_related_view(opener)
+        popup.set_zoom_level(opener.get_zoom_level())  # the zoom the person chose for the app
+        popup_window = Gtk.Window(transient_for=opener_window, destroy_with_parent=True,
+                                  window_position=Gtk.WindowPosition.CENTER_ON_PARENT)
+        popup_window.add(popup)
+        self.guard_gtk(popup, popup_window)
+
+        def show(view):
+            geometry = view.get_window_properties().get_geometry()
+            width, height = opener_window.get_size()
+            popup_window.set_default_size(geometry.width or width * 3 // 4, geometry.height or height * 3 // 4)
+            popup_window.show_all()
+
+        popup.connect("ready-to-show", show)
+        popup.connect("notify::title", lambda view, _: popup_window.set_title(view.get_title() or ""))
+        popup.connect("close", lambda view: popup_window.destroy())  # the page's window.close()
+        return popup
 
     def return_home_if_outside(self, window) -> None:
         """Where the platform gives no policy hook: undo a navigation away from the app."""
