@@ -133,6 +133,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
         return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages,
                                updater, front, early_server)
     finally:
+        instance.stop_listening()
         logger.info("Stopping the server")
         page_for_next_run = keep_start_page(front, startup)
         stop_server(startup, early_server)
