@@ -1,11 +1,14 @@
 """The server thread the launcher runs Django in: it starts, answers and stops cleanly."""
 
 import http.client
+import logging
 import socket
+import threading
 import time
 
 import pytest
 
+from django_desktop_shell.process import server as server_module
 from django_desktop_shell.process.server import (
     CHUNKED_BODY, HOME_PORTS, ShellChannel, ServerThread, bind_for, bind_loopback,
 )
@@ -164,3 +167,85 @@ def test_waitress_s_own_answer_to_a_request_it_cannot_parse_has_the_security_hea
             assert answer.getheader("Content-Security-Policy") == "default-src 'none'; frame-ancestors 'none'"
     finally:
         running.stop()
+
+
+class HeldRequests:
+    """A site whose /held/<name> requests run until the test releases them, as a long report, an
+    event stream or a long poll does; any other path answers at once."""
+
+    def __init__(self):
+        self.releases = {}
+        self.started = threading.Semaphore(0)
+
+    def __call__(self, environ, start_response):
+        path = environ["PATH_INFO"]
+        if path.startswith("/held/"):
+            self.started.release()
+            self.releases.setdefault(path, threading.Event()).wait(30)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [path.encode()]
+
+    def hold(self, running: ServerThread, *paths: str) -> list[threading.Thread]:
+        for path in paths:
+            self.releases[path] = threading.Event()
+        requests = [threading.Thread(target=get, args=(running.port, path)) for path in paths]
+        for request in requests:
+            request.start()
+        for _ in paths:
+            assert self.started.acquire(timeout=30)
+        return requests
+
+
+def get(port: int, path: str) -> bytes:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().read()
+    finally:
+        connection.close()
+
+
+def test_the_site_s_thread_count_serves_a_page_while_long_requests_hold_the_others():
+    """A 20 s report and two pages' event streams held all four threads of the server, and every
+    other request of the window waited for one of them to end. A site that sets
+    DESKTOP_SERVER_THREADS gets that many, also on a server started before the site (a kept start page)."""
+    site = HeldRequests()
+    running = ServerThread(site, bind_loopback(0), threads=1).start()
+    try:
+        running.take_site_settings(limit=1024, threads=4)
+        held = site.hold(running, "/held/report", "/held/events-1", "/held/events-2")
+        assert get(running.port, "/notes/") == b"/notes/"
+        for release in site.releases.values():
+            release.set()
+        for request in held:
+            request.join(30)
+    finally:
+        running.stop()
+
+
+def test_a_request_that_waited_for_a_thread_is_logged_with_what_held_them(monkeypatch, caplog):
+    """With every thread held, the window's next request waited without a word anywhere (waitress's
+    own "Task queue depth" warning is silenced as noise): the developer could not tell why."""
+    monkeypatch.setattr(server_module, "WAIT_FOR_A_THREAD_LOGGED_S", 0.0)
+    site = HeldRequests()
+    running = ServerThread(site, bind_loopback(0), threads=2).start()
+    try:
+        held = site.hold(running, "/held/report", "/held/events")
+        waiting = threading.Thread(target=get, args=(running.port, "/notes/"))
+        with caplog.at_level(logging.WARNING, logger=server_module.logger.name):
+            waiting.start()
+            dispatcher = running.server.task_dispatcher
+            deadline = time.monotonic() + 30
+            while not dispatcher.queue and time.monotonic() < deadline:  # the request is waiting for a thread
+                time.sleep(0.01)
+            site.releases["/held/report"].set()
+            waiting.join(30)
+        site.releases["/held/events"].set()
+        for request in held:
+            request.join(30)
+    finally:
+        running.stop()
+    logged = [record.getMessage() for record in caplog.records if "A request to /notes/ waited" in record.getMessage()]
+    assert len(logged) == 1
+    assert "for a free server thread: all 2 were busy (still running: /held/events for " in logged[0]
+    assert "raise DESKTOP_SERVER_THREADS in the settings" in logged[0]

@@ -282,11 +282,11 @@ def start_and_serve_site(run_state, sock, launched_at, self_test, front, early_s
     wsgi_app = self_test.recording_statuses(wsgi_app) if self_test else wsgi_app
     if early_server:
         http_server = early_server
-        http_server.limit_bodies(started.body_guard.limit)
+        http_server.take_site_settings(started.body_guard.limit, started.server_threads)
     else:
         http_server = server.ServerThread(front or wsgi_app, sock, launch_path=started.launch_path,
                                           launch_origin=started.session_origin, ident=identity.name,
-                                          body_guard=started.body_guard).start()
+                                          body_guard=started.body_guard, threads=started.server_threads).start()
     if front:
         front.site_started(wsgi_app, started.body_guard)
     http_server.wait_until_ready(started.health_path, started.auth_headers)

@@ -17,7 +17,7 @@ import waitress
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
-from waitress.task import ErrorTask, WSGITask
+from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
 from waitress.utilities import Error
 
 from django_desktop_shell.process.errors import StartupError, see_the_log
@@ -39,6 +39,10 @@ WSAEADDRINUSE = 10048
 # An error escaping waitress's loop this often is not a passing one: the thread gives up.
 LOOP_FAILURES_ALLOWED = 10
 LOOP_FAILURE_WINDOW_S = 10.0
+# A request that waited this long for a server thread is logged, with what held every thread.
+WAIT_FOR_A_THREAD_LOGGED_S = 1.0
+# The server's threads, unless the site's DESKTOP_SERVER_THREADS says otherwise (docs/performance.md: 1, 2, 4, 8).
+DEFAULT_THREADS = 4
 logger = logging.getLogger(__name__)
 
 
@@ -191,10 +195,46 @@ class PlainErrorTask(ErrorTask):
         super().execute()
 
 
+class Dispatcher(ThreadedTaskDispatcher):
+    """waitress's pool of server threads, which notes when each request begins to wait for one and
+    what each thread is serving: with every thread held (a long report, an event stream per page,
+    a long poll), the next request waits, and the window with it, until one is free."""
+
+    def __init__(self):
+        super().__init__()
+        self.serving: dict[HTTPChannel, tuple[str, float]] = {}  # each set or taken by one call, under the GIL
+
+    def add_task(self, task):
+        task.queued_at = time.monotonic()
+        super().add_task(task)
+
+    def begin_serving(self, channel: "ShellChannel", path: str) -> None:
+        now = time.monotonic()
+        waited = now - channel.queued_at
+        if waited >= WAIT_FOR_A_THREAD_LOGGED_S:
+            held_by = sorted(list(self.serving.values()), key=lambda held: held[1])
+            logger.warning(
+                "A request to %s waited %.1f s for a free server thread: all %d were busy (still running: %s). "
+                "An event stream or a long poll holds one for as long as it lasts: if these are expected, raise "
+                "DESKTOP_SERVER_THREADS in the settings", path, waited, len(self.threads),
+                ", ".join(f"{held_path} for {now - since:.1f} s" for held_path, since in held_by) or "none")
+        self.serving[channel] = (path, now)
+
+
 class ShellChannel(HTTPChannel):
     task_class = OneWriteTask
     error_task_class = PlainErrorTask
     joined: list[bytes] | None = None  # while a task's writes are being joined: what they wrote
+    queued_at = 0.0  # when its request was handed to the server's threads (Dispatcher.add_task)
+
+    def service(self):
+        # A request waitress could not parse has no path: it answers it with an error.
+        dispatcher = self.server.task_dispatcher
+        dispatcher.begin_serving(self, getattr(self.requests[0], "path", "(unreadable)"))
+        try:
+            super().service()
+        finally:
+            del dispatcher.serving[self]
 
     @contextmanager
     def writes_joined(self):
@@ -254,24 +294,26 @@ def guarded_channel(guard: BodyGuard) -> type[HTTPChannel]:
 
 
 class ServerThread:
-    def __init__(self, app, sock: socket.socket, *, threads: int = 4, launch_path: str = "/", launch_origin: str = "",
-                 ident: str = "desktop-shell", body_guard: BodyGuard | None = None):
+    def __init__(self, app, sock: socket.socket, *, threads: int = DEFAULT_THREADS, launch_path: str = "/",
+                 launch_origin: str = "", ident: str = "desktop-shell", body_guard: BodyGuard | None = None):
         self.server = waitress.create_server(
-            without_head_bodies(app), sockets=[sock], threads=threads, ident=ident,
+            without_head_bodies(app), sockets=[sock], threads=threads, ident=ident, _dispatcher=Dispatcher(),
             clear_untrusted_proxy_headers=True, max_request_header_size=MAX_HEADER_BYTES,
             # waitress refuses a body of max_request_body_size bytes or more; a chunked one as it comes.
             **({"max_request_body_size": body_guard.limit + 1} if body_guard else {}),
         )
         self.server.channel_class = guarded_channel(body_guard) if body_guard else ShellChannel
+        self.server.task_dispatcher.set_thread_count(threads)  # waitress does so only for a dispatcher of its own
         self.port = sock.getsockname()[1]
         self.origin = origin_of(sock)
         self.launch_url = (launch_origin or self.origin) + launch_path  # carries the launch secret: never log it
         self.thread = threading.Thread(target=self.serve, name="desktop-server", daemon=True)
 
-    def limit_bodies(self, limit: int) -> None:
-        """The largest body, for a server started before the site that sets it (process/start_page.py):
-        waitress reads the limit as each request's body comes."""
+    def take_site_settings(self, limit: int, threads: int) -> None:
+        """The largest body and the number of threads, for a server started before the site that sets
+        them (process/start_page.py): waitress reads the limit as each request's body comes."""
         self.server.adj.max_request_body_size = limit + 1
+        self.server.task_dispatcher.set_thread_count(threads)
 
     def serve(self) -> None:
         """waitress's loop. Errors in requests never reach here (waitress answers and logs them);
