@@ -1,11 +1,14 @@
 """A stop signal ends Notedesk even when the GUI toolkit does not finish closing."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
 
-from tests.conftest import ROOT
+import pytest
+
+from tests.conftest import ROOT, exit_code_within
 
 STUCK_WINDOW = """
 import os, signal, time
@@ -77,3 +80,48 @@ def test_a_run_closed_by_a_stop_signal_still_exits_with_its_own_code():
     result = subprocess.run([sys.executable, "-c", STOPPED_RUN_WITH_A_LEFTOVER_THREAD], cwd=ROOT,
                             capture_output=True, text=True, timeout=20)
     assert result.returncode == 1
+
+
+STOPPABLE_JOB = '''
+import threading
+
+from django.conf import settings
+from django.dispatch import receiver
+from django_desktop_shell.signals import app_stopping, database_ready
+
+stop = threading.Event()
+
+
+def run():
+    while not stop.wait(0.05):
+        pass
+    (settings.DESKTOP_DATA_DIR / "job-finished").write_text("its last write")
+
+
+job = threading.Thread(target=run, name="nightly-job")
+database_ready.connect(lambda **kwargs: job.start(), weak=False)
+
+
+@receiver(app_stopping)
+def stop_the_job(**kwargs):
+    stop.set()
+    job.join(1)
+'''
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_a_project_s_thread_is_told_the_app_is_stopping_and_finishes_its_work(polls_copy, tmp_path, app_env, stop_signal):
+    """A project's background job had no way to know the app was quitting: the shell waited 1.5 s for
+    it, then ended the process in the middle of whatever it was doing ("Did not stop within 1.5 s;
+    exiting anyway (threads still running: ['nightly-job'])"). app_stopping tells it in time."""
+    (polls_copy / "polls" / "jobs.py").write_text(STOPPABLE_JOB, encoding="utf-8")
+    with (polls_copy / "polls" / "apps.py").open("a", encoding="utf-8") as apps:
+        apps.write("\n    def ready(self):\n        from . import jobs  # noqa: F401\n")
+    data_dir = tmp_path / "data"
+    process = subprocess.Popen([sys.executable, str(polls_copy / "launcher.py"), "--headless", "--data-dir", str(data_dir)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=app_env)
+    assert process.stdout.readline().startswith("READY ")
+    process.send_signal(stop_signal)
+    assert exit_code_within(process, 20) == 0
+    assert (data_dir / "job-finished").read_text() == "its last write"
+    assert "Did not stop within" not in (data_dir / "logs" / "polls.log").read_text()

@@ -310,7 +310,12 @@ def stop_server(startup: Future, early_server: server.ServerThread | None = None
     if startup.done() and not startup.exception():
         startup.result().stop()
         from django_desktop_shell.database import fold_write_ahead_logs  # it imports Django: once set up
+        from django_desktop_shell.signals import app_stopping
 
+        for receiver, error in app_stopping.send_robust(sender=site.Site):
+            if isinstance(error, Exception):
+                logger.error("%s, connected to app_stopping, failed", getattr(receiver, "__qualname__", receiver),
+                             exc_info=error)
         fold_write_ahead_logs()
     elif early_server:
         early_server.stop()
