@@ -170,8 +170,9 @@ def test_waitress_s_own_answer_to_a_request_it_cannot_parse_has_the_security_hea
 
 
 class HeldRequests:
-    """A site whose /held/<name> requests run until the test releases them, as a long report, an
-    event stream or a long poll does; any other path answers at once."""
+    """A site whose /held/<name> requests run until the test releases them, as a long report or a
+    long poll does, and whose /stream/<name> answers send a first part and then wait, as an event
+    stream does; any other path answers at once."""
 
     def __init__(self):
         self.releases = {}
@@ -179,11 +180,20 @@ class HeldRequests:
 
     def __call__(self, environ, start_response):
         path = environ["PATH_INFO"]
+        if path.startswith("/stream/"):
+            start_response("200 OK", [("Content-Type", "text/event-stream")])
+            return self.stream(path)
         if path.startswith("/held/"):
             self.started.release()
             self.releases.setdefault(path, threading.Event()).wait(30)
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [path.encode()]
+
+    def stream(self, path: str):
+        yield b"data: first\n\n"
+        self.started.release()
+        self.releases[path].wait(30)
+        yield b"data: last\n\n"
 
     def hold(self, running: ServerThread, *paths: str) -> list[threading.Thread]:
         for path in paths:
@@ -249,3 +259,35 @@ def test_a_request_that_waited_for_a_thread_is_logged_with_what_held_them(monkey
     assert len(logged) == 1
     assert "for a free server thread: all 2 were busy (still running: /held/events for " in logged[0]
     assert "raise DESKTOP_SERVER_THREADS in the settings" in logged[0]
+
+
+def test_a_closing_window_waits_for_requests_still_running_but_not_for_a_page_s_event_stream():
+    """With an event stream open, every close of the window waited its whole 1.2 s: the stream
+    never let the server be quiet. It still waits for a request whose answer has not begun (a
+    save the page sent as it was told it is closing)."""
+    site = HeldRequests()
+    running = ServerThread(site, bind_loopback(0), threads=3).start()
+    try:
+        stream = threading.Thread(target=get, args=(running.port, "/stream/events"))
+        site.releases["/stream/events"] = threading.Event()
+        stream.start()
+        assert site.started.acquire(timeout=30)
+        while not all(channel.streaming for channel in list(running.server.task_dispatcher.serving)):
+            time.sleep(0.01)  # its first event is on its way
+        closing = threading.Thread(target=running.wait_until_quiet, args=(0.15, 60.0))
+        closing.start()
+        closing.join(30)
+        assert not closing.is_alive()
+        last_save = site.hold(running, "/held/last-save")
+        closing = threading.Thread(target=running.wait_until_quiet, args=(0.15, 60.0))
+        closing.start()
+        closing.join(0.5)
+        assert closing.is_alive()  # the save is still running
+        site.releases["/held/last-save"].set()
+        closing.join(30)
+        assert not closing.is_alive()
+        site.releases["/stream/events"].set()
+        for request in [stream, *last_save]:
+            request.join(30)
+    finally:
+        running.stop()

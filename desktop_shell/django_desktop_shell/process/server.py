@@ -180,6 +180,7 @@ class OneWriteTask(WSGITask):
             return super().write(data)
         with self.channel.writes_joined():
             super().write(data)
+        self.channel.streaming = True
 
 
 class PlainErrorTask(ErrorTask):
@@ -226,10 +227,12 @@ class ShellChannel(HTTPChannel):
     error_task_class = PlainErrorTask
     joined: list[bytes] | None = None  # while a task's writes are being joined: what they wrote
     queued_at = 0.0  # when its request was handed to the server's threads (Dispatcher.add_task)
+    streaming = False  # the answer being served has sent its headers and a first part, more to come
 
     def service(self):
-        # A request waitress could not parse has no path: it answers it with an error.
+        self.streaming = False
         dispatcher = self.server.task_dispatcher
+        # A request waitress could not parse has no path: it answers it with an error.
         dispatcher.begin_serving(self, getattr(self.requests[0], "path", "(unreadable)"))
         try:
             super().service()
@@ -358,12 +361,14 @@ class ServerThread:
         self.server.trigger.del_channel()
 
     def wait_until_quiet(self, quiet_s: float, timeout: float) -> None:
-        """Return once no request has waited or run for `quiet_s`, or after `timeout`."""
+        """Return once no request has waited or run for `quiet_s`, or after `timeout`. An answer
+        already streaming (a page's event stream, a download) does not count: it held a closing
+        window for the whole timeout; stop() gives it the time it takes to end, as it does any
+        request still running."""
         dispatcher = self.server.task_dispatcher
         start = quiet_since = time.monotonic()
         while (now := time.monotonic()) - start < timeout:
-            with dispatcher.lock:
-                busy = dispatcher.queue or dispatcher.active_count
+            busy = dispatcher.queue or not all(channel.streaming for channel in list(dispatcher.serving))
             if busy:
                 quiet_since = now
             elif now - quiet_since >= quiet_s:
