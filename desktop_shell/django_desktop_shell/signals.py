@@ -2,10 +2,10 @@
 before the first request. An app connects its start-up work to it (clean-ups, pruning); a
 `manage` command does not send it.
 
-app_stopping: sent once as the app quits (its window closed, Quit, SIGTERM or Ctrl+C), after the
-server has stopped answering and before the database is folded and the process ends. An app
-tells its own threads to stop there, and waits for them briefly: the process ends within 1.5 s
-of a stop signal whatever still runs."""
+app_stopping: sent once as the app quits (its window closed, Quit, SIGTERM or Ctrl+C), before
+the server lets its last requests end and the database is folded. An app tells its own threads
+to stop there, and waits for them briefly: the process ends within 1.5 s of a stop signal
+whatever still runs."""
 
 from django.dispatch import Signal
 

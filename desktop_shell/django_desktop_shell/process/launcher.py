@@ -308,14 +308,16 @@ def keep_start_page(front: start_page.StartPage | None, startup: Future) -> dict
 
 def stop_server(startup: Future, early_server: server.ServerThread | None = None) -> None:
     if startup.done() and not startup.exception():
-        startup.result().stop()
         from django_desktop_shell.database import fold_write_ahead_logs  # it imports Django: once set up
         from django_desktop_shell.signals import app_stopping
 
+        # Before the server waits for its last requests (up to 1.5 s, a long poll's whole budget
+        # after a stop signal): the apps' threads stop meanwhile.
         for receiver, error in app_stopping.send_robust(sender=site.Site):
             if isinstance(error, Exception):
                 logger.error("%s, connected to app_stopping, failed", getattr(receiver, "__qualname__", receiver),
                              exc_info=error)
+        startup.result().stop()
         fold_write_ahead_logs()
     elif early_server:
         early_server.stop()
