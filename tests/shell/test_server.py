@@ -272,7 +272,7 @@ def test_a_closing_window_waits_for_requests_still_running_but_not_for_a_page_s_
         site.releases["/stream/events"] = threading.Event()
         stream.start()
         assert site.started.acquire(timeout=30)
-        while not all(channel.streaming for channel in list(running.server.task_dispatcher.serving)):
+        while not all(channel.streaming for channel, _, _ in list(running.server.task_dispatcher.serving.values())):
             time.sleep(0.01)  # its first event is on its way
         closing = threading.Thread(target=running.wait_until_quiet, args=(0.15, 60.0))
         closing.start()
@@ -291,3 +291,23 @@ def test_a_closing_window_waits_for_requests_still_running_but_not_for_a_page_s_
             request.join(30)
     finally:
         running.stop()
+
+
+def test_requests_sent_together_on_one_connection_are_each_answered_without_an_error(caplog):
+    """waitress queues a connection again as it ends one of its requests, so that the next may begin
+    on another thread first: the server lost track of which thread served what, and answered the
+    8-client soak with "Exception when servicing" (KeyError) and dropped connections."""
+    running = ServerThread(hello, bind_loopback(0), threads=4).start()
+    try:
+        with caplog.at_level(logging.ERROR):
+            for _ in range(50):
+                with socket.create_connection(("127.0.0.1", running.port), timeout=10) as client:
+                    client.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" * 8)
+                    answers = b""
+                    while answers.count(b"hello") < 8:
+                        part = client.recv(65536)
+                        assert part, f"the connection closed after {answers.count(b'hello')} answers of 8"
+                        answers += part
+    finally:
+        running.stop()
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]

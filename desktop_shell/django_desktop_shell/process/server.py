@@ -203,7 +203,9 @@ class Dispatcher(ThreadedTaskDispatcher):
 
     def __init__(self):
         super().__init__()
-        self.serving: dict[HTTPChannel, tuple[str, float]] = {}  # each set or taken by one call, under the GIL
+        # By server thread: a channel with more requests queues itself again at the end of its
+        # service, so that its next one may begin on another thread before this one has ended.
+        self.serving: dict[int, tuple["ShellChannel", str, float]] = {}  # each set or taken in one call, under the GIL
 
     def add_task(self, task):
         task.queued_at = time.monotonic()
@@ -213,13 +215,13 @@ class Dispatcher(ThreadedTaskDispatcher):
         now = time.monotonic()
         waited = now - channel.queued_at
         if waited >= WAIT_FOR_A_THREAD_LOGGED_S:
-            held_by = sorted(list(self.serving.values()), key=lambda held: held[1])
+            held_by = sorted(list(self.serving.values()), key=lambda held: held[2])
             logger.warning(
                 "A request to %s waited %.1f s for a free server thread: all %d were busy (still running: %s). "
                 "An event stream or a long poll holds one for as long as it lasts: if these are expected, raise "
                 "DESKTOP_SERVER_THREADS in the settings", path, waited, len(self.threads),
-                ", ".join(f"{held_path} for {now - since:.1f} s" for held_path, since in held_by) or "none")
-        self.serving[channel] = (path, now)
+                ", ".join(f"{held_path} for {now - since:.1f} s" for _, held_path, since in held_by) or "none")
+        self.serving[threading.get_ident()] = (channel, path, now)
 
 
 class ShellChannel(HTTPChannel):
@@ -237,7 +239,7 @@ class ShellChannel(HTTPChannel):
         try:
             super().service()
         finally:
-            del dispatcher.serving[self]
+            del dispatcher.serving[threading.get_ident()]
 
     @contextmanager
     def writes_joined(self):
@@ -368,7 +370,7 @@ class ServerThread:
         dispatcher = self.server.task_dispatcher
         start = quiet_since = time.monotonic()
         while (now := time.monotonic()) - start < timeout:
-            busy = dispatcher.queue or not all(channel.streaming for channel in list(dispatcher.serving))
+            busy = dispatcher.queue or not all(channel.streaming for channel, _, _ in list(dispatcher.serving.values()))
             if busy:
                 quiet_since = now
             elif now - quiet_since >= quiet_s:
