@@ -201,8 +201,9 @@ class Dispatcher(ThreadedTaskDispatcher):
     what each thread is serving: with every thread held (a long report, an event stream per page,
     a long poll), the next request waits, and the window with it, until one is free."""
 
-    def __init__(self):
+    def __init__(self, threads_setting: str):
         super().__init__()
+        self.threads_setting = threads_setting  # what the log tells the developer to raise
         # By server thread: a channel with more requests queues itself again at the end of its
         # service, so that its next one may begin on another thread before this one has ended.
         self.serving: dict[int, tuple["ShellChannel", str, float]] = {}  # each set or taken in one call, under the GIL
@@ -218,9 +219,10 @@ class Dispatcher(ThreadedTaskDispatcher):
             held_by = sorted(list(self.serving.values()), key=lambda held: held[2])
             logger.warning(
                 "A request to %s waited %.1f s for a free server thread: all %d were busy (still running: %s). "
-                "An event stream or a long poll holds one for as long as it lasts: if these are expected, raise "
-                "DESKTOP_SERVER_THREADS in the settings", path, waited, len(self.threads),
-                ", ".join(f"{held_path} for {now - since:.1f} s" for _, held_path, since in held_by) or "none")
+                "An event stream or a long poll holds one for as long as it lasts: if these are expected, raise %s",
+                path, waited, len(self.threads),
+                ", ".join(f"{held_path} for {now - since:.1f} s" for _, held_path, since in held_by) or "none",
+                self.threads_setting)
         self.serving[threading.get_ident()] = (channel, path, now)
 
 
@@ -298,17 +300,24 @@ def guarded_channel(guard: BodyGuard) -> type[HTTPChannel]:
     return GuardedChannel
 
 
+def create_server(app, *, threads: int, threads_setting: str, **options):
+    """waitress's server, on the shell's pool of threads (Dispatcher), which its channels (ShellChannel)
+    need. `threads_setting`: where the developer raises `threads`."""
+    server = waitress.create_server(app, threads=threads, _dispatcher=Dispatcher(threads_setting), **options)
+    server.task_dispatcher.set_thread_count(threads)  # waitress does so only for a dispatcher of its own
+    return server
+
+
 class ServerThread:
     def __init__(self, app, sock: socket.socket, *, threads: int = DEFAULT_THREADS, launch_path: str = "/",
                  launch_origin: str = "", ident: str = "desktop-shell", body_guard: BodyGuard | None = None):
-        self.server = waitress.create_server(
-            without_head_bodies(app), sockets=[sock], threads=threads, ident=ident, _dispatcher=Dispatcher(),
-            clear_untrusted_proxy_headers=True, max_request_header_size=MAX_HEADER_BYTES,
+        self.server = create_server(
+            without_head_bodies(app), threads=threads, threads_setting="DESKTOP_SERVER_THREADS in the settings",
+            sockets=[sock], ident=ident, clear_untrusted_proxy_headers=True, max_request_header_size=MAX_HEADER_BYTES,
             # waitress refuses a body of max_request_body_size bytes or more; a chunked one as it comes.
             **({"max_request_body_size": body_guard.limit + 1} if body_guard else {}),
         )
         self.server.channel_class = guarded_channel(body_guard) if body_guard else ShellChannel
-        self.server.task_dispatcher.set_thread_count(threads)  # waitress does so only for a dispatcher of its own
         self.port = sock.getsockname()[1]
         self.origin = origin_of(sock)
         self.launch_url = (launch_origin or self.origin) + launch_path  # carries the launch secret: never log it
