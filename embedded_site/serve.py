@@ -10,10 +10,9 @@ import logging
 import os
 import sys
 
-import waitress
 from waitress.proxy_headers import PROXY_HEADERS, clear_untrusted_headers
 
-from django_desktop_shell.process.server import BodyGuard, guarded_channel
+from django_desktop_shell.process.server import BodyGuard, create_server, guarded_channel
 
 logger = logging.getLogger("embedded_site.serve")  # run as __main__
 
@@ -44,11 +43,12 @@ def main() -> None:
         # The proxy headers are cleared by the wrapper, once it has looked at them, not by waitress before it.
         application = warning_of_an_untrusted_proxy(application)
         proxy = {"clear_untrusted_proxy_headers": False}
-    server = waitress.create_server(
+    server = create_server(
         application,
         host=settings.SERVE_HOST,
         port=settings.SERVE_PORT,
         threads=settings.SERVE_THREADS,
+        threads_setting="THREADS in the environment",
         # waitress refuses a body of max_request_body_size bytes or more; the guard, before that, a stranger's.
         max_request_body_size=largest_body() + 1,
         ident="Notedesk",

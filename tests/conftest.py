@@ -78,6 +78,14 @@ def display():
     del os.environ["DISPLAY"]
 
 
+@pytest.fixture
+def polls_copy(tmp_path):
+    """examples/polls, to change the way a developer might."""
+    project = tmp_path / "polls"
+    shutil.copytree(SITES["polls"], project, ignore=shutil.ignore_patterns("db.sqlite3", "__pycache__"))
+    return project
+
+
 def launcher_command(*args: str, site: str = "notedesk") -> list[str]:
     return [sys.executable, str(SITES[site] / "launcher.py"), *args]
 

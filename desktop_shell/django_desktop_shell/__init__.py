@@ -2,7 +2,7 @@
 
 The Django side (add "django_desktop_shell" to INSTALLED_APPS, or let desktop_settings do it):
 - settings.desktop_settings(globals()): the desktop defaults over the project's own settings;
-- signals.database_ready: the apps' start-up work;
+- signals.database_ready, signals.app_stopping: the apps' start-up work, and their threads' stop;
 - native.functions: the window's file dialogs, for views;
 - errors.RequestRefused, errors.error_response: error answers in the request's form;
 - storage_errors.storage_problem: a full disk, a read-only folder or a locked database, in words;

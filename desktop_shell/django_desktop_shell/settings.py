@@ -40,6 +40,7 @@ SHELL_MIDDLEWARE = [
     "django_desktop_shell.updates.banner.UpdateBannerMiddleware",  # does nothing unless the app updates itself
 ]
 SQLITE = "django.db.backends.sqlite3"
+FILE_CACHE = "django.core.cache.backends.filebased.FileBasedCache"
 PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 REQUIRED_AFTER = ["django.middleware.csrf.CsrfViewMiddleware"]
 CSP_REPORT_PATH = "/_desktop/csp-report"  # csp_reports.py
@@ -125,6 +126,17 @@ def desktop_settings(namespace: dict) -> list[str]:
             report.replaced.append(f"DATABASES[{alias!r}]['NAME'] (now in the data folder: {wanted['NAME']})")
         database.update(wanted)
     namespace["DATABASES"] = databases
+
+    # A file cache beside the code is refused in an installed app (/opt, Program Files: every
+    # view that sets it answers 500) and lost with the one-file binary's folder; one in /var/tmp
+    # is shared with every other user and app.
+    for alias, cache in (namespace.get("CACHES") or {}).items():
+        if cache.get("BACKEND") != FILE_CACHE:
+            continue
+        location = data_dir / "cache" / alias
+        if Path(str(cache.get("LOCATION", ""))) != location:
+            report.replaced.append(f"CACHES[{alias!r}]['LOCATION'] (now in the data folder: {location})")
+        cache["LOCATION"] = str(location)
 
     for kind, setting in (("sessionid", "SESSION_COOKIE"), ("csrftoken", "CSRF_COOKIE"), ("language", "LANGUAGE_COOKIE")):
         report.set(f"{setting}_NAME", identity.cookie_name(kind, port))

@@ -1,7 +1,13 @@
 """database_ready: sent once at each launch, after the database has been brought up to date and
 before the first request. An app connects its start-up work to it (clean-ups, pruning); a
-`manage` command does not send it."""
+`manage` command does not send it.
+
+app_stopping: sent once as the app quits (its window closed, Quit, SIGTERM or Ctrl+C), before
+the server lets its last requests end and the database is folded. An app tells its own threads
+to stop there, and waits for them briefly: the process ends within 1.5 s of a stop signal
+whatever still runs."""
 
 from django.dispatch import Signal
 
 database_ready = Signal()
+app_stopping = Signal()

@@ -3,7 +3,6 @@ settings the way a developer might, and the launch stops with the message that s
 
 import contextlib
 import http.client
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -15,13 +14,6 @@ from tests.conftest import SITES, exit_code_within, start_site_headless
 
 SETTINGS = "mysite/settings.py"
 APPLY_DEFAULTS = "desktop_settings(globals())\n"
-
-
-@pytest.fixture
-def polls_copy(tmp_path):
-    project = tmp_path / "polls"
-    shutil.copytree(SITES["polls"], project, ignore=shutil.ignore_patterns("db.sqlite3", "__pycache__"))
-    return project
 
 
 def set_before_the_defaults(project, lines: str) -> None:
@@ -68,6 +60,15 @@ def test_a_setting_that_undoes_a_desktop_default_stops_the_start_saying_what_to_
     assert message in result.stderr
     assert "desktop_settings(globals())" in result.stderr  # the hint says how to fix it
     assert "READY" not in result.stdout
+
+
+@pytest.mark.parametrize("threads", ["0", "'8'"])
+def test_a_server_thread_count_that_is_not_a_whole_number_above_0_stops_the_start(polls_copy, tmp_path, app_env, threads):
+    with (polls_copy / SETTINGS).open("a", encoding="utf-8") as settings:
+        settings.write(f"DESKTOP_SERVER_THREADS = {threads}\n")
+    result = launch(polls_copy, tmp_path / "data", app_env)
+    assert result.returncode == 1
+    assert f"polls: DESKTOP_SERVER_THREADS is {threads}: it must be a whole number, 1 or more." in result.stderr
 
 
 def test_settings_without_the_desktop_defaults_stop_the_start(polls_copy, tmp_path, app_env):

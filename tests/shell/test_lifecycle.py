@@ -1,11 +1,16 @@
 """A stop signal ends Notedesk even when the GUI toolkit does not finish closing."""
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 
-from tests.conftest import ROOT
+import pytest
+
+from tests.conftest import ROOT, browser_opener, exit_code_within
 
 STUCK_WINDOW = """
 import os, signal, time
@@ -77,3 +82,88 @@ def test_a_run_closed_by_a_stop_signal_still_exits_with_its_own_code():
     result = subprocess.run([sys.executable, "-c", STOPPED_RUN_WITH_A_LEFTOVER_THREAD], cwd=ROOT,
                             capture_output=True, text=True, timeout=20)
     assert result.returncode == 1
+
+
+STOPPABLE_JOB = '''
+import threading
+
+from django.conf import settings
+from django.dispatch import receiver
+from django_desktop_shell.signals import app_stopping, database_ready
+
+stop = threading.Event()
+
+
+def run():
+    while not stop.wait(0.05):
+        pass
+    (settings.DESKTOP_DATA_DIR / "job-finished").write_text("its last write")
+
+
+job = threading.Thread(target=run, name="nightly-job")
+database_ready.connect(lambda **kwargs: job.start(), weak=False)
+
+
+@receiver(app_stopping)
+def stop_the_job(**kwargs):
+    stop.set()
+    job.join(1)
+'''
+
+
+LONG_POLL = """
+
+def long_poll(request):
+    (settings.DESKTOP_DATA_DIR / "long-poll-waiting").touch()
+    threading.Event().wait(30)  # no news
+"""
+
+
+def start_polls_with_a_job(polls_copy, data_dir, env):
+    """examples/polls with a background job started at launch, and a long poll at /wait/."""
+    (polls_copy / "polls" / "jobs.py").write_text(STOPPABLE_JOB + LONG_POLL, encoding="utf-8")
+    with (polls_copy / "polls" / "apps.py").open("a", encoding="utf-8") as apps:
+        apps.write("\n    def ready(self):\n        from . import jobs  # noqa: F401\n")
+    with (polls_copy / "mysite" / "urls.py").open("a", encoding="utf-8") as urls:
+        urls.write("\nfrom polls.jobs import long_poll  # noqa: E402\n\nurlpatterns.append(path('wait/', long_poll))\n")
+    process = subprocess.Popen([sys.executable, str(polls_copy / "launcher.py"), "--headless", "--data-dir", str(data_dir)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    line = process.stdout.readline()
+    assert line.startswith("READY "), process.stderr.read() if process.poll() is not None else line
+    return process, line.split(" ", 1)[1].strip()
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_a_project_s_thread_is_told_the_app_is_stopping_and_finishes_its_work(polls_copy, tmp_path, app_env, stop_signal):
+    """A project's background job had no way to know the app was quitting: the shell waited 1.5 s for
+    it, then ended the process in the middle of whatever it was doing ("Did not stop within 1.5 s;
+    exiting anyway (threads still running: ['nightly-job'])"). app_stopping tells it in time."""
+    data_dir = tmp_path / "data"
+    process, _ = start_polls_with_a_job(polls_copy, data_dir, app_env)
+    process.send_signal(stop_signal)
+    assert exit_code_within(process, 20) == 0
+    assert (data_dir / "job-finished").read_text() == "its last write"
+    assert "Did not stop within" not in (data_dir / "logs" / "polls.log").read_text()
+
+
+def test_a_project_s_thread_is_told_the_app_is_stopping_while_a_long_poll_holds_the_server(polls_copy, tmp_path,
+                                                                                            app_env):
+    """The server waits up to 1.5 s for a request still running as it stops, the whole time SIGTERM
+    allows: told after that, the job never was, and the process was ended in the middle of its work."""
+    data_dir = tmp_path / "data"
+    process, launch_url = start_polls_with_a_job(polls_copy, data_dir, app_env)
+    opener = browser_opener()
+    opener.open(launch_url, timeout=10).close()
+
+    def wait_for_news():
+        with contextlib.suppress(OSError):  # the app ends without answering
+            opener.open(launch_url.split("/launch/")[0] + "/wait/", timeout=60)
+
+    threading.Thread(target=wait_for_news, daemon=True).start()
+    deadline = time.monotonic() + 30
+    while not (data_dir / "long-poll-waiting").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert (data_dir / "long-poll-waiting").exists()
+    process.send_signal(signal.SIGTERM)
+    assert exit_code_within(process, 20) == 0
+    assert (data_dir / "job-finished").read_text() == "its last write"

@@ -153,3 +153,31 @@ def test_a_running_instance_of_an_older_version_answers_nothing_and_has_a_window
         running = single_instance.send_to_running_instance(tmp_path, IDENTITY, [{"type": "show"}])
         listening.join(10)
     assert running == single_instance.RunningInstance("window")
+
+
+def test_a_launch_while_the_running_one_quits_waits_for_it_and_starts(tmp_path, monkeypatch):
+    """Closing the app and starting it again at once: the closing one, its window gone but its server
+    still stopping (a long poll it waited for), took the new launch's "show" and the new launch said
+    "its window was brought to the front", with no window anywhere. The new launch now starts."""
+    quitting = single_instance.claim(tmp_path, IDENTITY)
+    received = queue.Queue()
+    quitting.on_message = received.put
+    quitting.stop_listening()  # the window has closed; the server is stopping
+    tried = threading.Event()
+    send = single_instance.send_to_running_instance
+
+    def sending(*args):
+        tried.set()
+        return send(*args)
+
+    monkeypatch.setattr(single_instance, "send_to_running_instance", sending)
+    second = queue.Queue()
+    threading.Thread(target=lambda: second.put(single_instance.claim(tmp_path, IDENTITY)), daemon=True).start()
+    assert tried.wait(10)  # it has found the data folder held
+    quitting.close()
+    started = second.get(timeout=20)
+    try:
+        assert isinstance(started, single_instance.PrimaryInstance)
+        assert received.empty()
+    finally:
+        started.close()

@@ -1,11 +1,14 @@
 """The server thread the launcher runs Django in: it starts, answers and stops cleanly."""
 
 import http.client
+import logging
 import socket
+import threading
 import time
 
 import pytest
 
+from django_desktop_shell.process import server as server_module
 from django_desktop_shell.process.server import (
     CHUNKED_BODY, HOME_PORTS, ShellChannel, ServerThread, bind_for, bind_loopback,
 )
@@ -164,3 +167,147 @@ def test_waitress_s_own_answer_to_a_request_it_cannot_parse_has_the_security_hea
             assert answer.getheader("Content-Security-Policy") == "default-src 'none'; frame-ancestors 'none'"
     finally:
         running.stop()
+
+
+class HeldRequests:
+    """A site whose /held/<name> requests run until the test releases them, as a long report or a
+    long poll does, and whose /stream/<name> answers send a first part and then wait, as an event
+    stream does; any other path answers at once."""
+
+    def __init__(self):
+        self.releases = {}
+        self.started = threading.Semaphore(0)
+
+    def __call__(self, environ, start_response):
+        path = environ["PATH_INFO"]
+        if path.startswith("/stream/"):
+            start_response("200 OK", [("Content-Type", "text/event-stream")])
+            return self.stream(path)
+        if path.startswith("/held/"):
+            self.started.release()
+            self.releases.setdefault(path, threading.Event()).wait(30)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [path.encode()]
+
+    def stream(self, path: str):
+        yield b"data: first\n\n"
+        self.started.release()
+        self.releases[path].wait(30)
+        yield b"data: last\n\n"
+
+    def hold(self, running: ServerThread, *paths: str) -> list[threading.Thread]:
+        for path in paths:
+            self.releases[path] = threading.Event()
+        requests = [threading.Thread(target=get, args=(running.port, path)) for path in paths]
+        for request in requests:
+            request.start()
+        for _ in paths:
+            assert self.started.acquire(timeout=30)
+        return requests
+
+
+def get(port: int, path: str) -> bytes:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().read()
+    finally:
+        connection.close()
+
+
+def test_the_site_s_thread_count_serves_a_page_while_long_requests_hold_the_others():
+    """A 20 s report and two pages' event streams held all four threads of the server, and every
+    other request of the window waited for one of them to end. A site that sets
+    DESKTOP_SERVER_THREADS gets that many, also on a server started before the site (a kept start page)."""
+    site = HeldRequests()
+    running = ServerThread(site, bind_loopback(0), threads=1).start()
+    try:
+        running.take_site_settings(limit=1024, threads=4)
+        held = site.hold(running, "/held/report", "/held/events-1", "/held/events-2")
+        assert get(running.port, "/notes/") == b"/notes/"
+        for release in site.releases.values():
+            release.set()
+        for request in held:
+            request.join(30)
+    finally:
+        running.stop()
+
+
+def test_a_request_that_waited_for_a_thread_is_logged_with_what_held_them(monkeypatch, caplog):
+    """With every thread held, the window's next request waited without a word anywhere (waitress's
+    own "Task queue depth" warning is silenced as noise): the developer could not tell why."""
+    monkeypatch.setattr(server_module, "WAIT_FOR_A_THREAD_LOGGED_S", 0.0)
+    site = HeldRequests()
+    running = ServerThread(site, bind_loopback(0), threads=2).start()
+    try:
+        held = site.hold(running, "/held/report", "/held/events")
+        waiting = threading.Thread(target=get, args=(running.port, "/notes/"))
+        with caplog.at_level(logging.WARNING, logger=server_module.logger.name):
+            waiting.start()
+            dispatcher = running.server.task_dispatcher
+            deadline = time.monotonic() + 30
+            while not dispatcher.queue and time.monotonic() < deadline:  # the request is waiting for a thread
+                time.sleep(0.01)
+            site.releases["/held/report"].set()
+            waiting.join(30)
+        site.releases["/held/events"].set()
+        for request in held:
+            request.join(30)
+    finally:
+        running.stop()
+    logged = [record.getMessage() for record in caplog.records if "A request to /notes/ waited" in record.getMessage()]
+    assert len(logged) == 1
+    assert "for a free server thread: all 2 were busy (still running: /held/events for " in logged[0]
+    assert "raise DESKTOP_SERVER_THREADS in the settings" in logged[0]
+
+
+def test_a_closing_window_waits_for_requests_still_running_but_not_for_a_page_s_event_stream():
+    """With an event stream open, every close of the window waited its whole 1.2 s: the stream
+    never let the server be quiet. It still waits for a request whose answer has not begun (a
+    save the page sent as it was told it is closing)."""
+    site = HeldRequests()
+    running = ServerThread(site, bind_loopback(0), threads=3).start()
+    try:
+        stream = threading.Thread(target=get, args=(running.port, "/stream/events"))
+        site.releases["/stream/events"] = threading.Event()
+        stream.start()
+        assert site.started.acquire(timeout=30)
+        while not all(channel.streaming for channel, _, _ in list(running.server.task_dispatcher.serving.values())):
+            time.sleep(0.01)  # its first event is on its way
+        closing = threading.Thread(target=running.wait_until_quiet, args=(0.15, 60.0))
+        closing.start()
+        closing.join(30)
+        assert not closing.is_alive()
+        last_save = site.hold(running, "/held/last-save")
+        closing = threading.Thread(target=running.wait_until_quiet, args=(0.15, 60.0))
+        closing.start()
+        closing.join(0.5)
+        assert closing.is_alive()  # the save is still running
+        site.releases["/held/last-save"].set()
+        closing.join(30)
+        assert not closing.is_alive()
+        site.releases["/stream/events"].set()
+        for request in [stream, *last_save]:
+            request.join(30)
+    finally:
+        running.stop()
+
+
+def test_requests_sent_together_on_one_connection_are_each_answered_without_an_error(caplog):
+    """waitress queues a connection again as it ends one of its requests, so that the next may begin
+    on another thread first: the server lost track of which thread served what, and answered the
+    8-client soak with "Exception when servicing" (KeyError) and dropped connections."""
+    running = ServerThread(hello, bind_loopback(0), threads=4).start()
+    try:
+        with caplog.at_level(logging.ERROR):
+            for _ in range(50):
+                with socket.create_connection(("127.0.0.1", running.port), timeout=10) as client:
+                    client.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" * 8)
+                    answers = b""
+                    while answers.count(b"hello") < 8:
+                        part = client.recv(65536)
+                        assert part, f"the connection closed after {answers.count(b'hello')} answers of 8"
+                        answers += part
+    finally:
+        running.stop()
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]

@@ -133,6 +133,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
         return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages,
                                updater, front, early_server)
     finally:
+        instance.stop_listening()
         logger.info("Stopping the server")
         page_for_next_run = keep_start_page(front, startup)
         stop_server(startup, early_server)
@@ -281,11 +282,11 @@ def start_and_serve_site(run_state, sock, launched_at, self_test, front, early_s
     wsgi_app = self_test.recording_statuses(wsgi_app) if self_test else wsgi_app
     if early_server:
         http_server = early_server
-        http_server.limit_bodies(started.body_guard.limit)
+        http_server.take_site_settings(started.body_guard.limit, started.server_threads)
     else:
         http_server = server.ServerThread(front or wsgi_app, sock, launch_path=started.launch_path,
                                           launch_origin=started.session_origin, ident=identity.name,
-                                          body_guard=started.body_guard).start()
+                                          body_guard=started.body_guard, threads=started.server_threads).start()
     if front:
         front.site_started(wsgi_app, started.body_guard)
     http_server.wait_until_ready(started.health_path, started.auth_headers)
@@ -307,9 +308,16 @@ def keep_start_page(front: start_page.StartPage | None, startup: Future) -> dict
 
 def stop_server(startup: Future, early_server: server.ServerThread | None = None) -> None:
     if startup.done() and not startup.exception():
-        startup.result().stop()
         from django_desktop_shell.database import fold_write_ahead_logs  # it imports Django: once set up
+        from django_desktop_shell.signals import app_stopping
 
+        # Before the server waits for its last requests (up to 1.5 s, a long poll's whole budget
+        # after a stop signal): the apps' threads stop meanwhile.
+        for receiver, error in app_stopping.send_robust(sender=site.Site):
+            if isinstance(error, Exception):
+                logger.error("%s, connected to app_stopping, failed", getattr(receiver, "__qualname__", receiver),
+                             exc_info=error)
+        startup.result().stop()
         fold_write_ahead_logs()
     elif early_server:
         early_server.stop()

@@ -17,7 +17,7 @@ import waitress
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
-from waitress.task import ErrorTask, WSGITask
+from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
 from waitress.utilities import Error
 
 from django_desktop_shell.process.errors import StartupError, see_the_log
@@ -39,6 +39,10 @@ WSAEADDRINUSE = 10048
 # An error escaping waitress's loop this often is not a passing one: the thread gives up.
 LOOP_FAILURES_ALLOWED = 10
 LOOP_FAILURE_WINDOW_S = 10.0
+# A request that waited this long for a server thread is logged, with what held every thread.
+WAIT_FOR_A_THREAD_LOGGED_S = 1.0
+# The server's threads, unless the site's DESKTOP_SERVER_THREADS says otherwise (docs/performance.md: 1, 2, 4, 8).
+DEFAULT_THREADS = 4
 logger = logging.getLogger(__name__)
 
 
@@ -176,6 +180,7 @@ class OneWriteTask(WSGITask):
             return super().write(data)
         with self.channel.writes_joined():
             super().write(data)
+        self.channel.streaming = True
 
 
 class PlainErrorTask(ErrorTask):
@@ -191,10 +196,52 @@ class PlainErrorTask(ErrorTask):
         super().execute()
 
 
+class Dispatcher(ThreadedTaskDispatcher):
+    """waitress's pool of server threads, which notes when each request begins to wait for one and
+    what each thread is serving: with every thread held (a long report, an event stream per page,
+    a long poll), the next request waits, and the window with it, until one is free."""
+
+    def __init__(self, threads_setting: str):
+        super().__init__()
+        self.threads_setting = threads_setting  # what the log tells the developer to raise
+        # By server thread: a channel with more requests queues itself again at the end of its
+        # service, so that its next one may begin on another thread before this one has ended.
+        self.serving: dict[int, tuple["ShellChannel", str, float]] = {}  # each set or taken in one call, under the GIL
+
+    def add_task(self, task):
+        task.queued_at = time.monotonic()
+        super().add_task(task)
+
+    def begin_serving(self, channel: "ShellChannel", path: str) -> None:
+        now = time.monotonic()
+        waited = now - channel.queued_at
+        if waited >= WAIT_FOR_A_THREAD_LOGGED_S:
+            held_by = sorted(list(self.serving.values()), key=lambda held: held[2])
+            logger.warning(
+                "A request to %s waited %.1f s for a free server thread: all %d were busy (still running: %s). "
+                "An event stream or a long poll holds one for as long as it lasts: if these are expected, raise %s",
+                path, waited, len(self.threads),
+                ", ".join(f"{held_path} for {now - since:.1f} s" for _, held_path, since in held_by) or "none",
+                self.threads_setting)
+        self.serving[threading.get_ident()] = (channel, path, now)
+
+
 class ShellChannel(HTTPChannel):
     task_class = OneWriteTask
     error_task_class = PlainErrorTask
     joined: list[bytes] | None = None  # while a task's writes are being joined: what they wrote
+    queued_at = 0.0  # when its request was handed to the server's threads (Dispatcher.add_task)
+    streaming = False  # the answer being served has sent its headers and a first part, more to come
+
+    def service(self):
+        self.streaming = False
+        dispatcher = self.server.task_dispatcher
+        # A request waitress could not parse has no path: it answers it with an error.
+        dispatcher.begin_serving(self, getattr(self.requests[0], "path", "(unreadable)"))
+        try:
+            super().service()
+        finally:
+            del dispatcher.serving[threading.get_ident()]
 
     @contextmanager
     def writes_joined(self):
@@ -253,12 +300,20 @@ def guarded_channel(guard: BodyGuard) -> type[HTTPChannel]:
     return GuardedChannel
 
 
+def create_server(app, *, threads: int, threads_setting: str, **options):
+    """waitress's server, on the shell's pool of threads (Dispatcher), which its channels (ShellChannel)
+    need. `threads_setting`: where the developer raises `threads`."""
+    server = waitress.create_server(app, threads=threads, _dispatcher=Dispatcher(threads_setting), **options)
+    server.task_dispatcher.set_thread_count(threads)  # waitress does so only for a dispatcher of its own
+    return server
+
+
 class ServerThread:
-    def __init__(self, app, sock: socket.socket, *, threads: int = 4, launch_path: str = "/", launch_origin: str = "",
-                 ident: str = "desktop-shell", body_guard: BodyGuard | None = None):
-        self.server = waitress.create_server(
-            without_head_bodies(app), sockets=[sock], threads=threads, ident=ident,
-            clear_untrusted_proxy_headers=True, max_request_header_size=MAX_HEADER_BYTES,
+    def __init__(self, app, sock: socket.socket, *, threads: int = DEFAULT_THREADS, launch_path: str = "/",
+                 launch_origin: str = "", ident: str = "desktop-shell", body_guard: BodyGuard | None = None):
+        self.server = create_server(
+            without_head_bodies(app), threads=threads, threads_setting="DESKTOP_SERVER_THREADS in the settings",
+            sockets=[sock], ident=ident, clear_untrusted_proxy_headers=True, max_request_header_size=MAX_HEADER_BYTES,
             # waitress refuses a body of max_request_body_size bytes or more; a chunked one as it comes.
             **({"max_request_body_size": body_guard.limit + 1} if body_guard else {}),
         )
@@ -268,10 +323,11 @@ class ServerThread:
         self.launch_url = (launch_origin or self.origin) + launch_path  # carries the launch secret: never log it
         self.thread = threading.Thread(target=self.serve, name="desktop-server", daemon=True)
 
-    def limit_bodies(self, limit: int) -> None:
-        """The largest body, for a server started before the site that sets it (process/start_page.py):
-        waitress reads the limit as each request's body comes."""
+    def take_site_settings(self, limit: int, threads: int) -> None:
+        """The largest body and the number of threads, for a server started before the site that sets
+        them (process/start_page.py): waitress reads the limit as each request's body comes."""
         self.server.adj.max_request_body_size = limit + 1
+        self.server.task_dispatcher.set_thread_count(threads)
 
     def serve(self) -> None:
         """waitress's loop. Errors in requests never reach here (waitress answers and logs them);
@@ -316,12 +372,14 @@ class ServerThread:
         self.server.trigger.del_channel()
 
     def wait_until_quiet(self, quiet_s: float, timeout: float) -> None:
-        """Return once no request has waited or run for `quiet_s`, or after `timeout`."""
+        """Return once no request has waited or run for `quiet_s`, or after `timeout`. An answer
+        already streaming (a page's event stream, a download) does not count: it held a closing
+        window for the whole timeout; stop() gives it the time it takes to end, as it does any
+        request still running."""
         dispatcher = self.server.task_dispatcher
         start = quiet_since = time.monotonic()
         while (now := time.monotonic()) - start < timeout:
-            with dispatcher.lock:
-                busy = dispatcher.queue or dispatcher.active_count
+            busy = dispatcher.queue or not all(channel.streaming for channel, _, _ in list(dispatcher.serving.values()))
             if busy:
                 quiet_since = now
             elif now - quiet_since >= quiet_s:

@@ -125,8 +125,13 @@ class PrimaryInstance:
             except Exception:
                 logger.warning("Ignored a bad message on the single-instance channel", exc_info=True)
 
-    def close(self) -> None:
+    def stop_listening(self) -> None:
+        """The app is quitting: a later launch no longer hands over to it (its window is gone, and
+        "brought to the front" would show nothing), but waits for the lock and starts."""
         self.listener.close()
+
+    def close(self) -> None:
+        self.stop_listening()
         self.lock.release()
 
 
@@ -139,37 +144,41 @@ def decode(data: bytes) -> dict | None:
         return None
 
 
-def claim(data_dir: Path, identity: Identity, messages: list[dict] = ()) -> PrimaryInstance | RunningInstance:
+def claim(data_dir: Path, identity: Identity, messages: list[dict] = (),
+          timeout: float = 10.0) -> PrimaryInstance | RunningInstance:
     """Become the primary instance, or send the running one `messages` (or "show") and return what
-    it says it is."""
+    it says it is. The running one may be starting (its channel not open yet) or quitting (its
+    channel closed, its lock still held while it stops): retry until it answers or has let go."""
     lock = FileLock(data_dir / "instance.lock")
-    try:
-        lock.acquire(blocking=False)
-    except Timeout:
-        return send_to_running_instance(data_dir, identity, list(messages) or [SHOW])
-    return PrimaryInstance(data_dir, identity.slug, lock)
-
-
-def send_to_running_instance(data_dir: Path, identity: Identity, messages: list[dict],
-                             timeout: float = 10.0) -> RunningInstance:
-    # The running instance may still be starting up: retry until its channel answers.
+    unsent = list(messages) or [SHOW]
     deadline = time.monotonic() + timeout
-    running = RunningInstance()
     while True:
         try:
-            authkey = (data_dir / "instance.key").read_bytes()
-            while messages:  # one connection a message; a retry sends only those not sent yet
-                with Client(channel_address(data_dir, identity.slug), authkey=authkey) as connection:
-                    connection.send_bytes(json.dumps(messages[0]).encode("utf-8"))
-                    running = read_answer(connection)
-                messages = messages[1:]
-            return running
+            lock.acquire(blocking=False)
+            return PrimaryInstance(data_dir, identity.slug, lock)
+        except Timeout:
+            pass
+        try:
+            return send_to_running_instance(data_dir, identity, unsent)
         except (OSError, EOFError, AuthenticationError) as error:
             if time.monotonic() > deadline:
                 raise StartupError(
                     f"{identity.name} is already running on {data_dir} but did not answer ({error}). Close it and try again."
                 ) from None
             time.sleep(0.1)
+
+
+def send_to_running_instance(data_dir: Path, identity: Identity, unsent: list[dict]) -> RunningInstance:
+    """Send each message on a connection of its own, taking it off `unsent` once sent, so that a
+    retry sends only the rest; raises what keeps the channel from taking them."""
+    running = RunningInstance()
+    authkey = (data_dir / "instance.key").read_bytes()
+    while unsent:
+        with Client(channel_address(data_dir, identity.slug), authkey=authkey) as connection:
+            connection.send_bytes(json.dumps(unsent[0]).encode("utf-8"))
+            running = read_answer(connection)
+        del unsent[0]
+    return running
 
 
 def read_answer(connection) -> RunningInstance:

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django_desktop_shell import runtime
 from django_desktop_shell.process.errors import StartupError
-from django_desktop_shell.process.server import BodyGuard
+from django_desktop_shell.process.server import DEFAULT_THREADS, BodyGuard
 
 SHELL_HEALTH_PATH = "/_desktop/health"
 LAUNCH_PATH = "/launch/"  # where the window's launch opens a session (middleware.LaunchGateMiddleware)
@@ -25,6 +25,7 @@ class Site:
     health_path: str
     auth_headers: dict  # lets the shell's own requests (the health poll) through the launch gate
     body_guard: BodyGuard
+    server_threads: int
 
 
 def configure(run: runtime.Runtime) -> None:
@@ -108,6 +109,7 @@ def start(next_path: str = "/") -> Site:
         health_path=identity.health_path or SHELL_HEALTH_PATH,
         auth_headers={"Authorization": f"Bearer {token}"},
         body_guard=body_guard(),
+        server_threads=server_threads(),
     )
 
 
@@ -122,6 +124,16 @@ def body_guard() -> BodyGuard:
     from django_desktop_shell.middleware import body_refusal
 
     return BodyGuard(limit=settings.DESKTOP_MAX_REQUEST_BODY, refusal=body_refusal)
+
+
+def server_threads() -> int:
+    from django.conf import settings
+
+    # Requests served at once; each streaming answer or long poll holds a thread while it lasts.
+    threads = getattr(settings, "DESKTOP_SERVER_THREADS", DEFAULT_THREADS)
+    if type(threads) is not int or threads < 1:
+        raise StartupError(f"DESKTOP_SERVER_THREADS is {threads!r}: it must be a whole number, 1 or more.")
+    return threads
 
 
 def run_management_command(argv: list[str]) -> None:
