@@ -22,6 +22,22 @@ def test_a_position_on_a_screen_that_is_gone_is_dropped_but_the_size_kept(tmp_pa
     assert load_geometry(tmp_path, [SCREEN]) == Geometry(width=900, height=640, x=None, y=None)
 
 
+def test_a_window_saved_on_a_larger_screen_opens_whole_on_a_smaller_one(tmp_path):
+    laptop = SimpleNamespace(x=0, y=0, width=1024, height=600)
+    save_geometry(tmp_path, Geometry(width=1200, height=760, x=60, y=20))
+    assert load_geometry(tmp_path, [laptop]) == Geometry(width=1024, height=600, x=0, y=0)
+    save_geometry(tmp_path, Geometry(width=900, height=500, x=400, y=300))  # fits, but runs off the corner
+    assert load_geometry(tmp_path, [laptop]) == Geometry(width=900, height=500, x=124, y=100)
+    save_geometry(tmp_path, Geometry(width=1600, height=1000, x=5000, y=0))  # placed by the OS
+    assert load_geometry(tmp_path, [laptop]) == Geometry(width=1024, height=600, x=None, y=None)
+
+
+def test_a_window_on_a_second_screen_fits_that_screen(tmp_path):
+    side = SimpleNamespace(x=1920, y=0, width=800, height=600)
+    save_geometry(tmp_path, Geometry(width=1000, height=700, x=2000, y=50))
+    assert load_geometry(tmp_path, [SCREEN, side]) == Geometry(width=800, height=600, x=1920, y=0)
+
+
 def test_an_unreadable_or_tampered_file_gives_the_default(tmp_path):
     for content in ["{not json", json.dumps({"width": "big"}), json.dumps({"width": 50, "height": 50}),
                     json.dumps({"width": 900, "height": 600, "x": "left", "y": 0}), json.dumps([1, 2])]:
