@@ -252,6 +252,24 @@ def test_a_relative_link_goes_to_the_notes_file_of_that_name_or_is_shown_as_text
     assert manual["url"] not in without_the_note and '<span class="unlinked"' in without_the_note
 
 
+def test_a_link_to_a_file_on_this_computer_goes_to_the_notes_file_of_that_name_or_is_shown_as_text(api, make_note, attachments_dir):
+    # Followed in the window, `/home/me/…` replaced the app with a 404 page, and `file:///…`
+    # showed as its brackets and address.
+    note = make_note(title="Trip")
+    photo = api.upload(f"/api/notes/{note.pk}/attachments/", "photo.png", b"\x89PNG\r\n\x1a\n").json()
+    body = ("[report](/home/me/Documents/report.pdf) [the photo](file:///home/me/Pictures/photo.png) "
+            "![shown](/home/me/Pictures/photo.png) [Old plan](file:///C:/Users/me/plan.txt) [api](/api/tags/)")
+    html = api.post("/api/preview/", {"body": body, "note": note.pk}).json()["html"]
+    assert ('<span class="unlinked" title="Not a note or a file of this note: /home/me/Documents/report.pdf">'
+            'report</span>') in html
+    assert f'<a href="{photo["url"]}" target="_blank" rel="noopener noreferrer">the photo</a>' in html
+    assert f'<img src="{photo["url"]}" alt="shown">' in html
+    assert ('<span class="unlinked" title="Not a note or a file of this note: file:///C:/Users/me/plan.txt">'
+            'Old plan</span>') in html
+    assert "file:" not in html.replace('title="Not a note or a file of this note: file:', "")
+    assert 'href="/api/tags/"' in html  # the app's own address
+
+
 def test_a_link_to_a_heading_is_a_link_to_its_note():
     # Obsidian's `[[Note#Heading]]`, `[[Note#Heading|text]]` and `[[Note#^block]]` link to "Note";
     # a note may be titled with a `#` too (`C#`), so the whole target is a key as well.
