@@ -84,7 +84,12 @@ def fit_on_screen(geometry: Geometry, screens: list) -> None:
 
 
 def save_geometry(data_dir: Path, geometry: Geometry) -> None:
-    write_file(data_dir / STATE_FILE, json.dumps(asdict(geometry)).encode("utf-8"))
+    """Keep the window's state for the next launch; on a full disk or a read-only folder the next
+    launch opens as the last one that could keep it, and this one still quits cleanly."""
+    try:
+        write_file(data_dir / STATE_FILE, json.dumps(asdict(geometry)).encode("utf-8"))
+    except OSError as error:
+        logger.warning("Could not keep the window's size, place and zoom for the next launch: %s", error)
 
 
 def track_geometry(window, geometry: Geometry) -> None:
