@@ -216,7 +216,7 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
         raise StartupError(str(error)) from None
 
     def on_created(created_window):
-        opened = OpenQueue(identity, startup, integration.page_ready, integration.show_page_event,
+        opened = OpenQueue(identity, startup, integration.wait_for_app_page, integration.show_page_event,
                            lambda: window.bring_to_front(created_window))
         instance.on_message = opened.put
         for message in messages:  # this launch's own files and links

@@ -118,7 +118,11 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
             window.load_url(launch_url)
         elif not page_is_current():
             logger.info("The start page kept from the last run was out of date: the site's own replaces it")
+            if integration is not None:
+                integration.replacing_page()
             window.load_url(launch_url)
+        if integration is not None:
+            integration.page_settled.set()
         hooks.on_app_requested(window)
 
     # A persistent (but private: data dir, mode 0700) web view storage keeps localStorage, where
