@@ -5,6 +5,10 @@ class StartupError(Exception):
     """A problem the person must fix before the app can start; its message says how."""
 
 
+class CommandLineError(StartupError):
+    """What the command line names cannot be opened: said where it was typed, at the terminal."""
+
+
 def failure_message(error: Exception) -> str:
     """What the person is told about an error that stopped the start: a StartupError's own words;
     any other error's type and message (a FileNotFoundError's repr left out the file it names),

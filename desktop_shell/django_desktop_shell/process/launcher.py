@@ -23,7 +23,7 @@ from django_desktop_shell import native, runtime
 from django_desktop_shell.identity import Identity, IdentityError, load
 from django_desktop_shell.process import cli, lifecycle, open_requests, paths, server, single_instance, site, start_page, window
 from django_desktop_shell.menus import MenuError
-from django_desktop_shell.process.errors import StartupError, failure_message
+from django_desktop_shell.process.errors import CommandLineError, StartupError, failure_message
 from django_desktop_shell.process.integration import DesktopIntegration
 from django_desktop_shell.process.logs import configure_logging
 from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
@@ -58,11 +58,10 @@ def main(project_dir: Path, argv: list[str] | None = None) -> int:
     logging.basicConfig(handlers=[logging.NullHandler()])  # stderr gets our own lines only
     try:
         return run(identity, args, launched_at)
-    except StartupError as error:
-        return report_failure(identity, error)
     except Exception as error:
         report_failure(identity, error)
-        if args.mode == "window" and window.has_display():
+        # Started from the desktop, the app has no terminal: a window says why it did not start.
+        if args.mode == "window" and not isinstance(error, CommandLineError) and window.has_display():
             window.show_error_window(identity.name, failure_message(error))
         return 1
 
@@ -97,7 +96,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
         open_requests.refuse_missing_files(messages)
     except open_requests.BadTarget as error:
         logger.warning("Refused a command-line target: %s", error)
-        raise StartupError(str(error)) from None
+        raise CommandLineError(str(error)) from None
     # Before the display is looked for: a launch with none (a file opened from a terminal without
     # DISPLAY) still reaches the app already running.
     instance = single_instance.claim(data_dir, identity, messages)

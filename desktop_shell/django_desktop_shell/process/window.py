@@ -272,8 +272,9 @@ def show_error_window(title: str, message: str) -> None:
     """For a launch with no terminal: the person still sees why the app did not start."""
     import webview
 
-    webview.create_window(
+    shown = webview.create_window(
         f"{title} could not start", html=status_page(f"{title} could not start", message, error=True),
         width=640, height=360,
     )
+    close_on_stop_signal(lambda: close_soon(shown))
     webview.start(gui=gui(), private_mode=True)
