@@ -431,6 +431,7 @@ function onKey(event) {
   else if (ctrl && event.key.toLowerCase() === 'f') { event.preventDefault(); focusSearch(); }
   else if (ctrl && event.key.toLowerCase() === 's') { event.preventDefault(); editor.saver?.save(); }
   else if (ctrl && event.key.toLowerCase() === 'p') { event.preventDefault(); printNote(); }
+  else if (ctrl && event.key.toLowerCase() === 'e') { event.preventDefault(); togglePreview(); }
   else if (event.key === 'Escape') {
     if (closeSidebar()) return;
     if (document.activeElement === $('search') && $('search').value) { $('search').value = ''; search(); }
@@ -502,6 +503,12 @@ function printOpenNoteIfNotPrepared() {
   $('printView').replaceChildren(heading, Object.assign(document.createElement('pre'), { textContent: body }));
 }
 
+// Ctrl+E, as in Obsidian: the note's text or its preview, from anywhere in the window.
+function togglePreview() {
+  if (editor.saver) $('togglePreview').click();
+  else toast('Open a note to preview it.');
+}
+
 async function printNote() {
   if (await preparePrint()) window.print();
 }
@@ -545,7 +552,7 @@ const menuCommands = {
   'export-json': () => $('exportJson').click(),
   'export-markdown': () => $('exportMarkdown').click(),
   'find': focusSearch,
-  'toggle-preview': () => { if (editor.saver) $('togglePreview').click(); },
+  'toggle-preview': togglePreview,
   'print': printNote,
   'copy-link': copyLinkToNote,
   'export-pdf': exportPdf,
