@@ -5,8 +5,8 @@ class StartupError(Exception):
     """A problem the person must fix before the app can start; its message says how."""
 
 
-class CommandLineError(StartupError):
-    """What the command line names cannot be opened: said where it was typed, at the terminal."""
+class DataFolderError(StartupError):
+    """The data folder cannot be made or written: the launch stops before it has a log to write to."""
 
 
 def failure_message(error: Exception) -> str:

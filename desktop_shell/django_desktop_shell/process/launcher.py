@@ -23,7 +23,7 @@ from django_desktop_shell import native, runtime
 from django_desktop_shell.identity import Identity, IdentityError, load
 from django_desktop_shell.process import cli, lifecycle, open_requests, paths, server, single_instance, site, start_page, window
 from django_desktop_shell.menus import MenuError
-from django_desktop_shell.process.errors import CommandLineError, StartupError, failure_message
+from django_desktop_shell.process.errors import DataFolderError, StartupError, failure_message
 from django_desktop_shell.process.integration import DesktopIntegration
 from django_desktop_shell.process.logs import configure_logging
 from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
@@ -60,8 +60,10 @@ def main(project_dir: Path, argv: list[str] | None = None) -> int:
         return run(identity, args, launched_at)
     except Exception as error:
         report_failure(identity, error)
-        # Started from the desktop, the app has no terminal: a window says why it did not start.
-        if args.mode == "window" and not isinstance(error, CommandLineError) and window.has_display():
+        # Started from the desktop's menu, the app has no terminal: a window says why the data folder
+        # cannot be used, or what no one foresaw (the rest, as a launch's files, is the terminal's).
+        shown = isinstance(error, DataFolderError) or not isinstance(error, StartupError)
+        if args.mode == "window" and shown and window.has_display():
             window.show_error_window(identity.name, failure_message(error))
         return 1
 
@@ -96,7 +98,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
         open_requests.refuse_missing_files(messages)
     except open_requests.BadTarget as error:
         logger.warning("Refused a command-line target: %s", error)
-        raise CommandLineError(str(error)) from None
+        raise StartupError(str(error)) from None
     # Before the display is looked for: a launch with none (a file opened from a terminal without
     # DISPLAY) still reaches the app already running.
     instance = single_instance.claim(data_dir, identity, messages)
