@@ -48,10 +48,29 @@ class WindowNativeFunctions:
     def take_dropped_files(self, names: list[str]) -> list[Path | None]:
         return self.dropped.take(names) if self.dropped else [None] * len(names)
 
+    def clipboard_image(self) -> bytes | None:
+        if self.gui != "gtk":
+            return None
+        from django_desktop_shell.process.commands import answer_from_gtk_thread
+
+        return answer_from_gtk_thread(gtk_clipboard_png)
+
 
 def first(chosen) -> str:
     # pywebview answers a save dialog with a path on some platforms and a 1-tuple on others.
     return chosen if isinstance(chosen, str) else chosen[0]
+
+
+def gtk_clipboard_png() -> bytes | None:
+    """On GTK's thread. WebKitGTK gives a page's paste event nothing for an image on the clipboard
+    (a screenshot, an image copied in a viewer): no type, no file."""
+    from gi.repository import Gdk, Gtk
+
+    image = Gtk.Clipboard.get(Gdk.SELECTION_CLIPBOARD).wait_for_image()
+    if image is None:
+        return None
+    saved, png = image.save_to_bufferv("png", [], [])
+    return bytes(png) if saved else None
 
 
 def gtk_save_dialog(window, suggested_name: str, file_types: tuple[str, ...] = ()) -> Path | None:

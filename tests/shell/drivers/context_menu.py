@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django_desktop_shell.process import launcher
 from django_desktop_shell.process.commands import gtk_view
-from django_desktop_shell.self_test import wait_for, window_check
+from django_desktop_shell.self_test import window_check
 from tests.shell.drivers import gtk_menus
 from tests.shell.drivers.gtk_menus import Gtk, on_gtk_thread, screen_centre
 from tests.shell.drivers.menu_clicks_support import screenshot, wait_until
@@ -43,12 +43,7 @@ def start_of_the_text(window, left: int, top: int) -> tuple[int, int]:
 
 @window_check("a right-click on a misspelt word offered the checker's guesses")
 def right_click_a_misspelt_word(window, origin):
-    window.load_url(origin + "/")
-    wait_for(window, "location.pathname === '/' && document.readyState === 'complete'", True, "the notes app")
-    window.run_js("document.getElementById('newNote').click()")
-    window.run_js("document.getElementById('noteBody').focus()")
-    gtk_menus.xdotool("type", "--delay", "15", TYPED)
-    wait_for(window, BODY, TYPED, "the typed text")
+    gtk_menus.type_in_a_new_note(window, origin, TYPED)
     box = json.loads(window.run_js("JSON.stringify(document.getElementById('noteBody').getBoundingClientRect())"))
     x, y = on_gtk_thread(start_of_the_text, window, int(box["left"]) + 12, int(box["top"]) + 10)
     gtk_menus.xdotool("mousemove", x, y, "click", 3)
