@@ -16,5 +16,5 @@ MENUS = standard_menus(
         Item("Export note as PDF…", "export-pdf"),
     ],
     edit=[Item("Copy link to note", "copy-link"), Item("Find", "find", "Ctrl+F")],
-    view=[Item("Preview", "toggle-preview")],
+    view=[Item("Preview", "toggle-preview", "Ctrl+E")],
 )

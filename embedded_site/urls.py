@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("ajax/", include("embedded_site.ajax_patterns.urls")),
     path("api/notes/<int:note_id>/attachments/dropped/", dropped.attach_dropped_files, name="attach_dropped_files"),
+    path("api/notes/dropped/", dropped.open_dropped_files, name="open_dropped_files"),
     path("api/sync/", include("embedded_site.sync.urls")),
     path("api/", include("embedded_site.notes.urls")),
 ]

@@ -24,7 +24,7 @@ from django_desktop_shell.errors import RequestRefused, error_response, server_e
 from django_desktop_shell.process.server import CHUNKED_BODY
 from django_desktop_shell.process.site import LAUNCH_PATH
 from django_desktop_shell.settings import CSP_REPORT_PATH, HEADER_MIDDLEWARE
-from django_desktop_shell.storage_errors import storage_problem
+from django_desktop_shell.storage_errors import note_refused_write, storage_problem
 
 logger = logging.getLogger(__name__)
 # Distinct unhandled errors a run whose traceback is logged (ErrorFormatMiddleware.log_unhandled).
@@ -316,6 +316,8 @@ class ErrorFormatMiddleware:
         problem = storage_problem(exception)
         if problem:  # a full disk, a read-only folder, a locked database: not a bug, so no traceback
             logger.error("%s %s failed: %s (%s)", request.method, request.path, problem, exception)
+            if request.method not in SAFE_METHODS:
+                note_refused_write(problem)
             return error_response(request, 503, problem)
         self.log_unhandled(request, exception)
         return server_error(request)

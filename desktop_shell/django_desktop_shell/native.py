@@ -32,6 +32,11 @@ class NativeFunctions(Protocol):
         None for a name not dropped, or on a platform that gives no paths)."""
         ...
 
+    def clipboard_image(self) -> bytes | None:
+        """The image on the system clipboard, as PNG (None if it holds none, or on a platform whose
+        web view gives the page pasted images itself)."""
+        ...
+
 
 functions: NativeFunctions | None = None
 

@@ -6,6 +6,7 @@ nothing was saved, try again later) instead of "something went wrong"."""
 import errno
 import sqlite3
 import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -19,6 +20,22 @@ BUSY = "Another program is using the database, so nothing was saved. Try again i
 DISK_ERROR = "Your data could not be written to the disk (a disk error), so nothing was saved. Check the disk."
 GONE = ("The database file was moved or deleted while {app} was running, so nothing was saved. Quit {app}, "
         "put its data folder back, and start it again.")
+
+
+# The last write the data folder refused: (time.monotonic(), why). A window that closes asks
+# before it leaves an edit whose last save failed so (process/window.py).
+last_refused_write: tuple[float, str] | None = None
+
+
+def note_refused_write(problem: str) -> None:
+    global last_refused_write
+    last_refused_write = (time.monotonic(), problem)
+
+
+def refused_write_since(moment: float) -> str | None:
+    """Why a write was refused at or after `moment` (time.monotonic()), if one was."""
+    refused = last_refused_write
+    return refused[1] if refused and refused[0] >= moment else None
 
 
 def storage_problem(error: BaseException) -> str | None:

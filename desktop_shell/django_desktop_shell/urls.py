@@ -10,6 +10,7 @@ urlpatterns = [
     path("_desktop/probe/", views.probe, name="desktop_shell_probe"),
     path("_desktop/probe/echo", views.probe_echo, name="desktop_shell_probe_echo"),
     path("_desktop/print-to-pdf", views.print_to_pdf, name="desktop_shell_print_to_pdf"),
+    path("_desktop/clipboard-image", views.clipboard_image, name="desktop_shell_clipboard_image"),
     path("_desktop/updates/", updates.page, name="desktop_shell_updates"),
     path("_desktop/updates/status", updates.status, name="desktop_shell_updates_status"),
     path("_desktop/updates/check", updates.check, name="desktop_shell_updates_check"),

@@ -41,6 +41,19 @@ PDF_NAME = re.compile(r"^[^/\\\x00-\x1f]{1,120}\.pdf$")
 
 
 @require_POST
+def clipboard_image(request):
+    """The image on the system clipboard, as image/png; 204 if it holds none. A POST, CSRF-checked,
+    which the page sends when the person pastes: in the window, whose web view gives a page's paste
+    event no image (409 elsewhere: a browser does)."""
+    if native.functions is None:
+        return error_response(request, 409, "A browser gives the page a pasted image itself.")
+    png = native.functions.clipboard_image()
+    if png is None:
+        return HttpResponse(status=204)
+    return HttpResponse(png, content_type="image/png")
+
+
+@require_POST
 def print_to_pdf(request):
     """{"suggested_name": "Note.pdf"} (CSRF-checked): the native save dialog, then the window's
     page, with its print stylesheet, written to the chosen path: {"path": …}, or {"path": null}

@@ -11,9 +11,10 @@ import functools
 import re
 from html import escape
 from pathlib import PurePosixPath
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import nh3
+from django.urls import Resolver404, resolve
 
 ALLOWED_TAGS = {
     "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "img",
@@ -91,7 +92,7 @@ def renderer():
         # export them: the note's file of that name, or text. Followed, the address was a 404
         # page in place of the app.
         token, target = tokens[index], tokens[index].attrGet("href") or ""
-        if is_relative(target) and not target.startswith("#"):
+        if (is_relative(target) and not target.startswith("#")) or is_local_file(target):
             if attached := attachment_at(target, env):
                 token.attrSet("href", attached["url"])
             else:
@@ -105,6 +106,10 @@ def renderer():
         # in the text: as they are written, apart, not as a rule and a heading of `aliases: …`.
         return f'<pre class="front-matter"><code>{escape(tokens[index].content)}</code></pre>'
 
+    parses_as_link = md.validateLink
+    # markdown-it leaves `[Report](file:///home/me/report.pdf)` as its brackets and address; it is
+    # a link to a local file, which link_open turns into the note's file of that name or text.
+    md.validateLink = lambda url: parses_as_link(url) or url.lower().startswith("file:")
     md.add_render_rule("front_matter", front_matter)
     md.add_render_rule("image", image)
     md.add_render_rule("link_open", link_open)
@@ -205,9 +210,26 @@ def is_relative(address: str) -> bool:
     return not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:|/", address)
 
 
+def is_local_file(address: str) -> bool:
+    """`file:///home/me/report.pdf`, or `/home/me/report.pdf`: a file on this computer, which the
+    window cannot show (followed, the path replaced the app with a 404 page). The app's own
+    addresses (`/api/…`) are not."""
+    if address.lower().startswith("file:"):
+        return True
+    if not address.startswith("/") or address.startswith("//"):
+        return False
+    try:
+        resolve(urlsplit(address).path)
+    except Resolver404:
+        return True
+    return False
+
+
 def attachment_at(address: str, env: dict) -> dict | None:
-    """The note's file that a relative address names by its file name, if any."""
-    return env.get("attachments", {}).get(unquote(PurePosixPath(address).name).casefold()) if is_relative(address) else None
+    """The note's file that a relative address, or a local file's, names by its file name, if any."""
+    if not (is_relative(address) or is_local_file(address)):
+        return None
+    return env.get("attachments", {}).get(unquote(PurePosixPath(urlsplit(address).path).name).casefold())
 
 
 def render_markdown(text: str, wikilinks: dict | None = None, attachments: dict | None = None) -> str:

@@ -279,6 +279,20 @@ def test_markdown_preview_is_rendered_and_sanitised(app):
     assert app.locator("#preview a").count() == 0  # the javascript: link stays text
 
 
+def test_ctrl_e_shows_the_preview_and_the_text_again_and_says_so_with_no_note_open(app):
+    # Preview had no shortcut (Obsidian's is Ctrl+E), and View > Preview with no note open did nothing.
+    app.keyboard.press("Control+e")
+    expect(app.locator(".toast")).to_have_text("Open a note to preview it.")
+    create_note_in_page(app, "Shortcut", "**bold** words")
+    app.focus("#noteBody")
+    app.keyboard.press("Control+e")
+    expect(app.locator("#preview strong")).to_have_text("bold")
+    expect(app.locator("#noteBody")).to_be_hidden()
+    app.keyboard.press("Control+e")
+    expect(app.locator("#noteBody")).to_be_visible()
+    expect(app.locator("#noteBody")).to_have_value("**bold** words")
+
+
 def test_a_to_do_ticked_in_the_preview_ticks_its_line_of_the_text_unless_the_note_is_in_the_trash(app, live_app):
     create_note_in_page(app, "Groceries", "Buy:\n\n- [ ] milk\n- [x] bread\n  1. [ ] rye")
     app.click("#togglePreview")

@@ -235,21 +235,47 @@ def test_imported_notes_get_their_title_keys_and_links(api):
     assert target  # the original was deleted; the import made the notes again
 
 
+def preview_with_a_file(api, make_note, name: str, content: bytes, body: str) -> tuple[dict, str]:
+    """The attached file, and the preview of `body` in its note."""
+    note = make_note(title="Trip")
+    attached = api.upload(f"/api/notes/{note.pk}/attachments/", name, content).json()
+    return attached, api.post("/api/preview/", {"body": body, "note": note.pk}).json()["html"]
+
+
+def linked(file: dict, text: str) -> str:
+    return f'<a href="{file["url"]}" target="_blank" rel="noopener noreferrer">{text}</a>'
+
+
+def unlinked(address: str, text: str) -> str:
+    return f'<span class="unlinked" title="Not a note or a file of this note: {address}">{text}</span>'
+
+
 def test_a_relative_link_goes_to_the_notes_file_of_that_name_or_is_shown_as_text(api, make_note, attachments_dir):
     # As Joplin's and Obsidian's Markdown exports write them; followed, the address was a 404 page
     # in place of the app.
-    note = make_note(title="Trip")
-    manual = api.upload(f"/api/notes/{note.pk}/attachments/", "Manual.pdf", b"%PDF-1.7").json()
     body = ("[the manual](../_resources/Manual.pdf) [Trip plan](../Notebook%20B/Trip%20plan.md) "
             "[top](#top) [site](https://example.org) [api](/api/tags/)")
-    html = api.post("/api/preview/", {"body": body, "note": note.pk}).json()["html"]
-    assert f'<a href="{manual["url"]}" target="_blank" rel="noopener noreferrer">the manual</a>' in html
-    assert ('<span class="unlinked" title="Not a note or a file of this note: ../Notebook B/Trip plan.md">'
-            'Trip plan</span>') in html
+    manual, html = preview_with_a_file(api, make_note, "Manual.pdf", b"%PDF-1.7", body)
+    assert linked(manual, "the manual") in html
+    assert unlinked("../Notebook B/Trip plan.md", "Trip plan") in html
     assert "Trip%20plan.md" not in html
     assert 'href="#top"' in html and 'href="https://example.org"' in html and 'href="/api/tags/"' in html
     without_the_note = api.post("/api/preview/", {"body": body}).json()["html"]
     assert manual["url"] not in without_the_note and '<span class="unlinked"' in without_the_note
+
+
+def test_a_link_to_a_file_on_this_computer_goes_to_the_notes_file_of_that_name_or_is_shown_as_text(api, make_note, attachments_dir):
+    # Followed in the window, `/home/me/…` replaced the app with a 404 page, and `file:///…`
+    # showed as its brackets and address.
+    body = ("[report](/home/me/Documents/report.pdf) [the photo](file:///home/me/Pictures/photo.png) "
+            "![shown](/home/me/Pictures/photo.png) [Old plan](file:///C:/Users/me/plan.txt) [api](/api/tags/)")
+    photo, html = preview_with_a_file(api, make_note, "photo.png", b"\x89PNG\r\n\x1a\n", body)
+    assert unlinked("/home/me/Documents/report.pdf", "report") in html
+    assert linked(photo, "the photo") in html
+    assert f'<img src="{photo["url"]}" alt="shown">' in html
+    assert unlinked("file:///C:/Users/me/plan.txt", "Old plan") in html
+    assert "file:" not in html.replace('title="Not a note or a file of this note: file:', "")
+    assert 'href="/api/tags/"' in html  # the app's own address
 
 
 def test_a_link_to_a_heading_is_a_link_to_its_note():

@@ -101,3 +101,32 @@ def test_outside_the_window_and_on_a_trashed_note_dropping_is_refused(client, dr
     monkeypatch.setattr(native, "functions", None)
     assert drop(client, Note.objects.create(owner=local_owner(), title="m").pk, ["a"])[0] == 409
     assert drop(client, 1, [])[0] == 400
+
+
+def open_dropped(client, names):
+    response = client.post("/api/notes/dropped/", json.dumps({"names": names}), content_type="application/json", **XHR)
+    return response.status_code, response.json()
+
+
+def test_files_dropped_onto_the_list_open_as_notes_as_from_the_command_line(client, dropped, tmp_path):
+    # Dropped onto the list, a file did nothing in the window (WebKit's own drop was refused).
+    (tmp_path / "Trip plan.md").write_text("# Lisbon in May\n\n- tickets\n", encoding="utf-8")
+    (tmp_path / "Photos").mkdir()
+    dropped.record([tmp_path / "Trip plan.md", tmp_path / "Photos"])
+    status, answer = open_dropped(client, ["Trip plan.md", "Photos", "from-a-web-page.txt"])
+    assert status == 200
+    assert [(note["title"], note["body"]) for note in answer["notes"]] == [("Lisbon in May", "# Lisbon in May\n\n- tickets\n")]
+    assert [message["text"] for message in answer["messages"]] == ["“Photos” is a folder: open a text or Markdown file."]
+    assert answer["unmatched"] == ["from-a-web-page.txt"] and answer["imports"] == []
+    assert Note.objects.get().title == "Lisbon in May"
+    # Dropped again, unchanged: the same note, not a second one.
+    dropped.record([tmp_path / "Trip plan.md"])
+    assert open_dropped(client, ["Trip plan.md"])[1]["notes"][0]["id"] == answer["notes"][0]["id"]
+    assert Note.objects.count() == 1
+
+
+def test_files_dropped_outside_the_window_are_refused_saying_how_else(client, monkeypatch):
+    monkeypatch.setattr(native, "functions", None)
+    status, answer = open_dropped(client, ["notes.md"])
+    assert status == 409 and answer["error"] == "Only the app's window gives the paths of dropped files: upload them instead."
+    assert open_dropped(client, [])[0] == 400

@@ -47,7 +47,8 @@ def test_the_window_refuses_a_link_of_another_scheme_sent_over_the_channel(caplo
     startup.set_result(None)
     ready.set()
     done = threading.Event()
-    queue = OpenQueue(load(ROOT), startup, ready, lambda event, detail: (shown.append((event, detail)), done.set()), lambda: None)
+    queue = OpenQueue(load(ROOT), startup, ready.wait, lambda event, detail: (shown.append((event, detail)), done.set()),
+                      lambda: None)
     with caplog.at_level(logging.WARNING):
         queue.put({"type": "open-url", "url": "javascript://note/alert(1)"})
         assert done.wait(10)

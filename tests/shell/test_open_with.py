@@ -56,3 +56,20 @@ def test_files_sent_by_a_second_launch_open_in_the_running_window(tmp_path, app_
         assert message in toasts
     assert "“list.md” was opened before, unchanged: its note is open." in result.stdout.split("again:", 1)[1]
     assert notes_in(data_dir) == [("latin1", "caf\ufffd"), ("Shopping list", LIST)]
+
+
+def run_open_at_start(data_dir, env, *file_and_title) -> str:
+    result = subprocess.run([sys.executable, "-m", "tests.shell.drivers.open_at_start", str(data_dir), *file_and_title],
+                            capture_output=True, text=True, env=env, timeout=180, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_a_file_on_the_command_line_is_shown_when_the_window_starts_on_the_page_kept_by_the_last_run(tmp_path, app_env):
+    # Its note was made, but the window showed the list without it: the page it was shown on,
+    # kept from the last run, was then replaced by the site's own, which lists the new note.
+    data_dir, files = tmp_path / "data", make_files(tmp_path / "files")
+    run_open_at_start(data_dir, app_env)
+    shown = run_open_at_start(data_dir, app_env, str(files / "list.md"), "Shopping list")
+    assert "editor: 'Shopping list'\n" in shown
+    assert notes_in(data_dir) == [("Shopping list", LIST)]

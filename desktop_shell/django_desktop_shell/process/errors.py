@@ -5,6 +5,10 @@ class StartupError(Exception):
     """A problem the person must fix before the app can start; its message says how."""
 
 
+class DataFolderError(StartupError):
+    """The data folder cannot be made or written: the launch stops before it has a log to write to."""
+
+
 def failure_message(error: Exception) -> str:
     """What the person is told about an error that stopped the start: a StartupError's own words;
     any other error's type and message (a FileNotFoundError's repr left out the file it names),

@@ -26,6 +26,9 @@ class DesktopIntegration:
         self.commands: WindowCommands | None = None
         self.window = None
         self.page_ready = threading.Event()  # the app's own page is loaded (its scripts listen)
+        # The window has the page it keeps: the start page kept from the last run, or the site's
+        # own once it has replaced an out-of-date one (window.run_window).
+        self.page_settled = threading.Event()
         self.spell_checker_pending = True  # on GTK, set at the first key press (set_spell_checker_at_first_key)
         self.dropped = DroppedFiles()
         # A site that declares no menu gets the standard one: Quit, editing, zoom, spell check, Help.
@@ -51,9 +54,10 @@ class DesktopIntegration:
         """On GTK's thread there: the web view exists, nothing is shown yet."""
         self.menu_bar.install_accelerators(window, self.gui)
         if self.gui == "gtk":
-            from django_desktop_shell.process import drops
+            from django_desktop_shell.process import context_menu, drops
 
             drops.install_gtk(window, self.dropped)
+            context_menu.install_gtk(gtk_view(window))
             self.go_with_mouse_buttons()
             self.undo_with_keys()
             logger.info("Zoom at start: %.0f %%", self.commands.state.zoom * 100)
@@ -96,6 +100,16 @@ class DesktopIntegration:
             return True
 
         gtk_view(self.window).connect("key-press-event", on_key)
+
+    def wait_for_app_page(self) -> None:
+        """Until the app's page the window keeps has loaded: what is shown on a kept start page the
+        site then replaces is lost with it (a file opened at start made a note the window never showed)."""
+        self.page_settled.wait()
+        self.page_ready.wait()
+
+    def replacing_page(self) -> None:
+        """The window is about to load the site's page in place of the kept one."""
+        self.page_ready.clear()
 
     def show_page_event(self, event: str, detail: dict) -> None:
         """Dispatch a DOM event on the app's start page (going there first if the window is elsewhere)."""

@@ -23,7 +23,7 @@ from django_desktop_shell import native, runtime
 from django_desktop_shell.identity import Identity, IdentityError, load
 from django_desktop_shell.process import cli, lifecycle, open_requests, paths, server, single_instance, site, start_page, window
 from django_desktop_shell.menus import MenuError
-from django_desktop_shell.process.errors import StartupError, failure_message
+from django_desktop_shell.process.errors import DataFolderError, StartupError, failure_message
 from django_desktop_shell.process.integration import DesktopIntegration
 from django_desktop_shell.process.logs import configure_logging
 from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
@@ -58,11 +58,12 @@ def main(project_dir: Path, argv: list[str] | None = None) -> int:
     logging.basicConfig(handlers=[logging.NullHandler()])  # stderr gets our own lines only
     try:
         return run(identity, args, launched_at)
-    except StartupError as error:
-        return report_failure(identity, error)
     except Exception as error:
         report_failure(identity, error)
-        if args.mode == "window" and window.has_display():
+        # Started from the desktop's menu, the app has no terminal: a window says why the data folder
+        # cannot be used, or what no one foresaw (the rest, as a launch's files, is the terminal's).
+        shown = isinstance(error, DataFolderError) or not isinstance(error, StartupError)
+        if args.mode == "window" and shown and window.has_display():
             window.show_error_window(identity.name, failure_message(error))
         return 1
 
@@ -217,7 +218,7 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
         raise StartupError(str(error)) from None
 
     def on_created(created_window):
-        opened = OpenQueue(identity, startup, integration.page_ready, integration.show_page_event,
+        opened = OpenQueue(identity, startup, integration.wait_for_app_page, integration.show_page_event,
                            lambda: window.bring_to_front(created_window))
         instance.on_message = opened.put
         for message in messages:  # this launch's own files and links

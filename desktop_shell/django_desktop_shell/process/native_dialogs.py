@@ -48,10 +48,29 @@ class WindowNativeFunctions:
     def take_dropped_files(self, names: list[str]) -> list[Path | None]:
         return self.dropped.take(names) if self.dropped else [None] * len(names)
 
+    def clipboard_image(self) -> bytes | None:
+        if self.gui != "gtk":
+            return None
+        from django_desktop_shell.process.commands import answer_from_gtk_thread
+
+        return answer_from_gtk_thread(gtk_clipboard_png)
+
 
 def first(chosen) -> str:
     # pywebview answers a save dialog with a path on some platforms and a 1-tuple on others.
     return chosen if isinstance(chosen, str) else chosen[0]
+
+
+def gtk_clipboard_png() -> bytes | None:
+    """On GTK's thread. WebKitGTK gives a page's paste event nothing for an image on the clipboard
+    (a screenshot, an image copied in a viewer): no type, no file."""
+    from gi.repository import Gdk, Gtk
+
+    image = Gtk.Clipboard.get(Gdk.SELECTION_CLIPBOARD).wait_for_image()
+    if image is None:
+        return None
+    saved, png = image.save_to_bufferv("png", [], [])
+    return bytes(png) if saved else None
 
 
 def gtk_save_dialog(window, suggested_name: str, file_types: tuple[str, ...] = ()) -> Path | None:
@@ -80,3 +99,32 @@ def gtk_save_dialog(window, suggested_name: str, file_types: tuple[str, ...] = (
     finally:
         dialog.destroy()
 
+
+
+def ask(window, question: str, detail: str, *, yes: str, no: str) -> bool:
+    """A question with two answers, `no` the default; True for `yes`. GTK: a dialog whose buttons
+    are the answers (pywebview's says OK and Cancel, and drops its question); elsewhere pywebview's,
+    whose text says which button is which."""
+    from django_desktop_shell.process.window import gui
+
+    if gui() == "gtk":
+        from django_desktop_shell.process.commands import answer_from_gtk_thread
+
+        return answer_from_gtk_thread(gtk_question_dialog, window, question, detail, yes, no)
+    return window.create_confirmation_dialog(question, f"{detail}\n\nOK: {yes}. Cancel: {no}.")
+
+
+def gtk_question_dialog(window, question: str, detail: str, yes: str, no: str) -> bool:
+    from gi.repository import Gtk
+    from webview.platforms.gtk import BrowserView
+
+    dialog = Gtk.MessageDialog(transient_for=BrowserView.instances[window.uid].window, modal=True,
+                               message_type=Gtk.MessageType.WARNING, buttons=Gtk.ButtonsType.NONE, text=question)
+    dialog.format_secondary_text(detail)
+    dialog.add_buttons(no, Gtk.ResponseType.CANCEL, yes, Gtk.ResponseType.OK)
+    dialog.set_default_response(Gtk.ResponseType.CANCEL)
+    dialog.get_widget_for_response(Gtk.ResponseType.OK).get_style_context().add_class("destructive-action")
+    try:
+        return dialog.run() == Gtk.ResponseType.OK
+    finally:
+        dialog.destroy()

@@ -1,6 +1,7 @@
 """The navigation lock: the window stays on the app's origin.
 
-A link to another http(s) origin opens in the system browser; a file the page's own script made
+A link to another http(s) origin opens in the system browser, a mailto: link in the mail client
+(the OS's handler of the scheme, which the same call reaches); a file the page's own script made
 (a data: URL, a blob: URL of the app's origin) is saved where the person says, as a browser saves
 it from an `<a download>` link; anything else that would take the window elsewhere (other
 schemes, redirects, scripts setting location) is refused. On GTK the lock is WebKit's own
@@ -22,7 +23,7 @@ from django_desktop_shell.process import downloads
 
 logger = logging.getLogger(__name__)
 
-EXTERNAL_SCHEMES = ("http", "https")
+EXTERNAL_SCHEMES = ("http", "https", "mailto")
 
 
 def same_origin(url: str, origin: str) -> bool:
@@ -43,11 +44,11 @@ class NavigationLock:
         self.open_external = open_external
 
     def allows(self, url: str) -> bool:
-        """True to let the window go to `url`; otherwise hand http(s) links to the browser."""
+        """True to let the window go to `url`; otherwise hand http(s) and mailto links to the OS."""
         if same_origin(url, self.origin) or url == "about:blank":
             return True
         if urlsplit(url).scheme in EXTERNAL_SCHEMES:
-            logger.info("Opened an external link in the system browser")
+            logger.info("Opened an external %s: link with the system's handler", urlsplit(url).scheme)
             self.open_external(url)
         else:
             logger.warning("Refused to navigate the window to a %s: URL", urlsplit(url).scheme)

@@ -14,6 +14,7 @@ import os
 import queue
 import re
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -90,8 +91,9 @@ def valid_message(message) -> dict | None:
 class OpenQueue:
     """Opens what arrives in the window, in order, each once the app's page is there to show it."""
 
-    def __init__(self, identity: Identity, startup: Future, page_ready: threading.Event, show_page_event, bring_forward):
-        self.identity, self.startup, self.page_ready = identity, startup, page_ready
+    def __init__(self, identity: Identity, startup: Future, wait_for_app_page: Callable[[], None], show_page_event,
+                 bring_forward):
+        self.identity, self.startup, self.wait_for_app_page = identity, startup, wait_for_app_page
         self.show_page_event, self.bring_forward = show_page_event, bring_forward
         self.pending: queue.Queue = queue.Queue()
         threading.Thread(target=self.work, name="desktop-open", daemon=True).start()
@@ -117,7 +119,7 @@ class OpenQueue:
             self.startup.result()
         except Exception:
             return  # the window shows why the app did not start
-        self.page_ready.wait()
+        self.wait_for_app_page()
         if message["type"] == "open-files":
             logger.info("Opening %d file(s) from outside", len(message["paths"]))
             detail = opening.open_files([Path(path) for path in message["paths"]])

@@ -8,7 +8,7 @@ from pathlib import Path
 import platformdirs
 
 from django_desktop_shell.identity import Identity
-from django_desktop_shell.process.errors import StartupError
+from django_desktop_shell.process.errors import DataFolderError
 
 def resolve_data_dir(cli_value: str | None, identity: Identity) -> Path:
     chosen = cli_value or os.environ.get(f"{identity.env_prefix}_DATA_DIR")
@@ -23,13 +23,13 @@ def prepare_data_dir(path: Path) -> Path:
         try:
             path.mkdir(mode=0o700, parents=True)
         except OSError as error:
-            raise StartupError(f"Cannot create the data folder {path}: {error.strerror}.") from None
+            raise DataFolderError(f"Cannot create the data folder {path}: {error.strerror}.") from None
     if not path.is_dir():
-        raise StartupError(f"The data folder {path} is not a folder.")
+        raise DataFolderError(f"The data folder {path} is not a folder.")
     try:
         os.chmod(path, 0o700)
         with tempfile.TemporaryFile(dir=path):
             pass
     except OSError as error:
-        raise StartupError(f"Cannot write to the data folder {path}: {error.strerror}.") from None
+        raise DataFolderError(f"Cannot write to the data folder {path}: {error.strerror}.") from None
     return path

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django_desktop_shell import menus
-from django_desktop_shell.process import downloads
+from django_desktop_shell.process import downloads, native_dialogs
 from django_desktop_shell.process.commands import page_event_script
 from django_desktop_shell.process.errors import StartupError, failure_message
 from django_desktop_shell.process.lifecycle import close_on_stop_signal
@@ -105,7 +105,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     if integration is not None:  # the menu bar, zoom, spell check, files and links from outside
         integration.attach(window, geometry)
     log_first_page_load(window, origin, launched_at)
-    window.events.closing += saves_sent_before_closing(window, startup)
+    window.events.closing += saves_sent_before_closing(window, startup, title)
     close_on_stop_signal(lambda: close_soon(window))
     hooks.on_created(window)
 
@@ -118,7 +118,11 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
             window.load_url(launch_url)
         elif not page_is_current():
             logger.info("The start page kept from the last run was out of date: the site's own replaces it")
+            if integration is not None:
+                integration.replacing_page()
             window.load_url(launch_url)
+        if integration is not None:
+            integration.page_settled.set()
         hooks.on_app_requested(window)
 
     # A persistent (but private: data dir, mode 0700) web view storage keeps localStorage, where
@@ -155,10 +159,12 @@ def redraw_on_each_commit(window) -> None:
     BrowserView.instances[window.uid].webview.connect("load-changed", redraw)
 
 
-def saves_sent_before_closing(window, startup: Future) -> Callable[[], bool]:
+def saves_sent_before_closing(window, startup: Future, title: str) -> Callable[[], bool]:
     """pywebview's `closing` handler: the first close is put off while the page is told
     (menus.CLOSING_EVENT) and the server answers what it sends then, so that an edit typed just
-    before Quit is in the database when the process ends, not only in the page's storage."""
+    before Quit is in the database when the process ends, not only in the page's storage. If the
+    data folder refused one of those saves (a full disk: the page's own storage is on it too),
+    the person is asked before the edit is lost."""
     put_off = threading.Event()
 
     def close_once_answered():
@@ -166,13 +172,17 @@ def saves_sent_before_closing(window, startup: Future) -> Callable[[], bool]:
         # that never runs it (a web process hung) must not hold the window open.
         telling = threading.Thread(target=window.run_js, args=(page_event_script(menus.CLOSING_EVENT, {}),),
                                    name="desktop-closing-event", daemon=True)
-        deadline = time.monotonic() + CLOSE_WAIT_S
+        told_at = time.monotonic()
+        deadline = told_at + CLOSE_WAIT_S
         telling.start()
         telling.join(CLOSE_WAIT_S)
         try:
             startup.result().wait_until_quiet(CLOSE_QUIET_S, deadline - time.monotonic())
         except Exception:
             logger.exception("Could not wait for the page's last saves; closing anyway")
+        if not quit_despite_refused_saves(window, title, told_at):
+            put_off.clear()
+            return
         window.destroy()
 
     def closing() -> bool:
@@ -183,6 +193,22 @@ def saves_sent_before_closing(window, startup: Future) -> Callable[[], bool]:
         return False
 
     return closing
+
+
+def quit_despite_refused_saves(window, title: str, since: float) -> bool:
+    """False if a save was refused since `since` and the person chose to keep the window open."""
+    from django_desktop_shell.storage_errors import refused_write_since
+
+    problem = refused_write_since(since)
+    if problem is None:
+        return True
+    logger.warning("Closing with changes the data folder refused: asking first")
+    if native_dialogs.ask(window, "Your last changes could not be saved", f"{problem} They are saved once it is fixed, "
+                          f"as long as {title} stays open.", yes="Quit without saving", no=f"Keep {title} open"):
+        logger.warning("Quit without the changes the data folder refused, as the person chose")
+        return True
+    logger.info("The window stays open: its last changes are not saved yet")
+    return False
 
 
 def close_soon(window) -> None:
@@ -246,8 +272,9 @@ def show_error_window(title: str, message: str) -> None:
     """For a launch with no terminal: the person still sees why the app did not start."""
     import webview
 
-    webview.create_window(
+    shown = webview.create_window(
         f"{title} could not start", html=status_page(f"{title} could not start", message, error=True),
         width=640, height=360,
     )
+    close_on_stop_signal(lambda: close_soon(shown))
     webview.start(gui=gui(), private_mode=True)

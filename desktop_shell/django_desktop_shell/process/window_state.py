@@ -52,6 +52,7 @@ def load_geometry(data_dir: Path, screens: list) -> Geometry:
         saved.spell_check = True
     if saved.x is None or saved.y is None or not on_a_screen(saved, screens):
         saved.x = saved.y = None
+    fit_on_screen(saved, screens)
     return saved
 
 
@@ -68,8 +69,27 @@ def on_a_screen(geometry: Geometry, screens: list) -> bool:
     )
 
 
+def fit_on_screen(geometry: Geometry, screens: list) -> None:
+    """Shrink and move a window saved on a larger screen so that all of it shows on the screen it
+    opens on (the one with its corner, else the first): its edges and corner are where a person
+    resizes it."""
+    screen = next((screen for screen in screens if geometry.x is not None and on_a_screen(geometry, [screen])),
+                  screens[0] if screens else None)
+    if screen is None:
+        return
+    geometry.width, geometry.height = min(geometry.width, screen.width), min(geometry.height, screen.height)
+    if geometry.x is not None:
+        geometry.x = min(geometry.x, screen.x + screen.width - geometry.width)
+        geometry.y = min(geometry.y, screen.y + screen.height - geometry.height)
+
+
 def save_geometry(data_dir: Path, geometry: Geometry) -> None:
-    write_file(data_dir / STATE_FILE, json.dumps(asdict(geometry)).encode("utf-8"))
+    """Keep the window's state for the next launch; on a full disk or a read-only folder the next
+    launch opens as the last one that could keep it, and this one still quits cleanly."""
+    try:
+        write_file(data_dir / STATE_FILE, json.dumps(asdict(geometry)).encode("utf-8"))
+    except OSError as error:
+        logger.warning("Could not keep the window's size, place and zoom for the next launch: %s", error)
 
 
 def track_geometry(window, geometry: Geometry) -> None:

@@ -65,6 +65,18 @@ def xdotool(*args):
     subprocess.run(["xdotool", *map(str, args)], check=True, timeout=10)
 
 
+def type_in_a_new_note(window, origin, text):
+    """The notes app, a new note, and `text` typed into its body with the keyboard."""
+    from django_desktop_shell.self_test import wait_for
+
+    window.load_url(origin + "/")
+    wait_for(window, "location.pathname === '/' && document.readyState === 'complete'", True, "the notes app")
+    window.run_js("document.getElementById('newNote').click()")
+    window.run_js("document.getElementById('noteBody').focus()")
+    xdotool("type", "--delay", "15", text)
+    wait_for(window, "document.getElementById('noteBody').value", text, "the typed text")
+
+
 def click(window_uid, menu_label, item_label):
     """Open `menu_label` in the menu bar with a click, then click its item `item_label`."""
     x, y = on_gtk_thread(lambda: screen_centre(top_level_item(window_uid, menu_label)))

@@ -73,6 +73,11 @@ def click_the_menus(window, origin):
     wait_for(window, "!document.getElementById('preview').hidden && document.getElementById('preview').textContent.trim()",
              "Menu words", "the preview")
     report("View > Preview: the preview shows the note")
+    gtk_menus.xdotool("key", "ctrl+e")
+    wait_for(window, "document.getElementById('preview').hidden", True, "the text again (Ctrl+E)")
+    gtk_menus.xdotool("key", "ctrl+e")
+    wait_for(window, "document.getElementById('preview').hidden", False, "the preview again (Ctrl+E)")
+    report("Ctrl+E: the text, then the preview again")
 
     zoom = lambda: on_gtk_thread(lambda: round(gtk_view(window).get_zoom_level(), 2))  # noqa: E731
     gtk_menus.click(uid, "View", "Zoom in")

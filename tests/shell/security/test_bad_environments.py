@@ -1,11 +1,14 @@
 """Each bad environment gets one clear line and a non-zero exit, with nothing written half-way."""
 
 import os
+import signal
 import subprocess
 
 import pytest
 
 from tests.conftest import launcher_command
+from tests.reliability.conftest import poll
+from tests.shell.test_window import FAILURE_LOGO, screenshot, shows_colour
 
 
 def run_launcher(env, *args):
@@ -49,3 +52,27 @@ def test_a_data_dir_that_is_a_file_is_one_clear_line(tmp_path, app_env):
     result = run_launcher(app_env, "--headless", "--data-dir", str(not_a_folder))
     assert result.returncode == 1
     assert result.stderr.splitlines() == [f"notedesk: The data folder {not_a_folder} is not a folder."]
+
+
+@pytest.mark.window
+def test_a_read_only_data_dir_is_said_in_a_window_too_for_a_launch_from_the_desktop(read_only_dir, app_env, tmp_path):
+    # Started from the desktop's menu or a file manager, the launch wrote its line to no terminal:
+    # nothing showed, and the app seemed not to start at all.
+    process = subprocess.Popen(launcher_command("--data-dir", str(read_only_dir)), env=app_env, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        poll(lambda: window_titled("Notedesk could not start", app_env), 30, "the window saying why")
+        poll(lambda: shows_colour(screenshot(app_env), FAILURE_LOGO), 30, "the window's page painted")
+        subprocess.run(["convert", "ppm:-", str(tmp_path / "could-not-start.png")], input=screenshot(app_env), check=True)
+        assert process.poll() is None
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(10)
+    assert code == 1
+    reason = "Read-only file system" if os.geteuid() == 0 else "Permission denied"
+    assert process.stderr.read().splitlines() == [f"notedesk: Cannot write to the data folder {read_only_dir}: {reason}."]
+
+
+def window_titled(title: str, env) -> bool:
+    found = subprocess.run(["xdotool", "search", "--name", f"^{title}$"], capture_output=True, text=True, env=env, timeout=10)
+    return bool(found.stdout.strip())

@@ -27,7 +27,10 @@ export function attachFile(id, file, options) {
 }
 
 // Files dropped onto the window: the server reads them from the paths the OS gave the window.
+// The image on the clipboard, read by the window's shell (an empty Blob if there is none).
+export const clipboardImage = () => ajax('/_desktop/clipboard-image', { method: 'POST', binary: true });
 export const attachDroppedFiles = (id, names) => ajax(`${note(id)}attachments/dropped/`, { method: 'POST', json: { names }, timeout: 120000 });
+export const openDroppedFiles = (names) => ajax('/api/notes/dropped/', { method: 'POST', json: { names }, timeout: 120000 });
 export const deleteAttachment = (id, attachmentId) => ajax(`${note(id)}attachments/${attachmentId}/`, { method: 'DELETE' });
 // The file itself, kept by the page so that removing it can be undone; null if it cannot be read.
 export const attachmentContent = (attachment) => ajax(attachment.url, { binary: true, showErrors: false }).catch(() => null);

@@ -2,7 +2,9 @@
 // state, the Markdown preview, attachments (files attached, pasted or dropped are named in the text
 // at the caret) and a conflict when there is one.
 import { toast } from '../feedback.js';
-import { attachDroppedFiles, attachFile, attachmentContent, deleteAttachment, linksToTitle, relinkNote, renderPreview } from './api.js';
+import {
+  attachDroppedFiles, attachFile, attachmentContent, clipboardImage, deleteAttachment, linksToTitle, relinkNote, renderPreview,
+} from './api.js';
 import { Backlinks } from './backlinks.js';
 import { caretPoint } from './caret_point.js';
 import { showConflictVersions } from './conflict_view.js';
@@ -74,6 +76,11 @@ export class Editor extends EventTarget {
         }
       }
       // Text first: a spreadsheet's cells, copied, come with a picture of them too.
+      if (!types.length && document.body.dataset.nativeDialogs === 'true' && !this.readOnly) {
+        event.preventDefault();
+        this.attachClipboardImage();
+        return;
+      }
       if (!files.length || types.includes('text/plain')) return;
       event.preventDefault();
       this.attach(withPastedNames([...files], this.attachments.map(({ name }) => name)));
@@ -495,6 +502,18 @@ export class Editor extends EventTarget {
 
   // Dropped in the window: the server reads the files from the paths the OS gave the window,
   // under their real names; a file with no path (dragged from a web page) is uploaded.
+  // The window's web view (WebKitGTK) gives a paste of an image no data at all: the shell reads
+  // the clipboard, and the image is attached as a pasted one is in a browser.
+  async attachClipboardImage() {
+    let image;
+    try {
+      image = await clipboardImage();
+    } catch { return; /* the ajax helper has shown why */ }
+    if (!image.size) return;  // nothing, or nothing but text the page was not given either
+    const file = new File([image], '', { type: 'image/png' });
+    this.attach(withPastedNames([file], this.attachments.map(({ name }) => name)));
+  }
+
   async attachDropped(files) {
     if (!files.length || this.readOnly) return;
     const mark = this.markCaret();

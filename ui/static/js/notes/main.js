@@ -1,7 +1,9 @@
 // The notes app: sidebar views and tags, the searchable list, the editor, and the keyboard.
 import { ajax } from '../ajax.js';
 import { toast } from '../feedback.js';
-import { emptyTrash, getNote, listNotes, listTags, purgeNote, renderPreview, restoreNote, trashNote } from './api.js';
+import {
+  emptyTrash, getNote, listNotes, listTags, openDroppedFiles, purgeNote, renderPreview, restoreNote, trashNote,
+} from './api.js';
 import { flushDrafts, pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
 import { closeSidebar, handFocusOn, setUpLayout, showPane } from './layout.js';
@@ -429,6 +431,7 @@ function onKey(event) {
   else if (ctrl && event.key.toLowerCase() === 'f') { event.preventDefault(); focusSearch(); }
   else if (ctrl && event.key.toLowerCase() === 's') { event.preventDefault(); editor.saver?.save(); }
   else if (ctrl && event.key.toLowerCase() === 'p') { event.preventDefault(); printNote(); }
+  else if (ctrl && event.key.toLowerCase() === 'e') { event.preventDefault(); togglePreview(); }
   else if (event.key === 'Escape') {
     if (closeSidebar()) return;
     if (document.activeElement === $('search') && $('search').value) { $('search').value = ''; search(); }
@@ -500,6 +503,12 @@ function printOpenNoteIfNotPrepared() {
   $('printView').replaceChildren(heading, Object.assign(document.createElement('pre'), { textContent: body }));
 }
 
+// Ctrl+E, as in Obsidian: the note's text or its preview, from anywhere in the window.
+function togglePreview() {
+  if (editor.saver) $('togglePreview').click();
+  else toast('Open a note to preview it.');
+}
+
 async function printNote() {
   if (await preparePrint()) window.print();
 }
@@ -543,7 +552,7 @@ const menuCommands = {
   'export-json': () => $('exportJson').click(),
   'export-markdown': () => $('exportMarkdown').click(),
   'find': focusSearch,
-  'toggle-preview': () => { if (editor.saver) $('togglePreview').click(); },
+  'toggle-preview': togglePreview,
   'print': printNote,
   'copy-link': copyLinkToNote,
   'export-pdf': exportPdf,
@@ -561,6 +570,28 @@ function showOpened({ notes = [], messages = [], imports = [] }) {
   refreshSoon();
   openNote(notes[notes.length - 1]);
   if (notes.length > 1) toast(`${notes.length} files opened as notes`);
+}
+
+// Files dropped anywhere but onto an open note's text (which attaches them) open as notes, as
+// `notedesk FILE…` opens them; left to the web view, a dropped file did nothing in the window and
+// replaced the app in a browser.
+const draggingFiles = (event) => event.dataTransfer?.types.includes('Files');
+
+async function openDropped(event) {
+  if (event.defaultPrevented || !draggingFiles(event)) return;
+  event.preventDefault();
+  if (!inWindow()) {
+    toast('Drop files onto an open note to attach them, or import notes with Import and export.');
+    return;
+  }
+  let answer;
+  try {
+    answer = await openDroppedFiles([...event.dataTransfer.files].map((file) => file.name));
+  } catch { return; /* the ajax helper has shown why */ }
+  const unmatched = answer.unmatched.map((name) => ({
+    kind: 'error', text: `“${name}” did not come from a folder: drop it onto an open note to attach it.`,
+  }));
+  showOpened({ ...answer, messages: [...answer.messages, ...unmatched] });
 }
 
 let searchTimer = null;
@@ -607,6 +638,8 @@ editor.addEventListener('attachments-changed', refreshSoon);
 editor.addEventListener('follow-link', (event) => followLink(event.detail));
 editor.addEventListener('links-changed', refreshSoon);
 document.addEventListener('keydown', onKey);
+document.addEventListener('dragover', (event) => { if (draggingFiles(event)) event.preventDefault(); });
+document.addEventListener('drop', openDropped);
 window.addEventListener('beforeprint', printOpenNoteIfNotPrepared);
 document.addEventListener('desktop:command', (event) => menuCommands[event.detail?.command]?.());
 // Files (and notedesk:// links) opened from outside: the server has made them notes already.
