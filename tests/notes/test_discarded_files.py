@@ -3,6 +3,8 @@ that the backup, put back, has its files (tests/reliability/test_data_folder.py 
 
 from datetime import datetime, timezone
 
+import pytest
+
 from django_desktop_shell import database
 from embedded_site.notes.attachments import delete_discarded_files
 from embedded_site.notes.models import DiscardedFile
@@ -12,6 +14,7 @@ def stored_files(folder):
     return sorted(path.name for path in folder.iterdir())
 
 
+@pytest.mark.desktop  # a server keeps no backups of its own: it deletes the file at once
 def test_a_removed_attachment_stays_while_a_backup_that_cannot_be_read_may_name_it(
     api, make_note, attachments_dir, tmp_path, monkeypatch, django_capture_on_commit_callbacks
 ):
