@@ -75,12 +75,12 @@ export class Editor extends EventTarget {
           return;
         }
       }
-      // Text first: a spreadsheet's cells, copied, come with a picture of them too.
       if (!types.length && document.body.dataset.nativeDialogs === 'true' && !this.readOnly) {
         event.preventDefault();
         this.attachClipboardImage();
         return;
       }
+      // Text first: a spreadsheet's cells, copied, come with a picture of them too.
       if (!files.length || types.includes('text/plain')) return;
       event.preventDefault();
       this.attach(withPastedNames([...files], this.attachments.map(({ name }) => name)));
@@ -500,8 +500,6 @@ export class Editor extends EventTarget {
     this.insertReferences(mark, await this.upload(noteId, files));
   }
 
-  // Dropped in the window: the server reads the files from the paths the OS gave the window,
-  // under their real names; a file with no path (dragged from a web page) is uploaded.
   // The window's web view (WebKitGTK) gives a paste of an image no data at all: the shell reads
   // the clipboard, and the image is attached as a pasted one is in a browser.
   async attachClipboardImage() {
@@ -514,6 +512,8 @@ export class Editor extends EventTarget {
     this.attach(withPastedNames([file], this.attachments.map(({ name }) => name)));
   }
 
+  // Dropped in the window: the server reads the files from the paths the OS gave the window,
+  // under their real names; a file with no path (dragged from a web page) is uploaded.
   async attachDropped(files) {
     if (!files.length || this.readOnly) return;
     const mark = this.markCaret();
