@@ -184,3 +184,21 @@ def test_pywebviews_own_records_go_to_the_log_file_not_the_terminal(tmp_path, we
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert "ERROR [MainThread] pywebview: WebKitJavascriptError: a test" in (tmp_path / "logs" / "polls.log").read_text()
+
+
+def test_a_log_line_the_disk_refuses_is_said_once_at_the_terminal_without_a_traceback(tmp_path):
+    """On a full disk, logging's own report was "--- Logging error ---" and a traceback at the
+    terminal for every line that could not be written."""
+    code = "\n".join([
+        "import errno, logging, pathlib",
+        "from django_desktop_shell.process.logs import configure_logging",
+        f"configure_logging(pathlib.Path({str(tmp_path)!r}), 'polls', dev=False)",
+        "handler = logging.getLogger().handlers[0]",
+        "def full(*args): raise OSError(errno.ENOSPC, 'No space left on device')",
+        "handler.stream.write = full",
+        "for n in range(3): logging.getLogger('polls').warning('line %d', n)",
+    ])
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (f"polls: cannot write the log {tmp_path / 'logs' / 'polls.log'} (No space left on device): "
+                             "what happens from now on may not be logged.\n")

@@ -6,6 +6,7 @@ import faulthandler
 import logging
 import logging.handlers
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -15,12 +16,28 @@ CRASH_LOG_MAX_BYTES = 1_000_000
 
 
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """Every log file it opens, rotated ones included, is readable by the owner only."""
+    """Every log file it opens, rotated ones included, is readable by the owner only. A line it
+    cannot write (a full disk, a folder gone read-only) is said once at the terminal, in a line:
+    logging's own report was "--- Logging error ---" and a traceback for every line lost."""
+
+    def __init__(self, *args, app_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.app_name = app_name
+        self.told_of_failure = False
 
     def _open(self):
         stream = super()._open()
         os.chmod(self.baseFilename, 0o600)
         return stream
+
+    def handleError(self, record):
+        error = sys.exc_info()[1]
+        if not isinstance(error, OSError):
+            super().handleError(record)
+        elif not self.told_of_failure:
+            self.told_of_failure = True
+            print(f"{self.app_name}: cannot write the log {self.baseFilename} ({error.strerror or error}): "
+                  "what happens from now on may not be logged.", file=sys.stderr)
 
 
 def configure_logging(data_dir: Path, name: str, *, dev: bool) -> Path:
@@ -28,7 +45,7 @@ def configure_logging(data_dir: Path, name: str, *, dev: bool) -> Path:
     log_dir = data_dir / "logs"
     log_dir.mkdir(mode=0o700, exist_ok=True)
     log_file = log_dir / f"{name}.log"
-    handler = PrivateRotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+    handler = PrivateRotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", app_name=name)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(threadName)s] %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
