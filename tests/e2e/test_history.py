@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_notes_app import api, app  # noqa: F401 (app is a fixture)
+from tests.e2e.test_notes_app import api, app, wait_for  # noqa: F401 (app is a fixture)
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("NOTEDESK_SCREENSHOTS", "/tmp/notedesk-screenshots"))
@@ -122,3 +122,36 @@ def test_restoring_a_version_of_another_title_offers_to_point_the_links_back(app
     offer.locator(".toast-action").click()
     expect(app.locator(".toast", has_text="Updated the links in 1 note")).to_be_visible()
     assert api(live_app, "GET", f"/api/notes/{linker['id']}/")["body"] == "See [[Trip plans]]"
+
+
+def test_versions_chosen_quickly_show_the_last_one_chosen_whichever_answer_comes_last(app, live_app):
+    """↑ then ↓ in the list: the first version's answer, coming after the second's, was shown
+    beside the second's row marked, and a restore or an undo then compared the wrong version."""
+    note = open_note(app, live_app, "Groceries", LIST)
+    app.fill("#noteBody", "Milk\nOat milk\nApples\nCoffee\nRice\nEggs")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    app.click("#toggleHistory")
+    app.click("#restoreRevision")
+    expect(app.locator(".revision .revision-reason")).to_have_text(["Before restoring an earlier version", "Edited"])
+    expect(app.locator("#revisionDifference")).to_have_text("This version is the same as the current text.")
+    newest = app.locator(".revision").nth(0).get_attribute("data-id")
+    held = []
+
+    def hold_the_newest(route):
+        if route.request.url.endswith(f"/revisions/{newest}/") and not held:
+            held.append((route, route.fetch()))
+        else:
+            route.continue_()
+
+    app.route(f"**/api/notes/{note['id']}/revisions/**", hold_the_newest)
+    app.focus(".revision[aria-current='true']")
+    app.keyboard.press("ArrowUp")
+    wait_for(app, lambda: held)
+    app.keyboard.press("ArrowDown")
+    expect(app.locator(".revision").nth(1)).to_have_attribute("aria-current", "true")
+    expect(app.locator("#revisionDifference")).to_have_text("This version is the same as the current text.")
+    route, stale_answer = held[0]
+    route.fulfill(response=stale_answer)
+    app.wait_for_timeout(300)  # the held answer's turn to be shown, if it were
+    # Read once, not retried: a retrying check would pass once anything else redrew it.
+    assert app.locator("#revisionDifference").text_content() == "This version is the same as the current text."

@@ -22,6 +22,7 @@ export class HistoryPanel {
     this.editor = editor;
     this.revisions = [];
     this.selected = null;  // the revision shown, whole
+    this.choice = null;    // the last select(): only its answer is shown
     this.request = null;
     $('closeHistory').addEventListener('click', () => this.editor.setHistory(false));
     $('restoreRevision').addEventListener('click', () => this.restore());
@@ -85,11 +86,14 @@ export class HistoryPanel {
       row.setAttribute('aria-current', String(Number(row.dataset.id) === revisionId));
       row.tabIndex = Number(row.dataset.id) === revisionId ? 0 : -1;
     }
+    // Versions chosen quickly one after the other (↑ ↓): whichever answer comes last, the last
+    // one chosen is shown (an earlier one's answer had replaced it, beside the row marked).
+    const choice = this.choice = {};
     let revision;
     try {
       revision = await getRevision(noteId, revisionId);
     } catch { return; }
-    if (noteId !== this.noteId) return;
+    if (noteId !== this.noteId || choice !== this.choice) return;
     this.selected = revision;
     $('revisionHeading').textContent = `Version of ${dateFormat.format(new Date(revision.saved_at))}`;
     this.compare();
