@@ -56,6 +56,7 @@ function refreshSoon() {
 const trashCount = async (signal) => (await listNotes({ trashed: 1, limit: 1 }, signal)).total;
 
 // The next page (append), the list again with as many rows as it shows (refresh), or its first page.
+// False if a newer load cut it short (a refresh after a save, a search typed on).
 async function loadList({ append = false, refresh = false } = {}) {
   listRequest?.abort();
   listRequest = new AbortController();
@@ -79,14 +80,15 @@ async function loadList({ append = false, refresh = false } = {}) {
     // A search shows only some of the trash; the Empty trash button is for all of it.
     if (state.view === 'trash') state.trashTotal = state.query ? await trashCount(listRequest.signal) : state.total;
   } catch (error) {
-    if (error.name === 'AbortError') return;
+    if (error.name === 'AbortError') return false;
     listRequest = null;
     $('listLoading').hidden = true;
     $('listStatus').textContent = `Could not load notes: ${error.message}`;
-    return;
+    return true;
   }
   listRequest = null;
   showList({ fromTop: !append && !refresh });
+  return true;
 }
 
 // The list scrolled (or the selection moved) to its last loaded note: the next page, or the one on
@@ -454,7 +456,8 @@ async function fromSearchToResults(key) {
   if (state.query !== typed || state.listedQuery !== typed) {
     clearTimeout(searchTimer);
     state.query = typed;
-    await loadList();
+    // A refresh after a save cut the search short, and the list's first note was then the whole list's.
+    while (!(await loadList()) && state.query === typed);
   }
   if (!state.notes.length) return;
   openNote(state.notes[0], { reveal: false });
