@@ -11,6 +11,8 @@ in a TestCase; a `client` fixture returning `DesktopClient()` for pytest-django)
 shell adds stays on: the Host check, the launch gate, CSRF, the security headers.
 """
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
@@ -26,10 +28,11 @@ TEST_PORT = 8765  # any port: nothing listens on it unless a test serves the app
 def configure(project_dir: Path | str, port: int = TEST_PORT) -> runtime.Runtime:
     """The run a launch would set up, on a throwaway data folder, for a test run: the desktop
     checks then allow what Django's test runner adds (the host `testserver`, a test database
-    outside the data folder)."""
+    outside the data folder). The data folder is removed when the test run's process ends."""
+    data_dir = Path(tempfile.mkdtemp(prefix="desktop-shell-test-"))
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
     return runtime.configure(runtime.Runtime(
-        identity=identity.load(Path(project_dir)),
-        data_dir=Path(tempfile.mkdtemp(prefix="desktop-shell-test-")), port=port, testing=True,
+        identity=identity.load(Path(project_dir)), data_dir=data_dir, port=port, testing=True,
     ))
 
 
