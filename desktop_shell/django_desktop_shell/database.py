@@ -350,6 +350,13 @@ class BackgroundBackup:
                 self.open = None
 
 
+def backup_in_progress() -> bool:
+    """Whether this process is copying a database to the backups folder: the copy, not among
+    backups() until it is whole, may name what the kept ones do not."""
+    running = BackgroundBackup.running
+    return running is not None and running.thread.is_alive()
+
+
 def backups(path: Path) -> list[tuple[datetime, Path]]:
     """The backups of the database at `path`, oldest first, each with when it was taken (from its name)."""
     prefix = f"{path.stem}-"

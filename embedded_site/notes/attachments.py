@@ -146,8 +146,14 @@ def delete_attachment(attachment: Attachment) -> None:
 
 def discard_files(stored_names: list[str]) -> None:
     """The files of attachments whose rows are gone (committed): deleted, except on a desktop those a
-    backup of the database names, which are recorded for delete_discarded_files()."""
-    kept = set() if getattr(settings, "NOTEDESK_SERVER", False) else names_in_backups(stored_names)
+    backup of the database names, which are recorded for delete_discarded_files(). While the day's
+    backup is being made, all of them: it may have read the rows before they went."""
+    if getattr(settings, "NOTEDESK_SERVER", False):
+        kept = set()
+    elif database.backup_in_progress():
+        kept = set(stored_names)
+    else:
+        kept = names_in_backups(stored_names)
     for name in stored_names:
         if name not in kept:
             Attachment.file.field.storage.delete(name)

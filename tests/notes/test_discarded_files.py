@@ -48,3 +48,24 @@ def test_without_backups_an_emptied_trash_deletes_the_files_at_once(
         assert api.delete("/api/trash/").json() == {"deleted": 1}
     assert stored_files(attachments_dir) == []
     assert not DiscardedFile.objects.exists()
+
+
+@pytest.mark.desktop
+def test_a_removed_attachment_stays_while_the_days_backup_is_being_made(
+    api, make_note, attachments_dir, monkeypatch, django_capture_on_commit_callbacks
+):
+    # The copy under way may have read the attachment's row before the delete; it is not among
+    # the kept backups until it is whole, so they alone cannot say whether it names the file.
+    monkeypatch.setattr(database, "backups", lambda path: [])
+    monkeypatch.setattr(database, "backup_in_progress", lambda: True)
+    note = make_note(title="Receipts")
+    attachment = api.upload(f"/api/notes/{note.pk}/attachments/", "scan.pdf", b"%PDF scan").json()
+    (stored,) = stored_files(attachments_dir)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.delete(f"/api/notes/{note.pk}/attachments/{attachment['id']}/").status_code == 204
+    assert stored_files(attachments_dir) == [stored]
+
+    monkeypatch.setattr(database, "backup_in_progress", lambda: False)  # the next launch: no backup names it
+    assert delete_discarded_files() == 1
+    assert stored_files(attachments_dir) == []

@@ -116,7 +116,7 @@ def test_the_days_backup_is_made_beside_the_running_site_and_a_stop_during_it_lo
                 connection.set_progress_handler(lambda: copying.set() or backup.stopping.wait(30) and 0, 100)
         database.BackgroundBackup.opened = held
         database.prepare_database()
-        print("launch went on while copying:", copying.wait(30))
+        print("launch went on while copying:", copying.wait(30), database.backup_in_progress())
         database.fold_write_ahead_logs()  # the stop
         print("after the stop:", sorted(path.name for path in backups.iterdir()) == [day_before.name],
               hashlib.sha256(day_before.read_bytes()).hexdigest() == kept)
@@ -124,8 +124,9 @@ def test_the_days_backup_is_made_beside_the_running_site_and_a_stop_during_it_lo
         database.BackgroundBackup.opened = opened
         database.prepare_database()
         database.fold_write_ahead_logs()
-        print("next launch:", len(list(backups.iterdir())), sorted(backups.iterdir())[0] == day_before)
+        print("next launch:", len(list(backups.iterdir())), sorted(backups.iterdir())[0] == day_before,
+              database.backup_in_progress())
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.stdout.splitlines() == [
-        "launch went on while copying: True", "after the stop: True True", "next launch: 2 True"], result.stderr
+        "launch went on while copying: True True", "after the stop: True True", "next launch: 2 True False"], result.stderr
