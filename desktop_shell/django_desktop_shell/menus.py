@@ -54,6 +54,9 @@ class Item:
     label: str
     command: str
     accelerator: str = ""
+    # A key the page answers itself (a text field's Ctrl+C): shown beside the item, never bound by
+    # the menu, which would take it from the page.
+    page_key: str = ""
 
     @property
     def is_shell_command(self) -> bool:
@@ -80,8 +83,9 @@ def standard_menus(*, file=(), edit=(), view=(), help=(), app_name: str = "{app}
     platform = platform or sys.platform
     mac = platform == "darwin"
     editing = () if mac else (  # macOS's own Edit menu (pywebview adds it) has these, with their ⌘ keys
-        Item("Undo", UNDO), Item("Redo", REDO), SEPARATOR, Item("Cut", CUT), Item("Copy", COPY),
-        Item("Paste", PASTE), Item("Select all", SELECT_ALL))
+        Item("Undo", UNDO, page_key="Ctrl+Z"), Item("Redo", REDO, page_key="Ctrl+Shift+Z"), SEPARATOR,
+        Item("Cut", CUT, page_key="Ctrl+X"), Item("Copy", COPY, page_key="Ctrl+C"),
+        Item("Paste", PASTE, page_key="Ctrl+V"), Item("Select all", SELECT_ALL, page_key="Ctrl+A"))
     zoom = (Item("Zoom in", ZOOM_IN, "Ctrl+="), Item("Zoom out", ZOOM_OUT, "Ctrl+-"), Item("Actual size", ZOOM_RESET, "Ctrl+0"))
     # A window has no toolbar: these are how a person gets back from a page a link led to.
     navigation = (Item("Back", BACK, "Ctrl+[" if mac else "Alt+Left"),
@@ -129,8 +133,9 @@ def validate(menus, where: str = "the menu bar") -> None:
                 raise MenuError(f"{entry.label!r} in {where}: {entry.command!r} is not one of the shell's commands.")
             if not entry.is_shell_command and not SITE_COMMAND.match(entry.command):
                 raise MenuError(f"{entry.label!r} in {where}: the command {entry.command!r} must be lower-case words joined by '-'.")
-            if entry.accelerator and not ACCELERATOR.match(entry.accelerator):
-                raise MenuError(f"{entry.label!r} in {where}: the accelerator {entry.accelerator!r} is not of the form Ctrl+N (or Alt+Left, Alt+Right).")
+            for kind, keys in (("accelerator", entry.accelerator), ("page key", entry.page_key)):
+                if keys and not ACCELERATOR.match(keys):
+                    raise MenuError(f"{entry.label!r} in {where}: the {kind} {keys!r} is not of the form Ctrl+N (or Alt+Left, Alt+Right).")
         elif not isinstance(entry, Separator):
             raise MenuError(f"{where} holds {entry!r}: only Menu, Item and SEPARATOR.")
 

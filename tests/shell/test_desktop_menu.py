@@ -51,13 +51,19 @@ def test_file_quit_closes_the_window_and_the_zoom_comes_back(tmp_path, app_env):
 
 
 def test_undo_and_redo_keys_work_in_a_sites_text_fields_and_leave_a_page_its_own(tmp_path, app_env):
-    # WebKitGTK leaves Ctrl+Z to the application: in the window it did nothing.
+    # WebKitGTK leaves Ctrl+Z to the application: in the window it did nothing. The Edit menu
+    # showed no keys beside its items; it shows them, and the page still has them first.
     result = subprocess.run(
         [sys.executable, "-m", "tests.shell.drivers.undo_keys", str(tmp_path / "data")],
         capture_output=True, text=True, env=app_env, timeout=120, cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "after ctrl+z: ''\nafter ctrl+shift+z: 'hello'\nafter the page's own ctrl+z and a key: 'hello!'\n" in result.stdout
+    shown = {"Undo": "<Primary>z", "Redo": "<Primary><Shift>z", "Cut": "<Primary>x", "Copy": "<Primary>c",
+             "Paste": "<Primary>v", "Select all": "<Primary>a"}
+    for label, keys in shown.items():
+        assert f"Edit › {label} shows {keys}\n" in result.stdout, result.stdout
+    assert "the page's keys bound by the menu: []\n" in result.stdout
 
 
 def test_back_and_forward_go_through_a_sites_pages_by_keyboard_and_mouse(tmp_path, app_env):

@@ -2,7 +2,8 @@
 
 pywebview's menus have no accelerators: the shell adds them on each platform once the window
 exists (GTK: the application's accelerators for each menu action; Windows: each WinForms item's
-ShortcutKeys; macOS: each NSMenuItem's key equivalent).
+ShortcutKeys; macOS: each NSMenuItem's key equivalent). An item's page key is only shown (GTK: the
+menu item's "accel" attribute; Windows: ShortcutKeyDisplayString).
 """
 
 import logging
@@ -20,6 +21,7 @@ class MenuBar:
     def __init__(self, declared, app_name: str, run: Callable[[str], None]):
         self.accelerators: dict[Callable, str] = {}  # a MenuAction's function → "Ctrl+N"
         self.labels: dict[str, str] = {}  # a native item's label → "Ctrl+N"
+        self.page_keys: dict[str, str] = {}  # a native item's label → "Ctrl+C", shown only
         self.run = run
         self.native = [self.convert(menu, app_name) for menu in declared]
 
@@ -38,6 +40,8 @@ class MenuBar:
         if entry.accelerator:
             self.accelerators[action] = entry.accelerator
             self.labels[label] = entry.accelerator
+        if entry.page_key:
+            self.page_keys[label] = entry.page_key
         return MenuAction(label, action)
 
     def install_accelerators(self, window, gui: str | None) -> None:
@@ -65,6 +69,24 @@ class MenuBar:
             accelerator = self.accelerators.get(function)
             if accelerator:
                 gtk._app.set_accels_for_action(f"app.{action_name}", menus.gtk_accelerators(accelerator))
+        self.show_gtk_page_keys(gtk._app.get_menubar())
+
+    def show_gtk_page_keys(self, model) -> None:
+        """Give each item with a page key the "accel" attribute GTK draws beside its label: pywebview
+        builds the items without attributes, so each is put back as a copy with it."""
+        from gi.repository import Gio, GLib
+
+        for index in range(model.get_n_items()):
+            for link in (Gio.MENU_LINK_SECTION, Gio.MENU_LINK_SUBMENU):
+                if (linked := model.get_item_link(index, link)) is not None:
+                    self.show_gtk_page_keys(linked)
+            label = model.get_item_attribute_value(index, Gio.MENU_ATTRIBUTE_LABEL, GLib.VariantType("s"))
+            page_key = label and self.page_keys.get(label.get_string())
+            if page_key:
+                item = Gio.MenuItem.new_from_model(model, index)
+                item.set_attribute_value("accel", GLib.Variant("s", menus.gtk_accelerators(page_key)[0]))
+                model.remove(index)
+                model.insert_item(index, item)
 
     def install_winforms(self, window) -> None:  # not run in this project's tests: no Windows machine
         import clr  # noqa: F401 (pythonnet, which pywebview's WinForms backend uses)
@@ -88,6 +110,8 @@ class MenuBar:
                 accelerator = self.labels.get(str(item.Text))
                 if accelerator:
                     item.ShortcutKeys = shortcut(accelerator)
+                elif page_key := self.page_keys.get(str(item.Text)):
+                    item.ShortcutKeyDisplayString = page_key
                 if hasattr(item, "DropDownItems"):
                     walk(item.DropDownItems)
 

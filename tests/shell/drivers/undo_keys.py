@@ -22,6 +22,15 @@ def xdotool(*args: str) -> str:
 
 @window_check("Ctrl+Z and Ctrl+Shift+Z undo and redo typing, unless the page answers them")
 def undo_keys(window, origin):
+    from tests.shell.drivers import gtk_menus
+
+    for label in ("Undo", "Redo", "Cut", "Copy", "Paste", "Select all"):
+        shown = gtk_menus.on_gtk_thread(lambda: gtk_menus.menu_item(window.uid, "Edit", label).get_property("accel"))
+        print(f"Edit › {label} shows {shown}", flush=True)
+    from webview.platforms.gtk import _app
+
+    print("the page's keys bound by the menu:", [keys for keys in ("<Primary>z", "<Primary>c", "<Primary>v")
+                                                 if gtk_menus.on_gtk_thread(_app.get_actions_for_accel, keys)])
     window.load_url(origin + "/admin/login/")
     wait_for(window, f"document.readyState === 'complete' && {FIELD} !== null", True, "the login page")
     window.run_js(f"{FIELD}.focus()")
