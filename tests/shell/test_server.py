@@ -293,6 +293,34 @@ def test_a_closing_window_waits_for_requests_still_running_but_not_for_a_page_s_
         running.stop()
 
 
+def test_a_long_poll_can_tell_that_its_page_has_gone():
+    """A page reloaded or closed during a long poll left the poll holding its server thread to the
+    end of its wait: waitress did not read the connection while it served it, so its
+    `waitress.client_disconnected` never said the page had gone."""
+    polling, gone = threading.Event(), threading.Event()
+
+    def long_poll(environ, start_response):
+        polling.set()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not gone.is_set():
+            if environ["waitress.client_disconnected"]():
+                gone.set()
+            time.sleep(0.02)
+        start_response("204 No Content", [])
+        return []
+
+    running = ServerThread(long_poll, bind_loopback(0), threads=1).start()
+    try:
+        with socket.create_connection(("127.0.0.1", running.port), timeout=10) as page:
+            page.sendall(b"GET /poll HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert polling.wait(30)
+        assert gone.wait(30)
+        assert get(running.port, "/after") == b""  # the thread is free for the next request
+    finally:
+        gone.set()
+        running.stop()
+
+
 def test_requests_sent_together_on_one_connection_are_each_answered_without_an_error(caplog):
     """waitress queues a connection again as it ends one of its requests, so that the next may begin
     on another thread first: the server lost track of which thread served what, and answered the

@@ -314,6 +314,9 @@ class ServerThread:
         self.server = create_server(
             without_head_bodies(app), threads=threads, threads_setting="DESKTOP_SERVER_THREADS in the settings",
             sockets=[sock], ident=ident, clear_untrusted_proxy_headers=True, max_request_header_size=MAX_HEADER_BYTES,
+            # The connection is read while its request is served, so that a long poll can ask
+            # request.META["waitress.client_disconnected"]() whether its page is still there.
+            channel_request_lookahead=1,
             # waitress refuses a body of max_request_body_size bytes or more; a chunked one as it comes.
             **({"max_request_body_size": body_guard.limit + 1} if body_guard else {}),
         )
