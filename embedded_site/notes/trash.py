@@ -23,7 +23,8 @@ TRASH_KEPT_FOR = timedelta(days=30)
 # FTS5 merges an index this many pages (4 KB each) at a time, each step a transaction of its own,
 # so that a save waits for one step at most, never for the whole index to be written again.
 MERGE_STEP_PAGES = 500
-forgetting = threading.Lock()
+forgetting = threading.Lock()  # one rewrite at a time
+waiting_to_forget = threading.Lock()  # held by the rewrite waiting for its turn, which covers every purge until it starts
 
 
 def purge_notes(notes: QuerySet) -> int:
@@ -41,7 +42,7 @@ def purge_notes(notes: QuerySet) -> int:
     return len(gone)
 
 
-def forget_purged_words_in_background() -> threading.Thread:
+def forget_purged_words_in_background() -> None:
     """After notes are deleted for good, write the SQLite search indexes again without their words,
     off the request path. FTS5 keeps a deleted note's words, each with its place in the note (so
     the text can be read back from the file), in the index's pages, merely marked deleted until
@@ -49,10 +50,13 @@ def forget_purged_words_in_background() -> threading.Thread:
     merge with a negative step merges every page of the index into one, a step at a time;
     secure_delete (the shell's SQLite settings) zeroes the pages it frees, and a checkpoint then
     empties the write-ahead log, which held copies of them."""
+    if not waiting_to_forget.acquire(blocking=False):
+        return
 
     def run() -> None:
         try:
             with forgetting:
+                waiting_to_forget.release()
                 for index in (WORD_INDEX, PINNED_WORD_INDEX, TRIGRAM_INDEX):
                     while merged_a_step(index):
                         pass
@@ -64,9 +68,7 @@ def forget_purged_words_in_background() -> threading.Thread:
         finally:
             connection.close()
 
-    thread = threading.Thread(target=run, name="notedesk-forget-purged-words", daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=run, name="notedesk-forget-purged-words", daemon=True).start()
 
 
 def merged_a_step(index: str) -> bool:

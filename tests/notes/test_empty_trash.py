@@ -111,8 +111,11 @@ def test_a_note_deleted_for_good_leaves_no_word_in_the_data_folder(tmp_path, app
         secret = call("POST", "/api/notes/", {"title": "Health", "body": "the quokkasecret diagnosis, in confidence"})
         for number in range(3):
             call("PATCH", f"/api/notes/{secret['id']}/", {"body": f"quokkasecret edit {number}", "version": secret["version"] + number})
+        second = call("POST", "/api/notes/", {"title": "Passwords", "body": "quokkasecret again"})
         call("DELETE", f"/api/notes/{secret['id']}/")
         assert call("DELETE", "/api/trash/") == {"deleted": 1}
+        call("DELETE", f"/api/notes/{second['id']}/")
+        call("DELETE", f"/api/notes/{second['id']}/?purge=1")  # while the first purge's words are being forgotten
 
         def files_holding(word):
             return [path.relative_to(data_dir) for path in data_dir.rglob("*")
