@@ -78,7 +78,7 @@ def describe(report: dict) -> str:
     elif blocked == "eval":
         what = "eval() or new Function()"
     else:
-        what = f"{blocked} ({directive})"
+        what = f"{blocked_address(blocked, directive)} ({directive})"
     page = urlsplit(field(report, "document-uri"))
     where = f"the page {page.path}{'?' + page.query if page.query else ''}"
     source = field(report, "source-file")
@@ -87,6 +87,19 @@ def describe(report: dict) -> str:
     if field(report, "line-number"):
         where += f", line {field(report, 'line-number')}"
     return f"The Content-Security-Policy refused {what} on {where}"
+
+
+def blocked_address(blocked: str, directive: str) -> str:
+    """What the log names of a refused address: a script's or a style's as the page's code asked
+    for it (its path tells the developer which), anything else (an image, a video, a frame: what a
+    note or a document shows) by its site alone, as its address may hold the document's own words
+    (`https://tracker.example/p.gif?<words>`) and the log outlives the document."""
+    address = urlsplit(blocked)
+    if not address.netloc:
+        return blocked
+    if directive.startswith(("script-src", "style-src")):
+        return f"{address.scheme}://{address.netloc}{address.path}"
+    return f"{address.scheme}://{address.netloc}/…"
 
 
 def receive(request) -> HttpResponse:

@@ -7,6 +7,11 @@ answer gets a copy of the headers they gave, where it does not carry its own. As
 they cost a small JSON answer about a quarter of Django's time (docs/performance.md). Any other
 answer goes through the three as they are.
 
+Not to be kept: an answer that says nothing of caching gets `Cache-Control: no-store`. The site's
+answers are the person's own data (a note's JSON, a page listing the notes), and a browser's disk
+cache (`--browser`: the person's profile; the window: WebKit's, in the data folder) kept them,
+outside the database, after they were deleted for good. Static files say how long they keep.
+
 The length: waitress sends an answer without Content-Length in chunks, one more write and one
 more packet for the client to wait for (Django's CommonMiddleware sets it, but a project need not
 use that).
@@ -28,6 +33,7 @@ PER_ANSWER_ATTRIBUTES = frozenset({
 DEBUG_PAGE_STATUSES = (404, 500)
 # What request.csp_nonce is once the policy is written, as django-csp leaves it: reading it raises.
 # Never evaluated to a value, so one serves every request.
+NOT_KEPT = ("Cache-Control", "no-store")
 NONCE_AFTER_ANSWER = CheckableLazyObject(CSPMiddleware._csp_nonce_post_response)
 
 
@@ -55,6 +61,7 @@ class SecurityHeadersMiddleware:
                 response = middleware.process_response(request, response)
             if not response.streaming and "Content-Length" not in response.headers:
                 response.headers["Content-Length"] = str(len(response.content))
+            response.headers.setdefault("Cache-Control", "no-store")
             return response
         # Straight into the headers' store, keyed by the lower-case name as ResponseHeaders keeps it:
         # these values were checked when the blank answer got them, and checking them again on
@@ -65,6 +72,8 @@ class SecurityHeadersMiddleware:
                 store[key] = header
         if not response.streaming and "content-length" not in store:
             store["content-length"] = ("Content-Length", str(len(response.content)))
+        if "cache-control" not in store:
+            store["cache-control"] = NOT_KEPT
         request.csp_nonce = NONCE_AFTER_ANSWER
         return response
 

@@ -1,8 +1,15 @@
 """DELETE /api/trash/: every note in the trash deleted for good, with its attachment files."""
 
+import json
+import time
 from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 from embedded_site.notes.models import Attachment, Note
+from tests.conftest import LoopbackConnection, exit_code_within, start_headless
 from tests.notes.conftest import check_search_index
 
 XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
@@ -79,3 +86,54 @@ def test_other_methods_are_405_json_and_delete_nothing(api, make_note):
         assert response["Allow"] == "DELETE"
         assert "DELETE" in response.json()["error"]
     assert Note.objects.count() == 1
+
+
+@pytest.mark.desktop  # a launch, and SQLite's FTS5 indexes
+def test_a_note_deleted_for_good_leaves_no_word_in_the_data_folder(tmp_path, app_env):
+    # An outside trial: after Empty trash, the deleted note's words were still in notedesk.sqlite3,
+    # in the search index's pages (each word with its place in the note, so the text could be read back).
+    process, url = start_headless(tmp_path, app_env)
+    data_dir = tmp_path / "data"
+    try:
+        parts = urlsplit(url)
+        token = parse_qs(parts.query)["token"][0]
+
+        def call(method, path, payload=None):
+            connection = LoopbackConnection(parts.hostname, parts.port, timeout=30)
+            connection.request(method, path, json.dumps(payload) if payload is not None else None, headers={
+                "Authorization": f"Bearer {token}", "Content-Type": "application/json", **{"X-Requested-With": "XMLHttpRequest"}})
+            response = connection.getresponse()
+            body = response.read()
+            assert response.status < 300, (method, path, response.status, body)
+            return json.loads(body) if body else None
+
+        kept = call("POST", "/api/notes/", {"title": "Diary", "body": "walked the zebrakept dog"})
+        secret = call("POST", "/api/notes/", {"title": "Health", "body": "the quokkasecret diagnosis, in confidence"})
+        for number in range(3):
+            call("PATCH", f"/api/notes/{secret['id']}/", {"body": f"quokkasecret edit {number}", "version": secret["version"] + number})
+        second = call("POST", "/api/notes/", {"title": "Passwords", "body": "quokkasecret again"})
+        call("DELETE", f"/api/notes/{secret['id']}/")
+        assert call("DELETE", "/api/trash/") == {"deleted": 1}
+        call("DELETE", f"/api/notes/{second['id']}/")
+        call("DELETE", f"/api/notes/{second['id']}/?purge=1")  # while the first purge's words are being forgotten
+
+        def files_holding(word):
+            holding = []
+            for path in data_dir.rglob("*"):
+                try:
+                    if path.is_file() and "backups" not in path.parts and word in path.read_bytes():
+                        holding.append(path.relative_to(data_dir))
+                except FileNotFoundError:  # a temporary file (a backup's, a log's) gone since the listing
+                    pass
+            return holding
+
+        deadline = time.monotonic() + 60
+        while files_holding(b"quokkasecret") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert files_holding(b"quokkasecret") == []
+        assert [note["title"] for note in call("GET", "/api/notes/?q=zebrakept")["notes"]] == [kept["title"]]
+    finally:
+        process.terminate()
+        exit_code_within(process, 10)
+    assert files_holding(b"quokkasecret") == []
+    assert Path("notedesk.sqlite3") in files_holding(b"zebrakept")

@@ -4,6 +4,7 @@ django-csp's CSPMiddleware and Django's XFrameOptionsMiddleware give it, and its
 from csp.constants import HEADER, HEADER_REPORT_ONLY, NONCE, SELF
 from csp.middleware import CSPMiddleware
 from django.http import HttpResponse, StreamingHttpResponse
+from django.templatetags.static import static
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.security import SecurityMiddleware
 from django.test import RequestFactory
@@ -35,10 +36,22 @@ def comparable(response) -> dict:
 
 def test_an_answer_gets_the_headers_djangos_middleware_gives_it_and_its_length():
     ours = answer()
-    assert comparable(ours) == {**comparable(through_djangos_own()), "Content-Length": "2"}
+    assert comparable(ours) == {**comparable(through_djangos_own()), "Content-Length": "2", "Cache-Control": "no-store"}
     assert ours["X-Frame-Options"] == "DENY" and ours["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in directives(ours[HEADER])
     assert HEADER_REPORT_ONLY not in ours
+
+
+def test_an_answer_is_not_kept_in_a_cache_unless_it_says_how_long(client, db):
+    # An outside trial: in a browser (--browser), a note's JSON and the page listing the notes were
+    # in the person's browser cache, outside the data folder, after the note was deleted for good.
+    assert client.get("/")["Cache-Control"] == "no-store"
+    assert answer(lambda request: HttpResponse("ok", headers={"Cache-Control": "max-age=60"}))["Cache-Control"] == "max-age=60"
+    exempt = HttpResponse("ok")
+    exempt._csp_exempt = True
+    assert answer(lambda request: exempt)["Cache-Control"] == "no-store"
+    kept = client.get(static("desktop_shell/probe.js"))
+    assert (kept.status_code, "immutable" in kept["Cache-Control"]) == (200, True)
 
 
 def test_the_headers_follow_changed_settings(settings):
