@@ -2,9 +2,13 @@
 installed with dpkg, run, and removed; every name in them from the app's identity, so that
 examples/polls, built by the shell's own packaging command, installs and runs beside Notedesk."""
 
+import contextlib
 import hashlib
 import http.client
+import http.cookies
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -158,21 +162,56 @@ def build_with_the_shell(project: Path, dist: Path) -> Path:
     return dist / load(project).slug
 
 
-def headless_get(binary: Path, data_dir: Path, path: str, env: dict, headers: dict | None = None) -> tuple[int, bytes]:
-    """GET path from the binary started headless, with the launch token (and the headers given);
-    the binary is stopped after."""
+@contextlib.contextmanager
+def started_headless(binary: Path, data_dir: Path, env: dict):
+    """The binary started headless; yields ask(method, path, headers=None, body=None) -> (status,
+    body), which sends the launch token and the cookies answered so far. Stopped after."""
     process = subprocess.Popen([binary, "--headless", "--data-dir", str(data_dir)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         parts = urlsplit(process.stdout.readline().split(" ", 1)[1].strip())
         token = parse_qs(parts.query)["token"][0]
-        connection = http.client.HTTPConnection("127.0.0.1", parts.port, timeout=10)
-        connection.request("GET", path, headers={"Authorization": f"Bearer {token}", **(headers or {})})
-        answer = connection.getresponse()
-        return answer.status, answer.read()
+        cookies = http.cookies.SimpleCookie()
+
+        def ask(method: str, path: str, headers: dict | None = None, body: bytes | None = None) -> tuple[int, bytes]:
+            connection = http.client.HTTPConnection("127.0.0.1", parts.port, timeout=10)
+            sent = {"Authorization": f"Bearer {token}", "Host": parts.netloc, "Origin": f"http://{parts.netloc}",
+                    "Cookie": "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items()), **(headers or {})}
+            connection.request(method, path, body=body, headers=sent)
+            answer = connection.getresponse()
+            for header in answer.headers.get_all("Set-Cookie") or []:
+                cookies.load(header)
+            return answer.status, answer.read()
+
+        yield ask
     finally:
         process.terminate()
         assert process.wait(5) == 0
+
+
+def headless_get(binary: Path, data_dir: Path, path: str, env: dict, headers: dict | None = None) -> tuple[int, bytes]:
+    """GET path from the binary started headless, with the launch token (and the headers given)."""
+    with started_headless(binary, data_dir, env) as ask:
+        return ask("GET", path, headers)
+
+
+def test_a_running_app_keeps_its_own_modules_once_a_new_version_replaces_its_executable(dist, app_env, tmp_path):
+    """As under apt installing the next version while the app runs: the Markdown preview, whose
+    modules are first imported after that, renders the note (it answered 500, its modules read
+    from the new executable at the running one's offsets)."""
+    bundle = shutil.copytree(dist / "notedesk-dir", tmp_path / "notedesk", symlinks=True)
+    with started_headless(bundle / "notedesk", tmp_path / "data", app_env) as ask:
+        status, page = ask("GET", "/")
+        assert status == 200
+        csrf_token = re.search(rb'<meta name="csrf-token" content="([^"]+)"', page).group(1).decode()
+        # As dpkg puts a new file in place: written beside it, then renamed over it.
+        shutil.copy(dist / "notedesk", bundle / "notedesk.dpkg-new")
+        os.replace(bundle / "notedesk.dpkg-new", bundle / "notedesk")
+
+        status, body = ask("POST", "/api/preview/", {"Content-Type": "application/json", "X-CSRFToken": csrf_token},
+                           json.dumps({"body": "Some **bold** words"}).encode())
+    assert status == 200, body
+    assert "<strong>bold</strong>" in json.loads(body)["html"]
 
 
 def test_another_site_builds_with_the_shell_alone_and_serves_its_admin(tmp_path, app_env):
@@ -265,7 +304,7 @@ def test_a_project_installs_the_shell_from_its_wheel_like_any_dependency(tmp_pat
     with zipfile.ZipFile(wheel) as archive:  # what `packaging PROJECT DIST --installers` runs
         packaged = {name.removeprefix("django_desktop_shell/packaging/") for name in archive.namelist()}
     assert {"desktop_app.spec", "installers/linux.sh", "installers/macos.sh", "installers/entitlements.plist",
-            "installers/windows.ps1", "installers/installer.iss"} <= packaged
+            "installers/windows.ps1", "installers/installer.iss", "hooks/runtime-own-archive.py"} <= packaged
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "--quiet", str(wheel)], check=True, timeout=900)
