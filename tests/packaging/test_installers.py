@@ -120,6 +120,52 @@ def test_the_tarball_holds_the_one_folder_bundle_with_the_manage_command(dist, a
     assert "[X] 0002_search" in result.stdout  # the migrations are in the bundle, and were applied
 
 
+def test_the_tarball_adds_itself_to_the_persons_menu_from_a_folder_with_any_name_and_removes_itself(dist, app_env, tmp_path):
+    """add-to-menu.sh, as a person runs it without root: an entry desktop-file-validate accepts, which
+    GLib (the menus of GNOME, Xfce, Cinnamon…) reads as starting the program in the unpacked folder,
+    spaces, quotes, $, a backslash and accents in its path included; --remove takes it all out."""
+    folder = tmp_path / 'Mes applis $HOME "q" \\b é'
+    with tarfile.open(only(dist, f"notedesk-{VERSION}-linux-*.tar.gz")) as tarball:
+        tarball.extractall(folder, filter="tar")
+    bundle = folder / f"notedesk-{VERSION}"
+    data = tmp_path / "xdg-data"
+    env = {**app_env, "XDG_DATA_HOME": str(data)}
+
+    added = subprocess.run([bundle / "add-to-menu.sh"], capture_output=True, text=True, env=env, timeout=60)
+    assert added.returncode == 0, added.stderr
+    entry = data / "applications" / "notedesk.desktop"
+    assert added.stdout == f"Added to your menu: {entry} (starts {bundle / 'notedesk'}).\n"
+    validation = subprocess.run(["desktop-file-validate", entry], capture_output=True, text=True)
+    assert validation.returncode == 0, validation.stdout
+    gi = pytest.importorskip("gi")
+    gi.require_version("Gio", "2.0")
+    from gi.repository import Gio, GLib
+
+    application = Gio.DesktopAppInfo.new_from_filename(str(entry))  # None if its program were not found
+    assert GLib.shell_parse_argv(application.get_commandline())[1] == [str(bundle / "notedesk"), "%U"]
+    assert application.get_supported_types() == ["text/markdown", "text/plain", "x-scheme-handler/notedesk"]
+    for size in (16, 48, 256):
+        assert (data / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "notedesk.png").exists()
+
+    removed = subprocess.run([bundle / "add-to-menu.sh", "--remove"], capture_output=True, text=True, env=env, timeout=60)
+    assert removed.returncode == 0, removed.stderr
+    assert not entry.exists()
+    assert not list((data / "icons").rglob("notedesk.*"))
+
+
+def test_the_tarballs_menu_entry_refuses_a_folder_name_no_menu_can_start_and_says_so(dist, app_env, tmp_path):
+    folder = tmp_path / "100% mine"
+    with tarfile.open(only(dist, f"notedesk-{VERSION}-linux-*.tar.gz")) as tarball:
+        tarball.extractall(folder, filter="tar")
+    env = {**app_env, "XDG_DATA_HOME": str(tmp_path / "xdg-data")}
+    added = subprocess.run([folder / f"notedesk-{VERSION}" / "add-to-menu.sh"], capture_output=True, text=True, env=env,
+                           timeout=60)
+    assert added.returncode == 1
+    assert added.stderr == (f"The path {folder / f'notedesk-{VERSION}'} holds a line break or a %, which a menu entry "
+                            "cannot name: move the folder, then run this again.\n")
+    assert not (tmp_path / "xdg-data" / "applications" / "notedesk.desktop").exists()
+
+
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("dpkg"), reason="installing a .deb needs dpkg and root")
 def test_the_deb_installs_a_working_notedesk_command_and_uninstalls_keeping_the_notes(dist, app_env, tmp_path):
     deb = only(dist, f"notedesk_{VERSION}_*.deb")
@@ -268,6 +314,19 @@ def test_the_deb_and_its_desktop_entry_take_their_names_from_pyproject(dist, tmp
     # The identity's file-types and url-schemes: Open with, double-click, notedesk:// links.
     assert entry["MimeType"] == "text/markdown;text/plain;x-scheme-handler/notedesk;"
     assert entry["Exec"] == "notedesk %U"
+
+
+def test_the_debs_man_page_is_the_programs_help_and_says_where_the_data_is(dist, tmp_path):
+    subprocess.run(["dpkg-deb", "--extract", only(dist, f"notedesk_{VERSION}_*.deb"), tmp_path], check=True)
+    page = subprocess.run(["man", "--local-file", tmp_path / "usr" / "share" / "man" / "man1" / "notedesk.1.gz"],
+                          capture_output=True, text=True, env={**os.environ, "MANWIDTH": "250"}, check=True).stdout
+    assert "notedesk - Fast, private notes in a desktop window" in page
+    assert "--data-dir DIR  where data, settings and logs are kept" in page
+    assert "notedesk manage ARGS… runs a Django management command" in page
+    files = " ".join(page[page.index("FILES"):].split())
+    assert "~/.local/share/Notedesk Your data folder" in files
+    assert "Removing the package leaves it where it is: delete it, once Notedesk has quit, to delete your data." in files
+    assert not (tmp_path / "opt" / "notedesk" / "add-to-menu.sh").exists()  # the .tar.gz's, not the package's
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("dpkg"), reason="installing a .deb needs dpkg and root")
