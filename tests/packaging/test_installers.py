@@ -194,6 +194,25 @@ def test_the_deb_installs_a_working_notedesk_command_and_uninstalls_keeping_the_
     assert tree_digest(data_dir) == notes
 
 
+@pytest.mark.skipif(not shutil.which("dpkg"), reason="needs dpkg")
+def test_removing_the_deb_leaves_the_systems_opt_folder_even_when_nothing_else_was_in_it(dist, tmp_path):
+    """As on a fresh Debian 12, whose /opt is empty and in no package's file list: dpkg removed it
+    with the package. Installed and removed in a system of its own (dpkg --root)."""
+    root = tmp_path / "root"
+    for folder in ("opt", "var/lib/dpkg/info", "var/lib/dpkg/updates"):
+        (root / folder).mkdir(parents=True)
+    for name in ("status", "available"):
+        (root / "var" / "lib" / "dpkg" / name).touch()
+    dpkg = ["dpkg", f"--root={root}", "--force-script-chrootless", "--force-depends", "--force-not-root"]
+
+    subprocess.run([*dpkg, "--install", only(dist, f"notedesk_{VERSION}_*.deb")], check=True, capture_output=True)
+    assert (root / "opt" / "notedesk" / "notedesk").exists()
+    subprocess.run([*dpkg, "--purge", "notedesk"], check=True, capture_output=True)
+
+    assert (root / "opt").is_dir() and not any((root / "opt").iterdir())
+    assert not (root / "usr" / "bin" / "notedesk").exists()
+
+
 def test_the_release_workflow_passes_actionlint():
     actionlint = Path(sys.executable).parent / "actionlint"
     result = subprocess.run([actionlint, ROOT / ".github" / "workflows" / "release.yml"],

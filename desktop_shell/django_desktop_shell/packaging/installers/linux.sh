@@ -118,7 +118,7 @@ desktop-file-validate "$entry"
 # `man SLUG`: the program's own --help (so it says what this version does), and where it keeps data.
 man_page=$package/usr/share/man/man1/$slug.1.gz
 mkdir -p "$(dirname "$man_page")"
-help=$(COLUMNS=80 "$package/opt/$slug/$slug" --help)
+help=$(env -u XDG_DATA_HOME COLUMNS=80 "$package/opt/$slug/$slug" --help)  # the data folder as most have it
 {
   printf '.TH "%s" 1 "" "%s %s" "User Commands"\n.SH NAME\n%s \\- %s\n' \
     "${slug^^}" "$name" "$version" "$slug" "${description%.}"
@@ -155,4 +155,13 @@ Description: ${description%.}
  native window. Removing the package leaves that folder where it is.
 DESCRIPTION
 } >"$package/DEBIAN/control"
+# /opt is base-files' (its postinst makes it; no package lists it), so dpkg counted it as this
+# package's and removed it with the package's last file when nothing else was there: put back.
+# ($DPKG_ROOT: a system dpkg --root installs into.)
+cat >"$package/DEBIAN/postrm" <<'POSTRM'
+#!/bin/sh
+set -e
+[ -d "$DPKG_ROOT/opt" ] || mkdir -m 755 "$DPKG_ROOT/opt"
+POSTRM
+chmod 755 "$package/DEBIAN/postrm"
 dpkg-deb --build --root-owner-group "$package" "$dist/${slug}_${version}_$arch.deb"
