@@ -189,7 +189,7 @@ def test_the_deb_installs_a_working_notedesk_command_and_uninstalls_keeping_the_
         notes = tree_digest(data_dir)
         assert "notedesk.sqlite3" in notes
     finally:
-        subprocess.run(["dpkg", "--remove", "notedesk"], check=True, capture_output=True)
+        subprocess.run(["dpkg", "--purge", "notedesk"], check=True, capture_output=True)
     assert not Path("/opt/notedesk").exists() and not Path("/usr/bin/notedesk").exists()
     assert tree_digest(data_dir) == notes
 
@@ -363,7 +363,7 @@ def test_polls_built_by_the_shell_alone_installs_beside_notedesk_and_both_run(di
         subprocess.run(["dpkg", "--remove", "polls"], check=True, capture_output=True)
         self_test("/usr/bin/notedesk", env)  # removing one leaves the other whole
     finally:
-        subprocess.run(["dpkg", "--remove", *debs], check=True, capture_output=True)
+        subprocess.run(["dpkg", "--purge", *debs], check=True, capture_output=True)
     assert not Path("/opt/polls").exists() and not Path("/opt/notedesk").exists()
     assert (tmp_path / "xdg-data" / "Polls" / "polls.sqlite3").exists()
 
