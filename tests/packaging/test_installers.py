@@ -2,9 +2,13 @@
 installed with dpkg, run, and removed; every name in them from the app's identity, so that
 examples/polls, built by the shell's own packaging command, installs and runs beside Notedesk."""
 
+import contextlib
 import hashlib
 import http.client
+import http.cookies
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -116,6 +120,52 @@ def test_the_tarball_holds_the_one_folder_bundle_with_the_manage_command(dist, a
     assert "[X] 0002_search" in result.stdout  # the migrations are in the bundle, and were applied
 
 
+def test_the_tarball_adds_itself_to_the_persons_menu_from_a_folder_with_any_name_and_removes_itself(dist, app_env, tmp_path):
+    """add-to-menu.sh, as a person runs it without root: an entry desktop-file-validate accepts, which
+    GLib (the menus of GNOME, Xfce, Cinnamon…) reads as starting the program in the unpacked folder,
+    spaces, quotes, $, a backslash and accents in its path included; --remove takes it all out."""
+    folder = tmp_path / 'Mes applis $HOME "q" \\b é'
+    with tarfile.open(only(dist, f"notedesk-{VERSION}-linux-*.tar.gz")) as tarball:
+        tarball.extractall(folder, filter="tar")
+    bundle = folder / f"notedesk-{VERSION}"
+    data = tmp_path / "xdg-data"
+    env = {**app_env, "XDG_DATA_HOME": str(data)}
+
+    added = subprocess.run([bundle / "add-to-menu.sh"], capture_output=True, text=True, env=env, timeout=60)
+    assert added.returncode == 0, added.stderr
+    entry = data / "applications" / "notedesk.desktop"
+    assert added.stdout == f"Added to your menu: {entry} (starts {bundle / 'notedesk'}).\n"
+    validation = subprocess.run(["desktop-file-validate", entry], capture_output=True, text=True)
+    assert validation.returncode == 0, validation.stdout
+    gi = pytest.importorskip("gi")
+    gi.require_version("Gio", "2.0")
+    from gi.repository import Gio, GLib
+
+    application = Gio.DesktopAppInfo.new_from_filename(str(entry))  # None if its program were not found
+    assert GLib.shell_parse_argv(application.get_commandline())[1] == [str(bundle / "notedesk"), "%U"]
+    assert application.get_supported_types() == ["text/markdown", "text/plain", "x-scheme-handler/notedesk"]
+    for size in (16, 48, 256):
+        assert (data / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "notedesk.png").exists()
+
+    removed = subprocess.run([bundle / "add-to-menu.sh", "--remove"], capture_output=True, text=True, env=env, timeout=60)
+    assert removed.returncode == 0, removed.stderr
+    assert not entry.exists()
+    assert not list((data / "icons").rglob("notedesk.*"))
+
+
+def test_the_tarballs_menu_entry_refuses_a_folder_name_no_menu_can_start_and_says_so(dist, app_env, tmp_path):
+    folder = tmp_path / "100% mine"
+    with tarfile.open(only(dist, f"notedesk-{VERSION}-linux-*.tar.gz")) as tarball:
+        tarball.extractall(folder, filter="tar")
+    env = {**app_env, "XDG_DATA_HOME": str(tmp_path / "xdg-data")}
+    added = subprocess.run([folder / f"notedesk-{VERSION}" / "add-to-menu.sh"], capture_output=True, text=True, env=env,
+                           timeout=60)
+    assert added.returncode == 1
+    assert added.stderr == (f"The path {folder / f'notedesk-{VERSION}'} holds a line break or a %, which a menu entry "
+                            "cannot name: move the folder, then run this again.\n")
+    assert not (tmp_path / "xdg-data" / "applications" / "notedesk.desktop").exists()
+
+
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("dpkg"), reason="installing a .deb needs dpkg and root")
 def test_the_deb_installs_a_working_notedesk_command_and_uninstalls_keeping_the_notes(dist, app_env, tmp_path):
     deb = only(dist, f"notedesk_{VERSION}_*.deb")
@@ -139,9 +189,28 @@ def test_the_deb_installs_a_working_notedesk_command_and_uninstalls_keeping_the_
         notes = tree_digest(data_dir)
         assert "notedesk.sqlite3" in notes
     finally:
-        subprocess.run(["dpkg", "--remove", "notedesk"], check=True, capture_output=True)
+        subprocess.run(["dpkg", "--purge", "notedesk"], check=True, capture_output=True)
     assert not Path("/opt/notedesk").exists() and not Path("/usr/bin/notedesk").exists()
     assert tree_digest(data_dir) == notes
+
+
+@pytest.mark.skipif(not shutil.which("dpkg"), reason="needs dpkg")
+def test_removing_the_deb_leaves_the_systems_opt_folder_even_when_nothing_else_was_in_it(dist, tmp_path):
+    """As on a fresh Debian 12, whose /opt is empty and in no package's file list: dpkg removed it
+    with the package. Installed and removed in a system of its own (dpkg --root)."""
+    root = tmp_path / "root"
+    for folder in ("opt", "var/lib/dpkg/info", "var/lib/dpkg/updates"):
+        (root / folder).mkdir(parents=True)
+    for name in ("status", "available"):
+        (root / "var" / "lib" / "dpkg" / name).touch()
+    dpkg = ["dpkg", f"--root={root}", "--force-script-chrootless", "--force-depends", "--force-not-root"]
+
+    subprocess.run([*dpkg, "--install", only(dist, f"notedesk_{VERSION}_*.deb")], check=True, capture_output=True)
+    assert (root / "opt" / "notedesk" / "notedesk").exists()
+    subprocess.run([*dpkg, "--purge", "notedesk"], check=True, capture_output=True)
+
+    assert (root / "opt").is_dir() and not any((root / "opt").iterdir())
+    assert not (root / "usr" / "bin" / "notedesk").exists()
 
 
 def test_the_release_workflow_passes_actionlint():
@@ -158,21 +227,56 @@ def build_with_the_shell(project: Path, dist: Path) -> Path:
     return dist / load(project).slug
 
 
-def headless_get(binary: Path, data_dir: Path, path: str, env: dict, headers: dict | None = None) -> tuple[int, bytes]:
-    """GET path from the binary started headless, with the launch token (and the headers given);
-    the binary is stopped after."""
+@contextlib.contextmanager
+def started_headless(binary: Path, data_dir: Path, env: dict):
+    """The binary started headless; yields ask(method, path, headers=None, body=None) -> (status,
+    body), which sends the launch token and the cookies answered so far. Stopped after."""
     process = subprocess.Popen([binary, "--headless", "--data-dir", str(data_dir)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         parts = urlsplit(process.stdout.readline().split(" ", 1)[1].strip())
         token = parse_qs(parts.query)["token"][0]
-        connection = http.client.HTTPConnection("127.0.0.1", parts.port, timeout=10)
-        connection.request("GET", path, headers={"Authorization": f"Bearer {token}", **(headers or {})})
-        answer = connection.getresponse()
-        return answer.status, answer.read()
+        cookies = http.cookies.SimpleCookie()
+
+        def ask(method: str, path: str, headers: dict | None = None, body: bytes | None = None) -> tuple[int, bytes]:
+            connection = http.client.HTTPConnection("127.0.0.1", parts.port, timeout=10)
+            sent = {"Authorization": f"Bearer {token}", "Host": parts.netloc, "Origin": f"http://{parts.netloc}",
+                    "Cookie": "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items()), **(headers or {})}
+            connection.request(method, path, body=body, headers=sent)
+            answer = connection.getresponse()
+            for header in answer.headers.get_all("Set-Cookie") or []:
+                cookies.load(header)
+            return answer.status, answer.read()
+
+        yield ask
     finally:
         process.terminate()
         assert process.wait(5) == 0
+
+
+def headless_get(binary: Path, data_dir: Path, path: str, env: dict, headers: dict | None = None) -> tuple[int, bytes]:
+    """GET path from the binary started headless, with the launch token (and the headers given)."""
+    with started_headless(binary, data_dir, env) as ask:
+        return ask("GET", path, headers)
+
+
+def test_a_running_app_keeps_its_own_modules_once_a_new_version_replaces_its_executable(dist, app_env, tmp_path):
+    """As under apt installing the next version while the app runs: the Markdown preview, whose
+    modules are first imported after that, renders the note (it answered 500, its modules read
+    from the new executable at the running one's offsets)."""
+    bundle = shutil.copytree(dist / "notedesk-dir", tmp_path / "notedesk", symlinks=True)
+    with started_headless(bundle / "notedesk", tmp_path / "data", app_env) as ask:
+        status, page = ask("GET", "/")
+        assert status == 200
+        csrf_token = re.search(rb'<meta name="csrf-token" content="([^"]+)"', page).group(1).decode()
+        # As dpkg puts a new file in place: written beside it, then renamed over it.
+        shutil.copy(dist / "notedesk", bundle / "notedesk.dpkg-new")
+        os.replace(bundle / "notedesk.dpkg-new", bundle / "notedesk")
+
+        status, body = ask("POST", "/api/preview/", {"Content-Type": "application/json", "X-CSRFToken": csrf_token},
+                           json.dumps({"body": "Some **bold** words"}).encode())
+    assert status == 200, body
+    assert "<strong>bold</strong>" in json.loads(body)["html"]
 
 
 def test_another_site_builds_with_the_shell_alone_and_serves_its_admin(tmp_path, app_env):
@@ -231,6 +335,19 @@ def test_the_deb_and_its_desktop_entry_take_their_names_from_pyproject(dist, tmp
     assert entry["Exec"] == "notedesk %U"
 
 
+def test_the_debs_man_page_is_the_programs_help_and_says_where_the_data_is(dist, tmp_path):
+    subprocess.run(["dpkg-deb", "--extract", only(dist, f"notedesk_{VERSION}_*.deb"), tmp_path], check=True)
+    page = subprocess.run(["man", "--local-file", tmp_path / "usr" / "share" / "man" / "man1" / "notedesk.1.gz"],
+                          capture_output=True, text=True, env={**os.environ, "MANWIDTH": "250"}, check=True).stdout
+    assert "notedesk - Fast, private notes in a desktop window" in page
+    assert "--data-dir DIR  where data, settings and logs are kept" in page
+    assert "notedesk manage ARGS… runs a Django management command" in page
+    files = " ".join(page[page.index("FILES"):].split())
+    assert "~/.local/share/Notedesk Your data folder" in files
+    assert "Removing the package leaves it where it is: delete it, once Notedesk has quit, to delete your data." in files
+    assert not (tmp_path / "opt" / "notedesk" / "add-to-menu.sh").exists()  # the .tar.gz's, not the package's
+
+
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("dpkg"), reason="installing a .deb needs dpkg and root")
 def test_polls_built_by_the_shell_alone_installs_beside_notedesk_and_both_run(dist, polls_dist, app_env, tmp_path):
     debs = {"notedesk": only(dist, f"notedesk_{VERSION}_*.deb"), "polls": only(polls_dist, "polls_1.0.0_*.deb")}
@@ -246,7 +363,7 @@ def test_polls_built_by_the_shell_alone_installs_beside_notedesk_and_both_run(di
         subprocess.run(["dpkg", "--remove", "polls"], check=True, capture_output=True)
         self_test("/usr/bin/notedesk", env)  # removing one leaves the other whole
     finally:
-        subprocess.run(["dpkg", "--remove", *debs], check=True, capture_output=True)
+        subprocess.run(["dpkg", "--purge", *debs], check=True, capture_output=True)
     assert not Path("/opt/polls").exists() and not Path("/opt/notedesk").exists()
     assert (tmp_path / "xdg-data" / "Polls" / "polls.sqlite3").exists()
 
@@ -265,7 +382,7 @@ def test_a_project_installs_the_shell_from_its_wheel_like_any_dependency(tmp_pat
     with zipfile.ZipFile(wheel) as archive:  # what `packaging PROJECT DIST --installers` runs
         packaged = {name.removeprefix("django_desktop_shell/packaging/") for name in archive.namelist()}
     assert {"desktop_app.spec", "installers/linux.sh", "installers/macos.sh", "installers/entitlements.plist",
-            "installers/windows.ps1", "installers/installer.iss"} <= packaged
+            "installers/windows.ps1", "installers/installer.iss", "hooks/runtime-own-archive.py"} <= packaged
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "--quiet", str(wheel)], check=True, timeout=900)

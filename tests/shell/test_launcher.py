@@ -68,6 +68,14 @@ def test_a_port_in_use_gives_a_clear_error_and_a_nonzero_exit(tmp_path, app_env)
     assert result.stdout == ""
 
 
+def test_help_names_the_data_folder_used_without_data_dir(app_env, tmp_path):
+    """Where the notes are, in the words a person can paste: their home folder as ~."""
+    env = {**app_env, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "my data")}
+    result = subprocess.run(launcher_command("--help"), capture_output=True, text=True, env=env, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "(default: $NOTEDESK_DATA_DIR, else ~/my data/Notedesk)" in " ".join(result.stdout.split())
+
+
 def test_version_comes_from_pyproject(app_env):
     with open(ROOT / "pyproject.toml", "rb") as file:
         version = tomllib.load(file)["project"]["version"]

@@ -401,6 +401,22 @@ def test_updates_run_in_the_window_only(tmp_path, signed, mode):
     assert service.current is None
 
 
+def test_an_administrator_turns_updates_off_for_every_user_of_the_computer(tmp_path, signed, monkeypatch):
+    identity = load(make_project(tmp_path / "project", url="https://example.org/updates"))
+    assert service.for_run(identity, tmp_path / "data", "window").active
+    monkeypatch.setenv(f"{identity.env_prefix}_UPDATES", "off")  # in /etc/environment, say
+    assert not service.for_run(identity, tmp_path / "data", "window").active
+    assert service.current is None  # so no check, no download, and the update page says it is off
+
+
+def test_a_value_other_than_off_leaves_updates_on_and_the_log_says_what_turns_them_off(tmp_path, signed, monkeypatch, caplog):
+    identity = load(make_project(tmp_path / "project", url="https://example.org/updates"))
+    variable = f"{identity.env_prefix}_UPDATES"
+    monkeypatch.setenv(variable, "no")
+    assert service.for_run(identity, tmp_path / "data", "window").active
+    assert f"{variable}=no is not understood: only {variable}=off turns updates off" in caplog.text
+
+
 def test_an_app_without_an_update_url_has_no_updater(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[project]\nversion = "1"\n[tool.desktop-shell]\nname = "A"\n'
                                              'app-id = "org.example.A"\nsettings = "x.settings"\n')

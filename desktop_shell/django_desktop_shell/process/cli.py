@@ -3,6 +3,7 @@ import shlex
 import sys
 
 from django_desktop_shell.identity import Identity
+from django_desktop_shell.process import paths
 
 MODES = ("window", "headless", "browser", "self-test", "manage")
 OPTIONS_WITH_VALUES = ("--port", "--data-dir")
@@ -25,7 +26,8 @@ def parse_args(argv: list[str] | None, identity: Identity) -> argparse.Namespace
                       help="open the window, check an AJAX GET and a CSRF-protected POST, close; exit 0 if they work")
     parser.add_argument("--port", type=port_number, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--data-dir", metavar="DIR",
-                        help=f"where data, settings and logs are kept (default: ${identity.env_prefix}_DATA_DIR, else your user data folder)")
+                        help=f"where data, settings and logs are kept (default: ${identity.env_prefix}_DATA_DIR, "
+                             f"else {paths.shown(paths.default_data_dir(identity))})")
     parser.add_argument("--dev", action="store_true", help="developer mode: Django DEBUG on, verbose log")
     parser.add_argument("targets", nargs="*", metavar="FILE or LINK",
                         help="files to open in the app" + (f", or {'/'.join(identity.url_schemes)}:// links" if identity.url_schemes else ""))

@@ -14,7 +14,17 @@ def resolve_data_dir(cli_value: str | None, identity: Identity) -> Path:
     chosen = cli_value or os.environ.get(f"{identity.env_prefix}_DATA_DIR")
     if chosen:
         return Path(chosen).expanduser().resolve()
+    return default_data_dir(identity)
+
+
+def default_data_dir(identity: Identity) -> Path:
     return Path(platformdirs.user_data_dir(identity.name, appauthor=False, roaming=True))
+
+
+def shown(path: Path) -> str:
+    """The path as a person reads it: their home folder as ~."""
+    home = Path.home()
+    return str(Path("~") / path.relative_to(home)) if path.is_relative_to(home) else str(path)
 
 
 def prepare_data_dir(path: Path) -> Path:

@@ -1,8 +1,8 @@
 """The app's side of updates: one Updater per run, in window mode only.
 
 - `for_run()` gives the launcher an Updater, or a no-op one when the app has no update-url, the
-  extra is not installed, or the mode is not the window (never in --headless, --browser,
-  --self-test or manage).
+  extra is not installed, the mode is not the window (never in --headless, --browser,
+  --self-test or manage), or <APP>_UPDATES=off turns updates off for the whole computer.
 - After the site has started (never before: the window is not delayed), a background thread
   checks at most once a day (the last check is kept per data folder), if the per-data-folder
   setting is on: check, download (progress shown), verify, unpack beside the install.
@@ -282,7 +282,7 @@ def for_run(identity: Identity, data_dir: Path, mode: str, argv: list[str] | Non
     """The launcher's updater for this run (also set as `current` for the routes)."""
     global current
     current = None
-    if not identity.update_url or mode != "window":
+    if not identity.update_url or mode != "window" or turned_off_on_this_computer(identity):
         return NoUpdates()
     if not available():
         logger.warning("update-url is set but the updates extra is not installed (pip install django-desktop-shell[updates])")
@@ -290,3 +290,17 @@ def for_run(identity: Identity, data_dir: Path, mode: str, argv: list[str] | Non
     install = installs.detect(identity.slug, identity.name)
     current = Updater(identity, data_dir, sys.argv[1:] if argv is None else argv, install)
     return current
+
+
+def turned_off_on_this_computer(identity: Identity) -> bool:
+    """<APP>_UPDATES=off, set for every user by an administrator (/etc/environment, a system
+    environment variable on Windows): no check, no download, no update bar."""
+    variable = f"{identity.env_prefix}_UPDATES"
+    value = os.environ.get(variable)
+    if value is None:
+        return False
+    if value == "off":
+        logger.info("Updates are turned off on this computer (%s=off)", variable)
+        return True
+    logger.warning("%s=%s is not understood: only %s=off turns updates off", variable, value, variable)
+    return False

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Linux installers around the bundles PyInstaller has built into DIST, every name from the
-# project's [tool.desktop-shell] table: SLUG-VERSION-linux-ARCH.tar.gz of the one-folder bundle,
-# and SLUG_VERSION_ARCH.deb (/opt/SLUG, a desktop entry, the icons, and the system libraries it
-# needs as dependencies). Run by `python -m django_desktop_shell.packaging PROJECT DIST --installers`.
+# project's [tool.desktop-shell] table: SLUG-VERSION-linux-ARCH.tar.gz of the one-folder bundle
+# (with add-to-menu.sh and the icons, for a menu entry without root), and SLUG_VERSION_ARCH.deb
+# (/opt/SLUG, a desktop entry, the icons, a man page, and the system libraries it needs as
+# dependencies). Run by `python -m django_desktop_shell.packaging PROJECT DIST --installers`.
 # Usage: linux.sh DIST PROJECT WORK   (WORK: PyInstaller's work folder; PYTHON: the build's python)
 set -euo pipefail
 dist=$1
@@ -24,6 +25,76 @@ identity=$("$python" -m django_desktop_shell.packaging.identity "$project" --for
 eval "$identity"
 arch=$(dpkg --print-architecture)
 
+# The desktop entry, its Exec= program given: the .deb's names /usr/bin's, add-to-menu.sh's its own folder's.
+desktop_entry() {
+  printf '[Desktop Entry]\nType=Application\nName=%s\nComment=%s\nExec=%s%s\nTerminal=false\n' \
+    "$name" "$description" "$1" "$exec_args"
+  [[ -z $icon ]] || echo "Icon=$slug"
+  [[ -z $categories ]] || echo "Categories=$categories;"
+  [[ -z $keywords ]] || echo "Keywords=$keywords;"
+  # The identity's file-types and url-schemes: Open with, double-click and SCHEME:// links.
+  [[ -z $mime_types ]] || echo "MimeType=$mime_types"
+  printf 'StartupNotify=true\nStartupWMClass=%s\n' "$slug"
+}
+
+# The spec renders the hicolor sizes from the SVG into its work folder, named after the spec.
+install_icons() {
+  local png size
+  for png in "$work/$(basename "$spec" .spec)"/desktop-shell/icons/png/*.png; do
+    size=$(basename "$png" .png)
+    install -Dm644 "$png" "$1/hicolor/${size}x${size}/apps/$slug.png"
+  done
+  install -Dm644 "$icon" "$1/hicolor/scalable/apps/$slug.svg"
+}
+
+# The one-folder bundle (the .tar.gz, and what an update installs) carries its own menu entry:
+# add-to-menu.sh writes it into the person's menu with this folder's program, wherever it was
+# unpacked, and --remove takes it out again. No root needed.
+menu_script=$dist/$slug-dir/add-to-menu.sh
+[[ -z $icon ]] || install_icons "$dist/$slug-dir/share/icons"
+{
+  cat <<'SCRIPT'
+#!/bin/sh
+# Adds this app to your desktop's menu (with its icon, and Open with for its file types), for
+# you alone, starting the program in this folder; `add-to-menu.sh --remove` takes it out again.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd -P)
+SCRIPT
+  printf 'slug=%s\n' "$slug"
+  cat <<'SCRIPT'
+data=${XDG_DATA_HOME:-$HOME/.local/share}
+entry=$data/applications/$slug.desktop
+refresh() {
+  if command -v update-desktop-database >/dev/null; then update-desktop-database -q "$data/applications" || true; fi
+}
+if [ "${1:-}" = --remove ]; then
+  rm -f "$entry" "$data"/icons/hicolor/*/apps/"$slug".png "$data"/icons/hicolor/scalable/apps/"$slug".svg
+  refresh
+  printf '%s\n' "Removed $entry; your data folder is left as it is."
+  exit 0
+fi
+case $here in
+  # GLib reads the program's path before it turns %% back into %: its menus would leave the entry out.
+  *'
+'* | *%*) printf '%s\n' "The path $here holds a line break or a %, which a menu entry cannot name: move the folder, then run this again." >&2
+    exit 1 ;;
+esac
+# Exec= quoting (the Desktop Entry Specification): the program in double quotes, \ " ` $ escaped,
+# then each backslash doubled (the value's own escaping).
+program=$(printf '%s/%s' "$here" "$slug" | sed -e 's/[\\"`$]/\\&/g' -e 's/\\/\\\\/g')
+mkdir -p "$data/applications"
+if [ -d "$here/share/icons" ]; then cp -R "$here/share/icons" "$data/"; fi
+sed "s|^Exec=PROGRAM|Exec=\"$(printf '%s' "$program" | sed 's/[&|\\]/\\&/g')\"|" >"$entry" <<'ENTRY'
+SCRIPT
+  desktop_entry PROGRAM
+  cat <<'SCRIPT'
+ENTRY
+refresh
+printf '%s\n' "Added to your menu: $entry (starts $here/$slug)."
+SCRIPT
+} >"$menu_script"
+chmod 755 "$menu_script"
+
 tar -czf "$dist/$slug-$version-linux-$arch.tar.gz" -C "$dist" \
   --transform "s|^$slug-dir|$slug-$version|" "$slug-dir"
 
@@ -36,28 +107,27 @@ printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$slug" "$slug" >"$deb_w
 cp -a "$dist/$slug-dir" "$package/opt/$slug"
 ln -s "/opt/$slug/$slug" "$package/usr/bin/$slug"
 
+# The folder's own menu entry is add-to-menu.sh's: the package has its own in the system's menu.
+rm -rf "$package/opt/$slug/add-to-menu.sh" "$package/opt/$slug/share"
 entry=$package/usr/share/applications/$slug.desktop
 mkdir -p "$(dirname "$entry")"
-{
-  printf '[Desktop Entry]\nType=Application\nName=%s\nComment=%s\nExec=%s%s\nTerminal=false\n' \
-    "$name" "$description" "$slug" "$exec_args"
-  [[ -z $icon ]] || echo "Icon=$slug"
-  [[ -z $categories ]] || echo "Categories=$categories;"
-  [[ -z $keywords ]] || echo "Keywords=$keywords;"
-  # The identity's file-types and url-schemes: Open with, double-click and SCHEME:// links.
-  [[ -z $mime_types ]] || echo "MimeType=$mime_types"
-  printf 'StartupNotify=true\nStartupWMClass=%s\n' "$slug"
-} >"$entry"
+desktop_entry "$slug" >"$entry"
 desktop-file-validate "$entry"
+[[ -z $icon ]] || install_icons "$package/usr/share/icons"
 
-if [[ -n $icon ]]; then
-  # The spec renders the hicolor sizes from the SVG into its work folder, named after the spec.
-  for png in "$work/$(basename "$spec" .spec)"/desktop-shell/icons/png/*.png; do
-    size=$(basename "$png" .png)
-    install -Dm644 "$png" "$package/usr/share/icons/hicolor/${size}x${size}/apps/$slug.png"
-  done
-  install -Dm644 "$icon" "$package/usr/share/icons/hicolor/scalable/apps/$slug.svg"
-fi
+# `man SLUG`: the program's own --help (so it says what this version does), and where it keeps data.
+man_page=$package/usr/share/man/man1/$slug.1.gz
+mkdir -p "$(dirname "$man_page")"
+help=$(env -u XDG_DATA_HOME COLUMNS=80 "$package/opt/$slug/$slug" --help)  # the data folder as most have it
+{
+  printf '.TH "%s" 1 "" "%s %s" "User Commands"\n.SH NAME\n%s \\- %s\n' \
+    "${slug^^}" "$name" "$version" "$slug" "${description%.}"
+  printf '.SH SYNOPSIS AND OPTIONS\n.nf\n'
+  sed -e 's/\\/\\e/g' -e "s/^[.']/\\\\\&&/" <<<"$help"
+  printf '.fi\n.SH FILES\n.TP\n.I ~/.local/share/%s\n' "$name"
+  printf 'Your data folder (in %s if it is set), made at the first start. Removing the\n' "\$XDG_DATA_HOME"
+  printf 'package leaves it where it is: delete it, once %s has quit, to delete your data.\n' "$name"
+} | gzip -9n >"$man_page"
 
 # The libraries the bundle links against come from the system (the spec leaves them out);
 # dpkg-shlibdeps names their packages. GTK and WebKitGTK are loaded through their typelibs,
@@ -85,4 +155,13 @@ Description: ${description%.}
  native window. Removing the package leaves that folder where it is.
 DESCRIPTION
 } >"$package/DEBIAN/control"
+# /opt is base-files' (its postinst makes it; no package lists it), so dpkg counted it as this
+# package's and removed it with the package's last file when nothing else was there: put back.
+# ($DPKG_ROOT: a system dpkg --root installs into.)
+cat >"$package/DEBIAN/postrm" <<'POSTRM'
+#!/bin/sh
+set -e
+[ -d "$DPKG_ROOT/opt" ] || mkdir -m 755 "$DPKG_ROOT/opt"
+POSTRM
+chmod 755 "$package/DEBIAN/postrm"
 dpkg-deb --build --root-owner-group "$package" "$dist/${slug}_${version}_$arch.deb"
