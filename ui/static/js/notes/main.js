@@ -9,6 +9,7 @@ import { Editor } from './editor.js';
 import { closeSidebar, handFocusOn, setUpLayout, showPane } from './layout.js';
 import { countText, markSelected, notesCount, noteTitle, setUpList, showNotes } from './list.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
+import { composing } from './composition.js';
 import { setUpSearchHelp } from './search_help.js';
 import { setUpSyncPanel } from './sync_panel.js';
 import { editTag, setUpTagEditor } from './tag_editor.js';
@@ -428,6 +429,7 @@ async function moveSelection(step) {
 }
 
 function onKey(event) {
+  if (composing(event)) return;  // the input method's key, not the app's (composition.js)
   const ctrl = event.ctrlKey || event.metaKey;
   if (ctrl && event.key.toLowerCase() === 'n') { event.preventDefault(); newNote(); }
   else if (ctrl && event.key.toLowerCase() === 'f') { event.preventDefault(); focusSearch(); }
