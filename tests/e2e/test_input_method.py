@@ -38,12 +38,28 @@ class InputMethod:
         self.key("Enter", 229)
 
 
-def test_enter_that_commits_a_word_in_the_search_field_stays_there(app, live_app):
-    api(live_app, "POST", "/api/notes/", {"title": "予定", "body": "明日のかいぎは会議室で"})
+def composing_a_search(app, live_app, title, body, word):
+    """A note, and `word` being composed in the search field; the input method."""
+    api(live_app, "POST", "/api/notes/", {"title": title, "body": body})
     app.reload()
     method = InputMethod(app)
     app.click("#search")
-    method.compose("かいぎ")
+    method.compose(word)
+    return method
+
+
+def at_the_end_of(app, note_id):
+    """The note open, the caret at the end of its text; its text field."""
+    app.reload()
+    app.click(f"#note-{note_id}")
+    body = app.locator("#noteBody")
+    body.click()
+    body.press("End")
+    return body
+
+
+def test_enter_that_commits_a_word_in_the_search_field_stays_there(app, live_app):
+    method = composing_a_search(app, live_app, "予定", "明日のかいぎは会議室で", "かいぎ")
     expect(app.locator(".note-item-title")).to_have_text(["予定"])  # the list follows the word being typed
     method.enter()
     method.commit("会議")
@@ -57,20 +73,13 @@ def test_enter_that_commits_a_word_in_the_search_field_stays_there(app, live_app
 
 
 def test_escape_and_arrows_while_composing_leave_the_search_and_the_text_where_they_are(app, live_app):
-    api(live_app, "POST", "/api/notes/", {"title": "かいぎ", "body": "x"})
-    app.reload()
-    method = InputMethod(app)
-    app.click("#search")
-    method.compose("かいぎ")
+    method = composing_a_search(app, live_app, "かいぎ", "x", "かいぎ")
     method.key("ArrowDown", 40)
     method.key("Escape", 27)
     method.commit("かいぎ")
     expect(app.locator("#search")).to_have_value("かいぎ")
     expect(app.locator("#search")).to_be_focused()
-    app.click(".note-item")
-    body = app.locator("#noteBody")
-    body.click()
-    body.press("End")
+    body = at_the_end_of(app, app.locator(".note-item").get_attribute("data-id"))
     method.compose("めも")
     method.key("Escape", 27)
     method.commit("")
@@ -80,11 +89,7 @@ def test_escape_and_arrows_while_composing_leave_the_search_and_the_text_where_t
 def test_enter_that_commits_a_word_after_two_brackets_is_not_a_title_chosen(app, live_app):
     api(live_app, "POST", "/api/notes/", {"title": "かいぎメモ", "body": ""})
     journal = api(live_app, "POST", "/api/notes/", {"title": "日記", "body": "今日"})
-    app.reload()
-    app.click(f"#note-{journal['id']}")
-    body = app.locator("#noteBody")
-    body.click()
-    body.press("End")
+    body = at_the_end_of(app, journal["id"])
     app.keyboard.type(" [[")
     method = InputMethod(app)
     method.compose("かいぎ")
@@ -98,11 +103,7 @@ def test_enter_that_commits_a_word_after_two_brackets_is_not_a_title_chosen(app,
 
 def test_enter_that_commits_a_word_in_a_list_item_starts_no_new_item(app, live_app):
     note = api(live_app, "POST", "/api/notes/", {"title": "買い物", "body": "- 牛乳"})
-    app.reload()
-    app.click(f"#note-{note['id']}")
-    body = app.locator("#noteBody")
-    body.click()
-    body.press("End")
+    body = at_the_end_of(app, note["id"])
     method = InputMethod(app)
     method.compose("たまご")
     method.commit("卵")
