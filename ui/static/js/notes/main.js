@@ -22,6 +22,10 @@ const DIALOG_TIMEOUT_MS = 30 * 60 * 1000;  // a request waits while the person u
 const $ = (id) => document.getElementById(id);
 const inWindow = () => document.body.dataset.nativeDialogs === 'true';
 
+// The tags in the order of the person's language, numbers by value (the API's order is by code
+// point, which put "äpfel" and "école" after "zucker", and "tag 10" before "tag 9").
+const byName = new Intl.Collator(undefined, { numeric: true }).compare;
+
 const state = { view: 'all', tag: null, query: '', listedQuery: '', notes: [], total: 0, totalExact: true, trashTotal: 0, selectedId: null };
 const savers = new Map();  // note id (or draft uid, before the first save) → NoteSaver
 const editor = new Editor();
@@ -149,7 +153,7 @@ function showTags(tags) {
   $('tagsHeading').hidden = !tags.length;
   const focused = $('tagList').contains(document.activeElement) ? document.activeElement : null;
   const focusedTag = focused?.closest('.tag-item').querySelector('.tag-button').firstChild.textContent;
-  $('tagList').replaceChildren(...tags.map(({ name, count }) => {
+  $('tagList').replaceChildren(...[...tags].sort((a, b) => byName(a.name, b.name)).map(({ name, count }) => {
     const button = Object.assign(document.createElement('button'), { type: 'button', className: 'tag-button' });
     button.append(
       Object.assign(document.createElement('span'), { className: 'tag-name', textContent: name, title: name }),
