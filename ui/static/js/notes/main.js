@@ -7,7 +7,7 @@ import {
 import { flushDrafts, pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
 import { closeSidebar, handFocusOn, setUpLayout, showPane } from './layout.js';
-import { countText, markSelected, notesCount, noteTitle, setUpList, showNotes } from './list.js';
+import { countText, firstCharacters, markSelected, notesCount, noteTitle, setUpList, showNotes } from './list.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
 import { composing } from './composition.js';
 import { setUpSearchHelp } from './search_help.js';
@@ -528,7 +528,7 @@ async function exportPdf() {
   const title = await preparePrint();
   if (!title) return;
   if (!inWindow()) { window.print(); return; }
-  const name = `${title.replace(/[\\/:*?"<>|\x00-\x1f]+/g, ' ').trim().slice(0, 100) || 'Note'}.pdf`;
+  const name = `${firstCharacters(title.replace(/[\\/:*?"<>|\x00-\x1f]+/g, ' ').trim(), 100) || 'Note'}.pdf`;
   try {
     const { path } = await ajax('/_desktop/print-to-pdf', { method: 'POST', json: { suggested_name: name }, timeout: DIALOG_TIMEOUT_MS });
     if (path) toast(`Exported the note to ${path}`);
