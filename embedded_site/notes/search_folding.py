@@ -1,7 +1,7 @@
 """What the word indexes fold beyond their tokenizer (docs/api.md, "Search"): unicode61 lower-cases
-and takes the accents off Latin letters, but leaves Arabic vowel marks (harakat), Hebrew points
-(niqqud), Greek accents, ё, ß and full-width Latin (ＡＢＣ) as they are, so that `كتب` missed
-`كَتَبَ` and `strasse` missed "Straße". fold() makes the text the indexes read (migration 0023
+and takes the accents off Latin letters, but leaves Arabic vowel marks (harakat) and an alef's
+hamza, Hebrew points (niqqud), Greek accents, ё, ß and full-width Latin (ＡＢＣ) as they are, so
+that `كتب` missed `كَتَبَ` and `strasse` missed "Straße". fold() makes the text the indexes read (migration 0023
 indexes a view of the notes through it, as the SQL function FOLD_FUNCTION) and each searched word
 alike. Turkish ı and i stay two letters, as Turkish has them; so do й and и.
 
@@ -29,6 +29,7 @@ def folds() -> dict[int, str]:
         bare = "".join(c for c in unicodedata.normalize("NFD", letter) if not unicodedata.combining(c))
         if letter.isalpha() and bare != letter and bare.isalpha():
             table[point] = bare
+    table.update(dict.fromkeys(map(ord, "أإآٱ"), "ا"))  # Arabic alef with hamza, madda or wasla: often typed bare
     table.update({ord("ё"): "е", ord("Ё"): "Е", ord("ß"): "ss", ord("ẞ"): "SS"})
     table.update({point: chr(point - 0xFEE0) for point in range(0xFF01, 0xFF5F)})  # full-width ASCII
     return table

@@ -37,6 +37,7 @@ FOLDED_SEARCHES = [
     ("كَتَبَ الوَلَدُ الدَّرْسَ", "كتب", "<mark>كَتَبَ</mark> الوَلَدُ الدَّرْسَ"),  # Arabic harakat
     ("الدرس الأول", "الدَّرْسُ", "<mark>الدرس</mark> الأول"),  # and the other way round
     ("بسم الله الرحمـــن", "الرحمن", "بسم الله <mark>الرحمـــن</mark>"),  # a tatweel's stretch
+    ("إسلام وأمن", "اسلام وامن", "<mark>إسلام</mark> <mark>وأمن</mark>"),  # alef typed without its hamza
     ("שָׁלוֹם עוֹלָם", "שלום", "<mark>שָׁלוֹם</mark> עוֹלָם"),  # Hebrew niqqud
     ("Καλημέρα κόσμε", "καλημερα", "<mark>Καλημέρα</mark> κόσμε"),  # Greek accents
     ("Ёлка и ёж", "елка", "<mark>Ёлка</mark> и ёж"),  # Russian ё
