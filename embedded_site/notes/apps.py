@@ -1,4 +1,13 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+
+def add_search_fold(connection, **kwargs):
+    """The word indexes' triggers and views fold the text with this function (migration 0023)."""
+    if connection.vendor == "sqlite":
+        from embedded_site.notes.search_folding import FOLD_FUNCTION, fold
+
+        connection.connection.create_function(FOLD_FUNCTION, 1, fold, deterministic=True)
 
 
 class NotesConfig(AppConfig):
@@ -9,6 +18,7 @@ class NotesConfig(AppConfig):
         from django_desktop_shell.signals import database_ready
 
         database_ready.connect(self.tidy_at_start, dispatch_uid="notes-tidy-at-start")
+        connection_created.connect(add_search_fold, dispatch_uid="notes-search-fold")
 
     @staticmethod
     def tidy_at_start(**kwargs):

@@ -76,7 +76,7 @@ FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
 # An attachment in the block list Obsidian rewrites the export's `attachments` as.
 EXPORTED_ATTACHMENT = re.compile(r"^\s*- name: *(.+?) *\n\s+file: *(.+?) *$", re.MULTILINE)
 # Not `&#38;`, `##`, a path's or URL's `/#`, nor a link to a heading of the note, `[[#Heading]]`.
-INLINE_TAG = re.compile(r"(?<![\w&#/\[])#([^\W\d][\w/-]*)")
+INLINE_TAG = re.compile(r"(?<![\w&#/\[])#([^\W\d][^\s#]*)")
 # `[text](target)` and `![alt](target)`, the target maybe in <>, maybe with a "title" after it.
 MARKDOWN_LINK = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s<>]+)>?(?:\s+[\"'(][^)\n]*)?\)")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -941,7 +941,17 @@ def as_list(value) -> list[str]:
 
 def inline_tags(body: str) -> list[str]:
     """Obsidian's `#tag` in the text (not in code, not a heading's `# `)."""
-    return INLINE_TAG.findall(without_code(body)) if "#" in body else []
+    return [tag_characters(tag) for tag in INLINE_TAG.findall(without_code(body))] if "#" in body else []
+
+
+def tag_characters(text: str) -> str:
+    """The start of `text` that a tag holds: letters, digits, `_`, `-`, `/`, and the marks that
+    go with the letters (a Devanagari or Thai vowel sign, a virama, an Arabic haraka), which
+    Python's \\w leaves out, so that `#टैग` is the tag टैग, not ट."""
+    for index, character in enumerate(text):
+        if not (character.isalnum() or character in "_/-" or unicodedata.category(character).startswith("M")):
+            return text[:index]
+    return text
 
 
 def front_date(value) -> datetime | None:

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from urllib.parse import quote
 
+from embedded_site.notes.whole_characters import whole_characters_start
+
 FENCE = "---"
 FRONT_MATTER_KEYS = ("title", "tags", "pinned", "uid", "created", "updated")
 ATTACHMENTS_KEY = "attachments"
@@ -176,11 +178,13 @@ def portable_name(name: str) -> str:
     """`name` as a file name that every common file system accepts, "" if nothing is left of it:
     a forbidden character is "_", leading and trailing spaces and dots go (a leading dot hides a
     file), a device name gets "_" before it, and a long name is cut before its extension to
-    MAX_NAME_BYTES of UTF-8, on a character boundary."""
+    MAX_NAME_BYTES of UTF-8, between whole characters as they are seen (never a flag's first
+    letter, an emoji without its skin tone or a letter without its vowel sign)."""
     name = FORBIDDEN.sub("_", name).strip(" .")
     stem, extension = os.path.splitext(name)
     if len(extension.encode()) > MAX_NAME_BYTES // 2:
         stem, extension = name, ""
-    stem = stem.encode()[: MAX_NAME_BYTES - len(extension.encode())].decode(errors="ignore")
+    kept = stem.encode()[: MAX_NAME_BYTES - len(extension.encode())].decode(errors="ignore")
+    stem = stem[: whole_characters_start(stem, len(kept))]
     name = (stem.rstrip(" .") + extension).strip(" .")
     return "_" + name if WINDOWS_DEVICE.fullmatch(name) else name

@@ -38,6 +38,8 @@ from django.db.models.expressions import RawSQL
 
 from embedded_site.notes.models import Note, TagNoteCount
 from embedded_site.notes.search import BODY_WEIGHT, FTS_TABLE, TITLE_WEIGHT
+from embedded_site.notes.search_folding import fold, unfolded
+from embedded_site.notes.whole_characters import whole_characters_end, whole_characters_start
 from embedded_site.notes.tagging import normalise_tag
 
 WORD_INDEX = FTS_TABLE
@@ -46,7 +48,7 @@ TRIGRAM_VOCABULARY = "notes_note_trigram_vocab"
 # How many words FTS5's snippet() shows of the word index's matches (excerpt() makes the others').
 SNIPPET_WORDS = 12
 # What may follow a lone letter in a word of the word index, as its tokenizer folds words: a word
-# that goes on with another character (`aß`, `a中`) is not found by a search of its first letter.
+# that goes on with another character (`aж`, `a中`) is not found by a search of its first letter.
 LETTER_FOLLOWERS = string.ascii_lowercase + string.digits
 # A term shorter than a trigram is looked up as the trigrams that start with it; past this many,
 # it is too common to be worth it alone and matches the notes containing it by a scan instead.
@@ -238,11 +240,11 @@ def word_phrase(term: Term) -> str:
     LETTER_FOLLOWERS: the prefix of one character alone made FTS5 merge the lists of every word
     that starts with it first (`a`: 311 ms at a million notes, against 2 ms)."""
     if term.phrase:
-        return quoted(term.text)
+        return quoted(fold(term.text))
     letter = lone_letter(term)
     if letter:
         return "(" + " OR ".join([quoted(letter), *(quoted(letter + follower) + "*" for follower in LETTER_FOLLOWERS)]) + ")"
-    return quoted(term.text) + "*"
+    return quoted(fold(term.text)) + "*"
 
 
 def lone_letter(term: Term) -> str | None:
@@ -293,7 +295,7 @@ def expression(index: str, positive: list[Term], negative: list[Term]):
 
 
 def index_for(query: Query) -> str:
-    return TRIGRAM_INDEX if any(needs_trigrams(term.text) for term in query.searched) else WORD_INDEX
+    return TRIGRAM_INDEX if any(needs_trigrams(fold(term.text)) for term in query.searched) else WORD_INDEX
 
 
 def trigrams_starting_with(text: str) -> list[str] | None:
@@ -516,6 +518,7 @@ def ranked(
             cursor.execute(f"SELECT id, title, body FROM notes_note WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)
             snippets = excerpts(cursor.fetchall(), marked)
         elif ids and words_phrase:
+            unfold_highlights(cursor, ids, highlights)
             snippets = {note_id: highlights.excerpt(note_id) for note_id in ids}
         elif ids:
             markers = new_markers()
@@ -526,8 +529,34 @@ def ranked(
                 [*markers, SNIPPET_WORDS, match, min(ids), max(ids), *ids],
             )
             snippets = {note_id: marked_html(excerpt.rstrip(), markers) for note_id, excerpt in cursor.fetchall()}
+            highlights = Highlights()
+            folded = unfold_highlights(cursor, ids, highlights, (table, match))
+            snippets.update({note_id: highlights.excerpt(note_id) for note_id in folded})
     index = "trigram" if table == TRIGRAM_INDEX else "word"
     return Results(ids, total, snippets, index, total_exact=total_exact)
+
+
+def unfold_highlights(cursor, ids: list[int], highlights: Highlights, marking: tuple[str, str] | None = None) -> list[int]:
+    """The word indexes hold the notes' text folded (search_folding.py), and FTS5 marks the matches
+    in that: of the notes `ids` whose text folding changes, `highlights` gets their own text with
+    the same words marked, and their ids are returned. With `marking` (an index and a MATCH), their
+    matches are marked here first; else `highlights` has them."""
+    cursor.execute(f"SELECT id, title, body FROM notes_note WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)
+    originals = {note_id: (title, body) for note_id, title, body in cursor.fetchall()
+                 if fold(title) != title or fold(body) != body}
+    if originals and marking:
+        table, match = marking
+        start, end = highlights.markers
+        cursor.execute(
+            f"SELECT rowid, highlight({table}, 0, %s, %s), highlight({table}, 1, %s, %s) FROM {table} "
+            f"WHERE {table} MATCH %s AND rowid IN ({', '.join(['%s'] * len(originals))})",
+            [start, end, start, end, match, *originals],
+        )
+        highlights.texts.update({note_id: (title, body) for note_id, title, body in cursor.fetchall()})
+    for note_id, texts in originals.items():
+        highlights.texts[note_id] = tuple(unfolded(original, marked, highlights.markers)
+                                          for original, marked in zip(texts, highlights.texts[note_id]))
+    return list(originals)
 
 
 def best_first_of(scored: list[tuple[int, float]]) -> list[int]:
@@ -705,38 +734,3 @@ def excerpt(title: str, body: str, pattern: re.Pattern | None, context: int = 30
             parts += [escape(text[at:end]), "…" if end < len(text) else ""]
             return " ".join("".join(parts).split())
     return escape(" ".join(body[: whole_characters_end(body, 2 * context)].split()))
-
-
-SKIN_TONES = range(0x1F3FB, 0x1F400)
-EMOJI_TAGS = range(0xE0020, 0xE0080)  # a subdivision flag's letters (🏴 England)
-REGIONAL_INDICATORS = range(0x1F1E6, 0x1F200)  # a flag is two of them
-
-
-def continues_a_character(text: str, at: int) -> bool:
-    """Whether text[at] belongs to the character seen before it: a combining accent, a variation
-    selector or skin tone, what a zero-width joiner joins, a flag's second letter."""
-    if not 0 < at < len(text):
-        return False
-    point, before = ord(text[at]), text[at - 1]
-    if unicodedata.category(text[at]) in ("Mn", "Me", "Mc") or point in SKIN_TONES or point in EMOJI_TAGS:
-        return True
-    if text[at] == "\u200d" or before == "\u200d":
-        return True
-    if point in REGIONAL_INDICATORS:
-        letters = 0  # the regional indicators just before it: an odd number, and it closes a flag
-        while at - letters > 0 and ord(text[at - letters - 1]) in REGIONAL_INDICATORS:
-            letters += 1
-        return letters % 2 == 1
-    return False
-
-
-def whole_characters_start(text: str, at: int) -> int:
-    while continues_a_character(text, at):
-        at -= 1
-    return at
-
-
-def whole_characters_end(text: str, at: int) -> int:
-    while continues_a_character(text, at):
-        at += 1
-    return at

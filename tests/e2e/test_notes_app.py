@@ -95,6 +95,8 @@ def test_the_editor_counts_the_words_of_the_note(app, live_app):
     app.locator("#noteBody").press("End")
     app.keyboard.type(" 会議")  # a word for each character, as Obsidian counts them
     expect(app.locator("#wordCount")).to_have_text("5 words")
+    app.keyboard.type(" แมวกินปลา")  # Thai, "the cat eats fish": three words, not one
+    expect(app.locator("#wordCount")).to_have_text("8 words")
     app.locator(".note-item", has_text="One").click()
     expect(app.locator("#wordCount")).to_have_text("1 word")
 

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_notes_app import app, create_note_in_page  # noqa: F401 (app is a fixture)
+from tests.e2e.test_right_to_left import ARABIC_TEXT, ARABIC_TITLE, TEXT_GAPS, assert_right_then_left
 
 pytestmark = pytest.mark.browser
 RECORD_PRINTS = ("window.prints = []; window.print = () => { window.prints.push(document.getElementById('printView').innerText);"
@@ -30,6 +31,19 @@ def test_print_and_export_as_pdf_print_the_rendered_note_alone(app):
     expect(app.locator("#printView strong")).to_have_text("apples")
     app.emulate_media(media="screen")
     expect(app.locator("#printView")).to_be_hidden()
+
+
+def test_a_note_in_arabic_prints_right_to_left_and_its_latin_lines_left_to_right(app):
+    """Printed (and exported as PDF), every line sat against the left edge, the Arabic title too."""
+    app.evaluate(RECORD_PRINTS)
+    create_note_in_page(app, ARABIC_TITLE, f"{ARABIC_TEXT}\n\nMeeting at 9")
+    app.keyboard.press("Control+p")
+    expect(app.locator("body")).to_have_attribute("data-prints", "1")
+    app.emulate_media(media="print")
+    expect(app.locator("#printView")).to_be_visible()
+    title, arabic, latin = app.locator("#printView :is(h1, p)").evaluate_all(TEXT_GAPS)
+    assert_right_then_left([title, latin])
+    assert_right_then_left([arabic, latin])
 
 
 def test_print_with_no_note_open_says_so(app):

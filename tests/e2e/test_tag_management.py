@@ -112,6 +112,14 @@ def test_the_tags_are_one_tab_stop_walked_with_the_arrow_keys(app, live_app):
     expect(app.locator("#tagName")).to_have_value("beta")
 
 
+def test_the_tags_are_in_the_order_of_the_persons_language_numbers_by_value(app, live_app):
+    """By code point, "äpfel" and "école" came after "zucker", and "trip 10" before "trip 9"."""
+    for tag in ["zucker", "äpfel", "trip 10", "école", "trip 9", "obst"]:
+        api(live_app, "POST", "/api/notes/", {"title": tag, "body": "x", "tags": [tag]})
+    app.reload()
+    expect(app.locator(".tag-name")).to_have_text(["äpfel", "école", "obst", "trip 9", "trip 10", "zucker"])
+
+
 def test_a_long_tag_name_is_cut_short_in_the_sidebar_and_its_count_stays(app, live_app):
     long_name = "quarterly-planning-and-budget-review"
     api(live_app, "POST", "/api/notes/", {"title": "Plan", "body": "Draft", "tags": [long_name]})

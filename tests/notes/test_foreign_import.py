@@ -76,6 +76,14 @@ def test_a_vault_folder_becomes_notes_with_titles_tags_and_dates(tmp_path):
     ]
 
 
+def test_inline_tags_in_any_script_keep_their_vowel_signs_and_marks(tmp_path):
+    """Python's \\w leaves out combining marks: #टैग was the tag ट, #สวัสดี the tag ส."""
+    (tmp_path / "vault").mkdir()
+    (tmp_path / "vault" / "नोट.md").write_text("#टैग #สวัสดี #كَلِمَة, #日本語。#work/sub-tag.")
+    [record] = read_markdown_source(tmp_path / "vault").records
+    assert (record["title"], record["tags"]) == ("नोट", ["टैग", "สวัสดี", "كَلِمَة", "日本語", "work/sub-tag"])
+
+
 DAILY_NOTE = """# Monday standup
 See [[plan]], [[Plan#Goals|the goals]] and [[Projects/plan]]; not `[[plan]]` in code.
 ![[diagram.png]] and [the brief](../Files/brief%20v2.pdf "the brief"), [a site](https://example.com/a.png),

@@ -32,6 +32,51 @@ def test_search_ignores_case_and_accents(api, make_note):
     assert titles(api.get("/api/notes/", {"q": "CAFE creme"})) == ["Café crème"]
 
 
+# What a person of each language types for a word written with its marks, or the other way round.
+FOLDED_SEARCHES = [
+    ("كَتَبَ الوَلَدُ الدَّرْسَ", "كتب", "<mark>كَتَبَ</mark> الوَلَدُ الدَّرْسَ"),  # Arabic harakat
+    ("الدرس الأول", "الدَّرْسُ", "<mark>الدرس</mark> الأول"),  # and the other way round
+    ("بسم الله الرحمـــن", "الرحمن", "بسم الله <mark>الرحمـــن</mark>"),  # a tatweel's stretch
+    ("إسلام وأمن", "اسلام وامن", "<mark>إسلام</mark> <mark>وأمن</mark>"),  # alef typed without its hamza
+    ("שָׁלוֹם עוֹלָם", "שלום", "<mark>שָׁלוֹם</mark> עוֹלָם"),  # Hebrew niqqud
+    ("Καλημέρα κόσμε", "καλημερα", "<mark>Καλημέρα</mark> κόσμε"),  # Greek accents
+    ("Ёлка и ёж", "елка", "<mark>Ёлка</mark> и ёж"),  # Russian ё
+    ("Die Straße ist groß", "strasse", "Die <mark>Straße</mark> ist groß"),  # German ß
+    ("Die Strasse", "Straße", "Die <mark>Strasse</mark>"),
+    ("型番 ＡＢＣ１２３ を注文", "abc123", "型番 <mark>ＡＢＣ１２３</mark> を注文"),  # full-width Latin
+    ("order abc123", "ＡＢＣ", "order <mark>abc123</mark>"),
+    ("नमस्ते दुनिया", "नमस्ते", "<mark>नमस्ते</mark> दुनिया"),  # a virama does not cut a Hindi word in two
+]
+
+
+@pytest.mark.desktop  # the word indexes' folding (migration 0023); PostgreSQL folds accents alone (docs/server.md)
+@pytest.mark.parametrize("body, query, snippet", FOLDED_SEARCHES)
+def test_search_folds_the_marks_a_language_may_leave_out_and_marks_the_notes_own_letters(api, make_note, body, query, snippet):
+    make_note(title="Note", body=body)
+    make_note(title="Other", body="nothing of the kind")
+    found = api.get("/api/notes/", {"q": query}).json()
+    assert found["index"] == "word" and [note["snippet"] for note in found["notes"]] == [snippet]
+    check_search_index()
+
+
+@pytest.mark.desktop
+def test_folded_words_are_found_in_titles_among_the_pinned_notes_and_as_phrases(api, make_note):
+    make_note(title="Straße der Einheit", body="Karte", pinned=True)
+    make_note(title="Plain", body="كَتَبَ الوَلَدُ الدَّرْسَ في المدرسة")
+    assert titles(api.get("/api/notes/", {"q": "is:pinned strasse"})) == ["Straße der Einheit"]
+    phrase = api.get("/api/notes/", {"q": '"كتب الولد"'}).json()
+    assert [note["snippet"] for note in phrase["notes"]] == ["<mark>كَتَبَ الوَلَدُ</mark> الدَّرْسَ في المدرسة"]
+    assert titles(api.get("/api/notes/", {"q": "-كتب"})) == ["Straße der Einheit"]
+
+
+@pytest.mark.desktop
+def test_turkish_dotless_i_and_russian_short_i_stay_letters_of_their_own(api, make_note):
+    make_note(title="ılık", body="йод")
+    assert titles(api.get("/api/notes/", {"q": "ilik"})) == []
+    assert titles(api.get("/api/notes/", {"q": "иод"})) == []
+    assert titles(api.get("/api/notes/", {"q": "ılık йод"})) == ["ılık"]
+
+
 def test_a_title_match_ranks_before_body_matches(api, make_note):
     make_note(title="Shopping", body="zebra zebra zebra zebra, and another zebra")
     make_note(title="Zebra", body="Notes about stripes and a long walk through the savannah.")

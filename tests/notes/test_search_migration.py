@@ -80,3 +80,15 @@ def test_notes_trashed_before_the_trash_index_are_listed_from_it_in_the_lists_or
             "ORDER BY pinned DESC, updated DESC, id DESC LIMIT 50"
         )
         assert "USING INDEX notes_trashed" in " ".join(row[3] for row in cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notes_written_before_the_folded_indexes_are_found_without_their_marks_after_them(api, make_note):
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("notes")
+    make_note(title="Straße", body="كَتَبَ الوَلَدُ", pinned=True)
+    migrate([("notes", "0022_discardedfile")])
+    assert api.get("/api/notes/", {"q": "كتب"}).json()["total"] == 0
+    migrate(latest)
+    check_search_index()
+    for query in ("كتب", "strasse", "is:pinned strasse"):
+        assert [note["title"] for note in api.get("/api/notes/", {"q": query}).json()["notes"]] == ["Straße"], query

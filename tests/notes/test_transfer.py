@@ -143,6 +143,12 @@ def test_a_markdown_export_imported_elsewhere_leaves_an_edit_made_there_before_t
         ("...", "Untitled.md"),
         ("日本の旅" * 20, "日本の旅" * 16 + "日本.md"),  # 200 bytes: 66 characters of 3 bytes
         ("a" * 199 + "é", "a" * 199 + ".md"),  # é would end at byte 201
+        # Cut between whole characters: not a flag's first letter, an emoji without its skin tone,
+        # a Devanagari letter without its vowel sign, an Arabic one without its haraka.
+        ("a" * 196 + "🇩🇪", "a" * 196 + ".md"),
+        ("a" * 196 + "👍🏽", "a" * 196 + ".md"),
+        ("a" * 197 + "ते", "a" * 197 + ".md"),
+        ("a" * 198 + "كَ", "a" * 198 + ".md"),
     ],
 )
 def test_a_markdown_file_is_named_after_its_title_as_every_file_system_accepts_it(api, make_note, title, file_name):

@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from hypothesis import HealthCheck, settings
 
+from embedded_site.notes.search_folding import FOLD_FUNCTION, fold
 from tests.conftest import launcher_command
 
 # `make test` runs the short profile, derandomized so that a run is repeatable; `make fuzz` the
@@ -193,6 +194,7 @@ def notedesk(tmp_path):
 def integrity_problems(database: Path) -> list[str]:
     """What SQLite finds wrong with the file, the FTS index and the foreign keys; [] if nothing."""
     connection = sqlite3.connect(database, timeout=10)
+    connection.create_function(FOLD_FUNCTION, 1, fold, deterministic=True)  # the indexes' content views use it
     try:
         problems = [row[0] for row in connection.execute("PRAGMA integrity_check") if row[0] != "ok"]
         problems += [f"foreign key: {row}" for row in connection.execute("PRAGMA foreign_key_check")]

@@ -25,6 +25,7 @@ def test_export_note_as_pdf_writes_the_rendered_note_and_print_opens_the_print_d
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "save dialog: Weekend.pdf ['PDF document (*.pdf)']" in result.stdout
+    assert f"save dialog: {'a' * 99}🇩🇪.pdf ['PDF document (*.pdf)']" in result.stdout  # 100 characters as seen
     assert "print dialog: opened and closed" in result.stdout
     assert chosen.read_bytes().startswith(b"%PDF-")
     text = subprocess.run(["pdftotext", "-layout", str(chosen), "-"], capture_output=True, text=True, check=True).stdout

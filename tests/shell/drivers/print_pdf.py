@@ -6,6 +6,7 @@ is the real one: the check waits for it, takes a screenshot and closes it.
 Usage: print_pdf.py DATA_DIR CHOSEN_PDF SHOTS_DIR
 """
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -19,12 +20,14 @@ from tests.shell.drivers.menu_clicks_support import screenshot, wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
 data_dir, chosen, shots = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+LONG_TITLE = "a" * 99 + "🇩🇪 and more"
+LONG_TITLE_PDF = str(Path(chosen).with_name("long-title.pdf"))
 BODY = "# Trip plan\\n\\nPack the **tent** and the `stove`.\\n\\n- Day one: the lake\\n- Day two: the ridge\\n"
 
 
 def os_dialog_answer(kind, suggested_name, file_types):
     print(f"save dialog: {suggested_name} {list(file_types)}", flush=True)
-    return chosen
+    return chosen if suggested_name == "Weekend.pdf" else LONG_TITLE_PDF
 
 
 os_dialogs.substitute(os_dialog_answer)
@@ -54,6 +57,15 @@ def print_from_the_menu(window, origin):
     gtk_menus.xdotool("key", "Escape")
     wait_until(lambda: not window_named("^Print$"), "the print dialog to close")
     print("print dialog: opened and closed", flush=True)
+
+    # A title longer than a file name takes is cut between whole characters, never inside a flag.
+    window.run_js(f"document.getElementById('noteTitle').value = {json.dumps(LONG_TITLE)};"
+                  "document.getElementById('noteTitle').dispatchEvent(new Event('input'));")
+    wait_for(window, "document.getElementById('saveState').dataset.state", "saved", "the long title saved")
+    window.run_js("document.querySelectorAll('.toast').forEach((toast) => toast.remove())")
+    gtk_menus.click(window.uid, "File", "Export note as PDF…")
+    wait_for(window, f"[...document.querySelectorAll('.toast')].some((toast) => toast.textContent === 'Exported the note to {LONG_TITLE_PDF}')",
+             True, "the second export's toast")
 
 
 sys.exit(launcher.main(ROOT, ["--self-test", "--data-dir", str(data_dir)]))

@@ -19,6 +19,13 @@ import { TitleCompletion } from './title_completion.js';
 const COUNT_DELAY_MS = 400;
 const SAVE_PROBLEMS = new Set(['tagsRefused', 'offline', 'retrying', 'conflict', 'trashed', 'error']);
 const WORD = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]|[^\s\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]+/gu;
+// Thai, Lao, Khmer and Burmese are written without spaces between words either, but a character
+// is not a word there: the words of such a stretch are the ones the language's dictionary finds.
+const UNSPACED = /[\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]+/u;
+const dictionaryWords = new Intl.Segmenter(undefined, { granularity: 'word' });
+const wordsIn = (stretch) => (UNSPACED.test(stretch)
+  ? [...dictionaryWords.segment(stretch)].filter((segment) => segment.isWordLike).length
+  : 1);
 
 const $ = (id) => document.getElementById(id);
 
@@ -345,10 +352,11 @@ export class Editor extends EventTarget {
   }
 
   // How long the text is, in words as Obsidian counts them (each Chinese or Japanese character
-  // one), once typing pauses. Its text node's data changes, as the save state's does (below).
+  // one; Thai and the like as their dictionary cuts them), once typing pauses. Its text node's
+  // data changes, as the save state's does (below).
   countWords() {
     clearTimeout(this.countTimer);
-    const words = $('noteBody').value.match(WORD)?.length ?? 0;
+    const words = ($('noteBody').value.match(WORD) ?? []).reduce((sum, stretch) => sum + wordsIn(stretch), 0);
     const text = words === 1 ? '1 word' : `${words.toLocaleString()} words`;
     const shown = $('wordCount').firstChild;
     if (shown) shown.data = text;

@@ -5,6 +5,8 @@
 // Shift+Enter is a plain line break. Each is one edit that Undo takes back. Escape leaves the
 // field (for the list of notes; Tab moves on from there), as everywhere in the app; in a note in
 // the trash, which cannot be edited, Tab moves on as usual.
+import { composing } from './composition.js';
+
 const LIST_ITEM = /^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/;
 // A list item's start: its indent, its bullet or number and the number's delimiter, the space
 // after it, a to-do's box.
@@ -16,7 +18,7 @@ const OUTDENT = /^(?:\t| {1,4})/;  // a tab, or up to four spaces typed or paste
 export function indentWithTab(textarea) {
   textarea.addEventListener('keydown', (event) => {
     // Not a key the title completion took (Tab there accepts a title), nor Ctrl+Tab and the like.
-    if (event.key !== 'Tab' || event.defaultPrevented || event.isComposing || textarea.readOnly) return;
+    if (event.key !== 'Tab' || event.defaultPrevented || composing(event) || textarea.readOnly) return;
     if (event.ctrlKey || event.altKey || event.metaKey) return;
     event.preventDefault();
     const { value, selectionStart: start, selectionEnd: end } = textarea;
@@ -40,7 +42,7 @@ export function indentWithTab(textarea) {
 export function continueListsOnEnter(textarea) {
   textarea.addEventListener('keydown', (event) => {
     // Not Enter the title completion took (it puts a title in), nor Shift+Enter and the like.
-    if (event.key !== 'Enter' || event.defaultPrevented || event.isComposing || textarea.readOnly) return;
+    if (event.key !== 'Enter' || event.defaultPrevented || composing(event) || textarea.readOnly) return;
     if (event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) return;
     const { value, selectionStart: caret, selectionEnd } = textarea;
     if (caret !== selectionEnd) return;
@@ -67,7 +69,7 @@ export function continueListsOnEnter(textarea) {
 // takes back.
 export function emphasisOnKeys(textarea) {
   textarea.addEventListener('keydown', (event) => {
-    if (event.defaultPrevented || event.isComposing || textarea.readOnly) return;
+    if (event.defaultPrevented || composing(event) || textarea.readOnly) return;
     if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
     if (event.key.toLowerCase() === 'k') {
       event.preventDefault();

@@ -31,7 +31,7 @@ const rowKey = (note) => `${note.id}:${note.version}:${note.snippet ?? ''}`;
 // accent stay with theirs (slice() cut 👍🏿 into 👍 and half of the skin tone's code).
 const characters = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 // The segments are read one by one up to `count`: a row of a note of megabytes segments 200 of them.
-function firstCharacters(text, count) {
+export function firstCharacters(text, count) {
   let end = 0;
   for (const { index, segment } of characters.segment(text)) {
     if (count-- === 0) break;

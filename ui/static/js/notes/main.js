@@ -7,8 +7,9 @@ import {
 import { flushDrafts, pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
 import { closeSidebar, handFocusOn, setUpLayout, showPane } from './layout.js';
-import { countText, markSelected, notesCount, noteTitle, setUpList, showNotes } from './list.js';
+import { countText, firstCharacters, markSelected, notesCount, noteTitle, setUpList, showNotes } from './list.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
+import { composing } from './composition.js';
 import { setUpSearchHelp } from './search_help.js';
 import { setUpSyncPanel } from './sync_panel.js';
 import { editTag, setUpTagEditor } from './tag_editor.js';
@@ -20,6 +21,10 @@ const SEARCH_DELAY_MS = 200;
 const DIALOG_TIMEOUT_MS = 30 * 60 * 1000;  // a request waits while the person uses a native dialog
 const $ = (id) => document.getElementById(id);
 const inWindow = () => document.body.dataset.nativeDialogs === 'true';
+
+// The tags in the order of the person's language, numbers by value (the API's order is by code
+// point, which put "äpfel" and "école" after "zucker", and "tag 10" before "tag 9").
+const byName = new Intl.Collator(undefined, { numeric: true }).compare;
 
 const state = { view: 'all', tag: null, query: '', listedQuery: '', notes: [], total: 0, totalExact: true, trashTotal: 0, selectedId: null };
 const savers = new Map();  // note id (or draft uid, before the first save) → NoteSaver
@@ -148,7 +153,7 @@ function showTags(tags) {
   $('tagsHeading').hidden = !tags.length;
   const focused = $('tagList').contains(document.activeElement) ? document.activeElement : null;
   const focusedTag = focused?.closest('.tag-item').querySelector('.tag-button').firstChild.textContent;
-  $('tagList').replaceChildren(...tags.map(({ name, count }) => {
+  $('tagList').replaceChildren(...[...tags].sort((a, b) => byName(a.name, b.name)).map(({ name, count }) => {
     const button = Object.assign(document.createElement('button'), { type: 'button', className: 'tag-button' });
     button.append(
       Object.assign(document.createElement('span'), { className: 'tag-name', textContent: name, title: name }),
@@ -428,6 +433,7 @@ async function moveSelection(step) {
 }
 
 function onKey(event) {
+  if (composing(event)) return;  // the input method's key, not the app's (composition.js)
   const ctrl = event.ctrlKey || event.metaKey;
   if (ctrl && event.key.toLowerCase() === 'n') { event.preventDefault(); newNote(); }
   else if (ctrl && event.key.toLowerCase() === 'f') { event.preventDefault(); focusSearch(); }
@@ -522,7 +528,7 @@ async function exportPdf() {
   const title = await preparePrint();
   if (!title) return;
   if (!inWindow()) { window.print(); return; }
-  const name = `${title.replace(/[\\/:*?"<>|\x00-\x1f]+/g, ' ').trim().slice(0, 100) || 'Note'}.pdf`;
+  const name = `${firstCharacters(title.replace(/[\\/:*?"<>|\x00-\x1f]+/g, ' ').trim(), 100) || 'Note'}.pdf`;
   try {
     const { path } = await ajax('/_desktop/print-to-pdf', { method: 'POST', json: { suggested_name: name }, timeout: DIALOG_TIMEOUT_MS });
     if (path) toast(`Exported the note to ${path}`);

@@ -1,5 +1,7 @@
 // The "?" beside the search field: a popover on the search operators. Escape, a second click, a
 // click elsewhere or the focus moved elsewhere closes it.
+import { composing } from './composition.js';
+
 const $ = (id) => document.getElementById(id);
 
 export function setUpSearchHelp() {
@@ -20,7 +22,7 @@ export function setUpSearchHelp() {
     });
   }
   document.addEventListener('keydown', (event) => {
-    if (event.key !== 'Escape' || help.hidden) return;
+    if (event.key !== 'Escape' || help.hidden || composing(event)) return;
     event.stopImmediatePropagation();  // not the app's Escape as well
     show(false);
     toggle.focus();

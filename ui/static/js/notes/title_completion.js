@@ -3,6 +3,7 @@
 // Obsidian, the headings of that note (`[[Title#`), or of this one (`[[#`): `[[Title#Heading]]`.
 import { completeTitles, getNote } from './api.js';
 import { caretPoint } from './caret_point.js';
+import { composing } from './composition.js';
 import { notesCount } from './list.js';
 
 const DELAY_MS = 60;
@@ -155,7 +156,7 @@ export class TitleCompletion {
   }
 
   onKey(event) {
-    if (!this.open) return;
+    if (!this.open || composing(event)) return;
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       if (!this.options.length) return;
       event.preventDefault();
