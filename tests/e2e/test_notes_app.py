@@ -99,6 +99,19 @@ def test_the_editor_counts_the_words_of_the_note(app, live_app):
     expect(app.locator("#wordCount")).to_have_text("1 word")
 
 
+def test_the_editor_counts_the_words_selected_as_a_writer_counts_a_passage(app, live_app):
+    create_note_in_page(app, "Chapter", "She left at dawn. The road was long and the rain did not stop.")
+    expect(app.locator("#wordCount")).to_have_text("14 words")
+    app.locator("#noteBody").press("End")
+    for _ in range(len("the rain did not stop.")):
+        app.keyboard.press("Shift+ArrowLeft")
+    expect(app.locator("#wordCount")).to_have_text("5 of 14 words selected")
+    app.keyboard.press("Control+a")
+    expect(app.locator("#wordCount")).to_have_text("14 of 14 words selected")
+    app.keyboard.press("ArrowRight")  # the selection gone: the note's count again
+    expect(app.locator("#wordCount")).to_have_text("14 words")
+
+
 def test_search_finds_notes_and_marks_the_match(app):
     create_note_in_page(app, "Zebra facts", "Stripes are unique")
     create_note_in_page(app, "Shopping", "Buy a zebra-print umbrella")

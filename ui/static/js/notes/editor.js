@@ -21,6 +21,7 @@ const SAVE_PROBLEMS = new Set(['tagsRefused', 'offline', 'retrying', 'conflict',
 const WORD = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]|[^\s\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]+/gu;
 
 const $ = (id) => document.getElementById(id);
+const countOf = (text) => text.match(WORD)?.length ?? 0;
 
 // Titles as links match them (models.title_key: case and runs of spaces do not matter).
 const titleKey = (title) => title.split(/\s+/).filter(Boolean).join(' ').toLowerCase();
@@ -59,6 +60,9 @@ export class Editor extends EventTarget {
       this.changeBody(this.saver, $('noteBody').value, $('noteBody').selectionEnd);
       clearTimeout(this.countTimer);
       this.countTimer = setTimeout(() => this.countWords(), COUNT_DELAY_MS);
+    });
+    document.addEventListener('selectionchange', () => {
+      if (document.activeElement === $('noteBody') && this.saver) this.showWordCount();
     });
     $('noteBody').addEventListener('paste', (event) => {
       const { files, types } = event.clipboardData;
@@ -345,11 +349,21 @@ export class Editor extends EventTarget {
   }
 
   // How long the text is, in words as Obsidian counts them (each Chinese or Japanese character
-  // one), once typing pauses. Its text node's data changes, as the save state's does (below).
+  // one), once typing pauses; with text selected, how many of them are selected.
   countWords() {
     clearTimeout(this.countTimer);
-    const words = $('noteBody').value.match(WORD)?.length ?? 0;
-    const text = words === 1 ? '1 word' : `${words.toLocaleString()} words`;
+    this.words = countOf($('noteBody').value);
+    this.showWordCount();
+  }
+
+  // At each change of the selection the selection alone is counted: the whole text was, at the
+  // last pause in the typing (a writer's draft is a million characters).
+  showWordCount() {
+    const field = $('noteBody');
+    const total = this.words === 1 ? '1 word' : `${this.words.toLocaleString()} words`;
+    const text = field.selectionStart === field.selectionEnd ? total
+      : `${countOf(field.value.slice(field.selectionStart, field.selectionEnd)).toLocaleString()} of ${total} selected`;
+    // Its text node's data changes, as the save state's does (below).
     const shown = $('wordCount').firstChild;
     if (shown) shown.data = text;
     else $('wordCount').textContent = text;
