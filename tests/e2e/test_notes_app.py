@@ -482,3 +482,23 @@ def test_a_note_with_a_title_only_says_so_in_the_list(page, live_app):
     api(live_app, "POST", "/api/notes/", {"title": "Groceries", "body": "Milk"})
     page.goto(live_app.launch_url("/"))
     expect(page.locator(".note-item-excerpt")).to_have_text(["Milk", "No additional text"])
+
+
+def test_a_note_opened_again_shows_its_text_where_it_was_left_the_caret_there(app, live_app):
+    chapter = "".join(f"Line {number} of the chapter, and a little more to it.\n" for number in range(400))
+    api(live_app, "POST", "/api/notes/", {"title": "Notes", "body": "Short"})
+    api(live_app, "POST", "/api/notes/", {"title": "Chapter", "body": chapter})
+    app.reload()
+    app.locator(".note-item", has_text="Chapter").click()
+    at = chapter.index("Line 250 ")
+    body = app.locator("#noteBody")
+    body.evaluate("(field, at) => { field.focus(); field.setSelectionRange(at, at + 4); field.scrollTop = 5000; }", at)
+    left_at = body.evaluate("field => field.scrollTop")
+    assert left_at > 0
+
+    app.locator(".note-item", has_text="Notes").click()
+    expect(app.locator("#noteTitle")).to_have_value("Notes")
+    assert body.evaluate("field => [field.selectionStart, field.scrollTop]") == [0, 0]
+    app.locator(".note-item", has_text="Chapter").click()
+    expect(app.locator("#noteTitle")).to_have_value("Chapter")
+    assert body.evaluate("field => [field.selectionStart, field.selectionEnd, field.scrollTop]") == [at, at + 4, left_at]

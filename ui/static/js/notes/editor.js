@@ -47,6 +47,7 @@ export class Editor extends EventTarget {
     this.readOnly = false;
     this.attachments = [];
     this.marks = new Set();  // where references to files on their way will go (markCaret)
+    this.places = new Map();  // saver key → where its text was left: the selection and the scroll
     this.onSaverState = () => this.showState();
     this.onSaverSaved = (event) => {
       this.showTags();
@@ -216,6 +217,8 @@ export class Editor extends EventTarget {
   leave(next = null) {
     const left = this.saver;
     if (!left || left === next) return;
+    const body = $('noteBody');
+    this.places.set(left.key, { selection: [body.selectionStart, body.selectionEnd], scrollTop: body.scrollTop });
     left.removeEventListener('state', this.onSaverState);
     left.removeEventListener('saved', this.onSaverSaved);
     if (document.activeElement === $('noteTags')) this.changeTags();
@@ -246,6 +249,16 @@ export class Editor extends EventTarget {
     this.showState();
     this.showAttachments();
     if (switching && match) this.showMatch(match);
+    else if (switching) this.showPlace(saver);
+  }
+
+  // A note opened again shows its text where it was left, the caret there, as in a writer's
+  // editor (a chapter's end, 20,000 words down, was shown from its top).
+  showPlace(saver) {
+    const body = $('noteBody');
+    const { selection, scrollTop } = this.places.get(saver.key) ?? { selection: [0, 0], scrollTop: 0 };
+    body.setSelectionRange(...selection);
+    body.scrollTop = scrollTop;
   }
 
   // The first place the text has what the search matched: selected, and scrolled to a third of the
