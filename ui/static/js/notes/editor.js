@@ -8,6 +8,7 @@ import {
 import { Backlinks } from './backlinks.js';
 import { caretPoint } from './caret_point.js';
 import { showConflictVersions } from './conflict_view.js';
+import { FindBar } from './find.js';
 import { HistoryPanel, formatSize } from './history.js';
 import { continueListsOnEnter, emphasisOnKeys, indentWithTab } from './indent.js';
 import { handFocusOn } from './layout.js';
@@ -103,6 +104,7 @@ export class Editor extends EventTarget {
     });
     $('togglePreview').addEventListener('click', () => this.togglePreview());
     this.history = new HistoryPanel(this);
+    this.findBar = new FindBar($('noteBody'));
     this.completion = new TitleCompletion($('noteBody'), $('titleCompletions'));
     indentWithTab($('noteBody'));  // after the completion, whose Tab and Enter come first
     continueListsOnEnter($('noteBody'));
@@ -242,6 +244,7 @@ export class Editor extends EventTarget {
     for (const id of ['restoreNote', 'purgeNote']) $(id).hidden = !readOnly;
     this.setPreview(false);
     this.setHistory(false);
+    if (switching) this.findBar.hide();
     this.completion.close();
     this.titleAtFocus = document.activeElement === $('noteTitle') ? { saver, title: saver.draft.fields.title } : null;
     this.showBacklinks();
@@ -380,6 +383,15 @@ export class Editor extends EventTarget {
     const shown = $('wordCount').firstChild;
     if (shown) shown.data = text;
     else $('wordCount').textContent = text;
+  }
+
+  // Find (and replace) in the text, shown in place of the preview or the history; a note in the
+  // trash is only searched.
+  findInNote({ replace = false } = {}) {
+    this.setPreview(false);
+    this.setHistory(false);
+    this.findBar.show({ replace: replace && !this.readOnly });
+    if (this.readOnly) $('replaceRow').hidden = true;
   }
 
   // Not while it is typed in: the text would be rewritten under the caret.
