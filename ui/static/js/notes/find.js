@@ -2,6 +2,8 @@
 // has it: the matches counted, Enter and Shift+Enter (F3, Shift+F3) to the next and the one
 // before, each selected in the text; Replace and Replace all are edits that Undo takes back.
 // Case does not matter, as in the search of the notes.
+import { handFocusOn } from './layout.js';
+
 const $ = (id) => document.getElementById(id);
 
 export class FindBar {
@@ -34,10 +36,11 @@ export class FindBar {
 
   close() {
     this.hide();
-    this.field.focus();  // the last match found stays selected
+    this.field.focus();  // the last match found stays selected (from a button of the bar, too)
   }
 
   hide() {
+    handFocusOn($('findBar'), this.field);
     $('findBar').hidden = true;
   }
 
