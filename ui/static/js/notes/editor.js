@@ -258,10 +258,10 @@ export class Editor extends EventTarget {
   // A note opened again shows its text where it was left, the caret there, as in a writer's
   // editor (a chapter's end, 20,000 words down, was shown from its top).
   showPlace(saver) {
-    const body = $('noteBody');
-    const { selection, scrollTop } = this.places.get(saver.key) ?? { selection: [0, 0], scrollTop: 0 };
-    body.setSelectionRange(...selection);
-    body.scrollTop = scrollTop;
+    const place = this.places.get(saver.key);
+    if (!place) return;
+    $('noteBody').setSelectionRange(...place.selection);
+    $('noteBody').scrollTop = place.scrollTop;
   }
 
   // The first place the text has what the search matched: selected, and scrolled to a third of the
