@@ -15,6 +15,11 @@ MENUS = standard_menus(
         Item("Print…", "print", "Ctrl+P"),
         Item("Export note as PDF…", "export-pdf"),
     ],
-    edit=[Item("Copy link to note", "copy-link"), Item("Find", "find", "Ctrl+F")],
+    edit=[
+        Item("Copy link to note", "copy-link"),
+        Item("Find", "find", "Ctrl+F"),
+        Item("Find and replace in note", "replace", "Ctrl+H"),
+        Item("Search all notes", "search-notes", "Ctrl+Shift+F"),
+    ],
     view=[Item("Preview", "toggle-preview", "Ctrl+E")],
 )

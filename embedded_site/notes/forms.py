@@ -10,6 +10,9 @@ from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, Note
 from embedded_site.notes.tagging import normalise_foreign_tags, normalise_tag, normalise_tags
 
 BODY_MAX_LENGTH = 1_000_000
+# Shown in the save state beside the text, which stays in the editor and in its draft.
+BODY_TOO_LONG = (f"A note holds at most {BODY_MAX_LENGTH:,} characters, and this one has %(show_value)s: "
+                 "move part of it to a new note to save it. Nothing is lost meanwhile.")
 MAX_TAGS_PER_NOTE = 20
 QUERY_MAX_LENGTH = 500
 DEFAULT_PAGE_SIZE = 50
@@ -178,7 +181,7 @@ class IsoDateTimeField(JsonTyped, forms.DateTimeField):
 
 class NoteForm(forms.ModelForm):
     title = NoteTextField(required=False, max_length=TITLE_MAX_LENGTH)
-    body = NoteTextField(required=False, strip=False, max_length=BODY_MAX_LENGTH)
+    body = NoteTextField(required=False, strip=False, max_length=BODY_MAX_LENGTH, error_messages={"max_length": BODY_TOO_LONG})
     tags = TagListField(required=False)
     pinned = JsonBooleanField(required=False)
 
@@ -261,7 +264,7 @@ class ExportJobForm(forms.Form):
 
 
 class PreviewForm(forms.Form):
-    body = NoteTextField(required=False, strip=False, max_length=BODY_MAX_LENGTH)
+    body = NoteTextField(required=False, strip=False, max_length=BODY_MAX_LENGTH, error_messages={"max_length": BODY_TOO_LONG})
     note = JsonIntegerField(required=False, min_value=1, max_value=2**62)  # whose attachments the text may show
 
 

@@ -96,7 +96,11 @@ def links_in(body: str, files: frozenset[str] = frozenset()) -> dict[str, str]:
         return {}
     text = without_code(body)
     found: dict[str, str] = {}
+    seen: set[str] = set()  # a long text links to the same few notes again and again
     for match in LINK.finditer(text):
+        if match.group(1) in seen:
+            continue
+        seen.add(match.group(1))
         if file_key(match.group(1)) in files:
             continue
         for key in target_keys(match.group(1)):  # `[[Plan#Goals]]` is a link to "Plan" too

@@ -154,3 +154,23 @@ def test_a_pasted_title_or_query_stops_at_the_length_the_server_takes(app, live_
     expect(app.locator("#search")).to_have_value("q" * NoteQueryForm.base_fields["q"].max_length)
     expect(app.locator("#listStatus")).to_contain_text("Nothing found")
     expect(app.locator(".toast")).to_have_count(0)
+
+
+def test_a_draft_longer_than_a_note_holds_says_so_keeps_the_text_and_saves_once_cut(app, live_app):
+    """A whole book pasted in one note, a little over the limit, said "Not saved: Body: Ensure this
+    value has at most 1000000 characters (it has 1000012)." """
+    create_note_in_page(app, "Book", "Chapter one")
+    book = "It was a dark and stormy night.\n" * 31_250 + "The end."  # 1,000,008 characters
+    app.locator("#noteBody").evaluate(  # pasted: the whole text at once
+        "(field, text) => { field.value = text; field.dispatchEvent(new Event('input', { bubbles: true })); }", book)
+    expect(app.locator("#saveState")).to_have_text(
+        "Not saved: Body: A note holds at most 1,000,000 characters, and this one has 1000008: "
+        "move part of it to a new note to save it. Nothing is lost meanwhile.", timeout=30_000)
+    assert app.locator("#noteBody").evaluate("field => field.value.length") == 1_000_008
+    assert notes_by_title(live_app)["Book"]["body"] == "Chapter one"
+
+    app.locator("#noteBody").press("Control+End")
+    for _ in range(8):
+        app.keyboard.press("Backspace")
+    expect(app.locator("#saveState")).to_have_text("Saved", timeout=30_000)
+    assert notes_by_title(live_app)["Book"]["body"] == book[:-8]

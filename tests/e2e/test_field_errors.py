@@ -29,7 +29,8 @@ def test_an_overlong_body_says_so_in_the_save_state(app):
     create_note_in_page(app, "Long", "text")
     app.fill("#noteBody", "x" * 1_000_001)
     expect(app.locator("#saveState")).to_have_text(
-        "Not saved: Body: Ensure this value has at most 1000000 characters (it has 1000001).", timeout=20_000
+        "Not saved: Body: A note holds at most 1,000,000 characters, and this one has 1000001: move part of it to a "
+        "new note to save it. Nothing is lost meanwhile.", timeout=20_000
     )
 
 

@@ -158,7 +158,7 @@ def test_a_phone_wide_window_shows_the_list_or_the_editor_and_the_sidebar_from_a
     expect(app.locator("#noteBody")).to_be_focused()
 
     # The keyboard shortcuts bring up what they act on.
-    app.keyboard.press("Control+f")
+    app.keyboard.press("Control+Shift+F")
     expect(app.locator("#search")).to_be_focused()
     app.keyboard.press("Control+n")
     expect(app.locator("#noteTitle")).to_be_focused()

@@ -101,10 +101,23 @@ def test_the_editor_counts_the_words_of_the_note(app, live_app):
     expect(app.locator("#wordCount")).to_have_text("1 word")
 
 
+def test_the_editor_counts_the_words_selected_as_a_writer_counts_a_passage(app, live_app):
+    create_note_in_page(app, "Chapter", "She left at dawn. The road was long and the rain did not stop.")
+    expect(app.locator("#wordCount")).to_have_text("14 words")
+    app.locator("#noteBody").press("End")
+    for _ in range(len("the rain did not stop.")):
+        app.keyboard.press("Shift+ArrowLeft")
+    expect(app.locator("#wordCount")).to_have_text("5 of 14 words selected")
+    app.keyboard.press("Control+a")
+    expect(app.locator("#wordCount")).to_have_text("14 of 14 words selected")
+    app.keyboard.press("ArrowRight")  # the selection gone: the note's count again
+    expect(app.locator("#wordCount")).to_have_text("14 words")
+
+
 def test_search_finds_notes_and_marks_the_match(app):
     create_note_in_page(app, "Zebra facts", "Stripes are unique")
     create_note_in_page(app, "Shopping", "Buy a zebra-print umbrella")
-    app.keyboard.press("Control+f")
+    app.keyboard.press("Control+Shift+F")  # from the text: the search of all the notes
     app.keyboard.type("zebra")
     expect(app.locator("#listStatus")).to_have_text("2 notes found for “zebra”")
     expect(app.locator(".note-item-title").first).to_have_text("Zebra facts")  # title matches rank first
@@ -336,7 +349,7 @@ def test_down_and_enter_in_the_search_field_go_to_the_results(app):
     create_note_in_page(app, "Zebra facts", "Stripes")
     create_note_in_page(app, "Shopping", "Buy a zebra-print umbrella")
     create_note_in_page(app, "Other", "nothing")
-    app.keyboard.press("Control+f")
+    app.keyboard.press("Control+Shift+F")
     app.keyboard.type("zebra")
     app.keyboard.press("ArrowDown")  # at once: the search is run first
     expect(app.locator("#noteTitle")).to_have_value("Zebra facts")
@@ -366,7 +379,7 @@ def test_down_from_the_search_opens_its_first_result_though_a_refresh_cut_the_se
             route.continue_()
 
     app.route("**/api/notes/**", hold_the_searches)
-    app.keyboard.press("Control+f")
+    app.keyboard.press("Control+Shift+F")
     app.keyboard.type("zebra")
     app.keyboard.press("ArrowDown")
     wait_for(app, lambda: held)
@@ -471,3 +484,66 @@ def test_a_note_with_a_title_only_says_so_in_the_list(page, live_app):
     api(live_app, "POST", "/api/notes/", {"title": "Groceries", "body": "Milk"})
     page.goto(live_app.launch_url("/"))
     expect(page.locator(".note-item-excerpt")).to_have_text(["Milk", "No additional text"])
+
+
+def test_a_note_opened_again_shows_its_text_where_it_was_left_the_caret_there(app, live_app):
+    chapter = "".join(f"Line {number} of the chapter, and a little more to it.\n" for number in range(400))
+    api(live_app, "POST", "/api/notes/", {"title": "Notes", "body": "Short"})
+    api(live_app, "POST", "/api/notes/", {"title": "Chapter", "body": chapter})
+    app.reload()
+    app.locator(".note-item", has_text="Chapter").click()
+    at = chapter.index("Line 250 ")
+    body = app.locator("#noteBody")
+    body.evaluate("(field, at) => { field.focus(); field.setSelectionRange(at, at + 4); field.scrollTop = 5000; }", at)
+    left_at = body.evaluate("field => field.scrollTop")
+    assert left_at > 0
+
+    app.locator(".note-item", has_text="Notes").click()
+    expect(app.locator("#noteTitle")).to_have_value("Notes")
+    app.locator(".note-item", has_text="Chapter").click()
+    expect(app.locator("#noteTitle")).to_have_value("Chapter")
+    assert body.evaluate("field => [field.selectionStart, field.selectionEnd, field.scrollTop]") == [at, at + 4, left_at]
+
+
+def test_ctrl_f_in_the_text_finds_in_the_note_and_ctrl_h_replaces_with_one_undo(app, live_app):
+    """Ctrl+F in a note's text went to the search of all the notes, and the note had no find or
+    replace of its own: a writer renaming a character had to do it by hand."""
+    text = "Anna left. Then anna came back, and ANNA stayed."
+    create_note_in_page(app, "Chapter", text)
+    app.locator("#noteBody").press("Control+Home")
+    app.keyboard.press("Control+f")
+    expect(app.locator("#findText")).to_be_focused()
+    expect(app.locator("#replaceRow")).to_be_hidden()
+    app.keyboard.type("anna")
+    expect(app.locator("#findCount")).to_have_text("1 of 3")
+    selection = "field => field.value.slice(field.selectionStart, field.selectionEnd) + '@' + field.selectionStart"
+    assert app.locator("#noteBody").evaluate(selection) == "Anna@0"
+    app.keyboard.press("Enter")
+    expect(app.locator("#findCount")).to_have_text("2 of 3")
+    assert app.locator("#noteBody").evaluate(selection) == "anna@16"
+    app.keyboard.press("Shift+Enter")
+    app.keyboard.press("Shift+Enter")
+    expect(app.locator("#findCount")).to_have_text("3 of 3")
+    app.fill("#findText", "Bertha")
+    expect(app.locator("#findCount")).to_have_text("Not found")
+
+    app.keyboard.press("Control+h")
+    expect(app.locator("#replaceRow")).to_be_visible()
+    app.fill("#findText", "anna")
+    app.fill("#replaceText", "Clara")
+    app.click("#replaceAll")
+    expect(app.locator("#findCount")).to_have_text("Replaced 3")
+    expect(app.locator("#noteBody")).to_have_value("Clara left. Then Clara came back, and Clara stayed.")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert api(live_app, "GET", "/api/notes/")["notes"][0]["body"] == "Clara left. Then Clara came back, and Clara stayed."
+
+    app.keyboard.press("Escape")  # the bar closes, the text has the focus again
+    expect(app.locator("#findBar")).to_be_hidden()
+    expect(app.locator("#noteBody")).to_be_focused()
+    app.keyboard.press("Control+z")
+    expect(app.locator("#noteBody")).to_have_value(text)
+    app.keyboard.press("Control+Shift+F")  # from the text, the search of all the notes
+    expect(app.locator("#search")).to_be_focused()
+    app.locator("#noteList").focus()
+    app.keyboard.press("Control+f")  # outside the text, as before
+    expect(app.locator("#search")).to_be_focused()

@@ -14,7 +14,8 @@ COMMA_IN_TAG = "A tag's name cannot contain a comma: the Tags field separates ta
         ({"title": "t", "tags": ["work, stuff"]}, "tags", f"Tags: {COMMA_IN_TAG}"),
         (
             {"body": "x" * 1_000_001}, "body",
-            "Body: Ensure this value has at most 1000000 characters (it has 1000001).",
+            "Body: A note holds at most 1,000,000 characters, and this one has 1000001: move part of it to a new "
+            "note to save it. Nothing is lost meanwhile.",
         ),
         ({"title": "", "body": " "}, "title", "Title, Body: A note needs a title or a body."),
     ],

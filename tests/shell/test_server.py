@@ -10,7 +10,7 @@ import pytest
 
 from django_desktop_shell.process import server as server_module
 from django_desktop_shell.process.server import (
-    CHUNKED_BODY, HOME_PORTS, ShellChannel, ServerThread, bind_for, bind_loopback,
+    CHUNKED_BODY, HOME_PORTS, LOOPBACK, ShellChannel, ServerThread, bind_for, bind_loopback,
 )
 from tests.conftest import environ_the_body_guard_gets
 
@@ -318,6 +318,27 @@ def test_a_long_poll_can_tell_that_its_page_has_gone():
         assert get(running.port, "/after") == b""  # the thread is free for the next request
     finally:
         gone.set()
+        running.stop()
+
+
+def test_a_closing_window_waits_for_a_request_whose_body_is_still_arriving():
+    """A save of a whole book (a megabyte) still on its way counted as quiet, and the window closed
+    under it: waitress logged "Client disconnected", and the words typed last were lost."""
+    running = ServerThread(hello, bind_loopback(0), threads=2).start()
+    try:
+        with socket.create_connection((LOOPBACK, running.port), timeout=10) as connection:
+            connection.sendall(b"PATCH /api/notes/1/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\n")
+            connection.sendall(b"x" * 1000)
+            while not any(getattr(channel, "request", None) for channel in list(running.server._map.values())):
+                time.sleep(0.01)
+            closing = threading.Thread(target=running.wait_until_quiet, args=(0.15, 60.0))
+            closing.start()
+            closing.join(0.5)
+            assert closing.is_alive()  # the body is still arriving
+            connection.sendall(b"x" * 999_000)
+            closing.join(30)
+            assert not closing.is_alive()
+    finally:
         running.stop()
 
 

@@ -382,7 +382,9 @@ class ServerThread:
         dispatcher = self.server.task_dispatcher
         start = quiet_since = time.monotonic()
         while (now := time.monotonic()) - start < timeout:
-            busy = dispatcher.queue or not all(channel.streaming for channel, _, _ in list(dispatcher.serving.values()))
+            # A request still arriving is one too: a save of a whole book is a megabyte on its way.
+            receiving = any(getattr(channel, "request", None) is not None for channel in list(self.server._map.values()))
+            busy = receiving or dispatcher.queue or not all(channel.streaming for channel, _, _ in list(dispatcher.serving.values()))
             if busy:
                 quiet_since = now
             elif now - quiet_since >= quiet_s:

@@ -64,9 +64,12 @@ def click_the_menus(window, origin):
     wait_for(window, "document.getElementById('noteBody').value", "Menu words", "the pasted text")
     report("Edit > Select all, Copy, Paste: the title's text was pasted into the body")
 
+    gtk_menus.click(uid, "Edit", "Find")  # from the note's text: the note's find bar
+    wait_for(window, "document.activeElement.id", "findText", "the note's find field focused")
+    window.run_js("document.getElementById('noteList').focus()")
     gtk_menus.click(uid, "Edit", "Find")
     wait_for(window, "document.activeElement.id", "search", "the search field focused")
-    report("Edit > Find: the search field has the focus")
+    report("Edit > Find: in the text, the note's find bar has the focus; elsewhere, the search field")
 
     window.run_js("document.getElementById('noteBody').focus()")
     gtk_menus.click(uid, "View", "Preview")

@@ -8,6 +8,7 @@ import {
 import { Backlinks } from './backlinks.js';
 import { caretPoint } from './caret_point.js';
 import { showConflictVersions } from './conflict_view.js';
+import { FindBar } from './find.js';
 import { HistoryPanel, formatSize } from './history.js';
 import { continueListsOnEnter, emphasisOnKeys, indentWithTab } from './indent.js';
 import { handFocusOn } from './layout.js';
@@ -28,6 +29,7 @@ const wordsIn = (stretch) => (UNSPACED.test(stretch)
   : 1);
 
 const $ = (id) => document.getElementById(id);
+const countOf = (text) => (text.match(WORD) ?? []).reduce((sum, stretch) => sum + wordsIn(stretch), 0);
 
 // Titles as links match them (models.title_key: case and runs of spaces do not matter).
 const titleKey = (title) => title.split(/\s+/).filter(Boolean).join(' ').toLowerCase();
@@ -53,6 +55,7 @@ export class Editor extends EventTarget {
     this.readOnly = false;
     this.attachments = [];
     this.marks = new Set();  // where references to files on their way will go (markCaret)
+    this.places = new Map();  // saver key → where its text was left: the selection and the scroll
     this.onSaverState = () => this.showState();
     this.onSaverSaved = (event) => {
       this.showTags();
@@ -66,6 +69,9 @@ export class Editor extends EventTarget {
       this.changeBody(this.saver, $('noteBody').value, $('noteBody').selectionEnd);
       clearTimeout(this.countTimer);
       this.countTimer = setTimeout(() => this.countWords(), COUNT_DELAY_MS);
+    });
+    document.addEventListener('selectionchange', () => {
+      if (document.activeElement === $('noteBody') && this.saver) this.showWordCount();
     });
     $('noteBody').addEventListener('paste', (event) => {
       const { files, types } = event.clipboardData;
@@ -105,6 +111,7 @@ export class Editor extends EventTarget {
     });
     $('togglePreview').addEventListener('click', () => this.togglePreview());
     this.history = new HistoryPanel(this);
+    this.findBar = new FindBar($('noteBody'));
     this.completion = new TitleCompletion($('noteBody'), $('titleCompletions'));
     indentWithTab($('noteBody'));  // after the completion, whose Tab and Enter come first
     continueListsOnEnter($('noteBody'));
@@ -219,6 +226,8 @@ export class Editor extends EventTarget {
   leave(next = null) {
     const left = this.saver;
     if (!left || left === next) return;
+    const body = $('noteBody');
+    this.places.set(left.key, { selection: [body.selectionStart, body.selectionEnd], scrollTop: body.scrollTop });
     left.removeEventListener('state', this.onSaverState);
     left.removeEventListener('saved', this.onSaverSaved);
     if (document.activeElement === $('noteTags')) this.changeTags();
@@ -242,6 +251,7 @@ export class Editor extends EventTarget {
     for (const id of ['restoreNote', 'purgeNote']) $(id).hidden = !readOnly;
     this.setPreview(false);
     this.setHistory(false);
+    if (switching) this.findBar.hide();
     this.completion.close();
     this.titleAtFocus = document.activeElement === $('noteTitle') ? { saver, title: saver.draft.fields.title } : null;
     this.showBacklinks();
@@ -249,6 +259,16 @@ export class Editor extends EventTarget {
     this.showState();
     this.showAttachments();
     if (switching && match) this.showMatch(match);
+    else if (switching) this.showPlace(saver);
+  }
+
+  // A note opened again shows its text where it was left, the caret there, as in a writer's
+  // editor (a chapter's end, 20,000 words down, was shown from its top).
+  showPlace(saver) {
+    const place = this.places.get(saver.key);
+    if (!place) return;
+    $('noteBody').setSelectionRange(...place.selection);
+    $('noteBody').scrollTop = place.scrollTop;
   }
 
   // The first place the text has what the search matched: selected, and scrolled to a third of the
@@ -352,15 +372,34 @@ export class Editor extends EventTarget {
   }
 
   // How long the text is, in words as Obsidian counts them (each Chinese or Japanese character
-  // one; Thai and the like as their dictionary cuts them), once typing pauses. Its text node's
-  // data changes, as the save state's does (below).
+  // one; Thai and the like as their dictionary cuts them), once typing pauses; with text
+  // selected, how many of them are selected.
   countWords() {
     clearTimeout(this.countTimer);
-    const words = ($('noteBody').value.match(WORD) ?? []).reduce((sum, stretch) => sum + wordsIn(stretch), 0);
-    const text = words === 1 ? '1 word' : `${words.toLocaleString()} words`;
+    this.words = countOf($('noteBody').value);
+    this.showWordCount();
+  }
+
+  // At each change of the selection the selection alone is counted: the whole text was, at the
+  // last pause in the typing (a writer's draft is a million characters).
+  showWordCount() {
+    const field = $('noteBody');
+    const total = this.words === 1 ? '1 word' : `${this.words.toLocaleString()} words`;
+    const text = field.selectionStart === field.selectionEnd ? total
+      : `${countOf(field.value.slice(field.selectionStart, field.selectionEnd)).toLocaleString()} of ${total} selected`;
+    // Its text node's data changes, as the save state's does (below).
     const shown = $('wordCount').firstChild;
     if (shown) shown.data = text;
     else $('wordCount').textContent = text;
+  }
+
+  // Find (and replace) in the text, shown in place of the preview or the history; a note in the
+  // trash is only searched.
+  findInNote({ replace = false } = {}) {
+    this.setPreview(false);
+    this.setHistory(false);
+    this.findBar.show({ replace: replace && !this.readOnly });
+    if (this.readOnly) $('replaceRow').hidden = true;
   }
 
   // Not while it is typed in: the text would be rewritten under the caret.

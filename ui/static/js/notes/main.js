@@ -436,7 +436,9 @@ function onKey(event) {
   if (composing(event)) return;  // the input method's key, not the app's (composition.js)
   const ctrl = event.ctrlKey || event.metaKey;
   if (ctrl && event.key.toLowerCase() === 'n') { event.preventDefault(); newNote(); }
-  else if (ctrl && event.key.toLowerCase() === 'f') { event.preventDefault(); focusSearch(); }
+  else if (ctrl && event.shiftKey && event.key.toLowerCase() === 'f') { event.preventDefault(); focusSearch(); }
+  else if (ctrl && event.key.toLowerCase() === 'f') { event.preventDefault(); find(); }
+  else if (ctrl && event.key.toLowerCase() === 'h') { event.preventDefault(); findAndReplace(); }
   else if (ctrl && event.key.toLowerCase() === 's') { event.preventDefault(); editor.saver?.save(); }
   else if (ctrl && event.key.toLowerCase() === 'p') { event.preventDefault(); printNote(); }
   else if (ctrl && event.key.toLowerCase() === 'e') { event.preventDefault(); togglePreview(); }
@@ -478,6 +480,18 @@ async function fromSearchToResults(key) {
 function focusList() {
   showPane('list');
   $('noteList').focus();
+}
+
+// Ctrl+F in the note's text (or its find bar) finds in the note, as in Obsidian; elsewhere it
+// searches the notes, as Ctrl+Shift+F does from anywhere.
+function find() {
+  if (editor.saver && document.activeElement.matches('#noteBody, #findBar *')) editor.findInNote();
+  else focusSearch();
+}
+
+function findAndReplace() {
+  if (editor.saver) editor.findInNote({ replace: true });
+  else toast('Open a note to find and replace in it.');
 }
 
 function focusSearch() {
@@ -560,7 +574,9 @@ const menuCommands = {
   'import': () => $('importNotes').click(),
   'export-json': () => $('exportJson').click(),
   'export-markdown': () => $('exportMarkdown').click(),
-  'find': focusSearch,
+  'find': find,
+  'search-notes': focusSearch,
+  'replace': findAndReplace,
   'toggle-preview': togglePreview,
   'print': printNote,
   'copy-link': copyLinkToNote,

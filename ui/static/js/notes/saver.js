@@ -69,6 +69,11 @@ const storable = (fields) => Object.fromEntries(Object.entries(fields).map(
   ([name, value]) => [name, typeof value === 'string' ? value.replace(UNSTORABLE, '\uFFFD') : value]));
 const refusesOnlyTags = (fields) => Boolean(fields) && Object.keys(fields).join() === 'tags';
 
+// Two notes as the server stores them are the same: what their textHash() tells, without going
+// over the whole text in a loop.
+const storedAlike = (a, b) => a.body === b.body && a.pinned === b.pinned && trimmed(a.title) === trimmed(b.title)
+  && sameTags(a.tags, b.tags);
+
 // A 53-bit hash (cyrb53) of a note as the server stores it, to recognise a save of ours.
 export function textHash({ title, body, pinned, tags }) {
   const text = JSON.stringify([trimmed(title), body, pinned, storedTags(tags)]);
@@ -108,7 +113,7 @@ export class NoteSaver extends EventTarget {
   get key() { return this.draft.uid; }
 
   change(fields, { now = false } = {}) {
-    Object.assign(this.draft.fields, storable(fields));
+    Object.assign(this.draft.fields, fields);
     this.dirty = true;
     putDraft(this.draft);
     // In a conflict, "Your version" shows what is typed meanwhile.
@@ -141,7 +146,9 @@ export class NoteSaver extends EventTarget {
   }
 
   async send() {
-    const sent = structuredClone(this.draft.fields);
+    // Made storable here, once a save, not at each key: that is a pass over the whole text, and
+    // a writer's whole draft in one note is a million characters.
+    const sent = storable(structuredClone(this.draft.fields));
     const withoutTags = Boolean(this.refusedTags) && sameTags(this.refusedTags.tags, sent.tags);
     if (!withoutTags) this.refusedTags = null;
     const { tags, ...rest } = sent;
@@ -197,8 +204,9 @@ export class NoteSaver extends EventTarget {
     // A retried create answers with the note as first made, a lost answer's 409 with an earlier
     // save of ours: send what the note lacks. Only once for the same text: were the server to
     // spell a tag otherwise than stored_text.js expects, resending would repeat for ever.
-    const sentHash = textHash(sent);
-    const lacking = textHash(note) !== sentHash && this.resentFor !== sentHash;
+    // Compared as it is stored, not hashed: a hash goes over the whole text, and is needed only then.
+    const sentHash = storedAlike(note, sent) ? null : textHash(sent);
+    const lacking = sentHash !== null && this.resentFor !== sentHash;
     this.resentFor = lacking ? sentHash : null;
     if (lacking) this.dirty = true;
     // The answer spells the tags as the server stores them ("#Work" is "work"): the draft takes

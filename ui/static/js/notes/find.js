@@ -1,0 +1,136 @@
+// Find and replace in the open note's text (Ctrl+F in the text, Ctrl+H), as a writer's editor
+// has it: the matches counted, Enter and Shift+Enter (F3, Shift+F3) to the next and the one
+// before, each selected in the text; Replace and Replace all are edits that Undo takes back.
+// Case does not matter, as in the search of the notes.
+import { handFocusOn } from './layout.js';
+
+const $ = (id) => document.getElementById(id);
+
+export class FindBar {
+  constructor(field) {
+    this.field = field;
+    this.matches = [];
+    this.current = -1;
+    $('findText').addEventListener('input', () => this.find());
+    $('findBar').addEventListener('keydown', (event) => this.onKey(event));
+    $('findNext').addEventListener('click', () => this.step(1));
+    $('findPrevious').addEventListener('click', () => this.step(-1));
+    $('replaceOne').addEventListener('click', () => this.replaceOne());
+    $('replaceAll').addEventListener('click', () => this.replaceAll());
+    $('closeFind').addEventListener('click', () => this.close());
+  }
+
+  get open() { return !$('findBar').hidden; }
+
+  // With text selected on one line, that is what is looked for.
+  show({ replace = false } = {}) {
+    const { selectionStart, selectionEnd, value } = this.field;
+    const selected = value.slice(selectionStart, selectionEnd);
+    if (selected && !selected.includes('\n') && selected.length <= 200) $('findText').value = selected;
+    $('findBar').hidden = false;
+    $('replaceRow').hidden = !replace && $('replaceRow').hidden;
+    $('findText').focus();
+    $('findText').select();
+    this.find();
+  }
+
+  close() {
+    this.hide();
+    this.field.focus();  // the last match found stays selected (from a button of the bar, too)
+  }
+
+  hide() {
+    handFocusOn($('findBar'), this.field);
+    $('findBar').hidden = true;
+  }
+
+  // The matches in the text now, the first at or after the caret made current.
+  find() {
+    const wanted = $('findText').value.toLowerCase();
+    const text = this.field.value.toLowerCase();
+    this.matches = [];
+    if (wanted && text.length === this.field.value.length) {  // lower-casing kept every position
+      for (let at = text.indexOf(wanted); at >= 0; at = text.indexOf(wanted, at + wanted.length)) this.matches.push(at);
+    } else if (wanted) {
+      const exact = $('findText').value;
+      for (let at = this.field.value.indexOf(exact); at >= 0; at = this.field.value.indexOf(exact, at + exact.length)) this.matches.push(at);
+    }
+    const caret = this.field.selectionStart;
+    const next = this.matches.findIndex((at) => at >= caret);
+    this.current = this.matches.length ? Math.max(0, next) : -1;
+    this.showCurrent();
+  }
+
+  step(by) {
+    if (!this.matches.length) return;
+    this.current = (this.current + by + this.matches.length) % this.matches.length;
+    this.showCurrent();
+  }
+
+  // The current match selected and scrolled to in the text (the web view scrolls a focused
+  // field to its selection), the focus back in the bar.
+  showCurrent() {
+    const count = this.matches.length;
+    $('findCount').textContent = !$('findText').value ? '' : count ? `${this.current + 1} of ${count}` : 'Not found';
+    $('findText').toggleAttribute('aria-invalid', Boolean($('findText').value) && !count);
+    if (!count) return;
+    const at = this.matches[this.current];
+    const back = document.activeElement;
+    this.field.focus();
+    this.field.setSelectionRange(at, at + $('findText').value.length);
+    if (back !== this.field && $('findBar').contains(back)) back.focus();
+  }
+
+  // The current match, if it is still selected, becomes the replacement; then on to the next.
+  replaceOne() {
+    const at = this.matches[this.current];
+    const length = $('findText').value.length;
+    if (at === undefined) return;
+    this.edit(at, at + length, $('replaceText').value);
+    this.find();
+  }
+
+  replaceAll() {
+    if (!this.matches.length) return;
+    const length = $('findText').value.length;
+    const replacement = $('replaceText').value;
+    const text = this.field.value;
+    const pieces = [];
+    let done = 0;
+    for (const at of this.matches) {
+      pieces.push(text.slice(done, at), replacement);
+      done = at + length;
+    }
+    const count = this.matches.length;
+    const first = this.matches[0];  // the text before it stays as it is
+    this.edit(first, text.length, (pieces.join('') + text.slice(done)).slice(first));
+    this.find();
+    $('findCount').textContent = count === 1 ? 'Replaced 1' : `Replaced ${count}`;
+  }
+
+  // As typing would: one edit that Undo takes back, which the editor hears as an input.
+  edit(start, end, text) {
+    const back = document.activeElement;
+    this.field.focus();
+    this.field.setSelectionRange(start, end);
+    if (!document.execCommand('insertText', false, text)) {
+      this.field.setRangeText(text, start, end, 'end');
+      this.field.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    if ($('findBar').contains(back)) back.focus();
+  }
+
+  onKey(event) {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      this.close();
+    } else if (event.key === 'F3' || (event.key === 'Enter' && event.target === $('findText'))) {
+      event.preventDefault();
+      this.step(event.shiftKey ? -1 : 1);
+    } else if (event.key === 'Enter' && event.target === $('replaceText')) {
+      event.preventDefault();
+      this.replaceOne();
+    }
+  }
+}
