@@ -25,6 +25,7 @@ import pytest
 from tests.postgres import start_cluster, stop_cluster
 from tests.reliability.conftest import NotedeskProcess, notedesk, poll  # noqa: F401 (the fixture)
 from tests.sync.canned_server import CannedServer
+from tests.sync.certificates import Authority
 from tests.sync.proxy import CuttingProxy
 
 SYNC_WAIT = 60
@@ -313,3 +314,10 @@ def canned():
     yield start
     for server in servers:
         server.close()
+
+
+@pytest.fixture
+def authority(tmp_path):
+    """A certificate authority of one's own, as a self-hoster makes for a private server."""
+    (tmp_path / "pki").mkdir()
+    return Authority(tmp_path / "pki")

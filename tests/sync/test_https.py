@@ -2,9 +2,6 @@
 certificate of your own): a certificate the device does not accept, and the pages a reverse
 proxy answers with while Notedesk behind it is stopped, are said in words, and nothing is lost."""
 
-import subprocess
-from pathlib import Path
-
 import pytest
 
 from tests.sync.canned_server import NOTHING_TO_PULL, json_answer
@@ -12,38 +9,6 @@ from tests.sync.conftest import Device
 
 NGINX_502 = (b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1>"
              b"</center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n")
-
-
-class Authority:
-    """A certificate authority of one's own (openssl), and the certificates it signs."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.certificate, self.key = folder / "authority.pem", folder / "authority.key"
-        self.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", self.key, "-out", self.certificate,
-                     "-days", "2", "-subj", "/CN=Notedesk test authority")
-
-    def sign(self, name: str, days: int = 2) -> Path:
-        """A PEM file of a certificate for `name` (expired with days=-1), its authority's and its key."""
-        key, request, certificate = (self.folder / f"{name}{days}.{kind}" for kind in ("key", "csr", "crt"))
-        extensions = self.folder / f"{name}.ext"
-        extensions.write_text(f"subjectAltName=DNS:{name}\n")
-        self.openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", request, "-subj", f"/CN={name}")
-        self.openssl("x509", "-req", "-in", request, "-CA", self.certificate, "-CAkey", self.key, "-CAcreateserial",
-                     "-out", certificate, "-days", str(days), "-extfile", extensions)
-        chain = self.folder / f"{name}{days}.pem"
-        chain.write_bytes(certificate.read_bytes() + self.certificate.read_bytes() + key.read_bytes())
-        return chain
-
-    @staticmethod
-    def openssl(*args) -> None:
-        subprocess.run(["openssl", *map(str, args)], check=True, capture_output=True)
-
-
-@pytest.fixture
-def authority(tmp_path):
-    (tmp_path / "pki").mkdir()
-    return Authority(tmp_path / "pki")
 
 
 @pytest.fixture
