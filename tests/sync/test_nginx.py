@@ -3,6 +3,7 @@ HTTPS with a certificate of a private authority: a device syncs through it, plai
 HTTPS once and HTTPS is not redirected again, and a stranger's large upload is refused from its
 headers, before nginx keeps its body."""
 
+import http.cookiejar
 import os
 import re
 import shutil
@@ -10,6 +11,7 @@ import socket
 import ssl
 import subprocess
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -89,11 +91,11 @@ class ServerBehindNginx(SyncServer):
 def behind_nginx(sync_postgres, tmp_path, authority, monkeypatch):
     monkeypatch.setenv("SSL_CERT_FILE", str(authority.certificate))  # this computer trusts the private authority
     server = ServerBehindNginx(sync_postgres, tmp_path / "server")
+    server.front = Nginx(tmp_path / "nginx", server.port, authority.sign("localhost"))
     server.environment.update({
-        "NOTEDESK_HTTPS": "1", "ALLOWED_HOSTS": "localhost", "CSRF_TRUSTED_ORIGINS": "https://localhost",
+        "NOTEDESK_HTTPS": "1", "ALLOWED_HOSTS": "localhost", "CSRF_TRUSTED_ORIGINS": server.front.url,
         "TRUSTED_PROXY": "127.0.0.1", "NOTEDESK_PROXY_SSL_HEADER": "X-Forwarded-Proto",
     })
-    server.front = Nginx(tmp_path / "nginx", server.port, authority.sign("localhost"))
     try:
         yield server.start()
     finally:
@@ -146,3 +148,23 @@ def test_a_device_syncs_notes_and_attachments_through_nginx(behind_nginx, notede
     other.connect(behind_nginx.url, behind_nginx.new_device("Desktop"))
     assert other.sync()["error"] is None
     assert other.notes() == device.notes()
+
+
+def test_the_login_limit_counts_the_address_nginx_saw_not_one_the_client_wrote(behind_nginx):
+    """$proxy_add_x_forwarded_for appends to the X-Forwarded-For a client sends: the server takes
+    the address nginx added, so a client that writes a new one on each try gets no more tries."""
+    cookies = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+    login = f"{behind_nginx.url}/accounts/login/"
+    page = browser.open(login, timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    answers = []
+    for attempt in range(21):
+        form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": f"someone{attempt}", "password": "wrong"})
+        request = urllib.request.Request(login, data=form.encode(), headers={
+            "Referer": login, "X-Forwarded-For": f"198.51.100.{attempt}"})
+        try:
+            answers.append(browser.open(request, timeout=30).status)
+        except urllib.error.HTTPError as error:
+            answers.append(error.code)
+    assert answers == [200] * 20 + [429]
