@@ -9,6 +9,7 @@ transaction; contents are checked against their hash before they are kept.
 import hashlib
 import http.client
 import json
+import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -54,7 +55,13 @@ class SyncFailed(Exception):
         self.reason, self.message, self.status = reason, message, status
 
 
-REASONS = ("unreachable", "refused", "server_error", "bad_answer")
+REASONS = ("unreachable", "certificate", "refused", "server_error", "bad_answer")
+# What a reverse proxy answers, in a page of its own, when Notedesk behind it is stopped, or slow
+# to answer (nginx's 502 Bad Gateway, 503, 504 Gateway Time-out): the server cannot be reached.
+PROXY_GATEWAY_ERRORS = (502, 503, 504)
+# OpenSSL's reasons (X509_V_ERR_…) for a certificate that a person can act on.
+CERTIFICATE_NOT_YET_VALID, CERTIFICATE_EXPIRED, CERTIFICATE_OF_ANOTHER_NAME = 9, 10, 62
+AUTHORITY_NOT_TRUSTED = (18, 19, 20, 21)  # self-signed, or signed by an authority this computer lacks
 
 
 @dataclass
@@ -87,6 +94,10 @@ class Server:
                 raise StartAfresh("server_error", f"The server answered {error.code}: {message}") from None
             if error.code in (401, 403):
                 raise SyncFailed("refused", f"The server refused this device: {message}") from None
+            if error.code in PROXY_GATEWAY_ERRORS and not details:
+                raise SyncFailed("unreachable", f"The server at {self.url} cannot be reached: the web server in "
+                                 f"front of Notedesk answered {error.code} {error.reason} (Notedesk behind it is "
+                                 "stopped, restarting or too slow to answer).", error.code) from None
             raise SyncFailed("server_error", f"The server answered {error.code}: {message}", error.code) from None
         except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
             raise self.unreachable(error) from None
@@ -95,8 +106,29 @@ class Server:
 
     def unreachable(self, error: Exception) -> SyncFailed:
         reason = getattr(error, "reason", error)
+        if isinstance(reason, ssl.SSLCertVerificationError):
+            return self.certificate_refused(reason)
         reason = getattr(reason, "strerror", None) or reason  # "Connection refused", not "[Errno 111] …"
         return SyncFailed("unreachable", f"The server at {self.url} cannot be reached: {reason}")
+
+    def certificate_refused(self, error: ssl.SSLCertVerificationError) -> SyncFailed:
+        """What is wrong with the server's HTTPS certificate, and what to do, in words rather than OpenSSL's."""
+        certificate = f"The HTTPS certificate of the server at {self.url}"
+        if error.verify_code == CERTIFICATE_EXPIRED:
+            message = (f"{certificate} has expired, so this device does not trust it: the server's host must renew it. "
+                       "Your changes wait here until then.")
+        elif error.verify_code == CERTIFICATE_NOT_YET_VALID:
+            message = f"{certificate} is not valid yet: is this computer's date right?"
+        elif error.verify_code == CERTIFICATE_OF_ANOTHER_NAME:
+            message = (f"{certificate} is made for another name than {urllib.parse.urlsplit(self.url).hostname}: "
+                       "connect with the name the certificate is for (the one a browser shows for the server).")
+        elif error.verify_code in AUTHORITY_NOT_TRUSTED:
+            message = (f"{certificate} is not signed by an authority this computer trusts ({error.verify_message}). "
+                       "If the server's certificate is of an authority of its own, add that authority to this "
+                       "computer's trusted certificates (docs/sync.md, A certificate of your own).")
+        else:
+            message = f"{certificate} is not accepted: {error.verify_message}."
+        return SyncFailed("certificate", message)
 
     def chunks(self, response, limit: int) -> Iterator[bytes]:
         """The answer's body as it arrives; SyncFailed past `limit` bytes, before they are all kept."""

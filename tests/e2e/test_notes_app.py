@@ -1,6 +1,7 @@
 """The notes app in Chromium: what a person does, against the launcher's own server thread."""
 
 import json
+import re
 import urllib.request
 from urllib.parse import urlsplit
 
@@ -232,6 +233,41 @@ def test_trashed_notes_are_in_the_trash_view_and_can_be_restored(app):
     app.click("#restoreNote")
     app.click("[data-view=all]")
     expect(app.locator(".note-item-title")).to_have_text(["Old idea"])
+
+
+@pytest.mark.parametrize("another_note_opened", [False, True])
+@pytest.mark.parametrize(("button", "answered"), [("#restoreNote", "Note restored"), ("#purgeNote", None)])
+def test_a_note_restored_or_deleted_while_the_person_goes_elsewhere_is_and_what_they_opened_stays(
+        app, button, answered, another_note_opened):
+    """A slow answer (through a proxy, say), the person gone to All notes meanwhile: until this, the
+    page stopped on the editor it had closed ("Cannot read properties of null (reading 'draft')"),
+    the note restored without a word; or, another note opened meanwhile, it closed that one."""
+    errors = []
+    app.on("pageerror", lambda error: errors.append(error))
+    create_note_in_page(app, "Old idea", "Maybe later")
+    create_note_in_page(app, "Kept open", "Here")
+    app.click(".note-item >> text=Old idea")
+    expect(app.locator("#noteTitle")).to_have_value("Old idea")
+    app.click("#trashNote")
+    app.click("[data-view=trash]")
+    app.click(".note-item")
+    expect(app.locator("#saveState")).to_have_text("In the trash")
+    held = []
+    app.route(re.compile(r"/api/notes/\d+/(restore/|\?purge=1)"), lambda route: held.append(route))
+    app.once("dialog", lambda dialog: dialog.accept())
+    app.click(button)
+    wait_for(app, lambda: held)
+    app.click("[data-view=all]")
+    if another_note_opened:
+        app.click(".note-item >> text=Kept open")
+        expect(app.locator("#noteTitle")).to_have_value("Kept open")
+    held[0].continue_()
+    if answered:
+        expect(app.locator(".toast").last).to_contain_text(answered)
+    expect(app.locator(".note-item-title")).to_have_count(2 if answered else 1)
+    assert sorted(app.locator(".note-item-title").all_inner_texts()) == (["Kept open", "Old idea"] if answered else ["Kept open"])
+    expect(app.locator("#editor")).to_be_visible(visible=another_note_opened)
+    assert errors == []
 
 
 def test_an_attachment_uploads_with_progress_and_downloads_back(app, live_app, tmp_path):

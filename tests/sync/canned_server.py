@@ -1,21 +1,35 @@
 """A stand-in for a server that answers wrong (tests/sync/test_bad_answers.py): each request is
 answered with what `answer(method, path, body)` returns, (status, headers, body); it keeps each
-request's method, path and headers."""
+request's method, path and headers. With `certificate` (a PEM file holding the certificate chain
+and its key) it answers over HTTPS."""
 
+import json
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+NOTHING_TO_PULL = {"protocol": 1, "changes": [], "cursor": 0, "more": False}
+
+
+def json_answer(payload: dict) -> tuple[int, dict, bytes]:
+    return 200, {"Content-Type": "application/json"}, json.dumps(payload).encode()
 
 
 class CannedServer:
-    def __init__(self, answer):
-        self.answer = answer
+    def __init__(self, answer, certificate: Path | None = None, host: str = "127.0.0.1"):
+        self.answer, self.host, self.scheme = answer, host, "https" if certificate else "http"
         self.requests: list[tuple[str, str, dict]] = []
         self.http = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
+        if certificate:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(certificate)
+            self.http.socket = context.wrap_socket(self.http.socket, server_side=True)
         threading.Thread(target=self.http.serve_forever, daemon=True).start()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.http.server_address[1]}"
+        return f"{self.scheme}://{self.host}:{self.http.server_address[1]}"
 
     def handler(self):
         canned = self

@@ -24,6 +24,8 @@ import pytest
 
 from tests.postgres import start_cluster, stop_cluster
 from tests.reliability.conftest import NotedeskProcess, notedesk, poll  # noqa: F401 (the fixture)
+from tests.sync.canned_server import CannedServer
+from tests.sync.certificates import Authority
 from tests.sync.proxy import CuttingProxy
 
 SYNC_WAIT = 60
@@ -298,3 +300,24 @@ def proxy(sync_server):
 def devices(notedesk, tmp_path):
     """Two devices, A and B, each on a data folder of its own."""
     return [Device(notedesk(tmp_path / name), name) for name in ("A", "B")]
+
+
+@pytest.fixture
+def canned():
+    """Starts stand-in servers (CannedServer: `canned(answer)`, or over HTTPS `canned(answer, certificate)`)."""
+    servers = []
+
+    def start(answer, *args, **kwargs) -> CannedServer:
+        servers.append(CannedServer(answer, *args, **kwargs))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture
+def authority(tmp_path):
+    """A certificate authority of one's own, as a self-hoster makes for a private server."""
+    (tmp_path / "pki").mkdir()
+    return Authority(tmp_path / "pki")

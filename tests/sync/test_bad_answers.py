@@ -5,32 +5,13 @@ import json
 
 import pytest
 
-from tests.sync.canned_server import CannedServer
+from tests.sync.canned_server import NOTHING_TO_PULL, json_answer
 from tests.sync.conftest import Device
-
-NOTHING_TO_PULL = {"protocol": 1, "changes": [], "cursor": 0, "more": False}
-
-
-def json_answer(payload: dict) -> tuple[int, dict, bytes]:
-    return 200, {"Content-Type": "application/json"}, json.dumps(payload).encode()
 
 
 @pytest.fixture
 def device(notedesk, tmp_path):
     return Device(notedesk(tmp_path / "A"), "A")
-
-
-@pytest.fixture
-def canned():
-    servers = []
-
-    def start(answer) -> CannedServer:
-        servers.append(CannedServer(answer))
-        return servers[-1]
-
-    yield start
-    for server in servers:
-        server.close()
 
 
 @pytest.mark.parametrize("version", [0, 2**40, "7", True])

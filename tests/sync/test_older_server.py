@@ -3,7 +3,8 @@ would save it today, not as a bad answer."""
 
 import uuid
 
-from tests.sync.test_bad_answers import NOTHING_TO_PULL, canned, device, json_answer  # noqa: F401 (fixtures)
+from tests.sync.canned_server import NOTHING_TO_PULL, json_answer
+from tests.sync.test_bad_answers import device  # noqa: F401 (a fixture)
 
 
 def test_a_pulled_tag_holding_commas_becomes_the_tags_between_them(device, canned):

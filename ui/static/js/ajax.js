@@ -106,11 +106,26 @@ export async function ajax(url, {
   return settle(response.status, response.statusText, await parseBody(response, binary), showErrors);
 }
 
+// A reverse proxy's own error page (nginx's 502 while Notedesk behind it is stopped, 504 when it
+// is too slow), not the server's JSON: the server cannot be reached, as when there is no proxy.
+const PROXY_GATEWAY_ERRORS = new Set([502, 503, 504]);
+
 function settle(status, statusText, data, showErrors) {
   if (status >= 200 && status < 300) return data;
-  const message = data?.error ?? `${status} ${statusText}`;
+  const serverMessage = data?.error;
+  if (serverMessage === undefined && PROXY_GATEWAY_ERRORS.has(status)) {
+    goOffline();
+    throw new AjaxError('Cannot reach the Notedesk server.', { status, offline: true });
+  }
+  const message = serverMessage ?? errorWithoutMessage(status, statusText);
   if (showErrors) toast(message, { kind: 'error' });
   throw new AjaxError(message, { status, data });
+}
+
+// Over HTTP/2 an answer has no status text: nginx's 413 was the toast "413", and nothing else.
+function errorWithoutMessage(status, statusText) {
+  if (status === 413) return 'This is larger than the server accepts: its web server refused it (413).';
+  return `The server answered ${status} ${statusText}`.trim();
 }
 
 // upload(url, formData, {onProgress, signal, timeout}) → parsed JSON. fetch() cannot report

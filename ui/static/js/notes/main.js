@@ -363,27 +363,37 @@ async function moveToTrash() {
   }
   const note = await trashNote(saver.draft.noteId);
   savers.delete(note.id);
-  editor.close();
-  state.selectedId = null;
+  if (closeIfStillOpen(note.id)) state.selectedId = null;
   refreshSoon();
   toast(`“${noteTitle(note)}” moved to the trash`, {
     action: { label: 'Undo', run: async () => { await restoreNote(note.id); refreshSoon(); } },
   });
 }
 
-async function restoreSelected() {
-  await restoreNote(editor.saver.draft.noteId);
-  savers.delete(editor.saver.draft.noteId);
+// Once the server has answered about a note, its editor is closed, unless the person has gone
+// to another view or note meanwhile (a slow answer, through a proxy say): until this, the editor
+// was then gone, the answer's handling stopped on it, and "Note restored" was never said.
+function closeIfStillOpen(noteId) {
+  if (editor.saver?.draft.noteId !== noteId) return false;
   editor.close();
+  return true;
+}
+
+async function restoreSelected() {
+  const { noteId } = editor.saver.draft;
+  await restoreNote(noteId);
+  savers.delete(noteId);
+  closeIfStillOpen(noteId);
   refreshSoon();
   toast('Note restored');
 }
 
 async function purgeSelected() {
   if (!window.confirm('Delete this note and its attachments for good? This cannot be undone.')) return;
-  await purgeNote(editor.saver.draft.noteId);
-  savers.delete(editor.saver.draft.noteId);
-  editor.close();
+  const { noteId } = editor.saver.draft;
+  await purgeNote(noteId);
+  savers.delete(noteId);
+  closeIfStillOpen(noteId);
   refreshSoon();
 }
 
