@@ -22,6 +22,8 @@ SHELL_APP = __name__.split(".")[0]  # the shell, whose app this package is part 
 POSTGRES_APP = "django.contrib.postgres"
 POSTGRES_ENGINE = "django.db.backends.postgresql"
 IMPORTED_CONTRIB = re.compile(r"^\s*(?:from|import)\s+django\.contrib\.(\w+)", re.M)
+SHELL_DISTRIBUTION = "django-desktop-shell"
+TEST_FOLDERS = {"test", "tests"}
 
 
 class BuildError(Exception):
@@ -131,6 +133,51 @@ def imported_by(files: list[Path], modules: list[str]) -> set[str]:
     return {module for module in modules if any(name == module or name.startswith(module + ".") for name in imported)}
 
 
+def left_out_imported_by(files: list[Path], left_out: list[str]) -> set[str]:
+    """Of the modules the build leaves out, those the files import, and those that these import in
+    turn: django.test, which django-ninja imports, imports unittest and xml.dom, and each of them
+    left out fails the import only in the built app ("No module named 'django.test'")."""
+    needed = imported_by(files, left_out)
+    pending = list(needed)
+    while pending:
+        found = imported_by(module_files(pending.pop()), left_out) - needed
+        needed |= found
+        pending += found
+    return needed
+
+
+def module_files(module: str) -> list[Path]:
+    """The source files of a module, or of a package with its subpackages (tests aside); none for
+    a module not installed here or with no source."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return []
+    if spec is None:
+        return []
+    folders = [Path(folder) for folder in spec.submodule_search_locations or []]
+    if folders:
+        return [path for folder in folders for path in folder.rglob("*.py")
+                if not TEST_FOLDERS & set(path.relative_to(folder).parts)]
+    return [Path(spec.origin)] if spec.origin and spec.origin.endswith(".py") else []
+
+
+def library_module_files(project_dir: Path) -> list[Path]:
+    """The source files of the libraries the project's dependencies bring, tests aside (django-ninja,
+    pydantic…), which PyInstaller analyses as they are. Not Django's, the shell's or those of the
+    libraries the shell requires: the build chooses what goes in of them itself."""
+    chosen_by_the_build = distributions_required([SHELL_DISTRIBUTION, "Django"])
+    files = []
+    for name in sorted(distributions_required(declared_dependencies(project_dir)) - chosen_by_the_build):
+        try:
+            distribution = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        files += [Path(distribution.locate_file(file)) for file in distribution.files or []
+                  if file.suffix == ".py" and not TEST_FOLDERS & set(file.parts)]
+    return files
+
+
 def contrib_apps_imported_by(apps: list[str]) -> set[str]:
     """The contrib apps the installed apps' code imports, which go in though the settings do not list
     them: Django's own apps import others (admin and auth import sites), and so do third-party ones
@@ -142,11 +189,7 @@ def contrib_apps_imported_by(apps: list[str]) -> set[str]:
     for app in apps:
         if app == SHELL_APP:
             continue
-        spec = importlib.util.find_spec(app)
-        folders = [Path(folder) for folder in spec.submodule_search_locations or []]
-        files = [path for folder in folders for path in folder.rglob("*.py")
-                 if "tests" not in path.relative_to(folder).parts] if folders else [Path(spec.origin)]
-        for path in files:
+        for path in module_files(app):
             if path.name == "admin.py" and ADMIN not in apps:  # only the admin's autodiscovery imports these
                 continue
             source = path.read_text("utf-8", errors="replace")
@@ -209,10 +252,21 @@ def in_languages(destination: str, languages: list[str]) -> bool:
     return "locale" not in parts[:-1] or parts[parts.index("locale") + 1] in languages
 
 
-def project_data_files(project_dir: Path, entries: list[Path], static_dirs: list[str]) -> list[tuple[str, str]]:
+def project_data_files(project_dir: Path, entries: list[Path], static_dirs: list[str],
+                       templates: list[Path] = ()) -> list[tuple[str, str]]:
     """Every file of the entries (files or folders of the project) at its place in the project, but
-    for those in static folders, whose collected copy goes in instead."""
+    for those in static folders, whose collected copy goes in instead. A template folder that is
+    a static folder too, or lies in one (a Vite build's dist/, its index.html the page Django
+    renders), goes in whole: the template loader reads it at its place."""
     static_folders = [Path(folder).resolve() for folder in static_dirs]
+    template_folders = [folder.resolve() for folder in templates]
+
+    def collected_instead(path: Path) -> bool:
+        path = path.resolve()
+        holding = [template for template in template_folders if path.is_relative_to(template)]
+        return any(path.is_relative_to(static) and not any(template.is_relative_to(static) for template in holding)
+                   for static in static_folders)
+
     files = []
     for entry in entries:
         place = place_in_project(project_dir, entry)
@@ -221,5 +275,5 @@ def project_data_files(project_dir: Path, entries: list[Path], static_dirs: list
         folder, place = (entry.parent, place.parent) if entry.is_file() else (entry, place)
         paths = [entry] if entry.is_file() else entry.rglob("*")
         files += [(str(path), str(place / path.parent.relative_to(folder))) for path in paths
-                  if path.is_file() and not any(path.resolve().is_relative_to(static) for static in static_folders)]
+                  if path.is_file() and not collected_instead(path)]
     return list(dict.fromkeys(files))
