@@ -44,6 +44,10 @@ FILE_CACHE = "django.core.cache.backends.filebased.FileBasedCache"
 PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 DJANGO_TEMPLATES = "django.template.backends.django.DjangoTemplates"
 REQUIRED_AFTER = ["django.middleware.csrf.CsrfViewMiddleware"]
+# `manage check --deploy` asked for SecurityMiddleware and XFrameOptionsMiddleware, whose headers
+# the shell's own middleware sends (desktop.E001, E008), and for Secure cookies, which never come
+# back over the app's plain HTTP on loopback (desktop.E007).
+DEPLOY_CHECKS_THE_SHELL_ANSWERS = ["security.W001", "security.W002", "security.W012", "security.W016"]
 CSP_REPORT_PATH = "/_desktop/csp-report"  # csp_reports.py
 DEFAULT_CSP = {
     "DIRECTIVES": {
@@ -152,6 +156,7 @@ def desktop_settings(namespace: dict) -> list[str]:
     report.set("SECURE_REFERRER_POLICY", "same-origin")
     report.set("X_FRAME_OPTIONS", "DENY")
     report.set("SECURE_SSL_REDIRECT", False)  # nothing answers https:// on loopback
+    namespace["SILENCED_SYSTEM_CHECKS"] = [*namespace.get("SILENCED_SYSTEM_CHECKS", []), *DEPLOY_CHECKS_THE_SHELL_ANSWERS]
     # Cross-Origin-Opener-Policy keeps pages of other sites from holding a reference to this one
     # across window.open. A browser needs it; the app's own window never holds a page of another
     # origin (the navigation lock sends those to the browser), and there the header made WebKit

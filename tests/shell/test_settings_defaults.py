@@ -50,3 +50,16 @@ def test_with_dev_an_edited_template_renders_as_it_is_now(polls_copy, tmp_path, 
     shipped = subprocess.run([*command, *shell], capture_output=True, text=True, env=app_env, timeout=60)
     assert shipped.returncode == 0, shipped.stderr
     assert shipped.stdout.splitlines()[-2:] == ["before the edit", "before the edit"]
+
+
+def test_the_deploy_checks_warn_of_nothing_the_shell_sees_to(polls_copy, tmp_path, app_env):
+    """`manage check --deploy` warned of four issues in every app: SecurityMiddleware and
+    XFrameOptionsMiddleware missing, whose headers the shell's own middleware sends, and the
+    session and CSRF cookies not Secure, which over the app's plain HTTP would never come back.
+    (The test run's own DJANGO_ALLOW_ASYNC_UNSAFE is not the app's.)"""
+    result = subprocess.run([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"),
+                             "manage", "check", "--deploy", "--fail-level", "WARNING"],
+                            capture_output=True, text=True, timeout=60,
+                            env={name: value for name, value in app_env.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
