@@ -12,7 +12,7 @@ import pytest
 
 from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, contrib_apps_imported_by,
                                                      contrib_apps_needed, imported_by, in_languages, left_out_imported_by,
-                                                     library_module_files, named_project_paths,
+                                                     named_project_paths, project_libraries,
                                                      locale_folders, manage, module_collection_modes, project_data_files,
                                                      project_module_files, site_facts, template_folders)
 
@@ -229,25 +229,29 @@ def test_what_the_build_leaves_out_goes_in_when_the_sites_own_modules_import_it(
 def test_what_the_build_leaves_out_goes_in_when_a_library_of_the_project_imports_it(tmp_path, monkeypatch):
     """django-ninja's settings import django.test, which the build left out with unittest: a site
     whose API is django-ninja answered every page with a 500 in the built app alone, "No module
-    named 'django.test'". What a library brings in goes in, with what that imports in turn."""
+    named 'django.test'". What a library's imported modules import goes in, with what that imports
+    in turn; not what its functions import when called, nor its modules that nothing imports."""
     site_packages = tmp_path / "site"
     library = site_packages / "api_kit"
-    (library / "tests").mkdir(parents=True)
-    (library / "__init__.py").write_text("from django.test.signals import setting_changed\n")
-    (library / "tests" / "test_api.py").write_text("import tarfile\n")  # tests do not go in
+    library.mkdir(parents=True)
+    (library / "__init__.py").write_text("from .conf import settings\n\ndef archive():\n    import tarfile\n")
+    (library / "conf.py").write_text("from django.test.signals import setting_changed\n")
+    (library / "testing.py").write_text("import cryptography\n")  # nothing imports it
     info = site_packages / "api_kit-1.0.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: api-kit\nVersion: 1.0\n")
-    (info / "RECORD").write_text("api_kit/__init__.py,,\napi_kit/tests/test_api.py,,\n")
+    (info / "RECORD").write_text("api_kit/__init__.py,,\napi_kit/conf.py,,\napi_kit/testing.py,,\n")
     monkeypatch.syspath_prepend(str(site_packages))
+    project = project_depending_on(tmp_path / "a", "api-kit==1.0")
+    (project / "api.py").write_text("from api_kit import settings\n")
     left_out = ["django.test", "unittest", "xml.dom", "tarfile", "cryptography", "profile"]
 
-    assert left_out_imported_by(library_module_files(project_depending_on(tmp_path / "a", "api-kit==1.0")),
-                                left_out) == {"django.test", "unittest", "xml.dom"}
+    assert project_libraries(project) == {"api_kit"}
+    assert left_out_imported_by([project / "api.py"], left_out, project_libraries(project)) == {
+        "django.test", "unittest", "xml.dom"}
     # Django, the shell and what the shell requires (pywebview's own HTTPS server imports
     # cryptography, waitress's profiler profile) are left to the build.
-    assert left_out_imported_by(library_module_files(project_depending_on(
-        tmp_path / "b", "Django==5.2.19", "django-desktop-shell==0.1.0")), left_out) == set()
+    assert project_libraries(project_depending_on(tmp_path / "b", "Django==5.2.19", "django-desktop-shell==0.1.0")) == set()
 
 
 def test_a_contrib_app_a_third_party_app_imports_goes_in(tmp_path, monkeypatch):

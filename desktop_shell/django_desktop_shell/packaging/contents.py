@@ -133,49 +133,120 @@ def imported_by(files: list[Path], modules: list[str]) -> set[str]:
     return {module for module in modules if any(name == module or name.startswith(module + ".") for name in imported)}
 
 
-def left_out_imported_by(files: list[Path], left_out: list[str]) -> set[str]:
-    """Of the modules the build leaves out, those the files import, and those that these import in
-    turn: django.test, which django-ninja imports, imports unittest and xml.dom, and each of them
-    left out fails the import only in the built app ("No module named 'django.test'")."""
-    needed = imported_by(files, left_out)
-    pending = list(needed)
+def left_out_imported_by(files: list[Path], left_out: list[str], libraries: frozenset[str] = frozenset()) -> set[str]:
+    """Of the modules the build leaves out, those the files import, directly or through the modules
+    of `libraries` (their top-level names) that they import in turn, and those that a module so
+    needed imports: django-ninja's settings import django.test, which imports unittest and xml.dom,
+    and each of them left out failed the import only in the built app ("No module named
+    'django.test'"). A library's modules that nothing imports (its test helpers) do not count."""
+    needed, visited = set(), set()
+    pending = [(path, None) for path in files]
     while pending:
-        found = imported_by(module_files(pending.pop()), left_out) - needed
-        needed |= found
-        pending += found
+        path, package = pending.pop()
+        for name in imported_names(path, package or "", when_imported=package is not None):
+            left = next((module for module in left_out if name == module or name.startswith(module + ".")), None)
+            if left is not None:
+                if left not in needed:
+                    needed.add(left)
+                    pending += [(file, left) for file in module_files(left)]
+                continue
+            parts = name.split(".")
+            if parts[0] not in libraries:
+                continue
+            for depth in range(1, len(parts) + 1):  # importing a.b.c runs a and a.b first
+                module = ".".join(parts[:depth])
+                if module not in visited:
+                    visited.add(module)
+                    pending += [(file, module if file.name == "__init__.py" else module.rpartition(".")[0])
+                                for file in module_source(module)]
     return needed
+
+
+def imported_names(path: Path, package: str, when_imported: bool = False) -> set[str]:
+    """The modules a file imports, relative imports resolved against its package; for `from a import
+    b`, a.b too, which may be a module. `when_imported`: only those its import runs, not those its
+    functions import when called (defusedxml's defuse_stdlib() imports xmlrpc, which no app calls)."""
+    try:
+        tree = ast.parse(path.read_bytes(), filename=str(path))
+    except (SyntaxError, ValueError, OSError):
+        return set()  # PyInstaller reports it
+    names = set()
+    for node in (statements_run_on_import(tree) if when_imported else ast.walk(tree)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                if not package:
+                    continue
+                base = ".".join(package.split(".")[:len(package.split(".")) - node.level + 1])
+                module = f"{base}.{node.module}" if node.module else base
+            else:
+                module = node.module
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def statements_run_on_import(tree: ast.AST):
+    """The nodes of a module that run as it is imported: all but the bodies of its functions."""
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        yield node
+        pending += [child for child in ast.iter_child_nodes(node)
+                    if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))]
+
+
+def module_source(module: str) -> list[Path]:
+    """The source file of one module, found without importing anything of its package."""
+    top, *rest = module.split(".")
+    spec = installed_spec(top)
+    if spec is None or not rest:
+        return source_file(spec)
+    for folder in spec.submodule_search_locations or []:
+        place = Path(folder).joinpath(*rest)
+        for candidate in (place.with_suffix(".py"), place / "__init__.py"):
+            if candidate.is_file():
+                return [candidate]
+    return []
 
 
 def module_files(module: str) -> list[Path]:
     """The source files of a module, or of a package with its subpackages (tests aside); none for
     a module not installed here or with no source."""
-    try:
-        spec = importlib.util.find_spec(module)
-    except (ImportError, ValueError):
-        return []
-    if spec is None:
-        return []
-    folders = [Path(folder) for folder in spec.submodule_search_locations or []]
+    spec = installed_spec(module)
+    folders = [Path(folder) for folder in spec.submodule_search_locations or []] if spec else []
     if folders:
         return [path for folder in folders for path in folder.rglob("*.py")
                 if not TEST_FOLDERS & set(path.relative_to(folder).parts)]
-    return [Path(spec.origin)] if spec.origin and spec.origin.endswith(".py") else []
+    return source_file(spec)
 
 
-def library_module_files(project_dir: Path) -> list[Path]:
-    """The source files of the libraries the project's dependencies bring, tests aside (django-ninja,
-    pydantic…), which PyInstaller analyses as they are. Not Django's, the shell's or those of the
-    libraries the shell requires: the build chooses what goes in of them itself."""
+def installed_spec(module: str):
+    try:
+        return importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None
+
+
+def source_file(spec) -> list[Path]:
+    return [Path(spec.origin)] if spec and spec.origin and spec.origin.endswith(".py") else []
+
+
+def project_libraries(project_dir: Path) -> frozenset[str]:
+    """The top-level import names of the libraries the project's dependencies bring (django-ninja's
+    ninja, pydantic…), which PyInstaller analyses as they are. Not Django's, the shell's or those of
+    the libraries the shell requires: the build chooses what goes in of them itself."""
     chosen_by_the_build = distributions_required([SHELL_DISTRIBUTION, "Django"])
-    files = []
-    for name in sorted(distributions_required(declared_dependencies(project_dir)) - chosen_by_the_build):
+    names = set()
+    for name in distributions_required(declared_dependencies(project_dir)) - chosen_by_the_build:
         try:
             distribution = metadata.distribution(name)
         except metadata.PackageNotFoundError:
             continue
-        files += [Path(distribution.locate_file(file)) for file in distribution.files or []
-                  if file.suffix == ".py" and not TEST_FOLDERS & set(file.parts)]
-    return files
+        names.update(PurePath(file).parts[0].removesuffix(".py") for file in distribution.files or []
+                     if file.suffix == ".py" and ".dist-info" not in file.parts[0])
+    return frozenset(names)
 
 
 def contrib_apps_imported_by(apps: list[str]) -> set[str]:
