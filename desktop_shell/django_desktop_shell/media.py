@@ -4,7 +4,8 @@ MEDIA_URL to the app's own window whatever DEBUG is.
 Django serves them only with DEBUG on, through a line in the project's URLconf (`static()`), and a
 packaged app has no other server: without this, a page's uploaded images show with --dev and
 never in the shipped app. A project whose URLconf serves MEDIA_URL itself (a view that checks who
-may see a file) keeps its views: the shell answers only the paths that URLconf does not match.
+may see a file) keeps its views: the shell answers only the paths that URLconf does not match,
+or matches only with a view that answers any path (a single-page app's catch-all).
 
 A file shows in the page only if its type runs nothing (images, PDF, plain text). Every other
 file, SVG and HTML included, downloads as opaque bytes, so that no file someone uploaded can run
@@ -33,6 +34,9 @@ INLINE_TYPES = {
     ".txt": "text/plain; charset=utf-8",
 }
 DOWNLOAD_TYPE = "application/octet-stream"
+# Under the shell's own paths, which no site's URLconf has views for: only a view answering any
+# path matches there.
+OUTSIDE_ANY_SITE_PATH = "/_desktop/not-an-upload/"
 
 
 def served_type(name: str) -> tuple[str, bool]:
@@ -55,16 +59,24 @@ def media_prefix() -> str | None:
     return None
 
 
-def site_serves(path: str) -> bool:
-    """Whether the site's URLconf has a view of its own for `path`. Django's `static()` helper
-    (`urlpatterns += static(MEDIA_URL, …)`, there with DEBUG on, so with --dev) does not count: it
-    would show an uploaded HTML file as a page of the app's origin, whose uploaded scripts the
-    policy then lets run; the shell serves those files as it does without --dev."""
+def site_serves(path: str, prefix: str) -> bool:
+    """Whether the site's URLconf has a view of its own for `path`, under the media `prefix`.
+    Django's `static()` helper (`urlpatterns += static(MEDIA_URL, …)`, there with DEBUG on, so with
+    --dev) does not count: it would show an uploaded HTML file as a page of the app's origin, whose
+    uploaded scripts the policy then lets run; the shell serves those files as it does without
+    --dev. Nor does a view that answers any path at all, a single-page app's catch-all
+    (`re_path(r"^.*$", spa)`): every uploaded image showed as the app's page instead."""
     try:
         match = resolve(path, settings.ROOT_URLCONF)
     except Resolver404:
         return False
-    return match.func is not static_serve
+    if match.func is static_serve:
+        return False
+    try:
+        elsewhere = resolve(OUTSIDE_ANY_SITE_PATH + path[len(prefix):], settings.ROOT_URLCONF)
+    except Resolver404:
+        return True
+    return (elsewhere.func, elsewhere.route) != (match.func, match.route)
 
 
 def media_file(request, relative_path: str):

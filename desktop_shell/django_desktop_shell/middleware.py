@@ -349,7 +349,7 @@ class ShellRoutesMiddleware:
         path = request.path_info
         if path.startswith(SHELL_PATH_PREFIX):
             request.urlconf = SHELL_URLCONF
-        elif self.media_prefix and path.startswith(self.media_prefix) and not media.site_serves(path):
+        elif self.media_prefix and path.startswith(self.media_prefix) and not media.site_serves(path, self.media_prefix):
             return media.media_file(request, path[len(self.media_prefix):])
         return self.get_response(request)
 

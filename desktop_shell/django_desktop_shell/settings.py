@@ -42,7 +42,12 @@ SHELL_MIDDLEWARE = [
 SQLITE = "django.db.backends.sqlite3"
 FILE_CACHE = "django.core.cache.backends.filebased.FileBasedCache"
 PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
+DJANGO_TEMPLATES = "django.template.backends.django.DjangoTemplates"
 REQUIRED_AFTER = ["django.middleware.csrf.CsrfViewMiddleware"]
+# `manage check --deploy` asked for SecurityMiddleware and XFrameOptionsMiddleware, whose headers
+# the shell's own middleware sends (desktop.E001, E008), and for Secure cookies, which never come
+# back over the app's plain HTTP on loopback (desktop.E007).
+DEPLOY_CHECKS_THE_SHELL_ANSWERS = ["security.W001", "security.W002", "security.W012", "security.W016"]
 CSP_REPORT_PATH = "/_desktop/csp-report"  # csp_reports.py
 DEFAULT_CSP = {
     "DIRECTIVES": {
@@ -153,6 +158,7 @@ def desktop_settings(namespace: dict) -> list[str]:
     report.set("SECURE_REFERRER_POLICY", "same-origin")
     report.set("X_FRAME_OPTIONS", "DENY")
     report.set("SECURE_SSL_REDIRECT", False)  # nothing answers https:// on loopback
+    namespace["SILENCED_SYSTEM_CHECKS"] = [*namespace.get("SILENCED_SYSTEM_CHECKS", []), *DEPLOY_CHECKS_THE_SHELL_ANSWERS]
     # Cross-Origin-Opener-Policy keeps pages of other sites from holding a reference to this one
     # across window.open. A browser needs it; the app's own window never holds a page of another
     # origin (the navigation lock sends those to the browser), and there the header made WebKit
@@ -176,6 +182,8 @@ def desktop_settings(namespace: dict) -> list[str]:
     if storages.get("staticfiles", {}).get("BACKEND", PLAIN_STATIC_STORAGE) == PLAIN_STATIC_STORAGE:
         storages["staticfiles"] = {"BACKEND": "django_desktop_shell.static_files.FingerprintedStaticFilesStorage"}
     namespace["WHITENOISE_AUTOREFRESH"] = run.dev
+    if run.dev:
+        namespace["TEMPLATES"] = [read_at_each_render(engine) for engine in namespace.get("TEMPLATES", [])]
     report.set("MEDIA_ROOT", data_dir / "media")
     # Django's default gives every upload 0644: the data folder is the owner's only, and what is
     # copied out of it (a backup) keeps its modes.
@@ -183,6 +191,21 @@ def desktop_settings(namespace: dict) -> list[str]:
     report.set("FILE_UPLOAD_DIRECTORY_PERMISSIONS", 0o700)
     namespace["DESKTOP_REPLACED_SETTINGS"] = report.replaced
     return report.replaced
+
+
+def read_at_each_render(engine: dict) -> dict:
+    """With --dev, a Django template engine that names no loaders reads its templates at each
+    render, as the static files are served afresh: Django caches them whatever DEBUG is, and only
+    runserver's autoreloader empties that cache. An edited template showed as it was until a
+    restart, and a single-page app whose index.html `vite build` rewrote, deleting the hashed files
+    the old one named, showed a blank page."""
+    options = engine.get("OPTIONS", {})
+    if engine.get("BACKEND") != DJANGO_TEMPLATES or "loaders" in options:
+        return engine
+    loaders = ["django.template.loaders.filesystem.Loader"]
+    if engine.get("APP_DIRS"):
+        loaders.append("django.template.loaders.app_directories.Loader")
+    return {**{key: value for key, value in engine.items() if key != "APP_DIRS"}, "OPTIONS": {**options, "loaders": loaders}}
 
 
 def sqlite_file_name(slug: str, alias: str) -> str:

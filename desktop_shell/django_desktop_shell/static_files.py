@@ -36,7 +36,11 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         global fingerprinted_prefix
         self.versioned_prefix = None
         self.paths_by_url: dict[str, str] = {}
+        self.project_immutable_file_test = None
         super().__init__(get_response, settings)
+        # WhiteNoise sets the project's WHITENOISE_IMMUTABLE_FILE_TEST (the hashed names a bundler
+        # such as Vite writes) on the instance, where it hid this class's test of the fingerprinted paths.
+        self.project_immutable_file_test = self.__dict__.pop("immutable_file_test", None)
         if not self.autorefresh:
             plain = {url: path for url, path in self.paths_by_url.items() if url.startswith(self.static_prefix)}
             self.versioned_prefix = f"{self.static_prefix}{FINGERPRINT_MARK}{fingerprint(plain)}/"
@@ -60,6 +64,8 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
     def immutable_file_test(self, path, url):
         if self.versioned_prefix and url.startswith(self.versioned_prefix):
             return True
+        if self.project_immutable_file_test is not None:
+            return self.project_immutable_file_test(path, url)
         return super().immutable_file_test(path, url)
 
 

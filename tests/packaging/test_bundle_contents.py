@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, contrib_apps_imported_by,
-                                                     contrib_apps_needed, imported_by, in_languages, named_project_paths,
+                                                     contrib_apps_needed, imported_by, in_languages, left_out_imported_by,
+                                                     named_project_paths, project_libraries,
                                                      locale_folders, manage, module_collection_modes, project_data_files,
                                                      project_module_files, site_facts, template_folders)
 
@@ -100,6 +101,21 @@ def test_template_folders_inside_the_project_go_in_at_their_place_and_static_fol
                             facts["notedesk"]["static_dirs"])
     assert ui and all(destination.startswith("ui/templates") for _, destination in ui)
     assert len(ui) == len(set(ui)) == len(list((ROOT / "ui" / "templates").rglob("*.html")))
+
+
+def test_a_template_folder_that_is_a_static_folder_too_goes_in_whole(tmp_path):
+    """A Vite build's dist/ is both: its hashed assets are static files, and its index.html is the
+    page Django renders for every route. The build left dist/ out as a static folder, and the built
+    app answered every page with a 500 (TemplateDoesNotExist: index.html)."""
+    dist = tmp_path / "frontend" / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text('<meta name="csrf-token" content="{{ csrf_token }}">')
+    (dist / "assets" / "index-Czr0eVbj.js").write_text("export {};")
+    assert set(project_data_files(tmp_path, [dist], [str(dist)], [dist])) == {
+        (str(dist / "assets" / "index-Czr0eVbj.js"), "frontend/dist/assets"), (str(dist / "index.html"), "frontend/dist")}
+    # Its assets alone a static folder: they are collected, and index.html goes in alone.
+    assert project_data_files(tmp_path, [dist], [str(dist / "assets")], [dist]) == [
+        (str(dist / "index.html"), "frontend/dist")]
 
 
 def test_a_template_folder_outside_the_project_stops_the_build_saying_how_to_fix_it(tmp_path):
@@ -208,6 +224,34 @@ def test_what_the_build_leaves_out_goes_in_when_the_sites_own_modules_import_it(
     assert imported_by(files, left_out) == {"tarfile", "xml.dom"}
     notedesk = project_module_files(ROOT, ["embedded_site"])
     assert imported_by(notedesk, left_out) == {"tarfile"}
+
+
+def test_what_the_build_leaves_out_goes_in_when_a_library_of_the_project_imports_it(tmp_path, monkeypatch):
+    """django-ninja's settings import django.test, which the build left out with unittest: a site
+    whose API is django-ninja answered every page with a 500 in the built app alone, "No module
+    named 'django.test'". What a library's imported modules import goes in, with what that imports
+    in turn; not what its functions import when called, nor its modules that nothing imports."""
+    site_packages = tmp_path / "site"
+    library = site_packages / "api_kit"
+    library.mkdir(parents=True)
+    (library / "__init__.py").write_text("from .conf import settings\n\ndef archive():\n    import tarfile\n")
+    (library / "conf.py").write_text("from django.test.signals import setting_changed\n")
+    (library / "testing.py").write_text("import cryptography\n")  # nothing imports it
+    info = site_packages / "api_kit-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: api-kit\nVersion: 1.0\n")
+    (info / "RECORD").write_text("api_kit/__init__.py,,\napi_kit/conf.py,,\napi_kit/testing.py,,\n")
+    monkeypatch.syspath_prepend(str(site_packages))
+    project = project_depending_on(tmp_path / "a", "api-kit==1.0")
+    (project / "api.py").write_text("from api_kit import settings\n")
+    left_out = ["django.test", "unittest", "xml.dom", "tarfile", "cryptography", "profile"]
+
+    assert project_libraries(project) == {"api_kit"}
+    assert left_out_imported_by([project / "api.py"], left_out, project_libraries(project)) == {
+        "django.test", "unittest", "xml.dom"}
+    # Django, the shell and what the shell requires (pywebview's own HTTPS server imports
+    # cryptography, waitress's profiler profile) are left to the build.
+    assert project_libraries(project_depending_on(tmp_path / "b", "Django==5.2.19", "django-desktop-shell==0.1.0")) == set()
 
 
 def test_a_contrib_app_a_third_party_app_imports_goes_in(tmp_path, monkeypatch):

@@ -131,6 +131,16 @@ def test_a_relaunch_gets_the_same_port_so_the_page_keeps_its_storage(tmp_path, a
     assert ports[0] == ports[1]
 
 
+def test_the_help_says_the_default_port_is_the_apps_own_that_the_page_s_storage_belongs_to(app_env):
+    """--help said "default: a free one", and a developer whose single-page app keeps its preferences
+    in localStorage could only expect them lost at each launch."""
+    result = subprocess.run(launcher_command("--help"), capture_output=True, text=True, env=app_env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    port_help = " ".join(result.stdout.split("--port PORT", 2)[2].split("--data-dir")[0].split())
+    assert port_help == ("port on 127.0.0.1 (default: the app's own, chosen at its first launch, whose origin the "
+                         "page's localStorage and IndexedDB belong to)")
+
+
 def test_a_crash_of_the_process_leaves_every_thread_s_stack_in_the_crash_log(tmp_path, app_env):
     data_dir = tmp_path / "data"
     crash = "import ctypes; ctypes.string_at(0)"  # reads address 0: SIGSEGV

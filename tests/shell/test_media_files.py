@@ -49,6 +49,15 @@ def test_a_site_serving_uploads_with_djangos_static_view_still_gets_them_served_
     assert answer["Content-Disposition"].startswith("attachment")
 
 
+@pytest.mark.urls("tests.single_page_urls")
+def test_a_single_page_apps_catch_all_view_does_not_hide_the_uploads(media_root, client):
+    """A catch-all view for the app's client routes matched /media/ too, and the shell left those
+    paths to it: every uploaded image showed the app's page instead."""
+    answer = client.get("/media/photos/pancake.png")
+    assert answer.status_code == 200 and b"".join(answer.streaming_content) == PNG
+    assert client.get("/projects/12/edit").content == b"the single page"
+
+
 @pytest.mark.parametrize("path", ["/media/missing.png", "/media/photos/", "/media/../outside.txt", "/media/%2e%2e/outside.txt"])
 def test_nothing_but_a_file_under_media_root_is_served(media_root, client, path):
     answer = client.get(path, HTTP_X_REQUESTED_WITH="XMLHttpRequest")

@@ -22,3 +22,44 @@ def test_a_file_cache_beside_the_code_is_kept_in_the_data_folder(polls_copy, tmp
     assert result.stdout.endswith("\nbuilt\n")
     assert not (polls_copy / "cache").exists()
     assert any((data_dir / "cache" / "files").iterdir())
+
+
+RENDER_TWICE = """
+from pathlib import Path
+from django.template.loader import render_to_string
+template = Path({template!r})
+print(render_to_string("polls/edited.html"))
+template.write_text("after the edit")
+print(render_to_string("polls/edited.html"))
+"""
+
+
+def test_with_dev_an_edited_template_renders_as_it_is_now(polls_copy, tmp_path, app_env):
+    """Django caches templates whatever DEBUG is, and only runserver's autoreloader empties the
+    cache: with --dev, a template edited while the app ran rendered as it was until a restart, and a
+    Vite build's new index.html, naming new hashed files, was a blank page until then."""
+    template = polls_copy / "polls" / "templates" / "polls" / "edited.html"
+    template.write_text("before the edit")
+    command = [sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data")]
+    shell = ["manage", "shell", "-c", RENDER_TWICE.format(template=str(template))]
+    dev = subprocess.run([*command, "--dev", *shell], capture_output=True, text=True, env=app_env, timeout=60)
+    assert dev.returncode == 0, dev.stderr
+    assert dev.stdout.splitlines()[-2:] == ["before the edit", "after the edit"]
+
+    template.write_text("before the edit")  # without --dev, templates are read once, as Django's own default
+    shipped = subprocess.run([*command, *shell], capture_output=True, text=True, env=app_env, timeout=60)
+    assert shipped.returncode == 0, shipped.stderr
+    assert shipped.stdout.splitlines()[-2:] == ["before the edit", "before the edit"]
+
+
+def test_the_deploy_checks_warn_of_nothing_the_shell_sees_to(polls_copy, tmp_path, app_env):
+    """`manage check --deploy` warned of four issues in every app: SecurityMiddleware and
+    XFrameOptionsMiddleware missing, whose headers the shell's own middleware sends, and the
+    session and CSRF cookies not Secure, which over the app's plain HTTP would never come back.
+    (The test run's own DJANGO_ALLOW_ASYNC_UNSAFE is not the app's.)"""
+    result = subprocess.run([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"),
+                             "manage", "check", "--deploy", "--fail-level", "WARNING"],
+                            capture_output=True, text=True, timeout=60,
+                            env={name: value for name, value in app_env.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout

@@ -47,3 +47,13 @@ def test_a_right_click_on_a_misspelt_word_offers_the_checkers_guesses_and_the_ed
     assert {"Cut", "Copy", "Paste", "Select All"} <= set(menu)
     assert not {"Back", "Forward", "Reload", "Stop", "Inspect Element", "Open Link"} & set(menu)
     assert f"text: {menu[0]} is mispelled\n" in result.stdout
+
+
+def test_with_dev_a_right_click_on_the_page_offers_reload_and_the_inspector(tmp_path, app_env):
+    """--dev promised the web view's whole menu, Inspect Element included, and the window had none:
+    a developer could neither reload a page they had rebuilt nor open the inspector."""
+    result = subprocess.run([sys.executable, "-m", "tests.shell.drivers.context_menu", str(tmp_path / "data"),
+                             str(tmp_path), "--dev"], capture_output=True, text=True, env=app_env, timeout=180, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    menu = result.stdout.split("menu: ", 1)[1].split("\n", 1)[0].split("|")
+    assert {"Reload", "Inspect Element"} <= set(menu), menu

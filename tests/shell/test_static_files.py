@@ -53,6 +53,22 @@ def test_the_plain_address_still_answers_but_is_asked_again_after_a_minute(stati
     assert answer["Cache-Control"] == "max-age=60, public"
 
 
+def test_a_bundlers_hashed_files_the_project_names_are_kept_for_good_and_so_are_the_fingerprinted(static_root, settings):
+    """A Vite build's index.html names its hashed files at plain addresses (/static/assets/index-Czr0eVbj.js),
+    which WhiteNoise's WHITENOISE_IMMUTABLE_FILE_TEST marks immutable; setting it took the
+    fingerprinted addresses' own immutability away."""
+    (static_root / "assets").mkdir()
+    (static_root / "assets" / "index-Czr0eVbj.js").write_text("import('./Tools-BxZ_JxO-.js');")
+    settings.WHITENOISE_IMMUTABLE_FILE_TEST = r"^/static/assets/.+-[\w-]{8}\.(js|css)$"
+    middleware = start()
+    hashed, _ = get(middleware, "/static/assets/index-Czr0eVbj.js")
+    assert hashed["Cache-Control"] == "max-age=315360000, public, immutable"
+    fingerprinted, _ = get(middleware, static("js/app.js"))
+    assert fingerprinted["Cache-Control"] == "max-age=315360000, public, immutable"
+    plain, _ = get(middleware, "/static/js/app.js")
+    assert plain["Cache-Control"] == "max-age=60, public"
+
+
 def test_a_changed_file_moves_every_file_to_a_new_address(static_root):
     start()
     before = static("js/ready.js")

@@ -22,6 +22,8 @@ SHELL_APP = __name__.split(".")[0]  # the shell, whose app this package is part 
 POSTGRES_APP = "django.contrib.postgres"
 POSTGRES_ENGINE = "django.db.backends.postgresql"
 IMPORTED_CONTRIB = re.compile(r"^\s*(?:from|import)\s+django\.contrib\.(\w+)", re.M)
+SHELL_DISTRIBUTION = "django-desktop-shell"
+TEST_FOLDERS = {"test", "tests"}
 
 
 class BuildError(Exception):
@@ -131,6 +133,122 @@ def imported_by(files: list[Path], modules: list[str]) -> set[str]:
     return {module for module in modules if any(name == module or name.startswith(module + ".") for name in imported)}
 
 
+def left_out_imported_by(files: list[Path], left_out: list[str], libraries: frozenset[str] = frozenset()) -> set[str]:
+    """Of the modules the build leaves out, those the files import, directly or through the modules
+    of `libraries` (their top-level names) that they import in turn, and those that a module so
+    needed imports: django-ninja's settings import django.test, which imports unittest and xml.dom,
+    and each of them left out failed the import only in the built app ("No module named
+    'django.test'"). A library's modules that nothing imports (its test helpers) do not count."""
+    needed, visited = set(), set()
+    pending = [(path, None) for path in files]
+    while pending:
+        path, package = pending.pop()
+        for name in imported_names(path, package or "", when_imported=package is not None):
+            left = next((module for module in left_out if name == module or name.startswith(module + ".")), None)
+            if left is not None:
+                if left not in needed:
+                    needed.add(left)
+                    pending += [(file, left) for file in module_files(left)]
+                continue
+            parts = name.split(".")
+            if parts[0] not in libraries:
+                continue
+            for depth in range(1, len(parts) + 1):  # importing a.b.c runs a and a.b first
+                module = ".".join(parts[:depth])
+                if module not in visited:
+                    visited.add(module)
+                    pending += [(file, module if file.name == "__init__.py" else module.rpartition(".")[0])
+                                for file in module_source(module)]
+    return needed
+
+
+def imported_names(path: Path, package: str, when_imported: bool = False) -> set[str]:
+    """The modules a file imports, relative imports resolved against its package; for `from a import
+    b`, a.b too, which may be a module. `when_imported`: only those its import runs, not those its
+    functions import when called (defusedxml's defuse_stdlib() imports xmlrpc, which no app calls)."""
+    try:
+        tree = ast.parse(path.read_bytes(), filename=str(path))
+    except (SyntaxError, ValueError, OSError):
+        return set()  # PyInstaller reports it
+    names = set()
+    for node in (statements_run_on_import(tree) if when_imported else ast.walk(tree)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                if not package:
+                    continue
+                base = ".".join(package.split(".")[:len(package.split(".")) - node.level + 1])
+                module = f"{base}.{node.module}" if node.module else base
+            else:
+                module = node.module
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def statements_run_on_import(tree: ast.AST):
+    """The nodes of a module that run as it is imported: all but the bodies of its functions."""
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        yield node
+        pending += [child for child in ast.iter_child_nodes(node)
+                    if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))]
+
+
+def module_source(module: str) -> list[Path]:
+    """The source file of one module, found without importing anything of its package."""
+    top, *rest = module.split(".")
+    spec = installed_spec(top)
+    if spec is None or not rest:
+        return source_file(spec)
+    for folder in spec.submodule_search_locations or []:
+        place = Path(folder).joinpath(*rest)
+        for candidate in (place.with_suffix(".py"), place / "__init__.py"):
+            if candidate.is_file():
+                return [candidate]
+    return []
+
+
+def module_files(module: str) -> list[Path]:
+    """The source files of a module, or of a package with its subpackages (tests aside); none for
+    a module not installed here or with no source."""
+    spec = installed_spec(module)
+    folders = [Path(folder) for folder in spec.submodule_search_locations or []] if spec else []
+    if folders:
+        return [path for folder in folders for path in folder.rglob("*.py")
+                if not TEST_FOLDERS & set(path.relative_to(folder).parts)]
+    return source_file(spec)
+
+
+def installed_spec(module: str):
+    try:
+        return importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None
+
+
+def source_file(spec) -> list[Path]:
+    return [Path(spec.origin)] if spec and spec.origin and spec.origin.endswith(".py") else []
+
+
+def project_libraries(project_dir: Path) -> frozenset[str]:
+    """The top-level import names of the libraries the project's dependencies bring (django-ninja's
+    ninja, pydantic…), which PyInstaller analyses as they are. Not Django's, the shell's or those of
+    the libraries the shell requires: the build chooses what goes in of them itself."""
+    chosen_by_the_build = distributions_required([SHELL_DISTRIBUTION, "Django"])
+    names = set()
+    for name in distributions_required(declared_dependencies(project_dir)) - chosen_by_the_build:
+        try:
+            distribution = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        names.update(PurePath(file).parts[0].removesuffix(".py") for file in distribution.files or []
+                     if file.suffix == ".py" and ".dist-info" not in file.parts[0])
+    return frozenset(names)
+
+
 def contrib_apps_imported_by(apps: list[str]) -> set[str]:
     """The contrib apps the installed apps' code imports, which go in though the settings do not list
     them: Django's own apps import others (admin and auth import sites), and so do third-party ones
@@ -142,11 +260,7 @@ def contrib_apps_imported_by(apps: list[str]) -> set[str]:
     for app in apps:
         if app == SHELL_APP:
             continue
-        spec = importlib.util.find_spec(app)
-        folders = [Path(folder) for folder in spec.submodule_search_locations or []]
-        files = [path for folder in folders for path in folder.rglob("*.py")
-                 if "tests" not in path.relative_to(folder).parts] if folders else [Path(spec.origin)]
-        for path in files:
+        for path in module_files(app):
             if path.name == "admin.py" and ADMIN not in apps:  # only the admin's autodiscovery imports these
                 continue
             source = path.read_text("utf-8", errors="replace")
@@ -209,10 +323,21 @@ def in_languages(destination: str, languages: list[str]) -> bool:
     return "locale" not in parts[:-1] or parts[parts.index("locale") + 1] in languages
 
 
-def project_data_files(project_dir: Path, entries: list[Path], static_dirs: list[str]) -> list[tuple[str, str]]:
+def project_data_files(project_dir: Path, entries: list[Path], static_dirs: list[str],
+                       templates: list[Path] = ()) -> list[tuple[str, str]]:
     """Every file of the entries (files or folders of the project) at its place in the project, but
-    for those in static folders, whose collected copy goes in instead."""
+    for those in static folders, whose collected copy goes in instead. A template folder that is
+    a static folder too, or lies in one (a Vite build's dist/, its index.html the page Django
+    renders), goes in whole: the template loader reads it at its place."""
     static_folders = [Path(folder).resolve() for folder in static_dirs]
+    template_folders = [folder.resolve() for folder in templates]
+
+    def collected_instead(path: Path) -> bool:
+        path = path.resolve()
+        holding = [template for template in template_folders if path.is_relative_to(template)]
+        return any(path.is_relative_to(static) and not any(template.is_relative_to(static) for template in holding)
+                   for static in static_folders)
+
     files = []
     for entry in entries:
         place = place_in_project(project_dir, entry)
@@ -221,5 +346,5 @@ def project_data_files(project_dir: Path, entries: list[Path], static_dirs: list
         folder, place = (entry.parent, place.parent) if entry.is_file() else (entry, place)
         paths = [entry] if entry.is_file() else entry.rglob("*")
         files += [(str(path), str(place / path.parent.relative_to(folder))) for path in paths
-                  if path.is_file() and not any(path.resolve().is_relative_to(static) for static in static_folders)]
+                  if path.is_file() and not collected_instead(path)]
     return list(dict.fromkeys(files))

@@ -24,7 +24,8 @@ def parse_args(argv: list[str] | None, identity: Identity) -> argparse.Namespace
     mode.add_argument("--browser", action="store_true", help="open the app in the system browser instead of a window")
     mode.add_argument("--self-test", action="store_true",
                       help="open the window, check an AJAX GET and a CSRF-protected POST, close; exit 0 if they work")
-    parser.add_argument("--port", type=port_number, default=0, help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--port", type=port_number, default=0, help="port on 127.0.0.1 (default: the app's own, chosen at its first launch, "
+                             "whose origin the page's localStorage and IndexedDB belong to)")
     parser.add_argument("--data-dir", metavar="DIR",
                         help=f"where data, settings and logs are kept (default: ${identity.env_prefix}_DATA_DIR, "
                              f"else {paths.shown(paths.default_data_dir(identity))})")

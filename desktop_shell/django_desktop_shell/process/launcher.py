@@ -132,7 +132,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
         if args.mode in ("headless", "browser"):
             return serve_without_window(identity, data_dir, args.mode, startup, instance)
         return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages,
-                               updater, front, early_server)
+                               updater, front, early_server, dev=args.dev)
     finally:
         instance.stop_listening()
         logger.info("Stopping the server")
@@ -208,7 +208,7 @@ def handed_over(identity: Identity, running: single_instance.RunningInstance, me
 
 
 def serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages=(),
-                    updater=updates.NoUpdates(), front=None, early_server=None) -> int:
+                    updater=updates.NoUpdates(), front=None, early_server=None, dev=False) -> int:
     origin = server.origin_of(sock)
     if str(identity.project_dir) not in sys.path:  # the site's menu module is imported before Django starts
         sys.path.insert(0, str(identity.project_dir))
@@ -236,7 +236,7 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
     window.run_window(startup, title=identity.name, origin=origin, data_dir=data_dir, launched_at=launched_at,
                       hooks=self_test.wrap(hooks) if self_test else hooks, integration=integration,
                       first_url=early_server.launch_url if early_server else None,
-                      page_is_current=front.shown_page_is_current if early_server else lambda: True)
+                      page_is_current=front.shown_page_is_current if early_server else lambda: True, dev=dev)
     startup.result()  # raises what stopped the start, if anything did
     return self_test.report() if self_test else 0
 

@@ -63,14 +63,15 @@ class WindowHooks:
 
 def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, launched_at: float, hooks: WindowHooks,
                integration=None, first_url: str | None = None,
-               page_is_current: Callable[[], bool] = lambda: True) -> None:
+               page_is_current: Callable[[], bool] = lambda: True, dev: bool = False) -> None:
     """Open the window and block until it is closed.
 
     `startup` resolves to the server (with its launch_url) once it answers. If that takes longer
     than SPLASH_AFTER_S, the window opens on a loading view first; if it fails, the window shows
     why. `first_url`: the launch URL, for a server that answers it before the site has started
     (process/start_page.py); once the site has, the window loads it again unless
-    `page_is_current()`.
+    `page_is_current()`. `dev` (--dev): the web view's own right-click menu, with Reload and
+    Inspect Element, whose inspector opens only when asked for.
     """
     import webview
 
@@ -127,8 +128,9 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
 
     # A persistent (but private: data dir, mode 0700) web view storage keeps localStorage, where
     # the page holds edits the server has not acknowledged yet, across a reload of the window.
+    webview.settings["OPEN_DEVTOOLS_IN_DEBUG"] = False
     webview.start(start, window, gui=gui(), private_mode=False, storage_path=str(data_dir / "webview"),
-                  menu=integration.native_menu if integration is not None else [])
+                  menu=integration.native_menu if integration is not None else [], debug=dev)
     save_geometry(data_dir, geometry)
 
 
