@@ -12,6 +12,7 @@ more packet for the client to wait for (Django's CommonMiddleware sets it, but a
 use that).
 """
 
+from csp.constants import NONE, SELF
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -29,6 +30,19 @@ DEBUG_PAGE_STATUSES = (404, 500)
 # What request.csp_nonce is once the policy is written, as django-csp leaves it: reading it raises.
 # Never evaluated to a value, so one serves every request.
 NONCE_AFTER_ANSWER = CheckableLazyObject(CSPMiddleware._csp_nonce_post_response)
+
+
+def let_own_pages_frame(response) -> None:
+    """A view that lets pages frame its answer (Django's xframe_options_sameorigin or
+    xframe_options_exempt: an editor's live preview, a page embedded in another) is framed by the
+    app's own pages: browsers obey the policy's frame-ancestors over X-Frame-Options, and the
+    shell's 'none' left such a frame empty. Other origins still may not frame it."""
+    per_view = (getattr(response, name, None) or {} for name in ("_csp_config", "_csp_update", "_csp_replace"))
+    if any("frame-ancestors" in directives for directives in per_view):
+        return
+    policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
+    if list(policy.get("DIRECTIVES", {}).get("frame-ancestors", ())) == [NONE]:
+        response._csp_replace = {**(getattr(response, "_csp_replace", None) or {}), "frame-ancestors": [SELF]}
 
 
 class SecurityHeadersMiddleware:
@@ -50,6 +64,8 @@ class SecurityHeadersMiddleware:
         return self.process_response(request, response)
 
     def process_response(self, request, response):
+        if response.get("X-Frame-Options", "").upper() == "SAMEORIGIN" or getattr(response, "xframe_options_exempt", False):
+            let_own_pages_frame(response)
         if not self.is_ordinary(request, response):
             for middleware in (self.xframe, self.csp, self.security):
                 response = middleware.process_response(request, response)
