@@ -80,6 +80,18 @@ def test_an_answer_its_view_lets_pages_frame_is_framed_by_the_apps_own_pages(set
     assert "frame-ancestors 'self'" in directives(set_by_hand[HEADER])
     assert "frame-ancestors 'none'" in directives(answer()[HEADER])
 
+    # Wagtail renders its preview as a request of its own through the whole middleware chain, so
+    # the answer its preview view returns already carries the settings' headers; the view then sets
+    # X-Frame-Options: SAMEORIGIN over them.
+    def preview_view(request):
+        response = SecurityHeadersMiddleware(lambda request: HttpResponse("preview"))(RequestFactory().get("/page/"))
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        return response
+
+    preview = answer(preview_view)
+    assert "frame-ancestors 'self'" in directives(preview[HEADER])
+    assert answer(lambda request: HttpResponse("ok", headers={"X-Frame-Options": "SAMEORIGIN", HEADER: "x"}))[HEADER] == "x"
+
     def own_frame_ancestors(request):
         response = xframe_options_sameorigin(lambda request: HttpResponse("ok"))(request)
         response._csp_update = {"frame-ancestors": ["https://partner.example"]}
