@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, contrib_apps_imported_by,
-                                                     contrib_apps_needed, imported_by, in_languages, named_project_paths,
-                                                     locale_folders, manage, module_collection_modes, project_data_files,
-                                                     project_module_files, site_facts, template_folders)
+from django_desktop_shell.packaging.contents import (BuildError, app_module_files, app_uses_pillow,
+                                                     contrib_apps_imported_by, contrib_apps_needed, imported_by, in_languages,
+                                                     left_out_but_imported, locale_folders, manage, module_collection_modes,
+                                                     named_project_paths, project_data_files, project_module_files,
+                                                     site_facts, template_folders)
 
 from tests.conftest import COOKBOOK, ROOT, SITES
 
@@ -221,6 +222,39 @@ def test_what_the_build_leaves_out_goes_in_when_the_sites_own_modules_import_it(
     assert imported_by(notedesk, left_out) == {"tarfile"}
 
 
+def test_what_the_build_leaves_out_goes_in_when_an_installed_app_imports_it_and_so_does_what_that_imports(tmp_path, monkeypatch):
+    """Wagtail's coreutils imports django.test, which the build left out: the built app of a Wagtail
+    site stopped at its first start, "No module named 'django.test'". django.test goes in, and what
+    it imports that the build leaves out too; an app's test helpers (its tests, test and testing
+    modules) and its admin.py without the admin bring nothing."""
+    cms = tmp_path / "cms"
+    (cms / "tests").mkdir(parents=True)
+    (cms / "__init__.py").write_text("")
+    (cms / "coreutils.py").write_text("from django.test import RequestFactory\n")
+    (cms / "testing.py").write_text("import ftplib\n")
+    (cms / "tests" / "test_pages.py").write_text("import tarfile\n")
+    (cms / "admin.py").write_text("import xmlrpc.client\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    left_out = ["django.test", "unittest", "xml.dom", "tarfile", "ftplib", "xmlrpc", "tkinter"]
+    files = app_module_files(["cms"], ["cms"])
+    assert sorted(path.relative_to(tmp_path).as_posix() for path in files) == ["cms/__init__.py", "cms/coreutils.py"]
+    assert left_out_but_imported(files, left_out, []) == {"django.test", "unittest", "xml.dom"}
+    assert left_out_but_imported(app_module_files(["django.contrib.staticfiles"], []), left_out, []) == set()
+
+
+def test_what_django_imports_as_it_starts_goes_in_whoever_imports_it(facts):
+    """Wagtail imports django-tasks, which imports django-stubs-ext, which imports the syndication
+    app: no installed app names it, and the built app stopped at its first start ("No module named
+    'django.contrib.syndication'"). The cookbook's models import a library of its own that does the
+    same (and imports django.test); test_installers.py starts the built cookbook."""
+    cookbook = facts["cookbook"]
+    assert "django.contrib.syndication" in contrib_apps_needed(cookbook["apps"], cookbook["engines"], cookbook["started_modules"])
+    assert left_out_but_imported([], ["django.test", "unittest", "tarfile"], cookbook["started_modules"]) == {"django.test", "unittest"}
+    # The shell's own look-ups of the settings' dotted paths import nothing into the list.
+    assert "django.contrib.messages" not in contrib_apps_needed(facts["notedesk"]["apps"], facts["notedesk"]["engines"],
+                                                                facts["notedesk"]["started_modules"])
+
+
 def test_a_contrib_app_a_third_party_app_imports_goes_in(tmp_path, monkeypatch):
     """Django REST framework's schemas import django.contrib.admindocs, which a site does not list:
     the build left it out, and in the built app every page of a site with an API router was a 500,
@@ -248,9 +282,11 @@ def test_postgresql_s_contrib_app_goes_in_only_for_a_site_with_a_postgresql_data
     (site / "search_postgres.py").write_text("from django.contrib.postgres.search import SearchQuery\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     sqlite, postgresql = ["django.db.backends.sqlite3"], ["django.db.backends.postgresql"]
-    assert "django.contrib.postgres" not in contrib_apps_needed(["site_notes"], sqlite)
-    assert "django.contrib.postgres" in contrib_apps_needed(["site_notes"], postgresql)
-    assert "django.contrib.postgres" in contrib_apps_needed(["site_notes", "django.contrib.postgres"], sqlite)
+    assert "django.contrib.postgres" not in contrib_apps_needed(["site_notes"], sqlite, [])
+    assert "django.contrib.postgres" in contrib_apps_needed(["site_notes"], postgresql, [])
+    assert "django.contrib.postgres" in contrib_apps_needed(["site_notes", "django.contrib.postgres"], sqlite, [])
+    # A library of a site's that Django imports as it starts (Wagtail's search backends) needs it anyway.
+    assert "django.contrib.postgres" in contrib_apps_needed(["site_notes"], sqlite, ["django.contrib.postgres.search"])
 
 
 def test_the_shells_message_storage_does_not_bring_the_messages_app_to_a_site_without_it():

@@ -21,6 +21,7 @@ ADMIN = "django.contrib.admin"
 SHELL_APP = __name__.split(".")[0]  # the shell, whose app this package is part of
 POSTGRES_APP = "django.contrib.postgres"
 POSTGRES_ENGINE = "django.db.backends.postgresql"
+TEST_MODULES = frozenset({"tests", "test", "testing"})
 IMPORTED_CONTRIB = re.compile(r"^\s*(?:from|import)\s+django\.contrib\.(\w+)", re.M)
 
 
@@ -131,6 +132,36 @@ def imported_by(files: list[Path], modules: list[str]) -> set[str]:
     return {module for module in modules if any(name == module or name.startswith(module + ".") for name in imported)}
 
 
+def left_out_but_imported(files: list[Path], left_out: list[str], started: list[str]) -> set[str]:
+    """Of what the build leaves out, what Django imported as it started (`started`, site_facts.py)
+    and what the files import, and what that imports in turn: Wagtail's coreutils imports
+    django.test, which imports unittest and xml.dom; with django.test left out, the built app of a
+    Wagtail site stopped at its first start, "No module named 'django.test'"."""
+    going_in = set(left_out).intersection(started)
+    scanned = files
+    while added := imported_by(scanned, left_out) - going_in:
+        going_in |= added
+        scanned = [path for module in added for path in module_files(module)]
+    return going_in
+
+
+def module_files(module: str) -> list[Path]:
+    """The source files of a module, or of a package and its submodules, tests aside: test helpers
+    (django.contrib.staticfiles.testing, wagtail.test) import django.test, which a running app never
+    needs for them."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return []
+    if spec is None:
+        return []
+    folders = [Path(folder) for folder in spec.submodule_search_locations or []]
+    if not folders:
+        return [Path(spec.origin)] if spec.origin and spec.origin.endswith(".py") else []
+    return [path for folder in folders for path in folder.rglob("*.py")
+            if TEST_MODULES.isdisjoint(path.relative_to(folder).with_suffix("").parts)]
+
+
 def contrib_apps_imported_by(apps: list[str]) -> set[str]:
     """The contrib apps the installed apps' code imports, which go in though the settings do not list
     them: Django's own apps import others (admin and auth import sites), and so do third-party ones
@@ -139,19 +170,17 @@ def contrib_apps_imported_by(apps: list[str]) -> set[str]:
     shell's own: it imports django.contrib.messages only to give a site that has that app its
     storage, and needs no other contrib app than the staticfiles a site lists."""
     named = set()
-    for app in apps:
-        if app == SHELL_APP:
-            continue
-        spec = importlib.util.find_spec(app)
-        folders = [Path(folder) for folder in spec.submodule_search_locations or []]
-        files = [path for folder in folders for path in folder.rglob("*.py")
-                 if "tests" not in path.relative_to(folder).parts] if folders else [Path(spec.origin)]
-        for path in files:
-            if path.name == "admin.py" and ADMIN not in apps:  # only the admin's autodiscovery imports these
-                continue
-            source = path.read_text("utf-8", errors="replace")
-            named |= {f"django.contrib.{name}" for name in IMPORTED_CONTRIB.findall(source)}
+    for path in app_module_files([app for app in apps if app != SHELL_APP], apps):
+        source = path.read_text("utf-8", errors="replace")
+        named |= {f"django.contrib.{name}" for name in IMPORTED_CONTRIB.findall(source)}
     return named
+
+
+def app_module_files(packages: list[str], apps: list[str]) -> list[Path]:
+    """The files of those installed apps that go in, tests aside, and their admin.py only with the
+    admin installed (only the admin's autodiscovery imports them)."""
+    return [path for package in packages for path in module_files(package)
+            if path.name != "admin.py" or ADMIN in apps]
 
 
 def named_project_paths(project_dir: Path, key: str, names: tuple[str, ...]) -> list[Path]:
@@ -166,16 +195,19 @@ def named_project_paths(project_dir: Path, key: str, names: tuple[str, ...]) -> 
     return [project_dir / name for name in names]
 
 
-def contrib_apps_needed(apps: list[str], engines: list[str]) -> set[str]:
+def contrib_apps_needed(apps: list[str], engines: list[str], started: list[str]) -> set[str]:
     """The contrib apps that go in: those the settings list and those the installed apps import,
     but django.contrib.postgres where no database is PostgreSQL. Its fields, lookups and search
     serve only that database (a module of a site's server, Django REST framework's compat), and it
     brings psycopg, and whatever psycopg's hooks collect (numpy), into the bundle: 9.97 → 28.7 MB
-    for Notedesk, whose PostgreSQL search module is never imported on the desktop."""
+    for Notedesk, whose PostgreSQL search module is never imported on the desktop. And those
+    Django imported as it started (`started`, site_facts.py), whoever imported them: django-tasks,
+    which Wagtail imports, imports django-stubs-ext, which imports syndication and sitemaps; left
+    out, the built app of a Wagtail site stopped at its first start."""
     needed = {*apps, *contrib_apps_imported_by(apps)}
     if POSTGRES_APP not in apps and POSTGRES_ENGINE not in engines:
         needed.discard(POSTGRES_APP)
-    return needed
+    return needed | {".".join(name.split(".")[:3]) for name in started if name.startswith("django.contrib.")}
 
 
 def template_folders(project_dir: Path, template_dirs: list[str]) -> list[Path]:
