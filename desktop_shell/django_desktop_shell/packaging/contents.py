@@ -74,6 +74,14 @@ def distributions_required(requirements: list[str]) -> set[str]:
     return names
 
 
+def is_installed(distribution: str) -> bool:
+    try:
+        metadata.distribution(distribution)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
+
+
 def app_uses_pillow(project_dir: Path, site: dict) -> bool:
     """Whether the running app needs PIL: the project, or one of its dependencies, requires Pillow,
     or a model has an ImageField. Otherwise Pillow is only the build's icon renderer."""
