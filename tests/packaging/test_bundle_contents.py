@@ -15,7 +15,7 @@ from django_desktop_shell.packaging.contents import (BuildError, app_module_file
                                                      contrib_apps_imported_by, contrib_apps_needed, imported_by, in_languages,
                                                      left_out_but_imported, locale_folders, manage, module_collection_modes,
                                                      named_project_paths, project_data_files, project_module_files,
-                                                     site_facts, template_folders)
+                                                     site_facts, started_packages, template_folders)
 
 from tests.conftest import COOKBOOK, ROOT, SITES
 
@@ -253,6 +253,17 @@ def test_what_django_imports_as_it_starts_goes_in_whoever_imports_it(facts):
     # The shell's own look-ups of the settings' dotted paths import nothing into the list.
     assert "django.contrib.messages" not in contrib_apps_needed(facts["notedesk"]["apps"], facts["notedesk"]["engines"],
                                                                 facts["notedesk"]["started_modules"])
+
+
+def test_a_dependency_django_imports_as_it_starts_goes_in_whole():
+    """Wagtail imports Django REST framework, whose settings load AllowAny from
+    rest_framework.permissions by a dotted path of its defaults, and django-tasks, which loads its
+    backend the same way: no setting names them, and the built app stopped at its first start
+    ("No module named 'rest_framework.permissions'"). A dependency's package imported at the start
+    goes in whole; Django and the shell go in their own way, and what the project does not depend
+    on (pytest, here) is not the app's."""
+    started = ["PIL", "PIL.Image", "django.db", "django_desktop_shell.settings", "pytest", "kitchen_tools", "json"]
+    assert started_packages(started, {"pillow", "django", "django-desktop-shell"}) == ["PIL"]
 
 
 def test_a_contrib_app_a_third_party_app_imports_goes_in(tmp_path, monkeypatch):

@@ -74,6 +74,17 @@ def distributions_required(requirements: list[str]) -> set[str]:
     return names
 
 
+def started_packages(started: list[str], distributions: set[str]) -> list[str]:
+    """The top-level packages of the project's dependencies that Django imported as it started
+    (`started`, site_facts.py), but Django and the shell, which go in their own way. Each goes in
+    whole, as an installed app does: a library loads modules of its own by the dotted paths of its
+    defaults, which no setting names (django-tasks' backend; Django REST framework's permission
+    classes, which Wagtail imports), and the built app stopped at its first start without them."""
+    owners = metadata.packages_distributions()
+    return sorted({top for top in (name.split(".")[0] for name in started) if top not in ("django", SHELL_APP)
+                   and any(canonicalize_name(owner) in distributions for owner in owners.get(top, []))})
+
+
 def is_installed(distribution: str) -> bool:
     try:
         metadata.distribution(distribution)
