@@ -74,14 +74,15 @@ def distributions_required(requirements: list[str]) -> set[str]:
     return names
 
 
-def started_packages(started: list[str], distributions: set[str]) -> list[str]:
+def started_packages(started: list[str], distributions: set[str], hooked: set[str]) -> list[str]:
     """The top-level packages of the project's dependencies that Django imported as it started
-    (`started`, site_facts.py), but Django and the shell, which go in their own way. Each goes in
+    (`started`, site_facts.py), but Django and the shell, and those a PyInstaller hook of their own
+    puts in (`hooked`: Pillow's loads its plugins, and whole it would bring numpy). Each goes in
     whole, as an installed app does: a library loads modules of its own by the dotted paths of its
     defaults, which no setting names (django-tasks' backend; Django REST framework's permission
     classes, which Wagtail imports), and the built app stopped at its first start without them."""
     owners = metadata.packages_distributions()
-    return sorted({top for top in (name.split(".")[0] for name in started) if top not in ("django", SHELL_APP)
+    return sorted({top for top in (name.split(".")[0] for name in started) if top not in ("django", SHELL_APP, *hooked)
                    and any(canonicalize_name(owner) in distributions for owner in owners.get(top, []))})
 
 
