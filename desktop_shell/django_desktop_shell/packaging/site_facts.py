@@ -3,6 +3,7 @@
 import importlib.util
 import json
 import re
+import sys
 from pathlib import Path
 
 from django.apps import apps
@@ -10,6 +11,9 @@ from django.conf import settings
 from django.db.models import ImageField
 from django.utils.translation import to_locale
 
+# What Django imported as it started, libraries' imports included: those go in whatever the build
+# would leave out. Taken first: find_spec() below imports the packages of the dotted paths it looks up.
+started = sorted(sys.modules)
 DOTTED = re.compile(r"[A-Za-z_]\w*(\.\w+)+")
 
 
@@ -57,4 +61,5 @@ print(json.dumps({
     "template_dirs": [str(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])],
     "image_fields": any(isinstance(field, ImageField) for model in apps.get_models() for field in model._meta.fields),
     "dotted_paths": sorted(dotted - {None}),
+    "started_modules": started,
 }))

@@ -1,5 +1,7 @@
 from django.db import models
 
+import kitchen_tools  # noqa: F401
+
 
 class Recipe(models.Model):
     title = models.CharField(max_length=200)
