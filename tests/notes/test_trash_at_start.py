@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.utils.timezone import localdate
 
+from django_desktop_shell import database
 from django_desktop_shell.process import site
 
 from embedded_site.notes import revisions
@@ -18,9 +19,20 @@ from embedded_site.notes.trash import purge_expired_trash_at_launch
 pytestmark = pytest.mark.desktop  # a desktop launch
 
 
+@pytest.fixture(autouse=True)
+def backup_stopped_after():
+    """A launch (site.start) starts the day's backup in a thread; the next test must not find it
+    still copying, which keeps the files of what it deletes."""
+    yield
+    database.BackgroundBackup.stop()
+
+
 def test_starting_purges_notes_trashed_more_than_30_days_ago_with_their_files(
-    make_note, django_capture_on_commit_callbacks, api, attachments_dir
+    make_note, django_capture_on_commit_callbacks, api, attachments_dir, monkeypatch
 ):
+    # The launch's backup is not under way as the trash is emptied here: with one, the files wait
+    # for the next launch (test_discarded_files.py).
+    monkeypatch.setattr(database, "backup_in_progress", lambda: False)
     now = datetime.now(timezone.utc)
     expired = make_note(title="expired")
     api.upload(f"/api/notes/{expired.pk}/attachments/", "photo.png", b"png bytes")  # before it was trashed
