@@ -8,6 +8,6 @@ from importlib import metadata
 from django.contrib.syndication.views import Feed
 from django.test.signals import setting_changed
 
-PILLOW_VERSION = metadata.version("pillow")
+WAITRESS_VERSION = metadata.version("waitress")  # a dependency of the cookbook, through the shell
 
-__all__ = ["Feed", "PILLOW_VERSION", "setting_changed"]
+__all__ = ["Feed", "WAITRESS_VERSION", "setting_changed"]
