@@ -81,7 +81,7 @@ export class FindBar {
     if (back !== this.field && $('findBar').contains(back)) back.focus();
   }
 
-  // The current match, if it is still selected, becomes the replacement; then on to the next.
+  // The current match becomes the replacement; then on to the next.
   replaceOne() {
     const at = this.matches[this.current];
     const length = $('findText').value.length;
