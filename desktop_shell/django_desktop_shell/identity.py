@@ -14,11 +14,12 @@ from urllib.parse import urlsplit
 TABLE = "desktop-shell"
 REQUIRED = ("name", "app-id", "settings")
 KNOWN = {*REQUIRED, "description", "icon", "categories", "keywords", "start-path", "health-path", "data-files", "homepage",
-         "menu", "file-types", "url-schemes", "update-url", "javascript-jit", "keep-start-page"}
+         "menu", "file-types", "url-schemes", "update-url", "javascript-jit", "keep-start-page", "leave-out"}
 APP_ID = re.compile(r"^[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z][A-Za-z0-9-]*)+$")
 MENU_REFERENCE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 MIME_TYPE = re.compile(r"^[a-z]+/[a-z0-9][a-z0-9.+-]*$")
 EXTENSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$")
+MODULE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]{1,31}$")
 # Schemes an app must never claim: the browser's and the OS's own.
 RESERVED_SCHEMES = {"http", "https", "file", "ftp", "mailto", "data", "javascript", "about", "blob", "ws", "wss"}
@@ -54,6 +55,7 @@ class Identity:
     update_url: str = ""  # "": no updates; else the signed update repository (docs/updates.md)
     javascript_jit: bool = True  # False: the window's JavaScript engine without its JIT (less memory, slower scripts)
     keep_start_page: bool = False  # True: the window shows the last run's start page before Django starts (process/start_page.py)
+    leave_out: tuple[str, ...] = ()  # modules the build does not ship: a server's own code, development commands
 
     @property
     def slug(self) -> str:
@@ -114,6 +116,9 @@ def load(project_dir: Path) -> Identity:
     for key, default in (("javascript-jit", True), ("keep-start-page", False)):
         if not isinstance(table.get(key, default), bool):
             raise IdentityError(f"{key} in {path} must be true or false.")
+    leave_out = table.get("leave-out", [])
+    if not (isinstance(leave_out, list) and all(isinstance(name, str) and MODULE.match(name) for name in leave_out)):
+        raise IdentityError(f'leave-out in {path} must be a list of modules, such as ["mysite.server_settings"].')
     unknown = sorted(set(table) - KNOWN)
     if unknown:
         raise IdentityError(f"[tool.{TABLE}] in {path} has unknown keys: {', '.join(unknown)}. Known: {', '.join(sorted(KNOWN))}.")
@@ -125,6 +130,7 @@ def load(project_dir: Path) -> Identity:
         menu=table.get("menu", ""), file_types=file_types, url_schemes=url_schemes,
         licence=licence_of(document["project"]), update_url=table.get("update-url", "").rstrip("/"),
         javascript_jit=table.get("javascript-jit", True), keep_start_page=table.get("keep-start-page", False),
+        leave_out=tuple(leave_out),
     )
 
 

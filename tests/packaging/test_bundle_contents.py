@@ -6,15 +6,17 @@ Pillow a dependency, templates in a top-level folder that only TEMPLATES['DIRS']
 import subprocess
 import sys
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
 
 from django_desktop_shell.packaging.contents import (BuildError, app_module_files, app_uses_pillow,
-                                                     contrib_apps_imported_by, contrib_apps_needed, imported_by, in_languages,
-                                                     left_out_imported_by, locale_folders, manage, module_collection_modes,
-                                                     named_project_paths, project_data_files, project_libraries,
+                                                     contrib_apps_imported_by, contrib_apps_needed, in_languages,
+                                                     left_out_imported_by, locale_folders, manage, metadata_files,
+                                                     module_collection_modes, named_project_paths, project_data_files,
+                                                     project_left_out, project_libraries,
                                                      project_module_files, site_facts, started_packages, template_folders)
 
 from tests.conftest import COOKBOOK, ROOT, SITES
@@ -232,9 +234,9 @@ def test_what_the_build_leaves_out_goes_in_when_the_sites_own_modules_import_it(
     files = project_module_files(tmp_path, ["site", "site.jobs"])
     assert [path.relative_to(tmp_path).as_posix() for path in files] == [
         "launcher.py", "site/__init__.py", "site/broken.py", "site/jobs/archives.py"]
-    assert imported_by(files, left_out) == {"tarfile", "xml.dom"}
+    assert left_out_imported_by(files, left_out) == {"tarfile", "xml.dom"}
     notedesk = project_module_files(ROOT, ["embedded_site"])
-    assert imported_by(notedesk, left_out) == {"tarfile"}
+    assert left_out_imported_by(notedesk, left_out) == {"tarfile"}
 
 
 def test_what_the_build_leaves_out_goes_in_when_a_library_of_the_project_imports_it(tmp_path, monkeypatch):
@@ -283,6 +285,11 @@ def test_what_the_build_leaves_out_goes_in_when_an_installed_app_imports_it_and_
     assert sorted(path.relative_to(tmp_path).as_posix() for path in files) == ["cms/__init__.py", "cms/coreutils.py"]
     assert left_out_imported_by(files, left_out) == {"django.test", "unittest", "xml.dom"}
     assert left_out_imported_by(app_module_files(["django.contrib.staticfiles"], []), left_out) == set()
+    # A left-out module's file brings nothing: staticfiles' runserver brought Django's back in.
+    runserver = ["django.core.management.commands.runserver", "django.contrib.staticfiles.management.commands.runserver"]
+    staticfiles = app_module_files(["django.contrib.staticfiles"], [], runserver)
+    assert "runserver.py" not in {path.name for path in staticfiles} and "storage.py" in {path.name for path in staticfiles}
+    assert left_out_imported_by(staticfiles, runserver) == set()
 
 
 def test_what_django_imports_as_it_starts_goes_in_whoever_imports_it(facts):
@@ -350,3 +357,42 @@ def test_postgresql_s_contrib_app_goes_in_only_for_a_site_with_a_postgresql_data
 
 def test_the_shells_message_storage_does_not_bring_the_messages_app_to_a_site_without_it():
     assert "django.contrib.messages" not in contrib_apps_imported_by(["django_desktop_shell", "django.contrib.staticfiles"])
+
+def test_the_bundle_carries_the_metadata_the_app_reads_and_the_licences_not_the_install_records(tmp_path):
+    """A library reading its own version at import needs its METADATA in the built app; whole
+    metadata folders had put Django's 450 KB RECORD, two 0.5 MB SBOMs and every README (the
+    METADATA's body) in, and the one-file binary over its 10 MB."""
+    info = tmp_path / "site-packages" / "lib-1.0.dist-info"
+    for name in ("RECORD", "WHEEL", "INSTALLER", "entry_points.txt", "top_level.txt", "licenses/LICENSE",
+                 "licenses/AUTHORS", "licenses/vendored/NOTICE", "sboms/lib.cdx.json"):
+        (info / name).parent.mkdir(parents=True, exist_ok=True)
+        (info / name).write_text(name)
+    (info / "METADATA").write_text("Metadata-Version: 2.4\nName: lib\nVersion: 1.0\n\n# lib\n\nA long README.\n")
+    files = metadata_files([(str(info), "lib-1.0.dist-info")], tmp_path / "out")
+    assert sorted(destination for _, destination in files) == [
+        "lib-1.0.dist-info", "lib-1.0.dist-info", "lib-1.0.dist-info", "lib-1.0.dist-info/licenses",
+        "lib-1.0.dist-info/licenses/vendored"]
+    kept = {Path(source).name: Path(source) for source, _ in files}
+    assert sorted(kept) == ["LICENSE", "METADATA", "NOTICE", "entry_points.txt", "top_level.txt"]
+    assert kept["METADATA"].read_text() == "Metadata-Version: 2.4\nName: lib\nVersion: 1.0\n"
+    assert metadata.Distribution.at(kept["METADATA"].parent).version == "1.0"
+
+
+def test_the_modules_a_project_leaves_out_must_exist_and_not_be_named_by_its_settings(facts):
+    """leave-out keeps a server's own code out of the desktop build; a typo, or a module Django
+    imports by the settings' dotted paths, stops the build saying so rather than a built app that
+    fails at its first start."""
+    server_only = ["embedded_site.serve", "embedded_site.notes.search_postgres"]
+    assert project_left_out(tuple(server_only), facts["notedesk"]["dotted_paths"]) == server_only
+    with pytest.raises(BuildError, match="names embedded_site.srve, which is not a module"):
+        project_left_out(("embedded_site.srve",), facts["notedesk"]["dotted_paths"])
+    with pytest.raises(BuildError, match="leaves out embedded_site.urls, which the settings name"):
+        project_left_out(("embedded_site.urls",), facts["notedesk"]["dotted_paths"])
+
+
+def test_site_facts_name_the_cache_and_template_back_ends_the_settings_choose(facts):
+    """Django looks its back ends up by dotted path: the build keeps those the settings choose
+    (Django's default cache among them) and leaves Redis, Memcached and Jinja2 out."""
+    chosen = {path for path in facts["notedesk"]["backends"]
+              if path.startswith(("django.core.cache.backends.", "django.template.backends."))}
+    assert chosen == {"django.core.cache.backends.locmem", "django.template.backends.django"}

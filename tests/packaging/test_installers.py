@@ -107,6 +107,22 @@ def test_the_bundle_carries_only_this_systems_parts_of_pywebview_and_platformdir
     assert not {"webview.platforms.winforms", "platformdirs.windows", "platformdirs.macos"} & modules.keys()
 
 
+def test_the_bundle_leaves_out_what_a_desktop_never_runs(dist):
+    """The one-file binary is kept under 10 MB (docs/performance.md): not the server's modules that
+    pyproject's leave-out names, Django's back ends no setting chooses, its development commands,
+    translation sources and install records; what a running app needs stays."""
+    modules = python_archive(dist / "notedesk").toc.keys()
+    assert not {"embedded_site.serve", "embedded_site.notes.search_postgres", "django.core.cache.backends.redis",
+                "django.template.backends.jinja2", "django.core.servers.basehttp",
+                "django.core.management.commands.runserver"} & modules
+    assert {"embedded_site.notes.search", "django.core.cache.backends.locmem", "django.core.cache.backends.filebased",
+            "django.template.backends.django", "django.core.management.commands.migrate"} <= modules
+    internal = dist / "notedesk-dir" / "_internal"
+    assert not list(internal.rglob("*.po")) and list(internal.rglob("*.mo"))
+    assert not list(internal.glob("django-*.dist-info/RECORD"))
+    assert (next(internal.glob("django-*.dist-info")) / "licenses" / "LICENSE").exists()
+
+
 def test_the_tarball_holds_the_one_folder_bundle_with_the_manage_command(dist, app_env, tmp_path):
     with tarfile.open(only(dist, f"notedesk-{VERSION}-linux-*.tar.gz")) as tarball:
         tarball.extractall(tmp_path, filter="tar")

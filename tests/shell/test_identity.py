@@ -44,6 +44,8 @@ def test_the_identity_gives_every_name(tmp_path):
     (MINIMAL + "update-url = 1\n", "must be the address of the update repository"),
     (MINIMAL + 'javascript-jit = "off"\n', "javascript-jit in .* must be true or false"),
     (MINIMAL + 'keep-start-page = "yes"\n', "keep-start-page in .* must be true or false"),
+    (MINIMAL + 'leave-out = "x.serve"\n', "leave-out in .* must be a list of modules"),
+    (MINIMAL + 'leave-out = ["x/serve.py"]\n', "leave-out in .* must be a list of modules"),
 ])
 def test_a_wrong_identity_table_is_refused_saying_what_to_write(tmp_path, text, message):
     with pytest.raises(IdentityError, match=message.replace("[", r"\[").replace("]", r"\]")):
@@ -98,6 +100,8 @@ def test_the_build_scripts_read_every_name_from_the_identity():
 def test_optional_keys_left_out_give_plain_defaults_and_the_shells_spec(tmp_path):
     assert load(project_with(tmp_path, MINIMAL)).javascript_jit is True
     assert load(project_with(tmp_path, MINIMAL)).keep_start_page is False
+    assert load(project_with(tmp_path, MINIMAL)).leave_out == ()
+    assert load(project_with(tmp_path, MINIMAL + 'leave-out = ["x.serve"]\n')).leave_out == ("x.serve",)
     values = build_values(load(project_with(tmp_path, MINIMAL)))
     assert values["description"] == "My App"  # the .deb and the desktop entry need one
     assert (values["categories"], values["keywords"], values["icon"], values["homepage"]) == ("", "", "", "")

@@ -95,6 +95,33 @@ def is_installed(distribution: str) -> bool:
     return True
 
 
+# What importlib.metadata reads (a version, entry points, the packages a distribution provides),
+# and the licences that a binary redistribution has to carry; not RECORD (Django's is 450 KB), the
+# SBOMs some wheels ship (~0.5 MB each for filelock and platformdirs), nor lists of authors.
+KEPT_METADATA = re.compile(r"^(METADATA|PKG-INFO|entry_points\.txt|top_level\.txt|"
+                           r"(licenses|licences)/.*(LICEN[CS]E|COPYING|NOTICE).*|(LICEN[CS]E|COPYING|NOTICE).*)$")
+METADATA_FILES = ("METADATA", "PKG-INFO")
+
+
+def metadata_files(folders: list[tuple[str, str]], out: Path) -> list[tuple[str, str]]:
+    """The files of the installed metadata folders (copy_metadata's (source, destination) pairs)
+    that the built app reads, each with the folder it goes to in the bundle. A METADATA file goes
+    in without its body, the project's description (defusedxml's whole README): written to `out`."""
+    files = []
+    for source, destination in folders:
+        for path in sorted(Path(source).rglob("*")):
+            name = path.relative_to(source)
+            if not path.is_file() or not KEPT_METADATA.match(name.as_posix()):
+                continue
+            if name.as_posix() in METADATA_FILES:
+                headers = out / destination / name
+                headers.parent.mkdir(parents=True, exist_ok=True)
+                headers.write_text(path.read_text(encoding="utf-8").partition("\n\n")[0] + "\n", encoding="utf-8")
+                path = headers
+            files.append((str(path), str(PurePath(destination, name.parent))))
+    return files
+
+
 def app_uses_pillow(project_dir: Path, site: dict) -> bool:
     """Whether the running app needs PIL: the project, or one of its dependencies, requires Pillow,
     or a model has an ImageField. Otherwise Pillow is only the build's icon renderer."""
@@ -121,9 +148,10 @@ def module_collection_modes(settings_module: str) -> dict[str, str]:
     return {".".join(parts[:-1]) if len(parts) > 2 else settings_module: "pyz+py"}
 
 
-def project_module_files(project_dir: Path, packages: list[str]) -> list[Path]:
+def project_module_files(project_dir: Path, packages: list[str], left_out: list[str] = ()) -> list[Path]:
     """The project's own modules that go in: its launcher and the files of those packages that
-    live in the project (third-party apps are analysed by PyInstaller as they are), tests aside."""
+    live in the project (third-party apps are analysed by PyInstaller as they are), tests and
+    the modules it leaves out aside."""
     files = {project_dir / "launcher.py"}
     for package in packages:
         place = project_dir.joinpath(*package.split("."))
@@ -132,25 +160,12 @@ def project_module_files(project_dir: Path, packages: list[str]) -> list[Path]:
                          if "tests" not in path.relative_to(place).with_suffix("").parts)  # as is_run_time_module
         elif place.with_suffix(".py").is_file():
             files.add(place.with_suffix(".py"))
-    return sorted(path for path in files if path.is_file())
+    return sorted(path for path in files if path.is_file() and not is_left_out(project_module(project_dir, path), left_out))
 
 
-def imported_by(files: list[Path], modules: list[str]) -> set[str]:
-    """Of `modules`, those the files import, themselves or one of their submodules. The build
-    leaves some of the standard library out to keep the binary small (tarfile, xml.dom, …): one a
-    site imports must go in, or its import fails only in the built app ("No module named 'tarfile'")."""
-    imported = set()
-    for path in files:
-        try:
-            tree = ast.parse(path.read_bytes(), filename=str(path))
-        except (SyntaxError, ValueError):
-            continue  # PyInstaller reports it
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                imported.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                imported.add(node.module)
-    return {module for module in modules if any(name == module or name.startswith(module + ".") for name in imported)}
+def project_module(project_dir: Path, path: Path) -> str:
+    parts = path.relative_to(project_dir).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def left_out_imported_by(files: list[Path], left_out: list[str], libraries: frozenset[str] = frozenset(),
@@ -286,11 +301,39 @@ def contrib_apps_imported_by(apps: list[str]) -> set[str]:
     return named
 
 
-def app_module_files(packages: list[str], apps: list[str]) -> list[Path]:
-    """The files of those installed apps that go in, tests aside, and their admin.py only with the
-    admin installed (only the admin's autodiscovery imports them)."""
+def app_module_files(packages: list[str], apps: list[str], left_out: list[str] = ()) -> list[Path]:
+    """The files of those installed apps that go in, tests aside, their admin.py only with the
+    admin installed (only the admin's autodiscovery imports them), and not those of modules the
+    build leaves out (staticfiles' runserver, which would bring Django's runserver back in)."""
     return [path for package in packages for path in module_files(package)
-            if path.name != "admin.py" or ADMIN in apps]
+            if (path.name != "admin.py" or ADMIN in apps) and not is_left_out(module_name(package, path), left_out)]
+
+
+def module_name(package: str, path: Path) -> str:
+    """The dotted name of a file of `package` (module_files' paths)."""
+    spec = installed_spec(package)
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        if path.is_relative_to(folder):
+            parts = path.relative_to(folder).with_suffix("").parts
+            return ".".join([package, *(parts[:-1] if parts[-1] == "__init__" else parts)])
+    return package
+
+
+def project_left_out(names: tuple[str, ...], dotted_paths: list[str]) -> list[str]:
+    """The modules pyproject's leave-out names, checked: each must exist, and none may be one the
+    settings name, which Django imports at run time."""
+    for name in names:
+        if not module_source(name):
+            raise BuildError(f"leave-out in pyproject.toml names {name}, which is not a module of the project or its libraries.")
+    named = [path for path in dotted_paths if is_left_out(path, names)]
+    if named:
+        raise BuildError(f"leave-out in pyproject.toml leaves out {', '.join(named)}, which the settings name: "
+                         "Django imports it at run time. Take it out of leave-out, or out of the settings the app runs with.")
+    return list(names)
+
+
+def is_left_out(module: str, left_out: list[str]) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in left_out)
 
 
 def named_project_paths(project_dir: Path, key: str, names: tuple[str, ...]) -> list[Path]:

@@ -43,6 +43,10 @@ def module_of(path):
 # PyInstaller's sight. Django's defaults point into Django itself, which goes in whole.
 dotted = {module_of(text) for name in dir(settings) if name.isupper() and settings.is_overridden(name)
           for text in strings(getattr(settings, name)) if DOTTED.fullmatch(text)}
+# Django's cache and template back ends, by the dotted paths that choose them, Django's default
+# cache among them: the others stay out of the build.
+backends = {module_of(text) for name in ("CACHES", "TEMPLATES") for text in strings(getattr(settings, name))
+            if DOTTED.fullmatch(text)}
 # The languages the app may speak: LANGUAGE_CODE's, and those of the project's LANGUAGES
 # (LocaleMiddleware picks one of them from the system's language or a language switch); Django's
 # default LANGUAGES, every language it has, is not the project's choice. Each as Django's locale
@@ -61,5 +65,6 @@ print(json.dumps({
     "template_dirs": [str(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])],
     "image_fields": any(isinstance(field, ImageField) for model in apps.get_models() for field in model._meta.fields),
     "dotted_paths": sorted(dotted - {None}),
+    "backends": sorted(backends - {None}),
     "started_modules": started,
 }))

@@ -11,6 +11,7 @@ from PyInstaller.utils.hooks import collect_data_files, collect_submodules, get_
 from django_desktop_shell.packaging.contents import in_languages
 
 PROJECT_TEMPLATES = ["conf/app_template/**", "conf/project_template/**"]  # for startapp/startproject
+TRANSLATION_SOURCES = ["**/*.po"]  # Django reads the compiled .mo files beside them
 
 
 def hook(hook_api):
@@ -24,5 +25,5 @@ def hook(hook_api):
 
     hook_api.add_imports(*collect_submodules("django", filter=wanted_module, on_error="ignore"))
     left_out_dirs = [module.removeprefix("django.").replace(".", "/") + "/**" for module in leave_out]
-    datas = collect_data_files("django", excludes=PROJECT_TEMPLATES + left_out_dirs)
+    datas = collect_data_files("django", excludes=PROJECT_TEMPLATES + TRANSLATION_SOURCES + left_out_dirs)
     hook_api.add_datas([(source, destination) for source, destination in datas if in_languages(destination, languages)])
