@@ -173,25 +173,35 @@ def screen_changed_from(before: bytes, env, what: str, timeout=30) -> None:
         time.sleep(0.04)
 
 
+def window_at_the_end_of_a_long_note(data_dir, env, size: int):
+    """The window, the note of `size` characters open, its text's caret at the end (Ctrl+End pressed)."""
+    for command in (["migrate"], ["shell", "-c", LONG_NOTE.format(size=size)]):
+        made = subprocess.run(launcher_command("--data-dir", str(data_dir), "manage", *command),
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert made.returncode == 0, made.stderr
+    process = start_window(data_dir, env)
+    try:
+        listed = settled_screen(env)
+        xdotool(env, "key", "ctrl+shift+f")  # the search field
+        screen_changed_from(listed, env, "the search field's focus")
+        searching = screenshot(env)
+        xdotool(env, "key", "Return")  # the first note, open to edit, its text given the keyboard
+        screen_changed_from(searching, env, "the note's editor")
+        xdotool(env, "key", "ctrl+End")
+    except BaseException:
+        close_with_sigterm(process)
+        raise
+    return process
+
+
 def test_a_sentence_typed_ahead_of_a_slow_window_is_saved_when_quit_comes_before_the_page_has_it(tmp_path, app_env):
     # In a field this long each key takes WebKitGTK tens of ms or more, and the window queues the
     # keys typed ahead; Ctrl+Q ended the window before the page had them: the sentence was lost.
     data_dir = tmp_path / "data"
     size = 300_000
-    for command in (["migrate"], ["shell", "-c", LONG_NOTE.format(size=size)]):
-        made = subprocess.run(launcher_command("--data-dir", str(data_dir), "manage", *command),
-                              capture_output=True, text=True, env=app_env, timeout=120)
-        assert made.returncode == 0, made.stderr
-    process = start_window(data_dir, app_env)
+    process = window_at_the_end_of_a_long_note(data_dir, app_env, size)
+    sentence = " The last sentence, typed ahead of the window."
     try:
-        listed = settled_screen(app_env)
-        xdotool(app_env, "key", "ctrl+shift+f")  # the search field
-        screen_changed_from(listed, app_env, "the search field's focus")
-        searching = screenshot(app_env)
-        xdotool(app_env, "key", "Return")  # the first note, open to edit, its text given the keyboard
-        screen_changed_from(searching, app_env, "the note's editor")
-        sentence = " The last sentence, typed ahead of the window."
-        xdotool(app_env, "key", "ctrl+End")
         xdotool(app_env, "type", "--delay", "20", sentence)
         xdotool(app_env, "key", "ctrl+q")
         assert process.wait(120) == 0
@@ -203,6 +213,18 @@ def test_a_sentence_typed_ahead_of_a_slow_window_is_saved_when_quit_comes_before
     assert body.endswith(sentence) and len(body) == size + len(sentence)
     # Every key counted once, Shift (which the page leaves alone, and WebKitGTK gives the view again) too.
     assert "the page did not receive" not in (data_dir / "logs" / "notedesk.log").read_text()
+
+
+def test_a_stop_signal_right_after_typing_in_a_slow_window_still_ends_the_app_cleanly_at_once(tmp_path, app_env):
+    # A close waits for the keys typed before it; a stop signal (a logout) allows 1.5 s, and the
+    # wait for keys would have run past it: the process forced out before the page was told to save.
+    data_dir = tmp_path / "data"
+    process = window_at_the_end_of_a_long_note(data_dir, app_env, 300_000)
+    xdotool(app_env, "type", "--delay", "20", " Typed, then the session ends.")
+    close_with_sigterm(process)
+    log = (data_dir / "logs" / "notedesk.log").read_text()
+    assert "Did not stop within" not in log
+    assert "Closing: waiting for the page to receive" not in log
 
 
 def test_on_a_site_that_saves_nothing_keys_typed_just_before_quit_do_not_hold_the_close(tmp_path, app_env):

@@ -32,6 +32,7 @@ class TypedKeys:
         # A key the page leaves alone, WebKitGTK gives back to the view as the same event a second
         # time: the presses seen, by (time, key), so that second pass is not counted again.
         self.seen = collections.deque(maxlen=FORWARDS_REMEMBERED)
+        self.stopping = threading.Event()  # a stop signal: no time to wait for keys
 
     def install_gtk(self, view) -> None:
         """On GTK's thread, before the first page loads."""
@@ -72,16 +73,18 @@ class TypedKeys:
         return max(0, self.pressed - int(received))
 
     def wait_until_received(self, window, stall_s: float, on_waiting: Callable[[], None]) -> bool:
-        """Until the page has received every key pressed, or has received none for `stall_s`;
-        True, having called `on_waiting()` first, if there were keys to wait for."""
-        pending = self.not_yet_received(window, stall_s)
+        """Until the page has received every key pressed, or has received none for `stall_s`, or
+        a stop signal came; True, having called `on_waiting()` first, if there were keys to wait for."""
+        pending = None if self.stopping.is_set() else self.not_yet_received(window, stall_s)
         if not pending:
             return False
         on_waiting()
         logger.info("Closing: waiting for the page to receive %d key(s) typed before the close", pending)
         waited_from = progress_at = time.monotonic()
         while pending:
-            time.sleep(ASK_PAGE_EVERY_S)
+            if self.stopping.wait(ASK_PAGE_EVERY_S):
+                logger.warning("Closing on a stop signal with %s key(s) the page has not received", pending)
+                return True
             now_pending = self.not_yet_received(window, stall_s)
             if now_pending is None or (now_pending >= pending and time.monotonic() - progress_at > stall_s):
                 logger.warning("Closing with %s key(s) the page did not receive within %.0f s", pending, stall_s)

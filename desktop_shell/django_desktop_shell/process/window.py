@@ -115,7 +115,13 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
         typed_keys = TypedKeys()
         window.events.before_show += lambda: typed_keys.install_gtk(gtk_view(window))
     window.events.closing += saves_sent_before_closing(window, startup, title, typed_keys)
-    close_on_stop_signal(lambda: close_soon(window))
+
+    def stop():
+        if typed_keys is not None:  # within the 1.5 s a stop signal allows, the page is told at once
+            typed_keys.stopping.set()
+        close_soon(window)
+
+    close_on_stop_signal(stop)
     hooks.on_created(window)
 
     def start(window):
