@@ -160,6 +160,94 @@ def test_a_note_typed_just_before_quit_is_in_the_database_when_the_app_has_ended
         assert connection.execute("SELECT title, body FROM notes_note").fetchall() == [("Last words", "typed, then Quit at once")]
 
 
+LONG_NOTE = """from embedded_site.notes.models import Note
+from embedded_site.notes.owners import local_owner
+paragraph = 'A paragraph of the draft, with words that run on and on, and a link to [[Notes]]. ' * 4 + '\\n\\n'
+Note.objects.create(owner=local_owner(), title='The draft', body=(paragraph * ({size} // len(paragraph) + 1))[:{size}])"""
+
+
+def screen_changed_from(before: bytes, env, what: str, timeout=30) -> None:
+    deadline = time.monotonic() + timeout
+    while screenshot(env) == before:
+        assert time.monotonic() < deadline, f"{what} did not show within {timeout} s"
+        time.sleep(0.04)
+
+
+def window_at_the_end_of_a_long_note(data_dir, env, size: int):
+    """The window, the note of `size` characters open, its text's caret at the end (Ctrl+End pressed)."""
+    for command in (["migrate"], ["shell", "-c", LONG_NOTE.format(size=size)]):
+        made = subprocess.run(launcher_command("--data-dir", str(data_dir), "manage", *command),
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert made.returncode == 0, made.stderr
+    process = start_window(data_dir, env)
+    try:
+        listed = settled_screen(env)
+        xdotool(env, "key", "ctrl+shift+f")  # the search field
+        screen_changed_from(listed, env, "the search field's focus")
+        searching = screenshot(env)
+        xdotool(env, "key", "Return")  # the first note, open to edit, its text given the keyboard
+        screen_changed_from(searching, env, "the note's editor")
+        xdotool(env, "key", "ctrl+End")
+    except BaseException:
+        close_with_sigterm(process)
+        raise
+    return process
+
+
+def test_a_sentence_typed_ahead_of_a_slow_window_is_saved_when_quit_comes_before_the_page_has_it(tmp_path, app_env):
+    # In a field this long each key takes WebKitGTK tens of ms or more, and the window queues the
+    # keys typed ahead; Ctrl+Q ended the window before the page had them: the sentence was lost.
+    data_dir = tmp_path / "data"
+    size = 300_000
+    process = window_at_the_end_of_a_long_note(data_dir, app_env, size)
+    sentence = " The last sentence, typed ahead of the window."
+    try:
+        xdotool(app_env, "type", "--delay", "20", sentence)
+        xdotool(app_env, "key", "ctrl+q")
+        assert process.wait(120) == 0
+    finally:
+        if process.poll() is None:
+            close_with_sigterm(process)
+    with closing(sqlite3.connect(data_dir / "notedesk.sqlite3")) as connection:
+        body, = connection.execute("SELECT body FROM notes_note").fetchone()
+    assert body.endswith(sentence) and len(body) == size + len(sentence)
+    # Every key counted once, Shift (which the page leaves alone, and WebKitGTK gives the view again) too.
+    assert "the page did not receive" not in (data_dir / "logs" / "notedesk.log").read_text()
+
+
+def test_a_stop_signal_right_after_typing_in_a_slow_window_still_ends_the_app_cleanly_at_once(tmp_path, app_env):
+    # A close waits for the keys typed before it; a stop signal (a logout) allows 1.5 s, and the
+    # wait for keys would have run past it: the process forced out before the page was told to save.
+    data_dir = tmp_path / "data"
+    process = window_at_the_end_of_a_long_note(data_dir, app_env, 300_000)
+    xdotool(app_env, "type", "--delay", "20", " Typed, then the session ends.")
+    close_with_sigterm(process)
+    log = (data_dir / "logs" / "notedesk.log").read_text()
+    assert "Did not stop within" not in log
+    assert "Closing: waiting for the page to receive" not in log
+
+
+def test_on_a_site_that_saves_nothing_keys_typed_just_before_quit_do_not_hold_the_close(tmp_path, app_env):
+    # The close waits for the keys typed before it, on any site's page: keys the page leaves alone
+    # (WebKitGTK gives them back to the window) are counted once, so none is waited for in vain.
+    data_dir = tmp_path / "data"
+    log_file = data_dir / "logs" / "polls.log"
+    process = subprocess.Popen(launcher_command("--data-dir", str(data_dir), site="polls"), env=app_env,
+                               stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        wait_for_page_loaded(log_file, process)
+        settled_screen(app_env)
+        xdotool(app_env, "type", "--delay", "20", "Hello, Polls")
+        xdotool(app_env, "key", "ctrl+q")
+        assert process.wait(30) == 0
+    finally:
+        if process.poll() is None:
+            close_with_sigterm(process)
+    log = log_file.read_text()
+    assert "Menu command: desktop.quit" in log
+    assert "the page did not receive" not in log
+
+
 def test_a_second_launch_brings_the_first_window_forward(tmp_path, app_env):
     data_dir = tmp_path / "data"
     first = start_window(data_dir, app_env)

@@ -14,10 +14,11 @@ from pathlib import Path
 
 from django_desktop_shell import menus
 from django_desktop_shell.process import downloads, native_dialogs
-from django_desktop_shell.process.commands import page_event_script
+from django_desktop_shell.process.commands import gtk_view, page_event_script
 from django_desktop_shell.process.errors import StartupError, failure_message
 from django_desktop_shell.process.lifecycle import close_on_stop_signal
 from django_desktop_shell.process.navigation import NavigationLock
+from django_desktop_shell.process.typed_keys import TypedKeys
 from django_desktop_shell.process.window_state import load_geometry, save_geometry, track_geometry
 
 # 0: the window opens at once, on the loading view, and WebKit starts its processes while Django
@@ -27,6 +28,9 @@ SPLASH_AFTER_S = 0
 # come or run for CLOSE_QUIET_S, at most CLOSE_WAIT_S (within the 1.5 s a stop signal allows).
 CLOSE_QUIET_S = 0.15
 CLOSE_WAIT_S = 1.2
+# Before that, a close waits for the keys typed before it to reach the page (process/typed_keys.py),
+# as long as the page keeps taking them: until it has taken none for TYPED_KEYS_STALL_S.
+TYPED_KEYS_STALL_S = 10
 MIN_SIZE = (640, 420)
 SPLASH_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "desktop_shell" / "splash.html"
 logger = logging.getLogger(__name__)
@@ -106,8 +110,18 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     if integration is not None:  # the menu bar, zoom, spell check, files and links from outside
         integration.attach(window, geometry)
     log_first_page_load(window, origin, launched_at)
-    window.events.closing += saves_sent_before_closing(window, startup, title)
-    close_on_stop_signal(lambda: close_soon(window))
+    typed_keys = None
+    if gui() == "gtk":
+        typed_keys = TypedKeys()
+        window.events.before_show += lambda: typed_keys.install_gtk(gtk_view(window))
+    window.events.closing += saves_sent_before_closing(window, startup, title, typed_keys)
+
+    def stop():
+        if typed_keys is not None:  # within the 1.5 s a stop signal allows, the page is told at once
+            typed_keys.stopping.set()
+        close_soon(window)
+
+    close_on_stop_signal(stop)
     hooks.on_created(window)
 
     def start(window):
@@ -161,15 +175,19 @@ def redraw_on_each_commit(window) -> None:
     BrowserView.instances[window.uid].webview.connect("load-changed", redraw)
 
 
-def saves_sent_before_closing(window, startup: Future, title: str) -> Callable[[], bool]:
-    """pywebview's `closing` handler: the first close is put off while the page is told
-    (menus.CLOSING_EVENT) and the server answers what it sends then, so that an edit typed just
-    before Quit is in the database when the process ends, not only in the page's storage. If the
-    data folder refused one of those saves (a full disk: the page's own storage is on it too),
-    the person is asked before the edit is lost."""
+def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: TypedKeys | None) -> Callable[[], bool]:
+    """pywebview's `closing` handler: the first close is put off while the keys typed before it
+    reach the page (GTK: `typed_keys`, the window's title saying so; a second close quits at
+    once), then while the page is told (menus.CLOSING_EVENT) and the server answers what it sends
+    then, so that an edit typed just before Quit is in the database when the process ends, not
+    only in the page's storage. If the data folder refused one of those saves (a full disk: the
+    page's own storage is on it too), the person is asked before the edit is lost."""
     put_off = threading.Event()
 
     def close_once_answered():
+        saying = f"{title}: saving what you typed… (close again to quit without it)"
+        if typed_keys is not None and typed_keys.wait_until_received(window, TYPED_KEYS_STALL_S, lambda: window.set_title(saying)):
+            window.set_title(title)
         # run_js returns once the page has run the script (its saves then on their way), but a page
         # that never runs it (a web process hung) must not hold the window open.
         telling = threading.Thread(target=window.run_js, args=(page_event_script(menus.CLOSING_EVENT, {}),),

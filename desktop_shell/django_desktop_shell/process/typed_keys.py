@@ -1,0 +1,95 @@
+"""Keys typed before a close that the page has not had yet (GTK).
+
+WebKitGTK's UI process queues the window's key presses and gives the web process the next only
+once it has handled the one before (WebPageProxy's key event queue), while a script the shell
+evaluates, and a close, go ahead of that queue. Where each key takes long (a field of a million
+characters, no JIT), a Quit right after typing ended the window with the last keys still queued,
+and the page never had them to save. So the shell counts the presses GTK gives the web view, the
+page counts the keydowns it receives (a user script, in every page of any site), and a close
+waits until the page has had them all (process/window.py).
+"""
+
+import collections
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+logger = logging.getLogger(__name__)
+PAGE_COUNT = "desktopShellKeydowns"
+PAGE_COUNTER_SCRIPT = f"""(() => {{
+  let keydowns = 0;
+  addEventListener('keydown', (event) => {{ if (event.isTrusted) keydowns += 1; }}, true);
+  Object.defineProperty(window, {PAGE_COUNT!r}, {{get: () => keydowns}});
+}})();"""
+FORWARDS_REMEMBERED = 256
+ASK_PAGE_EVERY_S = 0.05
+
+
+class TypedKeys:
+    def __init__(self):
+        self.pressed = 0  # since the page's document was committed
+        # A key the page leaves alone, WebKitGTK gives back to the view as the same event a second
+        # time: the presses seen, by (time, key), so that second pass is not counted again.
+        self.seen = collections.deque(maxlen=FORWARDS_REMEMBERED)
+        self.stopping = threading.Event()  # a stop signal: no time to wait for keys
+
+    def install_gtk(self, view) -> None:
+        """On GTK's thread, before the first page loads."""
+        from gi.repository import WebKit2
+
+        view.get_user_content_manager().add_script(WebKit2.UserScript.new(
+            PAGE_COUNTER_SCRIPT, WebKit2.UserContentInjectedFrames.TOP_FRAME,
+            WebKit2.UserScriptInjectionTime.START, None, None))
+
+        def on_key(view, event):
+            press = (event.time, event.hardware_keycode)
+            if press in self.seen:
+                self.seen.remove(press)
+            else:
+                self.seen.append(press)
+                self.pressed += 1
+            return False
+
+        def on_load(view, event):
+            if event == WebKit2.LoadEvent.COMMITTED:  # a new document, whose count starts at 0
+                self.pressed = 0
+                self.seen.clear()
+
+        view.connect("key-press-event", on_key)
+        view.connect("load-changed", on_load)
+
+    def not_yet_received(self, window, timeout: float) -> int | None:
+        """How many keys pressed the page has not received yet; None if it did not say within
+        `timeout` (a web process hung)."""
+        answer = {}
+        asking = threading.Thread(target=lambda: answer.setdefault("count", window.run_js(f"window.{PAGE_COUNT}")),
+                                  name="desktop-typed-keys", daemon=True)
+        asking.start()
+        asking.join(timeout)
+        received = answer.get("count")
+        if not isinstance(received, int | float):
+            return None
+        return max(0, self.pressed - int(received))
+
+    def wait_until_received(self, window, stall_s: float, on_waiting: Callable[[], None]) -> bool:
+        """Until the page has received every key pressed, or has received none for `stall_s`, or
+        a stop signal came; True, having called `on_waiting()` first, if there were keys to wait for."""
+        pending = None if self.stopping.is_set() else self.not_yet_received(window, stall_s)
+        if not pending:
+            return False
+        on_waiting()
+        logger.info("Closing: waiting for the page to receive %d key(s) typed before the close", pending)
+        waited_from = progress_at = time.monotonic()
+        while pending:
+            if self.stopping.wait(ASK_PAGE_EVERY_S):
+                logger.warning("Closing on a stop signal with %s key(s) the page has not received", pending)
+                return True
+            now_pending = self.not_yet_received(window, stall_s)
+            if now_pending is None or (now_pending >= pending and time.monotonic() - progress_at > stall_s):
+                logger.warning("Closing with %s key(s) the page did not receive within %.0f s", pending, stall_s)
+                return True
+            if now_pending < pending:
+                pending, progress_at = now_pending, time.monotonic()
+        logger.info("The page received the keys typed before the close in %.1f s", time.monotonic() - waited_from)
+        return True
