@@ -8,7 +8,9 @@ write outside the data folder, is replaced, and `report` lists each replacement 
 them). The system checks (checks.py) then refuse a start if a later line undid any of it.
 """
 
+import os
 import sys
+import zoneinfo
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -73,6 +75,34 @@ SQLITE_OPTIONS = {
     # default, the SQLite of Python's own builds, which the Windows and macOS installers carry, not).
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;",
 }
+
+
+def machine_time_zone() -> str:
+    """The computer's time zone by its name in the zone database ("Europe/Paris"), for TIME_ZONE:
+    the one `TZ` names, else the one /etc/localtime links to or /etc/timezone names; "UTC" where
+    none does (Windows, whose web view takes the system's zone whatever TZ says)."""
+    candidates = [os.environ.get("TZ", "").removeprefix(":")]
+    localtime = Path("/etc/localtime")
+    if localtime.is_symlink():
+        candidates.append(str(localtime.resolve()))
+    try:
+        candidates.append(Path("/etc/timezone").read_text().strip())
+    except OSError:
+        pass
+    for candidate in candidates:
+        name = candidate.partition("/zoneinfo/")[2] if candidate.startswith("/") else candidate
+        name = name.removeprefix("posix/")
+        if name and known_time_zone(name):
+            return name
+    return "UTC"
+
+
+def known_time_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # a POSIX rule ("CET-1CEST"), a misspelt name, a folder
+        return False
+    return True
 
 
 def desktop_settings(namespace: dict) -> list[str]:
