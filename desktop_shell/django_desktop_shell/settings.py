@@ -41,6 +41,9 @@ SHELL_MIDDLEWARE = [
     "django_desktop_shell.static_files.StaticFilesMiddleware",
     "django_desktop_shell.updates.banner.UpdateBannerMiddleware",  # does nothing unless the app updates itself
 ]
+# Decades (desktop_settings says why), and not past 2**31 seconds: WebKit drops such a cookie at
+# once, and every POST is refused.
+CSRF_COOKIE_AGE = 50 * 365 * 24 * 60 * 60
 SQLITE = "django.db.backends.sqlite3"
 FILE_CACHE = "django.core.cache.backends.filebased.FileBasedCache"
 PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -182,6 +185,10 @@ def desktop_settings(namespace: dict) -> list[str]:
         report.set(f"{setting}_PATH", "/")
         report.set(f"{setting}_DOMAIN", None)
         report.set(f"{setting}_SECURE", False)  # the app is served over plain HTTP on loopback
+    # The web view dates the CSRF cookie's end by its clock as it comes: a year, by Django's
+    # default, and a clock put right by years while the app ran (a flat battery's, set by the
+    # network) ended it, and every save was refused until the page was loaded again.
+    report.set("CSRF_COOKIE_AGE", CSRF_COOKIE_AGE)
     report.set("MESSAGE_STORAGE", "django_desktop_shell.messages.DesktopMessageStorage")
     report.set("CSRF_FAILURE_VIEW", "django_desktop_shell.errors.csrf_failure")
     report.set("SECURE_CONTENT_TYPE_NOSNIFF", True)
