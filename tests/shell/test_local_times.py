@@ -5,8 +5,6 @@ written at 9:39 PM (and the files of a Markdown export dated five hours late).""
 import re
 import subprocess
 import sys
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -17,14 +15,11 @@ from tests.conftest import ROOT
 @pytest.mark.window
 def test_the_list_shows_when_a_note_was_written_in_the_persons_zone(tmp_path, app_env):
     zone = "Asia/Kolkata"  # half an hour off UTC's: no time in UTC reads the same
-    result = subprocess.run([sys.executable, "-m", "tests.shell.drivers.local_times", str(tmp_path / "data")],
+    result = subprocess.run([sys.executable, "-m", "tests.shell.drivers.local_times", str(tmp_path / "data"), zone],
                             capture_output=True, text=True, env={**app_env, "TZ": zone}, timeout=180, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    shown, moment = re.search(r"^listed: (.*) \| (.*)$", result.stdout, re.MULTILINE).groups()
-    local = datetime.fromisoformat(moment).astimezone(ZoneInfo(zone))
-    hour = local.hour % 12 or 12
-    expected = f"{local:%b} {local.day}, {local.year}, {hour}:{local:%M} {'AM' if local.hour < 12 else 'PM'}"
-    assert " ".join(shown.split()) == expected  # ICU puts a narrow no-break space before AM
+    shown, in_the_zone = re.search(r"^listed: (.*) \| in Asia/Kolkata: (.*)$", result.stdout, re.MULTILINE).groups()
+    assert shown == in_the_zone
 
 
 @pytest.mark.parametrize(("tz", "expected"), [
