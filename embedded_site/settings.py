@@ -2,10 +2,14 @@
 shell's defaults (data folder, port, secrets, security middleware, cookies, SQLite), applied over
 them by the last line. A server uses server_settings.py instead."""
 
-from django_desktop_shell.settings import MULTIPART_OVERHEAD, desktop_settings
+from django_desktop_shell.settings import MULTIPART_OVERHEAD, desktop_settings, machine_time_zone
 
 from embedded_site.common_settings import *  # noqa: F403
 from embedded_site.common_settings import MIDDLEWARE, NOTEDESK_MAX_IMPORT_SIZE
+
+# The person's own zone, which Django gives the process and so the window: the note list's and the
+# history's times, the dates in a Markdown export's zip, the days counted as launch days.
+TIME_ZONE = machine_time_zone()
 
 # Django's CommonMiddleware is left out on the desktop: the shell checks the Host exactly and
 # gives every answer its length; its slash-appending redirects are for typed addresses, which the

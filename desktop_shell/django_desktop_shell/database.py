@@ -373,8 +373,15 @@ def backup_is_due(path: Path) -> bool:
     kept = backups(path)
     if not kept:
         return True
-    age = datetime.now(timezone.utc) - kept[-1][0]
-    return not timedelta(0) <= age < BACKUP_EVERY  # less than 0: the clock was set back since
+    now = datetime.now(timezone.utc)
+    made_at, newest = kept[-1]
+    if made_at > now:
+        # The clock was set back since the copy so named (it was ahead then, or is behind now), and
+        # those made since are named after it, to stay last: their file's time says when they were
+        # made. By the name alone, every launch made a copy until the clock caught up, and five
+        # launches in a day left no copy of the days before.
+        made_at = datetime.fromtimestamp(newest.stat().st_mtime, timezone.utc)
+    return not timedelta(0) <= now - made_at < BACKUP_EVERY  # less than 0: the clock was set back since
 
 
 def latest_backup(path: Path) -> Path | None:

@@ -8,7 +8,9 @@ write outside the data folder, is replaced, and `report` lists each replacement 
 them). The system checks (checks.py) then refuse a start if a later line undid any of it.
 """
 
+import os
 import sys
+import zoneinfo
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -39,6 +41,9 @@ SHELL_MIDDLEWARE = [
     "django_desktop_shell.static_files.StaticFilesMiddleware",
     "django_desktop_shell.updates.banner.UpdateBannerMiddleware",  # does nothing unless the app updates itself
 ]
+# Decades (desktop_settings says why), and not past 2**31 seconds: WebKit drops such a cookie at
+# once, and every POST is refused.
+CSRF_COOKIE_AGE = 50 * 365 * 24 * 60 * 60
 SQLITE = "django.db.backends.sqlite3"
 FILE_CACHE = "django.core.cache.backends.filebased.FileBasedCache"
 PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -73,6 +78,34 @@ SQLITE_OPTIONS = {
     # default, the SQLite of Python's own builds, which the Windows and macOS installers carry, not).
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;",
 }
+
+
+def machine_time_zone() -> str:
+    """The computer's time zone by its name in the zone database ("Europe/Paris"), for TIME_ZONE:
+    the one `TZ` names, else the one /etc/localtime links to or /etc/timezone names; "UTC" where
+    none does (Windows, whose web view takes the system's zone whatever TZ says)."""
+    candidates = [os.environ.get("TZ", "").removeprefix(":")]
+    localtime = Path("/etc/localtime")
+    if localtime.is_symlink():
+        candidates.append(str(localtime.resolve()))
+    try:
+        candidates.append(Path("/etc/timezone").read_text().strip())
+    except OSError:
+        pass
+    for candidate in candidates:
+        name = candidate.partition("/zoneinfo/")[2] if candidate.startswith("/") else candidate
+        name = name.removeprefix("posix/")
+        if name and known_time_zone(name):
+            return name
+    return "UTC"
+
+
+def known_time_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # a POSIX rule ("CET-1CEST"), a misspelt name, a folder
+        return False
+    return True
 
 
 def desktop_settings(namespace: dict) -> list[str]:
@@ -152,6 +185,10 @@ def desktop_settings(namespace: dict) -> list[str]:
         report.set(f"{setting}_PATH", "/")
         report.set(f"{setting}_DOMAIN", None)
         report.set(f"{setting}_SECURE", False)  # the app is served over plain HTTP on loopback
+    # The web view dates the CSRF cookie's end by its clock as it comes: a year, by Django's
+    # default, and a clock put right by years while the app ran (a flat battery's, set by the
+    # network) ended it, and every save was refused until the page was loaded again.
+    report.set("CSRF_COOKIE_AGE", CSRF_COOKIE_AGE)
     report.set("MESSAGE_STORAGE", "django_desktop_shell.messages.DesktopMessageStorage")
     report.set("CSRF_FAILURE_VIEW", "django_desktop_shell.errors.csrf_failure")
     report.set("SECURE_CONTENT_TYPE_NOSNIFF", True)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from embedded_site.notes import changes, links, revisions
+from embedded_site.notes import changes, launch_days, links, revisions
 from embedded_site.notes.models import Note, title_key
 from embedded_site.notes.tagging import set_tags
 
@@ -57,7 +57,7 @@ def update_note(owner, note_id: int, expected_version: int, fields: dict, reason
 def move_to_trash(owner, note_id: int) -> None:
     with transaction.atomic():
         if Note.objects.owned_by(owner).filter(pk=note_id, trashed_at__isnull=True).update(
-            trashed_at=timezone.now(), version=F("version") + 1
+            trashed_at=launch_days.trash_time(), version=F("version") + 1
         ):
             revisions.keep(note_id, "trash")
             changes.notes_changed([note_id])

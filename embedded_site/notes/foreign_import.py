@@ -46,6 +46,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.timezone import make_aware
 
 from embedded_site.notes.attachments import display_name
 from embedded_site.notes.forms import BODY_MAX_LENGTH, MAX_TAGS_PER_NOTE, ImportedNoteForm
@@ -252,10 +253,7 @@ def joplin_item(text: str) -> tuple[str, str, dict[str, str]]:
 
 
 def joplin_date(value: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
-    except ValueError:
-        return None
+    return iso_moment(value) if value else None
 
 
 def notes_from_joplin_raw_export(vault: Vault, found: ForeignSource) -> None:
@@ -955,13 +953,17 @@ def tag_characters(text: str) -> str:
 
 
 def front_date(value) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
+    return iso_moment(value) if isinstance(value, str) and value else None
+
+
+def iso_moment(value: str) -> datetime | None:
+    """An ISO 8601 date or time; one without an offset (Obsidian's date and time properties,
+    `2025-03-01T09:30` or a day alone) is the person's own time, as it was written and shown."""
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else make_aware(parsed)
 
 
 # Evernote --------------------------------------------------------------------------------

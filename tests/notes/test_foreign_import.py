@@ -9,6 +9,7 @@ import unicodedata
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -371,6 +372,19 @@ def test_front_matter_keys_not_made_title_tags_or_dates_stay_at_the_top_of_the_t
     assert notes["Plans"]["body"] == "---\ndate: 2024-01-01\nmodified: not a date\n---\nText"
     assert notes["Dashed"]["body"] == "empty front matter\n"
     assert found.skipped == []
+
+
+def test_a_date_without_an_offset_in_front_matter_is_the_persons_own_time(settings):
+    """Obsidian writes its date and time properties in the person's time, with no offset: read as
+    UTC, a note created on 1 March was listed in New York as created on 28 February at 7 PM."""
+    settings.TIME_ZONE = "America/New_York"
+    found = read_markdown_source(io.BytesIO(zipped({
+        "V2/Trip.md": "---\ncreated: 2025-03-01\nupdated: 2025-07-04T09:30\n---\nText",
+    })))
+    record = found.records[0]
+    new_york = ZoneInfo("America/New_York")
+    assert record["created"] == datetime(2025, 3, 1, tzinfo=new_york)
+    assert record["updated"] == datetime(2025, 7, 4, 9, 30, tzinfo=new_york)
 
 
 def test_front_matter_reads_simple_yaml():

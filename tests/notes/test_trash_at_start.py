@@ -95,6 +95,27 @@ def test_a_clock_set_a_year_ahead_for_a_day_keeps_the_notes_history(make_note, s
     assert not Revision.objects.exists()
 
 
+def test_a_note_trashed_with_the_clock_a_year_behind_is_not_deleted_when_the_clock_is_put_right(make_note, api):
+    # It went to the trash, by its date, a year before: the next launch, with the clock right,
+    # deleted it for good, and a sync carried that to every device.
+    now = datetime.now(timezone.utc)
+    ran_on_days_before(now, 40)
+    note = make_note(title="trashed by mistake")
+    launch_on(now)
+    behind = now - timedelta(days=365)  # a flat battery
+    launch_on(behind)
+    with mock.patch("django.utils.timezone.now", return_value=behind):
+        api.delete(f"/api/notes/{note.pk}/")
+    launch_on(now)  # the clock put right
+    for day in range(1, 30):
+        launch_on(now + timedelta(days=day))
+    listed = api.get("/api/notes/", {"trashed": "1"}).json()
+    assert [row["title"] for row in listed["notes"]] == ["trashed by mistake"]  # in the trash, to be restored
+    for day in (30, 31):  # counted from the end of the day the clock was last right on
+        launch_on(now + timedelta(days=day))
+    assert titles() == []
+
+
 def test_an_app_opened_now_and_then_keeps_a_trashed_note_until_it_has_run_on_30_days_since(make_note):
     now = datetime.now(timezone.utc)
     make_note(title="trashed long ago", trashed_at=now - timedelta(days=90))

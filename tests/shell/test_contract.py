@@ -127,6 +127,16 @@ def test_the_session_and_every_cookie_django_sets_are_named_for_the_app_and_port
         assert "HttpOnly" in header and "SameSite=Strict" in header and "Domain" not in header, header
 
 
+def test_the_csrf_cookie_outlasts_a_clock_put_right_by_decades_and_webkit_keeps_it(running):
+    """The web view dates the cookie's end by its own clock as it comes: with Django's year, a
+    clock put right while the app ran (a flat battery's 2000, set by the network) ended it, and
+    every save was "Not saved: The security token was missing or wrong". A Max-Age past 2**31
+    seconds (100 years) WebKit dropped at once, and every save was refused."""
+    [csrf] = set_cookie_headers(running.request("GET", "/_desktop/probe/"))
+    max_age = int(re.search(r"Max-Age=(\d+)", csrf)[1])
+    assert 30 * 365 * 24 * 3600 <= max_age < 2**31
+
+
 def test_the_probe_page_answers_a_get_and_a_csrf_checked_post(running):
     page = running.request("GET", "/_desktop/probe/")
     token = re.search(r'data-csrf-token="([^"]+)"', page.body.decode())[1]

@@ -1,15 +1,19 @@
 """What a launch learns about the database's migrations: an up-to-date database is seen as such
 without reading the migrations, and a migration not yet applied is never missed."""
 
+import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
+from datetime import datetime, timedelta, timezone
 from unittest import mock
 
 import pytest
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
+from django_desktop_shell import database
 from django_desktop_shell.database import (
     DatabaseUnusable, every_migration_file_applied, migrations_of_a_newer_version, pending_migrations, prepare_database,
 )
@@ -130,3 +134,26 @@ def test_the_days_backup_is_made_beside_the_running_site_and_a_stop_during_it_lo
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.stdout.splitlines() == [
         "launch went on while copying: True True", "after the stop: True True", "next launch: 2 True False"], result.stderr
+
+
+def test_after_a_clock_set_a_year_ahead_a_launch_a_day_makes_a_copy_not_every_launch(tmp_path, monkeypatch):
+    # The copy made that day is named a year ahead, and those made since after it, to stay last:
+    # by their names, every launch was a day since the last copy, and five launches in a day left
+    # no copy of the days before to put back.
+    monkeypatch.setattr(database, "backups_dir", lambda: tmp_path / "backups")
+    notes = tmp_path / "notedesk.sqlite3"
+    sqlite3.connect(notes).close()
+    now = datetime.now(timezone.utc)
+    (tmp_path / "backups").mkdir()
+    for days_ago in (3, 2, 1):
+        (tmp_path / "backups" / f"notedesk-{now - timedelta(days=days_ago):%Y%m%d-%H%M%S-%f}.sqlite3").touch()
+    ahead = tmp_path / "backups" / f"notedesk-{now + timedelta(days=365):%Y%m%d-%H%M%S-%f}.sqlite3"
+    ahead.touch()
+    made = (now + timedelta(days=365)).timestamp()  # the file's time as that clock had it
+    os.utime(ahead, (made, made))
+    days_before = sorted(path.name for path in (tmp_path / "backups").iterdir())
+    for _ in range(5):  # the clock put right; launches of one day
+        if database.backup_is_due(notes):
+            database.copy_to_backups(notes)
+    kept = sorted(path.name for path in (tmp_path / "backups").iterdir())
+    assert len(kept) == 5 and kept[:4] == days_before  # the days before, and one copy of today's

@@ -447,6 +447,16 @@ def test_checks_run_at_most_once_a_day_and_not_at_all_when_turned_off(signed, re
     assert updater.snapshot()["state"] == "off"
 
 
+def test_a_check_made_with_the_clock_a_year_ahead_does_not_stop_checks_for_a_year(signed, repository, tmp_path):
+    # By its date, the last check was always less than a day ago: no update was offered until the
+    # clock caught up with it.
+    updater = updater_for(tmp_path, repository, signed)
+    updater.save_state(last_check=time.time() + 365 * service.DAY_S)
+    assert updater.due()
+    updater.check_once()
+    assert updater.snapshot()["message"] == "Upd App 1.1.0 is ready: restart to update."
+
+
 def test_a_try_that_could_not_finish_is_not_the_days_check(signed, repository, tmp_path):
     updater = updater_for(tmp_path, repository, signed)
     repository.cut_after = 20_000

@@ -223,8 +223,10 @@ class Updater(NoUpdates):
     # -- the background thread ----------------------------------------------------------------
 
     def due(self) -> bool:
-        """On, and not checked for a day (a failed try does not count as a check: it is tried again within the hour)."""
-        return enabled(self.data_dir) and time.time() - float(self.state.get("last_check") or 0) >= DAY_S
+        """On, and not checked for a day (a failed try does not count as a check: it is tried again within the hour).
+        A check dated ahead of the clock (made with the clock a year ahead) is no check: by its date,
+        none was due until the clock caught up, a year without updates."""
+        return enabled(self.data_dir) and not 0 <= time.time() - float(self.state.get("last_check") or 0) < DAY_S
 
     def run(self) -> None:
         self.wake.wait(self.check_after_s)
