@@ -17,6 +17,7 @@ DRAFT = (
     + "## Part two: Thaw ##\n" + FILLER
     + "#hashtag, not a heading\n"
     + "### The barn\n" + FILLER
+    + "   ## The *fair*\n" + FILLER
 )
 OPTIONS = "#headingList [role=option]"
 
@@ -44,8 +45,8 @@ def test_the_headings_are_listed_in_order_by_level_without_a_code_blocks_lines_a
     app.keyboard.press("Control+Shift+O")
     expect(app.locator("#headingFilter")).to_be_focused()
     expect(app.locator(".heading-option .completion-title")).to_have_text(
-        ["The Long Winter", "Part one: Snow", "The barn", "Part two: Thaw", "The barn"])
-    expect(app.locator(".heading-option .heading-level")).to_have_text(["H1", "H2", "H3", "H2", "H3"])
+        ["The Long Winter", "Part one: Snow", "The barn", "Part two: Thaw", "The barn", "The *fair*"])
+    expect(app.locator(".heading-option .heading-level")).to_have_text(["H1", "H2", "H3", "H2", "H3", "H2"])
     expect(app.locator(OPTIONS).nth(2)).to_have_attribute("aria-label", "The barn, level 3")
     expect(app.locator(OPTIONS).first).to_have_attribute("aria-selected", "true")  # the caret is under it
     expect(app.locator("#headingFilter")).to_have_attribute("aria-activedescendant", "headingOption0")
@@ -108,6 +109,14 @@ def test_in_the_preview_the_heading_chosen_is_scrolled_to_and_a_note_without_hea
         "() => { const heading = document.querySelectorAll('#preview h3')[1];"
         " return Math.abs(heading.getBoundingClientRect().top - document.getElementById('preview').getBoundingClientRect().top) < 40; }")
     expect(second_in_preview).to_be_in_viewport()
+
+    app.keyboard.press("Control+Shift+O")
+    app.keyboard.type("fair")
+    app.keyboard.press("Enter")  # written with emphasis: the preview's heading at its place in the outline
+    app.wait_for_function(
+        "() => { const heading = [...document.querySelectorAll('#preview h2')].at(-1);"
+        " return heading.textContent === 'The fair' && Math.abs(heading.getBoundingClientRect().top"
+        " - document.getElementById('preview').getBoundingClientRect().top) < 40; }")
 
     app.keyboard.press("Control+e")
     api(live_app, "POST", "/api/notes/", {"title": "Shopping", "body": "Milk\n```\n# not a heading\n```"})

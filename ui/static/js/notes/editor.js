@@ -293,8 +293,8 @@ export class Editor extends EventTarget {
   }
 
   // Go to heading (outline.js): the caret at the start of its line, near the top of the text, its
-  // section below it; in the preview, the preview scrolled to it as well (the same text's nth
-  // heading of that name, for the preview's headings have no ids).
+  // section below it; in the preview, the preview scrolled to it as well (the nth heading of that
+  // text: the preview's headings have no ids, which could clash with the page's own).
   goToHeading(heading, headings) {
     this.setHistory(false);
     if ($('preview').hidden) {
@@ -304,7 +304,10 @@ export class Editor extends EventTarget {
     }
     $('noteBody').setSelectionRange(heading.start, heading.start);
     const sameName = headings.filter((other) => titleKey(other.text) === titleKey(heading.text));
-    this.scrollToHeading(heading.text, sameName.indexOf(heading));
+    if (this.scrollToHeading(heading.text, sameName.indexOf(heading))) return;
+    // Written with emphasis or a link (`## The *barn*`), it reads otherwise in the preview: the
+    // preview's heading at its place in the outline, then.
+    $('preview').querySelectorAll('h1, h2, h3, h4, h5, h6')[headings.indexOf(heading)]?.scrollIntoView({ block: 'start' });
   }
 
   showBacklinks() {

@@ -6,7 +6,7 @@ import { composing } from './composition.js';
 import { handFocusOn } from './layout.js';
 
 const $ = (id) => document.getElementById(id);
-const HEADING = /^(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
+const HEADING = /^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
 const FENCE = /^[ \t]*(`{3,}|~{3,})/;
 const headingKey = (text) => text.split(/\s+/).filter(Boolean).join(' ').toLowerCase();
 
