@@ -125,3 +125,19 @@ def test_in_the_preview_the_heading_chosen_is_scrolled_to_and_a_note_without_hea
     app.locator("#noteBody").focus()
     app.keyboard.press("Control+Shift+O")
     expect(app.locator("#headingList")).to_have_text("This note has no headings (lines that start with #)")
+
+
+def test_in_a_phone_wide_window_the_headings_open_from_the_list_over_it(app, live_app):
+    app.set_viewport_size({"width": 480, "height": 700})
+    open_draft(app, live_app)
+    app.locator("#noteBody").focus()
+    app.keyboard.press("Escape")  # the text for the list, which takes the window
+    expect(app.locator("#noteList")).to_be_focused()
+    expect(app.locator("#headingBar")).to_be_hidden()
+    app.keyboard.press("Control+Shift+O")
+    expect(app.locator("#headingFilter")).to_be_focused()
+    expect(app.locator("#headingFilter")).to_be_visible()
+    app.keyboard.type("thaw")
+    app.keyboard.press("Enter")
+    expect(app.locator("#noteBody")).to_be_focused()
+    assert app.locator("#noteBody").evaluate("field => field.selectionStart") == DRAFT.index("## Part two")

@@ -506,8 +506,12 @@ function findAndReplace() {
 }
 
 function goToHeading() {
-  if (editor.saver) editor.headingPicker.show();
-  else toast('Open a note to go to one of its headings.');
+  if (!editor.saver) {
+    toast('Open a note to go to one of its headings.');
+    return;
+  }
+  showPane('editor');  // in the narrowest window, from the list
+  editor.headingPicker.show();
 }
 
 function focusSearch() {
