@@ -141,3 +141,17 @@ def test_in_a_phone_wide_window_the_headings_open_from_the_list_over_it(app, liv
     app.keyboard.press("Enter")
     expect(app.locator("#noteBody")).to_be_focused()
     assert app.locator("#noteBody").evaluate("field => field.selectionStart") == DRAFT.index("## Part two")
+
+
+def test_the_headings_open_over_the_history_in_the_texts_place_and_go_to_the_text(app, live_app):
+    open_draft(app, live_app)
+    app.click("#toggleHistory")
+    expect(app.locator("#history")).to_be_visible()
+    app.keyboard.press("Control+Shift+O")
+    expect(app.locator("#history")).to_be_hidden()
+    expect(app.locator("#headingFilter")).to_be_focused()
+    expect(app.locator("#headingFilter")).to_be_in_viewport()
+    app.keyboard.type("snow")
+    app.keyboard.press("Enter")
+    expect(app.locator("#noteBody")).to_be_focused()
+    assert app.locator("#noteBody").evaluate("field => field.selectionStart") == DRAFT.index("## Part one")

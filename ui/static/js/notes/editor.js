@@ -296,7 +296,7 @@ export class Editor extends EventTarget {
   // section below it; in the preview, the preview scrolled to it as well (the nth heading of that
   // text: the preview's headings have no ids, which could clash with the page's own).
   goToHeading(heading, headings) {
-    this.setHistory(false);
+    this.setHistory(false);  // opened while the list was
     if ($('preview').hidden) {
       $('noteBody').focus();
       this.reveal(heading.start, heading.start, 0.1);

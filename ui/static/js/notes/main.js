@@ -511,6 +511,7 @@ function goToHeading() {
     return;
   }
   showPane('editor');  // in the narrowest window, from the list
+  editor.setHistory(false);  // in the text's place, the list would show under it
   editor.headingPicker.show();
 }
 
