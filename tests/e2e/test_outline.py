@@ -39,6 +39,17 @@ def line_is_in_view(app, at):
     }""", at)
 
 
+def go_to_heading_typed(app, typed, heading_at):
+    """With the headings open: `typed` in their filter, Enter, and the caret on the heading's line."""
+    expect(app.locator("#headingFilter")).to_be_focused()
+    expect(app.locator("#headingFilter")).to_be_in_viewport()
+    app.keyboard.type(typed)
+    app.keyboard.press("Enter")
+    expect(app.locator("#noteBody")).to_be_focused()
+    assert app.locator("#noteBody").evaluate("field => field.selectionStart") == heading_at
+    assert line_is_in_view(app, heading_at)
+
+
 def test_the_headings_are_listed_in_order_by_level_without_a_code_blocks_lines_and_one_chosen_is_gone_to(app, live_app):
     open_draft(app, live_app)
     app.locator("#noteBody").evaluate("field => { field.focus(); field.setSelectionRange(0, 0); }")
@@ -135,12 +146,7 @@ def test_in_a_phone_wide_window_the_headings_open_from_the_list_over_it(app, liv
     expect(app.locator("#noteList")).to_be_focused()
     expect(app.locator("#headingBar")).to_be_hidden()
     app.keyboard.press("Control+Shift+O")
-    expect(app.locator("#headingFilter")).to_be_focused()
-    expect(app.locator("#headingFilter")).to_be_visible()
-    app.keyboard.type("thaw")
-    app.keyboard.press("Enter")
-    expect(app.locator("#noteBody")).to_be_focused()
-    assert app.locator("#noteBody").evaluate("field => field.selectionStart") == DRAFT.index("## Part two")
+    go_to_heading_typed(app, "thaw", DRAFT.index("## Part two"))
 
 
 def test_the_headings_open_over_the_history_in_the_texts_place_and_go_to_the_text(app, live_app):
@@ -149,9 +155,4 @@ def test_the_headings_open_over_the_history_in_the_texts_place_and_go_to_the_tex
     expect(app.locator("#history")).to_be_visible()
     app.keyboard.press("Control+Shift+O")
     expect(app.locator("#history")).to_be_hidden()
-    expect(app.locator("#headingFilter")).to_be_focused()
-    expect(app.locator("#headingFilter")).to_be_in_viewport()
-    app.keyboard.type("snow")
-    app.keyboard.press("Enter")
-    expect(app.locator("#noteBody")).to_be_focused()
-    assert app.locator("#noteBody").evaluate("field => field.selectionStart") == DRAFT.index("## Part one")
+    go_to_heading_typed(app, "snow", DRAFT.index("## Part one"))
