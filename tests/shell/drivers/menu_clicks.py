@@ -82,6 +82,19 @@ def click_the_menus(window, origin):
     wait_for(window, "document.getElementById('preview').hidden", False, "the preview again (Ctrl+E)")
     report("Ctrl+E: the text, then the preview again")
 
+    gtk_menus.xdotool("key", "ctrl+e")
+    wait_for(window, "document.getElementById('preview').hidden", True, "the text once more (Ctrl+E)")
+    window.run_js("document.getElementById('noteBody').focus()")
+    gtk_menus.click(uid, "View", "Go to heading…")
+    wait_for(window, "document.activeElement.id", "headingFilter", "the filter of the note's headings focused")
+    gtk_menus.xdotool("key", "Escape")
+    wait_for(window, "document.activeElement.id", "noteBody", "the text focused again")
+    gtk_menus.xdotool("key", "ctrl+shift+o")
+    wait_for(window, "document.activeElement.id", "headingFilter", "the filter of the note's headings (Ctrl+Shift+O)")
+    gtk_menus.xdotool("key", "Escape")
+    wait_for(window, "document.activeElement.id", "noteBody", "the text focused again after Ctrl+Shift+O")
+    report("View > Go to heading…, Ctrl+Shift+O: the note's headings listed; Esc: back in the text")
+
     zoom = lambda: on_gtk_thread(lambda: round(gtk_view(window).get_zoom_level(), 2))  # noqa: E731
     gtk_menus.click(uid, "View", "Zoom in")
     wait_until(lambda: zoom() == 1.1, "zoom 110 %")

@@ -12,6 +12,7 @@ import { FindBar } from './find.js';
 import { HistoryPanel, formatSize } from './history.js';
 import { continueListsOnEnter, emphasisOnKeys, indentWithTab } from './indent.js';
 import { handFocusOn } from './layout.js';
+import { HeadingPicker } from './outline.js';
 import { insideCodeBlock, markdownFromHtml } from './paste_html.js';
 import { reference, shifted, withPastedNames } from './references.js';
 import { STATE_LABELS, conflictWording } from './saver.js';
@@ -112,6 +113,7 @@ export class Editor extends EventTarget {
     $('togglePreview').addEventListener('click', () => this.togglePreview());
     this.history = new HistoryPanel(this);
     this.findBar = new FindBar($('noteBody'));
+    this.headingPicker = new HeadingPicker($('noteBody'), { onChosen: (heading, headings) => this.goToHeading(heading, headings) });
     this.completion = new TitleCompletion($('noteBody'), $('titleCompletions'));
     indentWithTab($('noteBody'));  // after the completion, whose Tab and Enter come first
     continueListsOnEnter($('noteBody'));
@@ -252,6 +254,7 @@ export class Editor extends EventTarget {
     this.setPreview(false);
     this.setHistory(false);
     if (switching) this.findBar.hide();
+    if (switching) this.headingPicker.hide();
     this.completion.close();
     this.titleAtFocus = document.activeElement === $('noteTitle') ? { saver, title: saver.draft.fields.title } : null;
     this.showBacklinks();
@@ -279,8 +282,32 @@ export class Editor extends EventTarget {
     const folded = text.toLowerCase();
     const at = folded.length === text.length ? folded.indexOf(match.toLowerCase()) : text.indexOf(match);
     if (at < 0) return;
-    body.setSelectionRange(at, at + match.length);
-    body.scrollTop = Math.max(0, body.scrollTop + caretPoint(body, at).top - body.clientHeight / 3);
+    this.reveal(at, at + match.length);
+  }
+
+  // Selected in the text and scrolled to, a third of the way down (or as far down as asked).
+  reveal(start, end, down = 1 / 3) {
+    const body = $('noteBody');
+    body.setSelectionRange(start, end);
+    body.scrollTop = Math.max(0, body.scrollTop + caretPoint(body, start).top - body.clientHeight * down);
+  }
+
+  // Go to heading (outline.js): the caret at the start of its line, near the top of the text, its
+  // section below it; in the preview, the preview scrolled to it as well (the nth heading of that
+  // text: the preview's headings have no ids, which could clash with the page's own).
+  goToHeading(heading, headings) {
+    this.setHistory(false);  // opened while the list was
+    if ($('preview').hidden) {
+      $('noteBody').focus();
+      this.reveal(heading.start, heading.start, 0.1);
+      return;
+    }
+    $('noteBody').setSelectionRange(heading.start, heading.start);
+    const sameName = headings.filter((other) => titleKey(other.text) === titleKey(heading.text));
+    if (this.scrollToHeading(heading.text, sameName.indexOf(heading))) return;
+    // Written with emphasis or a link (`## The *barn*`), it reads otherwise in the preview: the
+    // preview's heading at its place in the outline, then.
+    $('preview').querySelectorAll('h1, h2, h3, h4, h5, h6')[headings.indexOf(heading)]?.scrollIntoView({ block: 'start' });
   }
 
   showBacklinks() {
@@ -452,13 +479,14 @@ export class Editor extends EventTarget {
     this.scrollToHeading(heading);
   }
 
-  scrollToHeading(heading) {
+  scrollToHeading(heading, occurrence = 0) {
     const wanted = titleKey(heading);
     const blocks = wanted.startsWith('^')
       ? [...$('preview').querySelectorAll('p, li')].filter((block) => titleKey(block.textContent).endsWith(wanted))
       : [...$('preview').querySelectorAll('h1, h2, h3, h4, h5, h6')].filter((block) => titleKey(block.textContent) === wanted);
-    blocks[0]?.scrollIntoView({ block: 'start' });
-    return Boolean(blocks[0]);
+    const block = blocks[occurrence] ?? blocks[0];
+    block?.scrollIntoView({ block: 'start' });
+    return Boolean(block);
   }
 
   // The focus in what hides (the text, at the menu's Preview; a link followed in the preview) goes on.

@@ -448,6 +448,7 @@ function onKey(event) {
   if (ctrl && event.key.toLowerCase() === 'n') { event.preventDefault(); newNote(); }
   else if (ctrl && event.shiftKey && event.key.toLowerCase() === 'f') { event.preventDefault(); focusSearch(); }
   else if (ctrl && event.key.toLowerCase() === 'f') { event.preventDefault(); find(); }
+  else if (ctrl && event.shiftKey && event.key.toLowerCase() === 'o') { event.preventDefault(); goToHeading(); }
   else if (ctrl && event.key.toLowerCase() === 'h') { event.preventDefault(); findAndReplace(); }
   else if (ctrl && event.key.toLowerCase() === 's') { event.preventDefault(); editor.saver?.save(); }
   else if (ctrl && event.key.toLowerCase() === 'p') { event.preventDefault(); printNote(); }
@@ -502,6 +503,16 @@ function find() {
 function findAndReplace() {
   if (editor.saver) editor.findInNote({ replace: true });
   else toast('Open a note to find and replace in it.');
+}
+
+function goToHeading() {
+  if (!editor.saver) {
+    toast('Open a note to go to one of its headings.');
+    return;
+  }
+  showPane('editor');  // in the narrowest window, from the list
+  editor.setHistory(false);  // in the text's place, the list would show under it
+  editor.headingPicker.show();
 }
 
 function focusSearch() {
@@ -588,6 +599,7 @@ const menuCommands = {
   'search-notes': focusSearch,
   'replace': findAndReplace,
   'toggle-preview': togglePreview,
+  'go-to-heading': goToHeading,
   'print': printNote,
   'copy-link': copyLinkToNote,
   'export-pdf': exportPdf,

@@ -5,22 +5,10 @@ import { completeTitles, getNote } from './api.js';
 import { caretPoint } from './caret_point.js';
 import { composing } from './composition.js';
 import { notesCount } from './list.js';
+import { outlineOf } from './outline.js';
 
 const DELAY_MS = 60;
-const HEADING = /^#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
-const FENCE = /^[ \t]*(?:```|~~~)/;
 const key = (text) => text.split(/\s+/).filter(Boolean).join(' ').toLowerCase();
-
-// The headings of a note's text, outside its code blocks.
-export function headingsOf(text) {
-  const headings = [];
-  let inCode = false;
-  for (const line of text.split('\n')) {
-    if (FENCE.test(line)) inCode = !inCode;
-    else if (!inCode && HEADING.test(line)) headings.push(HEADING.exec(line)[1].trim());
-  }
-  return [...new Set(headings)];
-}
 const LOOK_BACK = 300;  // characters before the caret searched for the `[[`
 
 function emptyText(query) {
@@ -100,7 +88,7 @@ export class TitleCompletion {
       if (!found) return [];
       ({ body: text, title: linked } = await getNote(found.id, { signal, showErrors: false }));
     }
-    const headings = headingsOf(text).filter((heading) => key(heading).includes(wanted) && !/[[\]|]/.test(heading))
+    const headings = [...new Set(outlineOf(text).map((heading) => heading.text))].filter((heading) => key(heading).includes(wanted) && !/[[\]|]/.test(heading))
       .sort((a, b) => Number(!key(a).startsWith(wanted)) - Number(!key(b).startsWith(wanted)));
     return headings.map((heading) => ({ title: `${linked}#${heading}`, label: heading, count: 1 }));
   }
