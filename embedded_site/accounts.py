@@ -95,21 +95,22 @@ def failure_keys(request) -> list[tuple[str, int]]:
 
 
 def seconds_blocked(keys: list[tuple[str, int]]) -> int:
-    """How long until a login may be tried again: 0 if it may now."""
+    """How long until one more (a login tried, a CSP report) is taken: 0 if it is now."""
     now = time.time()
     waits = [
         counted["until"] - now
         for key, limit in keys
-        if (counted := cache.get(key)) and counted["failures"] >= limit
+        if (counted := cache.get(key)) and counted["events"] >= limit
     ]
     return math.ceil(max(waits)) if waits else 0
 
 
-def count_failure(keys: list[tuple[str, int]]) -> None:
+def count(keys: list[tuple[str, int]]) -> None:
+    """One more event (a failed login, a CSP report) on each key, within its window."""
     now = time.time()
     for key, _ in keys:
-        counted = cache.get(key) or {"failures": 0, "until": now + LIMIT_WINDOW}
-        counted["failures"] += 1
+        counted = cache.get(key) or {"events": 0, "until": now + LIMIT_WINDOW}
+        counted["events"] += 1
         cache.set(key, counted, max(1, math.ceil(counted["until"] - now)))
 
 
@@ -126,7 +127,7 @@ class LoginView(auth_views.LoginView):
         if request.user.is_authenticated:
             cache.delete(keys[0][0])
         else:
-            count_failure(keys)
+            count(keys)
         return response
 
 

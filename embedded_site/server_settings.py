@@ -155,6 +155,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # HTTPS, ended by the reverse proxy. NOTEDESK_HTTPS=0 only to try the server on plain http://localhost.
 HTTPS = flag("NOTEDESK_HTTPS", True)
 SECURE_SSL_REDIRECT = HTTPS
+# The health check answers over plain HTTP too: a monitor on the machine polls waitress's own port
+# (shell_routes.py), where a redirect to https://127.0.0.1/ reached nothing. It tells nothing private.
+SECURE_REDIRECT_EXEMPT = [r"^_desktop/health$"]
 SECURE_HSTS_SECONDS = number("NOTEDESK_HSTS_SECONDS", "31536000") if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = flag("NOTEDESK_HSTS_INCLUDE_SUBDOMAINS", False)
 SESSION_COOKIE_SECURE = HTTPS
