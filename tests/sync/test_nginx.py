@@ -21,7 +21,25 @@ from tests.reliability.conftest import poll
 from tests.sync.conftest import ROOT, Device, SyncServer, server_notes
 
 NGINX = shutil.which("nginx") or shutil.which("/usr/sbin/nginx")
-pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (Debian: apt-get install nginx)")
+
+
+def packages_make_installs(target: str) -> set[str]:
+    """The Debian packages `make TARGET` installs: its system-… prerequisites' groups of
+    build/linux/system-packages.sh."""
+    makefile = (ROOT / "Makefile").read_text()
+    groups = dict(re.findall(r'^\s*\[([\w-]+)\]="([^"]*)"', (ROOT / "build" / "linux" / "system-packages.sh").read_text(), re.M))
+    packages = set()
+    for prerequisite in re.search(rf"^{target}:(.*)$", makefile, re.M)[1].split():
+        if recipe := re.search(rf"^{re.escape(prerequisite)}:\n\t@\$\(SYSTEM_PACKAGES\) (.*)$", makefile, re.M):
+            packages.update(package for group in recipe[1].split() for package in groups[group].split())
+    return packages
+
+
+def test_make_test_server_installs_nginx_so_that_ci_runs_these_tests():
+    """nginx was installed by hand on the development machine only: on CI's new one (.ci/run),
+    every test below was skipped."""
+    assert "nginx" in packages_make_installs("test-server")
+    assert "postgresql" in packages_make_installs("test-server")
 
 
 def free_port() -> int:
@@ -89,6 +107,8 @@ class ServerBehindNginx(SyncServer):
 
 @pytest.fixture
 def behind_nginx(sync_postgres, tmp_path, authority, monkeypatch):
+    if NGINX is None:
+        pytest.skip("nginx is not installed (Debian: apt-get install nginx; make test-server installs it)")
     monkeypatch.setenv("SSL_CERT_FILE", str(authority.certificate))  # this computer trusts the private authority
     server = ServerBehindNginx(sync_postgres, tmp_path / "server")
     server.front = Nginx(tmp_path / "nginx", server.port, authority.sign("localhost"))
