@@ -38,11 +38,24 @@ def flag(name: str, default: bool) -> bool:
     return FLAG_VALUES[value]
 
 
-def number(name: str, default: str) -> int:
+def number(name: str, default: str, least: int = 0, most: int | None = None) -> int:
     value = environment(name, default).strip()
-    if not value.isdigit():
-        raise ImproperlyConfigured(f"{name} is {value!r}: set it to a whole number (docs/server.md).")
+    if not value.isdigit() or int(value) < least or (most is not None and int(value) > most):
+        # PORT=99999 listened on port 34463 (99999 modulo 65536); THREADS=0 answered nothing.
+        bounds = f"from {least} to {most}" if most is not None else f"of {least} or more"
+        raise ImproperlyConfigured(f"{name} is {value!r}: set it to a whole number {bounds} (docs/server.md).")
     return int(value)
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def log_level() -> str:
+    level = environment("NOTEDESK_LOG_LEVEL", "INFO").strip().upper()
+    if level not in LOG_LEVELS:
+        raise ImproperlyConfigured(f"NOTEDESK_LOG_LEVEL is {level!r}: set it to one of {', '.join(LOG_LEVELS)} "
+                                   "(docs/server.md).")
+    return level
 
 
 def names(name: str, default: str | None = None) -> list[str]:
@@ -83,8 +96,8 @@ def database(url: str) -> dict:
 NOTEDESK_SERVER = True
 # Where waitress listens, and its threads (serve.py).
 SERVE_HOST = environment("HOST", "127.0.0.1")
-SERVE_PORT = number("PORT", "8000")
-SERVE_THREADS = number("THREADS", "8")
+SERVE_PORT = number("PORT", "8000", least=1, most=65535)
+SERVE_THREADS = number("THREADS", "8", least=1)
 identity = load_identity(BASE_DIR)
 DESKTOP_APP_NAME = identity.name
 DESKTOP_APP_VERSION = identity.version
@@ -182,5 +195,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"dated": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "dated"}},
-    "root": {"handlers": ["console"], "level": environment("NOTEDESK_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": log_level()},
 }
