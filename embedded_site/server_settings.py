@@ -96,7 +96,7 @@ def database(url: str) -> dict:
 NOTEDESK_SERVER = True
 # Where waitress listens, and its threads (serve.py).
 SERVE_HOST = environment("HOST", "127.0.0.1")
-SERVE_PORT = number("PORT", "8000", least=1, most=65535)
+SERVE_PORT = number("PORT", "8000", most=65535)  # 0: a free port, which the start prints
 SERVE_THREADS = number("THREADS", "8", least=1)
 identity = load_identity(BASE_DIR)
 DESKTOP_APP_NAME = identity.name

@@ -49,7 +49,7 @@ GOOD_ENVIRONMENT = {
 @pytest.mark.parametrize(("setting", "value", "message"), [
     ("SECRET_KEY", None, "Set the environment variable SECRET_KEY (docs/server.md)."),
     # It listened on port 34463 (99999 modulo 65536), and with no thread answered nothing.
-    ("PORT", "99999", "PORT is '99999': set it to a whole number from 1 to 65535 (docs/server.md)."),
+    ("PORT", "99999", "PORT is '99999': set it to a whole number from 0 to 65535 (docs/server.md)."),
     ("THREADS", "0", "THREADS is '0': set it to a whole number of 1 or more (docs/server.md)."),
     ("NOTEDESK_LOG_LEVEL", "loud",
      "NOTEDESK_LOG_LEVEL is 'LOUD': set it to one of DEBUG, INFO, WARNING, ERROR, CRITICAL (docs/server.md)."),

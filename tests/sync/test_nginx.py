@@ -188,3 +188,14 @@ def test_the_login_limit_counts_the_address_nginx_saw_not_one_the_client_wrote(b
         except urllib.error.HTTPError as error:
             answers.append(error.code)
     assert answers == [200] * 20 + [429]
+
+
+def test_a_monitoring_system_polls_health_through_nginx_and_on_the_app_s_own_port(behind_nginx):
+    """docs/server.md, Monitoring: both answers are the health check's, not a redirect to HTTPS."""
+    opener = urllib.request.build_opener(NoRedirects)
+    through_nginx = f"{behind_nginx.url}/_desktop/health"
+    on_the_machine = urllib.request.Request(f"http://127.0.0.1:{behind_nginx.port}/_desktop/health",
+                                            headers={"Host": "localhost"})  # a name ALLOWED_HOSTS has
+    for request in (through_nginx, on_the_machine):
+        with opener.open(request, timeout=30) as answer:
+            assert (answer.status, answer.read()) == (200, b'{"status": "ok"}')
