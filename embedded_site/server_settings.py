@@ -195,6 +195,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"dated": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "filters": {"paths_without_words": {"()": "embedded_site.log_paths.PathsWithoutWords"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "dated", "filters": ["paths_without_words"]}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "dated", "filters": ["paths_without_words"]},
+    },
     "root": {"handlers": ["console"], "level": log_level()},
 }

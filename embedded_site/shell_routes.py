@@ -1,10 +1,10 @@
 """The two of the shell's /_desktop/ routes that a server's pages use, under the server's rules
 (server_urls.py): the health check that the page's offline banner polls (ajax.js) and a monitoring
-system may poll, and the Content-Security-Policy's report-uri. The shell's own answer them behind
-its launch token, which a server has not: both answered 404, so every report a browser sent was a
-404 and a line "Not Found" in the log, and a monitoring system had nothing to poll. The others
-(print to PDF, the clipboard's image, updates) are for the desktop's window, whose pages alone call
-them."""
+system may poll, and the Content-Security-Policy's report-uri. The shell serves its /_desktop/
+routes on the desktop only, behind its launch gate, which a server has not: both answered 404
+there, so every report a browser sent was a 404 and a "Not Found" line in the log, and a
+monitoring system had nothing to poll. The others (print to PDF, the clipboard's image, updates)
+are the desktop window's, whose pages alone call them."""
 
 import logging
 

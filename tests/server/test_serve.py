@@ -91,4 +91,5 @@ def test_a_data_folder_that_cannot_take_files_stops_the_start(starting, tmp_path
     starting.DESKTOP_DATA_DIR = tmp_path / "a-file" / "data"
     with pytest.raises(SystemExit) as stopped:
         serve.main()
-    assert str(stopped.value) == f"Notedesk does not start: NOTEDESK_DATA_DIR {tmp_path}/a-file/data cannot take files: Not a directory."
+    assert str(stopped.value) == (f"Notedesk does not start: NOTEDESK_DATA_DIR {tmp_path}/a-file/data cannot take "
+                                  "files: Not a directory.")

@@ -69,7 +69,8 @@ def test_a_browser_s_csp_report_is_logged_without_who_sent_it(anonymous_client, 
         assert send(anonymous_client).status_code == 204
         assert send(anonymous_client).status_code == 204  # logged once
     assert logged(caplog) == [
-        "The Content-Security-Policy refused https://extension.example/inject.js (script-src-elem) on the page /, line 7"]
+        "The Content-Security-Policy refused https://extension.example/inject.js (script-src-elem) on the page /, "
+        "line 7"]
     text = caplog.text
     assert "203.0.113.7" not in text and "alice" not in text and "secret" not in text and "Not Found" not in text
 

@@ -27,7 +27,8 @@ def packages_make_installs(target: str) -> set[str]:
     """The Debian packages `make TARGET` installs: its system-… prerequisites' groups of
     build/linux/system-packages.sh."""
     makefile = (ROOT / "Makefile").read_text()
-    groups = dict(re.findall(r'^\s*\[([\w-]+)\]="([^"]*)"', (ROOT / "build" / "linux" / "system-packages.sh").read_text(), re.M))
+    script = (ROOT / "build" / "linux" / "system-packages.sh").read_text()
+    groups = dict(re.findall(r'^\s*\[([\w-]+)\]="([^"]*)"', script, re.M))
     packages = set()
     for prerequisite in re.search(rf"^{target}:(.*)$", makefile, re.M)[1].split():
         if recipe := re.search(rf"^{re.escape(prerequisite)}:\n\t@\$\(SYSTEM_PACKAGES\) (.*)$", makefile, re.M):
