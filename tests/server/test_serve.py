@@ -8,6 +8,7 @@ import sys
 import threading
 
 import pytest
+from django.db import connection as db_connection
 
 from embedded_site import serve
 from tests.conftest import ROOT
@@ -38,6 +39,10 @@ def test_the_server_answers_a_request(monkeypatch, settings, transactional_db):
         assert (response.status, response.read()) == (200, b'{"status": "ok"}')
     finally:
         server.close()
+        # The server's thread keeps its database connection (CONN_MAX_AGE): else the test database cannot be dropped.
+        with db_connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 GOOD_ENVIRONMENT = {
