@@ -90,7 +90,7 @@ soak: system-test $(VENV)/.installed-test
 	NOTEDESK_SOAK_REQUESTS=20000 NOTEDESK_CRASH_ROUNDS=20 $(BIN)/python -m pytest -s tests/reliability/test_soak.py tests/reliability/test_crash.py $(PYTEST_ARGS)
 
 # Two devices and a server through many rounds of random changes (tests/sync/test_soak.py; docs/sync.md).
-soak-sync: system-test system-server $(VENV)/.installed-test $(VENV)/.installed-server
+soak-sync: system-test system-server-tests $(VENV)/.installed-test $(VENV)/.installed-server
 	NOTEDESK_SYNC_SOAK_ROUNDS=40 $(BIN)/python -m pytest -s tests/sync/test_soak.py $(PYTEST_ARGS)
 
 fuzz: system-test $(VENV)/.installed-test
@@ -126,7 +126,7 @@ $(VENV)/.installed-bench: $(PROJECTS) | $(VENV)/bin/python
 # `make test-server`: the notes API suite and tests/server/ (isolation, login limit, devices, HTTPS,
 # and the hostile requests of tests/shell/security that apply to a server) against a PostgreSQL
 # the tests start; then tests/sync/ (two desktops syncing with a server, docs/sync.md).
-.PHONY: serve test-server system-server
+.PHONY: serve test-server system-server system-server-tests
 SERVE_PORT ?= 8000
 SERVE_USER ?=
 SERVER_ENV = DJANGO_SETTINGS_MODULE=embedded_site.server_settings NOTEDESK_HTTPS=0 \
@@ -145,12 +145,16 @@ serve: system-server $(VENV)/.installed-server
 	fi && \
 	PORT=$(SERVE_PORT) $(BIN)/python -m embedded_site.serve
 
-test-server: system-test system-server $(VENV)/.installed-test $(VENV)/.installed-server
+test-server: system-test system-server-tests $(VENV)/.installed-test $(VENV)/.installed-server
 	$(BIN)/python -m pytest --ds=tests.server_settings tests/notes tests/server $(PYTEST_ARGS)
 	$(BIN)/python -m pytest tests/sync $(PYTEST_ARGS)
 
 system-server:
 	@$(SYSTEM_PACKAGES) run server
+
+# The server's tests also put it behind nginx (tests/sync/test_nginx.py), which `make serve` does not.
+system-server-tests:
+	@$(SYSTEM_PACKAGES) run server proxy
 
 $(VENV)/.installed-server: $(PROJECTS) | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet $(DESKTOP_SHELL) -e ".[server]"

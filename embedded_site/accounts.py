@@ -7,6 +7,7 @@ with Retry-After until the window ends, without checking the password. A success
 clears its name's count.
 """
 
+import logging
 import math
 import time
 import unicodedata
@@ -14,7 +15,7 @@ from hashlib import sha256
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
@@ -32,6 +33,7 @@ LIMIT_PER_USERNAME = 5
 LIMIT_PER_ADDRESS = 20
 # The largest body read from a sender who is neither logged in nor a device: the login form's.
 ANONYMOUS_BODY_LIMIT = 64 * 1024
+logger = logging.getLogger(__name__)
 
 
 def largest_body() -> int:
@@ -95,38 +97,57 @@ def failure_keys(request) -> list[tuple[str, int]]:
 
 
 def seconds_blocked(keys: list[tuple[str, int]]) -> int:
-    """How long until a login may be tried again: 0 if it may now."""
+    """How long until one more (a login tried, a CSP report) is taken: 0 if it is now."""
     now = time.time()
     waits = [
         counted["until"] - now
         for key, limit in keys
-        if (counted := cache.get(key)) and counted["failures"] >= limit
+        if (counted := cache.get(key)) and counted["events"] >= limit
     ]
     return math.ceil(max(waits)) if waits else 0
 
 
-def count_failure(keys: list[tuple[str, int]]) -> None:
+def count(keys: list[tuple[str, int]]) -> None:
+    """One more event (a failed login, a CSP report) on each key, within its window."""
     now = time.time()
     for key, _ in keys:
-        counted = cache.get(key) or {"failures": 0, "until": now + LIMIT_WINDOW}
-        counted["failures"] += 1
+        counted = cache.get(key) or {"events": 0, "until": now + LIMIT_WINDOW}
+        counted["events"] += 1
         cache.set(key, counted, max(1, math.ceil(counted["until"] - now)))
 
 
+def login_tried(request) -> str:
+    """Which login a log line is about: an account's name, never what was typed otherwise (a
+    password typed in the name's field, the most common slip, would be in the log)."""
+    name = unicodedata.normalize("NFKC", request.POST.get("username", "").strip())
+    user_model = get_user_model()
+    if name and user_model._default_manager.filter(**{user_model.USERNAME_FIELD: name}).exists():
+        return f"the account {name!r}"
+    return "a name that is no account's"
+
+
 class LoginView(auth_views.LoginView):
+    """Failed logins, and those refused for too many, are a WARNING line each, with the client's
+    address (a tool such as fail2ban can act on it): until this, the log said nothing of a login
+    that failed, and of one refused only "Too Many Requests: /accounts/login/"."""
+
     def post(self, request, *args, **kwargs):
         keys = failure_keys(request)
         if wait := seconds_blocked(keys):
+            logger.warning("A login to %s from %s was refused unchecked: too many failed logins within %d minutes.",
+                           login_tried(request), request.META.get("REMOTE_ADDR"), LIMIT_WINDOW // 60)
             response = render(
                 request, "registration/too_many_attempts.html", {"minutes": math.ceil(wait / 60)}, status=429
             )
             response["Retry-After"] = str(wait)
+            response._has_been_logged = True  # django.utils.log.log_response: the line above says more
             return response
         response = super().post(request, *args, **kwargs)
         if request.user.is_authenticated:
             cache.delete(keys[0][0])
         else:
-            count_failure(keys)
+            logger.warning("A login to %s from %s failed.", login_tried(request), request.META.get("REMOTE_ADDR"))
+            count(keys)
         return response
 
 

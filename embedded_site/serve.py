@@ -9,6 +9,7 @@ so that the client's address, which the login limit counts, and the scheme are t
 import logging
 import os
 import sys
+import tempfile
 
 from waitress.proxy_headers import PROXY_HEADERS, clear_untrusted_headers
 
@@ -19,10 +20,14 @@ logger = logging.getLogger("embedded_site.serve")  # run as __main__
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "embedded_site.server_settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.wsgi import get_wsgi_application
 
-    application = get_wsgi_application()
-    if problem := database_problem():
+    try:
+        application = get_wsgi_application()
+    except ImproperlyConfigured as error:  # a setting of the environment: its message says which, and how
+        sys.exit(f"Notedesk does not start: {error}")
+    if problem := database_problem() or data_folder_problem():
         sys.exit(f"Notedesk does not start: {problem}")
     # Imported once Django is set up: they use its models and settings.
     from django.conf import settings
@@ -43,17 +48,22 @@ def main() -> None:
         # The proxy headers are cleared by the wrapper, once it has looked at them, not by waitress before it.
         application = warning_of_an_untrusted_proxy(application)
         proxy = {"clear_untrusted_proxy_headers": False}
-    server = create_server(
-        application,
-        host=settings.SERVE_HOST,
-        port=settings.SERVE_PORT,
-        threads=settings.SERVE_THREADS,
-        threads_setting="THREADS in the environment",
-        # waitress refuses a body of max_request_body_size bytes or more; the guard, before that, a stranger's.
-        max_request_body_size=largest_body() + 1,
-        ident="Notedesk",
-        **proxy,
-    )
+    try:
+        server = create_server(
+            application,
+            host=settings.SERVE_HOST,
+            port=settings.SERVE_PORT,
+            threads=settings.SERVE_THREADS,
+            threads_setting="THREADS in the environment",
+            # waitress refuses a body of max_request_body_size bytes or more; the guard, before that, a stranger's.
+            max_request_body_size=largest_body() + 1,
+            ident="Notedesk",
+            **proxy,
+        )
+    except (OSError, ValueError) as error:  # the port taken, a HOST that is no address of this machine's
+        reason = (error.strerror if isinstance(error, OSError) and error.strerror else str(error)).rstrip(".")
+        sys.exit(f"Notedesk does not start: it cannot listen on {settings.SERVE_HOST}:{settings.SERVE_PORT} "
+                 f"(HOST and PORT in the environment): {reason}.")
     server.channel_class = guarded_channel(BodyGuard(limit=largest_body(), refusal=body_refusal))
     server.print_listen("Serving on http://{}:{}")
     server.run()
@@ -98,6 +108,21 @@ def database_problem() -> str | None:
     if pending:
         return (f"the database lacks {len(pending)} migration(s) of this version: "
                 "run `python -m django migrate` first (docs/server.md).")
+    return None
+
+
+def data_folder_problem() -> str | None:
+    """Why NOTEDESK_DATA_DIR cannot take files, in words; None when it can. Until this, the server
+    started on a folder it could not write, and every upload, import and export failed."""
+    from django.conf import settings
+
+    folder = settings.DESKTOP_DATA_DIR
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        return f"NOTEDESK_DATA_DIR {folder} cannot take files: {error.strerror or error}."
     return None
 
 

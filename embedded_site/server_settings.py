@@ -38,11 +38,24 @@ def flag(name: str, default: bool) -> bool:
     return FLAG_VALUES[value]
 
 
-def number(name: str, default: str) -> int:
+def number(name: str, default: str, least: int = 0, most: int | None = None) -> int:
     value = environment(name, default).strip()
-    if not value.isdigit():
-        raise ImproperlyConfigured(f"{name} is {value!r}: set it to a whole number (docs/server.md).")
+    if not value.isdigit() or int(value) < least or (most is not None and int(value) > most):
+        # PORT=99999 listened on port 34463 (99999 modulo 65536); THREADS=0 answered nothing.
+        bounds = f"from {least} to {most}" if most is not None else f"of {least} or more"
+        raise ImproperlyConfigured(f"{name} is {value!r}: set it to a whole number {bounds} (docs/server.md).")
     return int(value)
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def log_level() -> str:
+    level = environment("NOTEDESK_LOG_LEVEL", "INFO").strip().upper()
+    if level not in LOG_LEVELS:
+        raise ImproperlyConfigured(f"NOTEDESK_LOG_LEVEL is {level!r}: set it to one of {', '.join(LOG_LEVELS)} "
+                                   "(docs/server.md).")
+    return level
 
 
 def names(name: str, default: str | None = None) -> list[str]:
@@ -83,8 +96,8 @@ def database(url: str) -> dict:
 NOTEDESK_SERVER = True
 # Where waitress listens, and its threads (serve.py).
 SERVE_HOST = environment("HOST", "127.0.0.1")
-SERVE_PORT = number("PORT", "8000")
-SERVE_THREADS = number("THREADS", "8")
+SERVE_PORT = number("PORT", "8000", most=65535)  # 0: a free port, which the start prints
+SERVE_THREADS = number("THREADS", "8", least=1)
 identity = load_identity(BASE_DIR)
 DESKTOP_APP_NAME = identity.name
 DESKTOP_APP_VERSION = identity.version
@@ -155,6 +168,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # HTTPS, ended by the reverse proxy. NOTEDESK_HTTPS=0 only to try the server on plain http://localhost.
 HTTPS = flag("NOTEDESK_HTTPS", True)
 SECURE_SSL_REDIRECT = HTTPS
+# The health check answers over plain HTTP too: a monitor on the machine polls waitress's own port
+# (shell_routes.py), where a redirect to https://127.0.0.1/ reached nothing. It tells nothing private.
+SECURE_REDIRECT_EXEMPT = [r"^_desktop/health$"]
 SECURE_HSTS_SECONDS = number("NOTEDESK_HSTS_SECONDS", "31536000") if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = flag("NOTEDESK_HSTS_INCLUDE_SUBDOMAINS", False)
 SESSION_COOKIE_SECURE = HTTPS
@@ -178,6 +194,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"dated": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "dated"}},
-    "root": {"handlers": ["console"], "level": environment("NOTEDESK_LOG_LEVEL", "INFO")},
+    "filters": {"paths_without_words": {"()": "embedded_site.log_paths.PathsWithoutWords"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "dated", "filters": ["paths_without_words"]},
+    },
+    "root": {"handlers": ["console"], "level": log_level()},
 }

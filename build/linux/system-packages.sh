@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a Notedesk target needs, and only those that are missing.
-# Usage: build/linux/system-packages.sh run|test|package|bench|server …
+# Usage: build/linux/system-packages.sh run|test|package|bench|server|proxy …
 # As root it installs them; otherwise it prints the exact apt command and fails.
 set -euo pipefail
 
@@ -12,6 +12,8 @@ declare -A GROUPS_PACKAGES=(
   [package]="binutils dpkg-dev fakeroot desktop-file-utils shellcheck"
   [bench]="wrk"
   [server]="postgresql"
+  # The reverse proxy the server's tests put it behind (tests/sync/test_nginx.py, make test-server).
+  [proxy]="nginx"
 )
 
 wanted=()
@@ -35,5 +37,15 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 echo "Installing system packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# Notedesk starts the servers it uses itself (PostgreSQL and nginx, each on a folder and ports of
+# its own): their packages' services are not started as they install (policy-rc.d, which both
+# invoke-rc.d and deb-systemd-invoke obey). With systemd, nginx's package started it on port 80 (if free),
+# and PostgreSQL's its main cluster, servers nothing used; a container without an init blocks the
+# start either way, as it does here, now without its "policy-rc.d missing" warning.
+if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+  chmod 755 /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -36,14 +36,23 @@ class Refusals:
     def __init__(self):
         self.lock = threading.Lock()
         self.logged: dict[tuple, str] = {}
+        self.said_full = False
 
     def note(self, report: dict) -> None:
         key = tuple(str(report.get(field, "")) for field in (
             "document-uri", "effective-directive", "blocked-uri", "source-file", "line-number", "column-number"))
         with self.lock:
-            if key in self.logged or len(self.logged) >= MAX_LOGGED:
+            if key in self.logged:
                 return
-            self.logged[key] = text = describe(report)
+            if len(self.logged) < MAX_LOGGED:
+                self.logged[key] = text = describe(report)
+            elif not self.said_full:
+                # Else the log fell silent for good, a server's for months, with nothing saying so.
+                self.said_full = True
+                text = (f"The Content-Security-Policy refused {MAX_LOGGED} different things this run: further "
+                        f"refusals are not logged until {settings.DESKTOP_APP_NAME} starts again.")
+            else:
+                return
         logger.warning("%s", text)
         if settings.DEBUG:  # --dev: the developer is at the terminal
             print(f"{settings.DESKTOP_APP_NAME}: {text}", file=sys.stderr, flush=True)

@@ -329,11 +329,12 @@ class ErrorFormatMiddleware:
         key = (request.path, type(exception), str(exception))
         if key in self.errors_logged:
             logger.error("Unhandled error in %s %s again: %s: %s (its traceback is logged above)", request.method,
-                         request.path, type(exception).__name__, exception)
+                         request.path, type(exception).__name__, exception, extra={"request": request})
             return
         if len(self.errors_logged) < MAX_TRACEBACKS:
             self.errors_logged.add(key)
-        logger.exception("Unhandled error in %s %s", request.method, request.path)
+        # With its request, as Django's own lines: a project's log filter may take the path's words out.
+        logger.exception("Unhandled error in %s %s", request.method, request.path, extra={"request": request})
 
 
 class ShellRoutesMiddleware:

@@ -1,6 +1,7 @@
 """Logging in to the server: the login page with CSRF, and failed logins limited per user name
 and per client address, with a clear 429 and Retry-After."""
 
+import logging
 import re
 
 import pytest
@@ -98,3 +99,22 @@ def test_the_login_page_names_no_reason_that_tells_a_name_exists(db):
     unknown = log_in(browser(address="198.51.100.12"), "nobody-here", "wrong").content
     strip = lambda html: re.sub(rb'name="(csrf-token|csrfmiddlewaretoken|username)" [^>]*>', b"", html)  # noqa: E731
     assert strip(known) == strip(unknown)
+
+
+def test_a_failed_login_is_a_log_line_with_the_account_and_the_address_never_what_was_typed(db, caplog):
+    """Until this, the log said nothing of a failed login, and "Too Many Requests: /accounts/login/" of
+    one refused, so a self-hoster (or fail2ban) could not see someone trying passwords."""
+    make_user("carol")
+    with caplog.at_level(logging.INFO):
+        log_in(browser(), "carol", "Wrong-Horse-Battery")
+        log_in(browser(), "my own password 123", "x")  # a password typed in the name's field
+        for _ in range(accounts.LIMIT_PER_USERNAME):
+            log_in(browser(), "carol", "wrong")
+        log_in(browser(address="198.51.100.9"), "carol", PASSWORD)
+    lines = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+    assert lines[:2] == ["A login to the account 'carol' from 203.0.113.7 failed.",
+                         "A login to a name that is no account's from 203.0.113.7 failed."]
+    assert lines[-1] == ("A login to the account 'carol' from 198.51.100.9 was refused unchecked: too many failed "
+                         "logins within 15 minutes.")
+    assert len(lines) == 2 + accounts.LIMIT_PER_USERNAME + 1
+    assert "Wrong-Horse" not in caplog.text and "my own password" not in caplog.text and PASSWORD not in caplog.text

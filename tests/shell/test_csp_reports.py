@@ -5,6 +5,7 @@ import json
 import logging
 
 import pytest
+from django.conf import settings
 
 from django_desktop_shell import csp_reports
 from django_desktop_shell.settings import CSP_REPORT_PATH
@@ -84,7 +85,10 @@ def test_the_log_takes_a_bounded_number_of_refusals(client, caplog):
     with caplog.at_level(logging.WARNING, logger="django_desktop_shell.csp_reports"):
         for line in range(csp_reports.MAX_LOGGED + 20):
             send(client, json.dumps({"csp-report": {**REPORT["csp-report"], "line-number": line}}))
-    assert len(logged(caplog)) == csp_reports.MAX_LOGGED
+    lines = logged(caplog)
+    assert len(lines) == csp_reports.MAX_LOGGED + 1
+    assert lines[-1] == (f"The Content-Security-Policy refused {csp_reports.MAX_LOGGED} different things this run: "
+                         f"further refusals are not logged until {settings.DESKTOP_APP_NAME} starts again.")
 
 
 def test_what_the_page_sends_reaches_the_log_as_one_line(client, caplog):

@@ -21,7 +21,26 @@ from tests.reliability.conftest import poll
 from tests.sync.conftest import ROOT, Device, SyncServer, server_notes
 
 NGINX = shutil.which("nginx") or shutil.which("/usr/sbin/nginx")
-pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (Debian: apt-get install nginx)")
+
+
+def packages_make_installs(target: str) -> set[str]:
+    """The Debian packages `make TARGET` installs: its system-… prerequisites' groups of
+    build/linux/system-packages.sh."""
+    makefile = (ROOT / "Makefile").read_text()
+    script = (ROOT / "build" / "linux" / "system-packages.sh").read_text()
+    groups = dict(re.findall(r'^\s*\[([\w-]+)\]="([^"]*)"', script, re.M))
+    packages = set()
+    for prerequisite in re.search(rf"^{target}:(.*)$", makefile, re.M)[1].split():
+        if recipe := re.search(rf"^{re.escape(prerequisite)}:\n\t@\$\(SYSTEM_PACKAGES\) (.*)$", makefile, re.M):
+            packages.update(package for group in recipe[1].split() for package in groups[group].split())
+    return packages
+
+
+def test_make_test_server_installs_nginx_so_that_ci_runs_these_tests():
+    """nginx was installed by hand on the development machine only: on CI's new one (.ci/run),
+    every test below was skipped."""
+    assert "nginx" in packages_make_installs("test-server")
+    assert "postgresql" in packages_make_installs("test-server")
 
 
 def free_port() -> int:
@@ -89,6 +108,8 @@ class ServerBehindNginx(SyncServer):
 
 @pytest.fixture
 def behind_nginx(sync_postgres, tmp_path, authority, monkeypatch):
+    if NGINX is None:
+        pytest.skip("nginx is not installed (Debian: apt-get install nginx; make test-server installs it)")
     monkeypatch.setenv("SSL_CERT_FILE", str(authority.certificate))  # this computer trusts the private authority
     server = ServerBehindNginx(sync_postgres, tmp_path / "server")
     server.front = Nginx(tmp_path / "nginx", server.port, authority.sign("localhost"))
@@ -168,3 +189,14 @@ def test_the_login_limit_counts_the_address_nginx_saw_not_one_the_client_wrote(b
         except urllib.error.HTTPError as error:
             answers.append(error.code)
     assert answers == [200] * 20 + [429]
+
+
+def test_a_monitoring_system_polls_health_through_nginx_and_on_the_app_s_own_port(behind_nginx):
+    """docs/server.md, Monitoring: both answers are the health check's, not a redirect to HTTPS."""
+    opener = urllib.request.build_opener(NoRedirects)
+    through_nginx = f"{behind_nginx.url}/_desktop/health"
+    on_the_machine = urllib.request.Request(f"http://127.0.0.1:{behind_nginx.port}/_desktop/health",
+                                            headers={"Host": "localhost"})  # a name ALLOWED_HOSTS has
+    for request in (through_nginx, on_the_machine):
+        with opener.open(request, timeout=30) as answer:
+            assert (answer.status, answer.read()) == (200, b'{"status": "ok"}')
