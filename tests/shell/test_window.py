@@ -160,10 +160,7 @@ def test_a_note_typed_just_before_quit_is_in_the_database_when_the_app_has_ended
         assert connection.execute("SELECT title, body FROM notes_note").fetchall() == [("Last words", "typed, then Quit at once")]
 
 
-LONG_NOTE = """from embedded_site.notes.models import Note
-from embedded_site.notes.owners import local_owner
-paragraph = 'A paragraph of the draft, with words that run on and on, and a link to [[Notes]]. ' * 4 + '\\n\\n'
-Note.objects.create(owner=local_owner(), title='The draft', body=(paragraph * ({size} // len(paragraph) + 1))[:{size}])"""
+LONG_PARAGRAPH = "A paragraph of the draft, with words that run on and on, and a link to [[Notes]]. " * 4 + "\n\n"
 
 
 def screen_changed_from(before: bytes, env, what: str, timeout=30) -> None:
@@ -174,12 +171,13 @@ def screen_changed_from(before: bytes, env, what: str, timeout=30) -> None:
 
 
 def window_at_the_end_of_a_long_note(data_dir, env, size: int):
-    """The window, the note of `size` characters open, its text's caret at the end (Ctrl+End pressed)."""
-    for command in (["migrate"], ["shell", "-c", LONG_NOTE.format(size=size)]):
-        made = subprocess.run(launcher_command("--data-dir", str(data_dir), "manage", *command),
-                              capture_output=True, text=True, env=env, timeout=120)
-        assert made.returncode == 0, made.stderr
-    process = start_window(data_dir, env)
+    """The window, the note of `size` characters open, its text's caret at the end (Ctrl+End pressed).
+
+    The note comes from a Markdown file the app is launched with (Open with), as a person's draft would.
+    """
+    draft = data_dir.parent / "The draft.md"
+    draft.write_text((LONG_PARAGRAPH * (size // len(LONG_PARAGRAPH) + 1))[:size])
+    process = start_window(data_dir, env, command=lambda *args: launcher_command(*args, str(draft)))
     try:
         listed = settled_screen(env)
         xdotool(env, "key", "ctrl+shift+f")  # the search field

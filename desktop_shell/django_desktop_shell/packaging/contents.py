@@ -160,12 +160,14 @@ def project_module_files(project_dir: Path, packages: list[str], left_out: list[
                          if "tests" not in path.relative_to(place).with_suffix("").parts)  # as is_run_time_module
         elif place.with_suffix(".py").is_file():
             files.add(place.with_suffix(".py"))
-    return sorted(path for path in files if path.is_file() and not is_left_out(project_module(project_dir, path), left_out))
+    return sorted(path for path in files if path.is_file() and not is_left_out(dotted_name(project_dir, path), left_out))
 
 
-def project_module(project_dir: Path, path: Path) -> str:
-    parts = path.relative_to(project_dir).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+def dotted_name(folder: Path, path: Path, package: str = "") -> str:
+    """The dotted name of the module at `path`, a file under `folder`, the folder of `package` (or
+    of the project's top-level modules)."""
+    parts = path.relative_to(folder).with_suffix("").parts
+    return ".".join([*([package] if package else []), *(parts[:-1] if parts[-1] == "__init__" else parts)])
 
 
 def left_out_imported_by(files: list[Path], left_out: list[str], libraries: frozenset[str] = frozenset(),
@@ -314,8 +316,7 @@ def module_name(package: str, path: Path) -> str:
     spec = installed_spec(package)
     for folder in (spec.submodule_search_locations or []) if spec else []:
         if path.is_relative_to(folder):
-            parts = path.relative_to(folder).with_suffix("").parts
-            return ".".join([package, *(parts[:-1] if parts[-1] == "__init__" else parts)])
+            return dotted_name(Path(folder), path, package)
     return package
 
 
