@@ -92,6 +92,29 @@ def test_the_headings_are_listed_in_order_by_level_without_a_code_blocks_lines_a
     expect(app.locator("#headingBar")).to_be_hidden()
 
 
+def test_underlined_headings_are_listed_and_gone_to_as_the_preview_shows_them(app, live_app):
+    # A writer's chapters underlined with === and ---, as many Markdown editors write them, were
+    # missing from the list, and a heading below them was scrolled to in the preview at the wrong place.
+    body = ("Chapter One\n===========\n\n" + FILLER + "\nThe first scene\n---------------\n\n" + FILLER
+            + "\n- a list item\n---\n\n    indented code\n---\n\n## The barn\n" + FILLER)
+    open_draft(app, live_app, body)
+    app.locator("#noteBody").focus()
+    app.keyboard.press("Control+Shift+O")
+    expect(app.locator(".heading-option .completion-title")).to_have_text(["Chapter One", "The first scene", "The barn"])
+    expect(app.locator(".heading-option .heading-level")).to_have_text(["H1", "H2", "H2"])
+    go_to_heading_typed(app, "scene", body.index("The first scene"))
+
+    app.keyboard.press("Control+e")
+    expect(app.locator("#preview h2")).to_have_count(2)
+    app.keyboard.press("Control+Shift+O")
+    app.keyboard.type("barn")
+    app.keyboard.press("Enter")
+    app.wait_for_function(
+        "() => { const heading = [...document.querySelectorAll('#preview h2')].at(-1);"
+        " return heading.textContent === 'The barn' && Math.abs(heading.getBoundingClientRect().top"
+        " - document.getElementById('preview').getBoundingClientRect().top) < 40; }")
+
+
 @pytest.mark.parametrize("opened_from", ["#noteTitle", "#noteBody", "#noteList"])
 def test_escape_closes_the_headings_and_the_focus_is_back_where_it_was(app, live_app, opened_from):
     open_draft(app, live_app)
@@ -135,7 +158,7 @@ def test_in_the_preview_the_heading_chosen_is_scrolled_to_and_a_note_without_hea
     app.locator(".note-item", has_text="Shopping").click()
     app.locator("#noteBody").focus()
     app.keyboard.press("Control+Shift+O")
-    expect(app.locator("#headingList")).to_have_text("This note has no headings (lines that start with #)")
+    expect(app.locator("#headingList")).to_have_text("This note has no headings (lines that start with #, or underlined with === or ---)")
 
 
 def test_in_a_phone_wide_window_the_headings_open_from_the_list_over_it(app, live_app):

@@ -8,13 +8,22 @@ import { handFocusOn } from './layout.js';
 const $ = (id) => document.getElementById(id);
 const HEADING = /^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
 const FENCE = /^[ \t]*(`{3,}|~{3,})/;
+const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
+// Lines that start a list item or a quote, a thematic break (each ends a paragraph), and those of
+// indented code: under none of them is `---` a heading.
+const LIST_OR_QUOTE = /^ {0,3}(?:[-+*](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|>)/;
+const THEMATIC_BREAK = /^ {0,3}(?:[-*_][ \t]*){3,}$/;
+const INDENTED_CODE = /^(?: {4}|\t)/;
 const headingKey = (text) => text.split(/\s+/).filter(Boolean).join(' ').toLowerCase();
 
-// The ATX headings of a note's text, outside its fenced code blocks (a fence closes at a fence of
-// its own character, at least as long): {level, text, start}, start where its line starts.
+// The headings of a note's text, ATX (`## Part one`) and setext (a paragraph underlined with `===`
+// or `---`), outside its fenced code blocks (a fence closes at a fence of its own character, at
+// least as long): {level, text, start}, start where its first line starts.
 export function outlineOf(text) {
   const headings = [];
   let fence = null;
+  let paragraph = null;  // {start, lines} of the paragraph a setext underline would make a heading; null in any other block
+  let inOtherBlock = false;
   let start = 0;
   for (const line of text.split('\n')) {
     const marker = FENCE.exec(line)?.[1];
@@ -22,9 +31,27 @@ export function outlineOf(text) {
       if (marker && marker[0] === fence[0] && marker.length >= fence.length) fence = null;
     } else if (marker) {
       fence = marker;
+      paragraph = null;
+    } else if (!line.trim()) {
+      paragraph = null;
+      inOtherBlock = false;
+    } else if (paragraph && SETEXT_UNDERLINE.test(line)) {
+      headings.push({ level: line.trim()[0] === '=' ? 1 : 2, text: paragraph.lines.join(' '), start: paragraph.start });
+      paragraph = null;
     } else {
       const heading = HEADING.exec(line);
-      if (heading) headings.push({ level: heading[1].length, text: heading[2].trim(), start });
+      if (heading || THEMATIC_BREAK.test(line)) {
+        if (heading) headings.push({ level: heading[1].length, text: heading[2].trim(), start });
+        paragraph = null;
+        inOtherBlock = false;
+      } else if (LIST_OR_QUOTE.test(line)) {
+        paragraph = null;
+        inOtherBlock = true;
+      } else if (paragraph) {
+        paragraph.lines.push(line.trim());
+      } else if (!inOtherBlock && !INDENTED_CODE.test(line)) {
+        paragraph = { start, lines: [line.trim()] };
+      }
     }
     start += line.length + 1;
   }
@@ -87,7 +114,7 @@ export class HeadingPicker {
     if (!this.shown.length) {
       $('headingList').append(Object.assign(document.createElement('li'), {
         className: 'completion-empty',
-        textContent: this.headings.length ? `No heading holds “${$('headingFilter').value.trim()}”` : 'This note has no headings (lines that start with #)',
+        textContent: this.headings.length ? `No heading holds “${$('headingFilter').value.trim()}”` : 'This note has no headings (lines that start with #, or underlined with === or ---)',
       }));
     }
     $('headingFilter').toggleAttribute('aria-invalid', Boolean(wanted) && !this.shown.length);
