@@ -194,7 +194,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"dated": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "filters": {"paths_without_words": {"()": "embedded_site.log_paths.PathsWithoutWords"}},
+    "filters": {"paths_without_words": {"()": "django_desktop_shell.log_paths.PathsWithoutWords"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "dated", "filters": ["paths_without_words"]},
     },

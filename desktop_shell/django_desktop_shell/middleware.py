@@ -315,7 +315,7 @@ class ErrorFormatMiddleware:
                 return error_response(request, status, message or f"Nothing is at {request.path}.")
         problem = storage_problem(exception)
         if problem:  # a full disk, a read-only folder, a locked database: not a bug, so no traceback
-            logger.error("%s %s failed: %s (%s)", request.method, request.path, problem, exception)
+            logger.error("%s %s failed: %s (%s)", request.method, request.path, problem, exception, extra={"request": request})
             if request.method not in SAFE_METHODS:
                 note_refused_write(problem)
             return error_response(request, 503, problem)

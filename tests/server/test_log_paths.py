@@ -1,5 +1,5 @@
 """The server's log names a request's address without the person's words in it
-(embedded_site/log_paths.py): a tag's name is part of its address, and Django's line for a refused
+(django_desktop_shell/log_paths.py): a tag's name is part of its address, and Django's line for a refused
 request put it in the log ("Not Found: /api/tags/divorce-lawyer/")."""
 
 import io

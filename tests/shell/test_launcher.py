@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import tomllib
+import urllib.error
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -220,3 +221,24 @@ def test_a_log_line_the_disk_refuses_is_said_once_at_the_terminal_without_a_trac
     assert result.returncode == 0, result.stderr
     assert result.stderr == (f"polls: cannot write the log {tmp_path / 'logs' / 'polls.log'} (No space left on device): "
                              "what happens from now on may not be logged.\n")
+
+
+def test_the_log_names_a_refused_request_s_address_without_the_words_in_it(tmp_path, app_env):
+    # A tag's name is part of its address: the log, which a person attaches to a bug report, had
+    # "Not Found: /api/tags/divorce-lawyer/" for every request on a tag that went wrong.
+    process, url = start_headless(tmp_path, app_env)
+    try:
+        opener = browser_opener()
+        opener.open(url, timeout=5).close()
+        site = url.split("/launch/")[0]
+        for address in ("/api/tags/divorce-lawyer/", "/api/notes/999999/"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                opener.open(site + address, timeout=5)
+            assert refused.value.code in (404, 405)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert_exits_cleanly_within(process, 5)
+    log = (tmp_path / "data" / "logs" / "notedesk.log").read_text()
+    assert "divorce" not in log
+    assert re.search(r"django.request: [\w ]+: /api/tags/<name>/\n", log)
+    assert re.search(r"django.request: [\w ]+: /api/notes/999999/\n", log)  # a number finds the request

@@ -10,6 +10,8 @@ import sys
 import threading
 from pathlib import Path
 
+from django_desktop_shell.log_paths import PathsWithoutWords
+
 MAX_BYTES = 1_000_000
 BACKUPS = 3
 CRASH_LOG_MAX_BYTES = 1_000_000
@@ -47,6 +49,7 @@ def configure_logging(data_dir: Path, name: str, *, dev: bool) -> Path:
     log_file = log_dir / f"{name}.log"
     handler = PrivateRotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", app_name=name)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(threadName)s] %(name)s: %(message)s"))
+    handler.addFilter(PathsWithoutWords())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if dev else logging.INFO)

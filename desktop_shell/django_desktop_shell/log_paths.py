@@ -1,8 +1,10 @@
-"""The server's log names a request's path without the person's words in it (server_settings.py,
-LOGGING): a tag's name is part of its address (/api/tags/<name>/), and Django's line for each
-refused request ("Not Found: /api/tags/divorce-lawyer/") put the tags of anyone on the server
-into its host's log. The URL's text parts become their names (/api/tags/<name>/); numbers (a
-note's id) stay, which is what finds the request."""
+"""The log names a request's path without the person's words in it. A URL's text parts are often
+theirs (Notedesk's tag names, /api/tags/<name>/; a project's slugs and search paths), and Django's
+line for each refused request ("Not Found: /api/tags/divorce-lawyer/") put them in the log, which
+a person attaches to a bug report and a server's host reads. The URL's text parts become the
+names of their URL pattern's arguments (/api/tags/<name>/); numbers (a note's id) stay, which is
+what finds the request. The desktop's log handler has the filter (process/logs.py); a server's
+LOGGING names it."""
 
 import logging
 
