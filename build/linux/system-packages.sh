@@ -22,6 +22,15 @@ for group in "$@"; do
   for package in ${GROUPS_PACKAGES[$group]}; do wanted+=("$package"); done
 done
 
+# The policy below, if a run was killed while it installed (SIGKILL skips its trap), would keep
+# every service of this machine from starting at its package's install or upgrade: the next run
+# removes it, and only one it wrote.
+policy=${NOTEDESK_POLICY_RC_D:-/usr/sbin/policy-rc.d}  # another path for the script's tests only
+policy_mark="# Notedesk's system-packages.sh: no service starts while it installs"
+if [[ $(id -u) -eq 0 ]] && grep -qsxF "$policy_mark" "$policy"; then
+  rm -f "$policy"
+fi
+
 missing=()
 for package in "${wanted[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
@@ -42,10 +51,10 @@ export DEBIAN_FRONTEND=noninteractive
 # invoke-rc.d and deb-systemd-invoke obey). With systemd, nginx's package started it on port 80 (if free),
 # and PostgreSQL's its main cluster, servers nothing used; a container without an init blocks the
 # start either way, as it does here, now without its "policy-rc.d missing" warning.
-if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-  chmod 755 /usr/sbin/policy-rc.d
-  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+if [[ ! -e "$policy" ]]; then
+  printf '#!/bin/sh\n%s\nexit 101\n' "$policy_mark" >"$policy"
+  chmod 755 "$policy"
+  trap 'rm -f "$policy"' EXIT
 fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
