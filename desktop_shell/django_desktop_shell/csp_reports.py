@@ -10,13 +10,15 @@ A report is taken only with the session's cookie (the web view sends it: the rep
 page's own origin) and as `application/csp-report`, a type no other page can send here without a
 CORS preflight, which this server never grants. It comes with `Origin: null` and without a CSRF
 token, so the launch gate answers it before its cross-site check and Django's CSRF check; it
-changes nothing but the log, which takes at most MAX_LOGGED distinct refusals a run.
+changes nothing but the log, which takes at most MAX_LOGGED distinct refusals a day.
 """
 
 import json
 import logging
 import sys
 import threading
+import time
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -27,30 +29,38 @@ from django_desktop_shell.errors import error_response
 REPORT_TYPE = "application/csp-report"
 MAX_REPORT_BYTES = 16 * 1024
 MAX_LOGGED = 100
+LOG_PERIOD = timedelta(days=1)
 logger = logging.getLogger(__name__)
 
 
 class Refusals:
-    """The distinct refusals of this run, as the log gives them."""
+    """The distinct refusals logged in this day of the run (a day from the first of them), as the
+    log gives them. A server runs for months: with a cap for the whole run, a few hundred reports
+    sent from anywhere silenced its log until its next restart."""
 
-    def __init__(self):
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
         self.lock = threading.Lock()
         self.logged: dict[tuple, str] = {}
+        self.period_started = None
         self.said_full = False
 
     def note(self, report: dict) -> None:
         key = tuple(str(report.get(field, "")) for field in (
             "document-uri", "effective-directive", "blocked-uri", "source-file", "line-number", "column-number"))
         with self.lock:
+            now = self.clock()
+            if self.period_started is None or now - self.period_started >= LOG_PERIOD.total_seconds():
+                self.logged, self.period_started, self.said_full = {}, now, False
             if key in self.logged:
                 return
             if len(self.logged) < MAX_LOGGED:
                 self.logged[key] = text = describe(report)
             elif not self.said_full:
-                # Else the log fell silent for good, a server's for months, with nothing saying so.
                 self.said_full = True
-                text = (f"The Content-Security-Policy refused {MAX_LOGGED} different things this run: further "
-                        f"refusals are not logged until {settings.DESKTOP_APP_NAME} starts again.")
+                until = datetime.now() + LOG_PERIOD - timedelta(seconds=now - self.period_started)
+                text = (f"The Content-Security-Policy refused {MAX_LOGGED} different things within a day: further "
+                        f"refusals are not logged until {until:%Y-%m-%d %H:%M}.")
             else:
                 return
         logger.warning("%s", text)

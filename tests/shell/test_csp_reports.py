@@ -3,9 +3,9 @@ it: tests/shell/test_window.py)."""
 
 import json
 import logging
+import re
 
 import pytest
-from django.conf import settings
 
 from django_desktop_shell import csp_reports
 from django_desktop_shell.settings import CSP_REPORT_PATH
@@ -81,14 +81,29 @@ def test_anything_but_a_report_is_a_400_and_not_logged(client, caplog, body, con
     assert not logged(caplog)
 
 
-def test_the_log_takes_a_bounded_number_of_refusals(client, caplog):
+def test_the_log_takes_a_bounded_number_of_refusals_a_day(client, caplog, monkeypatch):
+    # A server runs for months: with a cap for the whole run, a few hundred reports sent from
+    # anywhere silenced its log until its next restart.
+    clock = [1000.0]
+    monkeypatch.setattr(csp_reports, "refusals", csp_reports.Refusals(clock=lambda: clock[0]))
+    reports = [json.dumps({"csp-report": {**REPORT["csp-report"], "line-number": line}})
+               for line in range(csp_reports.MAX_LOGGED + 20)]
     with caplog.at_level(logging.WARNING, logger="django_desktop_shell.csp_reports"):
-        for line in range(csp_reports.MAX_LOGGED + 20):
-            send(client, json.dumps({"csp-report": {**REPORT["csp-report"], "line-number": line}}))
+        for report in reports:
+            send(client, report)
+        clock[0] += 3600
+        send(client, reports[-1])
     lines = logged(caplog)
     assert len(lines) == csp_reports.MAX_LOGGED + 1
-    assert lines[-1] == (f"The Content-Security-Policy refused {csp_reports.MAX_LOGGED} different things this run: "
-                         f"further refusals are not logged until {settings.DESKTOP_APP_NAME} starts again.")
+    assert re.fullmatch(rf"The Content-Security-Policy refused {csp_reports.MAX_LOGGED} different things within a "
+                        r"day: further refusals are not logged until \d{4}-\d\d-\d\d \d\d:\d\d\.", lines[-1])
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="django_desktop_shell.csp_reports"):
+        clock[0] += 23 * 3600  # a day after the first
+        send(client, reports[-1])
+        send(client, reports[0])
+    assert logged(caplog) == [csp_reports.describe(json.loads(reports[-1])["csp-report"]),
+                              csp_reports.describe(json.loads(reports[0])["csp-report"])]
 
 
 def test_what_the_page_sends_reaches_the_log_as_one_line(client, caplog):
