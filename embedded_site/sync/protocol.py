@@ -2,6 +2,7 @@
 changes since a cursor and pushes its own, each based on the server version it last saw."""
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from embedded_site.notes import changes
@@ -95,12 +96,25 @@ def apply_change(owner, change: dict) -> dict:
             # The device's own version if it is ahead: it moves on at each save there, so the device,
             # taking this version as its own, keeps the one its open editor holds (docs/sync.md).
             version = max(current.version + 1, note["version"]) if current else note["version"]
+            note = {**note, "trashed_at": trash_time_here(current, note["trashed_at"])}
             store.write_note(owner, note, version, store.contents_here(owner, [note]))
         changes.record(owner, [uid], purged=note["purged"])
         NoteChange.objects.owned_by(owner).filter(note_uid=uid).update(
             applied_change=change["change_id"], applied_version=version
         )
     return applied(owner, note, version)
+
+
+def trash_time_here(current: Note | None, pushed):
+    """When a pushed note went to the trash, as this server counts its 30 days there: not before
+    the server learnt of it. A device whose clock was months behind dated its trash months ago,
+    and the server's upkeep deleted the note for good at once, on every device. A note already
+    in the trash here keeps its time."""
+    if pushed is None:
+        return None
+    if current is not None and current.trashed_at is not None:
+        return current.trashed_at
+    return max(pushed, timezone.now())
 
 
 def applied(owner, sent: dict, version: int | None) -> dict:

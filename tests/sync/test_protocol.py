@@ -8,8 +8,11 @@ import threading
 import urllib.error
 import urllib.request
 import uuid
+from datetime import datetime, timezone
 
 import pytest
+
+from tests.sync.conftest import server_python
 
 
 def call(server, method: str, path: str, payload=None, token: str | None = "", body: bytes | None = None):
@@ -212,3 +215,26 @@ def test_a_device_of_another_protocol_version_is_told_which_this_server_speaks_a
     assert (status, answer["error"]) == (400, "protocol: must be a version number; this server speaks version 1. Nothing was applied.")
     assert call(sync_server, "GET", "changes/?since=0", token=token)[1]["changes"] == []
     assert call(sync_server, "GET", "nowhere/", token=token)[0] == 404
+
+
+def test_a_note_trashed_on_a_device_whose_clock_is_months_behind_stays_in_the_server_s_trash_for_its_days(sync_server, token):
+    # The device dated its trash months ago, and the server's upkeep, counting 30 days from that,
+    # deleted the note for good at once, on every device.
+    note = a_note(title="Trashed on the slow clock", trashed_at="2026-03-01T10:00:00+00:00")
+    before_the_push = datetime.now(timezone.utc)
+    answer = call(sync_server, "POST", "changes/", {"changes": [{"change_id": "a:1", "base_version": None, "note": note}]}, token)[1]
+    assert answer["results"][0]["status"] == "applied"
+    purged = server_python(sync_server.environment, "-c", (
+        "import django; django.setup()\n"
+        "from embedded_site.notes.trash import purge_expired_trash\n"
+        "print(purge_expired_trash())"
+    )).strip()
+    assert purged == "0"
+    [pulled] = call(sync_server, "GET", "changes/?since=0", token=token)[1]["changes"]
+    assert pulled["title"] == "Trashed on the slow clock"
+    assert datetime.fromisoformat(pulled["trashed_at"]) >= before_the_push  # counted from when the server had it
+
+    pinned = {**note, "pinned": True, "version": 2, "trashed_at": "2026-03-01T10:00:00+00:00"}
+    call(sync_server, "POST", "changes/", {"changes": [{"change_id": "a:2", "base_version": 1, "note": pinned}]}, token)
+    [again] = call(sync_server, "GET", "changes/?since=0", token=token)[1]["changes"]
+    assert (again["pinned"], again["trashed_at"]) == (True, pulled["trashed_at"])  # its time here kept
