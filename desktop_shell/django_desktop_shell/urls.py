@@ -6,7 +6,6 @@ LoginRequiredMiddleware they were sent to the site's login page, and the app nev
 health check answered a redirect, or a 500 where LOGIN_URL is a URL name (the shell's URLconf
 has none of the site's names)."""
 
-from django.contrib.auth.decorators import login_not_required
 from django.urls import path as django_path
 
 from django_desktop_shell import errors, views
@@ -14,7 +13,10 @@ from django_desktop_shell.updates import views as updates
 
 
 def path(route, view, name):
-    return django_path(route, login_not_required(view), name=name)
+    # What django.contrib.auth's login_not_required sets, without importing an app the site may
+    # not have (the build leaves it out of such a site's bundle).
+    view.login_required = False
+    return django_path(route, view, name=name)
 
 
 urlpatterns = [
