@@ -284,6 +284,26 @@ def check_password_reset_mail(app_configs, **kwargs):
     return []
 
 
+CACHE_SESSIONS = "django.contrib.sessions.backends.cache"
+CACHES_ENDING_WITH_THE_APP = ("django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache")
+
+
+@register(TAG)
+def check_sessions_outlive_the_app(app_configs, **kwargs):
+    """Sessions kept only in a cache held in the app's memory end with it: the window keeps its
+    session cookie from launch to launch, and the session it names is gone."""
+    if not running() or settings.SESSION_ENGINE != CACHE_SESSIONS:
+        return []
+    backend = settings.CACHES.get(settings.SESSION_CACHE_ALIAS, {}).get("BACKEND")
+    if backend not in CACHES_ENDING_WITH_THE_APP:
+        return []
+    return [Warning(
+        f"SESSION_ENGINE keeps the sessions only in the cache {settings.SESSION_CACHE_ALIAS!r}, a {backend.rsplit('.', 1)[1]} "
+        "held in the app's memory: every quit ends every session, and the person has to log in again at each launch.",
+        hint="Use SESSION_ENGINE = \"django.contrib.sessions.backends.cached_db\" (or Django's default, the database) in "
+             "the desktop app.", id="desktop.W003")]
+
+
 def remote_assets_in_templates():
     for folder in template_folders():
         for path in sorted(folder.rglob("*")):

@@ -291,3 +291,16 @@ def test_a_password_reset_form_with_no_mail_server_to_send_through_is_a_warning_
     assert ("The site has a password reset form (/accounts/password_reset/) and sends its e-mail to a mail server on "
             "this computer (localhost:25)" in log) is warned
     assert ("`polls manage changepassword <name>`" in log) is warned
+
+
+def test_sessions_kept_only_in_the_app_s_memory_are_a_warning_saying_each_launch_logs_out(polls_copy, tmp_path, app_env):
+    """The window kept its session cookie across launches, and the session it named had gone with the
+    last run's memory: the person logged in at every launch."""
+    set_before_the_defaults(polls_copy, "SESSION_ENGINE = 'django.contrib.sessions.backends.cache'\n")
+    process, _ = start_copy(polls_copy, tmp_path, app_env)
+    process.terminate()
+    assert exit_code_within(process, 5) == 0
+    log = (tmp_path / "data" / "logs" / "polls.log").read_text()
+    assert ("SESSION_ENGINE keeps the sessions only in the cache 'default', a LocMemCache held in the app's memory: "
+            "every quit ends every session" in log)
+    assert "django.contrib.sessions.backends.cached_db" in log
