@@ -249,6 +249,61 @@ def check_remote_assets(app_configs, **kwargs):
     return warnings
 
 
+# The URL names of Django's password reset form: django.contrib.auth.urls's, and the admin's link to it.
+PASSWORD_RESET_URL_NAMES = ("password_reset", "admin_password_reset")
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+LOCAL_MAIL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+@register(TAG)
+def check_password_reset_mail(app_configs, **kwargs):
+    """Django's default mail server is one on this computer, which a person's desktop has none of:
+    a password reset form says the e-mail was sent (Django logs the failure and shows the same
+    page, so as not to tell who has an account) and nothing is. Only for a site with logins
+    (sessions and auth), so that the URLconf is not imported at the launch of any other."""
+    if not running() or settings.EMAIL_BACKEND != SMTP_BACKEND or settings.EMAIL_HOST not in LOCAL_MAIL_HOSTS:
+        return []
+    if "django.contrib.auth" not in settings.INSTALLED_APPS or \
+            "django.contrib.sessions.middleware.SessionMiddleware" not in settings.MIDDLEWARE:
+        return []
+    from django.urls import NoReverseMatch, reverse
+
+    for name in PASSWORD_RESET_URL_NAMES:
+        try:
+            page = reverse(name)
+        except NoReverseMatch:
+            continue
+        return [Warning(
+            f"The site has a password reset form ({page}) and sends its e-mail to a mail server on this computer "
+            f"({settings.EMAIL_HOST}:{settings.EMAIL_PORT}), which a person's computer does not have: the form says the "
+            "e-mail was sent, and none is (the log says \"Failed to send password reset email\").",
+            hint="Set EMAIL_HOST (with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) to a mail service "
+                 "the app may send through, or leave the form out of the desktop app: a forgotten password is reset with "
+                 f"`{running().identity.slug} manage changepassword <name>` (docs/shipping-your-django-app.md, \"Logins\").",
+            id="desktop.W002")]
+    return []
+
+
+CACHE_SESSIONS = "django.contrib.sessions.backends.cache"
+CACHES_ENDING_WITH_THE_APP = ("django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache")
+
+
+@register(TAG)
+def check_sessions_outlive_the_app(app_configs, **kwargs):
+    """Sessions kept only in a cache held in the app's memory end with it: the window keeps its
+    session cookie from launch to launch, and the session it names is gone."""
+    if not running() or settings.SESSION_ENGINE != CACHE_SESSIONS:
+        return []
+    backend = settings.CACHES.get(settings.SESSION_CACHE_ALIAS, {}).get("BACKEND")
+    if backend not in CACHES_ENDING_WITH_THE_APP:
+        return []
+    return [Warning(
+        f"SESSION_ENGINE keeps the sessions only in the cache {settings.SESSION_CACHE_ALIAS!r}, a {backend.rsplit('.', 1)[1]} "
+        "held in the app's memory: every quit ends every session, and the person has to log in again at each launch.",
+        hint="Use SESSION_ENGINE = \"django.contrib.sessions.backends.cached_db\" (or Django's default, the database) in "
+             "the desktop app.", id="desktop.W003")]
+
+
 def remote_assets_in_templates():
     for folder in template_folders():
         for path in sorted(folder.rglob("*")):

@@ -1,9 +1,23 @@
-"""The shell's URLconf, used for paths under /_desktop/ only: the site's own URLconf never sees them."""
+"""The shell's URLconf, used for paths under /_desktop/ only: the site's own URLconf never sees them.
 
-from django.urls import path
+None needs a login of the site's: each is behind the launch gate, as the window's own requests
+(the health poll, the self-test's probe, printing, the update banner). Under Django's
+LoginRequiredMiddleware they were sent to the site's login page, and the app never started: its
+health check answered a redirect, or a 500 where LOGIN_URL is a URL name (the shell's URLconf
+has none of the site's names)."""
+
+from django.urls import path as django_path
 
 from django_desktop_shell import errors, views
 from django_desktop_shell.updates import views as updates
+
+
+def path(route, view, name):
+    # What django.contrib.auth's login_not_required sets, without importing an app the site may
+    # not have (the build leaves it out of such a site's bundle).
+    view.login_required = False
+    return django_path(route, view, name=name)
+
 
 urlpatterns = [
     path("_desktop/health", views.health, name="desktop_shell_health"),

@@ -396,3 +396,18 @@ def test_site_facts_name_the_cache_and_template_back_ends_the_settings_choose(fa
     chosen = {path for path in facts["notedesk"]["backends"]
               if path.startswith(("django.core.cache.backends.", "django.template.backends."))}
     assert chosen == {"django.core.cache.backends.locmem", "django.template.backends.django"}
+
+
+def test_the_common_passwords_list_goes_in_for_a_validator_made_from_django_s_named_by_the_project_s_module(
+        facts, polls_copy, tmp_path):
+    """A project whose only validator is its own CommonPasswordValidator: the list was left out,
+    its settings naming only `polls.validators`, and the built app's password change and
+    `manage createsuperuser` failed with FileNotFoundError on common-passwords.txt.gz."""
+    assert (facts["polls"]["common_passwords"], facts["notedesk"]["common_passwords"]) == (True, False)
+    (polls_copy / "polls" / "validators.py").write_text(
+        "from django.contrib.auth.password_validation import CommonPasswordValidator\n\n\n"
+        "class NoCommonPasswords(CommonPasswordValidator):\n"
+        "    pass\n")
+    with (polls_copy / "mysite" / "settings.py").open("a", encoding="utf-8") as settings:
+        settings.write("AUTH_PASSWORD_VALIDATORS = [{'NAME': 'polls.validators.NoCommonPasswords'}]\n")
+    assert site_facts(polls_copy, str(tmp_path / "data"))["common_passwords"] is True

@@ -273,3 +273,34 @@ def test_split_settings_that_set_their_own_values_after_the_defaults_are_told_wh
             "Do not set DEBUG after desktop_settings(); start with --dev to turn it on. desktop_settings(globals()) ran in "
             "mysite.settings, and mysite.local_settings, the settings module the app starts with, sets its own values after "
             "it: call it at the end of mysite.local_settings instead.") in result.stderr
+
+
+@pytest.mark.parametrize(("mail_settings", "warned"), [("", True), ("EMAIL_HOST = 'smtp.example.com'\n", False)])
+def test_a_password_reset_form_with_no_mail_server_to_send_through_is_a_warning_saying_what_to_do(
+        polls_copy, tmp_path, app_env, mail_settings, warned):
+    """The person asking for a reset was told the e-mail was sent, and none ever came: a desktop has no
+    mail server on localhost:25, Django's default."""
+    urls = polls_copy / "mysite" / "urls.py"
+    urls.write_text(urls.read_text().replace("    path('admin/', admin.site.urls),\n", "    path('admin/', admin.site.urls),\n"
+                                              "    path('accounts/', include('django.contrib.auth.urls')),\n"))
+    set_before_the_defaults(polls_copy, mail_settings)
+    process, _ = start_copy(polls_copy, tmp_path, app_env)
+    process.terminate()
+    assert exit_code_within(process, 5) == 0
+    log = (tmp_path / "data" / "logs" / "polls.log").read_text()
+    assert ("The site has a password reset form (/accounts/password_reset/) and sends its e-mail to a mail server on "
+            "this computer (localhost:25)" in log) is warned
+    assert ("`polls manage changepassword <name>`" in log) is warned
+
+
+def test_sessions_kept_only_in_the_app_s_memory_are_a_warning_saying_each_launch_logs_out(polls_copy, tmp_path, app_env):
+    """The window kept its session cookie across launches, and the session it named had gone with the
+    last run's memory: the person logged in at every launch."""
+    set_before_the_defaults(polls_copy, "SESSION_ENGINE = 'django.contrib.sessions.backends.cache'\n")
+    process, _ = start_copy(polls_copy, tmp_path, app_env)
+    process.terminate()
+    assert exit_code_within(process, 5) == 0
+    log = (tmp_path / "data" / "logs" / "polls.log").read_text()
+    assert ("SESSION_ENGINE keeps the sessions only in the cache 'default', a LocMemCache held in the app's memory: "
+            "every quit ends every session" in log)
+    assert "django.contrib.sessions.backends.cached_db" in log

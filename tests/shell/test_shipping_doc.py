@@ -5,8 +5,10 @@ import shlex
 import shutil
 import subprocess
 import sys
+import textwrap
 
-from tests.conftest import ROOT, SITES
+from tests.conftest import ROOT, SITES, browser_opener, exit_code_within
+from tests.shell.test_checks import start_copy
 
 DOC = ROOT / "docs" / "shipping-your-django-app.md"
 
@@ -59,3 +61,43 @@ def test_the_docs_mixin_for_windows_and_macos_leaves_the_admins_popup_buttons_ou
         assert result.returncode == 0, result.stderr
     # (no × either way: a choice's question is on_delete=CASCADE)
     assert result.stdout.splitlines()[-2:] == ["[]", "['add', 'change', 'view']"], result.stdout
+
+
+def test_the_docs_local_owner_opens_a_site_whose_pages_need_a_login_with_no_login_page(polls_copy, tmp_path, app_env):
+    """"Logins on a desktop", run as written on a site behind Django's LoginRequiredMiddleware: at
+    the first launch the person saw the login page, and no account existed to log in with."""
+    section = DOC.read_text(encoding="utf-8").split("### Logins on a desktop", 1)[1]
+    owner_module, settings_lines = [textwrap.dedent(block) for block in re.findall(r"```python\n(.*?)```", section, re.S)[:2]]
+    accounts = polls_copy / "accounts"
+    accounts.mkdir()
+    (accounts / "__init__.py").write_text("")
+    (accounts / "desktop.py").write_text(owner_module)
+    (accounts / "apps.py").write_text(
+        "from django.apps import AppConfig\n\n\n"
+        "class AccountsConfig(AppConfig):\n"
+        "    name = 'accounts'\n\n"
+        "    def ready(self):\n"
+        "        from django_desktop_shell.signals import database_ready\n\n"
+        "        from accounts.desktop import make_the_owner\n\n"
+        "        database_ready.connect(make_the_owner)\n")
+    settings = polls_copy / "mysite" / "settings.py"
+    text = settings.read_text(encoding="utf-8").replace(
+        "    'django.contrib.admin',\n", "    'accounts.apps.AccountsConfig',\n    'django.contrib.admin',\n").replace(
+        "    'django.contrib.auth.middleware.AuthenticationMiddleware',\n",
+        "    'django.contrib.auth.middleware.AuthenticationMiddleware',\n"
+        "    'django.contrib.auth.middleware.LoginRequiredMiddleware',\n")
+    settings.write_text(text + "LOGIN_URL = '/admin/login/'\n\n" + settings_lines, encoding="utf-8")
+
+    process, launch_url = start_copy(polls_copy, tmp_path, app_env)
+    try:
+        opener = browser_opener()
+        opener.open(launch_url).read()
+        origin = launch_url.split("/launch/", 1)[0]
+        polls = opener.open(origin + "/polls/")
+        admin = opener.open(origin + "/admin/")
+        assert (polls.status, polls.url) == (200, origin + "/polls/")
+        assert (admin.status, admin.url) == (200, origin + "/admin/")
+        assert "Site administration" in admin.read().decode()
+    finally:
+        process.terminate()
+        assert exit_code_within(process, 10) == 0

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db.models import ImageField
+from django.utils.module_loading import import_string
 from django.utils.translation import to_locale
 
 # What Django imported as it started, libraries' imports included: those go in whatever the build
@@ -56,6 +57,14 @@ if settings.USE_I18N and settings.is_overridden("LANGUAGES"):
     codes += [code for code, _name in settings.LANGUAGES]
 languages = sorted({name for code in codes for name in (to_locale(code), to_locale(code).split("_")[0])})
 
+# Django's list of common passwords goes in for a CommonPasswordValidator, or a validator of the
+# project's own made from it, which the settings name by the project's module alone. Imported
+# here, after `started`: what the build asked about is not what Django imported as it started.
+from django.contrib.auth.password_validation import CommonPasswordValidator  # noqa: E402
+
+password_validators = [import_string(validator["NAME"]) for validator in settings.AUTH_PASSWORD_VALIDATORS]
+common_passwords = any(issubclass(validator, CommonPasswordValidator) for validator in password_validators)
+
 print(json.dumps({
     "apps": [config.name for config in apps.get_app_configs()],  # module paths, not AppConfig paths
     "languages": languages,
@@ -67,4 +76,5 @@ print(json.dumps({
     "dotted_paths": sorted(dotted - {None}),
     "backends": sorted(backends - {None}),
     "started_modules": started,
+    "common_passwords": common_passwords,
 }))
