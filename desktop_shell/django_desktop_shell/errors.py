@@ -16,6 +16,8 @@ from urllib.parse import quote
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import Context, Engine, TemplateDoesNotExist, loader
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 
 ERROR_TEMPLATE = "desktop_shell/error.html"
 SITE_ERROR_TEMPLATES = {400: "400.html", 403: "403.html", 404: "404.html", 500: "500.html"}  # django.views.defaults' names
@@ -31,6 +33,13 @@ class RequestRefused(Exception):
         self.status = status
         self.message = message
         self.extra = extra
+
+
+def size_in_english(size: int) -> str:
+    """A size for the shell's messages, which are English: "2.5 MB" whatever language the site's
+    page is in (filesizeformat follows it, and a French page read "larger than the limit of 2,4 MB")."""
+    with translation.override("en"):
+        return filesizeformat(size)
 
 
 def wants_json(request: HttpRequest) -> bool:

@@ -15,12 +15,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseRedirectBase
 from django.http.cookie import parse_cookie
 from django.http.multipartparser import MultiPartParserError
-from django.template.defaultfilters import filesizeformat
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 
 from django_desktop_shell import csp_reports, media, runtime
-from django_desktop_shell.errors import RequestRefused, error_response, server_error, wants_json
+from django_desktop_shell.errors import RequestRefused, error_response, server_error, size_in_english, wants_json
 from django_desktop_shell.process.server import CHUNKED_BODY
 from django_desktop_shell.process.site import LAUNCH_PATH
 from django_desktop_shell.settings import CSP_REPORT_PATH, HEADER_MIDDLEWARE
@@ -223,7 +222,7 @@ def body_refusal(environ: dict) -> tuple[tuple[str, list[tuple[str, str]], bytes
                        "A site that takes larger uploads sets DESKTOP_MAX_REQUEST_BODY in its settings (its largest "
                        "upload plus django_desktop_shell.settings.MULTIPART_OVERHEAD); its forms' own size checks "
                        "never see a body refused here.", request.method, request.path, f"{length:,}", f"{limit:,}")
-        response = error_response(request, 413, f"The request is larger than {filesizeformat(limit)}, the most "
+        response = error_response(request, 413, f"The request is larger than {size_in_english(limit)}, the most "
                                                 f"{settings.DESKTOP_APP_NAME} takes.")
     else:
         return None

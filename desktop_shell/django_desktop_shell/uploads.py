@@ -12,10 +12,9 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http.multipartparser import MAX_TOTAL_HEADER_SIZE, MultiPartParserError
-from django.template.defaultfilters import filesizeformat
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from django_desktop_shell.errors import RequestRefused
+from django_desktop_shell.errors import RequestRefused, size_in_english
 from django_desktop_shell.settings import MULTIPART_OVERHEAD
 # Django reads at most MAX_TOTAL_HEADER_SIZE (1 KB) of headers for each part of a multipart body.
 # A file's name is the only long thing in them: past it, the name is what to shorten.
@@ -43,7 +42,7 @@ class SizeLimitedUploadHandler(FileUploadHandler):
 
 
 def too_large(limit: int) -> RequestRefused:
-    return RequestRefused(413, f"The file is larger than the limit of {filesizeformat(limit)}.")
+    return RequestRefused(413, f"The file is larger than the limit of {size_in_english(limit)}.")
 
 
 def parse_upload(request, limit: int) -> None:

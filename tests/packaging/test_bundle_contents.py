@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from django_desktop_shell.packaging.contents import (BuildError, app_module_files, app_uses_pillow,
+from django_desktop_shell.packaging.contents import (BuildError, app_module_files, app_uses_pillow, compiled_languages,
                                                      contrib_apps_imported_by, contrib_apps_needed, in_languages,
-                                                     left_out_imported_by, locale_folders, manage, metadata_files,
+                                                     is_translation_source, left_out_imported_by, locale_folders,
+                                                     manage, metadata_files,
                                                      module_collection_modes, named_project_paths, project_data_files,
                                                      project_left_out, project_libraries,
-                                                     project_module_files, site_facts, started_packages, template_folders)
+                                                     project_module_files, site_facts, started_packages, template_folders,
+                                                     translation_folders)
 
 from tests.conftest import COOKBOOK, ROOT, SITES
 
@@ -165,6 +167,41 @@ def test_the_locale_folders_go_in_at_their_place_with_djangos_translations_of_th
     assert in_languages("django/contrib/admin/locale/en/LC_MESSAGES/djangojs.mo", languages)
     assert not in_languages("django/conf/locale/de/LC_MESSAGES/django.mo", languages)
     assert in_languages("django/contrib/admin/templates/admin/base.html", languages)
+
+
+def catalogue(folder: Path, language: str, *suffixes: str) -> None:
+    (folder / language / "LC_MESSAGES").mkdir(parents=True, exist_ok=True)
+    for suffix in suffixes:
+        (folder / language / "LC_MESSAGES" / f"django{suffix}").write_text("")
+
+
+def test_a_translation_never_compiled_stops_the_build_naming_it_and_saying_what_to_run(tmp_path):
+    """`*.mo` in .gitignore, as many projects have it, and a build from a fresh clone: the
+    installed app showed the German pages in English, and nothing said why."""
+    project = project_depending_on(tmp_path / "project")
+    catalogue(project / "locale", "fr", ".po", ".mo")
+    catalogue(project / "shop" / "locale", "de", ".po")
+    folders = translation_folders(project, [str(project / "locale")], ["shop", "django.contrib.admin"])
+    assert folders == [project / "locale", project / "shop" / "locale"]
+    with pytest.raises(BuildError, match=r"^shop/locale/de/LC_MESSAGES/django.po: not compiled \(no .mo file beside "
+                                         r"it\), so the installed app would show that language untranslated. Run "
+                                         r"`python manage.py compilemessages`"):
+        compiled_languages(project, folders)
+
+
+def test_the_languages_a_project_translated_itself_into_bring_djangos_translations_of_them(tmp_path):
+    """A project that keeps Django's LANGUAGES (every language) but has its own Spanish: its
+    Spanish pages showed Django's form errors and dates in English, Django's Spanish left out."""
+    project = project_depending_on(tmp_path / "project")
+    catalogue(project / "locale", "es", ".po", ".mo")
+    catalogue(project / "shop" / "locale", "pt_BR", ".mo")
+    languages = compiled_languages(project, translation_folders(project, [str(project / "locale")], ["shop"]))
+    assert languages == ["es", "pt", "pt_BR"]
+    assert in_languages("django/conf/locale/pt/LC_MESSAGES/django.mo", languages)
+    assert not in_languages("django/conf/locale/de/LC_MESSAGES/django.mo", languages)
+    # The catalogues' sources stay out: Django reads the compiled .mo alone.
+    assert is_translation_source(str(project / "locale" / "es" / "LC_MESSAGES" / "django.po"))
+    assert not is_translation_source(str(project / "locale" / "es" / "LC_MESSAGES" / "django.mo"))
 
 
 def test_a_locale_folder_outside_the_project_stops_the_build_saying_how_to_fix_it(tmp_path):

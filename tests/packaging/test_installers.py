@@ -311,8 +311,12 @@ def test_a_site_with_an_image_field_and_a_top_level_templates_folder_builds_whol
     TEMPLATES DIRS names and the translations of its LOCALE_PATHS (its identity names no
     data-files), and Django's own for each of its LANGUAGES."""
     binary = build_with_the_shell(COOKBOOK, tmp_path / "dist")
+    bundle = tmp_path / "dist" / f"{binary.name}-dir" / "_internal"
     # Pillow's type hints name numpy for a type checker only: 39 MB that never ran (numpy is installed here).
-    assert not (tmp_path / "dist" / f"{binary.name}-dir" / "_internal" / "numpy").exists()
+    assert not (bundle / "numpy").exists()
+    # The compiled catalogues alone, its own and Django's: Django never reads a .po.
+    assert (bundle / "locale" / "fr" / "LC_MESSAGES" / "django.mo").is_file()
+    assert not list(bundle.rglob("*.po"))
     check = subprocess.run([binary, "--data-dir", str(tmp_path / "data"), "manage", "check"],
                            capture_output=True, text=True, env=app_env, timeout=60)
     assert check.returncode == 0, check.stdout + check.stderr

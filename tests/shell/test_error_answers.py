@@ -116,3 +116,15 @@ def test_a_failing_view_asked_again_and_again_logs_its_traceback_once(client, ca
     assert [record.exc_info is not None for record in shell_records] == [True, False, False]
     assert shell_records[-1].getMessage() == ("Unhandled error in GET /broken/ again: RuntimeError: boom: the view "
                                               "failed (its traceback is logged above)")
+
+
+def test_the_shells_english_messages_give_sizes_in_english_on_a_page_of_another_language(settings):
+    """A French site's upload over the limit said "The file is larger than the limit of 2,4 MB.": the
+    shell's English sentence with the French page's decimal comma."""
+    from django.utils import translation
+
+    from django_desktop_shell.uploads import too_large
+
+    settings.USE_I18N = True  # Notedesk's is off
+    with translation.override("fr"):
+        assert too_large(2_500_000).message == "The file is larger than the limit of 2.4\xa0MB."

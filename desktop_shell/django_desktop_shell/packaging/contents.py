@@ -24,6 +24,7 @@ POSTGRES_ENGINE = "django.db.backends.postgresql"
 TEST_MODULES = frozenset({"tests", "test", "testing"})
 IMPORTED_CONTRIB = re.compile(r"^\s*(?:from|import)\s+django\.contrib\.(\w+)", re.M)
 SHELL_DISTRIBUTION = "django-desktop-shell"
+TRANSLATION_SOURCES = ["**/*.po"]  # Django reads the compiled .mo files beside them
 
 
 class BuildError(Exception):
@@ -377,6 +378,36 @@ def locale_folders(project_dir: Path, locale_paths: list[str]) -> list[Path]:
     return project_folders(project_dir, locale_paths, "LOCALE_PATHS", "locale")
 
 
+def translation_folders(project_dir: Path, locale_paths: list[str], apps: list[str]) -> list[Path]:
+    """The folders of the project's own translations: its LOCALE_PATHS ones (locale_folders) and the
+    `locale/` of each of its apps that lives in the project (an installed library's come compiled)."""
+    app_folders = [project_dir.joinpath(*app.split("."), "locale") for app in apps]
+    return [*locale_folders(project_dir, locale_paths), *(folder for folder in app_folders if folder.is_dir())]
+
+
+def compiled_languages(project_dir: Path, folders: list[Path]) -> list[str]:
+    """The languages the project's own translations are in (`<folder>/<language>/LC_MESSAGES/`), each
+    with its general language (pt_BR, pt), as Django's locale folders name them: Django's own go in
+    for them too, or a page in one of them would show Django's words (form errors, the admin, dates)
+    in English. A catalogue there that was never compiled (a `.po` with no `.mo` beside it: `*.mo`
+    in .gitignore, and no compilemessages before the build) stops the build: Django reads only the
+    `.mo`, and the installed app would have shown that language's pages untranslated, without a word."""
+    sources = [path for folder in folders for path in folder.glob("*/LC_MESSAGES/*.po")]
+    uncompiled = [path for path in sources if not path.with_suffix(".mo").is_file()]
+    if uncompiled:
+        names = ", ".join(str(place_in_project(project_dir, path) or path) for path in sorted(uncompiled))
+        raise BuildError(f"{names}: not compiled (no .mo file beside it), so the installed app would show that "
+                         f"language untranslated. Run `python manage.py compilemessages` (it needs GNU gettext's "
+                         f"msgfmt), then build again.")
+    names = {path.parent.parent.name for folder in folders for path in folder.glob("*/LC_MESSAGES/*.mo")}
+    return sorted({*names, *(name.split("_")[0] for name in names)})
+
+
+def is_translation_source(path: str) -> bool:
+    """A `.po` catalogue in a locale folder: Django reads the `.mo` compiled from it, never the `.po`."""
+    return PurePath(path).suffix == ".po" and PurePath(path).parent.name == "LC_MESSAGES"
+
+
 def project_folders(project_dir: Path, named: list[str], setting: str, example: str) -> list[Path]:
     folders = [project_dir / folder for folder in named if (project_dir / folder).is_dir()]
     for folder in folders:
@@ -389,8 +420,8 @@ def project_folders(project_dir: Path, named: list[str], setting: str, example: 
 
 
 def in_languages(destination: str, languages: list[str]) -> bool:
-    """Whether a data file of Django's goes in: any file but a translation (a `locale/<name>/`
-    one) of a language other than the app's (site_facts' "languages", Django's locale names)."""
+    """Whether a data file of Django's or of an app goes in: any file but a translation (a
+    `locale/<name>/` one) of a language other than the app's (Django's locale names)."""
     parts = PurePath(destination).parts
     return "locale" not in parts[:-1] or parts[parts.index("locale") + 1] in languages
 

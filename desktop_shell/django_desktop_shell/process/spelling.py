@@ -5,24 +5,11 @@ Elsewhere (WebView2, WKWebView) the OS checks spelling by itself; the `spellchec
 the page's root element, set on each load, turns it on and off there.
 """
 
-import locale
 import logging
-import os
+
+from django_desktop_shell.process.languages import os_languages
 
 logger = logging.getLogger(__name__)
-FALLBACK_LANGUAGE = "en_US"
-
-
-def os_languages() -> list[str]:
-    """The languages of the OS locale, as enchant names them ("en_US"), most wanted first."""
-    wanted = []
-    candidates = [*os.environ.get("LANGUAGE", "").split(":"), os.environ.get("LC_ALL", ""),
-                  os.environ.get("LC_MESSAGES", ""), os.environ.get("LANG", ""), locale.getlocale()[0] or ""]
-    for candidate in candidates:
-        language = candidate.split(".")[0].split("@")[0]
-        if language and language not in ("C", "POSIX") and language not in wanted:
-            wanted.append(language)
-    return wanted or [FALLBACK_LANGUAGE]
 
 
 def root_attribute_script(enabled: bool) -> str:

@@ -85,9 +85,9 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
         # modules are imported here, on the main thread, before any thread of the shell uses them.
         import webview.platforms.gtk  # noqa: F401
 
-        from django_desktop_shell.process import web_memory
+        from django_desktop_shell.process import web_context
 
-        web_memory.install_gtk()
+        web_context.install_gtk()
 
     first_html = None
     try:

@@ -3,15 +3,14 @@
 This one takes Django's core (Django imports much of it by dotted path at run time) with its
 data files, minus what app.spec passes in hooksconfig "django": "leave_out", the modules the
 site does not use; of its formats and translations, only those of "languages", the languages the
-site speaks (site_facts.py).
+site speaks (app.spec).
 """
 
 from PyInstaller.utils.hooks import collect_data_files, collect_submodules, get_hook_config
 
-from django_desktop_shell.packaging.contents import in_languages
+from django_desktop_shell.packaging.contents import TRANSLATION_SOURCES, in_languages
 
 PROJECT_TEMPLATES = ["conf/app_template/**", "conf/project_template/**"]  # for startapp/startproject
-TRANSLATION_SOURCES = ["**/*.po"]  # Django reads the compiled .mo files beside them
 
 
 def hook(hook_api):

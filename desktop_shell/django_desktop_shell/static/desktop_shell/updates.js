@@ -18,6 +18,9 @@
     bar = document.createElement("div");
     bar.id = "desktop-shell-update";
     bar.setAttribute("role", "status");
+    // The shell's words are English whatever the page's language: left to right in an Arabic page too.
+    bar.lang = "en";
+    bar.dir = "ltr";
     bar.hidden = true;
     document.body.append(bar);
     return bar;
