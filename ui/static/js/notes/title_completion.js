@@ -104,7 +104,7 @@ export class TitleCompletion {
       option.id = `titleOption${index}`;
       option.dataset.index = index;
       option.setAttribute('role', 'option');
-      option.append(Object.assign(document.createElement('span'), { className: 'completion-title', textContent: title.label ?? title.title }));
+      option.append(Object.assign(document.createElement('span'), { className: 'completion-title', dir: 'auto', textContent: title.label ?? title.title }));
       if (title.count > 1) option.append(Object.assign(document.createElement('span'), { className: 'completion-count', textContent: notesCount(title.count) }));
       return option;
     }));
