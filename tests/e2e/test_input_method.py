@@ -111,3 +111,44 @@ def test_enter_that_commits_a_word_in_a_list_item_starts_no_new_item(app, live_a
     expect(body).to_have_value("- 牛乳卵")
     app.keyboard.press("Enter")
     expect(body).to_have_value("- 牛乳卵\n- ")
+
+
+def test_a_word_being_composed_is_not_saved_until_it_is_chosen(app, live_app):
+    note = api(live_app, "POST", "/api/notes/", {"title": "予定", "body": "明日の"})
+    body = at_the_end_of(app, note["id"])
+    app.clock.install()
+    method = InputMethod(app)
+    method.compose("かいぎ")  # the candidates are looked at for a while
+    app.clock.run_for(10_000)
+    expect(app.locator("#saveState")).to_have_text("Editing…")
+    assert api(live_app, "GET", f"/api/notes/{note['id']}/")["body"] == "明日の"
+    expect(app.locator(".note-item-excerpt")).to_have_text("明日の")
+
+    method.commit("会議")
+    expect(body).to_have_value("明日の会議")
+    app.clock.run_for(1000)
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert api(live_app, "GET", f"/api/notes/{note['id']}/")["body"] == "明日の会議"
+
+
+def test_enter_and_escape_that_end_a_word_in_find_and_replace_replace_nothing_and_close_nothing(app, live_app):
+    note = api(live_app, "POST", "/api/notes/", {"title": "予定", "body": "明日の会議、来週の会議"})
+    body = at_the_end_of(app, note["id"])
+    app.keyboard.press("Control+h")
+    app.fill("#findText", "会議")
+    expect(app.locator("#findCount")).to_have_text("1 of 2")
+    app.click("#replaceText")
+    method = InputMethod(app)
+    method.compose("かいぎしつ")
+    method.enter()
+    method.commit("会議室")
+    method.webkit_commit_enter()
+    expect(app.locator("#replaceText")).to_have_value("会議室")
+    method.compose("で")
+    method.key("Escape", 27)
+    method.commit("")
+    expect(app.locator("#findBar")).to_be_visible()  # Escape cancelled the word, not the bar
+    expect(body).to_have_value("明日の会議、来週の会議")  # nothing replaced yet
+    expect(app.locator("#findCount")).to_have_text("1 of 2")
+    app.keyboard.press("Enter")  # a plain Enter replaces this one
+    expect(body).to_have_value("明日の会議室、来週の会議")

@@ -49,6 +49,22 @@ def test_typing_two_brackets_completes_a_title(app, live_app):
     expect(body).to_be_focused()
 
 
+
+def test_two_brackets_typed_at_once_after_going_to_a_heading_still_complete_a_title(app, live_app):
+    """The completion closes when the text loses the focus: not once it has it back."""
+    note(live_app, "Meeting notes")
+    journal = note(live_app, "Journal", "## Today\n")
+    open_note(app, journal["id"])
+    body = app.locator("#noteBody")
+    body.click()
+    body.press("Control+End")
+    app.clock.install()  # no timer runs until the keys are typed: as fast as a person types them
+    app.keyboard.press("Control+Shift+O")
+    app.keyboard.press("Escape")
+    app.keyboard.type("[[mee")
+    app.clock.run_for(1000)
+    expect(app.locator("#titleCompletions [role=option] .completion-title")).to_have_text(["Meeting notes"])
+
 def test_preview_links_open_notes_and_offer_to_create_missing_ones(app, live_app):
     target = note(live_app, "Groceries", "Milk")
     source = note(live_app, "Plan", "Buy [[groceries|the list]], then [[Recipes]].")

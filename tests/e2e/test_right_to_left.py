@@ -70,3 +70,37 @@ def test_history_and_backlinks_show_each_line_in_its_own_direction(app, live_app
     expect(app.locator("#revisionText .conflict-line")).to_have_count(4)  # the title, a blank line, two lines
     lines = app.locator("#revisionText .conflict-line")
     assert_right_then_left(lines.evaluate_all(TEXT_GAPS)[2:])
+
+
+# Whether an element's first `count` characters lie inside its box: not cut off by its edge.
+FIRST_CHARACTERS_SHOWN = """(element, count) => {
+    const range = document.createRange();
+    range.setStart(element.firstChild, 0);
+    range.setEnd(element.firstChild, count);
+    const text = range.getBoundingClientRect(), box = element.getBoundingClientRect();
+    return text.left >= box.left - 1 && text.right <= box.right + 1;
+}"""
+
+
+def test_headings_and_titles_offered_to_choose_from_show_each_in_its_own_direction(app, live_app):
+    """Go to heading and the `[[` completion: an Arabic heading or title starts at the right, and
+    one too long for the line is cut at its end, on the left, not at its first words."""
+    api(live_app, "POST", "/api/notes/", {"title": ARABIC_TITLE, "body": ""})
+    api(live_app, "POST", "/api/notes/", {"title": "Meeting notes", "body": ""})
+    note = api(live_app, "POST", "/api/notes/", {"title": "Both", "body": f"## {ARABIC_TEXT * 12}\n## {ARABIC_TEXT}\n## Meeting at 9\n"})
+    app.reload()
+    app.click(f"#note-{note['id']}")
+    app.locator("#noteBody").press("Control+Shift+O")
+    headings = app.locator("#headingList .completion-title")
+    expect(headings).to_have_count(3)
+    assert headings.first.evaluate(FIRST_CHARACTERS_SHOWN, len(ARABIC_TEXT)), "the long heading's first words are cut off"
+    assert_right_then_left(headings.evaluate_all(TEXT_GAPS)[1:])
+    app.keyboard.press("Escape")
+    expect(app.locator("#headingBar")).to_be_hidden()
+
+    app.locator("#noteBody").click()
+    app.locator("#noteBody").press("Control+End")
+    app.keyboard.type("[[")
+    expect(app.locator("#titleCompletions [role=option]")).to_have_count(3)
+    titles = app.locator("#titleCompletions .completion-title")
+    assert_right_then_left([titles.filter(has_text=title).evaluate_all(TEXT_GAPS)[0] for title in (ARABIC_TITLE, "Meeting notes")])

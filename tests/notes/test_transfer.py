@@ -144,10 +144,12 @@ def test_a_markdown_export_imported_elsewhere_leaves_an_edit_made_there_before_t
         ("日本の旅" * 20, "日本の旅" * 16 + "日本.md"),  # 200 bytes: 66 characters of 3 bytes
         ("a" * 199 + "é", "a" * 199 + ".md"),  # é would end at byte 201
         # Cut between whole characters: not a flag's first letter, an emoji without its skin tone,
-        # a Devanagari letter without its vowel sign, an Arabic one without its haraka.
+        # a Devanagari letter without its vowel sign or a conjunct's first half, an Arabic letter
+        # without its haraka.
         ("a" * 196 + "🇩🇪", "a" * 196 + ".md"),
         ("a" * 196 + "👍🏽", "a" * 196 + ".md"),
         ("a" * 197 + "ते", "a" * 197 + ".md"),
+        ("a" * 194 + "क्ष", "a" * 194 + ".md"),  # क्ष: क, virama, ष; not क् (its virama showing)
         ("a" * 198 + "كَ", "a" * 198 + ".md"),
     ],
 )

@@ -225,24 +225,47 @@ def test_a_stop_signal_right_after_typing_in_a_slow_window_still_ends_the_app_cl
     assert "Closing: waiting for the page to receive" not in log
 
 
-def test_on_a_site_that_saves_nothing_keys_typed_just_before_quit_do_not_hold_the_close(tmp_path, app_env):
-    # The close waits for the keys typed before it, on any site's page: keys the page leaves alone
-    # (WebKitGTK gives them back to the window) are counted once, so none is waited for in vain.
-    data_dir = tmp_path / "data"
+def polls_log_after_typing_then_quit(project, data_dir, env, *keys_first) -> str:
+    """The polls example's window (from `project`): `keys_first` pressed, a few words typed, then
+    Ctrl+Q at once; its log once it has ended."""
     log_file = data_dir / "logs" / "polls.log"
-    process = subprocess.Popen(launcher_command("--data-dir", str(data_dir), site="polls"), env=app_env,
-                               stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    process = subprocess.Popen([sys.executable, str(project / "launcher.py"), "--data-dir", str(data_dir)], env=env,
+                               stderr=subprocess.PIPE, text=True, cwd=project)
     try:
         wait_for_page_loaded(log_file, process)
-        settled_screen(app_env)
-        xdotool(app_env, "type", "--delay", "20", "Hello, Polls")
-        xdotool(app_env, "key", "ctrl+q")
+        settled_screen(env)
+        for key in keys_first:
+            xdotool(env, "key", key)
+        xdotool(env, "type", "--delay", "20", "Hello, Polls")
+        xdotool(env, "key", "ctrl+q")
         assert process.wait(30) == 0
     finally:
         if process.poll() is None:
             close_with_sigterm(process)
     log = log_file.read_text()
     assert "Menu command: desktop.quit" in log
+    return log
+
+
+def test_on_a_site_that_saves_nothing_keys_typed_just_before_quit_do_not_hold_the_close(tmp_path, app_env):
+    # The close waits for the keys typed before it, on any site's page: keys the page leaves alone
+    # (WebKitGTK gives them back to the window) are counted once, so none is waited for in vain.
+    log = polls_log_after_typing_then_quit(SITES["polls"], tmp_path / "data", app_env)
+    assert "the page did not receive" not in log
+
+
+def test_keys_typed_in_a_frame_just_before_quit_do_not_hold_the_close(polls_copy, tmp_path, app_env):
+    # A site whose text field is in an iframe of its own page (a rich text editor's, a live
+    # preview's): its keydowns never reach the top page, and each close waited 10 s for them,
+    # the title saying "saving what you typed…".
+    views = polls_copy / "polls" / "views.py"
+    views.write_text(views.read_text().replace(
+        "class IndexView(", "@method_decorator(xframe_options_sameorigin, name='dispatch')\nclass IndexView(").replace(
+        "from django.views import generic\n", "from django.utils.decorators import method_decorator\nfrom django.views import generic\n"
+        "from django.views.decorators.clickjacking import xframe_options_sameorigin\n"))
+    with (polls_copy / "polls" / "templates" / "polls" / "index.html").open("a", encoding="utf-8") as index:
+        index.write('{% if request.GET.framed %}<textarea></textarea>{% else %}<iframe src="?framed=1"></iframe>{% endif %}\n')
+    log = polls_log_after_typing_then_quit(polls_copy, tmp_path / "data", app_env, "Tab")  # Tab: to the frame's field
     assert "the page did not receive" not in log
 
 

@@ -5,8 +5,10 @@ once it has handled the one before (WebPageProxy's key event queue), while a scr
 evaluates, and a close, go ahead of that queue. Where each key takes long (a field of a million
 characters, no JIT), a Quit right after typing ended the window with the last keys still queued,
 and the page never had them to save. So the shell counts the presses GTK gives the web view, the
-page counts the keydowns it receives (a user script, in every page of any site), and a close
-waits until the page has had them all (process/window.py).
+page counts the keydowns it receives (a user script, in every page of any site, and in its
+frames: a key typed in an iframe counts too), and a close waits until the page has had them all
+(process/window.py). A key an input method takes (a word being composed) reaches the page too,
+as key code 229.
 """
 
 import collections
@@ -17,9 +19,22 @@ from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
 PAGE_COUNT = "desktopShellKeydowns"
+# A key typed in a frame (a rich text editor's iframe, say) never reaches the top page's listeners:
+# the frame tells the top page, whose listener, the first on the window, keeps the message from
+# the page's own.
+FRAME_KEYDOWN = "desktopShell:keydown"
 PAGE_COUNTER_SCRIPT = f"""(() => {{
+  if (window !== top) {{
+    addEventListener('keydown', (event) => {{ if (event.isTrusted) top.postMessage({FRAME_KEYDOWN!r}, '*'); }}, true);
+    return;
+  }}
   let keydowns = 0;
   addEventListener('keydown', (event) => {{ if (event.isTrusted) keydowns += 1; }}, true);
+  addEventListener('message', (event) => {{
+    if (event.data !== {FRAME_KEYDOWN!r} || event.source === window) return;
+    keydowns += 1;
+    event.stopImmediatePropagation();
+  }}, true);
   Object.defineProperty(window, {PAGE_COUNT!r}, {{get: () => keydowns}});
 }})();"""
 FORWARDS_REMEMBERED = 256
@@ -39,7 +54,7 @@ class TypedKeys:
         from gi.repository import WebKit2
 
         view.get_user_content_manager().add_script(WebKit2.UserScript.new(
-            PAGE_COUNTER_SCRIPT, WebKit2.UserContentInjectedFrames.TOP_FRAME,
+            PAGE_COUNTER_SCRIPT, WebKit2.UserContentInjectedFrames.ALL_FRAMES,
             WebKit2.UserScriptInjectionTime.START, None, None))
 
         def on_key(view, event):

@@ -105,6 +105,10 @@ export class Editor extends EventTarget {
     $('noteTags').addEventListener('input', () => this.changeTags());
     $('noteTags').addEventListener('change', () => this.changeTags({ now: true }));
     $('noteTags').addEventListener('blur', () => this.showTags());
+    for (const id of ['noteTitle', 'noteBody', 'noteTags']) {
+      $(id).addEventListener('compositionstart', () => this.saver?.setComposing(true));
+      $(id).addEventListener('compositionend', () => this.saver?.setComposing(false));
+    }
     $('togglePin').addEventListener('click', () => {
       const pinned = !this.saver.draft.fields.pinned;
       this.saver.change({ pinned }, { now: true });
@@ -233,6 +237,7 @@ export class Editor extends EventTarget {
     left.removeEventListener('state', this.onSaverState);
     left.removeEventListener('saved', this.onSaverSaved);
     if (document.activeElement === $('noteTags')) this.changeTags();
+    left.setComposing(false);
     if (left.dirty && left.state === 'dirty') left.save();  // not again after an error: that waits for an edit
   }
 

@@ -2,6 +2,7 @@
 // has it: the matches counted, Enter and Shift+Enter (F3, Shift+F3) to the next and the one
 // before, each selected in the text; Replace and Replace all are edits that Undo takes back.
 // Case does not matter, as in the search of the notes.
+import { composing } from './composition.js';
 import { handFocusOn } from './layout.js';
 
 const $ = (id) => document.getElementById(id);
@@ -121,6 +122,7 @@ export class FindBar {
   }
 
   onKey(event) {
+    if (composing(event)) return;  // the input method's key: it chooses or cancels a word (composition.js)
     if (event.key === 'Escape') {
       event.preventDefault();
       event.stopPropagation();

@@ -107,7 +107,7 @@ export class HeadingPicker {
       option.style.setProperty('--level', heading.level - 1);
       option.append(
         Object.assign(document.createElement('span'), { className: 'heading-level', textContent: `H${heading.level}` }),
-        Object.assign(document.createElement('span'), { className: 'completion-title', textContent: heading.text }),
+        Object.assign(document.createElement('span'), { className: 'completion-title', dir: 'auto', textContent: heading.text }),
       );
       return option;
     }));

@@ -108,6 +108,7 @@ export class NoteSaver extends EventTarget {
     // Tags the server refused ({tags, message}): until they are changed, the rest of the note is
     // saved without them, so that no word waits on a tag.
     this.refusedTags = null;
+    this.composing = false;  // an input method's word is being composed: saved once it is chosen
   }
 
   get key() { return this.draft.uid; }
@@ -126,7 +127,16 @@ export class NoteSaver extends EventTarget {
 
   schedule(delay) {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.save(), delay);
+    if (!this.composing) this.timer = setTimeout(() => this.save(), delay);
+  }
+
+  // While a word is composed, the field holds the input method's guess at it (かいぎ, before 会議
+  // is chosen): that goes to the draft, so that a quit keeps it, and is not saved, lest the
+  // note's list row, history and links show words never chosen.
+  setComposing(composing) {
+    this.composing = composing;
+    if (composing) clearTimeout(this.timer);
+    else if (this.dirty && this.state !== 'conflict' && this.state !== 'error') this.schedule(SAVE_DELAY_MS);
   }
 
   // Saves now; resolves once what was typed so far is saved (or cannot be, for now).

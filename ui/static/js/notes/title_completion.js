@@ -32,7 +32,9 @@ export class TitleCompletion {
     textarea.addEventListener('input', () => this.update());
     textarea.addEventListener('click', () => this.update());
     textarea.addEventListener('keydown', (event) => this.onKey(event));
-    textarea.addEventListener('blur', () => setTimeout(() => this.close(), 150));
+    // Later, so that a click on an option is taken first; not if the text has the focus back by
+    // then (Go to heading, and Escape straight back to the text, say).
+    textarea.addEventListener('blur', () => setTimeout(() => { if (document.activeElement !== textarea) this.close(); }, 150));
     list.addEventListener('mousedown', (event) => event.preventDefault());  // the textarea keeps the focus
     list.addEventListener('click', (event) => {
       const option = event.target.closest('[role="option"]');
@@ -102,7 +104,7 @@ export class TitleCompletion {
       option.id = `titleOption${index}`;
       option.dataset.index = index;
       option.setAttribute('role', 'option');
-      option.append(Object.assign(document.createElement('span'), { className: 'completion-title', textContent: title.label ?? title.title }));
+      option.append(Object.assign(document.createElement('span'), { className: 'completion-title', dir: 'auto', textContent: title.label ?? title.title }));
       if (title.count > 1) option.append(Object.assign(document.createElement('span'), { className: 'completion-count', textContent: notesCount(title.count) }));
       return option;
     }));
