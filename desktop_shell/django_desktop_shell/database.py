@@ -22,7 +22,6 @@ holds everything (a copy of it to another computer, or a backup that skips `-wal
 """
 
 import logging
-import os
 import pkgutil
 import sqlite3
 import threading
@@ -36,7 +35,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from filelock import FileLock
 
-from django_desktop_shell.files import TEMPORARY_PREFIX, durable_path
+from django_desktop_shell.files import TEMPORARY_PREFIX, durable_path, make_private
 from django_desktop_shell.settings import SQLITE
 
 BACKUPS_KEPT = 5
@@ -197,7 +196,7 @@ def prepare_database() -> None:
         path = database_path(alias)
         for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             if file.exists():
-                os.chmod(file, 0o600)
+                make_private(file, 0o600)
     if due:
         BackgroundBackup.start(due)
 

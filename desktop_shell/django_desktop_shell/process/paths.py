@@ -7,6 +7,7 @@ from pathlib import Path
 
 import platformdirs
 
+from django_desktop_shell.files import make_private
 from django_desktop_shell.identity import Identity
 from django_desktop_shell.process.errors import DataFolderError
 
@@ -37,7 +38,7 @@ def prepare_data_dir(path: Path) -> Path:
     if not path.is_dir():
         raise DataFolderError(f"The data folder {path} is not a folder.")
     try:
-        os.chmod(path, 0o700)
+        make_private(path, 0o700)
         with tempfile.TemporaryFile(dir=path):
             pass
     except OSError as error:
