@@ -37,6 +37,7 @@ from filelock import FileLock
 
 from django_desktop_shell.files import TEMPORARY_PREFIX, durable_path, make_private
 from django_desktop_shell.settings import SQLITE
+from django_desktop_shell.storage_errors import NO_SHARED_MEMORY, no_shared_memory
 
 BACKUPS_KEPT = 5
 BACKUP_EVERY = timedelta(days=1)
@@ -396,6 +397,11 @@ def newer_version_message(path: Path, newer: list[str]) -> str:
 
 
 def unusable_message(path: Path, error: Exception | str) -> str:
+    if isinstance(error, Exception) and no_shared_memory(error):
+        # The file is sound: restoring a backup over it, as the advice below says, would lose
+        # every note written since.
+        return (f"Cannot open the database {path}, and {settings.DESKTOP_APP_NAME} has not changed it. "
+                + NO_SHARED_MEMORY.format(app=settings.DESKTOP_APP_NAME))
     backup = latest_backup(path)
     advice = (
         f"The latest backup is {backup}: quit {settings.DESKTOP_APP_NAME}, move the damaged file aside and copy the backup in its place."

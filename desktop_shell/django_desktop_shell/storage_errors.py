@@ -18,6 +18,13 @@ READ_ONLY = (
 )
 BUSY = "Another program is using the database, so nothing was saved. Try again in a moment."
 DISK_ERROR = "Your data could not be written to the disk (a disk error), so nothing was saved. Check the disk."
+NO_SHARED_MEMORY = (
+    "The folder that holds your data is on a file system where SQLite cannot share its write-ahead log "
+    "between connections (a network share, or a FUSE file system). Keep the data folder on a local disk: quit "
+    "{app}, move the folder there, and start {app} with --data-dir naming it."
+)
+UNREACHABLE = ("The drive or network folder that holds your data cannot be reached (it was removed or disconnected), "
+               "so nothing was saved. Connect it again, then quit {app} and start it again.")
 GONE = ("The database file was moved or deleted while {app} was running, so nothing was saved. Quit {app}, "
         "put its data folder back, and start it again.")
 
@@ -43,8 +50,14 @@ def storage_problem(error: BaseException) -> str | None:
     cause = error.__cause__ if isinstance(error.__cause__, sqlite3.Error) else error
     code = getattr(cause, "sqlite_errorname", "")  # Django's DatabaseError wraps sqlite3's
     number = error.errno if isinstance(error, OSError) else None
-    if code.startswith(("SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN")) and not database_file_exists():
-        return GONE.format(app=settings.DESKTOP_APP_NAME)
+    if code.startswith(("SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN")) or isinstance(error, OSError):
+        found = database_file_found()
+        if found is None:
+            return UNREACHABLE.format(app=settings.DESKTOP_APP_NAME)
+        if not found and code:
+            return GONE.format(app=settings.DESKTOP_APP_NAME)
+    if no_shared_memory(error):
+        return f"{NO_SHARED_MEMORY.format(app=settings.DESKTOP_APP_NAME)} Nothing was saved."
     if code == "SQLITE_FULL" or number in (errno.ENOSPC, errno.EDQUOT):
         return FULL
     if code.startswith("SQLITE_READONLY") or number == errno.EROFS:
@@ -56,17 +69,34 @@ def storage_problem(error: BaseException) -> str | None:
     return None
 
 
-def database_file_exists() -> bool:
-    return Path(settings.DATABASES["default"]["NAME"]).exists()
+def no_shared_memory(error: BaseException) -> bool:
+    """SQLite could not map its `-shm` file: WAL cannot work in that folder, though the database is sound."""
+    cause = error.__cause__ if isinstance(error.__cause__, sqlite3.Error) else error
+    return getattr(cause, "sqlite_errorname", "").startswith("SQLITE_IOERR_SHM")
+
+
+def database_file_found() -> bool | None:
+    """Whether the database file is there; None if its folder cannot be reached at all: its FUSE
+    file system (an exFAT drive, a phone) ended with the drive pulled out, or a network share is gone."""
+    try:
+        Path(settings.DATABASES["default"]["NAME"]).stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return None
+    return True
 
 
 def probe_data_dir() -> str | None:
     """SQLite reports a write that failed on a file it holds open as a plain I/O error: find out
-    whether the folder has gone read-only or full."""
+    whether the folder has gone read-only or full, or away (its FUSE driver gone: the file's
+    details may still come from the kernel's cache)."""
     try:
         with tempfile.TemporaryFile(dir=settings.DESKTOP_DATA_DIR) as probe:
             probe.write(b"\0" * 4096)
             probe.flush()
     except OSError as error:
+        if error.errno in (errno.ENOTCONN, errno.ESTALE, errno.ENODEV):
+            return UNREACHABLE.format(app=settings.DESKTOP_APP_NAME)
         return {errno.EROFS: READ_ONLY, errno.ENOSPC: FULL, errno.EDQUOT: FULL}.get(error.errno)
     return None
