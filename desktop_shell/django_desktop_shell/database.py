@@ -37,7 +37,7 @@ from filelock import FileLock
 
 from django_desktop_shell.files import TEMPORARY_PREFIX, durable_path, make_private
 from django_desktop_shell.settings import SQLITE
-from django_desktop_shell.storage_errors import NO_SHARED_MEMORY, no_shared_memory
+from django_desktop_shell.storage_errors import NO_SHARED_MEMORY, no_shared_memory, note_opened, replaced_database
 
 BACKUPS_KEPT = 5
 BACKUP_EVERY = timedelta(days=1)
@@ -198,6 +198,7 @@ def prepare_database() -> None:
         for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             if file.exists():
                 make_private(file, 0o600)
+        note_opened(path)
     if due:
         BackgroundBackup.start(due)
 
@@ -237,6 +238,9 @@ def fold_write_ahead_logs() -> None:
 
 
 def fold_write_ahead_log(path: Path) -> None:
+    if replaced_database() == path:
+        set_aside_write_ahead_log(path)
+        return
     try:
         with closing(sqlite3.connect(path, timeout=FOLD_WAIT_S)) as folding:
             busy, _, _ = folding.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
@@ -245,6 +249,19 @@ def fold_write_ahead_log(path: Path) -> None:
         return
     if busy:
         logger.warning("Could not fold all of the write-ahead log into %s: a connection was still using it", path)
+
+
+def set_aside_write_ahead_log(path: Path) -> None:
+    """The file was replaced while the app ran: its log holds pages of the file it replaced, which
+    SQLite would read into this one, a mix of the two. Moved aside, named for when, and kept."""
+    log = path.with_name(path.name + "-wal")
+    aside = log.with_name(f"{log.name}.replaced-{datetime.now(timezone.utc).strftime(BACKUP_STAMP)}")
+    with suppress(FileNotFoundError):
+        log.rename(aside)
+        logger.warning("%s was replaced while the app ran: its write-ahead log, of the file it replaced, is kept as %s",
+                       path, aside)
+    with suppress(FileNotFoundError):
+        path.with_name(path.name + "-shm").unlink()
 
 
 def backup_database(path: Path) -> Path:

@@ -25,9 +25,18 @@ NO_SHARED_MEMORY = (
 )
 UNREACHABLE = ("The drive or network folder that holds your data cannot be reached (it was removed or disconnected), "
                "so nothing was saved. Connect it again, then quit {app} and start it again.")
+REPLACED = (
+    "The database file was replaced while {app} was running: a sync service (Dropbox, Syncthing, OneDrive…) or "
+    "another program put another copy in its place, so nothing was saved, to keep the two from mixing. Copy what "
+    "you wrote since elsewhere, then quit {app} and start it again: it opens the copy now in the folder."
+)
 GONE = ("The database file was moved or deleted while {app} was running, so nothing was saved. Quit {app}, "
         "put its data folder back, and start it again.")
 
+
+# Each database file as the launch opened it, (st_dev, st_ino) by path: a file put in its place
+# (a rename over it) is another file, while the app's connections still write to the first.
+opened_files: dict[str, tuple[int, int]] = {}
 
 # The last write the data folder refused: (time.monotonic(), why). A window that closes asks
 # before it leaves an edit whose last save failed so (process/window.py).
@@ -43,6 +52,23 @@ def refused_write_since(moment: float) -> str | None:
     """Why a write was refused at or after `moment` (time.monotonic()), if one was."""
     refused = last_refused_write
     return refused[1] if refused and refused[0] >= moment else None
+
+
+def note_opened(path: Path) -> None:
+    status = path.stat()
+    opened_files[str(path)] = (status.st_dev, status.st_ino)
+
+
+def replaced_database() -> Path | None:
+    """The database file another was put in place of since the launch opened it, if one was."""
+    for path, opened in opened_files.items():
+        try:
+            status = Path(path).stat()
+        except OSError:
+            continue  # gone, or unreachable: a write says which
+        if (status.st_dev, status.st_ino) != opened:
+            return Path(path)
+    return None
 
 
 def storage_problem(error: BaseException) -> str | None:
