@@ -22,6 +22,7 @@ holds everything (a copy of it to another computer, or a backup that skips `-wal
 """
 
 import logging
+import os
 import pkgutil
 import sqlite3
 import threading
@@ -39,6 +40,8 @@ from django_desktop_shell.files import TEMPORARY_PREFIX, durable_path, make_priv
 from django_desktop_shell.settings import SQLITE
 from django_desktop_shell.storage_errors import NO_SHARED_MEMORY, no_shared_memory, note_opened, replaced_database
 
+# SQLite opens no path over 512 bytes, and it opens the database's own with "-journal" after it.
+LONGEST_DATABASE_PATH = 512 - len("-journal")
 BACKUPS_KEPT = 5
 BACKUP_EVERY = timedelta(days=1)
 BACKUP_STAMP = "%Y%m%d-%H%M%S-%f"  # in the backup's name, which orders the backups
@@ -414,6 +417,12 @@ def newer_version_message(path: Path, newer: list[str]) -> str:
 
 
 def unusable_message(path: Path, error: Exception | str) -> str:
+    length = len(os.fsencode(path))
+    if length > LONGEST_DATABASE_PATH:
+        return (f"Cannot open the database {path}: its path is {length} bytes long, and SQLite opens none over "
+                f"{LONGEST_DATABASE_PATH}. {settings.DESKTOP_APP_NAME} has not changed it. Start "
+                f"{settings.DESKTOP_APP_NAME} with --data-dir naming a folder with a shorter path (move this one there "
+                "first if it holds your notes).")
     if isinstance(error, Exception) and no_shared_memory(error):
         # The file is sound: restoring a backup over it, as the advice below says, would lose
         # every note written since.

@@ -413,6 +413,20 @@ def test_a_data_folder_named_in_japanese_too_long_for_a_socket_in_bytes_starts_a
         assert_exits_cleanly_within(process, 15)
 
 
+def test_a_data_folder_too_long_for_sqlite_says_so_at_the_launch(tmp_path, app_env):
+    """Before: "Cannot open the database … (unable to open database file)", and, had there been a
+    backup, to move "the damaged file" aside and copy the backup in its place."""
+    data_dir = tmp_path.joinpath(*[f"a-fairly-long-folder-name-number-{number}-of-many" for number in range(12)])
+    database = data_dir / "notedesk.sqlite3"
+    launch = subprocess.run(launcher_command("--headless", "--data-dir", str(data_dir)), capture_output=True, text=True,
+                            env=app_env, timeout=60)
+    assert launch.returncode == 1
+    assert launch.stderr == (
+        f"notedesk: Cannot open the database {database}: its path is {len(os.fsencode(database))} bytes long, and "
+        "SQLite opens none over 504. Notedesk has not changed it. Start Notedesk with --data-dir naming a folder "
+        "with a shorter path (move this one there first if it holds your notes).\n")
+
+
 @pytest.mark.parametrize("made_by_another", ["open to all", "a symbolic link", "another user's"])
 def test_a_channel_folder_another_user_made_stops_the_start_with_a_clear_message(long_data_dir, made_by_another):
     data_dir, temporary = long_data_dir
