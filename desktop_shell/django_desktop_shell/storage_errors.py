@@ -24,7 +24,8 @@ NO_SHARED_MEMORY = (
     "{app}, move the folder there, and start {app} with --data-dir naming it."
 )
 UNREACHABLE = ("The drive or network folder that holds your data cannot be reached (it was removed or disconnected), "
-               "so nothing was saved. Connect it again, then quit {app} and start it again.")
+               "so nothing was saved. Copy what you wrote since elsewhere, connect it again, then quit {app} and start "
+               "it again.")
 REPLACED = (
     "The database file was replaced while {app} was running: a sync service (Dropbox, Syncthing, OneDrive…) or "
     "another program put another copy in its place, so nothing was saved, to keep the two from mixing. Copy what "
@@ -69,6 +70,12 @@ def replaced_database() -> Path | None:
         if (status.st_dev, status.st_ino) != opened:
             return Path(path)
     return None
+
+
+def needs_restart(problem: str) -> bool:
+    """Whether `problem` lasts until the app is started again: its connections are to a file that
+    is gone, or on a drive that is, so a save that waits for it to be fixed waits in vain."""
+    return problem in {message.format(app=settings.DESKTOP_APP_NAME) for message in (UNREACHABLE, GONE, REPLACED)}
 
 
 def storage_problem(error: BaseException) -> str | None:

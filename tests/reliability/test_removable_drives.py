@@ -92,7 +92,8 @@ def test_notes_on_an_exfat_stick_pulled_out_and_plugged_back(exfat_stick, notede
         assert refused.status == 503
         assert refused.json()["error"] == (
             "The drive or network folder that holds your data cannot be reached (it was removed or disconnected), so "
-            "nothing was saved. Connect it again, then quit Notedesk and start it again.")
+            "nothing was saved. Copy what you wrote since elsewhere, connect it again, then quit Notedesk and start it "
+            "again.")
         poll(lambda: not reachable(data_dir), 30, "the pulled-out stick's folder unreachable")
     api.close()
     app.stop()

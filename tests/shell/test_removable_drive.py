@@ -6,10 +6,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from django_desktop_shell import storage_errors
+from django_desktop_shell.process import native_dialogs, window
 
 from tests.conftest import ROOT, assert_exits_cleanly_within, launcher_command
 from tests.reliability.conftest import ApiClient
@@ -72,3 +76,21 @@ def test_notes_on_a_fat_drive_are_written_handed_over_to_and_there_at_the_next_l
         again.terminate()
         assert_exits_cleanly_within(again, 15)
     assert (data_dir / "host_label").read_text() == host_label  # the browser's cookies still belong to it
+
+
+@pytest.mark.parametrize("problem, then", [
+    (storage_errors.UNREACHABLE, "They are saved nowhere else: copy them before you quit Notedesk."),
+    (storage_errors.FULL, "They are saved once it is fixed, as long as Notedesk stays open."),
+])
+def test_the_question_at_quit_after_the_drive_was_pulled_out_says_the_changes_are_saved_nowhere_else(
+        monkeypatch, settings, problem, then):
+    """Before, it said "They are saved once it is fixed, as long as Notedesk stays open": with the
+    drive plugged back, they were not (the app's files were on the drive that went), and the page's
+    own copy of them was on it too."""
+    settings.DESKTOP_APP_NAME = "Notedesk"
+    asked = []
+    monkeypatch.setattr(native_dialogs, "ask", lambda window, title, text, **answers: asked.append(text) or False)
+    refused_at = time.monotonic()
+    storage_errors.note_refused_write(problem.format(app="Notedesk"))
+    assert not window.quit_despite_refused_saves(None, "Notedesk", refused_at)
+    assert asked == [f"{problem.format(app='Notedesk')} {then}"]
