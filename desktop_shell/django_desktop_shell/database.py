@@ -152,21 +152,6 @@ def another_programs_tables(path: Path) -> list[str]:
     return [] if "django_migrations" in tables else tables
 
 
-def copied_without_its_log(path: Path) -> bool:
-    """A WAL database file with no table at all and no `-wal` beside it: a copy made while the app
-    ran (a sync service's, or one to another computer), before SQLite had folded anything into the
-    file; all of it is in the log it was copied without. Migrated, it would be an empty database
-    that a sync service then copies back over the notes. Read as immutable: a plain read would
-    make an empty `-wal`, after which the next launch would take the file for a new one."""
-    if not has_data(path) or path.with_name(path.name + "-wal").exists():
-        return False
-    with open(path, "rb") as file:
-        if file.read(100)[18:20] != b"\x02\x02":  # the header's read and write versions: 2 is WAL
-            return False
-    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)) as reading:
-        return reading.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
-
-
 def has_data(path: Path) -> bool:
     return path.exists() and path.stat().st_size > 0
 
@@ -178,13 +163,6 @@ def migration_lock() -> FileLock:
 def readable_plan(alias: str) -> list:
     path = database_path(alias)
     try:
-        if copied_without_its_log(path):
-            name = settings.DESKTOP_APP_NAME
-            raise DatabaseUnusable(
-                f"The database {path} holds nothing yet: all of it is in its write-ahead log, {path.name}-wal, which is "
-                f"not beside it. It was copied while {name} was running on another computer (by a sync service, or a "
-                f"copy made then). {name} has not changed it. Quit {name} there, then copy the file again, or copy the "
-                f"{path.name}-wal there beside it.")
         foreign = another_programs_tables(path)
         if foreign:
             name = settings.DESKTOP_APP_NAME

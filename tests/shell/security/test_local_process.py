@@ -356,19 +356,6 @@ def test_a_database_damaged_inside_is_found_at_the_days_check_and_never_backed_u
     assert backups_of(data_dir) == []
 
 
-def test_a_database_copied_while_the_app_ran_without_its_log_is_refused_not_made_an_empty_one(running, app_env, tmp_path):
-    """What a sync service copies to another computer while Notedesk runs on the first: the file,
-    its content still in the -wal beside it there. Before, the launch there migrated it into an
-    empty Notedesk, which the service then copied back over the notes."""
-    _, _, data_dir = running
-    elsewhere = tmp_path / "other computer"
-    elsewhere.mkdir()
-    shutil.copyfile(data_dir / "notedesk.sqlite3", elsewhere / "notedesk.sqlite3")
-    refused_launch(elsewhere, app_env, f"The database {elsewhere / 'notedesk.sqlite3'} holds nothing yet: all of it is "
-                                       "in its write-ahead log, notedesk.sqlite3-wal, which is not beside it.")
-    assert not (elsewhere / "notedesk.sqlite3-wal").exists()  # so that the next launch says so again
-
-
 LONG_DATA_DIR = "a-data-folder-with-a-rather-long-path/because/home/folders/and/cloud-sync/folders/are/often/this/deep"
 
 
