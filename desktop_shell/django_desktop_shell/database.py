@@ -201,7 +201,8 @@ def prepare_database() -> None:
         for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             if file.exists():
                 make_private(file, 0o600)
-        note_opened(path)
+        if settings.DATABASES[alias].get("ENGINE") == SQLITE:
+            note_opened(path)
     if due:
         BackgroundBackup.start(due)
 
