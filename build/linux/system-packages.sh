@@ -8,7 +8,8 @@ declare -A GROUPS_PACKAGES=(
   # The fonts: DejaVu draws Latin, Greek, Cyrillic, Arabic and Hebrew; without the others a note in
   # Chinese, Japanese, Korean, Hindi or Thai, and every emoji, showed as empty boxes.
   [run]="python3-venv python3-dev libgirepository1.0-dev libcairo2-dev pkg-config gir1.2-webkit2-4.1 fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji fonts-lohit-deva fonts-tlwg-loma-otf hunspell-en-us"
-  [test]="xvfb xauth chromium imagemagick xdotool poppler-utils desktop-file-utils"
+  # dosfstools, exfatprogs, fusefat, exfat-fuse: the USB sticks of tests/reliability/test_removable_drives.py.
+  [test]="xvfb xauth chromium imagemagick xdotool poppler-utils desktop-file-utils dosfstools exfatprogs fusefat exfat-fuse"
   [package]="binutils dpkg-dev fakeroot desktop-file-utils shellcheck"
   [bench]="wrk"
   [server]="postgresql"

@@ -36,9 +36,12 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from filelock import FileLock
 
-from django_desktop_shell.files import TEMPORARY_PREFIX, durable_path
+from django_desktop_shell.files import TEMPORARY_PREFIX, durable_path, make_private
 from django_desktop_shell.settings import SQLITE
+from django_desktop_shell.storage_errors import NO_SHARED_MEMORY, no_shared_memory, note_opened, replaced_database
 
+# SQLite opens no path over 512 bytes, and it opens the database's own with "-journal" after it.
+LONGEST_DATABASE_PATH = 512 - len("-journal")
 BACKUPS_KEPT = 5
 BACKUP_EVERY = timedelta(days=1)
 BACKUP_STAMP = "%Y%m%d-%H%M%S-%f"  # in the backup's name, which orders the backups
@@ -197,7 +200,9 @@ def prepare_database() -> None:
         path = database_path(alias)
         for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             if file.exists():
-                os.chmod(file, 0o600)
+                make_private(file, 0o600)
+        if settings.DATABASES[alias].get("ENGINE") == SQLITE:
+            note_opened(path)
     if due:
         BackgroundBackup.start(due)
 
@@ -237,6 +242,9 @@ def fold_write_ahead_logs() -> None:
 
 
 def fold_write_ahead_log(path: Path) -> None:
+    if replaced_database() == path:
+        set_aside_write_ahead_log(path)
+        return
     try:
         with closing(sqlite3.connect(path, timeout=FOLD_WAIT_S)) as folding:
             busy, _, _ = folding.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
@@ -245,6 +253,19 @@ def fold_write_ahead_log(path: Path) -> None:
         return
     if busy:
         logger.warning("Could not fold all of the write-ahead log into %s: a connection was still using it", path)
+
+
+def set_aside_write_ahead_log(path: Path) -> None:
+    """The file was replaced while the app ran: its log holds pages of the file it replaced, which
+    SQLite would read into this one, a mix of the two. Moved aside, named for when, and kept."""
+    log = path.with_name(path.name + "-wal")
+    aside = log.with_name(f"{log.name}.replaced-{datetime.now(timezone.utc).strftime(BACKUP_STAMP)}")
+    with suppress(FileNotFoundError):
+        log.rename(aside)
+        logger.warning("%s was replaced while the app ran: its write-ahead log, of the file it replaced, is kept as %s",
+                       path, aside)
+    with suppress(FileNotFoundError):
+        path.with_name(path.name + "-shm").unlink()
 
 
 def backup_database(path: Path) -> Path:
@@ -397,6 +418,17 @@ def newer_version_message(path: Path, newer: list[str]) -> str:
 
 
 def unusable_message(path: Path, error: Exception | str) -> str:
+    length = len(os.fsencode(path))
+    if length > LONGEST_DATABASE_PATH:
+        return (f"Cannot open the database {path}: its path is {length} bytes long, and SQLite opens none over "
+                f"{LONGEST_DATABASE_PATH}. {settings.DESKTOP_APP_NAME} has not changed it. Start "
+                f"{settings.DESKTOP_APP_NAME} with --data-dir naming a folder with a shorter path (move this one there "
+                "first if it holds your notes).")
+    if isinstance(error, Exception) and no_shared_memory(error):
+        # The file is sound: restoring a backup over it, as the advice below says, would lose
+        # every note written since.
+        return (f"Cannot open the database {path}, and {settings.DESKTOP_APP_NAME} has not changed it. "
+                + NO_SHARED_MEMORY.format(app=settings.DESKTOP_APP_NAME))
     backup = latest_backup(path)
     advice = (
         f"The latest backup is {backup}: quit {settings.DESKTOP_APP_NAME}, move the damaged file aside and copy the backup in its place."

@@ -6,6 +6,7 @@ moved into place, and then the folder is fsynced, so that the move itself is on 
 If anything fails on the way, the temporary file is removed: nothing half-written is left.
 """
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 TEMPORARY_PREFIX = ".partial-"
+# What a file system answers an operation it does not have: Linux's vfat EPERM, FUSE ones ENOSYS.
+NOT_SUPPORTED = {errno.EPERM, errno.ENOSYS, errno.ENOTSUP}
 
 
 @contextmanager
@@ -42,10 +45,34 @@ def durable_path(target: Path, *, replace: bool = True) -> Iterator[Path]:
         if replace:
             os.replace(draft, target)
         else:
-            os.link(draft, target)
+            publish_new(draft, target)
     finally:
         Path(draft).unlink(missing_ok=True)
     sync_folder(target.parent)
+
+
+def publish_new(draft: str, target: Path) -> None:
+    """Move `draft` to `target` unless `target` exists (FileExistsError). A hard link does it at
+    once; FAT and exFAT (a USB stick) have none, and refuse it: there the check and the move are
+    two steps, and of two processes racing through them the later one's file stays."""
+    try:
+        os.link(draft, target)
+    except OSError as error:
+        if isinstance(error, FileExistsError) or error.errno not in NOT_SUPPORTED:
+            raise
+        if target.exists():
+            raise FileExistsError(errno.EEXIST, "File exists", str(target)) from None
+        os.replace(draft, target)
+
+
+def make_private(path: Path | str, mode: int) -> None:
+    """chmod `path` to `mode`. A file system without POSIX modes (FAT, exFAT: a USB stick) refuses
+    it for a file the person owns, or ignores it: there every file has the modes the mount gives."""
+    try:
+        os.chmod(path, mode)
+    except OSError as error:
+        if error.errno not in NOT_SUPPORTED or os.stat(path).st_uid != os.getuid():
+            raise
 
 
 def write_file(target: Path, content: bytes) -> None:

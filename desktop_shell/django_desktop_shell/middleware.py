@@ -23,7 +23,7 @@ from django_desktop_shell.errors import RequestRefused, error_response, server_e
 from django_desktop_shell.process.server import CHUNKED_BODY
 from django_desktop_shell.process.site import LAUNCH_PATH
 from django_desktop_shell.settings import CSP_REPORT_PATH, HEADER_MIDDLEWARE
-from django_desktop_shell.storage_errors import note_refused_write, storage_problem
+from django_desktop_shell.storage_errors import REPLACED, note_refused_write, replaced_database, storage_problem
 
 logger = logging.getLogger(__name__)
 # Distinct unhandled errors a run whose traceback is logged (ErrorFormatMiddleware.log_unhandled).
@@ -293,6 +293,8 @@ class ErrorFormatMiddleware:
         self.errors_logged: set[tuple] = set()
 
     def __call__(self, request):
+        if request.method not in SAFE_METHODS and replaced_database():
+            return self.answer_storage_problem(request, REPLACED.format(app=settings.DESKTOP_APP_NAME), "the database file was replaced")
         try:
             response = self.get_response(request)
         except Exception as error:  # Django's own 500 failed too: it looks its view up in a URLconf that fails to import
@@ -314,12 +316,15 @@ class ErrorFormatMiddleware:
                 return error_response(request, status, message or f"Nothing is at {request.path}.")
         problem = storage_problem(exception)
         if problem:  # a full disk, a read-only folder, a locked database: not a bug, so no traceback
-            logger.error("%s %s failed: %s (%s)", request.method, request.path, problem, exception, extra={"request": request})
-            if request.method not in SAFE_METHODS:
-                note_refused_write(problem)
-            return error_response(request, 503, problem)
+            return self.answer_storage_problem(request, problem, exception)
         self.log_unhandled(request, exception)
         return server_error(request)
+
+    def answer_storage_problem(self, request, problem: str, cause) -> HttpResponse:
+        logger.error("%s %s failed: %s (%s)", request.method, request.path, problem, cause, extra={"request": request})
+        if request.method not in SAFE_METHODS:
+            note_refused_write(problem)
+        return error_response(request, 503, problem)
 
     def log_unhandled(self, request, exception) -> None:
         """Its traceback once a run for each path and error, a line each time after: a page polling a

@@ -18,9 +18,26 @@ READ_ONLY = (
 )
 BUSY = "Another program is using the database, so nothing was saved. Try again in a moment."
 DISK_ERROR = "Your data could not be written to the disk (a disk error), so nothing was saved. Check the disk."
+NO_SHARED_MEMORY = (
+    "The folder that holds your data is on a file system where SQLite cannot share its write-ahead log "
+    "between connections (a network share, or a FUSE file system). Keep the data folder on a local disk: quit "
+    "{app}, move the folder there, and start {app} with --data-dir naming it."
+)
+UNREACHABLE = ("The drive or network folder that holds your data cannot be reached (it was removed or disconnected), "
+               "so nothing was saved. Copy what you wrote since elsewhere, connect it again, then quit {app} and start "
+               "it again.")
+REPLACED = (
+    "The database file was replaced while {app} was running: a sync service (Dropbox, Syncthing, OneDrive…) or "
+    "another program put another copy in its place, so nothing was saved, to keep the two from mixing. Copy what "
+    "you wrote since elsewhere, then quit {app} and start it again: it opens the copy now in the folder."
+)
 GONE = ("The database file was moved or deleted while {app} was running, so nothing was saved. Quit {app}, "
         "put its data folder back, and start it again.")
 
+
+# Each database file as the launch opened it, (st_dev, st_ino) by path: a file put in its place
+# (a rename over it) is another file, while the app's connections still write to the first.
+opened_files: dict[str, tuple[int, int]] = {}
 
 # The last write the data folder refused: (time.monotonic(), why). A window that closes asks
 # before it leaves an edit whose last save failed so (process/window.py).
@@ -38,13 +55,42 @@ def refused_write_since(moment: float) -> str | None:
     return refused[1] if refused and refused[0] >= moment else None
 
 
+def note_opened(path: Path) -> None:
+    status = path.stat()
+    opened_files[str(path)] = (status.st_dev, status.st_ino)
+
+
+def replaced_database() -> Path | None:
+    """The database file another was put in place of since the launch opened it, if one was."""
+    for path, opened in opened_files.items():
+        try:
+            status = Path(path).stat()
+        except OSError:
+            continue  # gone, or unreachable: a write says which
+        if (status.st_dev, status.st_ino) != opened:
+            return Path(path)
+    return None
+
+
+def needs_restart(problem: str) -> bool:
+    """Whether `problem` lasts until the app is started again: its connections are to a file that
+    is gone, or on a drive that is, so a save that waits for it to be fixed waits in vain."""
+    return problem in {message.format(app=settings.DESKTOP_APP_NAME) for message in (UNREACHABLE, GONE, REPLACED)}
+
+
 def storage_problem(error: BaseException) -> str | None:
     """The person's explanation of `error` if the data folder is what failed, else None."""
     cause = error.__cause__ if isinstance(error.__cause__, sqlite3.Error) else error
     code = getattr(cause, "sqlite_errorname", "")  # Django's DatabaseError wraps sqlite3's
     number = error.errno if isinstance(error, OSError) else None
-    if code.startswith(("SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN")) and not database_file_exists():
-        return GONE.format(app=settings.DESKTOP_APP_NAME)
+    if code.startswith(("SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN")) or isinstance(error, OSError):
+        found = database_file_found()
+        if found is None:
+            return UNREACHABLE.format(app=settings.DESKTOP_APP_NAME)
+        if not found and code:
+            return GONE.format(app=settings.DESKTOP_APP_NAME)
+    if no_shared_memory(error):
+        return f"{NO_SHARED_MEMORY.format(app=settings.DESKTOP_APP_NAME)} Nothing was saved."
     if code == "SQLITE_FULL" or number in (errno.ENOSPC, errno.EDQUOT):
         return FULL
     if code.startswith("SQLITE_READONLY") or number == errno.EROFS:
@@ -56,17 +102,34 @@ def storage_problem(error: BaseException) -> str | None:
     return None
 
 
-def database_file_exists() -> bool:
-    return Path(settings.DATABASES["default"]["NAME"]).exists()
+def no_shared_memory(error: BaseException) -> bool:
+    """SQLite could not map its `-shm` file: WAL cannot work in that folder, though the database is sound."""
+    cause = error.__cause__ if isinstance(error.__cause__, sqlite3.Error) else error
+    return getattr(cause, "sqlite_errorname", "").startswith("SQLITE_IOERR_SHM")
+
+
+def database_file_found() -> bool | None:
+    """Whether the database file is there; None if its folder cannot be reached at all: its FUSE
+    file system (an exFAT drive, a phone) ended with the drive pulled out, or a network share is gone."""
+    try:
+        Path(settings.DATABASES["default"]["NAME"]).stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return None
+    return True
 
 
 def probe_data_dir() -> str | None:
     """SQLite reports a write that failed on a file it holds open as a plain I/O error: find out
-    whether the folder has gone read-only or full."""
+    whether the folder has gone read-only or full, or away (its FUSE driver gone: the file's
+    details may still come from the kernel's cache)."""
     try:
         with tempfile.TemporaryFile(dir=settings.DESKTOP_DATA_DIR) as probe:
             probe.write(b"\0" * 4096)
             probe.flush()
     except OSError as error:
+        if error.errno in (errno.ENOTCONN, errno.ESTALE, errno.ENODEV):
+            return UNREACHABLE.format(app=settings.DESKTOP_APP_NAME)
         return {errno.EROFS: READ_ONLY, errno.ENOSPC: FULL, errno.EDQUOT: FULL}.get(error.errno)
     return None

@@ -3,8 +3,10 @@ closed: the files they copy hold every note."""
 
 import shutil
 import sqlite3
+from contextlib import closing
 
-from tests.reliability.conftest import new_uid, poll
+from embedded_site.notes.search_folding import FOLD_FUNCTION, fold
+from tests.reliability.conftest import integrity_problems, new_uid, poll
 
 
 def test_after_a_quit_the_database_file_alone_holds_every_note(notedesk, tmp_path):
@@ -92,3 +94,33 @@ def test_a_daily_backup_put_back_after_the_trash_was_emptied_has_the_notes_files
     shutil.rmtree(backups)  # five days on, the copies that named it have been replaced
     app = notedesk()
     assert list((app.data_dir / "attachments").iterdir()) == []
+
+
+def test_a_database_a_sync_service_puts_in_place_while_the_app_runs_is_neither_written_to_nor_mixed(notedesk, tmp_path):
+    """Dropbox, Syncthing and OneDrive bring another computer's copy by renaming it over the file.
+    Before, the app's saves went on being acknowledged, into the file that was replaced (gone at
+    the quit) or, through its write-ahead log, into the new one: a mix of two databases."""
+    app = notedesk()
+    api = app.client()
+    note = api.send_json("POST", "/api/notes/", {"title": "Plans", "body": "written on this computer"}).json()
+    other_computer = tmp_path / "other computer.sqlite3"
+    with closing(sqlite3.connect(app.database)) as here, closing(sqlite3.connect(other_computer)) as there:
+        here.backup(there)
+        there.create_function(FOLD_FUNCTION, 1, fold, deterministic=True)
+        there.execute("UPDATE notes_note SET body = 'written on the other computer', version = version + 1")
+        there.commit()
+    synced = app.data_dir / ".syncthing.notedesk.sqlite3.tmp"
+    shutil.copyfile(other_computer, synced)
+    synced.rename(app.database)
+
+    refused = api.send_json("PATCH", f"/api/notes/{note['id']}/", {"body": "edited after", "version": note["version"]})
+    assert refused.status == 503
+    assert refused.json()["error"].startswith("The database file was replaced while Notedesk was running: a sync "
+                                              "service (Dropbox, Syncthing, OneDrive…) or another program put another "
+                                              "copy in its place, so nothing was saved")
+    api.close()
+    app.stop()
+
+    assert integrity_problems(app.database) == []
+    api = notedesk().client()
+    assert api.request("GET", f"/api/notes/{note['id']}/").json()["body"] == "written on the other computer"

@@ -77,6 +77,17 @@ def test_help_names_the_data_folder_used_without_data_dir(app_env, tmp_path):
     assert "(default: $NOTEDESK_DATA_DIR, else ~/my data/Notedesk)" in " ".join(result.stdout.split())
 
 
+def test_an_empty_data_dir_is_refused_not_taken_for_the_default_one(app_env, tmp_path):
+    """`--data-dir "$NOTES"` with NOTES unset: before, the launch went on, on the person's usual data
+    folder, as if --data-dir had not been given."""
+    result = subprocess.run(launcher_command("--data-dir", "", "manage", "showmigrations"), capture_output=True,
+                            text=True, env={**app_env, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")},
+                            timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == "notedesk: error: argument --data-dir: it is empty: name a folder"
+    assert list(tmp_path.iterdir()) == []  # no data folder made anywhere
+
+
 def test_version_comes_from_pyproject(app_env):
     with open(ROOT / "pyproject.toml", "rb") as file:
         version = tomllib.load(file)["project"]["version"]

@@ -26,7 +26,7 @@ def parse_args(argv: list[str] | None, identity: Identity) -> argparse.Namespace
                       help="open the window, check an AJAX GET and a CSRF-protected POST, close; exit 0 if they work")
     parser.add_argument("--port", type=port_number, default=0, help="port on 127.0.0.1 (default: the app's own, chosen at its first launch, "
                              "whose origin the page's localStorage and IndexedDB belong to)")
-    parser.add_argument("--data-dir", metavar="DIR",
+    parser.add_argument("--data-dir", metavar="DIR", type=folder_name,
                         help=f"where data, settings and logs are kept (default: ${identity.env_prefix}_DATA_DIR, "
                              f"else {paths.shown(paths.default_data_dir(identity))})")
     parser.add_argument("--dev", action="store_true", help="developer mode: Django DEBUG on, verbose log")
@@ -74,6 +74,13 @@ def manage_position(argv: list[str]) -> int:
         else:
             index += 1
     return len(argv)
+
+
+def folder_name(text: str) -> str:
+    # An empty one (`--data-dir "$NOTES"` with NOTES unset) took the default data folder, silently.
+    if not text.strip():
+        raise argparse.ArgumentTypeError("it is empty: name a folder")
+    return text
 
 
 def port_number(text: str) -> int:

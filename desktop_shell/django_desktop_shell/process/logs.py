@@ -5,11 +5,11 @@ A crash of the process itself (a fault in GTK or WebKit) leaves every thread's P
 import faulthandler
 import logging
 import logging.handlers
-import os
 import sys
 import threading
 from pathlib import Path
 
+from django_desktop_shell.files import make_private
 from django_desktop_shell.log_paths import PathsWithoutWords
 
 MAX_BYTES = 1_000_000
@@ -29,7 +29,7 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
 
     def _open(self):
         stream = super()._open()
-        os.chmod(self.baseFilename, 0o600)
+        make_private(self.baseFilename, 0o600)
         return stream
 
     def handleError(self, record):
@@ -71,7 +71,7 @@ def record_crashes(path: Path) -> None:
     if path.exists() and path.stat().st_size > CRASH_LOG_MAX_BYTES:
         path.unlink()
     crash_log = open(path, "a", encoding="utf-8")  # kept open: the handler writes to its descriptor
-    os.chmod(path, 0o600)
+    make_private(path, 0o600)
     faulthandler.enable(crash_log, all_threads=True)
 
 

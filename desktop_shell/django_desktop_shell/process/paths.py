@@ -1,12 +1,14 @@
 """Where the app keeps the person's data: --data-dir, else <APP>_DATA_DIR, else the OS's
 user data dir (platformdirs)."""
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
 import platformdirs
 
+from django_desktop_shell.files import make_private
 from django_desktop_shell.identity import Identity
 from django_desktop_shell.process.errors import DataFolderError
 
@@ -37,9 +39,13 @@ def prepare_data_dir(path: Path) -> Path:
     if not path.is_dir():
         raise DataFolderError(f"The data folder {path} is not a folder.")
     try:
-        os.chmod(path, 0o700)
-        with tempfile.TemporaryFile(dir=path):
-            pass
+        make_private(path, 0o700)
+        with tempfile.TemporaryFile(dir=path) as probe:
+            probe.write(b"\0" * 4096)  # a full disk still makes an empty file
+            probe.flush()
     except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DataFolderError(f"The disk that holds the data folder {path} is full: free some space on it, "
+                                  "then start again.") from None
         raise DataFolderError(f"Cannot write to the data folder {path}: {error.strerror}.") from None
     return path

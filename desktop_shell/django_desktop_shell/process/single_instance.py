@@ -2,8 +2,8 @@
 
 The first launch holds a file lock, which the OS releases if the process dies, so a crash never
 leaves a stale lock. It listens on a local channel that is not the HTTP server: a Unix socket
-(mode 0600, in the 0700 data dir when the path is short enough, else in a folder of the user's
-own) or, on Windows, a named pipe;
+(mode 0600, in the 0700 data dir when the path is short enough and its file system holds
+sockets, else in a folder of the user's own) or, on Windows, a named pipe;
 both authenticated with a per-install key (multiprocessing's HMAC challenge, both ways). A later
 launch sends its messages there and exits: typed JSON objects (process/open_requests.py), "show"
 or the files and links it was given; anything else is logged and ignored. (A launch of an older
@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import asdict, dataclass
 from multiprocessing import AuthenticationError
@@ -45,13 +45,21 @@ logger = logging.getLogger(__name__)
 
 
 def channel_address(data_dir: Path, slug: str) -> str:
+    return next(channel_addresses(data_dir, slug))
+
+
+def channel_addresses(data_dir: Path, slug: str) -> Iterator[str]:
+    """Where the channel may be, first choice first: the data folder, unless its path is too long
+    for a socket or its file system cannot hold one (FAT, exFAT: a USB stick), then a folder of
+    the user's own."""
     digest = hashlib.sha256(str(data_dir).encode()).hexdigest()[:16]
     if sys.platform == "win32":
-        return rf"\\.\pipe\{slug}-{digest}"
+        yield rf"\\.\pipe\{slug}-{digest}"
+        return
     in_data_dir = str(data_dir / "instance.sock")
-    if len(in_data_dir) <= MAX_UNIX_SOCKET_PATH:
-        return in_data_dir
-    return str(private_folder(slug) / f"{slug}-{digest}.sock")
+    if len(os.fsencode(in_data_dir)) <= MAX_UNIX_SOCKET_PATH:  # bytes: 日本 is two characters, six bytes
+        yield in_data_dir
+    yield str(private_folder(slug) / f"{slug}-{digest}.sock")
 
 
 def private_folder(slug: str) -> Path:
@@ -95,14 +103,11 @@ class PrimaryInstance:
 
     def __init__(self, data_dir: Path, slug: str, lock: FileLock):
         self.lock = lock
-        self.address = channel_address(data_dir, slug)
         self.on_message: Callable[[dict], None] = lambda message: None
         self.running_as = RunningInstance()
         key_file = data_dir / "instance.key"
         write_file(key_file, secrets.token_bytes(32))  # a later launch never reads half a key
-        if sys.platform != "win32" and os.path.exists(self.address):
-            os.unlink(self.address)  # left by a crashed launch; we hold the lock, so it is not in use
-        self.listener = Listener(self.address, authkey=key_file.read_bytes())
+        self.listener = listen(data_dir, slug, key_file.read_bytes())
         threading.Thread(target=self.serve, name="desktop-single-instance", daemon=True).start()
 
     def serve(self) -> None:
@@ -133,6 +138,31 @@ class PrimaryInstance:
     def close(self) -> None:
         self.stop_listening()
         self.lock.release()
+
+
+def listen(data_dir: Path, slug: str, authkey: bytes) -> Listener:
+    for address in channel_addresses(data_dir, slug):
+        if sys.platform != "win32":
+            with suppress(FileNotFoundError):
+                os.unlink(address)  # left by a crashed launch; we hold the lock, so it is not in use
+        try:
+            return Listener(address, authkey=authkey)
+        except OSError:
+            if sys.platform == "win32" or address != str(data_dir / "instance.sock"):
+                raise
+            with suppress(OSError):
+                os.unlink(address)  # exFAT leaves a plain file where the socket could not be
+
+
+def connect(data_dir: Path, slug: str, authkey: bytes):
+    """A connection to the running launch's channel, wherever it could make it."""
+    error = None
+    for address in channel_addresses(data_dir, slug):
+        try:
+            return Client(address, authkey=authkey)
+        except (FileNotFoundError, ConnectionRefusedError) as refused:
+            error = refused
+    raise error
 
 
 def decode(data: bytes) -> dict | None:
@@ -174,7 +204,7 @@ def send_to_running_instance(data_dir: Path, identity: Identity, unsent: list[di
     running = RunningInstance()
     authkey = (data_dir / "instance.key").read_bytes()
     while unsent:
-        with Client(channel_address(data_dir, identity.slug), authkey=authkey) as connection:
+        with connect(data_dir, identity.slug, authkey) as connection:
             connection.send_bytes(json.dumps(unsent[0]).encode("utf-8"))
             running = read_answer(connection)
         del unsent[0]

@@ -217,14 +217,18 @@ def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: T
 
 def quit_despite_refused_saves(window, title: str, since: float) -> bool:
     """False if a save was refused since `since` and the person chose to keep the window open."""
-    from django_desktop_shell.storage_errors import refused_write_since
+    from django_desktop_shell.storage_errors import needs_restart, refused_write_since
 
     problem = refused_write_since(since)
     if problem is None:
         return True
     logger.warning("Closing with changes the data folder refused: asking first")
-    if native_dialogs.ask(window, "Your last changes could not be saved", f"{problem} They are saved once it is fixed, "
-                          f"as long as {title} stays open.", yes="Quit without saving", no=f"Keep {title} open"):
+    if needs_restart(problem):
+        what_then = f"They are saved nowhere else: copy them before you quit {title}."
+    else:
+        what_then = f"They are saved once it is fixed, as long as {title} stays open."
+    if native_dialogs.ask(window, "Your last changes could not be saved", f"{problem} {what_then}",
+                          yes="Quit without saving", no=f"Keep {title} open"):
         logger.warning("Quit without the changes the data folder refused, as the person chose")
         return True
     logger.info("The window stays open: its last changes are not saved yet")

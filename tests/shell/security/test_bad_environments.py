@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from tests.conftest import launcher_command
-from tests.reliability.conftest import poll
+from tests.reliability.conftest import fill_up, poll
 from tests.shell.test_window import FAILURE_LOGO, screenshot, shows_colour
 
 
@@ -36,6 +36,25 @@ def test_a_read_only_data_dir_is_one_clear_line(read_only_dir, app_env):
     reason = "Read-only file system" if os.geteuid() == 0 else "Permission denied"
     assert result.stderr.splitlines() == [f"notedesk: Cannot write to the data folder {read_only_dir}: {reason}."]
     assert list(read_only_dir.iterdir()) == []
+
+
+def test_a_data_dir_on_a_full_disk_is_one_clear_line(tmp_path, app_env):
+    """Before: "Unexpected error: OSError: [Errno 28] No space left on device. The traceback is in
+    <the log>", a log the full disk had not taken: making an empty file, the only check, needs no room."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to mount a small file system")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], check=True)
+    try:
+        (disk / "Notes").mkdir()
+        fill_up(disk)
+        result = run_launcher(app_env, "--headless", "--data-dir", str(disk / "Notes"))
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"notedesk: The disk that holds the data folder {disk / 'Notes'} is full: free some space on it, then start again."]
 
 
 def test_a_data_dir_that_cannot_be_created_is_one_clear_line(read_only_dir, app_env):

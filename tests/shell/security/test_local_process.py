@@ -396,6 +396,37 @@ def test_without_a_runtime_folder_the_channel_is_in_a_folder_of_the_user_s_own(l
         instance.close()
 
 
+def test_a_data_folder_named_in_japanese_too_long_for_a_socket_in_bytes_starts_and_hands_over(long_data_dir, app_env):
+    """56 characters, 112 bytes: within the 100 characters the socket's path was measured in, over
+    the 108 bytes a socket's path may have. Before, the launch stopped on "Unexpected error:
+    OSError: AF_UNIX path too long"."""
+    _, temporary = long_data_dir
+    data_dir = temporary / "日本語のノート" / "日本語のノート" / "日本語のノート" / "日本語のノート"
+    process, _ = start_headless(temporary, app_env, data_dir=data_dir)
+    try:
+        second = subprocess.run(launcher_command("--headless", "--data-dir", str(data_dir)), capture_output=True,
+                                text=True, env=app_env, timeout=60)
+        assert second.returncode == 0, second.stderr
+        assert "already running headless on this data folder" in second.stdout
+    finally:
+        process.terminate()
+        assert_exits_cleanly_within(process, 15)
+
+
+def test_a_data_folder_too_long_for_sqlite_says_so_at_the_launch(tmp_path, app_env):
+    """Before: "Cannot open the database … (unable to open database file)", and, had there been a
+    backup, to move "the damaged file" aside and copy the backup in its place."""
+    data_dir = tmp_path.joinpath(*[f"a-fairly-long-folder-name-number-{number}-of-many" for number in range(12)])
+    database = data_dir / "notedesk.sqlite3"
+    launch = subprocess.run(launcher_command("--headless", "--data-dir", str(data_dir)), capture_output=True, text=True,
+                            env=app_env, timeout=60)
+    assert launch.returncode == 1
+    assert launch.stderr == (
+        f"notedesk: Cannot open the database {database}: its path is {len(os.fsencode(database))} bytes long, and "
+        "SQLite opens none over 504. Notedesk has not changed it. Start Notedesk with --data-dir naming a folder "
+        "with a shorter path (move this one there first if it holds your notes).\n")
+
+
 @pytest.mark.parametrize("made_by_another", ["open to all", "a symbolic link", "another user's"])
 def test_a_channel_folder_another_user_made_stops_the_start_with_a_clear_message(long_data_dir, made_by_another):
     data_dir, temporary = long_data_dir
