@@ -51,8 +51,10 @@ class MountedDrive:
 @pytest.fixture
 def exfat_stick(tmp_path):
     image = fuse_drive(tmp_path, ["mkfs.exfat"], ["mount.exfat-fuse", "-d"])
-    device = subprocess.run(["losetup", "-f", "--show", str(image)], capture_output=True, text=True,
-                            check=True).stdout.strip()
+    attached = subprocess.run(["losetup", "-f", "--show", str(image)], capture_output=True, text=True)
+    if attached.returncode:
+        pytest.skip(f"no loop device here: {attached.stderr.strip()}")
+    device = attached.stdout.strip()
     drives = []
 
     def plug_in() -> MountedDrive:
