@@ -7,6 +7,9 @@ import sys
 
 import pytest
 
+from django_desktop_shell.identity import load
+from django_desktop_shell.process import page_loads
+from django_desktop_shell.process.integration import DesktopIntegration
 from tests.conftest import ROOT, launcher_command
 from tests.shell.test_window import close_with_sigterm, settled_screen, start_window, wait_for_log
 
@@ -73,3 +76,35 @@ def test_a_file_on_the_command_line_is_shown_when_the_window_starts_on_the_page_
     shown = run_open_at_start(data_dir, app_env, str(files / "list.md"), "Shopping list")
     assert "editor: 'Shopping list'\n" in shown
     assert notes_in(data_dir) == [("Shopping list", LIST)]
+
+
+
+class WindowOnItsWay:
+    """A window whose address is already the app's page, while it still holds the loading view."""
+
+    def __init__(self):
+        self.page = "about:blank"
+
+    def get_current_url(self):
+        return "http://127.0.0.1:8123/"
+
+    def run_js(self, script):
+        assert script == page_loads.PAGE_URL_ONCE_LOADED
+        return self.page
+
+
+def test_the_loading_view_s_load_reported_as_the_app_s_page_is_on_its_way_does_not_pass_for_it(tmp_path):
+    # pywebview reports a load from a thread, after its scripts have run in the page: the loading
+    # view's came once the window was already on its way to the app's page, whose address it then
+    # read. A file opened at launch made its note, and the event that shows it went to the page
+    # that was going away: one launch in three on a new data folder showed the list without it.
+    integration = DesktopIntegration(load(ROOT), tmp_path, tmp_path / "app.log", "gtk", "http://127.0.0.1:8123")
+    integration.window = WindowOnItsWay()
+    integration.on_loaded()
+    assert not integration.page_ready.is_set()
+    integration.window.page = ""  # the app's page, still loading
+    integration.on_loaded()
+    assert not integration.page_ready.is_set()
+    integration.window.page = "http://127.0.0.1:8123/"
+    integration.on_loaded()
+    assert integration.page_ready.is_set()

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from django_desktop_shell import menus
 from django_desktop_shell.identity import Identity
+from django_desktop_shell.process import page_loads
 from django_desktop_shell.process.commands import GTK_EDITING, WindowCommands, gtk_view, on_gtk_thread, page_event_script
 from django_desktop_shell.process.drops import DroppedFiles
 from django_desktop_shell.process.menu_bar import MenuBar
@@ -121,7 +122,7 @@ class DesktopIntegration:
 
     def on_loaded(self) -> None:
         """Where the zoom and the spell-check switch live in the page, each page load restores them."""
-        on_app_page = bool(self.origin) and (self.window.get_current_url() or "").startswith(self.origin + "/")
+        on_app_page = bool(self.origin) and page_loads.loaded_url(self.window).startswith(self.origin + "/")
         if on_app_page:
             self.page_ready.set()
         if self.gui != "gtk":

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django_desktop_shell import menus
-from django_desktop_shell.process import downloads, native_dialogs
+from django_desktop_shell.process import downloads, native_dialogs, page_loads
 from django_desktop_shell.process.commands import gtk_view, page_event_script
 from django_desktop_shell.process.errors import StartupError, failure_message
 from django_desktop_shell.process.lifecycle import close_on_stop_signal
@@ -285,7 +285,7 @@ def failure_page(title: str, error: Exception) -> str:
 
 def log_first_page_load(window, origin: str, launched_at: float) -> None:
     def on_loaded():
-        if (window.get_current_url() or "").startswith(origin):
+        if page_loads.loaded_url(window).startswith(origin):
             logger.info("Page loaded %.3f s after launch", time.perf_counter() - launched_at)
             window.events.loaded -= on_loaded
 
