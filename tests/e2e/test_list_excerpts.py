@@ -24,3 +24,15 @@ def test_a_rows_text_is_the_notes_words_without_their_markdown(app, live_app):
     expect(plan.locator(".note-item-excerpt")).to_have_text("See the budget and the doc. Item · Q1 Widgets · 3")
     expect(untitled.locator(".note-item-title")).to_have_text("Meeting notes")
     expect(untitled.locator(".note-item-excerpt")).to_have_text("call Ann about deploy_v2 and the plan")
+
+
+def test_a_title_underlined_as_a_heading_is_not_shown_again_with_its_underline(app, live_app):
+    api(live_app, "POST", "/api/notes/", {"title": "Trip", "body": "Trip\n====\n\nBook the ferry.\n"})
+    api(live_app, "POST", "/api/notes/", {"title": "", "body": "Packing list\n--\nBoots and a map.\n"})
+    app.reload()
+    rows = app.locator(".note-item")
+    expect(rows).to_have_count(2)
+    untitled, trip = rows.nth(0), rows.nth(1)
+    expect(trip.locator(".note-item-excerpt")).to_have_text("Book the ferry.")
+    expect(untitled.locator(".note-item-title")).to_have_text("Packing list")
+    expect(untitled.locator(".note-item-excerpt")).to_have_text("Boots and a map.")

@@ -41,11 +41,12 @@ export function firstCharacters(text, count) {
 }
 
 // A note's text as its row shows it: the words without the Markdown around them (`# `, `**`,
-// `[text](address)`, `[[Title|shown]]`, a table's pipes, front matter, fences), as in the preview.
+// `[text](address)`, `[[Title|shown]]`, a table's pipes, a heading's `===` underline, front matter,
+// fences), as in the preview.
 // Only the first lines are read: enough for a row of a note of megabytes.
 const PLAIN_TEXT_CHARACTERS = 400;
 const LONGEST_LINE = 2000;
-const SKIPPED_LINE = /^\s*(?:(?:```|~~~).*|\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?|([-*_])(?:\s*\1){2,})\s*$/;
+const SKIPPED_LINE = /^\s*(?:(?:```|~~~).*|=+|-+|\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?|([-*_])(?:\s*\1){2,})\s*$/;
 const LINE_START = /^\s*(?:>\s?)*(?:#{1,6}\s+|(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\]\s+)?(?:\[![\w-]+\][+-]?\s*)?/;
 const NOTE_LINK = /!?\[\[([^\]|#]*)(?:#([^\]|]*))?(?:\|([^\]]*))?\]\]/g;
 const INLINE = [
