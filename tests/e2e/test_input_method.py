@@ -131,6 +131,17 @@ def test_a_word_being_composed_is_not_saved_until_it_is_chosen(app, live_app):
     assert api(live_app, "GET", f"/api/notes/{note['id']}/")["body"] == "明日の会議"
 
 
+def test_typing_after_an_input_method_lost_the_end_of_its_word_is_saved(app, live_app):
+    """An input method that goes away mid-word (it crashed, or was switched off) may never say
+    the word has ended: the keys typed after it are still saved, not only kept in the draft."""
+    note = api(live_app, "POST", "/api/notes/", {"title": "予定", "body": "明日の"})
+    body = at_the_end_of(app, note["id"])
+    body.dispatch_event("compositionstart", {"data": ""})
+    app.keyboard.type(" meeting")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert api(live_app, "GET", f"/api/notes/{note['id']}/")["body"] == "明日の meeting"
+
+
 def test_enter_and_escape_that_end_a_word_in_find_and_replace_replace_nothing_and_close_nothing(app, live_app):
     note = api(live_app, "POST", "/api/notes/", {"title": "予定", "body": "明日の会議、来週の会議"})
     body = at_the_end_of(app, note["id"])

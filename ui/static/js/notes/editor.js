@@ -108,6 +108,10 @@ export class Editor extends EventTarget {
     for (const id of ['noteTitle', 'noteBody', 'noteTags']) {
       $(id).addEventListener('compositionstart', () => this.saver?.setComposing(true));
       $(id).addEventListener('compositionend', () => this.saver?.setComposing(false));
+      // An input method that goes away mid-word may never end it: a key typed without one ends it.
+      $(id).addEventListener('input', (event) => {
+        if (!event.isComposing && event.inputType !== 'insertCompositionText' && this.saver?.composing) this.saver.setComposing(false);
+      });
     }
     $('togglePin').addEventListener('click', () => {
       const pinned = !this.saver.draft.fields.pinned;
