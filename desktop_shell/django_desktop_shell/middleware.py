@@ -7,6 +7,7 @@ gets an answer. docs/security.md explains each defence and the attack it stops.
 
 import logging
 import threading
+import traceback
 from html import escape
 
 from django.conf import settings
@@ -19,7 +20,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 
 from django_desktop_shell import csp_reports, media, runtime
-from django_desktop_shell.errors import RequestRefused, error_response, server_error, size_in_english, wants_json
+from django_desktop_shell.errors import (RequestRefused, error_response, server_error, size_in_english, tell_the_developer,
+                                         wants_json)
 from django_desktop_shell.process.server import CHUNKED_BODY
 from django_desktop_shell.process.site import LAUNCH_PATH
 from django_desktop_shell.settings import CSP_REPORT_PATH, HEADER_MIDDLEWARE
@@ -332,13 +334,17 @@ class ErrorFormatMiddleware:
         the hour the log's four rotated files held nothing else."""
         key = (request.path, type(exception), str(exception))
         if key in self.errors_logged:
-            logger.error("Unhandled error in %s %s again: %s: %s (its traceback is logged above)", request.method,
-                         request.path, type(exception).__name__, exception, extra={"request": request})
+            again = "Unhandled error in %s %s again: %s: %s (its traceback is logged above)"
+            details = (request.method, request.path, type(exception).__name__, exception)
+            logger.error(again, *details, extra={"request": request})
+            tell_the_developer(again % details)
             return
         if len(self.errors_logged) < MAX_TRACEBACKS:
             self.errors_logged.add(key)
         # With its request, as Django's own lines: a project's log filter may take the path's words out.
         logger.exception("Unhandled error in %s %s", request.method, request.path, extra={"request": request})
+        tell_the_developer(f"Unhandled error in {request.method} {request.path}\n"
+                           f"{''.join(traceback.format_exception(exception)).rstrip()}")
 
 
 class ShellRoutesMiddleware:

@@ -118,6 +118,24 @@ def test_a_failing_view_asked_again_and_again_logs_its_traceback_once(client, ca
                                               "failed (its traceback is logged above)")
 
 
+def test_with_dev_a_failing_view_s_traceback_is_at_the_terminal(client, capsys):
+    """With --dev the window said "It has been logged." and the terminal nothing at all (runserver
+    prints the traceback there): the developer had to know where the log was, and find the
+    traceback among every SQL query the verbose log holds."""
+    with override_settings(DEBUG=True):
+        client.get("/broken/")
+        client.get("/broken/")
+    terminal = capsys.readouterr().err
+    assert "Unhandled error in GET /broken/\nTraceback (most recent call last):" in terminal
+    assert terminal.count("RuntimeError: boom: the view failed") == 2
+    assert "Unhandled error in GET /broken/ again: RuntimeError: boom: the view failed" in terminal
+
+
+def test_without_dev_a_failing_view_says_nothing_at_the_terminal(client, capsys):
+    client.get("/broken/")
+    assert capsys.readouterr().err == ""
+
+
 def test_the_shells_english_messages_give_sizes_in_english_on_a_page_of_another_language(settings):
     """A French site's upload over the limit said "The file is larger than the limit of 2,4 MB.": the
     shell's English sentence with the French page's decimal comma."""
