@@ -133,6 +133,15 @@ def test_a_second_launch_says_what_the_running_one_is_and_how_to_reach_it(runnin
     assert handed_over(load(ROOT), running, messages, to_terminal) == said
 
 
+@pytest.mark.parametrize("running", [RunningInstance("window", 8123), RunningInstance("headless", 8123)])
+def test_a_second_launch_with_dev_says_the_running_one_has_the_code_it_started_with(running):
+    """A developer who edited a view and launched with --dev again got "already running…; its window
+    was brought to the front", and the window went on running the view as it was."""
+    said = handed_over(load(ROOT), running, [], False, dev=True)
+    assert said.endswith(" It runs your code as it was when it started: quit it and launch again to run your "
+                         "changes to Python code.")
+
+
 def test_a_relaunch_gets_the_same_port_so_the_page_keeps_its_storage(tmp_path, app_env):
     ports = []
     for _ in range(2):
