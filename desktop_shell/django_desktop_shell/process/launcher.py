@@ -224,7 +224,7 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
     if str(identity.project_dir) not in sys.path:  # the site's menu module is imported before Django starts
         sys.path.insert(0, str(identity.project_dir))
     try:
-        integration = DesktopIntegration(identity, data_dir, log_file, window.gui(), origin)
+        integration = DesktopIntegration(identity, data_dir, log_file, window.gui(), origin, dev)
     except MenuError as error:
         raise StartupError(str(error)) from None
 
