@@ -394,7 +394,7 @@ class ServerThread:
     def wait_until_ready(self, path: str, headers: dict[str, str], timeout: float = 15.0) -> None:
         """Poll `path` until it answers 200, or give up with a StartupError at the deadline."""
         deadline = time.monotonic() + timeout
-        last_problem = "no answer"
+        last_problem, failing = "no answer", False
         while time.monotonic() < deadline:
             if not self.thread.is_alive():
                 raise StartupError("The app's server stopped while starting. " + see_the_log("The log, {}, says why."))
@@ -404,10 +404,12 @@ class ServerThread:
                 status = connection.getresponse().status
                 if status == 200:
                     return
-                last_problem = f"it answered {status}"
+                last_problem, failing = f"it answered {status}", status >= 500
             except OSError as error:
                 last_problem = str(error)
             finally:
                 connection.close()
             time.sleep(0.01)
-        raise StartupError(f"The app's server did not become ready within {timeout:.0f} s ({last_problem}).")
+        # A 500 is the site's code failing (a middleware, a setting): the log has the traceback.
+        why = f" {see_the_log('The log, {}, says why.')}" if failing else ""
+        raise StartupError(f"The app's server did not become ready within {timeout:.0f} s ({last_problem}).{why}")
