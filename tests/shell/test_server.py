@@ -60,6 +60,25 @@ def test_a_health_check_that_answers_500_says_where_its_traceback_is(tmp_path):
                                   f"The log, {tmp_path / 'app.log'}, says why.")
 
 
+def test_a_health_check_that_answers_500_is_not_asked_again_every_few_milliseconds():
+    """Django logs each 500 with its traceback: asked again every 10 ms for 15 s, a failing
+    middleware's 500 traceback filled the log's four rotated files within one launch, and the log
+    kept nothing from before it."""
+    asked = []
+
+    def failing(environ, start_response):
+        asked.append(environ["PATH_INFO"])
+        return server_error(environ, start_response)
+
+    running = ServerThread(failing, bind_loopback(0)).start()
+    try:
+        with pytest.raises(server_module.StartupError):
+            running.wait_until_ready("/", {}, timeout=1)
+    finally:
+        running.stop()
+    assert 1 <= len(asked) <= 3
+
+
 def refuses_connections(port: int) -> bool:
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
