@@ -41,6 +41,8 @@ def running() -> runtime.Runtime | None:
 
 @register(TAG, Tags.security)
 def check_middleware(app_configs, **kwargs):
+    if runtime.current is None:  # the project's own manage.py: not a desktop run, its settings as they are
+        return []
     middleware = list(settings.MIDDLEWARE)
     if middleware[: len(SHELL_MIDDLEWARE)] == SHELL_MIDDLEWARE:
         return []

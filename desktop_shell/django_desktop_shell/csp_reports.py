@@ -15,7 +15,6 @@ changes nothing but the log, which takes at most MAX_LOGGED distinct refusals a 
 
 import json
 import logging
-import sys
 import threading
 import time
 from datetime import datetime, timedelta
@@ -24,7 +23,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpResponse
 
-from django_desktop_shell.errors import error_response
+from django_desktop_shell.errors import error_response, tell_the_developer
 
 REPORT_TYPE = "application/csp-report"
 MAX_REPORT_BYTES = 16 * 1024
@@ -64,8 +63,7 @@ class Refusals:
             else:
                 return
         logger.warning("%s", text)
-        if settings.DEBUG:  # --dev: the developer is at the terminal
-            print(f"{settings.DESKTOP_APP_NAME}: {text}", file=sys.stderr, flush=True)
+        tell_the_developer(text)
 
     def texts(self) -> list[str]:
         with self.lock:

@@ -9,6 +9,7 @@ need the database, CSRF or a session.
 
 import functools
 import logging
+import sys
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import quote
@@ -23,6 +24,13 @@ ERROR_TEMPLATE = "desktop_shell/error.html"
 SITE_ERROR_TEMPLATES = {400: "400.html", 403: "403.html", 404: "404.html", 500: "500.html"}  # django.views.defaults' names
 SHELL_TEMPLATES = Path(__file__).resolve().parent / "templates"
 logger = logging.getLogger(__name__)
+
+
+def tell_the_developer(text: str) -> None:
+    """With --dev (DEBUG on) the developer is at the terminal: what the log says of a mistake in
+    their code is printed there too, as runserver prints it."""
+    if settings.DEBUG:
+        print(f"{settings.DESKTOP_APP_NAME}: {text}", file=sys.stderr, flush=True)
 
 
 class RequestRefused(Exception):

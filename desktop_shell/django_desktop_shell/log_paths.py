@@ -8,6 +8,8 @@ LOGGING names it."""
 
 import logging
 
+from django.http import HttpRequest
+
 
 def path_without_words(request) -> str:
     path = request.path
@@ -23,7 +25,8 @@ class PathsWithoutWords(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = getattr(record, "request", None)
-        if request is None or not isinstance(record.args, tuple):
+        # runserver's lines give their socket as "request": a development server's, written as they are.
+        if not isinstance(request, HttpRequest) or not isinstance(record.args, tuple):
             return True
         # Django's lines give the path escaped (django.utils.log.log_response: no control characters).
         written = {request.path: path_without_words(request)}

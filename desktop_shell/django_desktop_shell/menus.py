@@ -16,7 +16,7 @@ DOM event, which the page's existing handlers answer the way its buttons and sho
 
     document.addEventListener('desktop:command', (event) => commands[event.detail.command]?.());
 
-The shell's own commands (SHELL_COMMANDS: quit, editing, zoom, back and forward, spell check,
+The shell's own commands (SHELL_COMMANDS: quit, editing, zoom, back and forward, reload, spell check,
 about, the data folder and the log file) it runs itself. standard_menus() puts them where each OS expects them:
 on macOS About and Quit go to the application menu.
 
@@ -39,10 +39,11 @@ QUIT, UNDO, REDO, CUT, COPY, PASTE, SELECT_ALL = (
     "desktop.quit", "desktop.undo", "desktop.redo", "desktop.cut", "desktop.copy", "desktop.paste", "desktop.select-all")
 ZOOM_IN, ZOOM_OUT, ZOOM_RESET = "desktop.zoom-in", "desktop.zoom-out", "desktop.zoom-reset"
 BACK, FORWARD = "desktop.back", "desktop.forward"
+RELOAD = "desktop.reload"  # with --dev only: the Develop menu
 SPELL_CHECK = "desktop.spell-check"
 ABOUT, OPEN_DATA_FOLDER, OPEN_LOG_FILE = "desktop.about", "desktop.open-data-folder", "desktop.open-log-file"
 SHELL_COMMANDS = frozenset({QUIT, UNDO, REDO, CUT, COPY, PASTE, SELECT_ALL, ZOOM_IN, ZOOM_OUT, ZOOM_RESET,
-                            BACK, FORWARD, SPELL_CHECK, ABOUT, OPEN_DATA_FOLDER, OPEN_LOG_FILE})
+                            BACK, FORWARD, RELOAD, SPELL_CHECK, ABOUT, OPEN_DATA_FOLDER, OPEN_LOG_FILE})
 
 
 class MenuError(ValueError):
@@ -101,6 +102,14 @@ def standard_menus(*, file=(), edit=(), view=(), help=(), app_name: str = "{app}
     if mac:  # the application menu: pywebview's '__app__' menu, with Hide, Services and Quit ⌘Q of its own
         menus.insert(0, Menu("__app__", (about,)))
     return tuple(menu for menu in menus if menu.items)
+
+
+def with_develop_menu(menus: tuple) -> tuple[Menu, ...]:
+    """With --dev, whatever the site's menus: Reload on Ctrl+R, as in a browser, before Help. A
+    developer who had edited a template pressed it and nothing happened."""
+    develop = Menu("Develop", (Item("Reload", RELOAD, "Ctrl+R"),))
+    position = next((index for index, menu in enumerate(menus) if menu.label == "Help"), len(menus))
+    return (*menus[:position], develop, *menus[position:])
 
 
 def join(first: tuple, second: tuple) -> tuple:

@@ -6,11 +6,14 @@ gets an answer. docs/security.md explains each defence and the attack it stops.
 """
 
 import logging
+import sys
 import threading
+import traceback
 from html import escape
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseRedirectBase
 from django.http.cookie import parse_cookie
@@ -19,7 +22,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 
 from django_desktop_shell import csp_reports, media, runtime
-from django_desktop_shell.errors import RequestRefused, error_response, server_error, size_in_english, wants_json
+from django_desktop_shell.errors import (RequestRefused, error_response, server_error, size_in_english, tell_the_developer,
+                                         wants_json)
 from django_desktop_shell.process.server import CHUNKED_BODY
 from django_desktop_shell.process.site import LAUNCH_PATH
 from django_desktop_shell.settings import CSP_REPORT_PATH, HEADER_MIDDLEWARE
@@ -291,6 +295,7 @@ class ErrorFormatMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.errors_logged: set[tuple] = set()
+        got_request_exception.connect(self.log_request_exception)
 
     def __call__(self, request):
         if request.method not in SAFE_METHODS and replaced_database():
@@ -320,6 +325,12 @@ class ErrorFormatMiddleware:
         self.log_unhandled(request, exception)
         return server_error(request)
 
+    def log_request_exception(self, sender, request=None, **kwargs) -> None:
+        """An error Django answered 500 itself, raised outside any view (a site middleware's), which
+        process_exception never sees: logged, and with --dev told at the terminal, as a view's is."""
+        if request is not None:
+            self.log_unhandled(request, sys.exc_info()[1])
+
     def answer_storage_problem(self, request, problem: str, cause) -> HttpResponse:
         logger.error("%s %s failed: %s (%s)", request.method, request.path, problem, cause, extra={"request": request})
         if request.method not in SAFE_METHODS:
@@ -331,7 +342,7 @@ class ErrorFormatMiddleware:
         view that fails (htmx's hx-trigger="every 3s") wrote the same 50 lines every 3 s, and within
         the hour the log's four rotated files held nothing else."""
         key = (request.path, type(exception), str(exception))
-        if key in self.errors_logged:
+        if key in self.errors_logged:  # not at the terminal: a page polling it would bury everything else
             logger.error("Unhandled error in %s %s again: %s: %s (its traceback is logged above)", request.method,
                          request.path, type(exception).__name__, exception, extra={"request": request})
             return
@@ -339,6 +350,8 @@ class ErrorFormatMiddleware:
             self.errors_logged.add(key)
         # With its request, as Django's own lines: a project's log filter may take the path's words out.
         logger.exception("Unhandled error in %s %s", request.method, request.path, extra={"request": request})
+        tell_the_developer(f"Unhandled error in {request.method} {request.path}\n"
+                           f"{''.join(traceback.format_exception(exception)).rstrip()}")
 
 
 class ShellRoutesMiddleware:

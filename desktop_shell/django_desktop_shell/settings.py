@@ -8,9 +8,7 @@ write outside the data folder, is replaced, and `report` lists each replacement 
 them). The system checks (checks.py) then refuse a start if a later line undid any of it.
 """
 
-import os
 import sys
-import zoneinfo
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -18,6 +16,7 @@ from django.conf import global_settings
 
 from django_desktop_shell import runtime
 from django_desktop_shell.secret_key import load_or_create_host_label, load_or_create_secret_key
+from django_desktop_shell.time_zones import machine_time_zone  # noqa: F401 (for a project's TIME_ZONE)
 
 APP = "django_desktop_shell"
 # The middleware that gives every answer its security headers, and those the shell's own do the
@@ -78,34 +77,6 @@ SQLITE_OPTIONS = {
     # default, the SQLite of Python's own builds, which the Windows and macOS installers carry, not).
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;",
 }
-
-
-def machine_time_zone() -> str:
-    """The computer's time zone by its name in the zone database ("Europe/Paris"), for TIME_ZONE:
-    the one `TZ` names, else the one /etc/localtime links to or /etc/timezone names; "UTC" where
-    none does (Windows, whose web view takes the system's zone whatever TZ says)."""
-    candidates = [os.environ.get("TZ", "").removeprefix(":")]
-    localtime = Path("/etc/localtime")
-    if localtime.is_symlink():
-        candidates.append(str(localtime.resolve()))
-    try:
-        candidates.append(Path("/etc/timezone").read_text().strip())
-    except OSError:
-        pass
-    for candidate in candidates:
-        name = candidate.partition("/zoneinfo/")[2] if candidate.startswith("/") else candidate
-        name = name.removeprefix("posix/")
-        if name and known_time_zone(name):
-            return name
-    return "UTC"
-
-
-def known_time_zone(name: str) -> bool:
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # a POSIX rule ("CET-1CEST"), a misspelt name, a folder
-        return False
-    return True
 
 
 def desktop_settings(namespace: dict) -> list[str]:

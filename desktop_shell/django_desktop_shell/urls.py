@@ -4,9 +4,16 @@ None needs a login of the site's: each is behind the launch gate, as the window'
 (the health poll, the self-test's probe, printing, the update banner). Under Django's
 LoginRequiredMiddleware they were sent to the site's login page, and the app never started: its
 health check answered a redirect, or a 500 where LOGIN_URL is a URL name (the shell's URLconf
-has none of the site's names)."""
+has none of the site's names).
 
+The site's URLconf is in it for reverse() alone, so that the site's middleware may name the
+site's URLs on the shell's answers: django-debug-toolbar, which puts {% url 'djdt:…' %} in every
+HTML answer, made the health check answer 500, and the app never started."""
+
+from django.conf import settings
+from django.urls import Resolver404, URLResolver
 from django.urls import path as django_path
+from django.urls.resolvers import RoutePattern
 
 from django_desktop_shell import errors, views
 from django_desktop_shell.updates import views as updates
@@ -17,6 +24,14 @@ def path(route, view, name):
     # not have (the build leaves it out of such a site's bundle).
     view.login_required = False
     return django_path(route, view, name=name)
+
+
+class ReversingOnly(URLResolver):
+    """A URLconf whose names reverse and whose paths never resolve: no view of the site's answers
+    under /_desktop/ (a single-page app's catch-all would answer every path the shell has not)."""
+
+    def resolve(self, path):
+        raise Resolver404({"path": path})
 
 
 urlpatterns = [
@@ -31,6 +46,7 @@ urlpatterns = [
     path("_desktop/updates/settings", updates.preferences, name="desktop_shell_updates_settings"),
     path("_desktop/updates/restart", updates.restart, name="desktop_shell_updates_restart"),
     path("_desktop/updates/dismiss", updates.dismiss, name="desktop_shell_updates_dismiss"),
+    ReversingOnly(RoutePattern(""), settings.ROOT_URLCONF),
 ]
 
 handler400 = errors.bad_request

@@ -79,6 +79,19 @@ def test_settings_without_the_desktop_defaults_stop_the_start(polls_copy, tmp_pa
     assert "does not apply the desktop defaults" in result.stderr
 
 
+def test_the_project_s_own_manage_py_with_the_shell_in_installed_apps_runs_as_before(polls_copy, app_env):
+    """A project that lists the shell in its INSTALLED_APPS, as any app it installs: its own
+    `manage.py check`, `test` and `runserver` stopped on desktop.E001 ("MIDDLEWARE is missing
+    django_desktop_shell.headers.SecurityHeadersMiddleware…"), whose hint said to call
+    desktop_settings(), which the settings did: only a desktop launch applies the defaults."""
+    set_before_the_defaults(polls_copy, "INSTALLED_APPS = [*INSTALLED_APPS, 'django_desktop_shell']\n")
+    own = {name: value for name, value in app_env.items() if name != "DJANGO_SETTINGS_MODULE"}  # the tests' own
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=polls_copy, capture_output=True, text=True,
+                            env=own, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
 @pytest.mark.parametrize("init", ["mysite/settings/__init__.py", "mysite/settings"])  # a folder without __init__.py too
 def test_a_settings_package_named_for_the_settings_says_to_name_a_module_of_it(polls_copy, tmp_path, app_env, init):
     """cookiecutter-django's settings are a package, config/settings/ (base.py, local.py,

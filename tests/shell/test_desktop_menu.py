@@ -76,3 +76,17 @@ def test_back_and_forward_go_through_a_sites_pages_by_keyboard_and_mouse(tmp_pat
     assert result.returncode == 0, result.stdout + result.stderr
     for press in ("key alt+Left: /polls/", "key alt+Right: /polls/1/", "click 8: /polls/", "click 9: /polls/1/"):
         assert f"after {press}" in result.stdout, result.stdout
+
+
+def test_with_dev_ctrl_r_loads_the_page_again_and_without_it_does_nothing(tmp_path, app_env):
+    """A developer who edited a template pressed Ctrl+R, as in a browser, and nothing happened: only
+    the page's right-click menu had Reload."""
+    said = {}
+    for mode in ("--dev", ""):
+        result = subprocess.run(
+            [sys.executable, "-m", "tests.shell.drivers.reload_key", str(tmp_path / f"data{mode}"), *filter(None, [mode])],
+            capture_output=True, text=True, env=app_env, timeout=120, cwd=ROOT,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        said[mode] = result.stdout.split("after ctrl+r: ", 1)[1].split("\n", 1)[0]
+    assert said == {"--dev": "loaded again at /polls/", "": "the same page at /polls/"}

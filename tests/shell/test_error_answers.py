@@ -5,6 +5,8 @@ import logging
 import pytest
 from django.test import override_settings
 
+from django_desktop_shell.testing import DesktopClient
+
 pytestmark = pytest.mark.urls("tests.failing_urls")
 
 
@@ -116,6 +118,36 @@ def test_a_failing_view_asked_again_and_again_logs_its_traceback_once(client, ca
     assert [record.exc_info is not None for record in shell_records] == [True, False, False]
     assert shell_records[-1].getMessage() == ("Unhandled error in GET /broken/ again: RuntimeError: boom: the view "
                                               "failed (its traceback is logged above)")
+
+
+def test_with_dev_a_failing_view_s_traceback_is_at_the_terminal(client, capsys):
+    """With --dev the window said "It has been logged." and the terminal nothing at all (runserver
+    prints the traceback there): the developer had to know where the log was, and find the
+    traceback among every SQL query the verbose log holds. Once: a page polling the view, or the
+    launch's health check, asks again every few milliseconds."""
+    with override_settings(DEBUG=True):
+        client.get("/broken/")
+        client.get("/broken/")
+    terminal = capsys.readouterr().err
+    assert terminal.startswith("Notedesk: Unhandled error in GET /broken/\nTraceback (most recent call last):")
+    assert terminal.count("Unhandled error") == terminal.count("RuntimeError: boom: the view failed") == 1
+
+
+def test_with_dev_a_failing_site_middleware_s_traceback_is_at_the_terminal(settings, capsys):
+    """A middleware of the site's that raised is answered 500 by Django itself, before the shell's
+    error middleware sees it: with --dev the terminal said nothing of it."""
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.failing_middleware.FailsEveryRequest"]
+    settings.DEBUG = True
+    client = DesktopClient(raise_request_exception=False)
+    assert client.get("/broken/").status_code == 500
+    terminal = capsys.readouterr().err
+    assert "Unhandled error in GET /broken/\nTraceback (most recent call last):" in terminal
+    assert "RuntimeError: the site's middleware failed" in terminal
+
+
+def test_without_dev_a_failing_view_says_nothing_at_the_terminal(client, capsys):
+    client.get("/broken/")
+    assert capsys.readouterr().err == ""
 
 
 def test_the_shells_english_messages_give_sizes_in_english_on_a_page_of_another_language(settings):

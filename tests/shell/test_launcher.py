@@ -106,6 +106,18 @@ def test_manage_runs_a_django_command_on_the_data_dir(tmp_path, app_env):
     assert (data_dir / "secret_key").exists()
 
 
+def test_manage_runserver_is_refused_with_what_to_run_instead(tmp_path, app_env):
+    """runserver on the app's settings started, and answered every request "This server only
+    answers the Notedesk app." (400): its address is not the app's, and nothing had opened a launch."""
+    result = subprocess.run(launcher_command("--data-dir", str(tmp_path / "data"), "manage", "runserver", "8811"),
+                            capture_output=True, text=True, env=app_env, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "notedesk: `manage runserver` would answer every request 400: the app's server answers its own window "
+        "only. For a window with DEBUG on, run `python launcher.py --dev`; for a browser, `python launcher.py "
+        "--headless --dev`; for runserver on your own settings, `python manage.py runserver`.\n")
+
+
 def test_window_mode_without_a_display_says_so(tmp_path, app_env):
     env = {key: value for key, value in app_env.items() if key not in ("DISPLAY", "WAYLAND_DISPLAY")}
     result = subprocess.run(
@@ -131,6 +143,15 @@ def test_window_mode_without_a_display_says_so(tmp_path, app_env):
 ])
 def test_a_second_launch_says_what_the_running_one_is_and_how_to_reach_it(running, messages, to_terminal, said):
     assert handed_over(load(ROOT), running, messages, to_terminal) == said
+
+
+@pytest.mark.parametrize("running", [RunningInstance("window", 8123), RunningInstance("headless", 8123)])
+def test_a_second_launch_with_dev_says_the_running_one_has_the_code_it_started_with(running):
+    """A developer who edited a view and launched with --dev again got "already running…; its window
+    was brought to the front", and the window went on running the view as it was."""
+    said = handed_over(load(ROOT), running, [], False, dev=True)
+    assert said.endswith(" It runs your code as it was when it started: quit it and launch again to run your "
+                         "changes to Python code.")
 
 
 def test_a_relaunch_gets_the_same_port_so_the_page_keeps_its_storage(tmp_path, app_env):

@@ -5,6 +5,7 @@ written at 9:39 PM (and the files of a Markdown export dated five hours late).""
 import re
 import subprocess
 import sys
+from datetime import datetime
 
 import pytest
 
@@ -38,3 +39,23 @@ def test_a_tz_no_zone_is_named_by_gives_way_to_the_systems(monkeypatch):
     system = machine_time_zone()
     monkeypatch.setenv("TZ", "CET-1CEST")
     assert machine_time_zone() == system
+
+
+def test_the_log_keeps_the_machines_zone_when_django_sets_time_zone(tmp_path):
+    """Django sets the process's zone to TIME_ZONE as it starts: the log's first lines were in the
+    machine's zone and the rest in TIME_ZONE's, so with startproject's "UTC" in New York the log
+    went five hours back in the middle of a launch, and no line matched the person's clock."""
+    code = "\n".join([
+        "import logging, os, pathlib, time",
+        "from django_desktop_shell.process.logs import configure_logging",
+        f"configure_logging(pathlib.Path({str(tmp_path)!r}), 'polls', dev=False)",
+        "logging.getLogger('polls').warning('before Django')",
+        "os.environ['TZ'] = 'UTC'; time.tzset()  # what Django does with TIME_ZONE = 'UTC'",
+        "logging.getLogger('polls').warning('after Django')",
+    ])
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            env={"TZ": "America/New_York", "PYTHONPATH": ":".join(sys.path)})
+    assert result.returncode == 0, result.stderr
+    written = re.findall(r"^(\S+ \S+) WARNING .* polls: (.*)$", (tmp_path / "logs" / "polls.log").read_text(), re.M)
+    times = {line: datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f") for stamp, line in written}
+    assert abs((times["after Django"] - times["before Django"]).total_seconds()) < 60, written

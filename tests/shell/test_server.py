@@ -38,6 +38,47 @@ def server():
     running.stop()
 
 
+def server_error(environ, start_response):
+    start_response("500 Internal Server Error", [("Content-Type", "text/plain"), ("Content-Length", "4")])
+    return [b"oops"]
+
+
+def test_a_health_check_that_answers_500_says_where_its_traceback_is(tmp_path):
+    """A site middleware that failed on every request stopped the launch with "The app's server did
+    not become ready within 15 s (it answered 500).", and nothing said why or where to look."""
+    log = logging.FileHandler(tmp_path / "app.log")
+    logging.getLogger().handlers.insert(0, log)  # the launcher's own, ahead of the tests'
+    running = ServerThread(server_error, bind_loopback(0)).start()
+    try:
+        with pytest.raises(server_module.StartupError) as refused:
+            running.wait_until_ready("/", {}, timeout=1)
+    finally:
+        running.stop()
+        logging.getLogger().removeHandler(log)
+        log.close()
+    assert str(refused.value) == (f"The app's server did not become ready within 1 s (it answered 500). "
+                                  f"The log, {tmp_path / 'app.log'}, says why.")
+
+
+def test_a_health_check_that_answers_500_is_not_asked_again_every_few_milliseconds():
+    """Django logs each 500 with its traceback: asked again every 10 ms for 15 s, a failing
+    middleware's 500 traceback filled the log's four rotated files within one launch, and the log
+    kept nothing from before it."""
+    asked = []
+
+    def failing(environ, start_response):
+        asked.append(environ["PATH_INFO"])
+        return server_error(environ, start_response)
+
+    running = ServerThread(failing, bind_loopback(0)).start()
+    try:
+        with pytest.raises(server_module.StartupError):
+            running.wait_until_ready("/", {}, timeout=1)
+    finally:
+        running.stop()
+    assert 1 <= len(asked) <= 3
+
+
 def refuses_connections(port: int) -> bool:
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()

@@ -112,6 +112,8 @@ class WindowCommands:
             self.apply_zoom()
         elif command in (menus.BACK, menus.FORWARD):
             self.go(back=command == menus.BACK)
+        elif command == menus.RELOAD:
+            self.reload()
         elif command == menus.SPELL_CHECK:
             self.state.spell_check = not self.state.spell_check
             self.apply_spell_check()
@@ -142,6 +144,18 @@ class WindowCommands:
             on_gtk_thread(self.go_gtk, back)
         else:
             self.window.run_js("history.back()" if back else "history.forward()")
+
+    def reload(self) -> None:
+        """The page again, with its scripts and styles read afresh (what --dev serves from the disk)."""
+        if self.gui == "gtk":
+            on_gtk_thread(self.reload_gtk)
+        else:
+            self.window.run_js("location.reload()")
+
+    def reload_gtk(self) -> None:
+        view = gtk_view(self.window)
+        if view is not None:
+            view.reload_bypass_cache()
 
     def go_gtk(self, back: bool) -> None:
         view = gtk_view(self.window)

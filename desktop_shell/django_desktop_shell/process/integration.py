@@ -22,7 +22,8 @@ logger = logging.getLogger(__name__)
 
 
 class DesktopIntegration:
-    def __init__(self, identity: Identity, data_dir: Path, log_file: Path, gui: str | None, origin: str = ""):
+    def __init__(self, identity: Identity, data_dir: Path, log_file: Path, gui: str | None, origin: str = "",
+                 dev: bool = False):
         self.identity, self.data_dir, self.log_file, self.gui, self.origin = identity, data_dir, log_file, gui, origin
         self.commands: WindowCommands | None = None
         self.window = None
@@ -34,7 +35,7 @@ class DesktopIntegration:
         self.dropped = DroppedFiles()
         # A site that declares no menu gets the standard one: Quit, editing, zoom, spell check, Help.
         declared = menus.load_menus(identity.menu) if identity.menu else menus.standard_menus()
-        self.menu_bar = MenuBar(declared, identity.name, self.run)
+        self.menu_bar = MenuBar(menus.with_develop_menu(declared) if dev else declared, identity.name, self.run)
 
     @property
     def native_menu(self) -> list:

@@ -103,7 +103,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
     # DISPLAY) still reaches the app already running.
     instance = single_instance.claim(data_dir, identity, messages)
     if isinstance(instance, single_instance.RunningInstance):
-        print(f"{identity.slug}: {handed_over(identity, instance, messages, sys.stdout.isatty())}")
+        print(f"{identity.slug}: {handed_over(identity, instance, messages, sys.stdout.isatty(), args.dev)}")
         return 0
     instance.running_as = single_instance.RunningInstance(args.mode)
     if args.mode in ("window", "self-test"):
@@ -187,9 +187,20 @@ def write_launch_page(identity: Identity, data_dir: Path, launch_url: str) -> Pa
 
 
 def handed_over(identity: Identity, running: single_instance.RunningInstance, messages: list[dict],
-                to_terminal: bool) -> str:
+                to_terminal: bool, dev: bool = False) -> str:
     """What a later launch says once it has handed over to the one running on its data folder: true
-    for the running one's mode, and how to reach it."""
+    for the running one's mode, and how to reach it. With --dev, that the running one has the code
+    it started with: a developer relaunches to run a view they have just edited."""
+    said = running_instance(identity, running, messages, to_terminal)
+    return f"{said} {RUNS_THE_CODE_IT_STARTED_WITH}" if dev else said
+
+
+RUNS_THE_CODE_IT_STARTED_WITH = ("It runs your code as it was when it started: quit it and launch again to run your "
+                                 "changes to Python code.")
+
+
+def running_instance(identity: Identity, running: single_instance.RunningInstance, messages: list[dict],
+                     to_terminal: bool) -> str:
     if running.mode not in ("headless", "browser"):
         done = "the files and links were sent to its window" if messages else "its window was brought to the front"
         return f"{identity.name} is already running on this data folder; {done}."
@@ -213,7 +224,7 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
     if str(identity.project_dir) not in sys.path:  # the site's menu module is imported before Django starts
         sys.path.insert(0, str(identity.project_dir))
     try:
-        integration = DesktopIntegration(identity, data_dir, log_file, window.gui(), origin)
+        integration = DesktopIntegration(identity, data_dir, log_file, window.gui(), origin, dev)
     except MenuError as error:
         raise StartupError(str(error)) from None
 

@@ -7,10 +7,14 @@ import logging
 import logging.handlers
 import sys
 import threading
+import time
+import zoneinfo
+from datetime import datetime
 from pathlib import Path
 
 from django_desktop_shell.files import make_private
 from django_desktop_shell.log_paths import PathsWithoutWords
+from django_desktop_shell.time_zones import machine_time_zone
 
 MAX_BYTES = 1_000_000
 BACKUPS = 3
@@ -42,13 +46,29 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
                   "what happens from now on may not be logged.", file=sys.stderr)
 
 
+class MachineTimes(logging.Formatter):
+    """Each line's time in the computer's zone. Django sets the process's zone to TIME_ZONE as it
+    starts (where the OS lets it: not on Windows): the log's first lines were in the machine's zone
+    and the rest in TIME_ZONE's, five hours back in the middle of a launch for startproject's "UTC"
+    in New York, and no line matched the person's clock."""
+
+    def __init__(self, fmt: str, zone: zoneinfo.ZoneInfo | None):
+        super().__init__(fmt)
+        self.zone = zone
+
+    def converter(self, timestamp: float) -> time.struct_time:
+        return datetime.fromtimestamp(timestamp, self.zone).timetuple()
+
+
 def configure_logging(data_dir: Path, name: str, *, dev: bool) -> Path:
     """Log to <data dir>/logs/<name>.log."""
     log_dir = data_dir / "logs"
     log_dir.mkdir(mode=0o700, exist_ok=True)
     log_file = log_dir / f"{name}.log"
     handler = PrivateRotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", app_name=name)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(threadName)s] %(name)s: %(message)s"))
+    # Before Django starts, the process's zone is still the machine's.
+    zone = zoneinfo.ZoneInfo(machine_time_zone()) if hasattr(time, "tzset") else None
+    handler.setFormatter(MachineTimes("%(asctime)s %(levelname)s [%(threadName)s] %(name)s: %(message)s", zone))
     handler.addFilter(PathsWithoutWords())
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -44,6 +44,7 @@ WAIT_FOR_A_THREAD_LOGGED_S = 1.0
 # The server's threads, unless the site's DESKTOP_SERVER_THREADS says otherwise (docs/performance.md: 1, 2, 4, 8).
 DEFAULT_THREADS = 4
 logger = logging.getLogger(__name__)
+FAILING_HEALTH_CHECK_INTERVAL = 0.5  # seconds
 
 
 def bind_loopback(port: int) -> socket.socket:
@@ -394,7 +395,7 @@ class ServerThread:
     def wait_until_ready(self, path: str, headers: dict[str, str], timeout: float = 15.0) -> None:
         """Poll `path` until it answers 200, or give up with a StartupError at the deadline."""
         deadline = time.monotonic() + timeout
-        last_problem = "no answer"
+        last_problem, failing = "no answer", False
         while time.monotonic() < deadline:
             if not self.thread.is_alive():
                 raise StartupError("The app's server stopped while starting. " + see_the_log("The log, {}, says why."))
@@ -404,10 +405,13 @@ class ServerThread:
                 status = connection.getresponse().status
                 if status == 200:
                     return
-                last_problem = f"it answered {status}"
+                last_problem, failing = f"it answered {status}", status >= 500
             except OSError as error:
                 last_problem = str(error)
             finally:
                 connection.close()
-            time.sleep(0.01)
-        raise StartupError(f"The app's server did not become ready within {timeout:.0f} s ({last_problem}).")
+            # Django logs each 500 with its traceback: asked every 10 ms, one launch's filled the log.
+            time.sleep(FAILING_HEALTH_CHECK_INTERVAL if failing else 0.01)
+        # A 500 is the site's code failing (a middleware, a setting): the log has the traceback.
+        why = f" {see_the_log('The log, {}, says why.')}" if failing else ""
+        raise StartupError(f"The app's server did not become ready within {timeout:.0f} s ({last_problem}).{why}")

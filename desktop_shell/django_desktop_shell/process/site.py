@@ -136,12 +136,20 @@ def server_threads() -> int:
     return threads
 
 
+# runserver's address is not one the shell's Host check takes, and nothing opens a launch for it.
+RUNSERVER_REFUSED = ("`manage runserver` would answer every request 400: the app's server answers its own window only. "
+                     "For a window with DEBUG on, run `python launcher.py --dev`; for a browser, `python launcher.py "
+                     "--headless --dev`; for runserver on your own settings, `python manage.py runserver`.")
+
+
 def run_management_command(argv: list[str]) -> None:
     """Run a Django command on the data folder as it is: only a launch, or `migrate`, migrates."""
     from django.core.management import execute_from_command_line
 
     from django_desktop_shell.database import DatabaseUnusable, pending_migrations_warning, run_migrate_command
 
+    if argv[:1] == ["runserver"]:
+        raise StartupError(RUNSERVER_REFUSED)
     program = f"{runtime.current.identity.slug} manage"
 
     def run(arguments):
