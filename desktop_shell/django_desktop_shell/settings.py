@@ -47,6 +47,8 @@ CSRF_COOKIE_AGE = 50 * 365 * 24 * 60 * 60
 SQLITE = "django.db.backends.sqlite3"
 FILE_CACHE = "django.core.cache.backends.filebased.FileBasedCache"
 PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
+FILE_SYSTEM_STORAGE = "django.core.files.storage.FileSystemStorage"
+WHOLE_FILE_STORAGE = "django_desktop_shell.storage.WholeFileSystemStorage"
 DJANGO_TEMPLATES = "django.template.backends.django.DjangoTemplates"
 REQUIRED_AFTER = ["django.middleware.csrf.CsrfViewMiddleware"]
 # `manage check --deploy` asked for SecurityMiddleware and XFrameOptionsMiddleware, whose headers
@@ -215,7 +217,9 @@ def desktop_settings(namespace: dict) -> list[str]:
         namespace["STATIC_ROOT"] = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "collected_static"
         namespace["STATICFILES_DIRS"] = []
     namespace["WHITENOISE_USE_FINDERS"] = not frozen
-    storages = namespace.setdefault("STORAGES", {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}})
+    storages = namespace.setdefault("STORAGES", {})
+    if storages.get("default", {}).get("BACKEND", FILE_SYSTEM_STORAGE) == FILE_SYSTEM_STORAGE:
+        storages["default"] = {**storages.get("default", {}), "BACKEND": WHOLE_FILE_STORAGE}
     if storages.get("staticfiles", {}).get("BACKEND", PLAIN_STATIC_STORAGE) == PLAIN_STATIC_STORAGE:
         storages["staticfiles"] = {"BACKEND": "django_desktop_shell.static_files.FingerprintedStaticFilesStorage"}
     namespace["WHITENOISE_AUTOREFRESH"] = run.dev
