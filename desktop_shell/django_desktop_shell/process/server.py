@@ -9,7 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,6 +154,9 @@ class BodyGuard:
 
     limit: int
     refusal: Callable[[dict], tuple[Answer, bool] | None]
+    # The answer to a body whose spool, a temporary file, could not take it (a full disk), given
+    # the environ and the error; the rest of the body is read and dropped, and the spool deleted.
+    unkept: Callable[[dict, OSError], Answer]
 
 
 class RefusedBody(Error):
@@ -269,9 +272,25 @@ def guarded_channel(guard: BodyGuard) -> type[HTTPChannel]:
                 self.dropping -= dropped
                 self.completed = not self.dropping
                 return dropped
-            consumed = super().received(data)
+            try:
+                consumed = super().received(data)
+            except OSError as error:  # from the body's spool, and so of a body admitted and within the limit
+                return self.refuse_unkept(data, error)
             if self.dropping:  # refused from the headers just parsed: not complete until the body is dropped
                 self.completed = False
+            return consumed
+
+        def refuse_unkept(self, data: bytes, error: OSError) -> int:
+            # The part that failed is not yet taken off what remains. A chunked body's length is
+            # unknown: only this part is dropped, and its connection closes after the answer.
+            unread = getattr(self.body_rcv, "remain", len(data))
+            with suppress(OSError):  # closing flushes what it holds, which fails as the write did: it closes all the same
+                self.body_rcv.getbuf().close()  # its temporary file, and the room it took
+            self.body_rcv = None
+            self.error = RefusedBody(guard.unkept(self.environ(), error))
+            consumed = min(len(data), unread)
+            self.dropping = unread - consumed
+            self.completed = not self.dropping
             return consumed
 
         def parse_header(self, header_plus):
