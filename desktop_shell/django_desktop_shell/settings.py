@@ -20,15 +20,18 @@ from django_desktop_shell import runtime
 from django_desktop_shell.secret_key import load_or_create_host_label, load_or_create_secret_key
 
 APP = "django_desktop_shell"
-# The middleware that gives every answer its security headers, and those the shell's own do the
-# work of (a project's MIDDLEWARE usually lists Django's two, and often WhiteNoise, which the
-# shell's StaticFilesMiddleware is; kept, they would only do it again).
+# The middleware that gives every answer its security headers, and those a project's MIDDLEWARE
+# loses: the ones the shell's own do the work of (it usually lists Django's two, and often
+# WhiteNoise, which the shell's StaticFilesMiddleware is; kept, they would only do it again), and
+# Django's GZipMiddleware, which compresses a streaming answer in blocks of kilobytes: it held a
+# page's event stream back until the stream ended, and on loopback compressing saves no time.
 HEADER_MIDDLEWARE = ["django_desktop_shell.headers.SecurityHeadersMiddleware"]
 REPLACED_MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
 ]
 # In this order, ahead of the project's own: every answer, the Host check's 400 and the gate's
 # 403 included, gets the security headers, and nothing of the site runs for a request the gate refuses.
