@@ -216,6 +216,27 @@ def test_answers_whose_body_is_chunked_or_left_out_arrive_whole(app, method, sta
         running.stop()
 
 
+def test_a_head_of_a_file_download_reads_none_of_the_file():
+    """A HEAD of a FileResponse (a page asking a download's size first) read the whole file to
+    drop it: 2.6 s for a 1.5 GB one."""
+    parts_read = []
+
+    def large_file(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/octet-stream"), ("Content-Length", "1572864000")])
+        return (parts_read.append(number) or b"x" * 8192 for number in range(192_000))
+
+    running = ServerThread(large_file, bind_loopback(0)).start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=5)
+        connection.request("HEAD", "/")
+        response = connection.getresponse()
+        assert (response.status, response.getheader("Content-Length"), response.read()) == (200, "1572864000", b"")
+        connection.close()
+    finally:
+        running.stop()
+    assert parts_read == []
+
+
 def test_every_launch_uses_the_home_port_and_one_that_finds_it_taken_leaves_it_for_the_next(tmp_path):
     first = bind_for(tmp_path, 0)
     home = first.getsockname()[1]
