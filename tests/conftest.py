@@ -160,8 +160,8 @@ def environ_the_body_guard_gets(head: str) -> dict:
     """The environ the server's parser gives a BodyGuard's refusal for a request with these
     headers (lines joined by \n)."""
     given = []
-    parser = guarded_channel(BodyGuard(limit=1024, refusal=lambda environ: given.append(environ))).parser_class(
-        Adjustments())
+    guard = BodyGuard(limit=1024, refusal=lambda environ: given.append(environ), unkept=lambda environ, error: None)
+    parser = guarded_channel(guard).parser_class(Adjustments())
     parser.received(head.replace("\n", "\r\n").encode() + b"\r\n\r\n")
     [environ] = given
     return environ

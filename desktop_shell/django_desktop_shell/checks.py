@@ -14,14 +14,13 @@ from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 from django_desktop_shell import runtime
-from django_desktop_shell.settings import SHELL_MIDDLEWARE, host_settings
+from django_desktop_shell.settings import FILE_SYSTEM_STORAGE, SHELL_MIDDLEWARE, WHOLE_FILE_STORAGE, host_settings
 
 TAG = "desktop"
 FIX = "Call desktop_settings(globals()) at the end of your settings module, after every other setting."
 REMOTE_ASSET = re.compile(r"""<(?:script|link|img)\b[^>]*\b(?:src|href)\s*=\s*["'](?P<url>(?:https?:)?//[^"']+)["']""", re.I)
 TEMPLATE_SUFFIXES = (".html", ".htm", ".txt", ".xml")
 COOKIES = ("SESSION_COOKIE", "CSRF_COOKIE", "LANGUAGE_COOKIE")
-FILE_SYSTEM_STORAGE = "django.core.files.storage.FileSystemStorage"
 TEST_RUNNER_HOST = "testserver"  # what django.test.utils.setup_test_environment adds to ALLOWED_HOSTS
 PRIVATE_REFERRER_POLICIES = {"same-origin", "no-referrer"}
 
@@ -131,7 +130,7 @@ def check_database(app_configs, **kwargs):
 @register(TAG, Tags.files)
 def check_media_root(app_configs, **kwargs):
     run = running()
-    if not run or settings.STORAGES.get("default", {}).get("BACKEND") != FILE_SYSTEM_STORAGE:
+    if not run or settings.STORAGES.get("default", {}).get("BACKEND") not in (FILE_SYSTEM_STORAGE, WHOLE_FILE_STORAGE):
         return []
     location = Path(settings.STORAGES["default"].get("OPTIONS", {}).get("location") or settings.MEDIA_ROOT).resolve()
     if location.is_relative_to(run.data_dir.resolve()):

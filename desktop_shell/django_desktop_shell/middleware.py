@@ -7,6 +7,7 @@ gets an answer. docs/security.md explains each defence and the attack it stops.
 
 import logging
 import sys
+import tempfile
 import threading
 import traceback
 from html import escape
@@ -231,6 +232,20 @@ def body_refusal(environ: dict) -> tuple[tuple[str, list[tuple[str, str]], bytes
     else:
         return None
     return wsgi_answer(request, response), admitted
+
+
+def body_unkept(environ: dict, error: OSError) -> tuple[str, list[tuple[str, str]], bytes]:
+    """The answer to a body the server could not keep while it came: waitress holds it in a
+    temporary file of the system's temporary folder (/tmp, a tmpfs of half the memory on some
+    systems), which a large upload can fill. Without it the page's upload failed as a network error."""
+    request = request_from_headers(environ)
+    folder = tempfile.gettempdir()
+    logger.error("Refused %s %s (503): its body could not be kept in the temporary folder %s while it came: %s",
+                 request.method, request.path, folder, error)
+    response = error_response(request, 503, f"The upload could not be received: the folder for temporary files, "
+                                            f"{folder}, could not hold it ({error.strerror}). Free some space there "
+                                            "and try again.")
+    return wsgi_answer(request, response)
 
 
 def declared_length(environ: dict) -> int | None:

@@ -19,15 +19,18 @@ from django_desktop_shell.secret_key import load_or_create_host_label, load_or_c
 from django_desktop_shell.time_zones import machine_time_zone  # noqa: F401 (for a project's TIME_ZONE)
 
 APP = "django_desktop_shell"
-# The middleware that gives every answer its security headers, and those the shell's own do the
-# work of (a project's MIDDLEWARE usually lists Django's two, and often WhiteNoise, which the
-# shell's StaticFilesMiddleware is; kept, they would only do it again).
+# The middleware that gives every answer its security headers, and those a project's MIDDLEWARE
+# loses: the ones the shell's own do the work of (it usually lists Django's two, and often
+# WhiteNoise, which the shell's StaticFilesMiddleware is; kept, they would only do it again), and
+# Django's GZipMiddleware, which compresses a streaming answer in blocks of kilobytes: it held a
+# page's event stream back until the stream ended, and on loopback compressing saves no time.
 HEADER_MIDDLEWARE = ["django_desktop_shell.headers.SecurityHeadersMiddleware"]
 REPLACED_MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
 ]
 # In this order, ahead of the project's own: every answer, the Host check's 400 and the gate's
 # 403 included, gets the security headers, and nothing of the site runs for a request the gate refuses.
@@ -46,6 +49,8 @@ CSRF_COOKIE_AGE = 50 * 365 * 24 * 60 * 60
 SQLITE = "django.db.backends.sqlite3"
 FILE_CACHE = "django.core.cache.backends.filebased.FileBasedCache"
 PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
+FILE_SYSTEM_STORAGE = "django.core.files.storage.FileSystemStorage"
+WHOLE_FILE_STORAGE = "django_desktop_shell.storage.WholeFileSystemStorage"
 DJANGO_TEMPLATES = "django.template.backends.django.DjangoTemplates"
 REQUIRED_AFTER = ["django.middleware.csrf.CsrfViewMiddleware"]
 # `manage check --deploy` asked for SecurityMiddleware and XFrameOptionsMiddleware, whose headers
@@ -186,7 +191,9 @@ def desktop_settings(namespace: dict) -> list[str]:
         namespace["STATIC_ROOT"] = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "collected_static"
         namespace["STATICFILES_DIRS"] = []
     namespace["WHITENOISE_USE_FINDERS"] = not frozen
-    storages = namespace.setdefault("STORAGES", {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}})
+    storages = namespace.setdefault("STORAGES", {})
+    if storages.get("default", {}).get("BACKEND", FILE_SYSTEM_STORAGE) == FILE_SYSTEM_STORAGE:
+        storages["default"] = {**storages.get("default", {}), "BACKEND": WHOLE_FILE_STORAGE}
     if storages.get("staticfiles", {}).get("BACKEND", PLAIN_STATIC_STORAGE) == PLAIN_STATIC_STORAGE:
         storages["staticfiles"] = {"BACKEND": "django_desktop_shell.static_files.FingerprintedStaticFilesStorage"}
     namespace["WHITENOISE_AUTOREFRESH"] = run.dev

@@ -3,6 +3,7 @@ files a page's script made it saves."""
 
 import pytest
 
+from django_desktop_shell.process import downloads, native_dialogs, window
 from django_desktop_shell.process.downloads import is_download, opens_in_viewer, viewer_copy_name
 from django_desktop_shell.process.navigation import made_by_the_page
 
@@ -56,3 +57,20 @@ def test_the_viewers_copy_is_named_for_its_type(suggested, mime_type, copy):
 ])
 def test_a_file_the_pages_script_made_is_saved_and_nothing_else_is(url, made):
     assert made_by_the_page(url, "http://127.0.0.1:8123") is made
+
+
+@pytest.mark.parametrize(("saving", "quit_chosen", "question"), [
+    ({}, None, None),
+    ({"a 1.5 GB download": "big.bin"}, True,
+     "big.bin is still being saved. Quitting stops it, and the part saved so far is deleted."),
+    ({"one": "rows.csv", "two": "big.bin"}, False,
+     "big.bin and rows.csv are still being saved. Quitting stops them, and the parts saved so far are deleted."),
+])
+def test_a_quit_while_a_download_is_being_saved_asks_first(monkeypatch, saving, quit_chosen, question):
+    """A Quit while a 1.5 GB download was being saved closed the window at once, without a word:
+    WebKit stopped the download and deleted what it had saved."""
+    asked = []
+    monkeypatch.setattr(native_dialogs, "ask", lambda window, title, text, **answers: asked.append(text) or quit_chosen)
+    monkeypatch.setattr(downloads, "saving", saving)
+    assert window.quit_despite_unfinished_downloads(None, "Bigfiles") is (quit_chosen is not False)
+    assert asked == ([question] if question else [])

@@ -124,17 +124,23 @@ def test_stop_while_a_client_holds_a_half_read_answer(server):
     assert refuses_connections(server.port)
 
 
-def test_a_small_answer_leaves_in_one_write(server, monkeypatch):
-    """waitress wrote an answer's headers and its body apart: two packets, and two wake-ups of
-    the client, for every small answer."""
-    writes = []
+@pytest.fixture
+def writes(monkeypatch) -> list[bytes]:
+    """What the server writes to its sockets, a write at a time."""
+    written = []
     send = ShellChannel.send
 
     def recorded(channel, data, do_close=True):
-        writes.append(bytes(data))
+        written.append(bytes(data))
         return send(channel, data, do_close)
 
     monkeypatch.setattr(ShellChannel, "send", recorded)
+    return written
+
+
+def test_a_small_answer_leaves_in_one_write(server, writes):
+    """waitress wrote an answer's headers and its body apart: two packets, and two wake-ups of
+    the client, for every small answer."""
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
     for _ in range(2):  # and the connection still serves the next request
         connection.request("GET", "/")
@@ -142,6 +148,95 @@ def test_a_small_answer_leaves_in_one_write(server, monkeypatch):
     connection.close()
     assert len(writes) == 2
     assert all(write.startswith(b"HTTP/1.1 200 OK\r\n") and write.endswith(b"\r\n\r\nhello") for write in writes)
+
+
+ROWS = 200_000
+
+
+def csv_rows(environ, start_response):
+    """Django's own example of a large CSV export: a StreamingHttpResponse of one row a chunk."""
+    start_response("200 OK", [("Content-Type", "text/csv")])
+    return (f"{number},name {number},Zürich\r\n".encode() for number in range(ROWS))
+
+
+def test_an_answer_streamed_a_row_at_a_time_leaves_in_large_writes(writes):
+    """waitress sent each chunk of a streamed answer in a write and a packet of its own, its loop
+    woken for each: a 200,000-row CSV export took 5.6 s, 0.7 s of it making the rows (made 1,000
+    rows a chunk, it took 0.23 s)."""
+    running = ServerThread(csv_rows, bind_loopback(0)).start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+        connection.request("GET", "/")
+        body = connection.getresponse().read()
+        connection.close()
+    finally:
+        running.stop()
+    assert body == b"".join(csv_rows({}, lambda *args: None))
+    assert len(writes) < len(body) // (16 * 1024)
+
+
+def test_a_chunk_followed_by_a_wait_leaves_at_once():
+    """A page's event stream: an event, then nothing until the job's next step."""
+    next_step = threading.Event()
+
+    def events(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/event-stream")])
+        yield b": connected\n\n"
+        yield b"data: started\n\n"
+        next_step.wait(30)
+        yield b"data: done\n\n"
+
+    running = ServerThread(events, bind_loopback(0)).start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=5)
+        connection.request("GET", "/")
+        response = connection.getresponse()
+        received = b""
+        while len(received) < len(b": connected\n\ndata: started\n\n"):
+            received += response.read1()
+        assert received == b": connected\n\ndata: started\n\n"
+        next_step.set()
+        assert response.read() == b"data: done\n\n"
+        connection.close()
+    finally:
+        next_step.set()
+        running.stop()
+
+
+def test_an_answer_its_page_does_not_read_holds_back_no_other_page_s_events():
+    """The web view reads nothing of a download while its save dialog is open: a streamed export
+    then waits for it, and another page's event stream must not."""
+    next_step = threading.Event()
+
+    def events():
+        yield b": connected\n\n"
+        yield b"data: started\n\n"
+        next_step.wait(30)
+
+    def site(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        if environ["PATH_INFO"] == "/export":
+            return (b"x" * 1000 for _ in range(100_000))  # 100 MB, a part at a time
+        return events()
+
+    running = ServerThread(site, bind_loopback(0)).start()
+    try:
+        export = socket.create_connection(("127.0.0.1", running.port), timeout=5)
+        export.sendall(f"GET /export HTTP/1.1\r\nHost: 127.0.0.1:{running.port}\r\n\r\n".encode())
+        time.sleep(1)  # the export fills what the server holds for it, and waits
+        connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=5)
+        connection.request("GET", "/events")
+        response = connection.getresponse()
+        received = b""
+        while len(received) < len(b": connected\n\ndata: started\n\n"):
+            received += response.read1()  # before: a timeout
+        assert received == b": connected\n\ndata: started\n\n"
+        next_step.set()
+        connection.close()
+        export.close()
+    finally:
+        next_step.set()
+        running.stop()
 
 
 @pytest.mark.parametrize("app, method, status, body", [
@@ -160,6 +255,27 @@ def test_answers_whose_body_is_chunked_or_left_out_arrive_whole(app, method, sta
         connection.close()
     finally:
         running.stop()
+
+
+def test_a_head_of_a_file_download_reads_none_of_the_file():
+    """A HEAD of a FileResponse (a page asking a download's size first) read the whole file to
+    drop it: 2.6 s for a 1.5 GB one."""
+    parts_read = []
+
+    def large_file(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/octet-stream"), ("Content-Length", "1572864000")])
+        return (parts_read.append(number) or b"x" * 8192 for number in range(192_000))
+
+    running = ServerThread(large_file, bind_loopback(0)).start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=5)
+        connection.request("HEAD", "/")
+        response = connection.getresponse()
+        assert (response.status, response.getheader("Content-Length"), response.read()) == (200, "1572864000", b"")
+        connection.close()
+    finally:
+        running.stop()
+    assert parts_read == []
 
 
 def test_every_launch_uses_the_home_port_and_one_that_finds_it_taken_leaves_it_for_the_next(tmp_path):

@@ -1,8 +1,10 @@
 """What desktop_settings() moves into the person's data folder, seen from a launch of a copy of
 examples/polls whose settings name it elsewhere."""
 
+import http.client
 import subprocess
 import sys
+from urllib.parse import parse_qs, urlsplit
 
 from tests.shell.test_checks import set_before_the_defaults
 
@@ -63,3 +65,46 @@ def test_the_deploy_checks_warn_of_nothing_the_shell_sees_to(polls_copy, tmp_pat
                             env={name: value for name, value in app_env.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+EVENT_STREAM = """
+import threading
+
+from django.http import StreamingHttpResponse
+
+
+def progress(request):
+    def events():
+        yield "data: started\\n\\n"
+        threading.Event().wait(30)  # the job's next step
+        yield "data: done\\n\\n"
+    return StreamingHttpResponse(events(), content_type="text/event-stream")
+"""
+
+
+def test_a_project_s_gzip_middleware_holds_no_event_stream_back(polls_copy, tmp_path, app_env):
+    """A project with Django's GZipMiddleware (common for a server) sent nothing of a page's event
+    stream: the web view asks for gzip, and the middleware compresses a streaming answer in blocks
+    of kilobytes, so a progress page showed no event until the job had ended. On loopback,
+    compressing saves no time: the shell leaves it out."""
+    set_before_the_defaults(polls_copy, "MIDDLEWARE = ['django.middleware.gzip.GZipMiddleware', *MIDDLEWARE]\n")
+    (polls_copy / "polls" / "events.py").write_text(EVENT_STREAM, encoding="utf-8")
+    with (polls_copy / "mysite" / "urls.py").open("a", encoding="utf-8") as urls:
+        urls.write("\nfrom polls.events import progress  # noqa: E402\n\nurlpatterns.append(path('progress/', progress))\n")
+    process = subprocess.Popen([sys.executable, str(polls_copy / "launcher.py"), "--headless", "--data-dir",
+                                str(tmp_path / "data")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=app_env)
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("READY "), process.stderr.read() if process.poll() is not None else line
+        url = urlsplit(line.split(" ", 1)[1].strip())
+        token = parse_qs(url.query)["token"][0]
+        connection = http.client.HTTPConnection("127.0.0.1", url.port, timeout=5)
+        connection.request("GET", "/progress/", headers={"Host": f"127.0.0.1:{url.port}", "Accept-Encoding": "gzip",
+                                                         "Authorization": f"Bearer {token}"})
+        answer = connection.getresponse()
+        assert answer.read1() == b"data: started\n\n"  # before: gzip's header, then nothing until the end
+        assert answer.getheader("Content-Encoding") is None
+        connection.close()
+    finally:
+        process.terminate()
+        process.wait(20)

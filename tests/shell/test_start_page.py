@@ -113,7 +113,8 @@ def test_a_body_sent_before_the_site_starts_is_judged_by_the_sites_guard(run):
     refusal.join(0.2)
     assert not judged and front.site_wanted.is_set()  # the site's start is not held for the copy meanwhile
     refused = (("403 Forbidden", [], b"no"), False)
-    front.site_started(app=None, guard=BodyGuard(limit=10, refusal=lambda environ: refused))
+    front.site_started(app=None, guard=BodyGuard(limit=10, refusal=lambda environ: refused,
+                                                  unkept=lambda environ, error: refused[0]))
     refusal.join(5)
     assert judged == [refused]
 

@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 VIEWER_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp",
                 "application/pdf": ".pdf", "text/plain": ".txt"}
 to_view: set[str] = set()  # the addresses of answers handed to the viewer, until their download starts
+# The downloads being saved where the person said, each by the name of its file, until they end:
+# a quit meanwhile asks first (window.quit_despite_unfinished_downloads).
+saving: dict[object, str] = {}
 
 
 def is_download(content_disposition: str | None, type_shown: bool) -> bool:
@@ -95,8 +98,14 @@ def install_gtk(window, viewer_folder: Path) -> None:
         download.set_allow_overwrite(True)  # the person chose this file in the dialog, and said to replace it
         download.set_destination(GLib.filename_to_uri(str(chosen)))
         failures = []
-        # "finished" comes after "failed" too.
-        download.connect("finished", lambda download: None if failures else logger.info("A download was saved"))
+
+        def ended(download):
+            saving.pop(download, None)
+            if not failures:
+                logger.info("A download was saved")
+
+        saving[download] = chosen.name
+        download.connect("finished", ended)  # "finished" comes after "failed" too
         download.connect("failed", lambda download, error: failures.append(error) or tell_failed(chosen.name, error, "saved"))
         return True
 

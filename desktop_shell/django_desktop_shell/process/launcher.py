@@ -255,7 +255,7 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
 def serve_kept_page(front: start_page.StartPage, sock) -> server.ServerThread:
     """The server, started before Django so that the window gets the kept start page at once."""
     identity = front.run.identity
-    guard = server.BodyGuard(limit=0, refusal=front.refuse_body)  # the site's limit is set once it has started
+    guard = server.BodyGuard(limit=0, refusal=front.refuse_body, unkept=front.refuse_unkept)  # the site's limit is set once it has started
     return server.ServerThread(front, sock, ident=identity.name, body_guard=guard,
                                launch_path=site.launch_path(front.run.launch_token, identity.start_path)).start()
 

@@ -121,9 +121,9 @@ def body_guard() -> BodyGuard:
     """The server's check of request bodies (process/server.py), from the site's settings."""
     from django.conf import settings
 
-    from django_desktop_shell.middleware import body_refusal
+    from django_desktop_shell.middleware import body_refusal, body_unkept
 
-    return BodyGuard(limit=settings.DESKTOP_MAX_REQUEST_BODY, refusal=body_refusal)
+    return BodyGuard(limit=settings.DESKTOP_MAX_REQUEST_BODY, refusal=body_refusal, unkept=body_unkept)
 
 
 def server_threads() -> int:

@@ -161,6 +161,10 @@ class StartPage:
         self.started.wait()
         return (NOT_STARTED, False) if self.site_guard is None else self.site_guard.refusal(environ)
 
+    def refuse_unkept(self, environ, error: OSError) -> Answer:
+        """A body the server could not keep: the site's answer (refuse_body let the body in, so the site had started)."""
+        return self.site_guard.unkept(environ, error)
+
     def hold_site(self) -> None:
         """Django's start waits until the window has the kept page, or a request needs the site
         (process/launcher.start_site)."""

@@ -200,7 +200,7 @@ def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: T
             startup.result().wait_until_quiet(CLOSE_QUIET_S, deadline - time.monotonic())
         except Exception:
             logger.exception("Could not wait for the page's last saves; closing anyway")
-        if not quit_despite_refused_saves(window, title, told_at):
+        if not (quit_despite_refused_saves(window, title, told_at) and quit_despite_unfinished_downloads(window, title)):
             put_off.clear()
             return
         window.destroy()
@@ -232,6 +232,27 @@ def quit_despite_refused_saves(window, title: str, since: float) -> bool:
         logger.warning("Quit without the changes the data folder refused, as the person chose")
         return True
     logger.info("The window stays open: its last changes are not saved yet")
+    return False
+
+
+def quit_despite_unfinished_downloads(window, title: str) -> bool:
+    """False if a download is still being saved and the person chose to keep the window open: the
+    window has no list of downloads, and its close would stop them and delete what they had saved."""
+    names = sorted(downloads.saving.values())
+    if not names:
+        return True
+    logger.warning("Closing while %d download(s) are still being saved: asking first", len(names))
+    if len(names) == 1:
+        question = "A download is not finished"
+        detail = f"{names[0]} is still being saved. Quitting stops it, and the part saved so far is deleted."
+    else:
+        question = "Downloads are not finished"
+        detail = (f"{', '.join(names[:-1])} and {names[-1]} are still being saved. Quitting stops them, and the parts "
+                  "saved so far are deleted.")
+    if native_dialogs.ask(window, question, detail, yes="Quit and stop saving", no=f"Keep {title} open"):
+        logger.warning("Quit while downloads were being saved, as the person chose: they were stopped")
+        return True
+    logger.info("The window stays open: downloads are still being saved")
     return False
 
 

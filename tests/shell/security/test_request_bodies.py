@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 
 from tests.conftest import exit_code_within, start_headless
+from tests.reliability.conftest import mounts  # noqa: F401 (the fixture)
 
 HUNDRED_MB = 100 * 1024 * 1024
 CONNECTIONS_AT_ONCE = 100  # waitress's connection_limit
@@ -33,6 +34,16 @@ def read_answer(connection: socket.socket) -> tuple[str, dict, bytes]:
     head, _, body = received.partition(b"\r\n\r\n")
     status, *lines = head.decode("latin-1").split("\r\n")
     return status, dict(line.split(": ", 1) for line in lines), body
+
+
+def post_as_the_app(live_app, size: int) -> tuple[str, dict, bytes]:
+    """A body of `size` bytes posted to the import with the launch token, as the app's own page."""
+    connection = send_headers(live_app.port, post_head(live_app.port, f"Content-Length: {size}",
+                                                       f"Authorization: {live_app.auth_headers['Authorization']}",
+                                                       path="/api/import/"))
+    with connection:
+        connection.sendall(b"x" * size)
+        return read_answer(connection)
 
 
 def post_head(port: int, *headers: str, path: str = "/api/notes/") -> str:
@@ -64,15 +75,28 @@ def test_a_body_declared_over_the_site_s_limit_is_413_and_dropped_unkept_for_the
     then answered (a browser still sending when the connection closes reports a network error)."""
     settings.DESKTOP_MAX_REQUEST_BODY = 1024 * 1024
     too_large = settings.DESKTOP_MAX_REQUEST_BODY + 1
-    connection = send_headers(live_app.port, post_head(live_app.port, f"Content-Length: {too_large}",
-                                                       f"Authorization: {live_app.auth_headers['Authorization']}",
-                                                       path="/api/import/"))
-    with connection:
-        connection.sendall(b"x" * too_large)
-        status, headers, body = read_answer(connection)
+    status, headers, body = post_as_the_app(live_app, too_large)
     assert status == "HTTP/1.1 413 Request Entity Too Large"
     assert json.loads(body) == {"error": "The request is larger than 1.0\xa0MB, the most Notedesk takes."}
     assert headers["Connection"] == "close"
+
+
+def test_a_body_the_temporary_folder_cannot_hold_is_answered_saying_so_and_leaves_nothing_there(
+        live_app, settings, mounts, tmp_path, monkeypatch):
+    """The server keeps a body in the system's temporary folder while it comes: /tmp, on Fedora, Arch
+    or Debian 13 a tmpfs of half the memory. A 600 MB upload, under the site's limit, with 400 MB free
+    there failed in the page as a network error, and the log said only "uncaptured python exception,
+    closing channel … No space left on device"."""
+    folder = mounts("-t", "tmpfs", "-o", "size=2m", "tmpfs", at=tmp_path / "tmp")
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    settings.DESKTOP_MAX_REQUEST_BODY = 8 * 1024 * 1024
+    status, headers, body = post_as_the_app(live_app, 4 * 1024 * 1024)
+    assert status == "HTTP/1.1 503 Service Unavailable"
+    assert json.loads(body) == {"error": f"The upload could not be received: the folder for temporary files, {folder}, "
+                                         "could not hold it (No space left on device). Free some space there and try again."}
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    emptied = os.statvfs(folder)
+    assert list(folder.iterdir()) == [] and emptied.f_bfree == emptied.f_blocks
 
 
 def test_a_body_over_the_limit_is_logged_naming_the_setting_that_raises_it(live_app, settings, caplog):
@@ -81,12 +105,8 @@ def test_a_body_over_the_limit_is_logged_naming_the_setting_that_raises_it(live_
     page, and the log says which setting to raise, and why the form's own check was not reached."""
     settings.DESKTOP_MAX_REQUEST_BODY = 1024 * 1024
     too_large = settings.DESKTOP_MAX_REQUEST_BODY + 1
-    connection = send_headers(live_app.port, post_head(live_app.port, f"Content-Length: {too_large}",
-                                                       f"Authorization: {live_app.auth_headers['Authorization']}",
-                                                       path="/api/import/"))
-    with caplog.at_level("WARNING", logger="django_desktop_shell"), connection:
-        connection.sendall(b"x" * too_large)
-        status, _, _ = read_answer(connection)
+    with caplog.at_level("WARNING", logger="django_desktop_shell"):
+        status, _, _ = post_as_the_app(live_app, too_large)
     assert status == "HTTP/1.1 413 Request Entity Too Large"
     [record] = [record for record in caplog.records if "DESKTOP_MAX_REQUEST_BODY" in record.getMessage()]
     assert record.levelname == "WARNING"
