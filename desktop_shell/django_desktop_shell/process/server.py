@@ -49,6 +49,9 @@ DEFAULT_THREADS = 4
 # them has waited HELD_S (OneWriteTask).
 HELD_BYTES = 64 * 1024
 HELD_S = 0.002
+# How long they wait to be tried again while their page reads nothing (a download's save dialog can
+# be open for minutes, and the thread should not wake 500 times a second meanwhile).
+HELD_RETRY_S = 0.05
 logger = logging.getLogger(__name__)
 FAILING_HEALTH_CHECK_INTERVAL = 0.5  # seconds
 
@@ -221,18 +224,18 @@ class OneWriteTask(WSGITask):
         with self.holding:  # kept while they are written: parts the app writes meanwhile go after them
             self.write_held()
 
-    def send_held_unless_busy(self) -> bool:
+    def send_held_unless_busy(self) -> float | None:
         """send_held for HeldParts' thread, which serves every answer and so must not wait: not for
         the task's own thread, nor for a page that reads nothing (the web view, while a download's
         save dialog is open), whose answer already holds as much as waitress lets a write add to.
-        False if it did not: to try again later."""
+        None once sent; else how long to wait before trying again."""
         if not self.holding.acquire(blocking=False):
-            return False
+            return HELD_S
         try:
             if self.channel.total_outbufs_len > self.channel.adj.outbuf_high_watermark:
-                return False
+                return HELD_RETRY_S
             self.write_held()
-            return True
+            return None
         finally:
             self.holding.release()
 
@@ -256,9 +259,9 @@ class HeldParts:
         self.changed = threading.Condition()
         self.thread: threading.Thread | None = None
 
-    def send_later(self, task: OneWriteTask) -> None:
+    def send_later(self, task: OneWriteTask, delay: float = HELD_S) -> None:
         with self.changed:
-            heapq.heappush(self.due, (time.monotonic() + HELD_S, next(self.order), task))
+            heapq.heappush(self.due, (time.monotonic() + delay, next(self.order), task))
             if self.thread is None:
                 self.thread = threading.Thread(target=self.run, name="desktop-held-parts", daemon=True)
                 self.thread.start()
@@ -271,8 +274,8 @@ class HeldParts:
                     self.changed.wait(wait if self.due else None)
                 task = heapq.heappop(self.due)[2]
             with suppress(ClientDisconnected):  # the page has gone: its app hears so at its next write
-                if not task.send_held_unless_busy():
-                    self.send_later(task)
+                if (again_in := task.send_held_unless_busy()) is not None:
+                    self.send_later(task, again_in)
 
 
 held_parts = HeldParts()
