@@ -274,6 +274,33 @@ def source_file(spec) -> list[Path]:
     return [Path(spec.origin)] if spec and spec.origin and spec.origin.endswith(".py") else []
 
 
+def editable_source_folders() -> list[str]:
+    """The source folders of the packages installed with `pip install -e` through an import hook
+    (setuptools' default: a finder in site-packages, not the folder on sys.path), for PyInstaller's
+    analysis, which finds no module through such a hook (its issue 7524): the shell installed so
+    built an app without the shell's modules, which stopped at once ("No module named
+    'django_desktop_shell.process'"). A package in a folder of another name cannot be found from a
+    folder, and stops the build saying how to install it."""
+    on_path = {Path(entry).resolve() for entry in sys.path if entry}
+    folders = []
+    for distribution in metadata.distributions():
+        if not json.loads(distribution.read_text("direct_url.json") or "{}").get("dir_info", {}).get("editable"):
+            continue
+        for name in (distribution.read_text("top_level.txt") or "").split():
+            spec = installed_spec(name)
+            if spec is None or spec.origin is None:
+                continue
+            place = Path(spec.origin).parent if spec.submodule_search_locations else Path(spec.origin)
+            if place.parent.resolve() in on_path:
+                continue
+            if place.stem != name:
+                raise BuildError(f"{name} is installed in editable mode from {place}, a folder of another name, where "
+                                 "the build cannot find it: install it with `pip install --config-settings "
+                                 "editable_mode=compat -e` or from its wheel, then build again.")
+            folders.append(str(place.parent))
+    return list(dict.fromkeys(folders))
+
+
 def project_libraries(project_dir: Path) -> frozenset[str]:
     """The top-level import names of the libraries the project's dependencies bring (django-ninja's
     ninja, pydantic…), which PyInstaller analyses as they are. Not Django's, the shell's or those of
