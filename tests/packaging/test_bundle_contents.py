@@ -15,14 +15,13 @@ import pytest
 from packaging.requirements import Requirement
 
 from django_desktop_shell.packaging.contents import (BuildError, app_module_files, app_uses_pillow, compiled_languages,
-                                                     contrib_apps_imported_by, contrib_apps_needed, editable_source_folders,
-                                                     in_languages,
-                                                     is_translation_source, left_out_imported_by, locale_folders,
-                                                     manage, metadata_files,
-                                                     module_collection_modes, named_project_paths, project_data_files,
-                                                     project_left_out, project_libraries,
-                                                     project_module_files, site_facts, started_packages, template_folders,
-                                                     translation_folders)
+                                                     contrib_apps_imported_by, contrib_apps_needed,
+                                                     editable_source_folders, in_languages, is_translation_source,
+                                                     left_out_imported_by, locale_folders, manage, metadata_files,
+                                                     module_collection_modes, named_modules, named_project_paths,
+                                                     project_data_files, project_left_out, project_libraries,
+                                                     project_module_files, site_facts, started_packages,
+                                                     template_folders, translation_folders)
 
 from tests.conftest import COOKBOOK, ROOT, SITES
 
@@ -487,6 +486,17 @@ def test_the_modules_a_project_leaves_out_must_exist_and_not_be_named_by_its_set
         project_left_out(("embedded_site.srve",), facts["notedesk"]["dotted_paths"])
     with pytest.raises(BuildError, match="leaves out embedded_site.urls, which the settings name"):
         project_left_out(("embedded_site.urls",), facts["notedesk"]["dotted_paths"])
+
+
+def test_the_packages_a_project_ships_whole_must_exist(tmp_path, monkeypatch):
+    """collect-all ships a library whole, for one that loads its modules by name or reads its own
+    data files, which PyInstaller's analysis does not see (the built app's page answered 500:
+    "No such file or directory: '…/_internal/recipe_units/data/names.json'"); a typo stops the build."""
+    assert named_modules("collect-all", ("django.contrib.humanize", "django_desktop_shell")) == [
+        "django.contrib.humanize", "django_desktop_shell"]
+    with pytest.raises(BuildError, match=r"^collect-all in pyproject.toml names recipe_unit, which is not a module of "
+                                         r"the project or its libraries\.$"):
+        named_modules("collect-all", ("recipe_unit",))
 
 
 def test_site_facts_name_the_cache_and_template_back_ends_the_settings_choose(facts):

@@ -351,13 +351,19 @@ def module_name(package: str, path: Path) -> str:
 def project_left_out(names: tuple[str, ...], dotted_paths: list[str]) -> list[str]:
     """The modules pyproject's leave-out names, checked: each must exist, and none may be one the
     settings name, which Django imports at run time."""
-    for name in names:
-        if not module_source(name):
-            raise BuildError(f"leave-out in pyproject.toml names {name}, which is not a module of the project or its libraries.")
+    named_modules("leave-out", names)
     named = [path for path in dotted_paths if is_left_out(path, names)]
     if named:
         raise BuildError(f"leave-out in pyproject.toml leaves out {', '.join(named)}, which the settings name: "
                          "Django imports it at run time. Take it out of leave-out, or out of the settings the app runs with.")
+    return list(names)
+
+
+def named_modules(key: str, names: tuple[str, ...]) -> list[str]:
+    """The modules pyproject's `key` names, each checked to exist."""
+    for name in names:
+        if not module_source(name):
+            raise BuildError(f"{key} in pyproject.toml names {name}, which is not a module of the project or its libraries.")
     return list(names)
 
 
