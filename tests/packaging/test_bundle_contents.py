@@ -4,6 +4,7 @@ a build on Notedesk, examples/polls and tests/packaging/cookbook (split settings
 Pillow a dependency, templates in a top-level folder that only TEMPLATES['DIRS'] names)."""
 
 import importlib.abc
+import importlib.machinery
 import importlib.util
 import subprocess
 import sys
@@ -497,6 +498,20 @@ def test_the_packages_a_project_ships_whole_must_exist(tmp_path, monkeypatch):
     with pytest.raises(BuildError, match=r"^collect-all in pyproject.toml names recipe_unit, which is not a module of "
                                          r"the project or its libraries\.$"):
         named_modules("collect-all", ("recipe_unit",))
+
+
+def test_a_librarys_compiled_module_may_be_left_out(tmp_path, monkeypatch):
+    """leave-out = ["lxml.objectify"] (2.9 MB that lxml's hook brings and an app using lxml.etree
+    never imports) stopped the build: "names lxml.objectify, which is not a module", its module
+    being compiled, with no source file to find."""
+    package = tmp_path / "site" / "cake_tools"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / f"speedups{importlib.machinery.EXTENSION_SUFFIXES[0]}").write_bytes(b"\x7fELF")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    assert named_modules("leave-out", ("cake_tools.speedups",)) == ["cake_tools.speedups"]
+    with pytest.raises(BuildError, match="names cake_tools.slowdowns, which is not a module"):
+        named_modules("leave-out", ("cake_tools.slowdowns",))
 
 
 def test_site_facts_name_the_cache_and_template_back_ends_the_settings_choose(facts):

@@ -3,6 +3,7 @@ the project's pyproject.toml and its settings (site_facts.py) by plain functions
 decisions are tested without a build."""
 
 import ast
+import importlib.machinery
 import importlib.util
 import json
 import os
@@ -362,9 +363,24 @@ def project_left_out(names: tuple[str, ...], dotted_paths: list[str]) -> list[st
 def named_modules(key: str, names: tuple[str, ...]) -> list[str]:
     """The modules pyproject's `key` names, each checked to exist."""
     for name in names:
-        if not module_source(name):
+        if not is_module(name):
             raise BuildError(f"{key} in pyproject.toml names {name}, which is not a module of the project or its libraries.")
     return list(names)
+
+
+def is_module(name: str) -> bool:
+    """Whether `name` is a module or package here, from source or compiled (lxml.objectify, an
+    extension module, has no source file), found without importing anything of its package."""
+    top, *rest = name.split(".")
+    spec = installed_spec(top)
+    if spec is None or not rest:
+        return spec is not None
+    for folder in spec.submodule_search_locations or []:
+        place = Path(folder).joinpath(*rest)
+        suffixes = importlib.machinery.all_suffixes()  # .py, .pyc and the extension modules'
+        if place.is_dir() or any(place.with_name(place.name + suffix).is_file() for suffix in suffixes):
+            return True
+    return False
 
 
 def is_left_out(module: str, left_out: list[str]) -> bool:
