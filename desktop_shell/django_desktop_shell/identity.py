@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 TABLE = "desktop-shell"
 REQUIRED = ("name", "app-id", "settings")
 KNOWN = {*REQUIRED, "description", "icon", "categories", "keywords", "start-path", "health-path", "data-files", "homepage",
-         "menu", "file-types", "url-schemes", "update-url", "javascript-jit", "keep-start-page", "leave-out"}
+         "menu", "file-types", "url-schemes", "update-url", "javascript-jit", "keep-start-page", "leave-out",
+         "collect-all"}
 APP_ID = re.compile(r"^[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z][A-Za-z0-9-]*)+$")
 MENU_REFERENCE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 MIME_TYPE = re.compile(r"^[a-z]+/[a-z0-9][a-z0-9.+-]*$")
@@ -56,6 +57,7 @@ class Identity:
     javascript_jit: bool = True  # False: the window's JavaScript engine without its JIT (less memory, slower scripts)
     keep_start_page: bool = False  # True: the window shows the last run's start page before Django starts (process/start_page.py)
     leave_out: tuple[str, ...] = ()  # modules the build does not ship: a server's own code, development commands
+    collect_all: tuple[str, ...] = ()  # packages the build ships whole: modules loaded by name, data files
 
     @property
     def slug(self) -> str:
@@ -116,9 +118,10 @@ def load(project_dir: Path) -> Identity:
     for key, default in (("javascript-jit", True), ("keep-start-page", False)):
         if not isinstance(table.get(key, default), bool):
             raise IdentityError(f"{key} in {path} must be true or false.")
-    leave_out = table.get("leave-out", [])
-    if not (isinstance(leave_out, list) and all(isinstance(name, str) and MODULE.match(name) for name in leave_out)):
-        raise IdentityError(f'leave-out in {path} must be a list of modules, such as ["mysite.server_settings"].')
+    for key, example in (("leave-out", "mysite.server_settings"), ("collect-all", "reportlab")):
+        names = table.get(key, [])
+        if not (isinstance(names, list) and all(isinstance(name, str) and MODULE.match(name) for name in names)):
+            raise IdentityError(f'{key} in {path} must be a list of modules, such as ["{example}"].')
     unknown = sorted(set(table) - KNOWN)
     if unknown:
         raise IdentityError(f"[tool.{TABLE}] in {path} has unknown keys: {', '.join(unknown)}. Known: {', '.join(sorted(KNOWN))}.")
@@ -130,7 +133,7 @@ def load(project_dir: Path) -> Identity:
         menu=table.get("menu", ""), file_types=file_types, url_schemes=url_schemes,
         licence=licence_of(document["project"]), update_url=table.get("update-url", "").rstrip("/"),
         javascript_jit=table.get("javascript-jit", True), keep_start_page=table.get("keep-start-page", False),
-        leave_out=tuple(leave_out),
+        leave_out=tuple(table.get("leave-out", ())), collect_all=tuple(table.get("collect-all", ())),
     )
 
 

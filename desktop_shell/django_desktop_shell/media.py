@@ -30,6 +30,8 @@ INLINE_TYPES = {
     ".jpeg": "image/jpeg",
     ".gif": "image/gif",
     ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".bmp": "image/bmp",
     ".pdf": "application/pdf",
     ".txt": "text/plain; charset=utf-8",
 }

@@ -3,6 +3,9 @@ from a project's pyproject.toml and settings, and what packaging needs installed
 a build on Notedesk, examples/polls and tests/packaging/cookbook (split settings, an ImageField,
 Pillow a dependency, templates in a top-level folder that only TEMPLATES['DIRS'] names)."""
 
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import subprocess
 import sys
 import tomllib
@@ -13,13 +16,13 @@ import pytest
 from packaging.requirements import Requirement
 
 from django_desktop_shell.packaging.contents import (BuildError, app_module_files, app_uses_pillow, compiled_languages,
-                                                     contrib_apps_imported_by, contrib_apps_needed, in_languages,
-                                                     is_translation_source, left_out_imported_by, locale_folders,
-                                                     manage, metadata_files,
-                                                     module_collection_modes, named_project_paths, project_data_files,
-                                                     project_left_out, project_libraries,
-                                                     project_module_files, site_facts, started_packages, template_folders,
-                                                     translation_folders)
+                                                     contrib_apps_imported_by, contrib_apps_needed,
+                                                     editable_source_folders, in_languages, is_translation_source,
+                                                     left_out_imported_by, locale_folders, manage, metadata_files,
+                                                     module_collection_modes, named_modules, named_project_paths,
+                                                     project_data_files, project_left_out, project_libraries,
+                                                     project_module_files, site_facts, started_packages,
+                                                     template_folders, translation_folders)
 
 from tests.conftest import COOKBOOK, ROOT, SITES
 
@@ -415,6 +418,65 @@ def test_the_bundle_carries_the_metadata_the_app_reads_and_the_licences_not_the_
     assert metadata.Distribution.at(kept["METADATA"].parent).version == "1.0"
 
 
+class EditableFinder(importlib.abc.MetaPathFinder):
+    """setuptools' `pip install -e` finder, as it installs itself in site-packages: a package found
+    at its source folder, which is not on sys.path."""
+
+    def __init__(self, packages: dict[str, Path]):
+        self.packages = packages
+
+    def find_spec(self, name, path=None, target=None):
+        if name in self.packages:
+            return importlib.util.spec_from_file_location(name, self.packages[name] / "__init__.py",
+                                                          submodule_search_locations=[str(self.packages[name])])
+        return None
+
+
+def editable_install(site_packages: Path, distribution: str, *packages: str) -> None:
+    info = site_packages / f"{distribution}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {distribution}\nVersion: 1.0\n")
+    (info / "top_level.txt").write_text("".join(f"{package}\n" for package in packages))
+    (info / "direct_url.json").write_text('{"dir_info": {"editable": true}, "url": "file:///checkout"}')
+
+
+def test_a_package_installed_with_pip_install_e_goes_in_from_its_source_folder(tmp_path, monkeypatch):
+    """`pip install -e` of the shell (or of a library of the project) puts a finder in site-packages,
+    not the source folder on sys.path, and PyInstaller's analysis finds no module through it (its
+    issue 7524): the build logged "Hidden import 'django_desktop_shell.middleware' not found" for
+    each of the shell's modules and its built app stopped at once, "No module named
+    'django_desktop_shell.process'". The analysis is given the source folders such installs hold."""
+    source = tmp_path / "checkout" / "src"
+    (source / "cake_tools").mkdir(parents=True)
+    (source / "cake_tools" / "__init__.py").write_text("")
+    site_packages = tmp_path / "site-packages"
+    editable_install(site_packages, "cake_tools", "cake_tools")
+    monkeypatch.syspath_prepend(str(site_packages))
+    monkeypatch.setattr(sys, "meta_path", [*sys.meta_path, EditableFinder({"cake_tools": source / "cake_tools"})])
+
+    assert editable_source_folders() == [str(source)]
+    # Installed in setuptools' compat mode (a .pth that puts the folder on sys.path), the analysis finds it already.
+    monkeypatch.syspath_prepend(str(source))
+    assert editable_source_folders() == []
+
+
+def test_a_package_pip_install_e_maps_to_a_folder_of_another_name_stops_the_build_saying_how_to_install_it(
+        tmp_path, monkeypatch):
+    source = tmp_path / "checkout" / "lib"
+    source.mkdir(parents=True)
+    (source / "__init__.py").write_text("")
+    site_packages = tmp_path / "site-packages"
+    editable_install(site_packages, "cake_tools", "cake_tools")
+    monkeypatch.syspath_prepend(str(site_packages))
+    monkeypatch.setattr(sys, "meta_path", [*sys.meta_path, EditableFinder({"cake_tools": source})])
+
+    with pytest.raises(BuildError, match=r"^cake_tools is installed in editable mode from .*/checkout/lib, a folder "
+                                         r"of another name, where the build cannot find it: install it with "
+                                         r"`pip install --config-settings editable_mode=compat -e` or from its wheel, "
+                                         r"then build again\.$"):
+        editable_source_folders()
+
+
 def test_the_modules_a_project_leaves_out_must_exist_and_not_be_named_by_its_settings(facts):
     """leave-out keeps a server's own code out of the desktop build; a typo, or a module Django
     imports by the settings' dotted paths, stops the build saying so rather than a built app that
@@ -425,6 +487,31 @@ def test_the_modules_a_project_leaves_out_must_exist_and_not_be_named_by_its_set
         project_left_out(("embedded_site.srve",), facts["notedesk"]["dotted_paths"])
     with pytest.raises(BuildError, match="leaves out embedded_site.urls, which the settings name"):
         project_left_out(("embedded_site.urls",), facts["notedesk"]["dotted_paths"])
+
+
+def test_the_packages_a_project_ships_whole_must_exist(tmp_path, monkeypatch):
+    """collect-all ships a library whole, for one that loads its modules by name or reads its own
+    data files, which PyInstaller's analysis does not see (the built app's page answered 500:
+    "No such file or directory: '…/_internal/recipe_units/data/names.json'"); a typo stops the build."""
+    assert named_modules("collect-all", ("django.contrib.humanize", "django_desktop_shell")) == [
+        "django.contrib.humanize", "django_desktop_shell"]
+    with pytest.raises(BuildError, match=r"^collect-all in pyproject.toml names recipe_unit, which is not a module of "
+                                         r"the project or its libraries\.$"):
+        named_modules("collect-all", ("recipe_unit",))
+
+
+def test_a_librarys_compiled_module_may_be_left_out(tmp_path, monkeypatch):
+    """leave-out = ["lxml.objectify"] (2.9 MB that lxml's hook brings and an app using lxml.etree
+    never imports) stopped the build: "names lxml.objectify, which is not a module", its module
+    being compiled, with no source file to find."""
+    package = tmp_path / "site" / "cake_tools"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / f"speedups{importlib.machinery.EXTENSION_SUFFIXES[0]}").write_bytes(b"\x7fELF")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    assert named_modules("leave-out", ("cake_tools.speedups",)) == ["cake_tools.speedups"]
+    with pytest.raises(BuildError, match="names cake_tools.slowdowns, which is not a module"):
+        named_modules("leave-out", ("cake_tools.slowdowns",))
 
 
 def test_site_facts_name_the_cache_and_template_back_ends_the_settings_choose(facts):

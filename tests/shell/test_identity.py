@@ -46,6 +46,7 @@ def test_the_identity_gives_every_name(tmp_path):
     (MINIMAL + 'keep-start-page = "yes"\n', "keep-start-page in .* must be true or false"),
     (MINIMAL + 'leave-out = "x.serve"\n', "leave-out in .* must be a list of modules"),
     (MINIMAL + 'leave-out = ["x/serve.py"]\n', "leave-out in .* must be a list of modules"),
+    (MINIMAL + 'collect-all = "reportlab"\n', "collect-all in .* must be a list of modules"),
 ])
 def test_a_wrong_identity_table_is_refused_saying_what_to_write(tmp_path, text, message):
     with pytest.raises(IdentityError, match=message.replace("[", r"\[").replace("]", r"\]")):
@@ -102,6 +103,8 @@ def test_optional_keys_left_out_give_plain_defaults_and_the_shells_spec(tmp_path
     assert load(project_with(tmp_path, MINIMAL)).keep_start_page is False
     assert load(project_with(tmp_path, MINIMAL)).leave_out == ()
     assert load(project_with(tmp_path, MINIMAL + 'leave-out = ["x.serve"]\n')).leave_out == ("x.serve",)
+    assert load(project_with(tmp_path, MINIMAL)).collect_all == ()
+    assert load(project_with(tmp_path, MINIMAL + 'collect-all = ["reportlab"]\n')).collect_all == ("reportlab",)
     values = build_values(load(project_with(tmp_path, MINIMAL)))
     assert values["description"] == "My App"  # the .deb and the desktop entry need one
     assert (values["categories"], values["keywords"], values["icon"], values["homepage"]) == ("", "", "", "")

@@ -33,6 +33,16 @@ def test_an_uploaded_image_is_shown_from_the_data_folder_with_debug_off(media_ro
     assert answer["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.parametrize(("name", "content_type"), [("dinner.avif", "image/avif"), ("scan.bmp", "image/bmp")])
+def test_an_upload_in_every_format_imagefield_takes_and_the_window_shows_is_shown(media_root, client, name, content_type):
+    """Pillow reads AVIF and BMP, so an ImageField takes them, and the web view shows them; they
+    were served as downloads, and the page's link to the full photo asked where to save it."""
+    (media_root / "photos" / name).write_bytes(b"a photo")
+    answer = client.get(f"/media/photos/{name}")
+    assert answer["Content-Type"] == content_type
+    assert answer["Content-Disposition"].startswith("inline")
+
+
 @pytest.mark.parametrize("name", ["page.html", "drawing.svg"])
 def test_an_uploaded_file_that_could_run_script_downloads_instead(media_root, client, name):
     answer = client.get(f"/media/{name}")

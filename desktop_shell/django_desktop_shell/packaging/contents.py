@@ -3,6 +3,7 @@ the project's pyproject.toml and its settings (site_facts.py) by plain functions
 decisions are tested without a build."""
 
 import ast
+import importlib.machinery
 import importlib.util
 import json
 import os
@@ -274,6 +275,33 @@ def source_file(spec) -> list[Path]:
     return [Path(spec.origin)] if spec and spec.origin and spec.origin.endswith(".py") else []
 
 
+def editable_source_folders() -> list[str]:
+    """The source folders of the packages installed with `pip install -e` through an import hook
+    (setuptools' default: a finder in site-packages, not the folder on sys.path), for PyInstaller's
+    analysis, which finds no module through such a hook (its issue 7524): the shell installed so
+    built an app without the shell's modules, which stopped at once ("No module named
+    'django_desktop_shell.process'"). A package in a folder of another name cannot be found from a
+    folder, and stops the build saying how to install it."""
+    on_path = {Path(entry).resolve() for entry in sys.path if entry}
+    folders = []
+    for distribution in metadata.distributions():
+        if not json.loads(distribution.read_text("direct_url.json") or "{}").get("dir_info", {}).get("editable"):
+            continue
+        for name in (distribution.read_text("top_level.txt") or "").split():
+            spec = installed_spec(name)
+            if spec is None or spec.origin is None:
+                continue
+            place = Path(spec.origin).parent if spec.submodule_search_locations else Path(spec.origin)
+            if place.parent.resolve() in on_path:
+                continue
+            if place.stem != name:
+                raise BuildError(f"{name} is installed in editable mode from {place}, a folder of another name, where "
+                                 "the build cannot find it: install it with `pip install --config-settings "
+                                 "editable_mode=compat -e` or from its wheel, then build again.")
+            folders.append(str(place.parent))
+    return list(dict.fromkeys(folders))
+
+
 def project_libraries(project_dir: Path) -> frozenset[str]:
     """The top-level import names of the libraries the project's dependencies bring (django-ninja's
     ninja, pydantic…), which PyInstaller analyses as they are. Not Django's, the shell's or those of
@@ -324,14 +352,35 @@ def module_name(package: str, path: Path) -> str:
 def project_left_out(names: tuple[str, ...], dotted_paths: list[str]) -> list[str]:
     """The modules pyproject's leave-out names, checked: each must exist, and none may be one the
     settings name, which Django imports at run time."""
-    for name in names:
-        if not module_source(name):
-            raise BuildError(f"leave-out in pyproject.toml names {name}, which is not a module of the project or its libraries.")
+    named_modules("leave-out", names)
     named = [path for path in dotted_paths if is_left_out(path, names)]
     if named:
         raise BuildError(f"leave-out in pyproject.toml leaves out {', '.join(named)}, which the settings name: "
                          "Django imports it at run time. Take it out of leave-out, or out of the settings the app runs with.")
     return list(names)
+
+
+def named_modules(key: str, names: tuple[str, ...]) -> list[str]:
+    """The modules pyproject's `key` names, each checked to exist."""
+    for name in names:
+        if not is_module(name):
+            raise BuildError(f"{key} in pyproject.toml names {name}, which is not a module of the project or its libraries.")
+    return list(names)
+
+
+def is_module(name: str) -> bool:
+    """Whether `name` is a module or package here, from source or compiled (lxml.objectify, an
+    extension module, has no source file), found without importing anything of its package."""
+    top, *rest = name.split(".")
+    spec = installed_spec(top)
+    if spec is None or not rest:
+        return spec is not None
+    for folder in spec.submodule_search_locations or []:
+        place = Path(folder).joinpath(*rest)
+        suffixes = importlib.machinery.all_suffixes()  # .py, .pyc and the extension modules'
+        if place.is_dir() or any(place.with_name(place.name + suffix).is_file() for suffix in suffixes):
+            return True
+    return False
 
 
 def is_left_out(module: str, left_out: list[str]) -> bool:

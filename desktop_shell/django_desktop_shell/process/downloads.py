@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 # The types handed to the viewer, and the extension its copy gets, whatever name the answer gave
 # (so that no name makes the OS run it rather than show it).
 VIEWER_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp",
-                "application/pdf": ".pdf", "text/plain": ".txt"}
+                "image/avif": ".avif", "image/bmp": ".bmp", "application/pdf": ".pdf", "text/plain": ".txt"}
 to_view: set[str] = set()  # the addresses of answers handed to the viewer, until their download starts
 # The downloads being saved where the person said, each by the name of its file, until they end:
 # a quit meanwhile asks first (window.quit_despite_unfinished_downloads).
