@@ -485,3 +485,20 @@ def test_a_data_folder_holding_a_symbolic_link_is_refused_and_nothing_is_written
         "link (a data folder someone else made may hold others), then start again.")
     assert [path.name for path in documents.iterdir()] == ["thesis.odt"]
     assert bashrc.read_text() == "alias ll='ls -l'\n" and mode(bashrc) == 0o644
+
+
+def test_a_host_label_that_is_not_the_app_s_own_is_made_anew_and_the_token_goes_nowhere_else(tmp_path, app_env):
+    """A data folder someone else made (or could write: a stick) with `host_label` reading
+    `127.0.0.1:9999/x?`: the READY line's launch URL, and the page --browser opens, sent the launch
+    token to whatever listens on 127.0.0.1:9999, which then read and wrote the notes with it."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    (data_dir / "host_label").write_text("127.0.0.1:9999/x?")
+    process, url = start_headless(tmp_path, app_env, data_dir=data_dir)
+    try:
+        label = (data_dir / "host_label").read_text()
+        assert re.fullmatch(r"[0-9a-f]{24}", label)
+        assert re.fullmatch(rf"http://{label}\.notedesk\.localhost:\d+/launch/\?token=[\w-]+&next=%2F", url)
+    finally:
+        process.terminate()
+        exit_code_within(process, 15)
