@@ -13,6 +13,7 @@ from dataclasses import replace
 import pytest
 from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 
+from django_desktop_shell import user_key
 from django_desktop_shell.identity import load
 from django_desktop_shell.process import start_page
 from django_desktop_shell.process.server import BodyGuard, ServerThread, bind_loopback
@@ -184,7 +185,7 @@ def test_a_copy_this_user_did_not_keep_is_never_shown(run, tmp_path, monkeypatch
     assert start_page.load(tmp_path, run) is None
     start_page.StartPage(run, None).keep(page, tmp_path)
     assert start_page.load(tmp_path, run).body == b"<p>Kept</p>"
-    assert stat.S_IMODE(os.stat(tmp_path / "state" / "Notedesk").st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(tmp_path / "state" / "notedesk").st_mode) == 0o700
 
 
 def test_a_copy_that_cannot_be_written_is_left_out_with_a_line_in_the_log(run, tmp_path, caplog):
@@ -245,7 +246,7 @@ def test_a_window_shows_the_last_runs_start_page_before_the_site_starts_and_it_w
     assert stat.S_IMODE(kept_file.stat().st_mode) == 0o600
     kept["body"] = kept["body"].replace("Saved at once", "Not this title")  # as a change of the code without a new version
     text = json.dumps(kept)
-    kept_file.write_text(f"{start_page.signed(text, Runtime(identity=load(ROOT), data_dir=data_dir, port=8765))}\n{text}")
+    kept_file.write_text(f"{user_key.signature('notedesk', text.encode())}\n{text}")
     stale, log = launch()
     assert "kept start page sent" in stale
     assert "The start page kept from the last run was out of date: the site's own replaces it" in log

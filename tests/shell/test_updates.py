@@ -637,3 +637,20 @@ def test_the_root_is_re_signed_with_a_new_expiry_and_the_apps_follow(signed, tmp
     assert (platform_folder(served) / "metadata" / "2.root.json").exists()
     with serving(served) as server:
         assert client_for(signed, server, tmp_path).check().version == "1.1.0"
+
+
+def test_update_metadata_in_a_data_folder_someone_else_made_is_not_trusted(signed, tmp_path, monkeypatch):
+    """The app trusted the root metadata in the data folder's updates/metadata: a data folder someone
+    else made (a stick handed over) with their own root there had the app take their release,
+    signed by their keys, from a server or mirror they could answer for, as a signed update of the
+    app's publisher. Only metadata this user's key signed (user_key.py) is taken; else the check
+    starts again from the root the build ships."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    other_project, other_keys = make_keys(tmp_path / "other")
+    served = tmp_path / "served" / f"{SLUG}-updates"
+    publish(other_project, other_keys, served, make_bundle(tmp_path / "b", "9.0.0"), "9.0.0")
+    metadata = updates_dir(tmp_path / "data") / "metadata"
+    metadata.mkdir(parents=True)
+    shutil.copy(other_project / "update-root.json", metadata / "root.json")  # the stick's
+    with serving(served) as server, pytest.raises(UpdateRefused, match="not signed by this app's publisher"):
+        client_for(signed, server, tmp_path).check()

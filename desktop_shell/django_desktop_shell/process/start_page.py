@@ -16,24 +16,19 @@ version, say), the window loads the site's own.
 A site opts in when its start page depends on its database and the request's cookies alone.
 """
 
-import hashlib
-import hmac
 import http.client
 import json
 import logging
 import re
-import secrets
 import sys
 import threading
-from contextlib import suppress
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from urllib.parse import parse_qs
 
-import platformdirs
-
-from django_desktop_shell.files import durable_file, write_file
+from django_desktop_shell import user_key
+from django_desktop_shell.files import write_file
 from django_desktop_shell.process.server import LOOPBACK, Answer, BodyGuard
 from django_desktop_shell.process.site import LAUNCH_PATH
 from django_desktop_shell.runtime import Runtime, matches
@@ -64,15 +59,17 @@ class KeptPage:
 
 
 def load(data_dir: Path, run: Runtime) -> KeptPage | None:
-    """The page kept by the last run, if this user's key signed it and the app and its database are
-    as they were then. The copy leaves the disk as it is read: it holds the first notes' titles and
-    text, and a run that ends without writing the next (killed, say) must not leave behind what it
-    deleted."""
+    """The page kept by the last run, if this user's key signed it (user_key.py) and the app and its
+    database are as they were then. A data folder someone else made held a copy of theirs: the
+    window showed its page as the app's, with its headers (no Content-Security-Policy) and its
+    script, which ran in the app's origin and reached the network. The copy leaves the disk as it
+    is read: it holds the first notes' titles and text, and a run that ends without writing the
+    next (killed, say) must not leave behind what it deleted."""
     kept_file = data_dir / KEPT_FILE
     try:
         signature, _, text = kept_file.read_text(encoding="utf-8").partition("\n")
         kept_file.unlink()
-        if not hmac.compare_digest(signature, signed(text, run)):
+        if not user_key.signed_by_user(run.identity.slug, text.encode("utf-8"), signature):
             logger.warning("Left out a kept start page that this user's key did not sign: %s", kept_file)
             return None
         kept = json.loads(text)
@@ -82,24 +79,6 @@ def load(data_dir: Path, run: Runtime) -> KeptPage | None:
                         body=kept["body"].encode("utf-8"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
-
-
-def signed(text: str, run: Runtime) -> str:
-    return hmac.new(signing_key(run), text.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def signing_key(run: Runtime) -> bytes:
-    """This user's key for the kept pages, outside every data folder. A data folder someone else
-    made (a stick: "here are my notes") held a start_page.json of theirs, whose state matched the
-    database beside it: the window showed its page as the app's, with its headers (no
-    Content-Security-Policy) and its script, which ran in the app's origin and reached the network."""
-    folder = Path(platformdirs.user_state_dir(run.identity.name, appauthor=False))
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    key_file = folder / "start_page.key"
-    if not key_file.exists():
-        with suppress(FileExistsError), durable_file(key_file, replace=False) as file:  # another launch won the race
-            file.write(secrets.token_bytes(32))
-    return key_file.read_bytes()
 
 
 def state_of(run: Runtime, database: Path) -> dict:
@@ -264,7 +243,7 @@ class StartPage:
                 kept_file.unlink(missing_ok=True)
             else:
                 text = json.dumps({**page, "state": state_of(self.run, Path(page["database"]))})
-                write_file(kept_file, f"{signed(text, self.run)}\n{text}".encode("utf-8"))
+                write_file(kept_file, f"{user_key.signature(self.run.identity.slug, text.encode('utf-8'))}\n{text}".encode("utf-8"))
         except OSError as error:
             logger.warning("Could not keep the start page for the next launch: %s", error)
 
