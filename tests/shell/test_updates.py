@@ -515,6 +515,25 @@ def test_a_staged_update_is_applied_at_the_next_start(signed, repository, tmp_pa
     assert again.note_start() and handed_over[0]["version"] == "1.1.0"
 
 
+@pytest.mark.parametrize("version", ["9.9.9", "x/../../../stick/evil"])
+def test_a_staged_update_named_by_a_data_folder_someone_else_made_is_never_applied(signed, repository, tmp_path, monkeypatch,
+                                                                                   version):
+    """The data folder's updates/state.json names the staged update to apply at the next start:
+    one someone else made (a stick handed over) named a folder of theirs, on the stick, and the app
+    swapped its install for it at its next start and ran it, with no download and no signature.
+    Only the folder this install's own check stages a version into (beside the install) is applied."""
+    updater = updater_for(tmp_path, repository, signed)
+    theirs = make_bundle(tmp_path / "stick" / "evil", "9.9.9")
+    (updates_dir(updater.data_dir)).mkdir(parents=True, exist_ok=True)
+    (updates_dir(updater.data_dir) / service.STATE_FILE).write_text(
+        json.dumps({"ready": {"version": version, "staging": str(theirs)}}))
+    handed_over = []
+    monkeypatch.setattr(apply, "begin", lambda **kwargs: handed_over.append(kwargs))
+    again = updater_for(tmp_path, repository, signed, installed=updater.install.folder)
+    assert not again.note_start() and handed_over == []
+    assert again.snapshot()["state"] != "ready"
+
+
 def test_a_rolled_back_version_is_said_once_and_skipped(signed, repository, tmp_path):
     updater = updater_for(tmp_path, repository, signed)
     folder = updates_dir(updater.data_dir)
