@@ -24,6 +24,7 @@ MAX_FILE_BYTES = BODY_MAX_LENGTH
 ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+NO_WAIT = getattr(os, "O_NONBLOCK", 0)  # Windows has no FIFOs in its folders, and no such flag
 
 
 class RefusedFile(ValueError):
@@ -49,7 +50,7 @@ def open_regular_file(path: Path, wanted: str) -> tuple[BinaryIO, int]:
     waited for a writer, forever, and every file given to the app after it waited behind it; a
     check by name before the open left a moment to put a FIFO in the file's place."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        descriptor = os.open(path, os.O_RDONLY | NO_WAIT | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise RefusedFile(f"{quoted(path)} was not found: {path}") from None
     except OSError as error:
@@ -61,7 +62,8 @@ def open_regular_file(path: Path, wanted: str) -> tuple[BinaryIO, int]:
         os.close(descriptor)
         kind = "is a folder" if stat.S_ISDIR(status.st_mode) else "is not a regular file"
         raise RefusedFile(f"{quoted(path)} {kind}: {wanted}.")
-    os.set_blocking(descriptor, True)
+    if NO_WAIT:
+        os.set_blocking(descriptor, True)
     return os.fdopen(descriptor, "rb"), status.st_size
 
 
