@@ -18,7 +18,7 @@ from embedded_site.notes.models import Attachment, Note
 from embedded_site.notes.serialize import attachment_payload
 from embedded_site.notes.views import untrashed_note
 from embedded_site.open_with.handlers import open_files
-from embedded_site.open_with.text_files import RefusedFile, quoted, regular_file_size, unreadable
+from embedded_site.open_with.text_files import RefusedFile, open_regular_file, quoted, unreadable
 
 MAX_NAMES = 100
 CHUNK = 1024 * 1024
@@ -66,14 +66,10 @@ def dropped_names(request) -> list[str]:
 
 def attach_file(note: Note, path: Path, check=None) -> Attachment:
     limit = settings.NOTEDESK_MAX_ATTACHMENT_SIZE
-    size = regular_file_size(path, "only files can be attached")
-    if size > limit:
-        raise over_limit(path, size, limit)
-    try:
-        file = open(path, "rb")
-    except OSError as error:
-        raise unreadable(path, error) from None
+    file, size = open_regular_file(path, "only files can be attached")
     with file:
+        if size > limit:
+            raise over_limit(path, size, limit)
         return save_attachment(note, display_name(path.name), chunks_within(file, path, limit), check)
 
 

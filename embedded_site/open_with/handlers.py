@@ -18,7 +18,7 @@ from embedded_site.notes.models import Note
 from embedded_site.notes.owners import local_owner
 from embedded_site.notes.serialize import note_payload, note_with_relations, payloads
 from embedded_site.open_with.models import OpenedFile
-from embedded_site.open_with.text_files import RefusedFile, TextFile, quoted, read_text_file
+from embedded_site.open_with.text_files import RefusedFile, TextFile, open_regular_file, quoted, read_text_file
 
 logger = logging.getLogger(__name__)
 # How Notedesk's JSON export starts, whatever its version.
@@ -72,22 +72,24 @@ def import_of(path: Path) -> jobs.Job | None:
     Notedesk's JSON export (of any version), a zip of Markdown notes (Notedesk's export, or another
     app's vault). Read where it is: the file stays the person's."""
     owner, suffix = local_owner(), path.suffix.lower()
+    if suffix not in (".enex", ".jex", ".json", ".txt", ".zip"):
+        return None
     try:
-        if suffix == ".enex":
-            return start_foreign_import(owner, "enex", path, remove_source=False)
-        if suffix == ".jex" and path.is_file():  # Joplin's export file
-            return start_foreign_import(owner, "markdown-folder", path, remove_source=False)
-        if suffix in (".json", ".txt"):
-            with path.open("rb") as file:
-                head = file.read(256)
-            if (suffix == ".json" and head.startswith(NOTEDESK_JSON_HEAD)) or STANDARD_NOTES_HEAD.match(head):
-                return jobs.start_import(owner, path, remove_source=False)
-        if suffix == ".zip" and path.is_file():
-            if is_notedesk_markdown_zip(path):
-                return jobs.start_import(owner, path, remove_source=False)
-            return start_foreign_import(owner, "markdown-folder", path, remove_source=False)
-    except OSError:
-        pass  # opened as a file, which says why it cannot be read
+        file, _ = open_regular_file(path, "")
+        with file:
+            head = file.read(256)
+    except (RefusedFile, OSError):
+        return None  # opened as a file, which says why it cannot be
+    if suffix == ".enex":
+        return start_foreign_import(owner, "enex", path, remove_source=False)
+    if suffix == ".jex":  # Joplin's export file
+        return start_foreign_import(owner, "markdown-folder", path, remove_source=False)
+    if suffix == ".zip":
+        if is_notedesk_markdown_zip(path):
+            return jobs.start_import(owner, path, remove_source=False)
+        return start_foreign_import(owner, "markdown-folder", path, remove_source=False)
+    if (suffix == ".json" and head.startswith(NOTEDESK_JSON_HEAD)) or STANDARD_NOTES_HEAD.match(head):
+        return jobs.start_import(owner, path, remove_source=False)
     return None
 
 

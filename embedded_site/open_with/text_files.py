@@ -1,7 +1,7 @@
 """A text or Markdown file from outside read as a note: checked before anything is written.
 
 The file is read by the server itself, at most `limit` + 1 bytes of it: a missing file, a folder
-(or anything but a regular file, such as a FIFO that would block the read), a file over the limit
+(or anything but a regular file, such as a FIFO, which is never waited on), a file over the limit
 and a binary file are refused with a sentence saying so; invalid UTF-8 is decoded with U+FFFD in
 place of what could not be read, and the caller says so.
 """
@@ -12,6 +12,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from embedded_site.notes.foreign_import import front_matter
 from embedded_site.notes.forms import BODY_MAX_LENGTH
@@ -23,6 +24,7 @@ MAX_FILE_BYTES = BODY_MAX_LENGTH
 ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+NO_WAIT = getattr(os, "O_NONBLOCK", 0)  # Windows has no FIFOs in its folders, and no such flag
 
 
 class RefusedFile(ValueError):
@@ -42,30 +44,38 @@ def quoted(path: Path) -> str:
     return f"“{path.name or path}”"
 
 
-def regular_file_size(path: Path, wanted: str) -> int:
-    """The size of the regular file at `path`; else RefusedFile, its sentence ending in `wanted`."""
+def open_regular_file(path: Path, wanted: str) -> tuple[BinaryIO, int]:
+    """The regular file at `path` open for reading, and its size; else RefusedFile, its sentence
+    ending in `wanted`. Opened without waiting, then judged by what was opened: a FIFO's open
+    waited for a writer, forever, and every file given to the app after it waited behind it; a
+    check by name before the open left a moment to put a FIFO in the file's place."""
     try:
-        status = os.stat(path)
+        descriptor = os.open(path, os.O_RDONLY | NO_WAIT | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise RefusedFile(f"{quoted(path)} was not found: {path}") from None
     except OSError as error:
+        if os.path.isdir(path):  # Windows opens no folder
+            raise RefusedFile(f"{quoted(path)} is a folder: {wanted}.") from None
         raise unreadable(path, error) from None
-    if stat.S_ISDIR(status.st_mode):
-        raise RefusedFile(f"{quoted(path)} is a folder: {wanted}.")
+    status = os.fstat(descriptor)
     if not stat.S_ISREG(status.st_mode):
-        raise RefusedFile(f"{quoted(path)} is not a regular file: {wanted}.")
-    return status.st_size
+        os.close(descriptor)
+        kind = "is a folder" if stat.S_ISDIR(status.st_mode) else "is not a regular file"
+        raise RefusedFile(f"{quoted(path)} {kind}: {wanted}.")
+    if NO_WAIT:
+        os.set_blocking(descriptor, True)
+    return os.fdopen(descriptor, "rb"), status.st_size
 
 
 def read_text_file(path: Path, limit: int = MAX_FILE_BYTES) -> TextFile:
-    size = regular_file_size(path, "open a text or Markdown file")
-    if size > limit:
-        raise RefusedFile(too_large(path, size, limit))
-    try:
-        with open(path, "rb") as file:
+    file, size = open_regular_file(path, "open a text or Markdown file")
+    with file:
+        if size > limit:
+            raise RefusedFile(too_large(path, size, limit))
+        try:
             content = file.read(limit + 1)
-    except OSError as error:
-        raise unreadable(path, error) from None
+        except OSError as error:
+            raise unreadable(path, error) from None
     if len(content) > limit:  # it grew since
         raise RefusedFile(too_large(path, len(content), limit))
     if b"\0" in content:  # what git and grep take for binary

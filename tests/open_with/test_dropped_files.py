@@ -11,7 +11,6 @@ from django_desktop_shell.process.drops import DroppedFiles
 from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
 from embedded_site.notes.models import Attachment, Note
 from embedded_site.notes.owners import local_owner
-from embedded_site.open_with import dropped as dropped_module
 from tests.notes.conftest import XHR
 
 pytestmark = pytest.mark.django_db
@@ -57,12 +56,14 @@ def test_over_the_limit_a_folder_an_unreadable_file_and_a_vanished_one_each_say_
                                                                                     monkeypatch):
     settings.NOTEDESK_MAX_ATTACHMENT_SIZE = 1000
 
-    def open_as_a_user(path, mode="r"):  # the tests run as root too, who reads a mode-0 file
-        if path.name == "locked.txt":
-            raise PermissionError(13, "Permission denied")
-        return open(path, mode)
+    open_as_root = os.open
 
-    monkeypatch.setattr(dropped_module, "open", open_as_a_user, raising=False)
+    def open_as_a_user(path, flags, *mode):  # the tests run as root too, who reads a mode-0 file
+        if os.path.basename(path) == "locked.txt":
+            raise PermissionError(13, "Permission denied")
+        return open_as_root(path, flags, *mode)
+
+    monkeypatch.setattr(os, "open", open_as_a_user)
     note = Note.objects.create(owner=local_owner(), title="n")
     (tmp_path / "big.bin").write_bytes(b"x" * 1001)
     (tmp_path / "folder").mkdir()

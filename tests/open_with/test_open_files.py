@@ -4,8 +4,10 @@ kind of bad file refused with a clear sentence, leaving nothing behind."""
 
 import json
 import os
+import threading
 import time
 import zipfile
+from contextlib import suppress
 from unittest import mock
 
 import pytest
@@ -177,3 +179,24 @@ def test_a_joplin_jex_file_opened_with_the_app_is_imported(tmp_path):
     assert detail["notes"] == []
     assert [finished(job)["result"]["created"] for job in detail["imports"]] == [3]
     assert jex.exists()
+
+
+@pytest.mark.parametrize("name", ["pipe.txt", "pipe.json", "pipe.enex", "pipe.md"])
+def test_a_fifo_given_as_a_file_is_refused_at_once_and_the_next_file_still_opens(tmp_path, name):
+    """A FIFO named like an export was opened to read its first bytes, which waited for a writer
+    forever, and every file given to the app after it waited behind it."""
+    os.mkfifo(tmp_path / name)
+    hung_open_let_go = threading.Timer(3, let_go, [tmp_path / name])
+    hung_open_let_go.start()
+    started = time.monotonic()
+    detail = opening.open_files([tmp_path / name, write(tmp_path, "next.md", b"# Next")])
+    hung_open_let_go.cancel()
+    assert time.monotonic() - started < 3
+    assert detail["messages"] == [{"kind": "error", "text": f"“{name}” is not a regular file: open a text or Markdown file."}]
+    assert detail["imports"] == [] and [note["title"] for note in detail["notes"]] == ["Next"]
+
+
+def let_go(fifo):
+    """Open the FIFO's other end, so that a read waiting on it ends (and with it the test)."""
+    with suppress(OSError):  # no one is waiting
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))

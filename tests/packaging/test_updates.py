@@ -329,14 +329,13 @@ def test_the_installed_app_resumes_a_download_the_server_dropped(releases, insta
 def test_the_installed_app_refuses_an_update_when_the_disk_fills_during_the_download(releases, installed_100, tmp_path, app_env):
     server = releases["server"]
     data = tmp_path / "data"
-    small_disk = tmp_path / "small-disk"
-    small_disk.mkdir()
+    small_disk = updates_dir(data) / "targets"  # the downloads land on the small disk (a link to it the launch refuses)
+    small_disk.mkdir(parents=True)
     archive_size = (releases["repository"] / platform_tag() / "targets" / "polls-1.0.1.tar.gz").stat().st_size
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={archive_size + 4_000_000}", "tmpfs", str(small_disk)]).returncode:
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={archive_size + 4_000_000},mode=0700", "tmpfs",
+                       str(small_disk)]).returncode:
         pytest.skip("tmpfs cannot be mounted here")
     try:
-        updates_dir(data).mkdir(parents=True)
-        (updates_dir(data) / "targets").symlink_to(small_disk)  # the downloads land on the small disk
         server.paused.clear()
         server.go_on.clear()
         server.pause_at = 1_000_000

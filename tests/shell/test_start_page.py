@@ -13,6 +13,7 @@ from dataclasses import replace
 import pytest
 from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 
+from django_desktop_shell import user_key
 from django_desktop_shell.identity import load
 from django_desktop_shell.process import start_page
 from django_desktop_shell.process.server import BodyGuard, ServerThread, bind_loopback
@@ -165,6 +166,29 @@ def test_the_copy_is_kept_only_while_the_app_and_its_database_are_as_they_were(r
     assert start_page.load(tmp_path, run) is None
 
 
+def test_a_copy_this_user_did_not_keep_is_never_shown(run, tmp_path, monkeypatch):
+    """A data folder someone else made (a stick: "here are my notes") held a start_page.json of
+    theirs, its state matching the database beside it: the window showed its page as the app's,
+    with its headers (no Content-Security-Policy) and its inline script, which ran in the app's
+    origin and reached the network. A copy is shown only if this user's key, kept outside every
+    data folder, signed it."""
+    database = tmp_path / "notedesk.sqlite3"
+    database.write_bytes(b"notes")
+    page = {"cookies": {CSRF_COOKIE: "a" * 32}, "headers": [["Content-Type", "text/html"]], "body": "<p>Kept</p>",
+            "database": str(database)}
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "another person's state"))
+    start_page.StartPage(run, None).keep(page, tmp_path)  # kept on another computer, or by another account
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    assert start_page.load(tmp_path, run) is None
+    start_page.StartPage(run, None).keep(page, tmp_path)
+    kept_file = tmp_path / start_page.KEPT_FILE
+    kept_file.write_text(kept_file.read_text().replace("<p>Kept</p>", "<script>steal()</script>"))
+    assert start_page.load(tmp_path, run) is None
+    start_page.StartPage(run, None).keep(page, tmp_path)
+    assert start_page.load(tmp_path, run).body == b"<p>Kept</p>"
+    assert stat.S_IMODE(os.stat(tmp_path / "state" / "notedesk").st_mode) == 0o700
+
+
 def test_a_copy_that_cannot_be_written_is_left_out_with_a_line_in_the_log(run, tmp_path, caplog):
     page = {"cookies": {}, "headers": [], "body": "<p>Kept</p>", "database": str(tmp_path / "notedesk.sqlite3")}
     start_page.StartPage(run, None).keep(page, tmp_path / "a folder that is gone")
@@ -218,11 +242,12 @@ def test_a_window_shows_the_last_runs_start_page_before_the_site_starts_and_it_w
     assert log.count("The start page went out from the copy the last run kept") == 1
     assert "saved a note" in again  # the copy's CSRF token goes with the window's cookie
     kept_file = data_dir / start_page.KEPT_FILE
-    kept = json.loads(kept_file.read_text())
+    kept = json.loads(kept_file.read_text().partition("\n")[2])
     assert "Saved at once" in kept["body"]  # the copy is the page as the app closed
     assert stat.S_IMODE(kept_file.stat().st_mode) == 0o600
-    kept["body"] = kept["body"].replace("Saved at once", "Not this title")
-    kept_file.write_text(json.dumps(kept))
+    kept["body"] = kept["body"].replace("Saved at once", "Not this title")  # as a change of the code without a new version
+    text = json.dumps(kept)
+    kept_file.write_text(f"{user_key.signature('notedesk', text.encode())}\n{text}")
     stale, log = launch()
     assert "kept start page sent" in stale
     assert "The start page kept from the last run was out of date: the site's own replaces it" in log

@@ -515,6 +515,25 @@ def test_a_staged_update_is_applied_at_the_next_start(signed, repository, tmp_pa
     assert again.note_start() and handed_over[0]["version"] == "1.1.0"
 
 
+@pytest.mark.parametrize("version", ["9.9.9", "x/../../../stick/evil"])
+def test_a_staged_update_named_by_a_data_folder_someone_else_made_is_never_applied(signed, repository, tmp_path, monkeypatch,
+                                                                                   version):
+    """The data folder's updates/state.json names the staged update to apply at the next start:
+    one someone else made (a stick handed over) named a folder of theirs, on the stick, and the app
+    swapped its install for it at its next start and ran it, with no download and no signature.
+    Only the folder this install's own check stages a version into (beside the install) is applied."""
+    updater = updater_for(tmp_path, repository, signed)
+    theirs = make_bundle(tmp_path / "stick" / "evil", "9.9.9")
+    (updates_dir(updater.data_dir)).mkdir(parents=True, exist_ok=True)
+    (updates_dir(updater.data_dir) / service.STATE_FILE).write_text(
+        json.dumps({"ready": {"version": version, "staging": str(theirs)}}))
+    handed_over = []
+    monkeypatch.setattr(apply, "begin", lambda **kwargs: handed_over.append(kwargs))
+    again = updater_for(tmp_path, repository, signed, installed=updater.install.folder)
+    assert not again.note_start() and handed_over == []
+    assert again.snapshot()["state"] != "ready"
+
+
 def test_a_rolled_back_version_is_said_once_and_skipped(signed, repository, tmp_path):
     updater = updater_for(tmp_path, repository, signed)
     folder = updates_dir(updater.data_dir)
@@ -637,3 +656,20 @@ def test_the_root_is_re_signed_with_a_new_expiry_and_the_apps_follow(signed, tmp
     assert (platform_folder(served) / "metadata" / "2.root.json").exists()
     with serving(served) as server:
         assert client_for(signed, server, tmp_path).check().version == "1.1.0"
+
+
+def test_update_metadata_in_a_data_folder_someone_else_made_is_not_trusted(signed, tmp_path, monkeypatch):
+    """The app trusted the root metadata in the data folder's updates/metadata: a data folder someone
+    else made (a stick handed over) with their own root there had the app take their release,
+    signed by their keys, from a server or mirror they could answer for, as a signed update of the
+    app's publisher. Only metadata this user's key signed (user_key.py) is taken; else the check
+    starts again from the root the build ships."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    other_project, other_keys = make_keys(tmp_path / "other")
+    served = tmp_path / "served" / f"{SLUG}-updates"
+    publish(other_project, other_keys, served, make_bundle(tmp_path / "b", "9.0.0"), "9.0.0")
+    metadata = updates_dir(tmp_path / "data") / "metadata"
+    metadata.mkdir(parents=True)
+    shutil.copy(other_project / "update-root.json", metadata / "root.json")  # the stick's
+    with serving(served) as server, pytest.raises(UpdateRefused, match="not signed by this app's publisher"):
+        client_for(signed, server, tmp_path).check()

@@ -48,4 +48,26 @@ def prepare_data_dir(path: Path) -> Path:
             raise DataFolderError(f"The disk that holds the data folder {path} is full: free some space on it, "
                                   "then start again.") from None
         raise DataFolderError(f"Cannot write to the data folder {path}: {error.strerror}.") from None
+    if link := symbolic_link_in(path):
+        target = Path(os.path.realpath(link))
+        raise DataFolderError(
+            f"The data folder {path} holds a symbolic link, {link} → {target}: the app writes and deletes files in its "
+            f"data folder, and through the link would do so in {target}. Remove the link (a data folder someone else "
+            "made may hold others), then start again.")
     return path
+
+
+def symbolic_link_in(folder: Path) -> Path | None:
+    """A symbolic link anywhere in `folder` (none is followed), or None. A data folder made by
+    someone else (on a stick) with `exports` a link to the person's documents, or its log a link
+    to their ~/.bashrc, had the launch delete the documents (an earlier run's exports, it thought)
+    and write its log into .bashrc."""
+    folders = [folder]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    return Path(entry.path)
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+    return None

@@ -27,6 +27,7 @@ from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from django_desktop_shell import user_key
 from django_desktop_shell.files import write_file
 from django_desktop_shell.process.server import LOOPBACK, Answer, BodyGuard
 from django_desktop_shell.process.site import LAUNCH_PATH
@@ -58,13 +59,19 @@ class KeptPage:
 
 
 def load(data_dir: Path, run: Runtime) -> KeptPage | None:
-    """The page kept by the last run, if the app and its database are as they were then. The copy
-    leaves the disk as it is read: it holds the first notes' titles and text, and a run that ends
-    without writing the next (killed, say) must not leave behind what it deleted."""
+    """The page kept by the last run, if this user's key signed it (user_key.py) and the app and its
+    database are as they were then. A data folder someone else made held a copy of theirs: the
+    window showed its page as the app's, with its headers (no Content-Security-Policy) and its
+    script, which ran in the app's origin and reached the network. The copy leaves the disk as it
+    is read: it holds the first notes' titles and text, and a run that ends without writing the
+    next (killed, say) must not leave behind what it deleted."""
     kept_file = data_dir / KEPT_FILE
     try:
-        text = kept_file.read_text(encoding="utf-8")
+        signature, _, text = kept_file.read_text(encoding="utf-8").partition("\n")
         kept_file.unlink()
+        if not user_key.signed_by_user(run.identity.slug, text.encode("utf-8"), signature):
+            logger.warning("Left out a kept start page that this user's key did not sign: %s", kept_file)
+            return None
         kept = json.loads(text)
         if kept["state"] != state_of(run, Path(kept["database"])):
             return None
@@ -239,7 +246,8 @@ class StartPage:
             if page is None:
                 kept_file.unlink(missing_ok=True)
             else:
-                write_file(kept_file, json.dumps({**page, "state": state_of(self.run, Path(page["database"]))}).encode("utf-8"))
+                text = json.dumps({**page, "state": state_of(self.run, Path(page["database"]))})
+                write_file(kept_file, f"{user_key.signature(self.run.identity.slug, text.encode('utf-8'))}\n{text}".encode("utf-8"))
         except OSError as error:
             logger.warning("Could not keep the start page for the next launch: %s", error)
 

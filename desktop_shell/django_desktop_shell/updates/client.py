@@ -19,12 +19,16 @@ import os
 import shutil
 import tarfile
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from django_desktop_shell import user_key
+from django_desktop_shell.files import write_file
 from django_desktop_shell.updates import ARCHIVE_SUFFIX, PATCH_SUFFIX, TARGET_NAME, platform_tag, updates_dir
 
 logger = logging.getLogger("django_desktop_shell.updates")
+ROOT_SIGNATURE = "root.json.signature"  # beside tuf's root.json: this user's key's signature of it
 CHUNK = 16 * 1024  # what a dropped connection can lose of a resumable download
 TIMEOUT = (10, 30)  # seconds to connect, seconds between two reads
 MAX_PATCH_RATIO = 0.8  # tufup's: a full download when the patches are nearly as big
@@ -72,9 +76,11 @@ class Client:
 
         for folder in (self.metadata_dir, self.targets_dir):
             folder.mkdir(parents=True, exist_ok=True)
-        if not (self.metadata_dir / "root.json").exists():
+        if not self.metadata_signed_here():
             if not self.trusted_root.exists():
                 raise UpdateUnavailable(f"This build has no trusted root ({self.trusted_root.name}): it cannot verify updates.")
+            for role in ("timestamp", "snapshot", "targets"):
+                (self.metadata_dir / f"{role}.json").unlink(missing_ok=True)
             shutil.copyfile(self.trusted_root, self.metadata_dir / "root.json")
         self.session = requests.Session()
         try:
@@ -96,6 +102,24 @@ class Client:
             raise UpdateUnavailable(f"Could not fetch the update information ({error}); it is tried again later.") from None
         except OSError as error:
             raise unavailable(error, self.folder) from None
+        finally:
+            self.sign_metadata()  # what tuf wrote there it has verified, from the root above
+
+    def metadata_signed_here(self) -> bool:
+        """Whether the data folder's root metadata is what this user's updates left there (signed
+        with the user's key, user_key.py). A data folder someone else made (a stick handed over)
+        held a root of their own, and the app took their release, signed by their keys, from a
+        server or mirror they could answer for, as an update of its publisher's."""
+        try:
+            return user_key.signed_by_user(self.slug, (self.metadata_dir / "root.json").read_bytes(),
+                                           (self.metadata_dir / ROOT_SIGNATURE).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            return False
+
+    def sign_metadata(self) -> None:
+        with suppress(OSError):
+            write_file(self.metadata_dir / ROOT_SIGNATURE,
+                       user_key.signature(self.slug, (self.metadata_dir / "root.json").read_bytes()).encode("ascii"))
 
     def targets(self) -> dict:
         """The signed targets (path -> TargetFile). python-tuf has no public listing (tufup reads it the same way)."""

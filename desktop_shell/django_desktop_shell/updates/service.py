@@ -15,6 +15,7 @@ import importlib
 import json
 import logging
 import os
+import re
 import sqlite3
 import sys
 import threading
@@ -30,6 +31,7 @@ DAY_S = 24 * 60 * 60
 CHECK_AFTER_S = 30  # after the site has started: the first minute belongs to the person
 SETTINGS_FILE = "settings.json"
 STATE_FILE = "state.json"
+VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+-]*")  # a version as a release names it: never a path
 
 current = None  # the running app's Updater, for the views; None when updates are off for this run
 
@@ -112,10 +114,18 @@ class Updater(NoUpdates):
             write_json(self.folder / STATE_FILE, self.state)
 
     def ready(self) -> dict | None:
+        """The update this install's check staged, if it is still there. Only the folder the check
+        stages a version into (beside the install) counts: the state file is in the data folder, and
+        one someone else made (a stick handed over) named a folder of theirs, which the app swapped
+        its install for at its next start and ran."""
         ready = self.state.get("ready")
-        if isinstance(ready, dict) and Path(ready.get("staging", "")).is_dir() and ready.get("version") != self.identity.version:
-            return ready
-        return None
+        if not (isinstance(ready, dict) and isinstance(ready.get("version"), str) and VERSION.fullmatch(ready["version"])
+                and ready["version"] != self.identity.version and self.install.updatable):
+            return None
+        staging = self.install.staging_for(ready["version"])
+        if ready.get("staging") != str(staging) or not staging.is_dir():
+            return None
+        return ready
 
     def take_trial_result(self) -> None:
         """What the last update's script found: passed, or rolled back (that version is then skipped)."""

@@ -458,3 +458,47 @@ def test_the_launcher_says_at_the_terminal_why_it_cannot_use_the_channel_folder(
     assert launch.returncode == 1 and launch.stdout == ""
     assert launch.stderr.startswith(f"notedesk: {folder}, where the app keeps its single-instance channel, is not a "
                                     "folder of this user's alone")
+
+
+def test_a_data_folder_holding_a_symbolic_link_is_refused_and_nothing_is_written_or_deleted_through_it(tmp_path, app_env):
+    """A data folder handed over on a stick (or made by anyone) with `exports` a link to the
+    person's documents and `logs/notedesk.log` a link to their ~/.bashrc: the launch deleted every
+    file of the documents folder (an earlier run's exports, it thought) and wrote its log at the
+    end of .bashrc, where a link a web page had the app refuse (its words logged) runs as a
+    command."""
+    documents, bashrc = tmp_path / "Documents", tmp_path / ".bashrc"
+    documents.mkdir()
+    (documents / "thesis.odt").write_bytes(b"four years")
+    bashrc.write_text("alias ll='ls -l'\n")
+    data_dir = tmp_path / "stick" / "Notedesk"
+    (data_dir / "logs").mkdir(parents=True)
+    (data_dir / "exports").symlink_to(documents)
+    (data_dir / "logs" / "notedesk.log").symlink_to(bashrc)
+
+    process = subprocess.Popen(launcher_command("--headless", "--data-dir", str(data_dir)), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=app_env)
+    code = exit_code_within(process, 30)
+    assert (code, process.stdout.read()) == (1, "")
+    assert process.stderr.read().strip() == (
+        f"notedesk: The data folder {data_dir} holds a symbolic link, {data_dir / 'exports'} → {documents}: the app "
+        f"writes and deletes files in its data folder, and through the link would do so in {documents}. Remove the "
+        "link (a data folder someone else made may hold others), then start again.")
+    assert [path.name for path in documents.iterdir()] == ["thesis.odt"]
+    assert bashrc.read_text() == "alias ll='ls -l'\n" and mode(bashrc) == 0o644
+
+
+def test_a_host_label_that_is_not_the_app_s_own_is_made_anew_and_the_token_goes_nowhere_else(tmp_path, app_env):
+    """A data folder someone else made (or could write: a stick) with `host_label` reading
+    `127.0.0.1:9999/x?`: the READY line's launch URL, and the page --browser opens, sent the launch
+    token to whatever listens on 127.0.0.1:9999, which then read and wrote the notes with it."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    (data_dir / "host_label").write_text("127.0.0.1:9999/x?")
+    process, url = start_headless(tmp_path, app_env, data_dir=data_dir)
+    try:
+        label = (data_dir / "host_label").read_text()
+        assert re.fullmatch(r"[0-9a-f]{24}", label)
+        assert re.fullmatch(rf"http://{label}\.notedesk\.localhost:\d+/launch/\?token=[\w-]+&next=%2F", url)
+    finally:
+        process.terminate()
+        exit_code_within(process, 15)
