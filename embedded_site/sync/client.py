@@ -43,7 +43,8 @@ PUSH_BYTES = 4 * 1024 * 1024
 PULL_BATCH = 100
 MAX_ANSWER = 32 * 1024 * 1024  # of JSON: a pull answered larger asks for fewer changes at a time
 MAX_ERROR_ANSWER = 64 * 1024
-TIMEOUT = 30
+TIMEOUT = 30  # seconds without a byte moving either way: then the network is taken for cut
+SENT_PIECE = 16 * 1024  # a body is sent in pieces of this, each given TIMEOUT (a few seconds' worth at 20 kbit/s)
 MAX_CURSOR = 2**62  # the largest the server takes
 
 
@@ -84,7 +85,10 @@ class Server:
                    "Content-Type": "application/octet-stream"}
         if payload is not None:
             body, headers["Content-Type"] = json_bytes(payload), "application/json"
-        request = urllib.request.Request(f"{self.url}/api/sync/v1/{path}", data=body, method=method, headers=headers)
+        if body is not None:
+            headers["Content-Length"] = str(len(body))
+        data = None if body is None else pieces(body)
+        request = urllib.request.Request(f"{self.url}/api/sync/v1/{path}", data=data, method=method, headers=headers)
         try:
             response = OPENER.open(request, timeout=TIMEOUT)
         except urllib.error.HTTPError as error:
@@ -108,6 +112,9 @@ class Server:
         reason = getattr(error, "reason", error)
         if isinstance(reason, ssl.SSLCertVerificationError):
             return self.certificate_refused(reason)
+        if isinstance(reason, TimeoutError):
+            return SyncFailed("unreachable", f"The server at {self.url} did not answer for {TIMEOUT} s: the network is "
+                              "too slow or was cut. Sync tries again by itself; your changes wait here meanwhile.")
         reason = getattr(reason, "strerror", None) or reason  # "Connection refused", not "[Errno 111] …"
         return SyncFailed("unreachable", f"The server at {self.url} cannot be reached: {reason}")
 
@@ -199,6 +206,14 @@ class SameOriginRedirects(urllib.request.HTTPRedirectHandler):
 
 
 OPENER = urllib.request.build_opener(SameOriginRedirects)
+
+
+def pieces(body: bytes) -> Iterator[memoryview]:
+    """The body in pieces of SENT_PIECE: a socket gives one send TIMEOUT in all, and the whole of an
+    attachment of a few MB takes minutes on a slow link, though it never stops moving."""
+    whole = memoryview(body)
+    for start in range(0, len(whole), SENT_PIECE):
+        yield whole[start:start + SENT_PIECE]
 
 
 def json_bytes(payload: dict) -> bytes:

@@ -1,0 +1,83 @@
+"""A slow network, as on a train's wifi or a phone's hotspot (docs/sync.md, Failures): a server that
+is slow but keeps answering is waited for, one that goes silent is said to be too slow."""
+
+import socket
+import threading
+import time
+
+import pytest
+
+from embedded_site.sync import client
+
+
+class SlowReader:
+    """A stand-in server that reads the first `slowly` bytes of a request's body at `rate` bytes a
+    second, steadily, the rest at once, and then answers 201 with Notedesk's JSON; `silent` makes
+    it read nothing and answer nothing. (The rest at once: on loopback, the system takes megabytes
+    of a body in at once, which a slow link's small window does not.)"""
+
+    def __init__(self, rate: int = 0, slowly: int = 0, silent: bool = False):
+        self.rate, self.slowly, self.silent = rate, slowly, silent
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.received = 0
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self) -> None:
+        connection, _ = self.listener.accept()
+        # A window of a few pieces, as on a slow link: the device's sending waits on the reading.
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 256 * 1024)
+        with connection:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += connection.recv(1)
+            length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+            if self.silent:
+                time.sleep(10)
+                return
+            while self.received < length:
+                wanted = min(self.received + self.rate // 10, length) if self.received < self.slowly else length
+                while self.received < wanted:
+                    self.received += len(connection.recv(wanted - self.received))
+                time.sleep(0.1)
+            answer = b'{"protocol": 1, "sha256": "x"}'
+            connection.sendall(b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
+                               b"Content-Length: %d\r\n\r\n%s" % (len(answer), answer))
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+@pytest.fixture
+def short_timeout(monkeypatch):
+    """The device gives up on a silent server after 2 s rather than 30, so that a test can outlast it."""
+    monkeypatch.setattr(client, "TIMEOUT", 2)
+
+
+def test_an_upload_slower_than_the_timeout_but_never_silent_goes_through(short_timeout):
+    """An attachment of a few MB on a link of a few hundred kbit/s takes minutes to send: until
+    this, the device gave it 30 s in all, said "cannot be reached: timed out", and began it again
+    from the start at the next round, for ever."""
+    # 3 s for the first 4.5 MB, never 2 s without progress; 9 MB, more than the buffers on the way take in 2 s.
+    content = b"x" * (9 * 1024 * 1024)
+    server = SlowReader(rate=3 * 1024 * 1024 // 2, slowly=len(content) // 2)
+    try:
+        answer = client.Server(server.url, "token", "client").call("PUT", "contents/x/", body=content)
+    finally:
+        server.close()
+    assert server.received == len(content)
+    assert b'"protocol": 1' in answer
+
+
+def test_a_server_that_stops_answering_is_said_to_be_too_slow_not_unreachable(short_timeout):
+    server = SlowReader(silent=True)
+    try:
+        with pytest.raises(client.SyncFailed) as failed:
+            client.Server(server.url, "token", "client").call("PUT", "contents/x/", body=b"x" * (6 * 1024 * 1024))
+    finally:
+        server.close()
+    assert failed.value.reason == "unreachable"
+    assert failed.value.message == (
+        f"The server at {server.url} did not answer for 2 s: the network is too slow or was cut. "
+        "Sync tries again by itself; your changes wait here meanwhile."
+    )
