@@ -60,6 +60,7 @@ REASONS = ("unreachable", "certificate", "refused", "server_error", "bad_answer"
 # What a reverse proxy answers, in a page of its own, when Notedesk behind it is stopped, or slow
 # to answer (nginx's 502 Bad Gateway, 503, 504 Gateway Time-out): the server cannot be reached.
 PROXY_GATEWAY_ERRORS = (502, 503, 504)
+NETWORK_AUTHENTICATION_REQUIRED = 511  # what a network that wants a login first may answer (RFC 6585)
 # OpenSSL's reasons (X509_V_ERR_…) for a certificate that a person can act on.
 CERTIFICATE_NOT_YET_VALID, CERTIFICATE_EXPIRED, CERTIFICATE_OF_ANOTHER_NAME = 9, 10, 62
 AUTHORITY_NOT_TRUSTED = (18, 19, 20, 21)  # self-signed, or signed by an authority this computer lacks
@@ -96,17 +97,33 @@ class Server:
             message = details.get("error") or error.reason or "no reason given"
             if details.get("start_afresh") is True:
                 raise StartAfresh("server_error", f"The server answered {error.code}: {message}") from None
-            if error.code in (401, 403):
+            if error.code in (401, 403) and details:
                 raise SyncFailed("refused", f"The server refused this device: {message}") from None
+            if error.code in (401, 403, NETWORK_AUTHENTICATION_REQUIRED) and not details:
+                raise SyncFailed("bad_answer", self.not_reached(f"{error.code} {error.reason} came back, not from Notedesk"),
+                                 error.code) from None
             if error.code in PROXY_GATEWAY_ERRORS and not details:
                 raise SyncFailed("unreachable", f"The server at {self.url} cannot be reached: the web server in "
                                  f"front of Notedesk answered {error.code} {error.reason} (Notedesk behind it is "
                                  "stopped, restarting or too slow to answer).", error.code) from None
             raise SyncFailed("server_error", f"The server answered {error.code}: {message}", error.code) from None
+        except RedirectedElsewhere as redirect:
+            raise SyncFailed("bad_answer", self.not_reached(
+                f"the answer redirected to another address ({redirect.args[0]}), which sync does not follow (if the "
+                "server has moved there, connect to that address)"
+            )) from None
         except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
             raise self.unreachable(error) from None
         with response:
+            if response.headers.get_content_type() == "text/html":  # Notedesk's sync answers JSON or contents
+                raise SyncFailed("bad_answer", self.not_reached("a web page came back instead"))
             yield response
+
+    def not_reached(self, what: str) -> str:
+        """An answer that is not Notedesk's: most often a network that wants a login before any
+        other request goes through, which answers every address with its login page."""
+        return (f"The server at {self.url} was not reached: {what}. On a network that asks you to log in first (a "
+                "hotel's, a train's wifi), log in in a browser, then choose Sync now.")
 
     def unreachable(self, error: Exception) -> SyncFailed:
         reason = getattr(error, "reason", error)
@@ -194,14 +211,16 @@ def origin(url: str) -> tuple:
     return parts.scheme, parts.hostname, parts.port or {"http": 80, "https": 443}.get(parts.scheme)
 
 
+class RedirectedElsewhere(Exception):
+    """A redirect to another address, not followed: its `args[0]`."""
+
+
 class SameOriginRedirects(urllib.request.HTTPRedirectHandler):
     """A redirect to another scheme, host or port is refused: the device token would go there too."""
 
     def redirect_request(self, request, answer, code, message, headers, new_url):
         if origin(new_url) != origin(request.full_url):
-            raise SyncFailed("bad_answer", f"The server redirected to another address ({new_url}); sync does not "
-                             "follow it, so that the device token goes nowhere else. If the server has moved there, "
-                             "disconnect and connect to that address.")
+            raise RedirectedElsewhere(new_url)
         return super().redirect_request(request, answer, code, message, headers, new_url)
 
 
