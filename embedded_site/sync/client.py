@@ -9,7 +9,9 @@ transaction; contents are checked against their hash before they are kept.
 import hashlib
 import http.client
 import json
+import select
 import ssl
+import struct
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -32,6 +34,12 @@ from embedded_site.notes.trash import purge_notes
 from embedded_site.sync import blobs, store
 from embedded_site.sync.connection import save_connection
 from embedded_site.sync.models import SyncCursor
+try:  # what a socket has still to send: Linux says (elsewhere an answer is waited for TIMEOUT, no more)
+    from fcntl import ioctl
+    from termios import TIOCOUTQ
+except ImportError:
+    ioctl = None
+
 from embedded_site.sync.wire import (
     MAX_VERSION, PROTOCOL, WireError, note_wire, note_with_everything, read_note, read_revisions, speaks_this_protocol,
     tombstone,
@@ -224,7 +232,56 @@ class SameOriginRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(request, answer, code, message, headers, new_url)
 
 
-OPENER = urllib.request.build_opener(SameOriginRedirects)
+class PatientConnection:
+    """Waits for the server's answer for as long as the request's last bytes are still on their way.
+    A body is handed to the system well before a slow link has carried it (700 KB were still to go
+    at 200 kbit/s, half a minute), and the server answers only once it has all of it."""
+
+    def getresponse(self):
+        wait_for_answer(self.sock)
+        return super().getresponse()
+
+
+def wait_for_answer(sock) -> None:
+    """Returns once the answer begins to come; TimeoutError after TIMEOUT s in which it did not,
+    and the bytes still to send did not go down either."""
+    unsent = bytes_unsent(sock)
+    while not select.select([sock], [], [], TIMEOUT)[0]:
+        still_unsent = bytes_unsent(sock)
+        if still_unsent is None or still_unsent >= unsent:
+            raise TimeoutError("timed out")
+        unsent = still_unsent
+
+
+def bytes_unsent(sock) -> int | None:
+    """Bytes the system has taken from the socket and not yet seen the server receive, or None where it cannot say."""
+    if ioctl is None:
+        return None
+    try:
+        return struct.unpack("i", ioctl(sock.fileno(), TIOCOUTQ, bytes(4)))[0]
+    except OSError:
+        return None
+
+
+class PatientHTTPConnection(PatientConnection, http.client.HTTPConnection):
+    pass
+
+
+class PatientHTTPSConnection(PatientConnection, http.client.HTTPSConnection):
+    pass
+
+
+class PatientHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, request):
+        return self.do_open(PatientHTTPConnection, request)
+
+
+class PatientHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, request):
+        return self.do_open(PatientHTTPSConnection, request, context=self._context)
+
+
+OPENER = urllib.request.build_opener(SameOriginRedirects, PatientHTTPHandler, PatientHTTPSHandler)
 
 
 def pieces(body: bytes) -> Iterator[memoryview]:
