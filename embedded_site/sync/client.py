@@ -10,8 +10,10 @@ import hashlib
 import http.client
 import json
 import select
+import socket
 import ssl
 import struct
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -232,10 +234,41 @@ class SameOriginRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(request, answer, code, message, headers, new_url)
 
 
+# Each thread's open connection to a server, and the threads whose requests are to stop: a sync
+# stopped (Disconnect, a new connection) does not wait for a request stuck on a bad network.
+connections: dict[int, socket.socket] = {}
+stopped_threads: set[int] = set()
+
+
+def stop_requests(thread: threading.Thread) -> None:
+    """Cut the thread's request under way, and any it makes from now on, until forget_thread()."""
+    stopped_threads.add(thread.ident)
+    if sock := connections.get(thread.ident):
+        cut(sock)
+
+
+def forget_thread() -> None:
+    connections.pop(threading.get_ident(), None)
+    stopped_threads.discard(threading.get_ident())
+
+
+def cut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # closed already
+        pass
+
+
 class PatientConnection:
     """Waits for the server's answer for as long as the request's last bytes are still on their way.
     A body is handed to the system well before a slow link has carried it (700 KB were still to go
     at 200 kbit/s, half a minute), and the server answers only once it has all of it."""
+
+    def connect(self):
+        super().connect()
+        connections[threading.get_ident()] = self.sock
+        if threading.get_ident() in stopped_threads:  # stopped while it connected
+            cut(self.sock)
 
     def getresponse(self):
         wait_for_answer(self.sock)

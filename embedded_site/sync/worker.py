@@ -40,6 +40,12 @@ class Worker:
         self.thread = threading.Thread(target=self.run, name="notedesk-sync", daemon=True)
 
     def run(self) -> None:
+        try:
+            self.rounds_until_stopped()
+        finally:
+            client.forget_thread()
+
+    def rounds_until_stopped(self) -> None:
         while not self.stopping:
             delay = min(2**self.failures, MAX_BACKOFF) if self.failures else interval()
             if self.wake.wait(delay) and not self.now:
@@ -89,6 +95,7 @@ class Worker:
         self.stopping = True
         self.wake.set()
         if self.thread.is_alive() and self.thread is not threading.current_thread():
+            client.stop_requests(self.thread)
             self.thread.join(timeout=client.TIMEOUT + 5)
 
 

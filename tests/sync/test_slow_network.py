@@ -8,6 +8,7 @@ import time
 import pytest
 
 from embedded_site.sync import client
+from tests.sync.conftest import Device, poll
 
 
 class SlowReader:
@@ -46,6 +47,28 @@ class SlowReader:
         self.listener.close()
 
 
+class SilentServer:
+    """A stand-in server that takes every connection and never answers, as a proxy that hangs does."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self.hold, daemon=True).start()
+
+    def hold(self) -> None:
+        while True:
+            try:
+                self.held.append(self.listener.accept()[0])
+            except OSError:
+                return
+
+    def close(self) -> None:
+        self.listener.close()
+        for connection in self.held:
+            connection.close()
+
+
 @pytest.fixture
 def short_timeout(monkeypatch):
     """The device gives up on a silent server after 2 s rather than 30, so that a test can outlast it."""
@@ -82,3 +105,20 @@ def test_a_server_that_stops_answering_is_said_to_be_too_slow_not_unreachable(sh
         f"The server at {server.url} did not answer for 2 s: the network is too slow or was cut. "
         "Sync tries again by itself; your changes wait here meanwhile."
     )
+
+
+def test_disconnecting_while_a_round_waits_on_a_silent_server_is_done_at_once(notedesk, tmp_path):
+    """Until this, Disconnect waited for the round's request to give up (30 s), with nothing
+    shown, and the window's request for it gave up first (15 s)."""
+    server = SilentServer()
+    device = Device(notedesk(tmp_path / "A"), "A")
+    device.create("Written on the train", "words")
+    try:
+        device.connect(server.url, "a-device-token")  # a round begins, and waits for an answer
+        poll(lambda: server.held, 10, "the round's request reaching the server")
+        started = time.monotonic()
+        state = device.disconnect()
+        assert time.monotonic() - started < 5
+    finally:
+        server.close()
+    assert state["connected"] is False and state["pending"] == 1
