@@ -139,6 +139,10 @@ class Server:
         reason = getattr(error, "reason", error)
         if isinstance(reason, ssl.SSLCertVerificationError):
             return self.certificate_refused(reason)
+        if isinstance(reason, socket.gaierror):
+            host = urllib.parse.urlsplit(self.url).hostname
+            return SyncFailed("unreachable", f"The server at {self.url} cannot be reached: its name, {host}, could not "
+                              "be looked up. Is this computer offline, or the name mistyped?")
         if isinstance(reason, TimeoutError):
             return SyncFailed("unreachable", f"The server at {self.url} did not answer for {TIMEOUT} s: the network is "
                               "too slow or was cut. Sync tries again by itself; your changes wait here meanwhile.")
