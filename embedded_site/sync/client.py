@@ -82,6 +82,7 @@ class Server:
     token: str
     client_id: str
     account_checked: bool = False  # same_account() done for this connection
+    synced_before: bool = False  # a round with this connection has ended well: its certificate was trusted then
     received: int = 0  # notes pulled in the round under way, for the sidebar (worker.status)
 
     def call(self, method: str, path: str, payload: dict | None = None, body: bytes | None = None) -> bytes:
@@ -157,6 +158,11 @@ class Server:
                        "Your changes wait here until then.")
         elif error.verify_code == CERTIFICATE_NOT_YET_VALID:
             message = f"{certificate} is not valid yet: is this computer's date right?"
+        elif self.synced_before and error.verify_code in (CERTIFICATE_OF_ANOTHER_NAME, *AUTHORITY_NOT_TRUSTED):
+            message = (f"{certificate} has changed since the last sync, to one this computer does not trust "
+                       f"({error.verify_message}): a network that asks you to log in first (a hotel's, a train's wifi) "
+                       "answers so, or something between you and the server poses as it. Log in to the network in a "
+                       "browser if it asks, then choose Sync now; do not add this certificate's authority to this computer.")
         elif error.verify_code == CERTIFICATE_OF_ANOTHER_NAME:
             message = (f"{certificate} is made for another name than {urllib.parse.urlsplit(self.url).hostname}: "
                        "connect with the name the certificate is for (the one a browser shows for the server).")
@@ -346,6 +352,7 @@ def error_details(error: urllib.error.HTTPError) -> dict:
 def sync_round(server: Server) -> None:
     owner = local_owner()
     server.received = 0
+    server.synced_before = SyncCursor.objects.filter(owner=owner, last_synced__isnull=False).exists()
     if not server.account_checked:
         same_account(server, owner)
         server.account_checked = True

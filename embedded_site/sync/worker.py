@@ -124,6 +124,7 @@ def start_if_connected() -> None:
 def connect(server_url: str, token: str) -> Worker:
     """Sync with this server from now on: every note here is pushed, everything there pulled."""
     client.send_everything(local_owner())
+    SyncCursor.objects.filter(owner=local_owner()).update(last_synced=None)  # not with this server, yet
     return start(save_connection(server_url, token))
 
 
