@@ -9,7 +9,11 @@ transaction; contents are checked against their hash before they are kept.
 import hashlib
 import http.client
 import json
+import select
+import socket
 import ssl
+import struct
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -32,6 +36,12 @@ from embedded_site.notes.trash import purge_notes
 from embedded_site.sync import blobs, store
 from embedded_site.sync.connection import save_connection
 from embedded_site.sync.models import SyncCursor
+try:  # what a socket has still to send: Linux says (elsewhere an answer is waited for TIMEOUT, no more)
+    from fcntl import ioctl
+    from termios import TIOCOUTQ
+except ImportError:
+    ioctl = None
+
 from embedded_site.sync.wire import (
     MAX_VERSION, PROTOCOL, WireError, note_wire, note_with_everything, read_note, read_revisions, speaks_this_protocol,
     tombstone,
@@ -43,7 +53,8 @@ PUSH_BYTES = 4 * 1024 * 1024
 PULL_BATCH = 100
 MAX_ANSWER = 32 * 1024 * 1024  # of JSON: a pull answered larger asks for fewer changes at a time
 MAX_ERROR_ANSWER = 64 * 1024
-TIMEOUT = 30
+TIMEOUT = 30  # seconds without a byte moving either way: then the network is taken for cut
+SENT_PIECE = 16 * 1024  # a body is sent in pieces of this, each given TIMEOUT (a few seconds' worth at 20 kbit/s)
 MAX_CURSOR = 2**62  # the largest the server takes
 
 
@@ -59,6 +70,7 @@ REASONS = ("unreachable", "certificate", "refused", "server_error", "bad_answer"
 # What a reverse proxy answers, in a page of its own, when Notedesk behind it is stopped, or slow
 # to answer (nginx's 502 Bad Gateway, 503, 504 Gateway Time-out): the server cannot be reached.
 PROXY_GATEWAY_ERRORS = (502, 503, 504)
+NETWORK_AUTHENTICATION_REQUIRED = 511  # what a network that wants a login first may answer (RFC 6585)
 # OpenSSL's reasons (X509_V_ERR_…) for a certificate that a person can act on.
 CERTIFICATE_NOT_YET_VALID, CERTIFICATE_EXPIRED, CERTIFICATE_OF_ANOTHER_NAME = 9, 10, 62
 AUTHORITY_NOT_TRUSTED = (18, 19, 20, 21)  # self-signed, or signed by an authority this computer lacks
@@ -70,6 +82,7 @@ class Server:
     token: str
     client_id: str
     account_checked: bool = False  # same_account() done for this connection
+    synced_before: bool = False  # a round with this connection has ended well: its certificate was trusted then
     received: int = 0  # notes pulled in the round under way, for the sidebar (worker.status)
 
     def call(self, method: str, path: str, payload: dict | None = None, body: bytes | None = None) -> bytes:
@@ -84,7 +97,10 @@ class Server:
                    "Content-Type": "application/octet-stream"}
         if payload is not None:
             body, headers["Content-Type"] = json_bytes(payload), "application/json"
-        request = urllib.request.Request(f"{self.url}/api/sync/v1/{path}", data=body, method=method, headers=headers)
+        if body is not None:
+            headers["Content-Length"] = str(len(body))
+        data = None if body is None else pieces(body)
+        request = urllib.request.Request(f"{self.url}/api/sync/v1/{path}", data=data, method=method, headers=headers)
         try:
             response = OPENER.open(request, timeout=TIMEOUT)
         except urllib.error.HTTPError as error:
@@ -92,22 +108,45 @@ class Server:
             message = details.get("error") or error.reason or "no reason given"
             if details.get("start_afresh") is True:
                 raise StartAfresh("server_error", f"The server answered {error.code}: {message}") from None
-            if error.code in (401, 403):
+            if error.code in (401, 403) and details:
                 raise SyncFailed("refused", f"The server refused this device: {message}") from None
+            if error.code in (401, 403, NETWORK_AUTHENTICATION_REQUIRED) and not details:
+                raise SyncFailed("bad_answer", self.not_reached(f"{error.code} {error.reason} came back, not from Notedesk"),
+                                 error.code) from None
             if error.code in PROXY_GATEWAY_ERRORS and not details:
                 raise SyncFailed("unreachable", f"The server at {self.url} cannot be reached: the web server in "
                                  f"front of Notedesk answered {error.code} {error.reason} (Notedesk behind it is "
                                  "stopped, restarting or too slow to answer).", error.code) from None
             raise SyncFailed("server_error", f"The server answered {error.code}: {message}", error.code) from None
+        except RedirectedElsewhere as redirect:
+            raise SyncFailed("bad_answer", self.not_reached(
+                f"the answer redirected to another address ({redirect.args[0]}), which sync does not follow (if the "
+                "server has moved there, connect to that address)"
+            )) from None
         except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
             raise self.unreachable(error) from None
         with response:
+            if response.headers.get_content_type() == "text/html":  # Notedesk's sync answers JSON or contents
+                raise SyncFailed("bad_answer", self.not_reached("a web page came back instead"))
             yield response
+
+    def not_reached(self, what: str) -> str:
+        """An answer that is not Notedesk's: most often a network that wants a login before any
+        other request goes through, which answers every address with its login page."""
+        return (f"The server at {self.url} was not reached: {what}. On a network that asks you to log in first (a "
+                "hotel's, a train's wifi), log in in a browser, then choose Sync now.")
 
     def unreachable(self, error: Exception) -> SyncFailed:
         reason = getattr(error, "reason", error)
         if isinstance(reason, ssl.SSLCertVerificationError):
             return self.certificate_refused(reason)
+        if isinstance(reason, socket.gaierror):
+            host = urllib.parse.urlsplit(self.url).hostname
+            return SyncFailed("unreachable", f"The server at {self.url} cannot be reached: its name, {host}, could not "
+                              "be looked up. Is this computer offline, or the name mistyped?")
+        if isinstance(reason, TimeoutError):
+            return SyncFailed("unreachable", f"The server at {self.url} did not answer for {TIMEOUT} s: the network is "
+                              "too slow or was cut. Sync tries again by itself; your changes wait here meanwhile.")
         reason = getattr(reason, "strerror", None) or reason  # "Connection refused", not "[Errno 111] …"
         return SyncFailed("unreachable", f"The server at {self.url} cannot be reached: {reason}")
 
@@ -119,6 +158,11 @@ class Server:
                        "Your changes wait here until then.")
         elif error.verify_code == CERTIFICATE_NOT_YET_VALID:
             message = f"{certificate} is not valid yet: is this computer's date right?"
+        elif self.synced_before and error.verify_code in (CERTIFICATE_OF_ANOTHER_NAME, *AUTHORITY_NOT_TRUSTED):
+            message = (f"{certificate} has changed since the last sync, to one this computer does not trust "
+                       f"({error.verify_message}): a network that asks you to log in first (a hotel's, a train's wifi) "
+                       "answers so, or something between you and the server poses as it. Log in to the network in a "
+                       "browser if it asks, then choose Sync now; do not add this certificate's authority to this computer.")
         elif error.verify_code == CERTIFICATE_OF_ANOTHER_NAME:
             message = (f"{certificate} is made for another name than {urllib.parse.urlsplit(self.url).hostname}: "
                        "connect with the name the certificate is for (the one a browser shows for the server).")
@@ -187,18 +231,108 @@ def origin(url: str) -> tuple:
     return parts.scheme, parts.hostname, parts.port or {"http": 80, "https": 443}.get(parts.scheme)
 
 
+class RedirectedElsewhere(Exception):
+    """A redirect to another address, not followed: its `args[0]`."""
+
+
 class SameOriginRedirects(urllib.request.HTTPRedirectHandler):
     """A redirect to another scheme, host or port is refused: the device token would go there too."""
 
     def redirect_request(self, request, answer, code, message, headers, new_url):
         if origin(new_url) != origin(request.full_url):
-            raise SyncFailed("bad_answer", f"The server redirected to another address ({new_url}); sync does not "
-                             "follow it, so that the device token goes nowhere else. If the server has moved there, "
-                             "disconnect and connect to that address.")
+            raise RedirectedElsewhere(new_url)
         return super().redirect_request(request, answer, code, message, headers, new_url)
 
 
-OPENER = urllib.request.build_opener(SameOriginRedirects)
+# Each thread's open connection to a server, and the threads whose requests are to stop: a sync
+# stopped (Disconnect, a new connection) does not wait for a request stuck on a bad network.
+connections: dict[int, socket.socket] = {}
+stopped_threads: set[int] = set()
+
+
+def stop_requests(thread: threading.Thread) -> None:
+    """Cut the thread's request under way, and any it makes from now on, until forget_thread()."""
+    stopped_threads.add(thread.ident)
+    if sock := connections.get(thread.ident):
+        cut(sock)
+
+
+def forget_thread() -> None:
+    connections.pop(threading.get_ident(), None)
+    stopped_threads.discard(threading.get_ident())
+
+
+def cut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # closed already
+        pass
+
+
+class PatientConnection:
+    """Waits for the server's answer for as long as the request's last bytes are still on their way.
+    A body is handed to the system well before a slow link has carried it (700 KB were still to go
+    at 200 kbit/s, half a minute), and the server answers only once it has all of it."""
+
+    def connect(self):
+        super().connect()
+        connections[threading.get_ident()] = self.sock
+        if threading.get_ident() in stopped_threads:  # stopped while it connected
+            cut(self.sock)
+
+    def getresponse(self):
+        wait_for_answer(self.sock)
+        return super().getresponse()
+
+
+def wait_for_answer(sock) -> None:
+    """Returns once the answer begins to come; TimeoutError after TIMEOUT s in which it did not,
+    and the bytes still to send did not go down either."""
+    unsent = bytes_unsent(sock)
+    while not select.select([sock], [], [], TIMEOUT)[0]:
+        still_unsent = bytes_unsent(sock)
+        if still_unsent is None or still_unsent >= unsent:
+            raise TimeoutError("timed out")
+        unsent = still_unsent
+
+
+def bytes_unsent(sock) -> int | None:
+    """Bytes the system has taken from the socket and not yet seen the server receive, or None where it cannot say."""
+    if ioctl is None:
+        return None
+    try:
+        return struct.unpack("i", ioctl(sock.fileno(), TIOCOUTQ, bytes(4)))[0]
+    except OSError:
+        return None
+
+
+class PatientHTTPConnection(PatientConnection, http.client.HTTPConnection):
+    pass
+
+
+class PatientHTTPSConnection(PatientConnection, http.client.HTTPSConnection):
+    pass
+
+
+class PatientHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, request):
+        return self.do_open(PatientHTTPConnection, request)
+
+
+class PatientHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, request):
+        return self.do_open(PatientHTTPSConnection, request, context=self._context)
+
+
+OPENER = urllib.request.build_opener(SameOriginRedirects, PatientHTTPHandler, PatientHTTPSHandler)
+
+
+def pieces(body: bytes) -> Iterator[memoryview]:
+    """The body in pieces of SENT_PIECE: a socket gives one send TIMEOUT in all, and the whole of an
+    attachment of a few MB takes minutes on a slow link, though it never stops moving."""
+    whole = memoryview(body)
+    for start in range(0, len(whole), SENT_PIECE):
+        yield whole[start:start + SENT_PIECE]
 
 
 def json_bytes(payload: dict) -> bytes:
@@ -218,6 +352,7 @@ def error_details(error: urllib.error.HTTPError) -> dict:
 def sync_round(server: Server) -> None:
     owner = local_owner()
     server.received = 0
+    server.synced_before = SyncCursor.objects.filter(owner=owner, last_synced__isnull=False).exists()
     if not server.account_checked:
         same_account(server, owner)
         server.account_checked = True

@@ -40,6 +40,12 @@ class Worker:
         self.thread = threading.Thread(target=self.run, name="notedesk-sync", daemon=True)
 
     def run(self) -> None:
+        try:
+            self.rounds_until_stopped()
+        finally:
+            client.forget_thread()
+
+    def rounds_until_stopped(self) -> None:
         while not self.stopping:
             delay = min(2**self.failures, MAX_BACKOFF) if self.failures else interval()
             if self.wake.wait(delay) and not self.now:
@@ -89,6 +95,7 @@ class Worker:
         self.stopping = True
         self.wake.set()
         if self.thread.is_alive() and self.thread is not threading.current_thread():
+            client.stop_requests(self.thread)
             self.thread.join(timeout=client.TIMEOUT + 5)
 
 
@@ -117,6 +124,7 @@ def start_if_connected() -> None:
 def connect(server_url: str, token: str) -> Worker:
     """Sync with this server from now on: every note here is pushed, everything there pulled."""
     client.send_everything(local_owner())
+    SyncCursor.objects.filter(owner=local_owner()).update(last_synced=None)  # not with this server, yet
     return start(save_connection(server_url, token))
 
 

@@ -193,3 +193,18 @@ def test_a_sync_round_leaves_the_list_where_it_was_scrolled(app, live_app):
     app.wait_for_timeout(300)  # and shown
     expect(last).to_be_visible()
     assert app.locator("#noteList").evaluate("list => list.scrollTop") == scrolled
+
+
+def test_a_round_under_way_does_not_say_up_to_date(app, disconnected_after):
+    """A round stuck on a bad network said "Syncing… · up to date" for as long as it took: whatever
+    the server has that this device lacks is not known until the round brings it."""
+    connect_to_an_unreachable_server(app)
+    expect(app.locator("#syncError")).to_contain_text("cannot be reached")
+
+    def in_a_round(route):
+        answer = route.fetch()
+        route.fulfill(response=answer, json={
+            **answer.json(), "syncing": True, "pending": 0, "error": None, "last_synced": "2026-01-01T00:00:00+00:00"})
+
+    app.route("**/api/sync/status/", in_a_round)
+    expect(app.locator("#syncState")).to_have_text("Syncing… · nothing waiting to be sent", timeout=5000)

@@ -101,3 +101,28 @@ def test_an_answer_nested_deeper_than_json_is_read_is_a_bad_answer(device, canne
     device.connect(server.url, "a-device-token")
     state = device.sync()
     assert state["error"]["reason"] == "bad_answer" and "did not answer with JSON" in state["error"]["message"]
+
+
+HOTEL_LOGIN = b"<!DOCTYPE html><html><head><title>Welcome</title></head><body><form>Room <input name=room></form></body></html>"
+
+
+@pytest.mark.parametrize("status, headers", [
+    (200, {"Content-Type": "text/html"}),
+    (302, {"Location": "http://portal.hotel-wifi.example/login?from=notes"}),
+    (511, {"Content-Type": "text/html"}),
+    (403, {"Content-Type": "text/html"}),
+], ids=["login page", "redirect to the login page", "511 network authentication required", "403 page"])
+def test_a_network_that_asks_to_log_in_first_is_said_so_not_blamed_on_the_server_or_the_token(device, canned, status, headers):
+    """A hotel's or a train's wifi answers every request with its login page until one logs in.
+    Until this, the device said "did not answer with JSON: is it Notedesk?", "the server has moved
+    there: disconnect and connect to that address" (the login page's), or, to a 403, that the
+    server refused this device, as if its token had been revoked."""
+    server = canned(lambda method, path, body: (status, headers, HOTEL_LOGIN))
+    note = device.create("Written on the train", "words")
+    device.connect(server.url, "a-device-token")
+    state = device.sync()
+    assert state["error"]["reason"] == "bad_answer"
+    assert state["error"]["message"].startswith(f"The server at {server.url} was not reached: ")
+    assert state["error"]["message"].endswith(
+        "On a network that asks you to log in first (a hotel's, a train's wifi), log in in a browser, then choose Sync now.")
+    assert state["pending"] == 1 and device.note(note["uid"])["body"] == "words"

@@ -57,3 +57,14 @@ def test_a_device_is_no_server_and_says_so(notedesk, tmp_path):
         answer = device.api.send_json(method, path, body) if body is not None else device.api.request(method, path)
         assert answer.status == 404, (path, answer.status)
         assert answer.json()["error"] == "This is a Notedesk device: it syncs with a server, and is not one."
+
+
+def test_a_server_name_that_cannot_be_looked_up_is_said_so(notedesk, tmp_path):
+    """Offline, or behind a network whose name service stopped answering, or with the name
+    mistyped. Until this: "cannot be reached: Name or service not known", the resolver's words."""
+    device = Device(notedesk(tmp_path / "A"), "A")
+    device.connect("https://notes.invalid", "a-device-token")  # .invalid: a name no resolver answers (RFC 2606)
+    state = device.sync()
+    assert state["error"] == {"reason": "unreachable", "message": (
+        "The server at https://notes.invalid cannot be reached: its name, notes.invalid, could not be looked up. "
+        "Is this computer offline, or the name mistyped?")}

@@ -5,6 +5,7 @@ proxy answers with while Notedesk behind it is stopped, are said in words, and n
 import pytest
 
 from tests.sync.canned_server import NOTHING_TO_PULL, json_answer
+from tests.sync.certificates import Authority
 from tests.sync.conftest import Device
 
 NGINX_502 = (b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1>"
@@ -63,6 +64,26 @@ def test_a_certificate_of_an_authority_this_computer_does_not_trust_says_what_to
     assert "is not signed by an authority this computer trusts (self-signed certificate in certificate chain)" in \
         state["error"]["message"]
     assert "add that authority to this computer's trusted certificates (docs/sync.md" in state["error"]["message"]
+
+
+def test_a_certificate_changed_since_the_last_sync_to_one_not_trusted_is_not_to_be_trusted(trusting_device, canned,
+                                                                                          authority, tmp_path):
+    """A hotel's or a train's wifi answers an HTTPS request with a certificate of its own until one
+    logs in to it, as does anything posing as the server. Until this, the device said to add that
+    certificate's authority to this computer's trusted ones."""
+    server = canned(answered, authority.sign("localhost"), host="localhost")
+    trusting_device.connect(server.url, "a-device-token")
+    assert trusting_device.sync()["error"] is None
+    (tmp_path / "hotel").mkdir()
+    server.http.socket.context.load_cert_chain(Authority(tmp_path / "hotel").sign("localhost"))
+    trusting_device.create("Written on the train", "words")
+    state = trusting_device.sync()
+    assert state["error"] == {"reason": "certificate", "message": (
+        f"The HTTPS certificate of the server at {server.url} has changed since the last sync, to one this computer "
+        "does not trust (self-signed certificate in certificate chain): a network that asks you to log in first (a "
+        "hotel's, a train's wifi) answers so, or something between you and the server poses as it. Log in to the "
+        "network in a browser if it asks, then choose Sync now; do not add this certificate's authority to this computer.")}
+    assert state["pending"] == 1
 
 
 @pytest.mark.parametrize(("status", "title"), [(502, "Bad Gateway"), (504, "Gateway Timeout")])

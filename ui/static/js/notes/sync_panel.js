@@ -20,7 +20,8 @@ function describe(status) {
   const synced = status.error ? 'Last synced' : 'Synced';
   const received = status.received ? ` ${status.received.toLocaleString()} note${status.received === 1 ? '' : 's'} received` : '';
   const when = status.syncing ? `Syncing…${received}` : status.last_synced ? `${synced} ${ago(status.last_synced)}` : 'Not synced yet';
-  const upToDate = status.error ? ' · nothing waiting to be sent' : ' · up to date';
+  // Up to date only once a round has ended well: one under way has not yet brought what the server has.
+  const upToDate = status.error || status.syncing ? ' · nothing waiting to be sent' : ' · up to date';
   const pending = status.pending ? ` · ${status.pending} change${status.pending === 1 ? '' : 's'} to send` : upToDate;
   return when + (status.pending || status.last_synced ? pending : '');
 }
