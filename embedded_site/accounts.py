@@ -63,6 +63,16 @@ def body_refusal(environ: dict):
     return wsgi_answer(request, response), known
 
 
+def body_unkept(environ: dict, error: OSError):
+    """The answer to a body the server's disk could not hold while it came (waitress spools a large
+    one to a temporary file): a 503 that asks to try later, and the folder named in the log alone."""
+    request = request_from_headers(environ)
+    logger.error("Refused %s %s (503): its body could not be kept in a temporary file while it came: %s",
+                 request.method, request.path, error)
+    return wsgi_answer(request, error_response(request, 503, "The server could not keep the upload: it is short of "
+                                                             "room just now. Try again later."))
+
+
 def known_sender(request: HttpRequest) -> bool:
     """A logged-in session, or a live device token (the sync API's)."""
     from embedded_site.devices.tokens import bearer_token, live_device

@@ -32,7 +32,7 @@ def main() -> None:
     # Imported once Django is set up: they use its models and settings.
     from django.conf import settings
 
-    from embedded_site.accounts import body_refusal, largest_body
+    from embedded_site.accounts import body_refusal, body_unkept, largest_body
     from embedded_site.notes.upkeep import keep_up_in_background
 
     keep_up_in_background()
@@ -64,7 +64,7 @@ def main() -> None:
         reason = (error.strerror if isinstance(error, OSError) and error.strerror else str(error)).rstrip(".")
         sys.exit(f"Notedesk does not start: it cannot listen on {settings.SERVE_HOST}:{settings.SERVE_PORT} "
                  f"(HOST and PORT in the environment): {reason}.")
-    server.channel_class = guarded_channel(BodyGuard(limit=largest_body(), refusal=body_refusal))
+    server.channel_class = guarded_channel(BodyGuard(limit=largest_body(), refusal=body_refusal, unkept=body_unkept))
     server.print_listen("Serving on http://{}:{}")
     server.run()
 

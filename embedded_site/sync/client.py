@@ -257,9 +257,11 @@ def stop_requests(thread: threading.Thread) -> None:
         cut(sock)
 
 
-def forget_thread() -> None:
-    connections.pop(threading.get_ident(), None)
-    stopped_threads.discard(threading.get_ident())
+def forget_thread(ident: int | None = None) -> None:
+    """The thread (this one by default) has ended: a thread started later may be given its ident."""
+    ident = ident or threading.get_ident()
+    connections.pop(ident, None)
+    stopped_threads.discard(ident)
 
 
 def cut(sock: socket.socket) -> None:

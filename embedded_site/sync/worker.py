@@ -97,6 +97,8 @@ class Worker:
         if self.thread.is_alive() and self.thread is not threading.current_thread():
             client.stop_requests(self.thread)
             self.thread.join(timeout=client.TIMEOUT + 5)
+            if not self.thread.is_alive():  # it may have ended before it was marked stopped, and not forgotten it
+                client.forget_thread(self.thread.ident)
 
 
 current: Worker | None = None

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.conf import settings
 
-from embedded_site.accounts import ANONYMOUS_BODY_LIMIT, body_refusal, largest_body
+from embedded_site.accounts import ANONYMOUS_BODY_LIMIT, body_refusal, body_unkept, largest_body
 from embedded_site.devices.tokens import new_device
 from tests.conftest import environ_the_body_guard_gets
 
@@ -63,3 +63,9 @@ def test_a_session_or_token_that_ended_is_a_stranger(client, server_user, where)
         device.save()
         value = f"Bearer {token}"
     assert refused(post(10**6, **{where: value}))[0] == 401
+
+
+def test_a_body_the_servers_disk_cannot_hold_is_a_503_that_names_no_folder_of_the_server(db):
+    status, headers, body = body_unkept(post(10**8), OSError(28, "No space left on device", "/tmp/waitress-spool"))
+    assert int(status.split()[0]) == 503
+    assert "Try again later" in json.loads(body)["error"] and b"/tmp" not in body
