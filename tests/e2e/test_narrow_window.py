@@ -276,3 +276,20 @@ def test_the_conflict_choice_stays_in_a_short_window_and_resolves_it(app, live_a
     expect(listed).to_have_count(2)
     titles = {n["title"] for n in api(live_app, "GET", "/api/notes/")["notes"]}
     assert titles == {"Shared", "Shared (my version)"}
+
+
+# The window at 800×600 zoomed to 200 %, and the first size's window at 100 %.
+@pytest.mark.parametrize("size", [pytest.param((400, 300), id="800x600-at-200%"), pytest.param((1120, 735), id="1120x735")])
+def test_a_long_link_in_the_preview_wraps_within_it(app, live_app, size):
+    """A link longer than the preview's width ran off its edge: the preview scrolled sideways, and
+    the rest of the link was out of sight at every line."""
+    app.set_viewport_size({"width": size[0], "height": size[1]})
+    link = "https://www.example.com/" + "/".join(["alongfoldername"] * 12) + "?query=1234567890abcdef"
+    create_note_in_page(app, "Trip", f"Book the ferry. See {link}\n\n<{link}>")
+    app.keyboard.press("Control+e")
+    preview = app.locator("#preview")
+    expect(preview.locator("a")).to_have_count(2)
+    assert preview.evaluate("el => el.scrollWidth <= el.clientWidth"), "the preview scrolls sideways"
+    for anchor in preview.locator("a").all():
+        box, shown = anchor.bounding_box(), preview.bounding_box()
+        assert box["x"] + box["width"] <= shown["x"] + shown["width"], f"{anchor.inner_text()!r} runs past the preview"
