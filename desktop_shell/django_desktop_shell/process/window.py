@@ -88,6 +88,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
         from django_desktop_shell.process import web_context
 
         web_context.install_gtk()
+        follow_an_inverse_theme()
 
     first_html = None
     try:
@@ -146,6 +147,18 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     webview.start(start, window, gui=gui(), private_mode=False, storage_path=str(data_dir / "webview"),
                   menu=integration.native_menu if integration is not None else [], debug=dev)
     save_geometry(data_dir, geometry)
+
+
+def follow_an_inverse_theme() -> None:
+    """GTK's HighContrastInverse is light on black, but WebKitGTK tells pages it is a light theme (it
+    knows a dark one by its name's "-dark" or ":dark", or by the app's asking for the theme's dark
+    style): the window asks for the dark style, and the page gets prefers-color-scheme: dark."""
+    from gi.repository import Gtk
+
+    settings = Gtk.Settings.get_default()
+    theme = os.environ.get("GTK_THEME") or settings.props.gtk_theme_name or ""
+    if theme.partition(":")[0] == "HighContrastInverse":
+        settings.props.gtk_application_prefer_dark_theme = True
 
 
 def turn_off_javascript_jit() -> None:
