@@ -1,5 +1,5 @@
 """The window follows the desktop's GTK theme: its dark style and its high-contrast themes, the
-inverse one (light on black) included."""
+inverse one (light on black) included, from the first moment it shows."""
 
 import json
 import re
@@ -25,3 +25,6 @@ def test_the_page_is_asked_for_the_themes_colour_scheme_and_contrast(tmp_path, a
     assert result.returncode == 0, result.stdout + result.stderr
     appearance = json.loads(re.search(r"^appearance: (.*)$", result.stdout, re.MULTILINE).group(1))
     assert (appearance["dark"], appearance["more_contrast"]) == (dark, more_contrast), appearance
+    # A dark theme's window flashed the light page colour as it opened, before its page painted.
+    before_paint = [float(c) for c in re.search(r"^before a page paints: (.*)$", result.stdout, re.MULTILINE).group(1).split()]
+    assert (sum(before_paint) / 3 < 0.5) == dark, f"before a page paints, the window shows {before_paint}"
