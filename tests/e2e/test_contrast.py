@@ -1,6 +1,6 @@
 """Text is read against what is behind it at 4.5:1 at least (WCAG AA), in the light scheme and the
 dark one: the save state, a note without text's placeholder, the selected tag's count, the search
-field's placeholder."""
+field's placeholder; 7:1 where more contrast is asked for; the keyboard's focus ring at 3:1."""
 
 import json
 
@@ -100,3 +100,35 @@ def test_more_contrast_asked_for_gives_7_to_1_text_and_3_to_1_field_edges(app, l
     edge = app.locator("#search").evaluate(
         f"(field) => ({CONTRAST_OF})(getComputedStyle(field).borderTopColor, getComputedStyle(field).backgroundColor, 1)")
     assert edge >= 3, f"the search field's edge: {edge:.2f}:1"
+
+
+# The focused element's ring: its style, width, and contrast with the first background behind it.
+FOCUS_RING = """(element) => {
+  const style = getComputedStyle(element);
+  let background = 'rgb(255, 255, 255)';
+  for (let node = element.parentElement; node; node = node.parentElement) {
+    const colour = getComputedStyle(node).backgroundColor, alpha = colour.match(/[\\d.]+/g)[3];
+    if (alpha === undefined || Number(alpha) === 1) { background = colour; break; }
+  }
+  return [style.outlineStyle, parseFloat(style.outlineWidth), (%s)(style.outlineColor, background, 1)];
+}""" % CONTRAST_OF
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_keyboards_focus_ring_is_2_px_at_3_to_1_on_every_button_and_link(app, live_app, scheme):
+    """The sidebar's views, its links, the ? of search and the note's toolbar had the engine's own
+    ring: in the window a 1 px light blue at 2.6:1 against the sidebar, lost beside the selected view."""
+    app.emulate_media(color_scheme=scheme)
+    create_note_in_page(app, "Letter", "Dear Anna")
+    app.click("#newNote")
+    app.keyboard.press("Escape")
+    app.focus("#newNote")
+    rings = {}
+    for _ in range(30):
+        app.keyboard.press("Tab")
+        focused = app.locator(":focus")
+        if focused.evaluate("el => el.matches('button, a, summary')"):
+            rings[focused.evaluate("el => el.id || el.textContent.trim()")] = focused.evaluate(FOCUS_RING)
+    assert {"All notes", "Pinned", "searchHelpToggle", "togglePreview", "trashNote"} <= set(rings), rings
+    faint = {name: ring for name, ring in rings.items() if ring[0] in ("none", "auto") or ring[1] < 2 or ring[2] < 3}
+    assert not faint, faint
