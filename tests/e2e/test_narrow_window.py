@@ -293,3 +293,16 @@ def test_a_long_link_in_the_preview_wraps_within_it(app, live_app, size):
     for anchor in preview.locator("a").all():
         box, shown = anchor.bounding_box(), preview.bounding_box()
         assert box["x"] + box["width"] <= shown["x"] + shown["width"], f"{anchor.inner_text()!r} runs past the preview"
+
+
+# The window zoomed to 300 % (View › Zoom in, to the top): at its first size, and at 800×600.
+@pytest.mark.parametrize("size", [pytest.param((373, 253), id="1120x760-at-300%"), pytest.param((266, 200), id="800x600-at-300%")])
+def test_at_the_highest_zoom_every_toolbar_button_is_in_the_window(app, size):
+    """Copy link and Trash ran off the window's right edge, reached only by scrolling sideways
+    (the editor scrolls up and down: a window this short holds little of it)."""
+    app.set_viewport_size({"width": size[0], "height": size[1]})
+    create_note_in_page(app, "Letter", "Dear Anna")
+    for button in app.locator(".editor-toolbar button:visible").all():
+        box = button.bounding_box()
+        assert 0 <= box["x"] and box["x"] + box["width"] <= size[0], f"the {button.inner_text()} button is off the window's side: {box}"
+    assert_no_horizontal_overflow(app)
