@@ -306,3 +306,17 @@ def test_at_the_highest_zoom_every_toolbar_button_is_in_the_window(app, size):
         box = button.bounding_box()
         assert 0 <= box["x"] and box["x"] + box["width"] <= size[0], f"the {button.inner_text()} button is off the window's side: {box}"
     assert_no_horizontal_overflow(app)
+
+
+@pytest.mark.parametrize("size", [pytest.param((266, 400), id="800x600-at-300%"), pytest.param((373, 253), id="1120x760-at-300%")])
+def test_the_search_help_is_read_whole_at_the_highest_zoom(app, size):
+    """Its explanations ran past its right edge and the window's, cut off mid-word."""
+    app.set_viewport_size({"width": size[0], "height": size[1]})
+    app.click("#searchHelpToggle")
+    help_box = app.locator(".search-help").bounding_box()
+    assert_inside_window(app, {**help_box, "height": 1}, "the search help")
+    for part in app.locator(".search-help :is(dt, dd, p)").all():
+        box = part.bounding_box()
+        assert box["x"] + box["width"] <= help_box["x"] + help_box["width"], f"{part.inner_text()!r} runs past the search help"
+        assert part.evaluate("el => el.scrollWidth <= el.clientWidth"), f"{part.inner_text()!r} is cut short"
+    assert_no_horizontal_overflow(app)
