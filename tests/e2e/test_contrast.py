@@ -132,3 +132,25 @@ def test_the_keyboards_focus_ring_is_2_px_at_3_to_1_on_every_button_and_link(app
     assert {"All notes", "Pinned", "searchHelpToggle", "togglePreview", "trashNote"} <= set(rings), rings
     faint = {name: ring for name, ring in rings.items() if ring[0] in ("none", "auto") or ring[1] < 2 or ring[2] < 3}
     assert not faint, faint
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_selected_text_stands_out_from_the_note_and_reads_at_4_5_to_1(app, scheme):
+    """In the window's dark scheme, text selected in a note was on a navy barely darker than the
+    page's black (1.2:1): where the selection ended could not be seen."""
+    app.emulate_media(color_scheme=scheme)
+    create_note_in_page(app, "Letter", "Dear Anna")
+    for selector in ("#noteBody", "#noteTitle"):
+        selection = app.locator(selector).evaluate("""(field) => {
+          const selection = getComputedStyle(field, '::selection');
+          let background = 'rgb(255, 255, 255)';
+          for (let node = field; node; node = node.parentElement) {
+            const colour = getComputedStyle(node).backgroundColor, alpha = colour.match(/[\\d.]+/g)[3];
+            if (alpha === undefined || Number(alpha) === 1) { background = colour; break; }
+          }
+          return [selection.backgroundColor, selection.color, background];
+        }""")
+        highlight, text, page = selection
+        stands_out = app.evaluate(f"([a, b]) => ({CONTRAST_OF})(a, b, 1)", [highlight, page])
+        reads = app.evaluate(f"([a, b]) => ({CONTRAST_OF})(a, b, 1)", [text, highlight])
+        assert stands_out >= 3 and reads >= 4.5, f"{selector}: {selection}, {stands_out:.2f}:1 and {reads:.2f}:1"
