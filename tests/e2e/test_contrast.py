@@ -154,3 +154,15 @@ def test_selected_text_stands_out_from_the_note_and_reads_at_4_5_to_1(app, schem
         stands_out = app.evaluate(f"([a, b]) => ({CONTRAST_OF})(a, b, 1)", [highlight, page])
         reads = app.evaluate(f"([a, b]) => ({CONTRAST_OF})(a, b, 1)", [text, highlight])
         assert stands_out >= 3 and reads >= 4.5, f"{selector}: {selection}, {stands_out:.2f}:1 and {reads:.2f}:1"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_an_error_toast_reads_at_4_5_to_1(app, scheme):
+    """In the dark scheme an error's toast was white on salmon, 2.8:1."""
+    app.emulate_media(color_scheme=scheme, reduced_motion="reduce")  # read once shown, not as it fades in
+    create_note_in_page(app, "Letter", "Dear Anna")
+    app.route("**/api/notes/*/**", lambda route: route.fulfill(
+        status=400, content_type="application/json", body=json.dumps({"error": "Refused."})))
+    app.click("#trashNote")
+    expect(app.locator(".toast-error")).to_contain_text("Refused.")
+    assert_readable(app, ".toast-error")
