@@ -88,8 +88,8 @@ def test_a_fields_placeholder_has_a_contrast_of_4_5_to_1(app, scheme):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_more_contrast_asked_for_gives_7_to_1_text_and_3_to_1_field_edges(app, live_app, scheme):
     """With a high-contrast theme (GTK's HighContrast: prefers-contrast: more in WebKitGTK), the
-    page kept its soft greys: the list's dates and excerpts at 5.5:1, the search field's edge at
-    1.3:1 against the field, as if nothing had been asked."""
+    page kept its soft greys: the list's dates and excerpts at 5.5:1, "Saved" in green at 5:1, the
+    search field's edge at 1.3:1 against the field, as if nothing had been asked."""
     app.emulate_media(color_scheme=scheme, contrast="more")
     api(live_app, "POST", "/api/notes/", {"title": "Empty", "body": "", "tags": ["work"]})
     app.reload()
@@ -97,6 +97,9 @@ def test_more_contrast_asked_for_gives_7_to_1_text_and_3_to_1_field_edges(app, l
     for selector in (".note-item-excerpt.empty", ".note-item-meta time", ".note-item-meta .chip", ".tag-count", "#listStatus"):
         contrast = app.locator(selector).first.evaluate(CONTRAST)
         assert contrast >= 7, f"{selector}: {contrast:.2f}:1"
+    create_note_in_page(app, "Letter", "Dear Anna")
+    contrast = app.locator("#saveState").evaluate(CONTRAST)
+    assert contrast >= 7, f"the save state \"Saved\": {contrast:.2f}:1"
     edge = app.locator("#search").evaluate(
         f"(field) => ({CONTRAST_OF})(getComputedStyle(field).borderTopColor, getComputedStyle(field).backgroundColor, 1)")
     assert edge >= 3, f"the search field's edge: {edge:.2f}:1"
