@@ -276,3 +276,47 @@ def test_the_conflict_choice_stays_in_a_short_window_and_resolves_it(app, live_a
     expect(listed).to_have_count(2)
     titles = {n["title"] for n in api(live_app, "GET", "/api/notes/")["notes"]}
     assert titles == {"Shared", "Shared (my version)"}
+
+
+# The window at 800×600 zoomed to 200 %, and the first size's window at 100 %.
+@pytest.mark.parametrize("size", [pytest.param((400, 300), id="800x600-at-200%"), pytest.param((1120, 735), id="1120x735")])
+def test_a_long_link_in_the_preview_wraps_within_it(app, live_app, size):
+    """A link longer than the preview's width ran off its edge: the preview scrolled sideways, and
+    the rest of the link was out of sight at every line."""
+    app.set_viewport_size({"width": size[0], "height": size[1]})
+    link = "https://www.example.com/" + "/".join(["alongfoldername"] * 12) + "?query=1234567890abcdef"
+    create_note_in_page(app, "Trip", f"Book the ferry. See {link}\n\n<{link}>")
+    app.keyboard.press("Control+e")
+    preview = app.locator("#preview")
+    expect(preview.locator("a")).to_have_count(2)
+    assert preview.evaluate("el => el.scrollWidth <= el.clientWidth"), "the preview scrolls sideways"
+    for anchor in preview.locator("a").all():
+        box, shown = anchor.bounding_box(), preview.bounding_box()
+        assert box["x"] + box["width"] <= shown["x"] + shown["width"], f"{anchor.inner_text()!r} runs past the preview"
+
+
+# The window zoomed to 300 % (View › Zoom in, to the top): at its first size, and at 800×600.
+@pytest.mark.parametrize("size", [pytest.param((373, 253), id="1120x760-at-300%"), pytest.param((266, 200), id="800x600-at-300%")])
+def test_at_the_highest_zoom_every_toolbar_button_is_in_the_window(app, size):
+    """Copy link and Trash ran off the window's right edge, reached only by scrolling sideways
+    (the editor scrolls up and down: a window this short holds little of it)."""
+    app.set_viewport_size({"width": size[0], "height": size[1]})
+    create_note_in_page(app, "Letter", "Dear Anna")
+    for button in app.locator(".editor-toolbar button:visible").all():
+        box = button.bounding_box()
+        assert 0 <= box["x"] and box["x"] + box["width"] <= size[0], f"the {button.inner_text()} button is off the window's side: {box}"
+    assert_no_horizontal_overflow(app)
+
+
+@pytest.mark.parametrize("size", [pytest.param((266, 400), id="800x600-at-300%"), pytest.param((373, 253), id="1120x760-at-300%")])
+def test_the_search_help_is_read_whole_at_the_highest_zoom(app, size):
+    """Its explanations ran past its right edge and the window's, cut off mid-word."""
+    app.set_viewport_size({"width": size[0], "height": size[1]})
+    app.click("#searchHelpToggle")
+    help_box = app.locator(".search-help").bounding_box()
+    assert_inside_window(app, {**help_box, "height": 1}, "the search help")
+    for part in app.locator(".search-help :is(dt, dd, p)").all():
+        box = part.bounding_box()
+        assert box["x"] + box["width"] <= help_box["x"] + help_box["width"], f"{part.inner_text()!r} runs past the search help"
+        assert part.evaluate("el => el.scrollWidth <= el.clientWidth"), f"{part.inner_text()!r} is cut short"
+    assert_no_horizontal_overflow(app)

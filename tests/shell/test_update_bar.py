@@ -46,3 +46,17 @@ def test_the_update_bar_reads_left_to_right_in_a_right_to_left_page(rtl_page):
     assert first < last  # "Carnet … ready." with its full stop at the end, not ".Carnet … ready"
     assert text_right <= button_left  # the button after the sentence
     assert bar.get_attribute("lang") == "en"
+
+
+def test_the_update_bars_buttons_show_the_keyboards_focus_at_3_to_1(rtl_page):
+    """They had the engine's own 1 px ring, in the window a light blue on the bar's dark grey."""
+    from tests.e2e.test_contrast import FOCUS_RING
+
+    rtl_page.goto(f"{ORIGIN}/")
+    button = rtl_page.locator("#desktop-shell-update").get_by_role("button", name="Restart to update")
+    button.wait_for()
+    button.focus()
+    rtl_page.keyboard.press("Shift+Tab")
+    rtl_page.keyboard.press("Tab")  # the keyboard's focus, which :focus-visible shows
+    style, width, contrast = button.evaluate(FOCUS_RING)
+    assert style not in ("none", "auto") and width >= 2 and contrast >= 3, (style, width, contrast)

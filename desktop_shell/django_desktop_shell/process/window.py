@@ -33,6 +33,9 @@ CLOSE_WAIT_S = 1.2
 TYPED_KEYS_STALL_S = 10
 MIN_SIZE = (640, 420)
 SPLASH_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "desktop_shell" / "splash.html"
+# What the window shows before a page paints (as it opens, between pages): the starting page's
+# background (splash.html), light or dark.
+BACKGROUNDS = {"light": "#f5f6fa", "dark": "#14171f"}
 logger = logging.getLogger(__name__)
 
 
@@ -79,6 +82,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     """
     import webview
 
+    background = BACKGROUNDS["light"]
     if gui() == "gtk":
         # PyGObject's overrides break when two threads import them at once ("GLib has no attribute
         # 'Idle'", seen when a file given on the command line was opened while GTK started): GTK's
@@ -88,6 +92,8 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
         from django_desktop_shell.process import web_context
 
         web_context.install_gtk()
+        follow_an_inverse_theme()
+        background = background_for_the_theme()
 
     first_html = None
     try:
@@ -100,7 +106,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     geometry = load_geometry(data_dir, webview.screens)
     window = webview.create_window(
         title, first_url, html=first_html, width=geometry.width, height=geometry.height,
-        x=geometry.x, y=geometry.y, min_size=MIN_SIZE, background_color="#f5f6fa",
+        x=geometry.x, y=geometry.y, min_size=MIN_SIZE, background_color=background,
         text_select=True,  # False has pywebview add an inline style to each page, which the CSP refuses
     )
     window.events.before_show += lambda: hooks.navigation.install(window)
@@ -146,6 +152,28 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     webview.start(start, window, gui=gui(), private_mode=False, storage_path=str(data_dir / "webview"),
                   menu=integration.native_menu if integration is not None else [], debug=dev)
     save_geometry(data_dir, geometry)
+
+
+def follow_an_inverse_theme() -> None:
+    """GTK's HighContrastInverse is light on black, but WebKitGTK tells pages it is a light theme (it
+    knows a dark one by its name's "-dark" or ":dark", or by the app's asking for the theme's dark
+    style): the window asks for the dark style, and the page gets prefers-color-scheme: dark."""
+    from gi.repository import Gtk
+
+    settings = Gtk.Settings.get_default()
+    theme = os.environ.get("GTK_THEME") or settings.props.gtk_theme_name or ""
+    if theme.partition(":")[0] == "HighContrastInverse":
+        settings.props.gtk_application_prefer_dark_theme = True
+
+
+def background_for_the_theme() -> str:
+    """The dark background under a theme whose windows are dark (the GTK theme's own window colour
+    tells): a dark theme's window had flashed the light one as it opened and between pages."""
+    from gi.repository import Gtk
+
+    found, colour = Gtk.Window().get_style_context().lookup_color("theme_bg_color")
+    dark = found and (colour.red + colour.green + colour.blue) / 3 < 0.5
+    return BACKGROUNDS["dark" if dark else "light"]
 
 
 def turn_off_javascript_jit() -> None:
