@@ -5,17 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_notes_app import app, create_note_in_page  # noqa: F401 (app is a fixture)
+from tests.page_measures import MOVING
 
 pytestmark = pytest.mark.browser
-
-# Every element's (and its ::before and ::after's) animations and transitions that take time.
-MOVING = """() => [...document.querySelectorAll('*')].flatMap((element) => [null, '::before', '::after'].map((pseudo) => {
-  const style = getComputedStyle(element, pseudo);
-  const longest = (durations) => Math.max(...durations.split(',').map(parseFloat));
-  const moving = (style.animationName !== 'none' && longest(style.animationDuration) > 0)
-    || (style.transitionProperty !== 'none' && longest(style.transitionDuration) > 0);
-  return moving ? `${element.tagName.toLowerCase()}.${[...element.classList].join('.')}${pseudo ?? ''}` : null;
-})).filter(Boolean)"""
 
 
 @pytest.mark.parametrize("width", [pytest.param(1120, id="wide"), pytest.param(700, id="narrow")])

@@ -8,8 +8,7 @@ import pytest
 
 import django_desktop_shell
 from django_desktop_shell.process.window import status_page
-from tests.e2e.test_contrast import CONTRAST
-from tests.e2e.test_reduced_motion import MOVING
+from tests.page_measures import CONTRAST, MOVING
 
 SHELL_CSS = Path(django_desktop_shell.__file__).parent / "static" / "desktop_shell" / "shell.css"
 

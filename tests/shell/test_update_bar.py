@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from tests.page_measures import FOCUS_RING
+
 pytestmark = pytest.mark.browser
 
 ORIGIN = "http://carnet.test"
@@ -50,8 +52,6 @@ def test_the_update_bar_reads_left_to_right_in_a_right_to_left_page(rtl_page):
 
 def test_the_update_bars_buttons_show_the_keyboards_focus_at_3_to_1(rtl_page):
     """They had the engine's own 1 px ring, in the window a light blue on the bar's dark grey."""
-    from tests.e2e.test_contrast import FOCUS_RING
-
     rtl_page.goto(f"{ORIGIN}/")
     button = rtl_page.locator("#desktop-shell-update").get_by_role("button", name="Restart to update")
     button.wait_for()
