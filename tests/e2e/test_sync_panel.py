@@ -208,3 +208,16 @@ def test_a_round_under_way_does_not_say_up_to_date(app, disconnected_after):
 
     app.route("**/api/sync/status/", in_a_round)
     expect(app.locator("#syncState")).to_have_text("Syncing… · nothing waiting to be sent", timeout=5000)
+
+
+@pytest.mark.parametrize("width", [1120, 940, 840])  # the window's page at its first size; zoomed in once, twice
+def test_the_server_form_of_a_connection_fits_the_sidebar(app, disconnected_after, width):
+    """Its Connect and Disconnect side by side were wider than the sidebar, which scrolled sideways
+    with Disconnect cut off at its edge (in the window at its first size: WebKitGTK's fonts and
+    scroll bar are wider than Chromium's)."""
+    app.set_viewport_size({"width": width, "height": 735})
+    connect_to_an_unreachable_server(app)
+    expect(app.locator("#syncError")).to_contain_text("cannot be reached")
+    app.click("#syncSetup")
+    expect(app.locator("#syncDisconnect")).to_be_visible()
+    assert app.locator(".sidebar").evaluate("sidebar => sidebar.scrollWidth - sidebar.clientWidth") == 0
