@@ -321,3 +321,20 @@ def template_folders() -> list[Path]:
         folders += [Path(config.path) / "templates" for config in apps.get_app_configs()
                     if not config.name.startswith("django.")]
     return [folder for folder in folders if folder.is_dir()]
+
+
+REALTIME_DOC = "docs/shipping-your-django-app.md, \"Websockets, task queues and schedules\""
+
+
+@register(TAG)
+def check_websockets(app_configs, **kwargs):
+    """ASGI_APPLICATION is read by Channels and Daphne, never by Django: a project sets it only to
+    serve websockets (or other ASGI protocols) beside its pages."""
+    application = getattr(settings, "ASGI_APPLICATION", None)
+    if not running() or not application:
+        return []
+    return [Warning(
+        f"ASGI_APPLICATION is {application!r}, but the desktop app serves the site over WSGI: a websocket the page opens "
+        "is answered 404 and never connects (the log says \"Not Found: /ws/…\"), and a consumer never runs.",
+        hint="Send live updates as server-sent events from a view that streams a plain generator, or poll with fetch(); "
+             f"keep the consumer for your server ({REALTIME_DOC}).", id="desktop.W004")]
