@@ -8,6 +8,7 @@ of this; these catch a project that does not call it, or undoes part of it after
 import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
@@ -338,3 +339,24 @@ def check_websockets(app_configs, **kwargs):
         "is answered 404 and never connects (the log says \"Not Found: /ws/…\"), and a consumer never runs.",
         hint="Send live updates as server-sent events from a view that streams a plain generator, or poll with fetch(); "
              f"keep the consumer for your server ({REALTIME_DOC}).", id="desktop.W004")]
+
+
+@register(TAG)
+def check_task_broker(app_configs, **kwargs):
+    broker = getattr(settings, "CELERY_BROKER_URL", None)
+    if not running() or not broker or getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        return []
+    return [Warning(
+        f"CELERY_BROKER_URL sends tasks to {without_password(broker)}, a broker and workers a person's computer does not "
+        "have: a view that queues a task (.delay(), .apply_async()) waits on the broker (\"Connection to Redis lost: "
+        "Retry\"), and no worker ever runs it.",
+        hint="Set CELERY_TASK_ALWAYS_EAGER = True after desktop_settings() in the settings the app starts with, so that a "
+             f"task runs in the request that queues it, or run a slow one in a thread of yours ({REALTIME_DOC}).",
+        id="desktop.W005")]
+
+
+def without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))

@@ -328,3 +328,24 @@ def test_an_asgi_application_for_websockets_is_a_warning_that_the_window_s_webso
     assert ("ASGI_APPLICATION is 'mysite.asgi.application', but the desktop app serves the site over WSGI: a "
             "websocket the page opens is answered 404 and never connects" in log) is warned
     assert ("server-sent events" in log) is warned
+
+
+@pytest.mark.parametrize(("task_settings", "warning"), [
+    ("CELERY_BROKER_URL = 'redis://localhost:6379/0'\n", "redis://localhost:6379/0"),
+    ("CELERY_BROKER_URL = 'amqp://app:s3cret@mq.example:5672//'\n", "amqp://app:***@mq.example:5672//"),
+    ("CELERY_BROKER_URL = 'redis://localhost:6379/0'\nCELERY_TASK_ALWAYS_EAGER = True\n", None),
+    ("", None),
+])
+def test_a_task_broker_with_no_worker_on_the_person_s_computer_is_a_warning_saying_what_to_do(
+        polls_copy, tmp_path, app_env, task_settings, warning):
+    """A view that queued a Celery task hung: .delay() retried the Redis broker the person's computer
+    does not have ("Connection to Redis lost: Retry (8/20)"), and no worker would ever have run it."""
+    set_before_the_defaults(polls_copy, task_settings)
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
+    assert "s3cret" not in log
+    if warning:
+        assert (f"CELERY_BROKER_URL sends tasks to {warning}, a broker and workers a person's computer does not have"
+                in log)
+        assert "Set CELERY_TASK_ALWAYS_EAGER = True after desktop_settings()" in log
+    else:
+        assert "CELERY_BROKER_URL" not in log
