@@ -355,6 +355,24 @@ def check_task_broker(app_configs, **kwargs):
         id="desktop.W005")]
 
 
+@register(TAG)
+def check_periodic_jobs(app_configs, **kwargs):
+    if not running():
+        return []
+    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None) or {}
+    if schedule:
+        jobs = f"CELERY_BEAT_SCHEDULE has {len(schedule)} periodic job{'s' if len(schedule) > 1 else ''} " \
+               f"({', '.join(map(repr, schedule))})"
+    elif "django_celery_beat" in settings.INSTALLED_APPS:
+        jobs = "django_celery_beat is installed, its periodic tasks kept in the database"
+    else:
+        return []
+    return [Warning(
+        f"{jobs}, and no celery beat runs on a person's computer: none of them ever runs.",
+        hint="Run them from a thread of yours started on django_desktop_shell.signals.database_ready and stopped on "
+             f"app_stopping, while the app is open ({REALTIME_DOC}).", id="desktop.W006")]
+
+
 def without_password(url: str) -> str:
     parts = urlsplit(url)
     if parts.password is None:

@@ -349,3 +349,26 @@ def test_a_task_broker_with_no_worker_on_the_person_s_computer_is_a_warning_sayi
         assert "Set CELERY_TASK_ALWAYS_EAGER = True after desktop_settings()" in log
     else:
         assert "CELERY_BROKER_URL" not in log
+
+
+@pytest.mark.parametrize(("schedule_settings", "warning"), [
+    ("CELERY_BEAT_SCHEDULE = {'prune': {'task': 'polls.tasks.prune', 'schedule': 3600.0}}\n",
+     "CELERY_BEAT_SCHEDULE has 1 periodic job ('prune'), and no celery beat runs on a person's computer"),
+    ("INSTALLED_APPS = INSTALLED_APPS + ['django_celery_beat']\n",
+     "django_celery_beat is installed, its periodic tasks kept in the database, and no celery beat runs on a "
+     "person's computer"),
+    ("CELERY_BEAT_SCHEDULE = {}\n", None),
+])
+def test_a_celery_beat_schedule_is_a_warning_that_its_jobs_never_run(polls_copy, tmp_path, app_env, schedule_settings, warning):
+    """The periodic jobs of a project's celery beat (in its settings, or django-celery-beat's tables)
+    never ran in the desktop app, and the launch said nothing. The package is importable in each case:
+    installed and not used is no warning."""
+    (polls_copy / "django_celery_beat").mkdir()
+    (polls_copy / "django_celery_beat" / "__init__.py").write_text("")
+    set_before_the_defaults(polls_copy, schedule_settings)
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
+    if warning:
+        assert warning in log
+        assert "database_ready" in log
+    else:
+        assert "desktop.W006" not in log
