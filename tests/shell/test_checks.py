@@ -372,3 +372,13 @@ def test_a_celery_beat_schedule_is_a_warning_that_its_jobs_never_run(polls_copy,
         assert "database_ready" in log
     else:
         assert "desktop.W006" not in log
+
+
+def test_the_launch_says_the_checks_warnings_at_the_terminal_too(polls_copy, tmp_path, app_env):
+    """A developer porting a Channels project ran `python launcher.py` and saw nothing at the terminal:
+    the warning that the page's websocket would never connect was only in the log."""
+    set_before_the_defaults(polls_copy, "ASGI_APPLICATION = 'mysite.asgi.application'\n")
+    process, _ = start_copy(polls_copy, tmp_path, app_env)
+    process.terminate()
+    assert exit_code_within(process, 5) == 0
+    assert "polls: warning: ASGI_APPLICATION is 'mysite.asgi.application'" in process.stderr.read()
