@@ -8,6 +8,7 @@ of this; these catch a project that does not call it, or undoes part of it after
 import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
@@ -321,3 +322,59 @@ def template_folders() -> list[Path]:
         folders += [Path(config.path) / "templates" for config in apps.get_app_configs()
                     if not config.name.startswith("django.")]
     return [folder for folder in folders if folder.is_dir()]
+
+
+REALTIME_DOC = "docs/shipping-your-django-app.md, \"Websockets, task queues and schedules\""
+
+
+@register(TAG)
+def check_websockets(app_configs, **kwargs):
+    """ASGI_APPLICATION is read by Channels and Daphne, never by Django: a project sets it only to
+    serve websockets (or other ASGI protocols) beside its pages."""
+    application = getattr(settings, "ASGI_APPLICATION", None)
+    if not running() or not application:
+        return []
+    return [Warning(
+        f"ASGI_APPLICATION is {application!r}, but the desktop app serves the site over WSGI: a websocket the page opens "
+        "is answered 404 and never connects (the log says \"Not Found: /ws/…\"), and a consumer never runs.",
+        hint="Send live updates as server-sent events from a view that streams a plain generator, or poll with fetch(); "
+             f"keep the consumer for your server ({REALTIME_DOC}).", id="desktop.W004")]
+
+
+@register(TAG)
+def check_task_broker(app_configs, **kwargs):
+    broker = getattr(settings, "CELERY_BROKER_URL", None)
+    if not running() or not broker or getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        return []
+    return [Warning(
+        f"CELERY_BROKER_URL sends tasks to {without_password(broker)}, a broker and workers a person's computer does not "
+        "have: a view that queues a task (.delay(), .apply_async()) waits on the broker (\"Connection to Redis lost: "
+        "Retry\"), and no worker ever runs it.",
+        hint="Set CELERY_TASK_ALWAYS_EAGER = True after desktop_settings() in the settings the app starts with, so that a "
+             f"task runs in the request that queues it, or run a slow one in a thread of yours ({REALTIME_DOC}).",
+        id="desktop.W005")]
+
+
+@register(TAG)
+def check_periodic_jobs(app_configs, **kwargs):
+    if not running():
+        return []
+    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None) or {}
+    if schedule:
+        jobs = f"CELERY_BEAT_SCHEDULE has {len(schedule)} periodic job{'s' if len(schedule) > 1 else ''} " \
+               f"({', '.join(map(repr, schedule))})"
+    elif "django_celery_beat" in settings.INSTALLED_APPS:
+        jobs = "django_celery_beat is installed, its periodic tasks kept in the database"
+    else:
+        return []
+    return [Warning(
+        f"{jobs}, and no celery beat runs on a person's computer: none of them ever runs.",
+        hint="Run them from a thread of yours started on django_desktop_shell.signals.database_ready and stopped on "
+             f"app_stopping, while the app is open ({REALTIME_DOC}).", id="desktop.W006")]
+
+
+def without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))

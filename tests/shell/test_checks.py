@@ -117,10 +117,7 @@ def test_a_settings_package_named_for_the_settings_says_to_name_a_module_of_it(p
 def test_a_template_that_loads_a_remote_asset_is_a_warning_naming_it(polls_copy, tmp_path, app_env):
     template = polls_copy / "polls" / "templates" / "polls" / "index.html"
     template.write_text('<link rel="stylesheet" href="https://cdn.example/bulma.css">\n' + template.read_text())
-    process, _ = start_copy(polls_copy, tmp_path, app_env)
-    process.terminate()
-    assert exit_code_within(process, 5) == 0
-    log = (tmp_path / "data" / "logs" / "polls.log").read_text()
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
     assert f"The template {template} loads https://cdn.example/bulma.css" in log
     assert "Download it into your app's static/ folder" in log
 
@@ -129,10 +126,7 @@ def test_a_remote_source_in_the_content_security_policy_is_a_warning_naming_it(p
     with (polls_copy / SETTINGS).open("a", encoding="utf-8") as settings:
         settings.write('CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], '
                        '"img-src": ["\'self\'", "https://images.example"]}}\n')
-    process, _ = start_copy(polls_copy, tmp_path, app_env)
-    process.terminate()
-    assert exit_code_within(process, 5) == 0
-    log = (tmp_path / "data" / "logs" / "polls.log").read_text()
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
     assert "CONTENT_SECURITY_POLICY's img-src allows 'https://images.example'" in log
     assert "Vendor the asset into static/" in log
 
@@ -145,6 +139,14 @@ def start_copy(project, tmp_path, env, *args):
     line = process.stdout.readline()
     assert line.startswith("READY "), process.stderr.read()
     return process, line.split(" ", 1)[1].strip()
+
+
+def log_of_a_launch(project, tmp_path, env) -> str:
+    """What a launch of the project, stopped once ready, wrote in its log (the checks' warnings)."""
+    process, _ = start_copy(project, tmp_path, env)
+    process.terminate()
+    assert exit_code_within(process, 5) == 0
+    return (tmp_path / "data" / "logs" / "polls.log").read_text()
 
 
 @pytest.mark.parametrize("site", list(SITES))
@@ -297,10 +299,7 @@ def test_a_password_reset_form_with_no_mail_server_to_send_through_is_a_warning_
     urls.write_text(urls.read_text().replace("    path('admin/', admin.site.urls),\n", "    path('admin/', admin.site.urls),\n"
                                               "    path('accounts/', include('django.contrib.auth.urls')),\n"))
     set_before_the_defaults(polls_copy, mail_settings)
-    process, _ = start_copy(polls_copy, tmp_path, app_env)
-    process.terminate()
-    assert exit_code_within(process, 5) == 0
-    log = (tmp_path / "data" / "logs" / "polls.log").read_text()
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
     assert ("The site has a password reset form (/accounts/password_reset/) and sends its e-mail to a mail server on "
             "this computer (localhost:25)" in log) is warned
     assert ("`polls manage changepassword <name>`" in log) is warned
@@ -310,10 +309,76 @@ def test_sessions_kept_only_in_the_app_s_memory_are_a_warning_saying_each_launch
     """The window kept its session cookie across launches, and the session it named had gone with the
     last run's memory: the person logged in at every launch."""
     set_before_the_defaults(polls_copy, "SESSION_ENGINE = 'django.contrib.sessions.backends.cache'\n")
-    process, _ = start_copy(polls_copy, tmp_path, app_env)
-    process.terminate()
-    assert exit_code_within(process, 5) == 0
-    log = (tmp_path / "data" / "logs" / "polls.log").read_text()
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
     assert ("SESSION_ENGINE keeps the sessions only in the cache 'default', a LocMemCache held in the app's memory: "
             "every quit ends every session" in log)
     assert "django.contrib.sessions.backends.cached_db" in log
+
+
+@pytest.mark.parametrize(("realtime_settings", "warned"), [
+    ("ASGI_APPLICATION = 'mysite.asgi.application'\n", True),
+    ("", False),
+])
+def test_an_asgi_application_for_websockets_is_a_warning_that_the_window_s_websockets_never_connect(
+        polls_copy, tmp_path, app_env, realtime_settings, warned):
+    """A Channels project's page opened its websocket to the app, which answered 404 (the server is
+    WSGI), and showed its live updates as never connecting, with nothing said at the launch."""
+    set_before_the_defaults(polls_copy, realtime_settings)
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
+    assert ("ASGI_APPLICATION is 'mysite.asgi.application', but the desktop app serves the site over WSGI: a "
+            "websocket the page opens is answered 404 and never connects" in log) is warned
+    assert ("server-sent events" in log) is warned
+
+
+@pytest.mark.parametrize(("task_settings", "warning"), [
+    ("CELERY_BROKER_URL = 'redis://localhost:6379/0'\n", "redis://localhost:6379/0"),
+    ("CELERY_BROKER_URL = 'amqp://app:s3cret@mq.example:5672//'\n", "amqp://app:***@mq.example:5672//"),
+    ("CELERY_BROKER_URL = 'redis://localhost:6379/0'\nCELERY_TASK_ALWAYS_EAGER = True\n", None),
+    ("", None),
+])
+def test_a_task_broker_with_no_worker_on_the_person_s_computer_is_a_warning_saying_what_to_do(
+        polls_copy, tmp_path, app_env, task_settings, warning):
+    """A view that queued a Celery task hung: .delay() retried the Redis broker the person's computer
+    does not have ("Connection to Redis lost: Retry (8/20)"), and no worker would ever have run it."""
+    set_before_the_defaults(polls_copy, task_settings)
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
+    assert "s3cret" not in log
+    if warning:
+        assert (f"CELERY_BROKER_URL sends tasks to {warning}, a broker and workers a person's computer does not have"
+                in log)
+        assert "Set CELERY_TASK_ALWAYS_EAGER = True after desktop_settings()" in log
+    else:
+        assert "CELERY_BROKER_URL" not in log
+
+
+@pytest.mark.parametrize(("schedule_settings", "warning"), [
+    ("CELERY_BEAT_SCHEDULE = {'prune': {'task': 'polls.tasks.prune', 'schedule': 3600.0}}\n",
+     "CELERY_BEAT_SCHEDULE has 1 periodic job ('prune'), and no celery beat runs on a person's computer"),
+    ("INSTALLED_APPS = INSTALLED_APPS + ['django_celery_beat']\n",
+     "django_celery_beat is installed, its periodic tasks kept in the database, and no celery beat runs on a "
+     "person's computer"),
+    ("CELERY_BEAT_SCHEDULE = {}\n", None),
+])
+def test_a_celery_beat_schedule_is_a_warning_that_its_jobs_never_run(polls_copy, tmp_path, app_env, schedule_settings, warning):
+    """The periodic jobs of a project's celery beat (in its settings, or django-celery-beat's tables)
+    never ran in the desktop app, and the launch said nothing. The package is importable in each case:
+    installed and not used is no warning."""
+    (polls_copy / "django_celery_beat").mkdir()
+    (polls_copy / "django_celery_beat" / "__init__.py").write_text("")
+    set_before_the_defaults(polls_copy, schedule_settings)
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
+    if warning:
+        assert warning in log
+        assert "database_ready" in log
+    else:
+        assert "desktop.W006" not in log
+
+
+def test_the_launch_says_the_checks_warnings_at_the_terminal_too(polls_copy, tmp_path, app_env):
+    """A developer porting a Channels project ran `python launcher.py` and saw nothing at the terminal:
+    the warning that the page's websocket would never connect was only in the log."""
+    set_before_the_defaults(polls_copy, "ASGI_APPLICATION = 'mysite.asgi.application'\n")
+    process, _ = start_copy(polls_copy, tmp_path, app_env)
+    process.terminate()
+    assert exit_code_within(process, 5) == 0
+    assert "polls: warning: ASGI_APPLICATION is 'mysite.asgi.application'" in process.stderr.read()
