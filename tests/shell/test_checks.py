@@ -317,3 +317,24 @@ def test_sessions_kept_only_in_the_app_s_memory_are_a_warning_saying_each_launch
     assert ("SESSION_ENGINE keeps the sessions only in the cache 'default', a LocMemCache held in the app's memory: "
             "every quit ends every session" in log)
     assert "django.contrib.sessions.backends.cached_db" in log
+
+
+@pytest.mark.parametrize("outside_login", [True, False])
+def test_a_login_with_an_outside_provider_is_a_warning_saying_it_cannot_finish_in_the_window(
+        polls_copy, tmp_path, app_env, outside_login):
+    """"Log in with <provider>" sent the provider's page to the system browser, whose redirect back
+    got the launch gate's 403 page: the window stayed logged out, and nothing said why. The app
+    is a stand-in named as social-auth-app-django's, which the test environment does not install."""
+    if outside_login:
+        (polls_copy / "social_django").mkdir()
+        (polls_copy / "social_django" / "__init__.py").write_text("")
+        set_before_the_defaults(polls_copy, "INSTALLED_APPS += ['social_django']\n")
+    process, launch_url = start_copy(polls_copy, tmp_path, app_env)
+    process.terminate()
+    assert exit_code_within(process, 5) == 0
+    log = (tmp_path / "data" / "logs" / "polls.log").read_text()
+    port = urlsplit(launch_url).port
+    assert ("social-auth-app-django (social_django) cannot log anyone in to the desktop app: its \"Log in with …\" opens "
+            "the provider's page in the system browser, not in the window, and the provider sends the browser back to "
+            f"http://127.0.0.1:{port}/…, where the browser has no session" in log) is outside_login
+    assert ("leave the provider's apps out of INSTALLED_APPS" in log) is outside_login
