@@ -331,10 +331,12 @@ def test_a_login_with_an_outside_provider_is_a_warning_saying_it_cannot_finish_i
         set_before_the_defaults(polls_copy, "INSTALLED_APPS += ['social_django']\n")
     process, launch_url = start_copy(polls_copy, tmp_path, app_env)
     process.terminate()
-    assert exit_code_within(process, 5) == 0
+    terminal = process.communicate(timeout=5)[1]
+    assert process.returncode == 0
     log = (tmp_path / "data" / "logs" / "polls.log").read_text()
-    port = urlsplit(launch_url).port
-    assert ("social-auth-app-django (social_django) cannot log anyone in to the desktop app: its \"Log in with …\" opens "
-            "the provider's page in the system browser, not in the window, and the provider sends the browser back to "
-            f"http://127.0.0.1:{port}/…, where the browser has no session" in log) is outside_login
+    warning = ("social-auth-app-django (social_django) cannot log anyone in to the desktop app: its \"Log in with …\" "
+               "opens the provider's page in the system browser, not in the window, and the provider sends the browser "
+               f"back to http://127.0.0.1:{urlsplit(launch_url).port}/…, where the browser has no session")
+    assert (warning in log) is outside_login
     assert ("leave the provider's apps out of INSTALLED_APPS" in log) is outside_login
+    assert (f"polls: {warning}" in terminal) is outside_login  # the developer running the launcher sees it too

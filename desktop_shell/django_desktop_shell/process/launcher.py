@@ -283,6 +283,7 @@ def start_and_serve_site(run_state, sock, launched_at, self_test, front, early_s
     site.configure(run_state)
     for warning in site.refuse_unsafe_settings():
         logger.warning("%s", warning)
+        print(f"{identity.slug}: {warning}", file=sys.stderr)  # for whoever runs the launcher, as the errors are
     from django.conf import settings
 
     for replaced in settings.DESKTOP_REPLACED_SETTINGS:
