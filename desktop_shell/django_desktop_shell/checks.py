@@ -306,6 +306,37 @@ def check_sessions_outlive_the_app(app_configs, **kwargs):
              "the desktop app.", id="desktop.W003")]
 
 
+OUTSIDE_PROVIDER_LOGIN_APPS = {
+    "allauth.socialaccount": "django-allauth's social accounts",
+    "social_django": "social-auth-app-django",
+    "mozilla_django_oidc": "mozilla-django-oidc",
+}
+
+
+@register(TAG)
+def check_outside_provider_logins(app_configs, **kwargs):
+    """A login with an outside provider (OAuth 2, OpenID Connect) needs the provider's redirect to
+    come back to the page that asked for it, with its session: the window hands the provider's page
+    to the system browser (the navigation lock), and the browser's redirect back has no session
+    with the app, so the launch gate refuses it."""
+    from django.apps import apps
+
+    run = running()
+    if not run:
+        return []
+    installed = [name for name in OUTSIDE_PROVIDER_LOGIN_APPS if apps.is_installed(name)]
+    if not installed:
+        return []
+    return [Warning(
+        f"{', '.join(OUTSIDE_PROVIDER_LOGIN_APPS[name] for name in installed)} ({', '.join(installed)}) cannot log anyone "
+        "in to the desktop app: its \"Log in with …\" opens the provider's page in the system browser, not in the window, "
+        f"and the provider sends the browser back to http://127.0.0.1:{run.port}/…, where the browser has no session with "
+        "the app and gets the shell's 403 page; the window stays on the page it was on, logged out.",
+        hint="In the desktop app, log people in with accounts of the app's own database and leave the provider's apps "
+             "out of INSTALLED_APPS (docs/shipping-your-django-app.md, \"Logins on a desktop\").",
+        id="desktop.W007")]
+
+
 def remote_assets_in_templates():
     for folder in template_folders():
         for path in sorted(folder.rglob("*")):
