@@ -29,6 +29,7 @@ def launch(project, data_dir, env, *args):
 
 @pytest.mark.parametrize(("line", "message"), [
     ("DEBUG = True", "DEBUG is on without --dev"),
+    ("DEBUG = True\nSILENCED_SYSTEM_CHECKS = ['desktop.E003']", "DEBUG is on without --dev"),  # an error cannot be silenced
     ("SECRET_KEY = 'django-insecure-shared-by-every-install'", "SECRET_KEY is written in the settings"),
     ("ALLOWED_HOSTS = ['*']", "ALLOWED_HOSTS allows '*'"),
     ("CSRF_TRUSTED_ORIGINS = ['https://evil.example']", "CSRF_TRUSTED_ORIGINS trusts 'https://evil.example'"),
@@ -374,14 +375,19 @@ def test_a_celery_beat_schedule_is_a_warning_that_its_jobs_never_run(polls_copy,
         assert "desktop.W006" not in log
 
 
-def test_the_launch_says_the_checks_warnings_at_the_terminal_too(polls_copy, tmp_path, app_env):
+@pytest.mark.parametrize("silenced", [False, True])
+def test_the_launch_says_the_checks_warnings_at_the_terminal_too(polls_copy, tmp_path, app_env, silenced):
     """A developer porting a Channels project ran `python launcher.py` and saw nothing at the terminal:
-    the warning that the page's websocket would never connect was only in the log."""
-    set_before_the_defaults(polls_copy, "ASGI_APPLICATION = 'mysite.asgi.application'\n")
+    the warning that the page's websocket would never connect was only in the log. One who had
+    dealt with a warning and silenced it, as Django's checks are silenced, still saw it at every launch."""
+    set_before_the_defaults(polls_copy, "ASGI_APPLICATION = 'mysite.asgi.application'\n"
+                            + ("SILENCED_SYSTEM_CHECKS = ['desktop.W004']\n" if silenced else ""))
     process, _ = start_copy(polls_copy, tmp_path, app_env)
     process.terminate()
     assert exit_code_within(process, 5) == 0
-    assert "polls: warning: ASGI_APPLICATION is 'mysite.asgi.application'" in process.stderr.read()
+    warning = "ASGI_APPLICATION is 'mysite.asgi.application'"
+    assert (f"polls: warning: {warning}" in process.stderr.read()) is not silenced
+    assert (warning in (tmp_path / "data" / "logs" / "polls.log").read_text()) is not silenced
 
 
 @pytest.mark.parametrize("outside_login", [True, False])

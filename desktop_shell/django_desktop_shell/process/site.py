@@ -74,7 +74,8 @@ def defaults_not_applied(identity) -> str:
 
 def refuse_unsafe_settings() -> list[str]:
     """Run the shell's system checks: raise on an Error (a setting that is unsafe, or that would
-    stop the app from working), return the warnings' texts."""
+    stop the app from working), silenced or not, and return the texts of the warnings that
+    SILENCED_SYSTEM_CHECKS does not name."""
     from django.core.checks import ERROR, run_checks
 
     from django_desktop_shell import checks
@@ -84,7 +85,7 @@ def refuse_unsafe_settings() -> list[str]:
     if errors:
         raise StartupError("The settings cannot be used for a desktop app:\n" + "\n".join(
             f"- {message.msg} ({message.id}) {message.hint}" for message in errors))
-    return [f"{message.msg} {message.hint} ({message.id})" for message in messages]
+    return [f"{message.msg} {message.hint} ({message.id})" for message in messages if not message.is_silenced()]
 
 
 def start(next_path: str = "/") -> Site:
