@@ -251,10 +251,10 @@ def check_remote_assets(app_configs, **kwargs):
     return warnings
 
 
-# The URL names of Django's password reset form: django.contrib.auth.urls's, and the admin's link to it.
-PASSWORD_RESET_URL_NAMES = ("password_reset", "admin_password_reset")
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 LOCAL_MAIL_HOSTS = ("localhost", "127.0.0.1", "::1")
+# Django's form (django.contrib.auth.urls, the admin's link to it) and django-allauth's have this name.
+PASSWORD_RESET_VIEW = "PasswordResetView"
 
 
 @register(TAG)
@@ -268,22 +268,35 @@ def check_password_reset_mail(app_configs, **kwargs):
     if "django.contrib.auth" not in settings.INSTALLED_APPS or \
             "django.contrib.sessions.middleware.SessionMiddleware" not in settings.MIDDLEWARE:
         return []
-    from django.urls import NoReverseMatch, reverse
+    page = password_reset_page()
+    if page is None:
+        return []
+    return [Warning(
+        f"The site has a password reset form ({page}) and sends its e-mail to a mail server on this computer "
+        f"({settings.EMAIL_HOST}:{settings.EMAIL_PORT}), which a person's computer does not have: the form says the "
+        "e-mail was sent, and none is (the log says \"Failed to send password reset email\").",
+        hint="Set EMAIL_HOST (with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) to a mail service "
+             "the app may send through, or leave the form out of the desktop app: a forgotten password is reset with "
+             f"`{running().identity.slug} manage changepassword <name>` (docs/shipping-your-django-app.md, \"Logins\").",
+        id="desktop.W002")]
 
-    for name in PASSWORD_RESET_URL_NAMES:
-        try:
-            page = reverse(name)
-        except NoReverseMatch:
-            continue
-        return [Warning(
-            f"The site has a password reset form ({page}) and sends its e-mail to a mail server on this computer "
-            f"({settings.EMAIL_HOST}:{settings.EMAIL_PORT}), which a person's computer does not have: the form says the "
-            "e-mail was sent, and none is (the log says \"Failed to send password reset email\").",
-            hint="Set EMAIL_HOST (with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) to a mail service "
-                 "the app may send through, or leave the form out of the desktop app: a forgotten password is reset with "
-                 f"`{running().identity.slug} manage changepassword <name>` (docs/shipping-your-django-app.md, \"Logins\").",
-            id="desktop.W002")]
-    return []
+
+def password_reset_page() -> str | None:
+    """The address of the first password reset form in the URLconf, whatever its URL name: a view
+    class named PasswordResetView, or a subclass of one."""
+    from django.urls import URLResolver, get_resolver
+
+    def routes(patterns, prefix):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from routes(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                yield prefix + str(pattern.pattern), getattr(pattern.callback, "view_class", None)
+
+    for route, view_class in routes(get_resolver().url_patterns, "/"):
+        if view_class and any(cls.__name__ == PASSWORD_RESET_VIEW for cls in view_class.__mro__):
+            return route
+    return None
 
 
 CACHE_SESSIONS = "django.contrib.sessions.backends.cache"

@@ -291,17 +291,33 @@ def test_split_settings_that_set_their_own_values_after_the_defaults_are_told_wh
             "it: call it at the end of mysite.local_settings instead.") in result.stderr
 
 
-@pytest.mark.parametrize(("mail_settings", "warned"), [("", True), ("EMAIL_HOST = 'smtp.example.com'\n", False)])
+FORGOT_PASSWORD_VIEW = '''
+from django.contrib.auth.views import PasswordResetView
+
+
+class ForgotPassword(PasswordResetView):
+    template_name = "registration/forgot.html"
+'''
+
+
+@pytest.mark.parametrize(("urls_added", "mail_settings", "page"), [
+    ("    path('accounts/', include('django.contrib.auth.urls')),\n", "", "/accounts/password_reset/"),
+    ("    path('accounts/', include('django.contrib.auth.urls')),\n", "EMAIL_HOST = 'smtp.example.com'\n", None),
+    ("    path('help/forgot/', ForgotPassword.as_view(), name='forgot'),\n", "", "/help/forgot/"),
+])
 def test_a_password_reset_form_with_no_mail_server_to_send_through_is_a_warning_saying_what_to_do(
-        polls_copy, tmp_path, app_env, mail_settings, warned):
+        polls_copy, tmp_path, app_env, urls_added, mail_settings, page):
     """The person asking for a reset was told the e-mail was sent, and none ever came: a desktop has no
-    mail server on localhost:25, Django's default."""
+    mail server on localhost:25, Django's default. A project's own form, a subclass of Django's
+    under a URL name of its own, went unwarned."""
+    (polls_copy / "polls" / "forgot.py").write_text(FORGOT_PASSWORD_VIEW)
     urls = polls_copy / "mysite" / "urls.py"
-    urls.write_text(urls.read_text().replace("    path('admin/', admin.site.urls),\n", "    path('admin/', admin.site.urls),\n"
-                                              "    path('accounts/', include('django.contrib.auth.urls')),\n"))
+    urls.write_text("from polls.forgot import ForgotPassword\n" + urls.read_text().replace(
+        "    path('admin/', admin.site.urls),\n", "    path('admin/', admin.site.urls),\n" + urls_added))
     set_before_the_defaults(polls_copy, mail_settings)
     log = log_of_a_launch(polls_copy, tmp_path, app_env)
-    assert ("The site has a password reset form (/accounts/password_reset/) and sends its e-mail to a mail server on "
+    warned = page is not None
+    assert (f"The site has a password reset form ({page}) and sends its e-mail to a mail server on "
             "this computer (localhost:25)" in log) is warned
     assert ("`polls manage changepassword <name>`" in log) is warned
 
