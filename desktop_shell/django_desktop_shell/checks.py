@@ -400,6 +400,34 @@ def check_task_broker(app_configs, **kwargs):
 
 
 @register(TAG)
+def check_task_queues(app_configs, **kwargs):
+    """The other task queues (django-q2, django-rq, Huey) hand tasks to a worker process of their
+    own, which nothing starts on a person's computer; each has a setting that runs a task at once
+    where it is queued, as CELERY_TASK_ALWAYS_EAGER does."""
+    if not running():
+        return []
+    queues = []
+    if "django_q" in settings.INSTALLED_APPS and not getattr(settings, "Q_CLUSTER", {}).get("sync"):
+        queues.append(("django-q2 (django_q) hands async_task() to a cluster (manage qcluster)",
+                       "Set Q_CLUSTER['sync'] = True"))
+    waiting = [name for name, queue in getattr(settings, "RQ_QUEUES", {}).items() if queue.get("ASYNC", True)]
+    if "django_rq" in settings.INSTALLED_APPS and waiting:
+        queues.append((f"django-rq puts jobs on the queues {', '.join(map(repr, waiting))} for an rqworker",
+                       "Set 'ASYNC': False in each of RQ_QUEUES' queues"))
+    huey = getattr(settings, "HUEY", {})
+    # Huey's default is DEBUG: a --dev launch would run the tasks, and the installed app would not.
+    immediate = huey.get("immediate") if isinstance(huey, dict) else huey.immediate
+    if "huey.contrib.djhuey" in settings.INSTALLED_APPS and not immediate:
+        queues.append(("Huey (huey.contrib.djhuey) hands tasks to a consumer (manage run_huey)",
+                       "Set HUEY['immediate'] = True"))
+    return [Warning(
+        f"{queue}, which never runs on a person's computer: a queued task never runs.",
+        hint=f"{setting} after desktop_settings() in the settings the app starts with, so that a task runs in the request "
+             f"that queues it, or run a slow one in a thread of yours ({REALTIME_DOC}).",
+        id="desktop.W005") for queue, setting in queues]
+
+
+@register(TAG)
 def check_periodic_jobs(app_configs, **kwargs):
     if not running():
         return []

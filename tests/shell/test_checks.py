@@ -368,6 +368,34 @@ def test_a_task_broker_with_no_worker_on_the_person_s_computer_is_a_warning_sayi
         assert "CELERY_BROKER_URL" not in log
 
 
+@pytest.mark.parametrize(("app", "queue_settings", "warning", "fix"), [
+    ("django_q", "Q_CLUSTER = {'name': 'office', 'orm': 'default'}\n",
+     "django-q2 (django_q) hands async_task() to a cluster (manage qcluster)", "Set Q_CLUSTER['sync'] = True"),
+    ("django_q", "Q_CLUSTER = {'name': 'office', 'orm': 'default', 'sync': True}\n", None, None),
+    ("django_rq", "RQ_QUEUES = {'default': {'HOST': 'localhost'}, 'mail': {'HOST': 'localhost', 'ASYNC': False}}\n",
+     "django-rq puts jobs on the queues 'default' for an rqworker", "Set 'ASYNC': False in each of RQ_QUEUES' queues"),
+    ("huey.contrib.djhuey", "HUEY = {'name': 'office'}\n",
+     "Huey (huey.contrib.djhuey) hands tasks to a consumer (manage run_huey)", "Set HUEY['immediate'] = True"),
+    ("huey.contrib.djhuey", "HUEY = {'name': 'office', 'immediate': True}\n", None, None),
+])
+def test_a_task_queue_other_than_celery_with_no_worker_is_a_warning_saying_what_to_do(
+        polls_copy, tmp_path, app_env, app, queue_settings, warning, fix):
+    """A view that queued a task with django-q2, django-rq or Huey answered at once, and the task
+    never ran: no cluster, rqworker or consumer runs on a person's computer. The apps are stand-ins
+    named as the real ones, which the test environment does not install."""
+    names = app.split(".")
+    polls_copy.joinpath(*names).mkdir(parents=True)
+    for depth in range(1, len(names) + 1):
+        polls_copy.joinpath(*names[:depth], "__init__.py").write_text("")
+    set_before_the_defaults(polls_copy, f"INSTALLED_APPS += [{app!r}]\n{queue_settings}")
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
+    if warning:
+        assert f"{warning}, which never runs on a person's computer: a queued task never runs." in log
+        assert f"{fix} after desktop_settings()" in log
+    else:
+        assert "never runs on a person's computer" not in log
+
+
 @pytest.mark.parametrize(("schedule_settings", "warning"), [
     ("CELERY_BEAT_SCHEDULE = {'prune': {'task': 'polls.tasks.prune', 'schedule': 3600.0}}\n",
      "CELERY_BEAT_SCHEDULE has 1 periodic job ('prune'), and no celery beat runs on a person's computer"),
