@@ -434,13 +434,16 @@ def check_periodic_jobs(app_configs, **kwargs):
     schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None) or {}
     if schedule:
         jobs = f"CELERY_BEAT_SCHEDULE has {len(schedule)} periodic job{'s' if len(schedule) > 1 else ''} " \
-               f"({', '.join(map(repr, schedule))})"
+               f"({', '.join(map(repr, schedule))}), and no celery beat runs"
     elif "django_celery_beat" in settings.INSTALLED_APPS:
-        jobs = "django_celery_beat is installed, its periodic tasks kept in the database"
+        jobs = "django_celery_beat is installed, its periodic tasks kept in the database, and no celery beat runs"
+    elif "django_apscheduler" in settings.INSTALLED_APPS:
+        jobs = ("django_apscheduler is installed, its jobs kept in the database for a scheduler started by a command of "
+                "the project's own, and no such command runs")
     else:
         return []
     return [Warning(
-        f"{jobs}, and no celery beat runs on a person's computer: none of them ever runs.",
+        f"{jobs} on a person's computer: none of them ever runs.",
         hint="Run them from a thread of yours started on django_desktop_shell.signals.database_ready and stopped on "
              f"app_stopping, while the app is open ({REALTIME_DOC}).", id="desktop.W006")]
 

@@ -402,14 +402,18 @@ def test_a_task_queue_other_than_celery_with_no_worker_is_a_warning_saying_what_
     ("INSTALLED_APPS = INSTALLED_APPS + ['django_celery_beat']\n",
      "django_celery_beat is installed, its periodic tasks kept in the database, and no celery beat runs on a "
      "person's computer"),
+    ("INSTALLED_APPS = INSTALLED_APPS + ['django_apscheduler']\n",
+     "django_apscheduler is installed, its jobs kept in the database for a scheduler started by a command of the "
+     "project's own, and no such command runs on a person's computer"),
     ("CELERY_BEAT_SCHEDULE = {}\n", None),
 ])
 def test_a_celery_beat_schedule_is_a_warning_that_its_jobs_never_run(polls_copy, tmp_path, app_env, schedule_settings, warning):
     """The periodic jobs of a project's celery beat (in its settings, or django-celery-beat's tables)
-    never ran in the desktop app, and the launch said nothing. The package is importable in each case:
-    installed and not used is no warning."""
-    (polls_copy / "django_celery_beat").mkdir()
-    (polls_copy / "django_celery_beat" / "__init__.py").write_text("")
+    or of django-apscheduler never ran in the desktop app, and the launch said nothing. The packages
+    are importable in each case: installed and not used is no warning."""
+    for app in ["django_celery_beat", "django_apscheduler"]:
+        (polls_copy / app).mkdir()
+        (polls_copy / app / "__init__.py").write_text("")
     set_before_the_defaults(polls_copy, schedule_settings)
     log = log_of_a_launch(polls_copy, tmp_path, app_env)
     if warning:
