@@ -1,10 +1,10 @@
 """A URLconf with views that fail (to see what a person gets from an unhandled exception), are
-slow or redirect, over Notedesk's own."""
+slow (a page, a download) or redirect, over Notedesk's own."""
 
 import time
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -26,11 +26,28 @@ def slow_view(request):
     return HttpResponse("late")
 
 
+SLOW_DOWNLOAD_PARTS, SLOW_DOWNLOAD_PART = 40, bytes(64 * 1024)
+
+
+def slow_download(request):
+    """2.5 MB over 8 s, as a report a view writes as it goes."""
+    def parts():
+        for _ in range(SLOW_DOWNLOAD_PARTS):
+            time.sleep(0.2)
+            yield SLOW_DOWNLOAD_PART
+
+    response = StreamingHttpResponse(parts(), content_type="application/octet-stream")
+    response["Content-Length"] = SLOW_DOWNLOAD_PARTS * len(SLOW_DOWNLOAD_PART)
+    response["Content-Disposition"] = 'attachment; filename="report.bin"'
+    return response
+
+
 urlpatterns = [
     path("broken/", broken_view),
     path("raises-404/", missing_view),
     path("raises-403/", forbidden_view),
     path("slow/", slow_view),
+    path("slow-download/", slow_download),
     path("redirects-to-broken/", RedirectView.as_view(url="/broken/")),
     path("redirects-home/", RedirectView.as_view(url="/")),
     path("", include("embedded_site.urls")),

@@ -418,17 +418,35 @@ def test_an_attachment_opened_in_the_window_is_saved_where_the_save_dialog_says_
     assert (save_folder / "saved-2").read_bytes()[:2] == b"PK"
 
 
+def save_with_driver(driver: str, tmp_path, env) -> subprocess.CompletedProcess:
+    """Runs tests.shell.drivers.<driver>, whose save dialogs save into tmp_path/chosen."""
+    save_folder = tmp_path / "chosen"
+    save_folder.mkdir()
+    result = subprocess.run([sys.executable, "-m", f"tests.shell.drivers.{driver}", str(tmp_path / "data"), str(save_folder)],
+                            capture_output=True, text=True, env=env, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_a_slow_download_shows_its_progress_at_the_foot_of_the_window_and_can_be_stopped(tmp_path, app_env):
+    """A 1.5 GB download showed nothing while it was saved, for minutes, and there was no way to stop
+    it but to quit: the person could not tell it had started, nor when the file was there."""
+    result = save_with_driver("download_bar", tmp_path, app_env)
+    assert "before: []" in result.stdout
+    # 2.5 s into an answer that comes 64 KB every 0.2 s: about 700 KB saved.
+    saving = re.findall(r"while saving: \['Saving saved-\d — ([\d.]+)\\xa0KB of 2.5\\xa0MB \| Stop'\]", result.stdout)
+    assert len(saving) == 2 and all(300 < float(amount) < 2000 for amount in saving), result.stdout
+    assert "stop clicked: True" in result.stdout
+    assert "after stop: []; file kept: False" in result.stdout  # the part saved is deleted
+    assert "after save: ['Saved saved-2 in chosen | Open | Show in folder | ✕']; size: 2621440" in result.stdout
+    assert "after close: []" in result.stdout
+
+
 def test_a_file_the_pages_script_made_is_saved_where_the_save_dialog_says_and_the_page_stays(tmp_path, app_env):
     """A Blob or data: URL behind an `<a download>` link, the usual way a page exports what it
     shows, was refused as a navigation away from the app ("Refused to navigate the window to a
     blob: URL"): the click did nothing, where a browser saves the file."""
-    save_folder = tmp_path / "chosen"
-    save_folder.mkdir()
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.shell.drivers.download_script_made", str(tmp_path / "data"), str(save_folder)],
-        capture_output=True, text=True, env=app_env, timeout=90, cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stderr
+    result = save_with_driver("download_script_made", tmp_path, app_env)
     assert "after blob: / app; saved: 'title,words\\nTea,3\\n'" in result.stdout, result.stdout
     assert "after data: / app; saved: 'title,words\\nCoffee,4\\n'" in result.stdout
     assert "after new window: / app; saved: 'title,words\\nTea,3\\n'" in result.stdout

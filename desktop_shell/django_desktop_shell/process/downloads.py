@@ -85,9 +85,11 @@ def install_gtk(window, viewer_folder: Path) -> None:
     from gi.repository import GLib, Gtk, WebKit2
     from webview.platforms.gtk import BrowserView
 
+    from django_desktop_shell.process.download_bar import DownloadBar
     from django_desktop_shell.process.native_dialogs import gtk_save_dialog
 
     browser_view = BrowserView.instances[window.uid]
+    bar = DownloadBar(browser_view.window)
 
     def decide_destination(download, suggested_name):
         chosen = gtk_save_dialog(window, suggested_name or "download")  # on GTK's thread already
@@ -107,11 +109,12 @@ def install_gtk(window, viewer_folder: Path) -> None:
         saving[download] = chosen.name
         download.connect("finished", ended)  # "finished" comes after "failed" too
         download.connect("failed", lambda download, error: failures.append(error) or tell_failed(chosen.name, error, "saved"))
+        bar.follow(download, chosen)
         return True
 
     def tell_failed(name: str, error, what_failed: str) -> None:
         if error.matches(WebKit2.download_error_quark(), WebKit2.DownloadError.CANCELLED_BY_USER):
-            return  # the window closed before it had finished
+            return  # stopped in the downloads bar, or the window closed, before it had finished
         logger.warning("A download failed: %s", error.message)
         dialog = Gtk.MessageDialog(transient_for=browser_view.window, modal=True, message_type=Gtk.MessageType.ERROR,
                                    buttons=Gtk.ButtonsType.OK, text=f"{name} could not be {what_failed}")
