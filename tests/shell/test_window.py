@@ -269,6 +269,62 @@ def test_keys_typed_in_a_frame_just_before_quit_do_not_hold_the_close(polls_copy
     assert "the page did not receive" not in log
 
 
+UNSAVED_CHANGES_GUARD = """let changed = false;
+addEventListener('input', () => { changed = true; });
+addEventListener('beforeunload', (event) => { if (changed) event.preventDefault(); });
+"""
+
+
+def dialog_in_front(env) -> tuple[int, int, int, int]:
+    """The position and size of the one window shown above the app's (a dialog: no name, not 1×1)."""
+    for window_id in xdotool(env, "search", "--onlyvisible", "--name", "^$").split():
+        geometry = dict(line.split("=") for line in xdotool(env, "getwindowgeometry", "--shell", window_id).split())
+        x, y, width, height = (int(geometry[key]) for key in ("X", "Y", "WIDTH", "HEIGHT"))
+        if 1 < width < 1280 and 1 < height < 800:
+            return x, y, width, height
+    pytest.fail("no dialog was shown")
+
+
+def click_dialog_button(env, *, right: bool) -> None:
+    """Click the dialog's left (`no`) or right (`yes`) button, at the bottom of native_dialogs.ask's dialog."""
+    x, y, width, height = dialog_in_front(env)
+    xdotool(env, "mousemove", str(x + width * (3 if right else 1) // 4), str(y + height - 15), "click", "1")
+
+
+def test_quit_with_a_half_filled_form_asks_first_and_keep_open_keeps_what_was_typed(polls_copy, tmp_path, app_env):
+    # A page that warns of unsaved changes (beforeunload, as a browser's tab close honours):
+    # Ctrl+Q, Quit and the close button closed the window at once, and the form typed so far was lost.
+    (polls_copy / "polls" / "static" / "polls" / "unsaved.js").write_text(UNSAVED_CHANGES_GUARD)
+    with (polls_copy / "polls" / "templates" / "polls" / "index.html").open("a", encoding="utf-8") as index:
+        index.write('<script src="{% static \'polls/unsaved.js\' %}"></script><input autofocus>\n')
+    data_dir = tmp_path / "data"
+    log_file = data_dir / "logs" / "polls.log"
+    gtk_settings = tmp_path / "config" / "gtk-3.0" / "settings.ini"
+    gtk_settings.parent.mkdir(parents=True)
+    gtk_settings.write_text("[Settings]\ngtk-cursor-blink = false\n")  # a blinking caret never lets the screen settle
+    env = {**app_env, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    process = subprocess.Popen([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(data_dir)], env=env,
+                               stderr=subprocess.PIPE, text=True, cwd=polls_copy)
+    try:
+        wait_for_page_loaded(log_file, process)
+        settled_screen(app_env)
+        xdotool(app_env, "type", "--delay", "20", "Half an invoice")
+        typed = settled_screen(app_env)
+        xdotool(app_env, "key", "ctrl+q")
+        screen_changed_from(typed, app_env, "the question")
+        assert process.poll() is None
+        click_dialog_button(app_env, right=False)
+        wait_for_log(log_file, "The window stays open: the page has unsaved changes", process)
+        assert settled_screen(app_env) == typed  # the page, and the words typed in it, as they were
+        xdotool(app_env, "key", "ctrl+q")
+        screen_changed_from(typed, app_env, "the question again")
+        click_dialog_button(app_env, right=True)
+        assert process.wait(30) == 0
+    finally:
+        if process.poll() is None:
+            close_with_sigterm(process)
+
+
 def test_a_second_launch_brings_the_first_window_forward(tmp_path, app_env):
     data_dir = tmp_path / "data"
     first = start_window(data_dir, app_env)
