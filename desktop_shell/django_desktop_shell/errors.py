@@ -70,7 +70,10 @@ def error_response(request: HttpRequest, status: int, message: str, *, outsider:
     page = None if outsider else site_error_page(request, status, message)
     if page is None:
         title = f"{status} {HTTPStatus(status).phrase}"
-        context = {"title": title, "message": message, "app_name": settings.DESKTOP_APP_NAME}
+        # The way back is the app's start page: a project whose start-path is /invoices/ may
+        # answer / with a 404, and the 404 page's link led to itself.
+        context = {"title": title, "message": message, "app_name": settings.DESKTOP_APP_NAME,
+                   "start_path": settings.DESKTOP_START_PATH}
         page = render_shell_page(ERROR_TEMPLATE, context, site_may_override=True)
     return HttpResponse(page, status=status)
 

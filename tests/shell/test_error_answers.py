@@ -1,10 +1,13 @@
 """Every error answer: JSON {"error"} for AJAX, a readable page otherwise, never a debug page."""
 
 import logging
+from unittest.mock import Mock
 
 import pytest
+from django.template import TemplateDoesNotExist
 from django.test import override_settings
 
+from django_desktop_shell import errors
 from django_desktop_shell.testing import DesktopClient
 
 pytestmark = pytest.mark.urls("tests.failing_urls")
@@ -27,6 +30,17 @@ def test_unhandled_exception_is_a_plain_page_for_a_browser(client, debug):
     assert response.status_code == 500
     assert "500 Internal Server Error" in html
     assert "Traceback" not in html and "boom" not in html
+
+
+@pytest.mark.parametrize("page", ["the site's own", "the shell's"])
+def test_the_error_pages_way_back_leads_to_the_apps_start_page(client, settings, monkeypatch, page):
+    # An app whose start-path is /invoices/ and that has nothing at /: "Back to Office" on a 404
+    # led to / and its 404 again, and the window has no address bar to go elsewhere.
+    settings.DESKTOP_START_PATH = "/invoices/"
+    if page == "the shell's":  # as for a site with no desktop_shell/error.html of its own
+        monkeypatch.setattr(errors.loader, "render_to_string", Mock(side_effect=TemplateDoesNotExist("error.html")))
+    page = client.get("/nothing-here/").content.decode()
+    assert '<a href="/invoices/">Back to ' in page
 
 
 def test_error_page_does_not_echo_markup_from_the_path(client):
