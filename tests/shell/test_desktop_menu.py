@@ -106,3 +106,12 @@ def test_ctrl_p_opens_the_print_dialog_for_the_page(tmp_path, app_env):
         xdotool(app_env, "windowfocus", "--sync", dialog, "key", "Escape")
     finally:
         close_with_sigterm(process)
+
+
+def test_back_to_a_forms_answer_asks_before_sending_the_form_again(tmp_path, app_env):
+    """Back to a page that was a form's answer, once WebKit had let it go, sent the form again
+    without a word (a browser asks): a form whose view answers without a redirect was done twice."""
+    result = subprocess.run([sys.executable, "-m", "tests.shell.drivers.form_sent_again", str(tmp_path / "data")],
+                            capture_output=True, text=True, env=app_env, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "asked: True\nafter Back: /polls/\n" in result.stdout

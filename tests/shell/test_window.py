@@ -16,6 +16,7 @@ import pytest
 
 from django_desktop_shell.process.window_state import STATE_FILE
 from tests.conftest import ROOT, SITES, exit_code_within, launcher_command
+from tests.shell.dialogs import click_dialog_button, dialog_in_front, xdotool
 
 pytestmark = pytest.mark.window
 # A screen unchanged this long has settled: the app's last paints (its lists, fetched after the
@@ -130,10 +131,6 @@ def fake_xdg_open(tmp_path, data_dir):
 def close_with_sigterm(process):
     process.send_signal(signal.SIGTERM)
     assert process.wait(5) == 0
-
-
-def xdotool(env, *args) -> str:
-    return subprocess.run(["xdotool", *args], capture_output=True, text=True, check=True, env=env, timeout=10).stdout
 
 
 def test_a_note_typed_just_before_quit_is_in_the_database_when_the_app_has_ended(tmp_path, app_env):
@@ -275,20 +272,10 @@ addEventListener('beforeunload', (event) => { if (changed) event.preventDefault(
 """
 
 
-def dialog_in_front(env) -> tuple[int, int, int, int]:
-    """The position and size of the one window shown above the app's (a dialog: no name, not 1×1)."""
-    for window_id in xdotool(env, "search", "--onlyvisible", "--name", "^$").split():
-        geometry = dict(line.split("=") for line in xdotool(env, "getwindowgeometry", "--shell", window_id).split())
-        x, y, width, height = (int(geometry[key]) for key in ("X", "Y", "WIDTH", "HEIGHT"))
-        if 1 < width < 1280 and 1 < height < 800:
-            return x, y, width, height
-    pytest.fail("no dialog was shown")
-
-
-def click_dialog_button(env, *, right: bool) -> None:
-    """Click the dialog's left (`no`) or right (`yes`) button, at the bottom of native_dialogs.ask's dialog."""
-    x, y, width, height = dialog_in_front(env)
-    xdotool(env, "mousemove", str(x + width * (3 if right else 1) // 4), str(y + height - 15), "click", "1")
+def answer_the_question(env, *, yes: bool) -> None:
+    dialog = dialog_in_front(env)
+    assert dialog is not None, "no question was shown"
+    click_dialog_button(env, dialog, right=yes)
 
 
 def test_quit_with_a_half_filled_form_asks_first_and_keep_open_keeps_what_was_typed(polls_copy, tmp_path, app_env):
@@ -313,12 +300,12 @@ def test_quit_with_a_half_filled_form_asks_first_and_keep_open_keeps_what_was_ty
         xdotool(app_env, "key", "ctrl+q")
         screen_changed_from(typed, app_env, "the question")
         assert process.poll() is None
-        click_dialog_button(app_env, right=False)
+        answer_the_question(app_env, yes=False)
         wait_for_log(log_file, "The window stays open: the page has unsaved changes", process)
         assert settled_screen(app_env) == typed  # the page, and the words typed in it, as they were
         xdotool(app_env, "key", "ctrl+q")
         screen_changed_from(typed, app_env, "the question again")
-        click_dialog_button(app_env, right=True)
+        answer_the_question(app_env, yes=True)
         assert process.wait(30) == 0
     finally:
         if process.poll() is None:
