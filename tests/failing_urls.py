@@ -21,6 +21,11 @@ def forbidden_view(request):
     raise PermissionDenied
 
 
+def form_view(request):
+    """A form's POST that saves: says what it was sent."""
+    return HttpResponse(f"saved {request.POST['customer']}: {', '.join(request.POST.getlist('line'))}")
+
+
 def slow_view(request):
     time.sleep(3)
     return HttpResponse("late")
@@ -48,6 +53,7 @@ urlpatterns = [
     path("raises-403/", forbidden_view),
     path("slow/", slow_view),
     path("slow-download/", slow_download),
+    path("invoice/", form_view),
     path("redirects-to-broken/", RedirectView.as_view(url="/broken/")),
     path("redirects-home/", RedirectView.as_view(url="/")),
     path("", include("embedded_site.urls")),

@@ -16,11 +16,13 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.template import Context, Engine, TemplateDoesNotExist, loader
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 
 ERROR_TEMPLATE = "desktop_shell/error.html"
+SEND_AGAIN_TEMPLATE = "desktop_shell/send_again.html"
 SITE_ERROR_TEMPLATES = {400: "400.html", 403: "403.html", 404: "404.html", 500: "500.html"}  # django.views.defaults' names
 SHELL_TEMPLATES = Path(__file__).resolve().parent / "templates"
 logger = logging.getLogger(__name__)
@@ -70,7 +72,10 @@ def error_response(request: HttpRequest, status: int, message: str, *, outsider:
     page = None if outsider else site_error_page(request, status, message)
     if page is None:
         title = f"{status} {HTTPStatus(status).phrase}"
-        context = {"title": title, "message": message, "app_name": settings.DESKTOP_APP_NAME}
+        # The way back is the app's start page: a project whose start-path is /invoices/ may
+        # answer / with a 404, and the 404 page's link led to itself.
+        context = {"title": title, "message": message, "app_name": settings.DESKTOP_APP_NAME,
+                   "start_path": settings.DESKTOP_START_PATH}
         page = render_shell_page(ERROR_TEMPLATE, context, site_may_override=True)
     return HttpResponse(page, status=status)
 
@@ -131,6 +136,20 @@ def server_error(request):
 
 
 def csrf_failure(request, reason=""):
+    """A page's form sent with a token older than the CSRF cookie (rotated by a login since the
+    page was loaded: Back to a half-filled form, then Save) gets what it sent back, with a fresh
+    token, to send again: the window has no Reload, and a form shown again by Back holds the old
+    token, so what the person had typed was lost. Only the app's own window reaches this: a request
+    without its session is refused before CSRF is checked (middleware.py)."""
+    if request.method == "POST" and request.POST and not wants_json(request):
+        context = {
+            "app_name": settings.DESKTOP_APP_NAME, "start_path": settings.DESKTOP_START_PATH,
+            "action": request.get_full_path(), "csrf_token": get_token(request),
+            "fields": [(name, value) for name, values in request.POST.lists() if name != "csrfmiddlewaretoken"
+                       for value in values],
+            "files": [upload.name for uploads in request.FILES.lists() for upload in uploads[1]],
+        }
+        return HttpResponse(render_shell_page(SEND_AGAIN_TEMPLATE, context), status=403)
     return error_response(
         request, 403, "The security token was missing or wrong. Reload the page and try again."
     )

@@ -16,7 +16,7 @@ DOM event, which the page's existing handlers answer the way its buttons and sho
 
     document.addEventListener('desktop:command', (event) => commands[event.detail.command]?.());
 
-The shell's own commands (SHELL_COMMANDS: quit, editing, zoom, back and forward, reload, spell check,
+The shell's own commands (SHELL_COMMANDS: print, quit, editing, zoom, back and forward, reload, spell check,
 about, the data folder and the log file) it runs itself. standard_menus() puts them where each OS expects them:
 on macOS About and Quit go to the application menu.
 
@@ -40,9 +40,10 @@ QUIT, UNDO, REDO, CUT, COPY, PASTE, SELECT_ALL = (
 ZOOM_IN, ZOOM_OUT, ZOOM_RESET = "desktop.zoom-in", "desktop.zoom-out", "desktop.zoom-reset"
 BACK, FORWARD = "desktop.back", "desktop.forward"
 RELOAD = "desktop.reload"  # with --dev only: the Develop menu
+PRINT = "desktop.print"  # the page's window.print(): its print stylesheet, the OS's print dialog
 SPELL_CHECK = "desktop.spell-check"
 ABOUT, OPEN_DATA_FOLDER, OPEN_LOG_FILE = "desktop.about", "desktop.open-data-folder", "desktop.open-log-file"
-SHELL_COMMANDS = frozenset({QUIT, UNDO, REDO, CUT, COPY, PASTE, SELECT_ALL, ZOOM_IN, ZOOM_OUT, ZOOM_RESET,
+SHELL_COMMANDS = frozenset({PRINT, QUIT, UNDO, REDO, CUT, COPY, PASTE, SELECT_ALL, ZOOM_IN, ZOOM_OUT, ZOOM_RESET,
                             BACK, FORWARD, RELOAD, SPELL_CHECK, ABOUT, OPEN_DATA_FOLDER, OPEN_LOG_FILE})
 
 
@@ -92,8 +93,12 @@ def standard_menus(*, file=(), edit=(), view=(), help=(), app_name: str = "{app}
     navigation = (Item("Back", BACK, "Ctrl+[" if mac else "Alt+Left"),
                   Item("Forward", FORWARD, "Ctrl+]" if mac else "Alt+Right"))
     about = Item(f"About {app_name}", ABOUT)
+    # Ctrl+P prints the page, as in a browser (an office worker pressed it on an invoice and nothing
+    # happened), unless an item of the site's own has the key.
+    site_keys = {entry.accelerator for entry in (*file, *edit, *view, *help) if isinstance(entry, Item)}
+    printing = () if "Ctrl+P" in site_keys else (Item("Print…", PRINT, "Ctrl+P"),)
     menus = [
-        Menu("File", (*file, *(() if mac else (SEPARATOR, Item("Quit", QUIT, "Ctrl+Q"))))),
+        Menu("File", join(join(tuple(file), printing), () if mac else (Item("Quit", QUIT, "Ctrl+Q"),))),
         Menu("Edit", join(editing, tuple(edit))),
         Menu("View", join(join(zoom, navigation), (*view, Item("Spell check", SPELL_CHECK)))),
         Menu("Help", join((() if mac else (about,)), (*help, Item("Open data folder", OPEN_DATA_FOLDER),

@@ -7,8 +7,9 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, launcher_command
-from tests.shell.test_window import close_with_sigterm, fake_xdg_open, start_window, wait_for_log, xdotool
+from tests.conftest import ROOT, SITES, launcher_command
+from tests.shell.test_window import (close_with_sigterm, fake_xdg_open, start_window, wait_for_log, wait_for_page_loaded,
+                                     xdotool)
 
 pytestmark = pytest.mark.window
 
@@ -90,3 +91,27 @@ def test_with_dev_ctrl_r_loads_the_page_again_and_without_it_does_nothing(tmp_pa
         assert result.returncode == 0, result.stdout + result.stderr
         said[mode] = result.stdout.split("after ctrl+r: ", 1)[1].split("\n", 1)[0]
     assert said == {"--dev": "loaded again at /polls/", "": "the same page at /polls/"}
+
+
+def test_ctrl_p_opens_the_print_dialog_for_the_page(tmp_path, app_env):
+    """An office worker pressed Ctrl+P on an invoice, as in a browser, and nothing happened: the
+    standard menus had no Print."""
+    data_dir = tmp_path / "data"
+    process = subprocess.Popen([sys.executable, str(SITES["polls"] / "launcher.py"), "--data-dir", str(data_dir)],
+                               env=app_env, stderr=subprocess.PIPE, text=True, cwd=SITES["polls"])
+    try:
+        wait_for_page_loaded(data_dir / "logs" / "polls.log", process)
+        xdotool(app_env, "key", "ctrl+p")
+        dialog = xdotool(app_env, "search", "--sync", "--onlyvisible", "--name", "^Print$").split()[0]
+        xdotool(app_env, "windowfocus", "--sync", dialog, "key", "Escape")
+    finally:
+        close_with_sigterm(process)
+
+
+def test_back_to_a_forms_answer_asks_before_sending_the_form_again(tmp_path, app_env):
+    """Back to a page that was a form's answer, once WebKit had let it go, sent the form again
+    without a word (a browser asks): a form whose view answers without a redirect was done twice."""
+    result = subprocess.run([sys.executable, "-m", "tests.shell.drivers.form_sent_again", str(tmp_path / "data")],
+                            capture_output=True, text=True, env=app_env, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "asked: True\nafter Back: /polls/\n" in result.stdout

@@ -1,10 +1,15 @@
 """Every error answer: JSON {"error"} for AJAX, a readable page otherwise, never a debug page."""
 
+import html
 import logging
+import re
+from unittest.mock import Mock
 
 import pytest
+from django.template import TemplateDoesNotExist
 from django.test import override_settings
 
+from django_desktop_shell import errors
 from django_desktop_shell.testing import DesktopClient
 
 pytestmark = pytest.mark.urls("tests.failing_urls")
@@ -27,6 +32,35 @@ def test_unhandled_exception_is_a_plain_page_for_a_browser(client, debug):
     assert response.status_code == 500
     assert "500 Internal Server Error" in html
     assert "Traceback" not in html and "boom" not in html
+
+
+@pytest.mark.parametrize("page", ["the site's own", "the shell's"])
+def test_the_error_pages_way_back_leads_to_the_apps_start_page(client, settings, monkeypatch, page):
+    # An app whose start-path is /invoices/ and that has nothing at /: "Back to Office" on a 404
+    # led to / and its 404 again, and the window has no address bar to go elsewhere.
+    settings.DESKTOP_START_PATH = "/invoices/"
+    if page == "the shell's":  # as for a site with no desktop_shell/error.html of its own
+        monkeypatch.setattr(errors.loader, "render_to_string", Mock(side_effect=TemplateDoesNotExist("error.html")))
+    page = client.get("/nothing-here/").content.decode()
+    assert '<a href="/invoices/">Back to ' in page
+
+
+def test_a_form_sent_with_an_out_of_date_token_comes_back_filled_in_to_send_again(csrf_client):
+    # Back to a half-filled form after a login (which rotates the CSRF token), then Save: the
+    # window showed "The security token was missing or wrong. Reload the page and try again.",
+    # it has no Reload, and Back showed the form with its old token again: what was typed was lost.
+    csrf_client.get("/")  # the CSRF cookie, as the window has it
+    typed = {"customer": 'ACME "Ltd" <b>', "line": ["2 h consulting", "1 train ticket"]}
+    refused = csrf_client.post("/invoice/", {**typed, "csrfmiddlewaretoken": "x" * 64})
+    page = refused.content.decode()
+    assert refused.status_code == 403 and "Send it again" in page
+    assert 'action="/invoice/"' in page and "<b>" not in page
+    sent_again = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page)[:1])
+    sent_again.update(customer=html.unescape(re.search(r'name="customer" value="([^"]*)"', page).group(1)),
+                      line=[html.unescape(value) for value in re.findall(r'name="line" value="([^"]*)"', page)])
+    saved = csrf_client.post("/invoice/", sent_again)
+    assert saved.status_code == 200
+    assert saved.content.decode() == 'saved ACME "Ltd" <b>: 2 h consulting, 1 train ticket'
 
 
 def test_error_page_does_not_echo_markup_from_the_path(client):

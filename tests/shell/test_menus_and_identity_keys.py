@@ -18,7 +18,7 @@ def test_standard_menus_put_the_site_items_first_and_the_shell_ones_after():
     declared = menus.standard_menus(file=[menus.Item("New", "new-thing", "Ctrl+N")], edit=[menus.Item("Find", "find", "Ctrl+F")],
                                     platform="linux")
     assert [menu.label for menu in declared] == ["File", "Edit", "View", "Help"]
-    assert labels(declared[0]) == ["New", "-", "Quit"]
+    assert labels(declared[0]) == ["New", "-", "Print…", "-", "Quit"]
     assert labels(declared[1]) == ["Undo", "Redo", "-", "Cut", "Copy", "Paste", "Select all", "-", "Find"]
     assert labels(declared[2]) == ["Zoom in", "Zoom out", "Actual size", "-", "Back", "Forward", "-", "Spell check"]
     assert labels(declared[3]) == ["About {app}", "-", "Open data folder", "Open log file"]
@@ -26,10 +26,19 @@ def test_standard_menus_put_the_site_items_first_and_the_shell_ones_after():
     menus.validate(declared)
 
 
+def test_ctrl_p_prints_the_page_unless_an_item_of_the_site_has_the_key():
+    printing = menus.Item("Print…", menus.PRINT, "Ctrl+P")
+    assert printing in menus.items(menus.standard_menus(platform="linux"))
+    own = menus.Item("Print note…", "print", "Ctrl+P")
+    declared = menus.standard_menus(file=[own], platform="linux")
+    assert own in menus.items(declared) and printing not in menus.items(declared)
+    menus.validate(declared)
+
+
 def test_on_macos_about_goes_to_the_application_menu_and_the_os_gives_quit_and_editing():
     declared = menus.standard_menus(file=[menus.Item("New", "new-thing", "Ctrl+N")], platform="darwin")
     assert declared[0].label == "__app__" and labels(declared[0]) == ["About {app}"]
-    assert labels(declared[1]) == ["New"]
+    assert labels(declared[1]) == ["New", "-", "Print…"]
     assert "Undo" not in labels(declared[2]) and "About {app}" not in labels(declared[-1])
     back_and_forward = {item.label: item.accelerator for item in menus.items(declared) if item.command in (menus.BACK, menus.FORWARD)}
     assert back_and_forward == {"Back": "Ctrl+[", "Forward": "Ctrl+]"}  # Command-[ and Command-]

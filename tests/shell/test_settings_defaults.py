@@ -26,6 +26,36 @@ def test_a_file_cache_beside_the_code_is_kept_in_the_data_folder(polls_copy, tmp
     assert any((data_dir / "cache" / "files").iterdir())
 
 
+VIEW_SITE_LINK = """
+from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+request = RequestFactory().get('/admin/')
+request.user = AnonymousUser()
+print(admin.site.each_context(request)['site_url'])
+"""
+
+
+def test_the_admins_view_site_leads_to_the_apps_start_page(polls_copy, tmp_path, app_env):
+    """The admin's "View site" led to /, where the polls example (start-path /polls/) has nothing:
+    a 404, in a window with no address bar."""
+    result = subprocess.run([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"),
+                             "manage", "shell", "--no-imports", "-c", VIEW_SITE_LINK],
+                            capture_output=True, text=True, env=app_env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "/polls/"
+
+
+def test_a_view_site_address_of_the_project_s_own_is_kept(polls_copy, tmp_path, app_env):
+    admin_module = polls_copy / "polls" / "admin.py"
+    admin_module.write_text(admin_module.read_text() + "\nadmin.site.site_url = '/polls/1/'\n")
+    result = subprocess.run([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"),
+                             "manage", "shell", "--no-imports", "-c", VIEW_SITE_LINK],
+                            capture_output=True, text=True, env=app_env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "/polls/1/"
+
+
 RENDER_TWICE = """
 from pathlib import Path
 from django.template.loader import render_to_string

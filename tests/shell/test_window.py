@@ -16,6 +16,7 @@ import pytest
 
 from django_desktop_shell.process.window_state import STATE_FILE
 from tests.conftest import ROOT, SITES, exit_code_within, launcher_command
+from tests.shell.dialogs import click_dialog_button, dialog_in_front, xdotool
 
 pytestmark = pytest.mark.window
 # A screen unchanged this long has settled: the app's last paints (its lists, fetched after the
@@ -130,10 +131,6 @@ def fake_xdg_open(tmp_path, data_dir):
 def close_with_sigterm(process):
     process.send_signal(signal.SIGTERM)
     assert process.wait(5) == 0
-
-
-def xdotool(env, *args) -> str:
-    return subprocess.run(["xdotool", *args], capture_output=True, text=True, check=True, env=env, timeout=10).stdout
 
 
 def test_a_note_typed_just_before_quit_is_in_the_database_when_the_app_has_ended(tmp_path, app_env):
@@ -267,6 +264,52 @@ def test_keys_typed_in_a_frame_just_before_quit_do_not_hold_the_close(polls_copy
         index.write('{% if request.GET.framed %}<textarea></textarea>{% else %}<iframe src="?framed=1"></iframe>{% endif %}\n')
     log = polls_log_after_typing_then_quit(polls_copy, tmp_path / "data", app_env, "Tab")  # Tab: to the frame's field
     assert "the page did not receive" not in log
+
+
+UNSAVED_CHANGES_GUARD = """let changed = false;
+addEventListener('input', () => { changed = true; });
+addEventListener('beforeunload', (event) => { if (changed) event.preventDefault(); });
+"""
+
+
+def answer_the_question(env, *, yes: bool) -> None:
+    dialog = dialog_in_front(env)
+    assert dialog is not None, "no question was shown"
+    click_dialog_button(env, dialog, right=yes)
+
+
+def test_quit_with_a_half_filled_form_asks_first_and_keep_open_keeps_what_was_typed(polls_copy, tmp_path, app_env):
+    # A page that warns of unsaved changes (beforeunload, as a browser's tab close honours):
+    # Ctrl+Q, Quit and the close button closed the window at once, and the form typed so far was lost.
+    (polls_copy / "polls" / "static" / "polls" / "unsaved.js").write_text(UNSAVED_CHANGES_GUARD)
+    with (polls_copy / "polls" / "templates" / "polls" / "index.html").open("a", encoding="utf-8") as index:
+        index.write('<script src="{% static \'polls/unsaved.js\' %}"></script><input autofocus>\n')
+    data_dir = tmp_path / "data"
+    log_file = data_dir / "logs" / "polls.log"
+    gtk_settings = tmp_path / "config" / "gtk-3.0" / "settings.ini"
+    gtk_settings.parent.mkdir(parents=True)
+    gtk_settings.write_text("[Settings]\ngtk-cursor-blink = false\n")  # a blinking caret never lets the screen settle
+    env = {**app_env, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    process = subprocess.Popen([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(data_dir)], env=env,
+                               stderr=subprocess.PIPE, text=True, cwd=polls_copy)
+    try:
+        wait_for_page_loaded(log_file, process)
+        settled_screen(app_env)
+        xdotool(app_env, "type", "--delay", "20", "Half an invoice")
+        typed = settled_screen(app_env)
+        xdotool(app_env, "key", "ctrl+q")
+        screen_changed_from(typed, app_env, "the question")
+        assert process.poll() is None
+        answer_the_question(app_env, yes=False)
+        wait_for_log(log_file, "The window stays open: the page has unsaved changes", process)
+        assert settled_screen(app_env) == typed  # the page, and the words typed in it, as they were
+        xdotool(app_env, "key", "ctrl+q")
+        screen_changed_from(typed, app_env, "the question again")
+        answer_the_question(app_env, yes=True)
+        assert process.wait(30) == 0
+    finally:
+        if process.poll() is None:
+            close_with_sigterm(process)
 
 
 def test_a_second_launch_brings_the_first_window_forward(tmp_path, app_env):

@@ -104,6 +104,8 @@ class WindowCommands:
     def run_shell_command(self, command: str) -> None:
         if command == menus.QUIT:
             self.window.destroy()
+        elif command == menus.PRINT:
+            self.window.run_js("print()")
         elif command in GTK_EDITING:
             self.edit(command)
         elif command in (menus.ZOOM_IN, menus.ZOOM_OUT, menus.ZOOM_RESET):

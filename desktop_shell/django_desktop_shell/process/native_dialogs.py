@@ -115,10 +115,16 @@ def ask(window, question: str, detail: str, *, yes: str, no: str) -> bool:
 
 
 def gtk_question_dialog(window, question: str, detail: str, yes: str, no: str) -> bool:
-    from gi.repository import Gtk
     from webview.platforms.gtk import BrowserView
 
-    dialog = Gtk.MessageDialog(transient_for=BrowserView.instances[window.uid].window, modal=True,
+    return gtk_question_over(BrowserView.instances[window.uid].window, question, detail, yes, no)
+
+
+def gtk_question_over(gtk_window, question: str, detail: str, yes: str, no: str) -> bool:
+    """On GTK's thread: gtk_question_dialog's question over any GTK window (a popup's too)."""
+    from gi.repository import Gtk
+
+    dialog = Gtk.MessageDialog(transient_for=gtk_window, modal=True,
                                message_type=Gtk.MessageType.WARNING, buttons=Gtk.ButtonsType.NONE, text=question)
     dialog.format_secondary_text(detail)
     dialog.add_buttons(no, Gtk.ResponseType.CANCEL, yes, Gtk.ResponseType.OK)

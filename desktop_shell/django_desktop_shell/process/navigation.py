@@ -38,6 +38,27 @@ def made_by_the_page(url: str, origin: str) -> bool:
     return scheme.lower() == "data" or (scheme.lower() == "blob" and same_origin(rest, origin))
 
 
+def sends_a_form_again(action) -> bool:
+    """Back, Forward or Reload to a page that was a form's answer, which WebKit no longer keeps:
+    its POST, sent again (WebKitGTK says BACK_FORWARD or RELOAD, not FORM_RESUBMITTED)."""
+    from gi.repository import WebKit2
+
+    again = (WebKit2.NavigationType.BACK_FORWARD, WebKit2.NavigationType.RELOAD, WebKit2.NavigationType.FORM_RESUBMITTED)
+    return action.get_navigation_type() in again and action.get_request().get_http_method() == "POST"
+
+
+def send_again(gtk_window) -> bool:
+    """On GTK's thread: whether to send a form again, as a browser asks before it does. Back to a
+    page that was a form's answer, once WebKit no longer kept it, sent the form again without a
+    word: a second invoice, a second payment, where the form's view did not redirect."""
+    from django_desktop_shell.process.native_dialogs import gtk_question_over
+
+    logger.info("Asking before a form is sent again (Back, Forward or Reload to a form's answer)")
+    return gtk_question_over(gtk_window, "Send the form again?", "The page you are going to was the answer to a "
+                             "form. Showing it again sends the form again, and repeats what it did.",
+                             "Send it again", "Don't send")
+
+
 class NavigationLock:
     def __init__(self, origin: str, open_external: Callable[[str], object] = webbrowser.open):
         self.origin = origin
@@ -79,7 +100,11 @@ class NavigationLock:
             if decision_type == WebKit2.PolicyDecisionType.RESPONSE:
                 downloads.decide_response_gtk(decision)
                 return True
-            url = decision.get_navigation_action().get_request().get_uri()
+            action = decision.get_navigation_action()
+            url = action.get_request().get_uri()
+            if sends_a_form_again(action) and not send_again(gtk_window):
+                decision.ignore()
+                return True
             if made_by_the_page(url, self.origin):
                 # Saved, never shown: downloads.py asks where, with the name of the link's download
                 # attribute (a page shown from it would leave the window without a way back).

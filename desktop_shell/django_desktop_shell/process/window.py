@@ -31,6 +31,9 @@ CLOSE_WAIT_S = 1.2
 # Before that, a close waits for the keys typed before it to reach the page (process/typed_keys.py),
 # as long as the page keeps taking them: until it has taken none for TYPED_KEYS_STALL_S.
 TYPED_KEYS_STALL_S = 10
+# Then the page's beforeunload is asked (GTK); a page that neither asks nor lets the window close
+# within this (a web process hung) does not hold the close.
+PAGE_ASKED_WAIT_S = 2
 MIN_SIZE = (640, 420)
 SPLASH_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "desktop_shell" / "splash.html"
 # What the window shows before a page paints (as it opens, between pages): the starting page's
@@ -208,7 +211,7 @@ def redraw_on_each_commit(window) -> None:
 def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: TypedKeys | None) -> Callable[[], bool]:
     """pywebview's `closing` handler: the first close is put off while the keys typed before it
     reach the page (GTK: `typed_keys`, the window's title saying so; a second close quits at
-    once), then while the page is told (menus.CLOSING_EVENT) and the server answers what it sends
+    once), then while the page's beforeunload may ask the person to stay (GTK), then while the page is told (menus.CLOSING_EVENT) and the server answers what it sends
     then, so that an edit typed just before Quit is in the database when the process ends, not
     only in the page's storage. If the data folder refused one of those saves (a full disk: the
     page's own storage is on it too), the person is asked before the edit is lost."""
@@ -218,6 +221,10 @@ def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: T
         saying = f"{title}: saving what you typed… (close again to quit without it)"
         if typed_keys is not None and typed_keys.wait_until_received(window, TYPED_KEYS_STALL_S, lambda: window.set_title(saying)):
             window.set_title(title)
+        stopping = typed_keys is not None and typed_keys.stopping.is_set()  # a stop signal: no one to ask
+        if not (stopping or page_lets_the_window_close(window, title)):
+            put_off.clear()
+            return
         # run_js returns once the page has run the script (its saves then on their way), but a page
         # that never runs it (a web process hung) must not hold the window open.
         telling = threading.Thread(target=window.run_js, args=(page_event_script(menus.CLOSING_EVENT, {}),),
@@ -243,6 +250,64 @@ def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: T
         return False
 
     return closing
+
+
+def page_lets_the_window_close(window, title: str) -> bool:
+    """False if the page's beforeunload asked (a form with unsaved changes, as most ask a browser
+    before their tab closes) and the person chose to keep the window open. pywebview closed the
+    window without asking the page: Quit, Ctrl+Q or the close button lost a half-filled form that
+    a link or Back would have kept. On GTK, WebKit's try_close() runs the page's beforeunload; the
+    shell asks the question itself, worded for quitting. Elsewhere the page is not asked."""
+    if gui() != "gtk":
+        return True
+    from gi.repository import WebKit2
+
+    from django_desktop_shell.process.commands import on_gtk_thread
+
+    answer, asking = Future(), threading.Event()
+
+    def ask_on_gtk_thread():
+        view = gtk_view(window)
+        if view is None:
+            answer.set_result(True)
+            return
+
+        def ask(view, dialog):
+            if dialog.get_dialog_type() != WebKit2.ScriptDialogType.BEFORE_UNLOAD_CONFIRM:
+                return False  # WebKit's own alert, confirm or prompt
+            asking.set()
+            logger.info("Closing: the page asks before it is left")
+            leave = native_dialogs.gtk_question_dialog(
+                window, f"Quit {title} without saving this page?", "The page has changes that are not saved yet. "
+                "Quitting loses them.", "Quit without saving", f"Keep {title} open")
+            dialog.confirm_set_confirmed(leave)
+            answer.set_result(leave)
+            return True
+
+        def closed(view):
+            if not answer.done():
+                answer.set_result(True)
+
+        handlers = (view.connect("script-dialog", ask), view.connect("close", closed))
+
+        def forget_the_handlers():
+            for handler in handlers:
+                view.disconnect(handler)
+
+        answer.add_done_callback(lambda _: on_gtk_thread(forget_the_handlers))
+        view.try_close()
+
+    on_gtk_thread(ask_on_gtk_thread)
+    try:
+        leave = answer.result(PAGE_ASKED_WAIT_S)
+    except TimeoutError:
+        if not asking.is_set():
+            logger.warning("The page did not answer the close within %.0f s: closing anyway", PAGE_ASKED_WAIT_S)
+            return True
+        leave = answer.result()  # the person's answer, however long they take
+    if not leave:
+        logger.info("The window stays open: the page has unsaved changes and the person chose to keep it")
+    return leave
 
 
 def quit_despite_refused_saves(window, title: str, since: float) -> bool:

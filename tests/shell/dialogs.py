@@ -1,0 +1,25 @@
+"""The shell's questions (native_dialogs.ask) on the test display, found and answered with xdotool:
+from a test, or from a driver in the app's own process."""
+
+import subprocess
+
+
+def xdotool(env, *args) -> str:
+    return subprocess.run(["xdotool", *args], capture_output=True, text=True, check=True, env=env, timeout=10).stdout
+
+
+def dialog_in_front(env) -> tuple[int, int, int, int] | None:
+    """The position and size of the one window shown above the app's (a dialog: no name, neither
+    1×1 nor the whole screen); None if there is none."""
+    for window_id in xdotool(env, "search", "--onlyvisible", "--name", "^$").split():
+        geometry = dict(line.split("=") for line in xdotool(env, "getwindowgeometry", "--shell", window_id).split())
+        x, y, width, height = (int(geometry[key]) for key in ("X", "Y", "WIDTH", "HEIGHT"))
+        if 1 < width < 1280 and 1 < height < 800:
+            return x, y, width, height
+    return None
+
+
+def click_dialog_button(env, dialog: tuple[int, int, int, int], *, right: bool) -> None:
+    """Click the question's left (`no`) or right (`yes`) button, along its bottom."""
+    x, y, width, height = dialog
+    xdotool(env, "mousemove", str(x + width * (3 if right else 1) // 4), str(y + height - 15), "click", "1")
