@@ -139,9 +139,11 @@ def csrf_failure(request, reason=""):
     """A page's form sent with a token older than the CSRF cookie (rotated by a login since the
     page was loaded: Back to a half-filled form, then Save) gets what it sent back, with a fresh
     token, to send again: the window has no Reload, and a form shown again by Back holds the old
-    token, so what the person had typed was lost. Only the app's own window reaches this: a request
-    without its session is refused before CSRF is checked (middleware.py)."""
-    if request.method == "POST" and request.POST and not wants_json(request):
+    token, so what the person had typed was lost. Only a form of the app's own pages (its Origin the
+    app's) gets it: a form another site sent, which the server mode (and a browser's launch) can be
+    sent, would otherwise become the app's own with a fresh token, one click on "Send it again" away."""
+    own_origin = f"{request.scheme}://{request.get_host()}"
+    if request.method == "POST" and request.POST and not wants_json(request) and request.headers.get("Origin") == own_origin:
         context = {
             "app_name": settings.DESKTOP_APP_NAME, "start_path": settings.DESKTOP_START_PATH,
             "action": request.get_full_path(), "csrf_token": get_token(request),

@@ -6,6 +6,7 @@ import re
 from unittest.mock import Mock
 
 import pytest
+from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.test import override_settings
 
@@ -51,16 +52,29 @@ def test_a_form_sent_with_an_out_of_date_token_comes_back_filled_in_to_send_agai
     # it has no Reload, and Back showed the form with its old token again: what was typed was lost.
     csrf_client.get("/")  # the CSRF cookie, as the window has it
     typed = {"customer": 'ACME "Ltd" <b>', "line": ["2 h consulting", "1 train ticket"]}
-    refused = csrf_client.post("/invoice/", {**typed, "csrfmiddlewaretoken": "x" * 64})
+    refused = csrf_client.post("/invoice/", {**typed, "csrfmiddlewaretoken": "x" * 64}, HTTP_ORIGIN=f"http://{settings.DESKTOP_SESSION_HOST}")
     page = refused.content.decode()
     assert refused.status_code == 403 and "Send it again" in page
     assert 'action="/invoice/"' in page and "<b>" not in page
     sent_again = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page)[:1])
     sent_again.update(customer=html.unescape(re.search(r'name="customer" value="([^"]*)"', page).group(1)),
                       line=[html.unescape(value) for value in re.findall(r'name="line" value="([^"]*)"', page)])
-    saved = csrf_client.post("/invoice/", sent_again)
+    saved = csrf_client.post("/invoice/", sent_again, HTTP_ORIGIN=f"http://{settings.DESKTOP_SESSION_HOST}")
     assert saved.status_code == 200
     assert saved.content.decode() == 'saved ACME "Ltd" <b>: 2 h consulting, 1 train ticket'
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example", "null", None])
+def test_a_form_another_site_sent_is_refused_without_being_offered_to_send_again(csrf_client, origin):
+    """A page of another site (the server's users' browsers; a browser launch) that posts a form to
+    the app would get it back as the app's own page, with a fresh token: one click on "Send it
+    again" and the forged form was sent from the app's origin, with the person's session."""
+    csrf_client.get("/")
+    headers = {"HTTP_ORIGIN": origin} if origin else {}
+    refused = csrf_client.post("/invoice/", {"customer": "Mallory", "csrfmiddlewaretoken": "x" * 64}, **headers)
+    assert refused.status_code == 403
+    assert "Send it again" not in refused.content.decode()
+    assert "Mallory" not in refused.content.decode()
 
 
 def test_error_page_does_not_echo_markup_from_the_path(client):
