@@ -79,8 +79,8 @@ def upload_view(limit_setting: str):
 
     The body must be parsed here, before CSRF middleware reads request.POST with the default
     handlers; so the view is exempt from the middleware and checked by csrf_protect instead,
-    once the upload is parsed (the pattern Django's file-upload docs give). Must sit below
-    api_view.
+    once the upload is parsed (the pattern Django's file-upload docs give). An upload refused
+    (too large, unreadable) raises RequestRefused, which the shell's middleware answers.
     """
 
     def decorator(view):
