@@ -23,8 +23,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 
 from django_desktop_shell import csp_reports, media, runtime
-from django_desktop_shell.errors import (RequestRefused, error_response, server_error, size_in_english, tell_the_developer,
-                                         wants_json)
+from django_desktop_shell.errors import (RequestRefused, bad_request, error_response, page_not_found, permission_denied,
+                                         server_error, size_in_english, tell_the_developer, wants_json)
 from django_desktop_shell.process.server import CHUNKED_BODY
 from django_desktop_shell.process.site import LAUNCH_PATH
 from django_desktop_shell.settings import CSP_REPORT_PATH, HEADER_MIDDLEWARE
@@ -34,11 +34,11 @@ logger = logging.getLogger(__name__)
 # Distinct unhandled errors a run whose traceback is logged (ErrorFormatMiddleware.log_unhandled).
 MAX_TRACEBACKS = 100
 # The exceptions django.core.handlers.exception answers with a 4xx rather than a 500, with the
-# message each gets here (Django's own, in DEBUG, is its technical page).
+# error view that answers each here (Django's own, in DEBUG, is its technical page).
 CLIENT_ERRORS = (
-    (Http404, 404, None),
-    (PermissionDenied, 403, "You are not allowed to do that."),
-    ((BadRequest, SuspiciousOperation, MultiPartParserError), 400, "The request could not be understood."),
+    (Http404, page_not_found),
+    (PermissionDenied, permission_denied),
+    ((BadRequest, SuspiciousOperation, MultiPartParserError), bad_request),
 )
 
 # Refusals of requests from outside the app logged a run, and how much of each path (OutsiderRefusals).
@@ -331,9 +331,9 @@ class ErrorFormatMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, RequestRefused):
             return error_response(request, exception.status, exception.message, **exception.extra)
-        for kinds, status, message in CLIENT_ERRORS:
+        for kinds, error_view in CLIENT_ERRORS:
             if isinstance(exception, kinds):
-                return error_response(request, status, message or f"Nothing is at {request.path}.")
+                return error_view(request, exception)
         problem = storage_problem(exception)
         if problem:  # a full disk, a read-only folder, a locked database: not a bug, so no traceback
             return self.answer_storage_problem(request, problem, exception)
