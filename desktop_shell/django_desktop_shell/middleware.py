@@ -51,6 +51,8 @@ LAUNCH_BODY_LIMIT = 1024
 SHELL_PATH_PREFIX = "/_desktop/"
 SHELL_URLCONF = "django_desktop_shell.urls"
 DEBUG_PAGE_MARK = b'<meta name="robots" content="NONE,NOARCHIVE">'
+# On a request: the error Django answered itself, outside any view (ErrorFormatMiddleware.note_request_exception).
+ERROR_OUTSIDE_THE_VIEW = "_desktop_error_outside_the_view"
 
 
 class OutsiderRefusals:
@@ -310,7 +312,7 @@ class ErrorFormatMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.errors_logged: set[tuple] = set()
-        got_request_exception.connect(self.log_request_exception)
+        got_request_exception.connect(self.note_request_exception)
 
     def __call__(self, request):
         if request.method not in SAFE_METHODS and replaced_database():
@@ -318,6 +320,9 @@ class ErrorFormatMiddleware:
         try:
             response = self.get_response(request)
         except Exception as error:  # Django's own 500 failed too: it looks its view up in a URLconf that fails to import
+            return self.process_exception(request, error)
+        error = getattr(request, ERROR_OUTSIDE_THE_VIEW, None)
+        if error is not None:  # Django answered it with the URLconf's handler500: its bare page by default
             return self.process_exception(request, error)
         if response.status_code < 400 or response.streaming:
             return response
@@ -340,11 +345,12 @@ class ErrorFormatMiddleware:
         self.log_unhandled(request, exception)
         return server_error(request)
 
-    def log_request_exception(self, sender, request=None, **kwargs) -> None:
+    def note_request_exception(self, sender, request=None, **kwargs) -> None:
         """An error Django answered 500 itself, raised outside any view (a site middleware's), which
-        process_exception never sees: logged, and with --dev told at the terminal, as a view's is."""
+        process_exception never sees: __call__ answers it as a view's, logged, and with --dev told
+        at the terminal."""
         if request is not None:
-            self.log_unhandled(request, sys.exc_info()[1])
+            setattr(request, ERROR_OUTSIDE_THE_VIEW, sys.exc_info()[1])
 
     def answer_storage_problem(self, request, problem: str, cause) -> HttpResponse:
         logger.error("%s %s failed: %s (%s)", request.method, request.path, problem, cause, extra={"request": request})
