@@ -19,6 +19,8 @@ The Django side (add "django_desktop_shell" to INSTALLED_APPS, or let desktop_se
 - self_test.window_check, self_test.wait_for: a site's own checks for --self-test;
 - testing.configure, testing.DesktopClient: a project's tests under the desktop defaults.
 
-The process side: process.launcher.main(project_dir), which reads [tool.desktop-shell] in the
-project's pyproject.toml. docs/shipping-your-django-app.md walks through adopting it.
+The process side: process.launcher.run_and_exit(project_dir), the whole of a project's launcher.py,
+which reads [tool.desktop-shell] in the project's pyproject.toml and exits even if a library left a
+thread running (process.launcher.main(project_dir, argv) runs the same and returns the exit code).
+docs/shipping-your-django-app.md walks through adopting it.
 """
