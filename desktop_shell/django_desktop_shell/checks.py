@@ -247,7 +247,7 @@ def check_remote_assets(app_configs, **kwargs):
     for template, url in remote_assets_in_templates():
         warnings.append(Warning(
             f"The template {template} loads {url}, which the Content-Security-Policy blocks (and which needs the network).",
-            hint=f"Download it into your app's static/ folder and load it with {{% static %}} instead.", id="desktop.W001"))
+            hint="Download it into your app's static/ folder and load it with {% static %} instead.", id="desktop.W001"))
     return warnings
 
 
