@@ -613,7 +613,7 @@ def test_the_routes_need_the_csrf_token(csrf_client, running_updater):
 def test_every_site_page_gets_the_banner_script_only_while_the_app_updates_itself(client, running_updater, local_owner_made):
     page = client.get("/").content.decode()
     script = static("desktop_shell/updates.js")
-    assert f'<script src="{script}" defer></script></body>' in page
+    assert f'<script type="module" src="{script}"></script></body>' in page
     service.current = None
     assert "updates.js" not in client.get("/").content.decode()
     assert client.get(script).status_code == 200
