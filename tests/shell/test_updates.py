@@ -128,6 +128,8 @@ def test_the_online_keys_release_without_the_root_key(signed, tmp_path):
     shutil.copytree(signed["served"], served)
     publish(signed["project"], online, served, make_bundle(tmp_path / "b", "1.2.0"), "1.2.0")
     release.refresh(signed["project"], served.parent, keystore=online, repository=served)
+    with serving(served) as server:  # signed so that an installed app trusts it
+        assert client_for(signed, server, tmp_path, "1.1.0").check().version == "1.2.0"
 
 
 # -- finding, downloading, verifying, staging -----------------------------------------------------
