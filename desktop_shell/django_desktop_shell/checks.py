@@ -265,10 +265,12 @@ def check_password_reset_mail(app_configs, **kwargs):
     (sessions and auth), so that the URLconf is not imported at the launch of any other."""
     if not running() or settings.EMAIL_BACKEND != SMTP_BACKEND or settings.EMAIL_HOST not in LOCAL_MAIL_HOSTS:
         return []
-    if "django.contrib.auth" not in settings.INSTALLED_APPS or \
+    from django.apps import apps
+    from django.urls import NoReverseMatch, reverse
+
+    if not apps.is_installed("django.contrib.auth") or \
             "django.contrib.sessions.middleware.SessionMiddleware" not in settings.MIDDLEWARE:
         return []
-    from django.urls import NoReverseMatch, reverse
 
     for name in PASSWORD_RESET_URL_NAMES:
         try:
@@ -388,13 +390,15 @@ def check_task_broker(app_configs, **kwargs):
 
 @register(TAG)
 def check_periodic_jobs(app_configs, **kwargs):
+    from django.apps import apps
+
     if not running():
         return []
     schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None) or {}
     if schedule:
         jobs = f"CELERY_BEAT_SCHEDULE has {len(schedule)} periodic job{'s' if len(schedule) > 1 else ''} " \
                f"({', '.join(map(repr, schedule))})"
-    elif "django_celery_beat" in settings.INSTALLED_APPS:
+    elif apps.is_installed("django_celery_beat"):
         jobs = "django_celery_beat is installed, its periodic tasks kept in the database"
     else:
         return []

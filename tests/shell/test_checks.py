@@ -290,7 +290,13 @@ def test_split_settings_that_set_their_own_values_after_the_defaults_are_told_wh
             "it: call it at the end of mysite.local_settings instead.") in result.stderr
 
 
-@pytest.mark.parametrize(("mail_settings", "warned"), [("", True), ("EMAIL_HOST = 'smtp.example.com'\n", False)])
+@pytest.mark.parametrize(("mail_settings", "warned"), [
+    ("", True),
+    ("EMAIL_HOST = 'smtp.example.com'\n", False),
+    # an app listed by its AppConfig, as startapp's apps.py names it: it was taken for no auth app, and nothing was said
+    ("INSTALLED_APPS = [name.replace('django.contrib.auth', 'django.contrib.auth.apps.AuthConfig') "
+     "for name in INSTALLED_APPS]\n", True),
+])
 def test_a_password_reset_form_with_no_mail_server_to_send_through_is_a_warning_saying_what_to_do(
         polls_copy, tmp_path, app_env, mail_settings, warned):
     """The person asking for a reset was told the e-mail was sent, and none ever came: a desktop has no
@@ -357,6 +363,8 @@ def test_a_task_broker_with_no_worker_on_the_person_s_computer_is_a_warning_sayi
     ("INSTALLED_APPS = INSTALLED_APPS + ['django_celery_beat']\n",
      "django_celery_beat is installed, its periodic tasks kept in the database, and no celery beat runs on a "
      "person's computer"),
+    ("INSTALLED_APPS = INSTALLED_APPS + ['django_celery_beat.apps.BeatConfig']\n",  # listed by its AppConfig
+     "django_celery_beat is installed, its periodic tasks kept in the database"),
     ("CELERY_BEAT_SCHEDULE = {}\n", None),
 ])
 def test_a_celery_beat_schedule_is_a_warning_that_its_jobs_never_run(polls_copy, tmp_path, app_env, schedule_settings, warning):
@@ -365,6 +373,8 @@ def test_a_celery_beat_schedule_is_a_warning_that_its_jobs_never_run(polls_copy,
     installed and not used is no warning."""
     (polls_copy / "django_celery_beat").mkdir()
     (polls_copy / "django_celery_beat" / "__init__.py").write_text("")
+    (polls_copy / "django_celery_beat" / "apps.py").write_text(
+        "from django.apps import AppConfig\n\n\nclass BeatConfig(AppConfig):\n    name = 'django_celery_beat'\n")
     set_before_the_defaults(polls_copy, schedule_settings)
     log = log_of_a_launch(polls_copy, tmp_path, app_env)
     if warning:
