@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
@@ -247,7 +248,7 @@ def check_remote_assets(app_configs, **kwargs):
     for template, url in remote_assets_in_templates():
         warnings.append(Warning(
             f"The template {template} loads {url}, which the Content-Security-Policy blocks (and which needs the network).",
-            hint=f"Download it into your app's static/ folder and load it with {{% static %}} instead.", id="desktop.W001"))
+            hint="Download it into your app's static/ folder and load it with {% static %} instead.", id="desktop.W001"))
     return warnings
 
 
@@ -265,7 +266,7 @@ def check_password_reset_mail(app_configs, **kwargs):
     (sessions and auth), so that the URLconf is not imported at the launch of any other."""
     if not running() or settings.EMAIL_BACKEND != SMTP_BACKEND or settings.EMAIL_HOST not in LOCAL_MAIL_HOSTS:
         return []
-    if "django.contrib.auth" not in settings.INSTALLED_APPS or \
+    if not apps.is_installed("django.contrib.auth") or \
             "django.contrib.sessions.middleware.SessionMiddleware" not in settings.MIDDLEWARE:
         return []
     page = password_reset_page()
@@ -332,8 +333,6 @@ def check_outside_provider_logins(app_configs, **kwargs):
     come back to the page that asked for it, with its session: the window hands the provider's page
     to the system browser (the navigation lock), and the browser's redirect back has no session
     with the app, so the launch gate refuses it."""
-    from django.apps import apps
-
     run = running()
     if not run:
         return []
@@ -359,8 +358,6 @@ def remote_assets_in_templates():
 
 
 def template_folders() -> list[Path]:
-    from django.apps import apps
-
     folders = [Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])]
     if any(engine.get("APP_DIRS") for engine in settings.TEMPLATES):
         folders += [Path(config.path) / "templates" for config in apps.get_app_configs()
@@ -407,17 +404,17 @@ def check_task_queues(app_configs, **kwargs):
     if not running():
         return []
     queues = []
-    if "django_q" in settings.INSTALLED_APPS and not getattr(settings, "Q_CLUSTER", {}).get("sync"):
+    if apps.is_installed("django_q") and not getattr(settings, "Q_CLUSTER", {}).get("sync"):
         queues.append(("django-q2 (django_q) hands async_task() to a cluster (manage qcluster)",
                        "Set Q_CLUSTER['sync'] = True"))
     waiting = [name for name, queue in getattr(settings, "RQ_QUEUES", {}).items() if queue.get("ASYNC", True)]
-    if "django_rq" in settings.INSTALLED_APPS and waiting:
+    if apps.is_installed("django_rq") and waiting:
         queues.append((f"django-rq puts jobs on the queues {', '.join(map(repr, waiting))} for an rqworker",
                        "Set 'ASYNC': False in each of RQ_QUEUES' queues"))
     huey = getattr(settings, "HUEY", {})
     # Huey's default is DEBUG: a --dev launch would run the tasks, and the installed app would not.
     immediate = huey.get("immediate") if isinstance(huey, dict) else huey.immediate
-    if "huey.contrib.djhuey" in settings.INSTALLED_APPS and not immediate:
+    if apps.is_installed("huey.contrib.djhuey") and not immediate:
         queues.append(("Huey (huey.contrib.djhuey) hands tasks to a consumer (manage run_huey)",
                        "Set HUEY['immediate'] = True"))
     return [Warning(
@@ -435,9 +432,9 @@ def check_periodic_jobs(app_configs, **kwargs):
     if schedule:
         jobs = f"CELERY_BEAT_SCHEDULE has {len(schedule)} periodic job{'s' if len(schedule) > 1 else ''} " \
                f"({', '.join(map(repr, schedule))}), and no celery beat runs"
-    elif "django_celery_beat" in settings.INSTALLED_APPS:
+    elif apps.is_installed("django_celery_beat"):
         jobs = "django_celery_beat is installed, its periodic tasks kept in the database, and no celery beat runs"
-    elif "django_apscheduler" in settings.INSTALLED_APPS:
+    elif apps.is_installed("django_apscheduler"):
         jobs = ("django_apscheduler is installed, its jobs kept in the database for a scheduler started by a command of "
                 "the project's own, and no such command runs")
     else:

@@ -20,7 +20,6 @@ import time
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.http import HttpResponse
 
 from django_desktop_shell.errors import error_response, tell_the_developer

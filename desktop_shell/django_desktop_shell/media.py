@@ -22,7 +22,7 @@ from django.urls import Resolver404, resolve
 from django.views.static import serve as static_serve
 from django.utils._os import safe_join
 
-from django_desktop_shell.errors import error_response
+from django_desktop_shell.errors import error_response, page_not_found
 
 INLINE_TYPES = {
     ".png": "image/png",
@@ -92,6 +92,6 @@ def media_file(request, relative_path: str):
     except SuspiciousFileOperation:
         path = None
     if path is None or not path.is_file():
-        return error_response(request, 404, f"Nothing is at {request.path}.")
+        return page_not_found(request)
     content_type, inline = served_type(path.name)
     return FileResponse(path.open("rb"), as_attachment=not inline, filename=path.name, content_type=content_type)

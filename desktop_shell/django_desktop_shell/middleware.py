@@ -23,8 +23,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 
 from django_desktop_shell import csp_reports, media, runtime
-from django_desktop_shell.errors import (RequestRefused, error_response, server_error, size_in_english, tell_the_developer,
-                                         wants_json)
+from django_desktop_shell.errors import (RequestRefused, bad_request, error_response, page_not_found, permission_denied,
+                                         server_error, size_in_english, tell_the_developer, wants_json)
 from django_desktop_shell.process.server import CHUNKED_BODY
 from django_desktop_shell.process.site import LAUNCH_PATH
 from django_desktop_shell.settings import CSP_REPORT_PATH, HEADER_MIDDLEWARE
@@ -34,11 +34,11 @@ logger = logging.getLogger(__name__)
 # Distinct unhandled errors a run whose traceback is logged (ErrorFormatMiddleware.log_unhandled).
 MAX_TRACEBACKS = 100
 # The exceptions django.core.handlers.exception answers with a 4xx rather than a 500, with the
-# message each gets here (Django's own, in DEBUG, is its technical page).
+# error view that answers each here (Django's own, in DEBUG, is its technical page).
 CLIENT_ERRORS = (
-    (Http404, 404, None),
-    (PermissionDenied, 403, "You are not allowed to do that."),
-    ((BadRequest, SuspiciousOperation, MultiPartParserError), 400, "The request could not be understood."),
+    (Http404, page_not_found),
+    (PermissionDenied, permission_denied),
+    ((BadRequest, SuspiciousOperation, MultiPartParserError), bad_request),
 )
 
 # Refusals of requests from outside the app logged a run, and how much of each path (OutsiderRefusals).
@@ -51,6 +51,8 @@ LAUNCH_BODY_LIMIT = 1024
 SHELL_PATH_PREFIX = "/_desktop/"
 SHELL_URLCONF = "django_desktop_shell.urls"
 DEBUG_PAGE_MARK = b'<meta name="robots" content="NONE,NOARCHIVE">'
+# On a request: the error Django answered itself, outside any view (ErrorFormatMiddleware.note_request_exception).
+ERROR_OUTSIDE_THE_VIEW = "_desktop_error_outside_the_view"
 
 
 class OutsiderRefusals:
@@ -310,7 +312,7 @@ class ErrorFormatMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.errors_logged: set[tuple] = set()
-        got_request_exception.connect(self.log_request_exception)
+        got_request_exception.connect(self.note_request_exception)
 
     def __call__(self, request):
         if request.method not in SAFE_METHODS and replaced_database():
@@ -318,6 +320,9 @@ class ErrorFormatMiddleware:
         try:
             response = self.get_response(request)
         except Exception as error:  # Django's own 500 failed too: it looks its view up in a URLconf that fails to import
+            return self.process_exception(request, error)
+        error = getattr(request, ERROR_OUTSIDE_THE_VIEW, None)
+        if error is not None:  # Django answered it with the URLconf's handler500: its bare page by default
             return self.process_exception(request, error)
         if response.status_code < 400 or response.streaming:
             return response
@@ -331,20 +336,21 @@ class ErrorFormatMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, RequestRefused):
             return error_response(request, exception.status, exception.message, **exception.extra)
-        for kinds, status, message in CLIENT_ERRORS:
+        for kinds, error_view in CLIENT_ERRORS:
             if isinstance(exception, kinds):
-                return error_response(request, status, message or f"Nothing is at {request.path}.")
+                return error_view(request, exception)
         problem = storage_problem(exception)
         if problem:  # a full disk, a read-only folder, a locked database: not a bug, so no traceback
             return self.answer_storage_problem(request, problem, exception)
         self.log_unhandled(request, exception)
         return server_error(request)
 
-    def log_request_exception(self, sender, request=None, **kwargs) -> None:
+    def note_request_exception(self, sender, request=None, **kwargs) -> None:
         """An error Django answered 500 itself, raised outside any view (a site middleware's), which
-        process_exception never sees: logged, and with --dev told at the terminal, as a view's is."""
+        process_exception never sees: __call__ answers it as a view's, logged, and with --dev told
+        at the terminal."""
         if request is not None:
-            self.log_unhandled(request, sys.exc_info()[1])
+            setattr(request, ERROR_OUTSIDE_THE_VIEW, sys.exc_info()[1])
 
     def answer_storage_problem(self, request, problem: str, cause) -> HttpResponse:
         logger.error("%s %s failed: %s (%s)", request.method, request.path, problem, cause, extra={"request": request})

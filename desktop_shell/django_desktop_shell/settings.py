@@ -121,7 +121,7 @@ def desktop_settings(namespace: dict) -> list[str]:
     # django-csp works as middleware alone; its app (template tags, checks for its 3.x settings)
     # stays only where the project lists it: its checks import importlib.metadata, ~5 ms a launch.
     apps = list(namespace.get("INSTALLED_APPS", []))
-    if APP not in apps:
+    if not any(name == APP or name.startswith(f"{APP}.apps.") for name in apps):  # by name, or by its AppConfig
         apps.append(APP)
     report.set("INSTALLED_APPS", apps, show=False)
     project_middleware = [name for name in namespace.get("MIDDLEWARE", [])

@@ -9,7 +9,7 @@ so nothing is kept.
 from functools import wraps
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, SuspiciousOperation
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http.multipartparser import MAX_TOTAL_HEADER_SIZE, MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -79,9 +79,13 @@ def upload_view(limit_setting: str):
 
     The body must be parsed here, before CSRF middleware reads request.POST with the default
     handlers; so the view is exempt from the middleware and checked by csrf_protect instead,
-    once the upload is parsed (the pattern Django's file-upload docs give). Must sit below
-    api_view.
+    once the upload is parsed (the pattern Django's file-upload docs give). An upload refused
+    (too large, unreadable) raises RequestRefused, which the shell's middleware answers.
     """
+
+    if not isinstance(getattr(settings, limit_setting, None), int):
+        raise ImproperlyConfigured(f"upload_view({limit_setting!r}) names a setting that is not set: give "
+                                   f"{limit_setting} in the settings the most, in bytes, the files of one upload may take.")
 
     def decorator(view):
         protected_view = csrf_protect(view)

@@ -1,4 +1,4 @@
-"""What every JSON view of the notes API shares: its error answers and reading its input."""
+"""What every JSON view of the notes API shares: its error (ApiError), its read snapshot and reading its input."""
 
 import json
 from contextlib import contextmanager
@@ -7,29 +7,27 @@ from functools import wraps
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection, transaction
 
-from django_desktop_shell.errors import RequestRefused, error_response
+from django_desktop_shell.errors import RequestRefused
 
 from embedded_site.errors import form_error_message, form_errors
 
 
 class ApiError(RequestRefused):
-    """An answer other than success, raised from anywhere below a view and answered by api_view."""
+    """An answer other than success, raised from anywhere below a view and answered, as JSON, by
+    the shell's error middleware (django_desktop_shell.middleware.ErrorFormatMiddleware)."""
 
 
 def api_view(view):
-    """Answer ApiError; any other exception goes on to the middleware. A GET reads one snapshot."""
+    """A GET reads one snapshot."""
 
     @wraps(view)
-    def answering_errors(request, *args, **kwargs):
-        try:
-            if request.method in ("GET", "HEAD"):
-                with read_snapshot():
-                    return view(request, *args, **kwargs)
-            return view(request, *args, **kwargs)
-        except RequestRefused as error:
-            return error_response(request, error.status, error.message, **error.extra)
+    def reading_one_snapshot(request, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            with read_snapshot():
+                return view(request, *args, **kwargs)
+        return view(request, *args, **kwargs)
 
-    return answering_errors
+    return reading_one_snapshot
 
 
 @contextmanager

@@ -1,7 +1,7 @@
 """Attachment files: stored under generated names, served with a safe type and disposition (the
 shell's rule for uploaded files, django_desktop_shell.media).
 
-A file is on the disk (fsynced, durable.py) before the row naming it is committed, so a crash or
+A file is on the disk (fsynced: the shell's durable_file) before the row naming it is committed, so a crash or
 power cut never leaves a row without its file. It can leave a file without a row (a crash
 between the two, or between deleting a row and its file), which is kept: the database beside the
 folder may not be the one that wrote it (a backup put back, a database moved away by mistake),
@@ -70,7 +70,7 @@ def attachments_folder() -> Path:
 
 
 def write_stored_file(name: str, chunks: Iterable[bytes]) -> int:
-    """Store the file under `name`; its size. On a disk, fsynced before this returns (durable.py);
+    """Store the file under `name`; its size. On a disk, fsynced before this returns (the shell's durable_file);
     on another storage (S3, on a server), through the storage's own save()."""
     storage = Attachment.file.field.storage
     size = 0

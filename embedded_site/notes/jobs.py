@@ -3,7 +3,7 @@
 A job runs one of the progress generators (exporting.py, importing.py) in its own thread; the
 page polls it for progress and may cancel it, which closes the generator between two batches.
 An export is written to a temporary file beside its destination and moved into place only when
-complete (durable.py), so a cancelled or failed export never leaves half a file behind. A full
+complete (the shell's durable_file), so a cancelled or failed export never leaves half a file behind. A full
 disk is named as such, with the place that is full.
 """
 

@@ -304,6 +304,10 @@ class ForgotPassword(PasswordResetView):
     ("    path('accounts/', include('django.contrib.auth.urls')),\n", "", "/accounts/password_reset/"),
     ("    path('accounts/', include('django.contrib.auth.urls')),\n", "EMAIL_HOST = 'smtp.example.com'\n", None),
     ("    path('help/forgot/', ForgotPassword.as_view(), name='forgot'),\n", "", "/help/forgot/"),
+    # auth listed by its AppConfig, as startapp's apps.py names it: it was taken for no auth app, and nothing was said
+    ("    path('accounts/', include('django.contrib.auth.urls')),\n",
+     "INSTALLED_APPS = [name.replace('django.contrib.auth', 'django.contrib.auth.apps.AuthConfig') "
+     "for name in INSTALLED_APPS]\n", "/accounts/password_reset/"),
 ])
 def test_a_password_reset_form_with_no_mail_server_to_send_through_is_a_warning_saying_what_to_do(
         polls_copy, tmp_path, app_env, urls_added, mail_settings, page):
@@ -405,6 +409,8 @@ def test_a_task_queue_other_than_celery_with_no_worker_is_a_warning_saying_what_
     ("INSTALLED_APPS = INSTALLED_APPS + ['django_apscheduler']\n",
      "django_apscheduler is installed, its jobs kept in the database for a scheduler started by a command of the "
      "project's own, and no such command runs on a person's computer"),
+    ("INSTALLED_APPS = INSTALLED_APPS + ['django_celery_beat.apps.BeatConfig']\n",  # listed by its AppConfig
+     "django_celery_beat is installed, its periodic tasks kept in the database"),
     ("CELERY_BEAT_SCHEDULE = {}\n", None),
 ])
 def test_a_celery_beat_schedule_is_a_warning_that_its_jobs_never_run(polls_copy, tmp_path, app_env, schedule_settings, warning):
@@ -414,6 +420,8 @@ def test_a_celery_beat_schedule_is_a_warning_that_its_jobs_never_run(polls_copy,
     for app in ["django_celery_beat", "django_apscheduler"]:
         (polls_copy / app).mkdir()
         (polls_copy / app / "__init__.py").write_text("")
+    (polls_copy / "django_celery_beat" / "apps.py").write_text(
+        "from django.apps import AppConfig\n\n\nclass BeatConfig(AppConfig):\n    name = 'django_celery_beat'\n")
     set_before_the_defaults(polls_copy, schedule_settings)
     log = log_of_a_launch(polls_copy, tmp_path, app_env)
     if warning:

@@ -208,3 +208,19 @@ def test_the_shells_english_messages_give_sizes_in_english_on_a_page_of_another_
     settings.USE_I18N = True  # Notedesk's is off
     with translation.override("fr"):
         assert too_large(2_500_000).message == "The file is larger than the limit of 2.4\xa0MB."
+
+
+@pytest.mark.urls("tests.urls_without_error_handlers")
+@pytest.mark.parametrize(("headers", "answer"), [
+    ({}, "<h1>500 Internal Server Error</h1>"),
+    ({"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}, '{"error": "Something went wrong on our side. It has been logged."}'),
+])
+def test_a_failing_site_middleware_gets_the_shells_500_in_a_project_without_error_handlers(settings, headers, answer):
+    """A project's URLconf seldom names handler500 (startproject's does not): a middleware of the
+    site's that raised was answered with Django's bare "Server Error (500)" page, and AJAX with
+    "Internal Server Error.", where a view's error gets the shell's page, as the guide says."""
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.failing_middleware.FailsEveryRequest"]
+    client = DesktopClient(raise_request_exception=False)
+    response = client.get("/broken/", **headers)
+    assert response.status_code == 500
+    assert answer in response.content.decode()

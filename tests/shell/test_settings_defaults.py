@@ -138,3 +138,14 @@ def test_a_project_s_gzip_middleware_holds_no_event_stream_back(polls_copy, tmp_
     finally:
         process.terminate()
         process.wait(20)
+
+
+def test_the_shell_listed_by_its_app_config_is_not_added_a_second_time(polls_copy, tmp_path, app_env):
+    """A project listing the shell as Django's docs list an app by its AppConfig could not start:
+    desktop_settings() added "django_desktop_shell" beside it, and Django said "Application labels
+    aren't unique, duplicates: django_desktop_shell"."""
+    set_before_the_defaults(polls_copy, "INSTALLED_APPS = [*INSTALLED_APPS, 'django_desktop_shell.apps.DesktopShellConfig']\n")
+    result = subprocess.run([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"), "manage",
+                             "check"], capture_output=True, text=True, env=app_env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout

@@ -7,6 +7,13 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import path
+
+from django_desktop_shell.testing import DesktopClient
+from django_desktop_shell.uploads import upload_view
 from tests.conftest import ROOT, SITES, browser_opener, exit_code_within
 from tests.shell.test_checks import start_copy
 
@@ -101,3 +108,31 @@ def test_the_docs_local_owner_opens_a_site_whose_pages_need_a_login_with_no_logi
     finally:
         process.terminate()
         assert exit_code_within(process, 10) == 0
+
+
+@pytest.mark.urls("tests.shell.test_shipping_doc")
+def test_the_docs_upload_view_takes_files_under_the_settings_limit_and_refuses_more(settings):
+    """The guide named upload_view and not how it is called (its argument is a setting's name):
+    its example, run as written, with the setting at 1,000 bytes."""
+    [snippet] = re.findall(r"```python\n(from django\.http import JsonResponse\nfrom django_desktop_shell\.uploads .*?)```",
+                           textwrap.dedent(DOC.read_text(encoding="utf-8")).replace("\n  ", "\n"), re.DOTALL)
+    settings.MYSITE_MAX_UPLOAD = 1000
+    namespace = {"__name__": "the_guides_upload"}
+    exec(snippet, namespace)  # noqa: S102 (the guide's own example)
+    urlpatterns[:] = [path("upload/", namespace["upload"])]
+    client = DesktopClient(HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    taken = client.post("/upload/", {"file": SimpleUploadedFile("notes.txt", b"x" * 1000)})
+    refused = client.post("/upload/", {"file": SimpleUploadedFile("big.txt", b"x" * 1001)})
+    assert (taken.status_code, taken.json()) == (200, {"received": ["notes.txt"]})
+    assert (refused.status_code, refused.json()) == (413, {"error": "The file is larger than the limit of 1000\xa0bytes."})
+
+
+def test_an_upload_view_whose_limit_setting_is_not_set_stops_the_start_naming_it():
+    """The setting misspelt or left out, every upload was a 500, "Something went wrong on our
+    side", and the log an AttributeError: now the views' import, at the launch, says so."""
+    with pytest.raises(ImproperlyConfigured, match=r"upload_view\('MYSITE_MAX_UPLAOD'\) names a setting that is not "
+                                                   r"set: give MYSITE_MAX_UPLAOD in the settings the most, in bytes"):
+        upload_view("MYSITE_MAX_UPLAOD")
+
+
+urlpatterns = []  # the URLconf of the upload test: its view is the guide's

@@ -6,13 +6,14 @@ import json
 
 import pytest
 
+from django_desktop_shell.updates.banner import SCRIPT_TAG
 from tests.page_measures import FOCUS_RING
 
 pytestmark = pytest.mark.browser
 
 ORIGIN = "http://carnet.test"
 RTL_PAGE = ('<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"></head>'
-            '<body><h1>سجل قراءاتي</h1><script src="/static/desktop_shell/updates.js" defer></script></body></html>')
+            f'<body><h1>سجل قراءاتي</h1>{SCRIPT_TAG.format("/static/desktop_shell/updates.js")}</body></html>')
 READY = {"state": "ready", "app": "Carnet", "version": "1.1.0", "csrf_token": "token"}
 
 

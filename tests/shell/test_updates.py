@@ -128,6 +128,8 @@ def test_the_online_keys_release_without_the_root_key(signed, tmp_path):
     shutil.copytree(signed["served"], served)
     publish(signed["project"], online, served, make_bundle(tmp_path / "b", "1.2.0"), "1.2.0")
     release.refresh(signed["project"], served.parent, keystore=online, repository=served)
+    with serving(served) as server:  # signed so that an installed app trusts it
+        assert client_for(signed, server, tmp_path, "1.1.0").check().version == "1.2.0"
 
 
 # -- finding, downloading, verifying, staging -----------------------------------------------------
@@ -613,7 +615,7 @@ def test_the_routes_need_the_csrf_token(csrf_client, running_updater):
 def test_every_site_page_gets_the_banner_script_only_while_the_app_updates_itself(client, running_updater, local_owner_made):
     page = client.get("/").content.decode()
     script = static("desktop_shell/updates.js")
-    assert f'<script src="{script}" defer></script></body>' in page
+    assert f'<script type="module" src="{script}"></script></body>' in page
     service.current = None
     assert "updates.js" not in client.get("/").content.decode()
     assert client.get(script).status_code == 200

@@ -89,7 +89,6 @@ class WindowCommands:
                  gui: str | None, log_file: Path, opener: Callable[[Path], None] = open_in_os):
         self.window, self.identity, self.data_dir, self.state = window, identity, data_dir, state
         self.gui, self.log_file, self.opener = gui, log_file, opener
-        self.about_shown = None  # the open About window, if any
 
     def run(self, command: str) -> None:
         logger.info("Menu command: %s", command)

@@ -22,7 +22,6 @@ import re
 import sys
 from pathlib import Path
 
-EXTRA = "django-desktop-shell[updates]"
 # tufup's target names: <name>-<version>.tar.gz (an archive) and <name>-<version>.patch.
 TARGET_NAME = re.compile(r"^(?P<name>[\w-]+)-(?P<version>.+)(?P<suffix>\.tar\.gz|\.patch)$")
 ARCHIVE_SUFFIX = ".tar.gz"
@@ -33,11 +32,6 @@ def platform_tag() -> str:
     """The platform an archive is for: linux-x86_64, windows-amd64, macos-arm64 …"""
     system = {"win32": "windows", "darwin": "macos"}.get(sys.platform, sys.platform.rstrip("0123456789"))
     return f"{system}-{platform.machine().lower()}"
-
-
-def archive_name(slug: str) -> str:
-    """The name an app's archives carry in the repository: one per platform."""
-    return f"{slug}-{platform_tag()}"
 
 
 def updates_dir(data_dir: Path) -> Path:

@@ -1,5 +1,5 @@
 """The update banner, with no JavaScript of the site's own: while this run has an updater, every
-full HTML page the site answers gets one deferred script tag (same origin, so any 'self' CSP
+full HTML page the site answers gets one module script tag (same origin, so any 'self' CSP
 allows it), /static/desktop_shell/updates.js, which polls /_desktop/updates/status and shows a
 small bar: the download's progress, "Restart to update", or what became of the last update.
 
@@ -12,6 +12,7 @@ from django.templatetags.static import static
 from django_desktop_shell.updates import service
 
 BODY_END = b"</body>"
+SCRIPT_TAG = '<script type="module" src="{}"></script>'
 
 
 class UpdateBannerMiddleware:
@@ -28,7 +29,7 @@ class UpdateBannerMiddleware:
         index = response.content.rfind(BODY_END)
         if index < 0:
             return response
-        tag = f'<script src="{static("desktop_shell/updates.js")}" defer></script>'.encode()
+        tag = SCRIPT_TAG.format(static("desktop_shell/updates.js")).encode()
         response.content = response.content[:index] + tag + response.content[index:]
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))

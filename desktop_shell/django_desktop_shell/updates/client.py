@@ -345,5 +345,3 @@ def unavailable(error: OSError, folder: Path) -> Exception:
                                  "the update is tried again later, once there is room.")
     return UpdateUnavailable(f"Could not write the update in {folder}: {error.strerror or error}; it is tried again later.")
 
-
-__all__ = ["Client", "Offer", "UpdateRefused", "UpdateUnavailable", "PATCH_SUFFIX"]

@@ -26,10 +26,6 @@ export function csrfToken() {
 
 let healthTimer = null;
 
-export function isOffline() {
-  return healthTimer !== null;
-}
-
 function baseHeaders(method) {
   const headers = { 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json' };
   if (!SAFE_METHODS.has(method)) headers['X-CSRFToken'] = csrfToken();

@@ -4,7 +4,6 @@ Each revision is a few edits on from the one before (a sentence added, a word ch
 then a paragraph removed), kept through revisions.py as a save would keep it, a day apart.
 """
 
-import random
 import time
 from datetime import timedelta
 
