@@ -257,7 +257,6 @@ class OneWriteTask(WSGITask):
         dozen headers of an answer that carries the security headers, that was ~4% of the server's
         instructions for a small JSON answer (docs/performance.md)."""
         version = self.version
-        # Figure out whether the connection should be closed.
         connection = self.request.headers.get("CONNECTION", "").lower()
         response_headers = []
         content_length_header = None
@@ -312,11 +311,11 @@ class OneWriteTask(WSGITask):
 
         # A stable sort: headers of the same name keep their order (RFC 2616 section 4.2).
         lines = [f"HTTP/{self.version} {self.status}",
-                 *("%s: %s" % header for header in sorted(self.response_headers, key=FIRST))]
+                 *("%s: %s" % header for header in sorted(self.response_headers, key=HEADER_NAME))]
         return ("%s\r\n\r\n" % "\r\n".join(lines)).encode("latin-1")
 
 
-FIRST = operator.itemgetter(0)
+HEADER_NAME = operator.itemgetter(0)
 
 
 @functools.lru_cache(maxsize=1024)
