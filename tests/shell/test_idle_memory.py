@@ -89,3 +89,34 @@ def test_nothing_is_emptied_while_a_request_runs(application):
     finally:
         first.end()
         second.end()
+
+
+def test_a_thread_that_first_answered_without_the_database_has_its_connection_emptied_once_it_opens_one(application):
+    statements, done = [], threading.Event()
+
+    def answer_from_memory():
+        return [b"answered"]
+
+    def answer_from_the_database():
+        connection.ensure_connection()
+        connection.connection.set_trace_callback(statements.append)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_master")
+        return [b"answered"]
+
+    def serve():
+        application({"answer": answer_from_memory}, lambda status, headers: None)
+        application({"answer": answer_from_the_database}, lambda status, headers: None)
+        done.wait()
+        connection.close()
+
+    server_thread = threading.Thread(target=serve, daemon=True)
+    server_thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while SHRINK not in statements and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert SHRINK in statements
+    finally:
+        done.set()
+        server_thread.join(5)

@@ -517,3 +517,52 @@ def test_requests_sent_together_on_one_connection_are_each_answered_without_an_e
     finally:
         running.stop()
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+def answer_with_headers(environ, start_response):
+    """Headers as a site may give them: any case, one repeated, and its own Server; the length
+    given or not, and no body for a 204."""
+    status = environ.get("HTTP_X_STATUS", "200 OK")
+    headers = [("content-type", "application/json"), ("x-frame-OPTIONS", "DENY"), ("Set-Cookie", "b=2"),
+               ("set-cookie", "a=1"), ("Cross-Origin-Opener-Policy", "same-origin")]
+    if environ.get("HTTP_X_LENGTH"):
+        headers.append(("content-length", "2"))
+    if environ.get("HTTP_X_SERVER"):
+        headers.append(("server", "the site's"))
+    start_response(status, headers)
+    return [b"{}"]
+
+
+def header_block(port: int, request: bytes) -> bytes:
+    with socket.create_connection((LOOPBACK, port), timeout=5) as client:
+        client.sendall(request)
+        received = b""
+        while b"\r\n\r\n" not in received:
+            part = client.recv(65536)
+            if not part:
+                break
+            received += part
+    block = received.split(b"\r\n\r\n", 1)[0]
+    return b"\r\n".join(line for line in block.split(b"\r\n") if not line.startswith(b"Date: "))
+
+
+@pytest.mark.parametrize("request_bytes", [
+    b"GET / HTTP/1.1\r\nHost: x\r\nX-Length: 1\r\n\r\n",
+    b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"GET / HTTP/1.1\r\nHost: x\r\nX-Length: 1\r\nX-Server: 1\r\nConnection: close\r\n\r\n",
+    b"GET / HTTP/1.1\r\nHost: x\r\nX-Status: 204 No Content\r\n\r\n",
+    b"GET / HTTP/1.0\r\nHost: x\r\nX-Length: 1\r\nConnection: keep-alive\r\n\r\n",
+    b"GET / HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n",
+    b"GET / HTTP/1.0\r\nHost: x\r\nX-Length: 1\r\n\r\n",
+])
+def test_an_answer_s_status_line_and_headers_are_those_waitress_sends_as_it_comes(request_bytes):
+    import waitress
+
+    stock = waitress.create_server(answer_with_headers, host=LOOPBACK, port=0, ident="desktop-shell")
+    threading.Thread(target=stock.run, daemon=True).start()
+    shell = ServerThread(answer_with_headers, bind_loopback(0)).start()
+    try:
+        assert header_block(shell.port, request_bytes) == header_block(stock.effective_port, request_bytes)
+    finally:
+        shell.stop()
+        stock.close()

@@ -25,6 +25,7 @@ import threading
 import time
 
 from django.db import connections
+from django.db.backends.signals import connection_created
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,10 @@ class IdleMemory:
         # and waking this watcher at each, cost the server CPU at every answer.
         self.answering: dict[int, bool] = {}  # a request thread → whether it is answering one now
         self.condition = threading.Condition()  # guards `used`; tells the watcher the first request came
-        self.used: dict[int, list] = {}  # a request thread → its SQLite connections, since they were last emptied
+        # A request thread → its SQLite connections, since they were last emptied (an empty list: it
+        # had none when it was looked at, and is looked at again once it opens one).
+        self.used: dict[int, list] = {}
+        connection_created.connect(self.forget_connections)
 
     def watching(self, app):
         """The WSGI app, each request noted on its way through; and the watcher started. (Django's
@@ -54,7 +58,9 @@ class IdleMemory:
             finally:
                 self.answering[thread] = False
                 self.last_request_at = time.monotonic()
-                if not self.used.get(thread):  # a thread keeps its connections: looked up once per quiet time
+                # A thread keeps its connections: looked up once per quiet time, and not at every
+                # answer of a thread that has none (a JSON answer from memory, docs/performance.md).
+                if thread not in self.used:
                     self.note_connections(thread)
 
         threading.Thread(target=self.run, name="desktop-idle-memory", daemon=True).start()
@@ -66,6 +72,11 @@ class IdleMemory:
             self.used[thread] = [wrapper for wrapper in connections.all(initialized_only=True) if wrapper.vendor == "sqlite"]
             if first and self.used[thread]:
                 self.condition.notify()
+
+    def forget_connections(self, sender, connection, **kwargs) -> None:
+        """A thread has opened a connection: it is looked up again after its answer."""
+        with self.condition:
+            self.used.pop(threading.get_ident(), None)
 
     def run(self) -> None:
         while True:
