@@ -1,12 +1,10 @@
 """The Django site served by waitress on a loopback socket, in a daemon thread."""
 
 import errno
-import functools
 import heapq
 import http.client
 import itertools
 import logging
-import operator
 import os
 import random
 import socket
@@ -22,7 +20,7 @@ from waitress import wasyncore
 from waitress.channel import ClientDisconnected, HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
-from waitress.utilities import Error, build_http_date
+from waitress.utilities import Error
 
 from django_desktop_shell.process.errors import StartupError, see_the_log
 
@@ -249,79 +247,6 @@ class OneWriteTask(WSGITask):
     def finish(self):
         self.send_held()
         super().finish()
-
-    def build_response_header(self):
-        """waitress's own (3.0.2, the version the shell pins) but for two things it did for every
-        header of every answer: the name's case, made part by part in a list comprehension (here
-        once per name), and the sort by name through a lambda (here operator.itemgetter). With the
-        dozen headers of an answer that carries the security headers, that was ~4% of the server's
-        instructions for a small JSON answer (docs/performance.md)."""
-        version = self.version
-        connection = self.request.headers.get("CONNECTION", "").lower()
-        response_headers = []
-        content_length_header = None
-        date_header = None
-        server_header = None
-        for headername, headerval in self.response_headers:
-            headername = header_name_case(headername)
-            if headername == "Content-Length":
-                if self.has_body:
-                    content_length_header = headerval
-                else:
-                    continue
-            if headername == "Date":
-                date_header = headerval
-            if headername == "Server":
-                server_header = headerval
-            response_headers.append((headername, headerval))
-        self.response_headers = response_headers
-
-        if content_length_header is None and self.content_length is not None and self.has_body:
-            content_length_header = str(self.content_length)
-            self.response_headers.append(("Content-Length", content_length_header))
-        if version == "1.0":
-            if connection == "keep-alive":
-                if not content_length_header:
-                    self.set_close_on_finish()
-                else:
-                    self.response_headers.append(("Connection", "Keep-Alive"))
-            else:
-                self.set_close_on_finish()
-        elif version == "1.1":
-            if connection == "close":
-                self.set_close_on_finish()
-            if not content_length_header:
-                # RFC 7230: no Transfer-Encoding nor Content-Length for a 1xx, 204 or 304 answer.
-                if self.has_body:
-                    self.response_headers.append(("Transfer-Encoding", "chunked"))
-                    self.chunked_response = True
-                if not self.close_on_finish:
-                    self.set_close_on_finish()
-        else:
-            raise AssertionError("neither HTTP/1.0 or HTTP/1.1")
-
-        ident = self.channel.server.adj.ident
-        if not server_header:
-            if ident:
-                self.response_headers.append(("Server", ident))
-        else:
-            self.response_headers.append(("Via", ident or "waitress"))
-        if not date_header:
-            self.response_headers.append(("Date", build_http_date(self.start_time)))
-
-        # A stable sort: headers of the same name keep their order (RFC 2616 section 4.2).
-        lines = [f"HTTP/{self.version} {self.status}",
-                 *("%s: %s" % header for header in sorted(self.response_headers, key=HEADER_NAME))]
-        return ("%s\r\n\r\n" % "\r\n".join(lines)).encode("latin-1")
-
-
-HEADER_NAME = operator.itemgetter(0)
-
-
-@functools.lru_cache(maxsize=1024)
-def header_name_case(name: str) -> str:
-    """A header's name as waitress sends it: each part between hyphens capitalised."""
-    return "-".join(part.capitalize() for part in name.split("-"))
 
 
 class HeldParts:
