@@ -15,7 +15,8 @@ from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 from django_desktop_shell import runtime
-from django_desktop_shell.settings import FILE_SYSTEM_STORAGE, SHELL_MIDDLEWARE, WHOLE_FILE_STORAGE, host_settings
+from django_desktop_shell.settings import (FILE_SYSTEM_STORAGE, SHELL_MIDDLEWARE, WHOLE_FILE_STORAGE, host_settings,
+                                          read_only_sqlite, read_only_sqlite_path)
 
 TAG = "desktop"
 FIX = "Call desktop_settings(globals()) at the end of your settings module, after every other setting."
@@ -118,6 +119,9 @@ def check_database(app_configs, **kwargs):
     for alias, database in settings.DATABASES.items():
         if database.get("ENGINE") != "django.db.backends.sqlite3":
             continue
+        if read_only_sqlite(database):
+            errors += check_shipped_database(alias, read_only_sqlite_path(database))
+            continue
         location = Path(str(database.get("NAME", ""))).resolve()
         if not location.is_relative_to(run.data_dir.resolve()):
             errors.append(Error(
@@ -126,6 +130,20 @@ def check_database(app_configs, **kwargs):
                 hint=f"Leave DATABASES['{alias}']['NAME'] to the shell, or put it under settings.DESKTOP_DATA_DIR. {fix()}",
                 id="desktop.E005"))
     return errors
+
+
+def check_shipped_database(alias: str, location: Path) -> list[Error]:
+    """A read-only database shipped with the app must be found from any working directory, and be there."""
+    where = "Name it from the code's own folder: (BASE_DIR / 'catalogue.sqlite3').as_uri() + '?mode=ro'."
+    if not location.is_absolute():
+        return [Error(f"The read-only database {alias!r} is at {str(location)!r}, relative to the working directory: the "
+                      "installed app, started from a menu, would look for it in the person's home folder.",
+                      hint=where, id="desktop.E019")]
+    if not location.is_file():
+        return [Error(f"The read-only database {alias!r} is at {location}, which does not exist.",
+                      hint=f"{where} A built app has it only if pyproject.toml's [tool.desktop-shell] data-files lists it.",
+                      id="desktop.E019")]
+    return []
 
 
 @register(TAG, Tags.files)

@@ -5,8 +5,9 @@ usual case) learns it from the file names and one query, without importing the m
 Otherwise Django's migration graph decides what is pending.
 
 Each database a launch keeps is brought up to date: the default, and every other SQLite database
-of the project's (desktop_settings() put them all in the data folder). Migrations run under a
-file lock (a `manage` command may race a launch). Before any migration touches an existing
+of the project's that the app writes (desktop_settings() put them all in the data folder; one the
+project opens read-only, shipped with the app, is left alone). Migrations run under a file lock
+(a `manage` command may race a launch). Before any migration touches an existing
 database, and at the first launch of a day, a copy goes to <data dir>/backups (SQLite's `VACUUM
 INTO`, under a temporary name until the copy is whole and checked), once SQLite's quick check has
 found the file sound; the newest BACKUPS_KEPT copies of each are kept. A database SQLite cannot
@@ -37,7 +38,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from filelock import FileLock
 
 from django_desktop_shell.files import TEMPORARY_PREFIX, durable_path, make_private
-from django_desktop_shell.settings import SQLITE
+from django_desktop_shell.settings import SQLITE, read_only_sqlite
 from django_desktop_shell.storage_errors import NO_SHARED_MEMORY, no_shared_memory, note_opened, replaced_database
 
 # SQLite opens no path over 512 bytes, and it opens the database's own with "-journal" after it.
@@ -59,9 +60,9 @@ def database_path(alias: str = DEFAULT_DB_ALIAS) -> Path:
 
 
 def kept_databases() -> list[str]:
-    """The databases a launch migrates and backs up: the default, and every SQLite one."""
+    """The databases a launch migrates and backs up: the default, and every SQLite one the app writes."""
     return [alias for alias, database in settings.DATABASES.items()
-            if alias == DEFAULT_DB_ALIAS or database.get("ENGINE") == SQLITE]
+            if alias == DEFAULT_DB_ALIAS or (database.get("ENGINE") == SQLITE and not read_only_sqlite(database))]
 
 
 def backups_dir() -> Path:

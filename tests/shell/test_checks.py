@@ -6,6 +6,7 @@ import http.client
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -194,6 +195,53 @@ def test_a_second_sqlite_database_goes_to_the_data_folder_with_its_tables(polls_
     assert not (polls_copy / "archive.sqlite3").exists()
     assert f"DATABASES['archive']['NAME'] (now in the data folder: {archive})" in (
         tmp_path / "data" / "logs" / "polls.log").read_text()
+
+
+SHIPPED_CATALOGUE = ("DATABASES['catalogue'] = {'ENGINE': 'django.db.backends.sqlite3', "
+                     "'NAME': (BASE_DIR / 'catalogue.sqlite3').as_uri() + '?mode=ro', 'OPTIONS': {'uri': True}}\n")
+
+
+def ship_a_catalogue(project) -> Path:
+    """A prebuilt SQLite file of reference data beside the code, as a project ships it."""
+    catalogue = project / "catalogue.sqlite3"
+    with contextlib.closing(sqlite3.connect(catalogue)) as database, database:
+        database.execute("CREATE TABLE plant (name TEXT)")
+        database.executemany("INSERT INTO plant VALUES (?)", [("sage",), ("thyme",)])
+    return catalogue
+
+
+def test_a_read_only_database_shipped_with_the_app_is_read_where_it_lies_and_never_written(polls_copy, tmp_path, app_env):
+    """A catalogue shipped with the app, opened read-only as SQLite and Django have it (a `file:` URI
+    with mode=ro), was replaced by a new, empty file in the data folder, and migrated: every page
+    reading it was a 500 ("no such table: plant")."""
+    catalogue = ship_a_catalogue(polls_copy)
+    shipped = catalogue.read_bytes()
+    set_before_the_defaults(polls_copy, SHIPPED_CATALOGUE)
+    process, _ = start_copy(polls_copy, tmp_path, app_env)
+    process.terminate()
+    assert exit_code_within(process, 5) == 0
+    counted = subprocess.run(
+        [sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"), "manage", "shell", "--verbosity", "0", "-c",
+         "from django.db import connections; print(connections['catalogue'].cursor().execute('SELECT count(*) FROM plant').fetchone()[0])"],
+        capture_output=True, text=True, env=app_env, timeout=60)
+    assert counted.stdout.strip() == "2", counted.stderr
+    assert catalogue.read_bytes() == shipped
+    assert [path.name for path in polls_copy.glob("catalogue.sqlite3*")] == ["catalogue.sqlite3"]  # no -wal, no -shm
+    assert not list((tmp_path / "data").glob("polls.catalogue*"))
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("'file:catalogue.sqlite3?mode=ro'",
+     "The read-only database 'catalogue' is at 'catalogue.sqlite3', relative to the working directory"),
+    ("(BASE_DIR / 'catalogue.sqlite3').as_uri() + '?immutable=1'", "catalogue.sqlite3, which does not exist"),
+])
+def test_a_read_only_database_the_app_would_not_find_stops_the_start(polls_copy, tmp_path, app_env, name, message):
+    set_before_the_defaults(polls_copy, "DATABASES['catalogue'] = {'ENGINE': 'django.db.backends.sqlite3', "
+                            f"'NAME': {name}, 'OPTIONS': {{'uri': True}}}}\n")
+    result = launch(polls_copy, tmp_path / "data", app_env)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "(desktop.E019) Name it from the code's own folder" in result.stderr
 
 
 def test_manage_says_which_of_two_databases_have_migrations_pending(polls_copy, tmp_path, app_env):
