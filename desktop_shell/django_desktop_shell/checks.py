@@ -6,15 +6,20 @@ of this; these catch a project that does not call it, or undoes part of it after
 """
 
 import re
+import sqlite3
 import sys
+from contextlib import suppress
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
+from django.db import router
 
 from django_desktop_shell import runtime
+from django_desktop_shell.database import tables_of
 from django_desktop_shell.settings import (FILE_SYSTEM_STORAGE, SHELL_MIDDLEWARE, WHOLE_FILE_STORAGE, host_settings,
                                           read_only_sqlite, read_only_sqlite_path)
 
@@ -129,6 +134,32 @@ def check_database(app_configs, **kwargs):
                 "is a read-only or temporary folder, and every change would be lost.",
                 hint=f"Leave DATABASES['{alias}']['NAME'] to the shell, or put it under settings.DESKTOP_DATA_DIR. {fix()}",
                 id="desktop.E005"))
+    return errors
+
+
+@register(TAG, Tags.database)
+def check_moved_databases_the_router_leaves_empty(app_configs, **kwargs):
+    """A database file of the project's with tables (data shipped with the app, in a plain path), moved
+    to the data folder as a new file its router lets no migration fill: every query of it would fail."""
+    run = running()
+    if not run or run.testing:
+        return []
+    errors = []
+    for alias, project_file in getattr(settings, "DESKTOP_MOVED_DATABASES", {}).items():
+        if any(router.allow_migrate_model(alias, model) for model in apps.get_models(include_auto_created=True)):
+            continue
+        tables = []
+        with suppress(sqlite3.DatabaseError):  # not a SQLite file: nothing of it is lost
+            tables = tables_of(project_file)
+        if tables:
+            errors.append(Error(
+                f"The database {alias!r} is the file {project_file}, with tables ({', '.join(tables[:5])}), but the app "
+                f"opens {settings.DATABASES[alias]['NAME']} in the data folder instead, where DATABASE_ROUTERS let no "
+                "migration make a table: every query of it would fail with \"no such table\".",
+                hint=f"If it is data shipped with the app and only read, open it read-only where it is: NAME = "
+                     f"(BASE_DIR / ...).as_uri() + '?mode=ro' and OPTIONS = {{'uri': True}}. If the app writes it, copy "
+                     f"it to {settings.DATABASES[alias]['NAME']} before the first launch.",
+                id="desktop.E020"))
     return errors
 
 

@@ -143,14 +143,19 @@ def applied_migrations(alias: str = DEFAULT_DB_ALIAS) -> set | None:
 
 def another_programs_tables(path: Path) -> list[str]:
     """The tables of a database Django never migrated (another program's file put in the app's
-    place); [] for the app's own, or a new empty one. Read before Django's connection, which
-    would turn the file to WAL."""
+    place); [] for the app's own, or a new empty one."""
+    tables = tables_of(path)
+    return [] if "django_migrations" in tables else tables
+
+
+def tables_of(path: Path) -> list[str]:
+    """The tables of a SQLite file, [] for a missing or empty one. Read without changing it, before
+    Django's connection, which would turn the file to WAL."""
     if not has_data(path):
         return []
-    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as reading:
-        tables = [name for (name,) in reading.execute(
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as reading:
+        return [name for (name,) in reading.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")]
-    return [] if "django_migrations" in tables else tables
 
 
 def has_data(path: Path) -> bool:

@@ -133,6 +133,7 @@ def desktop_settings(namespace: dict) -> list[str]:
 
     databases = namespace.get("DATABASES") or {"default": {}}
     databases.setdefault("default", {})
+    moved = {}  # the file each alias the shell moved was at, for desktop.E020
     for alias, database in databases.items():
         if database.get("ENGINE", SQLITE) != SQLITE or read_only_sqlite(database):
             continue  # a file shipped with the app is read where it lies, as it is
@@ -142,8 +143,11 @@ def desktop_settings(namespace: dict) -> list[str]:
         database.setdefault("CONN_MAX_AGE", None)
         if Path(str(database.get("NAME", ""))) != wanted["NAME"]:
             report.replaced.append(f"DATABASES[{alias!r}]['NAME'] (now in the data folder: {wanted['NAME']})")
+            if database.get("NAME"):
+                moved[alias] = Path(str(database["NAME"]))
         database.update(wanted)
     namespace["DATABASES"] = databases
+    namespace["DESKTOP_MOVED_DATABASES"] = moved
 
     # A file cache beside the code is refused in an installed app (/opt, Program Files: every
     # view that sets it answers 500) and lost with the one-file binary's folder; one in /var/tmp

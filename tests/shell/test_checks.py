@@ -244,6 +244,25 @@ def test_a_read_only_database_the_app_would_not_find_stops_the_start(polls_copy,
     assert "(desktop.E019) Name it from the code's own folder" in result.stderr
 
 
+def test_a_shipped_database_in_a_plain_path_that_its_router_leaves_empty_in_the_data_folder_stops_the_start(
+    polls_copy, tmp_path, app_env
+):
+    """The same catalogue named by its plain path was moved to the data folder as a new file, where
+    its router lets no migration make a table: the app started, and every page reading it was a 500."""
+    ship_a_catalogue(polls_copy)
+    (polls_copy / "mysite" / "routers.py").write_text(
+        "class CatalogueRouter:\n"
+        "    def allow_migrate(self, db, app_label, **hints):\n"
+        "        return db != 'catalogue'\n", encoding="utf-8")
+    set_before_the_defaults(polls_copy, "DATABASES['catalogue'] = {'ENGINE': 'django.db.backends.sqlite3', "
+                            "'NAME': BASE_DIR / 'catalogue.sqlite3'}\nDATABASE_ROUTERS = ['mysite.routers.CatalogueRouter']\n")
+    result = launch(polls_copy, tmp_path / "data", app_env)
+    assert result.returncode == 1
+    assert (f"The database 'catalogue' is the file {polls_copy / 'catalogue.sqlite3'}, with tables (plant), but the app "
+            f"opens {tmp_path / 'data' / 'polls.catalogue.sqlite3'} in the data folder instead") in result.stderr
+    assert "(desktop.E020) If it is data shipped with the app and only read, open it read-only where it is" in result.stderr
+
+
 def test_manage_says_which_of_two_databases_have_migrations_pending(polls_copy, tmp_path, app_env):
     """With a second database, `manage` counted both databases' migrations as "pending on this
     database", where `manage migrate` alone migrates only the default."""
