@@ -138,6 +138,22 @@ def check_database(app_configs, **kwargs):
 
 
 @register(TAG, Tags.database)
+def check_databases_the_shell_cannot_keep(app_configs, **kwargs):
+    """A database other than SQLite (PostgreSQL, MySQL) is left as the project set it: said at the
+    launch, as the shell keeps none of the person's data safe there."""
+    run = running()
+    if not run or run.testing:
+        return []
+    return [Warning(
+        f"The database {alias!r} is {database.get('ENGINE')} ({database.get('HOST') or 'local'}): a person's computer "
+        "has no such server unless they set one up, and the shell does nothing for it that it does for a SQLite one "
+        "in the data folder: no check at start, no backups, no migrations at start, not in a copy of the data folder.",
+        hint=f"Use SQLite for what the app keeps on the person's computer, or migrate it yourself "
+             f"(`manage migrate --database {alias}`) and back it up with its own tools.", id="desktop.W017")
+        for alias, database in settings.DATABASES.items() if database.get("ENGINE") != "django.db.backends.sqlite3"]
+
+
+@register(TAG, Tags.database)
 def check_moved_databases_the_router_leaves_empty(app_configs, **kwargs):
     """A database file of the project's with tables (data shipped with the app, in a plain path), moved
     to the data folder as a new file its router lets no migration fill: every query of it would fail."""

@@ -263,6 +263,20 @@ def test_a_shipped_database_in_a_plain_path_that_its_router_leaves_empty_in_the_
     assert "(desktop.E020) If it is data shipped with the app and only read, open it read-only where it is" in result.stderr
 
 
+def test_a_database_other_than_sqlite_is_a_warning_saying_what_the_shell_does_not_do_for_it(polls_copy, tmp_path, app_env):
+    """A project's PostgreSQL alias started without a word: nothing said that it was not checked,
+    backed up or migrated at start, as the SQLite ones are, or that a person's computer has no such server."""
+    set_before_the_defaults(polls_copy, "DATABASES['warehouse'] = {'ENGINE': 'django.db.backends.postgresql', "
+                            "'NAME': 'warehouse', 'HOST': 'db.example.com'}\n")
+    process, _ = start_copy(polls_copy, tmp_path, app_env)
+    process.terminate()
+    assert exit_code_within(process, 5) == 0
+    said = process.stderr.read()
+    assert ("polls: warning: The database 'warehouse' is django.db.backends.postgresql (db.example.com): a person's "
+            "computer has no such server") in said
+    assert "no check at start, no backups, no migrations at start" in said
+
+
 def test_manage_says_which_of_two_databases_have_migrations_pending(polls_copy, tmp_path, app_env):
     """With a second database, `manage` counted both databases' migrations as "pending on this
     database", where `manage migrate` alone migrates only the default."""
