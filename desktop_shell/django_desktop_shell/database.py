@@ -215,12 +215,24 @@ def prepare_database() -> None:
 
 def run_migrate_command(argv: list[str], run) -> None:
     """`manage migrate …`: the launch's backups first (unless it only reports), under the same lock."""
+    alias = migrate_target(argv)
+    if read_only_sqlite(settings.DATABASES.get(alias, {})):
+        raise DatabaseUnusable(f"The database {alias!r} is opened read-only ({settings.DATABASES[alias]['NAME']}): it is "
+                               "data shipped with the app, which nothing migrates; its tables are those it was built with.")
     with migration_lock():
         for alias in kept_databases():
             readable_plan(alias)
             if has_data(database_path(alias)) and not {"--plan", "--check"} & set(argv):
                 backup_database(database_path(alias))
         run(argv)
+
+
+def migrate_target(argv: list[str]) -> str:
+    """The alias `manage migrate …` migrates (its --database), read as Django's command reads it."""
+    from django.core.management.commands.migrate import Command
+
+    options, _ = Command().create_parser("manage", "migrate").parse_known_args(argv[1:])
+    return options.database
 
 
 def pending_migrations_warning() -> str | None:

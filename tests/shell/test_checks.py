@@ -230,6 +230,20 @@ def test_a_read_only_database_shipped_with_the_app_is_read_where_it_lies_and_nev
     assert not list((tmp_path / "data").glob("polls.catalogue*"))
 
 
+def test_migrating_a_read_only_database_is_refused_saying_why(polls_copy, tmp_path, app_env):
+    """`manage migrate --database catalogue` said "Unexpected error: MigrationSchemaMissing: Unable
+    to create the django_migrations table (attempt to write a readonly database)"."""
+    ship_a_catalogue(polls_copy)
+    set_before_the_defaults(polls_copy, SHIPPED_CATALOGUE)
+    migrated = subprocess.run([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"),
+                               "manage", "migrate", "--database", "catalogue"],
+                              capture_output=True, text=True, env=app_env, timeout=60)
+    assert migrated.returncode == 1
+    assert migrated.stderr == (f"polls: The database 'catalogue' is opened read-only ({(polls_copy / 'catalogue.sqlite3').as_uri()}"
+                               "?mode=ro): it is data shipped with the app, which nothing migrates; its tables are those "
+                               "it was built with.\n")
+
+
 @pytest.mark.parametrize(("name", "message"), [
     ("'file:catalogue.sqlite3?mode=ro'",
      "The read-only database 'catalogue' is at 'catalogue.sqlite3', relative to the working directory"),
