@@ -30,6 +30,7 @@ TEMPLATE_SUFFIXES = (".html", ".htm", ".txt", ".xml")
 COOKIES = ("SESSION_COOKIE", "CSRF_COOKIE", "LANGUAGE_COOKIE")
 TEST_RUNNER_HOST = "testserver"  # what django.test.utils.setup_test_environment adds to ALLOWED_HOSTS
 PRIVATE_REFERRER_POLICIES = {"same-origin", "no-referrer"}
+WAL_MODE = b"\x02"  # the SQLite header's file format write version (byte 18) in WAL mode
 
 
 def fix() -> str:
@@ -125,7 +126,7 @@ def check_database(app_configs, **kwargs):
         if database.get("ENGINE") != "django.db.backends.sqlite3":
             continue
         if read_only_sqlite(database):
-            errors += check_shipped_database(alias, read_only_sqlite_path(database))
+            errors += check_shipped_database(alias, database)
             continue
         location = Path(str(database.get("NAME", ""))).resolve()
         if not location.is_relative_to(run.data_dir.resolve()):
@@ -179,16 +180,23 @@ def check_moved_databases_the_router_leaves_empty(app_configs, **kwargs):
     return errors
 
 
-def check_shipped_database(alias: str, location: Path) -> list[Error]:
-    """A read-only database shipped with the app must be found from any working directory, and be there."""
+def check_shipped_database(alias: str, database: dict) -> list[Error]:
+    """A read-only database shipped with the app must be found from any working directory, be there,
+    and open from a read-only folder."""
+    location = read_only_sqlite_path(database)
     where = "Name it from the code's own folder: (BASE_DIR / 'catalogue.sqlite3').as_uri() + '?mode=ro'."
     if not location.is_absolute():
         return [Error(f"The read-only database {alias!r} is at {str(location)!r}, relative to the working directory: the "
                       "installed app, started from a menu, would look for it in the person's home folder.",
                       hint=where, id="desktop.E019")]
     if not location.is_file():
-        return [Error(f"The read-only database {alias!r} is at {location}, which does not exist.",
-                      hint=f"{where} A built app has it only if pyproject.toml's [tool.desktop-shell] data-files lists it.",
+        return [Error(f"The read-only database {alias!r} is at {location}, which does not exist.", hint=where,
+                      id="desktop.E019")]
+    # With mode=ro, SQLite opens a database in WAL mode only where it can make its -shm file beside it.
+    if "immutable=1" not in str(database["NAME"]) and location.read_bytes()[18:19] == WAL_MODE:
+        return [Error(f"The read-only database {alias!r}, {location}, is in WAL mode: it opens from the source, but SQLite "
+                      "cannot open it from a read-only install folder (/opt, Program Files): \"unable to open database file\".",
+                      hint=f"Ship it in SQLite's default journal mode: sqlite3 {location.name} 'PRAGMA journal_mode=DELETE'.",
                       id="desktop.E019")]
     return []
 

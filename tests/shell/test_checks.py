@@ -230,6 +230,21 @@ def test_a_read_only_database_shipped_with_the_app_is_read_where_it_lies_and_nev
     assert not list((tmp_path / "data").glob("polls.catalogue*"))
 
 
+def test_a_read_only_database_in_wal_mode_stops_the_start_as_the_installed_app_could_not_open_it(
+    polls_copy, tmp_path, app_env
+):
+    """A catalogue left in WAL mode opened from the source, and from the read-only install folder
+    (/opt/polls) every page reading it answered 500: "unable to open database file"."""
+    catalogue = ship_a_catalogue(polls_copy)
+    with contextlib.closing(sqlite3.connect(catalogue)) as database:
+        database.execute("PRAGMA journal_mode=WAL")
+    set_before_the_defaults(polls_copy, SHIPPED_CATALOGUE)
+    result = launch(polls_copy, tmp_path / "data", app_env)
+    assert result.returncode == 1
+    assert f"The read-only database 'catalogue', {catalogue}, is in WAL mode" in result.stderr
+    assert "(desktop.E019) Ship it in SQLite's default journal mode: sqlite3 catalogue.sqlite3 'PRAGMA journal_mode=DELETE'" in result.stderr
+
+
 def test_migrating_a_read_only_database_is_refused_saying_why(polls_copy, tmp_path, app_env):
     """`manage migrate --database catalogue` said "Unexpected error: MigrationSchemaMissing: Unable
     to create the django_migrations table (attempt to write a readonly database)"."""
