@@ -214,16 +214,17 @@ def prepare_database() -> None:
 
 
 def run_migrate_command(argv: list[str], run) -> None:
-    """`manage migrate …`: the launch's backups first (unless it only reports), under the same lock."""
-    alias = migrate_target(argv)
-    if read_only_sqlite(settings.DATABASES.get(alias, {})):
-        raise DatabaseUnusable(f"The database {alias!r} is opened read-only ({settings.DATABASES[alias]['NAME']}): it is "
-                               "data shipped with the app, which nothing migrates; its tables are those it was built with.")
+    """`manage migrate …`: the launch's backup of the database it migrates first (unless it only
+    reports), under the same lock. Only that one: each copy pushes the oldest of BACKUPS_KEPT out."""
+    target = migrate_target(argv)
+    if read_only_sqlite(settings.DATABASES.get(target, {})):
+        raise DatabaseUnusable(f"The database {target!r} is opened read-only ({settings.DATABASES[target]['NAME']}): it "
+                               "is data shipped with the app, which nothing migrates; its tables are those it was built with.")
     with migration_lock():
         for alias in kept_databases():
             readable_plan(alias)
-            if has_data(database_path(alias)) and not {"--plan", "--check"} & set(argv):
-                backup_database(database_path(alias))
+        if target in kept_databases() and has_data(database_path(target)) and not {"--plan", "--check"} & set(argv):
+            backup_database(database_path(target))
         run(argv)
 
 

@@ -306,6 +306,23 @@ def test_a_database_other_than_sqlite_is_a_warning_saying_what_the_shell_does_no
     assert "no check at start, no backups, no migrations at start" in said
 
 
+def test_manage_migrate_of_one_database_copies_that_one_alone(polls_copy, tmp_path, app_env):
+    """`manage migrate --database archive` copied both databases to the backups, and so did each plain
+    `manage migrate`: with the newest five copies of each kept, a few runs pushed out the copies of
+    the days before of a database no command had touched."""
+    set_before_the_defaults(polls_copy, "DATABASES['archive'] = {'ENGINE': 'django.db.backends.sqlite3', "
+                            "'NAME': BASE_DIR / 'archive.sqlite3'}\n")
+    process, _ = start_copy(polls_copy, tmp_path, app_env)
+    process.terminate()
+    assert exit_code_within(process, 5) == 0
+    backups = tmp_path / "data" / "backups"
+    made_by_the_launch = set(backups.glob("*.sqlite3"))
+    manage = [sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"), "manage"]
+    assert subprocess.run([*manage, "migrate", "--database", "archive"], capture_output=True, env=app_env,
+                          timeout=60).returncode == 0
+    assert [path.name.split("-")[0] for path in set(backups.glob("*.sqlite3")) - made_by_the_launch] == ["polls.archive"]
+
+
 def test_manage_says_which_of_two_databases_have_migrations_pending(polls_copy, tmp_path, app_env):
     """With a second database, `manage` counted both databases' migrations as "pending on this
     database", where `manage migrate` alone migrates only the default."""
