@@ -135,6 +135,10 @@ def desktop_settings(namespace: dict) -> list[str]:
     databases.setdefault("default", {})
     moved = {}  # the file each alias the shell moved was at, for desktop.E020
     for alias, database in databases.items():
+        if read_only_sqlite(database):
+            # Django's test runner would put a new, empty database in its place, without its tables,
+            # and delete the file a TEST NAME named; a mirror of itself is read as it is.
+            database.setdefault("TEST", {}).setdefault("MIRROR", alias)
         if database.get("ENGINE", SQLITE) != SQLITE or read_only_sqlite(database):
             continue  # a file shipped with the app is read where it lies, as it is
         wanted = {"ENGINE": SQLITE, "NAME": data_dir / sqlite_file_name(identity.slug, alias),
