@@ -6,7 +6,9 @@ of this; these catch a project that does not call it, or undoes part of it after
 """
 
 import re
+import sqlite3
 import sys
+from contextlib import suppress
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -14,9 +16,12 @@ from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
+from django.db import router
 
 from django_desktop_shell import runtime
-from django_desktop_shell.settings import FILE_SYSTEM_STORAGE, SHELL_MIDDLEWARE, WHOLE_FILE_STORAGE, host_settings
+from django_desktop_shell.database import tables_of
+from django_desktop_shell.settings import (FILE_SYSTEM_STORAGE, SHELL_MIDDLEWARE, WHOLE_FILE_STORAGE, host_settings,
+                                          read_only_sqlite, read_only_sqlite_path)
 
 TAG = "desktop"
 FIX = "Call desktop_settings(globals()) at the end of your settings module, after every other setting."
@@ -25,6 +30,7 @@ TEMPLATE_SUFFIXES = (".html", ".htm", ".txt", ".xml")
 COOKIES = ("SESSION_COOKIE", "CSRF_COOKIE", "LANGUAGE_COOKIE")
 TEST_RUNNER_HOST = "testserver"  # what django.test.utils.setup_test_environment adds to ALLOWED_HOSTS
 PRIVATE_REFERRER_POLICIES = {"same-origin", "no-referrer"}
+WAL_MODE = b"\x02"  # the SQLite header's file format write version (byte 18) in WAL mode
 
 
 def fix() -> str:
@@ -119,6 +125,9 @@ def check_database(app_configs, **kwargs):
     for alias, database in settings.DATABASES.items():
         if database.get("ENGINE") != "django.db.backends.sqlite3":
             continue
+        if read_only_sqlite(database):
+            errors += check_shipped_database(alias, database)
+            continue
         location = Path(str(database.get("NAME", ""))).resolve()
         if not location.is_relative_to(run.data_dir.resolve()):
             errors.append(Error(
@@ -127,6 +136,69 @@ def check_database(app_configs, **kwargs):
                 hint=f"Leave DATABASES['{alias}']['NAME'] to the shell, or put it under settings.DESKTOP_DATA_DIR. {fix()}",
                 id="desktop.E005"))
     return errors
+
+
+@register(TAG, Tags.database)
+def check_databases_the_shell_cannot_keep(app_configs, **kwargs):
+    """A database other than SQLite (PostgreSQL, MySQL) is left as the project set it: said at the
+    launch, as the shell keeps none of the person's data safe there."""
+    run = running()
+    if not run or run.testing:
+        return []
+    return [Warning(
+        f"The database {alias!r} is {database.get('ENGINE')} ({database.get('HOST') or 'local'}): a person's computer "
+        "has no such server unless they set one up, and the shell does nothing for it that it does for a SQLite one "
+        "in the data folder: no check at start, no backups, no migrations at start, not in a copy of the data folder.",
+        hint=f"Use SQLite for what the app keeps on the person's computer, or migrate it yourself "
+             f"(`manage migrate --database {alias}`) and back it up with its own tools.", id="desktop.W017")
+        for alias, database in settings.DATABASES.items() if database.get("ENGINE") != "django.db.backends.sqlite3"]
+
+
+@register(TAG, Tags.database)
+def check_moved_databases_the_router_leaves_empty(app_configs, **kwargs):
+    """A database file of the project's with tables (data shipped with the app, in a plain path), moved
+    to the data folder as a new file its router lets no migration fill: every query of it would fail."""
+    run = running()
+    if not run or run.testing:
+        return []
+    errors = []
+    for alias, project_file in getattr(settings, "DESKTOP_MOVED_DATABASES", {}).items():
+        if any(router.allow_migrate_model(alias, model) for model in apps.get_models(include_auto_created=True)):
+            continue
+        tables = []
+        with suppress(sqlite3.DatabaseError):  # not a SQLite file: nothing of it is lost
+            tables = tables_of(project_file)
+        if tables:
+            errors.append(Error(
+                f"The database {alias!r} is the file {project_file}, with tables ({', '.join(tables[:5])}), but the app "
+                f"opens {settings.DATABASES[alias]['NAME']} in the data folder instead, where DATABASE_ROUTERS let no "
+                "migration make a table: every query of it would fail with \"no such table\".",
+                hint=f"If it is data shipped with the app and only read, open it read-only where it is: NAME = "
+                     f"(BASE_DIR / ...).as_uri() + '?mode=ro' and OPTIONS = {{'uri': True}}. If the app writes it, copy "
+                     f"it to {settings.DATABASES[alias]['NAME']} before the first launch.",
+                id="desktop.E020"))
+    return errors
+
+
+def check_shipped_database(alias: str, database: dict) -> list[Error]:
+    """A read-only database shipped with the app must be found from any working directory, be there,
+    and open from a read-only folder."""
+    location = read_only_sqlite_path(database)
+    where = "Name it from the code's own folder: (BASE_DIR / 'catalogue.sqlite3').as_uri() + '?mode=ro'."
+    if not location.is_absolute():
+        return [Error(f"The read-only database {alias!r} is at {str(location)!r}, relative to the working directory: the "
+                      "installed app, started from a menu, would look for it in the person's home folder.",
+                      hint=where, id="desktop.E019")]
+    if not location.is_file():
+        return [Error(f"The read-only database {alias!r} is at {location}, which does not exist.", hint=where,
+                      id="desktop.E019")]
+    # With mode=ro, SQLite opens a database in WAL mode only where it can make its -shm file beside it.
+    if "immutable=1" not in str(database["NAME"]) and location.read_bytes()[18:19] == WAL_MODE:
+        return [Error(f"The read-only database {alias!r}, {location}, is in WAL mode: it opens from the source, but SQLite "
+                      "cannot open it from a read-only install folder (/opt, Program Files): \"unable to open database file\".",
+                      hint=f"Ship it in SQLite's default journal mode: sqlite3 {location.name} 'PRAGMA journal_mode=DELETE'.",
+                      id="desktop.E019")]
+    return []
 
 
 @register(TAG, Tags.files)

@@ -5,8 +5,9 @@ usual case) learns it from the file names and one query, without importing the m
 Otherwise Django's migration graph decides what is pending.
 
 Each database a launch keeps is brought up to date: the default, and every other SQLite database
-of the project's (desktop_settings() put them all in the data folder). Migrations run under a
-file lock (a `manage` command may race a launch). Before any migration touches an existing
+of the project's that the app writes (desktop_settings() put them all in the data folder; one the
+project opens read-only, shipped with the app, is left alone). Migrations run under a file lock
+(a `manage` command may race a launch). Before any migration touches an existing
 database, and at the first launch of a day, a copy goes to <data dir>/backups (SQLite's `VACUUM
 INTO`, under a temporary name until the copy is whole and checked), once SQLite's quick check has
 found the file sound; the newest BACKUPS_KEPT copies of each are kept. A database SQLite cannot
@@ -37,7 +38,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from filelock import FileLock
 
 from django_desktop_shell.files import TEMPORARY_PREFIX, durable_path, make_private
-from django_desktop_shell.settings import SQLITE
+from django_desktop_shell.settings import SQLITE, read_only_sqlite
 from django_desktop_shell.storage_errors import NO_SHARED_MEMORY, no_shared_memory, note_opened, replaced_database
 
 # SQLite opens no path over 512 bytes, and it opens the database's own with "-journal" after it.
@@ -59,9 +60,9 @@ def database_path(alias: str = DEFAULT_DB_ALIAS) -> Path:
 
 
 def kept_databases() -> list[str]:
-    """The databases a launch migrates and backs up: the default, and every SQLite one."""
+    """The databases a launch migrates and backs up: the default, and every SQLite one the app writes."""
     return [alias for alias, database in settings.DATABASES.items()
-            if alias == DEFAULT_DB_ALIAS or database.get("ENGINE") == SQLITE]
+            if alias == DEFAULT_DB_ALIAS or (database.get("ENGINE") == SQLITE and not read_only_sqlite(database))]
 
 
 def backups_dir() -> Path:
@@ -142,14 +143,19 @@ def applied_migrations(alias: str = DEFAULT_DB_ALIAS) -> set | None:
 
 def another_programs_tables(path: Path) -> list[str]:
     """The tables of a database Django never migrated (another program's file put in the app's
-    place); [] for the app's own, or a new empty one. Read before Django's connection, which
-    would turn the file to WAL."""
+    place); [] for the app's own, or a new empty one."""
+    tables = tables_of(path)
+    return [] if "django_migrations" in tables else tables
+
+
+def tables_of(path: Path) -> list[str]:
+    """The tables of a SQLite file, [] for a missing or empty one. Read without changing it, before
+    Django's connection, which would turn the file to WAL."""
     if not has_data(path):
         return []
-    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as reading:
-        tables = [name for (name,) in reading.execute(
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as reading:
+        return [name for (name,) in reading.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")]
-    return [] if "django_migrations" in tables else tables
 
 
 def has_data(path: Path) -> bool:
@@ -208,13 +214,26 @@ def prepare_database() -> None:
 
 
 def run_migrate_command(argv: list[str], run) -> None:
-    """`manage migrate …`: the launch's backups first (unless it only reports), under the same lock."""
+    """`manage migrate …`: the launch's backup of the database it migrates first (unless it only
+    reports), under the same lock. Only that one: each copy pushes the oldest of BACKUPS_KEPT out."""
+    target = migrate_target(argv)
+    if read_only_sqlite(settings.DATABASES.get(target, {})):
+        raise DatabaseUnusable(f"The database {target!r} is opened read-only ({settings.DATABASES[target]['NAME']}): it "
+                               "is data shipped with the app, which nothing migrates; its tables are those it was built with.")
     with migration_lock():
         for alias in kept_databases():
             readable_plan(alias)
-            if has_data(database_path(alias)) and not {"--plan", "--check"} & set(argv):
-                backup_database(database_path(alias))
+        if target in kept_databases() and has_data(database_path(target)) and not {"--plan", "--check"} & set(argv):
+            backup_database(database_path(target))
         run(argv)
+
+
+def migrate_target(argv: list[str]) -> str:
+    """The alias `manage migrate …` migrates (its --database), read as Django's command reads it."""
+    from django.core.management.commands.migrate import Command
+
+    options, _ = Command().create_parser("manage", "migrate").parse_known_args(argv[1:])
+    return options.database
 
 
 def pending_migrations_warning() -> str | None:

@@ -10,6 +10,8 @@ them). The system checks (checks.py) then refuse a start if a later line undid a
 
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+from urllib.request import url2pathname
 
 from csp.constants import NONE, SELF
 from django.conf import global_settings
@@ -131,17 +133,25 @@ def desktop_settings(namespace: dict) -> list[str]:
 
     databases = namespace.get("DATABASES") or {"default": {}}
     databases.setdefault("default", {})
+    moved = {}  # the file each alias the shell moved was at, for desktop.E020
     for alias, database in databases.items():
-        if database.get("ENGINE", SQLITE) != SQLITE:
-            continue
+        if read_only_sqlite(database):
+            # Django's test runner would put a new, empty database in its place, without its tables,
+            # and delete the file a TEST NAME named; a mirror of itself is read as it is.
+            database.setdefault("TEST", {}).setdefault("MIRROR", alias)
+        if database.get("ENGINE", SQLITE) != SQLITE or read_only_sqlite(database):
+            continue  # a file shipped with the app is read where it lies, as it is
         wanted = {"ENGINE": SQLITE, "NAME": data_dir / sqlite_file_name(identity.slug, alias),
                   "OPTIONS": {**database.get("OPTIONS", {}), **SQLITE_OPTIONS}}
         # One connection per server thread, kept: opening one and running its PRAGMAs costs 1-2 ms.
         database.setdefault("CONN_MAX_AGE", None)
         if Path(str(database.get("NAME", ""))) != wanted["NAME"]:
             report.replaced.append(f"DATABASES[{alias!r}]['NAME'] (now in the data folder: {wanted['NAME']})")
+            if database.get("NAME"):
+                moved[alias] = Path(str(database["NAME"]))
         database.update(wanted)
     namespace["DATABASES"] = databases
+    namespace["DESKTOP_MOVED_DATABASES"] = moved
 
     # A file cache beside the code is refused in an installed app (/opt, Program Files: every
     # view that sets it answers 500) and lost with the one-file binary's folder; one in /var/tmp
@@ -221,6 +231,21 @@ def read_at_each_render(engine: dict) -> dict:
     if engine.get("APP_DIRS"):
         loaders.append("django.template.loaders.app_directories.Loader")
     return {**{key: value for key, value in engine.items() if key != "APP_DIRS"}, "OPTIONS": {**options, "loaders": loaders}}
+
+
+def read_only_sqlite(database: dict) -> bool:
+    """A SQLite database the project opens read-only, the way SQLite and Django have for it: NAME a
+    `file:` URI with `mode=ro` or `immutable=1`, and OPTIONS["uri"] on. Data shipped with the app (a
+    catalogue), read from the install folder or the one-file binary's: never moved, migrated or written."""
+    name = str(database.get("NAME", ""))
+    if database.get("ENGINE", SQLITE) != SQLITE or not database.get("OPTIONS", {}).get("uri") or not name.startswith("file:"):
+        return False
+    query = parse_qs(urlsplit(name).query)
+    return query.get("mode") == ["ro"] or query.get("immutable") == ["1"]
+
+
+def read_only_sqlite_path(database: dict) -> Path:
+    return Path(url2pathname(urlsplit(str(database["NAME"])).path))
 
 
 def sqlite_file_name(slug: str, alias: str) -> str:

@@ -4,12 +4,15 @@ None of these is a bug, and each is the person's to fix, so the answer says whic
 nothing was saved, try again later) instead of "something went wrong"."""
 
 import errno
+import os
 import sqlite3
 import tempfile
 import time
 from pathlib import Path
 
 from django.conf import settings
+
+from django_desktop_shell.settings import SQLITE, read_only_sqlite
 
 FULL = "The disk that holds your data is full, so nothing was saved. Free some space and try again."
 READ_ONLY = (
@@ -93,13 +96,25 @@ def storage_problem(error: BaseException) -> str | None:
         return f"{NO_SHARED_MEMORY.format(app=settings.DESKTOP_APP_NAME)} Nothing was saved."
     if code == "SQLITE_FULL" or number in (errno.ENOSPC, errno.EDQUOT):
         return FULL
-    if code.startswith("SQLITE_READONLY") or number == errno.EROFS:
+    if number == errno.EROFS:
         return READ_ONLY
+    if code.startswith("SQLITE_READONLY"):
+        # With the data folder and its databases writable, the write went to a database the project
+        # opens read-only (shipped with the app): the app's own error, not the person's to fix.
+        return probe_data_dir() or (None if databases_writable() else READ_ONLY)
     if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return BUSY
     if code.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or number == errno.EIO:
         return probe_data_dir() or DISK_ERROR
     return None
+
+
+def databases_writable() -> bool:
+    """Whether this user may write each database file the app writes (a sync service or another
+    program may have made one read-only)."""
+    files = [Path(database["NAME"]) for database in settings.DATABASES.values()
+             if database.get("ENGINE") == SQLITE and not read_only_sqlite(database)]
+    return all(os.access(file, os.W_OK) for file in files if file.exists())
 
 
 def no_shared_memory(error: BaseException) -> bool:

@@ -21,8 +21,8 @@ from django_desktop_shell.packaging.contents import (BuildError, app_module_file
                                                      left_out_imported_by, locale_folders, manage, metadata_files,
                                                      module_collection_modes, named_modules, named_project_paths,
                                                      project_data_files, project_left_out, project_libraries,
-                                                     project_module_files, site_facts, started_packages,
-                                                     template_folders, translation_folders)
+                                                     project_module_files, shipped_databases, site_facts,
+                                                     started_packages, template_folders, translation_folders)
 
 from tests.conftest import COOKBOOK, ROOT, SITES
 
@@ -149,6 +149,28 @@ def test_a_path_pyproject_names_that_is_not_in_the_project_stops_the_build_namin
                                          rf"path relative to {tmp_path}"):
         named_project_paths(tmp_path, key, names)
     assert named_project_paths(tmp_path, "data-files", ("fixtures",)) == [tmp_path / "fixtures"]
+
+
+def test_a_database_the_settings_open_read_only_goes_in_at_its_place_without_being_listed(polls_copy, tmp_path):
+    """A catalogue shipped with the app, opened read-only ("Several databases" in the guide), was left
+    out of the build unless data-files listed it too: the built app stopped at its start (desktop.E019)."""
+    (polls_copy / "mysite" / "catalogue.sqlite3").write_bytes(b"")
+    settings = polls_copy / "mysite" / "settings.py"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "desktop_settings(globals())\n",
+        "DATABASES['catalogue'] = {'ENGINE': 'django.db.backends.sqlite3', 'OPTIONS': {'uri': True}, "
+        "'NAME': (BASE_DIR / 'mysite' / 'catalogue.sqlite3').as_uri() + '?mode=ro'}\ndesktop_settings(globals())\n"),
+        encoding="utf-8")
+    shipped = site_facts(polls_copy, str(tmp_path / "data"))["shipped_databases"]
+    assert project_data_files(polls_copy, shipped_databases(polls_copy, shipped), []) == [
+        (str(polls_copy / "mysite" / "catalogue.sqlite3"), "mysite")]
+
+
+def test_a_database_opened_read_only_outside_the_project_stops_the_build_saying_how_to_fix_it(tmp_path):
+    project = project_depending_on(tmp_path / "project")
+    with pytest.raises(BuildError, match=r"DATABASES opens .*shared/catalogue.sqlite3 read-only, outside the project .*"
+                                         r"move the file into the project and name it from BASE_DIR"):
+        shipped_databases(project, [str(tmp_path / "shared" / "catalogue.sqlite3")])
 
 
 def test_site_facts_name_the_languages_the_app_speaks_and_its_locale_folders(facts):

@@ -6,6 +6,7 @@ import http.client
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -195,6 +196,134 @@ def test_a_second_sqlite_database_goes_to_the_data_folder_with_its_tables(polls_
     assert not (polls_copy / "archive.sqlite3").exists()
     assert f"DATABASES['archive']['NAME'] (now in the data folder: {archive})" in (
         tmp_path / "data" / "logs" / "polls.log").read_text()
+
+
+SHIPPED_CATALOGUE = ("DATABASES['catalogue'] = {'ENGINE': 'django.db.backends.sqlite3', "
+                     "'NAME': (BASE_DIR / 'catalogue.sqlite3').as_uri() + '?mode=ro', 'OPTIONS': {'uri': True}}\n")
+
+
+def ship_a_catalogue(project) -> Path:
+    """A prebuilt SQLite file of reference data beside the code, as a project ships it."""
+    catalogue = project / "catalogue.sqlite3"
+    with contextlib.closing(sqlite3.connect(catalogue)) as database, database:
+        database.execute("CREATE TABLE plant (name TEXT)")
+        database.executemany("INSERT INTO plant VALUES (?)", [("sage",), ("thyme",)])
+    return catalogue
+
+
+def test_a_read_only_database_shipped_with_the_app_is_read_where_it_lies_and_never_written(polls_copy, tmp_path, app_env):
+    """A catalogue shipped with the app, opened read-only as SQLite and Django have it (a `file:` URI
+    with mode=ro), was replaced by a new, empty file in the data folder, and migrated: every page
+    reading it was a 500 ("no such table: plant")."""
+    catalogue = ship_a_catalogue(polls_copy)
+    shipped = catalogue.read_bytes()
+    set_before_the_defaults(polls_copy, SHIPPED_CATALOGUE)
+    process, _ = start_copy(polls_copy, tmp_path, app_env)
+    process.terminate()
+    assert exit_code_within(process, 5) == 0
+    counted = subprocess.run(
+        [sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"), "manage", "shell", "--verbosity", "0", "-c",
+         "from django.db import connections; print(connections['catalogue'].cursor().execute('SELECT count(*) FROM plant').fetchone()[0])"],
+        capture_output=True, text=True, env=app_env, timeout=60)
+    assert counted.stdout.strip() == "2", counted.stderr
+    assert catalogue.read_bytes() == shipped
+    assert [path.name for path in polls_copy.glob("catalogue.sqlite3*")] == ["catalogue.sqlite3"]  # no -wal, no -shm
+    assert not list((tmp_path / "data").glob("polls.catalogue*"))
+
+
+def test_a_read_only_database_in_wal_mode_stops_the_start_as_the_installed_app_could_not_open_it(
+    polls_copy, tmp_path, app_env
+):
+    """A catalogue left in WAL mode opened from the source, and from the read-only install folder
+    (/opt/polls) every page reading it answered 500: "unable to open database file"."""
+    catalogue = ship_a_catalogue(polls_copy)
+    with contextlib.closing(sqlite3.connect(catalogue)) as database:
+        database.execute("PRAGMA journal_mode=WAL")
+    set_before_the_defaults(polls_copy, SHIPPED_CATALOGUE)
+    result = launch(polls_copy, tmp_path / "data", app_env)
+    assert result.returncode == 1
+    assert f"The read-only database 'catalogue', {catalogue}, is in WAL mode" in result.stderr
+    assert "(desktop.E019) Ship it in SQLite's default journal mode: sqlite3 catalogue.sqlite3 'PRAGMA journal_mode=DELETE'" in result.stderr
+
+
+def test_migrating_a_read_only_database_is_refused_saying_why(polls_copy, tmp_path, app_env):
+    """`manage migrate --database catalogue` said "Unexpected error: MigrationSchemaMissing: Unable
+    to create the django_migrations table (attempt to write a readonly database)"."""
+    ship_a_catalogue(polls_copy)
+    set_before_the_defaults(polls_copy, SHIPPED_CATALOGUE)
+    migrated = subprocess.run([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"),
+                               "manage", "migrate", "--database", "catalogue"],
+                              capture_output=True, text=True, env=app_env, timeout=60)
+    assert migrated.returncode == 1
+    assert migrated.stderr == (f"polls: The database 'catalogue' is opened read-only ({(polls_copy / 'catalogue.sqlite3').as_uri()}"
+                               "?mode=ro): it is data shipped with the app, which nothing migrates; its tables are those "
+                               "it was built with.\n")
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("'file:catalogue.sqlite3?mode=ro'",
+     "The read-only database 'catalogue' is at 'catalogue.sqlite3', relative to the working directory"),
+    ("(BASE_DIR / 'catalogue.sqlite3').as_uri() + '?immutable=1'", "catalogue.sqlite3, which does not exist"),
+])
+def test_a_read_only_database_the_app_would_not_find_stops_the_start(polls_copy, tmp_path, app_env, name, message):
+    set_before_the_defaults(polls_copy, "DATABASES['catalogue'] = {'ENGINE': 'django.db.backends.sqlite3', "
+                            f"'NAME': {name}, 'OPTIONS': {{'uri': True}}}}\n")
+    result = launch(polls_copy, tmp_path / "data", app_env)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "(desktop.E019) Name it from the code's own folder" in result.stderr
+
+
+def test_a_shipped_database_in_a_plain_path_that_its_router_leaves_empty_in_the_data_folder_stops_the_start(
+    polls_copy, tmp_path, app_env
+):
+    """The same catalogue named by its plain path was moved to the data folder as a new file, where
+    its router lets no migration make a table: the app started, and every page reading it was a 500."""
+    ship_a_catalogue(polls_copy)
+    (polls_copy / "mysite" / "routers.py").write_text(
+        "class CatalogueRouter:\n"
+        "    def allow_migrate(self, db, app_label, **hints):\n"
+        "        return db != 'catalogue'\n", encoding="utf-8")
+    set_before_the_defaults(polls_copy, "DATABASES['catalogue'] = {'ENGINE': 'django.db.backends.sqlite3', "
+                            "'NAME': BASE_DIR / 'catalogue.sqlite3'}\nDATABASE_ROUTERS = ['mysite.routers.CatalogueRouter']\n")
+    result = launch(polls_copy, tmp_path / "data", app_env)
+    assert result.returncode == 1
+    assert (f"The database 'catalogue' is the file {polls_copy / 'catalogue.sqlite3'}, with tables (plant), but the app "
+            f"opens {tmp_path / 'data' / 'polls.catalogue.sqlite3'} in the data folder instead") in result.stderr
+    assert "(desktop.E020) If it is data shipped with the app and only read, open it read-only where it is" in result.stderr
+
+
+def test_a_database_other_than_sqlite_is_a_warning_saying_what_the_shell_does_not_do_for_it(polls_copy, tmp_path, app_env):
+    """A project's PostgreSQL alias started without a word: nothing said that it was not checked,
+    backed up or migrated at start, as the SQLite ones are, or that a person's computer has no such server."""
+    set_before_the_defaults(polls_copy, "DATABASES['warehouse'] = {'ENGINE': 'django.db.backends.postgresql', "
+                            "'NAME': 'warehouse', 'HOST': 'db.example.com'}\n")
+    process, _ = start_copy(polls_copy, tmp_path, app_env)
+    process.terminate()
+    assert exit_code_within(process, 5) == 0
+    said = process.stderr.read()
+    assert ("polls: warning: The database 'warehouse' is django.db.backends.postgresql (db.example.com): a person's "
+            "computer has no such server") in said
+    assert "no check at start, no backups, no migrations at start" in said
+
+
+def test_manage_migrate_of_one_database_copies_that_one_alone(polls_copy, tmp_path, app_env):
+    """`manage migrate --database archive` copied both databases to the backups, and so did each plain
+    `manage migrate`: with the newest five copies of each kept, a few runs pushed out the copies of
+    the days before of a database no command had touched."""
+    set_before_the_defaults(polls_copy, "DATABASES['archive'] = {'ENGINE': 'django.db.backends.sqlite3', "
+                            "'NAME': BASE_DIR / 'archive.sqlite3'}\n")
+    manage = [sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"), "manage"]
+
+    def migrate(*args):
+        assert subprocess.run([*manage, "migrate", *args], capture_output=True, env=app_env, timeout=60).returncode == 0
+
+    migrate()
+    migrate("--database", "archive")
+    backups = tmp_path / "data" / "backups"
+    made_before = set(backups.glob("*.sqlite3"))
+    migrate("--database", "archive")
+    assert [path.name.split("-")[0] for path in set(backups.glob("*.sqlite3")) - made_before] == ["polls.archive"]
 
 
 def test_manage_says_which_of_two_databases_have_migrations_pending(polls_copy, tmp_path, app_env):

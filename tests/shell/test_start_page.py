@@ -148,7 +148,7 @@ def test_the_copy_is_kept_only_while_the_app_and_its_database_are_as_they_were(r
     database = tmp_path / "notedesk.sqlite3"
     database.write_bytes(b"notes")
     page = {"cookies": {CSRF_COOKIE: "a" * 32}, "headers": [["Content-Type", "text/html"]], "body": "<p>Kept</p>",
-            "database": str(database)}
+            "databases": [str(database)]}
     keeper = start_page.StartPage(run, None)
     keeper.keep(page, tmp_path)
     assert start_page.load(tmp_path, run).body == b"<p>Kept</p>"
@@ -168,6 +168,19 @@ def test_the_copy_is_kept_only_while_the_app_and_its_database_are_as_they_were(r
     assert start_page.load(tmp_path, run) is None
 
 
+def test_the_copy_is_not_shown_once_another_database_the_app_writes_has_changed(run, tmp_path):
+    """A start page showing what a second database holds (a count of searches, in 'analytics') was
+    shown from the copy after that database alone had changed, then replaced once the site had started."""
+    databases = [tmp_path / "notedesk.sqlite3", tmp_path / "notedesk.analytics.sqlite3"]
+    for database in databases:
+        database.write_bytes(b"rows")
+    page = {"cookies": {CSRF_COOKIE: "a" * 32}, "headers": [["Content-Type", "text/html"]], "body": "<p>Kept</p>",
+            "databases": [str(database) for database in databases]}
+    start_page.StartPage(run, None).keep(page, tmp_path)
+    (tmp_path / "notedesk.analytics.sqlite3-wal").write_bytes(b"a search")
+    assert start_page.load(tmp_path, run) is None
+
+
 def test_a_copy_this_user_did_not_keep_is_never_shown(run, tmp_path, monkeypatch):
     """A data folder someone else made (a stick: "here are my notes") held a start_page.json of
     theirs, its state matching the database beside it: the window showed its page as the app's,
@@ -177,7 +190,7 @@ def test_a_copy_this_user_did_not_keep_is_never_shown(run, tmp_path, monkeypatch
     database = tmp_path / "notedesk.sqlite3"
     database.write_bytes(b"notes")
     page = {"cookies": {CSRF_COOKIE: "a" * 32}, "headers": [["Content-Type", "text/html"]], "body": "<p>Kept</p>",
-            "database": str(database)}
+            "databases": [str(database)]}
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "another person's state"))
     start_page.StartPage(run, None).keep(page, tmp_path)  # kept on another computer, or by another account
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
@@ -192,7 +205,7 @@ def test_a_copy_this_user_did_not_keep_is_never_shown(run, tmp_path, monkeypatch
 
 
 def test_a_copy_that_cannot_be_written_is_left_out_with_a_line_in_the_log(run, tmp_path, caplog):
-    page = {"cookies": {}, "headers": [], "body": "<p>Kept</p>", "database": str(tmp_path / "notedesk.sqlite3")}
+    page = {"cookies": {}, "headers": [], "body": "<p>Kept</p>", "databases": [str(tmp_path / "notedesk.sqlite3")]}
     start_page.StartPage(run, None).keep(page, tmp_path / "a folder that is gone")
     assert "Could not keep the start page for the next launch" in caplog.text
 

@@ -427,6 +427,17 @@ def locale_folders(project_dir: Path, locale_paths: list[str]) -> list[Path]:
     return project_folders(project_dir, locale_paths, "LOCALE_PATHS", "locale")
 
 
+def shipped_databases(project_dir: Path, paths: list[str]) -> list[Path]:
+    """The SQLite files the settings open read-only, data shipped with the app: each goes in at its
+    place in the project, where the settings, naming it from BASE_DIR, find it in the bundle."""
+    files = [Path(path) for path in paths]
+    for file in files:
+        if place_in_project(project_dir, file) is None:
+            raise BuildError(f"DATABASES opens {file} read-only, outside the project {project_dir}, so the installed app "
+                             "would not have it: move the file into the project and name it from BASE_DIR, then build again.")
+    return files
+
+
 def translation_folders(project_dir: Path, locale_paths: list[str], apps: list[str]) -> list[Path]:
     """The folders of the project's own translations: its LOCALE_PATHS ones (locale_folders) and the
     `locale/` of each of its apps that lives in the project (an installed library's come compiled)."""

@@ -12,6 +12,8 @@ from django.db.models import ImageField
 from django.utils.module_loading import import_string
 from django.utils.translation import to_locale
 
+from django_desktop_shell.settings import read_only_sqlite, read_only_sqlite_path
+
 # What Django imported as it started, libraries' imports included: those go in whatever the build
 # would leave out. Taken first: find_spec() below imports the packages of the dotted paths it looks up.
 started = sorted(sys.modules)
@@ -70,6 +72,8 @@ print(json.dumps({
     "languages": languages,
     "locale_paths": [str(folder) for folder in settings.LOCALE_PATHS],
     "engines": [database["ENGINE"] for database in settings.DATABASES.values()],
+    "shipped_databases": [str(read_only_sqlite_path(database)) for database in settings.DATABASES.values()
+                          if read_only_sqlite(database)],
     "static_dirs": [str(folder if isinstance(folder, (str, Path)) else folder[1]) for folder in settings.STATICFILES_DIRS],
     "template_dirs": [str(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])],
     "image_fields": any(isinstance(field, ImageField) for model in apps.get_models() for field in model._meta.fields),

@@ -73,7 +73,7 @@ def load(data_dir: Path, run: Runtime) -> KeptPage | None:
             logger.warning("Left out a kept start page that this user's key did not sign: %s", kept_file)
             return None
         kept = json.loads(text)
-        if kept["state"] != state_of(run, Path(kept["database"])):
+        if kept["state"] != state_of(run, [Path(name) for name in kept["databases"]]):
             return None
         return KeptPage(cookies=kept["cookies"], headers=[tuple(header) for header in kept["headers"]],
                         body=kept["body"].encode("utf-8"))
@@ -81,10 +81,12 @@ def load(data_dir: Path, run: Runtime) -> KeptPage | None:
         return None
 
 
-def state_of(run: Runtime, database: Path) -> dict:
-    """What the kept page holds for: an update replaces the program, a write changes a file of the database."""
+def state_of(run: Runtime, databases: list[Path]) -> dict:
+    """What the kept page holds for: an update replaces the program, a write changes a file of one of
+    the databases the app writes (each may hold what the page shows)."""
     return {"version": run.identity.version, "program": file_state(Path(sys.executable)),
-            "database": [file_state(database), file_state(database.with_name(database.name + "-wal"))]}
+            "databases": [[file_state(database), file_state(database.with_name(database.name + "-wal"))]
+                          for database in databases]}
 
 
 def file_state(path: Path) -> list[int] | None:
@@ -224,8 +226,9 @@ class StartPage:
             return None
         from django.conf import settings
 
-        database = settings.DATABASES["default"]
-        if database["ENGINE"] != "django.db.backends.sqlite3":
+        from django_desktop_shell.database import database_path, kept_databases
+
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
             return None
         answer = self.ask_site(self.window_cookies, KEEP_WITHIN_S)
         if answer is None:
@@ -236,7 +239,8 @@ class StartPage:
             body = answer[2].decode("utf-8")
         except UnicodeDecodeError:
             return None
-        return {"cookies": cookies, "headers": answer[1], "body": body, "database": str(database["NAME"])}
+        return {"cookies": cookies, "headers": answer[1], "body": body,
+                "databases": [str(database_path(alias)) for alias in kept_databases()]}
 
     def keep(self, page: dict | None, data_dir: Path) -> None:
         """Once the server has stopped: keep `page` for the next run with the database's state
@@ -246,7 +250,7 @@ class StartPage:
             if page is None:
                 kept_file.unlink(missing_ok=True)
             else:
-                text = json.dumps({**page, "state": state_of(self.run, Path(page["database"]))})
+                text = json.dumps({**page, "state": state_of(self.run, [Path(name) for name in page["databases"]])})
                 write_file(kept_file, f"{user_key.signature(self.run.identity.slug, text.encode('utf-8'))}\n{text}".encode("utf-8"))
         except OSError as error:
             logger.warning("Could not keep the start page for the next launch: %s", error)
