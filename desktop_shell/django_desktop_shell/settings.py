@@ -50,6 +50,7 @@ SQLITE = "django.db.backends.sqlite3"
 FILE_CACHE = "django.core.cache.backends.filebased.FileBasedCache"
 PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 FILE_SYSTEM_STORAGE = "django.core.files.storage.FileSystemStorage"
+FINGERPRINTED_NAME_FINDER = "django_desktop_shell.static_files.FingerprintedNameFinder"
 WHOLE_FILE_STORAGE = "django_desktop_shell.storage.WholeFileSystemStorage"
 DJANGO_TEMPLATES = "django.template.backends.django.DjangoTemplates"
 REQUIRED_AFTER = ["django.middleware.csrf.CsrfViewMiddleware"]
@@ -191,12 +192,25 @@ def desktop_settings(namespace: dict) -> list[str]:
         namespace["STATIC_ROOT"] = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "collected_static"
         namespace["STATICFILES_DIRS"] = []
     namespace["WHITENOISE_USE_FINDERS"] = not frozen
+    finders = list(namespace.get("STATICFILES_FINDERS", global_settings.STATICFILES_FINDERS))
+    if FINGERPRINTED_NAME_FINDER not in finders:
+        namespace["STATICFILES_FINDERS"] = [*finders, FINGERPRINTED_NAME_FINDER]
     storages = namespace.setdefault("STORAGES", {})
     if storages.get("default", {}).get("BACKEND", FILE_SYSTEM_STORAGE) == FILE_SYSTEM_STORAGE:
         storages["default"] = {**storages.get("default", {}), "BACKEND": WHOLE_FILE_STORAGE}
     if storages.get("staticfiles", {}).get("BACKEND", PLAIN_STATIC_STORAGE) == PLAIN_STATIC_STORAGE:
         storages["staticfiles"] = {"BACKEND": "django_desktop_shell.static_files.FingerprintedStaticFilesStorage"}
     namespace["WHITENOISE_AUTOREFRESH"] = run.dev
+    # django-compressor writes each `{% compress %}` block's output as a page first uses it, by
+    # default under STATIC_ROOT: beside the code, which an installed app may not write (/opt,
+    # Program Files) and the one-file binary deletes as it quits. It goes to the data folder, from
+    # where the static files middleware serves it. Compressed ahead (COMPRESS_OFFLINE), the output
+    # and its manifest are read where `manage compress` wrote them: in a build, its static files.
+    if "compressor" in apps:
+        if not namespace.get("COMPRESS_OFFLINE"):
+            report.set("COMPRESS_ROOT", data_dir / "compressor")
+        elif frozen:
+            namespace["COMPRESS_ROOT"] = namespace["STATIC_ROOT"]
     if run.dev:
         namespace["TEMPLATES"] = [read_at_each_render(engine) for engine in namespace.get("TEMPLATES", [])]
     report.set("MEDIA_ROOT", data_dir / "media")
