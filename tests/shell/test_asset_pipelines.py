@@ -2,6 +2,7 @@
 (asset_pipelines/, as docs/shipping-your-django-app.md's "Asset pipelines" sets them up): styled
 in a launch, and built with what those pipelines make ahead of time."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -62,3 +63,34 @@ def test_the_bundle_s_static_files_carry_the_compiled_scss_and_the_offline_compr
     assert len(list((collected / "CACHE" / "css").glob("output.*.css"))) == 1
     assert not (site / "styled" / "static" / "styled" / "scss" / "heading.css").exists()
     assert not (site / "staticfiles").exists()
+
+
+def test_with_a_manifest_storage_the_compiled_scss_is_in_the_manifest(site, tmp_path, app_env):
+    """The SCSS was compiled after collectstatic, so a manifest storage's staticfiles.json did not
+    name its CSS, and the built app answered every page 500 ("Missing staticfiles manifest entry
+    for 'styled/scss/heading.css'")."""
+    collected = tmp_path / "collected_static"
+    result = subprocess.run([sys.executable, str(site / "launcher.py"), "--data-dir", str(tmp_path / "build-data"),
+                             "manage", "collect_bundle_static", str(collected)],
+                            capture_output=True, text=True, env={**app_env, "STYLED_MANIFEST": "1"}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    hashed = json.loads((collected / "staticfiles.json").read_text())["paths"]["styled/scss/heading.css"]
+    assert (collected / hashed).read_text().replace(" ", "").strip() == "h1{color:#0b5d1e}"
+
+
+def test_offline_compression_with_no_manifest_stops_the_start_saying_to_compress(site, tmp_path, app_env):
+    """With COMPRESS_OFFLINE, compressor renders every page from the manifest `manage compress`
+    writes; run from the source before it had run, the app started and every page was a 500
+    ("You have offline compression enabled but key … is missing from offline manifest")."""
+    offline = {**app_env, "STYLED_OFFLINE": "1"}
+    command = [sys.executable, str(site / "launcher.py"), "--data-dir", str(tmp_path / "data")]
+    result = subprocess.run([*command, "--headless"], capture_output=True, text=True, env=offline, timeout=60)
+    assert result.returncode == 1
+    assert (f"COMPRESS_OFFLINE is on and there is no offline manifest at {site / 'staticfiles' / 'CACHE' / 'manifest.json'}"
+            ) in result.stderr
+    assert "(desktop.E019) Run `python launcher.py manage compress`" in result.stderr
+
+    compress = subprocess.run([*command, "manage", "compress"], capture_output=True, text=True, env=offline, timeout=60)
+    assert compress.returncode == 0, compress.stderr
+    result = subprocess.run([*command, "--self-test"], capture_output=True, text=True, env=offline, timeout=90)
+    assert result.returncode == 0, result.stdout + result.stderr

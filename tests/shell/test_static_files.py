@@ -150,6 +150,16 @@ def test_django_compressors_output_is_written_in_the_data_folder(tmp_path):
     assert compressed_ahead["COMPRESS_ROOT"] == tmp_path / "staticfiles", "what `manage compress` wrote is read"
 
 
+def test_with_offline_compression_the_static_addresses_are_plain(tmp_path):
+    """Compressor finds a block's output in the offline manifest by the block's `{% static %}`
+    addresses as `manage compress` rendered them, plain: with the fingerprinted ones every page
+    with a block was a 500 ("key … is missing from offline manifest"), even right after a compress."""
+    compressed_ahead = settings_of_a_launch(tmp_path, INSTALLED_APPS=["compressor"], COMPRESS_OFFLINE=True)
+    assert compressed_ahead["STORAGES"]["staticfiles"]["BACKEND"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
+    online = settings_of_a_launch(tmp_path, INSTALLED_APPS=["compressor"])
+    assert online["STORAGES"]["staticfiles"]["BACKEND"] == "django_desktop_shell.static_files.FingerprintedStaticFilesStorage"
+
+
 def test_a_file_django_compressor_writes_while_the_app_runs_is_served(static_root, settings, tmp_path_factory):
     """The server lists the static files it serves as it starts; the output of a `{% compress %}`
     block, written after, answered 404 and the page showed unstyled."""

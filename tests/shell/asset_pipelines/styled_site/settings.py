@@ -1,6 +1,7 @@
 """A site whose stylesheets and scripts go through the asset pipelines docs/shipping-your-django-app.md
 names: django-compressor's `{% compress %}` blocks (compressed as pages use them, or ahead with
-STYLED_OFFLINE=1) and django-sass-processor's `{% sass_src %}`."""
+STYLED_OFFLINE=1) and django-sass-processor's `{% sass_src %}`, and with STYLED_MANIFEST=1 a
+manifest storage, as production settings often have."""
 
 import os
 from pathlib import Path
@@ -21,6 +22,8 @@ STATICFILES_FINDERS = [
     "sass_processor.finders.CssFinder",
 ]
 COMPRESS_OFFLINE = os.environ.get("STYLED_OFFLINE") == "1"
+if os.environ.get("STYLED_MANIFEST") == "1":
+    STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
 
 from django_desktop_shell.settings import desktop_settings  # noqa: E402
 
