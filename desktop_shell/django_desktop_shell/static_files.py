@@ -60,7 +60,8 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
 
     def __call__(self, request):
         url = request.path_info
-        if self.written_while_running and url not in self.files and url.startswith(self.static_prefix):
+        if (self.written_while_running and not self.autorefresh and url not in self.files
+                and url.startswith(self.static_prefix)):
             self.add_file_written_while_running(url)
         return super().__call__(request)
 
