@@ -51,7 +51,7 @@ FILE_CACHE = "django.core.cache.backends.filebased.FileBasedCache"
 PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 FINGERPRINTED_STATIC_STORAGE = "django_desktop_shell.static_files.FingerprintedStaticFilesStorage"
 FILE_SYSTEM_STORAGE = "django.core.files.storage.FileSystemStorage"
-FINGERPRINTED_NAME_FINDER = "django_desktop_shell.static_files.FingerprintedNameFinder"
+SERVED_FILE_FINDER = "django_desktop_shell.static_files.ServedFileFinder"
 WHOLE_FILE_STORAGE = "django_desktop_shell.storage.WholeFileSystemStorage"
 DJANGO_TEMPLATES = "django.template.backends.django.DjangoTemplates"
 REQUIRED_AFTER = ["django.middleware.csrf.CsrfViewMiddleware"]
@@ -194,8 +194,8 @@ def desktop_settings(namespace: dict) -> list[str]:
         namespace["STATICFILES_DIRS"] = []
     namespace["WHITENOISE_USE_FINDERS"] = not frozen
     finders = list(namespace.get("STATICFILES_FINDERS", global_settings.STATICFILES_FINDERS))
-    if FINGERPRINTED_NAME_FINDER not in finders:
-        namespace["STATICFILES_FINDERS"] = [*finders, FINGERPRINTED_NAME_FINDER]
+    if SERVED_FILE_FINDER not in finders:
+        namespace["STATICFILES_FINDERS"] = [*finders, SERVED_FILE_FINDER]
     storages = namespace.setdefault("STORAGES", {})
     if storages.get("default", {}).get("BACKEND", FILE_SYSTEM_STORAGE) == FILE_SYSTEM_STORAGE:
         storages["default"] = {**storages.get("default", {}), "BACKEND": WHOLE_FILE_STORAGE}

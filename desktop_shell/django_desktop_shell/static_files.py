@@ -23,8 +23,9 @@ from whitenoise.middleware import WhiteNoiseMiddleware
 FINGERPRINT_MARK = "v-"
 # Where the served files are: set when the middleware starts, which is before any page is made.
 fingerprinted_prefix: str | None = None
-# Each served file by its fingerprinted name, "v-<fingerprint>/css/site.css": what the finders know it by.
-fingerprinted_files: dict[str, str] = {}
+# Each file the server serves, by its name under STATIC_URL (fingerprinted, "v-<fingerprint>/css/site.css",
+# or as a manifest storage hashed it, "css/site.55e7cbb9ba48.css"): what ServedFileFinder knows it by.
+served_files: dict[str, str] = {}
 
 
 def fingerprint(paths_by_url: dict[str, str]) -> str:
@@ -40,6 +41,7 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         self.versioned_prefix = None
         self.paths_by_url: dict[str, str] = {}
         self.project_immutable_file_test = None
+        served_files.clear()
         # django-compressor's output, which it writes as pages first use it (settings.py), after
         # the files served were listed: looked for there when an address is not among them.
         self.written_while_running = getattr(settings, "COMPRESS_ROOT", None)
@@ -51,11 +53,10 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
             plain = {url: path for url, path in self.paths_by_url.items() if url.startswith(self.static_prefix)}
             self.versioned_prefix = f"{self.static_prefix}{FINGERPRINT_MARK}{fingerprint(plain)}/"
             fingerprinted_folder = self.versioned_prefix[len(self.static_prefix):]
-            fingerprinted_files.clear()
             for url, path in plain.items():
                 name = fingerprinted_folder + url[len(self.static_prefix):]
                 super().add_file_to_dictionary(self.static_prefix + name, path)
-                fingerprinted_files[name] = path
+                served_files[name] = path
         fingerprinted_prefix = self.versioned_prefix
 
     def __call__(self, request):
@@ -83,6 +84,8 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         super().add_file_to_dictionary(url, path, stat_cache=stat_cache)
         if url in self.files:  # not a compressed variant of another file
             self.paths_by_url[url] = path
+            if url.startswith(self.static_prefix):
+                served_files[url[len(self.static_prefix):]] = path
 
     def immutable_file_test(self, path, url):
         if self.versioned_prefix and url.startswith(self.versioned_prefix):
@@ -102,13 +105,14 @@ class FingerprintedStaticFilesStorage(StaticFilesStorage):
         return plain
 
 
-class FingerprintedNameFinder(BaseFinder):
-    """Finds a static file by its fingerprinted name, its `{% static %}` address less STATIC_URL:
-    django-compressor reads the files of a `{% compress %}` block from their addresses that way,
-    and no other finder knows these names (every page with such a block answered 500)."""
+class ServedFileFinder(BaseFinder):
+    """Finds a static file by the name the server serves it under, its `{% static %}` address less
+    STATIC_URL: django-compressor reads the files of a `{% compress %}` block from their addresses
+    that way, and no other finder knows a fingerprinted name, nor one a manifest storage hashed in
+    STATIC_ROOT (every page with such a block answered 500)."""
 
     def find(self, path, find_all=False, **kwargs):
-        found = fingerprinted_files.get(path)
+        found = served_files.get(path)
         if found is None:
             return []  # as Django's finders answer, found or not: find() reads a None as a match
         return [found] if find_all else found

@@ -126,6 +126,15 @@ def test_a_fingerprinted_address_less_static_url_is_a_name_the_static_finders_fi
     assert finders.find("v-0000000000000000/js/app.js") is None
 
 
+def test_a_name_a_manifest_storage_gave_is_one_the_static_finders_find(static_root):
+    """With a manifest storage, `{% static %}` gives the hashed names collectstatic wrote in
+    STATIC_ROOT, where no finder looks: django-compressor, its output moved to the data folder,
+    found none of a block's files there (a 500 on every page with a block)."""
+    (static_root / "js" / "app.0123456789ab.js").write_text("import { ready } from './ready.js';")
+    start()
+    assert finders.find("js/app.0123456789ab.js") == str(static_root / "js" / "app.0123456789ab.js")
+
+
 def settings_of_a_launch(data_dir, **project_settings) -> dict:
     from django_desktop_shell import runtime
     from django_desktop_shell.settings import desktop_settings
