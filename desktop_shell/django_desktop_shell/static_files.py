@@ -13,6 +13,7 @@ in full. With --dev (WhiteNoise's autorefresh) files change while the app runs: 
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from django.contrib.staticfiles.storage import StaticFilesStorage
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 FINGERPRINT_MARK = "v-"
+# django-compressor's output, named by a hash of its contents: "output.521a51fccfb2.js".
+COMPRESSOR_OUTPUT_NAME = re.compile(r"\.[0-9a-f]{12}\.(css|js)$")
 # Where the served files are: set when the middleware starts, which is before any page is made.
 fingerprinted_prefix: str | None = None
 # Each file the server serves, by its name under STATIC_URL (fingerprinted, "v-<fingerprint>/css/site.css",
@@ -45,6 +48,7 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         # django-compressor's output, which it writes as pages first use it (settings.py), after
         # the files served were listed: looked for there when an address is not among them.
         self.written_while_running = getattr(settings, "COMPRESS_ROOT", None)
+        self.compressor_output_dir = getattr(settings, "COMPRESS_OUTPUT_DIR", None)
         super().__init__(get_response, settings)
         # WhiteNoise sets the project's WHITENOISE_IMMUTABLE_FILE_TEST (the hashed names a bundler
         # such as Vite writes) on the instance, where it hid this class's test of the fingerprinted paths.
@@ -89,6 +93,9 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
 
     def immutable_file_test(self, path, url):
         if self.versioned_prefix and url.startswith(self.versioned_prefix):
+            return True
+        if (self.compressor_output_dir and url.startswith(f"{self.static_prefix}{self.compressor_output_dir.strip('/')}/")
+                and COMPRESSOR_OUTPUT_NAME.search(url)):
             return True
         if self.project_immutable_file_test is not None:
             return self.project_immutable_file_test(path, url)

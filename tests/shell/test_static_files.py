@@ -182,3 +182,19 @@ def test_a_file_django_compressor_writes_while_the_app_runs_is_served(static_roo
     assert get(middleware, "/static/CACHE/css/output.000000000000.css")[0].status_code == 404
     (settings.COMPRESS_ROOT.parent / "secret_key").write_text("not a static file")
     assert get(middleware, "/static/../secret_key")[0].status_code == 404
+
+
+def test_django_compressors_output_named_by_its_contents_is_kept_for_good(static_root, settings, tmp_path_factory):
+    """Each launch after the first minute asked again for every stylesheet and script a
+    `{% compress %}` block made, before the first paint, as WhiteNoise keeps a file a minute:
+    compressor names its output by a hash of its contents, so an address never changes contents."""
+    settings.COMPRESS_ROOT = tmp_path_factory.mktemp("data") / "compressor"
+    settings.COMPRESS_OUTPUT_DIR = "CACHE"
+    (settings.COMPRESS_ROOT / "CACHE" / "js").mkdir(parents=True)
+    (settings.COMPRESS_ROOT / "CACHE" / "js" / "output.521a51fccfb2.js").write_text("document.title = 'compressed';")
+    (settings.COMPRESS_ROOT / "CACHE" / "manifest.json").write_text("{}")
+    middleware = start()
+    compressed, _ = get(middleware, "/static/CACHE/js/output.521a51fccfb2.js")
+    assert compressed["Cache-Control"] == "max-age=315360000, public, immutable"
+    manifest, _ = get(middleware, "/static/CACHE/manifest.json")
+    assert manifest["Cache-Control"] == "max-age=60, public"
