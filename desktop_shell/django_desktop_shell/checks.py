@@ -307,6 +307,28 @@ def check_static_manifest(app_configs, **kwargs):
 
 
 @register(TAG)
+def check_offline_compression(app_configs, **kwargs):
+    """With COMPRESS_OFFLINE, django-compressor renders each `{% compress %}` block from the
+    manifest `manage compress` writes, and every page with a block is a 500 without it. A build
+    compresses into the bundle (collect_bundle_static); run from the source, there may be none.
+    Read from the settings compressor's app fills in as it loads, not from compressor's modules,
+    which a build would otherwise carry into every app."""
+    if not running() or getattr(sys, "frozen", False) or not apps.is_installed("compressor"):
+        return []
+    if not (settings.COMPRESS_ENABLED and settings.COMPRESS_OFFLINE):
+        return []
+    manifest = Path(settings.COMPRESS_ROOT, settings.COMPRESS_OUTPUT_DIR, settings.COMPRESS_OFFLINE_MANIFEST)
+    if manifest.is_file():
+        return []
+    return [Error(
+        f"COMPRESS_OFFLINE is on and there is no offline manifest at {manifest}: every page with a {{% compress %}} "
+        "block would fail with a 500.",
+        hint="Run `python launcher.py manage compress`, again after every change to a compressed file or block, as on a "
+             "server. The build compresses into the app itself.",
+        id="desktop.E021")]
+
+
+@register(TAG)
 def check_remote_assets(app_configs, **kwargs):
     if not running():
         return []

@@ -51,7 +51,9 @@ CSRF_COOKIE_AGE = 50 * 365 * 24 * 60 * 60
 SQLITE = "django.db.backends.sqlite3"
 FILE_CACHE = "django.core.cache.backends.filebased.FileBasedCache"
 PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
+FINGERPRINTED_STATIC_STORAGE = "django_desktop_shell.static_files.FingerprintedStaticFilesStorage"
 FILE_SYSTEM_STORAGE = "django.core.files.storage.FileSystemStorage"
+SERVED_FILE_FINDER = "django_desktop_shell.static_files.ServedFileFinder"
 WHOLE_FILE_STORAGE = "django_desktop_shell.storage.WholeFileSystemStorage"
 DJANGO_TEMPLATES = "django.template.backends.django.DjangoTemplates"
 REQUIRED_AFTER = ["django.middleware.csrf.CsrfViewMiddleware"]
@@ -201,12 +203,28 @@ def desktop_settings(namespace: dict) -> list[str]:
         namespace["STATIC_ROOT"] = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "collected_static"
         namespace["STATICFILES_DIRS"] = []
     namespace["WHITENOISE_USE_FINDERS"] = not frozen
+    finders = list(namespace.get("STATICFILES_FINDERS", global_settings.STATICFILES_FINDERS))
+    if SERVED_FILE_FINDER not in finders:
+        namespace["STATICFILES_FINDERS"] = [*finders, SERVED_FILE_FINDER]
     storages = namespace.setdefault("STORAGES", {})
     if storages.get("default", {}).get("BACKEND", FILE_SYSTEM_STORAGE) == FILE_SYSTEM_STORAGE:
         storages["default"] = {**storages.get("default", {}), "BACKEND": WHOLE_FILE_STORAGE}
+    # django-compressor compressing ahead (COMPRESS_OFFLINE) finds each block's output in its
+    # manifest by the block's {% static %} addresses as `manage compress` rendered them: plain, as
+    # a fingerprint is not known until every static file, that output among them, is there.
+    compressed_ahead = "compressor" in apps and bool(namespace.get("COMPRESS_OFFLINE"))
     if storages.get("staticfiles", {}).get("BACKEND", PLAIN_STATIC_STORAGE) == PLAIN_STATIC_STORAGE:
-        storages["staticfiles"] = {"BACKEND": "django_desktop_shell.static_files.FingerprintedStaticFilesStorage"}
+        storages["staticfiles"] = {"BACKEND": PLAIN_STATIC_STORAGE if compressed_ahead else FINGERPRINTED_STATIC_STORAGE}
     namespace["WHITENOISE_AUTOREFRESH"] = run.dev
+    # Compressing as pages first use them, compressor writes each block's output by default under
+    # STATIC_ROOT: beside the code, which an installed app may not write (/opt, Program Files) and
+    # the one-file binary deletes as it quits. It goes to the data folder, from where the static
+    # files middleware serves it. Compressed ahead, the output and its manifest are read where
+    # `manage compress` wrote them: in a build, its static files.
+    if compressed_ahead and frozen:
+        namespace["COMPRESS_ROOT"] = namespace["STATIC_ROOT"]
+    elif "compressor" in apps and not compressed_ahead:
+        report.set("COMPRESS_ROOT", data_dir / "compressor")
     if run.dev:
         namespace["TEMPLATES"] = [read_at_each_render(engine) for engine in namespace.get("TEMPLATES", [])]
     report.set("MEDIA_ROOT", data_dir / "media")

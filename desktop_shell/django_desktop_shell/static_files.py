@@ -13,15 +13,22 @@ in full. With --dev (WhiteNoise's autorefresh) files change while the app runs: 
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles.finders import BaseFinder
 from django.contrib.staticfiles.storage import StaticFilesStorage
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 FINGERPRINT_MARK = "v-"
+# django-compressor's output, named by a hash of its contents: "output.521a51fccfb2.js".
+COMPRESSOR_OUTPUT_NAME = re.compile(r"\.[0-9a-f]{12}\.(css|js)$")
 # Where the served files are: set when the middleware starts, which is before any page is made.
 fingerprinted_prefix: str | None = None
+# Each file the server serves, by its name under STATIC_URL (fingerprinted, "v-<fingerprint>/css/site.css",
+# or as a manifest storage hashed it, "css/site.55e7cbb9ba48.css"): what ServedFileFinder knows it by.
+served_files: dict[str, str] = {}
 
 
 def fingerprint(paths_by_url: dict[str, str]) -> str:
@@ -37,6 +44,11 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         self.versioned_prefix = None
         self.paths_by_url: dict[str, str] = {}
         self.project_immutable_file_test = None
+        served_files.clear()
+        # django-compressor's output, which it writes as pages first use it (settings.py), after
+        # the files served were listed: looked for there when an address is not among them.
+        self.written_while_running = getattr(settings, "COMPRESS_ROOT", None)
+        self.compressor_output_dir = getattr(settings, "COMPRESS_OUTPUT_DIR", None)
         super().__init__(get_response, settings)
         # WhiteNoise sets the project's WHITENOISE_IMMUTABLE_FILE_TEST (the hashed names a bundler
         # such as Vite writes) on the instance, where it hid this class's test of the fingerprinted paths.
@@ -44,9 +56,25 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         if not self.autorefresh:
             plain = {url: path for url, path in self.paths_by_url.items() if url.startswith(self.static_prefix)}
             self.versioned_prefix = f"{self.static_prefix}{FINGERPRINT_MARK}{fingerprint(plain)}/"
+            fingerprinted_folder = self.versioned_prefix[len(self.static_prefix):]
             for url, path in plain.items():
-                super().add_file_to_dictionary(self.versioned_prefix + url[len(self.static_prefix):], path)
+                name = fingerprinted_folder + url[len(self.static_prefix):]
+                super().add_file_to_dictionary(self.static_prefix + name, path)
+                served_files[name] = path
         fingerprinted_prefix = self.versioned_prefix
+
+    def __call__(self, request):
+        url = request.path_info
+        if (self.written_while_running and not self.autorefresh and url not in self.files
+                and url.startswith(self.static_prefix)):
+            self.add_file_written_while_running(url)
+        return super().__call__(request)
+
+    def add_file_written_while_running(self, url):
+        root = os.path.join(self.written_while_running, "")
+        path = os.path.join(root, url[len(self.static_prefix):])
+        if self.url_is_canonical(url) and self.path_is_child_of(path, root) and os.path.isfile(path):
+            self.add_file_to_dictionary(url, path)
 
     def add_files(self, root, prefix=None):
         # From source the finders serve the files, and the project's STATIC_ROOT is only where
@@ -60,9 +88,14 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         super().add_file_to_dictionary(url, path, stat_cache=stat_cache)
         if url in self.files:  # not a compressed variant of another file
             self.paths_by_url[url] = path
+            if url.startswith(self.static_prefix):
+                served_files[url[len(self.static_prefix):]] = path
 
     def immutable_file_test(self, path, url):
         if self.versioned_prefix and url.startswith(self.versioned_prefix):
+            return True
+        if (self.compressor_output_dir and url.startswith(f"{self.static_prefix}{self.compressor_output_dir.strip('/')}/")
+                and COMPRESSOR_OUTPUT_NAME.search(url)):
             return True
         if self.project_immutable_file_test is not None:
             return self.project_immutable_file_test(path, url)
@@ -77,3 +110,19 @@ class FingerprintedStaticFilesStorage(StaticFilesStorage):
         if fingerprinted_prefix and plain.startswith(self.base_url):
             return fingerprinted_prefix + plain[len(self.base_url):]
         return plain
+
+
+class ServedFileFinder(BaseFinder):
+    """Finds a static file by the name the server serves it under, its `{% static %}` address less
+    STATIC_URL: django-compressor reads the files of a `{% compress %}` block from their addresses
+    that way, and no other finder knows a fingerprinted name, nor one a manifest storage hashed in
+    STATIC_ROOT (every page with such a block answered 500)."""
+
+    def find(self, path, find_all=False, **kwargs):
+        found = served_files.get(path)
+        if found is None:
+            return []  # as Django's finders answer, found or not: find() reads a None as a match
+        return [found] if find_all else found
+
+    def list(self, ignore_patterns):
+        return []

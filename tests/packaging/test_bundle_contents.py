@@ -19,10 +19,10 @@ from django_desktop_shell.packaging.contents import (BuildError, app_module_file
                                                      contrib_apps_imported_by, contrib_apps_needed,
                                                      editable_source_folders, in_languages, is_translation_source,
                                                      left_out_imported_by, locale_folders, manage, metadata_files,
-                                                     module_collection_modes, named_modules, named_project_paths,
+                                                     module_collection_modes, named_modules, named_project_paths, package_modules,
                                                      project_data_files, project_left_out, project_libraries,
-                                                     project_module_files, shipped_databases, site_facts,
-                                                     started_packages, template_folders, translation_folders)
+                                                     project_module_files, required_libraries, shipped_databases,
+                                                     site_facts, started_packages, template_folders, translation_folders)
 
 from tests.conftest import COOKBOOK, ROOT, SITES
 
@@ -381,6 +381,53 @@ def test_a_dependency_django_imports_as_it_starts_goes_in_whole():
     # A package with a PyInstaller hook of its own is left to it: Pillow's puts in the plugins it
     # loads, and whole, Pillow brought numpy (39 MB). (Pillow itself is not installed for every test run.)
     assert started_packages(started, distributions, {"sqlparse"}) == ["waitress"]
+
+
+def test_a_package_that_goes_in_whole_goes_in_with_the_modules_whose_import_reads_the_settings(tmp_path, monkeypatch):
+    """django-compressor's filters package reads Django's settings as it is imported, which the
+    build's PyInstaller, importing each subpackage to list its modules, has not configured: the
+    filters were left out, compressor loads them by the dotted paths of its defaults, and every page
+    with a `{% compress %}` block was a 500 in the built app alone ("No module named
+    'compressor.filters.css_default'"). The modules are found from the package's files."""
+    package = tmp_path / "pipeline"
+    for folder in (package, package / "filters", package / "tests"):
+        folder.mkdir()
+        (folder / "__init__.py").write_text("")
+    (package / "filters" / "__init__.py").write_text("raise ImportError('Requested setting DEBUG, but settings are not configured')")
+    (package / "filters" / "css_default.py").write_text("")
+    (package / "tests" / "test_filters.py").write_text("")
+    (package / "templates").mkdir()  # a folder that is no package
+    (package / "templates" / "helper.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert package_modules("pipeline", lambda name: "tests" not in name.split(".")) == [
+        "pipeline", "pipeline.filters", "pipeline.filters.css_default"]
+
+
+def installed(site_packages: Path, distribution: str, modules: list[str], requires: list[str] = ()) -> None:
+    info = site_packages / f"{distribution.replace('-', '_')}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("\n".join(["Metadata-Version: 2.1", f"Name: {distribution}", "Version: 1.0",
+                                              *(f"Requires-Dist: {name}" for name in requires)]) + "\n")
+    (info / "top_level.txt").write_text("\n".join(modules) + "\n")
+    for module in modules:
+        (site_packages / f"{module}.py").write_text("")
+
+
+def test_the_libraries_a_package_that_goes_in_whole_requires_go_in_too(tmp_path, monkeypatch):
+    """django-compressor minifies with rcssmin and rjsmin, which it loads by name ("rcssmin.cssmin")
+    as it compresses a page's block, not as Django starts: the built app answered every such page
+    500 ("The callback rcssmin.cssmin couldn't be imported"). A library's own requirements go in
+    with it, those of Django and the shell aside, which the build chooses of itself."""
+    installed(tmp_path, "pipeline-kit", ["pipeline"], requires=["tinymin", "Django"])
+    installed(tmp_path, "tinymin", ["tinymin", "_tinymin"])
+    installed(tmp_path, "unrelated", ["unrelated"])
+    installed(tmp_path, "the-project", ["mysite"], requires=["pipeline-kit", "psycopg-for-the-server"])
+    installed(tmp_path, "psycopg-for-the-server", ["psycopg_for_the_server"])
+    monkeypatch.syspath_prepend(str(tmp_path))
+    dependencies = {"pipeline-kit", "tinymin", "psycopg-for-the-server", "django"}
+    assert required_libraries(["pipeline", "pipeline.templatetags"], dependencies) == ["_tinymin", "tinymin"]
+    # the project's own distribution, installed with `pip install -e .`: its server's requirements stay out
+    assert required_libraries(["mysite", "django.contrib.admin"], dependencies) == []
 
 
 def test_a_contrib_app_a_third_party_app_imports_goes_in(tmp_path, monkeypatch):

@@ -5,6 +5,7 @@ import re
 from urllib.parse import urljoin
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.http import HttpResponseNotFound
 from django.templatetags.static import static
 from django.test import RequestFactory
@@ -111,3 +112,89 @@ def test_a_packaged_build_without_its_collected_files_is_still_warned_of(tmp_pat
             start()
     finally:
         static_files.fingerprinted_prefix = served_before
+
+
+def test_a_fingerprinted_address_less_static_url_is_a_name_the_static_finders_find(static_root):
+    """django-compressor finds the files of a `{% compress css %}` block by their `{% static %}`
+    addresses, less STATIC_URL, through the static finders: no finder knew the fingerprinted names,
+    and every page with such a block answered 500 ("'v-…/css/site.css' could not be found")."""
+    start()
+    name = static("js/app.js").removeprefix("/static/")
+    assert name.startswith("v-")
+    assert finders.find(name) == str(static_root / "js" / "app.js")
+    assert finders.find(name, find_all=True) == [str(static_root / "js" / "app.js")]
+    assert finders.find("v-0000000000000000/js/app.js") is None
+
+
+def test_a_name_a_manifest_storage_gave_is_one_the_static_finders_find(static_root):
+    """With a manifest storage, `{% static %}` gives the hashed names collectstatic wrote in
+    STATIC_ROOT, where no finder looks: django-compressor, its output moved to the data folder,
+    found none of a block's files there (a 500 on every page with a block)."""
+    (static_root / "js" / "app.0123456789ab.js").write_text("import { ready } from './ready.js';")
+    start()
+    assert finders.find("js/app.0123456789ab.js") == str(static_root / "js" / "app.0123456789ab.js")
+
+
+def settings_of_a_launch(data_dir, **project_settings) -> dict:
+    from django_desktop_shell import runtime
+    from django_desktop_shell.settings import desktop_settings
+
+    ours = runtime.current
+    runtime.configure(runtime.Runtime(identity=ours.identity, data_dir=data_dir, port=8765))
+    try:
+        desktop_settings(project_settings)
+    finally:
+        runtime.configure(ours)
+    return project_settings
+
+
+def test_django_compressors_output_is_written_in_the_data_folder(tmp_path):
+    """django-compressor writes each `{% compress %}` block's output as a page first uses it, under
+    STATIC_ROOT by default: beside the code, which an installed app may not write (/opt/<slug>: a
+    500 on every page) and the one-file binary deletes when it quits."""
+    launched = settings_of_a_launch(tmp_path, INSTALLED_APPS=["compressor"], STATIC_ROOT=tmp_path / "staticfiles")
+    assert launched["COMPRESS_ROOT"] == tmp_path / "compressor"
+    compressed_ahead = settings_of_a_launch(tmp_path, INSTALLED_APPS=["compressor"], COMPRESS_OFFLINE=True,
+                                            COMPRESS_ROOT=tmp_path / "staticfiles")
+    assert compressed_ahead["COMPRESS_ROOT"] == tmp_path / "staticfiles", "what `manage compress` wrote is read"
+
+
+def test_with_offline_compression_the_static_addresses_are_plain(tmp_path):
+    """Compressor finds a block's output in the offline manifest by the block's `{% static %}`
+    addresses as `manage compress` rendered them, plain: with the fingerprinted ones every page
+    with a block was a 500 ("key … is missing from offline manifest"), even right after a compress."""
+    compressed_ahead = settings_of_a_launch(tmp_path, INSTALLED_APPS=["compressor"], COMPRESS_OFFLINE=True)
+    assert compressed_ahead["STORAGES"]["staticfiles"]["BACKEND"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
+    online = settings_of_a_launch(tmp_path, INSTALLED_APPS=["compressor"])
+    assert online["STORAGES"]["staticfiles"]["BACKEND"] == "django_desktop_shell.static_files.FingerprintedStaticFilesStorage"
+
+
+def test_a_file_django_compressor_writes_while_the_app_runs_is_served(static_root, settings, tmp_path_factory):
+    """The server lists the static files it serves as it starts; the output of a `{% compress %}`
+    block, written after, answered 404 and the page showed unstyled."""
+    settings.COMPRESS_ROOT = tmp_path_factory.mktemp("data") / "compressor"
+    middleware = start()
+    output = settings.COMPRESS_ROOT / "CACHE" / "css" / "output.51e09da66cf4.css"
+    output.parent.mkdir(parents=True)
+    output.write_text(".compressed { color: white; }")
+    answer, body = get(middleware, "/static/CACHE/css/output.51e09da66cf4.css")
+    assert answer.status_code == 200 and body == b".compressed { color: white; }"
+    assert get(middleware, "/static/CACHE/css/output.000000000000.css")[0].status_code == 404
+    (settings.COMPRESS_ROOT.parent / "secret_key").write_text("not a static file")
+    assert get(middleware, "/static/../secret_key")[0].status_code == 404
+
+
+def test_django_compressors_output_named_by_its_contents_is_kept_for_good(static_root, settings, tmp_path_factory):
+    """Each launch after the first minute asked again for every stylesheet and script a
+    `{% compress %}` block made, before the first paint, as WhiteNoise keeps a file a minute:
+    compressor names its output by a hash of its contents, so an address never changes contents."""
+    settings.COMPRESS_ROOT = tmp_path_factory.mktemp("data") / "compressor"
+    settings.COMPRESS_OUTPUT_DIR = "CACHE"
+    (settings.COMPRESS_ROOT / "CACHE" / "js").mkdir(parents=True)
+    (settings.COMPRESS_ROOT / "CACHE" / "js" / "output.521a51fccfb2.js").write_text("document.title = 'compressed';")
+    (settings.COMPRESS_ROOT / "CACHE" / "manifest.json").write_text("{}")
+    middleware = start()
+    compressed, _ = get(middleware, "/static/CACHE/js/output.521a51fccfb2.js")
+    assert compressed["Cache-Control"] == "max-age=315360000, public, immutable"
+    manifest, _ = get(middleware, "/static/CACHE/manifest.json")
+    assert manifest["Cache-Control"] == "max-age=60, public"

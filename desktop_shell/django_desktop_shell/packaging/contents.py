@@ -7,6 +7,7 @@ import importlib.machinery
 import importlib.util
 import json
 import os
+import pkgutil
 import re
 import subprocess
 import sys
@@ -87,6 +88,21 @@ def started_packages(started: list[str], distributions: set[str], hooked: set[st
     owners = metadata.packages_distributions()
     return sorted({top for top in (name.split(".")[0] for name in started) if top not in ("django", SHELL_APP, *hooked)
                    and any(canonicalize_name(owner) in distributions for owner in owners.get(top, []))})
+
+
+def required_libraries(packages: list[str], dependencies: set[str]) -> list[str]:
+    """The top-level modules of the libraries that those of the project's `dependencies` (canonical
+    names) that own `packages` (those that go in whole) require, and those require in turn, but
+    Django's and the shell's, which the build chooses of itself: a library loads them by name when
+    it first needs them (django-compressor its minifiers, "rcssmin.cssmin"), out of PyInstaller's
+    sight, and the built app answered 500. Not those of the project's own distribution, if it is
+    installed: its requirements are its server's too (psycopg), and go in only as its modules import them."""
+    owners = metadata.packages_distributions()
+    own = {owner for package in packages for owner in owners.get(package.split(".")[0], [])
+           if canonicalize_name(owner) in dependencies}
+    required = (distributions_required(sorted(own)) - {canonicalize_name(name) for name in own}
+                - distributions_required([SHELL_DISTRIBUTION, "Django"]))
+    return sorted(top for top, names in owners.items() if any(canonicalize_name(name) in required for name in names))
 
 
 def is_installed(distribution: str) -> bool:
@@ -262,6 +278,25 @@ def module_files(module: str) -> list[Path]:
         return [path for folder in folders for path in folder.rglob("*.py")
                 if TEST_MODULES.isdisjoint(path.relative_to(folder).with_suffix("").parts)]
     return source_file(spec)
+
+
+def package_modules(package: str, keep) -> list[str]:
+    """The names of a package's modules and subpackages that `keep` takes, found from its files
+    without importing any: PyInstaller's collect_submodules imports each subpackage to list it, and
+    left out the whole of one that reads Django's settings as it is imported (django-compressor's
+    filters, which it loads by the dotted paths of its defaults: the built app answered 500)."""
+    spec = installed_spec(package)
+    if spec is None or not keep(package):
+        return []
+    names, pending = [package], [(package, spec.submodule_search_locations or [])]
+    while pending:
+        parent, folders = pending.pop()
+        for module in pkgutil.iter_modules(folders, prefix=f"{parent}."):
+            if keep(module.name):
+                names.append(module.name)
+                if module.ispkg:
+                    pending.append((module.name, [os.path.join(folder, module.name.rpartition(".")[2]) for folder in folders]))
+    return sorted(names)
 
 
 def installed_spec(module: str):
