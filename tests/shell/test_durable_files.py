@@ -7,6 +7,8 @@ import os
 import pytest
 
 from django_desktop_shell import files, secret_key
+from django_desktop_shell.process.errors import DataFolderError
+from django_desktop_shell.process.paths import prepare_data_dir
 
 
 @pytest.fixture(params=["hard links", "no hard links"])
@@ -52,3 +54,20 @@ def test_a_write_that_fails_half_way_leaves_the_old_file_as_it_was_and_nothing_e
         raise OSError(errno.ENOSPC, "No space left on device")
     assert path.read_bytes() == b"every word of the old note"
     assert [item.name for item in tmp_path.iterdir()] == ["note.md"]
+
+
+def refused_chmod(path, mode):
+    raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(path))
+
+
+def test_a_data_folder_on_a_usb_stick_which_has_no_modes_to_set_is_used(tmp_path, monkeypatch):
+    monkeypatch.setattr(os, "chmod", refused_chmod)
+    assert prepare_data_dir(tmp_path / "Notes") == tmp_path / "Notes"
+
+
+def test_a_data_folder_of_another_users_which_cannot_be_made_private_stops_the_launch_saying_so(tmp_path, monkeypatch):
+    """Not taken for a USB stick's: the notes would be written where every user can read them."""
+    monkeypatch.setattr(os, "chmod", refused_chmod)
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(tmp_path).st_uid + 1)
+    with pytest.raises(DataFolderError, match=f"^Cannot write to the data folder {tmp_path}: Operation not permitted.$"):
+        prepare_data_dir(tmp_path)
