@@ -29,6 +29,15 @@ def test_unhandled_exception_is_a_plain_page_for_a_browser(client, debug):
     assert "Traceback" not in html and "boom" not in html
 
 
+def test_with_dev_a_missing_page_is_the_shells_page_not_djangos_listing_the_sites_urls(client):
+    with override_settings(DEBUG=True):
+        response = client.get("/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "404 Not Found" in html and "Nothing is at /no-such-page/." in html
+    assert "Using the URLconf" not in html and "broken/" not in html
+
+
 def test_error_page_does_not_echo_markup_from_the_path(client):
     response = client.get("/<script>alert(1)</script>/")
     assert response.status_code == 404
