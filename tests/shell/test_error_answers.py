@@ -50,6 +50,13 @@ def test_a_raised_404_stays_a_404_not_a_500(client):
     assert response.json() == {"error": "Nothing is at /raises-404/."}
 
 
+def test_a_method_an_address_does_not_take_is_405_naming_and_listing_the_ones_it_does(client):
+    response = client.post("/api/notes/1/")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, PATCH, DELETE"
+    assert response.json() == {"error": "This address does not accept that method. Allowed: GET, PATCH, DELETE."}
+
+
 def test_api_errors_are_json_even_without_ajax_headers(client, db):
     response = client.get("/api/notes/999999/")
     assert response.status_code == 404
