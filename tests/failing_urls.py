@@ -4,7 +4,7 @@ slow or redirect, over Notedesk's own."""
 import time
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -21,6 +21,10 @@ def forbidden_view(request):
     raise PermissionDenied
 
 
+def refuses_in_html_view(request):
+    return HttpResponseBadRequest("<p>That is not a poll.</p>")
+
+
 def slow_view(request):
     time.sleep(3)
     return HttpResponse("late")
@@ -30,6 +34,7 @@ urlpatterns = [
     path("broken/", broken_view),
     path("raises-404/", missing_view),
     path("raises-403/", forbidden_view),
+    path("refuses-in-html/", refuses_in_html_view),
     path("slow/", slow_view),
     path("redirects-to-broken/", RedirectView.as_view(url="/broken/")),
     path("redirects-home/", RedirectView.as_view(url="/")),

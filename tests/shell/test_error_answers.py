@@ -57,6 +57,18 @@ def test_a_method_an_address_does_not_take_is_405_naming_and_listing_the_ones_it
     assert response.json() == {"error": "This address does not accept that method. Allowed: GET, PATCH, DELETE."}
 
 
+def test_a_request_that_accepts_json_gets_its_errors_as_json(client):
+    response = client.get("/no-such-page/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 404
+    assert response.json() == {"error": "Nothing is at /no-such-page/."}
+
+
+def test_a_views_own_html_error_is_json_for_ajax(client):
+    response = client.get("/refuses-in-html/", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 400
+    assert response.json() == {"error": "Bad Request."}
+
+
 def test_api_errors_are_json_even_without_ajax_headers(client, db):
     response = client.get("/api/notes/999999/")
     assert response.status_code == 404
