@@ -208,6 +208,16 @@ def test_an_older_version_is_never_offered(signed, repository, tmp_path):
     assert client_for(signed, repository, tmp_path, "5.0").check() is None
 
 
+def test_a_pre_release_is_never_offered(signed, tmp_path):
+    """A beta published for testers is not installed on everyone's computer as an update."""
+    served = tmp_path / "served" / f"{SLUG}-updates"
+    shutil.copytree(signed["served"], served)
+    publish(signed["project"], signed["keystore"], served, make_bundle(tmp_path / "b120rc1", "1.2.0rc1"), "1.2.0rc1")
+    with serving(served) as server:
+        assert client_for(signed, server, tmp_path, "1.1.0").check() is None
+        assert client_for(signed, server, tmp_path / "older", "1.0.0").check().version == "1.1.0"
+
+
 def test_a_truncated_download_is_refused(signed, repository, installed, tmp_path):
     archive = target(repository, f"{SLUG}-1.1.0.tar.gz")
     archive.write_bytes(archive.read_bytes()[:1000])  # the server's copy is short, and says so
