@@ -228,6 +228,18 @@ def test_a_truncated_download_is_refused(signed, repository, installed, tmp_path
     assert tree(installed) == before
 
 
+def test_a_server_sending_more_than_the_signed_length_is_cut_off_there(signed, repository, installed, tmp_path):
+    """A server that sends without end (an endless-data attack) would otherwise fill the disk
+    before the hash could be checked."""
+    archive = target(repository, f"{SLUG}-1.1.0.tar.gz")
+    archive.write_bytes(archive.read_bytes() + bytes(4 * 1024 * 1024))
+    client, received = client_for(signed, repository, tmp_path), []
+    offer = client.check()
+    with pytest.raises(UpdateRefused, match="The server sent more of .* than its signed length"):
+        client.download(offer, lambda done, total: received.append(done))
+    assert max(received) <= offer.download_size
+
+
 def test_a_full_disk_during_the_download_is_refused_and_frees_what_it_wrote(signed, repository, installed, tmp_path, monkeypatch):
     real_open = pathlib.Path.open
 
