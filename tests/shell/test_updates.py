@@ -159,6 +159,22 @@ def test_a_patch_is_downloaded_when_the_installed_versions_archive_is_kept(signe
     assert not any("1.1.0.tar.gz" in path for path, _range in repository.requests)
 
 
+def test_a_patch_that_rebuilds_an_archive_other_than_the_signed_one_is_set_aside_for_the_full_archive(
+        signed, repository, tmp_path, monkeypatch):
+    """The patch and the archive it applies to are each verified; what they make is too, against
+    the signed size and hash of the release's own tar: an app unpacked from another would start broken."""
+    import bsdiff4
+
+    client = client_for(signed, repository, tmp_path)
+    client.refresh()
+    shutil.copy(target(repository, f"{SLUG}-1.0.0.tar.gz"), client.targets_dir)
+    offer = client.check()
+    real_patch = bsdiff4.patch
+    monkeypatch.setattr(bsdiff4, "patch", lambda source, patch: real_patch(source, patch)[:-1] + b"!")
+    assert client.download(offer) == client.targets_dir / f"{SLUG}-1.1.0.tar.gz"
+    assert any(path.endswith(f"/{SLUG}-1.1.0.tar.gz") for path, _range in repository.requests)
+
+
 # -- refusals: each with a clear message, the installed app untouched ----------------------------
 
 
