@@ -301,6 +301,31 @@ def test_not_enough_free_space_is_said_before_downloading(signed, repository, tm
         client.download(offer)
 
 
+def test_not_enough_free_space_to_unpack_is_said_before_unpacking_and_nothing_is_staged(
+        signed, repository, tmp_path, monkeypatch):
+    """Unpacked into what space there is, the update would fill the disk the notes are saved on."""
+    client = client_for(signed, repository, tmp_path)
+    archive = client.download(client.check())
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9, 1000))
+    with pytest.raises(UpdateUnavailable, match="Not enough disk space to unpack the update"):
+        client.stage(archive, tmp_path / "staged", SLUG)
+    assert not (tmp_path / "staged").exists()
+
+
+def test_an_update_without_the_apps_executable_is_refused_and_nothing_is_staged(signed, tmp_path):
+    served = tmp_path / "served" / f"{SLUG}-updates"
+    shutil.copytree(signed["served"], served)
+    bundle = make_bundle(tmp_path / "b120", "1.2.0")
+    (bundle / SLUG).unlink()  # another platform's build names it otherwise
+    publish(signed["project"], signed["keystore"], served, bundle, "1.2.0")
+    with serving(served) as server:
+        client = client_for(signed, server, tmp_path, "1.1.0")
+        archive = client.download(client.check())
+        with pytest.raises(UpdateRefused, match=f"The update has no {SLUG}: it is not a build of this app for this platform"):
+            client.stage(archive, tmp_path / "staged", SLUG)
+    assert not (tmp_path / "staged").exists()
+
+
 def test_a_server_gone_mid_download_is_resumed_at_the_next_try(signed, repository, installed, tmp_path):
     before, client = tree(installed), client_for(signed, repository, tmp_path)
     offer = client.check()
