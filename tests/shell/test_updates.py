@@ -175,6 +175,19 @@ def test_a_patch_that_rebuilds_an_archive_other_than_the_signed_one_is_set_aside
     assert any(path.endswith(f"/{SLUG}-1.1.0.tar.gz") for path, _range in repository.requests)
 
 
+def test_a_kept_archive_damaged_on_the_disk_is_not_used(signed, repository, tmp_path):
+    """Neither the new version's, which is downloaded again, nor the installed one's, which no patch
+    then applies to: the full archive is downloaded."""
+    client = client_for(signed, repository, tmp_path)
+    client.refresh()
+    (client.targets_dir / f"{SLUG}-1.0.0.tar.gz").write_bytes(b"damaged on the disk")
+    (client.targets_dir / f"{SLUG}-1.1.0.tar.gz").write_bytes(b"damaged on the disk too")
+    offer = client.check()
+    assert offer.patches == []
+    archive = client.download(offer)
+    assert archive.read_bytes() == target(repository, f"{SLUG}-1.1.0.tar.gz").read_bytes()
+
+
 # -- refusals: each with a clear message, the installed app untouched ----------------------------
 
 
