@@ -4,7 +4,7 @@ slow (a page, a download) or redirect, over Notedesk's own."""
 import time
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -24,6 +24,10 @@ def forbidden_view(request):
 def form_view(request):
     """A form's POST that saves: says what it was sent."""
     return HttpResponse(f"saved {request.POST['customer']}: {', '.join(request.POST.getlist('line'))}")
+
+
+def refuses_in_html_view(request):
+    return HttpResponseBadRequest("<p>That is not a poll.</p>")
 
 
 def slow_view(request):
@@ -51,6 +55,7 @@ urlpatterns = [
     path("broken/", broken_view),
     path("raises-404/", missing_view),
     path("raises-403/", forbidden_view),
+    path("refuses-in-html/", refuses_in_html_view),
     path("slow/", slow_view),
     path("slow-download/", slow_download),
     path("invoice/", form_view),

@@ -9,7 +9,7 @@ so nothing is kept.
 from functools import wraps
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, SuspiciousOperation, TooManyFilesSent
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http.multipartparser import MAX_TOTAL_HEADER_SIZE, MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -64,6 +64,9 @@ def parse_upload(request, limit: int) -> None:
                                       f"upload pass {MAX_TOTAL_HEADER_SIZE} bytes. Rename the file with a shorter name "
                                       "and try again.") from None
         raise unreadable_upload() from None
+    except TooManyFilesSent:
+        raise RequestRefused(400, f"The upload holds more files than the {settings.DATA_UPLOAD_MAX_NUMBER_FILES} one "
+                                  "upload may hold. Send them in smaller groups.") from None
     except SuspiciousOperation:
         raise unreadable_upload() from None
     if handler.exceeded:

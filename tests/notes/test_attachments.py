@@ -106,6 +106,17 @@ def test_the_limit_counts_every_file_of_the_request(api, make_note, attachments_
     assert stored_files(attachments_dir) == []
 
 
+def test_an_upload_of_more_files_than_django_takes_at_once_is_400_saying_how_many(api, make_note, attachments_dir, settings):
+    """It said "The upload could not be read. Send it as multipart/form-data.", which it was."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    files = {f"file{number}": SimpleUploadedFile(f"photo{number}.jpg", b"x") for number in range(3)}
+    response = api.client.post(f"/api/notes/{make_note().pk}/attachments/", files, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 400
+    assert response.json() == {"error": "The upload holds more files than the 2 one upload may hold. Send them in "
+                                        "smaller groups."}
+    assert stored_files(attachments_dir) == []
+
+
 def test_an_upload_without_a_file_is_400_naming_the_field(api, make_note):
     note = make_note()
     response = api.client.post(f"/api/notes/{note.pk}/attachments/", {}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")

@@ -119,6 +119,13 @@ def test_typing_on_keeps_no_version_at_each_save(api, note):
     assert len(history(api, note.pk)) == 1  # the first save's
 
 
+def test_a_title_changed_alone_keeps_the_title_it_replaces(api, note):
+    save(api, note.pk, body="milk\nbread\neggs")
+    age_revisions(timedelta(minutes=11))
+    save(api, note.pk, title="Groceries for Sunday")
+    assert [r["title"] for r in history(api, note.pk)] == ["Groceries", "Groceries"]
+
+
 def test_pin_and_tags_alone_keep_no_revision(api, note):
     save(api, note.pk, body="milk\nbread\neggs")
     age_revisions(timedelta(hours=1))

@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from unittest import mock
 
@@ -157,3 +158,40 @@ def test_after_a_clock_set_a_year_ahead_a_launch_a_day_makes_a_copy_not_every_la
             database.copy_to_backups(notes)
     kept = sorted(path.name for path in (tmp_path / "backups").iterdir())
     assert len(kept) == 5 and kept[:4] == days_before  # the days before, and one copy of today's
+
+
+def five_days_of_copies(tmp_path, monkeypatch) -> tuple:
+    """A database and a copy of it for each of the five days before; the copies' names, oldest first."""
+    monkeypatch.setattr(database, "backups_dir", lambda: tmp_path / "backups")
+    notes = tmp_path / "notedesk.sqlite3"
+    with closing(sqlite3.connect(notes)) as writing:
+        writing.execute("CREATE TABLE note (body TEXT)")
+    (tmp_path / "backups").mkdir()
+    now = datetime.now(timezone.utc)
+    for days_ago in range(5, 0, -1):
+        copy = database.copy_to_backups(notes)
+        copy.rename(copy.with_name(f"notedesk-{now - timedelta(days=days_ago):%Y%m%d-%H%M%S-%f}.sqlite3"))
+    return notes, sorted(path.name for path in (tmp_path / "backups").iterdir())
+
+
+def test_the_days_copy_pushes_out_the_oldest_and_five_are_kept(tmp_path, monkeypatch):
+    notes, days_before = five_days_of_copies(tmp_path, monkeypatch)
+    todays = database.copy_to_backups(notes)
+    assert sorted(path.name for path in (tmp_path / "backups").iterdir()) == [*days_before[1:], todays.name]
+
+
+def test_a_copy_found_damaged_is_not_kept_and_pushes_no_sound_copy_out(tmp_path, monkeypatch):
+    """The copy is checked before it gets its name: a copy the disk damaged on the way (a failing
+    stick) would otherwise count among the five kept, the oldest sound one deleted for it."""
+    notes, sound = five_days_of_copies(tmp_path, monkeypatch)
+    real_quick_check = database.quick_check
+
+    def copy_damaged(connection):
+        copied_to = connection.execute("PRAGMA database_list").fetchone()[2]
+        return "*** in database main ***\nPage 2: btreeInitPage() returns error code 11" \
+            if copied_to.startswith(str(tmp_path / "backups")) else real_quick_check(connection)
+
+    monkeypatch.setattr(database, "quick_check", copy_damaged)
+    with pytest.raises(DatabaseUnusable, match="its copy is damaged: \\*\\*\\* in database main"):
+        database.copy_to_backups(notes)
+    assert sorted(path.name for path in (tmp_path / "backups").iterdir()) == sound

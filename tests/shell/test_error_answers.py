@@ -77,6 +77,15 @@ def test_a_form_another_site_sent_is_refused_without_being_offered_to_send_again
     assert "Mallory" not in refused.content.decode()
 
 
+def test_with_dev_a_missing_page_is_the_shells_page_not_djangos_listing_the_sites_urls(client):
+    with override_settings(DEBUG=True):
+        response = client.get("/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "404 Not Found" in html and "Nothing is at /no-such-page/." in html
+    assert "Using the URLconf" not in html and "broken/" not in html
+
+
 def test_error_page_does_not_echo_markup_from_the_path(client):
     response = client.get("/<script>alert(1)</script>/")
     assert response.status_code == 404
@@ -87,6 +96,25 @@ def test_a_raised_404_stays_a_404_not_a_500(client):
     response = client.get("/raises-404/", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
     assert response.status_code == 404
     assert response.json() == {"error": "Nothing is at /raises-404/."}
+
+
+def test_a_method_an_address_does_not_take_is_405_naming_and_listing_the_ones_it_does(client):
+    response = client.post("/api/notes/1/")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, PATCH, DELETE"
+    assert response.json() == {"error": "This address does not accept that method. Allowed: GET, PATCH, DELETE."}
+
+
+def test_a_request_that_accepts_json_gets_its_errors_as_json(client):
+    response = client.get("/no-such-page/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 404
+    assert response.json() == {"error": "Nothing is at /no-such-page/."}
+
+
+def test_a_views_own_html_error_is_json_for_ajax(client):
+    response = client.get("/refuses-in-html/", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 400
+    assert response.json() == {"error": "Bad Request."}
 
 
 def test_api_errors_are_json_even_without_ajax_headers(client, db):

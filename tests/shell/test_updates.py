@@ -161,6 +161,35 @@ def test_a_patch_is_downloaded_when_the_installed_versions_archive_is_kept(signe
     assert not any("1.1.0.tar.gz" in path for path, _range in repository.requests)
 
 
+def test_a_patch_that_rebuilds_an_archive_other_than_the_signed_one_is_set_aside_for_the_full_archive(
+        signed, repository, tmp_path, monkeypatch):
+    """The patch and the archive it applies to are each verified; what they make is too, against
+    the signed size and hash of the release's own tar: an app unpacked from another would start broken."""
+    import bsdiff4
+
+    client = client_for(signed, repository, tmp_path)
+    client.refresh()
+    shutil.copy(target(repository, f"{SLUG}-1.0.0.tar.gz"), client.targets_dir)
+    offer = client.check()
+    real_patch = bsdiff4.patch
+    monkeypatch.setattr(bsdiff4, "patch", lambda source, patch: real_patch(source, patch)[:-1] + b"!")
+    assert client.download(offer) == client.targets_dir / f"{SLUG}-1.1.0.tar.gz"
+    assert any(path.endswith(f"/{SLUG}-1.1.0.tar.gz") for path, _range in repository.requests)
+
+
+def test_a_kept_archive_damaged_on_the_disk_is_not_used(signed, repository, tmp_path):
+    """Neither the new version's, which is downloaded again, nor the installed one's, which no patch
+    then applies to: the full archive is downloaded."""
+    client = client_for(signed, repository, tmp_path)
+    client.refresh()
+    (client.targets_dir / f"{SLUG}-1.0.0.tar.gz").write_bytes(b"damaged on the disk")
+    (client.targets_dir / f"{SLUG}-1.1.0.tar.gz").write_bytes(b"damaged on the disk too")
+    offer = client.check()
+    assert offer.patches == []
+    archive = client.download(offer)
+    assert archive.read_bytes() == target(repository, f"{SLUG}-1.1.0.tar.gz").read_bytes()
+
+
 # -- refusals: each with a clear message, the installed app untouched ----------------------------
 
 
@@ -210,6 +239,16 @@ def test_an_older_version_is_never_offered(signed, repository, tmp_path):
     assert client_for(signed, repository, tmp_path, "5.0").check() is None
 
 
+def test_a_pre_release_is_never_offered(signed, tmp_path):
+    """A beta published for testers is not installed on everyone's computer as an update."""
+    served = tmp_path / "served" / f"{SLUG}-updates"
+    shutil.copytree(signed["served"], served)
+    publish(signed["project"], signed["keystore"], served, make_bundle(tmp_path / "b120rc1", "1.2.0rc1"), "1.2.0rc1")
+    with serving(served) as server:
+        assert client_for(signed, server, tmp_path, "1.1.0").check() is None
+        assert client_for(signed, server, tmp_path / "older", "1.0.0").check().version == "1.1.0"
+
+
 def test_a_truncated_download_is_refused(signed, repository, installed, tmp_path):
     archive = target(repository, f"{SLUG}-1.1.0.tar.gz")
     archive.write_bytes(archive.read_bytes()[:1000])  # the server's copy is short, and says so
@@ -218,6 +257,18 @@ def test_a_truncated_download_is_refused(signed, repository, installed, tmp_path
         client.download(client.check())
     assert list(client.targets_dir.iterdir()) == []
     assert tree(installed) == before
+
+
+def test_a_server_sending_more_than_the_signed_length_is_cut_off_there(signed, repository, installed, tmp_path):
+    """A server that sends without end (an endless-data attack) would otherwise fill the disk
+    before the hash could be checked."""
+    archive = target(repository, f"{SLUG}-1.1.0.tar.gz")
+    archive.write_bytes(archive.read_bytes() + bytes(4 * 1024 * 1024))
+    client, received = client_for(signed, repository, tmp_path), []
+    offer = client.check()
+    with pytest.raises(UpdateRefused, match="The server sent more of .* than its signed length"):
+        client.download(offer, lambda done, total: received.append(done))
+    assert max(received) <= offer.download_size
 
 
 def test_a_full_disk_during_the_download_is_refused_and_frees_what_it_wrote(signed, repository, installed, tmp_path, monkeypatch):
@@ -263,6 +314,31 @@ def test_not_enough_free_space_is_said_before_downloading(signed, repository, tm
     monkeypatch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9, 1000))
     with pytest.raises(UpdateUnavailable, match="Not enough disk space"):
         client.download(offer)
+
+
+def test_not_enough_free_space_to_unpack_is_said_before_unpacking_and_nothing_is_staged(
+        signed, repository, tmp_path, monkeypatch):
+    """Unpacked into what space there is, the update would fill the disk the notes are saved on."""
+    client = client_for(signed, repository, tmp_path)
+    archive = client.download(client.check())
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9, 1000))
+    with pytest.raises(UpdateUnavailable, match="Not enough disk space to unpack the update"):
+        client.stage(archive, tmp_path / "staged", SLUG)
+    assert not (tmp_path / "staged").exists()
+
+
+def test_an_update_without_the_apps_executable_is_refused_and_nothing_is_staged(signed, tmp_path):
+    served = tmp_path / "served" / f"{SLUG}-updates"
+    shutil.copytree(signed["served"], served)
+    bundle = make_bundle(tmp_path / "b120", "1.2.0")
+    (bundle / SLUG).unlink()  # another platform's build names it otherwise
+    publish(signed["project"], signed["keystore"], served, bundle, "1.2.0")
+    with serving(served) as server:
+        client = client_for(signed, server, tmp_path, "1.1.0")
+        archive = client.download(client.check())
+        with pytest.raises(UpdateRefused, match=f"The update has no {SLUG}: it is not a build of this app for this platform"):
+            client.stage(archive, tmp_path / "staged", SLUG)
+    assert not (tmp_path / "staged").exists()
 
 
 def test_a_server_gone_mid_download_is_resumed_at_the_next_try(signed, repository, installed, tmp_path):

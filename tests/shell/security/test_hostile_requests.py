@@ -173,9 +173,11 @@ def test_a_post_from_the_apps_own_origin_passes(csrf_client):
     {"HTTP_SEC_FETCH_SITE": "same-site"},
     {"HTTP_SEC_FETCH_SITE": "cross-site"},
 ])
-def test_a_post_from_another_site_is_refused_even_where_a_view_skips_the_csrf_check(client, sender):
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_a_write_from_another_site_is_refused_even_where_a_view_skips_the_csrf_check(client, sender, method):
     # The test client skips CSRF checks, as a view marked csrf_exempt does: the gate refuses alone.
-    response = client.post("/ajax/submit/", {"username": "Mallory"}, **sender, **XHR)
+    response = client.generic(method, "/ajax/submit/", "username=Mallory", "application/x-www-form-urlencoded",
+                              **sender, **XHR)
     assert response.status_code == 403
     assert response.json() == {"error": "Refused: this request was sent by a page that is not Notedesk's."}
 

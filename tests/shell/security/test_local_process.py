@@ -339,7 +339,9 @@ def test_with_the_clock_set_back_a_launch_still_backs_up_once_a_day_and_names_it
     assert notes_in(kept[-1]) == 5
 
 
-def test_a_database_damaged_inside_is_found_at_the_days_check_and_never_backed_up(tmp_path, app_env):
+# The notes, which the start reads, and a table it never reads, which only SQLite's check finds damaged.
+@pytest.mark.parametrize("table", ["notes_note", "auth_permission"])
+def test_a_database_damaged_inside_is_found_at_the_days_check_and_never_backed_up(tmp_path, app_env, table):
     data_dir = tmp_path / "data"
     run_headless_until_ready(tmp_path, app_env, data_dir)
     seed(data_dir, 300, app_env)
@@ -347,10 +349,10 @@ def test_a_database_damaged_inside_is_found_at_the_days_check_and_never_backed_u
     with closing(sqlite3.connect(database)) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every page in the file, none in the -wal
         page_size = connection.execute("PRAGMA page_size").fetchone()[0]
-        [root] = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'notes_note'").fetchone()
+        [root] = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
     damaged = bytearray(database.read_bytes())
-    notes_root = slice((root - 1) * page_size, root * page_size)  # the page that leads to every note
-    damaged[notes_root] = bytes(byte ^ 0xFF for byte in damaged[notes_root])
+    table_root = slice((root - 1) * page_size, root * page_size)  # the page that leads to every row
+    damaged[table_root] = bytes(byte ^ 0xFF for byte in damaged[table_root])
     database.write_bytes(damaged)
     refused_launch(data_dir, app_env, f"Cannot open the database {database} (it is damaged")
     assert backups_of(data_dir) == []

@@ -148,8 +148,9 @@ def test_the_refused_body_is_never_read_as_a_next_request(live_app):
     assert b"Smuggled" not in body  # read_answer reads to the close: a served hidden request would answer here
 
 
-def test_a_body_with_the_session_and_within_the_limit_is_read(live_app):
+def test_a_body_with_the_session_and_as_large_as_the_limit_is_read(live_app, settings):
     payload = json.dumps({"title": "Read"}).encode()
+    settings.DESKTOP_MAX_REQUEST_BODY = len(payload)
     head = post_head(live_app.port, f"Content-Length: {len(payload)}", "Connection: close",
                      f"Authorization: {live_app.auth_headers['Authorization']}")
     with send_headers(live_app.port, head) as connection:
