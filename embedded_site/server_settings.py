@@ -101,6 +101,7 @@ SERVE_THREADS = number("THREADS", "8", least=1)
 identity = load_identity(BASE_DIR)
 DESKTOP_APP_NAME = identity.name
 DESKTOP_APP_VERSION = identity.version
+DESKTOP_START_PATH = identity.start_path  # where the error pages' way back leads
 
 SECRET_KEY = secret_key()
 DEBUG = False
