@@ -122,10 +122,16 @@ def test_ctrl_k_makes_the_selection_a_link(app, live_app):
     app.keyboard.press("Control+k")
     app.keyboard.type("https://example.org")
     expect(body).to_have_value("read [the manual](https://example.org) at https://example.org/manual")
-    body.evaluate("(field) => field.setSelectionRange(field.value.length - 26, field.value.length)")  # the address
+    select_the_address = "(field) => field.setSelectionRange(field.value.length - 26, field.value.length)"
+    body.evaluate(select_the_address)
+    app.keyboard.press("Control+k")
+    expect(body).to_have_value("read [the manual](https://example.org) at [](https://example.org/manual)")
+    # The link is one edit that Undo takes back. (Undo is pressed before anything is typed: how
+    # Chromium groups the letters typed after it is its own, and on a busy machine it took "it"
+    # back a letter at a time.)
+    app.keyboard.press("Control+z")
+    expect(body).to_have_value("read [the manual](https://example.org) at https://example.org/manual")
+    body.evaluate(select_the_address)
     app.keyboard.press("Control+k")
     app.keyboard.type("it")
     expect(body).to_have_value("read [the manual](https://example.org) at [it](https://example.org/manual)")
-    app.keyboard.press("Control+z")
-    app.keyboard.press("Control+z")
-    expect(body).to_have_value("read [the manual](https://example.org) at https://example.org/manual")
