@@ -22,6 +22,7 @@ from waitress.parser import HTTPRequestParser
 from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
 from waitress.utilities import Error
 
+from django_desktop_shell.files import write_file
 from django_desktop_shell.process.errors import StartupError, see_the_log
 
 LOOPBACK = "127.0.0.1"
@@ -103,7 +104,7 @@ def bind_for(data_dir: Path, requested_port: int) -> socket.socket:
                            sock.getsockname()[1])
             return sock
     sock = bind_new_home_port()
-    home_port_file.write_text(str(sock.getsockname()[1]))
+    write_file(home_port_file, str(sock.getsockname()[1]).encode())
     return sock
 
 
