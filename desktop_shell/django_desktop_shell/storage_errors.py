@@ -112,9 +112,12 @@ def storage_problem(error: BaseException) -> str | None:
 def databases_writable() -> bool:
     """Whether this user may write each database file the app writes (a sync service or another
     program may have made one read-only)."""
-    files = [Path(database["NAME"]) for database in settings.DATABASES.values()
-             if database.get("ENGINE") == SQLITE and not read_only_sqlite(database)]
-    return all(os.access(file, os.W_OK) for file in files if file.exists())
+    return all(os.access(file, os.W_OK) for file in written_database_files() if file.exists())
+
+
+def written_database_files() -> list[Path]:
+    return [Path(database["NAME"]) for database in settings.DATABASES.values()
+            if database.get("ENGINE") == SQLITE and not read_only_sqlite(database)]
 
 
 def no_shared_memory(error: BaseException) -> bool:
@@ -124,14 +127,16 @@ def no_shared_memory(error: BaseException) -> bool:
 
 
 def database_file_found() -> bool | None:
-    """Whether the database file is there; None if its folder cannot be reached at all: its FUSE
-    file system (an exFAT drive, a phone) ended with the drive pulled out, or a network share is gone."""
-    try:
-        Path(settings.DATABASES["default"]["NAME"]).stat()
-    except (FileNotFoundError, NotADirectoryError):
-        return False
-    except OSError:
-        return None
+    """Whether each database file the app writes is there; None if one's folder cannot be reached at
+    all: its FUSE file system (an exFAT drive, a phone) ended with the drive pulled out, or a
+    network share is gone."""
+    for file in written_database_files():
+        try:
+            file.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        except OSError:
+            return None
     return True
 
 

@@ -27,3 +27,23 @@ def test_a_write_to_a_database_shipped_read_only_is_not_blamed_on_the_data_folde
         reading.execute("INSERT INTO plant VALUES ('sage')")
     assert refused.value.sqlite_errorname == "SQLITE_READONLY"
     assert storage_problem(refused.value) is None
+
+
+def test_a_second_database_deleted_while_the_app_runs_is_said_to_be_gone(monkeypatch, tmp_path):
+    """The shell looked for the default database alone: a project's second database in the data
+    folder (its analytics), deleted by a cleaner or a sync service, refused every write to it, and
+    the person was answered "something went wrong" instead of what happened and what to do."""
+    own = tmp_path / "app.sqlite3"
+    sqlite3.connect(own).close()
+    monkeypatch.setitem(settings.DATABASES["default"], "NAME", own)
+    analytics = tmp_path / "analytics.sqlite3"
+    monkeypatch.setitem(settings.DATABASES, "analytics", {"ENGINE": "django.db.backends.sqlite3", "NAME": analytics})
+    with closing(sqlite3.connect(analytics)) as writing:
+        writing.execute("CREATE TABLE visit (page TEXT)")
+        writing.commit()
+        analytics.unlink()
+        with pytest.raises(sqlite3.OperationalError) as refused:
+            writing.execute("INSERT INTO visit VALUES ('/')")
+    assert storage_problem(refused.value) == (
+        f"The database file was moved or deleted while {settings.DESKTOP_APP_NAME} was running, so nothing was "
+        f"saved. Quit {settings.DESKTOP_APP_NAME}, put its data folder back, and start it again.")
