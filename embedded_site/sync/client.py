@@ -272,19 +272,47 @@ def cut(sock: socket.socket) -> None:
 
 
 class PatientConnection:
-    """Waits for the server's answer for as long as the request's last bytes are still on their way.
+    """A connection stop_requests can cut at every step, its connecting included, that waits for the
+    server's answer for as long as the request's last bytes are still on their way.
     A body is handed to the system well before a slow link has carried it (700 KB were still to go
     at 200 kbit/s, half a minute), and the server answers only once it has all of it."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = stoppable_connection  # http.client's hook for socket.create_connection
+
     def connect(self):
         super().connect()
-        connections[threading.get_ident()] = self.sock
+        connections[threading.get_ident()] = self.sock  # for HTTPS, the TLS socket made of the one connected
         if threading.get_ident() in stopped_threads:  # stopped while it connected
             cut(self.sock)
 
     def getresponse(self):
         wait_for_answer(self.sock)
         return super().getresponse()
+
+
+def stoppable_connection(address: tuple[str, int], timeout: float, source_address=None) -> socket.socket:
+    """socket.create_connection, with each socket known to stop_requests before it connects: a server
+    whose network drops the connection (away from the office's VPN) held Disconnect until the
+    connection gave up (TIMEOUT). A name that is slow to look up still is."""
+    host, port = address
+    error = None
+    for family, kind, protocol, _, server in socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM):
+        sock = socket.socket(family, kind, protocol)
+        connections[threading.get_ident()] = sock
+        try:
+            if threading.get_ident() in stopped_threads:
+                raise ConnectionAbortedError("sync was stopped")
+            sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(server)  # a cut (stop_requests) ends it with ConnectionResetError
+            return sock
+        except OSError as failed:
+            sock.close()
+            error = failed
+    raise error or OSError(f"getaddrinfo returned nothing for {host}")
 
 
 def wait_for_answer(sock) -> None:
