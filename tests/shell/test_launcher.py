@@ -1,5 +1,6 @@
 """The launcher as a person runs it: a real process, its output and its exit code."""
 
+import os
 import re
 import signal
 import socket
@@ -274,3 +275,25 @@ def test_the_log_names_a_refused_request_s_address_without_the_words_in_it(tmp_p
     assert "divorce" not in log
     assert re.search(r"django.request: [\w ]+: /api/tags/<name>/\n", log)
     assert re.search(r"django.request: [\w ]+: /api/notes/999999/\n", log)  # a number finds the request
+
+
+def test_a_missing_webkit_says_what_to_install_and_how_to_run_meanwhile(tmp_path, app_env):
+    """pywebview's word for it was two tracebacks ending "You must have either QT or GTK with Python
+    extensions installed", after the shell's "Unexpected error: ValueError: Namespace WebKit2 not available"."""
+    without_webkit = tmp_path / "without_webkit"
+    without_webkit.mkdir()
+    (without_webkit / "sitecustomize.py").write_text(
+        "import gi\nrequire_version = gi.require_version\n"
+        "def refuse_webkit(namespace, version):\n"
+        "    if namespace.startswith('WebKit'):\n"
+        "        raise ValueError(f'Namespace {namespace} not available')\n"
+        "    return require_version(namespace, version)\n"
+        "gi.require_version = refuse_webkit\n")
+    env = {**app_env, "PYTHONPATH": os.pathsep.join(filter(None, [str(without_webkit), app_env.get("PYTHONPATH")]))}
+    result = subprocess.run(launcher_command("--data-dir", str(tmp_path / "data")), capture_output=True, text=True,
+                            env=env, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "notedesk: The window needs WebKitGTK and its GObject bindings, which this computer lacks (Namespace WebKit2 "
+        "not available). Install them (Debian, Ubuntu: sudo apt install gir1.2-webkit2-4.1; Fedora: sudo dnf install "
+        "webkit2gtk4.1), then start again; meanwhile --browser opens the app in your browser.\n")

@@ -46,6 +46,21 @@ def has_display() -> bool:
     return not sys.platform.startswith("linux") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+NO_WEB_VIEW = ("The window needs WebKitGTK and its GObject bindings, which this computer lacks ({error}). Install "
+               "them (Debian, Ubuntu: sudo apt install gir1.2-webkit2-4.1; Fedora: sudo dnf install webkit2gtk4.1), "
+               "then start again; meanwhile --browser opens the app in your browser.")
+
+
+def missing_web_view() -> str | None:
+    """On GTK: why pywebview cannot make a window (WebKitGTK or its bindings are not installed), or
+    None. pywebview's own word for it was a traceback ending "You must have either QT or GTK"."""
+    try:
+        import webview.platforms.gtk  # noqa: F401
+    except (ImportError, ValueError) as error:  # gi.require_version raises ValueError for a missing namespace
+        return NO_WEB_VIEW.format(error=error)
+    return None
+
+
 def ensure_display() -> None:
     if not has_display():
         raise StartupError("No display was found (DISPLAY is not set). Use --headless or --browser to run without a window.")
@@ -90,7 +105,8 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
         # PyGObject's overrides break when two threads import them at once ("GLib has no attribute
         # 'Idle'", seen when a file given on the command line was opened while GTK started): GTK's
         # modules are imported here, on the main thread, before any thread of the shell uses them.
-        import webview.platforms.gtk  # noqa: F401
+        if problem := missing_web_view():
+            raise StartupError(problem)
 
         from django_desktop_shell.process import web_context
 
