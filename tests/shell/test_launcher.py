@@ -277,6 +277,17 @@ def test_the_log_names_a_refused_request_s_address_without_the_words_in_it(tmp_p
     assert re.search(r"django.request: [\w ]+: /api/notes/999999/\n", log)  # a number finds the request
 
 
+def test_each_launch_s_log_starts_with_the_versions_and_the_data_folder(tmp_path, app_env):
+    """Support read a log sent by a person without knowing which version wrote it, nor on what."""
+    data_dir = tmp_path / "data"
+    subprocess.run(launcher_command("--data-dir", str(data_dir), "manage", "check"), env=app_env, check=True,
+                   capture_output=True, timeout=60)
+    first_line = (data_dir / "logs" / "notedesk.log").read_text().splitlines()[0]
+    assert re.search(r"INFO \[MainThread\] django_desktop_shell: Starting Notedesk 0\.1\.0 \(desktop shell 0\.1\.0, "
+                     r"Django [\d.]+, pywebview [\d.]+, Python [\d.]+, .+\), a management command, on the data folder "
+                     + re.escape(str(data_dir)) + "$", first_line), first_line
+
+
 def test_a_missing_webkit_says_what_to_install_and_how_to_run_meanwhile(tmp_path, app_env):
     """pywebview's word for it was two tracebacks ending "You must have either QT or GTK with Python
     extensions installed", after the shell's "Unexpected error: ValueError: Namespace WebKit2 not available"."""

@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from django_desktop_shell import native, runtime
 from django_desktop_shell.identity import Identity, IdentityError, load
-from django_desktop_shell.process import cli, lifecycle, open_requests, paths, server, single_instance, site, start_page, window
+from django_desktop_shell.process import cli, diagnostics, lifecycle, open_requests, paths, server, single_instance, site, start_page, window
 from django_desktop_shell.menus import MenuError
 from django_desktop_shell.process.errors import DataFolderError, StartupError, failure_message
 from django_desktop_shell.process.integration import DesktopIntegration
@@ -87,8 +87,16 @@ def forced_exit_code(identity: Identity, startup: Future) -> int:
 
 
 def run(identity: Identity, args, launched_at: float) -> int:
+    if args.mode == "diagnose":  # before the data folder is prepared: it changes nothing there
+        print(diagnostics.report(identity, paths.resolve_data_dir(args.data_dir, identity)), end="")
+        if sys.stdout.isatty():
+            print(f"{identity.slug}: that is all the report holds. To send it: {identity.slug} --diagnose > "
+                  f"diagnostics.txt, and attach that file.", file=sys.stderr)
+        return 0
     data_dir = paths.prepare_data_dir(paths.resolve_data_dir(args.data_dir, identity))
     log_file = configure_logging(data_dir, identity.slug, dev=args.dev)
+    logger.info("Starting %s, %s, on the data folder %s", diagnostics.versions(identity),
+                "a management command" if args.mode == "manage" else f"mode {args.mode}", data_dir)
     if args.mode == "manage":
         site.configure(runtime.Runtime(identity=identity, data_dir=data_dir, dev=args.dev))
         site.run_management_command(args.manage_args)
