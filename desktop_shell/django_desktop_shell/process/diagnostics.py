@@ -1,5 +1,7 @@
 """The diagnostics a person sends to support: `<app> --diagnose` prints them at the terminal, where
-the person reads all of it before saving it to a file (`<app> --diagnose > diagnostics.txt`).
+the person reads all of it before saving it to a file (`<app> --diagnose > diagnostics.txt`); in
+the window, Help › Diagnostics for support writes them to <data dir>/diagnostics.txt and opens that
+in the OS's text editor, to read before attaching it.
 
 They hold the versions, the machine (its clock, its display, its web view), the data folder's
 health (free space, each database's check, its migrations, its backups, a launch running on it),
@@ -29,6 +31,7 @@ from django_desktop_shell.identity import Identity
 from django_desktop_shell.process import site, window
 from django_desktop_shell.process.errors import StartupError
 
+REPORT_NAME = "diagnostics.txt"
 LOG_LINES = 200
 CRASH_LOG_LINES = 60
 EARLIEST_PLAUSIBLE_YEAR = 2024  # a clock before it (a dead CMOS battery: 1999, 1970) breaks dates and backups
