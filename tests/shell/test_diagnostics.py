@@ -4,7 +4,7 @@ import os
 import subprocess
 from datetime import datetime, timezone
 
-from django_desktop_shell.process.diagnostics import clock
+from django_desktop_shell.process.diagnostics import clock, data_folder
 from tests.conftest import launcher_command, start_headless
 
 SECRET_WORDS = "quokkasecret diagnosis, in confidence"
@@ -84,3 +84,13 @@ def test_a_clock_set_back_to_1999_is_a_problem_the_report_names():
     assert clock(datetime(1999, 12, 31, 23, 0, tzinfo=timezone.utc)).startswith(
         "PROBLEM: the computer's clock reads 1999-12-31: set it right")
     assert clock(datetime(2026, 12, 6, 10, 0, tzinfo=timezone.utc)).startswith("ok: the clock reads 2026-12-06")
+
+
+def test_the_report_names_a_file_of_another_users_in_the_data_folder_and_the_command_that_gives_it_back(tmp_path, monkeypatch):
+    data_dir = tmp_path / "data"
+    (data_dir / "backups").mkdir(parents=True)
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(data_dir).st_uid + 1)
+    said = data_folder(data_dir)
+    assert said.startswith(f"PROBLEM: the data folder {data_dir}: The data folder {data_dir} holds {data_dir / 'backups'}, "
+                           "which belongs to another user (")
+    assert "sudo chown -R " in said

@@ -28,8 +28,8 @@ from filelock import FileLock, Timeout
 
 from django_desktop_shell import runtime
 from django_desktop_shell.identity import Identity
-from django_desktop_shell.process import site, window
-from django_desktop_shell.process.errors import StartupError
+from django_desktop_shell.process import paths, site, window
+from django_desktop_shell.process.errors import DataFolderError, StartupError
 
 REPORT_NAME = "diagnostics.txt"
 LOG_LINES = 200
@@ -146,6 +146,10 @@ def data_folder(data_dir: Path) -> str:
         problems.append("it cannot be written to")
     if free < 100 * 1024 * 1024:
         problems.append(f"the disk has only {size(free)} free")
+    try:
+        paths.refuse_unusable_entries(data_dir)
+    except DataFolderError as error:
+        problems.append(str(error))
     if problems:
         return f"PROBLEM: the data folder {data_dir}: {'; '.join(problems)}"
     return f"ok: the data folder {data_dir} can be written to; {size(free)} free on its disk"
