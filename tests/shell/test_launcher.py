@@ -19,6 +19,7 @@ from django_desktop_shell.process.single_instance import RunningInstance
 from tests.conftest import (
     ROOT, assert_exits_cleanly_within, browser_opener, exit_code_within, launcher_command, start_headless,
 )
+from tests.shell.dialogs import xdotool
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
@@ -288,9 +289,10 @@ def test_each_launch_s_log_starts_with_the_versions_and_the_data_folder(tmp_path
                      + re.escape(str(data_dir)) + "$", first_line), first_line
 
 
-def test_a_missing_webkit_says_what_to_install_and_how_to_run_meanwhile(tmp_path, app_env):
+def test_a_missing_webkit_says_what_to_install_and_how_to_run_meanwhile_in_a_dialog_and_at_the_terminal(tmp_path, app_env):
     """pywebview's word for it was two tracebacks ending "You must have either QT or GTK with Python
-    extensions installed", after the shell's "Unexpected error: ValueError: Namespace WebKit2 not available"."""
+    extensions installed", after the shell's "Unexpected error: ValueError: Namespace WebKit2 not
+    available"; started from the desktop's menu, with no terminal, the person saw nothing at all."""
     without_webkit = tmp_path / "without_webkit"
     without_webkit.mkdir()
     (without_webkit / "sitecustomize.py").write_text(
@@ -301,10 +303,17 @@ def test_a_missing_webkit_says_what_to_install_and_how_to_run_meanwhile(tmp_path
         "    return require_version(namespace, version)\n"
         "gi.require_version = refuse_webkit\n")
     env = {**app_env, "PYTHONPATH": os.pathsep.join(filter(None, [str(without_webkit), app_env.get("PYTHONPATH")]))}
-    result = subprocess.run(launcher_command("--data-dir", str(tmp_path / "data")), capture_output=True, text=True,
-                            env=env, timeout=60)
-    assert result.returncode == 1
-    assert result.stderr == (
+    process = subprocess.Popen(launcher_command("--data-dir", str(tmp_path / "data")), stderr=subprocess.PIPE,
+                               text=True, env=env)
+    try:
+        dialog = xdotool(env, "search", "--sync", "--onlyvisible", "--name", "^Notedesk could not start$").split()[0]
+        xdotool(env, "windowfocus", "--sync", dialog, "key", "Return")
+        code = exit_code_within(process, 15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert code == 1
+    assert process.stderr.read() == (
         "notedesk: The window needs WebKitGTK and its GObject bindings, which this computer lacks (Namespace WebKit2 "
         "not available). Install them (Debian, Ubuntu: sudo apt install gir1.2-webkit2-4.1; Fedora: sudo dnf install "
         "webkit2gtk4.1), then start again; meanwhile --browser opens the app in your browser.\n")

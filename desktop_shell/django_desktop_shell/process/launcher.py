@@ -23,7 +23,7 @@ from django_desktop_shell import native, runtime
 from django_desktop_shell.identity import Identity, IdentityError, load
 from django_desktop_shell.process import cli, diagnostics, lifecycle, open_requests, paths, server, single_instance, site, start_page, window
 from django_desktop_shell.menus import MenuError
-from django_desktop_shell.process.errors import DataFolderError, StartupError, failure_message
+from django_desktop_shell.process.errors import DataFolderError, StartupError, WebViewMissing, failure_message
 from django_desktop_shell.process.integration import DesktopIntegration
 from django_desktop_shell.process.logs import configure_logging
 from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
@@ -61,8 +61,9 @@ def main(project_dir: Path, argv: list[str] | None = None) -> int:
     except Exception as error:
         report_failure(identity, error)
         # Started from the desktop's menu, the app has no terminal: a window says why the data folder
-        # cannot be used, or what no one foresaw (the rest, as a launch's files, is the terminal's).
-        shown = isinstance(error, DataFolderError) or not isinstance(error, StartupError)
+        # cannot be used, that WebKitGTK is missing, or what no one foresaw (the rest, as a launch's
+        # files, is the terminal's).
+        shown = isinstance(error, (DataFolderError, WebViewMissing)) or not isinstance(error, StartupError)
         if args.mode == "window" and shown and window.has_display():
             window.show_error_window(identity.name, failure_message(error))
         return 1

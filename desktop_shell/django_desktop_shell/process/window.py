@@ -15,7 +15,7 @@ from pathlib import Path
 from django_desktop_shell import menus
 from django_desktop_shell.process import downloads, native_dialogs, page_loads
 from django_desktop_shell.process.commands import gtk_view, page_event_script
-from django_desktop_shell.process.errors import StartupError, failure_message
+from django_desktop_shell.process.errors import StartupError, WebViewMissing, failure_message
 from django_desktop_shell.process.lifecycle import close_on_stop_signal
 from django_desktop_shell.process.navigation import NavigationLock
 from django_desktop_shell.process.typed_keys import TypedKeys
@@ -106,7 +106,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
         # 'Idle'", seen when a file given on the command line was opened while GTK started): GTK's
         # modules are imported here, on the main thread, before any thread of the shell uses them.
         if problem := missing_web_view():
-            raise StartupError(problem)
+            raise WebViewMissing(problem)
 
         from django_desktop_shell.process import web_context
 
@@ -426,6 +426,9 @@ def log_first_page_load(window, origin: str, launched_at: float) -> None:
 
 def show_error_window(title: str, message: str) -> None:
     """For a launch with no terminal: the person still sees why the app did not start."""
+    if gui() == "gtk" and missing_web_view():
+        show_gtk_error_dialog(f"{title} could not start", message)
+        return
     import webview
 
     shown = webview.create_window(
@@ -434,3 +437,16 @@ def show_error_window(title: str, message: str) -> None:
     )
     close_on_stop_signal(lambda: close_soon(shown))
     webview.start(gui=gui(), private_mode=True)
+
+
+def show_gtk_error_dialog(title: str, message: str) -> None:
+    """GTK's own message dialog, for when pywebview has no web view to show a page in."""
+    import gi
+
+    gi.require_version("Gtk", "3.0")
+    from gi.repository import Gtk
+
+    dialog = Gtk.MessageDialog(message_type=Gtk.MessageType.ERROR, buttons=Gtk.ButtonsType.CLOSE, text=title, title=title)
+    dialog.format_secondary_text(message)
+    dialog.run()
+    dialog.destroy()
