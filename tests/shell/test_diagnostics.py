@@ -4,7 +4,9 @@ import os
 import subprocess
 from datetime import datetime, timezone
 
-from django_desktop_shell.process.diagnostics import clock, data_folder
+from django_desktop_shell.identity import load
+from django_desktop_shell.process.diagnostics import clock, data_folder, user_key_folder
+from tests.conftest import ROOT
 from tests.conftest import launcher_command, start_headless
 
 SECRET_WORDS = "quokkasecret diagnosis, in confidence"
@@ -94,3 +96,15 @@ def test_the_report_names_a_file_of_another_users_in_the_data_folder_and_the_com
     assert said.startswith(f"PROBLEM: the data folder {data_dir}: The data folder {data_dir} holds {data_dir / 'backups'}, "
                            "which belongs to another user (")
     assert "sudo chown -R " in said
+
+
+def test_the_report_says_when_the_home_folder_cannot_keep_the_users_own_key(tmp_path, monkeypatch):
+    """A home folder that cannot be written (a kiosk's, HOME unset by a service): the app worked, but
+    its log said only "Could not keep the start page for the next launch: [Errno 2] No such file or
+    directory: '/proc/nothere'", and every launch started slower."""
+    monkeypatch.setenv("XDG_STATE_HOME", "/proc/nothere/state")
+    assert user_key_folder(load(ROOT)) == (
+        "PROBLEM: the user's own key cannot be kept in /proc/nothere/state/notedesk (/proc cannot be written to): the "
+        "start page is not kept between launches, so each one starts slower. Check the home folder (HOME)")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    assert user_key_folder(load(ROOT)) == f"ok: the user's own key can be kept in {tmp_path / 'state' / 'notedesk'}"

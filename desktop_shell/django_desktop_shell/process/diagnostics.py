@@ -19,14 +19,15 @@ import platform
 import shutil
 import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable
-from contextlib import closing
+from contextlib import closing, suppress
 from datetime import datetime, timezone
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from django_desktop_shell import runtime
+from django_desktop_shell import runtime, user_key
 from django_desktop_shell.identity import Identity
 from django_desktop_shell.process import paths, site, window
 from django_desktop_shell.process.errors import DataFolderError, StartupError
@@ -92,6 +93,7 @@ def checks(identity: Identity, data_dir: Path, now: datetime, django_ready: bool
         ("the display", display),
         ("the web view", web_view),
         ("the data folder", lambda: data_folder(data_dir)),
+        ("the user's own key", lambda: user_key_folder(identity)),
     )]
     if not data_dir.is_dir():
         return lines
@@ -153,6 +155,17 @@ def data_folder(data_dir: Path) -> str:
     if problems:
         return f"PROBLEM: the data folder {data_dir}: {'; '.join(problems)}"
     return f"ok: the data folder {data_dir} can be written to; {size(free)} free on its disk"
+
+
+def user_key_folder(identity: Identity) -> str:
+    """Where the key that signs the start page kept between launches is (user_key.py): outside the
+    data folder, under the home folder, which may be read-only or missing (HOME unset, a kiosk)."""
+    folder = user_key.key_folder(identity.slug)
+    nearest = next(folder for folder in (folder, *folder.parents) if folder.exists())
+    with suppress(OSError), tempfile.TemporaryFile(dir=nearest):  # as it would make the folder and the key there
+        return f"ok: the user's own key can be kept in {folder}"
+    return (f"PROBLEM: the user's own key cannot be kept in {folder} ({nearest} cannot be written to): the start page "
+            "is not kept between launches, so each one starts slower. Check the home folder (HOME)")
 
 
 def running_launch(identity: Identity, data_dir: Path) -> str:
