@@ -451,7 +451,9 @@ def unusable_message(path: Path, error: Exception | str) -> str:
                 + NO_SHARED_MEMORY.format(app=settings.DESKTOP_APP_NAME))
     backup = latest_backup(path)
     advice = (
-        f"The latest backup is {backup}: quit {settings.DESKTOP_APP_NAME}, move the damaged file aside and copy the backup in its place."
+        # A -wal left beside is replayed into the copy: "database disk image is malformed", the backup taken for damaged.
+        f"The latest backup is {backup}: quit {settings.DESKTOP_APP_NAME}, move the damaged file aside, with its "
+        f"{path.name}-wal and {path.name}-shm if they are there, and copy the backup in its place."
         if backup
         # Deleted or replaced, it would be lost for good: SQLite's .recover often gets most of it back.
         else f"There is no backup of it yet: keep the file as it is, and send {settings.DESKTOP_APP_NAME}'s support the "

@@ -206,3 +206,15 @@ def test_a_damaged_database_without_a_backup_says_to_keep_it_and_what_to_send_su
         "Notedesk has not changed it. There is no backup of it yet: keep the file as it is, and send Notedesk's support "
         "the report `notedesk --diagnose` prints (in the window: Help › Diagnostics for support); most of a damaged "
         "database can often be recovered.")
+
+
+def test_a_damaged_database_s_advice_moves_its_write_ahead_log_aside_too(tmp_path, monkeypatch):
+    """Followed as it was ("move the damaged file aside and copy the backup in its place") after a
+    crash, the -wal left beside was replayed into the backup: "database disk image is malformed",
+    and the same advice again, the backup now taken for damaged too."""
+    backup = tmp_path / "backups" / "notedesk-20261205-150123-190628.sqlite3"
+    monkeypatch.setattr(database, "latest_backup", lambda path: backup)
+    message = database.unusable_message(tmp_path / "notedesk.sqlite3", "database disk image is malformed")
+    assert message.endswith(
+        f"The latest backup is {backup}: quit Notedesk, move the damaged file aside, with its notedesk.sqlite3-wal and "
+        "notedesk.sqlite3-shm if they are there, and copy the backup in its place.")
