@@ -40,7 +40,7 @@ def test_the_report_says_the_versions_and_the_data_folders_health_without_notes_
     assert "notedesk.sqlite3  " in report  # the data folder's files, with their sizes
     assert "Starting Notedesk 0.1.0" in report  # the end of the log
     assert "quokkasecret" not in report
-    for secret_file in ("secret_key", "instance.key"):
+    for secret_file in ("secret_key", "instance.key", "host_label"):
         if (data_dir / secret_file).exists():
             assert (data_dir / secret_file).read_bytes().decode("latin-1").strip() not in report
     assert str(tmp_path) not in report

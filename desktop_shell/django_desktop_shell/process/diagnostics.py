@@ -7,7 +7,8 @@ They hold the versions, the machine (its clock, its display, its web view), the 
 health (free space, each database's check, its migrations, its backups, a launch running on it),
 the settings the shell reads, secrets left out, and the end of the log and the crash log. Never a
 note's text, the secret key, a cookie or a launch token: the log holds none (process/logs.py); the
-settings go through Django's own filter of secrets; the home folder is written ~.
+settings go through Django's own filter of secrets; the home folder is written ~, and the host
+label left out.
 
 It runs while the app runs on the data folder, or when the app will not start. It changes no data: it never
 migrates nor makes a data folder, and reads each database as a `manage` command does.
@@ -74,16 +75,24 @@ def report(identity: Identity, data_dir: Path, *, django_ready: bool = False) ->
         section(f"The log, its last {LOG_LINES} lines", tail(data_dir / "logs" / f"{identity.slug}.log", LOG_LINES)),
         section(f"The crash log, its last {CRASH_LOG_LINES} lines", tail(data_dir / "logs" / "crashes.log", CRASH_LOG_LINES)),
     ]
-    return without_home("\n\n".join(sections)) + "\n"
+    return shareable("\n\n".join(sections), data_dir) + "\n"
 
 
 def section(title: str, body: str) -> str:
     return f"== {title}\n{body}"
 
 
-def without_home(text: str) -> str:
+def shareable(text: str, data_dir: Path) -> str:
+    """The home folder as ~, and the install's host label (which no other site may guess: docs/security.md) left out."""
+    from django_desktop_shell.secret_key import HOST_LABEL
+
     home = str(Path.home())
-    return text.replace(home, "~") if len(home) > 1 else text
+    text = text.replace(home, "~") if len(home) > 1 else text
+    with suppress(OSError, UnicodeDecodeError):
+        label = (data_dir / "host_label").read_text(encoding="ascii").strip()
+        if HOST_LABEL.fullmatch(label):
+            text = text.replace(label, "<host label>")
+    return text
 
 
 def checks(identity: Identity, data_dir: Path, now: datetime, django_ready: bool) -> list[str]:
