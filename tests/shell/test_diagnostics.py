@@ -2,12 +2,12 @@
 
 import os
 import subprocess
+import sys
 from datetime import datetime, timezone
 
 from django_desktop_shell.identity import load
 from django_desktop_shell.process.diagnostics import clock, data_folder, user_key_folder
-from tests.conftest import ROOT
-from tests.conftest import launcher_command, start_headless
+from tests.conftest import ROOT, launcher_command, project_whose_settings_do_not_import, start_headless
 
 SECRET_WORDS = "quokkasecret diagnosis, in confidence"
 MAKE_A_NOTE = ("from django.contrib.auth import get_user_model; from embedded_site.notes.models import Note; "
@@ -108,3 +108,17 @@ def test_the_report_says_when_the_home_folder_cannot_keep_the_users_own_key(tmp_
         "start page is not kept between launches, so each one starts slower. Check the home folder (HOME)")
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     assert user_key_folder(load(ROOT)) == f"ok: the user's own key can be kept in {tmp_path / 'state' / 'notedesk'}"
+
+
+def test_a_settings_module_that_does_not_import_is_a_problem_in_the_report_not_the_end_of_it(tmp_path, app_env):
+    """When the launch stops on "Unexpected error", --diagnose stopped on it too, with no report."""
+    project = tmp_path / "project"
+    ledger_launcher = project_whose_settings_do_not_import(project)
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    result = subprocess.run([sys.executable, str(ledger_launcher), "--diagnose", "--data-dir", str(data_dir)],
+                            capture_output=True, text=True, env=app_env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert (f"PROBLEM: the settings ledger_settings cannot be loaded: FileNotFoundError: [Errno 2] No such file or "
+            f"directory: '{project / 'config'}'\n") in result.stdout
+    assert "== Settings (secrets left out)\n(the settings could not be read)\n" in result.stdout

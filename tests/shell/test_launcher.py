@@ -17,7 +17,8 @@ from django_desktop_shell.process.errors import failure_message
 from django_desktop_shell.process.launcher import handed_over
 from django_desktop_shell.process.single_instance import RunningInstance
 from tests.conftest import (
-    ROOT, assert_exits_cleanly_within, browser_opener, exit_code_within, launcher_command, start_headless,
+    ROOT, assert_exits_cleanly_within, browser_opener, exit_code_within, launcher_command,
+    project_whose_settings_do_not_import, start_headless,
 )
 from tests.shell.dialogs import xdotool
 
@@ -194,15 +195,9 @@ def test_an_unexpected_error_at_start_says_what_failed_on_which_file_and_where_t
     build that left it out) stopped the start with "FileNotFoundError(2, 'No such file or
     directory'). The log file has the details.": neither the file nor the log's place."""
     project = tmp_path / "project"
-    project.mkdir()
-    (project / "pyproject.toml").write_text('[project]\nversion = "1"\n\n[tool.desktop-shell]\nname = "Ledger"\n'
-                                            'app-id = "org.example.Ledger"\nsettings = "ledger_settings"\n')
-    (project / "ledger_settings.py").write_text(
-        "from pathlib import Path\n\nBASE_DIR = Path(__file__).parent.joinpath('config').resolve(strict=True)\n")
-    (project / "launcher.py").write_text("from pathlib import Path\n\nfrom django_desktop_shell.process import launcher\n\n"
-                                         "launcher.run_and_exit(Path(__file__).resolve().parent)\n")
+    ledger_launcher = project_whose_settings_do_not_import(project)
     data_dir = tmp_path / "data"
-    result = subprocess.run([sys.executable, str(project / "launcher.py"), "--headless", "--data-dir", str(data_dir)],
+    result = subprocess.run([sys.executable, str(ledger_launcher), "--headless", "--data-dir", str(data_dir)],
                             capture_output=True, text=True, env=app_env, timeout=30)
     assert result.returncode == 1
     log = data_dir / "logs" / "ledger.log"

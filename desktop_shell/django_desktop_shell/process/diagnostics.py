@@ -206,6 +206,8 @@ def django_checks(identity: Identity, data_dir: Path, django_ready: bool) -> lis
             site.configure(runtime.Runtime(identity=identity, data_dir=data_dir))
         except StartupError as error:
             return [f"PROBLEM: the settings: {error}"]
+        except Exception as error:  # the settings module's own error: what stops the launch, and the report is for
+            return [f"PROBLEM: the settings {identity.settings} cannot be loaded: {type(error).__name__}: {error}"]
     lines = [checked("the settings", settings_checks)]
     from django_desktop_shell.database import kept_databases
 
@@ -270,13 +272,12 @@ def folder_listing(data_dir: Path) -> str:
 
 
 def settings_summary() -> str:
-    from django.conf import settings
-
-    if not settings.configured:
-        return "(the settings could not be read)"
     from django.views.debug import SafeExceptionReporterFilter
 
-    safe = SafeExceptionReporterFilter().get_safe_settings()
+    try:
+        safe = SafeExceptionReporterFilter().get_safe_settings()
+    except Exception:  # not configured, or a settings module that does not import (Checks says why)
+        return "(the settings could not be read)"
     names = [*SHOWN_SETTINGS, *sorted(name for name in safe if name.startswith("DESKTOP_"))]
     return "\n".join(f"{name} = {safe[name]!r}" for name in names if name in safe)
 
