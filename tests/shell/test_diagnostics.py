@@ -6,7 +6,7 @@ import sys
 from datetime import datetime, timezone
 
 from django_desktop_shell.identity import load
-from django_desktop_shell.process.diagnostics import clock, data_folder, user_key_folder
+from django_desktop_shell.process.diagnostics import clock, data_folder, section, user_key_folder
 from tests.conftest import ROOT, launcher_command, project_whose_settings_do_not_import, start_headless
 
 SECRET_WORDS = "quokkasecret diagnosis, in confidence"
@@ -122,3 +122,13 @@ def test_a_settings_module_that_does_not_import_is_a_problem_in_the_report_not_t
     assert (f"PROBLEM: the settings ledger_settings cannot be loaded: FileNotFoundError: [Errno 2] No such file or "
             f"directory: '{project / 'config'}'\n") in result.stdout
     assert "== Settings (secrets left out)\n(the settings could not be read)\n" in result.stdout
+
+
+def test_a_part_of_the_report_that_cannot_be_read_says_why_instead_of_ending_the_report():
+    """A log folder of another user's ended --diagnose on a PermissionError's traceback."""
+    def unreadable_log():
+        raise PermissionError(13, "Permission denied", "/data/logs/notedesk.log")
+
+    assert section("The log", unreadable_log) == (
+        "== The log\n(could not be read: PermissionError: [Errno 13] Permission denied: '/data/logs/notedesk.log')")
+    assert section("The crash log", lambda: "(none)") == "== The crash log\n(none)"

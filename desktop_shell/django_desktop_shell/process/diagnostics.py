@@ -69,17 +69,22 @@ def report(identity: Identity, data_dir: Path, *, django_ready: bool = False) ->
     sections = [
         f"{identity.name} diagnostics, made {now:%Y-%m-%d %H:%M} UTC by the computer's clock",
         f"{versions(identity)}",
-        section("Checks", "\n".join(checks(identity, data_dir, now, django_ready))),
-        section("Data folder", folder_listing(data_dir)),
-        section("Settings (secrets left out)", settings_summary()),
-        section(f"The log, its last {LOG_LINES} lines", tail(data_dir / "logs" / f"{identity.slug}.log", LOG_LINES)),
-        section(f"The crash log, its last {CRASH_LOG_LINES} lines", tail(data_dir / "logs" / "crashes.log", CRASH_LOG_LINES)),
+        section("Checks", lambda: "\n".join(checks(identity, data_dir, now, django_ready))),
+        section("Data folder", lambda: folder_listing(data_dir)),
+        section("Settings (secrets left out)", settings_summary),
+        section(f"The log, its last {LOG_LINES} lines", lambda: tail(data_dir / "logs" / f"{identity.slug}.log", LOG_LINES)),
+        section(f"The crash log, its last {CRASH_LOG_LINES} lines",
+                lambda: tail(data_dir / "logs" / "crashes.log", CRASH_LOG_LINES)),
     ]
     return shareable("\n\n".join(sections), data_dir) + "\n"
 
 
-def section(title: str, body: str) -> str:
-    return f"== {title}\n{body}"
+def section(title: str, body: Callable[[], str]) -> str:
+    """A part of the report; one that cannot be read (a folder of another user's) says why, and the rest follows."""
+    try:
+        return f"== {title}\n{body()}"
+    except Exception as error:
+        return f"== {title}\n(could not be read: {type(error).__name__}: {error})"
 
 
 def shareable(text: str, data_dir: Path) -> str:
