@@ -35,6 +35,8 @@ TYPED_KEYS_STALL_S = 10
 # within this (a web process hung) does not hold the close.
 PAGE_ASKED_WAIT_S = 2
 MIN_SIZE = (640, 420)
+# A page whose web process ends again this soon after it was loaded again is not loaded a third time.
+PAGE_STOPPED_AGAIN_S = 30
 SPLASH_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "desktop_shell" / "splash.html"
 # What the window shows before a page paints (as it opens, between pages): the starting page's
 # background (splash.html), light or dark.
@@ -130,6 +132,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     )
     window.events.before_show += lambda: hooks.navigation.install(window)
     window.events.before_show += lambda: redraw_on_each_commit(window)
+    window.events.before_show += lambda: load_again_once_the_page_stops(window, title, startup)
     window.events.before_show += lambda: downloads.install(window, gui(), data_dir / "opened")
     track_geometry(window, geometry)
     if integration is not None:  # the menu bar, zoom, spell check, files and links from outside
@@ -222,6 +225,48 @@ def redraw_on_each_commit(window) -> None:
             view.queue_draw()
 
     BrowserView.instances[window.uid].webview.connect("load-changed", redraw)
+
+
+def load_again_once_the_page_stops(window, title: str, startup: Future) -> None:
+    """Runs on GTK's thread, from before_show. WebKit's web process, which runs and draws the page,
+    can end on its own (a crash in WebKit or a GPU driver, the system short of memory): the window
+    went blank, and the log said nothing. The app is loaded again through the launch link (WebKit's
+    own reload went without the session cookie, and was refused 403); edits the page had not sent
+    are in its storage, which comes back with it. Ended again within PAGE_STOPPED_AGAIN_S, the
+    window says so instead of loading it a third time."""
+    if gui() != "gtk":
+        return
+    from gi.repository import WebKit2
+    from webview.platforms.gtk import BrowserView
+
+    reasons = {WebKit2.WebProcessTerminationReason.CRASHED: "it crashed",
+               WebKit2.WebProcessTerminationReason.EXCEEDED_MEMORY_LIMIT: "it used more memory than the system allows"}
+    loaded_again = {"at": None, "shown": True}
+
+    def on_page_stopped(view, reason):
+        why = reasons.get(reason, "it was ended")
+        if loaded_again["at"] is not None and time.monotonic() - loaded_again["at"] < PAGE_STOPPED_AGAIN_S:
+            logger.error("The window's page stopped again (%s): not loaded a third time", why)
+            view.load_html(status_page(f"{title} stopped showing its page", (
+                f"The part of {title} that shows the page stopped twice in a short time ({why}). What was saved is "
+                f"safe. Quit {title} and start it again; if it happens again, Help › Diagnostics for support gives "
+                "support what they need."), error=True), "about:blank")
+            return
+        if not startup.done() or startup.exception():
+            logger.warning("The window's page stopped (%s) before the app had started: its page comes once it has", why)
+            return
+        loaded_again.update(at=time.monotonic(), shown=False)
+        logger.warning("The window's page stopped (%s): loading the app again", why)
+        view.load_uri(startup.result().launch_url)
+
+    def on_loaded_again(view, event):
+        if event == WebKit2.LoadEvent.FINISHED and not loaded_again["shown"]:
+            loaded_again["shown"] = True
+            logger.info("The window shows the app again, %.1f s after its page stopped", time.monotonic() - loaded_again["at"])
+
+    view = BrowserView.instances[window.uid].webview
+    view.connect("web-process-terminated", on_page_stopped)
+    view.connect("load-changed", on_loaded_again)
 
 
 def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: TypedKeys | None) -> Callable[[], bool]:
