@@ -244,7 +244,9 @@ def load_again_once_the_page_stops(window, title: str, startup: Future) -> None:
     loaded_again = {"at": None, "shown": True}
 
     def on_page_stopped(view, reason):
-        why = reasons.get(reason, "it was ended")
+        if reason == WebKit2.WebProcessTerminationReason.TERMINATED_BY_API:
+            return  # ended on purpose: the window is closing
+        why = reasons.get(reason, "it ended")
         if loaded_again["at"] is not None and time.monotonic() - loaded_again["at"] < PAGE_STOPPED_AGAIN_S:
             logger.error("The window's page stopped again (%s): not loaded a third time", why)
             view.load_html(status_page(f"{title} stopped showing its page", (
