@@ -600,3 +600,11 @@ def test_a_page_whose_web_process_crashed_comes_back_and_a_second_crash_soon_aft
         wait_for_log(log_file, r"ERROR .*The window's page stopped again \(it crashed\): not loaded a third time", process)
     finally:
         close_with_sigterm(process)
+
+
+def test_a_web_process_the_app_ends_on_purpose_is_not_taken_for_a_crash(tmp_path):
+    data_dir = tmp_path / "data"
+    result = subprocess.run([sys.executable, "-m", "tests.shell.drivers.page_ended_on_purpose", str(data_dir)],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert "after terminate_web_process: " in result.stdout, result.stdout + result.stderr
+    assert "stopped" not in (data_dir / "logs" / "notedesk.log").read_text()
