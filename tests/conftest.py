@@ -90,6 +90,19 @@ def launcher_command(*args: str, site: str = "notedesk") -> list[str]:
     return [sys.executable, str(SITES[site] / "launcher.py"), *args]
 
 
+def project_whose_settings_do_not_import(folder: Path) -> Path:
+    """A project, Ledger, whose settings resolve a folder that is not there, strictly, as
+    cookiecutter-django's resolve their own file (a build that left it out); its launcher.py."""
+    folder.mkdir()
+    (folder / "pyproject.toml").write_text('[project]\nversion = "1"\n\n[tool.desktop-shell]\nname = "Ledger"\n'
+                                           'app-id = "org.example.Ledger"\nsettings = "ledger_settings"\n')
+    (folder / "ledger_settings.py").write_text(
+        "from pathlib import Path\n\nBASE_DIR = Path(__file__).parent.joinpath('config').resolve(strict=True)\n")
+    (folder / "launcher.py").write_text("from pathlib import Path\n\nfrom django_desktop_shell.process import launcher\n\n"
+                                        "launcher.run_and_exit(Path(__file__).resolve().parent)\n")
+    return folder / "launcher.py"
+
+
 def start_headless(tmp_path, env, *args, data_dir=None):
     return start_site_headless("notedesk", data_dir or tmp_path / "data", env, *args)
 

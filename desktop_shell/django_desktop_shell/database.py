@@ -37,6 +37,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from filelock import FileLock
 
+from django_desktop_shell import runtime
 from django_desktop_shell.files import TEMPORARY_PREFIX, durable_path, make_private
 from django_desktop_shell.settings import SQLITE, read_only_sqlite
 from django_desktop_shell.storage_errors import NO_SHARED_MEMORY, no_shared_memory, note_opened, replaced_database
@@ -450,8 +451,13 @@ def unusable_message(path: Path, error: Exception | str) -> str:
                 + NO_SHARED_MEMORY.format(app=settings.DESKTOP_APP_NAME))
     backup = latest_backup(path)
     advice = (
-        f"The latest backup is {backup}: quit {settings.DESKTOP_APP_NAME}, move the damaged file aside and copy the backup in its place."
+        # A -wal left beside is replayed into the copy: "database disk image is malformed", the backup taken for damaged.
+        f"The latest backup is {backup}: quit {settings.DESKTOP_APP_NAME}, move the damaged file aside, with its "
+        f"{path.name}-wal and {path.name}-shm if they are there, and copy the backup in its place."
         if backup
-        else "There is no backup of it yet."
+        # Deleted or replaced, it would be lost for good: SQLite's .recover often gets most of it back.
+        else f"There is no backup of it yet: keep the file as it is, and send {settings.DESKTOP_APP_NAME}'s support the "
+             f"report `{runtime.current.identity.slug} --diagnose` prints (in the window: Help › Diagnostics for "
+             "support); most of a damaged database can often be recovered."
     )
     return f"Cannot open the database {path} ({error}). {settings.DESKTOP_APP_NAME} has not changed it. {advice}"

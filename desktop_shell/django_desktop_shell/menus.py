@@ -17,7 +17,7 @@ DOM event, which the page's existing handlers answer the way its buttons and sho
     document.addEventListener('desktop:command', (event) => commands[event.detail.command]?.());
 
 The shell's own commands (SHELL_COMMANDS: print, quit, editing, zoom, back and forward, reload, spell check,
-about, the data folder and the log file) it runs itself. standard_menus() puts them where each OS expects them:
+about, the data folder, the log file and the diagnostics for support) it runs itself. standard_menus() puts them where each OS expects them:
 on macOS About and Quit go to the application menu.
 
 Accelerators are written "Ctrl+N", "Ctrl+=", "Ctrl+-", "Ctrl+0", "Ctrl+[": Ctrl is Command on macOS.
@@ -43,8 +43,9 @@ RELOAD = "desktop.reload"  # with --dev only: the Develop menu
 PRINT = "desktop.print"  # the page's window.print(): its print stylesheet, the OS's print dialog
 SPELL_CHECK = "desktop.spell-check"
 ABOUT, OPEN_DATA_FOLDER, OPEN_LOG_FILE = "desktop.about", "desktop.open-data-folder", "desktop.open-log-file"
+DIAGNOSTICS = "desktop.diagnostics"  # the report for support (process/diagnostics.py), opened for the person to read
 SHELL_COMMANDS = frozenset({PRINT, QUIT, UNDO, REDO, CUT, COPY, PASTE, SELECT_ALL, ZOOM_IN, ZOOM_OUT, ZOOM_RESET,
-                            BACK, FORWARD, RELOAD, SPELL_CHECK, ABOUT, OPEN_DATA_FOLDER, OPEN_LOG_FILE})
+                            BACK, FORWARD, RELOAD, SPELL_CHECK, ABOUT, OPEN_DATA_FOLDER, OPEN_LOG_FILE, DIAGNOSTICS})
 
 
 class MenuError(ValueError):
@@ -102,7 +103,8 @@ def standard_menus(*, file=(), edit=(), view=(), help=(), app_name: str = "{app}
         Menu("Edit", join(editing, tuple(edit))),
         Menu("View", join(join(zoom, navigation), (*view, Item("Spell check", SPELL_CHECK)))),
         Menu("Help", join((() if mac else (about,)), (*help, Item("Open data folder", OPEN_DATA_FOLDER),
-                                                           Item("Open log file", OPEN_LOG_FILE)))),
+                                                           Item("Open log file", OPEN_LOG_FILE),
+                                                           Item("Diagnostics for support", DIAGNOSTICS)))),
     ]
     if mac:  # the application menu: pywebview's '__app__' menu, with Hide, Services and Quit ⌘Q of its own
         menus.insert(0, Menu("__app__", (about,)))

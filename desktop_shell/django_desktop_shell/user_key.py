@@ -24,8 +24,12 @@ def signed_by_user(slug: str, content: bytes, given: str) -> bool:
     return hmac.compare_digest(signature(slug, content), given)
 
 
+def key_folder(slug: str) -> Path:
+    return Path(platformdirs.user_state_dir(slug, appauthor=False))
+
+
 def user_key(slug: str) -> bytes:
-    folder = Path(platformdirs.user_state_dir(slug, appauthor=False))
+    folder = key_folder(slug)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     key_file = folder / KEY_FILE
     if not key_file.exists():

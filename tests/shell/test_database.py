@@ -195,3 +195,26 @@ def test_a_copy_found_damaged_is_not_kept_and_pushes_no_sound_copy_out(tmp_path,
     with pytest.raises(DatabaseUnusable, match="its copy is damaged: \\*\\*\\* in database main"):
         database.copy_to_backups(notes)
     assert sorted(path.name for path in (tmp_path / "backups").iterdir()) == sound
+
+
+def test_a_damaged_database_without_a_backup_says_to_keep_it_and_what_to_send_support(tmp_path, monkeypatch):
+    """It said "There is no backup of it yet." and no more: nothing told the person to keep the file, nor what
+    support needs to help."""
+    monkeypatch.setattr(database, "latest_backup", lambda path: None)
+    message = database.unusable_message(tmp_path / "notedesk.sqlite3", "it is damaged: *** in database main ***")
+    assert message.endswith(
+        "Notedesk has not changed it. There is no backup of it yet: keep the file as it is, and send Notedesk's support "
+        "the report `notedesk --diagnose` prints (in the window: Help › Diagnostics for support); most of a damaged "
+        "database can often be recovered.")
+
+
+def test_a_damaged_database_s_advice_moves_its_write_ahead_log_aside_too(tmp_path, monkeypatch):
+    """Followed as it was ("move the damaged file aside and copy the backup in its place") after a
+    crash, the -wal left beside was replayed into the backup: "database disk image is malformed",
+    and the same advice again, the backup now taken for damaged too."""
+    backup = tmp_path / "backups" / "notedesk-20261205-150123-190628.sqlite3"
+    monkeypatch.setattr(database, "latest_backup", lambda path: backup)
+    message = database.unusable_message(tmp_path / "notedesk.sqlite3", "database disk image is malformed")
+    assert message.endswith(
+        f"The latest backup is {backup}: quit Notedesk, move the damaged file aside, with its notedesk.sqlite3-wal and "
+        "notedesk.sqlite3-shm if they are there, and copy the backup in its place.")

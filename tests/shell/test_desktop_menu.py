@@ -29,6 +29,10 @@ def test_menu_items_do_what_their_buttons_and_shortcuts_do(tmp_path, app_env):
                    "View > Zoom in, Ctrl+=, Ctrl+-, Actual size", "Ctrl+N", "File > Export JSON…", "File > Import…",
                    "Help > Open data folder, Open log file", "Help > About Notedesk"):
         assert effect in result.stdout
+    # Support's report, in the window, for the person to read before they attach it.
+    assert ('Help > Diagnostics for support: opened diagnostics.txt, which begins "Notedesk diagnostics, made '
+            in result.stdout)
+    assert "and says 'ok: Notedesk is running on this data folder'" in result.stdout
     assert (shots / "help-menu.png").stat().st_size and (shots / "about.png").stat().st_size
     # The zoom is remembered with the window's geometry.
     assert json.loads((data_dir / "window.json").read_text())["zoom"] == 1.1

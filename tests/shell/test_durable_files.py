@@ -2,7 +2,9 @@
 once keeps the first one's content (the per-install secrets: secret_key.py, user_key.py)."""
 
 import errno
+import getpass
 import os
+import pwd
 
 import pytest
 
@@ -71,3 +73,22 @@ def test_a_data_folder_of_another_users_which_cannot_be_made_private_stops_the_l
     monkeypatch.setattr(os, "getuid", lambda: os.stat(tmp_path).st_uid + 1)
     with pytest.raises(DataFolderError, match=f"^Cannot write to the data folder {tmp_path}: Operation not permitted.$"):
         prepare_data_dir(tmp_path)
+
+
+def test_a_data_folder_holding_another_users_files_stops_the_launch_saying_whose_and_the_command_that_gives_them_back(
+        tmp_path, monkeypatch):
+    """A data folder copied back with sudo (a restored backup), or used once by a launch with sudo:
+    the launch stopped on "Unexpected error: PermissionError: [Errno 13] Permission denied:
+    '…/imports'", with no log, and nothing said what to do."""
+    data_dir = tmp_path / "Notes"
+    (data_dir / "backups").mkdir(parents=True)
+    someone_else = os.stat(data_dir).st_uid + 1
+    monkeypatch.setattr(os, "getuid", lambda: someone_else)  # so every file in it is another user's
+    monkeypatch.setattr(getpass, "getuser", lambda: "ann")
+    with pytest.raises(DataFolderError) as refused:
+        prepare_data_dir(data_dir)
+    assert str(refused.value) == (
+        f"The data folder {data_dir} holds {data_dir / 'backups'}, which belongs to another user "
+        f"({pwd.getpwuid(someone_else - 1).pw_name}): the app could not change it. It happens when the app was run "
+        f"with sudo, or the folder was copied back with sudo. Make it yours again with `sudo chown -R ann {data_dir} "
+        f"&& chmod -R u+rwX {data_dir}` (nothing in it is changed but its owner and modes), then start again.")

@@ -1,5 +1,6 @@
 """The launcher as a person runs it: a real process, its output and its exit code."""
 
+import os
 import re
 import signal
 import socket
@@ -16,8 +17,10 @@ from django_desktop_shell.process.errors import failure_message
 from django_desktop_shell.process.launcher import handed_over
 from django_desktop_shell.process.single_instance import RunningInstance
 from tests.conftest import (
-    ROOT, assert_exits_cleanly_within, browser_opener, exit_code_within, launcher_command, start_headless,
+    ROOT, assert_exits_cleanly_within, browser_opener, exit_code_within, launcher_command,
+    project_whose_settings_do_not_import, start_headless,
 )
+from tests.shell.dialogs import xdotool
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
@@ -192,15 +195,9 @@ def test_an_unexpected_error_at_start_says_what_failed_on_which_file_and_where_t
     build that left it out) stopped the start with "FileNotFoundError(2, 'No such file or
     directory'). The log file has the details.": neither the file nor the log's place."""
     project = tmp_path / "project"
-    project.mkdir()
-    (project / "pyproject.toml").write_text('[project]\nversion = "1"\n\n[tool.desktop-shell]\nname = "Ledger"\n'
-                                            'app-id = "org.example.Ledger"\nsettings = "ledger_settings"\n')
-    (project / "ledger_settings.py").write_text(
-        "from pathlib import Path\n\nBASE_DIR = Path(__file__).parent.joinpath('config').resolve(strict=True)\n")
-    (project / "launcher.py").write_text("from pathlib import Path\n\nfrom django_desktop_shell.process import launcher\n\n"
-                                         "launcher.run_and_exit(Path(__file__).resolve().parent)\n")
+    ledger_launcher = project_whose_settings_do_not_import(project)
     data_dir = tmp_path / "data"
-    result = subprocess.run([sys.executable, str(project / "launcher.py"), "--headless", "--data-dir", str(data_dir)],
+    result = subprocess.run([sys.executable, str(ledger_launcher), "--headless", "--data-dir", str(data_dir)],
                             capture_output=True, text=True, env=app_env, timeout=30)
     assert result.returncode == 1
     log = data_dir / "logs" / "ledger.log"
@@ -274,3 +271,44 @@ def test_the_log_names_a_refused_request_s_address_without_the_words_in_it(tmp_p
     assert "divorce" not in log
     assert re.search(r"django.request: [\w ]+: /api/tags/<name>/\n", log)
     assert re.search(r"django.request: [\w ]+: /api/notes/999999/\n", log)  # a number finds the request
+
+
+def test_each_launch_s_log_starts_with_the_versions_and_the_data_folder(tmp_path, app_env):
+    """Support read a log sent by a person without knowing which version wrote it, nor on what."""
+    data_dir = tmp_path / "data"
+    subprocess.run(launcher_command("--data-dir", str(data_dir), "manage", "check"), env=app_env, check=True,
+                   capture_output=True, timeout=60)
+    first_line = (data_dir / "logs" / "notedesk.log").read_text().splitlines()[0]
+    assert re.search(r"INFO \[MainThread\] django_desktop_shell: Starting Notedesk 0\.1\.0 \(desktop shell 0\.1\.0, "
+                     r"Django [\d.]+, pywebview [\d.]+, Python [\d.]+, .+\), a management command, on the data folder "
+                     + re.escape(str(data_dir)) + "$", first_line), first_line
+
+
+def test_a_missing_webkit_says_what_to_install_and_how_to_run_meanwhile_in_a_dialog_and_at_the_terminal(tmp_path, app_env):
+    """pywebview's word for it was two tracebacks ending "You must have either QT or GTK with Python
+    extensions installed", after the shell's "Unexpected error: ValueError: Namespace WebKit2 not
+    available"; started from the desktop's menu, with no terminal, the person saw nothing at all."""
+    without_webkit = tmp_path / "without_webkit"
+    without_webkit.mkdir()
+    (without_webkit / "sitecustomize.py").write_text(
+        "import gi\nrequire_version = gi.require_version\n"
+        "def refuse_webkit(namespace, version):\n"
+        "    if namespace.startswith('WebKit'):\n"
+        "        raise ValueError(f'Namespace {namespace} not available')\n"
+        "    return require_version(namespace, version)\n"
+        "gi.require_version = refuse_webkit\n")
+    env = {**app_env, "PYTHONPATH": os.pathsep.join(filter(None, [str(without_webkit), app_env.get("PYTHONPATH")]))}
+    process = subprocess.Popen(launcher_command("--data-dir", str(tmp_path / "data")), stderr=subprocess.PIPE,
+                               text=True, env=env)
+    try:
+        dialog = xdotool(env, "search", "--sync", "--onlyvisible", "--name", "^Notedesk could not start$").split()[0]
+        xdotool(env, "windowfocus", "--sync", dialog, "key", "Return")
+        code = exit_code_within(process, 15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert code == 1
+    assert process.stderr.read() == (
+        "notedesk: The window needs WebKitGTK and its GObject bindings, which this computer lacks (Namespace WebKit2 "
+        "not available). Install them (Debian, Ubuntu: sudo apt install gir1.2-webkit2-4.1; Fedora: sudo dnf install "
+        "webkit2gtk4.1), then start again; meanwhile --browser opens the app in your browser.\n")

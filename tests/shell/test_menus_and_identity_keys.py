@@ -21,7 +21,7 @@ def test_standard_menus_put_the_site_items_first_and_the_shell_ones_after():
     assert labels(declared[0]) == ["New", "-", "Print…", "-", "Quit"]
     assert labels(declared[1]) == ["Undo", "Redo", "-", "Cut", "Copy", "Paste", "Select all", "-", "Find"]
     assert labels(declared[2]) == ["Zoom in", "Zoom out", "Actual size", "-", "Back", "Forward", "-", "Spell check"]
-    assert labels(declared[3]) == ["About {app}", "-", "Open data folder", "Open log file"]
+    assert labels(declared[3]) == ["About {app}", "-", "Open data folder", "Open log file", "Diagnostics for support"]
     assert [item.accelerator for item in declared[2].items[4:6]] == ["Alt+Left", "Alt+Right"]
     menus.validate(declared)
 
@@ -66,7 +66,8 @@ def test_notedesks_menu_loads_and_has_the_issue_items():
     assert found["Quit"] == (menus.QUIT, "Ctrl+Q")
     assert found["Zoom in"][1] == "Ctrl+=" and found["Zoom out"][1] == "Ctrl+-" and found["Actual size"][1] == "Ctrl+0"
     for label in ("Import…", "Export JSON…", "Export Markdown…", "Export note as PDF…", "Undo", "Redo", "Cut", "Copy",
-                  "Paste", "Select all", "Preview", "Back", "Forward", "Spell check", "About {app}", "Open data folder", "Open log file"):
+                  "Paste", "Select all", "Preview", "Back", "Forward", "Spell check", "About {app}", "Open data folder", "Open log file",
+                  "Diagnostics for support"):
         assert label in found
 
 

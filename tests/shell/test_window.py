@@ -575,3 +575,36 @@ def test_the_shells_save_dialog_asks_before_replacing_a_file(tmp_path, app_env):
     assert "'confirms_overwrite': True, 'name': 'notes.json'" in result.stdout
     assert f"'folder': '{Path.home()}'" in result.stdout and "'filters': ['JSON file']" in result.stdout
     assert "answer: [None]" in result.stdout  # cancelled: nothing chosen
+
+
+def end_the_web_process(launcher_process) -> None:
+    """SIGKILL the WebKit process that runs and draws the window's page, as a crash of WebKit or
+    of a GPU driver ends it."""
+    found = subprocess.run(["pgrep", "-P", str(launcher_process.pid), "WebKitWebProces"], capture_output=True, text=True)
+    for pid in found.stdout.split():
+        os.kill(int(pid), signal.SIGKILL)
+
+
+def test_a_page_whose_web_process_crashed_comes_back_and_a_second_crash_soon_after_is_said_not_looped(tmp_path, app_env):
+    """The window went blank, and the log said nothing; WebKit's own reload would have gone without
+    the session cookie, and been refused 403."""
+    data_dir = tmp_path / "data"
+    process = start_window(data_dir, app_env)
+    log_file = data_dir / "logs" / "notedesk.log"
+    try:
+        end_the_web_process(process)
+        wait_for_log(log_file, r"WARNING .*The window's page stopped \(it crashed\): loading the app again", process)
+        wait_for_log(log_file, r"The window shows the app again, [\d.]+ s after its page stopped", process)
+        assert "Refused GET" not in log_file.read_text()
+        end_the_web_process(process)
+        wait_for_log(log_file, r"ERROR .*The window's page stopped again \(it crashed\): not loaded a third time", process)
+    finally:
+        close_with_sigterm(process)
+
+
+def test_a_web_process_the_app_ends_on_purpose_is_not_taken_for_a_crash(tmp_path):
+    data_dir = tmp_path / "data"
+    result = subprocess.run([sys.executable, "-m", "tests.shell.drivers.page_ended_on_purpose", str(data_dir)],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert "after terminate_web_process: " in result.stdout, result.stdout + result.stderr
+    assert "stopped" not in (data_dir / "logs" / "notedesk.log").read_text()

@@ -61,3 +61,16 @@ def test_a_full_disk_at_quit_keeps_the_last_saved_state_and_the_quit_clean(tmp_p
         save_geometry(tmp_path, Geometry(width=1000, height=700, x=0, y=0))
     assert "Could not keep the window's size, place and zoom for the next launch" in caplog.text
     assert load_geometry(tmp_path, [SCREEN]) == Geometry(width=900, height=640, x=100, y=80, zoom=1.25)
+
+
+def test_a_file_a_newer_version_wrote_keeps_the_zoom_and_spell_check_and_gives_its_new_keys_back(tmp_path):
+    """After going back to an older version, the person's zoom and spell check were reset (a key it
+    did not know made the whole file "unreadable"), and the newer version's own settings were lost."""
+    (tmp_path / "window.json").write_text(json.dumps(
+        {"width": 900, "height": 640, "x": 100, "y": 80, "zoom": 1.5, "spell_check": False, "sidebar_width": 320}))
+    loaded = load_geometry(tmp_path, [SCREEN])
+    assert (loaded.width, loaded.height, loaded.x, loaded.y, loaded.zoom, loaded.spell_check) == (900, 640, 100, 80, 1.5, False)
+    loaded.zoom = 1.25
+    save_geometry(tmp_path, loaded)
+    assert json.loads((tmp_path / "window.json").read_text()) == {
+        "sidebar_width": 320, "width": 900, "height": 640, "x": 100, "y": 80, "zoom": 1.25, "spell_check": False}

@@ -5,7 +5,7 @@ import sys
 from django_desktop_shell.identity import Identity
 from django_desktop_shell.process import paths
 
-MODES = ("window", "headless", "browser", "self-test", "manage")
+MODES = ("window", "headless", "browser", "self-test", "diagnose", "manage")
 OPTIONS_WITH_VALUES = ("--port", "--data-dir")
 
 
@@ -24,6 +24,10 @@ def parse_args(argv: list[str] | None, identity: Identity) -> argparse.Namespace
     mode.add_argument("--browser", action="store_true", help="open the app in the system browser instead of a window")
     mode.add_argument("--self-test", action="store_true",
                       help="open the window, check an AJAX GET and a CSRF-protected POST, close; exit 0 if they work")
+    mode.add_argument("--diagnose", action="store_true",
+                      help="print what support needs to help (versions, checks of the data folder, settings without "
+                           "secrets, the end of the log: no note's text), to read before you save it: "
+                           f"{identity.slug} --diagnose > diagnostics.txt")
     parser.add_argument("--port", type=port_number, default=0, help="port on 127.0.0.1 (default: the app's own, chosen at its first launch, "
                              "whose origin the page's localStorage and IndexedDB belong to)")
     parser.add_argument("--data-dir", metavar="DIR", type=folder_name,
@@ -37,9 +41,9 @@ def parse_args(argv: list[str] | None, identity: Identity) -> argparse.Namespace
     args = parser.parse_args(argv[:split])
     args.command, args.manage_args = (("manage", argv[split + 1:]) if split < len(argv) else (None, []))
     args.mode = "manage" if args.command else next(
-        (mode for mode in ("headless", "browser", "self-test") if getattr(args, mode.replace("-", "_"))), "window")
+        (mode for mode in ("headless", "browser", "self-test", "diagnose") if getattr(args, mode.replace("-", "_"))), "window")
     if args.targets and args.mode != "window":
-        parser.error("files and links open in the window only: leave out --headless, --browser and --self-test")
+        parser.error("files and links open in the window only: leave out --headless, --browser, --self-test and --diagnose")
     misplaced = data_dir_after_manage(args.manage_args)
     if misplaced is not None and args.data_dir is None:
         # Django's parser would refuse it, once the command had started on the default data folder.

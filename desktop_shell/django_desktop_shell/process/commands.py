@@ -126,6 +126,8 @@ class WindowCommands:
             self.opener(self.data_dir)
         elif command == menus.OPEN_LOG_FILE:
             self.opener(self.log_file)
+        elif command == menus.DIAGNOSTICS:
+            self.open_diagnostics()
 
     def edit(self, command: str) -> None:
         if self.gui == "gtk":
@@ -185,6 +187,17 @@ class WindowCommands:
 
         logger.info("Spell check: %s", "on" if self.state.spell_check else "off")
         spelling.apply(self.window, self.gui, self.state.spell_check)
+
+    def open_diagnostics(self) -> None:
+        """The report for support, written to the data folder and opened in the OS's text editor:
+        the person reads all of it there before they attach the file to a message."""
+        from django_desktop_shell.files import write_file
+        from django_desktop_shell.process import diagnostics
+
+        report = self.data_dir / diagnostics.REPORT_NAME
+        write_file(report, diagnostics.report(self.identity, self.data_dir, django_ready=True).encode("utf-8"))
+        logger.info("Wrote the diagnostics for support to %s", report)
+        self.opener(report)
 
     def show_about(self) -> None:
         from django_desktop_shell.process import about

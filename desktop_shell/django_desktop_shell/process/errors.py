@@ -9,6 +9,10 @@ class DataFolderError(StartupError):
     """The data folder cannot be made or written: the launch stops before it has a log to write to."""
 
 
+class WebViewMissing(StartupError):
+    """WebKitGTK, which the window needs, is not installed: a plain GTK dialog says so."""
+
+
 def failure_message(error: Exception) -> str:
     """What the person is told about an error that stopped the start: a StartupError's own words;
     any other error's type and message (a FileNotFoundError's repr left out the file it names),

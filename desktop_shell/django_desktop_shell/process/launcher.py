@@ -21,9 +21,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from django_desktop_shell import native, runtime
 from django_desktop_shell.identity import Identity, IdentityError, load
-from django_desktop_shell.process import cli, lifecycle, open_requests, paths, server, single_instance, site, start_page, window
+from django_desktop_shell.process import cli, diagnostics, lifecycle, open_requests, paths, server, single_instance, site, start_page, window
 from django_desktop_shell.menus import MenuError
-from django_desktop_shell.process.errors import DataFolderError, StartupError, failure_message
+from django_desktop_shell.process.errors import DataFolderError, StartupError, WebViewMissing, failure_message
 from django_desktop_shell.process.integration import DesktopIntegration
 from django_desktop_shell.process.logs import configure_logging
 from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
@@ -61,8 +61,9 @@ def main(project_dir: Path, argv: list[str] | None = None) -> int:
     except Exception as error:
         report_failure(identity, error)
         # Started from the desktop's menu, the app has no terminal: a window says why the data folder
-        # cannot be used, or what no one foresaw (the rest, as a launch's files, is the terminal's).
-        shown = isinstance(error, DataFolderError) or not isinstance(error, StartupError)
+        # cannot be used, that WebKitGTK is missing, or what no one foresaw (the rest, as a launch's
+        # files, is the terminal's).
+        shown = isinstance(error, (DataFolderError, WebViewMissing)) or not isinstance(error, StartupError)
         if args.mode == "window" and shown and window.has_display():
             window.show_error_window(identity.name, failure_message(error))
         return 1
@@ -87,8 +88,16 @@ def forced_exit_code(identity: Identity, startup: Future) -> int:
 
 
 def run(identity: Identity, args, launched_at: float) -> int:
+    if args.mode == "diagnose":  # before the data folder is prepared: it changes nothing there
+        print(diagnostics.report(identity, paths.resolve_data_dir(args.data_dir, identity)), end="")
+        if sys.stdout.isatty():
+            print(f"{identity.slug}: that is all the report holds. To send it: {identity.slug} --diagnose > "
+                  f"diagnostics.txt, and attach that file.", file=sys.stderr)
+        return 0
     data_dir = paths.prepare_data_dir(paths.resolve_data_dir(args.data_dir, identity))
     log_file = configure_logging(data_dir, identity.slug, dev=args.dev)
+    logger.info("Starting %s, %s, on the data folder %s", diagnostics.versions(identity),
+                "a management command" if args.mode == "manage" else f"mode {args.mode}", data_dir)
     if args.mode == "manage":
         site.configure(runtime.Runtime(identity=identity, data_dir=data_dir, dev=args.dev))
         site.run_management_command(args.manage_args)

@@ -15,7 +15,7 @@ from pathlib import Path
 from django_desktop_shell import menus
 from django_desktop_shell.process import downloads, native_dialogs, page_loads
 from django_desktop_shell.process.commands import gtk_view, page_event_script
-from django_desktop_shell.process.errors import StartupError, failure_message
+from django_desktop_shell.process.errors import StartupError, WebViewMissing, failure_message
 from django_desktop_shell.process.lifecycle import close_on_stop_signal
 from django_desktop_shell.process.navigation import NavigationLock
 from django_desktop_shell.process.typed_keys import TypedKeys
@@ -35,6 +35,8 @@ TYPED_KEYS_STALL_S = 10
 # within this (a web process hung) does not hold the close.
 PAGE_ASKED_WAIT_S = 2
 MIN_SIZE = (640, 420)
+# A page whose web process ends again this soon after it was loaded again is not loaded a third time.
+PAGE_STOPPED_AGAIN_S = 30
 SPLASH_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "desktop_shell" / "splash.html"
 # What the window shows before a page paints (as it opens, between pages): the starting page's
 # background (splash.html), light or dark.
@@ -44,6 +46,21 @@ logger = logging.getLogger(__name__)
 
 def has_display() -> bool:
     return not sys.platform.startswith("linux") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+NO_WEB_VIEW = ("The window needs WebKitGTK and its GObject bindings, which this computer lacks ({error}). Install "
+               "them (Debian, Ubuntu: sudo apt install gir1.2-webkit2-4.1; Fedora: sudo dnf install webkit2gtk4.1), "
+               "then start again; meanwhile --browser opens the app in your browser.")
+
+
+def missing_web_view() -> str | None:
+    """On GTK: why pywebview cannot make a window (WebKitGTK or its bindings are not installed), or
+    None. pywebview's own word for it was a traceback ending "You must have either QT or GTK"."""
+    try:
+        import webview.platforms.gtk  # noqa: F401
+    except (ImportError, ValueError) as error:  # gi.require_version raises ValueError for a missing namespace
+        return NO_WEB_VIEW.format(error=error)
+    return None
 
 
 def ensure_display() -> None:
@@ -90,7 +107,8 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
         # PyGObject's overrides break when two threads import them at once ("GLib has no attribute
         # 'Idle'", seen when a file given on the command line was opened while GTK started): GTK's
         # modules are imported here, on the main thread, before any thread of the shell uses them.
-        import webview.platforms.gtk  # noqa: F401
+        if problem := missing_web_view():
+            raise WebViewMissing(problem)
 
         from django_desktop_shell.process import web_context
 
@@ -114,6 +132,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     )
     window.events.before_show += lambda: hooks.navigation.install(window)
     window.events.before_show += lambda: redraw_on_each_commit(window)
+    window.events.before_show += lambda: load_again_once_the_page_stops(window, title, startup)
     window.events.before_show += lambda: downloads.install(window, gui(), data_dir / "opened")
     track_geometry(window, geometry)
     if integration is not None:  # the menu bar, zoom, spell check, files and links from outside
@@ -206,6 +225,50 @@ def redraw_on_each_commit(window) -> None:
             view.queue_draw()
 
     BrowserView.instances[window.uid].webview.connect("load-changed", redraw)
+
+
+def load_again_once_the_page_stops(window, title: str, startup: Future) -> None:
+    """Runs on GTK's thread, from before_show. WebKit's web process, which runs and draws the page,
+    can end on its own (a crash in WebKit or a GPU driver, the system short of memory): the window
+    went blank, and the log said nothing. The app is loaded again through the launch link (WebKit's
+    own reload went without the session cookie, and was refused 403); edits the page had not sent
+    are in its storage, which comes back with it. Ended again within PAGE_STOPPED_AGAIN_S, the
+    window says so instead of loading it a third time."""
+    if gui() != "gtk":
+        return
+    from gi.repository import WebKit2
+    from webview.platforms.gtk import BrowserView
+
+    reasons = {WebKit2.WebProcessTerminationReason.CRASHED: "it crashed",
+               WebKit2.WebProcessTerminationReason.EXCEEDED_MEMORY_LIMIT: "it used more memory than the system allows"}
+    loaded_again = {"at": None, "shown": True}
+
+    def on_page_stopped(view, reason):
+        if reason == WebKit2.WebProcessTerminationReason.TERMINATED_BY_API:
+            return  # ended on purpose: the window is closing
+        why = reasons.get(reason, "it ended")
+        if loaded_again["at"] is not None and time.monotonic() - loaded_again["at"] < PAGE_STOPPED_AGAIN_S:
+            logger.error("The window's page stopped again (%s): not loaded a third time", why)
+            view.load_html(status_page(f"{title} stopped showing its page", (
+                f"The part of {title} that shows the page stopped twice in a short time ({why}). What was saved is "
+                f"safe. Quit {title} and start it again; if it happens again, Help › Diagnostics for support gives "
+                "support what they need."), error=True), "about:blank")
+            return
+        if not startup.done() or startup.exception():
+            logger.warning("The window's page stopped (%s) before the app had started: its page comes once it has", why)
+            return
+        loaded_again.update(at=time.monotonic(), shown=False)
+        logger.warning("The window's page stopped (%s): loading the app again", why)
+        view.load_uri(startup.result().launch_url)
+
+    def on_loaded_again(view, event):
+        if event == WebKit2.LoadEvent.FINISHED and not loaded_again["shown"]:
+            loaded_again["shown"] = True
+            logger.info("The window shows the app again, %.1f s after its page stopped", time.monotonic() - loaded_again["at"])
+
+    view = BrowserView.instances[window.uid].webview
+    view.connect("web-process-terminated", on_page_stopped)
+    view.connect("load-changed", on_loaded_again)
 
 
 def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: TypedKeys | None) -> Callable[[], bool]:
@@ -410,6 +473,9 @@ def log_first_page_load(window, origin: str, launched_at: float) -> None:
 
 def show_error_window(title: str, message: str) -> None:
     """For a launch with no terminal: the person still sees why the app did not start."""
+    if gui() == "gtk" and missing_web_view():
+        show_gtk_error_dialog(f"{title} could not start", message)
+        return
     import webview
 
     shown = webview.create_window(
@@ -418,3 +484,16 @@ def show_error_window(title: str, message: str) -> None:
     )
     close_on_stop_signal(lambda: close_soon(shown))
     webview.start(gui=gui(), private_mode=True)
+
+
+def show_gtk_error_dialog(title: str, message: str) -> None:
+    """GTK's own message dialog, for when pywebview has no web view to show a page in."""
+    import gi
+
+    gi.require_version("Gtk", "3.0")
+    from gi.repository import Gtk
+
+    dialog = Gtk.MessageDialog(message_type=Gtk.MessageType.ERROR, buttons=Gtk.ButtonsType.CLOSE, text=title, title=title)
+    dialog.format_secondary_text(message)
+    dialog.run()
+    dialog.destroy()

@@ -3,7 +3,7 @@ folder, in <data dir>/window.json, between launches."""
 
 import json
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from django_desktop_shell.files import write_file
@@ -20,6 +20,9 @@ class Geometry:
     y: int | None = None
     zoom: float = 1.0
     spell_check: bool = True
+    # What a newer version of the app kept in the file that this one does not know: written back as
+    # it came, so that the newer version, started again, finds it.
+    from_newer_versions: dict = field(default_factory=dict)
 
 
 WindowState = Geometry  # what the menu's commands (zoom, spell check) change
@@ -38,7 +41,7 @@ def next_zoom(zoom: float, step: int) -> float:
 
 def load_geometry(data_dir: Path, screens: list) -> Geometry:
     try:
-        saved = Geometry(**json.loads((data_dir / STATE_FILE).read_text(encoding="utf-8")))
+        saved = geometry_from(json.loads((data_dir / STATE_FILE).read_text(encoding="utf-8")))
     except FileNotFoundError:
         return Geometry()
     except (ValueError, TypeError) as error:
@@ -54,6 +57,17 @@ def load_geometry(data_dir: Path, screens: list) -> Geometry:
         saved.x = saved.y = None
     fit_on_screen(saved, screens)
     return saved
+
+
+def geometry_from(saved: dict) -> Geometry:
+    """The state a file holds. A key this version does not know (a newer version's) is set aside:
+    it made the whole file "unreadable", and the person's zoom and spell check went back to the
+    defaults after a downgrade."""
+    if not isinstance(saved, dict):
+        raise TypeError(f"it holds a {type(saved).__name__}, not an object")
+    known = {name.name for name in fields(Geometry)} - {"from_newer_versions"}
+    return Geometry(**{key: value for key, value in saved.items() if key in known},
+                    from_newer_versions={key: value for key, value in saved.items() if key not in known})
 
 
 def is_plausible(geometry: Geometry) -> bool:
@@ -87,7 +101,9 @@ def save_geometry(data_dir: Path, geometry: Geometry) -> None:
     """Keep the window's state for the next launch; on a full disk or a read-only folder the next
     launch opens as the last one that could keep it, and this one still quits cleanly."""
     try:
-        write_file(data_dir / STATE_FILE, json.dumps(asdict(geometry)).encode("utf-8"))
+        state = asdict(geometry)
+        state = {**state.pop("from_newer_versions"), **state}
+        write_file(data_dir / STATE_FILE, json.dumps(state).encode("utf-8"))
     except OSError as error:
         logger.warning("Could not keep the window's size, place and zoom for the next launch: %s", error)
 

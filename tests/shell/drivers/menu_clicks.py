@@ -127,6 +127,11 @@ def click_the_menus(window, origin):
     gtk_menus.click(uid, "Help", "Open log file")
     wait_until(lambda: "notedesk.log" in opened.read_text(), "xdg-open on the log file")
     report(f"Help > Open data folder, Open log file: opened {' and '.join(opened.read_text().split())}")
+    gtk_menus.click(uid, "Help", "Diagnostics for support")
+    diagnostics = data_dir / "diagnostics.txt"
+    wait_until(lambda: str(diagnostics) in opened.read_text(), "xdg-open on the diagnostics")
+    report(f"Help > Diagnostics for support: opened {diagnostics.name}, which begins {diagnostics.read_text().splitlines()[0]!r} "
+           f"and says {next(line for line in diagnostics.read_text().splitlines() if 'is running on' in line)!r}")
 
     x, y = on_gtk_thread(lambda: gtk_menus.screen_centre(gtk_menus.top_level_item(uid, "Help")))
     gtk_menus.xdotool("mousemove", x, y, "click", 1)
