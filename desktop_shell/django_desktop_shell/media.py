@@ -137,7 +137,7 @@ def file_response(request, file, name: str) -> HttpResponse:
     return answer
 
 
-def asked_part(range_header: str, size: int):
+def asked_part(range_header: str, size: int) -> tuple[int, int] | str | None:
     """The first and last byte a Range header asks for, PAST_THE_END, or None for the whole file."""
     asked = ONE_BYTE_RANGE.fullmatch(range_header.strip())
     if asked is None or asked.groups() == ("", ""):
