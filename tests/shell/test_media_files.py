@@ -2,10 +2,16 @@
 only in DEBUG): images show, a file that could run script downloads, nothing outside MEDIA_ROOT is
 reached, and the site's own views under MEDIA_URL keep their paths."""
 
+import http.client
 import stat
+import subprocess
+import sys
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from tests.conftest import exit_code_within
 
 PNG = b"\x89PNG\r\n\x1a\n a photo"
 
@@ -156,3 +162,28 @@ def test_a_range_the_server_does_not_take_gets_the_whole_file(video, client, ask
     answer = client.get(video, HTTP_RANGE=asked)
     assert answer.status_code == 200
     assert b"".join(answer.streaming_content) == VIDEO
+
+
+def test_the_app_s_server_sends_a_part_of_a_large_video_and_nothing_more(polls_copy, tmp_path, app_env):
+    """As WebKit's player asks, on one connection: waitress sends the part from the file itself,
+    and a byte past its end would be read as the start of the next answer."""
+    with (polls_copy / "mysite" / "settings.py").open("a", encoding="utf-8") as settings:
+        settings.write("MEDIA_URL = '/media/'\n")
+    film = bytes(range(256)) * 16 * 1024  # 4 MB
+    (tmp_path / "data" / "media").mkdir(parents=True)
+    (tmp_path / "data" / "media" / "film.webm").write_bytes(film)
+    process = subprocess.Popen([sys.executable, str(polls_copy / "launcher.py"), "--headless", "--data-dir", str(tmp_path / "data")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=app_env)
+    try:
+        launch = urlsplit(process.stdout.readline().split(" ", 1)[1].strip())
+        connection = http.client.HTTPConnection("127.0.0.1", launch.port, timeout=10)
+        session = {"Authorization": f"Bearer {parse_qs(launch.query)['token'][0]}"}
+        for first, last in [(2_000_000, 2_999_999), (4_000_000, len(film) - 1)]:
+            connection.request("GET", "/media/film.webm", headers={**session, "Range": f"bytes={first}-{last}"})
+            answer = connection.getresponse()
+            assert answer.status == 206
+            assert answer.getheader("Content-Range") == f"bytes {first}-{last}/{len(film)}"
+            assert answer.read() == film[first:last + 1]
+    finally:
+        process.terminate()
+        assert exit_code_within(process, 5) == 0
