@@ -11,7 +11,8 @@ The Django side (add "django_desktop_shell" to INSTALLED_APPS, or let desktop_se
   (storage_errors.FULL, storage_errors.READ_ONLY, storage_errors.BUSY, storage_errors.DISK_ERROR);
 - files.durable_file, files.write_file, uploads.upload_view: writing files whole (a write cut short
   leaves only a file named files.TEMPORARY_PREFIX…), size-limited uploads;
-- media.served_type, media.shows_as_image: how an uploaded file is served (inline or downloaded);
+- media.served_type, media.shows_as_image, media.file_response: how an uploaded file is served (inline or
+  downloaded, whole or the part a Range asks for);
 - database.backups, database.backup_in_progress, database.database_path: the database's daily copies;
 - menus.standard_menus, menus.Item, menus.SEPARATOR; opening (DESKTOP_OPEN_FILES, DESKTOP_OPEN_URL):
   the menu bar, and files and links opened from outside (docs/desktop.md);

@@ -16,12 +16,14 @@ from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.db import router
+from django.db.models import FileField
+from django.utils.module_loading import import_string
 
 from django_desktop_shell import runtime
 from django_desktop_shell.database import tables_of
-from django_desktop_shell.settings import (FILE_SYSTEM_STORAGE, SHELL_MIDDLEWARE, WHOLE_FILE_STORAGE, host_settings,
-                                          read_only_sqlite, read_only_sqlite_path)
+from django_desktop_shell.settings import SHELL_MIDDLEWARE, host_settings, read_only_sqlite, read_only_sqlite_path
 
 TAG = "desktop"
 FIX = "Call desktop_settings(globals()) at the end of your settings module, after every other setting."
@@ -204,14 +206,29 @@ def check_shipped_database(alias: str, database: dict) -> list[Error]:
 @register(TAG, Tags.files)
 def check_media_root(app_configs, **kwargs):
     run = running()
-    if not run or settings.STORAGES.get("default", {}).get("BACKEND") not in (FILE_SYSTEM_STORAGE, WHOLE_FILE_STORAGE):
+    if not run:
         return []
-    location = Path(settings.STORAGES["default"].get("OPTIONS", {}).get("location") or settings.MEDIA_ROOT).resolve()
-    if location.is_relative_to(run.data_dir.resolve()):
-        return []
-    return [Error(f"Uploaded files go to {location}, outside the data folder {run.data_dir}: in a packaged app that is "
-                  "a read-only or temporary folder, and every upload would be lost.",
-                  hint=f"Leave MEDIA_ROOT to the shell, or put it under settings.DESKTOP_DATA_DIR. {fix()}", id="desktop.E005")]
+    data_dir = run.data_dir.resolve()
+    return [Error(f"Uploaded files ({source}) go to {location}, outside the data folder {run.data_dir}: in a packaged "
+                  "app that is a read-only or temporary folder, and every upload would be lost.",
+                  hint=f"Leave MEDIA_ROOT to the shell, and give a storage of your own a location under "
+                       f"settings.DESKTOP_DATA_DIR (a relative one is taken from the folder the app starts in). {fix()}",
+                  id="desktop.E005")
+            for source, location in file_system_storages() if not location.is_relative_to(data_dir)]
+
+
+def file_system_storages():
+    """(where it is named, its folder) for each storage on the file system that uploads go to:
+    STORAGES' (static files aside) and the one a model's FileField names with storage=."""
+    for alias, options in settings.STORAGES.items():
+        if alias != "staticfiles" and issubclass(import_string(options["BACKEND"]), FileSystemStorage):
+            named = "location" in options.get("OPTIONS", {}) or alias != "default"
+            yield f"STORAGES[{alias!r}]" if named else "MEDIA_ROOT", Path(storages[alias].location).resolve()
+    for model in apps.get_models():
+        for field in model._meta.fields:
+            if isinstance(field, FileField) and field.storage is not default_storage \
+                    and isinstance(field.storage, FileSystemStorage):
+                yield f"the storage of {model._meta.label}.{field.name}", Path(field.storage.location).resolve()
 
 
 @register(TAG, Tags.security)

@@ -7,17 +7,21 @@ never in the shipped app. A project whose URLconf serves MEDIA_URL itself (a vie
 may see a file) keeps its views: the shell answers only the paths that URLconf does not match,
 or matches only with a view that answers any path (a single-page app's catch-all).
 
-A file shows in the page only if its type runs nothing (images, PDF, plain text). Every other
-file, SVG and HTML included, downloads as opaque bytes, so that no file someone uploaded can run
-script in the app's origin, where it could use the app's session.
+A file shows in the page only if its type runs nothing (images, video, sound, PDF, plain text).
+Every other file, SVG and HTML included, downloads as opaque bytes, so that no file someone uploaded
+can run script in the app's origin, where it could use the app's session.
+
+A request for part of a file (`Range: bytes=…`) gets that part: a <video>'s player asks so to
+seek, and to play a large file without reading it from its start.
 """
 
 import os
+import re
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.urls import Resolver404, resolve
 from django.views.static import serve as static_serve
 from django.utils._os import safe_join
@@ -32,6 +36,18 @@ INLINE_TYPES = {
     ".webp": "image/webp",
     ".avif": "image/avif",
     ".bmp": "image/bmp",
+    ".mp4": "video/mp4",
+    ".m4v": "video/mp4",
+    ".webm": "video/webm",
+    ".ogv": "video/ogg",
+    ".mov": "video/quicktime",
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".ogg": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".opus": "audio/ogg",
+    ".wav": "audio/wav",
+    ".flac": "audio/flac",
     ".pdf": "application/pdf",
     ".txt": "text/plain; charset=utf-8",
 }
@@ -39,6 +55,9 @@ DOWNLOAD_TYPE = "application/octet-stream"
 # Under the shell's own paths, which no site's URLconf has views for: only a view answering any
 # path matches there.
 OUTSIDE_ANY_SITE_PATH = "/_desktop/not-an-upload/"
+# One range only: a player asks for one, and a server may answer any other Range with the whole file.
+ONE_BYTE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+PAST_THE_END = "past the end"
 
 
 def served_type(name: str) -> tuple[str, bool]:
@@ -93,5 +112,67 @@ def media_file(request, relative_path: str):
         path = None
     if path is None or not path.is_file():
         return page_not_found(request)
-    content_type, inline = served_type(path.name)
-    return FileResponse(path.open("rb"), as_attachment=not inline, filename=path.name, content_type=content_type)
+    return file_response(request, path.open("rb"), path.name)
+
+
+def file_response(request, file, name: str) -> HttpResponse:
+    """`file`, open for reading, as the file `name`: shown or downloaded as served_type() says,
+    whole, or the part a `Range` header asks for (206): a video's player seeks so."""
+    content_type, inline = served_type(name)
+    size = file.seek(0, os.SEEK_END)
+    part = asked_part(request.headers.get("Range", ""), size)
+    if part == PAST_THE_END:
+        file.close()
+        refusal = error_response(request, 416, f"The part asked for starts past the end of the file, "
+                                               f"which has {size:,} bytes.")
+        refusal["Content-Range"] = f"bytes */{size}"
+        return refusal
+    first, last = part or (0, size - 1)
+    file.seek(first)
+    answer = FileResponse(FilePart(file, last + 1), status=206 if part else 200, as_attachment=not inline,
+                          filename=name, content_type=content_type)
+    answer["Accept-Ranges"] = "bytes"
+    if part:
+        answer["Content-Range"] = f"bytes {first}-{last}/{size}"
+    return answer
+
+
+def asked_part(range_header: str, size: int) -> tuple[int, int] | str | None:
+    """The first and last byte a Range header asks for, PAST_THE_END, or None for the whole file."""
+    asked = ONE_BYTE_RANGE.fullmatch(range_header.strip())
+    if asked is None or asked.groups() == ("", ""):
+        return None
+    first, last = asked.groups()
+    if not first:  # the last N bytes
+        return (max(size - int(last), 0), size - 1) if int(last) and size else PAST_THE_END
+    if last and int(last) < int(first):
+        return None
+    if int(first) >= size:
+        return PAST_THE_END
+    return int(first), min(int(last), size - 1) if last else size - 1
+
+
+class FilePart:
+    """A file read from where it is up to `end` (not included) and no further. It is seekable, so
+    waitress sends it from the file itself, without holding a thread for the time it takes."""
+
+    def __init__(self, file, end: int):
+        self.file, self.end = file, end
+
+    def read(self, size: int = -1) -> bytes:
+        left = max(self.end - self.file.tell(), 0)
+        return self.file.read(left if size < 0 else min(size, left))
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        if whence == os.SEEK_END:
+            return self.file.seek(self.end + offset)
+        return self.file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.file.tell()
+
+    def seekable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self.file.close()

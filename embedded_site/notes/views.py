@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from django_desktop_shell.media import served_type
+from django_desktop_shell.media import file_response
 from embedded_site.notes import editing, links, search, search_query
 from embedded_site.notes.api import ApiError, api_view, json_object, read_snapshot, valid
 from embedded_site.notes.attachments import attached_files, delete_attachment, store_attachment
@@ -312,8 +312,7 @@ def attachment_file(request, attachment_id):
         raise ApiError(
             404, f"The file of attachment {attachment_id} is missing from the data folder."
         ) from None
-    content_type, inline = served_type(attachment.name)
-    return FileResponse(file, as_attachment=not inline, filename=attachment.name, content_type=content_type)
+    return file_response(request, file, attachment.name)
 
 
 @require_POST

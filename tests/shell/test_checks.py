@@ -42,7 +42,10 @@ def launch(project, data_dir, env, *args):
     ("CSRF_COOKIE_HTTPONLY = False", "CSRF_COOKIE_HTTPONLY=False"),
     ("MESSAGE_STORAGE = 'django.contrib.messages.storage.cookie.CookieStorage'", "MESSAGE_STORAGE="),
     ("ALLOWED_HOSTS = ['localhost', '127.0.0.1']", "ALLOWED_HOSTS leaves out '"),
-    ("MEDIA_ROOT = BASE_DIR / 'media'", "Uploaded files go to"),
+    ("MEDIA_ROOT = BASE_DIR / 'media'", "Uploaded files (MEDIA_ROOT) go to"),
+    # A second storage, for originals kept apart: its uploads went beside the code, with no word.
+    ("STORAGES['originals'] = {'BACKEND': 'django.core.files.storage.FileSystemStorage', "
+     "'OPTIONS': {'location': BASE_DIR / 'originals'}}", "Uploaded files (STORAGES['originals']) go to"),
     ("SECURE_SSL_REDIRECT = True", "SECURE_SSL_REDIRECT is on, but the app is served over plain HTTP"),
     ("SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True", "SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE are on"),
     ("SECURE_CONTENT_TYPE_NOSNIFF = False", "SECURE_CONTENT_TYPE_NOSNIFF=False"),
@@ -62,6 +65,19 @@ def test_a_setting_that_undoes_a_desktop_default_stops_the_start_saying_what_to_
     assert message in result.stderr
     assert "desktop_settings(globals())" in result.stderr  # the hint says how to fix it
     assert "READY" not in result.stdout
+
+
+def test_a_models_file_field_with_a_storage_beside_the_code_stops_the_start_naming_the_field(polls_copy, tmp_path, app_env):
+    """Uploads to a field's own storage went beside the code, which a packaged app deletes as it
+    quits (the one-file binary) or cannot write (/opt, Program Files): every upload was lost."""
+    with (polls_copy / "polls" / "models.py").open("a", encoding="utf-8") as models:
+        models.write("\n\nfrom django.conf import settings\nfrom django.core.files.storage import FileSystemStorage\n\n\n"
+                     "class Scan(models.Model):\n"
+                     "    original = models.FileField(storage=FileSystemStorage(location=settings.BASE_DIR / 'scans'))\n")
+    result = launch(polls_copy, tmp_path / "data", app_env)
+    assert result.returncode == 1
+    assert (f"Uploaded files (the storage of polls.Scan.original) go to {(polls_copy / 'scans').resolve()}, outside the "
+            "data folder") in result.stderr
 
 
 @pytest.mark.parametrize("threads", ["0", "'8'"])

@@ -25,6 +25,10 @@ def test_an_attachment_or_a_type_the_window_cannot_show_is_saved(disposition, ty
     ("image/jpeg", None, True, True),  # a link to an image, as the admin has to an upload
     ("image/avif", None, True, True),  # each type media.py shows inline
     ("image/bmp", None, True, True),
+    ("video/webm", None, True, True),  # a link to a video: it replaced the page, with no way back shown
+    ("video/mp4", 'inline; filename="first steps.mp4"', True, True),
+    ("audio/mpeg", None, True, True),
+    ("video/webm", None, False, False),  # a <video> of the page's own
     ("application/pdf", None, True, True),  # an invoice a view makes, or an admin action's labels
     ("text/plain", 'inline; filename="todo.txt"', True, True),
     ("text/plain", None, True, False),  # a view's plain-text answer is a page
@@ -43,6 +47,8 @@ def test_a_file_the_window_would_show_in_place_of_the_page_opens_in_the_os_viewe
     ("a;b|c$(d).jpeg", "image/jpeg", "a_b_c__d_.jpg"),
     ("", "image/webp", "file.webp"),
     ("dinner", "image/avif", "dinner.avif"),
+    ("first steps.mp4", "video/mp4", "first steps.mp4"),
+    ("voice", "audio/ogg", "voice.ogg"),
     (None, "application/pdf", "file.pdf"),
 ])
 def test_the_viewers_copy_is_named_for_its_type(suggested, mime_type, copy):

@@ -2,10 +2,16 @@
 only in DEBUG): images show, a file that could run script downloads, nothing outside MEDIA_ROOT is
 reached, and the site's own views under MEDIA_URL keep their paths."""
 
+import http.client
 import stat
+import subprocess
+import sys
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from tests.conftest import exit_code_within
 
 PNG = b"\x89PNG\r\n\x1a\n a photo"
 
@@ -107,3 +113,77 @@ def test_an_upload_and_its_folder_are_the_owners_only():
     finally:
         default_storage.delete(name)
         Path(default_storage.path("private-check")).rmdir()
+
+
+VIDEO = bytes(range(256)) * 40  # 10,240 bytes
+
+
+@pytest.fixture
+def video(media_root):
+    (media_root / "videos").mkdir()
+    (media_root / "videos" / "first steps.webm").write_bytes(VIDEO)
+    return "/media/videos/first%20steps.webm"
+
+
+@pytest.mark.parametrize(("name", "content_type"), [("first steps.webm", "video/webm"), ("birthday.mp4", "video/mp4"),
+                                                    ("song.mp3", "audio/mpeg"), ("voice.ogg", "audio/ogg")])
+def test_an_uploaded_video_or_sound_plays_in_the_page(media_root, client, name, content_type):
+    """A <video> of an uploaded MP4 or WebM got it as a download (application/octet-stream,
+    attachment): WebKit guessed at it, and nothing said it was a video."""
+    (media_root / name).write_bytes(VIDEO)
+    answer = client.get(f"/media/{name}")
+    assert answer["Content-Type"] == content_type
+    assert answer["Content-Disposition"].startswith("inline")
+    assert answer["Accept-Ranges"] == "bytes"
+
+
+@pytest.mark.parametrize(("asked", "first", "last"), [("bytes=5000-5999", 5000, 5999), ("bytes=10000-", 10000, 10239),
+                                                      ("bytes=-40", 10200, 10239), ("bytes=0-0", 0, 0),
+                                                      ("bytes=10200-99999", 10200, 10239)])
+def test_a_video_seeked_to_the_middle_gets_the_part_it_asks_for(video, client, asked, first, last):
+    """WebKit's player seeks by asking for the bytes from there on (Range); it got the whole file
+    from its start, and the video went back to its beginning instead of to the middle."""
+    answer = client.get(video, HTTP_RANGE=asked)
+    assert answer.status_code == 206
+    assert answer["Content-Range"] == f"bytes {first}-{last}/{len(VIDEO)}"
+    assert answer["Content-Length"] == str(last - first + 1)
+    assert b"".join(answer.streaming_content) == VIDEO[first:last + 1]
+
+
+def test_a_part_past_the_end_of_the_file_is_416_saying_its_size(video, client):
+    answer = client.get(video, HTTP_RANGE="bytes=20000-", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert answer.status_code == 416
+    assert answer["Content-Range"] == f"bytes */{len(VIDEO)}"
+    assert "10,240 bytes" in answer.json()["error"]
+
+
+@pytest.mark.parametrize("asked", ["bytes=0-10,20-30", "items=0-5", "bytes=9-3", "bytes=abc"])
+def test_a_range_the_server_does_not_take_gets_the_whole_file(video, client, asked):
+    answer = client.get(video, HTTP_RANGE=asked)
+    assert answer.status_code == 200
+    assert b"".join(answer.streaming_content) == VIDEO
+
+
+def test_the_app_s_server_sends_a_part_of_a_large_video_and_nothing_more(polls_copy, tmp_path, app_env):
+    """As WebKit's player asks, on one connection: waitress sends the part from the file itself,
+    and a byte past its end would be read as the start of the next answer."""
+    with (polls_copy / "mysite" / "settings.py").open("a", encoding="utf-8") as settings:
+        settings.write("MEDIA_URL = '/media/'\n")
+    film = bytes(range(256)) * 16 * 1024  # 4 MB
+    (tmp_path / "data" / "media").mkdir(parents=True)
+    (tmp_path / "data" / "media" / "film.webm").write_bytes(film)
+    process = subprocess.Popen([sys.executable, str(polls_copy / "launcher.py"), "--headless", "--data-dir", str(tmp_path / "data")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=app_env)
+    try:
+        launch = urlsplit(process.stdout.readline().split(" ", 1)[1].strip())
+        connection = http.client.HTTPConnection("127.0.0.1", launch.port, timeout=10)
+        session = {"Authorization": f"Bearer {parse_qs(launch.query)['token'][0]}"}
+        for first, last in [(2_000_000, 2_999_999), (4_000_000, len(film) - 1)]:
+            connection.request("GET", "/media/film.webm", headers={**session, "Range": f"bytes={first}-{last}"})
+            answer = connection.getresponse()
+            assert answer.status == 206
+            assert answer.getheader("Content-Range") == f"bytes {first}-{last}/{len(film)}"
+            assert answer.read() == film[first:last + 1]
+    finally:
+        process.terminate()
+        assert exit_code_within(process, 5) == 0

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.conftest import SITES, launcher_command
+from tests.conftest import ROOT, SITES, launcher_command
 
 pytestmark = pytest.mark.window
 
@@ -65,3 +65,12 @@ def test_a_start_page_that_redirects_to_one_that_loads_passes(tmp_path, app_env)
     lines = result.stdout.splitlines()
     assert lines[:4] == ["ok: the start page /redirects-home/, redirected to /, answered 200 OK", *SHELL_CHECKS]
     assert lines[-1] == "notedesk: self-test passed"
+
+
+def test_a_self_test_check_whose_script_is_not_ascii_gets_the_page_s_answer(tmp_path, app_env):
+    """Its script was cut short by a byte for each such letter, ran as a syntax error and gave
+    None, and wait_for said only that the page showed None."""
+    result = subprocess.run([sys.executable, "-m", "tests.shell.drivers.page_words", str(tmp_path / "data")],
+                            capture_output=True, text=True, env=app_env, timeout=90, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "the page gave: 'Übersicht – café ☀'\n" in result.stdout

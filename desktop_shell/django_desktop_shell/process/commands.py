@@ -68,6 +68,18 @@ def gtk_view(window):
     return browser_view.webview if browser_view else None
 
 
+def run_whole_scripts(view) -> None:
+    """pywebview (6.2.1) gives WebKitGTK a script's length in characters, and WebKit reads that
+    many bytes: a script with "Übersicht" in it ran cut short, as a syntax error, and gave None.
+    The view now reads each script to its end."""
+    from gi.repository import WebKit2
+
+    def evaluate_javascript(script, length, *args, **kwargs):
+        return WebKit2.WebView.evaluate_javascript(view, script, -1, *args, **kwargs)
+
+    view.evaluate_javascript = evaluate_javascript
+
+
 def open_in_os(path: Path) -> None:
     """Open a file or folder with the OS's default application (a file manager for a folder)."""
     if sys.platform == "win32":

@@ -9,8 +9,8 @@ own save dialog opens on the Downloads folder, which a system without XDG folder
 and replaces a file that exists without asking (native_dialogs.gtk_save_dialog asks).
 Elsewhere pywebview's ALLOW_DOWNLOADS does it with the OS's save dialog.
 
-A link or a form whose answer the window would show in place of the page (an image, a PDF, a named
-text file: an uploaded file, a generated invoice, an admin action's labels) opens it in the OS's
+A link or a form whose answer the window would show in place of the page (an image, a video, a PDF,
+a named text file: an uploaded file, a generated invoice, an admin action's labels) opens it in the OS's
 viewer for its type on GTK, and the page stays: a window has no toolbar, few people know Alt+Left,
 and WebKit's PDF viewer does not draw under the page's Content-Security-Policy. The copy the viewer opens is
 kept in the data folder's `opened` folder until the next launch.
@@ -26,7 +26,10 @@ logger = logging.getLogger(__name__)
 # The types handed to the viewer, and the extension its copy gets, whatever name the answer gave
 # (so that no name makes the OS run it rather than show it).
 VIEWER_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp",
-                "image/avif": ".avif", "image/bmp": ".bmp", "application/pdf": ".pdf", "text/plain": ".txt"}
+                "image/avif": ".avif", "image/bmp": ".bmp", "video/mp4": ".mp4", "video/webm": ".webm",
+                "video/ogg": ".ogv", "video/quicktime": ".mov", "audio/mpeg": ".mp3", "audio/mp4": ".m4a",
+                "audio/ogg": ".ogg", "audio/wav": ".wav", "audio/flac": ".flac", "application/pdf": ".pdf",
+                "text/plain": ".txt"}
 to_view: set[str] = set()  # the addresses of answers handed to the viewer, until their download starts
 # The downloads being saved where the person said, each by the name of its file, until they end:
 # a quit meanwhile asks first (window.quit_despite_unfinished_downloads).
@@ -41,7 +44,7 @@ def is_download(content_disposition: str | None, type_shown: bool) -> bool:
 
 def opens_in_viewer(mime_type: str | None, content_disposition: str | None, main_frame: bool) -> bool:
     """A file the window would show in place of the page: the page's own answer (to a link, or to
-    a form, such as an admin action's) that is an image or a PDF, or text sent as a named file
+    a form, such as an admin action's) that is an image, video, sound or a PDF, or text sent as a named file
     (not a view's plain-text answer)."""
     if not main_frame or mime_type not in VIEWER_TYPES:
         return False

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 from django_desktop_shell import menus
 from django_desktop_shell.identity import Identity
 from django_desktop_shell.process import page_loads
-from django_desktop_shell.process.commands import GTK_EDITING, WindowCommands, gtk_view, on_gtk_thread, page_event_script
+from django_desktop_shell.process.commands import (GTK_EDITING, WindowCommands, gtk_view, on_gtk_thread, page_event_script,
+                                                   run_whole_scripts)
 from django_desktop_shell.process.drops import DroppedFiles
 from django_desktop_shell.process.menu_bar import MenuBar
 from django_desktop_shell.process.window_state import WindowState
@@ -58,6 +59,7 @@ class DesktopIntegration:
         if self.gui == "gtk":
             from django_desktop_shell.process import context_menu, drops
 
+            run_whole_scripts(gtk_view(window))
             drops.install_gtk(window, self.dropped)
             context_menu.install_gtk(gtk_view(window))
             self.go_with_mouse_buttons()
