@@ -173,9 +173,9 @@ def check_moved_databases_the_router_leaves_empty(app_configs, **kwargs):
                 f"The database {alias!r} is the file {project_file}, with tables ({', '.join(tables[:5])}), but the app "
                 f"opens {settings.DATABASES[alias]['NAME']} in the data folder instead, where DATABASE_ROUTERS let no "
                 "migration make a table: every query of it would fail with \"no such table\".",
-                hint=f"If it is data shipped with the app and only read, open it read-only where it is: NAME = "
-                     f"(BASE_DIR / ...).as_uri() + '?mode=ro' and OPTIONS = {{'uri': True}}. If the app writes it, copy "
-                     f"it to {settings.DATABASES[alias]['NAME']} before the first launch.",
+                hint="If it is data shipped with the app and only read, open it read-only where it is: NAME = "
+                     "(BASE_DIR / ...).as_uri() + '?mode=ro'. If the app writes it, copy it to "
+                     f"{settings.DATABASES[alias]['NAME']} before the first launch.",
                 id="desktop.E020"))
     return errors
 

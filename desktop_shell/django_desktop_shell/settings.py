@@ -253,10 +253,11 @@ def read_at_each_render(engine: dict) -> dict:
 
 def read_only_sqlite(database: dict) -> bool:
     """A SQLite database the project opens read-only, the way SQLite and Django have for it: NAME a
-    `file:` URI with `mode=ro` or `immutable=1`, and OPTIONS["uri"] on. Data shipped with the app (a
-    catalogue), read from the install folder or the one-file binary's: never moved, migrated or written."""
+    `file:` URI with `mode=ro` or `immutable=1` (Django opens every SQLite NAME as a URI, OPTIONS'
+    "uri" or not). Data shipped with the app (a catalogue), read from the install folder or the
+    one-file binary's: never moved, migrated or written."""
     name = str(database.get("NAME", ""))
-    if database.get("ENGINE", SQLITE) != SQLITE or not database.get("OPTIONS", {}).get("uri") or not name.startswith("file:"):
+    if database.get("ENGINE", SQLITE) != SQLITE or not name.startswith("file:"):
         return False
     query = parse_qs(urlsplit(name).query)
     return query.get("mode") == ["ro"] or query.get("immutable") == ["1"]
