@@ -64,6 +64,16 @@ def test_a_form_sent_with_an_out_of_date_token_comes_back_filled_in_to_send_agai
     assert saved.content.decode() == 'saved ACME "Ltd" <b>: 2 h consulting, 1 train ticket'
 
 
+def test_an_ajax_post_of_the_apps_own_page_refused_for_its_token_gets_the_message_as_json(csrf_client):
+    """A page's fetch() says its Origin, as the window's does: with the 'Not sent yet' page offered
+    to it (HTML, which the middleware turned into {"error": "Forbidden."}), the script could not say why."""
+    csrf_client.get("/")
+    refused = csrf_client.post("/invoice/", {"customer": "ada", "csrfmiddlewaretoken": "x" * 64},
+                               HTTP_ORIGIN=f"http://{settings.DESKTOP_SESSION_HOST}", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert refused.status_code == 403
+    assert refused.json() == {"error": "The security token was missing or wrong. Reload the page and try again."}
+
+
 def test_a_password_in_a_refused_form_is_not_written_into_the_not_sent_yet_page(csrf_client):
     """A login form is the form most often refused for its token (Back to it after a login in
     another page): its "Not sent yet" page held the password typed, in its HTML, where Django's
