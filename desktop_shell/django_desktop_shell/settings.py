@@ -125,7 +125,7 @@ def desktop_settings(namespace: dict) -> list[str]:
     # django-csp works as middleware alone; its app (template tags, checks for its 3.x settings)
     # stays only where the project lists it: its checks import importlib.metadata, ~5 ms a launch.
     apps = list(namespace.get("INSTALLED_APPS", []))
-    if not any(name == APP or name.startswith(f"{APP}.apps.") for name in apps):  # by name, or by its AppConfig
+    if not lists_app(apps, APP):
         apps.append(APP)
     report.set("INSTALLED_APPS", apps, show=False)
     project_middleware = [name for name in namespace.get("MIDDLEWARE", [])
@@ -212,7 +212,8 @@ def desktop_settings(namespace: dict) -> list[str]:
     # django-compressor compressing ahead (COMPRESS_OFFLINE) finds each block's output in its
     # manifest by the block's {% static %} addresses as `manage compress` rendered them: plain, as
     # a fingerprint is not known until every static file, that output among them, is there.
-    compressed_ahead = "compressor" in apps and bool(namespace.get("COMPRESS_OFFLINE"))
+    compressor = lists_app(apps, "compressor")
+    compressed_ahead = compressor and bool(namespace.get("COMPRESS_OFFLINE"))
     if storages.get("staticfiles", {}).get("BACKEND", PLAIN_STATIC_STORAGE) == PLAIN_STATIC_STORAGE:
         storages["staticfiles"] = {"BACKEND": PLAIN_STATIC_STORAGE if compressed_ahead else FINGERPRINTED_STATIC_STORAGE}
     namespace["WHITENOISE_AUTOREFRESH"] = run.dev
@@ -223,7 +224,7 @@ def desktop_settings(namespace: dict) -> list[str]:
     # `manage compress` wrote them: in a build, its static files.
     if compressed_ahead and frozen:
         namespace["COMPRESS_ROOT"] = namespace["STATIC_ROOT"]
-    elif "compressor" in apps and not compressed_ahead:
+    elif compressor and not compressed_ahead:
         report.set("COMPRESS_ROOT", data_dir / "compressor")
     if run.dev:
         namespace["TEMPLATES"] = [read_at_each_render(engine) for engine in namespace.get("TEMPLATES", [])]
@@ -249,6 +250,12 @@ def read_at_each_render(engine: dict) -> dict:
     if engine.get("APP_DIRS"):
         loaders.append("django.template.loaders.app_directories.Loader")
     return {**{key: value for key, value in engine.items() if key != "APP_DIRS"}, "OPTIONS": {**options, "loaders": loaders}}
+
+
+def lists_app(installed_apps: list[str], app: str) -> bool:
+    """Whether INSTALLED_APPS lists `app` by its name or by an AppConfig of its apps module, as
+    Django's docs list one: for the settings, read before apps.is_installed() can answer."""
+    return any(name == app or name.startswith(f"{app}.apps.") for name in installed_apps)
 
 
 def read_only_sqlite(database: dict) -> bool:
