@@ -21,7 +21,7 @@ from django.db import router
 from django_desktop_shell import runtime
 from django_desktop_shell.database import tables_of
 from django_desktop_shell.settings import (FILE_SYSTEM_STORAGE, SHELL_MIDDLEWARE, WHOLE_FILE_STORAGE, host_settings,
-                                          read_only_sqlite, read_only_sqlite_path)
+                                          immutable_sqlite, read_only_sqlite, read_only_sqlite_path)
 
 TAG = "desktop"
 FIX = "Call desktop_settings(globals()) at the end of your settings module, after every other setting."
@@ -193,7 +193,7 @@ def check_shipped_database(alias: str, database: dict) -> list[Error]:
         return [Error(f"The read-only database {alias!r} is at {location}, which does not exist.", hint=where,
                       id="desktop.E019")]
     # With mode=ro, SQLite opens a database in WAL mode only where it can make its -shm file beside it.
-    if "immutable=1" not in str(database["NAME"]) and sqlite_write_version(location) == WAL_MODE:
+    if not immutable_sqlite(database) and sqlite_write_version(location) == WAL_MODE:
         return [Error(f"The read-only database {alias!r}, {location}, is in WAL mode: it opens from the source, but SQLite "
                       "cannot open it from a read-only install folder (/opt, Program Files): \"unable to open database file\".",
                       hint=f"Ship it in SQLite's default journal mode: sqlite3 {location.name} 'PRAGMA journal_mode=DELETE'.",

@@ -266,8 +266,17 @@ def read_only_sqlite(database: dict) -> bool:
     name = str(database.get("NAME", ""))
     if database.get("ENGINE", SQLITE) != SQLITE or not name.startswith("file:"):
         return False
-    query = parse_qs(urlsplit(name).query)
-    return query.get("mode") == ["ro"] or query.get("immutable") == ["1"]
+    return sqlite_uri_parameters(database).get("mode") == ["ro"] or immutable_sqlite(database)
+
+
+def immutable_sqlite(database: dict) -> bool:
+    """A read-only database whose URI also says it never changes (`immutable=1`): SQLite takes no
+    locks and makes no -shm file for it."""
+    return sqlite_uri_parameters(database).get("immutable") == ["1"]
+
+
+def sqlite_uri_parameters(database: dict) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(str(database["NAME"])).query)
 
 
 def read_only_sqlite_path(database: dict) -> Path:

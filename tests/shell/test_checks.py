@@ -251,6 +251,18 @@ def test_a_read_only_database_in_wal_mode_stops_the_start_as_the_installed_app_c
     assert "(desktop.E019) Ship it in SQLite's default journal mode: sqlite3 catalogue.sqlite3 'PRAGMA journal_mode=DELETE'" in result.stderr
 
 
+def test_a_read_only_database_in_wal_mode_opened_immutable_starts(polls_copy, tmp_path, app_env):
+    """immutable=1 has SQLite read a WAL-mode file without the -shm file a read-only install folder
+    would refuse it (mode=ro alone cannot): no test had it, and a check that refused it too passed."""
+    catalogue = ship_a_catalogue(polls_copy)
+    with contextlib.closing(sqlite3.connect(catalogue)) as database:
+        database.execute("PRAGMA journal_mode=WAL")
+    set_before_the_defaults(polls_copy, SHIPPED_CATALOGUE.replace("?mode=ro", "?immutable=1"))
+    process, _ = start_copy(polls_copy, tmp_path, app_env)
+    process.terminate()
+    assert exit_code_within(process, 5) == 0
+
+
 def test_a_large_read_only_database_is_not_read_into_memory_at_each_launch(polls_copy, tmp_path, app_env):
     """The check of a shipped catalogue's journal mode read the whole file to look at one byte of
     its header: an 800 MB catalogue took 800 MB of memory and 0.5 s (3.5 s from a cold disk) at
