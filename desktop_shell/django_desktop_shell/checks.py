@@ -356,17 +356,19 @@ def check_remote_assets(app_configs, **kwargs):
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 LOCAL_MAIL_HOSTS = ("localhost", "127.0.0.1", "::1")
+NO_MAIL_HOST = ""  # Django's backend then connects nowhere: "please run connect() first"
 # Django's form (django.contrib.auth.urls, the admin's link to it) and django-allauth's have this name.
 PASSWORD_RESET_VIEW = "PasswordResetView"
 
 
 @register(TAG)
 def check_password_reset_mail(app_configs, **kwargs):
-    """Django's default mail server is one on this computer, which a person's desktop has none of:
-    a password reset form says the e-mail was sent (Django logs the failure and shows the same
-    page, so as not to tell who has an account) and nothing is. Only for a site with logins
-    (sessions and auth), so that the URLconf is not imported at the launch of any other."""
-    if not running() or settings.EMAIL_BACKEND != SMTP_BACKEND or settings.EMAIL_HOST not in LOCAL_MAIL_HOSTS:
+    """Django's default mail server is one on this computer, which a person's desktop has none of
+    (and settings reading it from the environment leave it empty there): a password reset form
+    says the e-mail was sent (Django logs the failure and shows the same page, so as not to tell
+    who has an account) and nothing is. Only for a site with logins (sessions and auth), so that
+    the URLconf is not imported at the launch of any other."""
+    if not running() or settings.EMAIL_BACKEND != SMTP_BACKEND or settings.EMAIL_HOST not in (*LOCAL_MAIL_HOSTS, NO_MAIL_HOST):
         return []
     if not apps.is_installed("django.contrib.auth") or \
             "django.contrib.sessions.middleware.SessionMiddleware" not in settings.MIDDLEWARE:
@@ -374,9 +376,11 @@ def check_password_reset_mail(app_configs, **kwargs):
     page = password_reset_page()
     if page is None:
         return []
+    mail_server = ("no mail server: EMAIL_HOST is empty" if settings.EMAIL_HOST == NO_MAIL_HOST else
+                   f"a mail server on this computer ({settings.EMAIL_HOST}:{settings.EMAIL_PORT}), which a person's "
+                   "computer does not have")
     return [Warning(
-        f"The site has a password reset form ({page}) and sends its e-mail to a mail server on this computer "
-        f"({settings.EMAIL_HOST}:{settings.EMAIL_PORT}), which a person's computer does not have: the form says the "
+        f"The site has a password reset form ({page}) and sends its e-mail to {mail_server}: the form says the "
         "e-mail was sent, and none is (the log says \"Failed to send password reset email\").",
         hint="Set EMAIL_HOST (with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) to a mail service "
              "the app may send through, or leave the form out of the desktop app: a forgotten password is reset with "

@@ -493,6 +493,20 @@ def test_a_password_reset_form_with_no_mail_server_to_send_through_is_a_warning_
     assert ("`polls manage changepassword <name>`" in log) is warned
 
 
+def test_a_password_reset_form_with_an_empty_mail_host_is_a_warning_too(polls_copy, tmp_path, app_env):
+    """Settings that read the mail server from the environment (EMAIL_HOST = os.environ.get('EMAIL_HOST', ''))
+    have none on a person's computer: Django connects nowhere ("please run connect() first"), the form
+    says the e-mail was sent, and the launch said nothing, as the host was not one on this computer."""
+    urls = polls_copy / "mysite" / "urls.py"
+    urls.write_text(urls.read_text().replace("    path('admin/', admin.site.urls),\n", "    path('admin/', admin.site.urls),\n"
+                                              "    path('accounts/', include('django.contrib.auth.urls')),\n"))
+    set_before_the_defaults(polls_copy, "EMAIL_HOST = ''\n")
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
+    assert ("The site has a password reset form (/accounts/password_reset/) and sends its e-mail to no mail server: "
+            "EMAIL_HOST is empty" in log)
+    assert "`polls manage changepassword <name>`" in log
+
+
 def test_sessions_kept_only_in_the_app_s_memory_are_a_warning_saying_each_launch_logs_out(polls_copy, tmp_path, app_env):
     """The window kept its session cookie across launches, and the session it named had gone with the
     last run's memory: the person logged in at every launch."""
