@@ -23,7 +23,7 @@ from django.utils.module_loading import import_string
 
 from django_desktop_shell import runtime
 from django_desktop_shell.database import tables_of
-from django_desktop_shell.settings import SHELL_MIDDLEWARE, host_settings, read_only_sqlite, read_only_sqlite_path
+from django_desktop_shell.settings import SHELL_MIDDLEWARE, host_settings, immutable_sqlite, read_only_sqlite, read_only_sqlite_path
 
 TAG = "desktop"
 FIX = "Call desktop_settings(globals()) at the end of your settings module, after every other setting."
@@ -32,7 +32,7 @@ TEMPLATE_SUFFIXES = (".html", ".htm", ".txt", ".xml")
 COOKIES = ("SESSION_COOKIE", "CSRF_COOKIE", "LANGUAGE_COOKIE")
 TEST_RUNNER_HOST = "testserver"  # what django.test.utils.setup_test_environment adds to ALLOWED_HOSTS
 PRIVATE_REFERRER_POLICIES = {"same-origin", "no-referrer"}
-WAL_MODE = b"\x02"  # the SQLite header's file format write version (byte 18) in WAL mode
+WAL_MODE, WAL_MODE_OFFSET = b"\x02", 18  # the SQLite header's file format write version, in WAL mode
 
 
 def fix() -> str:
@@ -175,9 +175,9 @@ def check_moved_databases_the_router_leaves_empty(app_configs, **kwargs):
                 f"The database {alias!r} is the file {project_file}, with tables ({', '.join(tables[:5])}), but the app "
                 f"opens {settings.DATABASES[alias]['NAME']} in the data folder instead, where DATABASE_ROUTERS let no "
                 "migration make a table: every query of it would fail with \"no such table\".",
-                hint=f"If it is data shipped with the app and only read, open it read-only where it is: NAME = "
-                     f"(BASE_DIR / ...).as_uri() + '?mode=ro' and OPTIONS = {{'uri': True}}. If the app writes it, copy "
-                     f"it to {settings.DATABASES[alias]['NAME']} before the first launch.",
+                hint="If it is data shipped with the app and only read, open it read-only where it is: NAME = "
+                     "(BASE_DIR / ...).as_uri() + '?mode=ro'. If the app writes it, copy it to "
+                     f"{settings.DATABASES[alias]['NAME']} before the first launch.",
                 id="desktop.E020"))
     return errors
 
@@ -195,12 +195,20 @@ def check_shipped_database(alias: str, database: dict) -> list[Error]:
         return [Error(f"The read-only database {alias!r} is at {location}, which does not exist.", hint=where,
                       id="desktop.E019")]
     # With mode=ro, SQLite opens a database in WAL mode only where it can make its -shm file beside it.
-    if "immutable=1" not in str(database["NAME"]) and location.read_bytes()[18:19] == WAL_MODE:
+    if not immutable_sqlite(database) and sqlite_write_version(location) == WAL_MODE:
         return [Error(f"The read-only database {alias!r}, {location}, is in WAL mode: it opens from the source, but SQLite "
                       "cannot open it from a read-only install folder (/opt, Program Files): \"unable to open database file\".",
                       hint=f"Ship it in SQLite's default journal mode: sqlite3 {location.name} 'PRAGMA journal_mode=DELETE'.",
                       id="desktop.E019")]
     return []
+
+
+def sqlite_write_version(location: Path) -> bytes:
+    """The file format write version in a SQLite file's header, read alone: a shipped catalogue may
+    be gigabytes, and this runs at every launch."""
+    with location.open("rb") as file:
+        file.seek(WAL_MODE_OFFSET)
+        return file.read(1)
 
 
 @register(TAG, Tags.files)
@@ -365,17 +373,19 @@ def check_remote_assets(app_configs, **kwargs):
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 LOCAL_MAIL_HOSTS = ("localhost", "127.0.0.1", "::1")
+NO_MAIL_HOST = ""  # Django's backend then connects nowhere: "please run connect() first"
 # Django's form (django.contrib.auth.urls, the admin's link to it) and django-allauth's have this name.
 PASSWORD_RESET_VIEW = "PasswordResetView"
 
 
 @register(TAG)
 def check_password_reset_mail(app_configs, **kwargs):
-    """Django's default mail server is one on this computer, which a person's desktop has none of:
-    a password reset form says the e-mail was sent (Django logs the failure and shows the same
-    page, so as not to tell who has an account) and nothing is. Only for a site with logins
-    (sessions and auth), so that the URLconf is not imported at the launch of any other."""
-    if not running() or settings.EMAIL_BACKEND != SMTP_BACKEND or settings.EMAIL_HOST not in LOCAL_MAIL_HOSTS:
+    """Django's default mail server is one on this computer, which a person's desktop has none of
+    (and settings reading it from the environment leave it empty there): a password reset form
+    says the e-mail was sent (Django logs the failure and shows the same page, so as not to tell
+    who has an account) and nothing is. Only for a site with logins (sessions and auth), so that
+    the URLconf is not imported at the launch of any other."""
+    if not running() or settings.EMAIL_BACKEND != SMTP_BACKEND or settings.EMAIL_HOST not in (*LOCAL_MAIL_HOSTS, NO_MAIL_HOST):
         return []
     if not apps.is_installed("django.contrib.auth") or \
             "django.contrib.sessions.middleware.SessionMiddleware" not in settings.MIDDLEWARE:
@@ -383,9 +393,11 @@ def check_password_reset_mail(app_configs, **kwargs):
     page = password_reset_page()
     if page is None:
         return []
+    mail_server = ("no mail server: EMAIL_HOST is empty" if settings.EMAIL_HOST == NO_MAIL_HOST else
+                   f"a mail server on this computer ({settings.EMAIL_HOST}:{settings.EMAIL_PORT}), which a person's "
+                   "computer does not have")
     return [Warning(
-        f"The site has a password reset form ({page}) and sends its e-mail to a mail server on this computer "
-        f"({settings.EMAIL_HOST}:{settings.EMAIL_PORT}), which a person's computer does not have: the form says the "
+        f"The site has a password reset form ({page}) and sends its e-mail to {mail_server}: the form says the "
         "e-mail was sent, and none is (the log says \"Failed to send password reset email\").",
         hint="Set EMAIL_HOST (with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) to a mail service "
              "the app may send through, or leave the form out of the desktop app: a forgotten password is reset with "

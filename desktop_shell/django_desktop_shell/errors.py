@@ -9,6 +9,7 @@ need the database, CSRF or a session.
 
 import functools
 import logging
+import re
 import sys
 from http import HTTPStatus
 from pathlib import Path
@@ -23,6 +24,9 @@ from django.utils import translation
 
 ERROR_TEMPLATE = "desktop_shell/error.html"
 SEND_AGAIN_TEMPLATE = "desktop_shell/send_again.html"
+# The fields whose values the "Not sent yet" page leaves out of its HTML, as Django's forms never
+# render a password back: a POST does not say which inputs were type="password".
+SECRET_FIELD_NAME = re.compile(r"pass(word|wd|phrase)|secret|token", re.IGNORECASE)
 SITE_ERROR_TEMPLATES = {400: "400.html", 403: "403.html", 404: "404.html", 500: "500.html"}  # django.views.defaults' names
 SHELL_TEMPLATES = Path(__file__).resolve().parent / "templates"
 logger = logging.getLogger(__name__)
@@ -141,14 +145,16 @@ def csrf_failure(request, reason=""):
     token, to send again: the window has no Reload, and a form shown again by Back holds the old
     token, so what the person had typed was lost. Only a form of the app's own pages (its Origin the
     app's) gets it: a form another site sent, which the server mode (and a browser's launch) can be
-    sent, would otherwise become the app's own with a fresh token, one click on "Send it again" away."""
+    sent, would otherwise become the app's own with a fresh token, one click on "Send it again" away.
+    A password (SECRET_FIELD_NAME) is not written into the page: the person types it again."""
     own_origin = f"{request.scheme}://{request.get_host()}"
     if request.method == "POST" and request.POST and not wants_json(request) and request.headers.get("Origin") == own_origin:
         context = {
             "app_name": settings.DESKTOP_APP_NAME, "start_path": settings.DESKTOP_START_PATH,
             "action": request.get_full_path(), "csrf_token": get_token(request),
-            "fields": [(name, value) for name, values in request.POST.lists() if name != "csrfmiddlewaretoken"
+            "fields": [(name, value) for name, values in request.POST.lists() if not SECRET_FIELD_NAME.search(name)
                        for value in values],
+            "secrets": [name for name in request.POST if SECRET_FIELD_NAME.search(name) and name != "csrfmiddlewaretoken"],
             "files": [upload.name for uploads in request.FILES.lists() for upload in uploads[1]],
         }
         return HttpResponse(render_shell_page(SEND_AGAIN_TEMPLATE, context), status=403)

@@ -96,7 +96,7 @@ def standard_menus(*, file=(), edit=(), view=(), help=(), app_name: str = "{app}
     about = Item(f"About {app_name}", ABOUT)
     # Ctrl+P prints the page, as in a browser (an office worker pressed it on an invoice and nothing
     # happened), unless an item of the site's own has the key.
-    site_keys = {entry.accelerator for entry in (*file, *edit, *view, *help) if isinstance(entry, Item)}
+    site_keys = {item.accelerator for item in items((*file, *edit, *view, *help))}
     printing = () if "Ctrl+P" in site_keys else (Item("Print…", PRINT, "Ctrl+P"),)
     menus = [
         Menu("File", join(join(tuple(file), printing), () if mac else (Item("Quit", QUIT, "Ctrl+Q"),))),

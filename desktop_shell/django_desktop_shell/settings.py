@@ -125,7 +125,7 @@ def desktop_settings(namespace: dict) -> list[str]:
     # django-csp works as middleware alone; its app (template tags, checks for its 3.x settings)
     # stays only where the project lists it: its checks import importlib.metadata, ~5 ms a launch.
     apps = list(namespace.get("INSTALLED_APPS", []))
-    if not any(name == APP or name.startswith(f"{APP}.apps.") for name in apps):  # by name, or by its AppConfig
+    if not lists_app(apps, APP):
         apps.append(APP)
     report.set("INSTALLED_APPS", apps, show=False)
     project_middleware = [name for name in namespace.get("MIDDLEWARE", [])
@@ -212,7 +212,8 @@ def desktop_settings(namespace: dict) -> list[str]:
     # django-compressor compressing ahead (COMPRESS_OFFLINE) finds each block's output in its
     # manifest by the block's {% static %} addresses as `manage compress` rendered them: plain, as
     # a fingerprint is not known until every static file, that output among them, is there.
-    compressed_ahead = "compressor" in apps and bool(namespace.get("COMPRESS_OFFLINE"))
+    compressor = lists_app(apps, "compressor")
+    compressed_ahead = compressor and bool(namespace.get("COMPRESS_OFFLINE"))
     if storages.get("staticfiles", {}).get("BACKEND", PLAIN_STATIC_STORAGE) == PLAIN_STATIC_STORAGE:
         storages["staticfiles"] = {"BACKEND": PLAIN_STATIC_STORAGE if compressed_ahead else FINGERPRINTED_STATIC_STORAGE}
     namespace["WHITENOISE_AUTOREFRESH"] = run.dev
@@ -223,7 +224,7 @@ def desktop_settings(namespace: dict) -> list[str]:
     # `manage compress` wrote them: in a build, its static files.
     if compressed_ahead and frozen:
         namespace["COMPRESS_ROOT"] = namespace["STATIC_ROOT"]
-    elif "compressor" in apps and not compressed_ahead:
+    elif compressor and not compressed_ahead:
         report.set("COMPRESS_ROOT", data_dir / "compressor")
     if run.dev:
         namespace["TEMPLATES"] = [read_at_each_render(engine) for engine in namespace.get("TEMPLATES", [])]
@@ -251,15 +252,31 @@ def read_at_each_render(engine: dict) -> dict:
     return {**{key: value for key, value in engine.items() if key != "APP_DIRS"}, "OPTIONS": {**options, "loaders": loaders}}
 
 
+def lists_app(installed_apps: list[str], app: str) -> bool:
+    """Whether INSTALLED_APPS lists `app` by its name or by an AppConfig of its apps module, as
+    Django's docs list one: for the settings, read before apps.is_installed() can answer."""
+    return any(name == app or name.startswith(f"{app}.apps.") for name in installed_apps)
+
+
 def read_only_sqlite(database: dict) -> bool:
     """A SQLite database the project opens read-only, the way SQLite and Django have for it: NAME a
-    `file:` URI with `mode=ro` or `immutable=1`, and OPTIONS["uri"] on. Data shipped with the app (a
-    catalogue), read from the install folder or the one-file binary's: never moved, migrated or written."""
+    `file:` URI with `mode=ro` or `immutable=1` (Django opens every SQLite NAME as a URI, OPTIONS'
+    "uri" or not). Data shipped with the app (a catalogue), read from the install folder or the
+    one-file binary's: never moved, migrated or written."""
     name = str(database.get("NAME", ""))
-    if database.get("ENGINE", SQLITE) != SQLITE or not database.get("OPTIONS", {}).get("uri") or not name.startswith("file:"):
+    if database.get("ENGINE", SQLITE) != SQLITE or not name.startswith("file:"):
         return False
-    query = parse_qs(urlsplit(name).query)
-    return query.get("mode") == ["ro"] or query.get("immutable") == ["1"]
+    return sqlite_uri_parameters(database).get("mode") == ["ro"] or immutable_sqlite(database)
+
+
+def immutable_sqlite(database: dict) -> bool:
+    """A read-only database whose URI also says it never changes (`immutable=1`): SQLite takes no
+    locks and makes no -shm file for it."""
+    return sqlite_uri_parameters(database).get("immutable") == ["1"]
+
+
+def sqlite_uri_parameters(database: dict) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(str(database["NAME"])).query)
 
 
 def read_only_sqlite_path(database: dict) -> Path:

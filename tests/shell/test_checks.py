@@ -3,6 +3,7 @@ settings the way a developer might, and the launch stops with the message that s
 
 import contextlib
 import http.client
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -227,13 +228,17 @@ def ship_a_catalogue(project) -> Path:
     return catalogue
 
 
-def test_a_read_only_database_shipped_with_the_app_is_read_where_it_lies_and_never_written(polls_copy, tmp_path, app_env):
+# Django opens every SQLite NAME as a URI: OPTIONS' 'uri' is not needed, and a project may leave it out.
+@pytest.mark.parametrize("catalogue_settings", [SHIPPED_CATALOGUE, SHIPPED_CATALOGUE.replace(", 'OPTIONS': {'uri': True}", "")])
+def test_a_read_only_database_shipped_with_the_app_is_read_where_it_lies_and_never_written(
+        polls_copy, tmp_path, app_env, catalogue_settings):
     """A catalogue shipped with the app, opened read-only as SQLite and Django have it (a `file:` URI
     with mode=ro), was replaced by a new, empty file in the data folder, and migrated: every page
-    reading it was a 500 ("no such table: plant")."""
+    reading it was a 500 ("no such table: plant"). So was one without OPTIONS = {'uri': True},
+    which Django opens as read-only all the same."""
     catalogue = ship_a_catalogue(polls_copy)
     shipped = catalogue.read_bytes()
-    set_before_the_defaults(polls_copy, SHIPPED_CATALOGUE)
+    set_before_the_defaults(polls_copy, catalogue_settings)
     process, _ = start_copy(polls_copy, tmp_path, app_env)
     process.terminate()
     assert exit_code_within(process, 5) == 0
@@ -260,6 +265,39 @@ def test_a_read_only_database_in_wal_mode_stops_the_start_as_the_installed_app_c
     assert result.returncode == 1
     assert f"The read-only database 'catalogue', {catalogue}, is in WAL mode" in result.stderr
     assert "(desktop.E019) Ship it in SQLite's default journal mode: sqlite3 catalogue.sqlite3 'PRAGMA journal_mode=DELETE'" in result.stderr
+
+
+def test_a_read_only_database_in_wal_mode_opened_immutable_starts(polls_copy, tmp_path, app_env):
+    """immutable=1 has SQLite read a WAL-mode file without the -shm file a read-only install folder
+    would refuse it (mode=ro alone cannot): no test had it, and a check that refused it too passed."""
+    catalogue = ship_a_catalogue(polls_copy)
+    with contextlib.closing(sqlite3.connect(catalogue)) as database:
+        database.execute("PRAGMA journal_mode=WAL")
+    set_before_the_defaults(polls_copy, SHIPPED_CATALOGUE.replace("?mode=ro", "?immutable=1"))
+    process, _ = start_copy(polls_copy, tmp_path, app_env)
+    process.terminate()
+    assert exit_code_within(process, 5) == 0
+
+
+def test_a_large_read_only_database_is_not_read_into_memory_at_each_launch(polls_copy, tmp_path, app_env):
+    """The check of a shipped catalogue's journal mode read the whole file to look at one byte of
+    its header: an 800 MB catalogue took 800 MB of memory and 0.5 s (3.5 s from a cold disk) at
+    every launch. Here a 4 GB one, the launch allowed 1.5 GB of address space (it needs ~0.65 GB)."""
+    catalogue = ship_a_catalogue(polls_copy)
+    with catalogue.open("r+b") as file:
+        file.truncate(4 * 1024 ** 3)  # sparse: 4 GB to read, nothing written on the disk
+    set_before_the_defaults(polls_copy, SHIPPED_CATALOGUE)
+    address_space = 1536 * 1024 ** 2
+    process = subprocess.Popen(
+        [sys.executable, str(polls_copy / "launcher.py"), "--headless", "--data-dir", str(tmp_path / "data")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**app_env, "MALLOC_ARENA_MAX": "2"},
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space)))
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("READY "), process.communicate(timeout=10)[1]
+    finally:
+        process.terminate()
+    assert exit_code_within(process, 5) == 0
 
 
 def test_migrating_a_read_only_database_is_refused_saying_why(polls_copy, tmp_path, app_env):
@@ -469,6 +507,20 @@ def test_a_password_reset_form_with_no_mail_server_to_send_through_is_a_warning_
     assert (f"The site has a password reset form ({page}) and sends its e-mail to a mail server on "
             "this computer (localhost:25)" in log) is warned
     assert ("`polls manage changepassword <name>`" in log) is warned
+
+
+def test_a_password_reset_form_with_an_empty_mail_host_is_a_warning_too(polls_copy, tmp_path, app_env):
+    """Settings that read the mail server from the environment (EMAIL_HOST = os.environ.get('EMAIL_HOST', ''))
+    have none on a person's computer: Django connects nowhere ("please run connect() first"), the form
+    says the e-mail was sent, and the launch said nothing, as the host was not one on this computer."""
+    urls = polls_copy / "mysite" / "urls.py"
+    urls.write_text(urls.read_text().replace("    path('admin/', admin.site.urls),\n", "    path('admin/', admin.site.urls),\n"
+                                              "    path('accounts/', include('django.contrib.auth.urls')),\n"))
+    set_before_the_defaults(polls_copy, "EMAIL_HOST = ''\n")
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
+    assert ("The site has a password reset form (/accounts/password_reset/) and sends its e-mail to no mail server: "
+            "EMAIL_HOST is empty" in log)
+    assert "`polls manage changepassword <name>`" in log
 
 
 def test_sessions_kept_only_in_the_app_s_memory_are_a_warning_saying_each_launch_logs_out(polls_copy, tmp_path, app_env):

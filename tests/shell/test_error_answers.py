@@ -64,6 +64,31 @@ def test_a_form_sent_with_an_out_of_date_token_comes_back_filled_in_to_send_agai
     assert saved.content.decode() == 'saved ACME "Ltd" <b>: 2 h consulting, 1 train ticket'
 
 
+def test_an_ajax_post_of_the_apps_own_page_refused_for_its_token_gets_the_message_as_json(csrf_client):
+    """A page's fetch() says its Origin, as the window's does: with the 'Not sent yet' page offered
+    to it (HTML, which the middleware turned into {"error": "Forbidden."}), the script could not say why."""
+    csrf_client.get("/")
+    refused = csrf_client.post("/invoice/", {"customer": "ada", "csrfmiddlewaretoken": "x" * 64},
+                               HTTP_ORIGIN=f"http://{settings.DESKTOP_SESSION_HOST}", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert refused.status_code == 403
+    assert refused.json() == {"error": "The security token was missing or wrong. Reload the page and try again."}
+
+
+def test_a_password_in_a_refused_form_is_not_written_into_the_not_sent_yet_page(csrf_client):
+    """A login form is the form most often refused for its token (Back to it after a login in
+    another page): its "Not sent yet" page held the password typed, in its HTML, where Django's
+    own forms never render one back (PasswordInput); it is left out, and the page says so."""
+    csrf_client.get("/")
+    own_origin = f"http://{settings.DESKTOP_SESSION_HOST}"
+    refused = csrf_client.post("/invoice/", {"customer": "ada", "password": "hunter2-secret", "api_token": "tok-3141",
+                                             "csrfmiddlewaretoken": "x" * 64}, HTTP_ORIGIN=own_origin)
+    page = refused.content.decode()
+    assert refused.status_code == 403 and "Send it again" in page
+    assert 'name="customer" value="ada"' in page
+    assert "hunter2-secret" not in page and "tok-3141" not in page
+    assert "What you typed in password and api_token is not kept here: type it again on the form." in page
+
+
 @pytest.mark.parametrize("origin", ["http://evil.example", "null", None])
 def test_a_form_another_site_sent_is_refused_without_being_offered_to_send_again(csrf_client, origin):
     """A page of another site (the server's users' browsers; a browser launch) that posts a form to

@@ -33,6 +33,9 @@ def test_ctrl_p_prints_the_page_unless_an_item_of_the_site_has_the_key():
     declared = menus.standard_menus(file=[own], platform="linux")
     assert own in menus.items(declared) and printing not in menus.items(declared)
     menus.validate(declared)
+    # In a submenu of the site's (File › Export › Print note…), the key was bound twice, to the shell's Print too.
+    declared = menus.standard_menus(file=[menus.Menu("Export", (own,))], platform="linux")
+    assert own in menus.items(declared) and printing not in menus.items(declared)
 
 
 def test_on_macos_about_goes_to_the_application_menu_and_the_os_gives_quit_and_editing():

@@ -148,22 +148,29 @@ def settings_of_a_launch(data_dir, **project_settings) -> dict:
     return project_settings
 
 
-def test_django_compressors_output_is_written_in_the_data_folder(tmp_path):
+# Listed by its name, as compressor's docs have it, or by its AppConfig, as Django's list an app:
+# the shell took the second for no compressor at all, and its output went beside the code.
+COMPRESSOR_LISTED = pytest.mark.parametrize("compressor", ["compressor", "compressor.apps.CompressorConfig"])
+
+
+@COMPRESSOR_LISTED
+def test_django_compressors_output_is_written_in_the_data_folder(tmp_path, compressor):
     """django-compressor writes each `{% compress %}` block's output as a page first uses it, under
     STATIC_ROOT by default: beside the code, which an installed app may not write (/opt/<slug>: a
     500 on every page) and the one-file binary deletes when it quits."""
-    launched = settings_of_a_launch(tmp_path, INSTALLED_APPS=["compressor"], STATIC_ROOT=tmp_path / "staticfiles")
+    launched = settings_of_a_launch(tmp_path, INSTALLED_APPS=[compressor], STATIC_ROOT=tmp_path / "staticfiles")
     assert launched["COMPRESS_ROOT"] == tmp_path / "compressor"
-    compressed_ahead = settings_of_a_launch(tmp_path, INSTALLED_APPS=["compressor"], COMPRESS_OFFLINE=True,
+    compressed_ahead = settings_of_a_launch(tmp_path, INSTALLED_APPS=[compressor], COMPRESS_OFFLINE=True,
                                             COMPRESS_ROOT=tmp_path / "staticfiles")
     assert compressed_ahead["COMPRESS_ROOT"] == tmp_path / "staticfiles", "what `manage compress` wrote is read"
 
 
-def test_with_offline_compression_the_static_addresses_are_plain(tmp_path):
+@COMPRESSOR_LISTED
+def test_with_offline_compression_the_static_addresses_are_plain(tmp_path, compressor):
     """Compressor finds a block's output in the offline manifest by the block's `{% static %}`
     addresses as `manage compress` rendered them, plain: with the fingerprinted ones every page
     with a block was a 500 ("key … is missing from offline manifest"), even right after a compress."""
-    compressed_ahead = settings_of_a_launch(tmp_path, INSTALLED_APPS=["compressor"], COMPRESS_OFFLINE=True)
+    compressed_ahead = settings_of_a_launch(tmp_path, INSTALLED_APPS=[compressor], COMPRESS_OFFLINE=True)
     assert compressed_ahead["STORAGES"]["staticfiles"]["BACKEND"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
     online = settings_of_a_launch(tmp_path, INSTALLED_APPS=["compressor"])
     assert online["STORAGES"]["staticfiles"]["BACKEND"] == "django_desktop_shell.static_files.FingerprintedStaticFilesStorage"

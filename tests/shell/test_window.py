@@ -278,9 +278,9 @@ def answer_the_question(env, *, yes: bool) -> None:
     click_dialog_button(env, dialog, right=yes)
 
 
-def test_quit_with_a_half_filled_form_asks_first_and_keep_open_keeps_what_was_typed(polls_copy, tmp_path, app_env):
-    # A page that warns of unsaved changes (beforeunload, as a browser's tab close honours):
-    # Ctrl+Q, Quit and the close button closed the window at once, and the form typed so far was lost.
+def polls_with_a_half_filled_form(polls_copy, tmp_path, app_env):
+    """The polls example with a page that warns of unsaved changes, launched, and typed in: the
+    process, its log file and the screen once typed."""
     (polls_copy / "polls" / "static" / "polls" / "unsaved.js").write_text(UNSAVED_CHANGES_GUARD)
     with (polls_copy / "polls" / "templates" / "polls" / "index.html").open("a", encoding="utf-8") as index:
         index.write('<script src="{% static \'polls/unsaved.js\' %}"></script><input autofocus>\n')
@@ -296,7 +296,17 @@ def test_quit_with_a_half_filled_form_asks_first_and_keep_open_keeps_what_was_ty
         wait_for_page_loaded(log_file, process)
         settled_screen(app_env)
         xdotool(app_env, "type", "--delay", "20", "Half an invoice")
-        typed = settled_screen(app_env)
+        return process, log_file, settled_screen(app_env)
+    except BaseException:
+        close_with_sigterm(process)
+        raise
+
+
+def test_quit_with_a_half_filled_form_asks_first_and_keep_open_keeps_what_was_typed(polls_copy, tmp_path, app_env):
+    # A page that warns of unsaved changes (beforeunload, as a browser's tab close honours):
+    # Ctrl+Q, Quit and the close button closed the window at once, and the form typed so far was lost.
+    process, log_file, typed = polls_with_a_half_filled_form(polls_copy, tmp_path, app_env)
+    try:
         xdotool(app_env, "key", "ctrl+q")
         screen_changed_from(typed, app_env, "the question")
         assert process.poll() is None
@@ -310,6 +320,16 @@ def test_quit_with_a_half_filled_form_asks_first_and_keep_open_keeps_what_was_ty
     finally:
         if process.poll() is None:
             close_with_sigterm(process)
+
+
+def test_a_stop_signal_closes_a_half_filled_form_without_asking(polls_copy, tmp_path, app_env):
+    """SIGTERM (a logout, a shutdown) has no one to answer a question: the page is not asked, and
+    the app ends cleanly at once, not cut off by the stop signal's watchdog with a question open."""
+    process, log_file, _ = polls_with_a_half_filled_form(polls_copy, tmp_path, app_env)
+    close_with_sigterm(process)
+    log = log_file.read_text()
+    assert "the page asks before it is left" not in log
+    assert "Did not stop within" not in log
 
 
 def test_a_second_launch_brings_the_first_window_forward(tmp_path, app_env):

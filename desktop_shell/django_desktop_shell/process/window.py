@@ -274,10 +274,11 @@ def load_again_once_the_page_stops(window, title: str, startup: Future) -> None:
 def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: TypedKeys | None) -> Callable[[], bool]:
     """pywebview's `closing` handler: the first close is put off while the keys typed before it
     reach the page (GTK: `typed_keys`, the window's title saying so; a second close quits at
-    once), then while the page's beforeunload may ask the person to stay (GTK), then while the page is told (menus.CLOSING_EVENT) and the server answers what it sends
-    then, so that an edit typed just before Quit is in the database when the process ends, not
-    only in the page's storage. If the data folder refused one of those saves (a full disk: the
-    page's own storage is on it too), the person is asked before the edit is lost."""
+    once), then while the page's beforeunload may ask the person to stay (GTK), then while the
+    page is told (menus.CLOSING_EVENT) and the server answers what it sends then, so that an edit
+    typed just before Quit is in the database when the process ends, not only in the page's
+    storage. If the data folder refused one of those saves (a full disk: the page's own storage is
+    on it too), or a download is still being saved, the person is asked before it is lost."""
     put_off = threading.Event()
 
     def close_once_answered():
@@ -395,7 +396,7 @@ def quit_despite_refused_saves(window, title: str, since: float) -> bool:
 
 def quit_despite_unfinished_downloads(window, title: str) -> bool:
     """False if a download is still being saved and the person chose to keep the window open: the
-    window has no list of downloads, and its close would stop them and delete what they had saved."""
+    window's close would stop it and delete what it had saved, with the downloads bar that showed it."""
     names = sorted(downloads.saving.values())
     if not names:
         return True

@@ -15,9 +15,10 @@ from pathlib import Path
 import gi
 
 gi.require_version("Gtk", "3.0")
-from gi.repository import GLib, Gtk  # noqa: E402
+from gi.repository import Gtk  # noqa: E402
 
 from django_desktop_shell.process import launcher
+from django_desktop_shell.process.commands import answer_from_gtk_thread
 from django_desktop_shell.self_test import wait_for, window_check
 from tests.shell.drivers import os_dialogs
 
@@ -26,20 +27,6 @@ data_dir, save_folder = Path(sys.argv[1]), Path(sys.argv[2])
 os_dialogs.saving_into(save_folder)
 load = launcher.load
 launcher.load = lambda project_dir: replace(load(project_dir), settings="tests.failing_urls_settings")
-
-
-def on_gtk_thread(function):
-    done, result = [], []
-
-    def run():
-        result.append(function())
-        done.append(True)
-        return False
-
-    GLib.idle_add(run)
-    while not done:
-        time.sleep(0.02)
-    return result[0]
 
 
 def bar_rows(gtk_window):
@@ -65,7 +52,7 @@ def click(gtk_window, button_label):
                     return True
         return False
 
-    return on_gtk_thread(press)
+    return answer_from_gtk_thread(press)
 
 
 @window_check("a slow download shows its progress in the bar, stops with Stop, and says when it is saved")
@@ -75,30 +62,30 @@ def slow_downloads(created_window, origin):
     gtk_window = BrowserView.instances[created_window.uid].window
     created_window.load_url(origin + "/")
     wait_for(created_window, "document.readyState === 'complete' && !!document.getElementById('noteList')", True, "the app")
-    print(f"before: {on_gtk_thread(lambda: bar_rows(gtk_window))}")
+    print(f"before: {answer_from_gtk_thread(lambda: bar_rows(gtk_window))}")
     for number, ending in enumerate(["stop", "save"], start=1):
         created_window.run_js("{ const link = document.createElement('a'); link.href = '/slow-download/';"
                               "document.body.append(link); link.click(); }")
         time.sleep(2.5)
         if shot := os.environ.get("DOWNLOAD_BAR_SHOT"):
             subprocess.run(["import", "-window", "root", f"{shot}-{ending}.png"], check=False)
-        print(f"{ending} while saving: {on_gtk_thread(lambda: bar_rows(gtk_window))}")
+        print(f"{ending} while saving: {answer_from_gtk_thread(lambda: bar_rows(gtk_window))}")
         saved = save_folder / f"saved-{number}"
         if ending == "stop":
             print(f"stop clicked: {click(gtk_window, 'Stop')}")
             time.sleep(1)
-            print(f"after stop: {on_gtk_thread(lambda: bar_rows(gtk_window))}; file kept: {saved.exists()}")
+            print(f"after stop: {answer_from_gtk_thread(lambda: bar_rows(gtk_window))}; file kept: {saved.exists()}")
         else:
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline and not (saved.exists() and saved.stat().st_size == 40 * 64 * 1024):
                 time.sleep(0.1)
             time.sleep(0.5)
-            print(f"after save: {on_gtk_thread(lambda: bar_rows(gtk_window))}; size: {saved.stat().st_size}")
+            print(f"after save: {answer_from_gtk_thread(lambda: bar_rows(gtk_window))}; size: {saved.stat().st_size}")
             if shot := os.environ.get("DOWNLOAD_BAR_SHOT"):
                 subprocess.run(["import", "-window", "root", f"{shot}-saved.png"], check=False)
             print(f"closed: {click(gtk_window, '✕')}")
             time.sleep(0.3)
-            print(f"after close: {on_gtk_thread(lambda: bar_rows(gtk_window))}")
+            print(f"after close: {answer_from_gtk_thread(lambda: bar_rows(gtk_window))}")
 
 
 sys.exit(launcher.main(ROOT, ["--self-test", "--data-dir", str(data_dir)]))
