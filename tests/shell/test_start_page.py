@@ -128,20 +128,25 @@ def test_the_site_starts_once_the_copy_has_gone_out_or_is_not_wanted_or_after_a_
     held.join(0.2)
     assert held.is_alive()
     answer_of(front, request(cookies=window_cookies(run)))
-    held.join(1)
+    held.join(4)  # well under the hold: let go by the copy going out, however busy the machine
     assert not held.is_alive()
     asked_elsewhere = start_page.StartPage(run, kept_page())
     held = threading.Thread(target=asked_elsewhere.hold_site)
     held.start()
     threading.Thread(target=answer_of, args=(asked_elsewhere, request("/api/notes/")), daemon=True).start()
-    held.join(1)
+    held.join(4)
     assert not held.is_alive()  # a request the copy cannot answer needs the site now
     asked_elsewhere.site_failed()
+    # Never asked for, it is held HOLD_SITE_S; with no copy, not at all (the upper bounds leave a
+    # busy machine seconds, and stay under the hold they would otherwise show).
     monkeypatch.setattr(start_page, "HOLD_SITE_S", 0.2)
-    for kept, held_for in ((kept_page(), 0.2), (None, 0)):  # never asked for, it is held HOLD_SITE_S; with no copy, not at all
-        began = time.monotonic()
-        start_page.StartPage(run, kept).hold_site()
-        assert held_for <= time.monotonic() - began < held_for + 0.5
+    began = time.monotonic()
+    start_page.StartPage(run, kept_page()).hold_site()
+    assert 0.2 <= time.monotonic() - began < 4
+    monkeypatch.setattr(start_page, "HOLD_SITE_S", 5)
+    began = time.monotonic()
+    start_page.StartPage(run, None).hold_site()
+    assert time.monotonic() - began < 4
 
 
 def test_the_copy_is_kept_only_while_the_app_and_its_database_are_as_they_were(run, tmp_path):
