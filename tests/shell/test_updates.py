@@ -234,6 +234,20 @@ def test_older_metadata_after_newer_is_refused_as_a_rollback(signed, repository,
         client_for(signed, repository, tmp_path, "0.9.0").check()
 
 
+def test_a_web_page_where_the_update_information_should_be_is_a_try_for_later_not_a_refusal(signed, repository, tmp_path):
+    """A hotel's Wi-Fi login page, or an update-url that points at the company's web site, answers
+    every address with HTML: the bar said "Update refused … failed verification" until dismissed,
+    as for an attack, and no check was made for a day."""
+    for metadata in (platform_folder(repository.root) / "metadata").iterdir():
+        metadata.write_text("<html><body>Welcome to the hotel's Wi-Fi: log in to continue</body></html>")
+    updater = updater_for(tmp_path, repository, signed)
+    updater.check_once()
+    status = updater.snapshot()
+    assert status["state"] == "unavailable-now" and status["notice"] == ""
+    assert "not update information" in status["message"] and repository.url in status["message"]
+    assert updater.due()  # tried again within the hour
+
+
 def test_an_older_version_is_never_offered(signed, repository, tmp_path):
     assert client_for(signed, repository, tmp_path, "1.1.0").check() is None
     assert client_for(signed, repository, tmp_path, "5.0").check() is None

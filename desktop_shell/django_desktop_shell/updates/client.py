@@ -72,6 +72,7 @@ class Client:
         """Fetch and verify timestamp, snapshot, targets (and any new root) against the trusted root."""
         import requests
         from tuf.api import exceptions
+        from tuf.api.serialization import DeserializationError
         from tuf.ngclient import Updater
 
         for folder in (self.metadata_dir, self.targets_dir):
@@ -96,6 +97,11 @@ class Client:
         except exceptions.BadVersionNumberError as error:
             raise UpdateRefused("The update server offered older update information than this app has already seen "
                                 f"(a rollback attack); nothing was installed. ({error})") from None
+        except DeserializationError:
+            # Not signed data at all: a Wi-Fi login page, or an update-url that points at a web site.
+            raise UpdateUnavailable(f"{self.base_url}/metadata/ answered with something that is not update information "
+                                    "(a web page: a network that asks to log in first, or the wrong address); "
+                                    "it is tried again later.") from None
         except exceptions.RepositoryError as error:
             raise UpdateRefused(f"The update information failed verification; nothing was installed. ({error})") from None
         except exceptions.DownloadError as error:
