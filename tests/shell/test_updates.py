@@ -119,6 +119,29 @@ def test_a_release_must_be_newer_and_needs_the_keystore(signed, tmp_path):
         publish(no_url, signed["keystore"], served, make_bundle(tmp_path / "b", "2.0.0"), "2.0.0")
 
 
+def test_a_yanked_version_is_offered_to_no_one_and_the_next_release_must_be_above_it(signed, tmp_path):
+    """A bad release went out: there was no command to pull it (only tufup's remove_latest_bundle,
+    from Python, which deletes it, so the same version could be released again with other files)."""
+    served = tmp_path / "served"
+    shutil.copytree(signed["served"], served)
+    assert release.main([str(signed["project"]), str(served.parent), "--keystore", str(signed["keystore"]),
+                         "--repository", str(served), "--yank", "1.1.0"]) == 0
+    with serving(served) as server:
+        assert client_for(signed, server, tmp_path / "on-1.0.0").check() is None
+    # The desktops that took it keep it: the fix goes out above it, never as 1.1.0 again nor below it.
+    with pytest.raises(release.ReleaseError, match="1.1.0 was yanked"):
+        publish(signed["project"], signed["keystore"], served, make_bundle(tmp_path / "b110", "1.1.0"), "1.1.0")
+    with pytest.raises(release.ReleaseError, match="must be newer than 1.1.0"):
+        publish(signed["project"], signed["keystore"], served, make_bundle(tmp_path / "b105", "1.0.5"), "1.0.5")
+    publish(signed["project"], signed["keystore"], served, make_bundle(tmp_path / "b111", "1.1.1"), "1.1.1")
+    with serving(served) as server:
+        offer = client_for(signed, server, tmp_path / "on-1.1.0", "1.1.0").check()
+        assert offer.version == "1.1.1"
+        assert client_for(signed, server, tmp_path / "on-1.0.0").check().version == "1.1.1"
+    with pytest.raises(release.ReleaseError, match="1.0.9 is not in"):
+        release.yank(signed["project"], served.parent, "1.0.9", keystore=signed["keystore"], repository=served)
+
+
 def test_the_online_keys_release_without_the_root_key(signed, tmp_path):
     """After the first release the root private key can live offline: releases need the other three."""
     online = tmp_path / "online-keys"
@@ -572,6 +595,29 @@ def test_a_refused_update_is_shown_and_the_version_kept(signed, repository, tmp_
     assert tree(updater.install.folder) == before
     updater.dismiss_notice()
     assert updater.snapshot()["notice"] == ""
+
+
+def test_a_staged_update_that_was_yanked_since_is_not_installed(signed, repository, tmp_path):
+    """A desktop that had downloaded the bad release before it was pulled installed it at its next
+    restart: no check ran while an update was ready."""
+    updater = updater_for(tmp_path, repository, signed)
+    updater.check_once()
+    staging = Path(updater.ready()["staging"])
+    release.yank(signed["project"], repository.root.parent, "1.1.0", keystore=signed["keystore"], repository=repository.root)
+    updater.save_state(last_check=time.time() - service.DAY_S - 60)
+    assert updater.due()  # the day's check runs with an update ready, too
+    updater.check_once()
+    status = updater.snapshot()
+    assert updater.ready() is None and not staging.exists() and status["state"] == "up-to-date"
+    assert status["notice"] == "Upd App 1.1.0, downloaded earlier, was withdrawn by its publisher: it was not installed."
+    publish(signed["project"], signed["keystore"], repository.root, make_bundle(tmp_path / "b111", "1.1.1"), "1.1.1")
+    updater.check_once()
+    assert updater.snapshot()["state"] == "ready" and updater.ready()["version"] == "1.1.1"
+    updater.check_once()  # the same version is still offered: it stays ready, not downloaded again
+    assert updater.snapshot()["state"] == "ready" and updater.ready()["version"] == "1.1.1"
+    (platform_folder(repository.root) / "metadata" / "timestamp.json").write_text("<html>Server maintenance</html>")
+    updater.check_once()  # a check that fails leaves the restart on offer
+    assert updater.snapshot()["state"] == "ready" and updater.snapshot()["message"] == "Upd App 1.1.1 is ready: restart to update."
 
 
 def test_restart_to_update_closes_the_window_and_hands_over_after_the_server_stops(signed, repository, tmp_path, monkeypatch):

@@ -2,6 +2,7 @@
 
     python -m django_desktop_shell.updates.release PROJECT_DIR DIST_DIR [--keystore DIR] [--repository DIR]
     python -m django_desktop_shell.updates.release --refresh PROJECT_DIR DIST_DIR   # re-sign before expiry
+    python -m django_desktop_shell.updates.release --yank VERSION PROJECT_DIR DIST_DIR   # withdraw a bad release
 
 adds this build's one-folder bundle (DIST_DIR/<slug>-dir, or <Name>.app on macOS) to the repository
 DIST_DIR/<slug>-updates/<platform>/ as tufup lays it out: metadata/ (root, targets, snapshot,
@@ -23,8 +24,11 @@ import time
 from pathlib import Path
 
 from django_desktop_shell.identity import UPDATE_ROOT_FILE, Identity, IdentityError, load
-from django_desktop_shell.updates import platform_tag
+from django_desktop_shell.updates import ARCHIVE_SUFFIX, PATCH_SUFFIX, TARGET_NAME, platform_tag
 from django_desktop_shell.updates.keys import EXPIRATION_DAYS, ROLES, KeysError, keystore_for
+
+
+YANKED_DIR = "yanked"  # beside metadata/ and targets/: what a yank took out of the signed targets
 
 
 class ReleaseError(Exception):
@@ -57,13 +61,47 @@ def release(project_dir: Path, dist_dir: Path, *, keystore=None, repository: Pat
     archive = platform_repo / "targets" / f"{identity.slug}-{version}.tar.gz"
     if archive.exists():
         raise ReleaseError(f"{archive.name} is already in {platform_repo}: each version is released once.")
+    if (platform_repo / YANKED_DIR / archive.name).exists():
+        raise ReleaseError(f"{version} was yanked: the desktops that took it keep it, so the fix is released as a newer version.")
     with tufup_repository(identity, platform_repo, keystore, expiration_days) as (repo, keys):
-        latest = repo.roles.get_latest_archive()
-        if latest is not None and latest.version >= Version(version):
-            raise ReleaseError(f"The repository's latest version is {latest.version}: a release must be newer than {version}.")
+        latest = max([archive.version for archive in (repo.roles.get_latest_archive(),) if archive]
+                     + yanked_versions(identity, platform_repo), default=None)
+        if latest is not None and latest >= Version(version):
+            raise ReleaseError(f"{latest} is out (desktops have it, and never install an older version): "
+                               f"a release must be newer than {latest}.")
         repo.add_bundle(new_bundle_dir=bundle, new_version=version, skip_patch=skip_patch)
         repo.publish_changes(private_key_dirs=[keys])
     return platform_repo
+
+
+def yank(project_dir: Path, dist_dir: Path, version: str, *, keystore=None, repository: Path | None = None) -> Path:
+    """Withdraw a released version: its archive and patch leave the signed targets (no desktop is
+    offered it from then on, and one that downloaded it drops it at its next check), and move to
+    <platform>/yanked/, which keeps that version number from being released again."""
+    identity = load(project_dir.resolve())
+    platform_repo = open_repository(identity, repository or repository_for(identity, dist_dir))
+    files = [platform_repo / "targets" / f"{identity.slug}-{version}{suffix}" for suffix in (ARCHIVE_SUFFIX, PATCH_SUFFIX)]
+    with tufup_repository(identity, platform_repo, keystore, None) as (repo, keys):
+        signed = repo.roles.targets.signed.targets
+        if files[0].name not in signed:
+            raise ReleaseError(f"{version} is not in {platform_repo}'s signed targets: "
+                               f"released are {', '.join(sorted(signed)) or 'none'}.")
+        (platform_repo / YANKED_DIR).mkdir(exist_ok=True)
+        for file in files:
+            if file.name in signed:
+                shutil.copyfile(file, platform_repo / YANKED_DIR / file.name)
+                repo.roles.remove_target(file)
+        repo.publish_changes(private_key_dirs=[keys])
+    return platform_repo
+
+
+def yanked_versions(identity: Identity, platform_repo: Path) -> list:
+    from packaging.version import Version
+
+    folder = platform_repo / YANKED_DIR
+    names = os.listdir(folder) if folder.is_dir() else []
+    return [Version(match["version"]) for match in map(TARGET_NAME.match, names)
+            if match and match["name"] == identity.slug and match["suffix"] == ARCHIVE_SUFFIX]
 
 
 def refresh(project_dir: Path, dist_dir: Path, *, keystore=None, repository: Path | None = None,
@@ -175,12 +213,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refresh", action="store_true", help="only re-sign the metadata with fresh expiry dates")
     parser.add_argument("--root", action="store_true", help="with --refresh: re-sign the root too (needs the root key)")
     parser.add_argument("--rotate", choices=ROLES, help="replace this role's key (needs the root key)")
+    parser.add_argument("--yank", metavar="VERSION", help="withdraw a released version: no desktop is offered it any more")
     args = parser.parse_args(argv)
     try:
         if args.rotate:
             where = rotate_key(args.project, args.dist, args.rotate, keystore=args.keystore, repository=args.repository)
             print(f"The {args.rotate} key was replaced: {where / 'metadata'} has a new root; upload it, and commit "
                   f"the project's {UPDATE_ROOT_FILE}.")
+        elif args.yank:
+            where = yank(args.project, args.dist, args.yank, keystore=args.keystore, repository=args.repository)
+            print(f"{args.yank} was withdrawn from {where / 'metadata'}: upload it. Desktops that installed it keep it "
+                  "until you release a newer version (docs/updates.md, 'A bad release').")
         elif args.refresh:
             where = refresh(args.project, args.dist, keystore=args.keystore, repository=args.repository, root=args.root)
             print(f"Re-signed {where / 'metadata'}: upload it.")

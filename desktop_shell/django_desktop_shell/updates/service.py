@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import sqlite3
 import sys
 import threading
@@ -243,7 +244,7 @@ class Updater(NoUpdates):
         while True:
             if self.wake.is_set() or self.due():
                 self.wake.clear()
-                if self.install.updatable and not self.ready():
+                if self.install.updatable:
                     self.check_once()
             self.wake.wait(min(DAY_S, 3600))
 
@@ -254,9 +255,16 @@ class Updater(NoUpdates):
         client = Client(update_url=self.identity.update_url, data_dir=self.data_dir,
                         trusted_root=self.identity.project_dir / UPDATE_ROOT_FILE, slug=self.identity.slug,
                         current_version=self.identity.version)
-        self.set(state="checking", message="Checking for updates…", done=0, total=0)
+        ready = self.ready()
+        if not ready:
+            self.set(state="checking", message="Checking for updates…", done=0, total=0)
         try:
             offer = client.check(skip_versions=tuple(self.state.get("failed_versions") or ()))
+            if ready and offer is not None and offer.version == ready["version"]:
+                self.save_state(last_check=time.time())
+                return
+            if ready:
+                self.withdraw(ready, offer)
             if offer is None:
                 self.save_state(last_check=time.time())
                 self.finish("up-to-date", f"{self.identity.name} {self.identity.version} is up to date.", version="")
@@ -278,10 +286,25 @@ class Updater(NoUpdates):
             logger.exception("The update check failed")
             self.finish("unavailable-now", f"The update check failed ({error!r}); it is tried again later.")
 
+    def withdraw(self, ready: dict, offer) -> None:
+        """The staged version is no longer the one to install: a newer one is out, or its publisher
+        yanked it (a bad release), which the restart would have installed all the same."""
+        from packaging.version import Version
+
+        shutil.rmtree(ready["staging"], ignore_errors=True)
+        self.save_state(ready=None)
+        if offer is None or Version(offer.version) < Version(ready["version"]):
+            self.save_state(notice=f"{self.identity.name} {ready['version']}, downloaded earlier, was withdrawn by its "
+                                   "publisher: it was not installed.")
+
     def finish(self, state: str, message: str, **changes) -> None:
-        """A check's outcome, shown now and kept in the data folder (the log has it too)."""
-        self.set(state=state, message=message, **changes)
+        """A check's outcome, shown now and kept in the data folder (the log has it too). A check that
+        failed with an update staged leaves "Restart to update" on the bar: that update still installs."""
         self.save_state(last_result={"state": state, "message": message, "at": time.time()})
+        ready = self.ready()
+        if ready and state != "ready":
+            state, message = "ready", f"{self.identity.name} {ready['version']} is ready: restart to update."
+        self.set(state=state, message=message, **changes)
 
 
 def site_started(identity: Identity, data_dir: Path) -> None:
