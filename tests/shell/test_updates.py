@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -396,6 +397,36 @@ def test_a_server_gone_mid_download_is_resumed_at_the_next_try(signed, repositor
 
 
 # -- installing: the swap, the trial start, the rollback -------------------------------------------
+
+
+@pytest.mark.parametrize("drip_in", ["/metadata/", "/targets/"])
+def test_a_server_that_drips_a_byte_at_a_time_is_left_for_the_next_try(signed, repository, installed, tmp_path, monkeypatch,
+                                                                        drip_in):
+    """A byte a second never trips a read timeout: the check went on for hours (the metadata) or
+    weeks (the archive), "Downloading…" on the bar and no other check meanwhile."""
+    monkeypatch.setattr("django_desktop_shell.updates.client.PACE_WINDOW_S", 1)
+    client = client_for(signed, repository, tmp_path)
+    offer = client.check()
+    repository.drip, repository.drip_in = 0.2, drip_in
+    outcome = []
+
+    def check_and_download():
+        dripped = client_for(signed, repository, tmp_path)
+        try:
+            dripped.download(dripped.check())
+        except UpdateUnavailable as error:
+            outcome.append(str(error))
+
+    worker = threading.Thread(target=check_and_download, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert outcome, "still downloading a byte at a time"
+    assert "the server sent less than 1 kB a second" in outcome[0]
+    repository.drip = None
+    if drip_in == "/targets/":  # what came is kept, and the next try resumes after it
+        assert client.download(offer).exists()
+        assert repository.requests[-1][1].startswith("bytes=")
+    assert tree(installed) == tree(make_bundle(tmp_path / "as-installed", "1.0.0"))
 
 
 def new_version(folder: Path, version: str, behaviour: str) -> Path:
