@@ -651,6 +651,24 @@ def test_a_staged_update_that_was_yanked_since_is_not_installed(signed, reposito
     assert updater.snapshot()["state"] == "ready" and updater.snapshot()["message"] == "Upd App 1.1.1 is ready: restart to update."
 
 
+def test_a_refusal_notice_goes_once_the_publisher_has_re_signed(signed, tmp_path):
+    """Nobody ran --refresh for a week (a holiday): every desktop said "Update refused: … expired …
+    (a freeze attack)", and went on saying it after the release manager re-signed, until each
+    person dismissed it."""
+    served = tmp_path / "served" / f"{SLUG}-updates"
+    shutil.copytree(signed["served"], served)
+    publish(signed["project"], signed["keystore"], served, make_bundle(tmp_path / "b120", "1.2.0"), "1.2.0",
+            expiration_days={"timestamp": -1})
+    with serving(served) as server:
+        updater = updater_for(tmp_path, server, signed, version="1.2.0")
+        updater.check_once()
+        assert "expired" in updater.snapshot()["notice"]
+        release.refresh(signed["project"], served.parent, keystore=signed["keystore"], repository=served)
+        updater.check_once()
+        status = updater.snapshot()
+        assert status["state"] == "up-to-date" and status["notice"] == ""
+
+
 def test_restart_to_update_closes_the_window_and_hands_over_after_the_server_stops(signed, repository, tmp_path, monkeypatch):
     updater = updater_for(tmp_path, repository, signed)
     assert not updater.request_restart()  # nothing ready yet

@@ -32,6 +32,7 @@ DAY_S = 24 * 60 * 60
 CHECK_AFTER_S = 30  # after the site has started: the first minute belongs to the person
 SETTINGS_FILE = "settings.json"
 STATE_FILE = "state.json"
+REFUSED = "Update refused:"  # a notice of a refusal starts so: it stays until dismissed or a later check verifies
 VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+-]*")  # a version as a release names it: never a path
 
 current = None  # the running app's Updater, for the views; None when updates are off for this run
@@ -262,6 +263,7 @@ class Updater(NoUpdates):
             offer = client.check(skip_versions=tuple(self.state.get("failed_versions") or ()))
             if ready and offer is not None and offer.version == ready["version"]:
                 self.save_state(last_check=time.time())
+                self.finish("ready", f"{self.identity.name} {offer.version} is ready: restart to update.")
                 return
             if ready:
                 self.withdraw(ready, offer)
@@ -278,8 +280,8 @@ class Updater(NoUpdates):
             self.finish("ready", f"{self.identity.name} {offer.version} is ready: restart to update.")
         except UpdateRefused as error:
             # Said in the update bar until dismissed: a refusal may be an attack on the updates.
-            self.save_state(last_check=time.time(), notice=f"Update refused: {error}")
-            self.finish("refused", f"Update refused: {error}")
+            self.save_state(last_check=time.time(), notice=f"{REFUSED} {error}")
+            self.finish("refused", f"{REFUSED} {error}")
         except UpdateUnavailable as error:
             self.finish("unavailable-now", str(error))
         except Exception as error:  # the app goes on; the log has the details
@@ -301,6 +303,8 @@ class Updater(NoUpdates):
         """A check's outcome, shown now and kept in the data folder (the log has it too). A check that
         failed with an update staged leaves "Restart to update" on the bar: that update still installs."""
         self.save_state(last_result={"state": state, "message": message, "at": time.time()})
+        if state in ("up-to-date", "ready") and self.state.get("notice", "").startswith(REFUSED):
+            self.save_state(notice="")  # verified since: what was refused (a lapsed signature, a bad mirror) is over
         ready = self.ready()
         if ready and state != "ready":
             state, message = "ready", f"{self.identity.name} {ready['version']} is ready: restart to update."
