@@ -669,6 +669,24 @@ def test_a_refusal_notice_goes_once_the_publisher_has_re_signed(signed, tmp_path
         assert status["state"] == "up-to-date" and status["notice"] == ""
 
 
+def test_the_one_file_binary_says_a_new_version_is_out(signed, repository, tmp_path, monkeypatch):
+    """The one-file binary cannot swap itself, so it never looked: its people never learned that a
+    new version (a fix for a bad one, say) was out."""
+    updater = updater_for(tmp_path, repository, signed)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path / "_MEIabc"), raising=False)
+    updater.install = install.detect(SLUG, "Upd App", executable=str(tmp_path / "bin" / SLUG), frozen=True)
+    assert updater.install.kind == "onefile" and updater.request_check()
+    updater.check_once()
+    status = updater.snapshot()
+    assert status["notice"] == ("Upd App 1.1.0 is out. This one-file Upd App does not update itself: download the new "
+                                "version, or install the .tar.gz, which does.")
+    assert not any(updater.data_dir.rglob("*.tar.gz")) and updater.ready() is None  # nothing downloaded
+    updater.dismiss_notice()
+    updater.save_state(last_check=time.time() - service.DAY_S - 60)
+    updater.check_once()
+    assert updater.snapshot()["notice"] == ""  # said once per version
+
+
 def test_restart_to_update_closes_the_window_and_hands_over_after_the_server_stops(signed, repository, tmp_path, monkeypatch):
     updater = updater_for(tmp_path, repository, signed)
     assert not updater.request_restart()  # nothing ready yet

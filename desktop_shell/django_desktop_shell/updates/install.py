@@ -5,7 +5,7 @@
 - "app": a macOS `<Name>.app`: the bundle is swapped.
 - "deb": installed by dpkg (the .deb): apt updates it, not the app.
 - "onefile": the one-file binary, unpacked to a temporary folder at each start: not updated
-  (the update archives hold the one-folder bundle).
+  (the update archives hold the one-folder bundle); it checks, and says when a new version is out.
 - "source": running from a checkout (launcher.py): nothing to install.
 """
 
@@ -27,6 +27,12 @@ class Install:
     @property
     def updatable(self) -> bool:
         return self.folder is not None
+
+    @property
+    def checks(self) -> bool:
+        """Whether the app looks for new versions: to install them, or (the one-file binary, which
+        cannot swap itself) to say they are out."""
+        return self.updatable or self.kind == "onefile"
 
     def staging_for(self, version: str) -> Path:
         """Where a new version is unpacked: beside the install, so the swap is a rename."""

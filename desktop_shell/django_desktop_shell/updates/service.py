@@ -220,7 +220,7 @@ class Updater(NoUpdates):
     # -- what the routes ask ------------------------------------------------------------------
 
     def request_check(self) -> bool:
-        if not enabled(self.data_dir) or not self.install.updatable:
+        if not enabled(self.data_dir) or not self.install.checks:
             return False
         self.wake.set()
         return True
@@ -245,7 +245,7 @@ class Updater(NoUpdates):
         while True:
             if self.wake.is_set() or self.due():
                 self.wake.clear()
-                if self.install.updatable:
+                if self.install.checks:
                     self.check_once()
             self.wake.wait(min(DAY_S, 3600))
 
@@ -267,6 +267,9 @@ class Updater(NoUpdates):
                 return
             if ready:
                 self.withdraw(ready, offer)
+            if offer is not None and not self.install.updatable:
+                self.announce(offer.version)
+                return
             if offer is None:
                 self.save_state(last_check=time.time())
                 self.finish("up-to-date", f"{self.identity.name} {self.identity.version} is up to date.", version="")
@@ -287,6 +290,13 @@ class Updater(NoUpdates):
         except Exception as error:  # the app goes on; the log has the details
             logger.exception("The update check failed")
             self.finish("unavailable-now", f"The update check failed ({error!r}); it is tried again later.")
+
+    def announce(self, version: str) -> None:
+        """An install that cannot swap itself (the one-file binary) says a new version is out, once per version."""
+        self.save_state(last_check=time.time())
+        if self.state.get("announced") != version:
+            self.save_state(announced=version, notice=f"{self.identity.name} {version} is out. {self.install.reason}")
+        self.finish("unavailable", self.install.reason, version=version)
 
     def withdraw(self, ready: dict, offer) -> None:
         """The staged version is no longer the one to install: a newer one is out, or its publisher
