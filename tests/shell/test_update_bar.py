@@ -61,3 +61,15 @@ def test_the_update_bars_buttons_show_the_keyboards_focus_at_3_to_1(rtl_page):
     rtl_page.keyboard.press("Tab")  # the keyboard's focus, which :focus-visible shows
     style, width, contrast = button.evaluate(FOCUS_RING)
     assert style not in ("none", "auto") and width >= 2 and contrast >= 3, (style, width, contrast)
+
+
+def test_a_refused_restart_says_why_on_the_bar(rtl_page):
+    """"Restart to update" refused (another window runs from the same install): the bar went blank."""
+    refusal = "Close the other Carnet windows first (on another data folder): they run from the folder the update replaces."
+    rtl_page.route(f"{ORIGIN}/_desktop/updates/restart", lambda route: route.fulfill(
+        status=409, content_type="application/json", body=json.dumps({"error": refusal})))
+    rtl_page.goto(f"{ORIGIN}/")
+    bar = rtl_page.locator("#desktop-shell-update")
+    bar.get_by_role("button", name="Restart to update").click()
+    rtl_page.wait_for_function("document.getElementById('desktop-shell-update').textContent.startsWith('Close')")
+    assert bar.text_content() == refusal and bar.is_visible()

@@ -689,7 +689,7 @@ def test_the_one_file_binary_says_a_new_version_is_out(signed, repository, tmp_p
 
 def test_restart_to_update_closes_the_window_and_hands_over_after_the_server_stops(signed, repository, tmp_path, monkeypatch):
     updater = updater_for(tmp_path, repository, signed)
-    assert not updater.request_restart()  # nothing ready yet
+    assert updater.request_restart() == "No update is ready to install."
     updater.check_once()
     closed, handed_over = [], []
 
@@ -699,7 +699,7 @@ def test_restart_to_update_closes_the_window_and_hands_over_after_the_server_sto
 
     updater.on_window(Window())
     monkeypatch.setattr(apply, "begin", lambda **kwargs: handed_over.append(kwargs))
-    assert updater.request_restart()
+    assert updater.request_restart() is None
     deadline = time.monotonic() + 10
     while not closed and time.monotonic() < deadline:  # the window is closed from a thread of its own
         time.sleep(0.05)
@@ -710,11 +710,35 @@ def test_restart_to_update_closes_the_window_and_hands_over_after_the_server_sto
     assert updater.ready() is None
 
 
+def test_the_update_waits_while_another_window_runs_from_the_same_install(signed, repository, tmp_path, monkeypatch):
+    """Two windows on two data folders, one install: the first one's restart swapped the install, and
+    its script deleted the old folder under the second window, whose pages then lost the templates
+    and static files they read from it."""
+    updater = updater_for(tmp_path, repository, signed)
+    updater.check_once()
+
+    class Window:
+        def destroy(self):
+            pass
+
+    updater.on_window(Window())
+    other = updater_for(tmp_path / "second", repository, signed, installed=updater.install.folder)
+    handed_over = []
+    monkeypatch.setattr(apply, "begin", lambda **kwargs: handed_over.append(kwargs))
+    assert updater.request_restart() == ("Close the other Upd App windows first (on another data folder): they run "
+                                         "from the folder the update replaces.")
+    assert not updater.note_start() and handed_over == []  # nor at the next start while the other runs
+    assert updater.snapshot()["state"] == "ready"
+    install.let_go(other.running_mark)  # the other window closed
+    assert updater.request_restart() is None
+
+
 def test_a_staged_update_is_applied_at_the_next_start(signed, repository, tmp_path, monkeypatch):
     updater = updater_for(tmp_path, repository, signed)
     updater.check_once()
     handed_over = []
     monkeypatch.setattr(apply, "begin", lambda **kwargs: handed_over.append(kwargs))
+    install.let_go(updater.running_mark)  # that run has ended
     again = updater_for(tmp_path, repository, signed, installed=updater.install.folder)
     assert again.snapshot()["state"] == "ready"
     assert again.note_start() and handed_over[0]["version"] == "1.1.0"
@@ -734,6 +758,7 @@ def test_a_staged_update_named_by_a_data_folder_someone_else_made_is_never_appli
         json.dumps({"ready": {"version": version, "staging": str(theirs)}}))
     handed_over = []
     monkeypatch.setattr(apply, "begin", lambda **kwargs: handed_over.append(kwargs))
+    install.let_go(updater.running_mark)  # that run has ended
     again = updater_for(tmp_path, repository, signed, installed=updater.install.folder)
     assert not again.note_start() and handed_over == []
     assert again.snapshot()["state"] != "ready"

@@ -95,6 +95,7 @@ class Updater(NoUpdates):
         self.status = {"state": "idle", "message": "", "version": "", "done": 0, "total": 0}
         self.check_after_s = float(os.environ.get(f"{identity.env_prefix}_UPDATE_CHECK_AFTER", CHECK_AFTER_S))
         self.state = read_json(self.folder / STATE_FILE)
+        self.running_mark = install.mark_running() if install.updatable else None
         self.take_trial_result()
         if not install.updatable:
             self.set(state="unavailable", message=install.reason)
@@ -170,6 +171,9 @@ class Updater(NoUpdates):
         ready = self.ready()
         if not ready or not self.install.updatable:
             return False
+        if self.install.others_running(self.running_mark):
+            logger.info("The staged update to %s waits: another window runs from this install", ready["version"])
+            return False
         logger.info("Applying the staged update to %s", ready["version"])
         return self.begin_apply(ready)
 
@@ -225,12 +229,16 @@ class Updater(NoUpdates):
         self.wake.set()
         return True
 
-    def request_restart(self) -> bool:
+    def request_restart(self) -> str | None:
+        """Close the window to install the ready update; else why not."""
         if not self.ready() or self.window is None:
-            return False
+            return "No update is ready to install."
+        if self.install.others_running(self.running_mark):
+            return (f"Close the other {self.identity.name} windows first (on another data folder): they run from the "
+                    "folder the update replaces.")
         self.restart_requested = True
         threading.Thread(target=self.window.destroy, name="desktop-close", daemon=True).start()
-        return True
+        return None
 
     # -- the background thread ----------------------------------------------------------------
 
