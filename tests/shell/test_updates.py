@@ -852,14 +852,17 @@ def test_every_site_page_gets_the_banner_script_only_while_the_app_updates_itsel
 # -- key rotation and root re-signing --------------------------------------------------------------
 
 
+def release_machine(signed, tmp_path):
+    """Copies of the project, the keystore and the repository, for a test that changes the keys."""
+    copies = tmp_path / "project", tmp_path / "keystore", tmp_path / "served" / f"{SLUG}-updates"
+    for name, copy in zip(("project", "keystore", "served"), copies):
+        shutil.copytree(signed[name], copy)
+    return copies
+
+
 @pytest.mark.parametrize("role", ["targets", "root"])
 def test_an_installed_app_follows_a_key_rotation_and_the_old_key_no_longer_signs(signed, tmp_path, role):
-    project = tmp_path / "project"
-    shutil.copytree(signed["project"], project)
-    keystore = tmp_path / "keystore"
-    shutil.copytree(signed["keystore"], keystore)
-    served = tmp_path / "served" / f"{SLUG}-updates"
-    shutil.copytree(signed["served"], served)
+    project, keystore, served = release_machine(signed, tmp_path)
     release.rotate_key(project, served.parent, role, keystore=keystore, repository=served)
     metadata = platform_folder(served) / "metadata"
     assert (metadata / "2.root.json").exists()
@@ -875,6 +878,26 @@ def test_an_installed_app_follows_a_key_rotation_and_the_old_key_no_longer_signs
         publish(project, keystore, served, make_bundle(tmp_path / "c", "1.3.0"), "1.3.0")
         with serving(served) as server, pytest.raises(UpdateRefused, match="not signed"):
             client_for(signed, server, tmp_path).check()
+
+
+@pytest.mark.parametrize("change", ["rotate", "re-sign the root"])
+def test_a_new_root_reaches_every_platforms_repository(signed, tmp_path, monkeypatch, change):
+    """The docs said to rotate for every platform repository: the second one was then refused by
+    every command ("… older than the project's update-root.json …: not the one the app trusts"),
+    so its desktops had no update again."""
+    project, keystore, served = release_machine(signed, tmp_path)
+    shutil.copytree(platform_folder(served), served / "windows-amd64")
+    if change == "rotate":
+        release.rotate_key(project, served.parent, "targets", keystore=keystore, repository=served)
+    else:
+        release.refresh(project, served.parent, keystore=keystore, repository=served, root=True)
+    monkeypatch.setattr(release, "platform_tag", lambda: "windows-amd64")  # the Windows release machine
+    monkeypatch.setattr("django_desktop_shell.updates.client.platform_tag", lambda: "windows-amd64")
+    with serving(served) as server:  # the new root is there at once, and signs what is there
+        assert client_for(signed, server, tmp_path / "before").check().version == "1.1.0"
+    publish(project, keystore, served, make_bundle(tmp_path / "b", "1.2.0"), "1.2.0")
+    with serving(served) as server:
+        assert client_for(signed, server, tmp_path / "after").check().version == "1.2.0"
 
 
 def test_the_root_is_re_signed_with_a_new_expiry_and_the_apps_follow(signed, tmp_path):

@@ -115,7 +115,7 @@ def refresh(project_dir: Path, dist_dir: Path, *, keystore=None, repository: Pat
             repo.refresh_expiration_date(role)
         repo.publish_changes(private_key_dirs=[keys])
     if root:
-        keep_newest_root(identity, platform_repo)
+        keep_newest_root(identity, platform_repo, keystore)
     return platform_repo
 
 
@@ -145,13 +145,29 @@ def rotate_key(project_dir: Path, dist_dir: Path, role: str, *, keystore=None, r
     for suffix in ("", ".pub"):
         (keys / f"{role}{suffix}").replace(keys / f"{role}.retired-{stamp}{suffix}")
         (keys / f"{role}-next{suffix}").replace(keys / f"{role}{suffix}")
-    keep_newest_root(identity, platform_repo)
+    keep_newest_root(identity, platform_repo, keys)
     return platform_repo
 
 
-def keep_newest_root(identity: Identity, platform_repo: Path) -> None:
-    """New builds ship the newest root; installed apps reach it through the numbered roots."""
-    shutil.copyfile(platform_repo / "metadata" / "root.json", identity.project_dir / UPDATE_ROOT_FILE)
+def keep_newest_root(identity: Identity, platform_repo: Path, keystore) -> None:
+    """New builds ship the newest root; installed apps reach it through the numbered roots. The root
+    is every platform's: the other platforms' repositories beside this one get the new numbered
+    roots, and their metadata re-signed with the keys the new root names (else every command
+    refused them, as older than the project's root, and their desktops had no update again)."""
+    metadata = platform_repo / "metadata"
+    shutil.copyfile(metadata / "root.json", identity.project_dir / UPDATE_ROOT_FILE)
+    newest = json.loads((metadata / "root.json").read_text(encoding="utf-8"))["signed"]["version"]
+    for other in sorted(platform_repo.parent.glob("*/metadata/root.json")):
+        other_metadata = other.parent
+        if other_metadata == metadata:
+            continue
+        published = json.loads(other.read_text(encoding="utf-8"))["signed"]["version"]
+        for version in range(published + 1, newest + 1):
+            shutil.copyfile(metadata / f"{version}.root.json", other_metadata / f"{version}.root.json")
+        shutil.copyfile(metadata / "root.json", other)
+        with tufup_repository(identity, other_metadata.parent, keystore, None) as (repo, keys):
+            repo.roles.targets.signed.version += 1  # a change, so tufup signs it (and snapshot and timestamp) again
+            repo.publish_changes(private_key_dirs=[keys])
 
 
 def open_repository(identity: Identity, repository: Path) -> Path:
