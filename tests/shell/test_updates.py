@@ -849,6 +849,22 @@ def test_every_site_page_gets_the_banner_script_only_while_the_app_updates_itsel
     assert client.get(script).status_code == 200
 
 
+@pytest.mark.parametrize("headers, gets_it", [({}, True), ({"Sec-Fetch-Dest": "document"}, True),
+                                              ({"Sec-Fetch-Dest": "empty"}, False), ({"HX-Request": "true"}, False),
+                                              ({"X-Requested-With": "XMLHttpRequest"}, False)])
+def test_a_page_without_a_body_end_tag_gets_the_banner_script_too(running_updater, rf, headers, gets_it):
+    """Django's tutorial pages (examples/polls) have no </body>, which HTML lets out: the app downloaded
+    the update, and the person never saw the bar. A fragment asked by a script is left alone."""
+    from django.http import HttpResponse
+
+    from django_desktop_shell.updates.banner import UpdateBannerMiddleware
+
+    page = '<link rel="stylesheet" href="/static/polls/style.css">\n<ul><li>Keep my data?</li></ul>\n'
+    answer = UpdateBannerMiddleware(lambda request: HttpResponse(page))(rf.get("/polls/", headers=headers))
+    script = f'<script type="module" src="{static("desktop_shell/updates.js")}"></script>'
+    assert answer.content.decode() == (page + script if gets_it else page)
+
+
 # -- key rotation and root re-signing --------------------------------------------------------------
 
 
