@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tarfile
 import threading
 import time
 from pathlib import Path
@@ -344,6 +345,24 @@ def test_a_full_disk_during_the_download_is_refused_and_frees_what_it_wrote(sign
     assert list(client.targets_dir.iterdir()) == []
     assert tree(installed) == before
     assert client.download(offer).exists()  # room again: the next try works
+
+
+def test_a_full_disk_while_unpacking_says_what_was_deleted_and_keeps_the_download(signed, repository, tmp_path, monkeypatch):
+    """The message said "the partial download was deleted": the download was whole, and kept."""
+    client = client_for(signed, repository, tmp_path)
+    archive = client.download(client.check())
+
+    def fill_the_disk(tar, path, **kwargs):
+        (Path(path) / "half-written").parent.mkdir(parents=True, exist_ok=True)
+        (Path(path) / "half-written").write_bytes(b"x")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(tarfile.TarFile, "extractall", fill_the_disk)
+    with pytest.raises(UpdateUnavailable) as refusal:
+        client.stage(archive, tmp_path / "staged", SLUG)
+    assert str(refusal.value) == (f"The disk is full ({tmp_path}): the partly unpacked update was deleted and the app is "
+                                  "unchanged; the update is tried again later, once there is room.")
+    assert not (tmp_path / "staged").exists() and archive.exists()
 
 
 def test_not_enough_free_space_is_said_before_downloading(signed, repository, tmp_path, monkeypatch):

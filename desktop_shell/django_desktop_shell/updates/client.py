@@ -326,7 +326,7 @@ class Client:
                 tar.extractall(staging, members=members, filter="data")  # no absolute paths, no links out, no devices
             except OSError as error:
                 shutil.rmtree(staging, ignore_errors=True)
-                raise unavailable(error, staging.parent) from None
+                raise unavailable(error, staging.parent, deleted="the partly unpacked update") from None
             except tarfile.TarError as error:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise UpdateRefused(f"The update archive could not be unpacked ({error}); nothing was installed.") from None
@@ -406,9 +406,9 @@ def part_size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
-def unavailable(error: OSError, folder: Path) -> Exception:
+def unavailable(error: OSError, folder: Path, deleted: str = "the partial download") -> Exception:
     if error.errno in NO_SPACE:
-        return UpdateUnavailable(f"The disk is full ({folder}): the partial download was deleted and the app is unchanged; "
+        return UpdateUnavailable(f"The disk is full ({folder}): {deleted} was deleted and the app is unchanged; "
                                  "the update is tried again later, once there is room.")
     return UpdateUnavailable(f"Could not write the update in {folder}: {error.strerror or error}; it is tried again later.")
 
