@@ -144,6 +144,17 @@ def test_a_yanked_version_is_offered_to_no_one_and_the_next_release_must_be_abov
         release.yank(signed["project"], served.parent, "1.0.9", keystore=signed["keystore"], repository=served)
 
 
+def test_a_rotation_without_the_root_key_says_to_bring_it_back_from_offline(signed, tmp_path):
+    """It said "make keys once with `make keys`": the keys were made long ago, and the root key was
+    offline, as the docs said to keep it."""
+    project, keystore, served = release_machine(signed, tmp_path)
+    (keystore / "root").unlink()
+    with pytest.raises(release.ReleaseError) as refusal:
+        release.rotate_key(project, served.parent, "targets", keystore=keystore, repository=served)
+    assert str(refusal.value) == (f"The keystore {keystore} lacks the root private key, kept offline after the first "
+                                  "release: copy it back into the keystore for this command, and offline again after.")
+
+
 def test_the_online_keys_release_without_the_root_key(signed, tmp_path):
     """After the first release the root private key can live offline: releases need the other three."""
     online = tmp_path / "online-keys"

@@ -203,6 +203,9 @@ def tufup_repository(identity: Identity, platform_repo: Path, keystore, expirati
 
     keys = keystore_for(identity, keystore)
     missing = [role for role in (ROLES if need_root else ROLES[1:]) if not (keys / role).exists()]
+    if missing == ["root"] and (keys / "root.pub").exists():
+        raise ReleaseError(f"The keystore {keys} lacks the root private key, kept offline after the first release: "
+                           "copy it back into the keystore for this command, and offline again after.")
     if missing or not (keys / "root.pub").exists():
         raise ReleaseError(f"The keystore {keys} lacks the {', '.join(missing) or 'root.pub'} key: "
                            "make keys once with `make keys`, or point --keystore or $DESKTOP_SHELL_UPDATE_KEYS at it.")
