@@ -101,7 +101,7 @@ class Updater(NoUpdates):
             self.set(state="unavailable", message=install.reason)
         elif self.ready():
             self.set(state="ready", version=self.ready()["version"],
-                     message=f"{identity.name} {self.ready()['version']} is ready: restart to update.")
+                     message=self.ready_message(self.ready()["version"]))
 
     # -- state --------------------------------------------------------------------------------
 
@@ -115,6 +115,9 @@ class Updater(NoUpdates):
         with self.lock:
             self.state.update(changes)
             write_json(self.folder / STATE_FILE, self.state)
+
+    def ready_message(self, version: str) -> str:
+        return f"{self.identity.name} {version} is ready: restart to update."
 
     def ready(self) -> dict | None:
         """The update this install's check staged, if it is still there. Only the folder the check
@@ -271,7 +274,7 @@ class Updater(NoUpdates):
             offer = client.check(skip_versions=tuple(self.state.get("failed_versions") or ()))
             if ready and offer is not None and offer.version == ready["version"]:
                 self.save_state(last_check=time.time())
-                self.finish("ready", f"{self.identity.name} {offer.version} is ready: restart to update.")
+                self.finish("ready", self.ready_message(offer.version))
                 return
             if ready:
                 self.withdraw(ready, offer)
@@ -288,7 +291,7 @@ class Updater(NoUpdates):
             staging = client.stage(archive, self.install.staging_for(offer.version), self.install.executable)
             client.forget_other_archives(keep=offer.version)
             self.save_state(ready={"version": offer.version, "staging": str(staging)}, last_check=time.time())
-            self.finish("ready", f"{self.identity.name} {offer.version} is ready: restart to update.")
+            self.finish("ready", self.ready_message(offer.version))
         except UpdateRefused as error:
             # Said in the update bar until dismissed: a refusal may be an attack on the updates.
             self.save_state(last_check=time.time(), notice=f"{REFUSED} {error}")
@@ -325,7 +328,7 @@ class Updater(NoUpdates):
             self.save_state(notice="")  # verified since: what was refused (a lapsed signature, a bad mirror) is over
         ready = self.ready()
         if ready and state != "ready":
-            state, message = "ready", f"{self.identity.name} {ready['version']} is ready: restart to update."
+            state, message = "ready", self.ready_message(ready["version"])
         self.set(state=state, message=message, **changes)
 
 
