@@ -7,7 +7,7 @@ import json
 import pytest
 
 from django_desktop_shell.updates.banner import SCRIPT_TAG
-from tests.page_measures import FOCUS_RING
+from tests.page_measures import CONTRAST, FOCUS_RING
 
 pytestmark = pytest.mark.browser
 
@@ -73,3 +73,15 @@ def test_a_refused_restart_says_why_on_the_bar(rtl_page):
     bar.get_by_role("button", name="Restart to update").click()
     rtl_page.wait_for_function("document.getElementById('desktop-shell-update').textContent.startsWith('Close')")
     assert bar.text_content() == refusal and bar.is_visible()
+
+
+def test_the_notices_details_link_reads_at_4_5_to_1(rtl_page):
+    """It kept the engine's link blue, on the bar's dark grey: "Updated to Carnet 1.1.0. Details" with
+    the link all but invisible."""
+    notice = {"state": "up-to-date", "app": "Carnet", "notice": "Updated to Carnet 1.1.0.", "csrf_token": "token"}
+    rtl_page.route(f"{ORIGIN}/_desktop/updates/status", lambda route: route.fulfill(content_type="application/json",
+                                                                                     body=json.dumps(notice)))
+    rtl_page.goto(f"{ORIGIN}/")
+    details = rtl_page.locator("#desktop-shell-update").get_by_role("link", name="Details")
+    details.wait_for()
+    assert details.evaluate(CONTRAST) >= 4.5
