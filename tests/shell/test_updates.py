@@ -769,9 +769,12 @@ def test_a_staged_update_is_applied_at_the_next_start(signed, repository, tmp_pa
     handed_over = []
     monkeypatch.setattr(apply, "begin", lambda **kwargs: handed_over.append(kwargs))
     install.let_go(updater.running_mark)  # that run has ended
+    updater.save_state(notice="Updated to Upd App 1.0.0.")  # the last update's, never dismissed
     again = updater_for(tmp_path, repository, signed, installed=updater.install.folder)
     assert again.snapshot()["state"] == "ready"
     assert again.note_start() and handed_over[0]["version"] == "1.1.0"
+    # 1.1.0 said "Updated to Upd App 1.0.0." until its trial's result was read, a minute later.
+    assert service.read_json(updates_dir(again.data_dir) / service.STATE_FILE)["notice"] == ""
 
 
 @pytest.mark.parametrize("version", ["9.9.9", "x/../../../stick/evil"])

@@ -211,8 +211,10 @@ class Updater(NoUpdates):
             self.begin_apply(ready)
 
     def begin_apply(self, ready: dict) -> bool:
-        """Hand over to the update's script; if it cannot even start, this version goes on as it is."""
-        self.save_state(ready=None)
+        """Hand over to the update's script; if it cannot even start, this version goes on as it is.
+        The last update's notice goes: the new version said "Updated to <this version>" until it
+        read its own trial's result."""
+        self.save_state(ready=None, notice="")
         try:
             apply.begin(install=self.install, staging=Path(ready["staging"]), version=ready["version"],
                         current=self.identity.version, data_dir=self.data_dir, name=self.identity.name,
