@@ -126,10 +126,13 @@ def test_a_yanked_version_is_offered_to_no_one_and_the_next_release_must_be_abov
     from Python, which deletes it, so the same version could be released again with other files)."""
     served = tmp_path / "served"
     shutil.copytree(signed["served"], served)
+    shutil.copytree(platform_folder(served), served / "windows-amd64")  # the other platforms' releases of it go too
     assert release.main([str(signed["project"]), str(served.parent), "--keystore", str(signed["keystore"]),
                          "--repository", str(served), "--yank", "1.1.0"]) == 0
     with serving(served) as server:
         assert client_for(signed, server, tmp_path / "on-1.0.0").check() is None
+    windows_targets = json.loads((served / "windows-amd64" / "metadata" / "targets.json").read_text())["signed"]["targets"]
+    assert sorted(windows_targets) == [f"{SLUG}-1.0.0.tar.gz"]
     # The desktops that took it keep it: the fix goes out above it, never as 1.1.0 again nor below it.
     with pytest.raises(release.ReleaseError, match="1.1.0 was yanked"):
         publish(signed["project"], signed["keystore"], served, make_bundle(tmp_path / "b110", "1.1.0"), "1.1.0")
@@ -140,7 +143,7 @@ def test_a_yanked_version_is_offered_to_no_one_and_the_next_release_must_be_abov
         offer = client_for(signed, server, tmp_path / "on-1.1.0", "1.1.0").check()
         assert offer.version == "1.1.1"
         assert client_for(signed, server, tmp_path / "on-1.0.0").check().version == "1.1.1"
-    with pytest.raises(release.ReleaseError, match="1.0.9 is not in"):
+    with pytest.raises(release.ReleaseError, match="1.0.9 is not in the signed targets of"):
         release.yank(signed["project"], served.parent, "1.0.9", keystore=signed["keystore"], repository=served)
 
 

@@ -64,8 +64,11 @@ def release(project_dir: Path, dist_dir: Path, *, keystore=None, repository: Pat
     if (platform_repo / YANKED_DIR / archive.name).exists():
         raise ReleaseError(f"{version} was yanked: the desktops that took it keep it, so the fix is released as a newer version.")
     with tufup_repository(identity, platform_repo, keystore, expiration_days) as (repo, keys):
-        latest = max([archive.version for archive in (repo.roles.get_latest_archive(),) if archive]
-                     + yanked_versions(identity, platform_repo), default=None)
+        out = yanked_versions(identity, platform_repo)
+        newest = repo.roles.get_latest_archive()
+        if newest is not None:
+            out.append(newest.version)
+        latest = max(out, default=None)
         if latest is not None and latest >= Version(version):
             raise ReleaseError(f"{latest} is out (desktops have it, and never install an older version): "
                                f"a release must be newer than {latest}.")
@@ -74,25 +77,33 @@ def release(project_dir: Path, dist_dir: Path, *, keystore=None, repository: Pat
     return platform_repo
 
 
-def yank(project_dir: Path, dist_dir: Path, version: str, *, keystore=None, repository: Path | None = None) -> Path:
-    """Withdraw a released version: its archive and patch leave the signed targets (no desktop is
-    offered it from then on, and one that downloaded it drops it at its next check), and move to
-    <platform>/yanked/, which keeps that version number from being released again."""
+def yank(project_dir: Path, dist_dir: Path, version: str, *, keystore=None, repository: Path | None = None) -> list[Path]:
+    """Withdraw a released version from every platform's repository that has it: its archive and
+    patch leave the signed targets (no desktop is offered it from then on, and one that downloaded
+    it drops it at its next check), and move to <platform>/yanked/, which keeps that version number
+    from being released again. Returns the platform repositories it left."""
     identity = load(project_dir.resolve())
-    platform_repo = open_repository(identity, repository or repository_for(identity, dist_dir))
+    here = open_repository(identity, repository or repository_for(identity, dist_dir))
+    platforms = sorted({here, *(targets.parent.parent for targets in here.parent.glob("*/metadata/targets.json"))})
+    left = [platform_repo for platform_repo in platforms if yank_from(identity, platform_repo, version, keystore)]
+    if not left:
+        raise ReleaseError(f"{version} is not in the signed targets of {', '.join(map(str, platforms))}.")
+    return left
+
+
+def yank_from(identity: Identity, platform_repo: Path, version: str, keystore) -> bool:
     files = [platform_repo / "targets" / f"{identity.slug}-{version}{suffix}" for suffix in (ARCHIVE_SUFFIX, PATCH_SUFFIX)]
     with tufup_repository(identity, platform_repo, keystore, None) as (repo, keys):
         signed = repo.roles.targets.signed.targets
         if files[0].name not in signed:
-            raise ReleaseError(f"{version} is not in {platform_repo}'s signed targets: "
-                               f"released are {', '.join(sorted(signed)) or 'none'}.")
+            return False
         (platform_repo / YANKED_DIR).mkdir(exist_ok=True)
         for file in files:
             if file.name in signed:
                 shutil.copyfile(file, platform_repo / YANKED_DIR / file.name)
                 repo.roles.remove_target(file)
         repo.publish_changes(private_key_dirs=[keys])
-    return platform_repo
+    return True
 
 
 def yanked_versions(identity: Identity, platform_repo: Path) -> list:
@@ -162,6 +173,8 @@ def keep_newest_root(identity: Identity, platform_repo: Path, keystore) -> None:
         if other_metadata == metadata:
             continue
         published = json.loads(other.read_text(encoding="utf-8"))["signed"]["version"]
+        if published >= newest:
+            continue
         for version in range(published + 1, newest + 1):
             shutil.copyfile(metadata / f"{version}.root.json", other_metadata / f"{version}.root.json")
         shutil.copyfile(metadata / "root.json", other)
@@ -240,9 +253,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"The {args.rotate} key was replaced: {where / 'metadata'} has a new root; upload it, and commit "
                   f"the project's {UPDATE_ROOT_FILE}.")
         elif args.yank:
-            where = yank(args.project, args.dist, args.yank, keystore=args.keystore, repository=args.repository)
-            print(f"{args.yank} was withdrawn from {where / 'metadata'}: upload it. Desktops that installed it keep it "
-                  "until you release a newer version (docs/updates.md, 'A bad release').")
+            left = yank(args.project, args.dist, args.yank, keystore=args.keystore, repository=args.repository)
+            print(f"{args.yank} was withdrawn from {', '.join(str(where / 'metadata') for where in left)}: upload it. "
+                  "Desktops that installed it keep it until you release a newer version (docs/updates.md, 'A bad release').")
         elif args.refresh:
             where = refresh(args.project, args.dist, keystore=args.keystore, repository=args.repository, root=args.root)
             print(f"Re-signed {where / 'metadata'}: upload it.")
