@@ -7,7 +7,7 @@ import json
 import pytest
 
 from django_desktop_shell.updates.banner import SCRIPT_TAG
-from tests.page_measures import FOCUS_RING
+from tests.page_measures import CONTRAST, FOCUS_RING
 
 pytestmark = pytest.mark.browser
 
@@ -61,3 +61,27 @@ def test_the_update_bars_buttons_show_the_keyboards_focus_at_3_to_1(rtl_page):
     rtl_page.keyboard.press("Tab")  # the keyboard's focus, which :focus-visible shows
     style, width, contrast = button.evaluate(FOCUS_RING)
     assert style not in ("none", "auto") and width >= 2 and contrast >= 3, (style, width, contrast)
+
+
+def test_a_refused_restart_says_why_on_the_bar(rtl_page):
+    """"Restart to update" refused (another window runs from the same install): the bar went blank."""
+    refusal = "Close the other Carnet windows first (on another data folder): they run from the folder the update replaces."
+    rtl_page.route(f"{ORIGIN}/_desktop/updates/restart", lambda route: route.fulfill(
+        status=409, content_type="application/json", body=json.dumps({"error": refusal})))
+    rtl_page.goto(f"{ORIGIN}/")
+    bar = rtl_page.locator("#desktop-shell-update")
+    bar.get_by_role("button", name="Restart to update").click()
+    rtl_page.wait_for_function("document.getElementById('desktop-shell-update').textContent.startsWith('Close')")
+    assert bar.text_content() == refusal and bar.is_visible()
+
+
+def test_the_notices_details_link_reads_at_4_5_to_1(rtl_page):
+    """It kept the engine's link blue, on the bar's dark grey: "Updated to Carnet 1.1.0. Details" with
+    the link all but invisible."""
+    notice = {"state": "up-to-date", "app": "Carnet", "notice": "Updated to Carnet 1.1.0.", "csrf_token": "token"}
+    rtl_page.route(f"{ORIGIN}/_desktop/updates/status", lambda route: route.fulfill(content_type="application/json",
+                                                                                     body=json.dumps(notice)))
+    rtl_page.goto(f"{ORIGIN}/")
+    details = rtl_page.locator("#desktop-shell-update").get_by_role("link", name="Details")
+    details.wait_for()
+    assert details.evaluate(CONTRAST) >= 4.5

@@ -11,6 +11,8 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tarfile
+import threading
 import time
 from pathlib import Path
 
@@ -117,6 +119,43 @@ def test_a_release_must_be_newer_and_needs_the_keystore(signed, tmp_path):
     (no_url / "pyproject.toml").write_text((no_url / "pyproject.toml").read_text().replace("update-url", "homepage"))
     with pytest.raises(release.ReleaseError, match="has no update-url"):
         publish(no_url, signed["keystore"], served, make_bundle(tmp_path / "b", "2.0.0"), "2.0.0")
+
+
+def test_a_yanked_version_is_offered_to_no_one_and_the_next_release_must_be_above_it(signed, tmp_path):
+    """A bad release went out: there was no command to pull it (only tufup's remove_latest_bundle,
+    from Python, which deletes it, so the same version could be released again with other files)."""
+    served = tmp_path / "served"
+    shutil.copytree(signed["served"], served)
+    shutil.copytree(platform_folder(served), served / "windows-amd64")  # the other platforms' releases of it go too
+    assert release.main([str(signed["project"]), str(served.parent), "--keystore", str(signed["keystore"]),
+                         "--repository", str(served), "--yank", "1.1.0"]) == 0
+    with serving(served) as server:
+        assert client_for(signed, server, tmp_path / "on-1.0.0").check() is None
+    windows_targets = json.loads((served / "windows-amd64" / "metadata" / "targets.json").read_text())["signed"]["targets"]
+    assert sorted(windows_targets) == [f"{SLUG}-1.0.0.tar.gz"]
+    # The desktops that took it keep it: the fix goes out above it, never as 1.1.0 again nor below it.
+    with pytest.raises(release.ReleaseError, match="1.1.0 was yanked"):
+        publish(signed["project"], signed["keystore"], served, make_bundle(tmp_path / "b110", "1.1.0"), "1.1.0")
+    with pytest.raises(release.ReleaseError, match="must be newer than 1.1.0"):
+        publish(signed["project"], signed["keystore"], served, make_bundle(tmp_path / "b105", "1.0.5"), "1.0.5")
+    publish(signed["project"], signed["keystore"], served, make_bundle(tmp_path / "b111", "1.1.1"), "1.1.1")
+    with serving(served) as server:
+        offer = client_for(signed, server, tmp_path / "on-1.1.0", "1.1.0").check()
+        assert offer.version == "1.1.1"
+        assert client_for(signed, server, tmp_path / "on-1.0.0").check().version == "1.1.1"
+    with pytest.raises(release.ReleaseError, match="1.0.9 is not in the signed targets of"):
+        release.yank(signed["project"], served.parent, "1.0.9", keystore=signed["keystore"], repository=served)
+
+
+def test_a_rotation_without_the_root_key_says_to_bring_it_back_from_offline(signed, tmp_path):
+    """It said "make keys once with `make keys`": the keys were made long ago, and the root key was
+    offline, as the docs said to keep it."""
+    project, keystore, served = release_machine(signed, tmp_path)
+    (keystore / "root").unlink()
+    with pytest.raises(release.ReleaseError) as refusal:
+        release.rotate_key(project, served.parent, "targets", keystore=keystore, repository=served)
+    assert str(refusal.value) == (f"The keystore {keystore} lacks the root private key, kept offline after the first "
+                                  "release: copy it back into the keystore for this command, and offline again after.")
 
 
 def test_the_online_keys_release_without_the_root_key(signed, tmp_path):
@@ -234,6 +273,20 @@ def test_older_metadata_after_newer_is_refused_as_a_rollback(signed, repository,
         client_for(signed, repository, tmp_path, "0.9.0").check()
 
 
+def test_a_web_page_where_the_update_information_should_be_is_a_try_for_later_not_a_refusal(signed, repository, tmp_path):
+    """A hotel's Wi-Fi login page, or an update-url that points at the company's web site, answers
+    every address with HTML: the bar said "Update refused … failed verification" until dismissed,
+    as for an attack, and no check was made for a day."""
+    for metadata in (platform_folder(repository.root) / "metadata").iterdir():
+        metadata.write_text("<html><body>Welcome to the hotel's Wi-Fi: log in to continue</body></html>")
+    updater = updater_for(tmp_path, repository, signed)
+    updater.check_once()
+    status = updater.snapshot()
+    assert status["state"] == "unavailable-now" and status["notice"] == ""
+    assert "not update information" in status["message"] and repository.url in status["message"]
+    assert updater.due()  # tried again within the hour
+
+
 def test_an_older_version_is_never_offered(signed, repository, tmp_path):
     assert client_for(signed, repository, tmp_path, "1.1.0").check() is None
     assert client_for(signed, repository, tmp_path, "5.0").check() is None
@@ -308,6 +361,24 @@ def test_a_full_disk_during_the_download_is_refused_and_frees_what_it_wrote(sign
     assert client.download(offer).exists()  # room again: the next try works
 
 
+def test_a_full_disk_while_unpacking_says_what_was_deleted_and_keeps_the_download(signed, repository, tmp_path, monkeypatch):
+    """The message said "the partial download was deleted": the download was whole, and kept."""
+    client = client_for(signed, repository, tmp_path)
+    archive = client.download(client.check())
+
+    def fill_the_disk(tar, path, **kwargs):
+        (Path(path) / "half-written").parent.mkdir(parents=True, exist_ok=True)
+        (Path(path) / "half-written").write_bytes(b"x")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(tarfile.TarFile, "extractall", fill_the_disk)
+    with pytest.raises(UpdateUnavailable) as refusal:
+        client.stage(archive, tmp_path / "staged", SLUG)
+    assert str(refusal.value) == (f"The disk is full ({tmp_path}): the partly unpacked update was deleted and the app is "
+                                  "unchanged; the update is tried again later, once there is room.")
+    assert not (tmp_path / "staged").exists() and archive.exists()
+
+
 def test_not_enough_free_space_is_said_before_downloading(signed, repository, tmp_path, monkeypatch):
     client = client_for(signed, repository, tmp_path)
     offer = client.check()
@@ -359,6 +430,36 @@ def test_a_server_gone_mid_download_is_resumed_at_the_next_try(signed, repositor
 
 
 # -- installing: the swap, the trial start, the rollback -------------------------------------------
+
+
+@pytest.mark.parametrize("drip_in", ["/metadata/", "/targets/"])
+def test_a_server_that_drips_a_byte_at_a_time_is_left_for_the_next_try(signed, repository, installed, tmp_path, monkeypatch,
+                                                                        drip_in):
+    """A byte a second never trips a read timeout: the check went on for hours (the metadata) or
+    weeks (the archive), "Downloading…" on the bar and no other check meanwhile."""
+    monkeypatch.setattr("django_desktop_shell.updates.client.PACE_WINDOW_S", 1)
+    client = client_for(signed, repository, tmp_path)
+    offer = client.check()
+    repository.drip, repository.drip_in = 0.2, drip_in
+    outcome = []
+
+    def check_and_download():
+        dripped = client_for(signed, repository, tmp_path)
+        try:
+            dripped.download(dripped.check())
+        except UpdateUnavailable as error:
+            outcome.append(str(error))
+
+    worker = threading.Thread(target=check_and_download, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert outcome, "still downloading a byte at a time"
+    assert "the server sent less than 1 kB a second" in outcome[0]
+    repository.drip = None
+    if drip_in == "/targets/":  # what came is kept, and the next try resumes after it
+        assert client.download(offer).exists()
+        assert repository.requests[-1][1].startswith("bytes=")
+    assert tree(installed) == tree(make_bundle(tmp_path / "as-installed", "1.0.0"))
 
 
 def new_version(folder: Path, version: str, behaviour: str) -> Path:
@@ -560,9 +661,68 @@ def test_a_refused_update_is_shown_and_the_version_kept(signed, repository, tmp_
     assert updater.snapshot()["notice"] == ""
 
 
+def test_a_staged_update_that_was_yanked_since_is_not_installed(signed, repository, tmp_path):
+    """A desktop that had downloaded the bad release before it was pulled installed it at its next
+    restart: no check ran while an update was ready."""
+    updater = updater_for(tmp_path, repository, signed)
+    updater.check_once()
+    staging = Path(updater.ready()["staging"])
+    release.yank(signed["project"], repository.root.parent, "1.1.0", keystore=signed["keystore"], repository=repository.root)
+    updater.save_state(last_check=time.time() - service.DAY_S - 60)
+    assert updater.due()  # the day's check runs with an update ready, too
+    updater.check_once()
+    status = updater.snapshot()
+    assert updater.ready() is None and not staging.exists() and status["state"] == "up-to-date"
+    assert status["notice"] == "Upd App 1.1.0, downloaded earlier, was withdrawn by its publisher: it was not installed."
+    publish(signed["project"], signed["keystore"], repository.root, make_bundle(tmp_path / "b111", "1.1.1"), "1.1.1")
+    updater.check_once()
+    assert updater.snapshot()["state"] == "ready" and updater.ready()["version"] == "1.1.1"
+    updater.check_once()  # the same version is still offered: it stays ready, not downloaded again
+    assert updater.snapshot()["state"] == "ready" and updater.ready()["version"] == "1.1.1"
+    (platform_folder(repository.root) / "metadata" / "timestamp.json").write_text("<html>Server maintenance</html>")
+    updater.check_once()  # a check that fails leaves the restart on offer
+    assert updater.snapshot()["state"] == "ready" and updater.snapshot()["message"] == "Upd App 1.1.1 is ready: restart to update."
+
+
+def test_a_refusal_notice_goes_once_the_publisher_has_re_signed(signed, tmp_path):
+    """Nobody ran --refresh for a week (a holiday): every desktop said "Update refused: … expired …
+    (a freeze attack)", and went on saying it after the release manager re-signed, until each
+    person dismissed it."""
+    served = tmp_path / "served" / f"{SLUG}-updates"
+    shutil.copytree(signed["served"], served)
+    publish(signed["project"], signed["keystore"], served, make_bundle(tmp_path / "b120", "1.2.0"), "1.2.0",
+            expiration_days={"timestamp": -1})
+    with serving(served) as server:
+        updater = updater_for(tmp_path, server, signed, version="1.2.0")
+        updater.check_once()
+        assert "expired" in updater.snapshot()["notice"]
+        release.refresh(signed["project"], served.parent, keystore=signed["keystore"], repository=served)
+        updater.check_once()
+        status = updater.snapshot()
+        assert status["state"] == "up-to-date" and status["notice"] == ""
+
+
+def test_the_one_file_binary_says_a_new_version_is_out(signed, repository, tmp_path, monkeypatch):
+    """The one-file binary cannot swap itself, so it never looked: its people never learned that a
+    new version (a fix for a bad one, say) was out."""
+    updater = updater_for(tmp_path, repository, signed)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path / "_MEIabc"), raising=False)
+    updater.install = install.detect(SLUG, "Upd App", executable=str(tmp_path / "bin" / SLUG), frozen=True)
+    assert updater.install.kind == "onefile" and updater.request_check()
+    updater.check_once()
+    status = updater.snapshot()
+    assert status["notice"] == ("Upd App 1.1.0 is out. This one-file Upd App does not update itself: download the new "
+                                "version, or install the .tar.gz, which does.")
+    assert not any(updater.data_dir.rglob("*.tar.gz")) and updater.ready() is None  # nothing downloaded
+    updater.dismiss_notice()
+    updater.save_state(last_check=time.time() - service.DAY_S - 60)
+    updater.check_once()
+    assert updater.snapshot()["notice"] == ""  # said once per version
+
+
 def test_restart_to_update_closes_the_window_and_hands_over_after_the_server_stops(signed, repository, tmp_path, monkeypatch):
     updater = updater_for(tmp_path, repository, signed)
-    assert not updater.request_restart()  # nothing ready yet
+    assert updater.request_restart() == "No update is ready to install."
     updater.check_once()
     closed, handed_over = [], []
 
@@ -572,7 +732,7 @@ def test_restart_to_update_closes_the_window_and_hands_over_after_the_server_sto
 
     updater.on_window(Window())
     monkeypatch.setattr(apply, "begin", lambda **kwargs: handed_over.append(kwargs))
-    assert updater.request_restart()
+    assert updater.request_restart() is None
     deadline = time.monotonic() + 10
     while not closed and time.monotonic() < deadline:  # the window is closed from a thread of its own
         time.sleep(0.05)
@@ -583,14 +743,41 @@ def test_restart_to_update_closes_the_window_and_hands_over_after_the_server_sto
     assert updater.ready() is None
 
 
+def test_the_update_waits_while_another_window_runs_from_the_same_install(signed, repository, tmp_path, monkeypatch):
+    """Two windows on two data folders, one install: the first one's restart swapped the install, and
+    its script deleted the old folder under the second window, whose pages then lost the templates
+    and static files they read from it."""
+    updater = updater_for(tmp_path, repository, signed)
+    updater.check_once()
+
+    class Window:
+        def destroy(self):
+            pass
+
+    updater.on_window(Window())
+    other = updater_for(tmp_path / "second", repository, signed, installed=updater.install.folder)
+    handed_over = []
+    monkeypatch.setattr(apply, "begin", lambda **kwargs: handed_over.append(kwargs))
+    assert updater.request_restart() == ("Close the other Upd App windows first (on another data folder): they run "
+                                         "from the folder the update replaces.")
+    assert not updater.note_start() and handed_over == []  # nor at the next start while the other runs
+    assert updater.snapshot()["state"] == "ready"
+    install.let_go(other.running_mark)  # the other window closed
+    assert updater.request_restart() is None
+
+
 def test_a_staged_update_is_applied_at_the_next_start(signed, repository, tmp_path, monkeypatch):
     updater = updater_for(tmp_path, repository, signed)
     updater.check_once()
     handed_over = []
     monkeypatch.setattr(apply, "begin", lambda **kwargs: handed_over.append(kwargs))
+    install.let_go(updater.running_mark)  # that run has ended
+    updater.save_state(notice="Updated to Upd App 1.0.0.")  # the last update's, never dismissed
     again = updater_for(tmp_path, repository, signed, installed=updater.install.folder)
     assert again.snapshot()["state"] == "ready"
     assert again.note_start() and handed_over[0]["version"] == "1.1.0"
+    # 1.1.0 said "Updated to Upd App 1.0.0." until its trial's result was read, a minute later.
+    assert service.read_json(updates_dir(again.data_dir) / service.STATE_FILE)["notice"] == ""
 
 
 @pytest.mark.parametrize("version", ["9.9.9", "x/../../../stick/evil"])
@@ -607,6 +794,7 @@ def test_a_staged_update_named_by_a_data_folder_someone_else_made_is_never_appli
         json.dumps({"ready": {"version": version, "staging": str(theirs)}}))
     handed_over = []
     monkeypatch.setattr(apply, "begin", lambda **kwargs: handed_over.append(kwargs))
+    install.let_go(updater.running_mark)  # that run has ended
     again = updater_for(tmp_path, repository, signed, installed=updater.install.folder)
     assert not again.note_start() and handed_over == []
     assert again.snapshot()["state"] != "ready"
@@ -697,17 +885,36 @@ def test_every_site_page_gets_the_banner_script_only_while_the_app_updates_itsel
     assert client.get(script).status_code == 200
 
 
+@pytest.mark.parametrize("headers, gets_it", [({}, True), ({"Sec-Fetch-Dest": "document"}, True),
+                                              ({"Sec-Fetch-Dest": "empty"}, False), ({"HX-Request": "true"}, False),
+                                              ({"X-Requested-With": "XMLHttpRequest"}, False)])
+def test_a_page_without_a_body_end_tag_gets_the_banner_script_too(running_updater, rf, headers, gets_it):
+    """Django's tutorial pages (examples/polls) have no </body>, which HTML lets out: the app downloaded
+    the update, and the person never saw the bar. A fragment asked by a script is left alone."""
+    from django.http import HttpResponse
+
+    from django_desktop_shell.updates.banner import UpdateBannerMiddleware
+
+    page = '<link rel="stylesheet" href="/static/polls/style.css">\n<ul><li>Keep my data?</li></ul>\n'
+    answer = UpdateBannerMiddleware(lambda request: HttpResponse(page))(rf.get("/polls/", headers=headers))
+    script = f'<script type="module" src="{static("desktop_shell/updates.js")}"></script>'
+    assert answer.content.decode() == (page + script if gets_it else page)
+
+
 # -- key rotation and root re-signing --------------------------------------------------------------
+
+
+def release_machine(signed, tmp_path):
+    """Copies of the project, the keystore and the repository, for a test that changes the keys."""
+    copies = tmp_path / "project", tmp_path / "keystore", tmp_path / "served" / f"{SLUG}-updates"
+    for name, copy in zip(("project", "keystore", "served"), copies):
+        shutil.copytree(signed[name], copy)
+    return copies
 
 
 @pytest.mark.parametrize("role", ["targets", "root"])
 def test_an_installed_app_follows_a_key_rotation_and_the_old_key_no_longer_signs(signed, tmp_path, role):
-    project = tmp_path / "project"
-    shutil.copytree(signed["project"], project)
-    keystore = tmp_path / "keystore"
-    shutil.copytree(signed["keystore"], keystore)
-    served = tmp_path / "served" / f"{SLUG}-updates"
-    shutil.copytree(signed["served"], served)
+    project, keystore, served = release_machine(signed, tmp_path)
     release.rotate_key(project, served.parent, role, keystore=keystore, repository=served)
     metadata = platform_folder(served) / "metadata"
     assert (metadata / "2.root.json").exists()
@@ -723,6 +930,26 @@ def test_an_installed_app_follows_a_key_rotation_and_the_old_key_no_longer_signs
         publish(project, keystore, served, make_bundle(tmp_path / "c", "1.3.0"), "1.3.0")
         with serving(served) as server, pytest.raises(UpdateRefused, match="not signed"):
             client_for(signed, server, tmp_path).check()
+
+
+@pytest.mark.parametrize("change", ["rotate", "re-sign the root"])
+def test_a_new_root_reaches_every_platforms_repository(signed, tmp_path, monkeypatch, change):
+    """The docs said to rotate for every platform repository: the second one was then refused by
+    every command ("… older than the project's update-root.json …: not the one the app trusts"),
+    so its desktops had no update again."""
+    project, keystore, served = release_machine(signed, tmp_path)
+    shutil.copytree(platform_folder(served), served / "windows-amd64")
+    if change == "rotate":
+        release.rotate_key(project, served.parent, "targets", keystore=keystore, repository=served)
+    else:
+        release.refresh(project, served.parent, keystore=keystore, repository=served, root=True)
+    monkeypatch.setattr(release, "platform_tag", lambda: "windows-amd64")  # the Windows release machine
+    monkeypatch.setattr("django_desktop_shell.updates.client.platform_tag", lambda: "windows-amd64")
+    with serving(served) as server:  # the new root is there at once, and signs what is there
+        assert client_for(signed, server, tmp_path / "before").check().version == "1.1.0"
+    publish(project, keystore, served, make_bundle(tmp_path / "b", "1.2.0"), "1.2.0")
+    with serving(served) as server:
+        assert client_for(signed, server, tmp_path / "after").check().version == "1.2.0"
 
 
 def test_the_root_is_re_signed_with_a_new_expiry_and_the_apps_follow(signed, tmp_path):

@@ -1,9 +1,11 @@
 """A real update repository for the tests: keys made in a temp folder, releases made by the
 shell's release command, served by a real HTTP server on 127.0.0.1 that can misbehave."""
 
+import contextlib
 import hashlib
 import http.server
 import threading
+import time
 from pathlib import Path
 
 from django_desktop_shell.updates import keys, platform_tag, release
@@ -57,7 +59,8 @@ def tree(folder: Path) -> dict:
 class RepositoryServer:
     """http.server on 127.0.0.1 serving `root`, with Range support and faults to order:
     cut_after (bytes of a target, then the connection drops), pause_at (bytes of a target, then
-    `paused` is set and the rest waits for `go_on`), requests (what was asked)."""
+    `paused` is set and the rest waits for `go_on`), drip (a byte every this many seconds, for the
+    paths holding drip_in), requests (what was asked)."""
 
     def __init__(self, root: Path):
         self.root = root
@@ -66,6 +69,8 @@ class RepositoryServer:
         self.paused = threading.Event()
         self.go_on = threading.Event()
         self.requests: list[tuple[str, str]] = []
+        self.drip: float | None = None
+        self.drip_in = "/"
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -100,6 +105,13 @@ class RepositoryServer:
                     self.wfile.flush()
                     self.close_connection = True
                     self.connection.shutdown(2)
+                    return
+                if server.drip is not None and server.drip_in in self.path:
+                    with contextlib.suppress(OSError):  # the client hung up
+                        for byte in body:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(server.drip)
                     return
                 if server.pause_at is not None and "/targets/" in self.path:
                     self.wfile.write(body[: server.pause_at])

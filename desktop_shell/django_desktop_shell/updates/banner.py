@@ -1,5 +1,5 @@
 """The update banner, with no JavaScript of the site's own: while this run has an updater, every
-full HTML page the site answers gets one module script tag (same origin, so any 'self' CSP
+HTML page the site answers gets one module script tag (same origin, so any 'self' CSP
 allows it), /static/desktop_shell/updates.js, which polls /_desktop/updates/status and shows a
 small bar: the download's progress, "Restart to update", or what became of the last update.
 
@@ -8,6 +8,8 @@ A site that wants its own UI sets DESKTOP_UPDATE_BANNER = False and polls the st
 
 from django.conf import settings
 from django.templatetags.static import static
+
+from django_desktop_shell.errors import wants_json
 
 from django_desktop_shell.updates import service
 
@@ -28,9 +30,18 @@ class UpdateBannerMiddleware:
             return response
         index = response.content.rfind(BODY_END)
         if index < 0:
-            return response
+            # HTML lets </body> out (Django's tutorial pages have none): a page the window navigated
+            # to gets the tag at its end; a fragment a script asked for is left alone.
+            if not navigation(request):
+                return response
+            index = len(response.content)
         tag = SCRIPT_TAG.format(static("desktop_shell/updates.js")).encode()
         response.content = response.content[:index] + tag + response.content[index:]
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))
         return response
+
+
+def navigation(request) -> bool:
+    return (request.headers.get("Sec-Fetch-Dest", "document") == "document" and "HX-Request" not in request.headers
+            and not wants_json(request))

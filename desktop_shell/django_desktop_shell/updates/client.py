@@ -7,8 +7,10 @@ system's temp folder, cannot resume, and its progress hook counts across downloa
 metadata refresh (root rotation, signatures, thresholds, expiry, rollback and freeze checks) is
 python-tuf's Updater, and the target downloads are this module's own: resumable with HTTP Range,
 never longer than the signed length, written to the data folder, and accepted only when their
-length and hashes match the signed targets metadata. Patches are tufup's: bsdiff4 on the
-uncompressed tar, checked against the size and hash tufup signs with each patch.
+length and hashes match the signed targets metadata. Both the metadata (through PacedFetcher)
+and the targets are stopped when the server sends less than SLOWEST bytes a second: a byte now and
+then trips no timeout. Patches are tufup's: bsdiff4 on the uncompressed tar, checked against the
+size and hash tufup signs with each patch.
 """
 
 import errno
@@ -18,10 +20,16 @@ import logging
 import os
 import shutil
 import tarfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+
+import requests
+import urllib3
+from tuf.api import exceptions as tuf_exceptions
+from tuf.ngclient.fetcher import FetcherInterface
 
 from django_desktop_shell import user_key
 from django_desktop_shell.files import write_file
@@ -31,6 +39,8 @@ logger = logging.getLogger("django_desktop_shell.updates")
 ROOT_SIGNATURE = "root.json.signature"  # beside tuf's root.json: this user's key's signature of it
 CHUNK = 16 * 1024  # what a dropped connection can lose of a resumable download
 TIMEOUT = (10, 30)  # seconds to connect, seconds between two reads
+SLOWEST = 1_000  # bytes a second, over PACE_WINDOW_S: slower is a server that drips, left for the next try
+PACE_WINDOW_S = 60
 MAX_PATCH_RATIO = 0.8  # tufup's: a full download when the patches are nearly as big
 NO_SPACE = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 
@@ -41,6 +51,10 @@ class UpdateRefused(Exception):
 
 class UpdateUnavailable(Exception):
     """The update could not be had now (no network, server gone, disk full): tried again later."""
+
+
+class TooSlow(Exception):
+    """The server sent less than SLOWEST bytes a second: a byte now and then never trips a read timeout."""
 
 
 @dataclass
@@ -72,6 +86,7 @@ class Client:
         """Fetch and verify timestamp, snapshot, targets (and any new root) against the trusted root."""
         import requests
         from tuf.api import exceptions
+        from tuf.api.serialization import DeserializationError
         from tuf.ngclient import Updater
 
         for folder in (self.metadata_dir, self.targets_dir):
@@ -85,7 +100,7 @@ class Client:
         self.session = requests.Session()
         try:
             self.updater = Updater(str(self.metadata_dir), f"{self.base_url}/metadata/", str(self.targets_dir),
-                                   f"{self.base_url}/targets/")
+                                   f"{self.base_url}/targets/", fetcher=PacedFetcher(self.session))
             self.updater.refresh()
         except exceptions.ExpiredMetadataError as error:
             raise UpdateRefused("The update information has expired, so it may be an old copy held back to keep this app "
@@ -96,6 +111,11 @@ class Client:
         except exceptions.BadVersionNumberError as error:
             raise UpdateRefused("The update server offered older update information than this app has already seen "
                                 f"(a rollback attack); nothing was installed. ({error})") from None
+        except DeserializationError:
+            # Not signed data at all: a Wi-Fi login page, or an update-url that points at a web site.
+            raise UpdateUnavailable(f"{self.base_url}/metadata/ answered with something that is not update information "
+                                    "(a web page: a network that asks to log in first, or the wrong address); "
+                                    "it is tried again later.") from None
         except exceptions.RepositoryError as error:
             raise UpdateRefused(f"The update information failed verification; nothing was installed. ({error})") from None
         except exceptions.DownloadError as error:
@@ -219,9 +239,10 @@ class Client:
         try:
             if have < info.length:
                 have = self.fetch_into(part, url, have, info, progress)
-        except requests.RequestException as error:
-            raise UpdateUnavailable(f"The download of {info.path} stopped ({type(error).__name__}) after "
-                                    f"{part_size(part)} of {info.length} bytes; it resumes at the next check.") from None
+        except (requests.RequestException, TooSlow) as error:
+            why = "the server sent less than 1 kB a second" if isinstance(error, TooSlow) else type(error).__name__
+            raise UpdateUnavailable(f"The download of {info.path} stopped ({why}) after {part_size(part)} of "
+                                    f"{info.length} bytes; it resumes at the next check.") from None
         except OSError as error:
             part.unlink(missing_ok=True)
             raise unavailable(error, self.targets_dir) from None
@@ -248,7 +269,7 @@ class Client:
             if response.status_code == 200:
                 have = 0  # the server ignored the range: start again
             with part.open("ab" if have else "wb") as file:
-                for chunk in response.iter_content(CHUNK):
+                for chunk in paced(response):
                     if have + len(chunk) > info.length:
                         file.truncate(0)
                         raise UpdateRefused(f"The server sent more of {info.path} than its signed length "
@@ -305,7 +326,7 @@ class Client:
                 tar.extractall(staging, members=members, filter="data")  # no absolute paths, no links out, no devices
             except OSError as error:
                 shutil.rmtree(staging, ignore_errors=True)
-                raise unavailable(error, staging.parent) from None
+                raise unavailable(error, staging.parent, deleted="the partly unpacked update") from None
             except tarfile.TarError as error:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise UpdateRefused(f"The update archive could not be unpacked ({error}); nothing was installed.") from None
@@ -320,6 +341,52 @@ class Client:
         for path in self.targets_dir.iterdir():
             if path.name not in kept:
                 path.unlink(missing_ok=True)
+
+
+def paced(response) -> Iterator[bytes]:
+    """A streamed answer's body as it arrives, stopped with TooSlow when less than SLOWEST bytes a
+    second came over the last PACE_WINDOW_S. read1 returns what has come: a read of a whole chunk
+    would wait hours for a server that drips."""
+    window_start, window_bytes = time.monotonic(), 0
+    while True:
+        try:
+            chunk = response.raw.read1(CHUNK, decode_content=True)
+        except urllib3.exceptions.HTTPError as error:  # what requests' iter_content would have turned into these
+            raise requests.ConnectionError(error) from error
+        if not chunk:
+            return
+        yield chunk
+        window_bytes += len(chunk)
+        elapsed = time.monotonic() - window_start
+        if elapsed >= PACE_WINDOW_S:
+            if window_bytes < SLOWEST * elapsed:
+                raise TooSlow(f"{window_bytes} bytes in {elapsed:.0f} s")
+            window_start, window_bytes = time.monotonic(), 0
+
+
+class PacedFetcher(FetcherInterface):
+    """python-tuf's fetcher for the metadata, on the client's session, with the targets' pace rule."""
+
+    def __init__(self, session: requests.Session):
+        self.session = session
+
+    def _fetch(self, url: str) -> Iterator[bytes]:
+        response = self.session.get(url, stream=True, timeout=TIMEOUT)
+        if response.status_code != 200:
+            response.close()
+            raise tuf_exceptions.DownloadHTTPError(f"{response.status_code} for {url}", response.status_code)
+        return self.chunks(response)
+
+    @staticmethod
+    def chunks(response: requests.Response) -> Iterator[bytes]:
+        try:
+            yield from paced(response)
+        except TooSlow:
+            raise tuf_exceptions.SlowRetrievalError("the server sent less than 1 kB a second") from None
+        except requests.RequestException as error:
+            raise tuf_exceptions.SlowRetrievalError(str(error)) from error
+        finally:
+            response.close()
 
 
 def tar_check(patch) -> dict:
@@ -339,9 +406,9 @@ def part_size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
-def unavailable(error: OSError, folder: Path) -> Exception:
+def unavailable(error: OSError, folder: Path, deleted: str = "the partial download") -> Exception:
     if error.errno in NO_SPACE:
-        return UpdateUnavailable(f"The disk is full ({folder}): the partial download was deleted and the app is unchanged; "
+        return UpdateUnavailable(f"The disk is full ({folder}): {deleted} was deleted and the app is unchanged; "
                                  "the update is tried again later, once there is room.")
     return UpdateUnavailable(f"Could not write the update in {folder}: {error.strerror or error}; it is tried again later.")
 

@@ -5,14 +5,18 @@
 - "app": a macOS `<Name>.app`: the bundle is swapped.
 - "deb": installed by dpkg (the .deb): apt updates it, not the app.
 - "onefile": the one-file binary, unpacked to a temporary folder at each start: not updated
-  (the update archives hold the one-folder bundle).
+  (the update archives hold the one-folder bundle); it checks, and says when a new version is out.
 - "source": running from a checkout (launcher.py): nothing to install.
 """
 
+import atexit
 import os
+import secrets
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 DPKG_INFO = Path("/var/lib/dpkg/info")
 
@@ -28,12 +32,46 @@ class Install:
     def updatable(self) -> bool:
         return self.folder is not None
 
+    @property
+    def checks(self) -> bool:
+        """Whether the app looks for new versions: to install them, or (the one-file binary, which
+        cannot swap itself) to say they are out."""
+        return self.updatable or self.kind == "onefile"
+
     def staging_for(self, version: str) -> Path:
         """Where a new version is unpacked: beside the install, so the swap is a rename."""
         return self.folder.parent / f".{self.folder.name}.update-{version}"
 
     def previous(self) -> Path:
         return self.folder.parent / f".{self.folder.name}.previous"
+
+    def mark_running(self) -> FileLock:
+        """Held while this process runs from the install (the OS lets go if it dies): an update waits
+        while another process holds one, as the swap would move and delete the files it reads."""
+        mark = FileLock(self.folder.parent / f".{self.folder.name}.running-{secrets.token_hex(4)}")
+        mark.acquire()
+        atexit.register(let_go, mark)
+        return mark
+
+    def others_running(self, mine: FileLock) -> bool:
+        running = False
+        for path in self.folder.parent.glob(f".{self.folder.name}.running-*"):
+            if path == Path(mine.lock_file):
+                continue
+            other = FileLock(path)
+            try:
+                other.acquire(timeout=0)
+            except Timeout:
+                running = True
+                continue
+            other.release()
+            path.unlink(missing_ok=True)  # left by a process that ended
+        return running
+
+
+def let_go(mark: FileLock) -> None:
+    mark.release()
+    Path(mark.lock_file).unlink(missing_ok=True)
 
 
 def detect(slug: str, name: str, executable: str | None = None, frozen: bool | None = None) -> Install:

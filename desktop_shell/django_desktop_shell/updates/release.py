@@ -2,6 +2,7 @@
 
     python -m django_desktop_shell.updates.release PROJECT_DIR DIST_DIR [--keystore DIR] [--repository DIR]
     python -m django_desktop_shell.updates.release --refresh PROJECT_DIR DIST_DIR   # re-sign before expiry
+    python -m django_desktop_shell.updates.release --yank VERSION PROJECT_DIR DIST_DIR   # withdraw a bad release
 
 adds this build's one-folder bundle (DIST_DIR/<slug>-dir, or <Name>.app on macOS) to the repository
 DIST_DIR/<slug>-updates/<platform>/ as tufup lays it out: metadata/ (root, targets, snapshot,
@@ -23,8 +24,11 @@ import time
 from pathlib import Path
 
 from django_desktop_shell.identity import UPDATE_ROOT_FILE, Identity, IdentityError, load
-from django_desktop_shell.updates import platform_tag
+from django_desktop_shell.updates import ARCHIVE_SUFFIX, PATCH_SUFFIX, TARGET_NAME, platform_tag
 from django_desktop_shell.updates.keys import EXPIRATION_DAYS, ROLES, KeysError, keystore_for
+
+
+YANKED_DIR = "yanked"  # beside metadata/ and targets/: what a yank took out of the signed targets
 
 
 class ReleaseError(Exception):
@@ -57,13 +61,58 @@ def release(project_dir: Path, dist_dir: Path, *, keystore=None, repository: Pat
     archive = platform_repo / "targets" / f"{identity.slug}-{version}.tar.gz"
     if archive.exists():
         raise ReleaseError(f"{archive.name} is already in {platform_repo}: each version is released once.")
+    if (platform_repo / YANKED_DIR / archive.name).exists():
+        raise ReleaseError(f"{version} was yanked: the desktops that took it keep it, so the fix is released as a newer version.")
     with tufup_repository(identity, platform_repo, keystore, expiration_days) as (repo, keys):
-        latest = repo.roles.get_latest_archive()
-        if latest is not None and latest.version >= Version(version):
-            raise ReleaseError(f"The repository's latest version is {latest.version}: a release must be newer than {version}.")
+        out = yanked_versions(identity, platform_repo)
+        newest = repo.roles.get_latest_archive()
+        if newest is not None:
+            out.append(newest.version)
+        latest = max(out, default=None)
+        if latest is not None and latest >= Version(version):
+            raise ReleaseError(f"{latest} is out (desktops have it, and never install an older version): "
+                               f"a release must be newer than {latest}.")
         repo.add_bundle(new_bundle_dir=bundle, new_version=version, skip_patch=skip_patch)
         repo.publish_changes(private_key_dirs=[keys])
     return platform_repo
+
+
+def yank(project_dir: Path, dist_dir: Path, version: str, *, keystore=None, repository: Path | None = None) -> list[Path]:
+    """Withdraw a released version from every platform's repository that has it: its archive and
+    patch leave the signed targets (no desktop is offered it from then on, and one that downloaded
+    it drops it at its next check), and move to <platform>/yanked/, which keeps that version number
+    from being released again. Returns the platform repositories it left."""
+    identity = load(project_dir.resolve())
+    here = open_repository(identity, repository or repository_for(identity, dist_dir))
+    platforms = sorted({here, *(targets.parent.parent for targets in here.parent.glob("*/metadata/targets.json"))})
+    left = [platform_repo for platform_repo in platforms if yank_from(identity, platform_repo, version, keystore)]
+    if not left:
+        raise ReleaseError(f"{version} is not in the signed targets of {', '.join(map(str, platforms))}.")
+    return left
+
+
+def yank_from(identity: Identity, platform_repo: Path, version: str, keystore) -> bool:
+    files = [platform_repo / "targets" / f"{identity.slug}-{version}{suffix}" for suffix in (ARCHIVE_SUFFIX, PATCH_SUFFIX)]
+    with tufup_repository(identity, platform_repo, keystore, None) as (repo, keys):
+        signed = repo.roles.targets.signed.targets
+        if files[0].name not in signed:
+            return False
+        (platform_repo / YANKED_DIR).mkdir(exist_ok=True)
+        for file in files:
+            if file.name in signed:
+                shutil.copyfile(file, platform_repo / YANKED_DIR / file.name)
+                repo.roles.remove_target(file)
+        repo.publish_changes(private_key_dirs=[keys])
+    return True
+
+
+def yanked_versions(identity: Identity, platform_repo: Path) -> list:
+    from packaging.version import Version
+
+    folder = platform_repo / YANKED_DIR
+    names = os.listdir(folder) if folder.is_dir() else []
+    return [Version(match["version"]) for match in map(TARGET_NAME.match, names)
+            if match and match["name"] == identity.slug and match["suffix"] == ARCHIVE_SUFFIX]
 
 
 def refresh(project_dir: Path, dist_dir: Path, *, keystore=None, repository: Path | None = None,
@@ -77,7 +126,7 @@ def refresh(project_dir: Path, dist_dir: Path, *, keystore=None, repository: Pat
             repo.refresh_expiration_date(role)
         repo.publish_changes(private_key_dirs=[keys])
     if root:
-        keep_newest_root(identity, platform_repo)
+        keep_newest_root(identity, platform_repo, keystore)
     return platform_repo
 
 
@@ -107,13 +156,31 @@ def rotate_key(project_dir: Path, dist_dir: Path, role: str, *, keystore=None, r
     for suffix in ("", ".pub"):
         (keys / f"{role}{suffix}").replace(keys / f"{role}.retired-{stamp}{suffix}")
         (keys / f"{role}-next{suffix}").replace(keys / f"{role}{suffix}")
-    keep_newest_root(identity, platform_repo)
+    keep_newest_root(identity, platform_repo, keys)
     return platform_repo
 
 
-def keep_newest_root(identity: Identity, platform_repo: Path) -> None:
-    """New builds ship the newest root; installed apps reach it through the numbered roots."""
-    shutil.copyfile(platform_repo / "metadata" / "root.json", identity.project_dir / UPDATE_ROOT_FILE)
+def keep_newest_root(identity: Identity, platform_repo: Path, keystore) -> None:
+    """New builds ship the newest root; installed apps reach it through the numbered roots. The root
+    is every platform's: the other platforms' repositories beside this one get the new numbered
+    roots, and their metadata re-signed with the keys the new root names (else every command
+    refused them, as older than the project's root, and their desktops had no update again)."""
+    metadata = platform_repo / "metadata"
+    shutil.copyfile(metadata / "root.json", identity.project_dir / UPDATE_ROOT_FILE)
+    newest = json.loads((metadata / "root.json").read_text(encoding="utf-8"))["signed"]["version"]
+    for other in sorted(platform_repo.parent.glob("*/metadata/root.json")):
+        other_metadata = other.parent
+        if other_metadata == metadata:
+            continue
+        published = json.loads(other.read_text(encoding="utf-8"))["signed"]["version"]
+        if published >= newest:
+            continue
+        for version in range(published + 1, newest + 1):
+            shutil.copyfile(metadata / f"{version}.root.json", other_metadata / f"{version}.root.json")
+        shutil.copyfile(metadata / "root.json", other)
+        with tufup_repository(identity, other_metadata.parent, keystore, None) as (repo, keys):
+            repo.roles.targets.signed.version += 1  # a change, so tufup signs it (and snapshot and timestamp) again
+            repo.publish_changes(private_key_dirs=[keys])
 
 
 def open_repository(identity: Identity, repository: Path) -> Path:
@@ -149,6 +216,9 @@ def tufup_repository(identity: Identity, platform_repo: Path, keystore, expirati
 
     keys = keystore_for(identity, keystore)
     missing = [role for role in (ROLES if need_root else ROLES[1:]) if not (keys / role).exists()]
+    if missing == ["root"] and (keys / "root.pub").exists():
+        raise ReleaseError(f"The keystore {keys} lacks the root private key, kept offline after the first release: "
+                           "copy it back into the keystore for this command, and offline again after.")
     if missing or not (keys / "root.pub").exists():
         raise ReleaseError(f"The keystore {keys} lacks the {', '.join(missing) or 'root.pub'} key: "
                            "make keys once with `make keys`, or point --keystore or $DESKTOP_SHELL_UPDATE_KEYS at it.")
@@ -175,12 +245,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refresh", action="store_true", help="only re-sign the metadata with fresh expiry dates")
     parser.add_argument("--root", action="store_true", help="with --refresh: re-sign the root too (needs the root key)")
     parser.add_argument("--rotate", choices=ROLES, help="replace this role's key (needs the root key)")
+    parser.add_argument("--yank", metavar="VERSION", help="withdraw a released version: no desktop is offered it any more")
     args = parser.parse_args(argv)
     try:
         if args.rotate:
             where = rotate_key(args.project, args.dist, args.rotate, keystore=args.keystore, repository=args.repository)
             print(f"The {args.rotate} key was replaced: {where / 'metadata'} has a new root; upload it, and commit "
                   f"the project's {UPDATE_ROOT_FILE}.")
+        elif args.yank:
+            left = yank(args.project, args.dist, args.yank, keystore=args.keystore, repository=args.repository)
+            print(f"{args.yank} was withdrawn from {', '.join(str(where / 'metadata') for where in left)}: upload it. "
+                  "Desktops that installed it keep it until you release a newer version (docs/updates.md, 'A bad release').")
         elif args.refresh:
             where = refresh(args.project, args.dist, keystore=args.keystore, repository=args.repository, root=args.root)
             print(f"Re-signed {where / 'metadata'}: upload it.")

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import sqlite3
 import sys
 import threading
@@ -31,6 +32,7 @@ DAY_S = 24 * 60 * 60
 CHECK_AFTER_S = 30  # after the site has started: the first minute belongs to the person
 SETTINGS_FILE = "settings.json"
 STATE_FILE = "state.json"
+REFUSED = "Update refused:"  # a notice of a refusal starts so: it stays until dismissed or a later check verifies
 VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+-]*")  # a version as a release names it: never a path
 
 current = None  # the running app's Updater, for the views; None when updates are off for this run
@@ -93,12 +95,13 @@ class Updater(NoUpdates):
         self.status = {"state": "idle", "message": "", "version": "", "done": 0, "total": 0}
         self.check_after_s = float(os.environ.get(f"{identity.env_prefix}_UPDATE_CHECK_AFTER", CHECK_AFTER_S))
         self.state = read_json(self.folder / STATE_FILE)
+        self.running_mark = install.mark_running() if install.updatable else None
         self.take_trial_result()
         if not install.updatable:
             self.set(state="unavailable", message=install.reason)
         elif self.ready():
             self.set(state="ready", version=self.ready()["version"],
-                     message=f"{identity.name} {self.ready()['version']} is ready: restart to update.")
+                     message=self.ready_message(self.ready()["version"]))
 
     # -- state --------------------------------------------------------------------------------
 
@@ -112,6 +115,9 @@ class Updater(NoUpdates):
         with self.lock:
             self.state.update(changes)
             write_json(self.folder / STATE_FILE, self.state)
+
+    def ready_message(self, version: str) -> str:
+        return f"{self.identity.name} {version} is ready: restart to update."
 
     def ready(self) -> dict | None:
         """The update this install's check staged, if it is still there. Only the folder the check
@@ -168,6 +174,9 @@ class Updater(NoUpdates):
         ready = self.ready()
         if not ready or not self.install.updatable:
             return False
+        if self.install.others_running(self.running_mark):
+            logger.info("The staged update to %s waits: another window runs from this install", ready["version"])
+            return False
         logger.info("Applying the staged update to %s", ready["version"])
         return self.begin_apply(ready)
 
@@ -202,8 +211,10 @@ class Updater(NoUpdates):
             self.begin_apply(ready)
 
     def begin_apply(self, ready: dict) -> bool:
-        """Hand over to the update's script; if it cannot even start, this version goes on as it is."""
-        self.save_state(ready=None)
+        """Hand over to the update's script; if it cannot even start, this version goes on as it is.
+        The last update's notice goes: the new version said "Updated to <this version>" until it
+        read its own trial's result."""
+        self.save_state(ready=None, notice="")
         try:
             apply.begin(install=self.install, staging=Path(ready["staging"]), version=ready["version"],
                         current=self.identity.version, data_dir=self.data_dir, name=self.identity.name,
@@ -218,17 +229,21 @@ class Updater(NoUpdates):
     # -- what the routes ask ------------------------------------------------------------------
 
     def request_check(self) -> bool:
-        if not enabled(self.data_dir) or not self.install.updatable:
+        if not enabled(self.data_dir) or not self.install.checks:
             return False
         self.wake.set()
         return True
 
-    def request_restart(self) -> bool:
+    def request_restart(self) -> str | None:
+        """Close the window to install the ready update; else why not."""
         if not self.ready() or self.window is None:
-            return False
+            return "No update is ready to install."
+        if self.install.others_running(self.running_mark):
+            return (f"Close the other {self.identity.name} windows first (on another data folder): they run from the "
+                    "folder the update replaces.")
         self.restart_requested = True
         threading.Thread(target=self.window.destroy, name="desktop-close", daemon=True).start()
-        return True
+        return None
 
     # -- the background thread ----------------------------------------------------------------
 
@@ -243,7 +258,7 @@ class Updater(NoUpdates):
         while True:
             if self.wake.is_set() or self.due():
                 self.wake.clear()
-                if self.install.updatable and not self.ready():
+                if self.install.checks:
                     self.check_once()
             self.wake.wait(min(DAY_S, 3600))
 
@@ -254,9 +269,20 @@ class Updater(NoUpdates):
         client = Client(update_url=self.identity.update_url, data_dir=self.data_dir,
                         trusted_root=self.identity.project_dir / UPDATE_ROOT_FILE, slug=self.identity.slug,
                         current_version=self.identity.version)
-        self.set(state="checking", message="Checking for updates…", done=0, total=0)
+        ready = self.ready()
+        if not ready:
+            self.set(state="checking", message="Checking for updates…", done=0, total=0)
         try:
             offer = client.check(skip_versions=tuple(self.state.get("failed_versions") or ()))
+            if ready and offer is not None and offer.version == ready["version"]:
+                self.save_state(last_check=time.time())
+                self.finish("ready", self.ready_message(offer.version))
+                return
+            if ready:
+                self.withdraw(ready, offer)
+            if offer is not None and not self.install.updatable:
+                self.announce(offer.version)
+                return
             if offer is None:
                 self.save_state(last_check=time.time())
                 self.finish("up-to-date", f"{self.identity.name} {self.identity.version} is up to date.", version="")
@@ -267,21 +293,45 @@ class Updater(NoUpdates):
             staging = client.stage(archive, self.install.staging_for(offer.version), self.install.executable)
             client.forget_other_archives(keep=offer.version)
             self.save_state(ready={"version": offer.version, "staging": str(staging)}, last_check=time.time())
-            self.finish("ready", f"{self.identity.name} {offer.version} is ready: restart to update.")
+            self.finish("ready", self.ready_message(offer.version))
         except UpdateRefused as error:
             # Said in the update bar until dismissed: a refusal may be an attack on the updates.
-            self.save_state(last_check=time.time(), notice=f"Update refused: {error}")
-            self.finish("refused", f"Update refused: {error}")
+            self.save_state(last_check=time.time(), notice=f"{REFUSED} {error}")
+            self.finish("refused", f"{REFUSED} {error}")
         except UpdateUnavailable as error:
             self.finish("unavailable-now", str(error))
         except Exception as error:  # the app goes on; the log has the details
             logger.exception("The update check failed")
             self.finish("unavailable-now", f"The update check failed ({error!r}); it is tried again later.")
 
+    def announce(self, version: str) -> None:
+        """An install that cannot swap itself (the one-file binary) says a new version is out, once per version."""
+        self.save_state(last_check=time.time())
+        if self.state.get("announced") != version:
+            self.save_state(announced=version, notice=f"{self.identity.name} {version} is out. {self.install.reason}")
+        self.finish("unavailable", self.install.reason, version=version)
+
+    def withdraw(self, ready: dict, offer) -> None:
+        """The staged version is no longer the one to install: a newer one is out, or its publisher
+        yanked it (a bad release), which the restart would have installed all the same."""
+        from packaging.version import Version
+
+        shutil.rmtree(ready["staging"], ignore_errors=True)
+        self.save_state(ready=None)
+        if offer is None or Version(offer.version) < Version(ready["version"]):
+            self.save_state(notice=f"{self.identity.name} {ready['version']}, downloaded earlier, was withdrawn by its "
+                                   "publisher: it was not installed.")
+
     def finish(self, state: str, message: str, **changes) -> None:
-        """A check's outcome, shown now and kept in the data folder (the log has it too)."""
-        self.set(state=state, message=message, **changes)
+        """A check's outcome, shown now and kept in the data folder (the log has it too). A check that
+        failed with an update staged leaves "Restart to update" on the bar: that update still installs."""
         self.save_state(last_result={"state": state, "message": message, "at": time.time()})
+        if state in ("up-to-date", "ready") and self.state.get("notice", "").startswith(REFUSED):
+            self.save_state(notice="")  # verified since: what was refused (a lapsed signature, a bad mirror) is over
+        ready = self.ready()
+        if ready and state != "ready":
+            state, message = "ready", self.ready_message(ready["version"])
+        self.set(state=state, message=message, **changes)
 
 
 def site_started(identity: Identity, data_dir: Path) -> None:

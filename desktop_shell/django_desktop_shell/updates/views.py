@@ -66,8 +66,9 @@ def preferences(request, updater):
 
 @with_updater
 def restart(request, updater):
-    if not updater.request_restart():
-        return error_response(request, 409, "No update is ready to install.")
+    refusal = updater.request_restart()
+    if refusal:
+        return error_response(request, 409, refusal)
     return JsonResponse({**status_of(request), "state": "restarting", "message": "Restarting to update…"}, status=202)
 
 

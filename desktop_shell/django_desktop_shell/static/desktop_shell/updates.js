@@ -45,7 +45,10 @@ function show(status) {
   } else if (status.state === "ready") {
     parts.push(`${status.app} ${status.version} is ready.`, button("Restart to update", async () => {
       target.replaceChildren("Restarting to update…");
-      show(await post("/_desktop/updates/restart"));
+      const answer = await post("/_desktop/updates/restart");
+      // Refused (another window runs from the same install): said until the next poll offers it again.
+      if (answer.error) target.replaceChildren(answer.error);
+      else show(answer);
     }));
   } else if (status.state === "restarting") {
     parts.push(status.message);
