@@ -102,6 +102,27 @@ def test_the_preview_aligns_a_tables_columns_as_its_text_says(api):
     assert '<td class="align-right">1,200</td>' in html and "style" not in html
 
 
+def test_the_preview_shows_maths_in_dollars_as_formulas_and_prices_as_text(api):
+    # A lecture's formulas, as Obsidian and Joplin show them; before, the preview showed the LaTeX.
+    body = ("The series of $f$ is $$\\sum_{n=0}^\\infty \\frac{x^n}{n!}$$ here.\n\n"
+            "$$\n\\int_0^1 x\\,dx = \\frac{1}{2}\n$$\n\nIt costs $5 and $10 today.\n\n`$x$` is code.")
+    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    assert '<p>The series of <math display="inline"><mrow><mi>f</mi></mrow></math> is <math display="block">' in html
+    assert "<mfrac><mrow><msup><mi>x</mi><mi>n</mi></msup></mrow><mrow><mi>n</mi><mo>!</mo></mrow></mfrac>" in html
+    assert '<math display="block"><mrow><msubsup><mo>∫</mo><mn>0</mn><mn>1</mn></msubsup>' in html
+    assert "<p>It costs $5 and $10 today.</p>\n<p><code>$x$</code> is code.</p>" in html
+    assert "$$" not in html and "\\frac" not in html
+
+
+def test_maths_the_preview_cannot_read_is_shown_as_written_saying_why(api):
+    body = "Broken: $\\frac{1}{$ and $\\begin{matrix}1$, then $\\href{javascript:alert(1)}{x}$"
+    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    assert ('<code class="math-error" title="Maths not understood: a brace or an argument is missing">'
+            "$\\frac{1}{$</code>") in html
+    assert '<code class="math-error" title="Maths not understood: missing end">$\\begin{matrix}1$</code>' in html
+    assert "href" not in html and "javascript" not in html
+
+
 def test_the_preview_shows_a_front_matter_apart_not_as_a_heading(api):
     # An Obsidian note's properties, as an import keeps them at the top of the text.
     body = "---\naliases: [Start page]\nstatus: <done>\n---\n# Home\n\n- [ ] call\n\nText\n\n---\nnot: properties\n---\n"
