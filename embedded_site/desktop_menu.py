@@ -21,5 +21,6 @@ MENUS = standard_menus(
         Item("Find and replace in note", "replace", "Ctrl+H"),
         Item("Search all notes", "search-notes", "Ctrl+Shift+F"),
     ],
-    view=[Item("Preview", "toggle-preview", "Ctrl+E"), Item("Go to heading…", "go-to-heading", "Ctrl+Shift+O")],
+    view=[Item("Preview", "toggle-preview", "Ctrl+E"), Item("Only the note", "toggle-note-alone", "Ctrl+Shift+E"),
+          Item("Go to heading…", "go-to-heading", "Ctrl+Shift+O")],
 )

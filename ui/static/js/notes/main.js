@@ -6,7 +6,7 @@ import {
 } from './api.js';
 import { flushDrafts, pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
-import { closeSidebar, handFocusOn, setUpLayout, showPane } from './layout.js';
+import { closeSidebar, handFocusOn, setUpLayout, showPane, toggleNoteAlone } from './layout.js';
 import { countText, firstCharacters, markSelected, notesCount, noteTitle, setUpList, showNotes } from './list.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
 import { composing } from './composition.js';
@@ -452,6 +452,7 @@ function onKey(event) {
   else if (ctrl && event.key.toLowerCase() === 'h') { event.preventDefault(); findAndReplace(); }
   else if (ctrl && event.key.toLowerCase() === 's') { event.preventDefault(); editor.saver?.save(); }
   else if (ctrl && event.key.toLowerCase() === 'p') { event.preventDefault(); printNote(); }
+  else if (ctrl && event.shiftKey && event.key.toLowerCase() === 'e') { event.preventDefault(); showNoteAlone(); }
   else if (ctrl && event.key.toLowerCase() === 'e') { event.preventDefault(); togglePreview(); }
   else if (event.key === 'Escape') {
     if (closeSidebar()) return;
@@ -553,6 +554,15 @@ function togglePreview() {
   else toast('Open a note to preview it.');
 }
 
+function showNoteAlone() {
+  if (!editor.saver) {
+    toast('Open a note to show it alone.');
+    return;
+  }
+  toggleNoteAlone();
+  if (!$('editor').contains(document.activeElement)) editor.focus();  // not on the list it hid
+}
+
 async function printNote() {
   if (await preparePrint()) window.print();
 }
@@ -599,6 +609,7 @@ const menuCommands = {
   'search-notes': focusSearch,
   'replace': findAndReplace,
   'toggle-preview': togglePreview,
+  'toggle-note-alone': showNoteAlone,
   'go-to-heading': goToHeading,
   'print': printNote,
   'copy-link': copyLinkToNote,
