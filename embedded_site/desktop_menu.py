@@ -14,6 +14,8 @@ MENUS = standard_menus(
         SEPARATOR,
         Item("Print…", "print", "Ctrl+P"),
         Item("Export note as PDF…", "export-pdf"),
+        Item("Print notes in list…", "print-list"),
+        Item("Export notes in list as PDF…", "export-list-pdf"),
     ],
     edit=[
         Item("Copy link to note", "copy-link"),

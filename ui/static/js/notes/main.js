@@ -60,17 +60,22 @@ function refreshSoon() {
 // How many notes the whole trash holds, whatever the search.
 const trashCount = async (signal) => (await listNotes({ trashed: 1, limit: 1 }, signal)).total;
 
-// The next page (append), the list again with as many rows as it shows (refresh), or its first page.
-// False if a newer load cut it short (a refresh after a save, a search typed on).
-async function loadList({ append = false, refresh = false } = {}) {
-  listRequest?.abort();
-  listRequest = new AbortController();
-  const filters = {
+// What the list shows: the view, the tag and the search.
+function listFilters() {
+  return {
     q: state.query,
     tag: state.tag,
     pinned: state.view === 'pinned' ? 1 : '',
     trashed: state.view === 'trash' ? 1 : '',
   };
+}
+
+// The next page (append), the list again with as many rows as it shows (refresh), or its first page.
+// False if a newer load cut it short (a refresh after a save, a search typed on).
+async function loadList({ append = false, refresh = false } = {}) {
+  listRequest?.abort();
+  listRequest = new AbortController();
+  const filters = listFilters();
   const offset = append ? state.notes.length : 0;
   const wanted = refresh ? Math.max(PAGE_SIZE, state.notes.length) : PAGE_SIZE;
   try {
@@ -529,13 +534,57 @@ async function preparePrint() {
     return null;
   }
   const { title, body } = editor.saver.draft.fields;
-  const { html } = await renderPreview(body, editor.saver.draft.noteId);
+  $('printView').replaceChildren(...await printedNote(title, body, editor.saver.draft.noteId));
+  $('printView').dataset.note = String(editor.saver.key);
+  return title || 'Untitled note';
+}
+
+async function printedNote(title, body, noteId) {
+  const { html } = await renderPreview(body, noteId);
   const heading = Object.assign(document.createElement('h1'), { className: 'print-title', textContent: title || 'Untitled note' });
   const content = document.createElement('div');
   content.innerHTML = html;  // sanitised by the server
-  $('printView').replaceChildren(heading, content);
-  $('printView').dataset.note = String(editor.saver.key);
-  return title || 'Untitled note';
+  return [heading, content];
+}
+
+// Print notes in list… and Export notes in list as PDF…: every note the list shows (a course's
+// tag, a search), not only its loaded rows, each from a page of its own: the term's notes to
+// revise from, on paper or in one PDF.
+const MOST_NOTES_PRINTED = 500;
+
+async function prepareListPrint() {
+  if (!state.total) {
+    toast('The list has no notes to print.');
+    return null;
+  }
+  if (state.total > MOST_NOTES_PRINTED) {
+    toast(`The list has ${countText(state.total)} notes: choose a tag, or search, for at most ${MOST_NOTES_PRINTED} to print together.`);
+    return null;
+  }
+  const filters = listFilters();
+  const name = state.tag ?? (state.query || (state.view === 'all' ? 'Notes' : state.view[0].toUpperCase() + state.view.slice(1)));
+  try {
+    const notes = [];
+    let page;
+    do {
+      page = await listNotes({ ...filters, limit: MOST_ROWS_PER_REQUEST, offset: notes.length });
+      notes.push(...page.notes);
+    } while (page.notes.length && notes.length < page.total && notes.length < MOST_NOTES_PRINTED);
+    // A course's lectures in the order they were written; a search's notes best match first.
+    if (!filters.q) notes.sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
+    if (notes.length > 1) toast(`Preparing ${countText(notes.length)} notes to print…`);
+    const sections = [];
+    for (const note of notes) {
+      const section = Object.assign(document.createElement('section'), { className: 'printed-note' });
+      section.append(...await printedNote(note.title, note.body, note.id));
+      sections.push(section);
+    }
+    $('printView').replaceChildren(...sections);
+    $('printView').dataset.note = 'list';
+  } catch {
+    return null;  // the ajax helper has shown why
+  }
+  return name;
 }
 
 // A print the browser starts itself (its menu, or Ctrl+P where it keeps the key) still prints
@@ -563,20 +612,20 @@ function showNoteAlone() {
   if (!$('editor').contains(document.activeElement)) editor.focus();  // not on the list it hid
 }
 
-async function printNote() {
-  if (await preparePrint()) window.print();
+async function printNote(prepare = preparePrint) {
+  if (await prepare()) window.print();
 }
 
 // In the window, straight to the file chosen in the save dialog; in a browser, its print dialog
 // (which offers Save as PDF).
-async function exportPdf() {
-  const title = await preparePrint();
+async function exportPdf(prepare = preparePrint) {
+  const title = await prepare();
   if (!title) return;
   if (!inWindow()) { window.print(); return; }
   const name = `${firstCharacters(title.replace(/[\\/:*?"<>|\x00-\x1f]+/g, ' ').trim(), 100) || 'Note'}.pdf`;
   try {
     const { path } = await ajax('/_desktop/print-to-pdf', { method: 'POST', json: { suggested_name: name }, timeout: DIALOG_TIMEOUT_MS });
-    if (path) toast(`Exported the note to ${path}`);
+    if (path) toast(`Exported ${prepare === preparePrint ? 'the note' : 'the notes'} to ${path}`);
   } catch { /* the ajax helper has shown why */ }
 }
 
@@ -612,6 +661,8 @@ const menuCommands = {
   'toggle-note-alone': showNoteAlone,
   'go-to-heading': goToHeading,
   'print': printNote,
+  'print-list': () => printNote(prepareListPrint),
+  'export-list-pdf': () => exportPdf(prepareListPrint),
   'copy-link': copyLinkToNote,
   'export-pdf': exportPdf,
 };
