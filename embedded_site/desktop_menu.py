@@ -11,6 +11,7 @@ MENUS = standard_menus(
         Item("Import…", "import"),
         Item("Export JSON…", "export-json"),
         Item("Export Markdown…", "export-markdown"),
+        Item("Export notes in list as Markdown…", "export-list-markdown"),
         SEPARATOR,
         Item("Print…", "print", "Ctrl+P"),
         Item("Export note as PDF…", "export-pdf"),

@@ -1,8 +1,9 @@
 """Print in a browser (--browser): Ctrl+P and the page's menu commands print the open note,
 rendered, through the browser's own print dialog (window.print()), styled by print.css without
-the app around it."""
+the app around it; the notes in the list print, and export, together."""
 
 import re
+import zipfile
 
 import pytest
 from playwright.sync_api import expect
@@ -88,3 +89,19 @@ def test_print_notes_in_list_with_nothing_listed_says_so(app, live_app):
     app.evaluate("document.dispatchEvent(new CustomEvent('desktop:command', {detail: {command: 'print-list'}}))")
     expect(app.locator(".toast")).to_have_text("The list has no notes to print.")
     assert app.evaluate("window.prints") == []
+
+
+def test_a_tags_notes_export_as_markdown_alone(app, live_app, tmp_path):
+    """File › Export notes in list as Markdown…: a course's notes, for a classmate or another app,
+    without the rest (which Export Markdown… takes along)."""
+    for title, tags in [("Analysis 1", ["analysis"]), ("Analysis 2", ["analysis"]), ("Groceries", ["home"])]:
+        api(live_app, "POST", "/api/notes/", {"title": title, "body": f"# {title}", "tags": tags})
+    app.reload()
+    app.locator(".tag-button", has_text="analysis").click()
+    expect(app.locator("#listStatus")).to_contain_text("2 notes")
+    with app.expect_download() as download_info:
+        app.evaluate("document.dispatchEvent(new CustomEvent('desktop:command', {detail: {command: 'export-list-markdown'}}))")
+    export = tmp_path / "analysis.zip"
+    download_info.value.save_as(export)
+    assert sorted(zipfile.ZipFile(export).namelist()) == ["Analysis 1.md", "Analysis 2.md"]
+    expect(app.locator(".toast").last).to_have_text("Exported 2 notes")

@@ -1,5 +1,6 @@
 """Background import and export jobs, idempotent creates, and the Markdown preview."""
 
+import io
 import json
 import sqlite3
 import threading
@@ -155,6 +156,30 @@ def test_an_export_to_a_path_chosen_in_the_dialog_writes_the_file_there(api, dia
     assert chooser.suggested_name.endswith(".zip")
     assert len(zipfile.ZipFile(target).namelist()) == 2
     assert [path.name for path in tmp_path.iterdir()] == ["my-notes.zip"]  # no temporary file left
+
+
+def test_an_export_of_the_notes_a_list_shows_holds_those_alone(api):
+    """A course's notes could be exported only with every other note; the page now names the ids
+    of the notes its list shows (a tag, a search), and the export holds those alone."""
+    ids = [api.post("/api/notes/", {"title": title, "body": "x", "tags": tags}).json()["id"]
+           for title, tags in [("Analysis 1", ["analysis"]), ("Analysis 2", ["analysis"]), ("Groceries", ["home"])]]
+    api.delete(f"/api/notes/{ids[1]}/")  # in the trash: never exported, even named
+    finished = wait_for_job(api, api.post("/api/jobs/export/", {"format": "markdown", "destination": "download", "notes": ids[:2]}).json())
+    assert finished["state"] == "done" and finished["result"]["notes"] == 1
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(api.get(f"/api/jobs/{finished['id']}/file/").streaming_content)))
+    assert archive.namelist() == ["Analysis 1.md"]
+
+
+@pytest.mark.parametrize("notes, message", [
+    ("3", "Enter the notes as a list of their ids."),
+    ([1, "2"], "Enter the notes as a list of their ids."),
+    ([True], "Enter the notes as a list of their ids."),
+    (list(range(1, 100_002)), "Choose at most 100,000 notes."),
+])
+def test_an_export_of_chosen_notes_named_wrongly_is_400_saying_so(api, notes, message):
+    response = api.post("/api/jobs/export/", {"format": "json", "destination": "download", "notes": notes})
+    assert response.status_code == 400
+    assert response.json()["fields"]["notes"] == [message]
 
 
 def test_closing_the_save_dialog_starts_nothing(api, dialogs):

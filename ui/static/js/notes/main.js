@@ -13,7 +13,7 @@ import { composing } from './composition.js';
 import { setUpSearchHelp } from './search_help.js';
 import { setUpSyncPanel } from './sync_panel.js';
 import { editTag, setUpTagEditor } from './tag_editor.js';
-import { followImport, setUpTransfers } from './transfer.js';
+import { exportNotes, followImport, setUpTransfers } from './transfer.js';
 
 const PAGE_SIZE = 50;
 const MOST_ROWS_PER_REQUEST = 200;  // the API's limit
@@ -547,6 +547,48 @@ async function printedNote(title, body, noteId) {
   return [heading, content];
 }
 
+// Every note the list shows, not only its loaded rows, in its order: at most `most`.
+async function allListedNotes(most) {
+  const filters = listFilters();
+  const notes = [];
+  let page;
+  do {
+    page = await listNotes({ ...filters, limit: MOST_ROWS_PER_REQUEST, offset: notes.length });
+    notes.push(...page.notes);
+  } while (page.notes.length && notes.length < page.total && notes.length < most);
+  return notes;
+}
+
+// File › Export notes in list as Markdown…: a course's tag (or a search) as a folder of Markdown
+// files, its notes alone; All notes, as Export Markdown… does.
+const MOST_NOTES_EXPORTED = 10_000;
+
+async function exportListedNotes() {
+  if (state.view === 'trash') {
+    toast('Notes in the trash are not exported: restore the ones to keep first.');
+    return;
+  }
+  if (!state.total) {
+    toast('The list has no notes to export.');
+    return;
+  }
+  if (state.view === 'all' && !state.tag && !state.query) {
+    exportNotes('markdown');
+    return;
+  }
+  if (state.total > MOST_NOTES_EXPORTED) {
+    toast(`The list has ${countText(state.total)} notes: choose a tag, or search, for at most ${countText(MOST_NOTES_EXPORTED)} to export together, or use Export Markdown… for all of them.`);
+    return;
+  }
+  let notes;
+  try {
+    notes = await allListedNotes(MOST_NOTES_EXPORTED);
+  } catch {
+    return;  // the ajax helper has shown why
+  }
+  exportNotes('markdown', notes.map((note) => note.id));
+}
+
 // Print notes in list… and Export notes in list as PDF…: every note the list shows (a course's
 // tag, a search), not only its loaded rows, each from a page of its own: the term's notes to
 // revise from, on paper or in one PDF.
@@ -561,17 +603,11 @@ async function prepareListPrint() {
     toast(`The list has ${countText(state.total)} notes: choose a tag, or search, for at most ${MOST_NOTES_PRINTED} to print together.`);
     return null;
   }
-  const filters = listFilters();
   const name = state.tag ?? (state.query || (state.view === 'all' ? 'Notes' : state.view[0].toUpperCase() + state.view.slice(1)));
   try {
-    const notes = [];
-    let page;
-    do {
-      page = await listNotes({ ...filters, limit: MOST_ROWS_PER_REQUEST, offset: notes.length });
-      notes.push(...page.notes);
-    } while (page.notes.length && notes.length < page.total && notes.length < MOST_NOTES_PRINTED);
+    const notes = await allListedNotes(MOST_NOTES_PRINTED);
     // A course's lectures in the order they were written; a search's notes best match first.
-    if (!filters.q) notes.sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
+    if (!state.query) notes.sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
     if (notes.length > 1) toast(`Preparing ${countText(notes.length)} notes to print…`);
     const sections = [];
     for (const note of notes) {
@@ -663,6 +699,7 @@ const menuCommands = {
   'print': printNote,
   'print-list': () => printNote(prepareListPrint),
   'export-list-pdf': () => exportPdf(prepareListPrint),
+  'export-list-markdown': exportListedNotes,
   'copy-link': copyLinkToNote,
   'export-pdf': exportPdf,
 };
