@@ -11,9 +11,12 @@ MENUS = standard_menus(
         Item("Import…", "import"),
         Item("Export JSON…", "export-json"),
         Item("Export Markdown…", "export-markdown"),
+        Item("Export notes in list as Markdown…", "export-list-markdown"),
         SEPARATOR,
         Item("Print…", "print", "Ctrl+P"),
         Item("Export note as PDF…", "export-pdf"),
+        Item("Print notes in list…", "print-list"),
+        Item("Export notes in list as PDF…", "export-list-pdf"),
     ],
     edit=[
         Item("Copy link to note", "copy-link"),
@@ -21,5 +24,6 @@ MENUS = standard_menus(
         Item("Find and replace in note", "replace", "Ctrl+H"),
         Item("Search all notes", "search-notes", "Ctrl+Shift+F"),
     ],
-    view=[Item("Preview", "toggle-preview", "Ctrl+E"), Item("Go to heading…", "go-to-heading", "Ctrl+Shift+O")],
+    view=[Item("Preview", "toggle-preview", "Ctrl+E"), Item("Only the note", "toggle-note-alone", "Ctrl+Shift+E"),
+          Item("Go to heading…", "go-to-heading", "Ctrl+Shift+O")],
 )

@@ -38,11 +38,18 @@ class ExportError(Exception):
     """The export cannot be made; the message says why, for the person."""
 
 
-def exported_notes(owner, *, with_revisions: bool) -> QuerySet:
+def exported_notes(owner, *, with_revisions: bool, chosen: list[int] | None = None) -> QuerySet:
     tags = Prefetch("tags", queryset=Tag.objects.order_by("name"))
     attachments = Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
     related = [tags, attachments, *([Prefetch("revisions", queryset=Revision.objects.order_by("pk"))] if with_revisions else [])]
-    return Note.objects.owned_by(owner).filter(trashed_at__isnull=True).prefetch_related(*related).order_by("id")
+    return notes_outside_the_trash(owner, chosen).prefetch_related(*related).order_by("id")
+
+
+def notes_outside_the_trash(owner, chosen: list[int] | None) -> QuerySet:
+    """The owner's notes outside the trash; with `chosen`, those of these ids alone (a course's tag,
+    a search: the notes the list shows)."""
+    notes = Note.objects.owned_by(owner).filter(trashed_at__isnull=True)
+    return notes if chosen is None else notes.filter(pk__in=chosen)
 
 
 def export_record(note: Note) -> dict:
@@ -58,11 +65,12 @@ def export_record(note: Note) -> dict:
 
 
 def export_records(
-    owner, write: Callable[[int, dict, list[Attachment]], None], *, with_revisions: bool = False
+    owner, write: Callable[[int, dict, list[Attachment]], None], *, with_revisions: bool = False,
+    chosen: list[int] | None = None,
 ) -> Iterator[Progress]:
     """Pass each of the owner's exported notes' record (with its "revisions" if asked), with its
     position and attachments, to `write`."""
-    notes = exported_notes(owner, with_revisions=with_revisions)
+    notes = exported_notes(owner, with_revisions=with_revisions, chosen=chosen)
     total = notes.count()
     done = 0
     yield Progress(done, total)
@@ -107,7 +115,7 @@ def refuse_missing_files(missing: list[Attachment]) -> None:
         )
 
 
-def export_json(owner, destination: BinaryIO) -> Iterator[Progress]:
+def export_json(owner, destination: BinaryIO, chosen: list[int] | None = None) -> Iterator[Progress]:
     missing: list[Attachment] = []
 
     def write(position: int, record: dict, attachments: list[Attachment]) -> None:
@@ -119,7 +127,7 @@ def export_json(owner, destination: BinaryIO) -> Iterator[Progress]:
         destination.write(b"]}")
 
     destination.write(JSON_OPENING)
-    yield from export_records(owner, write, with_revisions=True)
+    yield from export_records(owner, write, with_revisions=True, chosen=chosen)
     refuse_missing_files(missing)
     destination.write(JSON_CLOSING)
 
@@ -145,11 +153,11 @@ def zip_entry(name: str, changed: datetime) -> zipfile.ZipInfo:
     return entry
 
 
-def export_markdown(owner, destination: BinaryIO) -> Iterator[Progress]:
+def export_markdown(owner, destination: BinaryIO, chosen: list[int] | None = None) -> Iterator[Progress]:
     """Each note is named after its title (note_file_names()), as Obsidian names them, so that the
     bodies' `[[Title]]` links lead to them once the zip is opened as a vault."""
     taken_names: set[str] = set()
-    listed = Note.objects.owned_by(owner).filter(trashed_at__isnull=True).values_list("id", "uid", "title", "created", "updated")
+    listed = notes_outside_the_trash(owner, chosen).values_list("id", "uid", "title", "created", "updated")
     names = note_file_names(((note_id, str(uid), *rest) for note_id, uid, *rest in listed), taken_names)
     missing: list[Attachment] = []
 
@@ -167,5 +175,5 @@ def export_markdown(owner, destination: BinaryIO) -> Iterator[Progress]:
                 files.append({"name": attachment.name, "file": member})
             archive.writestr(zip_entry(name, datetime.fromisoformat(record["updated"])), to_markdown(record, files))
 
-        yield from export_records(owner, write)
+        yield from export_records(owner, write, chosen=chosen)
         refuse_missing_files(missing)

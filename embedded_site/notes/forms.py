@@ -258,9 +258,38 @@ class ImportForm(forms.Form):
     file = forms.FileField()
 
 
+def is_positive(number) -> bool:
+    """A whole number from JSON (true is not 1) that a database's integer holds."""
+    return isinstance(number, int) and not isinstance(number, bool) and 1 <= number <= 2**62
+
+
+MOST_NOTES_CHOSEN = 100_000
+
+
+class NoteIdsField(JsonTyped, forms.Field):
+    """`[3, 5, 8]`: notes by their ids (the notes a list shows), at most MOST_NOTES_CHOSEN."""
+
+    default_error_messages = {
+        "wrong_type": "Enter the notes as a list of their ids.",
+        "too_many": f"Choose at most {MOST_NOTES_CHOSEN:,} notes.",
+    }
+    json_type = list
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        if not all(map(is_positive, value)):
+            raise ValidationError(self.error_messages["wrong_type"], code="wrong_type")
+        if len(value) > MOST_NOTES_CHOSEN:
+            raise ValidationError(self.error_messages["too_many"], code="too_many")
+        return value
+
+
 class ExportJobForm(forms.Form):
     format = JsonChoiceField(choices=[("json", "JSON"), ("markdown", "Markdown")])
     destination = JsonChoiceField(choices=[("download", "a download"), ("dialog", "a file chosen in a dialog")])
+    notes = NoteIdsField(required=False)  # without: every note outside the trash
 
 
 class PreviewForm(forms.Form):

@@ -51,7 +51,7 @@ def start_export(request):
         )
         if destination is None:
             return HttpResponse(status=204)  # the person closed the dialog
-    return JsonResponse(jobs.start_export(request.user, choice["format"], destination).payload(), status=202)
+    return JsonResponse(jobs.start_export(request.user, choice["format"], destination, choice["notes"]).payload(), status=202)
 
 
 @require_POST

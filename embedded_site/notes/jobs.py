@@ -138,8 +138,9 @@ def exports_folder() -> Path:
     return exports
 
 
-def start_export(owner, export_format: str, destination: Path | None) -> Job:
-    """Export the owner's notes to `destination` (a path the person chose), or, with None, to a file to download."""
+def start_export(owner, export_format: str, destination: Path | None, chosen: list[int] | None = None) -> Job:
+    """Export the owner's notes (those of the `chosen` ids alone, if given) to `destination` (a
+    path the person chose), or, with None, to a file to download."""
     exporter, extension = EXPORTERS[export_format]
     job = Job(kind="export", owner_id=owner.pk)
     target = destination or exports_folder() / f"{job.id}.{extension}"
@@ -147,7 +148,7 @@ def start_export(owner, export_format: str, destination: Path | None) -> Job:
     def work(job: Job) -> None:
         try:
             with durable_file(target) as file:
-                finished = follow(job, exporter(owner, file))
+                finished = follow(job, exporter(owner, file, chosen))
         except OSError as error:
             if is_disk_full(error):
                 raise JobError(

@@ -24,6 +24,19 @@ ALLOWED_TAGS |= {"small"}  # links.py: the warning after a link to a title that 
 ALLOWED_TAGS |= {"span"}  # links.py: a file of the note named by a [[link]]
 ALLOWED_TAGS |= {"sup", "section", "input"}  # footnotes, and task lists' checkboxes
 ALLOWED_TAGS |= {"mark"}  # Obsidian's ==highlight==
+# Maths, `$…$` and `$$…$$`, as MathML (math_markup), which WebKit and Chromium lay out themselves.
+MATHML_TAGS = {
+    "math", "menclose", "mfrac", "mi", "mn", "mo", "mover", "mpadded", "mphantom", "mroot", "mrow",
+    "mspace", "msqrt", "mstyle", "msub", "msubsup", "msup", "mtable", "mtd", "mtext", "mtr", "munder",
+    "munderover",
+}
+MATHML_ATTRIBUTES = {
+    "accent", "columnalign", "columnlines", "columnspacing", "depth", "display", "displaystyle", "fence",
+    "form", "height", "largeop", "linethickness", "lspace", "mathbackground", "mathcolor", "mathsize",
+    "mathvariant", "maxsize", "minsize", "movablelimits", "notation", "rowlines", "rowspacing", "rspace",
+    "scriptlevel", "separator", "stretchy", "voffset", "width",
+}
+ALLOWED_TAGS |= MATHML_TAGS
 # class and data-*: for links between notes (links.py), which only the renderer writes (raw
 # HTML in a note is shown as text).
 ALLOWED_ATTRIBUTES = {
@@ -35,7 +48,8 @@ ALLOWED_ATTRIBUTES = {
     "input": {"data-line"},
     "pre": {"class"},  # the note's front matter (its properties), shown apart from its text
     "blockquote": {"class"}, "p": {"class"},  # Obsidian's callouts, `> [!note] Title`
-}
+    "code": {"class", "title"},  # maths the converter does not understand (math_markup)
+} | {tag: MATHML_ATTRIBUTES for tag in MATHML_TAGS}
 # A task list's checkbox, the only input the renderer writes: ticked in the preview, it ticks the
 # line of the text its data-line names (editor.js), never a form field.
 ALLOWED_VALUES = {"input": {"type": {"checkbox"}, "checked": {"checked"}, "class": {"task-list-item-checkbox"}}}
@@ -51,14 +65,19 @@ TASK_CHECKBOX = '<input class="task-list-item-checkbox"'
 def renderer():
     # Imported at the first preview, not at start-up: importing markdown-it takes ~30 ms.
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
     from mdit_py_plugins.footnote import footnote_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
     from mdit_py_plugins.tasklists import tasklists_plugin
 
     from embedded_site.notes.links import wikilink_plugin
 
-    md = (MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-          .use(front_matter_plugin).use(wikilink_plugin).use(footnote_plugin).use(tasklists_plugin, enabled=True))
+    md = (MarkdownIt("commonmark", {"html": False, "highlight": highlighted_code}).enable(["table", "strikethrough"])
+          .use(front_matter_plugin).use(wikilink_plugin).use(footnote_plugin).use(tasklists_plugin, enabled=True)
+          # As Obsidian and Joplin read dollars: `$5 and $10` is no maths (no digit after the
+          # closing `$`, no space inside it), and `$$…$$` within a line is shown on a line of its own.
+          .use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
+               allow_blank_lines=False, double_inline=True))
 
     def task_lines(state):
         """Each task's checkbox names the line of the text its item starts on."""
@@ -111,6 +130,9 @@ def renderer():
     # a link to a local file, which link_open turns into the note's file of that name or text.
     md.validateLink = lambda url: parses_as_link(url) or url.lower().startswith("file:")
     md.add_render_rule("front_matter", front_matter)
+    for kind, display in (("math_inline", "inline"), ("math_inline_double", "block"), ("math_block", "block")):
+        md.add_render_rule(kind, lambda renderer, tokens, index, options, env, display=display:
+                           math_markup(tokens[index].content, display, tokens[index].markup))
     md.add_render_rule("image", image)
     md.add_render_rule("link_open", link_open)
     return md
@@ -204,6 +226,37 @@ def callouts(state) -> None:
             tokens[index + 1].attrSet("class", "callout-title")
             inline.content = title
             inline.children = state.md.parseInline(title, state.env)[0].children
+
+
+def highlighted_code(code: str, language: str, attributes: str) -> str:
+    """A fenced block's code, ```` ```python ````, coloured as Obsidian and Joplin colour it:
+    Pygments' tokens as `<span class="k">` (app.css colours them); a language Pygments does not
+    know, or none, is left to markdown-it, which shows the code as it is."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        lexer = get_lexer_by_name(language) if language else None
+    except ClassNotFound:
+        return ""
+    return highlight(code, lexer, HtmlFormatter(nowrap=True)) if lexer else ""
+
+
+def math_markup(latex: str, display: str, dollars: str) -> str:
+    """LaTeX as MathML (latex2mathml, pure Python, imported at the first formula); one it cannot
+    read is shown as it was written, in code, with the converter's complaint as its tooltip."""
+    from latex2mathml.converter import convert
+
+    try:
+        return convert(latex.strip(), display=display)
+    # The converter raises a class of its own for each mistake (MissingEndError…), and
+    # StopIteration for a command whose argument is missing: none may stop the preview.
+    except Exception as error:
+        mistake = re.sub(r"(?<!^)(?=[A-Z])", " ", type(error).__name__.removesuffix("Error")).lower()
+        complaint = "a brace or an argument is missing" if mistake in ("no available tokens", "stop iteration") else mistake
+        return f'<code class="math-error" title="Maths not understood: {escape(complaint)}">{escape(dollars + latex + dollars)}</code>'
 
 
 def is_relative(address: str) -> bool:

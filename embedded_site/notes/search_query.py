@@ -2,7 +2,8 @@
 
 A query is plain words, `"exact phrases"`, `-word` or `-"phrase"` to leave notes out, and the
 operators `tag:work` (`tag:"two words"`), `is:pinned`, `in:trash` (`-is:pinned`, `-in:trash`: the
-opposite). Anything that does not parse as one of these, an unclosed quote or an unknown
+opposite), `created:2026-11` and `updated:2026-11-28` (a year, a month or a day in the computer's
+time zone; `today`, `yesterday`, or Joplin's `day-7`: since the start of the day a week ago). Anything that does not parse as one of these, an unclosed quote or an unknown
 operator say, is searched as plain words: a query never fails. A term of punctuation alone (`-`,
 `"`, as when `-word` or a phrase is half typed) is left out: no index holds punctuation as words,
 so it would match no note, and the list would empty as the person types.
@@ -28,6 +29,7 @@ import secrets
 import string
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 # The standard library's escape, which Django's wraps (to take lazy text, and mark the result
 # safe): unwrapped, 2-3 times quicker, and a snippet escapes every stretch of text between marks.
 from html import escape
@@ -35,6 +37,7 @@ from html import escape
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from embedded_site.notes.models import Note, TagNoteCount
 from embedded_site.notes.search import BODY_WEIGHT, FTS_TABLE, TITLE_WEIGHT
@@ -90,7 +93,9 @@ COUNT_AHEAD = 200
 MARKER_BYTES = 16
 
 WHITESPACE = re.compile(r"\s")
-TOKEN = re.compile(r'(-?)(?:(tag|is|in):)?("([^"]*)"|(\S+))', re.IGNORECASE)
+TOKEN = re.compile(r'(-?)(?:(tag|is|in|created|updated):)?("([^"]*)"|(\S+))', re.IGNORECASE)
+CALENDAR_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+DAYS_AGO = re.compile(r"^day-(\d{1,5})$", re.IGNORECASE)
 
 # Scripts written without spaces between words, by code point ranges; and emoji.
 NO_SPACE_RANGES = [
@@ -126,12 +131,26 @@ class Term:
 
 
 @dataclass
+class Period:
+    """`created:2026-11`: the notes whose `field` is from `start` until `end` (now, if None)."""
+    field: str
+    start: datetime
+    end: datetime | None
+    negated: bool = False
+
+    @property
+    def lookups(self) -> dict:
+        return {f"{self.field}__gte": self.start, **({f"{self.field}__lt": self.end} if self.end else {})}
+
+
+@dataclass
 class Query:
     terms: list[Term] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     excluded_tags: list[str] = field(default_factory=list)
     pinned: bool | None = None
     trashed: bool | None = None
+    periods: list[Period] = field(default_factory=list)
 
     @property
     def positive(self) -> list[Term]:
@@ -211,7 +230,38 @@ def apply_operator(query: Query, operator: str, value: str, negated: bool) -> bo
     if operator == "in" and value.lower() == "trash":
         query.trashed = not negated
         return True
+    if operator in ("created", "updated") and (period := period_of(value)):
+        query.periods.append(Period(operator, *period, negated=negated))
+        return True
     return False
+
+
+def period_of(value: str) -> tuple[datetime, datetime | None] | None:
+    """A year, a month or a day (`2026`, `2026-11`, `2026-11-28`), from the start of its first day
+    to the start of the day after its last, in the computer's time zone; `today`, `yesterday`, or
+    `day-7` (Joplin's: from the start of the day 7 days ago) until now. None if it is none of them."""
+    today = timezone.localdate()
+    start_of = lambda day: datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())  # noqa: E731
+    relative = {"today": 0, "yesterday": 1}.get(value.lower())
+    if relative is None and (ago := DAYS_AGO.match(value)):
+        relative = int(ago.group(1))
+    if relative is not None:
+        return (start_of(today - timedelta(days=relative)), start_of(today) if value.lower() == "yesterday" else None)
+    calendar = CALENDAR_DATE.match(value)
+    if calendar is None:
+        return None
+    year, month, day = (int(part) if part else None for part in calendar.groups())
+    try:
+        first = date(year, month or 1, day or 1)
+        if day:
+            after = first + timedelta(days=1)
+        elif month:
+            after = date(year + month // 12, month % 12 + 1, 1)
+        else:
+            after = date(year + 1, 1, 1)
+    except ValueError:  # `2026-13`, `2026-02-30`, year 9999's end
+        return None
+    return start_of(first), start_of(after)
 
 
 def needs_trigrams(text: str) -> bool:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from embedded_site.notes import editing
 from embedded_site.notes.api import ApiError, api_view, json_object, valid
-from embedded_site.notes.forms import JsonTyped, TagNameField
+from embedded_site.notes.forms import JsonTyped, TagNameField, is_positive
 from embedded_site.notes.models import Note, Revision, Tag
 from embedded_site.notes.tagging import normalise_tag
 
@@ -40,11 +40,6 @@ class NoteVersionsField(JsonTyped, forms.Field):
         if not all(isinstance(item, dict) and is_positive(item.get("id")) and is_positive(item.get("version")) for item in value):
             raise ValidationError(self.error_messages["wrong_type"], code="wrong_type")
         return {item["id"]: item["version"] for item in value}
-
-
-def is_positive(number) -> bool:
-    """A whole number from JSON (true is not 1) that a database's integer holds."""
-    return isinstance(number, int) and not isinstance(number, bool) and 1 <= number <= 2**62
 
 
 class TagUndoForm(forms.Form):

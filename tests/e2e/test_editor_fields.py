@@ -174,3 +174,24 @@ def test_a_draft_longer_than_a_note_holds_says_so_keeps_the_text_and_saves_once_
         app.keyboard.press("Backspace")
     expect(app.locator("#saveState")).to_have_text("Saved", timeout=30_000)
     assert notes_by_title(live_app)["Book"]["body"] == book[:-8]
+
+
+def test_enter_in_the_title_goes_on_to_the_text(app, live_app):
+    app.keyboard.press("Control+n")
+    app.keyboard.type("Analysis II, lecture 5")
+    app.keyboard.press("Enter")
+    app.keyboard.type("# Taylor series")
+    expect(app.locator("#noteTitle")).to_have_value("Analysis II, lecture 5")
+    expect(app.locator("#noteBody")).to_have_value("# Taylor series")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert notes_by_title(live_app)["Analysis II, lecture 5"]["body"] == "# Taylor series"
+
+
+def test_enter_in_the_title_of_a_note_with_text_puts_the_caret_at_the_texts_start(app, live_app):
+    create_note_in_page(app, "Lecture 6", "first line")
+    app.click("#noteTitle")
+    app.keyboard.press("End")
+    app.keyboard.press("Enter")
+    app.keyboard.type("Before: ")
+    expect(app.locator("#noteTitle")).to_have_value("Lecture 6")
+    expect(app.locator("#noteBody")).to_have_value("Before: first line")

@@ -81,13 +81,36 @@ def test_enter_in_a_list_item_starts_the_next_and_in_an_empty_one_ends_the_list(
     assert saved_body(live_app) == "Shopping:\n- milk\n- bread\n1. first\n2. second\n\t- [x] done\n\t- [ ] open\nmore of it"
 
 
-def test_enter_in_a_fenced_code_block_is_a_plain_line_break(app):
+def test_enter_in_a_fenced_code_block_keeps_the_lines_indent_and_starts_no_list_item(app):
     create_note_in_page(app, "Config", "```yaml\nitems:\n  - one")
     app.press("#noteBody", "End")
     app.keyboard.press("Enter")
-    app.keyboard.type("  - two\n```\n- after")
+    app.keyboard.type("- two")
+    app.keyboard.press("Shift+Enter")
+    app.keyboard.type("```\n- after")
     app.keyboard.press("Enter")
     expect(app.locator("#noteBody")).to_have_value("```yaml\nitems:\n  - one\n  - two\n```\n- after\n- ")
+
+
+def test_python_typed_in_a_code_block_keeps_its_indent_from_line_to_line(app, live_app):
+    """Typing a lecture's Python, each Enter went back to the line's start, and every line of a
+    function's body needed its four spaces typed again."""
+    create_note_in_page(app, "Lecture 2", "```python\ndef area(r):")
+    app.press("#noteBody", "End")
+    app.keyboard.press("Enter")
+    app.keyboard.type("    if r < 0:")
+    app.keyboard.press("Enter")
+    app.keyboard.type("    raise ValueError(r)")
+    app.keyboard.press("Enter")
+    app.keyboard.press("Shift+Tab")
+    app.keyboard.type("return 3.14 * r ** 2")
+    app.keyboard.press("Enter")
+    app.keyboard.press("Shift+Tab")
+    app.keyboard.type("```")
+    expect(app.locator("#noteBody")).to_have_value(
+        "```python\ndef area(r):\n    if r < 0:\n        raise ValueError(r)\n    return 3.14 * r ** 2\n```")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert saved_body(live_app).endswith("    return 3.14 * r ** 2\n```")
 
 
 def test_ctrl_b_and_ctrl_i_mark_the_selection_bold_or_italic_and_take_it_back(app, live_app):

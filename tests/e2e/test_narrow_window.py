@@ -320,3 +320,31 @@ def test_the_search_help_is_read_whole_at_the_highest_zoom(app, size):
         assert box["x"] + box["width"] <= help_box["x"] + help_box["width"], f"{part.inner_text()!r} runs past the search help"
         assert part.evaluate("el => el.scrollWidth <= el.clientWidth"), f"{part.inner_text()!r} is cut short"
     assert_no_horizontal_overflow(app)
+
+
+# (Narrower than 560 px the note has the window already.)
+@pytest.mark.parametrize("size", [pytest.param((1024, 600), id="1024x600"), pytest.param((1280, 800), id="1280x800"),
+                                  pytest.param((700, 600), id="700x600")])
+def test_only_the_note_gives_the_note_the_whole_window_until_the_list_is_asked_for(app, live_app, size):
+    """On a small laptop the sidebar and the list took more than half the width, and nothing hid
+    them (Joplin's F10 and F11 do): View › Only the note, Ctrl+Shift+E, now does."""
+    app.set_viewport_size({"width": size[0], "height": size[1]})
+    app.click("#noteList")
+    app.keyboard.press("Control+Shift+e")
+    expect(app.locator(".toast")).to_contain_text("Open a note to show it alone.")
+    create_note_in_page(app, "Lecture 7", "Eigenvalues")
+    app.focus("#noteList")
+    app.keyboard.press("Control+Shift+e")
+    expect(app.locator("#sidebar")).to_be_hidden()
+    expect(app.locator(".list-pane")).to_be_hidden()
+    assert app.locator(".editor-pane").bounding_box()["width"] == size[0]
+    text = app.locator("#noteBody").bounding_box()
+    assert text["width"] <= 56 * 16 and text["x"] + text["width"] / 2 == pytest.approx(size[0] / 2, abs=8)
+    app.keyboard.type(" and eigenvectors")  # the focus went from the hidden list to the note
+    expect(app.locator("#noteBody")).to_have_value("Eigenvalues and eigenvectors")
+    app.keyboard.press("Control+Shift+e")
+    expect(app.locator(".list-pane")).to_be_visible()
+    app.keyboard.press("Control+Shift+e")
+    app.keyboard.press("Escape")  # to the list, as always: the list comes back for it
+    expect(app.locator(".list-pane")).to_be_visible()
+    expect(app.locator("#noteList")).to_be_focused()

@@ -42,7 +42,7 @@ def test_the_help_popover_explains_the_operators(notes):
     app = notes
     app.click("#searchHelpToggle")
     expect(app.locator("#searchHelp")).to_be_visible()
-    expect(app.locator("#searchHelp dt")).to_have_count(7)
+    expect(app.locator("#searchHelp dt")).to_have_count(8)
     SHOTS.mkdir(parents=True, exist_ok=True)
     app.screenshot(path=str(SHOTS / "search-help.png"))
     app.keyboard.press("Escape")

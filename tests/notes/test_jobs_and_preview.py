@@ -1,5 +1,6 @@
 """Background import and export jobs, idempotent creates, and the Markdown preview."""
 
+import io
 import json
 import sqlite3
 import threading
@@ -102,6 +103,27 @@ def test_the_preview_aligns_a_tables_columns_as_its_text_says(api):
     assert '<td class="align-right">1,200</td>' in html and "style" not in html
 
 
+def test_the_preview_shows_maths_in_dollars_as_formulas_and_prices_as_text(api):
+    # A lecture's formulas, as Obsidian and Joplin show them; before, the preview showed the LaTeX.
+    body = ("The series of $f$ is $$\\sum_{n=0}^\\infty \\frac{x^n}{n!}$$ here.\n\n"
+            "$$\n\\int_0^1 x\\,dx = \\frac{1}{2}\n$$\n\nIt costs $5 and $10 today.\n\n`$x$` is code.")
+    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    assert '<p>The series of <math display="inline"><mrow><mi>f</mi></mrow></math> is <math display="block">' in html
+    assert "<mfrac><mrow><msup><mi>x</mi><mi>n</mi></msup></mrow><mrow><mi>n</mi><mo>!</mo></mrow></mfrac>" in html
+    assert '<math display="block"><mrow><msubsup><mo>∫</mo><mn>0</mn><mn>1</mn></msubsup>' in html
+    assert "<p>It costs $5 and $10 today.</p>\n<p><code>$x$</code> is code.</p>" in html
+    assert "$$" not in html and "\\frac" not in html
+
+
+def test_maths_the_preview_cannot_read_is_shown_as_written_saying_why(api):
+    body = "Broken: $\\frac{1}{$ and $\\begin{matrix}1$, then $\\href{javascript:alert(1)}{x}$"
+    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    assert ('<code class="math-error" title="Maths not understood: a brace or an argument is missing">'
+            "$\\frac{1}{$</code>") in html
+    assert '<code class="math-error" title="Maths not understood: missing end">$\\begin{matrix}1$</code>' in html
+    assert "href" not in html and "javascript" not in html
+
+
 def test_the_preview_shows_a_front_matter_apart_not_as_a_heading(api):
     # An Obsidian note's properties, as an import keeps them at the top of the text.
     body = "---\naliases: [Start page]\nstatus: <done>\n---\n# Home\n\n- [ ] call\n\nText\n\n---\nnot: properties\n---\n"
@@ -134,6 +156,30 @@ def test_an_export_to_a_path_chosen_in_the_dialog_writes_the_file_there(api, dia
     assert chooser.suggested_name.endswith(".zip")
     assert len(zipfile.ZipFile(target).namelist()) == 2
     assert [path.name for path in tmp_path.iterdir()] == ["my-notes.zip"]  # no temporary file left
+
+
+def test_an_export_of_the_notes_a_list_shows_holds_those_alone(api):
+    """A course's notes could be exported only with every other note; the page now names the ids
+    of the notes its list shows (a tag, a search), and the export holds those alone."""
+    ids = [api.post("/api/notes/", {"title": title, "body": "x", "tags": tags}).json()["id"]
+           for title, tags in [("Analysis 1", ["analysis"]), ("Analysis 2", ["analysis"]), ("Groceries", ["home"])]]
+    api.delete(f"/api/notes/{ids[1]}/")  # in the trash: never exported, even named
+    finished = wait_for_job(api, api.post("/api/jobs/export/", {"format": "markdown", "destination": "download", "notes": ids[:2]}).json())
+    assert finished["state"] == "done" and finished["result"]["notes"] == 1
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(api.get(f"/api/jobs/{finished['id']}/file/").streaming_content)))
+    assert archive.namelist() == ["Analysis 1.md"]
+
+
+@pytest.mark.parametrize("notes, message", [
+    ("3", "Enter the notes as a list of their ids."),
+    ([1, "2"], "Enter the notes as a list of their ids."),
+    ([True], "Enter the notes as a list of their ids."),
+    (list(range(1, 100_002)), "Choose at most 100,000 notes."),
+])
+def test_an_export_of_chosen_notes_named_wrongly_is_400_saying_so(api, notes, message):
+    response = api.post("/api/jobs/export/", {"format": "json", "destination": "download", "notes": notes})
+    assert response.status_code == 400
+    assert response.json()["fields"]["notes"] == [message]
 
 
 def test_closing_the_save_dialog_starts_nothing(api, dialogs):

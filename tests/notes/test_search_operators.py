@@ -1,7 +1,8 @@
 """Search in every script (the trigram index beside the word index) and search operators
 (embedded_site/notes/search_query.py)."""
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -254,3 +255,44 @@ def test_a_search_with_or_finds_the_notes_with_either(api, make_note, q):
     assert sorted(note["title"] for note in found["notes"]) == ["Money", "Trains"] and found["total"] == 2
     assert titles(api, q + " -lang") == ["Money"]
     assert titles(api, "Fahrplan AND lang") == ["Trains"]
+
+
+def test_created_and_updated_find_a_lecture_by_its_day_month_or_year(api, make_note, settings):
+    """"Last week's lecture" could be found only by scrolling the list; `created:` and `updated:`
+    keep a search to a day, a month or a year, in the computer's time zone, as Joplin's do."""
+    settings.TIME_ZONE = "Europe/Berlin"
+    berlin = ZoneInfo("Europe/Berlin")
+    at = lambda *moment: datetime(*moment, tzinfo=berlin)  # noqa: E731
+    make_note(title="Analysis 4", body="Taylor series", tags=["analysis"], created=at(2026, 11, 23, 10), updated=at(2026, 11, 23, 12))
+    make_note(title="Analysis 5", body="Taylor remainder", tags=["analysis"], created=at(2026, 11, 30, 0, 30), updated=at(2026, 12, 1, 9))
+    make_note(title="Linear algebra 5", body="Eigenvalues", created=at(2026, 11, 29, 23, 59), updated=at(2026, 11, 29, 23, 59))
+    make_note(title="Old notes", body="Taylor", created=at(2025, 11, 30, 10), updated=at(2025, 11, 30, 10))
+    # 2026-11-30 00:30 in Berlin is still the 29th in UTC: the day is the computer's.
+    assert titles(api, "created:2026-11-30") == ["Analysis 5"]
+    assert titles(api, "created:2026-11-29") == ["Linear algebra 5"]
+    assert titles(api, "created:2026-11") == ["Analysis 5", "Linear algebra 5", "Analysis 4"]
+    assert titles(api, "updated:2026-12") == ["Analysis 5"]
+    assert sorted(titles(api, "Taylor created:2026")) == ["Analysis 4", "Analysis 5"]
+    assert titles(api, "Taylor -created:2026") == ["Old notes"]
+    assert titles(api, "tag:analysis created:2026-11-23") == ["Analysis 4"]
+    assert titles(api, "created:2026-11 -tag:analysis") == ["Linear algebra 5"]
+    assert search(api, "created:2026-11")["total"] == 3
+
+
+def test_created_today_yesterday_and_days_ago_count_from_the_start_of_the_day(api, make_note, settings):
+    settings.TIME_ZONE = "Europe/Berlin"
+    now = datetime.now(ZoneInfo("Europe/Berlin"))
+    start_of_today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    make_note(title="This morning", created=start_of_today + timedelta(minutes=1))
+    make_note(title="Late yesterday", created=start_of_today - timedelta(minutes=1))
+    make_note(title="Last week", created=start_of_today - timedelta(days=6, hours=12))
+    make_note(title="Last month", created=start_of_today - timedelta(days=30))
+    assert titles(api, "created:today") == ["This morning"]
+    assert titles(api, "created:yesterday") == ["Late yesterday"]
+    assert sorted(titles(api, "created:day-7")) == ["Last week", "Late yesterday", "This morning"]
+
+
+@pytest.mark.parametrize("text", ["created:2026-13", "created:2026-02-30", "created:last-week", "updated:26", "created:day-"])
+def test_a_date_that_is_none_is_searched_as_words(text):
+    query = parse(text)
+    assert query.periods == [] and [term.text for term in query.terms] == [text]

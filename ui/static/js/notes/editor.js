@@ -6,6 +6,7 @@ import {
   attachDroppedFiles, attachFile, attachmentContent, clipboardImage, deleteAttachment, linksToTitle, relinkNote, renderPreview,
 } from './api.js';
 import { Backlinks } from './backlinks.js';
+import { composing } from './composition.js';
 import { caretPoint } from './caret_point.js';
 import { showConflictVersions } from './conflict_view.js';
 import { FindBar } from './find.js';
@@ -66,6 +67,14 @@ export class Editor extends EventTarget {
     };
 
     $('noteTitle').addEventListener('input', () => this.saver?.change({ title: $('noteTitle').value }));
+    // Enter in the title goes on to the text, at its start, as in Obsidian, Joplin and Standard Notes.
+    $('noteTitle').addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter' || composing(event) || event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) return;
+      event.preventDefault();
+      $('noteBody').focus();
+      $('noteBody').setSelectionRange(0, 0);
+      $('noteBody').scrollTop = 0;
+    });
     $('noteBody').addEventListener('input', () => {
       this.changeBody(this.saver, $('noteBody').value, $('noteBody').selectionEnd);
       clearTimeout(this.countTimer);

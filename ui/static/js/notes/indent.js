@@ -1,7 +1,8 @@
 // Tab and Enter in the note's text, as in Obsidian and Joplin. Tab indents the lines of the
 // selection, or the line of the caret if it is a list item (a sub-item then), and elsewhere types
 // a tab; Shift+Tab outdents. Enter in a list item starts the next item (the next number, an open
-// to-do), and in an empty one ends the list (not in a fenced code block, where `- ` may be YAML);
+// to-do), and in an empty one ends the list; in a fenced code block, where `- ` may be YAML, it
+// starts the next line at the indent of its own, as a code editor does (a lecture's Python);
 // Shift+Enter is a plain line break. Each is one edit that Undo takes back. Escape leaves the
 // field (for the list of notes; Tab moves on from there), as everywhere in the app; in a note in
 // the trash, which cannot be edited, Tab moves on as usual.
@@ -49,7 +50,14 @@ export function continueListsOnEnter(textarea) {
     const lineStart = value.lastIndexOf('\n', caret - 1) + 1;
     const item = ITEM_START.exec(value.slice(lineStart, caret));
     const inCode = (value.slice(0, lineStart).match(CODE_FENCE) ?? []).length % 2 === 1;
-    if (!item || inCode) return;
+    if (inCode) {
+      const [indent] = /^[ \t]*/.exec(value.slice(lineStart, caret));
+      if (!indent) return;
+      event.preventDefault();
+      replace(textarea, caret, caret, `\n${indent}`);
+      return;
+    }
+    if (!item) return;
     event.preventDefault();
     const nextLine = value.indexOf('\n', caret);
     const lineEnd = nextLine === -1 ? value.length : nextLine;

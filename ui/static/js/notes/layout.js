@@ -9,9 +9,22 @@ export function handFocusOn(from, to) {
   if (from.contains(document.activeElement)) to.focus();
 }
 
-// 'list' or 'editor': the one shown when only one fits.
+// 'list' or 'editor': the one shown when only one fits. The list, asked for (Esc, a search), ends
+// Only the note.
 export function showPane(pane) {
   app.dataset.pane = pane;
+  if (pane === 'list') setNoteAlone(false);
+}
+
+// View › Only the note (Ctrl+Shift+E): the sidebar and the list give the open note the whole
+// window, as Joplin's F10 and F11 do, for a laptop's small screen.
+export function toggleNoteAlone() {
+  setNoteAlone(!app.classList.contains('note-alone'));
+}
+
+function setNoteAlone(alone) {
+  if (alone) setSidebar(false);
+  app.classList.toggle('note-alone', alone);
 }
 
 function setSidebar(open) {

@@ -6,14 +6,14 @@ import {
 } from './api.js';
 import { flushDrafts, pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
-import { closeSidebar, handFocusOn, setUpLayout, showPane } from './layout.js';
+import { closeSidebar, handFocusOn, setUpLayout, showPane, toggleNoteAlone } from './layout.js';
 import { countText, firstCharacters, markSelected, notesCount, noteTitle, setUpList, showNotes } from './list.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
 import { composing } from './composition.js';
 import { setUpSearchHelp } from './search_help.js';
 import { setUpSyncPanel } from './sync_panel.js';
 import { editTag, setUpTagEditor } from './tag_editor.js';
-import { followImport, setUpTransfers } from './transfer.js';
+import { exportNotes, followImport, setUpTransfers } from './transfer.js';
 
 const PAGE_SIZE = 50;
 const MOST_ROWS_PER_REQUEST = 200;  // the API's limit
@@ -60,17 +60,22 @@ function refreshSoon() {
 // How many notes the whole trash holds, whatever the search.
 const trashCount = async (signal) => (await listNotes({ trashed: 1, limit: 1 }, signal)).total;
 
-// The next page (append), the list again with as many rows as it shows (refresh), or its first page.
-// False if a newer load cut it short (a refresh after a save, a search typed on).
-async function loadList({ append = false, refresh = false } = {}) {
-  listRequest?.abort();
-  listRequest = new AbortController();
-  const filters = {
+// What the list shows: the view, the tag and the search.
+function listFilters() {
+  return {
     q: state.query,
     tag: state.tag,
     pinned: state.view === 'pinned' ? 1 : '',
     trashed: state.view === 'trash' ? 1 : '',
   };
+}
+
+// The next page (append), the list again with as many rows as it shows (refresh), or its first page.
+// False if a newer load cut it short (a refresh after a save, a search typed on).
+async function loadList({ append = false, refresh = false } = {}) {
+  listRequest?.abort();
+  listRequest = new AbortController();
+  const filters = listFilters();
   const offset = append ? state.notes.length : 0;
   const wanted = refresh ? Math.max(PAGE_SIZE, state.notes.length) : PAGE_SIZE;
   try {
@@ -452,6 +457,7 @@ function onKey(event) {
   else if (ctrl && event.key.toLowerCase() === 'h') { event.preventDefault(); findAndReplace(); }
   else if (ctrl && event.key.toLowerCase() === 's') { event.preventDefault(); editor.saver?.save(); }
   else if (ctrl && event.key.toLowerCase() === 'p') { event.preventDefault(); printNote(); }
+  else if (ctrl && event.shiftKey && event.key.toLowerCase() === 'e') { event.preventDefault(); showNoteAlone(); }
   else if (ctrl && event.key.toLowerCase() === 'e') { event.preventDefault(); togglePreview(); }
   else if (event.key === 'Escape') {
     if (closeSidebar()) return;
@@ -528,13 +534,93 @@ async function preparePrint() {
     return null;
   }
   const { title, body } = editor.saver.draft.fields;
-  const { html } = await renderPreview(body, editor.saver.draft.noteId);
+  $('printView').replaceChildren(...await printedNote(title, body, editor.saver.draft.noteId));
+  $('printView').dataset.note = String(editor.saver.key);
+  return title || 'Untitled note';
+}
+
+async function printedNote(title, body, noteId) {
+  const { html } = await renderPreview(body, noteId);
   const heading = Object.assign(document.createElement('h1'), { className: 'print-title', textContent: title || 'Untitled note' });
   const content = document.createElement('div');
   content.innerHTML = html;  // sanitised by the server
-  $('printView').replaceChildren(heading, content);
-  $('printView').dataset.note = String(editor.saver.key);
-  return title || 'Untitled note';
+  return [heading, content];
+}
+
+// Every note the list shows, not only its loaded rows, in its order: at most `most`.
+async function allListedNotes(most) {
+  const filters = listFilters();
+  const notes = [];
+  let page;
+  do {
+    page = await listNotes({ ...filters, limit: MOST_ROWS_PER_REQUEST, offset: notes.length });
+    notes.push(...page.notes);
+  } while (page.notes.length && notes.length < page.total && notes.length < most);
+  return notes;
+}
+
+// File › Export notes in list as Markdown…: a course's tag (or a search) as a folder of Markdown
+// files, its notes alone; All notes, as Export Markdown… does.
+const MOST_NOTES_EXPORTED = 10_000;
+
+async function exportListedNotes() {
+  if (state.view === 'trash') {
+    toast('Notes in the trash are not exported: restore the ones to keep first.');
+    return;
+  }
+  if (!state.total) {
+    toast('The list has no notes to export.');
+    return;
+  }
+  if (state.view === 'all' && !state.tag && !state.query) {
+    exportNotes('markdown');
+    return;
+  }
+  if (state.total > MOST_NOTES_EXPORTED) {
+    toast(`The list has ${countText(state.total)} notes: choose a tag, or search, for at most ${countText(MOST_NOTES_EXPORTED)} to export together, or use Export Markdown… for all of them.`);
+    return;
+  }
+  let notes;
+  try {
+    notes = await allListedNotes(MOST_NOTES_EXPORTED);
+  } catch {
+    return;  // the ajax helper has shown why
+  }
+  exportNotes('markdown', notes.map((note) => note.id));
+}
+
+// Print notes in list… and Export notes in list as PDF…: every note the list shows (a course's
+// tag, a search), not only its loaded rows, each from a page of its own: the term's notes to
+// revise from, on paper or in one PDF.
+const MOST_NOTES_PRINTED = 500;
+
+async function prepareListPrint() {
+  if (!state.total) {
+    toast('The list has no notes to print.');
+    return null;
+  }
+  if (state.total > MOST_NOTES_PRINTED) {
+    toast(`The list has ${countText(state.total)} notes: choose a tag, or search, for at most ${MOST_NOTES_PRINTED} to print together.`);
+    return null;
+  }
+  const name = state.tag ?? (state.query || (state.view === 'all' ? 'Notes' : state.view[0].toUpperCase() + state.view.slice(1)));
+  try {
+    const notes = await allListedNotes(MOST_NOTES_PRINTED);
+    // A course's lectures in the order they were written; a search's notes best match first.
+    if (!state.query) notes.sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
+    if (notes.length > 1) toast(`Preparing ${countText(notes.length)} notes to print…`);
+    const sections = [];
+    for (const note of notes) {
+      const section = Object.assign(document.createElement('section'), { className: 'printed-note' });
+      section.append(...await printedNote(note.title, note.body, note.id));
+      sections.push(section);
+    }
+    $('printView').replaceChildren(...sections);
+    $('printView').dataset.note = 'list';
+  } catch {
+    return null;  // the ajax helper has shown why
+  }
+  return name;
 }
 
 // A print the browser starts itself (its menu, or Ctrl+P where it keeps the key) still prints
@@ -553,20 +639,29 @@ function togglePreview() {
   else toast('Open a note to preview it.');
 }
 
-async function printNote() {
-  if (await preparePrint()) window.print();
+function showNoteAlone() {
+  if (!editor.saver) {
+    toast('Open a note to show it alone.');
+    return;
+  }
+  toggleNoteAlone();
+  if (!$('editor').contains(document.activeElement)) editor.focus();  // not on the list it hid
+}
+
+async function printNote(prepare = preparePrint) {
+  if (await prepare()) window.print();
 }
 
 // In the window, straight to the file chosen in the save dialog; in a browser, its print dialog
 // (which offers Save as PDF).
-async function exportPdf() {
-  const title = await preparePrint();
+async function exportPdf(prepare = preparePrint) {
+  const title = await prepare();
   if (!title) return;
   if (!inWindow()) { window.print(); return; }
   const name = `${firstCharacters(title.replace(/[\\/:*?"<>|\x00-\x1f]+/g, ' ').trim(), 100) || 'Note'}.pdf`;
   try {
     const { path } = await ajax('/_desktop/print-to-pdf', { method: 'POST', json: { suggested_name: name }, timeout: DIALOG_TIMEOUT_MS });
-    if (path) toast(`Exported the note to ${path}`);
+    if (path) toast(`Exported ${prepare === preparePrint ? 'the note' : 'the notes'} to ${path}`);
   } catch { /* the ajax helper has shown why */ }
 }
 
@@ -599,8 +694,12 @@ const menuCommands = {
   'search-notes': focusSearch,
   'replace': findAndReplace,
   'toggle-preview': togglePreview,
+  'toggle-note-alone': showNoteAlone,
   'go-to-heading': goToHeading,
   'print': printNote,
+  'print-list': () => printNote(prepareListPrint),
+  'export-list-pdf': () => exportPdf(prepareListPrint),
+  'export-list-markdown': exportListedNotes,
   'copy-link': copyLinkToNote,
   'export-pdf': exportPdf,
 };

@@ -41,10 +41,11 @@ async function follow(job, label) {
   return job;
 }
 
-async function exportNotes(format) {
+// Every note outside the trash, or those of the ids in `notes` alone (the notes a list shows).
+export async function exportNotes(format, notes = null) {
   try {
     const job = await ajax('/api/jobs/export/', {
-      method: 'POST', json: { format, destination: inWindow() ? 'dialog' : 'download' }, timeout: DIALOG_TIMEOUT_MS,
+      method: 'POST', json: { format, destination: inWindow() ? 'dialog' : 'download', ...(notes && { notes }) }, timeout: DIALOG_TIMEOUT_MS,
     });
     if (!job) return;  // the person closed the save dialog
     const finished = await follow(job, 'Exporting');
