@@ -72,7 +72,7 @@ def renderer():
 
     from embedded_site.notes.links import wikilink_plugin
 
-    md = (MarkdownIt("commonmark", {"html": False, "highlight": highlighted_code}).enable(["table", "strikethrough"])
+    md = (MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
           .use(front_matter_plugin).use(wikilink_plugin).use(footnote_plugin).use(tasklists_plugin, enabled=True)
           # As Obsidian and Joplin read dollars: `$5 and $10` is no maths (no digit after the
           # closing `$`, no space inside it), and `$$…$$` within a line is shown on a line of its own.
@@ -226,22 +226,6 @@ def callouts(state) -> None:
             tokens[index + 1].attrSet("class", "callout-title")
             inline.content = title
             inline.children = state.md.parseInline(title, state.env)[0].children
-
-
-def highlighted_code(code: str, language: str, attributes: str) -> str:
-    """A fenced block's code, ```` ```python ````, coloured as Obsidian and Joplin colour it:
-    Pygments' tokens as `<span class="k">` (app.css colours them); a language Pygments does not
-    know, or none, is left to markdown-it, which shows the code as it is."""
-    from pygments import highlight
-    from pygments.formatters import HtmlFormatter
-    from pygments.lexers import get_lexer_by_name
-    from pygments.util import ClassNotFound
-
-    try:
-        lexer = get_lexer_by_name(language) if language else None
-    except ClassNotFound:
-        return ""
-    return highlight(code, lexer, HtmlFormatter(nowrap=True)) if lexer else ""
 
 
 def math_markup(latex: str, display: str, dollars: str) -> str:
