@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from unittest import mock
@@ -195,3 +196,94 @@ def test_a_copy_found_damaged_is_not_kept_and_pushes_no_sound_copy_out(tmp_path,
     with pytest.raises(DatabaseUnusable, match="its copy is damaged: \\*\\*\\* in database main"):
         database.copy_to_backups(notes)
     assert sorted(path.name for path in (tmp_path / "backups").iterdir()) == sound
+
+
+LEDGER_MODEL = """
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+    operations = [migrations.CreateModel("Entry", [("id", models.AutoField(primary_key=True)),
+                                                   ("label", models.CharField(max_length=50))])]
+"""
+LEDGER_UPDATE = """
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("ledger", "0001_initial")]
+    operations = [migrations.AddField("entry", "amount", models.IntegerField(default=0))]
+"""
+LEDGER_FAILING_UPDATE = """
+from django.db import migrations
+
+
+def convert(apps, schema_editor):
+    raise ValueError("cannot read the amount 'n/a' of entry 1")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("ledger", "0002_amount")]
+    operations = [migrations.RunPython(convert)]
+"""
+
+
+def ledger_project(folder: Path) -> Path:
+    (folder / "ledger" / "migrations").mkdir(parents=True)
+    (folder / "pyproject.toml").write_text('[project]\nversion = "2.0"\n\n[tool.desktop-shell]\nname = "Ledger"\n'
+                                           'app-id = "org.example.Ledger"\nsettings = "ledger_settings"\n')
+    (folder / "ledger_settings.py").write_text(textwrap.dedent("""
+        INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "django.contrib.sessions", "ledger"]
+        ROOT_URLCONF = "ledger_urls"
+        DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}
+        from django_desktop_shell.settings import desktop_settings
+        desktop_settings(globals())
+    """))
+    (folder / "ledger_urls.py").write_text("urlpatterns = []\n")
+    (folder / "launcher.py").write_text("from pathlib import Path\n\nfrom django_desktop_shell.process import launcher\n\n"
+                                        "launcher.run_and_exit(Path(__file__).resolve().parent)\n")
+    (folder / "ledger" / "__init__.py").write_text("")
+    (folder / "ledger" / "migrations" / "__init__.py").write_text("")
+    (folder / "ledger" / "migrations" / "0001_initial.py").write_text(LEDGER_MODEL)
+    return folder
+
+
+@pytest.mark.desktop
+def test_a_launch_whose_migration_fails_half_way_puts_the_database_back_for_the_previous_version(tmp_path, app_env):
+    # An update's migrations ran until a data migration raised on the person's rows: SQLite took
+    # that one back, but the one before it stayed applied, so the new version stopped on the same
+    # migration at every launch and the version before refused the database as a newer version's
+    # ("install the newer version again to open it"): the person had no version that opened it.
+    project, data_dir = ledger_project(tmp_path / "project"), tmp_path / "data"
+    database_file, launcher_py = data_dir / "ledger.sqlite3", str(tmp_path / "project" / "launcher.py")
+
+    def manage(*arguments):
+        return subprocess.run([sys.executable, launcher_py, "--data-dir", str(data_dir), "manage", *arguments],
+                              capture_output=True, text=True, env=app_env, timeout=60)
+
+    assert manage("migrate").returncode == 0
+    with closing(sqlite3.connect(database_file)) as writing, writing:
+        writing.execute("INSERT INTO ledger_entry (label) VALUES ('rent')")
+    migrations = project / "ledger" / "migrations"
+    (migrations / "0002_amount.py").write_text(LEDGER_UPDATE)
+    (migrations / "0003_convert.py").write_text(LEDGER_FAILING_UPDATE)
+
+    update = subprocess.run([sys.executable, launcher_py, "--headless", "--data-dir", str(data_dir)],
+                            capture_output=True, text=True, env=app_env, timeout=60)
+
+    assert update.returncode == 1
+    backup = sorted((data_dir / "backups").glob("ledger-*.sqlite3"))[-1]  # the launch's, before it migrated
+    assert update.stderr.strip() == (
+        f"ledger: Ledger 2.0 could not update the database {database_file}: its migration ledger.0003_convert failed "
+        f"(ValueError: cannot read the amount 'n/a' of entry 1). The database is back as it was before the update, "
+        f"from the copy made just before it ({backup}): nothing in it was lost, and the version of Ledger you had "
+        f"before opens it. Send the log file, {data_dir / 'logs' / 'ledger.log'}, to Ledger's makers: it has the details.")
+    assert "ValueError: cannot read the amount" in (data_dir / "logs" / "ledger.log").read_text()
+    (migrations / "0002_amount.py").unlink()
+    (migrations / "0003_convert.py").unlink()
+    previous_version = manage("showmigrations", "ledger")
+    assert previous_version.returncode == 0, previous_version.stderr
+    assert previous_version.stdout.split() == ["ledger", "[X]", "0001_initial"]
+    with closing(sqlite3.connect(database_file)) as reading:
+        assert reading.execute("SELECT label FROM ledger_entry").fetchall() == [("rent",)]
