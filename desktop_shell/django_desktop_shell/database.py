@@ -186,9 +186,10 @@ def readable_plan(alias: str) -> list:
     return plan
 
 
-def prepare_database() -> None:
+def prepare_database(progress=lambda applied, total, new: None) -> None:
     """At a launch: back up each database before a migration, then apply whatever migrations are
-    pending; check the others due for the day's copy, which is made in the background."""
+    pending, telling `progress` after each (how many of how many, and whether the database is a
+    new one); check the others due for the day's copy, which is made in the background."""
     from django.core.management import call_command
 
     due = []
@@ -202,8 +203,11 @@ def prepare_database() -> None:
                 check_sound(path)
                 due.append(path)
             if plan:
+                logger.info("Applying %d migration(s) to %s", len(plan), path)
+                progress(0, len(plan), not existed)
+                command = reporting_migrate(lambda applied, total=len(plan), new=not existed: progress(applied, total, new))
                 migrate_or_put_back(alias, plan, backup,
-                                    lambda alias=alias: call_command("migrate", database=alias, interactive=False, verbosity=0))
+                                    lambda alias=alias: call_command(command, database=alias, interactive=False, verbosity=0))
     for alias in kept_databases():
         path = database_path(alias)
         for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
@@ -213,6 +217,23 @@ def prepare_database() -> None:
             note_opened(path)
     if due:
         BackgroundBackup.start(due)
+
+
+def reporting_migrate(applied_so_far):
+    """Django's migrate command, calling `applied_so_far(count)` as each migration is applied: a
+    first launch of a project of 250 models migrates for about a minute."""
+    from django.core.management.commands.migrate import Command
+
+    class ReportingMigrate(Command):
+        applied = 0
+
+        def migration_progress_callback(self, action, migration=None, fake=False):
+            super().migration_progress_callback(action, migration, fake)
+            if action == "apply_success":
+                self.applied += 1
+                applied_so_far(self.applied)
+
+    return ReportingMigrate()
 
 
 def migrate_or_put_back(alias: str, plan: list, backup: Path | None, migrate) -> None:

@@ -287,3 +287,29 @@ def test_a_launch_whose_migration_fails_half_way_puts_the_database_back_for_the_
     assert previous_version.stdout.split() == ["ledger", "[X]", "0001_initial"]
     with closing(sqlite3.connect(database_file)) as reading:
         assert reading.execute("SELECT label FROM ledger_entry").fetchall() == [("rent",)]
+
+
+@pytest.mark.desktop
+def test_a_launch_that_migrates_says_how_many_of_its_migrations_are_done(tmp_path):
+    project, data_dir = ledger_project(tmp_path / "project"), tmp_path / "data"
+    script = textwrap.dedent(f"""
+        from pathlib import Path
+        from django_desktop_shell import runtime
+        from django_desktop_shell.identity import load
+        from django_desktop_shell.process import paths, site
+        data = Path({str(data_dir)!r}); paths.prepare_data_dir(data)
+        site.configure(runtime.Runtime(identity=load(Path({str(project)!r})), data_dir=data))
+        from django_desktop_shell.database import prepare_database
+        prepare_database(lambda applied, total, new: print(applied, total, new))
+    """)
+
+    def launch():
+        return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True).stdout
+
+    first = launch().splitlines()
+    total = int(first[0].split()[1])
+    assert first == [f"{applied} {total} True" for applied in range(total + 1)]
+    assert total > 10  # contenttypes', auth's and sessions' migrations, and the ledger's
+    (project / "ledger" / "migrations" / "0002_amount.py").write_text(LEDGER_UPDATE)
+    assert launch().splitlines() == ["0 1 False", "1 1 False"]
+    assert launch() == ""  # nothing to migrate: nothing said
