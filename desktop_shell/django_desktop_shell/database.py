@@ -241,7 +241,9 @@ def migrate_or_put_back(alias: str, plan: list, backup: Path | None, migrate) ->
     rows), the database goes back to what it was before: the copy `backup` made just before, or no
     file for a database this launch made. SQLite takes back the failing migration alone, and a
     database left with the ones before it recorded is one that neither this version (which stops on
-    the same migration) nor the previous one (which refuses a newer version's database) opens."""
+    the same migration) nor the previous one (which refuses a newer version's database) opens. The
+    copy goes once put back: the database is that copy again, and each launch that failed so would
+    otherwise have pushed one of the days before out of the BACKUPS_KEPT."""
     try:
         migrate()
     except Exception as error:
@@ -255,9 +257,10 @@ def migrate_or_put_back(alias: str, plan: list, backup: Path | None, migrate) ->
         else:
             with durable_path(path) as draft:
                 shutil.copyfile(backup, draft)
+            backup.unlink()
         logger.error("The migration %s of %s failed; the database is back as it was before the launch migrated it",
                      failed, path, exc_info=error)
-        raise DatabaseUnusable(failed_migration_message(path, failed, backup, error)) from error
+        raise DatabaseUnusable(failed_migration_message(path, failed, backup is None, error)) from error
 
 
 def first_unapplied(alias: str, plan: list) -> str:
@@ -268,18 +271,18 @@ def first_unapplied(alias: str, plan: list) -> str:
     return failed[0] if failed else "one of its migrations"
 
 
-def failed_migration_message(path: Path, failed: str, backup: Path | None, error: Exception) -> str:
+def failed_migration_message(path: Path, failed: str, new: bool, error: Exception) -> str:
     from django_desktop_shell.process.errors import see_the_log
 
     name, version = settings.DESKTOP_APP_NAME, settings.DESKTOP_APP_VERSION
     cause = f"{type(error).__name__}: {error}".rstrip(".")
     report = see_the_log(f"Send the log file, {{}}, to {name}'s makers: it has the details.")
-    if backup is None:
+    if new:
         return (f"{name} {version} could not set up its database {path}: its migration {failed} failed ({cause}). "
                 f"Nothing of it was kept, and the next launch tries again. {report}")
     return (f"{name} {version} could not update the database {path}: its migration {failed} failed ({cause}). The "
-            f"database is back as it was before the update, from the copy made just before it ({backup}): nothing in it "
-            f"was lost, and the version of {name} you had before opens it. {report}")
+            f"database is back as it was before the update: nothing in it was lost, and the version of {name} you had "
+            f"before opens it. {report}")
 
 
 def run_migrate_command(argv: list[str], run) -> None:
