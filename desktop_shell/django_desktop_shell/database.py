@@ -12,7 +12,8 @@ database, and at the first launch of a day, a copy goes to <data dir>/backups (S
 INTO`, under a temporary name until the copy is whole and checked), once SQLite's quick check has
 found the file sound; the newest BACKUPS_KEPT copies of each are kept. A database SQLite cannot
 read, or that the check finds damaged, stops the start with a message naming the file and the
-latest backup: nothing is overwritten, and a damaged copy never pushes a sound one out. The check
+latest backup: nothing is overwritten, and a damaged copy never pushes a sound one out. A
+migration that fails puts the database back from the copy made before it. The check
 is made on the start path; the day's copy, when no migration needs it first, is made beside the
 running site (BackgroundBackup), so that the first screen does not wait for it (0.2–0.8 s at
 20,000 notes, half a minute at a million). A stop lets it finish for up to BACKUP_FINISH_WAIT_S,
@@ -25,6 +26,7 @@ holds everything (a copy of it to another computer, or a backup that skips `-wal
 import logging
 import os
 import pkgutil
+import shutil
 import sqlite3
 import threading
 from contextlib import closing, suppress
@@ -185,9 +187,10 @@ def readable_plan(alias: str) -> list:
     return plan
 
 
-def prepare_database() -> None:
+def prepare_database(progress=lambda applied, total, new: None) -> None:
     """At a launch: back up each database before a migration, then apply whatever migrations are
-    pending; check the others due for the day's copy, which is made in the background."""
+    pending, telling `progress` after each (how many of how many, and whether the database is a
+    new one); check the others due for the day's copy, which is made in the background."""
     from django.core.management import call_command
 
     due = []
@@ -196,13 +199,16 @@ def prepare_database() -> None:
             path = database_path(alias)
             existed = has_data(path)
             plan = readable_plan(alias)
-            if existed and plan:
-                backup_database(path)
-            elif existed and backup_is_due(path):
+            backup = backup_database(path) if existed and plan else None
+            if existed and not plan and backup_is_due(path):
                 check_sound(path)
                 due.append(path)
             if plan:
-                call_command("migrate", database=alias, interactive=False, verbosity=0)
+                logger.info("Applying %d migration(s) to %s", len(plan), path)
+                progress(0, len(plan), not existed)
+                command = reporting_migrate(lambda applied, total=len(plan), new=not existed: progress(applied, total, new))
+                migrate_or_put_back(alias, plan, backup,
+                                    lambda alias=alias: call_command(command, database=alias, interactive=False, verbosity=0))
     for alias in kept_databases():
         path = database_path(alias)
         for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
@@ -212,6 +218,72 @@ def prepare_database() -> None:
             note_opened(path)
     if due:
         BackgroundBackup.start(due)
+
+
+def reporting_migrate(applied_so_far):
+    """Django's migrate command, calling `applied_so_far(count)` as each migration is applied: a
+    first launch of a project of 250 models migrates for about a minute."""
+    from django.core.management.commands.migrate import Command
+
+    class ReportingMigrate(Command):
+        applied = 0
+
+        def migration_progress_callback(self, action, migration=None, fake=False):
+            super().migration_progress_callback(action, migration, fake)
+            if action == "apply_success":
+                self.applied += 1
+                applied_so_far(self.applied)
+
+    return ReportingMigrate()
+
+
+def migrate_or_put_back(alias: str, plan: list, backup: Path | None, migrate) -> None:
+    """Run `migrate()`; if a migration fails half-way (a data migration that raises on the person's
+    rows), the database goes back to what it was before: the copy `backup` made just before, or no
+    file for a database this launch made. SQLite takes back the failing migration alone, and a
+    database left with the ones before it recorded is one that neither this version (which stops on
+    the same migration) nor the previous one (which refuses a newer version's database) opens. The
+    copy goes once put back: the database is that copy again, and each launch that failed so would
+    otherwise have pushed one of the days before out of the BACKUPS_KEPT."""
+    try:
+        migrate()
+    except Exception as error:
+        path = database_path(alias)
+        failed = first_unapplied(alias, plan)
+        connections[alias].close()  # its last connection: SQLite folds the write-ahead log into the file
+        for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        if backup is None:
+            path.unlink(missing_ok=True)
+        else:
+            with durable_path(path) as draft:
+                shutil.copyfile(backup, draft)
+            backup.unlink()
+        logger.error("The migration %s of %s failed; the database is back as it was before the launch migrated it",
+                     failed, path, exc_info=error)
+        raise DatabaseUnusable(failed_migration_message(path, failed, backup is None, error)) from error
+
+
+def first_unapplied(alias: str, plan: list) -> str:
+    """The migration of `plan` that failed: the first one not recorded as applied."""
+    applied = applied_migrations(alias)
+    failed = [f"{migration.app_label}.{migration.name}" for migration, _ in plan
+              if applied is not None and (migration.app_label, migration.name) not in applied]
+    return failed[0] if failed else "one of its migrations"
+
+
+def failed_migration_message(path: Path, failed: str, new: bool, error: Exception) -> str:
+    from django_desktop_shell.process.errors import see_the_log
+
+    name, version = settings.DESKTOP_APP_NAME, settings.DESKTOP_APP_VERSION
+    cause = f"{type(error).__name__}: {error}".rstrip(".")
+    report = see_the_log(f"Send the log file, {{}}, to {name}'s makers: it has the details.")
+    if new:
+        return (f"{name} {version} could not set up its database {path}: its migration {failed} failed ({cause}). "
+                f"Nothing of it was kept, and the next launch tries again. {report}")
+    return (f"{name} {version} could not update the database {path}: its migration {failed} failed ({cause}). The "
+            f"database is back as it was before the update: nothing in it was lost, and the version of {name} you had "
+            f"before opens it. {report}")
 
 
 def run_migrate_command(argv: list[str], run) -> None:

@@ -8,6 +8,7 @@ import sys
 import textwrap
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -218,3 +219,123 @@ def test_a_damaged_database_s_advice_moves_its_write_ahead_log_aside_too(tmp_pat
     assert message.endswith(
         f"The latest backup is {backup}: quit Notedesk, move the damaged file aside, with its notedesk.sqlite3-wal and "
         "notedesk.sqlite3-shm if they are there, and copy the backup in its place.")
+
+
+LEDGER_MODEL = """
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+    operations = [migrations.CreateModel("Entry", [("id", models.AutoField(primary_key=True)),
+                                                   ("label", models.CharField(max_length=50))])]
+"""
+LEDGER_UPDATE = """
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("ledger", "0001_initial")]
+    operations = [migrations.AddField("entry", "amount", models.IntegerField(default=0))]
+"""
+LEDGER_FAILING_UPDATE = """
+from django.db import migrations
+
+
+def convert(apps, schema_editor):
+    raise ValueError("cannot read the amount 'n/a' of entry 1")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("ledger", "0002_amount")]
+    operations = [migrations.RunPython(convert)]
+"""
+
+
+def ledger_project(folder: Path) -> Path:
+    (folder / "ledger" / "migrations").mkdir(parents=True)
+    (folder / "pyproject.toml").write_text('[project]\nversion = "2.0"\n\n[tool.desktop-shell]\nname = "Ledger"\n'
+                                           'app-id = "org.example.Ledger"\nsettings = "ledger_settings"\n')
+    (folder / "ledger_settings.py").write_text(textwrap.dedent("""
+        INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "django.contrib.sessions", "ledger"]
+        ROOT_URLCONF = "ledger_urls"
+        DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}
+        from django_desktop_shell.settings import desktop_settings
+        desktop_settings(globals())
+    """))
+    (folder / "ledger_urls.py").write_text("urlpatterns = []\n")
+    (folder / "launcher.py").write_text("from pathlib import Path\n\nfrom django_desktop_shell.process import launcher\n\n"
+                                        "launcher.run_and_exit(Path(__file__).resolve().parent)\n")
+    (folder / "ledger" / "__init__.py").write_text("")
+    (folder / "ledger" / "migrations" / "__init__.py").write_text("")
+    (folder / "ledger" / "migrations" / "0001_initial.py").write_text(LEDGER_MODEL)
+    return folder
+
+
+@pytest.mark.desktop
+def test_a_launch_whose_migration_fails_half_way_puts_the_database_back_for_the_previous_version(tmp_path, app_env):
+    # An update's migrations ran until a data migration raised on the person's rows: SQLite took
+    # that one back, but the one before it stayed applied, so the new version stopped on the same
+    # migration at every launch and the version before refused the database as a newer version's
+    # ("install the newer version again to open it"): the person had no version that opened it.
+    project, data_dir = ledger_project(tmp_path / "project"), tmp_path / "data"
+    database_file, launcher_py = data_dir / "ledger.sqlite3", str(tmp_path / "project" / "launcher.py")
+
+    def manage(*arguments):
+        return subprocess.run([sys.executable, launcher_py, "--data-dir", str(data_dir), "manage", *arguments],
+                              capture_output=True, text=True, env=app_env, timeout=60)
+
+    assert manage("migrate").returncode == 0
+    with closing(sqlite3.connect(database_file)) as writing, writing:
+        writing.execute("INSERT INTO ledger_entry (label) VALUES ('rent')")
+    migrations = project / "ledger" / "migrations"
+    (migrations / "0002_amount.py").write_text(LEDGER_UPDATE)
+    (migrations / "0003_convert.py").write_text(LEDGER_FAILING_UPDATE)
+
+    copies_before = sorted((data_dir / "backups").iterdir())
+
+    for _ in range(2):  # the person tries again: the same, and no earlier copy is pushed out
+        update = subprocess.run([sys.executable, launcher_py, "--headless", "--data-dir", str(data_dir)],
+                                capture_output=True, text=True, env=app_env, timeout=60)
+
+        assert update.returncode == 1
+        assert update.stderr.strip() == (
+            f"ledger: Ledger 2.0 could not update the database {database_file}: its migration ledger.0003_convert "
+            f"failed (ValueError: cannot read the amount 'n/a' of entry 1). The database is back as it was before the "
+            f"update: nothing in it was lost, and the version of Ledger you had before opens it. Send the log file, "
+            f"{data_dir / 'logs' / 'ledger.log'}, to Ledger's makers: it has the details.")
+        assert sorted((data_dir / "backups").iterdir()) == copies_before
+    assert "ValueError: cannot read the amount" in (data_dir / "logs" / "ledger.log").read_text()
+    (migrations / "0002_amount.py").unlink()
+    (migrations / "0003_convert.py").unlink()
+    previous_version = manage("showmigrations", "ledger")
+    assert previous_version.returncode == 0, previous_version.stderr
+    assert previous_version.stdout.split() == ["ledger", "[X]", "0001_initial"]
+    with closing(sqlite3.connect(database_file)) as reading:
+        assert reading.execute("SELECT label FROM ledger_entry").fetchall() == [("rent",)]
+
+
+@pytest.mark.desktop
+def test_a_launch_that_migrates_says_how_many_of_its_migrations_are_done(tmp_path):
+    project, data_dir = ledger_project(tmp_path / "project"), tmp_path / "data"
+    script = textwrap.dedent(f"""
+        from pathlib import Path
+        from django_desktop_shell import runtime
+        from django_desktop_shell.identity import load
+        from django_desktop_shell.process import paths, site
+        data = Path({str(data_dir)!r}); paths.prepare_data_dir(data)
+        site.configure(runtime.Runtime(identity=load(Path({str(project)!r})), data_dir=data))
+        from django_desktop_shell.database import prepare_database
+        prepare_database(lambda applied, total, new: print(applied, total, new))
+    """)
+
+    def launch():
+        return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True).stdout
+
+    first = launch().splitlines()
+    total = int(first[0].split()[1])
+    assert first == [f"{applied} {total} True" for applied in range(total + 1)]
+    assert total > 10  # contenttypes', auth's and sessions' migrations, and the ledger's
+    (project / "ledger" / "migrations" / "0002_amount.py").write_text(LEDGER_UPDATE)
+    assert launch().splitlines() == ["0 1 False", "1 1 False"]
+    assert launch() == ""  # nothing to migrate: nothing said

@@ -2,12 +2,16 @@
 person who asked the desktop for less motion sees it; the pages of shell.css (updates, errors) in
 either colour scheme."""
 
+import threading
+import time
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
 
 import django_desktop_shell
-from django_desktop_shell.process.window import status_page
+from django_desktop_shell.process.site import StartupProgress
+from django_desktop_shell.process.window import say_how_far_the_start_is, status_page
 from tests.page_measures import CONTRAST, MOVING
 
 SHELL_CSS = Path(django_desktop_shell.__file__).parent / "static" / "desktop_shell" / "shell.css"
@@ -35,3 +39,34 @@ def test_the_shell_pages_text_and_links_have_a_contrast_of_4_5_to_1(chromium, sc
         contrast = page.locator(selector).first.evaluate(CONTRAST)
         assert contrast >= 4.5, f"{selector}: {contrast:.2f}:1"
     context.close()
+
+
+@pytest.mark.browser
+def test_the_starting_page_says_how_many_migrations_are_done_while_the_start_migrates(chromium):
+    """A first launch of a project of 250 models migrated for a minute under "One moment.", as if
+    the app had hung; the line now says what the start does, and how far it is."""
+    progress, startup, scripts = StartupProgress(), Future(), []
+
+    class Window:  # the part of pywebview's window the loading view's line is set through
+        def run_js(self, script):
+            scripts.append(script)
+            if len(scripts) == 2:
+                startup.set_result(None)  # the site has started: the window stops following
+
+    progress.migrations(0, 43, new=True)
+    thread = threading.Thread(target=say_how_far_the_start_is, args=(Window(), startup, progress))
+    thread.start()
+    while not scripts:
+        time.sleep(0.01)
+    progress.migrations(30, 43, new=True)
+    thread.join(5)
+    assert not thread.is_alive()
+    page = chromium.new_page()
+    page.set_content(status_page("Starting BigERP…", "One moment."))
+    shown = []
+    for script in scripts:
+        page.evaluate(script)
+        shown.append(page.locator(".box p").inner_text())
+    assert shown == ["Setting up its database for the first launch: 0 of 43 steps done.",
+                     "Setting up its database for the first launch: 30 of 43 steps done."]
+    page.close()

@@ -133,15 +133,16 @@ def run(identity: Identity, args, launched_at: float) -> int:
     front = start_page.StartPage(run_state, start_page.load(data_dir, run_state)) \
         if args.mode in ("window", "self-test") and identity.keep_start_page and not args.dev else None
     early_server = serve_kept_page(front, sock) if front and front.kept else None
+    progress = site.StartupProgress()
     startup = ThreadPoolExecutor(1, "desktop-startup").submit(
-        start_site, run_state, sock, launched_at, self_test, front, early_server)
+        start_site, run_state, sock, launched_at, self_test, front, early_server, progress)
     lifecycle.end_forced_exits_with(lambda: forced_exit_code(identity, startup))
     updater.start_background(startup)
     try:
         if args.mode in ("headless", "browser"):
             return serve_without_window(identity, data_dir, args.mode, startup, instance)
         return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages,
-                               updater, front, early_server, dev=args.dev)
+                               updater, front, early_server, dev=args.dev, progress=progress)
     finally:
         instance.stop_listening()
         logger.info("Stopping the server")
@@ -228,7 +229,7 @@ def running_instance(identity: Identity, running: single_instance.RunningInstanc
 
 
 def serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages=(),
-                    updater=updates.NoUpdates(), front=None, early_server=None, dev=False) -> int:
+                    updater=updates.NoUpdates(), front=None, early_server=None, dev=False, progress=None) -> int:
     origin = server.origin_of(sock)
     if str(identity.project_dir) not in sys.path:  # the site's menu module is imported before Django starts
         sys.path.insert(0, str(identity.project_dir))
@@ -256,7 +257,8 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
     window.run_window(startup, title=identity.name, origin=origin, data_dir=data_dir, launched_at=launched_at,
                       hooks=self_test.wrap(hooks) if self_test else hooks, integration=integration,
                       first_url=early_server.launch_url if early_server else None,
-                      page_is_current=front.shown_page_is_current if early_server else lambda: True, dev=dev)
+                      page_is_current=front.shown_page_is_current if early_server else lambda: True, dev=dev,
+                      progress=progress)
     startup.result()  # raises what stopped the start, if anything did
     return self_test.report() if self_test else 0
 
@@ -271,21 +273,22 @@ def serve_kept_page(front: start_page.StartPage, sock) -> server.ServerThread:
 
 def start_site(run_state: runtime.Runtime, sock, launched_at: float, self_test: SelfTest | None,
                front: start_page.StartPage | None = None,
-               early_server: server.ServerThread | None = None) -> server.ServerThread:
+               early_server: server.ServerThread | None = None,
+               progress: site.StartupProgress | None = None) -> server.ServerThread:
     """Runs beside the window's start-up: Django, its checks, migrations, the server thread, a health check.
     A browser's run (--headless, --browser) has its session on this install's own host name
     rather than 127.0.0.1 (settings.host_settings). `self_test`: it is told the status of each
     answer. `front`: the start page kept for the next run, and served from the last, in front of
-    the site; `early_server`: the server already serving it."""
+    the site; `early_server`: the server already serving it; `progress`: told how far the migrations are."""
     try:
-        return start_and_serve_site(run_state, sock, launched_at, self_test, front, early_server)
+        return start_and_serve_site(run_state, sock, launched_at, self_test, front, early_server, progress)
     except BaseException:
         if front:
             front.site_failed()
         raise
 
 
-def start_and_serve_site(run_state, sock, launched_at, self_test, front, early_server) -> server.ServerThread:
+def start_and_serve_site(run_state, sock, launched_at, self_test, front, early_server, progress=None) -> server.ServerThread:
     identity = run_state.identity
     if front:
         front.hold_site()
@@ -297,7 +300,7 @@ def start_and_serve_site(run_state, sock, launched_at, self_test, front, early_s
 
     for replaced in settings.DESKTOP_REPLACED_SETTINGS:
         logger.info("Desktop default applied over the project's setting: %s", replaced)
-    started = site.start(next_path=identity.start_path)
+    started = site.start(next_path=identity.start_path, progress=progress)
     from django_desktop_shell.process.idle_memory import IdleMemory  # it imports Django's database layer: once set up
 
     wsgi_app = IdleMemory().watching(started.wsgi_app)

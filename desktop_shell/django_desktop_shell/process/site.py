@@ -4,6 +4,7 @@ an unsafe start, bring the database up to date, and hand over the WSGI app."""
 import os
 import pkgutil
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -88,8 +89,32 @@ def refuse_unsafe_settings() -> list[str]:
     return [f"{message.msg} {message.hint} ({message.id})" for message in messages if not message.is_silenced()]
 
 
-def start(next_path: str = "/") -> Site:
-    """Bring the database up to date, let the apps do their start-up work, return the WSGI app."""
+class StartupProgress:
+    """What the start is doing, for the loading view to say: told by the start's thread, read by the window's."""
+
+    def __init__(self):
+        self.said: str | None = None
+        self.changed = threading.Event()
+
+    def say(self, text: str) -> None:
+        self.said = text
+        self.changed.set()
+
+    def migrations(self, applied: int, total: int, new: bool) -> None:
+        doing = "Setting up its database for the first launch" if new else \
+            "Updating its database for this version (a copy of it was made first)"
+        self.say(f"{doing}: {applied} of {total} steps done.")
+
+    def wait_for_news(self, timeout: float) -> str | None:
+        if not self.changed.wait(timeout):
+            return None
+        self.changed.clear()
+        return self.said
+
+
+def start(next_path: str = "/", progress: StartupProgress | None = None) -> Site:
+    """Bring the database up to date (telling `progress` how far the migrations are), let the apps
+    do their start-up work, return the WSGI app."""
     from django.conf import settings
     from django.core.wsgi import get_wsgi_application
 
@@ -97,7 +122,7 @@ def start(next_path: str = "/") -> Site:
     from django_desktop_shell.signals import database_ready
 
     try:
-        prepare_database()
+        prepare_database((progress or StartupProgress()).migrations)
     except DatabaseUnusable as error:
         raise StartupError(str(error)) from None
     database_ready.send(sender=Site)

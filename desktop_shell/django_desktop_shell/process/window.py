@@ -1,6 +1,7 @@
 """The native window (pywebview: GTK on Linux, WebView2 on Windows, WebKit on macOS)."""
 
 import html
+import json
 import logging
 import os
 import string
@@ -90,7 +91,7 @@ class WindowHooks:
 
 def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, launched_at: float, hooks: WindowHooks,
                integration=None, first_url: str | None = None,
-               page_is_current: Callable[[], bool] = lambda: True, dev: bool = False) -> None:
+               page_is_current: Callable[[], bool] = lambda: True, dev: bool = False, progress=None) -> None:
     """Open the window and block until it is closed.
 
     `startup` resolves to the server (with its launch_url) once it answers. If that takes longer
@@ -98,7 +99,8 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     why. `first_url`: the launch URL, for a server that answers it before the site has started
     (process/start_page.py); once the site has, the window loads it again unless
     `page_is_current()`. `dev` (--dev): the web view's own right-click menu, with Reload and
-    Inspect Element, whose inspector opens only when asked for.
+    Inspect Element, whose inspector opens only when asked for. `progress` (site.StartupProgress):
+    what the loading view says while the start goes on.
     """
     import webview
 
@@ -153,6 +155,8 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     hooks.on_created(window)
 
     def start(window):
+        if progress is not None and first_url is None:
+            say_how_far_the_start_is(window, startup, progress)
         launch_url = app_url_once_started(window, title, startup)
         if launch_url is None:
             hooks.on_start_failed(window)
@@ -448,6 +452,21 @@ def present_gtk_window(uid: str) -> bool:
         browser_view.window.present()
         logger.info("Brought the window to the front")
     return False  # GLib.SOURCE_REMOVE: run once
+
+
+def say_how_far_the_start_is(window, startup: Future, progress) -> None:
+    """Until the site has started, the loading view's line says what the start is doing: a first
+    launch of a project of 250 models migrates for a minute, under "One moment." until then."""
+    startup.add_done_callback(lambda _: progress.changed.set())
+    while not startup.done():
+        said = progress.wait_for_news(timeout=None)
+        if said and not startup.done():
+            window.run_js(status_line_script(said))
+
+
+def status_line_script(text: str) -> str:
+    """The loading view (status_page) shows `text` as its line."""
+    return f"document.querySelector('.box p').textContent = {json.dumps(text)};"
 
 
 def app_url_once_started(window, title: str, startup: Future) -> str | None:
