@@ -84,8 +84,6 @@ class Client:
 
     def refresh(self) -> None:
         """Fetch and verify timestamp, snapshot, targets (and any new root) against the trusted root."""
-        import requests
-        from tuf.api import exceptions
         from tuf.api.serialization import DeserializationError
         from tuf.ngclient import Updater
 
@@ -102,13 +100,13 @@ class Client:
             self.updater = Updater(str(self.metadata_dir), f"{self.base_url}/metadata/", str(self.targets_dir),
                                    f"{self.base_url}/targets/", fetcher=PacedFetcher(self.session))
             self.updater.refresh()
-        except exceptions.ExpiredMetadataError as error:
+        except tuf_exceptions.ExpiredMetadataError as error:
             raise UpdateRefused("The update information has expired, so it may be an old copy held back to keep this app "
                                 f"from its fixes (a freeze attack); nothing was installed. ({error})") from None
-        except exceptions.UnsignedMetadataError as error:
+        except tuf_exceptions.UnsignedMetadataError as error:
             raise UpdateRefused("The update information is not signed by this app's publisher (a wrong or missing "
                                 f"signature); nothing was installed. ({error})") from None
-        except exceptions.BadVersionNumberError as error:
+        except tuf_exceptions.BadVersionNumberError as error:
             raise UpdateRefused("The update server offered older update information than this app has already seen "
                                 f"(a rollback attack); nothing was installed. ({error})") from None
         except DeserializationError:
@@ -116,9 +114,9 @@ class Client:
             raise UpdateUnavailable(f"{self.base_url}/metadata/ answered with something that is not update information "
                                     "(a web page: a network that asks to log in first, or the wrong address); "
                                     "it is tried again later.") from None
-        except exceptions.RepositoryError as error:
+        except tuf_exceptions.RepositoryError as error:
             raise UpdateRefused(f"The update information failed verification; nothing was installed. ({error})") from None
-        except exceptions.DownloadError as error:
+        except tuf_exceptions.DownloadError as error:
             raise UpdateUnavailable(f"Could not fetch the update information ({error}); it is tried again later.") from None
         except OSError as error:
             raise unavailable(error, self.folder) from None
@@ -219,8 +217,6 @@ class Client:
 
     def fetch(self, info, progress: Callable[[int], None]) -> Path:
         """Download one target, resuming a partial download, and verify its length and hashes."""
-        import requests
-        from tuf.api.exceptions import LengthOrHashMismatchError
 
         final = self.targets_dir / info.path
         if final.exists():
@@ -228,7 +224,7 @@ class Client:
                 with final.open("rb") as file:
                     info.verify_length_and_hashes(file)
                 return final
-            except LengthOrHashMismatchError:
+            except tuf_exceptions.LengthOrHashMismatchError:
                 final.unlink()
         part = final.with_name(final.name + ".part")
         have = part.stat().st_size if part.exists() else 0
@@ -249,7 +245,7 @@ class Client:
         try:
             with part.open("rb") as file:
                 info.verify_length_and_hashes(file)
-        except LengthOrHashMismatchError:
+        except tuf_exceptions.LengthOrHashMismatchError:
             part.unlink()
             raise UpdateRefused(f"The downloaded {info.path} does not match its signed hash: it was altered or damaged on "
                                 "the way, so it was deleted and nothing was installed.") from None
