@@ -189,6 +189,9 @@ def main() -> None:
         name, path = spec.split("=", 1)
         variants[name] = other_variant(Path(path).resolve())
     if args.only:
+        unknown = [name for name in args.only.split(",") if name not in variants]
+        if unknown:
+            parser.error(f"--only: no variant {', '.join(map(repr, unknown))}; there are {', '.join(map(repr, variants))}")
         variants = {name: variants[name] for name in args.only.split(",")}
     notedesk = [name for name in variants if name not in PEERS]
     if not args.source_only:
