@@ -56,7 +56,8 @@ DOWNLOAD_TYPE = "application/octet-stream"
 # path matches there.
 OUTSIDE_ANY_SITE_PATH = "/_desktop/not-an-upload/"
 # One range only: a player asks for one, and a server may answer any other Range with the whole file.
-ONE_BYTE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+# Up to 18 digits (an exabyte): Python's int() refuses a number of thousands of digits.
+ONE_BYTE_RANGE = re.compile(r"bytes=(\d{0,18})-(\d{0,18})")
 PAST_THE_END = "past the end"
 
 
