@@ -166,6 +166,15 @@ def test_a_range_the_server_does_not_take_gets_the_whole_file(video, client, ask
     assert b"".join(answer.streaming_content) == VIDEO
 
 
+def test_a_part_asked_for_only_if_the_file_is_unchanged_comes_whole(video, client):
+    """The shell gives no validator (ETag, Last-Modified) to check an If-Range against, so it cannot
+    know the file is the one the client holds a part of: the part was sent, and the client would
+    have spliced it onto bytes of another file. HTTP says to send the whole file then."""
+    answer = client.get(video, HTTP_RANGE="bytes=100-", HTTP_IF_RANGE='"an-older-file"')
+    assert answer.status_code == 200
+    assert b"".join(answer.streaming_content) == VIDEO
+
+
 def test_the_app_s_server_sends_a_part_of_a_large_video_and_nothing_more(polls_copy, tmp_path, app_env):
     """As WebKit's player asks, on one connection: waitress sends the part from the file itself,
     and a byte past its end would be read as the start of the next answer."""
