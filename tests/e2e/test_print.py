@@ -91,6 +91,21 @@ def test_print_notes_in_list_with_nothing_listed_says_so(app, live_app):
     assert app.evaluate("window.prints") == []
 
 
+def test_print_notes_in_list_of_a_search_with_more_notes_than_it_prints_says_so(app, live_app):
+    """A search's count stops a little past the page ("250+ notes"), under the 500 that print
+    together: the search's first 500 notes printed, the rest left out without a word."""
+    for number in range(1, 503):
+        api(live_app, "POST", "/api/notes/", {"title": f"Lecture {number}", "body": "revision"})
+    app.reload()
+    app.evaluate(RECORD_PRINTS)
+    app.fill("#search", "revision")
+    expect(app.locator("#listStatus")).to_contain_text("+ notes")
+    app.evaluate("document.dispatchEvent(new CustomEvent('desktop:command', {detail: {command: 'print-list'}}))")
+    expect(app.locator(".toast").last).to_have_text(
+        "The list has more than 500 notes: choose a tag, or search, for at most 500 to print together.")
+    assert app.evaluate("window.prints") == []
+
+
 def test_a_tags_notes_export_as_markdown_alone(app, live_app, tmp_path):
     """File › Export notes in list as Markdown…: a course's notes, for a classmate or another app,
     without the rest (which Export Markdown… takes along)."""
