@@ -632,10 +632,11 @@ async function prepareListPrint() {
 }
 
 // A print the browser starts itself (its menu, or Ctrl+P where it keeps the key) still prints
-// the open note: as plain text, if it has not been rendered for printing yet.
+// the open note: as plain text, if it has not been rendered for printing yet. The list's notes,
+// prepared for this print (window.print() says 'beforeprint' too), stay until it ends.
 function printOpenNoteIfNotPrepared() {
   const key = editor.saver?.key;
-  if (!key || $('printView').dataset.note === String(key)) return;
+  if (!key || [String(key), 'list'].includes($('printView').dataset.note)) return;
   const { title, body } = editor.saver.draft.fields;
   const heading = Object.assign(document.createElement('h1'), { className: 'print-title', textContent: title || 'Untitled note' });
   $('printView').replaceChildren(heading, Object.assign(document.createElement('pre'), { textContent: body }));
@@ -795,6 +796,7 @@ document.addEventListener('keydown', onKey);
 document.addEventListener('dragover', (event) => { if (draggingFiles(event)) event.preventDefault(); });
 document.addEventListener('drop', openDropped);
 window.addEventListener('beforeprint', printOpenNoteIfNotPrepared);
+window.addEventListener('afterprint', () => { if ($('printView').dataset.note === 'list') delete $('printView').dataset.note; });
 document.addEventListener('desktop:command', (event) => menuCommands[event.detail?.command]?.());
 // Files (and notedesk:// links) opened from outside: the server has made them notes already.
 document.addEventListener('desktop:open', (event) => showOpened(event.detail ?? {}));
