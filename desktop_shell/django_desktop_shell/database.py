@@ -13,7 +13,7 @@ INTO`, under a temporary name until the copy is whole and checked), once SQLite'
 found the file sound; the newest BACKUPS_KEPT copies of each are kept. A database SQLite cannot
 read, or that the check finds damaged, stops the start with a message naming the file and the
 latest backup: nothing is overwritten, and a damaged copy never pushes a sound one out. A
-migration that fails puts the database back from the copy made before it. The check
+migration that fails puts back, from the copies made before, each database the launch migrated. The check
 is made on the start path; the day's copy, when no migration needs it first, is made beside the
 running site (BackgroundBackup), so that the first screen does not wait for it (0.2–0.8 s at
 20,000 notes, half a minute at a million). A stop lets it finish for up to BACKUP_FINISH_WAIT_S,
@@ -194,6 +194,7 @@ def prepare_database(progress=lambda applied, total, new: None) -> None:
     from django.core.management import call_command
 
     due = []
+    migrated = []  # (alias, its copy) of each database this launch has migrated
     with migration_lock():
         for alias in kept_databases():
             path = database_path(alias)
@@ -208,7 +209,9 @@ def prepare_database(progress=lambda applied, total, new: None) -> None:
                 progress(0, len(plan), not existed)
                 command = reporting_migrate(lambda applied, total=len(plan), new=not existed: progress(applied, total, new))
                 migrate_or_put_back(alias, plan, backup,
-                                    lambda alias=alias: call_command(command, database=alias, interactive=False, verbosity=0))
+                                    lambda alias=alias: call_command(command, database=alias, interactive=False, verbosity=0),
+                                    migrated)
+                migrated.append((alias, backup))
     for alias in kept_databases():
         path = database_path(alias)
         for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
@@ -237,31 +240,40 @@ def reporting_migrate(applied_so_far):
     return ReportingMigrate()
 
 
-def migrate_or_put_back(alias: str, plan: list, backup: Path | None, migrate) -> None:
+def migrate_or_put_back(alias: str, plan: list, backup: Path | None, migrate, migrated_before=()) -> None:
     """Run `migrate()`; if a migration fails half-way (a data migration that raises on the person's
     rows), the database goes back to what it was before: the copy `backup` made just before, or no
-    file for a database this launch made. SQLite takes back the failing migration alone, and a
-    database left with the ones before it recorded is one that neither this version (which stops on
-    the same migration) nor the previous one (which refuses a newer version's database) opens. The
-    copy goes once put back: the database is that copy again, and each launch that failed so would
-    otherwise have pushed one of the days before out of the BACKUPS_KEPT."""
+    file for a database this launch made; so do the databases this launch migrated before it
+    (`migrated_before`, (alias, copy) pairs), which the previous version would refuse as newer. SQLite
+    takes back the failing migration alone, and a database left with the ones before it recorded is
+    one that neither this version (which stops on the same migration) nor the previous one (which
+    refuses a newer version's database) opens."""
     try:
         migrate()
     except Exception as error:
         path = database_path(alias)
         failed = first_unapplied(alias, plan)
-        connections[alias].close()  # its last connection: SQLite folds the write-ahead log into the file
-        for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            leftover.unlink(missing_ok=True)
-        if backup is None:
-            path.unlink(missing_ok=True)
-        else:
-            with durable_path(path) as draft:
-                shutil.copyfile(backup, draft)
-            backup.unlink()
+        for migrated, copy in [*migrated_before, (alias, backup)]:
+            put_back(migrated, copy)
         logger.error("The migration %s of %s failed; the database is back as it was before the launch migrated it",
                      failed, path, exc_info=error)
         raise DatabaseUnusable(failed_migration_message(path, failed, backup is None, error)) from error
+
+
+def put_back(alias: str, backup: Path | None) -> None:
+    """The database as `backup` holds it, or no file if None (a database this launch made). The copy
+    goes once put back: the database is that copy again, and each launch that failed so would
+    otherwise have pushed one of the days before out of the BACKUPS_KEPT."""
+    path = database_path(alias)
+    connections[alias].close()  # its last connection: SQLite folds the write-ahead log into the file
+    for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    if backup is None:
+        path.unlink(missing_ok=True)
+    else:
+        with durable_path(path) as draft:
+            shutil.copyfile(backup, draft)
+        backup.unlink()
 
 
 def first_unapplied(alias: str, plan: list) -> str:

@@ -3,8 +3,8 @@ theirs (Notedesk's tag names, /api/tags/<name>/; a project's slugs and search pa
 line for each refused request ("Not Found: /api/tags/divorce-lawyer/") put them in the log, which
 a person attaches to a bug report and a server's host reads. The URL's text parts become the
 names of their URL pattern's arguments (/api/tags/<name>/); numbers (a note's id) stay, which is
-what finds the request. The desktop's log handler has the filter (process/logs.py); a server's
-LOGGING names it."""
+what finds the request; an upload the shell serves at MEDIA_URL is /media/<file>. The desktop's
+log handler has the filter (process/logs.py); a server's LOGGING names it."""
 
 import logging
 
@@ -12,8 +12,14 @@ from django.http import HttpRequest
 
 
 def path_without_words(request) -> str:
+    # Imported at a logged request, not with the log's set-up before Django's.
+    from django_desktop_shell.media import media_prefix
+
     path = request.path
     match = getattr(request, "resolver_match", None)
+    prefix = media_prefix()
+    if match is None and prefix and path.startswith(prefix):
+        return f"{prefix}<file>"  # an upload the shell serves (media.py), named by the person
     for name, value in (match.kwargs.items() if match else ()):
         if isinstance(value, str) and value:
             path = path.replace(value, f"<{name}>")

@@ -56,7 +56,8 @@ DOWNLOAD_TYPE = "application/octet-stream"
 # path matches there.
 OUTSIDE_ANY_SITE_PATH = "/_desktop/not-an-upload/"
 # One range only: a player asks for one, and a server may answer any other Range with the whole file.
-ONE_BYTE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+# Up to 18 digits (an exabyte): Python's int() refuses a number of thousands of digits.
+ONE_BYTE_RANGE = re.compile(r"bytes=(\d{0,18})-(\d{0,18})")
 PAST_THE_END = "past the end"
 
 
@@ -120,7 +121,9 @@ def file_response(request, file, name: str) -> HttpResponse:
     whole, or the part a `Range` header asks for (206): a video's player seeks so."""
     content_type, inline = served_type(name)
     size = file.seek(0, os.SEEK_END)
-    part = asked_part(request.headers.get("Range", ""), size)
+    # An If-Range names a version of the file; the shell gives none (no ETag, no Last-Modified), so
+    # none matches, and HTTP then says to send the whole file.
+    part = None if "If-Range" in request.headers else asked_part(request.headers.get("Range", ""), size)
     if part == PAST_THE_END:
         file.close()
         refusal = error_response(request, 416, f"The part asked for starts past the end of the file, "

@@ -9,9 +9,10 @@ attributes and URL schemes listed here, as a second line behind the page's CSP.
 
 import functools
 import re
-from html import escape
+from html import escape, unescape
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
+from xml.etree.ElementTree import tostring
 
 import nh3
 from django.urls import Resolver404, resolve
@@ -231,16 +232,21 @@ def callouts(state) -> None:
 def math_markup(latex: str, display: str, dollars: str) -> str:
     """LaTeX as MathML (latex2mathml, pure Python, imported at the first formula); one it cannot
     read is shown as it was written, in code, with the converter's complaint as its tooltip."""
-    from latex2mathml.converter import convert
+    from latex2mathml.converter import convert_to_element
 
     try:
-        return convert(latex.strip(), display=display)
+        formula = convert_to_element(latex.strip(), display=display)
     # The converter raises a class of its own for each mistake (MissingEndError…), and
     # StopIteration for a command whose argument is missing: none may stop the preview.
     except Exception as error:
         mistake = re.sub(r"(?<!^)(?=[A-Z])", " ", type(error).__name__.removesuffix("Error")).lower()
         complaint = "a brace or an argument is missing" if mistake in ("no available tokens", "stop iteration") else mistake
         return f'<code class="math-error" title="Maths not understood: {escape(complaint)}">{escape(dollars + latex + dollars)}</code>'
+    # Its own convert() unescapes the whole markup, to turn the character references it writes
+    # into the elements' text (`&#x0003C;`) into characters: `\text{x<y}` came out as a tag.
+    for element in formula.iter():
+        element.text = element.text and unescape(element.text)
+    return tostring(formula, encoding="unicode")
 
 
 def is_relative(address: str) -> bool:

@@ -29,7 +29,7 @@ import secrets
 import string
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 # The standard library's escape, which Django's wraps (to take lazy text, and mark the result
 # safe): unwrapped, 2-3 times quicker, and a snippet escapes every stretch of text between marks.
 from html import escape
@@ -259,9 +259,10 @@ def period_of(value: str) -> tuple[datetime, datetime | None] | None:
             after = date(year + month // 12, month % 12 + 1, 1)
         else:
             after = date(year + 1, 1, 1)
-    except ValueError:  # `2026-13`, `2026-02-30`, year 9999's end
+        # In UTC, as the database compares them: year 1's first day east of UTC is in year 0.
+        return start_of(first).astimezone(UTC), start_of(after).astimezone(UTC)
+    except (ValueError, OverflowError):  # `2026-13`, `2026-02-30`, the calendar's two ends
         return None
-    return start_of(first), start_of(after)
 
 
 def needs_trigrams(text: str) -> bool:

@@ -341,7 +341,30 @@ class PatientHTTPConnection(PatientConnection, http.client.HTTPConnection):
 
 
 class PatientHTTPSConnection(PatientConnection, http.client.HTTPSConnection):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._context = StoppableHandshakes(self._context)  # what http.client wraps the connected socket with
+
+
+class StoppableHandshakes:
+    """An SSL context whose TLS handshake stop_requests can cut: the TLS socket takes over the
+    connected socket's file, and a cut of that one did nothing, so a server that never answered the
+    handshake held Disconnect for TIMEOUT."""
+
+    def __init__(self, context: ssl.SSLContext):
+        self.context = context
+
+    def wrap_socket(self, sock: socket.socket, server_hostname: str | None = None) -> ssl.SSLSocket:
+        tls = self.context.wrap_socket(sock, server_hostname=server_hostname, do_handshake_on_connect=False)
+        connections[threading.get_ident()] = tls
+        try:
+            if threading.get_ident() in stopped_threads:
+                raise ConnectionAbortedError("sync was stopped")
+            tls.do_handshake()  # a cut ends it with an OSError
+        except OSError:
+            tls.close()
+            raise
+        return tls
 
 
 class PatientHTTPHandler(urllib.request.HTTPHandler):

@@ -82,12 +82,47 @@ def test_the_notes_in_the_list_print_together_each_from_a_page_of_its_own(app, l
     assert breaks == ["auto"] + ["page"] * 59
 
 
+def test_the_notes_in_the_list_print_with_a_note_open(app, live_app):
+    """The browser tells the page 'beforeprint' as window.print() starts, and the page's handler
+    for a print the browser starts itself put the open note, as plain text, in place of the list's
+    notes: with a lecture open, Print notes in list… printed that lecture alone."""
+    for title in ("Analysis 1", "Analysis 2"):
+        api(live_app, "POST", "/api/notes/", {"title": title, "body": f"# {title}", "tags": ["analysis"]})
+    app.reload()
+    app.evaluate("window.prints = []; window.print = () => { window.dispatchEvent(new Event('beforeprint'));"
+                 " window.prints.push(document.getElementById('printView').innerText);"
+                 " window.dispatchEvent(new Event('afterprint')); document.body.dataset.prints = window.prints.length; }; null")
+    app.locator(".tag-button", has_text="analysis").click()
+    app.locator(".note-item", has_text="Analysis 2").click()
+    expect(app.locator("#noteTitle")).to_have_value("Analysis 2")
+    app.evaluate("document.dispatchEvent(new CustomEvent('desktop:command', {detail: {command: 'print-list'}}))")
+    expect(app.locator("body")).to_have_attribute("data-prints", "1")
+    expect(app.locator("#printView > section.printed-note h1.print-title")).to_have_text(["Analysis 1", "Analysis 2"])
+    app.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # a print from the browser's own menu, later
+    expect(app.locator("#printView h1.print-title")).to_have_text(["Analysis 2"])  # the open note alone again
+
+
 def test_print_notes_in_list_with_nothing_listed_says_so(app, live_app):
     app.evaluate(RECORD_PRINTS)
     app.fill("#search", "nothing matches this")
     expect(app.locator("#listStatus")).to_contain_text("Nothing found")
     app.evaluate("document.dispatchEvent(new CustomEvent('desktop:command', {detail: {command: 'print-list'}}))")
     expect(app.locator(".toast")).to_have_text("The list has no notes to print.")
+    assert app.evaluate("window.prints") == []
+
+
+def test_print_notes_in_list_of_a_search_with_more_notes_than_it_prints_says_so(app, live_app):
+    """A search's count stops a little past the page ("250+ notes"), under the 500 that print
+    together: the search's first 500 notes printed, the rest left out without a word."""
+    for number in range(1, 503):
+        api(live_app, "POST", "/api/notes/", {"title": f"Lecture {number}", "body": "revision"})
+    app.reload()
+    app.evaluate(RECORD_PRINTS)
+    app.fill("#search", "revision")
+    expect(app.locator("#listStatus")).to_contain_text("+ notes")
+    app.evaluate("document.dispatchEvent(new CustomEvent('desktop:command', {detail: {command: 'print-list'}}))")
+    expect(app.locator(".toast").last).to_have_text(
+        "The list has more than 500 notes: choose a tag, or search, for at most 500 to print together.")
     assert app.evaluate("window.prints") == []
 
 

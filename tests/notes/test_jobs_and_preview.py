@@ -124,6 +124,16 @@ def test_maths_the_preview_cannot_read_is_shown_as_written_saying_why(api):
     assert "href" not in html and "javascript" not in html
 
 
+def test_text_in_maths_shows_its_angle_brackets_and_ampersands_as_written(api):
+    """latex2mathml writes \\text{…} unescaped: `x<y then` opened a tag that ate the rest of the
+    paragraph, and `<b>` or `<a href=…>` typed in it vanished as markup."""
+    body = "Case $\\text{if x<y then a&b}$ holds.\n\n$\\text{<a href=\"https://example.com\">here</a>}$"
+    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    assert "<mtext>if&nbsp;x&lt;y&nbsp;then&nbsp;a&amp;b</mtext></mrow></math> holds.</p>" in html
+    assert "<a " not in html and "&lt;a&nbsp;href" in html
+    assert '<mo>&lt;</mo>' in api.post("/api/preview/", {"body": "$a<b$"}).json()["html"]
+
+
 def test_the_preview_shows_a_front_matter_apart_not_as_a_heading(api):
     # An Obsidian note's properties, as an import keeps them at the top of the text.
     body = "---\naliases: [Start page]\nstatus: <done>\n---\n# Home\n\n- [ ] call\n\nText\n\n---\nnot: properties\n---\n"

@@ -296,3 +296,12 @@ def test_created_today_yesterday_and_days_ago_count_from_the_start_of_the_day(ap
 def test_a_date_that_is_none_is_searched_as_words(text):
     query = parse(text)
     assert query.periods == [] and [term.text for term in query.terms] == [text]
+
+
+@pytest.mark.parametrize("text", ["created:9999-12-31", "updated:0001", "-created:0001-01-01"])
+def test_a_date_at_the_calendar_s_ends_is_searched_as_words(api, make_note, settings, text):
+    """The day after 9999-12-31, and year 1's first day in a time zone east of UTC, are no dates
+    Python has: the search was an error 500."""
+    settings.TIME_ZONE = "Europe/Berlin"
+    make_note(title="Calendar", body=f"a note about {text}")
+    assert titles(api, text) == ([] if text.startswith("-") else ["Calendar"])

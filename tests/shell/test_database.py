@@ -315,6 +315,55 @@ def test_a_launch_whose_migration_fails_half_way_puts_the_database_back_for_the_
         assert reading.execute("SELECT label FROM ledger_entry").fetchall() == [("rent",)]
 
 
+ARCHIVE_FAILING_UPDATE = """
+from django.db import migrations
+
+
+def convert(apps, schema_editor):
+    if schema_editor.connection.alias == "archive":
+        raise ValueError("cannot read the amount 'n/a' of an archived entry")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("ledger", "0002_amount")]
+    operations = [migrations.RunPython(convert)]
+"""
+
+
+@pytest.mark.desktop
+def test_a_migration_failing_on_the_second_database_puts_the_first_back_too(tmp_path, app_env):
+    """The first database migrated, the second's migration failed and that one alone was put back:
+    the message said the version before opens the data, and it refused the first database as a
+    newer version's ("install the newer version again to open it")."""
+    project, data_dir = ledger_project(tmp_path / "project"), tmp_path / "data"
+    settings_file = project / "ledger_settings.py"
+    settings_file.write_text(settings_file.read_text().replace(
+        '"NAME": "db.sqlite3"}}', '"NAME": "db.sqlite3"}, "archive": {"ENGINE": "django.db.backends.sqlite3", "NAME": "archive.sqlite3"}}'))
+    launcher_py = str(project / "launcher.py")
+
+    def manage(*arguments):
+        return subprocess.run([sys.executable, launcher_py, "--data-dir", str(data_dir), "manage", *arguments],
+                              capture_output=True, text=True, env=app_env, timeout=60)
+
+    assert manage("migrate").returncode == 0
+    assert manage("migrate", "--database", "archive").returncode == 0
+    migrations = project / "ledger" / "migrations"
+    (migrations / "0002_amount.py").write_text(LEDGER_UPDATE)
+    (migrations / "0003_convert.py").write_text(ARCHIVE_FAILING_UPDATE)
+
+    update = subprocess.run([sys.executable, launcher_py, "--headless", "--data-dir", str(data_dir)],
+                            capture_output=True, text=True, env=app_env, timeout=60)
+
+    assert update.returncode == 1
+    assert "The database is back as it was before the update" in update.stderr
+    (migrations / "0002_amount.py").unlink()
+    (migrations / "0003_convert.py").unlink()
+    for alias in ("default", "archive"):
+        previous_version = manage("showmigrations", "ledger", "--database", alias)
+        assert previous_version.returncode == 0, previous_version.stderr
+        assert previous_version.stdout.split() == ["ledger", "[X]", "0001_initial"]
+
+
 @pytest.mark.desktop
 def test_a_launch_that_migrates_says_how_many_of_its_migrations_are_done(tmp_path):
     project, data_dir = ledger_project(tmp_path / "project"), tmp_path / "data"

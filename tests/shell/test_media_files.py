@@ -157,9 +157,29 @@ def test_a_part_past_the_end_of_the_file_is_416_saying_its_size(video, client):
     assert "10,240 bytes" in answer.json()["error"]
 
 
-@pytest.mark.parametrize("asked", ["bytes=0-10,20-30", "items=0-5", "bytes=9-3", "bytes=abc"])
+@pytest.mark.parametrize("asked", ["bytes=0-", "bytes=-40", "bytes=0-0"])
+def test_a_part_of_an_empty_file_is_416_and_the_whole_of_it_is_empty(media_root, client, asked):
+    """An empty upload has no byte to send: a part of it is past its end, whichever way it is asked."""
+    (media_root / "empty.webm").write_bytes(b"")
+    assert client.get("/media/empty.webm", HTTP_RANGE=asked)["Content-Range"] == "bytes */0"
+    whole = client.get("/media/empty.webm")
+    assert (whole.status_code, whole["Content-Length"], b"".join(whole.streaming_content)) == (200, "0", b"")
+
+
+@pytest.mark.parametrize("asked", ["bytes=0-10,20-30", "items=0-5", "bytes=9-3", "bytes=abc",
+                                   "bytes=" + "9" * 5000 + "-", "bytes=-" + "9" * 5000, "bytes=0-" + "9" * 5000])
 def test_a_range_the_server_does_not_take_gets_the_whole_file(video, client, asked):
+    """A number of thousands of digits was an error 500 (Python's int() refuses one so long)."""
     answer = client.get(video, HTTP_RANGE=asked)
+    assert answer.status_code == 200
+    assert b"".join(answer.streaming_content) == VIDEO
+
+
+def test_a_part_asked_for_only_if_the_file_is_unchanged_comes_whole(video, client):
+    """The shell gives no validator (ETag, Last-Modified) to check an If-Range against, so it cannot
+    know the file is the one the client holds a part of: the part was sent, and the client would
+    have spliced it onto bytes of another file. HTTP says to send the whole file then."""
+    answer = client.get(video, HTTP_RANGE="bytes=100-", HTTP_IF_RANGE='"an-older-file"')
     assert answer.status_code == 200
     assert b"".join(answer.streaming_content) == VIDEO
 

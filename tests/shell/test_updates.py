@@ -684,6 +684,19 @@ def test_a_staged_update_that_was_yanked_since_is_not_installed(signed, reposito
     assert updater.snapshot()["state"] == "ready" and updater.snapshot()["message"] == "Upd App 1.1.1 is ready: restart to update."
 
 
+def test_a_staged_update_a_newer_release_overtakes_is_replaced_without_a_word_of_withdrawal(signed, repository, tmp_path):
+    """1.2.0 came out while 1.1.0 waited for a restart: the day's check stages 1.2.0 in its place,
+    and 1.1.0, not withdrawn by anyone, is not said to have been."""
+    updater = updater_for(tmp_path, repository, signed)
+    updater.check_once()
+    staged_before = Path(updater.ready()["staging"])
+    publish(signed["project"], signed["keystore"], repository.root, make_bundle(tmp_path / "b120", "1.2.0"), "1.2.0")
+    updater.check_once()
+    status = updater.snapshot()
+    assert status["state"] == "ready" and updater.ready()["version"] == "1.2.0" and not staged_before.exists()
+    assert status["notice"] == ""
+
+
 def test_a_refusal_notice_goes_once_the_publisher_has_re_signed(signed, tmp_path):
     """Nobody ran --refresh for a week (a holiday): every desktop said "Update refused: … expired …
     (a freeze attack)", and went on saying it after the release manager re-signed, until each

@@ -72,6 +72,14 @@ class SilentServer:
             connection.close()
 
 
+class SilentTLSServer(SilentServer):
+    """A stand-in HTTPS server that takes every connection and never answers its TLS handshake."""
+
+    def __init__(self):
+        super().__init__()
+        self.url = self.url.replace("http://", "https://", 1)
+
+
 class UnansweredServer:
     """A stand-in server whose connections are never answered, as behind a firewall that drops them:
     its queue of connections is full, so the system drops each new one's opening packet."""
@@ -131,12 +139,12 @@ def test_a_server_that_stops_answering_is_said_to_be_too_slow_not_unreachable(sh
 
 
 
-@pytest.mark.parametrize("server_kind", [SilentServer, UnansweredServer])
+@pytest.mark.parametrize("server_kind", [SilentServer, SilentTLSServer, UnansweredServer])
 def test_disconnecting_while_a_round_waits_on_a_server_is_done_at_once(server_kind, notedesk, tmp_path):
     """Until this, Disconnect waited for the round's request to give up (30 s), with nothing shown,
     and the window's request for it gave up first (15 s): a request to a server that went silent,
     and later, a round connecting to a server whose network drops the connection (away from the
-    office's VPN)."""
+    office's VPN), and one whose TLS handshake the server never answers."""
     server = server_kind()
     device = Device(notedesk(tmp_path / "A"), "A")
     device.create("Written on the train", "words")

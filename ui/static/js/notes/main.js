@@ -547,7 +547,8 @@ async function printedNote(title, body, noteId) {
   return [heading, content];
 }
 
-// Every note the list shows, not only its loaded rows, in its order: at most `most`.
+// Every note the list shows, not only its loaded rows, in its order; null if it has more than
+// `most`, which a search's count may not have said ("250+ notes").
 async function allListedNotes(most) {
   const filters = listFilters();
   const notes = [];
@@ -555,8 +556,8 @@ async function allListedNotes(most) {
   do {
     page = await listNotes({ ...filters, limit: MOST_ROWS_PER_REQUEST, offset: notes.length });
     notes.push(...page.notes);
-  } while (page.notes.length && notes.length < page.total && notes.length < most);
-  return notes;
+  } while (page.notes.length && notes.length < page.total && notes.length <= most);
+  return notes.length > most ? null : notes;
 }
 
 // File › Export notes in list as Markdown…: a course's tag (or a search) as a folder of Markdown
@@ -576,8 +577,9 @@ async function exportListedNotes() {
     exportNotes('markdown');
     return;
   }
+  const tooMany = (count) => toast(`The list has ${count} notes: choose a tag, or search, for at most ${countText(MOST_NOTES_EXPORTED)} to export together, or use Export Markdown… for all of them.`);
   if (state.total > MOST_NOTES_EXPORTED) {
-    toast(`The list has ${countText(state.total)} notes: choose a tag, or search, for at most ${countText(MOST_NOTES_EXPORTED)} to export together, or use Export Markdown… for all of them.`);
+    tooMany(countText(state.total));
     return;
   }
   let notes;
@@ -586,7 +588,8 @@ async function exportListedNotes() {
   } catch {
     return;  // the ajax helper has shown why
   }
-  exportNotes('markdown', notes.map((note) => note.id));
+  if (!notes) tooMany(`more than ${countText(MOST_NOTES_EXPORTED)}`);
+  else exportNotes('markdown', notes.map((note) => note.id));
 }
 
 // Print notes in list… and Export notes in list as PDF…: every note the list shows (a course's
@@ -599,13 +602,18 @@ async function prepareListPrint() {
     toast('The list has no notes to print.');
     return null;
   }
+  const tooMany = (count) => toast(`The list has ${count} notes: choose a tag, or search, for at most ${MOST_NOTES_PRINTED} to print together.`);
   if (state.total > MOST_NOTES_PRINTED) {
-    toast(`The list has ${countText(state.total)} notes: choose a tag, or search, for at most ${MOST_NOTES_PRINTED} to print together.`);
+    tooMany(countText(state.total));
     return null;
   }
   const name = state.tag ?? (state.query || (state.view === 'all' ? 'Notes' : state.view[0].toUpperCase() + state.view.slice(1)));
   try {
     const notes = await allListedNotes(MOST_NOTES_PRINTED);
+    if (!notes) {
+      tooMany(`more than ${MOST_NOTES_PRINTED}`);
+      return null;
+    }
     // A course's lectures in the order they were written; a search's notes best match first.
     if (!state.query) notes.sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
     if (notes.length > 1) toast(`Preparing ${countText(notes.length)} notes to print…`);
@@ -624,10 +632,11 @@ async function prepareListPrint() {
 }
 
 // A print the browser starts itself (its menu, or Ctrl+P where it keeps the key) still prints
-// the open note: as plain text, if it has not been rendered for printing yet.
+// the open note: as plain text, if it has not been rendered for printing yet. The list's notes,
+// prepared for this print (window.print() says 'beforeprint' too), stay until it ends.
 function printOpenNoteIfNotPrepared() {
   const key = editor.saver?.key;
-  if (!key || $('printView').dataset.note === String(key)) return;
+  if (!key || [String(key), 'list'].includes($('printView').dataset.note)) return;
   const { title, body } = editor.saver.draft.fields;
   const heading = Object.assign(document.createElement('h1'), { className: 'print-title', textContent: title || 'Untitled note' });
   $('printView').replaceChildren(heading, Object.assign(document.createElement('pre'), { textContent: body }));
@@ -787,6 +796,7 @@ document.addEventListener('keydown', onKey);
 document.addEventListener('dragover', (event) => { if (draggingFiles(event)) event.preventDefault(); });
 document.addEventListener('drop', openDropped);
 window.addEventListener('beforeprint', printOpenNoteIfNotPrepared);
+window.addEventListener('afterprint', () => { if ($('printView').dataset.note === 'list') delete $('printView').dataset.note; });
 document.addEventListener('desktop:command', (event) => menuCommands[event.detail?.command]?.());
 // Files (and notedesk:// links) opened from outside: the server has made them notes already.
 document.addEventListener('desktop:open', (event) => showOpened(event.detail ?? {}));
