@@ -477,6 +477,7 @@ class DayWatch:
     def __init__(self):
         self.stopping = threading.Event()
         self.guard = threading.Lock()  # between a stop and a copy it would start
+        self.waiting_for_room = False
         threading.Thread(target=self.run, name="desktop-backup-day-watch", daemon=True).start()
 
     @classmethod
@@ -498,11 +499,24 @@ class DayWatch:
                     continue
                 try:
                     due = [path for path in map(database_path, kept_databases()) if has_data(path) and backup_is_due(path)]
+                    roomy = [path for path in due if room_for_a_copy(path)]
                 except OSError as error:  # the drive pulled out: the copies wait for it
                     logger.warning("Could not tell whether the day's backup is due: %s", error)
                     continue
-                if due:
-                    BackgroundBackup.start(due)
+                if len(roomy) < len(due) and not self.waiting_for_room:
+                    logger.warning("The day's backup waits for room on the disk: a copy of the database would take "
+                                   "the last of it, and the app's saves would be refused while it was made")
+                self.waiting_for_room = len(roomy) < len(due)
+                if roomy:
+                    BackgroundBackup.start(roomy)
+
+
+def room_for_a_copy(path: Path) -> bool:
+    """Whether the disk holds a copy of the database and as much again. Tried every ten minutes on a
+    nearly full disk, a copy took its last bytes each time until it failed, and the app's saves
+    meanwhile were refused."""
+    size = sum(file.stat().st_size for file in (path, path.with_name(path.name + "-wal")) if file.exists())
+    return shutil.disk_usage(backups_dir().parent).free > 2 * size
 
 
 def backup_in_progress() -> bool:
