@@ -51,6 +51,7 @@ BACKUP_EVERY = timedelta(days=1)
 BACKUP_STAMP = "%Y%m%d-%H%M%S-%f"  # in the backup's name, which orders the backups
 FOLD_WAIT_S = 0.5  # well within the 1.5 s a stop signal leaves the process
 BACKUP_FINISH_WAIT_S = 0.3  # twice, with FOLD_WAIT_S, within those 1.5 s too
+BACKUP_LOOK_EVERY_S = 600.0  # while the app runs: whether a day has passed since the last copy
 logger = logging.getLogger(__name__)
 
 
@@ -221,6 +222,7 @@ def prepare_database(progress=lambda applied, total, new: None) -> None:
             note_opened(path)
     if due:
         BackgroundBackup.start(due)
+    DayWatch.start()
 
 
 def reporting_migrate(applied_so_far):
@@ -339,6 +341,7 @@ def fold_write_ahead_logs() -> None:
     """After the server has stopped: move the commits in each SQLite database's `<db>-wal` into its
     file and empty the log. SQLite does it by itself only when the last connection closes, and the
     threads that served requests keep theirs to the end."""
+    DayWatch.stop()
     BackgroundBackup.stop()  # its reading would keep the log from being folded
     for alias in kept_databases():
         if settings.DATABASES[alias].get("ENGINE") == SQLITE:
@@ -473,6 +476,59 @@ class BackgroundBackup:
         finally:
             with self.guard:
                 self.open = None
+
+
+class DayWatch:
+    """The day's copies of an app left open: a laptop closed at night and opened in the morning,
+    the app never quit, had only the copy of the day it was launched, weeks old. Every
+    BACKUP_LOOK_EVERY_S of the app's running (the time asleep does not count), each database a
+    day past its last copy gets the day's, in the background as at a launch."""
+
+    running: "DayWatch | None" = None
+
+    def __init__(self):
+        self.stopping = threading.Event()
+        self.guard = threading.Lock()  # between a stop and a copy it would start
+        self.waiting_for_room = False
+        threading.Thread(target=self.run, name="desktop-backup-day-watch", daemon=True).start()
+
+    @classmethod
+    def start(cls) -> None:
+        cls.stop()
+        cls.running = cls()
+
+    @classmethod
+    def stop(cls) -> None:
+        watch, cls.running = cls.running, None
+        if watch is not None:
+            with watch.guard:
+                watch.stopping.set()
+
+    def run(self) -> None:
+        while not self.stopping.wait(BACKUP_LOOK_EVERY_S):
+            with self.guard:
+                if self.stopping.is_set() or backup_in_progress():
+                    continue
+                try:
+                    due = [path for path in map(database_path, kept_databases()) if has_data(path) and backup_is_due(path)]
+                    roomy = [path for path in due if room_for_a_copy(path)]
+                except OSError as error:  # the drive pulled out: the copies wait for it
+                    logger.warning("Could not tell whether the day's backup is due: %s", error)
+                    continue
+                if len(roomy) < len(due) and not self.waiting_for_room:
+                    logger.warning("The day's backup waits for room on the disk: a copy of the database would take "
+                                   "the last of it, and the app's saves would be refused while it was made")
+                self.waiting_for_room = len(roomy) < len(due)
+                if roomy:
+                    BackgroundBackup.start(roomy)
+
+
+def room_for_a_copy(path: Path) -> bool:
+    """Whether the disk holds a copy of the database and as much again. Tried every ten minutes on a
+    nearly full disk, a copy took its last bytes each time until it failed, and the app's saves
+    meanwhile were refused."""
+    size = sum(file.stat().st_size for file in (path, path.with_name(path.name + "-wal")) if file.exists())
+    return shutil.disk_usage(backups_dir().parent).free > 2 * size
 
 
 def backup_in_progress() -> bool:

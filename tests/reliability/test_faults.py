@@ -9,6 +9,8 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
+import textwrap
 import threading
 import zipfile
 
@@ -16,6 +18,7 @@ import pytest
 from django.http import StreamingHttpResponse
 
 from django_desktop_shell.process.logs import configure_logging
+from tests.conftest import ROOT
 from tests.reliability.conftest import (
     another_program_holding_the_write_lock, data_dir_with_own_logs, fill_up, integrity_problems,
     make_read_only, multipart, new_uid, poll, unmount,
@@ -73,6 +76,48 @@ def finished_job(api, job: dict) -> dict:
         return latest if latest["state"] != "running" else None
 
     return poll(finished, 30, f"the {job['kind']} job")
+
+
+def test_on_a_nearly_full_disk_an_open_app_s_days_copy_waits_for_room_then_is_made(mounts, tmp_path):
+    # An app left open looks every ten minutes whether the day's copy is due: on a disk without
+    # room for it, each look's copy took the disk's last bytes until it failed, and the app's
+    # saves meanwhile were refused.
+    disk = mounts("-t", "tmpfs", "-o", "size=16m", "tmpfs", at=tmp_path / "disk")
+    script = textwrap.dedent(f"""
+        import logging, sys, time
+        from datetime import datetime, timedelta, timezone
+        from pathlib import Path
+        from django_desktop_shell import database, runtime
+        from django_desktop_shell.identity import load
+        from django_desktop_shell.process import paths, site
+        data = Path({str(disk / "data")!r}); paths.prepare_data_dir(data)
+        site.configure(runtime.Runtime(identity=load(Path({str(ROOT)!r})), data_dir=data))
+        logging.getLogger("django_desktop_shell").addHandler(logging.StreamHandler(sys.stdout))
+        notes = data / "notedesk.sqlite3"
+        database.prepare_database()
+        copy = database.backup_database(notes)
+        copy.rename(copy.with_name(f"notedesk-{{datetime.now(timezone.utc) - timedelta(days=1, minutes=1):%Y%m%d-%H%M%S-%f}}.sqlite3"))
+        database.fold_write_ahead_logs()
+        from tests.reliability.conftest import fill_up  # it sets up the tests' own settings if imported first
+        filler = fill_up(Path({str(disk)!r}))
+        database.BACKUP_LOOK_EVERY_S = 0.05
+        database.DayWatch.start()  # the app open, the day past
+        time.sleep(1)
+        print("copies on the full disk:", len(database.backups(notes)))
+        filler.unlink()
+        deadline = time.monotonic() + 30
+        while (len(database.backups(notes)) < 2 or database.backup_in_progress()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        print("copies once there is room:", len(database.backups(notes)))
+        database.fold_write_ahead_logs()
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.stdout.splitlines() == [
+        "The day's backup waits for room on the disk: a copy of the database would take the last of it, and the app's "
+        "saves would be refused while it was made",
+        "copies on the full disk: 1",
+        "copies once there is room: 2",
+    ], result.stderr
 
 
 def test_an_export_on_a_full_disk_fails_saying_the_disk_is_full_and_where_and_leaves_no_file(notedesk, mounts, tmp_path):

@@ -138,6 +138,50 @@ def test_the_days_backup_is_made_beside_the_running_site_and_a_stop_during_it_lo
         "launch went on while copying: True True", "after the stop: True True", "next launch: 2 True False"], result.stderr
 
 
+@pytest.mark.desktop
+def test_an_app_left_open_past_a_day_makes_the_days_copy_without_a_launch(tmp_path):
+    # A laptop closed at night and opened in the morning, the app never quit: the only copy was
+    # the one of the day it was launched, however many days it ran. The day passes here as the
+    # launch's copy aged by a day, the watch looking every 0.05 s instead of every ten minutes.
+    script = textwrap.dedent(f"""
+        import time
+        from datetime import datetime, timedelta, timezone
+        from pathlib import Path
+        from django_desktop_shell import database, runtime
+        from django_desktop_shell.identity import load
+        from django_desktop_shell.process import paths, site
+        data = Path({str(tmp_path / "data")!r}); paths.prepare_data_dir(data)
+        site.configure(runtime.Runtime(identity=load(Path({str(ROOT)!r})), data_dir=data))
+        notes = data / "notedesk.sqlite3"
+
+        def a_day_ago(copy):
+            copy.rename(copy.with_name(f"notedesk-{{datetime.now(timezone.utc) - timedelta(days=1, minutes=1):%Y%m%d-%H%M%S-%f}}.sqlite3"))
+
+        def copies_within(count, timeout):
+            deadline = time.monotonic() + timeout
+            while (len(database.backups(notes)) < count or database.backup_in_progress()) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            return len(database.backups(notes))
+
+        database.prepare_database()  # the first launch, on a new database
+        a_day_ago(database.backup_database(notes))
+        database.fold_write_ahead_logs()  # the stop
+
+        database.BACKUP_LOOK_EVERY_S = 0.05
+        database.prepare_database()  # the launch of the next day
+        print("after the launch:", copies_within(2, 30))
+        a_day_ago(database.backups(notes)[-1][1])  # a day passes, the app open
+        print("a day later, still open:", copies_within(3, 30))
+        time.sleep(0.5)
+        print("once the day has its copy:", len(database.backups(notes)))
+        database.fold_write_ahead_logs()
+        print("watching after the stop:", database.DayWatch.running)
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.stdout.splitlines() == ["after the launch: 2", "a day later, still open: 3",
+                                          "once the day has its copy: 3", "watching after the stop: None"], result.stderr
+
+
 def test_after_a_clock_set_a_year_ahead_a_launch_a_day_makes_a_copy_not_every_launch(tmp_path, monkeypatch):
     # The copy made that day is named a year ahead, and those made since after it, to stay last:
     # by their names, every launch was a day since the last copy, and five launches in a day left

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT, browser_opener, exit_code_within
+from tests.conftest import ROOT, browser_opener, exit_code_within, launcher_command
 
 STUCK_WINDOW = """
 import os, signal, time
@@ -84,6 +84,20 @@ def test_a_run_closed_by_a_stop_signal_still_exits_with_its_own_code():
     assert result.returncode == 1
 
 
+def test_an_app_started_with_nohup_outlives_the_terminal_it_was_started_from(tmp_path, app_env):
+    """SIGHUP now stops the app cleanly (a logout); `nohup`, which ignores it, still keeps it running."""
+    process = subprocess.Popen(["nohup", *launcher_command("--headless", "--data-dir", str(tmp_path / "data"))],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=app_env, cwd=tmp_path)
+    try:
+        assert process.stdout.readline().startswith("READY ")
+        process.send_signal(signal.SIGHUP)
+        with pytest.raises(subprocess.TimeoutExpired):
+            process.wait(3)
+    finally:
+        process.terminate()
+        assert exit_code_within(process, 10) == 0
+
+
 STOPPABLE_JOB = '''
 import threading
 
@@ -133,7 +147,7 @@ def start_polls_with_a_job(polls_copy, data_dir, env):
     return process, line.split(" ", 1)[1].strip()
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=lambda signum: signum.name)
 def test_a_project_s_thread_is_told_the_app_is_stopping_and_finishes_its_work(polls_copy, tmp_path, app_env, stop_signal):
     """A project's background job had no way to know the app was quitting: the shell waited 1.5 s for
     it, then ended the process in the middle of whatever it was doing ("Did not stop within 1.5 s;

@@ -133,7 +133,10 @@ def close_with_sigterm(process):
     assert process.wait(5) == 0
 
 
-def test_a_note_typed_just_before_quit_is_in_the_database_when_the_app_has_ended(tmp_path, app_env):
+@pytest.mark.parametrize("quit_by", ["ctrl+q", "logout"])
+def test_a_note_typed_just_before_quit_is_in_the_database_when_the_app_has_ended(tmp_path, app_env, quit_by):
+    # A logout (the session's SIGHUP) killed the process outright: the note, typed within the
+    # autosave's pause, was lost.
     data_dir = tmp_path / "data"
     process = start_window(data_dir, app_env)
     try:
@@ -148,7 +151,10 @@ def test_a_note_typed_just_before_quit_is_in_the_database_when_the_app_has_ended
         xdotool(app_env, "type", "--delay", "20", "Last words")
         xdotool(app_env, "key", "Tab", "Tab")
         xdotool(app_env, "type", "--delay", "20", "typed, then Quit at once")
-        xdotool(app_env, "key", "ctrl+q")  # well within the autosave's pause
+        if quit_by == "logout":
+            process.send_signal(signal.SIGHUP)
+        else:
+            xdotool(app_env, "key", "ctrl+q")  # well within the autosave's pause
         assert process.wait(15) == 0
     finally:
         if process.poll() is None:

@@ -1,4 +1,4 @@
-"""Process signals: SIGINT and SIGTERM end the app as cleanly as closing its window."""
+"""Process signals: SIGINT, SIGTERM and SIGHUP end the app as cleanly as closing its window."""
 
 import contextlib
 import logging
@@ -8,7 +8,9 @@ import sys
 import threading
 from collections.abc import Callable
 
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# SIGHUP: the person logged out, or closed the terminal the app was started from; it killed the
+# process outright, losing what the page had not saved and a project's thread in mid-write.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM) + ((signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ())
 FORCED_EXIT_AFTER_S = 1.5
 logger = logging.getLogger(__name__)
 # Asked by a watchdog when it fires: the code to end the process with (it may first say why the run
@@ -26,11 +28,13 @@ def end_forced_exits_with(exit_code: Callable[[], int]) -> None:
 
 def call_on_stop_signal(callback: Callable[[], None]) -> None:
     for signum in STOP_SIGNALS:
+        if signum != signal.SIGINT and signal.getsignal(signum) == signal.SIG_IGN:
+            continue  # started with nohup: the person asked it to outlive the terminal
         signal.signal(signum, lambda signum, frame: callback())
 
 
 def watch_stop_signals() -> threading.Event:
-    """From now on SIGINT and SIGTERM set the returned event instead of killing the process; as
+    """From now on SIGINT, SIGTERM and SIGHUP set the returned event instead of killing the process; as
     with a window, the process then ends within FORCED_EXIT_AFTER_S whatever its threads do."""
     stop = threading.Event()
 
@@ -49,7 +53,7 @@ def wait_for(stop: threading.Event) -> None:
 
 
 def close_on_stop_signal(close: Callable[[], None]) -> None:
-    """On SIGINT or SIGTERM call `close`; if the process is still alive FORCED_EXIT_AFTER_S later
+    """On SIGINT, SIGTERM or SIGHUP call `close`; if the process is still alive FORCED_EXIT_AFTER_S later
     (a GUI toolkit stuck in teardown), end it anyway: every acknowledged save is already on disk."""
 
     def stop():

@@ -3,7 +3,8 @@
 The first launch holds a file lock, which the OS releases if the process dies, so a crash never
 leaves a stale lock. It listens on a local channel that is not the HTTP server: a Unix socket
 (mode 0600, in the 0700 data dir when the path is short enough and its file system holds
-sockets, else in a folder of the user's own) or, on Windows, a named pipe;
+sockets, else in a folder of the user's own: the session's runtime folder, or one in their cache
+folder) or, on Windows, a named pipe;
 both authenticated with a per-install key (multiprocessing's HMAC challenge, both ways). A later
 launch sends its messages there and exits: typed JSON objects (process/open_requests.py), "show"
 or the files and links it was given; anything else is logged and ignored. (A launch of an older
@@ -19,7 +20,6 @@ import os
 import secrets
 import stat
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,6 +30,7 @@ from multiprocessing.connection import Client, Listener
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
+import platformdirs
 from filelock import FileLock, Timeout
 
 from django_desktop_shell.files import write_file
@@ -64,16 +65,17 @@ def channel_addresses(data_dir: Path, slug: str) -> Iterator[str]:
 
 def private_folder(slug: str) -> Path:
     """A folder for the channel of a data folder whose path is too long for a socket: the session's
-    XDG_RUNTIME_DIR, or one of this user's own in the temporary folder. Not the temporary folder
-    itself: another user who made a directory at the socket's name there, which anyone can
-    predict, kept the app from starting."""
+    XDG_RUNTIME_DIR, or one of this user's own in their cache folder (~/.cache/<slug>). Not in the
+    temporary folder, where every user may write: another user who made a directory at the
+    channel's name there (`/tmp/<slug>-<uid>`, which anyone can predict) kept the app from
+    starting, and the person could not remove it."""
     runtime_dir = os.environ.get("XDG_RUNTIME_DIR", "")
     if os.path.isabs(runtime_dir):
         folder = Path(runtime_dir)
     else:
-        folder = Path(tempfile.gettempdir()) / f"{slug}-{os.getuid()}"
+        folder = Path(platformdirs.user_cache_dir()) / slug
         with suppress(FileExistsError):
-            folder.mkdir(mode=0o700)
+            folder.mkdir(mode=0o700, parents=True)
     try:
         status = folder.lstat()
     except OSError as error:

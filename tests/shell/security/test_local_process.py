@@ -363,16 +363,15 @@ LONG_DATA_DIR = "a-data-folder-with-a-rather-long-path/because/home/folders/and/
 
 @pytest.fixture
 def long_data_dir(tmp_path, monkeypatch):
-    """A data folder whose path is too long for a Unix socket, and a temporary folder of the test's
-    (with a short path, as the system's is)."""
-    temporary = Path(tempfile.mkdtemp(prefix="nd-"))
-    temporary.chmod(0o1777)
-    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    """A data folder whose path is too long for a Unix socket, and a cache folder of the test's
+    (with a short path, as ~/.cache is), without a session's runtime folder."""
+    cache = Path(tempfile.mkdtemp(prefix="nd-"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
     data_dir = tmp_path / LONG_DATA_DIR
     data_dir.mkdir(parents=True, mode=0o700)
-    yield data_dir, temporary
-    shutil.rmtree(temporary)
+    yield data_dir, cache
+    shutil.rmtree(cache)
 
 
 def test_a_long_data_folder_s_channel_is_in_the_session_s_runtime_folder(long_data_dir, tmp_path, monkeypatch):
@@ -384,11 +383,9 @@ def test_a_long_data_folder_s_channel_is_in_the_session_s_runtime_folder(long_da
 
 
 def test_without_a_runtime_folder_the_channel_is_in_a_folder_of_the_user_s_own(long_data_dir):
-    """Not in the temporary folder itself: another user made a directory at the socket's name,
-    which anyone can predict, and the app could not start."""
-    data_dir, temporary = long_data_dir
+    data_dir, cache = long_data_dir
     address = Path(single_instance.channel_address(data_dir, "notedesk"))
-    assert address.parent == temporary / f"notedesk-{os.getuid()}"
+    assert address.parent == cache / "notedesk"
     assert mode(address.parent) == 0o700 and not address.parent.is_symlink()
     instance = single_instance.claim(data_dir, IDENTITY)
     try:
@@ -402,9 +399,9 @@ def test_a_data_folder_named_in_japanese_too_long_for_a_socket_in_bytes_starts_a
     """56 characters, 112 bytes: within the 100 characters the socket's path was measured in, over
     the 108 bytes a socket's path may have. Before, the launch stopped on "Unexpected error:
     OSError: AF_UNIX path too long"."""
-    _, temporary = long_data_dir
-    data_dir = temporary / "日本語のノート" / "日本語のノート" / "日本語のノート" / "日本語のノート"
-    process, _ = start_headless(temporary, app_env, data_dir=data_dir)
+    _, cache = long_data_dir
+    data_dir = cache / "日本語のノート" / "日本語のノート" / "日本語のノート" / "日本語のノート"
+    process, _ = start_headless(cache, app_env, data_dir=data_dir)
     try:
         second = subprocess.run(launcher_command("--headless", "--data-dir", str(data_dir)), capture_output=True,
                                 text=True, env=app_env, timeout=60)
@@ -429,13 +426,37 @@ def test_a_data_folder_too_long_for_sqlite_says_so_at_the_launch(tmp_path, app_e
         "with a shorter path (move this one there first if it holds your notes).\n")
 
 
+def test_a_folder_another_user_made_in_the_temporary_folder_does_not_keep_the_app_from_starting(long_data_dir,
+                                                                                                 monkeypatch):
+    """The channel's folder was `/tmp/<slug>-<uid>`, which anyone can predict: another account that
+    made it first kept the app from starting, and the person could not remove it (the temporary
+    folder's sticky bit)."""
+    if os.getuid() != 0:
+        pytest.skip("only root can give a folder to another user")
+    data_dir, _ = long_data_dir
+    shared = Path(tempfile.mkdtemp(prefix="nd-tmp-"))
+    shared.chmod(0o1777)
+    monkeypatch.setattr(tempfile, "tempdir", str(shared))
+    squatted = shared / f"notedesk-{os.getuid()}"
+    squatted.mkdir(mode=0o700)
+    os.chown(squatted, 65534, 65534)
+    try:
+        instance = single_instance.claim(data_dir, IDENTITY)
+        try:
+            assert single_instance.send_to_running_instance(data_dir, IDENTITY, [SHOW]).mode == "window"
+        finally:
+            instance.close()
+    finally:
+        shutil.rmtree(shared)
+
+
 @pytest.mark.parametrize("made_by_another", ["open to all", "a symbolic link", "another user's"])
 def test_a_channel_folder_another_user_made_stops_the_start_with_a_clear_message(long_data_dir, made_by_another):
-    data_dir, temporary = long_data_dir
-    folder = temporary / f"notedesk-{os.getuid()}"
+    data_dir, cache = long_data_dir
+    folder = cache / "notedesk"
     if made_by_another == "a symbolic link":
-        (temporary / "elsewhere").mkdir(mode=0o700)
-        folder.symlink_to(temporary / "elsewhere")
+        (cache / "elsewhere").mkdir(mode=0o700)
+        folder.symlink_to(cache / "elsewhere")
     else:
         folder.mkdir()
         folder.chmod(0o777 if made_by_another == "open to all" else 0o700)
@@ -449,11 +470,11 @@ def test_a_channel_folder_another_user_made_stops_the_start_with_a_clear_message
 
 
 def test_the_launcher_says_at_the_terminal_why_it_cannot_use_the_channel_folder(long_data_dir, app_env):
-    data_dir, temporary = long_data_dir
-    folder = temporary / f"notedesk-{os.getuid()}"
+    data_dir, cache = long_data_dir
+    folder = cache / "notedesk"
     folder.mkdir()
     folder.chmod(0o777)
-    env = {**app_env, "TMPDIR": str(temporary)}
+    env = {**app_env, "XDG_CACHE_HOME": str(cache)}
     env.pop("XDG_RUNTIME_DIR", None)
     launch = subprocess.run(launcher_command("--headless", "--data-dir", str(data_dir)), capture_output=True,
                             text=True, env=env, timeout=60)
