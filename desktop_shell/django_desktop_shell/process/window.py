@@ -144,7 +144,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     if gui() == "gtk":
         typed_keys = TypedKeys()
         window.events.before_show += lambda: typed_keys.install_gtk(gtk_view(window))
-    window.events.closing += saves_sent_before_closing(window, startup, title, typed_keys)
+    window.events.closing += saves_sent_before_closing(window, startup, title, typed_keys, hooks.navigation.popups)
 
     def stop():
         if typed_keys is not None:  # within the 1.5 s a stop signal allows, the page is told at once
@@ -275,11 +275,12 @@ def load_again_once_the_page_stops(window, title: str, startup: Future) -> None:
     view.connect("load-changed", on_loaded_again)
 
 
-def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: TypedKeys | None) -> Callable[[], bool]:
+def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: TypedKeys | None,
+                              popups=()) -> Callable[[], bool]:
     """pywebview's `closing` handler: the first close is put off while the keys typed before it
     reach the page (GTK: `typed_keys`, the window's title saying so; a second close quits at
-    once), then while the page's beforeunload may ask the person to stay (GTK), then while the
-    page is told (menus.CLOSING_EVENT) and the server answers what it sends then, so that an edit
+    once), then while the page's beforeunload, and that of each of its `popups`, may ask the
+    person to stay (GTK), then while the page is told (menus.CLOSING_EVENT) and the server answers what it sends then, so that an edit
     typed just before Quit is in the database when the process ends, not only in the page's
     storage. If the data folder refused one of those saves (a full disk: the page's own storage is
     on it too), or a download is still being saved, the person is asked before it is lost."""
@@ -290,7 +291,7 @@ def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: T
         if typed_keys is not None and typed_keys.wait_until_received(window, TYPED_KEYS_STALL_S, lambda: window.set_title(saying)):
             window.set_title(title)
         stopping = typed_keys is not None and typed_keys.stopping.is_set()  # a stop signal: no one to ask
-        if not (stopping or page_lets_the_window_close(window, title)):
+        if not (stopping or page_lets_the_window_close(window, title, popups)):
             put_off.clear()
             return
         # run_js returns once the page has run the script (its saves then on their way), but a page
@@ -320,14 +321,35 @@ def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: T
     return closing
 
 
-def page_lets_the_window_close(window, title: str) -> bool:
-    """False if the page's beforeunload asked (a form with unsaved changes, as most ask a browser
+def page_lets_the_window_close(window, title: str, popups=()) -> bool:
+    """False if a page's beforeunload asked (a form with unsaved changes, as most ask a browser
     before their tab closes) and the person chose to keep the window open. pywebview closed the
     window without asking the page: Quit, Ctrl+Q or the close button lost a half-filled form that
     a link or Back would have kept. On GTK, WebKit's try_close() runs the page's beforeunload; the
-    shell asks the question itself, worded for quitting. Elsewhere the page is not asked."""
+    shell asks the question itself, worded for quitting. The window's page is asked first, then
+    each of `popups` (NavigationLock.popups: a pop-out editor the page opened, which closes with
+    the window); a popup whose page does not ask closes as it is asked. Elsewhere no page is asked."""
     if gui() != "gtk":
         return True
+    from webview.platforms.gtk import BrowserView
+
+    def the_window():
+        browser_view = BrowserView.instances.get(window.uid)
+        return (browser_view.webview, browser_view.window) if browser_view else (None, None)
+
+    def quitting(page: str) -> tuple[str, str, str, str]:
+        return (f"Quit {title} without saving this page?", f"{page} has changes that are not saved yet. Quitting "
+                "loses them.", "Quit without saving", f"Keep {title} open")
+
+    asked = [the_window] + [lambda popup=popup: popup for popup in list(popups)]
+    return all(page_lets_go(view_and_window, quitting) for view_and_window in asked)
+
+
+def page_lets_go(view_and_window: Callable, question: Callable[[str], tuple[str, str, str, str]]) -> bool:
+    """Whether the page of the web view `view_and_window()` gives (with its GTK window, on GTK's
+    thread) lets it close: page_lets_the_window_close for one page. Called from any thread but
+    GTK's; `question(the page's name)` words what the person is asked: question, detail, the
+    answer that closes, the one that keeps it."""
     from gi.repository import WebKit2
 
     from django_desktop_shell.process.commands import on_gtk_thread
@@ -335,7 +357,7 @@ def page_lets_the_window_close(window, title: str) -> bool:
     answer, asking = Future(), threading.Event()
 
     def ask_on_gtk_thread():
-        view = gtk_view(window)
+        view, gtk_window = view_and_window()
         if view is None:
             answer.set_result(True)
             return
@@ -345,9 +367,7 @@ def page_lets_the_window_close(window, title: str) -> bool:
                 return False  # WebKit's own alert, confirm or prompt
             asking.set()
             logger.info("Closing: the page asks before it is left")
-            leave = native_dialogs.gtk_question_dialog(
-                window, f"Quit {title} without saving this page?", "The page has changes that are not saved yet. "
-                "Quitting loses them.", "Quit without saving", f"Keep {title} open")
+            leave = native_dialogs.gtk_question_over(gtk_window, *question(page_named(view)))
             dialog.confirm_set_confirmed(leave)
             answer.set_result(leave)
             return True
@@ -376,6 +396,11 @@ def page_lets_the_window_close(window, title: str) -> bool:
     if not leave:
         logger.info("The window stays open: the page has unsaved changes and the person chose to keep it")
     return leave
+
+
+def page_named(view) -> str:
+    """The page, for a question about it: by its title, which a popup's window shows too."""
+    return f"The page \u201c{view.get_title()}\u201d" if view.get_title() else "The page"
 
 
 def quit_despite_refused_saves(window, title: str, since: float) -> bool:
