@@ -341,13 +341,8 @@ def polls_with_a_half_filled_pop_out(polls_copy, tmp_path, app_env):
         index.write("{% if request.GET.pop_out %}<title>Pop-out editor</title><input autofocus>{% else %}"
                     "<button id=\"pop-out\" autofocus>Pop out</button>{% endif %}"
                     "<script src=\"{% static 'polls/unsaved.js' %}\"></script>\n")
-    data_dir = tmp_path / "data"
-    log_file = data_dir / "logs" / "polls.log"
-    process = subprocess.Popen([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(data_dir)],
-                               env=without_a_blinking_caret(app_env, tmp_path), stderr=subprocess.PIPE, text=True, cwd=polls_copy)
+    process, log_file = polls_launched_with_its_page_shown(polls_copy, tmp_path, app_env)
     try:
-        wait_for_page_loaded(log_file, process)
-        xdotool(app_env, "mousemove", *OVER_THE_WINDOW)  # keys go where the pointer is
         xdotool(app_env, "key", "Return")
         deadline = time.monotonic() + 30
         while not pop_out_shown(app_env):
@@ -362,6 +357,21 @@ def polls_with_a_half_filled_pop_out(polls_copy, tmp_path, app_env):
 
 
 OVER_THE_WINDOW = ("100", "700")  # the app's window, outside a pop-out centred on it
+
+
+def polls_launched_with_its_page_shown(polls_copy, tmp_path, app_env):
+    """The polls example's copy launched, its page loaded and the pointer over the window (where
+    the pointer is, keys go: the test display has no window manager): the process and its log file."""
+    log_file = tmp_path / "data" / "logs" / "polls.log"
+    process = subprocess.Popen([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data")],
+                               env=without_a_blinking_caret(app_env, tmp_path), stderr=subprocess.PIPE, text=True, cwd=polls_copy)
+    try:
+        wait_for_page_loaded(log_file, process)
+        xdotool(app_env, "mousemove", *OVER_THE_WINDOW)
+    except BaseException:
+        close_with_sigterm(process)
+        raise
+    return process, log_file
 
 
 def test_quit_with_a_half_filled_form_in_a_pop_out_window_asks_first(polls_copy, tmp_path, app_env):
@@ -447,6 +457,26 @@ def answer_the_question_once_shown(env, *, yes: bool, timeout=30) -> None:
         assert time.monotonic() < deadline, "no question was shown"
         time.sleep(0.1)
     answer_the_question(env, yes=yes)
+
+
+def test_a_pages_alert_waits_for_its_ok_as_in_a_browser(polls_copy, tmp_path, app_env):
+    # pywebview's page script replaces alert() in the window with one that returns at once: the
+    # code after it ran while the message was still shown ("Saved." then the next page, behind it).
+    (polls_copy / "polls" / "static" / "polls" / "alert.js").write_text(
+        "document.getElementById('alert').addEventListener('click', () => { alert('Saved.'); fetch('/after-the-alert/'); });\n")
+    with (polls_copy / "polls" / "templates" / "polls" / "index.html").open("a", encoding="utf-8") as index:
+        index.write("<button id=\"alert\" autofocus>Save</button><script src=\"{% static 'polls/alert.js' %}\"></script>\n")
+    process, log_file = polls_launched_with_its_page_shown(polls_copy, tmp_path, app_env)
+    try:
+        before = settled_screen(app_env)
+        xdotool(app_env, "key", "Return")
+        screen_changed_from(before, app_env, "the alert")
+        settled_screen(app_env)
+        assert "after-the-alert" not in log_file.read_text()  # the page's script waits for the OK
+        xdotool(app_env, "key", "Return")
+        wait_for_log(log_file, "Not Found: /after-the-alert/", process)
+    finally:
+        close_with_sigterm(process)
 
 
 def test_a_stop_signal_closes_a_half_filled_form_without_asking(polls_copy, tmp_path, app_env):

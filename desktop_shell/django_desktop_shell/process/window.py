@@ -136,6 +136,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     window.events.before_show += lambda: redraw_on_each_commit(window)
     window.events.before_show += lambda: load_again_once_the_page_stops(window, title, startup)
     window.events.before_show += lambda: downloads.install(window, gui(), data_dir / "opened")
+    window.events.before_show += lambda: keep_the_browsers_alert(window)
     track_geometry(window, geometry)
     if integration is not None:  # the menu bar, zoom, spell check, files and links from outside
         integration.attach(window, geometry)
@@ -229,6 +230,29 @@ def redraw_on_each_commit(window) -> None:
             view.queue_draw()
 
     BrowserView.instances[window.uid].webview.connect("load-changed", redraw)
+
+
+# pywebview's page script (webview/js/customize.js, run in the window's pages once loaded) replaces
+# alert() with one that posts the message to pywebview and returns at once: the code after an
+# alert ran while it was shown. Its replacement, which names _pywebviewAlert, is not taken; a
+# page's own is, as in a browser.
+BROWSERS_ALERT_SCRIPT = """(() => {
+  let alert = window.alert;
+  Object.defineProperty(window, 'alert', {configurable: true, enumerable: true, get: () => alert,
+    set: (replacement) => { if (!String(replacement).includes('_pywebviewAlert')) alert = replacement; }});
+})();"""
+
+
+def keep_the_browsers_alert(window) -> None:
+    """Runs on GTK's thread, from before_show: the page's alert() is WebKit's own, which waits for
+    its OK, in every page of the window (BROWSERS_ALERT_SCRIPT)."""
+    if gui() != "gtk":
+        return
+    from gi.repository import WebKit2
+
+    gtk_view(window).get_user_content_manager().add_script(WebKit2.UserScript.new(
+        BROWSERS_ALERT_SCRIPT, WebKit2.UserContentInjectedFrames.TOP_FRAME,
+        WebKit2.UserScriptInjectionTime.START, None, None))
 
 
 def load_again_once_the_page_stops(window, title: str, startup: Future) -> None:
