@@ -131,6 +131,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
         title, first_url, html=first_html, width=geometry.width, height=geometry.height,
         x=geometry.x, y=geometry.y, min_size=MIN_SIZE, background_color=background,
         text_select=True,  # False has pywebview add an inline style to each page, which the CSP refuses
+        draggable=True,  # False has pywebview's page script cancel every drag of a link or an image
     )
     window.events.before_show += lambda: hooks.navigation.install(window)
     window.events.before_show += lambda: redraw_on_each_commit(window)
