@@ -305,10 +305,11 @@ def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: T
     """pywebview's `closing` handler: the first close is put off while the keys typed before it
     reach the page (GTK: `typed_keys`, the window's title saying so; a second close quits at
     once), then while the page's beforeunload, and that of each of its `popups`, may ask the
-    person to stay (GTK), then while the page is told (menus.CLOSING_EVENT) and the server answers what it sends then, so that an edit
-    typed just before Quit is in the database when the process ends, not only in the page's
-    storage. If the data folder refused one of those saves (a full disk: the page's own storage is
-    on it too), or a download is still being saved, the person is asked before it is lost."""
+    person to stay (GTK), then while the page is told (menus.CLOSING_EVENT) and the server
+    answers what it sends then, so that an edit typed just before Quit is in the database when
+    the process ends, not only in the page's storage. If the data folder refused one of those
+    saves (a full disk: the page's own storage is on it too), or a download is still being saved,
+    the person is asked before it is lost."""
     put_off = threading.Event()
 
     def close_once_answered():
@@ -366,7 +367,10 @@ def page_lets_the_window_close(window, title: str, popups=()) -> bool:
         return (f"Quit {title} without saving this page?", f"{page} has changes that are not saved yet. Quitting "
                 "loses them.", "Quit without saving", f"Keep {title} open")
 
-    asked = [the_window] + [lambda popup=popup: popup for popup in list(popups)]
+    def still_open(popup):  # a popup its page closed while another page was asked is not asked
+        return lambda: popup if popup in popups else (None, None)
+
+    asked = [the_window] + [still_open(popup) for popup in list(popups)]
     return all(page_lets_go(view_and_window, quitting) for view_and_window in asked)
 
 
