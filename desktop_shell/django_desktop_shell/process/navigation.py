@@ -15,6 +15,7 @@ lookup buttons, any page's popup) gets a window of its own on GTK, as in a brows
 
 import logging
 import sys
+import threading
 import webbrowser
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -63,6 +64,7 @@ class NavigationLock:
     def __init__(self, origin: str, open_external: Callable[[str], object] = webbrowser.open):
         self.origin = origin
         self.open_external = open_external
+        self.popups: list[tuple] = []  # (web view, GTK window) of each popup open, which Quit asks too
 
     def allows(self, url: str) -> bool:
         """True to let the window go to `url`; otherwise hand http(s) and mailto links to the OS."""
@@ -151,8 +153,30 @@ class NavigationLock:
 
         popup.connect("ready-to-show", show)
         popup.connect("notify::title", lambda view, _: popup_window.set_title(view.get_title() or ""))
-        popup.connect("close", lambda view: popup_window.destroy())  # the page's window.close()
+        popup.connect("close", lambda view: popup_window.destroy())  # the page's window.close(), or a close it allowed
+        popup_window.connect("delete-event", lambda gtk_window, event: self.close_popup_once_its_page_lets_go(popup, popup_window))
+        self.popups.append((popup, popup_window))
+        popup_window.connect("destroy", lambda gtk_window: self.popups.remove((popup, popup_window)))
         return popup
+
+    def close_popup_once_its_page_lets_go(self, popup, popup_window) -> bool:
+        """The popup's close button (GTK's delete-event): its page's beforeunload is asked first, as
+        a browser's is, where GTK closed the popup at once and a pop-out editor's unsaved text was
+        lost. True: GTK does not close it itself."""
+        from django_desktop_shell.process.commands import on_gtk_thread
+        from django_desktop_shell.process.window import page_lets_go
+
+        def closing(page: str) -> tuple[str, str, str, str]:
+            return ("Close this window without saving?", f"{page} has changes that are not saved yet. Closing the "
+                    "window loses them.", "Close without saving", "Keep it open")
+
+        def ask():
+            if page_lets_go(lambda: (popup, popup_window), closing):
+                # The page closes its window once it lets go; one that did not answer in time is closed here.
+                on_gtk_thread(lambda: (popup, popup_window) in self.popups and popup_window.destroy())
+
+        threading.Thread(target=ask, name="desktop-popup-closing", daemon=True).start()
+        return True
 
     def return_home_if_outside(self, window) -> None:
         """Where the platform gives no policy hook: undo a navigation away from the app."""

@@ -131,11 +131,13 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
         title, first_url, html=first_html, width=geometry.width, height=geometry.height,
         x=geometry.x, y=geometry.y, min_size=MIN_SIZE, background_color=background,
         text_select=True,  # False has pywebview add an inline style to each page, which the CSP refuses
+        draggable=True,  # False has pywebview's page script cancel every drag of a link or an image
     )
     window.events.before_show += lambda: hooks.navigation.install(window)
     window.events.before_show += lambda: redraw_on_each_commit(window)
     window.events.before_show += lambda: load_again_once_the_page_stops(window, title, startup)
     window.events.before_show += lambda: downloads.install(window, gui(), data_dir / "opened")
+    window.events.before_show += lambda: keep_the_browsers_alert(window)
     track_geometry(window, geometry)
     if integration is not None:  # the menu bar, zoom, spell check, files and links from outside
         integration.attach(window, geometry)
@@ -144,7 +146,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     if gui() == "gtk":
         typed_keys = TypedKeys()
         window.events.before_show += lambda: typed_keys.install_gtk(gtk_view(window))
-    window.events.closing += saves_sent_before_closing(window, startup, title, typed_keys)
+    window.events.closing += saves_sent_before_closing(window, startup, title, typed_keys, hooks.navigation.popups)
 
     def stop():
         if typed_keys is not None:  # within the 1.5 s a stop signal allows, the page is told at once
@@ -231,6 +233,29 @@ def redraw_on_each_commit(window) -> None:
     BrowserView.instances[window.uid].webview.connect("load-changed", redraw)
 
 
+# pywebview's page script (webview/js/customize.js, run in the window's pages once loaded) replaces
+# alert() with one that posts the message to pywebview and returns at once: the code after an
+# alert ran while it was shown. Its replacement, which names _pywebviewAlert, is not taken; a
+# page's own is, as in a browser.
+BROWSERS_ALERT_SCRIPT = """(() => {
+  let alert = window.alert;
+  Object.defineProperty(window, 'alert', {configurable: true, enumerable: true, get: () => alert,
+    set: (replacement) => { if (!String(replacement).includes('_pywebviewAlert')) alert = replacement; }});
+})();"""
+
+
+def keep_the_browsers_alert(window) -> None:
+    """Runs on GTK's thread, from before_show: the page's alert() is WebKit's own, which waits for
+    its OK, in every page of the window (BROWSERS_ALERT_SCRIPT)."""
+    if gui() != "gtk":
+        return
+    from gi.repository import WebKit2
+
+    gtk_view(window).get_user_content_manager().add_script(WebKit2.UserScript.new(
+        BROWSERS_ALERT_SCRIPT, WebKit2.UserContentInjectedFrames.TOP_FRAME,
+        WebKit2.UserScriptInjectionTime.START, None, None))
+
+
 def load_again_once_the_page_stops(window, title: str, startup: Future) -> None:
     """Runs on GTK's thread, from before_show. WebKit's web process, which runs and draws the page,
     can end on its own (a crash in WebKit or a GPU driver, the system short of memory): the window
@@ -275,14 +300,16 @@ def load_again_once_the_page_stops(window, title: str, startup: Future) -> None:
     view.connect("load-changed", on_loaded_again)
 
 
-def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: TypedKeys | None) -> Callable[[], bool]:
+def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: TypedKeys | None,
+                              popups=()) -> Callable[[], bool]:
     """pywebview's `closing` handler: the first close is put off while the keys typed before it
     reach the page (GTK: `typed_keys`, the window's title saying so; a second close quits at
-    once), then while the page's beforeunload may ask the person to stay (GTK), then while the
-    page is told (menus.CLOSING_EVENT) and the server answers what it sends then, so that an edit
-    typed just before Quit is in the database when the process ends, not only in the page's
-    storage. If the data folder refused one of those saves (a full disk: the page's own storage is
-    on it too), or a download is still being saved, the person is asked before it is lost."""
+    once), then while the page's beforeunload, and that of each of its `popups`, may ask the
+    person to stay (GTK), then while the page is told (menus.CLOSING_EVENT) and the server
+    answers what it sends then, so that an edit typed just before Quit is in the database when
+    the process ends, not only in the page's storage. If the data folder refused one of those
+    saves (a full disk: the page's own storage is on it too), or a download is still being saved,
+    the person is asked before it is lost."""
     put_off = threading.Event()
 
     def close_once_answered():
@@ -290,7 +317,7 @@ def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: T
         if typed_keys is not None and typed_keys.wait_until_received(window, TYPED_KEYS_STALL_S, lambda: window.set_title(saying)):
             window.set_title(title)
         stopping = typed_keys is not None and typed_keys.stopping.is_set()  # a stop signal: no one to ask
-        if not (stopping or page_lets_the_window_close(window, title)):
+        if not (stopping or page_lets_the_window_close(window, title, popups)):
             put_off.clear()
             return
         # run_js returns once the page has run the script (its saves then on their way), but a page
@@ -320,14 +347,38 @@ def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: T
     return closing
 
 
-def page_lets_the_window_close(window, title: str) -> bool:
-    """False if the page's beforeunload asked (a form with unsaved changes, as most ask a browser
+def page_lets_the_window_close(window, title: str, popups=()) -> bool:
+    """False if a page's beforeunload asked (a form with unsaved changes, as most ask a browser
     before their tab closes) and the person chose to keep the window open. pywebview closed the
     window without asking the page: Quit, Ctrl+Q or the close button lost a half-filled form that
     a link or Back would have kept. On GTK, WebKit's try_close() runs the page's beforeunload; the
-    shell asks the question itself, worded for quitting. Elsewhere the page is not asked."""
+    shell asks the question itself, worded for quitting. The window's page is asked first, then
+    each of `popups` (NavigationLock.popups: a pop-out editor the page opened, which closes with
+    the window); a popup whose page does not ask closes as it is asked. Elsewhere no page is asked."""
     if gui() != "gtk":
         return True
+    from webview.platforms.gtk import BrowserView
+
+    def the_window():
+        browser_view = BrowserView.instances.get(window.uid)
+        return (browser_view.webview, browser_view.window) if browser_view else (None, None)
+
+    def quitting(page: str) -> tuple[str, str, str, str]:
+        return (f"Quit {title} without saving this page?", f"{page} has changes that are not saved yet. Quitting "
+                "loses them.", "Quit without saving", f"Keep {title} open")
+
+    def still_open(popup):  # a popup its page closed while another page was asked is not asked
+        return lambda: popup if popup in popups else (None, None)
+
+    asked = [the_window] + [still_open(popup) for popup in list(popups)]
+    return all(page_lets_go(view_and_window, quitting) for view_and_window in asked)
+
+
+def page_lets_go(view_and_window: Callable, question: Callable[[str], tuple[str, str, str, str]]) -> bool:
+    """Whether the page of the web view `view_and_window()` gives (with its GTK window, on GTK's
+    thread) lets it close: page_lets_the_window_close for one page. Called from any thread but
+    GTK's; `question(the page's name)` words what the person is asked: question, detail, the
+    answer that closes, the one that keeps it."""
     from gi.repository import WebKit2
 
     from django_desktop_shell.process.commands import on_gtk_thread
@@ -335,7 +386,7 @@ def page_lets_the_window_close(window, title: str) -> bool:
     answer, asking = Future(), threading.Event()
 
     def ask_on_gtk_thread():
-        view = gtk_view(window)
+        view, gtk_window = view_and_window()
         if view is None:
             answer.set_result(True)
             return
@@ -345,9 +396,7 @@ def page_lets_the_window_close(window, title: str) -> bool:
                 return False  # WebKit's own alert, confirm or prompt
             asking.set()
             logger.info("Closing: the page asks before it is left")
-            leave = native_dialogs.gtk_question_dialog(
-                window, f"Quit {title} without saving this page?", "The page has changes that are not saved yet. "
-                "Quitting loses them.", "Quit without saving", f"Keep {title} open")
+            leave = native_dialogs.gtk_question_over(gtk_window, *question(page_named(view)))
             dialog.confirm_set_confirmed(leave)
             answer.set_result(leave)
             return True
@@ -376,6 +425,11 @@ def page_lets_the_window_close(window, title: str) -> bool:
     if not leave:
         logger.info("The window stays open: the page has unsaved changes and the person chose to keep it")
     return leave
+
+
+def page_named(view) -> str:
+    """The page, for a question about it: by its title, which a popup's window shows too."""
+    return f"The page \u201c{view.get_title()}\u201d" if view.get_title() else "The page"
 
 
 def quit_despite_refused_saves(window, title: str, since: float) -> bool:
