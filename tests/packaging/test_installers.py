@@ -3,6 +3,7 @@ installed with dpkg, run, and removed; every name in them from the app's identit
 examples/polls, built by the shell's own packaging command, installs and runs beside Notedesk."""
 
 import contextlib
+import gzip
 import hashlib
 import http.client
 import http.cookies
@@ -380,6 +381,33 @@ def test_the_debs_man_page_is_the_programs_help_and_says_where_the_data_is(dist,
     assert "~/.local/share/Notedesk Your data folder" in files
     assert "Removing the package leaves it where it is: delete it, once Notedesk has quit, to delete your data." in files
     assert not (tmp_path / "opt" / "notedesk" / "add-to-menu.sh").exists()  # the .tar.gz's, not the package's
+
+
+def test_the_deb_names_the_licence_of_all_it_brings_and_has_a_changelog(dist, tmp_path):
+    """Debian Policy 12.5 and 12.7: the package had neither (lintian: no-copyright-file, no-changelog)."""
+    subprocess.run(["dpkg-deb", "--extract", only(dist, f"notedesk_{VERSION}_*.deb"), tmp_path], check=True)
+    doc = tmp_path / "usr" / "share" / "doc" / "notedesk"
+    licences = (doc / "copyright").read_text(encoding="utf-8")
+    assert licences.startswith(f"Notedesk {VERSION}\nhttps://notedesk.org\n")
+    assert f"\nPython {sys.version.split()[0]}: PSF-2.0\n" in licences
+    django = re.search(r"\nDjango [\d.]+: BSD-3-Clause\n  (\S+)\n", licences)
+    assert django and "Copyright (c) Django Software Foundation" in (tmp_path / django[1].lstrip("/")).read_text()
+    with gzip.open(doc / "changelog.gz", "rt") as changelog:
+        entry = changelog.read()
+    assert entry.startswith(f"notedesk ({VERSION}) unstable; urgency=medium\n")
+    parsed = subprocess.run(["dpkg-parsechangelog", "--file", "-", "--show-field", "Version"], input=entry,
+                            capture_output=True, text=True, check=True).stdout
+    assert parsed == f"{VERSION}\n"
+
+
+@pytest.mark.skipif(not shutil.which("lintian"), reason="needs lintian (make package installs it)")
+def test_lintian_finds_no_error_in_the_deb(dist):
+    """It found 450: no copyright file nor changelog, the build machine's library search path in
+    each Python module, libpython executable, and every file in /opt (meant: an override says so)."""
+    result = subprocess.run(["lintian", "--tag-display-limit", "0", only(dist, f"notedesk_{VERSION}_*.deb")],
+                            capture_output=True, text=True, timeout=300)
+    errors = [line for line in result.stdout.splitlines() if line.startswith("E:")]
+    assert errors == []
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("dpkg"), reason="installing a .deb needs dpkg and root")

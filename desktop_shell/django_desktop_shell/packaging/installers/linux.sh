@@ -20,7 +20,7 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   exit 2
 fi
 
-declare name slug version description categories keywords icon homepage deb_section spec mime_types exec_args
+declare name slug version deb_version description categories keywords icon homepage maintainer deb_section spec mime_types exec_args
 identity=$("$python" -m django_desktop_shell.packaging.identity "$project" --format sh)
 eval "$identity"
 arch=$(dpkg --print-architecture)
@@ -129,6 +129,25 @@ help=$(env -u XDG_DATA_HOME COLUMNS=80 "$package/opt/$slug/$slug" --help)  # the
   printf 'package leaves it where it is: delete it, once %s has quit, to delete your data.\n' "$name"
 } | gzip -9n >"$man_page"
 
+# /usr/share/doc/SLUG (Debian Policy 12.5, 12.7): the licences of the app and of all it brings, and
+# this version's changelog entry, dated SOURCE_DATE_EPOCH when a reproducible build sets it.
+doc=$package/usr/share/doc/$slug
+mkdir -p "$doc"
+"$python" -m django_desktop_shell.packaging.identity "$project" --format deb-copyright --bundle "$dist/$slug-dir" \
+  --installed-at "/opt/$slug" >"$doc/copyright"
+printf '%s (%s) unstable; urgency=medium\n\n  * %s %s.\n\n -- %s  %s\n' "$slug" "$deb_version" "$name" "$version" \
+  "$maintainer" "$(date -R ${SOURCE_DATE_EPOCH:+-d "@$SOURCE_DATE_EPOCH"})" | gzip -9n >"$doc/changelog.gz"
+
+# What lintian finds in any app built this way, and is meant: a program of its own in /opt/SLUG, as
+# the FHS has add-on software (only Debian's own archive keeps out of /opt), that brings the Python it
+# runs on, whose pyexpat has expat built in and some of whose modules call nothing of libc.
+overrides=$package/usr/share/lintian/overrides/$slug
+mkdir -p "$(dirname "$overrides")"
+printf '%s: %s\n' "$slug" dir-or-file-in-opt "$slug" "embedded-library expat [opt/$slug/_internal/python3*/lib-dynload/pyexpat.*]" \
+  "$slug" library-not-linked-against-libc >"$overrides"
+# PyInstaller copies libpython executable; a library is read, not run.
+find "$package/opt/$slug" -type f \( -name '*.so' -o -name '*.so.*' \) -exec chmod 644 {} +
+
 # The libraries the bundle links against come from the system (the spec leaves them out);
 # dpkg-shlibdeps names their packages. GTK and WebKitGTK are loaded through their typelibs,
 # which no ELF file names, so they are listed by hand; so is a hunspell dictionary, which
@@ -140,9 +159,9 @@ depends="gir1.2-webkit2-4.1, libwebkit2gtk-4.1-0, gir1.2-gtk-3.0, libgtk-3-0, hu
 {
   cat <<CONTROL
 Package: $slug
-Version: $version
+Version: $deb_version
 Architecture: $arch
-Maintainer: $name maintainers <maintainers@$slug.invalid>
+Maintainer: $maintainer
 Installed-Size: $(du -sk "$package" | cut -f1)
 Depends: $depends
 Section: $deb_section
@@ -164,4 +183,4 @@ set -e
 [ -d "$DPKG_ROOT/opt" ] || mkdir -m 755 "$DPKG_ROOT/opt"
 POSTRM
 chmod 755 "$package/DEBIAN/postrm"
-dpkg-deb --build --root-owner-group "$package" "$dist/${slug}_${version}_$arch.deb"
+dpkg-deb --build --root-owner-group "$package" "$dist/${slug}_${deb_version}_$arch.deb"
