@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tarfile
 import tomllib
+import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from pathlib import Path
@@ -149,6 +150,20 @@ def test_the_tarball_holds_the_one_folder_bundle_with_the_manage_command(dist, a
         assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert "[X] 0002_search" in result.stdout  # the migrations are in the bundle, and were applied
+
+
+def test_the_tarball_says_what_it_needs_of_the_system_it_is_unpacked_on(dist):
+    """No package manager checks a folder's needs: on RHEL 9 (glibc 2.34) or without WebKitGTK it
+    stopped at its start, and nothing in it had said so."""
+    with tarfile.open(only(dist, f"notedesk-{VERSION}-linux-*.tar.gz")) as archive:
+        readme = archive.extractfile(f"notedesk-{VERSION}/README").read().decode()
+    depends = subprocess.run(["dpkg-deb", "--field", only(dist, f"notedesk_{VERSION}_*.deb"), "Depends"],
+                             capture_output=True, text=True, check=True).stdout
+    glibc = re.search(r"libc6 \(>= ([\d.]+)\)", depends)[1]  # dpkg-shlibdeps' word for the same files
+    assert f"- glibc {glibc} or later" in readme
+    assert "Debian, Ubuntu:  sudo apt install gir1.2-webkit2-4.1\n" in readme
+    assert "Fedora:          sudo dnf install webkit2gtk4.1\n" in readme
+    assert "./add-to-menu.sh" in readme and "~/.local/share/Notedesk" in readme
 
 
 def test_the_tarball_adds_itself_to_the_persons_menu_from_a_folder_with_any_name_and_removes_itself(dist, app_env, tmp_path):
@@ -368,6 +383,9 @@ def test_the_deb_and_its_desktop_entry_take_their_names_from_pyproject(dist, tmp
     # The identity's file-types and url-schemes: Open with, double-click, notedesk:// links.
     assert entry["MimeType"] == "text/markdown;text/plain;x-scheme-handler/notedesk;"
     assert entry["Exec"] == "notedesk %U"
+    # Software centres find the app by its metainfo, which names this desktop entry.
+    metainfo = ET.parse(tmp_path / "usr" / "share" / "metainfo" / f"{table['app-id']}.metainfo.xml").getroot()
+    assert metainfo.findtext("launchable") == "notedesk.desktop"
 
 
 def test_the_debs_man_page_is_the_programs_help_and_says_where_the_data_is(dist, tmp_path):

@@ -23,6 +23,7 @@ from packaging.version import InvalidVersion, Version
 from django_desktop_shell.identity import Identity, IdentityError, load
 from django_desktop_shell.packaging import spec_for
 from django_desktop_shell.packaging.copyright import copyright_text
+from django_desktop_shell.packaging.metainfo import metainfo
 from django_desktop_shell.packaging.registration import desktop_exec_code, desktop_mime_types, inno_registry
 
 WINDOWS_APP_ID_NAMESPACE = uuid.UUID("e60bb700-6e87-461e-8d66-96fa74212935")  # never change it
@@ -92,7 +93,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("project_dir", type=Path)
     # inno-registry: Inno Setup [Registry] lines for the file-types and url-schemes (registration.py)
     # deb-copyright: the .deb's copyright file for the one-folder bundle at --bundle, installed at --installed-at
-    parser.add_argument("--format", choices=["sh", "json", "github", "inno-registry", "deb-copyright"], default="sh")
+    # metainfo: the AppStream metainfo the .deb installs (metainfo.py)
+    parser.add_argument("--format", choices=["sh", "json", "github", "inno-registry", "deb-copyright", "metainfo"],
+                        default="sh")
     parser.add_argument("--bundle", type=Path)
     parser.add_argument("--installed-at", type=Path)
     arguments = parser.parse_args(argv)
@@ -102,6 +105,8 @@ def main(argv: list[str]) -> int:
         identity = load(arguments.project_dir.resolve())
         if arguments.format == "inno-registry":
             print(inno_registry(identity), end="")
+        elif arguments.format == "metainfo":
+            print(metainfo(identity), end="")
         elif arguments.format == "deb-copyright":
             print(copyright_text(identity, arguments.bundle, arguments.installed_at), end="")
         else:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Linux installers around the bundles PyInstaller has built into DIST, every name from the
 # project's [tool.desktop-shell] table: SLUG-VERSION-linux-ARCH.tar.gz of the one-folder bundle
-# (with add-to-menu.sh and the icons, for a menu entry without root), and SLUG_VERSION_ARCH.deb
+# (with add-to-menu.sh and the icons, for a menu entry without root, and a README of what it needs of the
+# system), and SLUG_VERSION_ARCH.deb
 # (/opt/SLUG, a desktop entry, the icons, a man page, and the system libraries it needs as
 # dependencies). Run by `python -m django_desktop_shell.packaging PROJECT DIST --installers`.
 # Usage: linux.sh DIST PROJECT WORK   (WORK: PyInstaller's work folder; PYTHON: the build's python)
@@ -12,7 +13,7 @@ work=$3
 python=${PYTHON:-python3}
 
 missing=()
-for tool in dpkg-deb:dpkg dpkg-shlibdeps:dpkg-dev desktop-file-validate:desktop-file-utils; do
+for tool in dpkg-deb:dpkg dpkg-shlibdeps:dpkg-dev desktop-file-validate:desktop-file-utils objdump:binutils; do
   command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
 done
 if [[ ${#missing[@]} -gt 0 ]]; then
@@ -20,7 +21,7 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   exit 2
 fi
 
-declare name slug version deb_version description categories keywords icon homepage maintainer deb_section spec mime_types exec_args
+declare name slug app_id version deb_version description categories keywords icon homepage maintainer deb_section spec mime_types exec_args
 identity=$("$python" -m django_desktop_shell.packaging.identity "$project" --format sh)
 eval "$identity"
 arch=$(dpkg --print-architecture)
@@ -95,6 +96,27 @@ SCRIPT
 } >"$menu_script"
 chmod 755 "$menu_script"
 
+# What the folder needs of the system it is unpacked on, which no package manager checks for it: the
+# newest glibc symbol version its files use (built on Debian 12: 2.35, which RHEL 9's 2.34 lacks),
+# and WebKitGTK with its GObject bindings, by each distribution's package names.
+glibc=$(find "$dist/$slug-dir" -type f \( -name '*.so' -o -name '*.so.*' -o -path "$dist/$slug-dir/$slug" \) -print0 |
+  xargs -0 objdump -T 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n 1)
+cat >"$dist/$slug-dir/README" <<README
+$name $version for Linux ($arch)
+
+Start it: ./$slug in this folder. It keeps your data in ~/.local/share/$name.
+Add it to your desktop's menu, for you alone: ./add-to-menu.sh (./add-to-menu.sh --remove takes it out).
+
+What it needs of your system:
+- glibc ${glibc#GLIBC_} or later (\`ldd --version\` says which you have).
+- GTK 3 and WebKitGTK 4.1, with their GObject introspection data:
+    Debian, Ubuntu:  sudo apt install gir1.2-webkit2-4.1
+    Fedora:          sudo dnf install webkit2gtk4.1
+    Arch:            sudo pacman -S webkit2gtk-4.1
+    openSUSE:        sudo zypper install typelib-1_0-WebKit2-4_1
+- To check spelling, a hunspell dictionary (Debian, Ubuntu: hunspell-en-us; Fedora: hunspell-en).
+README
+
 tar -czf "$dist/$slug-$version-linux-$arch.tar.gz" -C "$dist" \
   --transform "s|^$slug-dir|$slug-$version|" "$slug-dir"
 
@@ -107,13 +129,19 @@ printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$slug" "$slug" >"$deb_w
 cp -a "$dist/$slug-dir" "$package/opt/$slug"
 ln -s "/opt/$slug/$slug" "$package/usr/bin/$slug"
 
-# The folder's own menu entry is add-to-menu.sh's: the package has its own in the system's menu.
-rm -rf "$package/opt/$slug/add-to-menu.sh" "$package/opt/$slug/share"
+# The folder's own menu entry is add-to-menu.sh's, and its README is for a folder no package manager
+# installed: the package has its own menu entry, and Depends.
+rm -rf "$package/opt/$slug/add-to-menu.sh" "$package/opt/$slug/share" "$package/opt/$slug/README"
 entry=$package/usr/share/applications/$slug.desktop
 mkdir -p "$(dirname "$entry")"
 desktop_entry "$slug" >"$entry"
 desktop-file-validate "$entry"
 [[ -z $icon ]] || install_icons "$package/usr/share/icons"
+
+# The AppStream metainfo: how GNOME Software, KDE Discover and Ubuntu's App Center find and show the app.
+metainfo=$package/usr/share/metainfo/$app_id.metainfo.xml
+mkdir -p "$(dirname "$metainfo")"
+"$python" -m django_desktop_shell.packaging.identity "$project" --format metainfo >"$metainfo"
 
 # `man SLUG`: the program's own --help (so it says what this version does), and where it keeps data.
 man_page=$package/usr/share/man/man1/$slug.1.gz
