@@ -388,6 +388,14 @@ def test_the_deb_and_its_desktop_entry_take_their_names_from_pyproject(dist, tmp
     assert metainfo.findtext("launchable") == "notedesk.desktop"
 
 
+def test_the_deb_recommends_xdg_utils_with_which_downloads_and_outside_links_open(dist):
+    """On a system without xdg-open, the download bar's Open and Show in folder did nothing (a
+    FileNotFoundError in the log), and apt had not said a thing."""
+    recommends = subprocess.run(["dpkg-deb", "--field", only(dist, f"notedesk_{VERSION}_*.deb"), "Recommends"],
+                                capture_output=True, text=True, check=True).stdout
+    assert recommends == "xdg-utils\n"
+
+
 def test_the_debs_man_page_is_the_programs_help_and_says_where_the_data_is(dist, tmp_path):
     subprocess.run(["dpkg-deb", "--extract", only(dist, f"notedesk_{VERSION}_*.deb"), tmp_path], check=True)
     page = subprocess.run(["man", "--local-file", tmp_path / "usr" / "share" / "man" / "man1" / "notedesk.1.gz"],

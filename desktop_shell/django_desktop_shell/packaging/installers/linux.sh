@@ -183,6 +183,9 @@ find "$package/opt/$slug" -type f \( -name '*.so' -o -name '*.so.*' \) -exec chm
 mapfile -t elf_files < <(find "$package/opt/$slug" -type f \( -name '*.so*' -o -path "$package/opt/$slug/$slug" \))
 shlibs=$(cd "$deb_work" && dpkg-shlibdeps -O --warnings=1 -l"$package/opt/$slug/_internal" "${elf_files[@]}")
 depends="gir1.2-webkit2-4.1, libwebkit2gtk-4.1-0, gir1.2-gtk-3.0, libgtk-3-0, hunspell-en-us | hunspell-dictionary, ${shlibs#shlibs:Depends=}"
+# xdg-utils: xdg-open, with which the download bar opens a file or its folder, and a link outside the
+# app opens in the browser; a desktop has it, a minimal system may not.
+recommends=xdg-utils
 
 {
   cat <<CONTROL
@@ -192,6 +195,7 @@ Architecture: $arch
 Maintainer: $maintainer
 Installed-Size: $(du -sk "$package" | cut -f1)
 Depends: $depends
+Recommends: $recommends
 Section: $deb_section
 Priority: optional
 CONTROL
