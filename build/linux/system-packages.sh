@@ -10,7 +10,7 @@ declare -A GROUPS_PACKAGES=(
   [run]="python3-venv python3-dev libgirepository1.0-dev libcairo2-dev pkg-config gir1.2-webkit2-4.1 fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji fonts-lohit-deva fonts-tlwg-loma-otf hunspell-en-us"
   # dosfstools, exfatprogs, fusefat, exfat-fuse: the USB sticks of tests/reliability/test_removable_drives.py.
   [test]="xvfb xauth chromium imagemagick xdotool poppler-utils desktop-file-utils dosfstools exfatprogs fusefat exfat-fuse"
-  [package]="binutils dpkg-dev fakeroot desktop-file-utils shellcheck"
+  [package]="binutils dpkg-dev fakeroot desktop-file-utils shellcheck lintian appstream"
   [bench]="wrk"
   [server]="postgresql"
   # The reverse proxy the server's tests put it behind (tests/sync/test_nginx.py, make test-server).

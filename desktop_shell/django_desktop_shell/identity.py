@@ -53,6 +53,7 @@ class Identity:
     file_types: tuple["FileType", ...] = ()  # the files the app opens: the installers register them
     url_schemes: tuple[str, ...] = ()  # scheme://… links the app handles: the installers register them
     licence: str = ""  # [project] license
+    maintainer: str = ""  # "Name <email>": [project] maintainers' first with an email, else authors'
     update_url: str = ""  # "": no updates; else the signed update repository (docs/updates.md)
     javascript_jit: bool = True  # False: the window's JavaScript engine without its JIT (less memory, slower scripts)
     keep_start_page: bool = False  # True: the window shows the last run's start page before Django starts (process/start_page.py)
@@ -131,7 +132,7 @@ def load(project_dir: Path) -> Identity:
         icon=table.get("icon", ""), categories=tuple(table.get("categories", ())), keywords=tuple(table.get("keywords", ())),
         start_path=table.get("start-path", "/"), health_path=table.get("health-path", ""), data_files=tuple(table.get("data-files", ())), homepage=table.get("homepage", ""),
         menu=table.get("menu", ""), file_types=file_types, url_schemes=url_schemes,
-        licence=licence_of(document["project"]), update_url=table.get("update-url", "").rstrip("/"),
+        licence=licence_of(document["project"]), maintainer=maintainer_of(document["project"]), update_url=table.get("update-url", "").rstrip("/"),
         javascript_jit=table.get("javascript-jit", True), keep_start_page=table.get("keep-start-page", False),
         leave_out=tuple(table.get("leave-out", ())), collect_all=tuple(table.get("collect-all", ())),
     )
@@ -171,6 +172,12 @@ def licence_of(project: dict) -> str:
     if isinstance(licence, dict):
         licence = licence.get("text", "") or (f"See {licence['file']}" if "file" in licence else "")
     return licence if isinstance(licence, str) else ""
+
+
+def maintainer_of(project: dict) -> str:
+    people = [person for key in ("maintainers", "authors") if isinstance(project.get(key), list)
+              for person in project[key] if isinstance(person, dict) and isinstance(person.get("email"), str)]
+    return f"{people[0].get('name') or people[0]['email']} <{people[0]['email']}>" if people else ""
 
 
 def check_update_url(url, path: Path) -> None:

@@ -3,6 +3,7 @@ installed with dpkg, run, and removed; every name in them from the app's identit
 examples/polls, built by the shell's own packaging command, installs and runs beside Notedesk."""
 
 import contextlib
+import gzip
 import hashlib
 import http.client
 import http.cookies
@@ -15,6 +16,7 @@ import sys
 import tarfile
 import tomllib
 import types
+import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from pathlib import Path
@@ -166,6 +168,20 @@ def test_the_tarball_holds_the_one_folder_bundle_with_the_manage_command(dist, a
         assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert "[X] 0002_search" in result.stdout  # the migrations are in the bundle, and were applied
+
+
+def test_the_tarball_says_what_it_needs_of_the_system_it_is_unpacked_on(dist):
+    """No package manager checks a folder's needs: on RHEL 9 (glibc 2.34) or without WebKitGTK it
+    stopped at its start, and nothing in it had said so."""
+    with tarfile.open(only(dist, f"notedesk-{VERSION}-linux-*.tar.gz")) as archive:
+        readme = archive.extractfile(f"notedesk-{VERSION}/README").read().decode()
+    depends = subprocess.run(["dpkg-deb", "--field", only(dist, f"notedesk_{VERSION}_*.deb"), "Depends"],
+                             capture_output=True, text=True, check=True).stdout
+    glibc = re.search(r"libc6 \(>= ([\d.]+)\)", depends)[1]  # dpkg-shlibdeps' word for the same files
+    assert f"- glibc {glibc} or later" in readme
+    assert "Debian, Ubuntu:  sudo apt install gir1.2-webkit2-4.1\n" in readme
+    assert "Fedora:          sudo dnf install webkit2gtk4.1\n" in readme
+    assert "./add-to-menu.sh" in readme and "~/.local/share/Notedesk" in readme
 
 
 def test_the_tarball_adds_itself_to_the_persons_menu_from_a_folder_with_any_name_and_removes_itself(dist, app_env, tmp_path):
@@ -385,6 +401,17 @@ def test_the_deb_and_its_desktop_entry_take_their_names_from_pyproject(dist, tmp
     # The identity's file-types and url-schemes: Open with, double-click, notedesk:// links.
     assert entry["MimeType"] == "text/markdown;text/plain;x-scheme-handler/notedesk;"
     assert entry["Exec"] == "notedesk %U"
+    # Software centres find the app by its metainfo, which names this desktop entry.
+    metainfo = ET.parse(tmp_path / "usr" / "share" / "metainfo" / f"{table['app-id']}.metainfo.xml").getroot()
+    assert metainfo.findtext("launchable") == "notedesk.desktop"
+
+
+def test_the_deb_recommends_xdg_utils_with_which_downloads_and_outside_links_open(dist):
+    """On a system without xdg-open, the download bar's Open and Show in folder did nothing (a
+    FileNotFoundError in the log), and apt had not said a thing."""
+    recommends = subprocess.run(["dpkg-deb", "--field", only(dist, f"notedesk_{VERSION}_*.deb"), "Recommends"],
+                                capture_output=True, text=True, check=True).stdout
+    assert recommends == "xdg-utils\n"
 
 
 def test_the_debs_man_page_is_the_programs_help_and_says_where_the_data_is(dist, tmp_path):
@@ -398,6 +425,33 @@ def test_the_debs_man_page_is_the_programs_help_and_says_where_the_data_is(dist,
     assert "~/.local/share/Notedesk Your data folder" in files
     assert "Removing the package leaves it where it is: delete it, once Notedesk has quit, to delete your data." in files
     assert not (tmp_path / "opt" / "notedesk" / "add-to-menu.sh").exists()  # the .tar.gz's, not the package's
+
+
+def test_the_deb_names_the_licence_of_all_it_brings_and_has_a_changelog(dist, tmp_path):
+    """Debian Policy 12.5 and 12.7: the package had neither (lintian: no-copyright-file, no-changelog)."""
+    subprocess.run(["dpkg-deb", "--extract", only(dist, f"notedesk_{VERSION}_*.deb"), tmp_path], check=True)
+    doc = tmp_path / "usr" / "share" / "doc" / "notedesk"
+    licences = (doc / "copyright").read_text(encoding="utf-8")
+    assert licences.startswith(f"Notedesk {VERSION}\nhttps://notedesk.org\n")
+    assert f"\nPython {sys.version.split()[0]}: PSF-2.0\n" in licences
+    django = re.search(r"\nDjango [\d.]+: BSD-3-Clause\n  (\S+)\n", licences)
+    assert django and "Copyright (c) Django Software Foundation" in (tmp_path / django[1].lstrip("/")).read_text()
+    with gzip.open(doc / "changelog.gz", "rt") as changelog:
+        entry = changelog.read()
+    assert entry.startswith(f"notedesk ({VERSION}) unstable; urgency=medium\n")
+    parsed = subprocess.run(["dpkg-parsechangelog", "--file", "-", "--show-field", "Version"], input=entry,
+                            capture_output=True, text=True, check=True).stdout
+    assert parsed == f"{VERSION}\n"
+
+
+@pytest.mark.skipif(not shutil.which("lintian"), reason="needs lintian (make package installs it)")
+def test_lintian_finds_no_error_in_the_deb(dist):
+    """It found 450: no copyright file nor changelog, the build machine's library search path in
+    each Python module, libpython executable, and every file in /opt (meant: an override says so)."""
+    result = subprocess.run(["lintian", "--tag-display-limit", "0", only(dist, f"notedesk_{VERSION}_*.deb")],
+                            capture_output=True, text=True, timeout=300)
+    errors = [line for line in result.stdout.splitlines() if line.startswith("E:")]
+    assert errors == []
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("dpkg"), reason="installing a .deb needs dpkg and root")

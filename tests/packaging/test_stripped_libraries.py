@@ -1,12 +1,15 @@
 """The Linux bundle's libraries are stripped of their symbols, each one only if it still loads
 stripped (packaging/stripping.py): binutils' strip moved the load segments of numpy's OpenBLAS off
-their alignment, and an app that imports numpy stopped at its start."""
+their alignment, and an app that imports numpy stopped at its start. And none keeps a library search
+path of the build machine's."""
 
 import _ctypes
 import ctypes
 import os
+import re
 import shutil
 import struct
+import subprocess
 import sys
 from pathlib import Path
 
@@ -51,7 +54,7 @@ def test_a_library_that_loads_once_stripped_goes_in_stripped(tmp_path):
     ctypes.CDLL(source)
 
 
-def test_a_library_that_strip_would_break_goes_in_as_it_is_and_the_build_says_so(tmp_path, monkeypatch, capsys):
+def test_a_library_that_strip_would_break_goes_in_unstripped_and_the_build_says_so(tmp_path, monkeypatch, capsys):
     library = a_library(tmp_path / "site")
     tools = tmp_path / "bin"
     tools.mkdir()
@@ -64,10 +67,51 @@ def test_a_library_that_strip_would_break_goes_in_as_it_is_and_the_build_says_so
     entries = stripped([("numpy.libs/libwheel.so", str(library), "BINARY"), ("licence.txt", str(data_file), "DATA")],
                        tmp_path / "out")
 
-    assert entries == [("numpy.libs/libwheel.so", str(library), "BINARY"), ("licence.txt", str(data_file), "DATA")]
-    assert not segments_in_place(tmp_path / "out" / "numpy.libs" / "libwheel.so")
-    with pytest.raises(OSError, match="not page-aligned"):
-        ctypes.CDLL(str(tmp_path / "out" / "numpy.libs" / "libwheel.so"))
-    ctypes.CDLL(entries[0][1])
+    copy = tmp_path / "out" / "numpy.libs" / "libwheel.so"
+    assert entries == [("numpy.libs/libwheel.so", str(copy), "BINARY"), ("licence.txt", str(data_file), "DATA")]
+    assert copy.stat().st_size == library.stat().st_size  # unstripped
+    assert segments_in_place(copy)
+    ctypes.CDLL(str(copy))
     assert capsys.readouterr().err == ("numpy.libs/libwheel.so goes in unstripped: binutils' strip leaves its load "
                                        "segments where the loader refuses them.\n")
+
+
+def search_paths(library: Path) -> list[str]:
+    dynamic = subprocess.run(["readelf", "--dynamic", library], capture_output=True, text=True, check=True).stdout
+    return re.findall(r"\((?:RPATH|RUNPATH)\)\s+Library r(?:un)?path: \[(.*)\]", dynamic)
+
+
+def a_library_with_search_path(folder: Path, search_path: str) -> Path:
+    """A library linked with SEARCH_PATH as its RUNPATH, as a Python built with --enable-shared
+    (pyenv's) links libpython and each of its extension modules with the build's lib folder."""
+    folder.mkdir(parents=True)
+    library = folder / "libwheel.so"
+    subprocess.run(["gcc", "-shared", "-o", library, "-x", "c", "/dev/null", f"-Wl,-rpath,{search_path}",
+                    "-Wl,--enable-new-dtags"], check=True)
+    return library
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None or shutil.which("readelf") is None, reason="links a library with gcc")
+@pytest.mark.parametrize("breaks_strip", [False, True])
+def test_no_library_keeps_the_build_machines_search_paths_but_its_own_folders(tmp_path, monkeypatch, breaks_strip):
+    """The build's /home/builder/.pyenv/…/lib stayed in libpython and every extension module: on
+    each machine the app ran on, a library planted there by a person named builder was loaded into
+    everyone's app (and lintian's custom-library-search-path is an error)."""
+    if breaks_strip:
+        tools = tmp_path / "bin"
+        tools.mkdir()
+        (tools / "strip").write_text(MISALIGNING_STRIP)
+        (tools / "strip").chmod(0o755)
+        monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    library = a_library_with_search_path(tmp_path / "site", "/home/builder/.pyenv/lib:$ORIGIN/../wheel.libs")
+    assert search_paths(library) == ["/home/builder/.pyenv/lib:$ORIGIN/../wheel.libs"]
+    absolute_only = a_library_with_search_path(tmp_path / "other", "/home/builder/.pyenv/lib")
+
+    entries = stripped([("lib/libwheel.so", str(library), "BINARY"), ("lib/libother.so", str(absolute_only), "BINARY")],
+                       tmp_path / "out")
+
+    assert search_paths(Path(entries[0][1])) == ["$ORIGIN/../wheel.libs"]  # a wheel's own libraries still load
+    assert search_paths(Path(entries[1][1])) == []
+    assert search_paths(library) == ["/home/builder/.pyenv/lib:$ORIGIN/../wheel.libs"]  # the installed one is left as it is
+    for _, copy, _ in entries:
+        ctypes.CDLL(copy)

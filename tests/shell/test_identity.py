@@ -3,6 +3,7 @@ apps on the shell run side by side without touching each other's data."""
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 
@@ -110,6 +111,40 @@ def test_optional_keys_left_out_give_plain_defaults_and_the_shells_spec(tmp_path
     assert (values["categories"], values["keywords"], values["icon"], values["homepage"]) == ("", "", "", "")
     assert values["deb_section"] == "misc"
     assert values["spec"] == str(SPEC)
+
+
+# In the order Python puts them (PEP 440), each before the next; a local version (1.0+ubuntu1) is
+# never published, and goes after its release alone.
+PYTHON_VERSIONS = ["1.0.dev1", "1.0a1.dev1", "1.0a1", "1.0a1.post1", "1.0b2", "1.0rc1", "1.0", "1.0.post1.dev1",
+                   "1.0.post1", "1.0.1", "1!0.5"]
+
+
+@pytest.mark.skipif(shutil.which("dpkg") is None, reason="compares versions with dpkg")
+def test_the_debs_version_upgrades_in_the_order_python_gives_release_candidates_and_all(tmp_path):
+    """dpkg put 1.0rc1 after 1.0: apt kept the release candidate, and dpkg -i called the release a downgrade."""
+    debian = [build_values(load(project_with(tmp_path, MINIMAL.replace('"2.1"', f'"{version}"'))))["deb_version"]
+              for version in PYTHON_VERSIONS]
+    assert debian[PYTHON_VERSIONS.index("1.0")] == "1.0"  # a release keeps its version as it is
+    for older, newer in zip(debian, debian[1:]):
+        assert subprocess.run(["dpkg", "--compare-versions", older, "lt", newer]).returncode == 0, (older, newer)
+
+
+@pytest.mark.parametrize("people, maintainer", [
+    ('maintainers = [{name = "Ada", email = "ada@example.org"}]\nauthors = [{name = "Bob", email = "bob@example.org"}]',
+     "Ada <ada@example.org>"),
+    ('authors = [{name = "Bob"}, {email = "carol@example.org"}]', "carol@example.org <carol@example.org>"),
+    ("", "My App maintainers <maintainers@my-app.invalid>"),
+])
+def test_the_debs_maintainer_is_the_projects_first_maintainer_or_author_with_an_address(tmp_path, people, maintainer):
+    """Every .deb said "Maintainer: NAME maintainers <maintainers@SLUG.invalid>", whatever the project's pyproject.toml said."""
+    text = MINIMAL.replace('version = "2.1"\n', f'version = "2.1"\n{people}\n')
+    assert build_values(load(project_with(tmp_path, text)))["maintainer"] == maintainer
+
+
+def test_a_version_python_cannot_read_is_refused_saying_what_to_write(tmp_path):
+    with pytest.raises(IdentityError, match=r"version 'june' in .*pyproject.toml is not a Python package version "
+                                            r"\(PEP 440\), such as 1.2.0 or 1.2.0rc1."):
+        build_values(load(project_with(tmp_path, MINIMAL.replace('"2.1"', '"june"'))))
 
 
 def test_the_windows_app_id_is_derived_from_the_app_id_and_never_changes(tmp_path):

@@ -116,8 +116,9 @@ def is_installed(distribution: str) -> bool:
 # What importlib.metadata reads (a version, entry points, the packages a distribution provides),
 # and the licences that a binary redistribution has to carry; not RECORD (Django's is 450 KB), the
 # SBOMs some wheels ship (~0.5 MB each for filelock and platformdirs), nor lists of authors.
-KEPT_METADATA = re.compile(r"^(METADATA|PKG-INFO|entry_points\.txt|top_level\.txt|"
-                           r"(licenses|licences)/.*(LICEN[CS]E|COPYING|NOTICE).*|(LICEN[CS]E|COPYING|NOTICE).*)$")
+LICENCE_TEXTS = r"(licenses|licences)/.*(LICEN[CS]E|COPYING|NOTICE).*|(LICEN[CS]E|COPYING|NOTICE).*"
+KEPT_METADATA = re.compile(rf"^(METADATA|PKG-INFO|entry_points\.txt|top_level\.txt|{LICENCE_TEXTS})$")
+LICENCE_TEXT = re.compile(rf"^({LICENCE_TEXTS})$")
 METADATA_FILES = ("METADATA", "PKG-INFO")
 
 

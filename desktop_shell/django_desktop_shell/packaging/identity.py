@@ -18,8 +18,12 @@ import sys
 import uuid
 from pathlib import Path
 
+from packaging.version import InvalidVersion, Version
+
 from django_desktop_shell.identity import Identity, IdentityError, load
 from django_desktop_shell.packaging import spec_for
+from django_desktop_shell.packaging.copyright import copyright_text
+from django_desktop_shell.packaging.metainfo import metainfo
 from django_desktop_shell.packaging.registration import desktop_exec_code, desktop_mime_types, inno_registry
 
 WINDOWS_APP_ID_NAMESPACE = uuid.UUID("e60bb700-6e87-461e-8d66-96fa74212935")  # never change it
@@ -31,17 +35,39 @@ DEB_SECTIONS = {
 }
 
 
+def debian_version(identity: Identity) -> str:
+    """The version as dpkg and apt order it as Python does: a pre-release or development release
+    sorts before its release with "~" (1.0rc1 is 1.0~rc1; 1.0.dev1, before 1.0a1, 1.0~~dev1), where
+    dpkg put 1.0rc1 after 1.0, and would not upgrade the release candidate to the release."""
+    try:
+        version = Version(identity.version)
+    except InvalidVersion:
+        raise IdentityError(f"version {identity.version!r} in {identity.project_dir / 'pyproject.toml'} is not a Python "
+                            "package version (PEP 440), such as 1.2.0 or 1.2.0rc1.") from None
+    text = (f"{version.epoch}:" if version.epoch else "") + ".".join(map(str, version.release))
+    if version.pre:
+        text += f"~{version.pre[0]}{version.pre[1]}"
+    if version.post is not None:
+        text += f"+post{version.post}"
+    if version.dev is not None:
+        text += f"{'~' if version.pre or version.post is not None else '~~'}dev{version.dev}"
+    return text + (f"+{version.local}" if version.local else "")
+
+
 def build_values(identity: Identity) -> dict[str, str]:
     values = {
         "name": identity.name,
         "slug": identity.slug,
         "app_id": identity.app_id,
         "version": identity.version,
+        "deb_version": debian_version(identity),
         "description": identity.description or identity.name,
         "categories": ";".join(identity.categories),
         "keywords": ";".join(identity.keywords),
         "icon": str(identity.project_dir / identity.icon) if identity.icon else "",
         "homepage": identity.homepage,
+        # The .deb's Maintainer, which Debian needs with an address: a made-up one if the project gives none.
+        "maintainer": identity.maintainer or f"{identity.name} maintainers <maintainers@{identity.slug}.invalid>",
         "windows_app_id": str(uuid.uuid5(WINDOWS_APP_ID_NAMESPACE, identity.app_id)).upper(),
         "deb_section": next((DEB_SECTIONS[name] for name in identity.categories if name in DEB_SECTIONS), "misc"),
         "spec": str(spec_for(identity.project_dir)),
@@ -66,12 +92,23 @@ def main(argv: list[str]) -> int:
                                      description="Print the app's identity for build scripts.")
     parser.add_argument("project_dir", type=Path)
     # inno-registry: Inno Setup [Registry] lines for the file-types and url-schemes (registration.py)
-    parser.add_argument("--format", choices=["sh", "json", "github", "inno-registry"], default="sh")
+    # deb-copyright: the .deb's copyright file for the one-folder bundle at --bundle, installed at --installed-at
+    # metainfo: the AppStream metainfo the .deb installs (metainfo.py)
+    parser.add_argument("--format", choices=["sh", "json", "github", "inno-registry", "deb-copyright", "metainfo"],
+                        default="sh")
+    parser.add_argument("--bundle", type=Path)
+    parser.add_argument("--installed-at", type=Path)
     arguments = parser.parse_args(argv)
+    if arguments.format == "deb-copyright" and not (arguments.bundle and arguments.installed_at):
+        parser.error("--format deb-copyright needs --bundle and --installed-at")
     try:
         identity = load(arguments.project_dir.resolve())
         if arguments.format == "inno-registry":
             print(inno_registry(identity), end="")
+        elif arguments.format == "metainfo":
+            print(metainfo(identity), end="")
+        elif arguments.format == "deb-copyright":
+            print(copyright_text(identity, arguments.bundle, arguments.installed_at), end="")
         else:
             print(render(build_values(identity), arguments.format))
     except IdentityError as error:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Linux installers around the bundles PyInstaller has built into DIST, every name from the
 # project's [tool.desktop-shell] table: SLUG-VERSION-linux-ARCH.tar.gz of the one-folder bundle
-# (with add-to-menu.sh and the icons, for a menu entry without root), and SLUG_VERSION_ARCH.deb
+# (with add-to-menu.sh and the icons, for a menu entry without root, and a README of what it needs of the
+# system), and SLUG_VERSION_ARCH.deb
 # (/opt/SLUG, a desktop entry, the icons, a man page, and the system libraries it needs as
 # dependencies). Run by `python -m django_desktop_shell.packaging PROJECT DIST --installers`.
 # Usage: linux.sh DIST PROJECT WORK   (WORK: PyInstaller's work folder; PYTHON: the build's python)
@@ -12,7 +13,7 @@ work=$3
 python=${PYTHON:-python3}
 
 missing=()
-for tool in dpkg-deb:dpkg dpkg-shlibdeps:dpkg-dev desktop-file-validate:desktop-file-utils; do
+for tool in dpkg-deb:dpkg dpkg-shlibdeps:dpkg-dev desktop-file-validate:desktop-file-utils objdump:binutils; do
   command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
 done
 if [[ ${#missing[@]} -gt 0 ]]; then
@@ -20,7 +21,7 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   exit 2
 fi
 
-declare name slug version description categories keywords icon homepage deb_section spec mime_types exec_args
+declare name slug app_id version deb_version description categories keywords icon homepage maintainer deb_section spec mime_types exec_args
 identity=$("$python" -m django_desktop_shell.packaging.identity "$project" --format sh)
 eval "$identity"
 arch=$(dpkg --print-architecture)
@@ -95,6 +96,27 @@ SCRIPT
 } >"$menu_script"
 chmod 755 "$menu_script"
 
+# What the folder needs of the system it is unpacked on, which no package manager checks for it: the
+# newest glibc symbol version its files use (built on Debian 12: 2.35, which RHEL 9's 2.34 lacks),
+# and WebKitGTK with its GObject bindings, by each distribution's package names.
+glibc=$(find "$dist/$slug-dir" -type f \( -name '*.so' -o -name '*.so.*' -o -path "$dist/$slug-dir/$slug" \) -print0 |
+  xargs -0 objdump -T 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n 1)
+cat >"$dist/$slug-dir/README" <<README
+$name $version for Linux ($arch)
+
+Start it: ./$slug in this folder. It keeps your data in ~/.local/share/$name.
+Add it to your desktop's menu, for you alone: ./add-to-menu.sh (./add-to-menu.sh --remove takes it out).
+
+What it needs of your system:
+- glibc ${glibc#GLIBC_} or later (\`ldd --version\` says which you have).
+- GTK 3 and WebKitGTK 4.1, with their GObject introspection data:
+    Debian, Ubuntu:  sudo apt install gir1.2-webkit2-4.1
+    Fedora:          sudo dnf install webkit2gtk4.1
+    Arch:            sudo pacman -S webkit2gtk-4.1
+    openSUSE:        sudo zypper install typelib-1_0-WebKit2-4_1
+- To check spelling, a hunspell dictionary (Debian, Ubuntu: hunspell-en-us; Fedora: hunspell-en).
+README
+
 tar -czf "$dist/$slug-$version-linux-$arch.tar.gz" -C "$dist" \
   --transform "s|^$slug-dir|$slug-$version|" "$slug-dir"
 
@@ -107,13 +129,19 @@ printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$slug" "$slug" >"$deb_w
 cp -a "$dist/$slug-dir" "$package/opt/$slug"
 ln -s "/opt/$slug/$slug" "$package/usr/bin/$slug"
 
-# The folder's own menu entry is add-to-menu.sh's: the package has its own in the system's menu.
-rm -rf "$package/opt/$slug/add-to-menu.sh" "$package/opt/$slug/share"
+# The folder's own menu entry is add-to-menu.sh's, and its README is for a folder no package manager
+# installed: the package has its own menu entry, and Depends.
+rm -rf "$package/opt/$slug/add-to-menu.sh" "$package/opt/$slug/share" "$package/opt/$slug/README"
 entry=$package/usr/share/applications/$slug.desktop
 mkdir -p "$(dirname "$entry")"
 desktop_entry "$slug" >"$entry"
 desktop-file-validate "$entry"
 [[ -z $icon ]] || install_icons "$package/usr/share/icons"
+
+# The AppStream metainfo: how GNOME Software, KDE Discover and Ubuntu's App Center find and show the app.
+metainfo=$package/usr/share/metainfo/$app_id.metainfo.xml
+mkdir -p "$(dirname "$metainfo")"
+"$python" -m django_desktop_shell.packaging.identity "$project" --format metainfo >"$metainfo"
 
 # `man SLUG`: the program's own --help (so it says what this version does), and where it keeps data.
 man_page=$package/usr/share/man/man1/$slug.1.gz
@@ -129,6 +157,25 @@ help=$(env -u XDG_DATA_HOME COLUMNS=80 "$package/opt/$slug/$slug" --help)  # the
   printf 'package leaves it where it is: delete it, once %s has quit, to delete your data.\n' "$name"
 } | gzip -9n >"$man_page"
 
+# /usr/share/doc/SLUG (Debian Policy 12.5, 12.7): the licences of the app and of all it brings, and
+# this version's changelog entry, dated SOURCE_DATE_EPOCH when a reproducible build sets it.
+doc=$package/usr/share/doc/$slug
+mkdir -p "$doc"
+"$python" -m django_desktop_shell.packaging.identity "$project" --format deb-copyright --bundle "$dist/$slug-dir" \
+  --installed-at "/opt/$slug" >"$doc/copyright"
+printf '%s (%s) unstable; urgency=medium\n\n  * %s %s.\n\n -- %s  %s\n' "$slug" "$deb_version" "$name" "$version" \
+  "$maintainer" "$(date -R ${SOURCE_DATE_EPOCH:+-d "@$SOURCE_DATE_EPOCH"})" | gzip -9n >"$doc/changelog.gz"
+
+# What lintian finds in any app built this way, and is meant: a program of its own in /opt/SLUG, as
+# the FHS has add-on software (only Debian's own archive keeps out of /opt), that brings the Python it
+# runs on, whose pyexpat has expat built in and some of whose modules call nothing of libc.
+overrides=$package/usr/share/lintian/overrides/$slug
+mkdir -p "$(dirname "$overrides")"
+printf '%s: %s\n' "$slug" dir-or-file-in-opt "$slug" "embedded-library expat [opt/$slug/_internal/python3*/lib-dynload/pyexpat.*]" \
+  "$slug" library-not-linked-against-libc >"$overrides"
+# PyInstaller copies libpython executable; a library is read, not run.
+find "$package/opt/$slug" -type f \( -name '*.so' -o -name '*.so.*' \) -exec chmod 644 {} +
+
 # The libraries the bundle links against come from the system (the spec leaves them out);
 # dpkg-shlibdeps names their packages. GTK and WebKitGTK are loaded through their typelibs,
 # which no ELF file names, so they are listed by hand; so is a hunspell dictionary, which
@@ -136,15 +183,19 @@ help=$(env -u XDG_DATA_HOME COLUMNS=80 "$package/opt/$slug/$slug" --help)  # the
 mapfile -t elf_files < <(find "$package/opt/$slug" -type f \( -name '*.so*' -o -path "$package/opt/$slug/$slug" \))
 shlibs=$(cd "$deb_work" && dpkg-shlibdeps -O --warnings=1 -l"$package/opt/$slug/_internal" "${elf_files[@]}")
 depends="gir1.2-webkit2-4.1, libwebkit2gtk-4.1-0, gir1.2-gtk-3.0, libgtk-3-0, hunspell-en-us | hunspell-dictionary, ${shlibs#shlibs:Depends=}"
+# xdg-utils: xdg-open, with which the download bar opens a file or its folder, and a link outside the
+# app opens in the browser; a desktop has it, a minimal system may not.
+recommends=xdg-utils
 
 {
   cat <<CONTROL
 Package: $slug
-Version: $version
+Version: $deb_version
 Architecture: $arch
-Maintainer: $name maintainers <maintainers@$slug.invalid>
+Maintainer: $maintainer
 Installed-Size: $(du -sk "$package" | cut -f1)
 Depends: $depends
+Recommends: $recommends
 Section: $deb_section
 Priority: optional
 CONTROL
@@ -164,4 +215,4 @@ set -e
 [ -d "$DPKG_ROOT/opt" ] || mkdir -m 755 "$DPKG_ROOT/opt"
 POSTRM
 chmod 755 "$package/DEBIAN/postrm"
-dpkg-deb --build --root-owner-group "$package" "$dist/${slug}_${version}_$arch.deb"
+dpkg-deb --build --root-owner-group "$package" "$dist/${slug}_${deb_version}_$arch.deb"
