@@ -104,3 +104,44 @@ def test_headings_and_titles_offered_to_choose_from_show_each_in_its_own_directi
     expect(app.locator("#titleCompletions [role=option]")).to_have_count(3)
     titles = app.locator("#titleCompletions .completion-title")
     assert_right_then_left([titles.filter(has_text=title).evaluate_all(TEXT_GAPS)[0] for title in (ARABIC_TITLE, "Meeting notes")])
+
+
+# A list's or a quote's direction, its borders' widths [left, right], and the gaps between its box and
+# its first child's, on either side: its bullets and its bar lie in the wider gap.
+GAPS_BESIDE_THE_FIRST_CHILD = """element => {
+    const box = element.getBoundingClientRect(), style = getComputedStyle(element);
+    const firstBox = element.firstElementChild.getBoundingClientRect();
+    return {
+        direction: style.direction,
+        firstRightGap: Math.round(box.right - firstBox.right),
+        firstLeftGap: Math.round(firstBox.left - box.left),
+        border: [parseFloat(style.borderLeftWidth), parseFloat(style.borderRightWidth)],
+    };
+}"""
+
+
+def test_a_list_a_quote_and_a_table_in_hebrew_start_on_the_right_of_the_preview(app):
+    """Their bullets and checkboxes on the right, beside their text and not over it, the quote's
+    bar on the right, the first column on the right; an English list beside them as before."""
+    create_note_in_page(app, "רשימה", (
+        "- פריט ראשון עם iPhone 15 Pro.\n- [x] משימה שבוצעה\n\n"
+        "> ציטוט קצר (עם סוגריים).\n\n| שם | כמות |\n| --- | --- |\n| תפוחים | 12 |\n\n- An English list\n"
+    ))
+    app.click("#togglePreview")
+    lists = app.locator("#preview ul")
+    expect(lists).to_have_count(2)
+    hebrew, english = lists.evaluate_all(f"lists => lists.map({GAPS_BESIDE_THE_FIRST_CHILD})")
+    assert hebrew["direction"] == "rtl" and english["direction"] == "ltr"
+    assert hebrew["firstLeftGap"] < 2 < 20 < hebrew["firstRightGap"], "the Hebrew list's bullets are not on its right"
+    assert english["firstRightGap"] < 2 < 20 < english["firstLeftGap"]
+    checkbox, text = app.locator("#preview .task-list-item").evaluate("""item => {
+        const range = document.createRange();
+        range.setStart(item.lastChild, 1);
+        range.setEnd(item.lastChild, item.lastChild.length);
+        return [item.querySelector('input').getBoundingClientRect().left, range.getBoundingClientRect().right];
+    }""")
+    assert checkbox >= text, "the checkbox is over the task's text, not on its right"
+    quote = app.locator("#preview blockquote").evaluate(GAPS_BESIDE_THE_FIRST_CHILD)
+    assert quote["border"] == [0, 3] and quote["firstLeftGap"] < 2 < 10 < quote["firstRightGap"]
+    headers = app.locator("#preview th")
+    assert headers.nth(0).bounding_box()["x"] > headers.nth(1).bounding_box()["x"]

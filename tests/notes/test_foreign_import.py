@@ -635,7 +635,7 @@ def test_the_markdown_of_an_evernote_note_shows_as_it_did_in_evernote(api, make_
     assert ('type="checkbox"> bread</li>\n<li class="task-list-item enabled"><input class="task-list-item-checkbox" '
             'data-line="1" checked="checked" type="checkbox"> milk</li>') in html
     assert "<strong>Bold</strong> and <em>italic</em> text<br>\non two lines" in html
-    assert "<li>two\n<ul>\n<li>two a</li>\n<li>two b</li>\n</ul>\n</li>\n</ul>\n<p>A paragraph after the list.</p>" in html
+    assert '<li>two\n<ul dir="auto">\n<li>two a</li>\n<li>two b</li>\n</ul>\n</li>\n</ul>\n<p>A paragraph after the list.</p>' in html
     assert "<td>a | b</td>\n<td>x y</td>" in html
     assert '<img src="/api/attachments/' in html and 'class="attachment-ref"' in html and "warranty.pdf</span>" in html
     assert "<pre><code>def total(items):\n    return sum(items)\n</code></pre>" in html
