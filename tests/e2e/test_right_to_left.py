@@ -145,3 +145,29 @@ def test_a_list_a_quote_and_a_table_in_hebrew_start_on_the_right_of_the_preview(
     assert quote["border"] == [0, 3] and quote["firstLeftGap"] < 2 < 10 < quote["firstRightGap"]
     headers = app.locator("#preview th")
     assert headers.nth(0).bounding_box()["x"] > headers.nth(1).bounding_box()["x"]
+
+
+def press_on_a_layout(app, letter, us_letter, shift=False):
+    """Ctrl (and Shift) with the key that is `us_letter` on a US keyboard, on a layout where it
+    types `letter` (Hebrew's נ is B's key, Arabic's ث E's), as the keyboard sends it."""
+    session = app.context.new_cdp_session(app)
+    modifiers = 2 | (8 if shift else 0)
+    for kind in ("rawKeyDown", "keyUp"):
+        session.send("Input.dispatchKeyEvent", {"type": kind, "modifiers": modifiers, "key": letter,
+                                                "code": f"Key{us_letter.upper()}", "windowsVirtualKeyCode": ord(us_letter.upper())})
+
+
+def test_the_shortcuts_work_with_a_hebrew_or_arabic_keyboard_layout_on(app):
+    """A person writing Hebrew or Arabic keeps their layout on for Ctrl+B, Ctrl+E, Ctrl+N: the
+    key's place is the shortcut, as in the menus and in every browser."""
+    create_note_in_page(app, ARABIC_TITLE, ARABIC_TEXT)
+    body = app.locator("#noteBody")
+    body.click()
+    body.press("Control+a")
+    press_on_a_layout(app, "נ", "b")  # Hebrew: bold
+    expect(body).to_have_value(f"**{ARABIC_TEXT}**")
+    press_on_a_layout(app, "ث", "e")  # Arabic: the preview
+    expect(app.locator("#preview")).to_be_visible()
+    press_on_a_layout(app, "מ", "n")  # a new note
+    expect(app.locator("#noteTitle")).to_have_value("")
+    expect(app.locator("#noteTitle")).to_be_focused()
