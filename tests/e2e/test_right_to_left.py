@@ -171,3 +171,13 @@ def test_the_shortcuts_work_with_a_hebrew_or_arabic_keyboard_layout_on(app):
     press_on_a_layout(app, "מ", "n")  # a new note
     expect(app.locator("#noteTitle")).to_have_value("")
     expect(app.locator("#noteTitle")).to_be_focused()
+
+
+def test_tags_typed_with_the_arabic_comma_are_tags_of_their_own(app, live_app):
+    """An Arabic or Persian keyboard types ، where a Latin one types a comma."""
+    create_note_in_page(app, ARABIC_TITLE, ARABIC_TEXT)
+    app.fill("#noteTags", "عمل، منزل")
+    app.press("#noteTags", "Enter")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert sorted(api(live_app, "GET", "/api/notes/")["notes"][0]["tags"]) == ["عمل", "منزل"]
+    expect(app.locator(".tag-button")).to_have_count(2)

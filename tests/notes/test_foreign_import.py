@@ -926,8 +926,8 @@ def test_a_tag_holding_commas_becomes_the_tags_between_them_and_the_note_is_impo
     found = read_enex(io.BytesIO(b"""<en-export><note><title>Plan</title><content>&lt;en-note&gt;Text&lt;/en-note&gt;</content>
         <tag>Work, Stuff</tag><tag>stuff</tag><tag> , </tag></note></en-export>"""), io.BytesIO())
     assert ([note["tags"] for note in found.records], found.skipped) == ([["work", "stuff"]], [])
-    found = read_markdown_source(io.BytesIO(zipped({"plan.md": "---\ntags:\n  - Work, Stuff\n  - home\n---\nText"})))
-    assert ([note["tags"] for note in found.records], found.skipped) == ([["work", "stuff", "home"]], [])
+    found = read_markdown_source(io.BytesIO(zipped({"plan.md": "---\ntags:\n  - Work, Stuff\n  - home\n  - عمل، منزل\n---\nText"})))
+    assert ([note["tags"] for note in found.records], found.skipped) == ([["work", "stuff", "home", "عمل", "منزل"]], [])
     # Split past the tags a note holds, the note is still imported, with the first of them.
     tags = "".join(f"<tag>tag {number}</tag>" for number in range(19)) + "<tag>Work, Stuff</tag>"
     found = read_enex(io.BytesIO(f"""<en-export><note><title>Many</title>
