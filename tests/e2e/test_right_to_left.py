@@ -181,3 +181,22 @@ def test_tags_typed_with_the_arabic_comma_are_tags_of_their_own(app, live_app):
     expect(app.locator("#saveState")).to_have_text("Saved")
     assert sorted(api(live_app, "GET", "/api/notes/")["notes"][0]["tags"]) == ["عمل", "منزل"]
     expect(app.locator(".tag-button")).to_have_count(2)
+
+
+def test_find_in_the_note_finds_a_word_without_its_marks_as_the_search_of_the_notes_does(app):
+    """The list found the note by `كتب`, Ctrl+F in it finds "كَتَبَ" (and its last haraka with it),
+    `שלום` "שָׁלוֹם", `کتاب` "كتاب"; Replace all replaces what it found."""
+    text = "كَتَبَ الوَلَدُ. שָׁלוֹם. كتاب"
+    create_note_in_page(app, ARABIC_TITLE, text)
+    selection = "field => field.value.slice(field.selectionStart, field.selectionEnd)"
+    app.locator("#noteBody").press("Control+Home")
+    app.keyboard.press("Control+f")
+    for wanted, found in [("كتب", "كَتَبَ"), ("שלום", "שָׁלוֹם"), ("کتاب", "كتاب")]:
+        app.fill("#findText", wanted)
+        expect(app.locator("#findCount")).to_have_text("1 of 1")
+        assert app.locator("#noteBody").evaluate(selection) == found
+    app.keyboard.press("Control+h")
+    app.fill("#findText", "كتب")
+    app.fill("#replaceText", "قرأ")
+    app.click("#replaceAll")
+    expect(app.locator("#noteBody")).to_have_value("قرأ الوَلَدُ. שָׁלוֹם. كتاب")
