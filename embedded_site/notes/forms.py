@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 
 from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, Note
-from embedded_site.notes.tagging import normalise_foreign_tags, normalise_tag, normalise_tags
+from embedded_site.notes.tagging import TAG_SEPARATORS, normalise_foreign_tags, normalise_tag, normalise_tags
 
 BODY_MAX_LENGTH = 1_000_000
 # Shown in the save state beside the text, which stays in the editor and in its draft.
@@ -100,7 +100,7 @@ def flag_field() -> forms.TypedChoiceField:
 
 TAG_NAME_ERROR_MESSAGES = {
     "too_long": f"A tag has at most {TAG_MAX_LENGTH} characters.",
-    "comma": "A tag's name cannot contain a comma: the Tags field separates tags with commas.",
+    "comma": "A tag's name cannot contain a comma (, or ،): the Tags field separates tags with commas.",
 }
 
 
@@ -111,7 +111,7 @@ def check_tag(name: str, error_messages: dict[str, str]) -> None:
     prohibit_surrogates(name)
     if len(name) > TAG_MAX_LENGTH:
         raise ValidationError(error_messages["too_long"], code="too_long")
-    if "," in name:
+    if TAG_SEPARATORS.search(name):
         raise ValidationError(error_messages["comma"], code="comma")
 
 

@@ -58,6 +58,12 @@ ALLOWED_VALUES = {"input": {"type": {"checkbox"}, "checked": {"checked"}, "class
 # and the CSP refuse: a class instead (app.css).
 CELL_ALIGNMENTS = {"text-align:left": "align-left", "text-align:center": "align-center", "text-align:right": "align-right"}
 ALLOWED_VALUES |= {cell: {"class": set(CELL_ALIGNMENTS.values())} for cell in ("th", "td")}
+# A list, quote or table runs in the direction of its first letter (dir="auto"), so that a Hebrew
+# list has its bullets on the right and a table its first column there; each paragraph, item and
+# cell inside runs in its own (app.css, unicode-bidi: plaintext). Not on the items themselves: a
+# dir="auto" list skips the text of children with a dir of their own, and would be left to right.
+CONTAINERS = {"bullet_list_open", "ordered_list_open", "blockquote_open", "table_open"}
+ALLOWED_VALUES |= {tag: {"dir": {"auto"}} for tag in ("ul", "ol", "blockquote", "table")}
 TASK_CHECKBOX = '<input class="task-list-item-checkbox"'
 
 
@@ -93,7 +99,13 @@ def renderer():
                 token.attrSet("class", CELL_ALIGNMENTS[alignment])
 
     md.core.ruler.after("github-tasklists", "task_lines", task_lines)
+    def container_directions(state):
+        for token in state.tokens:
+            if token.type in CONTAINERS:
+                token.attrSet("dir", "auto")
+
     md.core.ruler.push("cell_alignments", cell_alignments)
+    md.core.ruler.push("container_directions", container_directions)
     md.inline.ruler.before("linkify", "bare_url", bare_url)
     md.inline.ruler.before("emphasis", "highlight", highlight)
     md.core.ruler.after("inline", "callouts", callouts)

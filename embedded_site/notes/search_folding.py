@@ -1,9 +1,10 @@
 """What the word indexes fold beyond their tokenizer (docs/api.md, "Search"): unicode61 lower-cases
 and takes the accents off Latin letters, but leaves Arabic vowel marks (harakat) and an alef's
-hamza, Hebrew points (niqqud), Greek accents, ё, ß and full-width Latin (ＡＢＣ) as they are, so
-that `كتب` missed `كَتَبَ` and `strasse` missed "Straße". fold() makes the text the indexes read (migration 0023
-indexes a view of the notes through it, as the SQL function FOLD_FUNCTION) and each searched word
-alike. Turkish ı and i stay two letters, as Turkish has them; so do й and и.
+hamza, Hebrew points (niqqud), Greek accents, ё, ß and full-width Latin (ＡＢＣ) as they are, and
+Persian ی and ک apart from Arabic ي and ك, ٢٠٢٦ apart from 2026: so that `كتب` missed `كَتَبَ`,
+`strasse` missed "Straße" and `کتاب` "كتاب". fold() makes the text the indexes read (migration
+0023 indexes a view of the notes through it, as the SQL function FOLD_FUNCTION) and each searched
+word alike. Turkish ı and i stay two letters, as Turkish has them; so do й and и.
 
 FTS5 marks its matches in the folded text; unfolded() puts those marks back on the note's own
 characters, so that a snippet shows "كَتَبَ" marked, not "كتب".
@@ -31,6 +32,11 @@ def folds() -> dict[int, str]:
         if letter.isalpha() and bare != letter and bare.isalpha():
             table[point] = bare
     table.update(dict.fromkeys(map(ord, "أإآٱ"), "ا"))  # Arabic alef with hamza, madda or wasla: often typed bare
+    # Persian's ye and kaf, and Arabic's, are one letter each with two code points: a Persian text
+    # typed on an Arabic keyboard has ي and ك, one typed on a Persian keyboard ی and ک (0024).
+    table.update({ord("ی"): "ي", ord("ک"): "ك", ord("ۀ"): "ه"})  # and Persian's heh with yeh, as heh
+    # Arabic-Indic and Persian digits as 0-9: ٢٠٢٦ and ۲۰۲۶ are 2026, whichever keyboard typed them.
+    table.update({point: str(point - base) for base in (0x0660, 0x06F0) for point in range(base, base + 10)})
     table.update({ord("ё"): "е", ord("Ё"): "Е", ord("ß"): "ss", ord("ẞ"): "SS"})
     table.update({point: chr(point - 0xFEE0) for point in range(0xFF01, 0xFF5F)})  # full-width ASCII
     return table

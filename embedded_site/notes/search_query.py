@@ -299,10 +299,10 @@ def word_phrase(term: Term) -> str:
 
 
 def lone_letter(term: Term) -> str | None:
-    """The Latin letter or digit a term of one character is, as the word index folds it (`É`: e)."""
+    """The Latin letter or digit a term of one character is, as the word index folds it (`É`: e, `٣`: 3)."""
     if len(term.text) != 1 or term.phrase:
         return None
-    folded = "".join(c for c in unicodedata.normalize("NFKD", term.text.lower()) if not unicodedata.combining(c))
+    folded = "".join(c for c in unicodedata.normalize("NFKD", fold(term.text).lower()) if not unicodedata.combining(c))
     return folded if len(folded) == 1 and folded in LETTER_FOLLOWERS else None
 
 

@@ -1,9 +1,13 @@
+import re
 from collections.abc import Iterable
 from itertools import chain
 
 from embedded_site.notes.models import Note, Tag
 
 NoteTags = Note.tags.through
+# What separates tags in the editor's Tags field (editor.js, parseTags): a comma, or the Arabic
+# comma (،) that an Arabic, Persian or Urdu keyboard types in its place. No tag may hold one.
+TAG_SEPARATORS = re.compile("[,،]")
 
 
 def normalise_tag(name: str) -> str:
@@ -19,9 +23,10 @@ def normalise_tags(names: Iterable[str]) -> list[str]:
 
 def normalise_foreign_tags(names: Iterable[str]) -> list[str]:
     """Tags from elsewhere (an import, a sync) normalised, a name holding commas being the tags
-    between them: the editor's Tags field separates tags with commas, so no tag may hold one, and
-    Evernote, Obsidian and Joplin allow none either, so such a name is a list typed as one tag."""
-    return normalise_tags(part for name in names for part in name.split(","))
+    between them: the editor's Tags field separates tags with commas (TAG_SEPARATORS), so no tag
+    may hold one, and Evernote, Obsidian and Joplin allow none either, so such a name is a list
+    typed as one tag."""
+    return normalise_tags(part for name in names for part in TAG_SEPARATORS.split(name))
 
 
 def tags_named(owner, names: set[str]) -> dict[str, int]:

@@ -104,3 +104,99 @@ def test_headings_and_titles_offered_to_choose_from_show_each_in_its_own_directi
     expect(app.locator("#titleCompletions [role=option]")).to_have_count(3)
     titles = app.locator("#titleCompletions .completion-title")
     assert_right_then_left([titles.filter(has_text=title).evaluate_all(TEXT_GAPS)[0] for title in (ARABIC_TITLE, "Meeting notes")])
+
+
+# A list's or a quote's direction, its borders' widths [left, right], and the gaps between its box and
+# its first child's, on either side: its bullets and its bar lie in the wider gap.
+GAPS_BESIDE_THE_FIRST_CHILD = """element => {
+    const box = element.getBoundingClientRect(), style = getComputedStyle(element);
+    const firstBox = element.firstElementChild.getBoundingClientRect();
+    return {
+        direction: style.direction,
+        firstRightGap: Math.round(box.right - firstBox.right),
+        firstLeftGap: Math.round(firstBox.left - box.left),
+        border: [parseFloat(style.borderLeftWidth), parseFloat(style.borderRightWidth)],
+    };
+}"""
+
+
+def test_a_list_a_quote_and_a_table_in_hebrew_start_on_the_right_of_the_preview(app):
+    """Their bullets and checkboxes on the right, beside their text and not over it, the quote's
+    bar on the right, the first column on the right; an English list beside them as before."""
+    create_note_in_page(app, "רשימה", (
+        "- פריט ראשון עם iPhone 15 Pro.\n- [x] משימה שבוצעה\n\n"
+        "> ציטוט קצר (עם סוגריים).\n\n| שם | כמות |\n| --- | --- |\n| תפוחים | 12 |\n\n- An English list\n"
+    ))
+    app.click("#togglePreview")
+    lists = app.locator("#preview ul")
+    expect(lists).to_have_count(2)
+    hebrew, english = lists.evaluate_all(f"lists => lists.map({GAPS_BESIDE_THE_FIRST_CHILD})")
+    assert hebrew["direction"] == "rtl" and english["direction"] == "ltr"
+    assert hebrew["firstLeftGap"] < 2 < 20 < hebrew["firstRightGap"], "the Hebrew list's bullets are not on its right"
+    assert english["firstRightGap"] < 2 < 20 < english["firstLeftGap"]
+    checkbox, text = app.locator("#preview .task-list-item").evaluate("""item => {
+        const range = document.createRange();
+        range.setStart(item.lastChild, 1);
+        range.setEnd(item.lastChild, item.lastChild.length);
+        return [item.querySelector('input').getBoundingClientRect().left, range.getBoundingClientRect().right];
+    }""")
+    assert checkbox >= text, "the checkbox is over the task's text, not on its right"
+    quote = app.locator("#preview blockquote").evaluate(GAPS_BESIDE_THE_FIRST_CHILD)
+    assert quote["border"] == [0, 3] and quote["firstLeftGap"] < 2 < 10 < quote["firstRightGap"]
+    headers = app.locator("#preview th")
+    assert headers.nth(0).bounding_box()["x"] > headers.nth(1).bounding_box()["x"]
+
+
+def press_on_a_layout(app, letter, us_letter, shift=False):
+    """Ctrl (and Shift) with the key that is `us_letter` on a US keyboard, on a layout where it
+    types `letter` (Hebrew's נ is B's key, Arabic's ث E's), as the keyboard sends it."""
+    session = app.context.new_cdp_session(app)
+    modifiers = 2 | (8 if shift else 0)
+    for kind in ("rawKeyDown", "keyUp"):
+        session.send("Input.dispatchKeyEvent", {"type": kind, "modifiers": modifiers, "key": letter,
+                                                "code": f"Key{us_letter.upper()}", "windowsVirtualKeyCode": ord(us_letter.upper())})
+
+
+def test_the_shortcuts_work_with_a_hebrew_or_arabic_keyboard_layout_on(app):
+    """A person writing Hebrew or Arabic keeps their layout on for Ctrl+B, Ctrl+E, Ctrl+N: the
+    key's place is the shortcut, as in the menus and in every browser."""
+    create_note_in_page(app, ARABIC_TITLE, ARABIC_TEXT)
+    body = app.locator("#noteBody")
+    body.click()
+    body.press("Control+a")
+    press_on_a_layout(app, "נ", "b")  # Hebrew: bold
+    expect(body).to_have_value(f"**{ARABIC_TEXT}**")
+    press_on_a_layout(app, "ث", "e")  # Arabic: the preview
+    expect(app.locator("#preview")).to_be_visible()
+    press_on_a_layout(app, "מ", "n")  # a new note
+    expect(app.locator("#noteTitle")).to_have_value("")
+    expect(app.locator("#noteTitle")).to_be_focused()
+
+
+def test_tags_typed_with_the_arabic_comma_are_tags_of_their_own(app, live_app):
+    """An Arabic or Persian keyboard types ، where a Latin one types a comma."""
+    create_note_in_page(app, ARABIC_TITLE, ARABIC_TEXT)
+    app.fill("#noteTags", "عمل، منزل")
+    app.press("#noteTags", "Enter")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    assert sorted(api(live_app, "GET", "/api/notes/")["notes"][0]["tags"]) == ["عمل", "منزل"]
+    expect(app.locator(".tag-button")).to_have_count(2)
+
+
+def test_find_in_the_note_finds_a_word_without_its_marks_as_the_search_of_the_notes_does(app):
+    """The list found the note by `كتب`, Ctrl+F in it finds "كَتَبَ" (and its last haraka with it),
+    `שלום` "שָׁלוֹם", `کتاب` "كتاب"; Replace all replaces what it found."""
+    text = "كَتَبَ الوَلَدُ. שָׁלוֹם. كتاب"
+    create_note_in_page(app, ARABIC_TITLE, text)
+    selection = "field => field.value.slice(field.selectionStart, field.selectionEnd)"
+    app.locator("#noteBody").press("Control+Home")
+    app.keyboard.press("Control+f")
+    for wanted, found in [("كتب", "كَتَبَ"), ("שלום", "שָׁלוֹם"), ("کتاب", "كتاب")]:
+        app.fill("#findText", wanted)
+        expect(app.locator("#findCount")).to_have_text("1 of 1")
+        assert app.locator("#noteBody").evaluate(selection) == found
+    app.keyboard.press("Control+h")
+    app.fill("#findText", "كتب")
+    app.fill("#replaceText", "قرأ")
+    app.click("#replaceAll")
+    expect(app.locator("#noteBody")).to_have_value("قرأ الوَلَدُ. שָׁלוֹם. كتاب")

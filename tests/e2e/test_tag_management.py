@@ -68,7 +68,7 @@ def test_a_tag_is_renamed_merged_and_deleted_from_the_sidebar_and_the_open_note_
     app.keyboard.type("Work, Stuff")  # the Tags field would show it as two tags
     app.keyboard.press("Enter")
     expect(app.locator("#tagHint")).to_have_text(
-        "A tag's name cannot contain a comma: the Tags field separates tags with commas.")
+        "A tag's name cannot contain a comma (, or ،): the Tags field separates tags with commas.")
     app.keyboard.press("Escape")
     expect(app.locator("#tagDialog")).to_be_hidden()
 

@@ -3,7 +3,7 @@ showing `error` shows the reason), and still names them in `fields`."""
 
 import pytest
 
-COMMA_IN_TAG = "A tag's name cannot contain a comma: the Tags field separates tags with commas."
+COMMA_IN_TAG = "A tag's name cannot contain a comma (, or ،): the Tags field separates tags with commas."
 
 
 @pytest.mark.parametrize(
@@ -36,9 +36,10 @@ def test_a_patch_400_says_the_reason_too(api, make_note):
     }
 
 
-def test_a_patch_giving_a_tag_with_a_comma_is_refused_and_the_note_keeps_its_tags(api, make_note):
+@pytest.mark.parametrize("tag", ["a, b", "عمل، منزل"])
+def test_a_patch_giving_a_tag_with_a_comma_is_refused_and_the_note_keeps_its_tags(api, make_note, tag):
     note = make_note(tags=["work"])
-    response = api.patch(f"/api/notes/{note.pk}/", {"version": 1, "tags": ["work", "a, b"]})
+    response = api.patch(f"/api/notes/{note.pk}/", {"version": 1, "tags": ["work", tag]})
     assert response.status_code == 400
     assert response.json() == {"error": f"Tags: {COMMA_IN_TAG}", "fields": {"tags": [COMMA_IN_TAG]}}
     assert api.get(f"/api/notes/{note.pk}/").json()["tags"] == ["work"]

@@ -635,7 +635,7 @@ def test_the_markdown_of_an_evernote_note_shows_as_it_did_in_evernote(api, make_
     assert ('type="checkbox"> bread</li>\n<li class="task-list-item enabled"><input class="task-list-item-checkbox" '
             'data-line="1" checked="checked" type="checkbox"> milk</li>') in html
     assert "<strong>Bold</strong> and <em>italic</em> text<br>\non two lines" in html
-    assert "<li>two\n<ul>\n<li>two a</li>\n<li>two b</li>\n</ul>\n</li>\n</ul>\n<p>A paragraph after the list.</p>" in html
+    assert '<li>two\n<ul dir="auto">\n<li>two a</li>\n<li>two b</li>\n</ul>\n</li>\n</ul>\n<p>A paragraph after the list.</p>' in html
     assert "<td>a | b</td>\n<td>x y</td>" in html
     assert '<img src="/api/attachments/' in html and 'class="attachment-ref"' in html and "warranty.pdf</span>" in html
     assert "<pre><code>def total(items):\n    return sum(items)\n</code></pre>" in html
@@ -926,8 +926,8 @@ def test_a_tag_holding_commas_becomes_the_tags_between_them_and_the_note_is_impo
     found = read_enex(io.BytesIO(b"""<en-export><note><title>Plan</title><content>&lt;en-note&gt;Text&lt;/en-note&gt;</content>
         <tag>Work, Stuff</tag><tag>stuff</tag><tag> , </tag></note></en-export>"""), io.BytesIO())
     assert ([note["tags"] for note in found.records], found.skipped) == ([["work", "stuff"]], [])
-    found = read_markdown_source(io.BytesIO(zipped({"plan.md": "---\ntags:\n  - Work, Stuff\n  - home\n---\nText"})))
-    assert ([note["tags"] for note in found.records], found.skipped) == ([["work", "stuff", "home"]], [])
+    found = read_markdown_source(io.BytesIO(zipped({"plan.md": "---\ntags:\n  - Work, Stuff\n  - home\n  - عمل، منزل\n---\nText"})))
+    assert ([note["tags"] for note in found.records], found.skipped) == ([["work", "stuff", "home", "عمل", "منزل"]], [])
     # Split past the tags a note holds, the note is still imported, with the first of them.
     tags = "".join(f"<tag>tag {number}</tag>" for number in range(19)) + "<tag>Work, Stuff</tag>"
     found = read_enex(io.BytesIO(f"""<en-export><note><title>Many</title>

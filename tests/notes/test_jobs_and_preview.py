@@ -394,8 +394,8 @@ def test_obsidian_s_highlights_and_callouts_are_shown_as_such(api):
             "> [!warning] Mind the gap\n> Trains *stop* here.\n\n> [!tip]\n> No title of its own.\n\n> [!note] Title only\n\n> A plain quote")
     html = api.post("/api/preview/", {"body": body}).json()["html"]
     assert "A <mark>very <strong>important</strong></mark> point, not == this == nor a===b." in html
-    assert ('<blockquote class="callout callout-warning">\n<p class="callout-title">Mind the gap</p>'
+    assert ('<blockquote class="callout callout-warning" dir="auto">\n<p class="callout-title">Mind the gap</p>'
             "<p>Trains <em>stop</em> here.</p>") in html
-    assert '<blockquote class="callout callout-tip">\n<p class="callout-title">Tip</p><p>No title of its own.</p>' in html
-    assert '<blockquote class="callout callout-note">\n<p class="callout-title">Title only</p>' in html
-    assert "<blockquote>\n<p>A plain quote</p>" in html
+    assert '<blockquote class="callout callout-tip" dir="auto">\n<p class="callout-title">Tip</p><p>No title of its own.</p>' in html
+    assert '<blockquote class="callout callout-note" dir="auto">\n<p class="callout-title">Title only</p>' in html
+    assert '<blockquote dir="auto">\n<p>A plain quote</p>' in html

@@ -38,6 +38,11 @@ FOLDED_SEARCHES = [
     ("الدرس الأول", "الدَّرْسُ", "<mark>الدرس</mark> الأول"),  # and the other way round
     ("بسم الله الرحمـــن", "الرحمن", "بسم الله <mark>الرحمـــن</mark>"),  # a tatweel's stretch
     ("إسلام وأمن", "اسلام وامن", "<mark>إسلام</mark> <mark>وأمن</mark>"),  # alef typed without its hamza
+    ("این کتاب خوبی است", "كتاب", "این <mark>کتاب</mark> خوبی است"),  # Persian kaf, searched on an Arabic keyboard
+    ("كتاب عربي", "کتاب عربی", "<mark>كتاب</mark> <mark>عربي</mark>"),  # and Arabic kaf and ye on a Persian one
+    ("خانۀ ما", "خانه", "<mark>خانۀ</mark> ما"),  # Persian heh with yeh
+    ("فاتورة رقم ١٢٣٤", "1234", "فاتورة رقم <mark>١٢٣٤</mark>"),  # Arabic-Indic digits
+    ("سال ۱۴۰۳", "١٤٠٣", "سال <mark>۱۴۰۳</mark>"),  # Persian digits, searched with Arabic ones
     ("שָׁלוֹם עוֹלָם", "שלום", "<mark>שָׁלוֹם</mark> עוֹלָם"),  # Hebrew niqqud
     ("Καλημέρα κόσμε", "καλημερα", "<mark>Καλημέρα</mark> κόσμε"),  # Greek accents
     ("Ёлка и ёж", "елка", "<mark>Ёлка</mark> и ёж"),  # Russian ё
@@ -67,6 +72,15 @@ def test_folded_words_are_found_in_titles_among_the_pinned_notes_and_as_phrases(
     phrase = api.get("/api/notes/", {"q": '"كتب الولد"'}).json()
     assert [note["snippet"] for note in phrase["notes"]] == ["<mark>كَتَبَ الوَلَدُ</mark> الدَّرْسَ في المدرسة"]
     assert titles(api.get("/api/notes/", {"q": "-كتب"})) == ["Straße der Einheit"]
+
+
+@pytest.mark.desktop
+def test_a_lone_arabic_digit_lists_the_notes_a_lone_latin_one_does_in_the_same_order(api, make_note):
+    make_note(title="٣ ٣ ٣", body="صفحة")
+    make_note(title="Later", body="page 3")
+    make_note(title="Other", body="page 4")
+    latin, arabic = (titles(api.get("/api/notes/", {"q": digit})) for digit in ("3", "٣"))
+    assert latin == arabic == ["Later", "٣ ٣ ٣"]
 
 
 @pytest.mark.desktop

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from embedded_site.notes.search_folding import FOLD_FUNCTION, fold
 from tests.notes.conftest import check_search_index
 
 BEFORE = [("notes", "0005_trigram_search")]
@@ -92,3 +93,17 @@ def test_notes_written_before_the_folded_indexes_are_found_without_their_marks_a
     check_search_index()
     for query in ("كتب", "strasse", "is:pinned strasse"):
         assert [note["title"] for note in api.get("/api/notes/", {"q": query}).json()["notes"]] == ["Straße"], query
+
+
+@pytest.mark.django_db(transaction=True)
+def test_persian_notes_written_before_their_letters_were_folded_are_found_with_arabic_ones_after(api, make_note):
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("notes")
+    migrate([("notes", "0023_folded_word_indexes")])
+    # Saved by a Notedesk whose fold left Persian letters and digits as they are.
+    connection.connection.create_function(FOLD_FUNCTION, 1, lambda text: text, deterministic=True)
+    make_note(title="کتاب ۱۴۰۳", body="یادداشت", pinned=True)
+    connection.connection.create_function(FOLD_FUNCTION, 1, fold, deterministic=True)
+    migrate(latest)
+    check_search_index()
+    for query in ("كتاب", "1403", "is:pinned يادداشت"):
+        assert [note["title"] for note in api.get("/api/notes/", {"q": query}).json()["notes"]] == ["کتاب ۱۴۰۳"], query

@@ -108,7 +108,8 @@ def test_renaming_to_a_bad_name_is_a_400_naming_the_field_and_changes_nothing(ap
     for name, problem in [
         (" # ", "Enter a tag name."),
         ("x" * 51, "A tag has at most 50 characters."),
-        ("a, b", "A tag's name cannot contain a comma: the Tags field separates tags with commas."),
+        ("a, b", "A tag's name cannot contain a comma (, or ،): the Tags field separates tags with commas."),
+        ("عمل، منزل", "A tag's name cannot contain a comma (, or ،): the Tags field separates tags with commas."),
         (["work"], "Enter the tag's name (a JSON string)."),
         ("a\x00b", "Null characters are not allowed."),
     ]:

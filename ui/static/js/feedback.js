@@ -1,5 +1,7 @@
 // Toasts and the offline banner: the only places the ajax helper shows anything.
 
+import { shortcutLetter } from './keys.js';
+
 const UNDO = 'Undo';  // an action so labelled is also run by Ctrl+Z (below)
 
 function region() {
@@ -52,7 +54,7 @@ export function toast(message, { kind = 'info', action = null, duration = 5000 }
 const editable = (element) => element.matches('input, textarea, [contenteditable]:not([contenteditable="false"])');
 
 document.addEventListener('keydown', (event) => {
-  if (event.key.toLowerCase() !== 'z' || !(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey) return;
+  if (shortcutLetter(event) !== 'z' || !(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey) return;
   if (editable(document.activeElement)) return;
   const undo = [...document.querySelectorAll('.toast-action[aria-keyshortcuts="Control+Z"]')].at(-1);
   if (!undo) return;

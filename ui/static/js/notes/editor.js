@@ -36,8 +36,10 @@ const countOf = (text) => (text.match(WORD) ?? []).reduce((sum, stretch) => sum 
 // Titles as links match them (models.title_key: case and runs of spaces do not matter).
 const titleKey = (title) => title.split(/\s+/).filter(Boolean).join(' ').toLowerCase();
 
+// Tags are separated by commas, and by the Arabic comma (،) an Arabic or Persian keyboard types
+// (tagging.py, TAG_SEPARATORS).
 export function parseTags(text) {
-  return [...new Set(text.split(',').map((tag) => tag.trim()).filter(Boolean))];
+  return [...new Set(text.split(/[,،]/).map((tag) => tag.trim()).filter(Boolean))];
 }
 
 // A to-do's box at the start of a list item: `- [ ]`, `1. [x]`, indented or not.

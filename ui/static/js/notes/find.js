@@ -1,11 +1,25 @@
 // Find and replace in the open note's text (Ctrl+F in the text, Ctrl+H), as a writer's editor
 // has it: the matches counted, Enter and Shift+Enter (F3, Shift+F3) to the next and the one
 // before, each selected in the text; Replace and Replace all are edits that Undo takes back.
-// Case does not matter, as in the search of the notes.
+// Case does not matter, nor what the search of the notes folds (search_folding.py, whose table
+// the page has): `كتب` finds "كَتَبَ", `שלום` "שָׁלוֹם", `کتاب` "كتاب", as the list found the note.
 import { composing } from './composition.js';
 import { handFocusOn } from './layout.js';
 
 const $ = (id) => document.getElementById(id);
+const FOLDS = JSON.parse($('searchFolds').textContent);
+
+// The text folded and lower-cased, and where each of its characters comes from in `text`.
+function folded(text) {
+  let out = '';
+  const places = [];
+  for (let at = 0; at < text.length; at++) {
+    const piece = (FOLDS[text[at]] ?? text[at]).toLowerCase();
+    out += piece;
+    for (let i = 0; i < piece.length; i++) places.push(at);
+  }
+  return { text: out, places };
+}
 
 export class FindBar {
   constructor(field) {
@@ -47,17 +61,17 @@ export class FindBar {
 
   // The matches in the text now, the first at or after the caret made current.
   find() {
-    const wanted = $('findText').value.toLowerCase();
-    const text = this.field.value.toLowerCase();
+    const wanted = folded($('findText').value).text;
+    const original = this.field.value;
+    const { text, places } = folded(original);
     this.matches = [];
-    if (wanted && text.length === this.field.value.length) {  // lower-casing kept every position
-      for (let at = text.indexOf(wanted); at >= 0; at = text.indexOf(wanted, at + wanted.length)) this.matches.push(at);
-    } else if (wanted) {
-      const exact = $('findText').value;
-      for (let at = this.field.value.indexOf(exact); at >= 0; at = this.field.value.indexOf(exact, at + exact.length)) this.matches.push(at);
+    for (let at = wanted ? text.indexOf(wanted) : -1; at >= 0; at = text.indexOf(wanted, at + wanted.length)) {
+      let end = places[at + wanted.length - 1] + 1;
+      while (end < original.length && FOLDS[original[end]] === '') end++;  // the marks on its last letter
+      this.matches.push({ start: places[at], end });
     }
     const caret = this.field.selectionStart;
-    const next = this.matches.findIndex((at) => at >= caret);
+    const next = this.matches.findIndex((match) => match.start >= caret);
     this.current = this.matches.length ? Math.max(0, next) : -1;
     this.showCurrent();
   }
@@ -75,35 +89,33 @@ export class FindBar {
     $('findCount').textContent = !$('findText').value ? '' : count ? `${this.current + 1} of ${count}` : 'Not found';
     $('findText').toggleAttribute('aria-invalid', Boolean($('findText').value) && !count);
     if (!count) return;
-    const at = this.matches[this.current];
+    const { start, end } = this.matches[this.current];
     const back = document.activeElement;
     this.field.focus();
-    this.field.setSelectionRange(at, at + $('findText').value.length);
+    this.field.setSelectionRange(start, end);
     if (back !== this.field && $('findBar').contains(back)) back.focus();
   }
 
   // The current match becomes the replacement; then on to the next.
   replaceOne() {
-    const at = this.matches[this.current];
-    const length = $('findText').value.length;
-    if (at === undefined) return;
-    this.edit(at, at + length, $('replaceText').value);
+    const match = this.matches[this.current];
+    if (match === undefined) return;
+    this.edit(match.start, match.end, $('replaceText').value);
     this.find();
   }
 
   replaceAll() {
     if (!this.matches.length) return;
-    const length = $('findText').value.length;
     const replacement = $('replaceText').value;
     const text = this.field.value;
     const pieces = [];
     let done = 0;
-    for (const at of this.matches) {
-      pieces.push(text.slice(done, at), replacement);
-      done = at + length;
+    for (const { start, end } of this.matches) {
+      pieces.push(text.slice(done, start), replacement);
+      done = end;
     }
     const count = this.matches.length;
-    const first = this.matches[0];  // the text before it stays as it is
+    const first = this.matches[0].start;  // the text before it stays as it is
     this.edit(first, text.length, (pieces.join('') + text.slice(done)).slice(first));
     this.find();
     $('findCount').textContent = count === 1 ? 'Replaced 1' : `Replaced ${count}`;

@@ -7,6 +7,7 @@
 // field (for the list of notes; Tab moves on from there), as everywhere in the app; in a note in
 // the trash, which cannot be edited, Tab moves on as usual.
 import { composing } from './composition.js';
+import { shortcutLetter } from '../keys.js';
 
 const LIST_ITEM = /^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/;
 // A list item's start: its indent, its bullet or number and the number's delimiter, the space
@@ -79,12 +80,13 @@ export function emphasisOnKeys(textarea) {
   textarea.addEventListener('keydown', (event) => {
     if (event.defaultPrevented || composing(event) || textarea.readOnly) return;
     if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
-    if (event.key.toLowerCase() === 'k') {
+    const letter = shortcutLetter(event);
+    if (letter === 'k') {
       event.preventDefault();
       insertLink(textarea);
       return;
     }
-    const marker = { b: '**', i: '*' }[event.key.toLowerCase()];
+    const marker = { b: '**', i: '*' }[letter];
     if (!marker) return;
     event.preventDefault();
     const { value, selectionStart: start, selectionEnd: end } = textarea;

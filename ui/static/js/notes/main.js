@@ -10,6 +10,7 @@ import { closeSidebar, handFocusOn, setUpLayout, showPane, toggleNoteAlone } fro
 import { countText, firstCharacters, markSelected, notesCount, noteTitle, setUpList, showNotes } from './list.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
 import { composing } from './composition.js';
+import { shortcutLetter } from '../keys.js';
 import { setUpSearchHelp } from './search_help.js';
 import { setUpSyncPanel } from './sync_panel.js';
 import { editTag, setUpTagEditor } from './tag_editor.js';
@@ -450,15 +451,16 @@ async function moveSelection(step) {
 function onKey(event) {
   if (composing(event)) return;  // the input method's key, not the app's (composition.js)
   const ctrl = event.ctrlKey || event.metaKey;
-  if (ctrl && event.key.toLowerCase() === 'n') { event.preventDefault(); newNote(); }
-  else if (ctrl && event.shiftKey && event.key.toLowerCase() === 'f') { event.preventDefault(); focusSearch(); }
-  else if (ctrl && event.key.toLowerCase() === 'f') { event.preventDefault(); find(); }
-  else if (ctrl && event.shiftKey && event.key.toLowerCase() === 'o') { event.preventDefault(); goToHeading(); }
-  else if (ctrl && event.key.toLowerCase() === 'h') { event.preventDefault(); findAndReplace(); }
-  else if (ctrl && event.key.toLowerCase() === 's') { event.preventDefault(); editor.saver?.save(); }
-  else if (ctrl && event.key.toLowerCase() === 'p') { event.preventDefault(); printNote(); }
-  else if (ctrl && event.shiftKey && event.key.toLowerCase() === 'e') { event.preventDefault(); showNoteAlone(); }
-  else if (ctrl && event.key.toLowerCase() === 'e') { event.preventDefault(); togglePreview(); }
+  const letter = shortcutLetter(event);
+  if (ctrl && letter === 'n') { event.preventDefault(); newNote(); }
+  else if (ctrl && event.shiftKey && letter === 'f') { event.preventDefault(); focusSearch(); }
+  else if (ctrl && letter === 'f') { event.preventDefault(); find(); }
+  else if (ctrl && event.shiftKey && letter === 'o') { event.preventDefault(); goToHeading(); }
+  else if (ctrl && letter === 'h') { event.preventDefault(); findAndReplace(); }
+  else if (ctrl && letter === 's') { event.preventDefault(); editor.saver?.save(); }
+  else if (ctrl && letter === 'p') { event.preventDefault(); printNote(); }
+  else if (ctrl && event.shiftKey && letter === 'e') { event.preventDefault(); showNoteAlone(); }
+  else if (ctrl && letter === 'e') { event.preventDefault(); togglePreview(); }
   else if (event.key === 'Escape') {
     if (closeSidebar()) return;
     if (document.activeElement === $('search') && $('search').value) { $('search').value = ''; search(); }
