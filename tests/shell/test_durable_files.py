@@ -2,7 +2,6 @@
 once keeps the first one's content (the per-install secrets: secret_key.py, user_key.py)."""
 
 import errno
-import getpass
 import os
 import pwd
 
@@ -84,11 +83,26 @@ def test_a_data_folder_holding_another_users_files_stops_the_launch_saying_whose
     (data_dir / "backups").mkdir(parents=True)
     someone_else = os.stat(data_dir).st_uid + 1
     monkeypatch.setattr(os, "getuid", lambda: someone_else)  # so every file in it is another user's
-    monkeypatch.setattr(getpass, "getuser", lambda: "ann")
     with pytest.raises(DataFolderError) as refused:
         prepare_data_dir(data_dir)
     assert str(refused.value) == (
         f"The data folder {data_dir} holds {data_dir / 'backups'}, which belongs to another user "
         f"({pwd.getpwuid(someone_else - 1).pw_name}): the app could not change it. It happens when the app was run "
-        f"with sudo, or the folder was copied back with sudo. Make it yours again with `sudo chown -R ann {data_dir} "
-        f"&& chmod -R u+rwX {data_dir}` (nothing in it is changed but its owner and modes), then start again.")
+        f"with sudo, or the folder was copied back with sudo. Make it yours again with `sudo chown -R "
+        f"{pwd.getpwuid(someone_else).pw_name} {data_dir} && chmod -R u+rwX {data_dir}` (nothing in it is changed "
+        "but its owner and modes), then start again.")
+
+
+def test_the_command_that_gives_the_folder_back_names_a_user_without_a_name_by_number(tmp_path, monkeypatch):
+    """A container's user id with no entry in /etc/passwd (and no USER set): getpass.getuser()
+    raised, and the launch said "Unexpected error" instead of how to give the folder back."""
+    data_dir = tmp_path / "Notes"
+    (data_dir / "backups").mkdir(parents=True)
+    nameless = 4_000_000
+    monkeypatch.setattr(os, "getuid", lambda: nameless)
+    monkeypatch.delenv("USER", raising=False)
+    monkeypatch.delenv("LOGNAME", raising=False)
+    monkeypatch.delenv("LNAME", raising=False)
+    monkeypatch.delenv("USERNAME", raising=False)
+    with pytest.raises(DataFolderError, match=f"sudo chown -R {nameless} {data_dir} "):
+        prepare_data_dir(data_dir)

@@ -2,7 +2,6 @@
 user data dir (platformdirs)."""
 
 import errno
-import getpass
 import os
 import shlex
 import tempfile
@@ -93,15 +92,21 @@ def refuse_unusable_entries(folder: Path) -> None:
 
 
 def give_back(folder: Path) -> str:
-    quoted = shlex.quote(str(folder))
-    return (f"Make it yours again with `sudo chown -R {getpass.getuser()} {quoted} && chmod -R u+rwX {quoted}` "
+    quoted, user = shlex.quote(str(folder)), known_user_name(os.getuid()) or os.getuid()
+    return (f"Make it yours again with `sudo chown -R {user} {quoted} && chmod -R u+rwX {quoted}` "
             "(nothing in it is changed but its owner and modes), then start again.")
 
 
 def user_name(uid: int) -> str:
+    return known_user_name(uid) or f"user id {uid}"
+
+
+def known_user_name(uid: int) -> str | None:
+    """None for a user id the system has no name for (a container's): getpass.getuser() raised
+    there, and the launch said "Unexpected error" instead of how to give the folder back."""
     import pwd  # POSIX only, as owners are
 
     try:
         return pwd.getpwuid(uid).pw_name
     except KeyError:
-        return f"user id {uid}"
+        return None

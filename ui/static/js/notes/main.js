@@ -46,7 +46,10 @@ function track(saver) {
   saver.addEventListener('saved', (event) => {
     savers.delete(saver.key);
     savers.set(event.detail.id, saver);
-    if (editor.saver === saver) state.selectedId = event.detail.id;
+    if (editor.saver === saver) {
+      state.selectedId = event.detail.id;
+      rememberOpenNote(event.detail.id);
+    }
     refreshSoon();
   });
   return saver;
@@ -267,6 +270,7 @@ function showView(view, tag = null) {
 // reveal: the editor shown, where the window has room for the list or the editor only.
 function openNote(note, { reveal = true } = {}) {
   state.selectedId = note.id;
+  if (!note.trashed_at) rememberOpenNote(note.id);
   markSelected(note.id);
   editor.open(saverFor(note), { readOnly: Boolean(note.trashed_at), attachments: note.attachments ?? [], match: firstMatch(note) });
   if (reveal) showPane('editor');
@@ -761,6 +765,37 @@ function search() {
 }
 
 // What an earlier page left unsaved (the window closed, the app stopped) is saved now, and said.
+// The note open when Notedesk last closed (or the window reloaded) opens again, as Obsidian and
+// Joplin reopen it; from the page's first list before its first paint when it is there. Without
+// the window's storage (full, or refused), the launch opens none, as before.
+const LAST_NOTE_KEY = 'notedesk.last-note';
+
+function rememberOpenNote(id) {
+  try {
+    localStorage.setItem(LAST_NOTE_KEY, String(id));
+  } catch { /* the note is not reopened at the next launch */ }
+}
+
+async function reopenLastNote() {
+  let id;
+  try {
+    id = Number(localStorage.getItem(LAST_NOTE_KEY));
+  } catch { return; }
+  if (!id || editor.saver) return;
+  const listed = state.notes.find((note) => note.id === id);
+  if (listed) {
+    openNote(listed, { reveal: false });
+    return;
+  }
+  let note;
+  try {
+    note = await getNote(id, { showErrors: false });
+  } catch {
+    return;  // deleted for good since, or the server unreachable: the list alone, as before
+  }
+  if (!note.trashed_at && !editor.saver) openNote(note, { reveal: false });
+}
+
 function resumeUnsavedDrafts() {
   const drafts = pendingDrafts();
   for (const draft of drafts) {
@@ -827,4 +862,5 @@ const firstPage = JSON.parse($('firstPage').textContent);
 takePage(firstPage.notes);
 showList();
 showTags(firstPage.tags);
+reopenLastNote();
 performance.mark('notes:first-list-shown');
