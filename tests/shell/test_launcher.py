@@ -80,6 +80,17 @@ def test_help_names_the_data_folder_used_without_data_dir(app_env, tmp_path):
     assert "(default: $NOTEDESK_DATA_DIR, else ~/my data/Notedesk)" in " ".join(result.stdout.split())
 
 
+def test_a_data_dir_variable_set_for_every_user_is_each_users_own_folder(app_env, tmp_path):
+    """An administrator's NOTEDESK_DATA_DIR=/srv/notes/$USER in /etc/environment, which does not
+    expand variables: before, every user's launch made a folder named "$USER", the first user's
+    notes in it, and every other user was refused it."""
+    env = {**app_env, "NOTEDESK_DATA_DIR": f"{tmp_path}/notes/$USER", "USER": "ann"}
+    result = subprocess.run(launcher_command("manage", "showmigrations"), capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert [folder.name for folder in (tmp_path / "notes").iterdir()] == ["ann"]
+    assert (tmp_path / "notes" / "ann" / "notedesk.sqlite3").exists()
+
+
 def test_an_empty_data_dir_is_refused_not_taken_for_the_default_one(app_env, tmp_path):
     """`--data-dir "$NOTES"` with NOTES unset: before, the launch went on, on the person's usual data
     folder, as if --data-dir had not been given."""

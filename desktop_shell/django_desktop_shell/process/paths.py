@@ -15,7 +15,9 @@ from django_desktop_shell.identity import Identity
 from django_desktop_shell.process.errors import DataFolderError
 
 def resolve_data_dir(cli_value: str | None, identity: Identity) -> Path:
-    chosen = cli_value or os.environ.get(f"{identity.env_prefix}_DATA_DIR")
+    # The variable's own $USER or $HOME is expanded here: /etc/environment, where an administrator
+    # sets it for every user, does not expand variables, and each user's folder would be "$USER".
+    chosen = cli_value or os.path.expandvars(os.environ.get(f"{identity.env_prefix}_DATA_DIR", ""))
     if chosen:
         return Path(chosen).expanduser().resolve()
     return default_data_dir(identity)
