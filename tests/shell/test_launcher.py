@@ -1,5 +1,6 @@
 """The launcher as a person runs it: a real process, its output and its exit code."""
 
+import errno
 import os
 import re
 import signal
@@ -78,6 +79,32 @@ def test_help_names_the_data_folder_used_without_data_dir(app_env, tmp_path):
     result = subprocess.run(launcher_command("--help"), capture_output=True, text=True, env=env, timeout=30)
     assert result.returncode == 0, result.stderr
     assert "(default: $NOTEDESK_DATA_DIR, else ~/my data/Notedesk)" in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("command", [["--headless"], ["manage", "migrate"]])
+@pytest.mark.parametrize("refusal", ["ENOLCK", "EOPNOTSUPP"])
+def test_a_data_folder_on_a_disk_that_cannot_lock_files_stops_the_launch_saying_so(app_env, tmp_path, command, refusal):
+    """A home folder on NFS without its lock service (ENOLCK), or on sshfs (EOPNOTSUPP): the
+    launch stopped on "Unexpected error: OSError: [Errno 37] No locks available", and nothing said
+    the data folder's disk was the cause or what to do."""
+    (tmp_path / "no_locks").mkdir()
+    (tmp_path / "no_locks" / "sitecustomize.py").write_text(
+        "import errno, fcntl, os\n\n"
+        "def flock(fd, operation):\n"
+        f"    raise OSError(errno.{refusal}, os.strerror(errno.{refusal}))\n\n"
+        "fcntl.flock = flock\n")
+    env = {**app_env, "PYTHONPATH": os.pathsep.join([str(tmp_path / "no_locks"), app_env.get("PYTHONPATH", "")])}
+    data_dir = tmp_path / "data"
+    result = subprocess.run(launcher_command("--data-dir", str(data_dir), *command), capture_output=True, text=True,
+                            env=env, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"notedesk: The data folder {data_dir} is on a disk that cannot lock files "
+        f"({os.strerror(getattr(errno, refusal))}), which Notedesk needs so that two launches never write it at "
+        "once: keep the data folder on a local disk (--data-dir DIR, or NOTEDESK_DATA_DIR for every launch), or "
+        "have the file server's locking turned on (NFS: its lock service, rpc.statd)."
+    )
+    assert not (data_dir / "notedesk.sqlite3").exists()
 
 
 def test_a_data_dir_variable_set_for_every_user_is_each_users_own_folder(app_env, tmp_path):

@@ -1,8 +1,6 @@
 """Files and links from the command line, and the single-instance channel that carries them to a
 running window: typed JSON messages, authenticated, anything else ignored."""
 
-import errno
-import fcntl
 import os
 import queue
 import subprocess
@@ -17,7 +15,6 @@ import pytest
 from django_desktop_shell.identity import load
 from django_desktop_shell.process import single_instance
 from django_desktop_shell.process.cli import parse_args
-from django_desktop_shell.process.errors import DataFolderError
 from django_desktop_shell.process.open_requests import BadTarget, messages_for, refuse_missing_files, valid_message
 from tests.conftest import ROOT
 
@@ -133,25 +130,6 @@ def test_the_channel_carries_typed_messages_and_refuses_a_client_without_the_key
         assert received.empty()
     finally:
         instance.close()
-
-
-@pytest.mark.parametrize("refusal", [errno.ENOLCK, errno.EOPNOTSUPP])
-def test_a_data_folder_on_a_file_server_that_cannot_lock_files_stops_the_launch_saying_so(tmp_path, monkeypatch, refusal):
-    """A home folder on NFS without its lock service (ENOLCK), or on a FUSE file system without
-    locks (sshfs): the launch stopped on "Unexpected error: OSError: [Errno 37] No locks
-    available", and nothing said the data folder's disk was the cause or what to do."""
-    def refused_lock(fd, operation):
-        raise OSError(refusal, os.strerror(refusal))
-
-    monkeypatch.setattr(fcntl, "flock", refused_lock)
-    with pytest.raises(DataFolderError) as refused:
-        single_instance.claim(tmp_path, IDENTITY)
-    assert str(refused.value) == (
-        f"The data folder {tmp_path} is on a disk that cannot lock files ({os.strerror(refusal)}), which Notedesk "
-        "needs so that two launches never write it at once: keep the data folder on a local disk "
-        "(--data-dir DIR, or NOTEDESK_DATA_DIR for every launch), or have the file server's locking "
-        "turned on (NFS: its lock service, rpc.statd)."
-    )
 
 
 def test_the_running_instance_answers_what_it_is(tmp_path):

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import platformdirs
+from filelock import FileLock, Timeout
 
 from django_desktop_shell.files import make_private
 from django_desktop_shell.identity import Identity
@@ -54,6 +55,25 @@ def prepare_data_dir(path: Path) -> Path:
         raise DataFolderError(f"Cannot write to the data folder {path}: {error.strerror}.") from None
     refuse_unusable_entries(path)
     return path
+
+
+def refuse_a_disk_that_cannot_lock_files(data_dir: Path, identity: Identity) -> None:
+    """Raise DataFolderError if the data folder's disk refuses a file lock (NFS without its lock
+    service: ENOLCK; sshfs: EOPNOTSUPP), which a launch and a management command take so that two
+    never write the folder at once."""
+    lock = FileLock(data_dir / "instance.lock")
+    try:
+        lock.acquire(blocking=False)
+    except Timeout:
+        return  # a running launch holds it: the disk locks files
+    except OSError as error:
+        raise DataFolderError(
+            f"The data folder {data_dir} is on a disk that cannot lock files ({error.strerror}), which {identity.name} "
+            "needs so that two launches never write it at once: keep the data folder on a local disk "
+            f"(--data-dir DIR, or {identity.env_prefix}_DATA_DIR for every launch), or have the file server's "
+            "locking turned on (NFS: its lock service, rpc.statd)."
+        ) from None
+    lock.release()
 
 
 def refuse_unusable_entries(folder: Path) -> None:

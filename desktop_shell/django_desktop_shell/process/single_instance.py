@@ -34,7 +34,7 @@ from filelock import FileLock, Timeout
 
 from django_desktop_shell.files import write_file
 from django_desktop_shell.identity import Identity
-from django_desktop_shell.process.errors import DataFolderError, StartupError
+from django_desktop_shell.process.errors import StartupError
 from django_desktop_shell.process.open_requests import SHOW, valid_message
 
 LEGACY_SHOW = bytes(ForkingPickler.dumps("show"))
@@ -188,13 +188,6 @@ def claim(data_dir: Path, identity: Identity, messages: list[dict] = (),
             return PrimaryInstance(data_dir, identity.slug, lock)
         except Timeout:
             pass
-        except OSError as error:
-            raise DataFolderError(
-                f"The data folder {data_dir} is on a disk that cannot lock files ({error.strerror}), which {identity.name} "
-                "needs so that two launches never write it at once: keep the data folder on a local disk "
-                f"(--data-dir DIR, or {identity.env_prefix}_DATA_DIR for every launch), or have the file server's "
-                "locking turned on (NFS: its lock service, rpc.statd)."
-            ) from None
         try:
             return send_to_running_instance(data_dir, identity, unsent)
         except (OSError, EOFError, AuthenticationError) as error:
