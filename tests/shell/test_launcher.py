@@ -107,6 +107,33 @@ def test_a_data_folder_on_a_disk_that_cannot_lock_files_stops_the_launch_saying_
     assert not (data_dir / "notedesk.sqlite3").exists()
 
 
+def test_a_user_with_no_home_at_all_is_told_to_name_a_data_folder_and_then_starts(app_env, tmp_path):
+    """A user with no HOME and no entry in the password database (a container's uid, a system
+    account an administrator runs the app as): every launch, --help too, stopped on a traceback
+    ending in platformdirs' "RuntimeError: could not determine the home directory"; and with a data
+    folder named, the window's quit stopped on it (the user key kept in the home folder)."""
+    (tmp_path / "homeless").mkdir()
+    (tmp_path / "homeless" / "sitecustomize.py").write_text(
+        "import pwd\n\n"
+        "def getpwuid(uid):\n"
+        "    raise KeyError(f'getpwuid(): uid not found: {uid}')\n\n"
+        "pwd.getpwuid = getpwuid\n")
+    env = {name: value for name, value in app_env.items() if name not in ("HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")}
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path / "homeless"), app_env.get("PYTHONPATH", "")])
+    result = subprocess.run(launcher_command("--headless"), capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("notedesk: This user has no home folder, where Notedesk keeps its data unless told: "
+                                     "name a data folder with --data-dir DIR, or NOTEDESK_DATA_DIR for every launch.")
+    helped = subprocess.run(launcher_command("--help"), capture_output=True, text=True, env=env, timeout=60)
+    assert "(default: $NOTEDESK_DATA_DIR, else none: this user has no home folder)" in " ".join(helped.stdout.split())
+    # Named, the data folder is used, and the window's quit keeps no start page (no user key) and says nothing.
+    tested = subprocess.run(launcher_command("--self-test", "--data-dir", str(tmp_path / "notes")), capture_output=True,
+                            text=True, env=env, timeout=90)
+    assert tested.returncode == 0, tested.stderr
+    assert tested.stdout.splitlines()[-1] == "notedesk: self-test passed"
+    assert "error" not in tested.stderr.lower()
+
+
 def test_a_data_dir_variable_set_for_every_user_is_each_users_own_folder(app_env, tmp_path):
     """An administrator's NOTEDESK_DATA_DIR=/srv/notes/$USER in /etc/environment, which does not
     expand variables: before, every user's launch made a folder named "$USER", the first user's

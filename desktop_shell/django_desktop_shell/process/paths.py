@@ -25,7 +25,18 @@ def resolve_data_dir(cli_value: str | None, identity: Identity) -> Path:
 
 
 def default_data_dir(identity: Identity) -> Path:
-    return Path(platformdirs.user_data_dir(identity.name, appauthor=False, roaming=True))
+    try:
+        return Path(platformdirs.user_data_dir(identity.name, appauthor=False, roaming=True))
+    except RuntimeError:  # no HOME, and no home in the password database (a container's uid)
+        raise DataFolderError(f"This user has no home folder, where {identity.name} keeps its data unless told: name "
+                              f"a data folder with --data-dir DIR, or {identity.env_prefix}_DATA_DIR for every launch.") from None
+
+
+def shown_default_data_dir(identity: Identity) -> str:
+    try:
+        return shown(default_data_dir(identity))
+    except DataFolderError:
+        return "none: this user has no home folder"
 
 
 def shown(path: Path) -> str:
