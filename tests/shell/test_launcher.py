@@ -111,7 +111,8 @@ def test_a_user_with_no_home_at_all_is_told_to_name_a_data_folder_and_then_start
     """A user with no HOME and no entry in the password database (a container's uid, a system
     account an administrator runs the app as): every launch, --help too, stopped on a traceback
     ending in platformdirs' "RuntimeError: could not determine the home directory"; and with a data
-    folder named, the window's quit stopped on it (the user key kept in the home folder)."""
+    folder named, the window's quit stopped on it (the user key kept in the home folder), and so
+    did --diagnose, which support asks for."""
     (tmp_path / "homeless").mkdir()
     (tmp_path / "homeless" / "sitecustomize.py").write_text(
         "import pwd\n\n"
@@ -132,6 +133,10 @@ def test_a_user_with_no_home_at_all_is_told_to_name_a_data_folder_and_then_start
     assert tested.returncode == 0, tested.stderr
     assert tested.stdout.splitlines()[-1] == "notedesk: self-test passed"
     assert "error" not in tested.stderr.lower()
+    diagnosed = subprocess.run(launcher_command("--diagnose", "--data-dir", str(tmp_path / "notes")), capture_output=True,
+                               text=True, env=env, timeout=60)
+    assert diagnosed.returncode == 0, diagnosed.stderr
+    assert "ok: the data folder" in diagnosed.stdout
 
 
 def test_a_data_dir_variable_set_for_every_user_is_each_users_own_folder(app_env, tmp_path):
