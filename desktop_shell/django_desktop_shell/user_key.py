@@ -3,6 +3,7 @@
 later launch. A data folder may be someone else's (a stick handed over, "here are my notes"), and
 holds files of theirs: a kept start page with their script, the update metadata of their keys."""
 
+import errno
 import hashlib
 import hmac
 import secrets
@@ -25,7 +26,11 @@ def signed_by_user(slug: str, content: bytes, given: str) -> bool:
 
 
 def key_folder(slug: str) -> Path:
-    return Path(platformdirs.user_state_dir(slug, appauthor=False))
+    """Raises OSError, as a folder that cannot be written does, for a user with no home folder."""
+    try:
+        return Path(platformdirs.user_state_dir(slug, appauthor=False))
+    except RuntimeError as error:  # no HOME, and no home in the password database (a container's uid)
+        raise FileNotFoundError(errno.ENOENT, str(error)) from None
 
 
 def user_key(slug: str) -> bytes:

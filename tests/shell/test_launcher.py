@@ -1,5 +1,6 @@
 """The launcher as a person runs it: a real process, its output and its exit code."""
 
+import errno
 import os
 import re
 import signal
@@ -78,6 +79,75 @@ def test_help_names_the_data_folder_used_without_data_dir(app_env, tmp_path):
     result = subprocess.run(launcher_command("--help"), capture_output=True, text=True, env=env, timeout=30)
     assert result.returncode == 0, result.stderr
     assert "(default: $NOTEDESK_DATA_DIR, else ~/my data/Notedesk)" in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("command", [["--headless"], ["manage", "migrate"]])
+@pytest.mark.parametrize("refusal", ["ENOLCK", "EOPNOTSUPP"])
+def test_a_data_folder_on_a_disk_that_cannot_lock_files_stops_the_launch_saying_so(app_env, tmp_path, command, refusal):
+    """A home folder on NFS without its lock service (ENOLCK), or on sshfs (EOPNOTSUPP): the
+    launch stopped on "Unexpected error: OSError: [Errno 37] No locks available", and nothing said
+    the data folder's disk was the cause or what to do."""
+    (tmp_path / "no_locks").mkdir()
+    (tmp_path / "no_locks" / "sitecustomize.py").write_text(
+        "import errno, fcntl, os\n\n"
+        "def flock(fd, operation):\n"
+        f"    raise OSError(errno.{refusal}, os.strerror(errno.{refusal}))\n\n"
+        "fcntl.flock = flock\n")
+    env = {**app_env, "PYTHONPATH": os.pathsep.join([str(tmp_path / "no_locks"), app_env.get("PYTHONPATH", "")])}
+    data_dir = tmp_path / "data"
+    result = subprocess.run(launcher_command("--data-dir", str(data_dir), *command), capture_output=True, text=True,
+                            env=env, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"notedesk: The data folder {data_dir} is on a disk that cannot lock files "
+        f"({os.strerror(getattr(errno, refusal))}), which Notedesk needs so that two launches never write it at "
+        "once: keep the data folder on a local disk (--data-dir DIR, or NOTEDESK_DATA_DIR for every launch), or "
+        "have the file server's locking turned on (NFS: its lock service, rpc.statd)."
+    )
+    assert not (data_dir / "notedesk.sqlite3").exists()
+
+
+def test_a_user_with_no_home_at_all_is_told_to_name_a_data_folder_and_then_starts(app_env, tmp_path):
+    """A user with no HOME and no entry in the password database (a container's uid, a system
+    account an administrator runs the app as): every launch, --help too, stopped on a traceback
+    ending in platformdirs' "RuntimeError: could not determine the home directory"; and with a data
+    folder named, the window's quit stopped on it (the user key kept in the home folder), and so
+    did --diagnose, which support asks for."""
+    (tmp_path / "homeless").mkdir()
+    (tmp_path / "homeless" / "sitecustomize.py").write_text(
+        "import pwd\n\n"
+        "def getpwuid(uid):\n"
+        "    raise KeyError(f'getpwuid(): uid not found: {uid}')\n\n"
+        "pwd.getpwuid = getpwuid\n")
+    env = {name: value for name, value in app_env.items() if name not in ("HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")}
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path / "homeless"), app_env.get("PYTHONPATH", "")])
+    result = subprocess.run(launcher_command("--headless"), capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("notedesk: This user has no home folder, where Notedesk keeps its data unless told: "
+                                     "name a data folder with --data-dir DIR, or NOTEDESK_DATA_DIR for every launch.")
+    helped = subprocess.run(launcher_command("--help"), capture_output=True, text=True, env=env, timeout=60)
+    assert "(default: $NOTEDESK_DATA_DIR, else none: this user has no home folder)" in " ".join(helped.stdout.split())
+    # Named, the data folder is used, and the window's quit keeps no start page (no user key) and says nothing.
+    tested = subprocess.run(launcher_command("--self-test", "--data-dir", str(tmp_path / "notes")), capture_output=True,
+                            text=True, env=env, timeout=90)
+    assert tested.returncode == 0, tested.stderr
+    assert tested.stdout.splitlines()[-1] == "notedesk: self-test passed"
+    assert "error" not in tested.stderr.lower()
+    diagnosed = subprocess.run(launcher_command("--diagnose", "--data-dir", str(tmp_path / "notes")), capture_output=True,
+                               text=True, env=env, timeout=60)
+    assert diagnosed.returncode == 0, diagnosed.stderr
+    assert "ok: the data folder" in diagnosed.stdout
+
+
+def test_a_data_dir_variable_set_for_every_user_is_each_users_own_folder(app_env, tmp_path):
+    """An administrator's NOTEDESK_DATA_DIR=/srv/notes/$USER in /etc/environment, which does not
+    expand variables: before, every user's launch made a folder named "$USER", the first user's
+    notes in it, and every other user was refused it."""
+    env = {**app_env, "NOTEDESK_DATA_DIR": f"{tmp_path}/notes/$USER", "USER": "ann"}
+    result = subprocess.run(launcher_command("manage", "showmigrations"), capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert [folder.name for folder in (tmp_path / "notes").iterdir()] == ["ann"]
+    assert (tmp_path / "notes" / "ann" / "notedesk.sqlite3").exists()
 
 
 def test_an_empty_data_dir_is_refused_not_taken_for_the_default_one(app_env, tmp_path):

@@ -32,7 +32,7 @@ def parse_args(argv: list[str] | None, identity: Identity) -> argparse.Namespace
                              "whose origin the page's localStorage and IndexedDB belong to)")
     parser.add_argument("--data-dir", metavar="DIR", type=folder_name,
                         help=f"where data, settings and logs are kept (default: ${identity.env_prefix}_DATA_DIR, "
-                             f"else {paths.shown(paths.default_data_dir(identity))})")
+                             f"else {paths.shown_default_data_dir(identity)})")
     parser.add_argument("--dev", action="store_true", help="developer mode: Django DEBUG on, verbose log")
     parser.add_argument("targets", nargs="*", metavar="FILE or LINK",
                         help="files to open in the app" + (f", or {'/'.join(identity.url_schemes)}:// links" if identity.url_schemes else ""))

@@ -95,6 +95,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
                   f"diagnostics.txt, and attach that file.", file=sys.stderr)
         return 0
     data_dir = paths.prepare_data_dir(paths.resolve_data_dir(args.data_dir, identity))
+    paths.refuse_a_disk_that_cannot_lock_files(data_dir, identity)
     log_file = configure_logging(data_dir, identity.slug, dev=args.dev)
     logger.info("Starting %s, %s, on the data folder %s", diagnostics.versions(identity),
                 "a management command" if args.mode == "manage" else f"mode {args.mode}", data_dir)

@@ -8,20 +8,34 @@ import tempfile
 from pathlib import Path
 
 import platformdirs
+from filelock import FileLock, Timeout
 
 from django_desktop_shell.files import make_private
 from django_desktop_shell.identity import Identity
 from django_desktop_shell.process.errors import DataFolderError
 
 def resolve_data_dir(cli_value: str | None, identity: Identity) -> Path:
-    chosen = cli_value or os.environ.get(f"{identity.env_prefix}_DATA_DIR")
+    # The variable's own $USER or $HOME is expanded here: /etc/environment, where an administrator
+    # sets it for every user, does not expand variables, and each user's folder would be "$USER".
+    chosen = cli_value or os.path.expandvars(os.environ.get(f"{identity.env_prefix}_DATA_DIR", ""))
     if chosen:
         return Path(chosen).expanduser().resolve()
     return default_data_dir(identity)
 
 
 def default_data_dir(identity: Identity) -> Path:
-    return Path(platformdirs.user_data_dir(identity.name, appauthor=False, roaming=True))
+    try:
+        return Path(platformdirs.user_data_dir(identity.name, appauthor=False, roaming=True))
+    except RuntimeError:  # no HOME, and no home in the password database (a container's uid)
+        raise DataFolderError(f"This user has no home folder, where {identity.name} keeps its data unless told: name "
+                              f"a data folder with --data-dir DIR, or {identity.env_prefix}_DATA_DIR for every launch.") from None
+
+
+def shown_default_data_dir(identity: Identity) -> str:
+    try:
+        return shown(default_data_dir(identity))
+    except DataFolderError:
+        return "none: this user has no home folder"
 
 
 def shown(path: Path) -> str:
@@ -51,6 +65,25 @@ def prepare_data_dir(path: Path) -> Path:
         raise DataFolderError(f"Cannot write to the data folder {path}: {error.strerror}.") from None
     refuse_unusable_entries(path)
     return path
+
+
+def refuse_a_disk_that_cannot_lock_files(data_dir: Path, identity: Identity) -> None:
+    """Raise DataFolderError if the data folder's disk refuses a file lock (NFS without its lock
+    service: ENOLCK; sshfs: EOPNOTSUPP), which a launch and a management command take so that two
+    never write the folder at once."""
+    lock = FileLock(data_dir / "instance.lock")
+    try:
+        lock.acquire(blocking=False)
+    except Timeout:
+        return  # a running launch holds it: the disk locks files
+    except OSError as error:
+        raise DataFolderError(
+            f"The data folder {data_dir} is on a disk that cannot lock files ({error.strerror}), which {identity.name} "
+            "needs so that two launches never write it at once: keep the data folder on a local disk "
+            f"(--data-dir DIR, or {identity.env_prefix}_DATA_DIR for every launch), or have the file server's "
+            "locking turned on (NFS: its lock service, rpc.statd)."
+        ) from None
+    lock.release()
 
 
 def refuse_unusable_entries(folder: Path) -> None:
