@@ -90,7 +90,7 @@ class WindowHooks:
 
 
 def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, launched_at: float, hooks: WindowHooks,
-               integration=None, first_url: str | None = None,
+               integration=None, first_url: str | None = None, icon: Path | None = None,
                page_is_current: Callable[[], bool] = lambda: True, dev: bool = False, progress=None) -> None:
     """Open the window and block until it is closed.
 
@@ -100,7 +100,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     (process/start_page.py); once the site has, the window loads it again unless
     `page_is_current()`. `dev` (--dev): the web view's own right-click menu, with Reload and
     Inspect Element, whose inspector opens only when asked for. `progress` (site.StartupProgress):
-    what the loading view says while the start goes on.
+    what the loading view says while the start goes on. `icon`: the app's SVG, the window's icon.
     """
     import webview
 
@@ -117,6 +117,8 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
         web_context.install_gtk()
         follow_an_inverse_theme()
         background = background_for_the_theme()
+        if icon is not None:
+            use_the_icon_for_every_window(icon)
 
     first_html = None
     try:
@@ -178,6 +180,24 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     webview.start(start, window, gui=gui(), private_mode=False, storage_path=str(data_dir / "webview"),
                   menu=integration.native_menu if integration is not None else [], debug=dev)
     save_geometry(data_dir, geometry)
+
+
+# The sizes task bars, Alt+Tab and title bars ask for, at 1x and 2x: the window manager picks the
+# one it needs, so a 2x screen's 32 px icon is drawn from the 64 px one, not blown up. Not 256:
+# GDK leaves out of the X property an icon list larger than one request can carry.
+WINDOW_ICON_SIZES = (16, 24, 32, 48, 64, 96, 128)
+
+
+def use_the_icon_for_every_window(icon: Path) -> None:
+    """The app's icon, rendered from its SVG at each size, for the window and its dialogs
+    (pywebview's own icon option gives the window manager the SVG at one size)."""
+    from gi.repository import GdkPixbuf, GLib, Gtk
+
+    try:
+        Gtk.Window.set_default_icon_list([GdkPixbuf.Pixbuf.new_from_file_at_size(str(icon), size, size)
+                                          for size in WINDOW_ICON_SIZES])
+    except GLib.Error:  # an icon the pixbuf loaders cannot read: the windows go without it
+        logger.warning("Could not load the icon %s for the window", icon, exc_info=True)
 
 
 def follow_an_inverse_theme() -> None:
