@@ -390,6 +390,16 @@ def test_the_window_carries_the_apps_icon_at_sizes_for_every_screen_scale(tmp_pa
     assert {16, 32, 64, 128} <= sizes, sorted(sizes)
 
 
+def test_at_a_larger_text_scale_the_first_window_is_larger_by_as_much(tmp_path, app_env):
+    """GDK_DPI_SCALE (as Xft.dpi: 144, a desktop's 150 %) enlarges the page: the window with it."""
+    process = start_window(tmp_path / "data", {**app_env, "GDK_DPI_SCALE": "1.05"})
+    try:
+        window_id = xdotool(app_env, "search", "--sync", "--name", "^Notedesk$").split()[0]
+        assert "Geometry: 1176x798" in xdotool(app_env, "getwindowgeometry", window_id)
+    finally:
+        close_with_sigterm(process)
+
+
 FAILURE_LOGO = "c0392b"  # the logo's colour on the page saying why the start failed (splash.html)
 
 

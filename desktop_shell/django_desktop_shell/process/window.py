@@ -104,7 +104,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     """
     import webview
 
-    background = BACKGROUNDS["light"]
+    background, text_scale = BACKGROUNDS["light"], 1.0
     if gui() == "gtk":
         # PyGObject's overrides break when two threads import them at once ("GLib has no attribute
         # 'Idle'", seen when a file given on the command line was opened while GTK started): GTK's
@@ -117,6 +117,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
         web_context.install_gtk()
         follow_an_inverse_theme()
         background = background_for_the_theme()
+        text_scale = gtk_text_scale()
         if icon is not None:
             use_the_icon_for_every_window(icon)
 
@@ -128,7 +129,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     except Exception as error:  # the launcher reports it too; a window shows it to the person
         first_url, first_html = None, failure_page(title, error)
 
-    geometry = load_geometry(data_dir, webview.screens)
+    geometry = load_geometry(data_dir, webview.screens, text_scale)
     window = webview.create_window(
         title, first_url, html=first_html, width=geometry.width, height=geometry.height,
         x=geometry.x, y=geometry.y, min_size=MIN_SIZE, background_color=background,
@@ -186,6 +187,15 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
 # one it needs, so a 2x screen's 32 px icon is drawn from the 64 px one, not blown up. Not 256:
 # GDK leaves out of the X property an icon list larger than one request can carry.
 WINDOW_ICON_SIZES = (16, 24, 32, 48, 64, 96, 128)
+
+
+def gtk_text_scale() -> float:
+    """How much larger than at 96 dpi GTK draws text, and WebKit the page: Xft.dpi, GDK_DPI_SCALE
+    (1.0 when the screen says no resolution)."""
+    from gi.repository import Gdk
+
+    resolution = Gdk.Screen.get_default().get_resolution()
+    return resolution / 96 if resolution > 0 else 1.0
 
 
 def use_the_icon_for_every_window(icon: Path) -> None:
