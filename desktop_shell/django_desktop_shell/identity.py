@@ -61,6 +61,12 @@ class Identity:
     collect_all: tuple[str, ...] = ()  # packages the build ships whole: modules loaded by name, data files
 
     @property
+    def icon_file(self) -> Path | None:
+        """The icon's SVG, when the app names one and it is there (a build may leave it out)."""
+        icon = self.project_dir / self.icon if self.icon else None
+        return icon if icon and icon.is_file() else None
+
+    @property
     def slug(self) -> str:
         """The program's name: the command, the log file, cookie and channel prefixes ("notedesk")."""
         return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")

@@ -565,6 +565,30 @@ def test_the_window_size_is_remembered_between_launches(tmp_path, app_env):
         close_with_sigterm(second)
 
 
+def test_the_window_carries_the_apps_icon_at_sizes_for_every_screen_scale(tmp_path, app_env):
+    """The window had no icon: the task bar and Alt+Tab showed a blank one. A 2x screen needs its
+    32 px icon drawn from 64 px, not blown up from a small one."""
+    process = start_window(tmp_path / "data", app_env)
+    try:
+        window_id = xdotool(app_env, "search", "--sync", "--name", "^Notedesk$").split()[0]
+        icon = subprocess.run(["xprop", "-id", window_id, "_NET_WM_ICON"], capture_output=True, text=True,
+                              env=app_env, check=True).stdout
+    finally:
+        close_with_sigterm(process)
+    sizes = {int(width) for width, height in re.findall(r"Icon \((\d+) x (\d+)\)", icon) if width == height}
+    assert {16, 32, 64, 128} <= sizes, sorted(sizes)
+
+
+def test_at_a_larger_text_scale_the_first_window_is_larger_by_as_much(tmp_path, app_env):
+    """GDK_DPI_SCALE (as Xft.dpi: 144, a desktop's 150 %) enlarges the page: the window with it."""
+    process = start_window(tmp_path / "data", {**app_env, "GDK_DPI_SCALE": "1.05"})
+    try:
+        window_id = xdotool(app_env, "search", "--sync", "--name", "^Notedesk$").split()[0]
+        assert "Geometry: 1176x798" in xdotool(app_env, "getwindowgeometry", window_id)
+    finally:
+        close_with_sigterm(process)
+
+
 FAILURE_LOGO = "c0392b"  # the logo's colour on the page saying why the start failed (splash.html)
 
 

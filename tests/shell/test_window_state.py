@@ -20,6 +20,14 @@ def test_no_file_gives_the_default_size_placed_by_the_os(tmp_path):
     assert load_geometry(tmp_path, [SCREEN]) == Geometry()
 
 
+def test_the_first_window_grows_with_the_text_scale_and_stays_on_the_screen(tmp_path):
+    """At 150 % text (Xft.dpi 144) the page is laid out 1.5 times larger: the default window, in
+    screen pixels, held two thirds of what it holds at 100 %, in the narrow layout."""
+    assert load_geometry(tmp_path, [SCREEN], text_scale=1.5) == Geometry(width=1680, height=1080)
+    (tmp_path / window_state.STATE_FILE).write_text("[]")
+    assert load_geometry(tmp_path, [SCREEN], text_scale=1.25) == Geometry(width=1400, height=950)
+
+
 def test_a_position_on_a_screen_that_is_gone_is_dropped_but_the_size_kept(tmp_path):
     save_geometry(tmp_path, Geometry(width=900, height=640, x=2500, y=80))
     assert load_geometry(tmp_path, [SCREEN]) == Geometry(width=900, height=640, x=None, y=None)

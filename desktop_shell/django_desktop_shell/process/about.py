@@ -28,11 +28,10 @@ class AboutFacts:
 
 
 def facts(identity: Identity, data_dir: Path, log_file: Path) -> AboutFacts:
-    icon = identity.project_dir / identity.icon if identity.icon else None
     return AboutFacts(
         name=identity.name, version=identity.version, description=identity.description, data_dir=data_dir,
         log_file=log_file, licence=identity.licence or "No licence is stated for this app.",
-        homepage=identity.homepage, icon=icon if icon and icon.is_file() else None,
+        homepage=identity.homepage, icon=identity.icon_file,
     )
 
 

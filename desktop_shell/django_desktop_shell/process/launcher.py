@@ -257,7 +257,7 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
         window.turn_off_javascript_jit()
     window.run_window(startup, title=identity.name, origin=origin, data_dir=data_dir, launched_at=launched_at,
                       hooks=self_test.wrap(hooks) if self_test else hooks, integration=integration,
-                      first_url=early_server.launch_url if early_server else None,
+                      first_url=early_server.launch_url if early_server else None, icon=identity.icon_file,
                       page_is_current=front.shown_page_is_current if early_server else lambda: True, dev=dev,
                       progress=progress)
     startup.result()  # raises what stopped the start, if anything did

@@ -90,7 +90,7 @@ class WindowHooks:
 
 
 def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, launched_at: float, hooks: WindowHooks,
-               integration=None, first_url: str | None = None,
+               integration=None, first_url: str | None = None, icon: Path | None = None,
                page_is_current: Callable[[], bool] = lambda: True, dev: bool = False, progress=None) -> None:
     """Open the window and block until it is closed.
 
@@ -100,11 +100,11 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     (process/start_page.py); once the site has, the window loads it again unless
     `page_is_current()`. `dev` (--dev): the web view's own right-click menu, with Reload and
     Inspect Element, whose inspector opens only when asked for. `progress` (site.StartupProgress):
-    what the loading view says while the start goes on.
+    what the loading view says while the start goes on. `icon`: the app's SVG, the window's icon.
     """
     import webview
 
-    background = BACKGROUNDS["light"]
+    background, text_scale = BACKGROUNDS["light"], 1.0
     if gui() == "gtk":
         # PyGObject's overrides break when two threads import them at once ("GLib has no attribute
         # 'Idle'", seen when a file given on the command line was opened while GTK started): GTK's
@@ -117,6 +117,9 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
         web_context.install_gtk()
         follow_an_inverse_theme()
         background = background_for_the_theme()
+        text_scale = gtk_text_scale()
+        if icon is not None:
+            use_the_icon_for_every_window(icon)
 
     first_html = None
     try:
@@ -126,7 +129,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     except Exception as error:  # the launcher reports it too; a window shows it to the person
         first_url, first_html = None, failure_page(title, error)
 
-    geometry = load_geometry(data_dir, webview.screens)
+    geometry = load_geometry(data_dir, webview.screens, text_scale)
     window = webview.create_window(
         title, first_url, html=first_html, width=geometry.width, height=geometry.height,
         x=geometry.x, y=geometry.y, min_size=MIN_SIZE, background_color=background,
@@ -180,6 +183,33 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     webview.start(start, window, gui=gui(), private_mode=False, storage_path=str(data_dir / "webview"),
                   menu=integration.native_menu if integration is not None else [], debug=dev)
     save_geometry(data_dir, geometry)
+
+
+# The sizes task bars, Alt+Tab and title bars ask for, at 1x and 2x: the window manager picks the
+# one it needs, so a 2x screen's 32 px icon is drawn from the 64 px one, not blown up. Not 256:
+# GDK leaves out of the X property an icon list larger than one request can carry.
+WINDOW_ICON_SIZES = (16, 24, 32, 48, 64, 96, 128)
+
+
+def gtk_text_scale() -> float:
+    """How much larger than at 96 dpi GTK draws text, and WebKit the page: Xft.dpi, GDK_DPI_SCALE
+    (1.0 when the screen says no resolution)."""
+    from gi.repository import Gdk
+
+    resolution = Gdk.Screen.get_default().get_resolution()
+    return resolution / 96 if resolution > 0 else 1.0
+
+
+def use_the_icon_for_every_window(icon: Path) -> None:
+    """The app's icon, rendered from its SVG at each size, for the window and its dialogs
+    (pywebview's own icon option gives the window manager the SVG at one size)."""
+    from gi.repository import GdkPixbuf, GLib, Gtk
+
+    try:
+        Gtk.Window.set_default_icon_list([GdkPixbuf.Pixbuf.new_from_file_at_size(str(icon), size, size)
+                                          for size in WINDOW_ICON_SIZES])
+    except GLib.Error:  # an icon the pixbuf loaders cannot read: the windows go without it
+        logger.warning("Could not load the icon %s for the window", icon, exc_info=True)
 
 
 def follow_an_inverse_theme() -> None:

@@ -39,16 +39,20 @@ def next_zoom(zoom: float, step: int) -> float:
     return next((level for level in reversed(ZOOM_LEVELS) if level < zoom - 1e-6), ZOOM_LEVELS[0])
 
 
-def load_geometry(data_dir: Path, screens: list) -> Geometry:
+def load_geometry(data_dir: Path, screens: list, text_scale: float = 1.0) -> Geometry:
+    """`text_scale`: how much larger than at 96 dpi the desktop draws text (Xft.dpi 144: 1.5), and
+    the web view the page; without a saved window, the first one is larger by as much."""
+    default = Geometry(width=round(Geometry.width * text_scale), height=round(Geometry.height * text_scale))
+    fit_on_screen(default, screens)
     try:
         saved = geometry_from(json.loads((data_dir / STATE_FILE).read_text(encoding="utf-8")))
     except FileNotFoundError:
-        return Geometry()
+        return default
     except (ValueError, TypeError) as error:
         logger.warning("Ignored an unreadable %s: %s", STATE_FILE, error)
-        return Geometry()
+        return default
     if not is_plausible(saved):
-        return Geometry()
+        return default
     if not (isinstance(saved.zoom, (int, float)) and ZOOM_LEVELS[0] <= saved.zoom <= ZOOM_LEVELS[-1]):
         saved.zoom = 1.0
     if not isinstance(saved.spell_check, bool):
