@@ -491,9 +491,11 @@ def test_a_project_installs_the_shell_from_its_wheel_like_any_dependency(tmp_pat
             "installers/windows.ps1", "installers/installer.iss", "hooks/runtime-own-archive.py"} <= packaged
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "--quiet", str(wheel)], check=True, timeout=900)
-    project = shutil.copytree(SITES["polls"], tmp_path / "polls", ignore=shutil.ignore_patterns("db.sqlite3", "__pycache__"))
+    # Nothing of this checkout on the path, pip's included: with PYTHONPATH naming desktop_shell/
+    # (as a run from a worktree sets it), pip found its egg-info there and installed nothing.
     env = {key: value for key, value in app_env.items() if key != "PYTHONPATH"}
+    subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "--quiet", str(wheel)], check=True, timeout=900, env=env)
+    project = shutil.copytree(SITES["polls"], tmp_path / "polls", ignore=shutil.ignore_patterns("db.sqlite3", "__pycache__"))
     result = subprocess.run([venv / "bin" / "python", str(project / "launcher.py"), "--self-test", "--data-dir",
                              str(tmp_path / "data")], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
