@@ -8,9 +8,15 @@ import { handFocusOn } from './layout.js';
 
 const $ = (id) => document.getElementById(id);
 const FOLDS = JSON.parse($('searchFolds').textContent);
+const FOLDABLE = new RegExp(`[${Object.keys(FOLDS).join('').replace(/[\\\]^-]/g, '\\$&')}]`, 'u');
 
-// The text folded and lower-cased, and where each of its characters comes from in `text`.
+// The text folded and lower-cased, and where each of its characters comes from in `text` (null:
+// from the same place). A text with nothing to fold, as most notes in a Latin script, is only
+// lower-cased: folded a character at a time, a writer's 950,000-character draft took 0.2 s at
+// each key typed in the find bar.
 function folded(text) {
+  const lower = text.toLowerCase();
+  if (lower.length === text.length && !FOLDABLE.test(text)) return { text: lower, places: null };
   let out = '';
   const places = [];
   for (let at = 0; at < text.length; at++) {
@@ -26,6 +32,7 @@ export class FindBar {
     this.field = field;
     this.matches = [];
     this.current = -1;
+    this.foldedNote = null;  // the note's text folded, and the text it was folded from
     $('findText').addEventListener('input', () => this.find());
     $('findBar').addEventListener('keydown', (event) => this.onKey(event));
     $('findNext').addEventListener('click', () => this.step(1));
@@ -63,12 +70,14 @@ export class FindBar {
   find() {
     const wanted = folded($('findText').value).text;
     const original = this.field.value;
-    const { text, places } = folded(original);
+    if (this.foldedNote?.of !== original) this.foldedNote = { of: original, ...folded(original) };
+    const { text, places } = this.foldedNote;  // once for each text, not at each key typed in the bar
     this.matches = [];
+    const place = (at) => (places ? places[at] : at);
     for (let at = wanted ? text.indexOf(wanted) : -1; at >= 0; at = text.indexOf(wanted, at + wanted.length)) {
-      let end = places[at + wanted.length - 1] + 1;
+      let end = place(at + wanted.length - 1) + 1;
       while (end < original.length && FOLDS[original[end]] === '') end++;  // the marks on its last letter
-      this.matches.push({ start: places[at], end });
+      this.matches.push({ start: place(at), end });
     }
     const caret = this.field.selectionStart;
     const next = this.matches.findIndex((match) => match.start >= caret);
