@@ -2,6 +2,7 @@ import http.client
 import http.cookiejar
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -88,6 +89,13 @@ def polls_copy(tmp_path):
 
 def launcher_command(*args: str, site: str = "notedesk") -> list[str]:
     return [sys.executable, str(SITES[site] / "launcher.py"), *args]
+
+
+def hangup_as_a_session_gives_it() -> None:
+    """A Popen preexec_fn, for a launch a test hangs up on (SIGHUP, a logout): the signal's default,
+    not the test run's. Under `nohup make test` every child inherited it ignored, and a launch then
+    took itself for one started with nohup, which outlives a hangup."""
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 def project_whose_settings_do_not_import(folder: Path) -> Path:

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT, browser_opener, exit_code_within, launcher_command
+from tests.conftest import ROOT, browser_opener, exit_code_within, hangup_as_a_session_gives_it, launcher_command
 
 STUCK_WINDOW = """
 import os, signal, time
@@ -141,7 +141,8 @@ def start_polls_with_a_job(polls_copy, data_dir, env):
     with (polls_copy / "mysite" / "urls.py").open("a", encoding="utf-8") as urls:
         urls.write("\nfrom polls.jobs import long_poll  # noqa: E402\n\nurlpatterns.append(path('wait/', long_poll))\n")
     process = subprocess.Popen([sys.executable, str(polls_copy / "launcher.py"), "--headless", "--data-dir", str(data_dir)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               preexec_fn=hangup_as_a_session_gives_it)
     line = process.stdout.readline()
     assert line.startswith("READY "), process.stderr.read() if process.poll() is not None else line
     return process, line.split(" ", 1)[1].strip()

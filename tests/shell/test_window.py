@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from django_desktop_shell.process.window_state import STATE_FILE
-from tests.conftest import ROOT, SITES, exit_code_within, launcher_command
+from tests.conftest import ROOT, SITES, exit_code_within, hangup_as_a_session_gives_it, launcher_command
 from tests.shell.dialogs import click_dialog_button, dialog_in_front, xdotool
 
 pytestmark = pytest.mark.window
@@ -113,7 +113,8 @@ def test_the_window_shows_a_rendered_page_and_closes_cleanly_on_sigterm(tmp_path
 def start_window(data_dir, env, command=launcher_command):
     log_file = data_dir / "logs" / "notedesk.log"
     earlier_launches = log_size(log_file)
-    process = subprocess.Popen(command("--data-dir", str(data_dir)), env=env, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    process = subprocess.Popen(command("--data-dir", str(data_dir)), env=env, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                               preexec_fn=hangup_as_a_session_gives_it)
     wait_for_page_loaded(log_file, process, after=earlier_launches)
     return process
 
