@@ -60,10 +60,10 @@ def channel_addresses(data_dir: Path, slug: str) -> Iterator[str]:
     in_data_dir = str(data_dir / "instance.sock")
     if len(os.fsencode(in_data_dir)) <= MAX_UNIX_SOCKET_PATH:  # bytes: 日本 is two characters, six bytes
         yield in_data_dir
-    yield str(private_folder(slug) / f"{slug}-{digest}.sock")
+    yield str(private_folder(data_dir, slug) / f"{slug}-{digest}.sock")
 
 
-def private_folder(slug: str) -> Path:
+def private_folder(data_dir: Path, slug: str) -> Path:
     """A folder for the channel of a data folder whose path is too long for a socket: the session's
     XDG_RUNTIME_DIR, or one of this user's own in their cache folder (~/.cache/<slug>). Not in the
     temporary folder, where every user may write: another user who made a directory at the
@@ -73,7 +73,13 @@ def private_folder(slug: str) -> Path:
     if os.path.isabs(runtime_dir):
         folder = Path(runtime_dir)
     else:
-        folder = Path(platformdirs.user_cache_dir()) / slug
+        try:
+            folder = Path(platformdirs.user_cache_dir()) / slug
+        except RuntimeError:  # no HOME, and no home in the password database (paths.default_data_dir)
+            raise StartupError(
+                f"The data folder {data_dir} has a path too long for the app's single-instance channel, and this user "
+                "has neither a session runtime folder (XDG_RUNTIME_DIR) nor a home folder to keep the channel in: use "
+                "a data folder with a shorter path.") from None
         with suppress(FileExistsError):
             folder.mkdir(mode=0o700, parents=True)
     try:

@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -393,6 +394,26 @@ def test_without_a_runtime_folder_the_channel_is_in_a_folder_of_the_user_s_own(l
         assert single_instance.send_to_running_instance(data_dir, IDENTITY, [SHOW]).mode == "window"
     finally:
         instance.close()
+
+
+def test_a_user_with_no_home_and_a_data_folder_too_long_for_a_socket_is_told_what_to_do(long_data_dir, monkeypatch):
+    """No session runtime folder and no home folder for the channel's folder of the user's own (a
+    container's uid, a system account): the launch stopped on "Unexpected error: RuntimeError:
+    could not determine the home directory"."""
+    data_dir, _ = long_data_dir
+    for name in ("HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+
+    def no_such_user(uid):
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    monkeypatch.setattr(pwd, "getpwuid", no_such_user)
+    with pytest.raises(StartupError) as refused:
+        single_instance.claim(data_dir, IDENTITY)
+    assert str(refused.value) == (
+        f"The data folder {data_dir} has a path too long for the app's single-instance channel, and this user has "
+        "neither a session runtime folder (XDG_RUNTIME_DIR) nor a home folder to keep the channel in: use a data "
+        "folder with a shorter path.")
 
 
 def test_a_data_folder_named_in_japanese_too_long_for_a_socket_in_bytes_starts_and_hands_over(long_data_dir, app_env):
