@@ -70,6 +70,8 @@ def check_secret_key(app_configs, **kwargs):
     key_file = run.data_dir / "secret_key"
     if key_file.exists() and settings.SECRET_KEY == key_file.read_text(encoding="ascii").strip():
         return []
+    if run.read_only and not key_file.exists():
+        return []  # --diagnose of a folder never launched: the key was made for that run, not kept
     return [Error("SECRET_KEY is written in the settings, so every install shares it: anyone with the source can forge "
                   "sessions and signatures.",
                   hint=f"Remove the line that sets SECRET_KEY after desktop_settings(); the shell keeps a key per install "

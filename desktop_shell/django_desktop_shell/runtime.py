@@ -21,6 +21,9 @@ class Runtime:
     dev: bool = False
     browser: bool = False  # serving a browser (--headless, --browser) rather than the app's own window
     testing: bool = False  # a test run (testing.configure): Django's test runner's host and test database are allowed
+    # --diagnose: the data folder is read and nothing is written to it; a per-install secret a
+    # launch would make there is made for this run alone.
+    read_only: bool = False
     # Per-launch secrets: the window (or the holder of the --headless URL) opens /launch/?token=…
     # once, and from then on proves itself with the session cookie.
     launch_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))

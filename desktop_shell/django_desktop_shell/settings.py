@@ -99,7 +99,7 @@ def desktop_settings(namespace: dict) -> list[str]:
     frozen = getattr(sys, "frozen", False)
 
     report.set("DEBUG", run.dev)
-    report.set("SECRET_KEY", load_or_create_secret_key(data_dir / "secret_key"), show=False)
+    report.set("SECRET_KEY", load_or_create_secret_key(data_dir / "secret_key", keep=not run.read_only), show=False)
     hosts = host_settings(run)
     # The Host check (LoopbackHostMiddleware) holds the port too; Django's own ignores it.
     report.set("ALLOWED_HOSTS", hosts["ALLOWED_HOSTS"])
@@ -299,7 +299,7 @@ def host_settings(run: runtime.Runtime) -> dict:
     link, a navigation or the address bar leads the browser to; on this name, only here. The
     session is opened (/launch/) on one host only: 127.0.0.1 for the window, this name in a browser.
     """
-    browser = f"{load_or_create_host_label(run.data_dir / 'host_label')}.{run.identity.slug}.localhost:{run.port}"
+    browser = f"{load_or_create_host_label(run.data_dir / 'host_label', keep=not run.read_only)}.{run.identity.slug}.localhost:{run.port}"
     window = f"127.0.0.1:{run.port}"
     hosts = [window, f"localhost:{run.port}", browser]
     return {

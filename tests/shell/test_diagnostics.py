@@ -82,6 +82,18 @@ def test_the_report_of_a_data_folder_not_made_yet_makes_none(tmp_path, app_env):
     assert not (tmp_path / "not yet").exists()
 
 
+def test_the_report_of_a_data_folder_made_but_never_launched_writes_nothing_into_it(tmp_path, app_env):
+    """A folder made for the app (an administrator's, a restored backup's empty folder): the report
+    wrote the install's secret key, its host label and the launch's lock file into it."""
+    data_dir = tmp_path / "made for it"
+    data_dir.mkdir(mode=0o700)
+    result = diagnose(data_dir, app_env)
+    assert result.returncode == 0, result.stderr
+    assert "ok: the shell's checks of the settings pass" in result.stdout
+    assert "ok: Notedesk is not running on this data folder" in result.stdout
+    assert list(data_dir.iterdir()) == []
+
+
 def test_a_clock_set_back_to_1999_is_a_problem_the_report_names():
     assert clock(datetime(1999, 12, 31, 23, 0, tzinfo=timezone.utc)).startswith(
         "PROBLEM: the computer's clock reads 1999-12-31: set it right")

@@ -183,12 +183,14 @@ def user_key_folder(identity: Identity) -> str:
 
 
 def running_launch(identity: Identity, data_dir: Path) -> str:
-    lock = FileLock(data_dir / "instance.lock")
-    try:
-        lock.acquire(blocking=False)
-    except Timeout:
-        return f"ok: {identity.name} is running on this data folder"
-    lock.release()
+    lock_file = data_dir / "instance.lock"
+    if lock_file.exists():  # a launch makes it; the report makes nothing
+        lock = FileLock(lock_file)
+        try:
+            lock.acquire(blocking=False)
+        except Timeout:
+            return f"ok: {identity.name} is running on this data folder"
+        lock.release()
     return f"ok: {identity.name} is not running on this data folder"
 
 
@@ -208,7 +210,7 @@ def django_checks(identity: Identity, data_dir: Path, django_ready: bool) -> lis
     what a launch would find."""
     if not django_ready:
         try:
-            site.configure(runtime.Runtime(identity=identity, data_dir=data_dir))
+            site.configure(runtime.Runtime(identity=identity, data_dir=data_dir, read_only=True))
         except StartupError as error:
             return [f"PROBLEM: the settings: {error}"]
         except Exception as error:  # the settings module's own error: what stops the launch, and the report is for
