@@ -1,8 +1,13 @@
 """Today's note, a journal's page a day: POST /api/notes/today/ opens the day's note or makes it."""
 
+import threading
 import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.db import connection
 
 from embedded_site.notes.editing import DAY_NOTE_NAMESPACE, todays_note
 from embedded_site.notes.models import Note
@@ -79,3 +84,30 @@ def test_the_days_note_has_the_same_uid_on_every_device(api):
 def test_reading_todays_note_with_a_get_is_405(api):
     assert api.get("/api/notes/today/").status_code == 405
     assert not Note.objects.exists()
+
+
+@pytest.mark.skipif(not getattr(settings, "NOTEDESK_SERVER", False), reason="two writers at once: PostgreSQL's")
+def test_a_second_request_that_makes_the_days_note_first_leaves_one_note(transactional_db, django_user_model, monkeypatch):
+    """A second server process, between this request's look and its insert: the database refuses
+    the second note of the day, and this request answers with the one made."""
+    person = django_user_model.objects.create_user("journal")
+    real_create = Note.objects.create
+    made_elsewhere = []
+
+    def other_request():
+        try:
+            made_elsewhere.append(todays_note(person)[0])
+        finally:
+            connection.close()  # this thread's own
+
+    def create_after_another_request(**fields):
+        if threading.current_thread() is threading.main_thread() and not made_elsewhere:
+            other = threading.Thread(target=other_request)
+            other.start()
+            other.join()
+        return real_create(**fields)
+
+    monkeypatch.setattr(Note.objects, "create", create_after_another_request)
+    note, made = todays_note(person)
+    assert not made and note.pk == made_elsewhere[0].pk
+    assert Note.objects.filter(owner=person).count() == 1
