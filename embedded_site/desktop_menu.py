@@ -7,6 +7,7 @@ from django_desktop_shell.menus import SEPARATOR, Item, standard_menus
 MENUS = standard_menus(
     file=[
         Item("New note", "new-note", "Ctrl+N"),
+        Item("Today's note", "todays-note", "Ctrl+Shift+D"),
         SEPARATOR,
         Item("Import…", "import"),
         Item("Export JSON…", "export-json"),

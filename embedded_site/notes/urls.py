@@ -6,6 +6,7 @@ app_name = "notes"
 
 urlpatterns = [
     path("notes/", views.note_collection, name="notes"),
+    path("notes/today/", views.todays_note, name="today"),
     path("notes/<int:note_id>/", views.note_detail, name="note"),
     path("notes/<int:note_id>/restore/", views.restore_note, name="restore"),
     path("notes/<int:note_id>/attachments/", views.upload_attachment, name="attachments"),

@@ -58,6 +58,13 @@ def note_collection(request):
     return JsonResponse(note_list(request.user, valid(NoteQueryForm(request.GET))))
 
 
+@require_POST
+@api_view
+def todays_note(request):
+    note, created = editing.todays_note(request.user)
+    return JsonResponse(note_payload(existing_note(request.user, note.pk)), status=201 if created else 200)
+
+
 LIST_ORDER = ("-pinned", "-updated", "-id")
 
 

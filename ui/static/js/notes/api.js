@@ -11,6 +11,8 @@ export function listNotes(params, signal) {
 export const getNote = (id, options = {}) => ajax(note(id), options);
 // Saves report their own errors (the save state shows them), so these do not toast.
 export const createNote = (fields) => ajax('/api/notes/', { method: 'POST', json: fields, showErrors: false });
+// The day's note, made by the server the first time it is asked for (docs/api.md).
+export const todaysNote = () => ajax('/api/notes/today/', { method: 'POST' });
 export const updateNote = (id, fields) => ajax(note(id), { method: 'PATCH', json: fields, showErrors: false });
 export const trashNote = (id) => ajax(note(id), { method: 'DELETE' });
 export const restoreNote = (id, options = {}) => ajax(`${note(id)}restore/`, { method: 'POST', ...options });

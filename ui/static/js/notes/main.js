@@ -2,7 +2,7 @@
 import { ajax } from '../ajax.js';
 import { toast } from '../feedback.js';
 import {
-  emptyTrash, getNote, listNotes, listTags, openDroppedFiles, purgeNote, renderPreview, restoreNote, trashNote,
+  emptyTrash, getNote, listNotes, listTags, openDroppedFiles, purgeNote, renderPreview, restoreNote, todaysNote, trashNote,
 } from './api.js';
 import { flushDrafts, pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
@@ -325,6 +325,26 @@ function newNote({ title = '' } = {}) {
   if (title) { saver.save(); $('noteBody').focus(); } else $('noteTitle').focus();
 }
 
+// Today's note, as Obsidian's daily note: one a day, the server's to find or make, so that a
+// second press, or the other window's, opens the same note. The note open before saves what was
+// typed in it as it is left (editor.leave); a press while one is on its way waits for that one.
+let todaysNoteOpening = null;
+
+function openTodaysNote() {
+  todaysNoteOpening ??= (async () => {
+    try {
+      const note = await todaysNote();
+      if (state.view === 'trash') showView('all');
+      openNote(note);
+      editor.focus();
+      refreshSoon();
+    } catch { /* the ajax helper has shown why */ } finally {
+      todaysNoteOpening = null;
+    }
+  })();
+  return todaysNoteOpening;
+}
+
 // A link followed, from the preview or the Backlinks section. A link to a note in the trash
 // offers it back rather than a second note of its title.
 async function followLink({ noteId, trashedId, title, heading }) {
@@ -457,6 +477,7 @@ function onKey(event) {
   const ctrl = event.ctrlKey || event.metaKey;
   const letter = shortcutLetter(event);
   if (ctrl && letter === 'n') { event.preventDefault(); newNote(); }
+  else if (ctrl && event.shiftKey && letter === 'd') { event.preventDefault(); openTodaysNote(); }
   else if (ctrl && event.shiftKey && letter === 'f') { event.preventDefault(); focusSearch(); }
   else if (ctrl && letter === 'f') { event.preventDefault(); find(); }
   else if (ctrl && event.shiftKey && letter === 'o') { event.preventDefault(); goToHeading(); }
@@ -702,6 +723,7 @@ async function copyLinkToNote() {
 // The window's menu (embedded_site/desktop_menu.py): each command runs what its button or shortcut runs.
 const menuCommands = {
   'new-note': newNote,
+  'todays-note': openTodaysNote,
   'import': () => $('importNotes').click(),
   'export-json': () => $('exportJson').click(),
   'export-markdown': () => $('exportMarkdown').click(),
@@ -810,6 +832,7 @@ function resumeUnsavedDrafts() {
 }
 
 $('newNote').addEventListener('click', () => newNote());
+$('todaysNote').addEventListener('click', openTodaysNote);
 $('search').addEventListener('input', search);
 $('trashNote').addEventListener('click', moveToTrash);
 $('restoreNote').addEventListener('click', restoreSelected);

@@ -1,0 +1,113 @@
+"""Today's note, a journal's page a day: POST /api/notes/today/ opens the day's note or makes it."""
+
+import threading
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from embedded_site.notes.editing import DAY_NOTE_NAMESPACE, todays_note
+from embedded_site.notes.models import Note
+
+# A day apart at every hour: UTC+14 and UTC-11.
+EARLIEST, LATEST = "Pacific/Kiritimati", "Pacific/Pago_Pago"
+
+
+def local_day(zone: str) -> str:
+    return datetime.now(ZoneInfo(zone)).date().isoformat()
+
+
+def test_todays_note_is_made_once_titled_with_the_computers_day_and_found_again(api, settings):
+    settings.TIME_ZONE = EARLIEST
+    made = api.post("/api/notes/today/")
+    assert made.status_code == 201
+    assert made.json()["title"] == local_day(EARLIEST)
+    again = api.post("/api/notes/today/")  # a second press, or the other window's
+    assert again.status_code == 200 and again.json()["id"] == made.json()["id"]
+    assert Note.objects.count() == 1
+
+
+def test_the_day_is_the_computers_so_another_time_zone_has_another_days_note(api, settings):
+    settings.TIME_ZONE = EARLIEST
+    earliest = api.post("/api/notes/today/").json()
+    settings.TIME_ZONE = LATEST
+    latest = api.post("/api/notes/today/").json()
+    assert latest["id"] != earliest["id"] and latest["title"] == local_day(LATEST)
+    assert {note.title for note in Note.objects.all()} == {local_day(EARLIEST), local_day(LATEST)}
+
+
+def test_todays_note_is_found_by_its_date_and_by_created_today(api, settings):
+    settings.TIME_ZONE = EARLIEST
+    note = api.post("/api/notes/today/").json()
+    api.patch(f"/api/notes/{note['id']}/", {"version": note["version"], "body": "Standup: shipped the importer"})
+    for query in (local_day(EARLIEST), "created:today", f"created:{local_day(EARLIEST)}", "standup created:today"):
+        assert [found["id"] for found in api.get("/api/notes/", {"q": query}).json()["notes"]] == [note["id"]], query
+
+
+def test_todays_note_kept_its_text_after_a_rename_and_comes_back_out_of_the_trash(api, settings):
+    note = api.post("/api/notes/today/").json()
+    api.patch(f"/api/notes/{note['id']}/", {"version": note["version"], "title": "Offsite day", "body": "Agenda"})
+    api.delete(f"/api/notes/{note['id']}/")
+    again = api.post("/api/notes/today/")
+    assert again.status_code == 200
+    assert (again.json()["id"], again.json()["title"], again.json()["body"]) == (note["id"], "Offsite day", "Agenda")
+    assert again.json()["trashed_at"] is None
+    assert Note.objects.count() == 1
+
+
+def test_a_note_imported_with_the_days_name_is_todays_note(api, make_note, settings):
+    """A vault's daily note from Obsidian, named by the day, is the day's: no second one."""
+    settings.TIME_ZONE = EARLIEST
+    imported = make_note(title=local_day(EARLIEST), body="- [ ] call the bank")
+    answer = api.post("/api/notes/today/")
+    assert answer.status_code == 200 and answer.json()["id"] == imported.pk
+    assert Note.objects.count() == 1
+
+
+def test_each_person_has_a_note_of_their_own_for_the_day(api, django_user_model):
+    mine = api.post("/api/notes/today/").json()
+    other = django_user_model.objects.create_user("other")
+    theirs, made = todays_note(other)
+    assert made and theirs.pk != mine["id"] and str(theirs.uid) == mine["uid"]
+    assert Note.objects.get(pk=mine["id"]).owner != other
+
+
+def test_the_days_note_has_the_same_uid_on_every_device(api):
+    """Two devices that each made the day's note before a sync hold one note, not two."""
+    note = api.post("/api/notes/today/").json()
+    assert note["uid"] == str(uuid.uuid5(DAY_NOTE_NAMESPACE, note["title"]))
+
+
+def test_reading_todays_note_with_a_get_is_405(api):
+    assert api.get("/api/notes/today/").status_code == 405
+    assert not Note.objects.exists()
+
+
+@pytest.mark.skipif(not getattr(settings, "NOTEDESK_SERVER", False), reason="two writers at once: PostgreSQL's")
+def test_a_second_request_that_makes_the_days_note_first_leaves_one_note(transactional_db, django_user_model, monkeypatch):
+    """A second server process, between this request's look and its insert: the database refuses
+    the second note of the day, and this request answers with the one made."""
+    person = django_user_model.objects.create_user("journal")
+    real_create = Note.objects.create
+    made_elsewhere = []
+
+    def other_request():
+        try:
+            made_elsewhere.append(todays_note(person)[0])
+        finally:
+            connection.close()  # this thread's own
+
+    def create_after_another_request(**fields):
+        if threading.current_thread() is threading.main_thread() and not made_elsewhere:
+            other = threading.Thread(target=other_request)
+            other.start()
+            other.join()
+        return real_create(**fields)
+
+    monkeypatch.setattr(Note.objects, "create", create_after_another_request)
+    note, made = todays_note(person)
+    assert not made and note.pk == made_elsewhere[0].pk
+    assert Note.objects.filter(owner=person).count() == 1
