@@ -107,12 +107,8 @@ def test_a_data_folder_on_a_disk_that_cannot_lock_files_stops_the_launch_saying_
     assert not (data_dir / "notedesk.sqlite3").exists()
 
 
-def test_a_user_with_no_home_at_all_is_told_to_name_a_data_folder_and_then_starts(app_env, tmp_path):
-    """A user with no HOME and no entry in the password database (a container's uid, a system
-    account an administrator runs the app as): every launch, --help too, stopped on a traceback
-    ending in platformdirs' "RuntimeError: could not determine the home directory"; and with a data
-    folder named, the window's quit stopped on it (the user key kept in the home folder), and so
-    did --diagnose, which support asks for."""
+def homeless_env(app_env: dict, tmp_path) -> dict:
+    """The launch's environment for a user with no HOME and no entry in the password database."""
     (tmp_path / "homeless").mkdir()
     (tmp_path / "homeless" / "sitecustomize.py").write_text(
         "import pwd\n\n"
@@ -121,6 +117,16 @@ def test_a_user_with_no_home_at_all_is_told_to_name_a_data_folder_and_then_start
         "pwd.getpwuid = getpwuid\n")
     env = {name: value for name, value in app_env.items() if name not in ("HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")}
     env["PYTHONPATH"] = os.pathsep.join([str(tmp_path / "homeless"), app_env.get("PYTHONPATH", "")])
+    return env
+
+
+def test_a_user_with_no_home_at_all_is_told_to_name_a_data_folder_and_then_starts(app_env, tmp_path):
+    """A user with no HOME and no entry in the password database (a container's uid, a system
+    account an administrator runs the app as): every launch, --help too, stopped on a traceback
+    ending in platformdirs' "RuntimeError: could not determine the home directory"; and with a data
+    folder named, the window's quit stopped on it (the user key kept in the home folder), and so
+    did --diagnose, which support asks for."""
+    env = homeless_env(app_env, tmp_path)
     result = subprocess.run(launcher_command("--headless"), capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 1
     assert result.stderr.strip() == ("notedesk: This user has no home folder, where Notedesk keeps its data unless told: "
@@ -137,6 +143,24 @@ def test_a_user_with_no_home_at_all_is_told_to_name_a_data_folder_and_then_start
                                text=True, env=env, timeout=60)
     assert diagnosed.returncode == 0, diagnosed.stderr
     assert "ok: the data folder" in diagnosed.stdout
+
+
+@pytest.mark.parametrize("named", ["variable", "option"])
+def test_a_user_with_no_home_whose_data_folder_is_named_from_home_is_told_so(app_env, tmp_path, named):
+    """NOTEDESK_DATA_DIR=~/Documents/Notedesk, as an administrator sets it for every user in
+    /etc/environment, or --data-dir=~/notes (which the shell does not expand after '='), run by a
+    user with no home folder: the launch stopped on "Unexpected error: RuntimeError: Could not
+    determine home directory"."""
+    env = homeless_env(app_env, tmp_path)
+    if named == "variable":
+        env["NOTEDESK_DATA_DIR"] = "~/Documents/Notedesk"
+    arguments = ["--data-dir=~/Documents/Notedesk"] if named == "option" else []
+    result = subprocess.run(launcher_command(*arguments, "manage", "showmigrations"), capture_output=True, text=True,
+                            env=env, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip() == ("notedesk: The data folder ~/Documents/Notedesk is in the home folder, and this "
+                                     "user has none: name a data folder with a full path, with --data-dir DIR, or "
+                                     "NOTEDESK_DATA_DIR for every launch.")
 
 
 def test_a_data_dir_variable_set_for_every_user_is_each_users_own_folder(app_env, tmp_path):

@@ -19,7 +19,12 @@ def resolve_data_dir(cli_value: str | None, identity: Identity) -> Path:
     # sets it for every user, does not expand variables, and each user's folder would be "$USER".
     chosen = cli_value or os.path.expandvars(os.environ.get(f"{identity.env_prefix}_DATA_DIR", ""))
     if chosen:
-        return Path(chosen).expanduser().resolve()
+        try:
+            return Path(chosen).expanduser().resolve()
+        except RuntimeError:  # a ~ for a user with no home folder (a container's uid)
+            raise DataFolderError(f"The data folder {chosen} is in the home folder, and this user has none: name a data "
+                                  f"folder with a full path, with --data-dir DIR, or {identity.env_prefix}_DATA_DIR for "
+                                  "every launch.") from None
     return default_data_dir(identity)
 
 
