@@ -18,7 +18,7 @@ from django_desktop_shell.process.errors import failure_message
 from django_desktop_shell.process.launcher import handed_over
 from django_desktop_shell.process.single_instance import RunningInstance
 from tests.conftest import (
-    ROOT, assert_exits_cleanly_within, browser_opener, exit_code_within, launcher_command,
+    ROOT, assert_exits_cleanly_within, browser_opener, exit_code_within, homeless_env, launcher_command,
     project_whose_settings_do_not_import, start_headless,
 )
 from tests.shell.dialogs import xdotool
@@ -105,19 +105,6 @@ def test_a_data_folder_on_a_disk_that_cannot_lock_files_stops_the_launch_saying_
         "have the file server's locking turned on (NFS: its lock service, rpc.statd)."
     )
     assert not (data_dir / "notedesk.sqlite3").exists()
-
-
-def homeless_env(app_env: dict, tmp_path) -> dict:
-    """The launch's environment for a user with no HOME and no entry in the password database."""
-    (tmp_path / "homeless").mkdir()
-    (tmp_path / "homeless" / "sitecustomize.py").write_text(
-        "import pwd\n\n"
-        "def getpwuid(uid):\n"
-        "    raise KeyError(f'getpwuid(): uid not found: {uid}')\n\n"
-        "pwd.getpwuid = getpwuid\n")
-    env = {name: value for name, value in app_env.items() if name not in ("HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")}
-    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path / "homeless"), app_env.get("PYTHONPATH", "")])
-    return env
 
 
 def test_a_user_with_no_home_at_all_is_told_to_name_a_data_folder_and_then_starts(app_env, tmp_path):

@@ -43,6 +43,15 @@ def shown_default_data_dir(identity: Identity) -> str:
         return "none: this user has no home folder"
 
 
+def home_folder() -> Path | None:
+    """The user's home folder; None for a user with none (no HOME, no home in the password
+    database: a container's uid), for whom Path.home() raises."""
+    try:
+        return Path.home()
+    except RuntimeError:
+        return None
+
+
 def shown(path: Path) -> str:
     """The path as a person reads it: their home folder as ~."""
     home = Path.home()
