@@ -756,7 +756,16 @@ def test_the_django_admins_add_another_popup_opens_in_a_window_and_hands_its_obj
     (data_dir / STATE_FILE).write_text(json.dumps({"zoom": 1.5}))  # the app zoomed in with Ctrl+= at an earlier launch
     shown = admin_in_window(tmp_path, app_env, "popup")
     assert ("popup windows: 1\nthe popup centred on the app's window: True\nzoom: the app's 1.5, the popup's 1.5\n"
-            "the form's question: Tea or coffee?\nthe popup closed\na blank popup the page wrote: shown, then closed\n") in shown, shown
+            # at the zoom the person chose: the size asked for in screen pixels, not scaled by that zoom
+            "the popup's page: 533 × 333\nthe form's question: Tea or coffee?\nthe popup closed\na blank popup the page wrote: shown, then closed\n") in shown, shown
+
+
+@pytest.mark.parametrize("text_scale", ["1", "1.5"])
+def test_a_popup_shows_as_much_of_its_page_as_it_asked_for_at_any_text_scale(tmp_path, app_env, text_scale):
+    """At 150 % text (Xft.dpi 144, GDK_DPI_SCALE=1.5) WebKitGTK draws the page 1.5 times larger, and
+    the admin's popup, opened at the 800 × 500 it asks for in screen pixels, held two thirds of it."""
+    shown = admin_in_window(tmp_path, {**app_env, "GDK_DPI_SCALE": text_scale}, "popup")
+    assert "the popup's page: 800 × 500\n" in shown, shown
 
 
 def test_a_pdf_an_admin_action_answers_opens_in_the_os_viewer_and_the_list_stays(tmp_path, app_env):
