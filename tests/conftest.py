@@ -171,6 +171,19 @@ def app_env(display):
     return env
 
 
+def homeless_env(app_env: dict, tmp_path) -> dict:
+    """The launch's environment for a user with no HOME and no entry in the password database."""
+    (tmp_path / "homeless").mkdir()
+    (tmp_path / "homeless" / "sitecustomize.py").write_text(
+        "import pwd\n\n"
+        "def getpwuid(uid):\n"
+        "    raise KeyError(f'getpwuid(): uid not found: {uid}')\n\n"
+        "pwd.getpwuid = getpwuid\n")
+    env = {name: value for name, value in app_env.items() if name not in ("HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")}
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path / "homeless"), app_env.get("PYTHONPATH", "")])
+    return env
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",

@@ -541,6 +541,22 @@ def test_a_note_opened_again_shows_its_text_where_it_was_left_the_caret_there(ap
     assert body.evaluate("field => [field.selectionStart, field.selectionEnd, field.scrollTop]") == [at, at + 4, left_at]
 
 
+def test_find_in_the_note_finds_a_latin_word_without_its_accents_as_the_search_of_the_notes_does(app):
+    """The list found the note by `cafe`, its word index dropping Latin accents, and Ctrl+F in it
+    said 'Not found' for the same word, the note writing it 'Café' (or with the accent apart)."""
+    create_note_in_page(app, "Menu", "Un Café crème. Un cafe\u0301 noir. Bremen, Straße")
+    selection = "field => field.value.slice(field.selectionStart, field.selectionEnd)"
+    app.locator("#noteBody").press("Control+Home")
+    app.keyboard.press("Control+f")
+    for wanted, count, found in [("cafe", "1 of 2", "Café"), ("creme", "1 of 1", "crème"), ("strasse", "1 of 1", "Straße")]:
+        app.fill("#findText", wanted)
+        expect(app.locator("#findCount")).to_have_text(count)
+        assert app.locator("#noteBody").evaluate(selection) == found
+    app.fill("#findText", "cafe")
+    app.keyboard.press("Enter")
+    assert app.locator("#noteBody").evaluate(selection) == "cafe\u0301"  # with its accent
+
+
 def test_ctrl_f_in_the_text_finds_in_the_note_and_ctrl_h_replaces_with_one_undo(app, live_app):
     """Ctrl+F in a note's text went to the search of all the notes, and the note had no find or
     replace of its own: a writer renaming a character had to do it by hand."""

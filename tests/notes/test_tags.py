@@ -3,7 +3,10 @@ merging and deleting a tag, and undoing that."""
 
 from datetime import datetime, timezone
 
+import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from embedded_site.notes import changes
 from embedded_site.notes.models import Note
@@ -165,3 +168,23 @@ def test_undo_gives_the_notes_their_tags_back_unless_they_changed_since(api, mak
     api.post("/api/tag-changes/undo/", {"notes": deleted})
     assert tags_of(api, both) == ["to do", "todo"] and tags_of(api, edited) == ["todo"]
     assert api.post("/api/tag-changes/undo/", {"notes": [{"id": True, "version": 1}]}).status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tag_an_older_version_kept_with_an_arabic_comma_is_the_tags_between_and_its_notes_save(api, make_note):
+    """Before the Arabic comma (،) separated tags, 'عمل، منزل' typed in the Tags field became one
+    tag; it is now refused, and each save of a note still carrying it (the page sends the note's
+    tags with every save) answered 'A tag's name cannot contain a comma', the tags left unsaved."""
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("notes")
+    executor.migrate([("notes", "0024_persian_letters_and_digits_folded")])
+    note = make_note(title="خطة", tags=["عمل، منزل", "منزل"])  # as the older version kept it
+    other = make_note(title="Elsewhere", tags=["عمل، منزل"])
+    MigrationExecutor(connection).migrate(latest)
+
+    for kept in (note, other):
+        tags = api.get(f"/api/notes/{kept.pk}/").json()["tags"]
+        answer = api.patch(f"/api/notes/{kept.pk}/", {"version": kept.version, "body": "more", "tags": tags})
+        assert answer.status_code == 200, answer.json()
+        assert sorted(answer.json()["tags"]) == ["عمل", "منزل"]
+    assert api.get("/api/tags/").json()["tags"] == [{"name": "عمل", "count": 2}, {"name": "منزل", "count": 2}]

@@ -18,7 +18,7 @@ from django_desktop_shell.process.errors import failure_message
 from django_desktop_shell.process.launcher import handed_over
 from django_desktop_shell.process.single_instance import RunningInstance
 from tests.conftest import (
-    ROOT, assert_exits_cleanly_within, browser_opener, exit_code_within, launcher_command,
+    ROOT, assert_exits_cleanly_within, browser_opener, exit_code_within, homeless_env, launcher_command,
     project_whose_settings_do_not_import, start_headless,
 )
 from tests.shell.dialogs import xdotool
@@ -113,14 +113,7 @@ def test_a_user_with_no_home_at_all_is_told_to_name_a_data_folder_and_then_start
     ending in platformdirs' "RuntimeError: could not determine the home directory"; and with a data
     folder named, the window's quit stopped on it (the user key kept in the home folder), and so
     did --diagnose, which support asks for."""
-    (tmp_path / "homeless").mkdir()
-    (tmp_path / "homeless" / "sitecustomize.py").write_text(
-        "import pwd\n\n"
-        "def getpwuid(uid):\n"
-        "    raise KeyError(f'getpwuid(): uid not found: {uid}')\n\n"
-        "pwd.getpwuid = getpwuid\n")
-    env = {name: value for name, value in app_env.items() if name not in ("HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")}
-    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path / "homeless"), app_env.get("PYTHONPATH", "")])
+    env = homeless_env(app_env, tmp_path)
     result = subprocess.run(launcher_command("--headless"), capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 1
     assert result.stderr.strip() == ("notedesk: This user has no home folder, where Notedesk keeps its data unless told: "
@@ -137,6 +130,24 @@ def test_a_user_with_no_home_at_all_is_told_to_name_a_data_folder_and_then_start
                                text=True, env=env, timeout=60)
     assert diagnosed.returncode == 0, diagnosed.stderr
     assert "ok: the data folder" in diagnosed.stdout
+
+
+@pytest.mark.parametrize("named", ["variable", "option"])
+def test_a_user_with_no_home_whose_data_folder_is_named_from_home_is_told_so(app_env, tmp_path, named):
+    """NOTEDESK_DATA_DIR=~/Documents/Notedesk, as an administrator sets it for every user in
+    /etc/environment, or --data-dir=~/notes (which the shell does not expand after '='), run by a
+    user with no home folder: the launch stopped on "Unexpected error: RuntimeError: Could not
+    determine home directory"."""
+    env = homeless_env(app_env, tmp_path)
+    if named == "variable":
+        env["NOTEDESK_DATA_DIR"] = "~/Documents/Notedesk"
+    arguments = ["--data-dir=~/Documents/Notedesk"] if named == "option" else []
+    result = subprocess.run(launcher_command(*arguments, "manage", "showmigrations"), capture_output=True, text=True,
+                            env=env, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip() == ("notedesk: The data folder ~/Documents/Notedesk is in the home folder, and this "
+                                     "user has none: name a data folder with a full path, with --data-dir DIR, or "
+                                     "NOTEDESK_DATA_DIR for every launch.")
 
 
 def test_a_data_dir_variable_set_for_every_user_is_each_users_own_folder(app_env, tmp_path):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from django_desktop_shell.process.window_state import STATE_FILE
-from tests.conftest import ROOT, SITES, exit_code_within, hangup_as_a_session_gives_it, launcher_command
+from tests.conftest import ROOT, SITES, exit_code_within, hangup_as_a_session_gives_it, homeless_env, launcher_command
 from tests.shell.dialogs import click_dialog_button, dialog_in_front, xdotool
 
 pytestmark = pytest.mark.window
@@ -756,7 +756,16 @@ def test_the_django_admins_add_another_popup_opens_in_a_window_and_hands_its_obj
     (data_dir / STATE_FILE).write_text(json.dumps({"zoom": 1.5}))  # the app zoomed in with Ctrl+= at an earlier launch
     shown = admin_in_window(tmp_path, app_env, "popup")
     assert ("popup windows: 1\nthe popup centred on the app's window: True\nzoom: the app's 1.5, the popup's 1.5\n"
-            "the form's question: Tea or coffee?\nthe popup closed\na blank popup the page wrote: shown, then closed\n") in shown, shown
+            # at the zoom the person chose: the size asked for in screen pixels, not scaled by that zoom
+            "the popup's page: 533 × 333\nthe form's question: Tea or coffee?\nthe popup closed\na blank popup the page wrote: shown, then closed\n") in shown, shown
+
+
+@pytest.mark.parametrize("text_scale", ["1", "1.5"])
+def test_a_popup_shows_as_much_of_its_page_as_it_asked_for_at_any_text_scale(tmp_path, app_env, text_scale):
+    """At 150 % text (Xft.dpi 144, GDK_DPI_SCALE=1.5) WebKitGTK draws the page 1.5 times larger, and
+    the admin's popup, opened at the 800 × 500 it asks for in screen pixels, held two thirds of it."""
+    shown = admin_in_window(tmp_path, {**app_env, "GDK_DPI_SCALE": text_scale}, "popup")
+    assert "the popup's page: 800 × 500\n" in shown, shown
 
 
 def test_a_pdf_an_admin_action_answers_opens_in_the_os_viewer_and_the_list_stays(tmp_path, app_env):
@@ -799,15 +808,20 @@ def test_the_self_test_fails_naming_what_the_content_security_policy_refused(tmp
     assert "WARNING" in log and "refused a style= attribute on the page /" in log
 
 
-def test_the_shells_save_dialog_asks_before_replacing_a_file(tmp_path, app_env):
-    # pywebview's GTK save dialog replaced an existing file without asking.
+@pytest.mark.parametrize("home", [True, False])
+def test_the_shells_save_dialog_asks_before_replacing_a_file(tmp_path, app_env, home):
+    # pywebview's GTK save dialog replaced an existing file without asking. It opens in the home
+    # folder; a user with none (a container's uid) had 'RuntimeError: Could not determine home
+    # directory' in place of the dialog: Export PDF answered 500, and a download was not saved.
+    env = app_env if home else homeless_env(app_env, tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "tests.shell.drivers.save_dialog", str(tmp_path / "data")],
-        capture_output=True, text=True, env=app_env, timeout=60, cwd=ROOT,
+        capture_output=True, text=True, env=env, timeout=60, cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
     assert "'confirms_overwrite': True, 'name': 'notes.json'" in result.stdout
-    assert f"'folder': '{Path.home()}'" in result.stdout and "'filters': ['JSON file']" in result.stdout
+    assert "'filters': ['JSON file']" in result.stdout
+    assert f"'folder': '{Path.home()}'" in result.stdout if home else "'folder': " in result.stdout
     assert "answer: [None]" in result.stdout  # cancelled: nothing chosen
 
 

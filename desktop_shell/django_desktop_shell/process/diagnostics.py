@@ -91,8 +91,8 @@ def shareable(text: str, data_dir: Path) -> str:
     """The home folder as ~, and the install's host label (which no other site may guess: docs/security.md) left out."""
     from django_desktop_shell.secret_key import HOST_LABEL
 
-    home = os.path.expanduser("~")  # "~" itself for a user with no home folder, where Path.home() raises
-    text = text.replace(home, "~") if len(home) > 1 else text
+    home = paths.home_folder()
+    text = text.replace(str(home), "~") if home is not None and len(str(home)) > 1 else text
     with suppress(OSError, UnicodeDecodeError):
         label = (data_dir / "host_label").read_text(encoding="ascii").strip()
         if HOST_LABEL.fullmatch(label):

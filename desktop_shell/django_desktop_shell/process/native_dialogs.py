@@ -6,6 +6,8 @@ checks), not through pywebview's js_api, whose stubs need eval and so break our 
 
 from pathlib import Path
 
+from django_desktop_shell.process.paths import home_folder
+
 
 class WindowNativeFunctions:
     def __init__(self, window, dropped=None):
@@ -23,20 +25,20 @@ class WindowNativeFunctions:
 
             return answer_from_gtk_thread(gtk_save_dialog, self.window, suggested_name, file_types)
         chosen = self.window.create_file_dialog(
-            webview.FileDialog.SAVE, directory=str(Path.home()), save_filename=suggested_name, file_types=file_types
+            webview.FileDialog.SAVE, directory=starting_folder(), save_filename=suggested_name, file_types=file_types
         )
         return Path(first(chosen)) if chosen else None
 
     def choose_open_path(self, file_types: tuple[str, ...] = ()) -> Path | None:
         import webview
 
-        chosen = self.window.create_file_dialog(webview.FileDialog.OPEN, directory=str(Path.home()), file_types=file_types)
+        chosen = self.window.create_file_dialog(webview.FileDialog.OPEN, directory=starting_folder(), file_types=file_types)
         return Path(first(chosen)) if chosen else None
 
     def choose_folder(self) -> Path | None:
         import webview
 
-        chosen = self.window.create_file_dialog(webview.FileDialog.FOLDER, directory=str(Path.home()))
+        chosen = self.window.create_file_dialog(webview.FileDialog.FOLDER, directory=starting_folder())
         return Path(first(chosen)) if chosen else None
 
 
@@ -54,6 +56,12 @@ class WindowNativeFunctions:
         from django_desktop_shell.process.commands import answer_from_gtk_thread
 
         return answer_from_gtk_thread(gtk_clipboard_png)
+
+
+def starting_folder() -> str:
+    """Where pywebview's dialogs open: the home folder, or their own choice ("") for a user with none."""
+    home = home_folder()
+    return str(home) if home is not None else ""
 
 
 def first(chosen) -> str:
@@ -74,8 +82,9 @@ def gtk_clipboard_png() -> bytes | None:
 
 
 def gtk_save_dialog(window, suggested_name: str, file_types: tuple[str, ...] = ()) -> Path | None:
-    """GTK's save dialog, on GTK's thread, in the home folder. pywebview's replaces a file that
-    exists without asking; this one asks first, as the Windows and macOS dialogs do."""
+    """GTK's save dialog, on GTK's thread, in the home folder (if the user has one). pywebview's
+    replaces a file that exists without asking; this one asks first, as the Windows and macOS
+    dialogs do."""
     from gi.repository import Gtk
     from webview.platforms.gtk import BrowserView
     from webview.util import parse_file_type
@@ -85,7 +94,9 @@ def gtk_save_dialog(window, suggested_name: str, file_types: tuple[str, ...] = (
     dialog.add_buttons("_Cancel", Gtk.ResponseType.CANCEL, "_Save", Gtk.ResponseType.OK)
     dialog.set_default_response(Gtk.ResponseType.OK)
     dialog.set_do_overwrite_confirmation(True)
-    dialog.set_current_folder(str(Path.home()))
+    home = home_folder()
+    if home is not None:  # else GTK's own choice of folder: a user with no home folder still saves
+        dialog.set_current_folder(str(home))
     dialog.set_current_name(suggested_name)
     for file_type in file_types:
         description, patterns = parse_file_type(file_type)

@@ -136,7 +136,7 @@ class NavigationLock:
     def popup_gtk(self, opener, opener_window):
         """A web view related to `opener` (same web process, so window.opener works), shown in a
         window of its own, centred above the opener's, at the size the page asked for."""
-        from gi.repository import Gtk, WebKit2
+        from gi.repository import Gdk, Gtk, WebKit2
 
         popup = WebKit2.WebView.new_with_related_view(opener)
         popup.set_zoom_level(opener.get_zoom_level())  # the zoom the person chose for the app
@@ -146,9 +146,17 @@ class NavigationLock:
         self.guard_gtk(popup, popup_window)
 
         def show(view):
+            from django_desktop_shell.process.window import gtk_text_scale
+
             geometry = view.get_window_properties().get_geometry()
             width, height = opener_window.get_size()
-            popup_window.set_default_size(geometry.width or width * 3 // 4, geometry.height or height * 3 // 4)
+            # The page asks in its own pixels, which WebKitGTK draws larger by the desktop's text
+            # scale (Xft.dpi 144: 1.5): at the size asked for in screen pixels, a popup held two
+            # thirds of its page. Not past the screen's work area.
+            scale = gtk_text_scale()
+            area = Gdk.Display.get_default().get_monitor_at_window(opener_window.get_window()).get_workarea()
+            popup_window.set_default_size(min(round(geometry.width * scale), area.width) if geometry.width else width * 3 // 4,
+                                          min(round(geometry.height * scale), area.height) if geometry.height else height * 3 // 4)
             popup_window.show_all()
 
         popup.connect("ready-to-show", show)

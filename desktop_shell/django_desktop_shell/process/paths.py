@@ -19,7 +19,12 @@ def resolve_data_dir(cli_value: str | None, identity: Identity) -> Path:
     # sets it for every user, does not expand variables, and each user's folder would be "$USER".
     chosen = cli_value or os.path.expandvars(os.environ.get(f"{identity.env_prefix}_DATA_DIR", ""))
     if chosen:
-        return Path(chosen).expanduser().resolve()
+        try:
+            return Path(chosen).expanduser().resolve()
+        except RuntimeError:  # a ~ for a user with no home folder (a container's uid)
+            raise DataFolderError(f"The data folder {chosen} is in the home folder, and this user has none: name a data "
+                                  f"folder with a full path, with --data-dir DIR, or {identity.env_prefix}_DATA_DIR for "
+                                  "every launch.") from None
     return default_data_dir(identity)
 
 
@@ -36,6 +41,15 @@ def shown_default_data_dir(identity: Identity) -> str:
         return shown(default_data_dir(identity))
     except DataFolderError:
         return "none: this user has no home folder"
+
+
+def home_folder() -> Path | None:
+    """The user's home folder; None for a user with none (no HOME, no home in the password
+    database: a container's uid), for whom Path.home() raises."""
+    try:
+        return Path.home()
+    except RuntimeError:
+        return None
 
 
 def shown(path: Path) -> str:

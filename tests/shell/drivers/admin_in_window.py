@@ -57,6 +57,9 @@ def add_another(window, origin):
     print(f"the popup centred on the app's window: {abs(popup_x - app_x) <= 2 and abs(popup_y - app_y) <= 2}", flush=True)
     zoom = "(view => Math.round(view.outerWidth / view.innerWidth * 10) / 10)"
     print(f"zoom: the app's {window.run_js(f'{zoom}(window)')}, the popup's {window.run_js(f'{zoom}({POPUP})')}", flush=True)
+    # The admin asks for 800 × 500 (RelatedObjectLookups.js): the page's own pixels, as in a browser.
+    page_size = "(view => `${view.innerWidth} × ${view.innerHeight}`)"
+    print(f"the popup's page: {window.run_js(f'{page_size}({POPUP})')}", flush=True)
     window.run_js(f"(popup => {{ const form = popup.document;"
                   "form.getElementById('id_question_text').value = 'Tea or coffee?';"
                   "form.getElementById('id_pub_date_0').value = '2026-01-02'; form.getElementById('id_pub_date_1').value = '10:00:00';"

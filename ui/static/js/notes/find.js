@@ -2,13 +2,30 @@
 // has it: the matches counted, Enter and Shift+Enter (F3, Shift+F3) to the next and the one
 // before, each selected in the text; Replace and Replace all are edits that Undo takes back.
 // Case does not matter, nor what the search of the notes folds (search_folding.py, whose table
-// the page has): `كتب` finds "كَتَبَ", `שלום` "שָׁלוֹם", `کتاب` "كتاب", as the list found the note.
+// the page has, and the word index's tokenizer, which takes the accents off Latin letters):
+// `كتب` finds "كَتَبَ", `שלום` "שָׁלוֹם", `کتاب` "كتاب", `cafe` "Café", as the list found the note.
 import { composing } from './composition.js';
 import { handFocusOn } from './layout.js';
 
 const $ = (id) => document.getElementById(id);
 const FOLDS = JSON.parse($('searchFolds').textContent);
-const FOLDABLE = new RegExp(`[${Object.keys(FOLDS).join('').replace(/[\\\]^-]/g, '\\$&')}]`, 'u');
+// Latin letters with accents and the accents typed apart, which unicode61 folds (remove_diacritics 2).
+const LATIN_ACCENTED = '\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f';
+const FOLDABLE = new RegExp(`[${Object.keys(FOLDS).join('').replace(/[\\\]^-]/g, '\\$&')}${LATIN_ACCENTED}]`, 'u');
+const LATIN = new RegExp(`[${LATIN_ACCENTED}]`);
+
+const FOLDED = new Map();  // each character met, folded once: a draft has a few hundred kinds
+
+// One character as the search folds it, lower-cased: '' for a mark it drops.
+function foldedCharacter(character) {
+  let piece = FOLDED.get(character);
+  if (piece === undefined) {
+    const bare = LATIN.test(character) ? character.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : character;
+    piece = (FOLDS[character] ?? bare).toLowerCase();
+    FOLDED.set(character, piece);
+  }
+  return piece;
+}
 
 // The text folded and lower-cased, and where each of its characters comes from in `text` (null:
 // from the same place). A text with nothing to fold, as most notes in a Latin script, is only
@@ -20,7 +37,7 @@ function folded(text) {
   let out = '';
   const places = [];
   for (let at = 0; at < text.length; at++) {
-    const piece = (FOLDS[text[at]] ?? text[at]).toLowerCase();
+    const piece = foldedCharacter(text[at]);
     out += piece;
     for (let i = 0; i < piece.length; i++) places.push(at);
   }
@@ -76,7 +93,7 @@ export class FindBar {
     const place = (at) => (places ? places[at] : at);
     for (let at = wanted ? text.indexOf(wanted) : -1; at >= 0; at = text.indexOf(wanted, at + wanted.length)) {
       let end = place(at + wanted.length - 1) + 1;
-      while (end < original.length && FOLDS[original[end]] === '') end++;  // the marks on its last letter
+      while (end < original.length && foldedCharacter(original[end]) === '') end++;  // the marks on its last letter
       this.matches.push({ start: place(at), end });
     }
     const caret = this.field.selectionStart;

@@ -786,7 +786,6 @@ function search() {
   }, SEARCH_DELAY_MS);
 }
 
-// What an earlier page left unsaved (the window closed, the app stopped) is saved now, and said.
 // The note open when Notedesk last closed (or the window reloaded) opens again, as Obsidian and
 // Joplin reopen it; from the page's first list before its first paint when it is there. Without
 // the window's storage (full, or refused), the launch opens none, as before.
@@ -818,6 +817,7 @@ async function reopenLastNote() {
   if (!note.trashed_at && !editor.saver) openNote(note, { reveal: false });
 }
 
+// What an earlier page left unsaved (the window closed, the app stopped) is saved now, and said.
 function resumeUnsavedDrafts() {
   const drafts = pendingDrafts();
   for (const draft of drafts) {
