@@ -165,6 +165,15 @@ def test_a_request_that_asks_for_html_gets_the_shells_error_as_a_page_even_under
     assert "Nothing is at /api/no-such-thing/." in response.content.decode()
 
 
+@pytest.mark.parametrize("headers", [{}, {"HTTP_ACCEPT": "application/json"}, {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}],
+                         ids=["browser", "accepts json", "ajax"])
+def test_a_views_error_in_a_json_type_of_its_own_keeps_its_detail(client, headers):
+    response = client.get("/refuses-as-a-problem/", **headers)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json() == {"title": "Invalid poll", "detail": "A poll needs a question."}
+
+
 def test_api_errors_are_json_even_without_ajax_headers(client, db):
     response = client.get("/api/notes/999999/")
     assert response.status_code == 404
