@@ -4,7 +4,7 @@ slow (a page, a download) or redirect, over Notedesk's own."""
 import time
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -28,6 +28,12 @@ def form_view(request):
 
 def refuses_in_html_view(request):
     return HttpResponseBadRequest("<p>That is not a poll.</p>")
+
+
+def refuses_as_a_problem_view(request):
+    """An API's error in RFC 9457's JSON (application/problem+json), as DRF's add-ons write them."""
+    return JsonResponse({"title": "Invalid poll", "detail": "A poll needs a question."}, status=400,
+                        content_type="application/problem+json")
 
 
 def slow_view(request):
@@ -56,6 +62,7 @@ urlpatterns = [
     path("raises-404/", missing_view),
     path("raises-403/", forbidden_view),
     path("refuses-in-html/", refuses_in_html_view),
+    path("refuses-as-a-problem/", refuses_as_a_problem_view),
     path("slow/", slow_view),
     path("slow-download/", slow_download),
     path("invoice/", form_view),

@@ -23,7 +23,9 @@ from django.utils.module_loading import import_string
 
 from django_desktop_shell import runtime
 from django_desktop_shell.database import tables_of
-from django_desktop_shell.settings import SHELL_MIDDLEWARE, host_settings, immutable_sqlite, read_only_sqlite, read_only_sqlite_path
+from django_desktop_shell.errors import size_in_english
+from django_desktop_shell.settings import (SHELL_MIDDLEWARE, default_max_request_body, host_settings, immutable_sqlite,
+                                           read_only_sqlite, read_only_sqlite_path)
 
 TAG = "desktop"
 FIX = "Call desktop_settings(globals()) at the end of your settings module, after every other setting."
@@ -239,6 +241,29 @@ def file_system_storages():
             if isinstance(field, FileField) and field.storage is not default_storage \
                     and isinstance(field.storage, FileSystemStorage):
                 yield f"the storage of {model._meta.label}.{field.name}", Path(field.storage.location).resolve()
+
+
+@register(TAG, Tags.files)
+def check_upload_size(app_configs, **kwargs):
+    """A model that takes files, in a project that never said how large a body the app reads: the
+    default is Django's DATA_UPLOAD_MAX_MEMORY_SIZE, which leaves files out under runserver and
+    counts them here, so a 3 MB photo that runserver took got a 413 in the app alone, before the
+    form or the serializer saw it."""
+    limit = settings.DESKTOP_MAX_REQUEST_BODY if running() else None
+    in_memory = {"DATA_UPLOAD_MAX_MEMORY_SIZE": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+    if limit is None or limit != default_max_request_body(in_memory):
+        return []
+    fields = [f"{model._meta.label}.{field.name}" for model in apps.get_models() for field in model._meta.fields
+              if isinstance(field, FileField)]
+    if not fields:
+        return []
+    return [Warning(
+        f"{', '.join(fields)} take{'s' if len(fields) == 1 else ''} uploads, but DESKTOP_MAX_REQUEST_BODY is not set: "
+        f"the app refuses any request larger than {size_in_english(limit)} with a 413 (\"The request is larger than "
+        f"{size_in_english(limit)}…\"), before your form or serializer sees it, where runserver takes the file.",
+        hint="Set DESKTOP_MAX_REQUEST_BODY in your settings to your largest upload plus "
+             "django_desktop_shell.settings.MULTIPART_OVERHEAD, even to keep this limit (docs/shipping-your-django-app.md, "
+             "section 3).", id="desktop.W028")]
 
 
 @register(TAG, Tags.security)

@@ -57,11 +57,17 @@ def size_in_english(size: int) -> str:
 
 
 def wants_json(request: HttpRequest) -> bool:
-    return (
-        request.path.startswith(("/_desktop/", *settings.DESKTOP_JSON_PATH_PREFIXES))
-        or request.headers.get("X-Requested-With") == "XMLHttpRequest"
-        or "application/json" in request.headers.get("Accept", "")
-    )
+    """Whether the request's errors are JSON. One whose Accept names HTML and not JSON wants a page,
+    under DESKTOP_JSON_PATH_PREFIXES or with X-Requested-With: a navigation, or DRF's browsable
+    API's forms, which jQuery sends with that header and which show the page that comes back (its
+    errors beside the fields) and otherwise go to the address again, losing them and what was typed."""
+    accept = request.headers.get("Accept", "")
+    if "application/json" in accept or request.path.startswith("/_desktop/"):
+        return True
+    if "text/html" in accept:
+        return False
+    return (request.path.startswith(settings.DESKTOP_JSON_PATH_PREFIXES)
+            or request.headers.get("X-Requested-With") == "XMLHttpRequest")
 
 
 def error_response(request: HttpRequest, status: int, message: str, *, outsider: bool = False,

@@ -398,8 +398,15 @@ def is_formatted(request, response) -> bool:
     if not response.content:
         return False
     if wants_json(request):
-        return content_type.startswith("application/json")
-    return content_type.startswith(("text/html", "application/json"))
+        return is_json(content_type)
+    return content_type.startswith("text/html") or is_json(content_type)
+
+
+def is_json(content_type: str) -> bool:
+    """application/json, or a JSON type of its own (RFC 6839's +json: an API's application/problem+json,
+    JSON:API's application/vnd.api+json), whose body, the error's detail, was replaced by {"error": "Bad Request."}."""
+    media_type = content_type.partition(";")[0].strip().lower()
+    return media_type == "application/json" or (media_type.startswith("application/") and media_type.endswith("+json"))
 
 
 def is_debug_page(response) -> bool:

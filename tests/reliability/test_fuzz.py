@@ -147,11 +147,14 @@ def requests_for(draw, template: str, existing: dict):
 
 
 def wants_json(path: str, headers: dict) -> bool:
-    """The site's rule (embedded_site/errors.py): /api/, X-Requested-With or Accept: JSON."""
-    return (
-        path.startswith("/api/") or headers.get("X-Requested-With") == "XMLHttpRequest"
-        or "application/json" in headers.get("Accept", "")
-    )
+    """The shell's rule (django_desktop_shell/errors.py), with the site's DESKTOP_JSON_PATH_PREFIXES, /api/:
+    Accept: JSON; else not an Accept that names HTML; else /api/ or X-Requested-With."""
+    accept = headers.get("Accept", "")
+    if "application/json" in accept:
+        return True
+    if "text/html" in accept:
+        return False
+    return path.startswith("/api/") or headers.get("X-Requested-With") == "XMLHttpRequest"
 
 
 @pytest.fixture

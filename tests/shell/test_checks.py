@@ -150,6 +150,20 @@ def test_a_remote_source_in_the_content_security_policy_is_a_warning_naming_it(p
     assert "Vendor the asset into static/" in log
 
 
+@pytest.mark.parametrize("limit", [None, "DESKTOP_MAX_REQUEST_BODY = 20 * 1024 * 1024 + MULTIPART_OVERHEAD"])
+def test_a_model_that_takes_files_without_a_body_limit_set_is_a_warning_saying_the_app_refuses_larger_uploads(
+    polls_copy, tmp_path, app_env, limit
+):
+    with (polls_copy / "polls" / "models.py").open("a", encoding="utf-8") as models:
+        models.write("\n\nclass Attachment(models.Model):\n    file = models.FileField(upload_to='attachments/')\n")
+    if limit:
+        set_before_the_defaults(polls_copy, f"from django_desktop_shell.settings import MULTIPART_OVERHEAD\n{limit}\n")
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
+    warned = ("polls.Attachment.file takes uploads, but DESKTOP_MAX_REQUEST_BODY is not set: the app refuses any "
+              "request larger than 2.6\xa0MB with a 413")
+    assert (warned in log) is (limit is None)
+
+
 def start_copy(project, tmp_path, env, *args):
     process = subprocess.Popen(
         [sys.executable, str(project / "launcher.py"), "--headless", "--data-dir", str(tmp_path / "data"), *args],

@@ -142,6 +142,38 @@ def test_a_views_own_html_error_is_json_for_ajax(client):
     assert response.json() == {"error": "Bad Request."}
 
 
+# DRF's browsable API sends its PUT, PATCH and DELETE forms with jQuery, which adds X-Requested-With,
+# asking for HTML: it shows the page that comes back, its errors beside the fields, and goes to the
+# address again on anything else, which lost the errors and what the person had typed.
+BROWSABLE_API_FORM = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest", "HTTP_ACCEPT": "text/html; q=1.0, */*"}
+A_NAVIGATION = {"HTTP_ACCEPT": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def test_an_ajax_request_that_asks_for_html_gets_the_views_own_error_page(client):
+    response = client.put("/refuses-in-html/", **BROWSABLE_API_FORM)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert response.content == b"<p>That is not a poll.</p>"
+
+
+@pytest.mark.parametrize("headers", [BROWSABLE_API_FORM, A_NAVIGATION], ids=["browsable API form", "navigation"])
+def test_a_request_that_asks_for_html_gets_the_shells_error_as_a_page_even_under_a_json_path(client, settings, headers):
+    settings.DESKTOP_JSON_PATH_PREFIXES = ("/api/",)
+    response = client.delete("/api/no-such-thing/", **headers)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    assert "Nothing is at /api/no-such-thing/." in response.content.decode()
+
+
+@pytest.mark.parametrize("headers", [{}, {"HTTP_ACCEPT": "application/json"}, {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}],
+                         ids=["browser", "accepts json", "ajax"])
+def test_a_views_error_in_a_json_type_of_its_own_keeps_its_detail(client, headers):
+    response = client.get("/refuses-as-a-problem/", **headers)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json() == {"title": "Invalid poll", "detail": "A poll needs a question."}
+
+
 def test_api_errors_are_json_even_without_ajax_headers(client, db):
     response = client.get("/api/notes/999999/")
     assert response.status_code == 404
