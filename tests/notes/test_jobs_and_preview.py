@@ -134,6 +134,18 @@ def test_text_in_maths_shows_its_angle_brackets_and_ampersands_as_written(api):
     assert '<mo>&lt;</mo>' in api.post("/api/preview/", {"body": "$a<b$"}).json()["html"]
 
 
+def test_the_preview_colours_the_code_of_the_languages_the_app_ships_and_shows_the_others_plain(api):
+    """Pygments brings 250 lexers; the built app ships a dozen languages' (pyproject's leave-out), and
+    a ```haskell block, coloured run from the source, would have been an error or plain once built:
+    it is plain in both, as a language no lexer knows."""
+    body = "```python\nx = 1\n```\n\n```TS\nlet a = 1\n```\n\n```haskell\nmain = 1\n```\n\n```klingon\nQapla\n```"
+    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    assert '<code class="language-python"><span class="n">x</span>' in html
+    assert '<code class="language-TS"><span class="kd">let</span>' in html
+    assert '<code class="language-haskell">main = 1\n</code>' in html
+    assert '<code class="language-klingon">Qapla\n</code>' in html
+
+
 def test_the_preview_shows_a_front_matter_apart_not_as_a_heading(api):
     # An Obsidian note's properties, as an import keeps them at the top of the text.
     body = "---\naliases: [Start page]\nstatus: <done>\n---\n# Home\n\n- [ ] call\n\nText\n\n---\nnot: properties\n---\n"
