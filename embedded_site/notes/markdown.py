@@ -251,7 +251,13 @@ def highlighted_code(code: str, language: str, attributes: str) -> str:
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import get_lexer_by_name
 
-    return highlight(code, get_lexer_by_name(language), HtmlFormatter(nowrap=True))
+    # Markdown's lexer colours the fences inside it by their language's lexer, which the build may
+    # not ship: it shows them plain instead. A lexer that still asks for one the build left out
+    # (PostgreSQL's for a function `LANGUAGE plperl`) fails to import it: the block is shown plain.
+    try:
+        return highlight(code, get_lexer_by_name(language, handlecodeblocks=False), HtmlFormatter(nowrap=True))
+    except ImportError:
+        return ""
 
 
 @functools.cache
