@@ -58,6 +58,8 @@ class Identity:
     javascript_jit: bool = True  # False: the window's JavaScript engine without its JIT (less memory, slower scripts)
     keep_start_page: bool = False  # True: the window shows the last run's start page before Django starts (process/start_page.py)
     leave_out: tuple[str, ...] = ()  # modules the build does not ship: a server's own code, development commands
+    # Packages of which the build ships only part (leave-out's {all-of = …, but = […]}): Pygments' lexers
+    leave_out_but: tuple["LeftOutBut", ...] = ()
     collect_all: tuple[str, ...] = ()  # packages the build ships whole: modules loaded by name, data files
 
     @property
@@ -82,6 +84,25 @@ class Identity:
     def cookie_name(self, kind: str, port: int) -> str:
         """The name of the app's cookie of this kind ("launch", "csrftoken", …) on this port."""
         return f"{self.cookie_prefix}_{kind}_{port}"
+
+    def ships(self, module: str) -> bool:
+        """Whether the build ships `module`, as leave-out says: so that an app that loads a module by
+        name offers the same choice run from its source, where every module is there, as built."""
+        return not (any(module == name or module.startswith(name + ".") for name in self.leave_out)
+                    or any(entry.leaves_out(module) for entry in self.leave_out_but))
+
+
+@dataclass(frozen=True)
+class LeftOutBut:
+    """A leave-out entry `{all-of = "pygments.lexers", but = ["python", "rust"]}`: every module of
+    the package but those named (the package's own `__init__` goes in)."""
+
+    package: str
+    kept: tuple[str, ...]  # the modules named in `but`, by their dotted names: "pygments.lexers.python"
+
+    def leaves_out(self, module: str) -> bool:
+        return module.startswith(self.package + ".") and not any(
+            module == kept or module.startswith(kept + ".") or kept.startswith(module + ".") for kept in self.kept)
 
 
 @dataclass(frozen=True)
@@ -127,8 +148,11 @@ def load(project_dir: Path) -> Identity:
             raise IdentityError(f"{key} in {path} must be true or false.")
     for key, example in (("leave-out", "mysite.server_settings"), ("collect-all", "reportlab")):
         names = table.get(key, [])
-        if not (isinstance(names, list) and all(isinstance(name, str) and MODULE.match(name) for name in names)):
-            raise IdentityError(f'{key} in {path} must be a list of modules, such as ["{example}"].')
+        if not (isinstance(names, list) and all(isinstance(name, str) and MODULE.match(name) or key == "leave-out"
+                                                and is_left_out_but(name) for name in names)):
+            raise IdentityError(f'{key} in {path} must be a list of modules, such as ["{example}"]'
+                                + ('; or, to ship part of a package, {all-of = "pygments.lexers", but = ["python", "rust"]}.'
+                                   if key == "leave-out" else "."))
     unknown = sorted(set(table) - KNOWN)
     if unknown:
         raise IdentityError(f"[tool.{TABLE}] in {path} has unknown keys: {', '.join(unknown)}. Known: {', '.join(sorted(KNOWN))}.")
@@ -140,8 +164,18 @@ def load(project_dir: Path) -> Identity:
         menu=table.get("menu", ""), file_types=file_types, url_schemes=url_schemes,
         licence=licence_of(document["project"]), maintainer=maintainer_of(document["project"]), update_url=table.get("update-url", "").rstrip("/"),
         javascript_jit=table.get("javascript-jit", True), keep_start_page=table.get("keep-start-page", False),
-        leave_out=tuple(table.get("leave-out", ())), collect_all=tuple(table.get("collect-all", ())),
+        leave_out=tuple(name for name in table.get("leave-out", ()) if isinstance(name, str)),
+        leave_out_but=tuple(LeftOutBut(entry["all-of"], tuple(f"{entry['all-of']}.{name}" for name in entry["but"]))
+                            for entry in table.get("leave-out", ()) if isinstance(entry, dict)),
+        collect_all=tuple(table.get("collect-all", ())),
     )
+
+
+def is_left_out_but(entry) -> bool:
+    """Whether a leave-out entry is an {all-of = "package", but = ["module", …]} table, well written."""
+    return (isinstance(entry, dict) and set(entry) == {"all-of", "but"} and isinstance(entry["all-of"], str)
+            and MODULE.match(entry["all-of"]) is not None and isinstance(entry["but"], list)
+            and all(isinstance(name, str) and MODULE.match(name) for name in entry["but"]))
 
 
 def parse_file_types(path: Path, raw) -> tuple[FileType, ...]:

@@ -79,7 +79,7 @@ def renderer():
 
     from embedded_site.notes.links import wikilink_plugin
 
-    md = (MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md = (MarkdownIt("commonmark", {"html": False, "highlight": highlighted_code}).enable(["table", "strikethrough"])
           .use(front_matter_plugin).use(wikilink_plugin).use(footnote_plugin).use(tasklists_plugin, enabled=True)
           # As Obsidian and Joplin read dollars: `$5 and $10` is no maths (no digit after the
           # closing `$`, no space inside it), and `$$…$$` within a line is shown on a line of its own.
@@ -239,6 +239,37 @@ def callouts(state) -> None:
             tokens[index + 1].attrSet("class", "callout-title")
             inline.content = title
             inline.children = state.md.parseInline(title, state.env)[0].children
+
+
+def highlighted_code(code: str, language: str, attributes: str) -> str:
+    """A fenced block's code, ```` ```python ````, coloured as Obsidian and Joplin colour it:
+    Pygments' tokens as `<span class="k">` (app.css colours them); a language whose lexer the app
+    does not ship, or none, is left to markdown-it, which shows the code as it is."""
+    if language.lower() not in colourable_languages():
+        return ""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+
+    # Markdown's lexer colours the fences inside it by their language's lexer, which the build may
+    # not ship: it shows them plain instead. A lexer that still asks for one the build left out
+    # (PostgreSQL's for a function `LANGUAGE plperl`) fails to import it: the block is shown plain.
+    try:
+        return highlight(code, get_lexer_by_name(language, handlecodeblocks=False), HtmlFormatter(nowrap=True))
+    except ImportError:
+        return ""
+
+
+@functools.cache
+def colourable_languages() -> frozenset[str]:
+    """The names of the languages whose lexers the build ships (pyproject's leave-out): run from the
+    source, where Pygments has every lexer, a note's code is coloured as in the built app."""
+    from django.conf import settings
+    from django_desktop_shell.identity import load
+    from pygments.lexers._mapping import LEXERS  # each lexer's module and names, none imported
+
+    identity = load(settings.BASE_DIR)
+    return frozenset(name for module, _, names, _, _ in LEXERS.values() if identity.ships(module) for name in names)
 
 
 def math_markup(latex: str, display: str, dollars: str) -> str:

@@ -128,3 +128,27 @@ def test_an_error_toast_reads_at_4_5_to_1(app, scheme):
     app.click("#trashNote")
     expect(app.locator(".toast-error")).to_contain_text("Refused.")
     assert_readable(app, ".toast-error")
+
+
+PYTHON_BLOCK = '```python\n@cache\ndef area(r: float) -> float:\n    """Circle."""\n    return 3.14 * r ** 2  # πr²\n```'
+CODE_TOKENS = {"keyword": ".k", "decorator": ".nd", "function": ".nf", "builtin": ".nb",
+               "string": ".sd", "number": ".mf", "comment": ".c1"}
+
+
+@pytest.mark.parametrize(("scheme", "contrast", "at_least"), [("light", "no-preference", 4.5), ("dark", "no-preference", 4.5),
+                                                              ("light", "more", 7), ("dark", "more", 7)])
+def test_a_code_block_in_the_preview_is_coloured_and_each_colour_reads(app, scheme, contrast, at_least):
+    """A lecture's Python in ```python was one grey block, where Obsidian and Joplin colour it."""
+    app.emulate_media(color_scheme=scheme, contrast=contrast)
+    create_note_in_page(app, "Lecture 3", PYTHON_BLOCK)
+    app.click("#togglePreview")
+    code = app.locator("#preview pre code")
+    expect(code.locator(".k")).to_have_text(["def", "return"])
+    plain = code.evaluate("(code) => getComputedStyle(code).color")
+    colours = {}
+    for name, selector in CODE_TOKENS.items():
+        token = code.locator(selector).first
+        colours[name] = token.evaluate("(token) => getComputedStyle(token).color")
+        reads = token.evaluate(CONTRAST)
+        assert reads >= at_least, f"{name} ({selector}): {reads:.2f}:1"
+    assert len({colours[name] for name in ("keyword", "function", "string", "number")} | {plain}) == 5, colours

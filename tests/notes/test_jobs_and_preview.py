@@ -3,6 +3,7 @@
 import io
 import json
 import sqlite3
+import sys
 import threading
 import time
 import uuid
@@ -132,6 +133,31 @@ def test_text_in_maths_shows_its_angle_brackets_and_ampersands_as_written(api):
     assert "<mtext>if&nbsp;x&lt;y&nbsp;then&nbsp;a&amp;b</mtext></mrow></math> holds.</p>" in html
     assert "<a " not in html and "&lt;a&nbsp;href" in html
     assert '<mo>&lt;</mo>' in api.post("/api/preview/", {"body": "$a<b$"}).json()["html"]
+
+
+def test_the_preview_colours_the_code_of_the_languages_the_app_ships_and_shows_the_others_plain(api):
+    """Pygments brings 250 lexers; the built app ships a dozen languages' (pyproject's leave-out), and
+    a ```haskell block, coloured run from the source, would have been an error or plain once built:
+    it is plain in both, as a language no lexer knows."""
+    body = "```python\nx = 1\n```\n\n```TS\nlet a = 1\n```\n\n```haskell\nmain = 1\n```\n\n```klingon\nQapla\n```"
+    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    assert '<code class="language-python"><span class="n">x</span>' in html
+    assert '<code class="language-TS"><span class="kd">let</span>' in html
+    assert '<code class="language-haskell">main = 1\n</code>' in html
+    assert '<code class="language-klingon">Qapla\n</code>' in html
+
+
+def test_code_that_asks_for_a_lexer_the_app_does_not_ship_is_shown_plain_not_an_error(api, monkeypatch):
+    """A ```markdown block holding a ```haskell fence, and a PostgreSQL function in Perl: Pygments'
+    Markdown and PostgreSQL lexers colour what they hold with that language's lexer, which the built
+    app does not ship ("No module named 'pygments.lexers.haskell'": the preview failed there alone)."""
+    monkeypatch.setitem(sys.modules, "pygments.lexers.perl", None)  # as the built app, which lacks it
+    nested = "````markdown\n```haskell\nmain = 1\n```\n````"
+    html = api.post("/api/preview/", {"body": nested}).json()["html"]
+    assert '<span class="sb">```haskell</span>\n<span class="s">main = 1</span>' in html
+    perl = "```postgresql\nCREATE FUNCTION f() RETURNS int AS $$ my $x = 1; $$ LANGUAGE plperl;\n```"
+    html = api.post("/api/preview/", {"body": perl}).json()["html"]
+    assert '<code class="language-postgresql">CREATE FUNCTION' in html
 
 
 def test_the_preview_shows_a_front_matter_apart_not_as_a_heading(api):

@@ -6,6 +6,7 @@ Pillow a dependency, templates in a top-level folder that only TEMPLATES['DIRS']
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import pkgutil
 import subprocess
 import sys
 import tomllib
@@ -15,11 +16,13 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
+from django_desktop_shell.identity import LeftOutBut
 from django_desktop_shell.packaging.contents import (BuildError, app_module_files, app_uses_pillow, compiled_languages,
                                                      contrib_apps_imported_by, contrib_apps_needed,
                                                      editable_source_folders, in_languages, is_translation_source,
                                                      left_out_imported_by, locale_folders, manage, metadata_files,
-                                                     module_collection_modes, named_modules, named_project_paths, package_modules,
+                                                     module_collection_modes, modules_left_out_but, named_modules, named_project_paths,
+                                                     package_modules,
                                                      project_data_files, project_left_out, project_libraries,
                                                      project_module_files, required_libraries, shipped_databases,
                                                      site_facts, started_packages, template_folders, translation_folders)
@@ -581,6 +584,23 @@ def test_a_librarys_compiled_module_may_be_left_out(tmp_path, monkeypatch):
     assert named_modules("leave-out", ("cake_tools.speedups",)) == ["cake_tools.speedups"]
     with pytest.raises(BuildError, match="names cake_tools.slowdowns, which is not a module"):
         named_modules("leave-out", ("cake_tools.slowdowns",))
+
+
+def test_a_project_ships_only_the_modules_it_names_of_a_package_a_hook_takes_whole(facts):
+    """Pygments' hook brings its 250 lexers, its styles and formatters (1.75 MB of a one-file binary
+    kept under 10 MB): leave-out's {all-of, but} leaves out all of a package but the modules named,
+    the package's own `__init__` and what those import of it (the lexers' table, the SQL lexer's
+    builtins, the HTML lexer's JavaScript and CSS), which would otherwise fail in the built app alone."""
+    entry = LeftOutBut("pygments.lexers", ("pygments.lexers.python", "pygments.lexers.sql", "pygments.lexers.html"))
+    left_out = project_left_out((), facts["notedesk"]["dotted_paths"], (entry,))
+    assert {"pygments.lexers.haskell", "pygments.lexers.rust", "pygments.lexers._php_builtins"} <= set(left_out)
+    assert not {"pygments.lexers", "pygments.lexers.python", "pygments.lexers._mapping", "pygments.lexers.sql",
+                "pygments.lexers._mysql_builtins", "pygments.lexers.javascript", "pygments.lexers.css"} & set(left_out)
+    assert set(modules_left_out_but(LeftOutBut("pygments.styles", ("pygments.styles.default",)))) == {
+        f"pygments.styles.{module.name}" for module in pkgutil.iter_modules(importlib.import_module("pygments.styles").__path__)
+        if module.name not in ("default", "_mapping")}
+    with pytest.raises(BuildError, match=r"^leave-out in pyproject.toml names pygments.lexers.pyhton, which is not a module"):
+        modules_left_out_but(LeftOutBut("pygments.lexers", ("pygments.lexers.pyhton",)))
 
 
 def test_site_facts_name_the_cache_and_template_back_ends_the_settings_choose(facts):

@@ -151,6 +151,10 @@ def test_the_bundle_leaves_out_what_a_desktop_never_runs(dist):
                 "django.core.management.commands.runserver"} & modules
     assert {"embedded_site.notes.search", "django.core.cache.backends.locmem", "django.core.cache.backends.filebased",
             "django.template.backends.django", "django.core.management.commands.migrate"} <= modules
+    # Of Pygments, whose hook takes all of it (1.75 MB), the lexers of the languages the preview colours alone.
+    assert {"pygments.lexers.python", "pygments.lexers.rust", "pygments.lexers._mapping", "pygments.styles.default",
+            "pygments.formatters.html"} <= modules
+    assert not {"pygments.lexers.haskell", "pygments.styles.monokai", "pygments.formatters.img"} & modules
     internal = dist / "notedesk-dir" / "_internal"
     assert not list(internal.rglob("*.po")) and list(internal.rglob("*.mo"))
     assert not list(internal.glob("django-*.dist-info/RECORD"))

@@ -47,6 +47,10 @@ def test_the_identity_gives_every_name(tmp_path):
     (MINIMAL + 'keep-start-page = "yes"\n', "keep-start-page in .* must be true or false"),
     (MINIMAL + 'leave-out = "x.serve"\n', "leave-out in .* must be a list of modules"),
     (MINIMAL + 'leave-out = ["x/serve.py"]\n', "leave-out in .* must be a list of modules"),
+    (MINIMAL + 'leave-out = [{all-of = "pygments.lexers"}]\n', 'leave-out in .* or, to ship part of a package, {all-of = '),
+    (MINIMAL + 'leave-out = [{all-of = "pygments.lexers", but = "python"}]\n', "leave-out in .* must be a list of modules"),
+    (MINIMAL + 'leave-out = [{all-of = "pygments/lexers", but = []}]\n', "leave-out in .* must be a list of modules"),
+    (MINIMAL + 'collect-all = [{all-of = "pygments.lexers", but = []}]\n', "collect-all in .* must be a list of modules"),
     (MINIMAL + 'collect-all = "reportlab"\n', "collect-all in .* must be a list of modules"),
 ])
 def test_a_wrong_identity_table_is_refused_saying_what_to_write(tmp_path, text, message):
@@ -97,6 +101,19 @@ def test_the_build_scripts_read_every_name_from_the_identity():
         "keywords": "notes;notebook;memo", "deb_section": "editors"}
     assert values["icon"] == str(ROOT / "ui" / "static" / "img" / "notedesk.svg")
     assert values["spec"] == str(ROOT / "app.spec")  # Notedesk's own spec, which adds to the shell's
+
+
+def test_the_app_knows_which_modules_its_build_ships_run_from_its_source_as_built(tmp_path):
+    """An app that loads modules by name (Notedesk's lexers, for the code in its notes) asks the
+    identity whether the build ships one, so that it offers the same run from its source, where
+    every module is there, as in the built app, where leave-out took some away."""
+    identity = load(project_with(tmp_path, MINIMAL + 'leave-out = ["x.serve", {all-of = "pygments.lexers", '
+                                                     'but = ["python", "c_cpp"]}]\n'))
+    assert identity.leave_out == ("x.serve",)
+    shipped = ["pygments.lexers", "pygments.lexers.python", "pygments.lexers.c_cpp", "pygments", "pygments.styles.default"]
+    assert [identity.ships(module) for module in shipped] == [True] * len(shipped)
+    left_out = ["pygments.lexers.haskell", "pygments.lexers.pythonic", "x.serve", "x.serve.views"]
+    assert [identity.ships(module) for module in left_out] == [False] * len(left_out)
 
 
 def test_optional_keys_left_out_give_plain_defaults_and_the_shells_spec(tmp_path):

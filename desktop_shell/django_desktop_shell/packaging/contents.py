@@ -385,15 +385,46 @@ def module_name(package: str, path: Path) -> str:
     return package
 
 
-def project_left_out(names: tuple[str, ...], dotted_paths: list[str]) -> list[str]:
+def project_left_out(names: tuple[str, ...], dotted_paths: list[str], left_out_but: tuple = ()) -> list[str]:
     """The modules pyproject's leave-out names, checked: each must exist, and none may be one the
-    settings name, which Django imports at run time."""
-    named_modules("leave-out", names)
+    settings name, which Django imports at run time. With them, those its {all-of, but} entries
+    leave out (modules_left_out_but)."""
+    names = [*named_modules("leave-out", names), *(module for entry in left_out_but for module in modules_left_out_but(entry))]
     named = [path for path in dotted_paths if is_left_out(path, names)]
     if named:
         raise BuildError(f"leave-out in pyproject.toml leaves out {', '.join(named)}, which the settings name: "
                          "Django imports it at run time. Take it out of leave-out, or out of the settings the app runs with.")
-    return list(names)
+    return names
+
+
+def modules_left_out_but(entry) -> list[str]:
+    """The modules of a package that a leave-out entry {all-of = package, but = [...]} leaves out
+    (identity.LeftOutBut): all but those it names, the package's own `__init__`, and what those
+    import of the package, in turn, that leave-out would otherwise break in the built app alone
+    (pygments.lexers imports its _mapping, and pygments.lexers.sql its _mysql_builtins). A package
+    hooks take whole (Pygments' hook brings its 250 lexers: 1.75 MB) so goes in in part."""
+    named_modules("leave-out", (entry.package, *entry.kept))
+    prefix = entry.package + "."
+    kept, pending = set(), [*entry.kept, *imports_under(prefix, entry.package, module_source(entry.package))]
+    while pending:
+        module = pending.pop()
+        if module not in kept:
+            kept.add(module)
+            pending += imports_under(prefix, module, module_files(module))
+    return [module for module in package_modules(entry.package, lambda name: True)
+            if module.startswith(prefix) and not any(module == name or module.startswith(name + ".")
+                                                     or name.startswith(module + ".") for name in kept)]
+
+
+def imports_under(prefix: str, module: str, files: list[Path]) -> list[str]:
+    """The modules whose names start with `prefix` that the files of `module` import, run on import
+    or in a function."""
+    names = []
+    for path in files:
+        name = module_name(module, path)
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        names += [imported for imported in imported_names(path, package) if imported.startswith(prefix) and is_module(imported)]
+    return names
 
 
 def named_modules(key: str, names: tuple[str, ...]) -> list[str]:
