@@ -209,8 +209,8 @@ def backlinks(owner, note: Note) -> dict:
 # Completion --------------------------------------------------------------------------------
 
 def completions(owner, text: str, limit: int) -> list[dict]:
-    """Titles for `[[text`: those starting with it, in alphabetical order, then those with a later
-    word starting with it; with no text, the notes listed first. Each title once, as the note a
+    """Titles for `[[text`: those starting with it, in alphabetical order, then those with a word
+    starting with each of its words, in any order; with no text, the notes listed first. Each title once, as the note a
     link would go to spells it, with how many notes have it."""
     key = title_key(text)
     if connection.vendor == "postgresql":
@@ -236,11 +236,12 @@ def completions(owner, text: str, limit: int) -> list[dict]:
         )
         found = {row[0]: {"title": row[1], "id": row[2], "count": row[4]} for row in cursor.fetchall()}
         if len(found) < limit and any(character.isalnum() for character in key):
-            # Then titles with a later word starting with the text, newest notes first.
-            phrase = '"' + key.replace('"', '""') + '"*'
+            # Then titles with a word starting with each word of the text, in any order (Go to
+            # note's "lem sal" for "A tea lemon salad"), newest notes first.
+            prefixes = " ".join('"' + word.replace('"', '""') + '"*' for word in key.split())
             cursor.execute(
                 f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s",
-                [f"title : ({phrase})", 20 * limit],
+                [f"title : ({prefixes})", 20 * limit],
             )
             ids = [note_id for (note_id,) in cursor.fetchall()]
             titles = Note.objects.owned_by(owner).filter(pk__in=ids).values_list("title_key", flat=True)

@@ -128,8 +128,8 @@ def excluded_notes(query: Query) -> QuerySet:
 
 
 def title_completions(owner, key: str, limit: int) -> list[dict]:
-    """links.completions() on PostgreSQL: titles starting with the text, then with a later word
-    starting with it; each title once, as the note a link goes to spells it, with how many have it."""
+    """links.completions() on PostgreSQL: titles starting with the text, then with a word starting
+    with each of its words; each title once, as the note a link goes to spells it, with how many have it."""
     live = Note.objects.owned_by(owner).filter(trashed_at__isnull=True).exclude(title_key="")
     for character in NOT_IN_LINKS:
         live = live.exclude(title_key__contains=character)
@@ -137,7 +137,10 @@ def title_completions(owner, key: str, limit: int) -> list[dict]:
         notes = live.order_by("-pinned", "-updated", "-id").values_list("title", "id")[:limit]
         return [{"title": title, "id": note_id, "count": 1} for title, note_id in notes]
     found: dict[str, dict] = {}
-    for matching in (Q(title_key__startswith=key), Q(title_key__contains=" " + key)):
+    each_word_starts_one = Q()
+    for word in key.split():
+        each_word_starts_one &= Q(title_key__startswith=word) | Q(title_key__contains=" " + word)
+    for matching in (Q(title_key__startswith=key), each_word_starts_one):
         rows = (
             live.filter(matching).exclude(title_key__in=list(found))
             .order_by("title_key", "-updated", "-id").values_list("title_key", "title", "id")

@@ -38,6 +38,11 @@ def test_a_note_is_opened_by_a_word_of_its_title_typed_without_its_accents_or_ca
     expect(app.locator("#noteTitle")).to_have_value("Weekly meeting")
     expect(app.locator("#noteBody")).to_be_focused()
 
+    go_to_note(app, "mee week")  # each word typed starts a word of the title, in any order
+    expect(app.locator(f"{OPTIONS} .completion-title")).to_have_text(["Weekly meeting", "Create note “mee week”"])
+    expect(app.locator(f"{OPTIONS} mark")).to_have_text(["Week", "mee"])
+    app.keyboard.press("Escape")
+
     go_to_note(app, "cafe")
     expect(app.locator(f"{OPTIONS} .completion-title").first).to_have_text("Café menus")
     expect(app.locator(f"{OPTIONS} mark")).to_have_text(["Café"])

@@ -136,6 +136,15 @@ def test_the_completion_lists_titles_starting_with_the_text_then_words_inside(ap
     assert api.get("/api/titles/", {"q": '"*( OR'}).status_code == 200
 
 
+def test_the_completion_finds_a_title_by_the_starts_of_several_of_its_words_in_any_order(api):
+    # Go to note's "lem sal", as Obsidian's switcher takes it: each word typed starts a word of the title.
+    for title in ["A tea lemon salad", "Lemon walk", "Salad days"]:
+        create(api, title)
+    assert [t["title"] for t in api.get("/api/titles/", {"q": "lem sal"}).json()["titles"]] == ["A tea lemon salad"]
+    assert [t["title"] for t in api.get("/api/titles/", {"q": "salad lem"}).json()["titles"]] == ["A tea lemon salad"]
+    assert [t["title"] for t in api.get("/api/titles/", {"q": "lemon w"}).json()["titles"]] == ["Lemon walk"]
+
+
 def test_the_completion_leaves_out_titles_a_link_cannot_hold(api):
     # `[[a|b]]` is a link to "a" shown as "b", and `[[x [1]]]` no link: offered, they would lead elsewhere.
     for title in ["a|b", "x [1]", "Plan ]] B", "Plan A", "Team a|b"]:

@@ -38,19 +38,32 @@ function folded(title) {
   return { text, places };
 }
 
-// The title with what was typed marked (<mark>) where a word of it starts with it.
+// Where `word` starts a word of the folded title, from `from` on; -1 if nowhere.
+function wordStart(text, word, from = 0) {
+  let at = text.indexOf(word, from);
+  while (at > 0 && /[\p{L}\p{N}]/u.test(text[at - 1])) at = text.indexOf(word, at + 1);
+  return at;
+}
+
+// The title with each word typed marked (<mark>) where it starts a word of the title; the whole
+// typed text, if the title starts with it.
 function markedTitle(title, typed) {
   const span = Object.assign(document.createElement('span'), { className: 'completion-title', dir: 'auto' });
   const wanted = folded(key(typed)).text;
   const { text, places } = folded(title.replace(/\s/g, ' '));
-  let at = wanted ? text.indexOf(wanted) : -1;
-  while (at > 0 && /[\p{L}\p{N}]/u.test(text[at - 1])) at = text.indexOf(wanted, at + 1);
-  if (at < 0) {
-    span.textContent = title;
-    return span;
+  const ranges = [];
+  for (const word of text.startsWith(wanted) ? [wanted] : wanted.split(' ')) {
+    let at = wordStart(text, word);
+    while (at >= 0 && ranges.some(([start, end]) => at < end && at + word.length > start)) at = wordStart(text, word, at + 1);
+    if (word && at >= 0) ranges.push([at, at + word.length]);
   }
-  const [start, end] = [places[at][0], places[at + wanted.length - 1][1]];
-  span.append(title.slice(0, start), Object.assign(document.createElement('mark'), { textContent: title.slice(start, end) }), title.slice(end));
+  let done = 0;
+  for (const [start, end] of ranges.sort((a, b) => a[0] - b[0])) {
+    const [from, to] = [places[start][0], places[end - 1][1]];
+    span.append(title.slice(done, from), Object.assign(document.createElement('mark'), { textContent: title.slice(from, to) }));
+    done = to;
+  }
+  span.append(title.slice(done));
   return span;
 }
 
