@@ -101,3 +101,18 @@ def test_a_right_to_left_title_starts_at_the_right_and_a_phone_wide_window_holds
     app.keyboard.press("Enter")
     expect(app.locator("#noteTitle")).to_have_value("كتاب الطبخ")
     expect(app.locator("#noteTitle")).to_be_in_viewport()
+
+
+def test_a_click_elsewhere_or_tab_out_of_it_closes_it(app, live_app):
+    seed(app, live_app, ["Alpha", "Bravo"])
+    go_to_note(app, "br")
+    app.locator(".note-item", has_text="Alpha").click()
+    expect(app.locator("#noteSwitcher")).to_be_hidden()
+    expect(app.locator("#noteTitle")).to_have_value("Alpha")
+    go_to_note(app, "br")
+    app.keyboard.press("Tab")  # to Close, still in it
+    expect(app.locator("#noteSwitcher")).to_be_visible()
+    app.keyboard.press("Shift+Tab")
+    app.keyboard.press("Shift+Tab")  # out of it, to what is before it
+    expect(app.locator("#noteSwitcher")).to_be_hidden()
+    expect(app.locator("#noteTitle")).to_have_value("Alpha")
