@@ -50,6 +50,17 @@ def test_a_note_is_opened_by_a_word_of_its_title_typed_without_its_accents_or_ca
     expect(app.locator("#noteTitle")).to_have_value("Café menus")
 
 
+def test_each_note_of_one_title_is_offered_and_one_whose_title_a_link_cannot_hold(app, live_app):
+    older = api(live_app, "POST", "/api/notes/", {"title": "Plan [draft]", "body": "The older."})
+    api(live_app, "POST", "/api/notes/", {"title": "Plan [draft]", "body": "The newer."})
+    app.reload()
+    go_to_note(app, "plan")
+    expect(app.locator(f"{OPTIONS} .completion-title")).to_have_text(["Plan [draft]", "Plan [draft]", "Create note “plan”"])
+    app.keyboard.press("ArrowDown")  # the older, after the one updated last
+    app.keyboard.press("Enter")
+    expect(app.locator("#noteBody")).to_have_value(older["body"])
+
+
 def test_with_nothing_typed_the_notes_opened_last_come_first_and_a_trashed_one_never(app, live_app):
     ids = seed(app, live_app, ["Alpha", "Bravo", "Charlie", "Delta"])
     for title in ["Alpha", "Charlie", "Bravo"]:

@@ -97,7 +97,7 @@ export class NotePicker extends Picker {
     const request = this.request = new AbortController();
     let notes;
     try {
-      notes = key(typed) ? (await completeTitles(typed, request.signal, LIMIT)).titles : await this.recentNotes(request.signal);
+      notes = key(typed) ? (await completeTitles(typed, request.signal, { limit: LIMIT, each: 1 })).titles : await this.recentNotes(request.signal);
     } catch { return; }
     if (request.signal.aborted || !this.open) return;
     const wanted = typed.trim();
@@ -109,7 +109,6 @@ export class NotePicker extends Picker {
         option.append(Object.assign(document.createElement('span'), { className: 'completion-title', dir: 'auto', textContent: `Create note “${note.create}”` }));
       } else {
         option.append(markedTitle(note.title, typed));
-        if (note.count > 1) option.append(Object.assign(document.createElement('span'), { className: 'completion-count', textContent: `${note.count} notes: the one updated last` }));
       }
     }, 'No notes yet: type a title to create one', 0);
   }
@@ -118,7 +117,7 @@ export class NotePicker extends Picker {
   async recentNotes(signal) {
     const recent = (await Promise.all(recentIds().map((id) => getNote(id, { signal, showErrors: false }).catch(() => null))))
       .filter((note) => note && !note.trashed_at).map(({ id, title }) => ({ id, title: title || 'Untitled note', count: 1 }));
-    const others = (await completeTitles('', signal, LIMIT)).titles.filter((note) => !recent.some((seen) => seen.id === note.id));
+    const others = (await completeTitles('', signal, { limit: LIMIT, each: 1 })).titles.filter((note) => !recent.some((seen) => seen.id === note.id));
     return [...recent, ...others].slice(0, LIMIT);
   }
 
