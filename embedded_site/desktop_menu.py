@@ -26,5 +26,5 @@ MENUS = standard_menus(
         Item("Search all notes", "search-notes", "Ctrl+Shift+F"),
     ],
     view=[Item("Preview", "toggle-preview", "Ctrl+E"), Item("Only the note", "toggle-note-alone", "Ctrl+Shift+E"),
-          Item("Go to heading…", "go-to-heading", "Ctrl+Shift+O")],
+          Item("Go to note…", "go-to-note", "Ctrl+O"), Item("Go to heading…", "go-to-heading", "Ctrl+Shift+O")],
 )

@@ -16,6 +16,7 @@ from embedded_site.notes.views import existing_note, untrashed_note
 class CompletionForm(forms.Form):
     q = forms.CharField(required=False, max_length=TITLE_MAX_LENGTH, strip=False, label="Title")
     limit = forms.IntegerField(required=False, min_value=1, max_value=links.MAX_COMPLETIONS)
+    each = forms.BooleanField(required=False)  # Go to note: each note, not each title a link can name
 
 
 class TitleField(NoteTextField):
@@ -59,7 +60,7 @@ def title_links(request):
 @api_view
 def title_completions(request):
     query = valid(CompletionForm(request.GET))
-    return JsonResponse({"titles": links.completions(request.user, query["q"], query["limit"] or 8)})
+    return JsonResponse({"titles": links.completions(request.user, query["q"], query["limit"] or 8, query["each"])})
 
 
 @require_POST

@@ -208,45 +208,60 @@ def backlinks(owner, note: Note) -> dict:
 
 # Completion --------------------------------------------------------------------------------
 
-def completions(owner, text: str, limit: int) -> list[dict]:
-    """Titles for `[[text`: those starting with it, in alphabetical order, then those with a later
-    word starting with it; with no text, the notes listed first. Each title once, as the note a
-    link would go to spells it, with how many notes have it."""
+def completions(owner, text: str, limit: int, each_note: bool = False) -> list[dict]:
+    """Titles for `[[text`: those starting with it, in alphabetical order, then those with a word
+    starting with each of its words, in any order; with no text, the notes listed first. Each title
+    once, as the note a link would go to spells it, with how many notes have it. With `each_note`
+    (Go to note), each note of a title, newest first, and titles a link cannot hold too."""
     key = title_key(text)
     if connection.vendor == "postgresql":
         from embedded_site.notes.search_postgres import title_completions
 
-        return title_completions(owner, key, limit)
+        return title_completions(owner, key, limit, each_note)
+    linkable = "" if each_note else f"AND {LINKABLE_SQL} "
     with connection.cursor() as cursor:
         if not key:
             cursor.execute(
-                "SELECT title, id, 1 FROM notes_note WHERE owner_id = %s AND trashed_at IS NULL AND title_key != '' "
-                f"AND {LINKABLE_SQL} "
+                f"SELECT title, id, 1 FROM notes_note WHERE owner_id = %s AND trashed_at IS NULL AND title_key != '' {linkable}"
                 "ORDER BY pinned DESC, updated DESC, id DESC LIMIT %s",
                 [owner.pk, limit],
             )
             return [{"title": title, "id": note_id, "count": count} for title, note_id, count in cursor.fetchall()]
-        # The title_key index serves both the range and the grouping, so SQLite stops after
-        # `limit` titles. SQLite takes the bare columns from the row where max() is.
-        cursor.execute(
-            "SELECT title_key, title, id, max(updated), count(*) FROM notes_note "
-            f"WHERE owner_id = %s AND title_key >= %s AND title_key < %s AND +trashed_at IS NULL AND {LINKABLE_SQL} "
-            "GROUP BY title_key ORDER BY title_key LIMIT %s",
-            [owner.pk, key, key + "\U0010ffff", limit],
-        )
-        found = {row[0]: {"title": row[1], "id": row[2], "count": row[4]} for row in cursor.fetchall()}
+        in_range = f"owner_id = %s AND title_key >= %s AND title_key < %s AND +trashed_at IS NULL {linkable}"
+        if each_note:
+            cursor.execute(
+                f"SELECT title_key, title, id FROM notes_note WHERE {in_range}ORDER BY title_key, updated DESC, id DESC LIMIT %s",
+                [owner.pk, key, key + "\U0010ffff", limit],
+            )
+            found = {note_id: {"title": title, "id": note_id, "count": 1} for _, title, note_id in cursor.fetchall()}
+        else:
+            # The title_key index serves both the range and the grouping, so SQLite stops after
+            # `limit` titles. SQLite takes the bare columns from the row where max() is.
+            cursor.execute(
+                f"SELECT title_key, title, id, max(updated), count(*) FROM notes_note WHERE {in_range}"
+                "GROUP BY title_key ORDER BY title_key LIMIT %s",
+                [owner.pk, key, key + "\U0010ffff", limit],
+            )
+            found = {row[0]: {"title": row[1], "id": row[2], "count": row[4]} for row in cursor.fetchall()}
         if len(found) < limit and any(character.isalnum() for character in key):
-            # Then titles with a later word starting with the text, newest notes first.
-            phrase = '"' + key.replace('"', '""') + '"*'
+            # Then titles with a word starting with each word of the text, in any order (Go to
+            # note's "lem sal" for "A tea lemon salad"), newest notes first.
+            prefixes = " ".join('"' + word.replace('"', '""') + '"*' for word in key.split())
             cursor.execute(
                 f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s",
-                [f"title : ({phrase})", 20 * limit],
+                [f"title : ({prefixes})", 20 * limit],
             )
             ids = [note_id for (note_id,) in cursor.fetchall()]
-            titles = Note.objects.owned_by(owner).filter(pk__in=ids).values_list("title_key", flat=True)
-            more = resolve(owner, {title for title in titles if is_linkable(title)} - set(found))
-            for extra_key in sorted(more, key=lambda extra: (extra.find(key) < 0, extra))[: limit - len(found)]:
-                found[extra_key] = more[extra_key]
+            if each_note:
+                notes = (Note.objects.owned_by(owner).filter(pk__in=ids, trashed_at__isnull=True).exclude(pk__in=list(found))
+                         .order_by("-updated", "-id").values_list("title_key", "title", "id"))
+                more = {note_id: {"title": title, "id": note_id, "count": 1, "key": extra_key} for extra_key, title, note_id in notes}
+            else:
+                titles = Note.objects.owned_by(owner).filter(pk__in=ids).values_list("title_key", flat=True)
+                more = {extra_key: {**target, "key": extra_key} for extra_key, target in
+                        resolve(owner, {title for title in titles if is_linkable(title)} - set(found)).items()}
+            for extra in sorted(more, key=lambda extra: (more[extra]["key"].find(key) < 0, more[extra]["key"]))[: limit - len(found)]:
+                found[extra] = {field: value for field, value in more[extra].items() if field != "key"}
     return list(found.values())
 
 

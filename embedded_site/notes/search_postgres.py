@@ -127,26 +127,32 @@ def excluded_notes(query: Query) -> QuerySet:
     return Note.objects.annotate(search=SEARCH_VECTOR).filter(search=anything).values("pk")
 
 
-def title_completions(owner, key: str, limit: int) -> list[dict]:
-    """links.completions() on PostgreSQL: titles starting with the text, then with a later word
-    starting with it; each title once, as the note a link goes to spells it, with how many have it."""
+def title_completions(owner, key: str, limit: int, each_note: bool) -> list[dict]:
+    """links.completions() on PostgreSQL: titles starting with the text, then with a word starting
+    with each of its words; each title once, as the note a link goes to spells it, with how many
+    have it, or with `each_note` each note (titles a link cannot hold too)."""
     live = Note.objects.owned_by(owner).filter(trashed_at__isnull=True).exclude(title_key="")
-    for character in NOT_IN_LINKS:
-        live = live.exclude(title_key__contains=character)
+    if not each_note:
+        for character in NOT_IN_LINKS:
+            live = live.exclude(title_key__contains=character)
     if not key:
         notes = live.order_by("-pinned", "-updated", "-id").values_list("title", "id")[:limit]
         return [{"title": title, "id": note_id, "count": 1} for title, note_id in notes]
     found: dict[str, dict] = {}
-    for matching in (Q(title_key__startswith=key), Q(title_key__contains=" " + key)):
+    each_word_starts_one = Q()
+    for word in key.split():
+        each_word_starts_one &= Q(title_key__startswith=word) | Q(title_key__contains=" " + word)
+    for matching in (Q(title_key__startswith=key), each_word_starts_one):
         rows = (
-            live.filter(matching).exclude(title_key__in=list(found))
+            live.filter(matching).exclude(**{"pk__in" if each_note else "title_key__in": list(found)})
             .order_by("title_key", "-updated", "-id").values_list("title_key", "title", "id")
         )
         for title_key, title, note_id in rows.iterator():  # by title: a title's notes together, newest first
-            if title_key in found:
-                found[title_key]["count"] += 1
+            group = note_id if each_note else title_key
+            if group in found:
+                found[group]["count"] += 1
             elif len(found) == limit:
                 break
             else:
-                found[title_key] = {"title": title, "id": note_id, "count": 1}
+                found[group] = {"title": title, "id": note_id, "count": 1}
     return list(found.values())

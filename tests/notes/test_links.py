@@ -136,6 +136,29 @@ def test_the_completion_lists_titles_starting_with_the_text_then_words_inside(ap
     assert api.get("/api/titles/", {"q": '"*( OR'}).status_code == 200
 
 
+def test_the_completion_finds_a_title_by_the_starts_of_several_of_its_words_in_any_order(api):
+    # Go to note's "lem sal", as Obsidian's switcher takes it: each word typed starts a word of the title.
+    for title in ["A tea lemon salad", "Lemon walk", "Salad days"]:
+        create(api, title)
+    assert [t["title"] for t in api.get("/api/titles/", {"q": "lem sal"}).json()["titles"]] == ["A tea lemon salad"]
+    assert [t["title"] for t in api.get("/api/titles/", {"q": "salad lem"}).json()["titles"]] == ["A tea lemon salad"]
+    assert [t["title"] for t in api.get("/api/titles/", {"q": "lemon w"}).json()["titles"]] == ["Lemon walk"]
+
+
+def test_each_note_is_listed_for_go_to_note_those_of_one_title_and_those_a_link_cannot_hold_too(api):
+    # Go to note (each=1) listed two notes of one title once: the older could not be reached from it.
+    older, newer = create(api, "Meeting"), create(api, "Meeting")
+    bracketed = create(api, "Plan [draft]")
+    create(api, "Trashed plan")
+    api.delete(f"/api/notes/{api.get('/api/titles/', {'q': 'trashed'}).json()['titles'][0]['id']}/")
+    for q, expected in [("meet", [newer, older]), ("plan", [bracketed])]:
+        titles = api.get("/api/titles/", {"q": q, "each": "1"}).json()["titles"]
+        assert [t["id"] for t in titles] == [note["id"] for note in expected]
+        assert all(t["count"] == 1 for t in titles)
+    assert len(api.get("/api/titles/", {"q": "", "each": "1"}).json()["titles"]) == 3
+    assert [t["count"] for t in api.get("/api/titles/", {"q": "meet"}).json()["titles"]] == [2]  # the [[ completion's, as before
+
+
 def test_the_completion_leaves_out_titles_a_link_cannot_hold(api):
     # `[[a|b]]` is a link to "a" shown as "b", and `[[x [1]]]` no link: offered, they would lead elsewhere.
     for title in ["a|b", "x [1]", "Plan ]] B", "Plan A", "Team a|b"]:

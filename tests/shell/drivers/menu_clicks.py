@@ -95,6 +95,18 @@ def click_the_menus(window, origin):
     wait_for(window, "document.activeElement.id", "noteBody", "the text focused again after Ctrl+Shift+O")
     report("View > Go to heading…, Ctrl+Shift+O: the note's headings listed; Esc: back in the text")
 
+    gtk_menus.click(uid, "View", "Go to note…")
+    wait_for(window, "document.activeElement.id", "noteSwitcherFilter", "the filter of Go to note focused")
+    gtk_menus.xdotool("key", "Escape")
+    wait_for(window, "document.activeElement.id", "noteBody", "the text focused again after Go to note")
+    gtk_menus.xdotool("key", "ctrl+o")
+    wait_for(window, "document.activeElement.id", "noteSwitcherFilter", "the filter of Go to note (Ctrl+O)")
+    gtk_menus.xdotool("type", "--delay", "20", "words")
+    wait_for(window, "document.querySelector('#noteSwitcherList mark')?.textContent", "words", "the note's title found")
+    gtk_menus.xdotool("key", "Return")
+    wait_for(window, "document.activeElement.id", "noteBody", "the note opened to write in")
+    report("View > Go to note…, Ctrl+O: a title's word typed, Enter: the note open")
+
     zoom = lambda: on_gtk_thread(lambda: round(gtk_view(window).get_zoom_level(), 2))  # noqa: E731
     gtk_menus.click(uid, "View", "Zoom in")
     wait_until(lambda: zoom() == 1.1, "zoom 110 %")

@@ -42,7 +42,8 @@ export const listRevisions = (id, signal) => ajax(revisions(id), { signal });
 export const getRevision = (id, revisionId) => ajax(`${revisions(id)}${revisionId}/`);
 export const restoreRevision = (id, revisionId, version) => ajax(`${revisions(id)}${revisionId}/restore/`, { method: 'POST', json: { version } });
 
-export const completeTitles = (q, signal) => ajax(`/api/titles/?${new URLSearchParams({ q })}`, { signal, showErrors: false });
+// more: {limit, each} (docs/api.md).
+export const completeTitles = (q, signal, more = {}) => ajax(`/api/titles/?${new URLSearchParams({ q, ...more })}`, { signal, showErrors: false });
 export const getBacklinks = (id, signal) => ajax(`${note(id)}backlinks/`, { signal });
 export const linksToTitle = (title) => ajax(`/api/links/?${new URLSearchParams({ title })}`);
 export const relinkNote = (id, formerTitle) => ajax(`${note(id)}relink/`, { method: 'POST', json: { former_title: formerTitle } });

@@ -14,6 +14,7 @@ import { HistoryPanel, formatSize } from './history.js';
 import { continueListsOnEnter, emphasisOnKeys, indentWithTab } from './indent.js';
 import { handFocusOn } from './layout.js';
 import { HeadingPicker } from './outline.js';
+import { matchKey as titleKey } from './picker.js';
 import { insideCodeBlock, markdownFromHtml } from './paste_html.js';
 import { reference, shifted, withPastedNames } from './references.js';
 import { STATE_LABELS, conflictWording } from './saver.js';
@@ -32,9 +33,6 @@ const wordsIn = (stretch) => (UNSPACED.test(stretch)
 
 const $ = (id) => document.getElementById(id);
 const countOf = (text) => (text.match(WORD) ?? []).reduce((sum, stretch) => sum + wordsIn(stretch), 0);
-
-// Titles as links match them (models.title_key: case and runs of spaces do not matter).
-const titleKey = (title) => title.split(/\s+/).filter(Boolean).join(' ').toLowerCase();
 
 // Tags are separated by commas, and by the Arabic comma (،) an Arabic or Persian keyboard types
 // (tagging.py, TAG_SEPARATORS).

@@ -8,6 +8,7 @@ import { flushDrafts, pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
 import { closeSidebar, handFocusOn, setUpLayout, showPane, toggleNoteAlone } from './layout.js';
 import { countText, firstCharacters, markSelected, notesCount, noteTitle, setUpList, showNotes } from './list.js';
+import { NotePicker, rememberRecentNote } from './note_picker.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
 import { composing } from './composition.js';
 import { shortcutLetter } from '../keys.js';
@@ -30,6 +31,7 @@ const byName = new Intl.Collator(undefined, { numeric: true }).compare;
 const state = { view: 'all', tag: null, query: '', listedQuery: '', notes: [], total: 0, totalExact: true, trashTotal: 0, selectedId: null };
 const savers = new Map();  // note id (or draft uid, before the first save) → NoteSaver
 const editor = new Editor();
+const notePicker = new NotePicker({ onOpen: goToNote, onCreate: createLinkedNote });
 let listRequest = null;
 let nextPage = null;  // the next page's loading, while it is on its way
 
@@ -270,7 +272,10 @@ function showView(view, tag = null) {
 // reveal: the editor shown, where the window has room for the list or the editor only.
 function openNote(note, { reveal = true } = {}) {
   state.selectedId = note.id;
-  if (!note.trashed_at) rememberOpenNote(note.id);
+  if (!note.trashed_at) {
+    rememberOpenNote(note.id);
+    rememberRecentNote(note.id);
+  }
   markSelected(note.id);
   editor.open(saverFor(note), { readOnly: Boolean(note.trashed_at), attachments: note.attachments ?? [], match: firstMatch(note) });
   if (reveal) showPane('editor');
@@ -481,6 +486,7 @@ function onKey(event) {
   else if (ctrl && event.shiftKey && letter === 'f') { event.preventDefault(); focusSearch(); }
   else if (ctrl && letter === 'f') { event.preventDefault(); find(); }
   else if (ctrl && event.shiftKey && letter === 'o') { event.preventDefault(); goToHeading(); }
+  else if (ctrl && letter === 'o') { event.preventDefault(); notePicker.show(); }
   else if (ctrl && letter === 'h') { event.preventDefault(); findAndReplace(); }
   else if (ctrl && letter === 's') { event.preventDefault(); editor.saver?.save(); }
   else if (ctrl && letter === 'p') { event.preventDefault(); printNote(); }
@@ -546,6 +552,14 @@ function goToHeading() {
   showPane('editor');  // in the narrowest window, from the list
   editor.setHistory(false);  // in the text's place, the list would show under it
   editor.headingPicker.show();
+}
+
+// Go to note's choice, opened to write in (its list reads it again: it may have changed since).
+async function goToNote(id) {
+  try {
+    openNote(await getNote(id));
+  } catch { return; /* the ajax helper has shown why */ }
+  editor.focus();
 }
 
 function focusSearch() {
@@ -733,6 +747,7 @@ const menuCommands = {
   'toggle-preview': togglePreview,
   'toggle-note-alone': showNoteAlone,
   'go-to-heading': goToHeading,
+  'go-to-note': () => notePicker.show(),
   'print': printNote,
   'print-list': () => printNote(prepareListPrint),
   'export-list-pdf': () => exportPdf(prepareListPrint),

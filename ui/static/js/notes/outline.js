@@ -2,8 +2,7 @@
 // open note's Markdown headings, indented by level, filtered as you type; Enter (or a click)
 // takes the text, or the preview, to the one chosen. The note is read once per opening, so a
 // whole draft of a million characters filters at each key as fast as a short note.
-import { composing } from './composition.js';
-import { handFocusOn } from './layout.js';
+import { Picker, matchKey as headingKey } from './picker.js';
 
 const $ = (id) => document.getElementById(id);
 const HEADING = /^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
@@ -14,7 +13,6 @@ const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
 const LIST_OR_QUOTE = /^ {0,3}(?:[-+*](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|>)/;
 const THEMATIC_BREAK = /^ {0,3}(?:[-*_][ \t]*){3,}$/;
 const INDENTED_CODE = /^(?: {4}|\t)/;
-const headingKey = (text) => text.split(/\s+/).filter(Boolean).join(' ').toLowerCase();
 
 // The headings of a note's text, ATX (`## Part one`) and setext (a paragraph underlined with `===`
 // or `---`), outside its fenced code blocks (a fence closes at a fence of its own character, at
@@ -58,106 +56,40 @@ export function outlineOf(text) {
   return headings;
 }
 
-export class HeadingPicker {
+export class HeadingPicker extends Picker {
   // onChosen(heading, headings): the heading chosen, and all of the note's it was one of.
   constructor(field, { onChosen }) {
+    super({ bar: 'headingBar', filter: 'headingFilter', list: 'headingList', close: 'closeHeadings', option: 'headingOption' });
     this.field = field;
     this.onChosen = onChosen;
     this.headings = [];
-    this.shown = [];
-    this.active = -1;
-    this.focusBefore = null;
-    $('headingFilter').addEventListener('input', () => this.filter());
-    $('headingBar').addEventListener('keydown', (event) => this.onKey(event));
-    $('headingList').addEventListener('mousedown', (event) => event.preventDefault());  // the filter keeps the focus
-    $('headingList').addEventListener('click', (event) => {
-      const option = event.target.closest('[role="option"]');
-      if (option) this.choose(Number(option.dataset.index));
-    });
-    $('closeHeadings').addEventListener('click', () => this.close());
     field.addEventListener('input', () => this.hide());  // the headings read at the opening may have moved
   }
 
-  get open() { return !$('headingBar').hidden; }
-
   // The heading the caret is under is the one marked first, as an outline marks where you are.
   show() {
-    if (!this.open) this.focusBefore = document.activeElement;
     this.headings = outlineOf(this.field.value);
-    $('headingFilter').value = '';
-    $('headingBar').hidden = false;
-    $('headingFilter').focus();
+    this.showEmpty();
     this.filter();
   }
 
   filter() {
     const wanted = headingKey($('headingFilter').value);
-    this.shown = wanted ? this.headings.filter((heading) => headingKey(heading.text).includes(wanted)) : this.headings;
+    const shown = wanted ? this.headings.filter((heading) => headingKey(heading.text).includes(wanted)) : this.headings;
     const caret = this.field.selectionStart;
-    const under = this.shown.findLastIndex((heading) => heading.start <= caret);
-    this.active = !this.shown.length ? -1 : wanted ? 0 : Math.max(0, under);
-    $('headingList').replaceChildren(...this.shown.map((heading, index) => {
-      const option = document.createElement('li');
-      option.id = `headingOption${index}`;
-      option.dataset.index = index;
+    const under = shown.findLastIndex((heading) => heading.start <= caret);
+    const empty = this.headings.length ? `No heading holds “${$('headingFilter').value.trim()}”` : 'This note has no headings (lines that start with #, or underlined with === or ---)';
+    this.render(shown, (heading, option) => {
       option.dataset.level = heading.level;
       option.className = 'heading-option';
-      option.setAttribute('role', 'option');
       option.setAttribute('aria-label', `${heading.text}, level ${heading.level}`);
       option.style.setProperty('--level', heading.level - 1);
       option.append(
         Object.assign(document.createElement('span'), { className: 'heading-level', textContent: `H${heading.level}` }),
         Object.assign(document.createElement('span'), { className: 'completion-title', dir: 'auto', textContent: heading.text }),
       );
-      return option;
-    }));
-    if (!this.shown.length) {
-      $('headingList').append(Object.assign(document.createElement('li'), {
-        className: 'completion-empty',
-        textContent: this.headings.length ? `No heading holds “${$('headingFilter').value.trim()}”` : 'This note has no headings (lines that start with #, or underlined with === or ---)',
-      }));
-    }
-    $('headingFilter').toggleAttribute('aria-invalid', Boolean(wanted) && !this.shown.length);
-    this.markActive();
-  }
-
-  markActive() {
-    $('headingList').querySelector('[aria-selected="true"]')?.setAttribute('aria-selected', 'false');
-    const active = $(`headingOption${this.active}`);
-    if (!active) {
-      $('headingFilter').removeAttribute('aria-activedescendant');
-      return;
-    }
-    active.setAttribute('aria-selected', 'true');
-    $('headingFilter').setAttribute('aria-activedescendant', active.id);
-    active.scrollIntoView({ block: 'nearest' });
-  }
-
-  rowsInView() {
-    const row = $(`headingOption${this.active}`)?.offsetHeight;
-    return row ? Math.max(1, Math.floor($('headingList').clientHeight / row) - 1) : 1;
-  }
-
-  move(to) {
-    if (!this.shown.length) return;
-    this.active = Math.min(this.shown.length - 1, Math.max(0, to));
-    this.markActive();
-  }
-
-  onKey(event) {
-    if (composing(event)) return;
-    if (['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp'].includes(event.key)) {
-      event.preventDefault();
-      const by = event.key.startsWith('Page') ? this.rowsInView() : 1;
-      this.move(this.active + (event.key.endsWith('Down') ? by : -by));
-    } else if (event.key === 'Enter' && event.target === $('headingFilter')) {
-      event.preventDefault();
-      this.choose(this.active);
-    } else if (event.key === 'Escape') {
-      event.preventDefault();
-      event.stopPropagation();  // not the app's Escape, which leaves the editor
-      this.close();
-    }
+    }, empty, wanted ? 0 : Math.max(0, under));
+    $('headingFilter').toggleAttribute('aria-invalid', Boolean(wanted) && !shown.length);
   }
 
   choose(index) {
@@ -167,18 +99,7 @@ export class HeadingPicker {
     this.onChosen(heading, this.headings);
   }
 
-  // Escape, Close: the focus back where it was when the list opened.
-  close() {
-    const back = this.focusBefore;
-    this.hide();
-    if (back?.isConnected && back.getClientRects().length) back.focus();
-  }
-
   hide() {
-    if (!this.open) return;
-    handFocusOn($('headingBar'), this.field.hidden ? $('togglePreview') : this.field);
-    $('headingBar').hidden = true;
-    $('headingList').replaceChildren();
-    this.shown = [];
+    return super.hide(this.field.hidden ? $('togglePreview') : this.field);
   }
 }

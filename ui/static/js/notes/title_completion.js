@@ -6,9 +6,9 @@ import { caretPoint } from './caret_point.js';
 import { composing } from './composition.js';
 import { notesCount } from './list.js';
 import { outlineOf } from './outline.js';
+import { matchKey as key } from './picker.js';
 
 const DELAY_MS = 60;
-const key = (text) => text.split(/\s+/).filter(Boolean).join(' ').toLowerCase();
 const LOOK_BACK = 300;  // characters before the caret searched for the `[[`
 
 function emptyText(query) {

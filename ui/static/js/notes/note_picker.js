@@ -1,0 +1,137 @@
+// Go to note (Ctrl+O, View › Go to note…), as Obsidian's quick switcher and Joplin's Goto Anything:
+// the notes whose title starts with what is typed, or has a later word starting with it (the `[[`
+// completion's titles, /api/titles/), the notes opened last first while nothing is typed. Enter
+// opens the one chosen; on a title no note has, Enter offers to create that note.
+import { completeTitles, getNote } from './api.js';
+import { Picker, matchKey as key } from './picker.js';
+
+const $ = (id) => document.getElementById(id);
+const DELAY_MS = 60;
+const LIMIT = 20;
+const RECENT_KEY = 'notedesk.recent-notes';
+const RECENT_KEPT = 8;
+
+function recentIds() {
+  try {
+    return JSON.parse(localStorage.getItem(RECENT_KEY)) ?? [];
+  } catch { return []; }
+}
+
+// Each note opened (main.js), first of the notes shown while nothing is typed.
+export function rememberRecentNote(id) {
+  try {
+    localStorage.setItem(RECENT_KEY, JSON.stringify([id, ...recentIds().filter((other) => other !== id)].slice(0, RECENT_KEPT)));
+  } catch { /* without the window's storage, the notes updated last come first */ }
+}
+
+// The title's characters without accents, lower-cased, and where each comes from in it.
+function folded(title) {
+  let text = '';
+  const places = [];
+  let at = 0;
+  for (const character of title) {
+    const piece = character.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+    text += piece;
+    for (let i = 0; i < piece.length; i++) places.push([at, at + character.length]);
+    at += character.length;
+  }
+  return { text, places };
+}
+
+// Where `word` starts a word of the folded title, from `from` on; -1 if nowhere.
+function wordStart(text, word, from = 0) {
+  let at = text.indexOf(word, from);
+  while (at > 0 && /[\p{L}\p{N}]/u.test(text[at - 1])) at = text.indexOf(word, at + 1);
+  return at;
+}
+
+// The title with each word typed marked (<mark>) where it starts a word of the title; the whole
+// typed text, if the title starts with it.
+function markedTitle(title, typed) {
+  const span = Object.assign(document.createElement('span'), { className: 'completion-title', dir: 'auto' });
+  const wanted = folded(key(typed)).text;
+  const { text, places } = folded(title.replace(/\s/g, ' '));
+  const ranges = [];
+  for (const word of text.startsWith(wanted) ? [wanted] : wanted.split(' ')) {
+    let at = wordStart(text, word);
+    while (at >= 0 && ranges.some(([start, end]) => at < end && at + word.length > start)) at = wordStart(text, word, at + 1);
+    if (word && at >= 0) ranges.push([at, at + word.length]);
+  }
+  let done = 0;
+  for (const [start, end] of ranges.sort((a, b) => a[0] - b[0])) {
+    const [from, to] = [places[start][0], places[end - 1][1]];
+    span.append(title.slice(done, from), Object.assign(document.createElement('mark'), { textContent: title.slice(from, to) }));
+    done = to;
+  }
+  span.append(title.slice(done));
+  return span;
+}
+
+export class NotePicker extends Picker {
+  // onOpen(id): the note chosen; onCreate(title): a note of that title wanted.
+  constructor({ onOpen, onCreate }) {
+    super({ bar: 'noteSwitcher', filter: 'noteSwitcherFilter', list: 'noteSwitcherList', close: 'closeNoteSwitcher', option: 'noteSwitcherOption' });
+    this.onOpen = onOpen;
+    this.onCreate = onCreate;
+    this.timer = null;
+    this.request = null;
+    // A click elsewhere, or Tab out of it, closes it, as Obsidian's switcher: it floats over what
+    // the person goes back to.
+    const outside = (target) => target && !$('noteSwitcher').contains(target);
+    document.addEventListener('pointerdown', (event) => { if (this.open && outside(event.target)) this.hide(); });
+    $('noteSwitcher').addEventListener('focusout', (event) => { if (outside(event.relatedTarget)) this.hide(); });
+  }
+
+  show() {
+    this.showEmpty();
+    this.filter();
+  }
+
+  filter() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.fetch($('noteSwitcherFilter').value), DELAY_MS);
+  }
+
+  async fetch(typed) {
+    this.request?.abort();
+    const request = this.request = new AbortController();
+    let notes;
+    try {
+      notes = key(typed) ? (await completeTitles(typed, request.signal, { limit: LIMIT, each: 1 })).titles : await this.recentNotes(request.signal);
+    } catch { return; }
+    if (request.signal.aborted || !this.open) return;
+    const wanted = typed.trim();
+    if (wanted && !notes.some((note) => key(note.title) === key(wanted))) notes = [...notes, { create: wanted }];
+    this.render(notes, (note, option) => {
+      option.className = 'switcher-option';
+      if (note.create) {
+        option.classList.add('switcher-create');
+        option.append(Object.assign(document.createElement('span'), { className: 'completion-title', dir: 'auto', textContent: `Create note “${note.create}”` }));
+      } else {
+        option.append(markedTitle(note.title, typed));
+      }
+    }, 'No notes yet: type a title to create one', 0);
+  }
+
+  // The notes opened last (those since trashed or deleted left out), then those updated last.
+  async recentNotes(signal) {
+    const recent = (await Promise.all(recentIds().map((id) => getNote(id, { signal, showErrors: false }).catch(() => null))))
+      .filter((note) => note && !note.trashed_at).map(({ id, title }) => ({ id, title: title || 'Untitled note', count: 1 }));
+    const others = (await completeTitles('', signal, { limit: LIMIT, each: 1 })).titles.filter((note) => !recent.some((seen) => seen.id === note.id));
+    return [...recent, ...others].slice(0, LIMIT);
+  }
+
+  choose(index) {
+    const note = this.shown[index];
+    if (!note) return;
+    this.hide();
+    if (note.create) this.onCreate(note.create);
+    else this.onOpen(note.id);
+  }
+
+  hide() {
+    clearTimeout(this.timer);
+    this.request?.abort();
+    return super.hide(this.focusBefore?.isConnected ? this.focusBefore : $('noteList'));
+  }
+}

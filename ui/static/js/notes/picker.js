@@ -1,0 +1,113 @@
+// A list filtered as you type, under its field (a combobox and its listbox): Go to heading
+// (outline.js) and Go to note (note_picker.js). ↑ ↓ PageUp PageDown choose, Enter (or a click)
+// takes the one chosen, Esc closes it and gives the focus back where it was.
+import { composing } from './composition.js';
+import { handFocusOn } from './layout.js';
+
+const $ = (id) => document.getElementById(id);
+
+// What a filter and a title or heading are compared on, as links match titles (models.title_key):
+// case not minding, runs of spaces as one.
+export const matchKey = (text) => text.split(/\s+/).filter(Boolean).join(' ').toLowerCase();
+
+export class Picker {
+  // ids: {bar, filter, list, close, option} (option: the prefix of each option's id).
+  constructor(ids) {
+    this.ids = ids;
+    this.shown = [];
+    this.active = -1;
+    this.focusBefore = null;
+    $(ids.filter).addEventListener('input', () => this.filter());
+    $(ids.bar).addEventListener('keydown', (event) => this.onKey(event));
+    $(ids.list).addEventListener('mousedown', (event) => event.preventDefault());  // the filter keeps the focus
+    $(ids.list).addEventListener('click', (event) => {
+      const option = event.target.closest('[role="option"]');
+      if (option) this.choose(Number(option.dataset.index));
+    });
+    $(ids.close).addEventListener('click', () => this.close());
+  }
+
+  get open() { return !$(this.ids.bar).hidden; }
+
+  // The bar shown with its filter empty and focused; filter() fills the list.
+  showEmpty() {
+    if (!this.open) this.focusBefore = document.activeElement;
+    $(this.ids.filter).value = '';
+    $(this.ids.bar).hidden = false;
+    $(this.ids.filter).focus();
+  }
+
+  // The options (li elements made by makeOption(item, option)) of `items`, or `emptyText` if none.
+  render(items, makeOption, emptyText, active) {
+    this.shown = items;
+    this.active = items.length ? active : -1;
+    $(this.ids.list).replaceChildren(...items.map((item, index) => {
+      const option = document.createElement('li');
+      option.id = `${this.ids.option}${index}`;
+      option.dataset.index = index;
+      option.setAttribute('role', 'option');
+      makeOption(item, option);
+      return option;
+    }));
+    if (!items.length) {
+      $(this.ids.list).append(Object.assign(document.createElement('li'), { className: 'completion-empty', textContent: emptyText }));
+    }
+    this.markActive();
+  }
+
+  markActive() {
+    $(this.ids.list).querySelector('[aria-selected="true"]')?.setAttribute('aria-selected', 'false');
+    const active = $(`${this.ids.option}${this.active}`);
+    if (!active) {
+      $(this.ids.filter).removeAttribute('aria-activedescendant');
+      return;
+    }
+    active.setAttribute('aria-selected', 'true');
+    $(this.ids.filter).setAttribute('aria-activedescendant', active.id);
+    active.scrollIntoView({ block: 'nearest' });
+  }
+
+  rowsInView() {
+    const row = $(`${this.ids.option}${this.active}`)?.offsetHeight;
+    return row ? Math.max(1, Math.floor($(this.ids.list).clientHeight / row) - 1) : 1;
+  }
+
+  move(to) {
+    if (!this.shown.length) return;
+    this.active = Math.min(this.shown.length - 1, Math.max(0, to));
+    this.markActive();
+  }
+
+  onKey(event) {
+    if (composing(event)) return;
+    if (['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp'].includes(event.key)) {
+      event.preventDefault();
+      const by = event.key.startsWith('Page') ? this.rowsInView() : 1;
+      this.move(this.active + (event.key.endsWith('Down') ? by : -by));
+    } else if (event.key === 'Enter' && event.target === $(this.ids.filter)) {
+      event.preventDefault();
+      this.choose(this.active);
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();  // not the app's Escape, which leaves the editor
+      this.close();
+    }
+  }
+
+  // Escape, Close: the focus back where it was when the list opened.
+  close() {
+    const back = this.focusBefore;
+    this.hide();
+    if (back?.isConnected && back.getClientRects().length) back.focus();
+  }
+
+  // focusTo: where the focus goes if it is in the bar.
+  hide(focusTo) {
+    if (!this.open) return false;
+    handFocusOn($(this.ids.bar), focusTo);
+    $(this.ids.bar).hidden = true;
+    $(this.ids.list).replaceChildren();
+    this.shown = [];
+    return true;
+  }
+}
