@@ -64,9 +64,35 @@ def missing_web_view() -> str | None:
     return None
 
 
+DISPLAY_VARIABLES = ("WAYLAND_DISPLAY", "DISPLAY", "GDK_BACKEND")
+
+
+def display_that_does_not_answer() -> str | None:
+    """On GTK: why the display the environment names cannot be opened (a WAYLAND_DISPLAY or DISPLAY
+    left from a session that has ended), or None. GTK then had no screen, and the launch ended on
+    "Unexpected error: AttributeError". Without GTK's bindings, None: missing_web_view() says why."""
+    if gui() != "gtk":
+        return None
+    try:
+        import gi
+
+        gi.require_version("Gtk", "3.0")
+        gi.require_version("Gdk", "3.0")
+        from gi.repository import Gdk, Gtk
+    except (ImportError, ValueError):
+        return None
+    if Gtk.init_check()[0] and Gdk.Display.get_default() is not None:
+        return None
+    named = ", ".join(f"{name}={os.environ[name]}" for name in DISPLAY_VARIABLES if os.environ.get(name))
+    return (f"No display could be opened ({named}): the desktop session these name has ended, or its compositor "
+            "or X server does not answer. Start the app from within your desktop session.")
+
+
 def ensure_display() -> None:
     if not has_display():
         raise StartupError("No display was found (DISPLAY is not set). Use --headless or --browser to run without a window.")
+    if problem := display_that_does_not_answer():
+        raise StartupError(f"{problem} Use --headless or --browser to run without a window.")
 
 
 def gui() -> str | None:
