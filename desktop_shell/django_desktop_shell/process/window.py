@@ -167,7 +167,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     window.events.before_show += lambda: load_again_once_the_page_stops(window, title, startup)
     window.events.before_show += lambda: downloads.install(window, gui(), data_dir / "opened")
     window.events.before_show += lambda: keep_the_browsers_alert(window)
-    track_geometry(window, geometry)
+    track_geometry(window, geometry, gui())
     if integration is not None:  # the menu bar, zoom, spell check, files and links from outside
         integration.attach(window, geometry)
     log_first_page_load(window, origin, launched_at)

@@ -112,8 +112,11 @@ def save_geometry(data_dir: Path, geometry: Geometry) -> None:
         logger.warning("Could not keep the window's size, place and zoom for the next launch: %s", error)
 
 
-def track_geometry(window, geometry: Geometry) -> None:
+def track_geometry(window, geometry: Geometry, gui: str | None) -> None:
     """Keep `geometry` up to date as the person resizes and moves the window."""
+    if gui == "gtk":
+        window.events.before_show += lambda: track_gtk_geometry(window.native, geometry)
+        return
 
     def resized(width, height):
         geometry.width, geometry.height = width, height
@@ -123,3 +126,21 @@ def track_geometry(window, geometry: Geometry) -> None:
 
     window.events.resized += resized
     window.events.moved += moved
+
+
+def track_gtk_geometry(gtk_window, geometry: Geometry) -> None:
+    """Runs on GTK's thread, from before_show. The size pywebview reports is the window's
+    allocation, which on Wayland holds the shadows GTK draws around the window (its decorations
+    are the app's own there): kept, it opened the window larger by them at each launch, until it
+    was larger than the screen. GTK's own size is the one a window is opened at. A Wayland window
+    cannot be placed, nor learn where it is (GTK says 0, 0): no position is kept there."""
+
+    def resized(gtk_window, _allocation):
+        geometry.width, geometry.height = gtk_window.get_size()
+
+    def moved(_gtk_window, event):
+        geometry.x, geometry.y = event.x, event.y
+
+    gtk_window.connect("size-allocate", resized)
+    if gtk_window.get_display().__gtype__.name != "GdkWaylandDisplay":
+        gtk_window.connect("configure-event", moved)

@@ -1,0 +1,27 @@
+"""The window on a Wayland desktop (GNOME's and KDE's default session), on a headless weston."""
+
+import json
+import subprocess
+
+from tests.conftest import launcher_command
+
+
+def self_test(data_dir, env) -> subprocess.CompletedProcess:
+    result = subprocess.run(launcher_command("--self-test", "--data-dir", str(data_dir)), capture_output=True,
+                            text=True, env=env, timeout=90)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_the_window_opens_again_at_the_size_it_had_not_larger_by_its_shadows(tmp_path, wayland_env):
+    """GTK draws a Wayland window's decorations and their shadows itself, and what pywebview
+    reported as its size included them: each launch opened the window 52 px wider, and taller
+    than the screen, than the one before. The compositor places the window: no position is kept."""
+    data_dir = tmp_path / "data"
+    sizes = []
+    for _ in range(3):
+        self_test(data_dir, wayland_env)
+        saved = json.loads((data_dir / "window.json").read_text())
+        sizes.append((saved["width"], saved["height"]))
+        assert (saved["x"], saved["y"]) == (None, None)
+    assert sizes == [(1120, 760)] * 3
