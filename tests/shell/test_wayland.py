@@ -25,3 +25,14 @@ def test_the_window_opens_again_at_the_size_it_had_not_larger_by_its_shadows(tmp
         sizes.append((saved["width"], saved["height"]))
         assert (saved["x"], saved["y"]) == (None, None)
     assert sizes == [(1120, 760)] * 3
+
+
+def test_the_window_names_the_apps_desktop_entry_as_its_app_id_for_the_dock_to_show_its_icon(tmp_path, wayland_env):
+    """A Wayland dock finds a window's icon and name in the .desktop file named by the window's app
+    id (the installers' is <slug>.desktop); GTK's default is the program's file name, and a
+    project started as `python launcher.py` had the app id "launcher.py": a generic icon, and
+    its windows apart from the app's entry in the dock."""
+    said = self_test(tmp_path / "data", {**wayland_env, "WAYLAND_DEBUG": "client"}).stderr
+
+    assert '.set_app_id("notedesk")' in said
+    assert '.set_app_id("launcher.py")' not in said

@@ -88,6 +88,20 @@ def display_that_does_not_answer() -> str | None:
             "or X server does not answer. Start the app from within your desktop session.")
 
 
+def name_the_program(slug: str) -> None:
+    """On GTK, before it starts: the windows' app id on Wayland and their class on X11 are the
+    program's name, by which a dock finds the app's .desktop file (<slug>.desktop, as the
+    installers name it) for its icon and name. GTK's own is the file started, "launcher.py" for a
+    project started as `python launcher.py`."""
+    if gui() != "gtk":
+        return
+    try:
+        from gi.repository import GLib
+    except ImportError:  # missing_web_view() says what to install
+        return
+    GLib.set_prgname(slug)
+
+
 def ensure_display() -> None:
     if not has_display():
         raise StartupError("No display was found (DISPLAY is not set). Use --headless or --browser to run without a window.")
