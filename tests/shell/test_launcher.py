@@ -197,7 +197,8 @@ def test_window_mode_without_a_display_says_so(tmp_path, app_env):
         launcher_command("--data-dir", str(tmp_path)), capture_output=True, text=True, env=env, timeout=30
     )
     assert result.returncode == 1
-    assert "No display was found" in result.stderr
+    assert result.stderr == ("notedesk: No display was found (neither WAYLAND_DISPLAY nor DISPLAY is set). "
+                             "Use --headless or --browser to run without a window.\n")
 
 
 @pytest.mark.parametrize("dead_display", [{"WAYLAND_DISPLAY": "wayland-nobody-answers", "GDK_BACKEND": "wayland"},

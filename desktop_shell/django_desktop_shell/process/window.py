@@ -104,7 +104,7 @@ def name_the_program(slug: str) -> None:
 
 def ensure_display() -> None:
     if not has_display():
-        raise StartupError("No display was found (DISPLAY is not set). Use --headless or --browser to run without a window.")
+        raise StartupError("No display was found (neither WAYLAND_DISPLAY nor DISPLAY is set). Use --headless or --browser to run without a window.")
     if problem := display_that_does_not_answer():
         raise StartupError(f"{problem} Use --headless or --browser to run without a window.")
 
