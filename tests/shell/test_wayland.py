@@ -36,3 +36,17 @@ def test_the_window_names_the_apps_desktop_entry_as_its_app_id_for_the_dock_to_s
 
     assert '.set_app_id("notedesk")' in said
     assert '.set_app_id("launcher.py")' not in said
+
+
+def test_a_window_closed_maximised_opens_maximised_and_unmaximised_goes_back_to_its_own_size(tmp_path, wayland_env):
+    """A window closed maximised opened at the next launch as a window as large as the screen, but
+    not maximised: its title bar's button said so, and un-maximising it changed nothing."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "window.json").write_text(json.dumps({"width": 900, "height": 600, "maximized": True}))
+
+    said = self_test(data_dir, {**wayland_env, "WAYLAND_DEBUG": "client"}).stderr
+
+    assert ".set_maximized()" in said
+    saved = json.loads((data_dir / "window.json").read_text())
+    assert (saved["width"], saved["height"], saved["maximized"]) == (900, 600, True)

@@ -172,7 +172,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     geometry = load_geometry(data_dir, webview.screens, text_scale)
     window = webview.create_window(
         title, first_url, html=first_html, width=geometry.width, height=geometry.height,
-        x=geometry.x, y=geometry.y, min_size=MIN_SIZE, background_color=background,
+        x=geometry.x, y=geometry.y, maximized=geometry.maximized, min_size=MIN_SIZE, background_color=background,
         text_select=True,  # False has pywebview add an inline style to each page, which the CSP refuses
         draggable=True,  # False has pywebview's page script cancel every drag of a link or an image
     )
