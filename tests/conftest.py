@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from dataclasses import replace
 from pathlib import Path
@@ -77,6 +78,29 @@ def display():
     xvfb.terminate()
     xvfb.wait(5)
     del os.environ["DISPLAY"]
+
+
+@pytest.fixture(scope="session")
+def wayland_env(tmp_path_factory, app_env):
+    """app_env on a Wayland compositor (weston, headless) instead of X: GNOME's and KDE's default
+    session. Its socket is in a runtime folder of its own."""
+    if not shutil.which("weston"):
+        pytest.fail("weston is not installed: run `make test`, which installs it")
+    runtime_dir = tmp_path_factory.mktemp("wayland-runtime")
+    runtime_dir.chmod(0o700)
+    env = {key: value for key, value in app_env.items() if key != "DISPLAY"}
+    env |= {"XDG_RUNTIME_DIR": str(runtime_dir), "WAYLAND_DISPLAY": "wayland-tests", "GDK_BACKEND": "wayland"}
+    weston = subprocess.Popen(["weston", "--backend=headless-backend.so", "--socket=wayland-tests", "--use-pixman",
+                               "--width=1280", "--height=800", "--idle-time=0"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not (runtime_dir / "wayland-tests").exists():
+        if weston.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"weston did not start (exit code {weston.poll()})")
+        time.sleep(0.05)
+    yield env
+    weston.terminate()
+    weston.wait(5)
 
 
 @pytest.fixture

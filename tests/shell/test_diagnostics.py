@@ -144,3 +144,12 @@ def test_a_part_of_the_report_that_cannot_be_read_says_why_instead_of_ending_the
     assert section("The log", unreadable_log) == (
         "== The log\n(could not be read: PermissionError: [Errno 13] Permission denied: '/data/logs/notedesk.log')")
     assert section("The crash log", lambda: "(none)") == "== The crash log\n(none)"
+
+
+def test_the_report_names_a_wayland_display_that_does_not_answer_as_a_problem(tmp_path, app_env):
+    env = {key: value for key, value in app_env.items() if key != "DISPLAY"} | {"WAYLAND_DISPLAY": "wayland-ended"}
+
+    report = diagnose(tmp_path / "data", env).stdout
+
+    assert "PROBLEM: No display could be opened (WAYLAND_DISPLAY=wayland-ended)" in report
+    assert "ok: a display to open the window on" not in report

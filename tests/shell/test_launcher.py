@@ -208,7 +208,24 @@ def test_window_mode_without_a_display_says_so(tmp_path, app_env):
         launcher_command("--data-dir", str(tmp_path)), capture_output=True, text=True, env=env, timeout=30
     )
     assert result.returncode == 1
-    assert "No display was found" in result.stderr
+    assert result.stderr == ("notedesk: No display was found (neither WAYLAND_DISPLAY nor DISPLAY is set). "
+                             "Use --headless or --browser to run without a window.\n")
+
+
+@pytest.mark.parametrize("dead_display", [{"WAYLAND_DISPLAY": "wayland-nobody-answers", "GDK_BACKEND": "wayland"},
+                                     {"DISPLAY": ":79", "GDK_BACKEND": "x11"}])
+def test_window_mode_on_a_display_that_does_not_answer_says_so(tmp_path, app_env, dead_display):
+    """A WAYLAND_DISPLAY or DISPLAY left from a session that has ended (a terminal kept open
+    across a logout, an ssh session's): the app ended on "Unexpected error: AttributeError"."""
+    env = {key: value for key, value in app_env.items() if key not in ("DISPLAY", "WAYLAND_DISPLAY")} | dead_display
+    result = subprocess.run(
+        launcher_command("--data-dir", str(tmp_path)), capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 1
+    named = next(f"{name}={value}" for name, value in dead_display.items() if name.endswith("DISPLAY"))
+    assert f"notedesk: No display could be opened ({named}, GDK_BACKEND={dead_display['GDK_BACKEND']})" in result.stderr
+    assert "Use --headless or --browser to run without a window." in result.stderr
+    assert "Unexpected error" not in result.stderr
 
 
 @pytest.mark.parametrize("running, messages, to_terminal, said", [

@@ -550,7 +550,7 @@ def test_a_window_closed_right_after_a_request_to_bring_it_forward_does_not_cras
 def test_the_window_size_is_remembered_between_launches(tmp_path, app_env):
     data_dir = tmp_path / "data"
     first = start_window(data_dir, app_env)
-    window_id = xdotool(app_env, "search", "--sync", "--name", "^Notedesk$").split()[0]
+    window_id = xdotool(app_env, "search", "--sync", "--onlyvisible", "--name", "^Notedesk$").split()[0]
     xdotool(app_env, "windowsize", "--sync", window_id, "900", "640")
     # GTK allocates the new size (pywebview then reports the resize the launcher records) before
     # it repaints the page at that size: a settled screen comes after both.
@@ -559,7 +559,7 @@ def test_the_window_size_is_remembered_between_launches(tmp_path, app_env):
 
     second = start_window(data_dir, app_env)
     try:
-        window_id = xdotool(app_env, "search", "--sync", "--name", "^Notedesk$").split()[0]
+        window_id = xdotool(app_env, "search", "--sync", "--onlyvisible", "--name", "^Notedesk$").split()[0]
         geometry = xdotool(app_env, "getwindowgeometry", window_id)
         assert "Geometry: 900x640" in geometry
     finally:
@@ -571,7 +571,7 @@ def test_the_window_carries_the_apps_icon_at_sizes_for_every_screen_scale(tmp_pa
     32 px icon drawn from 64 px, not blown up from a small one."""
     process = start_window(tmp_path / "data", app_env)
     try:
-        window_id = xdotool(app_env, "search", "--sync", "--name", "^Notedesk$").split()[0]
+        window_id = xdotool(app_env, "search", "--sync", "--onlyvisible", "--name", "^Notedesk$").split()[0]
         icon = subprocess.run(["xprop", "-id", window_id, "_NET_WM_ICON"], capture_output=True, text=True,
                               env=app_env, check=True).stdout
     finally:
@@ -584,7 +584,7 @@ def test_at_a_larger_text_scale_the_first_window_is_larger_by_as_much(tmp_path, 
     """GDK_DPI_SCALE (as Xft.dpi: 144, a desktop's 150 %) enlarges the page: the window with it."""
     process = start_window(tmp_path / "data", {**app_env, "GDK_DPI_SCALE": "1.05"})
     try:
-        window_id = xdotool(app_env, "search", "--sync", "--name", "^Notedesk$").split()[0]
+        window_id = xdotool(app_env, "search", "--sync", "--onlyvisible", "--name", "^Notedesk$").split()[0]
         assert "Geometry: 1176x798" in xdotool(app_env, "getwindowgeometry", window_id)
     finally:
         close_with_sigterm(process)

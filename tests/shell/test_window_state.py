@@ -81,4 +81,5 @@ def test_a_file_a_newer_version_wrote_keeps_the_zoom_and_spell_check_and_gives_i
     loaded.zoom = 1.25
     save_geometry(tmp_path, loaded)
     assert json.loads((tmp_path / "window.json").read_text()) == {
-        "sidebar_width": 320, "width": 900, "height": 640, "x": 100, "y": 80, "zoom": 1.25, "spell_check": False}
+        "sidebar_width": 320, "width": 900, "height": 640, "x": 100, "y": 80, "maximized": False, "zoom": 1.25,
+        "spell_check": False}

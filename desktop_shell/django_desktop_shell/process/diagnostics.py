@@ -136,7 +136,8 @@ def clock(now: datetime) -> str:
 
 def display() -> str:
     if window.has_display():
-        return "ok: a display to open the window on"
+        problem = window.display_that_does_not_answer()
+        return f"PROBLEM: {problem}" if problem else "ok: a display to open the window on"
     return "PROBLEM: no display (DISPLAY and WAYLAND_DISPLAY are unset): only --headless and --browser can run"
 
 

@@ -117,6 +117,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
         return 0
     instance.running_as = single_instance.RunningInstance(args.mode)
     if args.mode in ("window", "self-test"):
+        window.name_the_program(identity.slug)
         try:
             window.ensure_display()
         except StartupError:

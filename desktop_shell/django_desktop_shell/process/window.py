@@ -64,9 +64,49 @@ def missing_web_view() -> str | None:
     return None
 
 
+DISPLAY_VARIABLES = ("WAYLAND_DISPLAY", "DISPLAY", "GDK_BACKEND")
+
+
+def display_that_does_not_answer() -> str | None:
+    """On GTK: why the display the environment names cannot be opened (a WAYLAND_DISPLAY or DISPLAY
+    left from a session that has ended), or None. GTK then had no screen, and the launch ended on
+    "Unexpected error: AttributeError". Without GTK's bindings, None: missing_web_view() says why."""
+    if gui() != "gtk":
+        return None
+    try:
+        import gi
+
+        gi.require_version("Gtk", "3.0")
+        gi.require_version("Gdk", "3.0")
+        from gi.repository import Gdk, Gtk
+    except (ImportError, ValueError):
+        return None
+    if Gtk.init_check()[0] and Gdk.Display.get_default() is not None:
+        return None
+    named = ", ".join(f"{name}={os.environ[name]}" for name in DISPLAY_VARIABLES if os.environ.get(name))
+    return (f"No display could be opened ({named}): the desktop session these name has ended, or its compositor "
+            "or X server does not answer. Start the app from within your desktop session.")
+
+
+def name_the_program(slug: str) -> None:
+    """On GTK, before it starts: the windows' app id on Wayland and their class on X11 are the
+    program's name, by which a dock finds the app's .desktop file (<slug>.desktop, as the
+    installers name it) for its icon and name. GTK's own is the file started, "launcher.py" for a
+    project started as `python launcher.py`."""
+    if gui() != "gtk":
+        return
+    try:
+        from gi.repository import GLib
+    except ImportError:  # missing_web_view() says what to install
+        return
+    GLib.set_prgname(slug)
+
+
 def ensure_display() -> None:
     if not has_display():
-        raise StartupError("No display was found (DISPLAY is not set). Use --headless or --browser to run without a window.")
+        raise StartupError("No display was found (neither WAYLAND_DISPLAY nor DISPLAY is set). Use --headless or --browser to run without a window.")
+    if problem := display_that_does_not_answer():
+        raise StartupError(f"{problem} Use --headless or --browser to run without a window.")
 
 
 def gui() -> str | None:
@@ -132,7 +172,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     geometry = load_geometry(data_dir, webview.screens, text_scale)
     window = webview.create_window(
         title, first_url, html=first_html, width=geometry.width, height=geometry.height,
-        x=geometry.x, y=geometry.y, min_size=MIN_SIZE, background_color=background,
+        x=geometry.x, y=geometry.y, maximized=geometry.maximized, min_size=MIN_SIZE, background_color=background,
         text_select=True,  # False has pywebview add an inline style to each page, which the CSP refuses
         draggable=True,  # False has pywebview's page script cancel every drag of a link or an image
     )
@@ -141,7 +181,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     window.events.before_show += lambda: load_again_once_the_page_stops(window, title, startup)
     window.events.before_show += lambda: downloads.install(window, gui(), data_dir / "opened")
     window.events.before_show += lambda: keep_the_browsers_alert(window)
-    track_geometry(window, geometry)
+    track_geometry(window, geometry, gui())
     if integration is not None:  # the menu bar, zoom, spell check, files and links from outside
         integration.attach(window, geometry)
     log_first_page_load(window, origin, launched_at)

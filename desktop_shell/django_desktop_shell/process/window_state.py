@@ -18,6 +18,7 @@ class Geometry:
     height: int = 760
     x: int | None = None  # None: let the OS place the window
     y: int | None = None
+    maximized: bool = False  # width and height are then the size it goes back to (GTK)
     zoom: float = 1.0
     spell_check: bool = True
     # What a newer version of the app kept in the file that this one does not know: written back as
@@ -57,6 +58,8 @@ def load_geometry(data_dir: Path, screens: list, text_scale: float = 1.0) -> Geo
         saved.zoom = 1.0
     if not isinstance(saved.spell_check, bool):
         saved.spell_check = True
+    if not isinstance(saved.maximized, bool):
+        saved.maximized = False
     if saved.x is None or saved.y is None or not on_a_screen(saved, screens):
         saved.x = saved.y = None
     fit_on_screen(saved, screens)
@@ -112,8 +115,11 @@ def save_geometry(data_dir: Path, geometry: Geometry) -> None:
         logger.warning("Could not keep the window's size, place and zoom for the next launch: %s", error)
 
 
-def track_geometry(window, geometry: Geometry) -> None:
+def track_geometry(window, geometry: Geometry, gui: str | None) -> None:
     """Keep `geometry` up to date as the person resizes and moves the window."""
+    if gui == "gtk":
+        window.events.before_show += lambda: track_gtk_geometry(window.native, geometry)
+        return
 
     def resized(width, height):
         geometry.width, geometry.height = width, height
@@ -123,3 +129,30 @@ def track_geometry(window, geometry: Geometry) -> None:
 
     window.events.resized += resized
     window.events.moved += moved
+
+
+def track_gtk_geometry(gtk_window, geometry: Geometry) -> None:
+    """Runs on GTK's thread, from before_show. The size pywebview reports is the window's
+    allocation, which on Wayland holds the shadows GTK draws around the window (its decorations
+    are the app's own there): kept, it opened the window larger by them at each launch, until it
+    was larger than the screen. GTK's own size is the one a window is opened at. A Wayland window
+    cannot be placed, nor learn where it is (GTK says 0, 0): no position is kept there. A window
+    closed maximised opens maximised, and keeps the size it goes back to (it had opened as large
+    as the screen, but not maximised)."""
+
+    from gi.repository import Gdk
+
+    def resized(gtk_window, _allocation):
+        if not geometry.maximized:
+            geometry.width, geometry.height = gtk_window.get_size()
+
+    def state_changed(_gtk_window, event):
+        geometry.maximized = bool(event.new_window_state & Gdk.WindowState.MAXIMIZED)
+
+    def moved(_gtk_window, event):
+        geometry.x, geometry.y = event.x, event.y
+
+    gtk_window.connect("size-allocate", resized)
+    gtk_window.connect("window-state-event", state_changed)
+    if gtk_window.get_display().__gtype__.name != "GdkWaylandDisplay":
+        gtk_window.connect("configure-event", moved)
