@@ -117,7 +117,6 @@ def run(identity: Identity, args, launched_at: float) -> int:
         return 0
     instance.running_as = single_instance.RunningInstance(args.mode)
     if args.mode in ("window", "self-test"):
-        window.name_the_program(identity.slug)
         try:
             window.ensure_display()
         except StartupError:
@@ -260,7 +259,7 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
                       hooks=self_test.wrap(hooks) if self_test else hooks, integration=integration,
                       first_url=early_server.launch_url if early_server else None, icon=identity.icon_file,
                       page_is_current=front.shown_page_is_current if early_server else lambda: True, dev=dev,
-                      progress=progress)
+                      progress=progress, program_name=identity.slug)
     startup.result()  # raises what stopped the start, if anything did
     return self_test.report() if self_test else 0
 

@@ -102,11 +102,14 @@ def name_the_program(slug: str) -> None:
     GLib.set_prgname(slug)
 
 
+WITHOUT_A_WINDOW = "Use --headless or --browser to run without a window."
+
+
 def ensure_display() -> None:
+    """Before the site starts: a display is named. Whether it answers is known once GTK is imported,
+    in run_window: imported here, GTK's ~0.15 s would come before the site's start instead of beside it."""
     if not has_display():
-        raise StartupError("No display was found (neither WAYLAND_DISPLAY nor DISPLAY is set). Use --headless or --browser to run without a window.")
-    if problem := display_that_does_not_answer():
-        raise StartupError(f"{problem} Use --headless or --browser to run without a window.")
+        raise StartupError(f"No display was found (neither WAYLAND_DISPLAY nor DISPLAY is set). {WITHOUT_A_WINDOW}")
 
 
 def gui() -> str | None:
@@ -131,7 +134,8 @@ class WindowHooks:
 
 def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, launched_at: float, hooks: WindowHooks,
                integration=None, first_url: str | None = None, icon: Path | None = None,
-               page_is_current: Callable[[], bool] = lambda: True, dev: bool = False, progress=None) -> None:
+               page_is_current: Callable[[], bool] = lambda: True, dev: bool = False, progress=None,
+               program_name: str | None = None) -> None:
     """Open the window and block until it is closed.
 
     `startup` resolves to the server (with its launch_url) once it answers. If that takes longer
@@ -141,6 +145,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     `page_is_current()`. `dev` (--dev): the web view's own right-click menu, with Reload and
     Inspect Element, whose inspector opens only when asked for. `progress` (site.StartupProgress):
     what the loading view says while the start goes on. `icon`: the app's SVG, the window's icon.
+    `program_name`: the app id a dock knows the windows by (name_the_program).
     """
     import webview
 
@@ -149,8 +154,12 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
         # PyGObject's overrides break when two threads import them at once ("GLib has no attribute
         # 'Idle'", seen when a file given on the command line was opened while GTK started): GTK's
         # modules are imported here, on the main thread, before any thread of the shell uses them.
+        if program_name:
+            name_the_program(program_name)
         if problem := missing_web_view():
             raise WebViewMissing(problem)
+        if problem := display_that_does_not_answer():
+            raise StartupError(f"{problem} {WITHOUT_A_WINDOW}")
 
         from django_desktop_shell.process import web_context
 
