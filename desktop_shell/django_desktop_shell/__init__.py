@@ -18,7 +18,9 @@ The Django side (add "django_desktop_shell" to INSTALLED_APPS, or let desktop_se
   the menu bar, and files and links opened from outside (docs/desktop.md);
 - log_paths.PathsWithoutWords: the log filter that keeps the person's words out of logged paths;
 - self_test.window_check, self_test.wait_for: a site's own checks for --self-test;
-- testing.configure, testing.DesktopClient: a project's tests under the desktop defaults.
+- testing.configure, testing.DesktopClient: a project's tests under the desktop defaults;
+- identity.load(project_dir): the project's [tool.desktop-shell] table read, whose ships(module) says
+  whether the build ships a module its leave-out names (so that the source runs as the build does).
 
 The process side: process.launcher.run_and_exit(project_dir), the whole of a project's launcher.py,
 which reads [tool.desktop-shell] in the project's pyproject.toml and exits even if a library left a
