@@ -1,7 +1,8 @@
 // Edit › Insert template…, as Obsidian's Templates and Joplin's templates: a template is a note
 // tagged `template`; the one chosen (by title, filtered as you type) is put in at the caret of the
 // open note, as one edit Undo takes back, with {{date}}, {{time}} and {{title}} filled in. Any
-// other {{placeholder}} stays as it was typed, and the notice after names it.
+// other {{placeholder}} stays as it was typed, and the notice after names it. (The server fills in
+// the template titled "Daily note" the same way as it makes Today's note: notes/templates.py.)
 import { listNotes } from './api.js';
 import { Picker, markedTitle, titleMatches } from './picker.js';
 
