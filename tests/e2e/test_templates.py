@@ -95,3 +95,19 @@ def test_with_history_open_the_person_is_told_to_close_it_and_with_no_templates_
     app.keyboard.press("Escape")
     expect(app.locator("#templatePicker")).to_be_hidden()
     expect(app.locator("#noteBody")).to_have_value("Milk")
+
+
+def test_enter_typed_before_the_templates_have_come_takes_the_first_the_title_matches(app, live_app):
+    seed(app, live_app, [("Meeting", "Agenda:", ["template"]), ("Groceries", "Milk", [])])
+    app.locator(".note-item", has_text="Groceries").click()
+    held = []  # a slow server: the templates' list answered only after Enter
+    app.route("**/api/notes/?*tag=template*", lambda route: held.append(route))
+    insert_template(app)
+    app.keyboard.type("meet")
+    app.keyboard.press("Enter")
+    while not held:
+        app.wait_for_timeout(20)
+    expect(app.locator("#templateList")).to_have_text("Loading templates…")
+    held[0].continue_()
+    expect(app.locator("#templatePicker")).to_be_hidden()
+    expect(app.locator("#noteBody")).to_have_value("MilkAgenda:")  # at the caret, the end of the text opened
