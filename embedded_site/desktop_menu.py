@@ -21,6 +21,7 @@ MENUS = standard_menus(
     ],
     edit=[
         Item("Copy link to note", "copy-link"),
+        Item("Insert template…", "insert-template"),
         Item("Find", "find", "Ctrl+F"),
         Item("Find and replace in note", "replace", "Ctrl+H"),
         Item("Search all notes", "search-notes", "Ctrl+Shift+F"),

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from embedded_site.notes import changes, launch_days, links, revisions
+from embedded_site.notes import changes, launch_days, links, revisions, templates
 from embedded_site.notes.models import Note, title_key
 from embedded_site.notes.tagging import set_tags
 
@@ -39,7 +39,8 @@ def todays_note(owner) -> tuple[Note, bool]:
     """The owner's note of today, the computer's day (as `created:today` counts it), and whether
     it was made now. It is the note made for the day, out of the trash if it was in it; else a
     note titled with the day, as Obsidian names a daily note (an imported one); else a new note
-    titled with the day in ISO form (2026-12-06)."""
+    titled with the day in ISO form (2026-12-06), its text the owner's "Daily note" template's
+    filled in (templates.py)."""
     day = timezone.localdate().isoformat()
     uid = uuid.uuid5(DAY_NOTE_NAMESPACE, day)
     with transaction.atomic():
@@ -51,7 +52,8 @@ def todays_note(owner) -> tuple[Note, bool]:
             restore_from_trash(owner, note.pk)
             return note, False
     try:
-        return create_note(owner, {"uid": uid, "title": day, "body": "", "tags": [], "pinned": False})
+        body = templates.daily_note_text(owner, day)
+        return create_note(owner, {"uid": uid, "title": day, "body": body, "tags": [], "pinned": False})
     except IntegrityError:  # made meanwhile by a request that committed first (PostgreSQL)
         return Note.objects.owned_by(owner).get(uid=uid), False
 

@@ -55,3 +55,12 @@ def test_the_button_brings_the_days_note_back_from_the_trash_view(app, live_app)
     expect(app.locator("#noteBody")).to_be_editable()
     expect(app.locator(".view[data-view='all']")).to_have_attribute("aria-current", "true")
     expect(app.locator(".note-item-title")).to_have_text([made["title"]])
+
+
+def test_the_days_note_made_with_a_daily_note_template_opens_with_its_text_filled_in(app, live_app):
+    api(live_app, "POST", "/api/notes/", {"title": "Daily note", "body": "# {{title}}\n## Log\n- ", "tags": ["template"]})
+    app.reload()
+    today = timezone.localdate().isoformat()
+    app.keyboard.press("Control+Shift+D")
+    expect(app.locator("#noteTitle")).to_have_value(today)
+    expect(app.locator("#noteBody")).to_have_value(f"# {today}\n## Log\n- ")

@@ -111,3 +111,28 @@ def test_a_second_request_that_makes_the_days_note_first_leaves_one_note(transac
     note, made = todays_note(person)
     assert not made and note.pk == made_elsewhere[0].pk
     assert Note.objects.filter(owner=person).count() == 1
+
+
+DAILY = "# {{title}}\n\n## Gratitude\n- \n\n## Log\n- {{time}} {{ date }}, {{weather}}"
+
+
+def test_todays_note_made_for_the_first_time_starts_with_the_daily_note_template_filled_in(api, settings, make_note):
+    settings.TIME_ZONE = EARLIEST
+    template = make_note("Daily  note", DAILY, tags=["template"])  # as a link matches a title: case and spaces not minding
+    before = datetime.now(ZoneInfo(EARLIEST))
+    made = api.post("/api/notes/today/").json()
+    after = datetime.now(ZoneInfo(EARLIEST))
+    day = local_day(EARLIEST)
+    times = {f"{moment:%H:%M}" for moment in (before, after)}
+    assert made["body"] in {f"# {day}\n\n## Gratitude\n- \n\n## Log\n- {time} {day}, {{{{weather}}}}" for time in times}
+    api.patch(f"/api/notes/{made['id']}/", {"version": made["version"], "body": "Written today"})
+    assert api.post("/api/notes/today/").json()["body"] == "Written today"  # made once: found again as it is
+    template.refresh_from_db()
+    assert template.body == DAILY
+
+
+def test_a_daily_note_not_tagged_template_or_in_the_trash_is_no_template(api, make_note):
+    make_note("Daily note", "My diary's own note", tags=["journal"])
+    trashed = make_note("Daily note", DAILY, tags=["template"])
+    api.delete(f"/api/notes/{trashed.pk}/")
+    assert api.post("/api/notes/today/").json()["body"] == ""

@@ -107,6 +107,14 @@ def click_the_menus(window, origin):
     wait_for(window, "document.activeElement.id", "noteBody", "the note opened to write in")
     report("View > Go to note…, Ctrl+O: a title's word typed, Enter: the note open")
 
+    gtk_menus.click(uid, "Edit", "Insert template…")
+    wait_for(window, "document.activeElement.id", "templateFilter", "the filter of Insert template focused")
+    wait_for(window, "document.getElementById('templateList').textContent", "No templates yet: tag a note “template” to make it one",
+             "how to make a template, with none yet")
+    gtk_menus.xdotool("key", "Escape")
+    wait_for(window, "document.activeElement.id", "noteBody", "the text focused again after Insert template")
+    report("Edit > Insert template…: the templates' list, with none yet how to make one; Esc: back in the text")
+
     zoom = lambda: on_gtk_thread(lambda: round(gtk_view(window).get_zoom_level(), 2))  # noqa: E731
     gtk_menus.click(uid, "View", "Zoom in")
     wait_until(lambda: zoom() == 1.1, "zoom 110 %")

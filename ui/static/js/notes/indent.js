@@ -132,7 +132,7 @@ function linesOf(value, start, end) {
 }
 
 // As typing would: the edit joins the field's undo history and its input event reaches the saver.
-function replace(textarea, start, end, text) {
+export function replace(textarea, start, end, text) {
   textarea.setSelectionRange(start, end);
   // (insertText with no text took the line break before the selection too, in Chromium.)
   if (document.execCommand(text ? 'insertText' : 'delete', false, text)) return;

@@ -6,6 +6,7 @@ import {
 } from './api.js';
 import { flushDrafts, pendingDrafts } from './drafts.js';
 import { Editor } from './editor.js';
+import { replace } from './indent.js';
 import { closeSidebar, handFocusOn, setUpLayout, showPane, toggleNoteAlone } from './layout.js';
 import { countText, firstCharacters, markSelected, notesCount, noteTitle, setUpList, showNotes } from './list.js';
 import { NotePicker, rememberRecentNote } from './note_picker.js';
@@ -14,6 +15,7 @@ import { composing } from './composition.js';
 import { shortcutLetter } from '../keys.js';
 import { setUpSearchHelp } from './search_help.js';
 import { setUpSyncPanel } from './sync_panel.js';
+import { TemplatePicker, fillTemplate } from './templates.js';
 import { editTag, setUpTagEditor } from './tag_editor.js';
 import { exportNotes, followImport, setUpTransfers } from './transfer.js';
 
@@ -32,6 +34,7 @@ const state = { view: 'all', tag: null, query: '', listedQuery: '', notes: [], t
 const savers = new Map();  // note id (or draft uid, before the first save) → NoteSaver
 const editor = new Editor();
 const notePicker = new NotePicker({ onOpen: goToNote, onCreate: createLinkedNote });
+const templatePicker = new TemplatePicker({ onChoose: insertTemplate });
 let listRequest = null;
 let nextPage = null;  // the next page's loading, while it is on its way
 
@@ -554,6 +557,29 @@ function goToHeading() {
   editor.headingPicker.show();
 }
 
+// Edit › Insert template… (templates.js): only into a note that can take it, else why not.
+function chooseTemplate() {
+  if (!editor.saver) toast('Open a note to insert a template into it.');
+  else if (editor.readOnly) toast('This note is in the trash: restore it to insert a template into it.');
+  else if (editor.history.open) toast('Close History to insert a template: the note’s text is behind it.');
+  else {
+    showPane('editor');  // in the narrowest window, from the list
+    templatePicker.show();
+  }
+}
+
+// At the caret of the note's text (in place of its selection), as typing would put it: the
+// typing not yet saved stays, and one Undo takes the template back out.
+function insertTemplate(template) {
+  if (!editor.saver || editor.readOnly || editor.history.open) return;
+  const { text, unknown } = fillTemplate(template.body, { title: $('noteTitle').value.trim() });
+  editor.setPreview(false);
+  const body = $('noteBody');
+  body.focus();
+  replace(body, body.selectionStart, body.selectionEnd, text);
+  if (unknown.length) toast(`Left as typed in “${template.title}”, which Notedesk does not fill in: ${unknown.join(', ')}`, { duration: 10000 });
+}
+
 // Go to note's choice, opened to write in (its list reads it again: it may have changed since).
 async function goToNote(id) {
   try {
@@ -748,6 +774,7 @@ const menuCommands = {
   'toggle-note-alone': showNoteAlone,
   'go-to-heading': goToHeading,
   'go-to-note': () => notePicker.show(),
+  'insert-template': chooseTemplate,
   'print': printNote,
   'print-list': () => printNote(prepareListPrint),
   'export-list-pdf': () => exportPdf(prepareListPrint),

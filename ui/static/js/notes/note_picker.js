@@ -3,7 +3,7 @@
 // completion's titles, /api/titles/), the notes opened last first while nothing is typed. Enter
 // opens the one chosen; on a title no note has, Enter offers to create that note.
 import { completeTitles, getNote } from './api.js';
-import { Picker, matchKey as key } from './picker.js';
+import { Picker, markedTitle, matchKey as key } from './picker.js';
 
 const $ = (id) => document.getElementById(id);
 const DELAY_MS = 60;
@@ -22,49 +22,6 @@ export function rememberRecentNote(id) {
   try {
     localStorage.setItem(RECENT_KEY, JSON.stringify([id, ...recentIds().filter((other) => other !== id)].slice(0, RECENT_KEPT)));
   } catch { /* without the window's storage, the notes updated last come first */ }
-}
-
-// The title's characters without accents, lower-cased, and where each comes from in it.
-function folded(title) {
-  let text = '';
-  const places = [];
-  let at = 0;
-  for (const character of title) {
-    const piece = character.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-    text += piece;
-    for (let i = 0; i < piece.length; i++) places.push([at, at + character.length]);
-    at += character.length;
-  }
-  return { text, places };
-}
-
-// Where `word` starts a word of the folded title, from `from` on; -1 if nowhere.
-function wordStart(text, word, from = 0) {
-  let at = text.indexOf(word, from);
-  while (at > 0 && /[\p{L}\p{N}]/u.test(text[at - 1])) at = text.indexOf(word, at + 1);
-  return at;
-}
-
-// The title with each word typed marked (<mark>) where it starts a word of the title; the whole
-// typed text, if the title starts with it.
-function markedTitle(title, typed) {
-  const span = Object.assign(document.createElement('span'), { className: 'completion-title', dir: 'auto' });
-  const wanted = folded(key(typed)).text;
-  const { text, places } = folded(title.replace(/\s/g, ' '));
-  const ranges = [];
-  for (const word of text.startsWith(wanted) ? [wanted] : wanted.split(' ')) {
-    let at = wordStart(text, word);
-    while (at >= 0 && ranges.some(([start, end]) => at < end && at + word.length > start)) at = wordStart(text, word, at + 1);
-    if (word && at >= 0) ranges.push([at, at + word.length]);
-  }
-  let done = 0;
-  for (const [start, end] of ranges.sort((a, b) => a[0] - b[0])) {
-    const [from, to] = [places[start][0], places[end - 1][1]];
-    span.append(title.slice(done, from), Object.assign(document.createElement('mark'), { textContent: title.slice(from, to) }));
-    done = to;
-  }
-  span.append(title.slice(done));
-  return span;
 }
 
 export class NotePicker extends Picker {

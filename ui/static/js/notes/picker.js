@@ -1,5 +1,5 @@
 // A list filtered as you type, under its field (a combobox and its listbox): Go to heading
-// (outline.js) and Go to note (note_picker.js). ↑ ↓ PageUp PageDown choose, Enter (or a click)
+// (outline.js), Go to note (note_picker.js) and Insert template (templates.js). ↑ ↓ PageUp PageDown choose, Enter (or a click)
 // takes the one chosen, Esc closes it and gives the focus back where it was.
 import { composing } from './composition.js';
 import { handFocusOn } from './layout.js';
@@ -9,6 +9,56 @@ const $ = (id) => document.getElementById(id);
 // What a filter and a title or heading are compared on, as links match titles (models.title_key):
 // case not minding, runs of spaces as one.
 export const matchKey = (text) => text.split(/\s+/).filter(Boolean).join(' ').toLowerCase();
+
+// The title's characters without accents, lower-cased, and where each comes from in it.
+function folded(title) {
+  let text = '';
+  const places = [];
+  let at = 0;
+  for (const character of title) {
+    const piece = character.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+    text += piece;
+    for (let i = 0; i < piece.length; i++) places.push([at, at + character.length]);
+    at += character.length;
+  }
+  return { text, places };
+}
+
+// Where `word` starts a word of the folded title, from `from` on; -1 if nowhere.
+function wordStart(text, word, from = 0) {
+  let at = text.indexOf(word, from);
+  while (at > 0 && /[\p{L}\p{N}]/u.test(text[at - 1])) at = text.indexOf(word, at + 1);
+  return at;
+}
+
+// The title with each word typed marked (<mark>) where it starts a word of the title; the whole
+// typed text, if the title starts with it.
+export function markedTitle(title, typed) {
+  const span = Object.assign(document.createElement('span'), { className: 'completion-title', dir: 'auto' });
+  const wanted = folded(matchKey(typed)).text;
+  const { text, places } = folded(title.replace(/\s/g, ' '));
+  const ranges = [];
+  for (const word of text.startsWith(wanted) ? [wanted] : wanted.split(' ')) {
+    let at = wordStart(text, word);
+    while (at >= 0 && ranges.some(([start, end]) => at < end && at + word.length > start)) at = wordStart(text, word, at + 1);
+    if (word && at >= 0) ranges.push([at, at + word.length]);
+  }
+  let done = 0;
+  for (const [start, end] of ranges.sort((a, b) => a[0] - b[0])) {
+    const [from, to] = [places[start][0], places[end - 1][1]];
+    span.append(title.slice(done, from), Object.assign(document.createElement('mark'), { textContent: title.slice(from, to) }));
+    done = to;
+  }
+  span.append(title.slice(done));
+  return span;
+}
+
+// Whether each word typed starts a word of the title, in any order, accents and case not minding
+// (as /api/titles/ matches them for Go to note).
+export function titleMatches(title, typed) {
+  const { text } = folded(title.replace(/\s/g, ' '));
+  return folded(matchKey(typed)).text.split(' ').every((word) => wordStart(text, word) >= 0);
+}
 
 export class Picker {
   // ids: {bar, filter, list, close, option} (option: the prefix of each option's id).
