@@ -55,3 +55,17 @@ def test_the_button_brings_the_days_note_back_from_the_trash_view(app, live_app)
     expect(app.locator("#noteBody")).to_be_editable()
     expect(app.locator(".view[data-view='all']")).to_have_attribute("aria-current", "true")
     expect(app.locator(".note-item-title")).to_have_text([made["title"]])
+
+
+def test_the_page_sends_the_browsers_time_zone_in_which_a_server_counts_the_day(chromium, live_app):
+    """docs/server.md, Time zones: a server's own zone is UTC, and the person's is the browser's."""
+    context = chromium.new_context(timezone_id="Pacific/Auckland")
+    try:
+        page = context.new_page()
+        page.goto(live_app.launch_url("/"))
+        expect(page.locator("#listStatus")).to_have_text("No notes yet")
+        with page.expect_request("**/api/notes/today/") as asked:
+            page.click("#todaysNote")
+        assert asked.value.headers.get("x-time-zone") == "Pacific/Auckland"
+    finally:
+        context.close()
