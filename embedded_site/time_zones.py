@@ -5,11 +5,13 @@ the dates of the devices page count in it.
 
 A request without the header (a page loaded, an export's download link, a script) counts in the
 zone the person's browser sent last, kept in their session; before any, in TIME_ZONE (UTC).
+An import or export job counts in its request's zone (jobs.start).
 """
 
 import logging
 import re
 import zoneinfo
+from datetime import datetime, tzinfo
 
 from django.utils import timezone
 
@@ -61,3 +63,17 @@ def persons_zone(request, sent: str | None) -> str | None:
     if sent is not None and request.session.get(SESSION_KEY) != sent:
         request.session[SESSION_KEY] = sent
     return sent or request.session.get(SESSION_KEY)
+
+
+def zip_time_zone() -> tzinfo | None:
+    """The zone of a zip's dates, which are local times without one: the person's on a server;
+    None on the desktop, for astimezone() to take the computer's own, which TIME_ZONE cannot name
+    on Windows (it is "UTC" there)."""
+    zone = timezone.get_current_timezone()
+    return None if zone is timezone.get_default_timezone() else zone
+
+
+def from_zip_time(written: datetime) -> datetime:
+    """A zip's date (a local time without its zone), in zip_time_zone()."""
+    zone = zip_time_zone()
+    return written.replace(tzinfo=zone) if zone else written.astimezone()

@@ -1,8 +1,10 @@
 """Each person's days in their own time zone on a server: the zone the page's ajax.js sends
 (embedded_site/time_zones.py), where the server's own TIME_ZONE is UTC."""
 
+import io
 import logging
-from datetime import UTC, datetime
+import zipfile
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -11,6 +13,7 @@ from django.utils import timezone
 from embedded_site.devices.tokens import new_device
 from embedded_site.notes.models import Note
 from tests.notes.conftest import Api
+from tests.notes.test_jobs_and_preview import wait_for_job
 from tests.server_mode import HttpsClient, make_user
 
 # 00:30 on 6 December in Berlin, 12:30 in Auckland: still the 5th in UTC.
@@ -46,6 +49,27 @@ def test_created_operators_count_days_in_the_persons_zone(db):
     assert found("created:2026-12-06") == [note["id"]]
     assert found("created:today") == [note["id"]]
     assert found("created:2026-12-05") == [] and found("created:yesterday") == []
+
+
+def markdown_export(person: Api) -> bytes:
+    finished = wait_for_job(person, person.post("/api/jobs/export/", {"format": "markdown", "destination": "download"}).json())
+    return b"".join(person.get(f"/api/jobs/{finished['id']}/file/").streaming_content)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("half_past_midnight_in_berlin")
+def test_a_markdown_exports_files_are_dated_in_the_persons_zone_and_read_in_it_again(monkeypatch):
+    """Unzipped, each file has its note's time, which Obsidian sorts and shows by, and which an
+    import takes as the note's newest: read as UTC's, the file exported at 00:30 in Berlin seemed
+    an hour newer than it was (13 in Auckland), and replaced the edit made on the server since."""
+    berlin = browser("alice", "Europe/Berlin")
+    note = berlin.post("/api/notes/", {"title": "Just after midnight", "body": "As exported"}).json()
+    exported = markdown_export(berlin)
+    assert zipfile.ZipFile(io.BytesIO(exported)).getinfo("Just after midnight.md").date_time == (2026, 12, 6, 0, 30, 0)
+    monkeypatch.setattr(timezone, "now", lambda: BERLIN_HALF_PAST_MIDNIGHT + timedelta(minutes=10))
+    berlin.patch(f"/api/notes/{note['id']}/", {"version": note["version"], "body": "Edited since"})
+    assert wait_for_job(berlin, berlin.upload("/api/jobs/import/", "notes.zip", exported).json())["state"] == "done"
+    assert Note.objects.get(pk=note["id"]).body == "Edited since"
 
 
 @pytest.mark.usefixtures("half_past_midnight_in_berlin")
