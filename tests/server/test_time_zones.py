@@ -72,6 +72,19 @@ def test_a_markdown_exports_files_are_dated_in_the_persons_zone_and_read_in_it_a
     assert Note.objects.get(pk=note["id"]).body == "Edited since"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_obsidian_front_matters_dates_without_an_offset_are_in_the_persons_zone():
+    """As Obsidian writes them: the time on the clock of the person who wrote it."""
+    vault = io.BytesIO()
+    with zipfile.ZipFile(vault, "w") as archive:
+        archive.writestr("vault/Daily.md", "---\ncreated: 2026-12-06 00:30\n---\nStandup")
+    berlin = browser("alice", "Europe/Berlin")
+    job = berlin.client.post("/api/jobs/import-other/", {"source": "markdown-folder", "file": io.BytesIO(vault.getvalue())},
+                             HTTP_X_REQUESTED_WITH="XMLHttpRequest").json()
+    assert wait_for_job(berlin, job)["state"] == "done"
+    assert Note.objects.get(title="Daily").created == BERLIN_HALF_PAST_MIDNIGHT
+
+
 @pytest.mark.usefixtures("half_past_midnight_in_berlin")
 def test_a_request_without_the_zone_counts_in_the_one_the_persons_browser_sent_last(db):
     """The export's download link and the devices page are loaded without ajax.js, so without the header."""
