@@ -157,6 +157,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "embedded_site.accounts.LoginRequiredMiddleware",
+    "embedded_site.time_zones.BrowserTimeZoneMiddleware",  # each person's days in their own zone
 ]
 ROOT_URLCONF = "embedded_site.server_urls"
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.contrib.auth.context_processors.auth")

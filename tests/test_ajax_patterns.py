@@ -1,6 +1,7 @@
 """The tutorial's endpoints through Django's test client, errors included."""
 
 import json
+import re
 
 import pytest
 
@@ -130,6 +131,13 @@ def test_fragment_is_server_rendered_html(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert '<div class="server-card">' in response.content.decode()
+
+
+def test_the_fragments_server_time_names_the_zone_it_is_in(client, settings):
+    """It said "UTC" after the time of the computer's zone (on a server, the person's)."""
+    settings.TIME_ZONE = "Asia/Tokyo"
+    card = client.get("/ajax/fragment/", **XHR).content.decode()
+    assert re.search(r"\d\d:\d\d:\d\d JST</time>", card), card
 
 
 def test_unknown_url_is_404_json_for_ajax(client):

@@ -42,6 +42,7 @@ from embedded_site.notes.markdown_files import (
 from embedded_site.notes.models import Attachment, Note
 from embedded_site.notes.progress import Progress
 from embedded_site.notes.tagging import NoteTags, set_tags
+from embedded_site.time_zones import from_zip_time
 
 READABLE_VERSIONS = (1, 2, FORMAT_VERSION)
 BATCH_SIZE = 500
@@ -530,12 +531,13 @@ def markdown_record(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict:
 
 
 def entry_date(info: zipfile.ZipInfo) -> datetime:
-    """When a zip entry was last changed, in the local time zip tools write; a date no calendar
-    has (month 0, say) is the earliest a zip can hold, 1980-01-01, the same at every import."""
+    """When a zip entry was last changed, in the local time zip tools write (the person's on a
+    server: embedded_site/time_zones.py); a date no calendar has (month 0, say) is the earliest a
+    zip can hold, 1980-01-01, the same at every import."""
     try:
-        return datetime(*info.date_time).astimezone()
+        return from_zip_time(datetime(*info.date_time))
     except ValueError:
-        return datetime(1980, 1, 1).astimezone()
+        return from_zip_time(datetime(1980, 1, 1))
 
 
 def valid_record(where: str, raw: object) -> dict:

@@ -16,11 +16,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.utils import timezone
 
 from django_desktop_shell.files import durable_file
 from embedded_site.notes.exporting import ExportError, export_json, export_markdown
@@ -79,7 +81,9 @@ def start(job: Job, work: Callable[[Job], None]) -> Job:
         jobs[job.id] = job
         while len(jobs) > JOBS_KEPT:
             forget(jobs.popitem(last=False)[1])
-    threading.Thread(target=run, args=(job, work), name=f"notedesk-{job.kind}", daemon=True).start()
+    # The request's zone, the person's on a server (embedded_site/time_zones.py), is the job's too.
+    zone = timezone.get_current_timezone()
+    threading.Thread(target=run, args=(job, work, zone), name=f"notedesk-{job.kind}", daemon=True).start()
     return job
 
 
@@ -88,7 +92,8 @@ def forget(job: Job) -> None:
         job.output.unlink(missing_ok=True)
 
 
-def run(job: Job, work: Callable[[Job], None]) -> None:
+def run(job: Job, work: Callable[[Job], None], zone: tzinfo) -> None:
+    timezone.activate(zone)
     try:
         work(job)
         job.state = "done"

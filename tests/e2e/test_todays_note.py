@@ -64,3 +64,17 @@ def test_the_days_note_made_with_a_daily_note_template_opens_with_its_text_fille
     app.keyboard.press("Control+Shift+D")
     expect(app.locator("#noteTitle")).to_have_value(today)
     expect(app.locator("#noteBody")).to_have_value(f"# {today}\n## Log\n- ")
+
+
+def test_the_page_sends_the_browsers_time_zone_in_which_a_server_counts_the_day(chromium, live_app):
+    """docs/server.md, Time zones: a server's own zone is UTC, and the person's is the browser's."""
+    context = chromium.new_context(timezone_id="Pacific/Auckland")
+    try:
+        page = context.new_page()
+        page.goto(live_app.launch_url("/"))
+        expect(page.locator("#listStatus")).to_have_text("No notes yet")
+        with page.expect_request("**/api/notes/today/") as asked:
+            page.click("#todaysNote")
+        assert asked.value.headers.get("x-time-zone") == "Pacific/Auckland"
+    finally:
+        context.close()

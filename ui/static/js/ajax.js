@@ -1,6 +1,6 @@
-// The one door to the server. It adds the CSRF token and X-Requested-With, enforces a timeout,
-// shows JSON errors as toasts and a lost server as the offline banner, which clears itself once
-// the server answers again (the 'ajax:online' event tells waiting code to retry).
+// The one door to the server. It adds the CSRF token, X-Requested-With and the time zone,
+// enforces a timeout, shows JSON errors as toasts and a lost server as the offline banner, which
+// clears itself once the server answers again (the 'ajax:online' event tells waiting code to retry).
 import { toast, showOfflineBanner, hideOfflineBanner } from './feedback.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -26,8 +26,13 @@ export function csrfToken() {
 
 let healthTimer = null;
 
+// The person's own zone, in which a server counts their days (Today's note, `created:today`);
+// the desktop's server counts in the computer's zone, which is this one.
+const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
 function baseHeaders(method) {
   const headers = { 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json' };
+  if (TIME_ZONE) headers['X-Time-Zone'] = TIME_ZONE;
   if (!SAFE_METHODS.has(method)) headers['X-CSRFToken'] = csrfToken();
   return headers;
 }

@@ -1,0 +1,79 @@
+"""Each person's own time zone on a server (server_settings.py): the browser's, which the page's
+ajax.js sends in TIME_ZONE_HEADER, is the zone of the request, as the computer's is the desktop's
+(settings.py). Today's note, `created:today` and `created:2026-12-06`, the exports' file names and
+the dates of the devices page count in it.
+
+A request without the header (a page loaded, an export's download link, a script) counts in the
+zone the person's browser sent last, kept in their session; before any, in TIME_ZONE (UTC).
+An import or export job counts in its request's zone (jobs.start).
+"""
+
+import logging
+import re
+import zoneinfo
+from datetime import datetime, tzinfo
+
+from django.utils import timezone
+
+from django_desktop_shell.errors import error_response
+from django_desktop_shell.time_zones import known_time_zone
+
+TIME_ZONE_HEADER = "X-Time-Zone"
+SESSION_KEY = "time_zone"
+# An IANA name: "Europe/Berlin", "America/Argentina/ComodRivadavia", "Etc/GMT+5".
+ZONE_NAME = re.compile(r"[A-Za-z0-9_+-]{1,64}(/[A-Za-z0-9_+-]{1,64}){0,3}")
+logger = logging.getLogger(__name__)
+unknown_zones_logged: set[str] = set()
+
+
+class BrowserTimeZoneMiddleware:
+    """A header that is no zone name at all is refused with a 400 (only a broken client sends one).
+    A well-formed name this server's zone data lacks counts in the person's last zone or UTC and
+    is logged once: the browser's data may be newer than the server's tzdata (or Chrome's own
+    "Etc/Unknown"), which the person cannot change, and refusing every request would stop them
+    saving anything."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        sent = request.headers.get(TIME_ZONE_HEADER)
+        if sent is not None and not ZONE_NAME.fullmatch(sent):
+            return error_response(request, 400, f"The {TIME_ZONE_HEADER} header is not a time zone's name, such as "
+                                                "Europe/Berlin: leave it out to count days in UTC.")
+        # A stranger's zone counts nothing (the login page has no dates), and is kept nowhere.
+        zone = persons_zone(request, sent) if request.user.is_authenticated else None
+        if zone is None:
+            return self.get_response(request)
+        timezone.activate(zoneinfo.ZoneInfo(zone))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+
+def persons_zone(request, sent: str | None) -> str | None:
+    """The zone the browser sent, kept in the session if it is new there; else the one kept."""
+    if sent is not None and not known_time_zone(sent):
+        if sent not in unknown_zones_logged:
+            unknown_zones_logged.add(sent)
+            logger.warning("A browser's time zone %r is not in this server's time zone data: its days are counted "
+                           "in the zone it sent before, or UTC. Update the server's tzdata.", sent)
+        sent = None
+    if sent is not None and request.session.get(SESSION_KEY) != sent:
+        request.session[SESSION_KEY] = sent
+    return sent or request.session.get(SESSION_KEY)
+
+
+def zip_time_zone() -> tzinfo | None:
+    """The zone of a zip's dates, which are local times without one: the person's on a server;
+    None on the desktop, for astimezone() to take the computer's own, which TIME_ZONE cannot name
+    on Windows (it is "UTC" there)."""
+    zone = timezone.get_current_timezone()
+    return None if zone is timezone.get_default_timezone() else zone
+
+
+def from_zip_time(written: datetime) -> datetime:
+    """A zip's date (a local time without its zone), in zip_time_zone()."""
+    zone = zip_time_zone()
+    return written.replace(tzinfo=zone) if zone else written.astimezone()
