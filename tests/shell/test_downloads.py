@@ -1,11 +1,15 @@
 """Which answers the window saves rather than shows (the window's own tests save them), and which
 files a page's script made it saves."""
 
+import subprocess
+import sys
+
 import pytest
 
 from django_desktop_shell.process import downloads, native_dialogs, window
 from django_desktop_shell.process.downloads import is_download, opens_in_viewer, viewer_copy_name
 from django_desktop_shell.process.navigation import made_by_the_page
+from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize(("disposition", "type_shown", "saved"), [
@@ -83,3 +87,19 @@ def test_a_quit_while_a_download_is_being_saved_asks_first(monkeypatch, saving, 
     monkeypatch.setattr(downloads, "saving", saving)
     assert window.quit_despite_unfinished_downloads(None, "Bigfiles") is (quit_chosen is not False)
     assert asked == ([question] if question else [])
+
+
+@pytest.mark.window
+def test_open_on_a_system_without_xdg_open_says_what_to_install_and_where_the_file_is(tmp_path, app_env):
+    """On a minimal system (the .tar.gz unpacked on it), the downloads bar's Open, Show in folder and
+    the menu's Open data folder raised FileNotFoundError in a GTK callback: the person saw nothing."""
+    saved = tmp_path / "report 1.pdf"
+    saved.write_bytes(b"%PDF-1.4")
+    no_xdg_open = tmp_path / "bin"
+    no_xdg_open.mkdir()
+    result = subprocess.run([sys.executable, "-m", "tests.shell.drivers.no_xdg_open", str(saved)], capture_output=True,
+                            text=True, env={**app_env, "PATH": str(no_xdg_open)}, cwd=ROOT, timeout=60)
+    assert "dialog: report 1.pdf could not be opened\n" in result.stdout, result.stdout + result.stderr
+    assert "Debian, Ubuntu: sudo apt install xdg-utils" in result.stdout
+    assert f"It is {saved}\n" in result.stdout
+    assert "over the window: True" in result.stdout
