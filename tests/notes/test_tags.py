@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import F
 
@@ -201,7 +201,8 @@ def test_the_notes_whose_arabic_comma_tag_the_update_split_go_to_sync_as_changed
     executor.migrate([("notes", "0024_persian_letters_and_digits_folded")])
     split = make_note(title="خطة", tags=["عمل، منزل"])  # as the older version kept it
     untouched = make_note(title="Elsewhere", tags=["work"])
-    changes.notes_changed([split.pk, untouched.pk])
+    with transaction.atomic():
+        changes.notes_changed([split.pk, untouched.pk])
     # In step with the server: each change acknowledged, a pull's cursor past them.
     NoteChange.objects.update(acknowledged_seq=F("seq"), server_version=1)
     cursor = ChangeCounter.objects.get(owner=owner).last
