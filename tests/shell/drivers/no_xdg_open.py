@@ -1,6 +1,7 @@
-"""Clicks a button that opens a file with the shell's open_in_os, as the downloads bar's Open does,
-in a GTK window of its own, on the PATH it is given (one without xdg-open), and prints what the
-dialog that shows says. Usage: no_xdg_open.py FILE
+"""Clicks a button, in a GTK window of its own, on the PATH it is given (one without xdg-open), and
+prints what the dialog that shows says. The button opens a file with the shell's open_in_os, as the
+downloads bar's Open does, or follows a link out of the app, as the window's navigation lock does.
+Usage: no_xdg_open.py file PATH | no_xdg_open.py link URL
 """
 
 import sys
@@ -12,11 +13,15 @@ gi.require_version("Gtk", "3.0")
 from gi.repository import GLib, Gtk  # noqa: E402
 
 from django_desktop_shell.process.commands import open_in_os  # noqa: E402
+from django_desktop_shell.process.navigation import NavigationLock  # noqa: E402
 
-target = Path(sys.argv[1])
+kind, target = sys.argv[1:]
 window = Gtk.Window(title="App")
 button = Gtk.Button(label="Open")
-button.connect("clicked", lambda button: open_in_os(target))
+if kind == "file":
+    button.connect("clicked", lambda button: open_in_os(Path(target)))
+else:
+    button.connect("clicked", lambda button: NavigationLock("http://127.0.0.1:9").allows(target))
 window.add(button)
 window.show_all()
 window.present()
