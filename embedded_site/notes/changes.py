@@ -9,11 +9,10 @@ change up to N.
 
 from collections.abc import Iterable
 
+from django.apps import apps as installed_apps
 from django.db import transaction
 from django.db.models import F
 from django.dispatch import Signal
-
-from embedded_site.notes.models import ChangeCounter, Note, NoteChange
 
 
 # Sent once a change made here (not one pulled from a server) has committed: a device's
@@ -21,22 +20,24 @@ from embedded_site.notes.models import ChangeCounter, Note, NoteChange
 local_change_committed = Signal()
 
 
-def notes_changed(note_ids: Iterable[int]) -> None:
+def notes_changed(note_ids: Iterable[int], apps=installed_apps) -> None:
+    """`apps`: a data migration passes its own, whose models are as the database is at its step."""
     by_owner: dict = {}
-    for owner_id, uid in Note.objects.filter(pk__in=list(note_ids)).values_list("owner_id", "uid"):
+    for owner_id, uid in apps.get_model("notes", "Note").objects.filter(pk__in=list(note_ids)).values_list("owner_id", "uid"):
         by_owner.setdefault(owner_id, []).append(uid)
     for owner_id, uids in by_owner.items():
-        record(owner_id, uids, purged=False)
+        record(owner_id, uids, purged=False, apps=apps)
 
 
-def record(owner, note_uids: Iterable, *, purged: bool, server_version: int | None = None) -> int:
+def record(owner, note_uids: Iterable, *, purged: bool, server_version: int | None = None, apps=installed_apps) -> int:
     """Give each note its owner's next change number; returns the last one. With a server_version
     the change is the server's own, as a device pulled it: there is nothing to push."""
+    NoteChange = apps.get_model("notes", "NoteChange")
     owner_id = getattr(owner, "pk", owner)
     uids = sorted({str(uid) for uid in note_uids})
     if not uids:
         return 0
-    last = next_numbers(owner_id, len(uids))
+    last = next_numbers(owner_id, len(uids), apps)
     acknowledged = server_version is not None
     rows = [
         NoteChange(
@@ -56,7 +57,8 @@ def record(owner, note_uids: Iterable, *, purged: bool, server_version: int | No
     return last
 
 
-def next_numbers(owner_id: int, count: int) -> int:
+def next_numbers(owner_id: int, count: int, apps=installed_apps) -> int:
+    ChangeCounter = apps.get_model("notes", "ChangeCounter")
     counter, _ = ChangeCounter.objects.select_for_update().get_or_create(owner_id=owner_id)
     ChangeCounter.objects.filter(pk=counter.pk).update(last=F("last") + count)
     return counter.last + count
@@ -64,4 +66,4 @@ def next_numbers(owner_id: int, count: int) -> int:
 
 def pending(owner):
     """The owner's changes a device has not had acknowledged by the server yet."""
-    return NoteChange.objects.owned_by(owner).filter(seq__gt=F("acknowledged_seq"))
+    return installed_apps.get_model("notes", "NoteChange").objects.owned_by(owner).filter(seq__gt=F("acknowledged_seq"))

@@ -8,15 +8,42 @@ from django.views.decorators.http import require_GET, require_POST
 
 from embedded_site.notes import editing, links
 from embedded_site.notes.api import api_view, json_object, valid
-from embedded_site.notes.forms import NoteTextField
+from embedded_site.notes.forms import NoteTextField, is_positive
 from embedded_site.notes.models import TITLE_MAX_LENGTH, Note, title_key
 from embedded_site.notes.views import existing_note, untrashed_note
+
+
+class NoteIdListField(forms.CharField):
+    """`3,5,8` in a query string: notes by their ids, at most links.MAX_COMPLETIONS."""
+
+    default_error_messages = {
+        "invalid": "Enter the notes' ids, whole numbers separated by commas (3,5,8).",
+        "too_many": f"Ask for at most {links.MAX_COMPLETIONS} notes.",
+    }
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return []
+        pieces = text.split(",")
+        if not all(piece.isascii() and piece.isdigit() and is_positive(int(piece)) for piece in pieces):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if len(pieces) > links.MAX_COMPLETIONS:
+            raise forms.ValidationError(self.error_messages["too_many"], code="too_many")
+        return [int(piece) for piece in pieces]
 
 
 class CompletionForm(forms.Form):
     q = forms.CharField(required=False, max_length=TITLE_MAX_LENGTH, strip=False, label="Title")
     limit = forms.IntegerField(required=False, min_value=1, max_value=links.MAX_COMPLETIONS)
     each = forms.BooleanField(required=False)  # Go to note: each note, not each title a link can name
+    ids = NoteIdListField(required=False, label="Note ids")  # Go to note with nothing typed: the notes opened last
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("ids") and cleaned.get("q"):
+            self.add_error("ids", "Ask for notes by their ids or by a title's text (q), not both.")
+        return cleaned
 
 
 class TitleField(NoteTextField):
@@ -60,6 +87,8 @@ def title_links(request):
 @api_view
 def title_completions(request):
     query = valid(CompletionForm(request.GET))
+    if query["ids"]:
+        return JsonResponse({"titles": links.titles_of(request.user, query["ids"])})
     return JsonResponse({"titles": links.completions(request.user, query["q"], query["limit"] or 8, query["each"])})
 
 

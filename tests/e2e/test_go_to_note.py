@@ -2,6 +2,9 @@
 Goto Anything, with notes by the thousand, had only the search field to get to a note by its title
 (ui/static/js/notes/note_picker.js)."""
 
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from playwright.sync_api import expect
 
@@ -71,6 +74,20 @@ def test_with_nothing_typed_the_notes_opened_last_come_first_and_a_trashed_one_n
     expect(app.locator(f"{OPTIONS} .completion-title")).to_have_text(["Bravo", "Alpha", "Delta"])
     go_to_note(app, "char")
     expect(app.locator(f"{OPTIONS} .completion-title")).to_have_text(["Create note “char”"])
+
+
+def test_with_nothing_typed_the_notes_opened_last_are_asked_for_by_their_titles_alone(app, live_app):
+    """Until this, each was read whole, body and all (a 1 MB draft, 1 MB at each Ctrl+O), for its title."""
+    seed(app, live_app, ["Alpha", "Bravo"])
+    for title in ["Alpha", "Bravo"]:
+        app.locator(".note-item", has_text=title).click()
+        expect(app.locator("#noteTitle")).to_have_value(title)
+    asked = []
+    app.on("request", lambda request: asked.append(urlsplit(request.url)))
+    app.keyboard.press("Control+o")
+    expect(app.locator(f"{OPTIONS} .completion-title")).to_have_text(["Bravo", "Alpha"])
+    assert [url.path for url in asked if re.fullmatch(r"/api/notes/\d+/", url.path)] == []
+    assert len([url for url in asked if url.path == "/api/titles/" and "ids" in parse_qs(url.query)]) == 1
 
 
 def test_enter_on_a_title_no_note_has_creates_it_and_the_open_notes_typing_is_kept(app, live_app):

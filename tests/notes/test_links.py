@@ -168,7 +168,24 @@ def test_the_completion_leaves_out_titles_a_link_cannot_hold(api):
     assert [t["title"] for t in api.get("/api/titles/", {"q": ""}).json()["titles"]] == ["Plan A"]
 
 
-@pytest.mark.parametrize("params, field", [({"limit": "0"}, "limit"), ({"limit": "99"}, "limit"), ({"q": "x" * 301}, "q")])
+def test_go_to_note_gets_the_titles_of_the_notes_opened_last_in_one_request_without_their_text(api):
+    """Until this, with nothing typed, it read each of them whole (a 1 MB draft, 1 MB at each
+    Ctrl+O) for its title and whether it is in the trash."""
+    draft, plan, trashed = (create(api, title) for title in ["Draft", "Plan", "Trashed"])
+    untitled = create(api, "", "A body and no title")
+    api.delete(f"/api/notes/{trashed['id']}/")
+    ids = [plan["id"], trashed["id"], 99999, draft["id"], untitled["id"], plan["id"]]
+    titles = api.get("/api/titles/", {"ids": ",".join(map(str, ids))}).json()["titles"]
+    assert titles == [{"title": "Plan", "id": plan["id"], "count": 1}, {"title": "Draft", "id": draft["id"], "count": 1},
+                      {"title": "", "id": untitled["id"], "count": 1}]
+    assert api.get("/api/titles/", {"ids": "3,x"}).json()["error"] == (
+        "Note ids: Enter the notes' ids, whole numbers separated by commas (3,5,8).")
+
+
+@pytest.mark.parametrize("params, field", [({"limit": "0"}, "limit"), ({"limit": "99"}, "limit"), ({"q": "x" * 301}, "q"),
+                                           ({"ids": "1,two"}, "ids"), ({"ids": "1,,2"}, "ids"), ({"ids": "-1"}, "ids"),
+                                           ({"ids": str(2**63)}, "ids"), ({"ids": ",".join(map(str, range(1, 22)))}, "ids"),
+                                           ({"ids": "1", "q": "plan"}, "ids")])
 def test_bad_completion_parameters_are_400_naming_them(api, params, field):
     response = api.get("/api/titles/", params)
     assert response.status_code == 400

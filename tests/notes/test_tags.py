@@ -5,12 +5,14 @@ from datetime import datetime, timezone
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models import F
 
 from embedded_site.notes import changes
-from embedded_site.notes.models import Note
+from embedded_site.notes.models import ChangeCounter, Note, NoteChange
 from embedded_site.notes.tagging import set_tags
+from embedded_site.sync.protocol import changes_since
 
 
 def test_tags_are_listed_by_name_with_their_note_counts(api, make_note):
@@ -183,8 +185,33 @@ def test_a_tag_an_older_version_kept_with_an_arabic_comma_is_the_tags_between_an
     MigrationExecutor(connection).migrate(latest)
 
     for kept in (note, other):
-        tags = api.get(f"/api/notes/{kept.pk}/").json()["tags"]
-        answer = api.patch(f"/api/notes/{kept.pk}/", {"version": kept.version, "body": "more", "tags": tags})
+        opened = api.get(f"/api/notes/{kept.pk}/").json()
+        answer = api.patch(f"/api/notes/{kept.pk}/", {"version": opened["version"], "body": "more", "tags": opened["tags"]})
         assert answer.status_code == 200, answer.json()
         assert sorted(answer.json()["tags"]) == ["عمل", "منزل"]
     assert api.get("/api/tags/").json()["tags"] == [{"name": "عمل", "count": 2}, {"name": "منزل", "count": 2}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_notes_whose_arabic_comma_tag_the_update_split_go_to_sync_as_changed(owner, make_note):
+    """Until this, the update split the tag with no new version and no change for sync: the server
+    and the other devices kept 'عمل، منزل', and this device's next pull took it back."""
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("notes")
+    executor.migrate([("notes", "0024_persian_letters_and_digits_folded")])
+    split = make_note(title="خطة", tags=["عمل، منزل"])  # as the older version kept it
+    untouched = make_note(title="Elsewhere", tags=["work"])
+    with transaction.atomic():
+        changes.notes_changed([split.pk, untouched.pk])
+    # In step with the server: each change acknowledged, a pull's cursor past them.
+    NoteChange.objects.update(acknowledged_seq=F("seq"), server_version=1)
+    cursor = ChangeCounter.objects.get(owner=owner).last
+    before = datetime.now(timezone.utc)
+    MigrationExecutor(connection).migrate(latest)
+
+    assert [record.note_uid for record in changes.pending(owner)] == [split.uid]
+    pulled = changes_since(owner, cursor, limit=10)["changes"]
+    assert [(change["uid"], change["tags"], change["version"]) for change in pulled] == [
+        (str(split.uid), ["عمل", "منزل"], split.version + 1)]
+    assert Note.objects.get(pk=split.pk).updated >= before
+    assert Note.objects.get(pk=untouched.pk).version == untouched.version

@@ -186,6 +186,7 @@ def test_the_tarball_says_what_it_needs_of_the_system_it_is_unpacked_on(dist):
     assert "Debian, Ubuntu:  sudo apt install gir1.2-webkit2-4.1\n" in readme
     assert "Fedora:          sudo dnf install webkit2gtk4.1\n" in readme
     assert "./add-to-menu.sh" in readme and "~/.local/share/Notedesk" in readme
+    assert "- xdg-utils (" in readme  # as the .deb recommends: Open and Show in folder need its xdg-open
 
 
 def test_the_tarball_adds_itself_to_the_persons_menu_from_a_folder_with_any_name_and_removes_itself(dist, app_env, tmp_path):

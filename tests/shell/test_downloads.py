@@ -1,11 +1,15 @@
 """Which answers the window saves rather than shows (the window's own tests save them), and which
 files a page's script made it saves."""
 
+import subprocess
+import sys
+
 import pytest
 
 from django_desktop_shell.process import downloads, native_dialogs, window
 from django_desktop_shell.process.downloads import is_download, opens_in_viewer, viewer_copy_name
 from django_desktop_shell.process.navigation import made_by_the_page
+from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize(("disposition", "type_shown", "saved"), [
@@ -83,3 +87,35 @@ def test_a_quit_while_a_download_is_being_saved_asks_first(monkeypatch, saving, 
     monkeypatch.setattr(downloads, "saving", saving)
     assert window.quit_despite_unfinished_downloads(None, "Bigfiles") is (quit_chosen is not False)
     assert asked == ([question] if question else [])
+
+
+@pytest.mark.window
+def test_open_on_a_system_without_xdg_open_says_what_to_install_and_where_the_file_is(tmp_path, app_env):
+    """On a minimal system (the .tar.gz unpacked on it), the downloads bar's Open, Show in folder and
+    the menu's Open data folder raised FileNotFoundError in a GTK callback: the person saw nothing."""
+    saved = tmp_path / "report 1.pdf"
+    saved.write_bytes(b"%PDF-1.4")
+    result = without_xdg_open(tmp_path, app_env, "file", str(saved))
+    assert "dialog: report 1.pdf could not be opened\n" in result.stdout, result.stdout + result.stderr
+    assert "Debian, Ubuntu: sudo apt install xdg-utils" in result.stdout
+    assert f"It is {saved}\n" in result.stdout
+    assert "over the window: True" in result.stdout
+
+
+@pytest.mark.window
+def test_a_link_out_of_the_app_on_a_system_without_a_browser_to_open_it_says_so(tmp_path, app_env):
+    """Python's webbrowser, finding neither xdg-open nor a browser it knows, answered False, and the
+    click did nothing at all."""
+    result = without_xdg_open(tmp_path, app_env, "link", "https://example.org/guide")
+    assert "dialog: The link could not be opened\n" in result.stdout, result.stdout + result.stderr
+    assert "Debian, Ubuntu: sudo apt install xdg-utils" in result.stdout
+    assert "It goes to https://example.org/guide\n" in result.stdout
+
+
+def without_xdg_open(tmp_path, app_env, kind: str, target: str) -> subprocess.CompletedProcess:
+    """tests.shell.drivers.no_xdg_open's click, on a PATH with no xdg-open nor any browser."""
+    no_xdg_open = tmp_path / "bin"
+    no_xdg_open.mkdir()
+    env = {name: value for name, value in app_env.items() if name != "BROWSER"}
+    return subprocess.run([sys.executable, "-m", "tests.shell.drivers.no_xdg_open", kind, target], capture_output=True,
+                          text=True, env={**env, "PATH": str(no_xdg_open)}, cwd=ROOT, timeout=60)

@@ -81,12 +81,34 @@ def run_whole_scripts(view) -> None:
 
 
 def open_in_os(path: Path) -> None:
-    """Open a file or folder with the OS's default application (a file manager for a folder)."""
+    """Open a file or folder with the OS's default application (a file manager for a folder), from
+    any thread. A Linux without xdg-open (a minimal system, the .tar.gz unpacked on it) is told so
+    in a dialog: the button or menu item clicked did nothing else."""
     if sys.platform == "win32":
         os.startfile(path)  # noqa: S606 (a path of ours, not a command line)
-    else:
+        return
+    try:
         subprocess.Popen(["open" if sys.platform == "darwin" else "xdg-open", str(path)],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except FileNotFoundError:
+        logger.warning("Could not open a file or folder: xdg-open is not installed")
+        on_gtk_thread(tell_xdg_open_missing, f"{path.name or path} could not be opened", f"It is {path}")
+
+
+def tell_xdg_open_missing(title: str, where: str) -> None:
+    """On GTK's thread, over the app's window: `title`, the package to install, and `where` what
+    could not be opened is, for the person to open it some other way meanwhile."""
+    from gi.repository import Gtk
+
+    from django_desktop_shell.process.window import show_gtk_error_dialog
+
+    show_gtk_error_dialog(
+        title,
+        "This system has no xdg-open, with which files, folders and links are opened in their applications. "
+        "Install xdg-utils (Debian, Ubuntu: sudo apt install xdg-utils; Fedora: sudo dnf install xdg-utils; "
+        f"Arch: sudo pacman -S xdg-utils; openSUSE: sudo zypper install xdg-utils), then try again.\n\n{where}",
+        over=next((window for window in Gtk.Window.list_toplevels() if window.is_active()), None),
+    )
 
 
 def page_event_script(event: str, detail: dict) -> str:

@@ -71,8 +71,13 @@ class NavigationLock:
         if same_origin(url, self.origin) or url == "about:blank":
             return True
         if urlsplit(url).scheme in EXTERNAL_SCHEMES:
-            logger.info("Opened an external %s: link with the system's handler", urlsplit(url).scheme)
-            self.open_external(url)
+            if self.open_external(url) is not False:
+                logger.info("Opened an external %s: link with the system's handler", urlsplit(url).scheme)
+            else:  # webbrowser.open's answer: neither xdg-open nor a browser it knows (a minimal Linux)
+                from django_desktop_shell.process.commands import tell_xdg_open_missing  # which imports this
+
+                logger.warning("Could not open an external %s: link: no browser found", urlsplit(url).scheme)
+                tell_xdg_open_missing("The link could not be opened", f"It goes to {url}")
         else:
             logger.warning("Refused to navigate the window to a %s: URL", urlsplit(url).scheme)
         return False

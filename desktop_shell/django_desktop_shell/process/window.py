@@ -639,14 +639,16 @@ def show_error_window(title: str, message: str) -> None:
     webview.start(gui=gui(), private_mode=True)
 
 
-def show_gtk_error_dialog(title: str, message: str) -> None:
-    """GTK's own message dialog, for when pywebview has no web view to show a page in."""
+def show_gtk_error_dialog(title: str, message: str, over=None) -> None:
+    """GTK's own message dialog, for when pywebview has no web view to show a page in, or `over` a
+    GTK window of the app's, on GTK's thread."""
     import gi
 
     gi.require_version("Gtk", "3.0")
     from gi.repository import Gtk
 
-    dialog = Gtk.MessageDialog(message_type=Gtk.MessageType.ERROR, buttons=Gtk.ButtonsType.CLOSE, text=title, title=title)
+    dialog = Gtk.MessageDialog(transient_for=over, modal=over is not None, message_type=Gtk.MessageType.ERROR,
+                               buttons=Gtk.ButtonsType.CLOSE, text=title, title=title)
     dialog.format_secondary_text(message)
     dialog.run()
     dialog.destroy()

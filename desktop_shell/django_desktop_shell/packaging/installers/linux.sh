@@ -98,7 +98,8 @@ chmod 755 "$menu_script"
 
 # What the folder needs of the system it is unpacked on, which no package manager checks for it: the
 # newest glibc symbol version its files use (built on Debian 12: 2.35, which RHEL 9's 2.34 lacks),
-# and WebKitGTK with its GObject bindings, by each distribution's package names.
+# WebKitGTK with its GObject bindings, by each distribution's package names, and what the .deb
+# recommends.
 glibc=$(find "$dist/$slug-dir" -type f \( -name '*.so' -o -name '*.so.*' -o -path "$dist/$slug-dir/$slug" \) -print0 |
   xargs -0 objdump -T 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n 1)
 cat >"$dist/$slug-dir/README" <<README
@@ -115,6 +116,8 @@ What it needs of your system:
     Arch:            sudo pacman -S webkit2gtk-4.1
     openSUSE:        sudo zypper install typelib-1_0-WebKit2-4_1
 - To check spelling, a hunspell dictionary (Debian, Ubuntu: hunspell-en-us; Fedora: hunspell-en).
+- xdg-utils (the same name on each system above), whose xdg-open opens a file or folder from the
+  app, and a link in your browser: without it, Open and Show in folder say it is missing.
 README
 
 tar -czf "$dist/$slug-$version-linux-$arch.tar.gz" -C "$dist" \

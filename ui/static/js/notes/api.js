@@ -44,6 +44,8 @@ export const restoreRevision = (id, revisionId, version) => ajax(`${revisions(id
 
 // more: {limit, each} (docs/api.md).
 export const completeTitles = (q, signal, more = {}) => ajax(`/api/titles/?${new URLSearchParams({ q, ...more })}`, { signal, showErrors: false });
+// The titles of these notes, those outside the trash, without their text.
+export const noteTitles = (ids, signal) => ajax(`/api/titles/?${new URLSearchParams({ ids: ids.join(',') })}`, { signal, showErrors: false });
 export const getBacklinks = (id, signal) => ajax(`${note(id)}backlinks/`, { signal });
 export const linksToTitle = (title) => ajax(`/api/links/?${new URLSearchParams({ title })}`);
 export const relinkNote = (id, formerTitle) => ajax(`${note(id)}relink/`, { method: 'POST', json: { former_title: formerTitle } });

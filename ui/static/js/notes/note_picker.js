@@ -2,7 +2,7 @@
 // the notes whose title starts with what is typed, or has a later word starting with it (the `[[`
 // completion's titles, /api/titles/), the notes opened last first while nothing is typed. Enter
 // opens the one chosen; on a title no note has, Enter offers to create that note.
-import { completeTitles, getNote } from './api.js';
+import { completeTitles, noteTitles } from './api.js';
 import { Picker, markedTitle, matchKey as key } from './picker.js';
 
 const $ = (id) => document.getElementById(id);
@@ -72,8 +72,8 @@ export class NotePicker extends Picker {
 
   // The notes opened last (those since trashed or deleted left out), then those updated last.
   async recentNotes(signal) {
-    const recent = (await Promise.all(recentIds().map((id) => getNote(id, { signal, showErrors: false }).catch(() => null))))
-      .filter((note) => note && !note.trashed_at).map(({ id, title }) => ({ id, title: title || 'Untitled note', count: 1 }));
+    const ids = recentIds().filter((id) => Number.isSafeInteger(id) && id > 0);
+    const recent = ids.length ? (await noteTitles(ids, signal)).titles.map((note) => ({ ...note, title: note.title || 'Untitled note' })) : [];
     const others = (await completeTitles('', signal, { limit: LIMIT, each: 1 })).titles.filter((note) => !recent.some((seen) => seen.id === note.id));
     return [...recent, ...others].slice(0, LIMIT);
   }
