@@ -2,7 +2,8 @@
 
 The Django side (add "django_desktop_shell" to INSTALLED_APPS, or let desktop_settings do it):
 - settings.desktop_settings(globals()): the desktop defaults over the project's own settings;
-  settings.MULTIPART_OVERHEAD (for DESKTOP_MAX_REQUEST_BODY), settings.machine_time_zone (for TIME_ZONE);
+  settings.MULTIPART_OVERHEAD (for DESKTOP_MAX_REQUEST_BODY), settings.machine_time_zone (for TIME_ZONE),
+  time_zones.known_time_zone (whether the zone data has a zone a browser names);
 - signals.database_ready, signals.app_stopping: the apps' start-up work, and their threads' stop;
 - native.functions: the window's file dialogs, for views;
 - errors.RequestRefused, errors.error_response: error answers in the request's form; errors.bad_request,
