@@ -15,7 +15,9 @@ import pytest
 from django_desktop_shell.identity import load
 from django_desktop_shell.process import single_instance
 from django_desktop_shell.process.cli import parse_args
-from django_desktop_shell.process.open_requests import BadTarget, messages_for, refuse_missing_files, valid_message
+from django_desktop_shell.process.open_requests import (
+    SHOW, BadTarget, handed_over_messages, messages_for, refuse_missing_files, valid_message,
+)
 from tests.conftest import ROOT
 
 IDENTITY = load(ROOT)
@@ -103,10 +105,24 @@ def test_files_open_in_the_window_only(capsys):
 @pytest.mark.parametrize("message", [
     "show", ["show"], {"type": "show", "extra": 1}, {"type": "open-files", "paths": ["relative.md"]},
     {"type": "open-files", "paths": []}, {"type": "open-files", "paths": ["/a"] * 101}, {"type": "open-url", "url": 5},
-    {"type": "delete-everything"},
+    {"type": "delete-everything"}, {"type": "activate", "token": ""}, {"type": "activate", "token": 5},
+    {"type": "activate", "token": "x" * 4097}, {"type": "activate"},
 ])
 def test_a_message_of_another_form_is_not_valid(message):
     assert valid_message(message) is None
+
+
+@pytest.mark.parametrize("variable", ["XDG_ACTIVATION_TOKEN", "DESKTOP_STARTUP_ID"])
+def test_a_later_launch_sends_the_desktops_activation_token_before_what_it_opens(variable):
+    opens = [{"type": "open-url", "url": "notedesk://note/x"}]
+    assert handed_over_messages(opens, {variable: "token_TIME1"}) == [{"type": "activate", "token": "token_TIME1"}, *opens]
+    assert handed_over_messages([], {variable: "token_TIME1"}) == [{"type": "activate", "token": "token_TIME1"}, SHOW]
+    assert all(valid_message(message) for message in handed_over_messages([], {variable: "token_TIME1"}))
+
+
+def test_a_later_launch_the_desktop_gave_no_token_sends_what_it_did():
+    assert handed_over_messages([], {}) == [SHOW]
+    assert handed_over_messages([], {"XDG_ACTIVATION_TOKEN": "x" * 5000}) == [SHOW]
 
 
 def test_the_channel_carries_typed_messages_and_refuses_a_client_without_the_key(tmp_path):

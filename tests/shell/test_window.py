@@ -538,6 +538,28 @@ def test_a_second_launch_brings_the_first_window_forward(tmp_path, app_env):
         close_with_sigterm(first)
 
 
+@pytest.mark.parametrize("variable", ["XDG_ACTIVATION_TOKEN", "DESKTOP_STARTUP_ID"])
+def test_a_second_launch_hands_the_desktops_activation_token_to_the_first_window(tmp_path, app_env, variable):
+    """A desktop gives the launch it starts a token (Wayland's xdg-activation, X11's startup
+    notification) that lets a window take the focus; without it GNOME says "Notedesk is ready"
+    instead of bringing the window forward. The running window is given the second launch's."""
+    data_dir = tmp_path / "data"
+    first = start_window(data_dir, app_env)
+    try:
+        token = "launcher-token_TIME4242"
+        second = subprocess.run(launcher_command("--data-dir", str(data_dir)), capture_output=True, text=True,
+                                env={**app_env, variable: token}, timeout=30)
+        assert second.returncode == 0, second.stderr
+        wait_for_log(data_dir / "logs" / "notedesk.log", "Brought the window to the front with the desktop's activation token",
+                     first, timeout=5)
+        window_id = xdotool(app_env, "search", "--onlyvisible", "--pid", str(first.pid)).split()[0]
+        startup_id = subprocess.run(["xprop", "-id", window_id, "_NET_STARTUP_ID"], capture_output=True, text=True,
+                                    env=app_env, timeout=10, check=True).stdout
+        assert token in startup_id  # what the window manager reads
+    finally:
+        close_with_sigterm(first)
+
+
 def test_a_window_closed_right_after_a_request_to_bring_it_forward_does_not_crash(app_env):
     result = subprocess.run(
         [sys.executable, "-m", "tests.shell.drivers.front_then_close"],

@@ -111,7 +111,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
         raise StartupError(str(error)) from None
     # Before the display is looked for: a launch with none (a file opened from a terminal without
     # DISPLAY) still reaches the app already running.
-    instance = single_instance.claim(data_dir, identity, messages)
+    instance = single_instance.claim(data_dir, identity, open_requests.handed_over_messages(messages, os.environ))
     if isinstance(instance, single_instance.RunningInstance):
         print(f"{identity.slug}: {handed_over(identity, instance, messages, sys.stdout.isatty(), args.dev)}")
         return 0
@@ -241,7 +241,7 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
 
     def on_created(created_window):
         opened = OpenQueue(identity, startup, integration.wait_for_app_page, integration.show_page_event,
-                           lambda: window.bring_to_front(created_window))
+                           lambda activation_token: window.bring_to_front(created_window, activation_token))
         instance.on_message = opened.put
         for message in messages:  # this launch's own files and links
             opened.put(message)

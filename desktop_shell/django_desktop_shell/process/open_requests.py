@@ -4,9 +4,13 @@ over the single-instance channel. Each becomes a typed message:
     {"type": "show"}
     {"type": "open-files", "paths": ["/abs/path.md", …]}
     {"type": "open-url", "url": "notedesk://note/…"}
+    {"type": "activate", "token": "…"}
 
 and the window's OpenQueue hands it to the site (django_desktop_shell.opening) once the app's
-page is ready, then shows the window.
+page is ready, then shows the window. "activate" comes first from a later launch the desktop gave
+a token to bring a window forward (Wayland's XDG_ACTIVATION_TOKEN, X11's DESKTOP_STARTUP_ID):
+without it, GNOME and KDE say the app "is ready" instead. A running launch of an older version
+drops it and takes the rest.
 """
 
 import logging
@@ -60,6 +64,14 @@ def messages_for(targets: list[str], identity: Identity, cwd: Path) -> list[dict
     return messages
 
 
+def handed_over_messages(messages: list[dict], environ) -> list[dict]:
+    """What a later launch sends the running one: the desktop's token to bring a window forward,
+    if it gave one, then the files and links, or "show"."""
+    token = environ.get("XDG_ACTIVATION_TOKEN") or environ.get("DESKTOP_STARTUP_ID")
+    activation = [{"type": "activate", "token": token}] if token and len(token) <= MAX_TEXT else []
+    return [*activation, *(messages or [SHOW])]
+
+
 def refuse_missing_files(messages: list[dict]) -> None:
     """A file named on the command line that is not there is said at the terminal, before a
     window opens or a running one is sent anything (`notedesk nope.md` had said "sent to its
@@ -71,12 +83,15 @@ def refuse_missing_files(messages: list[dict]) -> None:
 
 
 def valid_message(message) -> dict | None:
-    """The message if it is one of the three kinds, well formed; else None."""
+    """The message if it is one of the four kinds, well formed; else None."""
     if not isinstance(message, dict):
         return None
     kind = message.get("type")
     if kind == "show" and set(message) == {"type"}:
         return message
+    if kind == "activate" and set(message) == {"type", "token"}:
+        if isinstance(message["token"], str) and 0 < len(message["token"]) <= MAX_TEXT:
+            return message
     if kind == "open-files" and set(message) == {"type", "paths"}:
         paths = message["paths"]
         if (isinstance(paths, list) and 0 < len(paths) <= MAX_PATHS
@@ -89,12 +104,14 @@ def valid_message(message) -> dict | None:
 
 
 class OpenQueue:
-    """Opens what arrives in the window, in order, each once the app's page is there to show it."""
+    """Opens what arrives in the window, in order, each once the app's page is there to show it;
+    `bring_forward(activation_token)` shows the window."""
 
     def __init__(self, identity: Identity, startup: Future, wait_for_app_page: Callable[[], None], show_page_event,
                  bring_forward):
         self.identity, self.startup, self.wait_for_app_page = identity, startup, wait_for_app_page
         self.show_page_event, self.bring_forward = show_page_event, bring_forward
+        self.activation_token: str | None = None
         self.pending: queue.Queue = queue.Queue()
         threading.Thread(target=self.work, name="desktop-open", daemon=True).start()
 
@@ -112,7 +129,12 @@ class OpenQueue:
     def open(self, message: dict) -> None:
         from django_desktop_shell import opening
 
-        self.bring_forward()
+        if message["type"] == "activate":
+            # For the message the same launch sends next: a second present() without it takes it back.
+            self.activation_token = message["token"]
+            return
+        activation_token, self.activation_token = self.activation_token, None
+        self.bring_forward(activation_token)
         if message["type"] == "show":
             return
         try:

@@ -558,19 +558,20 @@ def close_soon(window) -> None:
     threading.Thread(target=window.destroy, name="desktop-close", daemon=True).start()
 
 
-def bring_to_front(window) -> None:
+def bring_to_front(window, activation_token: str | None = None) -> None:
     """Show, un-minimise and focus the window; callable from any thread, and a no-op once the
-    window is closing."""
+    window is closing. `activation_token` is the desktop's leave to take the focus, given to a
+    later launch (open_requests.py)."""
     if gui() == "gtk":
         from gi.repository import GLib
 
-        GLib.idle_add(present_gtk_window, window.uid)
+        GLib.idle_add(present_gtk_window, window.uid, activation_token)
     else:
         window.show()
         window.restore()
 
 
-def present_gtk_window(uid: str) -> bool:
+def present_gtk_window(uid: str, activation_token: str | None) -> bool:
     """Runs on GTK's thread. pywebview's own show() and restore() queue their GTK calls once more
     from there, so they could run after the window was closed, and present() on a destroyed
     GtkApplicationWindow crashes the process (SIGSEGV in g_menu_model_get_n_items). Here the
@@ -581,9 +582,11 @@ def present_gtk_window(uid: str) -> bool:
     if browser_view is None:
         logger.info("The window is closing: not brought to the front")
     else:
+        if activation_token:
+            browser_view.window.set_startup_id(activation_token)
         browser_view.window.deiconify()
         browser_view.window.present()
-        logger.info("Brought the window to the front")
+        logger.info("Brought the window to the front%s", " with the desktop's activation token" if activation_token else "")
     return False  # GLib.SOURCE_REMOVE: run once
 
 
