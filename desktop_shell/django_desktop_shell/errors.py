@@ -11,6 +11,7 @@ import functools
 import logging
 import re
 import sys
+from html import escape
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import quote
@@ -86,7 +87,10 @@ def error_response(request: HttpRequest, status: int, message: str, *, outsider:
         # answer / with a 404, and the 404 page's link led to itself.
         context = {"title": title, "message": message, "app_name": settings.DESKTOP_APP_NAME,
                    "start_path": settings.DESKTOP_START_PATH}
-        page = render_shell_page(ERROR_TEMPLATE, context, site_may_override=True)
+        try:
+            page = render_shell_page(ERROR_TEMPLATE, context, site_may_override=True)
+        except (TemplateDoesNotExist, OSError):  # the app's files removed under it (app_files.py): words alone
+            page = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>"
     return HttpResponse(page, status=status)
 
 

@@ -22,7 +22,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 
-from django_desktop_shell import csp_reports, media, runtime
+from django_desktop_shell import app_files, csp_reports, media, runtime
 from django_desktop_shell.errors import (RequestRefused, bad_request, error_response, page_not_found, permission_denied,
                                          server_error, size_in_english, tell_the_developer, wants_json)
 from django_desktop_shell.process.server import CHUNKED_BODY
@@ -313,10 +313,13 @@ class ErrorFormatMiddleware:
         self.get_response = get_response
         self.errors_logged: set[tuple] = set()
         got_request_exception.connect(self.note_request_exception)
+        app_files.note_launch_files(app_files.files_of_this_app())
 
     def __call__(self, request):
         if request.method not in SAFE_METHODS and replaced_database():
             return self.answer_storage_problem(request, REPLACED.format(app=settings.DESKTOP_APP_NAME), "the database file was replaced")
+        if is_page_load(request) and app_files.removed_since_launch():  # its template and scripts may be gone
+            return self.answer_app_files_changed(request)
         try:
             response = self.get_response(request)
         except Exception as error:  # Django's own 500 failed too: it looks its view up in a URLconf that fails to import
@@ -342,6 +345,8 @@ class ErrorFormatMiddleware:
         problem = storage_problem(exception)
         if problem:  # a full disk, a read-only folder, a locked database: not a bug, so no traceback
             return self.answer_storage_problem(request, problem, exception)
+        if app_files.changed_since_launch():
+            return self.answer_app_files_changed(request, exception)
         self.log_unhandled(request, exception)
         return server_error(request)
 
@@ -357,6 +362,11 @@ class ErrorFormatMiddleware:
         if request.method not in SAFE_METHODS:
             note_refused_write(problem)
         return error_response(request, 503, problem)
+
+    def answer_app_files_changed(self, request, cause=None) -> HttpResponse:
+        logger.error("%s %s: the app's files were removed or replaced while it ran (%s)", request.method, request.path,
+                     cause or "a page load", extra={"request": request})
+        return error_response(request, 503, app_files.changed_message())
 
     def log_unhandled(self, request, exception) -> None:
         """Its traceback once a run for each path and error, a line each time after: a page polling a
@@ -391,6 +401,10 @@ class ShellRoutesMiddleware:
         elif self.media_prefix and path.startswith(self.media_prefix) and not media.site_serves(path, self.media_prefix):
             return media.media_file(request, path[len(self.media_prefix):])
         return self.get_response(request)
+
+
+def is_page_load(request) -> bool:
+    return request.method == "GET" and "text/html" in request.headers.get("Accept", "")
 
 
 def is_formatted(request, response) -> bool:

@@ -11,6 +11,7 @@ import shutil
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
+from itertools import chain
 from typing import BinaryIO
 
 from django.db.models import Prefetch, QuerySet
@@ -39,18 +40,18 @@ class ExportError(Exception):
     """The export cannot be made; the message says why, for the person."""
 
 
-def exported_notes(owner, *, with_revisions: bool, chosen: list[int] | None = None) -> QuerySet:
+def exported_notes(owner, *, with_revisions: bool, chosen: list[int] | None = None) -> list[QuerySet]:
     tags = Prefetch("tags", queryset=Tag.objects.order_by("name"))
     attachments = Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
     related = [tags, attachments, *([Prefetch("revisions", queryset=Revision.objects.order_by("pk"))] if with_revisions else [])]
-    return notes_outside_the_trash(owner, chosen).prefetch_related(*related).order_by("id")
+    return [part.prefetch_related(*related).order_by("id") for part in notes_outside_the_trash(owner, chosen)]
 
 
-def notes_outside_the_trash(owner, chosen: list[int] | None) -> QuerySet:
-    """The owner's notes outside the trash; with `chosen`, those of these ids alone (a course's tag,
-    a search: the notes the list shows)."""
+def notes_outside_the_trash(owner, chosen: list[int] | None) -> list[QuerySet]:
+    """The owner's notes outside the trash, in the order of their ids; with `chosen`, those of these
+    ids alone (a course's tag, a search: the notes the list shows), asked for in parts."""
     notes = Note.objects.owned_by(owner).filter(trashed_at__isnull=True)
-    return notes if chosen is None else notes.filter(pk__in=chosen)
+    return [notes] if chosen is None else notes.in_parts_among(chosen)
 
 
 def export_record(note: Note) -> dict:
@@ -71,13 +72,14 @@ def export_records(
 ) -> Iterator[Progress]:
     """Pass each of the owner's exported notes' record (with its "revisions" if asked), with its
     position and attachments, to `write`."""
-    notes = exported_notes(owner, with_revisions=with_revisions, chosen=chosen)
-    total = notes.count()
+    parts = exported_notes(owner, with_revisions=with_revisions, chosen=chosen)
+    total = sum(part.count() for part in parts)
     done = 0
     yield Progress(done, total)
     # A chunk size makes Django prefetch the attachments, tags (and revisions) of each chunk of notes:
     # 20,000 notes' revisions asked for one note at a time took three quarters of a JSON export.
-    for done, note in enumerate(notes.iterator(chunk_size=BATCH_SIZE), start=1):
+    notes = chain.from_iterable(part.iterator(chunk_size=BATCH_SIZE) for part in parts)
+    for done, note in enumerate(notes, start=1):
         record = export_record(note)
         if with_revisions:
             record["revisions"] = revisions.exported(list(note.revisions.all()))
@@ -158,7 +160,9 @@ def export_markdown(owner, destination: BinaryIO, chosen: list[int] | None = Non
     """Each note is named after its title (note_file_names()), as Obsidian names them, so that the
     bodies' `[[Title]]` links lead to them once the zip is opened as a vault."""
     taken_names: set[str] = set()
-    listed = notes_outside_the_trash(owner, chosen).values_list("id", "uid", "title", "created", "updated")
+    listed = chain.from_iterable(
+        part.values_list("id", "uid", "title", "created", "updated") for part in notes_outside_the_trash(owner, chosen)
+    )
     names = note_file_names(((note_id, str(uid), *rest) for note_id, uid, *rest in listed), taken_names)
     missing: list[Attachment] = []
 

@@ -8,6 +8,9 @@ from django.utils import timezone
 TITLE_MAX_LENGTH = 300
 TAG_MAX_LENGTH = 50
 ATTACHMENT_NAME_MAX_LENGTH = 255
+# Ids a query carries at most: well under what a query may hold (SQLite's own builds: 32,766
+# variables, Debian's 250,000; PostgreSQL's protocol: 65,535 parameters).
+MOST_IDS_A_QUERY = 10_000
 
 
 def attachment_storage() -> Storage:
@@ -34,6 +37,12 @@ class OwnedQuerySet(models.QuerySet):
         # Two ranges rather than `!=`, which no index serves: on the desktop both are empty.
         owner_id = f"{self.owner_field}_id"
         return self.filter(models.Q(**{f"{owner_id}__lt": user.pk}) | models.Q(**{f"{owner_id}__gt": user.pk}))
+
+    def in_parts_among(self, ids) -> list["OwnedQuerySet"]:
+        """These rows among `ids` (a list a client sends: up to 100,000 notes), as queries of at
+        most MOST_IDS_A_QUERY ids each, in the ids' order."""
+        ordered = sorted(set(ids))
+        return [self.filter(pk__in=ordered[start : start + MOST_IDS_A_QUERY]) for start in range(0, len(ordered), MOST_IDS_A_QUERY)]
 
 
 class ThroughNoteQuerySet(OwnedQuerySet):

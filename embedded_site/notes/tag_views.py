@@ -107,5 +107,5 @@ def undo_tag_change(request):
         return last.tags if note.version == versions[note.pk] and last and last.reason == "tags" else None
 
     with transaction.atomic():
-        changed = retag(request.user, Note.objects.filter(pk__in=list(versions)), tags_before)
+        changed = [note for part in Note.objects.in_parts_among(versions) for note in retag(request.user, part, tags_before)]
     return JsonResponse({"updated": len(changed), "notes": changed})

@@ -1,10 +1,12 @@
 import json
+import sqlite3
 
 import pytest
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.db.backends.signals import connection_created
 
 from embedded_site.notes.models import Attachment, Note
 from embedded_site.notes.owners import local_owner
@@ -50,6 +52,28 @@ class Api:
 
     def upload(self, path, name, content, **extra):
         return self.client.post(path, {"file": SimpleUploadedFile(name, content)}, **XHR, **extra)
+
+
+# More ids than a query may carry anywhere: SQLite's own builds take 32,766 variables (Debian's
+# 250,000), PostgreSQL's protocol 65,535 parameters.
+TOO_MANY_FOR_ONE_QUERY = 70_000
+
+
+@pytest.fixture
+def sqlite_as_most_systems_build_it():
+    """Every SQLite connection of the test, the test's own and a job thread's, as SQLite's own
+    build makes it: at most 32,766 variables in a query, where Debian's (this machine's) takes
+    250,000."""
+
+    def limit(connection, **kwargs):
+        if connection.vendor == "sqlite":
+            connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 32_766)
+
+    connection_created.connect(limit)
+    if connection.connection is not None:
+        limit(connection)
+    yield
+    connection_created.disconnect(limit)
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from embedded_site.notes import changes
 from embedded_site.notes.models import ChangeCounter, Note, NoteChange
 from embedded_site.notes.tagging import set_tags
 from embedded_site.sync.protocol import changes_since
+from tests.notes.conftest import TOO_MANY_FOR_ONE_QUERY
 
 
 def test_tags_are_listed_by_name_with_their_note_counts(api, make_note):
@@ -170,6 +171,17 @@ def test_undo_gives_the_notes_their_tags_back_unless_they_changed_since(api, mak
     api.post("/api/tag-changes/undo/", {"notes": deleted})
     assert tags_of(api, both) == ["to do", "todo"] and tags_of(api, edited) == ["todo"]
     assert api.post("/api/tag-changes/undo/", {"notes": [{"id": True, "version": 1}]}).status_code == 400
+
+
+def test_undo_of_a_change_of_more_notes_than_a_query_may_name_gives_their_tags_back(api, make_note, sqlite_as_most_systems_build_it):
+    """A tag on 70,000 notes, renamed, answers 70,000 notes; their undo was one query of 70,000
+    variables, more than SQLite (but Debian's) and PostgreSQL take: a server error, nothing undone."""
+    note = make_note(title="Tagged", tags=["to do"])
+    changed = api.patch("/api/tags/to%20do/", {"name": "todo"}).json()["notes"]
+    others = [{"id": note.pk + number, "version": 2} for number in range(1, TOO_MANY_FOR_ONE_QUERY)]  # no note's
+    response = api.post("/api/tag-changes/undo/", {"notes": [*changed, *others]})
+    assert (response.status_code, response.json()) == (200, {"updated": 1, "notes": [{"id": note.pk, "version": 3}]})
+    assert tags_of(api, note) == ["to do"]
 
 
 @pytest.mark.django_db(transaction=True)

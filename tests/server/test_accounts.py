@@ -3,9 +3,11 @@ and per client address, with a clear 429 and Retry-After."""
 
 import logging
 import re
+import threading
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from embedded_site import accounts
 from tests.server_mode import PASSWORD, HttpsClient, make_user
@@ -118,3 +120,47 @@ def test_a_failed_login_is_a_log_line_with_the_account_and_the_address_never_wha
                          "logins within 15 minutes.")
     assert len(lines) == 2 + accounts.LIMIT_PER_USERNAME + 1
     assert "Wrong-Horse" not in caplog.text and "my own password" not in caplog.text and PASSWORD not in caplog.text
+
+
+@pytest.fixture
+def served(transactional_db, settings):
+    """The server on plain http://127.0.0.1 (NOTEDESK_HTTPS=0's settings), for a real browser."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from waitress.server import create_server
+
+    settings.SECURE_SSL_REDIRECT = settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    server = create_server(WSGIHandler(), host="127.0.0.1", port=0)
+    origin = f"http://127.0.0.1:{server.effective_port}"
+    settings.CSRF_TRUSTED_ORIGINS = [origin]
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield origin
+    server.close()
+    with connection.cursor() as cursor:  # the server's threads keep their connections: else the database cannot be dropped
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
+def test_log_out_right_after_typing_saves_what_was_typed_and_leaves_none_of_it_in_the_browser(served, chromium):
+    """The save waits for a pause in the typing: logging out within it lost the last words on the
+    server, and left them in the browser's storage, which the page resumes at its next load: under
+    the next person to log in there, as a note of theirs."""
+    from embedded_site.notes.models import Note
+
+    alice = make_user("alice")
+    page = chromium.new_context().new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{served}/accounts/login/")
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{served}/")
+    page.click("#newNote")
+    page.fill("#noteTitle", "Minutes")
+    page.focus("#noteBody")
+    page.keyboard.type("Decided: tea.")
+    page.click("#logOut button")
+    page.wait_for_url(f"{served}/accounts/login/")
+    assert list(Note.objects.owned_by(alice).values_list("title", "body")) == [("Minutes", "Decided: tea.")]
+    assert page.evaluate("Object.keys(localStorage).filter((key) => key.startsWith('notedesk.draft'))") == []
+    page.context.close()

@@ -790,6 +790,22 @@ def test_a_popup_shows_as_much_of_its_page_as_it_asked_for_at_any_text_scale(tmp
     assert "the popup's page: 800 × 500\n" in shown, shown
 
 
+def test_a_new_window_link_in_a_half_filled_form_opens_in_a_window_of_its_own_and_the_form_keeps_the_text(tmp_path, app_env):
+    """An app link with target="_blank" (a form's "help" link) opened in the form's own window,
+    and what was typed in the form was gone."""
+    project = tmp_path / "polls"
+    shutil.copytree(SITES["polls"], project, ignore=shutil.ignore_patterns("db.sqlite3", "__pycache__"))
+    (project / "polls" / "static" / "polls" / "menu.png").write_bytes(b"\x89PNG\r\n\x1a\n a menu")
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    env = {**app_env, "PATH": fake_xdg_open(tmp_path, data_dir) + os.pathsep + app_env["PATH"]}
+    result = subprocess.run([sys.executable, "-m", "tests.shell.drivers.new_window_link", str(project), str(data_dir)],
+                            capture_output=True, text=True, env=env, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "a window of the link's page, 3/4 of the app's width: True\nthe form: /admin/polls/question/add/ 'Tea or coffee?'\n" in result.stdout
+    assert "the picture: b'\\x89PNG'; windows: 0 more\n" in result.stdout, result.stdout
+
+
 def test_a_pdf_an_admin_action_answers_opens_in_the_os_viewer_and_the_list_stays(tmp_path, app_env):
     """An action's answer comes to the list's form, a POST: it replaced the list with the web
     view's PDF viewer, drawn 300 by 150 pixels in the window's corner (the page's Content-Security-

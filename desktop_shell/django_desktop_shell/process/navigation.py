@@ -8,9 +8,11 @@ schemes, redirects, scripts setting location) is refused. On GTK the lock is Web
 navigation policy, so it holds whatever the page does.
 
 A page of the app that calls `window.open()` (the Django admin's "add another", "change" and
-lookup buttons, any page's popup) gets a window of its own on GTK, as in a browser: the popup's
-`window.opener` is the page that opened it, which the admin's popups answer through, and its
-`window.close()` closes it. The popup is held by the same lock, and opens popups in turn.
+lookup buttons, any page's popup), or a link of the app with target="_blank", gets a window of its
+own on GTK, as in a browser (a file the link answers with, saved or opened in the OS's viewer,
+leaves none): the popup's `window.opener` is the page that opened it, which the admin's popups
+answer through, and its `window.close()` closes it. The popup is held by the same lock, and opens
+popups in turn.
 """
 
 import logging
@@ -118,27 +120,26 @@ class NavigationLock:
                 decision.download()
                 return True
             if self.allows(url):
-                if decision_type == WebKit2.PolicyDecisionType.NEW_WINDOW_ACTION:
-                    view.load_uri(url)  # an app link meant for a new window opens in this one
-                    decision.ignore()
-                else:
-                    decision.use()
+                # An app link meant for a new window gets one (open_popup), as a browser gives it a tab:
+                # opened in this window, it took the place of a half-filled form, and what was typed was lost.
+                decision.use()
             else:
                 decision.ignore()
             return True
 
         def open_popup(view, navigation_action):
-            # A link's target=_blank never comes here (decide() keeps it in its window): this is
-            # window.open(), whose popup without an address (one the page writes) is about:blank.
-            # Returning None refuses it; window.open() then returns null.
+            # A link's target=_blank, or window.open(), whose popup without an address (one the page
+            # writes) is about:blank. Returning None refuses it; window.open() then returns null.
             if not self.allows(navigation_action.get_request().get_uri() or "about:blank"):
                 return None
-            return self.popup_gtk(view, gtk_window)
+            # A link asks no size: WebKit gives its window the 100 × 100 pixels of a page that asked that.
+            sized_by_the_page = navigation_action.get_navigation_type() != WebKit2.NavigationType.LINK_CLICKED
+            return self.popup_gtk(view, gtk_window, sized_by_the_page)
 
         webview.connect("decide-policy", decide)
         webview.connect("create", open_popup)
 
-    def popup_gtk(self, opener, opener_window):
+    def popup_gtk(self, opener, opener_window, sized_by_the_page: bool):
         """A web view related to `opener` (same web process, so window.opener works), shown in a
         window of its own, centred above the opener's, at the size the page asked for."""
         from gi.repository import Gdk, Gtk, WebKit2
@@ -153,7 +154,7 @@ class NavigationLock:
         def show(view):
             from django_desktop_shell.process.window import gtk_text_scale
 
-            geometry = view.get_window_properties().get_geometry()
+            geometry = view.get_window_properties().get_geometry() if sized_by_the_page else Gdk.Rectangle()
             width, height = opener_window.get_size()
             # The page asks in its own pixels, which WebKitGTK draws larger by the desktop's text
             # scale (Xft.dpi 144: 1.5): at the size asked for in screen pixels, a popup held two
@@ -164,6 +165,15 @@ class NavigationLock:
                                           min(round(geometry.height * scale), area.height) if geometry.height else height * 3 // 4)
             popup_window.show_all()
 
+        def close_once_its_file_is_handed_over(context, download):
+            # A link's file saved or opened in the OS's viewer (downloads.py) left its window blank;
+            # closed at once, the web view took its download with it.
+            if download.get_web_view() == popup and popup.get_back_forward_list().get_current_item() is None:
+                popup_window.hide()
+                download.connect("finished", lambda download: popup_window.destroy())  # after "failed" too
+
+        downloads_started = popup.get_context().connect("download-started", close_once_its_file_is_handed_over)
+        popup_window.connect("destroy", lambda gtk_window: popup.get_context().disconnect(downloads_started))
         popup.connect("ready-to-show", show)
         popup.connect("notify::title", lambda view, _: popup_window.set_title(view.get_title() or ""))
         popup.connect("close", lambda view: popup_window.destroy())  # the page's window.close(), or a close it allowed

@@ -9,41 +9,22 @@ test puts on PATH, records it) and the list stays.
 Usage: admin_in_window.py PROJECT DATA_DIR popup|pdf-action; prints what it saw.
 """
 
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 from django_desktop_shell.process import launcher
 from django_desktop_shell.self_test import wait_for, wait_until, window_check
+from tests.shell.drivers.admin_pages import log_in, visible_windows, window_geometry
 
 project, data_dir, check = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-PASSWORD = "a long enough passphrase"
 # The page reaches the popup as the admin's own script names it: a field's id and a count.
 POPUP = "window.open('', 'id_question__1')"
 
 
-def visible_windows(title: str) -> list[str]:
-    found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", title], capture_output=True, text=True, timeout=10)
-    return found.stdout.split()
-
-
 def centre(window_id: str) -> tuple[int, int]:
-    geometry = subprocess.run(["xdotool", "getwindowgeometry", "--shell", window_id], capture_output=True, text=True,
-                              check=True, timeout=10).stdout
-    values = dict(line.split("=") for line in geometry.split())
-    return int(values["X"]) + int(values["WIDTH"]) // 2, int(values["Y"]) + int(values["HEIGHT"]) // 2
-
-
-def log_in(window, origin, path):
-    from django.contrib.auth import get_user_model
-
-    get_user_model().objects.create_superuser("owner", password=PASSWORD)
-    window.load_url(f"{origin}/admin/login/?next={path}")
-    wait_for(window, "document.readyState === 'complete' && !!document.getElementById('login-form')", True, "the login")
-    window.run_js(f"document.getElementById('id_username').value = 'owner'; document.getElementById('id_password').value = '{PASSWORD}';"
-                  "document.getElementById('login-form').submit()")
-    wait_for(window, "location.pathname + ' ' + document.readyState", f"{path} complete", path)
+    values = window_geometry(window_id)
+    return values["X"] + values["WIDTH"] // 2, values["Y"] + values["HEIGHT"] // 2
 
 
 def add_another(window, origin):

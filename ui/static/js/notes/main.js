@@ -4,7 +4,7 @@ import { toast } from '../feedback.js';
 import {
   emptyTrash, getNote, listNotes, listTags, openDroppedFiles, purgeNote, renderPreview, restoreNote, todaysNote, trashNote,
 } from './api.js';
-import { flushDrafts, pendingDrafts } from './drafts.js';
+import { flushDrafts, pendingDrafts, removeDraft } from './drafts.js';
 import { Editor } from './editor.js';
 import { replace } from './indent.js';
 import { closeSidebar, handFocusOn, setUpLayout, showPane, toggleNoteAlone } from './layout.js';
@@ -860,6 +860,17 @@ async function reopenLastNote() {
 }
 
 // What an earlier page left unsaved (the window closed, the app stopped) is saved now, and said.
+async function logOutOnceSaved(event) {
+  event.preventDefault();
+  await Promise.all([...savers.values()].map((saver) => saver.save()));
+  const unsaved = [...savers.values()].filter((saver) => saver.dirty).map((saver) => `“${noteTitle(saver.draft.fields)}”`);
+  if (unsaved.length && !window.confirm(`Your latest changes to ${unsaved.join(', ')} could not be saved yet. `
+    + 'Log out anyway, and lose them?')) return;
+  flushDrafts();  // those only in memory too, which the page's going would write
+  for (const draft of pendingDrafts()) removeDraft(draft.uid);
+  event.target.submit();  // no submit event: this handler does not run again
+}
+
 function resumeUnsavedDrafts() {
   const drafts = pendingDrafts();
   for (const draft of drafts) {
@@ -907,6 +918,10 @@ document.addEventListener('desktop:setting', (event) => {
 });
 // The window is closing: what waits for a pause in the typing is sent now, and the window waits for it.
 document.addEventListener('desktop:closing', () => { for (const saver of savers.values()) saver.save(); });
+// Log out (a server's page): what waits for a pause in the typing is saved first, as at a quit; and
+// nothing typed is left in this browser's storage, where the next person to log in here would
+// resume it as their own note.
+$('logOut')?.addEventListener('submit', logOutOnceSaved);
 // What was typed reaches storage before the page may go away, and when a field or the window is left.
 for (const type of ['pagehide', 'beforeunload', 'blur']) window.addEventListener(type, flushDrafts);
 for (const type of ['visibilitychange', 'focusout']) document.addEventListener(type, flushDrafts);
