@@ -859,7 +859,6 @@ async function reopenLastNote() {
   if (!note.trashed_at && !editor.saver) openNote(note, { reveal: false });
 }
 
-// What an earlier page left unsaved (the window closed, the app stopped) is saved now, and said.
 async function logOutOnceSaved(event) {
   event.preventDefault();
   await Promise.all([...savers.values()].map((saver) => saver.save()));
@@ -871,6 +870,7 @@ async function logOutOnceSaved(event) {
   event.target.submit();  // no submit event: this handler does not run again
 }
 
+// What an earlier page left unsaved (the window closed, the app stopped) is saved now, and said.
 function resumeUnsavedDrafts() {
   const drafts = pendingDrafts();
   for (const draft of drafts) {
