@@ -89,7 +89,8 @@ def title_completions(request):
     query = valid(CompletionForm(request.GET))
     if query["ids"]:
         return JsonResponse({"titles": links.titles_of(request.user, query["ids"])})
-    return JsonResponse({"titles": links.completions(request.user, query["q"], query["limit"] or 8, query["each"])})
+    titles = links.completions(request.user, query["q"], query["limit"] or 8, query["each"])
+    return JsonResponse({"titles": links.with_updated(request.user, titles) if query["each"] else titles})
 
 
 @require_POST

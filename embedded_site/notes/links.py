@@ -265,11 +265,18 @@ def completions(owner, text: str, limit: int, each_note: bool = False) -> list[d
     return list(found.values())
 
 
+def with_updated(owner, notes: list[dict]) -> list[dict]:
+    """Go to note's notes, each with when it was last changed: what tells apart, as the list of
+    notes shows it, two notes of one title."""
+    updated = dict(Note.objects.owned_by(owner).filter(pk__in=[note["id"] for note in notes]).values_list("id", "updated"))
+    return [{**note, "updated": updated[note["id"]].isoformat()} for note in notes]
+
+
 def titles_of(owner, note_ids: list[int]) -> list[dict]:
     """Go to note's notes opened last, as completions() answers: those of `note_ids` outside the
     trash, in that order, by their titles alone (not their text, which may be megabytes)."""
     titles = dict(Note.objects.owned_by(owner).filter(pk__in=note_ids, trashed_at__isnull=True).values_list("id", "title"))
-    return [{"title": titles[note_id], "id": note_id, "count": 1} for note_id in dict.fromkeys(note_ids) if note_id in titles]
+    return with_updated(owner, [{"title": titles[note_id], "id": note_id, "count": 1} for note_id in dict.fromkeys(note_ids) if note_id in titles])
 
 
 # Renaming ----------------------------------------------------------------------------------

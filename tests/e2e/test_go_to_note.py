@@ -3,6 +3,7 @@ Goto Anything, with notes by the thousand, had only the search field to get to a
 (ui/static/js/notes/note_picker.js)."""
 
 import re
+from datetime import datetime, timezone
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -62,6 +63,26 @@ def test_each_note_of_one_title_is_offered_and_one_whose_title_a_link_cannot_hol
     app.keyboard.press("ArrowDown")  # the older, after the one updated last
     app.keyboard.press("Enter")
     expect(app.locator("#noteBody")).to_have_value(older["body"])
+
+
+def test_two_notes_of_one_title_are_told_apart_by_when_each_was_last_changed(app, live_app):
+    """Until this, they were two identical rows: which was which, one could not tell before opening it."""
+    from embedded_site.notes.models import Note
+
+    older = api(live_app, "POST", "/api/notes/", {"title": "Meeting", "body": "The older."})
+    api(live_app, "POST", "/api/notes/", {"title": "Meeting", "body": "The newer."})
+    api(live_app, "POST", "/api/notes/", {"title": "Meeting room", "body": "Alone of its title."})
+    Note.objects.filter(pk=older["id"]).update(updated=datetime(2025, 3, 14, 9, 30, tzinfo=timezone.utc))
+    app.reload()
+    go_to_note(app, "meet")
+    rows = app.locator(OPTIONS)
+    expect(rows.locator(".completion-title")).to_have_text(["Meeting", "Meeting", "Meeting room", "Create note “meet”"])
+    expect(rows.nth(0).locator("time")).to_contain_text(str(datetime.now().year))
+    expect(rows.nth(1).locator("time")).to_contain_text("Mar 14, 2025")
+    expect(rows.nth(2).locator("time")).to_have_count(0)
+    app.keyboard.press("ArrowDown")
+    app.keyboard.press("Enter")
+    expect(app.locator("#noteBody")).to_have_value("The older.")
 
 
 def test_with_nothing_typed_the_notes_opened_last_come_first_and_a_trashed_one_never(app, live_app):

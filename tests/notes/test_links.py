@@ -176,8 +176,9 @@ def test_go_to_note_gets_the_titles_of_the_notes_opened_last_in_one_request_with
     api.delete(f"/api/notes/{trashed['id']}/")
     ids = [plan["id"], trashed["id"], 99999, draft["id"], untitled["id"], plan["id"]]
     titles = api.get("/api/titles/", {"ids": ",".join(map(str, ids))}).json()["titles"]
-    assert titles == [{"title": "Plan", "id": plan["id"], "count": 1}, {"title": "Draft", "id": draft["id"], "count": 1},
-                      {"title": "", "id": untitled["id"], "count": 1}]
+    assert titles == [{"title": "Plan", "id": plan["id"], "count": 1, "updated": plan["updated"]},
+                      {"title": "Draft", "id": draft["id"], "count": 1, "updated": draft["updated"]},
+                      {"title": "", "id": untitled["id"], "count": 1, "updated": untitled["updated"]}]
     assert api.get("/api/titles/", {"ids": "3,x"}).json()["error"] == (
         "Note ids: Enter the notes' ids, whole numbers separated by commas (3,5,8).")
 

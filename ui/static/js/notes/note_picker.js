@@ -3,6 +3,7 @@
 // completion's titles, /api/titles/), the notes opened last first while nothing is typed. Enter
 // opens the one chosen; on a title no note has, Enter offers to create that note.
 import { completeTitles, noteTitles } from './api.js';
+import { dateFormat } from './list.js';
 import { Picker, markedTitle, matchKey as key } from './picker.js';
 
 const $ = (id) => document.getElementById(id);
@@ -59,6 +60,9 @@ export class NotePicker extends Picker {
     if (request.signal.aborted || !this.open) return;
     const wanted = typed.trim();
     if (wanted && !notes.some((note) => key(note.title) === key(wanted))) notes = [...notes, { create: wanted }];
+    // Notes of one title are told apart as the list of notes tells them: by when each was last changed.
+    const titleKeys = notes.map((note) => key(note.title ?? ''));
+    const shared = new Set(titleKeys.filter((title, index) => titleKeys.indexOf(title) !== index));
     this.render(notes, (note, option) => {
       option.className = 'switcher-option';
       if (note.create) {
@@ -66,6 +70,9 @@ export class NotePicker extends Picker {
         option.append(Object.assign(document.createElement('span'), { className: 'completion-title', dir: 'auto', textContent: `Create note “${note.create}”` }));
       } else {
         option.append(markedTitle(note.title, typed));
+        if (shared.has(key(note.title))) {
+          option.append(Object.assign(document.createElement('time'), { className: 'completion-count', dateTime: note.updated, textContent: dateFormat.format(new Date(note.updated)) }));
+        }
       }
     }, 'No notes yet: type a title to create one', 0);
   }
