@@ -131,8 +131,9 @@ def title_completions(owner, key: str, limit: int, each_note: bool) -> list[dict
     """links.completions() on PostgreSQL: titles starting with the text, then with a word starting
     with each of its words; each title once, as the note a link goes to spells it, with how many
     have it, or with `each_note` each note (titles a link cannot hold too)."""
-    live = Note.objects.owned_by(owner).filter(trashed_at__isnull=True).exclude(title_key="")
+    live = Note.objects.owned_by(owner).filter(trashed_at__isnull=True)
     if not each_note:
+        live = live.exclude(title_key="")
         for character in NOT_IN_LINKS:
             live = live.exclude(title_key__contains=character)
     if not key:

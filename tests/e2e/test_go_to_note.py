@@ -85,6 +85,22 @@ def test_two_notes_of_one_title_are_told_apart_by_when_each_was_last_changed(app
     expect(app.locator("#noteBody")).to_have_value("The older.")
 
 
+def test_a_note_without_a_title_is_offered_by_its_first_line_as_the_list_names_it(app, live_app):
+    """Until this, a note without a title was never offered, typed for or not."""
+    untitled = api(live_app, "POST", "/api/notes/", {"title": "", "body": "# Shopping list\n\nMilk, eggs."})
+    api(live_app, "POST", "/api/notes/", {"title": "Shop opening hours", "body": ""})
+    app.reload()
+    expect(app.locator(f"#note-{untitled['id']} .note-item-title")).to_have_text("Shopping list")
+    go_to_note(app, "shop li")
+    expect(app.locator(f"{OPTIONS} .completion-title")).to_have_text(["Shopping list", "Create note “shop li”"])
+    expect(app.locator(f"{OPTIONS} mark")).to_have_text(["Shop", "li"])
+    app.keyboard.press("Enter")
+    expect(app.locator("#noteBody")).to_have_value(untitled["body"])
+    expect(app.locator("#noteTitle")).to_have_value("")
+    app.keyboard.press("Control+o")  # nothing typed: the note opened last first, by the same name
+    expect(app.locator(f"{OPTIONS} .completion-title")).to_have_text(["Shopping list", "Shop opening hours"])
+
+
 def test_with_nothing_typed_the_notes_opened_last_come_first_and_a_trashed_one_never(app, live_app):
     ids = seed(app, live_app, ["Alpha", "Bravo", "Charlie", "Delta"])
     for title in ["Alpha", "Charlie", "Bravo"]:

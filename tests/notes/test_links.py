@@ -178,9 +178,27 @@ def test_go_to_note_gets_the_titles_of_the_notes_opened_last_in_one_request_with
     titles = api.get("/api/titles/", {"ids": ",".join(map(str, ids))}).json()["titles"]
     assert titles == [{"title": "Plan", "id": plan["id"], "count": 1, "updated": plan["updated"]},
                       {"title": "Draft", "id": draft["id"], "count": 1, "updated": draft["updated"]},
-                      {"title": "", "id": untitled["id"], "count": 1, "updated": untitled["updated"]}]
+                      {"title": "", "id": untitled["id"], "count": 1, "updated": untitled["updated"], "start": "A body and no title"}]
     assert api.get("/api/titles/", {"ids": "3,x"}).json()["error"] == (
         "Note ids: Enter the notes' ids, whole numbers separated by commas (3,5,8).")
+
+
+def test_go_to_note_offers_a_note_without_a_title_by_its_first_line_on_either_database(api):
+    """Until this, a note without a title was never offered: typed or not, it could not be reached."""
+    shopping = create(api, "", "\n# Shopping list\n\nMilk, eggs, *café*.")
+    recipe = create(api, "", "Crème brûlée for Sunday")
+    create(api, "Shopping", "A titled note.")
+    create(api, "", "Eggs are on the second line only.\nlist")
+    titles = api.get("/api/titles/", {"q": "list shop", "each": "1"}).json()["titles"]
+    assert [(t["id"], t.get("start")) for t in titles] == [(shopping["id"], shopping["body"])]
+    assert [t["id"] for t in api.get("/api/titles/", {"q": "creme BRU", "each": "1"}).json()["titles"]] == [recipe["id"]]
+    assert [t["title"] for t in api.get("/api/titles/", {"q": "shop", "each": "1"}).json()["titles"]] == ["Shopping", ""]
+    assert api.get("/api/titles/", {"q": "eggs", "each": "1"}).json()["titles"][0]["start"].startswith("Eggs are")
+    everything = api.get("/api/titles/", {"q": "", "each": "1"}).json()["titles"]
+    assert len(everything) == 4 and "start" not in everything[1]
+    long = create(api, "", "Long draft " + "word " * 150_000)
+    assert api.get("/api/titles/", {"ids": long["id"]}).json()["titles"][0]["start"] == long["body"][:300]  # its start alone
+    assert [t["title"] for t in api.get("/api/titles/", {"q": "shop"}).json()["titles"]] == ["Shopping"]  # a link needs a title
 
 
 @pytest.mark.parametrize("params, field", [({"limit": "0"}, "limit"), ({"limit": "99"}, "limit"), ({"q": "x" * 301}, "q"),
