@@ -168,16 +168,29 @@ def test_a_right_to_left_title_starts_at_the_right_and_a_phone_wide_window_holds
     expect(app.locator("#noteTitle")).to_be_in_viewport()
 
 
-def test_a_click_elsewhere_or_tab_out_of_it_closes_it(app, live_app):
+def test_a_click_elsewhere_closes_it(app, live_app):
     seed(app, live_app, ["Alpha", "Bravo"])
     go_to_note(app, "br")
     app.locator(".note-item", has_text="Alpha").click()
     expect(app.locator("#noteSwitcher")).to_be_hidden()
     expect(app.locator("#noteTitle")).to_have_value("Alpha")
-    go_to_note(app, "br")
-    app.keyboard.press("Tab")  # to Close, still in it
-    expect(app.locator("#noteSwitcher")).to_be_visible()
-    app.keyboard.press("Shift+Tab")
-    app.keyboard.press("Shift+Tab")  # out of it, to what is before it
-    expect(app.locator("#noteSwitcher")).to_be_hidden()
-    expect(app.locator("#noteTitle")).to_have_value("Alpha")
+
+
+@pytest.mark.parametrize("picker, filter, close, command", [
+    ("#noteSwitcher", "#noteSwitcherFilter", "#closeNoteSwitcher", "go-to-note"),
+    ("#templatePicker", "#templateFilter", "#closeTemplatePicker", "insert-template"),  # the same picker
+])
+def test_tab_and_shift_tab_go_round_its_field_and_close_and_escape_gives_the_focus_back(app, live_app, picker, filter, close, command):
+    """Until this, Tab from Close left the dialog open with the focus gone from view in the page behind."""
+    seed(app, live_app, ["Alpha", "Bravo"])
+    app.locator(".note-item", has_text="Alpha").click()
+    app.locator("#noteBody").focus()
+    app.evaluate("command => document.dispatchEvent(new CustomEvent('desktop:command', {detail: {command}}))", command)
+    expect(app.locator(filter)).to_be_focused()
+    for key, focused in [("Tab", close), ("Tab", filter), ("Shift+Tab", close), ("Shift+Tab", filter)]:
+        app.keyboard.press(key)
+        expect(app.locator(focused)).to_be_focused()
+        expect(app.locator(picker)).to_be_visible()
+    app.keyboard.press("Escape")
+    expect(app.locator(picker)).to_be_hidden()
+    expect(app.locator("#noteBody")).to_be_focused()

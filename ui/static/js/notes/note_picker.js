@@ -33,8 +33,8 @@ export class NotePicker extends Picker {
     this.onCreate = onCreate;
     this.timer = null;
     this.request = null;
-    // A click elsewhere, or Tab out of it, closes it, as Obsidian's switcher: it floats over what
-    // the person goes back to.
+    // A click elsewhere, or the focus taken out of it (by a shortcut: Tab stays in it), closes it,
+    // as Obsidian's switcher: it floats over what the person goes back to.
     const outside = (target) => target && !$('noteSwitcher').contains(target);
     document.addEventListener('pointerdown', (event) => { if (this.open && outside(event.target)) this.hide(); });
     $('noteSwitcher').addEventListener('focusout', (event) => { if (outside(event.relatedTarget)) this.hide(); });
