@@ -145,6 +145,16 @@ def test_the_completion_finds_a_title_by_the_starts_of_several_of_its_words_in_a
     assert [t["title"] for t in api.get("/api/titles/", {"q": "lemon w"}).json()["titles"]] == ["Lemon walk"]
 
 
+@pytest.mark.parametrize("each", ["", "1"])
+def test_the_completion_minds_no_accents_on_either_database(api, each):
+    # On PostgreSQL (a server), "cafe" did not find "Café menus", which the desktop's finds.
+    for title in ["Café menus", "Crème brûlée", "Cafeteria"]:
+        create(api, title)
+    assert [t["title"] for t in api.get("/api/titles/", {"q": "cafe", "each": each}).json()["titles"]] == ["Cafeteria", "Café menus"]
+    assert [t["title"] for t in api.get("/api/titles/", {"q": "BRULEE crem", "each": each}).json()["titles"]] == ["Crème brûlée"]
+    assert [t["title"] for t in api.get("/api/titles/", {"q": "café", "each": each}).json()["titles"]] == ["Café menus", "Cafeteria"]
+
+
 def test_each_note_is_listed_for_go_to_note_those_of_one_title_and_those_a_link_cannot_hold_too(api):
     # Go to note (each=1) listed two notes of one title once: the older could not be reached from it.
     older, newer = create(api, "Meeting"), create(api, "Meeting")
