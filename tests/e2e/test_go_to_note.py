@@ -194,3 +194,14 @@ def test_tab_and_shift_tab_go_round_its_field_and_close_and_escape_gives_the_foc
     app.keyboard.press("Escape")
     expect(app.locator(picker)).to_be_hidden()
     expect(app.locator("#noteBody")).to_be_focused()
+
+
+def test_go_to_heading_go_to_note_and_insert_template_are_one_combobox_with_no_spell_check_on_what_is_typed(app, live_app):
+    """Their markup, written three times, had drifted: Go to heading's field underlined a heading's
+    words typed as misspelt, and took any length."""
+    pickers = app.evaluate("""() => [...document.querySelectorAll('[role=dialog]:has(> .find-row > [role=combobox])')].map((bar) => {
+        const field = bar.querySelector('[role=combobox]');
+        return [bar.id, field.spellcheck, field.maxLength, document.getElementById(field.getAttribute('aria-controls'))?.getAttribute('role'),
+                field.getAttribute('aria-label').startsWith(bar.getAttribute('aria-label') + ' ('), bar.querySelector('button').textContent];
+    })""")
+    assert pickers == [[bar, False, 300, "listbox", True, "Close"] for bar in ["headingBar", "noteSwitcher", "templatePicker"]]
