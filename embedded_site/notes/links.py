@@ -301,8 +301,8 @@ def for_go_to_note(owner, notes: list[dict]) -> list[dict]:
              Note.objects.owned_by(owner).filter(pk__in=[note["id"] for note in notes])
              .annotate(start=Case(When(title_key="", then=Substr("body", 1, UNTITLED_START)), default=Value("")))
              .values_list("id", "updated", "start")}
-    return [{**note, "updated": extra[note["id"]][0].isoformat(), **({"start": extra[note["id"]][1]} if not note["title"] else {})}
-            for note in notes]
+    return [{**note, "updated": updated.isoformat(), **({"start": start} if start else {})}
+            for note, (updated, start) in ((note, extra[note["id"]]) for note in notes)]
 
 
 def titles_of(owner, note_ids: list[int]) -> list[dict]:
