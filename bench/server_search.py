@@ -26,6 +26,7 @@ REQUESTS = [
     ("a substring", "/api/notes/", {"q": "eadlin"}),
     ("CJK (a substring scan)", "/api/notes/", {"q": "会議"}),
     ("[[ completion", "/api/titles/", {"q": "me"}),
+    ("Go to note, words in any order", "/api/titles/", {"q": "zebra gi", "each": "1"}),
     ("tag counts", "/api/tags/", {}),
 ]
 

@@ -89,7 +89,12 @@ def title_completions(request):
     query = valid(CompletionForm(request.GET))
     if query["ids"]:
         return JsonResponse({"titles": links.titles_of(request.user, query["ids"])})
-    return JsonResponse({"titles": links.completions(request.user, query["q"], query["limit"] or 8, query["each"])})
+    limit = query["limit"] or 8
+    titles = links.completions(request.user, query["q"], limit, query["each"])
+    if not query["each"]:
+        return JsonResponse({"titles": titles})
+    titles += links.untitled_matching(request.user, query["q"], limit - len(titles))
+    return JsonResponse({"titles": links.for_go_to_note(request.user, titles)})
 
 
 @require_POST

@@ -12,12 +12,14 @@ code (a fenced block or a `code span`) is not a link.
 """
 
 import re
+import unicodedata
 from collections.abc import Callable
 from html import escape
 from pathlib import PurePosixPath
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
+from django.db.models.functions import Substr
 
 from embedded_site.notes.models import Attachment, Note, NoteLink, title_key
 from embedded_site.notes.search import FTS_TABLE
@@ -31,6 +33,8 @@ CODE = re.compile(r"^(```|~~~).*?(?:^\1[^\n]*$|\Z)|`[^`\n]+`", re.DOTALL | re.MU
 SNIPPET_CONTEXT = 70  # characters each side of the link
 MAX_COMPLETIONS = 20
 BACKLINKS_SHOWN = 200
+# Of a note without a title, what Go to note reads to name it by its first line (the list shows 80 characters of it).
+UNTITLED_START = 300
 
 
 def split_target(target: str) -> tuple[str, str | None]:
@@ -218,11 +222,11 @@ def completions(owner, text: str, limit: int, each_note: bool = False) -> list[d
         from embedded_site.notes.search_postgres import title_completions
 
         return title_completions(owner, key, limit, each_note)
-    linkable = "" if each_note else f"AND {LINKABLE_SQL} "
+    linkable = "" if each_note else f"AND title_key != '' AND {LINKABLE_SQL} "
     with connection.cursor() as cursor:
         if not key:
             cursor.execute(
-                f"SELECT title, id, 1 FROM notes_note WHERE owner_id = %s AND trashed_at IS NULL AND title_key != '' {linkable}"
+                f"SELECT title, id, 1 FROM notes_note WHERE owner_id = %s AND trashed_at IS NULL {linkable}"
                 "ORDER BY pinned DESC, updated DESC, id DESC LIMIT %s",
                 [owner.pk, limit],
             )
@@ -265,11 +269,47 @@ def completions(owner, text: str, limit: int, each_note: bool = False) -> list[d
     return list(found.values())
 
 
+def untitled_matching(owner, text: str, limit: int) -> list[dict]:
+    """Go to note's notes without a title whose first line (as the list of notes names them) has a
+    word starting with each word of `text`, accents and case not minding, newest first: the same
+    Python on SQLite and PostgreSQL. Only their starts are read, never their whole text."""
+    words = folded(text).split()
+    if not words or limit < 1:
+        return []
+    found = []
+    rows = (Note.objects.owned_by(owner).filter(title_key="", trashed_at__isnull=True)
+            .annotate(start=Substr("body", 1, UNTITLED_START)).order_by("-updated", "-id").values_list("id", "start"))
+    for note_id, start in rows.iterator():
+        line = folded(next((line for line in start.splitlines() if any(map(str.isalnum, line))), ""))
+        if all(re.search(r"(?<![^\W_])" + re.escape(word), line) for word in words):
+            found.append({"title": "", "id": note_id, "count": 1})
+            if len(found) == limit:
+                break
+    return found
+
+
+def folded(text: str) -> str:
+    """As Go to note matches: case folded, accents off (picker.js folds the typed text so)."""
+    return "".join(character for character in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(character))
+
+
+def for_go_to_note(owner, notes: list[dict]) -> list[dict]:
+    """Go to note's notes, each with when it was last changed (what tells apart, as the list of
+    notes shows it, two notes of one title) and, for a note without a title, the start of its
+    text, which the app names it by as the list of notes does."""
+    extra = {note_id: (updated, start) for note_id, updated, start in
+             Note.objects.owned_by(owner).filter(pk__in=[note["id"] for note in notes])
+             .annotate(start=Case(When(title_key="", then=Substr("body", 1, UNTITLED_START)), default=Value("")))
+             .values_list("id", "updated", "start")}
+    return [{**note, "updated": updated.isoformat(), **({"start": start} if start else {})}
+            for note, (updated, start) in ((note, extra[note["id"]]) for note in notes)]
+
+
 def titles_of(owner, note_ids: list[int]) -> list[dict]:
     """Go to note's notes opened last, as completions() answers: those of `note_ids` outside the
     trash, in that order, by their titles alone (not their text, which may be megabytes)."""
     titles = dict(Note.objects.owned_by(owner).filter(pk__in=note_ids, trashed_at__isnull=True).values_list("id", "title"))
-    return [{"title": titles[note_id], "id": note_id, "count": 1} for note_id in dict.fromkeys(note_ids) if note_id in titles]
+    return for_go_to_note(owner, [{"title": titles[note_id], "id": note_id, "count": 1} for note_id in dict.fromkeys(note_ids) if note_id in titles])
 
 
 # Renaming ----------------------------------------------------------------------------------

@@ -39,9 +39,12 @@ def term_query(term: Term) -> SearchQuery:
         return combined
     if term.phrase:
         return SearchQuery(term.text, search_type="phrase", config=CONFIG)
-    # A raw tsquery of one quoted lexeme, as a prefix: quotes and backslashes escaped inside it.
-    lexeme = term.text.replace("\\", "\\\\").replace("'", "''")
-    return SearchQuery(f"'{lexeme}':*", search_type="raw", config=CONFIG)
+    return SearchQuery(f"{lexeme(term.text)}:*", search_type="raw", config=CONFIG)
+
+
+def lexeme(word: str) -> str:
+    """One quoted lexeme of a raw tsquery: quotes and backslashes escaped inside it."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def full_text(positive: list[Term], negative: list[Term]) -> SearchQuery | None:
@@ -129,19 +132,22 @@ def excluded_notes(query: Query) -> QuerySet:
 
 def title_completions(owner, key: str, limit: int, each_note: bool) -> list[dict]:
     """links.completions() on PostgreSQL: titles starting with the text, then with a word starting
-    with each of its words; each title once, as the note a link goes to spells it, with how many
-    have it, or with `each_note` each note (titles a link cannot hold too)."""
-    live = Note.objects.owned_by(owner).filter(trashed_at__isnull=True).exclude(title_key="")
+    with each of its words, accents not minding; each title once, as the note a link goes to spells
+    it, with how many have it, or with `each_note` each note (titles a link cannot hold too)."""
+    live = Note.objects.owned_by(owner).filter(trashed_at__isnull=True)
     if not each_note:
+        live = live.exclude(title_key="")
         for character in NOT_IN_LINKS:
             live = live.exclude(title_key__contains=character)
     if not key:
         notes = live.order_by("-pinned", "-updated", "-id").values_list("title", "id")[:limit]
         return [{"title": title, "id": note_id, "count": 1} for title, note_id in notes]
     found: dict[str, dict] = {}
-    each_word_starts_one = Q()
-    for word in key.split():
-        each_word_starts_one &= Q(title_key__startswith=word) | Q(title_key__contains=" " + word)
+    # Then the title's words (weight A) through the word index, as FTS5's on the desktop: accents
+    # not minding ("cafe" finds "Café menus"). unaccent() on each title was slower still (docs/server.md).
+    title_words = " & ".join(f"{lexeme(word)}:*A" for word in key.split())
+    each_word_starts_one = Q(search=SearchQuery(title_words, search_type="raw", config=CONFIG))
+    live = live.annotate(search=SEARCH_VECTOR)
     for matching in (Q(title_key__startswith=key), each_word_starts_one):
         rows = (
             live.filter(matching).exclude(**{"pk__in" if each_note else "title_key__in": list(found)})

@@ -3,6 +3,7 @@ Goto Anything, with notes by the thousand, had only the search field to get to a
 (ui/static/js/notes/note_picker.js)."""
 
 import re
+from datetime import datetime, timezone
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -62,6 +63,42 @@ def test_each_note_of_one_title_is_offered_and_one_whose_title_a_link_cannot_hol
     app.keyboard.press("ArrowDown")  # the older, after the one updated last
     app.keyboard.press("Enter")
     expect(app.locator("#noteBody")).to_have_value(older["body"])
+
+
+def test_two_notes_of_one_title_are_told_apart_by_when_each_was_last_changed(app, live_app):
+    """Until this, they were two identical rows: which was which, one could not tell before opening it."""
+    from embedded_site.notes.models import Note
+
+    older = api(live_app, "POST", "/api/notes/", {"title": "Meeting", "body": "The older."})
+    api(live_app, "POST", "/api/notes/", {"title": "Meeting", "body": "The newer."})
+    api(live_app, "POST", "/api/notes/", {"title": "Meeting room", "body": "Alone of its title."})
+    Note.objects.filter(pk=older["id"]).update(updated=datetime(2025, 3, 14, 9, 30, tzinfo=timezone.utc))
+    app.reload()
+    go_to_note(app, "meet")
+    rows = app.locator(OPTIONS)
+    expect(rows.locator(".completion-title")).to_have_text(["Meeting", "Meeting", "Meeting room", "Create note “meet”"])
+    expect(rows.nth(0).locator("time")).to_contain_text(str(datetime.now().year))
+    expect(rows.nth(1).locator("time")).to_contain_text("Mar 14, 2025")
+    expect(rows.nth(2).locator("time")).to_have_count(0)
+    app.keyboard.press("ArrowDown")
+    app.keyboard.press("Enter")
+    expect(app.locator("#noteBody")).to_have_value("The older.")
+
+
+def test_a_note_without_a_title_is_offered_by_its_first_line_as_the_list_names_it(app, live_app):
+    """Until this, a note without a title was never offered, typed for or not."""
+    untitled = api(live_app, "POST", "/api/notes/", {"title": "", "body": "# Shopping list\n\nMilk, eggs."})
+    api(live_app, "POST", "/api/notes/", {"title": "Shop opening hours", "body": ""})
+    app.reload()
+    expect(app.locator(f"#note-{untitled['id']} .note-item-title")).to_have_text("Shopping list")
+    go_to_note(app, "shop li")
+    expect(app.locator(f"{OPTIONS} .completion-title")).to_have_text(["Shopping list", "Create note “shop li”"])
+    expect(app.locator(f"{OPTIONS} mark")).to_have_text(["Shop", "li"])
+    app.keyboard.press("Enter")
+    expect(app.locator("#noteBody")).to_have_value(untitled["body"])
+    expect(app.locator("#noteTitle")).to_have_value("")
+    app.keyboard.press("Control+o")  # nothing typed: the note opened last first, by the same name
+    expect(app.locator(f"{OPTIONS} .completion-title")).to_have_text(["Shopping list", "Shop opening hours"])
 
 
 def test_with_nothing_typed_the_notes_opened_last_come_first_and_a_trashed_one_never(app, live_app):
@@ -131,16 +168,40 @@ def test_a_right_to_left_title_starts_at_the_right_and_a_phone_wide_window_holds
     expect(app.locator("#noteTitle")).to_be_in_viewport()
 
 
-def test_a_click_elsewhere_or_tab_out_of_it_closes_it(app, live_app):
+def test_a_click_elsewhere_closes_it(app, live_app):
     seed(app, live_app, ["Alpha", "Bravo"])
     go_to_note(app, "br")
     app.locator(".note-item", has_text="Alpha").click()
     expect(app.locator("#noteSwitcher")).to_be_hidden()
     expect(app.locator("#noteTitle")).to_have_value("Alpha")
-    go_to_note(app, "br")
-    app.keyboard.press("Tab")  # to Close, still in it
-    expect(app.locator("#noteSwitcher")).to_be_visible()
-    app.keyboard.press("Shift+Tab")
-    app.keyboard.press("Shift+Tab")  # out of it, to what is before it
-    expect(app.locator("#noteSwitcher")).to_be_hidden()
-    expect(app.locator("#noteTitle")).to_have_value("Alpha")
+
+
+@pytest.mark.parametrize("picker, filter, close, command", [
+    ("#noteSwitcher", "#noteSwitcherFilter", "#closeNoteSwitcher", "go-to-note"),
+    ("#templatePicker", "#templateFilter", "#closeTemplatePicker", "insert-template"),  # the same picker
+])
+def test_tab_and_shift_tab_go_round_its_field_and_close_and_escape_gives_the_focus_back(app, live_app, picker, filter, close, command):
+    """Until this, Tab from Close left the dialog open with the focus gone from view in the page behind."""
+    seed(app, live_app, ["Alpha", "Bravo"])
+    app.locator(".note-item", has_text="Alpha").click()
+    app.locator("#noteBody").focus()
+    app.evaluate("command => document.dispatchEvent(new CustomEvent('desktop:command', {detail: {command}}))", command)
+    expect(app.locator(filter)).to_be_focused()
+    for key, focused in [("Tab", close), ("Tab", filter), ("Shift+Tab", close), ("Shift+Tab", filter)]:
+        app.keyboard.press(key)
+        expect(app.locator(focused)).to_be_focused()
+        expect(app.locator(picker)).to_be_visible()
+    app.keyboard.press("Escape")
+    expect(app.locator(picker)).to_be_hidden()
+    expect(app.locator("#noteBody")).to_be_focused()
+
+
+def test_go_to_heading_go_to_note_and_insert_template_are_one_combobox_with_no_spell_check_on_what_is_typed(app, live_app):
+    """Their markup, written three times, had drifted: Go to heading's field underlined a heading's
+    words typed as misspelt, and took any length."""
+    pickers = app.evaluate("""() => [...document.querySelectorAll('[role=dialog]:has(> .find-row > [role=combobox])')].map((bar) => {
+        const field = bar.querySelector('[role=combobox]');
+        return [bar.id, field.spellcheck, field.maxLength, document.getElementById(field.getAttribute('aria-controls'))?.getAttribute('role'),
+                field.getAttribute('aria-label').startsWith(bar.getAttribute('aria-label') + ' ('), bar.querySelector('button').textContent];
+    })""")
+    assert pickers == [[bar, False, 300, "listbox", True, "Close"] for bar in ["headingBar", "noteSwitcher", "templatePicker"]]

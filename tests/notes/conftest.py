@@ -50,6 +50,12 @@ class Api:
     def delete(self, path):
         return self.client.delete(path, **XHR)
 
+    def preview(self, body, **fields):
+        """The HTML of the preview of `body` (`note`: the note whose files it may show)."""
+        response = self.post("/api/preview/", {"body": body, **fields})
+        assert response.status_code == 200, response.content
+        return response.json()["html"]
+
     def upload(self, path, name, content, **extra):
         return self.client.post(path, {"file": SimpleUploadedFile(name, content)}, **XHR, **extra)
 

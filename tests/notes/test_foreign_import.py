@@ -631,7 +631,7 @@ def test_the_markdown_of_an_evernote_note_shows_as_it_did_in_evernote(api, make_
         hashlib.md5(b"\x89PNG receipt").hexdigest(): "receipt.png", hashlib.md5(b"%PDF warranty").hexdigest(): "warranty.pdf"}))
     for name, content in (("receipt.png", b"\x89PNG receipt"), ("warranty.pdf", b"%PDF warranty")):
         assert api.upload(f"/api/notes/{note.pk}/attachments/", name, content).status_code == 201
-    html = api.post("/api/preview/", {"body": note.body, "note": note.pk}).json()["html"]
+    html = api.preview(note.body, note=note.pk)
     assert ('type="checkbox"> bread</li>\n<li class="task-list-item enabled"><input class="task-list-item-checkbox" '
             'data-line="1" checked="checked" type="checkbox"> milk</li>') in html
     assert "<strong>Bold</strong> and <em>italic</em> text<br>\non two lines" in html
@@ -998,7 +998,7 @@ def test_a_joplin_raw_export_becomes_its_notes_with_notebooks_tags_dates_links_a
     assert sorted(tag.name for tag in meeting.tags.all()) == ["urgent", "work"]
     [attachment] = meeting.attachments.all()
     assert attachment.name == "diagram.png"
-    html = api.post("/api/preview/", {"body": meeting.body, "note": meeting.pk}).json()["html"]
+    html = api.preview(meeting.body, note=meeting.pk)
     assert f'<img src="/api/attachments/{attachment.pk}/" alt="diagram.png">' in html
     assert f'data-note="{plan.pk}"' in html
     assert api.get(f"/api/notes/{plan.pk}/backlinks/").json()["total"] == 1

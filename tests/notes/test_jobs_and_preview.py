@@ -79,7 +79,7 @@ def test_a_malformed_uid_is_400(api):
 
 def test_the_preview_renders_markdown_and_drops_what_is_unsafe(api):
     body = "# Title\n\n**bold** <img src=x onerror=alert(1)> [x](javascript:alert(1)) [ok](https://example.org)"
-    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    html = api.preview(body)
     assert "<h1>Title</h1>" in html and "<strong>bold</strong>" in html
     assert "<img" not in html and 'href="javascript' not in html
     assert '<a href="https://example.org" target="_blank" rel="noopener noreferrer">ok</a>' in html
@@ -87,7 +87,7 @@ def test_the_preview_renders_markdown_and_drops_what_is_unsafe(api):
 
 def test_the_preview_shows_footnotes_in_the_note_and_task_lists_as_checkboxes(api):
     body = "Booked[^1].\n\n- [ ] bread\n- [x] milk\n\n<input type=text name=x>\n\n[^1]: Flight at 9."
-    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    html = api.preview(body)
     # (Before footnotes, `[^1]: Flight at 9.` defined a link to the address "Flight", off the app.)
     assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1"' in html
     assert '<li id="fn1" class="footnote-item"><p>Flight at 9.' in html
@@ -100,7 +100,7 @@ def test_the_preview_shows_footnotes_in_the_note_and_task_lists_as_checkboxes(ap
 def test_the_preview_aligns_a_tables_columns_as_its_text_says(api):
     # `---:` right-aligns a column of figures; the style= markdown-it wrote for it was dropped.
     body = "| Item | Q1 | Note |\n|:--|--:|:-:|\n| Rent | 1,200 | x |\n"
-    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    html = api.preview(body)
     assert '<th class="align-left">Item</th>\n<th class="align-right">Q1</th>\n<th class="align-center">Note</th>' in html
     assert '<td class="align-right">1,200</td>' in html and "style" not in html
 
@@ -109,7 +109,7 @@ def test_the_preview_shows_maths_in_dollars_as_formulas_and_prices_as_text(api):
     # A lecture's formulas, as Obsidian and Joplin show them; before, the preview showed the LaTeX.
     body = ("The series of $f$ is $$\\sum_{n=0}^\\infty \\frac{x^n}{n!}$$ here.\n\n"
             "$$\n\\int_0^1 x\\,dx = \\frac{1}{2}\n$$\n\nIt costs $5 and $10 today.\n\n`$x$` is code.")
-    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    html = api.preview(body)
     assert '<p>The series of <math display="inline"><mrow><mi>f</mi></mrow></math> is <math display="block">' in html
     assert "<mfrac><mrow><msup><mi>x</mi><mi>n</mi></msup></mrow><mrow><mi>n</mi><mo>!</mo></mrow></mfrac>" in html
     assert '<math display="block"><mrow><msubsup><mo>∫</mo><mn>0</mn><mn>1</mn></msubsup>' in html
@@ -119,7 +119,7 @@ def test_the_preview_shows_maths_in_dollars_as_formulas_and_prices_as_text(api):
 
 def test_maths_the_preview_cannot_read_is_shown_as_written_saying_why(api):
     body = "Broken: $\\frac{1}{$ and $\\begin{matrix}1$, then $\\href{javascript:alert(1)}{x}$"
-    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    html = api.preview(body)
     assert ('<code class="math-error" title="Maths not understood: a brace or an argument is missing">'
             "$\\frac{1}{$</code>") in html
     assert '<code class="math-error" title="Maths not understood: missing end">$\\begin{matrix}1$</code>' in html
@@ -130,10 +130,10 @@ def test_text_in_maths_shows_its_angle_brackets_and_ampersands_as_written(api):
     """latex2mathml writes \\text{…} unescaped: `x<y then` opened a tag that ate the rest of the
     paragraph, and `<b>` or `<a href=…>` typed in it vanished as markup."""
     body = "Case $\\text{if x<y then a&b}$ holds.\n\n$\\text{<a href=\"https://example.com\">here</a>}$"
-    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    html = api.preview(body)
     assert "<mtext>if&nbsp;x&lt;y&nbsp;then&nbsp;a&amp;b</mtext></mrow></math> holds.</p>" in html
     assert "<a " not in html and "&lt;a&nbsp;href" in html
-    assert '<mo>&lt;</mo>' in api.post("/api/preview/", {"body": "$a<b$"}).json()["html"]
+    assert '<mo>&lt;</mo>' in api.preview("$a<b$")
 
 
 def test_the_preview_colours_the_code_of_the_languages_the_app_ships_and_shows_the_others_plain(api):
@@ -141,7 +141,7 @@ def test_the_preview_colours_the_code_of_the_languages_the_app_ships_and_shows_t
     a ```haskell block, coloured run from the source, would have been an error or plain once built:
     it is plain in both, as a language no lexer knows."""
     body = "```python\nx = 1\n```\n\n```TS\nlet a = 1\n```\n\n```haskell\nmain = 1\n```\n\n```klingon\nQapla\n```"
-    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    html = api.preview(body)
     assert '<code class="language-python"><span class="n">x</span>' in html
     assert '<code class="language-TS"><span class="kd">let</span>' in html
     assert '<code class="language-haskell">main = 1\n</code>' in html
@@ -154,17 +154,17 @@ def test_code_that_asks_for_a_lexer_the_app_does_not_ship_is_shown_plain_not_an_
     app does not ship ("No module named 'pygments.lexers.haskell'": the preview failed there alone)."""
     monkeypatch.setitem(sys.modules, "pygments.lexers.perl", None)  # as the built app, which lacks it
     nested = "````markdown\n```haskell\nmain = 1\n```\n````"
-    html = api.post("/api/preview/", {"body": nested}).json()["html"]
+    html = api.preview(nested)
     assert '<span class="sb">```haskell</span>\n<span class="s">main = 1</span>' in html
     perl = "```postgresql\nCREATE FUNCTION f() RETURNS int AS $$ my $x = 1; $$ LANGUAGE plperl;\n```"
-    html = api.post("/api/preview/", {"body": perl}).json()["html"]
+    html = api.preview(perl)
     assert '<code class="language-postgresql">CREATE FUNCTION' in html
 
 
 def test_the_preview_shows_a_front_matter_apart_not_as_a_heading(api):
     # An Obsidian note's properties, as an import keeps them at the top of the text.
     body = "---\naliases: [Start page]\nstatus: <done>\n---\n# Home\n\n- [ ] call\n\nText\n\n---\nnot: properties\n---\n"
-    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    html = api.preview(body)
     assert html.startswith('<pre class="front-matter"><code>aliases: [Start page]\nstatus: &lt;done&gt;</code></pre>\n<h1>Home</h1>')
     assert "<h2>aliases" not in html
     assert 'data-line="6"' in html  # the to-do's line of the text, counted from the top
@@ -416,13 +416,13 @@ def test_export_jobs_are_only_started_with_post(api):
 def test_an_address_typed_as_it_is_is_a_link(api):
     body = ("See https://example.org/a?b=1&c=(2). Or http://example.com/path_(x), then `https://in.code/x`, "
             "[text https://inside.link](https://example.net) and <https://angle.example>; nothing for https:// alone.")
-    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    html = api.preview(body)
     assert '<a href="https://example.org/a?b=1&amp;c=(2)" target="_blank" rel="noopener noreferrer">https://example.org/a?b=1&amp;c=(2)</a>.' in html
     assert '<a href="http://example.com/path_(x)" target="_blank" rel="noopener noreferrer">http://example.com/path_(x)</a>,' in html
     assert "<code>https://in.code/x</code>" in html
     assert html.count("<a ") == 4  # the link's text stays text; the one in angle brackets is one link
     assert "nothing for https:// alone." in html
-    html = api.post("/api/preview/", {"body": "(see https://example.org/x) and javascript://alert(1)"}).json()["html"]
+    html = api.preview("(see https://example.org/x) and javascript://alert(1)")
     assert '(see <a href="https://example.org/x" target="_blank" rel="noopener noreferrer">https://example.org/x</a>)' in html
     assert "javascript" in html and html.count("<a ") == 1
 
@@ -430,7 +430,7 @@ def test_an_address_typed_as_it_is_is_a_link(api):
 def test_obsidian_s_highlights_and_callouts_are_shown_as_such(api):
     body = ("A ==very **important**== point, not == this == nor a===b.\n\n"
             "> [!warning] Mind the gap\n> Trains *stop* here.\n\n> [!tip]\n> No title of its own.\n\n> [!note] Title only\n\n> A plain quote")
-    html = api.post("/api/preview/", {"body": body}).json()["html"]
+    html = api.preview(body)
     assert "A <mark>very <strong>important</strong></mark> point, not == this == nor a===b." in html
     assert ('<blockquote class="callout callout-warning" dir="auto">\n<p class="callout-title">Mind the gap</p>'
             "<p>Trains <em>stop</em> here.</p>") in html

@@ -82,14 +82,14 @@ def test_with_two_notes_of_one_title_links_go_to_the_most_recently_updated(api, 
     assert answer["ambiguous"] and [n["title"] for n in answer["notes"]] == ["Linker"]
     answer = api.get(f"/api/notes/{older.pk}/backlinks/").json()
     assert answer["notes"] == [] and answer["goes_to"] == {"id": newer.pk, "title": "plans"}
-    html = api.post("/api/preview/", {"body": "[[PLANS]]"}).json()["html"]
+    html = api.preview("[[PLANS]]")
     assert f'href="#note-{newer.pk}"' in html
     assert 'class="wikilink-ambiguous"' in html and "2 notes" in html
 
 
 def test_the_preview_links_to_notes_and_offers_missing_ones(api):
     target = create(api, "Groceries")
-    html = api.post("/api/preview/", {"body": "[[groceries|the list]] and [[Nowhere <b>]] and `[[code]]`"}).json()["html"]
+    html = api.preview("[[groceries|the list]] and [[Nowhere <b>]] and `[[code]]`")
     assert f'<a href="#note-{target["id"]}" class="wikilink" data-note="{target["id"]}"' in html
     assert ">the list</a>" in html
     assert 'class="wikilink missing" data-title="Nowhere &lt;b&gt;"' in html
@@ -100,11 +100,11 @@ def test_the_preview_links_to_notes_and_offers_missing_ones(api):
 def test_the_preview_offers_to_restore_a_linked_note_that_is_in_the_trash(api):
     trashed = create(api, "Old trip")
     assert api.delete(f"/api/notes/{trashed['id']}/").status_code == 200
-    html = api.post("/api/preview/", {"body": "See [[old trip]]"}).json()["html"]
+    html = api.preview("See [[old trip]]")
     assert f'class="wikilink missing" data-title="old trip" data-in-trash="{trashed["id"]}"' in html
     assert "“old trip” is in the trash: click it for a way to restore it" in html
     live = create(api, "Old trip")  # a note of the title outside the trash is the one a link opens
-    html = api.post("/api/preview/", {"body": "See [[old trip]]"}).json()["html"]
+    html = api.preview("See [[old trip]]")
     assert f'data-note="{live["id"]}"' in html and "data-in-trash" not in html
 
 
@@ -115,13 +115,13 @@ def test_the_preview_of_a_note_shows_its_attached_images_where_its_text_names_th
     api.upload(f"/api/notes/{other.pk}/attachments/", "theirs.png", b"\x89PNG theirs")
     body = ("![[beach photo.png]] ![the beach](images/Beach%20photo.png) [[report.pdf]] "
             "![[theirs.png]] ![remote](https://example.com/Beach%20photo.png)")
-    html = api.post("/api/preview/", {"body": body, "note": note.pk}).json()["html"]
+    html = api.preview(body, note=note.pk)
     assert html.count(f'<img src="{photo["url"]}"') == 2
     assert '<span class="attachment-ref" title="Attached to this note: see Attachments">report.pdf</span>' in html
     assert report["url"] not in html
     assert 'data-title="theirs.png"' in html  # another note's file: not this note's, so a missing title
     assert '<img src="https://example.com/Beach%20photo.png" alt="remote">' in html  # not a file of the note
-    without_the_note = api.post("/api/preview/", {"body": body}).json()["html"]
+    without_the_note = api.preview(body)
     assert photo["url"] not in without_the_note
     assert api.post("/api/preview/", {"body": body, "note": "one"}).status_code == 400
 
@@ -143,6 +143,16 @@ def test_the_completion_finds_a_title_by_the_starts_of_several_of_its_words_in_a
     assert [t["title"] for t in api.get("/api/titles/", {"q": "lem sal"}).json()["titles"]] == ["A tea lemon salad"]
     assert [t["title"] for t in api.get("/api/titles/", {"q": "salad lem"}).json()["titles"]] == ["A tea lemon salad"]
     assert [t["title"] for t in api.get("/api/titles/", {"q": "lemon w"}).json()["titles"]] == ["Lemon walk"]
+
+
+@pytest.mark.parametrize("each", ["", "1"])
+def test_the_completion_minds_no_accents_on_either_database(api, each):
+    # On PostgreSQL (a server), "cafe" did not find "Café menus", which the desktop's finds.
+    for title in ["Café menus", "Crème brûlée", "Cafeteria"]:
+        create(api, title)
+    assert [t["title"] for t in api.get("/api/titles/", {"q": "cafe", "each": each}).json()["titles"]] == ["Cafeteria", "Café menus"]
+    assert [t["title"] for t in api.get("/api/titles/", {"q": "BRULEE crem", "each": each}).json()["titles"]] == ["Crème brûlée"]
+    assert [t["title"] for t in api.get("/api/titles/", {"q": "café", "each": each}).json()["titles"]] == ["Café menus", "Cafeteria"]
 
 
 def test_each_note_is_listed_for_go_to_note_those_of_one_title_and_those_a_link_cannot_hold_too(api):
@@ -176,10 +186,29 @@ def test_go_to_note_gets_the_titles_of_the_notes_opened_last_in_one_request_with
     api.delete(f"/api/notes/{trashed['id']}/")
     ids = [plan["id"], trashed["id"], 99999, draft["id"], untitled["id"], plan["id"]]
     titles = api.get("/api/titles/", {"ids": ",".join(map(str, ids))}).json()["titles"]
-    assert titles == [{"title": "Plan", "id": plan["id"], "count": 1}, {"title": "Draft", "id": draft["id"], "count": 1},
-                      {"title": "", "id": untitled["id"], "count": 1}]
+    assert titles == [{"title": "Plan", "id": plan["id"], "count": 1, "updated": plan["updated"]},
+                      {"title": "Draft", "id": draft["id"], "count": 1, "updated": draft["updated"]},
+                      {"title": "", "id": untitled["id"], "count": 1, "updated": untitled["updated"], "start": "A body and no title"}]
     assert api.get("/api/titles/", {"ids": "3,x"}).json()["error"] == (
         "Note ids: Enter the notes' ids, whole numbers separated by commas (3,5,8).")
+
+
+def test_go_to_note_offers_a_note_without_a_title_by_its_first_line_on_either_database(api):
+    """Until this, a note without a title was never offered: typed or not, it could not be reached."""
+    shopping = create(api, "", "\n# Shopping list\n\nMilk, eggs, *café*.")
+    recipe = create(api, "", "Crème brûlée for Sunday")
+    create(api, "Shopping", "A titled note.")
+    create(api, "", "Eggs are on the second line only.\nlist")
+    titles = api.get("/api/titles/", {"q": "list shop", "each": "1"}).json()["titles"]
+    assert [(t["id"], t.get("start")) for t in titles] == [(shopping["id"], shopping["body"])]
+    assert [t["id"] for t in api.get("/api/titles/", {"q": "creme BRU", "each": "1"}).json()["titles"]] == [recipe["id"]]
+    assert [t["title"] for t in api.get("/api/titles/", {"q": "shop", "each": "1"}).json()["titles"]] == ["Shopping", ""]
+    assert api.get("/api/titles/", {"q": "eggs", "each": "1"}).json()["titles"][0]["start"].startswith("Eggs are")
+    everything = api.get("/api/titles/", {"q": "", "each": "1"}).json()["titles"]
+    assert len(everything) == 4 and "start" not in everything[1]
+    long = create(api, "", "Long draft " + "word " * 150_000)
+    assert api.get("/api/titles/", {"ids": long["id"]}).json()["titles"][0]["start"] == long["body"][:300]  # its start alone
+    assert [t["title"] for t in api.get("/api/titles/", {"q": "shop"}).json()["titles"]] == ["Shopping"]  # a link needs a title
 
 
 @pytest.mark.parametrize("params, field", [({"limit": "0"}, "limit"), ({"limit": "99"}, "limit"), ({"q": "x" * 301}, "q"),
@@ -292,7 +321,7 @@ def preview_with_a_file(api, make_note, name: str, content: bytes, body: str) ->
     """The attached file, and the preview of `body` in its note."""
     note = make_note(title="Trip")
     attached = api.upload(f"/api/notes/{note.pk}/attachments/", name, content).json()
-    return attached, api.post("/api/preview/", {"body": body, "note": note.pk}).json()["html"]
+    return attached, api.preview(body, note=note.pk)
 
 
 def linked(file: dict, text: str) -> str:
@@ -313,7 +342,7 @@ def test_a_relative_link_goes_to_the_notes_file_of_that_name_or_is_shown_as_text
     assert unlinked("../Notebook B/Trip plan.md", "Trip plan") in html
     assert "Trip%20plan.md" not in html
     assert 'href="#top"' in html and 'href="https://example.org"' in html and 'href="/api/tags/"' in html
-    without_the_note = api.post("/api/preview/", {"body": body}).json()["html"]
+    without_the_note = api.preview(body)
     assert manual["url"] not in without_the_note and '<span class="unlinked"' in without_the_note
 
 
@@ -342,17 +371,17 @@ def test_a_link_to_a_heading_is_a_link_to_its_note():
 
 def test_the_preview_leads_a_heading_link_to_its_note_at_the_heading(api):
     target = create(api, "Project plan", "# Goals\n\nShip.\n")
-    html = api.post("/api/preview/", {"body": "[[Project plan#Goals]] and [[project plan#Goals|the goals]]"}).json()["html"]
+    html = api.preview("[[Project plan#Goals]] and [[project plan#Goals|the goals]]")
     assert html.count(f'class="wikilink" data-note="{target["id"]}" data-heading="Goals"') == 2
     assert ">Project plan › Goals</a>" in html and ">the goals</a>" in html
     assert "missing" not in html
     # A heading of the note itself; a note missing, whose creation makes the title, not "Title#Heading".
-    html = api.post("/api/preview/", {"body": "[[#Goals]] and [[Nowhere#Goals]]"}).json()["html"]
+    html = api.preview("[[#Goals]] and [[Nowhere#Goals]]")
     assert '<a href="#heading" class="heading-link" data-heading="Goals"' in html and ">Goals</a>" in html
     assert 'class="wikilink missing" data-title="Nowhere"' in html
     # A note titled with the `#` is the one the whole target names.
     sharp = create(api, "C#")
-    html = api.post("/api/preview/", {"body": "[[C#]]"}).json()["html"]
+    html = api.preview("[[C#]]")
     assert f'data-note="{sharp["id"]}"' in html and "data-heading" not in html
 
 

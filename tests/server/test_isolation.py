@@ -68,7 +68,7 @@ def test_search_links_completion_and_export_show_another_user_nothing(bob_api, a
     assert bob_api.get("/api/notes/", {"q": "-nothing"}).json()["total"] == 0
     assert bob_api.get("/api/titles/", {"q": "alice"}).json() == {"titles": []}
     assert bob_api.get("/api/links/", {"title": "Alice's secret"}).json() == {"notes": [], "total": 0}
-    preview = bob_api.post("/api/preview/", {"body": "[[Alice's secret]]"}).json()["html"]
+    preview = bob_api.preview("[[Alice's secret]]")
     assert "missing" in preview and f"note-{alices_note['id']}" not in preview
     exported = json.loads(b"".join(bob_api.get("/api/export/").streaming_content))
     assert exported["notes"] == []

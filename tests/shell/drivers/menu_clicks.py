@@ -41,6 +41,20 @@ def report(line):
     print(line, flush=True)
 
 
+def picker_opened_and_left(window, opens, filter_id, list_says=None):
+    """Go to heading, Go to note or Insert template opened by `opens` (a menu's item, or keys): its
+    filter focused (its list saying `list_says`, (list id, text), if given); Esc: the text again."""
+    if isinstance(opens, tuple):
+        gtk_menus.click(window.uid, *opens)
+    else:
+        gtk_menus.xdotool("key", opens)
+    wait_for(window, "document.activeElement.id", filter_id, f"{filter_id} focused, opened by {opens}")
+    if list_says:
+        wait_for(window, f"document.getElementById('{list_says[0]}').textContent", list_says[1], f"{list_says[0]} says so")
+    gtk_menus.xdotool("key", "Escape")
+    wait_for(window, "document.activeElement.id", "noteBody", f"the text focused again after {opens}")
+
+
 @window_check("the menu items did what their buttons and shortcuts do")
 def click_the_menus(window, origin):
     uid = window.uid
@@ -85,20 +99,11 @@ def click_the_menus(window, origin):
     gtk_menus.xdotool("key", "ctrl+e")
     wait_for(window, "document.getElementById('preview').hidden", True, "the text once more (Ctrl+E)")
     window.run_js("document.getElementById('noteBody').focus()")
-    gtk_menus.click(uid, "View", "Go to heading…")
-    wait_for(window, "document.activeElement.id", "headingFilter", "the filter of the note's headings focused")
-    gtk_menus.xdotool("key", "Escape")
-    wait_for(window, "document.activeElement.id", "noteBody", "the text focused again")
-    gtk_menus.xdotool("key", "ctrl+shift+o")
-    wait_for(window, "document.activeElement.id", "headingFilter", "the filter of the note's headings (Ctrl+Shift+O)")
-    gtk_menus.xdotool("key", "Escape")
-    wait_for(window, "document.activeElement.id", "noteBody", "the text focused again after Ctrl+Shift+O")
+    for opens in [("View", "Go to heading…"), "ctrl+shift+o"]:
+        picker_opened_and_left(window, opens, "headingFilter")
     report("View > Go to heading…, Ctrl+Shift+O: the note's headings listed; Esc: back in the text")
 
-    gtk_menus.click(uid, "View", "Go to note…")
-    wait_for(window, "document.activeElement.id", "noteSwitcherFilter", "the filter of Go to note focused")
-    gtk_menus.xdotool("key", "Escape")
-    wait_for(window, "document.activeElement.id", "noteBody", "the text focused again after Go to note")
+    picker_opened_and_left(window, ("View", "Go to note…"), "noteSwitcherFilter")
     gtk_menus.xdotool("key", "ctrl+o")
     wait_for(window, "document.activeElement.id", "noteSwitcherFilter", "the filter of Go to note (Ctrl+O)")
     gtk_menus.xdotool("type", "--delay", "20", "words")
@@ -107,12 +112,8 @@ def click_the_menus(window, origin):
     wait_for(window, "document.activeElement.id", "noteBody", "the note opened to write in")
     report("View > Go to note…, Ctrl+O: a title's word typed, Enter: the note open")
 
-    gtk_menus.click(uid, "Edit", "Insert template…")
-    wait_for(window, "document.activeElement.id", "templateFilter", "the filter of Insert template focused")
-    wait_for(window, "document.getElementById('templateList').textContent", "No templates yet: tag a note “template” to make it one",
-             "how to make a template, with none yet")
-    gtk_menus.xdotool("key", "Escape")
-    wait_for(window, "document.activeElement.id", "noteBody", "the text focused again after Insert template")
+    picker_opened_and_left(window, ("Edit", "Insert template…"), "templateFilter",
+                           ("templateList", "No templates yet: tag a note “template” to make it one"))
     report("Edit > Insert template…: the templates' list, with none yet how to make one; Esc: back in the text")
 
     zoom = lambda: on_gtk_thread(lambda: round(gtk_view(window).get_zoom_level(), 2))  # noqa: E731

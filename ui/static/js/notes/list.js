@@ -6,7 +6,8 @@
 const MARGIN_ROWS = 10;  // made above and below the view, so a fast scroll never shows a gap
 const FIRST_ROWS = 2;    // made to measure the stride; once it is known, the rows in view are made
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+// As a note's row shows when it was last changed (Go to note too).
+export const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 const list = {
   container: null,

@@ -3,6 +3,7 @@
 // completion's titles, /api/titles/), the notes opened last first while nothing is typed. Enter
 // opens the one chosen; on a title no note has, Enter offers to create that note.
 import { completeTitles, noteTitles } from './api.js';
+import { dateFormat, noteTitle } from './list.js';
 import { Picker, markedTitle, matchKey as key } from './picker.js';
 
 const $ = (id) => document.getElementById(id);
@@ -32,8 +33,8 @@ export class NotePicker extends Picker {
     this.onCreate = onCreate;
     this.timer = null;
     this.request = null;
-    // A click elsewhere, or Tab out of it, closes it, as Obsidian's switcher: it floats over what
-    // the person goes back to.
+    // A click elsewhere, or the focus taken out of it (by a shortcut: Tab stays in it), closes it,
+    // as Obsidian's switcher: it floats over what the person goes back to.
     const outside = (target) => target && !$('noteSwitcher').contains(target);
     document.addEventListener('pointerdown', (event) => { if (this.open && outside(event.target)) this.hide(); });
     $('noteSwitcher').addEventListener('focusout', (event) => { if (outside(event.relatedTarget)) this.hide(); });
@@ -57,15 +58,23 @@ export class NotePicker extends Picker {
       notes = key(typed) ? (await completeTitles(typed, request.signal, { limit: LIMIT, each: 1 })).titles : await this.recentNotes(request.signal);
     } catch { return; }
     if (request.signal.aborted || !this.open) return;
+    // A note without a title by its first line, as the list of notes names it.
+    notes = notes.map((note) => ({ ...note, name: noteTitle({ title: note.title, body: note.start ?? '' }) }));
     const wanted = typed.trim();
     if (wanted && !notes.some((note) => key(note.title) === key(wanted))) notes = [...notes, { create: wanted }];
+    // Notes of one title are told apart as the list of notes tells them: by when each was last changed.
+    const titleKeys = notes.map((note) => key(note.name ?? ''));
+    const shared = new Set(titleKeys.filter((title, index) => titleKeys.indexOf(title) !== index));
     this.render(notes, (note, option) => {
       option.className = 'switcher-option';
       if (note.create) {
         option.classList.add('switcher-create');
         option.append(Object.assign(document.createElement('span'), { className: 'completion-title', dir: 'auto', textContent: `Create note “${note.create}”` }));
       } else {
-        option.append(markedTitle(note.title, typed));
+        option.append(markedTitle(note.name, typed));
+        if (shared.has(key(note.name))) {
+          option.append(Object.assign(document.createElement('time'), { className: 'completion-count', dateTime: note.updated, textContent: dateFormat.format(new Date(note.updated)) }));
+        }
       }
     }, 'No notes yet: type a title to create one', 0);
   }
@@ -73,7 +82,7 @@ export class NotePicker extends Picker {
   // The notes opened last (those since trashed or deleted left out), then those updated last.
   async recentNotes(signal) {
     const ids = recentIds().filter((id) => Number.isSafeInteger(id) && id > 0);
-    const recent = ids.length ? (await noteTitles(ids, signal)).titles.map((note) => ({ ...note, title: note.title || 'Untitled note' })) : [];
+    const recent = ids.length ? (await noteTitles(ids, signal)).titles : [];
     const others = (await completeTitles('', signal, { limit: LIMIT, each: 1 })).titles.filter((note) => !recent.some((seen) => seen.id === note.id));
     return [...recent, ...others].slice(0, LIMIT);
   }

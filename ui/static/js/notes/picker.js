@@ -1,6 +1,7 @@
 // A list filtered as you type, under its field (a combobox and its listbox): Go to heading
 // (outline.js), Go to note (note_picker.js) and Insert template (templates.js). ↑ ↓ PageUp PageDown choose, Enter (or a click)
-// takes the one chosen, Esc closes it and gives the focus back where it was.
+// takes the one chosen, Tab and Shift+Tab go round its field and Close, Esc closes it and gives the
+// focus back where it was.
 import { composing } from './composition.js';
 import { handFocusOn } from './layout.js';
 
@@ -137,6 +138,13 @@ export class Picker {
     } else if (event.key === 'Enter' && event.target === $(this.ids.filter)) {
       event.preventDefault();
       this.choose(this.active);
+    } else if (event.key === 'Tab') {
+      // The dialog keeps the focus, as the WAI-ARIA dialog pattern has it: Tab and Shift+Tab go
+      // round its field and Close, never to the page behind it (where the focus was lost from view).
+      event.preventDefault();
+      const stops = [$(this.ids.filter), $(this.ids.close)];
+      const at = stops.indexOf(document.activeElement);
+      stops[(at + (event.shiftKey ? stops.length - 1 : 1)) % stops.length].focus();
     } else if (event.key === 'Escape') {
       event.preventDefault();
       event.stopPropagation();  // not the app's Escape, which leaves the editor
