@@ -138,13 +138,10 @@ def test_the_days_backup_is_made_beside_the_running_site_and_a_stop_during_it_lo
         "launch went on while copying: True True", "after the stop: True True", "next launch: 2 True False"], result.stderr
 
 
-@pytest.mark.desktop
-def test_an_app_left_open_past_a_day_makes_the_days_copy_without_a_launch(tmp_path):
-    # A laptop closed at night and opened in the morning, the app never quit: the only copy was
-    # the one of the day it was launched, however many days it ran. The day passes here as the
-    # launch's copy aged by a day, the watch looking every 0.05 s instead of every ten minutes.
-    script = textwrap.dedent(f"""
-        import time
+def on_notedesk_s_site(tmp_path, imports: str) -> str:
+    """The start of a script that runs the shell on Notedesk's site, its data folder `data` in tmp_path."""
+    return textwrap.dedent(f"""
+        {imports}
         from datetime import datetime, timedelta, timezone
         from pathlib import Path
         from django_desktop_shell import database, runtime
@@ -153,6 +150,50 @@ def test_an_app_left_open_past_a_day_makes_the_days_copy_without_a_launch(tmp_pa
         data = Path({str(tmp_path / "data")!r}); paths.prepare_data_dir(data)
         site.configure(runtime.Runtime(identity=load(Path({str(ROOT)!r})), data_dir=data))
         notes = data / "notedesk.sqlite3"
+    """)
+
+
+@pytest.mark.desktop
+def test_the_backups_folder_alone_holds_the_uploaded_files_its_copies_name(tmp_path):
+    # The data folder lost with its disk, the backups folder copied to a stick: the copies of the
+    # database came back with every attachment and photo missing, as they were in the data folder alone.
+    script = on_notedesk_s_site(tmp_path, "import shutil") + textwrap.dedent(f"""
+
+        def launch():
+            database.prepare_database()
+            database.BackgroundBackup.running.thread.join(30)
+            database.fold_write_ahead_logs()
+
+        database.prepare_database()  # a new database: nothing to back up
+        (data / "attachments").mkdir(exist_ok=True)
+        (data / "attachments" / "5f3a.bin").write_bytes(b"%PDF the manual")
+        (data / "media" / "photos").mkdir(parents=True)
+        (data / "media" / "photos" / "cat.jpg").write_bytes(b"JPEG a cat")
+        launch()
+        stick = Path({str(tmp_path / "stick")!r})
+        shutil.copytree(data / "backups", stick)
+        print("on the stick:", sorted(str(path.relative_to(stick)) for path in stick.rglob("*") if path.is_file())[:2],
+              (stick / "attachments" / "5f3a.bin").read_bytes(), (stick / "media" / "photos" / "cat.jpg").read_bytes())
+
+        (data / "media" / "photos" / "cat.jpg").unlink()  # deleted for good, no copy names it any more
+        copy = database.backups(notes)[-1][1]
+        copy.rename(copy.with_name(f"notedesk-{{datetime.now(timezone.utc) - timedelta(days=1):%Y%m%d-%H%M%S-%f}}.sqlite3"))
+        launch()
+        print("the next day:", (data / "backups" / "attachments" / "5f3a.bin").exists(),
+              (data / "backups" / "media" / "photos" / "cat.jpg").exists())
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.stdout.splitlines() == [
+        "on the stick: ['attachments/5f3a.bin', 'media/photos/cat.jpg'] b'%PDF the manual' b'JPEG a cat'",
+        "the next day: True False"], result.stderr
+
+
+@pytest.mark.desktop
+def test_an_app_left_open_past_a_day_makes_the_days_copy_without_a_launch(tmp_path):
+    # A laptop closed at night and opened in the morning, the app never quit: the only copy was
+    # the one of the day it was launched, however many days it ran. The day passes here as the
+    # launch's copy aged by a day, the watch looking every 0.05 s instead of every ten minutes.
+    script = on_notedesk_s_site(tmp_path, "import time") + textwrap.dedent(f"""
 
         def a_day_ago(copy):
             copy.rename(copy.with_name(f"notedesk-{{datetime.now(timezone.utc) - timedelta(days=1, minutes=1):%Y%m%d-%H%M%S-%f}}.sqlite3"))
