@@ -78,6 +78,7 @@ OTHER_APPS_MARKDOWN = (
 UNREADABLE_ZIP = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, RuntimeError, NotImplementedError)
 # How a zip's first file starts: a zip cut short keeps it, while its list of files, at its end, is lost.
 ZIP_SIGNATURE = b"PK\x03\x04"
+SQLITE_SIGNATURE = b"SQLite format 3\x00"
 
 
 class ImportFileError(ValueError):
@@ -187,9 +188,16 @@ def json_notes(file: BinaryIO, changed: list) -> Iterator[object]:
             document = json.loads(data)
         except (ValueError, RecursionError) as error:
             file.seek(0)
-            if isinstance(error, UnicodeDecodeError) and file.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            start = file.read(64)
+            if isinstance(error, UnicodeDecodeError) and start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
                 raise ImportFileError(  # JSON, but not in UTF-8
                     f"This JSON file is not UTF-8 text (byte {error.start} is not), as a Notedesk export is.") from None
+            if start.startswith(SQLITE_SIGNATURE):  # what a person who kept only backups/ picks first
+                raise ImportFileError(
+                    "This is a database (such as one of Notedesk's daily backups, notedesk-….sqlite3), not an export: "
+                    "Import… reads exports. To put a backup back, quit Notedesk and copy it over notedesk.sqlite3 in "
+                    "the data folder (Help › Open data folder), as the README's “Putting a backup back” says. "
+                    "Nothing was imported.") from None
             raise ImportFileError("This is neither a Notedesk JSON export nor a zip of Markdown notes.") from None
         if not isinstance(document, dict):
             raise ImportFileError("This JSON file is not a Notedesk export.")
@@ -250,6 +258,10 @@ def json_values(structure: bytes) -> int:
 def readable_export(format_name: object, version: object) -> None:
     if format_name != FORMAT_NAME:
         raise ImportFileError("This JSON file is not a Notedesk export.")
+    if type(version) is int and version > READABLE_VERSIONS[-1]:
+        raise ImportFileError(
+            f"This Notedesk export was written by a newer Notedesk (its format is version {version}; this one reads "
+            f"up to {READABLE_VERSIONS[-1]}): update Notedesk, then import it again. Nothing was imported.")
     if type(version) is not int or version not in READABLE_VERSIONS:  # true == 1 and 1.0 == 1 in Python
         raise ImportFileError(
             f"This Notedesk export is not version {', '.join(map(str, READABLE_VERSIONS[:-1]))} or {READABLE_VERSIONS[-1]}, "

@@ -322,12 +322,16 @@ def export_document(*notes):
     "content, message",
     [
         (b"\x89PNG not an export", "This is neither a Notedesk JSON export nor a zip of Markdown notes."),
+        (b"SQLite format 3\x00\x10\x00\x02\x02", "This is a database (such as one of Notedesk's daily backups, "
+         "notedesk-….sqlite3), not an export: Import… reads exports. To put a backup back, quit Notedesk"),
         (b'{"notes": [{"title": "caf\xe9"}]}', "This JSON file is not UTF-8 text (byte 25 is not), as a Notedesk export is."),
         (b'{"notes": []}', "This JSON file is not a Notedesk export."),
         # Read whole, each of its 2.2 million empty objects a Python dict: 25 times its size in memory
         # (a 200 MB file, within the import's limit, took 5 GB).
         (b"[" + b"{}," * 1_100_000 + b"{}]", "This JSON file holds more than 2,000,000 values, more than Notedesk reads at once"),
-        (b'{"format": "notedesk-notes", "version": 9, "notes": []}', "This Notedesk export is not version 1, 2 or 3"),
+        (b'{"format": "notedesk-notes", "version": 9, "notes": []}', "This Notedesk export was written by a newer "
+         "Notedesk (its format is version 9; this one reads up to 3): update Notedesk, then import it again."),
+        (b'{"format": "notedesk-notes", "version": 0, "notes": []}', "This Notedesk export is not version 1, 2 or 3"),
         (export_document([1]), "Note 1: a note must be an object."),
         (export_document({**GOOD, "uid": "nope"}), "Note 1: uid: Enter a valid UUID."),
         (export_document({**GOOD, "updated": 20200101}), "Note 1: updated: Enter a valid date/time."),
