@@ -11,7 +11,7 @@ project opens read-only, shipped with the app, is left alone). Migrations run un
 database, and at the first launch of a day, a copy goes to <data dir>/backups (SQLite's `VACUUM
 INTO`, under a temporary name until the copy is whole and checked), once SQLite's quick check has
 found the file sound; the newest BACKUPS_KEPT copies of each are kept, and the day's copy puts the
-uploaded files beside them (copy_uploads_to_backups). A database SQLite cannot
+uploaded files and the window's settings beside them (copy_files_to_backups). A database SQLite cannot
 read, or that the check finds damaged, stops the start with a message naming the file and the
 latest backup: nothing is overwritten, and a damaged copy never pushes a sound one out. A
 migration that fails puts back, from the copies made before, each database the launch migrated. The check
@@ -42,6 +42,7 @@ from filelock import FileLock
 
 from django_desktop_shell import runtime
 from django_desktop_shell.files import TEMPORARY_PREFIX, durable_path, make_private
+from django_desktop_shell.process.window_state import STATE_FILE as WINDOW_STATE_FILE
 from django_desktop_shell.settings import SQLITE, read_only_sqlite
 from django_desktop_shell.storage import file_system_storages
 from django_desktop_shell.storage_errors import NO_SHARED_MEMORY, no_shared_memory, note_opened, replaced_database
@@ -427,18 +428,23 @@ def copy_to_backups(path: Path, on_open=lambda connection: None) -> Path:
     return target
 
 
-def copy_uploads_to_backups() -> None:
+def copy_files_to_backups() -> None:
     """Each uploaded file beside the day's copies, under its path in the data folder
-    (`backups/media/…`), so that the backups folder alone, copied to a stick, puts back the
-    database and the files it names: with the copies of the database alone, a data folder lost
-    with its disk came back with every photo and attachment missing. A file is hard-linked,
-    which takes no room (uploads are written once, under a name of their own), or copied where
-    the drive has no links (FAT); one gone from its folder is dropped here too."""
+    (`backups/media/…`), and the window's settings (its size, zoom and spell check), so that the
+    backups folder alone, copied to a stick, puts back the database, the files it names and the
+    window as it was: with the copies of the database alone, a data folder lost with its disk
+    came back with every photo and attachment missing. A file is hard-linked, which takes no room
+    (uploads are written once, under a name of their own), or copied where the drive has no links
+    (FAT); one gone from its folder is dropped here too."""
     data_dir = backups_dir().parent.resolve()
     folders = {folder for _, folder in file_system_storages()
                if folder.is_relative_to(data_dir) and not backups_dir().resolve().is_relative_to(folder)}
     for folder in sorted(folders):
         mirror_files(folder, backups_dir() / folder.relative_to(data_dir))
+    window_settings = data_dir / WINDOW_STATE_FILE
+    if window_settings.is_file():
+        with durable_path(backups_dir() / WINDOW_STATE_FILE) as draft:
+            shutil.copyfile(window_settings, draft)
 
 
 def mirror_files(folder: Path, copy: Path) -> None:
@@ -503,7 +509,7 @@ class BackgroundBackup:
             with migration_lock():
                 for path in self.paths:
                     logger.info("Backed up %s to %s", path, copy_to_backups(path, self.opened))
-                copy_uploads_to_backups()
+                copy_files_to_backups()
         except Exception as error:
             if self.stopping.is_set():
                 logger.info("The day's backup was left unfinished by the stop: the next launch makes it")

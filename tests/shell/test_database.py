@@ -154,7 +154,7 @@ def on_notedesk_s_site(tmp_path, imports: str) -> str:
 
 
 @pytest.mark.desktop
-def test_the_backups_folder_alone_holds_the_uploaded_files_its_copies_name(tmp_path):
+def test_the_backups_folder_alone_holds_the_uploaded_files_its_copies_name_and_the_window_s_settings(tmp_path):
     # The data folder lost with its disk, the backups folder copied to a stick: the copies of the
     # database came back with every attachment and photo missing, as they were in the data folder alone.
     script = on_notedesk_s_site(tmp_path, "import shutil") + textwrap.dedent(f"""
@@ -169,11 +169,13 @@ def test_the_backups_folder_alone_holds_the_uploaded_files_its_copies_name(tmp_p
         (data / "attachments" / "5f3a.bin").write_bytes(b"%PDF the manual")
         (data / "media" / "photos").mkdir(parents=True)
         (data / "media" / "photos" / "cat.jpg").write_bytes(b"JPEG a cat")
+        (data / "window.json").write_text('{{"zoom": 1.25}}')
         launch()
         stick = Path({str(tmp_path / "stick")!r})
         shutil.copytree(data / "backups", stick)
         print("on the stick:", sorted(str(path.relative_to(stick)) for path in stick.rglob("*") if path.is_file())[:2],
-              (stick / "attachments" / "5f3a.bin").read_bytes(), (stick / "media" / "photos" / "cat.jpg").read_bytes())
+              (stick / "attachments" / "5f3a.bin").read_bytes(), (stick / "media" / "photos" / "cat.jpg").read_bytes(),
+              (stick / "window.json").read_text())
 
         (data / "media" / "photos" / "cat.jpg").unlink()  # deleted for good, no copy names it any more
         copy = database.backups(notes)[-1][1]
@@ -184,7 +186,7 @@ def test_the_backups_folder_alone_holds_the_uploaded_files_its_copies_name(tmp_p
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.stdout.splitlines() == [
-        "on the stick: ['attachments/5f3a.bin', 'media/photos/cat.jpg'] b'%PDF the manual' b'JPEG a cat'",
+        "on the stick: ['attachments/5f3a.bin', 'media/photos/cat.jpg'] b'%PDF the manual' b'JPEG a cat' {\"zoom\": 1.25}",
         "the next day: True False"], result.stderr
 
 
