@@ -448,22 +448,26 @@ def copy_files_to_backups() -> None:
 
 
 def mirror_files(folder: Path, copy: Path) -> None:
-    kept = set()
-    for source in folder.rglob("*") if folder.is_dir() else ():
-        if source.is_file() and not source.name.startswith(TEMPORARY_PREFIX):
-            kept.add(source.relative_to(folder))
-            target = copy / source.relative_to(folder)
-            if target.exists():
+    uploaded, mirrored = files_under(folder), files_under(copy)
+    for relative in sorted(uploaded - mirrored):
+        target = copy / relative
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            os.link(folder / relative, target)
+        except OSError:  # a drive without links (FAT): a copy, if it leaves the app room for its saves
+            if shutil.disk_usage(copy).free <= 2 * (folder / relative).stat().st_size:
+                logger.warning("The backups lack %s: the disk has no room for a copy of it", folder / relative)
                 continue
-            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            try:
-                os.link(source, target)
-            except OSError:
-                with durable_path(target) as draft:
-                    shutil.copyfile(source, draft)
-    for target in copy.rglob("*") if copy.is_dir() else ():
-        if target.is_file() and target.relative_to(copy) not in kept:
-            target.unlink()
+            with durable_path(target) as draft:
+                shutil.copyfile(folder / relative, draft)
+    for relative in mirrored - uploaded:
+        (copy / relative).unlink()
+
+
+def files_under(folder: Path) -> set[str]:
+    """The files in `folder` and its subfolders, relative to it, but those being written."""
+    return {os.path.join(os.path.relpath(parent, folder), name) for parent, _, names in os.walk(folder)
+            for name in names if not name.startswith(TEMPORARY_PREFIX)}
 
 
 class BackgroundBackup:

@@ -2,6 +2,7 @@
 without reading the migrations, and a migration not yet applied is never missed."""
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -188,6 +189,21 @@ def test_the_backups_folder_alone_holds_the_uploaded_files_its_copies_name_and_t
     assert result.stdout.splitlines() == [
         "on the stick: ['attachments/5f3a.bin', 'media/photos/cat.jpg'] b'%PDF the manual' b'JPEG a cat' {\"zoom\": 1.25}",
         "the next day: True False"], result.stderr
+
+
+def test_on_a_drive_without_links_the_backups_copy_the_uploaded_files_while_the_disk_has_room(tmp_path, monkeypatch, caplog):
+    # A FAT stick has no hard links: each file is copied, and a copy that would take the disk's
+    # last room, refusing the app's saves, is left out and said in the log.
+    (tmp_path / "attachments").mkdir()
+    (tmp_path / "attachments" / "scan.pdf").write_bytes(b"%PDF a scan")
+    (tmp_path / "attachments" / "film.mp4").write_bytes(b"a film" * 1000)
+    monkeypatch.setattr(database.os, "link", mock.Mock(side_effect=PermissionError(1, "Operation not permitted")))
+    room = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(database.shutil, "disk_usage", lambda path: room._replace(free=5000))
+    database.mirror_files(tmp_path / "attachments", tmp_path / "backups" / "attachments")
+    assert sorted(os.listdir(tmp_path / "backups" / "attachments")) == ["scan.pdf"]
+    assert (tmp_path / "backups" / "attachments" / "scan.pdf").read_bytes() == b"%PDF a scan"
+    assert "The backups lack " + str(tmp_path / "attachments" / "film.mp4") in caplog.text
 
 
 @pytest.mark.desktop
