@@ -623,6 +623,17 @@ def newer_version_message(path: Path, newer: list[str]) -> str:
             f"newer version cannot read. {name} has not changed it: install the newer version again to open it.")
 
 
+def sound_without_its_write_ahead_log(path: Path) -> bool:
+    """Whether the file, read alone (`immutable`: without the -wal beside it), passes SQLite's quick
+    check, while a -wal is there: copied over a database whose -wal was left, a sound backup was
+    called damaged, and so was each older one tried after it."""
+    log = path.with_name(path.name + "-wal")
+    if not (log.exists() and log.stat().st_size and has_data(path)):
+        return False
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)) as reading:
+        return quick_check(reading) == "ok"
+
+
 def unusable_message(path: Path, error: Exception | str) -> str:
     length = len(os.fsencode(path))
     if length > LONGEST_DATABASE_PATH:
@@ -635,6 +646,13 @@ def unusable_message(path: Path, error: Exception | str) -> str:
         # every note written since.
         return (f"Cannot open the database {path}, and {settings.DESKTOP_APP_NAME} has not changed it. "
                 + NO_SHARED_MEMORY.format(app=settings.DESKTOP_APP_NAME))
+    if sound_without_its_write_ahead_log(path):
+        return (f"Cannot open the database {path} ({error}), yet the file itself is sound: the {path.name}-wal beside it "
+                "is not its own (left from the file it replaced, when a backup was copied over it?) or is damaged, and "
+                f"SQLite reads it into the file. {settings.DESKTOP_APP_NAME} has not changed either. Quit "
+                f"{settings.DESKTOP_APP_NAME}, move {path.name}-wal and {path.name}-shm out of the data folder (keep "
+                f"them: they may hold the last changes of the file that was there before), and start "
+                f"{settings.DESKTOP_APP_NAME} again.")
     backup = latest_backup(path)
     advice = (
         # A -wal left beside is replayed into the copy: "database disk image is malformed", the backup taken for damaged.

@@ -324,6 +324,34 @@ def test_a_damaged_database_s_advice_moves_its_write_ahead_log_aside_too(tmp_pat
         "notedesk.sqlite3-shm if they are there, and copy the backup in its place.")
 
 
+def test_a_backup_copied_over_a_database_whose_write_ahead_log_was_left_is_not_called_damaged(tmp_path):
+    # The person put a backup back without moving the -wal of the crashed database aside: SQLite
+    # read that log into the backup, and the launch called the backup damaged, and each older one.
+    backup = tmp_path / "backup.sqlite3"
+    with closing(sqlite3.connect(backup)) as writing:  # a layout of its own, which the log's pages do not fit
+        writing.executescript("CREATE TABLE note (body TEXT); CREATE TABLE tag (name TEXT); "
+                              "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) "
+                              "INSERT INTO tag SELECT hex(randomblob(250)) FROM n;")
+    notes = tmp_path / "notedesk.sqlite3"
+    with closing(sqlite3.connect(notes)) as writing:
+        writing.execute("PRAGMA journal_mode=WAL")
+        writing.execute("CREATE TABLE note (body TEXT)")
+        writing.executemany("INSERT INTO note VALUES (?)", [("a note" * 500,)] * 50)
+        writing.commit()
+        writing.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        writing.execute("PRAGMA wal_autocheckpoint=0")
+        writing.executemany("INSERT INTO note VALUES (?)", [("written before the crash" * 100,)] * 50)
+        writing.commit()
+        shutil.copy(tmp_path / "notedesk.sqlite3-wal", tmp_path / "crashed-wal")  # as a crash leaves it
+    (tmp_path / "crashed-wal").replace(tmp_path / "notedesk.sqlite3-wal")
+    shutil.copy(backup, notes)
+    with pytest.raises(DatabaseUnusable) as refused:
+        database.check_sound(notes)
+    assert "yet the file itself is sound: the notedesk.sqlite3-wal beside it is not its own" in str(refused.value)
+    assert "move notedesk.sqlite3-wal and notedesk.sqlite3-shm out of the data folder" in str(refused.value)
+    assert notes.read_bytes() == backup.read_bytes()
+
+
 LEDGER_MODEL = """
 from django.db import migrations, models
 
