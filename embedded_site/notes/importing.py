@@ -35,7 +35,7 @@ from django.template.defaultfilters import filesizeformat
 from embedded_site.notes import changes, links, revisions
 from embedded_site.notes.attachments import display_name, save_attachment
 from embedded_site.notes.exporting import FORMAT_NAME, FORMAT_VERSION
-from embedded_site.notes.forms import BODY_MAX_LENGTH, ImportedNoteForm
+from embedded_site.notes.forms import BODY_MAX_LENGTH, ExportedNoteForm
 from embedded_site.notes.markdown_files import (
     ATTACHMENTS_KEY, EXPORTED_HEAD_SIZE, from_markdown, valid_attachment_entry, written_by_notedesk,
 )
@@ -44,7 +44,7 @@ from embedded_site.notes.progress import Progress
 from embedded_site.notes.tagging import NoteTags, set_tags
 from embedded_site.time_zones import from_zip_time
 
-READABLE_VERSIONS = (1, 2, FORMAT_VERSION)
+READABLE_VERSIONS = (1, 2, 3, FORMAT_VERSION)
 BATCH_SIZE = 500
 # A batch also ends once its attachments add up to this, so that cancelling stays prompt.
 BATCH_ATTACHMENT_BYTES = 64 * 1024 * 1024
@@ -555,7 +555,7 @@ def entry_date(info: zipfile.ZipInfo) -> datetime:
 def valid_record(where: str, raw: object) -> dict:
     if not isinstance(raw, dict):
         raise ImportFileError(f"{where}: a note must be an object.")
-    form = ImportedNoteForm(raw)
+    form = ExportedNoteForm(raw)
     if not form.is_valid():
         field, messages = next(iter(form.errors.items()))
         raise ImportFileError(f"{where}: {field}: {messages[0]}")
@@ -625,7 +625,9 @@ def import_batch(owner, records: list[dict], stored_files: list[str]) -> tuple[i
              if any(getattr(note, name) != record[name] for name in ("title", "body", "pinned"))
              or set(tags_now[note.pk]) != set(record["tags"])]
     created = Note.objects.bulk_create(
-        Note(owner=owner, uid=record["uid"], created=record["created"], **note_fields(record))
+        # A note new here comes in the trash if it was there; one here keeps its own place.
+        Note(owner=owner, uid=record["uid"], created=record["created"], trashed_at=record.get("trashed_at"),
+             **note_fields(record))
         for record in new_records
     )
     revisions.keep_many([note.pk for note, _ in newer], "import")  # what the import overwrites
