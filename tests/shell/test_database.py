@@ -191,6 +191,26 @@ def test_the_backups_folder_alone_holds_the_uploaded_files_its_copies_name_and_t
         "the next day: True False"], result.stderr
 
 
+@pytest.mark.desktop
+def test_the_copy_an_update_makes_before_migrating_has_the_uploaded_files_beside_it_too(tmp_path):
+    # On an update's launch the copy is made before the migrations, not as the day's: the files
+    # uploaded since the day before were not linked beside it, and that copy, put back, lacked them.
+    script = on_notedesk_s_site(tmp_path, "") + textwrap.dedent("""
+        database.prepare_database()  # a new database: nothing to back up
+        (data / "attachments").mkdir(exist_ok=True)
+        (data / "attachments" / "5f3a.bin").write_bytes(b"attached the day of the update")
+        database.readable_plan = lambda alias: ["notes.9999_an_update"]
+        database.migrate_or_put_back = lambda *arguments: None
+        database.prepare_database()  # the update's launch
+        if database.BackgroundBackup.running:
+            database.BackgroundBackup.running.thread.join(30)
+        database.fold_write_ahead_logs()
+        print(len(database.backups(notes)), (data / "backups" / "attachments" / "5f3a.bin").exists())
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.stdout.splitlines() == ["1 True"], result.stderr
+
+
 def test_on_a_drive_without_links_the_backups_copy_the_uploaded_files_while_the_disk_has_room(tmp_path, monkeypatch, caplog):
     # A FAT stick has no hard links: each file is copied, and a copy that would take the disk's
     # last room, refusing the app's saves, is left out and said in the log.
