@@ -628,10 +628,13 @@ def sound_without_its_write_ahead_log(path: Path) -> bool:
     check, while a -wal is there: copied over a database whose -wal was left, a sound backup was
     called damaged, and so was each older one tried after it."""
     log = path.with_name(path.name + "-wal")
-    if not (log.exists() and log.stat().st_size and has_data(path)):
+    try:
+        if not (log.exists() and log.stat().st_size and has_data(path)):
+            return False
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)) as reading:
+            return quick_check(reading) == "ok"
+    except (OSError, sqlite3.Error):  # unreadable: the message for a damaged file stands
         return False
-    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)) as reading:
-        return quick_check(reading) == "ok"
 
 
 def unusable_message(path: Path, error: Exception | str) -> str:

@@ -372,6 +372,15 @@ def test_a_backup_copied_over_a_database_whose_write_ahead_log_was_left_is_not_c
     assert notes.read_bytes() == backup.read_bytes()
 
 
+def test_a_database_that_cannot_be_read_at_all_beside_a_write_ahead_log_gets_the_damaged_file_s_message(tmp_path, monkeypatch):
+    (tmp_path / "notedesk.sqlite3").mkdir()  # what SQLite cannot open at all
+    (tmp_path / "notedesk.sqlite3-wal").write_bytes(b"a log")
+    monkeypatch.setattr(database, "latest_backup", lambda path: None)
+    message = database.unusable_message(tmp_path / "notedesk.sqlite3", "unable to open database file")
+    assert message.startswith(f"Cannot open the database {tmp_path / 'notedesk.sqlite3'} (unable to open database file). "
+                              "Notedesk has not changed it. There is no backup of it yet")
+
+
 LEDGER_MODEL = """
 from django.db import migrations, models
 
