@@ -16,16 +16,15 @@ from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
-from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.db import router
 from django.db.models import FileField
-from django.utils.module_loading import import_string
 
 from django_desktop_shell import runtime
 from django_desktop_shell.database import tables_of
 from django_desktop_shell.errors import size_in_english
 from django_desktop_shell.settings import (SHELL_MIDDLEWARE, default_max_request_body, host_settings, immutable_sqlite,
                                            read_only_sqlite, read_only_sqlite_path)
+from django_desktop_shell.storage import file_system_storages
 
 TAG = "desktop"
 FIX = "Call desktop_settings(globals()) at the end of your settings module, after every other setting."
@@ -227,20 +226,6 @@ def check_media_root(app_configs, **kwargs):
                        f"settings.DESKTOP_DATA_DIR (a relative one is taken from the folder the app starts in). {fix()}",
                   id="desktop.E005")
             for source, location in file_system_storages() if not location.is_relative_to(data_dir)]
-
-
-def file_system_storages():
-    """(where it is named, its folder) for each storage on the file system that uploads go to:
-    STORAGES' (static files aside) and the one a model's FileField names with storage=."""
-    for alias, options in settings.STORAGES.items():
-        if alias != "staticfiles" and issubclass(import_string(options["BACKEND"]), FileSystemStorage):
-            named = "location" in options.get("OPTIONS", {}) or alias != "default"
-            yield f"STORAGES[{alias!r}]" if named else "MEDIA_ROOT", Path(storages[alias].location).resolve()
-    for model in apps.get_models():
-        for field in model._meta.fields:
-            if isinstance(field, FileField) and field.storage is not default_storage \
-                    and isinstance(field.storage, FileSystemStorage):
-                yield f"the storage of {model._meta.label}.{field.name}", Path(field.storage.location).resolve()
 
 
 @register(TAG, Tags.files)

@@ -10,7 +10,8 @@ project opens read-only, shipped with the app, is left alone). Migrations run un
 (a `manage` command may race a launch). Before any migration touches an existing
 database, and at the first launch of a day, a copy goes to <data dir>/backups (SQLite's `VACUUM
 INTO`, under a temporary name until the copy is whole and checked), once SQLite's quick check has
-found the file sound; the newest BACKUPS_KEPT copies of each are kept. A database SQLite cannot
+found the file sound; the newest BACKUPS_KEPT copies of each are kept, and the day's copy puts the
+uploaded files and the window's settings beside them (copy_files_to_backups). A database SQLite cannot
 read, or that the check finds damaged, stops the start with a message naming the file and the
 latest backup: nothing is overwritten, and a damaged copy never pushes a sound one out. A
 migration that fails puts back, from the copies made before, each database the launch migrated. The check
@@ -41,7 +42,9 @@ from filelock import FileLock
 
 from django_desktop_shell import runtime
 from django_desktop_shell.files import TEMPORARY_PREFIX, durable_path, make_private
+from django_desktop_shell.process.window_state import STATE_FILE as WINDOW_STATE_FILE
 from django_desktop_shell.settings import SQLITE, read_only_sqlite
+from django_desktop_shell.storage import file_system_storages
 from django_desktop_shell.storage_errors import NO_SHARED_MEMORY, no_shared_memory, note_opened, replaced_database
 
 # SQLite opens no path over 512 bytes, and it opens the database's own with "-journal" after it.
@@ -220,7 +223,7 @@ def prepare_database(progress=lambda applied, total, new: None) -> None:
                 make_private(file, 0o600)
         if settings.DATABASES[alias].get("ENGINE") == SQLITE:
             note_opened(path)
-    if due:
+    if due or migrated:  # a copy made before migrating needs the files beside it too
         BackgroundBackup.start(due)
     DayWatch.start()
 
@@ -425,6 +428,48 @@ def copy_to_backups(path: Path, on_open=lambda connection: None) -> Path:
     return target
 
 
+def copy_files_to_backups() -> None:
+    """Each uploaded file beside the day's copies, under its path in the data folder
+    (`backups/media/…`), and the window's settings (its size, zoom and spell check), so that the
+    backups folder alone, copied to a stick, puts back the database, the files it names and the
+    window as it was: with the copies of the database alone, a data folder lost with its disk
+    came back with every photo and attachment missing. A file is hard-linked, which takes no room
+    (uploads are written once, under a name of their own), or copied where the drive has no links
+    (FAT); one gone from its folder is dropped here too."""
+    data_dir = backups_dir().parent.resolve()
+    folders = {folder for _, folder in file_system_storages()
+               if folder.is_relative_to(data_dir) and not backups_dir().resolve().is_relative_to(folder)}
+    for folder in sorted(folders):
+        mirror_files(folder, backups_dir() / folder.relative_to(data_dir))
+    window_settings = data_dir / WINDOW_STATE_FILE
+    if window_settings.is_file():
+        with durable_path(backups_dir() / WINDOW_STATE_FILE) as draft:
+            shutil.copyfile(window_settings, draft)
+
+
+def mirror_files(folder: Path, copy: Path) -> None:
+    uploaded, mirrored = files_under(folder), files_under(copy)
+    for relative in sorted(uploaded - mirrored):
+        target = copy / relative
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            os.link(folder / relative, target)
+        except OSError:  # a drive without links (FAT): a copy, if it leaves the app room for its saves
+            if shutil.disk_usage(copy).free <= 2 * (folder / relative).stat().st_size:
+                logger.warning("The backups lack %s: the disk has no room for a copy of it", folder / relative)
+                continue
+            with durable_path(target) as draft:
+                shutil.copyfile(folder / relative, draft)
+    for relative in mirrored - uploaded:
+        (copy / relative).unlink()
+
+
+def files_under(folder: Path) -> set[str]:
+    """The files in `folder` and its subfolders, relative to it, but those being written."""
+    return {os.path.join(os.path.relpath(parent, folder), name) for parent, _, names in os.walk(folder)
+            for name in names if not name.startswith(TEMPORARY_PREFIX)}
+
+
 class BackgroundBackup:
     """The day's copies of the databases, made in a thread beside the running site, under the
     migration lock (a `manage migrate` waits for them). One at a time per process."""
@@ -468,6 +513,7 @@ class BackgroundBackup:
             with migration_lock():
                 for path in self.paths:
                     logger.info("Backed up %s to %s", path, copy_to_backups(path, self.opened))
+                copy_files_to_backups()
         except Exception as error:
             if self.stopping.is_set():
                 logger.info("The day's backup was left unfinished by the stop: the next launch makes it")
@@ -577,6 +623,20 @@ def newer_version_message(path: Path, newer: list[str]) -> str:
             f"newer version cannot read. {name} has not changed it: install the newer version again to open it.")
 
 
+def sound_without_its_write_ahead_log(path: Path) -> bool:
+    """Whether the file, read alone (`immutable`: without the -wal beside it), passes SQLite's quick
+    check, while a -wal is there: copied over a database whose -wal was left, a sound backup was
+    called damaged, and so was each older one tried after it."""
+    log = path.with_name(path.name + "-wal")
+    try:
+        if not (log.exists() and log.stat().st_size and has_data(path)):
+            return False
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)) as reading:
+            return quick_check(reading) == "ok"
+    except (OSError, sqlite3.Error):  # unreadable: the message for a damaged file stands
+        return False
+
+
 def unusable_message(path: Path, error: Exception | str) -> str:
     length = len(os.fsencode(path))
     if length > LONGEST_DATABASE_PATH:
@@ -589,6 +649,13 @@ def unusable_message(path: Path, error: Exception | str) -> str:
         # every note written since.
         return (f"Cannot open the database {path}, and {settings.DESKTOP_APP_NAME} has not changed it. "
                 + NO_SHARED_MEMORY.format(app=settings.DESKTOP_APP_NAME))
+    if sound_without_its_write_ahead_log(path):
+        return (f"Cannot open the database {path} ({error}), yet the file itself is sound: the {path.name}-wal beside it "
+                "is not its own (left from the file it replaced, when a backup was copied over it?) or is damaged, and "
+                f"SQLite reads it into the file. {settings.DESKTOP_APP_NAME} has not changed either. Quit "
+                f"{settings.DESKTOP_APP_NAME}, move {path.name}-wal and {path.name}-shm out of the data folder (keep "
+                f"them: they may hold the last changes of the file that was there before), and start "
+                f"{settings.DESKTOP_APP_NAME} again.")
     backup = latest_backup(path)
     advice = (
         # A -wal left beside is replayed into the copy: "database disk image is malformed", the backup taken for damaged.

@@ -9,7 +9,11 @@ import threading
 from contextlib import suppress
 from pathlib import Path
 
-from django.core.files.storage import FileSystemStorage
+from django.apps import apps
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, default_storage, storages
+from django.db.models import FileField
+from django.utils.module_loading import import_string
 
 
 class WholeFileSystemStorage(FileSystemStorage):
@@ -36,3 +40,17 @@ class WholeFileSystemStorage(FileSystemStorage):
         if hasattr(self.saving, "names"):  # called by _save, its first name taken
             self.saving.names.append(available)
         return available
+
+
+def file_system_storages():
+    """(where it is named, its folder) for each storage on the file system that uploads go to:
+    STORAGES' (static files aside) and the one a model's FileField names with storage=."""
+    for alias, options in settings.STORAGES.items():
+        if alias != "staticfiles" and issubclass(import_string(options["BACKEND"]), FileSystemStorage):
+            named = "location" in options.get("OPTIONS", {}) or alias != "default"
+            yield f"STORAGES[{alias!r}]" if named else "MEDIA_ROOT", Path(storages[alias].location).resolve()
+    for model in apps.get_models():
+        for field in model._meta.fields:
+            if isinstance(field, FileField) and field.storage is not default_storage \
+                    and isinstance(field.storage, FileSystemStorage):
+                yield f"the storage of {model._meta.label}.{field.name}", Path(field.storage.location).resolve()

@@ -1,5 +1,5 @@
-"""Export of every note outside the trash, with its attachments, as one JSON document or a zip
-of Markdown files (docs/api.md has both formats).
+"""Export of every note, with its attachments, as one JSON document (the trash included) or a zip
+of Markdown files (outside the trash; docs/api.md has both formats).
 
 Both are generators of Progress that write to a binary file (see progress.py). Attachment files
 are copied a chunk at a time, so an export holds at most one chunk of a file in memory.
@@ -24,7 +24,7 @@ from embedded_site.notes.progress import Progress
 from embedded_site.time_zones import zip_time_zone
 
 FORMAT_NAME = "notedesk-notes"
-FORMAT_VERSION = 3  # 2 added the attachments, 3 the revisions
+FORMAT_VERSION = 4  # 2 added the attachments, 3 the revisions, 4 the trash
 BATCH_SIZE = 500
 MISSING_NAMED = 20  # in the message that refuses an export whose attachment files are missing
 BASE64_CHUNK = 3 * 256 * 1024  # a multiple of 3: the encoded chunks join into one base64 text
@@ -40,11 +40,12 @@ class ExportError(Exception):
     """The export cannot be made; the message says why, for the person."""
 
 
-def exported_notes(owner, *, with_revisions: bool, chosen: list[int] | None = None) -> list[QuerySet]:
+def exported_notes(owner, *, with_revisions: bool, with_trash: bool, chosen: list[int] | None = None) -> list[QuerySet]:
     tags = Prefetch("tags", queryset=Tag.objects.order_by("name"))
     attachments = Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
     related = [tags, attachments, *([Prefetch("revisions", queryset=Revision.objects.order_by("pk"))] if with_revisions else [])]
-    return [part.prefetch_related(*related).order_by("id") for part in notes_outside_the_trash(owner, chosen)]
+    parts = [Note.objects.owned_by(owner)] if with_trash else notes_outside_the_trash(owner, chosen)
+    return [part.prefetch_related(*related).order_by("id") for part in parts]
 
 
 def notes_outside_the_trash(owner, chosen: list[int] | None) -> list[QuerySet]:
@@ -63,16 +64,17 @@ def export_record(note: Note) -> dict:
         "pinned": note.pinned,
         "created": note.created.isoformat(),
         "updated": note.updated.isoformat(),
+        **({"trashed_at": note.trashed_at.isoformat()} if note.trashed_at else {}),
     }
 
 
 def export_records(
     owner, write: Callable[[int, dict, list[Attachment]], None], *, with_revisions: bool = False,
-    chosen: list[int] | None = None,
+    with_trash: bool = False, chosen: list[int] | None = None,
 ) -> Iterator[Progress]:
-    """Pass each of the owner's exported notes' record (with its "revisions" if asked), with its
-    position and attachments, to `write`."""
-    parts = exported_notes(owner, with_revisions=with_revisions, chosen=chosen)
+    """Pass each of the owner's exported notes' record (with its "revisions" if asked, and the
+    notes in the trash, with their "trashed_at", if asked), with its position and attachments, to `write`."""
+    parts = exported_notes(owner, with_revisions=with_revisions, with_trash=with_trash, chosen=chosen)
     total = sum(part.count() for part in parts)
     done = 0
     yield Progress(done, total)
@@ -130,7 +132,9 @@ def export_json(owner, destination: BinaryIO, chosen: list[int] | None = None) -
         destination.write(b"]}")
 
     destination.write(JSON_OPENING)
-    yield from export_records(owner, write, with_revisions=True, chosen=chosen)
+    # The whole export is the copy of everything to take to a new computer: the trash too. The
+    # notes a list shows (`chosen`) are only ever outside it.
+    yield from export_records(owner, write, with_revisions=True, with_trash=chosen is None, chosen=chosen)
     refuse_missing_files(missing)
     destination.write(JSON_CLOSING)
 

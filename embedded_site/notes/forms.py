@@ -225,6 +225,12 @@ class ImportedNoteForm(NoteForm):
     updated = IsoDateTimeField()
 
 
+class ExportedNoteForm(ImportedNoteForm):
+    """A note of a Notedesk export, which holds the trash, each note there with when it went there."""
+
+    trashed_at = IsoDateTimeField(required=False)
+
+
 class NoteQueryForm(forms.Form):
     q = forms.CharField(required=False, max_length=QUERY_MAX_LENGTH, label="Search")
     tag = forms.CharField(required=False, max_length=TAG_MAX_LENGTH)

@@ -35,7 +35,7 @@ from django.template.defaultfilters import filesizeformat
 from embedded_site.notes import changes, links, revisions
 from embedded_site.notes.attachments import display_name, save_attachment
 from embedded_site.notes.exporting import FORMAT_NAME, FORMAT_VERSION
-from embedded_site.notes.forms import BODY_MAX_LENGTH, ImportedNoteForm
+from embedded_site.notes.forms import BODY_MAX_LENGTH, ExportedNoteForm
 from embedded_site.notes.markdown_files import (
     ATTACHMENTS_KEY, EXPORTED_HEAD_SIZE, from_markdown, valid_attachment_entry, written_by_notedesk,
 )
@@ -44,7 +44,7 @@ from embedded_site.notes.progress import Progress
 from embedded_site.notes.tagging import NoteTags, set_tags
 from embedded_site.time_zones import from_zip_time
 
-READABLE_VERSIONS = (1, 2, FORMAT_VERSION)
+READABLE_VERSIONS = (1, 2, 3, FORMAT_VERSION)
 BATCH_SIZE = 500
 # A batch also ends once its attachments add up to this, so that cancelling stays prompt.
 BATCH_ATTACHMENT_BYTES = 64 * 1024 * 1024
@@ -78,6 +78,7 @@ OTHER_APPS_MARKDOWN = (
 UNREADABLE_ZIP = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, RuntimeError, NotImplementedError)
 # How a zip's first file starts: a zip cut short keeps it, while its list of files, at its end, is lost.
 ZIP_SIGNATURE = b"PK\x03\x04"
+SQLITE_SIGNATURE = b"SQLite format 3\x00"
 
 
 class ImportFileError(ValueError):
@@ -187,9 +188,16 @@ def json_notes(file: BinaryIO, changed: list) -> Iterator[object]:
             document = json.loads(data)
         except (ValueError, RecursionError) as error:
             file.seek(0)
-            if isinstance(error, UnicodeDecodeError) and file.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            start = file.read(64)
+            if isinstance(error, UnicodeDecodeError) and start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
                 raise ImportFileError(  # JSON, but not in UTF-8
                     f"This JSON file is not UTF-8 text (byte {error.start} is not), as a Notedesk export is.") from None
+            if start.startswith(SQLITE_SIGNATURE):  # what a person who kept only backups/ picks first
+                raise ImportFileError(
+                    "This is a database (such as one of Notedesk's daily backups, notedesk-….sqlite3), not an export: "
+                    "Import… reads exports. To put a backup back, quit Notedesk and copy it over notedesk.sqlite3 in "
+                    "the data folder (Help › Open data folder), as the README's “Putting a backup back” says. "
+                    "Nothing was imported.") from None
             raise ImportFileError("This is neither a Notedesk JSON export nor a zip of Markdown notes.") from None
         if not isinstance(document, dict):
             raise ImportFileError("This JSON file is not a Notedesk export.")
@@ -250,6 +258,10 @@ def json_values(structure: bytes) -> int:
 def readable_export(format_name: object, version: object) -> None:
     if format_name != FORMAT_NAME:
         raise ImportFileError("This JSON file is not a Notedesk export.")
+    if type(version) is int and version > READABLE_VERSIONS[-1]:
+        raise ImportFileError(
+            f"This Notedesk export was written by a newer Notedesk (its format is version {version}; this one reads "
+            f"up to {READABLE_VERSIONS[-1]}): update Notedesk, then import it again. Nothing was imported.")
     if type(version) is not int or version not in READABLE_VERSIONS:  # true == 1 and 1.0 == 1 in Python
         raise ImportFileError(
             f"This Notedesk export is not version {', '.join(map(str, READABLE_VERSIONS[:-1]))} or {READABLE_VERSIONS[-1]}, "
@@ -543,7 +555,7 @@ def entry_date(info: zipfile.ZipInfo) -> datetime:
 def valid_record(where: str, raw: object) -> dict:
     if not isinstance(raw, dict):
         raise ImportFileError(f"{where}: a note must be an object.")
-    form = ImportedNoteForm(raw)
+    form = ExportedNoteForm(raw)
     if not form.is_valid():
         field, messages = next(iter(form.errors.items()))
         raise ImportFileError(f"{where}: {field}: {messages[0]}")
@@ -613,7 +625,9 @@ def import_batch(owner, records: list[dict], stored_files: list[str]) -> tuple[i
              if any(getattr(note, name) != record[name] for name in ("title", "body", "pinned"))
              or set(tags_now[note.pk]) != set(record["tags"])]
     created = Note.objects.bulk_create(
-        Note(owner=owner, uid=record["uid"], created=record["created"], **note_fields(record))
+        # A note new here comes in the trash if it was there; one here keeps its own place.
+        Note(owner=owner, uid=record["uid"], created=record["created"], trashed_at=record.get("trashed_at"),
+             **note_fields(record))
         for record in new_records
     )
     revisions.keep_many([note.pk for note, _ in newer], "import")  # what the import overwrites

@@ -51,13 +51,13 @@ def two_notes(make_note):
     make_note(title="", body="untitled body with <html> & \"quotes\"", created=LONG_AGO)
 
 
-def test_the_json_export_holds_every_note_outside_the_trash(api, make_note, two_notes):
-    make_note(title="trashed", trashed_at=datetime.now(timezone.utc))
+def test_the_json_export_holds_every_note_the_trash_included(api, make_note, two_notes):
+    make_note(title="trashed", trashed_at=LONG_AGO)
     response = api.get("/api/export/", {"format": "json"})
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"].startswith('attachment; filename="notedesk-')
     document = json.loads(b"".join(response.streaming_content))
-    assert document["format"] == "notedesk-notes" and document["version"] == 3
+    assert document["format"] == "notedesk-notes" and document["version"] == 4
     trip = next(note for note in document["notes"] if note["title"].startswith("Trip"))
     assert trip == {
         "uid": str(Note.objects.get(title__startswith="Trip").uid),
@@ -70,7 +70,24 @@ def test_the_json_export_holds_every_note_outside_the_trash(api, make_note, two_
         "revisions": [],
         "attachments": [],
     }
-    assert len(document["notes"]) == 2
+    assert [note["trashed_at"] for note in document["notes"] if "trashed_at" in note] == ["2020-05-17T08:30:15.123456+00:00"]
+    assert len(document["notes"]) == 3
+
+
+def test_a_note_in_the_trash_comes_back_in_the_trash_from_a_json_export_and_stays_out_of_a_markdown_one(
+        api, make_note, two_notes):
+    # The copy of everything taken to a new computer lost the trash: a note trashed by mistake a
+    # week before the laptop died was gone with it.
+    make_note(title="trashed by mistake", body="still wanted", trashed_at=LONG_AGO)
+    before = notes_as_exported()
+    content = exported(api, "json")
+    markdown = exported(api, "markdown")
+    Note.objects.all().delete()
+    assert imported(api, "notes.json", content).json() == {"created": 3, "updated": 0, "unchanged": 0, "attachments": 0}
+    assert notes_as_exported() == before
+    assert list(Note.objects.exclude(trashed_at=None).values_list("title", "trashed_at")) == [("trashed by mistake", LONG_AGO)]
+    assert api.get("/api/notes/", {"trashed": 1}).json()["total"] == 1
+    assert "trashed by mistake.md" not in zipfile.ZipFile(io.BytesIO(markdown)).namelist()
 
 
 def test_the_markdown_export_is_a_zip_of_files_with_front_matter(api, two_notes):
@@ -322,20 +339,24 @@ def export_document(*notes):
     "content, message",
     [
         (b"\x89PNG not an export", "This is neither a Notedesk JSON export nor a zip of Markdown notes."),
+        (b"SQLite format 3\x00\x10\x00\x02\x02", "This is a database (such as one of Notedesk's daily backups, "
+         "notedesk-….sqlite3), not an export: Import… reads exports. To put a backup back, quit Notedesk"),
         (b'{"notes": [{"title": "caf\xe9"}]}', "This JSON file is not UTF-8 text (byte 25 is not), as a Notedesk export is."),
         (b'{"notes": []}', "This JSON file is not a Notedesk export."),
         # Read whole, each of its 2.2 million empty objects a Python dict: 25 times its size in memory
         # (a 200 MB file, within the import's limit, took 5 GB).
         (b"[" + b"{}," * 1_100_000 + b"{}]", "This JSON file holds more than 2,000,000 values, more than Notedesk reads at once"),
-        (b'{"format": "notedesk-notes", "version": 9, "notes": []}', "This Notedesk export is not version 1, 2 or 3"),
+        (b'{"format": "notedesk-notes", "version": 9, "notes": []}', "This Notedesk export was written by a newer "
+         "Notedesk (its format is version 9; this one reads up to 4): update Notedesk, then import it again."),
+        (b'{"format": "notedesk-notes", "version": 0, "notes": []}', "This Notedesk export is not version 1, 2, 3 or 4"),
         (export_document([1]), "Note 1: a note must be an object."),
         (export_document({**GOOD, "uid": "nope"}), "Note 1: uid: Enter a valid UUID."),
         (export_document({**GOOD, "updated": 20200101}), "Note 1: updated: Enter a valid date/time."),
         (export_document({**GOOD, "title": "", "body": " "}), "Note 1: title: A note needs a title or a body."),
         (export_document(GOOD, GOOD), f"The note {UID} is in the file more than once."),
         (b'{"format": "notedesk-notes", "version": 1}', "This Notedesk export has no list of notes."),
-        (b'{"format": "notedesk-notes", "version": true, "notes": []}', "This Notedesk export is not version 1, 2 or 3"),
-        (b'{"format": "notedesk-notes", "version": 1.0, "notes": []}', "This Notedesk export is not version 1, 2 or 3"),
+        (b'{"format": "notedesk-notes", "version": true, "notes": []}', "This Notedesk export is not version 1, 2, 3 or 4"),
+        (b'{"format": "notedesk-notes", "version": 1.0, "notes": []}', "This Notedesk export is not version 1, 2, 3 or 4"),
         (export_document({**GOOD, "pinned": "yes"}), "Note 1: pinned: Enter true or false."),
         (export_document({**GOOD, "updated": "9999-12-31T23:59:59-01:00"}),
          "Note 1: updated: Enter a date and time between the years 1 and 9999 in UTC."),

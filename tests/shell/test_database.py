@@ -2,6 +2,7 @@
 without reading the migrations, and a migration not yet applied is never missed."""
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -138,13 +139,10 @@ def test_the_days_backup_is_made_beside_the_running_site_and_a_stop_during_it_lo
         "launch went on while copying: True True", "after the stop: True True", "next launch: 2 True False"], result.stderr
 
 
-@pytest.mark.desktop
-def test_an_app_left_open_past_a_day_makes_the_days_copy_without_a_launch(tmp_path):
-    # A laptop closed at night and opened in the morning, the app never quit: the only copy was
-    # the one of the day it was launched, however many days it ran. The day passes here as the
-    # launch's copy aged by a day, the watch looking every 0.05 s instead of every ten minutes.
-    script = textwrap.dedent(f"""
-        import time
+def on_notedesk_s_site(tmp_path, imports: str) -> str:
+    """The start of a script that runs the shell on Notedesk's site, its data folder `data` in tmp_path."""
+    return textwrap.dedent(f"""
+        {imports}
         from datetime import datetime, timedelta, timezone
         from pathlib import Path
         from django_desktop_shell import database, runtime
@@ -153,6 +151,87 @@ def test_an_app_left_open_past_a_day_makes_the_days_copy_without_a_launch(tmp_pa
         data = Path({str(tmp_path / "data")!r}); paths.prepare_data_dir(data)
         site.configure(runtime.Runtime(identity=load(Path({str(ROOT)!r})), data_dir=data))
         notes = data / "notedesk.sqlite3"
+    """)
+
+
+@pytest.mark.desktop
+def test_the_backups_folder_alone_holds_the_uploaded_files_its_copies_name_and_the_window_s_settings(tmp_path):
+    # The data folder lost with its disk, the backups folder copied to a stick: the copies of the
+    # database came back with every attachment and photo missing, as they were in the data folder alone.
+    script = on_notedesk_s_site(tmp_path, "import shutil") + textwrap.dedent(f"""
+
+        def launch():
+            database.prepare_database()
+            database.BackgroundBackup.running.thread.join(30)
+            database.fold_write_ahead_logs()
+
+        database.prepare_database()  # a new database: nothing to back up
+        (data / "attachments").mkdir(exist_ok=True)
+        (data / "attachments" / "5f3a.bin").write_bytes(b"%PDF the manual")
+        (data / "media" / "photos").mkdir(parents=True)
+        (data / "media" / "photos" / "cat.jpg").write_bytes(b"JPEG a cat")
+        (data / "window.json").write_text('{{"zoom": 1.25}}')
+        launch()
+        stick = Path({str(tmp_path / "stick")!r})
+        shutil.copytree(data / "backups", stick)
+        print("on the stick:", sorted(str(path.relative_to(stick)) for path in stick.rglob("*") if path.is_file())[:2],
+              (stick / "attachments" / "5f3a.bin").read_bytes(), (stick / "media" / "photos" / "cat.jpg").read_bytes(),
+              (stick / "window.json").read_text())
+
+        (data / "media" / "photos" / "cat.jpg").unlink()  # deleted for good, no copy names it any more
+        copy = database.backups(notes)[-1][1]
+        copy.rename(copy.with_name(f"notedesk-{{datetime.now(timezone.utc) - timedelta(days=1):%Y%m%d-%H%M%S-%f}}.sqlite3"))
+        launch()
+        print("the next day:", (data / "backups" / "attachments" / "5f3a.bin").exists(),
+              (data / "backups" / "media" / "photos" / "cat.jpg").exists())
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.stdout.splitlines() == [
+        "on the stick: ['attachments/5f3a.bin', 'media/photos/cat.jpg'] b'%PDF the manual' b'JPEG a cat' {\"zoom\": 1.25}",
+        "the next day: True False"], result.stderr
+
+
+@pytest.mark.desktop
+def test_the_copy_an_update_makes_before_migrating_has_the_uploaded_files_beside_it_too(tmp_path):
+    # On an update's launch the copy is made before the migrations, not as the day's: the files
+    # uploaded since the day before were not linked beside it, and that copy, put back, lacked them.
+    script = on_notedesk_s_site(tmp_path, "") + textwrap.dedent("""
+        database.prepare_database()  # a new database: nothing to back up
+        (data / "attachments").mkdir(exist_ok=True)
+        (data / "attachments" / "5f3a.bin").write_bytes(b"attached the day of the update")
+        database.readable_plan = lambda alias: ["notes.9999_an_update"]
+        database.migrate_or_put_back = lambda *arguments: None
+        database.prepare_database()  # the update's launch
+        if database.BackgroundBackup.running:
+            database.BackgroundBackup.running.thread.join(30)
+        database.fold_write_ahead_logs()
+        print(len(database.backups(notes)), (data / "backups" / "attachments" / "5f3a.bin").exists())
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.stdout.splitlines() == ["1 True"], result.stderr
+
+
+def test_on_a_drive_without_links_the_backups_copy_the_uploaded_files_while_the_disk_has_room(tmp_path, monkeypatch, caplog):
+    # A FAT stick has no hard links: each file is copied, and a copy that would take the disk's
+    # last room, refusing the app's saves, is left out and said in the log.
+    (tmp_path / "attachments").mkdir()
+    (tmp_path / "attachments" / "scan.pdf").write_bytes(b"%PDF a scan")
+    (tmp_path / "attachments" / "film.mp4").write_bytes(b"a film" * 1000)
+    monkeypatch.setattr(database.os, "link", mock.Mock(side_effect=PermissionError(1, "Operation not permitted")))
+    room = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(database.shutil, "disk_usage", lambda path: room._replace(free=5000))
+    database.mirror_files(tmp_path / "attachments", tmp_path / "backups" / "attachments")
+    assert sorted(os.listdir(tmp_path / "backups" / "attachments")) == ["scan.pdf"]
+    assert (tmp_path / "backups" / "attachments" / "scan.pdf").read_bytes() == b"%PDF a scan"
+    assert "The backups lack " + str(tmp_path / "attachments" / "film.mp4") in caplog.text
+
+
+@pytest.mark.desktop
+def test_an_app_left_open_past_a_day_makes_the_days_copy_without_a_launch(tmp_path):
+    # A laptop closed at night and opened in the morning, the app never quit: the only copy was
+    # the one of the day it was launched, however many days it ran. The day passes here as the
+    # launch's copy aged by a day, the watch looking every 0.05 s instead of every ten minutes.
+    script = on_notedesk_s_site(tmp_path, "import time") + textwrap.dedent(f"""
 
         def a_day_ago(copy):
             copy.rename(copy.with_name(f"notedesk-{{datetime.now(timezone.utc) - timedelta(days=1, minutes=1):%Y%m%d-%H%M%S-%f}}.sqlite3"))
@@ -263,6 +342,43 @@ def test_a_damaged_database_s_advice_moves_its_write_ahead_log_aside_too(tmp_pat
     assert message.endswith(
         f"The latest backup is {backup}: quit Notedesk, move the damaged file aside, with its notedesk.sqlite3-wal and "
         "notedesk.sqlite3-shm if they are there, and copy the backup in its place.")
+
+
+def test_a_backup_copied_over_a_database_whose_write_ahead_log_was_left_is_not_called_damaged(tmp_path):
+    # The person put a backup back without moving the -wal of the crashed database aside: SQLite
+    # read that log into the backup, and the launch called the backup damaged, and each older one.
+    backup = tmp_path / "backup.sqlite3"
+    with closing(sqlite3.connect(backup)) as writing:  # a layout of its own, which the log's pages do not fit
+        writing.executescript("CREATE TABLE note (body TEXT); CREATE TABLE tag (name TEXT); "
+                              "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) "
+                              "INSERT INTO tag SELECT hex(randomblob(250)) FROM n;")
+    notes = tmp_path / "notedesk.sqlite3"
+    with closing(sqlite3.connect(notes)) as writing:
+        writing.execute("PRAGMA journal_mode=WAL")
+        writing.execute("CREATE TABLE note (body TEXT)")
+        writing.executemany("INSERT INTO note VALUES (?)", [("a note" * 500,)] * 50)
+        writing.commit()
+        writing.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        writing.execute("PRAGMA wal_autocheckpoint=0")
+        writing.executemany("INSERT INTO note VALUES (?)", [("written before the crash" * 100,)] * 50)
+        writing.commit()
+        shutil.copy(tmp_path / "notedesk.sqlite3-wal", tmp_path / "crashed-wal")  # as a crash leaves it
+    (tmp_path / "crashed-wal").replace(tmp_path / "notedesk.sqlite3-wal")
+    shutil.copy(backup, notes)
+    with pytest.raises(DatabaseUnusable) as refused:
+        database.check_sound(notes)
+    assert "yet the file itself is sound: the notedesk.sqlite3-wal beside it is not its own" in str(refused.value)
+    assert "move notedesk.sqlite3-wal and notedesk.sqlite3-shm out of the data folder" in str(refused.value)
+    assert notes.read_bytes() == backup.read_bytes()
+
+
+def test_a_database_that_cannot_be_read_at_all_beside_a_write_ahead_log_gets_the_damaged_file_s_message(tmp_path, monkeypatch):
+    (tmp_path / "notedesk.sqlite3").mkdir()  # what SQLite cannot open at all
+    (tmp_path / "notedesk.sqlite3-wal").write_bytes(b"a log")
+    monkeypatch.setattr(database, "latest_backup", lambda path: None)
+    message = database.unusable_message(tmp_path / "notedesk.sqlite3", "unable to open database file")
+    assert message.startswith(f"Cannot open the database {tmp_path / 'notedesk.sqlite3'} (unable to open database file). "
+                              "Notedesk has not changed it. There is no backup of it yet")
 
 
 LEDGER_MODEL = """
