@@ -33,6 +33,7 @@ urlpatterns = [
     path("tags/<path:name>/", tag_views.tag_detail, name="tag"),
     path("tag-changes/undo/", tag_views.undo_tag_change, name="undo_tag_change"),
     path("preview/", views.preview, name="preview"),
+    path("templates/", views.filled_templates, name="templates"),
     path("jobs/export/", job_views.start_export, name="export_job"),
     path("jobs/import/", job_views.start_upload_import, name="upload_import_job"),
     path("jobs/import-from-dialog/", job_views.start_dialog_import, name="dialog_import_job"),

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from django_desktop_shell.media import file_response
-from embedded_site.notes import days, editing, links, search, search_query
+from embedded_site.notes import days, editing, links, search, search_query, templates
 from embedded_site.notes.api import ApiError, api_view, json_object, read_snapshot, valid
 from embedded_site.notes.attachments import attached_files, delete_attachment, store_attachment
 from embedded_site.notes.exporting import ExportError, export_json, export_markdown
@@ -23,6 +23,7 @@ from embedded_site.notes.forms import (
     NoteCreateForm,
     NoteQueryForm,
     PreviewForm,
+    TemplateQueryForm,
 )
 from embedded_site.notes.foreign_import import ForeignSource
 from embedded_site.notes.importing import ImportFileError, import_notes, imports_folder, read_import_file
@@ -76,6 +77,14 @@ def neighbouring_day_note(request, day: str, step: int):
     if found is None:
         raise ApiError(404, f"No day {'before' if step < 0 else 'after'} {day} has a note.")
     return JsonResponse(note_payload(existing_note(request.user, found[1].pk)))
+
+
+@require_GET
+@api_view
+def filled_templates(request):
+    """The templates, each filled in for a note titled `title` (Edit › Insert template…)."""
+    title = valid(TemplateQueryForm(request.GET))["title"]
+    return JsonResponse({"templates": templates.filled_templates(request.user, title)})
 
 
 LIST_ORDER = ("-pinned", "-updated", "-id")

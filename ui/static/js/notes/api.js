@@ -21,6 +21,8 @@ export const restoreNote = (id, options = {}) => ajax(`${note(id)}restore/`, { m
 export const purgeNote = (id) => ajax(`${note(id)}?purge=1`, { method: 'DELETE' });
 export const emptyTrash = () => ajax('/api/trash/', { method: 'DELETE' });
 export const listTags = () => ajax('/api/tags/');
+// The templates, filled in for a note of that title (the server is the one place that fills them).
+export const filledTemplates = (title, signal) => ajax(`/api/templates/?${new URLSearchParams({ title })}`, { signal });
 // With the note's id, the text may show that note's attached images (`![[photo.png]]`).
 export const renderPreview = (body, note = null) => ajax('/api/preview/', { method: 'POST', json: note ? { body, note } : { body } });
 

@@ -15,7 +15,7 @@ import { composing } from './composition.js';
 import { shortcutLetter } from '../keys.js';
 import { setUpSearchHelp } from './search_help.js';
 import { setUpSyncPanel } from './sync_panel.js';
-import { TemplatePicker, fillTemplate } from './templates.js';
+import { TemplatePicker } from './templates.js';
 import { editTag, setUpTagEditor } from './tag_editor.js';
 import { exportNotes, followImport, setUpTransfers } from './transfer.js';
 
@@ -598,7 +598,7 @@ function chooseTemplate() {
 // typing not yet saved stays, and one Undo takes the template back out.
 function insertTemplate(template) {
   if (!editor.saver || editor.readOnly || editor.history.open) return;
-  const { text, unknown } = fillTemplate(template.body, { title: $('noteTitle').value.trim() });
+  const { text, unknown } = template;
   editor.setPreview(false);
   const body = $('noteBody');
   body.focus();
