@@ -13,8 +13,9 @@ export const getNote = (id, options = {}) => ajax(note(id), options);
 export const createNote = (fields) => ajax('/api/notes/', { method: 'POST', json: fields, showErrors: false });
 // The day's note, made by the server the first time it is asked for (docs/api.md).
 export const todaysNote = () => ajax('/api/notes/today/', { method: 'POST' });
-// The note of the nearest day before (after) the day that has one; 404 when none has.
-export const neighbouringDayNote = (day, direction) => ajax(`/api/notes/days/${day}/${direction}/`);
+// The note of the nearest day before (after) the day that has one; 404 when none has, which
+// the caller says as news, not as a failure.
+export const neighbouringDayNote = (day, direction) => ajax(`/api/notes/days/${day}/${direction}/`, { showErrors: false });
 export const updateNote = (id, fields) => ajax(note(id), { method: 'PATCH', json: fields, showErrors: false });
 export const trashNote = (id) => ajax(note(id), { method: 'DELETE' });
 export const restoreNote = (id, options = {}) => ajax(`${note(id)}restore/`, { method: 'POST', ...options });

@@ -373,7 +373,9 @@ async function openNeighbouringDay(direction) {
     if (state.view === 'trash') showView('all');
     openNote(note);
     editor.focus();
-  } catch { /* the ajax helper has shown why: no such day has a note */ }
+  } catch (error) {
+    if (!error.offline) toast(error.message, { kind: error.status === 404 ? 'info' : 'error' });  // "No day before … has a note."
+  }
 }
 
 // A link followed, from the preview or the Backlinks section. A link to a note in the trash
