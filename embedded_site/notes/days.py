@@ -1,6 +1,7 @@
 """Day notes, a journal's pages: the note Today's note finds or makes for a day (editing.py), and
 the day before or after one that has a note, as Obsidian's "Open previous/next daily note"."""
 
+import functools
 import re
 import uuid
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ ISO_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 DAYS_PER_LOOKUP = 366
 
 
+@functools.lru_cache(maxsize=4096)  # a list of day notes asks for the same few days again and again
 def day_uid(day: date) -> uuid.UUID:
     return uuid.uuid5(DAY_NOTE_NAMESPACE, day.isoformat())
 
@@ -37,10 +39,11 @@ def day_of(note) -> date | None:
     """The day the note is the note of: the one Today's note made it for, whatever its title now
     (its uid is the day's; it was made on that day, a day either side in another time zone), or
     the day its title names."""
-    made = timezone.localdate(note.created)
-    for day in (made, made - timedelta(days=1), made + timedelta(days=1)):
-        if note.uid == day_uid(day):
-            return day
+    if note.uid.version == 5:  # a name's uid, as day_uid makes (a note's own is random, version 4)
+        made = timezone.localdate(note.created)
+        for day in (made, made - timedelta(days=1), made + timedelta(days=1)):
+            if note.uid == day_uid(day):
+                return day
     return titled_day(note.title)
 
 
