@@ -16,6 +16,7 @@ from embedded_site.notes.models import Note, title_key
 # has one uid per owner), and two devices that each made it before a sync hold the same note.
 DAY_NOTE_NAMESPACE = uuid.UUID("5b0d5e3c-8f0e-4d51-9b3f-3d5a2f1c7a61")
 ISO_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+FIRST_DAY_TITLE, LAST_DAY_TITLE = "0000-00-00", "9999-99-99"
 # Days whose notes' uids one query asks for, walking from a day to the next day note.
 DAYS_PER_LOOKUP = 366
 
@@ -61,9 +62,10 @@ def neighbouring_day_note(owner, day: date, step: int) -> tuple[date, Note] | No
     and that note; days without one are skipped. None if no such day has one."""
     live = Note.objects.owned_by(owner).filter(trashed_at__isnull=True)
     nearest = None
+    # Between the day and the first or last title an ISO day can be, in the title index's order.
     titled = live.filter(title_key__regex=ISO_DAY)
-    titled = titled.filter(title_key__lt=day.isoformat()).order_by("-title_key") if step < 0 else (
-        titled.filter(title_key__gt=day.isoformat()).order_by("title_key"))
+    titled = titled.filter(title_key__gte=FIRST_DAY_TITLE, title_key__lt=day.isoformat()).order_by("-title_key") if step < 0 else (
+        titled.filter(title_key__gt=day.isoformat(), title_key__lte=LAST_DAY_TITLE).order_by("title_key"))
     for note in titled.iterator():
         if titled_day(note.title_key):  # not 2026-02-30
             nearest = (titled_day(note.title_key), note)
@@ -77,6 +79,7 @@ def neighbouring_day_note(owner, day: date, step: int) -> tuple[date, Note] | No
         timezone.localdate(made["last"]) + timedelta(days=1))
     if nearest:
         end = max(end, nearest[0]) if step < 0 else min(end, nearest[0])
+
     def before_end(one: date) -> bool:
         return one >= end if step < 0 else one <= end
 
