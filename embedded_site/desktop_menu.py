@@ -8,6 +8,8 @@ MENUS = standard_menus(
     file=[
         Item("New note", "new-note", "Ctrl+N"),
         Item("Today's note", "todays-note", "Ctrl+Shift+D"),
+        Item("Previous day's note", "previous-day-note", "Ctrl+Shift+["),
+        Item("Next day's note", "next-day-note", "Ctrl+Shift+]"),
         SEPARATOR,
         Item("Import…", "import"),
         Item("Export JSON…", "export-json"),

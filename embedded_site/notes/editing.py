@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from embedded_site.notes import changes, launch_days, links, revisions, templates
+from embedded_site.notes import changes, days, launch_days, links, revisions, templates
 from embedded_site.notes.models import Note, title_key
 from embedded_site.notes.tagging import set_tags
 
@@ -29,25 +29,16 @@ def create_note(owner, fields: dict) -> tuple[Note, bool]:
     return note, True
 
 
-# Today's note's uid is the day's, the same for every person and on every device: a second
-# press, a second window or a second server process finds the note the first made (the database
-# has one uid per owner), and two devices that each made it before a sync hold the same note.
-DAY_NOTE_NAMESPACE = uuid.UUID("5b0d5e3c-8f0e-4d51-9b3f-3d5a2f1c7a61")
-
-
 def todays_note(owner) -> tuple[Note, bool]:
     """The owner's note of today, the computer's day (as `created:today` counts it), and whether
     it was made now. It is the note made for the day, out of the trash if it was in it; else a
     note titled with the day, as Obsidian names a daily note (an imported one); else a new note
     titled with the day in ISO form (2026-12-06), its text the owner's "Daily note" template's
     filled in (templates.py)."""
-    day = timezone.localdate().isoformat()
-    uid = uuid.uuid5(DAY_NOTE_NAMESPACE, day)
+    today = timezone.localdate()
+    day, uid = today.isoformat(), days.day_uid(today)
     with transaction.atomic():
-        notes = Note.objects.owned_by(owner)
-        note = notes.filter(uid=uid).first() or (
-            notes.filter(title_key=title_key(day), trashed_at__isnull=True).order_by("created", "pk").first()
-        )
+        note = days.day_note(owner, today)
         if note is not None:
             restore_from_trash(owner, note.pk)
             return note, False

@@ -252,6 +252,10 @@ class NoteQueryForm(forms.Form):
         return self.cleaned_data["offset"] or 0
 
 
+class TemplateQueryForm(forms.Form):
+    title = forms.CharField(required=False, max_length=TITLE_MAX_LENGTH, label="Title")
+
+
 class NoteDeleteForm(forms.Form):
     purge = flag_field()
 

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from django_desktop_shell.media import shows_as_image
+from embedded_site.notes.days import day_of
 from embedded_site.notes.models import Attachment, Note, Tag
 from embedded_site.notes.tagging import NoteTags
 
@@ -122,6 +123,7 @@ def note_payload(note: Note | ListedNote) -> dict:
         "created": note.created.isoformat(),
         "updated": note.updated.isoformat(),
         "trashed_at": note.trashed_at.isoformat() if note.trashed_at else None,
+        "day": day.isoformat() if (day := day_of(note)) else None,
         "attachments": [attachment_payload(attachment) for attachment in note.sorted_attachments],
     }
 

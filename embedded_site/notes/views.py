@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from django_desktop_shell.media import file_response
-from embedded_site.notes import editing, links, search, search_query
+from embedded_site.notes import days, editing, links, search, search_query, templates
 from embedded_site.notes.api import ApiError, api_view, json_object, read_snapshot, valid
 from embedded_site.notes.attachments import attached_files, delete_attachment, store_attachment
 from embedded_site.notes.exporting import ExportError, export_json, export_markdown
@@ -23,6 +23,7 @@ from embedded_site.notes.forms import (
     NoteCreateForm,
     NoteQueryForm,
     PreviewForm,
+    TemplateQueryForm,
 )
 from embedded_site.notes.foreign_import import ForeignSource
 from embedded_site.notes.importing import ImportFileError, import_notes, imports_folder, read_import_file
@@ -63,6 +64,27 @@ def note_collection(request):
 def todays_note(request):
     note, created = editing.todays_note(request.user)
     return JsonResponse(note_payload(existing_note(request.user, note.pk)), status=201 if created else 200)
+
+
+@require_GET
+@api_view
+def neighbouring_day_note(request, day: str, step: int):
+    """The note of the nearest day before (step -1) or after (step 1) `day` that has one."""
+    start = days.titled_day(day)
+    if start is None:
+        raise ApiError(400, f"{day!r} is not a day: write it year-month-day, as 2026-12-06.")
+    found = days.neighbouring_day_note(request.user, start, step)
+    if found is None:
+        raise ApiError(404, f"No day {'before' if step < 0 else 'after'} {day} has a note.")
+    return JsonResponse(note_payload(existing_note(request.user, found[1].pk)))
+
+
+@require_GET
+@api_view
+def filled_templates(request):
+    """The templates, each filled in for a note titled `title` (Edit › Insert template…)."""
+    title = valid(TemplateQueryForm(request.GET))["title"]
+    return JsonResponse({"templates": templates.filled_templates(request.user, title)})
 
 
 LIST_ORDER = ("-pinned", "-updated", "-id")

@@ -200,6 +200,23 @@ def test_a_rows_tags_show_whole_or_not_at_all(app, live_app, size):
 
 
 @pytest.mark.parametrize("size", MORE_SIZES)
+def test_a_new_notes_hint_names_go_to_note_and_todays_note_and_is_read_whole(app, size):
+    """A new note's text said only "Write in Markdown…": someone who came for a journal did not
+    learn Ctrl+O or Ctrl+Shift+D until they opened the menus."""
+    app.set_viewport_size({"width": size[0], "height": size[1]})
+    app.keyboard.press("Control+n")
+    expect(app.locator("#noteBody")).to_have_attribute("placeholder", re.compile(r"Ctrl\+O: go to a note.*Ctrl\+Shift\+D: today"))
+    app.locator("#noteBody").focus()
+    room, widest = app.locator("#noteBody").evaluate("""el => {
+      const style = getComputedStyle(el), context = document.createElement('canvas').getContext('2d');
+      context.font = `${style.fontSize} ${style.fontFamily}`;
+      return [el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+              Math.max(...el.placeholder.split('\\n').map((line) => context.measureText(line).width))];
+    }""")
+    assert widest <= room, f"a line of the hint needs {widest:.0f} px, the text has {room:.0f}"
+
+
+@pytest.mark.parametrize("size", MORE_SIZES)
 def test_the_search_fields_placeholder_is_read_whole(app, size):
     """At 700 px it read "Search no", cut by the field's edge between the menu button and the ?."""
     app.set_viewport_size({"width": size[0], "height": size[1]})

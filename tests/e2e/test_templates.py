@@ -1,6 +1,7 @@
 """Templates (Edit › Insert template…): someone keeping meeting notes and a journal, from Obsidian's
 Templates and Joplin's templates, had to copy a meeting's outline by hand from note to note. A
-note tagged `template` is one; the one chosen goes in at the caret (ui/static/js/notes/templates.js)."""
+note tagged `template` is one; the one chosen goes in at the caret (ui/static/js/notes/templates.js),
+filled in by the server (GET /api/templates/)."""
 
 from datetime import datetime
 
@@ -101,7 +102,7 @@ def test_enter_typed_before_the_templates_have_come_takes_the_first_the_title_ma
     seed(app, live_app, [("Meeting", "Agenda:", ["template"]), ("Groceries", "Milk", [])])
     app.locator(".note-item", has_text="Groceries").click()
     held = []  # a slow server: the templates' list answered only after Enter
-    app.route("**/api/notes/?*tag=template*", lambda route: held.append(route))
+    app.route("**/api/templates/?*", lambda route: held.append(route))
     insert_template(app)
     app.keyboard.type("meet")
     app.keyboard.press("Enter")

@@ -9,7 +9,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from embedded_site.notes.editing import DAY_NOTE_NAMESPACE, todays_note
+from embedded_site.notes.days import DAY_NOTE_NAMESPACE
+from embedded_site.notes.editing import todays_note
 from embedded_site.notes.models import Note
 
 # A day apart at every hour: UTC+14 and UTC-11.

@@ -26,7 +26,7 @@ def test_menu_items_do_what_their_buttons_and_shortcuts_do(tmp_path, app_env):
     assert result.returncode == 0, result.stdout + result.stderr
     for effect in ("File > New note", "Edit > Select all, Copy, Paste", "Edit > Find", "View > Preview", "Ctrl+E",
                    "View > Go to heading…, Ctrl+Shift+O", "View > Go to note…, Ctrl+O",
-                   "Edit > Insert template…",
+                   "Edit > Insert template…", "File > Today's note, Ctrl+Shift+[, File > Next day's note",
                    "View > Zoom in, Ctrl+=, Ctrl+-, Actual size", "Ctrl+N", "File > Export JSON…", "File > Import…",
                    "Help > Open data folder, Open log file", "Help > About Notedesk"):
         assert effect in result.stdout

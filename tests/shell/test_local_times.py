@@ -2,12 +2,15 @@
 process as TZ and so the window, and someone in New York saw a note written at 4:39 PM listed as
 written at 9:39 PM (and the files of a Markdown export dated five hours late)."""
 
+import importlib
 import re
 import subprocess
 import sys
+import types
 from datetime import datetime
 
 import pytest
+import tzlocal
 
 from django_desktop_shell.settings import machine_time_zone
 from tests.conftest import ROOT
@@ -39,6 +42,33 @@ def test_a_tz_no_zone_is_named_by_gives_way_to_the_systems(monkeypatch):
     system = machine_time_zone()
     monkeypatch.setenv("TZ", "CET-1CEST")
     assert machine_time_zone() == system
+
+
+@pytest.mark.parametrize(("windows_zone", "expected"), [
+    ("W. Europe Standard Time", "Europe/Berlin"),
+    ("Tokyo Standard Time", "Asia/Tokyo"),
+    ("Eastern Standard Time\x00\x00\x00", "America/New_York"),  # as some Windows write it
+])
+# The faked zone is not this machine's, whose clock tzlocal compares it with.
+@pytest.mark.filterwarnings("ignore:Timezone offset does not match system offset")
+def test_on_windows_the_machines_zone_is_the_one_windows_is_set_to(monkeypatch, windows_zone, expected):
+    """Windows names its zone in the registry, in its own names, and sets no TZ: the zone was "UTC"
+    there, and Today's note counted UTC's days. What tzlocal reads, the registry (winreg), is faked."""
+    values = {"TimeZoneKeyName": windows_zone, "DynamicDaylightTimeDisabled": 0}
+    registry = types.SimpleNamespace(
+        HKEY_LOCAL_MACHINE="HKLM",
+        ConnectRegistry=lambda computer, key: key,
+        OpenKey=lambda handle, path: types.SimpleNamespace(Close=lambda: None),
+        QueryInfoKey=lambda key: (0, len(values), 0),
+        EnumValue=lambda key, index: (*list(values.items())[index], 1),
+    )
+    monkeypatch.setitem(sys.modules, "winreg", registry)
+    monkeypatch.delitem(sys.modules, "tzlocal.win32", raising=False)
+    windows = importlib.import_module("tzlocal.win32")
+    monkeypatch.setattr(tzlocal, "reload_localzone", windows.reload_localzone)
+    monkeypatch.setattr(tzlocal, "get_localzone_name", windows.get_localzone_name)
+    monkeypatch.delenv("TZ", raising=False)
+    assert machine_time_zone() == expected
 
 
 def test_the_log_keeps_the_machines_zone_when_django_sets_time_zone(tmp_path):

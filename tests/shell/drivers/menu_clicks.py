@@ -8,6 +8,7 @@ Usage: menu_clicks.py DATA_DIR SHOTS_DIR
 
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import webview
@@ -115,6 +116,20 @@ def click_the_menus(window, origin):
     picker_opened_and_left(window, ("Edit", "Insert template…"), "templateFilter",
                            ("templateList", "No templates yet: tag a note “template” to make it one"))
     report("Edit > Insert template…: the templates' list, with none yet how to make one; Esc: back in the text")
+
+    window.run_js("""fetch('/api/notes/', {method: 'POST', body: JSON.stringify({title: '2020-01-01', body: 'An old day'}),
+      headers: {'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest',
+                'X-CSRFToken': document.querySelector('meta[name="csrf-token"]').content}})""")
+    gtk_menus.click(uid, "File", "Today's note")
+    wait_for(window, "document.getElementById('noteTitle').value", date.today().isoformat(), "today's note")
+    gtk_menus.xdotool("key", "ctrl+shift+bracketleft")
+    wait_for(window, "document.getElementById('noteBody').value", "An old day", "the day before that has a note (Ctrl+Shift+[)")
+    gtk_menus.xdotool("key", "ctrl+shift+bracketleft")  # once: a key the menu and the page both took would say it twice
+    wait_for(window, "[...document.querySelectorAll('.toast')].map((toast) => toast.textContent).join()",
+             "No day before 2020-01-01 has a note.", "one notice that no day before has a note")
+    gtk_menus.click(uid, "File", "Next day's note")
+    wait_for(window, "document.getElementById('noteTitle').value", date.today().isoformat(), "today's note again")
+    report("File > Today's note, Ctrl+Shift+[, File > Next day's note: from day to day, the empty ones skipped")
 
     zoom = lambda: on_gtk_thread(lambda: round(gtk_view(window).get_zoom_level(), 2))  # noqa: E731
     gtk_menus.click(uid, "View", "Zoom in")

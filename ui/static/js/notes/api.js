@@ -13,12 +13,17 @@ export const getNote = (id, options = {}) => ajax(note(id), options);
 export const createNote = (fields) => ajax('/api/notes/', { method: 'POST', json: fields, showErrors: false });
 // The day's note, made by the server the first time it is asked for (docs/api.md).
 export const todaysNote = () => ajax('/api/notes/today/', { method: 'POST' });
+// The note of the nearest day before (after) the day that has one; 404 when none has, which
+// the caller says as news, not as a failure.
+export const neighbouringDayNote = (day, direction) => ajax(`/api/notes/days/${day}/${direction}/`, { showErrors: false });
 export const updateNote = (id, fields) => ajax(note(id), { method: 'PATCH', json: fields, showErrors: false });
 export const trashNote = (id) => ajax(note(id), { method: 'DELETE' });
 export const restoreNote = (id, options = {}) => ajax(`${note(id)}restore/`, { method: 'POST', ...options });
 export const purgeNote = (id) => ajax(`${note(id)}?purge=1`, { method: 'DELETE' });
 export const emptyTrash = () => ajax('/api/trash/', { method: 'DELETE' });
 export const listTags = () => ajax('/api/tags/');
+// The templates, filled in for a note of that title (the server is the one place that fills them).
+export const filledTemplates = (title, signal) => ajax(`/api/templates/?${new URLSearchParams({ title })}`, { signal });
 // With the note's id, the text may show that note's attached images (`![[photo.png]]`).
 export const renderPreview = (body, note = null) => ajax('/api/preview/', { method: 'POST', json: note ? { body, note } : { body } });
 

@@ -2,7 +2,7 @@
 import { ajax } from '../ajax.js';
 import { toast } from '../feedback.js';
 import {
-  emptyTrash, getNote, listNotes, listTags, openDroppedFiles, purgeNote, renderPreview, restoreNote, todaysNote, trashNote,
+  emptyTrash, getNote, listNotes, listTags, openDroppedFiles, neighbouringDayNote, purgeNote, renderPreview, restoreNote, todaysNote, trashNote,
 } from './api.js';
 import { flushDrafts, pendingDrafts, removeDraft } from './drafts.js';
 import { Editor } from './editor.js';
@@ -15,7 +15,7 @@ import { composing } from './composition.js';
 import { shortcutLetter } from '../keys.js';
 import { setUpSearchHelp } from './search_help.js';
 import { setUpSyncPanel } from './sync_panel.js';
-import { TemplatePicker, fillTemplate } from './templates.js';
+import { TemplatePicker } from './templates.js';
 import { editTag, setUpTagEditor } from './tag_editor.js';
 import { exportNotes, followImport, setUpTransfers } from './transfer.js';
 
@@ -275,6 +275,7 @@ function showView(view, tag = null) {
 // reveal: the editor shown, where the window has room for the list or the editor only.
 function openNote(note, { reveal = true } = {}) {
   state.selectedId = note.id;
+  showDayLinks(note.day ?? null);
   if (!note.trashed_at) {
     rememberOpenNote(note.id);
     rememberRecentNote(note.id);
@@ -328,6 +329,7 @@ function newNote({ title = '' } = {}) {
   savers.set(saver.key, saver);
   state.selectedId = null;
   markSelected(null);
+  showDayLinks(null);
   editor.open(saver);
   showPane('editor');
   if (title) { saver.save(); $('noteBody').focus(); } else $('noteTitle').focus();
@@ -351,6 +353,29 @@ function openTodaysNote() {
     }
   })();
   return todaysNoteOpening;
+}
+
+// The day before or after the open day note that has a note, as Obsidian's "Open previous/next
+// daily note"; from any other note, the day before or after today.
+function showDayLinks(day) {
+  state.openDay = day;
+  $('dayLinks').hidden = !day;
+}
+
+function localToday() {
+  const now = new Date();
+  return [now.getFullYear(), now.getMonth() + 1, now.getDate()].map((part) => String(part).padStart(2, '0')).join('-');
+}
+
+async function openNeighbouringDay(direction) {
+  try {
+    const note = await neighbouringDayNote((editor.saver && state.openDay) || localToday(), direction);
+    if (state.view === 'trash') showView('all');
+    openNote(note);
+    editor.focus();
+  } catch (error) {
+    if (!error.offline) toast(error.message, { kind: error.status === 404 ? 'info' : 'error' });  // "No day before … has a note."
+  }
 }
 
 // A link followed, from the preview or the Backlinks section. A link to a note in the trash
@@ -461,6 +486,7 @@ function keepBoth() {
   mine.useTheirs();
   if (trashed) {
     state.selectedId = null;
+    showDayLinks(null);
     editor.open(copy);
   } else {
     editor.showFields();
@@ -486,6 +512,8 @@ function onKey(event) {
   const letter = shortcutLetter(event);
   if (ctrl && letter === 'n') { event.preventDefault(); newNote(); }
   else if (ctrl && event.shiftKey && letter === 'd') { event.preventDefault(); openTodaysNote(); }
+  else if (ctrl && event.shiftKey && event.code === 'BracketLeft') { event.preventDefault(); openNeighbouringDay('previous'); }
+  else if (ctrl && event.shiftKey && event.code === 'BracketRight') { event.preventDefault(); openNeighbouringDay('next'); }
   else if (ctrl && event.shiftKey && letter === 'f') { event.preventDefault(); focusSearch(); }
   else if (ctrl && letter === 'f') { event.preventDefault(); find(); }
   else if (ctrl && event.shiftKey && letter === 'o') { event.preventDefault(); goToHeading(); }
@@ -572,7 +600,7 @@ function chooseTemplate() {
 // typing not yet saved stays, and one Undo takes the template back out.
 function insertTemplate(template) {
   if (!editor.saver || editor.readOnly || editor.history.open) return;
-  const { text, unknown } = fillTemplate(template.body, { title: $('noteTitle').value.trim() });
+  const { text, unknown } = template;
   editor.setPreview(false);
   const body = $('noteBody');
   body.focus();
@@ -764,6 +792,8 @@ async function copyLinkToNote() {
 const menuCommands = {
   'new-note': newNote,
   'todays-note': openTodaysNote,
+  'previous-day-note': () => openNeighbouringDay('previous'),
+  'next-day-note': () => openNeighbouringDay('next'),
   'import': () => $('importNotes').click(),
   'export-json': () => $('exportJson').click(),
   'export-markdown': () => $('exportMarkdown').click(),
@@ -886,6 +916,8 @@ function resumeUnsavedDrafts() {
 
 $('newNote').addEventListener('click', () => newNote());
 $('todaysNote').addEventListener('click', openTodaysNote);
+$('previousDay').addEventListener('click', () => openNeighbouringDay('previous'));
+$('nextDay').addEventListener('click', () => openNeighbouringDay('next'));
 $('search').addEventListener('input', search);
 $('trashNote').addEventListener('click', moveToTrash);
 $('restoreNote').addEventListener('click', restoreSelected);

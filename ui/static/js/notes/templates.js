@@ -1,37 +1,18 @@
 // Edit › Insert template…, as Obsidian's Templates and Joplin's templates: a template is a note
 // tagged `template`; the one chosen (by title, filtered as you type) is put in at the caret of the
 // open note, as one edit Undo takes back, with {{date}}, {{time}} and {{title}} filled in. Any
-// other {{placeholder}} stays as it was typed, and the notice after names it. (The server fills in
-// the template titled "Daily note" the same way as it makes Today's note: notes/templates.py.)
-import { listNotes } from './api.js';
+// other {{placeholder}} stays as it was typed, and the notice after names it. The server fills
+// them in (notes/templates.py), as it fills the "Daily note" one in Today's note: they come filled
+// in for the open note's title when the picker opens, so Enter puts one in at once.
+import { filledTemplates } from './api.js';
 import { Picker, markedTitle, titleMatches } from './picker.js';
 
 const $ = (id) => document.getElementById(id);
 export const TEMPLATE_TAG = 'template';
-const MOST_TEMPLATES = 200;  // the API's most notes a request
 const byTitle = new Intl.Collator(undefined, { numeric: true }).compare;
-const PLACEHOLDER = /\{\{([^{}\n]*)\}\}/g;
-const twoDigits = (number) => String(number).padStart(2, '0');
-
-// The template's text with its placeholders filled in, and those it does not know, as typed.
-// The date is the computer's day, ISO (2026-12-06), as Today's note is titled; the time HH:mm.
-export function fillTemplate(text, { title, now = new Date() }) {
-  const values = {
-    date: `${now.getFullYear()}-${twoDigits(now.getMonth() + 1)}-${twoDigits(now.getDate())}`,
-    time: `${twoDigits(now.getHours())}:${twoDigits(now.getMinutes())}`,
-    title,
-  };
-  const unknown = new Set();
-  const filled = text.replace(PLACEHOLDER, (typed, name) => {
-    if (Object.hasOwn(values, name.trim())) return values[name.trim()];
-    unknown.add(typed);
-    return typed;
-  });
-  return { text: filled, unknown: [...unknown] };
-}
 
 export class TemplatePicker extends Picker {
-  // onChoose(note): the template chosen, with its body.
+  // onChoose(template): the template chosen, its text filled in and the placeholders left as typed (unknown).
   constructor({ onChoose }) {
     super({ bar: 'templatePicker', filter: 'templateFilter', list: 'templateList', close: 'closeTemplatePicker', option: 'templateOption' });
     this.onChoose = onChoose;
@@ -52,8 +33,8 @@ export class TemplatePicker extends Picker {
     this.chooseWhenLoaded = false;
     $('templateList').replaceChildren(Object.assign(document.createElement('li'), { className: 'completion-empty', textContent: 'Loading templates…' }));
     try {
-      this.templates = (await listNotes({ tag: TEMPLATE_TAG, limit: MOST_TEMPLATES }, request.signal)).notes
-        .map((note) => ({ ...note, title: note.title || 'Untitled note' }))
+      this.templates = (await filledTemplates($('noteTitle').value.trim(), request.signal)).templates
+        .map((template) => ({ ...template, title: template.title || 'Untitled note' }))
         .sort((a, b) => byTitle(a.title, b.title));
     } catch {
       if (!request.signal.aborted) this.hide();  // the ajax helper has shown why

@@ -1,0 +1,64 @@
+"""From a day's note to the day before or after that has one, as Obsidian's "Open previous/next
+daily note": GET /api/notes/days/<day>/previous/ and /next/."""
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from embedded_site.notes.days import day_uid
+
+ZONE = "Pacific/Kiritimati"
+
+
+@pytest.fixture
+def journal(make_note, settings):
+    """Day notes on Dec 1 (renamed, made by Today's note), Dec 3 (titled, imported) and Dec 6, and
+    a note that is no day's between them."""
+    settings.TIME_ZONE = ZONE
+
+    def on(day: date):
+        return datetime.combine(day, time(8), ZoneInfo(ZONE))
+
+    return {
+        "2026-12-01": make_note("Offsite", "Agenda", uid=day_uid(date(2026, 12, 1)), created=on(date(2026, 12, 1))),
+        "2026-12-03": make_note("2026-12-03", "Imported from the vault", created=on(date(2026, 12, 5))),
+        "between": make_note("Groceries", "milk", created=on(date(2026, 12, 4))),
+        "2026-12-06": make_note("2026-12-06", "", uid=day_uid(date(2026, 12, 6)), created=on(date(2026, 12, 6))),
+    }
+
+
+def test_the_day_before_and_after_skip_days_without_a_note(api, journal):
+    steps = [("2026-12-06", "previous", "2026-12-03"), ("2026-12-03", "previous", "2026-12-01"),
+             ("2026-12-01", "next", "2026-12-03"), ("2026-12-03", "next", "2026-12-06"),
+             ("2026-12-05", "previous", "2026-12-03"), ("2026-12-02", "next", "2026-12-03")]
+    for day, direction, expected in steps:
+        answer = api.get(f"/api/notes/days/{day}/{direction}/")
+        assert answer.status_code == 200, (day, direction)
+        assert (answer.json()["id"], answer.json()["day"]) == (journal[expected].pk, expected), (day, direction)
+
+
+def test_a_renamed_day_note_is_still_its_days(api, journal):
+    """Found as Today's note finds it: by the uid it was made with, whatever its title now."""
+    answer = api.get("/api/notes/days/2026-12-03/previous/").json()
+    assert (answer["title"], answer["day"]) == ("Offsite", "2026-12-01")
+    assert api.get(f"/api/notes/{journal['between'].pk}/").json()["day"] is None
+
+
+def test_a_day_note_in_the_trash_is_skipped(api, journal):
+    api.delete(f"/api/notes/{journal['2026-12-03'].pk}/")
+    assert api.get("/api/notes/days/2026-12-06/previous/").json()["id"] == journal["2026-12-01"].pk
+
+
+def test_beyond_the_first_and_last_day_notes_is_404_saying_so(api, journal):
+    before = api.get("/api/notes/days/2026-12-01/previous/")
+    after = api.get("/api/notes/days/2026-12-06/next/")
+    assert (before.status_code, before.json()["error"]) == (404, "No day before 2026-12-01 has a note.")
+    assert (after.status_code, after.json()["error"]) == (404, "No day after 2026-12-06 has a note.")
+
+
+@pytest.mark.parametrize("day", ["2026-02-30", "yesterday", "2026-1-5", "20261205"])
+def test_a_day_that_is_none_is_400_saying_how_to_write_one(api, journal, day):
+    answer = api.get(f"/api/notes/days/{day}/previous/")
+    assert answer.status_code == 400
+    assert answer.json()["error"] == f"{day!r} is not a day: write it year-month-day, as 2026-12-06."
