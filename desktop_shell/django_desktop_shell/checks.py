@@ -412,7 +412,8 @@ def check_password_reset_mail(app_configs, **kwargs):
     says the e-mail was sent (Django logs the failure and shows the same page, so as not to tell
     who has an account) and nothing is. Only for a site with logins (sessions and auth), so that
     the URLconf is not imported at the launch of any other."""
-    if not running() or settings.EMAIL_BACKEND != SMTP_BACKEND or settings.EMAIL_HOST not in (*LOCAL_MAIL_HOSTS, NO_MAIL_HOST):
+    mail_server = unreachable_mail_server()
+    if not running() or mail_server is None:
         return []
     if not apps.is_installed("django.contrib.auth") or \
             "django.contrib.sessions.middleware.SessionMiddleware" not in settings.MIDDLEWARE:
@@ -420,9 +421,6 @@ def check_password_reset_mail(app_configs, **kwargs):
     page = password_reset_page()
     if page is None:
         return []
-    mail_server = ("no mail server: EMAIL_HOST is empty" if settings.EMAIL_HOST == NO_MAIL_HOST else
-                   f"a mail server on this computer ({settings.EMAIL_HOST}:{settings.EMAIL_PORT}), which a person's "
-                   "computer does not have")
     return [Warning(
         f"The site has a password reset form ({page}) and sends its e-mail to {mail_server}: the form says the "
         "e-mail was sent, and none is (the log says \"Failed to send password reset email\").",
@@ -430,6 +428,46 @@ def check_password_reset_mail(app_configs, **kwargs):
              "the app may send through, or leave the form out of the desktop app: a forgotten password is reset with "
              f"`{running().identity.slug} manage changepassword <name>` (docs/shipping-your-django-app.md, \"Logins\").",
         id="desktop.W002")]
+
+
+def unreachable_mail_server() -> str | None:
+    """Where the site sends its e-mail, when that is nowhere a person's computer has: Django's default
+    SMTP server on localhost, or none at all."""
+    if settings.EMAIL_BACKEND != SMTP_BACKEND or settings.EMAIL_HOST not in (*LOCAL_MAIL_HOSTS, NO_MAIL_HOST):
+        return None
+    if settings.EMAIL_HOST == NO_MAIL_HOST:
+        return "no mail server: EMAIL_HOST is empty"
+    return (f"a mail server on this computer ({settings.EMAIL_HOST}:{settings.EMAIL_PORT}), which a person's computer "
+            "does not have")
+
+
+# django-allauth's default, and what its older spelling (True, False) means.
+ALLAUTH_VERIFICATION_DEFAULT = "optional"
+ALLAUTH_VERIFICATION_SPELLED_AS_BOOLEAN = {True: "mandatory", False: "optional"}
+
+
+@register(TAG)
+def check_allauth_address_confirmation_mail(app_configs, **kwargs):
+    """django-allauth sends the confirmation of a new address from the sign-up view itself, and a mail
+    it cannot send raises there: cookiecutter-django's sign-up answered 500 on every desktop."""
+    mail_server = unreachable_mail_server()
+    if not running() or mail_server is None or not apps.is_installed("allauth.account"):
+        return []
+    verification = getattr(settings, "ACCOUNT_EMAIL_VERIFICATION", ALLAUTH_VERIFICATION_DEFAULT)
+    verification = ALLAUTH_VERIFICATION_SPELLED_AS_BOOLEAN.get(verification, verification)
+    if verification == "none":
+        return []
+    logins = (", and no one whose address is unconfirmed can log in (the log-in sends the confirmation again)"
+              if verification == "mandatory" else "")
+    return [Warning(
+        f"django-allauth confirms each address by e-mail (ACCOUNT_EMAIL_VERIFICATION is {verification!r}) and sends it "
+        f"to {mail_server}: signing up answers 500 Internal Server Error (the log says why the mail could not be "
+        f"sent){logins}.",
+        hint="Set ACCOUNT_EMAIL_VERIFICATION = \"none\" after desktop_settings() in the settings the app starts with "
+             "(on one person's computer there is no one to confirm an address to), or set EMAIL_HOST (with EMAIL_PORT, "
+             "EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) to a mail service the app may send through "
+             "(docs/shipping-your-django-app.md, \"Logins on a desktop\").",
+        id="desktop.W038")]
 
 
 def password_reset_page() -> str | None:

@@ -537,6 +537,38 @@ def test_a_password_reset_form_with_an_empty_mail_host_is_a_warning_too(polls_co
     assert "`polls manage changepassword <name>`" in log
 
 
+def install_allauth_accounts(project) -> None:
+    """django-allauth's account app, in INSTALLED_APPS as cookiecutter-django lists it: the check reads
+    only the settings and whether the app is installed, so an empty package of that name stands for it."""
+    (project / "allauth" / "account").mkdir(parents=True)
+    (project / "allauth" / "__init__.py").write_text("")
+    (project / "allauth" / "account" / "__init__.py").write_text("")
+    set_before_the_defaults(project, "INSTALLED_APPS = INSTALLED_APPS + ['allauth.account']\n")
+
+
+@pytest.mark.parametrize(("verification", "mail_settings", "warned"), [
+    ("ACCOUNT_EMAIL_VERIFICATION = 'mandatory'\n", "", "'mandatory'"),  # cookiecutter-django's
+    ("ACCOUNT_EMAIL_VERIFICATION = True\n", "", "'mandatory'"),  # allauth's older spelling of it
+    ("", "", "'optional'"),  # allauth's default
+    ("ACCOUNT_EMAIL_VERIFICATION = 'none'\n", "", None),
+    ("ACCOUNT_EMAIL_VERIFICATION = 'mandatory'\n", "EMAIL_HOST = 'smtp.example.com'\n", None),
+])
+def test_allauth_confirming_addresses_with_no_mail_server_is_a_warning_that_sign_up_fails(
+        polls_copy, tmp_path, app_env, verification, mail_settings, warned):
+    """A cookiecutter-django project signed a person up, sent the address's confirmation to
+    localhost:25, and answered 500 (ConnectionRefusedError): no one could sign up, and with
+    'mandatory' no one could log in, while the launch warned only of the password reset form."""
+    install_allauth_accounts(polls_copy)
+    set_before_the_defaults(polls_copy, verification + mail_settings)
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
+    said = (f"django-allauth confirms each address by e-mail (ACCOUNT_EMAIL_VERIFICATION is {warned}) and sends it to a "
+            "mail server on this computer (localhost:25), which a person's computer does not have: signing up answers "
+            "500 Internal Server Error")
+    assert (said in log) is (warned is not None)
+    assert ("ACCOUNT_EMAIL_VERIFICATION = \"none\" after desktop_settings()" in log) is (warned is not None)
+    assert ("no one whose address is unconfirmed can log in" in log) is (warned == "'mandatory'")
+
+
 def test_sessions_kept_only_in_the_app_s_memory_are_a_warning_saying_each_launch_logs_out(polls_copy, tmp_path, app_env):
     """The window kept its session cookie across launches, and the session it named had gone with the
     last run's memory: the person logged in at every launch."""
