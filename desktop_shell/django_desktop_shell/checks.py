@@ -508,8 +508,12 @@ def check_sessions_outlive_the_app(app_configs, **kwargs):
              "the desktop app.", id="desktop.W003")]
 
 
+ALLAUTH_SOCIAL_ACCOUNTS = "allauth.socialaccount"
+# Its provider apps: without one it shows no "Log in with …" (cookiecutter-django installs it so, and
+# its users app imports it, so that leaving it out stopped the start).
+ALLAUTH_PROVIDERS = "allauth.socialaccount.providers."
 OUTSIDE_PROVIDER_LOGIN_APPS = {
-    "allauth.socialaccount": "django-allauth's social accounts",
+    ALLAUTH_SOCIAL_ACCOUNTS: "django-allauth's social accounts",
     "social_django": "social-auth-app-django",
     "mozilla_django_oidc": "mozilla-django-oidc",
 }
@@ -524,11 +528,18 @@ def check_outside_provider_logins(app_configs, **kwargs):
     run = running()
     if not run:
         return []
-    installed = [name for name in OUTSIDE_PROVIDER_LOGIN_APPS if apps.is_installed(name)]
+    installed = {name: [name] for name in OUTSIDE_PROVIDER_LOGIN_APPS if apps.is_installed(name)}
+    if ALLAUTH_SOCIAL_ACCOUNTS in installed:
+        providers = [config.name for config in apps.get_app_configs() if config.name.startswith(ALLAUTH_PROVIDERS)]
+        if providers:
+            installed[ALLAUTH_SOCIAL_ACCOUNTS] = providers
+        else:
+            del installed[ALLAUTH_SOCIAL_ACCOUNTS]
     if not installed:
         return []
     return [Warning(
-        f"{', '.join(OUTSIDE_PROVIDER_LOGIN_APPS[name] for name in installed)} ({', '.join(installed)}) cannot log anyone "
+        f"{', '.join(OUTSIDE_PROVIDER_LOGIN_APPS[name] for name in installed)} "
+        f"({', '.join(app for apps_of_it in installed.values() for app in apps_of_it)}) cannot log anyone "
         "in to the desktop app: its \"Log in with …\" opens the provider's page in the system browser, not in the window, "
         f"and the provider sends the browser back to http://127.0.0.1:{run.port}/…, where the browser has no session with "
         "the app and gets the shell's 403 page; the window stays on the page it was on, logged out.",

@@ -689,24 +689,34 @@ def test_the_launch_says_the_checks_warnings_at_the_terminal_too(polls_copy, tmp
     assert (warning in (tmp_path / "data" / "logs" / "polls.log").read_text()) is not silenced
 
 
-@pytest.mark.parametrize("outside_login", [True, False])
+@pytest.mark.parametrize(("login_apps", "warned"), [
+    (["social_django"], "social-auth-app-django (social_django)"),
+    ([], None),
+    (["allauth", "allauth.socialaccount", "allauth.socialaccount.providers", "allauth.socialaccount.providers.github"],
+     "django-allauth's social accounts (allauth.socialaccount.providers.github)"),
+    # cookiecutter-django's: no provider, so no "Log in with …"; its users app imports allauth.socialaccount, and
+    # leaving that out, as the warning said to, stopped the start ("allauth.socialaccount not installed").
+    (["allauth", "allauth.socialaccount"], None),
+])
 def test_a_login_with_an_outside_provider_is_a_warning_saying_it_cannot_finish_in_the_window(
-        polls_copy, tmp_path, app_env, outside_login):
+        polls_copy, tmp_path, app_env, login_apps, warned):
     """"Log in with <provider>" sent the provider's page to the system browser, whose redirect back
-    got the launch gate's 403 page: the window stayed logged out, and nothing said why. The app
-    is a stand-in named as social-auth-app-django's, which the test environment does not install."""
-    if outside_login:
-        (polls_copy / "social_django").mkdir()
-        (polls_copy / "social_django" / "__init__.py").write_text("")
-        set_before_the_defaults(polls_copy, "INSTALLED_APPS += ['social_django']\n")
+    got the launch gate's 403 page: the window stayed logged out, and nothing said why. The apps
+    are stand-ins named as social-auth-app-django's and django-allauth's, which the test environment
+    does not install."""
+    for app in login_apps:
+        package = polls_copy.joinpath(*app.split("."))
+        package.mkdir()
+        (package / "__init__.py").write_text("")
+    set_before_the_defaults(polls_copy, f"INSTALLED_APPS += {[app for app in login_apps if app != 'allauth']}\n")
     process, launch_url = start_copy(polls_copy, tmp_path, app_env)
     process.terminate()
     terminal = process.communicate(timeout=5)[1]
     assert process.returncode == 0
     log = (tmp_path / "data" / "logs" / "polls.log").read_text()
-    warning = ("social-auth-app-django (social_django) cannot log anyone in to the desktop app: its \"Log in with …\" "
+    warning = (f"{warned} cannot log anyone in to the desktop app: its \"Log in with …\" "
                "opens the provider's page in the system browser, not in the window, and the provider sends the browser "
                f"back to http://127.0.0.1:{urlsplit(launch_url).port}/…, where the browser has no session")
-    assert (warning in log) is outside_login
-    assert ("leave the provider's apps out of INSTALLED_APPS" in log) is outside_login
-    assert (f"polls: warning: {warning}" in terminal) is outside_login  # the developer running the launcher sees it too
+    assert (warning in log) is (warned is not None)
+    assert ("leave the provider's apps out of INSTALLED_APPS" in log) is (warned is not None)
+    assert (f"polls: warning: {warning}" in terminal) is (warned is not None)  # the developer at the launcher sees it too
