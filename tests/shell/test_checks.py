@@ -133,6 +133,34 @@ def test_a_settings_package_named_for_the_settings_says_to_name_a_module_of_it(p
         "    desktop_settings(globals())")
 
 
+READS_THE_DATABASE_FROM_THE_ENVIRONMENT = """import os
+from django.core.exceptions import ImproperlyConfigured
+
+if "POSTGRES_DB" not in os.environ:  # what django-environ's env.str("POSTGRES_DB") raises
+    raise ImproperlyConfigured("Set the POSTGRES_DB environment variable")
+"""
+
+
+@pytest.mark.parametrize("command", [(), ("manage", "check")])
+def test_settings_that_need_an_environment_variable_stop_the_start_saying_what_to_set_where(
+        polls_copy, tmp_path, app_env, command):
+    """cookiecutter-django's base.py reads its database from POSTGRES_DB or DATABASE_URL, which a
+    person's computer has none of: the first launch said "Unexpected error: ImproperlyConfigured: Set
+    the POSTGRES_DB environment variable.", as if the shell had failed."""
+    settings = polls_copy / SETTINGS
+    settings.write_text(READS_THE_DATABASE_FROM_THE_ENVIRONMENT + settings.read_text(encoding="utf-8"), encoding="utf-8")
+    env = {name: value for name, value in app_env.items() if name not in ("POSTGRES_DB", "DATABASE_URL")}
+    result = subprocess.run([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"),
+                             *(command or ("--headless",))], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "polls: The settings module mysite.settings stopped as it was read: Set the POSTGRES_DB environment variable. "
+        "A person's computer has none of your servers' environment variables, nor their .env file: set what the "
+        "settings read from it in the module the app starts with, before it imports the others "
+        "(os.environ[\"DATABASE_URL\"] = \"sqlite:///polls.sqlite3\": the shell puts the file in the data folder), or "
+        "give each env() a default (docs/shipping-your-django-app.md, \"Split settings and django-environ\").")
+
+
 def test_a_template_that_loads_a_remote_asset_is_a_warning_naming_it(polls_copy, tmp_path, app_env):
     template = polls_copy / "polls" / "templates" / "polls" / "index.html"
     template.write_text('<link rel="stylesheet" href="https://cdn.example/bulma.css">\n' + template.read_text())
