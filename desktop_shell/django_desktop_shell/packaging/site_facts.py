@@ -78,6 +78,9 @@ print(json.dumps({
     "template_dirs": [str(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])],
     "image_fields": any(isinstance(field, ImageField) for model in apps.get_models() for field in model._meta.fields),
     "dotted_paths": sorted(dotted - {None}),
+    # Packages of migrations for apps whose own are elsewhere (cookiecutter-django's sites app's, in
+    # <project>/contrib/sites/migrations): Django lists them by their files, as it does an app's.
+    "migration_packages": sorted({package for package in settings.MIGRATION_MODULES.values() if package}),
     "backends": sorted(backends - {None}),
     "started_modules": started,
     "common_passwords": common_passwords,
