@@ -191,6 +191,21 @@ def test_migrations_the_settings_keep_outside_their_app_go_in_with_every_migrati
     assert "contrib.polls_migrations.0001_initial" in modules
 
 
+def test_the_library_a_password_hasher_loads_by_name_goes_in(polls_copy, tmp_path):
+    """cookiecutter-django hashes with Argon2PasswordHasher first, which imports argon2 by name as it
+    first hashes: the build left it out, and every sign-up of the built app answered 500 ("Couldn't
+    load 'Argon2PasswordHasher' algorithm library: No module named 'argon2'")."""
+    settings = polls_copy / "mysite" / "settings.py"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "desktop_settings(globals())\n",
+        "PASSWORD_HASHERS = ['django.contrib.auth.hashers.Argon2PasswordHasher', "
+        "'django.contrib.auth.hashers.BCryptSHA256PasswordHasher', 'django.contrib.auth.hashers.PBKDF2PasswordHasher']\n"
+        "desktop_settings(globals())\n"), encoding="utf-8")
+    site = site_facts(polls_copy, str(tmp_path / "data"))
+    whole = packages_that_go_in_whole("mysite.settings", site, set(), set())
+    assert {"argon2", "bcrypt"} <= set(whole)
+
+
 def test_a_database_opened_read_only_outside_the_project_stops_the_build_saying_how_to_fix_it(tmp_path):
     project = project_depending_on(tmp_path / "project")
     with pytest.raises(BuildError, match=r"DATABASES opens .*shared/catalogue.sqlite3 read-only, outside the project .*"

@@ -96,8 +96,9 @@ def packages_that_go_in_whole(settings_module: str, site: dict, distributions: s
     installed app, each package of migrations MIGRATION_MODULES names for an app (cookiecutter-django's
     sites migrations, left out of the build, stopped its built app at its first start: "Migration
     socialaccount.0001_initial dependencies reference nonexistent parent node ('sites', '0001_initial')"),
-    and the dependencies' packages Django imported as it started (site_facts.py's facts)."""
-    return [settings_module.split(".")[0], *site["apps"], *site["migration_packages"],
+    the libraries the password hashers load by name (argon2), and the dependencies' packages Django
+    imported as it started (site_facts.py's facts)."""
+    return [settings_module.split(".")[0], *site["apps"], *site["migration_packages"], *site["hasher_libraries"],
             *started_packages(site["started_modules"], distributions, hooked)]
 
 
