@@ -397,7 +397,8 @@ def check_password_reset_mail(app_configs, **kwargs):
     says the e-mail was sent (Django logs the failure and shows the same page, so as not to tell
     who has an account) and nothing is. Only for a site with logins (sessions and auth), so that
     the URLconf is not imported at the launch of any other."""
-    if not running() or settings.EMAIL_BACKEND != SMTP_BACKEND or settings.EMAIL_HOST not in (*LOCAL_MAIL_HOSTS, NO_MAIL_HOST):
+    mail_server = unreachable_mail_server()
+    if not running() or mail_server is None:
         return []
     if not apps.is_installed("django.contrib.auth") or \
             "django.contrib.sessions.middleware.SessionMiddleware" not in settings.MIDDLEWARE:
@@ -405,9 +406,6 @@ def check_password_reset_mail(app_configs, **kwargs):
     page = password_reset_page()
     if page is None:
         return []
-    mail_server = ("no mail server: EMAIL_HOST is empty" if settings.EMAIL_HOST == NO_MAIL_HOST else
-                   f"a mail server on this computer ({settings.EMAIL_HOST}:{settings.EMAIL_PORT}), which a person's "
-                   "computer does not have")
     return [Warning(
         f"The site has a password reset form ({page}) and sends its e-mail to {mail_server}: the form says the "
         "e-mail was sent, and none is (the log says \"Failed to send password reset email\").",
@@ -415,6 +413,46 @@ def check_password_reset_mail(app_configs, **kwargs):
              "the app may send through, or leave the form out of the desktop app: a forgotten password is reset with "
              f"`{running().identity.slug} manage changepassword <name>` (docs/shipping-your-django-app.md, \"Logins\").",
         id="desktop.W002")]
+
+
+def unreachable_mail_server() -> str | None:
+    """Where the site sends its e-mail, when that is nowhere a person's computer has: Django's default
+    SMTP server on localhost, or none at all."""
+    if settings.EMAIL_BACKEND != SMTP_BACKEND or settings.EMAIL_HOST not in (*LOCAL_MAIL_HOSTS, NO_MAIL_HOST):
+        return None
+    if settings.EMAIL_HOST == NO_MAIL_HOST:
+        return "no mail server: EMAIL_HOST is empty"
+    return (f"a mail server on this computer ({settings.EMAIL_HOST}:{settings.EMAIL_PORT}), which a person's computer "
+            "does not have")
+
+
+# django-allauth's default, and what its older spelling (True, False) means.
+ALLAUTH_VERIFICATION_DEFAULT = "optional"
+ALLAUTH_VERIFICATION_SPELLED_AS_BOOLEAN = {True: "mandatory", False: "optional"}
+
+
+@register(TAG)
+def check_allauth_address_confirmation_mail(app_configs, **kwargs):
+    """django-allauth sends the confirmation of a new address from the sign-up view itself, and a mail
+    it cannot send raises there: cookiecutter-django's sign-up answered 500 on every desktop."""
+    mail_server = unreachable_mail_server()
+    if not running() or mail_server is None or not apps.is_installed("allauth.account"):
+        return []
+    verification = getattr(settings, "ACCOUNT_EMAIL_VERIFICATION", ALLAUTH_VERIFICATION_DEFAULT)
+    verification = ALLAUTH_VERIFICATION_SPELLED_AS_BOOLEAN.get(verification, verification)
+    if verification == "none":
+        return []
+    logins = (", and no one whose address is unconfirmed can log in (the log-in sends the confirmation again)"
+              if verification == "mandatory" else "")
+    return [Warning(
+        f"django-allauth confirms each address by e-mail (ACCOUNT_EMAIL_VERIFICATION is {verification!r}) and sends it "
+        f"to {mail_server}: signing up answers 500 Internal Server Error (the log says why the mail could not be "
+        f"sent){logins}.",
+        hint="Set ACCOUNT_EMAIL_VERIFICATION = \"none\" after desktop_settings() in the settings the app starts with "
+             "(on one person's computer there is no one to confirm an address to), or set EMAIL_HOST (with EMAIL_PORT, "
+             "EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) to a mail service the app may send through "
+             "(docs/shipping-your-django-app.md, \"Logins on a desktop\").",
+        id="desktop.W038")]
 
 
 def password_reset_page() -> str | None:
@@ -455,8 +493,12 @@ def check_sessions_outlive_the_app(app_configs, **kwargs):
              "the desktop app.", id="desktop.W003")]
 
 
+ALLAUTH_SOCIAL_ACCOUNTS = "allauth.socialaccount"
+# Its provider apps: without one it shows no "Log in with …" (cookiecutter-django installs it so, and
+# its users app imports it, so that leaving it out stopped the start).
+ALLAUTH_PROVIDERS = "allauth.socialaccount.providers."
 OUTSIDE_PROVIDER_LOGIN_APPS = {
-    "allauth.socialaccount": "django-allauth's social accounts",
+    ALLAUTH_SOCIAL_ACCOUNTS: "django-allauth's social accounts",
     "social_django": "social-auth-app-django",
     "mozilla_django_oidc": "mozilla-django-oidc",
 }
@@ -471,11 +513,18 @@ def check_outside_provider_logins(app_configs, **kwargs):
     run = running()
     if not run:
         return []
-    installed = [name for name in OUTSIDE_PROVIDER_LOGIN_APPS if apps.is_installed(name)]
+    installed = {name: [name] for name in OUTSIDE_PROVIDER_LOGIN_APPS if apps.is_installed(name)}
+    if ALLAUTH_SOCIAL_ACCOUNTS in installed:
+        providers = [config.name for config in apps.get_app_configs() if config.name.startswith(ALLAUTH_PROVIDERS)]
+        if providers:
+            installed[ALLAUTH_SOCIAL_ACCOUNTS] = providers
+        else:
+            del installed[ALLAUTH_SOCIAL_ACCOUNTS]
     if not installed:
         return []
     return [Warning(
-        f"{', '.join(OUTSIDE_PROVIDER_LOGIN_APPS[name] for name in installed)} ({', '.join(installed)}) cannot log anyone "
+        f"{', '.join(OUTSIDE_PROVIDER_LOGIN_APPS[name] for name in installed)} "
+        f"({', '.join(app for apps_of_it in installed.values() for app in apps_of_it)}) cannot log anyone "
         "in to the desktop app: its \"Log in with …\" opens the provider's page in the system browser, not in the window, "
         f"and the provider sends the browser back to http://127.0.0.1:{run.port}/…, where the browser has no session with "
         "the app and gets the shell's 403 page; the window stays on the page it was on, logged out.",

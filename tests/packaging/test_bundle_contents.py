@@ -22,7 +22,7 @@ from django_desktop_shell.packaging.contents import (BuildError, app_module_file
                                                      editable_source_folders, in_languages, is_translation_source,
                                                      left_out_imported_by, locale_folders, manage, metadata_files,
                                                      module_collection_modes, modules_left_out_but, named_modules, named_project_paths,
-                                                     package_modules,
+                                                     package_modules, packages_that_go_in_whole,
                                                      project_data_files, project_left_out, project_libraries,
                                                      project_module_files, required_libraries, shipped_databases,
                                                      site_facts, started_packages, template_folders, translation_folders)
@@ -167,6 +167,43 @@ def test_a_database_the_settings_open_read_only_goes_in_at_its_place_without_bei
     shipped = site_facts(polls_copy, str(tmp_path / "data"))["shipped_databases"]
     assert project_data_files(polls_copy, shipped_databases(polls_copy, shipped), []) == [
         (str(polls_copy / "mysite" / "catalogue.sqlite3"), "mysite")]
+
+
+def test_migrations_the_settings_keep_outside_their_app_go_in_with_every_migration(polls_copy, tmp_path):
+    """cookiecutter-django keeps the sites app's migrations in <project>/contrib/sites/migrations,
+    named by MIGRATION_MODULES: the build left them out, and the built app stopped at its first start
+    ("Migration socialaccount.0001_initial dependencies reference nonexistent parent node ('sites',
+    '0001_initial')")."""
+    (polls_copy / "contrib").mkdir()  # a package of the project's that is neither an app nor the settings'
+    (polls_copy / "contrib" / "__init__.py").write_text("")
+    (polls_copy / "polls" / "migrations").rename(polls_copy / "contrib" / "polls_migrations")
+    settings = polls_copy / "mysite" / "settings.py"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "desktop_settings(globals())\n", "MIGRATION_MODULES = {'polls': 'contrib.polls_migrations'}\ndesktop_settings(globals())\n"),
+        encoding="utf-8")
+    site = site_facts(polls_copy, str(tmp_path / "data"))
+    whole = packages_that_go_in_whole("mysite.settings", site, set(), set())
+    sys.path.insert(0, str(polls_copy))
+    try:
+        modules = [name for package in whole for name in package_modules(package, lambda name: True)]
+    finally:
+        sys.path.remove(str(polls_copy))
+    assert "contrib.polls_migrations.0001_initial" in modules
+
+
+def test_the_library_a_password_hasher_loads_by_name_goes_in(polls_copy, tmp_path):
+    """cookiecutter-django hashes with Argon2PasswordHasher first, which imports argon2 by name as it
+    first hashes: the build left it out, and every sign-up of the built app answered 500 ("Couldn't
+    load 'Argon2PasswordHasher' algorithm library: No module named 'argon2'")."""
+    settings = polls_copy / "mysite" / "settings.py"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "desktop_settings(globals())\n",
+        "PASSWORD_HASHERS = ['django.contrib.auth.hashers.Argon2PasswordHasher', "
+        "'django.contrib.auth.hashers.BCryptSHA256PasswordHasher', 'django.contrib.auth.hashers.PBKDF2PasswordHasher']\n"
+        "desktop_settings(globals())\n"), encoding="utf-8")
+    site = site_facts(polls_copy, str(tmp_path / "data"))
+    whole = packages_that_go_in_whole("mysite.settings", site, set(), set())
+    assert {"argon2", "bcrypt"} <= set(whole)
 
 
 def test_a_database_opened_read_only_outside_the_project_stops_the_build_saying_how_to_fix_it(tmp_path):

@@ -133,6 +133,34 @@ def test_a_settings_package_named_for_the_settings_says_to_name_a_module_of_it(p
         "    desktop_settings(globals())")
 
 
+READS_THE_DATABASE_FROM_THE_ENVIRONMENT = """import os
+from django.core.exceptions import ImproperlyConfigured
+
+if "POSTGRES_DB" not in os.environ:  # what django-environ's env.str("POSTGRES_DB") raises
+    raise ImproperlyConfigured("Set the POSTGRES_DB environment variable")
+"""
+
+
+@pytest.mark.parametrize("command", [(), ("manage", "check")])
+def test_settings_that_need_an_environment_variable_stop_the_start_saying_what_to_set_where(
+        polls_copy, tmp_path, app_env, command):
+    """cookiecutter-django's base.py reads its database from POSTGRES_DB or DATABASE_URL, which a
+    person's computer has none of: the first launch said "Unexpected error: ImproperlyConfigured: Set
+    the POSTGRES_DB environment variable.", as if the shell had failed."""
+    settings = polls_copy / SETTINGS
+    settings.write_text(READS_THE_DATABASE_FROM_THE_ENVIRONMENT + settings.read_text(encoding="utf-8"), encoding="utf-8")
+    env = {name: value for name, value in app_env.items() if name not in ("POSTGRES_DB", "DATABASE_URL")}
+    result = subprocess.run([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"),
+                             *(command or ("--headless",))], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "polls: The settings module mysite.settings stopped as it was read: Set the POSTGRES_DB environment variable. "
+        "A person's computer has none of your servers' environment variables, nor their .env file: set what the "
+        "settings read from it in the module the app starts with, before it imports the others "
+        "(os.environ[\"DATABASE_URL\"] = \"sqlite:///polls.sqlite3\": the shell puts the file in the data folder), or "
+        "give each env() a default (docs/shipping-your-django-app.md, \"Split settings and django-environ\").")
+
+
 def test_a_template_that_loads_a_remote_asset_is_a_warning_naming_it(polls_copy, tmp_path, app_env):
     template = polls_copy / "polls" / "templates" / "polls" / "index.html"
     template.write_text('<link rel="stylesheet" href="https://cdn.example/bulma.css">\n' + template.read_text())
@@ -537,6 +565,38 @@ def test_a_password_reset_form_with_an_empty_mail_host_is_a_warning_too(polls_co
     assert "`polls manage changepassword <name>`" in log
 
 
+def install_allauth_accounts(project) -> None:
+    """django-allauth's account app, in INSTALLED_APPS as cookiecutter-django lists it: the check reads
+    only the settings and whether the app is installed, so an empty package of that name stands for it."""
+    (project / "allauth" / "account").mkdir(parents=True)
+    (project / "allauth" / "__init__.py").write_text("")
+    (project / "allauth" / "account" / "__init__.py").write_text("")
+    set_before_the_defaults(project, "INSTALLED_APPS = INSTALLED_APPS + ['allauth.account']\n")
+
+
+@pytest.mark.parametrize(("verification", "mail_settings", "warned"), [
+    ("ACCOUNT_EMAIL_VERIFICATION = 'mandatory'\n", "", "'mandatory'"),  # cookiecutter-django's
+    ("ACCOUNT_EMAIL_VERIFICATION = True\n", "", "'mandatory'"),  # allauth's older spelling of it
+    ("", "", "'optional'"),  # allauth's default
+    ("ACCOUNT_EMAIL_VERIFICATION = 'none'\n", "", None),
+    ("ACCOUNT_EMAIL_VERIFICATION = 'mandatory'\n", "EMAIL_HOST = 'smtp.example.com'\n", None),
+])
+def test_allauth_confirming_addresses_with_no_mail_server_is_a_warning_that_sign_up_fails(
+        polls_copy, tmp_path, app_env, verification, mail_settings, warned):
+    """A cookiecutter-django project signed a person up, sent the address's confirmation to
+    localhost:25, and answered 500 (ConnectionRefusedError): no one could sign up, and with
+    'mandatory' no one could log in, while the launch warned only of the password reset form."""
+    install_allauth_accounts(polls_copy)
+    set_before_the_defaults(polls_copy, verification + mail_settings)
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
+    said = (f"django-allauth confirms each address by e-mail (ACCOUNT_EMAIL_VERIFICATION is {warned}) and sends it to a "
+            "mail server on this computer (localhost:25), which a person's computer does not have: signing up answers "
+            "500 Internal Server Error")
+    assert (said in log) is (warned is not None)
+    assert ("ACCOUNT_EMAIL_VERIFICATION = \"none\" after desktop_settings()" in log) is (warned is not None)
+    assert ("no one whose address is unconfirmed can log in" in log) is (warned == "'mandatory'")
+
+
 def test_sessions_kept_only_in_the_app_s_memory_are_a_warning_saying_each_launch_logs_out(polls_copy, tmp_path, app_env):
     """The window kept its session cookie across launches, and the session it named had gone with the
     last run's memory: the person logged in at every launch."""
@@ -657,24 +717,34 @@ def test_the_launch_says_the_checks_warnings_at_the_terminal_too(polls_copy, tmp
     assert (warning in (tmp_path / "data" / "logs" / "polls.log").read_text()) is not silenced
 
 
-@pytest.mark.parametrize("outside_login", [True, False])
+@pytest.mark.parametrize(("login_apps", "warned"), [
+    (["social_django"], "social-auth-app-django (social_django)"),
+    ([], None),
+    (["allauth", "allauth.socialaccount", "allauth.socialaccount.providers", "allauth.socialaccount.providers.github"],
+     "django-allauth's social accounts (allauth.socialaccount.providers.github)"),
+    # cookiecutter-django's: no provider, so no "Log in with …"; its users app imports allauth.socialaccount, and
+    # leaving that out, as the warning said to, stopped the start ("allauth.socialaccount not installed").
+    (["allauth", "allauth.socialaccount"], None),
+])
 def test_a_login_with_an_outside_provider_is_a_warning_saying_it_cannot_finish_in_the_window(
-        polls_copy, tmp_path, app_env, outside_login):
+        polls_copy, tmp_path, app_env, login_apps, warned):
     """"Log in with <provider>" sent the provider's page to the system browser, whose redirect back
-    got the launch gate's 403 page: the window stayed logged out, and nothing said why. The app
-    is a stand-in named as social-auth-app-django's, which the test environment does not install."""
-    if outside_login:
-        (polls_copy / "social_django").mkdir()
-        (polls_copy / "social_django" / "__init__.py").write_text("")
-        set_before_the_defaults(polls_copy, "INSTALLED_APPS += ['social_django']\n")
+    got the launch gate's 403 page: the window stayed logged out, and nothing said why. The apps
+    are stand-ins named as social-auth-app-django's and django-allauth's, which the test environment
+    does not install."""
+    for app in login_apps:
+        package = polls_copy.joinpath(*app.split("."))
+        package.mkdir()
+        (package / "__init__.py").write_text("")
+    set_before_the_defaults(polls_copy, f"INSTALLED_APPS += {[app for app in login_apps if app != 'allauth']}\n")
     process, launch_url = start_copy(polls_copy, tmp_path, app_env)
     process.terminate()
     terminal = process.communicate(timeout=5)[1]
     assert process.returncode == 0
     log = (tmp_path / "data" / "logs" / "polls.log").read_text()
-    warning = ("social-auth-app-django (social_django) cannot log anyone in to the desktop app: its \"Log in with …\" "
+    warning = (f"{warned} cannot log anyone in to the desktop app: its \"Log in with …\" "
                "opens the provider's page in the system browser, not in the window, and the provider sends the browser "
                f"back to http://127.0.0.1:{urlsplit(launch_url).port}/…, where the browser has no session")
-    assert (warning in log) is outside_login
-    assert ("leave the provider's apps out of INSTALLED_APPS" in log) is outside_login
-    assert (f"polls: warning: {warning}" in terminal) is outside_login  # the developer running the launcher sees it too
+    assert (warning in log) is (warned is not None)
+    assert ("leave the provider's apps out of INSTALLED_APPS" in log) is (warned is not None)
+    assert (f"polls: warning: {warning}" in terminal) is (warned is not None)  # the developer at the launcher sees it too

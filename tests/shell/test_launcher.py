@@ -312,6 +312,19 @@ def test_an_unexpected_errors_message_that_ends_a_sentence_is_not_given_a_second
                                              "without having set the STATIC_ROOT setting to a filesystem path. The ")
 
 
+def test_a_file_the_build_left_out_says_which_and_what_to_add_to_pyproject(tmp_path, monkeypatch):
+    """django-allauth[mfa]'s fido2 reads its public suffix list beside its code as it is imported: the
+    built cookiecutter-django app stopped at its first start on "Unexpected error: FileNotFoundError: …"."""
+    bundle = tmp_path / "_MEI123"
+    monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
+    missing = bundle / "fido2" / "public_suffix_list.dat"
+    error = FileNotFoundError(errno.ENOENT, "No such file or directory", str(missing))
+    assert failure_message(error).startswith(
+        "The build left out fido2/public_suffix_list.dat, which the app reads: in pyproject.toml's [tool.desktop-shell], "
+        "name fido2 in collect-all if it is a library, or the file in data-files if it is your project's, and build "
+        f"again (docs/shipping-your-django-app.md, section 6). [Errno 2] No such file or directory: '{missing}'. The ")
+
+
 @pytest.mark.parametrize("webview_first", [True, False])
 def test_pywebviews_own_records_go_to_the_log_file_not_the_terminal(tmp_path, webview_first):
     """pywebview gives its logger a handler of its own, to stderr: a script it runs in a page that

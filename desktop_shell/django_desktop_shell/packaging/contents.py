@@ -90,6 +90,18 @@ def started_packages(started: list[str], distributions: set[str], hooked: set[st
                    and any(canonicalize_name(owner) in distributions for owner in owners.get(top, []))})
 
 
+def packages_that_go_in_whole(settings_module: str, site: dict, distributions: set[str], hooked: set[str]) -> list[str]:
+    """The packages whose every module goes in, as Django finds modules by dotted paths or by listing
+    a package's files (migrations, template tags, commands): the settings' top-level package, every
+    installed app, each package of migrations MIGRATION_MODULES names for an app (cookiecutter-django's
+    sites migrations, left out of the build, stopped its built app at its first start: "Migration
+    socialaccount.0001_initial dependencies reference nonexistent parent node ('sites', '0001_initial')"),
+    the libraries the password hashers load by name (argon2), and the dependencies' packages Django
+    imported as it started (site_facts.py's facts)."""
+    return [settings_module.split(".")[0], *site["apps"], *site["migration_packages"], *site["hasher_libraries"],
+            *started_packages(site["started_modules"], distributions, hooked)]
+
+
 def required_libraries(packages: list[str], dependencies: set[str]) -> list[str]:
     """The top-level modules of the libraries that those of the project's `dependencies` (canonical
     names) that own `packages` (those that go in whole) require, and those require in turn, but

@@ -67,6 +67,15 @@ from django.contrib.auth.password_validation import CommonPasswordValidator  # n
 password_validators = [import_string(validator["NAME"]) for validator in settings.AUTH_PASSWORD_VALIDATORS]
 common_passwords = any(issubclass(validator, CommonPasswordValidator) for validator in password_validators)
 
+# The library a password hasher loads by name as it first hashes (Argon2PasswordHasher's argon2,
+# cookiecutter-django's first hasher): out of PyInstaller's sight, and every sign-up of the built app
+# answered 500 ("Couldn't load 'Argon2PasswordHasher' algorithm library: No module named 'argon2'").
+hasher_libraries = set()
+for hasher in settings.PASSWORD_HASHERS:
+    library = getattr(import_string(hasher), "library", None)
+    if library:
+        hasher_libraries.add(library[1] if isinstance(library, tuple) else library)
+
 print(json.dumps({
     "apps": [config.name for config in apps.get_app_configs()],  # module paths, not AppConfig paths
     "languages": languages,
@@ -78,6 +87,10 @@ print(json.dumps({
     "template_dirs": [str(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])],
     "image_fields": any(isinstance(field, ImageField) for model in apps.get_models() for field in model._meta.fields),
     "dotted_paths": sorted(dotted - {None}),
+    # Packages of migrations for apps whose own are elsewhere (cookiecutter-django's sites app's, in
+    # <project>/contrib/sites/migrations): Django lists them by their files, as it does an app's.
+    "hasher_libraries": sorted(hasher_libraries),
+    "migration_packages": sorted({package for package in settings.MIGRATION_MODULES.values() if package}),
     "backends": sorted(backends - {None}),
     "started_modules": started,
     "common_passwords": common_passwords,

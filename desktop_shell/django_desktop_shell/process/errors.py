@@ -1,4 +1,6 @@
 import logging
+import sys
+from pathlib import Path
 
 
 class StartupError(Exception):
@@ -21,7 +23,26 @@ def failure_message(error: Exception) -> str:
         return str(error)
     message = str(error)
     ending = "" if message.endswith((".", "!", "?")) else "."
+    left_out = file_the_build_left_out(error)
+    if left_out:
+        return f"{left_out} {message}{ending} {see_the_log('The traceback is in {}.')}"
     return f"Unexpected error: {type(error).__name__}: {message}{ending} {see_the_log('The traceback is in {}.')}"
+
+
+def file_the_build_left_out(error: Exception) -> str | None:
+    """What to add to pyproject.toml, for a file that a built app reads beside its code and that the
+    build did not put in: a library's (its hook, if any, does not name it) or the project's own. Which
+    of the two, the built app cannot tell: it carries the metadata of few libraries."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if not isinstance(error, FileNotFoundError) or bundle is None or error.filename is None:
+        return None
+    path = Path(error.filename)
+    if not path.is_relative_to(bundle):
+        return None
+    inside = path.relative_to(bundle)
+    return (f"The build left out {inside.as_posix()}, which the app reads: in pyproject.toml's [tool.desktop-shell], "
+            f"name {inside.parts[0]} in collect-all if it is a library, or the file in data-files if it is your "
+            "project's, and build again (docs/shipping-your-django-app.md, section 6).")
 
 
 def see_the_log(sentence: str) -> str:

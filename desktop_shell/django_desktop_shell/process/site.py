@@ -39,6 +39,7 @@ def configure(run: runtime.Runtime) -> None:
         sys.path.insert(0, str(identity.project_dir))
     import django
     from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
 
     try:
         # Read before django.setup(), which would set up the project's own LOGGING if the desktop
@@ -48,8 +49,24 @@ def configure(run: runtime.Runtime) -> None:
             django.setup()
     except ImportError as error:
         raise StartupError(f"Cannot import the settings module {identity.settings!r} named in pyproject.toml: {error}.") from None
+    except ImproperlyConfigured as error:
+        if settings.configured:  # the module was read: an app's or a setting's own complaint, with its traceback
+            raise
+        # Raised by the module itself: django-environ's env() for a variable that is not set.
+        raise StartupError(settings_need_the_environment(identity, error)) from None
     if not defaults_applied:
         raise StartupError(defaults_not_applied(identity))
+
+
+def settings_need_the_environment(identity, error: Exception) -> str:
+    message = str(error)
+    ending = "" if message.endswith((".", "!", "?")) else "."
+    return (f"The settings module {identity.settings} stopped as it was read: {message}{ending} A person's computer has "
+            "none of your servers' environment variables, nor their .env file: set what the settings read from it in "
+            "the module the app starts with, before it imports the others "
+            f"(os.environ[\"DATABASE_URL\"] = \"sqlite:///{identity.slug}.sqlite3\": the shell puts the file in the data "
+            "folder), or give each env() a default (docs/shipping-your-django-app.md, \"Split settings and "
+            "django-environ\").")
 
 
 APPLY_DEFAULTS = "    from django_desktop_shell.settings import desktop_settings\n    desktop_settings(globals())"
