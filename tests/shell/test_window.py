@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from contextlib import closing
 from pathlib import Path
@@ -520,6 +521,36 @@ def test_a_stop_signal_closes_a_half_filled_form_without_asking(polls_copy, tmp_
     log = log_file.read_text()
     assert "the page asks before it is left" not in log
     assert "Did not stop within" not in log
+
+
+def test_two_pages_loaded_at_once_say_the_first_load_once_and_raise_nothing(monkeypatch, caplog):
+    """pywebview runs each "loaded" handler in a thread of its own: two loads close together (the
+    kept start page, then the site's) both took themselves for the first, logged "Page loaded"
+    twice, and the second to unsubscribe raised "list.remove(x): x not in list"."""
+    from types import SimpleNamespace
+
+    from webview.event import Event
+
+    from django_desktop_shell.process import window
+
+    both_asked = threading.Barrier(2, timeout=10)
+
+    def loaded_url_once_both_have_asked(shown):
+        both_asked.wait()
+        return "http://127.0.0.1:1/"
+
+    monkeypatch.setattr(window.page_loads, "loaded_url", loaded_url_once_both_have_asked)
+    shown = SimpleNamespace()
+    shown.events = SimpleNamespace(loaded=Event(shown, should_lock=True))  # handlers run in the thread that sets it
+    window.log_first_page_load(shown, "http://127.0.0.1:1", time.perf_counter())
+    caplog.set_level("INFO")
+    loads = [threading.Thread(target=shown.events.loaded.set) for _ in range(2)]
+    for load in loads:
+        load.start()
+    for load in loads:
+        load.join(timeout=10)
+    assert [record.getMessage().split(" ")[:2] for record in caplog.records if "Page loaded" in record.getMessage()] == [["Page", "loaded"]]
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
 
 
 def test_a_second_launch_brings_the_first_window_forward(tmp_path, app_env):

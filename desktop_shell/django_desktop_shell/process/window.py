@@ -619,8 +619,10 @@ def failure_page(title: str, error: Exception) -> str:
 
 
 def log_first_page_load(window, origin: str, launched_at: float) -> None:
+    first = threading.Lock()  # pywebview runs each load's handlers in a thread of its own: two may pass at once
+
     def on_loaded():
-        if page_loads.loaded_url(window).startswith(origin):
+        if page_loads.loaded_url(window).startswith(origin) and first.acquire(blocking=False):
             logger.info("Page loaded %.3f s after launch", time.perf_counter() - launched_at)
             window.events.loaded -= on_loaded
 
