@@ -3,6 +3,7 @@
 // completion's titles, /api/titles/), the notes opened last first while nothing is typed. Enter
 // opens the one chosen; on a title no note has, Enter offers to create that note.
 import { completeTitles, noteTitles } from './api.js';
+import { composing } from './composition.js';
 import { Picker, markedTitle, matchKey as key } from './picker.js';
 
 const $ = (id) => document.getElementById(id);
@@ -32,6 +33,8 @@ export class NotePicker extends Picker {
     this.onCreate = onCreate;
     this.timer = null;
     this.request = null;
+    this.listed = null;  // the typing the list shown was found for
+    this.chooseWhenListed = false;  // Enter pressed before the list of what is typed came
     // A click elsewhere, or Tab out of it, closes it, as Obsidian's switcher: it floats over what
     // the person goes back to.
     const outside = (target) => target && !$('noteSwitcher').contains(target);
@@ -40,6 +43,8 @@ export class NotePicker extends Picker {
   }
 
   show() {
+    this.listed = null;
+    this.chooseWhenListed = false;
     this.showEmpty();
     this.filter();
   }
@@ -68,6 +73,22 @@ export class NotePicker extends Picker {
         option.append(markedTitle(note.title, typed));
       }
     }, 'No notes yet: type a title to create one', 0);
+    this.listed = typed;
+    if (this.chooseWhenListed) {
+      this.chooseWhenListed = false;
+      this.choose(this.active);
+    }
+  }
+
+  // Enter typed before the list of what is typed has come (the notes opened last, or the list of
+  // fewer letters, still shown) takes the first of that list once it comes.
+  onKey(event) {
+    if (event.key === 'Enter' && !composing(event) && event.target === $('noteSwitcherFilter') && this.listed !== event.target.value) {
+      event.preventDefault();
+      this.chooseWhenListed = true;
+      return;
+    }
+    super.onKey(event);
   }
 
   // The notes opened last (those since trashed or deleted left out), then those updated last.
