@@ -24,6 +24,9 @@ SESSION_KEY = "time_zone"
 ZONE_NAME = re.compile(r"[A-Za-z0-9_+-]{1,64}(/[A-Za-z0-9_+-]{1,64}){0,3}")
 logger = logging.getLogger(__name__)
 unknown_zones_logged: set[str] = set()
+# Past these, no more are logged nor kept: a script that sends a new name with each request would
+# grow the log and the server's memory without end.
+MOST_UNKNOWN_ZONES_LOGGED = 100
 
 
 class BrowserTimeZoneMiddleware:
@@ -56,7 +59,7 @@ def persons_zone(request, sent: str | None) -> str | None:
     """The zone the browser sent, kept in the session if it is new there; else the one kept, if
     this server's zone data still has it."""
     if sent is not None and not known_time_zone(sent):
-        if sent not in unknown_zones_logged:
+        if sent not in unknown_zones_logged and len(unknown_zones_logged) < MOST_UNKNOWN_ZONES_LOGGED:
             unknown_zones_logged.add(sent)
             logger.warning("A browser's time zone %r is not in this server's time zone data: its days are counted "
                            "in the zone it sent before, or UTC. Update the server's tzdata.", sent)
