@@ -1,7 +1,8 @@
 // Go to note (Ctrl+O, View › Go to note…), as Obsidian's quick switcher and Joplin's Goto Anything:
-// the notes whose title starts with what is typed, or has a later word starting with it (the `[[`
-// completion's titles, /api/titles/), the notes opened last first while nothing is typed. Enter
-// opens the one chosen; on a title no note has, Enter offers to create that note.
+// the notes whose title starts with what is typed, or has a word starting with each word typed,
+// in any order (/api/titles/?each=1: each note, not each title as the `[[` completion lists them),
+// the notes opened last first while nothing is typed. Enter opens the one chosen; a title no note
+// has is offered last, to create that note.
 import { completeTitles, noteTitles } from './api.js';
 import { composing } from './composition.js';
 import { Picker, markedTitle, matchKey as key } from './picker.js';
