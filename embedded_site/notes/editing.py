@@ -36,11 +36,11 @@ DAY_NOTE_NAMESPACE = uuid.UUID("5b0d5e3c-8f0e-4d51-9b3f-3d5a2f1c7a61")
 
 
 def todays_note(owner) -> tuple[Note, bool]:
-    """The owner's note of today, the computer's day (as `created:today` counts it), and whether
-    it was made now. It is the note made for the day, out of the trash if it was in it; else a
-    note titled with the day, as Obsidian names a daily note (an imported one); else a new note
-    titled with the day in ISO form (2026-12-06), its text the owner's "Daily note" template's
-    filled in (templates.py)."""
+    """The owner's note of today, the computer's day (on a server, the person's: time_zones.py)
+    as `created:today` counts it, and whether it was made now. It is the note made for the day,
+    out of the trash if it was in it; else a note titled with the day, as Obsidian names a daily
+    note (an imported one); else a new note titled with the day in ISO form (2026-12-06), its
+    text the owner's "Daily note" template's filled in (templates.py)."""
     day = timezone.localdate().isoformat()
     uid = uuid.uuid5(DAY_NOTE_NAMESPACE, day)
     with transaction.atomic():
