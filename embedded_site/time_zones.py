@@ -24,6 +24,9 @@ SESSION_KEY = "time_zone"
 ZONE_NAME = re.compile(r"[A-Za-z0-9_+-]{1,64}(/[A-Za-z0-9_+-]{1,64}){0,3}")
 logger = logging.getLogger(__name__)
 unknown_zones_logged: set[str] = set()
+# Past these, no more are logged nor kept: a script that sends a new name with each request would
+# grow the log and the server's memory without end.
+MOST_UNKNOWN_ZONES_LOGGED = 100
 
 
 class BrowserTimeZoneMiddleware:
@@ -53,16 +56,20 @@ class BrowserTimeZoneMiddleware:
 
 
 def persons_zone(request, sent: str | None) -> str | None:
-    """The zone the browser sent, kept in the session if it is new there; else the one kept."""
+    """The zone the browser sent, kept in the session if it is new there; else the one kept, if
+    this server's zone data still has it."""
     if sent is not None and not known_time_zone(sent):
-        if sent not in unknown_zones_logged:
+        if sent not in unknown_zones_logged and len(unknown_zones_logged) < MOST_UNKNOWN_ZONES_LOGGED:
             unknown_zones_logged.add(sent)
             logger.warning("A browser's time zone %r is not in this server's time zone data: its days are counted "
                            "in the zone it sent before, or UTC. Update the server's tzdata.", sent)
         sent = None
-    if sent is not None and request.session.get(SESSION_KEY) != sent:
+    kept = request.session.get(SESSION_KEY)
+    if sent is not None and kept != sent:
         request.session[SESSION_KEY] = sent
-    return sent or request.session.get(SESSION_KEY)
+    # The kept one checked again: a tzdata update may have dropped it since (Debian's split of
+    # old names into tzdata-legacy, say).
+    return sent or (kept if kept is not None and known_time_zone(kept) else None)
 
 
 def zip_time_zone() -> tzinfo | None:

@@ -30,11 +30,11 @@ def create_note(owner, fields: dict) -> tuple[Note, bool]:
 
 
 def todays_note(owner) -> tuple[Note, bool]:
-    """The owner's note of today, the computer's day (as `created:today` counts it), and whether
-    it was made now. It is the note made for the day, out of the trash if it was in it; else a
-    note titled with the day, as Obsidian names a daily note (an imported one); else a new note
-    titled with the day in ISO form (2026-12-06), its text the owner's "Daily note" template's
-    filled in (templates.py)."""
+    """The owner's note of today, the computer's day (on a server, the person's: time_zones.py)
+    as `created:today` counts it, and whether it was made now. It is the note made for the day,
+    out of the trash if it was in it; else a note titled with the day, as Obsidian names a daily
+    note (an imported one); else a new note titled with the day in ISO form (2026-12-06), its
+    text the owner's "Daily note" template's filled in (templates.py)."""
     today = timezone.localdate()
     day, uid = today.isoformat(), days.day_uid(today)
     with transaction.atomic():

@@ -205,3 +205,24 @@ def test_go_to_heading_go_to_note_and_insert_template_are_one_combobox_with_no_s
                 field.getAttribute('aria-label').startsWith(bar.getAttribute('aria-label') + ' ('), bar.querySelector('button').textContent];
     })""")
     assert pickers == [[bar, False, 300, "listbox", True, "Close"] for bar in ["headingBar", "noteSwitcher", "templatePicker"]]
+
+
+def test_enter_typed_before_the_list_has_come_opens_what_the_typing_finds_not_the_list_shown_before(app, live_app):
+    seed(app, live_app, ["Groceries", "Recipes"])
+    app.locator(".note-item", has_text="Recipes").click()
+    expect(app.locator("#noteTitle")).to_have_value("Recipes")
+    app.keyboard.press("Control+o")
+    expect(app.locator(f"{OPTIONS} .completion-title")).to_have_text(["Recipes", "Groceries"])  # the notes opened last
+    held = []  # a slow server: the titles for the typing answered only after Enter
+    app.route(re.compile(r"/api/titles/\?q=groc&"), lambda route: held.append(route))
+    app.keyboard.type("groc")
+    app.keyboard.press("Enter")
+    expect(app.locator("#noteSwitcher")).to_be_visible()  # waiting for the list, not the one shown before
+    expect(app.locator("#noteTitle")).to_have_value("Recipes")
+    for _ in range(250):
+        if held:
+            break
+        app.wait_for_timeout(20)
+    held[0].continue_()
+    expect(app.locator("#noteSwitcher")).to_be_hidden()
+    expect(app.locator("#noteTitle")).to_have_value("Groceries")

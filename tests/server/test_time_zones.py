@@ -120,3 +120,30 @@ def test_a_zone_the_servers_data_lacks_counts_in_utc_and_is_logged_once(db, capl
     assert [record.getMessage() for record in caplog.records].count(
         "A browser's time zone 'Mars/Olympus_Mons' is not in this server's time zone data: its days are counted "
         "in the zone it sent before, or UTC. Update the server's tzdata.") == 1
+
+
+@pytest.mark.usefixtures("half_past_midnight_in_berlin")
+def test_a_zone_kept_in_the_session_that_the_servers_data_no_longer_has_counts_in_utc(db):
+    """A tzdata update that drops a name (Debian's split of old names into tzdata-legacy, say)."""
+    person = browser("alice", "Europe/Berlin")
+    session = person.client.session
+    session["time_zone"] = "Asia/No_Longer_Here"
+    session.save()
+    del person.client.defaults["HTTP_X_TIME_ZONE"]
+    made = person.post("/api/notes/today/")
+    assert (made.status_code, made.json()["title"]) == (201, "2026-12-05")
+
+
+def test_a_client_sending_a_new_unknown_zone_at_each_request_grows_neither_the_log_nor_the_servers_memory(db, caplog, monkeypatch):
+    """Each well-formed name the server lacked was kept, to be logged once, for as long as the
+    server ran: a script sending a new one with each request grew both without end."""
+    from embedded_site import time_zones
+
+    monkeypatch.setattr(time_zones, "unknown_zones_logged", set())  # none logged yet in this server
+    person = browser("alice", "Europe/Berlin")
+    with caplog.at_level(logging.WARNING, logger="embedded_site.time_zones"):
+        for number in range(2 * time_zones.MOST_UNKNOWN_ZONES_LOGGED):
+            person.client.defaults["HTTP_X_TIME_ZONE"] = f"Mars/Crater_{number}"
+            assert person.get("/api/notes/").status_code == 200
+    assert len(caplog.records) == time_zones.MOST_UNKNOWN_ZONES_LOGGED
+    assert len(time_zones.unknown_zones_logged) == time_zones.MOST_UNKNOWN_ZONES_LOGGED

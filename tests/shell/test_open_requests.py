@@ -3,6 +3,7 @@ running window: typed JSON messages, authenticated, anything else ignored."""
 
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -197,3 +198,15 @@ def test_a_launch_while_the_running_one_quits_waits_for_it_and_starts(tmp_path, 
         assert received.empty()
     finally:
         started.close()
+
+
+@pytest.mark.parametrize("target", ["~/notes.md", "~nobody-by-this-name/notes.md"])
+def test_a_file_named_from_a_home_folder_there_is_not_is_refused_saying_so(tmp_path, monkeypatch, target):
+    """`notedesk ~/notes.md` run by a user with no home folder (a container's uid: the shell leaves
+    the ~ as typed), or a ~user who does not exist: the launch stopped on "Unexpected error:
+    RuntimeError: Could not determine home directory"."""
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.setattr("pwd.getpwuid", lambda uid: (_ for _ in ()).throw(KeyError(uid)))
+    with pytest.raises(BadTarget, match=f"^The file {re.escape(target)} is in a home folder this user has not: name it "
+                                        "by a full path.$"):
+        messages_for([target], IDENTITY, tmp_path)

@@ -47,7 +47,10 @@ def messages_for(targets: list[str], identity: Identity, cwd: Path) -> list[dict
     paths, messages = [], []
     for target in targets:
         if not (URL_START.match(target) and not WINDOWS_DRIVE.match(target)):
-            paths.append(os.path.normpath(cwd / Path(target).expanduser()))
+            try:
+                paths.append(os.path.normpath(cwd / Path(target).expanduser()))
+            except RuntimeError:  # a ~ the shell left as typed: a user with no home folder, a ~user there is not
+                raise BadTarget(f"The file {target} is in a home folder this user has not: name it by a full path.") from None
             continue
         url = urlsplit(target)
         scheme = url.scheme.lower()
