@@ -48,7 +48,7 @@ def test_the_window_refuses_a_link_of_another_scheme_sent_over_the_channel(caplo
     ready.set()
     done = threading.Event()
     queue = OpenQueue(load(ROOT), startup, ready.wait, lambda event, detail: (shown.append((event, detail)), done.set()),
-                      lambda: None)
+                      lambda activation_token: None)
     with caplog.at_level(logging.WARNING):
         queue.put({"type": "open-url", "url": "javascript://note/alert(1)"})
         assert done.wait(10)
