@@ -71,24 +71,19 @@ def neighbouring_day_note(owner, day: date, step: int) -> tuple[date, Note] | No
             nearest = (titled_day(note.title_key), note)
             break
     # Renamed notes Today's note made are found by their uids, the days' between `day` and the
-    # nearest titled one, up to the earliest (latest) day a note was made on.
+    # nearest titled one: only those a note was made within a day of (day_of), so that a day asked
+    # far from every note (9999-12-30) is not walked to them day by day.
     made = live.aggregate(first=Min("created"), last=Max("created"))
     if made["first"] is None:
         return nearest
-    end = (timezone.localdate(made["first"]) - timedelta(days=1)) if step < 0 else (
-        timezone.localdate(made["last"]) + timedelta(days=1))
+    # In ordinals, within the calendar's: the day after 9999-12-31 is no date.
+    first = max(timezone.localdate(made["first"]).toordinal() - 1, date.min.toordinal())
+    last = min(timezone.localdate(made["last"]).toordinal() + 1, date.max.toordinal())
     if nearest:
-        end = max(end, nearest[0]) if step < 0 else min(end, nearest[0])
-
-    def before_end(one: date) -> bool:
-        return one >= end if step < 0 else one <= end
-
-    candidate = day + timedelta(days=step)
-    while before_end(candidate):
-        days = []
-        while len(days) < DAYS_PER_LOOKUP and before_end(candidate):
-            days.append(candidate)
-            candidate += timedelta(days=step)
+        first, last = (max(first, nearest[0].toordinal()), last) if step < 0 else (first, min(last, nearest[0].toordinal()))
+    walk = range(min(day.toordinal() - 1, last), first - 1, -1) if step < 0 else range(max(day.toordinal() + 1, first), last + 1)
+    for start in range(0, len(walk), DAYS_PER_LOOKUP):
+        days = [date.fromordinal(one) for one in walk[start:start + DAYS_PER_LOOKUP]]
         found = {note.uid: note for note in live.filter(uid__in=[day_uid(one) for one in days])}
         for one in days:
             if day_uid(one) in found:

@@ -62,3 +62,21 @@ def test_a_day_that_is_none_is_400_saying_how_to_write_one(api, journal, day):
     answer = api.get(f"/api/notes/days/{day}/previous/")
     assert answer.status_code == 400
     assert answer.json()["error"] == f"{day!r} is not a day: write it year-month-day, as 2026-12-06."
+
+
+@pytest.mark.parametrize("day, direction", [("9999-12-31", "next"), ("0001-01-01", "previous")])
+def test_the_first_and_last_day_a_calendar_has_are_404_not_500(api, journal, day, direction):
+    answer = api.get(f"/api/notes/days/{day}/{direction}/")
+    assert answer.status_code == 404
+    assert answer.json()["error"] == f"No day {'after' if direction == 'next' else 'before'} {day} has a note."
+
+
+def test_a_day_far_from_any_note_is_answered_in_a_few_queries(api, journal, django_assert_max_num_queries):
+    """The walk by the days' uids went from the day asked to the notes: from 9999-12-30 back to
+    2026, some 8,000 queries in one request."""
+    with django_assert_max_num_queries(12):
+        answer = api.get("/api/notes/days/9999-12-30/previous/")
+    assert answer.json()["id"] == journal["2026-12-06"].pk
+    with django_assert_max_num_queries(12):
+        answer = api.get("/api/notes/days/0001-01-02/next/")
+    assert answer.json()["id"] == journal["2026-12-01"].pk
