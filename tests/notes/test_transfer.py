@@ -233,7 +233,7 @@ def test_every_link_of_an_exported_vault_opens_the_file_of_the_note_the_app_open
     archive = zipfile.ZipFile(io.BytesIO(content))
     file_of = dict(zip(Note.objects.order_by("pk").values_list("pk", flat=True), vault_notes(content)))
     followed = []
-    for source in Note.objects.all():
+    for source in Note.objects.order_by("pk"):
         attached = attachment_keys([source.pk]).get(source.pk, frozenset())
         assert source.body in archive.read(file_of[source.pk]).decode()
         for match in LINK.finditer(source.body):
