@@ -255,7 +255,7 @@ def highlighted_code(code: str, language: str, attributes: str) -> str:
     # not ship: it shows them plain instead. A lexer that still asks for one the build left out
     # (PostgreSQL's for a function `LANGUAGE plperl`) fails to import it: the block is shown plain.
     try:
-        return highlight(code, get_lexer_by_name(language, handlecodeblocks=False), HtmlFormatter(nowrap=True))
+        return highlight(code, get_lexer_by_name(language, handlecodeblocks=False, stripnl=False), HtmlFormatter(nowrap=True))
     except ImportError:
         return ""
 

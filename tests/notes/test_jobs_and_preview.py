@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import sqlite3
 import sys
 import threading
@@ -146,6 +147,15 @@ def test_the_preview_colours_the_code_of_the_languages_the_app_ships_and_shows_t
     assert '<code class="language-TS"><span class="kd">let</span>' in html
     assert '<code class="language-haskell">main = 1\n</code>' in html
     assert '<code class="language-klingon">Qapla\n</code>' in html
+
+
+def test_a_coloured_code_block_keeps_its_blank_first_and_last_lines_as_a_plain_one_does(api):
+    """Pygments drops the blank lines a block starts and ends with: a ```python block lost the
+    room its writer left above and below the code, which the same block with no language keeps."""
+    for fence in ("```python", "```"):
+        html = api.preview(f"{fence}\n\n\nx = 1\n\n\n```")
+        code = html.split("<code", 1)[1].split(">", 1)[1].split("</code>")[0]
+        assert re.sub("<[^>]+>", "", code) == "\n\nx = 1\n\n\n", fence
 
 
 def test_code_that_asks_for_a_lexer_the_app_does_not_ship_is_shown_plain_not_an_error(api, monkeypatch):
