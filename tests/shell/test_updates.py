@@ -92,6 +92,21 @@ def test_keys_are_made_once_into_a_keystore_outside_the_project(tmp_path):
         keys.make_keys(project, keystore)
 
 
+@pytest.mark.parametrize("keystore", [None, "~/update-keys"])
+def test_a_developer_with_no_home_is_told_to_name_the_keystore(tmp_path, monkeypatch, capsys, keystore):
+    """A build machine's user with no home folder (a container's uid, no HOME): making keys ended
+    in a RuntimeError traceback from platformdirs or from expanding ~."""
+    project = make_project(tmp_path / "project")
+    for name in ("HOME", "XDG_CONFIG_HOME", keys.KEYSTORE_ENV):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("pwd.getpwuid", lambda uid: (_ for _ in ()).throw(KeyError(uid)))
+
+    assert keys.main([str(project), *(["--keystore", keystore] if keystore else [])]) == 1
+    said = capsys.readouterr().err
+    assert said.startswith("keys: This user has no home folder") and f"${keys.KEYSTORE_ENV}" in said, said
+    assert not (project / "update-root.json").exists() and not list(project.glob("~*"))
+
+
 def test_a_release_writes_signed_metadata_the_full_archive_and_a_patch_from_the_previous_version(signed):
     repo = platform_folder(signed["served"])
     assert repo.name == platform_tag()

@@ -33,9 +33,13 @@ class KeysError(Exception):
 
 def keystore_for(identity: Identity, given: str | Path | None = None) -> Path:
     chosen = given or os.environ.get(KEYSTORE_ENV)
-    if chosen:
-        return Path(chosen).expanduser().resolve()
-    return Path(platformdirs.user_config_dir(f"{identity.slug}-update-keys", appauthor=False, roaming=True))
+    try:
+        if chosen:
+            return Path(chosen).expanduser().resolve()
+        return Path(platformdirs.user_config_dir(f"{identity.slug}-update-keys", appauthor=False, roaming=True))
+    except RuntimeError:  # a user with no home folder (a container's uid), for ~ or the default
+        raise KeysError(f"This user has no home folder, where the keystore goes unless told: set ${KEYSTORE_ENV} "
+                        "or --keystore to a folder named from the root (/…).") from None
 
 
 def make_keys(project_dir: Path, keystore: str | Path | None = None, root_days: int = EXPIRATION_DAYS["root"]) -> tuple[Path, Path]:
