@@ -452,16 +452,23 @@ def mirror_files(folder: Path, copy: Path) -> None:
     for relative in sorted(uploaded - mirrored):
         target = copy / relative
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        try:
-            os.link(folder / relative, target)
-        except OSError:  # a drive without links (FAT): a copy, if it leaves the app room for its saves
-            if shutil.disk_usage(copy).free <= 2 * (folder / relative).stat().st_size:
-                logger.warning("The backups lack %s: the disk has no room for a copy of it", folder / relative)
-                continue
-            with durable_path(target) as draft:
-                shutil.copyfile(folder / relative, draft)
+        with suppress(FileNotFoundError):  # deleted since the listing: the site runs beside the backup
+            link_or_copy(folder / relative, target)
     for relative in mirrored - uploaded:
         (copy / relative).unlink()
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        raise
+    except OSError:  # a drive without links (FAT): a copy, if it leaves the app room for its saves
+        if shutil.disk_usage(target.parent).free <= 2 * source.stat().st_size:
+            logger.warning("The backups lack %s: the disk has no room for a copy of it", source)
+            return
+        with durable_path(target) as draft:
+            shutil.copyfile(source, draft)
 
 
 def files_under(folder: Path) -> set[str]:

@@ -226,6 +226,24 @@ def test_on_a_drive_without_links_the_backups_copy_the_uploaded_files_while_the_
     assert "The backups lack " + str(tmp_path / "attachments" / "film.mp4") in caplog.text
 
 
+def test_a_file_deleted_while_the_backups_link_the_uploads_leaves_the_others_linked(tmp_path, monkeypatch):
+    # The day's copy runs beside the site: a note deleted for good meanwhile took its file away
+    # between the listing and its link, and the backup stopped there, the files after it missing.
+    (tmp_path / "attachments").mkdir()
+    for name in ("a-deleted.pdf", "b-kept.pdf"):
+        (tmp_path / "attachments" / name).write_bytes(b"%PDF " + name.encode())
+    listed = database.files_under
+
+    def listed_then_one_deleted(folder):
+        files = listed(folder)
+        (tmp_path / "attachments" / "a-deleted.pdf").unlink(missing_ok=True)
+        return files
+
+    monkeypatch.setattr(database, "files_under", listed_then_one_deleted)
+    database.mirror_files(tmp_path / "attachments", tmp_path / "backups" / "attachments")
+    assert os.listdir(tmp_path / "backups" / "attachments") == ["b-kept.pdf"]
+
+
 @pytest.mark.desktop
 def test_an_app_left_open_past_a_day_makes_the_days_copy_without_a_launch(tmp_path):
     # A laptop closed at night and opened in the morning, the app never quit: the only copy was
