@@ -434,8 +434,8 @@ def copy_files_to_backups() -> None:
     backups folder alone, copied to a stick, puts back the database, the files it names and the
     window as it was: with the copies of the database alone, a data folder lost with its disk
     came back with every photo and attachment missing. A file is hard-linked, which takes no room
-    (uploads are written once, under a name of their own), or copied where the drive has no links
-    (FAT); one gone from its folder is dropped here too."""
+    (uploads are written once), or copied where the drive has no links (FAT); one gone from its
+    folder is dropped here too, and one uploaded again under a name the backups hold replaces theirs."""
     data_dir = backups_dir().parent.resolve()
     folders = {folder for _, folder in file_system_storages()
                if folder.is_relative_to(data_dir) and not backups_dir().resolve().is_relative_to(folder)}
@@ -449,11 +449,17 @@ def copy_files_to_backups() -> None:
 
 def mirror_files(folder: Path, copy: Path) -> None:
     uploaded, mirrored = files_under(folder), files_under(copy)
-    for relative in sorted(uploaded - mirrored):
-        target = copy / relative
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for relative in sorted(uploaded):
+        source, target = folder / relative, copy / relative
         with suppress(FileNotFoundError):  # deleted since the listing: the site runs beside the backup
-            link_or_copy(folder / relative, target)
+            if relative in mirrored:
+                # Linked or copied after the upload was written, unless a file uploaded again took its
+                # name since (a storage gives a free name back): that one replaces it.
+                if target.stat().st_mtime_ns >= source.stat().st_mtime_ns:
+                    continue
+                target.unlink()
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            link_or_copy(source, target)
     for relative in mirrored - uploaded:
         (copy / relative).unlink()
 

@@ -244,6 +244,21 @@ def test_a_file_deleted_while_the_backups_link_the_uploads_leaves_the_others_lin
     assert os.listdir(tmp_path / "backups" / "attachments") == ["b-kept.pdf"]
 
 
+def test_a_file_uploaded_again_under_a_name_the_backups_hold_replaces_their_copy(tmp_path):
+    # Any project's storage gives a free name back: an avatar deleted with its old photo and sent
+    # again as me.jpg. The backups kept the old photo under that name, day after day, for good.
+    photo = tmp_path / "media" / "avatars" / "me.jpg"
+    photo.parent.mkdir(parents=True)
+    photo.write_bytes(b"JPEG the old face")
+    a_day_ago = photo.stat().st_mtime - 86400
+    os.utime(photo, (a_day_ago, a_day_ago))
+    database.mirror_files(tmp_path / "media", tmp_path / "backups" / "media")
+    photo.unlink()
+    photo.write_bytes(b"JPEG the new face")
+    database.mirror_files(tmp_path / "media", tmp_path / "backups" / "media")
+    assert (tmp_path / "backups" / "media" / "avatars" / "me.jpg").read_bytes() == b"JPEG the new face"
+
+
 @pytest.mark.desktop
 def test_an_app_left_open_past_a_day_makes_the_days_copy_without_a_launch(tmp_path):
     # A laptop closed at night and opened in the morning, the app never quit: the only copy was
