@@ -223,7 +223,7 @@ def prepare_database(progress=lambda applied, total, new: None) -> None:
                 make_private(file, 0o600)
         if settings.DATABASES[alias].get("ENGINE") == SQLITE:
             note_opened(path)
-    if due or migrated:  # a copy made before migrating needs the files beside it too
+    if due or any(backup for _, backup in migrated):  # a copy made before migrating needs the files beside it too
         BackgroundBackup.start(due)
     DayWatch.start()
 

@@ -192,6 +192,22 @@ def test_the_backups_folder_alone_holds_the_uploaded_files_its_copies_name_and_t
 
 
 @pytest.mark.desktop
+def test_a_new_database_beside_a_kept_window_json_starts_without_a_failed_backup(tmp_path):
+    # The database deleted to start afresh, the window's settings kept: its first migration, which
+    # copies nothing, started the copy of the files anyway, and it failed for want of a backups folder.
+    script = on_notedesk_s_site(tmp_path, "import logging, sys") + textwrap.dedent("""
+        logging.getLogger("django_desktop_shell").addHandler(logging.StreamHandler(sys.stdout))
+        (data / "window.json").write_text('{"zoom": 1.25}')
+        database.prepare_database()
+        if database.BackgroundBackup.running:
+            database.BackgroundBackup.running.thread.join(30)
+        print("backups:", (data / "backups").exists())
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert [line for line in result.stdout.splitlines() if "backup" in line.lower()] == ["backups: False"], result.stderr
+
+
+@pytest.mark.desktop
 def test_the_copy_an_update_makes_before_migrating_has_the_uploaded_files_beside_it_too(tmp_path):
     # On an update's launch the copy is made before the migrations, not as the day's: the files
     # uploaded since the day before were not linked beside it, and that copy, put back, lacked them.
