@@ -223,7 +223,7 @@ def prepare_database(progress=lambda applied, total, new: None) -> None:
                 make_private(file, 0o600)
         if settings.DATABASES[alias].get("ENGINE") == SQLITE:
             note_opened(path)
-    if due or migrated:  # a copy made before migrating needs the files beside it too
+    if due or any(backup for _, backup in migrated):  # a copy made before migrating needs the files beside it too
         BackgroundBackup.start(due)
     DayWatch.start()
 
@@ -434,8 +434,8 @@ def copy_files_to_backups() -> None:
     backups folder alone, copied to a stick, puts back the database, the files it names and the
     window as it was: with the copies of the database alone, a data folder lost with its disk
     came back with every photo and attachment missing. A file is hard-linked, which takes no room
-    (uploads are written once, under a name of their own), or copied where the drive has no links
-    (FAT); one gone from its folder is dropped here too."""
+    (uploads are written once), or copied where the drive has no links (FAT); one gone from its
+    folder is dropped here too, and one uploaded again under a name the backups hold replaces theirs."""
     data_dir = backups_dir().parent.resolve()
     folders = {folder for _, folder in file_system_storages()
                if folder.is_relative_to(data_dir) and not backups_dir().resolve().is_relative_to(folder)}
@@ -449,19 +449,32 @@ def copy_files_to_backups() -> None:
 
 def mirror_files(folder: Path, copy: Path) -> None:
     uploaded, mirrored = files_under(folder), files_under(copy)
-    for relative in sorted(uploaded - mirrored):
-        target = copy / relative
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        try:
-            os.link(folder / relative, target)
-        except OSError:  # a drive without links (FAT): a copy, if it leaves the app room for its saves
-            if shutil.disk_usage(copy).free <= 2 * (folder / relative).stat().st_size:
-                logger.warning("The backups lack %s: the disk has no room for a copy of it", folder / relative)
-                continue
-            with durable_path(target) as draft:
-                shutil.copyfile(folder / relative, draft)
+    for relative in sorted(uploaded):
+        source, target = folder / relative, copy / relative
+        with suppress(FileNotFoundError):  # deleted since the listing: the site runs beside the backup
+            if relative in mirrored:
+                # Linked or copied after the upload was written, unless a file uploaded again took its
+                # name since (a storage gives a free name back): that one replaces it.
+                if target.stat().st_mtime_ns >= source.stat().st_mtime_ns:
+                    continue
+                target.unlink()
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            link_or_copy(source, target)
     for relative in mirrored - uploaded:
         (copy / relative).unlink()
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        raise
+    except OSError:  # a drive without links (FAT): a copy, if it leaves the app room for its saves
+        if shutil.disk_usage(target.parent).free <= 2 * source.stat().st_size:
+            logger.warning("The backups lack %s: the disk has no room for a copy of it", source)
+            return
+        with durable_path(target) as draft:
+            shutil.copyfile(source, draft)
 
 
 def files_under(folder: Path) -> set[str]:

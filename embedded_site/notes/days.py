@@ -4,7 +4,7 @@ the day before or after one that has a note, as Obsidian's "Open previous/next d
 import functools
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -71,21 +71,34 @@ def neighbouring_day_note(owner, day: date, step: int) -> tuple[date, Note] | No
             nearest = (titled_day(note.title_key), note)
             break
     # Renamed notes Today's note made are found by their uids, the days' between `day` and the
-    # nearest titled one: only those a note was made within a day of (day_of), so that a day asked
-    # far from every note (9999-12-30) is not walked to them day by day.
-    made = live.aggregate(first=Min("created"), last=Max("created"))
-    if made["first"] is None:
-        return nearest
-    # In ordinals, within the calendar's: the day after 9999-12-31 is no date.
-    first = max(timezone.localdate(made["first"]).toordinal() - 1, date.min.toordinal())
-    last = min(timezone.localdate(made["last"]).toordinal() + 1, date.max.toordinal())
-    if nearest:
-        first, last = (max(first, nearest[0].toordinal()), last) if step < 0 else (first, min(last, nearest[0].toordinal()))
-    walk = range(min(day.toordinal() - 1, last), first - 1, -1) if step < 0 else range(max(day.toordinal() + 1, first), last + 1)
-    for start in range(0, len(walk), DAYS_PER_LOOKUP):
-        days = [date.fromordinal(one) for one in walk[start:start + DAYS_PER_LOOKUP]]
+    # nearest titled one. Today's note makes a day's note within a day of it (the day's in another
+    # zone), so the walk goes 366 days a query from the nearest day a note was made, and jumps the
+    # years no note was made in: walked day by day to a note imported with a date of the year 1,
+    # the day before a journal's first took 2,027 queries.
+    bound = nearest[0].toordinal() if nearest else (date.min if step < 0 else date.max).toordinal()
+    cursor = day.toordinal() + step
+    while (bound - cursor) * step >= 0:
+        made = day_a_note_was_made(live, cursor - step, step)
+        if made is None:
+            break
+        start = max(cursor, made - 1) if step > 0 else min(cursor, made + 1)  # the first day that note may be the note of
+        end = start + step * DAYS_PER_LOOKUP
+        within_bound = min(end, bound + 1) if step > 0 else max(end, bound - 1)
+        days = [date.fromordinal(one) for one in range(start, within_bound, step)]
         found = {note.uid: note for note in live.filter(uid__in=[day_uid(one) for one in days])}
         for one in days:
             if day_uid(one) in found:
                 return one, found[day_uid(one)]
+        cursor = end
     return nearest
+
+
+def day_a_note_was_made(live, ordinal: int, step: int) -> int | None:
+    """The day (an ordinal) a note was made on nearest to day `ordinal`, on it or past it going `step`."""
+    edge = ordinal + (step < 0)  # the midnight that starts the day, or ends it
+    made = live
+    if date.min.toordinal() < edge <= date.max.toordinal():  # else every note is on this side
+        midnight = datetime.combine(date.fromordinal(edge), time.min, tzinfo=timezone.get_current_timezone())
+        made = live.filter(**{"created__gte" if step > 0 else "created__lt": midnight})
+    when = made.aggregate(when=(Min if step > 0 else Max)("created"))["when"]
+    return None if when is None else timezone.localdate(when).toordinal()

@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
-from embedded_site.notes import changes, links, revisions
+from embedded_site.notes import changes, launch_days, links, revisions
 from embedded_site.notes.attachments import display_name, save_attachment
 from embedded_site.notes.exporting import FORMAT_NAME, FORMAT_VERSION
 from embedded_site.notes.forms import BODY_MAX_LENGTH, ExportedNoteForm
@@ -624,10 +624,13 @@ def import_batch(owner, records: list[dict], stored_files: list[str]) -> tuple[i
     newer = [(note, record) for note, record in later
              if any(getattr(note, name) != record[name] for name in ("title", "body", "pinned"))
              or set(tags_now[note.pk]) != set(record["tags"])]
+    # A note new here comes in the trash if it was there, for the trash's whole time from now: with
+    # its trashed_at, an export taken to a new computer weeks later had it purged at the next upkeep.
+    # One here keeps its own place.
+    trashed_now = launch_days.trash_time() if any(record.get("trashed_at") for record in new_records) else None
     created = Note.objects.bulk_create(
-        # A note new here comes in the trash if it was there; one here keeps its own place.
-        Note(owner=owner, uid=record["uid"], created=record["created"], trashed_at=record.get("trashed_at"),
-             **note_fields(record))
+        Note(owner=owner, uid=record["uid"], created=record["created"],
+             trashed_at=trashed_now if record.get("trashed_at") else None, **note_fields(record))
         for record in new_records
     )
     revisions.keep_many([note.pk for note, _ in newer], "import")  # what the import overwrites

@@ -80,3 +80,21 @@ def test_a_day_far_from_any_note_is_answered_in_a_few_queries(api, journal, djan
     with django_assert_max_num_queries(12):
         answer = api.get("/api/notes/days/0001-01-02/next/")
     assert answer.json()["id"] == journal["2026-12-01"].pk
+
+
+def test_a_note_made_long_before_the_journal_is_no_walk_of_the_years_between(api, journal, make_note,
+                                                                             django_assert_max_num_queries):
+    """The days' uids were walked from the day asked to the first note ever made, 366 days a query:
+    a note imported with a date of the year 1 made the day before the journal's first day 2,027
+    queries and 26 s, one of 1970 63 queries."""
+    make_note("Imported from a broken export", "", created=datetime(1, 1, 2, tzinfo=ZoneInfo("UTC")))
+    pages = make_note("Pages of 1970", "", uid=day_uid(date(1970, 1, 1)), created=datetime(1970, 1, 1, 8, tzinfo=ZoneInfo(ZONE)))
+    with django_assert_max_num_queries(12):
+        answer = api.get("/api/notes/days/2026-12-01/previous/")
+    assert (answer.json()["id"], answer.json()["day"]) == (pages.pk, "1970-01-01")
+    with django_assert_max_num_queries(12):
+        answer = api.get("/api/notes/days/1970-01-01/previous/")
+    assert answer.status_code == 404
+    with django_assert_max_num_queries(12):
+        answer = api.get("/api/notes/days/0001-01-01/next/")
+    assert (answer.json()["id"], answer.json()["day"]) == (pages.pk, "1970-01-01")

@@ -192,6 +192,22 @@ def test_the_backups_folder_alone_holds_the_uploaded_files_its_copies_name_and_t
 
 
 @pytest.mark.desktop
+def test_a_new_database_beside_a_kept_window_json_starts_without_a_failed_backup(tmp_path):
+    # The database deleted to start afresh, the window's settings kept: its first migration, which
+    # copies nothing, started the copy of the files anyway, and it failed for want of a backups folder.
+    script = on_notedesk_s_site(tmp_path, "import logging, sys") + textwrap.dedent("""
+        logging.getLogger("django_desktop_shell").addHandler(logging.StreamHandler(sys.stdout))
+        (data / "window.json").write_text('{"zoom": 1.25}')
+        database.prepare_database()
+        if database.BackgroundBackup.running:
+            database.BackgroundBackup.running.thread.join(30)
+        print("backups:", (data / "backups").exists())
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert [line for line in result.stdout.splitlines() if "backup" in line.lower()] == ["backups: False"], result.stderr
+
+
+@pytest.mark.desktop
 def test_the_copy_an_update_makes_before_migrating_has_the_uploaded_files_beside_it_too(tmp_path):
     # On an update's launch the copy is made before the migrations, not as the day's: the files
     # uploaded since the day before were not linked beside it, and that copy, put back, lacked them.
@@ -224,6 +240,39 @@ def test_on_a_drive_without_links_the_backups_copy_the_uploaded_files_while_the_
     assert sorted(os.listdir(tmp_path / "backups" / "attachments")) == ["scan.pdf"]
     assert (tmp_path / "backups" / "attachments" / "scan.pdf").read_bytes() == b"%PDF a scan"
     assert "The backups lack " + str(tmp_path / "attachments" / "film.mp4") in caplog.text
+
+
+def test_a_file_deleted_while_the_backups_link_the_uploads_leaves_the_others_linked(tmp_path, monkeypatch):
+    # The day's copy runs beside the site: a note deleted for good meanwhile took its file away
+    # between the listing and its link, and the backup stopped there, the files after it missing.
+    (tmp_path / "attachments").mkdir()
+    for name in ("a-deleted.pdf", "b-kept.pdf"):
+        (tmp_path / "attachments" / name).write_bytes(b"%PDF " + name.encode())
+    listed = database.files_under
+
+    def listed_then_one_deleted(folder):
+        files = listed(folder)
+        (tmp_path / "attachments" / "a-deleted.pdf").unlink(missing_ok=True)
+        return files
+
+    monkeypatch.setattr(database, "files_under", listed_then_one_deleted)
+    database.mirror_files(tmp_path / "attachments", tmp_path / "backups" / "attachments")
+    assert os.listdir(tmp_path / "backups" / "attachments") == ["b-kept.pdf"]
+
+
+def test_a_file_uploaded_again_under_a_name_the_backups_hold_replaces_their_copy(tmp_path):
+    # Any project's storage gives a free name back: an avatar deleted with its old photo and sent
+    # again as me.jpg. The backups kept the old photo under that name, day after day, for good.
+    photo = tmp_path / "media" / "avatars" / "me.jpg"
+    photo.parent.mkdir(parents=True)
+    photo.write_bytes(b"JPEG the old face")
+    a_day_ago = photo.stat().st_mtime - 86400
+    os.utime(photo, (a_day_ago, a_day_ago))
+    database.mirror_files(tmp_path / "media", tmp_path / "backups" / "media")
+    photo.unlink()
+    photo.write_bytes(b"JPEG the new face")
+    database.mirror_files(tmp_path / "media", tmp_path / "backups" / "media")
+    assert (tmp_path / "backups" / "media" / "avatars" / "me.jpg").read_bytes() == b"JPEG the new face"
 
 
 @pytest.mark.desktop
