@@ -12,7 +12,6 @@ code (a fenced block or a `code span`) is not a link.
 """
 
 import re
-import unicodedata
 from collections.abc import Callable
 from html import escape
 from pathlib import PurePosixPath
@@ -23,6 +22,7 @@ from django.db.models.functions import Substr
 
 from embedded_site.notes.models import Attachment, Note, NoteLink, title_key
 from embedded_site.notes.search import FTS_TABLE
+from embedded_site.notes.search_folding import without_accents
 
 LINK = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]*))?\]\]")
 # What a link's title cannot hold (LINK): a note titled with one cannot be linked to, and the
@@ -273,24 +273,19 @@ def untitled_matching(owner, text: str, limit: int) -> list[dict]:
     """Go to note's notes without a title whose first line (as the list of notes names them) has a
     word starting with each word of `text`, accents and case not minding, newest first: the same
     Python on SQLite and PostgreSQL. Only their starts are read, never their whole text."""
-    words = folded(text).split()
+    words = without_accents(text.casefold()).split()
     if not words or limit < 1:
         return []
     found = []
     rows = (Note.objects.owned_by(owner).filter(title_key="", trashed_at__isnull=True)
             .annotate(start=Substr("body", 1, UNTITLED_START)).order_by("-updated", "-id").values_list("id", "start"))
     for note_id, start in rows.iterator():
-        line = folded(next((line for line in start.splitlines() if any(map(str.isalnum, line))), ""))
+        line = without_accents(next((line for line in start.splitlines() if any(map(str.isalnum, line))), "").casefold())
         if all(re.search(r"(?<![^\W_])" + re.escape(word), line) for word in words):
             found.append({"title": "", "id": note_id, "count": 1})
             if len(found) == limit:
                 break
     return found
-
-
-def folded(text: str) -> str:
-    """As Go to note matches: case folded, accents off (picker.js folds the typed text so)."""
-    return "".join(character for character in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(character))
 
 
 def for_go_to_note(owner, notes: list[dict]) -> list[dict]:
