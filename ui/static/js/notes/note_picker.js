@@ -95,10 +95,7 @@ export class NotePicker extends Picker {
     return [...recent, ...others].slice(0, LIMIT);
   }
 
-  choose(index) {
-    const note = this.shown[index];
-    if (!note) return;
-    this.hide();
+  chosen(note) {
     if (note.create) this.onCreate(note.create);
     else this.onOpen(note.id);
   }

@@ -166,6 +166,14 @@ export class Picker {
     this.choose(this.active);
   }
 
+  // The option at `index` taken (Enter, a click): the bar closes, then the picker's chosen(item) acts.
+  choose(index) {
+    const item = this.shown[index];
+    if (!item) return;
+    this.hide();
+    this.chosen(item);
+  }
+
   // Escape, Close: the focus back where it was when the list opened.
   close() {
     const back = this.focusBefore;

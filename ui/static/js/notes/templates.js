@@ -57,10 +57,7 @@ export class TemplatePicker extends Picker {
 
   get listPending() { return !this.templates; }
 
-  choose(index) {
-    const note = this.shown[index];
-    if (!note) return;
-    this.hide();
+  chosen(note) {
     this.onChoose(note);
   }
 
