@@ -11,7 +11,6 @@ An import or export job counts in its request's zone (jobs.start).
 import logging
 import re
 import zoneinfo
-from datetime import datetime, tzinfo
 
 from django.utils import timezone
 
@@ -70,17 +69,3 @@ def persons_zone(request, sent: str | None) -> str | None:
     # The kept one checked again: a tzdata update may have dropped it since (Debian's split of
     # old names into tzdata-legacy, say).
     return sent or (kept if kept is not None and known_time_zone(kept) else None)
-
-
-def zip_time_zone() -> tzinfo | None:
-    """The zone of a zip's dates, which are local times without one: the person's on a server;
-    None on the desktop, for astimezone() to take the computer's own, which TIME_ZONE cannot name
-    on Windows (it is "UTC" there)."""
-    zone = timezone.get_current_timezone()
-    return None if zone is timezone.get_default_timezone() else zone
-
-
-def from_zip_time(written: datetime) -> datetime:
-    """A zip's date (a local time without its zone), in zip_time_zone()."""
-    zone = zip_time_zone()
-    return written.replace(tzinfo=zone) if zone else written.astimezone()

@@ -15,13 +15,13 @@ from itertools import chain
 from typing import BinaryIO
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.timezone import localtime
 
 from embedded_site.notes import revisions
 from embedded_site.notes.attachments import FALLBACK_NAME
 from embedded_site.notes.markdown_files import note_file_names, note_stem, portable_name, to_markdown, unique_name
 from embedded_site.notes.models import Attachment, Note, Revision, Tag
 from embedded_site.notes.progress import Progress
-from embedded_site.time_zones import zip_time_zone
 
 FORMAT_NAME = "notedesk-notes"
 FORMAT_VERSION = 4  # 2 added the attachments, 3 the revisions, 4 the trash
@@ -148,12 +148,12 @@ def write_json_attachment(destination: BinaryIO, attachment: Attachment, source:
 
 
 def zip_entry(name: str, changed: datetime) -> zipfile.ZipInfo:
-    """A member dated when the note or file last changed, in the local time zip tools read (the
-    person's on a server: embedded_site/time_zones.py), within the years a zip can hold: unzipped, each file has that time, which Obsidian sorts and shows
+    """A member dated when the note or file last changed, in the local time zip tools read (Django's
+    current zone: the computer's on the desktop, the person's on a server, embedded_site/time_zones.py), within the years a zip can hold: unzipped, each file has that time, which Obsidian sorts and shows
     by, and which an import of the zip takes as the note's newest (importing.last_changed). It was
     the time of the export, later than an edit made elsewhere meanwhile, which the import then
     overwrote with the note as exported."""
-    local = min(max(changed, ZIP_EARLIEST), ZIP_LATEST).astimezone(zip_time_zone())
+    local = localtime(min(max(changed, ZIP_EARLIEST), ZIP_LATEST))
     entry = zipfile.ZipInfo(name, date_time=local.timetuple()[:6])
     entry.compress_type = zipfile.ZIP_DEFLATED
     entry.external_attr = 0o600 << 16  # as ZipFile.writestr gives a member it names

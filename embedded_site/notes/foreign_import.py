@@ -442,25 +442,34 @@ def zip_vault(archive: zipfile.ZipFile, source: Path | BinaryIO, skipped: list[S
     check_archive_size("zip", len(infos), sum(info.file_size for info in infos))
     vault = Vault(size_limit=MAX_TOTAL_SIZE)
     for info in infos:
-        name = info.filename.replace("\\", "/")
-        parts = PurePosixPath(name).parts
-        if info.is_dir() or any(hidden(part) for part in parts):
-            continue
-        unsafe = name.startswith("/") or ".." in parts or re.match(r"^[A-Za-z]:", name)
-        link = stat.S_ISLNK(info.external_attr >> 16)
-        if not is_note(name):
-            if not unsafe and not link and len(parts) <= MAX_DEPTH + 1:
-                vault.files[name.lstrip("./")] = LinkableFile(info.file_size, partial(zip_member_chunks, source, info.filename))
-        elif unsafe:
-            skipped.append(Skipped(info.filename, "a path out of the folder"))
-        elif link:
-            skipped.append(Skipped(info.filename, "a link to a file: not followed"))
-        elif len(parts) > MAX_DEPTH + 1:
-            skipped.append(Skipped(info.filename, f"nested more than {MAX_DEPTH} folders deep"))
-        else:
-            vault.notes.append(Entry(name.lstrip("./"), info.file_size, entry_date(info), lambda info=info: archive.read(info)))
+        if not info.is_dir():
+            add_member(vault, skipped, info.filename, not stat.S_ISLNK(info.external_attr >> 16), info.file_size,
+                       partial(zip_member_chunks, source, info.filename),
+                       lambda path, info=info: Entry(path, info.file_size, entry_date(info), lambda: archive.read(info)))
     vault.root = archived_folder(vault.notes)
     return vault
+
+
+def add_member(vault: Vault, skipped: list[Skipped], path: str, plain_file: bool, size: int,
+               chunks: Callable[[], Iterator[bytes]], note: Callable[[str], Entry]) -> None:
+    """A zip's or tar's member (not a folder) into the vault: a note (`note` makes its entry), a
+    file its notes may link to, or left out (why, for a note); a hidden one left out silently."""
+    name = path.replace("\\", "/")
+    parts = PurePosixPath(name).parts
+    if any(hidden(part) for part in parts):
+        return
+    unsafe = name.startswith("/") or ".." in parts or re.match(r"^[A-Za-z]:", name)
+    if not is_note(name):
+        if plain_file and not unsafe and len(parts) <= MAX_DEPTH + 1:
+            vault.files[name.lstrip("./")] = LinkableFile(size, chunks)
+    elif unsafe:
+        skipped.append(Skipped(path, "a path out of the folder"))
+    elif not plain_file:
+        skipped.append(Skipped(path, "a link to a file: not followed"))
+    elif len(parts) > MAX_DEPTH + 1:
+        skipped.append(Skipped(path, f"nested more than {MAX_DEPTH} folders deep"))
+    else:
+        vault.notes.append(note(name.lstrip("./")))
 
 
 def is_tar(source: Path | BinaryIO) -> bool:
@@ -494,23 +503,11 @@ def tar_vault(source: Path | BinaryIO, skipped: list[Skipped]) -> Vault:
     check_archive_size("tar", len(members), sum(member.size for member in members if member.isfile()))
     vault = Vault(size_limit=MAX_TOTAL_SIZE)
     for member in members:
-        name = member.name.replace("\\", "/")
-        parts = PurePosixPath(name).parts
-        if member.isdir() or any(hidden(part) for part in parts):
-            continue
-        unsafe = name.startswith("/") or ".." in parts or re.match(r"^[A-Za-z]:", name)
-        if not is_note(name):
-            if member.isfile() and not unsafe and len(parts) <= MAX_DEPTH + 1:
-                vault.files[name.lstrip("./")] = LinkableFile(member.size, partial(tar_member_chunks, source, member.offset_data, member.size))
-        elif unsafe:
-            skipped.append(Skipped(member.name, "a path out of the folder"))
-        elif not member.isfile():
-            skipped.append(Skipped(member.name, "a link to a file: not followed"))
-        elif len(parts) > MAX_DEPTH + 1:
-            skipped.append(Skipped(member.name, f"nested more than {MAX_DEPTH} folders deep"))
-        else:
-            vault.notes.append(Entry(name.lstrip("./"), member.size, datetime.fromtimestamp(member.mtime, timezone.utc),
-                                     partial(tar_member_bytes, source, member.offset_data, member.size)))
+        if not member.isdir():
+            add_member(vault, skipped, member.name, member.isfile(), member.size,
+                       partial(tar_member_chunks, source, member.offset_data, member.size),
+                       lambda path, member=member: Entry(path, member.size, datetime.fromtimestamp(member.mtime, timezone.utc),
+                                                         partial(tar_member_bytes, source, member.offset_data, member.size)))
     vault.root = archived_folder(vault.notes)
     return vault
 

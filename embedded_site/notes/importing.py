@@ -31,6 +31,7 @@ from typing import BinaryIO
 from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils.timezone import make_aware
 
 from embedded_site.notes import changes, launch_days, links, revisions
 from embedded_site.notes.attachments import display_name, save_attachment
@@ -42,7 +43,6 @@ from embedded_site.notes.markdown_files import (
 from embedded_site.notes.models import Attachment, Note
 from embedded_site.notes.progress import Progress
 from embedded_site.notes.tagging import NoteTags, set_tags
-from embedded_site.time_zones import from_zip_time
 
 READABLE_VERSIONS = (1, 2, 3, FORMAT_VERSION)
 BATCH_SIZE = 500
@@ -543,13 +543,13 @@ def markdown_record(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict:
 
 
 def entry_date(info: zipfile.ZipInfo) -> datetime:
-    """When a zip entry was last changed, in the local time zip tools write (the person's on a
-    server: embedded_site/time_zones.py); a date no calendar has (month 0, say) is the earliest a
+    """When a zip entry was last changed, in the local time zip tools write (Django's current zone,
+    as exporting.zip_entry() writes it); a date no calendar has (month 0, say) is the earliest a
     zip can hold, 1980-01-01, the same at every import."""
     try:
-        return from_zip_time(datetime(*info.date_time))
+        return make_aware(datetime(*info.date_time))
     except ValueError:
-        return from_zip_time(datetime(1980, 1, 1))
+        return make_aware(datetime(1980, 1, 1))
 
 
 def valid_record(where: str, raw: object) -> dict:

@@ -17,6 +17,12 @@ from bisect import bisect_right
 FOLD_FUNCTION = "notedesk_search_fold"
 
 
+def without_accents(text: str) -> str:
+    """`text` with the accents (combining marks) off its letters, as unicode61 takes them off: é as
+    e, but ², ª and ﬁ as they are (a compatibility form is a character of its own to the index)."""
+    return "".join(character for character in unicodedata.normalize("NFD", text) if not unicodedata.combining(character))
+
+
 def folds() -> dict[int, str]:
     table = {}
     for low, high in [
@@ -28,7 +34,7 @@ def folds() -> dict[int, str]:
         table.update(dict.fromkeys(range(low, high + 1), ""))
     for point in [*range(0x0370, 0x0400), *range(0x1F00, 0x2000)]:  # Greek letters with accents
         letter = chr(point)
-        bare = "".join(c for c in unicodedata.normalize("NFD", letter) if not unicodedata.combining(c))
+        bare = without_accents(letter)
         if letter.isalpha() and bare != letter and bare.isalpha():
             table[point] = bare
     table.update(dict.fromkeys(map(ord, "أإآٱ"), "ا"))  # Arabic alef with hamza, madda or wasla: often typed bare

@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from embedded_site.notes.models import Note, TagNoteCount
 from embedded_site.notes.search import BODY_WEIGHT, FTS_TABLE, TITLE_WEIGHT
-from embedded_site.notes.search_folding import fold, unfolded
+from embedded_site.notes.search_folding import fold, unfolded, without_accents
 from embedded_site.notes.whole_characters import whole_characters_end, whole_characters_start
 from embedded_site.notes.tagging import normalise_tag
 
@@ -302,7 +302,7 @@ def lone_letter(term: Term) -> str | None:
     """The Latin letter or digit a term of one character is, as the word index folds it (`É`: e, `٣`: 3)."""
     if len(term.text) != 1 or term.phrase:
         return None
-    folded = "".join(c for c in unicodedata.normalize("NFKD", fold(term.text).lower()) if not unicodedata.combining(c))
+    folded = without_accents(fold(term.text).lower())
     return folded if len(folded) == 1 and folded in LETTER_FOLLOWERS else None
 
 

@@ -211,6 +211,19 @@ def test_go_to_note_offers_a_note_without_a_title_by_its_first_line_on_either_da
     assert [t["title"] for t in api.get("/api/titles/", {"q": "shop"}).json()["titles"]] == ["Shopping"]  # a link needs a title
 
 
+@pytest.mark.parametrize("typed, first_line", [
+    ("strasse", "Hauptstraße 5, Straße"), ("NAIVE c++", "A naïve C++ parser"), ("- todo", "- [ ] todo: call"),
+    ("елка", "Ёлка и подарки"), ("كتب", "كَتَبَ الرسالة"), ("2026", "Plan 2026-12"), ("会議", "会議メモ"),
+])
+def test_go_to_note_finds_a_note_without_a_title_by_a_first_line_of_any_script_or_punctuation(api, typed, first_line):
+    """Its notes are looked for through the word index first (links.untitled_matching), whose
+    words are not the first line's: each of these must still be found, and a note having the words
+    further down only not."""
+    note = create(api, "", f"\n{first_line}\nmore text")
+    create(api, "", f"Another note\n{first_line}")
+    assert [t["id"] for t in api.get("/api/titles/", {"q": typed, "each": "1"}).json()["titles"]] == [note["id"]]
+
+
 @pytest.mark.parametrize("params, field", [({"limit": "0"}, "limit"), ({"limit": "99"}, "limit"), ({"q": "x" * 301}, "q"),
                                            ({"ids": "1,two"}, "ids"), ({"ids": "1,,2"}, "ids"), ({"ids": "-1"}, "ids"),
                                            ({"ids": str(2**63)}, "ids"), ({"ids": "9" * 5000}, "ids"), ({"ids": ",".join(map(str, range(1, 22)))}, "ids"),

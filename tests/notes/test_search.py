@@ -437,3 +437,11 @@ def test_a_phrase_is_ranked_window_by_window_of_the_newest_notes(api, make_note,
     pages = [api.get("/api/notes/", {"q": '"red apple"', "limit": 1, "offset": offset}).json() for offset in range(4)]
     assert [note["title"] for page in pages for note in page["notes"]] == [note["title"] for note in whole["notes"]]
     assert (pages[-1]["total"], pages[-1]["total_exact"]) == (4, True)
+
+
+@pytest.mark.desktop  # the word index's tokenizer (FTS5's unicode61); PostgreSQL's differs (docs/server.md)
+@pytest.mark.parametrize("character", ["²", "ª"])
+def test_a_lone_character_that_only_looks_like_a_letter_finds_the_notes_that_have_it(api, make_note, character):
+    make_note(title=f"{character} and y", body="")
+    make_note(title="a 2 b", body="")
+    assert titles(api.get("/api/notes/", {"q": character})) == [f"{character} and y"]

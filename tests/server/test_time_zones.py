@@ -3,6 +3,7 @@
 
 import io
 import logging
+import time
 import zipfile
 from datetime import UTC, datetime, timedelta
 
@@ -70,6 +71,24 @@ def test_a_markdown_exports_files_are_dated_in_the_persons_zone_and_read_in_it_a
     berlin.patch(f"/api/notes/{note['id']}/", {"version": note["version"], "body": "Edited since"})
     assert wait_for_job(berlin, berlin.upload("/api/jobs/import/", "notes.zip", exported).json())["state"] == "done"
     assert Note.objects.get(pk=note["id"]).body == "Edited since"
+
+
+@pytest.fixture
+def server_machine_in_auckland(monkeypatch):
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("half_past_midnight_in_berlin", "server_machine_in_auckland")
+def test_a_markdown_export_of_a_person_in_utc_is_dated_in_utc_not_the_server_machines_zone():
+    """The server's own machine may be anywhere: its zone is no person's."""
+    london = browser("alice", "UTC")
+    london.post("/api/notes/", {"title": "Late", "body": ""})
+    assert zipfile.ZipFile(io.BytesIO(markdown_export(london))).getinfo("Late.md").date_time == (2026, 12, 5, 23, 30, 0)
 
 
 @pytest.mark.django_db(transaction=True)

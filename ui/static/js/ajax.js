@@ -9,6 +9,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const DEFAULT_TIMEOUT_MS = 15000;
 const HEALTH_URL = '/_desktop/health';
 const HEALTH_POLL_MS = 1500;
+// A request that opens a native dialog (a file to save or open) waits while the person uses it.
+export const DIALOG_TIMEOUT_MS = 30 * 60 * 1000;
+
+// In the app's own window, where the server opens native dialogs (not in a browser's tab).
+export const inWindow = () => document.body.dataset.nativeDialogs === 'true';
 
 export class AjaxError extends Error {
   constructor(message, { status = 0, data = null, offline = false } = {}) {

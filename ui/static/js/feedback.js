@@ -4,17 +4,23 @@ import { shortcutLetter } from './keys.js';
 
 const UNDO = 'Undo';  // an action so labelled is also run by Ctrl+Z (below)
 
-function region() {
-  let node = document.getElementById('toasts');
+// The page's one element of this id: a div of this class and role, made and put in place by
+// `put` the first time.
+function madeOnce(id, className, role, put) {
+  let node = document.getElementById(id);
   if (!node) {
-    node = document.createElement('div');
-    node.id = 'toasts';
-    node.className = 'toasts';
-    node.setAttribute('role', 'status');
-    node.setAttribute('aria-live', 'polite');
-    document.body.append(node);
+    node = Object.assign(document.createElement('div'), { id, className });
+    node.setAttribute('role', role);
+    put(node);
   }
   return node;
+}
+
+function region() {
+  return madeOnce('toasts', 'toasts', 'status', (node) => {
+    node.setAttribute('aria-live', 'polite');
+    document.body.append(node);
+  });
 }
 
 // Shows a short message for `duration` ms. `action` ({label, run}) adds a button, e.g. Undo. The
@@ -68,15 +74,10 @@ let offlineDetail = KEPT_OFFLINE;
 const offlineText = () => `Cannot reach the Notedesk server. ${offlineDetail} retrying…`;
 
 export function showOfflineBanner() {
-  let banner = document.getElementById('offlineBanner');
-  if (!banner) {
-    banner = document.createElement('div');
-    banner.id = 'offlineBanner';
-    banner.className = 'offline-banner';
-    banner.setAttribute('role', 'alert');
-    banner.textContent = offlineText();
-    document.body.prepend(banner);
-  }
+  const banner = madeOnce('offlineBanner', 'offline-banner', 'alert', (node) => {
+    node.textContent = offlineText();
+    document.body.prepend(node);
+  });
   banner.hidden = false;
 }
 

@@ -1,6 +1,7 @@
 // The editor pane: shows one note's saver, turns typing into saver.change(), and shows the save
 // state, the Markdown preview, attachments (files attached, pasted or dropped are named in the text
 // at the caret) and a conflict when there is one.
+import { inWindow } from '../ajax.js';
 import { toast } from '../feedback.js';
 import {
   attachDroppedFiles, attachFile, attachmentContent, clipboardImage, deleteAttachment, linksToTitle, relinkNote, renderPreview,
@@ -98,7 +99,7 @@ export class Editor extends EventTarget {
           return;
         }
       }
-      if (!types.length && document.body.dataset.nativeDialogs === 'true' && !this.readOnly) {
+      if (!types.length && inWindow() && !this.readOnly) {
         event.preventDefault();
         this.attachClipboardImage();
         return;
@@ -657,7 +658,7 @@ export class Editor extends EventTarget {
       if (!hasFiles(event)) return;
       event.preventDefault();
       const files = [...event.dataTransfer.files];
-      if (document.body.dataset.nativeDialogs === 'true') this.attachDropped(files);
+      if (inWindow()) this.attachDropped(files);
       else this.attach(files);
     });
   }

@@ -1,5 +1,5 @@
 // The notes app: sidebar views and tags, the searchable list, the editor, and the keyboard.
-import { ajax } from '../ajax.js';
+import { DIALOG_TIMEOUT_MS, ajax, inWindow } from '../ajax.js';
 import { toast } from '../feedback.js';
 import {
   emptyTrash, getNote, listNotes, listTags, openDroppedFiles, neighbouringDayNote, purgeNote, renderPreview, restoreNote, todaysNote, trashNote,
@@ -22,9 +22,7 @@ import { exportNotes, followImport, setUpTransfers } from './transfer.js';
 const PAGE_SIZE = 50;
 const MOST_ROWS_PER_REQUEST = 200;  // the API's limit
 const SEARCH_DELAY_MS = 200;
-const DIALOG_TIMEOUT_MS = 30 * 60 * 1000;  // a request waits while the person uses a native dialog
 const $ = (id) => document.getElementById(id);
-const inWindow = () => document.body.dataset.nativeDialogs === 'true';
 
 // The tags in the order of the person's language, numbers by value (the API's order is by code
 // point, which put "äpfel" and "école" after "zucker", and "tag 10" before "tag 9").

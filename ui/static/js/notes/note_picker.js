@@ -4,7 +4,6 @@
 // the notes opened last first while nothing is typed. Enter opens the one chosen; a title no note
 // has is offered last, to create that note.
 import { completeTitles, noteTitles } from './api.js';
-import { composing } from './composition.js';
 import { dateFormat, noteTitle } from './list.js';
 import { Picker, markedTitle, matchKey as key } from './picker.js';
 
@@ -36,7 +35,6 @@ export class NotePicker extends Picker {
     this.timer = null;
     this.request = null;
     this.listed = null;  // the typing the list shown was found for
-    this.chooseWhenListed = false;  // Enter pressed before the list of what is typed came
     // A click elsewhere, or the focus taken out of it (by a shortcut: Tab stays in it), closes it,
     // as Obsidian's switcher: it floats over what the person goes back to.
     const outside = (target) => target && !$('noteSwitcher').contains(target);
@@ -46,7 +44,6 @@ export class NotePicker extends Picker {
 
   show() {
     this.listed = null;
-    this.chooseWhenListed = false;
     this.showEmpty();
     this.filter();
   }
@@ -84,22 +81,11 @@ export class NotePicker extends Picker {
       }
     }, 'No notes yet: type a title to create one', 0);
     this.listed = typed;
-    if (this.chooseWhenListed) {
-      this.chooseWhenListed = false;
-      this.choose(this.active);
-    }
+    this.chooseIfAsked();
   }
 
-  // Enter typed before the list of what is typed has come (the notes opened last, or the list of
-  // fewer letters, still shown) takes the first of that list once it comes.
-  onKey(event) {
-    if (event.key === 'Enter' && !composing(event) && event.target === $('noteSwitcherFilter') && this.listed !== event.target.value) {
-      event.preventDefault();
-      this.chooseWhenListed = true;
-      return;
-    }
-    super.onKey(event);
-  }
+  // The notes opened last, or the list of fewer letters, shown while what is typed is asked for.
+  get listPending() { return this.listed !== $('noteSwitcherFilter').value; }
 
   // The notes opened last (those since trashed or deleted left out), then those updated last.
   async recentNotes(signal) {
@@ -109,10 +95,7 @@ export class NotePicker extends Picker {
     return [...recent, ...others].slice(0, LIMIT);
   }
 
-  choose(index) {
-    const note = this.shown[index];
-    if (!note) return;
-    this.hide();
+  chosen(note) {
     if (note.create) this.onCreate(note.create);
     else this.onOpen(note.id);
   }

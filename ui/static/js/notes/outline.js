@@ -92,10 +92,7 @@ export class HeadingPicker extends Picker {
     $('headingFilter').toggleAttribute('aria-invalid', Boolean(wanted) && !shown.length);
   }
 
-  choose(index) {
-    const heading = this.shown[index];
-    if (!heading) return;
-    this.hide();
+  chosen(heading) {
     this.onChosen(heading, this.headings);
   }
 

@@ -68,6 +68,7 @@ export class Picker {
     this.shown = [];
     this.active = -1;
     this.focusBefore = null;
+    this.chooseWhenListed = false;  // Enter pressed before the list of what is typed came
     $(ids.filter).addEventListener('input', () => this.filter());
     $(ids.bar).addEventListener('keydown', (event) => this.onKey(event));
     $(ids.list).addEventListener('mousedown', (event) => event.preventDefault());  // the filter keeps the focus
@@ -83,6 +84,7 @@ export class Picker {
   // The bar shown with its filter empty and focused; filter() fills the list.
   showEmpty() {
     if (!this.open) this.focusBefore = document.activeElement;
+    this.chooseWhenListed = false;
     $(this.ids.filter).value = '';
     $(this.ids.bar).hidden = false;
     $(this.ids.filter).focus();
@@ -137,7 +139,8 @@ export class Picker {
       this.move(this.active + (event.key.endsWith('Down') ? by : -by));
     } else if (event.key === 'Enter' && event.target === $(this.ids.filter)) {
       event.preventDefault();
-      this.choose(this.active);
+      if (this.listPending) this.chooseWhenListed = true;
+      else this.choose(this.active);
     } else if (event.key === 'Tab') {
       // The dialog keeps the focus, as the WAI-ARIA dialog pattern has it: Tab and Shift+Tab go
       // round its field and Close, never to the page behind it (where the focus was lost from view).
@@ -150,6 +153,25 @@ export class Picker {
       event.stopPropagation();  // not the app's Escape, which leaves the editor
       this.close();
     }
+  }
+
+  // Enter typed before the list of what is typed has come (on a slow server: the list of fewer
+  // letters, or none, still shown) takes the first of that list once it comes. A picker whose list
+  // comes from the server says when it has not come yet, and calls chooseIfAsked() when it has.
+  get listPending() { return false; }
+
+  chooseIfAsked() {
+    if (!this.chooseWhenListed) return;
+    this.chooseWhenListed = false;
+    this.choose(this.active);
+  }
+
+  // The option at `index` taken (Enter, a click): the bar closes, then the picker's chosen(item) acts.
+  choose(index) {
+    const item = this.shown[index];
+    if (!item) return;
+    this.hide();
+    this.chosen(item);
   }
 
   // Escape, Close: the focus back where it was when the list opened.

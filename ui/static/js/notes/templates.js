@@ -17,7 +17,6 @@ export class TemplatePicker extends Picker {
     super({ bar: 'templatePicker', filter: 'templateFilter', list: 'templateList', close: 'closeTemplatePicker', option: 'templateOption' });
     this.onChoose = onChoose;
     this.templates = null;  // while they load
-    this.chooseWhenLoaded = false;  // Enter pressed while they load
     this.request = null;
     const outside = (target) => target && !$('templatePicker').contains(target);
     document.addEventListener('pointerdown', (event) => { if (this.open && outside(event.target)) this.hide(); });
@@ -30,7 +29,6 @@ export class TemplatePicker extends Picker {
     this.request?.abort();
     const request = this.request = new AbortController();
     this.templates = null;
-    this.chooseWhenLoaded = false;
     $('templateList').replaceChildren(Object.assign(document.createElement('li'), { className: 'completion-empty', textContent: 'Loading templates…' }));
     try {
       this.templates = (await filledTemplates($('noteTitle').value.trim(), request.signal)).templates
@@ -42,7 +40,7 @@ export class TemplatePicker extends Picker {
     }
     if (request.signal.aborted || !this.open) return;
     this.filter();
-    if (this.chooseWhenLoaded) this.choose(this.active);
+    this.chooseIfAsked();
   }
 
   filter() {
@@ -57,16 +55,9 @@ export class TemplatePicker extends Picker {
     }, empty, 0);
   }
 
-  // Enter as soon as the title is typed, on a slow server before the list has come, takes the
-  // first template the typing matches once it comes.
-  choose(index) {
-    if (!this.templates) {
-      this.chooseWhenLoaded = true;
-      return;
-    }
-    const note = this.shown[index];
-    if (!note) return;
-    this.hide();
+  get listPending() { return !this.templates; }
+
+  chosen(note) {
     this.onChoose(note);
   }
 

@@ -1,13 +1,11 @@
 // Import and export in the background, with progress and a Cancel button. In the Notedesk window
 // the OS's own file dialogs choose the files; in a browser an export is downloaded and an
 // import is picked with a file input and uploaded.
-import { ajax, upload } from '../ajax.js';
+import { DIALOG_TIMEOUT_MS, ajax, inWindow, upload } from '../ajax.js';
 import { toast } from '../feedback.js';
 
 const POLL_MS = 250;
-const DIALOG_TIMEOUT_MS = 30 * 60 * 1000;  // the request waits while the person browses for a file
 const $ = (id) => document.getElementById(id);
-const inWindow = () => document.body.dataset.nativeDialogs === 'true';
 const plural = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 let cancel = null;
