@@ -1,0 +1,171 @@
+"""Notion's "Markdown & CSV" export and Google Takeout's Keep folder, through File › Import… (the
+upload of /api/jobs/import/, as for Notedesk's own export) and Import Markdown… (a folder). The
+exports are made here as the apps write them."""
+
+import io
+import json
+import zipfile
+from datetime import datetime, timezone
+
+import pytest
+
+from embedded_site.notes.foreign_import import read_markdown_source
+from embedded_site.notes.models import Attachment, Note
+from tests.notes.test_jobs_and_preview import wait_for_job
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TRAVEL = "Travel 1f2e3d4c5b6a79880123456789abcdef"
+PACKING = "Packing list a1b2c3d4e5f60718293a4b5c6d7e8f90"
+READING = "Reading list 00112233445566778899aabbccddeeff"
+DUNE = "Dune 99887766554433221100ffeeddccbbaa"
+PHOTO = b"\xff\xd8\xff\xe0 a photo of Lisbon"
+
+
+def url(path: str) -> str:
+    return path.replace(" ", "%20")
+
+
+def notion_pages() -> dict:
+    """A workspace as Notion exports it: a page with a sub-page and an image, a database (its CSV
+    files and its rows' pages), links between them as relative URL-encoded paths."""
+    return {
+        f"{TRAVEL}.md": (
+            "# Travel\n\nPlans for the year: the [Packing list]"
+            f"({url(f'{TRAVEL}/{PACKING}.md')}) and the [Reading list]({url(f'{READING}.csv')}).\n\n"
+            f"![Lisbon.jpg]({url(f'{TRAVEL}/Lisbon.jpg')})\n"
+        ),
+        f"{TRAVEL}/{PACKING}.md": f"# Packing list\n\n- [ ] Passport\n- [x] Charger\n\nBack to [Travel](../{url(TRAVEL)}.md)\n",
+        f"{TRAVEL}/Lisbon.jpg": PHOTO,
+        f"{READING}.csv": "Name,Author,Status,Tags\nDune,Frank Herbert,Done,\"scifi, classic\"\n",
+        f"{READING}_all.csv": "Name,Author,Status,Tags\nDune,Frank Herbert,Done,\"scifi, classic\"\n",
+        f"{READING}/{DUNE}.md": "# Dune\n\nAuthor: Frank Herbert\nStatus: Done\nTags: scifi, classic\n\nA desert planet.\n",
+    }
+
+
+def zipped(files: dict) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def notion_export() -> bytes:
+    """As Notion hands it over: `Export-<uuid>.zip` holding `Export-<uuid>-Part-1.zip`."""
+    return zipped({"Export-5e1c2a3b-Part-1.zip": zipped(notion_pages())})
+
+
+USEC = 1_000_000
+
+
+def keep_takeout(**changes) -> dict:
+    """Google Takeout's Keep folder: a JSON file and an HTML copy for each note, Labels.txt."""
+    notes = {
+        "Groceries": {"color": "DEFAULT", "isTrashed": False, "isPinned": True, "isArchived": False, "title": "Groceries",
+                      "listContent": [{"textHtml": "Milk", "text": "Milk", "isChecked": False},
+                                      {"textHtml": "Eggs", "text": "Eggs", "isChecked": True}],
+                      "labels": [{"name": "Home"}], "createdTimestampUsec": 1600000000 * USEC,
+                      "userEditedTimestampUsec": 1610000000 * USEC},
+        "Idea": {"color": "YELLOW", "isTrashed": False, "isPinned": False, "isArchived": True, "title": "Idea",
+                 "textContent": "A lamp that follows the sun.", "textContentHtml": "<p>A lamp that follows the sun.</p>",
+                 "annotations": [{"description": "", "source": "WEBLINK", "title": "Heliostat", "url": "https://example.org/heliostat"}],
+                 "attachments": [{"filePath": "1a2b3c4d.jpg", "mimetype": "image/jpeg"}],
+                 "createdTimestampUsec": 1500000000 * USEC, "userEditedTimestampUsec": 1500000100 * USEC},
+        "Old": {"isTrashed": True, "isPinned": False, "isArchived": False, "title": "Old", "textContent": "gone",
+                "createdTimestampUsec": 1400000000 * USEC, "userEditedTimestampUsec": 1400000000 * USEC},
+        "2021-03-04T10_11_12.345-05_00": {"isTrashed": False, "isPinned": False, "isArchived": False, "title": "",
+                                          "textContent": "Call the plumber", "createdTimestampUsec": 1614870672345000,
+                                          "userEditedTimestampUsec": 1614870672345000},
+    }
+    files = {"Takeout/archive_browser.html": "<html>Takeout</html>", "Takeout/Keep/Labels.txt": "Home\n",
+             "Takeout/Keep/1a2b3c4d.jpg": PHOTO}
+    for name, note in notes.items():
+        files[f"Takeout/Keep/{name}.json"] = json.dumps(note)
+        files[f"Takeout/Keep/{name}.html"] = f"<html><title>{name}</title></html>"
+    files.update(changes)
+    return files
+
+
+def imported(api, content: bytes) -> dict:
+    """`content` imported as File › Import… uploads a file."""
+    job = api.client.post("/api/jobs/import/", {"file": io.BytesIO(content)}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert job.status_code == 202, job.content
+    return wait_for_job(api, job.json())
+
+
+def test_a_notion_export_becomes_notes_titled_without_ids_with_their_links_images_and_database_rows(api):
+    finished = imported(api, notion_export())
+    assert finished["state"] == "done", finished
+    notes = {note.title: note for note in Note.objects.all()}
+    assert sorted(notes) == ["Dune", "Packing list", "Travel"]
+    travel, packing, dune = notes["Travel"], notes["Packing list"], notes["Dune"]
+    assert travel.body.startswith("Plans for the year: the [[Packing list]] and the [Reading list]")  # its heading is its title
+    assert packing.body == "- [ ] Passport\n- [x] Charger\n\nBack to [[Travel]]\n"
+    assert [tag.name for tag in packing.tags.all()] == ["travel"]  # the page it is under
+    assert [tag.name for tag in dune.tags.all()] == ["reading list"]  # the database it is a row of
+    assert dune.body.startswith("Author: Frank Herbert\nStatus: Done\n")  # its properties, as text
+    assert sorted(Attachment.objects.filter(note=travel).values_list("name", flat=True)) == ["Lisbon.jpg", f"{READING}.csv"]
+    assert api.get(f"/api/notes/{packing.pk}/backlinks/").json()["total"] == 1
+    photo = Attachment.objects.get(note=travel, name="Lisbon.jpg")
+    assert f'src="/api/attachments/{photo.pk}/"' in api.preview(travel.body, note=travel.pk)  # the image shows where it was
+
+    again = imported(api, notion_export())
+    assert (again["result"]["created"], again["result"]["attachments"]) == (0, 0)
+    assert Note.objects.count() == 3 and Attachment.objects.count() == 2
+
+
+def test_a_notion_export_unzipped_imports_as_a_folder_with_import_markdown(tmp_path):
+    for name, content in notion_pages().items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+    found = read_markdown_source(tmp_path)
+    assert sorted(record["title"] for record in found.records) == ["Dune", "Packing list", "Travel"]
+
+
+def test_a_keep_takeout_becomes_notes_with_checklists_labels_pins_dates_and_attachments(api):
+    finished = imported(api, zipped(keep_takeout()))
+    assert finished["state"] == "done", finished
+    assert finished["result"]["skipped_files"] == [{"path": "Takeout/Keep/Old.json", "reason": "in Google Keep’s trash: not imported"}]
+    notes = {note.title: note for note in Note.objects.all()}
+    assert sorted(notes) == ["", "Groceries", "Idea"]
+    groceries, idea = notes["Groceries"], notes["Idea"]
+    assert groceries.body == "- [ ] Milk\n- [x] Eggs\n"
+    assert groceries.pinned and [tag.name for tag in groceries.tags.all()] == ["home"]
+    assert (groceries.created, groceries.updated) == (datetime(2020, 9, 13, 12, 26, 40, tzinfo=timezone.utc),
+                                                      datetime(2021, 1, 7, 6, 13, 20, tzinfo=timezone.utc))
+    assert idea.body == "A lamp that follows the sun.\n\n- [Heliostat](https://example.org/heliostat)\n\n![[1a2b3c4d.jpg]]\n"
+    assert [tag.name for tag in idea.tags.all()] == ["archived"]
+    attachment = Attachment.objects.get()
+    assert attachment.note_id == idea.pk
+    assert b"".join(api.get(f"/api/attachments/{attachment.pk}/").streaming_content) == PHOTO
+    assert notes[""].body == "Call the plumber\n"
+
+    again = imported(api, zipped(keep_takeout()))
+    assert (again["result"]["created"], again["result"]["updated"], again["result"]["attachments"]) == (0, 0, 0)
+
+
+def test_a_keep_note_cut_short_is_left_out_naming_it_and_the_rest_imported(api):
+    finished = imported(api, zipped(keep_takeout(**{"Takeout/Keep/Idea.json": '{"title": "Idea", "textCont'})))
+    assert finished["state"] == "done", finished
+    assert {"path": "Takeout/Keep/Idea.json",
+            "reason": "not whole JSON (cut short?): it breaks off at line 1, column 19"} in finished["result"]["skipped_files"]
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Groceries"]
+
+
+def test_a_part_of_a_notion_export_cut_short_is_refused_naming_it_and_nothing_imported(api):
+    part = zipped(notion_pages())
+    finished = imported(api, zipped({"Export-5e1c2a3b-Part-1.zip": part[: len(part) // 2]}))
+    assert finished["state"] == "failed", finished
+    assert finished["error"] == ("Export-5e1c2a3b-Part-1.zip, in this zip file: This zip file is damaged (cut short?): "
+                                 "the list of its files, at its end, is missing. Nothing was imported.")
+    assert Note.objects.count() == 0
+
+
+def test_a_keep_note_with_damaged_fields_is_imported_with_what_it_has():
+    """Fields of another type than Keep writes (a damaged or crafted file) are none, not a failed import."""
+    damaged = {"title": "Odd", "textContent": "kept", "labels": 7, "listContent": "Milk", "annotations": [3],
+               "attachments": {"filePath": "x.jpg"}, "createdTimestampUsec": "soon", "isPinned": "yes"}
+    found = read_markdown_source(io.BytesIO(zipped({"Takeout/Keep/Odd.json": json.dumps(damaged)})))
+    [record] = found.records
+    assert (record["title"], record["body"], record["tags"], record["pinned"]) == ("Odd", "kept\n", [], False)
