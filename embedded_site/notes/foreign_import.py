@@ -372,6 +372,30 @@ def without_notion_heading(body: str) -> tuple[str, str]:
     return (body[match.end():], match.group(1)) if match else (body, "")
 
 
+# A database row's property lines, at the top of its text, that date it, by their names as Notion
+# gives them (the property's type, which the person may rename), and how Notion writes a time there.
+NOTION_DATE_PROPERTIES = {"created time": "created", "created": "created", "last edited time": "updated", "last edited": "updated"}
+NOTION_PROPERTY = re.compile(r"^([^:\n]{1,100}): (.+)$")
+NOTION_TIME_FORMATS = ("%B %d, %Y %I:%M %p", "%b %d, %Y %I:%M %p", "%B %d, %Y", "%b %d, %Y")
+
+
+def notion_dates(body: str) -> dict[str, str]:
+    """A row's "Created time" and "Last edited time" (`June 27, 2023 9:32 PM`, in the person's own
+    time, as Notion showed it), as ISO times under the front matter's keys; {} for a page without
+    them (Notion's export dates no page) or a date written in another language."""
+    dates = {}
+    for line in body.split("\n\n", 1)[0].split("\n"):
+        match = NOTION_PROPERTY.match(line)
+        key = NOTION_DATE_PROPERTIES.get(match.group(1).strip().casefold()) if match else None
+        for time_format in NOTION_TIME_FORMATS if key else ():
+            try:
+                dates[key] = make_aware(datetime.strptime(match.group(2).strip(), time_format)).isoformat()
+                break
+            except ValueError:
+                continue
+    return dates
+
+
 def is_zip_of_zips(archive: zipfile.ZipFile) -> bool:
     names = [info.filename for info in archive.infolist() if not info.is_dir() and not any(hidden(part) for part in PurePosixPath(info.filename).parts)]
     return bool(names) and all(name.lower().endswith(".zip") for name in names)
@@ -749,7 +773,7 @@ def markdown_note(entry: Entry, root: str, notion: bool = False) -> dict | Skipp
     if notion:
         name = without_notion_ids(name)
         body, heading = without_notion_heading(body)
-        front["title"] = front.get("title") or heading
+        front = {"title": heading, **notion_dates(body), **front}
     front_title = composed(str(front.get("title") or "").strip())
     title = front_title or PurePosixPath(name).name
     folders = [part[:TAG_MAX_LENGTH] for part in PurePosixPath(name).parts[:-1]]

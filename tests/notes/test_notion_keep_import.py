@@ -39,7 +39,8 @@ def notion_pages() -> dict:
         f"{TRAVEL}/Lisbon.jpg": PHOTO,
         f"{READING}.csv": "Name,Author,Status,Tags\nDune,Frank Herbert,Done,\"scifi, classic\"\n",
         f"{READING}_all.csv": "Name,Author,Status,Tags\nDune,Frank Herbert,Done,\"scifi, classic\"\n",
-        f"{READING}/{DUNE}.md": "# Dune\n\nAuthor: Frank Herbert\nStatus: Done\nTags: scifi, classic\n\nA desert planet.\n",
+        f"{READING}/{DUNE}.md": ("# Dune\n\nAuthor: Frank Herbert\nCreated time: June 27, 2023 9:32 PM\n"
+                                  "Last edited time: Oct 12, 2023 2:56 PM\nStatus: Done\nTags: scifi, classic\n\nA desert planet.\n"),
     }
 
 
@@ -104,7 +105,7 @@ def test_a_notion_export_becomes_notes_titled_without_ids_with_their_links_image
     assert packing.body == "- [ ] Passport\n- [x] Charger\n\nBack to [[Travel]]\n"
     assert [tag.name for tag in packing.tags.all()] == ["travel"]  # the page it is under
     assert [tag.name for tag in dune.tags.all()] == ["reading list"]  # the database it is a row of
-    assert dune.body.startswith("Author: Frank Herbert\nStatus: Done\n")  # its properties, as text
+    assert dune.body.startswith("Author: Frank Herbert\nCreated time: June 27, 2023 9:32 PM\n")  # its properties, as text
     assert sorted(Attachment.objects.filter(note=travel).values_list("name", flat=True)) == ["Lisbon.jpg", f"{READING}.csv"]
     assert api.get(f"/api/notes/{packing.pk}/backlinks/").json()["total"] == 1
     photo = Attachment.objects.get(note=travel, name="Lisbon.jpg")
@@ -113,6 +114,14 @@ def test_a_notion_export_becomes_notes_titled_without_ids_with_their_links_image
     again = imported(api, notion_export())
     assert (again["result"]["created"], again["result"]["attachments"]) == (0, 0)
     assert Note.objects.count() == 3 and Attachment.objects.count() == 2
+
+
+def test_a_notion_database_row_is_dated_by_its_created_and_last_edited_times(settings):
+    settings.TIME_ZONE = "Europe/Lisbon"  # the person's own time, as Notion showed it
+    found = read_markdown_source(io.BytesIO(zipped(notion_pages())))
+    dune = next(record for record in found.records if record["title"] == "Dune")
+    assert (dune["created"], dune["updated"]) == (datetime(2023, 6, 27, 20, 32, tzinfo=timezone.utc),
+                                                  datetime(2023, 10, 12, 13, 56, tzinfo=timezone.utc))
 
 
 def test_a_notion_export_unzipped_imports_as_a_folder_with_import_markdown(tmp_path):
