@@ -193,9 +193,12 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
         files_by_name.setdefault(PurePosixPath(path).name, []).append(path)
     read_at_most = vault.size_limit - sum(entry.size for entry in vault.notes) if vault.size_limit else None
     titles_by_path = {note["path"]: note["title"] for note in notes}
+    titles_by_id = {match.group(1): note["title"] for note in notes if (match := NOTION_ID.search(PurePosixPath(note["path"]).stem))}
     for note in notes:
         note["body"] = links_pointed_at_titles(note["body"], titles)
         note["body"] = markdown_links_to_notes(note["body"], note["path"], vault.root, titles_by_path)
+        if vault.notion:
+            note["body"] = notion_urls_to_links(note["body"], titles_by_id)
         linked = linked_files(note, vault, files_by_name)
         if note.pop("exported"):  # its attachments are found, by the links the export ended it with
             note["body"] = without_attachment_list(note["body"])
@@ -352,7 +355,12 @@ def notes_from_joplin_raw_export(vault: Vault, found: ForeignSource) -> None:
 # between pages are relative, URL-encoded paths (`[Plan](Work%20<id>/Plan%20<id>.md)`), which the
 # Markdown folder's import makes `[[Plan]]`. A large workspace comes as a zip of zipped parts.
 
-NOTION_ID = re.compile(r" [0-9a-f]{32}$")
+NOTION_ID = re.compile(r" ([0-9a-f]{32})$")
+NOTION_URL = r"https://(?:www\.)?notion\.so/[^\s()<>\]]*?([0-9a-f]{32})(?:\?[^\s()<>\]]*)?"
+# A page's address where Notion's export writes one for a page of the export: a link or mention in
+# the text, `[Plan](https://www.notion.so/Plan-<id>?pvs=21)`, and a relation property's
+# `Category: Plan (https://www.notion.so/Plan-<id>?pvs=21), Budget (…)`.
+NOTION_URL_LINK = re.compile(rf"\[([^\]\n]*)\]\({NOTION_URL}\)|(?<=[:,] )([^\n(),:\[\]]+?) \({NOTION_URL}\)")
 NOTION_HEADING = re.compile(r"\A[ \t]*#[ \t]+([^\n]*?)[ \t]*#*[ \t]*(?:\n+|\Z)")
 
 
@@ -394,6 +402,21 @@ def notion_dates(body: str) -> dict[str, str]:
             except ValueError:
                 continue
     return dates
+
+
+def notion_urls_to_links(body: str, titles_by_id: dict[str, str]) -> str:
+    """Each Notion address of a page of the export (NOTION_URL_LINK) as a `[[Title]]` link, which
+    leads to it here (an address would open Notion's web site); one of a page not exported stays."""
+
+    def linked(match: re.Match) -> str | None:
+        shown, page_id = (match.group(1), match.group(2)) if match.group(2) else (match.group(3), match.group(4))
+        title = titles_by_id.get(page_id)
+        if title is None or not is_linkable(title):
+            return None
+        shown = " ".join(shown.split())
+        return f"[[{title}]]" if shown in ("", title) else f"[[{title}|{shown}]]"
+
+    return links_replaced(body, linked, NOTION_URL_LINK)
 
 
 def is_zip_of_zips(archive: zipfile.ZipFile) -> bool:

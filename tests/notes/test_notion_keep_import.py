@@ -33,14 +33,17 @@ def notion_pages() -> dict:
         f"{TRAVEL}.md": (
             "# Travel\n\nPlans for the year: the [Packing list]"
             f"({url(f'{TRAVEL}/{PACKING}.md')}) and the [Reading list]({url(f'{READING}.csv')}).\n\n"
-            f"![Lisbon.jpg]({url(f'{TRAVEL}/Lisbon.jpg')})\n"
+            f"![Lisbon.jpg]({url(f'{TRAVEL}/Lisbon.jpg')})\n\n"
+            "Read [the book](https://www.notion.so/Dune-99887766554433221100ffeeddccbbaa?pvs=21) on the way; "
+            "see [the team's page](https://www.notion.so/Team-55555555555555555555555555555555?pvs=21).\n"
         ),
         f"{TRAVEL}/{PACKING}.md": f"# Packing list\n\n- [ ] Passport\n- [x] Charger\n\nBack to [Travel](../{url(TRAVEL)}.md)\n",
         f"{TRAVEL}/Lisbon.jpg": PHOTO,
         f"{READING}.csv": "Name,Author,Status,Tags\nDune,Frank Herbert,Done,\"scifi, classic\"\n",
         f"{READING}_all.csv": "Name,Author,Status,Tags\nDune,Frank Herbert,Done,\"scifi, classic\"\n",
         f"{READING}/{DUNE}.md": ("# Dune\n\nAuthor: Frank Herbert\nCreated time: June 27, 2023 9:32 PM\n"
-                                  "Last edited time: Oct 12, 2023 2:56 PM\nStatus: Done\nTags: scifi, classic\n\nA desert planet.\n"),
+                                  "Last edited time: Oct 12, 2023 2:56 PM\nFor: Travel (https://www.notion.so/Travel-1f2e3d4c5b6a79880123456789abcdef?pvs=21)\n"
+                                  "Status: Done\nTags: scifi, classic\n\nA desert planet.\n"),
     }
 
 
@@ -108,6 +111,9 @@ def test_a_notion_export_becomes_notes_titled_without_ids_with_their_links_image
     assert dune.body.startswith("Author: Frank Herbert\nCreated time: June 27, 2023 9:32 PM\n")  # its properties, as text
     assert sorted(Attachment.objects.filter(note=travel).values_list("name", flat=True)) == ["Lisbon.jpg", f"{READING}.csv"]
     assert api.get(f"/api/notes/{packing.pk}/backlinks/").json()["total"] == 1
+    # A page's Notion address, in a link or a relation property, leads to it here; one of a page not exported stays.
+    assert "Read [[Dune|the book]] on the way; see [the team's page](https://www.notion.so/Team-5555" in travel.body
+    assert "\nFor: [[Travel]]\n" in dune.body
     photo = Attachment.objects.get(note=travel, name="Lisbon.jpg")
     assert f'src="/api/attachments/{photo.pk}/"' in api.preview(travel.body, note=travel.pk)  # the image shows where it was
 
