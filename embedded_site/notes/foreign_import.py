@@ -211,7 +211,12 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
                     + UNPACK_IT
                 )
         names = note.pop("attachment_names")
-        attachments = [attachment for path in linked if (attachment := attachment_of(path, vault, found, names.get(path)))]
+        if vault.notion:
+            names = {path: NOTION_FILE_ID.sub("", PurePosixPath(path).name) for path in linked}
+        attached = {path: attachment for path in linked if (attachment := attachment_of(path, vault, found, names.get(path)))}
+        attachments = list(attached.values())
+        if vault.notion:
+            note["body"] = notion_files_embedded(note["body"], note["path"], {path: item.name for path, item in attached.items()})
         raw = fitted(note["path"], {key: value for key, value in note.items() if key not in ("path", "name")}, found.skipped)
         add_in_parts(found, note["path"], raw, attachments)
     if not found.records:
@@ -356,6 +361,8 @@ def notes_from_joplin_raw_export(vault: Vault, found: ForeignSource) -> None:
 # Markdown folder's import makes `[[Plan]]`. A large workspace comes as a zip of zipped parts.
 
 NOTION_ID = re.compile(r" ([0-9a-f]{32})$")
+# A file's id: a database's table is `Books <id>.csv`, and all its rows `Books <id>_all.csv`.
+NOTION_FILE_ID = re.compile(r" [0-9a-f]{32}(?=(?:_all)?\.[^.]+$)")
 NOTION_URL = r"https://(?:www\.)?notion\.so/[^\s()<>\]]*?([0-9a-f]{32})(?:\?[^\s()<>\]]*)?"
 # A page's address where Notion's export writes one for a page of the export: a link or mention in
 # the text, `[Plan](https://www.notion.so/Plan-<id>?pvs=21)`, and a relation property's
@@ -402,6 +409,20 @@ def notion_dates(body: str) -> dict[str, str]:
             except ValueError:
                 continue
     return dates
+
+
+def notion_files_embedded(body: str, path: str, names_by_path: dict[str, str]) -> str:
+    """Each link to a file the page holds (`![Lisbon.jpg](Travel%20<id>/Lisbon.jpg)`, `[Books](Books%20<id>.csv)`)
+    as the app's embed of its attachment, `![[Lisbon.jpg]]`, `[[Books.csv]]`: the text reads as it
+    did in Notion, not as a path with ids."""
+    folder = PurePosixPath(path).parent
+
+    def embed(match: re.Match) -> str | None:
+        target = unquote(match.group(1)).split("#")[0].split("?")[0]
+        name = names_by_path.get(posixpath.normpath((folder / target).as_posix()))
+        return embedded(name, match.group(0).startswith("!")) if name else None
+
+    return links_replaced(body, embed, MARKDOWN_LINK)
 
 
 def notion_urls_to_links(body: str, titles_by_id: dict[str, str]) -> str:

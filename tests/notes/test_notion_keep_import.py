@@ -104,12 +104,13 @@ def test_a_notion_export_becomes_notes_titled_without_ids_with_their_links_image
     notes = {note.title: note for note in Note.objects.all()}
     assert sorted(notes) == ["Dune", "Packing list", "Travel"]
     travel, packing, dune = notes["Travel"], notes["Packing list"], notes["Dune"]
-    assert travel.body.startswith("Plans for the year: the [[Packing list]] and the [Reading list]")  # its heading is its title
+    # Its heading is its title; its files are its attachments, named and shown without Notion's ids.
+    assert travel.body.startswith("Plans for the year: the [[Packing list]] and the [[Reading list.csv]].\n\n![[Lisbon.jpg]]\n")
     assert packing.body == "- [ ] Passport\n- [x] Charger\n\nBack to [[Travel]]\n"
     assert [tag.name for tag in packing.tags.all()] == ["travel"]  # the page it is under
     assert [tag.name for tag in dune.tags.all()] == ["reading list"]  # the database it is a row of
     assert dune.body.startswith("Author: Frank Herbert\nCreated time: June 27, 2023 9:32 PM\n")  # its properties, as text
-    assert sorted(Attachment.objects.filter(note=travel).values_list("name", flat=True)) == ["Lisbon.jpg", f"{READING}.csv"]
+    assert sorted(Attachment.objects.filter(note=travel).values_list("name", flat=True)) == ["Lisbon.jpg", "Reading list.csv"]
     assert api.get(f"/api/notes/{packing.pk}/backlinks/").json()["total"] == 1
     # A page's Notion address, in a link or a relation property, leads to it here; one of a page not exported stays.
     assert "Read [[Dune|the book]] on the way; see [the team's page](https://www.notion.so/Team-5555" in travel.body
