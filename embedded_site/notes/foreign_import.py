@@ -466,7 +466,7 @@ def parts_vault(archive: zipfile.ZipFile, skipped: list[Skipped]) -> Vault:
     return vault
 
 
-def is_notion_or_keep_zip(source: Path) -> bool:
+def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
     """Whether the file is a zip of Notion's export (its parts zipped in it, or its pages named
     after their ids) or of Google Takeout's Keep folder: File › Import… takes these, which are
     files, as it takes Notedesk's own export."""

@@ -185,3 +185,15 @@ def test_a_keep_note_with_damaged_fields_is_imported_with_what_it_has():
     found = read_markdown_source(io.BytesIO(zipped({"Takeout/Keep/Odd.json": json.dumps(damaged)})))
     [record] = found.records
     assert (record["title"], record["body"], record["tags"], record["pinned"]) == ("Odd", "kept\n", [], False)
+
+
+def test_the_import_api_takes_a_notion_export_and_refuses_a_damaged_part_naming_it(api):
+    answer = api.client.post("/api/import/", {"file": io.BytesIO(notion_export())}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert answer.status_code == 200, answer.content
+    assert (answer.json()["created"], answer.json()["attachments"]) == (3, 2)
+    part = zipped(notion_pages())
+    answer = api.client.post("/api/import/", {"file": io.BytesIO(zipped({"Export-5e1c2a3b-Part-2.zip": part[:100]}))},
+                             HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert answer.status_code == 400
+    assert answer.json()["error"].startswith("Export-5e1c2a3b-Part-2.zip, in this zip file: This zip file is damaged")
+    assert Note.objects.count() == 3
