@@ -472,16 +472,16 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
     files, as it takes Notedesk's own export."""
     try:
         with zipfile.ZipFile(source) as archive:
+            if is_zip_of_zips(archive):
+                return True
             paths = [PurePosixPath(info.filename) for info in archive.infolist()
                      if not info.is_dir() and not any(hidden(part) for part in PurePosixPath(info.filename).parts)]
     except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError, OSError):
         return False
     pages = [path for path in paths if is_note(path.name)]
-    if pages and all(NOTION_ID.search(path.stem) for path in pages):
-        return True
-    if not pages and any(path.suffix == ".json" and KEEP_FOLDER in path.parts[:-1] for path in paths):
-        return True
-    return bool(paths) and all(path.suffix.lower() == ".zip" for path in paths) and is_notedesk_markdown_zip(source) is None
+    if pages:
+        return all(NOTION_ID.search(path.stem) for path in pages)
+    return any(path.suffix == ".json" and KEEP_FOLDER in path.parts[:-1] for path in paths)
 
 # Google Keep, from Google Takeout ---------------------------------------------------------
 # `Takeout/Keep/` holds a `.json` file for each note (its title, textContent or listContent, labels,
