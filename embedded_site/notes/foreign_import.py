@@ -54,8 +54,8 @@ from django.utils.timezone import make_aware
 from embedded_site.notes.attachments import display_name
 from embedded_site.notes.forms import BODY_MAX_LENGTH, MAX_TAGS_PER_NOTE, ImportedNoteForm
 from embedded_site.notes.importing import (
-    CHUNK_SIZE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, entry_date,
-    imports_folder, is_notedesk_markdown_zip, measured, starts_as_zip, unreadable_zip,
+    CHUNK_SIZE, COMPRESSED_TAR, GZIP_SIGNATURE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, entry_date,
+    imports_folder, is_notedesk_markdown_zip, measured, starts_as, starts_as_zip, unreadable_zip,
 )
 from embedded_site.notes.links import LINK, is_linkable, links_replaced, without_code
 from embedded_site.notes.markdown_files import (
@@ -152,7 +152,7 @@ def read_markdown_source(source: Path | BinaryIO) -> ForeignSource:
         archive = zipfile.ZipFile(source)
     except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError) as error:
         if isinstance(error, zipfile.BadZipFile) and not starts_as_zip(source):
-            raise ImportFileError("This is neither a folder nor a zip file of one.") from None
+            raise ImportFileError(COMPRESSED_TAR if starts_as(source, GZIP_SIGNATURE) else "This is neither a folder nor a zip file of one.") from None
         raise unreadable_zip(error) from None
     with archive:
         if is_zip_of_zips(archive):  # Notion's export of a large workspace: a zip of zipped parts

@@ -4,6 +4,7 @@ exports are made here as the apps write them."""
 
 import io
 import json
+import tarfile
 import zipfile
 from datetime import datetime, timezone
 
@@ -197,3 +198,26 @@ def test_the_import_api_takes_a_notion_export_and_refuses_a_damaged_part_naming_
     assert answer.status_code == 400
     assert answer.json()["error"].startswith("Export-5e1c2a3b-Part-2.zip, in this zip file: This zip file is damaged")
     assert Note.objects.count() == 3
+
+
+def takeout_tgz() -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, content in keep_takeout().items():
+            data = content if isinstance(content, bytes) else content.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def test_a_takeout_tgz_is_refused_saying_how_to_import_it_and_its_unpacked_keep_folder_imports(api, tmp_path):
+    for url, fields in (("/api/jobs/import/", {}), ("/api/jobs/import-other/", {"source": "markdown-folder"})):
+        job = api.client.post(url, {**fields, "file": io.BytesIO(takeout_tgz())}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+        finished = wait_for_job(api, job.json())
+        assert finished["state"] == "failed", finished
+        assert finished["error"].startswith("This is a compressed tar file (.tgz, .tar.gz), as Google Takeout makes")
+    with tarfile.open(fileobj=io.BytesIO(takeout_tgz())) as archive:
+        archive.extractall(tmp_path, filter="data")
+    found = read_markdown_source(tmp_path / "Takeout" / "Keep")
+    assert sorted(record["title"] for record in found.records) == ["", "Groceries", "Idea"]
