@@ -470,39 +470,65 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
     """Whether the file is a zip of Notion's export (its parts zipped in it, or its pages named
     after their ids) or of Google Takeout's Keep folder: File › Import… takes these, which are
     files, as it takes Notedesk's own export."""
+    def head(name: str) -> bytes:
+        info = archive.getinfo(name)
+        try:
+            return archive.read(info) if info.file_size <= MAX_FILE_SIZE else b""
+        except UNREADABLE_ZIP:
+            return b""
+
     try:
         with zipfile.ZipFile(source) as archive:
             if is_zip_of_zips(archive):
                 return True
-            paths = [PurePosixPath(info.filename) for info in archive.infolist()
+            infos = [info for info in archive.infolist()
                      if not info.is_dir() and not any(hidden(part) for part in PurePosixPath(info.filename).parts)]
+            pages = [PurePosixPath(info.filename) for info in infos if is_note(info.filename)]
+            if pages:
+                return all(NOTION_ID.search(path.stem) for path in pages)
+            return keep_folder([info.filename for info in infos if info.filename.endswith(".json")], head) is not None
     except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError, OSError):
         return False
-    pages = [path for path in paths if is_note(path.name)]
-    if pages:
-        return all(NOTION_ID.search(path.stem) for path in pages)
-    return any(path.suffix == ".json" and KEEP_FOLDER in path.parts[:-1] for path in paths)
 
 # Google Keep, from Google Takeout ---------------------------------------------------------
 # `Takeout/Keep/` holds a `.json` file for each note (its title, textContent or listContent, labels,
 # isPinned, isArchived, isTrashed, createdTimestampUsec, userEditedTimestampUsec, annotations (web
 # links) and attachments, each a filePath beside it), an `.html` copy of each, and `Labels.txt`.
 
-KEEP_FOLDER = "Keep"
+KEEP_FOLDER = "Keep"  # in English: Takeout names its folders in the person's language ("Google Notizen")
+
+
+def keep_folder(json_paths: list[str], head: Callable[[str], bytes]) -> str | None:
+    """The folder of Takeout's Keep notes among the folders of `json_paths`: one named Keep, else
+    the first whose first `.json` file (read by `head`: b"" if it cannot be) is a Keep note. None
+    if there is none: other apps' JSON files are no notes."""
+    firsts: dict[str, str] = {}
+    for path in sorted(json_paths):
+        firsts.setdefault(posixpath.dirname(path), path)
+    for folder in sorted(firsts, key=lambda folder: PurePosixPath(folder).name != KEEP_FOLDER):
+        if PurePosixPath(folder).name == KEEP_FOLDER:  # a note there that is broken is listed as skipped
+            return folder
+        try:
+            first = json.loads(head(firsts[folder]))
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(first, dict) and ("userEditedTimestampUsec" in first or "createdTimestampUsec" in first):
+            return folder
+    return None
 
 
 def keep_note_paths(vault: Vault) -> list[str]:
-    """The `.json` files of a Takeout's Keep folder, or of a folder of them; [] if the first is
-    not a Keep note (another app's JSON files are no notes)."""
-    in_keep = sorted(path for path in vault.files if path.endswith(".json") and KEEP_FOLDER in PurePosixPath(path).parts[:-1])
-    paths = in_keep or sorted(path for path in vault.files if path.endswith(".json"))
-    if not paths or vault.files[paths[0]].size > MAX_FILE_SIZE:
-        return []
-    try:
-        first = json.loads(b"".join(vault.files[paths[0]].chunks()))
-    except (OSError, *UNREADABLE_ZIP, ValueError, RecursionError):
-        return paths if in_keep else []  # in a Keep folder, a broken one is listed as skipped
-    return paths if isinstance(first, dict) and ("userEditedTimestampUsec" in first or "createdTimestampUsec" in first) else []
+    """The `.json` files of a Takeout's Keep folder, or of a folder of them; [] if there is none."""
+
+    def head(path: str) -> bytes:
+        try:
+            return b"".join(vault.files[path].chunks()) if vault.files[path].size <= MAX_FILE_SIZE else b""
+        except (OSError, *UNREADABLE_ZIP):
+            return b""
+
+    paths = [path for path in vault.files if path.endswith(".json")]
+    folder = keep_folder(paths, head)
+    return sorted(path for path in paths if posixpath.dirname(path) == folder) if folder is not None else []
 
 
 def notes_from_keep(vault: Vault, found: ForeignSource) -> None:

@@ -221,3 +221,13 @@ def test_a_takeout_tgz_is_refused_saying_how_to_import_it_and_its_unpacked_keep_
         archive.extractall(tmp_path, filter="data")
     found = read_markdown_source(tmp_path / "Takeout" / "Keep")
     assert sorted(record["title"] for record in found.records) == ["", "Groceries", "Idea"]
+
+
+def test_a_takeout_in_another_language_with_other_products_is_imported_by_its_keep_notes(api):
+    """Takeout names Keep's folder in the person's language (German: "Google Notizen")."""
+    files = {name.replace("/Keep/", "/Google Notizen/"): content for name, content in keep_takeout().items()}
+    files["Takeout/Fit/Aktivitäten.json"] = json.dumps({"steps": 1200})  # another product's, first in order
+    finished = imported(api, zipped(files))
+    assert finished["state"] == "done", finished
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Groceries", "Idea"]
+    assert Attachment.objects.count() == 1
