@@ -1,5 +1,6 @@
-"""Imports from other apps: a folder of Markdown files (an Obsidian vault, say), as a folder or a
-zip of it, with the files its notes link to as their attachments, and Evernote's export (.enex),
+"""Imports from other apps: a folder of Markdown files (an Obsidian vault, Notion's "Markdown & CSV"
+export, Joplin's), as a folder or a zip of it, with the files its notes link to as their
+attachments, Google Takeout's Keep folder, and Evernote's export (.enex),
 with its attached files (docs/api.md says what becomes of each). Both become the records of
 importing.py, so they are written by import_notes(): in batches, a transaction each, idempotent
 (each note's uid comes from where it was: the file's path in the folder, or the Evernote note's
@@ -29,8 +30,10 @@ import json
 import os
 import posixpath
 import re
+import shutil
 import stat
 import tarfile
+import tempfile
 import unicodedata
 import uuid
 import zipfile
@@ -51,8 +54,8 @@ from django.utils.timezone import make_aware
 from embedded_site.notes.attachments import display_name
 from embedded_site.notes.forms import BODY_MAX_LENGTH, MAX_TAGS_PER_NOTE, ImportedNoteForm
 from embedded_site.notes.importing import (
-    CHUNK_SIZE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, entry_date,
-    is_notedesk_markdown_zip, measured, starts_as_zip, unreadable_zip,
+    CHUNK_SIZE, COMPRESSED_TAR, GZIP_SIGNATURE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, entry_date,
+    imports_folder, is_notedesk_markdown_zip, measured, starts_as, starts_as_zip, unreadable_zip,
 )
 from embedded_site.notes.links import LINK, is_linkable, links_replaced, without_code
 from embedded_site.notes.markdown_files import (
@@ -130,6 +133,7 @@ class Vault:
     files: dict[str, LinkableFile] = field(default_factory=dict)
     root: str = ""
     size_limit: int | None = None  # a zip's: what its notes and the files they link to may add up to
+    notion: bool = False  # Notion's "Markdown & CSV" export: its file and folder names end in page ids
 
 
 # A folder of Markdown files ---------------------------------------------------------------
@@ -148,10 +152,13 @@ def read_markdown_source(source: Path | BinaryIO) -> ForeignSource:
         archive = zipfile.ZipFile(source)
     except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError) as error:
         if isinstance(error, zipfile.BadZipFile) and not starts_as_zip(source):
-            raise ImportFileError("This is neither a folder nor a zip file of one.") from None
+            raise ImportFileError(COMPRESSED_TAR if starts_as(source, GZIP_SIGNATURE) else "This is neither a folder nor a zip file of one.") from None
         raise unreadable_zip(error) from None
     with archive:
-        notes_from_vault(zip_vault(archive, source, found.skipped), found)
+        if is_zip_of_zips(archive):  # Notion's export of a large workspace: a zip of zipped parts
+            notes_from_vault(parts_vault(archive, found.skipped), found)
+        else:
+            notes_from_vault(zip_vault(archive, source, found.skipped), found)
     return found
 
 
@@ -159,6 +166,10 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
     if is_joplin_raw_export(vault):
         notes_from_joplin_raw_export(vault, found)
         return
+    if not vault.notes and keep_note_paths(vault):
+        notes_from_keep(vault, found)
+        return
+    vault.notion = is_notion_export(vault)
     notes = []
     paths, uids = set(), set()
     for entry in vault.notes:
@@ -166,7 +177,7 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
             found.skipped.append(Skipped(entry.path, "in the zip file twice: the first one was imported"))
             continue
         paths.add(entry.path)
-        note = markdown_note(entry, vault.root)
+        note = markdown_note(entry, vault.root, vault.notion)
         if isinstance(note, Skipped):
             found.skipped.append(note)
             continue
@@ -182,9 +193,12 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
         files_by_name.setdefault(PurePosixPath(path).name, []).append(path)
     read_at_most = vault.size_limit - sum(entry.size for entry in vault.notes) if vault.size_limit else None
     titles_by_path = {note["path"]: note["title"] for note in notes}
+    titles_by_id = {match.group(1): note["title"] for note in notes if (match := NOTION_ID.search(PurePosixPath(note["path"]).stem))}
     for note in notes:
         note["body"] = links_pointed_at_titles(note["body"], titles)
         note["body"] = markdown_links_to_notes(note["body"], note["path"], vault.root, titles_by_path)
+        if vault.notion:
+            note["body"] = notion_urls_to_links(note["body"], titles_by_id)
         linked = linked_files(note, vault, files_by_name)
         if note.pop("exported"):  # its attachments are found, by the links the export ended it with
             note["body"] = without_attachment_list(note["body"])
@@ -197,7 +211,12 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
                     + UNPACK_IT
                 )
         names = note.pop("attachment_names")
-        attachments = [attachment for path in linked if (attachment := attachment_of(path, vault, found, names.get(path)))]
+        if vault.notion:
+            names = {path: NOTION_FILE_ID.sub("", PurePosixPath(path).name) for path in linked}
+        attached = {path: attachment for path in linked if (attachment := attachment_of(path, vault, found, names.get(path)))}
+        attachments = list(attached.values())
+        if vault.notion:
+            note["body"] = notion_files_embedded(note["body"], note["path"], {path: item.name for path, item in attached.items()})
         raw = fitted(note["path"], {key: value for key, value in note.items() if key not in ("path", "name")}, found.skipped)
         add_in_parts(found, note["path"], raw, attachments)
     if not found.records:
@@ -332,6 +351,263 @@ def notes_from_joplin_raw_export(vault: Vault, found: ForeignSource) -> None:
     if not found.records:
         raise ImportFileError("This Joplin export has no notes to import."
                               + (f" {len(found.skipped)} were left out: {found.skipped[0].path}: {found.skipped[0].reason}." if found.skipped else ""))
+
+
+# Notion's "Markdown & CSV" export ----------------------------------------------------------
+# A page is `Title <32-hex id>.md`, starting with its title as a heading; its sub-pages and images
+# are in the folder named as it is, without `.md`; a database is `Name <id>.csv` (and `_all.csv`)
+# beside a folder of its rows' pages, each starting with its properties, `Key: value` a line. Links
+# between pages are relative, URL-encoded paths (`[Plan](Work%20<id>/Plan%20<id>.md)`), which the
+# Markdown folder's import makes `[[Plan]]`. A large workspace comes as a zip of zipped parts.
+
+NOTION_ID = re.compile(r" ([0-9a-f]{32})$")
+# A file's id: a database's table is `Books <id>.csv`, and all its rows `Books <id>_all.csv`.
+NOTION_FILE_ID = re.compile(r" [0-9a-f]{32}(?=(?:_all)?\.[^.]+$)")
+NOTION_URL = r"https://(?:www\.)?notion\.so/[^\s()<>\]]*?([0-9a-f]{32})(?:\?[^\s()<>\]]*)?"
+# A page's address where Notion's export writes one for a page of the export: a link or mention in
+# the text, `[Plan](https://www.notion.so/Plan-<id>?pvs=21)`, and a relation property's
+# `Category: Plan (https://www.notion.so/Plan-<id>?pvs=21), Budget (…)`.
+NOTION_URL_LINK = re.compile(rf"\[([^\]\n]*)\]\({NOTION_URL}\)|(?<=[:,] )([^\n(),:\[\]]+?) \({NOTION_URL}\)")
+NOTION_HEADING = re.compile(r"\A[ \t]*#[ \t]+([^\n]*?)[ \t]*#*[ \t]*(?:\n+|\Z)")
+
+
+def is_notion_export(vault: Vault) -> bool:
+    """Every Markdown file of the folder is named, as Notion names a page, after a 32-hex id."""
+    return bool(vault.notes) and all(NOTION_ID.search(PurePosixPath(entry.path).stem) for entry in vault.notes)
+
+
+def without_notion_ids(name: str) -> str:
+    """`Work <id>/Plan <id>` as `Work/Plan`: the page's path as its titles, as Notion shows it."""
+    return "/".join(NOTION_ID.sub("", part) for part in name.split("/"))
+
+
+def without_notion_heading(body: str) -> tuple[str, str]:
+    """The page's text without the heading Notion starts it with, and that heading (its title)."""
+    match = NOTION_HEADING.match(body)
+    return (body[match.end():], match.group(1)) if match else (body, "")
+
+
+# A database row's property lines, at the top of its text, that date it, by their names as Notion
+# gives them (the property's type, which the person may rename), and how Notion writes a time there.
+NOTION_DATE_PROPERTIES = {"created time": "created", "created": "created", "last edited time": "updated", "last edited": "updated"}
+NOTION_PROPERTY = re.compile(r"^([^:\n]{1,100}): (.+)$")
+NOTION_TIME_FORMATS = ("%B %d, %Y %I:%M %p", "%b %d, %Y %I:%M %p", "%B %d, %Y", "%b %d, %Y")
+
+
+def notion_dates(body: str) -> dict[str, str]:
+    """A row's "Created time" and "Last edited time" (`June 27, 2023 9:32 PM`, in the person's own
+    time, as Notion showed it), as ISO times under the front matter's keys; {} for a page without
+    them (Notion's export dates no page) or a date written in another language."""
+    dates = {}
+    for line in body.split("\n\n", 1)[0].split("\n"):
+        match = NOTION_PROPERTY.match(line)
+        key = NOTION_DATE_PROPERTIES.get(match.group(1).strip().casefold()) if match else None
+        for time_format in NOTION_TIME_FORMATS if key else ():
+            try:
+                dates[key] = make_aware(datetime.strptime(match.group(2).strip(), time_format)).isoformat()
+                break
+            except ValueError:
+                continue
+    return dates
+
+
+def notion_files_embedded(body: str, path: str, names_by_path: dict[str, str]) -> str:
+    """Each link to a file the page holds (`![Lisbon.jpg](Travel%20<id>/Lisbon.jpg)`, `[Books](Books%20<id>.csv)`)
+    as the app's embed of its attachment, `![[Lisbon.jpg]]`, `[[Books.csv]]`: the text reads as it
+    did in Notion, not as a path with ids."""
+    folder = PurePosixPath(path).parent
+
+    def embed(match: re.Match) -> str | None:
+        target = unquote(match.group(1)).split("#")[0].split("?")[0]
+        name = names_by_path.get(posixpath.normpath((folder / target).as_posix()))
+        return embedded(name, match.group(0).startswith("!")) if name else None
+
+    return links_replaced(body, embed, MARKDOWN_LINK)
+
+
+def notion_urls_to_links(body: str, titles_by_id: dict[str, str]) -> str:
+    """Each Notion address of a page of the export (NOTION_URL_LINK) as a `[[Title]]` link, which
+    leads to it here (an address would open Notion's web site); one of a page not exported stays."""
+
+    def linked(match: re.Match) -> str | None:
+        shown, page_id = (match.group(1), match.group(2)) if match.group(2) else (match.group(3), match.group(4))
+        title = titles_by_id.get(page_id)
+        if title is None or not is_linkable(title):
+            return None
+        shown = " ".join(shown.split())
+        return f"[[{title}]]" if shown in ("", title) else f"[[{title}|{shown}]]"
+
+    return links_replaced(body, linked, NOTION_URL_LINK)
+
+
+def is_zip_of_zips(archive: zipfile.ZipFile) -> bool:
+    names = [info.filename for info in archive.infolist() if not info.is_dir() and not any(hidden(part) for part in PurePosixPath(info.filename).parts)]
+    return bool(names) and all(name.lower().endswith(".zip") for name in names)
+
+
+def parts_vault(archive: zipfile.ZipFile, skipped: list[Skipped]) -> Vault:
+    """The zips in the zip, each copied out into a temporary file (deleted once the import no longer
+    reads it), as one folder: the parts of one workspace, whose pages link across them."""
+    infos = [info for info in archive.infolist() if not info.is_dir() and info.filename.lower().endswith(".zip")]
+    check_archive_size("zip", len(infos), sum(info.file_size for info in infos))
+    vault = Vault(size_limit=MAX_TOTAL_SIZE)
+    for info in infos:
+        part = tempfile.TemporaryFile(dir=imports_folder())
+        try:
+            with archive.open(info) as member:
+                shutil.copyfileobj(member, part)
+            inner = zipfile.ZipFile(part)
+        except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError) as error:
+            raise ImportFileError(f"{info.filename}, in this zip file: {unreadable_zip(error)}") from None
+        part_vault = zip_vault(inner, part, skipped)
+        vault.notes += part_vault.notes
+        vault.files.update(part_vault.files)
+    vault.root = archived_folder(vault.notes)
+    return vault
+
+
+def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
+    """Whether the file is a zip of Notion's export (its parts zipped in it, or its pages named
+    after their ids) or of Google Takeout's Keep folder: File › Import… takes these, which are
+    files, as it takes Notedesk's own export."""
+    def head(name: str) -> bytes:
+        info = archive.getinfo(name)
+        try:
+            return archive.read(info) if info.file_size <= MAX_FILE_SIZE else b""
+        except UNREADABLE_ZIP:
+            return b""
+
+    try:
+        with zipfile.ZipFile(source) as archive:
+            if is_zip_of_zips(archive):
+                return True
+            infos = [info for info in archive.infolist()
+                     if not info.is_dir() and not any(hidden(part) for part in PurePosixPath(info.filename).parts)]
+            pages = [PurePosixPath(info.filename) for info in infos if is_note(info.filename)]
+            if pages:
+                return all(NOTION_ID.search(path.stem) for path in pages)
+            return keep_folder([info.filename for info in infos if info.filename.endswith(".json")], head) is not None
+    except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError, OSError):
+        return False
+
+# Google Keep, from Google Takeout ---------------------------------------------------------
+# `Takeout/Keep/` holds a `.json` file for each note (its title, textContent or listContent, labels,
+# isPinned, isArchived, isTrashed, createdTimestampUsec, userEditedTimestampUsec, annotations (web
+# links) and attachments, each a filePath beside it), an `.html` copy of each, and `Labels.txt`.
+
+KEEP_FOLDER = "Keep"  # in English: Takeout names its folders in the person's language ("Google Notizen")
+
+
+def keep_folder(json_paths: list[str], head: Callable[[str], bytes]) -> str | None:
+    """The folder of Takeout's Keep notes among the folders of `json_paths`: one named Keep, else
+    the first whose first `.json` file (read by `head`: b"" if it cannot be) is a Keep note. None
+    if there is none: other apps' JSON files are no notes."""
+    firsts: dict[str, str] = {}
+    for path in sorted(json_paths):
+        firsts.setdefault(posixpath.dirname(path), path)
+    for folder in sorted(firsts, key=lambda folder: PurePosixPath(folder).name != KEEP_FOLDER):
+        if PurePosixPath(folder).name == KEEP_FOLDER:  # a note there that is broken is listed as skipped
+            return folder
+        try:
+            first = json.loads(head(firsts[folder]))
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(first, dict) and ("userEditedTimestampUsec" in first or "createdTimestampUsec" in first):
+            return folder
+    return None
+
+
+def keep_note_paths(vault: Vault) -> list[str]:
+    """The `.json` files of a Takeout's Keep folder, or of a folder of them; [] if there is none."""
+
+    def head(path: str) -> bytes:
+        try:
+            return b"".join(vault.files[path].chunks()) if vault.files[path].size <= MAX_FILE_SIZE else b""
+        except (OSError, *UNREADABLE_ZIP):
+            return b""
+
+    paths = [path for path in vault.files if path.endswith(".json")]
+    folder = keep_folder(paths, head)
+    return sorted(path for path in paths if posixpath.dirname(path) == folder) if folder is not None else []
+
+
+def notes_from_keep(vault: Vault, found: ForeignSource) -> None:
+    taken: set[str] = set()
+    for path in keep_note_paths(vault):
+        note = keep_note(path, vault, found)
+        if isinstance(note, Skipped):
+            found.skipped.append(note)
+            continue
+        raw, attachments = note
+        while raw["uid"] in taken:  # two notes made in the same microsecond
+            raw["uid"] = str(uuid.uuid5(NAMESPACE, raw["uid"]))
+        taken.add(raw["uid"])
+        add_in_parts(found, path, fitted(path, raw, found.skipped), attachments)
+    if not found.records:
+        raise ImportFileError("This Google Keep export has no notes to import."
+                              + (f" {len(found.skipped)} were left out: {found.skipped[0].path}: {found.skipped[0].reason}." if found.skipped else ""))
+
+
+def keep_note(path: str, vault: Vault, found: ForeignSource) -> tuple[dict, list[ImportedAttachment]] | Skipped:
+    """A Keep note as a record and its attachments: its checklist as a Markdown task list, its
+    labels as tags (an archived note tagged "archived" as well: Notedesk has no archive), its web
+    links listed under its text, its attached files shown where it ends. One in Keep's trash is
+    left out, said so."""
+    file = vault.files[path]
+    if file.size > MAX_FILE_SIZE:
+        return Skipped(path, f"larger than {filesizeformat(MAX_FILE_SIZE)}")
+    try:
+        keep = json.loads(b"".join(file.chunks()))
+    except (OSError, *UNREADABLE_ZIP) as error:
+        return Skipped(path, f"cannot be read ({error})")
+    except json.JSONDecodeError as error:
+        return Skipped(path, f"not whole JSON (cut short?): it breaks off at line {error.lineno}, column {error.colno}")
+    except (ValueError, RecursionError):
+        return Skipped(path, "not JSON text")
+    if not isinstance(keep, dict) or not ({"textContent", "listContent", "createdTimestampUsec"} & keep.keys()):
+        return Skipped(path, "not a Google Keep note")
+    if keep.get("isTrashed") is True:
+        return Skipped(path, "in Google Keep’s trash: not imported")
+    blocks = [str(keep.get("textContent") or "").strip("\n")]
+    blocks.append("\n".join(f"- [{'x' if item.get('isChecked') is True else ' '}] {' '.join(str(item.get('text') or '').split())}"
+                            for item in objects_in(keep.get("listContent"))))
+    links = [item for item in objects_in(keep.get("annotations")) if SAFE_LINK.match(str(item.get("url") or ""))]
+    blocks.append("\n".join(f"- {markdown_link(one_line(str(item.get('title') or '')), str(item['url']))}" for item in links))
+    attachments = []
+    for listed in objects_in(keep.get("attachments")):
+        file_path = posixpath.normpath((PurePosixPath(path).parent / str(listed.get("filePath"))).as_posix())
+        if file_path not in vault.files:
+            found.skipped.append(Skipped(path, f"its attached file {listed.get('filePath')} is not in the export: "
+                                               "the note is imported without it"))
+            continue
+        if attachment := attachment_of(file_path, vault, found):
+            attachments.append(attachment)
+            blocks.append(embedded(attachment.name, str(listed.get("mimetype") or "").startswith("image/")))
+    created = keep_moment(keep.get("createdTimestampUsec")) or keep_moment(keep.get("userEditedTimestampUsec")) or datetime.now(timezone.utc)
+    updated = max(keep_moment(keep.get("userEditedTimestampUsec")) or created, created)
+    labels = [str(label.get("name") or "") for label in objects_in(keep.get("labels"))]
+    created_key = keep.get("createdTimestampUsec")
+    return {
+        "uid": str(uuid.uuid5(NAMESPACE, f"keep:{created_key}" if created_key else f"keep-path:{path}")),
+        "title": " ".join(str(keep.get("title") or "").split()),
+        "body": "\n\n".join(block for block in blocks if block) + "\n",
+        "tags": [*map(composed, labels), *(["archived"] if keep.get("isArchived") is True else [])],
+        "pinned": keep.get("isPinned") is True,
+        "created": created.isoformat(), "updated": updated.isoformat(),
+    }, attachments
+
+
+def objects_in(value) -> list[dict]:
+    """The objects of a JSON list of the export; [] where it has something else (damaged, or crafted)."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def keep_moment(microseconds) -> datetime | None:
+    """A Keep timestamp (microseconds since 1970, a number or its digits) as a time."""
+    try:
+        return datetime.fromtimestamp(int(microseconds) / 1_000_000, timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
 
 
 def hidden(part: str) -> bool:
@@ -539,10 +815,11 @@ def zip_member_chunks(source: Path | BinaryIO, name: str) -> Iterator[bytes]:
             yield chunk
 
 
-def markdown_note(entry: Entry, root: str) -> dict | Skipped:
+def markdown_note(entry: Entry, root: str, notion: bool = False) -> dict | Skipped:
     """The note of a Markdown file, its fields not checked yet: titled by its front matter, else its
     file name (its name in Obsidian, which its links use); tagged with its folders, its front matter's tags and
-    its `#tags`."""
+    its `#tags`. A page of Notion's export is titled by its heading (its file name is cut short, and
+    ends in the page's id), and tagged with the pages it is under, without their ids."""
     too_large = Skipped(entry.path, f"larger than {filesizeformat(MAX_FILE_SIZE)}")
     if entry.size > MAX_FILE_SIZE:
         return too_large
@@ -560,6 +837,10 @@ def markdown_note(entry: Entry, root: str) -> dict | Skipped:
         return Skipped(entry.path, "not text (it holds NUL characters)")
     front, front_text, body = split_front_matter(text)
     name = composed(entry.path.removeprefix(root)[:-3])  # as Obsidian and its links name the note
+    if notion:
+        name = without_notion_ids(name)
+        body, heading = without_notion_heading(body)
+        front = {"title": heading, **notion_dates(body), **front}
     front_title = composed(str(front.get("title") or "").strip())
     title = front_title or PurePosixPath(name).name
     folders = [part[:TAG_MAX_LENGTH] for part in PurePosixPath(name).parts[:-1]]
@@ -1461,6 +1742,12 @@ def media_markdown(attributes: dict[str, str], names_by_md5: dict[str, str]) -> 
     name = names_by_md5.get(attributes.get("hash", "").lower())
     if not name:
         return "(attachment)"
+    return embedded(name, attributes.get("type", "").startswith("image/"))
+
+
+def embedded(name: str, image: bool) -> str:
+    """The app's embed of an attached file, `![[photo.png]]` for an image, `[[file.pdf]]` for another
+    file; a name a `[[link]]` cannot hold said in words."""
     if not LINK.fullmatch(f"[[{name}]]") or " ".join(name.split()) != name:
         return f"(attachment: {name})"
-    return f"![[{name}]]" if attributes.get("type", "").startswith("image/") else f"[[{name}]]"
+    return f"![[{name}]]" if image else f"[[{name}]]"

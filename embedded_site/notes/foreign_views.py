@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from django_desktop_shell.uploads import upload_view
 from embedded_site.notes import jobs
 from embedded_site.notes.api import api_view, json_object, valid
-from embedded_site.notes.foreign_import import read_enex, read_markdown_source, zipped_notedesk_export
+from embedded_site.notes.foreign_import import read_enex, zipped_notedesk_export
 from embedded_site.notes.importing import imports_folder, is_notedesk_markdown_zip
 from embedded_site.notes.forms import JsonChoiceField
 from embedded_site.notes.job_views import native_functions
@@ -35,20 +35,19 @@ def start_foreign_import(owner, kind: str, source: Path, *, remove_source: bool)
 
     def work(job: jobs.Job) -> None:
         try:
-            if kind == "markdown-folder" and imported_as_notedesk_export(owner, job, source):
+            if kind == "markdown-folder":
+                if not imported_as_notedesk_export(owner, job, source):
+                    jobs.import_other_apps_source(owner, job, source)
                 return
+            # An Evernote note's attached files are decoded into the spool as the export is read, and
+            # read from it as they are written.
             with ExitStack() as open_files:
                 try:
-                    if kind == "enex":
-                        # An Evernote note's attached files are decoded into it as the export is read.
-                        spool = open_files.enter_context(tempfile.TemporaryFile(dir=imports_folder()))
-                        with source.open("rb") as file:
-                            found = read_enex(file, spool)
-                    else:
-                        found = read_markdown_source(source)
+                    spool = open_files.enter_context(tempfile.TemporaryFile(dir=imports_folder()))
+                    with source.open("rb") as file:
+                        found = read_enex(file, spool)
                 except OSError as error:
                     raise jobs.unreadable(source, error) from None
-                # A zip's or the spool's attached files are read from it meanwhile.
                 jobs.import_records(owner, job, found.records)
                 job.result.update(found.result())
         finally:

@@ -78,6 +78,13 @@ OTHER_APPS_MARKDOWN = (
 UNREADABLE_ZIP = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, RuntimeError, NotImplementedError)
 # How a zip's first file starts: a zip cut short keeps it, while its list of files, at its end, is lost.
 ZIP_SIGNATURE = b"PK\x03\x04"
+GZIP_SIGNATURE = b"\x1f\x8b"
+# Google Takeout makes a .tgz when asked for one, which neither import reads: what to do instead.
+COMPRESSED_TAR = (
+    "This is a compressed tar file (.tgz, .tar.gz), as Google Takeout makes when asked for one: Notedesk does not "
+    "read it. Unpack it and import its folder (Takeout/Keep, for Google Keep) with Import Markdown…, or ask "
+    "Takeout for a .zip and import that with Import…. Nothing was imported."
+)
 SQLITE_SIGNATURE = b"SQLite format 3\x00"
 
 
@@ -198,6 +205,8 @@ def json_notes(file: BinaryIO, changed: list) -> Iterator[object]:
                     "Import… reads exports. To put a backup back, quit Notedesk and copy it over notedesk.sqlite3 in "
                     "the data folder (Help › Open data folder), as the README's “Putting a backup back” says. "
                     "Nothing was imported.") from None
+            if start.startswith(GZIP_SIGNATURE):
+                raise ImportFileError(COMPRESSED_TAR) from None
             raise ImportFileError("This is neither a Notedesk JSON export nor a zip of Markdown notes.") from None
         if not isinstance(document, dict):
             raise ImportFileError("This JSON file is not a Notedesk export.")
@@ -480,11 +489,15 @@ def in_a_note_folder(path: str, names: set[str]) -> bool:
 
 
 def starts_as_zip(source: Path | BinaryIO) -> bool:
+    return starts_as(source, ZIP_SIGNATURE)
+
+
+def starts_as(source: Path | BinaryIO, signature: bytes) -> bool:
     if isinstance(source, Path):
         with source.open("rb") as file:
-            return file.read(len(ZIP_SIGNATURE)) == ZIP_SIGNATURE
+            return file.read(len(signature)) == signature
     source.seek(0)
-    return source.read(len(ZIP_SIGNATURE)) == ZIP_SIGNATURE
+    return source.read(len(signature)) == signature
 
 
 def unreadable_zip(error: Exception) -> ImportFileError:

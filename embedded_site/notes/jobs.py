@@ -180,9 +180,14 @@ def start_import(owner, source: Path, *, remove_source: bool) -> Job:
     """Import the file at `source` into the owner's notes; `remove_source` for an uploaded copy
     that is ours to delete."""
 
+    from embedded_site.notes.foreign_import import is_notion_or_keep_zip
+
     def work(job: Job) -> None:
         try:
-            import_export_file(owner, job, source)
+            if is_notion_or_keep_zip(source):
+                import_other_apps_source(owner, job, source)
+            else:
+                import_export_file(owner, job, source)
         finally:
             if remove_source:
                 source.unlink(missing_ok=True)
@@ -206,6 +211,20 @@ def import_export_file(owner, job: Job, source: Path) -> None:
         import_records(owner, job, records)
     if changed.skipped:
         job.result.update(changed.result())
+
+
+def import_other_apps_source(owner, job: Job, source: Path) -> None:
+    """Import another app's notes at `source`, a folder of Markdown files or a zip (read_markdown_source
+    says which apps' it knows), in the job."""
+    from embedded_site.notes.foreign_import import read_markdown_source
+
+    try:
+        found = read_markdown_source(source)
+    except OSError as error:
+        raise unreadable(source, error) from None
+    # A zip's attached files are read from it meanwhile.
+    import_records(owner, job, found.records)
+    job.result.update(found.result())
 
 
 def unreadable(source: Path, error: OSError) -> JobError:

@@ -67,13 +67,13 @@ def without_code(text: str) -> str:
     return CODE.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)
 
 
-def links_replaced(body: str, replacement: Callable[[re.Match], str | None]) -> str:
-    """`body` with each `[[link]]` outside code replaced by replacement(its match in `body`), or
-    left as it is where that is None."""
+def links_replaced(body: str, replacement: Callable[[re.Match], str | None], pattern: re.Pattern = LINK) -> str:
+    """`body` with each `[[link]]` (or match of `pattern`) outside code replaced by
+    replacement(its match in `body`), or left as it is where that is None."""
     pieces, done = [], 0
-    for found in LINK.finditer(without_code(body)):
+    for found in pattern.finditer(without_code(body)):
         # Matched again in the body itself: a link around a code span is no link there.
-        match = LINK.fullmatch(body, found.start(), found.end())
+        match = pattern.fullmatch(body, found.start(), found.end())
         if match is None or (text := replacement(match)) is None:
             continue
         pieces += [body[done : match.start()], text]

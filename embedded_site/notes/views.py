@@ -25,7 +25,7 @@ from embedded_site.notes.forms import (
     PreviewForm,
     TemplateQueryForm,
 )
-from embedded_site.notes.foreign_import import ForeignSource
+from embedded_site.notes.foreign_import import ForeignSource, is_notion_or_keep_zip, read_markdown_source
 from embedded_site.notes.importing import ImportFileError, import_notes, imports_folder, read_import_file
 from embedded_site.notes.markdown import render_markdown
 from embedded_site.notes.models import Attachment, Note, OwnerNoteCount, Tag, TagNoteCount
@@ -410,7 +410,11 @@ def import_file(request):
     changed = ForeignSource()
     with tempfile.TemporaryFile(dir=imports_folder()) as spool:
         try:
-            records = read_import_file(upload, spool, changed.skipped)
+            if is_notion_or_keep_zip(upload):  # another app's, which Import… takes as the jobs' import does
+                changed = read_markdown_source(upload)
+                records = changed.records
+            else:
+                records = read_import_file(upload, spool, changed.skipped)
         except ImportFileError as error:
             raise ApiError(400, str(error), fields={"file": [str(error)]}) from None
         result = run_to_completion(import_notes(request.user, records, in_batches=False))

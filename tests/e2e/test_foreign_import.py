@@ -66,3 +66,25 @@ def test_an_export_opened_with_the_app_is_imported_with_the_progress_and_result_
     app.evaluate("(detail) => document.dispatchEvent(new CustomEvent('desktop:open', { detail }))", detail)
     expect(app.locator(".toast").last).to_contain_text("Imported: 1 new, 0 updated, 0 unchanged")
     expect(app.locator(".note-item-title")).to_have_text(["From Evernote"])
+
+
+def test_a_notion_export_and_a_keep_takeout_are_imported_with_the_import_button(app, tmp_path):
+    from tests.notes.test_notion_keep_import import keep_takeout, notion_export, zipped
+
+    for name, content, toast in (
+        ("Export-5e1c2a3b.zip", notion_export(), "Imported: 3 new, 0 updated, 0 unchanged, 2 attachments added"),
+        ("takeout-20261206T000000Z-001.zip", zipped(keep_takeout()),
+         "Imported: 3 new, 0 updated, 0 unchanged, 1 attachment added. 1 file left out or changed "
+         "(Takeout/Keep/Old.json: in Google Keep’s trash: not imported)"),
+    ):
+        path = tmp_path / name
+        path.write_bytes(content)
+        with app.expect_file_chooser() as chooser:
+            click_transfer(app, "importNotes")
+        chooser.value.set_files(str(path))
+        expect(app.locator(".toast").last).to_contain_text(toast)
+    expect(app.locator(".note-item-title").filter(has_text="Packing list")).to_have_count(1)
+    expect(app.locator(".note-item-title").filter(has_text="Groceries")).to_have_count(1)
+    shots = Path(os.environ.get("NOTEDESK_SCREENSHOTS", "/tmp/notedesk-screenshots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    app.screenshot(path=str(shots / "import-notion-keep.png"))

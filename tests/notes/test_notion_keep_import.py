@@ -1,0 +1,233 @@
+"""Notion's "Markdown & CSV" export and Google Takeout's Keep folder, through File › Import… (the
+upload of /api/jobs/import/, as for Notedesk's own export) and Import Markdown… (a folder). The
+exports are made here as the apps write them."""
+
+import io
+import json
+import tarfile
+import zipfile
+from datetime import datetime, timezone
+
+import pytest
+
+from embedded_site.notes.foreign_import import read_markdown_source
+from embedded_site.notes.models import Attachment, Note
+from tests.notes.test_jobs_and_preview import wait_for_job
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TRAVEL = "Travel 1f2e3d4c5b6a79880123456789abcdef"
+PACKING = "Packing list a1b2c3d4e5f60718293a4b5c6d7e8f90"
+READING = "Reading list 00112233445566778899aabbccddeeff"
+DUNE = "Dune 99887766554433221100ffeeddccbbaa"
+PHOTO = b"\xff\xd8\xff\xe0 a photo of Lisbon"
+
+
+def url(path: str) -> str:
+    return path.replace(" ", "%20")
+
+
+def notion_pages() -> dict:
+    """A workspace as Notion exports it: a page with a sub-page and an image, a database (its CSV
+    files and its rows' pages), links between them as relative URL-encoded paths."""
+    return {
+        f"{TRAVEL}.md": (
+            "# Travel\n\nPlans for the year: the [Packing list]"
+            f"({url(f'{TRAVEL}/{PACKING}.md')}) and the [Reading list]({url(f'{READING}.csv')}).\n\n"
+            f"![Lisbon.jpg]({url(f'{TRAVEL}/Lisbon.jpg')})\n\n"
+            "Read [the book](https://www.notion.so/Dune-99887766554433221100ffeeddccbbaa?pvs=21) on the way; "
+            "see [the team's page](https://www.notion.so/Team-55555555555555555555555555555555?pvs=21).\n"
+        ),
+        f"{TRAVEL}/{PACKING}.md": f"# Packing list\n\n- [ ] Passport\n- [x] Charger\n\nBack to [Travel](../{url(TRAVEL)}.md)\n",
+        f"{TRAVEL}/Lisbon.jpg": PHOTO,
+        f"{READING}.csv": "Name,Author,Status,Tags\nDune,Frank Herbert,Done,\"scifi, classic\"\n",
+        f"{READING}_all.csv": "Name,Author,Status,Tags\nDune,Frank Herbert,Done,\"scifi, classic\"\n",
+        f"{READING}/{DUNE}.md": ("# Dune\n\nAuthor: Frank Herbert\nCreated time: June 27, 2023 9:32 PM\n"
+                                  "Last edited time: Oct 12, 2023 2:56 PM\nFor: Travel (https://www.notion.so/Travel-1f2e3d4c5b6a79880123456789abcdef?pvs=21)\n"
+                                  "Status: Done\nTags: scifi, classic\n\nA desert planet.\n"),
+    }
+
+
+def zipped(files: dict) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def notion_export() -> bytes:
+    """As Notion hands it over: `Export-<uuid>.zip` holding `Export-<uuid>-Part-1.zip`."""
+    return zipped({"Export-5e1c2a3b-Part-1.zip": zipped(notion_pages())})
+
+
+USEC = 1_000_000
+
+
+def keep_takeout(**changes) -> dict:
+    """Google Takeout's Keep folder: a JSON file and an HTML copy for each note, Labels.txt."""
+    notes = {
+        "Groceries": {"color": "DEFAULT", "isTrashed": False, "isPinned": True, "isArchived": False, "title": "Groceries",
+                      "listContent": [{"textHtml": "Milk", "text": "Milk", "isChecked": False},
+                                      {"textHtml": "Eggs", "text": "Eggs", "isChecked": True}],
+                      "labels": [{"name": "Home"}], "createdTimestampUsec": 1600000000 * USEC,
+                      "userEditedTimestampUsec": 1610000000 * USEC},
+        "Idea": {"color": "YELLOW", "isTrashed": False, "isPinned": False, "isArchived": True, "title": "Idea",
+                 "textContent": "A lamp that follows the sun.", "textContentHtml": "<p>A lamp that follows the sun.</p>",
+                 "annotations": [{"description": "", "source": "WEBLINK", "title": "Heliostat", "url": "https://example.org/heliostat"}],
+                 "attachments": [{"filePath": "1a2b3c4d.jpg", "mimetype": "image/jpeg"}],
+                 "createdTimestampUsec": 1500000000 * USEC, "userEditedTimestampUsec": 1500000100 * USEC},
+        "Old": {"isTrashed": True, "isPinned": False, "isArchived": False, "title": "Old", "textContent": "gone",
+                "createdTimestampUsec": 1400000000 * USEC, "userEditedTimestampUsec": 1400000000 * USEC},
+        "2021-03-04T10_11_12.345-05_00": {"isTrashed": False, "isPinned": False, "isArchived": False, "title": "",
+                                          "textContent": "Call the plumber", "createdTimestampUsec": 1614870672345000,
+                                          "userEditedTimestampUsec": 1614870672345000},
+    }
+    files = {"Takeout/archive_browser.html": "<html>Takeout</html>", "Takeout/Keep/Labels.txt": "Home\n",
+             "Takeout/Keep/1a2b3c4d.jpg": PHOTO}
+    for name, note in notes.items():
+        files[f"Takeout/Keep/{name}.json"] = json.dumps(note)
+        files[f"Takeout/Keep/{name}.html"] = f"<html><title>{name}</title></html>"
+    files.update(changes)
+    return files
+
+
+def imported(api, content: bytes) -> dict:
+    """`content` imported as File › Import… uploads a file."""
+    job = api.client.post("/api/jobs/import/", {"file": io.BytesIO(content)}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert job.status_code == 202, job.content
+    return wait_for_job(api, job.json())
+
+
+def test_a_notion_export_becomes_notes_titled_without_ids_with_their_links_images_and_database_rows(api):
+    finished = imported(api, notion_export())
+    assert finished["state"] == "done", finished
+    notes = {note.title: note for note in Note.objects.all()}
+    assert sorted(notes) == ["Dune", "Packing list", "Travel"]
+    travel, packing, dune = notes["Travel"], notes["Packing list"], notes["Dune"]
+    # Its heading is its title; its files are its attachments, named and shown without Notion's ids.
+    assert travel.body.startswith("Plans for the year: the [[Packing list]] and the [[Reading list.csv]].\n\n![[Lisbon.jpg]]\n")
+    assert packing.body == "- [ ] Passport\n- [x] Charger\n\nBack to [[Travel]]\n"
+    assert [tag.name for tag in packing.tags.all()] == ["travel"]  # the page it is under
+    assert [tag.name for tag in dune.tags.all()] == ["reading list"]  # the database it is a row of
+    assert dune.body.startswith("Author: Frank Herbert\nCreated time: June 27, 2023 9:32 PM\n")  # its properties, as text
+    assert sorted(Attachment.objects.filter(note=travel).values_list("name", flat=True)) == ["Lisbon.jpg", "Reading list.csv"]
+    assert api.get(f"/api/notes/{packing.pk}/backlinks/").json()["total"] == 1
+    # A page's Notion address, in a link or a relation property, leads to it here; one of a page not exported stays.
+    assert "Read [[Dune|the book]] on the way; see [the team's page](https://www.notion.so/Team-5555" in travel.body
+    assert "\nFor: [[Travel]]\n" in dune.body
+    photo = Attachment.objects.get(note=travel, name="Lisbon.jpg")
+    assert f'src="/api/attachments/{photo.pk}/"' in api.preview(travel.body, note=travel.pk)  # the image shows where it was
+
+    again = imported(api, notion_export())
+    assert (again["result"]["created"], again["result"]["attachments"]) == (0, 0)
+    assert Note.objects.count() == 3 and Attachment.objects.count() == 2
+
+
+def test_a_notion_database_row_is_dated_by_its_created_and_last_edited_times(settings):
+    settings.TIME_ZONE = "Europe/Lisbon"  # the person's own time, as Notion showed it
+    found = read_markdown_source(io.BytesIO(zipped(notion_pages())))
+    dune = next(record for record in found.records if record["title"] == "Dune")
+    assert (dune["created"], dune["updated"]) == (datetime(2023, 6, 27, 20, 32, tzinfo=timezone.utc),
+                                                  datetime(2023, 10, 12, 13, 56, tzinfo=timezone.utc))
+
+
+def test_a_notion_export_unzipped_imports_as_a_folder_with_import_markdown(tmp_path):
+    for name, content in notion_pages().items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+    found = read_markdown_source(tmp_path)
+    assert sorted(record["title"] for record in found.records) == ["Dune", "Packing list", "Travel"]
+
+
+def test_a_keep_takeout_becomes_notes_with_checklists_labels_pins_dates_and_attachments(api):
+    finished = imported(api, zipped(keep_takeout()))
+    assert finished["state"] == "done", finished
+    assert finished["result"]["skipped_files"] == [{"path": "Takeout/Keep/Old.json", "reason": "in Google Keep’s trash: not imported"}]
+    notes = {note.title: note for note in Note.objects.all()}
+    assert sorted(notes) == ["", "Groceries", "Idea"]
+    groceries, idea = notes["Groceries"], notes["Idea"]
+    assert groceries.body == "- [ ] Milk\n- [x] Eggs\n"
+    assert groceries.pinned and [tag.name for tag in groceries.tags.all()] == ["home"]
+    assert (groceries.created, groceries.updated) == (datetime(2020, 9, 13, 12, 26, 40, tzinfo=timezone.utc),
+                                                      datetime(2021, 1, 7, 6, 13, 20, tzinfo=timezone.utc))
+    assert idea.body == "A lamp that follows the sun.\n\n- [Heliostat](https://example.org/heliostat)\n\n![[1a2b3c4d.jpg]]\n"
+    assert [tag.name for tag in idea.tags.all()] == ["archived"]
+    attachment = Attachment.objects.get()
+    assert attachment.note_id == idea.pk
+    assert b"".join(api.get(f"/api/attachments/{attachment.pk}/").streaming_content) == PHOTO
+    assert notes[""].body == "Call the plumber\n"
+
+    again = imported(api, zipped(keep_takeout()))
+    assert (again["result"]["created"], again["result"]["updated"], again["result"]["attachments"]) == (0, 0, 0)
+
+
+def test_a_keep_note_cut_short_is_left_out_naming_it_and_the_rest_imported(api):
+    finished = imported(api, zipped(keep_takeout(**{"Takeout/Keep/Idea.json": '{"title": "Idea", "textCont'})))
+    assert finished["state"] == "done", finished
+    assert {"path": "Takeout/Keep/Idea.json",
+            "reason": "not whole JSON (cut short?): it breaks off at line 1, column 19"} in finished["result"]["skipped_files"]
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Groceries"]
+
+
+def test_a_part_of_a_notion_export_cut_short_is_refused_naming_it_and_nothing_imported(api):
+    part = zipped(notion_pages())
+    finished = imported(api, zipped({"Export-5e1c2a3b-Part-1.zip": part[: len(part) // 2]}))
+    assert finished["state"] == "failed", finished
+    assert finished["error"] == ("Export-5e1c2a3b-Part-1.zip, in this zip file: This zip file is damaged (cut short?): "
+                                 "the list of its files, at its end, is missing. Nothing was imported.")
+    assert Note.objects.count() == 0
+
+
+def test_a_keep_note_with_damaged_fields_is_imported_with_what_it_has():
+    """Fields of another type than Keep writes (a damaged or crafted file) are none, not a failed import."""
+    damaged = {"title": "Odd", "textContent": "kept", "labels": 7, "listContent": "Milk", "annotations": [3],
+               "attachments": {"filePath": "x.jpg"}, "createdTimestampUsec": "soon", "isPinned": "yes"}
+    found = read_markdown_source(io.BytesIO(zipped({"Takeout/Keep/Odd.json": json.dumps(damaged)})))
+    [record] = found.records
+    assert (record["title"], record["body"], record["tags"], record["pinned"]) == ("Odd", "kept\n", [], False)
+
+
+def test_the_import_api_takes_a_notion_export_and_refuses_a_damaged_part_naming_it(api):
+    answer = api.client.post("/api/import/", {"file": io.BytesIO(notion_export())}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert answer.status_code == 200, answer.content
+    assert (answer.json()["created"], answer.json()["attachments"]) == (3, 2)
+    part = zipped(notion_pages())
+    answer = api.client.post("/api/import/", {"file": io.BytesIO(zipped({"Export-5e1c2a3b-Part-2.zip": part[:100]}))},
+                             HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert answer.status_code == 400
+    assert answer.json()["error"].startswith("Export-5e1c2a3b-Part-2.zip, in this zip file: This zip file is damaged")
+    assert Note.objects.count() == 3
+
+
+def takeout_tgz() -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, content in keep_takeout().items():
+            data = content if isinstance(content, bytes) else content.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def test_a_takeout_tgz_is_refused_saying_how_to_import_it_and_its_unpacked_keep_folder_imports(api, tmp_path):
+    for url, fields in (("/api/jobs/import/", {}), ("/api/jobs/import-other/", {"source": "markdown-folder"})):
+        job = api.client.post(url, {**fields, "file": io.BytesIO(takeout_tgz())}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+        finished = wait_for_job(api, job.json())
+        assert finished["state"] == "failed", finished
+        assert finished["error"].startswith("This is a compressed tar file (.tgz, .tar.gz), as Google Takeout makes")
+    with tarfile.open(fileobj=io.BytesIO(takeout_tgz())) as archive:
+        archive.extractall(tmp_path, filter="data")
+    found = read_markdown_source(tmp_path / "Takeout" / "Keep")
+    assert sorted(record["title"] for record in found.records) == ["", "Groceries", "Idea"]
+
+
+def test_a_takeout_in_another_language_with_other_products_is_imported_by_its_keep_notes(api):
+    """Takeout names Keep's folder in the person's language (German: "Google Notizen")."""
+    files = {name.replace("/Keep/", "/Google Notizen/"): content for name, content in keep_takeout().items()}
+    files["Takeout/Fit/Aktivitäten.json"] = json.dumps({"steps": 1200})  # another product's, first in order
+    finished = imported(api, zipped(files))
+    assert finished["state"] == "done", finished
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Groceries", "Idea"]
+    assert Attachment.objects.count() == 1
