@@ -173,6 +173,21 @@ def test_the_copy_is_kept_only_while_the_app_and_its_database_are_as_they_were(r
     assert start_page.load(tmp_path, run) is None
 
 
+def test_the_copy_is_shown_once_the_emptied_write_ahead_log_it_was_kept_with_is_gone(run, tmp_path):
+    """The copy is kept after the log is folded into the database, when it is empty, and SQLite
+    deletes it as the app's last connection closes: the next launch found the state changed, and a
+    project's copy (a Django site with one SQLite database, quit from its menu) was never shown."""
+    database = tmp_path / "notedesk.sqlite3"
+    database.write_bytes(b"notes")
+    write_ahead_log = tmp_path / "notedesk.sqlite3-wal"
+    write_ahead_log.write_bytes(b"")
+    page = {"cookies": {}, "languages": "", "headers": [["Content-Type", "text/html"]], "body": "<p>Kept</p>",
+            "databases": [str(database)]}
+    start_page.StartPage(run, None).keep(page, tmp_path)
+    write_ahead_log.unlink()
+    assert start_page.load(tmp_path, run).body == b"<p>Kept</p>"
+
+
 def test_the_copy_is_not_shown_once_another_database_the_app_writes_has_changed(run, tmp_path):
     """A start page showing what a second database holds (a count of searches, in 'analytics') was
     shown from the copy after that database alone had changed, then replaced once the site had started."""

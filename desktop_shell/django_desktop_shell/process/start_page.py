@@ -86,8 +86,15 @@ def state_of(run: Runtime, databases: list[Path]) -> dict:
     """What the kept page holds for: an update replaces the program, a write changes a file of one of
     the databases the app writes (each may hold what the page shows)."""
     return {"version": run.identity.version, "program": file_state(Path(sys.executable)),
-            "databases": [[file_state(database), file_state(database.with_name(database.name + "-wal"))]
-                          for database in databases]}
+            "databases": [[file_state(database), write_ahead_log_state(database)] for database in databases]}
+
+
+def write_ahead_log_state(database: Path) -> list[int] | None:
+    """An empty log holds no write, as none does: the copy is kept with the log folded and emptied
+    (database.fold_write_ahead_logs), and SQLite deletes it as the app's last connection closes,
+    so, told apart, the next launch found the state changed and never showed the copy."""
+    state = file_state(database.with_name(database.name + "-wal"))
+    return state if state and state[0] else None
 
 
 def file_state(path: Path) -> list[int] | None:
