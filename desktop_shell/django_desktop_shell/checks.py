@@ -25,6 +25,7 @@ from django_desktop_shell.errors import size_in_english
 from django_desktop_shell.settings import (SHELL_MIDDLEWARE, default_max_request_body, host_settings, immutable_sqlite,
                                            read_only_sqlite, read_only_sqlite_path)
 from django_desktop_shell.storage import file_system_storages
+from django_desktop_shell.translations import uncompiled_catalogues
 
 TAG = "desktop"
 FIX = "Call desktop_settings(globals()) at the end of your settings module, after every other setting."
@@ -475,6 +476,26 @@ def password_reset_page() -> str | None:
 
 CACHE_SESSIONS = "django.contrib.sessions.backends.cache"
 CACHES_ENDING_WITH_THE_APP = ("django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache")
+
+
+@register(TAG)
+def check_uncompiled_translations(app_configs, **kwargs):
+    """Run from the source, a catalogue of the project's never compiled gave that language's pages
+    in the source strings, without a word of why (the build stops on it: packaging/contents.py)."""
+    run = running()
+    if not run or getattr(sys, "frozen", False) or not settings.USE_I18N:
+        return []
+    project_dir = run.identity.project_dir.resolve()
+    app_folders = [Path(config.path) / "locale" for config in apps.get_app_configs()]
+    folders = [*map(Path, settings.LOCALE_PATHS), *(folder for folder in app_folders if folder.is_relative_to(project_dir))]
+    uncompiled = uncompiled_catalogues([folder for folder in folders if folder.is_dir()])
+    if not uncompiled:
+        return []
+    return [Warning(
+        f"{', '.join(map(str, uncompiled))}: not compiled (no .mo file beside it), so pages in that language show "
+        "untranslated: Django reads only the .mo.",
+        hint="Run `python manage.py compilemessages` (it needs GNU gettext's msgfmt), again after each change to a .po "
+             "file; a build stops until it is done.", id="desktop.W048")]
 
 
 @register(TAG)

@@ -70,8 +70,10 @@ class Identity:
 
     @property
     def slug(self) -> str:
-        """The program's name: the command, the log file, cookie and channel prefixes ("notedesk")."""
-        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
+        """The program's name: the command, the log file, cookie and channel prefixes ("notedesk"). A name
+        in another script (Arabic, Greek, Chinese) gives none, so the app-id's last part does
+        (org.example.Shop: "shop"): an empty one named the log `.log` and the host `<label>..localhost`."""
+        return program_name(self.name) or program_name(self.app_id.rsplit(".", 1)[1])
 
     @property
     def env_prefix(self) -> str:
@@ -90,6 +92,10 @@ class Identity:
         name offers the same choice run from its source, where every module is there, as built."""
         return not (any(module == name or module.startswith(name + ".") for name in self.leave_out)
                     or any(entry.leaves_out(module) for entry in self.leave_out_but))
+
+
+def program_name(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 @dataclass(frozen=True)

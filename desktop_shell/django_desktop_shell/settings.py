@@ -177,6 +177,10 @@ def desktop_settings(namespace: dict) -> list[str]:
     # default, and a clock put right by years while the app ran (a flat battery's, set by the
     # network) ended it, and every save was refused until the page was loaded again.
     report.set("CSRF_COOKIE_AGE", CSRF_COOKIE_AGE)
+    # Django's language cookie lasts as long as the browser, and the window's ends at each quit: the
+    # language a person chose in the app was gone at the next launch. An age of the project's own stays.
+    if namespace.get("LANGUAGE_COOKIE_AGE") is None:
+        namespace["LANGUAGE_COOKIE_AGE"] = CSRF_COOKIE_AGE
     report.set("MESSAGE_STORAGE", "django_desktop_shell.messages.DesktopMessageStorage")
     report.set("CSRF_FAILURE_VIEW", "django_desktop_shell.errors.csrf_failure")
     report.set("SECURE_CONTENT_TYPE_NOSNIFF", True)

@@ -192,6 +192,20 @@ def test_a_model_that_takes_files_without_a_body_limit_set_is_a_warning_saying_t
     assert (warned in log) is (limit is None)
 
 
+@pytest.mark.parametrize("compiled", [False, True])
+def test_a_translation_never_compiled_is_a_warning_naming_it(polls_copy, tmp_path, app_env, compiled):
+    """French pages showed in English, the .po beside no .mo (`*.mo` in .gitignore), and nothing said why."""
+    messages = polls_copy / "polls" / "locale" / "fr" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    (messages / "django.po").write_text('msgid "What\'s up?"\nmsgstr "Quoi de neuf ?"\n', encoding="utf-8")
+    if compiled:
+        subprocess.run(["msgfmt", "-o", str(messages / "django.mo"), str(messages / "django.po")], check=True)
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
+    warned = f"{messages / 'django.po'}: not compiled (no .mo file beside it), so pages in that language show untranslated"
+    assert (warned in log) is not compiled
+    assert ("Run `python manage.py compilemessages`" in log) is not compiled
+
+
 def start_copy(project, tmp_path, env, *args):
     process = subprocess.Popen(
         [sys.executable, str(project / "launcher.py"), "--headless", "--data-dir", str(tmp_path / "data"), *args],

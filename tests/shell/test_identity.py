@@ -89,6 +89,32 @@ def test_two_apps_on_the_shell_run_side_by_side_each_in_its_own_data_folder(tmp_
             assert exit_code_within(process, 5) == 0
 
 
+@pytest.mark.parametrize(("name", "slug"), [("متجر", "shop"), ("Καλάθι", "shop"), ("My Shop", "my-shop")])
+def test_an_app_named_in_another_script_is_named_by_its_app_id_where_a_program_name_is_needed(tmp_path, name, slug):
+    """An Arabic or Greek name gave no program name at all: the log was logs/.log, the database
+    .sqlite3, a hidden file, the browser's address <label>..localhost, and every message at the
+    terminal started with ": "."""
+    text = MINIMAL.replace('name = "My App"', f'name = "{name}"').replace("org.example.MyApp", "org.example.Shop")
+    identity = load(project_with(tmp_path, text))
+    assert (identity.name, identity.slug, identity.cookie_prefix) == (name, slug, slug.replace("-", "_"))
+
+
+def test_an_app_named_in_letters_outside_latin_1_starts_and_its_pages_answer(polls_copy, tmp_path, app_env):
+    """The server named itself by the app's name in each answer's Server header, which HTTP writes
+    in Latin-1: every answer of an app named "Zażółć" (or in Greek, Arabic, Chinese) failed, and the
+    launch waited 15 s for a server that never answered, then stopped."""
+    pyproject = polls_copy / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace('name = "Polls"', 'name = "Zażółć"'), encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(polls_copy / "launcher.py"), "--headless", "--data-dir",
+                                str(tmp_path / "data")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=app_env)
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("READY "), process.stderr.read()
+    finally:
+        process.terminate()
+        assert exit_code_within(process, 5) == 0
+
+
 def print_identity(project, form):
     return subprocess.run([sys.executable, "-m", "django_desktop_shell.packaging.identity", str(project), "--format", form],
                           capture_output=True, text=True, timeout=30)

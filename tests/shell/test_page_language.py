@@ -28,7 +28,25 @@ def test_the_window_shows_the_site_in_the_language_the_locale_names(tmp_path, ap
     result = subprocess.run([sys.executable, "-m", "tests.shell.drivers.page_language", str(tmp_path / "data")],
                             capture_output=True, text=True, env=env, timeout=180, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"^heading: (.*)$", result.stdout, re.MULTILINE).group(1) == heading, result.stdout
+    assert shown_heading(result) == heading
+
+
+@pytest.mark.window
+def test_the_language_chosen_in_the_page_is_the_one_the_next_launch_opens_in(tmp_path, app_env):
+    """Django's language cookie lasts as long as the browser by default, and the window's ends at
+    each quit: French chosen in the page's form was gone at the next launch, which was English."""
+    env = {**app_env, **NO_LOCALE}
+    chosen = subprocess.run([sys.executable, "-m", "tests.shell.drivers.page_language", str(tmp_path / "data"), "fr"],
+                            capture_output=True, text=True, env=env, timeout=180, cwd=ROOT)
+    assert shown_heading(chosen) == FRENCH
+    next_launch = subprocess.run([sys.executable, "-m", "tests.shell.drivers.page_language", str(tmp_path / "data")],
+                                 capture_output=True, text=True, env=env, timeout=180, cwd=ROOT)
+    assert shown_heading(next_launch) == FRENCH
+
+
+def shown_heading(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 0, result.stdout + result.stderr
+    return re.search(r"^heading: (.*)$", result.stdout, re.MULTILINE).group(1)
 
 
 def test_the_c_locale_names_no_language_so_the_sites_own_default_answers(monkeypatch):

@@ -31,7 +31,7 @@ def run(tmp_path):
 
 
 def kept_page(cookies=None) -> start_page.KeptPage:
-    return start_page.KeptPage(cookies={CSRF_COOKIE: "a" * 32} if cookies is None else cookies,
+    return start_page.KeptPage(cookies={CSRF_COOKIE: "a" * 32} if cookies is None else cookies, languages="",
                                headers=[("Content-Type", "text/html; charset=utf-8"), ("X-Frame-Options", "DENY")],
                                body=b"<!doctype html><title>Kept</title>")
 
@@ -152,7 +152,7 @@ def test_the_site_starts_once_the_copy_has_gone_out_or_is_not_wanted_or_after_a_
 def test_the_copy_is_kept_only_while_the_app_and_its_database_are_as_they_were(run, tmp_path):
     database = tmp_path / "notedesk.sqlite3"
     database.write_bytes(b"notes")
-    page = {"cookies": {CSRF_COOKIE: "a" * 32}, "headers": [["Content-Type", "text/html"]], "body": "<p>Kept</p>",
+    page = {"cookies": {CSRF_COOKIE: "a" * 32}, "languages": "", "headers": [["Content-Type", "text/html"]], "body": "<p>Kept</p>",
             "databases": [str(database)]}
     keeper = start_page.StartPage(run, None)
     keeper.keep(page, tmp_path)
@@ -173,13 +173,28 @@ def test_the_copy_is_kept_only_while_the_app_and_its_database_are_as_they_were(r
     assert start_page.load(tmp_path, run) is None
 
 
+def test_the_copy_is_shown_once_the_emptied_write_ahead_log_it_was_kept_with_is_gone(run, tmp_path):
+    """The copy is kept after the log is folded into the database, when it is empty, and SQLite
+    deletes it as the app's last connection closes: the next launch found the state changed, and a
+    project's copy (a Django site with one SQLite database, quit from its menu) was never shown."""
+    database = tmp_path / "notedesk.sqlite3"
+    database.write_bytes(b"notes")
+    write_ahead_log = tmp_path / "notedesk.sqlite3-wal"
+    write_ahead_log.write_bytes(b"")
+    page = {"cookies": {}, "languages": "", "headers": [["Content-Type", "text/html"]], "body": "<p>Kept</p>",
+            "databases": [str(database)]}
+    start_page.StartPage(run, None).keep(page, tmp_path)
+    write_ahead_log.unlink()
+    assert start_page.load(tmp_path, run).body == b"<p>Kept</p>"
+
+
 def test_the_copy_is_not_shown_once_another_database_the_app_writes_has_changed(run, tmp_path):
     """A start page showing what a second database holds (a count of searches, in 'analytics') was
     shown from the copy after that database alone had changed, then replaced once the site had started."""
     databases = [tmp_path / "notedesk.sqlite3", tmp_path / "notedesk.analytics.sqlite3"]
     for database in databases:
         database.write_bytes(b"rows")
-    page = {"cookies": {CSRF_COOKIE: "a" * 32}, "headers": [["Content-Type", "text/html"]], "body": "<p>Kept</p>",
+    page = {"cookies": {CSRF_COOKIE: "a" * 32}, "languages": "", "headers": [["Content-Type", "text/html"]], "body": "<p>Kept</p>",
             "databases": [str(database) for database in databases]}
     start_page.StartPage(run, None).keep(page, tmp_path)
     (tmp_path / "notedesk.analytics.sqlite3-wal").write_bytes(b"a search")
@@ -194,7 +209,7 @@ def test_a_copy_this_user_did_not_keep_is_never_shown(run, tmp_path, monkeypatch
     data folder, signed it."""
     database = tmp_path / "notedesk.sqlite3"
     database.write_bytes(b"notes")
-    page = {"cookies": {CSRF_COOKIE: "a" * 32}, "headers": [["Content-Type", "text/html"]], "body": "<p>Kept</p>",
+    page = {"cookies": {CSRF_COOKIE: "a" * 32}, "languages": "", "headers": [["Content-Type", "text/html"]], "body": "<p>Kept</p>",
             "databases": [str(database)]}
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "another person's state"))
     start_page.StartPage(run, None).keep(page, tmp_path)  # kept on another computer, or by another account
@@ -210,7 +225,7 @@ def test_a_copy_this_user_did_not_keep_is_never_shown(run, tmp_path, monkeypatch
 
 
 def test_a_copy_that_cannot_be_written_is_left_out_with_a_line_in_the_log(run, tmp_path, caplog):
-    page = {"cookies": {}, "headers": [], "body": "<p>Kept</p>", "databases": [str(tmp_path / "notedesk.sqlite3")]}
+    page = {"cookies": {}, "languages": "", "headers": [], "body": "<p>Kept</p>", "databases": [str(tmp_path / "notedesk.sqlite3")]}
     start_page.StartPage(run, None).keep(page, tmp_path / "a folder that is gone")
     assert "Could not keep the start page for the next launch" in caplog.text
 
@@ -230,6 +245,33 @@ def test_a_site_too_busy_to_answer_as_the_app_closes_leaves_no_copy_and_does_not
         asked = time.monotonic()
         assert front.page_for_next_run() is None
         assert time.monotonic() - asked < start_page.KEEP_WITHIN_S + 0.5
+    finally:
+        server.stop()
+
+
+def test_the_copy_is_in_the_windows_language_and_goes_only_to_a_window_asking_in_it(run, tmp_path):
+    """The copy was asked for without the window's Accept-Language, so a site with LocaleMiddleware
+    answered it in its LANGUAGE_CODE: a French person's window showed the English start page at each
+    launch, and, asked again the same way, the site agreed it was current."""
+    def site_in_the_asked_language(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        return [b"<h1>Bienvenue</h1>" if environ.get("HTTP_ACCEPT_LANGUAGE", "").startswith("fr") else b"<h1>Welcome</h1>"]
+
+    sock = bind_loopback(0)
+    server = ServerThread(site_in_the_asked_language, sock).start()
+    try:
+        run = replace(run, port=sock.getsockname()[1])
+        front = start_page.StartPage(run, None)
+        front.site_started(site_in_the_asked_language, guard=None)
+        cookies = f"{run.identity.cookie_name('launch', run.port)}={run.session_token}"
+        answer_of(front, {**request(cookies=cookies), "HTTP_ACCEPT_LANGUAGE": "fr-FR, fr"})
+        page = front.page_for_next_run()
+        assert page["body"] == "<h1>Bienvenue</h1>"
+        front.keep({**page, "databases": []}, tmp_path)
+        kept = start_page.load(tmp_path, run)
+        window_request = {**request(cookies=cookies), "HTTP_HOST": f"127.0.0.1:{run.port}"}
+        assert start_page.StartPage(run, kept).early_answer({**window_request, "HTTP_ACCEPT_LANGUAGE": "de-DE, de"}) is None
+        assert start_page.StartPage(run, kept).early_answer({**window_request, "HTTP_ACCEPT_LANGUAGE": "fr-FR, fr"})[2] == b"<h1>Bienvenue</h1>"
     finally:
         server.stop()
 

@@ -18,6 +18,8 @@ from pathlib import Path, PurePath
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from django_desktop_shell.translations import uncompiled_catalogues
+
 SITE_FACTS = Path(__file__).resolve().parent / "site_facts.py"
 ADMIN = "django.contrib.admin"
 SHELL_APP = __name__.split(".")[0]  # the shell, whose app this package is part of
@@ -531,10 +533,9 @@ def compiled_languages(project_dir: Path, folders: list[Path]) -> list[str]:
     in English. A catalogue there that was never compiled (a `.po` with no `.mo` beside it: `*.mo`
     in .gitignore, and no compilemessages before the build) stops the build: Django reads only the
     `.mo`, and the installed app would have shown that language's pages untranslated, without a word."""
-    sources = [path for folder in folders for path in folder.glob("*/LC_MESSAGES/*.po")]
-    uncompiled = [path for path in sources if not path.with_suffix(".mo").is_file()]
+    uncompiled = uncompiled_catalogues(folders)
     if uncompiled:
-        names = ", ".join(str(place_in_project(project_dir, path) or path) for path in sorted(uncompiled))
+        names = ", ".join(str(place_in_project(project_dir, path) or path) for path in uncompiled)
         raise BuildError(f"{names}: not compiled (no .mo file beside it), so the installed app would show that "
                          f"language untranslated. Run `python manage.py compilemessages` (it needs GNU gettext's "
                          f"msgfmt), then build again.")

@@ -268,7 +268,7 @@ def serve_kept_page(front: start_page.StartPage, sock) -> server.ServerThread:
     """The server, started before Django so that the window gets the kept start page at once."""
     identity = front.run.identity
     guard = server.BodyGuard(limit=0, refusal=front.refuse_body, unkept=front.refuse_unkept)  # the site's limit is set once it has started
-    return server.ServerThread(front, sock, ident=identity.name, body_guard=guard,
+    return server.ServerThread(front, sock, ident=identity.slug, body_guard=guard,
                                launch_path=site.launch_path(front.run.launch_token, identity.start_path)).start()
 
 
@@ -311,7 +311,7 @@ def start_and_serve_site(run_state, sock, launched_at, self_test, front, early_s
         http_server.take_site_settings(started.body_guard.limit, started.server_threads)
     else:
         http_server = server.ServerThread(front or wsgi_app, sock, launch_path=started.launch_path,
-                                          launch_origin=started.session_origin, ident=identity.name,
+                                          launch_origin=started.session_origin, ident=identity.slug,
                                           body_guard=started.body_guard, threads=started.server_threads).start()
     if front:
         front.site_started(wsgi_app, started.body_guard)

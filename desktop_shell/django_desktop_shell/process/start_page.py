@@ -54,6 +54,7 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class KeptPage:
     cookies: dict[str, str]  # the cookies it was asked for with, but the launch's session
+    languages: str  # the Accept-Language it was asked for with: LocaleMiddleware answers in it
     headers: list[tuple[str, str]]
     body: bytes
 
@@ -75,7 +76,7 @@ def load(data_dir: Path, run: Runtime) -> KeptPage | None:
         kept = json.loads(text)
         if kept["state"] != state_of(run, [Path(name) for name in kept["databases"]]):
             return None
-        return KeptPage(cookies=kept["cookies"], headers=[tuple(header) for header in kept["headers"]],
+        return KeptPage(cookies=kept["cookies"], languages=kept["languages"], headers=[tuple(header) for header in kept["headers"]],
                         body=kept["body"].encode("utf-8"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -85,8 +86,15 @@ def state_of(run: Runtime, databases: list[Path]) -> dict:
     """What the kept page holds for: an update replaces the program, a write changes a file of one of
     the databases the app writes (each may hold what the page shows)."""
     return {"version": run.identity.version, "program": file_state(Path(sys.executable)),
-            "databases": [[file_state(database), file_state(database.with_name(database.name + "-wal"))]
-                          for database in databases]}
+            "databases": [[file_state(database), write_ahead_log_state(database)] for database in databases]}
+
+
+def write_ahead_log_state(database: Path) -> list[int] | None:
+    """An empty log holds no write, as none does: the copy is kept with the log folded and emptied
+    (database.fold_write_ahead_logs), and SQLite deletes it as the app's last connection closes,
+    so, told apart, the next launch found the state changed and never showed the copy."""
+    state = file_state(database.with_name(database.name + "-wal"))
+    return state if state and state[0] else None
 
 
 def file_state(path: Path) -> list[int] | None:
@@ -121,6 +129,7 @@ class StartPage:
         self.site_wanted = threading.Event()  # the copy has gone out, or a request needs the site
         self.sent_with: str | None = None  # the Cookie header the window got the kept page with
         self.window_cookies: str | None = None  # the Cookie header of the window's last request
+        self.window_languages = ""  # and its Accept-Language
 
     def __call__(self, environ, start_response):
         if not self.started.is_set():
@@ -136,7 +145,7 @@ class StartPage:
             return [NOT_STARTED[2]]
         cookies = environ.get("HTTP_COOKIE")
         if cookies and self.launch_cookie in cookies:  # the window's, or the site refuses it the same as the kept page's
-            self.window_cookies = cookies
+            self.window_cookies, self.window_languages = cookies, environ.get("HTTP_ACCEPT_LANGUAGE", "")
         return self.site(environ, start_response)
 
     def early_answer(self, environ) -> Answer | None:
@@ -154,9 +163,12 @@ class StartPage:
         if environ["PATH_INFO"] != self.start_path or environ.get("QUERY_STRING"):
             return None
         cookies = cookies_of(environ.get("HTTP_COOKIE", ""))
-        if not matches(cookies.pop(self.launch_cookie, ""), self.run.session_token) or cookies != self.kept.cookies:
+        languages = environ.get("HTTP_ACCEPT_LANGUAGE", "")
+        if (not matches(cookies.pop(self.launch_cookie, ""), self.run.session_token) or cookies != self.kept.cookies
+                or languages != self.kept.languages):
             return None
         self.sent_with = self.window_cookies = environ["HTTP_COOKIE"]
+        self.window_languages = languages
         self.site_wanted.set()
         logger.info("The start page went out from the copy the last run kept, before the site started")
         return "200 OK", [*self.kept.headers, ("Content-Length", str(len(self.kept.body)))], self.kept.body
@@ -191,7 +203,7 @@ class StartPage:
         """Once the site has started: whether the window's kept page is what the site answers now."""
         if self.sent_with is None:
             return True
-        fresh = self.ask_site(self.sent_with)
+        fresh = self.ask_site(self.sent_with, self.window_languages)
         if fresh is None:
             return False
         from django.conf import settings
@@ -199,11 +211,14 @@ class StartPage:
         secret = cookies_of(self.sent_with).get(settings.CSRF_COOKIE_NAME, "")
         return without_csrf_tokens(fresh[2], secret) == without_csrf_tokens(self.kept.body, secret)
 
-    def ask_site(self, cookies: str, timeout: float = 5) -> Answer | None:
-        """The start page, asked for through the server with the window's cookies; None if not a page to keep."""
+    def ask_site(self, cookies: str, languages: str, timeout: float = 5) -> Answer | None:
+        """The start page, asked for through the server with the window's cookies and languages (asked
+        without them, a site with LocaleMiddleware answered in its LANGUAGE_CODE, and a French person's
+        window showed the English page it kept at each launch); None if not a page to keep."""
         connection = http.client.HTTPConnection(LOOPBACK, self.run.port, timeout=timeout)
+        headers = {"Host": self.window_host, "Cookie": cookies, **({"Accept-Language": languages} if languages else {})}
         try:
-            connection.request("GET", self.start_path, headers={"Host": self.window_host, "Cookie": cookies})
+            connection.request("GET", self.start_path, headers=headers)
             answer = connection.getresponse()
             body = answer.read()
         except (OSError, http.client.HTTPException) as error:
@@ -230,7 +245,7 @@ class StartPage:
 
         if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
             return None
-        answer = self.ask_site(self.window_cookies, KEEP_WITHIN_S)
+        answer = self.ask_site(self.window_cookies, self.window_languages, KEEP_WITHIN_S)
         if answer is None:
             return None
         cookies = cookies_of(self.window_cookies)
@@ -239,7 +254,7 @@ class StartPage:
             body = answer[2].decode("utf-8")
         except UnicodeDecodeError:
             return None
-        return {"cookies": cookies, "headers": answer[1], "body": body,
+        return {"cookies": cookies, "languages": self.window_languages, "headers": answer[1], "body": body,
                 "databases": [str(database_path(alias)) for alias in kept_databases()]}
 
     def keep(self, page: dict | None, data_dir: Path) -> None:
