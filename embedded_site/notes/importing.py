@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
-from embedded_site.notes import changes, links, revisions
+from embedded_site.notes import changes, days, links, revisions
 from embedded_site.notes.attachments import display_name, save_attachment
 from embedded_site.notes.exporting import FORMAT_NAME, FORMAT_VERSION
 from embedded_site.notes.forms import BODY_MAX_LENGTH, ExportedNoteForm
@@ -575,6 +575,7 @@ def import_notes(owner, records: list[dict], *, in_batches: bool = True) -> Iter
     transaction, so that an import stopped by anything (a full disk, say) leaves nothing."""
     progress = ImportProgress(done=0, total=len(records))
     yield progress
+    days.take_journal_of(owner, records)
     for batch in batches(records) if in_batches else [records]:
         stored_files: list[str] = []
         try:
@@ -612,6 +613,7 @@ def import_batch(owner, records: list[dict], stored_files: list[str]) -> tuple[i
     different version of, and add the attachments a note lacks. Returns how many notes were created
     and updated, and how many attachments added; each added attachment's file name goes into
     `stored_files`."""
+    records = days.others_shared_day_notes_apart(owner, records)
     uids = [record["uid"] for record in records]
     existing = {note.uid: note for note in Note.objects.owned_by(owner).filter(uid__in=uids)}
     new_records = [record for record in records if record["uid"] not in existing]

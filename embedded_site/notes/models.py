@@ -118,6 +118,16 @@ class Note(models.Model):
         return self.title or f"Note {self.pk}"
 
 
+class Journal(models.Model):
+    """A person's day notes: Today's note gives each the uid of `base` with its day in the lowest
+    bits (days.py), unlike anyone else's day notes, so that another person's exported journal
+    imported meets none of them. The same on each of the person's devices: sync carries the
+    server's (docs/sync.md)."""
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    base = models.UUIDField()
+
+
 class OwnerNoteCount(models.Model):
     """How many notes an owner has out of the trash and in it, kept by the database's own triggers
     as notes are added, trashed, restored and deleted (migration 0014): the list's total is read,

@@ -6,51 +6,52 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from embedded_site.notes.days import day_uid
+from embedded_site.notes.days import day_uid, journal, shared_day_uid
 
 ZONE = "Pacific/Kiritimati"
 
 
 @pytest.fixture
-def journal(make_note, settings):
-    """Day notes on Dec 1 (renamed, made by Today's note), Dec 3 (titled, imported) and Dec 6, and
-    a note that is no day's between them."""
+def journal_notes(owner, make_note, settings):
+    """Day notes on Dec 1 (renamed, made by Today's note before each person had a journal of their
+    own: its uid is the one every person's Dec 1 had), Dec 3 (titled, imported) and Dec 6 (made by
+    Today's note since, renamed), and a note that is no day's between them."""
     settings.TIME_ZONE = ZONE
 
     def on(day: date):
         return datetime.combine(day, time(8), ZoneInfo(ZONE))
 
     return {
-        "2026-12-01": make_note("Offsite", "Agenda", uid=day_uid(date(2026, 12, 1)), created=on(date(2026, 12, 1))),
+        "2026-12-01": make_note("Offsite", "Agenda", uid=shared_day_uid(date(2026, 12, 1)), created=on(date(2026, 12, 1))),
         "2026-12-03": make_note("2026-12-03", "Imported from the vault", created=on(date(2026, 12, 5))),
         "between": make_note("Groceries", "milk", created=on(date(2026, 12, 4))),
-        "2026-12-06": make_note("2026-12-06", "", uid=day_uid(date(2026, 12, 6)), created=on(date(2026, 12, 6))),
+        "2026-12-06": make_note("Retro", "", uid=day_uid(journal(owner), date(2026, 12, 6)), created=on(date(2026, 12, 6))),
     }
 
 
-def test_the_day_before_and_after_skip_days_without_a_note(api, journal):
+def test_the_day_before_and_after_skip_days_without_a_note(api, journal_notes):
     steps = [("2026-12-06", "previous", "2026-12-03"), ("2026-12-03", "previous", "2026-12-01"),
              ("2026-12-01", "next", "2026-12-03"), ("2026-12-03", "next", "2026-12-06"),
              ("2026-12-05", "previous", "2026-12-03"), ("2026-12-02", "next", "2026-12-03")]
     for day, direction, expected in steps:
         answer = api.get(f"/api/notes/days/{day}/{direction}/")
         assert answer.status_code == 200, (day, direction)
-        assert (answer.json()["id"], answer.json()["day"]) == (journal[expected].pk, expected), (day, direction)
+        assert (answer.json()["id"], answer.json()["day"]) == (journal_notes[expected].pk, expected), (day, direction)
 
 
-def test_a_renamed_day_note_is_still_its_days(api, journal):
+def test_a_renamed_day_note_is_still_its_days(api, journal_notes):
     """Found as Today's note finds it: by the uid it was made with, whatever its title now."""
     answer = api.get("/api/notes/days/2026-12-03/previous/").json()
     assert (answer["title"], answer["day"]) == ("Offsite", "2026-12-01")
-    assert api.get(f"/api/notes/{journal['between'].pk}/").json()["day"] is None
+    assert api.get(f"/api/notes/{journal_notes['between'].pk}/").json()["day"] is None
 
 
-def test_a_day_note_in_the_trash_is_skipped(api, journal):
-    api.delete(f"/api/notes/{journal['2026-12-03'].pk}/")
-    assert api.get("/api/notes/days/2026-12-06/previous/").json()["id"] == journal["2026-12-01"].pk
+def test_a_day_note_in_the_trash_is_skipped(api, journal_notes):
+    api.delete(f"/api/notes/{journal_notes['2026-12-03'].pk}/")
+    assert api.get("/api/notes/days/2026-12-06/previous/").json()["id"] == journal_notes["2026-12-01"].pk
 
 
-def test_beyond_the_first_and_last_day_notes_is_404_saying_so(api, journal):
+def test_beyond_the_first_and_last_day_notes_is_404_saying_so(api, journal_notes):
     before = api.get("/api/notes/days/2026-12-01/previous/")
     after = api.get("/api/notes/days/2026-12-06/next/")
     assert (before.status_code, before.json()["error"]) == (404, "No day before 2026-12-01 has a note.")
@@ -58,25 +59,25 @@ def test_beyond_the_first_and_last_day_notes_is_404_saying_so(api, journal):
 
 
 @pytest.mark.parametrize("day", ["2026-02-30", "yesterday", "2026-1-5", "20261205"])
-def test_a_day_that_is_none_is_400_saying_how_to_write_one(api, journal, day):
+def test_a_day_that_is_none_is_400_saying_how_to_write_one(api, journal_notes, day):
     answer = api.get(f"/api/notes/days/{day}/previous/")
     assert answer.status_code == 400
     assert answer.json()["error"] == f"{day!r} is not a day: write it year-month-day, as 2026-12-06."
 
 
 @pytest.mark.parametrize("day, direction", [("9999-12-31", "next"), ("0001-01-01", "previous")])
-def test_the_first_and_last_day_a_calendar_has_are_404_not_500(api, journal, day, direction):
+def test_the_first_and_last_day_a_calendar_has_are_404_not_500(api, journal_notes, day, direction):
     answer = api.get(f"/api/notes/days/{day}/{direction}/")
     assert answer.status_code == 404
     assert answer.json()["error"] == f"No day {'after' if direction == 'next' else 'before'} {day} has a note."
 
 
-def test_a_day_far_from_any_note_is_answered_in_a_few_queries(api, journal, django_assert_max_num_queries):
+def test_a_day_far_from_any_note_is_answered_in_a_few_queries(api, journal_notes, django_assert_max_num_queries):
     """The walk by the days' uids went from the day asked to the notes: from 9999-12-30 back to
     2026, some 8,000 queries in one request."""
     with django_assert_max_num_queries(12):
         answer = api.get("/api/notes/days/9999-12-30/previous/")
-    assert answer.json()["id"] == journal["2026-12-06"].pk
+    assert answer.json()["id"] == journal_notes["2026-12-06"].pk
     with django_assert_max_num_queries(12):
         answer = api.get("/api/notes/days/0001-01-02/next/")
-    assert answer.json()["id"] == journal["2026-12-01"].pk
+    assert answer.json()["id"] == journal_notes["2026-12-01"].pk
