@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from embedded_site.notes.models import Journal, Note, title_key
+from embedded_site.notes.models import Journal, Note, NoteChange, title_key
 
 # A day note's uid is its person's journal base (models.Journal) with the day's ordinal in the
 # lowest DAY_BITS: the same for the day on each of the person's devices (sync carries the base)
@@ -74,6 +74,28 @@ def take_journal_of(owner, records: list[dict]) -> None:
     bases = {base for record in records if (base := base_of(record["uid"]))}
     if len(bases) == 1 and not Note.objects.owned_by(owner).exists():
         Journal.objects.get_or_create(owner_id=owner.pk, defaults={"base": bases.pop()})
+
+
+def take_journal(owner, base: uuid.UUID) -> None:
+    """The person's journal becomes `base`, their sync server's, as a device connects: the day
+    notes this device made in its own journal before, which no server has had, take their uids
+    in it, so that the note of the day another device of theirs made meets each as one note."""
+    with transaction.atomic():
+        own = journal_base(owner)
+        if own == base:
+            return
+        Journal.objects.update_or_create(owner_id=owner.pk, defaults={"base": base})
+        if own is None:
+            return
+        made_here = Note.objects.owned_by(owner).filter(uid__gte=day_uid(own, date.min), uid__lte=day_uid(own, date.max))
+        unsent = set(NoteChange.objects.owned_by(owner).filter(
+            note_uid__in=list(made_here.values_list("uid", flat=True)), server_version__isnull=True,
+        ).values_list("note_uid", flat=True))
+        for uid in unsent:
+            moved = day_uid(base, date.fromordinal(uid.int & (1 << DAY_BITS) - 1))
+            if not NoteChange.objects.owned_by(owner).filter(note_uid=moved).exists():
+                Note.objects.owned_by(owner).filter(uid=uid).update(uid=moved)
+                NoteChange.objects.owned_by(owner).filter(note_uid=uid).update(note_uid=moved)
 
 
 def day_uid(base: uuid.UUID, day: date) -> uuid.UUID:

@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from embedded_site.notes.days import day_uid, journal, shared_day_uid
+from embedded_site.notes import changes
+from embedded_site.notes.days import day_uid, journal, new_base, shared_day_uid, take_journal
+from embedded_site.notes.models import NoteChange
 
 ZONE = "Pacific/Kiritimati"
 
@@ -81,3 +83,20 @@ def test_a_day_far_from_any_note_is_answered_in_a_few_queries(api, journal_notes
     with django_assert_max_num_queries(12):
         answer = api.get("/api/notes/days/0001-01-02/next/")
     assert answer.json()["id"] == journal_notes["2026-12-01"].pk
+
+
+def test_a_device_taking_its_servers_journal_moves_only_the_day_notes_no_server_has_had(owner, make_note):
+    """Made in the device's own journal before it first synced, the day note takes the server's
+    journal's uid (its change to push follows it); one a server has had (a version there) keeps its
+    own, which the server's copy has."""
+    own, servers = journal(owner), new_base()
+    unsent = make_note("2026-12-06", uid=day_uid(own, date(2026, 12, 6)))
+    sent = make_note("2026-12-05", uid=day_uid(own, date(2026, 12, 5)))
+    changes.record(owner, [sent.uid], purged=False, server_version=2)
+    changes.notes_changed([unsent.pk])
+    take_journal(owner, servers)
+    unsent.refresh_from_db()
+    sent.refresh_from_db()
+    assert (unsent.uid, sent.uid) == (day_uid(servers, date(2026, 12, 6)), day_uid(own, date(2026, 12, 5)))
+    assert set(NoteChange.objects.owned_by(owner).values_list("note_uid", flat=True)) == {unsent.uid, sent.uid}
+    assert journal(owner) == servers
