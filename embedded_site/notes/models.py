@@ -112,6 +112,8 @@ class Note(models.Model):
             models.Index(fields=["owner", "trashed_at", "pinned", "updated"], name="notes_listing"),
             # Links by title and the `[[` completion: a title, or the titles starting with some text.
             models.Index(fields=["owner", "title_key"], name="notes_title_key"),
+            # The first and last note made, which bound the previous and next day's walk (days.py).
+            models.Index(fields=["owner", "trashed_at", "created"], name="notes_created"),
         ]
 
     def __str__(self):
