@@ -7,7 +7,7 @@ import uuid
 from datetime import date, timedelta
 from datetime import timezone as dt_timezone
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -59,12 +59,8 @@ def journal_base(owner) -> uuid.UUID | None:
 
 def journal(owner) -> uuid.UUID:
     """The owner's journal base, made the first time it is wanted (by a second process at the
-    same moment: the one that committed first)."""
-    try:
-        with transaction.atomic():
-            return Journal.objects.get_or_create(owner_id=owner.pk, defaults={"base": new_base()})[0].base
-    except IntegrityError:
-        return Journal.objects.get(owner_id=owner.pk).base
+    same moment: the one that committed first, get_or_create reading it after its refused insert)."""
+    return Journal.objects.get_or_create(owner_id=owner.pk, defaults={"base": new_base()})[0].base
 
 
 def take_journal_of(owner, records: list[dict]) -> None:

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from embedded_site.notes import days
 from embedded_site.notes.days import SHARED_NAMESPACE
 from embedded_site.notes.editing import todays_note, update_note
 from embedded_site.notes.exporting import export_json
@@ -149,13 +150,9 @@ def test_reading_todays_note_with_a_get_is_405(api):
     assert not Note.objects.exists()
 
 
-@pytest.mark.skipif(not getattr(settings, "NOTEDESK_SERVER", False), reason="two writers at once: PostgreSQL's")
-def test_a_second_request_that_makes_the_days_note_first_leaves_one_note(transactional_db, django_user_model, monkeypatch):
-    """A second server process, between this request's look and its insert: the database refuses
-    the second note of the day, and this request answers with the one made."""
-    person = django_user_model.objects.create_user("journal")
-    real_create = Note.objects.create
-    made_elsewhere = []
+def after_another_request(person, made_elsewhere: list, step):
+    """`step`, called by this request only once another request (a second server process) made
+    the person's note of the day, which goes into `made_elsewhere`."""
 
     def other_request():
         try:
@@ -163,17 +160,39 @@ def test_a_second_request_that_makes_the_days_note_first_leaves_one_note(transac
         finally:
             connection.close()  # this thread's own
 
-    def create_after_another_request(**fields):
+    def called(*args, **kwargs):
         if threading.current_thread() is threading.main_thread() and not made_elsewhere:
             other = threading.Thread(target=other_request)
             other.start()
             other.join()
-        return real_create(**fields)
+        return step(*args, **kwargs)
 
-    monkeypatch.setattr(Note.objects, "create", create_after_another_request)
+    return called
+
+
+@pytest.mark.skipif(not getattr(settings, "NOTEDESK_SERVER", False), reason="two writers at once: PostgreSQL's")
+def test_a_second_request_that_makes_the_days_note_first_leaves_one_note(transactional_db, django_user_model, monkeypatch):
+    """A second server process, between this request's look and its insert: the database refuses
+    the second note of the day, and this request answers with the one made."""
+    person = django_user_model.objects.create_user("journal")
+    made_elsewhere = []
+    monkeypatch.setattr(Note.objects, "create", after_another_request(person, made_elsewhere, Note.objects.create))
     note, made = todays_note(person)
     assert not made and note.pk == made_elsewhere[0].pk
     assert Note.objects.filter(owner=person).count() == 1
+
+
+@pytest.mark.skipif(not getattr(settings, "NOTEDESK_SERVER", False), reason="two writers at once: PostgreSQL's")
+def test_two_first_presses_at_once_in_two_server_processes_make_one_journal_and_one_note(
+        transactional_db, django_user_model, monkeypatch):
+    """The person's first Today's note: another process makes their journal between this one's look
+    and its insert. Both take the one made, and the day has one note."""
+    person = django_user_model.objects.create_user("journal")
+    made_elsewhere = []
+    monkeypatch.setattr(days, "new_base", after_another_request(person, made_elsewhere, days.new_base))
+    note, made = todays_note(person)
+    assert not made and note.pk == made_elsewhere[0].pk
+    assert (Journal.objects.filter(owner=person).count(), Note.objects.filter(owner=person).count()) == (1, 1)
 
 
 DAILY = "# {{title}}\n\n## Gratitude\n- \n\n## Log\n- {{time}} {{ date }}, {{weather}}"
