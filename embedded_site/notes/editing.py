@@ -36,7 +36,7 @@ def todays_note(owner) -> tuple[Note, bool]:
     note (an imported one); else a new note titled with the day in ISO form (2026-12-06), its
     text the owner's "Daily note" template's filled in (templates.py)."""
     today = timezone.localdate()
-    day, uid = today.isoformat(), days.day_uid(today)
+    day, uid = today.isoformat(), days.day_uid(days.journal(owner), today)
     with transaction.atomic():
         note = days.day_note(owner, today)
         if note is not None:

@@ -33,7 +33,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.timezone import make_aware
 
-from embedded_site.notes import changes, launch_days, links, revisions
+from embedded_site.notes import changes, days, launch_days, links, revisions
 from embedded_site.notes.attachments import display_name, save_attachment
 from embedded_site.notes.exporting import FORMAT_NAME, FORMAT_VERSION
 from embedded_site.notes.forms import BODY_MAX_LENGTH, ExportedNoteForm
@@ -588,6 +588,7 @@ def import_notes(owner, records: list[dict], *, in_batches: bool = True) -> Iter
     transaction, so that an import stopped by anything (a full disk, say) leaves nothing."""
     progress = ImportProgress(done=0, total=len(records))
     yield progress
+    days.take_journal_of(owner, records)
     for batch in batches(records) if in_batches else [records]:
         stored_files: list[str] = []
         try:
@@ -625,6 +626,7 @@ def import_batch(owner, records: list[dict], stored_files: list[str]) -> tuple[i
     different version of, and add the attachments a note lacks. Returns how many notes were created
     and updated, and how many attachments added; each added attachment's file name goes into
     `stored_files`."""
+    records = days.others_shared_day_notes_apart(owner, records)
     uids = [record["uid"] for record in records]
     existing = {note.uid: note for note in Note.objects.owned_by(owner).filter(uid__in=uids)}
     new_records = [record for record in records if record["uid"] not in existing]

@@ -112,10 +112,22 @@ class Note(models.Model):
             models.Index(fields=["owner", "trashed_at", "pinned", "updated"], name="notes_listing"),
             # Links by title and the `[[` completion: a title, or the titles starting with some text.
             models.Index(fields=["owner", "title_key"], name="notes_title_key"),
+            # The first and last note made, which bound the previous and next day's walk (days.py).
+            models.Index(fields=["owner", "trashed_at", "created"], name="notes_created"),
         ]
 
     def __str__(self):
         return self.title or f"Note {self.pk}"
+
+
+class Journal(models.Model):
+    """A person's day notes: Today's note gives each the uid of `base` with its day in the lowest
+    bits (days.py), unlike anyone else's day notes, so that another person's exported journal
+    imported meets none of them. The same on each of the person's devices: sync carries the
+    server's (docs/sync.md)."""
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    base = models.UUIDField()
 
 
 class OwnerNoteCount(models.Model):

@@ -17,6 +17,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from embedded_site.notes import changes, editing, revisions
+from embedded_site.notes import changes, days, editing, revisions
 from embedded_site.notes.attachments import save_attachment
 from embedded_site.notes.models import Note, NoteChange, Revision
 from embedded_site.notes.owners import local_owner
@@ -454,15 +455,24 @@ def same_account(server: Server, owner) -> None:
     here = account[:100]
     with transaction.atomic():
         cursor, _ = SyncCursor.objects.select_for_update().get_or_create(owner=owner)
-        if cursor.account == here:
-            return
-        if cursor.account:  # empty: the first connection, or a device from before accounts were named
-            NoteChange.objects.owned_by(owner).update(
-                server_version=None, acknowledged_text="", acknowledged_pinned=None, acknowledged_attachments=None,
-                acknowledged_parts=None)
-            send_everything(owner)
-            SyncCursor.objects.filter(owner=owner).update(history="")
-        SyncCursor.objects.filter(owner=owner).update(account=here)
+        if cursor.account != here:
+            if cursor.account:  # empty: the first connection, or a device from before accounts were named
+                NoteChange.objects.owned_by(owner).update(
+                    server_version=None, acknowledged_text="", acknowledged_pinned=None, acknowledged_attachments=None,
+                    acknowledged_parts=None)
+                send_everything(owner)
+                SyncCursor.objects.filter(owner=owner).update(history="")
+            SyncCursor.objects.filter(owner=owner).update(account=here)
+    if journal := servers_journal(answer.get("journal")):  # none from a server from before journals
+        days.take_journal(owner, journal)
+
+
+def servers_journal(raw: object) -> uuid.UUID | None:
+    try:
+        journal = uuid.UUID(raw)
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return journal if days.is_base(journal) else None
 
 
 # Push -------------------------------------------------------------------------------------

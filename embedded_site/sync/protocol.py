@@ -5,7 +5,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from embedded_site.notes import changes
+from embedded_site.notes import changes, days
 from embedded_site.notes.models import Note, NoteChange, Revision
 from embedded_site.notes.trash import purge_notes
 from embedded_site.sync import store
@@ -37,6 +37,8 @@ def changes_since(owner, cursor: int, limit: int) -> dict:
         # Whose notes these are: a device that was in step with another account (or server) does
         # not take what it knew of that one's notes for this one's (docs/sync.md, Connecting).
         "account": account_id(owner),
+        # The owner's journal, which each device takes: the day notes of all theirs have one uid a day.
+        "journal": str(base) if (base := days.journal_base(owner)) else None,
     }
 
 

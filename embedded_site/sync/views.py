@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from django_desktop_shell.errors import error_response
 
+from embedded_site.notes import days
 from embedded_site.notes.api import ApiError, api_view, json_object, valid
 from embedded_site.sync import blobs, protocol, store
 from embedded_site.sync.wire import MAX_VERSION, PROTOCOL, WireError, read_note, read_sha256, speaks_this_protocol
@@ -52,6 +53,7 @@ def device_view(view):
             logger.warning("Sync refused a request from %s with %s.", request.META.get("REMOTE_ADDR"), whose)
             return error_response(request, 401, message)
         request.device = device
+        days.journal(device.owner)  # a write, for the pull answer to name it: before the snapshot
         return answering(request, device.owner, *args, **kwargs)
 
     return authenticated

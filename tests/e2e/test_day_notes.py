@@ -46,3 +46,17 @@ def test_a_note_of_no_day_shows_no_day_links_and_the_keys_go_from_today(app, liv
     app.keyboard.press("Control+Shift+BracketLeft")
     expect(app.locator("#noteTitle")).to_have_value(yesterday)
     expect(app.locator("#previousDay")).to_be_visible()
+
+
+def test_the_day_links_follow_a_retitle_to_a_day_and_away_from_it(app, live_app):
+    """A note titled with a day is that day's: its links show once that title is saved, and go
+    once it is titled otherwise, without opening the note again (they stayed as the note opened)."""
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    api(live_app, "POST", "/api/notes/", {"title": "Groceries", "body": "milk"})
+    app.reload()
+    app.click(".note-item-title >> text=Groceries")
+    expect(app.locator("#previousDay")).to_be_hidden()
+    app.fill("#noteTitle", yesterday)
+    expect(app.locator("#previousDay")).to_be_visible()
+    app.fill("#noteTitle", "Shopping")
+    expect(app.locator("#previousDay")).to_be_hidden()

@@ -373,3 +373,17 @@ def test_a_first_pull_says_how_many_notes_have_arrived_while_it_runs(devices, sy
     assert state["syncing"] and state["received"] == 100
     synced_without_error(b)
     assert b.status()["received"] == 0 and len(b.notes()) == 150
+
+
+def test_two_devices_that_each_made_todays_note_before_their_first_sync_hold_one_after_it(devices, sync_server):
+    """Each device's journal was its own until it first met the server's (docs/sync.md): the day's
+    note each made before is one note once both synced, and it is the one Today's note opens on each."""
+    for device in devices:
+        assert device.api.send_json("POST", "/api/notes/today/", {}).status == 201
+    tokens = connected(devices, sync_server)
+    settle(devices)
+    on_server = assert_same_everywhere(devices, sync_server, tokens["A"])
+    assert len(on_server) == 1
+    for device in devices:
+        again = device.api.send_json("POST", "/api/notes/today/", {})
+        assert (again.status, again.json()["uid"]) == (200, *on_server)

@@ -52,6 +52,7 @@ function track(saver) {
     if (editor.saver === saver) {
       state.selectedId = event.detail.id;
       rememberOpenNote(event.detail.id);
+      showDayLinks(event.detail.day ?? null);  // titled with a day, or no longer
     }
     refreshSoon();
   });
