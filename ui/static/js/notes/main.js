@@ -1,6 +1,6 @@
 // The notes app: sidebar views and tags, the searchable list, the editor, and the keyboard.
 import { ajax } from '../ajax.js';
-import { toast } from '../feedback.js';
+import { setLiveText, toast } from '../feedback.js';
 import {
   emptyTrash, getNote, listNotes, listTags, openDroppedFiles, neighbouringDayNote, purgeNote, renderPreview, restoreNote, todaysNote, trashNote,
 } from './api.js';
@@ -102,7 +102,7 @@ async function loadList({ append = false, refresh = false } = {}) {
     if (error.name === 'AbortError') return false;
     listRequest = null;
     $('listLoading').hidden = true;
-    $('listStatus').textContent = `Could not load notes: ${error.message}`;
+    setLiveText($('listStatus'), `Could not load notes: ${error.message}`);
     return true;
   }
   listRequest = null;
@@ -133,7 +133,7 @@ function showList({ fromTop = false } = {}) {
   const emptyTrashShown = state.view === 'trash' && state.trashTotal > 0;
   if (!emptyTrashShown) handFocusOn($('emptyTrash'), $('noteList'));
   $('emptyTrash').hidden = !emptyTrashShown;
-  $('listStatus').textContent = listStatus();
+  setLiveText($('listStatus'), listStatus());
   $('emptyState').classList.toggle('no-notes', state.view === 'all' && !state.tag && !state.query && !state.total);
 }
 
