@@ -43,3 +43,12 @@ def test_an_upload_s_progress_bar_is_named_after_its_file(app, tmp_path):
 
 def test_the_window_s_headings_start_with_one_that_names_the_app(app):
     expect(app.get_by_role("heading", level=1)).to_have_text("Notedesk")
+
+
+def test_a_note_s_row_is_read_as_its_parts_apart_and_says_which_words_are_its_tags(app, live_app):
+    api(live_app, "POST", "/api/notes/", {"title": "Shopping list", "body": "Milk and eggs", "tags": ["errands", "home"], "pinned": True})
+    app.reload()
+    row = app.get_by_role("option")
+    date = row.locator("time").inner_text()
+    # Not "Shopping list Milk and eggsDec 6, 2026, 11:57 PM errands home".
+    expect(row).to_have_accessible_name(f"Pinned, Shopping list, Milk and eggs, {date}, tags: errands, home")
