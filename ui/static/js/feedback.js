@@ -23,7 +23,9 @@ function region() {
 export function toast(message, { kind = 'info', action = null, duration = 5000 } = {}) {
   const node = document.createElement('div');
   node.className = `toast toast-${kind}`;
-  const text = document.createElement('span');
+  // A div: in the toast's flex row, WebKitGTK left a span's text out of what a screen reader is
+  // given, and the toast was read as its button alone ("Undo"), an error as nothing.
+  const text = document.createElement('div');
   text.textContent = message;
   node.append(text);
   const close = () => node.remove();
