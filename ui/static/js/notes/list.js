@@ -178,6 +178,12 @@ export function markSelected(selectedId) {
   render();
 }
 
+// How many rows PageDown moves by: those in view, less one that stays in view.
+export function rowsInView() {
+  const { container, stride } = list;
+  return stride ? Math.max(1, Math.floor(container.clientHeight / stride) - 1) : 1;
+}
+
 // The row at `index` scrolled into view, as scrollIntoView({ block: 'nearest' }) would, before it is made.
 function scrollToRow(index) {
   const { container, stride } = list;

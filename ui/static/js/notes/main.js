@@ -8,7 +8,7 @@ import { flushDrafts, pendingDrafts, removeDraft } from './drafts.js';
 import { Editor } from './editor.js';
 import { replace } from './indent.js';
 import { closeSidebar, handFocusOn, setUpLayout, showPane, toggleNoteAlone } from './layout.js';
-import { countText, firstCharacters, markSelected, notesCount, noteTitle, setUpList, showNotes } from './list.js';
+import { countText, firstCharacters, markSelected, notesCount, noteTitle, rowsInView, setUpList, showNotes } from './list.js';
 import { NotePicker, rememberRecentNote } from './note_picker.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
 import { composing } from './composition.js';
@@ -532,8 +532,9 @@ function onKey(event) {
     event.preventDefault();
     fromSearchToResults(event.key);
   } else if (document.activeElement === $('noteList')) {
-    if (event.key === 'ArrowDown') { event.preventDefault(); moveSelection(1); }
-    else if (event.key === 'ArrowUp') { event.preventDefault(); moveSelection(-1); }
+    // As any listbox: End goes to the last note loaded (pressed again, to the next page's last).
+    const step = { ArrowDown: 1, ArrowUp: -1, PageDown: rowsInView(), PageUp: -rowsInView(), Home: -Infinity, End: Infinity }[event.key];
+    if (step) { event.preventDefault(); moveSelection(step); }
     else if (event.key === 'Enter' && editor.saver) { event.preventDefault(); showPane('editor'); editor.focus(); }
   }
 }
