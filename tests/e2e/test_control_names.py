@@ -52,3 +52,15 @@ def test_a_note_s_row_is_read_as_its_parts_apart_and_says_which_words_are_its_ta
     date = row.locator("time").inner_text()
     # Not "Shopping list Milk and eggsDec 6, 2026, 11:57 PM errands home".
     expect(row).to_have_accessible_name(f"Pinned, Shopping list, Milk and eggs, {date}, tags: errands, home")
+
+
+def test_import_and_export_is_read_as_a_button_that_says_whether_it_is_open(app):
+    # A <summary>: WebKitGTK gave Orca no role and no open or closed state for it, only its words.
+    toggle = app.get_by_role("button", name="Import and export")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(app.locator("#importNotes")).to_be_hidden()
+    toggle.focus()
+    app.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    app.keyboard.press("Tab")
+    expect(app.locator("#importNotes")).to_be_focused()
