@@ -3,6 +3,7 @@ the keyboard: atspi_listener.py, beside it on the session bus, writes what the l
 Run under dbus-run-session, without NO_AT_BRIDGE. Usage: screen_reader.py DATA_DIR HEARD_FILE
 """
 
+import os
 import subprocess
 import sys
 import time
@@ -41,7 +42,8 @@ def read_out(window, origin):
             if listener.poll() is not None or time.monotonic() > deadline:
                 raise SelfTestFailure("the AT-SPI listener did not start")
             time.sleep(0.1)
-        xdotool("search", "--onlyvisible", "--name", "^Notedesk$", "windowfocus")  # an X server without a window manager
+        # This process's window (an X server without a window manager gives it no focus itself).
+        xdotool("search", "--onlyvisible", "--pid", str(os.getpid()), "--name", "^Notedesk$", "windowfocus")
         xdotool("key", "ctrl+n")
         wait_for(window, "document.activeElement.id", "noteTitle", "the new note's title")
         xdotool("type", "--delay", "20", "Trip to Rome")
