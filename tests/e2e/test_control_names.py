@@ -64,3 +64,13 @@ def test_import_and_export_is_read_as_a_button_that_says_whether_it_is_open(app)
     expect(toggle).to_have_attribute("aria-expanded", "true")
     app.keyboard.press("Tab")
     expect(app.locator("#importNotes")).to_be_focused()
+
+
+def test_the_list_says_how_many_notes_it_shows_when_the_focus_comes_to_it(app, live_app):
+    for title in ("Plan", "Budget"):
+        api(live_app, "POST", "/api/notes/", {"title": title, "body": "Text"})
+    app.reload()
+    expect(app.get_by_role("listbox", name="Notes")).to_have_accessible_description("2 notes")
+    app.keyboard.press("Control+f")
+    app.keyboard.type("plan")
+    expect(app.get_by_role("listbox", name="Notes")).to_have_accessible_description("1 note found for “plan”")
