@@ -10,7 +10,8 @@ declare -A GROUPS_PACKAGES=(
   [run]="python3-venv python3-dev libgirepository1.0-dev libcairo2-dev pkg-config gir1.2-webkit2-4.1 fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji fonts-lohit-deva fonts-tlwg-loma-otf hunspell-en-us"
   # dosfstools, exfatprogs, fusefat, exfat-fuse: the USB sticks of tests/reliability/test_removable_drives.py.
   # weston: the Wayland desktop of tests/shell/test_wayland.py.
-  [test]="xvfb xauth x11-utils chromium imagemagick xdotool poppler-utils desktop-file-utils dosfstools exfatprogs fusefat exfat-fuse weston"
+  # dbus-daemon, at-spi2-core, gir1.2-atspi-2.0: what a screen reader hears, tests/shell/test_screen_reader.py.
+  [test]="xvfb xauth x11-utils dbus-daemon at-spi2-core gir1.2-atspi-2.0 chromium imagemagick xdotool poppler-utils desktop-file-utils dosfstools exfatprogs fusefat exfat-fuse weston"
   [package]="binutils dpkg-dev fakeroot desktop-file-utils shellcheck lintian appstream"
   [bench]="wrk"
   [server]="postgresql"

@@ -1,4 +1,8 @@
-"""What a screen reader is told without asking: the live regions' changes, as it hears them."""
+"""What a screen reader is told without asking: the live regions' changes, as it hears them.
+
+The window's engine, WebKitGTK, tells Orca of a live region's change only when an element is added
+to it (AT-SPI's children-changed; a text changed in place raises no event, so it is never read
+out): what is heard here is the text of each element added to the region while it is live."""
 
 import json
 
@@ -12,13 +16,16 @@ pytestmark = pytest.mark.browser
 
 REFUSAL = "Note text: Ensure this value has at most 1000000 characters (it has 1000003)."
 
-# Each change of the element's text while its aria-live is not "off": what is read out.
+# The text of each element added to the region while its aria-live is not "off": what is read out.
 LISTEN = """(selector) => {
   window.heard = [];
   const node = document.querySelector(selector);
-  new MutationObserver(() => {
-    if (node.getAttribute('aria-live') !== 'off') window.heard.push(node.textContent);
-  }).observe(node, { childList: true, characterData: true, subtree: true });
+  new MutationObserver((records) => {
+    if (node.getAttribute('aria-live') === 'off') return;
+    for (const record of records) {
+      for (const added of record.addedNodes) if (added.nodeType === Node.ELEMENT_NODE) window.heard.push(added.textContent);
+    }
+  }).observe(node, { childList: true, subtree: true });
 }"""
 
 
@@ -61,3 +68,23 @@ def test_connecting_by_keyboard_is_read_out_and_the_sync_panel_s_polls_are_not(a
     create_note_in_page(app, "Written offline", "Still here")  # a poll then counts it, silently
     expect(app.locator("#syncState")).to_have_text("Not synced yet · 1 change to send", timeout=10_000)
     assert app.evaluate("window.heard") == heard_at_connect
+
+
+def test_a_search_s_count_and_a_find_s_count_are_read_out(app):
+    create_note_in_page(app, "Trip to Rome", "Rome in May, Rome in June")
+    create_note_in_page(app, "Budget", "Numbers")
+    app.evaluate(LISTEN, "#listStatus")
+    app.keyboard.press("Control+Shift+f")
+    app.keyboard.type("rome")
+    expect(app.locator("#listStatus")).to_have_text("1 note found for “rome”")
+    assert app.evaluate("window.heard")[-1] == "1 note found for “rome”"
+
+    app.keyboard.press("Enter")  # the first found, to edit
+    expect(app.locator("#noteBody")).to_be_focused()
+    app.evaluate(LISTEN, "#findCount")
+    app.keyboard.press("Control+f")
+    app.keyboard.type("rome")
+    expect(app.locator("#findCount")).to_have_text("1 of 2")
+    app.keyboard.press("Enter")
+    expect(app.locator("#findCount")).to_have_text("2 of 2")
+    assert app.evaluate("window.heard")[-2:] == ["1 of 2", "2 of 2"]

@@ -43,3 +43,34 @@ def test_an_upload_s_progress_bar_is_named_after_its_file(app, tmp_path):
 
 def test_the_window_s_headings_start_with_one_that_names_the_app(app):
     expect(app.get_by_role("heading", level=1)).to_have_text("Notedesk")
+
+
+def test_a_note_s_row_is_read_as_its_parts_apart_and_says_which_words_are_its_tags(app, live_app):
+    api(live_app, "POST", "/api/notes/", {"title": "Shopping list", "body": "Milk and eggs", "tags": ["errands", "home"], "pinned": True})
+    app.reload()
+    row = app.get_by_role("option")
+    date = row.locator("time").inner_text()
+    # Not "Shopping list Milk and eggsDec 6, 2026, 11:57 PM errands home".
+    expect(row).to_have_accessible_name(f"Pinned, Shopping list, Milk and eggs, {date}, tags: errands, home")
+
+
+def test_import_and_export_is_read_as_a_button_that_says_whether_it_is_open(app):
+    # A <summary>: WebKitGTK gave Orca no role and no open or closed state for it, only its words.
+    toggle = app.get_by_role("button", name="Import and export")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(app.locator("#importNotes")).to_be_hidden()
+    toggle.focus()
+    app.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    app.keyboard.press("Tab")
+    expect(app.locator("#importNotes")).to_be_focused()
+
+
+def test_the_list_says_how_many_notes_it_shows_when_the_focus_comes_to_it(app, live_app):
+    for title in ("Plan", "Budget"):
+        api(live_app, "POST", "/api/notes/", {"title": title, "body": "Text"})
+    app.reload()
+    expect(app.get_by_role("listbox", name="Notes")).to_have_accessible_description("2 notes")
+    app.keyboard.press("Control+f")
+    app.keyboard.type("plan")
+    expect(app.get_by_role("listbox", name="Notes")).to_have_accessible_description("1 note found for “plan”")

@@ -154,3 +154,24 @@ def test_the_menu_s_preview_and_a_link_followed_in_it_keep_the_focus(app, live_a
     app.keyboard.press("Enter")
     expect(app.locator("#noteTitle")).to_have_value("Recipes")
     expect(app.locator("#noteBody")).to_be_focused()
+
+
+def test_home_end_and_page_down_move_through_the_list_as_in_any_listbox(app, live_app):
+    # Only ↑ and ↓ moved: the 30th note was 29 presses away.
+    for number in range(30):
+        api(live_app, "POST", "/api/notes/", {"title": f"Note {number}", "body": "Text"})
+    app.reload()
+    expect(app.locator("#listStatus")).to_have_text("30 notes")
+    app.focus("#noteList")
+    selected = app.locator(".note-item[aria-selected='true']")
+    app.keyboard.press("End")
+    expect(selected).to_have_attribute("aria-posinset", "30")
+    app.keyboard.press("Home")
+    expect(selected).to_have_attribute("aria-posinset", "1")
+    app.keyboard.press("PageDown")
+    expect(selected).not_to_have_attribute("aria-posinset", "1")
+    below = int(selected.get_attribute("aria-posinset"))
+    assert below > 2
+    app.keyboard.press("PageUp")
+    expect(selected).to_have_attribute("aria-posinset", "1")
+    expect(app.locator("#noteList")).to_be_focused()

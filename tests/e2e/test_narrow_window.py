@@ -120,7 +120,7 @@ def test_a_short_sidebar_scrolls_as_a_whole_and_keeps_room_for_its_tags(app, liv
     assert tags.bounding_box()["height"] >= 4.5 * row["height"], \
         f"the tag list shows {tags.bounding_box()['height'] / row['height']:.1f} tags"
     # The rest of the sidebar is reached by scrolling it: its last link, unfolded, to the bottom.
-    app.click(".transfers > summary")
+    app.click("#transfersToggle")
     app.locator(".sidebar").evaluate("el => { el.scrollTop = el.scrollHeight; }")
     assert_inside_window(app, app.locator("#exportMarkdown").bounding_box(), "Export Markdown…, the sidebar scrolled down")
     assert_no_horizontal_overflow(app)
@@ -253,7 +253,7 @@ def test_sidebar_links_and_attachment_sizes_stay_on_one_line(app, size, tmp_path
     assert_inside_window(app, app.locator(".attachment-list li").bounding_box(), "the attachment")
 
     open_sidebar(app)
-    app.click(".transfers > summary")
+    app.click("#transfersToggle")
     sidebar = app.locator(".sidebar").bounding_box()
     for link in app.locator(".sidebar-footer .link-button").all():
         name, box = link.inner_text(), link.bounding_box()

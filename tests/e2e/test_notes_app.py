@@ -31,8 +31,8 @@ def api(live_app, method, path, body=None):
 
 def click_transfer(page, button_id):
     """Import and export are folded in the sidebar: unfolded, then the button clicked."""
-    if page.locator(".transfers").get_attribute("open") is None:
-        page.click(".transfers > summary")
+    if page.locator("#transfersToggle").get_attribute("aria-expanded") == "false":
+        page.click("#transfersToggle")
     page.click(f"#{button_id}")
 
 

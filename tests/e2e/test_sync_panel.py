@@ -45,7 +45,7 @@ def test_the_sync_panel_lines_up_with_the_sidebars_links(app):
         return app.locator(selector).evaluate(
             "element => Math.round(element.getBoundingClientRect().left + parseFloat(getComputedStyle(element).paddingLeft))")
 
-    assert left("#syncHeading") == text_left("#syncState") == text_left("#syncSetup") == text_left(".transfers > summary")
+    assert left("#syncHeading") == text_left("#syncState") == text_left("#syncSetup") == text_left("#transfersToggle")
 
 
 def test_the_connect_form_says_that_every_note_here_goes_to_the_account(app):

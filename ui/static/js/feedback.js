@@ -1,4 +1,5 @@
-// Toasts and the offline banner: the only places the ajax helper shows anything.
+// Toasts and the offline banner: the only places the ajax helper shows anything; and what a live
+// region says.
 
 import { shortcutLetter } from './keys.js';
 
@@ -28,7 +29,9 @@ function region() {
 export function toast(message, { kind = 'info', action = null, duration = 5000 } = {}) {
   const node = document.createElement('div');
   node.className = `toast toast-${kind}`;
-  const text = document.createElement('span');
+  // A div: in the toast's flex row, WebKitGTK left a span's text out of what a screen reader is
+  // given, and the toast was read as its button alone ("Undo"), an error as nothing.
+  const text = document.createElement('div');
   text.textContent = message;
   node.append(text);
   const close = () => node.remove();
@@ -67,6 +70,19 @@ document.addEventListener('keydown', (event) => {
   event.preventDefault();
   undo.click();
 });
+
+// A live region's (aria-live, role="status" or "alert") new text, as a screen reader hears it.
+// WebKitGTK, the window's engine, tells Orca of a change in a live region only when an element is
+// added to it (a div: a span is not one of its own): a text changed in place (textContent) showed
+// but was never read out. The same text again is left as it is, not read out twice.
+export function setLiveText(region, text) {
+  if (region.textContent === text) return;
+  if (!text) {
+    region.replaceChildren();
+    return;
+  }
+  region.replaceChildren(Object.assign(document.createElement('div'), { textContent: text }));
+}
 
 export const KEPT_OFFLINE = 'Your work is kept here;';
 let offlineDetail = KEPT_OFFLINE;

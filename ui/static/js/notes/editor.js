@@ -2,7 +2,7 @@
 // state, the Markdown preview, attachments (files attached, pasted or dropped are named in the text
 // at the caret) and a conflict when there is one.
 import { inWindow } from '../ajax.js';
-import { toast } from '../feedback.js';
+import { setLiveText, toast } from '../feedback.js';
 import {
   attachDroppedFiles, attachFile, attachmentContent, clipboardImage, deleteAttachment, linksToTitle, relinkNote, renderPreview,
 } from './api.js';
@@ -461,11 +461,13 @@ export class Editor extends EventTarget {
     const text = message ? `${label}: ${message}` : label;
     $('saveState').dataset.state = this.readOnly ? 'trash' : state;
     // A screen reader hears a save that went wrong, not "Editing…, Saving…, Saved" at each pause in typing.
-    $('saveState').setAttribute('aria-live', !this.readOnly && SAVE_PROBLEMS.has(state) ? 'polite' : 'off');
+    const readOut = !this.readOnly && SAVE_PROBLEMS.has(state);
+    $('saveState').setAttribute('aria-live', readOut ? 'polite' : 'off');
     // Shown at each key typed: its text node's data changes, for a node replaced (textContent)
     // ended the typing that one undo takes back, and Chromium undid it a letter at a time.
     const shown = $('saveState').firstChild;
-    if (shown?.nodeType === Node.TEXT_NODE) shown.data = text;
+    if (readOut) setLiveText($('saveState'), text);
+    else if (shown?.nodeType === Node.TEXT_NODE) shown.data = text;
     else $('saveState').textContent = text;
     $('noteTags').toggleAttribute('aria-invalid', state === 'tagsRefused');
     if (state !== 'conflict') handFocusOn($('conflict'), $('noteBody'));  // resolved: back to the writing

@@ -4,6 +4,7 @@
 // Case does not matter, nor what the search of the notes folds (search_folding.py, whose table
 // the page has, and the word index's tokenizer, which takes the accents off Latin letters):
 // `كتب` finds "كَتَبَ", `שלום` "שָׁלוֹם", `کتاب` "كتاب", `cafe` "Café", as the list found the note.
+import { setLiveText } from '../feedback.js';
 import { composing } from './composition.js';
 import { handFocusOn } from './layout.js';
 
@@ -112,7 +113,7 @@ export class FindBar {
   // field to its selection), the focus back in the bar.
   showCurrent() {
     const count = this.matches.length;
-    $('findCount').textContent = !$('findText').value ? '' : count ? `${this.current + 1} of ${count}` : 'Not found';
+    setLiveText($('findCount'), !$('findText').value ? '' : count ? `${this.current + 1} of ${count}` : 'Not found');
     $('findText').toggleAttribute('aria-invalid', Boolean($('findText').value) && !count);
     if (!count) return;
     const { start, end } = this.matches[this.current];
@@ -144,7 +145,7 @@ export class FindBar {
     const first = this.matches[0].start;  // the text before it stays as it is
     this.edit(first, text.length, (pieces.join('') + text.slice(done)).slice(first));
     this.find();
-    $('findCount').textContent = count === 1 ? 'Replaced 1' : `Replaced ${count}`;
+    setLiveText($('findCount'), count === 1 ? 'Replaced 1' : `Replaced ${count}`);
   }
 
   // As typing would: one edit that Undo takes back, which the editor hears as an input.

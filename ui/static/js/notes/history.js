@@ -1,7 +1,7 @@
 // The History panel: the open note's revisions (time, size, why kept, what changed), one of them
 // beside the current text with the lines that differ marked, and restoring it, which the server
 // makes a new version of its own (so a toast offers to undo it).
-import { toast } from '../feedback.js';
+import { setLiveText, toast } from '../feedback.js';
 import { getRevision, listRevisions, restoreRevision } from './api.js';
 import { showVersionPair } from './conflict_view.js';
 
@@ -61,7 +61,7 @@ export class HistoryPanel {
   showList(revisions, status) {
     this.revisions = revisions;
     this.selected = null;
-    $('historyStatus').textContent = status;
+    setLiveText($('historyStatus'), status);
     $('revisionList').replaceChildren(...revisions.map((revision) => {
       const row = Object.assign(document.createElement('button'), { type: 'button', className: 'revision' });
       row.dataset.id = revision.id;

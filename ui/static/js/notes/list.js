@@ -137,10 +137,15 @@ function noteRow(note) {
   meta.className = 'note-item-meta';
   // The row keeps one line of tags; the rest are named on hover.
   if (note.tags.length) meta.title = `Tags: ${note.tags.join(', ')}`;
-  meta.append(Object.assign(document.createElement('time'), { dateTime: note.updated, textContent: dateFormat.format(new Date(note.updated)) }));
+  const updated = dateFormat.format(new Date(note.updated));
+  meta.append(Object.assign(document.createElement('time'), { dateTime: note.updated, textContent: updated }));
   for (const tag of note.tags) meta.append(Object.assign(document.createElement('span'), { className: 'chip', textContent: tag }));
 
   row.append(title, excerpt, meta);
+  // As a screen reader reads the row: its parts apart ("PinnedShopping list", "eggsDec 6" from
+  // the text alone), and the tags said to be tags.
+  const tags = note.tags.length ? `tags: ${note.tags.join(', ')}` : '';
+  row.setAttribute('aria-label', [note.pinned ? 'Pinned' : '', noteTitle(note), excerpt.textContent, updated, tags].filter(Boolean).join(', '));
   return row;
 }
 
@@ -171,6 +176,12 @@ export function markSelected(selectedId) {
   const index = list.notes.findIndex((note) => note.id === selectedId);
   if (index >= 0 && list.stride) scrollToRow(index);
   render();
+}
+
+// How many rows PageDown moves by: those in view, less one that stays in view.
+export function rowsInView() {
+  const { container, stride } = list;
+  return stride ? Math.max(1, Math.floor(container.clientHeight / stride) - 1) : 1;
 }
 
 // The row at `index` scrolled into view, as scrollIntoView({ block: 'nearest' }) would, before it is made.

@@ -1,6 +1,6 @@
 // The notes app: sidebar views and tags, the searchable list, the editor, and the keyboard.
 import { DIALOG_TIMEOUT_MS, ajax, inWindow } from '../ajax.js';
-import { toast } from '../feedback.js';
+import { setLiveText, toast } from '../feedback.js';
 import {
   emptyTrash, getNote, listNotes, listTags, openDroppedFiles, neighbouringDayNote, purgeNote, renderPreview, restoreNote, todaysNote, trashNote,
 } from './api.js';
@@ -8,7 +8,7 @@ import { flushDrafts, pendingDrafts, removeDraft } from './drafts.js';
 import { Editor } from './editor.js';
 import { replace } from './indent.js';
 import { closeSidebar, handFocusOn, setUpLayout, showPane, toggleNoteAlone } from './layout.js';
-import { countText, firstCharacters, markSelected, notesCount, noteTitle, setUpList, showNotes } from './list.js';
+import { countText, firstCharacters, markSelected, notesCount, noteTitle, rowsInView, setUpList, showNotes } from './list.js';
 import { NotePicker, rememberRecentNote } from './note_picker.js';
 import { NoteSaver, draftOf, newDraft } from './saver.js';
 import { composing } from './composition.js';
@@ -101,7 +101,7 @@ async function loadList({ append = false, refresh = false } = {}) {
     if (error.name === 'AbortError') return false;
     listRequest = null;
     $('listLoading').hidden = true;
-    $('listStatus').textContent = `Could not load notes: ${error.message}`;
+    setLiveText($('listStatus'), `Could not load notes: ${error.message}`);
     return true;
   }
   listRequest = null;
@@ -132,7 +132,7 @@ function showList({ fromTop = false } = {}) {
   const emptyTrashShown = state.view === 'trash' && state.trashTotal > 0;
   if (!emptyTrashShown) handFocusOn($('emptyTrash'), $('noteList'));
   $('emptyTrash').hidden = !emptyTrashShown;
-  $('listStatus').textContent = listStatus();
+  setLiveText($('listStatus'), listStatus());
   $('emptyState').classList.toggle('no-notes', state.view === 'all' && !state.tag && !state.query && !state.total);
 }
 
@@ -531,8 +531,9 @@ function onKey(event) {
     event.preventDefault();
     fromSearchToResults(event.key);
   } else if (document.activeElement === $('noteList')) {
-    if (event.key === 'ArrowDown') { event.preventDefault(); moveSelection(1); }
-    else if (event.key === 'ArrowUp') { event.preventDefault(); moveSelection(-1); }
+    // As any listbox: End goes to the last note loaded (pressed again, to the next page's last).
+    const step = { ArrowDown: 1, ArrowUp: -1, PageDown: rowsInView(), PageUp: -rowsInView(), Home: -Infinity, End: Infinity }[event.key];
+    if (step) { event.preventDefault(); moveSelection(step); }
     else if (event.key === 'Enter' && editor.saver) { event.preventDefault(); showPane('editor'); editor.focus(); }
   }
 }

@@ -61,6 +61,17 @@ export function titleMatches(title, typed) {
   return folded(matchKey(typed)).text.split(' ').every((word) => wordStart(text, word) >= 0);
 }
 
+// The ids of a list of options made anew: ids no list made before had. A screen reader reads the
+// active option when aria-activedescendant names another id; WebKitGTK said nothing of an option
+// made anew under the id of the one it replaced (Go to note's first match went unread as a title
+// was typed).
+let listsMade = 0;
+export function newOptionIds(prefix) {
+  listsMade += 1;
+  const list = listsMade;
+  return (index) => `${prefix}${list}-${index}`;
+}
+
 export class Picker {
   // ids: {bar, filter, list, close, option} (option: the prefix of each option's id).
   constructor(ids) {
@@ -94,9 +105,10 @@ export class Picker {
   render(items, makeOption, emptyText, active) {
     this.shown = items;
     this.active = items.length ? active : -1;
+    const optionId = newOptionIds(this.ids.option);
     $(this.ids.list).replaceChildren(...items.map((item, index) => {
       const option = document.createElement('li');
-      option.id = `${this.ids.option}${index}`;
+      option.id = optionId(index);
       option.dataset.index = index;
       option.setAttribute('role', 'option');
       makeOption(item, option);
@@ -110,7 +122,7 @@ export class Picker {
 
   markActive() {
     $(this.ids.list).querySelector('[aria-selected="true"]')?.setAttribute('aria-selected', 'false');
-    const active = $(`${this.ids.option}${this.active}`);
+    const active = this.activeOption();
     if (!active) {
       $(this.ids.filter).removeAttribute('aria-activedescendant');
       return;
@@ -120,8 +132,12 @@ export class Picker {
     active.scrollIntoView({ block: 'nearest' });
   }
 
+  activeOption() {
+    return this.active >= 0 ? $(this.ids.list).children[this.active] : null;
+  }
+
   rowsInView() {
-    const row = $(`${this.ids.option}${this.active}`)?.offsetHeight;
+    const row = this.activeOption()?.offsetHeight;
     return row ? Math.max(1, Math.floor($(this.ids.list).clientHeight / row) - 1) : 1;
   }
 

@@ -2,6 +2,7 @@
 // stopped if it did. Polled while connected, so it follows the background sync (a device without
 // a server has nothing to follow, and an idle window asks nothing); connecting and "Sync now" here.
 import { ajax } from '../ajax.js';
+import { setLiveText } from '../feedback.js';
 import { handFocusOn } from './layout.js';
 
 const POLL_MS = 3000;
@@ -46,12 +47,12 @@ export function setUpSyncPanel({ onSynced }) {
 
   function show(status, { readOut = false } = {}) {
     $('syncState').setAttribute('aria-live', readOut ? 'polite' : 'off');
-    $('syncState').textContent = describe(status);
+    setLiveText($('syncState'), describe(status));
     $('syncState').classList.toggle('pending', status.pending > 0);
     $('syncState').title = status.server_url ?? '';
     $('syncError').hidden = !status.error;
     const error = status.error ? status.error.message : '';
-    if ($('syncError').textContent !== error) $('syncError').textContent = error;
+    setLiveText($('syncError'), error);
     $('syncNow').hidden = !status.connected;
     $('syncDisconnect').hidden = !status.connected;
     $('syncSetup').textContent = status.connected ? 'Server…' : 'Connect to a server…';
@@ -109,7 +110,7 @@ export function setUpSyncPanel({ onSynced }) {
   });
   $('syncNow').addEventListener('click', async () => {
     $('syncState').setAttribute('aria-live', 'polite');
-    $('syncState').textContent = 'Syncing…';
+    setLiveText($('syncState'), 'Syncing…');
     showChanged(await ajax('/api/sync/now/?wait=60', { method: 'POST', timeout: 65000 }));
   });
 

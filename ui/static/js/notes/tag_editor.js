@@ -1,6 +1,6 @@
 // Renaming, merging and deleting a tag from the sidebar's tag list: one dialog per tag, opened
 // from the tag's Edit button. A change is undone from its toast.
-import { toast } from '../feedback.js';
+import { setLiveText, toast } from '../feedback.js';
 import { deleteTag, renameTag, undoTagChange } from './api.js';
 import { notesCount } from './list.js';
 import { storedTags } from './stored_text.js';
@@ -32,9 +32,9 @@ function showRenameHint() {
   $('renameTag').disabled = !name || name === tag.name;
   $('renameTag').textContent = existing ? 'Merge' : 'Rename';
   $('tagHint').classList.toggle('tag-hint-merge', Boolean(existing));
-  $('tagHint').textContent = existing
+  setLiveText($('tagHint'), existing
     ? `“${name}” is a tag already, on ${notesCount(existing.count)}: renaming merges the two into “${name}”.`
-    : '';
+    : '');
 }
 
 async function rename(event) {
@@ -47,7 +47,7 @@ async function rename(event) {
     answer = await renameTag(tag.name, asked);
   } catch (error) {
     $('tagName').setAttribute('aria-invalid', 'true');
-    $('tagHint').textContent = error.data?.fields?.name?.join(' ') ?? error.message;
+    setLiveText($('tagHint'), error.data?.fields?.name?.join(' ') ?? error.message);
     return;
   }
   $('tagDialog').close();

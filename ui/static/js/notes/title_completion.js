@@ -6,7 +6,7 @@ import { caretPoint } from './caret_point.js';
 import { composing } from './composition.js';
 import { notesCount } from './list.js';
 import { outlineOf } from './outline.js';
-import { matchKey as key } from './picker.js';
+import { matchKey as key, newOptionIds } from './picker.js';
 
 const DELAY_MS = 60;
 const LOOK_BACK = 300;  // characters before the caret searched for the `[[`
@@ -99,9 +99,10 @@ export class TitleCompletion {
     this.options = titles;
     this.active = titles.length ? 0 : -1;
     const query = this.context.query.trim();
+    const optionId = newOptionIds('titleOption');
     this.list.replaceChildren(...titles.map((title, index) => {
       const option = document.createElement('li');
-      option.id = `titleOption${index}`;
+      option.id = optionId(index);
       option.dataset.index = index;
       option.setAttribute('role', 'option');
       option.append(Object.assign(document.createElement('span'), { className: 'completion-title', dir: 'auto', textContent: title.label ?? title.title }));

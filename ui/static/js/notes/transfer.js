@@ -140,6 +140,11 @@ export function followImport(job) {
 export function setUpTransfers({ onImported }) {
   afterImport = onImported;
   setUpOtherImports(onImported);
+  $('transfersToggle').addEventListener('click', () => {
+    const open = $('transferActions').hidden;
+    $('transferActions').hidden = !open;
+    $('transfersToggle').setAttribute('aria-expanded', String(open));
+  });
   $('exportJson').addEventListener('click', () => exportNotes('json'));
   $('exportMarkdown').addEventListener('click', () => exportNotes('markdown'));
   $('transferCancel').addEventListener('click', () => cancel?.());

@@ -1,0 +1,61 @@
+"""What a screen reader hears in the real window (WebKitGTK over AT-SPI), as a person types with
+the keyboard: atspi_listener.py, beside it on the session bus, writes what the live regions say.
+Run under dbus-run-session, without NO_AT_BRIDGE. Usage: screen_reader.py DATA_DIR HEARD_FILE
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django_desktop_shell.process import launcher
+from django_desktop_shell.self_test import SelfTestFailure, wait_for, window_check
+
+ROOT = Path(__file__).resolve().parents[3]
+data_dir, heard_file = Path(sys.argv[1]), Path(sys.argv[2])
+
+
+def xdotool(*args: str) -> None:
+    subprocess.run(["xdotool", *args], check=True, timeout=10)
+
+
+def hear(words: str) -> None:
+    deadline = time.monotonic() + 15
+    while words not in heard_file.read_text(encoding="utf-8").splitlines():
+        if time.monotonic() > deadline:
+            raise SelfTestFailure(f"not read out: {words!r}; heard: {heard_file.read_text(encoding='utf-8')!r}")
+        time.sleep(0.1)
+    print(f"heard: {words}", flush=True)
+
+
+@window_check("a search's count and a toast are read out")
+def read_out(window, origin):
+    heard_file.touch()
+    listener = subprocess.Popen([sys.executable, "-m", "tests.shell.drivers.atspi_listener", str(heard_file)])
+    try:
+        window.load_url(origin + "/")
+        wait_for(window, "location.pathname === '/' && document.readyState === 'complete'", True, "the notes app")
+        wait_for(window, "document.querySelector('#listStatus').textContent", "No notes yet", "the list")
+        deadline = time.monotonic() + 60
+        while "READY" not in heard_file.read_text(encoding="utf-8"):
+            if listener.poll() is not None or time.monotonic() > deadline:
+                raise SelfTestFailure("the AT-SPI listener did not start")
+            time.sleep(0.1)
+        # This process's window (an X server without a window manager gives it no focus itself).
+        xdotool("search", "--onlyvisible", "--pid", str(os.getpid()), "--name", "^Notedesk$", "windowfocus")
+        xdotool("key", "ctrl+n")
+        wait_for(window, "document.activeElement.id", "noteTitle", "the new note's title")
+        xdotool("type", "--delay", "20", "Trip to Rome")
+        wait_for(window, "document.querySelector('#saveState').textContent", "Saved", "the note saved")
+        xdotool("key", "ctrl+shift+f")
+        wait_for(window, "document.activeElement.id", "search", "the search field")
+        xdotool("type", "--delay", "20", "rome")
+        hear("1 note found for “rome”")
+        window.run_js("document.querySelector('#noteList [role=option]').click(); document.querySelector('#trashNote').click()")
+        hear("“Trip to Rome” moved to the trash")
+    finally:
+        listener.terminate()
+
+
+sys.exit(launcher.main(ROOT, ["--self-test", "--data-dir", str(data_dir)]))
