@@ -61,7 +61,8 @@ def wait_for_log(log_file: Path, pattern: str, process: subprocess.Popen, after:
         if log_file.exists() and re.search(pattern, log_file.read_bytes()[after:].decode(errors="replace")):
             return
         if process.poll() is not None:
-            raise Failure(f"the first launch ended before its log said {pattern!r}")
+            raise Failure(f"the first launch ended ({exit_description(process.returncode)}) before its log said "
+                          f"{pattern!r}:\n{tail(process.stderr.read())}")
         time.sleep(0.02)
     raise Failure(f"the log never said {pattern!r}")
 
