@@ -161,6 +161,18 @@ def test_settings_that_need_an_environment_variable_stop_the_start_saying_what_t
         "give each env() a default (docs/shipping-your-django-app.md, \"Split settings and django-environ\").")
 
 
+def test_a_setting_django_refuses_as_it_reads_them_stops_the_start_naming_it_not_the_environment(
+        polls_copy, tmp_path, app_env):
+    """Django checks a few settings' types as it reads the module (LOCALE_PATHS must be a list): that
+    refusal was told as if the settings had asked for an environment variable."""
+    with (polls_copy / SETTINGS).open("a", encoding="utf-8") as settings:
+        settings.write('LOCALE_PATHS = str(BASE_DIR / "locale")\n')
+    result = launch(polls_copy, tmp_path / "data", app_env)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "polls: The settings module mysite.settings cannot be used: The LOCALE_PATHS setting must be a list or a tuple.")
+
+
 def test_a_template_that_loads_a_remote_asset_is_a_warning_naming_it(polls_copy, tmp_path, app_env):
     template = polls_copy / "polls" / "templates" / "polls" / "index.html"
     template.write_text('<link rel="stylesheet" href="https://cdn.example/bulma.css">\n' + template.read_text())

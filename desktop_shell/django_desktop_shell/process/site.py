@@ -52,6 +52,8 @@ def configure(run: runtime.Runtime) -> None:
     except ImproperlyConfigured as error:
         if settings.configured:  # the module was read: an app's or a setting's own complaint, with its traceback
             raise
+        if identity.settings in sys.modules:  # imported, then refused by Django as it read it (a tuple setting's type)
+            raise StartupError(f"The settings module {identity.settings} cannot be used: {error}") from None
         # Raised by the module itself: django-environ's env() for a variable that is not set.
         raise StartupError(settings_need_the_environment(identity, error)) from None
     if not defaults_applied:
