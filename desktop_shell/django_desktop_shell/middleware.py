@@ -346,6 +346,8 @@ class ErrorFormatMiddleware:
         if problem:  # a full disk, a read-only folder, a locked database: not a bug, so no traceback
             return self.answer_storage_problem(request, problem, exception)
         if app_files.changed_since_launch():
+            if not app_files.removed_since_launch():  # replaced by an update: the running version's own bug, maybe
+                self.log_unhandled(request, exception)
             return self.answer_app_files_changed(request, exception)
         self.log_unhandled(request, exception)
         return server_error(request)
