@@ -21,10 +21,12 @@ pytestmark = pytest.mark.desktop  # a desktop launch
 
 @pytest.fixture(autouse=True)
 def backup_stopped_after():
-    """A launch (site.start) starts the day's backup in a thread; the next test must not find it
-    still copying, which keeps the files of what it deletes."""
+    """A launch (site.start) starts the day's backup in a thread, and the watch for the next day in
+    another; the next test must not find a copy under way, which keeps the files of what it deletes,
+    nor one the watch starts ten minutes later, in whichever test runs then."""
     yield
     database.BackgroundBackup.stop()
+    database.DayWatch.stop()
 
 
 def test_starting_purges_notes_trashed_more_than_30_days_ago_with_their_files(
