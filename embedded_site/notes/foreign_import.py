@@ -575,8 +575,8 @@ def keep_note(path: str, vault: Vault, found: ForeignSource) -> tuple[dict, list
     blocks.append("\n".join(f"- {markdown_link(one_line(str(item.get('title') or '')), str(item['url']))}" for item in links))
     attachments = []
     for listed in objects_in(keep.get("attachments")):
-        file_path = posixpath.normpath((PurePosixPath(path).parent / str(listed.get("filePath"))).as_posix())
-        if file_path not in vault.files:
+        file_path = keep_attached_file(posixpath.normpath((PurePosixPath(path).parent / str(listed.get("filePath"))).as_posix()), vault)
+        if file_path is None:
             found.skipped.append(Skipped(path, f"its attached file {listed.get('filePath')} is not in the export: "
                                                "the note is imported without it"))
             continue
@@ -595,6 +595,17 @@ def keep_note(path: str, vault: Vault, found: ForeignSource) -> tuple[dict, list
         "pinned": keep.get("isPinned") is True,
         "created": created.isoformat(), "updated": updated.isoformat(),
     }, attachments
+
+
+def keep_attached_file(listed: str, vault: Vault) -> str | None:
+    """The file a Keep note's JSON lists, or, if there is none of that name, the one file beside it
+    of that name with another extension: Takeout lists a picture as `….jpeg` and writes it `….jpg`."""
+    if listed in vault.files:
+        return listed
+    stem = PurePosixPath(listed).with_suffix("")
+    namesakes = [path for path in vault.files if PurePosixPath(path).with_suffix("") == stem
+                 and PurePosixPath(path).suffix not in (".json", ".html")]  # the note's own files
+    return namesakes[0] if len(namesakes) == 1 else None
 
 
 def objects_in(value) -> list[dict]:

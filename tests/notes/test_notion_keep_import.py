@@ -231,3 +231,14 @@ def test_a_takeout_in_another_language_with_other_products_is_imported_by_its_ke
     assert finished["state"] == "done", finished
     assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Groceries", "Idea"]
     assert Attachment.objects.count() == 1
+
+
+def test_a_keep_attachment_listed_as_jpeg_whose_file_is_jpg_is_found():
+    """Takeout's JSON may name a picture `….jpeg` where the file it wrote beside it is `….jpg`."""
+    idea = json.loads(keep_takeout()["Takeout/Keep/Idea.json"])
+    idea["attachments"] = [{"filePath": "1a2b3c4d.jpeg", "mimetype": "image/jpeg"}]
+    found = read_markdown_source(io.BytesIO(zipped(keep_takeout(**{"Takeout/Keep/Idea.json": json.dumps(idea)}))))
+    record = next(record for record in found.records if record["title"] == "Idea")
+    assert [attachment.name for attachment in record["attachments"]] == ["1a2b3c4d.jpg"]
+    assert record["body"].endswith("![[1a2b3c4d.jpg]]\n")
+    assert not [item for item in found.skipped if "1a2b3c4d" in item.reason]
