@@ -411,6 +411,28 @@ def notion_dates(body: str) -> dict[str, str]:
     return dates
 
 
+NOTION_TAGS_PROPERTIES = {"tags", "tag"}
+
+
+def without_notion_tags(body: str) -> tuple[str, list[str]]:
+    """A row's text without its "Tags" property line (a multi-select, `Tags: scifi, classic`), and
+    that line's tags, which the row is tagged with, as Obsidian's Importer does. Only in a block of
+    property lines: a page's sentence "Tag: you're it" stays."""
+    properties, separator, rest = body.partition("\n\n")
+    if not all(NOTION_PROPERTY.match(line) for line in properties.split("\n")):
+        return body, []
+    kept, tags = [], []
+    for line in properties.split("\n"):
+        match = NOTION_PROPERTY.match(line)
+        if match and match.group(1).strip().casefold() in NOTION_TAGS_PROPERTIES:
+            tags.append(match.group(2))
+        else:
+            kept.append(line)
+    if not tags:
+        return body, []
+    return "\n".join(kept) + separator + rest if kept else rest, tags
+
+
 def notion_files_embedded(body: str, path: str, names_by_path: dict[str, str]) -> str:
     """Each link to a file the page holds (`![Lisbon.jpg](Travel%20<id>/Lisbon.jpg)`, `[Books](Books%20<id>.csv)`)
     as the app's embed of its attachment, `![[Lisbon.jpg]]`, `[[Books.csv]]`: the text reads as it
@@ -851,7 +873,8 @@ def markdown_note(entry: Entry, root: str, notion: bool = False) -> dict | Skipp
     if notion:
         name = without_notion_ids(name)
         body, heading = without_notion_heading(body)
-        front = {"title": heading, **notion_dates(body), **front}
+        body, row_tags = without_notion_tags(body)
+        front = {"title": heading, **notion_dates(body), **({"tags": row_tags} if row_tags else {}), **front}
     front_title = composed(str(front.get("title") or "").strip())
     title = front_title or PurePosixPath(name).name
     folders = [part[:TAG_MAX_LENGTH] for part in PurePosixPath(name).parts[:-1]]

@@ -109,7 +109,7 @@ def test_a_notion_export_becomes_notes_titled_without_ids_with_their_links_image
     assert travel.body.startswith("Plans for the year: the [[Packing list]] and the [[Reading list.csv]].\n\n![[Lisbon.jpg]]\n")
     assert packing.body == "- [ ] Passport\n- [x] Charger\n\nBack to [[Travel]]\n"
     assert [tag.name for tag in packing.tags.all()] == ["travel"]  # the page it is under
-    assert [tag.name for tag in dune.tags.all()] == ["reading list"]  # the database it is a row of
+    assert sorted(tag.name for tag in dune.tags.all()) == ["classic", "reading list", "scifi"]  # its database, its Tags
     assert dune.body.startswith("Author: Frank Herbert\nCreated time: June 27, 2023 9:32 PM\n")  # its properties, as text
     assert sorted(Attachment.objects.filter(note=travel).values_list("name", flat=True)) == ["Lisbon.jpg", "Reading list.csv"]
     assert api.get(f"/api/notes/{packing.pk}/backlinks/").json()["total"] == 1
@@ -242,3 +242,11 @@ def test_a_keep_attachment_listed_as_jpeg_whose_file_is_jpg_is_found():
     assert [attachment.name for attachment in record["attachments"]] == ["1a2b3c4d.jpg"]
     assert record["body"].endswith("![[1a2b3c4d.jpg]]\n")
     assert not [item for item in found.skipped if "1a2b3c4d" in item.reason]
+
+
+def test_a_notion_rows_tags_property_becomes_its_tags_not_a_line_of_its_text():
+    """As Obsidian's Importer does: a multi-select "Tags" is what tags are for."""
+    found = read_markdown_source(io.BytesIO(zipped(notion_pages())))
+    dune = next(record for record in found.records if record["title"] == "Dune")
+    assert dune["tags"] == ["reading list", "scifi", "classic"]
+    assert "Tags:" not in dune["body"] and dune["body"].endswith("Status: Done\n\nA desert planet.\n")
