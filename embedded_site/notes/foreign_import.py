@@ -170,6 +170,8 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
         notes_from_keep(vault, found)
         return
     vault.notion = is_notion_export(vault)
+    if vault.notion and NOTION_ID.search(vault.root.rstrip("/")):  # a database's folder, its table beside it
+        vault.root = ""
     notes = []
     paths, uids = set(), set()
     for entry in vault.notes:
@@ -194,12 +196,14 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
     read_at_most = vault.size_limit - sum(entry.size for entry in vault.notes) if vault.size_limit else None
     titles_by_path = {note["path"]: note["title"] for note in notes}
     titles_by_id = {match.group(1): note["title"] for note in notes if (match := NOTION_ID.search(PurePosixPath(note["path"]).stem))}
+    all_linked: set[str] = set()
     for note in notes:
         note["body"] = links_pointed_at_titles(note["body"], titles)
         note["body"] = markdown_links_to_notes(note["body"], note["path"], vault.root, titles_by_path)
         if vault.notion:
             note["body"] = notion_urls_to_links(note["body"], titles_by_id)
         linked = linked_files(note, vault, files_by_name)
+        all_linked.update(linked)
         if note.pop("exported"):  # its attachments are found, by the links the export ended it with
             note["body"] = without_attachment_list(note["body"])
         if read_at_most is not None:
@@ -219,6 +223,8 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
             note["body"] = notion_files_embedded(note["body"], note["path"], {path: item.name for path, item in attached.items()})
         raw = fitted(note["path"], {key: value for key, value in note.items() if key not in ("path", "name")}, found.skipped)
         add_in_parts(found, note["path"], raw, attachments)
+    if vault.notion:
+        found.skipped += notion_tables_unlinked(vault, all_linked)
     if not found.records:
         raise ImportFileError(
             "There are no Markdown notes (.md files) to import here."
@@ -372,8 +378,33 @@ NOTION_HEADING = re.compile(r"\A[ \t]*#[ \t]+([^\n]*?)[ \t]*#*[ \t]*(?:\n+|\Z)")
 
 
 def is_notion_export(vault: Vault) -> bool:
-    """Every Markdown file of the folder is named, as Notion names a page, after a 32-hex id."""
-    return bool(vault.notes) and all(NOTION_ID.search(PurePosixPath(entry.path).stem) for entry in vault.notes)
+    """Every Markdown file of the folder is named, as Notion names a page, after a 32-hex id; or it
+    has none, and a database's table (exported without its rows' pages)."""
+    return (bool(vault.notes) or any(map(is_notion_table, vault.files))) and all(
+        NOTION_ID.search(PurePosixPath(entry.path).stem) for entry in vault.notes)
+
+
+def is_notion_table(path: str) -> bool:
+    """A database's table, `Books <id>.csv` (not the same table with all its rows, `Books <id>_all.csv`)."""
+    return path.endswith(".csv") and NOTION_ID.search(PurePosixPath(path).stem) is not None
+
+
+def notion_tables_unlinked(vault: Vault, linked: set[str]) -> list[Skipped]:
+    """Each database table no page links to (a database exported on its own), which is attached to
+    no note, said: its rows are the notes tagged with its name, or, if their pages are not in the
+    export, how to export them."""
+    skipped = []
+    for path in sorted(path for path in vault.files if is_notion_table(path) and path not in linked):
+        name = without_notion_ids(PurePosixPath(path).stem)
+        rows_folder = path.removesuffix(".csv") + "/"
+        if any(entry.path.startswith(rows_folder) for entry in vault.notes):
+            reason = (f"the table of the database “{name}”, which no page of the export links to: attached to no note "
+                      f"(its rows are the notes tagged “{(normalise_foreign_tags([name]) or [name])[0]}”)")
+        else:
+            reason = (f"the table of the database “{name}”, without its rows’ pages: export it from Notion again with "
+                      "“Include subpages” on, and import that")
+        skipped.append(Skipped(path, reason))
+    return skipped
 
 
 def without_notion_ids(name: str) -> str:
@@ -506,7 +537,7 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
             infos = [info for info in archive.infolist()
                      if not info.is_dir() and not any(hidden(part) for part in PurePosixPath(info.filename).parts)]
             pages = [PurePosixPath(info.filename) for info in infos if is_note(info.filename)]
-            if pages:
+            if pages or any(is_notion_table(info.filename) for info in infos):
                 return all(NOTION_ID.search(path.stem) for path in pages)
             return keep_folder([info.filename for info in infos if info.filename.endswith(".json")], head) is not None
     except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError, OSError):

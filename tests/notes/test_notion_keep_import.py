@@ -250,3 +250,28 @@ def test_a_notion_rows_tags_property_becomes_its_tags_not_a_line_of_its_text():
     dune = next(record for record in found.records if record["title"] == "Dune")
     assert dune["tags"] == ["reading list", "scifi", "classic"]
     assert "Tags:" not in dune["body"] and dune["body"].endswith("Status: Done\n\nA desert planet.\n")
+
+
+def database_alone(rows: bool = True) -> bytes:
+    """A database exported on its own (its ••• › Export): its tables, and, with sub-pages, its rows' pages."""
+    return zipped({name: content for name, content in notion_pages().items()
+                   if name.startswith(READING) and (rows or name.endswith(".csv"))})
+
+
+def test_a_notion_database_exported_alone_imports_its_rows_tagged_with_its_name_and_says_its_table_is_attached_to_none(api):
+    finished = imported(api, database_alone())
+    assert finished["state"] == "done", finished
+    dune = Note.objects.get()
+    assert sorted(tag.name for tag in dune.tags.all()) == ["classic", "reading list", "scifi"]
+    assert finished["result"]["skipped_files"] == [{
+        "path": f"{READING}.csv",
+        "reason": "the table of the database “Reading list”, which no page of the export links to: attached to no note "
+                  "(its rows are the notes tagged “reading list”)"}]
+
+
+def test_a_notion_databases_table_exported_without_its_rows_pages_is_refused_saying_how_to_export_it(api):
+    finished = imported(api, database_alone(rows=False))
+    assert finished["state"] == "failed", finished
+    assert finished["error"] == (
+        f"There are no Markdown notes (.md files) to import here. 1 were left out: {READING}.csv: the table of the database "
+        "“Reading list”, without its rows’ pages: export it from Notion again with “Include subpages” on, and import that.")
