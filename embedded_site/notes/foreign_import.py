@@ -26,6 +26,7 @@ imported as several notes cut between lines (parts_of), said in the job's result
 file is listed, with why, in the job's result.
 """
 
+import gzip
 import json
 import os
 import posixpath
@@ -37,8 +38,10 @@ import tempfile
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
@@ -54,7 +57,7 @@ from django.utils.timezone import make_aware
 from embedded_site.notes.attachments import display_name
 from embedded_site.notes.forms import BODY_MAX_LENGTH, MAX_TAGS_PER_NOTE, ImportedNoteForm
 from embedded_site.notes.importing import (
-    CHUNK_SIZE, COMPRESSED_TAR, GZIP_SIGNATURE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, entry_date,
+    CHUNK_SIZE, GZIP_SIGNATURE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, entry_date,
     imports_folder, is_notedesk_markdown_zip, measured, starts_as, starts_as_zip, unreadable_zip,
 )
 from embedded_site.notes.links import LINK, is_linkable, links_replaced, without_code
@@ -69,6 +72,7 @@ MAX_FILE_SIZE = 8 * 1024 * 1024
 MAX_TOTAL_SIZE = 512 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_XML_DEPTH = 100
+TAR_HEADERS_SIZE = 1536  # what a tar adds to each file: its header, a long name's, the padding of its last block
 # What to do instead: a folder is read file by file, with no total limit.
 UNPACK_IT = ("Unpack it, and import the folder with Import Markdown… in the Notedesk window: a folder has no such limit "
              "(only its files larger than an attachment may be are left out, each listed).")
@@ -148,11 +152,14 @@ def read_markdown_source(source: Path | BinaryIO) -> ForeignSource:
     if is_tar(source):  # Joplin's JEX export: a tar of its RAW export directory
         notes_from_vault(tar_vault(source, found.skipped), found)
         return found
+    if starts_as(source, GZIP_SIGNATURE):  # Google Takeout's .tgz
+        notes_from_vault(tar_vault(unpacked_tar(source), found.skipped), found)
+        return found
     try:
         archive = zipfile.ZipFile(source)
     except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError) as error:
         if isinstance(error, zipfile.BadZipFile) and not starts_as_zip(source):
-            raise ImportFileError(COMPRESSED_TAR if starts_as(source, GZIP_SIGNATURE) else "This is neither a folder nor a zip file of one.") from None
+            raise ImportFileError("This is neither a folder nor a zip file of one.") from None
         raise unreadable_zip(error) from None
     with archive:
         if is_zip_of_zips(archive):  # Notion's export of a large workspace: a zip of zipped parts
@@ -521,8 +528,8 @@ def parts_vault(archive: zipfile.ZipFile, skipped: list[Skipped]) -> Vault:
 
 def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
     """Whether the file is a zip of Notion's export (its parts zipped in it, or its pages named
-    after their ids) or of Google Takeout's Keep folder: File › Import… takes these, which are
-    files, as it takes Notedesk's own export."""
+    after their ids) or of Google Takeout's Keep folder, or a compressed tar (Takeout's .tgz):
+    File › Import… takes these, which are files, as it takes Notedesk's own export."""
     def head(name: str) -> bytes:
         info = archive.getinfo(name)
         try:
@@ -530,6 +537,8 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
         except UNREADABLE_ZIP:
             return b""
 
+    if starts_as(source, GZIP_SIGNATURE):  # Google Takeout's .tgz (Notedesk's own export is never one)
+        return True
     try:
         with zipfile.ZipFile(source) as archive:
             if is_zip_of_zips(archive):
@@ -830,6 +839,29 @@ def open_tar(source: Path | BinaryIO) -> tarfile.TarFile:
         return tarfile.open(source, "r:")
     source.seek(0)
     return tarfile.open(fileobj=source, mode="r:")
+
+
+def unpacked_tar(source: Path | BinaryIO) -> BinaryIO:
+    """The tar of a compressed tar (.tgz), in a temporary file (deleted once the import no longer
+    reads it), for tar_vault to read as it reads Joplin's: unpacked no further than a tar of files
+    within MAX_TOTAL_SIZE can be, so that a small file that unpacks without end is refused."""
+    limit = MAX_TOTAL_SIZE + MAX_FILES * TAR_HEADERS_SIZE
+    unpacked = tempfile.TemporaryFile(dir=imports_folder())
+    with source.open("rb") if isinstance(source, Path) else nullcontext(source) as file:
+        file.seek(0)
+        try:
+            with gzip.GzipFile(fileobj=file) as packed:
+                while chunk := packed.read(CHUNK_SIZE):
+                    if unpacked.tell() + len(chunk) > limit:
+                        raise ImportFileError(
+                            f"The files in this compressed tar file add up to more than {filesizeformat(MAX_TOTAL_SIZE)} "
+                            f"once unpacked, more than an archive may hold to be imported at once. {UNPACK_IT}")
+                    unpacked.write(chunk)
+        except (gzip.BadGzipFile, EOFError, zlib.error) as error:
+            raise ImportFileError(f"This compressed file is damaged (cut short?): {error}. Nothing was imported.") from None
+    if not is_tar(unpacked):
+        raise ImportFileError("This compressed file holds no tar archive (as a .tgz of Google Takeout does). Nothing was imported.")
+    return unpacked
 
 
 def tar_vault(source: Path | BinaryIO, skipped: list[Skipped]) -> Vault:

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 import pytest
 
 from embedded_site.notes.foreign_import import read_markdown_source
+from embedded_site.notes.importing import ImportFileError
 from embedded_site.notes.models import Attachment, Note
 from tests.notes.test_jobs_and_preview import wait_for_job
 
@@ -200,27 +201,44 @@ def test_the_import_api_takes_a_notion_export_and_refuses_a_damaged_part_naming_
     assert Note.objects.count() == 3
 
 
-def takeout_tgz() -> bytes:
+def tgz(files: dict, links: dict | None = None) -> bytes:
+    """A compressed tar, as Google Takeout makes when asked for a .tgz; `links` are symbolic links in it."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
-        for name, content in keep_takeout().items():
+        for name, content in files.items():
             data = content if isinstance(content, bytes) else content.encode()
             info = tarfile.TarInfo(name)
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
+        for name, target in (links or {}).items():
+            info = tarfile.TarInfo(name)
+            info.type, info.linkname = tarfile.SYMTYPE, target
+            archive.addfile(info)
     return buffer.getvalue()
 
 
-def test_a_takeout_tgz_is_refused_saying_how_to_import_it_and_its_unpacked_keep_folder_imports(api, tmp_path):
+def test_a_takeout_tgz_imports_as_its_zip_does(api):
     for url, fields in (("/api/jobs/import/", {}), ("/api/jobs/import-other/", {"source": "markdown-folder"})):
-        job = api.client.post(url, {**fields, "file": io.BytesIO(takeout_tgz())}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+        job = api.client.post(url, {**fields, "file": io.BytesIO(tgz(keep_takeout()))}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
         finished = wait_for_job(api, job.json())
-        assert finished["state"] == "failed", finished
-        assert finished["error"].startswith("This is a compressed tar file (.tgz, .tar.gz), as Google Takeout makes")
-    with tarfile.open(fileobj=io.BytesIO(takeout_tgz())) as archive:
-        archive.extractall(tmp_path, filter="data")
-    found = read_markdown_source(tmp_path / "Takeout" / "Keep")
-    assert sorted(record["title"] for record in found.records) == ["", "Groceries", "Idea"]
+        assert finished["state"] == "done", finished
+        assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Groceries", "Idea"]
+        assert Attachment.objects.count() == 1
+    assert b"".join(api.get(f"/api/attachments/{Attachment.objects.get().pk}/").streaming_content) == PHOTO
+
+
+def test_a_tgz_is_read_with_the_zips_limits_its_links_and_paths_out_of_it_skipped_and_a_bomb_refused(monkeypatch):
+    files = {"Notes/plan.md": "# Plan\n", "../escape.md": "# Out\n"}
+    found = read_markdown_source(io.BytesIO(tgz(files, links={"Notes/secret.md": "/etc/passwd"})))
+    assert [record["title"] for record in found.records] == ["plan"]
+    assert sorted((item.path, item.reason) for item in found.skipped) == [
+        ("../escape.md", "a path out of the folder"), ("Notes/secret.md", "a link to a file: not followed")]
+    monkeypatch.setattr("embedded_site.notes.foreign_import.MAX_TOTAL_SIZE", 64 * 1024)
+    monkeypatch.setattr("embedded_site.notes.foreign_import.MAX_FILES", 10)  # refused as it unpacks, not once unpacked
+    bomb = tgz({"Notes/zeros.md": b"0" * 4 * 1024 * 1024})  # a few kilobytes, four megabytes unpacked
+    assert len(bomb) < 64 * 1024
+    with pytest.raises(ImportFileError, match=r"^The files in this compressed tar file add up to more than 64\.0\sKB once unpacked"):
+        read_markdown_source(io.BytesIO(bomb))
 
 
 def test_a_takeout_in_another_language_with_other_products_is_imported_by_its_keep_notes(api):
