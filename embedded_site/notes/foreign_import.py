@@ -426,27 +426,85 @@ def without_notion_heading(body: str) -> tuple[str, str]:
 
 
 # A database row's property lines, at the top of its text, that date it, by their names as Notion
-# gives them (the property's type, which the person may rename), and how Notion writes a time there.
-NOTION_DATE_PROPERTIES = {"created time": "created", "created": "created", "last edited time": "updated", "last edited": "updated"}
+# gives them (the property's type, which the person may rename): in English, and in French
+# (Notion's help, fr-fr: "Date de création", "Dernière modification"). The names stay as they were
+# given when the workspace changes language; the dates are written in the language of the export.
+NOTION_DATE_PROPERTIES = {
+    "created time": "created", "created": "created", "date de création": "created",
+    "last edited time": "updated", "last edited": "updated", "dernière modification": "updated",
+}
 NOTION_PROPERTY = re.compile(r"^([^:\n]{1,100}): (.+)$")
-NOTION_TIME_FORMATS = ("%B %d, %Y %I:%M %p", "%b %d, %Y %I:%M %p", "%B %d, %Y", "%b %d, %Y")
+# The months as Notion's languages that write them in words name them (Japanese, Korean and Chinese
+# write numbers); a month written short (`déc.`, `Sept`) is the start of one of these.
+MONTH_NAMES = (
+    "january february march april may june july august september october november december",  # English
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",  # French
+    "januar februar märz april mai juni juli august september oktober november dezember",  # German
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",  # Spanish
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",  # Portuguese
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",  # Italian
+    "januari februari maart april mei juni juli augustus september oktober november december",  # Dutch
+    "januar februar marts april maj juni juli august september oktober november december",  # Danish
+    "januari februari mars april maj juni juli augusti september oktober november december",  # Swedish
+    "januar februar mars april mai juni juli august september oktober november desember",  # Norwegian
+)
+MONTHS = [(name, number) for names in MONTH_NAMES for number, name in enumerate(names.split(), start=1)]
+# `7 décembre 2026 14:03`, `7. Dezember 2026`, `7 de diciembre de 2026`, `December 7, 2026 2:03 PM`,
+# `2026年12月7日 14:03`, `2026/12/07`, a time maybe after "à" or "um", maybe before 午前 (a.m.) or 午後 (p.m.).
+NOTION_TIME = re.compile(
+    r"^(?P<date>.+?)(?:,?\s+(?:(?:à|um|a las|às|alle|om|kl\.)\s+)?(?P<half>午前|午後|오전|오후|上午|下午)?\s*"
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*(?P<meridiem>[AaPp])\.?\s?[Mm]\.?)?)?$")
+YEAR_FIRST = re.compile(r"^(\d{4})\s*[年년/.-]\s*(\d{1,2})\s*[月월/.-]\s*(\d{1,2})\s*[日일]?$")
+DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\.? (\S+?)\.? (\d{4})$")
+MONTH_DAY_YEAR = re.compile(r"^(\S+?)\.? (\d{1,2}) (\d{4})$")
+AFTERNOON = {"午後", "오후", "下午"}
 
 
 def notion_dates(body: str) -> dict[str, str]:
-    """A row's "Created time" and "Last edited time" (`June 27, 2023 9:32 PM`, in the person's own
-    time, as Notion showed it), as ISO times under the front matter's keys; {} for a page without
-    them (Notion's export dates no page) or a date written in another language."""
+    """A row's "Created time" and "Last edited time" (notion_time), as ISO times under the front
+    matter's keys; {} for a page without them (Notion's export dates no page)."""
     dates = {}
     for line in body.split("\n\n", 1)[0].split("\n"):
         match = NOTION_PROPERTY.match(line)
         key = NOTION_DATE_PROPERTIES.get(match.group(1).strip().casefold()) if match else None
-        for time_format in NOTION_TIME_FORMATS if key else ():
-            try:
-                dates[key] = make_aware(datetime.strptime(match.group(2).strip(), time_format)).isoformat()
-                break
-            except ValueError:
-                continue
+        if key and (moment := notion_time(match.group(2).strip())):
+            dates[key] = moment.isoformat()
     return dates
+
+
+def notion_time(text: str) -> datetime | None:
+    """A time as Notion writes it in the language of the export, in the person's own time, as Notion
+    showed it (NOTION_TIME); None for what is not one (a day and month in numbers alone, which
+    could be either way round)."""
+    match = NOTION_TIME.match(" ".join(text.split()))
+    if not match:
+        return None
+    hour, minute = int(match["hour"] or 0), int(match["minute"] or 0)
+    if match["meridiem"] or match["half"]:
+        hour = hour % 12 + (12 if (match["meridiem"] or "").lower() == "p" or match["half"] in AFTERNOON else 0)
+    date = match["date"].replace(",", "").replace(" de ", " ")
+    if numbers := YEAR_FIRST.match(date):
+        year, month, day = map(int, numbers.groups())
+    elif words := DAY_MONTH_YEAR.match(date) or MONTH_DAY_YEAR.match(date):
+        day_first = words.re is DAY_MONTH_YEAR
+        day, name, year = (words[1], words[2], words[3]) if day_first else (words[2], words[1], words[3])
+        month, day, year = month_named(name), int(day), int(year)
+        if month is None:
+            return None
+    else:
+        return None
+    try:
+        return make_aware(datetime(year, month, day, hour, minute))
+    except ValueError:
+        return None
+
+
+def month_named(word: str) -> int | None:
+    """The month a word names (`décembre`, `Dez`, `sept`), in any of MONTH_NAMES' languages; None
+    for one that is none, or that starts months of two numbers."""
+    word = word.casefold().rstrip(".")
+    numbers = {number for name, number in MONTHS if name == word or (len(word) >= 3 and name.startswith(word))}
+    return numbers.pop() if len(numbers) == 1 else None
 
 
 NOTION_TAGS_PROPERTIES = {"tags", "tag"}

@@ -293,3 +293,21 @@ def test_a_notion_databases_table_exported_without_its_rows_pages_is_refused_say
     assert finished["error"] == (
         f"There are no Markdown notes (.md files) to import here. 1 were left out: {READING}.csv: the table of the database "
         "“Reading list”, without its rows’ pages: export it from Notion again with “Include subpages” on, and import that.")
+
+
+@pytest.mark.parametrize("created, edited", [
+    ("7 décembre 2026 14:03", "8 déc. 2026 09:15"),  # French, its property names too below
+    ("7. Dezember 2026 14:03", "8. Dez. 2026 09:15"),  # German
+    ("7 de diciembre de 2026 14:03", "8 de dic. de 2026 9:15"),  # Spanish
+    ("2026年12月7日 14:03", "2026年12月8日 午前9:15"),  # Japanese
+    ("December 7, 2026 2:03 PM", "Dec 8, 2026 9:15 AM"),  # English
+    ("2026/12/07 14:03", "2026/12/08 9:15"),  # the Year/Month/Day format, in any language
+])
+def test_a_notion_row_written_in_another_language_is_dated_by_its_created_and_last_edited_times(settings, created, edited):
+    settings.TIME_ZONE = "Europe/Paris"
+    names = ("Date de création", "Dernière modification") if "déc" in created else ("Created time", "Last edited time")
+    page = f"# Dune\n\nAuthor: Frank Herbert\n{names[0]}: {created}\n{names[1]}: {edited}\n\nA desert planet.\n"
+    found = read_markdown_source(io.BytesIO(zipped({f"{READING}/{DUNE}.md": page})))
+    [dune] = found.records
+    assert (dune["created"], dune["updated"]) == (datetime(2026, 12, 7, 13, 3, tzinfo=timezone.utc),
+                                                  datetime(2026, 12, 8, 8, 15, tzinfo=timezone.utc))
