@@ -311,3 +311,29 @@ def test_a_notion_row_written_in_another_language_is_dated_by_its_created_and_la
     [dune] = found.records
     assert (dune["created"], dune["updated"]) == (datetime(2026, 12, 7, 13, 3, tzinfo=timezone.utc),
                                                   datetime(2026, 12, 8, 8, 15, tzinfo=timezone.utc))
+
+
+def test_file_import_offers_and_imports_a_takeout_tgz_in_the_windows_own_dialog(api, tmp_path):
+    """The window's open dialog as pywebview makes it, which checks the file types it is given."""
+    from webview.util import parse_file_type
+
+    from django_desktop_shell import native
+    from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
+
+    takeout = tmp_path / "takeout-20261207.tgz"
+    takeout.write_bytes(tgz(keep_takeout()))
+    offered = []
+
+    class Window:
+        def create_file_dialog(self, dialog_type, directory="", file_types=(), **options):
+            offered.extend(parse_file_type(file_type)[1] for file_type in file_types)
+            return (str(takeout),)
+
+    native.provide(WindowNativeFunctions(Window()))
+    try:
+        finished = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
+    finally:
+        native.provide(None)
+    assert "*.tgz" in offered[0].split(";")
+    assert finished["state"] == "done", finished
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Groceries", "Idea"]
