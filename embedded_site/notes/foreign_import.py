@@ -98,6 +98,13 @@ class Skipped:
     reason: str
 
 
+def left_out(skipped: list[Skipped]) -> str:
+    """For an import that has nothing to import: how many files were left out, and the first, with why."""
+    if not skipped:
+        return ""
+    return f" {len(skipped)} {'was' if len(skipped) == 1 else 'were'} left out: {skipped[0].path}: {skipped[0].reason}."
+
+
 @dataclass
 class ForeignSource:
     """What a source gave: the note records for import_notes(), and what was left out, and why."""
@@ -235,7 +242,7 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
     if not found.records:
         raise ImportFileError(
             "There are no Markdown notes (.md files) to import here."
-            + (f" {len(found.skipped)} were left out: {found.skipped[0].path}: {found.skipped[0].reason}." if found.skipped else "")
+            + left_out(found.skipped)
         )
 
 
@@ -363,7 +370,7 @@ def notes_from_joplin_raw_export(vault: Vault, found: ForeignSource) -> None:
         add_in_parts(found, entry.path, fitted(entry.path, raw, found.skipped), list(attachments.values()))
     if not found.records:
         raise ImportFileError("This Joplin export has no notes to import."
-                              + (f" {len(found.skipped)} were left out: {found.skipped[0].path}: {found.skipped[0].reason}." if found.skipped else ""))
+                              + left_out(found.skipped))
 
 
 # Notion's "Markdown & CSV" export ----------------------------------------------------------
@@ -665,7 +672,7 @@ def notes_from_keep(vault: Vault, found: ForeignSource) -> None:
         add_in_parts(found, path, fitted(path, raw, found.skipped), attachments)
     if not found.records:
         raise ImportFileError("This Google Keep export has no notes to import."
-                              + (f" {len(found.skipped)} were left out: {found.skipped[0].path}: {found.skipped[0].reason}." if found.skipped else ""))
+                              + left_out(found.skipped))
 
 
 def keep_note(path: str, vault: Vault, found: ForeignSource) -> tuple[dict, list[ImportedAttachment]] | Skipped:

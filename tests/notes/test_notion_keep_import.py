@@ -291,7 +291,7 @@ def test_a_notion_databases_table_exported_without_its_rows_pages_is_refused_say
     finished = imported(api, database_alone(rows=False))
     assert finished["state"] == "failed", finished
     assert finished["error"] == (
-        f"There are no Markdown notes (.md files) to import here. 1 were left out: {READING}.csv: the table of the database "
+        f"There are no Markdown notes (.md files) to import here. 1 was left out: {READING}.csv: the table of the database "
         "“Reading list”, without its rows’ pages: export it from Notion again with “Include subpages” on, and import that.")
 
 
