@@ -225,6 +225,8 @@ def test_a_takeout_tgz_imports_as_its_zip_does(api):
         assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Groceries", "Idea"]
         assert Attachment.objects.count() == 1
     assert b"".join(api.get(f"/api/attachments/{Attachment.objects.get().pk}/").streaming_content) == PHOTO
+    answer = api.client.post("/api/import/", {"file": io.BytesIO(tgz(keep_takeout()))}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert (answer.status_code, answer.json()["unchanged"]) == (200, 3)
 
 
 def test_a_tgz_is_read_with_the_zips_limits_its_links_and_paths_out_of_it_skipped_and_a_bomb_refused(monkeypatch):
