@@ -26,6 +26,7 @@ imported as several notes cut between lines (parts_of), said in the job's result
 file is listed, with why, in the job's result.
 """
 
+import gzip
 import json
 import os
 import posixpath
@@ -37,8 +38,10 @@ import tempfile
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
@@ -54,7 +57,7 @@ from django.utils.timezone import make_aware
 from embedded_site.notes.attachments import display_name
 from embedded_site.notes.forms import BODY_MAX_LENGTH, MAX_TAGS_PER_NOTE, ImportedNoteForm
 from embedded_site.notes.importing import (
-    CHUNK_SIZE, COMPRESSED_TAR, GZIP_SIGNATURE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, entry_date,
+    CHUNK_SIZE, GZIP_SIGNATURE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, entry_date,
     imports_folder, is_notedesk_markdown_zip, measured, starts_as, starts_as_zip, unreadable_zip,
 )
 from embedded_site.notes.links import LINK, is_linkable, links_replaced, without_code
@@ -69,6 +72,7 @@ MAX_FILE_SIZE = 8 * 1024 * 1024
 MAX_TOTAL_SIZE = 512 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_XML_DEPTH = 100
+TAR_HEADERS_SIZE = 1536  # what a tar adds to each file: its header, a long name's, the padding of its last block
 # What to do instead: a folder is read file by file, with no total limit.
 UNPACK_IT = ("Unpack it, and import the folder with Import Markdown… in the Notedesk window: a folder has no such limit "
              "(only its files larger than an attachment may be are left out, each listed).")
@@ -92,6 +96,13 @@ NOTE_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*(?:<([^>\n]+)>|([^)\s<>]+))(?:
 class Skipped:
     path: str
     reason: str
+
+
+def left_out(skipped: list[Skipped]) -> str:
+    """For an import that has nothing to import: how many files were left out, and the first, with why."""
+    if not skipped:
+        return ""
+    return f" {len(skipped)} {'was' if len(skipped) == 1 else 'were'} left out: {skipped[0].path}: {skipped[0].reason}."
 
 
 @dataclass
@@ -148,11 +159,14 @@ def read_markdown_source(source: Path | BinaryIO) -> ForeignSource:
     if is_tar(source):  # Joplin's JEX export: a tar of its RAW export directory
         notes_from_vault(tar_vault(source, found.skipped), found)
         return found
+    if starts_as(source, GZIP_SIGNATURE):  # Google Takeout's .tgz
+        notes_from_vault(tar_vault(unpacked_tar(source), found.skipped), found)
+        return found
     try:
         archive = zipfile.ZipFile(source)
     except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError) as error:
         if isinstance(error, zipfile.BadZipFile) and not starts_as_zip(source):
-            raise ImportFileError(COMPRESSED_TAR if starts_as(source, GZIP_SIGNATURE) else "This is neither a folder nor a zip file of one.") from None
+            raise ImportFileError("This is neither a folder nor a zip file of one.") from None
         raise unreadable_zip(error) from None
     with archive:
         if is_zip_of_zips(archive):  # Notion's export of a large workspace: a zip of zipped parts
@@ -170,6 +184,8 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
         notes_from_keep(vault, found)
         return
     vault.notion = is_notion_export(vault)
+    if vault.notion and NOTION_ID.search(vault.root.rstrip("/")):  # a database's folder, its table beside it
+        vault.root = ""
     notes = []
     paths, uids = set(), set()
     for entry in vault.notes:
@@ -194,12 +210,14 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
     read_at_most = vault.size_limit - sum(entry.size for entry in vault.notes) if vault.size_limit else None
     titles_by_path = {note["path"]: note["title"] for note in notes}
     titles_by_id = {match.group(1): note["title"] for note in notes if (match := NOTION_ID.search(PurePosixPath(note["path"]).stem))}
+    all_linked: set[str] = set()
     for note in notes:
         note["body"] = links_pointed_at_titles(note["body"], titles)
         note["body"] = markdown_links_to_notes(note["body"], note["path"], vault.root, titles_by_path)
         if vault.notion:
             note["body"] = notion_urls_to_links(note["body"], titles_by_id)
         linked = linked_files(note, vault, files_by_name)
+        all_linked.update(linked)
         if note.pop("exported"):  # its attachments are found, by the links the export ended it with
             note["body"] = without_attachment_list(note["body"])
         if read_at_most is not None:
@@ -219,10 +237,12 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
             note["body"] = notion_files_embedded(note["body"], note["path"], {path: item.name for path, item in attached.items()})
         raw = fitted(note["path"], {key: value for key, value in note.items() if key not in ("path", "name")}, found.skipped)
         add_in_parts(found, note["path"], raw, attachments)
+    if vault.notion:
+        found.skipped += notion_tables_unlinked(vault, all_linked)
     if not found.records:
         raise ImportFileError(
             "There are no Markdown notes (.md files) to import here."
-            + (f" {len(found.skipped)} were left out: {found.skipped[0].path}: {found.skipped[0].reason}." if found.skipped else "")
+            + left_out(found.skipped)
         )
 
 
@@ -350,7 +370,7 @@ def notes_from_joplin_raw_export(vault: Vault, found: ForeignSource) -> None:
         add_in_parts(found, entry.path, fitted(entry.path, raw, found.skipped), list(attachments.values()))
     if not found.records:
         raise ImportFileError("This Joplin export has no notes to import."
-                              + (f" {len(found.skipped)} were left out: {found.skipped[0].path}: {found.skipped[0].reason}." if found.skipped else ""))
+                              + left_out(found.skipped))
 
 
 # Notion's "Markdown & CSV" export ----------------------------------------------------------
@@ -372,8 +392,33 @@ NOTION_HEADING = re.compile(r"\A[ \t]*#[ \t]+([^\n]*?)[ \t]*#*[ \t]*(?:\n+|\Z)")
 
 
 def is_notion_export(vault: Vault) -> bool:
-    """Every Markdown file of the folder is named, as Notion names a page, after a 32-hex id."""
-    return bool(vault.notes) and all(NOTION_ID.search(PurePosixPath(entry.path).stem) for entry in vault.notes)
+    """Every Markdown file of the folder is named, as Notion names a page, after a 32-hex id; or it
+    has none, and a database's table (exported without its rows' pages)."""
+    return (bool(vault.notes) or any(map(is_notion_table, vault.files))) and all(
+        NOTION_ID.search(PurePosixPath(entry.path).stem) for entry in vault.notes)
+
+
+def is_notion_table(path: str) -> bool:
+    """A database's table, `Books <id>.csv` (not the same table with all its rows, `Books <id>_all.csv`)."""
+    return path.endswith(".csv") and NOTION_ID.search(PurePosixPath(path).stem) is not None
+
+
+def notion_tables_unlinked(vault: Vault, linked: set[str]) -> list[Skipped]:
+    """Each database table no page links to (a database exported on its own), which is attached to
+    no note, said: its rows are the notes tagged with its name, or, if their pages are not in the
+    export, how to export them."""
+    skipped = []
+    for path in sorted(path for path in vault.files if is_notion_table(path) and path not in linked):
+        name = without_notion_ids(PurePosixPath(path).stem)
+        rows_folder = path.removesuffix(".csv") + "/"
+        if any(entry.path.startswith(rows_folder) for entry in vault.notes):
+            reason = (f"the table of the database “{name}”, which no page of the export links to: attached to no note "
+                      f"(its rows are the notes tagged “{(normalise_foreign_tags([name]) or [name])[0]}”)")
+        else:
+            reason = (f"the table of the database “{name}”, without its rows’ pages: export it from Notion again with "
+                      "“Include subpages” on, and import that")
+        skipped.append(Skipped(path, reason))
+    return skipped
 
 
 def without_notion_ids(name: str) -> str:
@@ -388,27 +433,107 @@ def without_notion_heading(body: str) -> tuple[str, str]:
 
 
 # A database row's property lines, at the top of its text, that date it, by their names as Notion
-# gives them (the property's type, which the person may rename), and how Notion writes a time there.
-NOTION_DATE_PROPERTIES = {"created time": "created", "created": "created", "last edited time": "updated", "last edited": "updated"}
+# gives them (the property's type, which the person may rename): in English, and in French
+# (Notion's help, fr-fr: "Date de création", "Dernière modification"). The names stay as they were
+# given when the workspace changes language; the dates are written in the language of the export.
+NOTION_DATE_PROPERTIES = {
+    "created time": "created", "created": "created", "date de création": "created",
+    "last edited time": "updated", "last edited": "updated", "dernière modification": "updated",
+}
 NOTION_PROPERTY = re.compile(r"^([^:\n]{1,100}): (.+)$")
-NOTION_TIME_FORMATS = ("%B %d, %Y %I:%M %p", "%b %d, %Y %I:%M %p", "%B %d, %Y", "%b %d, %Y")
+# The months as Notion's languages that write them in words name them (Japanese, Korean and Chinese
+# write numbers); a month written short (`déc.`, `Sept`) is the start of one of these.
+MONTH_NAMES = (
+    "january february march april may june july august september october november december",  # English
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",  # French
+    "januar februar märz april mai juni juli august september oktober november dezember",  # German
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",  # Spanish
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",  # Portuguese
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",  # Italian
+    "januari februari maart april mei juni juli augustus september oktober november december",  # Dutch
+    "januar februar marts april maj juni juli august september oktober november december",  # Danish
+    "januari februari mars april maj juni juli augusti september oktober november december",  # Swedish
+    "januar februar mars april mai juni juli august september oktober november desember",  # Norwegian
+)
+MONTHS = [(name, number) for names in MONTH_NAMES for number, name in enumerate(names.split(), start=1)]
+# `7 décembre 2026 14:03`, `7. Dezember 2026`, `7 de diciembre de 2026`, `December 7, 2026 2:03 PM`,
+# `2026年12月7日 14:03`, `2026/12/07`, a time maybe after "à" or "um", maybe before 午前 (a.m.) or 午後 (p.m.).
+NOTION_TIME = re.compile(
+    r"^(?P<date>.+?)(?:,?\s+(?:(?:à|um|a las|às|alle|om|kl\.)\s+)?(?P<half>午前|午後|오전|오후|上午|下午)?\s*"
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*(?P<meridiem>[AaPp])\.?\s?[Mm]\.?)?)?$")
+YEAR_FIRST = re.compile(r"^(\d{4})\s*[年년/.-]\s*(\d{1,2})\s*[月월/.-]\s*(\d{1,2})\s*[日일]?$")
+DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\.? (\S+?)\.? (\d{4})$")
+MONTH_DAY_YEAR = re.compile(r"^(\S+?)\.? (\d{1,2}) (\d{4})$")
+AFTERNOON = {"午後", "오후", "下午"}
 
 
 def notion_dates(body: str) -> dict[str, str]:
-    """A row's "Created time" and "Last edited time" (`June 27, 2023 9:32 PM`, in the person's own
-    time, as Notion showed it), as ISO times under the front matter's keys; {} for a page without
-    them (Notion's export dates no page) or a date written in another language."""
+    """A row's "Created time" and "Last edited time" (notion_time), as ISO times under the front
+    matter's keys; {} for a page without them (Notion's export dates no page)."""
     dates = {}
     for line in body.split("\n\n", 1)[0].split("\n"):
         match = NOTION_PROPERTY.match(line)
         key = NOTION_DATE_PROPERTIES.get(match.group(1).strip().casefold()) if match else None
-        for time_format in NOTION_TIME_FORMATS if key else ():
-            try:
-                dates[key] = make_aware(datetime.strptime(match.group(2).strip(), time_format)).isoformat()
-                break
-            except ValueError:
-                continue
+        if key and (moment := notion_time(match.group(2).strip())):
+            dates[key] = moment.isoformat()
     return dates
+
+
+def notion_time(text: str) -> datetime | None:
+    """A time as Notion writes it in the language of the export, in the person's own time, as Notion
+    showed it (NOTION_TIME); None for what is not one (a day and month in numbers alone, which
+    could be either way round)."""
+    match = NOTION_TIME.match(" ".join(text.split()))
+    if not match:
+        return None
+    hour, minute = int(match["hour"] or 0), int(match["minute"] or 0)
+    if match["meridiem"] or match["half"]:
+        hour = hour % 12 + (12 if (match["meridiem"] or "").lower() == "p" or match["half"] in AFTERNOON else 0)
+    date = match["date"].replace(",", "").replace(" de ", " ")
+    if numbers := YEAR_FIRST.match(date):
+        year, month, day = map(int, numbers.groups())
+    elif words := DAY_MONTH_YEAR.match(date) or MONTH_DAY_YEAR.match(date):
+        day_first = words.re is DAY_MONTH_YEAR
+        day, name, year = (words[1], words[2], words[3]) if day_first else (words[2], words[1], words[3])
+        month, day, year = month_named(name), int(day), int(year)
+        if month is None:
+            return None
+    else:
+        return None
+    try:
+        return make_aware(datetime(year, month, day, hour, minute))
+    except ValueError:
+        return None
+
+
+def month_named(word: str) -> int | None:
+    """The month a word names (`décembre`, `Dez`, `sept`), in any of MONTH_NAMES' languages; None
+    for one that is none, or that starts months of two numbers."""
+    word = word.casefold().rstrip(".")
+    numbers = {number for name, number in MONTHS if name == word or (len(word) >= 3 and name.startswith(word))}
+    return numbers.pop() if len(numbers) == 1 else None
+
+
+NOTION_TAGS_PROPERTIES = {"tags", "tag"}
+
+
+def without_notion_tags(body: str) -> tuple[str, list[str]]:
+    """A row's text without its "Tags" property line (a multi-select, `Tags: scifi, classic`), and
+    that line's tags, which the row is tagged with, as Obsidian's Importer does. Only in a block of
+    property lines: a page's sentence "Tag: you're it" stays."""
+    properties, separator, rest = body.partition("\n\n")
+    if not all(NOTION_PROPERTY.match(line) for line in properties.split("\n")):
+        return body, []
+    kept, tags = [], []
+    for line in properties.split("\n"):
+        match = NOTION_PROPERTY.match(line)
+        if match and match.group(1).strip().casefold() in NOTION_TAGS_PROPERTIES:
+            tags.append(match.group(2))
+        else:
+            kept.append(line)
+    if not tags:
+        return body, []
+    return "\n".join(kept) + separator + rest if kept else rest, tags
 
 
 def notion_files_embedded(body: str, path: str, names_by_path: dict[str, str]) -> str:
@@ -468,8 +593,8 @@ def parts_vault(archive: zipfile.ZipFile, skipped: list[Skipped]) -> Vault:
 
 def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
     """Whether the file is a zip of Notion's export (its parts zipped in it, or its pages named
-    after their ids) or of Google Takeout's Keep folder: File › Import… takes these, which are
-    files, as it takes Notedesk's own export."""
+    after their ids) or of Google Takeout's Keep folder, or a compressed tar (Takeout's .tgz):
+    File › Import… takes these, which are files, as it takes Notedesk's own export."""
     def head(name: str) -> bytes:
         info = archive.getinfo(name)
         try:
@@ -477,6 +602,8 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
         except UNREADABLE_ZIP:
             return b""
 
+    if starts_as(source, GZIP_SIGNATURE):  # Google Takeout's .tgz (Notedesk's own export is never one)
+        return True
     try:
         with zipfile.ZipFile(source) as archive:
             if is_zip_of_zips(archive):
@@ -484,7 +611,7 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
             infos = [info for info in archive.infolist()
                      if not info.is_dir() and not any(hidden(part) for part in PurePosixPath(info.filename).parts)]
             pages = [PurePosixPath(info.filename) for info in infos if is_note(info.filename)]
-            if pages:
+            if pages or any(is_notion_table(info.filename) for info in infos):
                 return all(NOTION_ID.search(path.stem) for path in pages)
             return keep_folder([info.filename for info in infos if info.filename.endswith(".json")], head) is not None
     except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError, OSError):
@@ -545,7 +672,7 @@ def notes_from_keep(vault: Vault, found: ForeignSource) -> None:
         add_in_parts(found, path, fitted(path, raw, found.skipped), attachments)
     if not found.records:
         raise ImportFileError("This Google Keep export has no notes to import."
-                              + (f" {len(found.skipped)} were left out: {found.skipped[0].path}: {found.skipped[0].reason}." if found.skipped else ""))
+                              + left_out(found.skipped))
 
 
 def keep_note(path: str, vault: Vault, found: ForeignSource) -> tuple[dict, list[ImportedAttachment]] | Skipped:
@@ -575,8 +702,8 @@ def keep_note(path: str, vault: Vault, found: ForeignSource) -> tuple[dict, list
     blocks.append("\n".join(f"- {markdown_link(one_line(str(item.get('title') or '')), str(item['url']))}" for item in links))
     attachments = []
     for listed in objects_in(keep.get("attachments")):
-        file_path = posixpath.normpath((PurePosixPath(path).parent / str(listed.get("filePath"))).as_posix())
-        if file_path not in vault.files:
+        file_path = keep_attached_file(posixpath.normpath((PurePosixPath(path).parent / str(listed.get("filePath"))).as_posix()), vault)
+        if file_path is None:
             found.skipped.append(Skipped(path, f"its attached file {listed.get('filePath')} is not in the export: "
                                                "the note is imported without it"))
             continue
@@ -595,6 +722,17 @@ def keep_note(path: str, vault: Vault, found: ForeignSource) -> tuple[dict, list
         "pinned": keep.get("isPinned") is True,
         "created": created.isoformat(), "updated": updated.isoformat(),
     }, attachments
+
+
+def keep_attached_file(listed: str, vault: Vault) -> str | None:
+    """The file a Keep note's JSON lists, or, if there is none of that name, the one file beside it
+    of that name with another extension: Takeout lists a picture as `….jpeg` and writes it `….jpg`."""
+    if listed in vault.files:
+        return listed
+    stem = PurePosixPath(listed).with_suffix("")
+    namesakes = [path for path in vault.files if PurePosixPath(path).with_suffix("") == stem
+                 and PurePosixPath(path).suffix not in (".json", ".html")]  # the note's own files
+    return namesakes[0] if len(namesakes) == 1 else None
 
 
 def objects_in(value) -> list[dict]:
@@ -768,6 +906,29 @@ def open_tar(source: Path | BinaryIO) -> tarfile.TarFile:
     return tarfile.open(fileobj=source, mode="r:")
 
 
+def unpacked_tar(source: Path | BinaryIO) -> BinaryIO:
+    """The tar of a compressed tar (.tgz), in a temporary file (deleted once the import no longer
+    reads it), for tar_vault to read as it reads Joplin's: unpacked no further than a tar of files
+    within MAX_TOTAL_SIZE can be, so that a small file that unpacks without end is refused."""
+    limit = MAX_TOTAL_SIZE + MAX_FILES * TAR_HEADERS_SIZE
+    unpacked = tempfile.TemporaryFile(dir=imports_folder())
+    with source.open("rb") if isinstance(source, Path) else nullcontext(source) as file:
+        file.seek(0)
+        try:
+            with gzip.GzipFile(fileobj=file) as packed:
+                while chunk := packed.read(CHUNK_SIZE):
+                    if unpacked.tell() + len(chunk) > limit:
+                        raise ImportFileError(
+                            f"The files in this compressed tar file add up to more than {filesizeformat(MAX_TOTAL_SIZE)} "
+                            f"once unpacked, more than an archive may hold to be imported at once. {UNPACK_IT}")
+                    unpacked.write(chunk)
+        except (gzip.BadGzipFile, EOFError, zlib.error) as error:
+            raise ImportFileError(f"This compressed file is damaged (cut short?): {error}. Nothing was imported.") from None
+    if not is_tar(unpacked):
+        raise ImportFileError("This compressed file holds no tar archive (as a .tgz of Google Takeout does). Nothing was imported.")
+    return unpacked
+
+
 def tar_vault(source: Path | BinaryIO, skipped: list[Skipped]) -> Vault:
     """A tar's files as a zip's are read (zip_vault): its notes read when asked for, its other
     files by their path, from the tar again; nothing written to disk, no link followed."""
@@ -840,7 +1001,8 @@ def markdown_note(entry: Entry, root: str, notion: bool = False) -> dict | Skipp
     if notion:
         name = without_notion_ids(name)
         body, heading = without_notion_heading(body)
-        front = {"title": heading, **notion_dates(body), **front}
+        body, row_tags = without_notion_tags(body)
+        front = {"title": heading, **notion_dates(body), **({"tags": row_tags} if row_tags else {}), **front}
     front_title = composed(str(front.get("title") or "").strip())
     title = front_title or PurePosixPath(name).name
     folders = [part[:TAG_MAX_LENGTH] for part in PurePosixPath(name).parts[:-1]]

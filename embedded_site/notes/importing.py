@@ -79,12 +79,6 @@ UNREADABLE_ZIP = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, Runt
 # How a zip's first file starts: a zip cut short keeps it, while its list of files, at its end, is lost.
 ZIP_SIGNATURE = b"PK\x03\x04"
 GZIP_SIGNATURE = b"\x1f\x8b"
-# Google Takeout makes a .tgz when asked for one, which neither import reads: what to do instead.
-COMPRESSED_TAR = (
-    "This is a compressed tar file (.tgz, .tar.gz), as Google Takeout makes when asked for one: Notedesk does not "
-    "read it. Unpack it and import its folder (Takeout/Keep, for Google Keep) with Import Markdown…, or ask "
-    "Takeout for a .zip and import that with Import…. Nothing was imported."
-)
 SQLITE_SIGNATURE = b"SQLite format 3\x00"
 
 
@@ -205,8 +199,6 @@ def json_notes(file: BinaryIO, changed: list) -> Iterator[object]:
                     "Import… reads exports. To put a backup back, quit Notedesk and copy it over notedesk.sqlite3 in "
                     "the data folder (Help › Open data folder), as the README's “Putting a backup back” says. "
                     "Nothing was imported.") from None
-            if start.startswith(GZIP_SIGNATURE):
-                raise ImportFileError(COMPRESSED_TAR) from None
             raise ImportFileError("This is neither a Notedesk JSON export nor a zip of Markdown notes.") from None
         if not isinstance(document, dict):
             raise ImportFileError("This JSON file is not a Notedesk export.")

@@ -22,7 +22,7 @@ from django_desktop_shell.uploads import upload_view
 DIALOG_FILE_TYPES = {
     "json": ("Notedesk export (*.json)",),
     "markdown": ("Zip of Markdown notes (*.zip)",),
-    "import": ("Notedesk exports, Standard Notes backups, Notion and Google Keep (Takeout) exports (*.json;*.zip;*.txt)",),
+    "import": ("Notedesk Standard Notes Notion and Google Keep exports (*.json;*.zip;*.txt;*.tgz;*.tar.gz)",),
 }
 
 

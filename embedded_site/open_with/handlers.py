@@ -70,9 +70,9 @@ def note_for(owner, text: TextFile) -> tuple[Note, bool]:
 def import_of(path: Path) -> jobs.Job | None:
     """The import, started, of a file that holds notes rather than being one: an Evernote export,
     Notedesk's JSON export (of any version), a zip of Markdown notes (Notedesk's export, or another
-    app's vault). Read where it is: the file stays the person's."""
+    app's vault), Google Takeout's .tgz. Read where it is: the file stays the person's."""
     owner, suffix = local_owner(), path.suffix.lower()
-    if suffix not in (".enex", ".jex", ".json", ".txt", ".zip"):
+    if suffix not in (".enex", ".jex", ".json", ".txt", ".zip", ".tgz", ".gz"):
         return None
     try:
         file, _ = open_regular_file(path, "")
@@ -82,7 +82,7 @@ def import_of(path: Path) -> jobs.Job | None:
         return None  # opened as a file, which says why it cannot be
     if suffix == ".enex":
         return start_foreign_import(owner, "enex", path, remove_source=False)
-    if suffix == ".jex":  # Joplin's export file
+    if suffix in (".jex", ".tgz", ".gz"):  # Joplin's export file, a compressed tar
         return start_foreign_import(owner, "markdown-folder", path, remove_source=False)
     if suffix == ".zip":
         if is_notedesk_markdown_zip(path):

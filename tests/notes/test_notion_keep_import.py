@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 import pytest
 
 from embedded_site.notes.foreign_import import read_markdown_source
+from embedded_site.notes.importing import ImportFileError
 from embedded_site.notes.models import Attachment, Note
 from tests.notes.test_jobs_and_preview import wait_for_job
 
@@ -109,7 +110,7 @@ def test_a_notion_export_becomes_notes_titled_without_ids_with_their_links_image
     assert travel.body.startswith("Plans for the year: the [[Packing list]] and the [[Reading list.csv]].\n\n![[Lisbon.jpg]]\n")
     assert packing.body == "- [ ] Passport\n- [x] Charger\n\nBack to [[Travel]]\n"
     assert [tag.name for tag in packing.tags.all()] == ["travel"]  # the page it is under
-    assert [tag.name for tag in dune.tags.all()] == ["reading list"]  # the database it is a row of
+    assert sorted(tag.name for tag in dune.tags.all()) == ["classic", "reading list", "scifi"]  # its database, its Tags
     assert dune.body.startswith("Author: Frank Herbert\nCreated time: June 27, 2023 9:32 PM\n")  # its properties, as text
     assert sorted(Attachment.objects.filter(note=travel).values_list("name", flat=True)) == ["Lisbon.jpg", "Reading list.csv"]
     assert api.get(f"/api/notes/{packing.pk}/backlinks/").json()["total"] == 1
@@ -200,27 +201,46 @@ def test_the_import_api_takes_a_notion_export_and_refuses_a_damaged_part_naming_
     assert Note.objects.count() == 3
 
 
-def takeout_tgz() -> bytes:
+def tgz(files: dict, links: dict | None = None) -> bytes:
+    """A compressed tar, as Google Takeout makes when asked for a .tgz; `links` are symbolic links in it."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
-        for name, content in keep_takeout().items():
+        for name, content in files.items():
             data = content if isinstance(content, bytes) else content.encode()
             info = tarfile.TarInfo(name)
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
+        for name, target in (links or {}).items():
+            info = tarfile.TarInfo(name)
+            info.type, info.linkname = tarfile.SYMTYPE, target
+            archive.addfile(info)
     return buffer.getvalue()
 
 
-def test_a_takeout_tgz_is_refused_saying_how_to_import_it_and_its_unpacked_keep_folder_imports(api, tmp_path):
+def test_a_takeout_tgz_imports_as_its_zip_does(api):
     for url, fields in (("/api/jobs/import/", {}), ("/api/jobs/import-other/", {"source": "markdown-folder"})):
-        job = api.client.post(url, {**fields, "file": io.BytesIO(takeout_tgz())}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+        job = api.client.post(url, {**fields, "file": io.BytesIO(tgz(keep_takeout()))}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
         finished = wait_for_job(api, job.json())
-        assert finished["state"] == "failed", finished
-        assert finished["error"].startswith("This is a compressed tar file (.tgz, .tar.gz), as Google Takeout makes")
-    with tarfile.open(fileobj=io.BytesIO(takeout_tgz())) as archive:
-        archive.extractall(tmp_path, filter="data")
-    found = read_markdown_source(tmp_path / "Takeout" / "Keep")
-    assert sorted(record["title"] for record in found.records) == ["", "Groceries", "Idea"]
+        assert finished["state"] == "done", finished
+        assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Groceries", "Idea"]
+        assert Attachment.objects.count() == 1
+    assert b"".join(api.get(f"/api/attachments/{Attachment.objects.get().pk}/").streaming_content) == PHOTO
+    answer = api.client.post("/api/import/", {"file": io.BytesIO(tgz(keep_takeout()))}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert (answer.status_code, answer.json()["unchanged"]) == (200, 3)
+
+
+def test_a_tgz_is_read_with_the_zips_limits_its_links_and_paths_out_of_it_skipped_and_a_bomb_refused(monkeypatch):
+    files = {"Notes/plan.md": "# Plan\n", "../escape.md": "# Out\n"}
+    found = read_markdown_source(io.BytesIO(tgz(files, links={"Notes/secret.md": "/etc/passwd"})))
+    assert [record["title"] for record in found.records] == ["plan"]
+    assert sorted((item.path, item.reason) for item in found.skipped) == [
+        ("../escape.md", "a path out of the folder"), ("Notes/secret.md", "a link to a file: not followed")]
+    monkeypatch.setattr("embedded_site.notes.foreign_import.MAX_TOTAL_SIZE", 64 * 1024)
+    monkeypatch.setattr("embedded_site.notes.foreign_import.MAX_FILES", 10)  # refused as it unpacks, not once unpacked
+    bomb = tgz({"Notes/zeros.md": b"0" * 4 * 1024 * 1024})  # a few kilobytes, four megabytes unpacked
+    assert len(bomb) < 64 * 1024
+    with pytest.raises(ImportFileError, match=r"^The files in this compressed tar file add up to more than 64\.0\sKB once unpacked"):
+        read_markdown_source(io.BytesIO(bomb))
 
 
 def test_a_takeout_in_another_language_with_other_products_is_imported_by_its_keep_notes(api):
@@ -231,3 +251,91 @@ def test_a_takeout_in_another_language_with_other_products_is_imported_by_its_ke
     assert finished["state"] == "done", finished
     assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Groceries", "Idea"]
     assert Attachment.objects.count() == 1
+
+
+def test_a_keep_attachment_listed_as_jpeg_whose_file_is_jpg_is_found():
+    """Takeout's JSON may name a picture `….jpeg` where the file it wrote beside it is `….jpg`."""
+    idea = json.loads(keep_takeout()["Takeout/Keep/Idea.json"])
+    idea["attachments"] = [{"filePath": "1a2b3c4d.jpeg", "mimetype": "image/jpeg"}]
+    found = read_markdown_source(io.BytesIO(zipped(keep_takeout(**{"Takeout/Keep/Idea.json": json.dumps(idea)}))))
+    record = next(record for record in found.records if record["title"] == "Idea")
+    assert [attachment.name for attachment in record["attachments"]] == ["1a2b3c4d.jpg"]
+    assert record["body"].endswith("![[1a2b3c4d.jpg]]\n")
+    assert not [item for item in found.skipped if "1a2b3c4d" in item.reason]
+
+
+def test_a_notion_rows_tags_property_becomes_its_tags_not_a_line_of_its_text():
+    """As Obsidian's Importer does: a multi-select "Tags" is what tags are for."""
+    found = read_markdown_source(io.BytesIO(zipped(notion_pages())))
+    dune = next(record for record in found.records if record["title"] == "Dune")
+    assert dune["tags"] == ["reading list", "scifi", "classic"]
+    assert "Tags:" not in dune["body"] and dune["body"].endswith("Status: Done\n\nA desert planet.\n")
+
+
+def database_alone(rows: bool = True) -> bytes:
+    """A database exported on its own (its ••• › Export): its tables, and, with sub-pages, its rows' pages."""
+    return zipped({name: content for name, content in notion_pages().items()
+                   if name.startswith(READING) and (rows or name.endswith(".csv"))})
+
+
+def test_a_notion_database_exported_alone_imports_its_rows_tagged_with_its_name_and_says_its_table_is_attached_to_none(api):
+    finished = imported(api, database_alone())
+    assert finished["state"] == "done", finished
+    dune = Note.objects.get()
+    assert sorted(tag.name for tag in dune.tags.all()) == ["classic", "reading list", "scifi"]
+    assert finished["result"]["skipped_files"] == [{
+        "path": f"{READING}.csv",
+        "reason": "the table of the database “Reading list”, which no page of the export links to: attached to no note "
+                  "(its rows are the notes tagged “reading list”)"}]
+
+
+def test_a_notion_databases_table_exported_without_its_rows_pages_is_refused_saying_how_to_export_it(api):
+    finished = imported(api, database_alone(rows=False))
+    assert finished["state"] == "failed", finished
+    assert finished["error"] == (
+        f"There are no Markdown notes (.md files) to import here. 1 was left out: {READING}.csv: the table of the database "
+        "“Reading list”, without its rows’ pages: export it from Notion again with “Include subpages” on, and import that.")
+
+
+@pytest.mark.parametrize("created, edited", [
+    ("7 décembre 2026 14:03", "8 déc. 2026 09:15"),  # French, its property names too below
+    ("7. Dezember 2026 14:03", "8. Dez. 2026 09:15"),  # German
+    ("7 de diciembre de 2026 14:03", "8 de dic. de 2026 9:15"),  # Spanish
+    ("2026年12月7日 14:03", "2026年12月8日 午前9:15"),  # Japanese
+    ("December 7, 2026 2:03 PM", "Dec 8, 2026 9:15 AM"),  # English
+    ("2026/12/07 14:03", "2026/12/08 9:15"),  # the Year/Month/Day format, in any language
+])
+def test_a_notion_row_written_in_another_language_is_dated_by_its_created_and_last_edited_times(settings, created, edited):
+    settings.TIME_ZONE = "Europe/Paris"
+    names = ("Date de création", "Dernière modification") if "déc" in created else ("Created time", "Last edited time")
+    page = f"# Dune\n\nAuthor: Frank Herbert\n{names[0]}: {created}\n{names[1]}: {edited}\n\nA desert planet.\n"
+    found = read_markdown_source(io.BytesIO(zipped({f"{READING}/{DUNE}.md": page})))
+    [dune] = found.records
+    assert (dune["created"], dune["updated"]) == (datetime(2026, 12, 7, 13, 3, tzinfo=timezone.utc),
+                                                  datetime(2026, 12, 8, 8, 15, tzinfo=timezone.utc))
+
+
+def test_file_import_offers_and_imports_a_takeout_tgz_in_the_windows_own_dialog(api, tmp_path):
+    """The window's open dialog as pywebview makes it, which checks the file types it is given."""
+    from webview.util import parse_file_type
+
+    from django_desktop_shell import native
+    from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
+
+    takeout = tmp_path / "takeout-20261207.tgz"
+    takeout.write_bytes(tgz(keep_takeout()))
+    offered = []
+
+    class Window:
+        def create_file_dialog(self, dialog_type, directory="", file_types=(), **options):
+            offered.extend(parse_file_type(file_type)[1] for file_type in file_types)
+            return (str(takeout),)
+
+    native.provide(WindowNativeFunctions(Window()))
+    try:
+        finished = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
+    finally:
+        native.provide(None)
+    assert "*.tgz" in offered[0].split(";")
+    assert finished["state"] == "done", finished
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Groceries", "Idea"]

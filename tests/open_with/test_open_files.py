@@ -200,3 +200,15 @@ def let_go(fifo):
     """Open the FIFO's other end, so that a read waiting on it ends (and with it the test)."""
     with suppress(OSError):  # no one is waiting
         os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", ["takeout-20261207.tgz", "takeout-20261207.tar.gz"])
+def test_a_takeout_tgz_opened_with_the_app_or_dropped_on_it_is_imported(tmp_path, name):
+    from tests.notes.test_notion_keep_import import keep_takeout, tgz
+
+    takeout = write(tmp_path, name, tgz(keep_takeout()))
+    detail = opening.open_files([takeout])
+    assert detail["notes"] == [] and detail.get("messages", []) == []
+    assert [finished(job)["result"]["created"] for job in detail["imports"]] == [3]
+    assert takeout.exists()

@@ -4,6 +4,7 @@ The page reaches them through the site's same-origin endpoints (behind the sessi
 checks), not through pywebview's js_api, whose stubs need eval and so break our CSP.
 """
 
+import re
 from pathlib import Path
 
 from django_desktop_shell.process.paths import home_folder
@@ -23,16 +24,18 @@ class WindowNativeFunctions:
         if self.gui == "gtk":
             from django_desktop_shell.process.commands import answer_from_gtk_thread
 
-            return answer_from_gtk_thread(gtk_save_dialog, self.window, suggested_name, file_types)
+            return answer_from_gtk_thread(gtk_save_dialog, self.window, suggested_name, dialog_file_types(file_types))
         chosen = self.window.create_file_dialog(
-            webview.FileDialog.SAVE, directory=starting_folder(), save_filename=suggested_name, file_types=file_types
+            webview.FileDialog.SAVE, directory=starting_folder(), save_filename=suggested_name,
+            file_types=dialog_file_types(file_types),
         )
         return Path(first(chosen)) if chosen else None
 
     def choose_open_path(self, file_types: tuple[str, ...] = ()) -> Path | None:
         import webview
 
-        chosen = self.window.create_file_dialog(webview.FileDialog.OPEN, directory=starting_folder(), file_types=file_types)
+        chosen = self.window.create_file_dialog(webview.FileDialog.OPEN, directory=starting_folder(),
+                                                file_types=dialog_file_types(file_types))
         return Path(first(chosen)) if chosen else None
 
     def choose_folder(self) -> Path | None:
@@ -79,6 +82,19 @@ def gtk_clipboard_png() -> bytes | None:
         return None
     saved, png = image.save_to_bufferv("png", [], [])
     return bytes(png) if saved else None
+
+
+REFUSED_IN_DESCRIPTION = re.compile(r"[^\w ]+")
+
+
+def dialog_file_types(file_types: tuple[str, ...]) -> tuple[str, ...]:
+    """The file types, "Description (*.a;*.b)", with what pywebview refuses in a description (all
+    but letters, digits and spaces: "Keep (Takeout), Joplin") made spaces: it raises instead of
+    showing the dialog, and the click that asked for it fails."""
+    return tuple(
+        f"{' '.join(REFUSED_IN_DESCRIPTION.sub(' ', description).split())} ({patterns}"
+        for description, _, patterns in (file_type.rpartition(" (") for file_type in file_types)
+    )
 
 
 def gtk_save_dialog(window, suggested_name: str, file_types: tuple[str, ...] = ()) -> Path | None:

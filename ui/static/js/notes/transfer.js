@@ -106,7 +106,7 @@ function importUpload(file, url = '/api/jobs/import/', fields = {}) {
 }
 
 // From other apps (foreign_views.py): `source` is 'markdown-folder' (a zip of the folder) or 'enex'.
-const OTHER_SOURCES = { 'markdown-folder': '.zip,.jex,application/zip', enex: '.enex' };
+const OTHER_SOURCES = { 'markdown-folder': '.zip,.jex,.tgz,.gz,application/zip,application/gzip', enex: '.enex' };
 let otherSource = null;
 
 function importOtherFromDialog(source) {
