@@ -9,12 +9,15 @@ folder, as saved-1, saved-2…, and the names it suggested are kept in the list 
 from pathlib import Path
 
 import webview
+from webview.util import parse_file_type
 
 from django_desktop_shell.process import native_dialogs
 
 
 def substitute(answer) -> None:
     def pywebview_dialog(self, dialog_type, directory="", allow_multiple=False, save_filename="", file_types=()):
+        for file_type in file_types:  # pywebview's own refusal, before its dialog opens
+            parse_file_type(file_type)
         chosen = answer(webview.FileDialog(dialog_type).name, save_filename, tuple(file_types))
         return None if chosen is None else (str(chosen),)
 
