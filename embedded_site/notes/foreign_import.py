@@ -368,7 +368,7 @@ NOTION_URL = r"https://(?:www\.)?notion\.so/[^\s()<>\]]*?([0-9a-f]{32})(?:\?[^\s
 # the text, `[Plan](https://www.notion.so/Plan-<id>?pvs=21)`, and a relation property's
 # `Category: Plan (https://www.notion.so/Plan-<id>?pvs=21), Budget (…)`.
 NOTION_URL_LINK = re.compile(rf"\[([^\]\n]*)\]\({NOTION_URL}\)|(?<=[:,] )([^\n(),:\[\]]+?) \({NOTION_URL}\)")
-NOTION_HEADING = re.compile(r"\A[ \t]*#[ \t]+([^\n]*?)[ \t]*#*[ \t]*(?:\n+|\Z)")
+NOTION_HEADING = re.compile(r"\A[ \t]*#[ \t]+([^\n]*)(?:\n+|\Z)")
 
 
 def is_notion_export(vault: Vault) -> bool:
@@ -384,7 +384,18 @@ def without_notion_ids(name: str) -> str:
 def without_notion_heading(body: str) -> tuple[str, str]:
     """The page's text without the heading Notion starts it with, and that heading (its title)."""
     match = NOTION_HEADING.match(body)
-    return (body[match.end():], match.group(1)) if match else (body, "")
+    return (body[match.end():], heading_text(match.group(1))) if match else (body, "")
+
+
+def heading_text(line: str) -> str:
+    """A heading's text without its closing sequence (`# Tools ##`), which only `#`s after a blank
+    are (`# C#` is C#), as CommonMark reads it. In Python, not by a pattern: blanks run between two
+    optional parts of one made its look-up cubic in them, 12 s for a heading with 1,000 spaces."""
+    text = line.rstrip(" \t")
+    without_closing = text.rstrip("#")
+    if without_closing != text and (not without_closing or without_closing[-1] in " \t"):
+        return without_closing.rstrip(" \t")
+    return text
 
 
 # A database row's property lines, at the top of its text, that date it, by their names as Notion

@@ -231,3 +231,12 @@ def test_a_takeout_in_another_language_with_other_products_is_imported_by_its_ke
     assert finished["state"] == "done", finished
     assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Groceries", "Idea"]
     assert Attachment.objects.count() == 1
+
+
+def test_a_notion_page_s_title_ending_in_a_hash_keeps_it_and_only_a_closing_sequence_goes():
+    pages = {f"Learning C# {'1' * 32}.md": "# Learning C#\n\nPointers.\n",
+             f"Tools {'2' * 32}.md": "# Tools ##  \n\nA hammer.\n",
+             f"Issue {'3' * 32}.md": "# Issue #42\n\nOpen.\n"}
+    found = read_markdown_source(io.BytesIO(zipped(pages)))
+    assert sorted((record["title"], record["body"]) for record in found.records) == [
+        ("Issue #42", "Open.\n"), ("Learning C#", "Pointers.\n"), ("Tools", "A hammer.\n")]
