@@ -451,15 +451,20 @@ def notion_urls_to_links(body: str, titles_by_id: dict[str, str]) -> str:
     return links_replaced(body, linked, NOTION_URL_LINK)
 
 
+def visible_files(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The zip's files but those hidden (hidden(): a Mac's __MACOSX/ litter, say)."""
+    return [info for info in archive.infolist() if not info.is_dir() and not any(hidden(part) for part in PurePosixPath(info.filename).parts)]
+
+
 def is_zip_of_zips(archive: zipfile.ZipFile) -> bool:
-    names = [info.filename for info in archive.infolist() if not info.is_dir() and not any(hidden(part) for part in PurePosixPath(info.filename).parts)]
+    names = [info.filename for info in visible_files(archive)]
     return bool(names) and all(name.lower().endswith(".zip") for name in names)
 
 
 def parts_vault(archive: zipfile.ZipFile, skipped: list[Skipped]) -> Vault:
     """The zips in the zip, each copied out into a temporary file (deleted once the import no longer
     reads it), as one folder: the parts of one workspace, whose pages link across them."""
-    infos = [info for info in archive.infolist() if not info.is_dir() and info.filename.lower().endswith(".zip")]
+    infos = visible_files(archive)  # is_zip_of_zips: each a zip
     check_archive_size("zip", len(infos), sum(info.file_size for info in infos))
     vault = Vault(size_limit=MAX_TOTAL_SIZE)
     for info in infos:
@@ -492,8 +497,7 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
         with zipfile.ZipFile(source) as archive:
             if is_zip_of_zips(archive):
                 return True
-            infos = [info for info in archive.infolist()
-                     if not info.is_dir() and not any(hidden(part) for part in PurePosixPath(info.filename).parts)]
+            infos = visible_files(archive)
             pages = [PurePosixPath(info.filename) for info in infos if is_note(info.filename)]
             if pages:
                 return all(NOTION_ID.search(path.stem) for path in pages)

@@ -240,3 +240,13 @@ def test_a_notion_page_s_title_ending_in_a_hash_keeps_it_and_only_a_closing_sequ
     found = read_markdown_source(io.BytesIO(zipped(pages)))
     assert sorted((record["title"], record["body"]) for record in found.records) == [
         ("Issue #42", "Open.\n"), ("Learning C#", "Pointers.\n"), ("Tools", "A hammer.\n")]
+
+
+def test_a_notion_export_zipped_again_on_a_mac_with_its_hidden_apple_double_files_imports(api):
+    # Safari unzips the download; the folder compressed again in the Finder has each part's
+    # resource fork beside it, under __MACOSX/, which is no zip.
+    parts = zipped({"Export-5e1c2a3b-Part-1.zip": zipped(notion_pages()),
+                    "__MACOSX/._Export-5e1c2a3b-Part-1.zip": b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X"})
+    finished = imported(api, parts)
+    assert finished["state"] == "done", finished
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["Dune", "Packing list", "Travel"]
