@@ -478,6 +478,9 @@ def parts_vault(archive: zipfile.ZipFile, skipped: list[Skipped]) -> Vault:
         part_vault = zip_vault(inner, part, skipped)
         vault.notes += part_vault.notes
         vault.files.update(part_vault.files)
+        # zip_vault weighed this part alone: parts each under the limit may add up to far more.
+        check_archive_size("zip", len(vault.notes) + len(vault.files),
+                           sum(entry.size for entry in vault.notes) + sum(file.size for file in vault.files.values()))
     vault.root = archived_folder(vault.notes)
     return vault
 

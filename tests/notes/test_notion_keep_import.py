@@ -10,7 +10,9 @@ from datetime import datetime, timezone
 
 import pytest
 
+from embedded_site.notes import foreign_import
 from embedded_site.notes.foreign_import import read_markdown_source
+from embedded_site.notes.importing import ImportFileError
 from embedded_site.notes.models import Attachment, Note
 from tests.notes.test_jobs_and_preview import wait_for_job
 
@@ -250,3 +252,20 @@ def test_a_notion_export_zipped_again_on_a_mac_with_its_hidden_apple_double_file
     finished = imported(api, parts)
     assert finished["state"] == "done", finished
     assert sorted(Note.objects.values_list("title", flat=True)) == ["Dune", "Packing list", "Travel"]
+
+
+def test_a_notion_export_whose_parts_add_up_to_more_than_an_archive_may_hold_is_refused(monkeypatch):
+    # Each part under the limit, as a zip bomb's would be, all of them over it: refused before their
+    # pages are read into memory.
+    monkeypatch.setattr(foreign_import, "MAX_TOTAL_SIZE", 3000)
+    parts = {}
+    for number in (1, 2):
+        part = io.BytesIO()
+        with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"Page {number} {str(number) * 32}.md", f"# Page {number}\n\n" + "words " * 300)
+        parts[f"Export-5e1c2a3b-Part-{number}.zip"] = part.getvalue()
+    read = []
+    monkeypatch.setattr(foreign_import, "markdown_note", lambda entry, *args: read.append(entry.path))
+    with pytest.raises(ImportFileError, match="The files in this zip file add up to .* once unpacked"):
+        read_markdown_source(io.BytesIO(zipped(parts)))
+    assert read == []  # refused before a page was read
