@@ -166,9 +166,11 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
     if is_joplin_raw_export(vault):
         notes_from_joplin_raw_export(vault, found)
         return
-    if not vault.notes and keep_note_paths(vault):
-        notes_from_keep(vault, found)
-        return
+    if keep_paths := keep_note_paths(vault):
+        notes_from_keep(vault, keep_paths, found)
+        if not vault.notes:
+            return
+        # And the Markdown files beside (a Takeout of every product: Drive's), as any folder's.
     vault.notion = is_notion_export(vault)
     notes = []
     paths, uids = set(), set()
@@ -502,9 +504,9 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
                 return True
             infos = visible_files(archive)
             pages = [PurePosixPath(info.filename) for info in infos if is_note(info.filename)]
-            if pages:
-                return all(NOTION_ID.search(path.stem) for path in pages)
-            return keep_folder([info.filename for info in infos if info.filename.endswith(".json")], head) is not None
+            if keep_folder([info.filename for info in infos if info.filename.endswith(".json")], head, by_name=not pages) is not None:
+                return True
+            return bool(pages) and all(NOTION_ID.search(path.stem) for path in pages)
     except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError, OSError):
         return False
 
@@ -516,15 +518,16 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
 KEEP_FOLDER = "Keep"  # in English: Takeout names its folders in the person's language ("Google Notizen")
 
 
-def keep_folder(json_paths: list[str], head: Callable[[str], bytes]) -> str | None:
+def keep_folder(json_paths: list[str], head: Callable[[str], bytes], by_name: bool = True) -> str | None:
     """The folder of Takeout's Keep notes among the folders of `json_paths`: one named Keep, else
     the first whose first `.json` file (read by `head`: b"" if it cannot be) is a Keep note. None
-    if there is none: other apps' JSON files are no notes."""
+    if there is none: other apps' JSON files are no notes. Not `by_name` (Markdown files beside:
+    a vault may have a folder named Keep), only one whose first file is a Keep note."""
     firsts: dict[str, str] = {}
     for path in sorted(json_paths):
         firsts.setdefault(posixpath.dirname(path), path)
     for folder in sorted(firsts, key=lambda folder: PurePosixPath(folder).name != KEEP_FOLDER):
-        if PurePosixPath(folder).name == KEEP_FOLDER:  # a note there that is broken is listed as skipped
+        if by_name and PurePosixPath(folder).name == KEEP_FOLDER:  # a note there that is broken is listed as skipped
             return folder
         try:
             first = json.loads(head(firsts[folder]))
@@ -536,7 +539,8 @@ def keep_folder(json_paths: list[str], head: Callable[[str], bytes]) -> str | No
 
 
 def keep_note_paths(vault: Vault) -> list[str]:
-    """The `.json` files of a Takeout's Keep folder, or of a folder of them; [] if there is none."""
+    """The `.json` files of a Takeout's Keep folder, or of a folder of them; [] if there is none.
+    A Takeout of every product has other products' files beside it, Markdown files among them."""
 
     def head(path: str) -> bytes:
         try:
@@ -545,13 +549,13 @@ def keep_note_paths(vault: Vault) -> list[str]:
             return b""
 
     paths = [path for path in vault.files if path.endswith(".json")]
-    folder = keep_folder(paths, head)
+    folder = keep_folder(paths, head, by_name=not vault.notes)
     return sorted(path for path in paths if posixpath.dirname(path) == folder) if folder is not None else []
 
 
-def notes_from_keep(vault: Vault, found: ForeignSource) -> None:
+def notes_from_keep(vault: Vault, paths: list[str], found: ForeignSource) -> None:
     taken: set[str] = set()
-    for path in keep_note_paths(vault):
+    for path in paths:
         note = keep_note(path, vault, found)
         if isinstance(note, Skipped):
             found.skipped.append(note)
@@ -561,7 +565,7 @@ def notes_from_keep(vault: Vault, found: ForeignSource) -> None:
             raw["uid"] = str(uuid.uuid5(NAMESPACE, raw["uid"]))
         taken.add(raw["uid"])
         add_in_parts(found, path, fitted(path, raw, found.skipped), attachments)
-    if not found.records:
+    if not found.records and not vault.notes:
         raise ImportFileError("This Google Keep export has no notes to import."
                               + (f" {len(found.skipped)} were left out: {found.skipped[0].path}: {found.skipped[0].reason}." if found.skipped else ""))
 

@@ -269,3 +269,25 @@ def test_a_notion_export_whose_parts_add_up_to_more_than_an_archive_may_hold_is_
     with pytest.raises(ImportFileError, match="The files in this zip file add up to .* once unpacked"):
         read_markdown_source(io.BytesIO(zipped(parts)))
     assert read == []  # refused before a page was read
+
+
+@pytest.mark.parametrize("import_markdown", [False, True])
+def test_a_takeout_of_every_product_with_a_markdown_file_in_drive_imports_its_keep_notes_and_the_file(api, import_markdown):
+    # Takeout's "Select all": Drive's files beside Keep's, a Markdown file among them. Keep's
+    # notes were left out without a word (Import Markdown…), or the zip refused (Import…).
+    takeout = zipped(keep_takeout(**{"Takeout/Drive/Projects/readme.md": "A file kept in Drive.\n"}))
+    if import_markdown:
+        found = read_markdown_source(io.BytesIO(takeout))
+        assert sorted(record["title"] for record in found.records) == ["", "Groceries", "Idea", "readme"]
+        return
+    finished = imported(api, takeout)
+    assert finished["state"] == "done", finished
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Groceries", "Idea", "readme"]
+
+
+def test_an_obsidian_vault_with_a_folder_named_keep_of_other_json_files_imports_as_a_vault_listing_none_left_out(tmp_path):
+    (tmp_path / "Keep").mkdir()
+    (tmp_path / "Keep" / "settings.json").write_text('{"theme": "dark"}')
+    (tmp_path / "Plan.md").write_text("The plan.\n")
+    found = read_markdown_source(tmp_path)
+    assert ([record["title"] for record in found.records], found.skipped) == (["Plan"], [])
