@@ -7,6 +7,7 @@ import json
 import tarfile
 import zipfile
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -291,3 +292,15 @@ def test_an_obsidian_vault_with_a_folder_named_keep_of_other_json_files_imports_
     (tmp_path / "Plan.md").write_text("The plan.\n")
     found = read_markdown_source(tmp_path)
     assert ([record["title"] for record in found.records], found.skipped) == (["Plan"], [])
+
+
+@pytest.mark.parametrize("zone, when, day", [("America/New_York", "January 1, 0001 12:00 AM", "0001-01-01"),
+                                              ("Pacific/Kiritimati", "December 31, 9999 11:59 PM", "9999-12-31")])
+def test_a_page_dated_the_calendar_s_first_or_last_day_imports(api, settings, zone, when, day):
+    """Another app's note has a name's uid (version 5), as a day note from before journals had: the
+    days either side of its day were looked at for one, past the calendar's ends, and the whole
+    import 'failed unexpectedly' (a broken export's year 1)."""
+    settings.TIME_ZONE = zone
+    finished = imported(api, zipped({f"Row {'1' * 32}.md": f"# Row\n\nCreated time: {when}\n\nText.\n"}))
+    assert finished["state"] == "done", finished
+    assert Note.objects.get().created.astimezone(ZoneInfo(zone)).date().isoformat() == day
