@@ -25,7 +25,7 @@ from django_desktop_shell.errors import size_in_english
 from django_desktop_shell.settings import (SHELL_MIDDLEWARE, default_max_request_body, host_settings, immutable_sqlite,
                                            read_only_sqlite, read_only_sqlite_path)
 from django_desktop_shell.storage import file_system_storages
-from django_desktop_shell.translations import uncompiled_catalogues
+from django_desktop_shell.translations import project_apps_catalogue_folders, uncompiled_catalogues
 
 TAG = "desktop"
 FIX = "Call desktop_settings(globals()) at the end of your settings module, after every other setting."
@@ -485,10 +485,10 @@ def check_uncompiled_translations(app_configs, **kwargs):
     run = running()
     if not run or getattr(sys, "frozen", False) or not settings.USE_I18N:
         return []
-    project_dir = run.identity.project_dir.resolve()
-    app_folders = [Path(config.path) / "locale" for config in apps.get_app_configs()]
-    folders = [*map(Path, settings.LOCALE_PATHS), *(folder for folder in app_folders if folder.is_relative_to(project_dir))]
-    uncompiled = uncompiled_catalogues([folder for folder in folders if folder.is_dir()])
+    app_names = [config.name for config in apps.get_app_configs()]
+    folders = [*(folder for folder in map(Path, settings.LOCALE_PATHS) if folder.is_dir()),
+               *project_apps_catalogue_folders(run.identity.project_dir, app_names)]
+    uncompiled = uncompiled_catalogues(folders)
     if not uncompiled:
         return []
     return [Warning(

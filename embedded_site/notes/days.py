@@ -4,7 +4,7 @@ the day before or after one that has a note, as Obsidian's "Open previous/next d
 import functools
 import re
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from datetime import timezone as dt_timezone
 
 from django.db import transaction
@@ -113,9 +113,10 @@ def shared_uid_day(uid: uuid.UUID, created) -> date | None:
     """The day of a note made by Today's note before journals (its uid is the day's shared one; it
     was made on that day, a day either side in another time zone)."""
     if uid.version == 5:  # a name's uid, as shared_day_uid makes (a note's own is random, version 4)
-        made = timezone.localdate(created)
-        for day in (made, made - timedelta(days=1), made + timedelta(days=1)):
-            if uid == shared_day_uid(day):
+        made = timezone.localdate(created).toordinal()
+        # Within the calendar: another app's note has a name's uid too, and may be dated its first day.
+        for ordinal in (made, made - 1, made + 1):
+            if date.min.toordinal() <= ordinal <= date.max.toordinal() and uid == shared_day_uid(day := date.fromordinal(ordinal)):
                 return day
     return None
 

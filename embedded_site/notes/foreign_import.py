@@ -180,9 +180,11 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
     if is_joplin_raw_export(vault):
         notes_from_joplin_raw_export(vault, found)
         return
-    if not vault.notes and keep_note_paths(vault):
-        notes_from_keep(vault, found)
-        return
+    if keep_paths := keep_note_paths(vault):
+        notes_from_keep(vault, keep_paths, found)
+        if not vault.notes:
+            return
+        # And the Markdown files beside (a Takeout of every product: Drive's), as any folder's.
     vault.notion = is_notion_export(vault)
     if vault.notion and NOTION_ID.search(vault.root.rstrip("/")):  # a database's folder, its table beside it
         vault.root = ""
@@ -388,7 +390,7 @@ NOTION_URL = r"https://(?:www\.)?notion\.so/[^\s()<>\]]*?([0-9a-f]{32})(?:\?[^\s
 # the text, `[Plan](https://www.notion.so/Plan-<id>?pvs=21)`, and a relation property's
 # `Category: Plan (https://www.notion.so/Plan-<id>?pvs=21), Budget (…)`.
 NOTION_URL_LINK = re.compile(rf"\[([^\]\n]*)\]\({NOTION_URL}\)|(?<=[:,] )([^\n(),:\[\]]+?) \({NOTION_URL}\)")
-NOTION_HEADING = re.compile(r"\A[ \t]*#[ \t]+([^\n]*?)[ \t]*#*[ \t]*(?:\n+|\Z)")
+NOTION_HEADING = re.compile(r"\A[ \t]*#[ \t]+([^\n]*)(?:\n+|\Z)")
 
 
 def is_notion_export(vault: Vault) -> bool:
@@ -429,7 +431,18 @@ def without_notion_ids(name: str) -> str:
 def without_notion_heading(body: str) -> tuple[str, str]:
     """The page's text without the heading Notion starts it with, and that heading (its title)."""
     match = NOTION_HEADING.match(body)
-    return (body[match.end():], match.group(1)) if match else (body, "")
+    return (body[match.end():], heading_text(match.group(1))) if match else (body, "")
+
+
+def heading_text(line: str) -> str:
+    """A heading's text without its closing sequence (`# Tools ##`), which only `#`s after a blank
+    are (`# C#` is C#), as CommonMark reads it. In Python, not by a pattern: blanks run between two
+    optional parts of one made its look-up cubic in them, 12 s for a heading with 1,000 spaces."""
+    text = line.rstrip(" \t")
+    without_closing = text.rstrip("#")
+    if without_closing != text and (not without_closing or without_closing[-1] in " \t"):
+        return without_closing.rstrip(" \t")
+    return text
 
 
 # A database row's property lines, at the top of its text, that date it, by their names as Notion
@@ -565,15 +578,20 @@ def notion_urls_to_links(body: str, titles_by_id: dict[str, str]) -> str:
     return links_replaced(body, linked, NOTION_URL_LINK)
 
 
+def visible_files(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The zip's files but those hidden (hidden(): a Mac's __MACOSX/ litter, say)."""
+    return [info for info in archive.infolist() if not info.is_dir() and not any(hidden(part) for part in PurePosixPath(info.filename).parts)]
+
+
 def is_zip_of_zips(archive: zipfile.ZipFile) -> bool:
-    names = [info.filename for info in archive.infolist() if not info.is_dir() and not any(hidden(part) for part in PurePosixPath(info.filename).parts)]
+    names = [info.filename for info in visible_files(archive)]
     return bool(names) and all(name.lower().endswith(".zip") for name in names)
 
 
 def parts_vault(archive: zipfile.ZipFile, skipped: list[Skipped]) -> Vault:
     """The zips in the zip, each copied out into a temporary file (deleted once the import no longer
     reads it), as one folder: the parts of one workspace, whose pages link across them."""
-    infos = [info for info in archive.infolist() if not info.is_dir() and info.filename.lower().endswith(".zip")]
+    infos = visible_files(archive)  # is_zip_of_zips: each a zip
     check_archive_size("zip", len(infos), sum(info.file_size for info in infos))
     vault = Vault(size_limit=MAX_TOTAL_SIZE)
     for info in infos:
@@ -587,6 +605,9 @@ def parts_vault(archive: zipfile.ZipFile, skipped: list[Skipped]) -> Vault:
         part_vault = zip_vault(inner, part, skipped)
         vault.notes += part_vault.notes
         vault.files.update(part_vault.files)
+        # zip_vault weighed this part alone: parts each under the limit may add up to far more.
+        check_archive_size("zip", len(vault.notes) + len(vault.files),
+                           sum(entry.size for entry in vault.notes) + sum(file.size for file in vault.files.values()))
     vault.root = archived_folder(vault.notes)
     return vault
 
@@ -608,12 +629,13 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
         with zipfile.ZipFile(source) as archive:
             if is_zip_of_zips(archive):
                 return True
-            infos = [info for info in archive.infolist()
-                     if not info.is_dir() and not any(hidden(part) for part in PurePosixPath(info.filename).parts)]
+            infos = visible_files(archive)
             pages = [PurePosixPath(info.filename) for info in infos if is_note(info.filename)]
+            if keep_folder([info.filename for info in infos if info.filename.endswith(".json")], head, by_name=not pages) is not None:
+                return True
             if pages or any(is_notion_table(info.filename) for info in infos):
                 return all(NOTION_ID.search(path.stem) for path in pages)
-            return keep_folder([info.filename for info in infos if info.filename.endswith(".json")], head) is not None
+            return False
     except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError, OSError):
         return False
 
@@ -625,15 +647,16 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
 KEEP_FOLDER = "Keep"  # in English: Takeout names its folders in the person's language ("Google Notizen")
 
 
-def keep_folder(json_paths: list[str], head: Callable[[str], bytes]) -> str | None:
+def keep_folder(json_paths: list[str], head: Callable[[str], bytes], by_name: bool = True) -> str | None:
     """The folder of Takeout's Keep notes among the folders of `json_paths`: one named Keep, else
     the first whose first `.json` file (read by `head`: b"" if it cannot be) is a Keep note. None
-    if there is none: other apps' JSON files are no notes."""
+    if there is none: other apps' JSON files are no notes. Not `by_name` (Markdown files beside:
+    a vault may have a folder named Keep), only one whose first file is a Keep note."""
     firsts: dict[str, str] = {}
     for path in sorted(json_paths):
         firsts.setdefault(posixpath.dirname(path), path)
     for folder in sorted(firsts, key=lambda folder: PurePosixPath(folder).name != KEEP_FOLDER):
-        if PurePosixPath(folder).name == KEEP_FOLDER:  # a note there that is broken is listed as skipped
+        if by_name and PurePosixPath(folder).name == KEEP_FOLDER:  # a note there that is broken is listed as skipped
             return folder
         try:
             first = json.loads(head(firsts[folder]))
@@ -645,7 +668,8 @@ def keep_folder(json_paths: list[str], head: Callable[[str], bytes]) -> str | No
 
 
 def keep_note_paths(vault: Vault) -> list[str]:
-    """The `.json` files of a Takeout's Keep folder, or of a folder of them; [] if there is none."""
+    """The `.json` files of a Takeout's Keep folder, or of a folder of them; [] if there is none.
+    A Takeout of every product has other products' files beside it, Markdown files among them."""
 
     def head(path: str) -> bytes:
         try:
@@ -654,13 +678,13 @@ def keep_note_paths(vault: Vault) -> list[str]:
             return b""
 
     paths = [path for path in vault.files if path.endswith(".json")]
-    folder = keep_folder(paths, head)
+    folder = keep_folder(paths, head, by_name=not vault.notes)
     return sorted(path for path in paths if posixpath.dirname(path) == folder) if folder is not None else []
 
 
-def notes_from_keep(vault: Vault, found: ForeignSource) -> None:
+def notes_from_keep(vault: Vault, paths: list[str], found: ForeignSource) -> None:
     taken: set[str] = set()
-    for path in keep_note_paths(vault):
+    for path in paths:
         note = keep_note(path, vault, found)
         if isinstance(note, Skipped):
             found.skipped.append(note)
@@ -670,7 +694,7 @@ def notes_from_keep(vault: Vault, found: ForeignSource) -> None:
             raw["uid"] = str(uuid.uuid5(NAMESPACE, raw["uid"]))
         taken.add(raw["uid"])
         add_in_parts(found, path, fitted(path, raw, found.skipped), attachments)
-    if not found.records:
+    if not found.records and not vault.notes:
         raise ImportFileError("This Google Keep export has no notes to import."
                               + left_out(found.skipped))
 

@@ -3,6 +3,7 @@ settings the way a developer might, and the launch stops with the message that s
 
 import contextlib
 import http.client
+import os
 import resource
 import sqlite3
 import subprocess
@@ -216,6 +217,19 @@ def test_a_translation_never_compiled_is_a_warning_naming_it(polls_copy, tmp_pat
     warned = f"{messages / 'django.po'}: not compiled (no .mo file beside it), so pages in that language show untranslated"
     assert (warned in log) is not compiled
     assert ("Run `python manage.py compilemessages`" in log) is not compiled
+
+
+def test_a_library_s_translation_in_a_virtualenv_inside_the_project_is_no_warning(polls_copy, tmp_path, app_env):
+    """The build leaves an installed library's catalogues alone (they come compiled, or are not the
+    developer's to compile); the launch warned of one in the project's own .venv, as if the project's."""
+    site_packages = polls_copy / ".venv" / "lib" / "python3.11" / "site-packages"
+    messages = site_packages / "tagging_lib" / "locale" / "fr" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    (site_packages / "tagging_lib" / "__init__.py").write_text("")
+    (messages / "django.po").write_text('msgid "Tag"\nmsgstr "Étiquette"\n', encoding="utf-8")
+    set_before_the_defaults(polls_copy, "INSTALLED_APPS = [*INSTALLED_APPS, 'tagging_lib']\n")
+    env = {**app_env, "PYTHONPATH": os.pathsep.join(filter(None, [str(site_packages), app_env.get("PYTHONPATH")]))}
+    assert "not compiled" not in log_of_a_launch(polls_copy, tmp_path, env)
 
 
 def start_copy(project, tmp_path, env, *args):

@@ -18,7 +18,7 @@ from pathlib import Path, PurePath
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from django_desktop_shell.translations import uncompiled_catalogues
+from django_desktop_shell.translations import project_apps_catalogue_folders, uncompiled_catalogues
 
 SITE_FACTS = Path(__file__).resolve().parent / "site_facts.py"
 ADMIN = "django.contrib.admin"
@@ -522,8 +522,7 @@ def shipped_databases(project_dir: Path, paths: list[str]) -> list[Path]:
 def translation_folders(project_dir: Path, locale_paths: list[str], apps: list[str]) -> list[Path]:
     """The folders of the project's own translations: its LOCALE_PATHS ones (locale_folders) and the
     `locale/` of each of its apps that lives in the project (an installed library's come compiled)."""
-    app_folders = [project_dir.joinpath(*app.split("."), "locale") for app in apps]
-    return [*locale_folders(project_dir, locale_paths), *(folder for folder in app_folders if folder.is_dir())]
+    return [*locale_folders(project_dir, locale_paths), *project_apps_catalogue_folders(project_dir, apps)]
 
 
 def compiled_languages(project_dir: Path, folders: list[Path]) -> list[str]:
