@@ -86,10 +86,10 @@ EXPORTED_ATTACHMENT = re.compile(r"^\s*- name: *(.+?) *\n\s+file: *(.+?) *$", re
 # Not `&#38;`, `##`, a path's or URL's `/#`, nor a link to a heading of the note, `[[#Heading]]`.
 INLINE_TAG = re.compile(r"(?<![\w&#/\[])#([^\W\d][^\s#]*)")
 # `[text](target)` and `![alt](target)`, the target maybe in <>, maybe with a "title" after it.
-MARKDOWN_LINK = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s<>]+)>?(?:\s+[\"'(][^)\n]*)?\)")
+MARKDOWN_LINK = re.compile(r"!?\[[^\[\]\n]*\]\(\s*<?([^)\s<>]+)>?(?:\s+[\"'(][^)\n]*)?\)")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # `[text](other note.md)`: a link (not an image) whose target may be in <> with spaces in it.
-NOTE_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*(?:<([^>\n]+)>|([^)\s<>]+))(?:\s+[\"'(][^)\n]*)?\)")
+NOTE_LINK = re.compile(r"(?<!!)\[([^\[\]\n]*)\]\(\s*(?:<([^>\n]+)>|([^)\s<>]+))(?:\s+[\"'(][^)\n]*)?\)")
 
 
 @dataclass
@@ -389,7 +389,7 @@ NOTION_URL = r"https://(?:www\.)?notion\.so/[^\s()<>\]]*?([0-9a-f]{32})(?:\?[^\s
 # A page's address where Notion's export writes one for a page of the export: a link or mention in
 # the text, `[Plan](https://www.notion.so/Plan-<id>?pvs=21)`, and a relation property's
 # `Category: Plan (https://www.notion.so/Plan-<id>?pvs=21), Budget (…)`.
-NOTION_URL_LINK = re.compile(rf"\[([^\]\n]*)\]\({NOTION_URL}\)|(?<=[:,] )([^\n(),:\[\]]+?) \({NOTION_URL}\)")
+NOTION_URL_LINK = re.compile(rf"\[([^\[\]\n]*)\]\({NOTION_URL}\)|(?<=[:,] )([^\n(),:\[\]]+?) \({NOTION_URL}\)")
 NOTION_HEADING = re.compile(r"\A[ \t]*#[ \t]+([^\n]*)(?:\n+|\Z)")
 
 
