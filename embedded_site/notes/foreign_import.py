@@ -70,6 +70,7 @@ from embedded_site.notes.tagging import normalise_foreign_tags
 MAX_FILES = 50_000
 MAX_FILE_SIZE = 8 * 1024 * 1024
 MAX_TOTAL_SIZE = 512 * 1024 * 1024
+MAX_SNIFFED_SIZE = 64 * 1024 * 1024  # read to tell another app's zip apart (is_notion_or_keep_zip)
 MAX_DEPTH = 32
 MAX_XML_DEPTH = 100
 TAR_HEADERS_SIZE = 1536  # what a tar adds to each file: its header, a long name's, the padding of its last block
@@ -615,11 +616,19 @@ def parts_vault(archive: zipfile.ZipFile, skipped: list[Skipped]) -> Vault:
 def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
     """Whether the file is a zip of Notion's export (its parts zipped in it, or its pages named
     after their ids) or of Google Takeout's Keep folder, or a compressed tar (Takeout's .tgz):
-    File › Import… takes these, which are files, as it takes Notedesk's own export."""
+    File › Import… takes these, which are files, as it takes Notedesk's own export. It reads no
+    more than MAX_SNIFFED_SIZE of it: this runs before the archive's size is weighed, and a zip of
+    thousands of folders, each with a large .json first, would be unpacked here in full."""
+    read_so_far = 0
+
     def head(name: str) -> bytes:
+        nonlocal read_so_far
         info = archive.getinfo(name)
+        if info.file_size > MAX_FILE_SIZE or read_so_far + info.file_size > MAX_SNIFFED_SIZE:
+            return b""
+        read_so_far += info.file_size
         try:
-            return archive.read(info) if info.file_size <= MAX_FILE_SIZE else b""
+            return archive.read(info)
         except UNREADABLE_ZIP:
             return b""
 

@@ -424,3 +424,20 @@ def test_a_bracket_left_open_before_a_link_on_its_line_stays_text_and_the_link_i
     found = read_markdown_source(io.BytesIO(zipped(pages)))
     bodies = {record["title"]: record["body"] for record in found.records}
     assert bodies["Travel"] == "Marks [1–5: ![[Lisbon.jpg]], [draft [[Dune|the book]].\n"
+
+
+def test_telling_a_zip_of_many_folders_of_large_json_files_apart_reads_a_bounded_part_of_it(monkeypatch):
+    """Told apart before its size is weighed: a zip of 40 folders whose first .json files unpack
+    to 4 MB each (a few kB zipped) was unpacked whole, as one of 50,000 would have been."""
+    files = {f"Takeout/Product {number:02}/a.json": b" " * (4 * 1024 * 1024) for number in range(40)}
+    files["Takeout/Keep/Groceries.json"] = json.dumps({"title": "Groceries", "textContent": "Milk",
+                                                       "createdTimestampUsec": 1600000000 * USEC})
+    unpacked = []
+    read = zipfile.ZipFile.read
+    monkeypatch.setattr(zipfile.ZipFile, "read", lambda archive, name, pwd=None: unpacked.append(
+        archive.getinfo(name if isinstance(name, str) else name.filename).file_size) or read(archive, name, pwd))
+    assert foreign_import.is_notion_or_keep_zip(io.BytesIO(zipped(files)))  # found by its folder's name
+    unpacked.clear()
+    files.pop("Takeout/Keep/Groceries.json")
+    assert not foreign_import.is_notion_or_keep_zip(io.BytesIO(zipped(files)))
+    assert sum(unpacked) <= foreign_import.MAX_SNIFFED_SIZE
