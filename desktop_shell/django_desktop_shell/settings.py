@@ -178,8 +178,8 @@ def desktop_settings(namespace: dict) -> list[str]:
     # network) ended it, and every save was refused until the page was loaded again.
     report.set("CSRF_COOKIE_AGE", CSRF_COOKIE_AGE)
     # Django's language cookie lasts as long as the browser, and the window's ends at each quit: the
-    # language a person chose in the app was gone at the next launch. An age of the project's own stays.
-    if namespace.get("LANGUAGE_COOKIE_AGE") is None:
+    # language a person chose in the app was gone at the next launch. An age of the project's own stays, None too.
+    if "LANGUAGE_COOKIE_AGE" not in namespace:
         namespace["LANGUAGE_COOKIE_AGE"] = CSRF_COOKIE_AGE
     report.set("MESSAGE_STORAGE", "django_desktop_shell.messages.DesktopMessageStorage")
     report.set("CSRF_FAILURE_VIEW", "django_desktop_shell.errors.csrf_failure")

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from tests.shell.test_checks import set_before_the_defaults
 
 USE_THE_CACHE = "from django.core.cache import caches; caches['files'].set('report', 'built'); print(caches['files'].get('report'))"
@@ -149,3 +151,17 @@ def test_the_shell_listed_by_its_app_config_is_not_added_a_second_time(polls_cop
                              "check"], capture_output=True, text=True, env=app_env, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(("line", "age"), [("", "1576800000"), ("LANGUAGE_COOKIE_AGE = None\n", "None"),
+                                           ("LANGUAGE_COOKIE_AGE = 3600\n", "3600")])
+def test_the_language_cookie_lasts_as_the_csrf_cookie_unless_the_project_sets_its_age_none_included(
+        polls_copy, tmp_path, app_env, line, age):
+    """A project that set None on purpose (the language forgotten at each quit) got 50 years anyway."""
+    set_before_the_defaults(polls_copy, line)
+    result = subprocess.run([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"),
+                             "manage", "shell", "--no-imports", "-c",
+                             "from django.conf import settings; print(settings.LANGUAGE_COOKIE_AGE)"],
+                            capture_output=True, text=True, env=app_env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == age
