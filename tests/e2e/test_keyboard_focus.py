@@ -175,3 +175,15 @@ def test_home_end_and_page_down_move_through_the_list_as_in_any_listbox(app, liv
     app.keyboard.press("PageUp")
     expect(selected).to_have_attribute("aria-posinset", "1")
     expect(app.locator("#noteList")).to_be_focused()
+
+
+def test_at_launch_the_focus_is_in_the_list_on_the_note_opened_again(app, live_app):
+    # It was on nothing (the page's <body>): a screen reader said only the window's name, and the
+    # first key pressed went nowhere.
+    expect(app.locator("#noteList")).to_be_focused()
+    open_note(app, live_app, "Groceries")
+    app.reload()
+    expect(app.locator("#noteTitle")).to_have_value("Groceries")
+    expect(app.locator("#noteList")).to_be_focused()
+    app.keyboard.press("Enter")
+    expect(app.locator("#noteBody")).to_be_focused()
