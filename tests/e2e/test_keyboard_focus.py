@@ -187,3 +187,18 @@ def test_at_launch_the_focus_is_in_the_list_on_the_note_opened_again(app, live_a
     expect(app.locator("#noteList")).to_be_focused()
     app.keyboard.press("Enter")
     expect(app.locator("#noteBody")).to_be_focused()
+
+
+def test_escape_in_history_closes_it_and_puts_the_focus_back_on_its_button(app, live_app):
+    # Escape went to the list of notes, leaving History open in place of the note's text.
+    open_note(app, live_app, "Groceries")
+    app.fill("#noteBody", "Milk")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    press(app, "toggleHistory")
+    expect(app.locator(".revision")).to_have_count(1)
+    app.focus(".revision")
+    app.keyboard.press("Escape")
+    expect(app.locator("#history")).to_be_hidden()
+    expect(app.locator("#noteBody")).to_be_visible()
+    expect(app.locator("#toggleHistory")).to_be_focused()
+    expect(app.locator("#toggleHistory")).to_have_attribute("aria-pressed", "false")

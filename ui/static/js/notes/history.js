@@ -31,6 +31,12 @@ export class HistoryPanel {
       if (row) this.select(Number(row.dataset.id));
     });
     $('revisionList').addEventListener('keydown', (event) => this.onKey(event));
+    // Escape closes it, the focus back on History, as a picker's does.
+    $('history').addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape') return;
+      event.stopPropagation();  // not the app's Escape, which goes to the list
+      this.editor.setHistory(false);
+    });
   }
 
   get open() { return !$('history').hidden; }
