@@ -20,11 +20,14 @@ def text_of(accessible) -> str:
     """The object's words with its children's (a button's name in its place), as Orca reads them."""
     text = accessible.get_text_iface()
     own = text.get_text(0, -1) if text else ""
-    children = [accessible.get_child_at_index(index) for index in range(accessible.get_child_count())]
     if "\ufffc" not in own:
+        children = [accessible.get_child_at_index(index) for index in range(accessible.get_child_count())]
         return own or accessible.get_name() or " ".join(text_of(child) for child in children if child)
-    for child in children:
-        own = own.replace("\ufffc", text_of(child), 1)
+    # Each object-replacement character stands for the object its link names: a child whose text
+    # is inline (a toast's message beside its button) has none.
+    links = accessible.get_hypertext_iface()
+    for index in range(links.get_n_links()):
+        own = own.replace("\ufffc", text_of(links.get_link(index).get_object(0)), 1)
     return own
 
 

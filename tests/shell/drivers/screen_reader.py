@@ -53,7 +53,7 @@ def read_out(window, origin):
         xdotool("type", "--delay", "20", "rome")
         hear("1 note found for “rome”")
         window.run_js("document.querySelector('#noteList [role=option]').click(); document.querySelector('#trashNote').click()")
-        hear("“Trip to Rome” moved to the trash")
+        hear("“Trip to Rome” moved to the trash Undo")
     finally:
         listener.terminate()
 
