@@ -113,9 +113,10 @@ export class HistoryPanel {
       [$('revisionText'), this.selected, 'removed'],
       [$('currentText'), this.editor.saver.draft.fields, 'added'],
     );
-    $('revisionDifference').textContent = removed + added
+    // Read out as ↑ ↓ choose a version, after its time and size.
+    setLiveText($('revisionDifference'), removed + added
       ? `${removed} ${removed === 1 ? 'line' : 'lines'} only in this version, ${added} only in the current text`
-      : 'This version is the same as the current text.';
+      : 'This version is the same as the current text.');
     $('restoreRevision').disabled = this.editor.readOnly || !(removed + added);
   }
 
