@@ -1,6 +1,8 @@
 """Keyboard only: what closes with the focus in it hands the focus on, rather than to the page's
 <body> (where a screen reader says nothing and Tab starts again from the top of the window)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -202,3 +204,25 @@ def test_escape_in_history_closes_it_and_puts_the_focus_back_on_its_button(app, 
     expect(app.locator("#noteBody")).to_be_visible()
     expect(app.locator("#toggleHistory")).to_be_focused()
     expect(app.locator("#toggleHistory")).to_have_attribute("aria-pressed", "false")
+
+
+def test_cancelling_an_export_leaves_the_focus_on_import_and_export(app, live_app):
+    # Cancel hid itself with the focus on it, which fell to the page's <body>.
+    api(live_app, "POST", "/api/notes/", {"title": "Plan", "body": "Text"})
+    cancelled = []
+
+    def job(route):  # the export runs until it is cancelled, however quick the real one is
+        if route.request.method == "POST":  # the export's start
+            return route.continue_()
+        if route.request.method == "DELETE":
+            cancelled.append(True)
+        job_id = route.request.url.rstrip("/").rsplit("/", 1)[1]
+        route.fulfill(json={"id": job_id, "state": "cancelled" if cancelled else "running", "done": 1, "total": 3})
+
+    app.route(re.compile(r".*/api/jobs/\w+/$"), job)
+    press(app, "transfersToggle")
+    press(app, "exportJson")
+    press(app, "transferCancel")
+    expect(app.locator(".toast")).to_have_text("Exporting cancelled")
+    expect(app.locator("#transfer")).to_be_hidden()
+    expect(app.locator("#transfersToggle")).to_be_focused()
