@@ -231,6 +231,7 @@ def test_connect_with_a_field_left_empty_says_why_and_puts_the_focus_on_that_fie
     app.keyboard.press("Enter")
     expect(app.locator("#syncServerUrl")).to_be_focused()
     expect(app.locator("#syncServerUrl")).not_to_have_attribute("aria-invalid", "true")
+    expect(app.locator("#syncPanel")).not_to_contain_text("{#")  # a template's comment, shown
     app.keyboard.press("Enter")
     expect(app.locator(".toast")).to_contain_text("Server address, Device token: This field is required.")
     expect(app.locator("#syncServerUrl")).to_be_focused()
