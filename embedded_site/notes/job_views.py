@@ -22,7 +22,8 @@ from django_desktop_shell.uploads import upload_view
 DIALOG_FILE_TYPES = {
     "json": ("Notedesk export (*.json)",),
     "markdown": ("Zip of Markdown notes (*.zip)",),
-    "import": ("Notedesk exports, Standard Notes backups, Notion and Google Keep (Takeout) exports (*.json;*.zip;*.txt)",),
+    # Letters and spaces alone before the patterns: pywebview refuses a comma or a parenthesis there.
+    "import": ("Notedesk exports and Standard Notes backups and Notion and Google Keep exports (*.json;*.zip;*.txt)",),
 }
 
 
