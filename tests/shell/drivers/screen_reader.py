@@ -58,6 +58,9 @@ def read_out(window, origin):
         hear("1 note found for “rome”")
         window.run_js("document.querySelector('#noteList [role=option]').click(); document.querySelector('#trashNote').click()")
         hear("“Trip to Rome” moved to the trash Undo")
+        window.run_js("document.querySelector('#syncSetup').focus()")
+        xdotool("key", "Return")
+        hear("focus: Server address: ")
     finally:
         listener.terminate()
 
