@@ -88,3 +88,19 @@ def test_a_search_s_count_and_a_find_s_count_are_read_out(app):
     app.keyboard.press("Enter")
     expect(app.locator("#findCount")).to_have_text("2 of 2")
     assert app.evaluate("window.heard")[-2:] == ["1 of 2", "2 of 2"]
+
+
+def test_choosing_a_version_in_history_reads_out_how_it_differs_from_the_text(app):
+    # Only the version's time and size were read as ↑ ↓ went through them, not what it would change.
+    create_note_in_page(app, "Groceries", "Milk\nBread")
+    app.keyboard.type("\nEggs")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    app.click("#toggleHistory")
+    app.click("#restoreRevision")  # a second version: the text before the restore
+    expect(app.locator(".revision")).to_have_count(2)
+    app.evaluate(LISTEN, "#revisionDifference")
+    app.focus(".revision[aria-current='true']")  # the version restored, the second
+    app.keyboard.press("ArrowUp")  # the text before the restore
+    difference = app.get_by_role("status").filter(has_text="only in this version")
+    expect(difference).to_have_text("1 line only in this version, 0 only in the current text")
+    assert app.evaluate("window.heard")[-1] == "1 line only in this version, 0 only in the current text"

@@ -74,3 +74,13 @@ def test_the_list_says_how_many_notes_it_shows_when_the_focus_comes_to_it(app, l
     app.keyboard.press("Control+f")
     app.keyboard.type("plan")
     expect(app.get_by_role("listbox", name="Notes")).to_have_accessible_description("1 note found for “plan”")
+
+
+def test_headings_shown_in_capitals_are_read_as_written(app, live_app):
+    # CSS's text-transform made them "SYNC", "TAGS", "LINKED FROM" for WebKitGTK's screen reader
+    # too, which spelt some letter by letter; the capitals are now the font's (small caps).
+    api(live_app, "POST", "/api/notes/", {"title": "Plan", "body": "Draft", "tags": ["work"]})
+    app.reload()
+    for words in ("Tags", "Sync"):
+        expect(app.get_by_role("heading", name=words, exact=True)).to_have_text(words, use_inner_text=True)
+    assert app.evaluate("[...document.querySelectorAll('*')].filter((element) => getComputedStyle(element).textTransform !== 'none').length") == 0

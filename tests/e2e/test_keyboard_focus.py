@@ -1,6 +1,8 @@
 """Keyboard only: what closes with the focus in it hands the focus on, rather than to the page's
 <body> (where a screen reader says nothing and Tab starts again from the top of the window)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -175,3 +177,52 @@ def test_home_end_and_page_down_move_through_the_list_as_in_any_listbox(app, liv
     app.keyboard.press("PageUp")
     expect(selected).to_have_attribute("aria-posinset", "1")
     expect(app.locator("#noteList")).to_be_focused()
+
+
+def test_at_launch_the_focus_is_in_the_list_on_the_note_opened_again(app, live_app):
+    # It was on nothing (the page's <body>): a screen reader said only the window's name, and the
+    # first key pressed went nowhere.
+    expect(app.locator("#noteList")).to_be_focused()
+    open_note(app, live_app, "Groceries")
+    app.reload()
+    expect(app.locator("#noteTitle")).to_have_value("Groceries")
+    expect(app.locator("#noteList")).to_be_focused()
+    app.keyboard.press("Enter")
+    expect(app.locator("#noteBody")).to_be_focused()
+
+
+def test_escape_in_history_closes_it_and_puts_the_focus_back_on_its_button(app, live_app):
+    # Escape went to the list of notes, leaving History open in place of the note's text.
+    open_note(app, live_app, "Groceries")
+    app.fill("#noteBody", "Milk")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    press(app, "toggleHistory")
+    expect(app.locator(".revision")).to_have_count(1)
+    app.focus(".revision")
+    app.keyboard.press("Escape")
+    expect(app.locator("#history")).to_be_hidden()
+    expect(app.locator("#noteBody")).to_be_visible()
+    expect(app.locator("#toggleHistory")).to_be_focused()
+    expect(app.locator("#toggleHistory")).to_have_attribute("aria-pressed", "false")
+
+
+def test_cancelling_an_export_leaves_the_focus_on_import_and_export(app, live_app):
+    # Cancel hid itself with the focus on it, which fell to the page's <body>.
+    api(live_app, "POST", "/api/notes/", {"title": "Plan", "body": "Text"})
+    cancelled = []
+
+    def job(route):  # the export runs until it is cancelled, however quick the real one is
+        if route.request.method == "POST":  # the export's start
+            return route.continue_()
+        if route.request.method == "DELETE":
+            cancelled.append(True)
+        job_id = route.request.url.rstrip("/").rsplit("/", 1)[1]
+        route.fulfill(json={"id": job_id, "state": "cancelled" if cancelled else "running", "done": 1, "total": 3})
+
+    app.route(re.compile(r".*/api/jobs/\w+/$"), job)
+    press(app, "transfersToggle")
+    press(app, "exportJson")
+    press(app, "transferCancel")
+    expect(app.locator(".toast")).to_have_text("Exporting cancelled")
+    expect(app.locator("#transfer")).to_be_hidden()
+    expect(app.locator("#transfersToggle")).to_be_focused()

@@ -221,3 +221,21 @@ def test_the_server_form_of_a_connection_fits_the_sidebar(app, disconnected_afte
     app.click("#syncSetup")
     expect(app.locator("#syncDisconnect")).to_be_visible()
     assert app.locator(".sidebar").evaluate("sidebar => sidebar.scrollWidth - sidebar.clientWidth") == 0
+
+
+def test_connect_with_a_field_left_empty_says_why_and_puts_the_focus_on_that_field(app):
+    # The engine's "Fill out this field" bubble was all it did, which WebKitGTK gives a screen
+    # reader nothing of: Enter went unanswered. And each field was read "invalid entry" as the
+    # focus first came to it, before anything was typed.
+    app.focus("#syncSetup")
+    app.keyboard.press("Enter")
+    expect(app.locator("#syncServerUrl")).to_be_focused()
+    expect(app.locator("#syncServerUrl")).not_to_have_attribute("aria-invalid", "true")
+    expect(app.locator("#syncPanel")).not_to_contain_text("{#")  # a template's comment, shown
+    app.keyboard.press("Enter")
+    expect(app.locator(".toast")).to_contain_text("Server address, Device token: This field is required.")
+    expect(app.locator("#syncServerUrl")).to_be_focused()
+    expect(app.locator("#syncServerUrl")).to_have_attribute("aria-invalid", "true")
+    expect(app.locator("#syncServerUrl")).to_have_attribute("aria-required", "true")
+    app.keyboard.type("https://notes.example.org")
+    expect(app.locator("#syncServerUrl")).to_have_attribute("aria-invalid", "false")

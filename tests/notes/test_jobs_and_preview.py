@@ -12,6 +12,7 @@ import zipfile
 
 import pytest
 from django.db import connection
+from webview.util import parse_file_type
 
 from django_desktop_shell import native
 from embedded_site.notes import jobs
@@ -37,9 +38,16 @@ class FakeDialogs:
 
     def choose_save_path(self, suggested_name, file_types=()):
         self.suggested_name = suggested_name
-        return self.path
+        return self.chosen(file_types)
 
     def choose_open_path(self, file_types=()):
+        return self.chosen(file_types)
+
+    def chosen(self, file_types):
+        # The window's dialogs read each file type as pywebview does, and raise on one it cannot
+        # read: Import… answered "Something went wrong" and opened no dialog.
+        for file_type in file_types:
+            parse_file_type(file_type)
         return self.path
 
     def choose_folder(self):

@@ -8,6 +8,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 import django_desktop_shell
 from django_desktop_shell.process.site import StartupProgress
@@ -69,4 +70,17 @@ def test_the_starting_page_says_how_many_migrations_are_done_while_the_start_mig
         shown.append(page.locator(".box p").inner_text())
     assert shown == ["Setting up its database for the first launch: 0 of 43 steps done.",
                      "Setting up its database for the first launch: 30 of 43 steps done."]
+    page.close()
+
+
+@pytest.mark.browser
+def test_the_page_saying_why_the_start_failed_is_an_alert_and_the_starting_page_a_status(chromium):
+    """The failure was a status, as the starting page is: a screen reader read it as quietly, if at all."""
+    page = chromium.new_page()
+    page.set_content(status_page("Notedesk could not start", "Cannot open the database.", error=True))
+    expect(page.get_by_role("alert")).to_contain_text("Notedesk could not start Cannot open the database.")
+    expect(page.get_by_role("status")).to_have_count(0)
+    page.set_content(status_page("Starting Notedesk…", "One moment."))
+    expect(page.get_by_role("status")).to_contain_text("Starting Notedesk…")
+    expect(page.get_by_role("alert")).to_have_count(0)
     page.close()

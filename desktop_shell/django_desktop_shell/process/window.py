@@ -118,7 +118,8 @@ def gui() -> str | None:
 
 def status_page(title: str, message: str, *, error: bool = False) -> str:
     return string.Template(SPLASH_TEMPLATE.read_text(encoding="utf-8")).substitute(
-        state="error" if error else "", title=html.escape(title), message=html.escape(message)
+        state="error" if error else "", role="alert" if error else "status",  # a screen reader says an alert at once
+        title=html.escape(title), message=html.escape(message),
     )
 
 

@@ -1,5 +1,6 @@
 """What Orca would read out of the window without being asked: the text each AT-SPI event of a
-live region brings (an element added to it, a text inserted in it), one line each, to HEARD_FILE.
+live region brings (an element added to it, a text inserted in it), and the name and description
+of each control the focus comes to ("focus: Note text: Tab and…"), one line each, to HEARD_FILE.
 It first walks the window's tree, as a screen reader does when it starts (WebKitGTK makes the
 page's objects as they are asked for), then writes READY.
 Usage: atspi_listener.py HEARD_FILE (on the window's session bus)
@@ -20,11 +21,14 @@ def text_of(accessible) -> str:
     """The object's words with its children's (a button's name in its place), as Orca reads them."""
     text = accessible.get_text_iface()
     own = text.get_text(0, -1) if text else ""
-    children = [accessible.get_child_at_index(index) for index in range(accessible.get_child_count())]
     if "\ufffc" not in own:
+        children = [accessible.get_child_at_index(index) for index in range(accessible.get_child_count())]
         return own or accessible.get_name() or " ".join(text_of(child) for child in children if child)
-    for child in children:
-        own = own.replace("\ufffc", text_of(child), 1)
+    # Each object-replacement character stands for the object its link names: a child whose text
+    # is inline (a toast's message beside its button) has none.
+    links = accessible.get_hypertext_iface()
+    for index in range(links.get_n_links()):
+        own = own.replace("\ufffc", text_of(links.get_link(index).get_object(0)), 1)
     return own
 
 
@@ -34,6 +38,10 @@ def live(accessible) -> bool:
 
 def on_event(event):
     try:
+        if event.type.startswith("object:state-changed:focused"):
+            if event.detail1:
+                heard.write(f"focus: {event.source.get_name()}: {event.source.get_description()}\n")
+            return
         if not live(event.source):
             return
         if event.type.startswith("object:children-changed:add") and event.any_data is not None:
@@ -59,6 +67,7 @@ def walk(accessible, depth=0) -> bool:
 listener = Atspi.EventListener.new(on_event)
 listener.register("object:children-changed:add")
 listener.register("object:text-changed:insert")
+listener.register("object:state-changed:focused")
 deadline = time.monotonic() + 60
 while not any(walk(app) for app in (Atspi.get_desktop(0).get_child_at_index(index)
                                     for index in range(Atspi.get_desktop(0).get_child_count())) if app):

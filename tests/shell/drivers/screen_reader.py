@@ -14,6 +14,8 @@ from django_desktop_shell.self_test import SelfTestFailure, wait_for, window_che
 
 ROOT = Path(__file__).resolve().parents[3]
 data_dir, heard_file = Path(sys.argv[1]), Path(sys.argv[2])
+NOTE_TEXT_KEYS = ("Tab and Shift+Tab indent and outdent; Ctrl+F finds in the note, Ctrl+H replaces; Ctrl+Shift+O goes to "
+                  "a heading; Escape leaves the text for the list of notes, or for the choice of a conflict")
 
 
 def xdotool(*args: str) -> None:
@@ -48,12 +50,17 @@ def read_out(window, origin):
         wait_for(window, "document.activeElement.id", "noteTitle", "the new note's title")
         xdotool("type", "--delay", "20", "Trip to Rome")
         wait_for(window, "document.querySelector('#saveState').textContent", "Saved", "the note saved")
+        xdotool("key", "Tab", "Tab")  # past the tags, to the text
+        hear(f"focus: Note text: {NOTE_TEXT_KEYS}")
         xdotool("key", "ctrl+shift+f")
         wait_for(window, "document.activeElement.id", "search", "the search field")
         xdotool("type", "--delay", "20", "rome")
         hear("1 note found for “rome”")
         window.run_js("document.querySelector('#noteList [role=option]').click(); document.querySelector('#trashNote').click()")
-        hear("“Trip to Rome” moved to the trash")
+        hear("“Trip to Rome” moved to the trash Undo")
+        window.run_js("document.querySelector('#syncSetup').focus()")
+        xdotool("key", "Return")
+        hear("focus: Server address: ")
     finally:
         listener.terminate()
 

@@ -29,6 +29,11 @@ function region() {
 export function toast(message, { kind = 'info', action = null, duration = 5000 } = {}) {
   const node = document.createElement('div');
   node.className = `toast toast-${kind}`;
+  // Read once, whole ("… moved to the trash, Undo"): WebKitGTK told Orca of its text and of its
+  // button as two messages, the second "Undo" alone. A group is one object to tell of, and the
+  // parts added inside it, where nothing is live, are not told of again.
+  node.setAttribute('role', 'group');
+  node.setAttribute('aria-live', 'off');
   // A div: in the toast's flex row, WebKitGTK left a span's text out of what a screen reader is
   // given, and the toast was read as its button alone ("Undo"), an error as nothing.
   const text = document.createElement('div');

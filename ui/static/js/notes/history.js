@@ -31,6 +31,12 @@ export class HistoryPanel {
       if (row) this.select(Number(row.dataset.id));
     });
     $('revisionList').addEventListener('keydown', (event) => this.onKey(event));
+    // Escape closes it, the focus back on History, as a picker's does.
+    $('history').addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape') return;
+      event.stopPropagation();  // not the app's Escape, which goes to the list
+      this.editor.setHistory(false);
+    });
   }
 
   get open() { return !$('history').hidden; }
@@ -107,9 +113,10 @@ export class HistoryPanel {
       [$('revisionText'), this.selected, 'removed'],
       [$('currentText'), this.editor.saver.draft.fields, 'added'],
     );
-    $('revisionDifference').textContent = removed + added
+    // Read out as ↑ ↓ choose a version, after its time and size.
+    setLiveText($('revisionDifference'), removed + added
       ? `${removed} ${removed === 1 ? 'line' : 'lines'} only in this version, ${added} only in the current text`
-      : 'This version is the same as the current text.';
+      : 'This version is the same as the current text.');
     $('restoreRevision').disabled = this.editor.readOnly || !(removed + added);
   }
 

@@ -975,4 +975,7 @@ takePage(firstPage.notes);
 showList();
 showTags(firstPage.tags);
 reopenLastNote();
+// A keyboard and a screen reader start in the list (on the note opened again, if one is), not on
+// the page's <body>, where nothing is read out but the window's name.
+if (document.activeElement === document.body) $('noteList').focus();
 performance.mark('notes:first-list-shown');

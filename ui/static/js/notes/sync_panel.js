@@ -93,13 +93,22 @@ export function setUpSyncPanel({ onSynced }) {
     if (open) $('syncServerUrl').focus();
   }
 
+  // The fields a refusal names (its message is the toast's) are marked, the focus on the first.
+  function markInvalid(fields = {}) {
+    const inputs = [...$('syncForm').elements].filter((input) => input.name);
+    for (const input of inputs) input.setAttribute('aria-invalid', String(input.name in fields));
+    inputs.find((input) => input.name in fields)?.focus();
+  }
+
   $('syncSetup').addEventListener('click', () => showForm($('syncForm').hidden));
+  $('syncForm').addEventListener('input', (event) => event.target.setAttribute('aria-invalid', 'false'));
   $('syncForm').addEventListener('submit', async (event) => {
     event.preventDefault();
     const status = await ajax('/api/sync/connection/', {
       method: 'POST', json: { server_url: $('syncServerUrl').value, token: $('syncToken').value },
-    }).catch(() => null);
+    }).catch((error) => markInvalid(error.data?.fields));
     if (!status) return;
+    markInvalid();
     $('syncToken').value = '';
     showForm(false);
     showChanged(status);

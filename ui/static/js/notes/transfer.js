@@ -3,6 +3,7 @@
 // import is picked with a file input and uploaded.
 import { DIALOG_TIMEOUT_MS, ajax, inWindow, upload } from '../ajax.js';
 import { toast } from '../feedback.js';
+import { handFocusOn } from './layout.js';
 
 const POLL_MS = 250;
 const $ = (id) => document.getElementById(id);
@@ -19,6 +20,7 @@ function showProgress(label, fraction, onCancel) {
 }
 
 function hideProgress() {
+  handFocusOn($('transfer'), $('transfersToggle'));  // Cancel, pressed: not to the page's <body>
   $('transfer').hidden = true;
   cancel = null;
 }
