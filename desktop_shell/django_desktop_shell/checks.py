@@ -23,7 +23,7 @@ from django_desktop_shell import runtime
 from django_desktop_shell.database import tables_of
 from django_desktop_shell.errors import size_in_english
 from django_desktop_shell.settings import (SHELL_MIDDLEWARE, default_max_request_body, host_settings, immutable_sqlite,
-                                           read_only_sqlite, read_only_sqlite_path)
+                                           read_only_sqlite, read_only_sqlite_path, sqlite_database)
 from django_desktop_shell.storage import file_system_storages
 from django_desktop_shell.translations import uncompiled_catalogues
 
@@ -129,7 +129,7 @@ def check_database(app_configs, **kwargs):
         return []
     errors = []
     for alias, database in settings.DATABASES.items():
-        if database.get("ENGINE") != "django.db.backends.sqlite3":
+        if not sqlite_database(database):
             continue
         if read_only_sqlite(database):
             errors += check_shipped_database(alias, database)
@@ -157,7 +157,7 @@ def check_databases_the_shell_cannot_keep(app_configs, **kwargs):
         "in the data folder: no check at start, no backups, no migrations at start, not in a copy of the data folder.",
         hint=f"Use SQLite for what the app keeps on the person's computer, or migrate it yourself "
              f"(`manage migrate --database {alias}`) and back it up with its own tools.", id="desktop.W017")
-        for alias, database in settings.DATABASES.items() if database.get("ENGINE") != "django.db.backends.sqlite3"]
+        for alias, database in settings.DATABASES.items() if not sqlite_database(database)]
 
 
 @register(TAG, Tags.database)
