@@ -588,6 +588,36 @@ def check_websockets(app_configs, **kwargs):
 
 
 @register(TAG)
+def check_admin_map_widgets(app_configs, **kwargs):
+    """Django's map widget for geometry fields (GISModelAdmin's, and a plain ModelAdmin's) loads
+    OpenLayers from a CDN, its base map from online tile servers, and starts from an inline script."""
+    if not running() or not apps.is_installed("django.contrib.gis") or not apps.is_installed("django.contrib.admin"):
+        return []
+    from django.contrib.admin.sites import all_sites
+    from django.contrib.gis.db.models import GeometryField
+    from django.contrib.gis.forms import OpenLayersWidget
+
+    widgets = {}
+    for site in all_sites:
+        for model, model_admin in site._registry.items():
+            for field in model._meta.fields:
+                if isinstance(field, GeometryField):
+                    widget = getattr(model_admin.formfield_for_dbfield(field, request=None), "widget", None)
+                    if isinstance(widget, OpenLayersWidget):
+                        widgets[f"{model._meta.label}.{field.name}"] = type(widget).__name__
+    if not widgets:
+        return []
+    return [Warning(
+        f"The admin edits {', '.join(widgets)} with Django's OpenLayers map ({', '.join(sorted(set(widgets.values())))}), "
+        "which loads OpenLayers from cdn.jsdelivr.net and its map from an online tile server, and starts from an inline "
+        "script: the app's Content-Security-Policy refuses all three, so the map is blank and its text box hidden, and "
+        "a person can neither enter nor change those fields.",
+        hint="Give them a text box, which takes WKT or GeoJSON (gis_widget = django.forms.Textarea on a GISModelAdmin), "
+             "or a map widget of your own whose script and tiles are in your static files (docs/shipping-your-django-"
+             "app.md, \"A GeoDjango project\").", id="desktop.W058")]
+
+
+@register(TAG)
 def check_task_broker(app_configs, **kwargs):
     broker = getattr(settings, "CELERY_BROKER_URL", None)
     if not running() or not broker or getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):

@@ -8,7 +8,7 @@ from contextlib import closing
 
 import pytest
 
-from tests.shell.test_checks import set_before_the_defaults
+from tests.shell.test_checks import log_of_a_launch, set_before_the_defaults
 
 SPATIALITE = "django.contrib.gis.db.backends.spatialite"
 
@@ -52,7 +52,11 @@ DATABASES = {"default": {"ENGINE": "django.contrib.gis.db.backends.spatialite", 
 """
 
 
-@pytest.mark.skipif(not spatialite_loads(), reason="needs SpatiaLite and a Python whose sqlite3 loads extensions")
+NEEDS_SPATIALITE = pytest.mark.skipif(not spatialite_loads(), reason="needs SpatiaLite and a Python whose sqlite3 loads "
+                                                                    "extensions")
+
+
+@NEEDS_SPATIALITE
 def test_a_geodjango_project_s_database_is_migrated_and_backed_up_with_its_spatial_tables(polls_copy, tmp_path, app_env):
     set_before_the_defaults(polls_copy, GEO_SITE)
     data_dir = tmp_path / "data"
@@ -66,3 +70,48 @@ def test_a_geodjango_project_s_database_is_migrated_and_backed_up_with_its_spati
     with closing(sqlite3.connect(f"{backups[-1].as_uri()}?mode=ro", uri=True)) as reading:
         tables = {name for name, in reading.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"geometry_columns", "spatial_ref_sys", "polls_question"} <= tables
+
+
+SURVEY_APP = {
+    "__init__.py": "",
+    "models.py": """from django.contrib.gis.db import models
+
+
+class Site(models.Model):
+    location = models.PointField()
+    area = models.PolygonField(null=True)
+""",
+    "admin.py": """from django.contrib.gis import admin
+
+from .models import Site
+
+admin.site.register(Site, admin.GISModelAdmin)
+""",
+    "migrations/__init__.py": "",
+    "migrations/0001_initial.py": """import django.contrib.gis.db.models.fields
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+    operations = [migrations.CreateModel(name="Site", fields=[
+        ("id", models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+        ("location", django.contrib.gis.db.models.fields.PointField(srid=4326)),
+        ("area", django.contrib.gis.db.models.fields.PolygonField(null=True, srid=4326)),
+    ])]
+""",
+}
+
+
+@NEEDS_SPATIALITE
+def test_the_launch_warns_that_the_admin_s_openlayers_map_is_refused(polls_copy, tmp_path, app_env):
+    """GISModelAdmin's map loads OpenLayers from cdn.jsdelivr.net and starts it from an inline
+    script: the policy refused both, the map was blank and its field's text box hidden, so a site's
+    point could not be entered in the admin, and nothing at the launch said why."""
+    for name, text in SURVEY_APP.items():
+        (polls_copy / "survey" / name).parent.mkdir(parents=True, exist_ok=True)
+        (polls_copy / "survey" / name).write_text(text)
+    set_before_the_defaults(polls_copy, GEO_SITE + 'INSTALLED_APPS = [*INSTALLED_APPS, "survey"]\n')
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
+    assert "The admin edits survey.Site.location, survey.Site.area with Django's OpenLayers map (OSMWidget)" in log
+    assert "(desktop.W058)" in log
