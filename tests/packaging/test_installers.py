@@ -27,6 +27,7 @@ import pytest
 from django_desktop_shell.identity import load
 
 from tests.conftest import COOKBOOK, ROOT, SITES
+from tests.shell.test_checks import set_before_the_defaults
 
 pytestmark = pytest.mark.packaging
 
@@ -470,6 +471,20 @@ def test_the_bundle_s_python_runs_with_the_optimization_its_code_was_compiled_wi
                             timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "2"
+
+
+def test_a_geodjango_app_s_deb_depends_on_the_libraries_it_opens_by_name(polls_copy, tmp_path):
+    """GeoDjango opens GDAL and GEOS by name, which no file of the bundle links against: the .deb did
+    not depend on them, and on a computer without them the installed app stopped at its start
+    ("Could not find the GDAL library")."""
+    set_before_the_defaults(polls_copy, 'INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.gis"]\n')
+    subprocess.run([sys.executable, "-m", "django_desktop_shell.packaging", str(polls_copy), str(tmp_path / "dist"),
+                    "--installers"], check=True, timeout=900)
+    depends = subprocess.run(["dpkg-deb", "-f", only(tmp_path / "dist", "polls_1.0.0_*.deb"), "Depends"],
+                             capture_output=True, text=True, check=True).stdout
+    holders = [subprocess.run(["dpkg-query", "-S", f"*/{library}"], capture_output=True, text=True, check=True).stdout.split(":")[0]
+               for library in ("libgdal.so.*", "libgeos_c.so.*")]
+    assert all(f", {holder}" in depends for holder in holders), (holders, depends)
 
 
 def test_polls_built_by_the_shell_alone_installs_beside_notedesk_and_both_run(dist, polls_dist, app_env, tmp_path):
