@@ -11,8 +11,10 @@ declare -A GROUPS_PACKAGES=(
   # dosfstools, exfatprogs, fusefat, exfat-fuse: the USB sticks of tests/reliability/test_removable_drives.py.
   # weston: the Wayland desktop of tests/shell/test_wayland.py.
   # dbus-daemon, at-spi2-core, gir1.2-atspi-2.0: what a screen reader hears, tests/shell/test_screen_reader.py.
-  [test]="xvfb xauth x11-utils dbus-daemon at-spi2-core gir1.2-atspi-2.0 chromium imagemagick xdotool poppler-utils desktop-file-utils dosfstools exfatprogs fusefat exfat-fuse weston"
-  [package]="binutils dpkg-dev fakeroot desktop-file-utils shellcheck lintian appstream"
+  # libsqlite3-mod-spatialite: a GeoDjango project's database, tests/shell/test_geodjango.py.
+  [test]="xvfb xauth x11-utils dbus-daemon at-spi2-core gir1.2-atspi-2.0 chromium imagemagick xdotool poppler-utils desktop-file-utils dosfstools exfatprogs fusefat exfat-fuse weston libsqlite3-mod-spatialite"
+  # gdal-bin: GDAL and GEOS, which a GeoDjango app opens by name (tests/packaging/test_installers.py).
+  [package]="binutils dpkg-dev fakeroot desktop-file-utils shellcheck lintian appstream gdal-bin"
   [bench]="wrk"
   [server]="postgresql"
   # The reverse proxy the server's tests put it behind (tests/sync/test_nginx.py, make test-server).

@@ -23,7 +23,7 @@ from django_desktop_shell import runtime
 from django_desktop_shell.database import tables_of
 from django_desktop_shell.errors import size_in_english
 from django_desktop_shell.settings import (SHELL_MIDDLEWARE, default_max_request_body, host_settings, immutable_sqlite,
-                                           read_only_sqlite, read_only_sqlite_path)
+                                           read_only_sqlite, read_only_sqlite_path, sqlite_database)
 from django_desktop_shell.storage import file_system_storages
 from django_desktop_shell.translations import project_apps_catalogue_folders, uncompiled_catalogues
 
@@ -129,7 +129,7 @@ def check_database(app_configs, **kwargs):
         return []
     errors = []
     for alias, database in settings.DATABASES.items():
-        if database.get("ENGINE") != "django.db.backends.sqlite3":
+        if not sqlite_database(database):
             continue
         if read_only_sqlite(database):
             errors += check_shipped_database(alias, database)
@@ -157,7 +157,7 @@ def check_databases_the_shell_cannot_keep(app_configs, **kwargs):
         "in the data folder: no check at start, no backups, no migrations at start, not in a copy of the data folder.",
         hint=f"Use SQLite for what the app keeps on the person's computer, or migrate it yourself "
              f"(`manage migrate --database {alias}`) and back it up with its own tools.", id="desktop.W017")
-        for alias, database in settings.DATABASES.items() if database.get("ENGINE") != "django.db.backends.sqlite3"]
+        for alias, database in settings.DATABASES.items() if not sqlite_database(database)]
 
 
 @register(TAG, Tags.database)
@@ -585,6 +585,36 @@ def check_websockets(app_configs, **kwargs):
         "is answered 404 and never connects (the log says \"Not Found: /ws/…\"), and a consumer never runs.",
         hint="Send live updates as server-sent events from a view that streams a plain generator, or poll with fetch(); "
              f"keep the consumer for your server ({REALTIME_DOC}).", id="desktop.W004")]
+
+
+@register(TAG)
+def check_admin_map_widgets(app_configs, **kwargs):
+    """Django's map widget for geometry fields (GISModelAdmin's, and a plain ModelAdmin's) loads
+    OpenLayers from a CDN, its base map from online tile servers, and starts from an inline script."""
+    if not running() or not apps.is_installed("django.contrib.gis") or not apps.is_installed("django.contrib.admin"):
+        return []
+    from django.contrib.admin.sites import all_sites
+    from django.contrib.gis.db.models import GeometryField
+    from django.contrib.gis.forms import OpenLayersWidget
+
+    widgets = {}
+    for site in all_sites:
+        for model, model_admin in site._registry.items():
+            for field in model._meta.fields:
+                if isinstance(field, GeometryField):
+                    widget = getattr(model_admin.formfield_for_dbfield(field, request=None), "widget", None)
+                    if isinstance(widget, OpenLayersWidget):
+                        widgets[f"{model._meta.label}.{field.name}"] = type(widget).__name__
+    if not widgets:
+        return []
+    return [Warning(
+        f"The admin edits {', '.join(widgets)} with Django's OpenLayers map ({', '.join(sorted(set(widgets.values())))}), "
+        "which loads OpenLayers from cdn.jsdelivr.net and its map from an online tile server, and starts from an inline "
+        "script: the app's Content-Security-Policy refuses all three, so the map is blank and its text box hidden, and "
+        "a person can neither enter nor change those fields.",
+        hint="Give them a text box, which takes WKT or GeoJSON (gis_widget = django.forms.Textarea on a GISModelAdmin), "
+             "or a map widget of your own whose script and tiles are in your static files (docs/shipping-your-django-"
+             "app.md, \"A GeoDjango project\").", id="desktop.W058")]
 
 
 @register(TAG)

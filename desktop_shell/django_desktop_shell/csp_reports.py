@@ -39,21 +39,21 @@ class Refusals:
     def __init__(self, clock=time.monotonic):
         self.clock = clock
         self.lock = threading.Lock()
-        self.logged: dict[tuple, str] = {}
+        self.logged: list[str] = []
         self.period_started = None
         self.said_full = False
 
     def note(self, report: dict) -> None:
-        key = tuple(str(report.get(field, "")) for field in (
-            "document-uri", "effective-directive", "blocked-uri", "source-file", "line-number", "column-number"))
+        # Told apart as the log tells them: a map's tiles from one server are one line, not one a tile.
+        text = describe(report)
         with self.lock:
             now = self.clock()
             if self.period_started is None or now - self.period_started >= LOG_PERIOD.total_seconds():
-                self.logged, self.period_started, self.said_full = {}, now, False
-            if key in self.logged:
+                self.logged, self.period_started, self.said_full = [], now, False
+            if text in self.logged:
                 return
             if len(self.logged) < MAX_LOGGED:
-                self.logged[key] = text = describe(report)
+                self.logged.append(text)
             elif not self.said_full:
                 self.said_full = True
                 until = datetime.now() + LOG_PERIOD - timedelta(seconds=now - self.period_started)
@@ -66,7 +66,7 @@ class Refusals:
 
     def texts(self) -> list[str]:
         with self.lock:
-            return list(self.logged.values())
+            return list(self.logged)
 
 
 refusals = Refusals()

@@ -43,7 +43,7 @@ from filelock import FileLock
 from django_desktop_shell import runtime
 from django_desktop_shell.files import TEMPORARY_PREFIX, durable_path, make_private
 from django_desktop_shell.process.window_state import STATE_FILE as WINDOW_STATE_FILE
-from django_desktop_shell.settings import SQLITE, read_only_sqlite
+from django_desktop_shell.settings import read_only_sqlite, sqlite_database
 from django_desktop_shell.storage import file_system_storages
 from django_desktop_shell.storage_errors import NO_SHARED_MEMORY, no_shared_memory, note_opened, replaced_database
 
@@ -69,7 +69,7 @@ def database_path(alias: str = DEFAULT_DB_ALIAS) -> Path:
 def kept_databases() -> list[str]:
     """The databases a launch migrates and backs up: the default, and every SQLite one the app writes."""
     return [alias for alias, database in settings.DATABASES.items()
-            if alias == DEFAULT_DB_ALIAS or (database.get("ENGINE") == SQLITE and not read_only_sqlite(database))]
+            if alias == DEFAULT_DB_ALIAS or (sqlite_database(database) and not read_only_sqlite(database))]
 
 
 def backups_dir() -> Path:
@@ -221,7 +221,7 @@ def prepare_database(progress=lambda applied, total, new: None) -> None:
         for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             if file.exists():
                 make_private(file, 0o600)
-        if settings.DATABASES[alias].get("ENGINE") == SQLITE:
+        if sqlite_database(settings.DATABASES[alias]):
             note_opened(path)
     if due or any(backup for _, backup in migrated):  # a copy made before migrating needs the files beside it too
         BackgroundBackup.start(due)
@@ -347,7 +347,7 @@ def fold_write_ahead_logs() -> None:
     DayWatch.stop()
     BackgroundBackup.stop()  # its reading would keep the log from being folded
     for alias in kept_databases():
-        if settings.DATABASES[alias].get("ENGINE") == SQLITE:
+        if sqlite_database(settings.DATABASES[alias]):
             fold_write_ahead_log(database_path(alias))
 
 

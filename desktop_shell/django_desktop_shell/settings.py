@@ -49,6 +49,7 @@ SHELL_MIDDLEWARE = [
 # once, and every POST is refused.
 CSRF_COOKIE_AGE = 50 * 365 * 24 * 60 * 60
 SQLITE = "django.db.backends.sqlite3"
+SPATIALITE = "django.contrib.gis.db.backends.spatialite"
 FILE_CACHE = "django.core.cache.backends.filebased.FileBasedCache"
 PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 FINGERPRINTED_STATIC_STORAGE = "django_desktop_shell.static_files.FingerprintedStaticFilesStorage"
@@ -141,9 +142,9 @@ def desktop_settings(namespace: dict) -> list[str]:
             # Django's test runner would put a new, empty database in its place, without its tables,
             # and delete the file a TEST NAME named; a mirror of itself is read as it is.
             database.setdefault("TEST", {}).setdefault("MIRROR", alias)
-        if database.get("ENGINE", SQLITE) != SQLITE or read_only_sqlite(database):
+        if not sqlite_database(database) or read_only_sqlite(database):
             continue  # a file shipped with the app is read where it lies, as it is
-        wanted = {"ENGINE": SQLITE, "NAME": data_dir / sqlite_file_name(identity.slug, alias),
+        wanted = {"ENGINE": database.get("ENGINE", SQLITE), "NAME": data_dir / sqlite_file_name(identity.slug, alias),
                   "OPTIONS": {**database.get("OPTIONS", {}), **SQLITE_OPTIONS}}
         # One connection per server thread, kept: opening one and running its PRAGMAs costs 1-2 ms.
         database.setdefault("CONN_MAX_AGE", None)
@@ -262,13 +263,19 @@ def lists_app(installed_apps: list[str], app: str) -> bool:
     return any(name == app or name.startswith(f"{app}.apps.") for name in installed_apps)
 
 
+def sqlite_database(database: dict) -> bool:
+    """A SQLite file, plain or GeoDjango's SpatiaLite one (SQLite with spatial tables and functions):
+    the shell keeps either in the data folder, checks it and backs it up."""
+    return database.get("ENGINE", SQLITE) in (SQLITE, SPATIALITE)
+
+
 def read_only_sqlite(database: dict) -> bool:
     """A SQLite database the project opens read-only, the way SQLite and Django have for it: NAME a
     `file:` URI with `mode=ro` or `immutable=1` (Django opens every SQLite NAME as a URI, OPTIONS'
     "uri" or not). Data shipped with the app (a catalogue), read from the install folder or the
     one-file binary's: never moved, migrated or written."""
     name = str(database.get("NAME", ""))
-    if database.get("ENGINE", SQLITE) != SQLITE or not name.startswith("file:"):
+    if not sqlite_database(database) or not name.startswith("file:"):
         return False
     return sqlite_uri_parameters(database).get("mode") == ["ro"] or immutable_sqlite(database)
 

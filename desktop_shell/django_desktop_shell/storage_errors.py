@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from django_desktop_shell.settings import SQLITE, read_only_sqlite
+from django_desktop_shell.settings import read_only_sqlite, sqlite_database
 
 FULL = "The disk that holds your data is full, so nothing was saved. Free some space and try again."
 READ_ONLY = (
@@ -117,7 +117,7 @@ def databases_writable() -> bool:
 
 def written_database_files() -> list[Path]:
     return [Path(database["NAME"]) for database in settings.DATABASES.values()
-            if database.get("ENGINE") == SQLITE and not read_only_sqlite(database)]
+            if sqlite_database(database) and not read_only_sqlite(database)]
 
 
 def no_shared_memory(error: BaseException) -> bool:

@@ -19,6 +19,7 @@ from packaging.requirements import Requirement
 from django_desktop_shell.identity import LeftOutBut
 from django_desktop_shell.packaging.contents import (BuildError, app_module_files, app_uses_pillow, compiled_languages,
                                                      contrib_apps_imported_by, contrib_apps_needed,
+                                                     database_backends_needed,
                                                      editable_source_folders, in_languages, is_translation_source,
                                                      left_out_imported_by, locale_folders, manage, metadata_files,
                                                      module_collection_modes, modules_left_out_but, named_modules, named_project_paths,
@@ -405,6 +406,15 @@ def test_what_django_imports_as_it_starts_goes_in_whoever_imports_it(facts):
     # The shell's own look-ups of the settings' dotted paths import nothing into the list.
     assert "django.contrib.messages" not in contrib_apps_needed(facts["notedesk"]["apps"], facts["notedesk"]["engines"],
                                                                 facts["notedesk"]["started_modules"])
+
+
+def test_a_geodjango_database_s_back_end_goes_in_with_the_one_it_extends():
+    """SpatiaLite's back end (django.contrib.gis.db.backends.spatialite) is Django's SQLite one with
+    spatial functions: the build left django.db.backends.sqlite3 out, no engine naming it, and the
+    built GeoDjango app stopped at its start ("No module named 'django.db.backends.sqlite3'")."""
+    assert database_backends_needed(["django.contrib.gis.db.backends.spatialite"]) == {
+        "django.contrib.gis.db.backends.spatialite", "django.db.backends.sqlite3"}
+    assert database_backends_needed(["django.db.backends.sqlite3"]) == {"django.db.backends.sqlite3"}
 
 
 def test_a_dependency_django_imports_as_it_starts_goes_in_whole():

@@ -27,6 +27,7 @@ import pytest
 from django_desktop_shell.identity import load
 
 from tests.conftest import COOKBOOK, ROOT, SITES
+from tests.shell.test_checks import set_before_the_defaults
 
 pytestmark = pytest.mark.packaging
 
@@ -460,6 +461,32 @@ def test_lintian_finds_no_error_in_the_deb(dist):
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("dpkg"), reason="installing a .deb needs dpkg and root")
+def test_the_bundle_s_python_runs_with_the_optimization_its_code_was_compiled_with(polls_dist, app_env, tmp_path):
+    """The build compiles without docstrings (-OO) but the bundle's Python ran with sys.flags.optimize 0, so a
+    library that leaves its docstrings alone only under -OO failed to import: a GeoDjango app with numpy
+    installed (django.contrib.gis imports it if it is there) stopped at start, "TypeError: add_docstring()
+    argument 2 must be str, not None"."""
+    result = subprocess.run([polls_dist / "polls-dir" / "polls", "--data-dir", str(tmp_path / "data"), "manage", "shell",
+                             "-c", "import sys; print(sys.flags.optimize)"], capture_output=True, text=True, env=app_env,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "2"
+
+
+def test_a_geodjango_app_s_deb_depends_on_the_libraries_it_opens_by_name(polls_copy, tmp_path):
+    """GeoDjango opens GDAL and GEOS by name, which no file of the bundle links against: the .deb did
+    not depend on them, and on a computer without them the installed app stopped at its start
+    ("Could not find the GDAL library")."""
+    set_before_the_defaults(polls_copy, 'INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.gis"]\n')
+    subprocess.run([sys.executable, "-m", "django_desktop_shell.packaging", str(polls_copy), str(tmp_path / "dist"),
+                    "--installers"], check=True, timeout=900)
+    depends = subprocess.run(["dpkg-deb", "-f", only(tmp_path / "dist", "polls_1.0.0_*.deb"), "Depends"],
+                             capture_output=True, text=True, check=True).stdout
+    holders = [subprocess.run(["dpkg-query", "-S", f"*/{library}"], capture_output=True, text=True, check=True).stdout.split(":")[0]
+               for library in ("libgdal.so.*", "libgeos_c.so.*")]
+    assert all(f", {holder}" in depends for holder in holders), (holders, depends)
+
+
 def test_polls_built_by_the_shell_alone_installs_beside_notedesk_and_both_run(dist, polls_dist, app_env, tmp_path):
     debs = {"notedesk": only(dist, f"notedesk_{VERSION}_*.deb"), "polls": only(polls_dist, "polls_1.0.0_*.deb")}
     env = {**app_env, "XDG_DATA_HOME": str(tmp_path / "xdg-data")}

@@ -59,6 +59,22 @@ def test_a_refused_address_is_named_for_the_developer_without_a_document_s_words
     assert logged(caplog) == [f"The Content-Security-Policy refused {named} ({directive}) on the page /books/?page=2, line 3"]
 
 
+def test_a_map_s_refused_tiles_are_one_line_and_leave_room_for_the_next_refusal(csrf_client, caplog):
+    """A map page (Leaflet on an online tile server) had each of its tiles refused: the log said the
+    same line once a tile, and a pan or two filled the day's 100 lines, so an inline script refused
+    after it was never logged, nor did --self-test fail on it."""
+    tiles = [{"csp-report": {**REPORT["csp-report"], "effective-directive": "img-src", "line-number": 5,
+                             "blocked-uri": f"https://tile.openstreetmap.org/12/{x}/{y}.png"}}
+             for x in range(12) for y in range(12)]
+    script = {"csp-report": {**REPORT["csp-report"], "effective-directive": "script-src-elem", "line-number": 20}}
+    with caplog.at_level(logging.WARNING, logger="django_desktop_shell.csp_reports"):
+        for tile in [*tiles, script]:
+            send(csrf_client, json.dumps(tile))
+    assert logged(caplog) == [
+        "The Content-Security-Policy refused https://tile.openstreetmap.org/… (img-src) on the page /books/?page=2, line 5",
+        "The Content-Security-Policy refused an inline <script> on the page /books/?page=2, line 20"]
+
+
 def test_without_the_session_a_report_is_refused_and_not_logged(anonymous_client, caplog):
     with caplog.at_level(logging.WARNING, logger="django_desktop_shell.csp_reports"):
         assert send(anonymous_client, json.dumps(REPORT)).status_code == 403

@@ -480,6 +480,10 @@ def named_project_paths(project_dir: Path, key: str, names: tuple[str, ...]) -> 
     return [project_dir / name for name in names]
 
 
+GIS_BACKENDS = "django.contrib.gis.db.backends."
+GIS_BACKEND_BASES = {"spatialite": "sqlite3", "postgis": "postgresql", "mysql": "mysql", "oracle": "oracle"}
+
+
 def contrib_apps_needed(apps: list[str], engines: list[str], started: list[str]) -> set[str]:
     """The contrib apps that go in: those the settings list and those the installed apps import,
     but django.contrib.postgres where no database is PostgreSQL. Its fields, lookups and search
@@ -493,6 +497,13 @@ def contrib_apps_needed(apps: list[str], engines: list[str], started: list[str])
     if POSTGRES_APP not in apps and POSTGRES_ENGINE not in engines:
         needed.discard(POSTGRES_APP)
     return needed | {".".join(name.split(".")[:3]) for name in started if name.startswith("django.contrib.")}
+
+
+def database_backends_needed(engines: list[str]) -> set[str]:
+    """The database back ends that go in: the engines', and for a GeoDjango one the back end of
+    Django's that it extends (SpatiaLite's is SQLite's with spatial functions), which no engine names."""
+    return {*engines, *(f"django.db.backends.{GIS_BACKEND_BASES[engine.rpartition('.')[2]]}" for engine in engines
+                        if engine.startswith(GIS_BACKENDS))}
 
 
 def template_folders(project_dir: Path, template_dirs: list[str]) -> list[Path]:

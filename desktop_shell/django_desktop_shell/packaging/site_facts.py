@@ -12,7 +12,7 @@ from django.db.models import ImageField
 from django.utils.module_loading import import_string
 from django.utils.translation import to_locale
 
-from django_desktop_shell.settings import read_only_sqlite, read_only_sqlite_path
+from django_desktop_shell.settings import SPATIALITE, read_only_sqlite, read_only_sqlite_path
 
 # What Django imported as it started, libraries' imports included: those go in whatever the build
 # would leave out. Taken first: find_spec() below imports the packages of the dotted paths it looks up.
@@ -76,11 +76,28 @@ for hasher in settings.PASSWORD_HASHERS:
     if library:
         hasher_libraries.add(library[1] if isinstance(library, tuple) else library)
 
+
+def libraries_loaded_by_name():
+    """The system libraries GeoDjango opens by name as it runs (GDAL, GEOS, and SpatiaLite, which
+    SQLite loads as an extension), by file name: no file of the bundle links against them, so
+    nothing else tells the installers that the app needs them."""
+    if not apps.is_installed("django.contrib.gis"):
+        return []
+    from django.contrib.gis.gdal.libgdal import lgdal
+    from django.contrib.gis.geos.libgeos import lgeos
+
+    names = [Path(lgdal._name).name, Path(lgeos._name).name]
+    if any(database["ENGINE"] == SPATIALITE for database in settings.DATABASES.values()):
+        names.append("mod_spatialite.so")
+    return names
+
+
 print(json.dumps({
     "apps": [config.name for config in apps.get_app_configs()],  # module paths, not AppConfig paths
     "languages": languages,
     "locale_paths": [str(folder) for folder in settings.LOCALE_PATHS],
     "engines": [database["ENGINE"] for database in settings.DATABASES.values()],
+    "libraries_loaded_by_name": libraries_loaded_by_name(),
     "shipped_databases": [str(read_only_sqlite_path(database)) for database in settings.DATABASES.values()
                           if read_only_sqlite(database)],
     "static_dirs": [str(folder if isinstance(folder, (str, Path)) else folder[1]) for folder in settings.STATICFILES_DIRS],

@@ -242,8 +242,9 @@ class StartPage:
         from django.conf import settings
 
         from django_desktop_shell.database import database_path, kept_databases
+        from django_desktop_shell.settings import sqlite_database
 
-        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        if not sqlite_database(settings.DATABASES["default"]):
             return None
         answer = self.ask_site(self.window_cookies, self.window_languages, KEEP_WITHIN_S)
         if answer is None:

@@ -186,6 +186,17 @@ find "$package/opt/$slug" -type f \( -name '*.so' -o -name '*.so.*' \) -exec chm
 mapfile -t elf_files < <(find "$package/opt/$slug" -type f \( -name '*.so*' -o -path "$package/opt/$slug/$slug" \))
 shlibs=$(cd "$deb_work" && dpkg-shlibdeps -O --warnings=1 -l"$package/opt/$slug/_internal" "${elf_files[@]}")
 depends="gir1.2-webkit2-4.1, libwebkit2gtk-4.1-0, gir1.2-gtk-3.0, libgtk-3-0, hunspell-en-us | hunspell-dictionary, ${shlibs#shlibs:Depends=}"
+# The libraries the site opens by name as it runs (GeoDjango's GDAL, GEOS and SpatiaLite), which no
+# ELF file names: the packages that hold them here. Without them the installed app stopped at its
+# start on a computer that had none ("Could not find the GDAL library").
+while read -r library; do
+  holder=$(dpkg-query -S "*/$library" 2>/dev/null | head -1) || true
+  if [[ -z $holder ]]; then
+    echo "The app loads $library, which no Debian package installed here holds: install the one that has it." >&2
+    exit 2
+  fi
+  depends+=", ${holder%%:*}"
+done <"$work/$(basename "$spec" .spec)/desktop-shell/libraries-loaded-by-name"
 # xdg-utils: xdg-open, with which the download bar opens a file or its folder, and a link outside the
 # app opens in the browser; a desktop has it, a minimal system may not.
 recommends=xdg-utils

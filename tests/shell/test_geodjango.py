@@ -1,0 +1,117 @@
+"""A GeoDjango project: its SpatiaLite database (django.contrib.gis.db.backends.spatialite) is a
+SQLite file with spatial tables, and gets all a SQLite one gets."""
+
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+
+import pytest
+
+from tests.shell.test_checks import log_of_a_launch, set_before_the_defaults
+
+SPATIALITE = "django.contrib.gis.db.backends.spatialite"
+
+
+def test_a_spatialite_database_is_kept_in_the_data_folder_as_a_sqlite_one_is(tmp_path):
+    """A SpatiaLite database stayed where the settings named it (db.sqlite3 beside the code, read-only
+    once installed) in SQLite's default journal, and the launch warned that it was a server the
+    person's computer had none of."""
+    from django_desktop_shell import runtime
+    from django_desktop_shell.settings import SQLITE_OPTIONS, desktop_settings
+
+    ours = runtime.current
+    runtime.configure(runtime.Runtime(identity=ours.identity, data_dir=tmp_path, port=8765))
+    try:
+        namespace = {"DATABASES": {"default": {"ENGINE": SPATIALITE, "NAME": "/opt/survey/db.sqlite3"}}}
+        desktop_settings(namespace)
+    finally:
+        runtime.configure(ours)
+    database = namespace["DATABASES"]["default"]
+    assert database["ENGINE"] == SPATIALITE
+    assert database["NAME"] == tmp_path / f"{ours.identity.slug}.sqlite3"
+    assert database["OPTIONS"]["init_command"] == SQLITE_OPTIONS["init_command"]
+
+
+def spatialite_loads() -> bool:
+    """The launches below run on this Python: its sqlite3 must load extensions (pyenv builds it
+    without, unless configured with --enable-loadable-sqlite-extensions) and find mod_spatialite
+    (build/linux/system-packages.sh test installs it)."""
+    try:
+        with closing(sqlite3.connect(":memory:")) as connection:
+            connection.enable_load_extension(True)
+            connection.load_extension("mod_spatialite")
+    except (AttributeError, sqlite3.OperationalError):
+        return False
+    return True
+
+
+GEO_SITE = """
+INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.gis"]
+DATABASES = {"default": {"ENGINE": "django.contrib.gis.db.backends.spatialite", "NAME": BASE_DIR / "db.sqlite3"}}
+"""
+
+
+NEEDS_SPATIALITE = pytest.mark.skipif(not spatialite_loads(), reason="needs SpatiaLite and a Python whose sqlite3 loads "
+                                                                    "extensions")
+
+
+@NEEDS_SPATIALITE
+def test_a_geodjango_project_s_database_is_migrated_and_backed_up_with_its_spatial_tables(polls_copy, tmp_path, app_env):
+    set_before_the_defaults(polls_copy, GEO_SITE)
+    data_dir = tmp_path / "data"
+    for _ in range(2):  # the second copies the database the first made, as every migrate does one with data
+        result = subprocess.run([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(data_dir), "manage",
+                                 "migrate"], capture_output=True, text=True, env=app_env, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert "desktop.W017" not in result.stderr
+    assert not (polls_copy / "db.sqlite3").exists()
+    backups = list((data_dir / "backups").glob("polls-*.sqlite3"))
+    with closing(sqlite3.connect(f"{backups[-1].as_uri()}?mode=ro", uri=True)) as reading:
+        tables = {name for name, in reading.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"geometry_columns", "spatial_ref_sys", "polls_question"} <= tables
+
+
+SURVEY_APP = {
+    "__init__.py": "",
+    "models.py": """from django.contrib.gis.db import models
+
+
+class Site(models.Model):
+    location = models.PointField()
+    area = models.PolygonField(null=True)
+""",
+    "admin.py": """from django.contrib.gis import admin
+
+from .models import Site
+
+admin.site.register(Site, admin.GISModelAdmin)
+""",
+    "migrations/__init__.py": "",
+    "migrations/0001_initial.py": """import django.contrib.gis.db.models.fields
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+    operations = [migrations.CreateModel(name="Site", fields=[
+        ("id", models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+        ("location", django.contrib.gis.db.models.fields.PointField(srid=4326)),
+        ("area", django.contrib.gis.db.models.fields.PolygonField(null=True, srid=4326)),
+    ])]
+""",
+}
+
+
+@NEEDS_SPATIALITE
+def test_the_launch_warns_that_the_admin_s_openlayers_map_is_refused(polls_copy, tmp_path, app_env):
+    """GISModelAdmin's map loads OpenLayers from cdn.jsdelivr.net and starts it from an inline
+    script: the policy refused both, the map was blank and its field's text box hidden, so a site's
+    point could not be entered in the admin, and nothing at the launch said why."""
+    for name, text in SURVEY_APP.items():
+        (polls_copy / "survey" / name).parent.mkdir(parents=True, exist_ok=True)
+        (polls_copy / "survey" / name).write_text(text)
+    set_before_the_defaults(polls_copy, GEO_SITE + 'INSTALLED_APPS = [*INSTALLED_APPS, "survey"]\n')
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
+    assert "The admin edits survey.Site.location, survey.Site.area with Django's OpenLayers map (OSMWidget)" in log
+    assert "(desktop.W058)" in log
