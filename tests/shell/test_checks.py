@@ -232,9 +232,9 @@ def test_a_library_s_translation_in_a_virtualenv_inside_the_project_is_no_warnin
     assert "not compiled" not in log_of_a_launch(polls_copy, tmp_path, env)
 
 
-def start_copy(project, tmp_path, env, *args):
+def start_copy(project, tmp_path, env, *args, python=sys.executable):
     process = subprocess.Popen(
-        [sys.executable, str(project / "launcher.py"), "--headless", "--data-dir", str(tmp_path / "data"), *args],
+        [python, str(project / "launcher.py"), "--headless", "--data-dir", str(tmp_path / "data"), *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     line = process.stdout.readline()
@@ -242,9 +242,9 @@ def start_copy(project, tmp_path, env, *args):
     return process, line.split(" ", 1)[1].strip()
 
 
-def log_of_a_launch(project, tmp_path, env) -> str:
+def log_of_a_launch(project, tmp_path, env, python=sys.executable) -> str:
     """What a launch of the project, stopped once ready, wrote in its log (the checks' warnings)."""
-    process, _ = start_copy(project, tmp_path, env)
+    process, _ = start_copy(project, tmp_path, env, python=python)
     process.terminate()
     assert exit_code_within(process, 5) == 0
     return (tmp_path / "data" / "logs" / "polls.log").read_text()

@@ -1,13 +1,17 @@
 """A GeoDjango project: its SpatiaLite database (django.contrib.gis.db.backends.spatialite) is a
 SQLite file with spatial tables, and gets all a SQLite one gets."""
 
+import os
 import sqlite3
 import subprocess
 import sys
+import sysconfig
 from contextlib import closing
+from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.shell.test_checks import log_of_a_launch, set_before_the_defaults
 
 SPATIALITE = "django.contrib.gis.db.backends.spatialite"
@@ -33,17 +37,31 @@ def test_a_spatialite_database_is_kept_in_the_data_folder_as_a_sqlite_one_is(tmp
     assert database["OPTIONS"]["init_command"] == SQLITE_OPTIONS["init_command"]
 
 
-def spatialite_loads() -> bool:
-    """The launches below run on this Python: its sqlite3 must load extensions (pyenv builds it
-    without, unless configured with --enable-loadable-sqlite-extensions) and find mod_spatialite
-    (build/linux/system-packages.sh test installs it)."""
-    try:
-        with closing(sqlite3.connect(":memory:")) as connection:
-            connection.enable_load_extension(True)
-            connection.load_extension("mod_spatialite")
-    except (AttributeError, sqlite3.OperationalError):
-        return False
-    return True
+LOADS_SPATIALITE = ("import sqlite3; connection = sqlite3.connect(':memory:'); "
+                    "connection.enable_load_extension(True); connection.load_extension('mod_spatialite')")
+SYSTEM_PYTHON = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+
+
+def python_loading_spatialite() -> str | None:
+    """The Python the launches below run on: its sqlite3 must load extensions and find mod_spatialite
+    (build/linux/system-packages.sh test installs it). This one's, or else the system's of the same
+    version, given this one's packages: pyenv builds sqlite3 without extensions unless configured
+    with --enable-loadable-sqlite-extensions, and the tests' virtualenv may be pyenv's."""
+    for python in (sys.executable, str(SYSTEM_PYTHON)):
+        if Path(python).exists() and subprocess.run([python, "-c", LOADS_SPATIALITE], capture_output=True).returncode == 0:
+            return python
+    return None
+
+
+GEO_PYTHON = python_loading_spatialite()
+
+
+def geo_env(app_env: dict) -> dict:
+    if GEO_PYTHON == sys.executable:
+        return app_env
+    # The system's Python reads no .pth file of this one's site-packages: the shell's editable install among them.
+    paths = [str(ROOT / "desktop_shell"), str(ROOT), *dict.fromkeys(sysconfig.get_path(name) for name in ("purelib", "platlib"))]
+    return {**app_env, "PYTHONPATH": os.pathsep.join(filter(None, [app_env.get("PYTHONPATH"), *paths]))}
 
 
 GEO_SITE = """
@@ -52,8 +70,8 @@ DATABASES = {"default": {"ENGINE": "django.contrib.gis.db.backends.spatialite", 
 """
 
 
-NEEDS_SPATIALITE = pytest.mark.skipif(not spatialite_loads(), reason="needs SpatiaLite and a Python whose sqlite3 loads "
-                                                                    "extensions")
+NEEDS_SPATIALITE = pytest.mark.skipif(GEO_PYTHON is None, reason="needs SpatiaLite and a Python whose sqlite3 loads "
+                                                                  "extensions")
 
 
 @NEEDS_SPATIALITE
@@ -61,8 +79,8 @@ def test_a_geodjango_project_s_database_is_migrated_and_backed_up_with_its_spati
     set_before_the_defaults(polls_copy, GEO_SITE)
     data_dir = tmp_path / "data"
     for _ in range(2):  # the second copies the database the first made, as every migrate does one with data
-        result = subprocess.run([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(data_dir), "manage",
-                                 "migrate"], capture_output=True, text=True, env=app_env, timeout=120)
+        result = subprocess.run([GEO_PYTHON, str(polls_copy / "launcher.py"), "--data-dir", str(data_dir), "manage",
+                                 "migrate"], capture_output=True, text=True, env=geo_env(app_env), timeout=120)
         assert result.returncode == 0, result.stderr
         assert "desktop.W017" not in result.stderr
     assert not (polls_copy / "db.sqlite3").exists()
@@ -112,6 +130,6 @@ def test_the_launch_warns_that_the_admin_s_openlayers_map_is_refused(polls_copy,
         (polls_copy / "survey" / name).parent.mkdir(parents=True, exist_ok=True)
         (polls_copy / "survey" / name).write_text(text)
     set_before_the_defaults(polls_copy, GEO_SITE + 'INSTALLED_APPS = [*INSTALLED_APPS, "survey"]\n')
-    log = log_of_a_launch(polls_copy, tmp_path, app_env)
+    log = log_of_a_launch(polls_copy, tmp_path, geo_env(app_env), python=GEO_PYTHON)
     assert "The admin edits survey.Site.location, survey.Site.area with Django's OpenLayers map (OSMWidget)" in log
     assert "(desktop.W058)" in log
