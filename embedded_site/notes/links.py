@@ -274,11 +274,21 @@ def word_starts(column: str, words: list[str]) -> str:
     return f"{column} : (" + " ".join('"' + word.replace('"', '""') + '"*' for word in words) + ")"
 
 
+def with_word_starts(words: list[str]):
+    """The ids of the notes whose text has a word starting with each of `words` (word_form()ed),
+    as the word index finds them, for `pk__in`."""
+    if connection.vendor == "postgresql":
+        from embedded_site.notes.search_postgres import SEARCH_VECTOR, word_starts_query
+
+        return Note.objects.annotate(search=SEARCH_VECTOR).filter(search=word_starts_query(words)).values("pk")
+    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [word_starts("body", words)])
+
+
 def untitled_matching(owner, text: str, limit: int) -> list[dict]:
     """Go to note's notes without a title whose first line (as the list of notes names them) has a
     word starting with each word of `text`, folded as search folds words (word_form()), newest
-    first: the same Python on SQLite and PostgreSQL, on SQLite among the notes the word index finds.
-    Only their starts are read, never their whole text."""
+    first: among the notes the word index finds with each word anywhere in their text, then the
+    same Python on SQLite and PostgreSQL. Only their starts are read, never their whole text."""
     words = word_form(text).split()
     if not words or limit < 1:
         return []
@@ -286,11 +296,10 @@ def untitled_matching(owner, text: str, limit: int) -> list[dict]:
     rows = (Note.objects.owned_by(owner).filter(title_key="", trashed_at__isnull=True)
             .annotate(start=Substr("body", 1, UNTITLED_START)).order_by("-updated", "-id").values_list("id", "start"))
     indexed = [word for word in words if any(map(str.isalnum, word))]
-    if connection.vendor == "sqlite" and indexed:
-        # Only the notes with a word starting with each word typed anywhere in their text, as the
-        # word index finds them: reading and folding the start of every untitled note took 350 ms
-        # a key at 20,000 of them (docs/performance.md).
-        rows = rows.filter(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [word_starts("body", indexed)]))
+    if indexed:
+        # Reading and folding the start of every untitled note took 350 ms a key at 20,000 of them
+        # (docs/performance.md).
+        rows = rows.filter(pk__in=with_word_starts(indexed))
     word_starts_in_line = [re.compile(r"(?<![^\W_])" + re.escape(word)).search for word in words]
     for note_id, start in rows.iterator():
         line = word_form(next((line for line in start.splitlines() if any(map(str.isalnum, line))), ""))

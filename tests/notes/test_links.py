@@ -224,6 +224,17 @@ def test_go_to_note_finds_a_note_without_a_title_by_a_first_line_of_any_script_o
     assert [t["id"] for t in api.get("/api/titles/", {"q": typed, "each": "1"}).json()["titles"]] == [note["id"]]
 
 
+def test_go_to_note_reads_the_first_lines_of_only_the_untitled_notes_whose_text_has_the_words_typed(api, owner):
+    """On either database, through its word index: on PostgreSQL, each key read and folded the
+    start of every note without a title (bench/untitled_titles.py --database postgresql)."""
+    Note.objects.bulk_create(Note(owner=owner, title="", body=f"Nothing here {number}\nnor below") for number in range(30))
+    shopping = create(api, "", "Shopping list\nmilk")
+    with mock.patch.object(links, "word_form", wraps=links.word_form) as word_form:
+        titles = api.get("/api/titles/", {"q": "shop", "each": "1"}).json()["titles"]
+    assert [t["id"] for t in titles] == [shopping["id"]]
+    assert [call.args[0] for call in word_form.call_args_list if call.args[0].startswith("Nothing")] == []
+
+
 # What a person types for a word written otherwise, which search folds (search_folding.py): a
 # title's, found by the `[[` completion and Go to note, a first line's by Go to note.
 FOLDED_TYPING = [
