@@ -164,6 +164,35 @@ def data_dir(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"notedesk-bench-{prefix}-"))
 
 
+@contextlib.contextmanager
+def server_database():
+    """Django set up in-process with Notedesk's server settings on a throwaway PostgreSQL cluster
+    (build/linux/postgres.sh, through tests/postgres.py), migrated; stopped and deleted after.
+    Needs the `server` extra and Debian's postgresql (`make system-server`)."""
+    from tests.postgres import start_cluster, stop_cluster
+
+    cluster = Path(tempfile.mkdtemp(prefix="notedesk-bench-pg-", dir="/tmp"))
+    data = tempfile.mkdtemp(prefix="notedesk-bench-server-")
+    os.environ.update(
+        SECRET_KEY="bench-" + "x" * 50, ALLOWED_HOSTS="testserver", NOTEDESK_DATA_DIR=data, NOTEDESK_HTTPS="0",
+        DJANGO_SETTINGS_MODULE="embedded_site.server_settings", DATABASE_URL=start_cluster(cluster),
+    )
+    try:
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0)
+        yield
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        stop_cluster(cluster)
+        shutil.rmtree(cluster, ignore_errors=True)
+        shutil.rmtree(data, ignore_errors=True)
+
+
 class HeadlessApp:
     """`notedesk --headless` on its own data dir: the launch URL, the token and a session."""
 

@@ -9,13 +9,10 @@ average. Usage: python -m bench.server_search [--notes 20000] [--rounds 9]
 
 import argparse
 import os
-import shutil
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from tests.postgres import start_cluster, stop_cluster
+from bench.common import server_database
 
 REQUESTS = [
     ("first page of the list", "/api/notes/", {}),
@@ -36,33 +33,16 @@ def main() -> None:
     parser.add_argument("--notes", type=int, default=20000)
     parser.add_argument("--rounds", type=int, default=9)
     arguments = parser.parse_args()
-    cluster = Path(tempfile.mkdtemp(prefix="notedesk-bench-pg-", dir="/tmp"))
-    data = tempfile.mkdtemp(prefix="notedesk-bench-server-")
-    os.environ.update(
-        SECRET_KEY="bench-" + "x" * 50, ALLOWED_HOSTS="testserver", NOTEDESK_DATA_DIR=data, NOTEDESK_HTTPS="0",
-        DJANGO_SETTINGS_MODULE="embedded_site.server_settings", DATABASE_URL=start_cluster(cluster),
-    )
-    try:
+    with server_database():
         run(arguments.notes, arguments.rounds)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        stop_cluster(cluster)
-        shutil.rmtree(cluster, ignore_errors=True)
-        shutil.rmtree(data, ignore_errors=True)
 
 
 def run(notes: int, rounds: int) -> None:
-    import django
-
-    django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
-    call_command("migrate", verbosity=0)
     user = get_user_model().objects.create_user("bench")
     call_command("seed_demo_notes", str(notes), "--owner", "bench")
     with connection.cursor() as cursor:

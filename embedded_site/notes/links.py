@@ -23,7 +23,7 @@ from django.db.models.functions import Substr
 
 from embedded_site.notes.models import Attachment, Note, NoteLink, title_key
 from embedded_site.notes.search import FTS_TABLE
-from embedded_site.notes.search_folding import fold, without_accents
+from embedded_site.notes.search_folding import word_form
 
 LINK = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]*))?\]\]")
 # What a link's title cannot hold (LINK): a note titled with one cannot be linked to, and the
@@ -253,7 +253,7 @@ def completions(owner, text: str, limit: int, each_note: bool = False) -> list[d
             # note's "lem sal" for "A tea lemon salad"), newest notes first.
             cursor.execute(
                 f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s",
-                [word_starts("title", key.split()), 20 * limit],
+                [word_starts("title", word_form(key).split()), 20 * limit],
             )
             ids = [note_id for (note_id,) in cursor.fetchall()]
             if each_note:
@@ -274,28 +274,35 @@ def word_starts(column: str, words: list[str]) -> str:
     return f"{column} : (" + " ".join('"' + word.replace('"', '""') + '"*' for word in words) + ")"
 
 
+def with_word_starts(words: list[str]):
+    """The ids of the notes whose text has a word starting with each of `words` (word_form()ed),
+    as the word index finds them, for `pk__in`."""
+    if connection.vendor == "postgresql":
+        from embedded_site.notes.search_postgres import SEARCH_VECTOR, word_starts_query
+
+        return Note.objects.annotate(search=SEARCH_VECTOR).filter(search=word_starts_query(words)).values("pk")
+    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [word_starts("body", words)])
+
+
 def untitled_matching(owner, text: str, limit: int) -> list[dict]:
     """Go to note's notes without a title whose first line (as the list of notes names them) has a
-    word starting with each word of `text`, accents and case not minding, newest first: the same
-    Python on SQLite and PostgreSQL, on SQLite among the notes the word index finds. Only their
-    starts are read, never their whole text."""
-    words = without_accents(text.casefold()).split()
+    word starting with each word of `text`, folded as search folds words (word_form()), newest
+    first: among the notes the word index finds with each word anywhere in their text, then the
+    same Python on SQLite and PostgreSQL. Only their starts are read, never their whole text."""
+    words = word_form(text).split()
     if not words or limit < 1:
         return []
     found = []
     rows = (Note.objects.owned_by(owner).filter(title_key="", trashed_at__isnull=True)
             .annotate(start=Substr("body", 1, UNTITLED_START)).order_by("-updated", "-id").values_list("id", "start"))
-    indexed = [fold(word) for word in words if any(map(str.isalnum, word))]
-    if connection.vendor == "sqlite" and indexed:
-        # Only the notes with a word starting with each word typed anywhere in their text, as the
-        # word index finds them: reading and folding the start of every untitled note took 350 ms
-        # a key at 20,000 of them (docs/performance.md).
-        rows = rows.filter(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [word_starts("body", indexed)]))
+    indexed = [word for word in words if any(map(str.isalnum, word))]
+    if indexed:
+        # Reading and folding the start of every untitled note took 350 ms a key at 20,000 of them
+        # (docs/performance.md).
+        rows = rows.filter(pk__in=with_word_starts(indexed))
     word_starts_in_line = [re.compile(r"(?<![^\W_])" + re.escape(word)).search for word in words]
     for note_id, start in rows.iterator():
-        line = next((line for line in start.splitlines() if any(map(str.isalnum, line))), "").casefold()
-        if not line.isascii():  # an ASCII line has no accents to take off
-            line = without_accents(line)
+        line = word_form(next((line for line in start.splitlines() if any(map(str.isalnum, line))), ""))
         if all(starts(line) for starts in word_starts_in_line):
             found.append({"title": "", "id": note_id, "count": 1})
             if len(found) == limit:

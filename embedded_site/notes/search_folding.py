@@ -3,8 +3,8 @@ and takes the accents off Latin letters, but leaves Arabic vowel marks (harakat)
 hamza, Hebrew points (niqqud), Greek accents, ё, ß and full-width Latin (ＡＢＣ) as they are, and
 Persian ی and ک apart from Arabic ي and ك, ٢٠٢٦ apart from 2026: so that `كتب` missed `كَتَبَ`,
 `strasse` missed "Straße" and `کتاب` "كتاب". fold() makes the text the indexes read (migration
-0023 indexes a view of the notes through it, as the SQL function FOLD_FUNCTION) and each searched
-word alike. Turkish ı and i stay two letters, as Turkish has them; so do й and и.
+0023 indexes a view of the notes through it, as the SQL function FOLD_FUNCTION; on PostgreSQL,
+0028's function of that name folds the notes' words alike) and each searched word alike. Turkish ı and i stay two letters, as Turkish has them; so do й and и.
 
 FTS5 marks its matches in the folded text; unfolded() puts those marks back on the note's own
 characters, so that a snippet shows "كَتَبَ" marked, not "كتب".
@@ -45,11 +45,14 @@ def folds() -> dict[int, str]:
     table.update({point: str(point - base) for base in (0x0660, 0x06F0) for point in range(base, base + 10)})
     table.update({ord("ё"): "е", ord("Ё"): "Е", ord("ß"): "ss", ord("ẞ"): "SS"})
     table.update({point: chr(point - 0xFEE0) for point in range(0xFF01, 0xFF5F)})  # full-width ASCII
+    # Greek's final sigma as σ: unicode61 and casefold() fold it so, PostgreSQL's lower() does not.
+    table[ord("ς")] = "σ"
     return table
 
 
 # The indexes were made with this table, and a note's words are taken out of them folded by it
-# again: a change to it needs a migration that rebuilds them (as 0023 does).
+# again: a change to it needs a migration that rebuilds them (as 0023 does; PostgreSQL's, 0028),
+# unless unicode61 folds the change alike (ς).
 FOLDS = folds()
 # Finding whether a text has anything to fold is a scan in C; translating it goes through a dict
 # for each character that is not ASCII (a million characters of Russian: 100 ms, in every save's
@@ -60,6 +63,12 @@ FOLDED = re.compile("[" + "".join(re.escape(chr(point)) for point in sorted(FOLD
 def fold(text: str | None) -> str | None:
     """The text as the word indexes read it (None stays None, as SQL's NULL)."""
     return text if text is None or not FOLDED.search(text) else text.translate(FOLDS)
+
+
+def word_form(text: str) -> str:
+    """`text` as the word indexes compare its words: fold()ed, case-folded and without accents."""
+    folded = fold(text).casefold()
+    return folded if folded.isascii() else without_accents(folded)  # ASCII has no accents to take off
 
 
 def unfolded(original: str, marked: str, markers: tuple[str, str]) -> str:

@@ -20,6 +20,7 @@ from django.db.models.functions import Lower, StrIndex
 from embedded_site.notes.links import NOT_IN_LINKS
 from embedded_site.notes.models import Note
 from embedded_site.notes.search import BODY_WEIGHT, TITLE_WEIGHT
+from embedded_site.notes.search_folding import fold, word_form
 from embedded_site.notes.search_query import Query, Results, Term, excerpts, marked_html, needs_trigrams, new_markers
 
 CONFIG = "notedesk_words"  # `simple` without accents (migration 0007)
@@ -38,8 +39,14 @@ def term_query(term: Term) -> SearchQuery:
             combined = query if combined is None else combined | query
         return combined
     if term.phrase:
-        return SearchQuery(term.text, search_type="phrase", config=CONFIG)
-    return SearchQuery(f"{lexeme(term.text)}:*", search_type="raw", config=CONFIG)
+        return SearchQuery(fold(term.text), search_type="phrase", config=CONFIG)
+    return word_starts_query([fold(term.text)])
+
+
+def word_starts_query(words: list[str], weight: str = "") -> SearchQuery:
+    """The notes with a word starting with each of `words` (folded), in the text of `weight` (A:
+    the title) or in either."""
+    return SearchQuery(" & ".join(f"{lexeme(word)}:*{weight}" for word in words), search_type="raw", config=CONFIG)
 
 
 def lexeme(word: str) -> str:
@@ -66,7 +73,7 @@ def scoped(within: list[QuerySet], outside: list[QuerySet]) -> QuerySet:
 def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int) -> Results:
     """One page of the notes matching the query's terms, in the scope of `within` and `outside`."""
     notes = scoped(within, outside)
-    if not any(needs_trigrams(term.text) for term in query.searched):
+    if not any(needs_trigrams(fold(term.text)) for term in query.searched):
         results = ranked(notes, query, limit, offset)
         if results.total or any(len(text) < 3 for text in query.words):
             return results
@@ -119,7 +126,7 @@ def scanned(notes: QuerySet, query: Query, limit: int, offset: int) -> Results:
 
 def excluded_notes(query: Query) -> QuerySet:
     """The notes matching any term left out, as ids for `pk__in`: for a query of such terms only."""
-    if any(needs_trigrams(term.text) for term in query.negative):
+    if any(needs_trigrams(fold(term.text)) for term in query.negative):
         matching = Q()
         for term in query.negative:
             matching |= contains(term)
@@ -143,10 +150,9 @@ def title_completions(owner, key: str, limit: int, each_note: bool) -> list[dict
         notes = live.order_by("-pinned", "-updated", "-id").values_list("title", "id")[:limit]
         return [{"title": title, "id": note_id, "count": 1} for title, note_id in notes]
     found: dict[str, dict] = {}
-    # Then the title's words (weight A) through the word index, as FTS5's on the desktop: accents
-    # not minding ("cafe" finds "Café menus"). unaccent() on each title was slower still (docs/server.md).
-    title_words = " & ".join(f"{lexeme(word)}:*A" for word in key.split())
-    each_word_starts_one = Q(search=SearchQuery(title_words, search_type="raw", config=CONFIG))
+    # Then the title's words (weight A) through the word index, folded as FTS5's on the desktop
+    # ("cafe" finds "Café menus"). unaccent() on each title was slower still (docs/server.md).
+    each_word_starts_one = Q(search=word_starts_query(word_form(key).split(), "A"))
     live = live.annotate(search=SEARCH_VECTOR)
     for matching in (Q(title_key__startswith=key), each_word_starts_one):
         rows = (

@@ -224,6 +224,37 @@ def test_go_to_note_finds_a_note_without_a_title_by_a_first_line_of_any_script_o
     assert [t["id"] for t in api.get("/api/titles/", {"q": typed, "each": "1"}).json()["titles"]] == [note["id"]]
 
 
+def test_go_to_note_reads_the_first_lines_of_only_the_untitled_notes_whose_text_has_the_words_typed(api, owner):
+    """On either database, through its word index: on PostgreSQL, each key read and folded the
+    start of every note without a title (bench/untitled_titles.py --database postgresql)."""
+    Note.objects.bulk_create(Note(owner=owner, title="", body=f"Nothing here {number}\nnor below") for number in range(30))
+    shopping = create(api, "", "Shopping list\nmilk")
+    with mock.patch.object(links, "word_form", wraps=links.word_form) as word_form:
+        titles = api.get("/api/titles/", {"q": "shop", "each": "1"}).json()["titles"]
+    assert [t["id"] for t in titles] == [shopping["id"]]
+    assert [call.args[0] for call in word_form.call_args_list if call.args[0].startswith("Nothing")] == []
+
+
+# What a person types for a word written otherwise, which search folds (search_folding.py): a
+# title's, found by the `[[` completion and Go to note, a first line's by Go to note.
+FOLDED_TYPING = [
+    ("cafe", "Café au lait"), ("CAFÉ", "cafe au lait"), ("ΟΔΟΣ", "Η οδός μας"), ("οδος", "ΟΔΟΣ ΠΑΝΕΠΙΣΤΗΜΙΟΥ"),
+    ("كتب", "كَتَبَ الرسالة"), ("كَتَبَ", "كتب الرسالة"), ("كتاب", "این کتاب"), ("1403", "سال ۱۴۰۳"),
+    ("abc", "Order ＡＢＣ"), ("елка", "Ёлка и подарки"), ("strasse", "Die Straße"), ("שלום", "שָׁלוֹם עוֹלָם"),
+]
+
+
+@pytest.mark.parametrize("typed, title", FOLDED_TYPING)
+def test_the_completion_and_go_to_note_fold_what_is_typed_as_search_does_on_either_database(api, typed, title):
+    """Until this, the completion took off Latin accents alone (on PostgreSQL, what its unaccent
+    takes off), so that `كتب` missed "كَتَبَ" and, on PostgreSQL, `ΟΔΟΣ` "οδός", which search and
+    Go to note's notes without a title found."""
+    titled, untitled = create(api, title), create(api, "", f"{title}\nmore text")
+    create(api, "Other", f"Nothing\n{title}")
+    assert [t["id"] for t in api.get("/api/titles/", {"q": typed}).json()["titles"]] == [titled["id"]]
+    assert [t["id"] for t in api.get("/api/titles/", {"q": typed, "each": "1"}).json()["titles"]] == [titled["id"], untitled["id"]]
+
+
 @pytest.mark.parametrize("params, field", [({"limit": "0"}, "limit"), ({"limit": "99"}, "limit"), ({"q": "x" * 301}, "q"),
                                            ({"ids": "1,two"}, "ids"), ({"ids": "1,,2"}, "ids"), ({"ids": "-1"}, "ids"),
                                            ({"ids": str(2**63)}, "ids"), ({"ids": "9" * 5000}, "ids"), ({"ids": ",".join(map(str, range(1, 22)))}, "ids"),
