@@ -4,7 +4,8 @@ hamza, Hebrew points (niqqud), Greek accents, ё, ß and full-width Latin (Ａ�
 Persian ی and ک apart from Arabic ي and ك, ٢٠٢٦ apart from 2026: so that `كتب` missed `كَتَبَ`,
 `strasse` missed "Straße" and `کتاب` "كتاب". fold() makes the text the indexes read (migration
 0023 indexes a view of the notes through it, as the SQL function FOLD_FUNCTION; on PostgreSQL,
-0028's function of that name folds the notes' words alike) and each searched word alike. Turkish ı and i stay two letters, as Turkish has them; so do й and и.
+0028's function of that name folds the notes' words alike) and each searched word alike. Turkish
+ı and i stay two letters, as Turkish has them; so do й and и.
 
 FTS5 marks its matches in the folded text; unfolded() puts those marks back on the note's own
 characters, so that a snippet shows "كَتَبَ" marked, not "كتب".
