@@ -2,6 +2,7 @@
 has started, to the window's own cookies only, and a stale copy gives way to the site's page."""
 
 import json
+import logging
 import os
 import stat
 import subprocess
@@ -90,6 +91,26 @@ def test_anything_else_waits_for_the_site(run, environ):
     front.site_started(lambda environ, start_response: start_response("200 OK", []) or [b"the site"], guard=None)
     waiting.join(5)
     assert answered[0][2] == b"the site"
+
+
+def test_a_copy_the_window_asks_for_once_the_site_has_started_goes_unused_and_the_log_says_why(run, caplog):
+    """On a loaded machine the window asked after Django's start had stopped waiting for it: the site
+    answered, and nothing in the log told a slower launch from one that had no copy."""
+    caplog.set_level(logging.INFO, logger=start_page.__name__)
+    front = start_page.StartPage(run, kept_page())
+    front.site_started(lambda environ, start_response: start_response("200 OK", []) or [b"the site"], guard=None)
+    assert answer_of(front, request(cookies=window_cookies(run)))[2] == b"the site"
+    assert "The start page kept from the last run went unused: the window asked for it only once the site had started" \
+        in caplog.text
+    answer_of(front, request(cookies=window_cookies(run)))
+    assert caplog.text.count("went unused") == 1
+
+
+def test_a_copy_kept_for_other_cookies_goes_unused_and_the_log_says_why(run, caplog):
+    caplog.set_level(logging.INFO, logger=start_page.__name__)
+    front = start_page.StartPage(run, kept_page())
+    assert front.early_answer(request(cookies=window_cookies(run, csrf="b" * 32))) is None
+    assert "went unused: the window asked for it with other cookies or languages than it was kept with" in caplog.text
 
 
 def test_without_a_copy_nothing_is_answered_early(run):
@@ -230,9 +251,13 @@ def test_a_copy_that_cannot_be_written_is_left_out_with_a_line_in_the_log(run, t
     assert "Could not keep the start page for the next launch" in caplog.text
 
 
-def test_a_site_too_busy_to_answer_as_the_app_closes_leaves_no_copy_and_does_not_hold_the_exit(tmp_path):
+def test_a_site_too_busy_to_answer_as_the_app_closes_leaves_no_copy_says_so_and_does_not_hold_the_exit(tmp_path, caplog):
+    """The log said only "Could not ask for the start page: timed out": not that the next launch
+    would wait for the site."""
+    answer_now = threading.Event()
+
     def busy_site(environ, start_response):
-        time.sleep(3)
+        answer_now.wait(30)
         start_response("200 OK", [("Content-Type", "text/html")])
         return [b"<p>Late</p>"]
 
@@ -245,7 +270,10 @@ def test_a_site_too_busy_to_answer_as_the_app_closes_leaves_no_copy_and_does_not
         asked = time.monotonic()
         assert front.page_for_next_run() is None
         assert time.monotonic() - asked < start_page.KEEP_WITHIN_S + 0.5
+        assert "No start page kept for the next launch, whose window waits for the site: the site did not answer for " \
+               f"it within {start_page.KEEP_WITHIN_S:.1f} s" in caplog.text
     finally:
+        answer_now.set()
         server.stop()
 
 

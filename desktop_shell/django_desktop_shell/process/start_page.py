@@ -130,6 +130,7 @@ class StartPage:
         self.sent_with: str | None = None  # the Cookie header the window got the kept page with
         self.window_cookies: str | None = None  # the Cookie header of the window's last request
         self.window_languages = ""  # and its Accept-Language
+        self.unused_said = False  # the log said why the kept page did not go out
 
     def __call__(self, environ, start_response):
         if not self.started.is_set():
@@ -140,6 +141,9 @@ class StartPage:
                 return [body]
             self.site_wanted.set()
             self.started.wait()
+        elif self.kept is not None and self.sent_with is None and self.asks_for_start_page(environ):
+            self.say_unused(f"the window asked for it only once the site had started (Django's start waits {HOLD_SITE_S:.1f} "
+                            "s for that request; a loaded machine opens the window later)")
         if self.site is None:
             start_response(*NOT_STARTED[:2])
             return [NOT_STARTED[2]]
@@ -160,18 +164,28 @@ class StartPage:
             session = f"{self.launch_cookie}={self.run.session_token}; HttpOnly; Path=/; SameSite=Strict"
             return "302 Found", [*self.security_headers(), ("Location", self.start_path), ("Cache-Control", "no-store"),
                                  ("Set-Cookie", session), ("Content-Length", "0")], b""
-        if environ["PATH_INFO"] != self.start_path or environ.get("QUERY_STRING"):
+        if not self.asks_for_start_page(environ):
             return None
         cookies = cookies_of(environ.get("HTTP_COOKIE", ""))
         languages = environ.get("HTTP_ACCEPT_LANGUAGE", "")
         if (not matches(cookies.pop(self.launch_cookie, ""), self.run.session_token) or cookies != self.kept.cookies
                 or languages != self.kept.languages):
+            self.say_unused("the window asked for it with other cookies or languages than it was kept with")
             return None
         self.sent_with = self.window_cookies = environ["HTTP_COOKIE"]
         self.window_languages = languages
         self.site_wanted.set()
         logger.info("The start page went out from the copy the last run kept, before the site started")
         return "200 OK", [*self.kept.headers, ("Content-Length", str(len(self.kept.body)))], self.kept.body
+
+    def say_unused(self, why: str) -> None:
+        """In the log, once: why the window got the site's start page, not the copy (the launch is slower)."""
+        if not self.unused_said:
+            self.unused_said = True
+            logger.info("The start page kept from the last run went unused: %s", why)
+
+    def asks_for_start_page(self, environ) -> bool:
+        return environ["PATH_INFO"] == self.start_path and not environ.get("QUERY_STRING")
 
     def security_headers(self) -> list[tuple[str, str]]:
         return [(name, value) for name, value in self.kept.headers if name.lower() in SECURITY_HEADERS]
@@ -203,7 +217,11 @@ class StartPage:
         """Once the site has started: whether the window's kept page is what the site answers now."""
         if self.sent_with is None:
             return True
-        fresh = self.ask_site(self.sent_with, self.window_languages)
+        try:
+            fresh = self.ask_site(self.sent_with, self.window_languages)
+        except (OSError, http.client.HTTPException) as error:
+            logger.warning("Could not ask for the start page: %s", error)
+            return False
         if fresh is None:
             return False
         from django.conf import settings
@@ -214,16 +232,14 @@ class StartPage:
     def ask_site(self, cookies: str, languages: str, timeout: float = 5) -> Answer | None:
         """The start page, asked for through the server with the window's cookies and languages (asked
         without them, a site with LocaleMiddleware answered in its LANGUAGE_CODE, and a French person's
-        window showed the English page it kept at each launch); None if not a page to keep."""
+        window showed the English page it kept at each launch); None if not a page to keep. Raises
+        OSError (a timeout too) or HTTPException if the site does not answer."""
         connection = http.client.HTTPConnection(LOOPBACK, self.run.port, timeout=timeout)
         headers = {"Host": self.window_host, "Cookie": cookies, **({"Accept-Language": languages} if languages else {})}
         try:
             connection.request("GET", self.start_path, headers=headers)
             answer = connection.getresponse()
             body = answer.read()
-        except (OSError, http.client.HTTPException) as error:
-            logger.warning("Could not ask for the start page: %s", error)
-            return None
         finally:
             connection.close()
         headers = answer.getheaders()
@@ -245,7 +261,12 @@ class StartPage:
 
         if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
             return None
-        answer = self.ask_site(self.window_cookies, self.window_languages, KEEP_WITHIN_S)
+        try:
+            answer = self.ask_site(self.window_cookies, self.window_languages, KEEP_WITHIN_S)
+        except (OSError, http.client.HTTPException) as error:
+            logger.warning("No start page kept for the next launch, whose window waits for the site: the site did not "
+                           "answer for it within %.1f s (%s)", KEEP_WITHIN_S, error)
+            return None
         if answer is None:
             return None
         cookies = cookies_of(self.window_cookies)
