@@ -29,6 +29,7 @@ from urllib.parse import parse_qs
 
 from django_desktop_shell import user_key
 from django_desktop_shell.files import write_file
+from django_desktop_shell.process import lifecycle
 from django_desktop_shell.process.server import LOOPBACK, Answer, BodyGuard
 from django_desktop_shell.process.site import LAUNCH_PATH
 from django_desktop_shell.runtime import Runtime, matches
@@ -36,9 +37,12 @@ from django_desktop_shell.runtime import Runtime, matches
 KEPT_FILE = "start_page.json"
 # The longest Django's start waits for the window to ask for the kept page.
 HOLD_SITE_S = 1.0
-# The longest the app's exit waits for the page to keep (a stop signal's exit has 1.5 s in all:
-# lifecycle.FORCED_EXIT_AFTER_S); a site too busy to answer by then leaves no copy.
-KEEP_WITHIN_S = 0.5
+# The longest the app's exit waits for the page to keep; a site too busy to answer by then leaves no
+# copy. After a stop signal, within the 1.5 s its exit has in all (lifecycle.FORCED_EXIT_AFTER_S).
+# After the window's close nothing counts down: at load ~15 the site took up to 0.42 s to answer
+# (0.5 s was the bound for both), the page's last saves and the window's teardown beside it.
+KEEP_WITHIN_S = 3.0
+KEEP_ON_STOP_SIGNAL_WITHIN_S = 0.5
 # The kept answer's headers that a launch's redirect carries too.
 SECURITY_HEADERS = {"content-security-policy", "cross-origin-opener-policy", "referrer-policy", "server",
                     "x-content-type-options", "x-frame-options"}
@@ -261,11 +265,12 @@ class StartPage:
 
         if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
             return None
+        within = KEEP_ON_STOP_SIGNAL_WITHIN_S if lifecycle.forced_exit_coming.is_set() else KEEP_WITHIN_S
         try:
-            answer = self.ask_site(self.window_cookies, self.window_languages, KEEP_WITHIN_S)
+            answer = self.ask_site(self.window_cookies, self.window_languages, within)
         except (OSError, http.client.HTTPException) as error:
             logger.warning("No start page kept for the next launch, whose window waits for the site: the site did not "
-                           "answer for it within %.1f s (%s)", KEEP_WITHIN_S, error)
+                           "answer for it within %.1f s (%s)", within, error)
             return None
         if answer is None:
             return None
