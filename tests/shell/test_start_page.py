@@ -1,6 +1,7 @@
 """The start page kept from the last run (process/start_page.py): a window shows it before Django
 has started, to the window's own cookies only, and a stale copy gives way to the site's page."""
 
+import concurrent.futures
 import contextlib
 import json
 import logging
@@ -11,13 +12,14 @@ import sys
 import threading
 import time
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 
 from django_desktop_shell import user_key
 from django_desktop_shell.identity import load
-from django_desktop_shell.process import lifecycle, start_page
+from django_desktop_shell.process import launcher, lifecycle, start_page, window
 from django_desktop_shell.process.server import BodyGuard, ServerThread, bind_loopback
 from django_desktop_shell.runtime import Runtime
 from tests.conftest import ROOT
@@ -140,6 +142,48 @@ def test_a_body_sent_before_the_site_starts_is_judged_by_the_sites_guard(run):
                                                   unkept=lambda environ, error: refused[0]))
     refusal.join(5)
     assert judged == [refused]
+
+
+def test_the_sites_start_waits_for_a_window_that_asks_for_the_copy_seconds_after_the_launch(run):
+    """At load ~16 the window asked 5-14 s after the launch; Django's start, held 1 s, went on beside
+    GTK's, the site was up first, and the copy never went out."""
+    front = start_page.StartPage(run, kept_page())
+    held = threading.Thread(target=front.hold_site)
+    held.start()
+    held.join(2)
+    assert held.is_alive()
+    assert answer_of(front, request(cookies=window_cookies(run)))[2] == kept_page().body
+    held.join(10)
+    assert not held.is_alive()
+
+
+def test_the_sites_start_waits_no_more_once_the_window_has_closed(run):
+    front = start_page.StartPage(run, kept_page())
+    held = threading.Thread(target=front.hold_site)
+    held.start()
+    front.window_closed()
+    held.join(10)
+    assert not held.is_alive()
+
+
+def test_a_window_closed_before_it_asked_for_the_copy_does_not_wait_for_the_sites_held_start(run, tmp_path, monkeypatch):
+    """Closed before its first request (a person quick with Ctrl+Q on a loaded machine), the window
+    left the launch waiting for the site's start, itself waiting for that request."""
+    monkeypatch.setattr(launcher, "DesktopIntegration", lambda *args: None)
+    monkeypatch.setattr(window, "run_window", lambda *args, **options: None)  # opened and closed
+    front = start_page.StartPage(run, kept_page())
+    startup = concurrent.futures.ThreadPoolExecutor(1).submit(front.hold_site)
+    sock = bind_loopback(0)
+    try:
+        ended = threading.Thread(target=launcher.serve_in_window, args=(load(ROOT), startup, sock, tmp_path, None, None,
+                                                                        0, tmp_path / "log"),
+                                 kwargs={"front": front, "early_server": SimpleNamespace(launch_url="")}, daemon=True)
+        ended.start()
+        ended.join(10)
+        assert not ended.is_alive()
+    finally:
+        front.window_closed()
+        sock.close()
 
 
 def test_the_site_starts_once_the_copy_has_gone_out_or_is_not_wanted_or_after_a_while(run, monkeypatch):
