@@ -255,11 +255,15 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
     hooks = window.WindowHooks(navigation=NavigationLock(origin), on_created=on_created)
     if not identity.javascript_jit:
         window.turn_off_javascript_jit()
-    window.run_window(startup, title=identity.name, origin=origin, data_dir=data_dir, launched_at=launched_at,
-                      hooks=self_test.wrap(hooks) if self_test else hooks, integration=integration,
-                      first_url=early_server.launch_url if early_server else None, icon=identity.icon_file,
-                      page_is_current=front.shown_page_is_current if early_server else lambda: True, dev=dev,
-                      progress=progress, program_name=identity.slug)
+    try:
+        window.run_window(startup, title=identity.name, origin=origin, data_dir=data_dir, launched_at=launched_at,
+                          hooks=self_test.wrap(hooks) if self_test else hooks, integration=integration,
+                          first_url=early_server.launch_url if early_server else None, icon=identity.icon_file,
+                          page_is_current=front.shown_page_is_current if early_server else lambda: True, dev=dev,
+                          progress=progress, program_name=identity.slug)
+    finally:
+        if front:
+            front.window_closed()
     startup.result()  # raises what stopped the start, if anything did
     return self_test.report() if self_test else 0
 

@@ -17,6 +17,8 @@ logger = logging.getLogger(__name__)
 # failed). A stop signal's watchdog starts before the run has a code, and fires before exit_promptly's:
 # with its own 0, a failed start closed by SIGTERM exited 0.
 forced_exit_code: Callable[[], int] = lambda: 0
+# Whether a watchdog is counting down to a forced exit (a stop signal came, or the run has returned).
+forced_exit_coming = threading.Event()
 
 
 def end_forced_exits_with(exit_code: Callable[[], int]) -> None:
@@ -88,6 +90,7 @@ def exit_promptly(code: int) -> None:
 
 
 def start_watchdog() -> None:
+    forced_exit_coming.set()
     watchdog = threading.Timer(FORCED_EXIT_AFTER_S, force_exit)
     watchdog.daemon = True  # a clean exit does not wait for it
     watchdog.start()

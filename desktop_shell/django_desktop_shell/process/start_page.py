@@ -7,9 +7,9 @@ of its files' size and modification time). At the next launch in a window, if th
 its program and its database are as they were, the server starts at once with a StartPage in
 front of the site. It answers the window's launch and its request for the start page from the
 copy (only to the same cookies) and every other request once the site has started. Django starts
-once that page has gone out, a request needs the site, or HOLD_SITE_S has passed: started beside
-the window, it shares the one interpreter lock with GTK's start and slows the window by as much
-as it saves (docs/performance.md). Once the site is up, the page is asked for again with the window's cookies
+once that page has gone out, a request needs the site, the window has closed, or HOLD_SITE_S has
+passed: started beside the window, it shares the one interpreter lock with GTK's start and slows
+the window by as much as it saves (docs/performance.md). Once the site is up, the page is asked for again with the window's cookies
 and compared with the copy, CSRF tokens aside; if they differ (the code changed without a new
 version, say), the window loads the site's own.
 
@@ -29,16 +29,22 @@ from urllib.parse import parse_qs
 
 from django_desktop_shell import user_key
 from django_desktop_shell.files import write_file
+from django_desktop_shell.process import lifecycle
 from django_desktop_shell.process.server import LOOPBACK, Answer, BodyGuard
 from django_desktop_shell.process.site import LAUNCH_PATH
 from django_desktop_shell.runtime import Runtime, matches
 
 KEPT_FILE = "start_page.json"
-# The longest Django's start waits for the window to ask for the kept page.
-HOLD_SITE_S = 1.0
-# The longest the app's exit waits for the page to keep (a stop signal's exit has 1.5 s in all:
-# lifecycle.FORCED_EXIT_AFTER_S); a site too busy to answer by then leaves no copy.
-KEEP_WITHIN_S = 0.5
+# The longest Django's start waits for the window to ask for the kept page. It waited 1 s, but at
+# load ~16 the window asked 5-14 s after launch: Django's start went on beside GTK's, the site was
+# up first, and the copy never went out (0 of 7 launches; held until asked, 7 of 7).
+HOLD_SITE_S = 30.0
+# The longest the app's exit waits for the page to keep; a site too busy to answer by then leaves no
+# copy. After a stop signal, within the 1.5 s its exit has in all (lifecycle.FORCED_EXIT_AFTER_S).
+# After the window's close nothing counts down: at load ~15 the site took up to 0.42 s to answer
+# (0.5 s was the bound for both), the page's last saves and the window's teardown beside it.
+KEEP_WITHIN_S = 3.0
+KEEP_ON_STOP_SIGNAL_WITHIN_S = 0.5
 # The kept answer's headers that a launch's redirect carries too.
 SECURITY_HEADERS = {"content-security-policy", "cross-origin-opener-policy", "referrer-policy", "server",
                     "x-content-type-options", "x-frame-options"}
@@ -130,6 +136,7 @@ class StartPage:
         self.sent_with: str | None = None  # the Cookie header the window got the kept page with
         self.window_cookies: str | None = None  # the Cookie header of the window's last request
         self.window_languages = ""  # and its Accept-Language
+        self.unused_said = False  # the log said why the kept page did not go out
 
     def __call__(self, environ, start_response):
         if not self.started.is_set():
@@ -140,6 +147,9 @@ class StartPage:
                 return [body]
             self.site_wanted.set()
             self.started.wait()
+        elif self.kept is not None and self.sent_with is None and self.asks_for_start_page(environ):
+            self.say_unused(f"the window asked for it only once the site had started (Django's start waits "
+                            f"{HOLD_SITE_S:.0f} s for that request)")
         if self.site is None:
             start_response(*NOT_STARTED[:2])
             return [NOT_STARTED[2]]
@@ -160,18 +170,28 @@ class StartPage:
             session = f"{self.launch_cookie}={self.run.session_token}; HttpOnly; Path=/; SameSite=Strict"
             return "302 Found", [*self.security_headers(), ("Location", self.start_path), ("Cache-Control", "no-store"),
                                  ("Set-Cookie", session), ("Content-Length", "0")], b""
-        if environ["PATH_INFO"] != self.start_path or environ.get("QUERY_STRING"):
+        if not self.asks_for_start_page(environ):
             return None
         cookies = cookies_of(environ.get("HTTP_COOKIE", ""))
         languages = environ.get("HTTP_ACCEPT_LANGUAGE", "")
         if (not matches(cookies.pop(self.launch_cookie, ""), self.run.session_token) or cookies != self.kept.cookies
                 or languages != self.kept.languages):
+            self.say_unused("the window asked for it with other cookies or languages than it was kept with")
             return None
         self.sent_with = self.window_cookies = environ["HTTP_COOKIE"]
         self.window_languages = languages
         self.site_wanted.set()
         logger.info("The start page went out from the copy the last run kept, before the site started")
         return "200 OK", [*self.kept.headers, ("Content-Length", str(len(self.kept.body)))], self.kept.body
+
+    def say_unused(self, why: str) -> None:
+        """In the log, once: why the window got the site's start page, not the copy (the launch is slower)."""
+        if not self.unused_said:
+            self.unused_said = True
+            logger.info("The start page kept from the last run went unused: %s", why)
+
+    def asks_for_start_page(self, environ) -> bool:
+        return environ["PATH_INFO"] == self.start_path and not environ.get("QUERY_STRING")
 
     def security_headers(self) -> list[tuple[str, str]]:
         return [(name, value) for name, value in self.kept.headers if name.lower() in SECURITY_HEADERS]
@@ -192,6 +212,10 @@ class StartPage:
         if self.kept is not None:
             self.site_wanted.wait(HOLD_SITE_S)
 
+    def window_closed(self) -> None:
+        """The window will ask for nothing: Django's start waits no more."""
+        self.site_wanted.set()
+
     def site_started(self, app, guard: BodyGuard) -> None:
         self.site, self.site_guard = app, guard
         self.started.set()
@@ -203,7 +227,11 @@ class StartPage:
         """Once the site has started: whether the window's kept page is what the site answers now."""
         if self.sent_with is None:
             return True
-        fresh = self.ask_site(self.sent_with, self.window_languages)
+        try:
+            fresh = self.ask_site(self.sent_with, self.window_languages)
+        except (OSError, http.client.HTTPException) as error:
+            logger.warning("Could not ask for the start page: %s", error)
+            return False
         if fresh is None:
             return False
         from django.conf import settings
@@ -214,16 +242,14 @@ class StartPage:
     def ask_site(self, cookies: str, languages: str, timeout: float = 5) -> Answer | None:
         """The start page, asked for through the server with the window's cookies and languages (asked
         without them, a site with LocaleMiddleware answered in its LANGUAGE_CODE, and a French person's
-        window showed the English page it kept at each launch); None if not a page to keep."""
+        window showed the English page it kept at each launch); None if not a page to keep. Raises
+        OSError (a timeout too) or HTTPException if the site does not answer."""
         connection = http.client.HTTPConnection(LOOPBACK, self.run.port, timeout=timeout)
         headers = {"Host": self.window_host, "Cookie": cookies, **({"Accept-Language": languages} if languages else {})}
         try:
             connection.request("GET", self.start_path, headers=headers)
             answer = connection.getresponse()
             body = answer.read()
-        except (OSError, http.client.HTTPException) as error:
-            logger.warning("Could not ask for the start page: %s", error)
-            return None
         finally:
             connection.close()
         headers = answer.getheaders()
@@ -246,7 +272,13 @@ class StartPage:
 
         if not sqlite_database(settings.DATABASES["default"]):
             return None
-        answer = self.ask_site(self.window_cookies, self.window_languages, KEEP_WITHIN_S)
+        within = KEEP_ON_STOP_SIGNAL_WITHIN_S if lifecycle.forced_exit_coming.is_set() else KEEP_WITHIN_S
+        try:
+            answer = self.ask_site(self.window_cookies, self.window_languages, within)
+        except (OSError, http.client.HTTPException) as error:
+            logger.warning("No start page kept for the next launch, whose window waits for the site: the site did not "
+                           "answer for it within %.1f s (%s)", within, error)
+            return None
         if answer is None:
             return None
         cookies = cookies_of(self.window_cookies)
