@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import tomllib
 import urllib.error
 
@@ -423,3 +424,42 @@ def test_a_missing_webkit_says_what_to_install_and_how_to_run_meanwhile_in_a_dia
         "notedesk: The window needs WebKitGTK and its GObject bindings, which this computer lacks (Namespace WebKit2 "
         "not available). Install them (Debian, Ubuntu: sudo apt install gir1.2-webkit2-4.1; Fedora: sudo dnf install "
         "webkit2gtk4.1), then start again; meanwhile --browser opens the app in your browser.\n")
+
+
+FAILS_AFTER_THE_MIGRATIONS = """
+
+    def ready(self):
+        from django_desktop_shell.signals import database_ready
+
+        database_ready.connect(fail_at_start, dispatch_uid="fail_at_start")
+
+
+def fail_at_start(**kwargs):
+    raise RuntimeError("boom in the start-up work")
+"""
+
+
+def test_a_start_that_fails_beside_the_window_is_logged_as_the_window_says_so_and_said_once(polls_copy, tmp_path, app_env):
+    """The window's page said "The traceback is in …/polls.log", and the log had no word of it until
+    the person closed the window; then a second window said it all again."""
+    apps = polls_copy / "polls" / "apps.py"
+    apps.write_text(apps.read_text() + FAILS_AFTER_THE_MIGRATIONS)
+    log = tmp_path / "data" / "logs" / "polls.log"
+    process = subprocess.Popen([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=app_env)
+    try:
+        [window] = xdotool(app_env, "search", "--sync", "--onlyvisible", "--name", "^polls$").split()
+        deadline = time.monotonic() + 60  # only a failure waits this long
+        while "RuntimeError: boom in the start-up work" not in (log.read_text() if log.exists() else "") \
+                and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert process.poll() is None, process.stderr.read()  # the window still open, saying why
+        logged = log.read_text()
+        xdotool(app_env, "windowfocus", "--sync", window, "key", "--clearmodifiers", "ctrl+q")
+        code = exit_code_within(process, 15)  # not held by a second window saying it again
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert "Traceback" in logged and 'raise RuntimeError("boom in the start-up work")' in logged
+    assert code == 1
+    assert process.stderr.read().count("boom in the start-up work") == 1

@@ -12,6 +12,7 @@ import html
 import logging
 import os
 import sys
+import threading
 import time
 import webbrowser
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -70,19 +71,29 @@ def main(project_dir: Path, argv: list[str] | None = None) -> int:
 
 
 def report_failure(identity: Identity, error: Exception) -> int:
-    """Say why the run failed, in the log and at the terminal; returns the exit code."""
-    if isinstance(error, StartupError):
-        logger.error("Could not start: %s", error)
-    else:
-        logger.error("Stopped on an unexpected error", exc_info=error)
-    print(f"{identity.slug}: {failure_message(error)}", file=sys.stderr)
+    """Say why the run failed, in the log and at the terminal, once; returns the exit code. A start
+    that fails is said as it fails, from its thread (beside the window, whose page points to the
+    log's traceback, which otherwise waited for the window to close), and may be raised on the main
+    thread at that moment, or reach the exit watchdog."""
+    with reporting:
+        if error not in reported_failures:
+            if isinstance(error, StartupError):
+                logger.error("Could not start: %s", error)
+            else:
+                logger.error("Stopped on an unexpected error", exc_info=error)
+            print(f"{identity.slug}: {failure_message(error)}", file=sys.stderr)
+            reported_failures.add(error)
     return 1
+
+
+reporting = threading.Lock()
+reported_failures: set[Exception] = set()
 
 
 def forced_exit_code(identity: Identity, startup: Future) -> int:
     """If the exit watchdog ends the run before it returns (a window whose teardown outlasts it), a
     start that failed still says why and exits 1. Should the run be reporting it at that very
-    moment, the person reads it twice rather than not at all: exit_promptly comes after the report."""
+    moment, this waits for that report to end (report_failure says each once): exit_promptly comes after."""
     failure = startup.exception() if startup.done() else None
     return 0 if failure is None else report_failure(identity, failure)
 
@@ -137,6 +148,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
     progress = site.StartupProgress()
     startup = ThreadPoolExecutor(1, "desktop-startup").submit(
         start_site, run_state, sock, launched_at, self_test, front, early_server, progress)
+    startup.add_done_callback(lambda done: done.exception() and report_failure(identity, done.exception()))
     lifecycle.end_forced_exits_with(lambda: forced_exit_code(identity, startup))
     updater.start_background(startup)
     try:
@@ -264,7 +276,8 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
     finally:
         if front:
             front.window_closed()
-    startup.result()  # raises what stopped the start, if anything did
+    if startup.exception() is not None:  # said as it failed (report_failure), and by the window unless closed first
+        return 1
     return self_test.report() if self_test else 0
 
 
