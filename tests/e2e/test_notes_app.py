@@ -250,6 +250,7 @@ def test_a_note_restored_or_deleted_while_the_person_goes_elsewhere_is_and_what_
     expect(app.locator("#noteTitle")).to_have_value("Old idea")
     app.click("#trashNote")
     app.click("[data-view=trash]")
+    expect(app.locator(".note-item-title")).to_have_text(["Old idea"])  # the trash's list, not All notes' still shown
     app.click(".note-item")
     expect(app.locator("#saveState")).to_have_text("In the trash")
     held = []
