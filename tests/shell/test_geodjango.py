@@ -84,7 +84,7 @@ def test_a_geodjango_project_s_database_is_migrated_and_backed_up_with_its_spati
         assert result.returncode == 0, result.stderr
         assert "desktop.W017" not in result.stderr
     assert not (polls_copy / "db.sqlite3").exists()
-    backups = list((data_dir / "backups").glob("polls-*.sqlite3"))
+    backups = sorted((data_dir / "backups").glob("polls-*.sqlite3"))  # named by their time: the last is the newest
     with closing(sqlite3.connect(f"{backups[-1].as_uri()}?mode=ro", uri=True)) as reading:
         tables = {name for name, in reading.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"geometry_columns", "spatial_ref_sys", "polls_question"} <= tables
