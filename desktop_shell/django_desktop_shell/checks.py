@@ -22,8 +22,8 @@ from django.db.models import FileField
 from django_desktop_shell import runtime
 from django_desktop_shell.database import tables_of
 from django_desktop_shell.errors import size_in_english
-from django_desktop_shell.settings import (SHELL_MIDDLEWARE, default_max_request_body, host_settings, immutable_sqlite,
-                                           read_only_sqlite, read_only_sqlite_path, sqlite_database)
+from django_desktop_shell.settings import (SHELL_MIDDLEWARE, SPATIALITE, default_max_request_body, host_settings,
+                                           immutable_sqlite, read_only_sqlite, read_only_sqlite_path, sqlite_database)
 from django_desktop_shell.storage import file_system_storages
 from django_desktop_shell.translations import project_apps_catalogue_folders, uncompiled_catalogues
 
@@ -158,6 +158,23 @@ def check_databases_the_shell_cannot_keep(app_configs, **kwargs):
         hint=f"Use SQLite for what the app keeps on the person's computer, or migrate it yourself "
              f"(`manage migrate --database {alias}`) and back it up with its own tools.", id="desktop.W017")
         for alias, database in settings.DATABASES.items() if not sqlite_database(database)]
+
+
+@register(TAG, Tags.database)
+def check_spatialite_loads(app_configs, **kwargs):
+    """SpatiaLite is an extension SQLite loads as each connection opens, and a Python's sqlite3 may
+    be built unable to load any (pyenv's, by default): the app would stop at its first query, and a
+    build made with that Python, which carries its sqlite3, on every computer."""
+    if hasattr(sqlite3.Connection, "enable_load_extension"):
+        return []
+    return [Error(
+        f"The database {alias!r} is SpatiaLite, which SQLite loads as an extension, and this Python's sqlite3 "
+        f"({sys.executable}) cannot load extensions: the app would stop at its first query, and an app built with "
+        "this Python on every computer.",
+        hint="Run and build it with a Python whose sqlite3 loads extensions: Debian's and Ubuntu's python3, "
+             "Homebrew's, python.org's installers; pyenv builds one with "
+             "PYTHON_CONFIGURE_OPTS=--enable-loadable-sqlite-extensions.", id="desktop.E022")
+        for alias, database in settings.DATABASES.items() if database.get("ENGINE") == SPATIALITE]
 
 
 @register(TAG, Tags.database)

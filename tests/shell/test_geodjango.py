@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.shell.test_checks import log_of_a_launch, set_before_the_defaults
+from tests.shell.test_checks import launch, log_of_a_launch, set_before_the_defaults
 
 SPATIALITE = "django.contrib.gis.db.backends.spatialite"
 
@@ -133,3 +133,23 @@ def test_the_launch_warns_that_the_admin_s_openlayers_map_is_refused(polls_copy,
     log = log_of_a_launch(polls_copy, tmp_path, geo_env(app_env), python=GEO_PYTHON)
     assert "The admin edits survey.Site.location, survey.Site.area with Django's OpenLayers map (OSMWidget)" in log
     assert "(desktop.W058)" in log
+
+
+NO_EXTENSIONS = not hasattr(sqlite3.Connection, "enable_load_extension")
+
+
+@pytest.mark.skipif(not NO_EXTENSIONS, reason="needs a Python whose sqlite3 loads no extension (pyenv's, by default)")
+def test_a_spatialite_project_on_a_python_whose_sqlite_loads_no_extension_stops_saying_which_python_and_what_to_use(
+        polls_copy, tmp_path, app_env):
+    """pyenv builds sqlite3 without extensions, so SpatiaLite cannot be loaded: a launch, and the
+    build's first command (`manage collect_bundle_static`), stopped on "Unexpected error:
+    ImproperlyConfigured: SpatiaLite requires SQLite to be configured to allow extension loading"."""
+    set_before_the_defaults(polls_copy, GEO_SITE)
+    build_command = ["manage", "collect_bundle_static", str(tmp_path / "static")]
+    for result in (launch(polls_copy, tmp_path / "data", app_env),
+                   subprocess.run([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"),
+                                   *build_command], capture_output=True, text=True, env=app_env, timeout=60)):
+        assert result.returncode != 0
+        assert "Unexpected error" not in result.stderr
+        assert f"this Python's sqlite3 ({sys.executable}) cannot load extensions" in result.stderr
+        assert "--enable-loadable-sqlite-extensions" in result.stderr and "(desktop.E022)" in result.stderr

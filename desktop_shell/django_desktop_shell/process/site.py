@@ -103,9 +103,13 @@ def refuse_unsafe_settings() -> list[str]:
     messages = run_checks(tags=[checks.TAG], include_deployment_checks=False)
     errors = [message for message in messages if message.level >= ERROR]
     if errors:
-        raise StartupError("The settings cannot be used for a desktop app:\n" + "\n".join(
-            f"- {message.msg} ({message.id}) {message.hint}" for message in errors))
+        raise settings_refused(errors)
     return [f"{message.msg} {message.hint} ({message.id})" for message in messages if not message.is_silenced()]
+
+
+def settings_refused(errors) -> StartupError:
+    return StartupError("The settings cannot be used for a desktop app:\n" + "\n".join(
+        f"- {message.msg} ({message.id}) {message.hint}" for message in errors))
 
 
 class StartupProgress:
@@ -191,10 +195,16 @@ def run_management_command(argv: list[str]) -> None:
     """Run a Django command on the data folder as it is: only a launch, or `migrate`, migrates."""
     from django.core.management import execute_from_command_line
 
+    from django_desktop_shell.checks import check_spatialite_loads
     from django_desktop_shell.database import DatabaseUnusable, pending_migrations_warning, run_migrate_command
 
     if argv[:1] == ["runserver"]:
         raise StartupError(RUNSERVER_REFUSED)
+    # The one check whose failure is the database failing to open, which a command does before
+    # Django's checks run (the backup before `migrate`, the migrations pending before the others).
+    unloadable = check_spatialite_loads(None)
+    if unloadable:
+        raise settings_refused(unloadable)
     program = f"{runtime.current.identity.slug} manage"
 
     def run(arguments):
