@@ -965,12 +965,18 @@ def unpacked_tar(source: Path | BinaryIO) -> BinaryIO:
 def tar_vault(source: Path | BinaryIO, skipped: list[Skipped]) -> Vault:
     """A tar's files as a zip's are read (zip_vault): its notes read when asked for, its other
     files by their path, from the tar again; nothing written to disk, no link followed."""
+    members: list[tarfile.TarInfo] = []
+    total_size = 0
     try:
         with open_tar(source) as archive:
-            members = archive.getmembers()
+            # Member by member, not getmembers(): a tar's empty files are 512 bytes each, and a .tgz of
+            # 7 MB holds a million of them, all read into memory before their number was weighed.
+            for member in archive:
+                members.append(member)
+                total_size += member.size if member.isfile() else 0
+                check_archive_size("tar", len(members), total_size)
     except (tarfile.TarError, EOFError, OSError) as error:
         raise ImportFileError(f"This tar file cannot be read: {error}.") from None
-    check_archive_size("tar", len(members), sum(member.size for member in members if member.isfile()))
     vault = Vault(size_limit=MAX_TOTAL_SIZE)
     for member in members:
         if not member.isdir():

@@ -245,6 +245,25 @@ def test_a_tgz_is_read_with_the_zips_limits_its_links_and_paths_out_of_it_skippe
         read_markdown_source(io.BytesIO(bomb))
 
 
+def test_a_tgz_of_more_files_than_an_archive_may_hold_is_refused_once_past_the_limit_not_after_reading_them_all(monkeypatch):
+    """Empty files cost a tar 512 bytes each and a .tgz next to nothing: 7 MB unpacked to 1.1 million
+    of them, whose every header was read into memory (1.4 GB, over two minutes) before their number
+    was refused."""
+    monkeypatch.setattr("embedded_site.notes.foreign_import.MAX_FILES", 10)
+    headers_read = 0
+    read_header = tarfile.TarInfo.fromtarfile.__func__
+
+    def counted(cls, tar):
+        nonlocal headers_read
+        headers_read += 1
+        return read_header(cls, tar)
+
+    monkeypatch.setattr(tarfile.TarInfo, "fromtarfile", classmethod(counted))
+    with pytest.raises(ImportFileError, match=r"^The tar file has more than 10 files: import it in parts\.$"):
+        read_markdown_source(io.BytesIO(tgz({f"Takeout/Drive/{number}.txt": b"" for number in range(100)})))
+    assert headers_read <= 11 + 1
+
+
 def test_a_takeout_in_another_language_with_other_products_is_imported_by_its_keep_notes(api):
     """Takeout names Keep's folder in the person's language (German: "Google Notizen")."""
     files = {name.replace("/Keep/", "/Google Notizen/"): content for name, content in keep_takeout().items()}

@@ -121,16 +121,36 @@ class Migration(migrations.Migration):
 }
 
 
+def log_of_a_launch_with_the_survey_app(polls_copy, tmp_path, app_env, admin: str = SURVEY_APP["admin.py"]) -> str:
+    for name, text in {**SURVEY_APP, "admin.py": admin}.items():
+        (polls_copy / "survey" / name).parent.mkdir(parents=True, exist_ok=True)
+        (polls_copy / "survey" / name).write_text(text)
+    set_before_the_defaults(polls_copy, GEO_SITE + 'INSTALLED_APPS = [*INSTALLED_APPS, "survey"]\n')
+    return log_of_a_launch(polls_copy, tmp_path, geo_env(app_env), python=GEO_PYTHON)
+
+
 @NEEDS_SPATIALITE
 def test_the_launch_warns_that_the_admin_s_openlayers_map_is_refused(polls_copy, tmp_path, app_env):
     """GISModelAdmin's map loads OpenLayers from cdn.jsdelivr.net and starts it from an inline
     script: the policy refused both, the map was blank and its field's text box hidden, so a site's
     point could not be entered in the admin, and nothing at the launch said why."""
-    for name, text in SURVEY_APP.items():
-        (polls_copy / "survey" / name).parent.mkdir(parents=True, exist_ok=True)
-        (polls_copy / "survey" / name).write_text(text)
-    set_before_the_defaults(polls_copy, GEO_SITE + 'INSTALLED_APPS = [*INSTALLED_APPS, "survey"]\n')
-    log = log_of_a_launch(polls_copy, tmp_path, geo_env(app_env), python=GEO_PYTHON)
+    log = log_of_a_launch_with_the_survey_app(polls_copy, tmp_path, app_env)
+    assert "The admin edits survey.Site.location, survey.Site.area with Django's OpenLayers map (OSMWidget)" in log
+    assert "(desktop.W058)" in log
+
+
+@NEEDS_SPATIALITE
+def test_an_admin_that_chooses_its_widgets_by_the_person_still_starts_and_is_warned_of_its_map(polls_copy, tmp_path, app_env):
+    """desktop.W058 asks each admin for its fields' widgets without a request: an admin reading
+    request.user there (read-only fields for staff, say) raised in the check, and the app did not start."""
+    by_the_person = SURVEY_APP["admin.py"].replace("admin.site.register(Site, admin.GISModelAdmin)", """
+@admin.register(Site)
+class SiteAdmin(admin.GISModelAdmin):
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        kwargs.setdefault("disabled", not request.user.is_superuser)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+""")
+    log = log_of_a_launch_with_the_survey_app(polls_copy, tmp_path, app_env, admin=by_the_person)
     assert "The admin edits survey.Site.location, survey.Site.area with Django's OpenLayers map (OSMWidget)" in log
     assert "(desktop.W058)" in log
 

@@ -19,7 +19,9 @@ from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 
 from django_desktop_shell import user_key
 from django_desktop_shell.identity import load
+from django_desktop_shell.menus import MenuError
 from django_desktop_shell.process import launcher, lifecycle, start_page, window
+from django_desktop_shell.process.errors import StartupError
 from django_desktop_shell.process.server import BodyGuard, ServerThread, bind_loopback
 from django_desktop_shell.runtime import Runtime
 from tests.conftest import ROOT
@@ -181,6 +183,27 @@ def test_a_window_closed_before_it_asked_for_the_copy_does_not_wait_for_the_site
         ended.start()
         ended.join(10)
         assert not ended.is_alive()
+    finally:
+        front.window_closed()
+        sock.close()
+
+
+def test_a_window_that_never_opens_does_not_leave_the_sites_start_held(run, tmp_path, monkeypatch):
+    """A project's menu module refused (MenuError) before the window opened: the launch said why, and
+    its exit then waited for the site's start, itself held up to HOLD_SITE_S for a window's request,
+    until the exit's watchdog forced it ("Did not stop within 1.5 s")."""
+    def refused_menu(*args):
+        raise MenuError("the menu module names no function 'menus'")
+
+    monkeypatch.setattr(launcher, "DesktopIntegration", refused_menu)
+    front = start_page.StartPage(run, kept_page())
+    startup = concurrent.futures.ThreadPoolExecutor(1).submit(front.hold_site)
+    sock = bind_loopback(0)
+    try:
+        with pytest.raises(StartupError, match="names no function"):
+            launcher.serve_in_window(load(ROOT), startup, sock, tmp_path, None, None, 0, tmp_path / "log", front=front,
+                                     early_server=SimpleNamespace(launch_url=""))
+        startup.result(timeout=5)
     finally:
         front.window_closed()
         sock.close()

@@ -246,28 +246,28 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
     origin = server.origin_of(sock)
     if str(identity.project_dir) not in sys.path:  # the site's menu module is imported before Django starts
         sys.path.insert(0, str(identity.project_dir))
-    try:
-        integration = DesktopIntegration(identity, data_dir, log_file, window.gui(), origin, dev)
-    except MenuError as error:
-        raise StartupError(str(error)) from None
+    try:  # however the window ends, or fails to open, the site's start waits for it no more (window_closed)
+        try:
+            integration = DesktopIntegration(identity, data_dir, log_file, window.gui(), origin, dev)
+        except MenuError as error:
+            raise StartupError(str(error)) from None
 
-    def on_created(created_window):
-        opened = OpenQueue(identity, startup, integration.wait_for_app_page, integration.show_page_event,
-                           lambda activation_token: window.bring_to_front(created_window, activation_token))
-        instance.on_message = opened.put
-        for message in messages:  # this launch's own files and links
-            opened.put(message)
-        if sys.platform == "darwin":  # there the Finder sends them as Apple Events
-            from django_desktop_shell.process import macos_open_events
+        def on_created(created_window):
+            opened = OpenQueue(identity, startup, integration.wait_for_app_page, integration.show_page_event,
+                               lambda activation_token: window.bring_to_front(created_window, activation_token))
+            instance.on_message = opened.put
+            for message in messages:  # this launch's own files and links
+                opened.put(message)
+            if sys.platform == "darwin":  # there the Finder sends them as Apple Events
+                from django_desktop_shell.process import macos_open_events
 
-            macos_open_events.install(lambda message: opened.put(message) if open_requests.valid_message(message) else None)
-        native.provide(WindowNativeFunctions(created_window, integration.dropped))
-        updater.on_window(created_window)
+                macos_open_events.install(lambda message: opened.put(message) if open_requests.valid_message(message) else None)
+            native.provide(WindowNativeFunctions(created_window, integration.dropped))
+            updater.on_window(created_window)
 
-    hooks = window.WindowHooks(navigation=NavigationLock(origin), on_created=on_created)
-    if not identity.javascript_jit:
-        window.turn_off_javascript_jit()
-    try:
+        hooks = window.WindowHooks(navigation=NavigationLock(origin), on_created=on_created)
+        if not identity.javascript_jit:
+            window.turn_off_javascript_jit()
         window.run_window(startup, title=identity.name, origin=origin, data_dir=data_dir, launched_at=launched_at,
                           hooks=self_test.wrap(hooks) if self_test else hooks, integration=integration,
                           first_url=early_server.launch_url if early_server else None, icon=identity.icon_file,
