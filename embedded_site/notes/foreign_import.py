@@ -446,14 +446,27 @@ def heading_text(line: str) -> str:
     return text
 
 
-# A database row's property lines, at the top of its text, that date it, by their names as Notion
-# gives them (the property's type, which the person may rename): in English, and in French
-# (Notion's help, fr-fr: "Date de création", "Dernière modification"). The names stay as they were
-# given when the workspace changes language; the dates are written in the language of the export.
-NOTION_DATE_PROPERTIES = {
-    "created time": "created", "created": "created", "date de création": "created",
-    "last edited time": "updated", "last edited": "updated", "dernière modification": "updated",
+# A database row's property lines, at the top of its text, that date it, by the names Notion gives
+# these properties' types in its languages (which the person may rename): English, French
+# (Notion's help, fr-fr: "Date de création", "Dernière modification"), German, Spanish, Portuguese,
+# Japanese, Korean, Chinese, Finnish, Thai, the Scandinavian languages and Dutch. The names stay as
+# they were given when the workspace changes language; the dates are written in the export's.
+NOTION_DATE_NAMES = {
+    "created": (
+        "created time", "created", "date de création", "erstellt", "erstellt am", "erstellungszeitpunkt", "erstellungszeit",
+        "hora de creación", "fecha de creación", "creado", "data de criação", "hora de criação", "criado em", "作成日時",
+        "생성 일시", "생성일", "创建时间", "建立時間", "luotu", "luontiaika", "สร้างเมื่อ", "เวลาที่สร้าง", "oprettet",
+        "opprettet", "skapad", "aangemaakt", "aanmaaktijd",
+    ),
+    "updated": (
+        "last edited time", "last edited", "dernière modification", "zuletzt bearbeitet", "zuletzt bearbeitet am",
+        "última edición", "hora de última edición", "última modificación", "última edição", "editado pela última vez",
+        "最終更新日時", "최종 편집 일시", "마지막 편집", "上次编辑时间", "上次編輯時間", "viimeksi muokattu",
+        "muokattu viimeksi", "แก้ไขล่าสุด", "เวลาที่แก้ไขล่าสุด", "sidst redigeret", "sist redigert", "senast redigerad",
+        "laatst bewerkt",
+    ),
 }
+NOTION_DATE_PROPERTIES = {name: key for key, names in NOTION_DATE_NAMES.items() for name in names}
 NOTION_PROPERTY = re.compile(r"^([^:\n]{1,100}): (.+)$")
 # The months as Notion's languages that write them in words name them (Japanese, Korean and Chinese
 # write numbers); a month written short (`déc.`, `Sept`) is the start of one of these.
@@ -468,17 +481,23 @@ MONTH_NAMES = (
     "januar februar marts april maj juni juli august september oktober november december",  # Danish
     "januari februari mars april maj juni juli augusti september oktober november december",  # Swedish
     "januar februar mars april mai juni juli august september oktober november desember",  # Norwegian
+    "tammikuuta helmikuuta maaliskuuta huhtikuuta toukokuuta kesäkuuta heinäkuuta elokuuta syyskuuta lokakuuta "
+    "marraskuuta joulukuuta",  # Finnish, as a date names them ("7. joulukuuta"; short, "jouluk.")
+    "มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม กันยายน ตุลาคม พฤศจิกายน ธันวาคม",  # Thai
+    "ม.ค ก.พ มี.ค เม.ย พ.ค มิ.ย ก.ค ส.ค ก.ย ต.ค พ.ย ธ.ค",  # Thai, short ("ธ.ค.")
 )
 MONTHS = [(name, number) for names in MONTH_NAMES for number, name in enumerate(names.split(), start=1)]
 # `7 décembre 2026 14:03`, `7. Dezember 2026`, `7 de diciembre de 2026`, `December 7, 2026 2:03 PM`,
 # `2026年12月7日 14:03`, `2026/12/07`, a time maybe after "à" or "um", maybe before 午前 (a.m.) or 午後 (p.m.).
 NOTION_TIME = re.compile(
-    r"^(?P<date>.+?)(?:,?\s+(?:(?:à|um|a las|às|alle|om|kl\.)\s+)?(?P<half>午前|午後|오전|오후|上午|下午)?\s*"
-    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*(?P<meridiem>[AaPp])\.?\s?[Mm]\.?)?)?$")
+    r"^(?P<date>.+?)(?:,?\s+(?:(?:à|um|a las|às|alle|om|kl\.|klo|เวลา)\s+)?(?P<half>午前|午後|오전|오후|上午|下午)?\s*"
+    r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:\s*(?P<meridiem>[AaPp])\.?\s?[Mm]\.?|\s*น\.)?)?$")
 YEAR_FIRST = re.compile(r"^(\d{4})\s*[年년/.-]\s*(\d{1,2})\s*[月월/.-]\s*(\d{1,2})\s*[日일]?$")
 DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\.? (\S+?)\.? (\d{4})$")
 MONTH_DAY_YEAR = re.compile(r"^(\S+?)\.? (\d{1,2}) (\d{4})$")
 AFTERNOON = {"午後", "오후", "下午"}
+THAI = re.compile("[\u0e00-\u0e7f]")
+BUDDHIST_ERA_OFFSET = 543  # a Thai workspace's year 2569 is 2026
 
 
 def notion_dates(body: str) -> dict[str, str]:
@@ -512,6 +531,8 @@ def notion_time(text: str) -> datetime | None:
         month, day, year = month_named(name), int(day), int(year)
         if month is None:
             return None
+        if THAI.search(name) and year > BUDDHIST_ERA_OFFSET + 1900:
+            year -= BUDDHIST_ERA_OFFSET
     else:
         return None
     try:
@@ -528,7 +549,9 @@ def month_named(word: str) -> int | None:
     return numbers.pop() if len(numbers) == 1 else None
 
 
-NOTION_TAGS_PROPERTIES = {"tags", "tag"}
+# A new database's multi-select, as Notion's languages name it.
+NOTION_TAGS_PROPERTIES = {"tags", "tag", "étiquettes", "schlagwörter", "etiquetas", "タグ", "태그", "标签", "標籤",
+                          "tunnisteet", "tagit", "แท็ก", "taggar", "etiketter", "labels"}
 
 
 def without_notion_tags(body: str) -> tuple[str, list[str]]:

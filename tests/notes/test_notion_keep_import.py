@@ -299,22 +299,28 @@ def test_a_notion_databases_table_exported_without_its_rows_pages_is_refused_say
         "“Reading list”, without its rows’ pages: export it from Notion again with “Include subpages” on, and import that.")
 
 
-@pytest.mark.parametrize("created, edited", [
-    ("7 décembre 2026 14:03", "8 déc. 2026 09:15"),  # French, its property names too below
-    ("7. Dezember 2026 14:03", "8. Dez. 2026 09:15"),  # German
-    ("7 de diciembre de 2026 14:03", "8 de dic. de 2026 9:15"),  # Spanish
-    ("2026年12月7日 14:03", "2026年12月8日 午前9:15"),  # Japanese
-    ("December 7, 2026 2:03 PM", "Dec 8, 2026 9:15 AM"),  # English
-    ("2026/12/07 14:03", "2026/12/08 9:15"),  # the Year/Month/Day format, in any language
+@pytest.mark.parametrize("names, created, edited", [
+    (("Date de création", "Dernière modification", "Étiquettes"), "7 décembre 2026 14:03", "8 déc. 2026 09:15"),  # French
+    (("Erstellt", "Zuletzt bearbeitet", "Tags"), "7. Dezember 2026 14:03", "8. Dez. 2026 09:15"),  # German
+    (("Hora de creación", "Última edición", "Etiquetas"), "7 de diciembre de 2026 14:03", "8 de dic. de 2026 9:15"),  # Spanish
+    (("作成日時", "最終更新日時", "タグ"), "2026年12月7日 14:03", "2026年12月8日 午前9:15"),  # Japanese
+    (("생성 일시", "최종 편집 일시", "태그"), "2026년 12월 7일 오후 2:03", "2026년 12월 8일 오전 9:15"),  # Korean
+    (("Luotu", "Viimeksi muokattu", "Tunnisteet"), "7. joulukuuta 2026 14:03", "8. jouluk. 2026 klo 9.15"),  # Finnish
+    (("สร้างเมื่อ", "แก้ไขล่าสุด", "แท็ก"), "7 ธันวาคม 2569 14:03", "8 ธ.ค. 2569 9:15"),  # Thai, in the Buddhist year
+    (("Created time", "Last edited time", "Tags"), "December 7, 2026 2:03 PM", "Dec 8, 2026 9:15 AM"),  # English
+    (("Created time", "Last edited time", "Tags"), "2026/12/07 14:03", "2026/12/08 9:15"),  # Year/Month/Day, in any language
 ])
-def test_a_notion_row_written_in_another_language_is_dated_by_its_created_and_last_edited_times(settings, created, edited):
+def test_a_notion_row_written_in_another_language_is_dated_and_tagged_by_its_properties(settings, names, created, edited):
+    """Notion names a new database's properties, and writes their dates, in the workspace's language."""
     settings.TIME_ZONE = "Europe/Paris"
-    names = ("Date de création", "Dernière modification") if "déc" in created else ("Created time", "Last edited time")
-    page = f"# Dune\n\nAuthor: Frank Herbert\n{names[0]}: {created}\n{names[1]}: {edited}\n\nA desert planet.\n"
+    created_name, edited_name, tags_name = names
+    page = (f"# Dune\n\nAuthor: Frank Herbert\n{created_name}: {created}\n{edited_name}: {edited}\n"
+            f"{tags_name}: scifi, classic\n\nA desert planet.\n")
     found = read_markdown_source(io.BytesIO(zipped({f"{READING}/{DUNE}.md": page})))
     [dune] = found.records
     assert (dune["created"], dune["updated"]) == (datetime(2026, 12, 7, 13, 3, tzinfo=timezone.utc),
                                                   datetime(2026, 12, 8, 8, 15, tzinfo=timezone.utc))
+    assert dune["tags"] == ["reading list", "scifi", "classic"]
 
 
 def test_file_import_offers_and_imports_a_takeout_tgz_in_the_windows_own_dialog(api, tmp_path):
