@@ -204,6 +204,7 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
             note["uid"] = str(uuid.uuid5(NAMESPACE, "markdown-exact:" + entry.path))
         uids.add(note["uid"])
         notes.append(note)
+    found.skipped += notion_rows_dated_in_numbers(notes)
     unique_titles([note for note in notes if not note["exported"]], found.skipped,
                   kept={title_key(note["title"]) for note in notes if note["exported"]})
     titles = titles_by_link_target(notes)
@@ -232,6 +233,7 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
                     + UNPACK_IT
                 )
         names = note.pop("attachment_names")
+        del note["dates_in_numbers"]
         if vault.notion:
             names = {path: NOTION_FILE_ID.sub("", PurePosixPath(path).name) for path in linked}
         attached = {path: attachment for path in linked if (attachment := attachment_of(path, vault, found, names.get(path)))}
@@ -493,6 +495,7 @@ NOTION_TIME = re.compile(
     r"^(?P<date>.+?)(?:,?\s+(?:(?:à|um|a las|às|alle|om|kl\.|klo|เวลา)\s+)?(?P<half>午前|午後|오전|오후|上午|下午)?\s*"
     r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:\s*(?P<meridiem>[AaPp])\.?\s?[Mm]\.?|\s*น\.)?)?$")
 YEAR_FIRST = re.compile(r"^(\d{4})\s*[年년/.-]\s*(\d{1,2})\s*[月월/.-]\s*(\d{1,2})\s*[日일]?$")
+DAY_OR_MONTH_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")  # Day/Month/Year or Month/Day/Year
 DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\.? (\S+?)\.? (\d{4})$")
 MONTH_DAY_YEAR = re.compile(r"^(\S+?)\.? (\d{1,2}) (\d{4})$")
 AFTERNOON = {"午後", "오후", "下午"}
@@ -500,22 +503,27 @@ THAI = re.compile("[\u0e00-\u0e7f]")
 BUDDHIST_ERA_OFFSET = 543  # a Thai workspace's year 2569 is 2026
 
 
-def notion_dates(body: str) -> dict[str, str]:
-    """A row's "Created time" and "Last edited time" (notion_time), as ISO times under the front
-    matter's keys; {} for a page without them (Notion's export dates no page)."""
-    dates = {}
+def notion_date_properties(body: str) -> dict[str, str]:
+    """A row's "Created time" and "Last edited time" as Notion wrote them, under the front matter's
+    keys; {} for a page without them (Notion's export dates no page)."""
+    found = {}
     for line in body.split("\n\n", 1)[0].split("\n"):
         match = NOTION_PROPERTY.match(line)
-        key = NOTION_DATE_PROPERTIES.get(match.group(1).strip().casefold()) if match else None
-        if key and (moment := notion_time(match.group(2).strip())):
-            dates[key] = moment.isoformat()
-    return dates
+        if match and (key := NOTION_DATE_PROPERTIES.get(match.group(1).strip().casefold())):
+            found[key] = match.group(2).strip()
+    return found
 
 
-def notion_time(text: str) -> datetime | None:
+def notion_dates(properties: dict[str, str], day_first: bool | None = None) -> dict[str, str]:
+    """Those of the dates (notion_date_properties) that notion_time reads, as ISO times."""
+    return {key: moment.isoformat() for key, text in properties.items() if (moment := notion_time(text, day_first))}
+
+
+def notion_time(text: str, day_first: bool | None = None) -> datetime | None:
     """A time as Notion writes it in the language of the export, in the person's own time, as Notion
-    showed it (NOTION_TIME); None for what is not one (a day and month in numbers alone, which
-    could be either way round)."""
+    showed it (NOTION_TIME); None for what is not one. A date in numbers alone, `07/12/2026`, is
+    read day first or month first as `day_first` says (Notion's Day/Month/Year or Month/Day/Year
+    format); None if it is None."""
     match = NOTION_TIME.match(" ".join(text.split()))
     if not match:
         return None
@@ -525,6 +533,11 @@ def notion_time(text: str) -> datetime | None:
     date = match["date"].replace(",", "").replace(" de ", " ")
     if numbers := YEAR_FIRST.match(date):
         year, month, day = map(int, numbers.groups())
+    elif numbers := DAY_OR_MONTH_FIRST.match(date):
+        if day_first is None:
+            return None
+        first, second, year = map(int, numbers.groups())
+        day, month = (first, second) if day_first else (second, first)
     elif words := DAY_MONTH_YEAR.match(date) or MONTH_DAY_YEAR.match(date):
         day_first = words.re is DAY_MONTH_YEAR
         day, name, year = (words[1], words[2], words[3]) if day_first else (words[2], words[1], words[3])
@@ -539,6 +552,54 @@ def notion_time(text: str) -> datetime | None:
         return make_aware(datetime(year, month, day, hour, minute))
     except ValueError:
         return None
+
+
+def in_numbers(text: str) -> tuple[int, int] | None:
+    """A date's first two numbers if it is written day and month in numbers (DAY_OR_MONTH_FIRST)."""
+    match = NOTION_TIME.match(" ".join(text.split()))
+    numbers = DAY_OR_MONTH_FIRST.match(match["date"]) if match else None
+    return (int(numbers[1]), int(numbers[2])) if numbers else None
+
+
+def day_comes_first(texts: list[str]) -> bool | None:
+    """Whether dates in numbers (`07/12/2026`, `12/13/2026`) put the day first, as a number past 12
+    says; None when none of them tells, or they disagree."""
+    orders = set()
+    for first, second in filter(None, map(in_numbers, texts)):
+        if first > 12:
+            orders.add(True)
+        if second > 12:
+            orders.add(False)
+    return orders.pop() if len(orders) == 1 else None
+
+
+def notion_rows_dated_in_numbers(notes: list[dict]) -> list[Skipped]:
+    """Each row dated in numbers (`07/12/2026 14:03`) dated by them, read day or month first as
+    the other dates of its database tell (Notion writes them in one format there). A database whose
+    dates do not tell is said, its rows left dated as they were: a guess would date them wrongly
+    without a word."""
+    by_database: dict[str, list[dict]] = {}
+    for note in notes:
+        if note["dates_in_numbers"]:
+            by_database.setdefault(posixpath.dirname(note["path"]), []).append(note)
+    skipped = []
+    for folder, rows in by_database.items():
+        texts = [text for row in rows for text in row["dates_in_numbers"].values()]
+        day_first = day_comes_first(texts)
+        if day_first is None:
+            name = without_notion_ids(PurePosixPath(folder).name)
+            skipped.append(Skipped(folder or "(the export)", (
+                f"the database “{name}” writes its dates in numbers (“{texts[0]}”) that could be day/month or month/day, "
+                "and none of its dates tells which: its rows are dated when Notion exported them, their dates kept as "
+                "text. To have them read, set the dates’ format to “Full date” in Notion (the property’s ••• › Date "
+                "format) and export again")))
+            continue
+        for row in rows:
+            dates = notion_dates(row["dates_in_numbers"], day_first)
+            created = datetime.fromisoformat(dates.get("created", row["created"]))
+            updated = datetime.fromisoformat(dates.get("updated", row["updated"]))
+            row["created"], row["updated"] = created.isoformat(), max(updated, created).isoformat()
+    return skipped
 
 
 def month_named(word: str) -> int | None:
@@ -1054,11 +1115,14 @@ def markdown_note(entry: Entry, root: str, notion: bool = False) -> dict | Skipp
         return Skipped(entry.path, "not text (it holds NUL characters)")
     front, front_text, body = split_front_matter(text)
     name = composed(entry.path.removeprefix(root)[:-3])  # as Obsidian and its links name the note
+    dates_in_numbers = {}
     if notion:
         name = without_notion_ids(name)
         body, heading = without_notion_heading(body)
         body, row_tags = without_notion_tags(body)
-        front = {"title": heading, **notion_dates(body), **({"tags": row_tags} if row_tags else {}), **front}
+        properties = notion_date_properties(body)
+        dates_in_numbers = {key: text for key, text in properties.items() if in_numbers(text) and key not in front}
+        front = {"title": heading, **notion_dates(properties), **({"tags": row_tags} if row_tags else {}), **front}
     front_title = composed(str(front.get("title") or "").strip())
     title = front_title or PurePosixPath(name).name
     folders = [part[:TAG_MAX_LENGTH] for part in PurePosixPath(name).parts[:-1]]
@@ -1079,6 +1143,7 @@ def markdown_note(entry: Entry, root: str, notion: bool = False) -> dict | Skipp
         "title": title, "body": body, "tags": tags, "pinned": exported is not None and front["pinned"] == "true",
         "created": created.isoformat(), "updated": updated.isoformat(), "exported": exported is not None,
         "attachment_names": exported_attachment_names(front, front_text, entry.path) if exported else {},
+        "dates_in_numbers": dates_in_numbers,
     }
 
 

@@ -323,6 +323,39 @@ def test_a_notion_row_written_in_another_language_is_dated_and_tagged_by_its_pro
     assert dune["tags"] == ["reading list", "scifi", "classic"]
 
 
+def database_rows(*dates: str) -> dict:
+    """A database's rows, the first created at each of `dates`, as Notion writes them in numbers."""
+    return {f"{READING}/Row {number} {str(number) * 32}.md": f"# Row {number}\n\nCreated time: {when}\n\nText.\n"
+            for number, when in enumerate(dates, start=1)}
+
+
+@pytest.mark.parametrize("dates", [
+    ("07/12/2026 14:03", "13/11/2026 09:00"),  # Day/Month/Year: the 13th tells which
+    ("12/7/2026 2:03 PM", "11/13/2026 9:00 AM"),  # Month/Day/Year
+    ("2026/12/07 14:03", "2026/11/13"),  # Year/Month/Day, as ISO orders it
+])
+def test_a_notion_row_dated_in_numbers_is_dated_by_them_the_database_s_other_rows_telling_day_from_month(settings, dates):
+    settings.TIME_ZONE = "UTC"
+    found = read_markdown_source(io.BytesIO(zipped(database_rows(*dates))))
+    created = {record["title"]: record["created"] for record in found.records}
+    assert created["Row 1"] == datetime(2026, 12, 7, 14, 3, tzinfo=timezone.utc)
+    assert created["Row 2"].date().isoformat() == "2026-11-13"
+    assert found.skipped == []
+
+
+def test_a_notion_database_whose_numbers_could_be_day_or_month_first_is_not_guessed_and_the_summary_says_so(settings):
+    settings.TIME_ZONE = "UTC"
+    found = read_markdown_source(io.BytesIO(zipped(database_rows("07/12/2026 14:03", "08/12/2026 09:00"))))
+    guesses = {datetime(2026, 12, 7, 14, 3), datetime(2026, 7, 12, 14, 3), datetime(2026, 12, 8, 9), datetime(2026, 8, 12, 9)}
+    assert not {record["created"].replace(tzinfo=None) for record in found.records} & guesses
+    assert all(record["body"].startswith("Created time: ") for record in found.records)  # the dates kept, as text
+    assert [(item.path, item.reason) for item in found.skipped] == [(
+        READING, "the database “Reading list” writes its dates in numbers (“07/12/2026 14:03”) that could be day/month "
+                 "or month/day, and none of its dates tells which: its rows are dated when Notion exported them, their "
+                 "dates kept as text. To have them read, set the dates’ format to “Full date” in Notion (the "
+                 "property’s ••• › Date format) and export again")]
+
+
 def test_file_import_offers_and_imports_a_takeout_tgz_in_the_windows_own_dialog(api, tmp_path):
     """The window's open dialog as pywebview makes it, which checks the file types it is given."""
     from webview.util import parse_file_type
