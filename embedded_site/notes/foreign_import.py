@@ -26,7 +26,9 @@ imported as several notes cut between lines (parts_of), said in the job's result
 file is listed, with why, in the job's result.
 """
 
+import csv
 import gzip
+import io
 import json
 import os
 import posixpath
@@ -134,6 +136,7 @@ class LinkableFile:
 
     size: int
     chunks: Callable[[], Iterator[bytes]]
+    modified: datetime
 
 
 @dataclass
@@ -243,7 +246,7 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
         raw = fitted(note["path"], {key: value for key, value in note.items() if key not in ("path", "name")}, found.skipped)
         add_in_parts(found, note["path"], raw, attachments)
     if vault.notion:
-        found.skipped += notion_tables_unlinked(vault, all_linked)
+        notion_tables_unlinked(vault, all_linked, found)
     if not found.records:
         raise ImportFileError(
             "There are no Markdown notes (.md files) to import here."
@@ -408,11 +411,10 @@ def is_notion_table(path: str) -> bool:
     return path.endswith(".csv") and NOTION_ID.search(PurePosixPath(path).stem) is not None
 
 
-def notion_tables_unlinked(vault: Vault, linked: set[str]) -> list[Skipped]:
+def notion_tables_unlinked(vault: Vault, linked: set[str], found: ForeignSource) -> None:
     """Each database table no page links to (a database exported on its own), which is attached to
-    no note, said: its rows are the notes tagged with its name, or, if their pages are not in the
-    export, how to export them."""
-    skipped = []
+    no note, said: its rows are the notes tagged with its name; or, if their pages are not in the
+    export, it is a note of its own (notion_table_note)."""
     for path in sorted(path for path in vault.files if is_notion_table(path) and path not in linked):
         name = without_notion_ids(PurePosixPath(path).stem)
         rows_folder = path.removesuffix(".csv") + "/"
@@ -420,10 +422,37 @@ def notion_tables_unlinked(vault: Vault, linked: set[str]) -> list[Skipped]:
             reason = (f"the table of the database “{name}”, which no page of the export links to: attached to no note "
                       f"(its rows are the notes tagged “{(normalise_foreign_tags([name]) or [name])[0]}”)")
         else:
-            reason = (f"the table of the database “{name}”, without its rows’ pages: export it from Notion again with "
-                      "“Include subpages” on, and import that")
-        skipped.append(Skipped(path, reason))
-    return skipped
+            reason = notion_table_note(path, name, vault, found)
+        found.skipped.append(Skipped(path, reason))
+
+
+def notion_table_note(path: str, name: str, vault: Vault, found: ForeignSource) -> str:
+    """A database's table whose rows' pages are not in the export, as a note named as the database:
+    its rows as a table (every row, from `… _all.csv`, if it is there), the file attached as Notion
+    wrote it. What became of it, said."""
+    every_row = path.removesuffix(".csv") + "_all.csv"
+    source = every_row if every_row in vault.files else path
+    file = vault.files[source]
+    rows = []
+    if file.size <= MAX_FILE_SIZE:
+        try:
+            rows = [[one_cell(cell) for cell in row] for row in csv.reader(io.StringIO(b"".join(file.chunks()).decode("utf-8-sig")))]
+        except (OSError, *UNREADABLE_ZIP, UnicodeDecodeError, csv.Error):
+            rows = []
+    attachment = attachment_of(source, vault, found, f"{name}.csv")
+    table = pipe_table(rows)
+    body = "\n\n".join(filter(None, [table, attachment and embedded(attachment.name, image=False)])) + "\n"
+    raw = {"uid": str(uuid.uuid5(NAMESPACE, "notion-table:" + path.casefold())), "title": composed(name), "body": body,
+           "tags": [], "pinned": False, "created": file.modified.isoformat(), "updated": file.modified.isoformat()}
+    if table:
+        made = f"a table of its {len(rows) - 1} rows" + (" and the file attached" if attachment else "")
+    elif attachment:
+        made = "the file attached (its rows could not be read as a table)"
+    else:
+        return f"the table of the database “{name}”, without its rows’ pages, which cannot be read: not imported"
+    add_in_parts(found, path, fitted(path, raw, found.skipped), [attachment] if attachment else [])
+    return (f"the table of the database “{name}”, without its rows’ pages: imported as the note “{raw['title']}”, {made} "
+            "(the rows’ own text was not exported: export it from Notion again with “Include subpages” on to have each row a note)")
 
 
 def without_notion_ids(name: str) -> str:
@@ -898,7 +927,7 @@ def folder_vault(root: Path, skipped: list[Skipped]) -> Vault:
             info = path.lstat()
             if not is_note(name):
                 if stat.S_ISREG(info.st_mode):  # a link is never read, as a note or as an attachment
-                    vault.files[where] = LinkableFile(info.st_size, partial(file_chunks, path))
+                    vault.files[where] = LinkableFile(info.st_size, partial(file_chunks, path), datetime.fromtimestamp(info.st_mtime, timezone.utc))
                 continue
             if stat.S_ISLNK(info.st_mode):
                 skipped.append(Skipped(where, "a link to a file: not followed"))
@@ -975,16 +1004,15 @@ def zip_vault(archive: zipfile.ZipFile, source: Path | BinaryIO, skipped: list[S
     for info in infos:
         if not info.is_dir():
             add_member(vault, skipped, info.filename, not stat.S_ISLNK(info.external_attr >> 16), info.file_size,
-                       partial(zip_member_chunks, source, info.filename),
-                       lambda path, info=info: Entry(path, info.file_size, entry_date(info), lambda: archive.read(info)))
+                       entry_date(info), partial(zip_member_chunks, source, info.filename), partial(archive.read, info))
     vault.root = archived_folder(vault.notes)
     return vault
 
 
-def add_member(vault: Vault, skipped: list[Skipped], path: str, plain_file: bool, size: int,
-               chunks: Callable[[], Iterator[bytes]], note: Callable[[str], Entry]) -> None:
-    """A zip's or tar's member (not a folder) into the vault: a note (`note` makes its entry), a
-    file its notes may link to, or left out (why, for a note); a hidden one left out silently."""
+def add_member(vault: Vault, skipped: list[Skipped], path: str, plain_file: bool, size: int, modified: datetime,
+               chunks: Callable[[], Iterator[bytes]], read: Callable[[], bytes]) -> None:
+    """A zip's or tar's member (not a folder) into the vault: a note, a file its notes may link to,
+    or left out (why, for a note); a hidden one left out silently."""
     name = path.replace("\\", "/")
     parts = PurePosixPath(name).parts
     if any(hidden(part) for part in parts):
@@ -992,7 +1020,7 @@ def add_member(vault: Vault, skipped: list[Skipped], path: str, plain_file: bool
     unsafe = name.startswith("/") or ".." in parts or re.match(r"^[A-Za-z]:", name)
     if not is_note(name):
         if plain_file and not unsafe and len(parts) <= MAX_DEPTH + 1:
-            vault.files[name.lstrip("./")] = LinkableFile(size, chunks)
+            vault.files[name.lstrip("./")] = LinkableFile(size, chunks, modified)
     elif unsafe:
         skipped.append(Skipped(path, "a path out of the folder"))
     elif not plain_file:
@@ -1000,7 +1028,7 @@ def add_member(vault: Vault, skipped: list[Skipped], path: str, plain_file: bool
     elif len(parts) > MAX_DEPTH + 1:
         skipped.append(Skipped(path, f"nested more than {MAX_DEPTH} folders deep"))
     else:
-        vault.notes.append(note(name.lstrip("./")))
+        vault.notes.append(Entry(name.lstrip("./"), size, modified, read))
 
 
 def is_tar(source: Path | BinaryIO) -> bool:
@@ -1058,10 +1086,9 @@ def tar_vault(source: Path | BinaryIO, skipped: list[Skipped]) -> Vault:
     vault = Vault(size_limit=MAX_TOTAL_SIZE)
     for member in members:
         if not member.isdir():
-            add_member(vault, skipped, member.name, member.isfile(), member.size,
+            add_member(vault, skipped, member.name, member.isfile(), member.size, datetime.fromtimestamp(member.mtime, timezone.utc),
                        partial(tar_member_chunks, source, member.offset_data, member.size),
-                       lambda path, member=member: Entry(path, member.size, datetime.fromtimestamp(member.mtime, timezone.utc),
-                                                         partial(tar_member_bytes, source, member.offset_data, member.size)))
+                       partial(tar_member_bytes, source, member.offset_data, member.size))
     vault.root = archived_folder(vault.notes)
     return vault
 
@@ -1881,16 +1908,20 @@ def list_block(element: Element, names_by_md5: dict[str, str]) -> Block:
 
 def table_block(element: Element, names_by_md5: dict[str, str]) -> Block:
     """A GFM pipe table, its first row the header (GFM has no table without one)."""
-    rows = [
+    return Block(pipe_table([
         [table_cell(cell, names_by_md5) for cell in row.children if isinstance(cell, Element) and cell.tag in ("td", "th")]
         for row in table_rows(element)
-    ]
+    ]))
+
+
+def pipe_table(rows: list[list[str]]) -> str:
+    """Rows of cells (each one_cell) as a GFM pipe table, the first row its header (GFM has no
+    table without one); "" for no cells."""
     width = max(map(len, rows), default=0)
     if not width:
-        return Block("")
+        return ""
     rows = [row + [""] * (width - len(row)) for row in rows]
-    lines = ["| " + " | ".join(cells) + " |" for cells in [rows[0], ["---"] * width, *rows[1:]]]
-    return Block("\n".join(lines))
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in [rows[0], ["---"] * width, *rows[1:]])
 
 
 def table_rows(element: Element) -> Iterator[Element]:
@@ -1902,8 +1933,11 @@ def table_rows(element: Element) -> Iterator[Element]:
 
 
 def table_cell(cell: Element, names_by_md5: dict[str, str]) -> str:
-    """The cell on one line (a table row cannot hold more), its `|` escaped."""
-    text = " ".join(block.text for block in markdown_blocks(cell.children, names_by_md5))
+    return one_cell(" ".join(block.text for block in markdown_blocks(cell.children, names_by_md5)))
+
+
+def one_cell(text: str) -> str:
+    """`text` as a table's cell: on one line (a table row cannot hold more), its `|` escaped."""
     return one_line(text).replace("|", "\\|")
 
 

@@ -291,12 +291,25 @@ def test_a_notion_database_exported_alone_imports_its_rows_tagged_with_its_name_
                   "(its rows are the notes tagged “reading list”)"}]
 
 
-def test_a_notion_databases_table_exported_without_its_rows_pages_is_refused_saying_how_to_export_it(api):
-    finished = imported(api, database_alone(rows=False))
-    assert finished["state"] == "failed", finished
-    assert finished["error"] == (
-        f"There are no Markdown notes (.md files) to import here. 1 was left out: {READING}.csv: the table of the database "
-        "“Reading list”, without its rows’ pages: export it from Notion again with “Include subpages” on, and import that.")
+def test_a_notion_databases_table_exported_without_its_rows_pages_becomes_a_note_with_the_table_once(api):
+    """Her rows are her data: a database exported without "Include subpages" was refused, nothing imported."""
+    table = "Name,Author,Status,Tags\nDune,Frank Herbert,Done,\"scifi, classic\"\n\"The Left Hand | of Darkness\",\"Ursula K.\nLe Guin\",,\n"
+    export = zipped({f"{READING}.csv": table, f"{READING}_all.csv": table})
+    finished = imported(api, export)
+    assert finished["state"] == "done", finished
+    note = Note.objects.get()
+    assert note.title == "Reading list"
+    assert note.body == ("| Name | Author | Status | Tags |\n| --- | --- | --- | --- |\n| Dune | Frank Herbert | Done | scifi, classic |\n"
+                         "| The Left Hand \\| of Darkness | Ursula K. Le Guin |  |  |\n\n[[Reading list.csv]]\n")
+    assert list(Attachment.objects.values_list("name", flat=True)) == ["Reading list.csv"]  # the table as Notion wrote it
+    assert finished["result"]["skipped_files"] == [{
+        "path": f"{READING}.csv",
+        "reason": "the table of the database “Reading list”, without its rows’ pages: imported as the note “Reading "
+                  "list”, a table of its 2 rows and the file attached (the rows’ own text was not exported: export it "
+                  "from Notion again with “Include subpages” on to have each row a note)"}]
+    again = imported(api, export)
+    assert (again["result"]["created"], again["result"]["updated"], again["result"]["attachments"]) == (0, 0, 0)
+    assert Note.objects.count() == 1
 
 
 @pytest.mark.parametrize("names, created, edited", [
