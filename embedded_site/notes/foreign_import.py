@@ -43,7 +43,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
@@ -149,35 +149,47 @@ class Vault:
     root: str = ""
     size_limit: int | None = None  # a zip's: what its notes and the files they link to may add up to
     notion: bool = False  # Notion's "Markdown & CSV" export: its file and folder names end in page ids
+    parts: int = 1  # the files of one export read together (Google Takeout's -001.tgz, -002.tgz…)
 
 
 # A folder of Markdown files ---------------------------------------------------------------
 
-def read_markdown_source(source: Path | BinaryIO) -> ForeignSource:
-    """The notes of a folder, or of a zip file of one (a path or an open file). A zip's attached
-    files are read from it again as they are written: it must stay in place until the import ends."""
+def read_markdown_source(*sources: Path | BinaryIO) -> ForeignSource:
+    """The notes of a folder, or of a zip file of one (a path or an open file); of several, the
+    parts of one export (Google Takeout's -001.tgz, -002.tgz…), as one folder: a note's picture may
+    be in another part than the note. A zip's attached files are read from it again as they are
+    written: it must stay in place until the import ends."""
     found = ForeignSource()
+    with ExitStack() as open_archives:
+        if len(sources) == 1:
+            whole = source_vault(sources[0], found.skipped, open_archives)
+        else:
+            whole = Vault(size_limit=MAX_TOTAL_SIZE, parts=len(sources))
+            for source in sources:
+                add_part(whole, source_vault(source, found.skipped, open_archives), "zip or tar")
+            whole.root = archived_folder(whole.notes)
+        notes_from_vault(whole, found)
+    return found
+
+
+def source_vault(source: Path | BinaryIO, skipped: list[Skipped], open_archives: ExitStack) -> Vault:
+    """The folder, or the archive of one, as a Vault; a zip kept open in `open_archives`, from which
+    its notes are read."""
     if isinstance(source, Path) and source.is_dir():
-        notes_from_vault(folder_vault(source, found.skipped), found)
-        return found
+        return folder_vault(source, skipped)
     if is_tar(source):  # Joplin's JEX export: a tar of its RAW export directory
-        notes_from_vault(tar_vault(source, found.skipped), found)
-        return found
+        return tar_vault(source, skipped)
     if starts_as(source, GZIP_SIGNATURE):  # Google Takeout's .tgz
-        notes_from_vault(tar_vault(unpacked_tar(source), found.skipped), found)
-        return found
+        return tar_vault(unpacked_tar(source), skipped)
     try:
-        archive = zipfile.ZipFile(source)
+        archive = open_archives.enter_context(zipfile.ZipFile(source))
     except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError) as error:
         if isinstance(error, zipfile.BadZipFile) and not starts_as_zip(source):
             raise ImportFileError("This is neither a folder nor a zip file of one.") from None
         raise unreadable_zip(error) from None
-    with archive:
-        if is_zip_of_zips(archive):  # Notion's export of a large workspace: a zip of zipped parts
-            notes_from_vault(parts_vault(archive, found.skipped), found)
-        else:
-            notes_from_vault(zip_vault(archive, source, found.skipped), found)
-    return found
+    if is_zip_of_zips(archive):  # Notion's export of a large workspace: a zip of zipped parts
+        return parts_vault(archive, skipped)
+    return zip_vault(archive, source, skipped)
 
 
 def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
@@ -716,14 +728,18 @@ def parts_vault(archive: zipfile.ZipFile, skipped: list[Skipped]) -> Vault:
             inner = zipfile.ZipFile(part)
         except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError) as error:
             raise ImportFileError(f"{info.filename}, in this zip file: {unreadable_zip(error)}") from None
-        part_vault = zip_vault(inner, part, skipped)
-        vault.notes += part_vault.notes
-        vault.files.update(part_vault.files)
-        # zip_vault weighed this part alone: parts each under the limit may add up to far more.
-        check_archive_size("zip", len(vault.notes) + len(vault.files),
-                           sum(entry.size for entry in vault.notes) + sum(file.size for file in vault.files.values()))
+        add_part(vault, zip_vault(inner, part, skipped), "zip")
     vault.root = archived_folder(vault.notes)
     return vault
+
+
+def add_part(vault: Vault, part: Vault, kind: str) -> None:
+    """A part of an export added to the whole, which is weighed: each part was weighed alone, and
+    parts each under the limit may add up to far more."""
+    vault.notes += part.notes
+    vault.files.update(part.files)
+    check_archive_size(kind, len(vault.notes) + len(vault.files),
+                       sum(entry.size for entry in vault.notes) + sum(file.size for file in vault.files.values()))
 
 
 def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
@@ -849,13 +865,15 @@ def keep_note(path: str, vault: Vault, found: ForeignSource) -> tuple[dict, list
     attachments = []
     for listed in objects_in(keep.get("attachments")):
         file_path = keep_attached_file(posixpath.normpath((PurePosixPath(path).parent / str(listed.get("filePath"))).as_posix()), vault)
+        image = str(listed.get("mimetype") or "").startswith("image/")
         if file_path is None:
-            found.skipped.append(Skipped(path, f"its attached file {listed.get('filePath')} is not in the export: "
-                                               "the note is imported without it"))
+            found.skipped.append(Skipped(path, keep_file_missing(PurePosixPath(str(listed.get("filePath"))).name, vault.parts)))
+            # Where it goes: it shows there once the parts imported together bring it.
+            blocks.append(embedded(display_name(PurePosixPath(str(listed.get("filePath"))).name), image))
             continue
         if attachment := attachment_of(file_path, vault, found):
             attachments.append(attachment)
-            blocks.append(embedded(attachment.name, str(listed.get("mimetype") or "").startswith("image/")))
+            blocks.append(embedded(attachment.name, image))
     created = keep_moment(keep.get("createdTimestampUsec")) or keep_moment(keep.get("userEditedTimestampUsec")) or datetime.now(timezone.utc)
     updated = max(keep_moment(keep.get("userEditedTimestampUsec")) or created, created)
     labels = [str(label.get("name") or "") for label in objects_in(keep.get("labels"))]
@@ -868,6 +886,16 @@ def keep_note(path: str, vault: Vault, found: ForeignSource) -> tuple[dict, list
         "pinned": keep.get("isPinned") is True,
         "created": created.isoformat(), "updated": updated.isoformat(),
     }, attachments
+
+
+def keep_file_missing(name: str, parts: int) -> str:
+    """Why a note's picture or recording is not imported: Google splits a large Takeout into parts
+    (at 2, 4, 10 or 50 GB), and a note's file is often in another part than the note."""
+    if parts > 1:
+        return f"its picture or file {name} is in none of the {parts} parts chosen: the note is imported without it"
+    return (f"its picture or file {name} is not in this export: Google Takeout splits a large export into parts "
+            "(takeout-…-001.tgz, takeout-…-002.tgz…), and it is in another one. Choose all the parts at once in "
+            "File › Import… to add it to the note")
 
 
 def keep_attached_file(listed: str, vault: Vault) -> str | None:

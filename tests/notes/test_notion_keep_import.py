@@ -15,7 +15,7 @@ from embedded_site.notes import foreign_import
 from embedded_site.notes.foreign_import import read_markdown_source
 from embedded_site.notes.importing import ImportFileError
 from embedded_site.notes.models import Attachment, Note
-from tests.notes.test_jobs_and_preview import wait_for_job
+from tests.notes.test_jobs_and_preview import dialogs, wait_for_job  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -264,6 +264,50 @@ def test_a_keep_attachment_listed_as_jpeg_whose_file_is_jpg_is_found():
     assert [attachment.name for attachment in record["attachments"]] == ["1a2b3c4d.jpg"]
     assert record["body"].endswith("![[1a2b3c4d.jpg]]\n")
     assert not [item for item in found.skipped if "1a2b3c4d" in item.reason]
+
+
+def takeout_in_parts(tmp_path) -> list:
+    """A Takeout that Google split in two: the notes in the first part, the picture of one in the second."""
+    files = keep_takeout()
+    picture = {"Takeout/Keep/1a2b3c4d.jpg": files.pop("Takeout/Keep/1a2b3c4d.jpg")}
+    parts = [tmp_path / "takeout-20261207T070000Z-001.tgz", tmp_path / "takeout-20261207T070000Z-002.tgz"]
+    parts[0].write_bytes(tgz(files))
+    parts[1].write_bytes(tgz({"Takeout/archive_browser.html": "<html>Takeout</html>", **picture}))
+    return parts
+
+
+def test_a_takeout_part_without_a_note_s_picture_says_it_is_in_another_part_and_all_parts_at_once_bring_it(api, dialogs, tmp_path):
+    parts = takeout_in_parts(tmp_path)
+    dialogs([parts[0]])
+    alone = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
+    assert alone["state"] == "done", alone
+    assert {"path": "Takeout/Keep/Idea.json",
+            "reason": "its picture or file 1a2b3c4d.jpg is not in this export: Google Takeout splits a large export into "
+                      "parts (takeout-…-001.tgz, takeout-…-002.tgz…), and it is in another one. Choose all the parts at once "
+                      "in File › Import… to add it to the note"} in alone["result"]["skipped_files"]
+    idea = Note.objects.get(title="Idea")
+    assert idea.body.endswith("![[1a2b3c4d.jpg]]\n")  # where it goes, once it comes
+    assert not Attachment.objects.exists()
+
+    dialogs(parts)  # the dialog lets her choose several files
+    together = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
+    assert together["state"] == "done", together
+    assert (together["result"]["created"], together["result"]["updated"], together["result"]["attachments"]) == (0, 0, 1)
+    assert "skipped_files" not in together["result"] or all("1a2b3c4d" not in item["reason"] for item in together["result"]["skipped_files"])
+    assert Attachment.objects.get().note_id == idea.pk and Note.objects.count() == 3
+
+
+def test_several_files_chosen_at_once_that_are_not_parts_of_an_export_are_refused_naming_one(api, dialogs, tmp_path):
+    parts = takeout_in_parts(tmp_path)
+    other = tmp_path / "notedesk-2026-12-07.json"
+    other.write_text(json.dumps({"format": "notedesk", "version": 4, "notes": []}))
+    dialogs([parts[0], other])
+    finished = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
+    assert finished["state"] == "failed", finished
+    assert finished["error"] == ("notedesk-2026-12-07.json is not a part of a Google Takeout or Notion export: choose several "
+                                 "files at once only for the parts of one export, and import others one at a time. Nothing "
+                                 "was imported.")
+    assert Note.objects.count() == 0
 
 
 def test_a_notion_rows_tags_property_becomes_its_tags_not_a_line_of_its_text():
