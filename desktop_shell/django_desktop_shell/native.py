@@ -21,6 +21,10 @@ class NativeFunctions(Protocol):
 
     def choose_open_path(self, file_types: tuple[str, ...] = ()) -> Path | None: ...
 
+    def choose_open_paths(self, file_types: tuple[str, ...] = ()) -> list[Path]:
+        """The files the person chose at once in an open dialog ([] for cancelled)."""
+        ...
+
     def choose_folder(self) -> Path | None: ...
 
     def print_to_pdf(self, path: Path) -> None:

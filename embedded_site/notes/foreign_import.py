@@ -26,7 +26,9 @@ imported as several notes cut between lines (parts_of), said in the job's result
 file is listed, with why, in the job's result.
 """
 
+import csv
 import gzip
+import io
 import json
 import os
 import posixpath
@@ -41,7 +43,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
@@ -134,6 +136,7 @@ class LinkableFile:
 
     size: int
     chunks: Callable[[], Iterator[bytes]]
+    modified: datetime
 
 
 @dataclass
@@ -146,35 +149,47 @@ class Vault:
     root: str = ""
     size_limit: int | None = None  # a zip's: what its notes and the files they link to may add up to
     notion: bool = False  # Notion's "Markdown & CSV" export: its file and folder names end in page ids
+    parts: int = 1  # the files of one export read together (Google Takeout's -001.tgz, -002.tgz…)
 
 
 # A folder of Markdown files ---------------------------------------------------------------
 
-def read_markdown_source(source: Path | BinaryIO) -> ForeignSource:
-    """The notes of a folder, or of a zip file of one (a path or an open file). A zip's attached
-    files are read from it again as they are written: it must stay in place until the import ends."""
+def read_markdown_source(*sources: Path | BinaryIO) -> ForeignSource:
+    """The notes of a folder, or of a zip file of one (a path or an open file); of several, the
+    parts of one export (Google Takeout's -001.tgz, -002.tgz…), as one folder: a note's picture may
+    be in another part than the note. A zip's attached files are read from it again as they are
+    written: it must stay in place until the import ends."""
     found = ForeignSource()
+    with ExitStack() as open_archives:
+        if len(sources) == 1:
+            whole = source_vault(sources[0], found.skipped, open_archives)
+        else:
+            whole = Vault(size_limit=MAX_TOTAL_SIZE, parts=len(sources))
+            for source in sources:
+                add_part(whole, source_vault(source, found.skipped, open_archives), "zip or tar")
+            whole.root = archived_folder(whole.notes)
+        notes_from_vault(whole, found)
+    return found
+
+
+def source_vault(source: Path | BinaryIO, skipped: list[Skipped], open_archives: ExitStack) -> Vault:
+    """The folder, or the archive of one, as a Vault; a zip kept open in `open_archives`, from which
+    its notes are read."""
     if isinstance(source, Path) and source.is_dir():
-        notes_from_vault(folder_vault(source, found.skipped), found)
-        return found
+        return folder_vault(source, skipped)
     if is_tar(source):  # Joplin's JEX export: a tar of its RAW export directory
-        notes_from_vault(tar_vault(source, found.skipped), found)
-        return found
+        return tar_vault(source, skipped)
     if starts_as(source, GZIP_SIGNATURE):  # Google Takeout's .tgz
-        notes_from_vault(tar_vault(unpacked_tar(source), found.skipped), found)
-        return found
+        return tar_vault(unpacked_tar(source), skipped)
     try:
-        archive = zipfile.ZipFile(source)
+        archive = open_archives.enter_context(zipfile.ZipFile(source))
     except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError) as error:
         if isinstance(error, zipfile.BadZipFile) and not starts_as_zip(source):
             raise ImportFileError("This is neither a folder nor a zip file of one.") from None
         raise unreadable_zip(error) from None
-    with archive:
-        if is_zip_of_zips(archive):  # Notion's export of a large workspace: a zip of zipped parts
-            notes_from_vault(parts_vault(archive, found.skipped), found)
-        else:
-            notes_from_vault(zip_vault(archive, source, found.skipped), found)
-    return found
+    if is_zip_of_zips(archive):  # Notion's export of a large workspace: a zip of zipped parts
+        return parts_vault(archive, skipped)
+    return zip_vault(archive, source, skipped)
 
 
 def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
@@ -204,6 +219,7 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
             note["uid"] = str(uuid.uuid5(NAMESPACE, "markdown-exact:" + entry.path))
         uids.add(note["uid"])
         notes.append(note)
+    found.skipped += notion_rows_dated_in_numbers(notes)
     unique_titles([note for note in notes if not note["exported"]], found.skipped,
                   kept={title_key(note["title"]) for note in notes if note["exported"]})
     titles = titles_by_link_target(notes)
@@ -232,6 +248,7 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
                     + UNPACK_IT
                 )
         names = note.pop("attachment_names")
+        del note["dates_in_numbers"]
         if vault.notion:
             names = {path: NOTION_FILE_ID.sub("", PurePosixPath(path).name) for path in linked}
         attached = {path: attachment for path in linked if (attachment := attachment_of(path, vault, found, names.get(path)))}
@@ -241,7 +258,7 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
         raw = fitted(note["path"], {key: value for key, value in note.items() if key not in ("path", "name")}, found.skipped)
         add_in_parts(found, note["path"], raw, attachments)
     if vault.notion:
-        found.skipped += notion_tables_unlinked(vault, all_linked)
+        notion_tables_unlinked(vault, all_linked, found)
     if not found.records:
         raise ImportFileError(
             "There are no Markdown notes (.md files) to import here."
@@ -406,11 +423,10 @@ def is_notion_table(path: str) -> bool:
     return path.endswith(".csv") and NOTION_ID.search(PurePosixPath(path).stem) is not None
 
 
-def notion_tables_unlinked(vault: Vault, linked: set[str]) -> list[Skipped]:
+def notion_tables_unlinked(vault: Vault, linked: set[str], found: ForeignSource) -> None:
     """Each database table no page links to (a database exported on its own), which is attached to
-    no note, said: its rows are the notes tagged with its name, or, if their pages are not in the
-    export, how to export them."""
-    skipped = []
+    no note, said: its rows are the notes tagged with its name; or, if their pages are not in the
+    export, it is a note of its own (notion_table_note)."""
     for path in sorted(path for path in vault.files if is_notion_table(path) and path not in linked):
         name = without_notion_ids(PurePosixPath(path).stem)
         rows_folder = path.removesuffix(".csv") + "/"
@@ -418,10 +434,37 @@ def notion_tables_unlinked(vault: Vault, linked: set[str]) -> list[Skipped]:
             reason = (f"the table of the database “{name}”, which no page of the export links to: attached to no note "
                       f"(its rows are the notes tagged “{(normalise_foreign_tags([name]) or [name])[0]}”)")
         else:
-            reason = (f"the table of the database “{name}”, without its rows’ pages: export it from Notion again with "
-                      "“Include subpages” on, and import that")
-        skipped.append(Skipped(path, reason))
-    return skipped
+            reason = notion_table_note(path, name, vault, found)
+        found.skipped.append(Skipped(path, reason))
+
+
+def notion_table_note(path: str, name: str, vault: Vault, found: ForeignSource) -> str:
+    """A database's table whose rows' pages are not in the export, as a note named as the database:
+    its rows as a table (every row, from `… _all.csv`, if it is there), the file attached as Notion
+    wrote it. What became of it, said."""
+    every_row = path.removesuffix(".csv") + "_all.csv"
+    source = every_row if every_row in vault.files else path
+    file = vault.files[source]
+    rows = []
+    if file.size <= MAX_FILE_SIZE:
+        try:
+            rows = [[one_cell(cell) for cell in row] for row in csv.reader(io.StringIO(b"".join(file.chunks()).decode("utf-8-sig")))]
+        except (OSError, *UNREADABLE_ZIP, UnicodeDecodeError, csv.Error):
+            rows = []
+    attachment = attachment_of(source, vault, found, f"{name}.csv")
+    table = pipe_table(rows)
+    body = "\n\n".join(filter(None, [table, attachment and embedded(attachment.name, image=False)])) + "\n"
+    raw = {"uid": str(uuid.uuid5(NAMESPACE, "notion-table:" + path.casefold())), "title": composed(name), "body": body,
+           "tags": [], "pinned": False, "created": file.modified.isoformat(), "updated": file.modified.isoformat()}
+    if table:
+        made = f"a table of its {len(rows) - 1} rows" + (" and the file attached" if attachment else "")
+    elif attachment:
+        made = "the file attached (its rows could not be read as a table)"
+    else:
+        return f"the table of the database “{name}”, without its rows’ pages, which cannot be read: not imported"
+    add_in_parts(found, path, fitted(path, raw, found.skipped), [attachment] if attachment else [])
+    return (f"the table of the database “{name}”, without its rows’ pages: imported as the note “{raw['title']}”, {made} "
+            "(the rows’ own text was not exported: export it from Notion again with “Include subpages” on to have each row a note)")
 
 
 def without_notion_ids(name: str) -> str:
@@ -446,14 +489,27 @@ def heading_text(line: str) -> str:
     return text
 
 
-# A database row's property lines, at the top of its text, that date it, by their names as Notion
-# gives them (the property's type, which the person may rename): in English, and in French
-# (Notion's help, fr-fr: "Date de création", "Dernière modification"). The names stay as they were
-# given when the workspace changes language; the dates are written in the language of the export.
-NOTION_DATE_PROPERTIES = {
-    "created time": "created", "created": "created", "date de création": "created",
-    "last edited time": "updated", "last edited": "updated", "dernière modification": "updated",
+# A database row's property lines, at the top of its text, that date it, by the names Notion gives
+# these properties' types in its languages (which the person may rename): English, French
+# (Notion's help, fr-fr: "Date de création", "Dernière modification"), German, Spanish, Portuguese,
+# Japanese, Korean, Chinese, Finnish, Thai, the Scandinavian languages and Dutch. The names stay as
+# they were given when the workspace changes language; the dates are written in the export's.
+NOTION_DATE_NAMES = {
+    "created": (
+        "created time", "created", "date de création", "erstellt", "erstellt am", "erstellungszeitpunkt", "erstellungszeit",
+        "hora de creación", "fecha de creación", "creado", "data de criação", "hora de criação", "criado em", "作成日時",
+        "생성 일시", "생성일", "创建时间", "建立時間", "luotu", "luontiaika", "สร้างเมื่อ", "เวลาที่สร้าง", "oprettet",
+        "opprettet", "skapad", "aangemaakt", "aanmaaktijd",
+    ),
+    "updated": (
+        "last edited time", "last edited", "dernière modification", "zuletzt bearbeitet", "zuletzt bearbeitet am",
+        "última edición", "hora de última edición", "última modificación", "última edição", "editado pela última vez",
+        "最終更新日時", "최종 편집 일시", "마지막 편집", "上次编辑时间", "上次編輯時間", "viimeksi muokattu",
+        "muokattu viimeksi", "แก้ไขล่าสุด", "เวลาที่แก้ไขล่าสุด", "sidst redigeret", "sist redigert", "senast redigerad",
+        "laatst bewerkt",
+    ),
 }
+NOTION_DATE_PROPERTIES = {name: key for key, names in NOTION_DATE_NAMES.items() for name in names}
 NOTION_PROPERTY = re.compile(r"^([^:\n]{1,100}): (.+)$")
 # The months as Notion's languages that write them in words name them (Japanese, Korean and Chinese
 # write numbers); a month written short (`déc.`, `Sept`) is the start of one of these.
@@ -468,35 +524,47 @@ MONTH_NAMES = (
     "januar februar marts april maj juni juli august september oktober november december",  # Danish
     "januari februari mars april maj juni juli augusti september oktober november december",  # Swedish
     "januar februar mars april mai juni juli august september oktober november desember",  # Norwegian
+    "tammikuuta helmikuuta maaliskuuta huhtikuuta toukokuuta kesäkuuta heinäkuuta elokuuta syyskuuta lokakuuta "
+    "marraskuuta joulukuuta",  # Finnish, as a date names them ("7. joulukuuta"; short, "jouluk.")
+    "มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม กันยายน ตุลาคม พฤศจิกายน ธันวาคม",  # Thai
+    "ม.ค ก.พ มี.ค เม.ย พ.ค มิ.ย ก.ค ส.ค ก.ย ต.ค พ.ย ธ.ค",  # Thai, short ("ธ.ค.")
 )
 MONTHS = [(name, number) for names in MONTH_NAMES for number, name in enumerate(names.split(), start=1)]
 # `7 décembre 2026 14:03`, `7. Dezember 2026`, `7 de diciembre de 2026`, `December 7, 2026 2:03 PM`,
 # `2026年12月7日 14:03`, `2026/12/07`, a time maybe after "à" or "um", maybe before 午前 (a.m.) or 午後 (p.m.).
 NOTION_TIME = re.compile(
-    r"^(?P<date>.+?)(?:,?\s+(?:(?:à|um|a las|às|alle|om|kl\.)\s+)?(?P<half>午前|午後|오전|오후|上午|下午)?\s*"
-    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*(?P<meridiem>[AaPp])\.?\s?[Mm]\.?)?)?$")
+    r"^(?P<date>.+?)(?:,?\s+(?:(?:à|um|a las|às|alle|om|kl\.|klo|เวลา)\s+)?(?P<half>午前|午後|오전|오후|上午|下午)?\s*"
+    r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:\s*(?P<meridiem>[AaPp])\.?\s?[Mm]\.?|\s*น\.)?)?$")
 YEAR_FIRST = re.compile(r"^(\d{4})\s*[年년/.-]\s*(\d{1,2})\s*[月월/.-]\s*(\d{1,2})\s*[日일]?$")
+DAY_OR_MONTH_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")  # Day/Month/Year or Month/Day/Year
 DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\.? (\S+?)\.? (\d{4})$")
 MONTH_DAY_YEAR = re.compile(r"^(\S+?)\.? (\d{1,2}) (\d{4})$")
 AFTERNOON = {"午後", "오후", "下午"}
+THAI = re.compile("[\u0e00-\u0e7f]")
+BUDDHIST_ERA_OFFSET = 543  # a Thai workspace's year 2569 is 2026
 
 
-def notion_dates(body: str) -> dict[str, str]:
-    """A row's "Created time" and "Last edited time" (notion_time), as ISO times under the front
-    matter's keys; {} for a page without them (Notion's export dates no page)."""
-    dates = {}
+def notion_date_properties(body: str) -> dict[str, str]:
+    """A row's "Created time" and "Last edited time" as Notion wrote them, under the front matter's
+    keys; {} for a page without them (Notion's export dates no page)."""
+    found = {}
     for line in body.split("\n\n", 1)[0].split("\n"):
         match = NOTION_PROPERTY.match(line)
-        key = NOTION_DATE_PROPERTIES.get(match.group(1).strip().casefold()) if match else None
-        if key and (moment := notion_time(match.group(2).strip())):
-            dates[key] = moment.isoformat()
-    return dates
+        if match and (key := NOTION_DATE_PROPERTIES.get(match.group(1).strip().casefold())):
+            found[key] = match.group(2).strip()
+    return found
 
 
-def notion_time(text: str) -> datetime | None:
+def notion_dates(properties: dict[str, str], day_first: bool | None = None) -> dict[str, str]:
+    """Those of the dates (notion_date_properties) that notion_time reads, as ISO times."""
+    return {key: moment.isoformat() for key, text in properties.items() if (moment := notion_time(text, day_first))}
+
+
+def notion_time(text: str, day_first: bool | None = None) -> datetime | None:
     """A time as Notion writes it in the language of the export, in the person's own time, as Notion
-    showed it (NOTION_TIME); None for what is not one (a day and month in numbers alone, which
-    could be either way round)."""
+    showed it (NOTION_TIME); None for what is not one. A date in numbers alone, `07/12/2026`, is
+    read day first or month first as `day_first` says (Notion's Day/Month/Year or Month/Day/Year
+    format); None if it is None."""
     match = NOTION_TIME.match(" ".join(text.split()))
     if not match:
         return None
@@ -506,18 +574,73 @@ def notion_time(text: str) -> datetime | None:
     date = match["date"].replace(",", "").replace(" de ", " ")
     if numbers := YEAR_FIRST.match(date):
         year, month, day = map(int, numbers.groups())
+    elif numbers := DAY_OR_MONTH_FIRST.match(date):
+        if day_first is None:
+            return None
+        first, second, year = map(int, numbers.groups())
+        day, month = (first, second) if day_first else (second, first)
     elif words := DAY_MONTH_YEAR.match(date) or MONTH_DAY_YEAR.match(date):
         day_first = words.re is DAY_MONTH_YEAR
         day, name, year = (words[1], words[2], words[3]) if day_first else (words[2], words[1], words[3])
         month, day, year = month_named(name), int(day), int(year)
         if month is None:
             return None
+        if THAI.search(name) and year > BUDDHIST_ERA_OFFSET + 1900:
+            year -= BUDDHIST_ERA_OFFSET
     else:
         return None
     try:
         return make_aware(datetime(year, month, day, hour, minute))
     except ValueError:
         return None
+
+
+def in_numbers(text: str) -> tuple[int, int] | None:
+    """A date's first two numbers if it is written day and month in numbers (DAY_OR_MONTH_FIRST)."""
+    match = NOTION_TIME.match(" ".join(text.split()))
+    numbers = DAY_OR_MONTH_FIRST.match(match["date"]) if match else None
+    return (int(numbers[1]), int(numbers[2])) if numbers else None
+
+
+def day_comes_first(texts: list[str]) -> bool | None:
+    """Whether dates in numbers (`07/12/2026`, `12/13/2026`) put the day first, as a number past 12
+    says; None when none of them tells, or they disagree."""
+    orders = set()
+    for first, second in filter(None, map(in_numbers, texts)):
+        if first > 12:
+            orders.add(True)
+        if second > 12:
+            orders.add(False)
+    return orders.pop() if len(orders) == 1 else None
+
+
+def notion_rows_dated_in_numbers(notes: list[dict]) -> list[Skipped]:
+    """Each row dated in numbers (`07/12/2026 14:03`) dated by them, read day or month first as
+    the other dates of its database tell (Notion writes them in one format there). A database whose
+    dates do not tell is said, its rows left dated as they were: a guess would date them wrongly
+    without a word."""
+    by_database: dict[str, list[dict]] = {}
+    for note in notes:
+        if note["dates_in_numbers"]:
+            by_database.setdefault(posixpath.dirname(note["path"]), []).append(note)
+    skipped = []
+    for folder, rows in by_database.items():
+        texts = [text for row in rows for text in row["dates_in_numbers"].values()]
+        day_first = day_comes_first(texts)
+        if day_first is None:
+            name = without_notion_ids(PurePosixPath(folder).name)
+            skipped.append(Skipped(folder or "(the export)", (
+                f"the database “{name}” writes its dates in numbers (“{texts[0]}”) that could be day/month or month/day, "
+                "and none of its dates tells which: its rows are dated when Notion exported them, their dates kept as "
+                "text. To have them read, set the dates’ format to “Full date” in Notion (the property’s ••• › Date "
+                "format) and export again")))
+            continue
+        for row in rows:
+            dates = notion_dates(row["dates_in_numbers"], day_first)
+            created = datetime.fromisoformat(dates.get("created", row["created"]))
+            updated = datetime.fromisoformat(dates.get("updated", row["updated"]))
+            row["created"], row["updated"] = created.isoformat(), max(updated, created).isoformat()
+    return skipped
 
 
 def month_named(word: str) -> int | None:
@@ -528,7 +651,9 @@ def month_named(word: str) -> int | None:
     return numbers.pop() if len(numbers) == 1 else None
 
 
-NOTION_TAGS_PROPERTIES = {"tags", "tag"}
+# A new database's multi-select, as Notion's languages name it.
+NOTION_TAGS_PROPERTIES = {"tags", "tag", "étiquettes", "schlagwörter", "etiquetas", "タグ", "태그", "标签", "標籤",
+                          "tunnisteet", "tagit", "แท็ก", "taggar", "etiketter", "labels"}
 
 
 def without_notion_tags(body: str) -> tuple[str, list[str]]:
@@ -603,14 +728,18 @@ def parts_vault(archive: zipfile.ZipFile, skipped: list[Skipped]) -> Vault:
             inner = zipfile.ZipFile(part)
         except (*UNREADABLE_ZIP, zipfile.LargeZipFile, UnicodeDecodeError) as error:
             raise ImportFileError(f"{info.filename}, in this zip file: {unreadable_zip(error)}") from None
-        part_vault = zip_vault(inner, part, skipped)
-        vault.notes += part_vault.notes
-        vault.files.update(part_vault.files)
-        # zip_vault weighed this part alone: parts each under the limit may add up to far more.
-        check_archive_size("zip", len(vault.notes) + len(vault.files),
-                           sum(entry.size for entry in vault.notes) + sum(file.size for file in vault.files.values()))
+        add_part(vault, zip_vault(inner, part, skipped), "zip")
     vault.root = archived_folder(vault.notes)
     return vault
+
+
+def add_part(vault: Vault, part: Vault, kind: str) -> None:
+    """A part of an export added to the whole, which is weighed: each part was weighed alone, and
+    parts each under the limit may add up to far more."""
+    vault.notes += part.notes
+    vault.files.update(part.files)
+    check_archive_size(kind, len(vault.notes) + len(vault.files),
+                       sum(entry.size for entry in vault.notes) + sum(file.size for file in vault.files.values()))
 
 
 def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
@@ -736,13 +865,15 @@ def keep_note(path: str, vault: Vault, found: ForeignSource) -> tuple[dict, list
     attachments = []
     for listed in objects_in(keep.get("attachments")):
         file_path = keep_attached_file(posixpath.normpath((PurePosixPath(path).parent / str(listed.get("filePath"))).as_posix()), vault)
+        image = str(listed.get("mimetype") or "").startswith("image/")
         if file_path is None:
-            found.skipped.append(Skipped(path, f"its attached file {listed.get('filePath')} is not in the export: "
-                                               "the note is imported without it"))
+            found.skipped.append(Skipped(path, keep_file_missing(PurePosixPath(str(listed.get("filePath"))).name, vault.parts)))
+            # Where it goes: it shows there once the parts imported together bring it.
+            blocks.append(embedded(display_name(PurePosixPath(str(listed.get("filePath"))).name), image))
             continue
         if attachment := attachment_of(file_path, vault, found):
             attachments.append(attachment)
-            blocks.append(embedded(attachment.name, str(listed.get("mimetype") or "").startswith("image/")))
+            blocks.append(embedded(attachment.name, image))
     created = keep_moment(keep.get("createdTimestampUsec")) or keep_moment(keep.get("userEditedTimestampUsec")) or datetime.now(timezone.utc)
     updated = max(keep_moment(keep.get("userEditedTimestampUsec")) or created, created)
     labels = [str(label.get("name") or "") for label in objects_in(keep.get("labels"))]
@@ -755,6 +886,16 @@ def keep_note(path: str, vault: Vault, found: ForeignSource) -> tuple[dict, list
         "pinned": keep.get("isPinned") is True,
         "created": created.isoformat(), "updated": updated.isoformat(),
     }, attachments
+
+
+def keep_file_missing(name: str, parts: int) -> str:
+    """Why a note's picture or recording is not imported: Google splits a large Takeout into parts
+    (at 2, 4, 10 or 50 GB), and a note's file is often in another part than the note."""
+    if parts > 1:
+        return f"its picture or file {name} is in none of the {parts} parts chosen: the note is imported without it"
+    return (f"its picture or file {name} is not in this export: Google Takeout splits a large export into parts "
+            "(takeout-…-001.tgz, takeout-…-002.tgz…), and it is in another one. Choose all the parts at once in "
+            "File › Import… to add it to the note")
 
 
 def keep_attached_file(listed: str, vault: Vault) -> str | None:
@@ -814,7 +955,7 @@ def folder_vault(root: Path, skipped: list[Skipped]) -> Vault:
             info = path.lstat()
             if not is_note(name):
                 if stat.S_ISREG(info.st_mode):  # a link is never read, as a note or as an attachment
-                    vault.files[where] = LinkableFile(info.st_size, partial(file_chunks, path))
+                    vault.files[where] = LinkableFile(info.st_size, partial(file_chunks, path), datetime.fromtimestamp(info.st_mtime, timezone.utc))
                 continue
             if stat.S_ISLNK(info.st_mode):
                 skipped.append(Skipped(where, "a link to a file: not followed"))
@@ -891,16 +1032,15 @@ def zip_vault(archive: zipfile.ZipFile, source: Path | BinaryIO, skipped: list[S
     for info in infos:
         if not info.is_dir():
             add_member(vault, skipped, info.filename, not stat.S_ISLNK(info.external_attr >> 16), info.file_size,
-                       partial(zip_member_chunks, source, info.filename),
-                       lambda path, info=info: Entry(path, info.file_size, entry_date(info), lambda: archive.read(info)))
+                       entry_date(info), partial(zip_member_chunks, source, info.filename), partial(archive.read, info))
     vault.root = archived_folder(vault.notes)
     return vault
 
 
-def add_member(vault: Vault, skipped: list[Skipped], path: str, plain_file: bool, size: int,
-               chunks: Callable[[], Iterator[bytes]], note: Callable[[str], Entry]) -> None:
-    """A zip's or tar's member (not a folder) into the vault: a note (`note` makes its entry), a
-    file its notes may link to, or left out (why, for a note); a hidden one left out silently."""
+def add_member(vault: Vault, skipped: list[Skipped], path: str, plain_file: bool, size: int, modified: datetime,
+               chunks: Callable[[], Iterator[bytes]], read: Callable[[], bytes]) -> None:
+    """A zip's or tar's member (not a folder) into the vault: a note, a file its notes may link to,
+    or left out (why, for a note); a hidden one left out silently."""
     name = path.replace("\\", "/")
     parts = PurePosixPath(name).parts
     if any(hidden(part) for part in parts):
@@ -908,7 +1048,7 @@ def add_member(vault: Vault, skipped: list[Skipped], path: str, plain_file: bool
     unsafe = name.startswith("/") or ".." in parts or re.match(r"^[A-Za-z]:", name)
     if not is_note(name):
         if plain_file and not unsafe and len(parts) <= MAX_DEPTH + 1:
-            vault.files[name.lstrip("./")] = LinkableFile(size, chunks)
+            vault.files[name.lstrip("./")] = LinkableFile(size, chunks, modified)
     elif unsafe:
         skipped.append(Skipped(path, "a path out of the folder"))
     elif not plain_file:
@@ -916,7 +1056,7 @@ def add_member(vault: Vault, skipped: list[Skipped], path: str, plain_file: bool
     elif len(parts) > MAX_DEPTH + 1:
         skipped.append(Skipped(path, f"nested more than {MAX_DEPTH} folders deep"))
     else:
-        vault.notes.append(note(name.lstrip("./")))
+        vault.notes.append(Entry(name.lstrip("./"), size, modified, read))
 
 
 def is_tar(source: Path | BinaryIO) -> bool:
@@ -980,10 +1120,9 @@ def tar_vault(source: Path | BinaryIO, skipped: list[Skipped]) -> Vault:
     vault = Vault(size_limit=MAX_TOTAL_SIZE)
     for member in members:
         if not member.isdir():
-            add_member(vault, skipped, member.name, member.isfile(), member.size,
+            add_member(vault, skipped, member.name, member.isfile(), member.size, datetime.fromtimestamp(member.mtime, timezone.utc),
                        partial(tar_member_chunks, source, member.offset_data, member.size),
-                       lambda path, member=member: Entry(path, member.size, datetime.fromtimestamp(member.mtime, timezone.utc),
-                                                         partial(tar_member_bytes, source, member.offset_data, member.size)))
+                       partial(tar_member_bytes, source, member.offset_data, member.size))
     vault.root = archived_folder(vault.notes)
     return vault
 
@@ -1037,11 +1176,14 @@ def markdown_note(entry: Entry, root: str, notion: bool = False) -> dict | Skipp
         return Skipped(entry.path, "not text (it holds NUL characters)")
     front, front_text, body = split_front_matter(text)
     name = composed(entry.path.removeprefix(root)[:-3])  # as Obsidian and its links name the note
+    dates_in_numbers = {}
     if notion:
         name = without_notion_ids(name)
         body, heading = without_notion_heading(body)
         body, row_tags = without_notion_tags(body)
-        front = {"title": heading, **notion_dates(body), **({"tags": row_tags} if row_tags else {}), **front}
+        properties = notion_date_properties(body)
+        dates_in_numbers = {key: text for key, text in properties.items() if in_numbers(text) and key not in front}
+        front = {"title": heading, **notion_dates(properties), **({"tags": row_tags} if row_tags else {}), **front}
     front_title = composed(str(front.get("title") or "").strip())
     title = front_title or PurePosixPath(name).name
     folders = [part[:TAG_MAX_LENGTH] for part in PurePosixPath(name).parts[:-1]]
@@ -1062,6 +1204,7 @@ def markdown_note(entry: Entry, root: str, notion: bool = False) -> dict | Skipp
         "title": title, "body": body, "tags": tags, "pinned": exported is not None and front["pinned"] == "true",
         "created": created.isoformat(), "updated": updated.isoformat(), "exported": exported is not None,
         "attachment_names": exported_attachment_names(front, front_text, entry.path) if exported else {},
+        "dates_in_numbers": dates_in_numbers,
     }
 
 
@@ -1799,16 +1942,20 @@ def list_block(element: Element, names_by_md5: dict[str, str]) -> Block:
 
 def table_block(element: Element, names_by_md5: dict[str, str]) -> Block:
     """A GFM pipe table, its first row the header (GFM has no table without one)."""
-    rows = [
+    return Block(pipe_table([
         [table_cell(cell, names_by_md5) for cell in row.children if isinstance(cell, Element) and cell.tag in ("td", "th")]
         for row in table_rows(element)
-    ]
+    ]))
+
+
+def pipe_table(rows: list[list[str]]) -> str:
+    """Rows of cells (each one_cell) as a GFM pipe table, the first row its header (GFM has no
+    table without one); "" for no cells."""
     width = max(map(len, rows), default=0)
     if not width:
-        return Block("")
+        return ""
     rows = [row + [""] * (width - len(row)) for row in rows]
-    lines = ["| " + " | ".join(cells) + " |" for cells in [rows[0], ["---"] * width, *rows[1:]]]
-    return Block("\n".join(lines))
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in [rows[0], ["---"] * width, *rows[1:]])
 
 
 def table_rows(element: Element) -> Iterator[Element]:
@@ -1820,8 +1967,11 @@ def table_rows(element: Element) -> Iterator[Element]:
 
 
 def table_cell(cell: Element, names_by_md5: dict[str, str]) -> str:
-    """The cell on one line (a table row cannot hold more), its `|` escaped."""
-    text = " ".join(block.text for block in markdown_blocks(cell.children, names_by_md5))
+    return one_cell(" ".join(block.text for block in markdown_blocks(cell.children, names_by_md5)))
+
+
+def one_cell(text: str) -> str:
+    """`text` as a table's cell: on one line (a table row cannot hold more), its `|` escaped."""
     return one_line(text).replace("|", "\\|")
 
 

@@ -71,10 +71,10 @@ def start_upload_import(request):
 @require_POST
 @api_view
 def start_dialog_import(request):
-    source = native_functions().choose_open_path(DIALOG_FILE_TYPES["import"])
-    if source is None:
+    sources = native_functions().choose_open_paths(DIALOG_FILE_TYPES["import"])  # several: an export's parts
+    if not sources:
         return HttpResponse(status=204)
-    return JsonResponse(jobs.start_import(request.user, source, remove_source=False).payload(), status=202)
+    return JsonResponse(jobs.start_import(request.user, *sources, remove_source=False).payload(), status=202)
 
 
 @require_http_methods(["GET", "DELETE"])

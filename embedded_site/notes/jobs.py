@@ -176,21 +176,27 @@ IMPORT_STOPPED_BY = {
 }
 
 
-def start_import(owner, source: Path, *, remove_source: bool) -> Job:
-    """Import the file at `source` into the owner's notes; `remove_source` for an uploaded copy
-    that is ours to delete."""
+def start_import(owner, *sources: Path, remove_source: bool) -> Job:
+    """Import the file at `source` into the owner's notes, or the parts of one export (Google
+    Takeout's or Notion's) chosen together, read as one; `remove_source` for an uploaded copy that
+    is ours to delete."""
 
     from embedded_site.notes.foreign_import import is_notion_or_keep_zip
 
     def work(job: Job) -> None:
         try:
-            if is_notion_or_keep_zip(source):
-                import_other_apps_source(owner, job, source)
+            if all(map(is_notion_or_keep_zip, sources)):
+                import_other_apps_source(owner, job, *sources)
+            elif len(sources) == 1:
+                import_export_file(owner, job, sources[0])
             else:
-                import_export_file(owner, job, source)
+                other = next(source for source in sources if not is_notion_or_keep_zip(source))
+                raise JobError(f"{other.name} is not a part of a Google Takeout or Notion export: choose several files "
+                               "at once only for the parts of one export, and import others one at a time. Nothing was imported.")
         finally:
             if remove_source:
-                source.unlink(missing_ok=True)
+                for source in sources:
+                    source.unlink(missing_ok=True)
 
     return start(Job(kind="import", owner_id=owner.pk), work)
 
@@ -213,15 +219,15 @@ def import_export_file(owner, job: Job, source: Path) -> None:
         job.result.update(changed.result())
 
 
-def import_other_apps_source(owner, job: Job, source: Path) -> None:
+def import_other_apps_source(owner, job: Job, *sources: Path) -> None:
     """Import another app's notes at `source`, a folder of Markdown files or a zip (read_markdown_source
-    says which apps' it knows), in the job."""
+    says which apps' it knows), or at the parts of one export, in the job."""
     from embedded_site.notes.foreign_import import read_markdown_source
 
     try:
-        found = read_markdown_source(source)
+        found = read_markdown_source(*sources)
     except OSError as error:
-        raise unreadable(source, error) from None
+        raise unreadable(Path(error.filename or sources[0]), error) from None
     # A zip's attached files are read from it meanwhile.
     import_records(owner, job, found.records)
     job.result.update(found.result())

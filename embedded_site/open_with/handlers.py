@@ -25,13 +25,20 @@ logger = logging.getLogger(__name__)
 NOTEDESK_JSON_HEAD = f'{{"format": "{FORMAT_NAME}"'.encode()
 # How a Standard Notes backup starts (its decrypted "Download backup" file, .txt or .json).
 STANDARD_NOTES_HEAD = re.compile(rb'\A\s*\{\s*"version"\s*:\s*"\d+"\s*,\s*"items"\s*:\s*\[')
+# A part of a Google Takeout that Google split: `takeout-20261207T070000Z-001.tgz`, `-002.tgz`…
+TAKEOUT_PART = re.compile(r"^(takeout-\w+)-\d{3}\.(?:tgz|zip)$", re.IGNORECASE)
 # The one form of link to a note (the editor's "Copy link to note" makes it): nothing else is opened.
 NOTE_LINK = re.compile(r"^notedesk://note/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
 
 
 def open_files(paths: list[Path]) -> dict:
     notes, messages, imports = [], [], []
+    parts = takeout_parts(paths)
+    for group in parts.values():
+        imports.append(jobs.start_import(local_owner(), *group, remove_source=False).payload())
     for path in paths:
+        if any(path in group for group in parts.values()):
+            continue
         job = import_of(path)
         if job is not None:
             imports.append(job.payload())
@@ -49,6 +56,16 @@ def open_files(paths: list[Path]) -> dict:
         elif not created:
             messages.append({"kind": "info", "text": f"{quoted(path)} was opened before, unchanged: its note is open."})
     return {"notes": payloads(local_owner(), notes), "messages": messages, "imports": imports}
+
+
+def takeout_parts(paths: list[Path]) -> dict[str, list[Path]]:
+    """The parts of each Google Takeout opened or dropped together (two or more), by the name they
+    share: imported as one, since a note's picture may be in another part than the note."""
+    groups: dict[str, list[Path]] = {}
+    for path in sorted(paths):
+        if match := TAKEOUT_PART.match(path.name):
+            groups.setdefault(match.group(1).lower(), []).append(path)
+    return {name: group for name, group in groups.items() if len(group) > 1}
 
 
 def note_for(owner, text: TextFile) -> tuple[Note, bool]:

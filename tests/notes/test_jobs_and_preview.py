@@ -43,6 +43,10 @@ class FakeDialogs:
     def choose_open_path(self, file_types=()):
         return self.chosen(file_types)
 
+    def choose_open_paths(self, file_types=()):
+        chosen = self.chosen(file_types)  # a list: the files chosen at once
+        return chosen if isinstance(chosen, list) else [chosen] if chosen else []
+
     def chosen(self, file_types):
         # The window's dialogs read each file type as pywebview does, and raise on one it cannot
         # read: Import… answered "Something went wrong" and opened no dialog.

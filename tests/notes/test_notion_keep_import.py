@@ -15,7 +15,7 @@ from embedded_site.notes import foreign_import
 from embedded_site.notes.foreign_import import read_markdown_source
 from embedded_site.notes.importing import ImportFileError
 from embedded_site.notes.models import Attachment, Note
-from tests.notes.test_jobs_and_preview import wait_for_job
+from tests.notes.test_jobs_and_preview import dialogs, wait_for_job  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -285,6 +285,50 @@ def test_a_keep_attachment_listed_as_jpeg_whose_file_is_jpg_is_found():
     assert not [item for item in found.skipped if "1a2b3c4d" in item.reason]
 
 
+def takeout_in_parts(tmp_path) -> list:
+    """A Takeout that Google split in two: the notes in the first part, the picture of one in the second."""
+    files = keep_takeout()
+    picture = {"Takeout/Keep/1a2b3c4d.jpg": files.pop("Takeout/Keep/1a2b3c4d.jpg")}
+    parts = [tmp_path / "takeout-20261207T070000Z-001.tgz", tmp_path / "takeout-20261207T070000Z-002.tgz"]
+    parts[0].write_bytes(tgz(files))
+    parts[1].write_bytes(tgz({"Takeout/archive_browser.html": "<html>Takeout</html>", **picture}))
+    return parts
+
+
+def test_a_takeout_part_without_a_note_s_picture_says_it_is_in_another_part_and_all_parts_at_once_bring_it(api, dialogs, tmp_path):
+    parts = takeout_in_parts(tmp_path)
+    dialogs([parts[0]])
+    alone = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
+    assert alone["state"] == "done", alone
+    assert {"path": "Takeout/Keep/Idea.json",
+            "reason": "its picture or file 1a2b3c4d.jpg is not in this export: Google Takeout splits a large export into "
+                      "parts (takeout-…-001.tgz, takeout-…-002.tgz…), and it is in another one. Choose all the parts at once "
+                      "in File › Import… to add it to the note"} in alone["result"]["skipped_files"]
+    idea = Note.objects.get(title="Idea")
+    assert idea.body.endswith("![[1a2b3c4d.jpg]]\n")  # where it goes, once it comes
+    assert not Attachment.objects.exists()
+
+    dialogs(parts)  # the dialog lets her choose several files
+    together = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
+    assert together["state"] == "done", together
+    assert (together["result"]["created"], together["result"]["updated"], together["result"]["attachments"]) == (0, 0, 1)
+    assert "skipped_files" not in together["result"] or all("1a2b3c4d" not in item["reason"] for item in together["result"]["skipped_files"])
+    assert Attachment.objects.get().note_id == idea.pk and Note.objects.count() == 3
+
+
+def test_several_files_chosen_at_once_that_are_not_parts_of_an_export_are_refused_naming_one(api, dialogs, tmp_path):
+    parts = takeout_in_parts(tmp_path)
+    other = tmp_path / "notedesk-2026-12-07.json"
+    other.write_text(json.dumps({"format": "notedesk", "version": 4, "notes": []}))
+    dialogs([parts[0], other])
+    finished = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
+    assert finished["state"] == "failed", finished
+    assert finished["error"] == ("notedesk-2026-12-07.json is not a part of a Google Takeout or Notion export: choose several "
+                                 "files at once only for the parts of one export, and import others one at a time. Nothing "
+                                 "was imported.")
+    assert Note.objects.count() == 0
+
+
 def test_a_notion_rows_tags_property_becomes_its_tags_not_a_line_of_its_text():
     """As Obsidian's Importer does: a multi-select "Tags" is what tags are for."""
     found = read_markdown_source(io.BytesIO(zipped(notion_pages())))
@@ -310,30 +354,82 @@ def test_a_notion_database_exported_alone_imports_its_rows_tagged_with_its_name_
                   "(its rows are the notes tagged “reading list”)"}]
 
 
-def test_a_notion_databases_table_exported_without_its_rows_pages_is_refused_saying_how_to_export_it(api):
-    finished = imported(api, database_alone(rows=False))
-    assert finished["state"] == "failed", finished
-    assert finished["error"] == (
-        f"There are no Markdown notes (.md files) to import here. 1 was left out: {READING}.csv: the table of the database "
-        "“Reading list”, without its rows’ pages: export it from Notion again with “Include subpages” on, and import that.")
+def test_a_notion_databases_table_exported_without_its_rows_pages_becomes_a_note_with_the_table_once(api):
+    """Her rows are her data: a database exported without "Include subpages" was refused, nothing imported."""
+    table = "Name,Author,Status,Tags\nDune,Frank Herbert,Done,\"scifi, classic\"\n\"The Left Hand | of Darkness\",\"Ursula K.\nLe Guin\",,\n"
+    export = zipped({f"{READING}.csv": table, f"{READING}_all.csv": table})
+    finished = imported(api, export)
+    assert finished["state"] == "done", finished
+    note = Note.objects.get()
+    assert note.title == "Reading list"
+    assert note.body == ("| Name | Author | Status | Tags |\n| --- | --- | --- | --- |\n| Dune | Frank Herbert | Done | scifi, classic |\n"
+                         "| The Left Hand \\| of Darkness | Ursula K. Le Guin |  |  |\n\n[[Reading list.csv]]\n")
+    assert list(Attachment.objects.values_list("name", flat=True)) == ["Reading list.csv"]  # the table as Notion wrote it
+    assert finished["result"]["skipped_files"] == [{
+        "path": f"{READING}.csv",
+        "reason": "the table of the database “Reading list”, without its rows’ pages: imported as the note “Reading "
+                  "list”, a table of its 2 rows and the file attached (the rows’ own text was not exported: export it "
+                  "from Notion again with “Include subpages” on to have each row a note)"}]
+    again = imported(api, export)
+    assert (again["result"]["created"], again["result"]["updated"], again["result"]["attachments"]) == (0, 0, 0)
+    assert Note.objects.count() == 1
 
 
-@pytest.mark.parametrize("created, edited", [
-    ("7 décembre 2026 14:03", "8 déc. 2026 09:15"),  # French, its property names too below
-    ("7. Dezember 2026 14:03", "8. Dez. 2026 09:15"),  # German
-    ("7 de diciembre de 2026 14:03", "8 de dic. de 2026 9:15"),  # Spanish
-    ("2026年12月7日 14:03", "2026年12月8日 午前9:15"),  # Japanese
-    ("December 7, 2026 2:03 PM", "Dec 8, 2026 9:15 AM"),  # English
-    ("2026/12/07 14:03", "2026/12/08 9:15"),  # the Year/Month/Day format, in any language
+@pytest.mark.parametrize("names, created, edited", [
+    (("Date de création", "Dernière modification", "Étiquettes"), "7 décembre 2026 14:03", "8 déc. 2026 09:15"),  # French
+    (("Erstellt", "Zuletzt bearbeitet", "Tags"), "7. Dezember 2026 14:03", "8. Dez. 2026 09:15"),  # German
+    (("Hora de creación", "Última edición", "Etiquetas"), "7 de diciembre de 2026 14:03", "8 de dic. de 2026 9:15"),  # Spanish
+    (("作成日時", "最終更新日時", "タグ"), "2026年12月7日 14:03", "2026年12月8日 午前9:15"),  # Japanese
+    (("생성 일시", "최종 편집 일시", "태그"), "2026년 12월 7일 오후 2:03", "2026년 12월 8일 오전 9:15"),  # Korean
+    (("Luotu", "Viimeksi muokattu", "Tunnisteet"), "7. joulukuuta 2026 14:03", "8. jouluk. 2026 klo 9.15"),  # Finnish
+    (("สร้างเมื่อ", "แก้ไขล่าสุด", "แท็ก"), "7 ธันวาคม 2569 14:03", "8 ธ.ค. 2569 9:15"),  # Thai, in the Buddhist year
+    (("Created time", "Last edited time", "Tags"), "December 7, 2026 2:03 PM", "Dec 8, 2026 9:15 AM"),  # English
+    (("Created time", "Last edited time", "Tags"), "2026/12/07 14:03", "2026/12/08 9:15"),  # Year/Month/Day, in any language
 ])
-def test_a_notion_row_written_in_another_language_is_dated_by_its_created_and_last_edited_times(settings, created, edited):
+def test_a_notion_row_written_in_another_language_is_dated_and_tagged_by_its_properties(settings, names, created, edited):
+    """Notion names a new database's properties, and writes their dates, in the workspace's language."""
     settings.TIME_ZONE = "Europe/Paris"
-    names = ("Date de création", "Dernière modification") if "déc" in created else ("Created time", "Last edited time")
-    page = f"# Dune\n\nAuthor: Frank Herbert\n{names[0]}: {created}\n{names[1]}: {edited}\n\nA desert planet.\n"
+    created_name, edited_name, tags_name = names
+    page = (f"# Dune\n\nAuthor: Frank Herbert\n{created_name}: {created}\n{edited_name}: {edited}\n"
+            f"{tags_name}: scifi, classic\n\nA desert planet.\n")
     found = read_markdown_source(io.BytesIO(zipped({f"{READING}/{DUNE}.md": page})))
     [dune] = found.records
     assert (dune["created"], dune["updated"]) == (datetime(2026, 12, 7, 13, 3, tzinfo=timezone.utc),
                                                   datetime(2026, 12, 8, 8, 15, tzinfo=timezone.utc))
+    assert dune["tags"] == ["reading list", "scifi", "classic"]
+
+
+def database_rows(*dates: str) -> dict:
+    """A database's rows, the first created at each of `dates`, as Notion writes them in numbers."""
+    return {f"{READING}/Row {number} {str(number) * 32}.md": f"# Row {number}\n\nCreated time: {when}\n\nText.\n"
+            for number, when in enumerate(dates, start=1)}
+
+
+@pytest.mark.parametrize("dates", [
+    ("07/12/2026 14:03", "13/11/2026 09:00"),  # Day/Month/Year: the 13th tells which
+    ("12/7/2026 2:03 PM", "11/13/2026 9:00 AM"),  # Month/Day/Year
+    ("2026/12/07 14:03", "2026/11/13"),  # Year/Month/Day, as ISO orders it
+])
+def test_a_notion_row_dated_in_numbers_is_dated_by_them_the_database_s_other_rows_telling_day_from_month(settings, dates):
+    settings.TIME_ZONE = "UTC"
+    found = read_markdown_source(io.BytesIO(zipped(database_rows(*dates))))
+    created = {record["title"]: record["created"] for record in found.records}
+    assert created["Row 1"] == datetime(2026, 12, 7, 14, 3, tzinfo=timezone.utc)
+    assert created["Row 2"].date().isoformat() == "2026-11-13"
+    assert found.skipped == []
+
+
+def test_a_notion_database_whose_numbers_could_be_day_or_month_first_is_not_guessed_and_the_summary_says_so(settings):
+    settings.TIME_ZONE = "UTC"
+    found = read_markdown_source(io.BytesIO(zipped(database_rows("07/12/2026 14:03", "08/12/2026 09:00"))))
+    guesses = {datetime(2026, 12, 7, 14, 3), datetime(2026, 7, 12, 14, 3), datetime(2026, 12, 8, 9), datetime(2026, 8, 12, 9)}
+    assert not {record["created"].replace(tzinfo=None) for record in found.records} & guesses
+    assert all(record["body"].startswith("Created time: ") for record in found.records)  # the dates kept, as text
+    assert [(item.path, item.reason) for item in found.skipped] == [(
+        READING, "the database “Reading list” writes its dates in numbers (“07/12/2026 14:03”) that could be day/month "
+                 "or month/day, and none of its dates tells which: its rows are dated when Notion exported them, their "
+                 "dates kept as text. To have them read, set the dates’ format to “Full date” in Notion (the "
+                 "property’s ••• › Date format) and export again")]
 
 
 def test_file_import_offers_and_imports_a_takeout_tgz_in_the_windows_own_dialog(api, tmp_path):

@@ -212,3 +212,18 @@ def test_a_takeout_tgz_opened_with_the_app_or_dropped_on_it_is_imported(tmp_path
     assert detail["notes"] == [] and detail.get("messages", []) == []
     assert [finished(job)["result"]["created"] for job in detail["imports"]] == [3]
     assert takeout.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_parts_of_a_takeout_dropped_together_are_imported_as_one_a_note_s_picture_from_another_part_with_it(tmp_path):
+    from embedded_site.notes.models import Attachment
+    from tests.notes.test_notion_keep_import import takeout_in_parts
+
+    first, second = takeout_in_parts(tmp_path)
+    notes_file = write(tmp_path, "plan.md", b"# Plan\n")
+    detail = opening.open_files([first, notes_file, second])
+    assert len(detail["imports"]) == 1  # one import of both parts, not one of each
+    result = finished(detail["imports"][0])["result"]
+    assert (result["created"], result["attachments"]) == (3, 1)
+    assert Attachment.objects.get().note.title == "Idea"
+    assert [note["title"] for note in detail["notes"]] == ["Plan"]  # the other file opens as it did

@@ -32,11 +32,11 @@ class WindowNativeFunctions:
         return Path(first(chosen)) if chosen else None
 
     def choose_open_path(self, file_types: tuple[str, ...] = ()) -> Path | None:
-        import webview
+        chosen = open_dialog(self.window, file_types, several=False)
+        return chosen[0] if chosen else None
 
-        chosen = self.window.create_file_dialog(webview.FileDialog.OPEN, directory=starting_folder(),
-                                                file_types=dialog_file_types(file_types))
-        return Path(first(chosen)) if chosen else None
+    def choose_open_paths(self, file_types: tuple[str, ...] = ()) -> list[Path]:
+        return open_dialog(self.window, file_types, several=True)
 
     def choose_folder(self) -> Path | None:
         import webview
@@ -65,6 +65,14 @@ def starting_folder() -> str:
     """Where pywebview's dialogs open: the home folder, or their own choice ("") for a user with none."""
     home = home_folder()
     return str(home) if home is not None else ""
+
+
+def open_dialog(window, file_types: tuple[str, ...], several: bool) -> list[Path]:
+    import webview
+
+    chosen = window.create_file_dialog(webview.FileDialog.OPEN, directory=starting_folder(),
+                                       file_types=dialog_file_types(file_types), allow_multiple=several)
+    return [Path(path) for path in ([chosen] if isinstance(chosen, str) else chosen)] if chosen else []
 
 
 def first(chosen) -> str:
