@@ -955,7 +955,7 @@ def folder_vault(root: Path, skipped: list[Skipped]) -> Vault:
             info = path.lstat()
             if not is_note(name):
                 if stat.S_ISREG(info.st_mode):  # a link is never read, as a note or as an attachment
-                    vault.files[where] = LinkableFile(info.st_size, partial(file_chunks, path), datetime.fromtimestamp(info.st_mtime, timezone.utc))
+                    vault.files[where] = LinkableFile(info.st_size, partial(file_chunks, path), file_time(info.st_mtime))
                 continue
             if stat.S_ISLNK(info.st_mode):
                 skipped.append(Skipped(where, "a link to a file: not followed"))
@@ -965,7 +965,7 @@ def folder_vault(root: Path, skipped: list[Skipped]) -> Vault:
                 continue
             if len(vault.notes) == MAX_FILES:
                 raise ImportFileError(f"The folder has more than {MAX_FILES:,} Markdown files: import it in parts.")
-            vault.notes.append(Entry(where, info.st_size, datetime.fromtimestamp(info.st_mtime, timezone.utc), reader(path)))
+            vault.notes.append(Entry(where, info.st_size, file_time(info.st_mtime), reader(path)))
     return vault
 
 
@@ -1102,6 +1102,15 @@ def unpacked_tar(source: Path | BinaryIO) -> BinaryIO:
     return unpacked
 
 
+def file_time(seconds: float) -> datetime:
+    """A file's modified time, or the import's where it is past what a date can hold: a tar's
+    numbers have no bound (GNU's), and Python's dates end at 9999."""
+    try:
+        return datetime.fromtimestamp(seconds, timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return datetime.now(timezone.utc)
+
+
 def tar_vault(source: Path | BinaryIO, skipped: list[Skipped]) -> Vault:
     """A tar's files as a zip's are read (zip_vault): its notes read when asked for, its other
     files by their path, from the tar again; nothing written to disk, no link followed."""
@@ -1120,7 +1129,7 @@ def tar_vault(source: Path | BinaryIO, skipped: list[Skipped]) -> Vault:
     vault = Vault(size_limit=MAX_TOTAL_SIZE)
     for member in members:
         if not member.isdir():
-            add_member(vault, skipped, member.name, member.isfile(), member.size, datetime.fromtimestamp(member.mtime, timezone.utc),
+            add_member(vault, skipped, member.name, member.isfile(), member.size, file_time(member.mtime),
                        partial(tar_member_chunks, source, member.offset_data, member.size),
                        partial(tar_member_bytes, source, member.offset_data, member.size))
     vault.root = archived_folder(vault.notes)

@@ -219,6 +219,21 @@ def tgz(files: dict, links: dict | None = None) -> bytes:
     return buffer.getvalue()
 
 
+def test_a_tgz_whose_files_have_times_out_of_any_calendar_imports_them_dated_by_the_import(api):
+    """A tar may give a file any time (GNU's numbers have no bound): one of year 36812 stopped the
+    import with "Something went wrong" (Python's dates end at 9999)."""
+    for seconds in (2**40, -2**40):
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.GNU_FORMAT) as archive:
+            info = tarfile.TarInfo(f"Notes/plan {seconds}.md")
+            info.size, info.mtime = 7, seconds
+            archive.addfile(info, io.BytesIO(b"# Plan\n"))
+        before = datetime.now(timezone.utc)
+        answer = api.client.post("/api/import/", {"file": io.BytesIO(buffer.getvalue())}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+        assert answer.status_code == 200, answer.content
+        assert Note.objects.get(title=f"plan {seconds}").updated >= before
+
+
 def test_a_takeout_tgz_imports_as_its_zip_does(api):
     for url, fields in (("/api/jobs/import/", {}), ("/api/jobs/import-other/", {"source": "markdown-folder"})):
         job = api.client.post(url, {**fields, "file": io.BytesIO(tgz(keep_takeout()))}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
