@@ -103,6 +103,10 @@ def test_a_search_s_count_a_toast_and_the_keys_of_the_note_s_text_are_read_out_i
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "heard: focus: Note text: Tab and Shift+Tab indent and outdent;" in result.stdout
+    # Not "Pin, Pin" nor "How to search, How to search": WebKitGTK gives a title equal to the name
+    # as its description.
+    assert "heard: focus: Pin: Keep this note at the top of the list\n" in result.stdout
+    assert "heard: focus: How to search: Search operators: tag:, is:pinned, OR, -word…\n" in result.stdout
     assert "heard: 1 note found for “rome”\n" in result.stdout
     # Once, whole: it was two messages, the second "Undo" alone.
     assert "heard: “Trip to Rome” moved to the trash Undo\n" in result.stdout

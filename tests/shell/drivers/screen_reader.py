@@ -54,6 +54,10 @@ def read_out(window, origin):
         wait_for(window, "document.querySelector('#saveState').textContent", "Saved", "the note saved")
         xdotool("key", "Tab", "Tab")  # past the tags, to the text
         hear(f"focus: Note text: {NOTE_TEXT_KEYS}")
+        window.run_js("document.querySelector('#togglePin').focus()")
+        hear("focus: Pin: Keep this note at the top of the list")
+        window.run_js("document.querySelector('#searchHelpToggle').focus()")
+        hear("focus: How to search: Search operators: tag:, is:pinned, OR, -word…")
         xdotool("key", "ctrl+shift+f")
         wait_for(window, "document.activeElement.id", "search", "the search field")
         xdotool("type", "--delay", "20", "rome")
