@@ -226,3 +226,14 @@ def test_cancelling_an_export_leaves_the_focus_on_import_and_export(app, live_ap
     expect(app.locator(".toast")).to_have_text("Exporting cancelled")
     expect(app.locator("#transfer")).to_be_hidden()
     expect(app.locator("#transfersToggle")).to_be_focused()
+
+
+def test_a_toast_s_button_pressed_gives_the_focus_back_where_it_was(app, live_app):
+    # Undo, reached with Tab and pressed: the toast went with the focus in it, to the page's <body>.
+    open_note(app, live_app, "Old plans")
+    press(app, "trashNote")
+    expect(app.locator("#noteList")).to_be_focused()
+    app.focus(".toast-action")
+    app.keyboard.press("Enter")
+    expect(app.locator(".note-item", has_text="Old plans")).to_be_visible()  # undone
+    expect(app.locator("#noteList")).to_be_focused()

@@ -1,6 +1,7 @@
 """What a screen reader hears in the real window (WebKitGTK over AT-SPI), as a person types with
 the keyboard: atspi_listener.py, beside it on the session bus, writes what the live regions say.
-Run under dbus-run-session, without NO_AT_BRIDGE. Usage: screen_reader.py DATA_DIR HEARD_FILE
+Run under dbus-run-session, without NO_AT_BRIDGE, with AT_SPI_BUS_ADDRESS naming an accessibility bus
+of its own (test_screen_reader.py's accessibility_bus). Usage: screen_reader.py DATA_DIR HEARD_FILE
 """
 
 import os
@@ -44,14 +45,19 @@ def read_out(window, origin):
             if listener.poll() is not None or time.monotonic() > deadline:
                 raise SelfTestFailure("the AT-SPI listener did not start")
             time.sleep(0.1)
-        # This process's window (an X server without a window manager gives it no focus itself).
-        xdotool("search", "--onlyvisible", "--pid", str(os.getpid()), "--name", "^Notedesk$", "windowfocus")
+        # This process's window (an X server without a window manager gives it no focus itself);
+        # --all: xdotool's search takes a window that meets any one of the conditions otherwise.
+        xdotool("search", "--all", "--onlyvisible", "--pid", str(os.getpid()), "--name", "^Notedesk$", "windowfocus")
         xdotool("key", "ctrl+n")
         wait_for(window, "document.activeElement.id", "noteTitle", "the new note's title")
         xdotool("type", "--delay", "20", "Trip to Rome")
         wait_for(window, "document.querySelector('#saveState').textContent", "Saved", "the note saved")
         xdotool("key", "Tab", "Tab")  # past the tags, to the text
         hear(f"focus: Note text: {NOTE_TEXT_KEYS}")
+        window.run_js("document.querySelector('#togglePin').focus()")
+        hear("focus: Pin: Keep this note at the top of the list")
+        window.run_js("document.querySelector('#searchHelpToggle').focus()")
+        hear("focus: How to search: Search operators: tag:, is:pinned, OR, -word…")
         xdotool("key", "ctrl+shift+f")
         wait_for(window, "document.activeElement.id", "search", "the search field")
         xdotool("type", "--delay", "20", "rome")

@@ -39,7 +39,15 @@ export function toast(message, { kind = 'info', action = null, duration = 5000 }
   const text = document.createElement('div');
   text.textContent = message;
   node.append(text);
-  const close = () => node.remove();
+  let focusCameFrom = null;
+  // Its button, pressed from the keyboard, goes with it: the focus goes back where it came from
+  // (before the action's own move, if it makes one), not to the page's <body>, where a screen
+  // reader says nothing and Tab starts again from the top of the window.
+  const close = () => {
+    const focused = node.contains(document.activeElement);
+    node.remove();
+    if (focused && focusCameFrom?.isConnected && focusCameFrom.checkVisibility()) focusCameFrom.focus();
+  };
   if (action) {
     const button = document.createElement('button');
     button.type = 'button';
@@ -55,7 +63,10 @@ export function toast(message, { kind = 'info', action = null, duration = 5000 }
   let timer;
   const countDown = () => { clearTimeout(timer); timer = setTimeout(close, duration); };
   node.addEventListener('pointerenter', () => clearTimeout(timer));
-  node.addEventListener('focusin', () => clearTimeout(timer));
+  node.addEventListener('focusin', (event) => {
+    clearTimeout(timer);
+    if (!node.contains(event.relatedTarget)) focusCameFrom = event.relatedTarget;
+  });
   node.addEventListener('pointerleave', () => { if (!node.contains(document.activeElement)) countDown(); });
   node.addEventListener('focusout', (event) => { if (!node.contains(event.relatedTarget) && !node.matches(':hover')) countDown(); });
   region().append(node);
