@@ -206,7 +206,7 @@ def prepare_database(progress=lambda applied, total, new: None) -> None:
             path = database_path(alias)
             existed = has_data(path)
             plan = readable_plan(alias)
-            backup = backup_database(path) if existed and plan else None
+            backup = copy_before_migrating(path) if plan else None
             if existed and not plan and backup_is_due(path):
                 check_sound(path)
                 due.append(path)
@@ -315,9 +315,16 @@ def run_migrate_command(argv: list[str], run) -> None:
     with migration_lock():
         for alias in kept_databases():
             readable_plan(alias)
-        if target in kept_databases() and has_data(database_path(target)) and not {"--plan", "--check"} & set(argv):
-            backup_database(database_path(target))
+        if target in kept_databases() and not {"--plan", "--check"} & set(argv):
+            copy_before_migrating(database_path(target))
         run(argv)
+
+
+def copy_before_migrating(path: Path) -> Path | None:
+    """The copy of a database a migration is about to change (a launch's, `manage migrate`'s), or None
+    for one that holds no table: a new data folder's, a 4 KB file once Django has looked for its
+    migrations, whose copy the backups folder would show the person as a backup of nothing."""
+    return backup_database(path) if tables_of(path) else None
 
 
 def migrate_target(argv: list[str]) -> str:
