@@ -522,7 +522,8 @@ class BackgroundBackup:
             if backup.open is not None:
                 with suppress(sqlite3.ProgrammingError):  # closed already, between its two connections
                     backup.open.interrupt()
-        backup.thread.join(BACKUP_FINISH_WAIT_S)  # a thread still waiting for the lock ends with the process
+        # A thread still waiting for the lock ends with the process.
+        backup.thread.join(time_for("Abandoning the day's copy of the database", BACKUP_FINISH_WAIT_S, leaving=FOLD_WAIT_S))
 
     def opened(self, connection: sqlite3.Connection) -> None:
         with self.guard:
