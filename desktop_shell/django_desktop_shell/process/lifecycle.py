@@ -12,10 +12,11 @@ from collections.abc import Callable
 # SIGHUP: the person logged out, or closed the terminal the app was started from; it killed the
 # process outright, losing what the page had not saved and a project's thread in mid-write.
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM) + ((signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ())
-# The way out, from a stop signal or the run's end to the process's: each of its steps (the page's last
-# saves, the start page kept, the server stopped, the write-ahead logs folded) draws on what is left of
-# it, and the watchdog ends the process only once it has all gone. Their own bounds added up to more
-# than the watchdog's 1.5 s it once had: under load 1 SIGTERM of 105 was a forced exit (tests/shell/stress.py).
+# The way out, from a stop signal, the window's close or the run's end to the process's end: each
+# of its steps (the page's last saves, the start page kept, the server stopped, the write-ahead logs
+# folded) draws on what is left of it, and the watchdog ends the process only once it has all gone.
+# Their own bounds added up to more than the 1.5 s the watchdog once allowed: under load 1 SIGTERM of
+# 105 was a forced exit (tests/shell/stress.py).
 FORCED_EXIT_AFTER_S = 3.0
 # What the steps leave of it for the interpreter's own exit: the logs flushed, the databases closed.
 KEPT_FOR_THE_INTERPRETER_S = 0.5
