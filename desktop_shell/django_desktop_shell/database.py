@@ -42,6 +42,7 @@ from filelock import FileLock
 
 from django_desktop_shell import runtime
 from django_desktop_shell.files import TEMPORARY_PREFIX, durable_path, make_private
+from django_desktop_shell.process.lifecycle import time_for
 from django_desktop_shell.process.window_state import STATE_FILE as WINDOW_STATE_FILE
 from django_desktop_shell.settings import read_only_sqlite, sqlite_database
 from django_desktop_shell.storage import file_system_storages
@@ -52,8 +53,9 @@ LONGEST_DATABASE_PATH = 512 - len("-journal")
 BACKUPS_KEPT = 5
 BACKUP_EVERY = timedelta(days=1)
 BACKUP_STAMP = "%Y%m%d-%H%M%S-%f"  # in the backup's name, which orders the backups
-FOLD_WAIT_S = 0.5  # well within the 1.5 s a stop signal leaves the process
-BACKUP_FINISH_WAIT_S = 0.3  # twice, with FOLD_WAIT_S, within those 1.5 s too
+# At most, and at most what the way out has left (process/lifecycle.py).
+FOLD_WAIT_S = 0.5
+BACKUP_FINISH_WAIT_S = 0.3
 BACKUP_LOOK_EVERY_S = 600.0  # while the app runs: whether a day has passed since the last copy
 logger = logging.getLogger(__name__)
 
@@ -204,7 +206,7 @@ def prepare_database(progress=lambda applied, total, new: None) -> None:
             path = database_path(alias)
             existed = has_data(path)
             plan = readable_plan(alias)
-            backup = backup_database(path) if existed and plan else None
+            backup = copy_before_migrating(path) if plan else None
             if existed and not plan and backup_is_due(path):
                 check_sound(path)
                 due.append(path)
@@ -313,9 +315,16 @@ def run_migrate_command(argv: list[str], run) -> None:
     with migration_lock():
         for alias in kept_databases():
             readable_plan(alias)
-        if target in kept_databases() and has_data(database_path(target)) and not {"--plan", "--check"} & set(argv):
-            backup_database(database_path(target))
+        if target in kept_databases() and not {"--plan", "--check"} & set(argv):
+            copy_before_migrating(database_path(target))
         run(argv)
+
+
+def copy_before_migrating(path: Path) -> Path | None:
+    """The copy of a database a migration is about to change (a launch's, `manage migrate`'s), or None
+    for one that holds no table: a new data folder's, a 4 KB file once Django has looked for its
+    migrations, whose copy the backups folder would show the person as a backup of nothing."""
+    return backup_database(path) if tables_of(path) else None
 
 
 def migrate_target(argv: list[str]) -> str:
@@ -356,7 +365,7 @@ def fold_write_ahead_log(path: Path) -> None:
         set_aside_write_ahead_log(path)
         return
     try:
-        with closing(sqlite3.connect(path, timeout=FOLD_WAIT_S)) as folding:
+        with closing(sqlite3.connect(path, timeout=time_for(f"Folding the write-ahead log into {path}", FOLD_WAIT_S))) as folding:
             busy, _, _ = folding.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     except sqlite3.Error as error:
         logger.warning("Could not fold the write-ahead log into %s (%s); it stays beside it, and is read from there", path, error)
@@ -507,13 +516,14 @@ class BackgroundBackup:
         backup, cls.running = cls.running, None
         if backup is None:
             return
-        backup.thread.join(BACKUP_FINISH_WAIT_S)
+        backup.thread.join(time_for("Finishing the day's copy of the database", BACKUP_FINISH_WAIT_S, leaving=FOLD_WAIT_S))
         with backup.guard:
             backup.stopping.set()
             if backup.open is not None:
                 with suppress(sqlite3.ProgrammingError):  # closed already, between its two connections
                     backup.open.interrupt()
-        backup.thread.join(BACKUP_FINISH_WAIT_S)  # a thread still waiting for the lock ends with the process
+        # A thread still waiting for the lock ends with the process.
+        backup.thread.join(time_for("Abandoning the day's copy of the database", BACKUP_FINISH_WAIT_S, leaving=FOLD_WAIT_S))
 
     def opened(self, connection: sqlite3.Connection) -> None:
         with self.guard:

@@ -4,8 +4,9 @@ before the first request. An app connects its start-up work to it (clean-ups, pr
 
 app_stopping: sent once as the app quits (its window closed, Quit, SIGTERM or Ctrl+C), before
 the server lets its last requests end and the database is folded. An app tells its own threads
-to stop there, and waits for them briefly: the process ends within 1.5 s of a stop signal
-whatever still runs."""
+to stop there, and waits for them briefly: the process ends within 3 s of a stop signal or
+the window's close whatever still runs (process/lifecycle.py), and the steps after the receivers
+get what is left of that."""
 
 from django.dispatch import Signal
 

@@ -20,7 +20,7 @@ from django_desktop_shell import database
 from django_desktop_shell.database import (
     DatabaseUnusable, every_migration_file_applied, migrations_of_a_newer_version, pending_migrations, prepare_database,
 )
-from tests.conftest import ROOT
+from tests.conftest import ROOT, launcher_command
 
 pytestmark = pytest.mark.django_db
 
@@ -205,6 +205,23 @@ def test_a_new_database_beside_a_kept_window_json_starts_without_a_failed_backup
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert [line for line in result.stdout.splitlines() if "backup" in line.lower()] == ["backups: False"], result.stderr
+
+
+def test_manage_migrate_on_a_new_data_folder_makes_no_backup_of_the_empty_database_and_one_of_a_migrated_one(tmp_path,
+                                                                                                           app_env):
+    """A launch on a new data folder made no copy, but `manage migrate` on one copied the empty 4 KB
+    database that its first look at the migrations had made: the backups folder showed the person a
+    copy of nothing. Both decide with the one test: a database with no table is not copied."""
+    data_dir = tmp_path / "data"
+
+    def migrate():
+        result = subprocess.run(launcher_command("--data-dir", str(data_dir), "manage", "migrate"), capture_output=True,
+                                text=True, env=app_env, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return sorted(path.name for path in (data_dir / "backups").glob("*.sqlite3"))
+
+    assert migrate() == []
+    assert len(migrate()) == 1  # the migrated database, whose next migration could change it
 
 
 @pytest.mark.desktop
@@ -501,7 +518,7 @@ def test_a_launch_whose_migration_fails_half_way_puts_the_database_back_for_the_
     (migrations / "0002_amount.py").write_text(LEDGER_UPDATE)
     (migrations / "0003_convert.py").write_text(LEDGER_FAILING_UPDATE)
 
-    copies_before = sorted((data_dir / "backups").iterdir())
+    copies_before = sorted((data_dir / "backups").glob("*"))  # none: the first migrate's database held nothing
 
     for _ in range(2):  # the person tries again: the same, and no earlier copy is pushed out
         update = subprocess.run([sys.executable, launcher_py, "--headless", "--data-dir", str(data_dir)],
@@ -513,7 +530,7 @@ def test_a_launch_whose_migration_fails_half_way_puts_the_database_back_for_the_
             f"failed (ValueError: cannot read the amount 'n/a' of entry 1). The database is back as it was before the "
             f"update: nothing in it was lost, and the version of Ledger you had before opens it. Send the log file, "
             f"{data_dir / 'logs' / 'ledger.log'}, to Ledger's makers: it has the details.")
-        assert sorted((data_dir / "backups").iterdir()) == copies_before
+        assert sorted((data_dir / "backups").glob("*")) == copies_before
     assert "ValueError: cannot read the amount" in (data_dir / "logs" / "ledger.log").read_text()
     (migrations / "0002_amount.py").unlink()
     (migrations / "0003_convert.py").unlink()

@@ -22,7 +22,7 @@ from django_desktop_shell.identity import load
 from django_desktop_shell.menus import MenuError
 from django_desktop_shell.process import launcher, lifecycle, start_page, window
 from django_desktop_shell.process.errors import StartupError
-from django_desktop_shell.process.server import BodyGuard, ServerThread, bind_loopback
+from django_desktop_shell.process.server import STOP_WAIT_S, BodyGuard, ServerThread, bind_loopback
 from django_desktop_shell.runtime import Runtime
 from tests.conftest import ROOT
 
@@ -320,13 +320,10 @@ def test_a_copy_that_cannot_be_written_is_left_out_with_a_line_in_the_log(run, t
 
 
 @contextlib.contextmanager
-def quitting_before_a_held_site(tmp_path, stop_signal: bool):
+def quitting_before_a_held_site(tmp_path, way_out_left: float | None = None):
     """A StartPage in front of a site that answers for the page to keep only once the test sets
-    `answer_now`, quitting on a window's close or (`stop_signal`) on a stop signal; yields the
-    StartPage, the event set once the site is asked, and `answer_now`."""
-    forced_exit_coming = threading.Event()
-    if stop_signal:
-        forced_exit_coming.set()
+    `answer_now`; the way out has begun with `way_out_left` seconds left for its steps, if given.
+    Yields the StartPage, the event set once the site is asked, and `answer_now`."""
     asked, answer_now = threading.Event(), threading.Event()
 
     def held_site(environ, start_response):
@@ -339,7 +336,9 @@ def quitting_before_a_held_site(tmp_path, stop_signal: bool):
     server = ServerThread(held_site, sock).start()
     try:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(lifecycle, "forced_exit_coming", forced_exit_coming)
+            if way_out_left is not None:
+                patch.setattr(lifecycle, "steps_end_at", time.monotonic() + way_out_left)
+                patch.setattr(lifecycle, "began_with", "a stop signal")
             front = start_page.StartPage(Runtime(identity=load(ROOT), data_dir=tmp_path, port=sock.getsockname()[1]), None)
             front.site_started(held_site, guard=None)
             front.window_cookies = f"{CSRF_COOKIE}={'a' * 32}"
@@ -349,26 +348,28 @@ def quitting_before_a_held_site(tmp_path, stop_signal: bool):
         server.stop()
 
 
-def test_a_site_too_busy_to_answer_after_a_stop_signal_leaves_no_copy_says_so_and_does_not_hold_the_exit(tmp_path, caplog):
+def test_a_site_too_busy_to_answer_in_what_the_way_out_has_left_leaves_no_copy_says_so_and_does_not_hold_the_exit(
+        tmp_path, caplog):
     """The log said only "Could not ask for the start page: timed out": not that the next launch
-    would wait for the site."""
-    with quitting_before_a_held_site(tmp_path, stop_signal=True) as (front, _, _):
+    would wait for the site. The server's last requests keep their time: the page gets what is left."""
+    with quitting_before_a_held_site(tmp_path, way_out_left=STOP_WAIT_S + 0.3) as (front, _, _):
         asked = time.monotonic()
         assert front.page_for_next_run() is None
-        assert time.monotonic() - asked < start_page.KEEP_ON_STOP_SIGNAL_WITHIN_S + 0.5
+        assert time.monotonic() - asked < 0.3 + 0.5
+    assert "Asking the site for the start page to keep is cut short to 0." in caplog.text
     assert "No start page kept for the next launch, whose window waits for the site: the site did not answer for " \
-           f"it within {start_page.KEEP_ON_STOP_SIGNAL_WITHIN_S:.1f} s" in caplog.text
+           "it within 0.3 s" in caplog.text
 
 
-def test_after_the_windows_close_a_site_slower_than_a_stop_signal_allows_still_gives_the_page_to_keep(tmp_path):
+def test_after_the_windows_close_a_site_slower_than_it_once_was_allowed_still_gives_the_page_to_keep(tmp_path):
     """Ctrl+Q on a loaded machine (load ~15): the site took up to 0.42 s to answer for the page, and
-    the exit waited 0.5 s, as after a stop signal, although nothing counted down to a forced exit."""
-    with quitting_before_a_held_site(tmp_path, stop_signal=False) as (front, asked, answer_now):
+    the exit waited 0.5 s, as after a stop signal."""
+    with quitting_before_a_held_site(tmp_path) as (front, asked, answer_now):
         kept = []
         quitting = threading.Thread(target=lambda: kept.append(front.page_for_next_run()))
         quitting.start()
         assert asked.wait(30)
-        time.sleep(start_page.KEEP_ON_STOP_SIGNAL_WITHIN_S + 0.1)  # answered later than a stop signal's exit waits
+        time.sleep(0.6)  # answered later than the exit once waited
         answer_now.set()
         quitting.join(30)
     assert kept[0]["body"] == "<p>Kept</p>"

@@ -219,7 +219,7 @@ def test_a_sentence_typed_ahead_of_a_slow_window_is_saved_when_quit_comes_before
 
 
 def test_a_stop_signal_right_after_typing_in_a_slow_window_still_ends_the_app_cleanly_at_once(tmp_path, app_env):
-    # A close waits for the keys typed before it; a stop signal (a logout) allows 1.5 s, and the
+    # A close waits for the keys typed before it; a stop signal (a logout) allows 3 s, and the
     # wait for keys would have run past it: the process forced out before the page was told to save.
     data_dir = tmp_path / "data"
     process = window_at_the_end_of_a_long_note(data_dir, app_env, 300_000)
@@ -676,7 +676,7 @@ def stuck_exit_command(way: str):
 
 @pytest.mark.parametrize("way", ["leftover-thread", "stuck-teardown"])
 def test_a_start_that_fails_says_why_and_exits_1_even_when_the_exit_watchdog_ends_it(tmp_path, app_env, way):
-    """The watchdog ends the process 1.5 s after SIGTERM, before the run returns (a teardown that
+    """The watchdog ends the process 3 s after SIGTERM, before the run returns (a teardown that
     never ends) or after (a thread left running): either way with the run's code, not 0."""
     code, stderr = sigterm_a_start_that_fails_once_the_window_says_why(tmp_path / "data", app_env, stuck_exit_command(way))
     assert code == 1

@@ -157,6 +157,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
         return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages,
                                updater, front, early_server, dev=args.dev, progress=progress)
     finally:
+        lifecycle.begin_the_way_out("the window's close" if args.mode in ("window", "self-test") else "the run's end")
         instance.stop_listening()
         logger.info("Stopping the server")
         page_for_next_run = keep_start_page(front, startup)
@@ -351,16 +352,17 @@ def keep_start_page(front: start_page.StartPage | None, startup: Future) -> dict
 
 def stop_server(startup: Future, early_server: server.ServerThread | None = None) -> None:
     if startup.done() and not startup.exception():
-        from django_desktop_shell.database import fold_write_ahead_logs  # it imports Django: once set up
+        from django_desktop_shell.database import FOLD_WAIT_S, fold_write_ahead_logs  # it imports Django: once set up
         from django_desktop_shell.signals import app_stopping
 
-        # Before the server waits for its last requests (up to 1.5 s, a long poll's whole budget
-        # after a stop signal): the apps' threads stop meanwhile.
+        # Before the server waits for its last requests (a long poll: all the time the way out has
+        # left): the apps' threads stop meanwhile.
         for receiver, error in app_stopping.send_robust(sender=site.Site):
             if isinstance(error, Exception):
                 logger.error("%s, connected to app_stopping, failed", getattr(receiver, "__qualname__", receiver),
                              exc_info=error)
-        startup.result().stop()
+        startup.result().stop(lifecycle.time_for("Waiting for the server's last requests", server.STOP_WAIT_S,
+                                                  leaving=FOLD_WAIT_S))
         fold_write_ahead_logs()
     elif early_server:
-        early_server.stop()
+        early_server.stop(lifecycle.time_for("Waiting for the server's last requests", server.STOP_WAIT_S))

@@ -55,6 +55,8 @@ HELD_S = 0.002
 HELD_RETRY_S = 0.05
 logger = logging.getLogger(__name__)
 FAILING_HEALTH_CHECK_INTERVAL = 0.5  # seconds
+# The longest a stop waits for the requests still running (a long poll holds one to the end).
+STOP_WAIT_S = 1.5
 
 
 def bind_loopback(port: int) -> socket.socket:
@@ -468,13 +470,14 @@ class ServerThread:
         self.thread.start()
         return self
 
-    def stop(self, timeout: float = 1.5) -> None:
-        """Close the open connections, let the worker threads finish, then close the listening
-        socket and waitress's trigger: until then this thread and the workers may write to it."""
+    def stop(self, timeout: float = STOP_WAIT_S) -> None:
+        """Close the open connections, let the worker threads finish, all within `timeout`, then close
+        the listening socket and waitress's trigger: until then this thread and the workers may write to it."""
+        deadline = time.monotonic() + timeout
         if self.thread.is_alive():
             self.server.trigger.pull_trigger(self.leave_loop)
             self.thread.join(timeout)
-        self.server.task_dispatcher.shutdown(timeout=timeout)
+        self.server.task_dispatcher.shutdown(timeout=max(0.0, deadline - time.monotonic()))
         wasyncore.close_all(self.server._map)  # anything the loop did not get to
         self.server.close()
 

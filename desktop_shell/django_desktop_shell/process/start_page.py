@@ -30,7 +30,7 @@ from urllib.parse import parse_qs
 from django_desktop_shell import user_key
 from django_desktop_shell.files import write_file
 from django_desktop_shell.process import lifecycle
-from django_desktop_shell.process.server import LOOPBACK, Answer, BodyGuard
+from django_desktop_shell.process.server import LOOPBACK, STOP_WAIT_S, Answer, BodyGuard
 from django_desktop_shell.process.site import LAUNCH_PATH
 from django_desktop_shell.runtime import Runtime, matches
 
@@ -39,12 +39,10 @@ KEPT_FILE = "start_page.json"
 # load ~16 the window asked 5-14 s after launch: Django's start went on beside GTK's, the site was
 # up first, and the copy never went out (0 of 7 launches; held until asked, 7 of 7).
 HOLD_SITE_S = 30.0
-# The longest the app's exit waits for the page to keep; a site too busy to answer by then leaves no
-# copy. After a stop signal, within the 1.5 s its exit has in all (lifecycle.FORCED_EXIT_AFTER_S).
-# After the window's close nothing counts down: at load ~15 the site took up to 0.42 s to answer
-# (0.5 s was the bound for both), the page's last saves and the window's teardown beside it.
-KEEP_WITHIN_S = 3.0
-KEEP_ON_STOP_SIGNAL_WITHIN_S = 0.5
+# The longest the app's exit waits for the page to keep, if the way out has that much left once the
+# server's last requests have theirs (lifecycle.time_for); a site too busy to answer by then leaves no
+# copy. At load ~15 the site took up to 0.42 s to answer, the page's last saves and the window's teardown beside it.
+KEEP_WITHIN_S = 1.0
 # The kept answer's headers that a launch's redirect carries too.
 SECURITY_HEADERS = {"content-security-policy", "cross-origin-opener-policy", "referrer-policy", "server",
                     "x-content-type-options", "x-frame-options"}
@@ -272,7 +270,7 @@ class StartPage:
 
         if not sqlite_database(settings.DATABASES["default"]):
             return None
-        within = KEEP_ON_STOP_SIGNAL_WITHIN_S if lifecycle.forced_exit_coming.is_set() else KEEP_WITHIN_S
+        within = lifecycle.time_for("Asking the site for the start page to keep", KEEP_WITHIN_S, leaving=STOP_WAIT_S)
         try:
             answer = self.ask_site(self.window_cookies, self.window_languages, within)
         except (OSError, http.client.HTTPException) as error:

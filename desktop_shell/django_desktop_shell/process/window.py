@@ -17,7 +17,7 @@ from django_desktop_shell import menus
 from django_desktop_shell.process import downloads, native_dialogs, page_loads
 from django_desktop_shell.process.commands import gtk_view, page_event_script
 from django_desktop_shell.process.errors import StartupError, WebViewMissing, failure_message
-from django_desktop_shell.process.lifecycle import close_on_stop_signal
+from django_desktop_shell.process.lifecycle import close_on_stop_signal, time_for
 from django_desktop_shell.process.navigation import NavigationLock
 from django_desktop_shell.process.typed_keys import TypedKeys
 from django_desktop_shell.process.window_state import load_geometry, save_geometry, track_geometry
@@ -26,7 +26,7 @@ from django_desktop_shell.process.window_state import load_geometry, save_geomet
 # starts (waiting for the server first made start-up ~0.3 s slower: docs/performance.md).
 SPLASH_AFTER_S = 0
 # A close waits for the requests the page sends when told (menus.CLOSING_EVENT): until none has
-# come or run for CLOSE_QUIET_S, at most CLOSE_WAIT_S (within the 1.5 s a stop signal allows).
+# come or run for CLOSE_QUIET_S, at most CLOSE_WAIT_S (less if a stop signal's way out has less left).
 CLOSE_QUIET_S = 0.15
 CLOSE_WAIT_S = 1.2
 # Before that, a close waits for the keys typed before it to reach the page (process/typed_keys.py),
@@ -202,7 +202,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     window.events.closing += saves_sent_before_closing(window, startup, title, typed_keys, hooks.navigation.popups)
 
     def stop():
-        if typed_keys is not None:  # within the 1.5 s a stop signal allows, the page is told at once
+        if typed_keys is not None:  # within the time a stop signal allows, the page is told at once
             typed_keys.stopping.set()
         close_soon(window)
 
@@ -405,9 +405,9 @@ def saves_sent_before_closing(window, startup: Future, title: str, typed_keys: T
         telling = threading.Thread(target=window.run_js, args=(page_event_script(menus.CLOSING_EVENT, {}),),
                                    name="desktop-closing-event", daemon=True)
         told_at = time.monotonic()
-        deadline = told_at + CLOSE_WAIT_S
+        deadline = told_at + time_for("Waiting for the page's last saves", CLOSE_WAIT_S)
         telling.start()
-        telling.join(CLOSE_WAIT_S)
+        telling.join(deadline - told_at)
         try:
             startup.result().wait_until_quiet(CLOSE_QUIET_S, deadline - time.monotonic())
         except Exception:
