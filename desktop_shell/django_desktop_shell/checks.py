@@ -706,6 +706,35 @@ def check_periodic_jobs(app_configs, **kwargs):
              f"app_stopping, while the app is open ({REALTIME_DOC}).", id="desktop.W006")]
 
 
+@register(TAG, Tags.urls)
+def check_start_path(app_configs, **kwargs):
+    """The window opens at start-path ("/" unless set) and has no address bar: a project whose
+    URLconf has nothing there (an admin-only one, whose urls.py has only admin/) showed "Not Found"
+    and no way on."""
+    if not running():
+        return []
+    from django.conf.urls.i18n import is_language_prefix_patterns_used
+    from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+    if is_language_prefix_patterns_used(settings.ROOT_URLCONF)[0]:  # LocaleMiddleware redirects to the language's prefix
+        return []
+    start_path = urlsplit(settings.DESKTOP_START_PATH).path
+    candidates = [start_path, f"{start_path}/"] if settings.APPEND_SLASH and not start_path.endswith("/") else [start_path]
+    for candidate in candidates:
+        with suppress(Resolver404):
+            resolve(candidate)
+            return []
+    try:
+        suggestion = f'start-path = "{reverse("admin:index")}" for your admin, or the path of another page of yours'
+    except NoReverseMatch:
+        suggestion = "start-path = the path of a page of yours"
+    return [Warning(
+        f"The window opens at {start_path}, where your URLconf ({settings.ROOT_URLCONF}) has no page: it shows \"Not "
+        "Found\", and the window has no address bar to go anywhere else.",
+        hint=f"Set {suggestion}, in [tool.desktop-shell] in pyproject.toml (docs/shipping-your-django-app.md, section 2).",
+        id="desktop.W068")]
+
+
 def without_password(url: str) -> str:
     parts = urlsplit(url)
     if parts.password is None:

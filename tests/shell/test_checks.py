@@ -219,6 +219,22 @@ def test_a_translation_never_compiled_is_a_warning_naming_it(polls_copy, tmp_pat
     assert ("Run `python manage.py compilemessages`" in log) is not compiled
 
 
+@pytest.mark.parametrize("start_path", [None, "/polls", "/polls/"])
+def test_a_start_path_the_urlconf_has_no_page_for_is_a_warning_naming_the_admin_s_path(
+        polls_copy, tmp_path, app_env, start_path):
+    """An admin-only project (startproject's urls.py: admin/ alone) that followed the guide, no
+    start-path set, opened its window on "Not Found", with no address bar to go anywhere else."""
+    pyproject = polls_copy / "pyproject.toml"
+    declared = 'start-path = "/polls/"\n'
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace(
+        declared, f'start-path = "{start_path}"\n' if start_path else ""), encoding="utf-8")
+    log = log_of_a_launch(polls_copy, tmp_path, app_env)
+    warned = ("The window opens at /, where your URLconf (mysite.urls) has no page: it shows \"Not Found\", and the "
+              "window has no address bar to go anywhere else.")
+    assert (warned in log) is (start_path is None)
+    assert ('Set start-path = "/admin/" for your admin' in log) is (start_path is None)
+
+
 def test_a_library_s_translation_in_a_virtualenv_inside_the_project_is_no_warning(polls_copy, tmp_path, app_env):
     """The build leaves an installed library's catalogues alone (they come compiled, or are not the
     developer's to compile); the launch warned of one in the project's own .venv, as if the project's."""

@@ -489,7 +489,8 @@ def ledger_project(folder: Path) -> Path:
         from django_desktop_shell.settings import desktop_settings
         desktop_settings(globals())
     """))
-    (folder / "ledger_urls.py").write_text("urlpatterns = []\n")
+    (folder / "ledger_urls.py").write_text("from django.http import HttpResponse\nfrom django.urls import path\n\n"
+                                           "urlpatterns = [path('', lambda request: HttpResponse('Ledger'))]\n")
     (folder / "launcher.py").write_text("from pathlib import Path\n\nfrom django_desktop_shell.process import launcher\n\n"
                                         "launcher.run_and_exit(Path(__file__).resolve().parent)\n")
     (folder / "ledger" / "__init__.py").write_text("")

@@ -48,6 +48,23 @@ def test_the_admins_view_site_leads_to_the_apps_start_page(polls_copy, tmp_path,
     assert result.stdout.splitlines()[-1] == "/polls/"
 
 
+@pytest.mark.parametrize(("start_path", "view_site"), [("/admin/", "no View site link"), ("/polls/", "/polls/")])
+def test_an_admin_only_app_s_admin_has_no_view_site_link_leading_back_to_itself(
+        polls_copy, tmp_path, app_env, start_path, view_site):
+    """A back office used only through the admin opens at /admin/: its "View site" led to the
+    admin's own index, the page the person was on, as if there were a site."""
+    pyproject = polls_copy / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace(
+        'start-path = "/polls/"', f'start-path = "{start_path}"'), encoding="utf-8")
+    shown = VIEW_SITE_LINK.replace("print(admin.site.each_context(request)['site_url'])",
+                                   "print(admin.site.each_context(request)['site_url'] or 'no View site link')")
+    result = subprocess.run([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(tmp_path / "data"),
+                             "manage", "shell", "--no-imports", "-c", shown],
+                            capture_output=True, text=True, env=app_env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == view_site
+
+
 def test_a_view_site_address_of_the_project_s_own_is_kept(polls_copy, tmp_path, app_env):
     admin_module = polls_copy / "polls" / "admin.py"
     admin_module.write_text(admin_module.read_text() + "\nadmin.site.site_url = '/polls/1/'\n")

@@ -894,6 +894,20 @@ def test_the_shells_save_dialog_asks_before_replacing_a_file(tmp_path, app_env, 
     assert "answer: [None]" in result.stdout  # cancelled: nothing chosen
 
 
+def test_the_save_dialog_opens_in_the_folder_the_last_file_was_saved_to(tmp_path, app_env):
+    """An admin's CSV export saved to the shop's accounts folder, then its invoice: the second
+    dialog opened in the home folder again, and each download of the day was walked back there."""
+    accounts = tmp_path / "accounts"
+    accounts.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.shell.drivers.save_dialog", str(tmp_path / "data"), str(accounts)],
+        capture_output=True, text=True, env=app_env, timeout=60, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"saved: [PosixPath('{accounts / 'notes.json'}')]" in result.stdout
+    assert f"'folder': '{accounts}'" in result.stdout
+
+
 def end_the_web_process(launcher_process) -> None:
     """SIGKILL the WebKit process that runs and draws the window's page, as a crash of WebKit or
     of a GPU driver ends it."""

@@ -105,10 +105,16 @@ def dialog_file_types(file_types: tuple[str, ...]) -> tuple[str, ...]:
     )
 
 
+# Where the save dialog opens next: the folder of the last file saved through it in this run.
+last_save_folder: Path | None = None
+
+
 def gtk_save_dialog(window, suggested_name: str, file_types: tuple[str, ...] = ()) -> Path | None:
-    """GTK's save dialog, on GTK's thread, in the home folder (if the user has one). pywebview's
-    replaces a file that exists without asking; this one asks first, as the Windows and macOS
-    dialogs do."""
+    """GTK's save dialog, on GTK's thread, in the folder the last file saved through it went to in
+    this run (a day's exports, one after the other, go to one folder, as in a browser), else the
+    home folder (if the user has one). pywebview's replaces a file that exists without asking; this
+    one asks first, as the Windows and macOS dialogs do."""
+    global last_save_folder
     from gi.repository import Gtk
     from webview.platforms.gtk import BrowserView
     from webview.util import parse_file_type
@@ -118,9 +124,9 @@ def gtk_save_dialog(window, suggested_name: str, file_types: tuple[str, ...] = (
     dialog.add_buttons("_Cancel", Gtk.ResponseType.CANCEL, "_Save", Gtk.ResponseType.OK)
     dialog.set_default_response(Gtk.ResponseType.OK)
     dialog.set_do_overwrite_confirmation(True)
-    home = home_folder()
-    if home is not None:  # else GTK's own choice of folder: a user with no home folder still saves
-        dialog.set_current_folder(str(home))
+    folder = last_save_folder if last_save_folder is not None and last_save_folder.is_dir() else home_folder()
+    if folder is not None:  # else GTK's own choice of folder: a user with no home folder still saves
+        dialog.set_current_folder(str(folder))
     dialog.set_current_name(suggested_name)
     for file_type in file_types:
         description, patterns = parse_file_type(file_type)
@@ -130,7 +136,11 @@ def gtk_save_dialog(window, suggested_name: str, file_types: tuple[str, ...] = (
             file_filter.add_pattern(pattern)
         dialog.add_filter(file_filter)
     try:
-        return Path(dialog.get_filename()) if dialog.run() == Gtk.ResponseType.OK else None
+        if dialog.run() != Gtk.ResponseType.OK:
+            return None
+        chosen = Path(dialog.get_filename())
+        last_save_folder = chosen.parent
+        return chosen
     finally:
         dialog.destroy()
 

@@ -217,7 +217,10 @@ class OneWriteTask(WSGITask):
         with self.holding:
             self.held.append(data)
             self.held_size += len(data)
-            if self.held_size < HELD_BYTES:
+            # An answer of known length goes once it is all there: waitress counts what was written
+            # as its app's iteration ends, and closes the connection on an answer it finds short.
+            whole = self.content_length is not None and self.content_bytes_written + self.held_size >= self.content_length
+            if self.held_size < HELD_BYTES and not whole:
                 if len(self.held) == 1:
                     held_parts.send_later(self)
                 return

@@ -1,6 +1,8 @@
 """Opens the shell's own save dialog (native_dialogs.gtk_save_dialog) in the real window, reads
-what it shows, and cancels it as a person would: no file is chosen.
-Usage: save_dialog.py DATA_DIR; prints what the dialog showed and what it answered.
+what it shows, and cancels it as a person would: no file is chosen. With a FOLDER, it first saves
+a file there through the dialog, as a person saving an export to a folder of theirs, then opens it
+again, reads it and cancels it.
+Usage: save_dialog.py DATA_DIR [FOLDER]; prints what the dialog showed and what it answered.
 """
 
 import sys
@@ -16,32 +18,56 @@ from django_desktop_shell.self_test import window_check
 ROOT = Path(__file__).resolve().parents[3]
 
 
+def shown_dialog():
+    from gi.repository import Gtk
+
+    dialogs = [window for window in Gtk.Window.list_toplevels()
+               if isinstance(window, Gtk.FileChooserDialog) and window.get_visible()]
+    return dialogs[0] if dialogs else None
+
+
 def read_and_cancel_the_dialog(seen: dict) -> bool:
     """On GTK's thread, inside the dialog's own loop."""
     from gi.repository import Gtk
 
-    dialogs = [window for window in Gtk.Window.list_toplevels() if isinstance(window, Gtk.FileChooserDialog)]
-    if not dialogs:
+    if (dialog := shown_dialog()) is None:
         return True  # GLib.SOURCE_CONTINUE: not shown yet
-    dialog = dialogs[0]
     seen.update(confirms_overwrite=dialog.get_do_overwrite_confirmation(), name=dialog.get_current_name(),
                 folder=dialog.get_current_folder(), filters=[f.get_name() for f in dialog.list_filters()])
     dialog.response(Gtk.ResponseType.CANCEL)
     return False
 
 
-@window_check("the save dialog asks before replacing a file")
-def open_the_save_dialog(created_window, origin):
+def save_in(folder: Path) -> bool:
+    """On GTK's thread: goes to folder, as a person would, and saves there under the name suggested."""
+    from gi.repository import Gtk
+
+    if (dialog := shown_dialog()) is None:
+        return True
+    dialog.set_current_folder(str(folder))
+    dialog.response(Gtk.ResponseType.OK)
+    return False
+
+
+def answer_of_the_dialog(created_window, on_gtk_thread) -> list:
     from gi.repository import GLib
 
-    seen = {}
     answer = []
     asking = threading.Thread(target=lambda: answer.append(answer_from_gtk_thread(
         gtk_save_dialog, created_window, "notes.json", ("JSON file (*.json)",))))
     asking.start()
     time.sleep(0.5)
-    GLib.timeout_add(50, read_and_cancel_the_dialog, seen)
+    GLib.timeout_add(50, on_gtk_thread)
     asking.join(20)
+    return answer
+
+
+@window_check("the save dialog asks before replacing a file")
+def open_the_save_dialog(created_window, origin):
+    if len(sys.argv) > 2:
+        print(f"saved: {answer_of_the_dialog(created_window, lambda: save_in(Path(sys.argv[2])))}")
+    seen = {}
+    answer = answer_of_the_dialog(created_window, lambda: read_and_cancel_the_dialog(seen))
     print(f"dialog: {seen}")
     print(f"answer: {answer}")
 
