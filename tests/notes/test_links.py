@@ -214,6 +214,8 @@ def test_go_to_note_offers_a_note_without_a_title_by_its_first_line_on_either_da
 @pytest.mark.parametrize("typed, first_line", [
     ("strasse", "Hauptstraße 5, Straße"), ("NAIVE c++", "A naïve C++ parser"), ("- todo", "- [ ] todo: call"),
     ("елка", "Ёлка и подарки"), ("كتب", "كَتَبَ الرسالة"), ("2026", "Plan 2026-12"), ("会議", "会議メモ"),
+    ("example", "Call ana@example.com"), ("12 07", "Due 2026-12-07"), ("14", "Pi is 3.14"), ("bin", "In /usr/local/bin"),
+    ("example org", "See docs.example.org"),
 ])
 def test_go_to_note_finds_a_note_without_a_title_by_a_first_line_of_any_script_or_punctuation(api, typed, first_line):
     """Its notes are looked for through the word index first (links.untitled_matching), whose
