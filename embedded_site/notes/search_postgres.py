@@ -175,8 +175,9 @@ def excluded_notes(query: Query) -> QuerySet:
 
 def title_completions(owner, key: str, limit: int, each_note: bool) -> list[dict]:
     """links.completions() on PostgreSQL: titles starting with the text, then with a word starting
-    with each of its words, accents not minding; each title once, as the note a link goes to spells
-    it, with how many have it, or with `each_note` each note (titles a link cannot hold too)."""
+    with each of its words, accents not minding, those with the text as typed first; each title
+    once, as the note a link goes to spells it, with how many have it, or with `each_note` each note
+    (titles a link cannot hold too)."""
     live = Note.objects.owned_by(owner).filter(trashed_at__isnull=True)
     if not each_note:
         live = live.exclude(title_key="")
@@ -189,11 +190,12 @@ def title_completions(owner, key: str, limit: int, each_note: bool) -> list[dict
     # Then the title's words (weight A) through the word index, folded as FTS5's on the desktop
     # ("cafe" finds "Café menus"). unaccent() on each title was slower still (docs/server.md).
     each_word_starts_one = Q(search=word_starts_query(word_form(key).split(), "A"))
+    without_text = Case(When(title_key__contains=key, then=0), default=1)  # the text as typed first, as on the desktop
     live = live.annotate(search=SEARCH_VECTOR)
-    for matching in (Q(title_key__startswith=key), each_word_starts_one):
+    for matching, first in ((Q(title_key__startswith=key), []), (each_word_starts_one, [without_text])):
         rows = (
             live.filter(matching).exclude(**{"pk__in" if each_note else "title_key__in": list(found)})
-            .order_by("title_key", "-updated", "-id").values_list("title_key", "title", "id")
+            .order_by(*first, "title_key", "-updated", "-id").values_list("title_key", "title", "id")
         )
         for title_key, title, note_id in rows.iterator():  # by title: a title's notes together, newest first
             group = note_id if each_note else title_key

@@ -155,6 +155,16 @@ def test_the_completion_minds_no_accents_on_either_database(api, each):
     assert [t["title"] for t in api.get("/api/titles/", {"q": "café", "each": each}).json()["titles"]] == ["Café menus", "Cafeteria"]
 
 
+@pytest.mark.parametrize("each", ["", "1"])
+def test_the_completion_lists_the_titles_with_the_text_as_typed_first_on_either_database(api, each):
+    """Of the titles with a word starting with each word typed, the desktop lists first those with
+    the text as it was typed; the server listed them all in alphabetical order."""
+    for title in ["A pie with lime", "Key lime pie", "Pies: lime and more", "Lime pie"]:
+        create(api, title)
+    titles = api.get("/api/titles/", {"q": "lime pie", "each": each}).json()["titles"]
+    assert [t["title"] for t in titles] == ["Lime pie", "Key lime pie", "A pie with lime", "Pies: lime and more"]
+
+
 def test_each_note_is_listed_for_go_to_note_those_of_one_title_and_those_a_link_cannot_hold_too(api):
     # Go to note (each=1) listed two notes of one title once: the older could not be reached from it.
     older, newer = create(api, "Meeting"), create(api, "Meeting")
