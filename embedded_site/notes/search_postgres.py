@@ -6,8 +6,8 @@ The text is indexed as words of `simple` with accents removed (no stemming, as F
 the title weighted A and the body B, in a generated column with a GIN index (migration 0007),
 which the model does not declare (SQLite has no such column): SEARCH_VECTOR names it. A word
 matches as a prefix (`zeb` finds "zebra"), a phrase exactly. Ranking is ts_rank with a title match
-counting ten times one in the body, then newest first; snippets are excerpts of the note's text
-with the words ts_headline marks in the text the index reads, marked as the SQLite path marks them. A query with a term in a script written without spaces, or an emoji,
+counting ten times one in the body, then newest first; snippets are ts_headline's, marked as
+the SQLite path marks them. A query with a term in a script written without spaces, or an emoji,
 and one whose words all have 3 characters or more but find nothing, match as substrings instead
 (`eting` finds "meeting"), by a scan: PostgreSQL's words are not FTS5's trigrams. ASCII's
 punctuation is read as spaces, in the notes' text (migration 0029) and in a query's, so that the
@@ -15,25 +15,25 @@ words are cut where FTS5 cuts them: PostgreSQL's parser keeps `ana@example.com`,
 `3.14` as one word.
 """
 
-import re
 import string
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
-from django.db.models import Case, F, Func, Q, QuerySet, Value, When
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, StrIndex
 
 from embedded_site.notes.links import NOT_IN_LINKS
 from embedded_site.notes.models import Note
 from embedded_site.notes.search import BODY_WEIGHT, TITLE_WEIGHT
-from embedded_site.notes.search_folding import FOLD_FUNCTION, fold, unfolded, word_form
-from embedded_site.notes.search_query import Highlights, Query, Results, Term, excerpts, needs_trigrams
+from embedded_site.notes.search_folding import fold, word_form
+from embedded_site.notes.search_query import Query, Results, Term, excerpts, marked_html, needs_trigrams, new_markers
 
 CONFIG = "notedesk_words"  # `simple` without accents (migration 0007)
 # Unqualified, so that in a subquery it is the subquery's note's.
 SEARCH_VECTOR = RawSQL("search_vector", [], output_field=SearchVectorField())
 # ts_rank's weights, for D, C, B and A: the body's B to the title's A as BODY_WEIGHT to TITLE_WEIGHT.
 RANK_WEIGHTS = [0.0, 0.0, BODY_WEIGHT / TITLE_WEIGHT, 1.0]
+HEADLINE_WORDS = {"max_words": 14, "min_words": 6, "short_word": 0}
 PUNCTUATION_AS_SPACES = str.maketrans(string.punctuation, " " * len(string.punctuation))
 
 
@@ -97,45 +97,22 @@ def ranked(notes: QuerySet, query: Query, limit: int, offset: int) -> Results:
     search = full_text(query.positive, query.negative)
     matching = notes.annotate(search=SEARCH_VECTOR).filter(search=search)
     total = matching.count()
-    highlights = Highlights()
-    start, end = highlights.markers
-    marked = {"config": CONFIG, "start_sel": start, "stop_sel": end, "highlight_all": True}
+    markers = new_markers()
+    headline = {"config": CONFIG, "start_sel": markers[0], "stop_sel": markers[1], **HEADLINE_WORDS}
     page = (
         matching.annotate(rank=SearchRank(SEARCH_VECTOR, search, weights=RANK_WEIGHTS))
         .annotate(
-            title_marked=SearchHeadline(indexed_text("title"), search, **marked),
-            body_marked=SearchHeadline(indexed_text("body"), search, **marked),
+            title_headline=SearchHeadline("title", search, **headline),
+            body_headline=SearchHeadline("body", search, **headline),
         )
         .order_by("-rank", "-id")
-        .values_list("id", "title", "body", "title_marked", "body_marked")[offset : offset + limit]
+        .values_list("id", "title_headline", "body_headline")[offset : offset + limit]
     )
-    ids = []
-    for note_id, title, body, title_marked, body_marked in page:
-        ids.append(note_id)
-        highlights.texts[note_id] = (marked_as_written(title, title_marked, highlights.markers),
-                                     marked_as_written(body, body_marked, highlights.markers))
-    return Results(ids, total, {note_id: highlights.excerpt(note_id) for note_id in ids}, "word")
-
-
-def indexed_text(column: str) -> Func:
-    """A column's text as the word index reads it (migration 0029): folded, ASCII's punctuation as
-    spaces, so that ts_headline marks the words the index matched, as the index cut them."""
-    folded = Func(F(column), function=FOLD_FUNCTION)
-    return Func(folded, Value(string.punctuation), Value(" " * len(string.punctuation)), function="translate")
-
-
-def marked_as_written(original: str, marked: str, markers: tuple[str, str]) -> str:
-    """`original` with the markers ts_headline put in its indexed_text() (`marked`, all of it):
-    that is its fold(), character for character but for the punctuation, which unfolded() maps
-    back to the note's own characters."""
-    folded, pieces, at = fold(original), [], 0
-    for piece in re.split("(" + "|".join(map(re.escape, markers)) + ")", marked):
-        if piece in markers:
-            pieces.append(piece)
-        else:
-            pieces.append(folded[at : at + len(piece)])
-            at += len(piece)
-    return unfolded(original, "".join(pieces), markers)
+    snippets = {}
+    for note_id, title_headline, body_headline in page:
+        best = body_headline if markers[0] in body_headline else title_headline
+        snippets[note_id] = marked_html(" ".join(best.split()), markers)
+    return Results(list(snippets), total, snippets, "word")
 
 
 def contains(term: Term) -> Q:
