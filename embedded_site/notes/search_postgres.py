@@ -9,8 +9,13 @@ matches as a prefix (`zeb` finds "zebra"), a phrase exactly. Ranking is ts_rank 
 counting ten times one in the body, then newest first; snippets are ts_headline's, marked as
 the SQLite path marks them. A query with a term in a script written without spaces, or an emoji,
 and one whose words all have 3 characters or more but find nothing, match as substrings instead
-(`eting` finds "meeting"), by a scan: PostgreSQL's words are not FTS5's trigrams.
+(`eting` finds "meeting"), by a scan: PostgreSQL's words are not FTS5's trigrams. ASCII's
+punctuation is read as spaces, in the notes' text (migration 0029) and in a query's, so that the
+words are cut where FTS5 cuts them: PostgreSQL's parser keeps `ana@example.com`, a host, a path and
+`3.14` as one word.
 """
+
+import string
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db.models import Case, Q, QuerySet, Value, When
@@ -29,6 +34,7 @@ SEARCH_VECTOR = RawSQL("search_vector", [], output_field=SearchVectorField())
 # ts_rank's weights, for D, C, B and A: the body's B to the title's A as BODY_WEIGHT to TITLE_WEIGHT.
 RANK_WEIGHTS = [0.0, 0.0, BODY_WEIGHT / TITLE_WEIGHT, 1.0]
 HEADLINE_WORDS = {"max_words": 14, "min_words": 6, "short_word": 0}
+PUNCTUATION_AS_SPACES = str.maketrans(string.punctuation, " " * len(string.punctuation))
 
 
 def term_query(term: Term) -> SearchQuery:
@@ -39,14 +45,21 @@ def term_query(term: Term) -> SearchQuery:
             combined = query if combined is None else combined | query
         return combined
     if term.phrase:
-        return SearchQuery(fold(term.text), search_type="phrase", config=CONFIG)
+        return SearchQuery(fold(term.text).translate(PUNCTUATION_AS_SPACES), search_type="phrase", config=CONFIG)
     return word_starts_query([fold(term.text)])
 
 
 def word_starts_query(words: list[str], weight: str = "") -> SearchQuery:
     """The notes with a word starting with each of `words` (folded), in the text of `weight` (A:
-    the title) or in either."""
-    return SearchQuery(" & ".join(f"{lexeme(word)}:*{weight}" for word in words), search_type="raw", config=CONFIG)
+    the title) or in either; a word with punctuation in it as FTS5 reads it: `ana@exa` is `ana`
+    followed by a word starting with `exa`."""
+    starts = []
+    for word in words:
+        pieces = word.translate(PUNCTUATION_AS_SPACES).split()
+        if pieces:
+            whole = [lexeme(piece) + (f":{weight}" if weight else "") for piece in pieces[:-1]]
+            starts.append("(" + " <-> ".join([*whole, f"{lexeme(pieces[-1])}:*{weight}"]) + ")")
+    return SearchQuery(" & ".join(starts), search_type="raw", config=CONFIG)
 
 
 def lexeme(word: str) -> str:
@@ -139,8 +152,9 @@ def excluded_notes(query: Query) -> QuerySet:
 
 def title_completions(owner, key: str, limit: int, each_note: bool) -> list[dict]:
     """links.completions() on PostgreSQL: titles starting with the text, then with a word starting
-    with each of its words, accents not minding; each title once, as the note a link goes to spells
-    it, with how many have it, or with `each_note` each note (titles a link cannot hold too)."""
+    with each of its words, accents not minding, those with the text as typed first; each title
+    once, as the note a link goes to spells it, with how many have it, or with `each_note` each note
+    (titles a link cannot hold too)."""
     live = Note.objects.owned_by(owner).filter(trashed_at__isnull=True)
     if not each_note:
         live = live.exclude(title_key="")
@@ -153,11 +167,12 @@ def title_completions(owner, key: str, limit: int, each_note: bool) -> list[dict
     # Then the title's words (weight A) through the word index, folded as FTS5's on the desktop
     # ("cafe" finds "Café menus"). unaccent() on each title was slower still (docs/server.md).
     each_word_starts_one = Q(search=word_starts_query(word_form(key).split(), "A"))
+    without_text = Case(When(title_key__contains=key, then=0), default=1)  # the text as typed first, as on the desktop
     live = live.annotate(search=SEARCH_VECTOR)
-    for matching in (Q(title_key__startswith=key), each_word_starts_one):
+    for matching, first in ((Q(title_key__startswith=key), []), (each_word_starts_one, [without_text])):
         rows = (
             live.filter(matching).exclude(**{"pk__in" if each_note else "title_key__in": list(found)})
-            .order_by("title_key", "-updated", "-id").values_list("title_key", "title", "id")
+            .order_by(*first, "title_key", "-updated", "-id").values_list("title_key", "title", "id")
         )
         for title_key, title, note_id in rows.iterator():  # by title: a title's notes together, newest first
             group = note_id if each_note else title_key

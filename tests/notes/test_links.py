@@ -155,6 +155,16 @@ def test_the_completion_minds_no_accents_on_either_database(api, each):
     assert [t["title"] for t in api.get("/api/titles/", {"q": "café", "each": each}).json()["titles"]] == ["Café menus", "Cafeteria"]
 
 
+@pytest.mark.parametrize("each", ["", "1"])
+def test_the_completion_lists_the_titles_with_the_text_as_typed_first_on_either_database(api, each):
+    """Of the titles with a word starting with each word typed, the desktop lists first those with
+    the text as it was typed; the server listed them all in alphabetical order."""
+    for title in ["A pie with lime", "Key lime pie", "Pies: lime and more", "Lime pie"]:
+        create(api, title)
+    titles = api.get("/api/titles/", {"q": "lime pie", "each": each}).json()["titles"]
+    assert [t["title"] for t in titles] == ["Lime pie", "Key lime pie", "A pie with lime", "Pies: lime and more"]
+
+
 def test_each_note_is_listed_for_go_to_note_those_of_one_title_and_those_a_link_cannot_hold_too(api):
     # Go to note (each=1) listed two notes of one title once: the older could not be reached from it.
     older, newer = create(api, "Meeting"), create(api, "Meeting")
@@ -214,6 +224,8 @@ def test_go_to_note_offers_a_note_without_a_title_by_its_first_line_on_either_da
 @pytest.mark.parametrize("typed, first_line", [
     ("strasse", "Hauptstraße 5, Straße"), ("NAIVE c++", "A naïve C++ parser"), ("- todo", "- [ ] todo: call"),
     ("елка", "Ёлка и подарки"), ("كتب", "كَتَبَ الرسالة"), ("2026", "Plan 2026-12"), ("会議", "会議メモ"),
+    ("example", "Call ana@example.com"), ("12 07", "Due 2026-12-07"), ("14", "Pi is 3.14"), ("bin", "In /usr/local/bin"),
+    ("example org", "See docs.example.org"),
 ])
 def test_go_to_note_finds_a_note_without_a_title_by_a_first_line_of_any_script_or_punctuation(api, typed, first_line):
     """Its notes are looked for through the word index first (links.untitled_matching), whose

@@ -148,6 +148,22 @@ def test_quotes_in_a_word_are_escaped_inside_the_phrase():
     assert search_query.expression(search_query.WORD_INDEX, query.positive, query.negative) == '(("zebra"""* OR "NEAR"))'
 
 
+# Words the desktop's index cuts at each punctuation mark, and PostgreSQL's parser kept whole: an
+# e-mail address, a host, a path, a number with a point, a date.
+JOINED_WORDS = "Mail ana@example.com, guide at docs.example.org/setup.html; pi 3.14 by 2026-12-07 in /usr/local/bin"
+
+
+@pytest.mark.parametrize("query", ["example", "com", "org", "setup", "html", "14", "12", "07", "local", "bin",
+                                   "ana@example", "example.org", "3.14", "2026-12", '"example com"', '"ana@example.com"'])
+def test_words_joined_by_punctuation_are_found_each_as_on_the_desktop_on_either_database(api, make_note, query):
+    """On PostgreSQL, `ana@example.com` was one word: `example` or `14` alone missed the note (or
+    found it by a scan only if no note had it as a word), where the desktop's FTS5 finds it."""
+    make_note(title="Contacts", body=JOINED_WORDS)
+    make_note(title="Other", body="example com org setup html 14 12 07 local bin, each alone")
+    found = api.get("/api/notes/", {"q": f"{query} -alone"}).json()
+    assert ([note["title"] for note in found["notes"]], found["index"]) == (["Contacts"], "word")
+
+
 def test_search_words_that_are_fts_keywords_are_searched_as_words(api, make_note):
     make_note(title="Or else", body="near the end")
     make_note(title="Other")
