@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from django_desktop_shell.process import lifecycle
 from tests.conftest import ROOT, browser_opener, exit_code_within, hangup_as_a_session_gives_it, launcher_command
 
 STUCK_WINDOW = """
@@ -225,3 +226,25 @@ def start_polls_holding_a_long_poll(polls_copy, data_dir, env, more_code=""):
         time.sleep(0.02)
     assert (data_dir / "long-poll-waiting").exists()
     return process
+
+
+def test_the_way_out_of_a_closed_window_is_watched_only_once_the_run_returns(monkeypatch):
+    """After the window's close, "Restart to update" hands over once the server has stopped, copying
+    each database first (updates/apply.py), which takes what it takes: a watchdog counted from the
+    close would end the process in the middle of that copy, and the update would not be installed.
+    The close starts the steps' budget alone; the watchdog starts as the run returns."""
+    fired = []
+    monkeypatch.setattr(lifecycle, "FORCED_EXIT_AFTER_S", 0.3)
+    monkeypatch.setattr(lifecycle, "force_exit", lambda: fired.append(lifecycle.watched_from))
+    for name, value in (("steps_end_at", None), ("began_with", ""), ("watched_from", "")):
+        monkeypatch.setattr(lifecycle, name, value)
+    lifecycle.begin_the_way_out("the window's close", watched=False)
+    assert lifecycle.time_for("A step", 10.0) < 0.3  # the steps draw on the budget from the close
+    time.sleep(0.6)
+    assert fired == []
+    lifecycle.begin_the_way_out("the run's end")
+    deadline = time.monotonic() + 10
+    while not fired and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert fired == ["the run's end"]
+    assert lifecycle.began_with == "the window's close"

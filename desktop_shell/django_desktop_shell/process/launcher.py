@@ -157,7 +157,10 @@ def run(identity: Identity, args, launched_at: float) -> int:
         return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages,
                                updater, front, early_server, dev=args.dev, progress=progress)
     finally:
-        lifecycle.begin_the_way_out("the window's close" if args.mode in ("window", "self-test") else "the run's end")
+        # Unwatched: "Restart to update" hands over below, once the server has stopped, and its copy of
+        # the databases takes what it takes; the watchdog starts as the run returns (exit_promptly).
+        lifecycle.begin_the_way_out("the window's close" if args.mode in ("window", "self-test") else "the run's end",
+                                    watched=False)
         instance.stop_listening()
         logger.info("Stopping the server")
         page_for_next_run = keep_start_page(front, startup)

@@ -26,10 +26,11 @@ logger = logging.getLogger(__name__)
 # by SIGTERM exited 0.
 forced_exit_code: Callable[[], int] = lambda: 0
 way_out_began = threading.Lock()
-# Once the way out has begun, and its watchdog counts down: when its steps must be over, and what
-# began it (for the log). Set once.
+# Once the way out has begun: when its steps must be over, and what began it (for the log). Set once.
 steps_end_at: float | None = None
 began_with = ""
+# What started the watchdog, once it counts down.
+watched_from = ""
 
 
 def end_forced_exits_with(exit_code: Callable[[], int]) -> None:
@@ -79,7 +80,7 @@ def close_on_stop_signal(close: Callable[[], None]) -> None:
 def force_exit() -> None:
     stray = [thread.name for thread in threading.enumerate() if thread.is_alive() and not thread.daemon]
     logger.warning("Did not stop within %.1f s of %s; exiting anyway (threads still running: %s)", FORCED_EXIT_AFTER_S,
-                   began_with, stray)
+                   watched_from, stray)
     try:
         code = forced_exit_code()
     except Exception:  # the process ends whatever happens here (a closed stderr, say)
@@ -101,15 +102,19 @@ def exit_promptly(code: int) -> None:
     sys.exit(code)
 
 
-def begin_the_way_out(cause: str) -> None:
-    """Start the way out's one budget and its watchdog, unless they have started already: the process
-    ends FORCED_EXIT_AFTER_S after the first `cause` (a stop signal, the window's close, the run's end)."""
-    global steps_end_at, began_with
+def begin_the_way_out(cause: str, watched: bool = True) -> None:
+    """Start the way out's one budget, unless it has started already: its steps end within
+    FORCED_EXIT_AFTER_S of the first `cause` (a stop signal, the window's close, the run's end).
+    `watched`: and start the watchdog, unless it has started already, which ends the process that
+    long after."""
+    global steps_end_at, began_with, watched_from
     with way_out_began:
-        if steps_end_at is not None:
+        if steps_end_at is None:
+            steps_end_at = time.monotonic() + FORCED_EXIT_AFTER_S - KEPT_FOR_THE_INTERPRETER_S
+            began_with = cause
+        if not watched or watched_from:
             return
-        steps_end_at = time.monotonic() + FORCED_EXIT_AFTER_S - KEPT_FOR_THE_INTERPRETER_S
-        began_with = cause
+        watched_from = cause
     watchdog = threading.Timer(FORCED_EXIT_AFTER_S, force_exit)
     watchdog.daemon = True  # a clean exit does not wait for it
     watchdog.start()
