@@ -55,6 +55,17 @@ def test_the_connect_form_says_that_every_note_here_goes_to_the_account(app):
         "Every note on this computer is sent to the account this token belongs to, and stays there after you disconnect.")
 
 
+def test_escape_in_the_connect_form_folds_it_with_the_focus_back_on_its_button(app):
+    """Escape there went to the list, as the app's Escape does, and left the form open, with what was
+    typed in it, behind the focus."""
+    app.click("#syncSetup")
+    app.fill("#syncServerUrl", "https://notes.example.org")
+    app.keyboard.press("Escape")
+    expect(app.locator("#syncForm")).to_be_hidden()
+    expect(app.locator("#syncSetup")).to_be_focused()
+    expect(app.locator("#syncSetup")).to_have_attribute("aria-expanded", "false")
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_connect_forms_fields_are_drawn_as_the_search_field_is(app, scheme):
     """They were the sidebar's own colour with a faint edge: in the dark scheme two blank lines

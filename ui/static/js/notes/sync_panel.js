@@ -3,6 +3,7 @@
 // a server has nothing to follow, and an idle window asks nothing); connecting and "Sync now" here.
 import { ajax } from '../ajax.js';
 import { setLiveText } from '../feedback.js';
+import { composing } from './composition.js';
 import { handFocusOn } from './layout.js';
 
 const POLL_MS = 3000;
@@ -101,6 +102,12 @@ export function setUpSyncPanel({ onSynced }) {
   }
 
   $('syncSetup').addEventListener('click', () => showForm($('syncForm').hidden));
+  // Escape folds it, the focus back on its button, as History's and the pickers' Escape close them.
+  $('syncForm').addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || composing(event)) return;
+    event.stopPropagation();  // not the app's Escape, which goes to the list
+    showForm(false);
+  });
   $('syncForm').addEventListener('input', (event) => event.target.setAttribute('aria-invalid', 'false'));
   $('syncForm').addEventListener('submit', async (event) => {
     event.preventDefault();
