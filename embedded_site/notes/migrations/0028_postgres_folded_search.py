@@ -16,16 +16,20 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def fold_function() -> str:
+def fold_function(replace_it: bool = False, only_text_to_fold: bool = False) -> str:
     """FOLDS in SQL: translate() for a character replaced by one or by none (those after the
-    last replacement), replace() for one replaced by more."""
+    last replacement), replace() for one replaced by more. `only_text_to_fold`: a text without
+    any of FOLDS' characters is returned as it is, unread by translate(), which looks each of a
+    text's characters up in its ~470 one after the other (0029)."""
     single = {chr(point): into for point, into in FOLDS.items() if len(into) == 1}
     removed = [chr(point) for point, into in FOLDS.items() if not into]
     folded = f"translate(text, {literal(''.join(single) + ''.join(removed))}, {literal(''.join(single.values()))})"
     for character, into in ((chr(point), into) for point, into in FOLDS.items() if len(into) > 1):
         folded = f"replace({folded}, {literal(character)}, {literal(into)})"
-    return (f"CREATE FUNCTION {FOLD_FUNCTION}(text text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE "
-            f"AS $$ SELECT {folded} $$")
+    if only_text_to_fold:  # search_folding.fold()'s own test (FOLDED), FOLDS holding no ASCII
+        folded = f"CASE WHEN text ~ {literal('[' + ''.join(chr(point) for point in sorted(FOLDS)) + ']')} THEN {folded} ELSE text END"
+    return (f"CREATE {'OR REPLACE ' if replace_it else ''}FUNCTION {FOLD_FUNCTION}(text text) RETURNS text LANGUAGE sql "
+            f"IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT {folded} $$")
 
 
 def vector(fold: str) -> str:
