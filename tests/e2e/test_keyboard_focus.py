@@ -220,7 +220,7 @@ def test_cancelling_an_export_leaves_the_focus_on_import_and_export(app, live_ap
         job_id = route.request.url.rstrip("/").rsplit("/", 1)[1]
         route.fulfill(json={"id": job_id, "state": "cancelled" if cancelled else "running", "done": 1, "total": 3})
 
-    app.route(re.compile(r".*/api/jobs/\w+/$"), job)
+    app.route(re.compile(r".*/api/jobs/[\w-]+/$"), job)  # ids are token_urlsafe: "-" too
     press(app, "transfersToggle")
     press(app, "exportJson")
     press(app, "transferCancel")
