@@ -401,6 +401,22 @@ def check_sound(path: Path) -> None:
         raise DatabaseUnusable(unusable_message(path, f"it is damaged: {verdict}"))
 
 
+def damaged_database(error: Exception) -> DatabaseUnusable | None:
+    """After a database error in the launch's start-up work: DatabaseUnusable, saying what to do,
+    for the first kept SQLite database that SQLite's quick check finds damaged; None if all are
+    sound. The launch's own reads (its migrations table, the day's copy if due) miss damage where
+    only the apps' start-up reads, such as a backup put back beside a forced quit's -wal."""
+    for alias in kept_databases():
+        path = database_path(alias)
+        if not (sqlite_database(settings.DATABASES[alias]) and has_data(path)):
+            continue
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as reading:
+            verdict = quick_check(reading)
+        if verdict != "ok":
+            return DatabaseUnusable(unusable_message(path, error))
+    return None
+
+
 def quick_check(connection: sqlite3.Connection) -> str:
     try:
         [[verdict], *_] = connection.execute("PRAGMA quick_check").fetchall()

@@ -138,17 +138,25 @@ class StartupProgress:
 def start(next_path: str = "/", progress: StartupProgress | None = None) -> Site:
     """Bring the database up to date (telling `progress` how far the migrations are), let the apps
     do their start-up work, return the WSGI app."""
+    import sqlite3
+
     from django.conf import settings
     from django.core.wsgi import get_wsgi_application
+    from django.db import DatabaseError
 
-    from django_desktop_shell.database import DatabaseUnusable, prepare_database
+    from django_desktop_shell.database import DatabaseUnusable, damaged_database, prepare_database
     from django_desktop_shell.signals import database_ready
 
     try:
         prepare_database((progress or StartupProgress()).migrations)
+        database_ready.send(sender=Site)
     except DatabaseUnusable as error:
         raise StartupError(str(error)) from None
-    database_ready.send(sender=Site)
+    except (DatabaseError, sqlite3.DatabaseError) as error:
+        damaged = damaged_database(error)
+        if damaged is None:
+            raise
+        raise StartupError(str(damaged)) from error
     identity = runtime.current.identity
     token = settings.DESKTOP_LAUNCH_TOKEN
     return Site(
