@@ -2,8 +2,9 @@
 as the desktop's word indexes read it (0023), by an SQL function of the same name, FOLD_FUNCTION:
 unaccent alone left Arabic vowel marks, Hebrew points and Persian letters and digits as written,
 and lower() the final sigma, so that on a server `كتب` missed "كَتَبَ" and `ΟΔΟΣ` "οδός" in
-search, the `[[` completion and Go to note. The function is this migration's copy of FOLDS: a
-change to FOLDS needs a migration that makes it again, and the column with it.
+search, the `[[` completion and Go to note. The function is built from FOLDS as it is when the
+migration runs, so a database migrated before a change to FOLDS keeps the old function: the change
+needs a migration that makes it again, and the column with it.
 """
 
 from django.db import migrations
