@@ -264,8 +264,26 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(allow_empty_file=True)
 
 
+class SeveralFilesInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class SeveralFilesField(forms.FileField):
+    """One file or more under one name, as Django's documentation does it: a list of them."""
+
+    widget = SeveralFilesInput
+
+    def clean(self, data, initial=None):
+        clean_one = super().clean
+        return [clean_one(file, initial) for file in (data if isinstance(data, (list, tuple)) and data else [data])]
+
+
 class ImportForm(forms.Form):
     file = forms.FileField()
+
+
+class ImportJobForm(forms.Form):
+    file = SeveralFilesField()  # one export, or the parts of one (Google Takeout's, Notion's) chosen together
 
 
 def is_positive(number) -> bool:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_desktop_shell import native
 from embedded_site.notes import jobs
 from embedded_site.notes.api import ApiError, api_view, json_object, valid
-from embedded_site.notes.forms import ExportJobForm, ImportForm
+from embedded_site.notes.forms import ExportJobForm, ImportJobForm
 from embedded_site.notes.importing import imports_folder
 from django_desktop_shell.uploads import upload_view
 
@@ -58,14 +58,17 @@ def start_export(request):
 @api_view
 @upload_view("NOTEDESK_MAX_IMPORT_SIZE")
 def start_upload_import(request):
-    upload = valid(ImportForm(request.POST, request.FILES))["file"]
-    with tempfile.NamedTemporaryFile(dir=imports_folder(), delete=False) as copy:
-        try:
-            shutil.copyfileobj(upload, copy)
-        except BaseException:  # a full disk: the middleware says so; the part copied goes
-            Path(copy.name).unlink()
-            raise
-    return JsonResponse(jobs.start_import(request.user, Path(copy.name), remove_source=True).payload(), status=202)
+    copies = []
+    try:
+        for upload in valid(ImportJobForm(request.POST, request.FILES))["file"]:
+            with tempfile.NamedTemporaryFile(dir=imports_folder(), delete=False) as copy:
+                copies.append(Path(copy.name))
+                shutil.copyfileobj(upload, copy)
+    except BaseException:  # a full disk: the middleware says so; what was copied goes
+        for copied in copies:
+            copied.unlink(missing_ok=True)
+        raise
+    return JsonResponse(jobs.start_import(request.user, *copies, remove_source=True).payload(), status=202)
 
 
 @require_POST

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from tests.notes.test_notion_keep_import import takeout_in_parts
+
 pytestmark = pytest.mark.browser
 
 
@@ -490,6 +492,14 @@ def test_export_downloads_every_note_and_import_brings_them_back_once(app, live_
     app.set_input_files("#importFile", str(export))
     expect(app.locator(".toast").last).to_have_text("Imported: 1 new, 0 updated, 0 unchanged")
     expect(app.locator(".note-item-title")).to_have_text(["Exported"])
+
+
+def test_the_parts_of_a_split_takeout_chosen_together_in_a_browser_import_as_one(app, tmp_path):
+    # In a browser tab, Import… took one file: the note's picture, in the second part, never came.
+    app.set_input_files("#importFile", [str(part) for part in takeout_in_parts(tmp_path)])
+    expect(app.locator(".toast").last).to_have_text(
+        "Imported: 3 new, 0 updated, 0 unchanged, 1 attachment added. 1 file left out or changed "
+        "(Takeout/Keep/Old.json: in Google Keep’s trash: not imported)")
 
 
 def test_a_markdown_export_downloads_a_zip(app, tmp_path):

@@ -10,11 +10,13 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from embedded_site.notes import foreign_import
 from embedded_site.notes.foreign_import import read_markdown_source
-from embedded_site.notes.importing import ImportFileError
+from embedded_site.notes.importing import ImportFileError, imports_folder
 from embedded_site.notes.models import Attachment, Note
+from tests.notes.conftest import XHR
 from tests.notes.test_jobs_and_preview import dialogs, wait_for_job  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -329,6 +331,18 @@ def test_a_takeout_part_without_a_note_s_picture_says_it_is_in_another_part_and_
     assert (together["result"]["created"], together["result"]["updated"], together["result"]["attachments"]) == (0, 0, 1)
     assert "skipped_files" not in together["result"] or all("1a2b3c4d" not in item["reason"] for item in together["result"]["skipped_files"])
     assert Attachment.objects.get().note_id == idea.pk and Note.objects.count() == 3
+
+
+def test_the_parts_of_a_takeout_uploaded_together_from_a_browser_are_one_import(api, tmp_path):
+    # `launcher.py --browser`: Import… took one file, so the picture in the second part never came.
+    parts = [SimpleUploadedFile(part.name, part.read_bytes()) for part in takeout_in_parts(tmp_path)]
+    started = api.client.post("/api/jobs/import/", {"file": parts}, **XHR)
+    assert started.status_code == 202, started.json()
+    together = wait_for_job(api, started.json())
+    assert together["state"] == "done", together
+    assert (together["result"]["created"], together["result"]["attachments"]) == (3, 1)
+    assert Attachment.objects.get().note_id == Note.objects.get(title="Idea").pk
+    assert list(imports_folder().iterdir()) == []  # the uploaded copies, imported, are deleted
 
 
 def test_several_files_chosen_at_once_that_are_not_parts_of_an_export_are_refused_naming_one(api, dialogs, tmp_path):

@@ -94,16 +94,18 @@ function importFromDialog() {
   return ajax('/api/jobs/import-from-dialog/', { method: 'POST', json: {}, timeout: DIALOG_TIMEOUT_MS });
 }
 
-// An upload to import: a Notedesk export, or with `fields` ({source}) a file of another app.
-function importUpload(file, url = '/api/jobs/import/', fields = {}) {
+// An upload to import: a Notedesk export, or the parts of one (Google Takeout's, Notion's) chosen
+// together, or with `fields` ({source}) a file of another app.
+function importUpload(files, url = '/api/jobs/import/', fields = {}) {
   const controller = new AbortController();
-  showProgress(`Uploading ${file.name}`, 0, () => controller.abort());
+  const label = `Uploading ${files.length === 1 ? files[0].name : plural(files.length, 'file')}`;
+  showProgress(label, 0, () => controller.abort());
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  form.append('file', file);
+  for (const file of files) form.append('file', file);
   return upload(url, form, {
     signal: controller.signal,
-    onProgress: (fraction) => showProgress(`Uploading ${file.name}`, fraction, () => controller.abort()),
+    onProgress: (fraction) => showProgress(label, fraction, () => controller.abort()),
   });
 }
 
@@ -127,7 +129,7 @@ function setUpOtherImports(onImported) {
   $('importOtherFile').addEventListener('change', () => {
     const [file] = $('importOtherFile').files;
     $('importOtherFile').value = '';
-    if (file) importNotes(() => importUpload(file, '/api/jobs/import-other/', { source: otherSource }), onImported);
+    if (file) importNotes(() => importUpload([file], '/api/jobs/import-other/', { source: otherSource }), onImported);
   });
 }
 
@@ -155,8 +157,8 @@ export function setUpTransfers({ onImported }) {
     else $('importFile').click();
   });
   $('importFile').addEventListener('change', () => {
-    const [file] = $('importFile').files;
+    const files = [...$('importFile').files];
     $('importFile').value = '';
-    if (file) importNotes(() => importUpload(file), onImported);
+    if (files.length) importNotes(() => importUpload(files), onImported);
   });
 }
