@@ -387,41 +387,47 @@ def fold_write_ahead_log(path: Path) -> None:
 
 
 def fold_and_hold_writes(path: Path, budget: float, folded: Future) -> None:
-    """Fold the log into `path` and empty it within `budget` seconds, then hold the database's write
-    lock until the process ends, and say `folded` (None, or why the log is not empty): an app's
-    thread still at work (a search index merged a step at a time, a sync round, an import) wrote on
-    after the fold, and the -wal the quit left held writes. The connection is this thread's to the
-    end, never closed: the interpreter's exit would give the lock back while those threads still run."""
+    """Fold the log into `path` and empty it, then hold the database's write lock until the process
+    ends, and say `folded` (None, or why the log is not empty after `budget` seconds, past which it
+    is tried on, beside the rest of the way out): an app's thread still at work (a search index
+    merged a step at a time, a sync round, an import) wrote on after the fold, and the -wal the quit
+    left held writes. The connection is this thread's to the end, never closed: the interpreter's
+    exit would give the lock back while those threads still run."""
     log = path.with_name(path.name + "-wal")
     deadline = time.monotonic() + budget
     try:
         # Tried again at once rather than through SQLite's busy handler, whose waits (up to 100 ms)
         # never met the gap between two steps of a thread writing one after the other.
         holding = sqlite3.connect(path, timeout=0, isolation_level=None)
-        while True:
-            try:
-                busy, _, _ = holding.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-                holding.execute("BEGIN IMMEDIATE")  # from here on no other connection writes
-            except sqlite3.OperationalError as error:
-                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
-                    raise
-                if time.monotonic() >= deadline:
-                    folded.set_result(f"a connection was still writing to it after {budget:.2f} s")
-                    return
-                continue  # a write under way
-            if not busy and not has_data(log):
-                unfolded = None
-                break
+        while not emptied_and_held(holding, log):
             if time.monotonic() >= deadline:
-                unfolded = f"a connection was still reading it after {budget:.2f} s"
-                break
-            holding.execute("ROLLBACK")  # a write came in between, or a reader kept the log: again
+                if not folded.done():
+                    folded.set_result(f"a connection was still {'reading' if holding.in_transaction else 'writing to'} it "
+                                      f"after {budget:.2f} s")
+                time.sleep(0.01)  # holding the write lock, if it has it, meanwhile
+            if holding.in_transaction:
+                holding.execute("ROLLBACK")  # a write came in between, or a reader kept the log: again
     except (sqlite3.Error, OSError) as error:
-        folded.set_result(str(error))
+        if not folded.done():
+            folded.set_result(str(error))
         return
     writes_held.add(path)
-    folded.set_result(unfolded)
+    if not folded.done():
+        folded.set_result(None)
     threading.Event().wait()
+
+
+def emptied_and_held(holding: sqlite3.Connection, log: Path) -> bool:
+    """Whether `holding` has folded and emptied the log, and now has the write lock. It may have the
+    lock all the same: a reader kept the log from being emptied, or a write came in between."""
+    try:
+        busy, _, _ = holding.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        holding.execute("BEGIN IMMEDIATE")  # from here on no other connection writes
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+            raise
+        return False
+    return not busy and not has_data(log)
 
 
 def set_aside_write_ahead_log(path: Path) -> None:

@@ -356,6 +356,28 @@ def test_an_app_s_thread_still_writing_as_the_quit_folds_the_log_leaves_no_write
     assert not wal.exists() or wal.stat().st_size == 0
 
 
+@pytest.mark.desktop
+def test_a_reader_open_past_the_fold_s_time_leaves_the_log_empty_once_it_ends(tmp_path):
+    # A read under way as the quit folds the -wal (a request past the server's stop, another
+    # program's) kept it from being emptied: the fold gave up after its 0.5 s, and the -wal stayed
+    # full for good, though the reader ended long before the process did.
+    script = on_notedesk_s_site(tmp_path, "import threading, time") + textwrap.dedent("""
+        from django.db import connection
+        database.prepare_database()  # a new database: its tables are in the -wal
+        reader = sqlite3.connect(notes, check_same_thread=False)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM django_migrations").fetchall()
+        threading.Timer(1.0, reader.close).start()
+        database.fold_write_ahead_logs()  # the quit
+        time.sleep(1.5)  # the rest of the way out
+    """)
+    result = subprocess.run([sys.executable, "-c", script.replace("import threading", "import sqlite3, threading")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    wal = tmp_path / "data" / "notedesk.sqlite3-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+
+
 def test_after_a_clock_set_a_year_ahead_a_launch_a_day_makes_a_copy_not_every_launch(tmp_path, monkeypatch):
     # The copy made that day is named a year ahead, and those made since after it, to stay last:
     # by their names, every launch was a day since the last copy, and five launches in a day left
