@@ -381,9 +381,9 @@ def fold_write_ahead_log(path: Path) -> None:
     unfolded = folded.result()
     if unfolded:
         threads = sorted(thread.name for thread in threading.enumerate() if thread.is_alive())
-        logger.warning("Could not empty the write-ahead log of %s (%s): its last writes are read from it at the next "
-                       "launch, and a copy of the database file alone lacks them (threads still running: %s)",
-                       path, unfolded, threads)
+        logger.warning("Could not empty the write-ahead log of %s (%s), which is tried on until the process ends: a "
+                       "log left holds the last writes, read from it at the next launch, and a copy of the database "
+                       "file alone lacks them (threads still running: %s)", path, unfolded, threads)
 
 
 def fold_and_hold_writes(path: Path, budget: float, folded: Future) -> None:
