@@ -21,7 +21,9 @@ running site (BackgroundBackup), so that the first screen does not wait for it (
 then abandons it: the copies made before are untouched, and the next launch, still due, makes it.
 
 At a clean stop each write-ahead log is folded into the database file, so that the file alone
-holds everything (a copy of it to another computer, or a backup that skips `-wal` files).
+holds everything (a copy of it to another computer, or a backup that skips `-wal` files), and
+the database's write lock is then held until the process ends, so that no thread still running
+writes into the emptied log.
 """
 
 import logging
@@ -30,6 +32,8 @@ import pkgutil
 import shutil
 import sqlite3
 import threading
+import time
+from concurrent.futures import Future
 from contextlib import closing, suppress
 from datetime import datetime, timedelta, timezone
 from importlib import import_module
@@ -351,8 +355,8 @@ def pending_migrations_warning() -> str | None:
 
 def fold_write_ahead_logs() -> None:
     """After the server has stopped: move the commits in each SQLite database's `<db>-wal` into its
-    file and empty the log. SQLite does it by itself only when the last connection closes, and the
-    threads that served requests keep theirs to the end."""
+    file, empty the log, and keep it empty until the process ends. SQLite does it by itself only when
+    the last connection closes, and the threads that served requests keep theirs to the end."""
     DayWatch.stop()
     BackgroundBackup.stop()  # its reading would keep the log from being folded
     for alias in kept_databases():
@@ -360,18 +364,70 @@ def fold_write_ahead_logs() -> None:
             fold_write_ahead_log(database_path(alias))
 
 
+# The databases whose write lock a fold holds until the process ends: nothing has been written to them since.
+writes_held: set[Path] = set()
+
+
 def fold_write_ahead_log(path: Path) -> None:
     if replaced_database() == path:
         set_aside_write_ahead_log(path)
         return
-    try:
-        with closing(sqlite3.connect(path, timeout=time_for(f"Folding the write-ahead log into {path}", FOLD_WAIT_S))) as folding:
-            busy, _, _ = folding.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    except sqlite3.Error as error:
-        logger.warning("Could not fold the write-ahead log into %s (%s); it stays beside it, and is read from there", path, error)
+    if path in writes_held:
         return
-    if busy:
-        logger.warning("Could not fold all of the write-ahead log into %s: a connection was still using it", path)
+    folded: Future[str | None] = Future()
+    budget = time_for(f"Folding the write-ahead log into {path}", FOLD_WAIT_S)
+    threading.Thread(target=fold_and_hold_writes, args=(path, budget, folded), name="desktop-writes-held",
+                     daemon=True).start()
+    unfolded = folded.result()
+    if unfolded:
+        threads = sorted(thread.name for thread in threading.enumerate() if thread.is_alive())
+        logger.warning("Could not empty the write-ahead log of %s (%s), which is tried on until the process ends: a "
+                       "log left holds the last writes, read from it at the next launch, and a copy of the database "
+                       "file alone lacks them (threads still running: %s)", path, unfolded, threads)
+
+
+def fold_and_hold_writes(path: Path, budget: float, folded: Future) -> None:
+    """Fold the log into `path` and empty it, then hold the database's write lock until the process
+    ends, and say `folded` (None, or why the log is not empty after `budget` seconds, past which it
+    is tried on, beside the rest of the way out): an app's thread still at work (a search index
+    merged a step at a time, a sync round, an import) wrote on after the fold, and the -wal the quit
+    left held writes. The connection is this thread's to the end, never closed: the interpreter's
+    exit would give the lock back while those threads still run."""
+    log = path.with_name(path.name + "-wal")
+    deadline = time.monotonic() + budget
+    try:
+        # Tried again at once rather than through SQLite's busy handler, whose waits (up to 100 ms)
+        # never met the gap between two steps of a thread writing one after the other.
+        holding = sqlite3.connect(path, timeout=0, isolation_level=None)
+        while not emptied_and_held(holding, log):
+            if time.monotonic() >= deadline:
+                if not folded.done():
+                    folded.set_result(f"a connection was still {'reading' if holding.in_transaction else 'writing to'} it "
+                                      f"after {budget:.2f} s")
+                time.sleep(0.01)  # holding the write lock, if it has it, meanwhile
+            if holding.in_transaction:
+                holding.execute("ROLLBACK")  # a write came in between, or a reader kept the log: again
+    except (sqlite3.Error, OSError) as error:
+        if not folded.done():
+            folded.set_result(str(error))
+        return
+    writes_held.add(path)
+    if not folded.done():
+        folded.set_result(None)
+    threading.Event().wait()
+
+
+def emptied_and_held(holding: sqlite3.Connection, log: Path) -> bool:
+    """Whether `holding` has folded and emptied the log, and now has the write lock. It may have the
+    lock all the same: a reader kept the log from being emptied, or a write came in between."""
+    try:
+        busy, _, _ = holding.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        holding.execute("BEGIN IMMEDIATE")  # from here on no other connection writes
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+            raise
+        return False
+    return not busy and not has_data(log)
 
 
 def set_aside_write_ahead_log(path: Path) -> None:

@@ -6,7 +6,8 @@ app_stopping: sent once as the app quits (its window closed, Quit, SIGTERM or Ct
 the server lets its last requests end and the database is folded. An app tells its own threads
 to stop there, and waits for them briefly: the process ends within 3 s of a stop signal or
 the window's close whatever still runs (process/lifecycle.py), and the steps after the receivers
-get what is left of that."""
+get what is left of that. Once the database is folded, a write started by a thread still running
+waits until the process ends, and is never made (database.fold_and_hold_writes)."""
 
 from django.dispatch import Signal
 

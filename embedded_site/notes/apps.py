@@ -15,10 +15,17 @@ class NotesConfig(AppConfig):
     verbose_name = "Notes"
 
     def ready(self):
-        from django_desktop_shell.signals import database_ready
+        from django_desktop_shell.signals import app_stopping, database_ready
 
         database_ready.connect(self.tidy_at_start, dispatch_uid="notes-tidy-at-start")
+        app_stopping.connect(self.stop_at_quit, dispatch_uid="notes-stop-at-quit")
         connection_created.connect(add_search_fold, dispatch_uid="notes-search-fold")
+
+    @staticmethod
+    def stop_at_quit(**kwargs):
+        from embedded_site.notes.trash import stop_forgetting
+
+        stop_forgetting()
 
     @staticmethod
     def tidy_at_start(**kwargs):

@@ -25,6 +25,9 @@ TRASH_KEPT_FOR = timedelta(days=30)
 MERGE_STEP_PAGES = 500
 forgetting = threading.Lock()  # one rewrite at a time
 waiting_to_forget = threading.Lock()  # held by the rewrite waiting for its turn, which covers every purge until it starts
+# A step of the rewrite took 360 ms at 10,000 notes (docs/security.md): the quit waits for the one under way.
+STEP_UNDER_WAY_WAIT_S = 0.5
+quitting = threading.Event()
 
 
 def purge_notes(notes: QuerySet) -> int:
@@ -58,10 +61,11 @@ def forget_purged_words_in_background() -> None:
             with forgetting:
                 waiting_to_forget.release()
                 for index in (WORD_INDEX, PINNED_WORD_INDEX, TRIGRAM_INDEX):
-                    while merged_a_step(index):
+                    while not quitting.is_set() and merged_a_step(index):
                         pass
-                with connection.cursor() as cursor:
-                    cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                if not quitting.is_set():  # the quit empties the -wal itself
+                    with connection.cursor() as cursor:
+                        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except Exception:
             logger.exception("The search index could not be written again without the words of the notes deleted "
                              "for good: they stay in its pages until notes are next deleted for good")
@@ -69,6 +73,14 @@ def forget_purged_words_in_background() -> None:
             connection.close()
 
     threading.Thread(target=run, name="notedesk-forget-purged-words", daemon=True).start()
+
+
+def stop_forgetting() -> None:
+    """At the quit (app_stopping): the rewrite ends after its step under way, and the next deletion
+    for good does it again. Writing on, it filled the -wal after the quit had emptied it."""
+    quitting.set()
+    if forgetting.acquire(timeout=STEP_UNDER_WAY_WAIT_S):
+        forgetting.release()
 
 
 def merged_a_step(index: str) -> bool:

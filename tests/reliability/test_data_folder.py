@@ -1,8 +1,10 @@
 """The data folder as a person moving to a new computer or backing up sees it once the app is
 closed: the files they copy hold every note."""
 
+import random
 import shutil
 import sqlite3
+import string
 import subprocess
 from contextlib import closing
 
@@ -97,6 +99,36 @@ def test_a_daily_backup_put_back_after_the_trash_was_emptied_has_the_notes_files
     shutil.rmtree(backups)  # five days on, the copies that named it have been replaced
     app = notedesk()
     assert list((app.data_dir / "attachments").iterdir()) == []
+
+
+def test_a_quit_while_the_emptied_trash_s_words_are_forgotten_leaves_no_write_in_the_wal(notedesk):
+    """Emptying the trash has a thread merge the search indexes a step at a time, for seconds at a
+    few hundred notes. A quit meanwhile folded the -wal into the file, and the thread wrote on into
+    it until the process ended: the -wal left held writes, and the day's backup put back over the
+    database file alone read them in ("database disk image is malformed", seen on CI)."""
+    app = notedesk()
+    api = app.client()
+    letters = random.Random(0)
+    ids = [api.send_json("POST", "/api/notes/", {"title": f"Trip {number}", "body": " ".join(
+        "".join(letters.choices(string.ascii_lowercase, k=8)) for _ in range(300))}).json()["id"] for number in range(100)]
+    api.close()
+    app.stop()
+    shutil.rmtree(app.data_dir / "backups", ignore_errors=True)  # so that the next launch backs the database up
+
+    app = notedesk()
+    (backup,) = poll(lambda: list((app.data_dir / "backups").glob("notedesk-*.sqlite3")), 60, "the day's backup")
+    api = app.client()
+    for note in ids:
+        assert api.request("DELETE", f"/api/notes/{note}/").status == 200
+    assert api.request("DELETE", "/api/trash/").json() == {"deleted": len(ids)}
+    api.close()
+    app.stop()
+
+    wal = app.data_dir / "notedesk.sqlite3-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+    shutil.copyfile(backup, app.database)
+    api = notedesk().client()
+    assert api.request("GET", "/api/notes/").json()["total"] == len(ids)
 
 
 def test_a_database_a_sync_service_puts_in_place_while_the_app_runs_is_neither_written_to_nor_mixed(notedesk, tmp_path):

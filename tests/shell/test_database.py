@@ -327,6 +327,57 @@ def test_an_app_left_open_past_a_day_makes_the_days_copy_without_a_launch(tmp_pa
                                           "once the day has its copy: 3", "watching after the stop: None"], result.stderr
 
 
+@pytest.mark.desktop
+def test_an_app_s_thread_still_writing_as_the_quit_folds_the_log_leaves_no_write_in_it(tmp_path):
+    # A thread of the app's at work a step at a time (Notedesk's search indexes merged after the
+    # trash is emptied, a sync round, an import) wrote on after the quit had folded the -wal, until
+    # the process ended: the -wal left held writes, which a backup put back over the file alone read in.
+    script = on_notedesk_s_site(tmp_path, "import threading, time") + textwrap.dedent("""
+        from django.db import connection
+        database.prepare_database()  # a new database
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE steps (step INTEGER)")
+        stepping = threading.Event()
+
+        def a_step_at_a_time():
+            for step in range(10**6):
+                with connection.cursor() as cursor:
+                    cursor.execute("INSERT INTO steps VALUES (%s)", [step])
+                stepping.set()
+
+        threading.Thread(target=a_step_at_a_time, daemon=True).start()
+        stepping.wait(30)
+        database.fold_write_ahead_logs()  # the quit: the thread works on until the process ends
+        time.sleep(0.3)
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    wal = tmp_path / "data" / "notedesk.sqlite3-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+
+
+@pytest.mark.desktop
+def test_a_reader_open_past_the_fold_s_time_leaves_the_log_empty_once_it_ends(tmp_path):
+    # A read under way as the quit folds the -wal (a request past the server's stop, another
+    # program's) kept it from being emptied: the fold gave up after its 0.5 s, and the -wal stayed
+    # full for good, though the reader ended long before the process did.
+    script = on_notedesk_s_site(tmp_path, "import threading, time") + textwrap.dedent("""
+        from django.db import connection
+        database.prepare_database()  # a new database: its tables are in the -wal
+        reader = sqlite3.connect(notes, check_same_thread=False)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM django_migrations").fetchall()
+        threading.Timer(1.0, reader.close).start()
+        database.fold_write_ahead_logs()  # the quit
+        time.sleep(1.5)  # the rest of the way out
+    """)
+    result = subprocess.run([sys.executable, "-c", script.replace("import threading", "import sqlite3, threading")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    wal = tmp_path / "data" / "notedesk.sqlite3-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+
+
 def test_after_a_clock_set_a_year_ahead_a_launch_a_day_makes_a_copy_not_every_launch(tmp_path, monkeypatch):
     # The copy made that day is named a year ahead, and those made since after it, to stay last:
     # by their names, every launch was a day since the last copy, and five launches in a day left

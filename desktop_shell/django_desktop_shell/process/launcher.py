@@ -353,19 +353,24 @@ def keep_start_page(front: start_page.StartPage | None, startup: Future) -> dict
         return None
 
 
+UNFOLDED = ("the write-ahead logs not folded into the databases: their last writes are in the -wal files beside them, "
+            "read from there at the next launch (a copy of a database file alone lacks them)")
+
+
 def stop_server(startup: Future, early_server: server.ServerThread | None = None) -> None:
     if startup.done() and not startup.exception():
         from django_desktop_shell.database import FOLD_WAIT_S, fold_write_ahead_logs  # it imports Django: once set up
         from django_desktop_shell.signals import app_stopping
 
-        # Before the server waits for its last requests (a long poll: all the time the way out has
-        # left): the apps' threads stop meanwhile.
-        for receiver, error in app_stopping.send_robust(sender=site.Site):
-            if isinstance(error, Exception):
-                logger.error("%s, connected to app_stopping, failed", getattr(receiver, "__qualname__", receiver),
-                             exc_info=error)
-        startup.result().stop(lifecycle.time_for("Waiting for the server's last requests", server.STOP_WAIT_S,
-                                                  leaving=FOLD_WAIT_S))
-        fold_write_ahead_logs()
+        with lifecycle.step_cut_leaves(UNFOLDED):
+            # Before the server waits for its last requests (a long poll: all the time the way out has
+            # left): the apps' threads stop meanwhile.
+            for receiver, error in app_stopping.send_robust(sender=site.Site):
+                if isinstance(error, Exception):
+                    logger.error("%s, connected to app_stopping, failed", getattr(receiver, "__qualname__", receiver),
+                                 exc_info=error)
+            startup.result().stop(lifecycle.time_for("Waiting for the server's last requests", server.STOP_WAIT_S,
+                                                      leaving=FOLD_WAIT_S))
+            fold_write_ahead_logs()
     elif early_server:
         early_server.stop(lifecycle.time_for("Waiting for the server's last requests", server.STOP_WAIT_S))

@@ -31,6 +31,8 @@ steps_end_at: float | None = None
 began_with = ""
 # What started the watchdog, once it counts down.
 watched_from = ""
+# What a forced exit would leave undone of the steps under way (step_cut_leaves), for its log.
+cut_by_a_forced_exit: list[str] = []
 
 
 def end_forced_exits_with(exit_code: Callable[[], int]) -> None:
@@ -79,8 +81,8 @@ def close_on_stop_signal(close: Callable[[], None]) -> None:
 
 def force_exit() -> None:
     stray = [thread.name for thread in threading.enumerate() if thread.is_alive() and not thread.daemon]
-    logger.warning("Did not stop within %.1f s of %s; exiting anyway (threads still running: %s)", FORCED_EXIT_AFTER_S,
-                   watched_from, stray)
+    logger.warning("Did not stop within %.1f s of %s; exiting anyway (threads still running: %s)%s", FORCED_EXIT_AFTER_S,
+                   watched_from, stray, "".join(f"; cut short: {undone}" for undone in cut_by_a_forced_exit))
     try:
         code = forced_exit_code()
     except Exception:  # the process ends whatever happens here (a closed stderr, say)
@@ -92,6 +94,16 @@ def force_exit() -> None:
         with contextlib.suppress(Exception):  # closed, or none (a windowed app)
             stream.flush()
     os._exit(code)
+
+
+@contextlib.contextmanager
+def step_cut_leaves(undone: str):
+    """A step of the way out: a forced exit before it ends says in its log that it leaves `undone`."""
+    cut_by_a_forced_exit.append(undone)
+    try:
+        yield
+    finally:
+        cut_by_a_forced_exit.remove(undone)
 
 
 def exit_promptly(code: int) -> None:
