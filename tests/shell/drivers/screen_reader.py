@@ -54,6 +54,15 @@ def read_out(window, origin):
         wait_for(window, "document.querySelector('#saveState').textContent", "Saved", "the note saved")
         xdotool("key", "Tab", "Tab")  # past the tags, to the text
         hear(f"focus: Note text: {NOTE_TEXT_KEYS}")
+        xdotool("type", "--delay", "20", "Day one")
+        heard_file.write_text("", encoding="utf-8")  # what is heard from here on
+        xdotool("key", "F10")
+        hear("focus: File: ")
+        xdotool("key", "Escape")
+        hear(f"focus: Note text: {NOTE_TEXT_KEYS}")
+        xdotool("type", "--delay", "20", " in Rome")
+        wait_for(window, "document.querySelector('#noteBody').value", "Day one in Rome", "the text typed on")
+        print("typed on after the menu: Day one in Rome", flush=True)
         window.run_js("document.querySelector('#togglePin').focus()")
         hear("focus: Pin: Keep this note at the top of the list")
         window.run_js("document.querySelector('#searchHelpToggle').focus()")
