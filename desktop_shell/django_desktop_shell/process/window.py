@@ -191,7 +191,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     window.events.before_show += lambda: load_again_once_the_page_stops(window, title, startup)
     window.events.before_show += lambda: downloads.install(window, gui(), data_dir / "opened")
     window.events.before_show += lambda: keep_the_browsers_alert(window)
-    window.events.before_show += lambda: announce_the_pages_focus_after_menus(window)
+    window.events.before_show += lambda: announce_the_pages_focus_after_menus_and_dialogs(window)
     track_geometry(window, geometry, gui())
     if integration is not None:  # the menu bar, zoom, spell check, files and links from outside
         integration.attach(window, geometry)
@@ -351,11 +351,12 @@ FOCUS_AGAIN_SCRIPT = """(() => {
 })();"""
 
 
-def announce_the_pages_focus_after_menus(window) -> None:
-    """Runs on GTK's thread, from before_show. A menu of the menu bar that closes gives the focus
-    back to the web view, whose accessible object is a "filler" to AT-SPI: a screen reader said
-    "filler", and nothing of the field the person was typing in, which WebKit, whose page never
-    lost the focus, did not announce again (FOCUS_AGAIN_SCRIPT does)."""
+def announce_the_pages_focus_after_menus_and_dialogs(window) -> None:
+    """Runs on GTK's thread, from before_show. A menu of the menu bar that closes, or a dialog (open,
+    save, a question), gives the focus back to the web view, whose accessible object is a "filler"
+    to AT-SPI: a screen reader said "filler", and nothing of the field the person was typing in,
+    which WebKit, whose page had kept its focused element, did not announce again
+    (FOCUS_AGAIN_SCRIPT does, each time a menu closes and each time the window is active again)."""
     if gui() != "gtk":
         return
     from gi.repository import GLib, Gtk
@@ -372,7 +373,9 @@ def announce_the_pages_focus_after_menus(window) -> None:
         elif isinstance(widget, Gtk.Container):
             widget.forall(watch_menu_bars)
 
-    view.get_toplevel().connect("map", watch_menu_bars)  # GTK makes the menu bar as it shows the window
+    toplevel = view.get_toplevel()
+    toplevel.connect("map", watch_menu_bars)  # GTK makes the menu bar as it shows the window
+    toplevel.connect("notify::is-active", lambda *_: toplevel.is_active() and GLib.idle_add(focus_again))
 
 
 def load_again_once_the_page_stops(window, title: str, startup: Future) -> None:
