@@ -102,7 +102,7 @@ def test_a_search_s_count_a_toast_the_keys_of_the_note_s_text_and_its_focus_afte
         capture_output=True, text=True, env=env, timeout=180, cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "heard: focus: Note text: Tab and Shift+Tab indent and outdent;" in result.stdout
+    assert "heard: focus: Trip to Rome, note text: Tab and Shift+Tab indent and outdent;" in result.stdout
     # F10 then Escape: the menu bar's menu closed on "filler" (the web view), the field unsaid.
     assert "heard: focus: File: \n" in result.stdout
     assert "typed on after the menu: Day one in Rome" in result.stdout
