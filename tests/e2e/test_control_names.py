@@ -54,6 +54,23 @@ def test_a_note_s_row_is_read_as_its_parts_apart_and_says_which_words_are_its_ta
     expect(row).to_have_accessible_name(f"Pinned, Shopping list, Milk and eggs, {date}, tags: errands, home")
 
 
+def test_a_note_opened_from_the_list_into_its_text_is_read_with_its_title(app, live_app):
+    # It was "Note text" for every note: a person going from note to note heard no title.
+    api(live_app, "POST", "/api/notes/", {"title": "Trip to Rome", "body": "Day one"})
+    app.reload()
+    app.get_by_role("listbox", name="Notes").focus()
+    app.keyboard.press("Home")
+    expect(app.locator("#noteTitle")).to_have_value("Trip to Rome")
+    app.keyboard.press("Enter")
+    text = app.locator("#noteBody")
+    expect(text).to_be_focused()
+    expect(text).to_have_accessible_name("Trip to Rome, note text")
+    app.locator("#noteTitle").fill("Trip to Naples")
+    expect(text).to_have_accessible_name("Trip to Naples, note text")
+    app.locator("#noteTitle").fill("")
+    expect(text).to_have_accessible_name("Note text")
+
+
 def test_import_and_export_is_read_as_a_button_that_says_whether_it_is_open(app):
     # A <summary>: WebKitGTK gave Orca no role and no open or closed state for it, only its words.
     toggle = app.get_by_role("button", name="Import and export")

@@ -89,7 +89,7 @@ def another_notedesk_on_the_display(tmp_path, app_env):
         end_group(other)
 
 
-def test_a_search_s_count_a_toast_and_the_keys_of_the_note_s_text_are_read_out_in_the_window(tmp_path, app_env, accessibility_bus, another_notedesk_on_the_display):
+def test_a_search_s_count_a_toast_the_keys_of_the_note_s_text_and_its_focus_after_a_menu_or_a_dialog_are_read_out_in_the_window(tmp_path, app_env, accessibility_bus, another_notedesk_on_the_display):
     # Chromium read them; in the window, Orca heard nothing of a count changed in place, a toast
     # as its button alone ("Undo"), and no description of the note's text (its aria-description):
     # Tab indented the text of a person who had not been told that Escape leaves it.
@@ -102,7 +102,12 @@ def test_a_search_s_count_a_toast_and_the_keys_of_the_note_s_text_are_read_out_i
         capture_output=True, text=True, env=env, timeout=180, cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "heard: focus: Note text: Tab and Shift+Tab indent and outdent;" in result.stdout
+    assert "heard: focus: Trip to Rome, note text: Tab and Shift+Tab indent and outdent;" in result.stdout
+    # F10 then Escape: the menu bar's menu closed on "filler" (the web view), the field unsaid.
+    assert "heard: focus: File: \n" in result.stdout
+    assert "typed on after the menu: Day one in Rome" in result.stdout
+    # A save dialog cancelled: "filler" too.
+    assert "typed on after the save dialog: Day one in Rome again" in result.stdout
     # Not "Pin, Pin" nor "How to search, How to search": WebKitGTK gives a title equal to the name
     # as its description.
     assert "heard: focus: Pin: Keep this note at the top of the list\n" in result.stdout

@@ -191,6 +191,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     window.events.before_show += lambda: load_again_once_the_page_stops(window, title, startup)
     window.events.before_show += lambda: downloads.install(window, gui(), data_dir / "opened")
     window.events.before_show += lambda: keep_the_browsers_alert(window)
+    window.events.before_show += lambda: announce_the_pages_focus_after_menus_and_dialogs(window)
     track_geometry(window, geometry, gui())
     if integration is not None:  # the menu bar, zoom, spell check, files and links from outside
         integration.attach(window, geometry)
@@ -334,6 +335,47 @@ def keep_the_browsers_alert(window) -> None:
     gtk_view(window).get_user_content_manager().add_script(WebKit2.UserScript.new(
         BROWSERS_ALERT_SCRIPT, WebKit2.UserContentInjectedFrames.TOP_FRAME,
         WebKit2.UserScriptInjectionTime.START, None, None))
+
+
+# The page's focused element focused again, with the page's focus and blur listeners kept out of
+# it (a picker that closes as the focus leaves it stays open): WebKit announces the element anew.
+# A text field's focus() puts back its caret and selection.
+FOCUS_AGAIN_SCRIPT = """(() => {
+  const focused = document.activeElement;
+  if (!focused || focused === document.body) return;
+  const unheard = (event) => event.stopImmediatePropagation();
+  const types = ['blur', 'focusout', 'focus', 'focusin'];
+  for (const type of types) window.addEventListener(type, unheard, true);
+  try { focused.blur(); focused.focus({preventScroll: true}); }
+  finally { for (const type of types) window.removeEventListener(type, unheard, true); }
+})();"""
+
+
+def announce_the_pages_focus_after_menus_and_dialogs(window) -> None:
+    """Runs on GTK's thread, from before_show. A menu of the menu bar that closes, or a dialog (open,
+    save, a question), gives the focus back to the web view, whose accessible object is a "filler"
+    to AT-SPI: a screen reader said "filler", and nothing of the field the person was typing in,
+    which WebKit, whose page had kept its focused element, did not announce again
+    (FOCUS_AGAIN_SCRIPT does, each time a menu closes and each time the window is active again)."""
+    if gui() != "gtk":
+        return
+    from gi.repository import GLib, Gtk
+
+    view = gtk_view(window)
+
+    def focus_again():
+        view.evaluate_javascript(FOCUS_AGAIN_SCRIPT, -1, None, None, None, None)
+        return GLib.SOURCE_REMOVE
+
+    def watch_menu_bars(widget):
+        if isinstance(widget, Gtk.MenuBar):
+            widget.connect("deactivate", lambda bar: GLib.idle_add(focus_again))
+        elif isinstance(widget, Gtk.Container):
+            widget.forall(watch_menu_bars)
+
+    toplevel = view.get_toplevel()
+    toplevel.connect("map", watch_menu_bars)  # GTK makes the menu bar as it shows the window
+    toplevel.connect("notify::is-active", lambda *_: toplevel.is_active() and GLib.idle_add(focus_again))
 
 
 def load_again_once_the_page_stops(window, title: str, startup: Future) -> None:

@@ -40,6 +40,9 @@ def on_event(event):
     try:
         if event.type.startswith("object:state-changed:focused"):
             if event.detail1:
+                # The name WebKit gives now: libatspi's copy kept "Note text" once a script had named
+                # the field after its note, as WebKitGTK sends no change of an aria-label.
+                event.source.clear_cache()
                 heard.write(f"focus: {event.source.get_name()}: {event.source.get_description()}\n")
             return
         if not live(event.source):

@@ -7,10 +7,13 @@ of its own (test_screen_reader.py's accessibility_bus). Usage: screen_reader.py 
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 from django_desktop_shell.process import launcher
+from django_desktop_shell.process.commands import answer_from_gtk_thread
+from django_desktop_shell.process.native_dialogs import gtk_save_dialog
 from django_desktop_shell.self_test import SelfTestFailure, wait_for, window_check
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -30,6 +33,17 @@ def hear(words: str) -> None:
             raise SelfTestFailure(f"not read out: {words!r}; heard: {heard_file.read_text(encoding='utf-8')!r}")
         time.sleep(0.1)
     print(f"heard: {words}", flush=True)
+
+
+def cancel_the_save_dialog(window) -> None:
+    """The shell's save dialog, given the focus (as a window manager gives it), cancelled with Escape."""
+    asking = threading.Thread(target=answer_from_gtk_thread, args=(gtk_save_dialog, window, "notes.json"))
+    asking.start()
+    found = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "^Save$"],
+                           capture_output=True, text=True, check=True, timeout=20)
+    xdotool("windowfocus", "--sync", found.stdout.split()[0])
+    xdotool("key", "Escape")
+    asking.join(10)
 
 
 @window_check("a search's count and a toast are read out")
@@ -53,7 +67,22 @@ def read_out(window, origin):
         xdotool("type", "--delay", "20", "Trip to Rome")
         wait_for(window, "document.querySelector('#saveState').textContent", "Saved", "the note saved")
         xdotool("key", "Tab", "Tab")  # past the tags, to the text
-        hear(f"focus: Note text: {NOTE_TEXT_KEYS}")
+        hear(f"focus: Trip to Rome, note text: {NOTE_TEXT_KEYS}")
+        xdotool("type", "--delay", "20", "Day one")
+        heard_file.write_text("", encoding="utf-8")  # what is heard from here on
+        xdotool("key", "F10")
+        hear("focus: File: ")
+        xdotool("key", "Escape")
+        hear(f"focus: Trip to Rome, note text: {NOTE_TEXT_KEYS}")
+        xdotool("type", "--delay", "20", " in Rome")
+        wait_for(window, "document.querySelector('#noteBody').value", "Day one in Rome", "the text typed on")
+        print("typed on after the menu: Day one in Rome", flush=True)
+        heard_file.write_text("", encoding="utf-8")
+        cancel_the_save_dialog(window)
+        hear(f"focus: Trip to Rome, note text: {NOTE_TEXT_KEYS}")
+        xdotool("type", "--delay", "20", " again")
+        wait_for(window, "document.querySelector('#noteBody').value", "Day one in Rome again", "the text typed on")
+        print("typed on after the save dialog: Day one in Rome again", flush=True)
         window.run_js("document.querySelector('#togglePin').focus()")
         hear("focus: Pin: Keep this note at the top of the list")
         window.run_js("document.querySelector('#searchHelpToggle').focus()")

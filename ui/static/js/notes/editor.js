@@ -33,6 +33,12 @@ const wordsIn = (stretch) => (UNSPACED.test(stretch)
   : 1);
 
 const $ = (id) => document.getElementById(id);
+// A screen reader says which note's text the focus comes to: "Trip to Rome, note text".
+function nameTheText() {
+  const title = $('noteTitle').value.trim();
+  $('noteBody').setAttribute('aria-label', title ? `${title}, note text` : 'Note text');
+}
+
 const countOf = (text) => (text.match(WORD) ?? []).reduce((sum, stretch) => sum + wordsIn(stretch), 0);
 
 // Tags are separated by commas, and by the Arabic comma (،) an Arabic or Persian keyboard types
@@ -67,7 +73,10 @@ export class Editor extends EventTarget {
       this.dispatchEvent(new CustomEvent('saved', { detail: event.detail }));
     };
 
-    $('noteTitle').addEventListener('input', () => this.saver?.change({ title: $('noteTitle').value }));
+    $('noteTitle').addEventListener('input', () => {
+      this.saver?.change({ title: $('noteTitle').value });
+      nameTheText();
+    });
     // Enter in the title goes on to the text, at its start, as in Obsidian, Joplin and Standard Notes.
     $('noteTitle').addEventListener('keydown', (event) => {
       if (event.key !== 'Enter' || composing(event) || event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) return;
@@ -411,6 +420,7 @@ export class Editor extends EventTarget {
     const { title, body, pinned } = this.saver.draft.fields;
     if ($('noteTitle').value !== title) $('noteTitle').value = title;
     if ($('noteBody').value !== body) $('noteBody').value = body;
+    nameTheText();
     this.countWords();
     this.showTags({ evenIfFocused: tags });
     $('togglePin').setAttribute('aria-pressed', String(pinned));
