@@ -198,6 +198,13 @@ def main() -> None:
           f"{target['min_ratio_to_django_floor_shell_server']}; its CPU per answer: "
           f"{json_get['cpu_ratio_to_django_floor_shell_server']:.2f}× as cheap; on waitress as it comes: "
           f"{json_get['ratio_to_django_floor']:.2f}×), p99 {json_get['p99_ms']:.2f} ms (target ≤ {target['max_p99_ms']})")
+    if "json_get_before" in rounds:
+        for connections in rounds["json_get"]:
+            pairs = list(zip(rounds["json_get"][connections], rounds["json_get_before"][connections]))
+            print(f"JSON GET at {connections} clients, this checkout ÷ {args.before}, round by round (medians): "
+                  f"{median([mine['rps'] / theirs['rps'] for mine, theirs in pairs]):.3f}× the requests per second, "
+                  f"{median([mine['cpu_us_per_request'] / theirs['cpu_us_per_request'] for mine, theirs in pairs]):.3f}× "
+                  "the CPU per answer")
     write_results(
         "ajax", facts,
         (f"wrk 1 thread, keep-alive; every server started at once, then per client count a {WARM_UP_S} s warm-up "
