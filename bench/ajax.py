@@ -11,8 +11,10 @@ request headers as the JSON GET (the window's cookies, X-Requested-With, Accept)
 package), one thread, keep-alive connections; it shares the machine's cores with the server, as it
 does with the floors.
 Every server runs at once and each round measures every row in turn, so a busy moment of the
-machine hits all alike; the figures are medians over the rounds. Usage: ajax.py [--seconds S]
-[--rounds R] [--notes N]
+machine hits all alike; the figures are medians over the rounds. With `--before CHECKOUT`, that
+checkout's Notedesk answers the JSON GET too, on a copy of the same database, as a row of its own
+(json_get_before) in the same rounds: a change's A/B. Usage: ajax.py [--seconds S] [--rounds R]
+[--notes N] [--before DIR]
 """
 
 import argparse
@@ -20,13 +22,14 @@ import json
 import shutil
 import subprocess
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 
 import psutil
 
 from bench.common import (
-    PYTHON, ROOT, HeadlessApp, data_dir, machine, median, ms, print_table, read_line_within, seed_notes, stop,
-    write_results,
+    PYTHON, ROOT, HeadlessApp, before_app, data_dir, machine, median, ms, print_table, read_line_within, seed_notes,
+    stop, write_results,
 )
 
 CONCURRENCY = [1, 8]
@@ -121,6 +124,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3, help="timed seconds per request, concurrency and round")
     parser.add_argument("--rounds", type=int, default=5, help="rounds; each round measures every server once, in turn")
     parser.add_argument("--notes", type=int, default=10_000, help="demo notes in the database the search runs on")
+    parser.add_argument("--before", type=Path, help="a checkout whose JSON GET is measured too, on a copy of the database")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: `make bench` installs it (Debian package wrk)")
@@ -131,7 +135,7 @@ def main() -> None:
 
     floors = [started_floor(command) for _, command in FLOORS]
     try:
-        with HeadlessApp(folder) as app:
+        with HeadlessApp(folder) as app, (before_app(args.before, folder) if args.before else nullcontext()) as before:
             session = app.session()
             origin = f"http://127.0.0.1:{app.port}"
             window_headers = {"Cookie": session["Cookie"], "X-Requested-With": "XMLHttpRequest", "Accept": "application/json"}
@@ -150,6 +154,10 @@ def main() -> None:
                 if name == "html_fragment":
                     headers["Accept"] = "text/html"
                 targets[name] = (app_server, origin + path, lua_script(scripts, method, body), headers)
+            if before:
+                name, method, path, _, _ = REQUESTS[0]
+                targets[f"{name}_before"] = (psutil.Process(before.process.pid), f"http://127.0.0.1:{before.port}{path}",
+                                             targets[name][2], {**window_headers, "Cookie": before.session()["Cookie"]})
             rounds = {name: {str(c): [] for c in CONCURRENCY} for name in targets}
             for connections in CONCURRENCY:
                 for _, url, script, headers in targets.values():
@@ -162,6 +170,7 @@ def main() -> None:
         for process, _ in floors:
             stop(process)
     shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(folder.parent / f"{folder.name}.before", ignore_errors=True)
     shutil.rmtree(scripts, ignore_errors=True)
 
     results, rows = {}, []
@@ -189,6 +198,13 @@ def main() -> None:
           f"{target['min_ratio_to_django_floor_shell_server']}; its CPU per answer: "
           f"{json_get['cpu_ratio_to_django_floor_shell_server']:.2f}× as cheap; on waitress as it comes: "
           f"{json_get['ratio_to_django_floor']:.2f}×), p99 {json_get['p99_ms']:.2f} ms (target ≤ {target['max_p99_ms']})")
+    if "json_get_before" in rounds:
+        for connections in rounds["json_get"]:
+            pairs = list(zip(rounds["json_get"][connections], rounds["json_get_before"][connections]))
+            print(f"JSON GET at {connections} clients, this checkout ÷ {args.before}, round by round (medians): "
+                  f"{median([mine['rps'] / theirs['rps'] for mine, theirs in pairs]):.3f}× the requests per second, "
+                  f"{median([mine['cpu_us_per_request'] / theirs['cpu_us_per_request'] for mine, theirs in pairs]):.3f}× "
+                  "the CPU per answer")
     write_results(
         "ajax", facts,
         (f"wrk 1 thread, keep-alive; every server started at once, then per client count a {WARM_UP_S} s warm-up "

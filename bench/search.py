@@ -27,7 +27,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench.common import (
-    LOOPBACK, PYTHON, ROOT, HeadlessApp, app_env, machine, manage, ms, percentile, print_table, write_results,
+    LOOPBACK, ROOT, HeadlessApp, before_app, machine, manage, ms, percentile, print_table, write_results,
 )
 
 # What people type: a common word, a rarer one, two words, a prefix while typing, a miss.
@@ -148,25 +148,6 @@ def matches(app: HeadlessApp) -> dict[str, dict]:
         answer = json.loads(body)
         found[query] = {"matches": answer["total"], "exact": answer.get("total_exact", True), "index": answer["index"]}
     return found
-
-
-def before_app(checkout: Path, folder: Path) -> HeadlessApp:
-    """Another checkout's Notedesk on the same notes: in a data folder of its own (a second launch
-    on one folder hands over to the first; the shell wants the database inside its data folder)
-    holding a copy of the database, made once, with the notes migrations that checkout lacks
-    undone (by this checkout, which has them)."""
-    own = folder.parent / f"{folder.name}.before"
-    if not own.exists():
-        work = folder.parent / f"{own.name}.partial"
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir()
-        shutil.copy2(folder / "notedesk.sqlite3", work / "notedesk.sqlite3")
-        latest = max(path.stem for path in (checkout / "embedded_site" / "notes" / "migrations").glob("0*.py"))
-        manage(work, "migrate", "notes", latest, "--verbosity", "0")
-        shutil.rmtree(work / "backups", ignore_errors=True)
-        work.rename(own)
-    env = {**app_env(), "PYTHONPATH": f"{checkout / 'desktop_shell'}:{checkout}"}
-    return HeadlessApp(own, program=[PYTHON, str(checkout / "launcher.py")], env=env, timeout=120)
 
 
 def measure(folder: Path, before: Path | None, rounds: int, budget: float) -> dict:
