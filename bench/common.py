@@ -147,17 +147,20 @@ def stop(process: subprocess.Popen, timeout: float = 10) -> None:
             process.wait(5)
 
 
-def manage(data_dir: Path, *args: str, timeout: float = 600) -> str:
-    """`launcher.py manage …` on a data dir, from the source tree."""
-    result = subprocess.run([*VARIANTS["dev"], "--data-dir", str(data_dir), "manage", *args],
-                            check=True, capture_output=True, text=True, env=app_env(), timeout=timeout)
+def manage(data_dir: Path, *args: str, timeout: float = 600, program: list[str] = VARIANTS["dev"],
+           env: dict | None = None) -> str:
+    """`PROGRAM manage …` on a data dir (by default the source tree's launcher), ENV added to the app's."""
+    result = subprocess.run([*program, "--data-dir", str(data_dir), "manage", *args],
+                            check=True, capture_output=True, text=True, env={**app_env(), **(env or {})},
+                            timeout=timeout)
     return result.stdout
 
 
-def seed_notes(data_dir: Path, count: int, seed: int = 1) -> None:
-    manage(data_dir, "migrate", "--verbosity", "0")
+def seed_notes(data_dir: Path, count: int, seed: int = 1, program: list[str] = VARIANTS["dev"],
+               env: dict | None = None) -> None:
+    manage(data_dir, "migrate", "--verbosity", "0", program=program, env=env)
     if count:
-        manage(data_dir, "seed_demo_notes", str(count), "--seed", str(seed))
+        manage(data_dir, "seed_demo_notes", str(count), "--seed", str(seed), program=program, env=env)
 
 
 def data_dir(prefix: str) -> Path:

@@ -22,9 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import PYTHON, ROOT, app_env, data_dir, display, machine, median, print_table, seed_notes, write_results
+from bench.common import PYTHON, ROOT, app_env, display, machine, median, print_table, write_results
 from bench.report import phase_table
-from bench.startup import NOTES, PEERS, compile_bytecode, interleaved_rounds, other_variant, stop_tree, watch_screen
+from bench.startup import (
+    NOTES, OWN_TREE, PEERS, compile_bytecode, interleaved_rounds, other_variant, seeded_folders, stop_tree, watch_screen,
+)
 
 TRACER = str(ROOT / "bench" / "phase_trace.py")
 TIMING_WAIT_S = 10  # after the final screen, for WebKit's timing (read 2 s after the page's load)
@@ -71,7 +73,7 @@ def main() -> None:
 
     bare_command = PEERS["bare window"][1:]
     variants = {"bare window": (bare_command, {}),
-                "dev": ([str(ROOT / "launcher.py")], {"PYTHONPATH": f"{ROOT / 'desktop_shell'}:{ROOT}"})}
+                "dev": ([str(ROOT / "launcher.py")], OWN_TREE)}
     for spec in args.other:
         name, path = spec.split("=", 1)
         command, extra = other_variant(Path(path).resolve())
@@ -81,10 +83,8 @@ def main() -> None:
     for name, (command, extra) in variants.items():
         if extra:
             compile_bytecode(Path(command[0]).parent)
-    seeded = data_dir("phases-seed")
-    seed_notes(seeded, NOTES)
-    folders = {name: shutil.copytree(seeded, data_dir(f"phases-{name}"), dirs_exist_ok=True)
-               for name, (_, extra) in variants.items() if extra}
+    folders = seeded_folders({name: ([PYTHON, *command], extra) for name, (command, extra) in variants.items() if extra},
+                             "phases")
 
     samples = {name: [] for name in variants}
     failures, loads = [], []
@@ -102,7 +102,7 @@ def main() -> None:
                     if round_number >= 0:
                         samples[name].append(phases)
     finally:
-        for folder in [seeded, *folders.values()]:
+        for folder in folders.values():
             shutil.rmtree(folder, ignore_errors=True)
 
     medians = {name: {phase: round(median(run[phase] for run in runs if phase in run), 3)

@@ -10,7 +10,10 @@ Variants, in one run, interleaved (each round in a rotated order) so that a busy
 machine hits them alike: a bare pywebview window on a static file (bench/baseline_window.py), a
 minimal Django + waitress + pywebview app (bench/minimal_app.py), flaskwebgui serving that same
 app in Chromium's app mode, and Notedesk from the source tree (dev), the one-folder and the
-one-file bundle, each on a data folder of 30 demo notes launched once before the timed runs.
+one-file bundle, each on a data folder of 30 demo notes launched once before the timed runs. Each
+checkout migrates and seeds its own data folder (the bundles share the source tree's), so that an
+A/B of two commits holds whatever their migrations; a Notedesk launch that never logs "Page loaded"
+(an error page on the screen) is a failure, not a sample.
 A checkout's own modules are compiled to bytecode first (--source-only: not), as after a first
 launch, since this machine sets PYTHONDONTWRITEBYTECODE=1 and the bundles hold their bytecode.
 `--other NAME=PATH` adds Notedesk from another checkout (a folder: its own launcher and shell) or
@@ -50,6 +53,7 @@ PEERS = {
     "flaskwebgui": [PYTHON, str(ROOT / "bench" / "minimal_app.py"), "--flaskwebgui"],
 }
 TARGET_X_BARE = 1.25
+OWN_TREE = {"PYTHONPATH": f"{ROOT / 'desktop_shell'}:{ROOT}"}
 
 
 def grab() -> bytes:
@@ -130,7 +134,9 @@ def launch(command: list[str], env: dict, data: Path | None, screens: Path | Non
         pss = tree_pss(process)
         if log_file:
             loaded = wait_for_log(log_file, r"Page loaded ([\d.]+) s after launch", process, 1)
-            loaded_s = loaded[0] - started if loaded else None
+            if not loaded:
+                raise RuntimeError("no 'Page loaded' in its log: the screen it settled on is not the app's page")
+            loaded_s = loaded[0] - started
         else:
             line = read_line_within(process, 0.1)
             loaded_s = float(line.split()[1]) - started if line.startswith("LOADED ") else None
@@ -163,6 +169,23 @@ def other_variant(path: Path) -> tuple[list[str], dict]:
     return [str(path)], {}
 
 
+def seeded_folders(seeders: dict[str, tuple[list[str], dict]], prefix: str) -> dict[str, Path]:
+    """{variant: its data folder of NOTES demo notes}, for {variant: (the command that runs its code,
+    the environment added)}: each migrated and seeded by that code, since a checkout refuses a
+    database that a newer one has migrated ("last used by a newer version"). Variants run by the
+    same code share one seeding, copied."""
+    seeded, folders = {}, {}
+    for name, (command, extra) in seeders.items():
+        code = (tuple(command), tuple(sorted(extra.items())))
+        if code not in seeded:
+            seeded[code] = data_dir(f"{prefix}-seed")
+            seed_notes(seeded[code], NOTES, program=command, env=extra)
+        folders[name] = shutil.copytree(seeded[code], data_dir(f"{prefix}-{name}"), dirs_exist_ok=True)
+    for folder in seeded.values():
+        shutil.rmtree(folder, ignore_errors=True)
+    return folders
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10, help="timed launches per variant")
@@ -178,12 +201,11 @@ def main() -> None:
     deadline = time.monotonic() + args.budget
     facts = machine()
 
-    own_tree = {"PYTHONPATH": f"{ROOT / 'desktop_shell'}:{ROOT}"}
     # flaskwebgui leaves a Chromium profile in the temporary folder at each launch it does not close itself.
     scratch = Path(tempfile.mkdtemp(prefix="notedesk-bench-startup-"))
     variants = {name: (command, {"TMPDIR": str(scratch)} if name == "flaskwebgui" else {})
                 for name, command in PEERS.items()}
-    variants |= {name: (VARIANTS[name], own_tree if name == "dev" else {})
+    variants |= {name: (VARIANTS[name], OWN_TREE if name == "dev" else {})
                  for name in available_variants(["dev", "onedir", "onefile"])}
     for spec in args.other:
         name, path = spec.split("=", 1)
@@ -198,10 +220,9 @@ def main() -> None:
         for name in notedesk:
             if "PYTHONPATH" in variants[name][1]:
                 compile_bytecode(Path(variants[name][0][1]).parent)
-    seeded = data_dir("startup-seed")
-    if notedesk:
-        seed_notes(seeded, NOTES)
-    folders = {name: shutil.copytree(seeded, data_dir(f"startup-{name}"), dirs_exist_ok=True) for name in notedesk}
+    # The bundles are built from this checkout: its launcher seeds their folders.
+    folders = seeded_folders({name: (VARIANTS["dev"], OWN_TREE) if name in VARIANTS else variants[name]
+                              for name in notedesk}, "startup")
     if args.screens:
         args.screens.mkdir(parents=True, exist_ok=True)
 
@@ -223,7 +244,7 @@ def main() -> None:
                     continue
                 if round_number >= 0:
                     samples[name].append(result)
-    for folder in [seeded, scratch, *folders.values()]:
+    for folder in [scratch, *folders.values()]:
         shutil.rmtree(folder, ignore_errors=True)
 
     bare = median(r["shown_s"] for r in samples["bare window"]) if samples.get("bare window") else None

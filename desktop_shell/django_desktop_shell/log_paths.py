@@ -8,8 +8,6 @@ log handler has the filter (process/logs.py); a server's LOGGING names it."""
 
 import logging
 
-from django.http import HttpRequest
-
 
 def path_without_words(request) -> str:
     # Imported at a logged request, not with the log's set-up before Django's.
@@ -31,6 +29,12 @@ class PathsWithoutWords(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = getattr(record, "request", None)
+        if request is None:
+            return True
+        # Here, not with the module: the desktop's log is set up before the window, and django.http
+        # imports Django's models (0.1-0.2 s on the launch's path to its first screen).
+        from django.http import HttpRequest
+
         # runserver's lines give their socket as "request": a development server's, written as they are.
         if not isinstance(request, HttpRequest) or not isinstance(record.args, tuple):
             return True

@@ -180,6 +180,17 @@ def test_version_comes_from_pyproject(app_env):
     assert result.stdout.strip() == f"Notedesk {version}"
 
 
+def test_the_launcher_imports_nothing_of_django_before_the_window_opens():
+    """With a kept start page the window is served before Django starts, so Django imported by the
+    launcher's own modules (the log's set-up imported django.http, and with it Django's models:
+    230 modules) came before the window, on the path to the first screen."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys, django_desktop_shell.process.launcher; "
+                               "print(sorted(name for name in sys.modules if name.split('.')[0] == 'django'))"],
+        capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 def test_manage_runs_a_django_command_on_the_data_dir(tmp_path, app_env):
     data_dir = tmp_path / "data"
     result = subprocess.run(
