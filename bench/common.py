@@ -167,6 +167,23 @@ def data_dir(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"notedesk-bench-{prefix}-"))
 
 
+def seeded_folders(seeders: dict[str, tuple[list[str], dict]], prefix: str, notes: int) -> dict[str, Path]:
+    """{variant: its data folder of `notes` demo notes}, for {variant: (the command that runs its code,
+    the environment added)}: each migrated and seeded by that code, since a checkout refuses a
+    database that a newer one has migrated ("last used by a newer version"). Variants run by the
+    same code share one seeding, copied."""
+    seeded, folders = {}, {}
+    for name, (command, extra) in seeders.items():
+        code = (tuple(command), tuple(sorted(extra.items())))
+        if code not in seeded:
+            seeded[code] = data_dir(f"{prefix}-seed")
+            seed_notes(seeded[code], notes, program=command, env=extra)
+        folders[name] = shutil.copytree(seeded[code], data_dir(f"{prefix}-{name}"), dirs_exist_ok=True)
+    for folder in seeded.values():
+        shutil.rmtree(folder, ignore_errors=True)
+    return folders
+
+
 @contextlib.contextmanager
 def server_database():
     """Django set up in-process with Notedesk's server settings on a throwaway PostgreSQL cluster

@@ -22,10 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import PYTHON, ROOT, app_env, display, machine, median, print_table, write_results
+from bench.common import PYTHON, ROOT, app_env, display, machine, median, print_table, seeded_folders, write_results
 from bench.report import phase_table
 from bench.startup import (
-    NOTES, OWN_TREE, PEERS, compile_bytecode, interleaved_rounds, other_variant, seeded_folders, stop_tree, watch_screen,
+    NOTES, OWN_TREE, PEERS, compile_bytecode, interleaved_rounds, other_variant, stop_tree, watch_screen,
 )
 
 TRACER = str(ROOT / "bench" / "phase_trace.py")
@@ -84,7 +84,7 @@ def main() -> None:
         if extra:
             compile_bytecode(Path(command[0]).parent)
     folders = seeded_folders({name: ([PYTHON, *command], extra) for name, (command, extra) in variants.items() if extra},
-                             "phases")
+                             "phases", NOTES)
 
     samples = {name: [] for name in variants}
     failures, loads = [], []

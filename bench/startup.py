@@ -34,8 +34,8 @@ import psutil
 from PIL import ImageGrab
 
 from bench.common import (
-    PYTHON, ROOT, VARIANTS, app_env, available_variants, data_dir, display, machine, median, print_table,
-    read_line_within, seed_notes, stop, wait_for_log, write_results,
+    PYTHON, ROOT, VARIANTS, app_env, available_variants, display, machine, median, print_table,
+    read_line_within, seeded_folders, stop, wait_for_log, write_results,
 )
 
 RUN_TIMEOUT_S = 30
@@ -169,23 +169,6 @@ def other_variant(path: Path) -> tuple[list[str], dict]:
     return [str(path)], {}
 
 
-def seeded_folders(seeders: dict[str, tuple[list[str], dict]], prefix: str) -> dict[str, Path]:
-    """{variant: its data folder of NOTES demo notes}, for {variant: (the command that runs its code,
-    the environment added)}: each migrated and seeded by that code, since a checkout refuses a
-    database that a newer one has migrated ("last used by a newer version"). Variants run by the
-    same code share one seeding, copied."""
-    seeded, folders = {}, {}
-    for name, (command, extra) in seeders.items():
-        code = (tuple(command), tuple(sorted(extra.items())))
-        if code not in seeded:
-            seeded[code] = data_dir(f"{prefix}-seed")
-            seed_notes(seeded[code], NOTES, program=command, env=extra)
-        folders[name] = shutil.copytree(seeded[code], data_dir(f"{prefix}-{name}"), dirs_exist_ok=True)
-    for folder in seeded.values():
-        shutil.rmtree(folder, ignore_errors=True)
-    return folders
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10, help="timed launches per variant")
@@ -222,7 +205,7 @@ def main() -> None:
                 compile_bytecode(Path(variants[name][0][1]).parent)
     # The bundles are built from this checkout: its launcher seeds their folders.
     folders = seeded_folders({name: (VARIANTS["dev"], OWN_TREE) if name in VARIANTS else variants[name]
-                              for name in notedesk}, "startup")
+                              for name in notedesk}, "startup", NOTES)
     if args.screens:
         args.screens.mkdir(parents=True, exist_ok=True)
 

@@ -1,10 +1,10 @@
-"""bench/startup.py's data folders: an A/B of two checkouts holds whatever their migrations."""
+"""The data folders of bench/startup.py and bench/phases.py: an A/B of two checkouts holds whatever their migrations."""
 
 import sys
 import tempfile
 import textwrap
 
-from bench.startup import seeded_folders
+from bench.common import seeded_folders
 
 # A checkout's launcher as the benchmark calls it to seed a folder (`--data-dir DIR manage …`):
 # it writes which checkout ran each command into the folder.
@@ -28,7 +28,7 @@ def test_each_checkout_migrates_and_seeds_its_own_data_folder_and_the_bundles_sh
     main = ([sys.executable, str(launchers["main"])], {"PYTHONPATH": "main"})
 
     folders = seeded_folders({"dev": main, "onedir": main,
-                              "before": ([sys.executable, str(launchers["older"])], {"PYTHONPATH": "older"})}, "test")
+                              "before": ([sys.executable, str(launchers["older"])], {"PYTHONPATH": "older"})}, "test", notes=30)
 
     assert (folders["before"] / "seeded-by").read_text() == "older migrate\nolder seed_demo_notes\n"
     assert (folders["dev"] / "seeded-by").read_text() == "main migrate\nmain seed_demo_notes\n"
