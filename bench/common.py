@@ -270,22 +270,36 @@ class HeadlessApp:
 
 
 def before_app(checkout: Path, folder: Path) -> HeadlessApp:
-    """Another checkout's Notedesk on the same notes: in a data folder of its own (a second launch
-    on one folder hands over to the first; the shell wants the database inside its data folder)
-    holding a copy of the database, made once, with the notes migrations that checkout lacks
-    undone (by this checkout, which has them)."""
+    """Another checkout's Notedesk on the same notes, in `before_data_folder`."""
+    env = {**app_env(), "PYTHONPATH": f"{checkout / 'desktop_shell'}:{checkout}"}
+    return HeadlessApp(before_data_folder(checkout, folder), program=[PYTHON, str(checkout / "launcher.py")], env=env,
+                       timeout=120)
+
+
+def before_data_folder(checkout: Path, folder: Path) -> Path:
+    """A data folder of its own for another checkout (a second launch on one folder hands over to
+    the first; the shell wants the database inside its data folder) holding a copy of the
+    database, made once, with every app's migrations that checkout lacks undone (by this
+    checkout, which has them): it refuses a database a newer version migrated."""
     own = folder.parent / f"{folder.name}.before"
     if not own.exists():
         work = folder.parent / f"{own.name}.partial"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir()
         shutil.copy2(folder / "notedesk.sqlite3", work / "notedesk.sqlite3")
-        latest = max(path.stem for path in (checkout / "embedded_site" / "notes" / "migrations").glob("0*.py"))
-        manage(work, "migrate", "notes", latest, "--verbosity", "0")
+        theirs = latest_migrations(checkout)
+        for app, latest in latest_migrations(ROOT).items():
+            if theirs.get(app) != latest:
+                manage(work, "migrate", app, theirs.get(app, "zero"), "--verbosity", "0")
         shutil.rmtree(work / "backups", ignore_errors=True)
         work.rename(own)
-    env = {**app_env(), "PYTHONPATH": f"{checkout / 'desktop_shell'}:{checkout}"}
-    return HeadlessApp(own, program=[PYTHON, str(checkout / "launcher.py")], env=env, timeout=120)
+    return own
+
+
+def latest_migrations(tree: Path) -> dict[str, str]:
+    """{app: its latest migration} for the site's apps in a checkout."""
+    return {folder.parent.name: max(path.stem for path in folder.glob("0*.py"))
+            for folder in (tree / "embedded_site").glob("*/migrations")}
 
 
 def cookie_pairs(response) -> list[str]:

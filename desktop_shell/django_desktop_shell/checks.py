@@ -706,12 +706,18 @@ def check_periodic_jobs(app_configs, **kwargs):
              f"app_stopping, while the app is open ({REALTIME_DOC}).", id="desktop.W006")]
 
 
+ANSWER_AFTER_THE_URLCONF = {"django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+                            "django.contrib.redirects.middleware.RedirectFallbackMiddleware"}
+
+
 @register(TAG, Tags.urls)
 def check_start_path(app_configs, **kwargs):
     """The window opens at start-path ("/" unless set) and has no address bar: a project whose
     URLconf has nothing there (an admin-only one, whose urls.py has only admin/) showed "Not Found"
-    and no way on."""
-    if not running():
+    and no way on. A project whose flat pages or redirects (Django's fallback middleware, which
+    answers what the URLconf does not) may serve the start path is not warned: what they hold is in
+    the database, which the checks do not read."""
+    if not running() or set(settings.MIDDLEWARE) & ANSWER_AFTER_THE_URLCONF:
         return []
     from django.conf.urls.i18n import is_language_prefix_patterns_used
     from django.urls import NoReverseMatch, Resolver404, resolve, reverse

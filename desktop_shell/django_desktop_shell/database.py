@@ -451,8 +451,7 @@ def backup_database(path: Path) -> Path:
 
 def check_sound(path: Path) -> None:
     """Raise DatabaseUnusable, naming the latest backup, if SQLite's quick check finds the file damaged."""
-    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as reading:
-        verdict = quick_check(reading)
+    verdict = quick_check_of(path)
     if verdict != "ok":
         raise DatabaseUnusable(unusable_message(path, f"it is damaged: {verdict}"))
 
@@ -466,11 +465,15 @@ def damaged_database(error: Exception) -> DatabaseUnusable | None:
         path = database_path(alias)
         if not (sqlite_database(settings.DATABASES[alias]) and has_data(path)):
             continue
-        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as reading:
-            verdict = quick_check(reading)
-        if verdict != "ok":
+        if quick_check_of(path) != "ok":
             return DatabaseUnusable(unusable_message(path, error))
     return None
+
+
+def quick_check_of(path: Path) -> str:
+    """SQLite's quick check of the file, read without changing it: "ok", or what is damaged."""
+    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as reading:
+        return quick_check(reading)
 
 
 def quick_check(connection: sqlite3.Connection) -> str:

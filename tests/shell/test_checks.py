@@ -235,6 +235,17 @@ def test_a_start_path_the_urlconf_has_no_page_for_is_a_warning_naming_the_admin_
     assert ('Set start-path = "/admin/" for your admin' in log) is (start_path is None)
 
 
+def test_a_start_page_that_django_s_flat_pages_serve_is_no_warning(polls_copy, tmp_path, app_env):
+    """A project whose home page is a flat page (django.contrib.flatpages' fallback middleware
+    answers every path its URLconf does not) was told its window would show "Not Found" there."""
+    pyproject = polls_copy / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace('start-path = "/polls/"\n', ""), encoding="utf-8")
+    set_before_the_defaults(polls_copy, "INSTALLED_APPS = [*INSTALLED_APPS, 'django.contrib.sites', 'django.contrib.flatpages']\n"
+                            "SITE_ID = 1\n"
+                            "MIDDLEWARE = [*MIDDLEWARE, 'django.contrib.flatpages.middleware.FlatpageFallbackMiddleware']\n")
+    assert "has no page" not in log_of_a_launch(polls_copy, tmp_path, app_env)
+
+
 def test_a_library_s_translation_in_a_virtualenv_inside_the_project_is_no_warning(polls_copy, tmp_path, app_env):
     """The build leaves an installed library's catalogues alone (they come compiled, or are not the
     developer's to compile); the launch warned of one in the project's own .venv, as if the project's."""

@@ -5,17 +5,18 @@ from pathlib import Path
 from webview.util import parse_file_type
 
 from django_desktop_shell.process import native_dialogs
+from django_desktop_shell.process.window_state import WindowState
 
 
 class Window:
     """pywebview's window as its open dialog sees the file types: each checked by its own rule."""
 
     def __init__(self, chosen=None):
-        self.filters, self.chosen, self.options = [], chosen, {}
+        self.filters, self.chosen, self.options, self.directory = [], chosen, {}, None
 
     def create_file_dialog(self, dialog_type, directory="", file_types=(), **options):
         self.filters = [parse_file_type(file_type) for file_type in file_types]  # a ValueError for one it refuses
-        self.options = options
+        self.options, self.directory = options, directory
         return self.chosen
 
 
@@ -36,3 +37,35 @@ def test_an_open_dialog_may_let_the_person_choose_several_files_at_once():
     assert window.options["allow_multiple"] is True
     window.chosen = None  # closed
     assert chooser.choose_open_paths() == []
+
+
+def test_each_dialog_opens_in_the_folder_of_the_file_last_chosen_and_the_home_folder_once_that_is_gone(tmp_path, monkeypatch):
+    """A week's bank statements imported one after the other: each open dialog went back to the
+    home folder, and the person walked to the statements again every time."""
+    monkeypatch.setattr(native_dialogs, "home_folder", lambda: tmp_path / "home")
+    statements = tmp_path / "statements"
+    statements.mkdir()
+    state = WindowState()
+    window = Window(chosen=(str(statements / "monday.csv"),))
+    chooser = native_dialogs.WindowNativeFunctions(window, state=state)
+    assert chooser.choose_open_path() == statements / "monday.csv"
+    assert window.directory == str(tmp_path / "home")
+    window.chosen = None  # the next one cancelled
+    assert chooser.choose_open_path() is None
+    assert window.directory == str(statements)
+    assert chooser.choose_folder() is None
+    assert window.directory == str(statements)
+    statements.rmdir()
+    chooser.choose_open_path()
+    assert window.directory == str(tmp_path / "home")
+
+
+def test_a_folder_chosen_is_where_the_next_dialog_opens(tmp_path):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    window = Window(chosen=(str(exports),))
+    chooser = native_dialogs.WindowNativeFunctions(window, state=WindowState())
+    assert chooser.choose_folder() == exports
+    window.chosen = None
+    chooser.choose_open_path()
+    assert window.directory == str(exports)

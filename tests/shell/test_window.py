@@ -894,9 +894,10 @@ def test_the_shells_save_dialog_asks_before_replacing_a_file(tmp_path, app_env, 
     assert "answer: [None]" in result.stdout  # cancelled: nothing chosen
 
 
-def test_the_save_dialog_opens_in_the_folder_the_last_file_was_saved_to(tmp_path, app_env):
+def test_the_save_dialog_opens_in_the_folder_the_last_file_was_saved_to_then_and_at_the_next_launch(tmp_path, app_env):
     """An admin's CSV export saved to the shop's accounts folder, then its invoice: the second
-    dialog opened in the home folder again, and each download of the day was walked back there."""
+    dialog opened in the home folder again, and each download of the day was walked back there;
+    the next morning, the first dialog opened in the home folder again too."""
     accounts = tmp_path / "accounts"
     accounts.mkdir()
     result = subprocess.run(
@@ -906,6 +907,35 @@ def test_the_save_dialog_opens_in_the_folder_the_last_file_was_saved_to(tmp_path
     assert result.returncode == 0, result.stderr
     assert f"saved: [PosixPath('{accounts / 'notes.json'}')]" in result.stdout
     assert f"'folder': '{accounts}'" in result.stdout
+    next_launch = subprocess.run(
+        [sys.executable, "-m", "tests.shell.drivers.save_dialog", str(tmp_path / "data")],
+        capture_output=True, text=True, env=app_env, timeout=60, cwd=ROOT,
+    )
+    assert next_launch.returncode == 0, next_launch.stderr
+    assert f"'folder': '{accounts}'" in next_launch.stdout
+
+
+def test_a_file_fields_chooser_opens_in_the_home_folder_then_where_the_last_file_was_chosen(tmp_path, app_env):
+    """A Django admin's FileField, or any upload: WebKitGTK's chooser opened on GTK's "Recent",
+    empty on a new computer, and the person walked from there to their files at every upload."""
+    receipts = tmp_path / "receipts"
+    receipts.mkdir()
+    (receipts / "march.pdf").write_bytes(b"%PDF-1.4\n")
+
+    def upload(*chosen: Path) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "tests.shell.drivers.upload_chooser", str(tmp_path / "data"), *map(str, chosen)],
+            capture_output=True, text=True, env=app_env, timeout=60, cwd=ROOT,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    first = upload(receipts / "march.pdf")
+    assert f"chooser: {{'folder': '{Path.home()}'}}" in first
+    assert "field: ['march.pdf']" in first
+    next_launch = upload()  # cancelled
+    assert f"chooser: {{'folder': '{receipts}'}}" in next_launch
+    assert "field: []" in next_launch
 
 
 def end_the_web_process(launcher_process) -> None:

@@ -82,4 +82,11 @@ def test_a_file_a_newer_version_wrote_keeps_the_zoom_and_spell_check_and_gives_i
     save_geometry(tmp_path, loaded)
     assert json.loads((tmp_path / "window.json").read_text()) == {
         "sidebar_width": 320, "width": 900, "height": 640, "x": 100, "y": 80, "maximized": False, "zoom": 1.25,
-        "spell_check": False}
+        "spell_check": False, "last_folder": None}
+
+
+def test_the_folder_the_file_dialogs_open_in_comes_back_and_a_tampered_one_is_dropped(tmp_path):
+    save_geometry(tmp_path, Geometry(last_folder="/home/ana/accounts"))
+    assert load_geometry(tmp_path, [SCREEN]).last_folder == "/home/ana/accounts"
+    (tmp_path / "window.json").write_text(json.dumps({"width": 900, "height": 640, "last_folder": ["/etc"]}))
+    assert load_geometry(tmp_path, [SCREEN]) == Geometry(width=900, height=640)

@@ -18,11 +18,10 @@ import importlib.metadata
 import os
 import platform
 import shutil
-import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable
-from contextlib import closing, suppress
+from contextlib import suppress
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -196,10 +195,9 @@ def running_launch(identity: Identity, data_dir: Path) -> str:
 
 
 def database_file(path: Path) -> str:
-    from django_desktop_shell.database import quick_check
+    from django_desktop_shell.database import quick_check_of
 
-    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as reading:
-        verdict = quick_check(reading)
+    verdict = quick_check_of(path)
     described = f"the database {path.name} ({size(path.stat().st_size)})"
     if verdict != "ok":
         return f"PROBLEM: {described} is damaged: {verdict}"

@@ -21,6 +21,8 @@ import re
 import shutil
 from pathlib import Path
 
+from django_desktop_shell.process.window_state import WindowState
+
 logger = logging.getLogger(__name__)
 
 # The types handed to the viewer, and the extension its copy gets, whatever name the answer gave
@@ -71,19 +73,20 @@ def decide_response_gtk(decision) -> None:
         decision.use()
 
 
-def install(window, gui: str | None, viewer_folder: Path) -> None:
-    """From before_show: each download asks where to save it; on GTK, what opens in a viewer is
-    copied to `viewer_folder`, emptied here of the last run's copies."""
+def install(window, gui: str | None, viewer_folder: Path, state: WindowState) -> None:
+    """From before_show: each download asks where to save it (on GTK, in the shell's save dialog,
+    which opens where `state` says); on GTK, what opens in a viewer is copied to `viewer_folder`,
+    emptied here of the last run's copies."""
     if gui == "gtk":
         shutil.rmtree(viewer_folder, ignore_errors=True)
-        install_gtk(window, viewer_folder)
+        install_gtk(window, viewer_folder, state)
     else:  # read when a download starts
         import webview
 
         webview.settings["ALLOW_DOWNLOADS"] = True
 
 
-def install_gtk(window, viewer_folder: Path) -> None:
+def install_gtk(window, viewer_folder: Path, state: WindowState) -> None:
     """Runs on GTK's thread."""
     from gi.repository import GLib, Gtk, WebKit2
     from webview.platforms.gtk import BrowserView
@@ -95,7 +98,7 @@ def install_gtk(window, viewer_folder: Path) -> None:
     bar = DownloadBar(browser_view.window)
 
     def decide_destination(download, suggested_name):
-        chosen = gtk_save_dialog(window, suggested_name or "download")  # on GTK's thread already
+        chosen = gtk_save_dialog(window, state, suggested_name or "download")  # on GTK's thread already
         if chosen is None:
             logger.info("A download was not saved: the save dialog was cancelled")
             download.cancel()

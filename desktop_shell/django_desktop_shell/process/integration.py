@@ -57,11 +57,12 @@ class DesktopIntegration:
         """On GTK's thread there: the web view exists, nothing is shown yet."""
         self.menu_bar.install_accelerators(window, self.gui)
         if self.gui == "gtk":
-            from django_desktop_shell.process import context_menu, drops
+            from django_desktop_shell.process import context_menu, drops, native_dialogs
 
             run_whole_scripts(gtk_view(window))
             drops.install_gtk(window, self.dropped)
             context_menu.install_gtk(gtk_view(window))
+            native_dialogs.install_gtk_upload_chooser(gtk_view(window), self.commands.state)
             self.go_with_mouse_buttons()
             self.undo_with_keys()
             logger.info("Zoom at start: %.0f %%", self.commands.state.zoom * 100)

@@ -266,7 +266,7 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
                 from django_desktop_shell.process import macos_open_events
 
                 macos_open_events.install(lambda message: opened.put(message) if open_requests.valid_message(message) else None)
-            native.provide(WindowNativeFunctions(created_window, integration.dropped))
+            native.provide(WindowNativeFunctions(created_window, integration.dropped, integration.commands.state))
             updater.on_window(created_window)
 
         hooks = window.WindowHooks(navigation=NavigationLock(origin), on_created=on_created)

@@ -8,15 +8,17 @@ import re
 from pathlib import Path
 
 from django_desktop_shell.process.paths import home_folder
+from django_desktop_shell.process.window_state import WindowState
 
 
 class WindowNativeFunctions:
-    def __init__(self, window, dropped=None):
+    def __init__(self, window, dropped=None, state: WindowState | None = None):
         from django_desktop_shell.process.window import gui
 
         self.window = window
         self.gui = gui()
         self.dropped = dropped  # drops.DroppedFiles, where the platform gives the paths
+        self.state = state if state is not None else WindowState()  # where the dialogs open
 
     def choose_save_path(self, suggested_name: str, file_types: tuple[str, ...] = ()) -> Path | None:
         import webview
@@ -24,25 +26,30 @@ class WindowNativeFunctions:
         if self.gui == "gtk":
             from django_desktop_shell.process.commands import answer_from_gtk_thread
 
-            return answer_from_gtk_thread(gtk_save_dialog, self.window, suggested_name, dialog_file_types(file_types))
+            return answer_from_gtk_thread(gtk_save_dialog, self.window, self.state, suggested_name,
+                                          dialog_file_types(file_types))
         chosen = self.window.create_file_dialog(
-            webview.FileDialog.SAVE, directory=starting_folder(), save_filename=suggested_name,
+            webview.FileDialog.SAVE, directory=pywebview_folder(self.state), save_filename=suggested_name,
             file_types=dialog_file_types(file_types),
         )
-        return Path(first(chosen)) if chosen else None
+        return remembered(self.state, Path(first(chosen))) if chosen else None
 
     def choose_open_path(self, file_types: tuple[str, ...] = ()) -> Path | None:
-        chosen = open_dialog(self.window, file_types, several=False)
+        chosen = open_dialog(self.window, self.state, file_types, several=False)
         return chosen[0] if chosen else None
 
     def choose_open_paths(self, file_types: tuple[str, ...] = ()) -> list[Path]:
-        return open_dialog(self.window, file_types, several=True)
+        return open_dialog(self.window, self.state, file_types, several=True)
 
     def choose_folder(self) -> Path | None:
         import webview
 
-        chosen = self.window.create_file_dialog(webview.FileDialog.FOLDER, directory=starting_folder())
-        return Path(first(chosen)) if chosen else None
+        chosen = self.window.create_file_dialog(webview.FileDialog.FOLDER, directory=pywebview_folder(self.state))
+        if not chosen:
+            return None
+        folder = Path(first(chosen))
+        self.state.last_folder = str(folder)
+        return folder
 
 
     def print_to_pdf(self, path: Path) -> None:
@@ -61,18 +68,35 @@ class WindowNativeFunctions:
         return answer_from_gtk_thread(gtk_clipboard_png)
 
 
-def starting_folder() -> str:
-    """Where pywebview's dialogs open: the home folder, or their own choice ("") for a user with none."""
-    home = home_folder()
-    return str(home) if home is not None else ""
+def starting_folder(state: WindowState) -> Path | None:
+    """Where a file dialog opens: the folder of the last file chosen or saved through one, kept
+    between launches (a day's exports go to one folder, as in a browser), else the home folder;
+    None for a user with neither: the dialog's own choice."""
+    if state.last_folder and Path(state.last_folder).is_dir():
+        return Path(state.last_folder)
+    return home_folder()
 
 
-def open_dialog(window, file_types: tuple[str, ...], several: bool) -> list[Path]:
+def pywebview_folder(state: WindowState) -> str:
+    folder = starting_folder(state)
+    return str(folder) if folder is not None else ""
+
+
+def remembered(state: WindowState, chosen: Path) -> Path:
+    """`chosen`, a file; the next dialog opens in its folder."""
+    state.last_folder = str(chosen.parent)
+    return chosen
+
+
+def open_dialog(window, state: WindowState, file_types: tuple[str, ...], several: bool) -> list[Path]:
     import webview
 
-    chosen = window.create_file_dialog(webview.FileDialog.OPEN, directory=starting_folder(),
+    chosen = window.create_file_dialog(webview.FileDialog.OPEN, directory=pywebview_folder(state),
                                        file_types=dialog_file_types(file_types), allow_multiple=several)
-    return [Path(path) for path in ([chosen] if isinstance(chosen, str) else chosen)] if chosen else []
+    paths = [Path(path) for path in ([chosen] if isinstance(chosen, str) else chosen)] if chosen else []
+    if paths:
+        remembered(state, paths[0])
+    return paths
 
 
 def first(chosen) -> str:
@@ -105,16 +129,9 @@ def dialog_file_types(file_types: tuple[str, ...]) -> tuple[str, ...]:
     )
 
 
-# Where the save dialog opens next: the folder of the last file saved through it in this run.
-last_save_folder: Path | None = None
-
-
-def gtk_save_dialog(window, suggested_name: str, file_types: tuple[str, ...] = ()) -> Path | None:
-    """GTK's save dialog, on GTK's thread, in the folder the last file saved through it went to in
-    this run (a day's exports, one after the other, go to one folder, as in a browser), else the
-    home folder (if the user has one). pywebview's replaces a file that exists without asking; this
-    one asks first, as the Windows and macOS dialogs do."""
-    global last_save_folder
+def gtk_save_dialog(window, state: WindowState, suggested_name: str, file_types: tuple[str, ...] = ()) -> Path | None:
+    """GTK's save dialog, on GTK's thread, in `starting_folder`. pywebview's replaces a file that
+    exists without asking; this one asks first, as the Windows and macOS dialogs do."""
     from gi.repository import Gtk
     from webview.platforms.gtk import BrowserView
     from webview.util import parse_file_type
@@ -124,8 +141,7 @@ def gtk_save_dialog(window, suggested_name: str, file_types: tuple[str, ...] = (
     dialog.add_buttons("_Cancel", Gtk.ResponseType.CANCEL, "_Save", Gtk.ResponseType.OK)
     dialog.set_default_response(Gtk.ResponseType.OK)
     dialog.set_do_overwrite_confirmation(True)
-    folder = last_save_folder if last_save_folder is not None and last_save_folder.is_dir() else home_folder()
-    if folder is not None:  # else GTK's own choice of folder: a user with no home folder still saves
+    if (folder := starting_folder(state)) is not None:  # else GTK's own: a user with no home folder still saves
         dialog.set_current_folder(str(folder))
     dialog.set_current_name(suggested_name)
     for file_type in file_types:
@@ -138,11 +154,43 @@ def gtk_save_dialog(window, suggested_name: str, file_types: tuple[str, ...] = (
     try:
         if dialog.run() != Gtk.ResponseType.OK:
             return None
-        chosen = Path(dialog.get_filename())
-        last_save_folder = chosen.parent
-        return chosen
+        return remembered(state, Path(dialog.get_filename()))
     finally:
         dialog.destroy()
+
+
+def install_gtk_upload_chooser(view, state: WindowState) -> None:
+    """A page's file field (`<input type="file">`) opens its chooser in `starting_folder`, and the
+    next dialog opens where its files were. WebKitGTK's own opened on GTK's "Recent", empty on a new
+    computer, from which the person walked to their files at every upload. Runs on GTK's thread."""
+    from gi.repository import Gtk
+
+    def choose(view, request):
+        several = request.get_select_multiple()
+        dialog = Gtk.FileChooserDialog(title="Choose files" if several else "Choose a file",
+                                       transient_for=view.get_toplevel(), action=Gtk.FileChooserAction.OPEN,
+                                       modal=True, select_multiple=several)
+        dialog.add_buttons("_Cancel", Gtk.ResponseType.CANCEL, "_Open", Gtk.ResponseType.OK)
+        dialog.set_default_response(Gtk.ResponseType.OK)
+        if (accepted := request.get_mime_types_filter()) is not None:  # the field's accept=
+            dialog.set_filter(accepted)
+        if (folder := starting_folder(state)) is not None:
+            dialog.set_current_folder(str(folder))
+
+        def answered(dialog, response):
+            chosen = dialog.get_filenames() if response == Gtk.ResponseType.OK else []
+            dialog.destroy()
+            if chosen:
+                remembered(state, Path(chosen[0]))
+                request.select_files(chosen)
+            else:
+                request.cancel()
+
+        dialog.connect("response", answered)
+        dialog.show()
+        return True
+
+    view.connect("run-file-chooser", choose)
 
 
 

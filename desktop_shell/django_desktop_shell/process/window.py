@@ -189,7 +189,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     window.events.before_show += lambda: hooks.navigation.install(window)
     window.events.before_show += lambda: redraw_on_each_commit(window)
     window.events.before_show += lambda: load_again_once_the_page_stops(window, title, startup)
-    window.events.before_show += lambda: downloads.install(window, gui(), data_dir / "opened")
+    window.events.before_show += lambda: downloads.install(window, gui(), data_dir / "opened", geometry)
     window.events.before_show += lambda: keep_the_browsers_alert(window)
     window.events.before_show += lambda: announce_the_pages_focus_after_menus_and_dialogs(window)
     track_geometry(window, geometry, gui())

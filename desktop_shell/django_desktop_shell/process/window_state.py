@@ -1,5 +1,5 @@
-"""The window's size and position, its zoom and whether spell checking is on: remembered per data
-folder, in <data dir>/window.json, between launches."""
+"""The window's size and position, its zoom, whether spell checking is on and the folder its file
+dialogs open in: remembered per data folder, in <data dir>/window.json, between launches."""
 
 import json
 import logging
@@ -21,6 +21,7 @@ class Geometry:
     maximized: bool = False  # width and height are then the size it goes back to (GTK)
     zoom: float = 1.0
     spell_check: bool = True
+    last_folder: str | None = None  # where the file dialogs open (native_dialogs.starting_folder)
     # What a newer version of the app kept in the file that this one does not know: written back as
     # it came, so that the newer version, started again, finds it.
     from_newer_versions: dict = field(default_factory=dict)
@@ -58,6 +59,8 @@ def load_geometry(data_dir: Path, screens: list, text_scale: float = 1.0) -> Geo
         saved.zoom = 1.0
     if not isinstance(saved.spell_check, bool):
         saved.spell_check = True
+    if not isinstance(saved.last_folder, str):
+        saved.last_folder = None
     if not isinstance(saved.maximized, bool):
         saved.maximized = False
     if saved.x is None or saved.y is None or not on_a_screen(saved, screens):

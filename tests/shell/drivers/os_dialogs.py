@@ -21,7 +21,7 @@ def substitute(answer) -> None:
         chosen = answer(webview.FileDialog(dialog_type).name, save_filename, tuple(file_types))
         return None if chosen is None else (str(chosen),)
 
-    def shell_save_dialog(window, suggested_name, file_types=()):
+    def shell_save_dialog(window, state, suggested_name, file_types=()):
         chosen = answer("SAVE", suggested_name, tuple(file_types))
         return None if chosen is None else Path(chosen)
 

@@ -1,7 +1,7 @@
-"""Opens the shell's own save dialog (native_dialogs.gtk_save_dialog) in the real window, reads
-what it shows, and cancels it as a person would: no file is chosen. With a FOLDER, it first saves
-a file there through the dialog, as a person saving an export to a folder of theirs, then opens it
-again, reads it and cancels it.
+"""Opens the shell's own save dialog (native_dialogs.gtk_save_dialog, as the window's native
+functions open it) in the real window, reads what it shows, and cancels it as a person would: no
+file is chosen. With a FOLDER, it first saves a file there through the dialog, as a person saving
+an export to a folder of theirs, then opens it again, reads it and cancels it.
 Usage: save_dialog.py DATA_DIR [FOLDER]; prints what the dialog showed and what it answered.
 """
 
@@ -10,9 +10,8 @@ import threading
 import time
 from pathlib import Path
 
+from django_desktop_shell import native
 from django_desktop_shell.process import launcher
-from django_desktop_shell.process.commands import answer_from_gtk_thread
-from django_desktop_shell.process.native_dialogs import gtk_save_dialog
 from django_desktop_shell.self_test import window_check
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -49,12 +48,12 @@ def save_in(folder: Path) -> bool:
     return False
 
 
-def answer_of_the_dialog(created_window, on_gtk_thread) -> list:
+def answer_of_the_dialog(on_gtk_thread) -> list:
     from gi.repository import GLib
 
     answer = []
-    asking = threading.Thread(target=lambda: answer.append(answer_from_gtk_thread(
-        gtk_save_dialog, created_window, "notes.json", ("JSON file (*.json)",))))
+    asking = threading.Thread(target=lambda: answer.append(
+        native.functions.choose_save_path("notes.json", ("JSON file (*.json)",))))
     asking.start()
     time.sleep(0.5)
     GLib.timeout_add(50, on_gtk_thread)
@@ -65,9 +64,9 @@ def answer_of_the_dialog(created_window, on_gtk_thread) -> list:
 @window_check("the save dialog asks before replacing a file")
 def open_the_save_dialog(created_window, origin):
     if len(sys.argv) > 2:
-        print(f"saved: {answer_of_the_dialog(created_window, lambda: save_in(Path(sys.argv[2])))}")
+        print(f"saved: {answer_of_the_dialog(lambda: save_in(Path(sys.argv[2])))}")
     seen = {}
-    answer = answer_of_the_dialog(created_window, lambda: read_and_cancel_the_dialog(seen))
+    answer = answer_of_the_dialog(lambda: read_and_cancel_the_dialog(seen))
     print(f"dialog: {seen}")
     print(f"answer: {answer}")
 

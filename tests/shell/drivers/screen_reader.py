@@ -14,6 +14,7 @@ from pathlib import Path
 from django_desktop_shell.process import launcher
 from django_desktop_shell.process.commands import answer_from_gtk_thread
 from django_desktop_shell.process.native_dialogs import gtk_save_dialog
+from django_desktop_shell.process.window_state import WindowState
 from django_desktop_shell.self_test import SelfTestFailure, wait_for, window_check
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -37,7 +38,7 @@ def hear(words: str) -> None:
 
 def cancel_the_save_dialog(window) -> None:
     """The shell's save dialog, given the focus (as a window manager gives it), cancelled with Escape."""
-    asking = threading.Thread(target=answer_from_gtk_thread, args=(gtk_save_dialog, window, "notes.json"))
+    asking = threading.Thread(target=answer_from_gtk_thread, args=(gtk_save_dialog, window, WindowState(), "notes.json"))
     asking.start()
     found = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "^Save$"],
                            capture_output=True, text=True, check=True, timeout=20)
