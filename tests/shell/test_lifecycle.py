@@ -300,3 +300,45 @@ def test_a_quit_during_the_apps_start_up_work_folds_the_write_ahead_log_and_keep
     with contextlib.closing(sqlite3.connect(database)) as reading:
         assert reading.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert reading.execute("SELECT question_text FROM polls_question").fetchall() == [("written at the start",)]
+
+
+SLOW_MIGRATION = '''
+import time
+
+from django.conf import settings
+from django.db import migrations
+
+
+def slow_data_migration(apps, schema_editor):
+    apps.get_model("polls", "Question").objects.create(question_text="written by the migration", pub_date="2026-12-07T10:00Z")
+    (settings.DESKTOP_DATA_DIR / "migration-under-way").touch()
+    time.sleep(30)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("polls", "0001_initial")]
+    operations = [migrations.RunPython(slow_data_migration, migrations.RunPython.noop)]
+'''
+
+
+def test_a_quit_during_a_migration_leaves_it_to_the_next_launch_and_says_so(polls_copy, tmp_path, app_env):
+    """A quit while a migration runs does not fold the database: the write refused to the migration
+    would fail it, and the launch would put the database back from its copy. The start is cut where
+    it is, SQLite takes back the migration under way, and the log says what was not folded."""
+    (polls_copy / "polls" / "migrations" / "0002_slow.py").write_text(SLOW_MIGRATION, encoding="utf-8")
+    data_dir = tmp_path / "data"
+    process = subprocess.Popen([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(data_dir)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=app_env)
+    deadline = time.monotonic() + 60
+    while not (data_dir / "migration-under-way").exists():
+        assert process.poll() is None and time.monotonic() < deadline, process.stderr.read() if process.poll() else "slow"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    assert exit_code_within(process, 20) == 0
+    log = (data_dir / "logs" / "polls.log").read_text()
+    assert "Quit before the databases were up to date: the start is cut where it is" in log
+    assert "Did not stop within" not in log and "put back" not in log
+    with contextlib.closing(sqlite3.connect(data_dir / "polls.sqlite3")) as reading:
+        assert reading.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert reading.execute("SELECT count(*) FROM polls_question").fetchall() == [(0,)]
+        assert reading.execute("SELECT name FROM django_migrations WHERE app = 'polls'").fetchall() == [("0001_initial",)]
