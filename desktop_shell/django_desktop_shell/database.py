@@ -46,7 +46,7 @@ from filelock import FileLock
 
 from django_desktop_shell import runtime
 from django_desktop_shell.files import TEMPORARY_PREFIX, durable_path, make_private
-from django_desktop_shell.process.lifecycle import time_for
+from django_desktop_shell.process.lifecycle import FOLD_WAIT_S, time_for
 from django_desktop_shell.process.window_state import STATE_FILE as WINDOW_STATE_FILE
 from django_desktop_shell.settings import read_only_sqlite, sqlite_database
 from django_desktop_shell.storage import file_system_storages
@@ -57,8 +57,6 @@ LONGEST_DATABASE_PATH = 512 - len("-journal")
 BACKUPS_KEPT = 5
 BACKUP_EVERY = timedelta(days=1)
 BACKUP_STAMP = "%Y%m%d-%H%M%S-%f"  # in the backup's name, which orders the backups
-# At most, and at most what the way out has left (process/lifecycle.py).
-FOLD_WAIT_S = 0.5
 BACKUP_FINISH_WAIT_S = 0.3
 BACKUP_LOOK_EVERY_S = 600.0  # while the app runs: whether a day has passed since the last copy
 logger = logging.getLogger(__name__)

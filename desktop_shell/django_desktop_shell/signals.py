@@ -7,7 +7,10 @@ the server lets its last requests end and the database is folded. An app tells i
 to stop there, and waits for them briefly: the process ends within 3 s of a stop signal or
 the window's close whatever still runs (process/lifecycle.py), and the steps after the receivers
 get what is left of that. Once the database is folded, a write started by a thread still running
-waits until the process ends, and is never made (database.fold_and_hold_writes)."""
+waits until the process ends, and is never made (database.fold_and_hold_writes). A quit while
+database_ready's receivers still run sends it too, once the migrations have ended, and folds the
+database likewise: a receiver's next write is never made, so start-up work is work a launch cut
+in its middle does again."""
 
 from django.dispatch import Signal
 

@@ -216,6 +216,10 @@ def other_protocol(theirs: object) -> str:
             "the server's Notedesk must be updated. Your changes wait here until then.")
 
 
+class Stopped(SyncFailed):
+    """The round was stopped (the quit, Disconnect) at one of its safe points (stop_here_if_asked)."""
+
+
 class StartAfresh(SyncFailed):
     """The server and this device disagree on what was synced, one of them restored from an older
     copy: the server has had more changes from this device than it has made (its data folder was
@@ -256,6 +260,15 @@ def stop_requests(thread: threading.Thread) -> None:
     stopped_threads.add(thread.ident)
     if sock := connections.get(thread.ident):
         cut(sock)
+
+
+def stop_here_if_asked() -> None:
+    """A safe point of a round, whose thread stop_requests() was called for: between two notes'
+    writes, each a transaction, or between two notes of a pulled batch, whose transaction is then
+    rolled back whole (the cursor moves in it). What the round had not sent or fetched goes at the
+    next round; written on, the round held the database's write lock while the quit folded the log."""
+    if threading.get_ident() in stopped_threads:
+        raise Stopped("unreachable", "Sync was stopped before its round ended: what it had not sent is sent next time.")
 
 
 def forget_thread(ident: int | None = None) -> None:
@@ -518,6 +531,7 @@ def push_pass(server: Server, owner, too_large: dict[str, str]) -> bool:
             ]:
                 raise SyncFailed("bad_answer", "The server's answer to a push does not match what was sent.")
             for (record, change), result in zip(batch, results):
+                stop_here_if_asked()
                 settle(server, owner, record.seq, change, result, answer.get("device") or "another device")
     return True
 
@@ -821,6 +835,7 @@ def pull(server: Server, owner) -> None:
         with transaction.atomic():
             contents = store.contents_here(owner, pulled)
             for note in pulled:
+                stop_here_if_asked()
                 if not changes.pending(owner).filter(note_uid=note["uid"]).exists():
                     take_server_state(owner, note, contents)
                 # A note changed here too is settled by its next push, which the server answers as a conflict.

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from django_desktop_shell.signals import app_stopping
+
 from embedded_site.notes import changes
 from embedded_site.notes.owners import local_owner
 from embedded_site.sync import client
@@ -20,6 +22,10 @@ logger = logging.getLogger(__name__)
 
 DEBOUNCE = 2.0
 MAX_BACKOFF = 300.0
+# What the quit gives the round under way to reach its next safe point (client.stop_here_if_asked):
+# the way out has 3 s in all, and the fold of the database after it (process/lifecycle.py).
+QUIT_WAIT_S = 0.5
+quitting = threading.Event()  # once set, no round begins
 
 
 def interval() -> float:
@@ -45,13 +51,16 @@ class Worker:
         finally:
             client.forget_thread()
 
+    def asked_to_stop(self) -> bool:
+        return self.stopping or quitting.is_set()
+
     def rounds_until_stopped(self) -> None:
-        while not self.stopping:
+        while not self.asked_to_stop():
             delay = min(2**self.failures, MAX_BACKOFF) if self.failures else interval()
             if self.wake.wait(delay) and not self.now:
-                while self.wake.wait(DEBOUNCE) and not self.now and not self.stopping:
+                while self.wake.wait(DEBOUNCE) and not self.now and not self.asked_to_stop():
                     self.wake.clear()  # changes keep coming: wait until they pause
-            if self.stopping:
+            if self.asked_to_stop():
                 break
             self.wake.clear()
             self.now = False
@@ -91,12 +100,14 @@ class Worker:
             if wait:
                 self.done.wait_for(lambda: self.rounds >= target, timeout=wait)
 
-    def stop(self) -> None:
+    def stop(self, wait: float = client.TIMEOUT + 5) -> None:
+        """No round begins from now on, and the one under way stops at its next safe point, its
+        request cut; waits for its thread to end for up to `wait` seconds."""
         self.stopping = True
         self.wake.set()
         if self.thread.is_alive() and self.thread is not threading.current_thread():
             client.stop_requests(self.thread)
-            self.thread.join(timeout=client.TIMEOUT + 5)
+            self.thread.join(timeout=wait)
             if not self.thread.is_alive():  # it may have ended before it was marked stopped, and not forgotten it
                 client.forget_thread(self.thread.ident)
 
@@ -112,9 +123,21 @@ def start(connection_details: dict) -> Worker:
             current.stop()
         current = Worker(connection_details)
         changes.local_change_committed.connect(current.poke, dispatch_uid="sync-worker")
+        app_stopping.connect(stop_at_quit, dispatch_uid="sync-stop-at-quit")
         current.thread.start()
         current.sync_now()
         return current
+
+
+def stop_at_quit(**kwargs) -> None:
+    """app_stopping: the round under way stops at its next safe point, its request cut, and no other
+    begins; the quit waits for it QUIT_WAIT_S at most (stop()'s own wait, for Disconnect, is far
+    past the way out's 3 s). Left running, a round wrote on while the quit folded the database. A
+    step that cannot be cut (a server's name looked up) ends with the process, writing nothing after it."""
+    quitting.set()
+    worker = current  # without the lock, which a Connect under way holds while it starts its worker
+    if worker:
+        worker.stop(wait=QUIT_WAIT_S)
 
 
 def start_if_connected() -> None:

@@ -3,6 +3,7 @@
 import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -251,3 +252,93 @@ def test_the_way_out_of_a_closed_window_is_watched_only_once_the_run_returns(mon
         time.sleep(0.05)
     assert fired == ["the run's end"]
     assert lifecycle.began_with == "the window's close"
+
+
+SLOW_START_UP_WORK = '''
+import time
+
+from django.conf import settings
+from django.dispatch import receiver
+from django.utils import timezone
+from django_desktop_shell.signals import database_ready
+
+from polls.models import Question
+
+
+@receiver(database_ready)
+def slow_start_up_work(**kwargs):
+    Question.objects.create(question_text="written at the start", pub_date=timezone.now())
+    (settings.DESKTOP_DATA_DIR / "start-up-work-waiting").touch()
+    time.sleep(30)  # a step far slower than the way out allows
+    Question.objects.create(question_text="written after the slow step", pub_date=timezone.now())
+'''
+
+
+def test_a_quit_during_the_apps_start_up_work_folds_the_write_ahead_log_and_keeps_what_it_wrote(polls_copy, tmp_path,
+                                                                                                   app_env):
+    """The window closed (here by SIGTERM) while a database_ready receiver still ran: the quit waited
+    for the whole start, the watchdog ended the process first, and polls.sqlite3-wal kept the
+    receiver's write, which a copy of the database file alone lacks. The databases are up to date
+    by then: the quit folds them as it does with the app's threads running, the receiver's next
+    write waiting until the process ends, never made, and the process ends without waiting for it."""
+    (polls_copy / "polls" / "start_up.py").write_text(SLOW_START_UP_WORK, encoding="utf-8")
+    with (polls_copy / "polls" / "apps.py").open("a", encoding="utf-8") as apps:
+        apps.write("\n    def ready(self):\n        from . import start_up  # noqa: F401\n")
+    data_dir = tmp_path / "data"
+    process = subprocess.Popen([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(data_dir)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=app_env)
+    deadline = time.monotonic() + 60
+    while not (data_dir / "start-up-work-waiting").exists():
+        assert process.poll() is None and time.monotonic() < deadline, process.stderr.read() if process.poll() else "slow"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    assert exit_code_within(process, 20) == 0
+    database = data_dir / "polls.sqlite3"
+    log = (data_dir / "logs" / "polls.log").read_text()
+    assert not database.with_name("polls.sqlite3-wal").exists() or database.with_name("polls.sqlite3-wal").stat().st_size == 0, log
+    assert "Did not stop within" not in log  # it ends once the way out is done, the receiver where it is
+    with contextlib.closing(sqlite3.connect(database)) as reading:
+        assert reading.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert reading.execute("SELECT question_text FROM polls_question").fetchall() == [("written at the start",)]
+
+
+SLOW_MIGRATION = '''
+import time
+
+from django.conf import settings
+from django.db import migrations
+
+
+def slow_data_migration(apps, schema_editor):
+    apps.get_model("polls", "Question").objects.create(question_text="written by the migration", pub_date="2026-12-07T10:00Z")
+    (settings.DESKTOP_DATA_DIR / "migration-under-way").touch()
+    time.sleep(30)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("polls", "0001_initial")]
+    operations = [migrations.RunPython(slow_data_migration, migrations.RunPython.noop)]
+'''
+
+
+def test_a_quit_during_a_migration_leaves_it_to_the_next_launch_and_says_so(polls_copy, tmp_path, app_env):
+    """A quit while a migration runs does not fold the database: the write refused to the migration
+    would fail it, and the launch would put the database back from its copy. The start is cut where
+    it is, SQLite takes back the migration under way, and the log says what was not folded."""
+    (polls_copy / "polls" / "migrations" / "0002_slow.py").write_text(SLOW_MIGRATION, encoding="utf-8")
+    data_dir = tmp_path / "data"
+    process = subprocess.Popen([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(data_dir)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=app_env)
+    deadline = time.monotonic() + 60
+    while not (data_dir / "migration-under-way").exists():
+        assert process.poll() is None and time.monotonic() < deadline, process.stderr.read() if process.poll() else "slow"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    assert exit_code_within(process, 20) == 0
+    log = (data_dir / "logs" / "polls.log").read_text()
+    assert "Quit before the databases were up to date: the start is cut where it is" in log
+    assert "Did not stop within" not in log and "put back" not in log
+    with contextlib.closing(sqlite3.connect(data_dir / "polls.sqlite3")) as reading:
+        assert reading.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert reading.execute("SELECT count(*) FROM polls_question").fetchall() == [(0,)]
+        assert reading.execute("SELECT name FROM django_migrations WHERE app = 'polls'").fetchall() == [("0001_initial",)]

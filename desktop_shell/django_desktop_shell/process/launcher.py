@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 import webbrowser
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -146,8 +146,8 @@ def run(identity: Identity, args, launched_at: float) -> int:
         if args.mode in ("window", "self-test") and identity.keep_start_page and not args.dev else None
     early_server = serve_kept_page(front, sock) if front and front.kept else None
     progress = site.StartupProgress()
-    startup = ThreadPoolExecutor(1, "desktop-startup").submit(
-        start_site, run_state, sock, launched_at, self_test, front, early_server, progress)
+    startup = in_a_thread_of_its_own("desktop-startup", start_site, run_state, sock, launched_at, self_test, front,
+                                     early_server, progress)
     startup.add_done_callback(lambda done: done.exception() and report_failure(identity, done.exception()))
     lifecycle.end_forced_exits_with(lambda: forced_exit_code(identity, startup))
     updater.start_background(startup)
@@ -164,12 +164,28 @@ def run(identity: Identity, args, launched_at: float) -> int:
         instance.stop_listening()
         logger.info("Stopping the server")
         page_for_next_run = keep_start_page(front, startup)
-        stop_server(startup, early_server)
+        stop_server(startup, early_server, progress)
         if front:
             front.keep(page_for_next_run, data_dir)
         instance.close()
         logger.info("Stopped")
         updater.after_exit()  # "Restart to update": the update is installed now that the data folder is free
+
+
+def in_a_thread_of_its_own(name: str, function, *args) -> Future:
+    """`function(*args)` run in a daemon thread, its outcome the Future returned. The process's exit
+    does not wait for it, as it waits for a ThreadPoolExecutor's: a quit during the apps' start-up
+    work (stop_server) ended only when the watchdog did ("Did not stop within 3.0 s")."""
+    outcome: Future = Future()
+
+    def run():
+        try:
+            outcome.set_result(function(*args))
+        except BaseException as error:
+            outcome.set_exception(error)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return outcome
 
 
 def serve_without_window(identity: Identity, data_dir: Path, mode: str, startup: Future,
@@ -280,6 +296,8 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
     finally:
         if front:
             front.window_closed()
+    if not startup.done():  # closed before the app had started (a self-test then fails): stop_server ends the start
+        return 1 if self_test else 0
     if startup.exception() is not None:  # said as it failed (report_failure), and by the window unless closed first
         return 1
     return self_test.report() if self_test else 0
@@ -353,13 +371,27 @@ def keep_start_page(front: start_page.StartPage | None, startup: Future) -> dict
         return None
 
 
+# What a quit during the start gives the migrations under way before it ends without folding.
+MIGRATIONS_WAIT_S = 2.0
 UNFOLDED = ("the write-ahead logs not folded into the databases: their last writes are in the -wal files beside them, "
             "read from there at the next launch (a copy of a database file alone lacks them)")
 
 
-def stop_server(startup: Future, early_server: server.ServerThread | None = None) -> None:
-    if startup.done() and not startup.exception():
-        from django_desktop_shell.database import FOLD_WAIT_S, fold_write_ahead_logs  # it imports Django: once set up
+def stop_server(startup: Future, early_server: server.ServerThread | None = None,
+                progress: site.StartupProgress | None = None) -> None:
+    """The apps told (app_stopping), the server stopped, the databases folded. A quit during the start
+    (the window closed while the apps' database_ready receivers still ran) waits for the migrations
+    under way, and does the same once they have ended: a receiver's write after the fold is never
+    made, as an app thread's. Folded during a migration, the write refused to it would put the backup back."""
+    if not startup.done() and progress is not None:
+        progress.migrated.wait(lifecycle.time_for("Waiting for the migrations under way", MIGRATIONS_WAIT_S,
+                                                  leaving=lifecycle.FOLD_WAIT_S))
+        if not progress.migrated.is_set():
+            logger.warning("Quit before the databases were up to date: the start is cut where it is (SQLite takes back "
+                           "a migration under way, and the next launch applies it); %s", UNFOLDED)
+    started = startup.done() and not startup.exception()
+    if started or (progress is not None and progress.migrated.is_set() and not startup.done()):
+        from django_desktop_shell.database import fold_write_ahead_logs  # it imports Django: once set up
         from django_desktop_shell.signals import app_stopping
 
         with lifecycle.step_cut_leaves(UNFOLDED):
@@ -369,8 +401,10 @@ def stop_server(startup: Future, early_server: server.ServerThread | None = None
                 if isinstance(error, Exception):
                     logger.error("%s, connected to app_stopping, failed", getattr(receiver, "__qualname__", receiver),
                                  exc_info=error)
-            startup.result().stop(lifecycle.time_for("Waiting for the server's last requests", server.STOP_WAIT_S,
-                                                      leaving=FOLD_WAIT_S))
+            serving = startup.result() if started else early_server
+            if serving:
+                serving.stop(lifecycle.time_for("Waiting for the server's last requests", server.STOP_WAIT_S,
+                                                leaving=lifecycle.FOLD_WAIT_S))
             fold_write_ahead_logs()
     elif early_server:
         early_server.stop(lifecycle.time_for("Waiting for the server's last requests", server.STOP_WAIT_S))

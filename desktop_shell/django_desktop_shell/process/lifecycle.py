@@ -20,6 +20,8 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM) + ((signal.SIGHUP,) if hasattr(si
 FORCED_EXIT_AFTER_S = 3.0
 # What the steps leave of it for the interpreter's own exit: the logs flushed, the databases closed.
 KEPT_FOR_THE_INTERPRETER_S = 0.5
+# The last step's: the write-ahead logs folded into the databases (database.fold_write_ahead_logs).
+FOLD_WAIT_S = 0.5
 logger = logging.getLogger(__name__)
 # Asked by the watchdog when it fires: the code to end the process with (it may first say why the run
 # failed). A stop signal's starts it before the run has a code: with its own 0, a failed start closed

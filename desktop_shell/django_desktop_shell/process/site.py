@@ -113,11 +113,13 @@ def settings_refused(errors) -> StartupError:
 
 
 class StartupProgress:
-    """What the start is doing, for the loading view to say: told by the start's thread, read by the window's."""
+    """What the start is doing, for the loading view to say: told by the start's thread, read by the
+    window's; and whether the databases are up to date (`migrated`), for a quit during the start."""
 
     def __init__(self):
         self.said: str | None = None
         self.changed = threading.Event()
+        self.migrated = threading.Event()
 
     def say(self, text: str) -> None:
         self.said = text
@@ -147,8 +149,10 @@ def start(next_path: str = "/", progress: StartupProgress | None = None) -> Site
     from django_desktop_shell.database import DatabaseUnusable, damaged_database, prepare_database
     from django_desktop_shell.signals import database_ready
 
+    progress = progress or StartupProgress()
     try:
-        prepare_database((progress or StartupProgress()).migrations)
+        prepare_database(progress.migrations)
+        progress.migrated.set()
         database_ready.send(sender=Site)
     except DatabaseUnusable as error:
         raise StartupError(str(error)) from None

@@ -211,6 +211,11 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
     hooks.on_created(window)
 
     def start(window):
+        # pywebview runs this in a thread the process's exit waits for, and a quit during the start
+        # does not wait for the start (launcher.stop_server): the wait for it is a daemon thread's.
+        threading.Thread(target=load_the_app_once_started, args=(window,), name="desktop-app-page", daemon=True).start()
+
+    def load_the_app_once_started(window):
         if progress is not None and first_url is None:
             say_how_far_the_start_is(window, startup, progress)
         launch_url = app_url_once_started(window, title, startup)
