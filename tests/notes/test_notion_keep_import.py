@@ -373,6 +373,20 @@ def test_a_takeout_imported_one_part_at_a_time_gives_a_note_of_the_first_part_it
     assert Note.objects.count() == 3 and Attachment.objects.count() == 1
 
 
+def test_a_takeout_part_imported_again_after_a_later_one_gives_the_later_part_s_note_its_picture(api, tmp_path):
+    """The note in the second part, its picture in the first, imported first: the first part,
+    imported again as the second part's list says, brings the picture."""
+    files = keep_takeout()
+    idea = files.pop("Takeout/Keep/Idea.json")
+    first, second = (api.client.post("/api/import/", {"file": io.BytesIO(tgz(part))}, **XHR)
+                     for part in (files, {"Takeout/Keep/Idea.json": idea}))
+    assert (first.status_code, first.json()["created"], first.json()["attachments"]) == (200, 2, 0)
+    assert "Import that part too, now or later" in second.json()["skipped_files"][0]["reason"]
+    again = api.client.post("/api/import/", {"file": io.BytesIO(tgz(files))}, **XHR)
+    assert (again.status_code, again.json()["updated"], again.json()["attachments"]) == (200, 1, 1)
+    assert Attachment.objects.get().note == Note.objects.get(title="Idea")
+
+
 def test_the_import_api_gives_a_note_of_a_takeout_part_imported_before_its_picture_from_a_later_part(api, tmp_path):
     first, later = (api.client.post("/api/import/", {"file": io.BytesIO(part.read_bytes())}, **XHR)
                     for part in takeout_in_parts(tmp_path, listed="1a2b3c4d.jpeg"))
