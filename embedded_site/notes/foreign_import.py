@@ -42,7 +42,7 @@ import uuid
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -56,17 +56,18 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.timezone import make_aware
 
-from embedded_site.notes.attachments import display_name
+from embedded_site.notes.attachments import display_name, save_attachment
+from embedded_site.notes.editing import update_note
 from embedded_site.notes.forms import BODY_MAX_LENGTH, MAX_TAGS_PER_NOTE, ImportedNoteForm
 from embedded_site.notes.importing import (
     CHUNK_SIZE, GZIP_SIGNATURE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, entry_date,
-    imports_folder, is_notedesk_markdown_zip, measured, starts_as, starts_as_zip, unreadable_zip,
+    imports_folder, is_notedesk_markdown_zip, measured, missing_attachments, starts_as, starts_as_zip, unreadable_zip,
 )
-from embedded_site.notes.links import LINK, is_linkable, links_replaced, without_code
+from embedded_site.notes.links import LINK, attachment_keys, file_key, is_linkable, links_replaced, rewritten, without_code
 from embedded_site.notes.markdown_files import (
     ATTACHMENTS_KEY, EXPORTED_HEAD_SIZE, valid_attachment_entry, without_attachment_list, written_by_notedesk,
 )
-from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, title_key
+from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, Attachment, Note, NoteLink, title_key
 from embedded_site.notes.tagging import normalise_foreign_tags
 
 MAX_FILES = 50_000
@@ -114,6 +115,9 @@ class ForeignSource:
 
     records: list[dict] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    # By path: the files of a Takeout's Keep folder that no note of it shows, for notes of another
+    # part of the Takeout, imported before (attach_to_waiting_notes()).
+    loose_files: dict[str, "LinkableFile"] = field(default_factory=dict)
 
     def result(self) -> dict:
         return {
@@ -196,8 +200,8 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
     if is_joplin_raw_export(vault):
         notes_from_joplin_raw_export(vault, found)
         return
-    if keep_paths := keep_note_paths(vault):
-        notes_from_keep(vault, keep_paths, found)
+    if (keep := keep_notes_folder(vault)) is not None:
+        notes_from_keep(vault, keep, found)
         if not vault.notes:
             return
         # And the Markdown files beside (a Takeout of every product: Drive's), as any folder's.
@@ -771,6 +775,8 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
             pages = [PurePosixPath(info.filename) for info in infos if is_note(info.filename)]
             if keep_folder([info.filename for info in infos if info.filename.endswith(".json")], head, by_name=not pages) is not None:
                 return True
+            if not pages and named_keep_folder(info.filename for info in infos) is not None:  # a part of pictures only
+                return True
             if pages or any(is_notion_table(info.filename) for info in infos):
                 return all(NOTION_ID.search(path.stem) for path in pages)
             return False
@@ -783,6 +789,7 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
 # links) and attachments, each a filePath beside it), an `.html` copy of each, and `Labels.txt`.
 
 KEEP_FOLDER = "Keep"  # in English: Takeout names its folders in the person's language ("Google Notizen")
+KEEP_NOTE_FILES = (".json", ".html", ".txt")  # a note's own files, and Labels.txt: no picture or recording of a note
 
 
 def keep_folder(json_paths: list[str], head: Callable[[str], bytes], by_name: bool = True) -> str | None:
@@ -805,9 +812,11 @@ def keep_folder(json_paths: list[str], head: Callable[[str], bytes], by_name: bo
     return None
 
 
-def keep_note_paths(vault: Vault) -> list[str]:
-    """The `.json` files of a Takeout's Keep folder, or of a folder of them; [] if there is none.
-    A Takeout of every product has other products' files beside it, Markdown files among them."""
+def keep_notes_folder(vault: Vault) -> str | None:
+    """The folder of a Takeout's Keep notes (or a folder of them); None if there is none. A
+    Takeout of every product has other products' files beside it, Markdown files among them. A
+    part of a Takeout that Google split may hold only pictures of notes in another part: a folder
+    named Keep without a note in it, in a source without Markdown notes."""
 
     def head(path: str) -> bytes:
         try:
@@ -815,15 +824,21 @@ def keep_note_paths(vault: Vault) -> list[str]:
         except (OSError, *UNREADABLE_ZIP):
             return b""
 
-    paths = [path for path in vault.files if path.endswith(".json")]
-    folder = keep_folder(paths, head, by_name=not vault.notes)
-    return sorted(path for path in paths if posixpath.dirname(path) == folder) if folder is not None else []
+    folder = keep_folder([path for path in vault.files if path.endswith(".json")], head, by_name=not vault.notes)
+    return named_keep_folder(vault.files) if folder is None and not vault.notes else folder
 
 
-def notes_from_keep(vault: Vault, paths: list[str], found: ForeignSource) -> None:
+def named_keep_folder(paths: Iterable[str]) -> str | None:
+    """The first folder of the files at `paths` named as Takeout names Keep's in English."""
+    return next((folder for folder in sorted({posixpath.dirname(path) for path in paths}) if PurePosixPath(folder).name == KEEP_FOLDER), None)
+
+
+def notes_from_keep(vault: Vault, folder: str, found: ForeignSource) -> None:
+    in_folder = sorted(path for path in vault.files if posixpath.dirname(path) == folder)
     taken: set[str] = set()
-    for path in paths:
-        note = keep_note(path, vault, found)
+    shown: set[str] = set()  # the files the notes list
+    for path in (path for path in in_folder if path.endswith(".json")):
+        note = keep_note(path, vault, found, shown)
         if isinstance(note, Skipped):
             found.skipped.append(note)
             continue
@@ -832,16 +847,18 @@ def notes_from_keep(vault: Vault, paths: list[str], found: ForeignSource) -> Non
             raw["uid"] = str(uuid.uuid5(NAMESPACE, raw["uid"]))
         taken.add(raw["uid"])
         add_in_parts(found, path, fitted(path, raw, found.skipped), attachments)
-    if not found.records and not vault.notes:
+    found.loose_files = {path: vault.files[path] for path in in_folder
+                         if path not in shown and PurePosixPath(path).suffix not in KEEP_NOTE_FILES}
+    if not found.records and not vault.notes and not found.loose_files:
         raise ImportFileError("This Google Keep export has no notes to import."
                               + left_out(found.skipped))
 
 
-def keep_note(path: str, vault: Vault, found: ForeignSource) -> tuple[dict, list[ImportedAttachment]] | Skipped:
+def keep_note(path: str, vault: Vault, found: ForeignSource, shown: set[str]) -> tuple[dict, list[ImportedAttachment]] | Skipped:
     """A Keep note as a record and its attachments: its checklist as a Markdown task list, its
     labels as tags (an archived note tagged "archived" as well: Notedesk has no archive), its web
-    links listed under its text, its attached files shown where it ends. One in Keep's trash is
-    left out, said so."""
+    links listed under its text, its attached files shown where it ends (their paths added to
+    `shown`, as those of a note in Keep's trash, which is left out, said so)."""
     file = vault.files[path]
     if file.size > MAX_FILE_SIZE:
         return Skipped(path, f"larger than {filesizeformat(MAX_FILE_SIZE)}")
@@ -855,6 +872,9 @@ def keep_note(path: str, vault: Vault, found: ForeignSource) -> tuple[dict, list
         return Skipped(path, "not JSON text")
     if not isinstance(keep, dict) or not ({"textContent", "listContent", "createdTimestampUsec"} & keep.keys()):
         return Skipped(path, "not a Google Keep note")
+    listed_files = [(listed, keep_attached_file(posixpath.normpath((PurePosixPath(path).parent / str(listed.get("filePath"))).as_posix()), vault))
+                    for listed in objects_in(keep.get("attachments"))]
+    shown.update(file_path for _, file_path in listed_files if file_path)
     if keep.get("isTrashed") is True:
         return Skipped(path, "in Google Keep’s trash: not imported")
     blocks = [str(keep.get("textContent") or "").strip("\n")]
@@ -863,8 +883,7 @@ def keep_note(path: str, vault: Vault, found: ForeignSource) -> tuple[dict, list
     links = [item for item in objects_in(keep.get("annotations")) if SAFE_LINK.match(str(item.get("url") or ""))]
     blocks.append("\n".join(f"- {markdown_link(one_line(str(item.get('title') or '')), str(item['url']))}" for item in links))
     attachments = []
-    for listed in objects_in(keep.get("attachments")):
-        file_path = keep_attached_file(posixpath.normpath((PurePosixPath(path).parent / str(listed.get("filePath"))).as_posix()), vault)
+    for listed, file_path in listed_files:
         image = str(listed.get("mimetype") or "").startswith("image/")
         if file_path is None:
             found.skipped.append(Skipped(path, keep_file_missing(PurePosixPath(str(listed.get("filePath"))).name, vault.parts)))
@@ -894,8 +913,8 @@ def keep_file_missing(name: str, parts: int) -> str:
     if parts > 1:
         return f"its picture or file {name} is in none of the {parts} parts chosen: the note is imported without it"
     return (f"its picture or file {name} is not in this export: Google Takeout splits a large export into parts "
-            "(takeout-…-001.tgz, takeout-…-002.tgz…), and it is in another one. Choose all the parts at once in "
-            "File › Import… to add it to the note")
+            "(takeout-…-001.tgz, takeout-…-002.tgz…), and it is in another one. Import that part too, now or later, "
+            "or all the parts at once in File › Import…, to add it to the note")
 
 
 def keep_attached_file(listed: str, vault: Vault) -> str | None:
@@ -905,8 +924,60 @@ def keep_attached_file(listed: str, vault: Vault) -> str | None:
         return listed
     stem = PurePosixPath(listed).with_suffix("")
     namesakes = [path for path in vault.files if PurePosixPath(path).with_suffix("") == stem
-                 and PurePosixPath(path).suffix not in (".json", ".html")]  # the note's own files
+                 and PurePosixPath(path).suffix not in KEEP_NOTE_FILES]
     return namesakes[0] if len(namesakes) == 1 else None
+
+
+def attach_to_waiting_notes(owner, found: ForeignSource) -> tuple[int, int]:
+    """Give the owner's notes imported before from another part of a Takeout (Google splits a large
+    one) the pictures and recordings of found.loose_files that their embeds wait for, named as the
+    file is, the embed pointed at it (`![[x.jpeg]]` becomes `![[x.jpg]]`, as keep_attached_file()
+    finds it), keeping a revision. Returns how many notes were changed and attachments added; a
+    file already attached is not added again. Without notes in the source, a file no note here
+    shows is listed as skipped, or, if none is, the import refused."""
+    if not found.loose_files:
+        return 0, 0
+    by_key = {file_key(PurePosixPath(path).name): path for path in found.loose_files}
+    by_stem: dict[str, list[str]] = {}
+    for key in by_key:
+        by_stem.setdefault(PurePosixPath(key).stem, []).append(key)
+    waiting: dict[int, dict[str, str]] = {}  # note id: {the target key its embed names: the path of the file}
+    for note_id, target in NoteLink.objects.owned_by(owner).filter(target_key__contains=".").values_list("source_id", "target_key"):
+        namesakes = [target] if target in by_key else by_stem.get(PurePosixPath(target).stem, [])
+        if "/" not in target and len(namesakes) == 1:
+            waiting.setdefault(note_id, {})[target] = by_key[namesakes[0]]
+    here = {file_key(name) for name in Attachment.objects.filter(note__owner=owner, name__in=[
+        PurePosixPath(path).name for path in found.loose_files]).values_list("name", flat=True)}
+    wanted = {path for files in waiting.values() for path in files.values()}
+    not_here = [path for key, path in by_key.items() if path not in wanted and key not in here]
+    if not found.records and not wanted and not_here:
+        raise ImportFileError(
+            f"This part of a Google Takeout holds no Keep notes, only {len(not_here)} "
+            f"{'picture or file' if len(not_here) == 1 else 'pictures or files'} of notes in another part, and none of "
+            f"your notes shows {'it' if len(not_here) == 1 else 'them'}: import the part with the notes first, then this one. "
+            "Nothing was imported."
+        )
+    if not found.records:
+        found.skipped += [Skipped(path, "a picture or file of a Google Keep note in another part of the Takeout, which no note "
+                                        "here shows: import the part with its note, then this one again") for path in not_here]
+    loose = Vault(files=found.loose_files)
+    attachments = {path: attachment for path in sorted(wanted) if (attachment := attachment_of(path, loose, found))}
+    changed = attached = 0
+    # A note given its file whose embed is not pointed at it (changed meanwhile, say) still waits:
+    # the next import of the part points it, and adds nothing.
+    for note in Note.objects.filter(pk__in=waiting).prefetch_related("tags"):
+        added = missing_attachments(note, [attachments[path] for path in waiting[note.pk].values() if path in attachments])
+        for attachment in added:
+            save_attachment(note, attachment.name, attachment.chunks())
+        body = note.body
+        for target, path in waiting[note.pk].items():
+            if path in attachments:
+                body = rewritten(body, target, attachments[path].name, attachment_keys([note.pk]).get(note.pk, frozenset()))
+        fields = {"title": note.title, "body": body, "pinned": note.pinned, "tags": [tag.name for tag in note.tags.all()]}
+        pointed = body != note.body and update_note(owner, note.pk, note.version, fields, "import")
+        attached += len(added)
+        changed += bool(added or pointed)
+    return changed, attached
 
 
 def objects_in(value) -> list[dict]:

@@ -222,7 +222,7 @@ def import_export_file(owner, job: Job, source: Path) -> None:
 def import_other_apps_source(owner, job: Job, *sources: Path) -> None:
     """Import another app's notes at `source`, a folder of Markdown files or a zip (read_markdown_source
     says which apps' it knows), or at the parts of one export, in the job."""
-    from embedded_site.notes.foreign_import import read_markdown_source
+    from embedded_site.notes.foreign_import import attach_to_waiting_notes, read_markdown_source
 
     try:
         found = read_markdown_source(*sources)
@@ -230,7 +230,8 @@ def import_other_apps_source(owner, job: Job, *sources: Path) -> None:
         raise unreadable(Path(error.filename or sources[0]), error) from None
     # A zip's attached files are read from it meanwhile.
     import_records(owner, job, found.records)
-    job.result.update(found.result())
+    changed, attached = attach_to_waiting_notes(owner, found)
+    job.result.update(found.result(), updated=job.result["updated"] + changed, attachments=job.result["attachments"] + attached)
 
 
 def unreadable(source: Path, error: OSError) -> JobError:

@@ -25,7 +25,7 @@ from embedded_site.notes.forms import (
     PreviewForm,
     TemplateQueryForm,
 )
-from embedded_site.notes.foreign_import import ForeignSource, is_notion_or_keep_zip, read_markdown_source
+from embedded_site.notes.foreign_import import ForeignSource, attach_to_waiting_notes, is_notion_or_keep_zip, read_markdown_source
 from embedded_site.notes.importing import ImportFileError, import_notes, imports_folder, read_import_file
 from embedded_site.notes.markdown import render_markdown
 from embedded_site.notes.models import Attachment, Note, OwnerNoteCount, Tag, TagNoteCount
@@ -415,10 +415,11 @@ def import_file(request):
                 records = changed.records
             else:
                 records = read_import_file(upload, spool, changed.skipped)
+            result = run_to_completion(import_notes(request.user, records, in_batches=False))
+            notes_given_files, files_given = attach_to_waiting_notes(request.user, changed)
         except ImportFileError as error:
             raise ApiError(400, str(error), fields={"file": [str(error)]}) from None
-        result = run_to_completion(import_notes(request.user, records, in_batches=False))
     return JsonResponse({
-        "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-        "attachments": result.attachments, **(changed.result() if changed.skipped else {}),
+        "created": result.created, "updated": result.updated + notes_given_files, "unchanged": result.unchanged,
+        "attachments": result.attachments + files_given, **(changed.result() if changed.skipped else {}),
     })

@@ -302,13 +302,18 @@ def test_a_keep_attachment_listed_as_jpeg_whose_file_is_jpg_is_found():
     assert not [item for item in found.skipped if "1a2b3c4d" in item.reason]
 
 
-def takeout_in_parts(tmp_path) -> list:
-    """A Takeout that Google split in two: the notes in the first part, the picture of one in the second."""
+def takeout_in_parts(tmp_path, archive=tgz, listed: str = "1a2b3c4d.jpg") -> list:
+    """A Takeout that Google split in two: the notes in the first part, the picture of one in the
+    second (`listed` is the name the note's JSON gives it; the file is `1a2b3c4d.jpg`)."""
     files = keep_takeout()
+    idea = json.loads(files["Takeout/Keep/Idea.json"])
+    idea["attachments"] = [{"filePath": listed, "mimetype": "image/jpeg"}]
+    files["Takeout/Keep/Idea.json"] = json.dumps(idea)
     picture = {"Takeout/Keep/1a2b3c4d.jpg": files.pop("Takeout/Keep/1a2b3c4d.jpg")}
-    parts = [tmp_path / "takeout-20261207T070000Z-001.tgz", tmp_path / "takeout-20261207T070000Z-002.tgz"]
-    parts[0].write_bytes(tgz(files))
-    parts[1].write_bytes(tgz({"Takeout/archive_browser.html": "<html>Takeout</html>", **picture}))
+    extension = "tgz" if archive is tgz else "zip"
+    parts = [tmp_path / f"takeout-20261207T070000Z-001.{extension}", tmp_path / f"takeout-20261207T070000Z-002.{extension}"]
+    parts[0].write_bytes(archive(files))
+    parts[1].write_bytes(archive({"Takeout/archive_browser.html": "<html>Takeout</html>", **picture}))
     return parts
 
 
@@ -319,8 +324,8 @@ def test_a_takeout_part_without_a_note_s_picture_says_it_is_in_another_part_and_
     assert alone["state"] == "done", alone
     assert {"path": "Takeout/Keep/Idea.json",
             "reason": "its picture or file 1a2b3c4d.jpg is not in this export: Google Takeout splits a large export into "
-                      "parts (takeout-…-001.tgz, takeout-…-002.tgz…), and it is in another one. Choose all the parts at once "
-                      "in File › Import… to add it to the note"} in alone["result"]["skipped_files"]
+                      "parts (takeout-…-001.tgz, takeout-…-002.tgz…), and it is in another one. Import that part too, now "
+                      "or later, or all the parts at once in File › Import…, to add it to the note"} in alone["result"]["skipped_files"]
     idea = Note.objects.get(title="Idea")
     assert idea.body.endswith("![[1a2b3c4d.jpg]]\n")  # where it goes, once it comes
     assert not Attachment.objects.exists()
@@ -331,6 +336,74 @@ def test_a_takeout_part_without_a_note_s_picture_says_it_is_in_another_part_and_
     assert (together["result"]["created"], together["result"]["updated"], together["result"]["attachments"]) == (0, 0, 1)
     assert "skipped_files" not in together["result"] or all("1a2b3c4d" not in item["reason"] for item in together["result"]["skipped_files"])
     assert Attachment.objects.get().note_id == idea.pk and Note.objects.count() == 3
+
+
+@pytest.mark.parametrize("archive", [tgz, zipped])
+def test_a_takeout_imported_one_part_at_a_time_gives_a_note_of_the_first_part_its_picture_from_the_second_once(
+        api, dialogs, tmp_path, archive):
+    """A note listing its picture as `….jpeg`, which Takeout wrote as `….jpg` in the second part:
+    part 1 imported, then part 2 later, the note kept an embed that showed nothing (part 2, without
+    notes, was "no Markdown notes" or no export at all)."""
+    parts = takeout_in_parts(tmp_path, archive, listed="1a2b3c4d.jpeg")
+    dialogs([parts[0]])
+    first = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
+    assert first["state"] == "done", first
+    assert any("1a2b3c4d.jpeg" in item["reason"] and "Import that part too" in item["reason"]
+               for item in first["result"]["skipped_files"])
+    idea = Note.objects.get(title="Idea")
+    assert idea.body.endswith("![[1a2b3c4d.jpeg]]\n") and not Attachment.objects.exists()
+
+    results = []
+    for _ in range(2):  # the second part imported, and imported again
+        dialogs([parts[1]])
+        later = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
+        assert later["state"] == "done", later
+        results.append((later["result"]["created"], later["result"]["updated"], later["result"]["attachments"]))
+    assert results == [(0, 1, 1), (0, 0, 0)]
+    idea.refresh_from_db()
+    assert idea.body == "A lamp that follows the sun.\n\n- [Heliostat](https://example.org/heliostat)\n\n![[1a2b3c4d.jpg]]\n"
+    photo = Attachment.objects.get()
+    assert (photo.note_id, photo.name) == (idea.pk, "1a2b3c4d.jpg")
+    assert f'src="/api/attachments/{photo.pk}/"' in api.preview(idea.body, note=idea.pk)  # the picture shows
+    assert b"".join(api.get(f"/api/attachments/{photo.pk}/").streaming_content) == PHOTO
+
+    dialogs(parts)  # and all of them together, later still, change nothing
+    together = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
+    assert (together["result"]["created"], together["result"]["updated"], together["result"]["attachments"]) == (0, 0, 0)
+    assert Note.objects.count() == 3 and Attachment.objects.count() == 1
+
+
+def test_a_takeout_part_imported_again_after_a_later_one_gives_the_later_part_s_note_its_picture(api, tmp_path):
+    """The note in the second part, its picture in the first, imported first: the first part,
+    imported again as the second part's list says, brings the picture."""
+    files = keep_takeout()
+    idea = files.pop("Takeout/Keep/Idea.json")
+    first, second = (api.client.post("/api/import/", {"file": io.BytesIO(tgz(part))}, **XHR)
+                     for part in (files, {"Takeout/Keep/Idea.json": idea}))
+    assert (first.status_code, first.json()["created"], first.json()["attachments"]) == (200, 2, 0)
+    assert "Import that part too, now or later" in second.json()["skipped_files"][0]["reason"]
+    again = api.client.post("/api/import/", {"file": io.BytesIO(tgz(files))}, **XHR)
+    assert (again.status_code, again.json()["updated"], again.json()["attachments"]) == (200, 1, 1)
+    assert Attachment.objects.get().note == Note.objects.get(title="Idea")
+
+
+def test_the_import_api_gives_a_note_of_a_takeout_part_imported_before_its_picture_from_a_later_part(api, tmp_path):
+    first, later = (api.client.post("/api/import/", {"file": io.BytesIO(part.read_bytes())}, **XHR)
+                    for part in takeout_in_parts(tmp_path, listed="1a2b3c4d.jpeg"))
+    assert (first.status_code, first.json()["attachments"]) == (200, 0)
+    assert (later.status_code, later.json()["updated"], later.json()["attachments"]) == (200, 1, 1)
+    assert Attachment.objects.get().note.body.endswith("![[1a2b3c4d.jpg]]\n")
+
+
+def test_a_takeout_part_of_pictures_whose_notes_are_not_here_yet_fails_saying_to_import_their_part_first(api, dialogs, tmp_path):
+    parts = takeout_in_parts(tmp_path)
+    dialogs([parts[1]])
+    alone = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
+    assert alone["state"] == "failed", alone
+    assert alone["error"] == ("This part of a Google Takeout holds no Keep notes, only 1 picture or file of notes in "
+                              "another part, and none of your notes shows it: import the part with the notes first, "
+                              "then this one. Nothing was imported.")
+    assert not Note.objects.exists() and not Attachment.objects.exists()
 
 
 def test_the_parts_of_a_takeout_uploaded_together_from_a_browser_are_one_import(api, tmp_path):
