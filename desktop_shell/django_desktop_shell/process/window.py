@@ -367,9 +367,13 @@ def announce_the_pages_focus_after_menus_and_dialogs(window) -> None:
         view.evaluate_javascript(FOCUS_AGAIN_SCRIPT, -1, None, None, None, None)
         return GLib.SOURCE_REMOVE
 
+    watched_menu_bars = set()
+
     def watch_menu_bars(widget):
         if isinstance(widget, Gtk.MenuBar):
-            widget.connect("deactivate", lambda bar: GLib.idle_add(focus_again))
+            if widget not in watched_menu_bars:  # the window maps again at each showing
+                watched_menu_bars.add(widget)
+                widget.connect("deactivate", lambda bar: GLib.idle_add(focus_again))
         elif isinstance(widget, Gtk.Container):
             widget.forall(watch_menu_bars)
 

@@ -1,0 +1,91 @@
+"""The page's focus after a menu of the menu bar closed, in the real window (a site's page, the polls
+example's login page): how many times the shell focused the field again.
+Usage: focus_after_menu.py DATA_DIR shown-again
+  shown-again: the window hidden and shown twice, then F10 and Escape in a text area; prints how
+  many times its focus event came.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django_desktop_shell.process import launcher
+from django_desktop_shell.self_test import wait_for, window_check
+from tests.shell.drivers import gtk_menus
+from tests.shell.drivers.gtk_menus import on_gtk_thread, xdotool
+from tests.shell.drivers.menu_clicks_support import wait_until
+
+POLLS = Path(__file__).resolve().parents[3] / "examples" / "polls"
+data_dir, check = Path(sys.argv[1]), sys.argv[2]
+
+# Each focus event an element of the page gets, counted in window.focusEvents; registered before
+# the shell's re-focus adds its own listeners, this one hears it.
+COUNT_FOCUS_EVENTS = """(() => {
+  window.focusEvents = 0;
+  addEventListener('focus', (event) => { if (event.target !== window) window.focusEvents += 1; }, true);
+})()"""
+
+
+def toplevel(window):
+    from webview.platforms.gtk import BrowserView
+
+    return BrowserView.instances[window.uid].window
+
+
+def give_the_window_the_focus() -> None:
+    """An X server without a window manager gives a window no focus itself."""
+    subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(os.getpid()), "windowfocus"],
+                   capture_output=True, check=True, timeout=10)
+
+
+def a_menu_is_open(window) -> bool:
+    from gi.repository import Gtk
+
+    return any(item.get_submenu() is not None and item.get_submenu().get_mapped()
+               for bar in gtk_menus.find(toplevel(window), Gtk.MenuBar) for item in bar.get_children())
+
+
+def open_and_close_a_menu(window) -> None:
+    """F10 opens the menu bar's first menu, Escape closes it: as a person does from the keyboard."""
+    xdotool("key", "F10")
+    wait_until(lambda: on_gtk_thread(a_menu_is_open, window), "a menu opened by F10")
+    xdotool("key", "Escape")
+    wait_until(lambda: not on_gtk_thread(a_menu_is_open, window), "the menu closed by Escape")
+
+
+def hide_and_show(window) -> None:
+    window.hide()
+    wait_until(lambda: not on_gtk_thread(lambda: toplevel(window).get_mapped()), "the window hidden")
+    window.show()
+    wait_until(lambda: on_gtk_thread(lambda: toplevel(window).get_mapped()), "the window shown again")
+
+
+def focused_again_after_a_menu(window) -> int:
+    """How many focus events a menu opened and closed brings the page (the re-focus runs on GTK's
+    idle, after the menu has closed: all of them have come a second after the first)."""
+    window.run_js("window.focusEvents = 0")
+    open_and_close_a_menu(window)
+    wait_until(lambda: window.run_js("window.focusEvents") > 0, "the page focused again after the menu")
+    time.sleep(1)
+    return int(window.run_js("window.focusEvents"))
+
+
+@window_check("the page's focus after a menu")
+def focus_after_menu(window, origin):
+    window.load_url(origin + "/admin/login/")
+    wait_for(window, "document.readyState === 'complete' && document.body !== null", True, "the login page")
+    window.run_js(COUNT_FOCUS_EVENTS)
+    give_the_window_the_focus()
+    if check == "shown-again":
+        window.run_js("document.body.insertAdjacentHTML('beforeend', '<textarea id=\"plain\"></textarea>');"
+                      "document.getElementById('plain').focus()")
+        for _ in range(2):
+            hide_and_show(window)
+        give_the_window_the_focus()
+        time.sleep(1)  # the focus events of the window's showing and activation come and go
+        print(f"focus events after a menu, the window shown three times: {focused_again_after_a_menu(window)}", flush=True)
+
+
+sys.exit(launcher.main(POLLS, ["--self-test", "--data-dir", str(data_dir)]))
