@@ -1,8 +1,12 @@
 """The page's focus after a menu of the menu bar closed, in the real window (a site's page, the polls
-example's login page): how many times the shell focused the field again.
-Usage: focus_after_menu.py DATA_DIR shown-again
+example's login page): how many times the shell focused the field again, and where typing lands.
+Usage: focus_after_menu.py DATA_DIR shown-again|caret
   shown-again: the window hidden and shown twice, then F10 and Escape in a text area; prints how
   many times its focus event came.
+  caret: "beta gamma" selected in "Alpha beta gamma delta" in a contenteditable div, a text area and
+  a frame's contenteditable body (as TinyMCE and CKEditor 4 make); F10, Escape and "X" typed in each.
+  Prints what was selected once the menu had closed, how many times the field's own focus and blur
+  listeners were called, and the text once typed in.
 """
 
 import os
@@ -26,6 +30,37 @@ COUNT_FOCUS_EVENTS = """(() => {
   window.focusEvents = 0;
   addEventListener('focus', (event) => { if (event.target !== window) window.focusEvents += 1; }, true);
 })()"""
+
+TEXT = "Alpha beta gamma delta"
+FIELDS = f"""(() => {{
+  document.body.insertAdjacentHTML('beforeend', '<div id="rich" contenteditable="true">{TEXT}</div>'
+    + '<textarea id="plain">{TEXT}</textarea><iframe id="framed"></iframe>');
+  const framed = document.getElementById('framed').contentDocument;
+  framed.body.contentEditable = 'true';
+  framed.body.textContent = '{TEXT}';
+  framed.defaultView.addEventListener('focus', (event) => {{ if (event.target !== framed.defaultView) window.focusEvents += 1; }}, true);
+  window.heardByTheField = 0;
+  for (const field of [document.getElementById('rich'), document.getElementById('plain'), framed.body]) {{
+    for (const type of ['focus', 'blur']) field.addEventListener(type, () => {{ window.heardByTheField += 1; }});
+  }}
+}})()"""
+FRAMED = "document.getElementById('framed').contentDocument"
+# Each field: how "beta gamma" is selected in it, its text, what is selected in it.
+SELECTIONS = {
+    "a contenteditable div": (
+        "const rich = document.getElementById('rich'); rich.focus(); getSelection().setBaseAndExtent(rich.firstChild, 6, rich.firstChild, 16)",
+        "document.getElementById('rich').textContent",
+        "document.activeElement.id === 'rich' && getSelection().toString()"),
+    "a text area": (
+        "const plain = document.getElementById('plain'); plain.focus(); plain.setSelectionRange(6, 16)",
+        "document.getElementById('plain').value",
+        "document.activeElement.id === 'plain' && document.activeElement.value.slice(document.activeElement.selectionStart, "
+        "document.activeElement.selectionEnd)"),
+    "a frame's contenteditable body": (
+        f"const body = {FRAMED}.body; body.focus(); {FRAMED}.getSelection().setBaseAndExtent(body.firstChild, 6, body.firstChild, 16)",
+        f"{FRAMED}.body.textContent",
+        f"document.activeElement.id === 'framed' && {FRAMED}.activeElement === {FRAMED}.body && {FRAMED}.getSelection().toString()"),
+}
 
 
 def toplevel(window):
@@ -86,6 +121,26 @@ def focus_after_menu(window, origin):
         give_the_window_the_focus()
         time.sleep(1)  # the focus events of the window's showing and activation come and go
         print(f"focus events after a menu, the window shown three times: {focused_again_after_a_menu(window)}", flush=True)
+    if check == "caret":
+        window.run_js(FIELDS)
+        for field, (select, text, selected) in SELECTIONS.items():
+            window.run_js(f"{{ {select} }}")  # a block of its own: its consts
+            wait_for(window, selected, "beta gamma", f"beta gamma selected in {field}")
+            window.run_js("window.heardByTheField = 0")
+            focused_again_after_a_menu(window)
+            selected_after_the_menu, heard = window.run_js(selected), int(window.run_js("window.heardByTheField"))
+            xdotool("type", "X")
+            typed = typed_in(window, text)
+            print(f"{field}: selected after the menu: {selected_after_the_menu!r}; its own focus and blur listeners called: {heard}; "
+                  f"typed: {typed!r}", flush=True)
+
+
+def typed_in(window, text: str) -> str:
+    """The field's text once a key typed has changed it, or as it stayed (the key went elsewhere)."""
+    deadline = time.monotonic() + 3
+    while window.run_js(text) == TEXT and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return window.run_js(text)
 
 
 sys.exit(launcher.main(POLLS, ["--self-test", "--data-dir", str(data_dir)]))
