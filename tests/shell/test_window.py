@@ -487,6 +487,31 @@ def test_a_pages_alert_waits_for_its_ok_as_in_a_browser(polls_copy, tmp_path, ap
         close_with_sigterm(process)
 
 
+def focus_after_menu(tmp_path, app_env, check: str) -> str:
+    """What tests.shell.drivers.focus_after_menu printed for `check`, its run passed."""
+    result = subprocess.run([sys.executable, "-m", "tests.shell.drivers.focus_after_menu", str(tmp_path / "data"), check],
+                            capture_output=True, text=True, env=app_env, timeout=180, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_a_window_shown_again_focuses_the_page_once_after_a_menu(tmp_path, app_env):
+    # Each showing of the window had the menu bar's closing focus the page once more: shown three
+    # times, a menu closed blurred and focused the field three times (a screen reader read it thrice).
+    assert "focus events after a menu, the window shown three times: 1\n" in focus_after_menu(tmp_path, app_env, "shown-again")
+
+
+def test_after_a_menu_typing_replaces_the_selection_in_a_rich_text_field_a_text_area_and_a_frames_editor(tmp_path, app_env):
+    # The shell focuses the page's field again after a menu closes, for a screen reader to read it.
+    # In a contenteditable div, the words selected were lost and the caret put before the text:
+    # what was typed next landed at its start. A frame's editor (TinyMCE's, CKEditor 4's) was told
+    # it lost the focus (its blur listeners called), and never that it had it again.
+    printed = focus_after_menu(tmp_path, app_env, "caret")
+    for field in ("a contenteditable div", "a text area", "a frame's contenteditable body"):
+        assert (f"{field}: selected after the menu: 'beta gamma'; its own focus and blur listeners called: 0; "
+                "typed: 'Alpha X delta'\n") in printed, printed
+
+
 def test_a_drag_that_starts_on_a_link_or_an_image_is_the_pages_own_to_cancel(polls_copy, tmp_path, app_env):
     # pywebview's page script cancelled every drag that starts on a link or an image in the window:
     # a board whose cards are links, dragged to another column, did not move, and no error said why.

@@ -344,15 +344,26 @@ def keep_the_browsers_alert(window) -> None:
 
 # The page's focused element focused again, with the page's focus and blur listeners kept out of
 # it (a picker that closes as the focus leaves it stays open): WebKit announces the element anew.
-# A text field's focus() puts back its caret and selection.
+# In a frame of the page's own origin (a rich-text editor's: TinyMCE, CKEditor 4), the frame's
+# focused element. A text field's focus() puts back its caret and selection; a contenteditable's
+# would be lost (WebKit clears it as the element loses the focus, and puts the caret before the
+# text as it gets it), so it is put back.
 FOCUS_AGAIN_SCRIPT = """(() => {
-  const focused = document.activeElement;
-  if (!focused || focused === document.body) return;
+  let focused = document.activeElement;
+  while (focused?.contentDocument?.activeElement) focused = focused.contentDocument.activeElement;
+  const page = focused?.ownerDocument;
+  if (!focused || (focused === page.body && !focused.isContentEditable)) return;
+  const selection = page.getSelection();
+  const kept = focused.isContentEditable && focused.contains(selection.anchorNode)
+    && [selection.anchorNode, selection.anchorOffset, selection.focusNode, selection.focusOffset];
   const unheard = (event) => event.stopImmediatePropagation();
   const types = ['blur', 'focusout', 'focus', 'focusin'];
-  for (const type of types) window.addEventListener(type, unheard, true);
-  try { focused.blur(); focused.focus({preventScroll: true}); }
-  finally { for (const type of types) window.removeEventListener(type, unheard, true); }
+  for (const type of types) page.defaultView.addEventListener(type, unheard, true);
+  try {
+    focused.blur();
+    focused.focus({preventScroll: true});
+    if (kept) selection.setBaseAndExtent(...kept);
+  } finally { for (const type of types) page.defaultView.removeEventListener(type, unheard, true); }
 })();"""
 
 
@@ -372,9 +383,13 @@ def announce_the_pages_focus_after_menus_and_dialogs(window) -> None:
         view.evaluate_javascript(FOCUS_AGAIN_SCRIPT, -1, None, None, None, None)
         return GLib.SOURCE_REMOVE
 
+    watched_menu_bars = set()
+
     def watch_menu_bars(widget):
         if isinstance(widget, Gtk.MenuBar):
-            widget.connect("deactivate", lambda bar: GLib.idle_add(focus_again))
+            if widget not in watched_menu_bars:  # the window maps again at each showing
+                watched_menu_bars.add(widget)
+                widget.connect("deactivate", lambda bar: GLib.idle_add(focus_again))
         elif isinstance(widget, Gtk.Container):
             widget.forall(watch_menu_bars)
 
