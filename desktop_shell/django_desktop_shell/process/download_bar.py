@@ -7,7 +7,6 @@ import logging
 import time
 from pathlib import Path
 
-from django_desktop_shell.errors import size_in_english
 from django_desktop_shell.process.commands import open_in_os
 
 logger = logging.getLogger(__name__)
@@ -73,6 +72,10 @@ class DownloadRow:
         now = time.monotonic()
         if now - self.last_update < UPDATE_EVERY_S:
             return
+        # It imports Django (its size filter), there since the site started: imported with this module, 183
+        # of Django's modules came on GTK's thread before the window showed.
+        from django_desktop_shell.errors import size_in_english
+
         self.last_update = now
         saved = self.download.get_received_data_length()
         response = self.download.get_response()
