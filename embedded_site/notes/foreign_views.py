@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from django_desktop_shell.uploads import upload_view
 from embedded_site.notes import jobs
 from embedded_site.notes.api import api_view, json_object, valid
-from embedded_site.notes.foreign_import import read_enex, zipped_notedesk_export
 from embedded_site.notes.importing import imports_folder, is_notedesk_markdown_zip
 from embedded_site.notes.forms import JsonChoiceField
 from embedded_site.notes.job_views import native_functions
@@ -32,6 +31,7 @@ class ForeignUploadForm(ForeignSourceForm):
 
 def start_foreign_import(owner, kind: str, source: Path, *, remove_source: bool) -> jobs.Job:
     """Read the source (a folder, a zip file, an .enex file) in a job, then import its notes."""
+    from embedded_site.notes.foreign_import import read_enex
 
     def work(job: jobs.Job) -> None:
         try:
@@ -60,6 +60,8 @@ def start_foreign_import(owner, kind: str, source: Path, *, remove_source: bool)
 def imported_as_notedesk_export(owner, job: jobs.Job, source: Path) -> bool:
     """Notedesk's own Markdown export, zipped or extracted into a folder: imported as one, by its
     notes' uids, not as new notes. False, with nothing done, for another source."""
+    from embedded_site.notes.foreign_import import zipped_notedesk_export
+
     if not source.is_dir():
         if not is_notedesk_markdown_zip(source):
             return False

@@ -12,7 +12,6 @@ import re
 from html import escape, unescape
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
-from xml.etree.ElementTree import tostring
 
 import nh3
 from django.urls import Resolver404, resolve
@@ -273,8 +272,10 @@ def colourable_languages() -> frozenset[str]:
 
 
 def math_markup(latex: str, display: str, dollars: str) -> str:
-    """LaTeX as MathML (latex2mathml, pure Python, imported at the first formula); one it cannot
-    read is shown as it was written, in code, with the converter's complaint as its tooltip."""
+    """LaTeX as MathML (latex2mathml, pure Python, and ElementTree, imported at the first formula);
+    one it cannot read is shown as it was written, in code, with the converter's complaint as its tooltip."""
+    from xml.etree.ElementTree import tostring
+
     from latex2mathml.converter import convert_to_element
 
     try:

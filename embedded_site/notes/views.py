@@ -25,7 +25,6 @@ from embedded_site.notes.forms import (
     PreviewForm,
     TemplateQueryForm,
 )
-from embedded_site.notes.foreign_import import ForeignSource, attach_to_waiting_notes, is_notion_or_keep_zip, read_markdown_source
 from embedded_site.notes.importing import ImportFileError, import_notes, imports_folder, read_import_file
 from embedded_site.notes.markdown import render_markdown
 from embedded_site.notes.models import Attachment, Note, OwnerNoteCount, Tag, TagNoteCount
@@ -406,6 +405,10 @@ def export_notes(request):
 @api_view
 @upload_view("NOTEDESK_MAX_IMPORT_SIZE")
 def import_file(request):
+    from embedded_site.notes.foreign_import import (
+        ForeignSource, attach_to_waiting_notes, is_notion_or_keep_zip, read_markdown_source,
+    )
+
     upload = valid(ImportForm(request.POST, request.FILES))["file"]
     changed = ForeignSource()
     with tempfile.TemporaryFile(dir=imports_folder()) as spool:

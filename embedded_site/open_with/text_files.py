@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from embedded_site.notes.foreign_import import front_matter
 from embedded_site.notes.forms import BODY_MAX_LENGTH
 from embedded_site.notes.models import TITLE_MAX_LENGTH
 
@@ -98,6 +97,8 @@ def too_large(path: Path, size: int, limit: int) -> str:
 def title_of(body: str, path: Path) -> str:
     """The `title` of the file's front matter, else the text of its first Markdown heading after
     the front matter (outside code blocks), else the file's name without its extension."""
+    from embedded_site.notes.foreign_import import front_matter  # the other apps' readers: not at every launch
+
     front, text = front_matter(body.removeprefix("\ufeff"))
     if title := str(front.get("title") or "").strip():
         return title[:TITLE_MAX_LENGTH]

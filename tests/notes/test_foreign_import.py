@@ -5,6 +5,7 @@ import base64
 import hashlib
 import io
 import os
+import subprocess
 import unicodedata
 import zipfile
 from datetime import datetime, timezone
@@ -21,6 +22,7 @@ from embedded_site.notes.importing import AttachmentSpool, ImportFileError
 from embedded_site.notes.markdown import render_markdown
 from embedded_site.notes.models import Attachment, Note
 from embedded_site.notes.revisions import body_of
+from tests.conftest import launcher_command
 from tests.notes.test_jobs_and_preview import FakeDialogs, wait_for_job
 from tests.notes.test_transfer import (  # noqa: F401 (two_notes and note_with_attachments are fixtures)
     attachments_as_stored, empty_the_database, exported, note_with_attachments, notes_as_exported, two_notes,
@@ -1049,3 +1051,14 @@ def test_a_joplin_jex_export_is_imported_as_its_raw_export_directory_is(api):
     [attachment] = meeting.attachments.all()
     assert b"".join(api.get(f"/api/attachments/{attachment.pk}/").streaming_content) == b"\x89PNG the diagram"
     assert finished["result"]["skipped_files"] == [{"path": "evil.md", "reason": "a link to a file: not followed"}]
+
+
+def test_the_other_apps_readers_are_imported_at_the_first_import_not_at_every_launch(tmp_path):
+    """The site's URLconf imported the readers of Evernote's, Notion's, Keep's and Joplin's exports
+    (and csv and tarfile with them) at every launch: ~0.4 MB of code in the app's process for as
+    long as it ran, for what a person does once."""
+    asked = ("import sys; from django.urls import resolve; resolve('/'); "
+             "print('embedded_site.notes.foreign_import' in sys.modules)")
+    imported = subprocess.run(launcher_command("--data-dir", str(tmp_path), "manage", "shell", "-c", asked),
+                              capture_output=True, text=True, check=True).stdout
+    assert imported.strip().splitlines()[-1] == "False"

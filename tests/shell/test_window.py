@@ -649,13 +649,68 @@ def test_the_window_carries_the_apps_icon_at_sizes_for_every_screen_scale(tmp_pa
     32 px icon drawn from 64 px, not blown up from a small one."""
     process = start_window(tmp_path / "data", app_env)
     try:
-        window_id = xdotool(app_env, "search", "--sync", "--onlyvisible", "--name", "^Notedesk$").split()[0]
-        icon = subprocess.run(["xprop", "-id", window_id, "_NET_WM_ICON"], capture_output=True, text=True,
-                              env=app_env, check=True).stdout
+        sizes = icon_sizes(window_icons(app_env))
     finally:
         close_with_sigterm(process)
-    sizes = {int(width) for width, height in re.findall(r"Icon \((\d+) x (\d+)\)", icon) if width == height}
     assert {16, 32, 64, 128} <= sizes, sorted(sizes)
+
+
+def window_icons(env) -> list[int]:
+    """The window's _NET_WM_ICON: for each icon its width, its height, then its pixels (ARGB)."""
+    window_id = xdotool(env, "search", "--sync", "--onlyvisible", "--name", "^Notedesk$").split()[0]
+    icon = subprocess.run(["xprop", "-id", window_id, "-notype", "-f", "_NET_WM_ICON", "32c", "_NET_WM_ICON"],
+                          capture_output=True, text=True, env=env, check=True).stdout
+    return [int(value) for value in icon.partition("=")[2].split(",")]
+
+
+def icon_sizes(icons: list[int]) -> set[int]:
+    sizes, at = set(), 0
+    while at < len(icons):
+        width, height = icons[at], icons[at + 1]
+        if width == height:
+            sizes.add(width)
+        at += 2 + width * height
+    return sizes
+
+
+def test_a_later_launch_gives_the_window_the_same_icon_without_rendering_the_svg_again(tmp_path, app_env):
+    """Each launch rendered the icon's SVG at every size before the window showed, which loaded
+    librsvg into the app's process for as long as it ran; the first launch keeps what it rendered."""
+    data_dir = tmp_path / "data"
+    first = start_window(data_dir, app_env)
+    try:
+        first_icons = window_icons(app_env)
+    finally:
+        close_with_sigterm(first)
+    second = start_window(data_dir, app_env)
+    try:
+        second_icons = window_icons(app_env)
+        libraries = Path(f"/proc/{second.pid}/maps").read_text()
+    finally:
+        close_with_sigterm(second)
+    assert second_icons == first_icons  # the same pixels at the same sizes
+    assert {16, 32, 64, 128} <= icon_sizes(second_icons)
+    assert "librsvg" not in libraries
+
+
+def test_an_icon_changed_since_the_last_launch_is_rendered_again_and_the_earlier_one_not_kept(tmp_path):
+    from django_desktop_shell.process import window
+
+    def icons_of(colour: str) -> list:
+        icon.write_text(f'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8" '
+                        f'fill="{colour}"/></svg>', encoding="utf-8")
+        icons = window.window_icons(icon, kept)
+        for thread in threading.enumerate():
+            if thread.name == "desktop-window-icons":
+                thread.join(10)
+        return icons
+
+    icon, kept = tmp_path / "icon.svg", tmp_path / "window_icons"
+    icons_of("#ff0000")
+    blue = icons_of("#0000ff")
+    assert blue[0].get_pixels()[:4] == bytes([0, 0, 255, 255])
+    assert len(list(kept.glob("*.png"))) == len(window.WINDOW_ICON_SIZES)
+    assert window.window_icons(icon, kept)[-1].get_pixels() == blue[-1].get_pixels()
 
 
 def test_at_a_larger_text_scale_the_first_window_is_larger_by_as_much(tmp_path, app_env):

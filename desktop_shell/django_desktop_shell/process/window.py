@@ -1,5 +1,6 @@
 """The native window (pywebview: GTK on Linux, WebView2 on Windows, WebKit on macOS)."""
 
+import hashlib
 import html
 import json
 import logging
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django_desktop_shell import menus
+from django_desktop_shell.files import write_file
 from django_desktop_shell.process import downloads, native_dialogs, page_loads
 from django_desktop_shell.process.commands import gtk_view, page_event_script
 from django_desktop_shell.process.errors import StartupError, WebViewMissing, failure_message
@@ -169,7 +171,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
         background = background_for_the_theme()
         text_scale = gtk_text_scale()
         if icon is not None:
-            use_the_icon_for_every_window(icon)
+            use_the_icon_for_every_window(icon, data_dir)
 
     first_html = None
     try:
@@ -245,6 +247,7 @@ def run_window(startup: Future, *, title: str, origin: str, data_dir: Path, laun
 # one it needs, so a 2x screen's 32 px icon is drawn from the 64 px one, not blown up. Not 256:
 # GDK leaves out of the X property an icon list larger than one request can carry.
 WINDOW_ICON_SIZES = (16, 24, 32, 48, 64, 96, 128)
+WINDOW_ICONS_FOLDER = "window_icons"  # in the data folder
 
 
 def gtk_text_scale() -> float:
@@ -256,16 +259,46 @@ def gtk_text_scale() -> float:
     return resolution / 96 if resolution > 0 else 1.0
 
 
-def use_the_icon_for_every_window(icon: Path) -> None:
+def use_the_icon_for_every_window(icon: Path, data_dir: Path) -> None:
     """The app's icon, rendered from its SVG at each size, for the window and its dialogs
     (pywebview's own icon option gives the window manager the SVG at one size)."""
-    from gi.repository import GdkPixbuf, GLib, Gtk
+    from gi.repository import GLib, Gtk
 
     try:
-        Gtk.Window.set_default_icon_list([GdkPixbuf.Pixbuf.new_from_file_at_size(str(icon), size, size)
-                                          for size in WINDOW_ICON_SIZES])
+        Gtk.Window.set_default_icon_list(window_icons(icon, data_dir / WINDOW_ICONS_FOLDER))
     except GLib.Error:  # an icon the pixbuf loaders cannot read: the windows go without it
         logger.warning("Could not load the icon %s for the window", icon, exc_info=True)
+
+
+def window_icons(icon: Path, folder: Path) -> list:
+    """The icon at WINDOW_ICON_SIZES: as the last launch kept them in `folder`, as PNGs, or
+    rendered from the SVG and kept there for the next one (beside the window, in a thread).
+    Rendering it loaded librsvg into the process for as long as it ran (docs/performance.md)."""
+    from gi.repository import GdkPixbuf, GLib
+
+    version = hashlib.sha256(icon.read_bytes()).hexdigest()[:16]
+    kept = [folder / f"{size}-{version}.png" for size in WINDOW_ICON_SIZES]
+    try:
+        return [GdkPixbuf.Pixbuf.new_from_file(str(path)) for path in kept]
+    except GLib.Error:  # none kept yet, or kept for an icon since changed
+        pass
+    rendered = [GdkPixbuf.Pixbuf.new_from_file_at_size(str(icon), size, size) for size in WINDOW_ICON_SIZES]
+    threading.Thread(target=keep_window_icons, args=(rendered, kept), name="desktop-window-icons", daemon=True).start()
+    return rendered
+
+
+def keep_window_icons(rendered: list, kept: list[Path]) -> None:
+    from gi.repository import GLib
+
+    folder = kept[0].parent
+    try:
+        folder.mkdir(exist_ok=True)
+        for other in set(folder.glob("*.png")) - set(kept):  # an earlier icon's
+            other.unlink()
+        for pixbuf, path in zip(rendered, kept):
+            write_file(path, pixbuf.save_to_bufferv("png", [], [])[1])
+    except (OSError, GLib.Error):
+        logger.warning("Could not keep the window's icons for the next launch", exc_info=True)
 
 
 def follow_an_inverse_theme() -> None:
