@@ -17,6 +17,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from django_desktop_shell.process.lifecycle import time_for
+
 logger = logging.getLogger(__name__)
 PAGE_COUNT = "desktopShellKeydowns"
 # A key typed in a frame (a rich text editor's iframe, say) never reaches the top page's listeners:
@@ -39,6 +41,9 @@ PAGE_COUNTER_SCRIPT = f"""(() => {{
 }})();"""
 FORWARDS_REMEMBERED = 256
 ASK_PAGE_EVERY_S = 0.05
+# Of the way out's budget after a stop signal (process/lifecycle.py), what the keys typed just
+# before it may take to reach the page; its save is sent after them.
+STOP_SIGNAL_KEYS_WAIT_S = 1.0
 
 
 class TypedKeys:
@@ -47,7 +52,7 @@ class TypedKeys:
         # A key the page leaves alone, WebKitGTK gives back to the view as the same event a second
         # time: the presses seen, by (time, key), so that second pass is not counted again.
         self.seen = collections.deque(maxlen=FORWARDS_REMEMBERED)
-        self.stopping = threading.Event()  # a stop signal: no time to wait for keys
+        self.stopping = threading.Event()  # a stop signal: a short time to wait for keys
 
     def install_gtk(self, view) -> None:
         """On GTK's thread, before the first page loads."""
@@ -88,19 +93,33 @@ class TypedKeys:
         return max(0, self.pressed - int(received))
 
     def wait_until_received(self, window, stall_s: float, on_waiting: Callable[[], None]) -> bool:
-        """Until the page has received every key pressed, or has received none for `stall_s`, or
-        a stop signal came; True, having called `on_waiting()` first, if there were keys to wait for."""
-        pending = None if self.stopping.is_set() else self.not_yet_received(window, stall_s)
+        """Until the page has received every key pressed, or has received none for `stall_s`; after
+        a stop signal (before the wait or during it), for STOP_SIGNAL_KEYS_WAIT_S of the way out at
+        most: a logout's right after the last keys, on a busy computer, lost them. True, having
+        called `on_waiting()` first, if there were keys to wait for."""
+        stop_deadline = None
+
+        def time_left() -> float:
+            nonlocal stop_deadline
+            if not self.stopping.is_set():
+                return stall_s
+            if stop_deadline is None:
+                stop_deadline = time.monotonic() + time_for("Waiting for the keys typed before the stop signal",
+                                                            STOP_SIGNAL_KEYS_WAIT_S)
+            return max(0.0, stop_deadline - time.monotonic())
+
+        pending = self.not_yet_received(window, time_left())
         if not pending:
             return False
         on_waiting()
         logger.info("Closing: waiting for the page to receive %d key(s) typed before the close", pending)
         waited_from = progress_at = time.monotonic()
         while pending:
-            if self.stopping.wait(ASK_PAGE_EVERY_S):
+            time.sleep(ASK_PAGE_EVERY_S)
+            if not time_left():
                 logger.warning("Closing on a stop signal with %s key(s) the page has not received", pending)
                 return True
-            now_pending = self.not_yet_received(window, stall_s)
+            now_pending = self.not_yet_received(window, min(stall_s, time_left()))
             if now_pending is None or (now_pending >= pending and time.monotonic() - progress_at > stall_s):
                 logger.warning("Closing with %s key(s) the page did not receive within %.0f s", pending, stall_s)
                 return True
