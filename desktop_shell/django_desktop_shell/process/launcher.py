@@ -306,6 +306,7 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
         if front:
             front.window_closed()
     if not startup.done():  # closed before the app had started (a self-test then fails): stop_server ends the start
+        updater.quit_before_started()
         return 1 if self_test else 0
     if startup.exception() is not None:  # said as it failed (report_failure), and by the window unless closed first
         return 1
