@@ -274,25 +274,27 @@ def slow_start_up_work(**kwargs):
 '''
 
 
-def test_a_quit_during_the_apps_start_up_work_folds_the_write_ahead_log_and_keeps_what_it_wrote(polls_copy, tmp_path,
-                                                                                                   app_env):
-    """The window closed (here by SIGTERM) while a database_ready receiver still ran: the quit waited
-    for the whole start, the watchdog ended the process first, and polls.sqlite3-wal kept the
-    receiver's write, which a copy of the database file alone lacks. The databases are up to date
-    by then: the quit folds them as it does with the app's threads running, the receiver's next
-    write waiting until the process ends, never made, and the process ends without waiting for it."""
+def quit_once_it_touches(marker, polls_copy, data_dir, env, *launcher_args, stop_signal=signal.SIGTERM):
+    """examples/polls launched (in a window, unless `launcher_args` say otherwise), sent `stop_signal` once
+    its slow start touches `marker` in the data folder; it exits 0. Returns the ended process."""
+    process = subprocess.Popen([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(data_dir),
+                                *launcher_args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 60
+    while not (data_dir / marker).exists():
+        assert process.poll() is None and time.monotonic() < deadline, process.stderr.read() if process.poll() else "slow"
+        time.sleep(0.05)
+    process.send_signal(stop_signal)
+    assert exit_code_within(process, 20) == 0
+    return process
+
+
+def with_slow_start_up_work(polls_copy):
     (polls_copy / "polls" / "start_up.py").write_text(SLOW_START_UP_WORK, encoding="utf-8")
     with (polls_copy / "polls" / "apps.py").open("a", encoding="utf-8") as apps:
         apps.write("\n    def ready(self):\n        from . import start_up  # noqa: F401\n")
-    data_dir = tmp_path / "data"
-    process = subprocess.Popen([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(data_dir)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=app_env)
-    deadline = time.monotonic() + 60
-    while not (data_dir / "start-up-work-waiting").exists():
-        assert process.poll() is None and time.monotonic() < deadline, process.stderr.read() if process.poll() else "slow"
-        time.sleep(0.05)
-    process.send_signal(signal.SIGTERM)
-    assert exit_code_within(process, 20) == 0
+
+
+def assert_folded_keeping_what_the_start_wrote(data_dir):
     database = data_dir / "polls.sqlite3"
     log = (data_dir / "logs" / "polls.log").read_text()
     assert not database.with_name("polls.sqlite3-wal").exists() or database.with_name("polls.sqlite3-wal").stat().st_size == 0, log
@@ -300,6 +302,36 @@ def test_a_quit_during_the_apps_start_up_work_folds_the_write_ahead_log_and_keep
     with contextlib.closing(sqlite3.connect(database)) as reading:
         assert reading.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert reading.execute("SELECT question_text FROM polls_question").fetchall() == [("written at the start",)]
+
+
+def test_a_quit_during_the_apps_start_up_work_folds_the_write_ahead_log_and_keeps_what_it_wrote(polls_copy, tmp_path,
+                                                                                                   app_env):
+    """The window closed (here by SIGTERM) while a database_ready receiver still ran: the quit waited
+    for the whole start, the watchdog ended the process first, and polls.sqlite3-wal kept the
+    receiver's write, which a copy of the database file alone lacks. The databases are up to date
+    by then: the quit folds them as it does with the app's threads running, the receiver's next
+    write waiting until the process ends, never made, and the process ends without waiting for it."""
+    with_slow_start_up_work(polls_copy)
+    data_dir = tmp_path / "data"
+    quit_once_it_touches("start-up-work-waiting", polls_copy, data_dir, app_env)
+    assert_folded_keeping_what_the_start_wrote(data_dir)
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=lambda signum: signum.name)
+def test_a_stop_signal_during_a_headless_start_ends_it_as_a_quit_during_a_window_s_start_does(polls_copy, tmp_path,
+                                                                                               app_env, stop_signal):
+    """--headless (a service manager's SIGTERM, a person's Ctrl+C at the terminal) waited for the whole
+    start, its database_ready receivers and the server: the watchdog ended the process first ("Did not
+    stop within 3.0 s"), the write-ahead log not folded, and the terminal said nothing. The start is
+    stopped where it is, as the window's, and the terminal says so."""
+    with_slow_start_up_work(polls_copy)
+    data_dir = tmp_path / "data"
+    process = quit_once_it_touches("start-up-work-waiting", polls_copy, data_dir, app_env, "--headless",
+                                   stop_signal=stop_signal)
+    assert process.stdout.read() == ""  # no READY line: it never was
+    assert process.stderr.read() == ("polls: stopped before it was ready, as asked; what its start had not done yet is "
+                                     "done at the next launch.\n")
+    assert_folded_keeping_what_the_start_wrote(data_dir)
 
 
 SLOW_MIGRATION = '''
@@ -327,14 +359,7 @@ def test_a_quit_during_a_migration_leaves_it_to_the_next_launch_and_says_so(poll
     it is, SQLite takes back the migration under way, and the log says what was not folded."""
     (polls_copy / "polls" / "migrations" / "0002_slow.py").write_text(SLOW_MIGRATION, encoding="utf-8")
     data_dir = tmp_path / "data"
-    process = subprocess.Popen([sys.executable, str(polls_copy / "launcher.py"), "--data-dir", str(data_dir)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=app_env)
-    deadline = time.monotonic() + 60
-    while not (data_dir / "migration-under-way").exists():
-        assert process.poll() is None and time.monotonic() < deadline, process.stderr.read() if process.poll() else "slow"
-        time.sleep(0.05)
-    process.send_signal(signal.SIGTERM)
-    assert exit_code_within(process, 20) == 0
+    quit_once_it_touches("migration-under-way", polls_copy, data_dir, app_env)
     log = (data_dir / "logs" / "polls.log").read_text()
     assert "Quit before the databases were up to date: the start is cut where it is" in log
     assert "Did not stop within" not in log and "put back" not in log

@@ -14,15 +14,21 @@ import sys
 import tarfile
 import threading
 import time
+from concurrent.futures import Future
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.templatetags.static import static
 
 from django_desktop_shell.identity import load
+from django_desktop_shell.process import launcher, window
+from django_desktop_shell.process.errors import StartupError
+from django_desktop_shell.process.server import bind_loopback
 from django_desktop_shell.updates import apply, install, keys, platform_tag, release, service, updates_dir
 from django_desktop_shell.updates.client import Client, UpdateRefused, UpdateUnavailable
 
+from tests.conftest import ROOT
 from tests.shell.update_repository import (
     SLUG, RepositoryServer, make_bundle, make_keys, make_project, platform_folder, publish, tree,
 )
@@ -484,6 +490,9 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
         "passes": f'printf {version} > "{updates_dir(data)}/trial-passed"\necho "$@" > "{folder.parent}/args"\nexit 0\n',
         "fails": f'printf broken > "{data}/{SLUG}.sqlite3"\nprintf broken > "{data}/{SLUG}.archive.sqlite3"\nexit 3\n',
         "hangs": "sleep 60\n",
+        # The person closed the window (or logged out) during a start slowed by its migrations, half made.
+        "is quit": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\ntouch "{updates_dir(data)}/{apply.QUIT_FILE}"\n'
+                   'exit 0\n',
     }[behaviour]
     return make_bundle(folder, version, executable="#!/bin/sh\n" + body)
 
@@ -492,7 +501,7 @@ def old_version_that_notes_its_start(folder: Path) -> Path:
     return make_bundle(folder, "1.0.0", executable=f'#!/bin/sh\ntouch "{folder.parent}/old-started"\n')
 
 
-def run_apply(tmp_path, staged, env_timeout="20"):
+def run_apply(tmp_path, staged, env_timeout="20", started_after=("args", "old-started")):
     installed = tmp_path / f"{SLUG}-1.0.0"
     data = tmp_path / "data"
     updates_dir(data).mkdir(parents=True, exist_ok=True)
@@ -516,7 +525,7 @@ def run_apply(tmp_path, staged, env_timeout="20"):
         assert time.monotonic() < deadline, (updates_dir(data) / "apply.log").read_text()
         time.sleep(0.1)
     # The version started after the result (the new one, or the old one again) notes its start.
-    while not any((tmp_path / marker).exists() for marker in ("args", "old-started")):
+    while started_after and not any((tmp_path / marker).exists() for marker in started_after):
         assert time.monotonic() < deadline, (updates_dir(data) / "apply.log").read_text()
         time.sleep(0.1)
     return installed, data, apply.finished_trial(data)
@@ -574,6 +583,25 @@ def test_a_new_version_that_fails_its_start_is_rolled_back_with_the_databases(tm
         assert sqlite3.connect(data / name).execute("select body from notes").fetchall() == [("kept",)]
     assert not (updates_dir(data) / apply.SNAPSHOTS_DIR).exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "old-started", f"{SLUG}-1.0.0"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
+def test_a_quit_during_the_new_version_s_first_start_puts_the_update_back_as_staged_and_starts_nothing(tmp_path):
+    """The person quit while the new version's first start still ran (its migrations, on a big
+    database): the script took the exit for a failed start, put the old version back and started it,
+    which the person had just quit, and skipped the new version for good ("The update to 1.1.0 did
+    not start"). A quit is no failed start: the update is put back as it was before the restart,
+    staged, the databases as they were, nothing started; the next start installs it again."""
+    old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
+    before = tree(tmp_path / f"{SLUG}-1.0.0")
+    staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", "is quit")
+    new = tree(staged)
+    installed, data, (trial, result) = run_apply(tmp_path, staged, started_after=())
+    assert result == "quit: 1.1.0: quit before its start passed; installed again at the next start"
+    assert tree(installed) == before and tree(staged) == new
+    assert sqlite3.connect(data / f"{SLUG}.sqlite3").execute("select body from notes").fetchall() == [("kept",)]
+    time.sleep(1)  # what the script would have started by now
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(["data", f"{SLUG}-1.0.0", staged.name])
 
 
 # -- the app's side: when it checks, what it shows -------------------------------------------------
@@ -838,6 +866,49 @@ def test_a_rolled_back_version_is_said_once_and_skipped(signed, repository, tmp_
     assert "The update to 1.1.0 did not start, so Upd App 1.0.0 was kept" in status["notice"]
     updater.check_once()
     assert updater.snapshot()["state"] == "up-to-date"  # 1.1.0 is not offered again
+
+
+def test_a_quit_during_the_first_start_after_an_update_is_no_failed_update(signed, repository, tmp_path, monkeypatch):
+    """The new version, quit before its start passed, says so to the script; the old version it is
+    put back to (the script's part) installs the update again at its next start, and says nothing of
+    a failure: before, the quit was "The update to 1.1.0 did not start", and 1.1.0 was never taken again."""
+    updater = updater_for(tmp_path, repository, signed)
+    updater.check_once()
+    handed_over = []
+    monkeypatch.setattr(apply, "begin", lambda **kwargs: handed_over.append(kwargs))
+    assert updater.begin_apply(updater.ready())  # "Restart to update"
+    install.let_go(updater.running_mark)
+    folder = updates_dir(updater.data_dir)
+    (folder / apply.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))  # apply.begin's
+    new = updater_for(tmp_path, repository, signed, installed=updater.install.folder, version="1.1.0")
+    assert not new.note_start() and new.on_trial
+    new.quit_before_started()
+    assert (folder / apply.QUIT_FILE).exists()
+    install.let_go(new.running_mark)
+    (folder / apply.RESULT_FILE).write_text("quit: 1.1.0: quit before its start passed; installed again at the next start\n")
+    again = updater_for(tmp_path, repository, signed, installed=updater.install.folder)
+    status = again.snapshot()
+    assert status["state"] == "ready" and status["notice"] == ""
+    assert again.note_start() and handed_over[-1]["version"] == "1.1.0"
+    assert not again.state.get("failed_versions")
+
+
+@pytest.mark.parametrize("start", ["still under way", "failed"])
+def test_the_window_closed_before_the_start_ended_is_a_quit_for_the_updater_a_failed_start_is_not(tmp_path, monkeypatch,
+                                                                                                   start):
+    monkeypatch.setattr(launcher, "DesktopIntegration", lambda *args: None)
+    monkeypatch.setattr(window, "run_window", lambda *args, **options: None)  # opened and closed
+    startup = Future()
+    if start == "failed":  # the updater's own thread quits a failed trial (quit_failed_trial)
+        startup.set_exception(StartupError("the settings cannot be used"))
+    told = []
+    sock = bind_loopback(0)
+    try:
+        launcher.serve_in_window(load(ROOT), startup, sock, tmp_path, None, None, 0, tmp_path / "log",
+                                 updater=SimpleNamespace(quit_before_started=lambda: told.append("quit")))
+    finally:
+        sock.close()
+    assert told == (["quit"] if start == "still under way" else [])
 
 
 def test_the_new_version_passes_its_trial_once_its_site_has_started(signed, repository, tmp_path):

@@ -190,7 +190,13 @@ def in_a_thread_of_its_own(name: str, function, *args) -> Future:
 
 def serve_without_window(identity: Identity, data_dir: Path, mode: str, startup: Future,
                          instance: single_instance.PrimaryInstance) -> int:
-    stop = lifecycle.watch_stop_signals()
+    started_or_stopped = threading.Event()
+    stop = lifecycle.watch_stop_signals(wake=started_or_stopped)
+    startup.add_done_callback(lambda _: started_or_stopped.set())
+    lifecycle.wait_for(started_or_stopped)
+    if not startup.done():  # stopped during the start: stop_server ends it where it is, as a window's close does
+        print(f"{identity.slug}: {STOPPED_BEFORE_READY}", file=sys.stderr, flush=True)
+        return 0
     launch_url = startup.result().launch_url
     if mode == "headless":
         print(f"READY {launch_url}", flush=True)
@@ -211,6 +217,9 @@ def serve_without_window(identity: Identity, data_dir: Path, mode: str, startup:
     finally:
         launch_page.unlink(missing_ok=True)
     return 0
+
+
+STOPPED_BEFORE_READY = "stopped before it was ready, as asked; what its start had not done yet is done at the next launch."
 
 
 def write_launch_page(identity: Identity, data_dir: Path, launch_url: str) -> Path:
@@ -297,6 +306,7 @@ def serve_in_window(identity, startup, sock, data_dir, instance, self_test, laun
         if front:
             front.window_closed()
     if not startup.done():  # closed before the app had started (a self-test then fails): stop_server ends the start
+        updater.quit_before_started()
         return 1 if self_test else 0
     if startup.exception() is not None:  # said as it failed (report_failure), and by the window unless closed first
         return 1

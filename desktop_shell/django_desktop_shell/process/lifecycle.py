@@ -51,14 +51,17 @@ def call_on_stop_signal(callback: Callable[[], None]) -> None:
         signal.signal(signum, lambda signum, frame: callback())
 
 
-def watch_stop_signals() -> threading.Event:
-    """From now on SIGINT, SIGTERM and SIGHUP set the returned event instead of killing the process; as
-    with a window, the process then ends within FORCED_EXIT_AFTER_S whatever its threads do."""
+def watch_stop_signals(wake: threading.Event | None = None) -> threading.Event:
+    """From now on SIGINT, SIGTERM and SIGHUP set the returned event (and `wake`, if given) instead of
+    killing the process; as with a window, the process then ends within FORCED_EXIT_AFTER_S whatever
+    its threads do."""
     stop = threading.Event()
 
     def stop_soon():
         begin_the_way_out("a stop signal")
         stop.set()
+        if wake is not None:
+            wake.set()
 
     call_on_stop_signal(stop_soon)
     return stop

@@ -10,9 +10,11 @@ Python outside the bundle is needed):
 3. start the new version with the old one's arguments (on Windows, on the same data folder but
    without them: cmd would run what they hold), and wait up to TRIAL_SECONDS for it to write
    `trial-passed` (it does once its site has started and answered its health check);
-4. passed: delete the previous version; else (it exited, or hung): stop it, rename the previous
-   version back, restore the databases copied before the update, and start the old version,
-   which shows why and skips that version from then on.
+4. passed: delete the previous version; quit by the person before it passed (it wrote
+   `trial-quit`): rename it back to the staging folder and the previous version back, restore the
+   databases copied before the update, and start nothing (the next start installs it again); else
+   (it exited, or hung): stop it, rename the previous version back, restore the databases, and
+   start the old version, which shows why and skips that version from then on.
 
 Everything it does goes to <data folder>/updates/apply.log.
 """
@@ -35,6 +37,7 @@ TRIAL_SECONDS = 120
 TRIAL_FILE = "trial.json"
 PASSED_FILE = "trial-passed"
 RESULT_FILE = "trial-result"
+QUIT_FILE = "trial-quit"  # the new version was quit before its start passed: no failed start
 SNAPSHOTS_DIR = "before-update"  # a copy of each SQLite database of the data folder, by its name
 
 POSIX_SCRIPT = r"""#!/bin/sh
@@ -46,7 +49,7 @@ log() {{ printf '%s %s\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$*" >> "$folder/apply.
 # The log line first: whoever sees the result (the new version, a test) then finds it in the log too.
 result() {{ log "$1"; printf '%s\n' "$1" > "$folder/trial-result"; }}
 while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
-rm -f "$folder/trial-passed" "$folder/trial-exited" "$folder/trial.pid"
+rm -f "$folder/trial-passed" "$folder/trial-exited" "$folder/trial.pid" "$folder/trial-quit"
 rm -rf "$previous" "$failed"
 if ! mv "$install" "$previous"; then
   result "failed: $install could not be moved aside; nothing was changed"
@@ -66,6 +69,22 @@ done
 if [ -f "$folder/trial-passed" ]; then
   rm -rf "$previous" "$snapshots"; result "passed: $version"; exit 0
 fi
+restore_databases() {{
+  for copy in "$snapshots"/*.sqlite3; do
+    [ -f "$copy" ] || continue
+    database="$data/$(basename "$copy")"
+    rm -f "$database-wal" "$database-shm"; cp -p "$copy" "$database" && rm -f "$copy"
+  done
+  rmdir "$snapshots" 2>/dev/null
+}}
+# The person quit (or logged out) before the start passed: no failed start. All is put back as it was
+# before the restart, the update staged, and nothing is started; the next start installs it again.
+if [ -f "$folder/trial-exited" ] && [ -f "$folder/trial-quit" ] && mv "$install" "$staged"; then
+  if mv "$previous" "$install"; then
+    restore_databases; result "quit: $version: quit before its start passed; installed again at the next start"; exit 0
+  fi
+  mv "$staged" "$install"
+fi
 if [ -f "$folder/trial-exited" ]; then
   why="it exited with code $(cat "$folder/trial-exited") before its start passed"
 else
@@ -74,12 +93,7 @@ else
   if [ -n "$child" ]; then kill "$child" 2>/dev/null; sleep 2; kill -9 "$child" 2>/dev/null; fi
 fi
 mv "$install" "$failed" && mv "$previous" "$install" && rm -rf "$failed"
-for copy in "$snapshots"/*.sqlite3; do
-  [ -f "$copy" ] || continue
-  database="$data/$(basename "$copy")"
-  rm -f "$database-wal" "$database-shm"; cp -p "$copy" "$database" && rm -f "$copy"
-done
-rmdir "$snapshots" 2>/dev/null
+restore_databases
 result "rolled-back: $version: $why"
 exec "$install/$exe" "$@" </dev/null >/dev/null 2>&1
 """
@@ -99,7 +113,7 @@ set "snapshots={snapshots}"
 set /a waited=0
 :wait_old
 tasklist /fi "PID eq {pid}" 2>nul | find "{pid}" >nul && (timeout /t 1 /nobreak >nul & goto wait_old)
-del /q "%folder%\trial-passed" "%folder%\trial.pid" 2>nul
+del /q "%folder%\trial-passed" "%folder%\trial.pid" "%folder%\trial-quit" 2>nul
 if exist "%previous%" rmdir /s /q "%previous%"
 move "%install%" "%previous%" >nul || (echo failed: %install% could not be moved aside> "%folder%\trial-result" & rmdir /s /q "%staged%" & start "" "%install%\{exe}" & exit /b 1)
 move "%staged%" "%install%" >nul || (move "%previous%" "%install%" >nul & echo failed: the new version could not be moved into %install%> "%folder%\trial-result" & start "" "%install%\{exe}" & exit /b 1)
@@ -120,13 +134,25 @@ rmdir /s /q "%snapshots%" 2>nul
 echo passed: {version}> "%folder%\trial-result"
 exit /b 0
 :rollback
+rem The person quit before the start passed: no failed start. The update is staged again, nothing started.
+if not exist "%folder%\trial-quit" goto roll_back
+move "%install%" "%staged%" >nul || goto roll_back
+move "%previous%" "%install%" >nul || (move "%staged%" "%install%" >nul & goto roll_back)
+call :restore_databases
+echo quit: {version}: quit before its start passed; installed again at the next start> "%folder%\trial-result"
+exit /b 0
+:roll_back
 if exist "%folder%\trial.pid" (set /p child=<"%folder%\trial.pid" & call taskkill /f /pid %%child%% >nul 2>nul)
 timeout /t 2 /nobreak >nul
 move "%install%" "%failed%" >nul && move "%previous%" "%install%" >nul && rmdir /s /q "%failed%"
-for %%f in ("%snapshots%\*.sqlite3") do (del /q "%data%\%%~nxf-wal" "%data%\%%~nxf-shm" 2>nul & copy /y "%%f" "%data%\%%~nxf" >nul && del /q "%%f")
-rmdir "%snapshots%" 2>nul
+call :restore_databases
 echo rolled-back: {version}: its start did not pass within {timeout} s or it exited first> "%folder%\trial-result"
 start "" "%install%\{exe}"
+exit /b 0
+:restore_databases
+for %%f in ("%snapshots%\*.sqlite3") do (del /q "%data%\%%~nxf-wal" "%data%\%%~nxf-shm" 2>nul & copy /y "%%f" "%data%\%%~nxf" >nul && del /q "%%f")
+rmdir "%snapshots%" 2>nul
+exit /b 0
 """
 
 
@@ -202,11 +228,22 @@ def note_start(data_dir: Path, version: str) -> bool:
 
 def pass_trial(data_dir: Path, version: str) -> bool:
     """Called once the site has started: if this version is on trial, tell the script it passed."""
+    return tell_the_script(data_dir, version, PASSED_FILE)
+
+
+def leave_trial(data_dir: Path, version: str) -> bool:
+    """Called when the person quits before the start has passed: if this version is on trial, tell the
+    script it was quit, which is no failed start."""
+    return tell_the_script(data_dir, version, QUIT_FILE)
+
+
+def tell_the_script(data_dir: Path, version: str, news: str) -> bool:
+    """If `version` is on trial and the script has no result yet, write it the file `news`."""
     trial = pending_trial(data_dir)
     folder = updates_dir(data_dir)
     if not trial or trial.get("version") != version or (folder / RESULT_FILE).exists():
         return False
-    (folder / PASSED_FILE).write_text(version, encoding="utf-8")
+    (folder / news).write_text(version, encoding="utf-8")
     return True
 
 
@@ -221,6 +258,6 @@ def finished_trial(data_dir: Path) -> tuple[dict, str] | None:
         return None
     if trial is None:
         return None
-    for name in (TRIAL_FILE, RESULT_FILE, PASSED_FILE, "trial.pid", "trial-exited"):
+    for name in (TRIAL_FILE, RESULT_FILE, PASSED_FILE, QUIT_FILE, "trial.pid", "trial-exited"):
         (folder / name).unlink(missing_ok=True)
     return trial, result

@@ -70,6 +70,9 @@ class NoUpdates:
     def on_window(self, window) -> None:
         pass
 
+    def quit_before_started(self) -> None:
+        pass
+
     def start_background(self, startup) -> None:
         pass
 
@@ -142,6 +145,9 @@ class Updater(NoUpdates):
         version = trial.get("version", "")
         if result.startswith("passed") and version == self.identity.version:
             self.save_state(ready=None, notice=f"Updated to {self.identity.name} {version}.")
+        elif result.startswith("quit") and self.install.staging_for(version).is_dir():
+            # Quit before that version's start passed: put back as it was before the restart, and installed at this start.
+            self.save_state(ready={"version": version, "staging": str(self.install.staging_for(version))})
         elif result.startswith(("rolled-back", "failed")):
             failed = dict(self.state.get("failed_versions") or {})
             failed[version] = result
@@ -192,6 +198,13 @@ class Updater(NoUpdates):
                 self.quit_failed_trial()
 
         threading.Thread(target=run, name="desktop-updates", daemon=True).start()
+
+    def quit_before_started(self) -> None:
+        """The person quit (the window closed, a logout) before the start had ended: on trial after an
+        update, that is no failed start, and the update's script is told so (apply.leave_trial)."""
+        if self.on_trial and apply.leave_trial(self.data_dir, self.identity.version):
+            logger.info("Quit before this version's first start after an update had passed: the update is put "
+                        "back as staged, and installed again at the next start")
 
     def quit_failed_trial(self) -> None:
         """This version, just installed, could not start: quit (exit code 1) rather than show the error
