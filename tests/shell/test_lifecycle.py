@@ -30,6 +30,25 @@ def test_a_stop_signal_ends_the_process_even_if_the_window_never_closes():
     assert time.monotonic() - started < 15  # far less than the 30 s the process would otherwise sleep
 
 
+SIGNAL_WHILE_THE_WINDOW_BEGINS_ITS_WAY_OUT = """
+import os, signal
+from django_desktop_shell.process import lifecycle
+stop = lifecycle.watch_stop_signals()
+with lifecycle.way_out_began:  # the window's close beginning the way out, as the signal comes
+    os.kill(os.getpid(), signal.SIGTERM)
+lifecycle.wait_for(stop)
+print("stopped", flush=True)
+"""
+
+
+def test_a_stop_signal_that_comes_as_the_window_begins_its_way_out_still_stops_the_process():
+    # The signal's handler runs on the thread the signal interrupts, here one holding the way out's lock:
+    # it waited for that lock forever, before any watchdog was set, and the process never ended.
+    result = subprocess.run([sys.executable, "-c", SIGNAL_WHILE_THE_WINDOW_BEGINS_ITS_WAY_OUT], cwd=ROOT,
+                            capture_output=True, text=True, timeout=20)
+    assert (result.returncode, result.stdout) == (0, "stopped\n")
+
+
 LEFTOVER_THREAD = """
 import threading
 from django_desktop_shell.process.lifecycle import exit_promptly

@@ -3,6 +3,7 @@
 import contextlib
 import logging
 import os
+import queue
 import signal
 import sys
 import threading
@@ -45,10 +46,29 @@ def end_forced_exits_with(exit_code: Callable[[], int]) -> None:
 
 
 def call_on_stop_signal(callback: Callable[[], None]) -> None:
+    """From now on each stop signal calls `callback`, on a thread of its own rather than in the signal's
+    handler: the handler runs on the thread the signal interrupts, which may hold a lock the callback
+    takes (the way out's, an Event's), and it waited for that lock forever. SimpleQueue.put is the
+    hand-over that is safe there (reentrant, in C)."""
+    global stop_signal_callback
+    stop_signal_callback = callback
+    if not stop_signal_caller.is_alive():
+        stop_signal_caller.start()
     for signum in STOP_SIGNALS:
         if signum != signal.SIGINT and signal.getsignal(signum) == signal.SIG_IGN:
             continue  # started with nohup: the person asked it to outlive the terminal
-        signal.signal(signum, lambda signum, frame: callback())
+        signal.signal(signum, lambda signum, frame: stop_signals.put(signum))
+
+
+def call_on_each_stop_signal() -> None:
+    while True:
+        stop_signals.get()
+        stop_signal_callback()
+
+
+stop_signals = queue.SimpleQueue()
+stop_signal_callback: Callable[[], None] = lambda: None
+stop_signal_caller = threading.Thread(target=call_on_each_stop_signal, name="desktop-stop-signal", daemon=True)
 
 
 def watch_stop_signals(wake: threading.Event | None = None) -> threading.Event:
