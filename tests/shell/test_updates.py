@@ -591,13 +591,13 @@ def test_a_quit_during_the_new_version_s_first_start_puts_the_update_back_as_sta
     database): the script took the exit for a failed start, put the old version back and started it,
     which the person had just quit, and skipped the new version for good ("The update to 1.1.0 did
     not start"). A quit is no failed start: the update is put back as it was before the restart,
-    staged, the databases as they were, nothing started; the next start installs it again."""
+    staged, the databases as they were, nothing started; Restart to update installs it again."""
     old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
     before = tree(tmp_path / f"{SLUG}-1.0.0")
     staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", "is quit")
     new = tree(staged)
     installed, data, (trial, result) = run_apply(tmp_path, staged, started_after=())
-    assert result == "quit: 1.1.0: quit before its start passed; installed again at the next start"
+    assert result == f"quit: 1.1.0: {apply.QUIT_RESULT}"
     assert tree(installed) == before and tree(staged) == new
     assert sqlite3.connect(data / f"{SLUG}.sqlite3").execute("select body from notes").fetchall() == [("kept",)]
     time.sleep(1)  # what the script would have started by now
@@ -870,8 +870,10 @@ def test_a_rolled_back_version_is_said_once_and_skipped(signed, repository, tmp_
 
 def test_a_quit_during_the_first_start_after_an_update_is_no_failed_update(signed, repository, tmp_path, monkeypatch):
     """The new version, quit before its start passed, says so to the script; the old version it is
-    put back to (the script's part) installs the update again at its next start, and says nothing of
-    a failure: before, the quit was "The update to 1.1.0 did not start", and 1.1.0 was never taken again."""
+    put back to (the script's part) keeps the update for "Restart to update", and says nothing of a
+    failure: before, the quit was "The update to 1.1.0 did not start", and 1.1.0 was never taken
+    again. Nor is it installed at the next start by itself: a new version whose start hangs, quit
+    each time, was installed again at every start, and the person never had a working app again."""
     updater = updater_for(tmp_path, repository, signed)
     updater.check_once()
     handed_over = []
@@ -885,12 +887,16 @@ def test_a_quit_during_the_first_start_after_an_update_is_no_failed_update(signe
     new.quit_before_started()
     assert (folder / apply.QUIT_FILE).exists()
     install.let_go(new.running_mark)
-    (folder / apply.RESULT_FILE).write_text("quit: 1.1.0: quit before its start passed; installed again at the next start\n")
+    (folder / apply.RESULT_FILE).write_text(f"quit: 1.1.0: {apply.QUIT_RESULT}\n")
     again = updater_for(tmp_path, repository, signed, installed=updater.install.folder)
+    assert not again.note_start()  # the version the person can use opens
     status = again.snapshot()
-    assert status["state"] == "ready" and status["notice"] == ""
-    assert again.note_start() and handed_over[-1]["version"] == "1.1.0"
+    assert status["state"] == "ready" and "Restart to update when you are ready" in status["notice"]
     assert not again.state.get("failed_versions")
+    again.on_window(SimpleNamespace(destroy=lambda: None))
+    assert again.request_restart() is None
+    again.after_exit()
+    assert [kwargs["version"] for kwargs in handed_over] == ["1.1.0", "1.1.0"]
 
 
 @pytest.mark.parametrize("start", ["still under way", "failed"])

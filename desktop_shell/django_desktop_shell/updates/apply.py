@@ -12,7 +12,7 @@ Python outside the bundle is needed):
    `trial-passed` (it does once its site has started and answered its health check);
 4. passed: delete the previous version; quit by the person before it passed (it wrote
    `trial-quit`): rename it back to the staging folder and the previous version back, restore the
-   databases copied before the update, and start nothing (the next start installs it again); else
+   databases copied before the update, and start nothing (Restart to update installs it again); else
    (it exited, or hung): stop it, rename the previous version back, restore the databases, and
    start the old version, which shows why and skips that version from then on.
 
@@ -38,6 +38,7 @@ TRIAL_FILE = "trial.json"
 PASSED_FILE = "trial-passed"
 RESULT_FILE = "trial-result"
 QUIT_FILE = "trial-quit"  # the new version was quit before its start passed: no failed start
+QUIT_RESULT = "quit before its start passed; installed again at Restart to update"
 SNAPSHOTS_DIR = "before-update"  # a copy of each SQLite database of the data folder, by its name
 
 POSIX_SCRIPT = r"""#!/bin/sh
@@ -78,10 +79,10 @@ restore_databases() {{
   rmdir "$snapshots" 2>/dev/null
 }}
 # The person quit (or logged out) before the start passed: no failed start. All is put back as it was
-# before the restart, the update staged, and nothing is started; the next start installs it again.
+# before the restart, the update staged, and nothing is started; Restart to update installs it again.
 if [ -f "$folder/trial-exited" ] && [ -f "$folder/trial-quit" ] && mv "$install" "$staged"; then
   if mv "$previous" "$install"; then
-    restore_databases; result "quit: $version: quit before its start passed; installed again at the next start"; exit 0
+    restore_databases; result "quit: $version: quit before its start passed; installed again at Restart to update"; exit 0
   fi
   mv "$staged" "$install"
 fi
@@ -139,7 +140,7 @@ if not exist "%folder%\trial-quit" goto roll_back
 move "%install%" "%staged%" >nul || goto roll_back
 move "%previous%" "%install%" >nul || (move "%staged%" "%install%" >nul & goto roll_back)
 call :restore_databases
-echo quit: {version}: quit before its start passed; installed again at the next start> "%folder%\trial-result"
+echo quit: {version}: quit before its start passed; installed again at Restart to update> "%folder%\trial-result"
 exit /b 0
 :roll_back
 if exist "%folder%\trial.pid" (set /p child=<"%folder%\trial.pid" & call taskkill /f /pid %%child%% >nul 2>nul)

@@ -146,8 +146,13 @@ class Updater(NoUpdates):
         if result.startswith("passed") and version == self.identity.version:
             self.save_state(ready=None, notice=f"Updated to {self.identity.name} {version}.")
         elif result.startswith("quit") and self.install.staging_for(version).is_dir():
-            # Quit before that version's start passed: put back as it was before the restart, and installed at this start.
-            self.save_state(ready={"version": version, "staging": str(self.install.staging_for(version))})
+            # Staged again, for the person's Restart to update only: installed at every start, a version
+            # whose start hangs, quit each time, left the person no working app.
+            self.save_state(ready={"version": version, "staging": str(self.install.staging_for(version)),
+                                   "when_asked": True},
+                            notice=f"{self.identity.name} {version} was closed before its first start had ended, so "
+                                   f"{self.identity.name} {self.identity.version} opened. Restart to update when you are "
+                                   "ready: its first start may take a while.")
         elif result.startswith(("rolled-back", "failed")):
             failed = dict(self.state.get("failed_versions") or {})
             failed[version] = result
@@ -180,6 +185,9 @@ class Updater(NoUpdates):
         ready = self.ready()
         if not ready or not self.install.updatable:
             return False
+        if ready.get("when_asked"):
+            logger.info("The update to %s waits for Restart to update: its last first start was quit", ready["version"])
+            return False
         if self.install.others_running(self.running_mark):
             logger.info("The staged update to %s waits: another window runs from this install", ready["version"])
             return False
@@ -204,7 +212,7 @@ class Updater(NoUpdates):
         update, that is no failed start, and the update's script is told so (apply.leave_trial)."""
         if self.on_trial and apply.leave_trial(self.data_dir, self.identity.version):
             logger.info("Quit before this version's first start after an update had passed: the update is put "
-                        "back as staged, and installed again at the next start")
+                        "back as staged, and installed again at Restart to update")
 
     def quit_failed_trial(self) -> None:
         """This version, just installed, could not start: quit (exit code 1) rather than show the error
