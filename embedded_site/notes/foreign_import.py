@@ -30,6 +30,7 @@ import csv
 import gzip
 import io
 import json
+import mimetypes
 import os
 import posixpath
 import re
@@ -775,7 +776,7 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
             pages = [PurePosixPath(info.filename) for info in infos if is_note(info.filename)]
             if keep_folder([info.filename for info in infos if info.filename.endswith(".json")], head, by_name=not pages) is not None:
                 return True
-            if not pages and named_keep_folder(info.filename for info in infos) is not None:  # a part of pictures only
+            if not pages and keep_pictures_folder(info.filename for info in infos) is not None:  # a part of pictures only
                 return True
             if pages or any(is_notion_table(info.filename) for info in infos):
                 return all(NOTION_ID.search(path.stem) for path in pages)
@@ -789,6 +790,7 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
 # links) and attachments, each a filePath beside it), an `.html` copy of each, and `Labels.txt`.
 
 KEEP_FOLDER = "Keep"  # in English: Takeout names its folders in the person's language ("Google Notizen")
+TAKEOUT_FOLDER = "Takeout"  # the top folder of each part, in every language
 KEEP_NOTE_FILES = (".json", ".html", ".txt")  # a note's own files, and Labels.txt: no picture or recording of a note
 
 
@@ -815,8 +817,8 @@ def keep_folder(json_paths: list[str], head: Callable[[str], bytes], by_name: bo
 def keep_notes_folder(vault: Vault) -> str | None:
     """The folder of a Takeout's Keep notes (or a folder of them); None if there is none. A
     Takeout of every product has other products' files beside it, Markdown files among them. A
-    part of a Takeout that Google split may hold only pictures of notes in another part: a folder
-    named Keep without a note in it, in a source without Markdown notes."""
+    part of a Takeout that Google split may hold only pictures of notes in another part
+    (keep_pictures_folder()), in a source without Markdown notes."""
 
     def head(path: str) -> bytes:
         try:
@@ -825,12 +827,33 @@ def keep_notes_folder(vault: Vault) -> str | None:
             return b""
 
     folder = keep_folder([path for path in vault.files if path.endswith(".json")], head, by_name=not vault.notes)
-    return named_keep_folder(vault.files) if folder is None and not vault.notes else folder
+    return keep_pictures_folder(vault.files) if folder is None and not vault.notes else folder
 
 
-def named_keep_folder(paths: Iterable[str]) -> str | None:
-    """The first folder of the files at `paths` named as Takeout names Keep's in English."""
-    return next((folder for folder in sorted({posixpath.dirname(path) for path in paths}) if PurePosixPath(folder).name == KEEP_FOLDER), None)
+def keep_pictures_folder(paths: Iterable[str]) -> str | None:
+    """The folder of Keep's in a part of a Takeout that holds only pictures and recordings of notes
+    in another part: one named Keep, else, as Takeout names it in the person's language ("Notizen"),
+    told by the part's layout: the one folder of `Takeout/` (a name Takeout keeps in every language)
+    whose files are all pictures or recordings, none in a folder of its own. None for an archive laid
+    out otherwise (a zip of holiday photos, Drive's folders)."""
+    paths = list(paths)
+    folders = sorted({posixpath.dirname(path) for path in paths})
+    if named := next((folder for folder in folders if PurePosixPath(folder).name == KEEP_FOLDER), None):
+        return named
+    by_folder: dict[str, list[PurePosixPath]] = {}
+    for path in map(PurePosixPath, paths):
+        if path.parts[0] != TAKEOUT_FOLDER:
+            return None
+        if len(path.parts) > 2:  # archive_browser.html is beside the products' folders
+            by_folder.setdefault(path.parts[1], []).append(path)
+    pictures_only = [folder for folder, files in by_folder.items()
+                     if all(len(path.parts) == 3 and is_picture_or_recording(path.name) for path in files)]
+    return f"{TAKEOUT_FOLDER}/{pictures_only[0]}" if len(pictures_only) == 1 else None
+
+
+def is_picture_or_recording(name: str) -> bool:
+    """What a Keep note attaches: pictures and drawings, and recordings (`.3gp`, `.m4a`)."""
+    return (mimetypes.guess_type(name)[0] or "").partition("/")[0] in ("image", "audio")
 
 
 def notes_from_keep(vault: Vault, folder: str, found: ForeignSource) -> None:

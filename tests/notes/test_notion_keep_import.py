@@ -302,14 +302,15 @@ def test_a_keep_attachment_listed_as_jpeg_whose_file_is_jpg_is_found():
     assert not [item for item in found.skipped if "1a2b3c4d" in item.reason]
 
 
-def takeout_in_parts(tmp_path, archive=tgz, listed: str = "1a2b3c4d.jpg") -> list:
+def takeout_in_parts(tmp_path, archive=tgz, listed: str = "1a2b3c4d.jpg", folder: str = "Keep") -> list:
     """A Takeout that Google split in two: the notes in the first part, the picture of one in the
-    second (`listed` is the name the note's JSON gives it; the file is `1a2b3c4d.jpg`)."""
-    files = keep_takeout()
-    idea = json.loads(files["Takeout/Keep/Idea.json"])
+    second (`listed` is the name the note's JSON gives it; the file is `1a2b3c4d.jpg`); its Keep
+    folder named `folder`, as Takeout names it in the person's language."""
+    files = {name.replace("/Keep/", f"/{folder}/"): content for name, content in keep_takeout().items()}
+    idea = json.loads(files[f"Takeout/{folder}/Idea.json"])
     idea["attachments"] = [{"filePath": listed, "mimetype": "image/jpeg"}]
-    files["Takeout/Keep/Idea.json"] = json.dumps(idea)
-    picture = {"Takeout/Keep/1a2b3c4d.jpg": files.pop("Takeout/Keep/1a2b3c4d.jpg")}
+    files[f"Takeout/{folder}/Idea.json"] = json.dumps(idea)
+    picture = {f"Takeout/{folder}/1a2b3c4d.jpg": files.pop(f"Takeout/{folder}/1a2b3c4d.jpg")}
     extension = "tgz" if archive is tgz else "zip"
     parts = [tmp_path / f"takeout-20261207T070000Z-001.{extension}", tmp_path / f"takeout-20261207T070000Z-002.{extension}"]
     parts[0].write_bytes(archive(files))
@@ -371,6 +372,32 @@ def test_a_takeout_imported_one_part_at_a_time_gives_a_note_of_the_first_part_it
     together = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
     assert (together["result"]["created"], together["result"]["updated"], together["result"]["attachments"]) == (0, 0, 0)
     assert Note.objects.count() == 3 and Attachment.objects.count() == 1
+
+
+@pytest.mark.parametrize("archive", [tgz, zipped])
+def test_a_takeout_part_of_only_pictures_in_another_language_gives_the_notes_imported_before_their_picture(
+        api, dialogs, tmp_path, archive):
+    """Takeout names Keep's folder in the person's language: a part holding only pictures, under
+    `Takeout/Notizen/`, was refused (zipped, "not a Notedesk export"; its .tgz, "no Markdown notes")."""
+    parts = takeout_in_parts(tmp_path, archive, folder="Notizen")
+    for part in parts:
+        dialogs([part])
+        finished = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
+        assert finished["state"] == "done", finished
+    assert (finished["result"]["updated"], finished["result"]["attachments"]) == (1, 1)
+    assert Attachment.objects.get().note == Note.objects.get(title="Idea")
+
+
+@pytest.mark.parametrize("holiday", [{"Holiday/1a2b3c4d.jpg": PHOTO, "Holiday/sea.jpg": PHOTO},
+                                     {"Takeout/Drive/Holiday/1a2b3c4d.jpg": PHOTO, "Takeout/Drive/plan.pdf": b"%PDF"}])
+def test_a_zip_of_pictures_that_is_no_part_of_a_takeout_is_refused_not_given_to_a_note_waiting_for_a_namesake(
+        api, tmp_path, holiday):
+    first = api.client.post("/api/import/", {"file": io.BytesIO(takeout_in_parts(tmp_path)[0].read_bytes())}, **XHR)
+    assert first.status_code == 200, first.content
+    finished = imported(api, zipped(holiday))
+    assert finished["state"] == "failed", finished
+    assert finished["error"] == "There are no Markdown notes (.md files) in this zip file.", finished["error"]
+    assert not Attachment.objects.exists()
 
 
 def test_a_takeout_part_imported_again_after_a_later_one_gives_the_later_part_s_note_its_picture(api, tmp_path):
