@@ -57,8 +57,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.timezone import make_aware
 
-from embedded_site.notes.attachments import display_name, save_attachment
-from embedded_site.notes.editing import update_note
+from embedded_site.notes.attachments import delete_attachment, display_name, save_attachment
+from embedded_site.notes.editing import create_note, move_to_trash, restore_from_trash, update_note
 from embedded_site.notes.forms import BODY_MAX_LENGTH, MAX_TAGS_PER_NOTE, ImportedNoteForm
 from embedded_site.notes.importing import (
     CHUNK_SIZE, GZIP_SIGNATURE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, entry_date,
@@ -856,6 +856,10 @@ def is_picture_or_recording(name: str) -> bool:
     return (mimetypes.guess_type(name)[0] or "").partition("/")[0] in ("image", "audio")
 
 
+def is_picture(name: str) -> bool:
+    return (mimetypes.guess_type(name)[0] or "").startswith("image/")
+
+
 def notes_from_keep(vault: Vault, folder: str, found: ForeignSource) -> None:
     in_folder = sorted(path for path in vault.files if posixpath.dirname(path) == folder)
     taken: set[str] = set()
@@ -951,41 +955,49 @@ def keep_attached_file(listed: str, vault: Vault) -> str | None:
     return namesakes[0] if len(namesakes) == 1 else None
 
 
-def attach_to_waiting_notes(owner, found: ForeignSource) -> tuple[int, int]:
-    """Give the owner's notes imported before from another part of a Takeout (Google splits a large
-    one) the pictures and recordings of found.loose_files that their embeds wait for, named as the
-    file is, the embed pointed at it (`![[x.jpeg]]` becomes `![[x.jpg]]`, as keep_attached_file()
-    finds it), keeping a revision. Returns how many notes were changed and attachments added; a
-    file already attached is not added again. Without notes in the source, a file no note here
-    shows is listed as skipped, or, if none is, the import refused."""
-    if not found.loose_files:
-        return 0, 0
-    by_key = {file_key(PurePosixPath(path).name): path for path in found.loose_files}
+# Where the pictures of a Takeout's part wait for the part with their notes (attach_to_waiting_notes()).
+WAITING_PICTURES_UID = uuid.uuid5(NAMESPACE, "keep-waiting-pictures")
+WAITING_PICTURES_TITLE = "Google Keep pictures waiting for their notes"
+WAITING_PICTURES_TEXT = ("Pictures and recordings of Google Keep notes that are not among your notes: in another part of "
+                         "your Google Takeout, or of a note that could not be imported. Import the part with their notes: "
+                         "each goes to its note, and this note to the trash once it is empty.")
+WAITING = "waiting/"  # the paths of the files held there, among a part's loose files
+
+
+def attach_to_waiting_notes(owner, found: ForeignSource) -> tuple[int, int, int]:
+    """Give the owner's notes the pictures and recordings their embeds wait for, from another part
+    of a Takeout (Google splits a large one), in either order: those of found.loose_files, and
+    those a part imported before kept in the note of waiting pictures (WAITING_PICTURES_TITLE),
+    which each leaves for its note. Each is named as the file is, the embed pointed at it
+    (`![[x.jpeg]]` becomes `![[x.jpg]]`, as keep_attached_file() finds it), keeping a revision. A
+    loose file no note here shows waits in that note, listed as skipped; the note goes to the trash
+    once empty. Returns how many notes were made (that one) and changed, and attachments added; a
+    file already attached is not added again."""
+    held = Note.objects.owned_by(owner).filter(uid=WAITING_PICTURES_UID).first()
+    held_attachments = {f"{WAITING}{attachment.pk}/{attachment.name}": attachment
+                        for attachment in (held.attachments.all() if held else [])}
+    if not found.loose_files and not held_attachments:
+        return 0, 0, 0
+    files = {**{path: LinkableFile(attachment.size, partial(file_chunks, Path(attachment.file.path)), attachment.created)
+                for path, attachment in held_attachments.items()}, **found.loose_files}
+    by_key = {file_key(PurePosixPath(path).name): path for path in files}
     by_stem: dict[str, list[str]] = {}
     for key in by_key:
         by_stem.setdefault(PurePosixPath(key).stem, []).append(key)
     waiting: dict[int, dict[str, str]] = {}  # note id: {the target key its embed names: the path of the file}
-    for note_id, target in NoteLink.objects.owned_by(owner).filter(target_key__contains=".").values_list("source_id", "target_key"):
+    links = NoteLink.objects.owned_by(owner).filter(target_key__contains=".").exclude(source_id=held.pk if held else None)
+    for note_id, target in links.values_list("source_id", "target_key"):
         namesakes = [target] if target in by_key else by_stem.get(PurePosixPath(target).stem, [])
         if "/" not in target and len(namesakes) == 1:
             waiting.setdefault(note_id, {})[target] = by_key[namesakes[0]]
     here = {file_key(name) for name in Attachment.objects.filter(note__owner=owner, name__in=[
-        PurePosixPath(path).name for path in found.loose_files]).values_list("name", flat=True)}
+        PurePosixPath(path).name for path in found.loose_files]).exclude(note=held).values_list("name", flat=True)}
     wanted = {path for files in waiting.values() for path in files.values()}
-    not_here = [path for key, path in by_key.items() if path not in wanted and key not in here]
-    if not found.records and not wanted and not_here:
-        raise ImportFileError(
-            f"This part of a Google Takeout holds no Keep notes, only {len(not_here)} "
-            f"{'picture or file' if len(not_here) == 1 else 'pictures or files'} of notes in another part, and none of "
-            f"your notes shows {'it' if len(not_here) == 1 else 'them'}: import the part with the notes first, then this one. "
-            "Nothing was imported."
-        )
-    if not found.records:
-        found.skipped += [Skipped(path, "a picture or file of a Google Keep note in another part of the Takeout, which no note "
-                                        "here shows: import the part with its note, then this one again") for path in not_here]
-    loose = Vault(files=found.loose_files)
-    attachments = {path: attachment for path in sorted(wanted) if (attachment := attachment_of(path, loose, found))}
+    not_here = [path for key, path in by_key.items() if path in found.loose_files and path not in wanted and key not in here]
+    whole = Vault(files=files)
+    attachments = {path: attachment for path in sorted(wanted) if (attachment := attachment_of(path, whole, found))}
     changed = attached = 0
+    counted = {str(record["uid"]) for record in found.records}  # by the import of this source: created, updated or not
     # A note given its file whose embed is not pointed at it (changed meanwhile, say) still waits:
     # the next import of the part points it, and adds nothing.
     for note in Note.objects.filter(pk__in=waiting).prefetch_related("tags"):
@@ -999,8 +1011,41 @@ def attach_to_waiting_notes(owner, found: ForeignSource) -> tuple[int, int]:
         fields = {"title": note.title, "body": body, "pinned": note.pinned, "tags": [tag.name for tag in note.tags.all()]}
         pointed = body != note.body and update_note(owner, note.pk, note.version, fields, "import")
         attached += len(added)
-        changed += bool(added or pointed)
-    return changed, attached
+        changed += bool(added or pointed) and str(note.uid) not in counted
+    for path in wanted & held_attachments.keys() & attachments.keys():  # now on its note
+        delete_attachment(held_attachments[path])
+    found.skipped += [Skipped(path, "a picture or file no Google Keep note here shows (its note is in another part of the "
+                                    f"Takeout, or was left out): kept in the note “{WAITING_PICTURES_TITLE}” until its note "
+                                    "is imported, which it then goes to") for path in not_here]
+    kept = [attachment for path in not_here if (attachment := attachment_of(path, whole, found))]
+    created, added_there = keep_waiting_pictures(owner, kept)
+    return created, changed, attached + added_there
+
+
+def keep_waiting_pictures(owner, incoming: list[ImportedAttachment]) -> tuple[int, int]:
+    """The note of waiting pictures given those of `incoming` it lacks (made, or taken out of the
+    trash, for them), its text showing each it holds; to the trash once it holds none. Returns
+    whether it was made, and how many it was given."""
+    note = Note.objects.owned_by(owner).filter(uid=WAITING_PICTURES_UID).first()
+    made = False
+    if note is None:
+        if not incoming:
+            return 0, 0
+        note, made = create_note(owner, {"uid": WAITING_PICTURES_UID, "title": WAITING_PICTURES_TITLE, "body": "",
+                                         "tags": [], "pinned": False})
+    added = missing_attachments(note, incoming)
+    for attachment in added:
+        save_attachment(note, attachment.name, attachment.chunks())
+    names = list(note.attachments.order_by("pk").values_list("name", flat=True))
+    if names and note.trashed_at:
+        restore_from_trash(owner, note.pk)
+    elif not names and not note.trashed_at:
+        move_to_trash(owner, note.pk)
+    note.refresh_from_db()
+    body = "\n\n".join([WAITING_PICTURES_TEXT, *(embedded(name, is_picture(name)) for name in names)]) + "\n"
+    if names and body != note.body:
+        update_note(owner, note.pk, note.version, {"title": note.title, "body": body, "pinned": False, "tags": []}, "import")
+    return int(made), len(added)
 
 
 def objects_in(value) -> list[dict]:

@@ -172,7 +172,8 @@ def test_a_keep_note_cut_short_is_left_out_naming_it_and_the_rest_imported(api):
     assert finished["state"] == "done", finished
     assert {"path": "Takeout/Keep/Idea.json",
             "reason": "not whole JSON (cut short?): it breaks off at line 1, column 19"} in finished["result"]["skipped_files"]
-    assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Groceries"]
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Google Keep pictures waiting for their notes", "Groceries"]
+    assert Attachment.objects.get().name == "1a2b3c4d.jpg"  # the left-out note's picture is not lost
 
 
 def test_a_part_of_a_notion_export_cut_short_is_refused_naming_it_and_nothing_imported(api):
@@ -400,18 +401,18 @@ def test_a_zip_of_pictures_that_is_no_part_of_a_takeout_is_refused_not_given_to_
     assert not Attachment.objects.exists()
 
 
-def test_a_takeout_part_imported_again_after_a_later_one_gives_the_later_part_s_note_its_picture(api, tmp_path):
-    """The note in the second part, its picture in the first, imported first: the first part,
-    imported again as the second part's list says, brings the picture."""
+def test_a_takeout_part_s_picture_of_a_note_in_a_later_part_comes_with_that_part(api, tmp_path):
+    """The note in the second part, its picture in the first, imported first: the picture was
+    neither listed nor kept, and came only with the first part imported again."""
     files = keep_takeout()
     idea = files.pop("Takeout/Keep/Idea.json")
     first, second = (api.client.post("/api/import/", {"file": io.BytesIO(tgz(part))}, **XHR)
                      for part in (files, {"Takeout/Keep/Idea.json": idea}))
-    assert (first.status_code, first.json()["created"], first.json()["attachments"]) == (200, 2, 0)
-    assert "Import that part too, now or later" in second.json()["skipped_files"][0]["reason"]
-    again = api.client.post("/api/import/", {"file": io.BytesIO(tgz(files))}, **XHR)
-    assert (again.status_code, again.json()["updated"], again.json()["attachments"]) == (200, 1, 1)
+    assert (first.status_code, first.json()["created"], first.json()["attachments"]) == (200, 3, 1)
+    assert any(item["path"] == "Takeout/Keep/1a2b3c4d.jpg" for item in first.json()["skipped_files"])
+    assert (second.status_code, second.json()["created"], second.json()["attachments"]) == (200, 1, 1)
     assert Attachment.objects.get().note == Note.objects.get(title="Idea")
+    assert Note.objects.filter(trashed_at__isnull=True).count() == 3
 
 
 def test_the_import_api_gives_a_note_of_a_takeout_part_imported_before_its_picture_from_a_later_part(api, tmp_path):
@@ -422,15 +423,34 @@ def test_the_import_api_gives_a_note_of_a_takeout_part_imported_before_its_pictu
     assert Attachment.objects.get().note.body.endswith("![[1a2b3c4d.jpg]]\n")
 
 
-def test_a_takeout_part_of_pictures_whose_notes_are_not_here_yet_fails_saying_to_import_their_part_first(api, dialogs, tmp_path):
-    parts = takeout_in_parts(tmp_path)
-    dialogs([parts[1]])
-    alone = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
-    assert alone["state"] == "failed", alone
-    assert alone["error"] == ("This part of a Google Takeout holds no Keep notes, only 1 picture or file of notes in "
-                              "another part, and none of your notes shows it: import the part with the notes first, "
-                              "then this one. Nothing was imported.")
-    assert not Note.objects.exists() and not Attachment.objects.exists()
+WAITING = "Google Keep pictures waiting for their notes"
+
+
+def test_a_takeout_part_of_pictures_imported_before_the_part_with_their_notes_gives_each_note_its_picture_once(
+        api, dialogs, tmp_path):
+    """The pictures' part first was refused ("import the part with the notes first"): the order
+    mattered. Its pictures now wait in a note of their own, and go to their notes when they come."""
+    pictures, notes = reversed(takeout_in_parts(tmp_path))
+    results = []
+    for part in (pictures, pictures, notes, notes, pictures):
+        dialogs([part])
+        finished = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
+        assert finished["state"] == "done", finished
+        results.append((finished["result"]["created"], finished["result"]["updated"], finished["result"]["attachments"]))
+        if len(results) == 1:
+            held = Note.objects.get(title=WAITING)
+            assert [attachment.name for attachment in held.attachments.all()] == ["1a2b3c4d.jpg"]
+            assert "![[1a2b3c4d.jpg]]" in held.body  # the person sees the picture meanwhile
+            assert any("kept in the note “Google Keep pictures waiting for their notes”" in item["reason"]
+                       for item in finished["result"]["skipped_files"])
+    assert results == [(1, 0, 1), (0, 0, 0), (3, 0, 1), (0, 0, 0), (0, 0, 0)]
+    idea = Note.objects.get(title="Idea")
+    photo = Attachment.objects.get()
+    assert (photo.note_id, photo.name) == (idea.pk, "1a2b3c4d.jpg")
+    assert f'src="/api/attachments/{photo.pk}/"' in api.preview(idea.body, note=idea.pk)
+    assert b"".join(api.get(f"/api/attachments/{photo.pk}/").streaming_content) == PHOTO
+    assert Note.objects.get(title=WAITING).trashed_at is not None  # emptied, in the trash
+    assert Note.objects.filter(trashed_at__isnull=True).count() == 3
 
 
 def test_the_parts_of_a_takeout_uploaded_together_from_a_browser_are_one_import(api, tmp_path):
