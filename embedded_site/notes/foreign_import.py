@@ -1009,7 +1009,7 @@ def attach_to_waiting_notes(owner, found: ForeignSource) -> tuple[int, int, int]
             if path in attachments:
                 body = rewritten(body, target, attachments[path].name, attachment_keys([note.pk]).get(note.pk, frozenset()))
         fields = {"title": note.title, "body": body, "pinned": note.pinned, "tags": [tag.name for tag in note.tags.all()]}
-        pointed = body != note.body and update_note(owner, note.pk, note.version, fields, "import")
+        pointed = body != note.body and update_note(owner, note.pk, note.version, fields, "import", updated=note.updated)
         attached += len(added)
         changed += bool(added or pointed) and str(note.uid) not in counted
     for path in wanted & held_attachments.keys() & attachments.keys():  # now on its note

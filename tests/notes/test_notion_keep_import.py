@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from embedded_site.notes import foreign_import
 from embedded_site.notes.foreign_import import read_markdown_source
 from embedded_site.notes.importing import ImportFileError, imports_folder
-from embedded_site.notes.models import Attachment, Note
+from embedded_site.notes.models import Attachment, Note, NoteChange
 from tests.notes.conftest import XHR
 from tests.notes.test_jobs_and_preview import dialogs, wait_for_job  # noqa: F401 (a fixture)
 
@@ -373,6 +373,26 @@ def test_a_takeout_imported_one_part_at_a_time_gives_a_note_of_the_first_part_it
     together = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
     assert (together["result"]["created"], together["result"]["updated"], together["result"]["attachments"]) == (0, 0, 0)
     assert Note.objects.count() == 3 and Attachment.objects.count() == 1
+
+
+@pytest.mark.parametrize("pictures_first", [False, True])
+def test_a_note_given_its_picture_by_a_later_part_keeps_its_date_and_place_in_the_list_and_syncs_the_change(
+        api, tmp_path, pictures_first):
+    """The embed pointed at the picture made the note's `updated` now: a note of 2017 went to the
+    top of the list when its picture came."""
+    parts = takeout_in_parts(tmp_path, listed="1a2b3c4d.jpeg")
+    changes_seen = []  # the sync change log's number for the note after each part
+    for part in reversed(parts) if pictures_first else parts:
+        answer = api.client.post("/api/import/", {"file": io.BytesIO(part.read_bytes())}, **XHR)
+        assert answer.status_code == 200, answer.content
+        changes_seen.append(NoteChange.objects.filter(note_uid__in=Note.objects.filter(title="Idea").values("uid")).first())
+    idea = Note.objects.get(title="Idea")
+    assert idea.body.endswith("![[1a2b3c4d.jpg]]\n") and idea.attachments.get().name == "1a2b3c4d.jpg"
+    assert idea.updated == datetime.fromtimestamp(1500000100, timezone.utc)
+    assert [note["title"] for note in api.get("/api/notes/").json()["notes"]] == ["Groceries", "", "Idea"]  # pinned, 2021, 2017
+    assert idea.revisions.get().reason == "import"  # the embed as it was, in its history
+    if not pictures_first:  # a computer that synced the note gets its picture
+        assert changes_seen[1].seq > changes_seen[0].seq
 
 
 @pytest.mark.parametrize("archive", [tgz, zipped])
