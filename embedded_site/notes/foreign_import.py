@@ -155,6 +155,8 @@ class Vault:
     size_limit: int | None = None  # a zip's: what its notes and the files they link to may add up to
     notion: bool = False  # Notion's "Markdown & CSV" export: its file and folder names end in page ids
     parts: int = 1  # the files of one export read together (Google Takeout's -001.tgz, -002.tgz…)
+    # A folder chosen in an unpacked Takeout: where it is from `Takeout/` ("Takeout/", "Takeout/Keep/").
+    in_takeout: str = ""
 
 
 # A folder of Markdown files ---------------------------------------------------------------
@@ -827,7 +829,10 @@ def keep_notes_folder(vault: Vault) -> str | None:
             return b""
 
     folder = keep_folder([path for path in vault.files if path.endswith(".json")], head, by_name=not vault.notes)
-    return keep_pictures_folder(vault.files) if folder is None and not vault.notes else folder
+    if folder is not None or vault.notes:
+        return folder
+    pictures = keep_pictures_folder(vault.in_takeout + path for path in vault.files)
+    return None if pictures is None else (pictures + "/").removeprefix(vault.in_takeout).rstrip("/")
 
 
 def keep_pictures_folder(paths: Iterable[str]) -> str | None:
@@ -1014,11 +1019,11 @@ def attach_to_waiting_notes(owner, found: ForeignSource) -> tuple[int, int, int]
         changed += bool(added or pointed) and str(note.uid) not in counted
     for path in wanted & held_attachments.keys() & attachments.keys():  # now on its note
         delete_attachment(held_attachments[path])
+    kept = {path: attachment for path in not_here if (attachment := attachment_of(path, whole, found))}
     found.skipped += [Skipped(path, "a picture or file no Google Keep note here shows (its note is in another part of the "
                                     f"Takeout, or was left out): kept in the note “{WAITING_PICTURES_TITLE}” until its note "
-                                    "is imported, which it then goes to") for path in not_here]
-    kept = [attachment for path in not_here if (attachment := attachment_of(path, whole, found))]
-    created, added_there = keep_waiting_pictures(owner, kept)
+                                    "is imported, which it then goes to") for path in kept]
+    created, added_there = keep_waiting_pictures(owner, list(kept.values()))
     return created, changed, attached + added_there
 
 
@@ -1073,6 +1078,10 @@ def is_note(name: str) -> bool:
 def folder_vault(root: Path, skipped: list[Skipped]) -> Vault:
     root = root.resolve(strict=True)
     vault = Vault()
+    if root.name == TAKEOUT_FOLDER:
+        vault.in_takeout = f"{TAKEOUT_FOLDER}/"
+    elif root.parent.name == TAKEOUT_FOLDER:
+        vault.in_takeout = f"{TAKEOUT_FOLDER}/{root.name}/"
     for folder, folders, files in os.walk(root, followlinks=False):
         relative = Path(folder).relative_to(root)
         kept = []

@@ -7,6 +7,7 @@ import json
 import tarfile
 import zipfile
 from datetime import datetime, timezone
+from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -405,6 +406,23 @@ def test_a_takeout_part_of_only_pictures_in_another_language_gives_the_notes_imp
         dialogs([part])
         finished = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
         assert finished["state"] == "done", finished
+    assert (finished["result"]["updated"], finished["result"]["attachments"]) == (1, 1)
+    assert Attachment.objects.get().note == Note.objects.get(title="Idea")
+
+
+@pytest.mark.parametrize("chosen", ["", "Takeout", "Takeout/Notizen", "Takeout/Keep"])
+def test_a_takeout_part_of_only_pictures_unpacked_gives_the_notes_their_picture_with_import_markdown(
+        api, dialogs, tmp_path, chosen):
+    """A part of 2 GB or more is over what an archive may hold: the README says to unpack it and
+    choose its Keep folder in Import Markdown…, which took the pictures for no notes ("There are no
+    Markdown notes"), its folder named Keep or not."""
+    folder = PurePosixPath(chosen).name if chosen.startswith("Takeout/") else "Notizen"
+    notes, pictures = takeout_in_parts(tmp_path, zipped, folder=folder)
+    assert api.client.post("/api/import/", {"file": io.BytesIO(notes.read_bytes())}, **XHR).status_code == 200
+    zipfile.ZipFile(pictures).extractall(tmp_path / "part-2")
+    dialogs(tmp_path / "part-2" / chosen)
+    finished = wait_for_job(api, api.post("/api/jobs/import-other-from-dialog/", {"source": "markdown-folder"}).json())
+    assert finished["state"] == "done", finished
     assert (finished["result"]["updated"], finished["result"]["attachments"]) == (1, 1)
     assert Attachment.objects.get().note == Note.objects.get(title="Idea")
 
