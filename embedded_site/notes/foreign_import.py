@@ -57,7 +57,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.timezone import make_aware
 
-from embedded_site.notes.attachments import delete_attachment, display_name, save_attachment
+from django_desktop_shell.media import shows_as_image
+from embedded_site.notes.attachments import delete_attachment, display_name, save_attachment, stored_chunks
 from embedded_site.notes.editing import create_note, move_to_trash, restore_from_trash, update_note
 from embedded_site.notes.forms import BODY_MAX_LENGTH, MAX_TAGS_PER_NOTE, ImportedNoteForm
 from embedded_site.notes.importing import (
@@ -861,10 +862,6 @@ def is_picture_or_recording(name: str) -> bool:
     return (mimetypes.guess_type(name)[0] or "").partition("/")[0] in ("image", "audio")
 
 
-def is_picture(name: str) -> bool:
-    return (mimetypes.guess_type(name)[0] or "").startswith("image/")
-
-
 def notes_from_keep(vault: Vault, folder: str, found: ForeignSource) -> None:
     in_folder = sorted(path for path in vault.files if posixpath.dirname(path) == folder)
     taken: set[str] = set()
@@ -983,7 +980,7 @@ def attach_to_waiting_notes(owner, found: ForeignSource) -> tuple[int, int, int]
                         for attachment in (held.attachments.all() if held else [])}
     if not found.loose_files and not held_attachments:
         return 0, 0, 0
-    files = {**{path: LinkableFile(attachment.size, partial(file_chunks, Path(attachment.file.path)), attachment.created)
+    files = {**{path: LinkableFile(attachment.size, partial(stored_chunks, attachment), attachment.created)
                 for path, attachment in held_attachments.items()}, **found.loose_files}
     by_key = {file_key(PurePosixPath(path).name): path for path in files}
     by_stem: dict[str, list[str]] = {}
@@ -1047,7 +1044,7 @@ def keep_waiting_pictures(owner, incoming: list[ImportedAttachment]) -> tuple[in
     elif not names and not note.trashed_at:
         move_to_trash(owner, note.pk)
     note.refresh_from_db()
-    body = "\n\n".join([WAITING_PICTURES_TEXT, *(embedded(name, is_picture(name)) for name in names)]) + "\n"
+    body = "\n\n".join([WAITING_PICTURES_TEXT, *(embedded(name, shows_as_image(name)) for name in names)]) + "\n"
     if names and body != note.body:
         update_note(owner, note.pk, note.version, {"title": note.title, "body": body, "pinned": False, "tags": []}, "import")
     return int(made), len(added)

@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.storage import InMemoryStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from embedded_site.notes import foreign_import
@@ -437,6 +438,16 @@ def test_a_zip_of_pictures_that_is_no_part_of_a_takeout_is_refused_not_given_to_
     assert finished["state"] == "failed", finished
     assert finished["error"] == "There are no Markdown notes (.md files) in this zip file.", finished["error"]
     assert not Attachment.objects.exists()
+
+
+def test_a_picture_waiting_for_its_note_goes_to_it_on_a_server_whose_attachments_are_in_object_storage(api, monkeypatch, tmp_path):
+    """S3 (server_settings.py's "attachments" storage) gives a file no path on disk."""
+    monkeypatch.setattr(Attachment.file.field, "storage", InMemoryStorage())
+    for part in reversed(takeout_in_parts(tmp_path)):
+        answer = api.client.post("/api/import/", {"file": io.BytesIO(part.read_bytes())}, **XHR)
+        assert answer.status_code == 200, answer.content
+    photo = Attachment.objects.get()
+    assert photo.note == Note.objects.get(title="Idea") and photo.file.read() == PHOTO
 
 
 def test_a_takeout_part_s_picture_of_a_note_in_a_later_part_comes_with_that_part(api, tmp_path):
