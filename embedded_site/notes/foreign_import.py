@@ -102,6 +102,9 @@ NOTE_LINK = re.compile(r"(?<!!)\[([^\[\]\n]*)\]\(\s*(?:<([^>\n]+)>|([^)\s<>]+))(
 class Skipped:
     path: str
     reason: str
+    # A Keep note's picture that is not in this part: the note's uid and the file's name, for
+    # attach_to_waiting_notes() to say nothing of once the note has it.
+    awaited: tuple[str, str] | None = None
 
 
 def left_out(skipped: list[Skipped]) -> str:
@@ -911,11 +914,14 @@ def keep_note(path: str, vault: Vault, found: ForeignSource, shown: set[str]) ->
                             for item in objects_in(keep.get("listContent"))))
     links = [item for item in objects_in(keep.get("annotations")) if SAFE_LINK.match(str(item.get("url") or ""))]
     blocks.append("\n".join(f"- {markdown_link(one_line(str(item.get('title') or '')), str(item['url']))}" for item in links))
+    created_key = keep.get("createdTimestampUsec")
+    uid = str(uuid.uuid5(NAMESPACE, f"keep:{created_key}" if created_key else f"keep-path:{path}"))
     attachments = []
     for listed, file_path in listed_files:
         image = str(listed.get("mimetype") or "").startswith("image/")
         if file_path is None:
-            found.skipped.append(Skipped(path, keep_file_missing(PurePosixPath(str(listed.get("filePath"))).name, vault.parts)))
+            name = PurePosixPath(str(listed.get("filePath"))).name
+            found.skipped.append(Skipped(path, keep_file_missing(name, vault.parts), awaited=(uid, name)))
             # Where it goes: it shows there once the parts imported together bring it.
             blocks.append(embedded(display_name(PurePosixPath(str(listed.get("filePath"))).name), image))
             continue
@@ -925,9 +931,8 @@ def keep_note(path: str, vault: Vault, found: ForeignSource, shown: set[str]) ->
     created = keep_moment(keep.get("createdTimestampUsec")) or keep_moment(keep.get("userEditedTimestampUsec")) or datetime.now(timezone.utc)
     updated = max(keep_moment(keep.get("userEditedTimestampUsec")) or created, created)
     labels = [str(label.get("name") or "") for label in objects_in(keep.get("labels"))]
-    created_key = keep.get("createdTimestampUsec")
     return {
-        "uid": str(uuid.uuid5(NAMESPACE, f"keep:{created_key}" if created_key else f"keep-path:{path}")),
+        "uid": uid,
         "title": " ".join(str(keep.get("title") or "").split()),
         "body": "\n\n".join(block for block in blocks if block) + "\n",
         "tags": [*map(composed, labels), *(["archived"] if keep.get("isArchived") is True else [])],
@@ -967,6 +972,19 @@ WAITING = "waiting/"  # the paths of the files held there, among a part's loose 
 
 
 def attach_to_waiting_notes(owner, found: ForeignSource) -> tuple[int, int, int]:
+    """give_waiting_files(), then found.skipped without the pictures it said were in another part
+    that the notes have now. Returns how many notes were made and changed, and attachments added."""
+    given = give_waiting_files(owner, found)
+    awaited = [item.awaited for item in found.skipped if item.awaited]
+    if awaited:
+        here = {(str(uid), PurePosixPath(file_key(name)).stem) for uid, name in Attachment.objects.filter(
+            note__owner=owner, note__uid__in={uid for uid, _ in awaited}).values_list("note__uid", "name")}
+        found.skipped = [item for item in found.skipped
+                         if not item.awaited or (item.awaited[0], PurePosixPath(file_key(item.awaited[1])).stem) not in here]
+    return given
+
+
+def give_waiting_files(owner, found: ForeignSource) -> tuple[int, int, int]:
     """Give the owner's notes the pictures and recordings their embeds wait for, from another part
     of a Takeout (Google splits a large one), in either order: those of found.loose_files, and
     those a part imported before kept in the note of waiting pictures (WAITING_PICTURES_TITLE),
