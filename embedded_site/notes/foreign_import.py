@@ -1064,7 +1064,8 @@ def keep_waiting_pictures(owner, incoming: list[ImportedAttachment]) -> tuple[in
     note.refresh_from_db()
     body = "\n\n".join([WAITING_PICTURES_TEXT, *(embedded(name, shows_as_image(name)) for name in names)]) + "\n"
     if names and body != note.body:
-        update_note(owner, note.pk, note.version, {"title": note.title, "body": body, "pinned": False, "tags": []}, "import")
+        fields = {"title": note.title, "body": body, "pinned": note.pinned, "tags": [tag.name for tag in note.tags.all()]}
+        update_note(owner, note.pk, note.version, fields, "import")
     return int(made), len(added)
 
 

@@ -440,6 +440,18 @@ def test_a_zip_of_pictures_that_is_no_part_of_a_takeout_is_refused_not_given_to_
     assert not Attachment.objects.exists()
 
 
+def test_the_note_of_waiting_pictures_keeps_the_pin_and_tags_it_was_given_when_more_pictures_come(api, tmp_path):
+    first = api.client.post("/api/import/", {"file": io.BytesIO(takeout_in_parts(tmp_path)[1].read_bytes())}, **XHR)
+    assert first.status_code == 200, first.content
+    held = Note.objects.get(title=WAITING)
+    assert api.patch(f"/api/notes/{held.pk}/", {"version": held.version, "pinned": True, "tags": ["takeout"]}).status_code == 200
+    more = api.client.post("/api/import/", {"file": io.BytesIO(tgz({"Takeout/Keep/5e6f7a8b.png": b"\x89PNG a drawing"}))}, **XHR)
+    assert (more.status_code, more.json()["attachments"]) == (200, 1)
+    held.refresh_from_db()
+    assert held.body.endswith("![[1a2b3c4d.jpg]]\n\n![[5e6f7a8b.png]]\n")
+    assert held.pinned and [tag.name for tag in held.tags.all()] == ["takeout"]
+
+
 def test_a_picture_waiting_for_its_note_goes_to_it_on_a_server_whose_attachments_are_in_object_storage(api, monkeypatch, tmp_path):
     """S3 (server_settings.py's "attachments" storage) gives a file no path on disk."""
     monkeypatch.setattr(Attachment.file.field, "storage", InMemoryStorage())
