@@ -20,7 +20,7 @@ import sqlite3
 import tempfile
 import unicodedata
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -132,6 +132,12 @@ def save_attachment(
     except BaseException:
         Attachment.file.field.storage.delete(stored_name)
         raise
+
+
+def stored_chunks(attachment: Attachment) -> Iterator[bytes]:
+    """The attachment's file, read from its storage (the data folder, or a server's S3)."""
+    with Attachment.file.field.storage.open(attachment.file.name, "rb") as file:
+        yield from iter(lambda: file.read(File.DEFAULT_CHUNK_SIZE), b"")
 
 
 def delete_attachment(attachment: Attachment) -> None:

@@ -2,6 +2,7 @@
 the write lock when it begins."""
 
 import uuid
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -49,12 +50,16 @@ def todays_note(owner) -> tuple[Note, bool]:
         return Note.objects.owned_by(owner).get(uid=uid), False
 
 
-def update_note(owner, note_id: int, expected_version: int, fields: dict, reason: str = "edit") -> bool:
+def update_note(
+    owner, note_id: int, expected_version: int, fields: dict, reason: str = "edit", *, updated: datetime | None = None
+) -> bool:
     """Write `fields` only if the note is still at `expected_version`; False if it is not.
 
     The version check and the write are one conditional UPDATE, so two saves from the same
     version can never both succeed. What the write replaces may be kept as a revision first
-    (revisions.py; `reason` says why the change is made).
+    (revisions.py; `reason` says why the change is made). The note is dated now, or `updated`
+    for a change that is not the person's (an import mending a note keeps its date, and its place
+    in the list); it is a new version, synced, either way.
     """
     with transaction.atomic():
         removed_since_revision = revisions.keep_before_change(note_id, expected_version, fields, reason)
@@ -64,7 +69,7 @@ def update_note(owner, note_id: int, expected_version: int, fields: dict, reason
             body=fields["body"],
             pinned=fields["pinned"],
             version=F("version") + 1,
-            updated=timezone.now(),
+            updated=updated or timezone.now(),
             removed_since_revision=removed_since_revision,
         )
         if changed:

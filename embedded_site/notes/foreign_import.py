@@ -30,6 +30,7 @@ import csv
 import gzip
 import io
 import json
+import mimetypes
 import os
 import posixpath
 import re
@@ -56,8 +57,9 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.timezone import make_aware
 
-from embedded_site.notes.attachments import display_name, save_attachment
-from embedded_site.notes.editing import update_note
+from django_desktop_shell.media import shows_as_image
+from embedded_site.notes.attachments import delete_attachment, display_name, save_attachment, stored_chunks
+from embedded_site.notes.editing import create_note, move_to_trash, restore_from_trash, update_note
 from embedded_site.notes.forms import BODY_MAX_LENGTH, MAX_TAGS_PER_NOTE, ImportedNoteForm
 from embedded_site.notes.importing import (
     CHUNK_SIZE, GZIP_SIGNATURE, UNREADABLE_ZIP, AttachmentSpool, Decoding, ImportedAttachment, ImportFileError, entry_date,
@@ -100,6 +102,9 @@ NOTE_LINK = re.compile(r"(?<!!)\[([^\[\]\n]*)\]\(\s*(?:<([^>\n]+)>|([^)\s<>]+))(
 class Skipped:
     path: str
     reason: str
+    # A Keep note's picture that is not in this part: the note's uid and the file's name, for
+    # attach_to_waiting_notes() to say nothing of once the note has it.
+    awaited: tuple[str, str] | None = None
 
 
 def left_out(skipped: list[Skipped]) -> str:
@@ -154,6 +159,8 @@ class Vault:
     size_limit: int | None = None  # a zip's: what its notes and the files they link to may add up to
     notion: bool = False  # Notion's "Markdown & CSV" export: its file and folder names end in page ids
     parts: int = 1  # the files of one export read together (Google Takeout's -001.tgz, -002.tgz…)
+    # A folder chosen in an unpacked Takeout: where it is from `Takeout/` ("Takeout/", "Takeout/Keep/").
+    in_takeout: str = ""
 
 
 # A folder of Markdown files ---------------------------------------------------------------
@@ -775,7 +782,7 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
             pages = [PurePosixPath(info.filename) for info in infos if is_note(info.filename)]
             if keep_folder([info.filename for info in infos if info.filename.endswith(".json")], head, by_name=not pages) is not None:
                 return True
-            if not pages and named_keep_folder(info.filename for info in infos) is not None:  # a part of pictures only
+            if not pages and keep_pictures_folder(info.filename for info in infos) is not None:  # a part of pictures only
                 return True
             if pages or any(is_notion_table(info.filename) for info in infos):
                 return all(NOTION_ID.search(path.stem) for path in pages)
@@ -789,6 +796,7 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
 # links) and attachments, each a filePath beside it), an `.html` copy of each, and `Labels.txt`.
 
 KEEP_FOLDER = "Keep"  # in English: Takeout names its folders in the person's language ("Google Notizen")
+TAKEOUT_FOLDER = "Takeout"  # the top folder of each part, in every language
 KEEP_NOTE_FILES = (".json", ".html", ".txt")  # a note's own files, and Labels.txt: no picture or recording of a note
 
 
@@ -815,8 +823,8 @@ def keep_folder(json_paths: list[str], head: Callable[[str], bytes], by_name: bo
 def keep_notes_folder(vault: Vault) -> str | None:
     """The folder of a Takeout's Keep notes (or a folder of them); None if there is none. A
     Takeout of every product has other products' files beside it, Markdown files among them. A
-    part of a Takeout that Google split may hold only pictures of notes in another part: a folder
-    named Keep without a note in it, in a source without Markdown notes."""
+    part of a Takeout that Google split may hold only pictures of notes in another part
+    (keep_pictures_folder()), in a source without Markdown notes."""
 
     def head(path: str) -> bytes:
         try:
@@ -825,12 +833,36 @@ def keep_notes_folder(vault: Vault) -> str | None:
             return b""
 
     folder = keep_folder([path for path in vault.files if path.endswith(".json")], head, by_name=not vault.notes)
-    return named_keep_folder(vault.files) if folder is None and not vault.notes else folder
+    if folder is not None or vault.notes:
+        return folder
+    pictures = keep_pictures_folder(vault.in_takeout + path for path in vault.files)
+    return None if pictures is None else (pictures + "/").removeprefix(vault.in_takeout).rstrip("/")
 
 
-def named_keep_folder(paths: Iterable[str]) -> str | None:
-    """The first folder of the files at `paths` named as Takeout names Keep's in English."""
-    return next((folder for folder in sorted({posixpath.dirname(path) for path in paths}) if PurePosixPath(folder).name == KEEP_FOLDER), None)
+def keep_pictures_folder(paths: Iterable[str]) -> str | None:
+    """The folder of Keep's in a part of a Takeout that holds only pictures and recordings of notes
+    in another part: one named Keep, else, as Takeout names it in the person's language ("Notizen"),
+    told by the part's layout: the one folder of `Takeout/` (a name Takeout keeps in every language)
+    whose files are all pictures or recordings, none in a folder of its own. None for an archive laid
+    out otherwise (a zip of holiday photos, Drive's folders)."""
+    paths = list(paths)
+    folders = sorted({posixpath.dirname(path) for path in paths})
+    if named := next((folder for folder in folders if PurePosixPath(folder).name == KEEP_FOLDER), None):
+        return named
+    by_folder: dict[str, list[PurePosixPath]] = {}
+    for path in map(PurePosixPath, paths):
+        if path.parts[0] != TAKEOUT_FOLDER:
+            return None
+        if len(path.parts) > 2:  # archive_browser.html is beside the products' folders
+            by_folder.setdefault(path.parts[1], []).append(path)
+    pictures_only = [folder for folder, files in by_folder.items()
+                     if all(len(path.parts) == 3 and is_picture_or_recording(path.name) for path in files)]
+    return f"{TAKEOUT_FOLDER}/{pictures_only[0]}" if len(pictures_only) == 1 else None
+
+
+def is_picture_or_recording(name: str) -> bool:
+    """What a Keep note attaches: pictures and drawings, and recordings (`.3gp`, `.m4a`)."""
+    return (mimetypes.guess_type(name)[0] or "").partition("/")[0] in ("image", "audio")
 
 
 def notes_from_keep(vault: Vault, folder: str, found: ForeignSource) -> None:
@@ -882,11 +914,14 @@ def keep_note(path: str, vault: Vault, found: ForeignSource, shown: set[str]) ->
                             for item in objects_in(keep.get("listContent"))))
     links = [item for item in objects_in(keep.get("annotations")) if SAFE_LINK.match(str(item.get("url") or ""))]
     blocks.append("\n".join(f"- {markdown_link(one_line(str(item.get('title') or '')), str(item['url']))}" for item in links))
+    created_key = keep.get("createdTimestampUsec")
+    uid = str(uuid.uuid5(NAMESPACE, f"keep:{created_key}" if created_key else f"keep-path:{path}"))
     attachments = []
     for listed, file_path in listed_files:
         image = str(listed.get("mimetype") or "").startswith("image/")
         if file_path is None:
-            found.skipped.append(Skipped(path, keep_file_missing(PurePosixPath(str(listed.get("filePath"))).name, vault.parts)))
+            name = PurePosixPath(str(listed.get("filePath"))).name
+            found.skipped.append(Skipped(path, keep_file_missing(name, vault.parts), awaited=(uid, name)))
             # Where it goes: it shows there once the parts imported together bring it.
             blocks.append(embedded(display_name(PurePosixPath(str(listed.get("filePath"))).name), image))
             continue
@@ -896,9 +931,8 @@ def keep_note(path: str, vault: Vault, found: ForeignSource, shown: set[str]) ->
     created = keep_moment(keep.get("createdTimestampUsec")) or keep_moment(keep.get("userEditedTimestampUsec")) or datetime.now(timezone.utc)
     updated = max(keep_moment(keep.get("userEditedTimestampUsec")) or created, created)
     labels = [str(label.get("name") or "") for label in objects_in(keep.get("labels"))]
-    created_key = keep.get("createdTimestampUsec")
     return {
-        "uid": str(uuid.uuid5(NAMESPACE, f"keep:{created_key}" if created_key else f"keep-path:{path}")),
+        "uid": uid,
         "title": " ".join(str(keep.get("title") or "").split()),
         "body": "\n\n".join(block for block in blocks if block) + "\n",
         "tags": [*map(composed, labels), *(["archived"] if keep.get("isArchived") is True else [])],
@@ -928,41 +962,62 @@ def keep_attached_file(listed: str, vault: Vault) -> str | None:
     return namesakes[0] if len(namesakes) == 1 else None
 
 
-def attach_to_waiting_notes(owner, found: ForeignSource) -> tuple[int, int]:
-    """Give the owner's notes imported before from another part of a Takeout (Google splits a large
-    one) the pictures and recordings of found.loose_files that their embeds wait for, named as the
-    file is, the embed pointed at it (`![[x.jpeg]]` becomes `![[x.jpg]]`, as keep_attached_file()
-    finds it), keeping a revision. Returns how many notes were changed and attachments added; a
-    file already attached is not added again. Without notes in the source, a file no note here
-    shows is listed as skipped, or, if none is, the import refused."""
-    if not found.loose_files:
-        return 0, 0
-    by_key = {file_key(PurePosixPath(path).name): path for path in found.loose_files}
+# Where the pictures of a Takeout's part wait for the part with their notes (attach_to_waiting_notes()).
+WAITING_PICTURES_UID = uuid.uuid5(NAMESPACE, "keep-waiting-pictures")
+WAITING_PICTURES_TITLE = "Google Keep pictures waiting for their notes"
+WAITING_PICTURES_TEXT = ("Pictures and recordings of Google Keep notes that are not among your notes: in another part of "
+                         "your Google Takeout, or of a note that could not be imported. Import the part with their notes: "
+                         "each goes to its note, and this note to the trash once it is empty.")
+WAITING = "waiting/"  # the paths of the files held there, among a part's loose files
+
+
+def attach_to_waiting_notes(owner, found: ForeignSource) -> tuple[int, int, int]:
+    """give_waiting_files(), then found.skipped without the pictures it said were in another part
+    that the notes have now. Returns how many notes were made and changed, and attachments added."""
+    given = give_waiting_files(owner, found)
+    awaited = [item.awaited for item in found.skipped if item.awaited]
+    if awaited:
+        here = {(str(uid), PurePosixPath(file_key(name)).stem) for uid, name in Attachment.objects.filter(
+            note__owner=owner, note__uid__in={uid for uid, _ in awaited}).values_list("note__uid", "name")}
+        found.skipped = [item for item in found.skipped
+                         if not item.awaited or (item.awaited[0], PurePosixPath(file_key(item.awaited[1])).stem) not in here]
+    return given
+
+
+def give_waiting_files(owner, found: ForeignSource) -> tuple[int, int, int]:
+    """Give the owner's notes the pictures and recordings their embeds wait for, from another part
+    of a Takeout (Google splits a large one), in either order: those of found.loose_files, and
+    those a part imported before kept in the note of waiting pictures (WAITING_PICTURES_TITLE),
+    which each leaves for its note. Each is named as the file is, the embed pointed at it
+    (`![[x.jpeg]]` becomes `![[x.jpg]]`, as keep_attached_file() finds it), keeping a revision. A
+    loose file no note here shows waits in that note, listed as skipped; the note goes to the trash
+    once empty. Returns how many notes were made (that one) and changed, and attachments added; a
+    file already attached is not added again."""
+    held = Note.objects.owned_by(owner).filter(uid=WAITING_PICTURES_UID).first()
+    held_attachments = {f"{WAITING}{attachment.pk}/{attachment.name}": attachment
+                        for attachment in (held.attachments.all() if held else [])}
+    if not found.loose_files and not held_attachments:
+        return 0, 0, 0
+    files = {**{path: LinkableFile(attachment.size, partial(stored_chunks, attachment), attachment.created)
+                for path, attachment in held_attachments.items()}, **found.loose_files}
+    by_key = {file_key(PurePosixPath(path).name): path for path in files}
     by_stem: dict[str, list[str]] = {}
     for key in by_key:
         by_stem.setdefault(PurePosixPath(key).stem, []).append(key)
     waiting: dict[int, dict[str, str]] = {}  # note id: {the target key its embed names: the path of the file}
-    for note_id, target in NoteLink.objects.owned_by(owner).filter(target_key__contains=".").values_list("source_id", "target_key"):
+    links = NoteLink.objects.owned_by(owner).filter(target_key__contains=".").exclude(source_id=held.pk if held else None)
+    for note_id, target in links.values_list("source_id", "target_key"):
         namesakes = [target] if target in by_key else by_stem.get(PurePosixPath(target).stem, [])
         if "/" not in target and len(namesakes) == 1:
             waiting.setdefault(note_id, {})[target] = by_key[namesakes[0]]
     here = {file_key(name) for name in Attachment.objects.filter(note__owner=owner, name__in=[
-        PurePosixPath(path).name for path in found.loose_files]).values_list("name", flat=True)}
+        PurePosixPath(path).name for path in found.loose_files]).exclude(note=held).values_list("name", flat=True)}
     wanted = {path for files in waiting.values() for path in files.values()}
-    not_here = [path for key, path in by_key.items() if path not in wanted and key not in here]
-    if not found.records and not wanted and not_here:
-        raise ImportFileError(
-            f"This part of a Google Takeout holds no Keep notes, only {len(not_here)} "
-            f"{'picture or file' if len(not_here) == 1 else 'pictures or files'} of notes in another part, and none of "
-            f"your notes shows {'it' if len(not_here) == 1 else 'them'}: import the part with the notes first, then this one. "
-            "Nothing was imported."
-        )
-    if not found.records:
-        found.skipped += [Skipped(path, "a picture or file of a Google Keep note in another part of the Takeout, which no note "
-                                        "here shows: import the part with its note, then this one again") for path in not_here]
-    loose = Vault(files=found.loose_files)
-    attachments = {path: attachment for path in sorted(wanted) if (attachment := attachment_of(path, loose, found))}
+    not_here = [path for key, path in by_key.items() if path in found.loose_files and path not in wanted and key not in here]
+    whole = Vault(files=files)
+    attachments = {path: attachment for path in sorted(wanted) if (attachment := attachment_of(path, whole, found))}
     changed = attached = 0
+    counted = {str(record["uid"]) for record in found.records}  # by the import of this source: created, updated or not
     # A note given its file whose embed is not pointed at it (changed meanwhile, say) still waits:
     # the next import of the part points it, and adds nothing.
     for note in Note.objects.filter(pk__in=waiting).prefetch_related("tags"):
@@ -974,10 +1029,44 @@ def attach_to_waiting_notes(owner, found: ForeignSource) -> tuple[int, int]:
             if path in attachments:
                 body = rewritten(body, target, attachments[path].name, attachment_keys([note.pk]).get(note.pk, frozenset()))
         fields = {"title": note.title, "body": body, "pinned": note.pinned, "tags": [tag.name for tag in note.tags.all()]}
-        pointed = body != note.body and update_note(owner, note.pk, note.version, fields, "import")
+        pointed = body != note.body and update_note(owner, note.pk, note.version, fields, "import", updated=note.updated)
         attached += len(added)
-        changed += bool(added or pointed)
-    return changed, attached
+        changed += bool(added or pointed) and str(note.uid) not in counted
+    for path in wanted & held_attachments.keys() & attachments.keys():  # now on its note
+        delete_attachment(held_attachments[path])
+    kept = {path: attachment for path in not_here if (attachment := attachment_of(path, whole, found))}
+    found.skipped += [Skipped(path, "a picture or file no Google Keep note here shows (its note is in another part of the "
+                                    f"Takeout, or was left out): kept in the note “{WAITING_PICTURES_TITLE}” until its note "
+                                    "is imported, which it then goes to") for path in kept]
+    created, added_there = keep_waiting_pictures(owner, list(kept.values()))
+    return created, changed, attached + added_there
+
+
+def keep_waiting_pictures(owner, incoming: list[ImportedAttachment]) -> tuple[int, int]:
+    """The note of waiting pictures given those of `incoming` it lacks (made, or taken out of the
+    trash, for them), its text showing each it holds; to the trash once it holds none. Returns
+    whether it was made, and how many it was given."""
+    note = Note.objects.owned_by(owner).filter(uid=WAITING_PICTURES_UID).first()
+    made = False
+    if note is None:
+        if not incoming:
+            return 0, 0
+        note, made = create_note(owner, {"uid": WAITING_PICTURES_UID, "title": WAITING_PICTURES_TITLE, "body": "",
+                                         "tags": [], "pinned": False})
+    added = missing_attachments(note, incoming)
+    for attachment in added:
+        save_attachment(note, attachment.name, attachment.chunks())
+    names = list(note.attachments.order_by("pk").values_list("name", flat=True))
+    if names and note.trashed_at:
+        restore_from_trash(owner, note.pk)
+    elif not names and not note.trashed_at:
+        move_to_trash(owner, note.pk)
+    note.refresh_from_db()
+    body = "\n\n".join([WAITING_PICTURES_TEXT, *(embedded(name, shows_as_image(name)) for name in names)]) + "\n"
+    if names and body != note.body:
+        fields = {"title": note.title, "body": body, "pinned": note.pinned, "tags": [tag.name for tag in note.tags.all()]}
+        update_note(owner, note.pk, note.version, fields, "import")
+    return int(made), len(added)
 
 
 def objects_in(value) -> list[dict]:
@@ -1005,6 +1094,10 @@ def is_note(name: str) -> bool:
 def folder_vault(root: Path, skipped: list[Skipped]) -> Vault:
     root = root.resolve(strict=True)
     vault = Vault()
+    if root.name == TAKEOUT_FOLDER:
+        vault.in_takeout = f"{TAKEOUT_FOLDER}/"
+    elif root.parent.name == TAKEOUT_FOLDER:
+        vault.in_takeout = f"{TAKEOUT_FOLDER}/{root.name}/"
     for folder, folders, files in os.walk(root, followlinks=False):
         relative = Path(folder).relative_to(root)
         kept = []

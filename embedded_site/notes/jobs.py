@@ -230,8 +230,9 @@ def import_other_apps_source(owner, job: Job, *sources: Path) -> None:
         raise unreadable(Path(error.filename or sources[0]), error) from None
     # A zip's attached files are read from it meanwhile.
     import_records(owner, job, found.records)
-    changed, attached = attach_to_waiting_notes(owner, found)
-    job.result.update(found.result(), updated=job.result["updated"] + changed, attachments=job.result["attachments"] + attached)
+    created, changed, attached = attach_to_waiting_notes(owner, found)
+    job.result.update(found.result(), created=job.result["created"] + created, updated=job.result["updated"] + changed,
+                      attachments=job.result["attachments"] + attached)
 
 
 def unreadable(source: Path, error: OSError) -> JobError:

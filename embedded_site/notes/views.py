@@ -419,10 +419,10 @@ def import_file(request):
             else:
                 records = read_import_file(upload, spool, changed.skipped)
             result = run_to_completion(import_notes(request.user, records, in_batches=False))
-            notes_given_files, files_given = attach_to_waiting_notes(request.user, changed)
+            notes_made, notes_given_files, files_given = attach_to_waiting_notes(request.user, changed)
         except ImportFileError as error:
             raise ApiError(400, str(error), fields={"file": [str(error)]}) from None
     return JsonResponse({
-        "created": result.created, "updated": result.updated + notes_given_files, "unchanged": result.unchanged,
+        "created": result.created + notes_made, "updated": result.updated + notes_given_files, "unchanged": result.unchanged,
         "attachments": result.attachments + files_given, **(changed.result() if changed.skipped else {}),
     })

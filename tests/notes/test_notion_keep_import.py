@@ -7,15 +7,17 @@ import json
 import tarfile
 import zipfile
 from datetime import datetime, timezone
+from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.storage import InMemoryStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from embedded_site.notes import foreign_import
 from embedded_site.notes.foreign_import import read_markdown_source
 from embedded_site.notes.importing import ImportFileError, imports_folder
-from embedded_site.notes.models import Attachment, Note
+from embedded_site.notes.models import Attachment, Note, NoteChange
 from tests.notes.conftest import XHR
 from tests.notes.test_jobs_and_preview import dialogs, wait_for_job  # noqa: F401 (a fixture)
 
@@ -172,7 +174,8 @@ def test_a_keep_note_cut_short_is_left_out_naming_it_and_the_rest_imported(api):
     assert finished["state"] == "done", finished
     assert {"path": "Takeout/Keep/Idea.json",
             "reason": "not whole JSON (cut short?): it breaks off at line 1, column 19"} in finished["result"]["skipped_files"]
-    assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Groceries"]
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Google Keep pictures waiting for their notes", "Groceries"]
+    assert Attachment.objects.get().name == "1a2b3c4d.jpg"  # the left-out note's picture is not lost
 
 
 def test_a_part_of_a_notion_export_cut_short_is_refused_naming_it_and_nothing_imported(api):
@@ -302,14 +305,15 @@ def test_a_keep_attachment_listed_as_jpeg_whose_file_is_jpg_is_found():
     assert not [item for item in found.skipped if "1a2b3c4d" in item.reason]
 
 
-def takeout_in_parts(tmp_path, archive=tgz, listed: str = "1a2b3c4d.jpg") -> list:
+def takeout_in_parts(tmp_path, archive=tgz, listed: str = "1a2b3c4d.jpg", folder: str = "Keep") -> list:
     """A Takeout that Google split in two: the notes in the first part, the picture of one in the
-    second (`listed` is the name the note's JSON gives it; the file is `1a2b3c4d.jpg`)."""
-    files = keep_takeout()
-    idea = json.loads(files["Takeout/Keep/Idea.json"])
+    second (`listed` is the name the note's JSON gives it; the file is `1a2b3c4d.jpg`); its Keep
+    folder named `folder`, as Takeout names it in the person's language."""
+    files = {name.replace("/Keep/", f"/{folder}/"): content for name, content in keep_takeout().items()}
+    idea = json.loads(files[f"Takeout/{folder}/Idea.json"])
     idea["attachments"] = [{"filePath": listed, "mimetype": "image/jpeg"}]
-    files["Takeout/Keep/Idea.json"] = json.dumps(idea)
-    picture = {"Takeout/Keep/1a2b3c4d.jpg": files.pop("Takeout/Keep/1a2b3c4d.jpg")}
+    files[f"Takeout/{folder}/Idea.json"] = json.dumps(idea)
+    picture = {f"Takeout/{folder}/1a2b3c4d.jpg": files.pop(f"Takeout/{folder}/1a2b3c4d.jpg")}
     extension = "tgz" if archive is tgz else "zip"
     parts = [tmp_path / f"takeout-20261207T070000Z-001.{extension}", tmp_path / f"takeout-20261207T070000Z-002.{extension}"]
     parts[0].write_bytes(archive(files))
@@ -373,18 +377,103 @@ def test_a_takeout_imported_one_part_at_a_time_gives_a_note_of_the_first_part_it
     assert Note.objects.count() == 3 and Attachment.objects.count() == 1
 
 
-def test_a_takeout_part_imported_again_after_a_later_one_gives_the_later_part_s_note_its_picture(api, tmp_path):
-    """The note in the second part, its picture in the first, imported first: the first part,
-    imported again as the second part's list says, brings the picture."""
+@pytest.mark.parametrize("pictures_first", [False, True])
+def test_a_note_given_its_picture_by_a_later_part_keeps_its_date_and_place_in_the_list_and_syncs_the_change(
+        api, tmp_path, pictures_first):
+    """The embed pointed at the picture made the note's `updated` now: a note of 2017 went to the
+    top of the list when its picture came."""
+    parts = takeout_in_parts(tmp_path, listed="1a2b3c4d.jpeg")
+    changes_seen = []  # the sync change log's number for the note after each part
+    for part in reversed(parts) if pictures_first else parts:
+        answer = api.client.post("/api/import/", {"file": io.BytesIO(part.read_bytes())}, **XHR)
+        assert answer.status_code == 200, answer.content
+        changes_seen.append(NoteChange.objects.filter(note_uid__in=Note.objects.filter(title="Idea").values("uid")).first())
+    idea = Note.objects.get(title="Idea")
+    assert idea.body.endswith("![[1a2b3c4d.jpg]]\n") and idea.attachments.get().name == "1a2b3c4d.jpg"
+    assert idea.updated == datetime.fromtimestamp(1500000100, timezone.utc)
+    assert [note["title"] for note in api.get("/api/notes/").json()["notes"]] == ["Groceries", "", "Idea"]  # pinned, 2021, 2017
+    assert idea.revisions.get().reason == "import"  # the embed as it was, in its history
+    if not pictures_first:  # a computer that synced the note gets its picture
+        assert changes_seen[1].seq > changes_seen[0].seq
+
+
+@pytest.mark.parametrize("archive", [tgz, zipped])
+def test_a_takeout_part_of_only_pictures_in_another_language_gives_the_notes_imported_before_their_picture(
+        api, dialogs, tmp_path, archive):
+    """Takeout names Keep's folder in the person's language: a part holding only pictures, under
+    `Takeout/Notizen/`, was refused (zipped, "not a Notedesk export"; its .tgz, "no Markdown notes")."""
+    parts = takeout_in_parts(tmp_path, archive, folder="Notizen")
+    for part in parts:
+        dialogs([part])
+        finished = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
+        assert finished["state"] == "done", finished
+    assert (finished["result"]["updated"], finished["result"]["attachments"]) == (1, 1)
+    assert Attachment.objects.get().note == Note.objects.get(title="Idea")
+
+
+@pytest.mark.parametrize("chosen", ["", "Takeout", "Takeout/Notizen", "Takeout/Keep"])
+def test_a_takeout_part_of_only_pictures_unpacked_gives_the_notes_their_picture_with_import_markdown(
+        api, dialogs, tmp_path, chosen):
+    """A part of 2 GB or more is over what an archive may hold: the README says to unpack it and
+    choose its Keep folder in Import Markdown…, which took the pictures for no notes ("There are no
+    Markdown notes"), its folder named Keep or not."""
+    folder = PurePosixPath(chosen).name if chosen.startswith("Takeout/") else "Notizen"
+    notes, pictures = takeout_in_parts(tmp_path, zipped, folder=folder)
+    assert api.client.post("/api/import/", {"file": io.BytesIO(notes.read_bytes())}, **XHR).status_code == 200
+    zipfile.ZipFile(pictures).extractall(tmp_path / "part-2")
+    dialogs(tmp_path / "part-2" / chosen)
+    finished = wait_for_job(api, api.post("/api/jobs/import-other-from-dialog/", {"source": "markdown-folder"}).json())
+    assert finished["state"] == "done", finished
+    assert (finished["result"]["updated"], finished["result"]["attachments"]) == (1, 1)
+    assert Attachment.objects.get().note == Note.objects.get(title="Idea")
+
+
+@pytest.mark.parametrize("holiday", [{"Holiday/1a2b3c4d.jpg": PHOTO, "Holiday/sea.jpg": PHOTO},
+                                     {"Takeout/Drive/Holiday/1a2b3c4d.jpg": PHOTO, "Takeout/Drive/plan.pdf": b"%PDF"}])
+def test_a_zip_of_pictures_that_is_no_part_of_a_takeout_is_refused_not_given_to_a_note_waiting_for_a_namesake(
+        api, tmp_path, holiday):
+    first = api.client.post("/api/import/", {"file": io.BytesIO(takeout_in_parts(tmp_path)[0].read_bytes())}, **XHR)
+    assert first.status_code == 200, first.content
+    finished = imported(api, zipped(holiday))
+    assert finished["state"] == "failed", finished
+    assert finished["error"] == "There are no Markdown notes (.md files) in this zip file.", finished["error"]
+    assert not Attachment.objects.exists()
+
+
+def test_the_note_of_waiting_pictures_keeps_the_pin_and_tags_it_was_given_when_more_pictures_come(api, tmp_path):
+    first = api.client.post("/api/import/", {"file": io.BytesIO(takeout_in_parts(tmp_path)[1].read_bytes())}, **XHR)
+    assert first.status_code == 200, first.content
+    held = Note.objects.get(title=WAITING)
+    assert api.patch(f"/api/notes/{held.pk}/", {"version": held.version, "pinned": True, "tags": ["takeout"]}).status_code == 200
+    more = api.client.post("/api/import/", {"file": io.BytesIO(tgz({"Takeout/Keep/5e6f7a8b.png": b"\x89PNG a drawing"}))}, **XHR)
+    assert (more.status_code, more.json()["attachments"]) == (200, 1)
+    held.refresh_from_db()
+    assert held.body.endswith("![[1a2b3c4d.jpg]]\n\n![[5e6f7a8b.png]]\n")
+    assert held.pinned and [tag.name for tag in held.tags.all()] == ["takeout"]
+
+
+def test_a_picture_waiting_for_its_note_goes_to_it_on_a_server_whose_attachments_are_in_object_storage(api, monkeypatch, tmp_path):
+    """S3 (server_settings.py's "attachments" storage) gives a file no path on disk."""
+    monkeypatch.setattr(Attachment.file.field, "storage", InMemoryStorage())
+    for part in reversed(takeout_in_parts(tmp_path)):
+        answer = api.client.post("/api/import/", {"file": io.BytesIO(part.read_bytes())}, **XHR)
+        assert answer.status_code == 200, answer.content
+    photo = Attachment.objects.get()
+    assert photo.note == Note.objects.get(title="Idea") and photo.file.read() == PHOTO
+
+
+def test_a_takeout_part_s_picture_of_a_note_in_a_later_part_comes_with_that_part(api, tmp_path):
+    """The note in the second part, its picture in the first, imported first: the picture was
+    neither listed nor kept, and came only with the first part imported again."""
     files = keep_takeout()
     idea = files.pop("Takeout/Keep/Idea.json")
     first, second = (api.client.post("/api/import/", {"file": io.BytesIO(tgz(part))}, **XHR)
                      for part in (files, {"Takeout/Keep/Idea.json": idea}))
-    assert (first.status_code, first.json()["created"], first.json()["attachments"]) == (200, 2, 0)
-    assert "Import that part too, now or later" in second.json()["skipped_files"][0]["reason"]
-    again = api.client.post("/api/import/", {"file": io.BytesIO(tgz(files))}, **XHR)
-    assert (again.status_code, again.json()["updated"], again.json()["attachments"]) == (200, 1, 1)
+    assert (first.status_code, first.json()["created"], first.json()["attachments"]) == (200, 3, 1)
+    assert any(item["path"] == "Takeout/Keep/1a2b3c4d.jpg" for item in first.json()["skipped_files"])
+    assert (second.status_code, second.json()["created"], second.json()["attachments"]) == (200, 1, 1)
     assert Attachment.objects.get().note == Note.objects.get(title="Idea")
+    assert Note.objects.filter(trashed_at__isnull=True).count() == 3
 
 
 def test_the_import_api_gives_a_note_of_a_takeout_part_imported_before_its_picture_from_a_later_part(api, tmp_path):
@@ -395,15 +484,36 @@ def test_the_import_api_gives_a_note_of_a_takeout_part_imported_before_its_pictu
     assert Attachment.objects.get().note.body.endswith("![[1a2b3c4d.jpg]]\n")
 
 
-def test_a_takeout_part_of_pictures_whose_notes_are_not_here_yet_fails_saying_to_import_their_part_first(api, dialogs, tmp_path):
-    parts = takeout_in_parts(tmp_path)
-    dialogs([parts[1]])
-    alone = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
-    assert alone["state"] == "failed", alone
-    assert alone["error"] == ("This part of a Google Takeout holds no Keep notes, only 1 picture or file of notes in "
-                              "another part, and none of your notes shows it: import the part with the notes first, "
-                              "then this one. Nothing was imported.")
-    assert not Note.objects.exists() and not Attachment.objects.exists()
+WAITING = "Google Keep pictures waiting for their notes"
+
+
+def test_a_takeout_part_of_pictures_imported_before_the_part_with_their_notes_gives_each_note_its_picture_once(
+        api, dialogs, tmp_path):
+    """The pictures' part first was refused ("import the part with the notes first"): the order
+    mattered. Its pictures now wait in a note of their own, and go to their notes when they come."""
+    pictures, notes = reversed(takeout_in_parts(tmp_path))
+    results = []
+    for part in (pictures, pictures, notes, notes, pictures):
+        dialogs([part])
+        finished = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
+        assert finished["state"] == "done", finished
+        results.append((finished["result"]["created"], finished["result"]["updated"], finished["result"]["attachments"]))
+        if part == notes:  # its list said the picture was in another part, to import too, though it had just come
+            assert not any("1a2b3c4d" in item["reason"] for item in finished["result"].get("skipped_files", [])), finished
+        if len(results) == 1:
+            held = Note.objects.get(title=WAITING)
+            assert [attachment.name for attachment in held.attachments.all()] == ["1a2b3c4d.jpg"]
+            assert "![[1a2b3c4d.jpg]]" in held.body  # the person sees the picture meanwhile
+            assert any("kept in the note “Google Keep pictures waiting for their notes”" in item["reason"]
+                       for item in finished["result"]["skipped_files"])
+    assert results == [(1, 0, 1), (0, 0, 0), (3, 0, 1), (0, 0, 0), (0, 0, 0)]
+    idea = Note.objects.get(title="Idea")
+    photo = Attachment.objects.get()
+    assert (photo.note_id, photo.name) == (idea.pk, "1a2b3c4d.jpg")
+    assert f'src="/api/attachments/{photo.pk}/"' in api.preview(idea.body, note=idea.pk)
+    assert b"".join(api.get(f"/api/attachments/{photo.pk}/").streaming_content) == PHOTO
+    assert Note.objects.get(title=WAITING).trashed_at is not None  # emptied, in the trash
+    assert Note.objects.filter(trashed_at__isnull=True).count() == 3
 
 
 def test_the_parts_of_a_takeout_uploaded_together_from_a_browser_are_one_import(api, tmp_path):
