@@ -3,8 +3,9 @@ example's login page): how many times the shell focused the field again, and whe
 Usage: focus_after_menu.py DATA_DIR shown-again|caret|heard
   shown-again: the window hidden and shown twice, then F10 and Escape in a text area; prints how
   many times its focus event came.
-  caret: "beta gamma" selected in "Alpha beta gamma delta" in a contenteditable div, a text area and
-  a frame's contenteditable body (as TinyMCE and CKEditor 4 make); F10, Escape and "X" typed in each.
+  caret: "beta gamma" selected in "Alpha beta gamma delta" in a contenteditable div, a text area,
+  a frame's contenteditable body (as TinyMCE and CKEditor 4 make) and a frame's document in design
+  mode (as older editors make); F10, Escape and "X" typed in each.
   Prints what was selected once the menu had closed, how many times the field's own focus and blur
   listeners were called, and the text once typed in.
   heard: the frame's body of `caret`, F10 and Escape; prints what the focus events over AT-SPI named
@@ -36,19 +37,25 @@ COUNT_FOCUS_EVENTS = """(() => {
 TEXT = "Alpha beta gamma delta"
 FIELDS = f"""(() => {{
   document.body.insertAdjacentHTML('beforeend', '<div id="rich" contenteditable="true">{TEXT}</div>'
-    + '<textarea id="plain">{TEXT}</textarea><iframe id="framed" title="Rich text editor"></iframe>');
+    + '<textarea id="plain">{TEXT}</textarea><iframe id="framed" title="Rich text editor"></iframe><iframe id="designed"></iframe>');
   const framed = document.getElementById('framed').contentDocument;
   framed.body.contentEditable = 'true';
   framed.body.setAttribute('role', 'textbox');
   framed.body.setAttribute('aria-label', 'Rich text');
   framed.body.textContent = '{TEXT}';
-  framed.defaultView.addEventListener('focus', (event) => {{ if (event.target !== framed.defaultView) window.focusEvents += 1; }}, true);
+  const designed = document.getElementById('designed').contentDocument;
+  designed.designMode = 'on';
+  designed.body.textContent = '{TEXT}';
+  for (const frame of [framed, designed]) {{
+    frame.defaultView.addEventListener('focus', (event) => {{ if (event.target !== frame.defaultView) window.focusEvents += 1; }}, true);
+  }}
   window.heardByTheField = 0;
-  for (const field of [document.getElementById('rich'), document.getElementById('plain'), framed.body]) {{
+  for (const field of [document.getElementById('rich'), document.getElementById('plain'), framed.body, designed.body]) {{
     for (const type of ['focus', 'blur']) field.addEventListener(type, () => {{ window.heardByTheField += 1; }});
   }}
 }})()"""
 FRAMED = "document.getElementById('framed').contentDocument"
+DESIGNED = "document.getElementById('designed').contentDocument"
 # Each field: how "beta gamma" is selected in it, its text, what is selected in it.
 SELECTIONS = {
     "a contenteditable div": (
@@ -64,6 +71,12 @@ SELECTIONS = {
         f"const body = {FRAMED}.body; body.focus(); {FRAMED}.getSelection().setBaseAndExtent(body.firstChild, 6, body.firstChild, 16)",
         f"{FRAMED}.body.textContent",
         f"document.activeElement.id === 'framed' && {FRAMED}.activeElement === {FRAMED}.body && {FRAMED}.getSelection().toString()"),
+    # A whole document made editable, as older editors do (the frame's window focused, not an element).
+    "a frame's document in design mode": (
+        f"const body = {DESIGNED}.body; {DESIGNED}.defaultView.focus(); "
+        f"{DESIGNED}.getSelection().setBaseAndExtent(body.firstChild, 6, body.firstChild, 16)",
+        f"{DESIGNED}.body.textContent",
+        f"document.activeElement.id === 'designed' && {DESIGNED}.getSelection().toString()"),
 }
 
 
