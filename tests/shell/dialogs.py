@@ -8,15 +8,25 @@ def xdotool(env, *args) -> str:
     return subprocess.run(["xdotool", *args], capture_output=True, text=True, check=True, env=env, timeout=10).stdout
 
 
+def geometry(env, window_id: str) -> tuple[int, int, int, int]:
+    """The X window's position and size on the screen."""
+    shell = dict(line.split("=") for line in xdotool(env, "getwindowgeometry", "--shell", window_id).split())
+    return tuple(int(shell[key]) for key in ("X", "Y", "WIDTH", "HEIGHT"))
+
+
 def dialog_in_front(env) -> tuple[int, int, int, int] | None:
     """The position and size of the one window shown above the app's (a dialog: no name, neither
     1×1 nor the whole screen); None if there is none."""
     for window_id in xdotool(env, "search", "--onlyvisible", "--name", "^$").split():
-        geometry = dict(line.split("=") for line in xdotool(env, "getwindowgeometry", "--shell", window_id).split())
-        x, y, width, height = (int(geometry[key]) for key in ("X", "Y", "WIDTH", "HEIGHT"))
+        x, y, width, height = geometry(env, window_id)
         if 1 < width < 1280 and 1 < height < 800:
             return x, y, width, height
     return None
+
+
+def shown_on_screen(env, title: str) -> tuple[int, int, int, int]:
+    """The position and size of the window named `title`, once it shows."""
+    return geometry(env, xdotool(env, "search", "--sync", "--onlyvisible", "--name", f"^{title}$").split()[0])
 
 
 def click_dialog_button(env, dialog: tuple[int, int, int, int], *, right: bool) -> None:

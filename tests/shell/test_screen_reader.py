@@ -118,3 +118,17 @@ def test_a_search_s_count_a_toast_the_keys_of_the_note_s_text_and_its_focus_afte
     # Not "Server address https://notes.example.org": WebKitGTK read a wrapping label with the
     # field's placeholder in it.
     assert "heard: focus: Server address: \n" in result.stdout
+
+
+def test_after_a_menu_a_rich_text_editor_in_a_frame_is_read_out_not_its_frame(tmp_path, app_env, accessibility_bus):
+    # The re-focus after a menu focused the frame of a TinyMCE or CKEditor 4 editor: Orca said the
+    # frame's title ("Rich text editor"), not the field the person was typing in.
+    (tmp_path / "data").mkdir(mode=0o700)
+    env = {name: value for name, value in app_env.items() if name not in A11Y_ENV} | {"AT_SPI_BUS_ADDRESS": accessibility_bus}
+    result = subprocess.run(
+        ["dbus-run-session", "--", sys.executable, "-m", "tests.shell.drivers.focus_after_menu", str(tmp_path / "data"), "heard"],
+        capture_output=True, text=True, env=env, timeout=180, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    heard = next(line for line in result.stdout.splitlines() if line.startswith("heard after the menu:"))
+    assert heard.endswith("focus: Rich text: ") and "Rich text editor" not in heard, heard

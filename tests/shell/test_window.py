@@ -1,5 +1,6 @@
 """The real pywebview window under Xvfb."""
 
+import ast
 import json
 import os
 import re
@@ -502,13 +503,14 @@ def test_a_window_shown_again_focuses_the_page_once_after_a_menu(tmp_path, app_e
     assert "focus events after a menu, the window shown three times: 1\n" in focus_after_menu(tmp_path, app_env, "shown-again")
 
 
-def test_after_a_menu_typing_replaces_the_selection_in_a_rich_text_field_a_text_area_and_a_frames_editor(tmp_path, app_env):
+def test_after_a_menu_typing_replaces_the_selection_in_a_rich_text_field_a_text_area_and_frames_editors(tmp_path, app_env):
     # The shell focuses the page's field again after a menu closes, for a screen reader to read it.
     # In a contenteditable div, the words selected were lost and the caret put before the text:
     # what was typed next landed at its start. A frame's editor (TinyMCE's, CKEditor 4's) was told
-    # it lost the focus (its blur listeners called), and never that it had it again.
+    # it lost the focus (its blur listeners called), and never that it had it again. An older
+    # editor's frame in design mode (a whole document editable) is the same person's field.
     printed = focus_after_menu(tmp_path, app_env, "caret")
-    for field in ("a contenteditable div", "a text area", "a frame's contenteditable body"):
+    for field in ("a contenteditable div", "a text area", "a frame's contenteditable body", "a frame's document in design mode"):
         assert (f"{field}: selected after the menu: 'beta gamma'; its own focus and blur listeners called: 0; "
                 "typed: 'Alpha X delta'\n") in printed, printed
 
@@ -1017,6 +1019,21 @@ def test_a_file_fields_chooser_opens_in_the_home_folder_then_where_the_last_file
     next_launch = upload()  # cancelled
     assert f"chooser: {{'folder': '{receipts}'}}" in next_launch
     assert "field: []" in next_launch
+
+
+def test_the_save_dialog_and_a_file_fields_chooser_show_whole_over_the_window_without_a_window_manager(tmp_path, app_env):
+    # GTK sizes its file chooser by its font (1096×822 at its default one) and leaves it to the
+    # window manager to fit it to the screen: on a bare X server (some tiling setups too) it hid
+    # the app window and ran off the 800-pixel screen, its title out of sight. GTK's settings in
+    # memory: its own size, not one a dialog of an earlier test left in this computer's.
+    env = app_env | {"GSETTINGS_BACKEND": "memory"}
+    for driver in ("save_dialog", "upload_chooser"):
+        result = subprocess.run([sys.executable, "-m", f"tests.shell.drivers.{driver}", str(tmp_path / driver)],
+                                capture_output=True, text=True, env=env, timeout=60, cwd=ROOT)
+        assert result.returncode == 0, result.stderr
+        shown = next(line for line in result.stdout.splitlines() if line.startswith("on screen: "))
+        x, y, width, height = ast.literal_eval(shown.removeprefix("on screen: "))
+        assert x >= 0 and y >= 0 and x + width <= 1280 and y + height <= 800, (driver, shown)  # the test display's screen
 
 
 def end_the_web_process(launcher_process) -> None:

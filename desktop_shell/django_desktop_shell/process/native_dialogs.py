@@ -129,6 +129,31 @@ def dialog_file_types(file_types: tuple[str, ...]) -> tuple[str, ...]:
     )
 
 
+# Of the app window's width and height: a dialog over it, its edges in sight.
+DIALOG_SHARE_OF_THE_WINDOW = 0.8
+
+
+def sized_to_its_window(dialog) -> None:
+    """On GTK's thread, before `dialog` (a GTK file chooser) shows. GTK gives its file chooser the
+    size the last one had (kept in its settings), else one from its font (about 60 characters by 45
+    lines), as it is made and again as it shows; with no window manager to fit it to the screen (a
+    bare X server, some tiling setups), it covered the app window and ran off an 800-pixel screen,
+    its title and buttons out of sight. It is GTK's size at most, and at most
+    DIALOG_SHARE_OF_THE_WINDOW of the app window's (GTK 2 kept it within 3/4 of the screen)."""
+    from gi.repository import Gtk
+
+    def at_most_a_share_of_the_window(*_):
+        if (app_window := dialog.get_transient_for()) is None:
+            return  # the dialog is being destroyed
+        width, height = dialog.get_size()
+        dialog.resize(min(width, round(app_window.get_size().width * DIALOG_SHARE_OF_THE_WINDOW)),
+                      min(height, round(app_window.get_size().height * DIALOG_SHARE_OF_THE_WINDOW)))
+
+    at_most_a_share_of_the_window()
+    chooser = next(child for child in dialog.get_content_area().get_children() if isinstance(child, Gtk.FileChooserWidget))
+    chooser.connect_after("default-size-changed", at_most_a_share_of_the_window)
+
+
 def gtk_save_dialog(window, state: WindowState, suggested_name: str, file_types: tuple[str, ...] = ()) -> Path | None:
     """GTK's save dialog, on GTK's thread, in `starting_folder`. pywebview's replaces a file that
     exists without asking; this one asks first, as the Windows and macOS dialogs do."""
@@ -141,6 +166,7 @@ def gtk_save_dialog(window, state: WindowState, suggested_name: str, file_types:
     dialog.add_buttons("_Cancel", Gtk.ResponseType.CANCEL, "_Save", Gtk.ResponseType.OK)
     dialog.set_default_response(Gtk.ResponseType.OK)
     dialog.set_do_overwrite_confirmation(True)
+    sized_to_its_window(dialog)
     if (folder := starting_folder(state)) is not None:  # else GTK's own: a user with no home folder still saves
         dialog.set_current_folder(str(folder))
     dialog.set_current_name(suggested_name)
@@ -172,6 +198,7 @@ def install_gtk_upload_chooser(view, state: WindowState) -> None:
                                        modal=True, select_multiple=several)
         dialog.add_buttons("_Cancel", Gtk.ResponseType.CANCEL, "_Open", Gtk.ResponseType.OK)
         dialog.set_default_response(Gtk.ResponseType.OK)
+        sized_to_its_window(dialog)
         if (accepted := request.get_mime_types_filter()) is not None:  # the field's accept=
             dialog.set_filter(accepted)
         if (folder := starting_folder(state)) is not None:

@@ -36,6 +36,15 @@ def live(accessible) -> bool:
     return (accessible.get_attributes() or {}).get("container-live", "off") != "off"
 
 
+def claims_the_focus(accessible) -> bool:
+    """Orca reads out a focus event only from an object that has the focused state: GTK's own focus
+    tracking also claims the focus for the web view (a nameless "filler", which never has it) as a
+    menu closes, an idle or two after the page's field did at times, and Orca says nothing of it. A
+    menu of the menu bar is claimed focused while it is selected, which Orca reads out."""
+    states = accessible.get_state_set()
+    return states.contains(Atspi.StateType.FOCUSED) or states.contains(Atspi.StateType.SELECTED)
+
+
 def on_event(event):
     try:
         if event.type.startswith("object:state-changed:focused"):
@@ -43,6 +52,8 @@ def on_event(event):
                 # The name WebKit gives now: libatspi's copy kept "Note text" once a script had named
                 # the field after its note, as WebKitGTK sends no change of an aria-label.
                 event.source.clear_cache()
+                if not claims_the_focus(event.source):
+                    return
                 heard.write(f"focus: {event.source.get_name()}: {event.source.get_description()}\n")
             return
         if not live(event.source):

@@ -1,12 +1,15 @@
 """The page's focus after a menu of the menu bar closed, in the real window (a site's page, the polls
 example's login page): how many times the shell focused the field again, and where typing lands.
-Usage: focus_after_menu.py DATA_DIR shown-again|caret
+Usage: focus_after_menu.py DATA_DIR shown-again|caret|heard
   shown-again: the window hidden and shown twice, then F10 and Escape in a text area; prints how
   many times its focus event came.
-  caret: "beta gamma" selected in "Alpha beta gamma delta" in a contenteditable div, a text area and
-  a frame's contenteditable body (as TinyMCE and CKEditor 4 make); F10, Escape and "X" typed in each.
+  caret: "beta gamma" selected in "Alpha beta gamma delta" in a contenteditable div, a text area,
+  a frame's contenteditable body (as TinyMCE and CKEditor 4 make) and a frame's document in design
+  mode (as older editors make); F10, Escape and "X" typed in each.
   Prints what was selected once the menu had closed, how many times the field's own focus and blur
   listeners were called, and the text once typed in.
+  heard: the frame's body of `caret`, F10 and Escape; prints what the focus events over AT-SPI named
+  (tests.shell.drivers.atspi_listener, run on an accessibility bus of the test's own).
 """
 
 import os
@@ -34,17 +37,25 @@ COUNT_FOCUS_EVENTS = """(() => {
 TEXT = "Alpha beta gamma delta"
 FIELDS = f"""(() => {{
   document.body.insertAdjacentHTML('beforeend', '<div id="rich" contenteditable="true">{TEXT}</div>'
-    + '<textarea id="plain">{TEXT}</textarea><iframe id="framed"></iframe>');
+    + '<textarea id="plain">{TEXT}</textarea><iframe id="framed" title="Rich text editor"></iframe><iframe id="designed"></iframe>');
   const framed = document.getElementById('framed').contentDocument;
   framed.body.contentEditable = 'true';
+  framed.body.setAttribute('role', 'textbox');
+  framed.body.setAttribute('aria-label', 'Rich text');
   framed.body.textContent = '{TEXT}';
-  framed.defaultView.addEventListener('focus', (event) => {{ if (event.target !== framed.defaultView) window.focusEvents += 1; }}, true);
+  const designed = document.getElementById('designed').contentDocument;
+  designed.designMode = 'on';
+  designed.body.textContent = '{TEXT}';
+  for (const frame of [framed, designed]) {{
+    frame.defaultView.addEventListener('focus', (event) => {{ if (event.target !== frame.defaultView) window.focusEvents += 1; }}, true);
+  }}
   window.heardByTheField = 0;
-  for (const field of [document.getElementById('rich'), document.getElementById('plain'), framed.body]) {{
+  for (const field of [document.getElementById('rich'), document.getElementById('plain'), framed.body, designed.body]) {{
     for (const type of ['focus', 'blur']) field.addEventListener(type, () => {{ window.heardByTheField += 1; }});
   }}
 }})()"""
 FRAMED = "document.getElementById('framed').contentDocument"
+DESIGNED = "document.getElementById('designed').contentDocument"
 # Each field: how "beta gamma" is selected in it, its text, what is selected in it.
 SELECTIONS = {
     "a contenteditable div": (
@@ -60,6 +71,12 @@ SELECTIONS = {
         f"const body = {FRAMED}.body; body.focus(); {FRAMED}.getSelection().setBaseAndExtent(body.firstChild, 6, body.firstChild, 16)",
         f"{FRAMED}.body.textContent",
         f"document.activeElement.id === 'framed' && {FRAMED}.activeElement === {FRAMED}.body && {FRAMED}.getSelection().toString()"),
+    # A whole document made editable, as older editors do (the frame's window focused, not an element).
+    "a frame's document in design mode": (
+        f"const body = {DESIGNED}.body; {DESIGNED}.defaultView.focus(); "
+        f"{DESIGNED}.getSelection().setBaseAndExtent(body.firstChild, 6, body.firstChild, 16)",
+        f"{DESIGNED}.body.textContent",
+        f"document.activeElement.id === 'designed' && {DESIGNED}.getSelection().toString()"),
 }
 
 
@@ -133,6 +150,21 @@ def focus_after_menu(window, origin):
             typed = typed_in(window, text)
             print(f"{field}: selected after the menu: {selected_after_the_menu!r}; its own focus and blur listeners called: {heard}; "
                   f"typed: {typed!r}", flush=True)
+    if check == "heard":
+        heard = data_dir.parent / "heard.txt"
+        heard.touch()
+        listener = subprocess.Popen([sys.executable, "-m", "tests.shell.drivers.atspi_listener", str(heard)])
+        try:
+            wait_until(lambda: "READY" in heard.read_text(encoding="utf-8"), "the AT-SPI listener", timeout=60)
+            window.run_js(FIELDS)
+            select_in_the_frame = SELECTIONS["a frame's contenteditable body"][0]
+            window.run_js(f"{{ {select_in_the_frame} }}")
+            heard.write_text("", encoding="utf-8")
+            focused_again_after_a_menu(window)
+            time.sleep(1)  # the focus's AT-SPI events come after the page's
+            print("heard after the menu:", "; ".join(heard.read_text(encoding="utf-8").splitlines()), flush=True)
+        finally:
+            listener.terminate()
 
 
 def typed_in(window, text: str) -> str:

@@ -2,17 +2,19 @@
 functions open it) in the real window, reads what it shows, and cancels it as a person would: no
 file is chosen. With a FOLDER, it first saves a file there through the dialog, as a person saving
 an export to a folder of theirs, then opens it again, reads it and cancels it.
-Usage: save_dialog.py DATA_DIR [FOLDER]; prints what the dialog showed and what it answered.
+Usage: save_dialog.py DATA_DIR [FOLDER]; prints where the dialog showed on the screen, what it
+showed and what it answered.
 """
 
+import os
 import sys
 import threading
-import time
 from pathlib import Path
 
 from django_desktop_shell import native
 from django_desktop_shell.process import launcher
 from django_desktop_shell.self_test import window_check
+from tests.shell.dialogs import shown_on_screen
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -55,7 +57,7 @@ def answer_of_the_dialog(on_gtk_thread) -> list:
     asking = threading.Thread(target=lambda: answer.append(
         native.functions.choose_save_path("notes.json", ("JSON file (*.json)",))))
     asking.start()
-    time.sleep(0.5)
+    print(f"on screen: {shown_on_screen(os.environ, 'Save')}", flush=True)
     GLib.timeout_add(50, on_gtk_thread)
     asking.join(20)
     return answer

@@ -1,15 +1,17 @@
 """Clicks a file field (`<input type="file">`) of the page in the real window, reads the folder its
 chooser opens in, and chooses a file there as a person would; with no FILE, cancels the chooser.
-Usage: upload_chooser.py DATA_DIR [FILE]; prints the folder the chooser showed and the files the
-field then holds.
+Usage: upload_chooser.py DATA_DIR [FILE]; prints where the chooser showed on the screen, the
+folder it showed and the files the field then holds.
 """
 
+import os
 import sys
 import time
 from pathlib import Path
 
 from django_desktop_shell.process import launcher
 from django_desktop_shell.self_test import SelfTestFailure, wait_for, window_check
+from tests.shell.dialogs import shown_on_screen
 
 ROOT = Path(__file__).resolve().parents[3]
 FIELD = "document.getElementById('upload-probe')"
@@ -51,6 +53,7 @@ def choose_a_file(window, origin):
     chosen = Path(sys.argv[2]) if len(sys.argv) > 2 else None
     window.run_js("const field = document.createElement('input'); field.type = 'file'; field.id = 'upload-probe';"
                   "document.body.append(field); field.click()")
+    print(f"on screen: {shown_on_screen(os.environ, 'Choose a file')}", flush=True)
     seen = {}
     GLib.timeout_add(50, lambda: answer_the_chooser(seen, chosen))
     deadline = time.monotonic() + 20
