@@ -51,7 +51,6 @@ class WindowNativeFunctions:
         self.state.last_folder = str(folder)
         return folder
 
-
     def print_to_pdf(self, path: Path) -> None:
         from django_desktop_shell.process.printing import print_to_pdf
 
@@ -218,7 +217,6 @@ def install_gtk_upload_chooser(view, state: WindowState) -> None:
         return True
 
     view.connect("run-file-chooser", choose)
-
 
 
 def ask(window, question: str, detail: str, *, yes: str, no: str) -> bool:
