@@ -644,12 +644,14 @@ def test_a_notion_database_whose_numbers_could_be_day_or_month_first_is_not_gues
                  "property’s ••• › Date format) and export again")]
 
 
-def test_file_import_offers_and_imports_a_takeout_tgz_in_the_windows_own_dialog(api, tmp_path):
-    """The window's open dialog as pywebview makes it, which checks the file types it is given."""
+def test_file_import_offers_and_imports_a_takeout_tgz_in_the_windows_own_dialog(api, tmp_path, monkeypatch):
+    """The window's open dialog as pywebview makes it (Windows, macOS), which checks the file types it is given."""
     from webview.util import parse_file_type
 
     from django_desktop_shell import native
     from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
+
+    monkeypatch.setattr("django_desktop_shell.process.window.gui", lambda: None)
 
     takeout = tmp_path / "takeout-20261207.tgz"
     takeout.write_bytes(tgz(keep_takeout()))

@@ -1,11 +1,18 @@
-"""The window's file dialogs (native_dialogs.WindowNativeFunctions) with the file types a project names."""
+"""The window's file dialogs (native_dialogs.WindowNativeFunctions) with the file types a project names:
+pywebview's, as on Windows and macOS (on Linux, the shell's own GTK dialogs: test_window.py)."""
 
 from pathlib import Path
 
+import pytest
 from webview.util import parse_file_type
 
 from django_desktop_shell.process import native_dialogs
 from django_desktop_shell.process.window_state import WindowState
+
+
+@pytest.fixture(autouse=True)
+def not_on_gtk(monkeypatch):
+    monkeypatch.setattr("django_desktop_shell.process.window.gui", lambda: None)
 
 
 class Window:

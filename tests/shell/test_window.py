@@ -1021,19 +1021,20 @@ def test_a_file_fields_chooser_opens_in_the_home_folder_then_where_the_last_file
     assert "field: []" in next_launch
 
 
-def test_the_save_dialog_and_a_file_fields_chooser_show_whole_over_the_window_without_a_window_manager(tmp_path, app_env):
+def test_every_file_dialog_shows_whole_over_the_window_without_a_window_manager(tmp_path, app_env):
     # GTK sizes its file chooser by its font (1096×822 at its default one) and leaves it to the
     # window manager to fit it to the screen: on a bare X server (some tiling setups too) it hid
     # the app window and ran off the 800-pixel screen, its title out of sight. GTK's settings in
     # memory: its own size, not one a dialog of an earlier test left in this computer's.
     env = app_env | {"GSETTINGS_BACKEND": "memory"}
-    for driver in ("save_dialog", "upload_chooser"):
+    for driver, dialogs in (("save_dialog", 1), ("upload_chooser", 1), ("open_dialogs", 2)):
         result = subprocess.run([sys.executable, "-m", f"tests.shell.drivers.{driver}", str(tmp_path / driver)],
                                 capture_output=True, text=True, env=env, timeout=60, cwd=ROOT)
         assert result.returncode == 0, result.stderr
-        shown = next(line for line in result.stdout.splitlines() if line.startswith("on screen: "))
-        x, y, width, height = ast.literal_eval(shown.removeprefix("on screen: "))
-        assert x >= 0 and y >= 0 and x + width <= 1280 and y + height <= 800, (driver, shown)  # the test display's screen
+        shown = [line for line in result.stdout.splitlines() if line.startswith("on screen: ")]
+        assert len(shown) == dialogs, (driver, result.stdout)
+        for x, y, width, height in (ast.literal_eval(line.removeprefix("on screen: ")) for line in shown):
+            assert x >= 0 and y >= 0 and x + width <= 1280 and y + height <= 800, (driver, shown)  # the test display's screen
 
 
 def end_the_web_process(launcher_process) -> None:

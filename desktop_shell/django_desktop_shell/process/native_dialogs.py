@@ -35,16 +35,37 @@ class WindowNativeFunctions:
         return remembered(self.state, Path(first(chosen))) if chosen else None
 
     def choose_open_path(self, file_types: tuple[str, ...] = ()) -> Path | None:
-        chosen = open_dialog(self.window, self.state, file_types, several=False)
+        chosen = self.open_dialog(file_types, several=False)
         return chosen[0] if chosen else None
 
     def choose_open_paths(self, file_types: tuple[str, ...] = ()) -> list[Path]:
-        return open_dialog(self.window, self.state, file_types, several=True)
+        return self.open_dialog(file_types, several=True)
+
+    def open_dialog(self, file_types: tuple[str, ...], several: bool) -> list[Path]:
+        import webview
+
+        if self.gui == "gtk":
+            from django_desktop_shell.process.commands import answer_from_gtk_thread
+
+            chosen = answer_from_gtk_thread(gtk_open_dialog, self.window, self.state, dialog_file_types(file_types),
+                                            several, False)
+        else:
+            chosen = self.window.create_file_dialog(webview.FileDialog.OPEN, directory=pywebview_folder(self.state),
+                                                    file_types=dialog_file_types(file_types), allow_multiple=several)
+        paths = [Path(path) for path in ([chosen] if isinstance(chosen, str) else chosen)] if chosen else []
+        if paths:
+            remembered(self.state, paths[0])
+        return paths
 
     def choose_folder(self) -> Path | None:
         import webview
 
-        chosen = self.window.create_file_dialog(webview.FileDialog.FOLDER, directory=pywebview_folder(self.state))
+        if self.gui == "gtk":
+            from django_desktop_shell.process.commands import answer_from_gtk_thread
+
+            chosen = answer_from_gtk_thread(gtk_open_dialog, self.window, self.state, (), False, True)
+        else:
+            chosen = self.window.create_file_dialog(webview.FileDialog.FOLDER, directory=pywebview_folder(self.state))
         if not chosen:
             return None
         folder = Path(first(chosen))
@@ -85,17 +106,6 @@ def remembered(state: WindowState, chosen: Path) -> Path:
     """`chosen`, a file; the next dialog opens in its folder."""
     state.last_folder = str(chosen.parent)
     return chosen
-
-
-def open_dialog(window, state: WindowState, file_types: tuple[str, ...], several: bool) -> list[Path]:
-    import webview
-
-    chosen = window.create_file_dialog(webview.FileDialog.OPEN, directory=pywebview_folder(state),
-                                       file_types=dialog_file_types(file_types), allow_multiple=several)
-    paths = [Path(path) for path in ([chosen] if isinstance(chosen, str) else chosen)] if chosen else []
-    if paths:
-        remembered(state, paths[0])
-    return paths
 
 
 def first(chosen) -> str:
@@ -157,18 +167,52 @@ def gtk_save_dialog(window, state: WindowState, suggested_name: str, file_types:
     """GTK's save dialog, on GTK's thread, in `starting_folder`. pywebview's replaces a file that
     exists without asking; this one asks first, as the Windows and macOS dialogs do."""
     from gi.repository import Gtk
+
+    dialog = gtk_file_chooser(gtk_window(window), state, "Save", Gtk.FileChooserAction.SAVE, "_Save", file_types)
+    dialog.set_do_overwrite_confirmation(True)
+    dialog.set_current_name(suggested_name)
+    try:
+        if dialog.run() != Gtk.ResponseType.OK:
+            return None
+        return remembered(state, Path(dialog.get_filename()))
+    finally:
+        dialog.destroy()
+
+
+def gtk_open_dialog(window, state: WindowState, file_types: tuple[str, ...], several: bool, folder: bool) -> list[str]:
+    """GTK's open dialog (a folder's, if `folder`), on GTK's thread, in `starting_folder`, titled as
+    pywebview's: pywebview's own could not be sized (sized_to_its_window). The paths chosen."""
+    from gi.repository import Gtk
+
+    title = "Open folder" if folder else "Open files" if several else "Open file"
+    action = Gtk.FileChooserAction.SELECT_FOLDER if folder else Gtk.FileChooserAction.OPEN
+    dialog = gtk_file_chooser(gtk_window(window), state, title, action, "_Open", file_types)
+    dialog.set_select_multiple(several)
+    try:
+        return dialog.get_filenames() if dialog.run() == Gtk.ResponseType.OK else []
+    finally:
+        dialog.destroy()
+
+
+def gtk_window(window):
+    """The GTK window of pywebview's `window`."""
     from webview.platforms.gtk import BrowserView
+
+    return BrowserView.instances[window.uid].window
+
+
+def gtk_file_chooser(parent, state: WindowState, title: str, action, accept: str, file_types: tuple[str, ...] = ()):
+    """A GTK file chooser over the GTK window `parent`, sized to it, in `starting_folder`, with
+    `file_types` ("Description (*.a;*.b)") to choose among."""
+    from gi.repository import Gtk
     from webview.util import parse_file_type
 
-    dialog = Gtk.FileChooserDialog(title="Save", transient_for=BrowserView.instances[window.uid].window,
-                                   action=Gtk.FileChooserAction.SAVE)
-    dialog.add_buttons("_Cancel", Gtk.ResponseType.CANCEL, "_Save", Gtk.ResponseType.OK)
+    dialog = Gtk.FileChooserDialog(title=title, transient_for=parent, action=action)
+    dialog.add_buttons("_Cancel", Gtk.ResponseType.CANCEL, accept, Gtk.ResponseType.OK)
     dialog.set_default_response(Gtk.ResponseType.OK)
-    dialog.set_do_overwrite_confirmation(True)
     sized_to_its_window(dialog)
-    if (folder := starting_folder(state)) is not None:  # else GTK's own: a user with no home folder still saves
+    if (folder := starting_folder(state)) is not None:  # else GTK's own: a user with no home folder still chooses
         dialog.set_current_folder(str(folder))
-    dialog.set_current_name(suggested_name)
     for file_type in file_types:
         description, patterns = parse_file_type(file_type)
         file_filter = Gtk.FileFilter()
@@ -176,12 +220,7 @@ def gtk_save_dialog(window, state: WindowState, suggested_name: str, file_types:
         for pattern in patterns.split(";"):
             file_filter.add_pattern(pattern)
         dialog.add_filter(file_filter)
-    try:
-        if dialog.run() != Gtk.ResponseType.OK:
-            return None
-        return remembered(state, Path(dialog.get_filename()))
-    finally:
-        dialog.destroy()
+    return dialog
 
 
 def install_gtk_upload_chooser(view, state: WindowState) -> None:
@@ -192,16 +231,12 @@ def install_gtk_upload_chooser(view, state: WindowState) -> None:
 
     def choose(view, request):
         several = request.get_select_multiple()
-        dialog = Gtk.FileChooserDialog(title="Choose files" if several else "Choose a file",
-                                       transient_for=view.get_toplevel(), action=Gtk.FileChooserAction.OPEN,
-                                       modal=True, select_multiple=several)
-        dialog.add_buttons("_Cancel", Gtk.ResponseType.CANCEL, "_Open", Gtk.ResponseType.OK)
-        dialog.set_default_response(Gtk.ResponseType.OK)
-        sized_to_its_window(dialog)
+        dialog = gtk_file_chooser(view.get_toplevel(), state, "Choose files" if several else "Choose a file",
+                                  Gtk.FileChooserAction.OPEN, "_Open")
+        dialog.set_modal(True)
+        dialog.set_select_multiple(several)
         if (accepted := request.get_mime_types_filter()) is not None:  # the field's accept=
             dialog.set_filter(accepted)
-        if (folder := starting_folder(state)) is not None:
-            dialog.set_current_folder(str(folder))
 
         def answered(dialog, response):
             chosen = dialog.get_filenames() if response == Gtk.ResponseType.OK else []
@@ -233,9 +268,7 @@ def ask(window, question: str, detail: str, *, yes: str, no: str) -> bool:
 
 
 def gtk_question_dialog(window, question: str, detail: str, yes: str, no: str) -> bool:
-    from webview.platforms.gtk import BrowserView
-
-    return gtk_question_over(BrowserView.instances[window.uid].window, question, detail, yes, no)
+    return gtk_question_over(gtk_window(window), question, detail, yes, no)
 
 
 def gtk_question_over(gtk_window, question: str, detail: str, yes: str, no: str) -> bool:

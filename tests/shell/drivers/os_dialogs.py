@@ -1,6 +1,6 @@
 """The OS's file dialogs, substituted in a driver's window: nobody is there to click them.
 
-`substitute(answer)`: every dialog, pywebview's and the shell's own save dialog alike, asks
+`substitute(answer)`: every dialog, pywebview's and the shell's own alike, asks
 `answer(kind, suggested_name, file_types)` ("OPEN", "SAVE" or "FOLDER"), which gives the path the
 person would have chosen, or None for Cancel. `saving_into(folder)`: each dialog saves into the
 folder, as saved-1, saved-2…, and the names it suggested are kept in the list it returns.
@@ -25,8 +25,15 @@ def substitute(answer) -> None:
         chosen = answer("SAVE", suggested_name, tuple(file_types))
         return None if chosen is None else Path(chosen)
 
+    def shell_open_dialog(window, state, file_types, several, folder):
+        for file_type in file_types:  # the file types parsed, as the dialog does
+            parse_file_type(file_type)
+        chosen = answer("FOLDER" if folder else "OPEN", "", tuple(file_types))
+        return [] if chosen is None else [str(chosen)]
+
     webview.Window.create_file_dialog = pywebview_dialog
     native_dialogs.gtk_save_dialog = shell_save_dialog
+    native_dialogs.gtk_open_dialog = shell_open_dialog
 
 
 def saving_into(folder: Path) -> list[str]:
