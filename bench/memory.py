@@ -2,17 +2,18 @@
 
 Notedesk opens its window (under Xvfb) on a database of demo notes; once the list shows, the window
 is used as a person would (bench/window_app.py --browse): the list scrolled a screenful at a time
-to its last note (its pages load on the way), then five searches typed into the search field;
-30 s later the benchmark reads each process's PSS and peak resident set (VmHWM, kept by the kernel)
-before closing the app.
+to its last note (its pages load on the way), then five searches typed into the search field.
+A bare pywebview window on a static file is opened then, beside the app; 30 s after it has loaded
+the benchmark reads each process of both (PSS, USS, anonymous memory, and the peak resident set,
+VmHWM, kept by the kernel) before closing them.
 RSS counts shared libraries once per process, so the sum is an upper bound; PSS, which splits
 shared pages between the processes that map them, is given beside it (at the end, not peak), and
 USS, the pages no other process maps (what closing the process would give back). Both vary with
 the other processes running on the machine: a page of WebKit's library that no other process maps
 is in USS, and whole in PSS; mapped by another WebKit process (a test, another app), it is in
-neither, or half in PSS. The anonymous memory (the pages the process wrote itself: its heaps,
-stacks, and the libraries' relocated data) is given beside them, the one reading that depends on
-the app alone.
+neither, or half in PSS. Hence the bare window read at the same moment as the app, and the
+anonymous memory (the pages the process wrote itself: its heaps, stacks, and the libraries'
+relocated data) given beside them, the one reading that depends on the process alone.
 The app runs from the source tree through bench/window_app.py, which is the launcher plus one
 printed line with the launch URL (a bundle keeps it to its window). Usage: memory.py [--notes N]
 """
@@ -91,18 +92,14 @@ def totals_of(processes: list[dict]) -> dict:
     }
 
 
-def baseline() -> dict:
-    """A bare pywebview window on a static file, measured the same way once it has loaded."""
+def start_baseline() -> subprocess.Popen:
+    """A bare pywebview window on a static file, once it has loaded."""
     process = subprocess.Popen([PYTHON, str(ROOT / "bench" / "baseline_window.py"), str(ROOT / "bench" / "hello.html"),
                                 "--stay"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=app_env())
-    try:
-        if not read_line_within(process, 60).startswith("LOADED "):
-            raise SystemExit("the baseline window did not load within 60 s")
-        time.sleep(1)
-        processes = measure_family(psutil.Process(process.pid), "pywebview (Python)")
-    finally:
+    if not read_line_within(process, 60).startswith("LOADED "):
         stop(process)
-    return {"processes": processes, **totals_of(processes)}
+        raise SystemExit("the baseline window did not load within 60 s")
+    return process
 
 
 def sampled_peak(app: psutil.Process, done: threading.Event, peak: list[int]) -> None:
@@ -139,13 +136,19 @@ def main() -> None:
             if not browsed.startswith("BROWSED "):
                 raise SystemExit(f"the window did not list every note and search within {BROWSE_TIMEOUT_S} s")
             listed = int(browsed.split()[1])
-            time.sleep(IDLE_S)
-            done.set()
-            sampler.join()
-            processes = measure_family(app, "app (Python)")
+            # Read at the same moment as the app, in the same company (the module's docstring).
+            bare_window = start_baseline()
+            try:
+                time.sleep(IDLE_S)
+                done.set()
+                sampler.join()
+                processes = measure_family(app, "app (Python)")
+                bare_processes = measure_family(psutil.Process(bare_window.pid), "pywebview (Python)")
+            finally:
+                stop(bare_window)
         finally:
             stop(process)
-        bare = baseline()
+        bare = {"processes": bare_processes, **totals_of(bare_processes)}
     shutil.rmtree(folder, ignore_errors=True)
 
     totals = {
@@ -182,7 +185,7 @@ def main() -> None:
         (f"window from the source tree under Xvfb on {args.notes} demo notes; once the list showed, "
          f"the list scrolled a screenful at a time to its last note, {listed}, then {len(QUERIES)} searches typed in, "
          f"then {IDLE_S} s left alone; "
-         "peak RSS = VmHWM per process; PSS, USS and anonymous memory (smaps_rollup) at the end; baseline = a bare pywebview window on a static file"),
+         "peak RSS = VmHWM per process; PSS, USS and anonymous memory (smaps_rollup) at the end; baseline = a bare pywebview window on a static file, opened after the browsing and read with the app"),
         processes=processes,
         totals=totals,
         baseline=bare,

@@ -1,11 +1,13 @@
 """bench/memory.py's readings: which of them another process on the machine moves."""
 
+import contextlib
 import subprocess
 import sys
 import textwrap
 
 import psutil
 
+from bench import memory
 from bench.memory import measure_family
 
 MB = 1_000_000
@@ -45,3 +47,46 @@ def test_the_anonymous_reading_counts_what_the_process_wrote_not_a_library_no_ot
 
     assert mapped["uss_end_mb"] - mapped["anonymous_end_mb"] >= 30  # the mapped file's pages: in USS only
     assert written["anonymous_end_mb"] - mapped["anonymous_end_mb"] >= 30
+
+
+# Stand-ins for the app (bench/window_app.py) and the bare window (bench/baseline_window.py): each
+# writes to $RECORD when it starts and when it is stopped.
+FAKE_WINDOW = textwrap.dedent("""
+    import os, signal, sys, time
+    from pathlib import Path
+
+    def record(event):
+        with open(os.environ["RECORD"], "a") as file:
+            file.write(f"{Path(__file__).stem} {event}\\n")
+
+    def stopped(signum, frame):
+        record("stopped")
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stopped)
+    record("started")
+    print("LOADED 0" if Path(__file__).stem == "baseline_window" else "READY 1\\nBROWSED 5", flush=True)
+    while True:
+        time.sleep(1)
+""")
+
+
+def test_the_bare_window_is_read_while_the_app_still_runs(tmp_path, monkeypatch):
+    """The bare window was read after the app had closed: with another WebKit process running at one
+    reading and not at the other, the libraries' pages were shared at one and private at the other,
+    and the tree's PSS over the bare window read +46 MB in one round, +132 MB in another."""
+    (tmp_path / "bench").mkdir()
+    for name in ("window_app.py", "baseline_window.py"):
+        (tmp_path / "bench" / name).write_text(FAKE_WINDOW)
+    monkeypatch.setenv("RECORD", str(tmp_path / "record"))
+    monkeypatch.setattr(memory, "ROOT", tmp_path)
+    monkeypatch.setattr(memory, "IDLE_S", 0.1)
+    monkeypatch.setattr(memory, "seed_notes", lambda folder, notes: None)
+    monkeypatch.setattr(memory, "display", contextlib.nullcontext)
+    monkeypatch.setattr(memory, "write_results", lambda *args, **results: None)
+    monkeypatch.setattr(sys, "argv", ["memory.py", "--notes", "5"])
+
+    memory.main()
+
+    events = (tmp_path / "record").read_text().splitlines()
+    assert events.index("baseline_window started") < events.index("window_app stopped"), events
