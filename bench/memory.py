@@ -2,13 +2,18 @@
 
 Notedesk opens its window (under Xvfb) on a database of demo notes; once the list shows, the window
 is used as a person would (bench/window_app.py --browse): the list scrolled a screenful at a time
-to its last note (its pages load on the way), then five searches typed into the search field;
-30 s later the benchmark reads each process's PSS and peak resident set (VmHWM, kept by the kernel)
-before closing the app.
+to its last note (its pages load on the way), then five searches typed into the search field.
+A bare pywebview window on a static file is opened then, beside the app; 30 s after it has loaded
+the benchmark reads each process of both (PSS, USS, anonymous memory, and the peak resident set,
+VmHWM, kept by the kernel) before closing them.
 RSS counts shared libraries once per process, so the sum is an upper bound; PSS, which splits
 shared pages between the processes that map them, is given beside it (at the end, not peak), and
-USS, the pages no other process maps (what closing the process would give back; PSS varies with
-how many other WebKit processes run on the machine, USS does not).
+USS, the pages no other process maps (what closing the process would give back). Both vary with
+the other processes running on the machine: a page of WebKit's library that no other process maps
+is in USS, and whole in PSS; mapped by another WebKit process (a test, another app), it is in
+neither, or half in PSS. Hence the bare window read at the same moment as the app, and the
+anonymous memory (the pages the process wrote itself: its heaps, stacks, and the libraries'
+relocated data) given beside them, the one reading that depends on the process alone.
 The app runs from the source tree through bench/window_app.py, which is the launcher plus one
 printed line with the launch URL (a bundle keeps it to its window). Usage: memory.py [--notes N]
 """
@@ -50,6 +55,15 @@ def status_field(pid: int, field: str) -> int:
     return 0
 
 
+def anonymous(pid: int) -> int:
+    """The Anonymous field of /proc/PID/smaps_rollup, in bytes."""
+    with open(f"/proc/{pid}/smaps_rollup") as rollup:
+        for line in rollup:
+            if line.startswith("Anonymous:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def family(root: psutil.Process) -> list[psutil.Process]:
     return [root, *root.children(recursive=True)]
 
@@ -64,6 +78,7 @@ def measure_family(root: psutil.Process, app_name: str) -> list[dict]:
             "peak_rss_mb": mb(status_field(member.pid, "VmHWM")),
             "pss_end_mb": mb(memory.pss),
             "uss_end_mb": mb(memory.uss),
+            "anonymous_end_mb": mb(anonymous(member.pid)),
         })
     return processes
 
@@ -73,21 +88,18 @@ def totals_of(processes: list[dict]) -> dict:
         "sum_of_peak_rss_mb": round(sum(entry["peak_rss_mb"] for entry in processes), 1),
         "pss_end_total_mb": round(sum(entry["pss_end_mb"] for entry in processes), 1),
         "uss_end_total_mb": round(sum(entry["uss_end_mb"] for entry in processes), 1),
+        "anonymous_end_total_mb": round(sum(entry["anonymous_end_mb"] for entry in processes), 1),
     }
 
 
-def baseline() -> dict:
-    """A bare pywebview window on a static file, measured the same way once it has loaded."""
+def start_baseline() -> subprocess.Popen:
+    """A bare pywebview window on a static file, once it has loaded."""
     process = subprocess.Popen([PYTHON, str(ROOT / "bench" / "baseline_window.py"), str(ROOT / "bench" / "hello.html"),
                                 "--stay"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=app_env())
-    try:
-        if not read_line_within(process, 60).startswith("LOADED "):
-            raise SystemExit("the baseline window did not load within 60 s")
-        time.sleep(1)
-        processes = measure_family(psutil.Process(process.pid), "pywebview (Python)")
-    finally:
+    if not read_line_within(process, 60).startswith("LOADED "):
         stop(process)
-    return {"processes": processes, **totals_of(processes)}
+        raise SystemExit("the baseline window did not load within 60 s")
+    return process
 
 
 def sampled_peak(app: psutil.Process, done: threading.Event, peak: list[int]) -> None:
@@ -124,13 +136,19 @@ def main() -> None:
             if not browsed.startswith("BROWSED "):
                 raise SystemExit(f"the window did not list every note and search within {BROWSE_TIMEOUT_S} s")
             listed = int(browsed.split()[1])
-            time.sleep(IDLE_S)
-            done.set()
-            sampler.join()
-            processes = measure_family(app, "app (Python)")
+            # Read at the same moment as the app, in the same company (the module's docstring).
+            bare_window = start_baseline()
+            try:
+                time.sleep(IDLE_S)
+                done.set()
+                sampler.join()
+                processes = measure_family(app, "app (Python)")
+                bare_processes = measure_family(psutil.Process(bare_window.pid), "pywebview (Python)")
+            finally:
+                stop(bare_window)
         finally:
             stop(process)
-        bare = baseline()
+        bare = {"processes": bare_processes, **totals_of(bare_processes)}
     shutil.rmtree(folder, ignore_errors=True)
 
     totals = {
@@ -142,27 +160,32 @@ def main() -> None:
         "notes_listed": listed,
         "pss_over_bare_mb": round(totals_of(processes)["pss_end_total_mb"] - bare["pss_end_total_mb"], 1),
         "uss_over_bare_mb": round(totals_of(processes)["uss_end_total_mb"] - bare["uss_end_total_mb"], 1),
+        "anonymous_over_bare_mb": round(totals_of(processes)["anonymous_end_total_mb"] - bare["anonymous_end_total_mb"], 1),
         "target_over_bare_mb": TARGET_OVER_BARE_MB,
     }
-    rows = [[entry["name"], f"{entry['peak_rss_mb']:.1f}", f"{entry['pss_end_mb']:.1f}", f"{entry['uss_end_mb']:.1f}"]
-            for entry in processes]
-    rows.append(["total", f"{totals['sum_of_peak_rss_mb']:.1f}", f"{totals['pss_end_total_mb']:.1f}",
-                 f"{totals['uss_end_total_mb']:.1f}"])
-    rows += [[f"baseline: {entry['name']}", f"{entry['peak_rss_mb']:.1f}", f"{entry['pss_end_mb']:.1f}",
-              f"{entry['uss_end_mb']:.1f}"] for entry in bare["processes"]]
-    rows.append(["baseline total", f"{bare['sum_of_peak_rss_mb']:.1f}", f"{bare['pss_end_total_mb']:.1f}",
-                 f"{bare['uss_end_total_mb']:.1f}"])
+    def row(name: str, entry: dict) -> list[str]:
+        return [name, *(f"{entry[field]:.1f}" for field in ("peak_rss_mb", "pss_end_mb", "uss_end_mb", "anonymous_end_mb"))]
+
+    def total_row(name: str, figures: dict) -> list[str]:
+        return [name, *(f"{figures[field]:.1f}" for field in
+                        ("sum_of_peak_rss_mb", "pss_end_total_mb", "uss_end_total_mb", "anonymous_end_total_mb"))]
+
+    rows = [row(entry["name"], entry) for entry in processes]
+    rows.append(total_row("total", totals))
+    rows += [row(f"baseline: {entry['name']}", entry) for entry in bare["processes"]]
+    rows.append(total_row("baseline total", bare))
     print_table(f"Memory, MB (source tree, {args.notes} notes, {listed} listed in the window, then {len(QUERIES)} searches)",
-                ["process", "peak RSS", "PSS at end", "USS at end"], rows)
+                ["process", "peak RSS", "PSS at end", "USS at end", "anonymous at end"], rows)
     print(f"peak of the sampled total RSS: {totals['peak_of_sampled_total_rss_mb']} MB (target ≤ {TARGET_MB} MB)")
     print(f"PSS over the bare window's: {totals['pss_over_bare_mb']:+.1f} MB (target ≤ +{TARGET_OVER_BARE_MB} MB); "
-          f"USS over it: {totals['uss_over_bare_mb']:+.1f} MB; load average {os.getloadavg()[0]:.2f}")
+          f"USS over it: {totals['uss_over_bare_mb']:+.1f} MB; anonymous over it: {totals['anonymous_over_bare_mb']:+.1f} MB; "
+          f"load average {os.getloadavg()[0]:.2f}")
     write_results(
         "memory", facts,
         (f"window from the source tree under Xvfb on {args.notes} demo notes; once the list showed, "
          f"the list scrolled a screenful at a time to its last note, {listed}, then {len(QUERIES)} searches typed in, "
          f"then {IDLE_S} s left alone; "
-         "peak RSS = VmHWM per process; PSS and USS at the end; baseline = a bare pywebview window on a static file"),
+         "peak RSS = VmHWM per process; PSS, USS and anonymous memory (smaps_rollup) at the end; baseline = a bare pywebview window on a static file, opened after the browsing and read with the app"),
         processes=processes,
         totals=totals,
         baseline=bare,
