@@ -307,14 +307,21 @@ def cookie_pairs(response) -> list[str]:
 
 
 def read_line_within(process: subprocess.Popen, timeout: float) -> str:
-    """The first line of the process's stdout, or "" if none comes within the timeout."""
-    import selectors
+    """The next line of the process's stdout, or "" if none comes within the timeout. Read a byte at
+    a time from the pipe: the text stream's readline() read ahead, and a second line written with
+    the first waited in its buffer, unseen by the next call's select, until the timeout."""
+    import select
 
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        if not selector.select(timeout):
+    deadline = time.monotonic() + timeout
+    line = b""
+    while not line.endswith(b"\n"):
+        if not select.select([process.stdout], [], [], max(0.0, deadline - time.monotonic()))[0]:
             return ""
-    return process.stdout.readline()
+        byte = os.read(process.stdout.fileno(), 1)
+        if not byte:  # the process has closed its stdout
+            break
+        line += byte
+    return line.decode()
 
 
 def log_events(log_file: Path) -> list[tuple[float, str]]:
