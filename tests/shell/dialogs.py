@@ -33,3 +33,12 @@ def click_dialog_button(env, dialog: tuple[int, int, int, int], *, right: bool) 
     """Click the question's left (`no`) or right (`yes`) button, along its bottom."""
     x, y, width, height = dialog
     xdotool(env, "mousemove", str(x + width * (3 if right else 1) // 4), str(y + height - 15), "click", "1")
+
+
+def shown_file_chooser():
+    """On GTK's thread, in the app's own process: the file chooser the window shows, or None."""
+    from gi.repository import Gtk
+
+    choosers = [window for window in Gtk.Window.list_toplevels()
+                if isinstance(window, Gtk.FileChooserDialog) and window.get_visible()]
+    return choosers[0] if choosers else None

@@ -12,7 +12,7 @@ from pathlib import Path
 from django_desktop_shell import native
 from django_desktop_shell.process import launcher
 from django_desktop_shell.self_test import window_check
-from tests.shell.dialogs import shown_on_screen
+from tests.shell.dialogs import shown_file_chooser, shown_on_screen
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -21,11 +21,9 @@ def cancel_the_dialog() -> bool:
     """On GTK's thread, inside the dialog's own loop."""
     from gi.repository import Gtk
 
-    dialogs = [window for window in Gtk.Window.list_toplevels()
-               if isinstance(window, Gtk.FileChooserDialog) and window.get_visible()]
-    if not dialogs:
+    if (dialog := shown_file_chooser()) is None:
         return True  # GLib.SOURCE_CONTINUE: not shown yet
-    dialogs[0].response(Gtk.ResponseType.CANCEL)
+    dialog.response(Gtk.ResponseType.CANCEL)
     return False
 
 

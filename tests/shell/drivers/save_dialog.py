@@ -14,24 +14,16 @@ from pathlib import Path
 from django_desktop_shell import native
 from django_desktop_shell.process import launcher
 from django_desktop_shell.self_test import window_check
-from tests.shell.dialogs import shown_on_screen
+from tests.shell.dialogs import shown_file_chooser, shown_on_screen
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def shown_dialog():
-    from gi.repository import Gtk
-
-    dialogs = [window for window in Gtk.Window.list_toplevels()
-               if isinstance(window, Gtk.FileChooserDialog) and window.get_visible()]
-    return dialogs[0] if dialogs else None
 
 
 def read_and_cancel_the_dialog(seen: dict) -> bool:
     """On GTK's thread, inside the dialog's own loop."""
     from gi.repository import Gtk
 
-    if (dialog := shown_dialog()) is None:
+    if (dialog := shown_file_chooser()) is None:
         return True  # GLib.SOURCE_CONTINUE: not shown yet
     seen.update(confirms_overwrite=dialog.get_do_overwrite_confirmation(), name=dialog.get_current_name(),
                 folder=dialog.get_current_folder(), filters=[f.get_name() for f in dialog.list_filters()])
@@ -43,7 +35,7 @@ def save_in(folder: Path) -> bool:
     """On GTK's thread: goes to folder, as a person would, and saves there under the name suggested."""
     from gi.repository import Gtk
 
-    if (dialog := shown_dialog()) is None:
+    if (dialog := shown_file_chooser()) is None:
         return True
     dialog.set_current_folder(str(folder))
     dialog.response(Gtk.ResponseType.OK)

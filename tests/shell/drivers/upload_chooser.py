@@ -11,18 +11,10 @@ from pathlib import Path
 
 from django_desktop_shell.process import launcher
 from django_desktop_shell.self_test import SelfTestFailure, wait_for, window_check
-from tests.shell.dialogs import shown_on_screen
+from tests.shell.dialogs import shown_file_chooser, shown_on_screen
 
 ROOT = Path(__file__).resolve().parents[3]
 FIELD = "document.getElementById('upload-probe')"
-
-
-def shown_chooser():
-    from gi.repository import Gtk
-
-    choosers = [window for window in Gtk.Window.list_toplevels()
-                if isinstance(window, Gtk.FileChooserDialog) and window.get_visible()]
-    return choosers[0] if choosers else None
 
 
 def answer_the_chooser(seen: dict, chosen: Path | None) -> bool:
@@ -30,7 +22,7 @@ def answer_the_chooser(seen: dict, chosen: Path | None) -> bool:
     then chooses `chosen`, once GTK has loaded its folder and selected it, or cancels."""
     from gi.repository import Gtk
 
-    if (chooser := shown_chooser()) is None:
+    if (chooser := shown_file_chooser()) is None:
         return True
     if "folder" not in seen:
         seen["folder"] = chooser.get_current_folder()
