@@ -49,6 +49,36 @@ def test_a_stop_signal_that_comes_as_the_window_begins_its_way_out_still_stops_t
     assert (result.returncode, result.stdout) == (0, "stopped\n")
 
 
+CLOSE_THAT_FAILS_ONCE = """
+import os, signal, threading
+from django_desktop_shell.process.lifecycle import close_on_stop_signal
+closed = threading.Event()
+calls = []
+
+def close():
+    calls.append(1)
+    if len(calls) == 1:
+        raise RuntimeError("the window was already gone")
+    closed.set()
+
+close_on_stop_signal(close)
+os.kill(os.getpid(), signal.SIGTERM)
+while not calls:
+    threading.Event().wait(0.01)
+os.kill(os.getpid(), signal.SIGINT)  # the person presses Ctrl+C again
+print("closed" if closed.wait(10) else "unheard", flush=True)
+"""
+
+
+def test_a_close_that_fails_is_logged_and_the_next_stop_signal_is_still_heard():
+    # The callback raised on the stop signals' thread and ended it: every later signal went unheard.
+    result = subprocess.run([sys.executable, "-c", CLOSE_THAT_FAILS_ONCE], cwd=ROOT, capture_output=True, text=True,
+                            timeout=20)
+    assert result.stdout == "closed\n"
+    assert "the window was already gone" in result.stderr
+    assert "Exception in thread" not in result.stderr
+
+
 LEFTOVER_THREAD = """
 import threading
 from django_desktop_shell.process.lifecycle import exit_promptly

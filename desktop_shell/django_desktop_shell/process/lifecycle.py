@@ -63,7 +63,10 @@ def call_on_stop_signal(callback: Callable[[], None]) -> None:
 def call_on_each_stop_signal() -> None:
     while True:
         stop_signals.get()
-        stop_signal_callback()
+        try:
+            stop_signal_callback()
+        except Exception:  # the next signal must still be heard: the person presses Ctrl+C again
+            logger.exception("Could not act on a stop signal")
 
 
 stop_signals = queue.SimpleQueue()
