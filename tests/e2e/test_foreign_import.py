@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_notes_app import app, click_transfer  # noqa: F401 (app is a fixture)
+from tests.notes.test_notion_keep_import import WAITING, takeout_in_parts, zipped
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +70,7 @@ def test_an_export_opened_with_the_app_is_imported_with_the_progress_and_result_
 
 
 def test_a_notion_export_and_a_keep_takeout_are_imported_with_the_import_button(app, tmp_path):
-    from tests.notes.test_notion_keep_import import keep_takeout, notion_export, zipped
+    from tests.notes.test_notion_keep_import import keep_takeout, notion_export
 
     for name, content, toast in (
         ("Export-5e1c2a3b.zip", notion_export(), "Imported: 3 new, 0 updated, 0 unchanged, 2 attachments added"),
@@ -88,3 +89,21 @@ def test_a_notion_export_and_a_keep_takeout_are_imported_with_the_import_button(
     shots = Path(os.environ.get("NOTEDESK_SCREENSHOTS", "/tmp/notedesk-screenshots"))
     shots.mkdir(parents=True, exist_ok=True)
     app.screenshot(path=str(shots / "import-notion-keep.png"))
+
+
+def test_the_note_of_waiting_pictures_open_when_an_import_trashes_it_shows_in_the_trash_read_only(app, tmp_path):
+    """Google Keep's pictures imported before their notes wait in a note of their own, which the
+    import of their notes empties and trashes. Open meanwhile, it stayed editable, saying "Saved"."""
+    notes, pictures = takeout_in_parts(tmp_path, zipped)
+    app.set_input_files("#importFile", str(pictures))
+    expect(app.locator(".toast").last).to_contain_text("Imported: 1 new, 0 updated, 0 unchanged, 1 attachment added")
+    app.locator(".note-item-title", has_text=WAITING).click()
+    expect(app.locator("#noteTitle")).to_have_value(WAITING)
+    expect(app.locator("#noteBody")).to_be_editable()
+
+    app.set_input_files("#importFile", str(notes))
+    expect(app.locator(".toast").last).to_contain_text("Imported: 3 new, 0 updated, 0 unchanged, 1 attachment added")
+    expect(app.locator(".note-item-title")).to_have_text(["●Groceries", "Call the plumber", "Idea"])  # not the emptied one
+    expect(app.locator("#saveState")).to_have_text("In the trash")
+    expect(app.locator("#noteBody")).not_to_be_editable()
+    expect(app.locator("#restoreNote")).to_be_visible()
