@@ -1064,14 +1064,17 @@ def give_waiting_files(owner, found: ForeignSource) -> tuple[int, int, int]:
     found.skipped += [Skipped(path, "a picture or file no Google Keep note here shows (its note is in another part of the "
                                     f"Takeout, or was left out): kept in the note “{WAITING_PICTURES_TITLE}” until its note "
                                     "is imported, which it then goes to") for path in kept]
-    created, added_there = keep_waiting_pictures(owner, list(kept.values()))
+    held_names = [attachment.name for attachment in held_attachments.values()]
+    created, added_there = keep_waiting_pictures(owner, list(kept.values()), held_names)
     return created, changed, attached + added_there
 
 
-def keep_waiting_pictures(owner, incoming: list[ImportedAttachment]) -> tuple[int, int]:
+def keep_waiting_pictures(owner, incoming: list[ImportedAttachment], held_names: list[str]) -> tuple[int, int]:
     """The note of waiting pictures given those of `incoming` it lacks (made, or taken out of the
-    trash, for them), its text showing each it holds; to the trash once it holds none. Returns
-    whether it was made, and how many it was given."""
+    trash, for them), its text showing each it holds, below it what the person wrote there (all but
+    the text this writes and the embeds of `held_names`, the pictures it held before); to the trash
+    once it holds none, unless the person wrote there. Returns whether it was made, and how many it
+    was given."""
     note = Note.objects.owned_by(owner).filter(uid=WAITING_PICTURES_UID).first()
     made = False
     if note is None:
@@ -1083,13 +1086,16 @@ def keep_waiting_pictures(owner, incoming: list[ImportedAttachment]) -> tuple[in
     for attachment in added:
         save_attachment(note, attachment.name, attachment.chunks())
     names = list(note.attachments.order_by("pk").values_list("name", flat=True))
+    written_here = {WAITING_PICTURES_TEXT, *(embedded(name, shows_as_image(name)) for name in [*held_names, *names])}
+    persons_words = [paragraph for paragraph in re.split(r"\n\s*\n", note.body.strip()) if paragraph and paragraph not in written_here]
     if names and note.trashed_at:
         restore_from_trash(owner, note.pk)
-    elif not names and not note.trashed_at:
+    elif not names and not persons_words and not note.trashed_at:
         move_to_trash(owner, note.pk)
     note.refresh_from_db()
-    body = "\n\n".join([WAITING_PICTURES_TEXT, *(embedded(name, shows_as_image(name)) for name in names)]) + "\n"
-    if names and body != note.body:
+    shown = [WAITING_PICTURES_TEXT, *(embedded(name, shows_as_image(name)) for name in names)] if names else []
+    body = "\n\n".join([*shown, *persons_words]) + "\n"
+    if not note.trashed_at and body != note.body:
         fields = {"title": note.title, "body": body, "pinned": note.pinned, "tags": [tag.name for tag in note.tags.all()]}
         update_note(owner, note.pk, note.version, fields, "import")
     return int(made), len(added)

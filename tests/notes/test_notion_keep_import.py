@@ -487,6 +487,24 @@ def test_the_note_of_waiting_pictures_keeps_the_pin_and_tags_it_was_given_when_m
     assert held.pinned and [tag.name for tag in held.tags.all()] == ["takeout"]
 
 
+def test_words_the_person_wrote_in_the_note_of_waiting_pictures_are_kept_as_pictures_go_and_come(api, tmp_path):
+    """The import moved that note to the trash once its pictures had all gone to their notes, and
+    rewrote its text when more came: what the person had written there went with it."""
+    notes, pictures = takeout_in_parts(tmp_path)
+    assert api.client.post("/api/import/", {"file": io.BytesIO(pictures.read_bytes())}, **XHR).status_code == 200
+    held = Note.objects.get(title=WAITING)
+    words = "The sea at Lisbon: for the album."
+    assert api.patch(f"/api/notes/{held.pk}/", {"version": held.version, "body": held.body + "\n" + words + "\n"}).status_code == 200
+    assert api.client.post("/api/import/", {"file": io.BytesIO(notes.read_bytes())}, **XHR).status_code == 200
+    held.refresh_from_db()
+    assert (held.trashed_at, held.body) == (None, f"{words}\n")
+    assert Attachment.objects.get().note == Note.objects.get(title="Idea")
+    more = api.client.post("/api/import/", {"file": io.BytesIO(tgz({"Takeout/Keep/5e6f7a8b.png": b"\x89PNG a drawing"}))}, **XHR)
+    assert more.status_code == 200, more.content
+    held.refresh_from_db()
+    assert held.body == f"{foreign_import.WAITING_PICTURES_TEXT}\n\n![[5e6f7a8b.png]]\n\n{words}\n"
+
+
 def test_a_picture_waiting_for_its_note_goes_to_it_on_a_server_whose_attachments_are_in_object_storage(api, monkeypatch, tmp_path):
     """S3 (server_settings.py's "attachments" storage) gives a file no path on disk."""
     monkeypatch.setattr(Attachment.file.field, "storage", InMemoryStorage())
