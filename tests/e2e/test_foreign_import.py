@@ -107,3 +107,29 @@ def test_the_note_of_waiting_pictures_open_when_an_import_trashes_it_shows_in_th
     expect(app.locator("#saveState")).to_have_text("In the trash")
     expect(app.locator("#noteBody")).not_to_be_editable()
     expect(app.locator("#restoreNote")).to_be_visible()
+
+
+def test_words_typed_in_the_open_note_of_waiting_pictures_stay_there_when_the_import_gives_its_pictures_away(app, tmp_path):
+    notes, pictures = takeout_in_parts(tmp_path, zipped)
+    app.set_input_files("#importFile", str(pictures))
+    expect(app.locator(".toast").last).to_contain_text("1 attachment added")
+    app.locator(".note-item-title", has_text=WAITING).click()
+    app.locator("#noteBody").press("Control+End")
+    app.locator("#noteBody").type("\nThe sea at Lisbon: for the album.")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+
+    app.set_input_files("#importFile", str(notes))
+    expect(app.locator(".toast").last).to_contain_text("Imported: 3 new, 0 updated, 0 unchanged, 1 attachment added")
+    expect(app.locator("#noteBody")).to_have_value("The sea at Lisbon: for the album.\n")
+    expect(app.locator("#noteBody")).to_be_editable()
+    expect(app.locator(".note-item-title", has_text=WAITING)).to_have_count(1)
+
+
+def test_a_takeout_part_of_drive_s_photos_says_what_it_holds_and_imports_nothing(app, tmp_path):
+    part = tmp_path / "takeout-20261207T070000Z-002.zip"
+    part.write_bytes(zipped({"Takeout/Drive/IMG_2041.jpg": b"\xff\xd8 a photo", "Takeout/Drive/IMG_2042.jpg": b"\xff\xd8 another"}))
+    app.set_input_files("#importFile", str(part))
+    expect(app.locator(".toast-error")).to_have_text(
+        "This part of a Google Takeout holds Drive (2 files), not Google Keep’s notes or pictures, which are what Notedesk "
+        "imports from a Takeout. Nothing was imported.")
+    expect(app.locator("#listStatus")).to_have_text("No notes yet")
