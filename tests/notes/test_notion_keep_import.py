@@ -487,6 +487,20 @@ def test_the_note_of_waiting_pictures_keeps_the_pin_and_tags_it_was_given_when_m
     assert held.pinned and [tag.name for tag in held.tags.all()] == ["takeout"]
 
 
+def test_a_takeout_part_of_keep_s_pictures_in_another_language_and_drive_s_photos_gives_the_notes_their_picture_only(api, tmp_path):
+    """Two folders of `Takeout/` holding only pictures: neither was taken for Keep's, and the part
+    was refused as no export."""
+    notes, pictures = takeout_in_parts(tmp_path, zipped, folder="Notizen")
+    assert api.client.post("/api/import/", {"file": io.BytesIO(notes.read_bytes())}, **XHR).status_code == 200
+    with zipfile.ZipFile(pictures) as part:
+        files = {name: part.read(name) for name in part.namelist()}
+    finished = imported(api, zipped({**files, "Takeout/Drive/IMG_2041.jpg": PHOTO}))
+    assert finished["state"] == "done", finished
+    assert finished["result"]["skipped_files"] == [{"path": "Takeout/Drive/", "reason": "1 file of Drive, not Google Keep: not imported"}]
+    assert Attachment.objects.get().note == Note.objects.get(title="Idea")
+    assert not Note.objects.filter(title=WAITING).exists()
+
+
 def test_words_the_person_wrote_in_the_note_of_waiting_pictures_are_kept_as_pictures_go_and_come(api, tmp_path):
     """The import moved that note to the trash once its pictures had all gone to their notes, and
     rewrote its text when more came: what the person had written there went with it."""
