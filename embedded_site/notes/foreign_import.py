@@ -70,6 +70,7 @@ from embedded_site.notes.markdown_files import (
     ATTACHMENTS_KEY, EXPORTED_HEAD_SIZE, valid_attachment_entry, without_attachment_list, written_by_notedesk,
 )
 from embedded_site.notes.models import TAG_MAX_LENGTH, TITLE_MAX_LENGTH, Attachment, Note, NoteLink, title_key
+from embedded_site.notes.revisions import plural
 from embedded_site.notes.tagging import normalise_foreign_tags
 
 MAX_FILES = 50_000
@@ -207,11 +208,20 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
     if is_joplin_raw_export(vault):
         notes_from_joplin_raw_export(vault, found)
         return
+    products = takeout_products(vault)
     if (keep := keep_notes_folder(vault)) is not None:
         notes_from_keep(vault, keep, found)
+        if products:
+            products.pop(PurePosixPath(vault.in_takeout + keep).parts[1], None)
+        found.skipped += [Skipped(f"{TAKEOUT_FOLDER}/{product}/", f"{plural(files, 'file')} of {product}, not Google Keep: not imported")
+                          for product, files in products.items()]
         if not vault.notes:
             return
         # And the Markdown files beside (a Takeout of every product: Drive's), as any folder's.
+    elif products and not vault.notes:
+        listing = " and ".join(f"{product} ({plural(files, 'file')})" for product, files in sorted(products.items()))
+        raise ImportFileError(f"This part of a Google Takeout holds {listing}, not Google Keep’s notes or pictures, which are "
+                              "what Notedesk imports from a Takeout. Nothing was imported.")
     vault.notion = is_notion_export(vault)
     if vault.notion and NOTION_ID.search(vault.root.rstrip("/")):  # a database's folder, its table beside it
         vault.root = ""
@@ -755,7 +765,8 @@ def add_part(vault: Vault, part: Vault, kind: str) -> None:
 
 def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
     """Whether the file is a zip of Notion's export (its parts zipped in it, or its pages named
-    after their ids) or of Google Takeout's Keep folder, or a compressed tar (Takeout's .tgz):
+    after their ids) or of Google Takeout (its Keep folder; a part of other products, which the
+    import names as not Keep's), or a compressed tar (Takeout's .tgz):
     File › Import… takes these, which are files, as it takes Notedesk's own export. It reads no
     more than MAX_SNIFFED_SIZE of it: this runs before the archive's size is weighed, and a zip of
     thousands of folders, each with a large .json first, would be unpacked here in full."""
@@ -782,8 +793,8 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
             pages = [PurePosixPath(info.filename) for info in infos if is_note(info.filename)]
             if keep_folder([info.filename for info in infos if info.filename.endswith(".json")], head, by_name=not pages) is not None:
                 return True
-            if not pages and keep_pictures_folder(info.filename for info in infos) is not None:  # a part of pictures only
-                return True
+            if not pages and all(PurePosixPath(info.filename).parts[0] == TAKEOUT_FOLDER for info in infos):
+                return True  # a part of Keep's pictures only, or of other products, which the import names
             if pages or any(is_notion_table(info.filename) for info in infos):
                 return all(NOTION_ID.search(path.stem) for path in pages)
             return False
@@ -797,6 +808,8 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
 
 KEEP_FOLDER = "Keep"  # in English: Takeout names its folders in the person's language ("Google Notizen")
 TAKEOUT_FOLDER = "Takeout"  # the top folder of each part, in every language
+# How Keep names a note's picture or recording: the milliseconds it was added, then numbers (1646858452060.156945860.png).
+KEEP_FILE_NAME = re.compile(r"\d{13}(?:\.\d+)+\.\w+")
 KEEP_NOTE_FILES = (".json", ".html", ".txt")  # a note's own files, and Labels.txt: no picture or recording of a note
 
 
@@ -841,14 +854,15 @@ def keep_notes_folder(vault: Vault) -> str | None:
 
 def keep_pictures_folder(paths: Iterable[str]) -> str | None:
     """The folder of Keep's in a part of a Takeout that holds only pictures and recordings of notes
-    in another part: one named Keep, else, as Takeout names it in the person's language ("Notizen"),
+    in another part: `Takeout/Keep`, else, as Takeout names it in the person's language ("Notizen"),
     told by the part's layout: the one folder of `Takeout/` (a name Takeout keeps in every language)
-    whose files are all pictures or recordings, none in a folder of its own. None for an archive laid
-    out otherwise (a zip of holiday photos, Drive's folders)."""
+    whose files are all pictures or recordings named as Keep names them (KEEP_FILE_NAME), none in a
+    folder of its own. None for an archive laid out otherwise (a zip of holiday photos, Drive's
+    folders, Drive's photos at its top)."""
     paths = list(paths)
-    folders = sorted({posixpath.dirname(path) for path in paths})
-    if named := next((folder for folder in folders if PurePosixPath(folder).name == KEEP_FOLDER), None):
-        return named
+    folders = {posixpath.dirname(path) for path in paths}
+    if f"{TAKEOUT_FOLDER}/{KEEP_FOLDER}" in folders:
+        return f"{TAKEOUT_FOLDER}/{KEEP_FOLDER}"
     by_folder: dict[str, list[PurePosixPath]] = {}
     for path in map(PurePosixPath, paths):
         if path.parts[0] != TAKEOUT_FOLDER:
@@ -856,8 +870,20 @@ def keep_pictures_folder(paths: Iterable[str]) -> str | None:
         if len(path.parts) > 2:  # archive_browser.html is beside the products' folders
             by_folder.setdefault(path.parts[1], []).append(path)
     pictures_only = [folder for folder, files in by_folder.items()
-                     if all(len(path.parts) == 3 and is_picture_or_recording(path.name) for path in files)]
+                     if all(len(path.parts) == 3 and is_picture_or_recording(path.name) and KEEP_FILE_NAME.fullmatch(path.name)
+                            for path in files)]
     return f"{TAKEOUT_FOLDER}/{pictures_only[0]}" if len(pictures_only) == 1 else None
+
+
+def takeout_products(vault: Vault) -> dict[str, int]:
+    """The folders of Google products in a Takeout's part (Drive, Google Photos…, named in the
+    person's language), each with how many of its files are not Markdown notes; {} for a source
+    that is not a Takeout's."""
+    files = [PurePosixPath(vault.in_takeout + path) for path in vault.files]
+    notes = [PurePosixPath(vault.in_takeout + entry.path) for entry in vault.notes]
+    if not files or any(path.parts[0] != TAKEOUT_FOLDER for path in files + notes):
+        return {}
+    return dict(Counter(path.parts[1] for path in files if len(path.parts) > 2))
 
 
 def is_picture_or_recording(name: str) -> bool:
@@ -1038,14 +1064,17 @@ def give_waiting_files(owner, found: ForeignSource) -> tuple[int, int, int]:
     found.skipped += [Skipped(path, "a picture or file no Google Keep note here shows (its note is in another part of the "
                                     f"Takeout, or was left out): kept in the note “{WAITING_PICTURES_TITLE}” until its note "
                                     "is imported, which it then goes to") for path in kept]
-    created, added_there = keep_waiting_pictures(owner, list(kept.values()))
+    held_names = [attachment.name for attachment in held_attachments.values()]
+    created, added_there = keep_waiting_pictures(owner, list(kept.values()), held_names)
     return created, changed, attached + added_there
 
 
-def keep_waiting_pictures(owner, incoming: list[ImportedAttachment]) -> tuple[int, int]:
+def keep_waiting_pictures(owner, incoming: list[ImportedAttachment], held_names: list[str]) -> tuple[int, int]:
     """The note of waiting pictures given those of `incoming` it lacks (made, or taken out of the
-    trash, for them), its text showing each it holds; to the trash once it holds none. Returns
-    whether it was made, and how many it was given."""
+    trash, for them), its text showing each it holds, below it what the person wrote there (all but
+    the text this writes and the embeds of `held_names`, the pictures it held before); to the trash
+    once it holds none, unless the person wrote there. Returns whether it was made, and how many it
+    was given."""
     note = Note.objects.owned_by(owner).filter(uid=WAITING_PICTURES_UID).first()
     made = False
     if note is None:
@@ -1057,13 +1086,16 @@ def keep_waiting_pictures(owner, incoming: list[ImportedAttachment]) -> tuple[in
     for attachment in added:
         save_attachment(note, attachment.name, attachment.chunks())
     names = list(note.attachments.order_by("pk").values_list("name", flat=True))
+    written_here = {WAITING_PICTURES_TEXT, *(embedded(name, shows_as_image(name)) for name in [*held_names, *names])}
+    persons_words = [paragraph for paragraph in re.split(r"\n\s*\n", note.body.strip()) if paragraph and paragraph not in written_here]
     if names and note.trashed_at:
         restore_from_trash(owner, note.pk)
-    elif not names and not note.trashed_at:
+    elif not names and not persons_words and not note.trashed_at:
         move_to_trash(owner, note.pk)
     note.refresh_from_db()
-    body = "\n\n".join([WAITING_PICTURES_TEXT, *(embedded(name, shows_as_image(name)) for name in names)]) + "\n"
-    if names and body != note.body:
+    shown = [WAITING_PICTURES_TEXT, *(embedded(name, shows_as_image(name)) for name in names)] if names else []
+    body = "\n\n".join([*shown, *persons_words]) + "\n"
+    if not note.trashed_at and body != note.body:
         fields = {"title": note.title, "body": body, "pinned": note.pinned, "tags": [tag.name for tag in note.tags.all()]}
         update_note(owner, note.pk, note.version, fields, "import")
     return int(made), len(added)

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_notes_app import app, click_transfer  # noqa: F401 (app is a fixture)
+from tests.notes.test_notion_keep_import import WAITING, takeout_in_parts, zipped
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +70,7 @@ def test_an_export_opened_with_the_app_is_imported_with_the_progress_and_result_
 
 
 def test_a_notion_export_and_a_keep_takeout_are_imported_with_the_import_button(app, tmp_path):
-    from tests.notes.test_notion_keep_import import keep_takeout, notion_export, zipped
+    from tests.notes.test_notion_keep_import import keep_takeout, notion_export
 
     for name, content, toast in (
         ("Export-5e1c2a3b.zip", notion_export(), "Imported: 3 new, 0 updated, 0 unchanged, 2 attachments added"),
@@ -88,3 +89,47 @@ def test_a_notion_export_and_a_keep_takeout_are_imported_with_the_import_button(
     shots = Path(os.environ.get("NOTEDESK_SCREENSHOTS", "/tmp/notedesk-screenshots"))
     shots.mkdir(parents=True, exist_ok=True)
     app.screenshot(path=str(shots / "import-notion-keep.png"))
+
+
+def test_the_note_of_waiting_pictures_open_when_an_import_trashes_it_shows_in_the_trash_read_only(app, tmp_path):
+    """Google Keep's pictures imported before their notes wait in a note of their own, which the
+    import of their notes empties and trashes. Open meanwhile, it stayed editable, saying "Saved"."""
+    notes, pictures = takeout_in_parts(tmp_path, zipped)
+    app.set_input_files("#importFile", str(pictures))
+    expect(app.locator(".toast").last).to_contain_text("Imported: 1 new, 0 updated, 0 unchanged, 1 attachment added")
+    app.locator(".note-item-title", has_text=WAITING).click()
+    expect(app.locator("#noteTitle")).to_have_value(WAITING)
+    expect(app.locator("#noteBody")).to_be_editable()
+
+    app.set_input_files("#importFile", str(notes))
+    expect(app.locator(".toast").last).to_contain_text("Imported: 3 new, 0 updated, 0 unchanged, 1 attachment added")
+    expect(app.locator(".note-item-title")).to_have_text(["●Groceries", "Call the plumber", "Idea"])  # not the emptied one
+    expect(app.locator("#saveState")).to_have_text("In the trash")
+    expect(app.locator("#noteBody")).not_to_be_editable()
+    expect(app.locator("#restoreNote")).to_be_visible()
+
+
+def test_words_typed_in_the_open_note_of_waiting_pictures_stay_there_when_the_import_gives_its_pictures_away(app, tmp_path):
+    notes, pictures = takeout_in_parts(tmp_path, zipped)
+    app.set_input_files("#importFile", str(pictures))
+    expect(app.locator(".toast").last).to_contain_text("1 attachment added")
+    app.locator(".note-item-title", has_text=WAITING).click()
+    app.locator("#noteBody").press("Control+End")
+    app.locator("#noteBody").type("\nThe sea at Lisbon: for the album.")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+
+    app.set_input_files("#importFile", str(notes))
+    expect(app.locator(".toast").last).to_contain_text("Imported: 3 new, 0 updated, 0 unchanged, 1 attachment added")
+    expect(app.locator("#noteBody")).to_have_value("The sea at Lisbon: for the album.\n")
+    expect(app.locator("#noteBody")).to_be_editable()
+    expect(app.locator(".note-item-title", has_text=WAITING)).to_have_count(1)
+
+
+def test_a_takeout_part_of_drive_s_photos_says_what_it_holds_and_imports_nothing(app, tmp_path):
+    part = tmp_path / "takeout-20261207T070000Z-002.zip"
+    part.write_bytes(zipped({"Takeout/Drive/IMG_2041.jpg": b"\xff\xd8 a photo", "Takeout/Drive/IMG_2042.jpg": b"\xff\xd8 another"}))
+    app.set_input_files("#importFile", str(part))
+    expect(app.locator(".toast-error")).to_have_text(
+        "This part of a Google Takeout holds Drive (2 files), not Google Keep’s notes or pictures, which are what Notedesk "
+        "imports from a Takeout. Nothing was imported.")
+    expect(app.locator("#listStatus")).to_have_text("No notes yet")

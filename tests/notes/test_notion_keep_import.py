@@ -82,7 +82,7 @@ def keep_takeout(**changes) -> dict:
         "Idea": {"color": "YELLOW", "isTrashed": False, "isPinned": False, "isArchived": True, "title": "Idea",
                  "textContent": "A lamp that follows the sun.", "textContentHtml": "<p>A lamp that follows the sun.</p>",
                  "annotations": [{"description": "", "source": "WEBLINK", "title": "Heliostat", "url": "https://example.org/heliostat"}],
-                 "attachments": [{"filePath": "1a2b3c4d.jpg", "mimetype": "image/jpeg"}],
+                 "attachments": [{"filePath": "1500000100000.1234567890.jpg", "mimetype": "image/jpeg"}],
                  "createdTimestampUsec": 1500000000 * USEC, "userEditedTimestampUsec": 1500000100 * USEC},
         "Old": {"isTrashed": True, "isPinned": False, "isArchived": False, "title": "Old", "textContent": "gone",
                 "createdTimestampUsec": 1400000000 * USEC, "userEditedTimestampUsec": 1400000000 * USEC},
@@ -91,7 +91,7 @@ def keep_takeout(**changes) -> dict:
                                           "userEditedTimestampUsec": 1614870672345000},
     }
     files = {"Takeout/archive_browser.html": "<html>Takeout</html>", "Takeout/Keep/Labels.txt": "Home\n",
-             "Takeout/Keep/1a2b3c4d.jpg": PHOTO}
+             "Takeout/Keep/1500000100000.1234567890.jpg": PHOTO}
     for name, note in notes.items():
         files[f"Takeout/Keep/{name}.json"] = json.dumps(note)
         files[f"Takeout/Keep/{name}.html"] = f"<html><title>{name}</title></html>"
@@ -158,7 +158,7 @@ def test_a_keep_takeout_becomes_notes_with_checklists_labels_pins_dates_and_atta
     assert groceries.pinned and [tag.name for tag in groceries.tags.all()] == ["home"]
     assert (groceries.created, groceries.updated) == (datetime(2020, 9, 13, 12, 26, 40, tzinfo=timezone.utc),
                                                       datetime(2021, 1, 7, 6, 13, 20, tzinfo=timezone.utc))
-    assert idea.body == "A lamp that follows the sun.\n\n- [Heliostat](https://example.org/heliostat)\n\n![[1a2b3c4d.jpg]]\n"
+    assert idea.body == "A lamp that follows the sun.\n\n- [Heliostat](https://example.org/heliostat)\n\n![[1500000100000.1234567890.jpg]]\n"
     assert [tag.name for tag in idea.tags.all()] == ["archived"]
     attachment = Attachment.objects.get()
     assert attachment.note_id == idea.pk
@@ -175,7 +175,7 @@ def test_a_keep_note_cut_short_is_left_out_naming_it_and_the_rest_imported(api):
     assert {"path": "Takeout/Keep/Idea.json",
             "reason": "not whole JSON (cut short?): it breaks off at line 1, column 19"} in finished["result"]["skipped_files"]
     assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Google Keep pictures waiting for their notes", "Groceries"]
-    assert Attachment.objects.get().name == "1a2b3c4d.jpg"  # the left-out note's picture is not lost
+    assert Attachment.objects.get().name == "1500000100000.1234567890.jpg"  # the left-out note's picture is not lost
 
 
 def test_a_part_of_a_notion_export_cut_short_is_refused_naming_it_and_nothing_imported(api):
@@ -297,23 +297,23 @@ def test_a_takeout_in_another_language_with_other_products_is_imported_by_its_ke
 def test_a_keep_attachment_listed_as_jpeg_whose_file_is_jpg_is_found():
     """Takeout's JSON may name a picture `….jpeg` where the file it wrote beside it is `….jpg`."""
     idea = json.loads(keep_takeout()["Takeout/Keep/Idea.json"])
-    idea["attachments"] = [{"filePath": "1a2b3c4d.jpeg", "mimetype": "image/jpeg"}]
+    idea["attachments"] = [{"filePath": "1500000100000.1234567890.jpeg", "mimetype": "image/jpeg"}]
     found = read_markdown_source(io.BytesIO(zipped(keep_takeout(**{"Takeout/Keep/Idea.json": json.dumps(idea)}))))
     record = next(record for record in found.records if record["title"] == "Idea")
-    assert [attachment.name for attachment in record["attachments"]] == ["1a2b3c4d.jpg"]
-    assert record["body"].endswith("![[1a2b3c4d.jpg]]\n")
-    assert not [item for item in found.skipped if "1a2b3c4d" in item.reason]
+    assert [attachment.name for attachment in record["attachments"]] == ["1500000100000.1234567890.jpg"]
+    assert record["body"].endswith("![[1500000100000.1234567890.jpg]]\n")
+    assert not [item for item in found.skipped if "1500000100000.1234567890" in item.reason]
 
 
-def takeout_in_parts(tmp_path, archive=tgz, listed: str = "1a2b3c4d.jpg", folder: str = "Keep") -> list:
+def takeout_in_parts(tmp_path, archive=tgz, listed: str = "1500000100000.1234567890.jpg", folder: str = "Keep") -> list:
     """A Takeout that Google split in two: the notes in the first part, the picture of one in the
-    second (`listed` is the name the note's JSON gives it; the file is `1a2b3c4d.jpg`); its Keep
+    second (`listed` is the name the note's JSON gives it; the file is `1500000100000.1234567890.jpg`); its Keep
     folder named `folder`, as Takeout names it in the person's language."""
     files = {name.replace("/Keep/", f"/{folder}/"): content for name, content in keep_takeout().items()}
     idea = json.loads(files[f"Takeout/{folder}/Idea.json"])
     idea["attachments"] = [{"filePath": listed, "mimetype": "image/jpeg"}]
     files[f"Takeout/{folder}/Idea.json"] = json.dumps(idea)
-    picture = {f"Takeout/{folder}/1a2b3c4d.jpg": files.pop(f"Takeout/{folder}/1a2b3c4d.jpg")}
+    picture = {f"Takeout/{folder}/1500000100000.1234567890.jpg": files.pop(f"Takeout/{folder}/1500000100000.1234567890.jpg")}
     extension = "tgz" if archive is tgz else "zip"
     parts = [tmp_path / f"takeout-20261207T070000Z-001.{extension}", tmp_path / f"takeout-20261207T070000Z-002.{extension}"]
     parts[0].write_bytes(archive(files))
@@ -327,18 +327,18 @@ def test_a_takeout_part_without_a_note_s_picture_says_it_is_in_another_part_and_
     alone = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
     assert alone["state"] == "done", alone
     assert {"path": "Takeout/Keep/Idea.json",
-            "reason": "its picture or file 1a2b3c4d.jpg is not in this export: Google Takeout splits a large export into "
+            "reason": "its picture or file 1500000100000.1234567890.jpg is not in this export: Google Takeout splits a large export into "
                       "parts (takeout-…-001.tgz, takeout-…-002.tgz…), and it is in another one. Import that part too, now "
                       "or later, or all the parts at once in File › Import…, to add it to the note"} in alone["result"]["skipped_files"]
     idea = Note.objects.get(title="Idea")
-    assert idea.body.endswith("![[1a2b3c4d.jpg]]\n")  # where it goes, once it comes
+    assert idea.body.endswith("![[1500000100000.1234567890.jpg]]\n")  # where it goes, once it comes
     assert not Attachment.objects.exists()
 
     dialogs(parts)  # the dialog lets her choose several files
     together = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
     assert together["state"] == "done", together
     assert (together["result"]["created"], together["result"]["updated"], together["result"]["attachments"]) == (0, 0, 1)
-    assert "skipped_files" not in together["result"] or all("1a2b3c4d" not in item["reason"] for item in together["result"]["skipped_files"])
+    assert "skipped_files" not in together["result"] or all("1500000100000.1234567890" not in item["reason"] for item in together["result"]["skipped_files"])
     assert Attachment.objects.get().note_id == idea.pk and Note.objects.count() == 3
 
 
@@ -348,14 +348,14 @@ def test_a_takeout_imported_one_part_at_a_time_gives_a_note_of_the_first_part_it
     """A note listing its picture as `….jpeg`, which Takeout wrote as `….jpg` in the second part:
     part 1 imported, then part 2 later, the note kept an embed that showed nothing (part 2, without
     notes, was "no Markdown notes" or no export at all)."""
-    parts = takeout_in_parts(tmp_path, archive, listed="1a2b3c4d.jpeg")
+    parts = takeout_in_parts(tmp_path, archive, listed="1500000100000.1234567890.jpeg")
     dialogs([parts[0]])
     first = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
     assert first["state"] == "done", first
-    assert any("1a2b3c4d.jpeg" in item["reason"] and "Import that part too" in item["reason"]
+    assert any("1500000100000.1234567890.jpeg" in item["reason"] and "Import that part too" in item["reason"]
                for item in first["result"]["skipped_files"])
     idea = Note.objects.get(title="Idea")
-    assert idea.body.endswith("![[1a2b3c4d.jpeg]]\n") and not Attachment.objects.exists()
+    assert idea.body.endswith("![[1500000100000.1234567890.jpeg]]\n") and not Attachment.objects.exists()
 
     results = []
     for _ in range(2):  # the second part imported, and imported again
@@ -365,9 +365,9 @@ def test_a_takeout_imported_one_part_at_a_time_gives_a_note_of_the_first_part_it
         results.append((later["result"]["created"], later["result"]["updated"], later["result"]["attachments"]))
     assert results == [(0, 1, 1), (0, 0, 0)]
     idea.refresh_from_db()
-    assert idea.body == "A lamp that follows the sun.\n\n- [Heliostat](https://example.org/heliostat)\n\n![[1a2b3c4d.jpg]]\n"
+    assert idea.body == "A lamp that follows the sun.\n\n- [Heliostat](https://example.org/heliostat)\n\n![[1500000100000.1234567890.jpg]]\n"
     photo = Attachment.objects.get()
-    assert (photo.note_id, photo.name) == (idea.pk, "1a2b3c4d.jpg")
+    assert (photo.note_id, photo.name) == (idea.pk, "1500000100000.1234567890.jpg")
     assert f'src="/api/attachments/{photo.pk}/"' in api.preview(idea.body, note=idea.pk)  # the picture shows
     assert b"".join(api.get(f"/api/attachments/{photo.pk}/").streaming_content) == PHOTO
 
@@ -382,14 +382,14 @@ def test_a_note_given_its_picture_by_a_later_part_keeps_its_date_and_place_in_th
         api, tmp_path, pictures_first):
     """The embed pointed at the picture made the note's `updated` now: a note of 2017 went to the
     top of the list when its picture came."""
-    parts = takeout_in_parts(tmp_path, listed="1a2b3c4d.jpeg")
+    parts = takeout_in_parts(tmp_path, listed="1500000100000.1234567890.jpeg")
     changes_seen = []  # the sync change log's number for the note after each part
     for part in reversed(parts) if pictures_first else parts:
         answer = api.client.post("/api/import/", {"file": io.BytesIO(part.read_bytes())}, **XHR)
         assert answer.status_code == 200, answer.content
         changes_seen.append(NoteChange.objects.filter(note_uid__in=Note.objects.filter(title="Idea").values("uid")).first())
     idea = Note.objects.get(title="Idea")
-    assert idea.body.endswith("![[1a2b3c4d.jpg]]\n") and idea.attachments.get().name == "1a2b3c4d.jpg"
+    assert idea.body.endswith("![[1500000100000.1234567890.jpg]]\n") and idea.attachments.get().name == "1500000100000.1234567890.jpg"
     assert idea.updated == datetime.fromtimestamp(1500000100, timezone.utc)
     assert [note["title"] for note in api.get("/api/notes/").json()["notes"]] == ["Groceries", "", "Idea"]  # pinned, 2021, 2017
     assert idea.revisions.get().reason == "import"  # the embed as it was, in its history
@@ -428,16 +428,51 @@ def test_a_takeout_part_of_only_pictures_unpacked_gives_the_notes_their_picture_
     assert Attachment.objects.get().note == Note.objects.get(title="Idea")
 
 
-@pytest.mark.parametrize("holiday", [{"Holiday/1a2b3c4d.jpg": PHOTO, "Holiday/sea.jpg": PHOTO},
-                                     {"Takeout/Drive/Holiday/1a2b3c4d.jpg": PHOTO, "Takeout/Drive/plan.pdf": b"%PDF"}])
-def test_a_zip_of_pictures_that_is_no_part_of_a_takeout_is_refused_not_given_to_a_note_waiting_for_a_namesake(
-        api, tmp_path, holiday):
+def test_a_zip_of_pictures_that_is_no_part_of_a_takeout_is_refused_not_given_to_a_note_waiting_for_a_namesake(api, tmp_path):
     first = api.client.post("/api/import/", {"file": io.BytesIO(takeout_in_parts(tmp_path)[0].read_bytes())}, **XHR)
     assert first.status_code == 200, first.content
-    finished = imported(api, zipped(holiday))
+    finished = imported(api, zipped({"Holiday/1500000100000.1234567890.jpg": PHOTO, "Holiday/sea.jpg": PHOTO}))
     assert finished["state"] == "failed", finished
     assert finished["error"] == "There are no Markdown notes (.md files) in this zip file.", finished["error"]
     assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize("archive", [tgz, zipped])
+@pytest.mark.parametrize("part, holds", [
+    # Drive's pictures at its top, laid out as a Keep folder in another language is: taken for Keep's.
+    ({"Takeout/Drive/IMG_2041.jpg": PHOTO, "Takeout/Drive/1500000100000.1234567890.jpg": PHOTO}, "Drive (2 files)"),
+    ({"Takeout/Drive/Holiday/sea.jpg": PHOTO, "Takeout/Drive/plan.pdf": b"%PDF"}, "Drive (2 files)"),
+    ({"Takeout/Google Photos/Photos from 2019/IMG_1.jpg": PHOTO, "Takeout/Google Photos/Photos from 2019/IMG_1.jpg.json": "{}",
+      "Takeout/Drive/sea.jpg": PHOTO}, "Drive (1 file) and Google Photos (2 files)"),
+])
+def test_a_takeout_part_of_another_google_product_than_keep_is_refused_saying_what_it_holds_and_nothing_is_imported(
+        api, tmp_path, archive, part, holds):
+    notes = api.client.post("/api/import/", {"file": io.BytesIO(takeout_in_parts(tmp_path)[0].read_bytes())}, **XHR)
+    assert notes.status_code == 200, notes.content
+    before = sorted(Note.objects.values_list("title", "body"))
+    finished = imported(api, archive({"Takeout/archive_browser.html": "<html>Takeout</html>", **part}))
+    assert finished["state"] == "failed", finished
+    assert finished["error"] == (f"This part of a Google Takeout holds {holds}, not Google Keep’s notes or pictures, which are "
+                                 "what Notedesk imports from a Takeout. Nothing was imported.")
+    assert sorted(Note.objects.values_list("title", "body")) == before and not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize("chosen", ["", "Takeout", "Takeout/Drive"])
+def test_a_takeout_part_of_drive_unpacked_is_refused_by_import_markdown_saying_what_it_holds(tmp_path, chosen):
+    for name in ("Takeout/Drive/IMG_2041.jpg", "Takeout/Drive/sea.jpg"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(PHOTO)
+    with pytest.raises(ImportFileError, match=r"^This part of a Google Takeout holds Drive \(2 files\), not Google Keep’s"):
+        read_markdown_source(tmp_path / chosen)
+
+
+def test_a_takeout_part_of_keep_and_drive_imports_keep_and_lists_drive_s_files_as_left_out(api):
+    takeout = keep_takeout(**{"Takeout/Drive/IMG_2041.jpg": PHOTO, "Takeout/Drive/Trip/sea.jpg": PHOTO})
+    finished = imported(api, zipped(takeout))
+    assert finished["state"] == "done", finished
+    assert {"path": "Takeout/Drive/", "reason": "2 files of Drive, not Google Keep: not imported"} in finished["result"]["skipped_files"]
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["", "Groceries", "Idea"]
+    assert Attachment.objects.get().note == Note.objects.get(title="Idea")
 
 
 def test_the_note_of_waiting_pictures_keeps_the_pin_and_tags_it_was_given_when_more_pictures_come(api, tmp_path):
@@ -448,8 +483,40 @@ def test_the_note_of_waiting_pictures_keeps_the_pin_and_tags_it_was_given_when_m
     more = api.client.post("/api/import/", {"file": io.BytesIO(tgz({"Takeout/Keep/5e6f7a8b.png": b"\x89PNG a drawing"}))}, **XHR)
     assert (more.status_code, more.json()["attachments"]) == (200, 1)
     held.refresh_from_db()
-    assert held.body.endswith("![[1a2b3c4d.jpg]]\n\n![[5e6f7a8b.png]]\n")
+    assert held.body.endswith("![[1500000100000.1234567890.jpg]]\n\n![[5e6f7a8b.png]]\n")
     assert held.pinned and [tag.name for tag in held.tags.all()] == ["takeout"]
+
+
+def test_a_takeout_part_of_keep_s_pictures_in_another_language_and_drive_s_photos_gives_the_notes_their_picture_only(api, tmp_path):
+    """Two folders of `Takeout/` holding only pictures: neither was taken for Keep's, and the part
+    was refused as no export."""
+    notes, pictures = takeout_in_parts(tmp_path, zipped, folder="Notizen")
+    assert api.client.post("/api/import/", {"file": io.BytesIO(notes.read_bytes())}, **XHR).status_code == 200
+    with zipfile.ZipFile(pictures) as part:
+        files = {name: part.read(name) for name in part.namelist()}
+    finished = imported(api, zipped({**files, "Takeout/Drive/IMG_2041.jpg": PHOTO}))
+    assert finished["state"] == "done", finished
+    assert finished["result"]["skipped_files"] == [{"path": "Takeout/Drive/", "reason": "1 file of Drive, not Google Keep: not imported"}]
+    assert Attachment.objects.get().note == Note.objects.get(title="Idea")
+    assert not Note.objects.filter(title=WAITING).exists()
+
+
+def test_words_the_person_wrote_in_the_note_of_waiting_pictures_are_kept_as_pictures_go_and_come(api, tmp_path):
+    """The import moved that note to the trash once its pictures had all gone to their notes, and
+    rewrote its text when more came: what the person had written there went with it."""
+    notes, pictures = takeout_in_parts(tmp_path)
+    assert api.client.post("/api/import/", {"file": io.BytesIO(pictures.read_bytes())}, **XHR).status_code == 200
+    held = Note.objects.get(title=WAITING)
+    words = "The sea at Lisbon: for the album."
+    assert api.patch(f"/api/notes/{held.pk}/", {"version": held.version, "body": held.body + "\n" + words + "\n"}).status_code == 200
+    assert api.client.post("/api/import/", {"file": io.BytesIO(notes.read_bytes())}, **XHR).status_code == 200
+    held.refresh_from_db()
+    assert (held.trashed_at, held.body) == (None, f"{words}\n")
+    assert Attachment.objects.get().note == Note.objects.get(title="Idea")
+    more = api.client.post("/api/import/", {"file": io.BytesIO(tgz({"Takeout/Keep/5e6f7a8b.png": b"\x89PNG a drawing"}))}, **XHR)
+    assert more.status_code == 200, more.content
+    held.refresh_from_db()
+    assert held.body == f"{foreign_import.WAITING_PICTURES_TEXT}\n\n![[5e6f7a8b.png]]\n\n{words}\n"
 
 
 def test_a_picture_waiting_for_its_note_goes_to_it_on_a_server_whose_attachments_are_in_object_storage(api, monkeypatch, tmp_path):
@@ -470,7 +537,7 @@ def test_a_takeout_part_s_picture_of_a_note_in_a_later_part_comes_with_that_part
     first, second = (api.client.post("/api/import/", {"file": io.BytesIO(tgz(part))}, **XHR)
                      for part in (files, {"Takeout/Keep/Idea.json": idea}))
     assert (first.status_code, first.json()["created"], first.json()["attachments"]) == (200, 3, 1)
-    assert any(item["path"] == "Takeout/Keep/1a2b3c4d.jpg" for item in first.json()["skipped_files"])
+    assert any(item["path"] == "Takeout/Keep/1500000100000.1234567890.jpg" for item in first.json()["skipped_files"])
     assert (second.status_code, second.json()["created"], second.json()["attachments"]) == (200, 1, 1)
     assert Attachment.objects.get().note == Note.objects.get(title="Idea")
     assert Note.objects.filter(trashed_at__isnull=True).count() == 3
@@ -478,10 +545,10 @@ def test_a_takeout_part_s_picture_of_a_note_in_a_later_part_comes_with_that_part
 
 def test_the_import_api_gives_a_note_of_a_takeout_part_imported_before_its_picture_from_a_later_part(api, tmp_path):
     first, later = (api.client.post("/api/import/", {"file": io.BytesIO(part.read_bytes())}, **XHR)
-                    for part in takeout_in_parts(tmp_path, listed="1a2b3c4d.jpeg"))
+                    for part in takeout_in_parts(tmp_path, listed="1500000100000.1234567890.jpeg"))
     assert (first.status_code, first.json()["attachments"]) == (200, 0)
     assert (later.status_code, later.json()["updated"], later.json()["attachments"]) == (200, 1, 1)
-    assert Attachment.objects.get().note.body.endswith("![[1a2b3c4d.jpg]]\n")
+    assert Attachment.objects.get().note.body.endswith("![[1500000100000.1234567890.jpg]]\n")
 
 
 WAITING = "Google Keep pictures waiting for their notes"
@@ -499,17 +566,17 @@ def test_a_takeout_part_of_pictures_imported_before_the_part_with_their_notes_gi
         assert finished["state"] == "done", finished
         results.append((finished["result"]["created"], finished["result"]["updated"], finished["result"]["attachments"]))
         if part == notes:  # its list said the picture was in another part, to import too, though it had just come
-            assert not any("1a2b3c4d" in item["reason"] for item in finished["result"].get("skipped_files", [])), finished
+            assert not any("1500000100000.1234567890" in item["reason"] for item in finished["result"].get("skipped_files", [])), finished
         if len(results) == 1:
             held = Note.objects.get(title=WAITING)
-            assert [attachment.name for attachment in held.attachments.all()] == ["1a2b3c4d.jpg"]
-            assert "![[1a2b3c4d.jpg]]" in held.body  # the person sees the picture meanwhile
+            assert [attachment.name for attachment in held.attachments.all()] == ["1500000100000.1234567890.jpg"]
+            assert "![[1500000100000.1234567890.jpg]]" in held.body  # the person sees the picture meanwhile
             assert any("kept in the note “Google Keep pictures waiting for their notes”" in item["reason"]
                        for item in finished["result"]["skipped_files"])
     assert results == [(1, 0, 1), (0, 0, 0), (3, 0, 1), (0, 0, 0), (0, 0, 0)]
     idea = Note.objects.get(title="Idea")
     photo = Attachment.objects.get()
-    assert (photo.note_id, photo.name) == (idea.pk, "1a2b3c4d.jpg")
+    assert (photo.note_id, photo.name) == (idea.pk, "1500000100000.1234567890.jpg")
     assert f'src="/api/attachments/{photo.pk}/"' in api.preview(idea.body, note=idea.pk)
     assert b"".join(api.get(f"/api/attachments/{photo.pk}/").streaming_content) == PHOTO
     assert Note.objects.get(title=WAITING).trashed_at is not None  # emptied, in the trash
@@ -768,5 +835,5 @@ def test_telling_a_zip_of_many_folders_of_large_json_files_apart_reads_a_bounded
     assert foreign_import.is_notion_or_keep_zip(io.BytesIO(zipped(files)))  # found by its folder's name
     unpacked.clear()
     files.pop("Takeout/Keep/Groceries.json")
-    assert not foreign_import.is_notion_or_keep_zip(io.BytesIO(zipped(files)))
+    assert foreign_import.is_notion_or_keep_zip(io.BytesIO(zipped(files)))  # a Takeout still: its import names what it holds
     assert sum(unpacked) <= foreign_import.MAX_SNIFFED_SIZE

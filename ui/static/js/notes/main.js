@@ -292,10 +292,11 @@ function firstMatch({ snippet }) {
   return parsed.content.querySelector('mark')?.textContent || null;
 }
 
-// After a sync round, the open note as it is now, if the round changed it and nothing typed here
-// waits to be saved (else the next save meets the change as a conflict, and the person chooses):
-// its newer text, or read-only in the trash, or closed if it was deleted for good.
-async function showOpenNoteAsSynced() {
+// After a sync round or an import, the open note as it is now, if that changed it and nothing typed
+// here waits to be saved (else the next save meets the change as a conflict, and the person chooses):
+// its newer text, or read-only in the trash (the note of Google Keep's waiting pictures, emptied by
+// the import of their notes), or closed if it was deleted for good.
+async function showOpenNoteAsChanged() {
   const saver = editor.saver;
   const id = saver?.draft.noteId;
   const untouched = () => editor.saver === saver && !saver.dirty && !saver.inFlight && saver.state === 'saved';
@@ -960,9 +961,9 @@ for (const type of ['visibilitychange', 'focusout']) document.addEventListener(t
 window.addEventListener('ajax:online', () => { for (const saver of savers.values()) saver.retryIfOffline(); });
 
 setUpList($('noteList'), { onNearEnd: loadNextPage });
-setUpTransfers({ onImported: () => { loadList(); loadTags(); } });
+setUpTransfers({ onImported: () => { loadList(); loadTags(); showOpenNoteAsChanged(); } });
 // The list as it was (its rows loaded, where it was scrolled), with what the round brought.
-setUpSyncPanel({ onSynced: () => { refreshSoon(); showOpenNoteAsSynced(); } });
+setUpSyncPanel({ onSynced: () => { refreshSoon(); showOpenNoteAsChanged(); } });
 setUpSearchHelp();
 setUpLayout({ onBack: focusList });
 setUpTagEditor();
