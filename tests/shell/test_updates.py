@@ -493,6 +493,12 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
         # The person closed the window (or logged out) during a start slowed by its migrations, half made.
         "is quit": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\ntouch "{updates_dir(data)}/{apply.QUIT_FILE}"\n'
                    'exit 0\n',
+        # A logout or a kill in its first moments, before it handles the stop signals (the interpreter's
+        # start, its imports): the signal's default action ends it, as it ends this stand-in.
+        "is ended by SIGTERM": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\nkill -TERM $$\nsleep 10\n',
+        "is ended by SIGHUP": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\nkill -HUP $$\nsleep 10\n',
+        # Killed by the system (out of memory): a failed start.
+        "is killed": f'printf broken > "{data}/{SLUG}.sqlite3"\nkill -KILL $$\nsleep 10\n',
     }[behaviour]
     return make_bundle(folder, version, executable="#!/bin/sh\n" + body)
 
@@ -567,7 +573,7 @@ def test_the_new_version_replaces_the_old_once_it_passes_its_start(tmp_path):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
-@pytest.mark.parametrize("behaviour", ["fails", "hangs"])
+@pytest.mark.parametrize("behaviour", ["fails", "hangs", "is killed"])
 def test_a_new_version_that_fails_its_start_is_rolled_back_with_the_databases(tmp_path, behaviour):
     """A second SQLite database of the project's (<slug>.archive.sqlite3) was not copied before the
     update: the version rolled back to found it as the failed version had left it."""
@@ -576,7 +582,8 @@ def test_a_new_version_that_fails_its_start_is_rolled_back_with_the_databases(tm
     staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", behaviour)
     installed, data, (trial, result) = run_apply(tmp_path, staged, env_timeout="2")
     assert result.startswith("rolled-back: 1.1.0: ")
-    assert ("exited with code 3" if behaviour == "fails" else "did not pass within 2 s") in result
+    assert {"fails": "exited with code 3", "hangs": "did not pass within 2 s", "is killed": "exited with code 137"}[behaviour] \
+        in result
     assert tree(installed) == before
     assert (tmp_path / "old-started").exists()  # the old version was started again
     for name in (f"{SLUG}.sqlite3", f"{SLUG}.archive.sqlite3"):
@@ -586,15 +593,19 @@ def test_a_new_version_that_fails_its_start_is_rolled_back_with_the_databases(tm
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
-def test_a_quit_during_the_new_version_s_first_start_puts_the_update_back_as_staged_and_starts_nothing(tmp_path):
+@pytest.mark.parametrize("behaviour", ["is quit", "is ended by SIGTERM", "is ended by SIGHUP"])
+def test_a_quit_during_the_new_version_s_first_start_puts_the_update_back_as_staged_and_starts_nothing(tmp_path,
+                                                                                                       behaviour):
     """The person quit while the new version's first start still ran (its migrations, on a big
     database): the script took the exit for a failed start, put the old version back and started it,
     which the person had just quit, and skipped the new version for good ("The update to 1.1.0 did
     not start"). A quit is no failed start: the update is put back as it was before the restart,
-    staged, the databases as they were, nothing started; Restart to update installs it again."""
+    staged, the databases as they were, nothing started; Restart to update installs it again.
+    A logout or a kill in the new version's first moments, before it handles the stop signals, ended
+    it by the signal (exit status 143, 129) and was still a failed start."""
     old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
     before = tree(tmp_path / f"{SLUG}-1.0.0")
-    staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", "is quit")
+    staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", behaviour)
     new = tree(staged)
     installed, data, (trial, result) = run_apply(tmp_path, staged, started_after=())
     assert result == f"quit: 1.1.0: {apply.QUIT_RESULT}"

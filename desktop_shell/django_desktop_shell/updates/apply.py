@@ -11,10 +11,11 @@ Python outside the bundle is needed):
    without them: cmd would run what they hold), and wait up to TRIAL_SECONDS for it to write
    `trial-passed` (it does once its site has started and answered its health check);
 4. passed: delete the previous version; quit by the person before it passed (it wrote
-   `trial-quit`): rename it back to the staging folder and the previous version back, restore the
-   databases copied before the update, and start nothing (Restart to update installs it again); else
-   (it exited, or hung): stop it, rename the previous version back, restore the databases, and
-   start the old version, which shows why and skips that version from then on.
+   `trial-quit`, or, on Linux and macOS, a stop signal ended it before it handled them itself):
+   rename it back to the staging folder and the previous version back, restore the databases
+   copied before the update, and start nothing (Restart to update installs it again); else (it
+   exited, or hung): stop it, rename the previous version back, restore the databases, and start
+   the old version, which shows why and skips that version from then on.
 
 Everything it does goes to <data folder>/updates/apply.log.
 """
@@ -30,6 +31,7 @@ import time
 from pathlib import Path
 
 from django_desktop_shell.files import write_file
+from django_desktop_shell.process.lifecycle import STOP_SIGNALS
 from django_desktop_shell.updates import updates_dir
 from django_desktop_shell.updates.install import Install
 
@@ -46,6 +48,7 @@ POSIX_SCRIPT = r"""#!/bin/sh
 # {current}, starts it, and puts {current} back if it does not pass its start within {timeout} s.
 pid={pid}; install={install}; staged={staged}; previous={previous}; failed={failed}
 exe={exe}; folder={folder}; data={data}; snapshots={snapshots}; timeout={timeout}; version={version}
+quit_statuses={quit_statuses}
 log() {{ printf '%s %s\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$*" >> "$folder/apply.log"; }}
 # The log line first: whoever sees the result (the new version, a test) then finds it in the log too.
 result() {{ log "$1"; printf '%s\n' "$1" > "$folder/trial-result"; }}
@@ -80,14 +83,22 @@ restore_databases() {{
 }}
 # The person quit (or logged out) before the start passed: no failed start. All is put back as it was
 # before the restart, the update staged, and nothing is started; Restart to update installs it again.
-if [ -f "$folder/trial-exited" ] && [ -f "$folder/trial-quit" ] && mv "$install" "$staged"; then
+# A stop signal (a logout, a kill) in the new version's first moments, before it handles them itself
+# (the interpreter's start, its imports), ends it by the signal's default action: 128 + its number.
+quit=""; [ -f "$folder/trial-quit" ] && quit="it said so"
+exited=$(cat "$folder/trial-exited" 2>/dev/null)
+for status in $quit_statuses; do
+  [ "$exited" = "$status" ] && quit="a stop signal ended it (exit status $status)"
+done
+if [ -n "$quit" ] && [ -f "$folder/trial-exited" ] && mv "$install" "$staged"; then
+  log "quit before its start passed: $quit"
   if mv "$previous" "$install"; then
     restore_databases; result "quit: $version: quit before its start passed; installed again at Restart to update"; exit 0
   fi
   mv "$staged" "$install"
 fi
 if [ -f "$folder/trial-exited" ]; then
-  why="it exited with code $(cat "$folder/trial-exited") before its start passed"
+  why="it exited with code $exited before its start passed"
 else
   why="its start did not pass within $timeout s"
   child=$(cat "$folder/trial.pid" 2>/dev/null)
@@ -178,6 +189,7 @@ def begin(*, install: Install, staging: Path, version: str, current: str, data_d
         name=name, version=version, current=current, pid=pid or os.getpid(), install=install.folder, staged=staging,
         previous=install.previous(), failed=install.folder.parent / f".{install.folder.name}.failed",
         exe=install.executable, folder=folder, data=data_dir, snapshots=snapshots, timeout=trial_seconds(env_prefix),
+        quit_statuses=" ".join(str(128 + signum) for signum in STOP_SIGNALS),
     )
     log = (folder / "apply.log").open("ab")
     if sys.platform == "win32":
