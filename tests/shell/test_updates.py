@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import pathlib
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -537,28 +538,75 @@ def run_apply(tmp_path, staged, env_timeout="20", started_after=("args", "old-st
     return installed, data, apply.finished_trial(data)
 
 
-def test_the_windows_script_holds_none_of_the_launch_s_arguments(tmp_path, monkeypatch):
-    """cmd reads a batch file's text as commands, and no quoting keeps & or %VAR% from running: a
-    link a web page gave (notedesk://note/x&calc.exe) would have run calc at "Restart to update".
-    The versions the script starts get the data folder from its environment instead."""
+def windows_script_for(tmp_path, monkeypatch, folder_name: str = "", argv: tuple[str, ...] = ()) -> tuple[str, dict]:
+    """The batch script apply.begin writes on Windows for an install and a data folder in `folder_name`,
+    and the options cmd.exe is started with (never started: there is no Windows here)."""
     started = []
     monkeypatch.setattr(sys, "platform", "win32")
     monkeypatch.setattr(subprocess, "DETACHED_PROCESS", 0x8, raising=False)
     monkeypatch.setattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200, raising=False)
     monkeypatch.setattr(subprocess, "Popen", lambda command, **options: started.append((command, options)))
-    data = tmp_path / "data"
+    data = tmp_path / folder_name / "data"
     updates_dir(data).mkdir(parents=True)
+    apply.begin(install=install.Install("folder", tmp_path / folder_name / f"{SLUG}-1.0.0", SLUG), version="1.1.0",
+                staging=tmp_path / folder_name / f".{SLUG}-1.0.0.update-1.1.0", current="1.0.0", data_dir=data,
+                name="Upd App", slug=SLUG, env_prefix="UPD_APP", argv=["--data-dir", str(data), *argv], pid=1234)
+    [(command, options)] = started
+    script = (updates_dir(data) / "apply-update.bat").read_bytes()
+    # CRLF: with bare LFs, cmd's search for a label can miss it
+    assert script.count(b"\n") == script.count(b"\r\n") > 0
+    return script.decode("ascii"), {"command": command, **options}
+
+
+def test_the_windows_script_holds_none_of_the_launch_s_arguments(tmp_path, monkeypatch):
+    """cmd reads a batch file's text as commands, and no quoting keeps & or %VAR% from running: a
+    link a web page gave (notedesk://note/x&calc.exe) would have run calc at "Restart to update".
+    The versions the script starts get the data folder from its environment instead."""
     link, file = "notedesk://note/x&calc.exe", "C:\\Users\\me\\Tom&Jerry %USERPROFILE%.md"
-    apply.begin(install=install.Install("folder", tmp_path / f"{SLUG}-1.0.0", SLUG), staging=tmp_path / "staged",
-                version="1.1.0", current="1.0.0", data_dir=data, name="Upd App", slug=SLUG, env_prefix="UPD_APP",
-                argv=["--data-dir", str(data), link, file], pid=1234)
-    script = (updates_dir(data) / "apply-update.bat").read_text(encoding="utf-8")
+    script, started = windows_script_for(tmp_path, monkeypatch, argv=(link, file))
     assert "calc" not in script and "Jerry" not in script and "USERPROFILE" not in script
     starts = [line.strip() for line in script.splitlines() if 'start ""' in line]
-    assert len(starts) == 4 and all(line.endswith(('start "" "%install%\\upd-app"', 'start "" "%install%\\upd-app" & exit /b 1)'))
-                                    for line in starts), starts
-    [(command, options)] = started
-    assert command[:2] == ["cmd.exe", "/c"] and options["env"]["UPD_APP_DATA_DIR"] == str(data)
+    assert len(starts) == 4 and all(line == 'start "" "%install%\\%exe%"' for line in starts), starts
+    assert started["command"][:3] == ["cmd.exe", "/d", "/c"]
+    assert started["env"]["UPD_APP_DATA_DIR"] == str(tmp_path / "data") and started["env"]["DESKTOP_UPDATE_EXE"] == SLUG
+
+
+def test_the_windows_script_takes_its_paths_from_its_environment_and_quotes_each_use(tmp_path, monkeypatch):
+    """Not run here (no Windows): its text is checked against cmd's rules. The paths were written into
+    it, so an install or data folder with & or ) in its name (C:\\Users\\Tom & Jerry, Apps (portable))
+    ran what followed as a command where a path was expanded outside quotes (the result lines), a %
+    in one was taken for a variable, and a name with é or 中 was read in the console's code page, not
+    as the UTF-8 it was written in: the paths come in the script's environment now, each use between
+    quotes. Its current folder was the quitting app's, the install folder when it was started from
+    the Explorer, which Windows does not let a folder be renamed from."""
+    folder_name = "Tom & Jerry (home) 100% Jürgen 中"
+    script, started = windows_script_for(tmp_path, monkeypatch, folder_name)
+    assert folder_name not in script and "Jerry" not in script
+    folder = updates_dir(tmp_path / folder_name / "data")
+    assert started["cwd"] == folder and started["command"] == ["cmd.exe", "/d", "/c", ".\\apply-update.bat"]
+    assert started["env"]["DESKTOP_UPDATE_INSTALL"] == str(tmp_path / folder_name / f"{SLUG}-1.0.0")
+    paths = ("install", "previous", "staged", "failed", "folder", "data", "snapshots", "exe")
+    for line in script.splitlines():
+        unquoted = "".join(line.split('"')[0::2])
+        assert not any(f"%{name}%" in unquoted for name in paths), line
+
+
+def test_the_windows_script_has_the_posix_one_s_branches_and_result_words(tmp_path, monkeypatch):
+    """Each end the POSIX script has, the Windows one has too, in the same words (the app reads them);
+    every label it goes to is there; and no wait of its reads the console: timeout, with this script's
+    input NUL, said "Input redirection is not supported" and went on at once, so the 120 s trial was
+    120 turns of its loop, and a new version not passed within them was rolled back."""
+    script, _ = windows_script_for(tmp_path, monkeypatch, "apps")
+    posix = apply.POSIX_SCRIPT
+    for words in ("failed: ", "passed: ", f": {apply.QUIT_RESULT}", "rolled-back: ", "its start did not pass within",
+                  "before its start passed"):
+        assert words in posix and words in script, words
+    assert f"quit: 1.1.0: {apply.QUIT_RESULT}" in script
+    labels = {line[1:].split()[0].lower() for line in script.splitlines() if line.startswith(":")}
+    targets = {(goto or call).lower() for goto, call in re.findall(r"\bgoto :?(\w+)|\bcall :(\w+)", script,
+                                                                  flags=re.IGNORECASE)}
+    assert targets <= labels, targets - labels
+    assert "timeout " not in script.lower()
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
