@@ -65,7 +65,9 @@ if ! mv "$staged" "$install"; then
   exec "$install/$exe" "$@" </dev/null >/dev/null 2>&1
 fi
 log "installed $version in $install; starting it"
-( "$install/$exe" "$@" </dev/null >/dev/null 2>&1 & echo $! > "$folder/trial.pid"; wait $!; echo $? > "$folder/trial-exited" ) &
+# trial-exited whole or not at all: its status read as it was being written was none.
+( "$install/$exe" "$@" </dev/null >/dev/null 2>&1 & echo $! > "$folder/trial.pid"; wait $!
+  echo $? > "$folder/trial-exit-status"; mv "$folder/trial-exit-status" "$folder/trial-exited" ) &
 waited=0
 while [ ! -f "$folder/trial-passed" ] && [ ! -f "$folder/trial-exited" ] && [ "$waited" -lt $((timeout * 5)) ]; do
   sleep 0.2; waited=$((waited + 1))
