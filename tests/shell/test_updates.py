@@ -9,6 +9,7 @@ import os
 import pathlib
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -494,18 +495,26 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
         # The person closed the window (or logged out) during a start slowed by its migrations, half made.
         "is quit": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\ntouch "{updates_dir(data)}/{apply.QUIT_FILE}"\n'
                    'exit 0\n',
-        # A logout or a kill in its first moments, before it handles the stop signals (the interpreter's
-        # start, its imports): the signal's default action ends it, as it ends this stand-in.
-        "is ended by SIGTERM": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\nkill -TERM $$\nsleep 10\n',
-        "is ended by SIGHUP": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\nkill -HUP $$\nsleep 10\n',
+        # Python in its first moments, before the shell handles the stop signals (its imports): the
+        # test sends it a signal (a logout, a kill), whose default action ends it.
+        "is ended by SIGTERM": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\nexec {sys.executable} -c '
+                               f'"open(\'{data}/importing\', \'w\').close(); import time; time.sleep(20)"\n',
         # Killed by the system (out of memory): a failed start.
         "is killed": f'printf broken > "{data}/{SLUG}.sqlite3"\nkill -KILL $$\nsleep 10\n',
-    }[behaviour]
+    }[behaviour.replace("SIGHUP", "SIGTERM")]
     return make_bundle(folder, version, executable="#!/bin/sh\n" + body)
 
 
 def old_version_that_notes_its_start(folder: Path) -> Path:
     return make_bundle(folder, "1.0.0", executable=f'#!/bin/sh\ntouch "{folder.parent}/old-started"\n')
+
+
+def send_once_it_runs(marker: Path, pid_file: Path, signum: int) -> None:
+    """Sends the new version `signum` once it runs (`marker` is there), as a logout would."""
+    deadline = time.monotonic() + 30
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(int(pid_file.read_text()), signum)
 
 
 def run_apply(tmp_path, staged, env_timeout="20", started_after=("args", "old-started")):
@@ -655,6 +664,10 @@ def test_a_quit_during_the_new_version_s_first_start_puts_the_update_back_as_sta
     before = tree(tmp_path / f"{SLUG}-1.0.0")
     staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", behaviour)
     new = tree(staged)
+    if behaviour.startswith("is ended by"):
+        threading.Thread(target=send_once_it_runs, daemon=True, args=(
+            tmp_path / "data" / "importing", updates_dir(tmp_path / "data") / "trial.pid", getattr(signal, behaviour.split()[-1]),
+        )).start()
     installed, data, (trial, result) = run_apply(tmp_path, staged, started_after=())
     assert result == f"quit: 1.1.0: {apply.QUIT_RESULT}"
     assert tree(installed) == before and tree(staged) == new
