@@ -168,8 +168,8 @@ set "why=it exited before its start passed"
 goto roll_back
 :timed_out
 set "why=its start did not pass within {timeout} s"
-:roll_back
 if defined child taskkill /f /pid "%child%" >nul 2>nul
+:roll_back
 call :rename install failed && call :rename previous install && rmdir /s /q "%failed%"
 call :restore_databases
 call :result "rolled-back: {version}: %why%"
