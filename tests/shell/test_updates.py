@@ -7,7 +7,9 @@ import errno
 import json
 import os
 import pathlib
+import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -493,12 +495,26 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
         # The person closed the window (or logged out) during a start slowed by its migrations, half made.
         "is quit": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\ntouch "{updates_dir(data)}/{apply.QUIT_FILE}"\n'
                    'exit 0\n',
-    }[behaviour]
+        # Python in its first moments, before the shell handles the stop signals (its imports): the
+        # test sends it a signal (a logout, a kill), whose default action ends it.
+        "is ended by SIGTERM": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\nexec {sys.executable} -c '
+                               f'"open(\'{data}/importing\', \'w\').close(); import time; time.sleep(20)"\n',
+        # Killed by the system (out of memory): a failed start.
+        "is killed": f'printf broken > "{data}/{SLUG}.sqlite3"\nkill -KILL $$\nsleep 10\n',
+    }[behaviour.replace("SIGHUP", "SIGTERM")]
     return make_bundle(folder, version, executable="#!/bin/sh\n" + body)
 
 
 def old_version_that_notes_its_start(folder: Path) -> Path:
     return make_bundle(folder, "1.0.0", executable=f'#!/bin/sh\ntouch "{folder.parent}/old-started"\n')
+
+
+def send_once_it_runs(marker: Path, pid_file: Path, signum: int) -> None:
+    """Sends the new version `signum` once it runs (`marker` is there), as a logout would."""
+    deadline = time.monotonic() + 30
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(int(pid_file.read_text()), signum)
 
 
 def run_apply(tmp_path, staged, env_timeout="20", started_after=("args", "old-started")):
@@ -531,28 +547,78 @@ def run_apply(tmp_path, staged, env_timeout="20", started_after=("args", "old-st
     return installed, data, apply.finished_trial(data)
 
 
-def test_the_windows_script_holds_none_of_the_launch_s_arguments(tmp_path, monkeypatch):
-    """cmd reads a batch file's text as commands, and no quoting keeps & or %VAR% from running: a
-    link a web page gave (notedesk://note/x&calc.exe) would have run calc at "Restart to update".
-    The versions the script starts get the data folder from its environment instead."""
+def windows_script_for(tmp_path, monkeypatch, folder_name: str = "", argv: tuple[str, ...] = ()) -> tuple[str, dict]:
+    """The batch script apply.begin writes on Windows for an install and a data folder in `folder_name`,
+    and the options cmd.exe is started with (never started: there is no Windows here)."""
     started = []
     monkeypatch.setattr(sys, "platform", "win32")
     monkeypatch.setattr(subprocess, "DETACHED_PROCESS", 0x8, raising=False)
     monkeypatch.setattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200, raising=False)
     monkeypatch.setattr(subprocess, "Popen", lambda command, **options: started.append((command, options)))
-    data = tmp_path / "data"
+    data = tmp_path / folder_name / "data"
     updates_dir(data).mkdir(parents=True)
+    apply.begin(install=install.Install("folder", tmp_path / folder_name / f"{SLUG}-1.0.0", SLUG), version="1.1.0",
+                staging=tmp_path / folder_name / f".{SLUG}-1.0.0.update-1.1.0", current="1.0.0", data_dir=data,
+                name="Upd App", slug=SLUG, env_prefix="UPD_APP", argv=["--data-dir", str(data), *argv], pid=1234)
+    [(command, options)] = started
+    script = (updates_dir(data) / "apply-update.bat").read_bytes()
+    # CRLF: with bare LFs, cmd's search for a label can miss it
+    assert script.count(b"\n") == script.count(b"\r\n") > 0
+    return script.decode("ascii"), {"command": command, **options}
+
+
+def test_the_windows_script_holds_none_of_the_launch_s_arguments(tmp_path, monkeypatch):
+    """cmd reads a batch file's text as commands, and no quoting keeps & or %VAR% from running: a
+    link a web page gave (notedesk://note/x&calc.exe) would have run calc at "Restart to update".
+    The versions the script starts get the data folder from its environment instead."""
     link, file = "notedesk://note/x&calc.exe", "C:\\Users\\me\\Tom&Jerry %USERPROFILE%.md"
-    apply.begin(install=install.Install("folder", tmp_path / f"{SLUG}-1.0.0", SLUG), staging=tmp_path / "staged",
-                version="1.1.0", current="1.0.0", data_dir=data, name="Upd App", slug=SLUG, env_prefix="UPD_APP",
-                argv=["--data-dir", str(data), link, file], pid=1234)
-    script = (updates_dir(data) / "apply-update.bat").read_text(encoding="utf-8")
+    script, started = windows_script_for(tmp_path, monkeypatch, argv=(link, file))
     assert "calc" not in script and "Jerry" not in script and "USERPROFILE" not in script
     starts = [line.strip() for line in script.splitlines() if 'start ""' in line]
-    assert len(starts) == 4 and all(line.endswith(('start "" "%install%\\upd-app"', 'start "" "%install%\\upd-app" & exit /b 1)'))
-                                    for line in starts), starts
-    [(command, options)] = started
-    assert command[:2] == ["cmd.exe", "/c"] and options["env"]["UPD_APP_DATA_DIR"] == str(data)
+    assert len(starts) == 4 and all(line == 'start "" "%install%\\%exe%"' for line in starts), starts
+    assert started["command"][:3] == ["cmd.exe", "/d", "/c"]
+    assert started["env"]["UPD_APP_DATA_DIR"] == str(tmp_path / "data") and started["env"]["DESKTOP_UPDATE_EXE"] == SLUG
+
+
+def test_the_windows_script_takes_its_paths_from_its_environment_and_quotes_each_use(tmp_path, monkeypatch):
+    """Not run here (no Windows): its text is checked against cmd's rules. The paths were written into
+    it, so an install or data folder with & or ) in its name (C:\\Users\\Tom & Jerry, Apps (portable))
+    ran what followed as a command where a path was expanded outside quotes (the result lines), a %
+    in one was taken for a variable, and a name with é or 中 was read in the console's code page, not
+    as the UTF-8 it was written in: the paths come in the script's environment now, each use between
+    quotes. Its current folder was the quitting app's, the install folder when it was started from
+    the Explorer, which Windows does not let a folder be renamed from."""
+    folder_name = "Tom & Jerry (home) 100% Jürgen 中"
+    script, started = windows_script_for(tmp_path, monkeypatch, folder_name)
+    assert folder_name not in script and "Jerry" not in script
+    folder = updates_dir(tmp_path / folder_name / "data")
+    assert started["cwd"] == folder and started["command"] == ["cmd.exe", "/d", "/c", ".\\apply-update.bat"]
+    assert started["env"]["DESKTOP_UPDATE_INSTALL"] == str(tmp_path / folder_name / f"{SLUG}-1.0.0")
+    paths = ("install", "previous", "staged", "failed", "folder", "data", "snapshots", "exe")
+    for line in script.splitlines():
+        unquoted = "".join(line.split('"')[0::2])
+        assert not any(f"%{name}%" in unquoted for name in paths), line
+
+
+def test_the_windows_script_has_the_posix_one_s_branches_and_result_words(tmp_path, monkeypatch):
+    """Each end the POSIX script has, the Windows one has too, in the same words (the app reads them);
+    every label it goes to is there; and no wait of its reads the console: timeout, with this script's
+    input NUL, said "Input redirection is not supported" and went on at once, so the 120 s trial was
+    120 turns of its loop, and a new version not passed within them was rolled back."""
+    script, _ = windows_script_for(tmp_path, monkeypatch, "apps")
+    posix = apply.POSIX_SCRIPT
+    for words in ("failed: ", "passed: ", f": {apply.QUIT_RESULT}", "rolled-back: ", "its start did not pass within",
+                  "before its start passed"):
+        assert words in posix and words in script, words
+    assert f"quit: 1.1.0: {apply.QUIT_RESULT}" in script
+    labels = {line[1:].split()[0].lower() for line in script.splitlines() if line.startswith(":")}
+    targets = {(goto or call).lower() for goto, call in re.findall(r"\bgoto :?(\w+)|\bcall :(\w+)", script,
+                                                                  flags=re.IGNORECASE)}
+    assert targets <= labels, targets - labels
+    assert "timeout " not in script.lower()
+    # Only a version still running at the time limit is ended: one that has exited left its number to
+    # whatever process Windows gives it next.
+    assert script.index(":timed_out") < script.index("taskkill") < script.index(":roll_back")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
@@ -567,7 +633,7 @@ def test_the_new_version_replaces_the_old_once_it_passes_its_start(tmp_path):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
-@pytest.mark.parametrize("behaviour", ["fails", "hangs"])
+@pytest.mark.parametrize("behaviour", ["fails", "hangs", "is killed"])
 def test_a_new_version_that_fails_its_start_is_rolled_back_with_the_databases(tmp_path, behaviour):
     """A second SQLite database of the project's (<slug>.archive.sqlite3) was not copied before the
     update: the version rolled back to found it as the failed version had left it."""
@@ -576,7 +642,8 @@ def test_a_new_version_that_fails_its_start_is_rolled_back_with_the_databases(tm
     staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", behaviour)
     installed, data, (trial, result) = run_apply(tmp_path, staged, env_timeout="2")
     assert result.startswith("rolled-back: 1.1.0: ")
-    assert ("exited with code 3" if behaviour == "fails" else "did not pass within 2 s") in result
+    assert {"fails": "exited with code 3", "hangs": "did not pass within 2 s", "is killed": "exited with code 137"}[behaviour] \
+        in result
     assert tree(installed) == before
     assert (tmp_path / "old-started").exists()  # the old version was started again
     for name in (f"{SLUG}.sqlite3", f"{SLUG}.archive.sqlite3"):
@@ -586,16 +653,24 @@ def test_a_new_version_that_fails_its_start_is_rolled_back_with_the_databases(tm
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
-def test_a_quit_during_the_new_version_s_first_start_puts_the_update_back_as_staged_and_starts_nothing(tmp_path):
+@pytest.mark.parametrize("behaviour", ["is quit", "is ended by SIGTERM", "is ended by SIGHUP"])
+def test_a_quit_during_the_new_version_s_first_start_puts_the_update_back_as_staged_and_starts_nothing(tmp_path,
+                                                                                                       behaviour):
     """The person quit while the new version's first start still ran (its migrations, on a big
     database): the script took the exit for a failed start, put the old version back and started it,
     which the person had just quit, and skipped the new version for good ("The update to 1.1.0 did
     not start"). A quit is no failed start: the update is put back as it was before the restart,
-    staged, the databases as they were, nothing started; Restart to update installs it again."""
+    staged, the databases as they were, nothing started; Restart to update installs it again.
+    A logout or a kill in the new version's first moments, before it handles the stop signals, ended
+    it by the signal (exit status 143, 129) and was still a failed start."""
     old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
     before = tree(tmp_path / f"{SLUG}-1.0.0")
-    staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", "is quit")
+    staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", behaviour)
     new = tree(staged)
+    if behaviour.startswith("is ended by"):
+        threading.Thread(target=send_once_it_runs, daemon=True, args=(
+            tmp_path / "data" / "importing", updates_dir(tmp_path / "data") / "trial.pid", getattr(signal, behaviour.split()[-1]),
+        )).start()
     installed, data, (trial, result) = run_apply(tmp_path, staged, started_after=())
     assert result == f"quit: 1.1.0: {apply.QUIT_RESULT}"
     assert tree(installed) == before and tree(staged) == new
@@ -914,6 +989,21 @@ def test_the_window_closed_before_the_start_ended_is_a_quit_for_the_updater_a_fa
                                  updater=SimpleNamespace(quit_before_started=lambda: told.append("quit")))
     finally:
         sock.close()
+    assert told == (["quit"] if start == "still under way" else [])
+
+
+@pytest.mark.parametrize("start", ["still under way", "failed"])
+def test_a_quit_whose_window_outlasts_the_exit_watchdog_is_still_a_quit_for_the_updater(start):
+    """A stop signal just as the window is set up (a logout): the window shows, closes, and its
+    teardown, under load, took 1.2 to 2.6 s of the watchdog's 3 s. Past them the process was ended
+    with code 0 before the updater was told of the quit, and the update's script took that exit for
+    a failed start. A failed start is said, and exits 1, as before."""
+    startup = Future()
+    if start == "failed":
+        startup.set_exception(StartupError("the settings cannot be used"))
+    told = []
+    updater = SimpleNamespace(quit_before_started=lambda: told.append("quit"))
+    assert launcher.forced_exit_code(load(ROOT), startup, updater) == (0 if start == "still under way" else 1)
     assert told == (["quit"] if start == "still under way" else [])
 
 

@@ -90,10 +90,14 @@ reporting = threading.Lock()
 reported_failures: set[Exception] = set()
 
 
-def forced_exit_code(identity: Identity, startup: Future) -> int:
+def forced_exit_code(identity: Identity, startup: Future, updater: updates.NoUpdates) -> int:
     """If the exit watchdog ends the run before it returns (a window whose teardown outlasts it), a
     start that failed still says why and exits 1. Should the run be reporting it at that very
-    moment, this waits for that report to end (report_failure says each once): exit_promptly comes after."""
+    moment, this waits for that report to end (report_failure says each once): exit_promptly comes after.
+    A quit before the start had ended is told to the updater, as serve_in_window would have: on trial
+    after an update, the script would take the exit for a failed start."""
+    if not startup.done():
+        updater.quit_before_started()
     failure = startup.exception() if startup.done() else None
     return 0 if failure is None else report_failure(identity, failure)
 
@@ -149,7 +153,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
     startup = in_a_thread_of_its_own("desktop-startup", start_site, run_state, sock, launched_at, self_test, front,
                                      early_server, progress)
     startup.add_done_callback(lambda done: done.exception() and report_failure(identity, done.exception()))
-    lifecycle.end_forced_exits_with(lambda: forced_exit_code(identity, startup))
+    lifecycle.end_forced_exits_with(lambda: forced_exit_code(identity, startup, updater))
     updater.start_background(startup)
     try:
         if args.mode in ("headless", "browser"):

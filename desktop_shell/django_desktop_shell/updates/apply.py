@@ -11,10 +11,11 @@ Python outside the bundle is needed):
    without them: cmd would run what they hold), and wait up to TRIAL_SECONDS for it to write
    `trial-passed` (it does once its site has started and answered its health check);
 4. passed: delete the previous version; quit by the person before it passed (it wrote
-   `trial-quit`): rename it back to the staging folder and the previous version back, restore the
-   databases copied before the update, and start nothing (Restart to update installs it again); else
-   (it exited, or hung): stop it, rename the previous version back, restore the databases, and
-   start the old version, which shows why and skips that version from then on.
+   `trial-quit`, or, on Linux and macOS, a stop signal ended it before it handled them itself):
+   rename it back to the staging folder and the previous version back, restore the databases
+   copied before the update, and start nothing (Restart to update installs it again); else (it
+   exited, or hung): stop it, rename the previous version back, restore the databases, and start
+   the old version, which shows why and skips that version from then on.
 
 Everything it does goes to <data folder>/updates/apply.log.
 """
@@ -30,6 +31,7 @@ import time
 from pathlib import Path
 
 from django_desktop_shell.files import write_file
+from django_desktop_shell.process.lifecycle import STOP_SIGNALS
 from django_desktop_shell.updates import updates_dir
 from django_desktop_shell.updates.install import Install
 
@@ -46,6 +48,7 @@ POSIX_SCRIPT = r"""#!/bin/sh
 # {current}, starts it, and puts {current} back if it does not pass its start within {timeout} s.
 pid={pid}; install={install}; staged={staged}; previous={previous}; failed={failed}
 exe={exe}; folder={folder}; data={data}; snapshots={snapshots}; timeout={timeout}; version={version}
+quit_statuses={quit_statuses}
 log() {{ printf '%s %s\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$*" >> "$folder/apply.log"; }}
 # The log line first: whoever sees the result (the new version, a test) then finds it in the log too.
 result() {{ log "$1"; printf '%s\n' "$1" > "$folder/trial-result"; }}
@@ -62,7 +65,9 @@ if ! mv "$staged" "$install"; then
   exec "$install/$exe" "$@" </dev/null >/dev/null 2>&1
 fi
 log "installed $version in $install; starting it"
-( "$install/$exe" "$@" </dev/null >/dev/null 2>&1 & echo $! > "$folder/trial.pid"; wait $!; echo $? > "$folder/trial-exited" ) &
+# trial-exited whole or not at all: its status read as it was being written was none.
+( "$install/$exe" "$@" </dev/null >/dev/null 2>&1 & echo $! > "$folder/trial.pid"; wait $!
+  echo $? > "$folder/trial-exit-status"; mv "$folder/trial-exit-status" "$folder/trial-exited" ) &
 waited=0
 while [ ! -f "$folder/trial-passed" ] && [ ! -f "$folder/trial-exited" ] && [ "$waited" -lt $((timeout * 5)) ]; do
   sleep 0.2; waited=$((waited + 1))
@@ -80,14 +85,22 @@ restore_databases() {{
 }}
 # The person quit (or logged out) before the start passed: no failed start. All is put back as it was
 # before the restart, the update staged, and nothing is started; Restart to update installs it again.
-if [ -f "$folder/trial-exited" ] && [ -f "$folder/trial-quit" ] && mv "$install" "$staged"; then
+# A stop signal (a logout, a kill) in the new version's first moments, before it handles them itself
+# (the interpreter's start, its imports), ends it by the signal's default action: 128 + its number.
+quit=""; [ -f "$folder/trial-quit" ] && quit="it said so"
+exited=$(cat "$folder/trial-exited" 2>/dev/null)
+for status in $quit_statuses; do
+  [ "$exited" = "$status" ] && quit="a stop signal ended it (exit status $status)"
+done
+if [ -n "$quit" ] && [ -f "$folder/trial-exited" ] && mv "$install" "$staged"; then
+  log "quit before its start passed: $quit"
   if mv "$previous" "$install"; then
     restore_databases; result "quit: $version: quit before its start passed; installed again at Restart to update"; exit 0
   fi
   mv "$staged" "$install"
 fi
 if [ -f "$folder/trial-exited" ]; then
-  why="it exited with code $(cat "$folder/trial-exited") before its start passed"
+  why="it exited with code $exited before its start passed"
 else
   why="its start did not pass within $timeout s"
   child=$(cat "$folder/trial.pid" 2>/dev/null)
@@ -99,59 +112,112 @@ result "rolled-back: $version: $why"
 exec "$install/$exe" "$@" </dev/null >/dev/null 2>&1
 """
 
-# Not run by this project's tests (no Windows here): the same steps with cmd's own tools.
+# Not run by this project's tests (no Windows here; its text is checked against cmd's rules): the same
+# steps with cmd's own tools.
 WINDOWS_SCRIPT = r"""@echo off
-rem Written by django-desktop-shell (updates/apply.py): installs {name} {version} in place of
-rem {current}, starts it, and puts {current} back if it does not pass its start within {timeout} s.
-setlocal EnableExtensions
-set "install={install}"
-set "previous={previous}"
-set "staged={staged}"
-set "failed={failed}"
-set "folder={folder}"
-set "data={data}"
-set "snapshots={snapshots}"
-set /a waited=0
+rem Written by django-desktop-shell (updates/apply.py): installs {version} in place of {current},
+rem starts it, and puts {current} back if it does not pass its start within {timeout} s.
+rem The paths come in its environment, never in its text (cmd reads this file in the console's code
+rem page, and takes a percent sign for a variable); each is used between double quotes, where the
+rem characters cmd acts on are plain ones.
+setlocal EnableExtensions DisableDelayedExpansion
+set "install=%DESKTOP_UPDATE_INSTALL%"
+set "previous=%DESKTOP_UPDATE_PREVIOUS%"
+set "staged=%DESKTOP_UPDATE_STAGED%"
+set "failed=%DESKTOP_UPDATE_FAILED%"
+set "folder=%DESKTOP_UPDATE_FOLDER%"
+set "data=%DESKTOP_UPDATE_DATA%"
+set "snapshots=%DESKTOP_UPDATE_SNAPSHOTS%"
+set "exe=%DESKTOP_UPDATE_EXE%"
 :wait_old
-tasklist /fi "PID eq {pid}" 2>nul | find "{pid}" >nul && (timeout /t 1 /nobreak >nul & goto wait_old)
+call :running {pid} && (call :sleep & goto wait_old)
 del /q "%folder%\trial-passed" "%folder%\trial.pid" "%folder%\trial-quit" 2>nul
 if exist "%previous%" rmdir /s /q "%previous%"
-move "%install%" "%previous%" >nul || (echo failed: %install% could not be moved aside> "%folder%\trial-result" & rmdir /s /q "%staged%" & start "" "%install%\{exe}" & exit /b 1)
-move "%staged%" "%install%" >nul || (move "%previous%" "%install%" >nul & echo failed: the new version could not be moved into %install%> "%folder%\trial-result" & start "" "%install%\{exe}" & exit /b 1)
-start "" "%install%\{exe}"
+if exist "%failed%" rmdir /s /q "%failed%"
+call :rename install previous || goto not_moved_aside
+call :rename staged install || goto not_moved_in
+echo installed {version} in "%install%"; starting it
+start "" "%install%\%exe%"
+set /a waited=0
+set "child="
 :wait_new
 if exist "%folder%\trial-passed" goto passed
-if %waited% geq {timeout} goto rollback
-timeout /t 1 /nobreak >nul
+if %waited% geq {timeout} goto timed_out
+call :sleep
 set /a waited+=1
-if exist "%folder%\trial.pid" (
-  set /p child=<"%folder%\trial.pid"
-  call tasklist /fi "PID eq %%child%%" 2>nul | call find "%%child%%" >nul || goto rollback
-)
-goto wait_new
+if not defined child if exist "%folder%\trial.pid" set /p child=<"%folder%\trial.pid"
+if not defined child goto wait_new
+call :running "%child%" && goto wait_new
+rem It has ended: passed a moment before (then closed), quit before it passed, or failed.
+if exist "%folder%\trial-passed" goto passed
+if not exist "%folder%\trial-quit" goto exited
+rem The person quit (or logged out) before the start passed: no failed start. All is put back as it was
+rem before the restart, the update staged, and nothing is started; Restart to update installs it again.
+call :rename install staged || goto exited
+call :rename previous install || (call :rename staged install & goto exited)
+call :restore_databases
+call :result "quit: {version}: quit before its start passed; installed again at Restart to update"
+exit /b 0
 :passed
 rmdir /s /q "%previous%"
 rmdir /s /q "%snapshots%" 2>nul
-echo passed: {version}> "%folder%\trial-result"
+call :result "passed: {version}"
 exit /b 0
-:rollback
-rem The person quit before the start passed: no failed start. The update is staged again, nothing started.
-if not exist "%folder%\trial-quit" goto roll_back
-move "%install%" "%staged%" >nul || goto roll_back
-move "%previous%" "%install%" >nul || (move "%staged%" "%install%" >nul & goto roll_back)
-call :restore_databases
-echo quit: {version}: quit before its start passed; installed again at Restart to update> "%folder%\trial-result"
-exit /b 0
+:exited
+set "why=it exited before its start passed"
+goto roll_back
+:timed_out
+set "why=its start did not pass within {timeout} s"
+if defined child taskkill /f /pid "%child%" >nul 2>nul
 :roll_back
-if exist "%folder%\trial.pid" (set /p child=<"%folder%\trial.pid" & call taskkill /f /pid %%child%% >nul 2>nul)
-timeout /t 2 /nobreak >nul
-move "%install%" "%failed%" >nul && move "%previous%" "%install%" >nul && rmdir /s /q "%failed%"
+call :rename install failed && call :rename previous install && rmdir /s /q "%failed%"
 call :restore_databases
-echo rolled-back: {version}: its start did not pass within {timeout} s or it exited first> "%folder%\trial-result"
-start "" "%install%\{exe}"
+call :result "rolled-back: {version}: %why%"
+start "" "%install%\%exe%"
 exit /b 0
+:not_moved_aside
+rmdir /s /q "%staged%"
+call :result "failed: the install folder could not be moved aside; nothing was changed"
+start "" "%install%\%exe%"
+exit /b 1
+:not_moved_in
+call :rename previous install
+call :result "failed: the new version could not be moved into the install folder; nothing was changed"
+start "" "%install%\%exe%"
+exit /b 1
+
+:rename
+rem The folder the first variable names is renamed to the one the second names, which must not exist
+rem (move would put the first inside it). Tried for 10 s: Windows refuses while a process that has just
+rem ended, or one it started (WebView2's), still holds a file in it.
+setlocal EnableDelayedExpansion
+for /l %%t in (1,1,10) do (
+  move "!%~1!" "!%~2!" >nul 2>nul && (endlocal & exit /b 0)
+  call :sleep
+)
+echo could not move "!%~1!" to "!%~2!"
+endlocal & exit /b 1
+
+:running
+rem Whether the process numbered by the first argument runs (tasklist's table has the number between spaces).
+tasklist /fi "PID eq %~1" /nh 2>nul | findstr /c:" %~1 " >nul && exit /b 0
+exit /b 1
+
+:sleep
+rem About a second. Not timeout.exe: it reads the console, and with this script's input NUL it ends at once.
+ping -n 2 127.0.0.1 >nul
+exit /b 0
+
+:result
+> "%folder%\trial-result" echo %~1
+echo %~1
+exit /b 0
+
 :restore_databases
-for %%f in ("%snapshots%\*.sqlite3") do (del /q "%data%\%%~nxf-wal" "%data%\%%~nxf-shm" 2>nul & copy /y "%%f" "%data%\%%~nxf" >nul && del /q "%%f")
+for %%f in ("%snapshots%\*.sqlite3") do (
+  del /q "%data%\%%~nxf-wal" "%data%\%%~nxf-shm" 2>nul
+  copy /y "%%~f" "%data%\%%~nxf" >nul && del /q "%%~f"
+)
 rmdir "%snapshots%" 2>nul
 exit /b 0
 """
@@ -178,18 +244,24 @@ def begin(*, install: Install, staging: Path, version: str, current: str, data_d
         name=name, version=version, current=current, pid=pid or os.getpid(), install=install.folder, staged=staging,
         previous=install.previous(), failed=install.folder.parent / f".{install.folder.name}.failed",
         exe=install.executable, folder=folder, data=data_dir, snapshots=snapshots, timeout=trial_seconds(env_prefix),
+        quit_statuses=" ".join(str(128 + signum) for signum in STOP_SIGNALS),
     )
     log = (folder / "apply.log").open("ab")
     if sys.platform == "win32":
         script = folder / "apply-update.bat"
-        script.write_text(WINDOWS_SCRIPT.format(**values), encoding="utf-8")
+        # CRLF: with bare LFs, cmd's search for a label (goto, call) can miss it.
+        script.write_text(WINDOWS_SCRIPT.format(**values), encoding="ascii", newline="\r\n")
         flags = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP
         # cmd reads what a batch file holds as commands, and no quoting keeps & or %VAR% in an
         # argument from running (a link a web page gave, notedesk://note/x&calc.exe): the arguments
-        # stay out of it. The versions it starts get the data folder from the environment instead.
-        return subprocess.Popen(["cmd.exe", "/c", str(script)], creationflags=flags, stdin=subprocess.DEVNULL,
-                                stdout=log, stderr=log, close_fds=True,
-                                env={**os.environ, f"{env_prefix}_DATA_DIR": str(data_dir)})
+        # stay out of it. The versions it starts get the data folder from the environment instead,
+        # as the script gets its paths. It runs in the updates folder: started from the Explorer, the
+        # app's current folder is the install, which Windows does not rename while a process is in it.
+        paths = {f"DESKTOP_UPDATE_{key.upper()}": str(values[key])
+                 for key in ("install", "previous", "staged", "failed", "folder", "data", "snapshots", "exe")}
+        return subprocess.Popen(["cmd.exe", "/d", "/c", ".\\apply-update.bat"], cwd=folder, creationflags=flags,
+                                stdin=subprocess.DEVNULL, stdout=log, stderr=log, close_fds=True,
+                                env={**os.environ, **paths, f"{env_prefix}_DATA_DIR": str(data_dir)})
     script = folder / "apply-update.sh"
     script.write_text(POSIX_SCRIPT.format(**{key: shlex.quote(str(value)) for key, value in values.items()}), encoding="utf-8")
     return subprocess.Popen(["/bin/sh", str(script), *argv], start_new_session=True, stdin=subprocess.DEVNULL,
