@@ -4,6 +4,8 @@ or a kill -9.
 A file is written under a temporary name in its own folder (mode 0600), flushed and fsynced,
 moved into place, and then the folder is fsynced, so that the move itself is on the disk too.
 If anything fails on the way, the temporary file is removed: nothing half-written is left.
+A file of no use after a power cut (synced=False: a launch's own key) skips both fsyncs: it is
+still whole or not at all to every other process, and nothing waits for the disk.
 """
 
 import errno
@@ -20,35 +22,37 @@ NOT_SUPPORTED = {errno.EPERM, errno.ENOSYS, errno.ENOTSUP}
 
 
 @contextmanager
-def durable_file(target: Path, *, replace: bool = True) -> Iterator[BinaryIO]:
+def durable_file(target: Path, *, replace: bool = True, synced: bool = True) -> Iterator[BinaryIO]:
     """A binary file to write that becomes `target` once the block ends without an exception.
 
     With replace=False an existing `target` is kept and FileExistsError raised: of two processes
     creating the same file, the first one's content wins, whole."""
-    with durable_path(target, replace=replace) as draft, draft.open("r+b") as file:
+    with durable_path(target, replace=replace, synced=synced) as draft, draft.open("r+b") as file:
         yield file
 
 
 @contextmanager
-def durable_path(target: Path, *, replace: bool = True) -> Iterator[Path]:
+def durable_path(target: Path, *, replace: bool = True, synced: bool = True) -> Iterator[Path]:
     """As durable_file, for a writer that opens the file by its name (SQLite): the path of an
     empty file to write, which becomes `target` once the block ends without an exception."""
     fd, draft = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY_PREFIX)
     os.close(fd)
     try:
         yield Path(draft)
-        fd = os.open(draft, os.O_RDWR)  # Windows's fsync needs a handle that may write
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        if synced:
+            fd = os.open(draft, os.O_RDWR)  # Windows's fsync needs a handle that may write
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
         if replace:
             os.replace(draft, target)
         else:
             publish_new(draft, target)
     finally:
         Path(draft).unlink(missing_ok=True)
-    sync_folder(target.parent)
+    if synced:
+        sync_folder(target.parent)
 
 
 def publish_new(draft: str, target: Path) -> None:
@@ -75,8 +79,8 @@ def make_private(path: Path | str, mode: int) -> None:
             raise
 
 
-def write_file(target: Path, content: bytes) -> None:
-    with durable_file(target) as file:
+def write_file(target: Path, content: bytes, *, synced: bool = True) -> None:
+    with durable_file(target, synced=synced) as file:
         file.write(content)
 
 

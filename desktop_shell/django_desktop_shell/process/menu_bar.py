@@ -24,6 +24,7 @@ class MenuBar:
         self.page_keys: dict[str, str] = {}  # a native item's label → "Ctrl+C", shown only
         self.run = run
         self.native = [self.convert(menu, app_name) for menu in declared]
+        self.menus_with_page_keys = {menu.label for menu in declared if any(item.page_key for item in menus.items([menu]))}
 
     def convert(self, entry, app_name: str):
         from webview.menu import Menu, MenuAction, MenuSeparator
@@ -71,7 +72,17 @@ class MenuBar:
                 gtk._app.set_accels_for_action(f"app.{action_name}", menus.gtk_accelerators(accelerator))
         self.show_gtk_page_keys(gtk._app.get_menubar())
 
-    def show_gtk_page_keys(self, model) -> None:
+    def show_gtk_page_keys(self, menubar) -> None:
+        """Only the menus that hold a page key are walked: before the window shows, every call into
+        GTK lets Django's start, in its thread, take the interpreter lock, and waits for it back."""
+        from gi.repository import Gio, GLib
+
+        for index in range(menubar.get_n_items()):
+            title = menubar.get_item_attribute_value(index, Gio.MENU_ATTRIBUTE_LABEL, GLib.VariantType("s"))
+            if title and title.get_string() in self.menus_with_page_keys:
+                self.show_gtk_page_keys_in(menubar.get_item_link(index, Gio.MENU_LINK_SUBMENU))
+
+    def show_gtk_page_keys_in(self, model) -> None:
         """Give each item with a page key the "accel" attribute GTK draws beside its label: pywebview
         builds the items without attributes, so each is put back as a copy with it."""
         from gi.repository import Gio, GLib
@@ -79,7 +90,7 @@ class MenuBar:
         for index in range(model.get_n_items()):
             for link in (Gio.MENU_LINK_SECTION, Gio.MENU_LINK_SUBMENU):
                 if (linked := model.get_item_link(index, link)) is not None:
-                    self.show_gtk_page_keys(linked)
+                    self.show_gtk_page_keys_in(linked)
             label = model.get_item_attribute_value(index, Gio.MENU_ATTRIBUTE_LABEL, GLib.VariantType("s"))
             page_key = label and self.page_keys.get(label.get_string())
             if page_key:

@@ -114,7 +114,8 @@ class PrimaryInstance:
         self.on_message: Callable[[dict], None] = lambda message: None
         self.running_as = RunningInstance()
         key_file = data_dir / "instance.key"
-        write_file(key_file, secrets.token_bytes(32))  # a later launch never reads half a key
+        # A later launch never reads half a key; a key no launch uses after a power cut need not wait for the disk.
+        write_file(key_file, secrets.token_bytes(32), synced=False)
         self.listener = listen(data_dir, slug, key_file.read_bytes())
         threading.Thread(target=self.serve, name="desktop-single-instance", daemon=True).start()
 
