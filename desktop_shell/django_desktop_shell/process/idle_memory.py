@@ -17,15 +17,15 @@ one meanwhile are left for the next time. The connections of the app's own backg
 (an import, sync) are never touched: they serve no request.
 """
 
-import ctypes
 import logging
 import sqlite3
-import sys
 import threading
 import time
 
 from django.db import connections
 from django.db.backends.signals import connection_created
+
+from django_desktop_shell.process import c_heap
 
 logger = logging.getLogger(__name__)
 
@@ -104,15 +104,7 @@ class IdleMemory:
                     emptied += 1
                 except sqlite3.Error as error:
                     logger.warning("Could not empty a database connection's cache: %s", error)
-        trim_c_heap()
+        c_heap.trim()
         logger.debug("Idle: emptied %d connections' caches and trimmed the heap in %.1f ms",
                      emptied, (time.perf_counter() - started) * 1000)
 
-
-def trim_c_heap() -> None:
-    """glibc's malloc_trim(0): the heap's free pages back to the system. Windows and macOS return
-    them as they go, and have no such call."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None)
-        if hasattr(libc, "malloc_trim"):  # not on musl
-            libc.malloc_trim(0)

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from django_desktop_shell import native, runtime
 from django_desktop_shell.identity import Identity, IdentityError, load
-from django_desktop_shell.process import cli, diagnostics, lifecycle, open_requests, paths, server, single_instance, site, start_page, window
+from django_desktop_shell.process import c_heap, cli, diagnostics, lifecycle, open_requests, paths, server, single_instance, site, start_page, window
 from django_desktop_shell.menus import MenuError
 from django_desktop_shell.process.errors import DataFolderError, StartupError, WebViewMissing, failure_message
 from django_desktop_shell.process.integration import DesktopIntegration
@@ -49,6 +49,7 @@ def run_and_exit(project_dir: Path, argv: list[str] | None = None) -> None:
 
 def main(project_dir: Path, argv: list[str] | None = None) -> int:
     launched_at = time.perf_counter()
+    c_heap.limit_arenas()  # before any thread starts
     try:
         identity = load(project_dir)
     except IdentityError as error:
