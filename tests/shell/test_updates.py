@@ -10,6 +10,7 @@ import pathlib
 import re
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -499,6 +500,8 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
         # test sends it a signal (a logout, a kill), whose default action ends it.
         "is ended by SIGTERM": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\nexec {sys.executable} -c '
                                f'"open(\'{data}/importing\', \'w\').close(); import time; time.sleep(20)"\n',
+        # A logout that ends the display server: GTK ends the app (exit 1) as its display goes.
+        "loses its display": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\nrm "{folder.parent}/wayland-0"\nexit 1\n',
         # Killed by the system (out of memory): a failed start.
         "is killed": f'printf broken > "{data}/{SLUG}.sqlite3"\nkill -KILL $$\nsleep 10\n',
     }[behaviour.replace("SIGHUP", "SIGTERM")]
@@ -653,20 +656,26 @@ def test_a_new_version_that_fails_its_start_is_rolled_back_with_the_databases(tm
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
-@pytest.mark.parametrize("behaviour", ["is quit", "is ended by SIGTERM", "is ended by SIGHUP"])
+@pytest.mark.parametrize("behaviour", ["is quit", "is ended by SIGTERM", "is ended by SIGHUP", "loses its display"])
 def test_a_quit_during_the_new_version_s_first_start_puts_the_update_back_as_staged_and_starts_nothing(tmp_path,
-                                                                                                       behaviour):
+                                                                                                       behaviour,
+                                                                                                       monkeypatch):
     """The person quit while the new version's first start still ran (its migrations, on a big
     database): the script took the exit for a failed start, put the old version back and started it,
     which the person had just quit, and skipped the new version for good ("The update to 1.1.0 did
     not start"). A quit is no failed start: the update is put back as it was before the restart,
     staged, the databases as they were, nothing started; Restart to update installs it again.
     A logout or a kill in the new version's first moments, before it handles the stop signals, ended
-    it by the signal (exit status 143, 129) and was still a failed start."""
+    it by the signal (exit status 143, 129) and was still a failed start, as was a logout that ended the
+    display server, which GTK's apps hear of as their display going (exit 1)."""
     old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
     before = tree(tmp_path / f"{SLUG}-1.0.0")
     staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", behaviour)
     new = tree(staged)
+    if behaviour == "loses its display":
+        display = socket.socket(socket.AF_UNIX)
+        display.bind(str(tmp_path / "wayland-0"))
+        monkeypatch.setenv("WAYLAND_DISPLAY", str(tmp_path / "wayland-0"))
     if behaviour.startswith("is ended by"):
         threading.Thread(target=send_once_it_runs, daemon=True, args=(
             tmp_path / "data" / "importing", updates_dir(tmp_path / "data") / "trial.pid", getattr(signal, behaviour.split()[-1]),

@@ -22,6 +22,7 @@ Everything it does goes to <data folder>/updates/apply.log.
 
 import json
 import os
+import re
 import shlex
 import shutil
 import sqlite3
@@ -48,7 +49,7 @@ POSIX_SCRIPT = r"""#!/bin/sh
 # {current}, starts it, and puts {current} back if it does not pass its start within {timeout} s.
 pid={pid}; install={install}; staged={staged}; previous={previous}; failed={failed}
 exe={exe}; folder={folder}; data={data}; snapshots={snapshots}; timeout={timeout}; version={version}
-quit_statuses={quit_statuses}
+quit_statuses={quit_statuses}; x11_socket={x11_socket}; wayland_socket={wayland_socket}
 log() {{ printf '%s %s\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$*" >> "$folder/apply.log"; }}
 # The log line first: whoever sees the result (the new version, a test) then finds it in the log too.
 result() {{ log "$1"; printf '%s\n' "$1" > "$folder/trial-result"; }}
@@ -91,6 +92,11 @@ quit=""; [ -f "$folder/trial-quit" ] && quit="it said so"
 exited=$(cat "$folder/trial-exited" 2>/dev/null)
 for status in $quit_statuses; do
   [ "$exited" = "$status" ] && quit="a stop signal ended it (exit status $status)"
+done
+# A logout that ends the display server with no signal to its apps: GTK ends the app at once (exit 1)
+# as its display goes, with nothing written. The display's socket, there as the trial began, is gone.
+for socket in "$x11_socket" "$wayland_socket"; do
+  [ -n "$socket" ] && [ ! -S "$socket" ] && quit="its display ended with the session ($socket is gone)"
 done
 if [ -n "$quit" ] && [ -f "$folder/trial-exited" ] && mv "$install" "$staged"; then
   log "quit before its start passed: $quit"
@@ -227,6 +233,17 @@ def trial_seconds(env_prefix: str) -> int:
     return int(os.environ.get(f"{env_prefix}_UPDATE_TRIAL_SECONDS", TRIAL_SECONDS))
 
 
+def display_sockets() -> dict[str, str]:
+    """The sockets of the display servers the new version will draw through (X11's, Wayland's) that
+    are there now, each "" if none: one gone by the time it exited tells the script a logout ended it."""
+    x11 = re.fullmatch(r"(?:unix)?:(\d+)(?:\.\d+)?", os.environ.get("DISPLAY", ""))
+    wayland = os.environ.get("WAYLAND_DISPLAY")
+    candidates = {"x11_socket": Path("/tmp/.X11-unix") / f"X{x11[1]}" if x11 else None,
+                  # WAYLAND_DISPLAY is a name in XDG_RUNTIME_DIR, or a path of its own.
+                  "wayland_socket": Path(os.environ.get("XDG_RUNTIME_DIR", "/nonexistent")) / wayland if wayland else None}
+    return {name: str(path) if path is not None and path.is_socket() else "" for name, path in candidates.items()}
+
+
 def begin(*, install: Install, staging: Path, version: str, current: str, data_dir: Path, name: str, slug: str,
           env_prefix: str, argv: list[str], pid: int | None = None) -> subprocess.Popen:
     """Hand over to the script; the caller then exits (the script waits for `pid` to end)."""
@@ -244,7 +261,7 @@ def begin(*, install: Install, staging: Path, version: str, current: str, data_d
         name=name, version=version, current=current, pid=pid or os.getpid(), install=install.folder, staged=staging,
         previous=install.previous(), failed=install.folder.parent / f".{install.folder.name}.failed",
         exe=install.executable, folder=folder, data=data_dir, snapshots=snapshots, timeout=trial_seconds(env_prefix),
-        quit_statuses=" ".join(str(128 + signum) for signum in STOP_SIGNALS),
+        quit_statuses=" ".join(str(128 + signum) for signum in STOP_SIGNALS), **display_sockets(),
     )
     log = (folder / "apply.log").open("ab")
     if sys.platform == "win32":
