@@ -983,6 +983,37 @@ def test_a_quit_during_the_first_start_after_an_update_is_no_failed_update(signe
     assert [kwargs["version"] for kwargs in handed_over] == ["1.1.0", "1.1.0"]
 
 
+def test_an_update_whose_script_ended_before_its_trial_is_finished_by_the_new_version_s_next_start(signed, repository,
+                                                                                                    tmp_path, monkeypatch):
+    """A logout that ended the whole session (a Windows sign-out) ended the update's script during the
+    new version's first start, before it had a result: the new version stayed installed with the
+    previous one and the databases' copies kept beside it for good, and every later start took itself
+    for the trial (a failed one quit at once, unexplained, for a script no longer there)."""
+    updater = updater_for(tmp_path, repository, signed)
+    updater.check_once()
+    monkeypatch.setattr(apply, "begin", lambda **kwargs: None)
+    assert updater.begin_apply(updater.ready())
+    install.let_go(updater.running_mark)
+    folder = updates_dir(updater.data_dir)
+    previous = updater.install.previous()
+    shutil.copytree(updater.install.folder, previous)
+    (folder / apply.SNAPSHOTS_DIR).mkdir()
+    (folder / apply.SNAPSHOTS_DIR / f"{SLUG}.sqlite3").write_text("the notes before the update")
+    (folder / apply.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0", "at": time.time() - 3600,
+                                                       "timeout": 120}))
+    new = updater_for(tmp_path, repository, signed, installed=updater.install.folder, version="1.1.0")
+    assert not new.note_start() and not new.on_trial  # a failed start shows its error, as any other
+    started = Future()
+    started.set_result(None)
+    new.start_background(started)
+    deadline = time.monotonic() + 30
+    while previous.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not previous.exists() and not (folder / apply.SNAPSHOTS_DIR).exists()
+    assert new.snapshot()["notice"] == "Updated to Upd App 1.1.0."
+    assert apply.pending_trial(updater.data_dir) is None
+
+
 @pytest.mark.parametrize("start", ["still under way", "failed"])
 def test_the_window_closed_before_the_start_ended_is_a_quit_for_the_updater_a_failed_start_is_not(tmp_path, monkeypatch,
                                                                                                    start):

@@ -38,6 +38,9 @@ from django_desktop_shell.updates.install import Install
 
 TRIAL_SECONDS = 120
 TRIAL_FILE = "trial.json"
+# A trial still pending this long after its time was up has lost its script (a logout that ended the
+# whole session, a Windows sign-out): while the script runs, it has a result by then without fail.
+SCRIPT_GONE_AFTER_S = 600
 PASSED_FILE = "trial-passed"
 RESULT_FILE = "trial-result"
 QUIT_FILE = "trial-quit"  # the new version was quit before its start passed: no failed start
@@ -256,7 +259,8 @@ def begin(*, install: Install, staging: Path, version: str, current: str, data_d
     # The default database and every other SQLite one of the project's (settings.sqlite_file_name).
     for database in sorted([*data_dir.glob(f"{slug}.sqlite3"), *data_dir.glob(f"{slug}.*.sqlite3")]):
         copy_database(database, snapshots / database.name)
-    write_file(folder / TRIAL_FILE, json.dumps({"version": version, "from": current, "at": time.time()}).encode())
+    write_file(folder / TRIAL_FILE, json.dumps({"version": version, "from": current, "at": time.time(),
+                                                "timeout": trial_seconds(env_prefix)}).encode())
     values = dict(
         name=name, version=version, current=current, pid=pid or os.getpid(), install=install.folder, staged=staging,
         previous=install.previous(), failed=install.folder.parent / f".{install.folder.name}.failed",
@@ -310,10 +314,38 @@ def pending_trial(data_dir: Path) -> dict | None:
 def note_start(data_dir: Path, version: str) -> bool:
     """The new version's first lines: whether it is on trial; if so its pid, for the Windows script to watch."""
     trial = pending_trial(data_dir)
-    if trial and trial.get("version") == version and not (updates_dir(data_dir) / RESULT_FILE).exists():
+    if trial_of(trial, data_dir, version) and not outlived_its_script(trial):
         (updates_dir(data_dir) / "trial.pid").write_text(str(os.getpid()), encoding="ascii")
         return True
     return False
+
+
+def trial_of(trial: dict | None, data_dir: Path, version: str) -> bool:
+    """Whether `trial` is `version`'s and has no result yet."""
+    return bool(trial) and trial.get("version") == version and not (updates_dir(data_dir) / RESULT_FILE).exists()
+
+
+def outlived_its_script(trial: dict) -> bool:
+    at, timeout = trial.get("at"), trial.get("timeout", TRIAL_SECONDS)
+    return (isinstance(at, (int, float)) and isinstance(timeout, (int, float))
+            and time.time() > at + timeout + SCRIPT_GONE_AFTER_S)
+
+
+def left_by_its_script(data_dir: Path, version: str) -> bool:
+    """Whether `version`'s trial was left without a result, its script ended before it (the new
+    version installed, the previous one and the databases' copies still kept beside)."""
+    trial = pending_trial(data_dir)
+    return trial_of(trial, data_dir, version) and outlived_its_script(trial)
+
+
+def finish_a_left_trial(data_dir: Path, version: str, previous: Path | None) -> None:
+    """What the script does once the new version has passed its start, done by that version: the
+    previous version (`previous`, if any) and the databases' copies removed, "passed" its result."""
+    folder = updates_dir(data_dir)
+    if previous is not None:
+        shutil.rmtree(previous, ignore_errors=True)
+    shutil.rmtree(folder / SNAPSHOTS_DIR, ignore_errors=True)
+    (folder / RESULT_FILE).write_text(f"passed: {version}\n", encoding="utf-8")
 
 
 def pass_trial(data_dir: Path, version: str) -> bool:

@@ -95,6 +95,7 @@ class Updater(NoUpdates):
         self.window = None
         self.restart_requested = False
         self.on_trial = False
+        self.trial_left_by_its_script = False
         self.status = {"state": "idle", "message": "", "version": "", "done": 0, "total": 0}
         self.check_after_s = float(os.environ.get(f"{identity.env_prefix}_UPDATE_CHECK_AFTER", CHECK_AFTER_S))
         self.state = read_json(self.folder / STATE_FILE)
@@ -182,6 +183,7 @@ class Updater(NoUpdates):
     def note_start(self) -> bool:
         """Before anything else: a staged update is applied now (the app then exits at once)."""
         self.on_trial = apply.note_start(self.data_dir, self.identity.version)
+        self.trial_left_by_its_script = apply.left_by_its_script(self.data_dir, self.identity.version)
         ready = self.ready()
         if not ready or not self.install.updatable:
             return False
@@ -201,6 +203,8 @@ class Updater(NoUpdates):
         """Checks begin once the site has started (`startup`, a Future), never before."""
         def run():
             if startup.exception() is None:
+                if self.trial_left_by_its_script:
+                    self.finish_a_left_trial()
                 self.run()
             elif self.on_trial:
                 self.quit_failed_trial()
@@ -213,6 +217,15 @@ class Updater(NoUpdates):
         if self.on_trial and apply.leave_trial(self.data_dir, self.identity.version):
             logger.info("Quit before this version's first start after an update had passed: the update is put "
                         "back as staged, and installed again at Restart to update")
+
+    def finish_a_left_trial(self) -> None:
+        """This version was installed by an update whose script ended before its trial did (a logout
+        that ended the whole session, a Windows sign-out): the previous version and the databases'
+        copies were kept, and every start took itself for the trial. Started now, it has passed."""
+        logger.warning("The update to %s was left without a result (its script ended before its first start "
+                       "had passed); it has started now, so it is kept", self.identity.version)
+        apply.finish_a_left_trial(self.data_dir, self.identity.version,
+                                  self.install.previous() if self.install.updatable else None)
 
     def quit_failed_trial(self) -> None:
         """This version, just installed, could not start: quit (exit code 1) rather than show the error
