@@ -497,9 +497,12 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
         "is quit": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\ntouch "{updates_dir(data)}/{apply.QUIT_FILE}"\n'
                    'exit 0\n',
         # Python in its first moments, before the shell handles the stop signals (its imports): the
-        # test sends it a signal (a logout, a kill), whose default action ends it.
+        # test sends it a signal (a logout, a kill), whose default action ends it. SIGHUP's default, as
+        # a session gives it, not the test run's: under `nohup make test` it came in ignored, and the
+        # stand-in outlived the hangup (as a launch started with nohup is meant to).
         "is ended by SIGTERM": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\nexec {sys.executable} -c '
-                               f'"open(\'{data}/importing\', \'w\').close(); import time; time.sleep(20)"\n',
+                               '"import signal; signal.signal(signal.SIGHUP, signal.SIG_DFL); '
+                               f'open(\'{data}/importing\', \'w\').close(); import time; time.sleep(20)"\n',
         # A logout that ends the display server: GTK ends the app (exit 1) as its display goes.
         "loses its display": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\nrm "{folder.parent}/wayland-0"\nexit 1\n',
         # Killed by the system (out of memory): a failed start.
