@@ -160,8 +160,9 @@ class Vault:
     size_limit: int | None = None  # a zip's: what its notes and the files they link to may add up to
     notion: bool = False  # Notion's "Markdown & CSV" export: its file and folder names end in page ids
     parts: int = 1  # the files of one export read together (Google Takeout's -001.tgz, -002.tgz…)
-    # A folder chosen in an unpacked Takeout: where it is from `Takeout/` ("Takeout/", "Takeout/Keep/").
-    in_takeout: str = ""
+    # A folder chosen in an unpacked Takeout or Keep folder: where it was in the archive ("Takeout/",
+    # "Takeout/Keep/", "Keep/"), so that it is told as its archive is.
+    in_archive: str = ""
 
 
 # A folder of Markdown files ---------------------------------------------------------------
@@ -208,18 +209,17 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
     if is_joplin_raw_export(vault):
         notes_from_joplin_raw_export(vault, found)
         return
-    products = takeout_products(vault)
-    if (keep := keep_notes_folder(vault)) is not None:
+    keep = keep_notes_folder(vault)
+    products = takeout_products(vault, keep)
+    if keep is not None:
         notes_from_keep(vault, keep, found)
-        if products:
-            products.pop(PurePosixPath(vault.in_takeout + keep).parts[1], None)
-        found.skipped += [Skipped(f"{TAKEOUT_FOLDER}/{product}/", f"{plural(files, 'file')} of {product}, not Google Keep: not imported")
-                          for product, files in products.items()]
+        found.skipped += [Skipped(f"{TAKEOUT_FOLDER}/{product}/", f"{plural(len(files), 'file')} of {product}, not Google Keep: "
+                                                                  "not imported") for product, files in products.items()]
         if not vault.notes:
             return
         # And the Markdown files beside (a Takeout of every product: Drive's), as any folder's.
     elif products and not vault.notes:
-        listing = " and ".join(f"{product} ({plural(files, 'file')})" for product, files in sorted(products.items()))
+        listing = " and ".join(f"{product} ({plural(len(files), 'file')})" for product, files in sorted(products.items()))
         raise ImportFileError(f"This part of a Google Takeout holds {listing}, not Google Keep’s notes or pictures, which are "
                               "what Notedesk imports from a Takeout. Nothing was imported.")
     vault.notion = is_notion_export(vault)
@@ -793,7 +793,8 @@ def is_notion_or_keep_zip(source: Path | BinaryIO) -> bool:
             pages = [PurePosixPath(info.filename) for info in infos if is_note(info.filename)]
             if keep_folder([info.filename for info in infos if info.filename.endswith(".json")], head, by_name=not pages) is not None:
                 return True
-            if not pages and all(PurePosixPath(info.filename).parts[0] == TAKEOUT_FOLDER for info in infos):
+            paths = [info.filename for info in infos]
+            if not pages and (takeout_folder(paths) is not None or keep_pictures_folder(paths) is not None):
                 return True  # a part of Keep's pictures only, or of other products, which the import names
             if pages or any(is_notion_table(info.filename) for info in infos):
                 return all(NOTION_ID.search(path.stem) for path in pages)
@@ -848,42 +849,70 @@ def keep_notes_folder(vault: Vault) -> str | None:
     folder = keep_folder([path for path in vault.files if path.endswith(".json")], head, by_name=not vault.notes)
     if folder is not None or vault.notes:
         return folder
-    pictures = keep_pictures_folder(vault.in_takeout + path for path in vault.files)
-    return None if pictures is None else (pictures + "/").removeprefix(vault.in_takeout).rstrip("/")
+    pictures = keep_pictures_folder(vault.in_archive + path for path in vault.files)
+    return None if pictures is None else (pictures + "/").removeprefix(vault.in_archive).rstrip("/")
+
+
+def takeout_folder(paths: Iterable[str]) -> PurePosixPath | None:
+    """`Takeout/`, the top folder of each part of a Takeout (a name it keeps in every language), if
+    all of `paths` are in it: at the archive's top, or in the one folder a zip tool may put the part
+    in (`takeout-20261207T070000Z-002/Takeout/`). None for an archive laid out otherwise."""
+    paths = [PurePosixPath(path) for path in paths]
+    tops = {path.parts[0] for path in paths}
+    if tops == {TAKEOUT_FOLDER}:
+        return PurePosixPath(TAKEOUT_FOLDER)
+    if len(tops) == 1 and all(len(path.parts) > 2 and path.parts[1] == TAKEOUT_FOLDER for path in paths):
+        return PurePosixPath(tops.pop(), TAKEOUT_FOLDER)
+    return None
 
 
 def keep_pictures_folder(paths: Iterable[str]) -> str | None:
     """The folder of Keep's in a part of a Takeout that holds only pictures and recordings of notes
-    in another part: `Takeout/Keep`, else, as Takeout names it in the person's language ("Notizen"),
-    told by the part's layout: the one folder of `Takeout/` (a name Takeout keeps in every language)
-    whose files are all pictures or recordings named as Keep names them (KEEP_FILE_NAME), none in a
-    folder of its own. None for an archive laid out otherwise (a zip of holiday photos, Drive's
-    folders, Drive's photos at its top)."""
-    paths = list(paths)
-    folders = {posixpath.dirname(path) for path in paths}
-    if f"{TAKEOUT_FOLDER}/{KEEP_FOLDER}" in folders:
-        return f"{TAKEOUT_FOLDER}/{KEEP_FOLDER}"
-    by_folder: dict[str, list[PurePosixPath]] = {}
-    for path in map(PurePosixPath, paths):
-        if path.parts[0] != TAKEOUT_FOLDER:
-            return None
-        if len(path.parts) > 2:  # archive_browser.html is beside the products' folders
-            by_folder.setdefault(path.parts[1], []).append(path)
-    pictures_only = [folder for folder, files in by_folder.items()
-                     if all(len(path.parts) == 3 and is_picture_or_recording(path.name) and KEEP_FILE_NAME.fullmatch(path.name)
+    in another part. By its name, Keep: at the archive's top or in its `Takeout/`, or so in the
+    archive's one top folder (a zip tool's, named after the part). Named in the person's language
+    ("Notizen"), by the part's layout: the one folder of `Takeout/` (takeout_folder()) whose files
+    are all pictures or recordings named as Keep names them (KEEP_FILE_NAME), none in a folder of
+    its own. None for an archive laid out otherwise (a zip of holiday photos, Drive's folders,
+    Drive's photos at its top)."""
+    paths = [PurePosixPath(path) for path in paths]
+    folders = {path.parent for path in paths}
+    tops = {path.parts[0] for path in paths if len(path.parts) > 1}
+    roots = [PurePosixPath(), *(map(PurePosixPath, tops) if len(tops) == 1 else [])]
+    for named in (folder for root in roots for folder in (root / KEEP_FOLDER, root / TAKEOUT_FOLDER / KEEP_FOLDER)):
+        if named in folders:
+            return str(named)
+    takeout = takeout_folder(map(str, paths))
+    if takeout is None:
+        return None
+    pictures_only = [folder for folder, files in takeout_products_files(paths, takeout).items()
+                     if all(len(path.parts) == 2 and is_picture_or_recording(path.name) and KEEP_FILE_NAME.fullmatch(path.name)
                             for path in files)]
-    return f"{TAKEOUT_FOLDER}/{pictures_only[0]}" if len(pictures_only) == 1 else None
+    return str(takeout / pictures_only[0]) if len(pictures_only) == 1 else None
 
 
-def takeout_products(vault: Vault) -> dict[str, int]:
+def takeout_products_files(paths: Iterable[PurePosixPath], takeout: PurePosixPath) -> dict[str, list[PurePosixPath]]:
+    """The files of each folder of `takeout` (each a Google product's), as paths from it."""
+    by_folder: dict[str, list[PurePosixPath]] = {}
+    for path in paths:
+        inside = path.relative_to(takeout)
+        if len(inside.parts) > 1:  # archive_browser.html is beside the products' folders
+            by_folder.setdefault(inside.parts[0], []).append(inside)
+    return by_folder
+
+
+def takeout_products(vault: Vault, keep: str | None) -> dict[str, list[PurePosixPath]]:
     """The folders of Google products in a Takeout's part (Drive, Google Photos…, named in the
-    person's language), each with how many of its files are not Markdown notes; {} for a source
-    that is not a Takeout's."""
-    files = [PurePosixPath(vault.in_takeout + path) for path in vault.files]
-    notes = [PurePosixPath(vault.in_takeout + entry.path) for entry in vault.notes]
-    if not files or any(path.parts[0] != TAKEOUT_FOLDER for path in files + notes):
+    person's language) but Keep's folder `keep`, each with its files that are not Markdown notes
+    (takeout_products_files()); {} for a source that is not a Takeout's."""
+    files = [vault.in_archive + path for path in vault.files]
+    takeout = takeout_folder(files + [vault.in_archive + entry.path for entry in vault.notes]) if files else None
+    if takeout is None:
         return {}
-    return dict(Counter(path.parts[1] for path in files if len(path.parts) > 2))
+    by_folder = takeout_products_files(map(PurePosixPath, files), takeout)
+    keep_in_takeout = PurePosixPath(vault.in_archive + keep).relative_to(takeout).parts if keep is not None else ()
+    if keep_in_takeout:
+        by_folder.pop(keep_in_takeout[0], None)
+    return by_folder
 
 
 def is_picture_or_recording(name: str) -> bool:
@@ -1127,9 +1156,11 @@ def folder_vault(root: Path, skipped: list[Skipped]) -> Vault:
     root = root.resolve(strict=True)
     vault = Vault()
     if root.name == TAKEOUT_FOLDER:
-        vault.in_takeout = f"{TAKEOUT_FOLDER}/"
+        vault.in_archive = f"{TAKEOUT_FOLDER}/"
     elif root.parent.name == TAKEOUT_FOLDER:
-        vault.in_takeout = f"{TAKEOUT_FOLDER}/{root.name}/"
+        vault.in_archive = f"{TAKEOUT_FOLDER}/{root.name}/"
+    elif root.name == KEEP_FOLDER:
+        vault.in_archive = f"{KEEP_FOLDER}/"
     for folder, folders, files in os.walk(root, followlinks=False):
         relative = Path(folder).relative_to(root)
         kept = []

@@ -437,6 +437,7 @@ def test_a_zip_of_pictures_that_is_no_part_of_a_takeout_is_refused_not_given_to_
     assert not Attachment.objects.exists()
 
 
+@pytest.mark.parametrize("wrapper", ["", "takeout-20261207T070000Z-002/"])  # the folder a zip tool may put the part in
 @pytest.mark.parametrize("archive", [tgz, zipped])
 @pytest.mark.parametrize("part, holds", [
     # Drive's pictures at its top, laid out as a Keep folder in another language is: taken for Keep's.
@@ -446,11 +447,12 @@ def test_a_zip_of_pictures_that_is_no_part_of_a_takeout_is_refused_not_given_to_
       "Takeout/Drive/sea.jpg": PHOTO}, "Drive (1 file) and Google Photos (2 files)"),
 ])
 def test_a_takeout_part_of_another_google_product_than_keep_is_refused_saying_what_it_holds_and_nothing_is_imported(
-        api, tmp_path, archive, part, holds):
+        api, tmp_path, archive, part, holds, wrapper):
     notes = api.client.post("/api/import/", {"file": io.BytesIO(takeout_in_parts(tmp_path)[0].read_bytes())}, **XHR)
     assert notes.status_code == 200, notes.content
     before = sorted(Note.objects.values_list("title", "body"))
-    finished = imported(api, archive({"Takeout/archive_browser.html": "<html>Takeout</html>", **part}))
+    files = {"Takeout/archive_browser.html": "<html>Takeout</html>", **part}
+    finished = imported(api, archive({wrapper + name: content for name, content in files.items()}))
     assert finished["state"] == "failed", finished
     assert finished["error"] == (f"This part of a Google Takeout holds {holds}, not Google Keep’s notes or pictures, which are "
                                  "what Notedesk imports from a Takeout. Nothing was imported.")
@@ -499,6 +501,43 @@ def test_a_takeout_part_of_keep_s_pictures_in_another_language_and_drive_s_photo
     assert finished["result"]["skipped_files"] == [{"path": "Takeout/Drive/", "reason": "1 file of Drive, not Google Keep: not imported"}]
     assert Attachment.objects.get().note == Note.objects.get(title="Idea")
     assert not Note.objects.filter(title=WAITING).exists()
+
+
+def pictures_part_at(tmp_path, layout: str, listed: str = "1500000100000.1234567890.jpg", folder: str = "Keep") -> tuple[bytes, bytes]:
+    """The parts of takeout_in_parts(), zipped, the picture in the second (named `listed`) where
+    `layout` puts it."""
+    notes, _ = takeout_in_parts(tmp_path, zipped, listed=listed, folder=folder)
+    pictures = {layout + listed: PHOTO}
+    if "Takeout/" in layout:
+        pictures[layout.removesuffix(f"{folder}/") + "archive_browser.html"] = "<html>Takeout</html>"
+    return notes.read_bytes(), zipped(pictures)
+
+
+@pytest.mark.parametrize("layout", ["Keep/", "takeout-20261207T070000Z-002/Takeout/Keep/", "takeout-20261207T070000Z-002/Keep/"])
+def test_a_keep_folder_of_pictures_zipped_alone_or_in_a_folder_of_the_part_s_name_gives_the_notes_their_picture(
+        api, tmp_path, layout):
+    """A person who unpacked a part of a Takeout and zipped its Keep folder alone, or whose zip tool put
+    the part in a folder named after it: the pictures were refused ("There are no Markdown notes")."""
+    notes, pictures = pictures_part_at(tmp_path, layout)
+    assert api.client.post("/api/import/", {"file": io.BytesIO(notes)}, **XHR).status_code == 200
+    finished = imported(api, pictures)
+    assert finished["state"] == "done", finished
+    assert (finished["result"]["updated"], finished["result"]["attachments"]) == (1, 1)
+    assert Attachment.objects.get().note == Note.objects.get(title="Idea")
+    assert not Note.objects.filter(title=WAITING).exists()
+
+
+@pytest.mark.parametrize("chosen", ["Keep", ""])
+def test_a_keep_folder_of_pictures_unpacked_with_no_takeout_above_it_gives_the_notes_their_picture_with_import_markdown(
+        api, dialogs, tmp_path, chosen):
+    """Its pictures were taken for no notes ("There are no Markdown notes")."""
+    notes, pictures = pictures_part_at(tmp_path, "Keep/")
+    assert api.client.post("/api/import/", {"file": io.BytesIO(notes)}, **XHR).status_code == 200
+    zipfile.ZipFile(io.BytesIO(pictures)).extractall(tmp_path / "unpacked")
+    dialogs(tmp_path / "unpacked" / chosen)
+    finished = wait_for_job(api, api.post("/api/jobs/import-other-from-dialog/", {"source": "markdown-folder"}).json())
+    assert finished["state"] == "done", finished
+    assert Attachment.objects.get().note == Note.objects.get(title="Idea")
 
 
 def test_words_the_person_wrote_in_the_note_of_waiting_pictures_are_kept_as_pictures_go_and_come(api, tmp_path):
