@@ -219,9 +219,7 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
             return
         # And the Markdown files beside (a Takeout of every product: Drive's), as any folder's.
     elif products and not vault.notes:
-        listing = " and ".join(f"{product} ({plural(len(files), 'file')})" for product, files in sorted(products.items()))
-        raise ImportFileError(f"This part of a Google Takeout holds {listing}, not Google Keep’s notes or pictures, which are "
-                              "what Notedesk imports from a Takeout. Nothing was imported.")
+        raise takeout_part_refused(products)
     vault.notion = is_notion_export(vault)
     if vault.notion and NOTION_ID.search(vault.root.rstrip("/")):  # a database's folder, its table beside it
         vault.root = ""
@@ -812,6 +810,8 @@ TAKEOUT_FOLDER = "Takeout"  # the top folder of each part, in every language
 # How Keep names a note's picture or recording: the milliseconds it was added, then numbers (1646858452060.156945860.png).
 KEEP_FILE_NAME = re.compile(r"\d{13}(?:\.\d+)+\.\w+")
 KEEP_NOTE_FILES = (".json", ".html", ".txt")  # a note's own files, and Labels.txt: no picture or recording of a note
+# The folders of Takeout's products that hold the person's own pictures at their top: never Keep's.
+OTHER_PRODUCTS_WITH_PICTURES = ("Drive", "Google Photos")
 
 
 def keep_folder(json_paths: list[str], head: Callable[[str], bytes], by_name: bool = True) -> str | None:
@@ -870,10 +870,11 @@ def keep_pictures_folder(paths: Iterable[str]) -> str | None:
     """The folder of Keep's in a part of a Takeout that holds only pictures and recordings of notes
     in another part. By its name, Keep: at the archive's top or in its `Takeout/`, or so in the
     archive's one top folder (a zip tool's, named after the part). Named in the person's language
-    ("Notizen"), by the part's layout: the one folder of `Takeout/` (takeout_folder()) whose files
-    are all pictures or recordings named as Keep names them (KEEP_FILE_NAME), none in a folder of
-    its own. None for an archive laid out otherwise (a zip of holiday photos, Drive's folders,
-    Drive's photos at its top)."""
+    ("Notizen"), by the part's layout: of the folders of `Takeout/` (takeout_folder()) that may be
+    Keep's (folders_keep_may_be()), the one whose files are named as Keep names them
+    (KEEP_FILE_NAME), else the part's only folder. None for an archive laid out otherwise (a zip of
+    holiday photos, Drive's folders, Drive's photos at its top, a folder of pictures beside another
+    product's: takeout_part_refused() says what to do)."""
     paths = [PurePosixPath(path) for path in paths]
     folders = {path.parent for path in paths}
     tops = {path.parts[0] for path in paths if len(path.parts) > 1}
@@ -884,10 +885,12 @@ def keep_pictures_folder(paths: Iterable[str]) -> str | None:
     takeout = takeout_folder(map(str, paths))
     if takeout is None:
         return None
-    pictures_only = [folder for folder, files in takeout_products_files(paths, takeout).items()
-                     if all(len(path.parts) == 2 and is_picture_or_recording(path.name) and KEEP_FILE_NAME.fullmatch(path.name)
-                            for path in files)]
-    return str(takeout / pictures_only[0]) if len(pictures_only) == 1 else None
+    by_folder = takeout_products_files(paths, takeout)
+    may_be_keep = folders_keep_may_be(by_folder)
+    named_as_keep = [folder for folder in may_be_keep if all(KEEP_FILE_NAME.fullmatch(path.name) for path in by_folder[folder])]
+    if len(named_as_keep) == 1:
+        return str(takeout / named_as_keep[0])
+    return str(takeout / may_be_keep[0]) if len(by_folder) == len(may_be_keep) == 1 else None
 
 
 def takeout_products_files(paths: Iterable[PurePosixPath], takeout: PurePosixPath) -> dict[str, list[PurePosixPath]]:
@@ -898,6 +901,14 @@ def takeout_products_files(paths: Iterable[PurePosixPath], takeout: PurePosixPat
         if len(inside.parts) > 1:  # archive_browser.html is beside the products' folders
             by_folder.setdefault(inside.parts[0], []).append(inside)
     return by_folder
+
+
+def folders_keep_may_be(by_folder: dict[str, list[PurePosixPath]]) -> list[str]:
+    """The folders of a Takeout's part (takeout_products_files()) that may be Keep's named in the
+    person's language: holding only pictures and recordings, none in a folder of its own, and not
+    Drive's or Google Photos'."""
+    return sorted(folder for folder, files in by_folder.items() if folder not in OTHER_PRODUCTS_WITH_PICTURES
+                  and all(len(path.parts) == 2 and is_picture_or_recording(path.name) for path in files))
 
 
 def takeout_products(vault: Vault, keep: str | None) -> dict[str, list[PurePosixPath]]:
@@ -913,6 +924,19 @@ def takeout_products(vault: Vault, keep: str | None) -> dict[str, list[PurePosix
     if keep_in_takeout:
         by_folder.pop(keep_in_takeout[0], None)
     return by_folder
+
+
+def takeout_part_refused(products: dict[str, list[PurePosixPath]]) -> ImportFileError:
+    """Why a part of a Takeout of `products` (takeout_products()) in which no folder was told to be
+    Keep's imports nothing; what to do if one may be Keep's, named in the person's language."""
+    listing = " and ".join(f"{product} ({plural(len(files), 'file')})" for product, files in sorted(products.items()))
+    if may_be_keep := folders_keep_may_be(products):
+        return ImportFileError(
+            f"This part of a Google Takeout holds {listing}. Notedesk cannot tell whether {' or '.join(may_be_keep)} is Google "
+            "Keep’s folder, named in your language: if it is, import this part together with the part that holds Keep’s notes "
+            "(choose both in File › Import…). Nothing was imported.")
+    return ImportFileError(f"This part of a Google Takeout holds {listing}, not Google Keep’s notes or pictures, which are "
+                           "what Notedesk imports from a Takeout. Nothing was imported.")
 
 
 def is_picture_or_recording(name: str) -> bool:

@@ -540,6 +540,45 @@ def test_a_keep_folder_of_pictures_unpacked_with_no_takeout_above_it_gives_the_n
     assert Attachment.objects.get().note == Note.objects.get(title="Idea")
 
 
+@pytest.mark.parametrize("layout", ["Takeout/Notizen/", "takeout-20261207T070000Z-002/Takeout/Notizen/"])
+def test_a_takeout_part_of_keep_s_pictures_in_another_language_not_named_as_keep_names_them_gives_the_notes_their_picture(
+        api, tmp_path, layout):
+    """The only folder of the part, holding only pictures (IMG_0042.jpg, not Keep's 1646858452060.156945860.png):
+    refused as "This part of a Google Takeout holds Notizen (1 file), not Google Keep’s notes or pictures"."""
+    notes, pictures = pictures_part_at(tmp_path, layout, listed="IMG_0042.jpg", folder="Notizen")
+    assert api.client.post("/api/import/", {"file": io.BytesIO(notes)}, **XHR).status_code == 200
+    finished = imported(api, pictures)
+    assert finished["state"] == "done", finished
+    assert Attachment.objects.get().note == Note.objects.get(title="Idea")
+    assert Note.objects.get(title="Idea").body.endswith("![[IMG_0042.jpg]]\n")
+    again = imported(api, pictures)
+    assert (again["state"], again["result"]["updated"], again["result"]["attachments"]) == ("done", 0, 0)
+    assert Attachment.objects.count() == 1
+
+
+def test_a_takeout_part_whose_folder_of_pictures_may_be_keep_s_beside_another_is_refused_saying_to_import_it_with_the_notes(
+        api, dialogs, tmp_path):
+    """Notizen, holding only pictures not named as Keep names them, beside Drive's folder: either may
+    be Keep's, and the refusal said the part held no Keep's pictures, with nothing to do about it."""
+    notes, pictures = pictures_part_at(tmp_path, "Takeout/Notizen/", listed="IMG_0042.jpg", folder="Notizen")
+    with zipfile.ZipFile(io.BytesIO(pictures)) as part:
+        files = {name: part.read(name) for name in part.namelist()}
+    (tmp_path / "part-2.zip").write_bytes(zipped({**files, "Takeout/Drive/plan.pdf": b"%PDF"}))
+    alone = imported(api, (tmp_path / "part-2.zip").read_bytes())
+    assert alone["state"] == "failed", alone
+    assert alone["error"] == ("This part of a Google Takeout holds Drive (1 file) and Notizen (1 file). Notedesk cannot tell "
+                              "whether Notizen is Google Keep’s folder, named in your language: if it is, import this part "
+                              "together with the part that holds Keep’s notes (choose both in File › Import…). Nothing was imported.")
+    assert not Note.objects.exists()
+
+    (tmp_path / "part-1.zip").write_bytes(notes)
+    dialogs([tmp_path / "part-1.zip", tmp_path / "part-2.zip"])
+    together = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
+    assert together["state"] == "done", together
+    assert {"path": "Takeout/Drive/", "reason": "1 file of Drive, not Google Keep: not imported"} in together["result"]["skipped_files"]
+    assert Attachment.objects.get().note == Note.objects.get(title="Idea")
+
+
 def test_words_the_person_wrote_in_the_note_of_waiting_pictures_are_kept_as_pictures_go_and_come(api, tmp_path):
     """The import moved that note to the trash once its pictures had all gone to their notes, and
     rewrote its text when more came: what the person had written there went with it."""
