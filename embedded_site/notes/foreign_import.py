@@ -869,8 +869,10 @@ def takeout_folder(paths: Iterable[str]) -> PurePosixPath | None:
 def keep_pictures_folder(paths: Iterable[str]) -> str | None:
     """The folder of Keep's in a part of a Takeout that holds only pictures and recordings of notes
     in another part. By its name, Keep: at the archive's top or in its `Takeout/`, or so in the
-    archive's one top folder (a zip tool's, named after the part). Named in the person's language
-    ("Notizen"), by the part's layout: of the folders of `Takeout/` (takeout_folder()) that may be
+    archive's one top folder (a zip tool's, named after the part). With no `Takeout/` above (its
+    pictures zipped alone, or their folder), the archive's top or its one folder if all its files are
+    pictures and recordings named as Keep names them (KEEP_FILE_NAME). Named in the person's
+    language ("Notizen"), by the part's layout: of the folders of `Takeout/` (takeout_folder()) that may be
     Keep's (folders_keep_may_be()), the one whose files are named as Keep names them
     (KEEP_FILE_NAME), else the part's only folder. None for an archive laid out otherwise (a zip of
     holiday photos, Drive's folders, Drive's photos at its top, a folder of pictures beside another
@@ -883,7 +885,10 @@ def keep_pictures_folder(paths: Iterable[str]) -> str | None:
         if named in folders:
             return str(named)
     takeout = takeout_folder(map(str, paths))
-    if takeout is None:
+    if takeout is None:  # zipped without Takeout's folders: told by the names only Keep gives
+        alone = len(folders) == 1 and len(folders.pop().parts) <= 1
+        if alone and all(is_picture_or_recording(path.name) and KEEP_FILE_NAME.fullmatch(path.name) for path in paths):
+            return posixpath.dirname(paths[0])
         return None
     by_folder = takeout_products_files(paths, takeout)
     may_be_keep = folders_keep_may_be(by_folder)

@@ -527,6 +527,24 @@ def test_a_keep_folder_of_pictures_zipped_alone_or_in_a_folder_of_the_part_s_nam
     assert not Note.objects.filter(title=WAITING).exists()
 
 
+@pytest.mark.parametrize("layout", ["", "Notizen/"])
+def test_keep_s_pictures_zipped_alone_without_a_folder_or_in_keep_s_folder_named_in_another_language_give_the_notes_their_picture(
+        api, dialogs, tmp_path, layout):
+    """Keep's pictures picked in a file manager and zipped, or its folder named in the person's
+    language zipped alone, then that zip unpacked and chosen with Import Markdown…: refused as "There
+    are no Markdown notes (.md files) in this zip file", though named as only Keep names them."""
+    notes, pictures = pictures_part_at(tmp_path, layout, folder="Notizen")
+    assert api.client.post("/api/import/", {"file": io.BytesIO(notes)}, **XHR).status_code == 200
+    finished = imported(api, pictures)
+    assert finished["state"] == "done", finished
+    assert Attachment.objects.get().note == Note.objects.get(title="Idea")
+    zipfile.ZipFile(io.BytesIO(pictures)).extractall(tmp_path / "unpacked")
+    dialogs(tmp_path / "unpacked" / layout)
+    again = wait_for_job(api, api.post("/api/jobs/import-other-from-dialog/", {"source": "markdown-folder"}).json())
+    assert (again["state"], again["result"]["updated"], again["result"]["attachments"]) == ("done", 0, 0), again
+    assert Attachment.objects.count() == 1 and not Note.objects.filter(title=WAITING).exists()
+
+
 @pytest.mark.parametrize("chosen", ["Keep", ""])
 def test_a_keep_folder_of_pictures_unpacked_with_no_takeout_above_it_gives_the_notes_their_picture_with_import_markdown(
         api, dialogs, tmp_path, chosen):
