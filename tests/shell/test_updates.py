@@ -493,6 +493,8 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
         "passes": f'printf {version} > "{updates_dir(data)}/trial-passed"\necho "$@" > "{folder.parent}/args"\nexit 0\n',
         "fails": f'printf broken > "{data}/{SLUG}.sqlite3"\nprintf broken > "{data}/{SLUG}.archive.sqlite3"\nexit 3\n',
         "hangs": "sleep 60\n",
+        # The person uses it on, and closes it a while later.
+        "passes and runs on": f'printf {version} > "{updates_dir(data)}/trial-passed"\nsleep 1\n',
         # The person closed the window (or logged out) during a start slowed by its migrations, half made.
         "is quit": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\ntouch "{updates_dir(data)}/{apply.QUIT_FILE}"\n'
                    'exit 0\n',
@@ -651,6 +653,21 @@ def test_the_new_version_replaces_the_old_once_it_passes_its_start(tmp_path):
     assert (installed / "_internal" / "VERSION").read_text() == "1.1.0"
     assert (tmp_path / "args").read_text().strip() == f"--data-dir {data}"  # started as the old one was
     assert sorted(path.name for path in tmp_path.iterdir()) == ["args", "data", f"{SLUG}-1.0.0"]  # no previous, no staging
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
+def test_the_version_that_passed_leaves_no_exit_status_for_the_next_update_s_script(tmp_path):
+    """The script's watch on the new version went on after it had passed, and wrote its exit status
+    (trial-exited) once the person closed it: at the next update, it closed as "Restart to update"
+    asks, and that status, written as the next script cleared the trial's files, could be read as the
+    next version's exit before it had started: a rollback of a version that started fine, its install
+    moved away and the databases copied over while it ran."""
+    old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
+    staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", "passes and runs on")
+    installed, data, (trial, result) = run_apply(tmp_path, staged, started_after=())
+    assert result == "passed: 1.1.0"
+    time.sleep(2)  # it has been closed
+    assert sorted(path.name for path in updates_dir(data).iterdir()) == ["apply-update.sh", "apply.log"]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")

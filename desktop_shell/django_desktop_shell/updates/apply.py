@@ -72,11 +72,14 @@ log "installed $version in $install; starting it"
 # trial-exited whole or not at all: its status read as it was being written was none.
 ( DESKTOP_UPDATE_TRIAL="$version" "$install/$exe" "$@" </dev/null >/dev/null 2>&1 & echo $! > "$folder/trial.pid"; wait $!
   echo $? > "$folder/trial-exit-status"; mv "$folder/trial-exit-status" "$folder/trial-exited" ) &
+watch=$!
 waited=0
 while [ ! -f "$folder/trial-passed" ] && [ ! -f "$folder/trial-exited" ] && [ "$waited" -lt $((timeout * 5)) ]; do
   sleep 0.2; waited=$((waited + 1))
 done
 if [ -f "$folder/trial-passed" ]; then
+  # Its exit, later (closed for the next update, say), would be taken for the next trial's.
+  kill "$watch" 2>/dev/null
   rm -rf "$previous" "$snapshots"; result "passed: $version"; exit 0
 fi
 restore_databases() {{
