@@ -494,7 +494,7 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
         "fails": f'printf broken > "{data}/{SLUG}.sqlite3"\nprintf broken > "{data}/{SLUG}.archive.sqlite3"\nexit 3\n',
         "hangs": "sleep 60\n",
         # The person uses it on, and closes it a while later.
-        "passes and runs on": f'printf {version} > "{updates_dir(data)}/trial-passed"\nsleep 1\n',
+        "passes and runs on": f'printf {version} > "{updates_dir(data)}/trial-passed"\nsleep 2\n',
         # The person closed the window (or logged out) during a start slowed by its migrations, half made.
         "is quit": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\ntouch "{updates_dir(data)}/{apply.QUIT_FILE}"\n'
                    'exit 0\n',
@@ -666,7 +666,7 @@ def test_the_version_that_passed_leaves_no_exit_status_for_the_next_update_s_scr
     staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", "passes and runs on")
     installed, data, (trial, result) = run_apply(tmp_path, staged, started_after=())
     assert result == "passed: 1.1.0"
-    time.sleep(2)  # it has been closed
+    time.sleep(3)  # it has been closed
     assert sorted(path.name for path in updates_dir(data).iterdir()) == ["apply-update.sh", "apply.log"]
 
 
