@@ -1062,7 +1062,7 @@ def test_an_update_whose_script_ended_before_its_trial_is_finished_by_the_new_ve
     started.set_result(None)
     new.start_background(started)
     deadline = time.monotonic() + 30
-    while previous.exists() and time.monotonic() < deadline:
+    while not (folder / apply.RESULT_FILE).exists() and time.monotonic() < deadline:  # finish_a_left_trial's last step
         time.sleep(0.05)
     assert not previous.exists() and not (folder / apply.SNAPSHOTS_DIR).exists()
     assert new.snapshot()["notice"] == "Updated to Upd App 1.1.0."
