@@ -493,6 +493,8 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
         "passes": f'printf {version} > "{updates_dir(data)}/trial-passed"\necho "$@" > "{folder.parent}/args"\nexit 0\n',
         "fails": f'printf broken > "{data}/{SLUG}.sqlite3"\nprintf broken > "{data}/{SLUG}.archive.sqlite3"\nexit 3\n',
         "hangs": "sleep 60\n",
+        # The person uses it on, and closes it a while later.
+        "passes and runs on": f'printf {version} > "{updates_dir(data)}/trial-passed"\nsleep 2\n',
         # The person closed the window (or logged out) during a start slowed by its migrations, half made.
         "is quit": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\ntouch "{updates_dir(data)}/{apply.QUIT_FILE}"\n'
                    'exit 0\n',
@@ -507,6 +509,19 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
         "loses its display": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\nrm "{folder.parent}/wayland-0"\nexit 1\n',
         # Killed by the system (out of memory): a failed start.
         "is killed": f'printf broken > "{data}/{SLUG}.sqlite3"\nkill -KILL $$\nsleep 10\n',
+        # The shell's own first steps (Updater.note_start, then its site's start), in a start an hour of
+        # the clock after "Restart to update": the laptop suspended as the old version closed, or the
+        # clock set forward by the time the new version started.
+        "passes an hour later": f'PYTHONPATH="{Path(apply.__file__).parents[2]}" exec {sys.executable} -c "'
+                                'import json; from pathlib import Path; '
+                                'from django_desktop_shell.updates import apply, updates_dir; '
+                                f"data = Path('{data}'); trial = updates_dir(data) / apply.TRIAL_FILE; "
+                                "started = json.loads(trial.read_text()); started['at'] -= 3600; "
+                                "trial.write_text(json.dumps(started)); "
+                                f"left = apply.left_by_its_script(data, '{version}'); apply.note_start(data, '{version}'); "
+                                f"left and apply.finish_a_left_trial(data, '{version}', "
+                                f"Path('{folder.parent}') / '.{SLUG}-1.0.0.previous'); "
+                                f"apply.pass_trial(data, '{version}')\"\n",
     }[behaviour.replace("SIGHUP", "SIGTERM")]
     return make_bundle(folder, version, executable="#!/bin/sh\n" + body)
 
@@ -622,6 +637,8 @@ def test_the_windows_script_has_the_posix_one_s_branches_and_result_words(tmp_pa
                                                                   flags=re.IGNORECASE)}
     assert targets <= labels, targets - labels
     assert "timeout " not in script.lower()
+    # The version it starts on trial knows it is (apply.outlived_its_script), as the POSIX one's does.
+    assert script.index('set "DESKTOP_UPDATE_TRIAL=1.1.0"') < script.index(":wait_new")
     # Only a version still running at the time limit is ended: one that has exited left its number to
     # whatever process Windows gives it next.
     assert script.index(":timed_out") < script.index("taskkill") < script.index(":roll_back")
@@ -636,6 +653,41 @@ def test_the_new_version_replaces_the_old_once_it_passes_its_start(tmp_path):
     assert (installed / "_internal" / "VERSION").read_text() == "1.1.0"
     assert (tmp_path / "args").read_text().strip() == f"--data-dir {data}"  # started as the old one was
     assert sorted(path.name for path in tmp_path.iterdir()) == ["args", "data", f"{SLUG}-1.0.0"]  # no previous, no staging
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
+def test_the_version_that_passed_leaves_no_exit_status_for_the_next_update_s_script(tmp_path):
+    """The script's watch on the new version went on after it had passed, and wrote its exit status
+    (trial-exited) once the person closed it: at the next update, it closed as "Restart to update"
+    asks, and that status, written as the next script cleared the trial's files, could be read as the
+    next version's exit before it had started: a rollback of a version that started fine, its install
+    moved away and the databases copied over while it ran."""
+    old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
+    staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", "passes and runs on")
+    installed, data, (trial, result) = run_apply(tmp_path, staged, started_after=())
+    assert result == "passed: 1.1.0"
+    time.sleep(3)  # it has been closed
+    assert sorted(path.name for path in updates_dir(data).iterdir()) == ["apply-update.sh", "apply.log"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
+def test_a_new_version_started_by_the_script_long_after_restart_to_update_is_its_trial(tmp_path):
+    """An hour of the clock between "Restart to update" and the new version's start (the laptop
+    suspended as the old version closed; the clock set forward) took the script's own trial for one
+    its script had left: the new version removed the previous one, never passed, and the script, at
+    its time limit, moved the install aside to put back a previous version no longer there: no app
+    at all was left in the install folder, and none started."""
+    old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
+    staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", "passes an hour later")
+    installed, data, (trial, result) = run_apply(tmp_path, staged, env_timeout="10", started_after=())
+    assert result == "passed: 1.1.0"
+    log, deadline = updates_dir(data) / "apply.log", time.monotonic() + 30
+    while not re.search(r"(passed|rolled-back): 1\.1\.0", log.read_text()):  # the script's own end
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.1)
+    assert "passed: 1.1.0" in log.read_text()
+    assert (installed / "_internal" / "VERSION").read_text() == "1.1.0"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["data", f"{SLUG}-1.0.0"]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
@@ -1010,7 +1062,7 @@ def test_an_update_whose_script_ended_before_its_trial_is_finished_by_the_new_ve
     started.set_result(None)
     new.start_background(started)
     deadline = time.monotonic() + 30
-    while previous.exists() and time.monotonic() < deadline:
+    while not (folder / apply.RESULT_FILE).exists() and time.monotonic() < deadline:  # finish_a_left_trial's last step
         time.sleep(0.05)
     assert not previous.exists() and not (folder / apply.SNAPSHOTS_DIR).exists()
     assert new.snapshot()["notice"] == "Updated to Upd App 1.1.0."

@@ -70,13 +70,16 @@ if ! mv "$staged" "$install"; then
 fi
 log "installed $version in $install; starting it"
 # trial-exited whole or not at all: its status read as it was being written was none.
-( "$install/$exe" "$@" </dev/null >/dev/null 2>&1 & echo $! > "$folder/trial.pid"; wait $!
+( DESKTOP_UPDATE_TRIAL="$version" "$install/$exe" "$@" </dev/null >/dev/null 2>&1 & echo $! > "$folder/trial.pid"; wait $!
   echo $? > "$folder/trial-exit-status"; mv "$folder/trial-exit-status" "$folder/trial-exited" ) &
+watch=$!
 waited=0
 while [ ! -f "$folder/trial-passed" ] && [ ! -f "$folder/trial-exited" ] && [ "$waited" -lt $((timeout * 5)) ]; do
   sleep 0.2; waited=$((waited + 1))
 done
 if [ -f "$folder/trial-passed" ]; then
+  # Its exit, later (closed for the next update, say), would be taken for the next trial's.
+  kill "$watch" 2>/dev/null
   rm -rf "$previous" "$snapshots"; result "passed: $version"; exit 0
 fi
 restore_databases() {{
@@ -146,6 +149,7 @@ if exist "%failed%" rmdir /s /q "%failed%"
 call :rename install previous || goto not_moved_aside
 call :rename staged install || goto not_moved_in
 echo installed {version} in "%install%"; starting it
+set "DESKTOP_UPDATE_TRIAL={version}"
 start "" "%install%\%exe%"
 set /a waited=0
 set "child="
@@ -326,6 +330,12 @@ def trial_of(trial: dict | None, data_dir: Path, version: str) -> bool:
 
 
 def outlived_its_script(trial: dict) -> bool:
+    """Whether the trial's script had ended before this start: never for the start the script made
+    itself (DESKTOP_UPDATE_TRIAL, in its environment), however long the clock says it has been since
+    the trial began (a suspend as the old version closed, the clock set forward); else once the trial's
+    time is long up."""
+    if (started_as_trial_of := os.environ.get("DESKTOP_UPDATE_TRIAL")) and started_as_trial_of == trial.get("version"):
+        return False
     at, timeout = trial.get("at"), trial.get("timeout", TRIAL_SECONDS)
     return (isinstance(at, (int, float)) and isinstance(timeout, (int, float))
             and time.time() > at + timeout + SCRIPT_GONE_AFTER_S)
