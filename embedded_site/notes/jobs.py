@@ -26,7 +26,9 @@ from django.utils import timezone
 
 from django_desktop_shell.files import durable_file
 from embedded_site.notes.exporting import ExportError, export_json, export_markdown
-from embedded_site.notes.importing import ImportFileError, import_notes, imports_folder, read_import_file
+from embedded_site.notes.importing import (
+    ImportFileError, import_notes, imports_folder, is_notedesk_markdown_zip, read_import_file,
+)
 from embedded_site.notes.progress import Progress
 from django_desktop_shell.storage_errors import BUSY, DISK_ERROR, FULL, READ_ONLY, storage_problem
 
@@ -179,13 +181,15 @@ IMPORT_STOPPED_BY = {
 def start_import(owner, *sources: Path, remove_source: bool) -> Job:
     """Import the file at `source` into the owner's notes, or the parts of one export (Google
     Takeout's or Notion's) chosen together, read as one; `remove_source` for an uploaded copy that
-    is ours to delete."""
+    is ours to delete. A zip of another app's Markdown files (an Obsidian vault) is read as Import
+    Markdown… reads it, as opening it with Notedesk does (open_with.handlers)."""
 
     from embedded_site.notes.foreign_import import is_notion_or_keep_zip
 
     def work(job: Job) -> None:
         try:
-            if all(map(is_notion_or_keep_zip, sources)):
+            if all(map(is_notion_or_keep_zip, sources)) or (
+                    len(sources) == 1 and is_notedesk_markdown_zip(sources[0]) is False):
                 import_other_apps_source(owner, job, *sources)
             elif len(sources) == 1:
                 import_export_file(owner, job, sources[0])

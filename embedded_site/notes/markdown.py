@@ -107,6 +107,8 @@ def renderer():
     md.core.ruler.push("container_directions", container_directions)
     md.inline.ruler.before("linkify", "bare_url", bare_url)
     md.inline.ruler.before("emphasis", "highlight", highlight)
+    md.inline.ruler.before("emphasis", "comment", comment)
+    md.block.ruler.before("paragraph", "comment_block", comment_block, {"alt": ["paragraph"]})
     md.core.ruler.after("inline", "callouts", callouts)
     show_image = md.renderer.rules["image"]
 
@@ -204,6 +206,36 @@ def highlight(state, silent: bool) -> bool:
         state.push("mark_close", "mark", -1).markup = "=="
     state.pos = end + 2
     return True
+
+
+def comment(state, silent: bool) -> bool:
+    """markdown-it inline rule: Obsidian's comment, `%%…%%`, shown nowhere but in the text (as
+    Obsidian shows it only in its editor). Not in code: the code span is read before it."""
+    start = state.pos
+    end = state.src.find("%%", start + 2, state.posMax) if state.src.startswith("%%", start) else -1
+    if end == -1:
+        return False
+    state.pos = end + 2
+    return True
+
+
+def comment_block(state, start_line: int, end_line: int, silent: bool) -> bool:
+    """markdown-it block rule: an Obsidian comment from a line starting `%%` to the `%%` that ends a
+    line, blank lines included, shown nowhere; one closed within a line of text is comment()'s."""
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    if state.sCount[start_line] - state.blkIndent >= 4 or not state.src.startswith("%%", start):
+        return False
+    closing = state.src.find("%%", start + 2)
+    line = start_line
+    while closing != -1 and line < end_line:
+        if closing + 2 <= state.eMarks[line]:
+            if state.src[closing + 2 : state.eMarks[line]].strip():
+                return False
+            if not silent:
+                state.line = line + 1
+            return True
+        line += 1
+    return False
 
 
 CALLOUT = re.compile(r"^\[!([A-Za-z][\w-]*)\][+-]?[ \t]*(.*)$")

@@ -91,6 +91,19 @@ def test_preview_links_open_notes_and_offer_to_create_missing_ones(app, live_app
     assert "Recipes" in titles
 
 
+def test_a_note_created_from_a_link_shows_the_note_that_links_to_it(app, live_app):
+    """Create it on a missing link's message showed the new note with no "Linked from" until it
+    was opened again."""
+    source = note(live_app, "Trip to Lisbon", "See also [[Packing list]].")
+    open_note(app, source["id"])
+    app.click("#togglePreview")
+    app.click("#preview a.wikilink.missing")
+    app.click(".toast-action")  # Create it
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    expect(app.locator("#backlinksTitle")).to_have_text("Linked from 1 note")
+    expect(app.locator(".backlink-title")).to_have_text(["Trip to Lisbon"])
+
+
 def test_a_link_to_a_note_in_the_trash_offers_to_restore_it(app, live_app):
     trip = note(live_app, "Trip to Rome", "Flights booked")
     api(live_app, "DELETE", f"/api/notes/{trip['id']}/")

@@ -36,3 +36,11 @@ def test_a_title_underlined_as_a_heading_is_not_shown_again_with_its_underline(a
     expect(trip.locator(".note-item-excerpt")).to_have_text("Book the ferry.")
     expect(untitled.locator(".note-item-title")).to_have_text("Packing list")
     expect(untitled.locator(".note-item-excerpt")).to_have_text("Boots and a map.")
+
+
+def test_a_rows_text_leaves_out_obsidian_s_comments(app, live_app):
+    """An imported vault's `%%…%%` comments, which the preview does not show, read in the row."""
+    api(live_app, "POST", "/api/notes/", {"title": "Recipes", "body": (
+        "%%\nFrom Ann's book,\nnot for the print\n%%\nSalsa: tomatoes, %%ask Ann%% lime. 100%% sure.\n")})
+    app.reload()
+    expect(app.locator(".note-item-excerpt")).to_have_text("Salsa: tomatoes, lime. 100%% sure.")

@@ -461,6 +461,17 @@ def test_an_address_typed_as_it_is_is_a_link(api):
     assert "javascript" in html and html.count("<a ") == 1
 
 
+def test_obsidian_s_comments_are_not_shown(api):
+    """A vault's `%%…%%` comments, which Obsidian shows only in its editor, were shown in the preview
+    and printed."""
+    body = ("Tomatoes, %%ask Ann%% onions, `%%kept in code%%` and 100%% sure.\n\n"
+            "%%\nNot for the print.\n\nNor this.\n%%\n\nLime. %%one on\ntwo lines%% Salt.\n%%a line of its own%%\n")
+    html = api.preview(body)
+    assert "<p>Tomatoes,  onions, <code>%%kept in code%%</code> and 100%% sure.</p>" in html
+    assert "<p>Lime.  Salt.</p>" in html
+    assert not any(hidden in html for hidden in ("Ann", "print", "Nor this", "two lines", "of its own"))
+
+
 def test_obsidian_s_highlights_and_callouts_are_shown_as_such(api):
     body = ("A ==very **important**== point, not == this == nor a===b.\n\n"
             "> [!warning] Mind the gap\n> Trains *stop* here.\n\n> [!tip]\n> No title of its own.\n\n> [!note] Title only\n\n> A plain quote")

@@ -68,7 +68,9 @@ export class Editor extends EventTarget {
     this.onSaverState = () => this.showState();
     this.onSaverSaved = (event) => {
       this.showTags();
-      if (event.detail.title !== this.backlinksTitle) this.showBacklinks();
+      // Links name a title; a new note, shown with none, has them once its first save gives it an id.
+      const { id, title } = event.detail;
+      if (id !== this.backlinksFor.noteId || title !== this.backlinksFor.title) this.showBacklinks();
       if (this.history.open) this.history.load({ keepSelection: true });  // a save may have kept a version
       this.dispatchEvent(new CustomEvent('saved', { detail: event.detail }));
     };
@@ -339,8 +341,9 @@ export class Editor extends EventTarget {
   }
 
   showBacklinks() {
-    this.backlinksTitle = this.saver?.draft.fields.title;
-    this.backlinks.show(this.saver?.draft.noteId);
+    const draft = this.saver?.draft;
+    this.backlinksFor = { noteId: draft?.noteId, title: draft?.fields.title };
+    this.backlinks.show(draft?.noteId);
   }
 
   // After the title changed from what it was when the field got the focus: if notes link to the

@@ -43,14 +43,17 @@ export function firstCharacters(text, count) {
 
 // A note's text as its row shows it: the words without the Markdown around them (`# `, `**`,
 // `[text](address)`, `[[Title|shown]]`, a table's pipes, a heading's `===` underline, front matter,
-// fences), as in the preview.
+// fences, Obsidian's `%%comments%%`), as in the preview.
 // Only the first lines are read: enough for a row of a note of megabytes.
 const PLAIN_TEXT_CHARACTERS = 400;
 const LONGEST_LINE = 2000;
 const SKIPPED_LINE = /^\s*(?:(?:```|~~~).*|=+|-+|\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?|([-*_])(?:\s*\1){2,})\s*$/;
 const LINE_START = /^\s*(?:>\s?)*(?:#{1,6}\s+|(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\]\s+)?(?:\[![\w-]+\][+-]?\s*)?/;
 const NOTE_LINK = /!?\[\[([^\]|#]*)(?:#([^\]|]*))?(?:\|([^\]]*))?\]\]/g;
+// A line starting `%%` and not closing it opens a comment, which the line holding the next `%%` closes.
+const COMMENT_OPENING = /^\s*%%(?!.*%%)/;
 const INLINE = [
+  [/\s*%%.+?%%/g, ''],
   [/!?\[([^\]]*)\]\([^)]*\)/g, '$1'],
   [/\[\^[^\]]+\]/g, ''],
   [/(\*\*|__|~~|==)(?=\S)(.+?)\1/g, '$2'],
@@ -72,6 +75,7 @@ function plainLines(markdown, enough) {
   const lines = [];
   let length = 0;
   let start = 0;
+  let inComment = false;
   if (/^---\r?\n/.test(markdown)) {
     const end = markdown.search(/\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/);
     if (end > 0) start = markdown.indexOf('\n', end + 1) + 1 || markdown.length;
@@ -82,7 +86,12 @@ function plainLines(markdown, enough) {
     let line = markdown.slice(start, Math.min(end, start + LONGEST_LINE));
     if (/[\uD800-\uDBFF]$/.test(line)) line = line.slice(0, -1);
     start = end + 1;
-    if (SKIPPED_LINE.test(line)) continue;
+    if (inComment) {
+      inComment = !line.includes('%%');
+      continue;
+    }
+    inComment = COMMENT_OPENING.test(line);
+    if (inComment || SKIPPED_LINE.test(line)) continue;
     const text = plainLine(line);
     if (text) {
       lines.push(text);
