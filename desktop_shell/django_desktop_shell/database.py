@@ -59,6 +59,7 @@ BACKUP_EVERY = timedelta(days=1)
 BACKUP_STAMP = "%Y%m%d-%H%M%S-%f"  # in the backup's name, which orders the backups
 BACKUP_FINISH_WAIT_S = 0.3
 BACKUP_LOOK_EVERY_S = 600.0  # while the app runs: whether a day has passed since the last copy
+DATABASE_CACHE = "django.core.cache.backends.db.DatabaseCache"
 logger = logging.getLogger(__name__)
 
 
@@ -220,6 +221,7 @@ def prepare_database(progress=lambda applied, total, new: None) -> None:
                                     lambda alias=alias: call_command(command, database=alias, interactive=False, verbosity=0),
                                     migrated)
                 migrated.append((alias, backup))
+            make_cache_tables(alias)
     for alias in kept_databases():
         path = database_path(alias)
         for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
@@ -230,6 +232,18 @@ def prepare_database(progress=lambda applied, total, new: None) -> None:
     if due or any(backup for _, backup in migrated):  # a copy made before migrating needs the files beside it too
         BackgroundBackup.start(due)
     DayWatch.start()
+
+
+def make_cache_tables(alias: str) -> None:
+    """Django's database cache keeps its table out of the migrations (`manage.py createcachetable`,
+    run once on the developer's own database): on the app's new one, every page that used the cache
+    answered 500, "no such table". Made where missing, as the command makes it, where the routers
+    allow it. By the backend's name: the build leaves Django's database cache out unless a setting
+    names it."""
+    from django.core.management import call_command
+
+    if any(cache.get("BACKEND") == DATABASE_CACHE for cache in settings.CACHES.values()):
+        call_command("createcachetable", database=alias, verbosity=0)
 
 
 def reporting_migrate(applied_so_far):

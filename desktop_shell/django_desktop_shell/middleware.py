@@ -21,6 +21,7 @@ from django.http.cookie import parse_cookie
 from django.http.multipartparser import MultiPartParserError
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
+from django.views.defaults import ERROR_PAGE_TEMPLATE
 
 from django_desktop_shell import app_files, csp_reports, media, runtime
 from django_desktop_shell.errors import (RequestRefused, bad_request, error_response, page_not_found, permission_denied,
@@ -51,6 +52,11 @@ LAUNCH_BODY_LIMIT = 1024
 SHELL_PATH_PREFIX = "/_desktop/"
 SHELL_URLCONF = "django_desktop_shell.urls"
 DEBUG_PAGE_MARK = b'<meta name="robots" content="NONE,NOARCHIVE">'
+# What Django's own error views answer where the project has no 400.html…500.html: a title, and no
+# way back to the app, in a window without an address bar.
+DJANGO_BARE_PAGES = frozenset((ERROR_PAGE_TEMPLATE % {"title": title, "details": details}).encode() for title, details in (
+    ("Bad Request (400)", ""), ("403 Forbidden", ""),
+    ("Not Found", "The requested resource was not found on this server."), ("Server Error (500)", "")))
 # On a request: the error Django answered itself, outside any view (ErrorFormatMiddleware.note_request_exception).
 ERROR_OUTSIDE_THE_VIEW = "_desktop_error_outside_the_view"
 
@@ -329,7 +335,8 @@ class ErrorFormatMiddleware:
             return self.process_exception(request, error)
         if response.status_code < 400 or response.streaming:
             return response
-        if is_formatted(request, response) and not (settings.DEBUG and is_debug_page(response)):
+        if is_formatted(request, response) and not (settings.DEBUG and is_debug_page(response)) \
+                and response.content not in DJANGO_BARE_PAGES:
             return response
         formatted = error_response(request, response.status_code, default_message(request, response))
         if response.has_header("Allow"):

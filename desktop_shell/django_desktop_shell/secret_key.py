@@ -12,6 +12,9 @@ from django.core.management.utils import get_random_secret_key
 from django_desktop_shell.files import durable_file
 
 HOST_LABEL = re.compile(r"[0-9a-f]{24}")
+# What a run that keeps nothing (--diagnose) made in place of each file: the settings and the checks
+# of them must see one host label, not one each.
+made_for_this_run: dict[Path, str] = {}
 
 
 def load_or_create_secret_key(path: Path, *, keep: bool = True) -> str:
@@ -26,7 +29,7 @@ def load_or_create_host_label(path: Path, *, keep: bool = True) -> str:
     if HOST_LABEL.fullmatch(label):
         return label
     if not keep:
-        return new_host_label()
+        return made_for_this_run.setdefault(path, new_host_label())
     with durable_file(path) as file:
         file.write(new_host_label().encode("ascii"))
     return path.read_text(encoding="ascii").strip()
@@ -41,7 +44,7 @@ def per_install_value(path: Path, make: Callable[[], str], *, keep: bool = True)
     `keep`: then made for this run alone)."""
     if not path.exists():
         if not keep:
-            return make()
+            return made_for_this_run.setdefault(path, make())
         with suppress(FileExistsError), durable_file(path, replace=False) as file:  # another process won the race
             file.write(make().encode("ascii"))
     return path.read_text(encoding="ascii").strip()

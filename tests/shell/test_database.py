@@ -68,6 +68,19 @@ def test_a_launch_on_an_up_to_date_database_does_not_import_the_migrations(tmp_p
     assert again.stdout.strip() == "[]", again.stdout
 
 
+def test_a_database_cache_has_its_table_made_at_the_launch(settings):
+    """Django's database cache keeps its table out of the migrations: a project that ran
+    `manage.py createcachetable` once on its own database answered every page that used the cache
+    500 in the app, whose database is a new one ("no such table: library_cache")."""
+    from django.core.cache import caches
+
+    settings.CACHES = {**settings.CACHES, "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                                                     "LOCATION": "library_cache"}}
+    prepare_database()
+    caches["shared"].set("visits", 3)
+    assert caches["shared"].get("visits") == 3
+
+
 def record_applied(app: str, name: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, '2030-01-01')", [app, name])

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from datetime import datetime, timezone
 
+import pytest
+
 from django_desktop_shell.identity import load
 from django_desktop_shell.process.diagnostics import clock, data_folder, section, user_key_folder
 from tests.conftest import ROOT, launcher_command, project_whose_settings_do_not_import, start_headless
@@ -92,6 +94,27 @@ def test_the_report_of_a_data_folder_made_but_never_launched_writes_nothing_into
     assert "ok: the shell's checks of the settings pass" in result.stdout
     assert "ok: Notedesk is not running on this data folder" in result.stdout
     assert list(data_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("changed, added, said", [
+    ("mysite/settings.py", "DEBUG = True\n",
+     "PROBLEM: The settings cannot be used for a desktop app:\n- DEBUG is on without --dev"),
+    ("polls/models.py", "\n\nclass Scan(models.Model):\n    original = models.FileField()\n",
+     "PROBLEM: polls.Scan.original takes uploads, but DESKTOP_MAX_REQUEST_BODY is not set"),
+])
+def test_the_report_says_what_the_shells_checks_say_at_a_launch(polls_copy, tmp_path, app_env, changed, added, said):
+    """The checks ran as for a `manage` command, which skips every one that needs the app's server:
+    a launch refused with desktop.E003, or warned with desktop.W028, while the report said "ok: the
+    shell's checks of the settings pass"."""
+    with (polls_copy / changed).open("a", encoding="utf-8") as file:
+        file.write(added)
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    result = subprocess.run([sys.executable, str(polls_copy / "launcher.py"), "--diagnose", "--data-dir", str(data_dir)],
+                            capture_output=True, text=True, env=app_env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert said in result.stdout
+    assert "ok: the shell's checks of the settings pass" not in result.stdout
 
 
 def test_a_clock_set_back_to_1999_is_a_problem_the_report_names():

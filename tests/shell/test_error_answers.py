@@ -111,6 +111,17 @@ def test_with_dev_a_missing_page_is_the_shells_page_not_djangos_listing_the_site
     assert "Using the URLconf" not in html and "broken/" not in html
 
 
+@pytest.mark.urls("tests.urls_without_error_handlers")
+def test_an_address_no_route_has_is_the_shells_page_where_the_urlconf_names_no_handler404(client):
+    """A project with no 404.html and no handler404 (examples/polls, most projects) got Django's own
+    bare "Not Found" page for an address its URLconf has no route for: no way back to the app, in a
+    window that has no address bar."""
+    response = client.get("/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "Nothing is at /no-such-page/." in html and "The requested resource was not found" not in html
+
+
 def test_error_page_does_not_echo_markup_from_the_path(client):
     response = client.get("/<script>alert(1)</script>/")
     assert response.status_code == 404

@@ -208,8 +208,12 @@ def django_checks(identity: Identity, data_dir: Path, django_ready: bool) -> lis
     """The site's settings and the shell's checks of them, each database's migrations and backups:
     what a launch would find."""
     if not django_ready:
+        from django_desktop_shell.process.server import HOME_PORTS, home_port_of
+
+        # With a port, as a launch has: the shell's checks skip a run without one (a `manage` command).
+        port = home_port_of(data_dir) or HOME_PORTS.start
         try:
-            site.configure(runtime.Runtime(identity=identity, data_dir=data_dir, read_only=True))
+            site.configure(runtime.Runtime(identity=identity, data_dir=data_dir, port=port, read_only=True))
         except StartupError as error:
             return [f"PROBLEM: the settings: {error}"]
         except Exception as error:  # the settings module's own error: what stops the launch, and the report is for

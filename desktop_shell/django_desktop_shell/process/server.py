@@ -28,6 +28,7 @@ from django_desktop_shell.process.errors import StartupError, see_the_log
 LOOPBACK = "127.0.0.1"
 # Below the ephemeral ports of Linux (32768–60999), Windows and macOS (49152–65535).
 HOME_PORTS = range(20000, 32768)
+HOME_PORT_FILE = "last_port"  # the name it has had since before it was a home port
 # The most a request's line and headers may take (waitress's default is 256 KB): the window's and
 # a browser's are a few KB. A connection without the session can make the server hold this much.
 MAX_HEADER_BYTES = 64 * 1024
@@ -91,11 +92,7 @@ def bind_for(data_dir: Path, requested_port: int) -> socket.socket:
     a launch takes any free port and leaves the home port as it is."""
     if requested_port:
         return bind_loopback(requested_port)
-    home_port_file = data_dir / "last_port"  # the name it has had since before it was a home port
-    try:
-        home_port = int(home_port_file.read_text())
-    except (OSError, ValueError):
-        home_port = None
+    home_port = home_port_of(data_dir)
     if home_port is not None:
         try:
             return bind_loopback(home_port)
@@ -106,8 +103,16 @@ def bind_for(data_dir: Path, requested_port: int) -> socket.socket:
                            sock.getsockname()[1])
             return sock
     sock = bind_new_home_port()
-    write_file(home_port_file, str(sock.getsockname()[1]).encode())
+    write_file(data_dir / HOME_PORT_FILE, str(sock.getsockname()[1]).encode())
     return sock
+
+
+def home_port_of(data_dir: Path) -> int | None:
+    """The port the data folder's first launch chose, which every launch uses while it is free."""
+    try:
+        return int((data_dir / HOME_PORT_FILE).read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def bind_new_home_port() -> socket.socket:
