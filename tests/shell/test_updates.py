@@ -522,8 +522,40 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
                                 f"left and apply.finish_a_left_trial(data, '{version}', "
                                 f"Path('{folder.parent}') / '.{SLUG}-1.0.0.previous'); "
                                 f"apply.pass_trial(data, '{version}')\"\n",
+        # The person launched the app again as the old version closed (no window for two seconds), and
+        # that launch took the data folder first: this start, the script's, hands over to it and exits
+        # as the launcher does when its claim finds another launch (launcher.run).
+        "is beaten to the data folder": f'while [ ! -f "{data}/person-s-launch-claimed" ]; do sleep 0.05; done\n'
+                                        f'PYTHONPATH="{Path(apply.__file__).parents[2]}" exec {sys.executable} -c "'
+                                        'import sys; from pathlib import Path; '
+                                        'from django_desktop_shell.updates import apply; '
+                                        f"sys.exit(apply.outcome_of_the_launch_on_trial(Path('{data}'), '{version}') or 0)\"\n",
     }[behaviour.replace("SIGHUP", "SIGTERM")]
     return make_bundle(folder, version, executable="#!/bin/sh\n" + body)
+
+
+def launch_of_the_person_s(data: Path, behaviour: str, ended: threading.Event) -> subprocess.Popen:
+    """The person's own launch of the new version during its trial, which claims the data folder before
+    the script's start does (the single-instance lock, then Updater.note_start), then passes and is used
+    on, is quit, or fails; `ended` is set once it has exited."""
+    code = (
+        "import sqlite3, sys, time; from pathlib import Path; from filelock import FileLock; "
+        "from django_desktop_shell.updates import apply; "
+        f"data, behaviour = Path({str(data)!r}), {behaviour!r}; "
+        "lock = FileLock(data / 'instance.lock'); lock.acquire(); apply.note_start(data, '1.1.0'); "
+        "(data / 'person-s-launch-claimed').touch(); time.sleep(1); "
+        "behaviour == 'fails' and sys.exit(3); "
+        "behaviour == 'passes' and apply.pass_trial(data, '1.1.0'); "
+        f"notes = sqlite3.connect(data / '{SLUG}.sqlite3'); "
+        "notes.execute(\"insert into notes values ('written in the new version')\"); notes.commit(); "
+        "behaviour == 'is quit' and apply.leave_trial(data, '1.1.0'); time.sleep(3)"
+    )
+    launch = subprocess.Popen([sys.executable, "-c", code], env={
+        **{name: value for name, value in os.environ.items() if name != "DESKTOP_UPDATE_TRIAL"},
+        "PYTHONPATH": str(Path(apply.__file__).parents[2]),
+    })
+    threading.Thread(target=lambda: (launch.wait(), ended.set()), daemon=True).start()  # reaped, as a desktop does
+    return launch
 
 
 def old_version_that_notes_its_start(folder: Path) -> Path:
@@ -741,6 +773,46 @@ def test_a_quit_during_the_new_version_s_first_start_puts_the_update_back_as_sta
     assert sqlite3.connect(data / f"{SLUG}.sqlite3").execute("select body from notes").fetchall() == [("kept",)]
     time.sleep(1)  # what the script would have started by now
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(["data", f"{SLUG}-1.0.0", staged.name])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
+@pytest.mark.parametrize("behaviour", ["passes", "is quit", "fails"])
+def test_a_launch_of_the_person_s_that_takes_the_data_folder_during_the_trial_decides_the_update(tmp_path, behaviour):
+    """The person launched the app again after the old version had closed for "Restart to update" and
+    before the script's start of the new version had claimed the data folder (no window for two
+    seconds: a double-click on the icon). The script's start handed over to that launch and exited 0,
+    so the script rolled back while the person's launch ran the new version: its install moved away,
+    the databases copied over its open ones (what it wrote lost), and the update skipped for good.
+    The launch that runs the new version decides: passed, quit, or failed once it has ended, and no
+    database is copied back while it runs."""
+    old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
+    staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", "is beaten to the data folder")
+    new = tree(staged)
+    data, ended = tmp_path / "data", threading.Event()
+
+    def launch_once_the_new_version_is_installed():
+        deadline = time.monotonic() + 30
+        while not (updates_dir(data) / "trial.pid").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        launch_of_the_person_s(data, behaviour, ended)
+
+    threading.Thread(target=launch_once_the_new_version_is_installed, daemon=True).start()
+    installed, data, (trial, result) = run_apply(tmp_path, staged, started_after=())
+    notes = sqlite3.connect(data / f"{SLUG}.sqlite3").execute("select body from notes").fetchall()
+    if behaviour == "passes":
+        assert result == "passed: 1.1.0" and not ended.is_set()
+        assert tree(installed) == new
+        ended.wait(10)
+        assert sqlite3.connect(data / f"{SLUG}.sqlite3").execute("select body from notes").fetchall() == [
+            ("kept",), ("written in the new version",)]
+        assert sorted(path.name for path in tmp_path.iterdir()) == ["data", f"{SLUG}-1.0.0"]
+        return
+    assert ended.is_set()  # decided once the launch that ran the new version had ended
+    assert notes == [("kept",)]  # the databases as they were before the update
+    if behaviour == "is quit":
+        assert result == f"quit: 1.1.0: {apply.QUIT_RESULT}" and tree(staged) == new
+    else:
+        assert result.startswith("rolled-back: 1.1.0: ") and "before its start passed" in result
 
 
 # -- the app's side: when it checks, what it shows -------------------------------------------------

@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 from django_desktop_shell.files import write_file
+from django_desktop_shell.process import single_instance
 from django_desktop_shell.process.lifecycle import STOP_SIGNALS
 from django_desktop_shell.updates import updates_dir
 from django_desktop_shell.updates.install import Install
@@ -322,6 +323,40 @@ def note_start(data_dir: Path, version: str) -> bool:
         (updates_dir(data_dir) / "trial.pid").write_text(str(os.getpid()), encoding="ascii")
         return True
     return False
+
+
+def outcome_of_the_launch_on_trial(data_dir: Path, version: str) -> int | None:
+    """The script's start of `version` found another launch holding the data folder: one the person
+    made as the old version closed, which runs the new version in its place and is the trial now.
+    Waits for its outcome and returns the exit status that tells the script: 0 once it has passed,
+    or has ended after it was quit; 1 once it has ended without either (a failed start). None when
+    this start is not the script's, or on Windows, whose script watches the process trial.pid names
+    (the other launch's: this one handed over before it could write its own)."""
+    if sys.platform == "win32" or os.environ.get("DESKTOP_UPDATE_TRIAL") != version \
+            or not trial_of(pending_trial(data_dir), data_dir, version):
+        return None
+    folder = updates_dir(data_dir)
+    while not (folder / PASSED_FILE).exists() and not (folder / RESULT_FILE).exists():
+        # Both: it lets go of the data folder before its process ends, which may still close databases.
+        if not single_instance.held(data_dir) and not another_process_on_trial(folder):
+            return 0 if (folder / QUIT_FILE).exists() else 1
+        time.sleep(0.2)
+    return 0
+
+
+def another_process_on_trial(folder: Path) -> bool:
+    """Whether trial.pid names a running process other than this one (or its bootloader)."""
+    try:
+        pid = int((folder / "trial.pid").read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return False
+    if pid in (os.getpid(), os.getppid()):
+        return False
+    try:
+        os.kill(pid, 0)
+    except OSError:  # none, or another user's: its number used again
+        return False
+    return True
 
 
 def trial_of(trial: dict | None, data_dir: Path, version: str) -> bool:

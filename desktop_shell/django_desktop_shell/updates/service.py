@@ -374,6 +374,13 @@ def site_started(identity: Identity, data_dir: Path) -> None:
         logger.info("This version passed its start after an update")
 
 
+def outcome_of_the_launch_on_trial(identity: Identity, data_dir: Path) -> int | None:
+    """For a launch that handed over to the one holding the data folder: if it is the update script's
+    start of the new version, the exit status that tells the script how the launch that holds it (the
+    person's, running the new version) did, once it knows (apply.outcome_of_the_launch_on_trial)."""
+    return apply.outcome_of_the_launch_on_trial(data_dir, identity.version)
+
+
 def for_run(identity: Identity, data_dir: Path, mode: str, argv: list[str] | None = None) -> NoUpdates:
     """The launcher's updater for this run (also set as `current` for the routes)."""
     global current
