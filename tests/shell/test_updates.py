@@ -522,6 +522,10 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
                                 f"left and apply.finish_a_left_trial(data, '{version}', "
                                 f"Path('{folder.parent}') / '.{SLUG}-1.0.0.previous'); "
                                 f"apply.pass_trial(data, '{version}')\"\n",
+        # Its previous version removed while it started (by a person tidying up; by this version, taking its
+        # trial for one left by its script, before 468d745), and it exits with an error; each start noted.
+        "fails with the previous version gone": f'rm -rf "{folder.parent}/.{SLUG}-1.0.0.previous"\n'
+                                                f'echo started >> "{folder.parent}/new-starts"\nexit 3\n',
         # The person launched the app again as the old version closed (no window for two seconds), and
         # that launch took the data folder first: this start, the script's, hands over to it and exits
         # as the launcher does when its claim finds another launch (launcher.run).
@@ -628,7 +632,7 @@ def test_the_windows_script_holds_none_of_the_launch_s_arguments(tmp_path, monke
     script, started = windows_script_for(tmp_path, monkeypatch, argv=(link, file))
     assert "calc" not in script and "Jerry" not in script and "USERPROFILE" not in script
     starts = [line.strip() for line in script.splitlines() if 'start ""' in line]
-    assert len(starts) == 4 and all(line == 'start "" "%install%\\%exe%"' for line in starts), starts
+    assert len(starts) == 5 and all(line == 'start "" "%install%\\%exe%"' for line in starts), starts
     assert started["command"][:3] == ["cmd.exe", "/d", "/c"]
     assert started["env"]["UPD_APP_DATA_DIR"] == str(tmp_path / "data") and started["env"]["DESKTOP_UPDATE_EXE"] == SLUG
 
@@ -661,7 +665,7 @@ def test_the_windows_script_has_the_posix_one_s_branches_and_result_words(tmp_pa
     script, _ = windows_script_for(tmp_path, monkeypatch, "apps")
     posix = apply.POSIX_SCRIPT
     for words in ("failed: ", "passed: ", f": {apply.QUIT_RESULT}", "rolled-back: ", "its start did not pass within",
-                  "before its start passed"):
+                  "before its start passed", "was not there to put back", "could not be put back", "was kept"):
         assert words in posix and words in script, words
     assert f"quit: 1.1.0: {apply.QUIT_RESULT}" in script
     labels = {line[1:].split()[0].lower() for line in script.splitlines() if line.startswith(":")}
@@ -813,6 +817,28 @@ def test_a_launch_of_the_person_s_that_takes_the_data_folder_during_the_trial_de
         assert result == f"quit: 1.1.0: {apply.QUIT_RESULT}" and tree(staged) == new
     else:
         assert result.startswith("rolled-back: 1.1.0: ") and "before its start passed" in result
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
+def test_a_failed_start_with_no_previous_version_to_put_back_keeps_the_new_version_and_says_so(tmp_path):
+    """The rollback moved the new version's install aside and then found no previous version to put
+    back: no app was left in the install folder (only .<folder>.failed), none started, and the result
+    said "rolled-back" all the same. With nothing to put back, the new version stays installed and is
+    started again, and the result says why."""
+    old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
+    staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", "fails with the previous version gone")
+    new = tree(staged)
+    installed, data, (trial, result) = run_apply(tmp_path, staged, started_after=())
+    assert result == ("failed: 1.1.0: it exited with code 3 before its start passed; the previous version was not "
+                      "there to put back, so 1.1.0 was kept")
+    assert tree(installed) == new
+    deadline = time.monotonic() + 10
+    while (tmp_path / "new-starts").read_text().count("started") < 2:  # started again
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    for name in (f"{SLUG}.sqlite3", f"{SLUG}.archive.sqlite3"):
+        assert sqlite3.connect(data / name).execute("select body from notes").fetchall() == [("kept",)]
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(["data", f"{SLUG}-1.0.0", "new-starts"])
 
 
 # -- the app's side: when it checks, what it shows -------------------------------------------------
@@ -1077,6 +1103,20 @@ def test_a_rolled_back_version_is_said_once_and_skipped(signed, repository, tmp_
     assert "The update to 1.1.0 did not start, so Upd App 1.0.0 was kept" in status["notice"]
     updater.check_once()
     assert updater.snapshot()["state"] == "up-to-date"  # 1.1.0 is not offered again
+
+
+def test_a_failed_start_kept_for_want_of_a_previous_version_is_said_by_the_version_kept(signed, repository, tmp_path):
+    """The version the script kept, with no previous version to put back, said "The update to 1.1.0 did
+    not start, so Upd App 1.1.0 was kept"."""
+    updater = updater_for(tmp_path, repository, signed, version="1.1.0")
+    folder = updates_dir(updater.data_dir)
+    (folder / apply.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))
+    (folder / apply.RESULT_FILE).write_text("failed: 1.1.0: it exited with code 3 before its start passed; the previous "
+                                           "version was not there to put back, so 1.1.0 was kept\n")
+    updater = updater_for(tmp_path, repository, signed, installed=updater.install.folder, version="1.1.0")
+    assert updater.snapshot()["notice"].startswith(
+        "Upd App 1.1.0 did not pass its first start after the update, and the previous version could not be put "
+        "back, so it was kept. (failed: 1.1.0: it exited with code 3")
 
 
 def test_a_quit_during_the_first_start_after_an_update_is_no_failed_update(signed, repository, tmp_path, monkeypatch):

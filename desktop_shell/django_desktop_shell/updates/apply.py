@@ -15,7 +15,8 @@ Python outside the bundle is needed):
    rename it back to the staging folder and the previous version back, restore the databases
    copied before the update, and start nothing (Restart to update installs it again); else (it
    exited, or hung): stop it, rename the previous version back, restore the databases, and start
-   the old version, which shows why and skips that version from then on.
+   the old version, which shows why and skips that version from then on (with no previous version
+   to put back, the new one stays and is started again, and says so).
 
 Everything it does goes to <data folder>/updates/apply.log.
 """
@@ -119,9 +120,15 @@ else
   child=$(cat "$folder/trial.pid" 2>/dev/null)
   if [ -n "$child" ]; then kill "$child" 2>/dev/null; sleep 2; kill -9 "$child" 2>/dev/null; fi
 fi
-mv "$install" "$failed" && mv "$previous" "$install" && rm -rf "$failed"
 restore_databases
-result "rolled-back: $version: $why"
+if [ ! -d "$previous" ]; then
+  result "failed: $version: $why; the previous version was not there to put back, so $version was kept"
+elif mv "$install" "$failed" && mv "$previous" "$install"; then
+  rm -rf "$failed"; result "rolled-back: $version: $why"
+else
+  [ -d "$install" ] || mv "$failed" "$install"
+  result "failed: $version: $why; the previous version could not be put back, so $version was kept"
+fi
 exec "$install/$exe" "$@" </dev/null >/dev/null 2>&1
 """
 
@@ -184,11 +191,20 @@ goto roll_back
 set "why=its start did not pass within {timeout} s"
 if defined child taskkill /f /pid "%child%" >nul 2>nul
 :roll_back
-call :rename install failed && call :rename previous install && rmdir /s /q "%failed%"
 call :restore_databases
+set "not_back=was not there to put back"
+if not exist "%previous%\" goto new_kept
+set "not_back=could not be put back"
+call :rename install failed || goto new_kept
+call :rename previous install || (call :rename failed install & goto new_kept)
+rmdir /s /q "%failed%"
 call :result "rolled-back: {version}: %why%"
 start "" "%install%\%exe%"
 exit /b 0
+:new_kept
+call :result "failed: {version}: %why%; the previous version %not_back%, so {version} was kept"
+start "" "%install%\%exe%"
+exit /b 1
 :not_moved_aside
 rmdir /s /q "%staged%"
 call :result "failed: the install folder could not be moved aside; nothing was changed"

@@ -157,9 +157,13 @@ class Updater(NoUpdates):
         elif result.startswith(("rolled-back", "failed")):
             failed = dict(self.state.get("failed_versions") or {})
             failed[version] = result
-            self.save_state(ready=None, failed_versions=failed,
-                            notice=f"The update to {version} did not start, so {self.identity.name} {self.identity.version} "
-                                   f"was kept. ({result})")
+            if version == self.identity.version:  # the script had no previous version to put back
+                notice = (f"{self.identity.name} {version} did not pass its first start after the update, and the previous "
+                          f"version could not be put back, so it was kept. ({result})")
+            else:
+                notice = (f"The update to {version} did not start, so {self.identity.name} {self.identity.version} was "
+                          f"kept. ({result})")
+            self.save_state(ready=None, failed_versions=failed, notice=notice)
         logger.info("Last update: %s", result)
 
     def snapshot(self) -> dict:
