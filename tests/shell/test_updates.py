@@ -25,13 +25,13 @@ import pytest
 from django.templatetags.static import static
 
 from django_desktop_shell.identity import load
-from django_desktop_shell.process import launcher, window
+from django_desktop_shell.process import launcher, single_instance, window
 from django_desktop_shell.process.errors import StartupError
 from django_desktop_shell.process.server import bind_loopback
 from django_desktop_shell.updates import apply, install, keys, platform_tag, release, service, updates_dir
 from django_desktop_shell.updates.client import Client, UpdateRefused, UpdateUnavailable
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, launcher_command
 from tests.shell.update_repository import (
     SLUG, RepositoryServer, make_bundle, make_keys, make_project, platform_folder, publish, tree,
 )
@@ -817,6 +817,36 @@ def test_a_launch_of_the_person_s_that_takes_the_data_folder_during_the_trial_de
         assert result == f"quit: 1.1.0: {apply.QUIT_RESULT}" and tree(staged) == new
     else:
         assert result.startswith("rolled-back: 1.1.0: ") and "before its start passed" in result
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script watches the script's start")
+@pytest.mark.parametrize("outcome", ["passes", "ends without passing"])
+def test_the_script_s_start_beaten_to_the_data_folder_exits_with_the_outcome_of_the_launch_that_holds_it(tmp_path,
+                                                                                                       outcome):
+    """The real launcher, started as the update script starts the new version (DESKTOP_UPDATE_TRIAL),
+    finds another launch holding the data folder: it hands over to it, then exits only once that
+    launch has passed (0) or has ended without passing (1: a failed start), not at once with 0."""
+    identity = load(ROOT)
+    data = tmp_path / "data"
+    updates_dir(data).mkdir(parents=True)
+    (updates_dir(data) / apply.TRIAL_FILE).write_text(json.dumps({"version": identity.version, "from": "0.9.0",
+                                                                   "at": time.time(), "timeout": 120}))
+    holding = single_instance.claim(data, identity)
+    handed_over = threading.Event()
+    holding.on_message = lambda message: handed_over.set()
+    script_s_start = subprocess.Popen(launcher_command("--data-dir", str(data)), stdout=subprocess.DEVNULL,
+                                      env={**os.environ, "DESKTOP_UPDATE_TRIAL": identity.version})
+    try:
+        assert handed_over.wait(60)
+        time.sleep(1)
+        assert script_s_start.poll() is None  # waits for the launch on trial
+        if outcome == "passes":
+            apply.pass_trial(data, identity.version)
+        holding.close()
+        assert script_s_start.wait(30) == {"passes": 0, "ends without passing": 1}[outcome]
+    finally:
+        holding.close()
+        script_s_start.kill()
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
