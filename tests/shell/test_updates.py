@@ -25,13 +25,13 @@ import pytest
 from django.templatetags.static import static
 
 from django_desktop_shell.identity import load
-from django_desktop_shell.process import launcher, window
+from django_desktop_shell.process import launcher, single_instance, window
 from django_desktop_shell.process.errors import StartupError
 from django_desktop_shell.process.server import bind_loopback
 from django_desktop_shell.updates import apply, install, keys, platform_tag, release, service, updates_dir
 from django_desktop_shell.updates.client import Client, UpdateRefused, UpdateUnavailable
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, launcher_command
 from tests.shell.update_repository import (
     SLUG, RepositoryServer, make_bundle, make_keys, make_project, platform_folder, publish, tree,
 )
@@ -522,8 +522,44 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
                                 f"left and apply.finish_a_left_trial(data, '{version}', "
                                 f"Path('{folder.parent}') / '.{SLUG}-1.0.0.previous'); "
                                 f"apply.pass_trial(data, '{version}')\"\n",
+        # Its previous version removed while it started (by a person tidying up; by this version, taking its
+        # trial for one left by its script, before 468d745), and it exits with an error; each start noted.
+        "fails with the previous version gone": f'rm -rf "{folder.parent}/.{SLUG}-1.0.0.previous"\n'
+                                                f'echo started >> "{folder.parent}/new-starts"\nexit 3\n',
+        # The person launched the app again as the old version closed (no window for two seconds), and
+        # that launch took the data folder first: this start, the script's, hands over to it and exits
+        # as the launcher does when its claim finds another launch (launcher.run).
+        "is beaten to the data folder": f'while [ ! -f "{data}/person-s-launch-claimed" ]; do sleep 0.05; done\n'
+                                        f'PYTHONPATH="{Path(apply.__file__).parents[2]}" exec {sys.executable} -c "'
+                                        'import sys; from pathlib import Path; '
+                                        'from django_desktop_shell.updates import apply; '
+                                        f"sys.exit(apply.outcome_of_the_launch_on_trial(Path('{data}'), '{version}') or 0)\"\n",
     }[behaviour.replace("SIGHUP", "SIGTERM")]
     return make_bundle(folder, version, executable="#!/bin/sh\n" + body)
+
+
+def launch_of_the_person_s(data: Path, behaviour: str, ended: threading.Event) -> subprocess.Popen:
+    """The person's own launch of the new version during its trial, which claims the data folder before
+    the script's start does (the single-instance lock, then Updater.note_start), then passes and is used
+    on, is quit, or fails; `ended` is set once it has exited."""
+    code = (
+        "import sqlite3, sys, time; from pathlib import Path; from filelock import FileLock; "
+        "from django_desktop_shell.updates import apply; "
+        f"data, behaviour = Path({str(data)!r}), {behaviour!r}; "
+        "lock = FileLock(data / 'instance.lock'); lock.acquire(); apply.note_start(data, '1.1.0'); "
+        "(data / 'person-s-launch-claimed').touch(); time.sleep(1); "
+        "behaviour == 'fails' and sys.exit(3); "
+        "behaviour == 'passes' and apply.pass_trial(data, '1.1.0'); "
+        f"notes = sqlite3.connect(data / '{SLUG}.sqlite3'); "
+        "notes.execute(\"insert into notes values ('written in the new version')\"); notes.commit(); "
+        "behaviour == 'is quit' and apply.leave_trial(data, '1.1.0'); time.sleep(3)"
+    )
+    launch = subprocess.Popen([sys.executable, "-c", code], env={
+        **{name: value for name, value in os.environ.items() if name != "DESKTOP_UPDATE_TRIAL"},
+        "PYTHONPATH": str(Path(apply.__file__).parents[2]),
+    })
+    threading.Thread(target=lambda: (launch.wait(), ended.set()), daemon=True).start()  # reaped, as a desktop does
+    return launch
 
 
 def old_version_that_notes_its_start(folder: Path) -> Path:
@@ -596,7 +632,7 @@ def test_the_windows_script_holds_none_of_the_launch_s_arguments(tmp_path, monke
     script, started = windows_script_for(tmp_path, monkeypatch, argv=(link, file))
     assert "calc" not in script and "Jerry" not in script and "USERPROFILE" not in script
     starts = [line.strip() for line in script.splitlines() if 'start ""' in line]
-    assert len(starts) == 4 and all(line == 'start "" "%install%\\%exe%"' for line in starts), starts
+    assert len(starts) == 5 and all(line == 'start "" "%install%\\%exe%"' for line in starts), starts
     assert started["command"][:3] == ["cmd.exe", "/d", "/c"]
     assert started["env"]["UPD_APP_DATA_DIR"] == str(tmp_path / "data") and started["env"]["DESKTOP_UPDATE_EXE"] == SLUG
 
@@ -629,7 +665,7 @@ def test_the_windows_script_has_the_posix_one_s_branches_and_result_words(tmp_pa
     script, _ = windows_script_for(tmp_path, monkeypatch, "apps")
     posix = apply.POSIX_SCRIPT
     for words in ("failed: ", "passed: ", f": {apply.QUIT_RESULT}", "rolled-back: ", "its start did not pass within",
-                  "before its start passed"):
+                  "before its start passed", "was not there to put back", "could not be put back", "was kept"):
         assert words in posix and words in script, words
     assert f"quit: 1.1.0: {apply.QUIT_RESULT}" in script
     labels = {line[1:].split()[0].lower() for line in script.splitlines() if line.startswith(":")}
@@ -741,6 +777,98 @@ def test_a_quit_during_the_new_version_s_first_start_puts_the_update_back_as_sta
     assert sqlite3.connect(data / f"{SLUG}.sqlite3").execute("select body from notes").fetchall() == [("kept",)]
     time.sleep(1)  # what the script would have started by now
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(["data", f"{SLUG}-1.0.0", staged.name])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
+@pytest.mark.parametrize("behaviour", ["passes", "is quit", "fails"])
+def test_a_launch_of_the_person_s_that_takes_the_data_folder_during_the_trial_decides_the_update(tmp_path, behaviour):
+    """The person launched the app again after the old version had closed for "Restart to update" and
+    before the script's start of the new version had claimed the data folder (no window for two
+    seconds: a double-click on the icon). The script's start handed over to that launch and exited 0,
+    so the script rolled back while the person's launch ran the new version: its install moved away,
+    the databases copied over its open ones (what it wrote lost), and the update skipped for good.
+    The launch that runs the new version decides: passed, quit, or failed once it has ended, and no
+    database is copied back while it runs."""
+    old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
+    staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", "is beaten to the data folder")
+    new = tree(staged)
+    data, ended = tmp_path / "data", threading.Event()
+
+    def launch_once_the_new_version_is_installed():
+        deadline = time.monotonic() + 30
+        while not (updates_dir(data) / "trial.pid").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        launch_of_the_person_s(data, behaviour, ended)
+
+    threading.Thread(target=launch_once_the_new_version_is_installed, daemon=True).start()
+    installed, data, (trial, result) = run_apply(tmp_path, staged, started_after=())
+    notes = sqlite3.connect(data / f"{SLUG}.sqlite3").execute("select body from notes").fetchall()
+    if behaviour == "passes":
+        assert result == "passed: 1.1.0" and not ended.is_set()
+        assert tree(installed) == new
+        ended.wait(10)
+        assert sqlite3.connect(data / f"{SLUG}.sqlite3").execute("select body from notes").fetchall() == [
+            ("kept",), ("written in the new version",)]
+        assert sorted(path.name for path in tmp_path.iterdir()) == ["data", f"{SLUG}-1.0.0"]
+        return
+    assert ended.is_set()  # decided once the launch that ran the new version had ended
+    assert notes == [("kept",)]  # the databases as they were before the update
+    if behaviour == "is quit":
+        assert result == f"quit: 1.1.0: {apply.QUIT_RESULT}" and tree(staged) == new
+    else:
+        assert result.startswith("rolled-back: 1.1.0: ") and "before its start passed" in result
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script watches the script's start")
+@pytest.mark.parametrize("outcome", ["passes", "ends without passing"])
+def test_the_script_s_start_beaten_to_the_data_folder_exits_with_the_outcome_of_the_launch_that_holds_it(tmp_path,
+                                                                                                       outcome):
+    """The real launcher, started as the update script starts the new version (DESKTOP_UPDATE_TRIAL),
+    finds another launch holding the data folder: it hands over to it, then exits only once that
+    launch has passed (0) or has ended without passing (1: a failed start), not at once with 0."""
+    identity = load(ROOT)
+    data = tmp_path / "data"
+    updates_dir(data).mkdir(parents=True)
+    (updates_dir(data) / apply.TRIAL_FILE).write_text(json.dumps({"version": identity.version, "from": "0.9.0",
+                                                                   "at": time.time(), "timeout": 120}))
+    holding = single_instance.claim(data, identity)
+    handed_over = threading.Event()
+    holding.on_message = lambda message: handed_over.set()
+    script_s_start = subprocess.Popen(launcher_command("--data-dir", str(data)), stdout=subprocess.DEVNULL,
+                                      env={**os.environ, "DESKTOP_UPDATE_TRIAL": identity.version})
+    try:
+        assert handed_over.wait(60)
+        time.sleep(1)
+        assert script_s_start.poll() is None  # waits for the launch on trial
+        if outcome == "passes":
+            apply.pass_trial(data, identity.version)
+        holding.close()
+        assert script_s_start.wait(30) == {"passes": 0, "ends without passing": 1}[outcome]
+    finally:
+        holding.close()
+        script_s_start.kill()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
+def test_a_failed_start_with_no_previous_version_to_put_back_keeps_the_new_version_and_says_so(tmp_path):
+    """The rollback moved the new version's install aside and then found no previous version to put
+    back: no app was left in the install folder (only .<folder>.failed), none started, and the result
+    said "rolled-back" all the same. With nothing to put back, the new version stays installed and is
+    started again, and the result says why."""
+    old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
+    staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", "fails with the previous version gone")
+    new = tree(staged)
+    installed, data, (trial, result) = run_apply(tmp_path, staged, started_after=())
+    assert result == ("failed: 1.1.0: it exited with code 3 before its start passed; the previous version was not "
+                      "there to put back, so 1.1.0 was kept")
+    assert tree(installed) == new
+    deadline = time.monotonic() + 10
+    while (tmp_path / "new-starts").read_text().count("started") < 2:  # started again
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    for name in (f"{SLUG}.sqlite3", f"{SLUG}.archive.sqlite3"):
+        assert sqlite3.connect(data / name).execute("select body from notes").fetchall() == [("kept",)]
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(["data", f"{SLUG}-1.0.0", "new-starts"])
 
 
 # -- the app's side: when it checks, what it shows -------------------------------------------------
@@ -1005,6 +1133,20 @@ def test_a_rolled_back_version_is_said_once_and_skipped(signed, repository, tmp_
     assert "The update to 1.1.0 did not start, so Upd App 1.0.0 was kept" in status["notice"]
     updater.check_once()
     assert updater.snapshot()["state"] == "up-to-date"  # 1.1.0 is not offered again
+
+
+def test_a_failed_start_kept_for_want_of_a_previous_version_is_said_by_the_version_kept(signed, repository, tmp_path):
+    """The version the script kept, with no previous version to put back, said "The update to 1.1.0 did
+    not start, so Upd App 1.1.0 was kept"."""
+    updater = updater_for(tmp_path, repository, signed, version="1.1.0")
+    folder = updates_dir(updater.data_dir)
+    (folder / apply.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))
+    (folder / apply.RESULT_FILE).write_text("failed: 1.1.0: it exited with code 3 before its start passed; the previous "
+                                           "version was not there to put back, so 1.1.0 was kept\n")
+    updater = updater_for(tmp_path, repository, signed, installed=updater.install.folder, version="1.1.0")
+    assert updater.snapshot()["notice"].startswith(
+        "Upd App 1.1.0 did not pass its first start after the update, and the previous version could not be put "
+        "back, so it was kept. (failed: 1.1.0: it exited with code 3")
 
 
 def test_a_quit_during_the_first_start_after_an_update_is_no_failed_update(signed, repository, tmp_path, monkeypatch):

@@ -25,11 +25,9 @@ from contextlib import suppress
 from datetime import datetime, timezone
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from django_desktop_shell import runtime, user_key
 from django_desktop_shell.identity import Identity
-from django_desktop_shell.process import paths, site, window
+from django_desktop_shell.process import paths, single_instance, site, window
 from django_desktop_shell.process.errors import DataFolderError, StartupError
 
 REPORT_NAME = "diagnostics.txt"
@@ -183,14 +181,8 @@ def user_key_folder(identity: Identity) -> str:
 
 
 def running_launch(identity: Identity, data_dir: Path) -> str:
-    lock_file = data_dir / "instance.lock"
-    if lock_file.exists():  # a launch makes it; the report makes nothing
-        lock = FileLock(lock_file)
-        try:
-            lock.acquire(blocking=False)
-        except Timeout:
-            return f"ok: {identity.name} is running on this data folder"
-        lock.release()
+    if single_instance.held(data_dir):
+        return f"ok: {identity.name} is running on this data folder"
     return f"ok: {identity.name} is not running on this data folder"
 
 

@@ -130,7 +130,8 @@ def run(identity: Identity, args, launched_at: float) -> int:
     instance = single_instance.claim(data_dir, identity, open_requests.handed_over_messages(messages, os.environ))
     if isinstance(instance, single_instance.RunningInstance):
         print(f"{identity.slug}: {handed_over(identity, instance, messages, sys.stdout.isatty(), args.dev)}")
-        return 0
+        trial_outcome = updates.outcome_of_the_launch_on_trial(identity, data_dir)
+        return 0 if trial_outcome is None else trial_outcome
     instance.running_as = single_instance.RunningInstance(args.mode)
     if args.mode in ("window", "self-test"):
         try:

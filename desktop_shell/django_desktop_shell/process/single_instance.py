@@ -183,6 +183,20 @@ def decode(data: bytes) -> dict | None:
         return None
 
 
+def held(data_dir: Path) -> bool:
+    """Whether a launch holds the data folder now (its lock); asking makes no lock file."""
+    lock_file = data_dir / "instance.lock"
+    if not lock_file.exists():  # a launch makes it
+        return False
+    lock = FileLock(lock_file)
+    try:
+        lock.acquire(blocking=False)
+    except Timeout:
+        return True
+    lock.release()
+    return False
+
+
 def claim(data_dir: Path, identity: Identity, messages: list[dict] = (),
           timeout: float = 10.0) -> PrimaryInstance | RunningInstance:
     """Become the primary instance, or send the running one `messages` (or "show") and return what

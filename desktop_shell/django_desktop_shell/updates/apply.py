@@ -15,7 +15,8 @@ Python outside the bundle is needed):
    rename it back to the staging folder and the previous version back, restore the databases
    copied before the update, and start nothing (Restart to update installs it again); else (it
    exited, or hung): stop it, rename the previous version back, restore the databases, and start
-   the old version, which shows why and skips that version from then on.
+   the old version, which shows why and skips that version from then on (with no previous version
+   to put back, the new one stays and is started again, and says so).
 
 Everything it does goes to <data folder>/updates/apply.log.
 """
@@ -32,6 +33,7 @@ import time
 from pathlib import Path
 
 from django_desktop_shell.files import write_file
+from django_desktop_shell.process import single_instance
 from django_desktop_shell.process.lifecycle import STOP_SIGNALS
 from django_desktop_shell.updates import updates_dir
 from django_desktop_shell.updates.install import Install
@@ -118,9 +120,15 @@ else
   child=$(cat "$folder/trial.pid" 2>/dev/null)
   if [ -n "$child" ]; then kill "$child" 2>/dev/null; sleep 2; kill -9 "$child" 2>/dev/null; fi
 fi
-mv "$install" "$failed" && mv "$previous" "$install" && rm -rf "$failed"
 restore_databases
-result "rolled-back: $version: $why"
+if [ ! -d "$previous" ]; then
+  result "failed: $version: $why; the previous version was not there to put back, so $version was kept"
+elif mv "$install" "$failed" && mv "$previous" "$install"; then
+  rm -rf "$failed"; result "rolled-back: $version: $why"
+else
+  [ -d "$install" ] || mv "$failed" "$install"
+  result "failed: $version: $why; the previous version could not be put back, so $version was kept"
+fi
 exec "$install/$exe" "$@" </dev/null >/dev/null 2>&1
 """
 
@@ -183,11 +191,20 @@ goto roll_back
 set "why=its start did not pass within {timeout} s"
 if defined child taskkill /f /pid "%child%" >nul 2>nul
 :roll_back
-call :rename install failed && call :rename previous install && rmdir /s /q "%failed%"
 call :restore_databases
+set "not_back=was not there to put back"
+if not exist "%previous%\" goto new_kept
+set "not_back=could not be put back"
+call :rename install failed || goto new_kept
+call :rename previous install || (call :rename failed install & goto new_kept)
+rmdir /s /q "%failed%"
 call :result "rolled-back: {version}: %why%"
 start "" "%install%\%exe%"
 exit /b 0
+:new_kept
+call :result "failed: {version}: %why%; the previous version %not_back%, so {version} was kept"
+start "" "%install%\%exe%"
+exit /b 1
 :not_moved_aside
 rmdir /s /q "%staged%"
 call :result "failed: the install folder could not be moved aside; nothing was changed"
@@ -322,6 +339,40 @@ def note_start(data_dir: Path, version: str) -> bool:
         (updates_dir(data_dir) / "trial.pid").write_text(str(os.getpid()), encoding="ascii")
         return True
     return False
+
+
+def outcome_of_the_launch_on_trial(data_dir: Path, version: str) -> int | None:
+    """The script's start of `version` found another launch holding the data folder: one the person
+    made as the old version closed, which runs the new version in its place and is the trial now.
+    Waits for its outcome and returns the exit status that tells the script: 0 once it has passed,
+    or has ended after it was quit; 1 once it has ended without either (a failed start). None when
+    this start is not the script's, or on Windows, whose script watches the process trial.pid names
+    (the other launch's: this one handed over before it could write its own)."""
+    if sys.platform == "win32" or os.environ.get("DESKTOP_UPDATE_TRIAL") != version \
+            or not trial_of(pending_trial(data_dir), data_dir, version):
+        return None
+    folder = updates_dir(data_dir)
+    while not (folder / PASSED_FILE).exists() and not (folder / RESULT_FILE).exists():
+        # Both: it lets go of the data folder before its process ends, which may still close databases.
+        if not single_instance.held(data_dir) and not another_process_on_trial(folder):
+            return 0 if (folder / QUIT_FILE).exists() else 1
+        time.sleep(0.2)
+    return 0
+
+
+def another_process_on_trial(folder: Path) -> bool:
+    """Whether trial.pid names a running process other than this one (or its bootloader)."""
+    try:
+        pid = int((folder / "trial.pid").read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return False
+    if pid in (os.getpid(), os.getppid()):
+        return False
+    try:
+        os.kill(pid, 0)
+    except OSError:  # none, or another user's: its number used again
+        return False
+    return True
 
 
 def trial_of(trial: dict | None, data_dir: Path, version: str) -> bool:

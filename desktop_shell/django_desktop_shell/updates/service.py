@@ -157,9 +157,13 @@ class Updater(NoUpdates):
         elif result.startswith(("rolled-back", "failed")):
             failed = dict(self.state.get("failed_versions") or {})
             failed[version] = result
-            self.save_state(ready=None, failed_versions=failed,
-                            notice=f"The update to {version} did not start, so {self.identity.name} {self.identity.version} "
-                                   f"was kept. ({result})")
+            if version == self.identity.version:  # the script had no previous version to put back
+                notice = (f"{self.identity.name} {version} did not pass its first start after the update, and the previous "
+                          f"version could not be put back, so it was kept. ({result})")
+            else:
+                notice = (f"The update to {version} did not start, so {self.identity.name} {self.identity.version} was "
+                          f"kept. ({result})")
+            self.save_state(ready=None, failed_versions=failed, notice=notice)
         logger.info("Last update: %s", result)
 
     def snapshot(self) -> dict:
@@ -372,6 +376,13 @@ def site_started(identity: Identity, data_dir: Path) -> None:
     """The site answered its health check: if this version is on trial after an update, it passed."""
     if apply.pass_trial(data_dir, identity.version):
         logger.info("This version passed its start after an update")
+
+
+def outcome_of_the_launch_on_trial(identity: Identity, data_dir: Path) -> int | None:
+    """For a launch that handed over to the one holding the data folder: if it is the update script's
+    start of the new version, the exit status that tells the script how the launch that holds it (the
+    person's, running the new version) did, once it knows (apply.outcome_of_the_launch_on_trial)."""
+    return apply.outcome_of_the_launch_on_trial(data_dir, identity.version)
 
 
 def for_run(identity: Identity, data_dir: Path, mode: str, argv: list[str] | None = None) -> NoUpdates:
