@@ -111,7 +111,7 @@ def ranked(notes: QuerySet, query: Query, limit: int, offset: int) -> Results:
     snippets = {}
     for note_id, title_headline, body_headline in page:
         best = body_headline if markers[0] in body_headline else title_headline
-        snippets[note_id] = marked_html(" ".join(best.split()), markers)
+        snippets[note_id] = marked_html(best, markers)
     return Results(list(snippets), total, snippets, "word")
 
 

@@ -493,10 +493,16 @@ def new_markers() -> tuple[str, str]:
     return start, end
 
 
+def spaces_collapsed(text: str) -> str:
+    """A snippet's text: each run of spaces one space, its line breaks kept, as the list's row
+    takes the Markdown out of each line (list.js)."""
+    return "\n".join(filter(None, (" ".join(line.split()) for line in text.split("\n"))))
+
+
 def marked_html(excerpt: str, markers: tuple[str, str]) -> str:
     """The excerpt HTML-escaped, and only then its markers made <mark> tags."""
     start, end = markers
-    return escape(excerpt).replace(start, "<mark>").replace(end, "</mark>")
+    return escape(spaces_collapsed(excerpt)).replace(start, "<mark>").replace(end, "</mark>")
 
 
 @dataclass
@@ -579,7 +585,7 @@ def ranked(
                 f"WHERE {table} MATCH %s AND rowid BETWEEN %s AND %s AND +rowid IN ({', '.join(['%s'] * len(ids))})",
                 [*markers, SNIPPET_WORDS, match, min(ids), max(ids), *ids],
             )
-            snippets = {note_id: marked_html(excerpt.rstrip(), markers) for note_id, excerpt in cursor.fetchall()}
+            snippets = {note_id: marked_html(excerpt, markers) for note_id, excerpt in cursor.fetchall()}
             highlights = Highlights()
             folded = unfold_highlights(cursor, ids, highlights, (table, match))
             snippets.update({note_id: highlights.excerpt(note_id) for note_id in folded})
@@ -783,5 +789,5 @@ def excerpt(title: str, body: str, pattern: re.Pattern | None, context: int = 30
             if end < len(text) and not text[end].isspace():  # up to the last whole word, if there is one
                 end = max([space.start() for space in WHITESPACE.finditer(text, at, end)], default=end)
             parts += [escape(text[at:end]), "…" if end < len(text) else ""]
-            return " ".join("".join(parts).split())
-    return escape(" ".join(body[: whole_characters_end(body, 2 * context)].split()))
+            return spaces_collapsed("".join(parts))
+    return escape(spaces_collapsed(body[: whole_characters_end(body, 2 * context)]))

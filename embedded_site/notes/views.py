@@ -197,7 +197,7 @@ def filtered_results(owner, query: dict, parsed: search_query.Query, tags: list[
         found = notes[: counted + 1].count()
         total, total_exact = min(found, counted), found <= counted
     return {
-        "notes": [{**payload, "snippet": escape(" ".join(payload["body"][:200].split()))} for payload in listed["notes"]],
+        "notes": [{**payload, "snippet": escape(search_query.spaces_collapsed(payload["body"][:200]))} for payload in listed["notes"]],
         "total": total,
         "total_exact": total_exact,
         "index": "none",

@@ -44,3 +44,40 @@ def test_a_rows_text_leaves_out_obsidian_s_comments(app, live_app):
         "%%\nFrom Ann's book,\nnot for the print\n%%\nSalsa: tomatoes, %%ask Ann%% lime. 100%% sure.\n")})
     app.reload()
     expect(app.locator(".note-item-excerpt")).to_have_text("Salsa: tomatoes, lime. 100%% sure.")
+
+
+@pytest.mark.parametrize("query, marked, text", [
+    ("packing", ["Packing"], "See Packing list and bold text. Tickets booked"),  # the word index: FTS5's snippet
+    # the trigram index and a phrase: 30 characters either side of the match
+    ("ackin", ["ackin"], "See Packing list and bold text.…"),
+    ('"packing list"', ["Packing list"], "See Packing list and bold text.…"),
+])
+def test_a_search_rows_text_is_the_notes_words_with_the_matches_marked(app, live_app, query, marked, text):
+    """It read "# Plan - Day 1 See [[Packing list]] and **bold** text. - [x] Tickets…"."""
+    api(live_app, "POST", "/api/notes/", {"title": "Plan - Day 1", "body": (
+        "# Plan - Day 1\n\nSee [[Packing list]] and **bold** text.\n- [x] Tickets booked\n")})
+    app.reload()
+    app.fill("#search", query)
+    excerpt = app.locator(".note-item-excerpt")
+    expect(excerpt.locator("mark")).to_have_text(marked)
+    expect(excerpt).to_have_text(text)
+
+
+def test_a_search_rows_text_turns_nothing_of_the_note_into_html_or_marks(app, live_app):
+    api(live_app, "POST", "/api/notes/", {"title": "Tricks", "body": (
+        '\ue000not a match\ue001 <img src=x onerror=hacked=1> and **zebra**\n')})
+    app.reload()
+    app.fill("#search", "zebra")
+    excerpt = app.locator(".note-item-excerpt")
+    expect(excerpt.locator("mark")).to_have_text(["zebra"])
+    expect(excerpt).to_have_text("\ue000not a match\ue001 and zebra")
+    assert excerpt.locator("img").count() == 0
+    assert app.evaluate("() => window.hacked") is None
+
+
+def test_a_rows_text_when_only_left_out_words_are_searched_is_the_notes_words(app, live_app):
+    api(live_app, "POST", "/api/notes/", {"title": "Plan", "body": "# Plan\n\nSee **the budget**.\n- [ ] Call Ann\n"})
+    app.reload()
+    app.fill("#search", "-zebra")
+    expect(app.locator("#listStatus")).to_have_text("1 note found for “-zebra”")
+    expect(app.locator(".note-item-excerpt")).to_have_text("See the budget. Call Ann")

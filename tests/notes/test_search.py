@@ -210,6 +210,17 @@ def test_a_scanned_search_marks_only_the_match(api, make_note, monkeypatch):
     assert response["notes"][0]["snippet"] == "\ue000before\ue001 <mark>会</mark> &lt;b&gt;"
 
 
+@pytest.mark.parametrize("query, snippet", [
+    ("tickets", "# Plan\n- [x] <mark>Tickets</mark> booked"),
+    ("ickets", "# Plan\n- [x] T<mark>ickets</mark> booked"),
+    ("-zebra", "# Plan\n- [x] Tickets booked"),
+])
+def test_a_snippet_keeps_the_notes_line_breaks_for_the_row_to_take_each_lines_markdown_out(api, make_note, query, snippet):
+    """Made one line, `- [x]` amid the text is no list item's start any more (list.js)."""
+    make_note(title="Plan", body="# Plan\n\n- [x]  Tickets \t booked\n")
+    assert [note["snippet"] for note in api.get("/api/notes/", {"q": query}).json()["notes"]] == [snippet]
+
+
 @pytest.mark.parametrize("query, marked", [
     ("会", "今日の<mark>会</mark>議と<mark>会</mark>食、それから長い文章。長い文章。長い文章。長い文章。長…"),
     ("🎉", "Party <mark>🎉</mark> then cake <mark>🎉</mark>"),

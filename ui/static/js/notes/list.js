@@ -48,7 +48,7 @@ export function firstCharacters(text, count) {
 const PLAIN_TEXT_CHARACTERS = 400;
 const LONGEST_LINE = 2000;
 const SKIPPED_LINE = /^\s*(?:(?:```|~~~).*|=+|-+|\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?|([-*_])(?:\s*\1){2,})\s*$/;
-const LINE_START = /^\s*(?:>\s?)*(?:#{1,6}\s+|(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\]\s+)?(?:\[![\w-]+\][+-]?\s*)?/;
+const LINE_START = /^\s*(?:>\s?)*(?:#{1,6}\s+|(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\](?:\s+|$))?(?:\[![\w-]+\][+-]?\s*)?/;
 const NOTE_LINK = /!?\[\[([^\]|#]*)(?:#([^\]|]*))?(?:\|([^\]]*))?\]\]/g;
 // A line starting `%%` and not closing it opens a comment, which the line holding the next `%%` closes.
 const COMMENT_OPENING = /^\s*%%(?!.*%%)/;
@@ -105,11 +105,44 @@ export function noteTitle(note) {
   return note.title.trim() || firstCharacters(plainLines(note.body, 1)[0] ?? '', 80) || 'Untitled';
 }
 
-// The row's text: the note's, less a first line that only repeats its title (`# Title`).
+// Whether a row's first line only repeats the note's title (`# Title`), which the row leaves out.
+const repeatsTitle = (line, note) => line.toLowerCase() === noteTitle(note).toLowerCase();
+
+// The row's text: the note's, less a first line that only repeats its title.
 export function excerptText(note) {
   const lines = plainLines(note.body, PLAIN_TEXT_CHARACTERS);
-  if (lines.length && lines[0].toLowerCase() === noteTitle(note).toLowerCase()) lines.shift();
+  if (lines.length && repeatsTitle(lines[0], note)) lines.shift();
   return firstCharacters(lines.join(' '), 200);
+}
+
+// Two characters the text does not hold, to stand for a mark's start and end while its Markdown is taken out.
+function charactersNotIn(text) {
+  const unused = [];
+  for (let code = 0xE000; unused.length < 2; code++) {
+    if (!text.includes(String.fromCharCode(code))) unused.push(String.fromCharCode(code));
+  }
+  return unused;
+}
+
+// A search result's row text: its snippet (HTML the server escaped, with <mark> around the
+// matches, and the excerpt's line breaks) as excerptText() makes a note's text, the matches still
+// marked. The note's text only ever becomes text nodes; the marks are made here.
+function snippetNodes(note) {
+  const parsed = document.createElement('template');
+  parsed.innerHTML = note.snippet;
+  const [open, close] = charactersNotIn(parsed.content.textContent);
+  for (const mark of parsed.content.querySelectorAll('mark')) mark.replaceWith(open + mark.textContent + close);
+  const [, before, snippet, after] = parsed.content.textContent.match(/^(…?)([^]*?)(…?)$/);
+  const lines = plainLines(snippet, Infinity);
+  if (!before && lines.length && !lines[0].includes(open) && repeatsTitle(lines[0], note)) lines.shift();
+  if (!lines.length) return [];
+  const nodes = [];
+  let marked = false;
+  for (const part of (before + lines.join(' ') + after).split(new RegExp(`([${open}${close}])`))) {
+    if (part === open || part === close) marked = part === open;
+    else if (part) nodes.push(marked ? Object.assign(document.createElement('mark'), { textContent: part }) : document.createTextNode(part));
+  }
+  return nodes;
 }
 
 function noteRow(note) {
@@ -130,11 +163,12 @@ function noteRow(note) {
   }
   title.append(noteTitle(note));
 
-  const text = note.snippet ? '' : excerptText(note);
+  const snippetParts = note.snippet ? snippetNodes(note) : [];
+  const text = snippetParts.length ? '' : excerptText(note);
   const excerpt = document.createElement('div');
   excerpt.className = 'note-item-excerpt';
   excerpt.dir = 'auto';
-  if (note.snippet) excerpt.innerHTML = note.snippet;  // escaped by the server, with <mark> around matches
+  if (snippetParts.length) excerpt.append(...snippetParts);
   else if (text) excerpt.textContent = text;
   else {
     // Rows are of one height: the room of the text says there is none rather than stay blank.
