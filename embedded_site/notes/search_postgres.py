@@ -124,7 +124,9 @@ def ranked(notes: QuerySet, query: Query, limit: int, offset: int) -> Results:
 def contains(term: Term) -> Q:
     found = Q()
     for choice in term.choices:
-        found |= Q(title__icontains=choice.text) if choice.in_title else Q(title__icontains=choice.text) | Q(body__icontains=choice.text)
+        found |= Q(title__icontains=choice.text)
+        if not choice.in_title:
+            found |= Q(body__icontains=choice.text)
     return found
 
 

@@ -3,9 +3,10 @@
 A query is plain words, `"exact phrases"`, `-word` or `-"phrase"` to leave notes out, and the
 operators `title:garden` (`title:"a phrase"`: the word or phrase in the title only, on every index
 through FTS5's column filter), `tag:work` (`tag:"two words"`), `is:pinned`, `in:trash`
-(`-title:draft`, `-is:pinned`, `-in:trash`: the opposite), `created:2026-11` and `updated:2026-11-28` (a year, a month or a day in the computer's
-time zone; `today`, `yesterday`, or Joplin's `day-7`: since the start of the day a week ago). Anything that does not parse as one of these, an unclosed quote or an unknown
-operator say, is searched as plain words: a query never fails. A term of punctuation alone (`-`,
+(`-title:draft`, `-is:pinned`, `-in:trash`: the opposite), `created:2026-11` and
+`updated:2026-11-28` (a year, a month or a day in the computer's time zone; `today`, `yesterday`,
+or Joplin's `day-7`: since the start of the day a week ago). Anything that does not parse as one of
+these, an unclosed quote or an unknown operator say, is searched as plain words: a query never fails. A term of punctuation alone (`-`,
 `"`, as when `-word` or a phrase is half typed) is left out: no index holds punctuation as words,
 so it would match no note, and the list would empty as the person types.
 
@@ -206,7 +207,8 @@ def parse_token(query: Query, match: re.Match) -> None:
     minus, operator, _, phrase, word = match.groups()
     negated = bool(minus)
     # (An unclosed quote never matches as a phrase: it is part of a word.)
-    if operator and apply_operator(query, operator.lower(), phrase if phrase is not None else word, negated, phrase is not None):
+    quoted_value = phrase is not None
+    if operator and apply_operator(query, operator.lower(), phrase if quoted_value else word, negated, quoted_value):
         return
     if phrase is not None and not operator:
         if has_searchable_text(phrase):
