@@ -34,8 +34,9 @@ from bench.common import (
 QUERIES = ["meeting", "zebra", "project deadline", "gard", "budget review client", "xylophone"]
 # Through the trigram index: Japanese words of 2 and 4 characters, an emoji, a substring.
 SCRIPT_QUERIES = ["会議", "締め切り", "🎉", "eadlin"]
-# The operators: a tag, an exact phrase, a word left out, the pinned notes, the trash.
-OPERATOR_QUERIES = ["tag:work meeting", '"project deadline"', "meeting -zebra", "is:pinned budget", "in:trash gard"]
+# The operators: a tag, an exact phrase, a word left out, the pinned notes, the trash, the title.
+OPERATOR_QUERIES = ["tag:work meeting", '"project deadline"', "meeting -zebra", "is:pinned budget", "in:trash gard",
+                    "title:meeting"]
 SEARCH_MIX = QUERIES + SCRIPT_QUERIES + OPERATOR_QUERIES
 # The `[[` completion of note titles (GET /api/titles/?q=…): just `[[`, then as a title is typed.
 COMPLETIONS = ["", "m", "me", "meet", "project d", "zebra gi", "xyl"]

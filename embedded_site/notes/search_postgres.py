@@ -16,6 +16,7 @@ words are cut where FTS5 cuts them: PostgreSQL's parser keeps `ana@example.com`,
 """
 
 import string
+from dataclasses import replace
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db.models import Case, Q, QuerySet, Value, When
@@ -41,24 +42,28 @@ def term_query(term: Term) -> SearchQuery:
     if term.alternatives:  # `a OR b`
         combined = None
         for choice in term.choices:
-            query = term_query(Term(choice.text, phrase=choice.phrase))
+            query = term_query(replace(choice, alternatives=[]))
             combined = query if combined is None else combined | query
         return combined
+    if term.in_title:  # `title:garden`: the title's words, weighted A
+        return word_starts_query([fold(term.text)], "A", last_a_prefix=not term.phrase)
     if term.phrase:
         return SearchQuery(fold(term.text).translate(PUNCTUATION_AS_SPACES), search_type="phrase", config=CONFIG)
     return word_starts_query([fold(term.text)])
 
 
-def word_starts_query(words: list[str], weight: str = "") -> SearchQuery:
+def word_starts_query(words: list[str], weight: str = "", last_a_prefix: bool = True) -> SearchQuery:
     """The notes with a word starting with each of `words` (folded), in the text of `weight` (A:
     the title) or in either; a word with punctuation in it as FTS5 reads it: `ana@exa` is `ana`
-    followed by a word starting with `exa`."""
+    followed by a word starting with `exa`. Not `last_a_prefix`: a word is found whole (a phrase)."""
     starts = []
     for word in words:
         pieces = word.translate(PUNCTUATION_AS_SPACES).split()
         if pieces:
-            whole = [lexeme(piece) + (f":{weight}" if weight else "") for piece in pieces[:-1]]
-            starts.append("(" + " <-> ".join([*whole, f"{lexeme(pieces[-1])}:*{weight}"]) + ")")
+            in_order = [lexeme(piece) + (f":{weight}" if weight else "") for piece in pieces]
+            if last_a_prefix:
+                in_order[-1] = f"{lexeme(pieces[-1])}:*{weight}"
+            starts.append("(" + " <-> ".join(in_order) + ")")
     return SearchQuery(" & ".join(starts), search_type="raw", config=CONFIG)
 
 
@@ -110,7 +115,8 @@ def ranked(notes: QuerySet, query: Query, limit: int, offset: int) -> Results:
     )
     snippets = {}
     for note_id, title_headline, body_headline in page:
-        best = body_headline if markers[0] in body_headline else title_headline
+        # (ts_headline marks a word in the body too when the query has it in the title only.)
+        best = body_headline if markers[0] in body_headline and query.body_words else title_headline
         snippets[note_id] = marked_html(best, markers)
     return Results(list(snippets), total, snippets, "word")
 
@@ -118,7 +124,9 @@ def ranked(notes: QuerySet, query: Query, limit: int, offset: int) -> Results:
 def contains(term: Term) -> Q:
     found = Q()
     for choice in term.choices:
-        found |= Q(title__icontains=choice.text) | Q(body__icontains=choice.text)
+        found |= Q(title__icontains=choice.text)
+        if not choice.in_title:
+            found |= Q(body__icontains=choice.text)
     return found
 
 
@@ -134,7 +142,7 @@ def scanned(notes: QuerySet, query: Query, limit: int, offset: int) -> Results:
         .order_by("-in_title", "-updated", "-id")
         .values_list("id", "title", "body")[offset : offset + limit]
     )
-    return Results([row[0] for row in rows], total, excerpts(rows, query.words), "scan")
+    return Results([row[0] for row in rows], total, excerpts(rows, query), "scan")
 
 
 def excluded_notes(query: Query) -> QuerySet:

@@ -1,10 +1,12 @@
 """Search operators, and the choice of index for each query (docs/api.md, "Search").
 
 A query is plain words, `"exact phrases"`, `-word` or `-"phrase"` to leave notes out, and the
-operators `tag:work` (`tag:"two words"`), `is:pinned`, `in:trash` (`-is:pinned`, `-in:trash`: the
-opposite), `created:2026-11` and `updated:2026-11-28` (a year, a month or a day in the computer's
-time zone; `today`, `yesterday`, or Joplin's `day-7`: since the start of the day a week ago). Anything that does not parse as one of these, an unclosed quote or an unknown
-operator say, is searched as plain words: a query never fails. A term of punctuation alone (`-`,
+operators `title:garden` (`title:"a phrase"`: the word or phrase in the title only, on every index
+through FTS5's column filter), `tag:work` (`tag:"two words"`), `is:pinned`, `in:trash`
+(`-title:draft`, `-is:pinned`, `-in:trash`: the opposite), `created:2026-11` and
+`updated:2026-11-28` (a year, a month or a day in the computer's time zone; `today`, `yesterday`,
+or Joplin's `day-7`: since the start of the day a week ago). Anything that does not parse as one of
+these, an unclosed quote or an unknown operator say, is searched as plain words: a query never fails. A term of punctuation alone (`-`,
 `"`, as when `-word` or a phrase is half typed) is left out: no index holds punctuation as words,
 so it would match no note, and the list would empty as the person types.
 
@@ -93,7 +95,7 @@ COUNT_AHEAD = 200
 MARKER_BYTES = 16
 
 WHITESPACE = re.compile(r"\s")
-TOKEN = re.compile(r'(-?)(?:(tag|is|in|created|updated):)?("([^"]*)"|(\S+))', re.IGNORECASE)
+TOKEN = re.compile(r'(-?)(?:(title|tag|is|in|created|updated):)?("([^"]*)"|(\S+))', re.IGNORECASE)
 CALENDAR_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 DAYS_AGO = re.compile(r"^day-(\d{1,5})$", re.IGNORECASE)
 
@@ -122,6 +124,7 @@ class Term:
     text: str
     phrase: bool = False
     negated: bool = False
+    in_title: bool = False  # `title:garden`
     # `budget OR Fahrplan`: the terms after an OR, any of which matches in this one's place.
     alternatives: list["Term"] = field(default_factory=list)
 
@@ -170,6 +173,11 @@ class Query:
         """What the notes found may hold (to mark in their snippets): each term, each of an OR's too."""
         return [choice.text for term in self.positive for choice in term.choices]
 
+    @property
+    def body_words(self) -> list[str]:
+        """The words that may be in the notes' body: all but `title:` terms."""
+        return [choice.text for term in self.positive for choice in term.choices if not choice.in_title]
+
 
 def parse(text: str) -> Query:
     query = Query()
@@ -199,7 +207,8 @@ def parse_token(query: Query, match: re.Match) -> None:
     minus, operator, _, phrase, word = match.groups()
     negated = bool(minus)
     # (An unclosed quote never matches as a phrase: it is part of a word.)
-    if operator and apply_operator(query, operator.lower(), phrase if phrase is not None else word, negated):
+    quoted_value = phrase is not None
+    if operator and apply_operator(query, operator.lower(), phrase if quoted_value else word, negated, quoted_value):
         return
     if phrase is not None and not operator:
         if has_searchable_text(phrase):
@@ -219,8 +228,14 @@ def has_searchable_text(text: str) -> bool:
                for char in text)
 
 
-def apply_operator(query: Query, operator: str, value: str, negated: bool) -> bool:
-    """Apply `operator:value` to the query; False if it is not one (then it is plain words)."""
+def apply_operator(query: Query, operator: str, value: str, negated: bool, phrase: bool) -> bool:
+    """Apply `operator:value` to the query (`phrase`: the value was quoted); False if it is not one
+    (then it is plain words)."""
+    if operator == "title":
+        # Punctuation alone (`title:"` as a phrase is begun) is left out, as it is without `title:`.
+        if has_searchable_text(value):
+            query.terms.append(Term(" ".join(value.split()), phrase=phrase, negated=negated, in_title=True))
+        return True
     if operator == "tag" and normalise_tag(value) and not value.startswith('"'):
         (query.excluded_tags if negated else query.tags).append(normalise_tag(value))
         return True
@@ -320,8 +335,13 @@ def trigram_phrase(term: Term):
 
 
 def expression(index: str, positive: list[Term], negative: list[Term]):
-    """`(a AND b) NOT (c OR d)` on the index; None (scan instead) or NOTHING as trigram_phrase."""
-    single = word_phrase if index == WORD_INDEX else trigram_phrase
+    """`(a AND b) NOT (c OR d)` on the index; None (scan instead) or NOTHING as trigram_phrase.
+    A `title:` term is kept to the title column by FTS5's column filter."""
+    of_the_index = word_phrase if index == WORD_INDEX else trigram_phrase
+
+    def single(term: Term):
+        found = of_the_index(term)
+        return f"{{title}} : {found}" if term.in_title and found not in (None, NOTHING) else found
 
     def phrase(term: Term):
         if not term.alternatives:
@@ -392,10 +412,12 @@ def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], l
         return scanned(query, within, outside, limit, offset)
     if match is NOTHING:
         return Results([], 0, {}, "trigram")
-    two_trigrams_or_more = len(query.positive) == 1 and len(query.positive[0].text) > 3 and not query.positive[0].alternatives
+    # (bm25_order() counts a substring in the title and the body: not a `title:` term's score.)
+    two_trigrams_or_more = (len(query.positive) == 1 and len(query.positive[0].text) > 3
+                            and not query.positive[0].alternatives and not query.positive[0].in_title)
     return ranked(TRIGRAM_INDEX, match, within, outside, limit, offset,
                   common_substring=query.positive[0].text.lower() if two_trigrams_or_more else None,
-                  marked=query.words)
+                  marked=query)
 
 
 def excluded_notes(query: Query):
@@ -403,8 +425,11 @@ def excluded_notes(query: Query):
     index = index_for(query)
     match = expression(index, [], query.negative)
     if match is None:  # too common for the trigram index: a scan
-        conditions = ["(instr(lower(title), %s) > 0 OR instr(lower(body), %s) > 0)" for _ in query.negative]
-        params = [text for term in query.negative for text in (term.text.lower(), term.text.lower())]
+        conditions, params = [], []
+        for term in query.negative:
+            condition, condition_params = contains_sql(term)
+            conditions.append(condition)
+            params += condition_params
         return RawSQL(f"SELECT id FROM notes_note WHERE {' OR '.join(conditions)}", params)
     if match is NOTHING or not match:
         return RawSQL("SELECT id FROM notes_note WHERE 0", [])
@@ -516,12 +541,13 @@ class Highlights:
     def excerpt(self, note_id: int) -> str:
         """The snippet: excerpt() of the text around the first match, every match in it marked."""
         start, end = self.markers
-        return excerpt(*self.texts[note_id], re.compile(f"{re.escape(start)}(.*?){re.escape(end)}", re.DOTALL))
+        marks = re.compile(f"{re.escape(start)}(.*?){re.escape(end)}", re.DOTALL)
+        return excerpt(*self.texts[note_id], marks, marks)
 
 
 def ranked(
     table: str, match: str, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int,
-    common_substring: str | None = None, words_phrase: bool = False, marked: list[str] | None = None,
+    common_substring: str | None = None, words_phrase: bool = False, marked: Query | None = None,
     newest_first: bool = False,
 ) -> Results:
     """One page of the notes matching `match` on any of the indexes, best first, with their snippets.
@@ -537,8 +563,8 @@ def ranked(
     phrase of words always (`words_phrase`), window by window (phrase_windows()). `newest_first`:
     not ranked at all (a query of lone letters, which most notes match: bm25's IDF pass over the
     lists of 37 prefixes took 101 ms at a million notes for `a`). With `marked`
-    (the trigram index: substrings), the snippets are excerpts of the notes' text with those
-    marked, not FTS5's: its snippet() read every match between the page's notes again, an OR of
+    (the trigram index: the query of substrings), the snippets are excerpts of the notes' text
+    with its words marked, not FTS5's: its snippet() read every match between the page's notes again, an OR of
     84 trigrams for one emoji, and marked the trigram a short term matched. The snippets of a
     phrase of words are excerpts of the text bm25_order() had highlight() mark: snippet() checked
     the phrase again in every note with its words between the page's (2.3 of 6.2 ms at 100,000
@@ -737,9 +763,9 @@ def scanned(query: Query, within: list[QuerySet], outside: list[QuerySet], limit
     read. Ranked as bm25 would put them first: a match in the title, then the newest."""
     conditions, params = scope_conditions(within, outside, "notes_note.id")
     for term in query.terms:
-        contains = "(" + " OR ".join(["(instr(lower(title), %s) > 0 OR instr(lower(body), %s) > 0)"] * len(term.choices)) + ")"
+        contains, contains_params = contains_sql(term)
         conditions.append(f"NOT {contains}" if term.negated else contains)
-        params += [text for choice in term.choices for text in (choice.text.lower(), choice.text.lower())]
+        params += contains_params
     where = " AND ".join(conditions)
     first = query.positive[0].text.lower() if query.positive else ""
     with connection.cursor() as cursor:
@@ -751,23 +777,44 @@ def scanned(query: Query, within: list[QuerySet], outside: list[QuerySet], limit
             [*params, first, limit, offset],
         )
         rows = cursor.fetchall()
-    return Results([row[0] for row in rows], total, excerpts(rows, query.words), "scan")
+    return Results([row[0] for row in rows], total, excerpts(rows, query), "scan")
 
 
-def excerpts(rows: list[tuple[int, str, str]], words: list[str]) -> dict[int, str]:
-    """The snippet of each (id, title, body), made here rather than by FTS5: see excerpt()."""
+def contains_sql(term: Term) -> tuple[str, list]:
+    """SQL true for the notes whose text has the term (any of an OR's), case aside; a `title:`
+    term in the title alone."""
+    conditions, params = [], []
+    for choice in term.choices:
+        text = choice.text.lower()
+        if choice.in_title:
+            conditions.append("instr(lower(title), %s) > 0")
+            params.append(text)
+        else:
+            conditions.append("(instr(lower(title), %s) > 0 OR instr(lower(body), %s) > 0)")
+            params += [text, text]
+    return "(" + " OR ".join(conditions) + ")", params
+
+
+def excerpts(rows: list[tuple[int, str, str]], query: Query) -> dict[int, str]:
+    """The snippet of each (id, title, body) of the query's notes, made here rather than by FTS5:
+    see excerpt(). A `title:` term is marked in the title alone."""
+    in_title, in_body = words_pattern(query.words), words_pattern(query.body_words)
+    return {note_id: excerpt(title, body, in_title, in_body) for note_id, title, body in rows}
+
+
+def words_pattern(words: list[str]) -> re.Pattern | None:
     longest_first = sorted(words, key=len, reverse=True)
-    pattern = re.compile("|".join(map(re.escape, longest_first)), re.IGNORECASE) if words else None
-    return {note_id: excerpt(title, body, pattern) for note_id, title, body in rows}
+    return re.compile("|".join(map(re.escape, longest_first)), re.IGNORECASE) if words else None
 
 
-def excerpt(title: str, body: str, pattern: re.Pattern | None, context: int = 30) -> str:
-    """HTML: the text around the first match in the body (else in the title), each match in it
-    marked as the note writes it, or its first group if the pattern has one (what is between two
-    markers); the start of the body if neither matches. Where the text has spaces between words,
-    it starts and ends with whole words; it is cut, and a match marked, between whole characters
-    as they are seen (an emoji's skin tone, a flag's second letter, an accent stay with theirs)."""
-    for text in (body, title):
+def excerpt(title: str, body: str, in_title: re.Pattern | None, in_body: re.Pattern | None, context: int = 30) -> str:
+    """HTML: the text around the first match of `in_body` in the body (else of `in_title` in the
+    title), each match in it marked as the note writes it, or its first group if the pattern has
+    one (what is between two markers); the start of the body if neither matches. Where the text has
+    spaces between words, it starts and ends with whole words; it is cut, and a match marked,
+    between whole characters as they are seen (an emoji's skin tone, a flag's second letter, an
+    accent stay with theirs)."""
+    for text, pattern in ((body, in_body), (title, in_title)):
         found = list(pattern.finditer(text)) if pattern else []
         if found:
             begin, end = max(0, found[0].start() - context), found[0].end() + context

@@ -33,6 +33,11 @@ def test_operators_and_scripts_in_the_search_field(notes):
     expect(app.locator(".note-item-title")).to_have_text(["●Budget review"])
     app.fill("#search", "budget -is:pinned")
     expect(app.locator(".note-item-title")).to_have_text(["Draft budget"])
+    app.fill("#search", "title:draft")
+    expect(app.locator(".note-item-title")).to_have_text(["Draft budget"])
+    expect(app.locator(".note-item-excerpt mark").first).to_have_text("Draft")
+    app.fill("#search", "title:meeting")  # in a body only
+    expect(app.locator("#listStatus")).to_have_text("Nothing found for “title:meeting”")
     app.fill("#search", 'tag: "unclosed')
     expect(app.locator("#listStatus")).to_have_text("Nothing found for “tag: \"unclosed”")
     expect(app.locator(".toast-error")).to_have_count(0)
@@ -42,7 +47,8 @@ def test_the_help_popover_explains_the_operators(notes):
     app = notes
     app.click("#searchHelpToggle")
     expect(app.locator("#searchHelp")).to_be_visible()
-    expect(app.locator("#searchHelp dt")).to_have_count(8)
+    expect(app.locator("#searchHelp dt")).to_have_count(9)
+    expect(app.locator("#searchHelp")).to_contain_text("title:garden")
     SHOTS.mkdir(parents=True, exist_ok=True)
     app.screenshot(path=str(SHOTS / "search-help.png"))
     app.keyboard.press("Escape")

@@ -44,7 +44,8 @@ def test_the_query_is_read_into_terms_and_operators():
     ("tag: work", ["tag:", "work"]),
     ("is:everything", ["is:everything"]),
     ("in:garbage", ["in:garbage"]),
-    ("title:zebra", ["title:zebra"]),
+    ("foo:bar", ["foo:bar"]),
+    ("title:-", []),  # punctuation alone, as `-`
     ('tag:"open', ['tag:"open']),
     ("-", []),
     ('""', []),
@@ -207,8 +208,71 @@ def test_left_out_terms_alone_are_counted_as_a_search_counts(api, make_note, mon
     assert (answer["total"], answer["total_exact"]) == (5, True)  # the list's own count, exact
 
 
+def test_title_is_read_as_words_or_a_phrase_in_the_title():
+    query = parse('title:Garden title:"tomato  plan" -title:draft title:a OR title:b plain')
+    assert query.terms == [
+        Term("Garden", in_title=True), Term("tomato plan", phrase=True, in_title=True),
+        Term("draft", negated=True, in_title=True), Term("a", in_title=True, alternatives=[Term("b", in_title=True)]),
+        Term("plain"),
+    ]
+    assert parse('title:"half typed').terms == [Term('"half', in_title=True), Term("typed")]
+
+
+@pytest.fixture
+def titled(make_note):
+    make_note(title="Garden plan", body="Tomatoes, beans")
+    make_note(title="Tomato notes", body="The garden plan for spring, garden beds")
+    make_note(title="東京の会議 🎉", body="議事録")
+    make_note(title="議事録", body="東京の会議 🎉")
+    make_note(title="Weekly meeting", body="Agenda")
+    make_note(title="Agenda", body="weekly meeting")
+
+
+@pytest.mark.parametrize("q, found", [
+    ("title:garden", ["Garden plan"]),
+    ("title:gard", ["Garden plan"]),  # a prefix, as any word
+    ("TITLE:GARDEN", ["Garden plan"]),
+    ('title:"garden plan"', ["Garden plan"]),
+    ('title:"plan garden"', []),
+    ("title:garden beans", ["Garden plan"]),
+    ("garden -title:garden", ["Tomato notes"]),
+    ("title:garden OR title:tomato", ["Garden plan", "Tomato notes"]),
+    ("title:tomato OR title:agenda", ["Agenda", "Tomato notes"]),
+    ("title:会議", ["東京の会議 🎉"]),  # through the trigram index
+    ("title:議", ["東京の会議 🎉", "議事録"]),
+    ("title:議事", ["議事録"]),
+    ("title:🎉", ["東京の会議 🎉"]),
+    ("title:eekly", ["Weekly meeting"]),  # a substring the word index does not have
+    ("title:genda", ["Agenda"]),
+    ("title:omatoes", []),  # in a body only
+    ("title:xylophone", []),
+])
+def test_title_finds_the_notes_with_it_in_their_title_only(api, titled, q, found):
+    """Someone used to Joplin typed `title:garden`: it was searched as the words "title garden"
+    and found nothing. It keeps to the titles, with the rules of any word, phrase or substring."""
+    assert sorted(titles(api, q)) == found
+
+
+def test_title_alone_left_out_or_too_common_for_the_trigram_index(api, titled, monkeypatch):
+    assert sorted(titles(api, "-title:garden -title:議")) == ["Agenda", "Tomato notes", "Weekly meeting"]
+    Note.objects.filter(title__in=["Garden plan", "Tomato notes"]).update(pinned=True)
+    assert titles(api, "is:pinned title:garden") == ["Garden plan"]  # the pinned notes' own index (0016)
+    monkeypatch.setattr(search_query, "MAX_SHORT_TERM_TRIGRAMS", 0)  # a scan
+    answer = search(api, "title:議")
+    assert sorted(note["title"] for note in answer["notes"]) == ["東京の会議 🎉", "議事録"]
+    assert sorted(titles(api, "-title:議")) == ["Agenda", "Garden plan", "Tomato notes", "Weekly meeting"]
+    assert sorted(titles(api, "title:東")) == ["東京の会議 🎉"]
+
+
+@pytest.mark.parametrize("q, marked", [("title:garden", "Garden"), ("title:議事", "議事"), ("title:eekly", "eekly")])
+def test_the_snippet_marks_the_title_s_match_not_the_body_s(api, make_note, q, marked):
+    make_note(title="Garden plan 議事 Weekly", body="The garden beds, 議事, weekly")
+    [note] = search(api, q)["notes"]
+    assert f"<mark>{marked}</mark>" in note["snippet"] and "plan" in note["snippet"] and "beds" not in note["snippet"], note["snippet"]
+
+
 @pytest.mark.parametrize("q", [
-    '"', '""', '"""', "-", "--", "- -", "tag:", "tag:\"", "is:", "in:", "-is:", "-tag:", '-""', "🎉\"", '"🎉',
+    '"', '""', '"""', "-", "--", "- -", "tag:", "tag:\"", "title:", "title:\"", "title:\"\"", "-title:-", "title:(", "is:", "in:", "-is:", "-tag:", '-""', "🎉\"", '"🎉',
     "東京\" OR (", "NOT 東京", "(東 OR 京)", "\\", "*", "a" * 500, "東" * 500, "-" + "x" * 499, "\u200d", "\ufe0f",
 ])
 def test_hostile_queries_are_words_never_a_500(api, scripts, q):
