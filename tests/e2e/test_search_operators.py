@@ -58,3 +58,18 @@ def test_the_help_popover_explains_the_operators(notes):
     expect(app.locator("#searchHelp")).to_be_visible()
     app.keyboard.press("Tab")  # on to the list: the help no longer covers it
     expect(app.locator("#searchHelp")).to_be_hidden()
+
+
+
+
+def test_the_help_s_tooltip_does_not_cover_the_open_help(notes):
+    app = notes
+    toggle = app.locator("#searchHelpToggle")
+    expect(toggle).to_have_attribute("title", "Search operators: tag:, is:pinned, OR, -word…")
+    toggle.hover()
+    toggle.click()
+    expect(app.locator("#searchHelp")).to_be_visible()
+    expect(toggle).not_to_have_attribute("title", "Search operators: tag:, is:pinned, OR, -word…")
+    toggle.click()
+    expect(app.locator("#searchHelp")).to_be_hidden()
+    expect(toggle).to_have_attribute("title", "Search operators: tag:, is:pinned, OR, -word…")

@@ -7,9 +7,11 @@ const $ = (id) => document.getElementById(id);
 export function setUpSearchHelp() {
   const toggle = $('searchHelpToggle');
   const help = $('searchHelp');
+  const tooltip = toggle.title;
   const show = (open) => {
     help.hidden = !open;
     toggle.setAttribute('aria-expanded', String(open));
+    toggle.title = open ? '' : tooltip;  // the tooltip would sit over the open help, repeating it
   };
   toggle.addEventListener('click', () => show(help.hidden));
   document.addEventListener('click', (event) => {
