@@ -28,7 +28,7 @@ from django_desktop_shell.identity import load
 from django_desktop_shell.process import launcher, window
 from django_desktop_shell.process.errors import StartupError
 from django_desktop_shell.process.server import bind_loopback
-from django_desktop_shell.updates import apply, install, keys, platform_tag, release, service, updates_dir
+from django_desktop_shell.updates import apply, install, keys, platform_tag, release, service, trial, updates_dir
 from django_desktop_shell.updates.client import Client, UpdateRefused, UpdateUnavailable
 
 from tests.conftest import ROOT
@@ -494,7 +494,7 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
         "fails": f'printf broken > "{data}/{SLUG}.sqlite3"\nprintf broken > "{data}/{SLUG}.archive.sqlite3"\nexit 3\n',
         "hangs": "sleep 60\n",
         # The person closed the window (or logged out) during a start slowed by its migrations, half made.
-        "is quit": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\ntouch "{updates_dir(data)}/{apply.QUIT_FILE}"\n'
+        "is quit": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\ntouch "{updates_dir(data)}/{trial.QUIT_FILE}"\n'
                    'exit 0\n',
         # Python in its first moments, before the shell handles the stop signals (its imports): the
         # test sends it a signal (a logout, a kill), whose default action ends it. SIGHUP's default, as
@@ -543,14 +543,14 @@ def run_apply(tmp_path, staged, env_timeout="20", started_after=("args", "old-st
         del os.environ["UPD_APP_UPDATE_TRIAL_SECONDS"]
     old_app.wait()
     deadline = time.monotonic() + 40
-    while not (updates_dir(data) / apply.RESULT_FILE).exists():
+    while not (updates_dir(data) / trial.RESULT_FILE).exists():
         assert time.monotonic() < deadline, (updates_dir(data) / "apply.log").read_text()
         time.sleep(0.1)
     # The version started after the result (the new one, or the old one again) notes its start.
     while started_after and not any((tmp_path / marker).exists() for marker in started_after):
         assert time.monotonic() < deadline, (updates_dir(data) / "apply.log").read_text()
         time.sleep(0.1)
-    return installed, data, apply.finished_trial(data)
+    return installed, data, trial.finished_trial(data)
 
 
 def windows_script_for(tmp_path, monkeypatch, folder_name: str = "", argv: tuple[str, ...] = ()) -> tuple[str, dict]:
@@ -631,8 +631,8 @@ def test_the_windows_script_has_the_posix_one_s_branches_and_result_words(tmp_pa
 def test_the_new_version_replaces_the_old_once_it_passes_its_start(tmp_path):
     old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
     staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", "passes")
-    installed, data, (trial, result) = run_apply(tmp_path, staged)
-    assert result == "passed: 1.1.0" and trial["version"] == "1.1.0"
+    installed, data, (last_trial, result) = run_apply(tmp_path, staged)
+    assert result == "passed: 1.1.0" and last_trial["version"] == "1.1.0"
     assert (installed / "_internal" / "VERSION").read_text() == "1.1.0"
     assert (tmp_path / "args").read_text().strip() == f"--data-dir {data}"  # started as the old one was
     assert sorted(path.name for path in tmp_path.iterdir()) == ["args", "data", f"{SLUG}-1.0.0"]  # no previous, no staging
@@ -646,7 +646,7 @@ def test_a_new_version_that_fails_its_start_is_rolled_back_with_the_databases(tm
     old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
     before = tree(tmp_path / f"{SLUG}-1.0.0")
     staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", behaviour)
-    installed, data, (trial, result) = run_apply(tmp_path, staged, env_timeout="2")
+    installed, data, (last_trial, result) = run_apply(tmp_path, staged, env_timeout="2")
     assert result.startswith("rolled-back: 1.1.0: ")
     assert {"fails": "exited with code 3", "hangs": "did not pass within 2 s", "is killed": "exited with code 137"}[behaviour] \
         in result
@@ -654,7 +654,7 @@ def test_a_new_version_that_fails_its_start_is_rolled_back_with_the_databases(tm
     assert (tmp_path / "old-started").exists()  # the old version was started again
     for name in (f"{SLUG}.sqlite3", f"{SLUG}.archive.sqlite3"):
         assert sqlite3.connect(data / name).execute("select body from notes").fetchall() == [("kept",)]
-    assert not (updates_dir(data) / apply.SNAPSHOTS_DIR).exists()
+    assert not (updates_dir(data) / trial.SNAPSHOTS_DIR).exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "old-started", f"{SLUG}-1.0.0"]
 
 
@@ -683,7 +683,7 @@ def test_a_quit_during_the_new_version_s_first_start_puts_the_update_back_as_sta
         threading.Thread(target=send_once_it_runs, daemon=True, args=(
             tmp_path / "data" / "importing", updates_dir(tmp_path / "data") / "trial.pid", getattr(signal, behaviour.split()[-1]),
         )).start()
-    installed, data, (trial, result) = run_apply(tmp_path, staged, started_after=())
+    installed, data, (last_trial, result) = run_apply(tmp_path, staged, started_after=())
     assert result == f"quit: 1.1.0: {apply.QUIT_RESULT}"
     assert tree(installed) == before and tree(staged) == new
     assert sqlite3.connect(data / f"{SLUG}.sqlite3").execute("select body from notes").fetchall() == [("kept",)]
@@ -946,8 +946,8 @@ def test_a_staged_update_named_by_a_data_folder_someone_else_made_is_never_appli
 def test_a_rolled_back_version_is_said_once_and_skipped(signed, repository, tmp_path):
     updater = updater_for(tmp_path, repository, signed)
     folder = updates_dir(updater.data_dir)
-    (folder / apply.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))
-    (folder / apply.RESULT_FILE).write_text("rolled-back: 1.1.0: it exited with code 3 before its start passed\n")
+    (folder / trial.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))
+    (folder / trial.RESULT_FILE).write_text("rolled-back: 1.1.0: it exited with code 3 before its start passed\n")
     updater = updater_for(tmp_path, repository, signed, installed=updater.install.folder)
     status = updater.snapshot()
     assert "The update to 1.1.0 did not start, so Upd App 1.0.0 was kept" in status["notice"]
@@ -968,13 +968,13 @@ def test_a_quit_during_the_first_start_after_an_update_is_no_failed_update(signe
     assert updater.begin_apply(updater.ready())  # "Restart to update"
     install.let_go(updater.running_mark)
     folder = updates_dir(updater.data_dir)
-    (folder / apply.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))  # apply.begin's
+    (folder / trial.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))  # apply.begin's
     new = updater_for(tmp_path, repository, signed, installed=updater.install.folder, version="1.1.0")
     assert not new.note_start() and new.on_trial
     new.quit_before_started()
-    assert (folder / apply.QUIT_FILE).exists()
+    assert (folder / trial.QUIT_FILE).exists()
     install.let_go(new.running_mark)
-    (folder / apply.RESULT_FILE).write_text(f"quit: 1.1.0: {apply.QUIT_RESULT}\n")
+    (folder / trial.RESULT_FILE).write_text(f"quit: 1.1.0: {apply.QUIT_RESULT}\n")
     again = updater_for(tmp_path, repository, signed, installed=updater.install.folder)
     assert not again.note_start()  # the version the person can use opens
     status = again.snapshot()
@@ -1000,9 +1000,9 @@ def test_an_update_whose_script_ended_before_its_trial_is_finished_by_the_new_ve
     folder = updates_dir(updater.data_dir)
     previous = updater.install.previous()
     shutil.copytree(updater.install.folder, previous)
-    (folder / apply.SNAPSHOTS_DIR).mkdir()
-    (folder / apply.SNAPSHOTS_DIR / f"{SLUG}.sqlite3").write_text("the notes before the update")
-    (folder / apply.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0", "at": time.time() - 3600,
+    (folder / trial.SNAPSHOTS_DIR).mkdir()
+    (folder / trial.SNAPSHOTS_DIR / f"{SLUG}.sqlite3").write_text("the notes before the update")
+    (folder / trial.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0", "at": time.time() - 3600,
                                                        "timeout": 120}))
     new = updater_for(tmp_path, repository, signed, installed=updater.install.folder, version="1.1.0")
     assert not new.note_start() and not new.on_trial  # a failed start shows its error, as any other
@@ -1012,9 +1012,9 @@ def test_an_update_whose_script_ended_before_its_trial_is_finished_by_the_new_ve
     deadline = time.monotonic() + 30
     while previous.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not previous.exists() and not (folder / apply.SNAPSHOTS_DIR).exists()
+    assert not previous.exists() and not (folder / trial.SNAPSHOTS_DIR).exists()
     assert new.snapshot()["notice"] == "Updated to Upd App 1.1.0."
-    assert apply.pending_trial(updater.data_dir) is None
+    assert trial.pending_trial(updater.data_dir) is None
 
 
 @pytest.mark.parametrize("start", ["still under way", "failed"])
@@ -1053,10 +1053,10 @@ def test_a_quit_whose_window_outlasts_the_exit_watchdog_is_still_a_quit_for_the_
 def test_the_new_version_passes_its_trial_once_its_site_has_started(signed, repository, tmp_path):
     data = tmp_path / "data"
     updates_dir(data).mkdir(parents=True)
-    (updates_dir(data) / apply.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))
-    assert not apply.pass_trial(data, "1.0.0")  # the old version on the same data folder: not the one on trial
-    assert apply.pass_trial(data, "1.1.0")
-    assert (updates_dir(data) / apply.PASSED_FILE).read_text() == "1.1.0"
+    (updates_dir(data) / trial.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))
+    assert not trial.pass_trial(data, "1.0.0")  # the old version on the same data folder: not the one on trial
+    assert trial.pass_trial(data, "1.1.0")
+    assert (updates_dir(data) / trial.PASSED_FILE).read_text() == "1.1.0"
 
 
 def test_the_install_kinds(tmp_path, monkeypatch):

@@ -35,17 +35,9 @@ from django_desktop_shell.files import write_file
 from django_desktop_shell.process.lifecycle import STOP_SIGNALS
 from django_desktop_shell.updates import updates_dir
 from django_desktop_shell.updates.install import Install
+from django_desktop_shell.updates.trial import PASSED_FILE, RESULT_FILE, SNAPSHOTS_DIR, TRIAL_FILE, TRIAL_SECONDS
 
-TRIAL_SECONDS = 120
-TRIAL_FILE = "trial.json"
-# A trial still pending this long after its time was up has lost its script (a logout that ended the
-# whole session, a Windows sign-out): while the script runs, it has a result by then without fail.
-SCRIPT_GONE_AFTER_S = 600
-PASSED_FILE = "trial-passed"
-RESULT_FILE = "trial-result"
-QUIT_FILE = "trial-quit"  # the new version was quit before its start passed: no failed start
 QUIT_RESULT = "quit before its start passed; installed again at Restart to update"
-SNAPSHOTS_DIR = "before-update"  # a copy of each SQLite database of the data folder, by its name
 
 POSIX_SCRIPT = r"""#!/bin/sh
 # Written by django-desktop-shell (updates/apply.py): installs {name} {version} in place of
@@ -300,86 +292,3 @@ def copy_database(database: Path, copy: Path) -> None:
             target.close()
     finally:
         source.close()
-
-
-def pending_trial(data_dir: Path) -> dict | None:
-    folder = updates_dir(data_dir)
-    try:
-        trial = json.loads((folder / TRIAL_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return trial if isinstance(trial, dict) else None
-
-
-def note_start(data_dir: Path, version: str) -> bool:
-    """The new version's first lines: whether it is on trial; if so its pid, for the Windows script to watch."""
-    trial = pending_trial(data_dir)
-    if trial_of(trial, data_dir, version) and not outlived_its_script(trial):
-        (updates_dir(data_dir) / "trial.pid").write_text(str(os.getpid()), encoding="ascii")
-        return True
-    return False
-
-
-def trial_of(trial: dict | None, data_dir: Path, version: str) -> bool:
-    """Whether `trial` is `version`'s and has no result yet."""
-    return bool(trial) and trial.get("version") == version and not (updates_dir(data_dir) / RESULT_FILE).exists()
-
-
-def outlived_its_script(trial: dict) -> bool:
-    at, timeout = trial.get("at"), trial.get("timeout", TRIAL_SECONDS)
-    return (isinstance(at, (int, float)) and isinstance(timeout, (int, float))
-            and time.time() > at + timeout + SCRIPT_GONE_AFTER_S)
-
-
-def left_by_its_script(data_dir: Path, version: str) -> bool:
-    """Whether `version`'s trial was left without a result, its script ended before it (the new
-    version installed, the previous one and the databases' copies still kept beside)."""
-    trial = pending_trial(data_dir)
-    return trial_of(trial, data_dir, version) and outlived_its_script(trial)
-
-
-def finish_a_left_trial(data_dir: Path, version: str, previous: Path | None) -> None:
-    """What the script does once the new version has passed its start, done by that version: the
-    previous version (`previous`, if any) and the databases' copies removed, "passed" its result."""
-    folder = updates_dir(data_dir)
-    if previous is not None:
-        shutil.rmtree(previous, ignore_errors=True)
-    shutil.rmtree(folder / SNAPSHOTS_DIR, ignore_errors=True)
-    (folder / RESULT_FILE).write_text(f"passed: {version}\n", encoding="utf-8")
-
-
-def pass_trial(data_dir: Path, version: str) -> bool:
-    """Called once the site has started: if this version is on trial, tell the script it passed."""
-    return tell_the_script(data_dir, version, PASSED_FILE)
-
-
-def leave_trial(data_dir: Path, version: str) -> bool:
-    """Called when the person quits before the start has passed: if this version is on trial, tell the
-    script it was quit, which is no failed start."""
-    return tell_the_script(data_dir, version, QUIT_FILE)
-
-
-def tell_the_script(data_dir: Path, version: str, news: str) -> bool:
-    """If `version` is on trial and the script has no result yet, write it the file `news`."""
-    trial = pending_trial(data_dir)
-    folder = updates_dir(data_dir)
-    if not trial or trial.get("version") != version or (folder / RESULT_FILE).exists():
-        return False
-    (folder / news).write_text(version, encoding="utf-8")
-    return True
-
-
-def finished_trial(data_dir: Path) -> tuple[dict, str] | None:
-    """The last trial and the script's result ("passed: …", "rolled-back: …", "failed: …"), once it has one;
-    the trial's files are then removed."""
-    folder = updates_dir(data_dir)
-    trial = pending_trial(data_dir)
-    try:
-        result = (folder / RESULT_FILE).read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-    if trial is None:
-        return None
-    for name in (TRIAL_FILE, RESULT_FILE, PASSED_FILE, QUIT_FILE, "trial.pid", "trial-exited"):
-        (folder / name).unlink(missing_ok=True)
-    return trial, result
