@@ -6,7 +6,8 @@ loads librsvg into the app process for as long as it runs (3.6-6.4 MB of PSS), a
 later launch loads the PNGs it kept. Then it opens again, and once the list shows, the window is
 used as a person would (bench/window_app.py --browse): the list scrolled a screenful at a time to
 its last note (its pages load on the way), then five searches typed into the search field.
-A bare pywebview window on a static file is opened then, beside the app; 30 s after it has loaded
+A bare pywebview window on a static file, as large as the app's (a window's X image is in its
+PSS), is opened then, beside the app; 30 s after it has loaded
 the benchmark reads each process of both (PSS, USS, anonymous memory, and the peak resident set,
 VmHWM, kept by the kernel) before closing them.
 RSS counts shared libraries once per process, so the sum is an upper bound; PSS, which splits
@@ -30,6 +31,7 @@ import time
 
 import psutil
 from django_desktop_shell.process.window import WINDOW_ICON_SIZES, WINDOW_ICONS_FOLDER
+from django_desktop_shell.process.window_state import Geometry
 
 from bench.common import (
     PYTHON, ROOT, app_env, data_dir, display, machine, print_table, read_line_within, seed_notes, stop,
@@ -97,9 +99,11 @@ def totals_of(processes: list[dict]) -> dict:
 
 
 def start_baseline() -> subprocess.Popen:
-    """A bare pywebview window on a static file, once it has loaded."""
+    """A bare pywebview window on a static file, as large as the app's, once it has loaded."""
+    size = f"{Geometry().width}x{Geometry().height}"  # the app's window on a data folder that kept no other
     process = subprocess.Popen([PYTHON, str(ROOT / "bench" / "baseline_window.py"), str(ROOT / "bench" / "hello.html"),
-                                "--stay"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=app_env())
+                                "--stay", "--size", size], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               env=app_env())
     if not read_line_within(process, 60).startswith("LOADED "):
         stop(process)
         raise SystemExit("the baseline window did not load within 60 s")
@@ -209,7 +213,7 @@ def main() -> None:
         (f"window from the source tree under Xvfb on {args.notes} demo notes; once the list showed, "
          f"the list scrolled a screenful at a time to its last note, {listed}, then {len(QUERIES)} searches typed in, "
          f"then {IDLE_S} s left alone; "
-         "peak RSS = VmHWM per process; PSS, USS and anonymous memory (smaps_rollup) at the end; baseline = a bare pywebview window on a static file, opened after the browsing and read with the app"),
+         "peak RSS = VmHWM per process; PSS, USS and anonymous memory (smaps_rollup) at the end; baseline = a bare pywebview window on a static file, the app's size, opened after the browsing and read with the app"),
         processes=processes,
         totals=totals,
         baseline=bare,

@@ -9,6 +9,8 @@ import psutil
 
 from bench import memory
 from bench.memory import measure_family
+from django_desktop_shell.process.window_state import Geometry
+from tests.shell.dialogs import shown_on_screen
 
 MB = 1_000_000
 
@@ -115,3 +117,16 @@ def test_the_launch_measured_is_not_the_data_folders_first(tmp_path, monkeypatch
 
     assert events[:2] == ["window_app started", "window_app stopped"], events
     assert "window_app started browsing" in events[2:], events
+
+
+def test_the_bare_window_is_as_large_as_the_app_s(app_env):
+    """The bare window opened at pywebview's 800x600 beside the app's 1120x760: its X image alone
+    2.3 MB of PSS less, counted as the app's excess."""
+    bare_window = memory.start_baseline()
+    try:
+        _x, _y, width, height = shown_on_screen(app_env, "Baseline")
+    finally:
+        memory.stop(bare_window)
+
+    assert (width, height) == (Geometry().width, Geometry().height)
+

@@ -23,6 +23,7 @@ from tests.conftest import (
     project_whose_settings_do_not_import, start_headless,
 )
 from tests.shell.dialogs import xdotool
+from tests.shell.update_repository import make_project
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
@@ -184,17 +185,46 @@ def test_version_comes_from_pyproject(app_env):
 IMPORTED_BEFORE_THE_WINDOW_SHOWS = ("web_context", "context_menu", "drops", "download_bar", "native_dialogs")
 
 
-def test_the_launcher_and_the_window_import_nothing_of_django_before_the_window_shows():
+def modules_imported_before_the_window_shows(project, data_dir) -> set[str]:
+    """sys.modules once a launch of `project` has reached its window: the launcher, the window's
+    modules, and the updater's start, in a fresh interpreter."""
+    window_modules = ", ".join(f"django_desktop_shell.process.{name}" for name in IMPORTED_BEFORE_THE_WINDOW_SHOWS)
+    result = subprocess.run(
+        [sys.executable, "-c", f"import sys, pathlib, django_desktop_shell.process.launcher, {window_modules}\n"
+                               "from django_desktop_shell.identity import load\n"
+                               "from django_desktop_shell.updates import service\n"
+                               f"service.for_run(load(pathlib.Path({str(project)!r})), pathlib.Path({str(data_dir)!r}), "
+                               "'window').note_start()\n"
+                               "print(*sys.modules, sep='\\n')"],
+        capture_output=True, text=True, timeout=60, check=True)
+    return set(result.stdout.split())
+
+
+def test_the_launcher_and_the_window_import_nothing_of_django_before_the_window_shows(tmp_path):
     """With a kept start page the window is served before Django starts, so Django imported by the
     launcher's own modules (the log's set-up imported django.http, and with it Django's models:
     230 modules) came before the window, on the path to the first screen; so did the downloads
     bar's, on GTK's thread between the window's creation and its showing (183 modules of Django)."""
-    window_modules = ", ".join(f"django_desktop_shell.process.{name}" for name in IMPORTED_BEFORE_THE_WINDOW_SHOWS)
-    result = subprocess.run(
-        [sys.executable, "-c", f"import sys, django_desktop_shell.process.launcher, {window_modules}; "
-                               "print(sorted(name for name in sys.modules if name.split('.')[0] == 'django'))"],
-        capture_output=True, text=True, timeout=60, check=True)
-    assert result.stdout.strip() == "[]"
+    imported = modules_imported_before_the_window_shows(ROOT, tmp_path)
+    assert sorted(name for name in imported if name.split(".")[0] == "django") == []
+
+
+def test_a_launch_imports_the_update_s_install_part_only_to_install_one(tmp_path):
+    """The updater's install part (the update's script and the databases' copies, apply and sqlite3;
+    what kind of install this is, install) was imported by every launch on the main thread before its
+    window: Notedesk's, which has no update URL, and an app's with one, where it runs only to install
+    a staged update (no window then) or at "Restart to update" (the window closed)."""
+    install_part = {"django_desktop_shell.updates.apply", "django_desktop_shell.updates.install", "sqlite3"}
+    assert sorted(modules_imported_before_the_window_shows(ROOT, tmp_path / "notedesk") & install_part) == []
+    with_updates = modules_imported_before_the_window_shows(make_project(tmp_path / "project"), tmp_path / "data")
+    assert sorted(with_updates & {"django_desktop_shell.updates.apply", "sqlite3"}) == []
+
+
+def test_a_launch_imports_the_url_opener_only_for_a_file_url_on_its_command_line(tmp_path):
+    """urllib.request (3-6 ms of import at load 0.4: its own 2,800 lines of handlers' classes) came on
+    the main thread before every window, for the one function that turns a desktop entry's file:
+    URL into a path; the shell's settings import it anyway, after the window of an everyday launch."""
+    assert "urllib.request" not in modules_imported_before_the_window_shows(ROOT, tmp_path)
 
 
 def test_manage_runs_a_django_command_on_the_data_dir(tmp_path, app_env):

@@ -28,7 +28,7 @@ from django_desktop_shell.identity import load
 from django_desktop_shell.process import launcher, single_instance, window
 from django_desktop_shell.process.errors import StartupError
 from django_desktop_shell.process.server import bind_loopback
-from django_desktop_shell.updates import apply, install, keys, platform_tag, release, service, updates_dir
+from django_desktop_shell.updates import apply, install, keys, platform_tag, release, service, trial, updates_dir
 from django_desktop_shell.updates.client import Client, UpdateRefused, UpdateUnavailable
 
 from tests.conftest import ROOT, launcher_command
@@ -496,7 +496,7 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
         # The person uses it on, and closes it a while later.
         "passes and runs on": f'printf {version} > "{updates_dir(data)}/trial-passed"\nsleep 2\n',
         # The person closed the window (or logged out) during a start slowed by its migrations, half made.
-        "is quit": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\ntouch "{updates_dir(data)}/{apply.QUIT_FILE}"\n'
+        "is quit": f'printf half-migrated > "{data}/{SLUG}.sqlite3"\ntouch "{updates_dir(data)}/{trial.QUIT_FILE}"\n'
                    'exit 0\n',
         # Python in its first moments, before the shell handles the stop signals (its imports): the
         # test sends it a signal (a logout, a kill), whose default action ends it. SIGHUP's default, as
@@ -514,14 +514,14 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
         # clock set forward by the time the new version started.
         "passes an hour later": f'PYTHONPATH="{Path(apply.__file__).parents[2]}" exec {sys.executable} -c "'
                                 'import json; from pathlib import Path; '
-                                'from django_desktop_shell.updates import apply, updates_dir; '
-                                f"data = Path('{data}'); trial = updates_dir(data) / apply.TRIAL_FILE; "
-                                "started = json.loads(trial.read_text()); started['at'] -= 3600; "
-                                "trial.write_text(json.dumps(started)); "
-                                f"left = apply.left_by_its_script(data, '{version}'); apply.note_start(data, '{version}'); "
-                                f"left and apply.finish_a_left_trial(data, '{version}', "
+                                'from django_desktop_shell.updates import trial, updates_dir; '
+                                f"data = Path('{data}'); trial_file = updates_dir(data) / trial.TRIAL_FILE; "
+                                "started = json.loads(trial_file.read_text()); started['at'] -= 3600; "
+                                "trial_file.write_text(json.dumps(started)); "
+                                f"left = trial.left_by_its_script(data, '{version}'); trial.note_start(data, '{version}'); "
+                                f"left and trial.finish_a_left_trial(data, '{version}', "
                                 f"Path('{folder.parent}') / '.{SLUG}-1.0.0.previous'); "
-                                f"apply.pass_trial(data, '{version}')\"\n",
+                                f"trial.pass_trial(data, '{version}')\"\n",
         # Its previous version removed while it started (by a person tidying up; by this version, taking its
         # trial for one left by its script, before 468d745), and it exits with an error; each start noted.
         "fails with the previous version gone": f'rm -rf "{folder.parent}/.{SLUG}-1.0.0.previous"\n'
@@ -532,8 +532,8 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
         "is beaten to the data folder": f'while [ ! -f "{data}/person-s-launch-claimed" ]; do sleep 0.05; done\n'
                                         f'PYTHONPATH="{Path(apply.__file__).parents[2]}" exec {sys.executable} -c "'
                                         'import sys; from pathlib import Path; '
-                                        'from django_desktop_shell.updates import apply; '
-                                        f"sys.exit(apply.outcome_of_the_launch_on_trial(Path('{data}'), '{version}') or 0)\"\n",
+                                        'from django_desktop_shell.updates import trial; '
+                                        f"sys.exit(trial.outcome_of_the_launch_on_trial(Path('{data}'), '{version}') or 0)\"\n",
     }[behaviour.replace("SIGHUP", "SIGTERM")]
     return make_bundle(folder, version, executable="#!/bin/sh\n" + body)
 
@@ -544,15 +544,15 @@ def launch_of_the_person_s(data: Path, behaviour: str, ended: threading.Event) -
     on, is quit, or fails; `ended` is set once it has exited."""
     code = (
         "import sqlite3, sys, time; from pathlib import Path; from filelock import FileLock; "
-        "from django_desktop_shell.updates import apply; "
+        "from django_desktop_shell.updates import trial; "
         f"data, behaviour = Path({str(data)!r}), {behaviour!r}; "
-        "lock = FileLock(data / 'instance.lock'); lock.acquire(); apply.note_start(data, '1.1.0'); "
+        "lock = FileLock(data / 'instance.lock'); lock.acquire(); trial.note_start(data, '1.1.0'); "
         "(data / 'person-s-launch-claimed').touch(); time.sleep(1); "
         "behaviour == 'fails' and sys.exit(3); "
-        "behaviour == 'passes' and apply.pass_trial(data, '1.1.0'); "
+        "behaviour == 'passes' and trial.pass_trial(data, '1.1.0'); "
         f"notes = sqlite3.connect(data / '{SLUG}.sqlite3'); "
         "notes.execute(\"insert into notes values ('written in the new version')\"); notes.commit(); "
-        "behaviour == 'is quit' and apply.leave_trial(data, '1.1.0'); time.sleep(3)"
+        "behaviour == 'is quit' and trial.leave_trial(data, '1.1.0'); time.sleep(3)"
     )
     launch = subprocess.Popen([sys.executable, "-c", code], env={
         **{name: value for name, value in os.environ.items() if name != "DESKTOP_UPDATE_TRIAL"},
@@ -594,14 +594,14 @@ def run_apply(tmp_path, staged, env_timeout="20", started_after=("args", "old-st
         del os.environ["UPD_APP_UPDATE_TRIAL_SECONDS"]
     old_app.wait()
     deadline = time.monotonic() + 40
-    while not (updates_dir(data) / apply.RESULT_FILE).exists():
+    while not (updates_dir(data) / trial.RESULT_FILE).exists():
         assert time.monotonic() < deadline, (updates_dir(data) / "apply.log").read_text()
         time.sleep(0.1)
     # The version started after the result (the new one, or the old one again) notes its start.
     while started_after and not any((tmp_path / marker).exists() for marker in started_after):
         assert time.monotonic() < deadline, (updates_dir(data) / "apply.log").read_text()
         time.sleep(0.1)
-    return installed, data, apply.finished_trial(data)
+    return installed, data, trial.finished_trial(data)
 
 
 def windows_script_for(tmp_path, monkeypatch, folder_name: str = "", argv: tuple[str, ...] = ()) -> tuple[str, dict]:
@@ -673,7 +673,7 @@ def test_the_windows_script_has_the_posix_one_s_branches_and_result_words(tmp_pa
                                                                   flags=re.IGNORECASE)}
     assert targets <= labels, targets - labels
     assert "timeout " not in script.lower()
-    # The version it starts on trial knows it is (apply.outlived_its_script), as the POSIX one's does.
+    # The version it starts on trial knows it is (trial.outlived_its_script), as the POSIX one's does.
     assert script.index('set "DESKTOP_UPDATE_TRIAL=1.1.0"') < script.index(":wait_new")
     # Only a version still running at the time limit is ended: one that has exited left its number to
     # whatever process Windows gives it next.
@@ -684,8 +684,8 @@ def test_the_windows_script_has_the_posix_one_s_branches_and_result_words(tmp_pa
 def test_the_new_version_replaces_the_old_once_it_passes_its_start(tmp_path):
     old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
     staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", "passes")
-    installed, data, (trial, result) = run_apply(tmp_path, staged)
-    assert result == "passed: 1.1.0" and trial["version"] == "1.1.0"
+    installed, data, (last_trial, result) = run_apply(tmp_path, staged)
+    assert result == "passed: 1.1.0" and last_trial["version"] == "1.1.0"
     assert (installed / "_internal" / "VERSION").read_text() == "1.1.0"
     assert (tmp_path / "args").read_text().strip() == f"--data-dir {data}"  # started as the old one was
     assert sorted(path.name for path in tmp_path.iterdir()) == ["args", "data", f"{SLUG}-1.0.0"]  # no previous, no staging
@@ -734,7 +734,7 @@ def test_a_new_version_that_fails_its_start_is_rolled_back_with_the_databases(tm
     old_version_that_notes_its_start(tmp_path / f"{SLUG}-1.0.0")
     before = tree(tmp_path / f"{SLUG}-1.0.0")
     staged = new_version(tmp_path / f".{SLUG}-1.0.0.update-1.1.0", "1.1.0", behaviour)
-    installed, data, (trial, result) = run_apply(tmp_path, staged, env_timeout="2")
+    installed, data, (last_trial, result) = run_apply(tmp_path, staged, env_timeout="2")
     assert result.startswith("rolled-back: 1.1.0: ")
     assert {"fails": "exited with code 3", "hangs": "did not pass within 2 s", "is killed": "exited with code 137"}[behaviour] \
         in result
@@ -742,7 +742,7 @@ def test_a_new_version_that_fails_its_start_is_rolled_back_with_the_databases(tm
     assert (tmp_path / "old-started").exists()  # the old version was started again
     for name in (f"{SLUG}.sqlite3", f"{SLUG}.archive.sqlite3"):
         assert sqlite3.connect(data / name).execute("select body from notes").fetchall() == [("kept",)]
-    assert not (updates_dir(data) / apply.SNAPSHOTS_DIR).exists()
+    assert not (updates_dir(data) / trial.SNAPSHOTS_DIR).exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "old-started", f"{SLUG}-1.0.0"]
 
 
@@ -771,7 +771,7 @@ def test_a_quit_during_the_new_version_s_first_start_puts_the_update_back_as_sta
         threading.Thread(target=send_once_it_runs, daemon=True, args=(
             tmp_path / "data" / "importing", updates_dir(tmp_path / "data") / "trial.pid", getattr(signal, behaviour.split()[-1]),
         )).start()
-    installed, data, (trial, result) = run_apply(tmp_path, staged, started_after=())
+    installed, data, (last_trial, result) = run_apply(tmp_path, staged, started_after=())
     assert result == f"quit: 1.1.0: {apply.QUIT_RESULT}"
     assert tree(installed) == before and tree(staged) == new
     assert sqlite3.connect(data / f"{SLUG}.sqlite3").execute("select body from notes").fetchall() == [("kept",)]
@@ -829,7 +829,7 @@ def test_the_script_s_start_beaten_to_the_data_folder_exits_with_the_outcome_of_
     identity = load(ROOT)
     data = tmp_path / "data"
     updates_dir(data).mkdir(parents=True)
-    (updates_dir(data) / apply.TRIAL_FILE).write_text(json.dumps({"version": identity.version, "from": "0.9.0",
+    (updates_dir(data) / trial.TRIAL_FILE).write_text(json.dumps({"version": identity.version, "from": "0.9.0",
                                                                    "at": time.time(), "timeout": 120}))
     holding = single_instance.claim(data, identity)
     handed_over = threading.Event()
@@ -841,7 +841,7 @@ def test_the_script_s_start_beaten_to_the_data_folder_exits_with_the_outcome_of_
         time.sleep(1)
         assert script_s_start.poll() is None  # waits for the launch on trial
         if outcome == "passes":
-            apply.pass_trial(data, identity.version)
+            trial.pass_trial(data, identity.version)
         holding.close()
         assert script_s_start.wait(30) == {"passes": 0, "ends without passing": 1}[outcome]
     finally:
@@ -1126,8 +1126,8 @@ def test_a_staged_update_named_by_a_data_folder_someone_else_made_is_never_appli
 def test_a_rolled_back_version_is_said_once_and_skipped(signed, repository, tmp_path):
     updater = updater_for(tmp_path, repository, signed)
     folder = updates_dir(updater.data_dir)
-    (folder / apply.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))
-    (folder / apply.RESULT_FILE).write_text("rolled-back: 1.1.0: it exited with code 3 before its start passed\n")
+    (folder / trial.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))
+    (folder / trial.RESULT_FILE).write_text("rolled-back: 1.1.0: it exited with code 3 before its start passed\n")
     updater = updater_for(tmp_path, repository, signed, installed=updater.install.folder)
     status = updater.snapshot()
     assert "The update to 1.1.0 did not start, so Upd App 1.0.0 was kept" in status["notice"]
@@ -1140,8 +1140,8 @@ def test_a_failed_start_kept_for_want_of_a_previous_version_is_said_by_the_versi
     not start, so Upd App 1.1.0 was kept"."""
     updater = updater_for(tmp_path, repository, signed, version="1.1.0")
     folder = updates_dir(updater.data_dir)
-    (folder / apply.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))
-    (folder / apply.RESULT_FILE).write_text("failed: 1.1.0: it exited with code 3 before its start passed; the previous "
+    (folder / trial.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))
+    (folder / trial.RESULT_FILE).write_text("failed: 1.1.0: it exited with code 3 before its start passed; the previous "
                                            "version was not there to put back, so 1.1.0 was kept\n")
     updater = updater_for(tmp_path, repository, signed, installed=updater.install.folder, version="1.1.0")
     assert updater.snapshot()["notice"].startswith(
@@ -1162,13 +1162,13 @@ def test_a_quit_during_the_first_start_after_an_update_is_no_failed_update(signe
     assert updater.begin_apply(updater.ready())  # "Restart to update"
     install.let_go(updater.running_mark)
     folder = updates_dir(updater.data_dir)
-    (folder / apply.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))  # apply.begin's
+    (folder / trial.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))  # apply.begin's
     new = updater_for(tmp_path, repository, signed, installed=updater.install.folder, version="1.1.0")
     assert not new.note_start() and new.on_trial
     new.quit_before_started()
-    assert (folder / apply.QUIT_FILE).exists()
+    assert (folder / trial.QUIT_FILE).exists()
     install.let_go(new.running_mark)
-    (folder / apply.RESULT_FILE).write_text(f"quit: 1.1.0: {apply.QUIT_RESULT}\n")
+    (folder / trial.RESULT_FILE).write_text(f"quit: 1.1.0: {apply.QUIT_RESULT}\n")
     again = updater_for(tmp_path, repository, signed, installed=updater.install.folder)
     assert not again.note_start()  # the version the person can use opens
     status = again.snapshot()
@@ -1194,9 +1194,9 @@ def test_an_update_whose_script_ended_before_its_trial_is_finished_by_the_new_ve
     folder = updates_dir(updater.data_dir)
     previous = updater.install.previous()
     shutil.copytree(updater.install.folder, previous)
-    (folder / apply.SNAPSHOTS_DIR).mkdir()
-    (folder / apply.SNAPSHOTS_DIR / f"{SLUG}.sqlite3").write_text("the notes before the update")
-    (folder / apply.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0", "at": time.time() - 3600,
+    (folder / trial.SNAPSHOTS_DIR).mkdir()
+    (folder / trial.SNAPSHOTS_DIR / f"{SLUG}.sqlite3").write_text("the notes before the update")
+    (folder / trial.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0", "at": time.time() - 3600,
                                                        "timeout": 120}))
     new = updater_for(tmp_path, repository, signed, installed=updater.install.folder, version="1.1.0")
     assert not new.note_start() and not new.on_trial  # a failed start shows its error, as any other
@@ -1204,11 +1204,11 @@ def test_an_update_whose_script_ended_before_its_trial_is_finished_by_the_new_ve
     started.set_result(None)
     new.start_background(started)
     deadline = time.monotonic() + 30
-    while not (folder / apply.RESULT_FILE).exists() and time.monotonic() < deadline:  # finish_a_left_trial's last step
+    while not (folder / trial.RESULT_FILE).exists() and time.monotonic() < deadline:  # finish_a_left_trial's last step
         time.sleep(0.05)
-    assert not previous.exists() and not (folder / apply.SNAPSHOTS_DIR).exists()
+    assert not previous.exists() and not (folder / trial.SNAPSHOTS_DIR).exists()
     assert new.snapshot()["notice"] == "Updated to Upd App 1.1.0."
-    assert apply.pending_trial(updater.data_dir) is None
+    assert trial.pending_trial(updater.data_dir) is None
 
 
 @pytest.mark.parametrize("start", ["still under way", "failed"])
@@ -1247,10 +1247,10 @@ def test_a_quit_whose_window_outlasts_the_exit_watchdog_is_still_a_quit_for_the_
 def test_the_new_version_passes_its_trial_once_its_site_has_started(signed, repository, tmp_path):
     data = tmp_path / "data"
     updates_dir(data).mkdir(parents=True)
-    (updates_dir(data) / apply.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))
-    assert not apply.pass_trial(data, "1.0.0")  # the old version on the same data folder: not the one on trial
-    assert apply.pass_trial(data, "1.1.0")
-    assert (updates_dir(data) / apply.PASSED_FILE).read_text() == "1.1.0"
+    (updates_dir(data) / trial.TRIAL_FILE).write_text(json.dumps({"version": "1.1.0", "from": "1.0.0"}))
+    assert not trial.pass_trial(data, "1.0.0")  # the old version on the same data folder: not the one on trial
+    assert trial.pass_trial(data, "1.1.0")
+    assert (updates_dir(data) / trial.PASSED_FILE).read_text() == "1.1.0"
 
 
 def test_the_install_kinds(tmp_path, monkeypatch):

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from django_desktop_shell.identity import Identity
 
@@ -57,6 +56,8 @@ def messages_for(targets: list[str], identity: Identity, cwd: Path) -> list[dict
         if scheme == "file":  # what a desktop entry's %U gives for a local file
             if url.netloc not in ("", "localhost") or not url.path.startswith("/"):
                 raise BadTarget(f"{identity.name} opens only files on this computer, by their full path: not {target}.")
+            from urllib.request import url2pathname  # here: a launch with no file: URL imports it after its window
+
             paths.append(os.path.normpath(url2pathname(url.path)))
         elif scheme in identity.url_schemes:
             messages.append({"type": "open-url", "url": target})

@@ -10,10 +10,13 @@ it on with `update-url` in its identity table and the trusted root `update-root.
 - service.py: the app's side: a background check at most once a day, the state the
   /_desktop/updates/ routes show, "Restart to update".
 - apply.py: the swap on restart, the new version's trial start, and the rollback.
+- trial.py: the files through which apply.py's script and the new version tell each other how its
+  first start went.
 - install.py: what kind of install this is (one folder, .app, .deb, one file, source).
 
-Only service.py and install.py are imported by the launcher; they need nothing beyond the
-standard library, so an app without the extra runs as before.
+The launcher imports service.py and trial.py, install.py once the app has an update URL, apply.py
+only to install an update; they need nothing beyond the shell's own dependencies, so an app
+without the extra runs as before.
 """
 
 import importlib.util

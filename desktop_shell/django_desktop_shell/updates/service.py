@@ -17,15 +17,18 @@ import logging
 import os
 import re
 import shutil
-import sqlite3
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django_desktop_shell.files import write_file
 from django_desktop_shell.identity import UPDATE_ROOT_FILE, Identity
-from django_desktop_shell.updates import apply, available, install as installs, updates_dir
+from django_desktop_shell.updates import available, trial, updates_dir
+
+if TYPE_CHECKING:
+    from django_desktop_shell.updates.install import Install
 
 logger = logging.getLogger("django_desktop_shell.updates")
 DAY_S = 24 * 60 * 60
@@ -83,7 +86,7 @@ class NoUpdates:
 class Updater(NoUpdates):
     active = True
 
-    def __init__(self, identity: Identity, data_dir: Path, argv: list[str], install: installs.Install):
+    def __init__(self, identity: Identity, data_dir: Path, argv: list[str], install: "Install"):
         self.identity = identity
         self.data_dir = data_dir
         self.argv = list(argv)
@@ -139,11 +142,11 @@ class Updater(NoUpdates):
 
     def take_trial_result(self) -> None:
         """What the last update's script found: passed, or rolled back (that version is then skipped)."""
-        finished = apply.finished_trial(self.data_dir)
+        finished = trial.finished_trial(self.data_dir)
         if not finished:
             return
-        trial, result = finished
-        version = trial.get("version", "")
+        last_trial, result = finished
+        version = last_trial.get("version", "")
         if result.startswith("passed") and version == self.identity.version:
             self.save_state(ready=None, notice=f"Updated to {self.identity.name} {version}.")
         elif result.startswith("quit") and self.install.staging_for(version).is_dir():
@@ -186,8 +189,8 @@ class Updater(NoUpdates):
 
     def note_start(self) -> bool:
         """Before anything else: a staged update is applied now (the app then exits at once)."""
-        self.on_trial = apply.note_start(self.data_dir, self.identity.version)
-        self.trial_left_by_its_script = apply.left_by_its_script(self.data_dir, self.identity.version)
+        self.on_trial = trial.note_start(self.data_dir, self.identity.version)
+        self.trial_left_by_its_script = trial.left_by_its_script(self.data_dir, self.identity.version)
         ready = self.ready()
         if not ready or not self.install.updatable:
             return False
@@ -217,8 +220,8 @@ class Updater(NoUpdates):
 
     def quit_before_started(self) -> None:
         """The person quit (the window closed, a logout) before the start had ended: on trial after an
-        update, that is no failed start, and the update's script is told so (apply.leave_trial)."""
-        if self.on_trial and apply.leave_trial(self.data_dir, self.identity.version):
+        update, that is no failed start, and the update's script is told so (trial.leave_trial)."""
+        if self.on_trial and trial.leave_trial(self.data_dir, self.identity.version):
             logger.info("Quit before this version's first start after an update had passed: the update is put "
                         "back as staged, and installed again at Restart to update")
 
@@ -228,7 +231,7 @@ class Updater(NoUpdates):
         copies were kept, and every start took itself for the trial. Started now, it has passed."""
         logger.warning("The update to %s was left without a result (its script ended before its first start "
                        "had passed); it has started now, so it is kept", self.identity.version)
-        apply.finish_a_left_trial(self.data_dir, self.identity.version,
+        trial.finish_a_left_trial(self.data_dir, self.identity.version,
                                   self.install.previous() if self.install.updatable else None)
 
     def quit_failed_trial(self) -> None:
@@ -252,6 +255,10 @@ class Updater(NoUpdates):
         """Hand over to the update's script; if it cannot even start, this version goes on as it is.
         The last update's notice goes: the new version said "Updated to <this version>" until it
         read its own trial's result."""
+        import sqlite3  # with the script's module: only to install an update, never before a window shows
+
+        from django_desktop_shell.updates import apply
+
         self.save_state(ready=None, notice="")
         try:
             apply.begin(install=self.install, staging=Path(ready["staging"]), version=ready["version"],
@@ -374,15 +381,15 @@ class Updater(NoUpdates):
 
 def site_started(identity: Identity, data_dir: Path) -> None:
     """The site answered its health check: if this version is on trial after an update, it passed."""
-    if apply.pass_trial(data_dir, identity.version):
+    if trial.pass_trial(data_dir, identity.version):
         logger.info("This version passed its start after an update")
 
 
 def outcome_of_the_launch_on_trial(identity: Identity, data_dir: Path) -> int | None:
     """For a launch that handed over to the one holding the data folder: if it is the update script's
     start of the new version, the exit status that tells the script how the launch that holds it (the
-    person's, running the new version) did, once it knows (apply.outcome_of_the_launch_on_trial)."""
-    return apply.outcome_of_the_launch_on_trial(data_dir, identity.version)
+    person's, running the new version) did, once it knows (trial.outcome_of_the_launch_on_trial)."""
+    return trial.outcome_of_the_launch_on_trial(data_dir, identity.version)
 
 
 def for_run(identity: Identity, data_dir: Path, mode: str, argv: list[str] | None = None) -> NoUpdates:
@@ -394,6 +401,8 @@ def for_run(identity: Identity, data_dir: Path, mode: str, argv: list[str] | Non
     if not available():
         logger.warning("update-url is set but the updates extra is not installed (pip install django-desktop-shell[updates])")
         return NoUpdates()
+    from django_desktop_shell.updates import install as installs  # only for an app with updates: before its window
+
     install = installs.detect(identity.slug, identity.name)
     current = Updater(identity, data_dir, sys.argv[1:] if argv is None else argv, install)
     return current
