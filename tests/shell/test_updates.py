@@ -32,6 +32,7 @@ from django_desktop_shell.updates import apply, install, keys, platform_tag, rel
 from django_desktop_shell.updates.client import Client, UpdateRefused, UpdateUnavailable
 
 from tests.conftest import ROOT, launcher_command
+from tests.shell.test_lifecycle import quit_once_it_touches, with_slow_start_up_work
 from tests.shell.update_repository import (
     SLUG, RepositoryServer, make_bundle, make_keys, make_project, platform_folder, publish, tree,
 )
@@ -847,6 +848,29 @@ def test_the_script_s_start_beaten_to_the_data_folder_exits_with_the_outcome_of_
     finally:
         holding.close()
         script_s_start.kill()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="stop signals")
+def test_a_headless_launch_of_the_version_on_trial_takes_the_trial_s_part_as_a_window_does(polls_copy, tmp_path, app_env):
+    """The person's `--headless` launch of the new version during its trial (as the old version closed
+    for "Restart to update") passed as any launch does, once its site had started, but took no other
+    part in the trial: its number was not in trial.pid, so at the time limit the script stopped only its
+    own start and rolled back under it (its install moved away, the databases' copies over its open
+    ones), and a stop (Ctrl+C, a service manager's SIGTERM) during its start was a failed start, the
+    update skipped for good. It is the trial as a window's launch is: its number is the one the script
+    stops, and its quit is a quit."""
+    with_slow_start_up_work(polls_copy)
+    with (polls_copy / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
+        pyproject.write('update-url = "https://example.org/polls-updates"\n')
+    data = tmp_path / "data"
+    updates_dir(data).mkdir(parents=True)
+    (updates_dir(data) / trial.TRIAL_FILE).write_text(json.dumps({"version": load(polls_copy).version, "from": "0.9.0",
+                                                                   "at": time.time(), "timeout": 120}))
+    launch = quit_once_it_touches("start-up-work-waiting", polls_copy, data,
+                                  {name: value for name, value in app_env.items() if name != "DESKTOP_UPDATE_TRIAL"},
+                                  "--headless")
+    assert (updates_dir(data) / "trial.pid").read_text() == str(launch.pid)
+    assert (updates_dir(data) / trial.QUIT_FILE).exists()  # the script puts the update back as staged
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")

@@ -159,7 +159,7 @@ def run(identity: Identity, args, launched_at: float) -> int:
     updater.start_background(startup)
     try:
         if args.mode in ("headless", "browser"):
-            return serve_without_window(identity, data_dir, args.mode, startup, instance)
+            return serve_without_window(identity, data_dir, args.mode, startup, instance, updater)
         return serve_in_window(identity, startup, sock, data_dir, instance, self_test, launched_at, log_file, messages,
                                updater, front, early_server, dev=args.dev, progress=progress)
     finally:
@@ -195,12 +195,13 @@ def in_a_thread_of_its_own(name: str, function, *args) -> Future:
 
 
 def serve_without_window(identity: Identity, data_dir: Path, mode: str, startup: Future,
-                         instance: single_instance.PrimaryInstance) -> int:
+                         instance: single_instance.PrimaryInstance, updater: updates.NoUpdates) -> int:
     started_or_stopped = threading.Event()
     stop = lifecycle.watch_stop_signals(wake=started_or_stopped)
     startup.add_done_callback(lambda _: started_or_stopped.set())
     lifecycle.wait_for(started_or_stopped)
     if not startup.done():  # stopped during the start: stop_server ends it where it is, as a window's close does
+        updater.quit_before_started()
         print(f"{identity.slug}: {STOPPED_BEFORE_READY}", file=sys.stderr, flush=True)
         return 0
     launch_url = startup.result().launch_url

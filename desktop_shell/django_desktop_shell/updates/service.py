@@ -2,7 +2,8 @@
 
 - `for_run()` gives the launcher an Updater, or a no-op one when the app has no update-url, the
   extra is not installed, the mode is not the window (never in --headless, --browser,
-  --self-test or manage), or <APP>_UPDATES=off turns updates off for the whole computer.
+  --self-test or manage), or <APP>_UPDATES=off turns updates off for the whole computer. Such a
+  run of an app with an update-url is still the trial, if it is the version on trial (TrialOnly).
 - After the site has started (never before: the window is not delayed), a background thread
   checks at most once a day (the last check is kept per data folder), if the per-data-folder
   setting is on: check, download (progress shown), verify, unpack beside the install.
@@ -83,12 +84,35 @@ class NoUpdates:
         pass
 
 
-class Updater(NoUpdates):
+class TrialOnly(NoUpdates):
+    """A run that does not update itself (--headless, --browser, --self-test; updates off on this
+    computer) but may be the version on trial: a launch the person made as the old version closed for
+    "Restart to update". It passes as any run does, once its site has started (site_started); and it
+    takes the rest of the trial's part as the window does: its number in trial.pid, the one the script
+    stops at the time limit, and a quit before its start passed told as one."""
+
+    def __init__(self, identity: Identity, data_dir: Path):
+        self.identity = identity
+        self.data_dir = data_dir
+        self.on_trial = False
+
+    def note_start(self) -> bool:
+        self.on_trial = trial.note_start(self.data_dir, self.identity.version)
+        return False
+
+    def quit_before_started(self) -> None:
+        """The person quit (the window closed, a logout) before the start had ended: on trial after an
+        update, that is no failed start, and the update's script is told so (trial.leave_trial)."""
+        if self.on_trial and trial.leave_trial(self.data_dir, self.identity.version):
+            logger.info("Quit before this version's first start after an update had passed: the update is put "
+                        "back as staged, and installed again at Restart to update")
+
+
+class Updater(TrialOnly):
     active = True
 
     def __init__(self, identity: Identity, data_dir: Path, argv: list[str], install: "Install"):
-        self.identity = identity
-        self.data_dir = data_dir
+        super().__init__(identity, data_dir)
         self.argv = list(argv)
         self.install = install
         self.folder = updates_dir(data_dir)
@@ -97,7 +121,6 @@ class Updater(NoUpdates):
         self.wake = threading.Event()
         self.window = None
         self.restart_requested = False
-        self.on_trial = False
         self.trial_left_by_its_script = False
         self.status = {"state": "idle", "message": "", "version": "", "done": 0, "total": 0}
         self.check_after_s = float(os.environ.get(f"{identity.env_prefix}_UPDATE_CHECK_AFTER", CHECK_AFTER_S))
@@ -189,7 +212,7 @@ class Updater(NoUpdates):
 
     def note_start(self) -> bool:
         """Before anything else: a staged update is applied now (the app then exits at once)."""
-        self.on_trial = trial.note_start(self.data_dir, self.identity.version)
+        super().note_start()
         self.trial_left_by_its_script = trial.left_by_its_script(self.data_dir, self.identity.version)
         ready = self.ready()
         if not ready or not self.install.updatable:
@@ -217,13 +240,6 @@ class Updater(NoUpdates):
                 self.quit_failed_trial()
 
         threading.Thread(target=run, name="desktop-updates", daemon=True).start()
-
-    def quit_before_started(self) -> None:
-        """The person quit (the window closed, a logout) before the start had ended: on trial after an
-        update, that is no failed start, and the update's script is told so (trial.leave_trial)."""
-        if self.on_trial and trial.leave_trial(self.data_dir, self.identity.version):
-            logger.info("Quit before this version's first start after an update had passed: the update is put "
-                        "back as staged, and installed again at Restart to update")
 
     def finish_a_left_trial(self) -> None:
         """This version was installed by an update whose script ended before its trial did (a logout
@@ -396,8 +412,10 @@ def for_run(identity: Identity, data_dir: Path, mode: str, argv: list[str] | Non
     """The launcher's updater for this run (also set as `current` for the routes)."""
     global current
     current = None
-    if not identity.update_url or mode != "window" or turned_off_on_this_computer(identity):
+    if not identity.update_url:
         return NoUpdates()
+    if mode != "window" or turned_off_on_this_computer(identity):
+        return TrialOnly(identity, data_dir)
     if not available():
         logger.warning("update-url is set but the updates extra is not installed (pip install django-desktop-shell[updates])")
         return NoUpdates()
