@@ -51,7 +51,7 @@ log() {{ printf '%s %s\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$*" >> "$folder/apply.
 # The log line first: whoever sees the result (the new version, a test) then finds it in the log too.
 result() {{ log "$1"; printf '%s\n' "$1" > "$folder/trial-result"; }}
 while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
-rm -f "$folder/trial-passed" "$folder/trial-exited" "$folder/trial.pid" "$folder/trial-quit"
+rm -f "$folder/trial-passed" "$folder/trial-exited" "$folder/trial.pid" "$folder/trial-quit" "$folder/trial-handed-over"
 rm -rf "$previous" "$failed"
 if ! mv "$install" "$previous"; then
   result "failed: $install could not be moved aside; nothing was changed"
@@ -105,7 +105,9 @@ if [ -n "$quit" ] && [ -f "$folder/trial-exited" ] && mv "$install" "$staged"; t
   fi
   mv "$staged" "$install"
 fi
-if [ -f "$folder/trial-exited" ]; then
+if [ -f "$folder/trial-handed-over" ] && [ -f "$folder/trial-exited" ]; then
+  why="another launch of it, which took the data folder first, ended before its start passed"
+elif [ -f "$folder/trial-exited" ]; then
   why="it exited with code $exited before its start passed"
 else
   why="its start did not pass within $timeout s"

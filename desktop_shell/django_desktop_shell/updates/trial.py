@@ -24,6 +24,9 @@ SCRIPT_GONE_AFTER_S = 600
 PASSED_FILE = "trial-passed"
 RESULT_FILE = "trial-result"
 QUIT_FILE = "trial-quit"  # the new version was quit before its start passed: no failed start
+# The script's start handed over to another launch, which runs the new version: its own exit is that
+# launch's outcome, its code none of that launch's.
+HANDED_OVER_FILE = "trial-handed-over"
 SNAPSHOTS_DIR = "before-update"  # a copy of each SQLite database of the data folder, by its name
 
 
@@ -56,6 +59,7 @@ def outcome_of_the_launch_on_trial(data_dir: Path, version: str) -> int | None:
             or not trial_of(pending_trial(data_dir), data_dir, version):
         return None
     folder = updates_dir(data_dir)
+    (folder / HANDED_OVER_FILE).touch()
     while not (folder / PASSED_FILE).exists() and not (folder / RESULT_FILE).exists():
         # Both: it lets go of the data folder before its process ends, which may still close databases.
         if not single_instance.held(data_dir) and not another_process_on_trial(folder):
@@ -145,6 +149,6 @@ def finished_trial(data_dir: Path) -> tuple[dict, str] | None:
         return None
     if trial is None:
         return None
-    for name in (TRIAL_FILE, RESULT_FILE, PASSED_FILE, QUIT_FILE, "trial.pid", "trial-exited"):
+    for name in (TRIAL_FILE, RESULT_FILE, PASSED_FILE, QUIT_FILE, HANDED_OVER_FILE, "trial.pid", "trial-exited"):
         (folder / name).unlink(missing_ok=True)
     return trial, result
