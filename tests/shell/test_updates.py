@@ -542,7 +542,7 @@ def new_version(folder: Path, version: str, behaviour: str) -> Path:
 def launch_of_the_person_s(data: Path, behaviour: str, ended: threading.Event) -> subprocess.Popen:
     """The person's own launch of the new version during its trial, which claims the data folder before
     the script's start does (the single-instance lock, then Updater.note_start), then passes and is used
-    on, is quit, or fails; `ended` is set once it has exited."""
+    on, is quit, fails, or hangs; `ended` is set once it has exited."""
     code = (
         "import sqlite3, sys, time; from pathlib import Path; from filelock import FileLock; "
         "from django_desktop_shell.updates import trial; "
@@ -553,7 +553,7 @@ def launch_of_the_person_s(data: Path, behaviour: str, ended: threading.Event) -
         "behaviour == 'passes' and trial.pass_trial(data, '1.1.0'); "
         f"notes = sqlite3.connect(data / '{SLUG}.sqlite3'); "
         "notes.execute(\"insert into notes values ('written in the new version')\"); notes.commit(); "
-        "behaviour == 'is quit' and trial.leave_trial(data, '1.1.0'); time.sleep(3)"
+        "behaviour == 'is quit' and trial.leave_trial(data, '1.1.0'); time.sleep(60 if behaviour == 'hangs' else 3)"
     )
     launch = subprocess.Popen([sys.executable, "-c", code], env={
         **{name: value for name, value in os.environ.items() if name != "DESKTOP_UPDATE_TRIAL"},
@@ -820,6 +820,43 @@ def test_a_launch_of_the_person_s_that_takes_the_data_folder_during_the_trial_de
         # Not the exit code of the script's start, which had only waited for that launch to end.
         assert result == ("rolled-back: 1.1.0: another launch of it, which took the data folder first, ended before "
                           "its start passed")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script")
+def test_the_launch_that_noted_its_number_first_is_the_one_the_script_stops_at_the_time_limit(tmp_path, monkeypatch):
+    """The script wrote its start's number into trial.pid a moment after starting it, over whatever was
+    there: the number of the person's launch, which had taken the data folder and noted its own in
+    between (a race of microseconds, made certain here: the swap waits for that launch). At the time
+    limit the script stopped its own start, which only waited, and rolled back under the person's
+    launch, still running, its databases replaced under it. The script's start's number never takes
+    the place of a launch's."""
+    swap_done, bin_dir = tmp_path / "swapped", tmp_path / "bin"
+    bin_dir.mkdir()
+    staged, installed = tmp_path / f".{SLUG}-1.0.0.update-1.1.0", tmp_path / f"{SLUG}-1.0.0"
+    (bin_dir / "mv").write_text(
+        f'#!/bin/sh\n{shutil.which("mv")} "$@" || exit\n'
+        f'if [ "$1" = "{staged}" ] && [ "$2" = "{installed}" ]; then\n'
+        f'  touch "{swap_done}"; while [ ! -f "{tmp_path}/data/person-s-launch-claimed" ]; do sleep 0.05; done\nfi\n')
+    (bin_dir / "mv").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    old_version_that_notes_its_start(installed)
+    new_version(staged, "1.1.0", "is beaten to the data folder")
+    ended, launches = threading.Event(), []
+
+    def launch_once_the_new_version_is_in_place():
+        deadline = time.monotonic() + 30
+        while not swap_done.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        launches.append(launch_of_the_person_s(tmp_path / "data", "hangs", ended))
+
+    threading.Thread(target=launch_once_the_new_version_is_in_place, daemon=True).start()
+    try:
+        installed, data, (last_trial, result) = run_apply(tmp_path, staged, env_timeout="3", started_after=())
+        assert result == "rolled-back: 1.1.0: its start did not pass within 3 s"
+        assert ended.wait(10), "the person's launch ran on, its databases replaced under it"
+    finally:
+        for launch in launches:
+            launch.kill()
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the POSIX script watches the script's start")

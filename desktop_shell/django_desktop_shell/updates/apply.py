@@ -63,8 +63,11 @@ if ! mv "$staged" "$install"; then
   exec "$install/$exe" "$@" </dev/null >/dev/null 2>&1
 fi
 log "installed $version in $install; starting it"
+# Its number in trial.pid unless a launch has noted its own there (set -C: never over it): the person's,
+# which took the data folder first, is the trial then, and the one stopped at the time limit.
 # trial-exited whole or not at all: its status read as it was being written was none.
-( DESKTOP_UPDATE_TRIAL="$version" "$install/$exe" "$@" </dev/null >/dev/null 2>&1 & echo $! > "$folder/trial.pid"; wait $!
+( DESKTOP_UPDATE_TRIAL="$version" "$install/$exe" "$@" </dev/null >/dev/null 2>&1 & started=$!
+  (set -C; echo "$started" > "$folder/trial.pid") 2>/dev/null; wait "$started"
   echo $? > "$folder/trial-exit-status"; mv "$folder/trial-exit-status" "$folder/trial-exited" ) &
 watch=$!
 waited=0

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from django_desktop_shell.files import write_file
 from django_desktop_shell.process import single_instance
 from django_desktop_shell.updates import updates_dir
 
@@ -40,10 +41,13 @@ def pending_trial(data_dir: Path) -> dict | None:
 
 
 def note_start(data_dir: Path, version: str) -> bool:
-    """The new version's first lines: whether it is on trial; if so its pid, for the Windows script to watch."""
+    """The new version's first lines: whether it is on trial; if so its pid, the process the scripts
+    stop at the time limit (and the Windows one watches). Written over the number the POSIX script
+    noted, its own start's (the launch that holds the data folder is the trial), and whole: the script
+    writes its number only where no launch has."""
     trial = pending_trial(data_dir)
     if trial_of(trial, data_dir, version) and not outlived_its_script(trial):
-        (updates_dir(data_dir) / "trial.pid").write_text(str(os.getpid()), encoding="ascii")
+        write_file(updates_dir(data_dir) / "trial.pid", str(os.getpid()).encode("ascii"), synced=False)
         return True
     return False
 
