@@ -146,26 +146,37 @@ set "folder=%DESKTOP_UPDATE_FOLDER%"
 set "data=%DESKTOP_UPDATE_DATA%"
 set "snapshots=%DESKTOP_UPDATE_SNAPSHOTS%"
 set "exe=%DESKTOP_UPDATE_EXE%"
+if "%~1"=="run_new" goto run_new
 :wait_old
 call :running {pid} && (call :sleep & goto wait_old)
-del /q "%folder%\trial-passed" "%folder%\trial.pid" "%folder%\trial-quit" 2>nul
+del /q "%folder%\trial-passed" "%folder%\trial.pid" "%folder%\trial-quit" "%folder%\trial-handed-over" "%folder%\trial-exited-*" 2>nul
 if exist "%previous%" rmdir /s /q "%previous%"
 if exist "%failed%" rmdir /s /q "%failed%"
 call :rename install previous || goto not_moved_aside
 call :rename staged install || goto not_moved_in
 echo installed {version} in "%install%"; starting it
 set "DESKTOP_UPDATE_TRIAL={version}"
-start "" "%install%\%exe%"
+rem Through this script again (run_new, below), which waits for it and notes its end: seen at once, as the
+rem POSIX script's watch sees it, even before it has written its number in trial.pid (its first moments).
+start "" /b cmd /d /c .\apply-update.bat run_new
 set /a waited=0
-set "child="
 :wait_new
 if exist "%folder%\trial-passed" goto passed
 if %waited% geq {timeout} goto timed_out
 call :sleep
 set /a waited+=1
-if not defined child if exist "%folder%\trial.pid" set /p child=<"%folder%\trial.pid"
-if not defined child goto wait_new
+rem The number noted is the process to watch: this start's, or that of a launch the person made, which took
+rem the data folder first (this start then hands over to it and ends). Before one is noted, this start's end.
+set "child="
+if exist "%folder%\trial.pid" set /p child=<"%folder%\trial.pid"
+if defined child goto watch_child
+if not exist "%folder%\trial-exited-{version}" goto wait_new
+rem Ended with no number noted: a failed start, unless it handed over to the person's launch, which notes its own.
+if exist "%folder%\trial-handed-over" goto wait_new
+goto ended
+:watch_child
 call :running "%child%" && goto wait_new
+:ended
 rem It has ended: passed a moment before (then closed), quit before it passed, or failed.
 if exist "%folder%\trial-passed" goto passed
 if not exist "%folder%\trial-quit" goto exited
@@ -212,6 +223,14 @@ call :rename previous install
 call :result "failed: the new version could not be moved into the install folder; nothing was changed"
 start "" "%install%\%exe%"
 exit /b 1
+
+:run_new
+rem The new version on trial, waited for (a batch file waits for the programs it runs, a window's too), and
+rem its end noted whole, for this version only: a watch left from an earlier update's trial names another.
+"%install%\%exe%"
+> "%folder%\trial-exit-status" echo %errorlevel%
+move /y "%folder%\trial-exit-status" "%folder%\trial-exited-{version}" >nul
+exit /b 0
 
 :rename
 rem The folder the first variable names is renamed to the one the second names, which must not exist

@@ -58,12 +58,14 @@ def outcome_of_the_launch_on_trial(data_dir: Path, version: str) -> int | None:
     Waits for its outcome and returns the exit status that tells the script: 0 once it has passed,
     or has ended after it was quit; 1 once it has ended without either (a failed start). None when
     this start is not the script's, or on Windows, whose script watches the process trial.pid names
-    (the other launch's: this one handed over before it could write its own)."""
-    if sys.platform == "win32" or os.environ.get("DESKTOP_UPDATE_TRIAL") != version \
-            or not trial_of(pending_trial(data_dir), data_dir, version):
+    (the other launch's: this one handed over before it could write its own), once this start has
+    noted that it handed over (its end is then no failed start)."""
+    if os.environ.get("DESKTOP_UPDATE_TRIAL") != version or not trial_of(pending_trial(data_dir), data_dir, version):
         return None
     folder = updates_dir(data_dir)
     (folder / HANDED_OVER_FILE).touch()
+    if sys.platform == "win32":
+        return None
     while not (folder / PASSED_FILE).exists() and not (folder / RESULT_FILE).exists():
         # Both: it lets go of the data folder before its process ends, which may still close databases.
         if not single_instance.held(data_dir) and not another_process_on_trial(folder):
