@@ -90,8 +90,11 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:(.*?)\r?\n)?---[ \t]*(?:\r?\n|\Z)
 FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
 # An attachment in the block list Obsidian rewrites the export's `attachments` as.
 EXPORTED_ATTACHMENT = re.compile(r"^\s*- name: *(.+?) *\n\s+file: *(.+?) *$", re.MULTILINE)
-# Not `&#38;`, `##`, a path's or URL's `/#`, nor a link to a heading of the note, `[[#Heading]]`.
-INLINE_TAG = re.compile(r"(?<![\w&#/\[])#([^\W\d][^\s#]*)")
+# Not `&#38;`, `##`, a path's `/#`, an escaped `\#`, nor a link to a heading of the note, `[[#Heading]]`.
+INLINE_TAG = re.compile(r"(?<![\w&#/\[\\])#(\w[^\s#]*)")
+# What holds a `#` that is no tag, blanked out before tags are read: a URL, a Markdown link's
+# target (`[setup](#setup)`), an HTML tag (`<a href="#intro">`).
+NOT_TAG_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*|\]\([^)\n]*\)|<[A-Za-z/][^<>\n]*>")
 # `[text](target)` and `![alt](target)`, the target maybe in <>, maybe with a "title" after it.
 MARKDOWN_LINK = re.compile(r"!?\[[^\[\]\n]*\]\(\s*<?([^)\s<>]+)>?(?:\s+[\"'(][^)\n]*)?\)")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -267,7 +270,7 @@ def notes_from_vault(vault: Vault, found: ForeignSource) -> None:
                     + UNPACK_IT
                 )
         names = note.pop("attachment_names")
-        del note["dates_in_numbers"]
+        del note["dates_in_numbers"], note["aliases"]
         if vault.notion:
             names = {path: NOTION_FILE_ID.sub("", PurePosixPath(path).name) for path in linked}
         attached = {path: attachment for path in linked if (attachment := attachment_of(path, vault, found, names.get(path)))}
@@ -1469,8 +1472,16 @@ def markdown_note(entry: Entry, root: str, notion: bool = False) -> dict | Skipp
         "title": title, "body": body, "tags": tags, "pinned": exported is not None and front["pinned"] == "true",
         "created": created.isoformat(), "updated": updated.isoformat(), "exported": exported is not None,
         "attachment_names": exported_attachment_names(front, front_text, entry.path) if exported else {},
-        "dates_in_numbers": dates_in_numbers,
+        "dates_in_numbers": dates_in_numbers, "aliases": aliases(front),
     }
+
+
+def aliases(front: dict) -> list[str]:
+    """The other names Obsidian's links may give the note: its front matter's `aliases` (or the
+    older `alias`), a list, or one name, or names apart by commas."""
+    names = [front.get("aliases"), front.get("alias")]
+    listed = [name for value in names for name in (value if isinstance(value, list) else str(value or "").split(","))]
+    return [composed(name.strip()) for name in listed if isinstance(name, str) and name.strip()]
 
 
 def exported_attachment_names(front: dict, front_text: str, path: str) -> dict[str, str]:
@@ -1545,15 +1556,18 @@ def link_name(target: str) -> str:
 
 
 def titles_by_link_target(notes: list[dict]) -> dict[str, str]:
-    """Each way a `[[link]]` may name a note of the folder (its file name; its path in the folder),
-    with the title it has here. A file name two notes share names neither."""
-    by_path, by_name = {}, {}
+    """Each way a `[[link]]` may name a note of the folder (its file name; its path in the folder;
+    one of its aliases, as in Obsidian only where no file has that name), with the title it has
+    here. A file name, or an alias, two notes share names neither."""
+    by_path, by_name, by_alias = {}, {}, {}
     for note in notes:
         path = note["name"]
         by_path[title_key(path)] = note["title"]
         name = title_key(PurePosixPath(path).name)
         by_name[name] = None if name in by_name else note["title"]
-    return {**{name: title for name, title in by_name.items() if title is not None}, **by_path}
+        for alias in set(map(title_key, note["aliases"])):
+            by_alias[alias] = None if alias in by_alias else note["title"]
+    return {**{name: title for name, title in {**by_alias, **by_name}.items() if title is not None}, **by_path}
 
 
 def links_pointed_at_titles(body: str, titles: dict[str, str]) -> str:
@@ -1825,8 +1839,12 @@ def as_list(value) -> list[str]:
 
 
 def inline_tags(body: str) -> list[str]:
-    """Obsidian's `#tag` in the text (not in code, not a heading's `# `)."""
-    return [tag_characters(tag) for tag in INLINE_TAG.findall(without_code(body))] if "#" in body else []
+    """Obsidian's `#tag` in the text: not in code, not a heading's `# `, not in a URL or a link's
+    target, and not all digits (`#1984` is none, `#y1984` and `#2024-review` are)."""
+    if "#" not in body:
+        return []
+    text = NOT_TAG_TEXT.sub(" ", without_code(body))
+    return [tag for tag in map(tag_characters, INLINE_TAG.findall(text)) if not tag.isdigit()]
 
 
 def tag_characters(text: str) -> str:

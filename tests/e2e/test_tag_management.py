@@ -149,3 +149,43 @@ def test_a_focused_tag_shows_its_whole_focus_ring_inside_the_scrolling_tag_list(
     }""")
     tag_list = app.locator("#tagList").bounding_box()
     assert tag_list["y"] <= ring["top"] and ring["bottom"] <= tag_list["y"] + tag_list["height"]
+
+
+# The tag rows wholly inside the tag list's box, as the person sees them without scrolling.
+TAGS_IN_VIEW = """list => {
+  const box = list.getBoundingClientRect();
+  return [...list.querySelectorAll('.tag-button')].filter(tag => {
+    const row = tag.getBoundingClientRect();
+    return row.top >= box.top - 0.5 && row.bottom <= box.bottom + 0.5;
+  }).length;
+}"""
+
+
+@pytest.mark.parametrize("size, shown", [pytest.param((1280, 800), 10, id="1280x800"),
+                                          pytest.param((1120, 735), 8, id="first-window-size")])
+def test_thirty_tags_get_the_sidebars_room_and_each_is_reached_by_mouse_and_keyboard(app, live_app, size, shown):
+    """A person coming from Obsidian brings many tags: the sync panel and the sidebar's footer took
+    the room, and 1280×800 showed six of them."""
+    for number in range(30):
+        api(live_app, "POST", "/api/notes/", {"title": f"Note {number}", "body": "text", "tags": [f"topic {number:02}"]})
+    app.set_viewport_size({"width": size[0], "height": size[1]})
+    app.reload()
+    tag_list = app.locator("#tagList")
+    expect(app.locator(".tag-button")).to_have_count(30)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    app.screenshot(path=str(SHOTS / f"tag-list-thirty-{size[0]}x{size[1]}.png"))
+    assert tag_list.evaluate(TAGS_IN_VIEW) >= shown
+
+    last = app.locator(".tag-button", has_text="topic 29")
+    app.locator(".tag-button").first.focus()
+    app.keyboard.press("End")
+    expect(last).to_be_focused()
+    expect(last).to_be_in_viewport(ratio=0.9)
+    app.keyboard.press("Home")
+    tag_list.hover()
+    app.mouse.wheel(0, 2000)
+    expect(last).to_be_in_viewport(ratio=0.9)
+    last.click()
+    expect(app.locator("#listStatus")).to_have_text("1 note tagged “topic 29”")
+    # The rest of the sidebar stays where it was: the tags scroll in their own box.
+    expect(app.locator("#transfersToggle")).to_be_in_viewport(ratio=1)

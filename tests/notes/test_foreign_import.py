@@ -87,6 +87,36 @@ def test_inline_tags_in_any_script_keep_their_vowel_signs_and_marks(tmp_path):
     assert (record["title"], record["tags"]) == ("नोट", ["टैग", "สวัสดี", "كَلِمَة", "日本語", "work/sub-tag"])
 
 
+def test_inline_tags_follow_obsidians_rules_not_numbers_links_to_headings_urls_or_escapes(tmp_path):
+    """`#2024-review` was no tag (it starts with a digit), and a link to a heading, `[setup](#setup)`,
+    or a URL's fragment became one."""
+    (tmp_path / "vault").mkdir()
+    (tmp_path / "vault" / "Notes.md").write_text(
+        "Read #2024-review and #y1984, not issue #1984.\n"
+        "See [setup](#setup), <a href=\"#intro\">intro</a>, https://example.com/page-#fragment and \\#escaped.\n"
+        "(#reading) #to-do/next\n")
+    [record] = read_markdown_source(tmp_path / "vault").records
+    assert record["tags"] == ["2024-review", "y1984", "reading", "to-do/next"]
+
+
+def test_links_to_a_notes_aliases_lead_to_that_note_and_its_aliases_stay(tmp_path):
+    """Obsidian links to a note by any name of its `aliases:`: such a link led to no note."""
+    (tmp_path / "vault").mkdir()
+    plan = "---\ntitle: Project plan\naliases:\n  - Roadmap\n  - The plan\n---\nGoals"
+    (tmp_path / "vault" / "plan.md").write_text(plan)
+    (tmp_path / "vault" / "Old.md").write_text("---\nalias: Legacy notes\n---\nOld")
+    (tmp_path / "vault" / "Shared.md").write_text("---\naliases: [Shared name]\n---\nOne")
+    (tmp_path / "vault" / "Other.md").write_text("---\naliases: [Shared name, Roadmap]\n---\nTwo")
+    (tmp_path / "vault" / "Roadmap.md").write_text("The note named Roadmap")
+    (tmp_path / "vault" / "Hub.md").write_text(
+        "[[The plan]], [[the plan#Goals|goals]], [[Legacy notes]], [[Roadmap]], [[Shared name]], `[[The plan]]`")
+    notes = {record["title"]: record["body"] for record in read_markdown_source(tmp_path / "vault").records}
+    # A file's own name wins over an alias, as in Obsidian; an alias two notes share leads to neither.
+    assert notes["Hub"] == ("[[Project plan|The plan]], [[Project plan#Goals|goals]], [[Old|Legacy notes]], [[Roadmap]], "
+                            "[[Shared name]], `[[The plan]]`")
+    assert notes["Project plan"] == "---\naliases:\n  - Roadmap\n  - The plan\n---\nGoals"
+
+
 DAILY_NOTE = """# Monday standup
 See [[plan]], [[Plan#Goals|the goals]] and [[Projects/plan]]; not `[[plan]]` in code.
 ![[diagram.png]] and [the brief](../Files/brief%20v2.pdf "the brief"), [a site](https://example.com/a.png),
