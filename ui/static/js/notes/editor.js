@@ -33,10 +33,18 @@ const wordsIn = (stretch) => (UNSPACED.test(stretch)
   : 1);
 
 const $ = (id) => document.getElementById(id);
-// A screen reader says which note's text the focus comes to: "Trip to Rome, note text".
-function nameTheText() {
-  const title = $('noteTitle').value.trim();
+const APP_NAME = document.title;  // the page's own (base.html), the window's name with no note open
+
+// The open note's title, read whole: the field grows a line at a time for a long title, the window
+// is named after it, and a screen reader says which note's text the focus comes to ("Trip to
+// Rome, note text").
+function showTitle() {
+  const field = $('noteTitle');
+  const title = field.value.trim();
   $('noteBody').setAttribute('aria-label', title ? `${title}, note text` : 'Note text');
+  document.title = title ? `${title} — ${APP_NAME}` : APP_NAME;
+  field.style.height = 'auto';
+  field.style.height = `${field.scrollHeight}px`;
 }
 
 const countOf = (text) => (text.match(WORD) ?? []).reduce((sum, stretch) => sum + wordsIn(stretch), 0);
@@ -76,9 +84,21 @@ export class Editor extends EventTarget {
     };
 
     $('noteTitle').addEventListener('input', () => {
-      this.saver?.change({ title: $('noteTitle').value });
-      nameTheText();
+      const field = $('noteTitle');
+      if (field.value.includes('\n')) {  // pasted lines, or Shift+Enter: a title is one line
+        const caret = field.selectionEnd;
+        field.value = field.value.replaceAll('\n', ' ');
+        field.setSelectionRange(caret, caret);
+      }
+      this.saver?.change({ title: field.value });
+      showTitle();
     });
+    let titleWidth = 0;
+    new ResizeObserver(() => {
+      if ($('noteTitle').clientWidth === titleWidth) return;
+      titleWidth = $('noteTitle').clientWidth;
+      if (titleWidth) showTitle();
+    }).observe($('noteTitle'));
     // Enter in the title goes on to the text, at its start, as in Obsidian, Joplin and Standard Notes.
     $('noteTitle').addEventListener('keydown', (event) => {
       if (event.key !== 'Enter' || composing(event) || event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) return;
@@ -384,6 +404,7 @@ export class Editor extends EventTarget {
     const focusWasIn = $('editor').contains(document.activeElement);
     $('editor').hidden = true;
     $('emptyState').hidden = false;
+    document.title = APP_NAME;
     this.dispatchEvent(new CustomEvent('closed', { detail: { focusWasIn } }));
   }
 
@@ -423,7 +444,7 @@ export class Editor extends EventTarget {
     const { title, body, pinned } = this.saver.draft.fields;
     if ($('noteTitle').value !== title) $('noteTitle').value = title;
     if ($('noteBody').value !== body) $('noteBody').value = body;
-    nameTheText();
+    showTitle();
     this.countWords();
     this.showTags({ evenIfFocused: tags });
     $('togglePin').setAttribute('aria-pressed', String(pinned));
