@@ -162,6 +162,9 @@ function noteRow(note) {
     title.append(pin);
   }
   title.append(noteTitle(note));
+  // The whole title, which the row's one line may cut (on the line, not the row: the row's name
+  // says it already, and a tooltip of its own would be read out after it again).
+  title.title = noteTitle(note);
 
   const snippetParts = note.snippet ? snippetNodes(note) : [];
   const text = snippetParts.length ? '' : excerptText(note);
@@ -186,7 +189,6 @@ function noteRow(note) {
   for (const tag of note.tags) meta.append(Object.assign(document.createElement('span'), { className: 'chip', textContent: tag }));
   if (note.tags.length) meta.append(Object.assign(document.createElement('span'), { className: 'chip more-tags', title: allTags, hidden: true }));
 
-  row.title = noteTitle(note);  // the whole title, which the row's one line may cut
   row.append(title, excerpt, meta);
   // As a screen reader reads the row: its parts apart ("PinnedShopping list", "eggsDec 6" from
   // the text alone), and the tags said to be tags.
