@@ -33,7 +33,7 @@ const wordsIn = (stretch) => (UNSPACED.test(stretch)
   : 1);
 
 const $ = (id) => document.getElementById(id);
-const APP_NAME = document.title;  // the page's own (base.html), the window's name with no note open
+const APP_NAME = document.title;  // the page's own (base.html), its title with no note open
 
 // The open note's title, read whole: the field grows a line at a time for a long title, the window
 // is named after it, and a screen reader says which note's text the focus comes to ("Trip to
@@ -42,9 +42,14 @@ function showTitle() {
   const field = $('noteTitle');
   const title = field.value.trim();
   $('noteBody').setAttribute('aria-label', title ? `${title}, note text` : 'Note text');
-  document.title = title ? `${title} — ${APP_NAME}` : APP_NAME;
+  document.title = title ? `${title} · ${APP_NAME}` : APP_NAME;  // as the shell's pages are named
+  // Measured at its one row with its room kept below it: the editor, shorter meanwhile, lost its
+  // scroll bar, and the title was measured wrapped at the wider width (a line short in WebKitGTK).
+  field.style.marginBottom = `${field.offsetHeight}px`;
   field.style.height = 'auto';
-  field.style.height = `${field.scrollHeight}px`;
+  const height = field.scrollHeight;
+  field.style.marginBottom = '';
+  field.style.height = `${height}px`;
 }
 
 const countOf = (text) => (text.match(WORD) ?? []).reduce((sum, stretch) => sum + wordsIn(stretch), 0);

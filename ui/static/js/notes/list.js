@@ -297,10 +297,12 @@ function fitTags(row) {
   const more = row.querySelector('.more-tags');
   if (!more || !width || row.tagsFitWidth === width) return;
   row.tagsFitWidth = width;
+  const meta = more.parentElement;
   const chips = [...row.querySelectorAll('.chip:not(.more-tags)')];
   for (const chip of chips) chip.hidden = false;
   more.hidden = true;
-  const lineBottom = more.parentElement.getBoundingClientRect().bottom;
+  meta.classList.remove('crowded');
+  const lineBottom = meta.getBoundingClientRect().bottom;
   const onTheLine = (element) => element.getBoundingClientRect().bottom <= lineBottom + 0.5;
   let shown = chips.filter(onTheLine).length;
   if (shown === chips.length) return;
@@ -311,6 +313,8 @@ function fitTags(row) {
     chips[--shown].hidden = true;
     more.textContent = `+${chips.length - shown}`;
   }
+  // A narrow list whose date takes the whole line: the date is cut short rather than the count go.
+  if (!onTheLine(more)) meta.classList.add('crowded');
 }
 
 function measureStride() {
