@@ -35,7 +35,7 @@ const wordsIn = (stretch) => (UNSPACED.test(stretch)
 const $ = (id) => document.getElementById(id);
 const APP_NAME = document.title;  // the page's own (base.html), its title with no note open
 
-// The open note's title, read whole: the field grows a line at a time for a long title, the window
+// The open note's title, read whole: the field grows a line at a time for a long title, the page
 // is named after it, and a screen reader says which note's text the focus comes to ("Trip to
 // Rome, note text").
 function showTitle() {
