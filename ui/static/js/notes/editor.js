@@ -33,10 +33,23 @@ const wordsIn = (stretch) => (UNSPACED.test(stretch)
   : 1);
 
 const $ = (id) => document.getElementById(id);
-// A screen reader says which note's text the focus comes to: "Trip to Rome, note text".
-function nameTheText() {
-  const title = $('noteTitle').value.trim();
+const APP_NAME = document.title;  // the page's own (base.html), its title with no note open
+
+// The open note's title, read whole: the field grows a line at a time for a long title, the page
+// is named after it, and a screen reader says which note's text the focus comes to ("Trip to
+// Rome, note text").
+function showTitle() {
+  const field = $('noteTitle');
+  const title = field.value.trim();
   $('noteBody').setAttribute('aria-label', title ? `${title}, note text` : 'Note text');
+  document.title = title ? `${title} · ${APP_NAME}` : APP_NAME;  // as the shell's pages are named
+  // Measured at its one row with its room kept below it: the editor, shorter meanwhile, lost its
+  // scroll bar, and the title was measured wrapped at the wider width (a line short in WebKitGTK).
+  field.style.marginBottom = `${field.offsetHeight}px`;
+  field.style.height = 'auto';
+  const height = field.scrollHeight;
+  field.style.marginBottom = '';
+  field.style.height = `${height}px`;
 }
 
 const countOf = (text) => (text.match(WORD) ?? []).reduce((sum, stretch) => sum + wordsIn(stretch), 0);
@@ -76,9 +89,21 @@ export class Editor extends EventTarget {
     };
 
     $('noteTitle').addEventListener('input', () => {
-      this.saver?.change({ title: $('noteTitle').value });
-      nameTheText();
+      const field = $('noteTitle');
+      if (field.value.includes('\n')) {  // pasted lines, or Shift+Enter: a title is one line
+        const caret = field.selectionEnd;
+        field.value = field.value.replaceAll('\n', ' ');
+        field.setSelectionRange(caret, caret);
+      }
+      this.saver?.change({ title: field.value });
+      showTitle();
     });
+    let titleWidth = 0;
+    new ResizeObserver(() => {
+      if ($('noteTitle').clientWidth === titleWidth) return;
+      titleWidth = $('noteTitle').clientWidth;
+      if (titleWidth) showTitle();
+    }).observe($('noteTitle'));
     // Enter in the title goes on to the text, at its start, as in Obsidian, Joplin and Standard Notes.
     $('noteTitle').addEventListener('keydown', (event) => {
       if (event.key !== 'Enter' || composing(event) || event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) return;
@@ -384,6 +409,7 @@ export class Editor extends EventTarget {
     const focusWasIn = $('editor').contains(document.activeElement);
     $('editor').hidden = true;
     $('emptyState').hidden = false;
+    document.title = APP_NAME;
     this.dispatchEvent(new CustomEvent('closed', { detail: { focusWasIn } }));
   }
 
@@ -423,7 +449,7 @@ export class Editor extends EventTarget {
     const { title, body, pinned } = this.saver.draft.fields;
     if ($('noteTitle').value !== title) $('noteTitle').value = title;
     if ($('noteBody').value !== body) $('noteBody').value = body;
-    nameTheText();
+    showTitle();
     this.countWords();
     this.showTags({ evenIfFocused: tags });
     $('togglePin').setAttribute('aria-pressed', String(pinned));

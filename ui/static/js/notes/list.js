@@ -162,6 +162,9 @@ function noteRow(note) {
     title.append(pin);
   }
   title.append(noteTitle(note));
+  // The whole title, which the row's one line may cut (on the line, not the row: the row's name
+  // says it already, and a tooltip of its own would be read out after it again).
+  title.title = noteTitle(note);
 
   const snippetParts = note.snippet ? snippetNodes(note) : [];
   const text = snippetParts.length ? '' : excerptText(note);
@@ -178,11 +181,13 @@ function noteRow(note) {
 
   const meta = document.createElement('div');
   meta.className = 'note-item-meta';
-  // The row keeps one line of tags; the rest are named on hover.
-  if (note.tags.length) meta.title = `Tags: ${note.tags.join(', ')}`;
+  // The row keeps one line of tags; the rest are counted (fitTags) and named on hover.
+  const allTags = `Tags: ${note.tags.join(', ')}`;
+  if (note.tags.length) meta.title = allTags;
   const updated = dateFormat.format(new Date(note.updated));
   meta.append(Object.assign(document.createElement('time'), { dateTime: note.updated, textContent: updated }));
   for (const tag of note.tags) meta.append(Object.assign(document.createElement('span'), { className: 'chip', textContent: tag }));
+  if (note.tags.length) meta.append(Object.assign(document.createElement('span'), { className: 'chip more-tags', title: allTags, hidden: true }));
 
   row.append(title, excerpt, meta);
   // As a screen reader reads the row: its parts apart ("PinnedShopping list", "eggsDec 6" from
@@ -255,6 +260,7 @@ function render() {
   });
   placeRows([...rows.values()]);
   list.rows = rows;
+  for (const row of rows.values()) fitTags(row);
 
   if (!list.stride && rows.size) {
     list.stride = measureStride();  // 0 while the list is not laid out (then it is measured at its next render)
@@ -282,6 +288,33 @@ function placeRows(rows) {
     if (row === next) next = next.nextElementSibling;
     else container.insertBefore(row, next);
   }
+}
+
+// The tags a row has no room for on its line are hidden and counted ("+3"), the count itself on the
+// line. Done again when the list's width changes; a row not laid out yet (the list hidden) waits.
+function fitTags(row) {
+  const width = list.container.clientWidth;
+  const more = row.querySelector('.more-tags');
+  if (!more || !width || row.tagsFitWidth === width) return;
+  row.tagsFitWidth = width;
+  const meta = more.parentElement;
+  const chips = [...row.querySelectorAll('.chip:not(.more-tags)')];
+  for (const chip of chips) chip.hidden = false;
+  more.hidden = true;
+  meta.classList.remove('crowded');
+  const lineBottom = meta.getBoundingClientRect().bottom;
+  const onTheLine = (element) => element.getBoundingClientRect().bottom <= lineBottom + 0.5;
+  let shown = chips.filter(onTheLine).length;
+  if (shown === chips.length) return;
+  for (const chip of chips.slice(shown)) chip.hidden = true;
+  more.hidden = false;
+  more.textContent = `+${chips.length - shown}`;
+  while (shown && !onTheLine(more)) {
+    chips[--shown].hidden = true;
+    more.textContent = `+${chips.length - shown}`;
+  }
+  // A narrow list whose date takes the whole line: the date is cut short rather than the count go.
+  if (!onTheLine(more)) meta.classList.add('crowded');
 }
 
 function measureStride() {

@@ -262,13 +262,22 @@ function markCurrentView() {
   }
 }
 
+// The open note stays open, as in Joplin and Obsidian: a view or a tag only filters the list (the
+// note stays selected in it if it is listed there). Where the window shows the list or the editor
+// in turn, the list is shown.
 function showView(view, tag = null) {
   state.view = view;
   state.tag = tag;
   markCurrentView();
-  state.selectedId = null;
-  editor.close();
+  showPane('list');
   loadList();
+}
+
+// The search emptied (a note made or opened from elsewhere would not be among its results).
+function clearSearch() {
+  clearTimeout(searchTimer);
+  $('search').value = '';
+  state.query = '';
 }
 
 // reveal: the editor shown, where the window has room for the list or the editor only.
@@ -322,8 +331,13 @@ async function showOpenNoteAsChanged() {
 }
 
 // A new note; with a title (a link to a missing note followed), saved at once, the text focused.
+// A search in the field is emptied, as Joplin and Bear empty theirs: the new note would not be among
+// its results, and is listed with its neighbours instead.
 function newNote({ title = '' } = {}) {
-  if (state.view === 'trash') showView('all');
+  if (state.query || $('search').value) {
+    clearSearch();
+    showView(state.view === 'trash' ? 'all' : state.view, state.tag);
+  } else if (state.view === 'trash') showView('all');
   const fields = { title, tags: state.tag ? [state.tag] : [], pinned: state.view === 'pinned' };
   const saver = track(new NoteSaver(newDraft(fields), { dirty: Boolean(title) }));
   savers.set(saver.key, saver);
@@ -819,8 +833,7 @@ function showOpened({ notes = [], messages = [], imports = [] }) {
   for (const job of imports) followImport(job);
   if (!notes.length) return;
   if (state.view === 'trash' || state.tag || state.query) {
-    $('search').value = '';
-    state.query = '';
+    clearSearch();
     showView('all');
   }
   refreshSoon();
@@ -928,7 +941,13 @@ $('copyLink').addEventListener('click', copyLinkToNote);
 for (const button of document.querySelectorAll('.view')) button.addEventListener('click', () => showView(button.dataset.view));
 $('tagList').addEventListener('keydown', moveThroughTags);
 $('tagList').addEventListener('focusin', holdTagTabStop);
+// A tag's chip in a row shows that tag's notes, as the tag in the sidebar does; the rest of the row opens its note.
 $('noteList').addEventListener('click', (event) => {
+  const chip = event.target.closest('.chip:not(.more-tags)');
+  if (chip) {
+    showView('all', chip.textContent);
+    return;
+  }
   const row = event.target.closest('.note-item');
   if (row) openNote(state.notes.find((note) => note.id === Number(row.dataset.id)));
 });
