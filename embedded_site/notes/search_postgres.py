@@ -6,8 +6,8 @@ The text is indexed as words of `simple` with accents removed (no stemming, as F
 the title weighted A and the body B, in a generated column with a GIN index (migration 0007),
 which the model does not declare (SQLite has no such column): SEARCH_VECTOR names it. A word
 matches as a prefix (`zeb` finds "zebra"), a phrase exactly. Ranking is ts_rank with a title match
-counting ten times one in the body, then newest first; snippets are ts_headline's, marked as
-the SQLite path marks them. A query with a term in a script written without spaces, or an emoji,
+counting ten times one in the body, then newest first; snippets (of the body) and marked titles are
+ts_headline's, marked as the SQLite path marks them. A query with a term in a script written without spaces, or an emoji,
 and one whose words all have 3 characters or more but find nothing, match as substrings instead
 (`eting` finds "meeting"), by a scan: PostgreSQL's words are not FTS5's trigrams. ASCII's
 punctuation is read as spaces, in the notes' text (migration 0029) and in a query's, so that the
@@ -21,13 +21,15 @@ from dataclasses import replace
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower, StrIndex
+from django.db.models.functions import Left, Lower, StrIndex
 
 from embedded_site.notes.links import NOT_IN_LINKS
 from embedded_site.notes.models import Note
 from embedded_site.notes.search import BODY_WEIGHT, TITLE_WEIGHT
 from embedded_site.notes.search_folding import fold, word_form
-from embedded_site.notes.search_query import Query, Results, Term, excerpts, marked_html, needs_trigrams, new_markers
+from embedded_site.notes.search_query import (
+    BODY_START, Query, Results, Term, excerpts, marked_html, needs_trigrams, new_markers, start_of_body,
+)
 
 CONFIG = "notedesk_words"  # `simple` without accents (migration 0007)
 # Unqualified, so that in a subquery it is the subquery's note's.
@@ -103,22 +105,24 @@ def ranked(notes: QuerySet, query: Query, limit: int, offset: int) -> Results:
     matching = notes.annotate(search=SEARCH_VECTOR).filter(search=search)
     total = matching.count()
     markers = new_markers()
-    headline = {"config": CONFIG, "start_sel": markers[0], "stop_sel": markers[1], **HEADLINE_WORDS}
+    marks = {"config": CONFIG, "start_sel": markers[0], "stop_sel": markers[1]}
+    # ts_headline marks a query's words wherever they are: the body's is of its words alone, not a `title:` term's.
+    in_body = full_text(query.body_terms, [])
     page = (
         matching.annotate(rank=SearchRank(SEARCH_VECTOR, search, weights=RANK_WEIGHTS))
         .annotate(
-            title_headline=SearchHeadline("title", search, **headline),
-            body_headline=SearchHeadline("body", search, **headline),
+            title_headline=SearchHeadline("title", search, highlight_all=True, **marks),
+            body_headline=SearchHeadline("body", in_body, **marks, **HEADLINE_WORDS) if in_body else Value(""),
+            body_start=Left("body", BODY_START),
         )
         .order_by("-rank", "-id")
-        .values_list("id", "title_headline", "body_headline")[offset : offset + limit]
+        .values_list("id", "title_headline", "body_headline", "body_start")[offset : offset + limit]
     )
-    snippets = {}
-    for note_id, title_headline, body_headline in page:
-        # (ts_headline marks a word in the body too when the query has it in the title only.)
-        best = body_headline if markers[0] in body_headline and query.body_words else title_headline
-        snippets[note_id] = marked_html(best, markers)
-    return Results(list(snippets), total, snippets, "word")
+    snippets, titles = {}, {}
+    for note_id, title_headline, body_headline, body_start in page:
+        snippets[note_id] = marked_html(body_headline, markers) if markers[0] in body_headline else start_of_body(body_start)
+        titles[note_id] = marked_html(title_headline, markers, collapsed=False)
+    return Results(list(snippets), total, snippets, "word", titles=titles)
 
 
 def contains(term: Term) -> Q:
@@ -142,7 +146,8 @@ def scanned(notes: QuerySet, query: Query, limit: int, offset: int) -> Results:
         .order_by("-in_title", "-updated", "-id")
         .values_list("id", "title", "body")[offset : offset + limit]
     )
-    return Results([row[0] for row in rows], total, excerpts(rows, query), "scan")
+    snippets, titles = excerpts(rows, query)
+    return Results([row[0] for row in rows], total, snippets, "scan", titles=titles)
 
 
 def excluded_notes(query: Query) -> QuerySet:

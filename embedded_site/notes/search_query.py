@@ -6,7 +6,8 @@ through FTS5's column filter), `tag:work` (`tag:"two words"`), `is:pinned`, `in:
 (`-title:draft`, `-is:pinned`, `-in:trash`: the opposite), `created:2026-11` and
 `updated:2026-11-28` (a year, a month or a day in the computer's time zone; `today`, `yesterday`,
 or Joplin's `day-7`: since the start of the day a week ago). Anything that does not parse as one of
-these, an unclosed quote or an unknown operator say, is searched as plain words: a query never fails. A term of punctuation alone (`-`,
+these, an unclosed quote or an unknown operator say, is searched as plain words: a query never fails. An
+operator with nothing after it (`title:`, `-tag:`, as it is typed) is left out. A term of punctuation alone (`-`,
 `"`, as when `-word` or a phrase is half typed) is left out: no index holds punctuation as words,
 so it would match no note, and the list would empty as the person types.
 
@@ -30,7 +31,7 @@ import re
 import secrets
 import string
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 # The standard library's escape, which Django's wraps (to take lazy text, and mark the result
 # safe): unwrapped, 2-3 times quicker, and a snippet escapes every stretch of text between marks.
@@ -52,6 +53,8 @@ TRIGRAM_INDEX = "notes_note_trigram"
 TRIGRAM_VOCABULARY = "notes_note_trigram_vocab"
 # How many words FTS5's snippet() shows of the word index's matches (excerpt() makes the others').
 SNIPPET_WORDS = 12
+# A note whose body has no match (its title has them) has the start of its body as its snippet.
+BODY_START = 200
 # What may follow a lone letter in a word of the word index, as its tokenizer folds words: a word
 # that goes on with another character (`aж`, `a中`) is not found by a search of its first letter.
 LETTER_FOLLOWERS = string.ascii_lowercase + string.digits
@@ -95,7 +98,10 @@ COUNT_AHEAD = 200
 MARKER_BYTES = 16
 
 WHITESPACE = re.compile(r"\s")
-TOKEN = re.compile(r'(-?)(?:(title|tag|is|in|created|updated):)?("([^"]*)"|(\S+))', re.IGNORECASE)
+OPERATORS = "title|tag|is|in|created|updated"
+TOKEN = re.compile(rf'(-?)(?:({OPERATORS}):)?("([^"]*)"|(\S+))', re.IGNORECASE)
+# An operator with nothing after it yet, as `title:` is typed before its word.
+BARE_OPERATOR = re.compile(rf"(?:{OPERATORS}):", re.IGNORECASE)
 CALENDAR_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 DAYS_AGO = re.compile(r"^day-(\d{1,5})$", re.IGNORECASE)
 
@@ -176,7 +182,17 @@ class Query:
     @property
     def body_words(self) -> list[str]:
         """The words that may be in the notes' body: all but `title:` terms."""
-        return [choice.text for term in self.positive for choice in term.choices if not choice.in_title]
+        return [choice.text for term in self.body_terms for choice in term.choices]
+
+    @property
+    def body_terms(self) -> list[Term]:
+        """The positive terms that may be in the notes' body, each without its `title:` choices."""
+        found = []
+        for term in self.positive:
+            choices = [replace(choice, alternatives=[]) for choice in term.choices if not choice.in_title]
+            if choices:
+                found.append(replace(choices[0], alternatives=choices[1:]))
+        return found
 
 
 def parse(text: str) -> Query:
@@ -209,6 +225,8 @@ def parse_token(query: Query, match: re.Match) -> None:
     # (An unclosed quote never matches as a phrase: it is part of a word.)
     quoted_value = phrase is not None
     if operator and apply_operator(query, operator.lower(), phrase if quoted_value else word, negated, quoted_value):
+        return
+    if not operator and word and BARE_OPERATOR.fullmatch(word):
         return
     if phrase is not None and not operator:
         if has_searchable_text(phrase):
@@ -385,9 +403,10 @@ def trigrams_starting_with(text: str) -> list[str] | None:
 class Results:
     ids: list[int]
     total: int
-    snippets: dict[int, str]
+    snippets: dict[int, str]  # of the body (its start if only the title matches)
     index: str  # "word", "trigram", "scan" or "none" (only filters)
     total_exact: bool = True  # False: more notes match than `total` (counting stopped there)
+    titles: dict[int, str] = field(default_factory=dict)  # each title, HTML, its matches marked
 
 
 def search_page(query: Query, within: list[QuerySet], outside: list[QuerySet], limit: int, offset: int) -> Results:
@@ -524,10 +543,11 @@ def spaces_collapsed(text: str) -> str:
     return "\n".join(filter(None, (" ".join(line.split()) for line in text.split("\n"))))
 
 
-def marked_html(excerpt: str, markers: tuple[str, str]) -> str:
-    """The excerpt HTML-escaped, and only then its markers made <mark> tags."""
+def marked_html(excerpt: str, markers: tuple[str, str], collapsed: bool = True) -> str:
+    """The excerpt HTML-escaped (its spaces_collapsed(), unless not `collapsed`: a title), and only
+    then its markers made <mark> tags."""
     start, end = markers
-    return escape(spaces_collapsed(excerpt)).replace(start, "<mark>").replace(end, "</mark>")
+    return escape(spaces_collapsed(excerpt) if collapsed else excerpt).replace(start, "<mark>").replace(end, "</mark>")
 
 
 @dataclass
@@ -539,10 +559,16 @@ class Highlights:
     texts: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     def excerpt(self, note_id: int) -> str:
-        """The snippet: excerpt() of the text around the first match, every match in it marked."""
+        """The snippet: excerpt() of the body around its first match, every match in it marked."""
+        return excerpt(self.texts[note_id][1], self.marks)
+
+    def title(self, note_id: int) -> str:
+        return marked_title(self.texts[note_id][0], self.marks)
+
+    @property
+    def marks(self) -> re.Pattern:
         start, end = self.markers
-        marks = re.compile(f"{re.escape(start)}(.*?){re.escape(end)}", re.DOTALL)
-        return excerpt(*self.texts[note_id], marks, marks)
+        return re.compile(f"{re.escape(start)}(.*?){re.escape(end)}", re.DOTALL)
 
 
 def ranked(
@@ -596,27 +622,36 @@ def ranked(
                 best_first += [note_id for (note_id,) in cursor.fetchall()]
             total, total_exact = min(len(best_first), counted), len(best_first) <= counted
         ids = best_first[offset : offset + limit]
-        snippets = {}
+        snippets, titles = {}, {}
         if ids and marked is not None:
             cursor.execute(f"SELECT id, title, body FROM notes_note WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)
-            snippets = excerpts(cursor.fetchall(), marked)
+            snippets, titles = excerpts(cursor.fetchall(), marked)
         elif ids and words_phrase:
             unfold_highlights(cursor, ids, highlights)
             snippets = {note_id: highlights.excerpt(note_id) for note_id in ids}
+            titles = {note_id: highlights.title(note_id) for note_id in ids}
         elif ids:
             markers = new_markers()
             # The bounds keep the pass to the matches between the page's oldest and newest notes.
+            # The snippet is the body's (a `title:` term is not marked there, the column filter says).
             cursor.execute(
-                f"SELECT rowid, snippet({table}, -1, %s, %s, '…', %s) FROM {table} "
+                f"SELECT rowid, snippet({table}, 1, %s, %s, '…', %s), highlight({table}, 0, %s, %s) FROM {table} "
                 f"WHERE {table} MATCH %s AND rowid BETWEEN %s AND %s AND +rowid IN ({', '.join(['%s'] * len(ids))})",
-                [*markers, SNIPPET_WORDS, match, min(ids), max(ids), *ids],
+                [*markers, SNIPPET_WORDS, *markers, match, min(ids), max(ids), *ids],
             )
-            snippets = {note_id: marked_html(excerpt, markers) for note_id, excerpt in cursor.fetchall()}
+            for note_id, excerpt, title in cursor.fetchall():
+                snippets[note_id] = marked_html(excerpt, markers)
+                titles[note_id] = marked_html(title, markers, collapsed=False)
+            unmarked = [note_id for note_id, excerpt in snippets.items() if "<mark>" not in excerpt]
+            if unmarked:
+                cursor.execute(f"SELECT id, body FROM notes_note WHERE id IN ({', '.join(['%s'] * len(unmarked))})", unmarked)
+                snippets.update({note_id: start_of_body(body) for note_id, body in cursor.fetchall()})
             highlights = Highlights()
             folded = unfold_highlights(cursor, ids, highlights, (table, match))
             snippets.update({note_id: highlights.excerpt(note_id) for note_id in folded})
+            titles.update({note_id: highlights.title(note_id) for note_id in folded})
     index = "trigram" if table == TRIGRAM_INDEX else "word"
-    return Results(ids, total, snippets, index, total_exact=total_exact)
+    return Results(ids, total, snippets, index, total_exact=total_exact, titles=titles)
 
 
 def unfold_highlights(cursor, ids: list[int], highlights: Highlights, marking: tuple[str, str] | None = None) -> list[int]:
@@ -777,7 +812,8 @@ def scanned(query: Query, within: list[QuerySet], outside: list[QuerySet], limit
             [*params, first, limit, offset],
         )
         rows = cursor.fetchall()
-    return Results([row[0] for row in rows], total, excerpts(rows, query), "scan")
+    snippets, marked_titles = excerpts(rows, query)
+    return Results([row[0] for row in rows], total, snippets, "scan", titles=marked_titles)
 
 
 def contains_sql(term: Term) -> tuple[str, list]:
@@ -795,11 +831,12 @@ def contains_sql(term: Term) -> tuple[str, list]:
     return "(" + " OR ".join(conditions) + ")", params
 
 
-def excerpts(rows: list[tuple[int, str, str]], query: Query) -> dict[int, str]:
-    """The snippet of each (id, title, body) of the query's notes, made here rather than by FTS5:
-    see excerpt(). A `title:` term is marked in the title alone."""
+def excerpts(rows: list[tuple[int, str, str]], query: Query) -> tuple[dict[int, str], dict[int, str]]:
+    """The snippet and the marked title of each (id, title, body) of the query's notes, made here
+    rather than by FTS5: see excerpt(). A `title:` term is marked in the title alone."""
     in_title, in_body = words_pattern(query.words), words_pattern(query.body_words)
-    return {note_id: excerpt(title, body, in_title, in_body) for note_id, title, body in rows}
+    snippets = {note_id: excerpt(body, in_body) for note_id, _, body in rows}
+    return snippets, {note_id: marked_title(title, in_title) for note_id, title, _ in rows}
 
 
 def words_pattern(words: list[str]) -> re.Pattern | None:
@@ -807,34 +844,51 @@ def words_pattern(words: list[str]) -> re.Pattern | None:
     return re.compile("|".join(map(re.escape, longest_first)), re.IGNORECASE) if words else None
 
 
-def excerpt(title: str, body: str, in_title: re.Pattern | None, in_body: re.Pattern | None, context: int = 30) -> str:
-    """HTML: the text around the first match of `in_body` in the body (else of `in_title` in the
-    title), each match in it marked as the note writes it, or its first group if the pattern has
-    one (what is between two markers); the start of the body if neither matches. Where the text has
-    spaces between words, it starts and ends with whole words; it is cut, and a match marked,
-    between whole characters as they are seen (an emoji's skin tone, a flag's second letter, an
-    accent stay with theirs)."""
-    for text, pattern in ((body, in_body), (title, in_title)):
-        found = list(pattern.finditer(text)) if pattern else []
-        if found:
-            begin, end = max(0, found[0].start() - context), found[0].end() + context
-            if begin and not text[begin - 1].isspace():  # from the next word on, if there is one
-                begin = next((space.end() for space in WHITESPACE.finditer(text, begin, found[0].start())), begin)
-            begin = whole_characters_start(text, begin)
-            parts, at = ["…" if begin else ""], begin
-            for match in found:
-                if match.start() >= end:
-                    break
-                if match.lastindex:
-                    start, marked, after = match.start(), match.group(match.lastindex), match.end()
-                else:
-                    start, after = max(at, whole_characters_start(text, match.start())), whole_characters_end(text, match.end())
-                    marked = text[start:after]
-                parts += [escape(text[at:start]), "<mark>", escape(marked), "</mark>"]
-                at, end = after, max(end, after)
-            end = whole_characters_end(text, min(end, len(text)))
-            if end < len(text) and not text[end].isspace():  # up to the last whole word, if there is one
-                end = max([space.start() for space in WHITESPACE.finditer(text, at, end)], default=end)
-            parts += [escape(text[at:end]), "…" if end < len(text) else ""]
-            return spaces_collapsed("".join(parts))
-    return escape(spaces_collapsed(body[: whole_characters_end(body, 2 * context)]))
+def start_of_body(body: str) -> str:
+    """HTML: the snippet of a note whose body has no match, its first BODY_START characters (the
+    row shows it as it shows the note's text with no search)."""
+    return escape(spaces_collapsed(body[: whole_characters_end(body, BODY_START)]))
+
+
+def marked_title(title: str, pattern: re.Pattern | None) -> str:
+    """HTML: the whole title, every match of `pattern` marked (see marked_matches())."""
+    html, at, _ = marked_matches(title, list(pattern.finditer(title)) if pattern else [], 0, len(title))
+    return html + escape(title[at:])
+
+
+def marked_matches(text: str, found: list[re.Match], begin: int, end: int) -> tuple[str, int, int]:
+    """HTML of `text` from `begin`, each match of `found` that starts before `end` marked as the note
+    writes it, or its first group if the pattern has one (what is between two markers), between
+    whole characters as they are seen; and where the marked text stops, and `end` moved past the
+    last match marked."""
+    parts, at = [], begin
+    for match in found:
+        if match.start() >= end:
+            break
+        if match.lastindex:
+            start, marked, after = match.start(), match.group(match.lastindex), match.end()
+        else:
+            start, after = max(at, whole_characters_start(text, match.start())), whole_characters_end(text, match.end())
+            marked = text[start:after]
+        parts += [escape(text[at:start]), "<mark>", escape(marked), "</mark>"]
+        at, end = after, max(end, after)
+    return "".join(parts), at, end
+
+
+def excerpt(body: str, pattern: re.Pattern | None, context: int = 30) -> str:
+    """HTML: the text around the first match of `pattern` in the body, each match in it marked
+    (marked_matches()); start_of_body() if it has none. Where the text has spaces between words, it
+    starts and ends with whole words; it is cut between whole characters as they are seen (an
+    emoji's skin tone, a flag's second letter, an accent stay with theirs)."""
+    found = list(pattern.finditer(body)) if pattern else []
+    if not found:
+        return start_of_body(body)
+    begin, end = max(0, found[0].start() - context), found[0].end() + context
+    if begin and not body[begin - 1].isspace():  # from the next word on, if there is one
+        begin = next((space.end() for space in WHITESPACE.finditer(body, begin, found[0].start())), begin)
+    begin = whole_characters_start(body, begin)
+    html, at, end = marked_matches(body, found, begin, end)
+    end = whole_characters_end(body, min(end, len(body)))
+    if end < len(body) and not body[end].isspace():  # up to the last whole word, if there is one
+        end = max([space.start() for space in WHITESPACE.finditer(body, at, end)], default=end)
+    return spaces_collapsed(("…" if begin else "") + html + escape(body[at:end]) + ("…" if end < len(body) else ""))

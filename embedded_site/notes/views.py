@@ -6,7 +6,6 @@ from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.utils import timezone
-from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from django_desktop_shell.media import file_response
@@ -160,7 +159,8 @@ def search_results(owner, query: dict) -> dict:
         (outside if period.negated else within).append(Note.objects.owned_by(owner).filter(**period.lookups).values("pk"))
     found = search.engine().search_page(parsed, within, outside, query["limit"], query["offset"])
     return {
-        "notes": [{**payload, "snippet": found.snippets[payload["id"]]} for payload in payloads(owner, found.ids)],
+        "notes": [{**payload, "snippet": found.snippets[payload["id"]], "marked_title": found.titles[payload["id"]]}
+                  for payload in payloads(owner, found.ids)],
         "total": found.total,
         "total_exact": found.total_exact,
         "index": found.index,
@@ -197,7 +197,7 @@ def filtered_results(owner, query: dict, parsed: search_query.Query, tags: list[
         found = notes[: counted + 1].count()
         total, total_exact = min(found, counted), found <= counted
     return {
-        "notes": [{**payload, "snippet": escape(search_query.spaces_collapsed(payload["body"][:200]))} for payload in listed["notes"]],
+        "notes": [{**payload, "snippet": search_query.start_of_body(payload["body"])} for payload in listed["notes"]],
         "total": total,
         "total_exact": total_exact,
         "index": "none",

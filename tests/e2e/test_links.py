@@ -65,6 +65,17 @@ def test_two_brackets_typed_at_once_after_going_to_a_heading_still_complete_a_ti
     app.clock.run_for(1000)
     expect(app.locator("#titleCompletions [role=option] .completion-title")).to_have_text(["Meeting notes"])
 
+
+def test_backlinks_snippets_read_as_plain_text_as_the_list_s_rows(app, live_app):
+    """They read their Markdown: "- [ ] Ask **Ann** about [the shop](https://example.com/shop) and [[Groceries]]…"."""
+    target = note(live_app, "Groceries", "Milk")
+    note(live_app, "Plan", "- [ ] Ask **Ann** about [the shop](https://example.com/shop) and [[Groceries]] and `the list` "
+         "too, then **a long line of words that goes on and on and on to the end**")
+    open_note(app, target["id"])
+    expect(app.locator(".backlink-snippet")).to_have_text(
+        ["Ask Ann about the shop and Groceries and the list too, then a long line of words that goes on and on a…"])
+
+
 def test_preview_links_open_notes_and_offer_to_create_missing_ones(app, live_app):
     target = note(live_app, "Groceries", "Milk")
     source = note(live_app, "Plan", "Buy [[groceries|the list]], then [[Recipes]].")
@@ -77,7 +88,7 @@ def test_preview_links_open_notes_and_offer_to_create_missing_ones(app, live_app
 
     expect(app.locator("#backlinksTitle")).to_have_text("Linked from 1 note")
     expect(app.locator(".backlink-title")).to_have_text(["Plan"])
-    expect(app.locator(".backlink-snippet")).to_have_text(["Buy [[groceries|the list]], then [[Recipes]]."])
+    expect(app.locator(".backlink-snippet")).to_have_text(["Buy the list, then Recipes."])
     app.screenshot(path=str(SHOTS / "backlinks.png"))
     app.click(".backlink")
     expect(app.locator("#noteTitle")).to_have_value("Plan")

@@ -81,3 +81,49 @@ def test_a_rows_text_when_only_left_out_words_are_searched_is_the_notes_words(ap
     app.fill("#search", "-zebra")
     expect(app.locator("#listStatus")).to_have_text("1 note found for “-zebra”")
     expect(app.locator(".note-item-excerpt")).to_have_text("See the budget. Call Ann")
+
+
+@pytest.mark.parametrize("query", ["zucchini", "title:zucchini", "ucchin"])
+def test_a_search_row_of_a_note_found_by_its_title_shows_its_text_and_marks_the_title(app, live_app, query):
+    """Its text was the title again ("Zucchini plan", marked), which the row shows above it."""
+    api(live_app, "POST", "/api/notes/", {"title": "Zucchini plan", "body": "# Zucchini plan\n\nSow in **May**.\n- [ ] Water\n"})
+    app.reload()
+    app.fill("#search", query)
+    row = app.locator(".note-item")
+    expect(row.locator(".note-item-title mark")).to_have_text(["ucchin" if query == "ucchin" else "Zucchini"])
+    expect(row.locator(".note-item-title")).to_have_text("Zucchini plan")
+    expect(row.locator(".note-item-excerpt")).to_have_text("Sow in May. Water")
+    expect(row.locator(".note-item-excerpt mark")).to_have_count(0)
+
+
+def test_a_title_term_is_marked_in_the_title_line_and_the_other_words_in_the_text(app, live_app):
+    api(live_app, "POST", "/api/notes/", {"title": "Garden plan", "body": "The garden beans, the garden peas"})
+    app.reload()
+    app.fill("#search", "title:garden beans")
+    row = app.locator(".note-item")
+    expect(row.locator(".note-item-title mark")).to_have_text(["Garden"])
+    expect(row.locator(".note-item-excerpt mark")).to_have_text(["beans"])
+    expect(row.locator(".note-item-excerpt")).to_have_text("The garden beans, the garden peas")
+
+
+@pytest.mark.parametrize("body, query, marked, text", [
+    # a match in a link's address, which the row does not show: shown after its text
+    ("Ideas: [the blog](https://example.com/okra) and more", "okra", ["okra"],
+     "Ideas: the blog (https://example.com/okra) and more"),
+    ("See [[Okra soup|the soup]] tonight", "okra", ["Okra"], "See the soup (Okra soup) tonight"),
+    # a bold text, a tag and a link cut by the excerpt (FTS5's snippet: 12 words)
+    ("**Bold words lead here and then we get the kra word and the bold goes on longer than the window**",
+     "kra", ["kra"], "Bold words lead here and then we get the kra word and…"),
+    ('Words first, and many more words here, <span class="note" title="a b c d e">We get the kra</span> word and '
+     "more and more words until the end here", "kra", ["kra"], "…We get the kra word and more and more…"),
+    ("A long text before the link: see the kra word [in the guide](https://example.com/a/b/c/d/e/f/g/h)",
+     "kra", ["kra"], "…see the kra word in the guide…"),
+])
+def test_a_search_rows_text_reads_as_plain_text_where_the_excerpt_cuts_the_markdown(app, live_app, body, query, marked, text):
+    """It read "Ideas: the blog and more" unmarked, or "**Bold words…", "…d e">We get…", "…[in the guide](https://…"."""
+    api(live_app, "POST", "/api/notes/", {"title": "Notes", "body": body})
+    app.reload()
+    app.fill("#search", query)
+    excerpt = app.locator(".note-item-excerpt")
+    expect(excerpt.locator("mark")).to_have_text(marked)
+    expect(excerpt).to_have_text(text)

@@ -35,7 +35,7 @@ def test_operators_and_scripts_in_the_search_field(notes):
     expect(app.locator(".note-item-title")).to_have_text(["Draft budget"])
     app.fill("#search", "title:draft")
     expect(app.locator(".note-item-title")).to_have_text(["Draft budget"])
-    expect(app.locator(".note-item-excerpt mark").first).to_have_text("Draft")
+    expect(app.locator(".note-item-title mark")).to_have_text(["Draft"])  # in the title line, not the text
     app.fill("#search", "title:meeting")  # in a body only
     expect(app.locator("#listStatus")).to_have_text("Nothing found for “title:meeting”")
     app.fill("#search", 'tag: "unclosed')

@@ -41,7 +41,6 @@ def test_the_query_is_read_into_terms_and_operators():
 
 @pytest.mark.parametrize("text, words", [
     ('"unclosed quote', ['"unclosed', "quote"]),
-    ("tag: work", ["tag:", "work"]),
     ("is:everything", ["is:everything"]),
     ("in:garbage", ["in:garbage"]),
     ("foo:bar", ["foo:bar"]),
@@ -265,10 +264,53 @@ def test_title_alone_left_out_or_too_common_for_the_trigram_index(api, titled, m
 
 
 @pytest.mark.parametrize("q, marked", [("title:garden", "Garden"), ("title:議事", "議事"), ("title:eekly", "eekly")])
-def test_the_snippet_marks_the_title_s_match_not_the_body_s(api, make_note, q, marked):
+def test_a_title_term_is_marked_in_the_title_not_in_the_body(api, make_note, q, marked):
     make_note(title="Garden plan 議事 Weekly", body="The garden beds, 議事, weekly")
     [note] = search(api, q)["notes"]
-    assert f"<mark>{marked}</mark>" in note["snippet"] and "plan" in note["snippet"] and "beds" not in note["snippet"], note["snippet"]
+    assert note["marked_title"] == "Garden plan 議事 Weekly".replace(marked, f"<mark>{marked}</mark>")
+    assert note["snippet"] == "The garden beds, 議事, weekly"  # the body's start, nothing marked
+
+
+@pytest.mark.parametrize("q, title, snippet", [
+    ("title:garden beans", "<mark>Garden</mark> plan", "The garden <mark>beans</mark>, the garden peas"),  # the word index
+    ("title:arden eans", "G<mark>arden</mark> plan", "The garden b<mark>eans</mark>, the garden peas"),  # the trigram index
+    ("title:garden OR title:plot beans", "<mark>Garden</mark> plan", "The garden <mark>beans</mark>, the garden peas"),
+])
+def test_a_title_term_is_marked_in_the_title_and_the_plain_words_in_the_body(api, make_note, q, title, snippet):
+    make_note(title="Garden plan", body="The garden beans, the garden peas")
+    [note] = search(api, q)["notes"]
+    assert (note["marked_title"], note["snippet"]) == (title, snippet)
+
+
+@pytest.mark.parametrize("q, index", [("zucchini", "word"), ("ucchin", SUBSTRING_INDEX), ('"zucchini plan"', "word"),
+                                      ("title:zucchini", "word"), ("Straße", "word")])
+def test_a_note_found_by_its_title_alone_shows_its_body_s_start_and_its_title_marked(api, make_note, q, index):
+    """The snippet repeated the title, which the row shows above it, for the note's words."""
+    make_note(title="Zucchini plan Straße", body="Sow in May.\nWater often, and " + "more words " * 30)
+    answer = search(api, q)
+    assert answer["index"] == index
+    [note] = answer["notes"]
+    assert note["snippet"].startswith("Sow in May.\nWater often, and more words") and "<mark>" not in note["snippet"]
+    assert "<mark>" in note["marked_title"] and note["marked_title"].replace("<mark>", "").replace("</mark>", "") == "Zucchini plan Straße"
+
+
+def test_a_note_found_in_its_title_and_its_body_has_both_marked(api, make_note):
+    make_note(title="Zucchini plan", body="Sow in May. " + "More words. " * 10 + "The zucchini grows fast.")
+    [note] = search(api, "zucchini")["notes"]
+    assert note["marked_title"] == "<mark>Zucchini</mark> plan"
+    assert "<mark>zucchini</mark> grows" in note["snippet"] and not note["snippet"].startswith("Sow")
+
+
+@pytest.mark.parametrize("q, searched", [
+    ("title:", ""), ("tag:", ""), ("-title:", ""), ("is:", ""), ("TITLE:", ""), ("in:", ""), ("created:", ""),
+    ("title: garden", "garden"), ("tag: garden", "garden"), ("garden title:", "garden"),
+])
+def test_an_operator_with_nothing_after_it_is_left_out_not_searched_as_its_name(api, make_note, q, searched):
+    """`title:`, as it is typed before its word, searched the notes with the word "title"."""
+    make_note(title="Title ideas", body="A tag, what is in it")
+    make_note(title="Garden", body="")
+    assert parse(q).terms == ([Term(searched)] if searched else [])
+    assert sorted(titles(api, q)) == (["Garden"] if searched else ["Garden", "Title ideas"])
 
 
 @pytest.mark.parametrize("q", [

@@ -1,6 +1,8 @@
 // The Backlinks section: the notes whose `[[links]]` go to the open note, each with the text
-// around its link. A click opens that note (the editor's 'follow-link' event).
+// around its link, its Markdown taken out as in the list's rows. A click opens that note (the
+// editor's 'follow-link' event).
 import { getBacklinks } from './api.js';
+import { snippetText } from './list.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -36,7 +38,7 @@ export class Backlinks {
       button.dataset.id = note.id;
       button.append(
         Object.assign(document.createElement('span'), { className: 'backlink-title', textContent: note.title || 'Untitled' }),
-        Object.assign(document.createElement('span'), { className: 'backlink-snippet', textContent: note.snippet }),
+        Object.assign(document.createElement('span'), { className: 'backlink-snippet', textContent: snippetText(note.snippet) }),
       );
       const item = document.createElement('li');
       item.append(button);

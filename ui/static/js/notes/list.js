@@ -26,7 +26,7 @@ export const notesCount = (count) => `${countText(count)} ${count === 1 ? 'note'
 
 // A row shows a note as it is at one version (its text, tags, pinning), with one search's snippet:
 // the list loaded again keeps the rows of the notes that did not change.
-const rowKey = (note) => `${note.id}:${note.version}:${note.snippet ?? ''}`;
+const rowKey = (note) => `${note.id}:${note.version}:${note.snippet ?? ''}:${note.marked_title ?? ''}`;
 
 // The first `count` characters as they are seen: an emoji's skin tone, a flag's second letter, an
 // accent stay with theirs (slice() cut 👍🏿 into 👍 and half of the skin tone's code).
@@ -52,9 +52,9 @@ const LINE_START = /^\s*(?:>\s?)*(?:#{1,6}\s+|(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\]
 const NOTE_LINK = /!?\[\[([^\]|#]*)(?:#([^\]|]*))?(?:\|([^\]]*))?\]\]/g;
 // A line starting `%%` and not closing it opens a comment, which the line holding the next `%%` closes.
 const COMMENT_OPENING = /^\s*%%(?!.*%%)/;
+const LINK = /!?\[([^\]]*)\]\(([^)]*)\)/g;
 const INLINE = [
   [/\s*%%.+?%%/g, ''],
-  [/!?\[([^\]]*)\]\([^)]*\)/g, '$1'],
   [/\[\^[^\]]+\]/g, ''],
   [/(\*\*|__|~~|==)(?=\S)(.+?)\1/g, '$2'],
   [/(^|[\s(])([*_])(?=\S)(.+?)\2(?=$|[\s).,;:!?])/g, '$1$3'],
@@ -63,15 +63,28 @@ const INLINE = [
   [/\\([\\`*_{}[\]()#+\-.!|>~=])/g, '$1'],
 ];
 
-function plainLine(line) {
-  let text = line.replace(LINE_START, '').replace(NOTE_LINK, (_, title, heading, shown) => shown || title || heading || '');
+// What a search's snippet, cut where the note goes on (`…`), may hold of a construct cut in two,
+// which plainLine() does not match: half of an emphasis or of a [[link]]; at the cut start the end
+// of a tag or of a link's text, at the cut end the start of a tag or of a link.
+const HALVES = /(?:\*\*|__|~~|==)(?=[^\s*_~=])|(?<=[^\s*_~=])(?:\*\*|__|~~|==)|!?\[\[|\]\]/g;
+const CUT_START = /^(?:(?:[^<>]*["']|[\w-]*)\s*\/?>|([^[\]]*)\]\(([^)]*)\))/;
+const CUT_END = /(?:<\/?[a-zA-Z][^>]*|!?\[([^\]]*)(?:\]\(([^)]*))?)$/;
+
+// A link's address, or a `[[link|shown]]`'s title, which the row leaves out, is shown after its
+// text where it holds a match (`marks`: the characters standing for a match's start and end).
+const withHidden = (shown, hidden, marks) => ([...marks].some((mark) => hidden.includes(mark)) ? `${shown} (${hidden})` : shown);
+
+function plainLine(line, marks = '') {
+  let text = line.replace(LINE_START, '')
+    .replace(NOTE_LINK, (_, title, heading, shown) => (shown ? withHidden(shown, title, marks) : title || heading || ''))
+    .replace(LINK, (_, shown, address) => withHidden(shown, address, marks));
   if (text.includes('|')) text = text.replace(/^\s*\|/, '').replace(/\|\s*$/, '').split(/\s*(?<!\\)\|\s*/).join(' · ');
   for (const [pattern, replacement] of INLINE) text = text.replace(pattern, replacement);
   return text.trim();
 }
 
 // The note's first lines that hold words, each as plainLine() makes it, until `enough` characters.
-function plainLines(markdown, enough) {
+function plainLines(markdown, enough, marks = '') {
   const lines = [];
   let length = 0;
   let start = 0;
@@ -92,7 +105,7 @@ function plainLines(markdown, enough) {
     }
     inComment = COMMENT_OPENING.test(line);
     if (inComment || SKIPPED_LINE.test(line)) continue;
-    const text = plainLine(line);
+    const text = plainLine(line, marks);
     if (text) {
       lines.push(text);
       length += text.length + 1;
@@ -124,25 +137,69 @@ function charactersNotIn(text) {
   return unused;
 }
 
-// A search result's row text: its snippet (HTML the server escaped, with <mark> around the
-// matches, and the excerpt's line breaks) as excerptText() makes a note's text, the matches still
-// marked. The note's text only ever becomes text nodes; the marks are made here.
-function snippetNodes(note) {
+// The text of the server's HTML of a note's text (escaped, with <mark> around the matches), and
+// the two characters, which the text does not hold, that stand in it for each mark's start and end.
+function withMarks(html) {
   const parsed = document.createElement('template');
-  parsed.innerHTML = note.snippet;
-  const [open, close] = charactersNotIn(parsed.content.textContent);
-  for (const mark of parsed.content.querySelectorAll('mark')) mark.replaceWith(open + mark.textContent + close);
-  const [, before, snippet, after] = parsed.content.textContent.match(/^(…?)([^]*?)(…?)$/);
-  const lines = plainLines(snippet, Infinity);
-  if (!before && lines.length && !lines[0].includes(open) && repeatsTitle(lines[0], note)) lines.shift();
-  if (!lines.length) return [];
+  parsed.innerHTML = html;
+  const marks = charactersNotIn(parsed.content.textContent);
+  for (const mark of parsed.content.querySelectorAll('mark')) mark.replaceWith(marks[0] + mark.textContent + marks[1]);
+  return [parsed.content.textContent, marks.join('')];
+}
+
+// Text nodes and <mark>s of a text holding withMarks()'s characters: the note's text only ever
+// becomes text nodes; the marks are made here.
+function markedNodes(text, [open, close]) {
   const nodes = [];
   let marked = false;
-  for (const part of (before + lines.join(' ') + after).split(new RegExp(`([${open}${close}])`))) {
+  for (const part of text.split(new RegExp(`([${open}${close}])`))) {
     if (part === open || part === close) marked = part === open;
     else if (part) nodes.push(marked ? Object.assign(document.createElement('mark'), { textContent: part }) : document.createTextNode(part));
   }
   return nodes;
+}
+
+// A snippet's text (an excerpt of a note, `…` where it was cut) as excerptText() makes a note's:
+// its lines' Markdown taken out, and what the cut left of a construct. `marks`: see plainLine().
+function snippetLines(snippet, marks = '') {
+  const [, before, text, after] = snippet.match(/^(…?)([^]*?)(…?)$/);
+  const uncut = (_, shown, hidden) => (shown === undefined ? '' : withHidden(shown, hidden ?? '', marks));
+  const lines = plainLines(text, Infinity, marks).map((line, index, all) => {
+    let plain = line.replace(HALVES, '');
+    if (before && index === 0) plain = plain.replace(CUT_START, uncut);
+    if (after && index === all.length - 1) plain = plain.replace(CUT_END, uncut);
+    return plain.trim();
+  }).filter(Boolean);
+  return [before, lines, after];
+}
+
+// A snippet's text on one line, as a row shows it (the backlinks' snippets).
+export function snippetText(snippet) {
+  const [before, lines, after] = snippetLines(snippet);
+  return lines.length ? before + lines.join(' ') + after : '';
+}
+
+// A search result's row text: its snippet (HTML the server escaped, with <mark> around the
+// matches, and the excerpt's line breaks) as snippetLines() makes it, the matches still marked.
+function snippetNodes(note) {
+  const [text, marks] = withMarks(note.snippet);
+  const [before, lines, after] = snippetLines(text, marks);
+  // A first line that repeats the title is left out, its matches too: the title line marks them.
+  // Without a match left (only the title matched, or only operators were searched: the snippet is
+  // the body's start), the row shows the note's text as it does with no search.
+  if (!before && lines.length && repeatsTitle(unmarked(lines[0], marks), note)) lines.shift();
+  return lines.some((line) => line.includes(marks[0])) ? markedNodes(before + lines.join(' ') + after, marks) : [];
+}
+
+const unmarked = (text, marks) => text.replace(new RegExp(`[${marks}]`, 'g'), '');
+
+// A search result's title line, its matches marked (marked_title: as the snippet, of the title).
+function titleNodes(note) {
+  const title = noteTitle(note);
+  if (!note.marked_title?.includes('<mark>')) return [title];
+  const [text, marks] = withMarks(note.marked_title);
+  // (PostgreSQL's ts_headline leaves out what looks like a tag: then the title is shown unmarked.)
+  return unmarked(text, marks).trim() === title ? markedNodes(text.trim(), marks) : [title];
 }
 
 function noteRow(note) {
@@ -161,7 +218,7 @@ function noteRow(note) {
     pin.setAttribute('aria-label', 'Pinned');
     title.append(pin);
   }
-  title.append(noteTitle(note));
+  title.append(...titleNodes(note));
   // The whole title, which the row's one line may cut (on the line, not the row: the row's name
   // says it already, and a tooltip of its own would be read out after it again).
   title.title = noteTitle(note);
