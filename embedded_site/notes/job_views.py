@@ -22,7 +22,7 @@ from django_desktop_shell.uploads import upload_view
 DIALOG_FILE_TYPES = {
     "json": ("Notedesk export (*.json)",),
     "markdown": ("Zip of Markdown notes (*.zip)",),
-    "import": ("Notes from Notedesk or another app (*.json;*.zip;*.txt;*.tgz;*.tar.gz)",),
+    "import": ("Notes from Notedesk or another app (*.json;*.zip;*.jex;*.txt;*.tgz;*.tar.gz)",),
 }
 
 
