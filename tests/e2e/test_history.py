@@ -90,6 +90,20 @@ def test_right_after_a_restore_the_version_shows_alone_said_to_be_the_current_te
     expect(app.locator("#currentText .added")).to_have_text(["Bread"])
 
 
+def test_the_two_texts_start_level_when_the_version_s_date_takes_two_lines(app, live_app):
+    """In a window 980 px wide the version's heading ("Version of Aug 20, 2025, 9:41 PM") takes
+    two lines, and its text started a line lower than the current text beside it."""
+    app.set_viewport_size({"width": 980, "height": 760})
+    open_note(app, live_app, "Groceries", LIST)
+    app.fill("#noteBody", LIST + "\nEggs")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    app.click("#toggleHistory")
+    expect(app.locator("#currentText .added")).to_have_text(["Eggs"])
+    lines = "el => { const range = document.createRange(); range.selectNodeContents(el); return range.getClientRects().length; }"
+    assert app.locator("#revisionHeading").evaluate(lines) == 2, "the heading does not take two lines here"
+    assert app.locator("#revisionText").bounding_box()["y"] == app.locator("#currentText").bounding_box()["y"]
+
+
 def test_version_sizes_are_written_as_the_window_s_language_writes_them(chromium, live_app):
     """A size showed as "1.2 KB" whatever the language: in German it reads "1,2 kB"."""
     context = chromium.new_context(locale="de-DE")
