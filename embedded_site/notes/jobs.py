@@ -170,6 +170,10 @@ def start_export(owner, export_format: str, destination: Path | None, chosen: li
     return start(job, work)
 
 
+NOT_A_JEX = ("This .jex file is not a Joplin export: Joplin writes one as a tar archive, and this is none (cut short, "
+             "or another file renamed?). Nothing was imported. Export it from Joplin again (File › Export all › JEX).")
+
+
 # Why an import stopped part-way, and what the person can do, for each storage_problem().
 IMPORT_STOPPED_BY = {
     FULL: ("The disk that holds your notes ({data_dir}) is full", "Free some space"),
@@ -189,6 +193,8 @@ def start_import(owner, *sources: Path, remove_source: bool) -> Job:
 
     def work(job: Job) -> None:
         try:
+            if len(sources) == 1 and sources[0].suffix.lower() == ".jex" and not is_tar(sources[0]):
+                raise JobError(NOT_A_JEX)
             if all(map(is_notion_or_keep_zip, sources)) or (
                     len(sources) == 1 and (is_tar(sources[0]) or is_notedesk_markdown_zip(sources[0]) is False)):
                 import_other_apps_source(owner, job, *sources)

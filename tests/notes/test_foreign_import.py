@@ -1121,6 +1121,25 @@ def test_a_jex_cut_short_is_refused_whole_saying_so(api):
     assert Note.objects.count() == 0
 
 
+def test_a_jex_that_is_no_tar_is_refused_as_no_joplin_export(api, tmp_path):
+    """A .jex that was no tar (a web page saved in its place, a download cut in its first block)
+    was refused as "neither a Notedesk JSON export nor a zip of Markdown notes" by File › Import…,
+    and as "neither a folder nor a zip file of one" opened with the app."""
+    from embedded_site.open_with.handlers import import_of
+
+    refusal = ("This .jex file is not a Joplin export: Joplin writes one as a tar archive, and this is none (cut "
+               "short, or another file renamed?). Nothing was imported. Export it from Joplin again (File › Export all › JEX).")
+    for content in (b"<html>Sign in</html>", joplin_jex()[:300]):
+        finished = wait_for_job(api, api.upload("/api/jobs/import/", "Joplin.jex", content).json())
+        assert (finished["state"], finished["error"]) == ("failed", refusal)
+        path = tmp_path / "Opened.jex"
+        path.write_bytes(content)
+        opened = import_of(path)
+        wait_for_job(api, opened.payload())
+        assert (opened.state, opened.error) == ("failed", refusal)
+    assert Note.objects.count() == 0
+
+
 def test_the_other_apps_readers_are_imported_at_the_first_import_not_at_every_launch(tmp_path):
     """The site's URLconf imported the readers of Evernote's, Notion's, Keep's and Joplin's exports
     (and csv and tarfile with them) at every launch: ~0.4 MB of code in the app's process for as
