@@ -71,7 +71,8 @@ async function importNotes(startImport, onImported) {
       const added = attachments ? `, ${plural(attachments, 'attachment')} added` : '';
       const { skipped, skipped_files: left } = finished.result;
       const leftOut = skipped ? `. ${plural(skipped, 'file')} left out or changed (${left[0].path}: ${left[0].reason}${skipped > 1 ? ', …' : ''})` : '';
-      const [where, tagged] = whereImported(created + updated + unchanged, finished.result.tags ?? []);
+      // Where the file's notes are, when it brought any (not a second import of the same file).
+      const [where, tagged] = created + updated ? whereImported(created + updated + unchanged, finished.result.tags ?? []) : ['', null];
       const action = skipped > 1 ? { label: 'Show all', run: () => showSkipped(skipped, left) }
         : tagged ? { label: 'Show them', run: () => showTagOfImport(tagged) } : null;
       toast(`Imported: ${created} new, ${updated} updated, ${unchanged} unchanged${added}${leftOut}${where}`,
@@ -84,7 +85,6 @@ async function importNotes(startImport, onImported) {
 // Where the imported notes are, said after the counts (a note keeps its own dates: an old one is far down the
 // list), and the tag all of them are under, if one is.
 function whereImported(notes, tags) {
-  if (!notes) return ['', null];
   const [first] = tags;
   if (first?.notes === notes) return [notes === 1 ? `. It is under the tag “${first.name}”.` : `. All ${notes} are under the tag “${first.name}”.`, first.name];
   const under = tags.map(({ name, notes: count }, index) => `${count} under ${index ? '' : 'the tag '}“${name}”`);
