@@ -1383,7 +1383,12 @@ def tar_vault(source: Path | BinaryIO, skipped: list[Skipped]) -> Vault:
                 members.append(member)
                 total_size += member.size if member.isfile() else 0
                 check_archive_size("tar", len(members), total_size)
-    except (tarfile.TarError, EOFError, OSError) as error:
+            if not ends_whole(archive):
+                raise tarfile.ReadError("it ends part-way, without the blocks that end a tar")
+    except (tarfile.TarError, EOFError) as error:
+        raise ImportFileError(f"This tar file (a Joplin .jex export, say) is cut short or damaged: {error}. "
+                              "Nothing was imported. Export it again and import the new file.") from None
+    except OSError as error:
         raise ImportFileError(f"This tar file cannot be read: {error}.") from None
     vault = Vault(size_limit=MAX_TOTAL_SIZE)
     for member in members:
@@ -1393,6 +1398,13 @@ def tar_vault(source: Path | BinaryIO, skipped: list[Skipped]) -> Vault:
                        partial(tar_member_bytes, source, member.offset_data, member.size))
     vault.root = archived_folder(vault.notes)
     return vault
+
+
+def ends_whole(archive: tarfile.TarFile) -> bool:
+    """Whether a zero block follows the last member, as it ends every tar written whole: tarfile
+    stops quietly at a tar cut at a block's end, as a download stopped part-way leaves one."""
+    archive.fileobj.seek(archive.offset)
+    return archive.fileobj.read(tarfile.BLOCKSIZE) == bytes(tarfile.BLOCKSIZE)
 
 
 def tar_member_bytes(source: Path | BinaryIO, offset: int, size: int) -> bytes:

@@ -22,7 +22,7 @@ from django_desktop_shell.uploads import upload_view
 DIALOG_FILE_TYPES = {
     "json": ("Notedesk export (*.json)",),
     "markdown": ("Zip of Markdown notes (*.zip)",),
-    "import": ("Notes from Notedesk or another app (*.json;*.zip;*.txt;*.tgz;*.tar.gz)",),
+    "import": ("Notes from Notedesk or another app (*.json;*.zip;*.jex;*.txt;*.tgz;*.tar.gz)",),
 }
 
 
@@ -61,7 +61,8 @@ def start_upload_import(request):
     copies = []
     try:
         for upload in valid(ImportJobForm(request.POST, request.FILES))["file"]:
-            with tempfile.NamedTemporaryFile(dir=imports_folder(), delete=False) as copy:
+            # Its suffix kept: a .jex that is no tar is refused as no Joplin export.
+            with tempfile.NamedTemporaryFile(dir=imports_folder(), suffix=upload_suffix(upload.name), delete=False) as copy:
                 copies.append(Path(copy.name))
                 shutil.copyfileobj(upload, copy)
     except BaseException:  # a full disk: the middleware says so; what was copied goes
@@ -69,6 +70,11 @@ def start_upload_import(request):
             copied.unlink(missing_ok=True)
         raise
     return JsonResponse(jobs.start_import(request.user, *copies, remove_source=True).payload(), status=202)
+
+
+def upload_suffix(name: str) -> str:
+    suffix = Path(name).suffix
+    return suffix if suffix[1:].isascii() and suffix[1:].isalnum() and len(suffix) <= 10 else ""
 
 
 @require_POST

@@ -12,7 +12,7 @@ import logging
 import secrets
 import tempfile
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -34,6 +34,7 @@ from django_desktop_shell.storage_errors import BUSY, DISK_ERROR, FULL, READ_ONL
 
 logger = logging.getLogger(__name__)
 JOBS_KEPT = 20
+TAGS_SAID = 3  # of an import's notes, in its result
 EXPORTERS: dict[str, tuple[Callable[[BinaryIO], Iterator[Progress]], str]] = {
     "json": (export_json, "json"),
     "markdown": (export_markdown, "zip"),
@@ -169,6 +170,10 @@ def start_export(owner, export_format: str, destination: Path | None, chosen: li
     return start(job, work)
 
 
+NOT_A_JEX = ("This .jex file is not a Joplin export: Joplin writes one as a tar archive, and this is none (cut short, "
+             "or another file renamed?). Nothing was imported. Export it from Joplin again (File › Export all › JEX).")
+
+
 # Why an import stopped part-way, and what the person can do, for each storage_problem().
 IMPORT_STOPPED_BY = {
     FULL: ("The disk that holds your notes ({data_dir}) is full", "Free some space"),
@@ -181,15 +186,17 @@ IMPORT_STOPPED_BY = {
 def start_import(owner, *sources: Path, remove_source: bool) -> Job:
     """Import the file at `source` into the owner's notes, or the parts of one export (Google
     Takeout's or Notion's) chosen together, read as one; `remove_source` for an uploaded copy that
-    is ours to delete. A zip of another app's Markdown files (an Obsidian vault) is read as Import
-    Markdown… reads it, as opening it with Notedesk does (open_with.handlers)."""
+    is ours to delete. A zip of another app's Markdown files (an Obsidian vault) or a tar (Joplin's
+    .jex) is read as Import Markdown… reads it, as opening it with Notedesk does (open_with.handlers)."""
 
-    from embedded_site.notes.foreign_import import is_notion_or_keep_zip
+    from embedded_site.notes.foreign_import import is_notion_or_keep_zip, is_tar
 
     def work(job: Job) -> None:
         try:
+            if len(sources) == 1 and sources[0].suffix.lower() == ".jex" and not is_tar(sources[0]):
+                raise JobError(NOT_A_JEX)
             if all(map(is_notion_or_keep_zip, sources)) or (
-                    len(sources) == 1 and is_notedesk_markdown_zip(sources[0]) is False):
+                    len(sources) == 1 and (is_tar(sources[0]) or is_notedesk_markdown_zip(sources[0]) is False)):
                 import_other_apps_source(owner, job, *sources)
             elif len(sources) == 1:
                 import_export_file(owner, job, sources[0])
@@ -264,8 +271,15 @@ def import_records(owner, job: Job, records: list[dict]) -> None:
         ) from None
     job.result = {
         "created": finished.created, "updated": finished.updated, "unchanged": finished.unchanged,
-        "attachments": finished.attachments,
+        "attachments": finished.attachments, "tags": tags_of(records),
     }
+
+
+def tags_of(records: list[dict]) -> list[dict]:
+    """Where the person finds the imported notes: the tags they carry, the most used first."""
+    counts = Counter(tag for record in records for tag in set(record["tags"]))
+    most_used = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TAGS_SAID]
+    return [{"name": name, "notes": count} for name, count in most_used]
 
 
 def cancel(job: Job) -> None:

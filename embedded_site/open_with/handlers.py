@@ -99,7 +99,9 @@ def import_of(path: Path) -> jobs.Job | None:
         return None  # opened as a file, which says why it cannot be
     if suffix == ".enex":
         return start_foreign_import(owner, "enex", path, remove_source=False)
-    if suffix in (".jex", ".tgz", ".gz"):  # Joplin's export file, a compressed tar
+    if suffix == ".jex":  # Joplin's export file, a tar: as File › Import… reads it
+        return jobs.start_import(owner, path, remove_source=False)
+    if suffix in (".tgz", ".gz"):  # Google Takeout's, a compressed tar
         return start_foreign_import(owner, "markdown-folder", path, remove_source=False)
     if suffix == ".zip":
         if is_notedesk_markdown_zip(path):

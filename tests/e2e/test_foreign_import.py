@@ -34,6 +34,30 @@ def test_a_zipped_markdown_folder_is_imported_and_what_was_left_out_is_said(app,
     app.screenshot(path=str(shots / "import.png"))
 
 
+def test_the_import_message_says_where_the_notes_are_and_shows_them(app, tmp_path):
+    """"Imported: 3 new, 0 updated, 0 unchanged" said nothing of where they went: a Joplin
+    export's notes keep their dates, somewhere down the list."""
+    from tests.notes.test_foreign_import import joplin_jex
+
+    path = tmp_path / "Joplin.jex"
+    path.write_bytes(joplin_jex(with_link=False))
+    app.set_input_files("#importFile", str(path))
+    message = app.locator(".toast").last
+    expect(message).to_contain_text("Imported: 3 new, 0 updated, 0 unchanged, 1 attachment added. All 3 are under the tag “work”.")
+    shots = Path(os.environ.get("NOTEDESK_SCREENSHOTS", "/tmp/notedesk-screenshots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    app.screenshot(path=str(shots / "import-where.png"))
+    message.locator(".toast-action", has_text="Show them").click()
+    expect(app.locator(".tag-button[aria-current='true']")).to_have_text("work3")
+    expect(app.locator(".note-item-title")).to_have_count(3)
+
+    vault = tmp_path / "vault.zip"
+    vault.write_bytes(zipped({"vault/Plan.md": "---\ntags: [work]\n---\nThe plan", "vault/Ideas.md": "Many ideas"}))
+    app.set_input_files("#importFile", str(vault))
+    expect(app.locator(".toast").last).to_have_text(
+        "Imported: 2 new, 0 updated, 0 unchanged. They are in All notes; 1 under the tag “work”.")
+
+
 def test_every_file_an_import_left_out_can_be_listed(app, tmp_path):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

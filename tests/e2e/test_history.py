@@ -32,7 +32,7 @@ def test_history_shows_a_version_beside_the_current_text_and_restores_it(app, li
     expect(app.locator("#noteBody")).to_be_hidden()
     expect(app.locator("#historyStatus")).to_have_text("1 earlier version, kept for 90 days")
     expect(app.locator(".revision .revision-reason")).to_have_text(["Edited"])
-    expect(app.locator(".revision .revision-size")).to_have_text(["29 B"])
+    expect(app.locator(".revision .revision-size")).to_have_text(["29 bytes"])
     expect(app.locator("#revisionText .removed")).to_have_text(["Bread"])
     expect(app.locator("#currentText .added")).to_have_text(["Oat milk", "Eggs"])
     expect(app.locator("#revisionDifference")).to_have_text("1 line only in this version, 2 only in the current text")
@@ -66,6 +66,55 @@ def test_history_shows_a_version_beside_the_current_text_and_restores_it(app, li
     app.click("#closeHistory")
     expect(app.locator("#noteBody")).to_have_value("Milk\nOat milk\nApples\nCoffee\nRice\nEggs")
     expect(app.locator("#saveState")).to_have_text("Saved")
+
+
+def test_right_after_a_restore_the_version_shows_alone_said_to_be_the_current_text(app, live_app):
+    """After Restore, the version restored, now the note's text, was shown twice side by side with
+    nothing marked: a comparison of two texts that are the same."""
+    open_note(app, live_app, "Groceries", LIST)
+    app.fill("#noteBody", "Milk\nOat milk\nApples\nCoffee\nRice\nEggs")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    app.click("#toggleHistory")
+    expect(app.locator("#currentText")).to_be_visible()
+    app.click("#restoreRevision")
+    expect(app.locator(".toast")).to_contain_text("Restored the version of")
+    app.hover(".toast")
+    expect(app.locator("#revisionDifference")).to_have_text("This version is the same as the current text.")
+    expect(app.locator("#currentText")).to_be_hidden()
+    expect(app.locator("#revisionText")).to_contain_text("Bread")
+    app.set_viewport_size({"width": 1280, "height": 800})
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    app.screenshot(path=str(SHOTS / "history-after-restore.png"))
+    app.click(".revision >> nth=0")  # what the restore replaced: beside the current text again
+    expect(app.locator("#revisionDifference")).to_have_text("2 lines only in this version, 1 only in the current text")
+    expect(app.locator("#currentText .added")).to_have_text(["Bread"])
+
+
+def test_the_two_texts_start_level_when_the_version_s_date_takes_two_lines(app, live_app):
+    """In a window 980 px wide the version's heading ("Version of Aug 20, 2025, 9:41 PM") takes
+    two lines, and its text started a line lower than the current text beside it."""
+    app.set_viewport_size({"width": 980, "height": 760})
+    open_note(app, live_app, "Groceries", LIST)
+    app.fill("#noteBody", LIST + "\nEggs")
+    expect(app.locator("#saveState")).to_have_text("Saved")
+    app.click("#toggleHistory")
+    expect(app.locator("#currentText .added")).to_have_text(["Eggs"])
+    lines = "el => { const range = document.createRange(); range.selectNodeContents(el); return range.getClientRects().length; }"
+    assert app.locator("#revisionHeading").evaluate(lines) == 2, "the heading does not take two lines here"
+    assert app.locator("#revisionText").bounding_box()["y"] == app.locator("#currentText").bounding_box()["y"]
+
+
+def test_version_sizes_are_written_as_the_window_s_language_writes_them(chromium, live_app):
+    """A size showed as "1.2 KB" whatever the language: in German it reads "1,2 kB"."""
+    context = chromium.new_context(locale="de-DE")
+    page = context.new_page()
+    note = api(live_app, "POST", "/api/notes/", {"title": "Lang", "body": "x" * 1234})
+    api(live_app, "PATCH", f"/api/notes/{note['id']}/", {"body": "kurz", "version": note["version"]})
+    page.goto(live_app.launch_url("/"))
+    page.click(f"#note-{note['id']}")
+    page.click("#toggleHistory")
+    expect(page.locator(".revision .revision-size")).to_have_text(["1,2 kB"])
+    context.close()
 
 
 def test_what_was_typed_after_a_restore_is_kept_as_a_version_by_its_undo(app, live_app):

@@ -248,7 +248,7 @@ def test_sidebar_links_and_attachment_sizes_stay_on_one_line(app, size, tmp_path
     attachment.write_bytes(b"seventeen bytes!\n")
     app.set_input_files("#attachmentInput", str(attachment))
     size_label = app.locator(".attachment-size")
-    expect(size_label).to_have_text("17 B")
+    expect(size_label).to_have_text("17 bytes")
     assert size_label.evaluate("el => el.getClientRects().length") == 1, "the attachment's size wraps"
     assert_inside_window(app, app.locator(".attachment-list li").bounding_box(), "the attachment")
 

@@ -490,7 +490,7 @@ def test_export_downloads_every_note_and_import_brings_them_back_once(app, live_
     api(live_app, "DELETE", f"/api/notes/{note['id']}/?purge=1")
 
     app.set_input_files("#importFile", str(export))
-    expect(app.locator(".toast").last).to_have_text("Imported: 1 new, 0 updated, 0 unchanged")
+    expect(app.locator(".toast").last).to_have_text("Imported: 1 new, 0 updated, 0 unchanged. It is in All notes.")
     expect(app.locator(".note-item-title")).to_have_text(["Exported"])
 
 
@@ -499,7 +499,8 @@ def test_the_parts_of_a_split_takeout_chosen_together_in_a_browser_import_as_one
     app.set_input_files("#importFile", [str(part) for part in takeout_in_parts(tmp_path)])
     expect(app.locator(".toast").last).to_have_text(
         "Imported: 3 new, 0 updated, 0 unchanged, 1 attachment added. 1 file left out or changed "
-        "(Takeout/Keep/Old.json: in Google Keep’s trash: not imported)")
+        "(Takeout/Keep/Old.json: in Google Keep’s trash: not imported). They are in All notes; 1 under the tag “archived”, "
+        "1 under “home”.")
 
 
 def test_a_markdown_export_downloads_a_zip(app, tmp_path):

@@ -746,7 +746,7 @@ def test_importing_the_same_vault_twice_creates_nothing_the_second_time(api, tmp
     first = wait_for_job(api, api.client.post("/api/jobs/import-other/", {
         "source": "markdown-folder", "file": io.BytesIO(content)}, HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
     assert first["state"] == "done", first
-    assert first["result"] == {"created": 2, "updated": 0, "unchanged": 0, "attachments": 0, "skipped": 1,
+    assert first["result"] == {"created": 2, "updated": 0, "unchanged": 0, "attachments": 0, "tags": [], "skipped": 1,
                                "skipped_files": [{"path": "../x.md", "reason": "a path out of the folder"}]}
     again = wait_for_job(api, api.client.post("/api/jobs/import-other/", {
         "source": "markdown-folder", "file": io.BytesIO(content)}, HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
@@ -816,6 +816,10 @@ def import_job(api, button, content):
                                              HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
 
 
+# The tags of the notes of two_notes and note_with_attachments: where an import of them says they are.
+TRIP_AND_TODO_TAGS = [{"name": "todo", "notes": 1}, {"name": "travel", "notes": 1}]
+
+
 @pytest.mark.parametrize("first, second", [
     (IMPORT_MARKDOWN, IMPORT_MARKDOWN), (IMPORT_MARKDOWN, NOTEDESK_IMPORT), (NOTEDESK_IMPORT, IMPORT_MARKDOWN),
 ])
@@ -824,11 +828,12 @@ def test_a_notedesk_markdown_export_imports_as_notedesks_own_whichever_button_is
 ):
     notes, attachments = notes_as_exported(), attachments_as_stored()
     content = exported(api, "markdown")
-    unchanged = {"created": 0, "updated": 0, "unchanged": 3, "attachments": 0}
+    unchanged = {"created": 0, "updated": 0, "unchanged": 3, "attachments": 0, "tags": TRIP_AND_TODO_TAGS}
     assert import_job(api, IMPORT_MARKDOWN, content)["result"] == unchanged  # its notes are these: none again
     assert (notes_as_exported(), attachments_as_stored()) == (notes, attachments)
     empty_the_database(attachments_dir)
-    assert import_job(api, first, content)["result"] == {"created": 3, "updated": 0, "unchanged": 0, "attachments": 2}
+    assert import_job(api, first, content)["result"] == {
+        "created": 3, "updated": 0, "unchanged": 0, "attachments": 2, "tags": TRIP_AND_TODO_TAGS}
     assert import_job(api, second, content)["result"] == unchanged
     # Same uids, pinned kept, each body without the export's Attachments links, each attachment once.
     assert (notes_as_exported(), attachments_as_stored()) == (notes, attachments)
@@ -858,7 +863,8 @@ def test_a_note_of_the_markdown_export_edited_in_another_app_is_imported_over_th
     content = exported(api, "markdown")
     edited = with_file_changed(content, "Trip_ Lisbon_Porto.md", lambda text: text + "\nBooked the train.",
                                at=datetime(2026, 1, 2, 10, 0, tzinfo=timezone.utc))
-    assert import_job(api, button, edited)["result"] == {"created": 0, "updated": 1, "unchanged": 1, "attachments": 0}
+    assert import_job(api, button, edited)["result"] == {
+        "created": 0, "updated": 1, "unchanged": 1, "attachments": 0, "tags": TRIP_AND_TODO_TAGS}
     trip.refresh_from_db()
     assert trip.body == "---\nnot front matter\n\u2028line\nBooked the train."
     assert trip.updated == datetime(2026, 1, 2, 10, 0, tzinfo=timezone.utc)
@@ -879,7 +885,7 @@ def test_the_markdown_export_extracted_into_a_folder_and_edited_there_imports_ov
     trip.write_text(trip.read_text() + "\nBooked the train.")
     monkeypatch.setattr(native, "functions", FakeDialogs(tmp_path / "vault"))
     finished = wait_for_job(api, api.post("/api/jobs/import-other-from-dialog/", {"source": "markdown-folder"}).json())
-    assert finished["result"] == {"created": 0, "updated": 1, "unchanged": 2, "attachments": 0}
+    assert finished["result"] == {"created": 0, "updated": 1, "unchanged": 2, "attachments": 0, "tags": TRIP_AND_TODO_TAGS}
     assert Note.objects.get(title__startswith="Trip").body.endswith("\nBooked the train.")
     assert Note.objects.count() == 3
 
@@ -908,7 +914,8 @@ def test_a_vault_made_of_the_markdown_export_and_changed_in_obsidian_imports_ove
         archive.writestr("Written in Obsidian.md", "About the [[Receipts]].\n")
 
     result = import_job(api, IMPORT_MARKDOWN, out.getvalue())["result"]
-    assert result == {"created": 1, "updated": 1, "unchanged": 2, "attachments": 0, "skipped": 0, "skipped_files": []}
+    assert result == {"created": 1, "updated": 1, "unchanged": 2, "attachments": 0, "skipped": 0, "skipped_files": [],
+                      "tags": [{"name": "home", "notes": 1}, {"name": "tax", "notes": 1}, {"name": "todo", "notes": 1}]}
     receipts.refresh_from_db()
     assert (receipts.body, receipts.pinned, sorted(receipts.tags.values_list("name", flat=True))) == (
         "Two scans, filed\n", True, ["home", "tax"])
@@ -1070,8 +1077,8 @@ def test_markdown_links_between_the_notes_of_a_folder_become_links_between_notes
     assert api.get(f"/api/notes/{plan.pk}/backlinks/").json()["total"] == 1
 
 
-def test_a_joplin_jex_export_is_imported_as_its_raw_export_directory_is(api):
-    # JEX, Joplin's own export file, is a tar of that directory's files.
+def joplin_jex(*, with_link=True) -> bytes:
+    """JEX, Joplin's own export file: a tar of its RAW export directory's files."""
     import tarfile
 
     buffer = io.BytesIO()
@@ -1081,17 +1088,86 @@ def test_a_joplin_jex_export_is_imported_as_its_raw_export_directory_is(api):
             member = tarfile.TarInfo(info.filename.removeprefix("export/"))
             member.size, member.mtime = len(content), 1700000000
             archive.addfile(member, io.BytesIO(content))
-        link = tarfile.TarInfo("evil.md")
-        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
-        archive.addfile(link)
+        if with_link:
+            link = tarfile.TarInfo("evil.md")
+            link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+            archive.addfile(link)
+    return buffer.getvalue()
+
+
+def test_a_joplin_jex_export_is_imported_as_its_raw_export_directory_is(api):
     finished = wait_for_job(api, api.client.post("/api/jobs/import-other/", {
-        "source": "markdown-folder", "file": io.BytesIO(buffer.getvalue())}, HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
+        "source": "markdown-folder", "file": io.BytesIO(joplin_jex())}, HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
     assert finished["state"] == "done", finished
     assert sorted(Note.objects.values_list("title", flat=True)) == ["Call the bank", "Meeting", "Project plan"]
     meeting = Note.objects.get(title="Meeting")
     [attachment] = meeting.attachments.all()
     assert b"".join(api.get(f"/api/attachments/{attachment.pk}/").streaming_content) == b"\x89PNG the diagram"
     assert finished["result"]["skipped_files"] == [{"path": "evil.md", "reason": "a link to a file: not followed"}]
+
+
+class RecordingDialogs(FakeDialogs):
+    def choose_open_paths(self, file_types=()):
+        self.file_types = file_types
+        return super().choose_open_paths(file_types)
+
+
+def test_a_joplin_jex_is_imported_by_import_as_notedesk_s_own_export_is(api, tmp_path, monkeypatch):
+    """File › Import… (the upload, and the window's dialog) refused a .jex: "This is neither a
+    Notedesk JSON export nor a zip of Markdown notes." Only Import Markdown folder… read it, and
+    the dialog did not list .jex files."""
+    from django_desktop_shell import native
+
+    finished = wait_for_job(api, api.client.post("/api/jobs/import/", {"file": io.BytesIO(joplin_jex(with_link=False))},
+                                                 HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
+    assert finished["state"] == "done", finished
+    assert sorted(Note.objects.values_list("title", flat=True)) == ["Call the bank", "Meeting", "Project plan"]
+    # Where the person finds them: the tags of Joplin's notebooks and tags, the most used first.
+    assert finished["result"]["tags"] == [{"name": "work", "notes": 3}, {"name": "projects", "notes": 1},
+                                          {"name": "urgent", "notes": 1}]
+
+    Note.objects.all().delete()
+    path = tmp_path / "Joplin export.jex"
+    path.write_bytes(joplin_jex(with_link=False))
+    dialogs = RecordingDialogs(path)
+    monkeypatch.setattr(native, "functions", dialogs)
+    finished = wait_for_job(api, api.post("/api/jobs/import-from-dialog/", {}).json())
+    assert finished["state"] == "done", finished
+    assert Note.objects.count() == 3
+    assert any("*.jex" in file_type for file_type in dialogs.file_types)
+    assert path.exists()  # the person's file, read where it is
+
+
+def test_a_jex_cut_short_is_refused_whole_saying_so(api):
+    """A .jex cut at a block's end (a download stopped) imported the notes before the cut as if it
+    were whole; cut inside a block, it said "This tar file cannot be read: unexpected end of data."."""
+    content = joplin_jex(with_link=False)
+    for cut in (len(content) // 2, 3000):
+        finished = wait_for_job(api, api.client.post("/api/jobs/import/", {"file": io.BytesIO(content[:cut])},
+                                                     HTTP_X_REQUESTED_WITH="XMLHttpRequest").json())
+        assert finished["state"] == "failed", finished
+        assert finished["error"].startswith("This tar file (a Joplin .jex export, say) is cut short or damaged"), finished
+        assert finished["error"].endswith("Nothing was imported. Export it again and import the new file.")
+    assert Note.objects.count() == 0
+
+
+def test_a_jex_that_is_no_tar_is_refused_as_no_joplin_export(api, tmp_path):
+    """A .jex that was no tar (a web page saved in its place, a download cut in its first block)
+    was refused as "neither a Notedesk JSON export nor a zip of Markdown notes" by File › Import…,
+    and as "neither a folder nor a zip file of one" opened with the app."""
+    from embedded_site.open_with.handlers import import_of
+
+    refusal = ("This .jex file is not a Joplin export: Joplin writes one as a tar archive, and this is none (cut "
+               "short, or another file renamed?). Nothing was imported. Export it from Joplin again (File › Export all › JEX).")
+    for content in (b"<html>Sign in</html>", joplin_jex()[:300]):
+        finished = wait_for_job(api, api.upload("/api/jobs/import/", "Joplin.jex", content).json())
+        assert (finished["state"], finished["error"]) == ("failed", refusal)
+        path = tmp_path / "Opened.jex"
+        path.write_bytes(content)
+        opened = import_of(path)
+        wait_for_job(api, opened.payload())
+        assert (opened.state, opened.error) == ("failed", refusal)
+    assert Note.objects.count() == 0
 
 
 def test_the_other_apps_readers_are_imported_at_the_first_import_not_at_every_launch(tmp_path):

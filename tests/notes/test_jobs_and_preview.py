@@ -290,8 +290,8 @@ def test_an_uploaded_import_runs_as_a_job_and_is_idempotent(api):
     content = json.dumps(document).encode()
     first = wait_for_job(api, api.upload("/api/jobs/import/", "notes.json", content).json())
     again = wait_for_job(api, api.upload("/api/jobs/import/", "notes.json", content).json())
-    assert first["result"] == {"created": 1, "updated": 0, "unchanged": 0, "attachments": 0}
-    assert again["result"] == {"created": 0, "updated": 0, "unchanged": 1, "attachments": 0}
+    assert first["result"] == {"created": 1, "updated": 0, "unchanged": 0, "attachments": 0, "tags": [{"name": "x", "notes": 1}]}
+    assert again["result"] == {"created": 0, "updated": 0, "unchanged": 1, "attachments": 0, "tags": [{"name": "x", "notes": 1}]}
     assert api.get("/api/notes/").json()["total"] == 1
 
 
@@ -340,7 +340,7 @@ def test_an_import_job_of_a_zip_writes_its_attachments_from_the_uploaded_file_an
 
     content = zip_whose_notes_all_name_one_file(notes=3, size=100_000)
     finished = wait_for_job(api, api.upload("/api/jobs/import/", "notes.zip", content).json())
-    assert finished["result"] == {"created": 3, "updated": 0, "unchanged": 0, "attachments": 3}
+    assert finished["result"] == {"created": 3, "updated": 0, "unchanged": 0, "attachments": 3, "tags": []}
     notes = api.get("/api/notes/").json()["notes"]
     assert [note["attachments"][0]["size"] for note in notes] == [100_000] * 3
     assert list((settings.DESKTOP_DATA_DIR / "imports").iterdir()) == []
@@ -369,7 +369,7 @@ def test_an_import_from_the_open_dialog_reads_the_chosen_file(api, dialogs, tmp_
     dialogs(export)
     wait_for_job(api, api.post("/api/jobs/export/", {"format": "json", "destination": "dialog"}).json())
     finished = wait_for_job(api, api.post("/api/jobs/import-from-dialog/").json())
-    assert finished["result"] == {"created": 0, "updated": 0, "unchanged": 2, "attachments": 0}
+    assert finished["result"] == {"created": 0, "updated": 0, "unchanged": 2, "attachments": 0, "tags": [{"name": "t", "notes": 2}]}
     assert export.exists()  # the person's own file is never removed
 
 

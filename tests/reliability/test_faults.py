@@ -177,7 +177,7 @@ def test_an_import_on_a_full_disk_fails_saying_the_disk_is_full_and_where_and_le
 
     filler.unlink()
     job = api.request("POST", "/api/jobs/import/", body, {"Content-Type": content_type}).json()
-    assert finished_job(api, job)["result"] == {"created": 1, "updated": 0, "unchanged": 0, "attachments": 1}
+    assert finished_job(api, job)["result"] == {"created": 1, "updated": 0, "unchanged": 0, "attachments": 1, "tags": []}
     [note] = api.request("GET", "/api/notes/").json()["notes"]
     assert api.request("GET", note["attachments"][0]["url"]).body == scan
 

@@ -8,10 +8,16 @@ import { showVersionPair } from './conflict_view.js';
 const $ = (id) => document.getElementById(id);
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
+// Made at the first size shown, not as the page starts (each Intl object costs it a little).
+let sizeUnits = null;
+
+// A size as the window's language writes one: "29 bytes", "1.2 kB", "3.4 MB" ("1,2 kB" in German, "1,2 ko" in French).
 export function formatSize(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  sizeUnits ??= [['megabyte', 1e6, 'short'], ['kilobyte', 1e3, 'short'], ['byte', 1, 'long']].map(([unit, size, unitDisplay]) => [
+    size, new Intl.NumberFormat(undefined, { style: 'unit', unit, unitDisplay, maximumFractionDigits: 1 }),
+  ]);
+  const [unitSize, format] = sizeUnits.find(([size]) => bytes >= size) ?? sizeUnits.at(-1);
+  return format.format(bytes / unitSize);
 }
 
 const span = (className, textContent) => Object.assign(document.createElement('span'), { className, textContent });
@@ -113,11 +119,14 @@ export class HistoryPanel {
       [$('revisionText'), this.selected, 'removed'],
       [$('currentText'), this.editor.saver.draft.fields, 'added'],
     );
+    const same = !(removed + added);
     // Read out as ↑ ↓ choose a version, after its time and size.
-    setLiveText($('revisionDifference'), removed + added
-      ? `${removed} ${removed === 1 ? 'line' : 'lines'} only in this version, ${added} only in the current text`
-      : 'This version is the same as the current text.');
-    $('restoreRevision').disabled = this.editor.readOnly || !(removed + added);
+    setLiveText($('revisionDifference'), same
+      ? 'This version is the same as the current text.'
+      : `${removed} ${removed === 1 ? 'line' : 'lines'} only in this version, ${added} only in the current text`);
+    // The same text twice, side by side with nothing marked, is no comparison (as right after a restore).
+    $('currentVersion').hidden = same;
+    $('restoreRevision').disabled = this.editor.readOnly || same;
   }
 
   async restore() {

@@ -280,6 +280,12 @@ function clearSearch() {
   state.query = '';
 }
 
+// A tag's notes, the search cleared (an import's notes, shown from its message).
+function showTagAlone(tag) {
+  clearSearch();
+  showView('all', tag);
+}
+
 // reveal: the editor shown, where the window has room for the list or the editor only.
 function openNote(note, { reveal = true } = {}) {
   state.selectedId = note.id;
@@ -980,7 +986,7 @@ for (const type of ['visibilitychange', 'focusout']) document.addEventListener(t
 window.addEventListener('ajax:online', () => { for (const saver of savers.values()) saver.retryIfOffline(); });
 
 setUpList($('noteList'), { onNearEnd: loadNextPage });
-setUpTransfers({ onImported: () => { loadList(); loadTags(); showOpenNoteAsChanged(); } });
+setUpTransfers({ onImported: () => { loadList(); loadTags(); showOpenNoteAsChanged(); }, showTag: showTagAlone });
 // The list as it was (its rows loaded, where it was scrolled), with what the round brought.
 setUpSyncPanel({ onSynced: () => { refreshSoon(); showOpenNoteAsChanged(); } });
 setUpSearchHelp();

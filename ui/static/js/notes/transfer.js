@@ -71,11 +71,24 @@ async function importNotes(startImport, onImported) {
       const added = attachments ? `, ${plural(attachments, 'attachment')} added` : '';
       const { skipped, skipped_files: left } = finished.result;
       const leftOut = skipped ? `. ${plural(skipped, 'file')} left out or changed (${left[0].path}: ${left[0].reason}${skipped > 1 ? ', …' : ''})` : '';
-      const action = skipped > 1 ? { label: 'Show all', run: () => showSkipped(skipped, left) } : null;
-      toast(`Imported: ${created} new, ${updated} updated, ${unchanged} unchanged${added}${leftOut}`, { duration: skipped ? 12000 : 5000, action });
+      // Where the file's notes are, when it brought any (not a second import of the same file).
+      const [where, tagged] = created + updated ? whereImported(created + updated + unchanged, finished.result.tags ?? []) : ['', null];
+      const action = skipped > 1 ? { label: 'Show all', run: () => showSkipped(skipped, left) }
+        : tagged ? { label: 'Show them', run: () => showTagOfImport(tagged) } : null;
+      toast(`Imported: ${created} new, ${updated} updated, ${unchanged} unchanged${added}${leftOut}${where}`,
+        { duration: skipped || where ? 12000 : 5000, action });
     }
     onImported();
   } catch { hideProgress(); }
+}
+
+// Where the imported notes are, said after the counts (a note keeps its own dates: an old one is far down the
+// list), and the tag all of them are under, if one is.
+function whereImported(notes, tags) {
+  const [first] = tags;
+  if (first?.notes === notes) return [notes === 1 ? `. It is under the tag “${first.name}”.` : `. All ${notes} are under the tag “${first.name}”.`, first.name];
+  const under = tags.map(({ name, notes: count }, index) => `${count} under ${index ? '' : 'the tag '}“${name}”`);
+  return [`. ${notes === 1 ? 'It is' : 'They are'} in All notes${under.length ? `; ${under.join(', ')}` : ''}.`, null];
 }
 
 // Every file an import left out or changed (a title given to tell two notes apart, a tag cut), with why (the job lists the first 2,000).
@@ -134,6 +147,7 @@ function setUpOtherImports(onImported) {
 }
 
 let afterImport = () => {};
+let showTagOfImport = () => {};
 
 // An import the app started itself (an export of notes opened with the app): followed as one
 // started here is.
@@ -141,8 +155,10 @@ export function followImport(job) {
   importNotes(async () => job, afterImport);
 }
 
-export function setUpTransfers({ onImported }) {
+// onImported: after an import, whatever its end; showTag(name): its notes, when one tag holds them all.
+export function setUpTransfers({ onImported, showTag }) {
   afterImport = onImported;
+  showTagOfImport = showTag;
   setUpOtherImports(onImported);
   $('transfersToggle').addEventListener('click', () => {
     const open = $('transferActions').hidden;
