@@ -18,6 +18,7 @@ from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 from django.db import router
 from django.db.models import FileField
+from django.utils.module_loading import import_string
 
 from django_desktop_shell import runtime
 from django_desktop_shell.database import tables_of
@@ -338,7 +339,6 @@ def check_static_manifest(app_configs, **kwargs):
         return []
     from django.contrib.staticfiles.storage import ManifestFilesMixin
     from django.core.files.storage import storages
-    from django.utils.module_loading import import_string
 
     backend = settings.STORAGES["staticfiles"]["BACKEND"]
     if not issubclass(import_string(backend), ManifestFilesMixin):
@@ -513,6 +513,24 @@ def check_uncompiled_translations(app_configs, **kwargs):
         "untranslated: Django reads only the .mo.",
         hint="Run `python manage.py compilemessages` (it needs GNU gettext's msgfmt), again after each change to a .po "
              "file; a build stops until it is done.", id="desktop.W048")]
+
+
+@register(TAG)
+def check_cache_backends_import(app_configs, **kwargs):
+    """A cache backend misspelt, or its package left out, let the app start, and every page that
+    used the cache answered 500; nor could the launch tell whether the cache keeps a table in the
+    database (database.is_database_cache)."""
+    refused = []
+    for alias, cache in settings.CACHES.items():
+        backend = cache.get("BACKEND", "")
+        try:
+            import_string(backend)
+        except ImportError as error:
+            refused.append(Error(
+                f"CACHES[{alias!r}]['BACKEND'] is {backend!r}, which cannot be imported ({error}).",
+                hint="Name a cache backend class by its full dotted path, one of Django's "
+                     "(django.core.cache.backends.…) or your own, whose package the app has.", id="desktop.E010"))
+    return refused
 
 
 @register(TAG)

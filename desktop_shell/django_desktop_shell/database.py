@@ -31,6 +31,7 @@ import os
 import pkgutil
 import shutil
 import sqlite3
+import sys
 import threading
 import time
 from concurrent.futures import Future
@@ -42,6 +43,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.utils.module_loading import import_string
 from filelock import FileLock
 
 from django_desktop_shell import runtime
@@ -238,12 +240,21 @@ def make_cache_tables(alias: str) -> None:
     """Django's database cache keeps its table out of the migrations (`manage.py createcachetable`,
     run once on the developer's own database): on the app's new one, every page that used the cache
     answered 500, "no such table". Made where missing, as the command makes it, where the routers
-    allow it. By the backend's name: the build leaves Django's database cache out unless a setting
-    names it."""
+    allow it."""
     from django.core.management import call_command
 
-    if any(cache.get("BACKEND") == DATABASE_CACHE for cache in settings.CACHES.values()):
+    if any(is_database_cache(cache["BACKEND"]) for cache in settings.CACHES.values()):
         call_command("createcachetable", database=alias, verbosity=0)
+
+
+def is_database_cache(backend: str) -> bool:
+    """Whether the cache backend class `backend` names is Django's database cache or a subclass of
+    it (a site's own, adding to it). Django's database cache module is not imported for it: the
+    build leaves it out unless a setting names it, or a module of the site imports it, as a
+    subclass's does (checks.py stops the start on a backend that cannot be imported)."""
+    backend_class = import_string(backend)
+    database_caches = sys.modules.get(DATABASE_CACHE.rpartition(".")[0])
+    return database_caches is not None and issubclass(backend_class, database_caches.DatabaseCache)
 
 
 def reporting_migrate(applied_so_far):

@@ -14,9 +14,10 @@ import sys
 from html import escape
 from http import HTTPStatus
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.template import Context, Engine, TemplateDoesNotExist, loader
@@ -86,12 +87,28 @@ def error_response(request: HttpRequest, status: int, message: str, *, outsider:
         # The way back is the app's start page: a project whose start-path is /invoices/ may
         # answer / with a 404, and the 404 page's link led to itself.
         context = {"title": title, "message": message, "app_name": settings.DESKTOP_APP_NAME,
-                   "start_path": settings.DESKTOP_START_PATH}
+                   "start_path": settings.DESKTOP_START_PATH,
+                   "back_path": None if outsider else page_it_came_from(request)}
         try:
             page = render_shell_page(ERROR_TEMPLATE, context, site_may_override=True)
         except (TemplateDoesNotExist, OSError):  # the app's files removed under it (app_files.py): words alone
             page = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>"
     return HttpResponse(page, status=status)
+
+
+def page_it_came_from(request: HttpRequest) -> str | None:
+    """The app's page the request came from (its Referer, when the app's own), for the error
+    page's "Go back": the window has no Back button, and the page of a form refused as too large
+    is where a smaller file is chosen. A link and not history.back(): the Content-Security-Policy
+    refuses inline scripts, and an error page must work without the shell's static files."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    try:
+        own = referer.scheme == request.scheme and referer.netloc == request.get_host()
+    except DisallowedHost:
+        return None
+    if not own or not referer.path.startswith("/"):
+        return None
+    return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
 def site_error_page(request: HttpRequest, status: int, message: str) -> str | None:

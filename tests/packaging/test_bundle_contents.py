@@ -658,6 +658,16 @@ def test_site_facts_name_the_cache_and_template_back_ends_the_settings_choose(fa
     assert chosen == {"django.core.cache.backends.locmem", "django.template.backends.django"}
 
 
+def test_django_s_database_cache_goes_in_for_a_cache_of_the_project_s_own_that_subclasses_it(polls_copy, tmp_path):
+    """The settings naming only `polls.caches.SharedCache`, Django's database cache and its
+    createcachetable were left out, and the built app could not import the project's cache."""
+    (polls_copy / "polls" / "caches.py").write_text(
+        "from django.core.cache.backends.db import DatabaseCache\n\n\nclass SharedCache(DatabaseCache):\n    pass\n")
+    with (polls_copy / "mysite" / "settings.py").open("a", encoding="utf-8") as settings:
+        settings.write("CACHES = {'default': {'BACKEND': 'polls.caches.SharedCache', 'LOCATION': 'polls_cache'}}\n")
+    assert "django.core.cache.backends.db" in site_facts(polls_copy, str(tmp_path / "data"))["backends"]
+
+
 def test_the_common_passwords_list_goes_in_for_a_validator_made_from_django_s_named_by_the_project_s_module(
         facts, polls_copy, tmp_path):
     """A project whose only validator is its own CommonPasswordValidator: the list was left out,

@@ -69,6 +69,18 @@ def test_a_setting_that_undoes_a_desktop_default_stops_the_start_saying_what_to_
     assert "READY" not in result.stdout
 
 
+def test_a_cache_backend_that_cannot_be_imported_stops_the_start_naming_it(polls_copy, tmp_path, app_env):
+    """A cache backend misspelt in the settings let the app start, and every page that used the
+    cache answered 500."""
+    with (polls_copy / SETTINGS).open("a", encoding="utf-8") as settings:
+        settings.write("CACHES = {'default': {'BACKEND': 'polls.caches.SharedCache'}}\n")
+    result = launch(polls_copy, tmp_path / "data", app_env)
+    assert result.returncode == 1
+    assert ("CACHES['default']['BACKEND'] is 'polls.caches.SharedCache', which cannot be imported "
+            "(No module named 'polls.caches')") in result.stderr
+    assert "READY" not in result.stdout
+
+
 def test_a_models_file_field_with_a_storage_beside_the_code_stops_the_start_naming_the_field(polls_copy, tmp_path, app_env):
     """Uploads to a field's own storage went beside the code, which a packaged app deletes as it
     quits (the one-file binary) or cannot write (/opt, Program Files): every upload was lost."""

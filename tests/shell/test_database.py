@@ -13,6 +13,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
@@ -76,6 +77,21 @@ def test_a_database_cache_has_its_table_made_at_the_launch(settings):
 
     settings.CACHES = {**settings.CACHES, "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                                                      "LOCATION": "library_cache"}}
+    prepare_database()
+    caches["shared"].set("visits", 3)
+    assert caches["shared"].get("visits") == 3
+
+
+class SharedCache(DatabaseCache):
+    """A site's own database cache, adding to Django's (as a site counting its hits would)."""
+
+
+def test_a_database_cache_of_the_site_s_own_has_its_table_made_at_the_launch(settings):
+    """A site's cache backend that subclasses Django's DatabaseCache was not recognised by its name:
+    every page that used it answered 500, "no such table: library_cache"."""
+    from django.core.cache import caches
+
+    settings.CACHES = {**settings.CACHES, "shared": {"BACKEND": f"{__name__}.SharedCache", "LOCATION": "library_cache"}}
     prepare_database()
     caches["shared"].set("visits", 3)
     assert caches["shared"].get("visits") == 3

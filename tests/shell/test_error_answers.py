@@ -46,6 +46,21 @@ def test_the_error_pages_way_back_leads_to_the_apps_start_page(client, settings,
     assert '<a href="/invoices/">Back to ' in page
 
 
+@pytest.mark.parametrize("page", ["the site's own", "the shell's"])
+def test_an_error_page_offers_to_go_back_to_the_app_s_page_it_came_from(client, monkeypatch, page):
+    # A link followed to a note deleted since: the page said only "Back to Notedesk", the start
+    # page, and the window has no Back button to return to the page the link was on.
+    if page == "the shell's":
+        monkeypatch.setattr(errors.loader, "render_to_string", Mock(side_effect=TemplateDoesNotExist("error.html")))
+    page = client.get("/nothing-here/", HTTP_REFERER=f"http://{settings.DESKTOP_SESSION_HOST}/notes/?q=tax").content.decode()
+    assert '<a href="/notes/?q=tax">Go back</a>' in page
+
+
+def test_an_error_page_offers_no_way_back_to_another_site(client):
+    page = client.get("/nothing-here/", HTTP_REFERER="https://elsewhere.example/notes/").content.decode()
+    assert "Go back" not in page and "elsewhere" not in page
+
+
 def test_a_form_sent_with_an_out_of_date_token_comes_back_filled_in_to_send_again(csrf_client):
     # Back to a half-filled form after a login (which rotates the CSRF token), then Save: the
     # window showed "The security token was missing or wrong. Reload the page and try again.",

@@ -220,6 +220,13 @@ def test_a_launch_imports_the_update_s_install_part_only_to_install_one(tmp_path
     assert sorted(with_updates & {"django_desktop_shell.updates.apply", "sqlite3"}) == []
 
 
+def test_a_launch_imports_the_self_test_only_to_run_it(tmp_path):
+    """The self-test's driver, and the module where sites register their checks, were imported by
+    every launch on the main thread before its window, for `--self-test` alone."""
+    imported = modules_imported_before_the_window_shows(ROOT, tmp_path)
+    assert sorted(imported & {"django_desktop_shell.process.self_test", "django_desktop_shell.self_test"}) == []
+
+
 def test_a_launch_imports_the_url_opener_only_for_a_file_url_on_its_command_line(tmp_path):
     """urllib.request (3-6 ms of import at load 0.4: its own 2,800 lines of handlers' classes) came on
     the main thread before every window, for the one function that turns a desktop entry's file:

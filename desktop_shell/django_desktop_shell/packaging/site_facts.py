@@ -50,6 +50,10 @@ dotted = {module_of(text) for name in dir(settings) if name.isupper() and settin
 # cache among them: the others stay out of the build.
 backends = {module_of(text) for name in ("CACHES", "TEMPLATES") for text in strings(getattr(settings, name))
             if DOTTED.fullmatch(text)}
+# A cache back end of the site's own brings Django's that it subclasses: left out, a DatabaseCache
+# subclass's module could not be imported in the built app.
+backends |= {cls.__module__ for cache in settings.CACHES.values() for cls in import_string(cache["BACKEND"]).__mro__[1:]
+             if cls.__module__.startswith("django.core.cache.backends.") and cls.__module__ != "django.core.cache.backends.base"}
 # The languages the app may speak: LANGUAGE_CODE's, and those of the project's LANGUAGES
 # (LocaleMiddleware picks one of them from the system's language or a language switch); Django's
 # default LANGUAGES, every language it has, is not the project's choice. Each as Django's locale

@@ -18,6 +18,7 @@ import webbrowser
 from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
 from django_desktop_shell import native, runtime
@@ -30,8 +31,10 @@ from django_desktop_shell.process.logs import configure_logging
 from django_desktop_shell.process.native_dialogs import WindowNativeFunctions
 from django_desktop_shell.process.navigation import NavigationLock
 from django_desktop_shell.process.open_requests import OpenQueue
-from django_desktop_shell.process.self_test import SelfTest
 from django_desktop_shell.updates import service as updates
+
+if TYPE_CHECKING:
+    from django_desktop_shell.process.self_test import SelfTest
 
 logger = logging.getLogger("django_desktop_shell")
 LAUNCH_PAGE_NAME = "launch.html"
@@ -147,7 +150,11 @@ def run(identity: Identity, args, launched_at: float) -> int:
     instance.running_as = replace(instance.running_as, port=sock.getsockname()[1])
     run_state = runtime.Runtime(identity=identity, data_dir=data_dir, port=sock.getsockname()[1], dev=args.dev,
                                 browser=args.mode in ("headless", "browser"))
-    self_test = SelfTest(identity, server.origin_of(sock), log_file) if args.mode == "self-test" else None
+    self_test = None
+    if args.mode == "self-test":
+        from django_desktop_shell.process.self_test import SelfTest  # not on an everyday launch's path to its window
+
+        self_test = SelfTest(identity, server.origin_of(sock), log_file)
     front = start_page.StartPage(run_state, start_page.load(data_dir, run_state)) \
         if args.mode in ("window", "self-test") and identity.keep_start_page and not args.dev else None
     early_server = serve_kept_page(front, sock) if front and front.kept else None
@@ -328,7 +335,7 @@ def serve_kept_page(front: start_page.StartPage, sock) -> server.ServerThread:
                                launch_path=site.launch_path(front.run.launch_token, identity.start_path)).start()
 
 
-def start_site(run_state: runtime.Runtime, sock, launched_at: float, self_test: SelfTest | None,
+def start_site(run_state: runtime.Runtime, sock, launched_at: float, self_test: "SelfTest | None",
                front: start_page.StartPage | None = None,
                early_server: server.ServerThread | None = None,
                progress: site.StartupProgress | None = None) -> server.ServerThread:

@@ -27,6 +27,9 @@ from django_desktop_shell.process.window_state import load_geometry, save_geomet
 # 0: the window opens at once, on the loading view, and WebKit starts its processes while Django
 # starts (waiting for the server first made start-up ~0.3 s slower: docs/performance.md).
 SPLASH_AFTER_S = 0
+# A bound on the wait for pywebview to finish with the loading view before the app's page replaces
+# it (pywebview_done_with_the_page): a web view that never finishes the page does not hold the app.
+PYWEBVIEW_INJECTION_WAIT_S = 5.0
 # A close waits for the requests the page sends when told (menus.CLOSING_EVENT): until none has
 # come or run for CLOSE_QUIET_S, at most CLOSE_WAIT_S (less if a stop signal's way out has less left).
 CLOSE_QUIET_S = 0.15
@@ -702,12 +705,26 @@ def status_line_script(text: str) -> str:
 
 
 def app_url_once_started(window, title: str, startup: Future) -> str | None:
-    """The launch URL once the site has started; None, the window showing why, if it could not."""
+    """The launch URL once the site has started, and pywebview done with the page the window
+    shows first (pywebview_done_with_the_page); None, the window showing why, if it could not."""
     try:
-        return startup.result().launch_url
+        launch_url = startup.result().launch_url
     except Exception as error:
+        pywebview_done_with_the_page(window)
         window.load_html(failure_page(title, error), base_uri="about:blank")  # the navigation lock allows about:blank
         return None
+    pywebview_done_with_the_page(window)
+    return launch_url
+
+
+def pywebview_done_with_the_page(window) -> None:
+    """Wait (up to PYWEBVIEW_INJECTION_WAIT_S) until pywebview has finished setting up the page the
+    window holds: it runs window.pywebview's script, then its _createApi call, in the page from a
+    thread of its own once the page has loaded. Another page asked for meanwhile (the app's, the
+    site having started while the loading view was still loading) could arrive between the two, and
+    the call ran in the app's page, before that page's own window.pywebview: "TypeError: undefined
+    is not an object (evaluating 'window.pywebview._createApi')" in the log, one launch in three."""
+    window.events.loaded.wait(PYWEBVIEW_INJECTION_WAIT_S)
 
 
 def failure_page(title: str, error: Exception) -> str:

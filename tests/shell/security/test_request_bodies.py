@@ -81,6 +81,21 @@ def test_a_body_declared_over_the_site_s_limit_is_413_and_dropped_unkept_for_the
     assert headers["Connection"] == "close"
 
 
+def test_a_form_over_the_site_s_limit_is_a_page_offering_to_go_back_to_the_form(live_app, settings):
+    """An upload form sent with too large a file showed a 413 page whose one link led to the start
+    page: the form, to choose a smaller file, was out of reach in a window with no Back button."""
+    settings.DESKTOP_MAX_REQUEST_BODY = 1024
+    form_page = f"http://127.0.0.1:{live_app.port}/notes/import/"
+    head = "\n".join([f"POST /api/import/ HTTP/1.1", f"Host: 127.0.0.1:{live_app.port}", "Accept: text/html",
+                      "Content-Type: multipart/form-data; boundary=x", "Content-Length: 2048", f"Referer: {form_page}",
+                      f"Authorization: {live_app.auth_headers['Authorization']}", ""])
+    with send_headers(live_app.port, head) as connection:
+        connection.sendall(b"x" * 2048)
+        status, headers, body = read_answer(connection)
+    assert status == "HTTP/1.1 413 Request Entity Too Large" and headers["Content-Type"].startswith("text/html")
+    assert b'<a href="/notes/import/">Go back</a>' in body
+
+
 def test_a_body_the_temporary_folder_cannot_hold_is_answered_saying_so_and_leaves_nothing_there(
         live_app, settings, mounts, tmp_path, monkeypatch):
     """The server keeps a body in the system's temporary folder while it comes: /tmp, on Fedora, Arch
